@@ -1,0 +1,27 @@
+"""sentiment: text cleaning, vectorization and sentiment classification.
+
+>>> import sentiment
+>>> sentiment.load().predict(["I loved every minute of it"])[0]
+'positive'
+"""
+
+__version__ = "0.1.0"
+
+from .cleaning import Cleaner, clean  # noqa: E402
+from .errors import ConfigError, DataError, ModelFileError, NotFittedError, SentimentError  # noqa: E402
+from .pipeline import Pipeline, load  # noqa: E402
+from .registry import available  # noqa: E402
+
+__all__ = [
+    "Pipeline",
+    "load",
+    "available",
+    "clean",
+    "Cleaner",
+    "SentimentError",
+    "ConfigError",
+    "DataError",
+    "ModelFileError",
+    "NotFittedError",
+    "__version__",
+]

@@ -1,0 +1,292 @@
+"""Reading labelled data and checking texts and labels.
+
+Tables: CSV, TSV, JSON Lines and Parquet, optionally compressed (``.gz``, ``.bz2``, ``.xz``, ``.zst``),
+read with pandas. Trees: the Stanford Sentiment Treebank PTB files, where every labelled phrase can
+become a training example. pandas is imported only when a file is read.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from pathlib import Path
+from typing import Iterator, Sequence
+
+import numpy as np
+
+from .errors import DataError
+
+COMPRESSIONS = (".gz", ".bz2", ".xz", ".zst", ".zip")
+FORMATS = ("csv", "tsv", "jsonl", "parquet", "sst")
+
+
+# -- checks ----------------------------------------------------------------------------------
+def check_texts(texts: Sequence[str]) -> list[str]:
+    """Return ``texts`` as a list of non-empty strings, or raise a DataError that names the bad one."""
+    if isinstance(texts, (str, bytes)):
+        raise DataError("pass a list of texts, not a single string: e.g. predict([\"some text\"])")
+    try:
+        texts = list(texts)
+    except TypeError:
+        raise DataError(f"texts must be a list of strings, not {type(texts).__name__}") from None
+    if not texts:
+        raise DataError("no texts given; pass at least one text")
+    for i, text in enumerate(texts):
+        if not isinstance(text, str):
+            if text is None or (isinstance(text, float) and math.isnan(text)):
+                raise DataError(f"text {i} is missing (None/NaN); drop or fill the missing texts")
+            raise DataError(f"text {i} is a {type(text).__name__}, not a string; pass texts as strings")
+        if not text.strip():
+            raise DataError(f"text {i} is empty or only whitespace; drop empty texts before predicting or training")
+    return texts
+
+
+def check_labels(labels: Sequence, n_texts: int) -> tuple[np.ndarray, np.ndarray]:
+    """Return ``(codes, classes)``: integer codes 0..k-1 and the sorted distinct labels."""
+    if isinstance(labels, (str, bytes)):
+        raise DataError("labels must be a list with one label per text, not a single string")
+    values = list(labels)
+    if len(values) != n_texts:
+        raise DataError(f"got {n_texts} texts but {len(values)} labels; give one label per text")
+    for i, value in enumerate(values):
+        if value is None or (isinstance(value, float) and math.isnan(value)) or (isinstance(value, str) and not value.strip()):
+            raise DataError(f"label {i} is missing; drop or fill the rows without a label")
+    kinds = {type(v.item() if isinstance(v, np.generic) else v) for v in values}
+    if len(kinds) > 1 and not kinds <= {int, bool}:
+        raise DataError(f"labels mix types ({', '.join(sorted(k.__name__ for k in kinds))}); use one type for all labels")
+    classes, codes = np.unique(np.asarray(values), return_inverse=True)
+    if len(classes) < 2:
+        raise DataError(f"all labels are {classes[0]!r}; training needs at least two different labels")
+    return codes.astype(np.int64), classes
+
+
+# -- tables ----------------------------------------------------------------------------------
+def table_format(path: str | Path) -> str:
+    """``csv``, ``tsv``, ``jsonl``, ``parquet`` or ``sst`` from a file name (compression suffixes skipped)."""
+    name = Path(path).name.lower()
+    for suffix in COMPRESSIONS:
+        if name.endswith(suffix):
+            name = name[: -len(suffix)]
+    suffix = name.rsplit(".", 1)[-1] if "." in name else ""
+    by_suffix = {"csv": "csv", "tsv": "tsv", "tab": "tsv", "jsonl": "jsonl", "ndjson": "jsonl", "json": "jsonl",
+                 "parquet": "parquet", "pq": "parquet"}
+    if suffix in by_suffix:
+        return by_suffix[suffix]
+    if suffix == "txt" and _looks_like_trees(path):
+        return "sst"
+    raise DataError(f"cannot tell the format of {path}; use a .csv, .tsv, .jsonl or .parquet file, or SST trees (.txt)")
+
+
+def read_table(path: str | Path, columns: Sequence[str], fmt: str | None = None):
+    """Read a whole table and return a pandas DataFrame with the given ``columns`` (checked)."""
+    chunks = list(iter_table(path, columns, fmt=fmt, chunksize=None))
+    return chunks[0]
+
+
+def iter_table(path: str | Path, columns: Sequence[str], fmt: str | None = None, chunksize: int | None = 10_000,
+               progress: bool = False) -> Iterator:
+    """Yield DataFrames of at most ``chunksize`` rows (the whole table when ``chunksize`` is None).
+
+    Memory stays flat however large the file: rows are parsed chunk by chunk. ``progress`` shows a
+    bar of the bytes read.
+    """
+    import pandas as pd
+
+    file = _existing(path)
+    fmt = fmt or table_format(file)
+    if fmt == "sst":
+        raise DataError(f"{file} holds SST trees, not a table; read it with read_sst_trees")
+    if file.stat().st_size == 0:
+        raise DataError(f"{file} is empty; give a file with a header row and at least one row")
+    handle = open(file, "rb")
+    if progress:
+        from tqdm.auto import tqdm
+
+        handle = tqdm.wrapattr(handle, "read", total=file.stat().st_size, desc="reading", unit="B",
+                               unit_scale=True, dynamic_ncols=True, leave=False)
+    compression = {".gz": "gzip", ".bz2": "bz2", ".xz": "xz", ".zst": "zstd", ".zip": "zip"}.get(file.suffix.lower())
+    try:
+        with handle:
+            if fmt == "parquet":
+                yield from _parquet_chunks(file, columns, chunksize)
+                return
+            if fmt in ("csv", "tsv"):
+                reader = pd.read_csv(handle, sep="," if fmt == "csv" else "\t", chunksize=chunksize, dtype=str,
+                                     keep_default_na=False, na_values=[""], compression=compression, encoding="utf-8")
+            else:
+                reader = pd.read_json(handle, lines=True, chunksize=chunksize or None, dtype=False,
+                                      compression=compression, encoding="utf-8")
+            chunks = [reader] if chunksize is None else reader
+            any_rows = False
+            for chunk in chunks:
+                any_rows = any_rows or len(chunk) > 0
+                yield _columns(chunk, columns, file)
+            if not any_rows and chunksize is not None:
+                raise DataError(f"{file} has a header but no rows; give at least one row")
+    except UnicodeDecodeError:
+        raise DataError(f"{file} is not UTF-8 text; re-encode it, e.g. iconv -f latin1 -t utf-8 IN > OUT") from None
+    except pd.errors.EmptyDataError:
+        raise DataError(f"{file} is empty; give a file with a header row and at least one row") from None
+    except (pd.errors.ParserError, ValueError, OSError, EOFError) as exc:
+        if isinstance(exc, DataError):
+            raise
+        first_line = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
+        raise DataError(f"cannot parse {file} as {fmt} ({first_line}); check the file and its extension") from None
+
+
+def _parquet_chunks(file: Path, columns, chunksize):
+    import pyarrow.parquet as pq
+
+    try:
+        parquet = pq.ParquetFile(file)
+    except Exception as exc:  # pyarrow raises its own error types
+        raise DataError(f"cannot read {file} as Parquet ({exc}); check the file") from None
+    missing = [c for c in columns if c not in parquet.schema_arrow.names]
+    if missing:
+        raise _missing_columns(file, missing, parquet.schema_arrow.names)
+    if chunksize is None:
+        yield _columns(parquet.read(columns=list(columns)).to_pandas(), columns, file)
+        return
+    for batch in parquet.iter_batches(batch_size=chunksize, columns=list(columns)):
+        yield _columns(batch.to_pandas(), columns, file)
+
+
+def _columns(frame, columns, file):
+    missing = [c for c in columns if c not in frame.columns]
+    if missing:
+        raise _missing_columns(file, missing, list(frame.columns))
+    return frame[list(columns)]
+
+
+def _missing_columns(file, missing, present) -> DataError:
+    which = "--text-column" if len(missing) == 1 else "--text-column / --label-column"
+    return DataError(
+        f"{file} has no column {', '.join(map(repr, missing))}; its columns are: "
+        f"{', '.join(map(str, present)) or 'none'}; name the right one with {which}"
+    )
+
+
+def read_labelled(path: str | Path, text_column: str = "text", label_column: str = "label",
+                  fmt: str | None = None, phrases: bool = False) -> tuple[list[str], list]:
+    """Texts and labels from a table or from SST trees; rows with missing values are an error."""
+    file = _existing(path)
+    fmt = fmt or table_format(file)
+    if fmt == "sst":
+        return read_sst_trees(file, phrases=phrases)
+    frame = read_table(file, [text_column, label_column], fmt=fmt)
+    for column, what in ((text_column, "text"), (label_column, "label")):
+        values = frame[column]
+        blank = values.isna() | values.astype(str).str.strip().eq("")
+        if blank.any():
+            rows = (np.flatnonzero(blank.to_numpy()) + 1).tolist()
+            shown = ", ".join(map(str, rows[:5])) + (" ..." if len(rows) > 5 else "")
+            raise DataError(
+                f"{file}: {len(rows)} row(s) have no {what} in column {column!r} (data rows {shown}); drop or fill them"
+            )
+    labels = [_parse_label(v) for v in frame[label_column].tolist()]
+    return frame[text_column].astype(str).tolist(), labels
+
+
+def _parse_label(value):
+    """Whole-number labels (``"0"``, ``3``) become ints, so they match between files; others stay strings."""
+    if isinstance(value, (int, np.integer)) and not isinstance(value, bool):
+        return int(value)
+    text = str(value).strip()
+    return int(text) if re.fullmatch(r"-?\d+", text) else text
+
+
+# -- SST trees -------------------------------------------------------------------------------
+_TREE_TOKEN = re.compile(r"\(|\)|[^\s()]+")
+_PTB_ESCAPES = {"-LRB-": "(", "-RRB-": ")", "\\/": "/", "\\*": "*"}
+
+
+def read_sst_trees(path: str | Path, phrases: bool = False, binary: bool = False) -> tuple[list[str], list[int]]:
+    """Texts and labels (0..4) from Stanford Sentiment Treebank PTB trees.
+
+    ``phrases=True`` yields every labelled phrase (each distinct phrase once, the sentences first),
+    a known large gain for training on SST. ``binary=True`` drops neutral (2) and maps 0-1 -> 0, 3-4 -> 1.
+    """
+    file = _existing(path)
+    seen: set[str] = set()
+    sentences: list[tuple[str, int]] = []
+    parts: list[tuple[str, int]] = []
+    with open(file, encoding="utf-8") as handle:
+        try:
+            lines = handle.readlines()
+        except UnicodeDecodeError:
+            raise DataError(f"{file} is not UTF-8 text; re-encode it") from None
+    for number, line in enumerate(lines, 1):
+        if not line.strip():
+            continue
+        try:
+            nodes = _parse_tree(line)
+        except ValueError as exc:
+            raise DataError(f"{file} line {number} is not a PTB sentiment tree ({exc})") from None
+        for index, (text, label) in enumerate(nodes):
+            if index and not phrases:
+                break
+            if text in seen:
+                continue
+            seen.add(text)
+            (sentences if index == 0 else parts).append((text, label))
+    examples = sentences + parts
+    if binary:
+        examples = [(t, int(label > 2)) for t, label in examples if label != 2]
+    if not examples:
+        raise DataError(f"{file} holds no trees; give an SST trees file such as trees/train.txt")
+    texts, labels = zip(*examples)
+    return list(texts), list(labels)
+
+
+def _parse_tree(line: str) -> list[tuple[str, int]]:
+    """All (phrase, label) nodes of one tree, the root first."""
+    tokens = _TREE_TOKEN.findall(line)
+    position = 0
+    nodes: list[tuple[str, int]] = []
+
+    def node() -> list[str]:
+        nonlocal position
+        if tokens[position] != "(":
+            raise ValueError(f"expected '(' at token {position}")
+        label = int(tokens[position + 1])
+        if not 0 <= label <= 4:
+            raise ValueError(f"label {label} is outside 0..4")
+        position += 2
+        slot = len(nodes)
+        nodes.append(("", label))
+        words: list[str] = []
+        while tokens[position] != ")":
+            if tokens[position] == "(":
+                words.extend(node())
+            else:
+                words.append(_PTB_ESCAPES.get(tokens[position], tokens[position]))
+                position += 1
+        position += 1
+        nodes[slot] = (" ".join(words), label)
+        return words
+
+    try:
+        node()
+    except (IndexError, ValueError) as exc:
+        raise ValueError(str(exc) or "unbalanced brackets") from None
+    if position != len(tokens):
+        raise ValueError("text after the end of the tree")
+    return nodes
+
+
+def _looks_like_trees(path) -> bool:
+    try:
+        with open(path, encoding="utf-8") as handle:
+            first = handle.readline().strip()
+    except (OSError, UnicodeDecodeError):
+        return False
+    return first.startswith("(") and first.endswith(")")
+
+
+def _existing(path: str | Path) -> Path:
+    file = Path(path)
+    if not file.exists():
+        raise DataError(f"file {file} does not exist; check the path")
+    if file.is_dir():
+        raise DataError(f"{file} is a directory; give a data file")
+    return file

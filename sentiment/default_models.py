@@ -1,0 +1,30 @@
+"""Where the models shipped with the package live.
+
+In a source checkout they are in the top-level ``models/`` folder; an installed package carries the
+same folder as ``sentiment/_models`` (see ``pyproject.toml``).
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from .errors import ModelFileError
+
+DEFAULT_MODELS = {"polarity": "polarity"}
+
+
+def models_root() -> Path:
+    here = Path(__file__).resolve().parent
+    for candidate in (here / "_models", here.parent / "models"):
+        if candidate.is_dir():
+            return candidate
+    raise ModelFileError("the default models are not installed; reinstall sentiment or pass --model DIR")
+
+
+def default_model_path(task: str = "polarity") -> Path:
+    if task not in DEFAULT_MODELS:
+        raise ModelFileError(f"no default model for task {task!r}; available: {', '.join(DEFAULT_MODELS)}")
+    path = models_root() / DEFAULT_MODELS[task]
+    if not (path / "config.json").is_file():
+        raise ModelFileError(f"the default {task} model is missing from {path}; reinstall sentiment or pass --model DIR")
+    return path

@@ -1,0 +1,24 @@
+"""One exception family. Every message says what went wrong *and* how to fix it.
+
+The CLI prints ``str(error)`` on one line and exits non-zero; the library never prints or exits.
+"""
+
+
+class SentimentError(Exception):
+    """Base class of every error this package raises on purpose."""
+
+
+class ConfigError(SentimentError, ValueError):
+    """An unknown stage name or option, or an option value out of range."""
+
+
+class DataError(SentimentError, ValueError):
+    """Input texts, labels or data files that cannot be used as they are."""
+
+
+class ModelFileError(SentimentError, OSError):
+    """A model directory that is missing, corrupted, tampered with or not ours."""
+
+
+class NotFittedError(SentimentError, AttributeError):
+    """A pipeline used before ``fit``."""

@@ -1,0 +1,228 @@
+"""Classical models, trained with scikit-learn, predicting with numpy alone.
+
+Every model here is linear in its input features once trained: logistic regression, a linear SVM
+with Platt-calibrated probabilities, multinomial and complement naive Bayes (log-probabilities are
+linear in the counts), and NB-SVM (a linear model over NB-scaled binary features, which folds
+back into one weight vector per class). So they share one learned state, ``coef`` (classes x
+features), ``intercept`` and a ``link`` that turns scores into probabilities; saving a model writes
+those arrays, and loading needs no scikit-learn and no pickle.
+
+Labels arrive as integer codes ``0 .. n_classes-1``; the pipeline maps them to the user's labels.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import scipy.sparse as sp
+
+from ..errors import ConfigError
+from ..stage import Stage
+
+LINKS = ("logistic", "softmax", "ovr", "platt")
+
+
+class LinearModel(Stage):
+    """Shared state and prediction of all classical models."""
+
+    kind = "model"
+    needs_nonnegative = False
+    binarize_input = False
+
+    def fit(self, X, y: np.ndarray) -> "LinearModel":
+        if self.needs_nonnegative and _has_negative(X):
+            raise ConfigError(
+                f"model {self.name!r} needs non-negative features (count or tfidf), "
+                "but the vectorizer gives negative values; use vectorizer count or tfidf, or another model"
+            )
+        self.n_classes_ = int(y.max()) + 1
+        self.n_features_ = X.shape[1]
+        self.calibration_ = None
+        self.coef_, self.intercept_, self.link_ = self._train(self._input(X), y)
+        self.coef_ = np.asarray(self.coef_, dtype=np.float32)
+        self.intercept_ = np.asarray(self.intercept_, dtype=np.float64).ravel()
+        self.fitted = True
+        return self
+
+    def _train(self, X, y):
+        raise NotImplementedError
+
+    def _input(self, X):
+        if self.binarize_input:
+            X = sp.csr_matrix(X, copy=True)
+            X.data[:] = 1.0
+        return X
+
+    def decision_function(self, X) -> np.ndarray:
+        self.check_fitted()
+        scores = self._input(X) @ self.coef_.T.astype(np.float64)
+        return np.asarray(scores) + self.intercept_
+
+    def predict_proba(self, X) -> np.ndarray:
+        scores = self.decision_function(X)
+        if self.link_ == "logistic":
+            positive = _sigmoid(scores[:, 0])
+            return np.column_stack([1.0 - positive, positive])
+        if self.link_ == "softmax":
+            scores = scores - scores.max(axis=1, keepdims=True)
+            exp = np.exp(scores)
+            return exp / exp.sum(axis=1, keepdims=True)
+        if self.link_ == "platt":  # scikit-learn's sigmoid calibration: p = 1 / (1 + exp(a * s + b))
+            a, b = self.calibration_
+            probs = _sigmoid(-(scores * a + b))
+            if probs.shape[1] == 1:
+                return np.column_stack([1.0 - probs[:, 0], probs[:, 0]])
+        else:  # "ovr": one-vs-rest logistic scores, normalised
+            probs = _sigmoid(scores)
+        total = probs.sum(axis=1, keepdims=True)
+        uniform = np.full_like(probs, 1.0 / probs.shape[1])
+        return np.divide(probs, total, out=uniform, where=total > 0)
+
+    # -- state --------------------------------------------------------------------------
+    def get_state(self):
+        state = {"link": self.link_, "n_classes": self.n_classes_, "n_features": self.n_features_}
+        arrays = {"coef": self.coef_, "intercept": self.intercept_}
+        if self.calibration_ is not None:
+            arrays["calibration"] = np.asarray(self.calibration_, dtype=np.float64)
+        return state, arrays
+
+    def set_state(self, state, arrays):
+        if state["link"] not in LINKS:
+            raise ValueError(f"unknown link {state['link']!r}")
+        self.link_ = state["link"]
+        self.n_classes_ = int(state["n_classes"])
+        self.n_features_ = int(state["n_features"])
+        self.coef_ = np.asarray(arrays["coef"], dtype=np.float32)
+        self.intercept_ = np.asarray(arrays["intercept"], dtype=np.float64)
+        self.calibration_ = arrays.get("calibration")
+        rows = 1 if self.link_ == "logistic" or (self.link_ == "platt" and self.n_classes_ == 2) else self.n_classes_
+        if self.coef_.shape != (rows, self.n_features_) or self.intercept_.shape != (rows,):
+            raise ValueError(f"weights have shape {self.coef_.shape}, expected {(rows, self.n_features_)}")
+
+
+class LogisticRegressionModel(LinearModel):
+    """L2-regularised logistic regression (multinomial for more than two classes)."""
+
+    name = "logreg"
+    defaults = {"C": 1.0, "class_weight": None, "max_iter": 1000}
+
+    def check_params(self):
+        self._number("C", 1e-6, 1e6)
+        self._choice("class_weight", (None, "balanced"))
+        self._number("max_iter", 1, integer=True)
+
+    def _train(self, X, y):
+        from sklearn.linear_model import LogisticRegression
+
+        solver = "liblinear" if self.n_classes_ == 2 else "lbfgs"
+        clf = LogisticRegression(
+            C=self.params["C"], class_weight=self.params["class_weight"], max_iter=self.params["max_iter"], solver=solver
+        ).fit(X, y)
+        return clf.coef_, clf.intercept_, "logistic" if self.n_classes_ == 2 else "softmax"
+
+
+class LinearSVMModel(LinearModel):
+    """Linear SVM (squared hinge loss); probabilities by Platt scaling fitted on 3-fold cross-validation."""
+
+    name = "linearsvm"
+    defaults = {"C": 0.5, "class_weight": None, "max_iter": 5000}
+
+    def check_params(self):
+        self._number("C", 1e-6, 1e6)
+        self._choice("class_weight", (None, "balanced"))
+        self._number("max_iter", 1, integer=True)
+
+    def _train(self, X, y):
+        from sklearn.calibration import CalibratedClassifierCV
+        from sklearn.svm import LinearSVC
+
+        svm = LinearSVC(C=self.params["C"], class_weight=self.params["class_weight"], max_iter=self.params["max_iter"])
+        folds = min(3, int(np.bincount(y).min()))
+        if folds < 2:
+            raise ConfigError("linearsvm needs at least 2 examples of every class for its calibration")
+        calibrated = CalibratedClassifierCV(svm, method="sigmoid", cv=folds, ensemble=False).fit(X, y)
+        fitted = calibrated.calibrated_classifiers_[0]
+        self.calibration_ = np.array([[c.a_ for c in fitted.calibrators], [c.b_ for c in fitted.calibrators]])
+        return fitted.estimator.coef_, fitted.estimator.intercept_, "platt"
+
+
+class MultinomialNBModel(LinearModel):
+    """Multinomial naive Bayes: log P(class) + sum of count x log P(word | class)."""
+
+    name = "nb"
+    defaults = {"alpha": 0.1}
+    needs_nonnegative = True
+
+    def check_params(self):
+        self._number("alpha", 0.0, 1e6)
+
+    def _train(self, X, y):
+        from sklearn.naive_bayes import MultinomialNB
+
+        nb = MultinomialNB(alpha=self.params["alpha"]).fit(X, y)
+        return nb.feature_log_prob_, nb.class_log_prior_, "softmax"
+
+
+class ComplementNBModel(LinearModel):
+    """Complement naive Bayes (Rennie et al. 2003), more robust than multinomial NB on imbalanced classes."""
+
+    name = "complement_nb"
+    defaults = {"alpha": 0.3}
+    needs_nonnegative = True
+
+    def check_params(self):
+        self._number("alpha", 0.0, 1e6)
+
+    def _train(self, X, y):
+        from sklearn.naive_bayes import ComplementNB
+
+        nb = ComplementNB(alpha=self.params["alpha"]).fit(X, y)
+        return nb.feature_log_prob_, np.zeros(self.n_classes_), "softmax"
+
+
+class NBSVMModel(LinearModel):
+    """NB-SVM (Wang & Manning 2012) with a logistic loss: a linear model over binary features scaled by
+    the naive-Bayes log-count ratio r = log((p / |p|1) / (q / |q|1)), one-vs-rest for more than two classes.
+
+    Because (x * r) . w = x . (r * w), the trained model is stored as ordinary linear weights.
+    """
+
+    name = "nbsvm"
+    defaults = {"C": 4.0, "nb_alpha": 1.0, "class_weight": None, "max_iter": 1000}
+    needs_nonnegative = True
+    binarize_input = True
+
+    def check_params(self):
+        self._number("C", 1e-6, 1e6)
+        self._number("nb_alpha", 1e-6, 1e6)
+        self._choice("class_weight", (None, "balanced"))
+        self._number("max_iter", 1, integer=True)
+
+    def _train(self, X, y):
+        from sklearn.linear_model import LogisticRegression
+
+        X = sp.csr_matrix(X)
+        targets = [1] if self.n_classes_ == 2 else range(self.n_classes_)
+        coefs, intercepts = [], []
+        for k in targets:
+            positive = y == k
+            p = np.asarray(X[positive].sum(axis=0)).ravel() + self.params["nb_alpha"]
+            q = np.asarray(X[~positive].sum(axis=0)).ravel() + self.params["nb_alpha"]
+            r = np.log(p / p.sum()) - np.log(q / q.sum())
+            clf = LogisticRegression(
+                C=self.params["C"],
+                class_weight=self.params["class_weight"],
+                max_iter=self.params["max_iter"],
+                solver="liblinear",
+            ).fit(X @ sp.diags(r, format="csr"), positive.astype(int))
+            coefs.append(clf.coef_.ravel() * r)
+            intercepts.append(clf.intercept_[0])
+        return np.vstack(coefs), np.array(intercepts), "logistic" if self.n_classes_ == 2 else "ovr"
+
+
+def _sigmoid(x: np.ndarray) -> np.ndarray:
+    return 0.5 * (1.0 + np.tanh(0.5 * x))  # stable for large |x|
+
+
+def _has_negative(X) -> bool:
+    data = X.data if sp.issparse(X) else np.asarray(X)
+    return bool(data.size) and float(data.min()) < 0

@@ -1,0 +1,156 @@
+"""Model directories: one JSON config plus, per stage, a JSON state and a safetensors file of arrays.
+
+```
+model/
+  config.json                 format, versions, settings, labels, columns, metrics, file checksums
+  vectorizer/state.json       e.g. the vocabulary
+  vectorizer/arrays.safetensors
+  model/state.json
+  model/arrays.safetensors
+```
+
+Nothing on the load path can run code: JSON and safetensors only (no pickle, no joblib). Every
+file's SHA-256 is in ``config.json``, so a truncated, corrupted or edited file is refused with a
+clear message. Saving writes a temporary sibling directory and renames it into place, so an
+interrupted save never leaves a half-written model where a good one was.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import shutil
+import tempfile
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from .errors import ModelFileError
+
+FORMAT = "sentiment-model"
+FORMAT_VERSION = 1
+CONFIG = "config.json"
+
+
+def write_model(path: str | os.PathLike, config: dict[str, Any], stages: dict[str, tuple[dict, dict]]) -> Path:
+    """Write ``config`` and each stage's ``(state, arrays)`` to the directory ``path``, atomically."""
+    from safetensors.numpy import save_file
+
+    target = Path(path)
+    if target.exists() and not target.is_dir():
+        raise ModelFileError(f"{target} is a file; give a directory path for the model")
+    if target.is_dir() and any(target.iterdir()) and not (target / CONFIG).is_file():
+        raise ModelFileError(f"{target} is a non-empty directory that holds no model; choose another --out path")
+    target.parent.mkdir(parents=True, exist_ok=True)
+    staging = Path(tempfile.mkdtemp(prefix=f".{target.name}.", suffix=".partial", dir=target.parent))
+    try:
+        files: dict[str, str] = {}
+        for stage_name, (state, arrays) in stages.items():
+            folder = staging / stage_name
+            folder.mkdir()
+            _write_bytes(folder / "state.json", json.dumps(state, ensure_ascii=False).encode("utf-8"))
+            arrays_path = folder / "arrays.safetensors"
+            save_file({k: np.ascontiguousarray(v) for k, v in arrays.items()}, str(arrays_path))
+            _fsync(arrays_path)
+            for name in ("state.json", "arrays.safetensors"):
+                files[f"{stage_name}/{name}"] = _sha256(folder / name)
+        full = {"format": FORMAT, "format_version": FORMAT_VERSION, **config, "files": files}
+        _write_bytes(staging / CONFIG, json.dumps(full, indent=2, ensure_ascii=False).encode("utf-8"))
+        _replace_dir(staging, target)
+    except BaseException:
+        shutil.rmtree(staging, ignore_errors=True)
+        raise
+    return target
+
+
+def read_model(path: str | os.PathLike) -> tuple[dict, dict[str, tuple[dict, dict[str, np.ndarray]]]]:
+    """Read and verify a model directory; return its config and each stage's ``(state, arrays)``."""
+    from safetensors import SafetensorError
+    from safetensors.numpy import load_file
+
+    root = Path(path)
+    if not root.exists():
+        raise ModelFileError(
+            f"model directory {root} does not exist; train one with `sentiment fit DATA --out {root}` "
+            "or leave out --model to use the default model"
+        )
+    if not root.is_dir():
+        raise ModelFileError(f"{root} is a file, not a model directory; pass the directory that `sentiment fit` wrote")
+    config_path = root / CONFIG
+    if not config_path.is_file():
+        raise ModelFileError(f"{root} is not a sentiment model directory (no {CONFIG}); pass the folder `sentiment fit` wrote")
+    try:
+        config = json.loads(config_path.read_text(encoding="utf-8"))
+    except (UnicodeDecodeError, json.JSONDecodeError):
+        raise ModelFileError(f"{config_path} is corrupted (not valid JSON); restore the model or train it again") from None
+    if not isinstance(config, dict) or config.get("format") != FORMAT:
+        raise ModelFileError(f"{root} holds no sentiment model ({CONFIG} is of another format); pass a model directory")
+    version = config.get("format_version")
+    if not isinstance(version, int) or version > FORMAT_VERSION:
+        raise ModelFileError(
+            f"{root} was written in model format {version!r}, newer than this sentiment reads "
+            f"({FORMAT_VERSION}); upgrade sentiment: pip install -U sentiment"
+        )
+    files = config.get("files")
+    if not isinstance(files, dict) or not files:
+        raise ModelFileError(f"{config_path} lists no model files; the model is damaged, train it again")
+    stages: dict[str, tuple[dict, dict]] = {}
+    for relative, digest in files.items():
+        file = (root / relative).resolve()
+        if root.resolve() not in file.parents:
+            raise ModelFileError(f"{config_path} names a file outside the model directory ({relative}); refusing to load")
+        if not file.is_file():
+            raise ModelFileError(f"{root} is incomplete: {relative} is missing; restore the model or train it again")
+        if _sha256(file) != digest:
+            raise ModelFileError(
+                f"{root / relative} was modified or is corrupted (checksum mismatch); restore the model or train it again"
+            )
+    for relative in files:
+        stage_name, _, name = relative.partition("/")
+        if name != "state.json":
+            continue
+        try:
+            state = json.loads((root / relative).read_text(encoding="utf-8"))
+            arrays = load_file(str(root / stage_name / "arrays.safetensors"))
+        except (json.JSONDecodeError, UnicodeDecodeError, SafetensorError, OSError) as exc:
+            raise ModelFileError(f"cannot read stage {stage_name!r} of {root} ({exc}); train the model again") from None
+        stages[stage_name] = (state, arrays)
+    return config, stages
+
+
+def _replace_dir(staging: Path, target: Path) -> None:
+    """Move ``staging`` to ``target``; an existing ``target`` is swapped out, then removed."""
+    if not target.exists():
+        os.rename(staging, target)
+        return
+    backup = Path(tempfile.mkdtemp(prefix=f".{target.name}.", suffix=".old", dir=target.parent))
+    os.rmdir(backup)
+    os.rename(target, backup)
+    try:
+        os.rename(staging, target)
+    except BaseException:
+        os.rename(backup, target)
+        raise
+    shutil.rmtree(backup, ignore_errors=True)
+
+
+def _write_bytes(path: Path, data: bytes) -> None:
+    with open(path, "wb") as handle:
+        handle.write(data)
+        handle.flush()
+        os.fsync(handle.fileno())
+
+
+def _fsync(path: Path) -> None:
+    with open(path, "rb") as handle:
+        os.fsync(handle.fileno())
+
+
+def _sha256(path: Path) -> str:
+    digest = hashlib.sha256()
+    with open(path, "rb") as handle:
+        for block in iter(lambda: handle.read(1 << 20), b""):
+            digest.update(block)
+    return digest.hexdigest()

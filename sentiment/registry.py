@@ -1,0 +1,53 @@
+"""Named, lazily imported parts: ``kind -> name -> "module:attribute"``.
+
+Looking a name up imports only the module that implements it, so predicting with a
+scikit-learn-style linear model never imports torch, gensim or spaCy.
+"""
+
+from __future__ import annotations
+
+import importlib
+
+from .errors import ConfigError
+
+REGISTRY: dict[str, dict[str, str]] = {
+    "vectorizer": {
+        "count": "sentiment.vectorizers.ngrams:CountVectorizer",
+        "tfidf": "sentiment.vectorizers.ngrams:TfidfVectorizer",
+        "word2vec": "sentiment.vectorizers.word2vec:Word2VecVectorizer",
+    },
+    "model": {
+        "logreg": "sentiment.models.classical:LogisticRegressionModel",
+        "linearsvm": "sentiment.models.classical:LinearSVMModel",
+        "nb": "sentiment.models.classical:MultinomialNBModel",
+        "complement_nb": "sentiment.models.classical:ComplementNBModel",
+        "nbsvm": "sentiment.models.classical:NBSVMModel",
+    },
+}
+
+
+def available(kind: str | None = None) -> dict[str, list[str]] | list[str]:
+    """Registered names, for one kind (``"vectorizer"``, ``"model"``) or for all.
+
+    >>> "tfidf" in available("vectorizer")
+    True
+    """
+    if kind is None:
+        return {k: sorted(v) for k, v in REGISTRY.items()}
+    _check_kind(kind)
+    return sorted(REGISTRY[kind])
+
+
+def resolve(kind: str, name: str):
+    """Return the class registered as ``name`` for ``kind``, importing it on first use."""
+    _check_kind(kind)
+    names = REGISTRY[kind]
+    if not isinstance(name, str) or name not in names:
+        raise ConfigError(f"unknown {kind} {name!r}; choose one of: {', '.join(sorted(names))}")
+    module_name, attribute = names[name].split(":")
+    return getattr(importlib.import_module(module_name), attribute)
+
+
+def _check_kind(kind: str) -> None:
+    if kind not in REGISTRY:
+        raise ConfigError(f"unknown kind {kind!r}; choose one of: {', '.join(REGISTRY)}")

@@ -1,0 +1,75 @@
+"""The contract every pipeline stage (vectorizer or model) follows.
+
+A stage is built from JSON-able ``params``; after ``fit`` its learned state is a JSON-able dict plus
+a dict of numpy arrays. :mod:`sentiment.persistence` writes both the same way for every stage, and
+``from_state`` rebuilds the stage from them, so no stage ever needs pickle.
+"""
+
+from __future__ import annotations
+
+from typing import Any, ClassVar
+
+import numpy as np
+
+from .errors import ConfigError, NotFittedError
+
+
+class Stage:
+    kind: ClassVar[str]
+    name: ClassVar[str]
+    defaults: ClassVar[dict[str, Any]] = {}
+
+    def __init__(self, **params: Any) -> None:
+        unknown = sorted(set(params) - set(self.defaults))
+        if unknown:
+            raise ConfigError(
+                f"{self.kind} {self.name!r} has no option {', '.join(unknown)}; "
+                f"its options are: {', '.join(sorted(self.defaults)) or 'none'}"
+            )
+        self.params = {**self.defaults, **params}
+        self.check_params()
+        self.fitted = False
+
+    def check_params(self) -> None:
+        """Validate (and normalise, e.g. list -> tuple) ``self.params``; raise ConfigError."""
+
+    # -- learned state ------------------------------------------------------------------
+    def get_state(self) -> tuple[dict, dict[str, np.ndarray]]:
+        raise NotImplementedError
+
+    def set_state(self, state: dict, arrays: dict[str, np.ndarray]) -> None:
+        raise NotImplementedError
+
+    @classmethod
+    def from_state(cls, params: dict, state: dict, arrays: dict[str, np.ndarray]) -> "Stage":
+        stage = cls(**params)
+        stage.set_state(state, arrays)
+        stage.fitted = True
+        return stage
+
+    def check_fitted(self) -> None:
+        if not self.fitted:
+            raise NotFittedError(f"this {self.kind} is not fitted yet; call fit first")
+
+    # -- helpers for check_params ---------------------------------------------------------
+    def _range(self, key: str) -> None:
+        value = self.params[key]
+        if (
+            not isinstance(value, (tuple, list))
+            or len(value) != 2
+            or not all(isinstance(v, int) and v >= 1 for v in value)
+            or value[0] > value[1]
+        ):
+            raise ConfigError(f"{key} must be two whole numbers (min, max) with 1 <= min <= max, not {value!r}")
+        self.params[key] = tuple(value)
+
+    def _number(self, key: str, low: float, high: float = float("inf"), integer: bool = False) -> None:
+        value = self.params[key]
+        ok = isinstance(value, int) if integer else isinstance(value, (int, float))
+        if isinstance(value, bool) or not ok or not (low <= value <= high):
+            kind = "a whole number" if integer else "a number"
+            raise ConfigError(f"{key} must be {kind} between {low} and {high}, not {value!r}")
+
+    def _choice(self, key: str, choices: tuple) -> None:
+        if self.params[key] not in choices:
+            raise ConfigError(f"{key}={self.params[key]!r} is not valid; choose one of: {', '.join(map(str, choices))}")

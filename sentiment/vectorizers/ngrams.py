@@ -1,0 +1,188 @@
+"""Bag-of-n-grams vectorizers: ``count`` and ``tfidf`` (word and/or character n-grams).
+
+scikit-learn chooses the vocabulary at ``fit`` (document-frequency cut-offs, ``max_features``) and
+computes the IDF weights. ``transform`` with the fixed vocabulary is a short numpy/scipy routine here:
+it gives the same matrix as scikit-learn's (a test checks this) without importing scikit-learn, which
+keeps ``sentiment predict`` fast to start.
+"""
+
+from __future__ import annotations
+
+from typing import Iterator
+
+import numpy as np
+import scipy.sparse as sp
+
+from ..stage import Stage
+
+
+def word_ngrams(tokens: list[str], low: int, high: int) -> Iterator[str]:
+    """All word n-grams of ``tokens`` with ``low <= n <= high``, joined by spaces."""
+    if low == 1:
+        yield from tokens
+        low = 2
+    for n in range(low, min(high, len(tokens)) + 1):
+        for i in range(len(tokens) - n + 1):
+            yield " ".join(tokens[i : i + n])
+
+
+def char_ngrams(tokens: list[str], low: int, high: int) -> Iterator[str]:
+    """Character n-grams inside word boundaries (scikit-learn's ``char_wb``), each word padded by spaces."""
+    for token in tokens:
+        word = f" {token} "
+        for n in range(low, high + 1):
+            for i in range(len(word) - n + 1):
+                yield word[i : i + n]
+            if n >= len(word):
+                break
+
+
+def count_matrix(docs: list[list[str]], vocabulary: dict[str, int], features) -> sp.csr_matrix:
+    """Counts of each vocabulary feature per document, as a CSR matrix."""
+    indptr = [0]
+    indices: list[int] = []
+    get = vocabulary.get
+    for tokens in docs:
+        indices.extend(i for i in map(get, features(tokens)) if i is not None)
+        indptr.append(len(indices))
+    matrix = sp.csr_matrix(
+        (np.ones(len(indices), dtype=np.float64), np.asarray(indices, dtype=np.int64), np.asarray(indptr, dtype=np.int64)),
+        shape=(len(docs), len(vocabulary)),
+    )
+    matrix.sum_duplicates()
+    return matrix
+
+
+class CountVectorizer(Stage):
+    """Counts of word n-grams (``analyzer="word"``), character n-grams (``"char"``) or both (``"word+char"``)."""
+
+    kind = "vectorizer"
+    name = "count"
+    defaults = {
+        "analyzer": "word",
+        "ngram_range": (1, 2),
+        "char_ngram_range": (2, 5),
+        "min_df": 1,
+        "max_df": 1.0,
+        "max_features": None,
+        "binary": False,
+    }
+
+    def check_params(self) -> None:
+        self._choice("analyzer", ("word", "char", "word+char"))
+        self._range("ngram_range")
+        self._range("char_ngram_range")
+        self._number("min_df", 1, integer=True)
+        self._number("max_df", 0.0, 1.0)
+        if self.params["max_features"] is not None:
+            self._number("max_features", 1, integer=True)
+        if not isinstance(self.params["binary"], bool):
+            self._choice("binary", (True, False))
+
+    # -- features -----------------------------------------------------------------------
+    def features(self, tokens: list[str]) -> Iterator[str]:
+        analyzer = self.params["analyzer"]
+        if analyzer != "char":
+            yield from word_ngrams(tokens, *self.params["ngram_range"])
+        if analyzer != "word":
+            yield from char_ngrams(tokens, *self.params["char_ngram_range"])
+
+    @property
+    def n_features(self) -> int:
+        return len(self.vocabulary_)
+
+    @property
+    def feature_names(self) -> list[str]:
+        return self.terms_
+
+    def fit(self, docs: list[list[str]]) -> "CountVectorizer":
+        self.fit_transform(docs)
+        return self
+
+    def fit_transform(self, docs: list[list[str]]) -> sp.csr_matrix:
+        from sklearn.feature_extraction.text import CountVectorizer as SkCountVectorizer
+
+        sk = SkCountVectorizer(
+            analyzer=self.features,
+            min_df=self.params["min_df"],
+            max_df=self.params["max_df"],
+            max_features=self.params["max_features"],
+            dtype=np.float64,
+        )
+        counts = sk.fit_transform(docs).tocsr()
+        self.terms_ = [str(t) for t in sk.get_feature_names_out()]
+        self.vocabulary_ = {t: i for i, t in enumerate(self.terms_)}
+        self._fit_weights(counts)
+        self.fitted = True
+        return self._weigh(counts)
+
+    def transform(self, docs: list[list[str]]) -> sp.csr_matrix:
+        self.check_fitted()
+        return self._weigh(count_matrix(docs, self.vocabulary_, self.features))
+
+    def _fit_weights(self, counts: sp.csr_matrix) -> None:
+        pass
+
+    def _weigh(self, counts: sp.csr_matrix) -> sp.csr_matrix:
+        if self.params["binary"]:
+            counts.data[:] = 1.0
+        return counts
+
+    # -- state --------------------------------------------------------------------------
+    def get_state(self):
+        return {"terms": self.terms_}, {}
+
+    def set_state(self, state, arrays):
+        self.terms_ = list(state["terms"])
+        self.vocabulary_ = {t: i for i, t in enumerate(self.terms_)}
+
+
+class TfidfVectorizer(CountVectorizer):
+    """Counts reweighted by inverse document frequency (smoothed) and L2-normalised per document.
+
+    ``sublinear_tf`` replaces a count c by 1 + log(c), which helps on long texts.
+    """
+
+    name = "tfidf"
+    defaults = {**CountVectorizer.defaults, "sublinear_tf": True, "norm": "l2"}
+
+    def check_params(self) -> None:
+        super().check_params()
+        self._choice("sublinear_tf", (True, False))
+        self._choice("norm", ("l2", "l1", None))
+
+    def _fit_weights(self, counts):
+        from sklearn.feature_extraction.text import TfidfTransformer
+
+        self.idf_ = TfidfTransformer(smooth_idf=True).fit(counts).idf_.astype(np.float64)
+
+    def _weigh(self, counts):
+        counts = super()._weigh(counts)
+        if self.params["sublinear_tf"]:
+            np.log(counts.data, out=counts.data)
+            counts.data += 1.0
+        counts = counts @ sp.diags(self.idf_, format="csr")
+        return normalize_rows(counts, self.params["norm"])
+
+    def get_state(self):
+        state, arrays = super().get_state()
+        return state, {**arrays, "idf": self.idf_}
+
+    def set_state(self, state, arrays):
+        super().set_state(state, arrays)
+        self.idf_ = np.asarray(arrays["idf"], dtype=np.float64)
+        if self.idf_.shape != (len(self.terms_),):
+            raise ValueError(f"idf has shape {self.idf_.shape} but the vocabulary has {len(self.terms_)} terms")
+
+
+def normalize_rows(matrix: sp.csr_matrix, norm: str | None) -> sp.csr_matrix:
+    """Scale each row of a CSR matrix to unit L1 or L2 norm (empty rows stay empty)."""
+    if norm is None:
+        return matrix
+    matrix = matrix.tocsr()
+    squared = matrix.multiply(matrix) if norm == "l2" else abs(matrix)
+    lengths = np.asarray(squared.sum(axis=1)).ravel()
+    if norm == "l2":
+        lengths = np.sqrt(lengths)
+    lengths[lengths == 0] = 1.0
+    return sp.diags(1.0 / lengths, format="csr") @ matrix

@@ -1,0 +1,155 @@
+"""Word2Vec document vectors: gensim word vectors, averaged over a document's tokens.
+
+The word vectors are trained on the training texts (gensim's ``Word2Vec``) or loaded from a user's
+vectors file (word2vec text or binary format, or GloVe text without a header line). A document is the
+mean of its words' vectors, or the IDF-weighted mean (``pooling="tfidf"``). Only the vectors of words
+seen in the training texts are kept in the saved model.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from pathlib import Path
+
+import numpy as np
+import scipy.sparse as sp
+
+from ..errors import ConfigError, DataError
+from ..stage import Stage
+from .ngrams import count_matrix, normalize_rows
+
+
+class Word2VecVectorizer(Stage):
+    kind = "vectorizer"
+    name = "word2vec"
+    defaults = {
+        "vector_size": 100,
+        "window": 5,
+        "min_count": 2,
+        "w2v_epochs": 10,
+        "skipgram": True,
+        "pooling": "tfidf",
+        "vectors_path": None,
+        "vectors_format": "auto",
+        "seed": 0,
+        "workers": 1,
+    }
+
+    def check_params(self) -> None:
+        self._number("vector_size", 1, 2048, integer=True)
+        self._number("window", 1, 100, integer=True)
+        self._number("min_count", 1, integer=True)
+        self._number("w2v_epochs", 1, 1000, integer=True)
+        self._choice("skipgram", (True, False))
+        self._choice("pooling", ("mean", "tfidf"))
+        self._choice("vectors_format", ("auto", "word2vec", "word2vec-binary", "glove"))
+        self._number("seed", 0, integer=True)
+        self._number("workers", 1, 64, integer=True)
+        path = self.params["vectors_path"]
+        if path is not None:
+            self.params["vectors_path"] = str(path)
+
+    @property
+    def n_features(self) -> int:
+        return self.vectors_.shape[1]
+
+    def fit(self, docs: list[list[str]]) -> "Word2VecVectorizer":
+        self.fit_transform(docs)
+        return self
+
+    def fit_transform(self, docs: list[list[str]]) -> np.ndarray:
+        counts = Counter(t for tokens in docs for t in tokens)
+        if self.params["vectors_path"]:
+            keyed = load_vectors(self.params["vectors_path"], self.params["vectors_format"])
+        else:
+            keyed = self._train(docs)
+        words = sorted(w for w in counts if w in keyed.key_to_index)
+        if not words:
+            raise DataError(
+                "no word of the training texts has a word vector; train on more text, lower min_count, "
+                "or use vectors that cover this vocabulary"
+            )
+        self.words_ = words
+        self.vocabulary_ = {w: i for i, w in enumerate(words)}
+        self.vectors_ = np.stack([keyed[w] for w in words]).astype(np.float32)
+        doc_freq = Counter(t for tokens in docs for t in set(tokens) if t in self.vocabulary_)
+        df = np.array([doc_freq[w] for w in words], dtype=np.float64)
+        self.idf_ = np.log((1 + len(docs)) / (1 + df)) + 1.0
+        self.fitted = True
+        return self.transform(docs)
+
+    def _train(self, docs):
+        from gensim.models import Word2Vec
+
+        model = Word2Vec(
+            sentences=docs,
+            vector_size=self.params["vector_size"],
+            window=self.params["window"],
+            min_count=self.params["min_count"],
+            sg=int(self.params["skipgram"]),
+            epochs=self.params["w2v_epochs"],
+            seed=self.params["seed"],
+            workers=self.params["workers"],  # 1 makes training reproducible
+        )
+        return model.wv
+
+    def transform(self, docs: list[list[str]]) -> np.ndarray:
+        self.check_fitted()
+        counts = count_matrix(docs, self.vocabulary_, iter)
+        if self.params["pooling"] == "tfidf":
+            counts = counts @ sp.diags(self.idf_, format="csr")
+        weights = normalize_rows(counts, "l1")
+        return np.asarray(weights @ self.vectors_, dtype=np.float32)
+
+    def get_state(self):
+        return {"words": self.words_}, {"vectors": self.vectors_, "idf": self.idf_}
+
+    def set_state(self, state, arrays):
+        self.words_ = list(state["words"])
+        self.vocabulary_ = {w: i for i, w in enumerate(self.words_)}
+        self.vectors_ = np.asarray(arrays["vectors"], dtype=np.float32)
+        self.idf_ = np.asarray(arrays["idf"], dtype=np.float64)
+        if self.vectors_.shape[0] != len(self.words_) or self.idf_.shape != (len(self.words_),):
+            raise ValueError("word vectors and vocabulary differ in length")
+
+
+def load_vectors(path: str, fmt: str = "auto"):
+    """Load word vectors with gensim: word2vec text/binary, or GloVe text (no header line)."""
+    from gensim.models import KeyedVectors
+
+    file = Path(path)
+    if not file.is_file():
+        raise DataError(f"vectors file {path} does not exist; pass the path of a word2vec or GloVe file")
+    if fmt == "auto":
+        fmt = _sniff_vectors_format(file)
+    try:
+        return KeyedVectors.load_word2vec_format(
+            str(file), binary=fmt == "word2vec-binary", no_header=fmt == "glove", unicode_errors="replace"
+        )
+    except (ValueError, EOFError, UnicodeDecodeError, IndexError) as exc:
+        raise DataError(
+            f"cannot read {path} as {fmt} vectors ({exc}); set vectors_format to word2vec, word2vec-binary or glove"
+        ) from None
+
+
+def _sniff_vectors_format(file: Path) -> str:
+    import gzip
+
+    opener = gzip.open if file.suffix == ".gz" else open
+    with opener(file, "rb") as handle:
+        head = handle.read(4096)
+    first_line = head.split(b"\n", 1)[0]
+    try:
+        parts = first_line.decode("utf-8").split()
+    except UnicodeDecodeError:
+        return "word2vec-binary"
+    if len(parts) == 2 and all(p.isdigit() for p in parts):
+        rest = head[len(first_line) + 1 :]
+        try:
+            rest.decode("utf-8")
+            return "word2vec"
+        except UnicodeDecodeError:
+            return "word2vec-binary"
+    if len(parts) > 2:
+        return "glove"
+    raise ConfigError(f"cannot tell the format of {file}; set vectors_format to word2vec, word2vec-binary or glove")
