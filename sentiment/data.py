@@ -83,9 +83,9 @@ def read_table(path: str | Path, columns: Sequence[str], fmt: str | None = None)
     return chunks[0]
 
 
-def iter_table(path: str | Path, columns: Sequence[str], fmt: str | None = None, chunksize: int | None = 10_000,
+def iter_table(path: str | Path, columns: Sequence[str] | None, fmt: str | None = None, chunksize: int | None = 10_000,
                progress: bool = False) -> Iterator:
-    """Yield DataFrames of at most ``chunksize`` rows (the whole table when ``chunksize`` is None).
+    """Yield DataFrames of ``columns`` (all when None), at most ``chunksize`` rows each (all when None).
 
     Memory stays flat however large the file: rows are parsed chunk by chunk. ``progress`` shows a
     bar of the bytes read.
@@ -141,24 +141,28 @@ def _parquet_chunks(file: Path, columns, chunksize):
         parquet = pq.ParquetFile(file)
     except Exception as exc:  # pyarrow raises its own error types
         raise DataError(f"cannot read {file} as Parquet ({exc}); check the file") from None
-    missing = [c for c in columns if c not in parquet.schema_arrow.names]
+    names = parquet.schema_arrow.names
+    missing = [c for c in columns or [] if c not in names]
     if missing:
-        raise _missing_columns(file, missing, parquet.schema_arrow.names)
+        raise missing_columns(file, missing, names)
+    wanted = list(columns) if columns is not None else None
     if chunksize is None:
-        yield _columns(parquet.read(columns=list(columns)).to_pandas(), columns, file)
+        yield _columns(parquet.read(columns=wanted).to_pandas(), columns, file)
         return
-    for batch in parquet.iter_batches(batch_size=chunksize, columns=list(columns)):
+    for batch in parquet.iter_batches(batch_size=chunksize, columns=wanted):
         yield _columns(batch.to_pandas(), columns, file)
 
 
 def _columns(frame, columns, file):
+    if columns is None:
+        return frame
     missing = [c for c in columns if c not in frame.columns]
     if missing:
-        raise _missing_columns(file, missing, list(frame.columns))
+        raise missing_columns(file, missing, list(frame.columns))
     return frame[list(columns)]
 
 
-def _missing_columns(file, missing, present) -> DataError:
+def missing_columns(file, missing, present) -> DataError:
     which = "--text-column" if len(missing) == 1 else "--text-column / --label-column"
     return DataError(
         f"{file} has no column {', '.join(map(repr, missing))}; its columns are: "
@@ -290,3 +294,20 @@ def _existing(path: str | Path) -> Path:
     if file.is_dir():
         raise DataError(f"{file} is a directory; give a data file")
     return file
+
+
+def train_dev_split(texts: list[str], labels: list, fraction: float = 0.1, seed: int = 0):
+    """Split off a stratified dev part: ``(train_texts, train_labels, dev_texts, dev_labels)``."""
+    from sklearn.model_selection import train_test_split
+
+    if not 0 < fraction < 1:
+        raise DataError(f"the dev fraction must be between 0 and 1, not {fraction}")
+    counts = np.unique(np.asarray(labels), return_counts=True)[1]
+    stratify = labels if counts.min() >= 2 else None
+    try:
+        train_x, dev_x, train_y, dev_y = train_test_split(
+            texts, labels, test_size=fraction, random_state=seed, stratify=stratify
+        )
+    except ValueError as exc:
+        raise DataError(f"cannot split off a dev set ({exc}); give more data or pass --dev FILE") from None
+    return list(train_x), list(train_y), list(dev_x), list(dev_y)

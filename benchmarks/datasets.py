@@ -1,0 +1,38 @@
+"""Train/dev splits of the shared datasets, as the benchmarks use them.
+
+The data stay outside the repository (their licences forbid committing them): the root is
+``$SENTIMENT_DATA`` or ``../shared/datasets`` beside the checkout. Test splits are never used; IMDB
+has no dev split, so 20% of its train split is held out with a fixed seed.
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+from sentiment.data import read_labelled, read_sst_trees, train_dev_split
+
+ROOT = Path(os.environ.get("SENTIMENT_DATA", Path(__file__).resolve().parents[2] / "shared" / "datasets"))
+SEED = 0
+
+
+def load(name: str):
+    """``(train_texts, train_labels, dev_texts, dev_labels)`` for a benchmark dataset name."""
+    r = ROOT
+    if name == "sst2":
+        return (*read_labelled(r / "sst2/train.csv"), *read_labelled(r / "sst2/dev.csv"))
+    if name == "sst2-phrases":
+        return (*read_sst_trees(r / "sst5/trees/train.txt", phrases=True, binary=True), *read_labelled(r / "sst2/dev.csv"))
+    if name == "sst5":
+        return (*read_labelled(r / "sst5/train.csv"), *read_labelled(r / "sst5/dev.csv"))
+    if name == "sst5-phrases":
+        return (*read_sst_trees(r / "sst5/trees/train.txt", phrases=True), *read_labelled(r / "sst5/dev.csv"))
+    if name == "imdb":
+        texts, labels = read_labelled(r / "imdb/train.csv.gz")
+        return train_dev_split(texts, labels, fraction=0.2, seed=SEED)
+    if name == "carer":
+        return (*read_labelled(r / "carer_emotion/train.csv"), *read_labelled(r / "carer_emotion/validation.csv"))
+    raise ValueError(f"unknown dataset {name!r}")
+
+
+DATASETS = ["sst2", "sst2-phrases", "sst5", "sst5-phrases", "imdb", "carer"]

@@ -1,0 +1,249 @@
+"""The ``sentiment`` command: a thin typer layer over :mod:`sentiment.commands`.
+
+Each command parses its options, calls one library function and prints the result. Errors of the
+package (bad data, unknown names, damaged model files) print one line and exit with status 1.
+"""
+
+from __future__ import annotations
+
+import functools
+import json
+import sys
+from pathlib import Path
+from typing import List, Optional
+
+import typer
+
+from .errors import SentimentError
+
+app = typer.Typer(
+    help="Text cleaning, vectorization and sentiment analysis.\n\n"
+    'Try: sentiment predict "What a wonderful film!"',
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_enable=False,
+    rich_markup_mode=None,
+)
+
+
+def _fail(message: str, code: int = 1) -> None:
+    typer.echo(f"Error: {message}", err=True)
+    raise typer.Exit(code)
+
+
+def friendly(command):
+    """Turn the package's errors (and a few OS ones) into one line on stderr and a non-zero exit."""
+
+    @functools.wraps(command)
+    def wrapper(*args, **kwargs):
+        try:
+            return command(*args, **kwargs)
+        except SentimentError as exc:
+            _fail(str(exc))
+        except (PermissionError, IsADirectoryError, FileNotFoundError) as exc:
+            _fail(f"{exc.strerror}: {exc.filename}; check the path and its permissions")
+        except MemoryError:
+            _fail("out of memory; use a smaller file, fewer features (--set max_features=200000) or a bigger machine")
+        except KeyboardInterrupt:
+            _fail("interrupted; nothing was saved", 130)
+
+    return wrapper
+
+
+def _parse_options(pairs: List[str]) -> dict:
+    """``KEY=VALUE`` pairs; VALUE is read as JSON when it can be (numbers, true, null, [1,3]), else as text."""
+    options = {}
+    for pair in pairs:
+        key, sep, raw = pair.partition("=")
+        if not sep or not key.strip():
+            _fail(f"--set takes KEY=VALUE, e.g. --set C=4 or --set ngram_range=[1,3]; got {pair!r}")
+        try:
+            value = json.loads(raw)
+        except json.JSONDecodeError:
+            value = raw
+        options[key.strip()] = tuple(value) if isinstance(value, list) else value
+    return options
+
+
+def _parse_label_names(text: Optional[str]) -> Optional[dict]:
+    if not text:
+        return None
+    names = {}
+    for pair in text.split(","):
+        value, sep, name = pair.partition("=")
+        if not sep:
+            _fail(f"--label-names takes VALUE=NAME pairs separated by commas, e.g. 0=negative,1=positive; got {pair!r}")
+        names[value.strip()] = name.strip()
+    return names
+
+
+def _print_json(value) -> None:
+    typer.echo(json.dumps(value, ensure_ascii=False, indent=2))
+
+
+@app.command()
+@friendly
+def fit(
+    data: Path = typer.Argument(..., help="Training data: .csv/.tsv/.jsonl/.parquet (optionally .gz), or SST trees (.txt)."),
+    dev: Optional[Path] = typer.Option(None, help="Dev data for the metrics; default: a stratified part of DATA."),
+    text_column: str = typer.Option("text", help="Column with the texts."),
+    label_column: str = typer.Option("label", help="Column with the labels."),
+    vectorizer: Optional[str] = typer.Option(None, help="count, tfidf or word2vec; default: the benchmarks' best."),
+    model: Optional[str] = typer.Option(None, help="logreg, linearsvm, nb, complement_nb or nbsvm; default: the benchmarks' best."),
+    set_: List[str] = typer.Option([], "--set", "-s", help="Option KEY=VALUE for a stage, repeatable (see `sentiment options`)."),
+    out: Path = typer.Option(Path("sentiment-model"), help="Directory to write the model to (replaced atomically)."),
+    phrases: bool = typer.Option(False, help="SST trees: train on every labelled phrase, not only sentences."),
+    dev_fraction: float = typer.Option(0.1, help="Share of DATA held out as dev when --dev is not given."),
+    seed: int = typer.Option(0, help="Seed of the dev split."),
+    label_names: Optional[str] = typer.Option(None, help="Display names, e.g. 0=negative,1=positive."),
+    as_json: bool = typer.Option(False, "--json", help="Print the dev metrics as one JSON object."),
+    report: Optional[Path] = typer.Option(None, help="Also write the dev confusion matrix (PNG) and metrics to this directory."),
+):
+    """Train a model on labelled data, print its dev metrics and save it.
+
+    Examples:
+
+      sentiment fit train.csv --dev dev.csv --out my-model
+
+      sentiment fit reviews.csv.gz --text-column review --label-column stars
+
+      sentiment fit trees/train.txt --phrases --dev dev.csv --vectorizer tfidf --model logreg --set C=4
+    """
+    from .commands import fit_file
+    from .evaluation import format_report
+
+    def log(message: str) -> None:
+        if not as_json:
+            typer.echo(message, err=True)
+
+    _, dev_report = fit_file(
+        data, out, dev=dev, text_column=text_column, label_column=label_column, vectorizer=vectorizer, model=model,
+        options=_parse_options(set_), phrases=phrases, dev_fraction=dev_fraction, seed=seed,
+        label_names=_parse_label_names(label_names), progress=sys.stderr.isatty() and not as_json, log=log,
+    )
+    _write_report(dev_report, report, "dev")
+    if as_json:
+        _print_json({**dev_report, "model": str(out)})
+    else:
+        typer.echo(format_report(dev_report))
+        typer.echo(f"\nsaved the model to {out}")
+
+
+@app.command()
+@friendly
+def predict(
+    texts: List[str] = typer.Argument(None, help="Texts to classify; '-' reads one text per line from stdin."),
+    model: Optional[Path] = typer.Option(None, help="Model directory; default: the English polarity model shipped with the package."),
+    as_json: bool = typer.Option(False, "--json", help="Print a JSON array: label and class probabilities per text."),
+    input_: Optional[Path] = typer.Option(None, "--input", help="Predict every row of this file (streamed in chunks)."),
+    output: Optional[Path] = typer.Option(None, help="With --input: where to write the predictions (.csv, .tsv or .jsonl)."),
+    text_column: Optional[str] = typer.Option(None, help="With --input: the text column; default: the model's."),
+    batch_size: int = typer.Option(10_000, min=1, help="With --input: rows per chunk."),
+):
+    """Label texts, with the probability of every class.
+
+    Examples:
+
+      sentiment predict "What a wonderful film!" "Dull and far too long."
+
+      sentiment predict --json "The battery died after a day."
+
+      sentiment predict --input reviews.csv --output predictions.csv --text-column review
+    """
+    from .pipeline import load
+
+    if input_ is not None:
+        if texts:
+            _fail("give texts or --input FILE, not both")
+        if output is None:
+            _fail("--input needs --output FILE (.csv, .tsv or .jsonl) for the predictions")
+        from .commands import predict_file
+
+        rows = predict_file(load(model), input_, output, text_column=text_column, chunksize=batch_size,
+                            progress=sys.stderr.isatty())
+        typer.echo(f"wrote {rows} predictions to {output}", err=True)
+        return
+    if output is not None:
+        _fail("--output goes with --input FILE")
+    if not texts:
+        _fail('give at least one text, e.g. sentiment predict "great film", or --input FILE')
+    if texts == ["-"]:
+        texts = [line.rstrip("\n") for line in sys.stdin if line.strip()]
+        if not texts:
+            _fail("no text on stdin; give one text per line")
+    results = load(model).annotate(texts)
+    if as_json:
+        _print_json(results)
+        return
+    for result in results:
+        score = result["scores"][result["label"]]
+        typer.echo(f"{result['label']}\t{score:.3f}\t{result['text']}")
+
+
+@app.command()
+@friendly
+def evaluate(
+    data: Path = typer.Argument(..., help="Labelled data in any format `fit` reads."),
+    model: Optional[Path] = typer.Option(None, help="Model directory; default: the shipped polarity model."),
+    text_column: Optional[str] = typer.Option(None, help="Text column; default: the one the model was trained with."),
+    label_column: Optional[str] = typer.Option(None, help="Label column; default: the one the model was trained with."),
+    as_json: bool = typer.Option(False, "--json", help="Print one JSON object (accuracy, macro_f1, n, per_class, ...)."),
+    report: Optional[Path] = typer.Option(None, help="Also write metrics.json and confusion_matrix.png to this directory."),
+):
+    """Score a model on labelled data: accuracy, macro-F1, per-class report and confusion matrix.
+
+    Examples:
+
+      sentiment evaluate dev.csv --model my-model
+
+      sentiment evaluate dev.csv --model my-model --json --report reports/dev
+    """
+    from .commands import evaluate_file
+    from .evaluation import format_report
+
+    _, result = evaluate_file(data, model, text_column=text_column, label_column=label_column)
+    _write_report(result, report, Path(data).name)
+    if as_json:
+        _print_json(result)
+    else:
+        typer.echo(format_report(result))
+
+
+@app.command()
+@friendly
+def options(
+    vectorizer: str = typer.Option("tfidf", help="Vectorizer whose options to list."),
+    model: str = typer.Option("nbsvm", help="Model whose options to list."),
+):
+    """List the options (with defaults) of the cleaner, a vectorizer and a model, for `fit --set`.
+
+    Example:
+
+      sentiment options --vectorizer word2vec --model logreg
+    """
+    from .pipeline import Pipeline
+    from .registry import available
+
+    for stage, values in Pipeline.options_for(vectorizer, model).items():
+        typer.echo(f"{stage}:")
+        for key, value in values.items():
+            typer.echo(f"  {key} = {json.dumps(value)}")
+    typer.echo(f"\nvectorizers: {', '.join(available('vectorizer'))}\nmodels: {', '.join(available('model'))}")
+
+
+def _write_report(result: dict, folder: Optional[Path], title: str) -> None:
+    if folder is None:
+        return
+    from .evaluation import plot_confusion_matrix
+
+    folder.mkdir(parents=True, exist_ok=True)
+    (folder / "metrics.json").write_text(json.dumps(result, indent=2, ensure_ascii=False) + "\n")
+    plot_confusion_matrix(result, folder / "confusion_matrix.png", title=f"Confusion matrix: {title}")
+
+
+def main() -> None:
+    app()
+
+
+if __name__ == "__main__":
+    main()

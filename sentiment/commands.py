@@ -1,0 +1,130 @@
+"""The library functions behind the CLI commands: train from a file, predict a file, evaluate a file.
+
+They return data and never print, so they serve Python users as well as :mod:`sentiment.cli`.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import tempfile
+from pathlib import Path
+from typing import Any, Callable
+
+from .data import iter_table, missing_columns, read_labelled, table_format, train_dev_split
+from .errors import DataError
+from .evaluation import evaluate
+from .pipeline import Pipeline, load
+
+
+def fit_file(
+    data: str | Path,
+    out: str | Path,
+    *,
+    dev: str | Path | None = None,
+    text_column: str = "text",
+    label_column: str = "label",
+    vectorizer: str | None = None,
+    model: str | None = None,
+    options: dict[str, Any] | None = None,
+    phrases: bool = False,
+    dev_fraction: float = 0.1,
+    seed: int = 0,
+    label_names: dict | None = None,
+    progress: bool = False,
+    log: Callable[[str], None] = lambda message: None,
+) -> tuple[Pipeline, dict]:
+    """Train on ``data``, score on ``dev`` (or on a stratified ``dev_fraction`` of ``data``), save to ``out``.
+
+    Without ``vectorizer``/``model`` the pipeline's defaults are used: the best classical configuration
+    of the benchmarks. Returns the fitted pipeline and the dev report.
+    """
+    pipe = Pipeline(vectorizer or Pipeline().vectorizer, model or Pipeline().model, **(options or {}))
+    texts, labels = read_labelled(data, text_column, label_column, phrases=phrases)
+    if dev is not None:
+        dev_texts, dev_labels = read_labelled(dev, text_column, label_column)
+        dev_source = str(dev)
+    else:
+        texts, labels, dev_texts, dev_labels = train_dev_split(texts, labels, dev_fraction, seed)
+        dev_source = f"{dev_fraction:.0%} of {Path(data).name} (seed {seed})"
+    log(f"training {pipe.vectorizer} + {pipe.model} on {len(texts)} texts; dev: {dev_source} ({len(dev_texts)} texts)")
+    pipe.fit(texts, labels, label_names=label_names, progress=progress)
+    report = evaluate(pipe, dev_texts, dev_labels)
+    extra = {
+        "columns": {"text": text_column, "label": label_column},
+        "data": {"train": Path(data).name, "n_train": len(texts), "dev": dev_source, "n_dev": len(dev_texts),
+                 "phrases": phrases},
+        "metrics": {"dev": {k: report[k] for k in ("n", "accuracy", "macro_f1")}},
+    }
+    pipe.save(out, extra=extra)
+    return pipe, report
+
+
+def model_columns(pipe: Pipeline) -> dict[str, str]:
+    """The text and label columns the model was trained with (``text``/``label`` when unknown)."""
+    columns = getattr(pipe, "config_", {}).get("columns", {})
+    return {"text": columns.get("text", "text"), "label": columns.get("label", "label")}
+
+
+def evaluate_file(data: str | Path, model: str | Path | None = None, *, text_column: str | None = None,
+                  label_column: str | None = None) -> tuple[Pipeline, dict]:
+    """Score a saved model on a labelled file; columns default to the ones the model was trained with."""
+    pipe = load(model)
+    columns = model_columns(pipe)
+    texts, labels = read_labelled(data, text_column or columns["text"], label_column or columns["label"])
+    return pipe, evaluate(pipe, texts, labels)
+
+
+OUTPUT_FORMATS = ("csv", "tsv", "jsonl")
+
+
+def predict_file(pipe: Pipeline, source: str | Path, target: str | Path, *, text_column: str | None = None,
+                 chunksize: int = 10_000, progress: bool = False) -> int:
+    """Predict every row of ``source`` into ``target`` (CSV, TSV or JSONL, by its extension), chunk by chunk.
+
+    Memory stays flat on files of any size. ``target`` gets the input columns plus ``label`` and one
+    ``score_<label>`` column per class; it is written to a temporary file and renamed at the end, so an
+    interrupted run leaves no partial output. Returns the number of rows predicted.
+    """
+    text_column = text_column or model_columns(pipe)["text"]
+    target = Path(target)
+    out_format = table_format(target)
+    if out_format not in OUTPUT_FORMATS:
+        raise DataError(f"cannot write predictions as {out_format}; give --output a .csv, .tsv or .jsonl name")
+    if target.exists() and target.resolve() == Path(source).resolve():
+        raise DataError("--output is the input file; choose another output path")
+    target.parent.mkdir(parents=True, exist_ok=True)
+    fd, temporary = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".partial", dir=target.parent)
+    rows = 0
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8", newline="") as handle:
+            for chunk in _all_columns(source, text_column, chunksize, progress):
+                texts = chunk[text_column]
+                blank = texts.isna() | texts.astype(str).str.strip().eq("")
+                if blank.any():
+                    row = rows + int(blank.to_numpy().argmax()) + 1
+                    raise DataError(f"{source}: data row {row} has no text in column {text_column!r}; drop or fill it")
+                probabilities = pipe.predict_proba(texts.astype(str).tolist())
+                chunk = chunk.copy()
+                chunk["label"] = [pipe.label_names_[i] for i in probabilities.argmax(axis=1)]
+                for j, name in enumerate(pipe.label_names_):
+                    chunk[f"score_{name}"] = probabilities[:, j].round(6)
+                if out_format == "jsonl":
+                    for record in chunk.to_dict(orient="records"):
+                        handle.write(json.dumps(record, ensure_ascii=False, default=str) + "\n")
+                else:
+                    chunk.to_csv(handle, sep="," if out_format == "csv" else "\t", index=False, header=rows == 0)
+                rows += len(chunk)
+        os.replace(temporary, target)
+    except BaseException:
+        Path(temporary).unlink(missing_ok=True)
+        raise
+    return rows
+
+
+def _all_columns(source, text_column, chunksize, progress):
+    """Chunks with every column of the file; the text column must be among them."""
+    for chunk in iter_table(source, None, chunksize=chunksize, progress=progress):
+        if text_column not in chunk.columns:
+            raise missing_columns(source, [text_column], list(chunk.columns))
+        yield chunk
