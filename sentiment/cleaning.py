@@ -6,10 +6,10 @@ Every step is a field of :class:`Cleaner` and can be switched off. The steps run
 2. ``urls`` / ``mentions`` / ``hashtags``: replace, keep or remove web addresses, ``@user`` and ``#tags``.
 3. ``emoji``: turn emoji and emoticons into words (``😍`` -> ``smiling face with heart eyes``), keep or remove them.
 4. ``repeats``: squeeze characters repeated three or more times to two (``soooo`` -> ``soo``, ``!!!!`` -> ``!!``).
-5. ``contractions``: expand (``don't`` -> ``do not``, ``it's`` -> ``it 's``).
-6. ``lowercase``.
-7. tokenize with a fast regular expression, or with spaCy (``tokenizer="spacy"``).
-8. ``lemmatize``: spaCy lookup lemmas (``spacy.blank("en")`` + ``spacy-lookups-data``, works offline).
+5. ``lowercase``.
+6. tokenize with a fast regular expression, or with spaCy (``tokenizer="spacy"``).
+7. ``lemmatize``: spaCy lookup lemmas (``spacy.blank("en")`` + ``spacy-lookups-data``, works offline).
+8. ``contractions``: expand (``don't`` -> ``do not``, ``it's`` -> ``it 's``).
 9. ``stopwords``: drop English stop words, never negations (``not``, ``no``, ``never`` ...).
 10. ``negation``: prefix words after a negation with ``not_`` up to the next punctuation, so
     ``"not good"`` gives the feature ``not_good``, which differs from ``good``.
@@ -32,32 +32,38 @@ _TAG = re.compile(r"<[^<>]{0,500}>")
 _URL = re.compile(r"(?:https?://|www\.)[^\s<>\"']+", re.IGNORECASE)
 _MENTION = re.compile(r"(?<![\w@])@(\w{1,50})")
 _HASHTAG = re.compile(r"(?<![\w#&])#(\w+)")
-_REPEAT = re.compile(r"(.)\1{2,}")
+_REPEAT = re.compile(r"(\D)\1\1+")  # digits are left alone: 1000 stays 1000
 _APOSTROPHE = re.compile(r"[’‘`´]")
 _TOKEN = re.compile(r"\w+(?:'\w+)*|'\w+|[!?]+|[.,;:]")
 
-# Order matters: irregular forms first, then the regular "n't" and the other clitics.
-_CONTRACTIONS = [
-    (re.compile(r"\b(w)on't\b", re.IGNORECASE), r"\1ill not"),
-    (re.compile(r"\b(c)an't\b", re.IGNORECASE), r"\1an not"),
-    (re.compile(r"\b(s)han't\b", re.IGNORECASE), r"\1hall not"),
-    (re.compile(r"\b(a)in't\b", re.IGNORECASE), r"\1re not"),
-    (re.compile(r"\b(c)annot\b", re.IGNORECASE), r"\1an not"),
-    (re.compile(r"(\w)n't\b", re.IGNORECASE), r"\1 not"),
-    (re.compile(r"(?:(?<=\s)|^)n't\b", re.IGNORECASE), "not"),  # SST-style "do n't"
-    (re.compile(r"(\w)?'re\b", re.IGNORECASE), r"\1 are"),
-    (re.compile(r"(\w)?'ve\b", re.IGNORECASE), r"\1 have"),
-    (re.compile(r"(\w)?'ll\b", re.IGNORECASE), r"\1 will"),
-    (re.compile(r"(\w)?'m\b", re.IGNORECASE), r"\1 am"),
-    (re.compile(r"(\w)?'d\b", re.IGNORECASE), r"\1 would"),
-    (re.compile(r"(\w)'s\b", re.IGNORECASE), r"\1 's"),
-]
+# Contractions are expanded per token (only tokens with an apostrophe, or "cannot", need work).
+_IRREGULAR = {"won't": ["will", "not"], "can't": ["can", "not"], "shan't": ["shall", "not"],
+              "ain't": ["are", "not"], "cannot": ["can", "not"], "n't": ["not"]}
+_CLITICS = {"n't": "not", "'re": "are", "'ve": "have", "'ll": "will", "'m": "am", "'d": "would"}
+
+
+def expand_contraction(token: str) -> list[str]:
+    """``don't`` -> ``do not``, ``won't`` -> ``will not``, ``they're`` -> ``they are``; ``'s`` is split off.
+
+    >>> expand_contraction("Don't"), expand_contraction("it's")
+    (['Do', 'not'], ['it', "'s"])
+    """
+    low = token.lower()
+    if low in _IRREGULAR:
+        return list(_IRREGULAR[low])
+    for clitic in (low[-3:], low[-2:]):
+        if clitic in _CLITICS and len(low) > len(clitic):
+            return [token[: -len(clitic)], _CLITICS[clitic]]
+        if clitic == "'s" and len(low) > 2:
+            return [token[:-2], token[-2:]]
+    return [token]
+
 
 # Emoticons map to the same words as the emoji they stand for.
 _EMOTICONS = {
     ":)": "smiling face", ":-)": "smiling face", "(:": "smiling face", ":]": "smiling face",
-    "=)": "smiling face", ":D": "grinning face", ":-D": "grinning face", "xD": "grinning face",
-    "XD": "grinning face", ";)": "winking face", ";-)": "winking face", ":(": "frowning face",
+    "=)": "smiling face", ":D": "grinning face", ":-D": "grinning face",
+    ";)": "winking face", ";-)": "winking face", ":(": "frowning face",
     ":-(": "frowning face", "):": "frowning face", ":[": "frowning face", "=(": "frowning face",
     ":'(": "crying face", ":,(": "crying face", ":P": "face with tongue", ":-P": "face with tongue",
     ":p": "face with tongue", ":/": "confused face", ":-/": "confused face", ":|": "neutral face",
@@ -154,18 +160,15 @@ class Cleaner:
             text = self._emoji(text)
         if self.repeats:
             text = _REPEAT.sub(r"\1\1", text)
-        if "'" in text or not text.isascii():
+        if "`" in text or not text.isascii():
             text = _APOSTROPHE.sub("'", text)
-        if self.contractions and "'" in text:
-            for pattern, replacement in _CONTRACTIONS:
-                text = pattern.sub(replacement, text)
         if self.lowercase:
             text = text.lower()
         return text
 
     def _emoji(self, text: str) -> str:
         words = self.emoji == "words"
-        if (":" in text or ";" in text or "<" in text or "=" in text or "(" in text or ")" in text):
+        if ":" in text or ";" in text or "=" in text or "<3" in text or "</3" in text:
             text = _EMOTICON.sub((lambda m: f" {_EMOTICONS[m.group(1)]} ") if words else " ", text)
         if not text.isascii():
             text = self._emoji_lib.replace_emoji(text, replace=self._emoji_name if words else " ")
@@ -199,12 +202,31 @@ class Cleaner:
                 tokenized = [_TOKEN.findall(" ".join(toks)) for toks in tokenized]
         else:
             tokenized = [_TOKEN.findall(t) for t in normalized]
-        if self.stopwords:
-            stop = self._stopwords
-            tokenized = [[t for t in toks if t.lower() not in stop] for toks in tokenized]
-        if self.negation:
-            tokenized = [mark_negation(toks) for toks in tokenized]
+        if self.contractions or self.stopwords or self.negation:
+            tokenized = [self._token_steps(tokens) for tokens in tokenized]
         return tokenized
+
+    def _token_steps(self, tokens: list[str]) -> list[str]:
+        """Contractions, stop words and negation scope, in one pass over the tokens."""
+        out: list[str] = []
+        contractions, negation = self.contractions, self.negation
+        stop = self._stopwords if self.stopwords else ()
+        negated = False
+        for token in tokens:
+            pieces = expand_contraction(token) if contractions and ("'" in token or token == "cannot") else (token,)
+            for piece in pieces:
+                low = piece.lower() if not self.lowercase else piece
+                if low in stop:
+                    continue
+                if negation:
+                    if low in _SCOPE_END or low[0] in "!?":
+                        negated = False
+                    elif low in NEGATIONS or low.endswith("n't"):
+                        negated = True
+                    elif negated:
+                        piece = "not_" + piece
+                out.append(piece)
+        return out
 
     @cached_property
     def _spacy(self):
@@ -240,19 +262,7 @@ def mark_negation(tokens: list[str]) -> list[str]:
     >>> mark_negation(["not", "good", ",", "but", "fine"])
     ['not', 'not_good', ',', 'but', 'fine']
     """
-    out = []
-    negated = False
-    for token in tokens:
-        low = token.lower()
-        if low in _SCOPE_END or low[0] in "!?":
-            negated = False
-            out.append(token)
-        elif low in NEGATIONS or low.endswith("n't"):
-            negated = True
-            out.append(token)
-        else:
-            out.append("not_" + token if negated else token)
-    return out
+    return _NEGATION_ONLY._token_steps(tokens)
 
 
 def clean(text: str, **options) -> list[str]:
@@ -265,3 +275,6 @@ def clean(text: str, **options) -> list[str]:
         return Cleaner(**options)(text)
     except TypeError as exc:
         raise ConfigError(f"{exc}; valid options: {', '.join(Cleaner.option_names())}") from None
+
+
+_NEGATION_ONLY = Cleaner(contractions=False, lowercase=False)

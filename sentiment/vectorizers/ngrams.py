@@ -8,7 +8,7 @@ keeps ``sentiment predict`` fast to start.
 
 from __future__ import annotations
 
-from typing import Iterator
+import itertools
 
 import numpy as np
 import scipy.sparse as sp
@@ -16,38 +16,42 @@ import scipy.sparse as sp
 from ..stage import Stage
 
 
-def word_ngrams(tokens: list[str], low: int, high: int) -> Iterator[str]:
+def word_ngrams(tokens: list[str], low: int, high: int) -> list[str]:
     """All word n-grams of ``tokens`` with ``low <= n <= high``, joined by spaces."""
-    if low == 1:
-        yield from tokens
-        low = 2
-    for n in range(low, min(high, len(tokens)) + 1):
-        for i in range(len(tokens) - n + 1):
-            yield " ".join(tokens[i : i + n])
+    grams = list(tokens) if low == 1 else []
+    if low <= 2 <= high:
+        grams += [f"{a} {b}" for a, b in zip(tokens, tokens[1:])]
+    if low <= 3 <= high:
+        grams += [f"{a} {b} {c}" for a, b, c in zip(tokens, tokens[1:], tokens[2:])]
+    for n in range(max(low, 4), high + 1):
+        grams += [" ".join(tokens[i : i + n]) for i in range(len(tokens) - n + 1)]
+    return grams
 
 
-def char_ngrams(tokens: list[str], low: int, high: int) -> Iterator[str]:
+def char_ngrams(tokens: list[str], low: int, high: int) -> list[str]:
     """Character n-grams inside word boundaries (scikit-learn's ``char_wb``), each word padded by spaces."""
+    grams: list[str] = []
     for token in tokens:
         word = f" {token} "
-        for n in range(low, high + 1):
-            for i in range(len(word) - n + 1):
-                yield word[i : i + n]
-            if n >= len(word):
-                break
+        for n in range(low, min(high, len(word)) + 1):
+            grams += [word[i : i + n] for i in range(len(word) - n + 1)]
+    return grams
 
 
 def count_matrix(docs: list[list[str]], vocabulary: dict[str, int], features) -> sp.csr_matrix:
-    """Counts of each vocabulary feature per document, as a CSR matrix."""
-    indptr = [0]
-    indices: list[int] = []
-    get = vocabulary.get
-    for tokens in docs:
-        indices.extend(i for i in map(get, features(tokens)) if i is not None)
-        indptr.append(len(indices))
+    """Counts of each vocabulary feature per document, as a CSR matrix (unknown features are skipped)."""
+    ids: list[int] = []
+    lengths = np.empty(len(docs), dtype=np.int64)
+    get, unknown = vocabulary.get, itertools.repeat(-1)
+    for row, tokens in enumerate(docs):
+        grams = features(tokens)
+        lengths[row] = len(grams)
+        ids += map(get, grams, unknown)
+    columns = np.fromiter(ids, dtype=np.int64, count=len(ids))
+    rows = np.repeat(np.arange(len(docs), dtype=np.int64), lengths)
+    known = columns >= 0
     matrix = sp.csr_matrix(
-        (np.ones(len(indices), dtype=np.float64), np.asarray(indices, dtype=np.int64), np.asarray(indptr, dtype=np.int64)),
-        shape=(len(docs), len(vocabulary)),
+        (np.ones(int(known.sum())), (rows[known], columns[known])), shape=(len(docs), len(vocabulary))
     )
     matrix.sum_duplicates()
     return matrix
@@ -80,12 +84,13 @@ class CountVectorizer(Stage):
             self._choice("binary", (True, False))
 
     # -- features -----------------------------------------------------------------------
-    def features(self, tokens: list[str]) -> Iterator[str]:
+    def features(self, tokens: list[str]) -> list[str]:
         analyzer = self.params["analyzer"]
-        if analyzer != "char":
-            yield from word_ngrams(tokens, *self.params["ngram_range"])
-        if analyzer != "word":
-            yield from char_ngrams(tokens, *self.params["char_ngram_range"])
+        if analyzer == "word":
+            return word_ngrams(tokens, *self.params["ngram_range"])
+        if analyzer == "char":
+            return char_ngrams(tokens, *self.params["char_ngram_range"])
+        return word_ngrams(tokens, *self.params["ngram_range"]) + char_ngrams(tokens, *self.params["char_ngram_range"])
 
     @property
     def n_features(self) -> int:
@@ -161,7 +166,7 @@ class TfidfVectorizer(CountVectorizer):
         if self.params["sublinear_tf"]:
             np.log(counts.data, out=counts.data)
             counts.data += 1.0
-        counts = counts @ sp.diags(self.idf_, format="csr")
+        counts.data *= self.idf_[counts.indices]
         return normalize_rows(counts, self.params["norm"])
 
     def get_state(self):
@@ -176,13 +181,15 @@ class TfidfVectorizer(CountVectorizer):
 
 
 def normalize_rows(matrix: sp.csr_matrix, norm: str | None) -> sp.csr_matrix:
-    """Scale each row of a CSR matrix to unit L1 or L2 norm (empty rows stay empty)."""
+    """Scale each row of a CSR matrix, in place, to unit L1 or L2 norm (empty rows stay empty)."""
     if norm is None:
         return matrix
-    matrix = matrix.tocsr()
-    squared = matrix.multiply(matrix) if norm == "l2" else abs(matrix)
-    lengths = np.asarray(squared.sum(axis=1)).ravel()
+    values = matrix.data * matrix.data if norm == "l2" else np.abs(matrix.data)
+    per_row = np.diff(matrix.indptr)
+    rows = np.repeat(np.arange(matrix.shape[0]), per_row)
+    lengths = np.bincount(rows, weights=values, minlength=matrix.shape[0])
     if norm == "l2":
         lengths = np.sqrt(lengths)
     lengths[lengths == 0] = 1.0
-    return sp.diags(1.0 / lengths, format="csr") @ matrix
+    matrix.data /= np.repeat(lengths, per_row)
+    return matrix

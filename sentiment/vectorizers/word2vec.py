@@ -2,7 +2,8 @@
 
 The word vectors are trained on the training texts (gensim's ``Word2Vec``) or loaded from a user's
 vectors file (word2vec text or binary format, or GloVe text without a header line). A document is the
-mean of its words' vectors, or the IDF-weighted mean (``pooling="tfidf"``). Only the vectors of words
+mean of its words' vectors, or the IDF-weighted mean (``pooling="tfidf"``), standardised with the
+training mean and deviation of each dimension. Only the vectors of words
 seen in the training texts are kept in the saved model.
 """
 
@@ -12,7 +13,6 @@ from collections import Counter
 from pathlib import Path
 
 import numpy as np
-import scipy.sparse as sp
 
 from ..errors import ConfigError, DataError
 from ..stage import Stage
@@ -75,8 +75,12 @@ class Word2VecVectorizer(Stage):
         doc_freq = Counter(t for tokens in docs for t in set(tokens) if t in self.vocabulary_)
         df = np.array([doc_freq[w] for w in words], dtype=np.float64)
         self.idf_ = np.log((1 + len(docs)) / (1 + df)) + 1.0
+        pooled = self._pool(docs)
+        # Standardised features suit the linear models (their regularisation assumes comparable scales).
+        self.mean_ = pooled.mean(axis=0)
+        self.scale_ = np.maximum(pooled.std(axis=0), 1e-6)
         self.fitted = True
-        return self.transform(docs)
+        return (pooled - self.mean_) / self.scale_
 
     def _train(self, docs):
         from gensim.models import Word2Vec
@@ -95,20 +99,28 @@ class Word2VecVectorizer(Stage):
 
     def transform(self, docs: list[list[str]]) -> np.ndarray:
         self.check_fitted()
-        counts = count_matrix(docs, self.vocabulary_, iter)
+        return (self._pool(docs) - self.mean_) / self.scale_
+
+    def _pool(self, docs: list[list[str]]) -> np.ndarray:
+        """Mean (or IDF-weighted mean) of each document's word vectors; zeros for a document with none."""
+        counts = count_matrix(docs, self.vocabulary_, list)
         if self.params["pooling"] == "tfidf":
-            counts = counts @ sp.diags(self.idf_, format="csr")
+            counts.data *= self.idf_[counts.indices]
         weights = normalize_rows(counts, "l1")
         return np.asarray(weights @ self.vectors_, dtype=np.float32)
 
     def get_state(self):
-        return {"words": self.words_}, {"vectors": self.vectors_, "idf": self.idf_}
+        return {"words": self.words_}, {"vectors": self.vectors_, "idf": self.idf_, "mean": self.mean_, "scale": self.scale_}
 
     def set_state(self, state, arrays):
         self.words_ = list(state["words"])
         self.vocabulary_ = {w: i for i, w in enumerate(self.words_)}
         self.vectors_ = np.asarray(arrays["vectors"], dtype=np.float32)
         self.idf_ = np.asarray(arrays["idf"], dtype=np.float64)
+        self.mean_ = np.asarray(arrays["mean"], dtype=np.float32)
+        self.scale_ = np.asarray(arrays["scale"], dtype=np.float32)
+        if self.mean_.shape != (self.vectors_.shape[1],) or self.scale_.shape != self.mean_.shape:
+            raise ValueError("word2vec scaling arrays do not match the vector size")
         if self.vectors_.shape[0] != len(self.words_) or self.idf_.shape != (len(self.words_),):
             raise ValueError("word vectors and vocabulary differ in length")
 
