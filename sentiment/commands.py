@@ -48,7 +48,7 @@ def fit_file(
         texts, labels, dev_texts, dev_labels = train_dev_split(texts, labels, dev_fraction, seed)
         dev_source = f"{dev_fraction:.0%} of {Path(data).name} (seed {seed})"
     log(f"training {pipe.vectorizer} + {pipe.model} on {len(texts)} texts; dev: {dev_source} ({len(dev_texts)} texts)")
-    pipe.fit(texts, labels, label_names=label_names, progress=progress)
+    pipe.fit(texts, labels, dev=(dev_texts, dev_labels), label_names=label_names, progress=progress)
     report = evaluate(pipe, dev_texts, dev_labels)
     extra = {
         "columns": {"text": text_column, "label": label_column},

@@ -12,12 +12,17 @@ from .errors import DataError
 
 def label_codes(pipeline, labels: Sequence) -> np.ndarray:
     """Map labels to the pipeline's class indices; labels may be given as values or as display names."""
-    lookup = {str(c): i for i, c in enumerate(pipeline.classes_.tolist())}
-    for i, name in enumerate(pipeline.label_names_):
-        lookup.setdefault(name, i)
+    return codes_for(pipeline.classes_, pipeline.label_names_, labels)
+
+
+def codes_for(classes: np.ndarray, names, labels: Sequence) -> np.ndarray:
+    """Class indices of ``labels`` given the ``classes`` (values) and their display ``names``."""
+    lookup = {str(c): i for i, c in enumerate(classes.tolist())}
+    for i, name in enumerate(names or []):
+        lookup.setdefault(str(name), i)
     unknown = sorted({str(y) for y in labels if str(y) not in lookup})
     if unknown:
-        known = ", ".join(pipeline.label_names_)
+        known = ", ".join(map(str, names or classes.tolist()))
         raise DataError(
             f"label(s) {', '.join(unknown[:10])} were not seen in training; the model knows: {known}. "
             "Check --label-column, or evaluate a model trained with these labels"

@@ -117,10 +117,12 @@ class Pipeline:
         return split["cleaner"], split["vectorizer"], split["model"]
 
     # -- training -------------------------------------------------------------------------
-    def fit(self, texts: Sequence[str], labels: Sequence, *, label_names: dict | None = None, progress: bool = False):
+    def fit(self, texts: Sequence[str], labels: Sequence, *, dev: tuple[Sequence[str], Sequence] | None = None,
+            label_names: dict | None = None, progress: bool = False):
         """Learn the vocabulary, features and model from ``texts`` and their ``labels``.
 
-        ``label_names`` maps label values to display names (``{0: "negative", 1: "positive"}``);
+        ``dev`` is an optional ``(texts, labels)`` pair that models trained by epochs use for early
+        stopping. ``label_names`` maps label values to display names (``{0: "negative", 1: "positive"}``);
         without it, integer labels 0/1 and 0..4 are named as binary and 5-way polarity.
         """
         texts = check_texts(texts)
@@ -133,8 +135,21 @@ class Pipeline:
             docs = _tokens(cleaner, texts, bar)
             bar.stage(f"vectorizing ({self.vectorizer})")
             features = vectorizer.fit_transform(docs)
+            if model.input_kind == "sequences":
+                features = _sequences(vectorizer, docs, self.model)
+            dev_data = None
+            if dev is not None:
+                from .evaluation import codes_for
+
+                dev_texts = check_texts(dev[0])
+                dev_docs = cleaner.tokens_of(dev_texts)
+                dev_features = (
+                    _sequences(vectorizer, dev_docs, self.model) if model.input_kind == "sequences"
+                    else vectorizer.transform(dev_docs)
+                )
+                dev_data = (dev_features, codes_for(classes, None, dev[1]))
             bar.stage(f"training ({self.model})")
-            model.fit(features, codes)
+            model.fit(features, codes, dev=dev_data, vectorizer=vectorizer, progress=progress)
         self.cleaner_, self.vectorizer_, self.model_ = cleaner, vectorizer, model
         self.classes_ = classes
         self.label_names_ = _label_names(classes, label_names)
@@ -146,7 +161,10 @@ class Pipeline:
         """Class probabilities, one row per text, columns in the order of ``classes_``."""
         self._check_fitted()
         texts = check_texts(texts)
-        return self.model_.predict_proba(self.vectorizer_.transform(self.cleaner_.tokens_of(texts)))
+        docs = self.cleaner_.tokens_of(texts)
+        if self.model_.input_kind == "sequences":
+            return self.model_.predict_proba(_sequences(self.vectorizer_, docs, self.model))
+        return self.model_.predict_proba(self.vectorizer_.transform(docs))
 
     def predict(self, texts: Sequence[str]) -> np.ndarray:
         """The most probable label of each text."""
@@ -214,7 +232,8 @@ class Pipeline:
                 state, arrays = states[stage]
                 built[stage] = resolve(stage, spec["name"]).from_state(_tuples(spec["params"]), state, arrays)
             pipe.vectorizer_, pipe.model_ = built["vectorizer"], built["model"]
-            if pipe.model_.n_features_ != pipe.vectorizer_.n_features:
+            expected = pipe.vectorizer_.n_tokens if pipe.model_.input_kind == "sequences" else pipe.vectorizer_.n_features
+            if pipe.model_.n_features_ != expected:
                 raise ValueError("the model and the vectorizer disagree on the number of features")
             pipe.classes_ = np.asarray(config["labels"]["classes"])
             pipe.label_names_ = [str(n) for n in config["labels"]["names"]]
@@ -240,6 +259,12 @@ def load(path: str | os.PathLike | None = None) -> Pipeline:
 
 
 # -- helpers ---------------------------------------------------------------------------------
+def _sequences(vectorizer, docs, model_name: str):
+    if not hasattr(vectorizer, "sequences"):
+        raise ConfigError(f"model {model_name!r} reads token sequences; use it with vectorizer 'word2vec'")
+    return vectorizer.sequences(docs)
+
+
 def _tokens(cleaner: Cleaner, texts: list[str], bar: "_Progress", batch: int = 2000) -> list[list[str]]:
     docs: list[list[str]] = []
     for start in range(0, len(texts), batch):

@@ -15,7 +15,17 @@ from .errors import ConfigError, NotFittedError
 
 
 class Stage:
+    """Base of vectorizers and models.
+
+    Vectorizers: ``fit_transform(docs)``, ``transform(docs)`` (docs are token lists) and ``n_features``.
+    Models: ``fit(X, y, *, dev=None, vectorizer=None, progress=False)`` with ``y`` integer codes
+    ``0..k-1`` and ``dev`` an optional ``(X_dev, y_dev)`` for early stopping; ``predict_proba(X)``;
+    ``n_classes_`` and ``n_features_`` once fitted. A model whose ``input_kind`` is ``"sequences"``
+    receives token-id arrays from ``vectorizer.sequences(docs)`` instead of a feature matrix.
+    """
+
     kind: ClassVar[str]
+    input_kind: ClassVar[str] = "features"
     name: ClassVar[str]
     defaults: ClassVar[dict[str, Any]] = {}
 

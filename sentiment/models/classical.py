@@ -28,7 +28,8 @@ class LinearModel(Stage):
     needs_nonnegative = False
     binarize_input = False
 
-    def fit(self, X, y: np.ndarray) -> "LinearModel":
+    def fit(self, X, y: np.ndarray, *, dev=None, vectorizer=None, progress: bool = False) -> "LinearModel":
+        """Train on features ``X`` and integer codes ``y``; ``dev``/``vectorizer``/``progress`` are unused here."""
         if self.needs_nonnegative and _has_negative(X):
             raise ConfigError(
                 f"model {self.name!r} needs non-negative features (count or tfidf), "

@@ -109,6 +109,24 @@ class Word2VecVectorizer(Stage):
         weights = normalize_rows(counts, "l1")
         return np.asarray(weights @ self.vectors_, dtype=np.float32)
 
+    # -- token ids, for sequence models (LSTM) ----------------------------------------------
+    PAD, UNKNOWN = 0, 1
+
+    def sequences(self, docs: list[list[str]]) -> list[np.ndarray]:
+        """Token ids per document: 0 pads, 1 is an unknown word, words are 2 + their row in ``vectors_``."""
+        self.check_fitted()
+        get = self.vocabulary_.get
+        return [np.fromiter((get(t, -1) + 2 for t in tokens), dtype=np.int64, count=len(tokens)) for tokens in docs]
+
+    def embedding_matrix(self) -> np.ndarray:
+        """Initial embeddings matching :meth:`sequences`: a zero row (padding), a zero row (unknown), the word vectors."""
+        self.check_fitted()
+        return np.vstack([np.zeros((2, self.vectors_.shape[1]), dtype=np.float32), self.vectors_])
+
+    @property
+    def n_tokens(self) -> int:
+        return len(self.words_) + 2
+
     def get_state(self):
         return {"words": self.words_}, {"vectors": self.vectors_, "idf": self.idf_, "mean": self.mean_, "scale": self.scale_}
 

@@ -1,0 +1,66 @@
+"""Dev-split figures of the default pipeline with one cleaning step changed at a time.
+
+    python benchmarks/cleaning.py [--datasets sst2,sst5,carer,imdb]
+
+This is how the cleaning defaults were chosen: a step stays on by default when switching it off
+does not help on the dev splits (and the reverse for stop words and lemmas).
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+import time
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+import datasets  # noqa: E402
+
+from sentiment import Pipeline  # noqa: E402
+from sentiment.evaluation import evaluate  # noqa: E402
+
+VARIANTS = {
+    "defaults": {},
+    "lowercase off": {"lowercase": False},
+    "contractions off": {"contractions": False},
+    "negation off": {"negation": False},
+    "repeats off": {"repeats": False},
+    "html off": {"html": False},
+    "emoji kept as is": {"emoji": "keep"},
+    "stopwords on": {"stopwords": True},
+    "lemmatize on (spaCy)": {"lemmatize": True},
+    "spaCy tokenizer": {"tokenizer": "spacy"},
+}
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--datasets", default="sst2,sst5,carer,imdb")
+    parser.add_argument("--out", default=str(Path(__file__).resolve().parent / "results" / "cleaning.md"))
+    args = parser.parse_args()
+    names = args.datasets.split(",")
+    results: dict[str, dict[str, float]] = {v: {} for v in VARIANTS}
+    for name in names:
+        train_x, train_y, dev_x, dev_y = datasets.load(name)
+        for variant, options in VARIANTS.items():
+            start = time.perf_counter()
+            pipe = Pipeline(**options).fit(train_x, train_y)
+            accuracy = evaluate(pipe, dev_x, dev_y)["accuracy"]
+            results[variant][name] = accuracy
+            print(f"{name:6s} {variant:22s} acc={accuracy:.4f} ({time.perf_counter() - start:.1f}s)", flush=True)
+    default = Pipeline()
+    header = f"| cleaning (pipeline: {default.vectorizer} + {default.model}) | " + " | ".join(names) + " |"
+    lines = [header, "|---" * (len(names) + 1) + "|"]
+    for variant, scores in results.items():
+        cells = []
+        for name in names:
+            delta = scores[name] - results["defaults"][name]
+            cells.append(f"{scores[name]:.4f}" + ("" if variant == "defaults" else f" ({delta:+.4f})"))
+        lines.append(f"| {variant} | " + " | ".join(cells) + " |")
+    table = "\n".join(lines)
+    Path(args.out).write_text(table + "\n")
+    print("\ndev accuracy\n" + table)
+
+
+if __name__ == "__main__":
+    main()
