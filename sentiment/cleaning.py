@@ -51,6 +51,8 @@ def expand_contraction(token: str) -> list[str]:
     low = token.lower()
     if low in _IRREGULAR:
         return list(_IRREGULAR[low])
+    if low in _CLITICS:  # SST-style separate clitic: "they 're"
+        return [_CLITICS[low]]
     for clitic in (low[-3:], low[-2:]):
         if clitic in _CLITICS and len(low) > len(clitic):
             return [token[: -len(clitic)], _CLITICS[clitic]]
@@ -70,7 +72,7 @@ _EMOTICONS = {
     ":O": "astonished face", ":o": "astonished face", "<3": "red heart", "</3": "broken heart",
 }
 _EMOTICON = re.compile(
-    r"(?<![\w:;=])(" + "|".join(re.escape(e) for e in sorted(_EMOTICONS, key=len, reverse=True)) + r")(?![\w)(\]\[])"
+    r"(?<![\w:;=])(" + "|".join(re.escape(e) for e in sorted(_EMOTICONS, key=len, reverse=True)) + r")[)(\]\[]*(?!\w)"
 )
 
 NEGATIONS = frozenset(
@@ -159,12 +161,20 @@ class Cleaner:
         if self.emoji != "keep":
             text = self._emoji(text)
         if self.repeats:
-            text = _REPEAT.sub(r"\1\1", text)
+            text = self._squeeze_repeats(text)
         if "`" in text or not text.isascii():
             text = _APOSTROPHE.sub("'", text)
         if self.lowercase:
             text = text.lower()
         return text
+
+    def _squeeze_repeats(self, text: str) -> str:
+        if self.urls == "keep" and ("http" in text or "www" in text):  # kept addresses stay intact ("www.")
+            pieces = _URL.split(text)
+            addresses = _URL.findall(text)
+            squeezed = [_REPEAT.sub(r"\1\1", piece) for piece in pieces]
+            return "".join(p + a for p, a in zip(squeezed, addresses + [""]))
+        return _REPEAT.sub(r"\1\1", text)
 
     def _emoji(self, text: str) -> str:
         words = self.emoji == "words"
@@ -216,16 +226,15 @@ class Cleaner:
             pieces = expand_contraction(token) if contractions and ("'" in token or token == "cannot") else (token,)
             for piece in pieces:
                 low = piece.lower() if not self.lowercase else piece
-                if low in stop:
-                    continue
-                if negation:
+                if negation:  # the scope is tracked before stop words go: "but" ends it even when dropped
                     if low in _SCOPE_END or low[0] in "!?":
                         negated = False
                     elif low in NEGATIONS or low.endswith("n't"):
                         negated = True
                     elif negated:
                         piece = "not_" + piece
-                out.append(piece)
+                if low not in stop:
+                    out.append(piece)
         return out
 
     @cached_property

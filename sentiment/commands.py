@@ -14,6 +14,7 @@ from typing import Any, Callable
 from .data import iter_table, missing_columns, read_labelled, table_format, train_dev_split
 from .errors import DataError
 from .evaluation import evaluate
+from .persistence import check_model_target, share_permissions
 from .pipeline import Pipeline, load
 
 
@@ -40,6 +41,7 @@ def fit_file(
     of the benchmarks. Returns the fitted pipeline and the dev report.
     """
     pipe = Pipeline(vectorizer or Pipeline().vectorizer, model or Pipeline().model, **(options or {}))
+    check_model_target(out)  # fail before training, not after
     texts, labels = read_labelled(data, text_column, label_column, phrases=phrases)
     if dev is not None:
         dev_texts, dev_labels = read_labelled(dev, text_column, label_column)
@@ -95,6 +97,7 @@ def predict_file(pipe: Pipeline, source: str | Path, target: str | Path, *, text
         raise DataError("--output is the input file; choose another output path")
     target.parent.mkdir(parents=True, exist_ok=True)
     fd, temporary = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".partial", dir=target.parent)
+    share_permissions(temporary)
     rows = 0
     try:
         with os.fdopen(fd, "w", encoding="utf-8", newline="") as handle:

@@ -56,7 +56,7 @@ def check_labels(labels: Sequence, n_texts: int) -> tuple[np.ndarray, np.ndarray
         raise DataError(f"labels mix types ({', '.join(sorted(k.__name__ for k in kinds))}); use one type for all labels")
     classes, codes = np.unique(np.asarray(values), return_inverse=True)
     if len(classes) < 2:
-        raise DataError(f"all labels are {classes[0]!r}; training needs at least two different labels")
+        raise DataError(f"all labels are {classes.tolist()[0]!r}; training needs at least two different labels")
     return codes.astype(np.int64), classes
 
 
@@ -121,7 +121,7 @@ def iter_table(path: str | Path, columns: Sequence[str] | None, fmt: str | None 
             for chunk in chunks:
                 any_rows = any_rows or len(chunk) > 0
                 yield _columns(chunk, columns, file)
-            if not any_rows and chunksize is not None:
+            if not any_rows:
                 raise DataError(f"{file} has a header but no rows; give at least one row")
     except UnicodeDecodeError:
         raise DataError(f"{file} is not UTF-8 text; re-encode it, e.g. iconv -f latin1 -t utf-8 IN > OUT") from None
@@ -144,7 +144,7 @@ def _parquet_chunks(file: Path, columns, chunksize):
     names = parquet.schema_arrow.names
     missing = [c for c in columns or [] if c not in names]
     if missing:
-        raise missing_columns(file, missing, names)
+        raise missing_columns(file, missing, names, columns)
     wanted = list(columns) if columns is not None else None
     if chunksize is None:
         yield _columns(parquet.read(columns=wanted).to_pandas(), columns, file)
@@ -158,12 +158,17 @@ def _columns(frame, columns, file):
         return frame
     missing = [c for c in columns if c not in frame.columns]
     if missing:
-        raise missing_columns(file, missing, list(frame.columns))
+        raise missing_columns(file, missing, list(frame.columns), columns)
     return frame[list(columns)]
 
 
-def missing_columns(file, missing, present) -> DataError:
-    which = "--text-column" if len(missing) == 1 else "--text-column / --label-column"
+COLUMN_OPTIONS = ("--text-column", "--label-column")  # by position in the requested columns
+
+
+def missing_columns(file, missing, present, requested=None) -> DataError:
+    requested = list(requested or missing)
+    options = [COLUMN_OPTIONS[requested.index(c)] for c in missing if requested.index(c) < len(COLUMN_OPTIONS)]
+    which = " / ".join(options) or "--text-column"
     return DataError(
         f"{file} has no column {', '.join(map(repr, missing))}; its columns are: "
         f"{', '.join(map(str, present)) or 'none'}; name the right one with {which}"
@@ -178,6 +183,8 @@ def read_labelled(path: str | Path, text_column: str = "text", label_column: str
     if fmt == "sst":
         return read_sst_trees(file, phrases=phrases)
     frame = read_table(file, [text_column, label_column], fmt=fmt)
+    if len(frame) == 0:
+        raise DataError(f"{file} has a header but no rows; give at least one row")
     for column, what in ((text_column, "text"), (label_column, "label")):
         values = frame[column]
         blank = values.isna() | values.astype(str).str.strip().eq("")
@@ -211,28 +218,29 @@ def read_sst_trees(path: str | Path, phrases: bool = False, binary: bool = False
     a known large gain for training on SST. ``binary=True`` drops neutral (2) and maps 0-1 -> 0, 3-4 -> 1.
     """
     file = _existing(path)
-    seen: set[str] = set()
-    sentences: list[tuple[str, int]] = []
-    parts: list[tuple[str, int]] = []
     with open(file, encoding="utf-8") as handle:
         try:
             lines = handle.readlines()
         except UnicodeDecodeError:
             raise DataError(f"{file} is not UTF-8 text; re-encode it") from None
+    trees: list[list[tuple[str, int]]] = []
     for number, line in enumerate(lines, 1):
         if not line.strip():
             continue
         try:
-            nodes = _parse_tree(line)
+            trees.append(_parse_tree(line))
         except ValueError as exc:
             raise DataError(f"{file} line {number} is not a PTB sentiment tree ({exc})") from None
-        for index, (text, label) in enumerate(nodes):
-            if index and not phrases:
-                break
-            if text in seen:
-                continue
-            seen.add(text)
-            (sentences if index == 0 else parts).append((text, label))
+    # Sentences first, each with its own label; then every phrase not seen before.
+    sentences = list({nodes[0][0]: nodes[0] for nodes in reversed(trees)}.values())[::-1]
+    seen = {text for text, _ in sentences}
+    parts: list[tuple[str, int]] = []
+    if phrases:
+        for nodes in trees:
+            for text, label in nodes[1:]:
+                if text not in seen:
+                    seen.add(text)
+                    parts.append((text, label))
     examples = sentences + parts
     if binary:
         examples = [(t, int(label > 2)) for t, label in examples if label != 2]

@@ -38,13 +38,10 @@ def write_model(path: str | os.PathLike, config: dict[str, Any], stages: dict[st
     """Write ``config`` and each stage's ``(state, arrays)`` to the directory ``path``, atomically."""
     from safetensors.numpy import save_file
 
-    target = Path(path)
-    if target.exists() and not target.is_dir():
-        raise ModelFileError(f"{target} is a file; give a directory path for the model")
-    if target.is_dir() and any(target.iterdir()) and not (target / CONFIG).is_file():
-        raise ModelFileError(f"{target} is a non-empty directory that holds no model; choose another --out path")
+    target = check_model_target(path)
     target.parent.mkdir(parents=True, exist_ok=True)
     staging = Path(tempfile.mkdtemp(prefix=f".{target.name}.", suffix=".partial", dir=target.parent))
+    share_permissions(staging)
     try:
         files: dict[str, str] = {}
         for stage_name, (state, arrays) in stages.items():
@@ -62,6 +59,16 @@ def write_model(path: str | os.PathLike, config: dict[str, Any], stages: dict[st
     except BaseException:
         shutil.rmtree(staging, ignore_errors=True)
         raise
+    return target
+
+
+def check_model_target(path: str | os.PathLike) -> Path:
+    """Refuse early a save path that is a file, or a non-empty directory that holds no model."""
+    target = Path(path)
+    if target.exists() and not target.is_dir():
+        raise ModelFileError(f"{target} is a file; give a directory path for the model")
+    if target.is_dir() and any(target.iterdir()) and not (target / CONFIG).is_file():
+        raise ModelFileError(f"{target} is a non-empty directory that holds no model; choose another --out path")
     return target
 
 
@@ -134,6 +141,13 @@ def _replace_dir(staging: Path, target: Path) -> None:
         os.rename(backup, target)
         raise
     shutil.rmtree(backup, ignore_errors=True)
+
+
+def share_permissions(path: str | os.PathLike) -> None:
+    """Give a ``mkdtemp``/``mkstemp`` result (private by design) the permissions of a normal new file or folder."""
+    mask = os.umask(0)
+    os.umask(mask)
+    os.chmod(path, (0o777 if os.path.isdir(path) else 0o666) & ~mask)
 
 
 def _write_bytes(path: Path, data: bytes) -> None:

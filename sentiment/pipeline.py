@@ -168,6 +168,7 @@ class Pipeline:
 
     def predict(self, texts: Sequence[str]) -> np.ndarray:
         """The most probable label of each text."""
+        self._check_fitted()
         return self.classes_[self.predict_proba(texts).argmax(axis=1)]
 
     def annotate(self, texts: Sequence[str]) -> list[dict[str, Any]]:
@@ -190,6 +191,7 @@ class Pipeline:
 
     def score(self, texts: Sequence[str], labels: Sequence) -> float:
         """Accuracy on ``texts`` (scikit-learn's default score for classifiers)."""
+        self._check_fitted()
         return float(np.mean(self.predict(texts) == np.asarray(labels, dtype=self.classes_.dtype)))
 
     def _check_fitted(self) -> None:

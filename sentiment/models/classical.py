@@ -104,7 +104,7 @@ class LogisticRegressionModel(LinearModel):
     """L2-regularised logistic regression (multinomial for more than two classes)."""
 
     name = "logreg"
-    defaults = {"C": 1.0, "class_weight": None, "max_iter": 1000}
+    defaults = {"C": 10.0, "class_weight": None, "max_iter": 1000}
 
     def check_params(self):
         self._number("C", 1e-6, 1e6)
@@ -125,7 +125,7 @@ class LinearSVMModel(LinearModel):
     """Linear SVM (squared hinge loss); probabilities by Platt scaling fitted on 3-fold cross-validation."""
 
     name = "linearsvm"
-    defaults = {"C": 0.5, "class_weight": None, "max_iter": 5000}
+    defaults = {"C": 1.0, "class_weight": None, "max_iter": 2000}
 
     def check_params(self):
         self._number("C", 1e-6, 1e6)
@@ -188,7 +188,7 @@ class NBSVMModel(LinearModel):
     """
 
     name = "nbsvm"
-    defaults = {"C": 4.0, "nb_alpha": 1.0, "class_weight": None, "max_iter": 1000}
+    defaults = {"C": 1.0, "nb_alpha": 1.0, "class_weight": None, "max_iter": 1000}
     needs_nonnegative = True
     binarize_input = True
 

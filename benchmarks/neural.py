@@ -1,0 +1,151 @@
+"""Dev-split accuracy and macro-F1 of the neural models, next to the best classical model.
+
+    python benchmarks/neural.py [--datasets sst2,sst5-phrases,...] [--device auto] [--quick]
+                                [--out benchmarks/results/neural.md] [--progress] [--threads N]
+
+Per dataset: ``mlp`` over tf-idf 1-2-grams, and ``lstm`` with random or word2vec-initialised
+embeddings (``sst2-phrases`` / ``sst5-phrases`` train on every labelled SST phrase, the dev split stays
+sentences). Early stopping uses 10% of the training data (the models' ``dev_fraction``), so the dev
+split is only scored, as for the classical models; their best row is read from
+``results/classical.md``. Cleaning and vectorizing run once per dataset and vectorizer, as in
+``Pipeline.fit``; "s/epoch" is the mean training time of an epoch (including the held-out check) on
+the device printed at the top. ``--quick`` trains on 2,000 texts for 2 epochs, to check the script.
+"""
+
+from __future__ import annotations
+
+import argparse
+import re
+import sys
+import time
+from pathlib import Path
+
+import numpy as np
+from sklearn.metrics import accuracy_score, f1_score
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+import datasets  # noqa: E402
+
+from sentiment.cleaning import Cleaner  # noqa: E402
+from sentiment.data import check_labels  # noqa: E402
+from sentiment.models.trainer import device_name, resolve_device  # noqa: E402
+from sentiment.registry import resolve  # noqa: E402
+
+RESULTS = Path(__file__).resolve().parent / "results"
+VECTORIZERS = {
+    "tfidf": ("tfidf", {"ngram_range": (1, 2), "min_df": 2, "max_features": 200_000}),
+    "word2vec": ("word2vec", {"vector_size": 100, "w2v_epochs": 10, "min_count": 2, "workers": 4}),
+}
+EXPERIMENTS = [  # (label, vectorizer, model, model options)
+    ("mlp", "tfidf", "mlp", {"hidden_sizes": (256,), "dropout": 0.5, "epochs": 20}),
+    ("lstm random emb.", "word2vec", "lstm", {"init_embeddings": False, "embedding_dim": 100}),
+    ("lstm word2vec emb.", "word2vec", "lstm", {"init_embeddings": True}),
+]
+QUICK = {"train": 2000, "dev": 500, "epochs": 2, "w2v_epochs": 2}
+
+
+def best_classical(path: Path = RESULTS / "classical.md") -> dict[str, tuple]:
+    """``dataset -> (vectorizer, model, accuracy, macro-F1)`` of the rows marked best in the classical results."""
+    best = {}
+    if path.is_file():
+        for line in path.read_text().splitlines():
+            cells = [c.strip() for c in line.strip("|").split("|")]
+            if len(cells) == 6 and "**best**" in cells[2]:
+                best[cells[0]] = (cells[1], re.sub(r"\s*\*\*best\*\*", "", cells[2]), float(cells[3]), float(cells[4]))
+    return best
+
+
+def run(name: str, args, rows: list, log) -> None:
+    train_x, train_y, dev_x, dev_y = datasets.load(name)
+    if args.quick:
+        rng = np.random.default_rng(0)
+        keep = rng.permutation(len(train_x))[: QUICK["train"]]
+        train_x, train_y = [train_x[i] for i in keep], [train_y[i] for i in keep]
+        keep = rng.permutation(len(dev_x))[: QUICK["dev"]]
+        dev_x, dev_y = [dev_x[i] for i in keep], [dev_y[i] for i in keep]
+    codes, classes = check_labels(train_y, len(train_x))
+    lookup = {c: i for i, c in enumerate(classes.tolist())}
+    dev_codes = np.array([lookup[y] for y in dev_y])
+    cleaner = Cleaner()
+    train_docs, dev_docs = cleaner.tokens_of(train_x), cleaner.tokens_of(dev_x)
+    fitted: dict[str, tuple] = {}
+    for label, vec_key, model_name, options in EXPERIMENTS:
+        if vec_key not in fitted:
+            vec_name, vec_options = VECTORIZERS[vec_key]
+            if args.quick and vec_name == "word2vec":
+                vec_options = {**vec_options, "w2v_epochs": QUICK["w2v_epochs"]}
+            vectorizer = resolve("vectorizer", vec_name)(**vec_options)
+            train_features, dev_features = vectorizer.fit_transform(train_docs), vectorizer.transform(dev_docs)
+            fitted[vec_key] = (vectorizer, train_features, dev_features)
+        vectorizer, train_features, dev_features = fitted[vec_key]
+        model_cls = resolve("model", model_name)
+        if model_cls.input_kind == "sequences":
+            train_features, dev_features = vectorizer.sequences(train_docs), vectorizer.sequences(dev_docs)
+        options = {**options, "device": args.device, **({"epochs": QUICK["epochs"]} if args.quick else {})}
+        start = time.perf_counter()
+        model = model_cls(**options).fit(train_features, codes, vectorizer=vectorizer, progress=args.progress)
+        seconds = time.perf_counter() - start
+        predicted = model.predict_proba(dev_features).argmax(axis=1)
+        history = model.history_
+        rows.append({
+            "dataset": name, "model": label, "accuracy": accuracy_score(dev_codes, predicted),
+            "macro_f1": f1_score(dev_codes, predicted, average="macro"), "epochs": len(history),
+            "best_epoch": model.best_epoch_, "epoch_seconds": float(np.mean([r["seconds"] for r in history])),
+            "seconds": seconds,
+        })
+        log(rows[-1])
+
+
+def table(rows: list, device: str) -> str:
+    classical = best_classical()
+    lines = [
+        f"Device: {device}",
+        "",
+        "| dataset | model | dev accuracy | dev macro-F1 | epochs (best) | s/epoch | seconds |",
+        "|---|---|---|---|---|---|---|",
+    ]
+    for dataset in dict.fromkeys(r["dataset"] for r in rows):
+        if dataset in classical:
+            vec, model, acc, f1 = classical[dataset]
+            lines.append(f"| {dataset} | best classical: {vec} + {model} | {acc:.4f} | {f1:.4f} | | | |")
+        for r in (r for r in rows if r["dataset"] == dataset):
+            lines.append(
+                f"| {dataset} | {r['model']} | {r['accuracy']:.4f} | {r['macro_f1']:.4f} | "
+                f"{r['epochs']} ({r['best_epoch']}) | {r['epoch_seconds']:.1f} | {r['seconds']:.0f} |"
+            )
+    return "\n".join(lines)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--datasets", default="sst2,sst2-phrases,sst5,sst5-phrases,imdb,carer")
+    parser.add_argument("--device", default="auto", help="auto, cpu, cuda, cuda:N or mps")
+    parser.add_argument("--quick", action="store_true", help="2,000 training texts and 2 epochs: a smoke test")
+    parser.add_argument("--out", default=None, help="markdown results file (default: results/neural.md, none with --quick)")
+    parser.add_argument("--progress", action="store_true", help="show a progress bar while training")
+    parser.add_argument("--threads", type=int, default=None, help="torch CPU threads (1 is fastest on a busy CPU)")
+    args = parser.parse_args()
+    if args.threads:
+        import torch
+
+        torch.set_num_threads(args.threads)
+    out = args.out or (None if args.quick else str(RESULTS / "neural.md"))
+    device = device_name(resolve_device(args.device))
+    print(f"device: {device}", flush=True)
+    rows: list = []
+
+    def log(r):
+        print(f"{r['dataset']:13s} {r['model']:20s} acc={r['accuracy']:.4f} f1={r['macro_f1']:.4f} "
+              f"epochs={r['epochs']} (best {r['best_epoch']}) {r['epoch_seconds']:.1f}s/epoch ({r['seconds']:.0f}s)",
+              flush=True)
+
+    for name in args.datasets.split(","):
+        run(name, args, rows, log)
+        if out:
+            Path(out).write_text(table(rows, device) + "\n")
+    print()
+    print(table(rows, device))
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,235 @@
+"""Shared fixtures: small synthetic sentiment data sets, word-vector files and fitted pipelines.
+
+Everything is generated in code with fixed seeds; no file from the shared data sets is read.
+"""
+
+from __future__ import annotations
+
+import random
+import shutil
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+import pytest
+
+import sentiment
+
+# Tiny word2vec settings keep the suite fast.
+W2V = {"vector_size": 16, "w2v_epochs": 3}
+
+NOUNS = ["film", "movie", "plot", "acting", "story", "cast", "script", "ending", "soundtrack", "director"]
+FILLERS = ["really", "truly", "quite", "honestly", "simply", "rather", "so"]
+POSITIVE = ["great", "wonderful", "excellent", "superb", "lovely", "amazing", "delightful", "brilliant"]
+NEGATIVE = ["awful", "terrible", "boring", "dreadful", "horrible", "poor", "dull", "weak"]
+FIVE = [
+    ["atrocious", "abysmal", "horrendous", "appalling"],
+    ["bad", "mediocre", "tiresome", "clumsy"],
+    ["okay", "average", "ordinary", "passable"],
+    ["good", "nice", "pleasant", "enjoyable"],
+    ["masterful", "stunning", "extraordinary", "magnificent"],
+]
+
+
+@dataclass
+class Data:
+    train_texts: list
+    train_labels: list
+    dev_texts: list
+    dev_labels: list
+
+    @property
+    def classes(self):
+        return sorted(set(self.train_labels))
+
+
+def binary_examples(n: int, seed: int, labels=("neg", "pos")) -> tuple[list[str], list]:
+    """Short reviews; positive ones praise, negative ones complain (a quarter of them by negating praise)."""
+    rng = random.Random(seed)
+    texts, out = [], []
+    for i in range(n):
+        positive = i % 2 == 0
+        noun, filler = rng.choice(NOUNS), rng.choice(FILLERS)
+        if positive:
+            a, b = rng.sample(POSITIVE, 2)
+            text = rng.choice([
+                f"The {noun} was {filler} {a}.",
+                f"A {a} and {b} {noun}!",
+                f"{filler.capitalize()} {a} {noun}, {b} too",
+            ])
+        elif rng.random() < 0.25:
+            text = f"The {noun} was not {rng.choice(POSITIVE)} at all."
+        else:
+            a, b = rng.sample(NEGATIVE, 2)
+            text = rng.choice([
+                f"The {noun} was {filler} {a}.",
+                f"A {a} and {b} {noun}!",
+                f"{filler.capitalize()} {a} {noun}, {b} too",
+            ])
+        texts.append(text)
+        out.append(labels[1] if positive else labels[0])
+    return texts, out
+
+
+def five_examples(n: int, seed: int) -> tuple[list[str], list[int]]:
+    """Five intensity levels 0..4, each with its own adjectives."""
+    rng = random.Random(seed)
+    texts, labels = [], []
+    for i in range(n):
+        label = i % 5
+        a, b = rng.sample(FIVE[label], 2)
+        noun, filler = rng.choice(NOUNS), rng.choice(FILLERS)
+        texts.append(rng.choice([f"The {noun} was {filler} {a}.", f"An {a}, {b} {noun}", f"{a} {noun} and {b} cast"]))
+        labels.append(label)
+    return texts, labels
+
+
+@pytest.fixture(scope="session")
+def binary() -> Data:
+    train = binary_examples(200, seed=1)
+    dev = binary_examples(60, seed=2)
+    return Data(*train, *dev)
+
+
+@pytest.fixture(scope="session")
+def five() -> Data:
+    train = five_examples(250, seed=3)
+    dev = five_examples(75, seed=4)
+    return Data(*train, *dev)
+
+
+@pytest.fixture(scope="session")
+def vectors_files(tmp_path_factory, binary, five):
+    """The same small word vectors in word2vec text, GloVe text (no header) and word2vec binary formats.
+
+    Vectors are random, plus a strong component on dimension 0 (+ positive words, - negative words),
+    so a model on top of them can learn the synthetic task.
+    """
+    from gensim.models import KeyedVectors
+
+    cleaner = sentiment.Cleaner()
+    words = sorted({t for doc in cleaner.tokens_of(binary.train_texts + five.train_texts) for t in doc})
+    rng = np.random.default_rng(0)
+    vectors = rng.normal(0, 0.3, size=(len(words), 8)).astype(np.float32)
+    for i, word in enumerate(words):
+        base = word[4:] if word.startswith("not_") else word
+        sign = -1 if word.startswith("not_") else 1
+        if base in POSITIVE:
+            vectors[i, 0] += 2.0 * sign
+        elif base in NEGATIVE:
+            vectors[i, 0] -= 2.0 * sign
+    keyed = KeyedVectors(vector_size=8)
+    keyed.add_vectors(words, vectors)
+    folder = tmp_path_factory.mktemp("vectors")
+    paths = {
+        "word2vec": folder / "vectors.w2v.txt",
+        "glove": folder / "vectors.glove.txt",
+        "word2vec-binary": folder / "vectors.bin",
+    }
+    keyed.save_word2vec_format(str(paths["word2vec"]), binary=False)
+    keyed.save_word2vec_format(str(paths["glove"]), binary=False, write_header=False)
+    keyed.save_word2vec_format(str(paths["word2vec-binary"]), binary=True)
+    return {"words": words, "vectors": vectors, **paths}
+
+
+# Vectorizer variants by test id: (registry name, options); "@w2v-file" is replaced by a vectors file path.
+VECTORIZERS = {
+    "count": ("count", {}),
+    "count-binary": ("count", {"binary": True}),
+    "tfidf": ("tfidf", {}),
+    "tfidf-char": ("tfidf", {"analyzer": "char", "char_ngram_range": (2, 4)}),
+    "tfidf-word+char": ("tfidf", {"analyzer": "word+char", "char_ngram_range": (3, 4)}),
+    "word2vec-mean": ("word2vec", {**W2V, "pooling": "mean"}),
+    "word2vec-tfidf": ("word2vec", {**W2V, "pooling": "tfidf"}),
+    "word2vec-file": ("word2vec", {"vectors_path": "@w2v-file", "pooling": "mean"}),
+}
+MODELS = ["logreg", "linearsvm", "nb", "complement_nb", "nbsvm"]
+NONNEGATIVE_ONLY = {"nb", "complement_nb", "nbsvm"}
+
+
+def valid_combinations() -> list[tuple[str, str]]:
+    return [
+        (vec, model)
+        for vec, (name, _) in VECTORIZERS.items()
+        for model in MODELS
+        if not (name == "word2vec" and model in NONNEGATIVE_ONLY)
+    ]
+
+
+@pytest.fixture(scope="session")
+def vectorizer_spec(vectors_files):
+    def spec(vec_id: str) -> tuple[str, dict]:
+        name, options = VECTORIZERS[vec_id]
+        options = {k: (str(vectors_files["word2vec"]) if v == "@w2v-file" else v) for k, v in options.items()}
+        return name, options
+
+    return spec
+
+
+@pytest.fixture(scope="session")
+def fitted(binary, five, vectorizer_spec):
+    """``fitted(vec_id, model, "binary"|"five")``: a fitted Pipeline, cached for the session (do not modify it)."""
+    cache: dict = {}
+
+    def get(vec_id: str, model: str, dataset: str = "binary") -> sentiment.Pipeline:
+        key = (vec_id, model, dataset)
+        if key not in cache:
+            data = binary if dataset == "binary" else five
+            name, options = vectorizer_spec(vec_id)
+            cache[key] = sentiment.Pipeline(name, model, **options).fit(data.train_texts, data.train_labels)
+        return cache[key]
+
+    return get
+
+
+@pytest.fixture(scope="session")
+def saved_model(tmp_path_factory, fitted):
+    """A saved tfidf + logreg binary model; copy it (``model_copy``) before changing it."""
+    path = tmp_path_factory.mktemp("saved") / "model"
+    fitted("tfidf", "logreg").save(path)
+    return path
+
+
+@pytest.fixture
+def model_copy(saved_model, tmp_path):
+    path = tmp_path / "model"
+    shutil.copytree(saved_model, path)
+    return path
+
+
+@pytest.fixture(scope="session")
+def binary_frames(binary):
+    """Train and dev tables with integer labels 0/1 (so the model names them negative/positive)."""
+    to_int = {"neg": 0, "pos": 1}
+    train = pd.DataFrame({"text": binary.train_texts, "label": [to_int[y] for y in binary.train_labels]})
+    dev = pd.DataFrame({"text": binary.dev_texts, "label": [to_int[y] for y in binary.dev_labels]})
+    return train, dev
+
+
+def write_table(frame: pd.DataFrame, path) -> None:
+    """Write ``frame`` in the format its file name says (.csv, .tsv, .jsonl, .parquet, optionally .gz)."""
+    name = str(path)
+    if name.endswith(".parquet"):
+        frame.to_parquet(path, index=False)
+    elif name.endswith(".jsonl") or name.endswith(".jsonl.gz"):
+        frame.to_json(path, orient="records", lines=True, force_ascii=False)
+    elif ".tsv" in name:
+        frame.to_csv(path, sep="\t", index=False)
+    else:
+        frame.to_csv(path, index=False)
+
+
+SST_TREES = """\
+(3 (2 (2 The) (2 film)) (4 (3 (2 is) (4 wonderful)) (2 .)))
+(1 (2 It) (1 (1 (2 was) (1 (2 not) (3 good))) (2 .)))
+(2 (2 An) (2 (2 ordinary) (2 day)))
+(0 (2 -LRB-) (0 (0 (2 truly) (0 dreadful)) (2 -RRB-)))
+(4 (2 The) (4 (2 film) (4 (2 is) (4 wonderful))))
+"""
+
+
+@pytest.fixture
+def sst_file(tmp_path):
+    path = tmp_path / "train.txt"
+    path.write_text(SST_TREES, encoding="utf-8")
+    return path

@@ -1,0 +1,235 @@
+"""Cleaning: every step of Cleaner on and off, option checks, negation scope, spaCy paths."""
+
+from __future__ import annotations
+
+import pytest
+
+import sentiment
+from sentiment import Cleaner, ConfigError, clean
+from sentiment.cleaning import NEGATIONS, expand_contraction, mark_negation
+
+# Cleaning with only the step under test (and tokenizing) on, so each test sees one effect.
+BARE = dict(html=False, urls="keep", mentions="keep", hashtags="keep", emoji="keep", repeats=False,
+            contractions=False, lowercase=False, negation=False)
+
+
+def bare(text, **step):
+    return clean(text, **{**BARE, **step})
+
+
+# -- html ------------------------------------------------------------------------------------
+def test_html_tags_are_removed_and_entities_decoded():
+    assert clean("Great<br />film", negation=False) == ["great", "film"]
+    assert bare("Tom &amp; Jerry &quot;rock&quot;", html=True) == ["Tom", "Jerry", "rock"]
+    assert Cleaner(html=True).normalize("a &lt;b&gt; c") == "a <b> c"  # entities decoded after tags went
+
+
+def test_html_off_keeps_tags_and_entities_as_text():
+    tokens = bare("Great<br />film &amp; more")
+    assert "br" in tokens and "amp" in tokens
+    assert bare("Great<br />film", html=True) == ["Great", "film"]
+
+
+# -- urls, mentions, hashtags --------------------------------------------------------------------
+@pytest.mark.parametrize("url", ["http://example.com/a?b=1", "https://x.io", "www.example.org/page", "HTTP://X.IO"])
+def test_urls_token_remove_keep(url):
+    text = f"see {url} now"
+    assert bare(text, urls="token") == ["see", "xxurl", "now"]
+    assert bare(text, urls="remove") == ["see", "now"]
+    kept = bare(text, urls="keep")
+    assert "xxurl" not in kept and len(kept) > 2
+    assert url in Cleaner(urls="keep", lowercase=False, repeats=False).normalize(text)
+
+
+def test_urls_keep_keeps_www_address_with_repeats_on():
+    assert "www.example.org" in Cleaner(urls="keep").normalize("see www.example.org now")
+
+
+def test_mentions_token_remove_keep():
+    assert bare("thanks @bob_99 !", mentions="token") == ["thanks", "xxuser", "!"]
+    assert bare("thanks @bob_99 !", mentions="remove") == ["thanks", "!"]
+    assert "@bob_99" in Cleaner(mentions="keep").normalize("thanks @bob_99 !")
+    # an e-mail address is not a mention
+    assert "xxuser" not in clean("write to me@example.com")
+
+
+def test_hashtags_word_remove_keep():
+    assert bare("so #Great", hashtags="word") == ["so", "Great"]
+    assert bare("so #Great", hashtags="remove") == ["so"]
+    assert "#Great" in Cleaner(hashtags="keep", lowercase=False).normalize("so #Great")
+    assert "#" not in Cleaner(hashtags="word").normalize("so #great")
+
+
+# -- emoji and emoticons -------------------------------------------------------------------------
+def test_emoji_become_words():
+    tokens = bare("love it 😍", emoji="words")
+    assert tokens[:2] == ["love", "it"]
+    assert {"smiling", "heart", "eyes"} <= set(tokens)
+
+
+@pytest.mark.parametrize("emoticon, word", [(":)", "smiling"), (":-)", "smiling"), (":(", "frowning"),
+                                            (":D", "grinning"), ("<3", "heart"), (";)", "winking")])
+def test_emoticons_become_the_same_words_as_emoji(emoticon, word):
+    tokens = bare(f"ok {emoticon}", emoji="words")
+    assert word in tokens
+    assert bare(f"ok {emoticon}", emoji="remove") == ["ok"]
+
+
+def test_emoticon_and_emoji_for_the_same_face_share_words():
+    assert bare(":)", emoji="words") == ["smiling", "face"]
+    assert {"smiling", "face"} <= set(bare("🙂", emoji="words"))
+
+
+def test_emoji_remove_and_keep():
+    assert bare("love it 😍 :)", emoji="remove") == ["love", "it"]
+    normalized = Cleaner(emoji="keep").normalize("love it 😍 :)")
+    assert "😍" in normalized and ":)" in normalized
+    assert "smiling" not in normalized
+
+
+def test_emoticon_inside_a_time_or_word_is_not_a_face():
+    assert "face" not in clean("meet at 10:30", negation=False)
+
+
+def test_repeated_emoticon_is_still_a_smile():
+    assert "smiling" in clean("great film :)))")
+
+
+# -- repeats, contractions, lowercase --------------------------------------------------------------
+def test_repeats_squeezed_to_two():
+    assert bare("soooo goooood!!!!", repeats=True) == ["soo", "good", "!!"]
+    assert bare("soooo goooood!!!!", repeats=False) == ["soooo", "goooood", "!!!!"]
+    assert bare("1000000 stars", repeats=True) == ["1000000", "stars"]  # digits are left alone
+
+
+@pytest.mark.parametrize("text, expected", [
+    ("I don't know", ["I", "do", "not", "know"]),
+    ("I do n't know", ["I", "do", "not", "know"]),  # SST tokenization
+    ("we won't, can't, cannot", ["we", "will", "not", ",", "can", "not", ",", "can", "not"]),
+    ("they're here, I'm sure we've won", ["they", "are", "here", ",", "I", "am", "sure", "we", "have", "won"]),
+    ("it's fine", ["it", "'s", "fine"]),
+    ("don’t stop", ["do", "not", "stop"]),  # typographic apostrophe
+])
+def test_contractions_expanded(text, expected):
+    assert bare(text, contractions=True) == expected
+
+
+def test_contractions_off_keeps_them():
+    assert bare("I don't know", contractions=False) == ["I", "don't", "know"]
+
+
+def test_expand_contraction_keeps_case():
+    assert expand_contraction("Don't") == ["Do", "not"]
+    assert expand_contraction("WON'T") == ["will", "not"]
+    assert expand_contraction("film") == ["film"]
+
+
+def test_sst_style_clitics_expand_like_joined_ones():
+    assert bare("they 're here", contractions=True) == bare("they're here", contractions=True)
+
+
+def test_lowercase_on_and_off():
+    assert bare("Good FILM", lowercase=True) == ["good", "film"]
+    assert bare("Good FILM", lowercase=False) == ["Good", "FILM"]
+
+
+# -- negation ----------------------------------------------------------------------------------
+def test_negation_marks_words_in_scope():
+    negated = clean("not good")
+    plain = clean("good")
+    assert negated == ["not", "not_good"]
+    assert plain == ["good"]
+    assert set(negated).isdisjoint(plain)
+
+
+@pytest.mark.parametrize("end", [",", ".", "!", "?", ";", "but"])
+def test_negation_scope_ends_at_punctuation_and_but(end):
+    tokens = clean(f"not good {end} fine")
+    assert "not_good" in tokens
+    assert tokens[-1] == "fine"
+
+
+def test_negation_covers_every_negation_word_and_nt():
+    for word in ["never", "no", "nobody", "without", "hardly"]:
+        assert clean(f"{word} fun")[-1] == "not_fun", word
+    assert clean("I didn't like it") == ["i", "did", "not", "not_like", "not_it"]
+    assert clean("I didn't like it", contractions=False) == ["i", "didn't", "not_like", "not_it"]
+
+
+def test_negation_off():
+    assert clean("not good", negation=False) == ["not", "good"]
+
+
+def test_negation_not_applied_to_the_negation_word_itself_or_after_scope():
+    assert clean("not not good") == ["not", "not", "not_good"]
+    assert mark_negation(["not", "good", ",", "but", "fine"]) == ["not", "not_good", ",", "but", "fine"]
+
+
+# -- stop words ---------------------------------------------------------------------------------
+def test_stopwords_dropped_but_negations_kept():
+    tokens = clean("this is not the best movie and nothing is", stopwords=True, negation=False)
+    assert "the" not in tokens and "is" not in tokens and "this" not in tokens
+    assert "not" in tokens and "nothing" in tokens
+    assert {"best", "movie"} <= set(tokens)
+    for word in NEGATIONS:
+        assert clean(f"{word} fun", stopwords=True, negation=False, contractions=False)[0] == word
+
+
+def test_stopwords_off_keeps_them():
+    assert clean("this is the film", negation=False) == ["this", "is", "the", "film"]
+
+
+def test_stopwords_with_contractions_keep_the_negation():
+    assert clean("it wasn't good", stopwords=True) == ["not", "not_good"]
+
+
+def test_negation_scope_ends_at_but_with_stopwords():
+    assert "fine" in clean("not good but fine", stopwords=True)
+
+
+# -- spaCy ---------------------------------------------------------------------------------------
+def test_lemmatize_with_spacy_lookups():
+    assert clean("the cats were running", lemmatize=True, negation=False) == ["the", "cat", "be", "run"]
+    assert clean("the cats were running", negation=False) == ["the", "cats", "were", "running"]
+
+
+def test_lemmatize_keeps_negation_marking():
+    assert clean("I hated it, not the cats", lemmatize=True) == ["i", "hate", "it", ",", "not", "not_the", "not_cat"]
+
+
+def test_spacy_tokenizer():
+    assert clean("the cats weren't running!", tokenizer="spacy") == ["the", "cats", "were", "not", "not_running", "!"]
+    many = Cleaner(tokenizer="spacy").tokens_of(["good film", "bad film", "it's ok"])
+    assert many == [["good", "film"], ["bad", "film"], ["it", "'s", "ok"]]
+
+
+# -- options -------------------------------------------------------------------------------------
+@pytest.mark.parametrize("option, value", [
+    ("urls", "drop"), ("mentions", "words"), ("hashtags", "token"), ("emoji", "text"), ("tokenizer", "nltk"),
+    ("html", "yes"), ("lowercase", 1), ("negation", None),
+])
+def test_invalid_option_values_raise_config_error(option, value):
+    with pytest.raises(ConfigError, match=option):
+        Cleaner(**{option: value})
+    with pytest.raises(ConfigError):
+        clean("text", **{option: value})
+
+
+def test_unknown_option_raises_config_error_listing_the_valid_ones():
+    with pytest.raises(ConfigError, match="valid options:.*negation"):
+        clean("text", lowercas=True)
+    assert issubclass(ConfigError, sentiment.SentimentError)
+
+
+def test_tokens_of_matches_call_and_to_dict_round_trips():
+    cleaner = Cleaner(stopwords=True, urls="remove")
+    texts = ["I don't like it :(", "Sooo good!!! http://x.io"]
+    assert cleaner.tokens_of(texts) == [cleaner(t) for t in texts]
+    assert Cleaner(**cleaner.to_dict()) == cleaner
+    assert Cleaner.option_names() == list(cleaner.to_dict())
+
+
+def test_default_cleaner_on_a_realistic_text():
+    tokens = clean("I don't like it :( <br/>Never again!!!!")
+    assert tokens[:3] == ["i", "do", "not"]
+    assert "not_like" in tokens and "br" not in tokens and tokens[-1] == "!!"

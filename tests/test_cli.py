@@ -1,0 +1,463 @@
+"""The `sentiment` command through typer's CliRunner: fit, predict, evaluate, options, help and errors."""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import stat
+
+import pandas as pd
+import pytest
+from typer.testing import CliRunner
+
+from sentiment import ModelFileError, Pipeline
+from sentiment.cli import app
+from sentiment.default_models import default_model_path
+
+from conftest import SST_TREES, write_table
+
+runner = CliRunner()
+
+
+def invoke(*args, input=None):
+    return runner.invoke(app, [str(a) for a in args], input=input)
+
+
+def assert_ok(result):
+    assert result.exit_code == 0, f"exit {result.exit_code}: {result.output}\n{result.exception!r}"
+    assert "Traceback" not in result.output
+
+
+def assert_error(result, pattern=None):
+    """Exit status != 0, exactly one line on stderr starting with 'Error:', no traceback and no stray exception."""
+    assert result.exit_code != 0, result.output
+    assert result.exception is None or isinstance(result.exception, SystemExit), repr(result.exception)
+    assert "Traceback" not in result.output
+    errors = [line for line in result.stderr.splitlines() if line.startswith("Error:")]
+    assert len(errors) == 1, result.stderr
+    assert result.stderr.strip().splitlines()[-1] == errors[0]  # the error is the last thing printed
+    assert "Error" not in result.stdout
+    if pattern is not None:
+        assert re.search(pattern, errors[0]), errors[0]
+    return errors[0]
+
+
+@pytest.fixture(scope="module")
+def files(tmp_path_factory, binary_frames):
+    """Train/dev tables with the columns review/stars (not the defaults) plus extra columns."""
+    folder = tmp_path_factory.mktemp("cli")
+    train, dev = binary_frames
+    paths = {}
+    for name, frame in (("train", train), ("dev", dev)):
+        table = pd.DataFrame({"id": [f"r{i}" for i in range(len(frame))], "review": frame.text,
+                              "stars": frame.label, "source": "web"})
+        paths[name] = folder / f"{name}.csv"
+        write_table(table, paths[name])
+        paths[f"{name}_frame"] = table
+    paths["folder"] = folder
+    return paths
+
+
+@pytest.fixture(scope="module")
+def model(files):
+    out = files["folder"] / "model"
+    result = invoke("fit", files["train"], "--dev", files["dev"], "--text-column", "review", "--label-column", "stars",
+                    "--vectorizer", "tfidf", "--model", "logreg", "--out", out, "--json")
+    assert_ok(result)
+    return out, json.loads(result.stdout)
+
+
+# -- fit -----------------------------------------------------------------------------------------------
+def test_fit_with_dev_json(model, files):
+    out, report = model
+    assert report["n"] == len(files["dev_frame"])
+    assert report["accuracy"] > 0.85 and 0 < report["macro_f1"] <= 1
+    assert report["labels"] == ["negative", "positive"]
+    assert report["model"] == str(out)
+    config = json.loads((out / "config.json").read_text())
+    assert config["columns"] == {"text": "review", "label": "stars"}
+    assert config["metrics"]["dev"]["accuracy"] == report["accuracy"]
+    assert config["data"]["n_train"] == len(files["train_frame"])
+
+
+def test_fit_without_dev_uses_dev_fraction(files, tmp_path):
+    out = tmp_path / "m"
+    result = invoke("fit", files["train"], "--text-column", "review", "--label-column", "stars", "--dev-fraction", "0.2",
+                    "--out", out, "--json")
+    assert_ok(result)
+    report = json.loads(result.stdout)
+    assert report["n"] == 40 and set(report) >= {"accuracy", "macro_f1", "n", "per_class", "confusion_matrix"}
+    config = json.loads((out / "config.json").read_text())
+    assert config["data"]["n_train"] == 160 and config["data"]["n_dev"] == 40
+    assert "20%" in config["data"]["dev"]
+
+
+def test_fit_plain_output(files, tmp_path):
+    result = invoke("fit", files["train"], "--text-column", "review", "--label-column", "stars", "--out", tmp_path / "m")
+    assert_ok(result)
+    assert "accuracy" in result.stdout and "macro-F1" in result.stdout and "confusion matrix" in result.stdout
+    assert f"saved the model to {tmp_path / 'm'}" in result.stdout
+    defaults = Pipeline()
+    assert f"training {defaults.vectorizer} + {defaults.model}" in result.stderr  # logged to stderr
+
+
+def test_fit_set_options(files, tmp_path):
+    out = tmp_path / "m"
+    result = invoke("fit", files["train"], "--text-column", "review", "--label-column", "stars", "--model", "logreg",
+                    "--set", "C=2", "--set", "ngram_range=[1,3]", "-s", "stopwords=true", "--out", out, "--json")
+    assert_ok(result)
+    config = json.loads((out / "config.json").read_text())
+    assert config["pipeline"]["options"] == {"C": 2, "ngram_range": [1, 3], "stopwords": True}
+    assert config["stages"]["model"]["params"]["C"] == 2
+    assert config["stages"]["vectorizer"]["params"]["ngram_range"] == [1, 3]
+    assert config["cleaner"]["stopwords"] is True
+    vocabulary = json.loads((out / "vectorizer" / "state.json").read_text())["terms"]
+    assert any(term.count(" ") == 2 for term in vocabulary)  # trigrams
+
+
+def test_fit_label_names_and_report(files, tmp_path):
+    result = invoke("fit", files["train"], "--dev", files["dev"], "--text-column", "review", "--label-column", "stars",
+                    "--label-names", "0=bad,1=good", "--out", tmp_path / "m", "--report", tmp_path / "rep")
+    assert_ok(result)
+    assert (tmp_path / "rep" / "metrics.json").is_file()
+    assert (tmp_path / "rep" / "confusion_matrix.png").read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+    assert json.loads((tmp_path / "rep" / "metrics.json").read_text())["labels"] == ["bad", "good"]
+    predicted = json.loads(invoke("predict", "--model", tmp_path / "m", "--json", "a superb film").stdout)
+    assert predicted[0]["label"] == "good"
+
+
+@pytest.mark.parametrize("suffix", [".jsonl", ".parquet", ".tsv", ".csv.gz"])
+def test_fit_other_formats(binary_frames, tmp_path, suffix):
+    train, _ = binary_frames
+    path = tmp_path / f"train{suffix}"
+    if suffix == ".csv.gz":
+        train.to_csv(path, index=False, compression="gzip")
+    else:
+        write_table(train, path)
+    result = invoke("fit", path, "--model", "nb", "--vectorizer", "count", "--out", tmp_path / "m", "--json")
+    assert_ok(result)
+    assert json.loads(result.stdout)["accuracy"] > 0.85
+
+
+def test_fit_sst_trees_with_phrases(tmp_path):
+    trees = tmp_path / "train.txt"
+    trees.write_text(SST_TREES * 3)
+    dev = tmp_path / "dev.csv"
+    pd.DataFrame({"text": ["It was not good .", "The film is wonderful ."], "label": [1, 3]}).to_csv(dev, index=False)
+    result = invoke("fit", trees, "--phrases", "--dev", dev, "--model", "logreg", "--out", tmp_path / "m", "--json")
+    assert_ok(result)
+    report = json.loads(result.stdout)
+    assert report["n"] == 2 and report["labels"] == ["very negative", "negative", "neutral", "positive", "very positive"]
+    config = json.loads((tmp_path / "m" / "config.json").read_text())
+    assert config["data"]["phrases"] is True and config["data"]["n_train"] > 5
+
+
+# -- predict ---------------------------------------------------------------------------------------------
+def test_predict_texts_plain(model):
+    out, _ = model
+    result = invoke("predict", "--model", out, "A superb and lovely film!", "The ending was so dull.")
+    assert_ok(result)
+    lines = result.stdout.strip().splitlines()
+    assert len(lines) == 2
+    label, score, text = lines[0].split("\t")
+    assert (label, text) == ("positive", "A superb and lovely film!") and 0.5 < float(score) <= 1
+    assert lines[1].split("\t")[0] == "negative"
+
+
+def test_predict_json(model):
+    out, _ = model
+    result = invoke("predict", "--model", out, "--json", "A superb and lovely film!", "not great at all")
+    assert_ok(result)
+    items = json.loads(result.stdout)
+    assert [item["label"] for item in items] == ["positive", "negative"]
+    assert items[0]["text"] == "A superb and lovely film!"
+    assert set(items[0]["scores"]) == {"negative", "positive"}
+    assert sum(items[1]["scores"].values()) == pytest.approx(1, abs=1e-5)
+
+
+def test_predict_from_stdin(model):
+    out, _ = model
+    result = invoke("predict", "--model", out, "-", input="A superb film\n\nso dull and boring\n")
+    assert_ok(result)
+    assert [line.split("\t")[0] for line in result.stdout.strip().splitlines()] == ["positive", "negative"]
+
+
+def _check_predictions(frame, source):
+    assert list(frame.columns) == ["id", "review", "stars", "source", "label", "score_negative", "score_positive"]
+    assert frame.id.astype(str).tolist() == source.id.tolist()
+    assert frame.review.tolist() == source.review.tolist()
+    truth = source.stars.map({0: "negative", 1: "positive"})
+    assert (frame.label == truth).mean() > 0.85
+    assert ((frame.score_negative + frame.score_positive - 1).abs() < 1e-5).all()
+    assert (frame.label == frame[["score_negative", "score_positive"]].idxmax(axis=1).str[6:]).all()
+
+
+def test_predict_file_csv_uses_model_text_column(model, files, tmp_path):
+    out, _ = model
+    target = tmp_path / "predictions.csv"
+    result = invoke("predict", "--model", out, "--input", files["dev"], "--output", target)
+    assert_ok(result)
+    assert f"wrote {len(files['dev_frame'])} predictions" in result.stderr
+    _check_predictions(pd.read_csv(target), files["dev_frame"])
+    assert [p.name for p in tmp_path.iterdir()] == ["predictions.csv"]
+
+
+def test_predict_file_jsonl_output_and_chunks(model, files, tmp_path):
+    out, _ = model
+    target = tmp_path / "predictions.jsonl"
+    assert_ok(invoke("predict", "--model", out, "--input", files["dev"], "--output", target, "--batch-size", "7"))
+    records = [json.loads(line) for line in target.read_text().splitlines()]
+    frame = pd.DataFrame(records)
+    _check_predictions(frame, files["dev_frame"])
+    whole = tmp_path / "whole.jsonl"
+    assert_ok(invoke("predict", "--model", out, "--input", files["dev"], "--output", whole))
+    assert whole.read_text() == target.read_text()  # chunking does not change the result
+
+
+def test_predict_file_from_jsonl_to_tsv(model, files, tmp_path):
+    out, _ = model
+    source = tmp_path / "in.jsonl"
+    write_table(files["dev_frame"], source)
+    target = tmp_path / "out.tsv"
+    assert_ok(invoke("predict", "--model", out, "--input", source, "--output", target))
+    _check_predictions(pd.read_csv(target, sep="\t"), files["dev_frame"])
+
+
+def test_predict_file_text_column_option(model, tmp_path):
+    out, _ = model
+    source = tmp_path / "in.csv"
+    pd.DataFrame({"body": ["A superb film", "so dull"]}).to_csv(source, index=False)
+    assert_ok(invoke("predict", "--model", out, "--input", source, "--output", tmp_path / "o.csv",
+                     "--text-column", "body"))
+    assert pd.read_csv(tmp_path / "o.csv").label.tolist() == ["positive", "negative"]
+
+
+def test_predictions_file_has_normal_permissions(model, files, tmp_path):
+    out, _ = model
+    target = tmp_path / "o.csv"
+    previous = os.umask(0o022)
+    try:
+        assert_ok(invoke("predict", "--model", out, "--input", files["dev"], "--output", target))
+    finally:
+        os.umask(previous)
+    assert stat.S_IMODE(os.stat(target).st_mode) == 0o644
+
+
+def test_predict_with_default_model():
+    try:
+        default_model_path()
+    except ModelFileError:
+        assert_error(invoke("predict", "What a wonderful film!"), "default .*model")
+        pytest.skip("the default model is not shipped yet")
+    result = invoke("predict", "--json", "What a wonderful film!", "Dull and far too long.")
+    assert_ok(result)
+    assert [item["label"] for item in json.loads(result.stdout)] == ["positive", "negative"]
+
+
+# -- evaluate ----------------------------------------------------------------------------------------------
+def test_evaluate_json_and_report(model, files, tmp_path):
+    out, fit_report = model
+    result = invoke("evaluate", files["dev"], "--model", out, "--json", "--report", tmp_path / "rep")
+    assert_ok(result)
+    report = json.loads(result.stdout)
+    assert report["n"] == len(files["dev_frame"])
+    assert report["accuracy"] == pytest.approx(fit_report["accuracy"])
+    assert report["macro_f1"] == pytest.approx(fit_report["macro_f1"])
+    assert sum(map(sum, report["confusion_matrix"])) == report["n"]
+    assert json.loads((tmp_path / "rep" / "metrics.json").read_text()) == report
+    assert (tmp_path / "rep" / "confusion_matrix.png").read_bytes()[:4] == b"\x89PNG"
+
+
+def test_evaluate_plain_and_explicit_columns(model, files, tmp_path):
+    out, _ = model
+    result = invoke("evaluate", files["dev"], "--model", out)
+    assert_ok(result)
+    assert "accuracy" in result.stdout and "positive" in result.stdout
+    renamed = tmp_path / "d.tsv"
+    write_table(files["dev_frame"].rename(columns={"review": "t", "stars": "y"}), renamed)
+    result = invoke("evaluate", renamed, "--model", out, "--text-column", "t", "--label-column", "y", "--json")
+    assert_ok(result)
+    assert json.loads(result.stdout)["n"] == len(files["dev_frame"])
+
+
+# -- options and help -----------------------------------------------------------------------------------------
+def test_options_command():
+    result = invoke("options")
+    assert_ok(result)
+    for heading in ("cleaner:", "vectorizer:", "model:", "vectorizers: count, tfidf, word2vec", "models:"):
+        assert heading in result.stdout
+    for stage, values in Pipeline.options_for("tfidf", "nbsvm").items():
+        for key, value in values.items():
+            assert f"  {key} = {json.dumps(value)}" in result.stdout
+    result = invoke("options", "--vectorizer", "word2vec", "--model", "logreg")
+    assert_ok(result)
+    assert "vector_size = 100" in result.stdout and "nb_alpha" not in result.stdout
+    assert_error(invoke("options", "--model", "forest"), "unknown model 'forest'")
+
+
+@pytest.mark.parametrize("command", ["fit", "predict", "evaluate", "options"])
+def test_help_has_examples(command):
+    result = invoke(command, "--help")
+    assert_ok(result)
+    assert "Example" in result.stdout
+    assert "sentiment" in result.stdout
+
+
+def test_top_level_help():
+    result = invoke("--help")
+    assert_ok(result)
+    for command in ("fit", "predict", "evaluate", "options"):
+        assert command in result.stdout
+
+
+# -- errors ---------------------------------------------------------------------------------------------------
+@pytest.fixture
+def bad_files(tmp_path):
+    paths = {}
+    paths["latin"] = tmp_path / "latin.csv"
+    paths["latin"].write_bytes("text,label\ncafé crème great,1\nbad,0\n".encode("latin-1"))
+    paths["empty"] = tmp_path / "empty.csv"
+    paths["empty"].write_bytes(b"")
+    paths["header"] = tmp_path / "header.csv"
+    paths["header"].write_text("text,label\n")
+    paths["columns"] = tmp_path / "columns.csv"
+    pd.DataFrame({"review": ["a", "b"], "stars": [1, 0]}).to_csv(paths["columns"], index=False)
+    paths["one_class"] = tmp_path / "one.csv"
+    pd.DataFrame({"text": [f"good {i}" for i in range(10)], "label": [1] * 10}).to_csv(paths["one_class"], index=False)
+    paths["blank_text"] = tmp_path / "blank_text.csv"
+    paths["blank_text"].write_text("text,label\ngood,1\n,0\n   ,1\nawful,0\n")
+    paths["blank_label"] = tmp_path / "blank.csv"
+    paths["blank_label"].write_text("text,label\ngood,1\nbad,\nfine,1\nawful,0\n")
+    paths["unseen"] = tmp_path / "unseen.csv"
+    pd.DataFrame({"review": ["good", "bad"], "stars": [1, 7]}).to_csv(paths["unseen"], index=False)
+    paths["default_columns"] = tmp_path / "default_columns.csv"
+    pd.DataFrame({"text": ["good", "bad"], "label": [1, 0]}).to_csv(paths["default_columns"], index=False)
+    paths["trees"] = tmp_path / "trees.txt"
+    paths["trees"].write_text("(3 (2 The) (4 wonderful)\n")
+    return paths
+
+
+@pytest.mark.parametrize("case, pattern", [
+    ("latin", "not UTF-8"),
+    ("empty", "is empty"),
+    ("columns", "no column 'text', 'label'; its columns are: review, stars"),
+    ("one_class", "training needs at least two different labels"),
+    ("blank_label", "1 row\\(s\\) have no label in column 'label' \\(data rows 2\\)"),
+    ("blank_text", "2 row\\(s\\) have no text in column 'text' \\(data rows 2, 3\\)"),
+    ("trees", "line 1 is not a PTB sentiment tree"),
+])
+def test_fit_bad_files(bad_files, tmp_path, case, pattern):
+    assert_error(invoke("fit", bad_files[case], "--out", tmp_path / "m"), pattern)
+    assert not (tmp_path / "m").exists()
+
+
+def test_fit_header_only_file(bad_files, tmp_path):
+    assert_error(invoke("fit", bad_files["header"], "--out", tmp_path / "m"), "no rows|no texts")
+
+
+def test_fit_header_only_file_with_dev(bad_files, files, tmp_path):
+    assert_error(invoke("fit", bad_files["header"], "--dev", bad_files["header"], "--out", tmp_path / "m"))
+
+
+@pytest.mark.parametrize("args, pattern", [
+    (["--set", "bogus=1"], "unknown option 'bogus'"),
+    (["--set", "C"], "--set takes KEY=VALUE"),
+    (["--set", "C=abc", "--model", "logreg"], "C must be a number"),
+    (["--set", "ngram_range=[3,1]"], "ngram_range"),
+    (["--model", "forest"], "unknown model 'forest'"),
+    (["--vectorizer", "bert"], "unknown vectorizer 'bert'"),
+    (["--vectorizer", "word2vec", "--model", "nbsvm", "--set", "vector_size=8"], "non-negative"),
+    (["--label-names", "0:bad"], "--label-names takes VALUE=NAME"),
+    (["--label-names", "0=bad"], "name every label"),
+    (["--dev-fraction", "2"], "between 0 and 1"),
+    (["--text-column", "body"], "no column 'body'"),
+])
+def test_fit_bad_options(files, tmp_path, args, pattern):
+    base = ["fit", files["train"], "--text-column", "review", "--label-column", "stars", "--out", tmp_path / "m"]
+    assert_error(invoke(*base, *args), pattern)
+
+
+def test_fit_refuses_non_model_out_dir(files, tmp_path):
+    folder = tmp_path / "mine"
+    folder.mkdir()
+    (folder / "notes.txt").write_text("keep me")
+    assert_error(invoke("fit", files["train"], "--text-column", "review", "--label-column", "stars", "--out", folder),
+                 "non-empty directory")
+    assert (folder / "notes.txt").read_text() == "keep me"
+
+
+def test_fit_missing_data_file(tmp_path):
+    assert_error(invoke("fit", tmp_path / "nope.csv"), "does not exist")
+
+
+@pytest.mark.parametrize("args, pattern", [
+    (["", ], "text 0 is empty"),
+    (["fine", "   "], "text 1 is empty or only whitespace"),
+    ([], "give at least one text"),
+    (["--input", "@dev"], "--input needs --output"),
+    (["--output", "o.csv", "text"], "--output goes with --input"),
+    (["--input", "@dev", "--output", "@out", "some text"], "not both"),
+    (["--input", "@dev", "--output", "@dev"], "is the input file"),
+    (["--input", "@dev", "--output", "@parquet"], "cannot write predictions as parquet"),
+    (["--input", "@dev", "--output", "@out", "--text-column", "body"], "no column 'body'"),
+    (["--input", "@missing", "--output", "@out"], "does not exist"),
+])
+def test_predict_bad_input(model, files, tmp_path, args, pattern):
+    out, _ = model
+    names = {"@dev": files["dev"], "@out": tmp_path / "o.csv", "@parquet": tmp_path / "o.parquet",
+             "@missing": tmp_path / "missing.csv"}
+    args = [names.get(a, a) for a in args]
+    assert_error(invoke("predict", "--model", out, *args), pattern)
+    assert not (tmp_path / "o.csv").exists()
+
+
+@pytest.mark.parametrize("case, pattern", [("latin", "not UTF-8"), ("empty", "is empty"),
+                                           ("header", "no rows|no texts")])
+def test_predict_bad_input_files(model, bad_files, tmp_path, case, pattern):
+    out, _ = model
+    target = tmp_path / "predictions.csv"
+    assert_error(invoke("predict", "--model", out, "--input", bad_files[case], "--output", target,
+                        "--text-column", "text"), pattern)
+    assert not target.exists()
+    assert not [p for p in tmp_path.iterdir() if p.name.endswith(".partial")]
+
+
+def test_predict_empty_stdin(model):
+    out, _ = model
+    assert_error(invoke("predict", "--model", out, "-", input="\n  \n"), "no text on stdin")
+
+
+def test_predict_bad_model_dirs(tmp_path, model):
+    assert_error(invoke("predict", "--model", tmp_path / "nope", "good"), "does not exist")
+    (tmp_path / "file").write_text("x")
+    assert_error(invoke("predict", "--model", tmp_path / "file", "good"), "is a file")
+    (tmp_path / "empty").mkdir()
+    assert_error(invoke("predict", "--model", tmp_path / "empty", "good"), "no config.json")
+    import shutil
+
+    damaged = tmp_path / "damaged"
+    shutil.copytree(model[0], damaged)
+    (damaged / "model" / "arrays.safetensors").write_bytes(b"\0" * 10)
+    assert_error(invoke("predict", "--model", damaged, "good"), "checksum")
+
+
+@pytest.mark.parametrize("case, pattern", [
+    ("unseen", "label\\(s\\) 7 were not seen in training"),
+    ("latin", "not UTF-8"),
+    ("empty", "is empty"),
+    ("default_columns", "no column 'review', 'stars'; its columns are: text, label"),
+])
+def test_evaluate_bad_files(model, bad_files, case, pattern):
+    out, _ = model
+    assert_error(invoke("evaluate", bad_files[case], "--model", out), pattern)
+
+
+def test_evaluate_header_only_file(model, bad_files):
+    out, _ = model
+    assert_error(invoke("evaluate", bad_files["header"], "--model", out, "--text-column", "text",
+                        "--label-column", "label"), "no rows|no texts")
+
+
+def test_evaluate_missing_model(files, tmp_path):
+    assert_error(invoke("evaluate", files["dev"], "--model", tmp_path / "nope"), "does not exist")

@@ -1,0 +1,244 @@
+"""Readers: CSV, TSV, JSONL, Parquet, compressed CSV, SST trees; label parsing; file errors."""
+
+from __future__ import annotations
+
+import gzip
+
+import pandas as pd
+import pytest
+
+from sentiment import DataError
+from sentiment.data import (iter_table, read_labelled, read_sst_trees, read_table, table_format,
+                            train_dev_split)
+
+from conftest import SST_TREES, write_table
+
+FRAME = pd.DataFrame({
+    "id": [1, 2, 3, 4],
+    "text": ["a great film", "dull, boring", "Ünïcödé 😍 fine", 'quotes "inside", and, commas'],
+    "label": [1, 0, 1, 0],
+})
+
+
+@pytest.mark.parametrize("name", ["d.csv", "d.tsv", "d.jsonl", "d.parquet", "d.csv.gz", "d.tsv.gz"])
+def test_every_table_format_reads_the_same(tmp_path, name):
+    path = tmp_path / name
+    if name.endswith(".gz"):
+        plain = tmp_path / name[:-3]
+        write_table(FRAME, plain)
+        path.write_bytes(gzip.compress(plain.read_bytes()))
+    else:
+        write_table(FRAME, path)
+    texts, labels = read_labelled(path)
+    assert texts == FRAME.text.tolist()
+    assert labels == [1, 0, 1, 0] and all(type(y) is int for y in labels)
+    frame = read_table(path, ["label", "text"])
+    assert list(frame.columns) == ["label", "text"] and len(frame) == 4
+
+
+def test_table_format_from_name(tmp_path, sst_file):
+    assert table_format("a.CSV") == "csv"
+    assert table_format("a.tab") == "tsv"
+    assert table_format("a.ndjson.gz") == "jsonl"
+    assert table_format("a.pq") == "parquet"
+    assert table_format(sst_file) == "sst"
+    with pytest.raises(DataError, match="cannot tell the format"):
+        table_format("a.xlsx")
+    plain = tmp_path / "notes.txt"
+    plain.write_text("just some notes\n")
+    with pytest.raises(DataError, match="cannot tell the format"):
+        table_format(plain)
+
+
+def test_other_column_names(tmp_path):
+    path = tmp_path / "reviews.csv"
+    FRAME.rename(columns={"text": "review", "label": "stars"}).to_csv(path, index=False)
+    texts, labels = read_labelled(path, text_column="review", label_column="stars")
+    assert texts[0] == "a great film" and labels == [1, 0, 1, 0]
+
+
+@pytest.mark.parametrize("raw, expected", [
+    (["0", "4", "-1"], [0, 4, -1]),
+    (["pos", "neg", "pos"], ["pos", "neg", "pos"]),
+    (["1.5", "2", "x"], ["1.5", 2, "x"]),
+])
+def test_integer_like_labels_are_ints(tmp_path, raw, expected):
+    path = tmp_path / "d.csv"
+    pd.DataFrame({"text": ["a", "b", "c"], "label": raw}).to_csv(path, index=False)
+    assert read_labelled(path)[1] == expected
+
+
+def test_labels_in_jsonl_keep_types(tmp_path):
+    path = tmp_path / "d.jsonl"
+    path.write_text('{"text": "a", "label": 3}\n{"text": "b", "label": "2"}\n{"text": "c", "label": "neutral"}\n')
+    assert read_labelled(path)[1] == [3, 2, "neutral"]
+
+
+def test_chunked_reading(tmp_path):
+    path = tmp_path / "d.csv"
+    pd.DataFrame({"text": [f"t{i}" for i in range(25)], "label": [i % 2 for i in range(25)]}).to_csv(path, index=False)
+    chunks = list(iter_table(path, ["text"], chunksize=10))
+    assert [len(c) for c in chunks] == [10, 10, 5]
+    assert pd.concat(chunks).text.tolist() == [f"t{i}" for i in range(25)]
+    assert list(next(iter(iter_table(path, None, chunksize=10))).columns) == ["text", "label"]
+
+
+# -- file errors ------------------------------------------------------------------------------------
+def test_non_utf8_file(tmp_path):
+    path = tmp_path / "latin.csv"
+    path.write_bytes("text,label\ncafé crème great,1\nbad,0\n".encode("latin-1"))
+    with pytest.raises(DataError, match="not UTF-8"):
+        read_labelled(path)
+
+
+def test_empty_file(tmp_path):
+    path = tmp_path / "empty.csv"
+    path.write_bytes(b"")
+    with pytest.raises(DataError, match="empty"):
+        read_labelled(path)
+
+
+def test_header_only_file_while_streaming(tmp_path):
+    path = tmp_path / "header.csv"
+    path.write_text("text,label\n")
+    with pytest.raises(DataError):
+        list(iter_table(path, ["text"], chunksize=10))
+
+
+def test_header_only_file_is_a_data_error(tmp_path):
+    path = tmp_path / "header.csv"
+    path.write_text("text,label\n")
+    with pytest.raises(DataError, match="no rows"):
+        read_labelled(path)
+
+
+def test_missing_columns_message_lists_present_columns(tmp_path):
+    path = tmp_path / "d.csv"
+    pd.DataFrame({"review": ["a"], "stars": [1]}).to_csv(path, index=False)
+    with pytest.raises(DataError) as info:
+        read_labelled(path)
+    message = str(info.value)
+    assert "'text'" in message and "'label'" in message
+    assert "review, stars" in message
+    assert "--text-column" in message and "--label-column" in message
+
+
+def test_missing_text_column_names_the_option(tmp_path):
+    path = tmp_path / "d.csv"
+    pd.DataFrame({"review": ["a"], "label": [1]}).to_csv(path, index=False)
+    with pytest.raises(DataError, match="'text'.*review, label.*--text-column"):
+        read_labelled(path)
+
+
+def test_missing_label_column_names_the_label_option(tmp_path):
+    path = tmp_path / "d.csv"
+    pd.DataFrame({"text": ["a"], "stars": [1]}).to_csv(path, index=False)
+    with pytest.raises(DataError, match="--label-column"):
+        read_labelled(path)
+
+
+def test_missing_columns_in_parquet(tmp_path):
+    path = tmp_path / "d.parquet"
+    pd.DataFrame({"review": ["a"], "stars": [1]}).to_parquet(path)
+    with pytest.raises(DataError, match="review, stars"):
+        read_labelled(path)
+
+
+@pytest.mark.parametrize("column", ["text", "label"])
+def test_rows_with_missing_values(tmp_path, column):
+    path = tmp_path / "d.csv"
+    frame = pd.DataFrame({"text": ["a", "b", "c"], "label": ["1", "0", "1"]})
+    frame.loc[1, column] = "  " if column == "text" else None
+    frame.to_csv(path, index=False)
+    with pytest.raises(DataError, match=f"no {column} in column '{column}' \\(data rows 2\\)"):
+        read_labelled(path)
+
+
+def test_nonexistent_and_directory_paths(tmp_path):
+    with pytest.raises(DataError, match="does not exist"):
+        read_labelled(tmp_path / "nope.csv")
+    with pytest.raises(DataError, match="is a directory"):
+        read_labelled(tmp_path)
+
+
+def test_garbage_parquet_and_jsonl(tmp_path):
+    parquet = tmp_path / "d.parquet"
+    parquet.write_bytes(b"not a parquet file at all")
+    with pytest.raises(DataError, match="Parquet"):
+        read_labelled(parquet)
+    jsonl = tmp_path / "d.jsonl"
+    jsonl.write_text('{"text": "a", "label": 1}\n{broken\n')
+    with pytest.raises(DataError, match="cannot parse"):
+        read_labelled(jsonl)
+
+
+# -- SST trees ---------------------------------------------------------------------------------------
+def test_sst_sentences(sst_file):
+    texts, labels = read_sst_trees(sst_file)
+    assert texts == ["The film is wonderful .", "It was not good .", "An ordinary day", "( truly dreadful )",
+                     "The film is wonderful"]
+    assert labels == [3, 1, 2, 0, 4]
+    assert read_labelled(sst_file) == (texts, labels)
+
+
+def test_sst_phrases(sst_file):
+    sentences, sentence_labels = read_sst_trees(sst_file)
+    texts, labels = read_sst_trees(sst_file, phrases=True)
+    assert len(texts) > len(sentences)
+    assert len(set(texts)) == len(texts)  # every phrase once
+    assert texts[: len(sentences)] == sentences and labels[: len(sentences)] == sentence_labels
+    pairs = dict(zip(texts, labels))
+    assert pairs["wonderful"] == 4 and pairs["not good"] == 1 and pairs["good"] == 3 and pairs["film"] == 2
+    assert all(0 <= y <= 4 for y in labels)
+    assert read_labelled(sst_file, phrases=True) == (texts, labels)
+
+
+def test_sst_binary(sst_file):
+    texts, labels = read_sst_trees(sst_file, binary=True)
+    assert texts == ["The film is wonderful .", "It was not good .", "( truly dreadful )", "The film is wonderful"]
+    assert labels == [1, 0, 0, 1]
+    texts, labels = read_sst_trees(sst_file, phrases=True, binary=True)
+    assert set(labels) == {0, 1} and "An ordinary day" not in texts and "film" not in texts
+
+
+@pytest.mark.parametrize("line", [
+    "(3 (2 The) (4 wonderful)",  # unbalanced
+    "(3 (2 The) (4 wonderful)))",  # text after the end
+    "(7 (2 The) (4 film))",  # label outside 0..4
+    "(x (2 The) (4 film))",  # no label
+    "(3 The film) extra",
+])
+def test_malformed_tree(tmp_path, line):
+    path = tmp_path / "trees.txt"
+    path.write_text(SST_TREES + line + "\n")
+    with pytest.raises(DataError, match="line 6"):
+        read_sst_trees(path)
+
+
+def test_empty_trees_file(tmp_path):
+    path = tmp_path / "trees.txt"
+    path.write_text("\n\n")
+    with pytest.raises(DataError, match="no trees"):
+        read_sst_trees(path)
+
+
+def test_sst_phrases_keep_every_sentence_first(tmp_path):
+    path = tmp_path / "trees.txt"
+    path.write_text("(3 (3 (3 good) (2 fun)) (2 .))\n(4 (4 good) (3 fun))\n")
+    sentences, labels = read_sst_trees(path)
+    texts, phrase_labels = read_sst_trees(path, phrases=True)
+    assert texts[: len(sentences)] == sentences and phrase_labels[: len(sentences)] == labels
+
+
+# -- dev split ------------------------------------------------------------------------------------------
+def test_train_dev_split_is_stratified_and_seeded():
+    texts = [f"t{i}" for i in range(100)]
+    labels = [i % 4 for i in range(100)]
+    a = train_dev_split(texts, labels, 0.2, seed=1)
+    b = train_dev_split(texts, labels, 0.2, seed=1)
+    assert a == b
+    train_x, train_y, dev_x, dev_y = a
+    assert len(dev_x) == 20 and sorted(dev_y) == sorted([0, 1, 2, 3] * 5)
+    assert set(train_x).isdisjoint(dev_x) and len(train_x) == 80
+    with pytest.raises(DataError, match="between 0 and 1"):
+        train_dev_split(texts, labels, 1.5)

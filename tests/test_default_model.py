@@ -1,0 +1,42 @@
+"""The English polarity model shipped in models/polarity (skipped until it exists)."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+import sentiment
+from sentiment import ModelFileError
+from sentiment.default_models import default_model_path
+
+
+@pytest.fixture(scope="module")
+def default():
+    try:
+        default_model_path()
+    except ModelFileError:
+        pytest.skip("the default model is not shipped yet")
+    return sentiment.load()
+
+
+def test_default_model_missing_is_a_clear_error(monkeypatch, tmp_path):
+    import sentiment.default_models as dm
+
+    monkeypatch.setattr(dm, "models_root", lambda: tmp_path)
+    with pytest.raises(ModelFileError, match="default polarity model is missing"):
+        sentiment.load()
+    with pytest.raises(ModelFileError, match="no default model for task 'emotion'"):
+        dm.default_model_path("emotion")
+
+
+def test_default_model_predicts_polarity(default):
+    texts = ["What a wonderful film! I loved every minute of it.", "Dull, far too long and badly acted. Awful."]
+    assert [a["label"] for a in default.annotate(texts)] == ["positive", "negative"]
+    probabilities = default.predict_proba(texts)
+    np.testing.assert_allclose(probabilities.sum(axis=1), 1.0)
+    assert default.label_names_ == ["negative", "positive"]
+
+
+def test_default_model_handles_negation(default):
+    assert default.annotate(["This movie was not good at all."])[0]["label"] == "negative"
+

@@ -1,0 +1,60 @@
+"""Start-up cost: importing sentiment and predicting with a saved classical model import neither torch nor
+scikit-learn (checked in fresh interpreters, since this test process has imported both)."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+import textwrap
+
+import pytest
+
+
+def run_python(code: str) -> subprocess.CompletedProcess:
+    return subprocess.run([sys.executable, "-c", textwrap.dedent(code)], capture_output=True, text=True, timeout=120)
+
+
+def test_import_does_not_import_torch_or_heavy_libraries():
+    result = run_python("""
+        import sys
+        import sentiment
+        heavy = [m for m in ("torch", "sklearn", "gensim", "spacy", "pandas", "matplotlib") if m in sys.modules]
+        assert not heavy, heavy
+        print("ok")
+    """)
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip() == "ok"
+
+
+@pytest.mark.parametrize("vec_id, model", [("tfidf", "nbsvm"), ("count", "linearsvm"), ("word2vec-mean", "logreg")])
+def test_load_and_predict_do_not_import_sklearn_or_torch(fitted, binary, tmp_path, vec_id, model):
+    pipe = fitted(vec_id, model)
+    path = pipe.save(tmp_path / "model")
+    expected = pipe.predict(binary.dev_texts[:5]).tolist()
+    result = run_python(f"""
+        import json, sys
+        import sentiment
+        pipe = sentiment.load({str(path)!r})
+        texts = {binary.dev_texts[:5]!r}
+        print(json.dumps(pipe.predict(texts).tolist()))
+        pipe.annotate(texts)
+        loaded = sorted(m for m in ("sklearn", "torch", "gensim", "spacy", "pandas") if m in sys.modules)
+        print(json.dumps(loaded))
+    """)
+    assert result.returncode == 0, result.stderr
+    predictions, loaded = result.stdout.strip().splitlines()
+    assert json.loads(predictions) == expected
+    assert json.loads(loaded) == []
+
+
+def test_cli_help_does_not_import_torch():
+    result = run_python("""
+        import sys
+        from typer.testing import CliRunner
+        from sentiment.cli import app
+        assert CliRunner().invoke(app, ["predict", "--help"]).exit_code == 0
+        assert "torch" not in sys.modules
+        assert "sklearn" not in sys.modules
+    """)
+    assert result.returncode == 0, result.stderr

@@ -1,0 +1,212 @@
+"""Every classical model on binary and 5-class data; numpy prediction equals scikit-learn's."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+import scipy.sparse as sp
+
+import sentiment
+from sentiment import Cleaner, ConfigError, NotFittedError, Pipeline
+from sentiment.registry import resolve
+
+from conftest import MODELS, NONNEGATIVE_ONLY, W2V
+
+
+@pytest.mark.parametrize("dataset, threshold", [("binary", 0.85), ("five", 0.7)])
+@pytest.mark.parametrize("model", MODELS)
+def test_model_learns_the_task(fitted, binary, five, model, dataset, threshold):
+    data = binary if dataset == "binary" else five
+    pipe = fitted("tfidf", model, dataset)
+    accuracy = pipe.score(data.dev_texts, data.dev_labels)
+    assert accuracy >= threshold, f"{model} on {dataset}: dev accuracy {accuracy:.3f}"
+    probabilities = pipe.predict_proba(data.dev_texts)
+    assert probabilities.shape == (len(data.dev_texts), len(data.classes))
+    np.testing.assert_allclose(probabilities.sum(axis=1), 1.0, rtol=1e-9)
+    assert (probabilities >= 0).all() and (probabilities <= 1).all()
+    predictions = pipe.predict(data.dev_texts)
+    assert list(predictions) == [pipe.classes_[i] for i in probabilities.argmax(axis=1)]
+    assert set(predictions.tolist()) == set(data.classes)
+    assert list(pipe.classes_) == data.classes
+
+
+@pytest.mark.parametrize("dataset, threshold", [("binary", 0.75), ("five", 0.5)])
+@pytest.mark.parametrize("model", ["logreg", "linearsvm"])
+@pytest.mark.parametrize("vec_id", ["word2vec-mean", "word2vec-tfidf", "count", "tfidf-char"])
+def test_other_vectorizers_learn_the_task(fitted, binary, five, vec_id, model, dataset, threshold):
+    data = binary if dataset == "binary" else five
+    pipe = fitted(vec_id, model, dataset)
+    assert pipe.score(data.dev_texts, data.dev_labels) >= threshold
+    np.testing.assert_allclose(pipe.predict_proba(data.dev_texts).sum(axis=1), 1.0, rtol=1e-9)
+
+
+def test_negation_is_learned(fitted):
+    pipe = fitted("tfidf", "nbsvm")
+    assert pipe.predict(["The plot was great.", "The plot was not great at all."]).tolist() == ["pos", "neg"]
+
+
+@pytest.mark.parametrize("model", sorted(NONNEGATIVE_ONLY))
+def test_nonnegative_models_refuse_word2vec(binary, model):
+    pipe = Pipeline("word2vec", model, **W2V)
+    with pytest.raises(ConfigError, match="non-negative|word2vec|count or tfidf"):
+        pipe.fit(binary.train_texts, binary.train_labels)
+
+
+def test_five_class_labels_get_polarity_names(fitted, five):
+    pipe = fitted("tfidf", "logreg", "five")
+    assert pipe.label_names_ == ["very negative", "negative", "neutral", "positive", "very positive"]
+    annotated = pipe.annotate(["a magnificent, stunning movie", "an abysmal and appalling cast"])
+    assert [a["label"] for a in annotated] == ["very positive", "very negative"]
+    for item in annotated:
+        assert set(item["scores"]) == set(pipe.label_names_)
+        assert abs(sum(item["scores"].values()) - 1) < 1e-4
+        assert item["label"] == max(item["scores"], key=item["scores"].get)
+
+
+def test_string_labels_keep_their_names(fitted):
+    pipe = fitted("tfidf", "logreg")
+    assert pipe.label_names_ == ["neg", "pos"]
+    assert pipe.annotate(["a superb film"])[0]["label"] == "pos"
+
+
+def test_label_names_option(binary):
+    pipe = Pipeline("tfidf", "logreg").fit(binary.train_texts, binary.train_labels,
+                                            label_names={"neg": "bad", "pos": "good"})
+    assert pipe.label_names_ == ["bad", "good"]
+    assert pipe.predict(["a superb film"]).tolist() == ["pos"]
+    with pytest.raises(ConfigError, match="name every label"):
+        Pipeline("tfidf", "logreg").fit(binary.train_texts, binary.train_labels, label_names={"neg": "bad"})
+
+
+def test_integer_binary_labels_named_negative_positive(binary):
+    labels = [int(y == "pos") for y in binary.train_labels]
+    pipe = Pipeline("count", "nb").fit(binary.train_texts, labels)
+    assert pipe.label_names_ == ["negative", "positive"]
+    assert pipe.predict(["a superb film"]).tolist() == [1]
+
+
+# -- the numpy prediction equals scikit-learn's ------------------------------------------------------------
+def _features(data):
+    docs = Cleaner().tokens_of(data.train_texts)
+    vectorizer = resolve("vectorizer", "tfidf")()
+    X = vectorizer.fit_transform(docs)
+    X_dev = vectorizer.transform(Cleaner().tokens_of(data.dev_texts))
+    y = np.unique(data.train_labels, return_inverse=True)[1]
+    return X, y, X_dev
+
+
+def _sklearn_twin(name, params, n_classes):
+    from sklearn.calibration import CalibratedClassifierCV
+    from sklearn.linear_model import LogisticRegression
+    from sklearn.naive_bayes import ComplementNB, MultinomialNB
+    from sklearn.svm import LinearSVC
+
+    if name == "logreg":
+        return LogisticRegression(C=params["C"], max_iter=params["max_iter"],
+                                  solver="liblinear" if n_classes == 2 else "lbfgs")
+    if name == "linearsvm":
+        return CalibratedClassifierCV(LinearSVC(C=params["C"], max_iter=params["max_iter"]), method="sigmoid",
+                                      cv=3, ensemble=False)
+    if name == "nb":
+        return MultinomialNB(alpha=params["alpha"])
+    return ComplementNB(alpha=params["alpha"])
+
+
+@pytest.mark.parametrize("dataset", ["binary", "five"])
+@pytest.mark.parametrize("name", ["logreg", "linearsvm", "nb", "complement_nb"])
+def test_probabilities_equal_scikit_learn(binary, five, name, dataset):
+    data = binary if dataset == "binary" else five
+    X, y, X_dev = _features(data)
+    model = resolve("model", name)()
+    np.random.seed(0)  # LinearSVC's liblinear draws its seed from numpy's global generator: same draws for both
+    model.fit(X, y)
+    np.random.seed(0)
+    twin = _sklearn_twin(name, model.params, len(set(y))).fit(X, y)
+    np.testing.assert_allclose(model.predict_proba(X_dev), twin.predict_proba(X_dev), rtol=1e-4, atol=1e-5)
+
+
+def test_nbsvm_equals_logistic_regression_on_nb_scaled_binary_features(binary):
+    from sklearn.linear_model import LogisticRegression
+
+    X, y, X_dev = _features(binary)
+    model = resolve("model", "nbsvm")(C=2.0, nb_alpha=0.5)
+    model.fit(X, y)
+    B = X.copy()
+    B.data[:] = 1
+    p = np.asarray(B[y == 1].sum(axis=0)).ravel() + 0.5
+    q = np.asarray(B[y == 0].sum(axis=0)).ravel() + 0.5
+    r = np.log(p / p.sum()) - np.log(q / q.sum())
+    clf = LogisticRegression(C=2.0, solver="liblinear").fit(B @ sp.diags(r), y)
+    B_dev = X_dev.copy()
+    B_dev.data[:] = 1
+    np.testing.assert_allclose(model.predict_proba(X_dev), clf.predict_proba(B_dev @ sp.diags(r)), rtol=1e-4, atol=1e-5)
+
+
+@pytest.mark.parametrize("name, options", [
+    ("logreg", {"C": 0}), ("logreg", {"C": "big"}), ("logreg", {"class_weight": "auto"}), ("logreg", {"max_iter": 0}),
+    ("linearsvm", {"C": -1.0}), ("nb", {"alpha": -0.1}), ("complement_nb", {"alpha": "x"}),
+    ("nbsvm", {"nb_alpha": 0}), ("nbsvm", {"max_iter": 1.5}), ("nb", {"C": 1.0}),
+])
+def test_invalid_model_options(name, options):
+    with pytest.raises(ConfigError):
+        resolve("model", name)(**options)
+
+
+def test_invalid_option_value_in_pipeline_fails_at_fit(binary):
+    pipe = Pipeline("tfidf", "logreg", C=-3)
+    with pytest.raises(ConfigError, match="C must be"):
+        pipe.fit(binary.train_texts, binary.train_labels)
+
+
+def test_linearsvm_needs_two_examples_per_class():
+    with pytest.raises(ConfigError, match="at least 2 examples"):
+        Pipeline("tfidf", "linearsvm").fit(["good film", "great film", "bad film"], ["p", "p", "n"])
+
+
+def test_class_weight_balanced_runs(binary):
+    texts, labels = binary.train_texts[:60] + binary.train_texts[60::4], binary.train_labels[:60] + ["pos"] * 35
+    for model in ("logreg", "linearsvm", "nbsvm"):
+        pipe = Pipeline("tfidf", model, class_weight="balanced").fit(texts, labels)
+        assert pipe.score(binary.dev_texts, binary.dev_labels) > 0.6
+
+
+def test_not_fitted_pipeline():
+    with pytest.raises(NotFittedError, match="not fitted"):
+        Pipeline().predict_proba(["good"])
+    with pytest.raises(NotFittedError):
+        Pipeline().annotate(["good"])
+    with pytest.raises(NotFittedError):
+        Pipeline().save("/tmp/never-written")
+    with pytest.raises(NotFittedError):
+        resolve("model", "logreg")().predict_proba(sp.csr_matrix((1, 3)))
+
+
+@pytest.mark.parametrize("method", ["predict", "score"])
+def test_not_fitted_predict_raises_not_fitted_error(method):
+    args = (["good"],) if method == "predict" else (["good"], ["pos"])
+    with pytest.raises(NotFittedError, match="not fitted"):
+        getattr(Pipeline(), method)(*args)
+
+
+def test_default_pipeline_and_options_for():
+    from sentiment.pipeline import DEFAULT_MODEL, DEFAULT_VECTORIZER
+
+    pipe = Pipeline()
+    assert (pipe.vectorizer, pipe.model) == (DEFAULT_VECTORIZER, DEFAULT_MODEL)
+    assert pipe.get_params() == {"vectorizer": DEFAULT_VECTORIZER, "model": DEFAULT_MODEL}
+    options = Pipeline.options_for("tfidf", "nbsvm")
+    assert set(options) == {"cleaner", "vectorizer", "model"}
+    assert options["model"] == resolve("model", "nbsvm").defaults
+    assert options["vectorizer"]["sublinear_tf"] is True and options["vectorizer"]["ngram_range"] == (1, 2)
+    assert options["cleaner"] == Cleaner().to_dict()
+    assert "vector_size" in Pipeline.options_for("word2vec", "logreg")["vectorizer"]
+    with pytest.raises(ConfigError):
+        Pipeline.options_for("tfidf", "forest")
+
+
+def test_fit_with_dev_data(binary):
+    pipe = Pipeline("tfidf", "logreg").fit(binary.train_texts, binary.train_labels,
+                                           dev=(binary.dev_texts, binary.dev_labels))
+    assert pipe.score(binary.dev_texts, binary.dev_labels) > 0.85
+    with pytest.raises(sentiment.DataError, match="not seen in training"):
+        Pipeline("tfidf", "logreg").fit(binary.train_texts, binary.train_labels, dev=(["good"], ["meh"]))

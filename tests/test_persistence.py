@@ -1,0 +1,272 @@
+"""Saving and loading: exact round trips, refusal of damaged or foreign directories, atomic saves."""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import stat
+
+import numpy as np
+import pytest
+
+import sentiment
+from sentiment import ModelFileError, Pipeline
+from sentiment.persistence import CONFIG, FORMAT_VERSION
+
+from conftest import valid_combinations
+
+
+def _leftovers(folder):
+    return [p.name for p in folder.iterdir() if p.name.endswith((".partial", ".old"))]
+
+
+@pytest.mark.parametrize("vec_id, model", valid_combinations())
+def test_round_trip_gives_identical_predictions(fitted, binary, tmp_path, vec_id, model):
+    pipe = fitted(vec_id, model)
+    path = pipe.save(tmp_path / "model")
+    loaded = sentiment.load(path)
+    texts = binary.dev_texts + ["a never seen sentence", "Sooo GOOD!!! :) http://x.io"]
+    np.testing.assert_allclose(loaded.predict_proba(texts), pipe.predict_proba(texts), rtol=1e-12, atol=1e-15)
+    assert loaded.predict(texts).tolist() == pipe.predict(texts).tolist()
+    assert loaded.classes_.tolist() == pipe.classes_.tolist()
+    assert loaded.label_names_ == pipe.label_names_
+    assert loaded.get_params()["vectorizer"] == pipe.vectorizer and loaded.get_params()["model"] == model
+    assert _leftovers(tmp_path) == []
+
+
+@pytest.mark.parametrize("vec_id, model", [("tfidf", "nbsvm"), ("tfidf-word+char", "linearsvm"),
+                                           ("count", "complement_nb"), ("word2vec-tfidf", "logreg")])
+def test_round_trip_five_classes_with_integer_labels(fitted, five, tmp_path, vec_id, model):
+    pipe = fitted(vec_id, model, "five")
+    loaded = sentiment.load(pipe.save(tmp_path / "model"))
+    np.testing.assert_allclose(loaded.predict_proba(five.dev_texts), pipe.predict_proba(five.dev_texts),
+                               rtol=1e-12, atol=1e-15)
+    predictions = loaded.predict(five.dev_texts)
+    assert predictions.tolist() == pipe.predict(five.dev_texts).tolist()
+    assert predictions.dtype.kind == "i"  # integer labels come back as integers
+    assert loaded.annotate(five.dev_texts[:3]) == pipe.annotate(five.dev_texts[:3])
+
+
+def test_round_trip_keeps_cleaner_and_options(binary, tmp_path):
+    pipe = Pipeline("tfidf", "logreg", ngram_range=(1, 3), C=2.5, stopwords=True, negation=False, urls="remove")
+    pipe.fit(binary.train_texts, binary.train_labels)
+    loaded = sentiment.load(pipe.save(tmp_path / "m", extra={"note": {"by": "test"}}))
+    assert loaded.cleaner_ == pipe.cleaner_
+    assert loaded.cleaner_.stopwords is True and loaded.cleaner_.negation is False
+    assert loaded.vectorizer_.params["ngram_range"] == (1, 3)
+    assert loaded.model_.params["C"] == 2.5
+    assert loaded.config_["note"] == {"by": "test"}
+    assert loaded.info_["trained_on"] == len(binary.train_texts)
+    config = json.loads((tmp_path / "m" / CONFIG).read_text())
+    assert config["format"] == "sentiment-model" and config["format_version"] == FORMAT_VERSION
+    assert config["pipeline"]["options"]["ngram_range"] == [1, 3]
+    assert set(config["files"]) == {"vectorizer/state.json", "vectorizer/arrays.safetensors",
+                                    "model/state.json", "model/arrays.safetensors"}
+
+
+def test_loaded_model_can_be_saved_again(saved_model, binary, tmp_path):
+    first = sentiment.load(saved_model)
+    again = sentiment.load(first.save(tmp_path / "again"))
+    np.testing.assert_array_equal(again.predict_proba(binary.dev_texts), first.predict_proba(binary.dev_texts))
+
+
+def test_model_directory_holds_no_pickle(saved_model):
+    names = sorted(str(p.relative_to(saved_model)) for p in saved_model.rglob("*") if p.is_file())
+    assert names == ["config.json", "model/arrays.safetensors", "model/state.json",
+                     "vectorizer/arrays.safetensors", "vectorizer/state.json"]
+
+
+# -- damaged or foreign directories ---------------------------------------------------------------------
+def _expect_model_error(path, pattern):
+    with pytest.raises(ModelFileError, match=pattern) as info:
+        sentiment.load(path)
+    assert str(path.name) in str(info.value) or "model" in str(info.value)
+    return info.value
+
+
+def test_missing_directory(tmp_path):
+    _expect_model_error(tmp_path / "nope", "does not exist")
+
+
+def test_file_instead_of_directory(tmp_path):
+    path = tmp_path / "model.json"
+    path.write_text("{}")
+    _expect_model_error(path, "is a file")
+
+
+def test_directory_without_config(tmp_path):
+    (tmp_path / "empty").mkdir()
+    _expect_model_error(tmp_path / "empty", "no config.json")
+
+
+def _edit_config(path, change):
+    config = json.loads((path / CONFIG).read_text())
+    change(config)
+    (path / CONFIG).write_text(json.dumps(config))
+
+
+def test_invalid_json_config(model_copy):
+    (model_copy / CONFIG).write_text('{"format": "sentiment-model", ')
+    _expect_model_error(model_copy, "not valid JSON")
+
+
+def test_wrong_format(model_copy):
+    _edit_config(model_copy, lambda c: c.update(format="other-tool"))
+    _expect_model_error(model_copy, "another format")
+
+
+def test_config_not_an_object(model_copy):
+    (model_copy / CONFIG).write_text("[1, 2]")
+    _expect_model_error(model_copy, "another format")
+
+
+def test_future_format_version(model_copy):
+    _edit_config(model_copy, lambda c: c.update(format_version=FORMAT_VERSION + 1))
+    error = _expect_model_error(model_copy, "newer")
+    assert "upgrade" in str(error)
+
+
+def test_truncated_arrays(model_copy):
+    arrays = model_copy / "model" / "arrays.safetensors"
+    arrays.write_bytes(arrays.read_bytes()[:-17])
+    _expect_model_error(model_copy, "model/arrays.safetensors.*(corrupted|checksum)")
+
+
+def test_one_byte_changed_in_state(model_copy):
+    state = model_copy / "vectorizer" / "state.json"
+    data = bytearray(state.read_bytes())
+    index = data.index(b"great")
+    data[index] = ord("G")
+    state.write_bytes(bytes(data))
+    json.loads(data)  # still valid JSON: only the checksum can tell
+    _expect_model_error(model_copy, "checksum")
+
+
+def test_missing_stage_file(model_copy):
+    (model_copy / "vectorizer" / "arrays.safetensors").unlink()
+    _expect_model_error(model_copy, "incomplete.*vectorizer/arrays.safetensors.*missing")
+
+
+def test_missing_stage_folder(model_copy):
+    shutil.rmtree(model_copy / "model")
+    _expect_model_error(model_copy, "missing")
+
+
+def test_file_entry_outside_directory(model_copy, tmp_path):
+    outside = tmp_path / "x"
+    outside.write_text("{}")
+    original = (model_copy / CONFIG).read_text()
+    for entry in ("../x", str(outside), "model/../../x"):
+        (model_copy / CONFIG).write_text(original)
+        _edit_config(model_copy, lambda c: c["files"].update({entry: "0" * 64}))
+        _expect_model_error(model_copy, "outside the model directory")
+
+
+def test_no_files_listed(model_copy):
+    _edit_config(model_copy, lambda c: c.update(files={}))
+    _expect_model_error(model_copy, "lists no model files")
+
+
+@pytest.mark.parametrize("edit", [
+    lambda c: c.pop("pipeline"),
+    lambda c: c["stages"]["model"].update(name="bert"),
+    lambda c: c["stages"]["model"]["params"].update(C=-1),
+    lambda c: c["pipeline"]["options"].update(bogus=1),
+    lambda c: c["labels"].update(classes=["a", "b", "c"], names=["a", "b", "c"]),
+], ids=["no-pipeline", "unknown-model", "bad-param", "unknown-option", "label-count"])
+def test_inconsistent_config(model_copy, edit):
+    _edit_config(model_copy, edit)
+    _expect_model_error(model_copy, "not a consistent sentiment model")
+
+
+def test_error_is_an_oserror_and_sentiment_error(tmp_path):
+    with pytest.raises(OSError):
+        sentiment.load(tmp_path / "nope")
+    with pytest.raises(sentiment.SentimentError):
+        sentiment.load(tmp_path / "nope")
+
+
+# -- saving ------------------------------------------------------------------------------------------
+def _snapshot(path):
+    return {str(p.relative_to(path)): p.read_bytes() for p in sorted(path.rglob("*")) if p.is_file()}
+
+
+def test_save_over_existing_model_replaces_it(fitted, binary, tmp_path):
+    path = tmp_path / "model"
+    fitted("tfidf", "logreg").save(path)
+    (path / "stale.txt").write_text("left from before")
+    fitted("count", "nb").save(path)
+    loaded = sentiment.load(path)
+    assert loaded.model == "nb" and loaded.vectorizer == "count"
+    assert not (path / "stale.txt").exists()
+    assert _leftovers(tmp_path) == []
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["model"]
+
+
+def test_save_into_empty_directory_and_new_parents(fitted, tmp_path):
+    (tmp_path / "empty").mkdir()
+    fitted("tfidf", "logreg").save(tmp_path / "empty")
+    fitted("tfidf", "logreg").save(tmp_path / "a" / "b" / "model")
+    assert sentiment.load(tmp_path / "empty").model == "logreg"
+    assert sentiment.load(tmp_path / "a" / "b" / "model").model == "logreg"
+
+
+def test_save_refuses_non_model_directory(fitted, tmp_path):
+    folder = tmp_path / "mine"
+    folder.mkdir()
+    (folder / "thesis.tex").write_text("important")
+    with pytest.raises(ModelFileError, match="non-empty directory"):
+        fitted("tfidf", "logreg").save(folder)
+    assert (folder / "thesis.tex").read_text() == "important"
+    assert _leftovers(tmp_path) == []
+
+
+def test_save_refuses_a_file(fitted, tmp_path):
+    path = tmp_path / "model"
+    path.write_text("x")
+    with pytest.raises(ModelFileError, match="is a file"):
+        fitted("tfidf", "logreg").save(path)
+    assert path.read_text() == "x"
+
+
+def test_interrupted_save_keeps_the_previous_model(fitted, binary, tmp_path, monkeypatch):
+    import safetensors.numpy
+
+    path = tmp_path / "model"
+    good = fitted("tfidf", "logreg")
+    good.save(path)
+    before = _snapshot(path)
+
+    def broken(*args, **kwargs):
+        raise RuntimeError("disk full")
+
+    monkeypatch.setattr(safetensors.numpy, "save_file", broken)
+    with pytest.raises(RuntimeError, match="disk full"):
+        fitted("count", "nb").save(path)
+    monkeypatch.undo()
+    assert _snapshot(path) == before
+    assert _leftovers(tmp_path) == []
+    np.testing.assert_array_equal(sentiment.load(path).predict_proba(binary.dev_texts),
+                                  good.predict_proba(binary.dev_texts))
+
+
+def test_interrupted_first_save_leaves_nothing(fitted, tmp_path, monkeypatch):
+    import safetensors.numpy
+
+    def broken(*args, **kwargs):
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(safetensors.numpy, "save_file", broken)
+    with pytest.raises(KeyboardInterrupt):
+        fitted("tfidf", "logreg").save(tmp_path / "model")
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_saved_model_directory_has_normal_permissions(fitted, tmp_path):
+    previous = os.umask(0o022)
+    try:
+        path = fitted("tfidf", "logreg").save(tmp_path / "model")
+    finally:
+        os.umask(previous)
+    assert stat.S_IMODE(os.stat(path).st_mode) == 0o755

@@ -1,0 +1,78 @@
+"""Pipeline as a scikit-learn estimator: clone, cross_val_score, GridSearchCV, get/set_params."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+from sklearn.base import clone, is_classifier
+from sklearn.model_selection import GridSearchCV, cross_val_score
+
+from sentiment import ConfigError, Pipeline
+
+
+def test_get_params_and_set_params_round_trip():
+    pipe = Pipeline("tfidf", "logreg", C=2.0, ngram_range=(1, 3), negation=False)
+    params = pipe.get_params()
+    assert params == {"vectorizer": "tfidf", "model": "logreg", "C": 2.0, "ngram_range": (1, 3), "negation": False}
+    other = Pipeline().set_params(**params)
+    assert other.get_params() == params
+    assert other.C == 2.0 and other.ngram_range == (1, 3)
+    assert pipe.set_params(C=5.0) is pipe and pipe.get_params()["C"] == 5.0
+    assert "C=5.0" in repr(pipe)
+    with pytest.raises(AttributeError):
+        pipe.sublinear_tf  # not set: not an attribute
+
+
+def test_clone_copies_params_not_fitted_state(fitted):
+    pipe = fitted("tfidf", "logreg")
+    copy = clone(pipe)
+    assert copy is not pipe and copy.get_params() == pipe.get_params()
+    assert not hasattr(copy, "model_") and hasattr(pipe, "model_")
+    assert is_classifier(pipe)
+
+
+def test_set_params_then_fit_uses_new_values(binary):
+    pipe = Pipeline("tfidf", "logreg").set_params(C=0.01)
+    pipe.fit(binary.train_texts, binary.train_labels)
+    assert pipe.model_.params["C"] == 0.01
+    pipe.set_params(model="nb", C=1.0)
+    with pytest.raises(ConfigError, match="unknown option 'C'"):  # nb has no C
+        pipe.fit(binary.train_texts, binary.train_labels)
+
+
+def test_unknown_option_in_constructor():
+    with pytest.raises(ConfigError, match="unknown option 'max_depth'"):
+        Pipeline("tfidf", "logreg", max_depth=3)
+
+
+def test_cross_val_score(binary):
+    scores = cross_val_score(Pipeline("tfidf", "logreg"), binary.train_texts, binary.train_labels, cv=3)
+    assert scores.shape == (3,)
+    assert scores.min() > 0.8
+
+
+def test_cross_val_score_five_classes_macro_f1(five):
+    scores = cross_val_score(Pipeline("count", "complement_nb"), five.train_texts, five.train_labels, cv=3,
+                             scoring="f1_macro")
+    assert scores.min() > 0.6
+
+
+def test_grid_search(binary):
+    search = GridSearchCV(Pipeline("tfidf", "logreg"), {"C": [0.01, 1.0], "model": ["logreg", "nbsvm"]}, cv=3)
+    search.fit(binary.train_texts, binary.train_labels)
+    assert len(search.cv_results_["params"]) == 4
+    assert set(search.best_params_) == {"C", "model"}
+    assert search.best_score_ > 0.8
+    assert search.best_estimator_.model == search.best_params_["model"]
+    assert search.score(binary.dev_texts, binary.dev_labels) > 0.8
+    assert list(search.predict(["a superb film"])) == ["pos"]
+    np.testing.assert_allclose(search.predict_proba(binary.dev_texts).sum(axis=1), 1.0)
+
+
+def test_score_is_accuracy(fitted, binary):
+    pipe = fitted("count", "nb")
+    predictions = pipe.predict(binary.dev_texts)
+    expected = np.mean(predictions == np.array(binary.dev_labels))
+    assert pipe.score(binary.dev_texts, binary.dev_labels) == pytest.approx(expected)
+    flipped = ["pos" if y == "neg" else "neg" for y in binary.dev_labels]
+    assert pipe.score(binary.dev_texts, flipped) == pytest.approx(1 - expected)

@@ -1,0 +1,244 @@
+"""Vectorizers by name: count, tfidf (word / char / word+char), word2vec trained or loaded from a file.
+
+The n-gram vocabulary and IDF come from scikit-learn at fit time; ``transform`` is hand-written, so
+these tests check that it gives exactly the matrix that ``fit_transform`` (and scikit-learn) give.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+import scipy.sparse as sp
+
+import sentiment
+from sentiment import Cleaner, ConfigError, DataError, NotFittedError
+from sentiment.registry import available, resolve
+from sentiment.vectorizers.ngrams import char_ngrams, word_ngrams
+from sentiment.vectorizers.word2vec import _sniff_vectors_format
+
+from conftest import W2V
+
+
+@pytest.fixture(scope="module")
+def docs(binary):
+    extra = ["soooo good!!! not bad at all, really", "a", "zzz unseen words only", "great great great great film"]
+    return Cleaner().tokens_of(binary.train_texts[:80] + extra)
+
+
+@pytest.fixture(scope="module")
+def new_docs():
+    return Cleaner().tokens_of(["a brilliant film", "never seen words here", "the plot was not dull!", "great great"])
+
+
+def test_available_names():
+    assert available("vectorizer") == ["count", "tfidf", "word2vec"]
+    models = available("model")
+    assert {"complement_nb", "linearsvm", "logreg", "nb", "nbsvm"} <= set(models) and models == sorted(models)
+    assert set(available()) == {"vectorizer", "model"}
+    with pytest.raises(ConfigError, match="choose one of"):
+        resolve("vectorizer", "bert")
+    with pytest.raises(ConfigError):
+        available("tokenizer")
+
+
+def test_word_and_char_ngrams():
+    assert word_ngrams(["a", "b", "c"], 1, 2) == ["a", "b", "c", "a b", "b c"]
+    assert word_ngrams(["a", "b", "c", "d"], 2, 4) == ["a b", "b c", "c d", "a b c", "b c d", "a b c d"]
+    assert word_ngrams(["a"], 2, 3) == []
+    assert char_ngrams(["ab"], 2, 3) == [" a", "ab", "b ", " ab", "ab "]
+
+
+NGRAM_OPTIONS = [
+    {},
+    {"binary": True},
+    {"analyzer": "char", "char_ngram_range": (2, 4)},
+    {"analyzer": "word+char", "char_ngram_range": (3, 5)},
+    {"ngram_range": (1, 3), "min_df": 2},
+    {"max_df": 0.3},
+    {"max_features": 25},
+]
+TFIDF_OPTIONS = [
+    {"sublinear_tf": True},
+    {"sublinear_tf": False},
+    {"sublinear_tf": True, "binary": True},
+    {"sublinear_tf": False, "binary": True},
+    {"norm": "l1"},
+    {"norm": None},
+    {"analyzer": "char", "sublinear_tf": False},
+    {"analyzer": "word+char", "char_ngram_range": (2, 3), "binary": True},
+    {"min_df": 2, "max_features": 30},
+]
+
+
+@pytest.mark.parametrize("options", NGRAM_OPTIONS, ids=str)
+def test_count_transform_equals_fit_transform(docs, options):
+    vectorizer = resolve("vectorizer", "count")(**options)
+    fitted = vectorizer.fit_transform(docs)
+    assert sp.issparse(fitted) and fitted.shape == (len(docs), vectorizer.n_features)
+    assert fitted.nnz > 0
+    np.testing.assert_array_equal(vectorizer.transform(docs).toarray(), fitted.toarray())
+    if options.get("binary"):
+        assert set(np.unique(fitted.data)) == {1.0}
+    else:
+        assert fitted.max() > 1  # "great great great great" counts 4
+
+
+@pytest.mark.parametrize("options", TFIDF_OPTIONS, ids=str)
+def test_tfidf_transform_equals_fit_transform(docs, options):
+    vectorizer = resolve("vectorizer", "tfidf")(**options)
+    fitted = vectorizer.fit_transform(docs).toarray()
+    np.testing.assert_allclose(vectorizer.transform(docs).toarray(), fitted, rtol=1e-12, atol=1e-14)
+    norm = options.get("norm", "l2")
+    nonempty = np.abs(fitted).sum(axis=1) > 0
+    if norm == "l2":
+        np.testing.assert_allclose(np.linalg.norm(fitted[nonempty], axis=1), 1.0)
+    elif norm == "l1":
+        np.testing.assert_allclose(np.abs(fitted[nonempty]).sum(axis=1), 1.0)
+
+
+@pytest.mark.parametrize("options", TFIDF_OPTIONS, ids=str)
+def test_tfidf_matches_scikit_learn_on_new_texts(docs, new_docs, options):
+    from sklearn.feature_extraction.text import TfidfVectorizer as SkTfidf
+
+    ours = resolve("vectorizer", "tfidf")(**options)
+    ours.fit(docs)
+    params = ours.params
+    sk = SkTfidf(analyzer=ours.features, sublinear_tf=params["sublinear_tf"], binary=params["binary"],
+                 norm=params["norm"], min_df=params["min_df"], max_df=params["max_df"],
+                 max_features=params["max_features"]).fit(docs)
+    assert ours.feature_names == list(sk.get_feature_names_out())
+    np.testing.assert_allclose(ours.transform(new_docs).toarray(), sk.transform(new_docs).toarray(),
+                               rtol=1e-10, atol=1e-12)
+
+
+def test_count_matches_scikit_learn_on_new_texts(docs, new_docs):
+    from sklearn.feature_extraction.text import CountVectorizer as SkCount
+
+    ours = resolve("vectorizer", "count")(ngram_range=(1, 2))
+    ours.fit(docs)
+    sk = SkCount(analyzer=ours.features).fit(docs)
+    np.testing.assert_array_equal(ours.transform(new_docs).toarray(), sk.transform(new_docs).toarray())
+
+
+def test_unknown_words_give_an_empty_row(docs):
+    vectorizer = resolve("vectorizer", "tfidf")()
+    vectorizer.fit(docs)
+    row = vectorizer.transform([["qwertyuiop", "asdfgh"]])
+    assert row.shape == (1, vectorizer.n_features) and row.nnz == 0
+
+
+def test_analyzers_give_different_features(docs):
+    names = {}
+    for analyzer in ("word", "char", "word+char"):
+        vectorizer = resolve("vectorizer", "tfidf")(analyzer=analyzer, char_ngram_range=(2, 3))
+        vectorizer.fit(docs)
+        names[analyzer] = set(vectorizer.feature_names)
+    assert "great" in names["word"] and "gr" not in names["word"]
+    assert " g" in names["char"] and "great" not in names["char"]
+    assert names["word+char"] == names["word"] | names["char"]
+
+
+@pytest.mark.parametrize("name, options", [
+    ("count", {"analyzer": "words"}), ("count", {"ngram_range": (2, 1)}), ("count", {"ngram_range": (0, 1)}),
+    ("count", {"min_df": 0}), ("count", {"max_df": 1.5}), ("count", {"max_features": 0}),
+    ("tfidf", {"norm": "l3"}), ("tfidf", {"sublinear_tf": "yes"}), ("count", {"binary": "no"}),
+    ("word2vec", {"vector_size": 0}), ("word2vec", {"pooling": "max"}), ("word2vec", {"vectors_format": "fasttext"}),
+    ("tfidf", {"vector_size": 10}),
+])
+def test_invalid_vectorizer_options(name, options):
+    with pytest.raises(ConfigError):
+        resolve("vectorizer", name)(**options)
+
+
+def test_transform_before_fit_is_not_fitted_error():
+    with pytest.raises(NotFittedError):
+        resolve("vectorizer", "tfidf")().transform([["a"]])
+
+
+# -- word2vec --------------------------------------------------------------------------------------
+def test_word2vec_trained_dense_standardised(docs):
+    vectorizer = resolve("vectorizer", "word2vec")(**W2V, min_count=1)
+    fitted = vectorizer.fit_transform(docs)
+    assert isinstance(fitted, np.ndarray) and fitted.shape == (len(docs), 16)
+    np.testing.assert_allclose(fitted.mean(axis=0), 0, atol=1e-4)
+    np.testing.assert_allclose(vectorizer.transform(docs), fitted, rtol=1e-5, atol=1e-5)
+    assert vectorizer.n_features == 16
+
+
+def test_word2vec_training_is_reproducible(docs):
+    a = resolve("vectorizer", "word2vec")(**W2V).fit_transform(docs)
+    b = resolve("vectorizer", "word2vec")(**W2V).fit_transform(docs)
+    np.testing.assert_array_equal(a, b)
+
+
+def test_word2vec_pooling_mean_vs_tfidf(docs):
+    mean = resolve("vectorizer", "word2vec")(**W2V, pooling="mean")
+    weighted = resolve("vectorizer", "word2vec")(**W2V, pooling="tfidf")
+    a, b = mean.fit_transform(docs), weighted.fit_transform(docs)
+    np.testing.assert_array_equal(mean.vectors_, weighted.vectors_)  # same word vectors ...
+    assert not np.allclose(a, b)  # ... pooled differently
+    # mean pooling: a document is the plain average of its known words' vectors (before standardising)
+    doc = docs[0]
+    known = [w for w in doc if w in mean.vocabulary_]
+    expected = np.mean([mean.vectors_[mean.vocabulary_[w]] for w in known], axis=0)
+    np.testing.assert_allclose(a[0] * mean.scale_ + mean.mean_, expected, rtol=1e-4, atol=1e-5)
+    # tfidf pooling: rare words weigh more
+    weights = np.array([weighted.idf_[weighted.vocabulary_[w]] for w in doc if w in weighted.vocabulary_])
+    vectors = np.array([weighted.vectors_[weighted.vocabulary_[w]] for w in doc if w in weighted.vocabulary_])
+    expected = (weights[:, None] * vectors).sum(axis=0) / weights.sum()
+    np.testing.assert_allclose(b[0] * weighted.scale_ + weighted.mean_, expected, rtol=1e-4, atol=1e-5)
+
+
+@pytest.mark.parametrize("fmt", ["word2vec", "glove", "word2vec-binary"])
+def test_word2vec_loads_user_vectors(vectors_files, docs, fmt):
+    path = vectors_files[fmt]
+    assert _sniff_vectors_format(path) == fmt
+    results = []
+    for given in ("auto", fmt):
+        vectorizer = resolve("vectorizer", "word2vec")(vectors_path=str(path), vectors_format=given, pooling="mean")
+        results.append(vectorizer.fit_transform(docs))
+        assert vectorizer.n_features == 8
+        index = vectors_files["words"].index("great")
+        np.testing.assert_allclose(vectorizer.vectors_[vectorizer.vocabulary_["great"]],
+                                   vectors_files["vectors"][index], rtol=1e-6)
+        # only words of the training texts are kept
+        assert set(vectorizer.words_) <= {t for d in docs for t in d}
+    np.testing.assert_array_equal(results[0], results[1])
+
+
+def test_word2vec_vectors_in_all_formats_give_the_same_pipeline(vectors_files, binary):
+    probabilities = []
+    for fmt in ("word2vec", "glove", "word2vec-binary"):
+        pipe = sentiment.Pipeline("word2vec", "logreg", vectors_path=str(vectors_files[fmt]))
+        pipe.fit(binary.train_texts, binary.train_labels)
+        assert pipe.score(binary.dev_texts, binary.dev_labels) >= 0.9
+        probabilities.append(pipe.predict_proba(binary.dev_texts))
+    np.testing.assert_allclose(probabilities[0], probabilities[1], rtol=1e-5, atol=1e-6)
+    np.testing.assert_allclose(probabilities[0], probabilities[2], rtol=1e-5, atol=1e-6)
+
+
+def test_word2vec_missing_or_unreadable_vectors_file(tmp_path, docs):
+    with pytest.raises(DataError, match="does not exist"):
+        resolve("vectorizer", "word2vec")(vectors_path=str(tmp_path / "nope.txt")).fit(docs)
+    bad = tmp_path / "bad.txt"
+    bad.write_text("3 4\nfoo 1 2\n")
+    with pytest.raises((DataError, ConfigError)):
+        resolve("vectorizer", "word2vec")(vectors_path=str(bad), vectors_format="word2vec").fit(docs)
+
+
+def test_word2vec_vectors_covering_no_training_word(tmp_path, docs):
+    path = tmp_path / "other.txt"
+    path.write_text("qqq 0.1 0.2 0.3\nzzzz 0.3 0.2 0.1\n", encoding="utf-8")
+    with pytest.raises(DataError, match="no word of the training texts"):
+        resolve("vectorizer", "word2vec")(vectors_path=str(path)).fit(docs)
+
+
+def test_word2vec_sequences_and_embedding_matrix(docs):
+    vectorizer = resolve("vectorizer", "word2vec")(**W2V)
+    vectorizer.fit(docs)
+    ids = vectorizer.sequences([["great", "qwertyuiop"]])[0]
+    assert ids[1] == 1 and ids[0] == vectorizer.vocabulary_["great"] + 2
+    matrix = vectorizer.embedding_matrix()
+    assert matrix.shape == (vectorizer.n_tokens, 16)
+    np.testing.assert_array_equal(matrix[ids[0]], vectorizer.vectors_[vectorizer.vocabulary_["great"]])
+    assert not matrix[:2].any()
