@@ -121,7 +121,7 @@ def main() -> None:
     parser.add_argument("--datasets", default="sst2,sst2-phrases,sst5,sst5-phrases,imdb,carer")
     parser.add_argument("--device", default="auto", help="auto, cpu, cuda, cuda:N or mps")
     parser.add_argument("--quick", action="store_true", help="2,000 training texts and 2 epochs: a smoke test")
-    parser.add_argument("--out", default=None, help="markdown results file (default: results/neural.md, none with --quick)")
+    parser.add_argument("--out", default=None, help="markdown results (default: results/neural.md; none with --quick)")
     parser.add_argument("--progress", action="store_true", help="show a progress bar while training")
     parser.add_argument("--threads", type=int, default=None, help="torch CPU threads (1 is fastest on a busy CPU)")
     args = parser.parse_args()

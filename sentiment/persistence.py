@@ -50,6 +50,7 @@ def write_model(path: str | os.PathLike, config: dict[str, Any], stages: dict[st
             _write_bytes(folder / "state.json", json.dumps(state, ensure_ascii=False).encode("utf-8"))
             arrays_path = folder / "arrays.safetensors"
             save_file({k: np.ascontiguousarray(v) for k, v in arrays.items()}, str(arrays_path))
+            share_permissions(arrays_path)
             _fsync(arrays_path)
             for name in ("state.json", "arrays.safetensors"):
                 files[f"{stage_name}/{name}"] = _sha256(folder / name)

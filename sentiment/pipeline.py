@@ -164,6 +164,8 @@ class Pipeline:
         docs = self.cleaner_.tokens_of(texts)
         if self.model_.input_kind == "sequences":
             return self.model_.predict_proba(_sequences(self.vectorizer_, docs, self.model))
+        if getattr(self.model_, "reads_csr", False) and hasattr(self.vectorizer_, "transform_csr"):
+            return self.model_.predict_proba(self.vectorizer_.transform_csr(docs))  # no scipy import
         return self.model_.predict_proba(self.vectorizer_.transform(docs))
 
     def predict(self, texts: Sequence[str]) -> np.ndarray:

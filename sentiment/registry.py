@@ -22,6 +22,8 @@ REGISTRY: dict[str, dict[str, str]] = {
         "nb": "sentiment.models.classical:MultinomialNBModel",
         "complement_nb": "sentiment.models.classical:ComplementNBModel",
         "nbsvm": "sentiment.models.classical:NBSVMModel",
+        "mlp": "sentiment.models.neural:MLPModel",
+        "lstm": "sentiment.models.neural:LSTMModel",
     },
 }
 

@@ -13,10 +13,10 @@ Labels arrive as integer codes ``0 .. n_classes-1``; the pipeline maps them to t
 from __future__ import annotations
 
 import numpy as np
-import scipy.sparse as sp
 
 from ..errors import ConfigError
 from ..stage import Stage
+from ..vectorizers.ngrams import CSR
 
 LINKS = ("logistic", "softmax", "ovr", "platt")
 
@@ -27,7 +27,7 @@ class LinearModel(Stage):
     kind = "model"
     needs_nonnegative = False
     binarize_input = False
-
+    reads_csr = True  # predicts from plain CSR arrays too, so predicting needs no scipy
     def fit(self, X, y: np.ndarray, *, dev=None, vectorizer=None, progress: bool = False) -> "LinearModel":
         """Train on features ``X`` and integer codes ``y``; ``dev``/``vectorizer``/``progress`` are unused here."""
         if self.needs_nonnegative and _has_negative(X):
@@ -49,14 +49,26 @@ class LinearModel(Stage):
 
     def _input(self, X):
         if self.binarize_input:
+            import scipy.sparse as sp
+
             X = sp.csr_matrix(X, copy=True)
             X.data[:] = 1.0
         return X
 
     def decision_function(self, X) -> np.ndarray:
+        """Scores ``X @ coef.T + intercept``; ``X`` is a scipy/dense matrix or plain CSR arrays."""
         self.check_fitted()
+        if isinstance(X, CSR):
+            return self._csr_scores(X) + self.intercept_
         scores = self._input(X) @ self.coef_.T.astype(np.float64)
         return np.asarray(scores) + self.intercept_
+
+    def _csr_scores(self, X: "CSR") -> np.ndarray:
+        rows = np.repeat(np.arange(X.shape[0]), np.diff(X.indptr))
+        values = np.ones_like(X.data) if self.binarize_input else X.data
+        return np.column_stack(
+            [np.bincount(rows, weights=values * weights[X.indices], minlength=X.shape[0]) for weights in self.coef_.astype(np.float64)]
+        )
 
     def predict_proba(self, X) -> np.ndarray:
         scores = self.decision_function(X)
@@ -201,6 +213,8 @@ class NBSVMModel(LinearModel):
     def _train(self, X, y):
         from sklearn.linear_model import LogisticRegression
 
+        import scipy.sparse as sp
+
         X = sp.csr_matrix(X)
         targets = [1] if self.n_classes_ == 2 else range(self.n_classes_)
         coefs, intercepts = [], []
@@ -225,5 +239,5 @@ def _sigmoid(x: np.ndarray) -> np.ndarray:
 
 
 def _has_negative(X) -> bool:
-    data = X.data if sp.issparse(X) else np.asarray(X)
+    data = X.data if hasattr(X, "indptr") else np.asarray(X)
     return bool(data.size) and float(data.min()) < 0

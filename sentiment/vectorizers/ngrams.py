@@ -1,19 +1,34 @@
 """Bag-of-n-grams vectorizers: ``count`` and ``tfidf`` (word and/or character n-grams).
 
 scikit-learn chooses the vocabulary at ``fit`` (document-frequency cut-offs, ``max_features``) and
-computes the IDF weights. ``transform`` with the fixed vocabulary is a short numpy/scipy routine here:
-it gives the same matrix as scikit-learn's (a test checks this) without importing scikit-learn, which
-keeps ``sentiment predict`` fast to start.
+computes the IDF weights. Transforming with the fixed vocabulary is a short numpy routine here
+(``transform_csr``): it gives the same matrix as scikit-learn's (a test checks this) without importing
+scikit-learn or scipy, which keeps ``sentiment predict`` fast to start. ``transform`` wraps the same
+arrays in a scipy CSR matrix.
 """
 
 from __future__ import annotations
 
 import itertools
+from typing import NamedTuple
 
 import numpy as np
-import scipy.sparse as sp
 
 from ..stage import Stage
+
+
+class CSR(NamedTuple):
+    """A row-compressed sparse matrix as plain numpy arrays (scipy's CSR layout, without scipy)."""
+
+    data: np.ndarray
+    indices: np.ndarray
+    indptr: np.ndarray
+    shape: tuple[int, int]
+
+    def to_scipy(self):
+        import scipy.sparse as sp
+
+        return sp.csr_matrix((self.data, self.indices, self.indptr), shape=self.shape)
 
 
 def word_ngrams(tokens: list[str], low: int, high: int) -> list[str]:
@@ -38,8 +53,8 @@ def char_ngrams(tokens: list[str], low: int, high: int) -> list[str]:
     return grams
 
 
-def count_matrix(docs: list[list[str]], vocabulary: dict[str, int], features) -> sp.csr_matrix:
-    """Counts of each vocabulary feature per document, as a CSR matrix (unknown features are skipped)."""
+def count_matrix(docs: list[list[str]], vocabulary: dict[str, int], features) -> CSR:
+    """Counts of each vocabulary feature per document, rows sorted by column (unknown features skipped)."""
     ids: list[int] = []
     lengths = np.empty(len(docs), dtype=np.int64)
     get, unknown = vocabulary.get, itertools.repeat(-1)
@@ -50,11 +65,10 @@ def count_matrix(docs: list[list[str]], vocabulary: dict[str, int], features) ->
     columns = np.fromiter(ids, dtype=np.int64, count=len(ids))
     rows = np.repeat(np.arange(len(docs), dtype=np.int64), lengths)
     known = columns >= 0
-    matrix = sp.csr_matrix(
-        (np.ones(int(known.sum())), (rows[known], columns[known])), shape=(len(docs), len(vocabulary))
-    )
-    matrix.sum_duplicates()
-    return matrix
+    width = max(len(vocabulary), 1)
+    keys, counts = np.unique(rows[known] * width + columns[known], return_counts=True)
+    indptr = np.searchsorted(keys // width, np.arange(len(docs) + 1))
+    return CSR(counts.astype(np.float64), keys % width, indptr, (len(docs), len(vocabulary)))
 
 
 class CountVectorizer(Stage):
@@ -104,7 +118,7 @@ class CountVectorizer(Stage):
         self.fit_transform(docs)
         return self
 
-    def fit_transform(self, docs: list[list[str]]) -> sp.csr_matrix:
+    def fit_transform(self, docs: list[list[str]]):
         from sklearn.feature_extraction.text import CountVectorizer as SkCountVectorizer
 
         sk = SkCountVectorizer(
@@ -121,14 +135,20 @@ class CountVectorizer(Stage):
         self.fitted = True
         return self._weigh(counts)
 
-    def transform(self, docs: list[list[str]]) -> sp.csr_matrix:
+    def transform(self, docs: list[list[str]]):
+        """Features of ``docs`` as a scipy CSR matrix."""
+        return self.transform_csr(docs).to_scipy()
+
+    def transform_csr(self, docs: list[list[str]]) -> CSR:
+        """Features of ``docs`` as plain :class:`CSR` arrays (numpy only)."""
         self.check_fitted()
         return self._weigh(count_matrix(docs, self.vocabulary_, self.features))
 
-    def _fit_weights(self, counts: sp.csr_matrix) -> None:
+    def _fit_weights(self, counts) -> None:
         pass
 
-    def _weigh(self, counts: sp.csr_matrix) -> sp.csr_matrix:
+    def _weigh(self, counts):
+        """Weigh counts in place; ``counts`` is a :class:`CSR` or a scipy CSR matrix."""
         if self.params["binary"]:
             counts.data[:] = 1.0
         return counts
@@ -165,8 +185,8 @@ class TfidfVectorizer(CountVectorizer):
         counts = super()._weigh(counts)
         if self.params["sublinear_tf"]:
             np.log(counts.data, out=counts.data)
-            counts.data += 1.0
-        counts.data *= self.idf_[counts.indices]
+            counts.data[:] += 1.0
+        counts.data[:] *= self.idf_[counts.indices]
         return normalize_rows(counts, self.params["norm"])
 
     def get_state(self):
@@ -180,8 +200,8 @@ class TfidfVectorizer(CountVectorizer):
             raise ValueError(f"idf has shape {self.idf_.shape} but the vocabulary has {len(self.terms_)} terms")
 
 
-def normalize_rows(matrix: sp.csr_matrix, norm: str | None) -> sp.csr_matrix:
-    """Scale each row of a CSR matrix, in place, to unit L1 or L2 norm (empty rows stay empty)."""
+def normalize_rows(matrix, norm: str | None):
+    """Scale each row of a CSR matrix (ours or scipy's), in place, to unit L1 or L2 norm (empty rows stay empty)."""
     if norm is None:
         return matrix
     values = matrix.data * matrix.data if norm == "l2" else np.abs(matrix.data)
@@ -191,5 +211,5 @@ def normalize_rows(matrix: sp.csr_matrix, norm: str | None) -> sp.csr_matrix:
     if norm == "l2":
         lengths = np.sqrt(lengths)
     lengths[lengths == 0] = 1.0
-    matrix.data /= np.repeat(lengths, per_row)
+    matrix.data[:] /= np.repeat(lengths, per_row)
     return matrix

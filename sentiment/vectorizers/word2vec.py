@@ -105,8 +105,8 @@ class Word2VecVectorizer(Stage):
         """Mean (or IDF-weighted mean) of each document's word vectors; zeros for a document with none."""
         counts = count_matrix(docs, self.vocabulary_, list)
         if self.params["pooling"] == "tfidf":
-            counts.data *= self.idf_[counts.indices]
-        weights = normalize_rows(counts, "l1")
+            counts.data[:] *= self.idf_[counts.indices]
+        weights = normalize_rows(counts, "l1").to_scipy()
         return np.asarray(weights @ self.vectors_, dtype=np.float32)
 
     # -- token ids, for sequence models (LSTM) ----------------------------------------------

@@ -1,0 +1,94 @@
+"""Export the network of a fitted neural pipeline (``mlp`` or ``lstm``) to TorchScript or ONNX.
+
+The exported file holds the torch network followed by its softmax: it maps the network's input
+tensors to class probabilities (columns in the order of ``pipeline.classes_``). Cleaning and
+vectorizing stay in Python: turn texts into those tensors with
+``pipeline.model_.torch_inputs(features)``, where ``features`` is what the vectorizer gives
+(``pipeline.vectorizer_.transform(pipeline.cleaner_.tokens_of(texts))``, or for ``lstm``
+``pipeline.vectorizer_.sequences(...)``). The inputs are:
+
+- ``mlp`` over count/tf-idf (sparse): ``indices`` (int64, the flat feature ids of all rows),
+  ``offsets`` (int64, where each row starts in ``indices``), ``weights`` (float32, the feature values);
+- ``mlp`` over word2vec: ``features`` (float32, rows x features);
+- ``lstm``: ``tokens`` (int64, rows x time, padded with 0) and ``lengths`` (int64, tokens per row).
+
+>>> export_model(pipe, "model.onnx", "onnx")  # doctest: +SKIP
+"""
+
+from __future__ import annotations
+
+import copy
+import os
+import warnings
+from pathlib import Path
+
+from .errors import ConfigError
+
+FORMATS = ("torchscript", "onnx")
+
+
+def input_names(model) -> list[str]:
+    """The names of the exported network's inputs, in order."""
+    if model.name == "lstm":
+        return ["tokens", "lengths"]
+    return ["indices", "offsets", "weights"] if model.net_.config.sparse_input else ["features"]
+
+
+def export_model(pipeline, path: str | os.PathLike, fmt: str = "torchscript") -> Path:
+    """Write the network of ``pipeline`` (a fitted ``mlp`` or ``lstm`` pipeline) to ``path`` in ``fmt``.
+
+    ``fmt``: ``"torchscript"`` (a traced module; load with ``torch.jit.load``) or ``"onnx"`` (needs the
+    ``onnx`` package; run it with ``onnxruntime``). Returns the path written.
+    """
+    if fmt not in FORMATS:
+        raise ConfigError(f"unknown export format {fmt!r}; choose one of: {', '.join(FORMATS)}")
+    pipeline._check_fitted()
+    model = pipeline.model_
+    if not hasattr(model, "net_"):
+        raise ConfigError(
+            f"model {model.name!r} has no torch network to export; only the neural models (mlp, lstm) export"
+        )
+    import torch
+
+    from .models.nets import Probabilities
+
+    wrapped = Probabilities(copy.deepcopy(model.net_).cpu()).eval().requires_grad_(False)
+    example = model.torch_inputs(_example_rows(model))
+    names = input_names(model)
+    target = Path(path)
+    target.parent.mkdir(parents=True, exist_ok=True)
+    if fmt == "torchscript":
+        with warnings.catch_warnings():  # trace warns about shape checks that hold for every input
+            warnings.simplefilter("ignore")
+            traced = torch.jit.trace(wrapped, example)
+        traced.save(str(target))
+        return target
+    try:
+        import onnx  # noqa: F401
+    except ImportError:
+        raise ConfigError("ONNX export needs the onnx package: pip install onnx (and onnxruntime to run it)") from None
+    axes = {
+        "indices": {0: "n_values"}, "weights": {0: "n_values"}, "offsets": {0: "batch"},
+        "features": {0: "batch"}, "tokens": {0: "batch", 1: "time"}, "lengths": {0: "batch"},
+    }
+    with warnings.catch_warnings():  # the TorchScript-based exporter: torch.export cannot trace packed sequences
+        warnings.simplefilter("ignore")
+        torch.onnx.export(
+            wrapped, example, str(target), input_names=names, output_names=["probabilities"],
+            dynamic_axes={**{n: axes[n] for n in names}, "probabilities": {0: "batch"}}, dynamo=False,
+        )
+    return target
+
+
+def _example_rows(model):
+    """Two rows of input of different sizes, to trace the network with."""
+    import numpy as np
+    import scipy.sparse as sp
+
+    if model.name == "lstm":
+        top = model.n_features_ - 1
+        return [np.array([2, 3, 4], dtype=np.int64).clip(max=top), np.array([2], dtype=np.int64).clip(max=top)]
+    if model.net_.config.sparse_input:
+        last = model.n_features_ - 1
+        return sp.csr_matrix(([1.0, 0.5, 0.5], ([0, 0, 1], [0, last, 0])), shape=(2, model.n_features_))
+    return np.zeros((2, model.n_features_), dtype=np.float32)

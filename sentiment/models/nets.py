@@ -1,0 +1,168 @@
+"""The PyTorch networks of the neural models, each built from a small config dataclass.
+
+A network maps its inputs to one logit per output of its head. ``head="softmax"`` (one label out of
+``n_classes``, cross-entropy loss) is the only head today; a multi-label head (one sigmoid per label,
+binary cross-entropy) or an aspect head is a new value of ``head`` in :data:`HEADS`, :func:`head_loss`
+and :func:`head_probabilities`, with no change to the networks' bodies.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import torch
+import torch.nn.functional as F
+from torch import nn
+
+HEADS = ("softmax",)
+ACTIVATIONS = {"relu": nn.ReLU, "gelu": nn.GELU, "tanh": nn.Tanh}
+NORMALIZATIONS = (None, "batch", "layer")
+POOLINGS = ("max", "mean", "attention")
+
+
+def head_loss(head: str, logits: torch.Tensor, targets: torch.Tensor, class_weights: torch.Tensor | None = None):
+    """The training loss of ``head`` (mean over the batch), computed in float32."""
+    if head == "softmax":
+        return F.cross_entropy(logits.float(), targets, weight=class_weights)
+    raise ValueError(f"unknown head {head!r}")
+
+
+def head_probabilities(head: str, logits: torch.Tensor) -> torch.Tensor:
+    """Probabilities from logits: a softmax over the classes."""
+    if head == "softmax":
+        return torch.softmax(logits.float(), dim=-1)
+    raise ValueError(f"unknown head {head!r}")
+
+
+def _check_head(config) -> None:
+    if config.head not in HEADS:
+        raise ValueError(f"unknown head {config.head!r}; this version knows: {', '.join(HEADS)}")
+
+
+class Probabilities(nn.Module):
+    """A network followed by its head's probabilities: what an exported model computes."""
+
+    def __init__(self, net: nn.Module) -> None:
+        super().__init__()
+        self.net = net
+
+    def forward(self, *inputs: torch.Tensor) -> torch.Tensor:
+        return head_probabilities(self.net.config.head, self.net(*inputs))
+
+
+# -- MLP -----------------------------------------------------------------------------------------
+@dataclass
+class MLPConfig:
+    n_features: int
+    n_classes: int
+    sparse_input: bool = True
+    hidden_sizes: tuple[int, ...] = (256,)
+    activation: str = "relu"
+    dropout: float = 0.5
+    normalization: str | None = None  # None, "batch" or "layer"
+    head: str = "softmax"
+
+    def __post_init__(self) -> None:
+        self.hidden_sizes = tuple(self.hidden_sizes)
+        _check_head(self)
+
+
+class MLPNet(nn.Module):
+    """A feed-forward network over a bag of features.
+
+    Sparse input (``sparse_input=True``, count or tf-idf rows): the first layer is an ``EmbeddingBag`` in
+    "sum" mode, which multiplies a sparse row by a weight matrix without densifying it; a batch comes
+    as the flat feature ids, each row's start offset and the feature values. Dense input (document
+    vectors): the first layer is an ordinary ``Linear``. Then, per hidden layer: normalization,
+    activation, dropout and the next linear layer; the last one gives the logits.
+    """
+
+    def __init__(self, config: MLPConfig) -> None:
+        super().__init__()
+        self.config = config
+        widths = [*config.hidden_sizes, config.n_classes]
+        if config.sparse_input:
+            self.input = nn.EmbeddingBag(config.n_features, widths[0], mode="sum")
+            bound = config.n_features ** -0.5  # as for the nn.Linear it stands for
+            nn.init.uniform_(self.input.weight, -bound, bound)
+            self.input_bias = nn.Parameter(torch.zeros(widths[0]))
+        else:
+            self.input = nn.Linear(config.n_features, widths[0])
+        blocks: list[nn.Module] = []
+        for width, next_width in zip(widths, widths[1:]):
+            if config.normalization == "batch":
+                blocks.append(nn.BatchNorm1d(width))
+            elif config.normalization == "layer":
+                blocks.append(nn.LayerNorm(width))
+            blocks += [ACTIVATIONS[config.activation](), nn.Dropout(config.dropout), nn.Linear(width, next_width)]
+        self.body = nn.Sequential(*blocks)
+
+    def forward(self, x: torch.Tensor, offsets: torch.Tensor | None = None, weights: torch.Tensor | None = None):
+        """Logits. Sparse: ``x`` the flat feature ids, ``offsets`` the row starts, ``weights`` the values."""
+        if self.config.sparse_input:
+            hidden = self.input(x, offsets, per_sample_weights=weights) + self.input_bias
+        else:
+            hidden = self.input(x)
+        return self.body(hidden)
+
+
+# -- LSTM ----------------------------------------------------------------------------------------
+@dataclass
+class LSTMConfig:
+    n_tokens: int
+    n_classes: int
+    embedding_dim: int = 100
+    hidden_size: int = 128
+    layers: int = 1
+    bidirectional: bool = True
+    pooling: str = "max"  # "max", "mean" or "attention"
+    dropout: float = 0.3
+    head: str = "softmax"
+
+    def __post_init__(self) -> None:
+        _check_head(self)
+
+
+class LSTMNet(nn.Module):
+    """A (bi)LSTM over token ids, pooled over time, then a linear layer to the logits.
+
+    Token id 0 is padding. Sequences are packed, so padding never enters the LSTM; pooling only
+    looks at real positions. Dropout is applied to the embeddings, between LSTM layers and before
+    the last layer.
+    """
+
+    def __init__(self, config: LSTMConfig) -> None:
+        super().__init__()
+        self.config = config
+        self.embedding = nn.Embedding(config.n_tokens, config.embedding_dim, padding_idx=0)
+        self.dropout = nn.Dropout(config.dropout)
+        self.lstm = nn.LSTM(
+            config.embedding_dim,
+            config.hidden_size,
+            num_layers=config.layers,
+            bidirectional=config.bidirectional,
+            batch_first=True,
+            dropout=config.dropout if config.layers > 1 else 0.0,
+        )
+        width = config.hidden_size * (2 if config.bidirectional else 1)
+        if config.pooling == "attention":
+            self.attention = nn.Sequential(nn.Linear(width, width), nn.Tanh(), nn.Linear(width, 1, bias=False))
+        self.head = nn.Linear(width, config.n_classes)
+
+    def forward(self, tokens: torch.Tensor, lengths: torch.Tensor) -> torch.Tensor:
+        """Logits. ``tokens``: (batch, time) ids padded with 0, at least one non-zero id per row;
+        ``lengths``: (batch,) the number of non-zero ids per row, int64 on the CPU (as packing needs)."""
+        embedded = self.dropout(self.embedding(tokens))
+        packed = nn.utils.rnn.pack_padded_sequence(embedded, lengths, batch_first=True, enforce_sorted=False)
+        states, _ = nn.utils.rnn.pad_packed_sequence(
+            self.lstm(packed)[0], batch_first=True, total_length=tokens.shape[1]
+        )
+        mask = (tokens != 0).unsqueeze(-1)
+        if self.config.pooling == "max":
+            pooled = states.masked_fill(~mask, float("-inf")).max(dim=1).values
+        elif self.config.pooling == "mean":
+            pooled = (states * mask).sum(dim=1) / mask.sum(dim=1)
+        else:
+            scores = self.attention(states).masked_fill(~mask, float("-inf"))
+            pooled = (torch.softmax(scores, dim=1) * states).sum(dim=1)
+        return self.head(self.dropout(pooled))

@@ -1,0 +1,321 @@
+"""Neural models trained with PyTorch: ``mlp`` over bag-of-n-gram or document-vector features, and
+``lstm`` over the token-id sequences of the ``word2vec`` vectorizer.
+
+Both train with :mod:`sentiment.models.trainer` (mini-batches on the device, early stopping on dev
+data, bf16 on CUDA) and save their network as its config (JSON) plus its weights (float32 arrays),
+so a model trained on a GPU loads on a machine without one. Without dev data, ``dev_fraction`` of
+the training data is held out for early stopping (0 trains on everything for ``epochs`` epochs).
+
+Option names differ from the cleaner's and the vectorizers' (``net_seed``, ``lstm_pooling``,
+``normalization``), because the pipeline gives each flat option to exactly one stage.
+"""
+
+from __future__ import annotations
+
+from dataclasses import asdict
+from pathlib import Path
+
+import numpy as np
+import scipy.sparse as sp
+import torch
+
+from ..errors import ConfigError
+from ..stage import Stage
+from . import nets, trainer
+
+PREDICT_BATCH_SIZE = 512
+
+TRAINING_DEFAULTS = {
+    "epochs": 20,
+    "batch_size": 64,
+    "lr": 1e-3,
+    "optimizer": "adam",
+    "weight_decay": 0.0,
+    "schedule": "plateau",
+    "warmup_epochs": 0,
+    "clip_grad": 1.0,
+    "patience": 3,
+    "stop_metric": "macro_f1",
+    "class_weight": None,
+    "dev_fraction": 0.1,
+    "net_seed": 0,
+    "device": "auto",
+}
+
+
+class NeuralModel(Stage):
+    """Shared training, prediction and state of the PyTorch models."""
+
+    kind = "model"
+
+    # -- options ------------------------------------------------------------------------
+    def check_params(self) -> None:
+        self._number("dropout", 0.0, 0.95)
+        self._number("epochs", 1, 100_000, integer=True)
+        self._number("batch_size", 1, 1 << 20, integer=True)
+        self._number("lr", 1e-8, 10.0)
+        self._choice("optimizer", trainer.OPTIMIZERS)
+        self._number("weight_decay", 0.0, 10.0)
+        self._choice("schedule", trainer.SCHEDULES)
+        self._number("warmup_epochs", 0, 10_000)
+        if self.params["clip_grad"] is not None:
+            self._number("clip_grad", 1e-6)
+        self._number("patience", 1, 10_000, integer=True)
+        self._choice("stop_metric", trainer.STOP_METRICS)
+        self._choice("class_weight", (None, "balanced"))
+        self._number("dev_fraction", 0.0, 0.9)
+        self._number("net_seed", 0, integer=True)
+        device = self.params["device"]
+        if not isinstance(device, str) or not trainer.DEVICE_PATTERN.fullmatch(device):
+            raise ConfigError(f"device must be 'auto', 'cpu', 'cuda', 'cuda:N' or 'mps', not {device!r}")
+
+    def _flag(self, key: str) -> None:
+        if not isinstance(self.params[key], bool):
+            raise ConfigError(f"{key} must be true or false, not {self.params[key]!r}")
+
+    def _train_config(self) -> trainer.TrainConfig:
+        p = self.params
+        return trainer.TrainConfig(
+            epochs=p["epochs"], batch_size=p["batch_size"], lr=p["lr"], optimizer=p["optimizer"],
+            weight_decay=p["weight_decay"], l1=p.get("l1", 0.0), schedule=p["schedule"],
+            warmup_epochs=p["warmup_epochs"], clip_grad=p["clip_grad"], patience=p["patience"],
+            stop_metric=p["stop_metric"], class_weight=p["class_weight"],
+        )
+
+    # -- training and prediction ------------------------------------------------------------
+    def fit(self, X, y: np.ndarray, *, dev=None, vectorizer=None, progress: bool = False) -> "NeuralModel":
+        """Train on ``X`` (features or token sequences) and codes ``y``; ``dev = (X_dev, y_dev)`` for early stopping."""
+        device = trainer.resolve_device(self.params["device"])
+        y = np.asarray(y, dtype=np.int64)
+        trainer.seed_everything(self.params["net_seed"])
+        rng = np.random.default_rng(self.params["net_seed"])
+        self.n_classes_ = int(y.max()) + 1
+        if dev is None and self.params["dev_fraction"] > 0:
+            X, y, dev = _hold_out(X, y, self.params["dev_fraction"], rng)
+        self.net_ = self._build_net(X, dev, vectorizer)
+        batches = self._batches(X, y, device, self.params["batch_size"], rng)
+        dev_batches = None
+        if dev is not None:
+            dev_batches = self._batches(dev[0], np.asarray(dev[1], dtype=np.int64), device, PREDICT_BATCH_SIZE)
+        self.history_ = trainer.train(self.net_, batches, dev_batches, self._train_config(), device, progress)
+        self.fitted = True
+        return self
+
+    def predict_proba(self, X) -> np.ndarray:
+        """Class probabilities, one row per input row (rows sum to 1)."""
+        self.check_fitted()
+        n = X.shape[0] if hasattr(X, "shape") else len(X)
+        if n == 0:
+            return np.zeros((0, self.n_classes_))
+        device = trainer.resolve_device(self.params["device"], fallback=True)  # e.g. trained on a GPU, used on a laptop
+        self.net_.to(device)
+        probabilities, _ = trainer.predict(self.net_, self._batches(X, None, device, PREDICT_BATCH_SIZE), device)
+        probabilities = probabilities.astype(np.float64)
+        return probabilities / probabilities.sum(axis=1, keepdims=True)
+
+    @property
+    def best_epoch_(self) -> int:
+        """The epoch whose weights the model kept."""
+        key = f"dev_{self.params['stop_metric']}"
+        if self.history_ and self.history_[0][key] is not None:
+            return max(self.history_, key=lambda r: r[key])["epoch"]
+        return len(self.history_)
+
+    def _build_net(self, X, dev, vectorizer):
+        raise NotImplementedError
+
+    def _batches(self, X, y, device, batch_size, rng=None):
+        raise NotImplementedError
+
+    def torch_inputs(self, X) -> tuple:
+        """The network's input tensors (CPU) for all rows of ``X``, in order: what an exported model takes."""
+        raise NotImplementedError
+
+    # -- state --------------------------------------------------------------------------
+    def get_state(self):
+        state = {
+            "net": asdict(self.net_.config),
+            "n_classes": self.n_classes_,
+            "n_features": self.n_features_,
+            "history": self.history_,
+        }
+        arrays = {k: v.detach().float().cpu().numpy() for k, v in self.net_.state_dict().items()}
+        return state, arrays
+
+    def set_state(self, state, arrays):
+        self.n_classes_ = int(state["n_classes"])
+        self.n_features_ = int(state["n_features"])
+        self.history_ = list(state["history"])
+        net = self.net_class(self.config_class(**state["net"]))
+        weights = {k: torch.tensor(np.asarray(v)) for k, v in arrays.items()}
+        try:
+            net.load_state_dict(weights)  # copies into each tensor's own dtype (e.g. int64 counters)
+        except RuntimeError as exc:
+            raise ValueError(f"the saved weights do not fit the network: {exc}") from None
+        if net.config.n_classes != self.n_classes_:
+            raise ValueError("the network's outputs do not match the number of classes")
+        self.net_ = net.eval()
+
+
+class MLPModel(NeuralModel):
+    """A multilayer perceptron over count / tf-idf rows (kept sparse) or word2vec document vectors.
+
+    Options: ``hidden_sizes`` (one width per hidden layer; empty for a linear model), ``activation``
+    (relu, gelu, tanh), ``dropout``, ``normalization`` (None, "batch", "layer"), ``l1`` and
+    ``weight_decay`` penalties, and the training options shared with ``lstm``.
+    """
+
+    name = "mlp"
+    input_kind = "features"
+    net_class, config_class = nets.MLPNet, nets.MLPConfig
+    defaults = {
+        "hidden_sizes": (256,),
+        "activation": "relu",
+        "dropout": 0.5,
+        "normalization": None,
+        "l1": 0.0,
+        **TRAINING_DEFAULTS,
+    }
+
+    def check_params(self) -> None:
+        super().check_params()
+        sizes = self.params["hidden_sizes"]
+        if not isinstance(sizes, (list, tuple)) or not all(
+            isinstance(s, int) and not isinstance(s, bool) and s >= 1 for s in sizes
+        ):
+            raise ConfigError(f"hidden_sizes must be a list of layer widths (whole numbers >= 1), not {sizes!r}")
+        self.params["hidden_sizes"] = tuple(sizes)
+        self._choice("activation", tuple(nets.ACTIVATIONS))
+        self._choice("normalization", nets.NORMALIZATIONS)
+        self._number("l1", 0.0, 10.0)
+
+    def _build_net(self, X, dev, vectorizer):
+        self.n_features_ = X.shape[1]
+        p = self.params
+        config = nets.MLPConfig(
+            n_features=self.n_features_, n_classes=self.n_classes_, sparse_input=sp.issparse(X),
+            hidden_sizes=p["hidden_sizes"], activation=p["activation"], dropout=p["dropout"],
+            normalization=p["normalization"],
+        )
+        return nets.MLPNet(config)
+
+    def _batches(self, X, y, device, batch_size, rng=None):
+        return trainer.FeatureBatches(X, y, batch_size, device, sparse=self.net_.config.sparse_input, rng=rng)
+
+    def torch_inputs(self, X) -> tuple:
+        batches = self._batches(X, None, torch.device("cpu"), max(1, X.shape[0]))
+        return next(iter(batches)).inputs
+
+
+class LSTMModel(NeuralModel):
+    """A (bi)LSTM over the token ids of the ``word2vec`` vectorizer, pooled over time.
+
+    Options: ``init_embeddings`` (start from the vectorizer's word vectors, else random),
+    ``freeze_embeddings``, ``embedding_dim`` (random embeddings only; None: 100), ``hidden_size``,
+    ``layers``, ``bidirectional``, ``lstm_pooling`` (max, mean, attention), ``dropout``, ``max_length``
+    (tokens kept per text; None keeps all), and the training options shared with ``mlp``.
+    """
+
+    name = "lstm"
+    input_kind = "sequences"
+    net_class, config_class = nets.LSTMNet, nets.LSTMConfig
+    defaults = {
+        "init_embeddings": True,
+        "freeze_embeddings": False,
+        "embedding_dim": None,
+        "hidden_size": 128,
+        "layers": 1,
+        "bidirectional": True,
+        "lstm_pooling": "max",
+        "dropout": 0.3,
+        "max_length": 400,
+        **TRAINING_DEFAULTS,
+        "epochs": 10,
+        "batch_size": 32,
+    }
+
+    def check_params(self) -> None:
+        super().check_params()
+        for key in ("init_embeddings", "freeze_embeddings", "bidirectional"):
+            self._flag(key)
+        if self.params["embedding_dim"] is not None:
+            self._number("embedding_dim", 1, 4096, integer=True)
+        self._number("hidden_size", 1, 8192, integer=True)
+        self._number("layers", 1, 16, integer=True)
+        self._choice("lstm_pooling", nets.POOLINGS)
+        if self.params["max_length"] is not None:
+            self._number("max_length", 1, integer=True)
+        if self.params["freeze_embeddings"] and not self.params["init_embeddings"]:
+            raise ConfigError(
+                "freeze_embeddings=True needs init_embeddings=True (frozen random embeddings learn nothing)"
+            )
+
+    def _build_net(self, X, dev, vectorizer):
+        p = self.params
+        vectors = None
+        if p["init_embeddings"]:
+            if not hasattr(vectorizer, "embedding_matrix"):
+                raise ConfigError("init_embeddings=True needs the word2vec vectorizer's word vectors; "
+                                  "use vectorizer 'word2vec' or set init_embeddings=False")
+            vectors = vectorizer.embedding_matrix()
+            if p["embedding_dim"] not in (None, vectors.shape[1]):
+                raise ConfigError(f"embedding_dim={p['embedding_dim']} differs from the word vectors' size "
+                                  f"{vectors.shape[1]}; leave embedding_dim unset or change vector_size")
+        if vectorizer is not None and hasattr(vectorizer, "n_tokens"):
+            self.n_features_ = vectorizer.n_tokens
+        else:  # sequences given without their vectorizer: the ids seen define the vocabulary
+            seen = [s for s in (*X, *(dev[0] if dev else ())) if len(s)]
+            self.n_features_ = int(max((s.max() for s in seen), default=1)) + 1
+        config = nets.LSTMConfig(
+            n_tokens=self.n_features_, n_classes=self.n_classes_,
+            embedding_dim=vectors.shape[1] if vectors is not None else p["embedding_dim"] or 100,
+            hidden_size=p["hidden_size"], layers=p["layers"], bidirectional=p["bidirectional"],
+            pooling=p["lstm_pooling"], dropout=p["dropout"],
+        )
+        net = nets.LSTMNet(config)
+        if vectors is not None:
+            with torch.no_grad():
+                net.embedding.weight.copy_(torch.from_numpy(vectors))
+            net.embedding.weight.requires_grad_(not p["freeze_embeddings"])
+        return net
+
+    def _batches(self, X, y, device, batch_size, rng=None):
+        return trainer.SequenceBatches(X, y, batch_size, device, max_length=self.params["max_length"], rng=rng)
+
+    def torch_inputs(self, X) -> tuple:
+        return trainer.pad_sequences(X, self.params["max_length"])
+
+
+def _hold_out(X, y: np.ndarray, fraction: float, rng):
+    """Split off a random ``fraction`` of the rows as dev data: ``(X_train, y_train, (X_dev, y_dev))``."""
+    n_dev = int(round(len(y) * fraction))
+    if n_dev < 1 or n_dev >= len(y):
+        return X, y, None
+    order = rng.permutation(len(y))
+    dev_rows, train_rows = np.sort(order[:n_dev]), np.sort(order[n_dev:])
+    take = (lambda rows: [X[i] for i in rows]) if isinstance(X, list) else (lambda rows: X[rows])
+    return take(train_rows), y[train_rows], (take(dev_rows), y[dev_rows])
+
+
+def plot_history(history: list[dict], path) -> Path:
+    """Draw the train/dev loss and the dev accuracy and macro-F1 per epoch to a PNG file."""
+    from matplotlib.figure import Figure
+
+    epochs = [r["epoch"] for r in history]
+    fig = Figure(figsize=(10, 4))
+    loss_ax, metric_ax = fig.subplots(1, 2)
+    loss_ax.plot(epochs, [r["train_loss"] for r in history], marker="o", label="train")
+    has_dev = any(r["dev_loss"] is not None for r in history)
+    if has_dev:
+        loss_ax.plot(epochs, [r["dev_loss"] for r in history], marker="o", label="dev")
+        metric_ax.plot(epochs, [r["dev_accuracy"] for r in history], marker="o", label="dev accuracy")
+        metric_ax.plot(epochs, [r["dev_macro_f1"] for r in history], marker="o", label="dev macro-F1")
+        metric_ax.legend()
+    else:
+        metric_ax.text(0.5, 0.5, "no dev data", ha="center", va="center", transform=metric_ax.transAxes)
+    loss_ax.set(title="loss", xlabel="epoch")
+    loss_ax.legend()
+    metric_ax.set(title="dev metrics", xlabel="epoch")
+    fig.tight_layout()
+    fig.savefig(path, dpi=110)
+    return Path(path)

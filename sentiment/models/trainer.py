@@ -1,0 +1,349 @@
+"""The one training loop of the neural models, and the batches it reads.
+
+The data go to the device once, before training: a sparse feature matrix as its CSR arrays, dense
+features as one tensor, token sequences as padded batches of similar lengths (length buckets). An
+epoch then only indexes tensors that are already on the device (feature rows are gathered there in a
+new random order each epoch; sequence buckets are visited in a new random order), so the GPU never
+waits on Python to build a batch.
+
+Training: Adam, AdamW or SGD with momentum; weight decay on weight matrices only; an optional L1
+penalty; a linear warm-up then cosine decay, or halving the learning rate when the dev metric
+stalls ("plateau"); gradient clipping; bf16 autocast on CUDA; early stopping on the dev macro-F1 or
+accuracy, restoring the best weights at the end. Runs are reproducible on the CPU for a given seed
+(on CUDA some kernels are not deterministic).
+"""
+
+from __future__ import annotations
+
+import math
+import random
+import re
+import time
+from contextlib import nullcontext
+from dataclasses import dataclass
+from typing import Iterator, NamedTuple
+
+import numpy as np
+import scipy.sparse as sp
+import torch
+
+from ..errors import ConfigError
+from .nets import head_loss, head_probabilities
+
+OPTIMIZERS = ("adam", "adamw", "sgd")
+SCHEDULES = ("plateau", "cosine", None)
+STOP_METRICS = ("macro_f1", "accuracy")
+DEVICE_PATTERN = re.compile(r"auto|cpu|mps|cuda(:\d+)?")
+EMPTY_DOCUMENT = 1  # an empty token sequence reads as one unknown word (id 1, as in Word2VecVectorizer.sequences)
+
+
+# -- device and seeds ----------------------------------------------------------------------------
+def resolve_device(name: str, fallback: bool = False) -> torch.device:
+    """``"auto"``: CUDA if present, then Apple MPS, then the CPU; or the named device, if it is there.
+
+    A named device that is missing is a ConfigError, or with ``fallback`` (prediction with a model
+    trained elsewhere) the ``"auto"`` choice.
+    """
+    mps = getattr(torch.backends, "mps", None)
+    mps_ok = mps is not None and mps.is_available()
+    if name == "auto":
+        return torch.device("cuda" if torch.cuda.is_available() else "mps" if mps_ok else "cpu")
+    device = torch.device(name)
+    missing = None
+    if device.type == "cuda" and not torch.cuda.is_available():
+        missing = "this machine has no CUDA GPU usable by torch"
+    elif device.type == "mps" and not mps_ok:
+        missing = "Apple MPS is not available here"
+    if missing and fallback:
+        return resolve_device("auto")
+    if missing:
+        raise ConfigError(f"device={name!r}, but {missing}; use device='auto' or 'cpu'")
+    return device
+
+
+def device_name(device: torch.device) -> str:
+    """A readable name: the GPU's model, "Apple MPS" or "CPU"."""
+    if device.type == "cuda":
+        return torch.cuda.get_device_name(device)
+    return "Apple MPS" if device.type == "mps" else "CPU"
+
+
+def seed_everything(seed: int) -> None:
+    """Seed Python's, numpy's and torch's (all devices') random generators."""
+    random.seed(seed)
+    np.random.seed(seed)
+    torch.manual_seed(seed)
+
+
+def autocast(device: torch.device):
+    """bf16 mixed precision on CUDA; full precision elsewhere."""
+    return torch.autocast("cuda", dtype=torch.bfloat16) if device.type == "cuda" else nullcontext()
+
+
+# -- batches ---------------------------------------------------------------------------------------
+class Batch(NamedTuple):
+    inputs: tuple  # the network's arguments
+    targets: torch.Tensor | None  # class codes, on the device
+    rows: np.ndarray  # the rows of the data set in this batch, in order
+
+
+def _split(order: np.ndarray, batch_size: int) -> list[np.ndarray]:
+    """Cut ``order`` into batches of at most ``batch_size`` rows, all of nearly the same size."""
+    return np.array_split(order, max(1, math.ceil(len(order) / batch_size)))
+
+
+class FeatureBatches:
+    """Rows of a feature matrix, held on the device; shuffled every epoch when given a random generator.
+
+    A sparse matrix stays sparse: a batch is the flat feature ids, the start offset of each row and the
+    feature values (the inputs of ``nn.EmbeddingBag``), gathered on the device from the CSR arrays.
+    """
+
+    def __init__(self, X, y, batch_size: int, device: torch.device, *, sparse: bool, rng=None) -> None:
+        self.n, self.batch_size, self.device, self.sparse, self.rng = X.shape[0], batch_size, device, sparse, rng
+        self.y = None if y is None else np.asarray(y, dtype=np.int64)
+        self.targets = None if y is None else torch.as_tensor(self.y).to(device)
+        if sparse:
+            X = sp.csr_matrix(X)
+            self.row_nnz = np.diff(X.indptr).astype(np.int64)
+            self.indptr = torch.as_tensor(X.indptr.astype(np.int64)).to(device)
+            self.row_nnz_device = torch.as_tensor(self.row_nnz).to(device)
+            self.indices = torch.as_tensor(X.indices.astype(np.int64)).to(device)
+            self.values = torch.as_tensor(X.data.astype(np.float32)).to(device)
+        else:
+            dense = X.toarray() if sp.issparse(X) else np.asarray(X)  # dense input has few columns (document vectors)
+            self.features = torch.as_tensor(dense.astype(np.float32)).to(device)
+
+    def __len__(self) -> int:
+        return max(1, math.ceil(self.n / self.batch_size))
+
+    def __iter__(self) -> Iterator[Batch]:
+        order = self.rng.permutation(self.n) if self.rng is not None else np.arange(self.n)
+        order_device = torch.as_tensor(order).to(self.device)
+        start = 0
+        for rows in _split(order, self.batch_size):
+            rows_device = order_device[start : start + len(rows)]
+            start += len(rows)
+            targets = None if self.targets is None else self.targets[rows_device]
+            yield Batch(self._inputs(rows, rows_device), targets, rows)
+
+    def _inputs(self, rows: np.ndarray, rows_device: torch.Tensor) -> tuple:
+        if not self.sparse:
+            return (self.features[rows_device],)
+        counts = self.row_nnz_device[rows_device]
+        offsets = torch.cumsum(counts, 0) - counts
+        total = int(self.row_nnz[rows].sum())  # known on the host: no device sync
+        shift = torch.repeat_interleave(self.indptr[rows_device] - offsets, counts, output_size=total)
+        positions = shift + torch.arange(total, device=self.device)
+        return self.indices[positions], offsets, self.values[positions]
+
+
+def pad_sequences(sequences, max_length: int | None = None) -> tuple[torch.Tensor, torch.Tensor]:
+    """Token ids padded with 0 to the longest (truncated) sequence, and the lengths (CPU tensors)."""
+    cut = [np.asarray(s[:max_length] if max_length else s, dtype=np.int64) for s in sequences]
+    cut = [s if len(s) else np.array([EMPTY_DOCUMENT], dtype=np.int64) for s in cut]
+    lengths = np.array([len(s) for s in cut], dtype=np.int64)
+    tokens = np.zeros((len(cut), int(lengths.max(initial=1))), dtype=np.int64)
+    for row, s in enumerate(cut):
+        tokens[row, : len(s)] = s
+    return torch.from_numpy(tokens), torch.from_numpy(lengths)
+
+
+class SequenceBatches:
+    """Token-id sequences in batches of similar length, padded once and stored on the device.
+
+    With a random generator, ties in length are broken at random and the batches come in a new
+    random order every epoch. Lengths stay on the CPU, where packing the sequences needs them.
+    """
+
+    def __init__(self, sequences, y, batch_size: int, device: torch.device, *, max_length=None, rng=None) -> None:
+        self.n, self.rng = len(sequences), rng
+        self.y = None if y is None else np.asarray(y, dtype=np.int64)
+        lengths = np.array([len(s) for s in sequences])
+        if max_length:
+            lengths = np.minimum(lengths, max_length)
+        ties = rng.random(self.n) if rng is not None else np.arange(self.n)
+        self.batches = []
+        for rows in _split(np.lexsort((ties, lengths)), batch_size):
+            tokens, lengths_cpu = pad_sequences([sequences[i] for i in rows], max_length)
+            targets = None if self.y is None else torch.as_tensor(self.y[rows]).to(device)
+            self.batches.append(Batch((tokens.to(device), lengths_cpu), targets, rows))
+
+    def __len__(self) -> int:
+        return len(self.batches)
+
+    def __iter__(self) -> Iterator[Batch]:
+        order = self.rng.permutation(len(self.batches)) if self.rng is not None else range(len(self.batches))
+        return (self.batches[i] for i in order)
+
+
+# -- training ------------------------------------------------------------------------------------
+@dataclass
+class TrainConfig:
+    epochs: int = 20
+    batch_size: int = 64
+    lr: float = 1e-3
+    optimizer: str = "adam"  # "adam", "adamw" or "sgd" (momentum 0.9)
+    weight_decay: float = 0.0  # on weight matrices only, not on biases and norms
+    l1: float = 0.0
+    schedule: str | None = "plateau"  # "plateau", "cosine" or None (constant)
+    warmup_epochs: float = 0.0
+    clip_grad: float | None = 1.0  # max gradient norm
+    patience: int = 3  # epochs without a better dev metric before stopping
+    stop_metric: str = "macro_f1"  # or "accuracy"
+    class_weight: str | None = None  # or "balanced"
+
+
+class LRSchedule:
+    """Per-step learning rates: linear warm-up, then cosine decay to zero, halving on a plateau, or constant."""
+
+    def __init__(self, optimizer, kind: str | None, warmup_steps: int, total_steps: int) -> None:
+        self.optimizer, self.kind, self.warmup, self.total = optimizer, kind, warmup_steps, total_steps
+        self.steps, self.scale, self.stale = 0, 1.0, 0
+        for group in optimizer.param_groups:
+            group["initial_lr"] = group["lr"]
+
+    def step(self) -> None:
+        """Set the learning rate of the next optimizer step."""
+        self.steps += 1
+        factor = min(1.0, self.steps / self.warmup) if self.warmup else 1.0
+        if self.kind == "cosine":
+            progress = min(1.0, max(0.0, (self.steps - self.warmup) / max(1, self.total - self.warmup)))
+            factor *= 0.5 * (1.0 + math.cos(math.pi * progress))
+        factor *= self.scale
+        for group in self.optimizer.param_groups:
+            group["lr"] = group["initial_lr"] * factor
+
+    def epoch_end(self, improved: bool) -> None:
+        """Plateau: halve the learning rate after an epoch that did not improve."""
+        if self.kind == "plateau" and self.steps >= self.warmup and not improved:
+            self.scale *= 0.5
+
+    @property
+    def lr(self) -> float:
+        return self.optimizer.param_groups[0]["lr"]
+
+
+def make_optimizer(net: torch.nn.Module, config: TrainConfig, device: torch.device):
+    """The optimizer over the trainable parameters; weight decay on matrices (dim >= 2) only."""
+    params = [p for p in net.parameters() if p.requires_grad]
+    groups = [
+        {"params": [p for p in params if p.dim() >= 2], "weight_decay": config.weight_decay},
+        {"params": [p for p in params if p.dim() < 2], "weight_decay": 0.0},
+    ]
+    groups = [g for g in groups if g["params"]]
+    if config.optimizer == "sgd":
+        return torch.optim.SGD(groups, lr=config.lr, momentum=0.9)
+    optimizer = torch.optim.AdamW if config.optimizer == "adamw" else torch.optim.Adam
+    return optimizer(groups, lr=config.lr, fused=device.type == "cuda")
+
+
+def balanced_weights(y: np.ndarray, n_classes: int) -> np.ndarray:
+    """scikit-learn's "balanced" class weights: n_samples / (n_classes * count); 0 for absent classes."""
+    counts = np.bincount(y, minlength=n_classes).astype(np.float64)
+    return np.divide(len(y), n_classes * counts, out=np.zeros(n_classes), where=counts > 0)
+
+
+def macro_f1(truth: np.ndarray, predicted: np.ndarray, n_classes: int) -> float:
+    """Mean F1 over all classes (a class never true nor predicted counts as 0, as in evaluation)."""
+    confusion = np.bincount(truth * n_classes + predicted, minlength=n_classes**2).reshape(n_classes, n_classes)
+    support = confusion.sum(axis=0) + confusion.sum(axis=1)
+    f1 = np.divide(2 * np.diag(confusion), support, out=np.zeros(n_classes), where=support > 0)
+    return float(f1.mean())
+
+
+@torch.no_grad()
+def predict(net: torch.nn.Module, batches, device: torch.device) -> tuple[np.ndarray, float | None]:
+    """Probabilities for all rows of ``batches`` (in row order) and the mean loss when targets are known."""
+    net.eval()
+    head = net.config.head
+    outputs, rows, loss = [], [], torch.zeros((), device=device)
+    for batch in batches:
+        with autocast(device):
+            logits = net(*batch.inputs)
+        outputs.append(head_probabilities(head, logits))
+        rows.append(batch.rows)
+        if batch.targets is not None:
+            loss += head_loss(head, logits, batch.targets) * len(batch.rows)
+    probabilities = np.empty((batches.n, net.config.n_classes), dtype=np.float32)
+    probabilities[np.concatenate(rows)] = torch.cat(outputs).cpu().numpy()
+    return probabilities, (loss.item() / batches.n if batches.y is not None else None)
+
+
+def train(net: torch.nn.Module, batches, dev, config: TrainConfig, device: torch.device,
+          progress: bool = False) -> list[dict]:
+    """Train ``net`` in place and return the history, one dict per epoch.
+
+    With ``dev`` batches, training stops after ``patience`` epochs without a better dev metric and
+    the best epoch's weights are restored; without, it runs all epochs and keeps the last weights.
+    """
+    net.to(device)
+    head, n_classes = net.config.head, net.config.n_classes
+    optimizer = make_optimizer(net, config, device)
+    steps = len(batches)
+    schedule = LRSchedule(optimizer, config.schedule, round(config.warmup_epochs * steps), config.epochs * steps)
+    class_weights = None
+    if config.class_weight == "balanced":
+        class_weights = torch.as_tensor(balanced_weights(batches.y, n_classes), dtype=torch.float32).to(device)
+    penalized = [p for p in net.parameters() if p.requires_grad and p.dim() >= 2] if config.l1 else []
+    trainable = [p for p in net.parameters() if p.requires_grad]
+    history: list[dict] = []
+    best_score, best_state, stale = -math.inf, None, 0
+    bar = None
+    if progress:
+        from tqdm.auto import tqdm
+
+        bar = tqdm(total=config.epochs * steps, desc=f"training ({device_name(device)})", unit="batch",
+                   dynamic_ncols=True, leave=False)
+    for epoch in range(1, config.epochs + 1):
+        start = time.perf_counter()
+        net.train()
+        total_loss = torch.zeros((), device=device)
+        for batch in batches:
+            with autocast(device):
+                logits = net(*batch.inputs)
+            loss = head_loss(head, logits, batch.targets, class_weights)
+            total_loss += loss.detach() * len(batch.rows)
+            if penalized:
+                loss = loss + config.l1 * sum(p.abs().sum() for p in penalized)
+            optimizer.zero_grad(set_to_none=True)
+            loss.backward()
+            if config.clip_grad:
+                torch.nn.utils.clip_grad_norm_(trainable, config.clip_grad)
+            schedule.step()
+            optimizer.step()
+            if bar is not None:
+                bar.update()
+        record = {"epoch": epoch, "train_loss": total_loss.item() / batches.n, "lr": schedule.lr,
+                  "dev_loss": None, "dev_accuracy": None, "dev_macro_f1": None}
+        if dev is not None:
+            probabilities, record["dev_loss"] = predict(net, dev, device)
+            predicted = probabilities.argmax(axis=1)
+            record["dev_accuracy"] = float(np.mean(predicted == dev.y))
+            record["dev_macro_f1"] = macro_f1(dev.y, predicted, n_classes)
+            score = record[f"dev_{config.stop_metric}"]
+        else:
+            score = -record["train_loss"]
+        record["seconds"] = time.perf_counter() - start
+        history.append(record)
+        improved = score > best_score
+        if improved:
+            best_score, stale = score, 0
+            if dev is not None:
+                best_state = {k: v.detach().clone() for k, v in net.state_dict().items()}
+        else:
+            stale += 1
+        schedule.epoch_end(improved)
+        if bar is not None:
+            shown = {"epoch": epoch, "loss": f"{record['train_loss']:.4f}"}
+            if dev is not None:
+                shown[f"dev_{config.stop_metric}"] = f"{score:.4f}"
+            bar.set_postfix(shown)
+        if dev is not None and stale >= config.patience:
+            break
+    if bar is not None:
+        bar.close()
+    if best_state is not None:
+        net.load_state_dict(best_state)
+    net.eval()
+    return history

@@ -1,0 +1,307 @@
+"""The PyTorch models (mlp, lstm), their trainer and export, on tiny synthetic data (CPU; CUDA tests skip)."""
+
+import math
+import subprocess
+import sys
+
+import numpy as np
+import pytest
+import scipy.sparse as sp
+
+torch = pytest.importorskip("torch")
+
+from sentiment import ConfigError, Pipeline  # noqa: E402
+from sentiment.cleaning import Cleaner  # noqa: E402
+from sentiment.export import export_model, input_names  # noqa: E402
+from sentiment.models import trainer  # noqa: E402
+from sentiment.models.neural import LSTMModel, MLPModel, plot_history  # noqa: E402
+from sentiment.registry import REGISTRY, resolve  # noqa: E402
+
+torch.set_num_threads(1)  # tiny networks: threads only contend with each other on a shared CPU
+
+POSITIVE = "good great fun lovely superb enjoyable brilliant".split()
+NEGATIVE = "bad awful dull boring terrible poor weak".split()
+NEUTRAL = "movie film plot actor scene story the a it was".split()
+FAST = {"epochs": 4, "batch_size": 16, "lr": 3e-3}
+SMALL_W2V = {"vector_size": 16, "w2v_epochs": 5, "min_count": 1}
+
+
+def make_texts(n, seed):
+    rng = np.random.default_rng(seed)
+    texts, labels = [], []
+    for _ in range(n):
+        label = int(rng.integers(2))
+        words = [*rng.choice(NEUTRAL, 5), *rng.choice(POSITIVE if label else NEGATIVE, 2)]
+        rng.shuffle(words)
+        texts.append(" ".join(words))
+        labels.append(label)
+    return texts, np.array(labels)
+
+
+@pytest.fixture(scope="module")
+def data():
+    return (*make_texts(240, 0), *make_texts(60, 1))
+
+
+@pytest.fixture(scope="module")
+def tfidf_data(data):
+    train_x, train_y, dev_x, dev_y = data
+    cleaner, vectorizer = Cleaner(), resolve("vectorizer", "tfidf")()
+    train = vectorizer.fit_transform(cleaner.tokens_of(train_x))
+    return train, train_y, vectorizer.transform(cleaner.tokens_of(dev_x)), dev_y
+
+
+@pytest.fixture(scope="module")
+def mlp_pipe(data):
+    train_x, train_y, dev_x, dev_y = data
+    return Pipeline("tfidf", "mlp", hidden_sizes=[32], normalization="batch", **FAST).fit(
+        train_x, train_y, dev=(dev_x, dev_y)
+    )
+
+
+@pytest.fixture(scope="module")
+def lstm_pipe(data):
+    train_x, train_y, dev_x, dev_y = data
+    return Pipeline("word2vec", "lstm", hidden_size=16, **SMALL_W2V, **FAST).fit(train_x, train_y, dev=(dev_x, dev_y))
+
+
+# -- options and imports -------------------------------------------------------------------------
+def test_options_go_to_exactly_one_stage():
+    others = set(Cleaner.option_names())
+    for name in REGISTRY["vectorizer"]:
+        others |= set(resolve("vectorizer", name).defaults)
+    for model in (MLPModel, LSTMModel):
+        assert not set(model.defaults) & others, set(model.defaults) & others
+    assert Pipeline.options_for("word2vec", "lstm")["model"]["lstm_pooling"] == "max"
+
+
+def test_importing_the_package_does_not_import_torch():
+    code = "import sentiment, sys; sentiment.Pipeline('tfidf', 'logreg'); assert 'torch' not in sys.modules"
+    subprocess.run([sys.executable, "-c", code], check=True)
+
+
+@pytest.mark.parametrize(
+    "model, options",
+    [
+        ("mlp", {"hidden_sizes": [0]}),
+        ("mlp", {"normalization": "group"}),
+        ("mlp", {"device": "tpu"}),
+        ("lstm", {"lstm_pooling": "sum"}),
+        ("lstm", {"freeze_embeddings": True, "init_embeddings": False}),
+        ("lstm", {"max_df": 0.5}),
+    ],
+)
+def test_bad_options_are_config_errors(model, options):
+    with pytest.raises(ConfigError):
+        resolve("model", model)(**options)
+    with pytest.raises(ConfigError):
+        Pipeline("word2vec", model, **options).fit(["good", "bad"], [1, 0])
+
+
+def test_lstm_needs_sequences(data):
+    with pytest.raises(ConfigError, match="word2vec"):
+        Pipeline("tfidf", "lstm", **FAST).fit(data[0], data[1])
+
+
+@pytest.mark.skipif(torch.cuda.is_available(), reason="this machine has a GPU")
+def test_asking_for_a_missing_gpu_is_a_config_error(tfidf_data):
+    X, y, _, _ = tfidf_data
+    with pytest.raises(ConfigError, match="CUDA"):
+        MLPModel(device="cuda", **FAST).fit(X, y)
+
+
+# -- training --------------------------------------------------------------------------------------
+def test_training_lowers_the_loss(tfidf_data):
+    X, y, _, _ = tfidf_data
+    model = MLPModel(hidden_sizes=[16], dev_fraction=0.0, **FAST).fit(X, y)
+    losses = [r["train_loss"] for r in model.history_]
+    assert len(losses) == FAST["epochs"] and losses[-1] < 0.8 * losses[0]
+    assert model.history_[0]["dev_loss"] is None and model.n_features_ == X.shape[1]
+    assert {"epoch", "train_loss", "dev_loss", "dev_accuracy", "dev_macro_f1", "seconds"} <= set(model.history_[0])
+
+
+def test_early_stopping_restores_the_best_weights(tfidf_data):
+    X, y, dev_x, dev_y = tfidf_data
+    noisy = dev_y.copy()
+    noisy[::3] = 1 - noisy[::3]  # an imperfect dev set, so later epochs keep lowering the train loss only
+    model = MLPModel(hidden_sizes=[16], epochs=30, patience=2, lr=1e-2, batch_size=16).fit(X, y, dev=(dev_x, noisy))
+    history = model.history_
+    assert len(history) < 30, "training should have stopped early"
+    best = max(history, key=lambda r: r["dev_macro_f1"])
+    assert best["epoch"] == model.best_epoch_ < history[-1]["epoch"]
+    probabilities = model.predict_proba(dev_x)
+    predicted = probabilities.argmax(axis=1)
+    assert trainer.macro_f1(noisy, predicted, 2) == pytest.approx(best["dev_macro_f1"])
+    dev_loss = -np.mean(np.log(probabilities[np.arange(len(noisy)), noisy]))
+    assert dev_loss == pytest.approx(best["dev_loss"], rel=1e-4)
+
+
+def test_same_seed_same_model_and_balanced_weights(tfidf_data):
+    X, y, dev_x, _ = tfidf_data
+    first, second = (
+        MLPModel(hidden_sizes=[8], class_weight="balanced", net_seed=3, **FAST).fit(X, y) for _ in range(2)
+    )
+    np.testing.assert_array_equal(first.predict_proba(dev_x), second.predict_proba(dev_x))
+    assert trainer.balanced_weights(np.array([0, 0, 0, 1]), 3).tolist() == [4 / 9, 4 / 3, 0.0]
+
+
+def test_dense_features_and_options(data):
+    train_x, train_y, dev_x, _ = data
+    pipe = Pipeline(
+        "word2vec", "mlp", hidden_sizes=[16, 8], activation="gelu", normalization="layer", l1=1e-5,
+        weight_decay=1e-4, optimizer="adamw", schedule="cosine", warmup_epochs=1, **SMALL_W2V, **FAST,
+    ).fit(train_x, train_y)
+    assert not pipe.model_.net_.config.sparse_input
+    np.testing.assert_allclose(pipe.predict_proba(dev_x).sum(axis=1), 1.0)
+    assert len(pipe.model_.history_) == FAST["epochs"]  # dev_fraction held out 10%: no early stop in 4 epochs
+
+
+def test_learning_rate_schedules():
+    param = torch.nn.Parameter(torch.zeros(1))
+    optimizer = torch.optim.SGD([param], lr=1.0)
+    cosine = trainer.LRSchedule(optimizer, "cosine", warmup_steps=2, total_steps=6)
+    rates = []
+    for _ in range(6):
+        cosine.step()
+        rates.append(cosine.lr)
+    assert rates[:2] == [0.5, 1.0] and rates[-1] == pytest.approx(0.0)
+    assert rates[2:] == sorted(rates[2:], reverse=True)
+    plateau = trainer.LRSchedule(torch.optim.SGD([param], lr=1.0), "plateau", warmup_steps=0, total_steps=6)
+    plateau.epoch_end(improved=False)
+    plateau.step()
+    assert plateau.lr == 0.5
+
+
+# -- sparse input ------------------------------------------------------------------------------------
+def test_sparse_batches_gather_the_right_rows(tfidf_data):
+    X = tfidf_data[0]
+    batches = trainer.FeatureBatches(X, None, 7, torch.device("cpu"), sparse=True, rng=np.random.default_rng(0))
+    seen = []
+    for batch in batches:
+        indices, offsets, weights = batch.inputs
+        bag = torch.nn.EmbeddingBag(X.shape[1], X.shape[1], mode="sum")
+        bag.weight.data = torch.eye(X.shape[1])
+        rebuilt = bag(indices, offsets, per_sample_weights=weights).detach().numpy()
+        np.testing.assert_allclose(rebuilt, X[batch.rows].toarray(), atol=1e-6)
+        seen.extend(batch.rows.tolist())
+    assert sorted(seen) == list(range(X.shape[0])) and seen != sorted(seen)
+
+
+def test_sparse_input_is_never_densified(data, monkeypatch):
+    def refuse(*args, **kwargs):
+        raise AssertionError("a sparse matrix was densified")
+
+    for cls in (sp.csr_matrix, sp.csr_array, sp.coo_matrix):
+        monkeypatch.setattr(cls, "toarray", refuse)
+        monkeypatch.setattr(cls, "todense", refuse)
+    train_x, train_y, dev_x, dev_y = data
+    pipe = Pipeline("tfidf", "mlp", hidden_sizes=[8], **FAST).fit(train_x, train_y, dev=(dev_x, dev_y))
+    assert pipe.predict_proba(dev_x).shape == (len(dev_x), 2)
+
+
+# -- LSTM ------------------------------------------------------------------------------------------
+def test_lstm_learns_and_keeps_frozen_embeddings(data, lstm_pipe):
+    train_x, train_y, dev_x, dev_y = data
+    assert lstm_pipe.score(dev_x, dev_y) > 0.8
+    assert lstm_pipe.model_.n_features_ == lstm_pipe.vectorizer_.n_tokens
+    frozen = Pipeline("word2vec", "lstm", hidden_size=8, freeze_embeddings=True, lstm_pooling="attention",
+                      **SMALL_W2V, **FAST).fit(train_x, train_y)
+    np.testing.assert_array_equal(
+        frozen.model_.net_.embedding.weight.detach().numpy(), frozen.vectorizer_.embedding_matrix()
+    )
+
+
+@pytest.mark.parametrize("pooling", ["mean", "attention"])
+def test_lstm_random_embeddings_and_pooling(data, pooling):
+    train_x, train_y, dev_x, _ = data
+    pipe = Pipeline("word2vec", "lstm", init_embeddings=False, embedding_dim=8, hidden_size=8, layers=2,
+                    bidirectional=False, lstm_pooling=pooling, max_length=5, **SMALL_W2V, **FAST)
+    pipe.fit(train_x, train_y)
+    probabilities = pipe.predict_proba(dev_x + ["zzz qqq"])  # unknown words only
+    np.testing.assert_allclose(probabilities.sum(axis=1), 1.0)
+    assert pipe.model_.net_.config.embedding_dim == 8
+
+
+def test_sequence_batches_bucket_by_length():
+    sequences = [np.arange(2, 2 + n) for n in (5, 1, 3, 0, 4, 2)]
+    batches = trainer.SequenceBatches(sequences, np.zeros(6, dtype=int), 2, torch.device("cpu"), max_length=4)
+    widths = [batch.inputs[0].shape[1] for batch in batches]
+    assert widths == [1, 3, 4]  # the empty sequence reads as one unknown token; 5 tokens cut to 4
+    assert sorted(r for batch in batches for r in batch.rows) == list(range(6))
+
+
+# -- saving, loading, exporting --------------------------------------------------------------------
+@pytest.mark.parametrize("fixture", ["mlp_pipe", "lstm_pipe"])
+def test_save_load_round_trip(fixture, data, tmp_path, request):
+    pipe = request.getfixturevalue(fixture)
+    pipe.save(tmp_path / "model")
+    loaded = Pipeline.load(tmp_path / "model")
+    np.testing.assert_allclose(loaded.predict_proba(data[2]), pipe.predict_proba(data[2]), rtol=0, atol=1e-6)
+    assert loaded.model_.history_ == pipe.model_.history_
+
+
+def test_predicting_with_a_saved_network_needs_neither_sklearn_nor_gensim(lstm_pipe, data, tmp_path):
+    path = lstm_pipe.save(tmp_path / "model")
+    code = (
+        f"import sys, sentiment; sentiment.load({str(path)!r}).predict({data[2][:3]!r}); "
+        "assert not {'sklearn', 'gensim'} & set(sys.modules), 'heavy import'"
+    )
+    subprocess.run([sys.executable, "-c", code], check=True)
+
+
+@pytest.mark.filterwarnings("ignore::DeprecationWarning")  # torch.jit.load
+@pytest.mark.parametrize("fixture", ["mlp_pipe", "lstm_pipe"])
+@pytest.mark.parametrize("fmt", ["torchscript", "onnx"])
+def test_export_gives_the_same_probabilities(fixture, fmt, data, tmp_path, request):
+    pipe = request.getfixturevalue(fixture)
+    texts = data[2][:23] + ["zzz"]
+    docs = pipe.cleaner_.tokens_of(texts)
+    features = pipe.vectorizer_.sequences(docs) if pipe.model == "lstm" else pipe.vectorizer_.transform(docs)
+    inputs = pipe.model_.torch_inputs(features)
+    if fmt == "onnx":
+        pytest.importorskip("onnx")
+        ort = pytest.importorskip("onnxruntime")
+        path = export_model(pipe, tmp_path / "model.onnx", "onnx")
+        session = ort.InferenceSession(str(path))
+        names = input_names(pipe.model_)
+        output = session.run(None, {n: t.numpy() for n, t in zip(names, inputs)})[0]
+    else:
+        path = export_model(pipe, tmp_path / "model.pt", "torchscript")
+        output = torch.jit.load(str(path))(*inputs).numpy()
+    np.testing.assert_allclose(output, pipe.predict_proba(texts), atol=1e-5)
+
+
+def test_export_refuses_linear_models(data, tmp_path):
+    pipe = Pipeline("tfidf", "logreg").fit(data[0], data[1])
+    with pytest.raises(ConfigError, match="mlp, lstm"):
+        export_model(pipe, tmp_path / "model.pt")
+
+
+def test_plot_history(mlp_pipe, tmp_path):
+    path = plot_history(mlp_pipe.model_.history_, tmp_path / "history.png")
+    assert path.read_bytes().startswith(b"\x89PNG")
+
+
+@pytest.mark.skipif(torch.cuda.is_available(), reason="this machine has a GPU")
+def test_a_model_for_a_missing_gpu_predicts_on_the_cpu(mlp_pipe, data, tmp_path):
+    mlp_pipe.save(tmp_path / "model")
+    loaded = Pipeline.load(tmp_path / "model")
+    loaded.model_.params["device"] = "cuda"  # as if trained with device="cuda"
+    np.testing.assert_allclose(loaded.predict_proba(data[2]), mlp_pipe.predict_proba(data[2]), rtol=0, atol=1e-6)
+
+
+# -- CUDA ------------------------------------------------------------------------------------------
+@pytest.mark.skipif(not torch.cuda.is_available(), reason="needs a CUDA GPU")
+@pytest.mark.parametrize("vectorizer, model", [("tfidf", "mlp"), ("word2vec", "lstm")])
+def test_gpu_training_loads_on_the_cpu(vectorizer, model, data, tmp_path):
+    train_x, train_y, dev_x, dev_y = data
+    options = SMALL_W2V if vectorizer == "word2vec" else {}
+    pipe = Pipeline(vectorizer, model, device="cuda", **options, **FAST).fit(train_x, train_y, dev=(dev_x, dev_y))
+    assert next(pipe.model_.net_.parameters()).is_cuda
+    pipe.save(tmp_path / "model")
+    loaded = Pipeline.load(tmp_path / "model")
+    loaded.model_.params["device"] = "cpu"
+    cpu = loaded.predict_proba(dev_x)
+    assert not next(loaded.model_.net_.parameters()).is_cuda
+    np.testing.assert_allclose(cpu, pipe.predict_proba(dev_x), atol=0.05)  # bf16 on the GPU, float32 here
+    assert math.isclose(cpu.sum(axis=1).mean(), 1.0)
