@@ -8,12 +8,14 @@
 __version__ = "0.1.0"
 
 from .cleaning import Cleaner, clean  # noqa: E402
+from .ensemble import Ensemble  # noqa: E402
 from .errors import ConfigError, DataError, ModelFileError, NotFittedError, SentimentError  # noqa: E402
 from .pipeline import Pipeline, load  # noqa: E402
 from .registry import available  # noqa: E402
 
 __all__ = [
     "Pipeline",
+    "Ensemble",
     "load",
     "available",
     "clean",

@@ -89,7 +89,7 @@ def fit(
     text_column: str = typer.Option("text", help="Column with the texts."),
     label_column: str = typer.Option("label", help="Column with the labels."),
     vectorizer: Optional[str] = typer.Option(None, help="count, tfidf or word2vec; default: the benchmarks' best."),
-    model: Optional[str] = typer.Option(None, help="logreg, linearsvm, nb, complement_nb or nbsvm; default: the benchmarks' best."),
+    model: Optional[str] = typer.Option(None, help="logreg, linearsvm, nb, complement_nb, nbsvm, mlp or lstm; default: the benchmarks' best."),
     set_: List[str] = typer.Option([], "--set", "-s", help="Option KEY=VALUE for a stage, repeatable (see `sentiment options`)."),
     out: Path = typer.Option(Path("sentiment-model"), help="Directory to write the model to (replaced atomically)."),
     phrases: bool = typer.Option(False, help="SST trees: train on every labelled phrase, not only sentences."),
@@ -97,7 +97,7 @@ def fit(
     seed: int = typer.Option(0, help="Seed of the dev split."),
     label_names: Optional[str] = typer.Option(None, help="Display names, e.g. 0=negative,1=positive."),
     as_json: bool = typer.Option(False, "--json", help="Print the dev metrics as one JSON object."),
-    report: Optional[Path] = typer.Option(None, help="Also write the dev confusion matrix (PNG) and metrics to this directory."),
+    report: Optional[Path] = typer.Option(None, help="Also write dev metrics, the confusion matrix and (mlp, lstm) the training curves as PNG to this directory."),
 ):
     """Train a model on labelled data, print its dev metrics and save it.
 
@@ -108,6 +108,8 @@ def fit(
       sentiment fit reviews.csv.gz --text-column review --label-column stars
 
       sentiment fit trees/train.txt --phrases --dev dev.csv --vectorizer tfidf --model logreg --set C=4
+
+      sentiment fit train.csv --dev dev.csv --vectorizer word2vec --model lstm --set epochs=10 --report reports/
     """
     from .commands import fit_file
     from .evaluation import format_report
@@ -116,12 +118,16 @@ def fit(
         if not as_json:
             typer.echo(message, err=True)
 
-    _, dev_report = fit_file(
+    pipe, dev_report = fit_file(
         data, out, dev=dev, text_column=text_column, label_column=label_column, vectorizer=vectorizer, model=model,
         options=_parse_options(set_), phrases=phrases, dev_fraction=dev_fraction, seed=seed,
         label_names=_parse_label_names(label_names), progress=sys.stderr.isatty() and not as_json, log=log,
     )
     _write_report(dev_report, report, "dev")
+    if report is not None and getattr(pipe.model_, "history_", None):
+        from .models.neural import plot_history
+
+        plot_history(pipe.model_.history_, report / "training_history.png")
     if as_json:
         _print_json({**dev_report, "model": str(out)})
     else:
@@ -207,6 +213,59 @@ def evaluate(
         _print_json(result)
     else:
         typer.echo(format_report(result))
+
+
+@app.command()
+@friendly
+def ensemble(
+    models: List[Path] = typer.Argument(..., help="Two or more model directories with the same labels."),
+    out: Path = typer.Option(..., help="Directory to write the ensemble to."),
+    weights: Optional[str] = typer.Option(None, help="Comma-separated weights, one per model (default: equal)."),
+):
+    """Combine trained models into one that averages their class probabilities.
+
+    Examples:
+
+      sentiment ensemble nbsvm-model lstm-model --out ensemble-model
+
+      sentiment ensemble a b c --weights 2,1,1 --out abc && sentiment evaluate dev.csv --model abc
+    """
+    from .ensemble import Ensemble
+    from .pipeline import load
+
+    parsed = None
+    if weights:
+        try:
+            parsed = [float(w) for w in weights.split(",")]
+        except ValueError:
+            _fail(f"--weights takes numbers separated by commas, e.g. 2,1; got {weights!r}")
+    Ensemble([load(m) for m in models], parsed).save(out)
+    typer.echo(f"saved an ensemble of {len(models)} models to {out}")
+
+
+@app.command()
+@friendly
+def export(
+    model: Path = typer.Argument(..., help="Directory of a trained mlp or lstm model."),
+    out: Path = typer.Option(..., help="File to write (e.g. model.onnx or model.pt)."),
+    format_: str = typer.Option("onnx", "--format", help="onnx or torchscript."),
+):
+    """Export the network of a trained PyTorch model (mlp, lstm) to ONNX or TorchScript.
+
+    The exported network maps feature or token-id tensors to class probabilities; cleaning and
+    vectorizing stay in Python (see sentiment.export).
+
+    Examples:
+
+      sentiment export lstm-model --format onnx --out lstm.onnx
+
+      sentiment export mlp-model --format torchscript --out mlp.pt
+    """
+    from .export import export_model
+    from .pipeline import Pipeline
+
+    path = export_model(Pipeline.load(model), out, format_)
+    typer.echo(f"wrote {path}")
 
 
 @app.command()

@@ -17,13 +17,14 @@ interrupted save never leaves a half-written model where a good one was.
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import json
 import os
 import shutil
 import tempfile
 from pathlib import Path
-from typing import Any
+from typing import Any, Iterator
 
 import numpy as np
 
@@ -38,11 +39,7 @@ def write_model(path: str | os.PathLike, config: dict[str, Any], stages: dict[st
     """Write ``config`` and each stage's ``(state, arrays)`` to the directory ``path``, atomically."""
     from safetensors.numpy import save_file
 
-    target = check_model_target(path)
-    target.parent.mkdir(parents=True, exist_ok=True)
-    staging = Path(tempfile.mkdtemp(prefix=f".{target.name}.", suffix=".partial", dir=target.parent))
-    share_permissions(staging)
-    try:
+    with atomic_directory(path) as staging:
         files: dict[str, str] = {}
         for stage_name, (state, arrays) in stages.items():
             folder = staging / stage_name
@@ -53,14 +50,30 @@ def write_model(path: str | os.PathLike, config: dict[str, Any], stages: dict[st
             share_permissions(arrays_path)
             _fsync(arrays_path)
             for name in ("state.json", "arrays.safetensors"):
-                files[f"{stage_name}/{name}"] = _sha256(folder / name)
-        full = {"format": FORMAT, "format_version": FORMAT_VERSION, **config, "files": files}
-        _write_bytes(staging / CONFIG, json.dumps(full, indent=2, ensure_ascii=False).encode("utf-8"))
+                files[f"{stage_name}/{name}"] = checksum(folder / name)
+        write_config(staging, config, files)
+    return Path(path)
+
+
+@contextlib.contextmanager
+def atomic_directory(path: str | os.PathLike) -> Iterator[Path]:
+    """Yield a temporary sibling of ``path`` to fill; on success it replaces ``path``, on error it is removed."""
+    target = check_model_target(path)
+    target.parent.mkdir(parents=True, exist_ok=True)
+    staging = Path(tempfile.mkdtemp(prefix=f".{target.name}.", suffix=".partial", dir=target.parent))
+    share_permissions(staging)
+    try:
+        yield staging
         _replace_dir(staging, target)
     except BaseException:
         shutil.rmtree(staging, ignore_errors=True)
         raise
-    return target
+
+
+def write_config(folder: Path, config: dict[str, Any], files: dict[str, str]) -> None:
+    """Write ``config.json`` with the format header and the checksums of ``files``."""
+    full = {"format": FORMAT, "format_version": FORMAT_VERSION, **config, "files": files}
+    _write_bytes(folder / CONFIG, json.dumps(full, indent=2, ensure_ascii=False).encode("utf-8"))
 
 
 def check_model_target(path: str | os.PathLike) -> Path:
@@ -111,7 +124,7 @@ def read_model(path: str | os.PathLike) -> tuple[dict, dict[str, tuple[dict, dic
             raise ModelFileError(f"{config_path} names a file outside the model directory ({relative}); refusing to load")
         if not file.is_file():
             raise ModelFileError(f"{root} is incomplete: {relative} is missing; restore the model or train it again")
-        if _sha256(file) != digest:
+        if checksum(file) != digest:
             raise ModelFileError(
                 f"{root / relative} was modified or is corrupted (checksum mismatch); restore the model or train it again"
             )
@@ -163,7 +176,8 @@ def _fsync(path: Path) -> None:
         os.fsync(handle.fileno())
 
 
-def _sha256(path: Path) -> str:
+def checksum(path: Path) -> str:
+    """SHA-256 of a file, as stored in ``config.json``."""
     digest = hashlib.sha256()
     with open(path, "rb") as handle:
         for block in iter(lambda: handle.read(1 << 20), b""):

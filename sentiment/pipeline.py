@@ -180,16 +180,7 @@ class Pipeline:
         'positive'
         """
         texts = check_texts(texts)
-        probabilities = self.predict_proba(texts)
-        names = self.label_names_
-        return [
-            {
-                "text": text,
-                "label": names[int(row.argmax())],
-                "scores": {name: round(float(p), 6) for name, p in zip(names, row)},
-            }
-            for text, row in zip(texts, probabilities)
-        ]
+        return annotations(texts, self.predict_proba(texts), self.label_names_)
 
     def score(self, texts: Sequence[str], labels: Sequence) -> float:
         """Accuracy on ``texts`` (scikit-learn's default score for classifiers)."""
@@ -226,6 +217,8 @@ class Pipeline:
     def load(cls, path: str | os.PathLike) -> "Pipeline":
         """Rebuild a pipeline saved with :meth:`save`."""
         config, states = read_model(path)
+        if config.get("kind") == "ensemble":
+            raise ModelFileError(f"{path} holds an ensemble; load it with sentiment.load")
         try:
             pipeline_config = config["pipeline"]
             pipe = cls(pipeline_config["vectorizer"], pipeline_config["model"], **pipeline_config["options"])
@@ -250,8 +243,8 @@ class Pipeline:
         return pipe
 
 
-def load(path: str | os.PathLike | None = None) -> Pipeline:
-    """Load a saved pipeline; without ``path``, the default English polarity model shipped with the package.
+def load(path: str | os.PathLike | None = None):
+    """Load a saved pipeline or ensemble; without ``path``, the default English polarity model.
 
     >>> from sentiment import load
     >>> load().annotate(["What a wonderful film!"])[0]["label"]
@@ -259,7 +252,25 @@ def load(path: str | os.PathLike | None = None) -> Pipeline:
     """
     from .default_models import default_model_path
 
-    return Pipeline.load(default_model_path() if path is None else path)
+    path = default_model_path() if path is None else path
+    config, _ = read_model(path)
+    if config.get("kind") == "ensemble":
+        from .ensemble import Ensemble
+
+        return Ensemble.load(path)
+    return Pipeline.load(path)
+
+
+def annotations(texts: list[str], probabilities: np.ndarray, names: list[str]) -> list[dict[str, Any]]:
+    """``{"text", "label", "scores"}`` per text, from class probabilities and label names."""
+    return [
+        {
+            "text": text,
+            "label": names[int(row.argmax())],
+            "scores": {name: round(float(p), 6) for name, p in zip(names, row)},
+        }
+        for text, row in zip(texts, probabilities)
+    ]
 
 
 # -- helpers ---------------------------------------------------------------------------------

@@ -1,0 +1,106 @@
+"""Ensembles of fitted pipelines, and the CLI commands ensemble / export / fit --report for neural models."""
+
+from __future__ import annotations
+
+import json
+
+import numpy as np
+import pytest
+from typer.testing import CliRunner
+
+import sentiment
+from sentiment import ConfigError, Ensemble, ModelFileError, Pipeline
+from sentiment.cli import app
+
+runner = CliRunner()
+
+
+@pytest.fixture(scope="module")
+def members(binary):
+    a = Pipeline("tfidf", "logreg").fit(binary.train_texts, binary.train_labels)
+    b = Pipeline("count", "nbsvm", negation=False).fit(binary.train_texts, binary.train_labels)
+    return a, b
+
+
+def test_ensemble_averages_member_probabilities(members, binary):
+    a, b = members
+    texts = binary.dev_texts[:20]
+    expected = (a.predict_proba(texts) + 3 * b.predict_proba(texts)) / 4
+    ensemble = Ensemble([a, b], weights=[1, 3])
+    np.testing.assert_allclose(ensemble.predict_proba(texts), expected, rtol=1e-12)
+    assert list(ensemble.predict(texts)) == list(a.classes_[expected.argmax(axis=1)])
+    assert ensemble.annotate(texts[:1])[0]["label"] in a.label_names_
+
+
+def test_ensemble_round_trip(members, binary, tmp_path):
+    ensemble = Ensemble(list(members))
+    ensemble.save(tmp_path / "ens")
+    loaded = sentiment.load(tmp_path / "ens")
+    assert isinstance(loaded, Ensemble)
+    np.testing.assert_allclose(loaded.predict_proba(binary.dev_texts), ensemble.predict_proba(binary.dev_texts))
+
+
+def test_ensemble_rejects_bad_members(members, five):
+    a, _ = members
+    other = Pipeline("tfidf", "logreg").fit(five.train_texts, five.train_labels)
+    with pytest.raises(ConfigError, match="share their labels"):
+        Ensemble([a, other])
+    with pytest.raises(ConfigError, match="at least two"):
+        Ensemble([a])
+    with pytest.raises(ConfigError, match="weight"):
+        Ensemble([a, a], weights=[1, -1])
+
+
+def test_tampered_ensemble_member_is_refused(members, tmp_path):
+    Ensemble(list(members)).save(tmp_path / "ens")
+    config = tmp_path / "ens" / "member1" / "config.json"
+    config.write_text(config.read_text().replace('"nbsvm"', '"logreg"', 1))
+    with pytest.raises(ModelFileError, match="checksum"):
+        sentiment.load(tmp_path / "ens")
+    with pytest.raises(ModelFileError, match="ensemble"):
+        Pipeline.load(tmp_path / "ens")
+
+
+def test_cli_ensemble_then_evaluate(members, binary, tmp_path):
+    import pandas as pd
+
+    a, b = members
+    a.save(tmp_path / "a")
+    b.save(tmp_path / "b")
+    result = runner.invoke(app, ["ensemble", str(tmp_path / "a"), str(tmp_path / "b"), "--out", str(tmp_path / "e")])
+    assert result.exit_code == 0, result.output
+    dev = pd.DataFrame({"text": binary.dev_texts, "label": binary.dev_labels})
+    dev.to_csv(tmp_path / "dev.csv", index=False)
+    result = runner.invoke(app, ["evaluate", str(tmp_path / "dev.csv"), "--model", str(tmp_path / "e"), "--json"])
+    assert result.exit_code == 0, result.output
+    report = json.loads(result.stdout)
+    assert report["n"] == len(dev) and report["accuracy"] > 0.7
+    bad = runner.invoke(app, ["ensemble", str(tmp_path / "a"), str(tmp_path / "b"), "--out", str(tmp_path / "f"),
+                              "--weights", "1,x"])
+    assert bad.exit_code == 1 and "Error:" in bad.stderr and "Traceback" not in bad.output
+
+
+def test_cli_neural_fit_report_and_export(binary_frames, tmp_path):
+    pytest.importorskip("torch")
+    train, dev = binary_frames
+    train.to_csv(tmp_path / "train.csv", index=False)
+    dev.to_csv(tmp_path / "dev.csv", index=False)
+    result = runner.invoke(app, [
+        "fit", str(tmp_path / "train.csv"), "--dev", str(tmp_path / "dev.csv"), "--vectorizer", "tfidf",
+        "--model", "mlp", "--set", "epochs=3", "--out", str(tmp_path / "m"), "--report", str(tmp_path / "r"),
+    ])
+    assert result.exit_code == 0, result.output
+    assert (tmp_path / "r" / "training_history.png").stat().st_size > 1000
+    assert (tmp_path / "r" / "confusion_matrix.png").is_file()
+    result = runner.invoke(app, ["export", str(tmp_path / "m"), "--format", "torchscript", "--out", str(tmp_path / "m.pt")])
+    assert result.exit_code == 0, result.output
+    assert (tmp_path / "m.pt").stat().st_size > 0
+    bad = runner.invoke(app, ["export", str(tmp_path / "m"), "--format", "pickle", "--out", str(tmp_path / "x")])
+    assert bad.exit_code == 1 and "torchscript" in bad.stderr
+
+
+def test_cli_export_of_a_classical_model_is_a_clear_error(members, tmp_path):
+    members[0].save(tmp_path / "a")
+    result = runner.invoke(app, ["export", str(tmp_path / "a"), "--out", str(tmp_path / "a.onnx")])
+    assert result.exit_code == 1
+    assert "only the neural models" in result.stderr and "Traceback" not in result.output
