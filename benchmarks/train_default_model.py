@@ -9,7 +9,8 @@ Training data, all mapped to negative / positive (neutral and mixed examples are
   own sentiment grouping),
 - CARER train: short "i feel ..." posts, joy/love -> positive, sadness/anger/fear -> negative.
 Dev figures come from the parts the model never saw: SST-2 dev, the IMDB 20%, GoEmotions dev and
-CARER validation, mapped the same way.
+CARER validation, mapped the same way. The calibration error is the expected calibration error of the
+predicted class's probability (0 = a probability of 0.8 is right 80% of the time).
 """
 
 from __future__ import annotations
@@ -21,6 +22,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 import datasets  # noqa: E402
+import numpy as np  # noqa: E402
 
 from sentiment import Pipeline  # noqa: E402
 from sentiment.data import read_labelled  # noqa: E402
@@ -29,7 +31,7 @@ from sentiment.groupings import SENTIMENT, group_of  # noqa: E402
 
 NAMES = {0: "negative", 1: "positive"}
 CARER = {"joy": 1, "love": 1, "sadness": 0, "anger": 0, "fear": 0}
-OPTIONS = {"vectorizer": "tfidf", "model": "nbsvm", "min_df": 2, "max_features": 400_000}
+OPTIONS = {"vectorizer": "tfidf", "model": "nbsvm", "min_df": 2, "max_features": 200_000}
 
 
 def goemotions(split: str):
@@ -48,6 +50,19 @@ def carer(split: str):
     texts, labels = read_labelled(datasets.ROOT / "carer_emotion" / f"{split}.csv")
     pairs = [(t, CARER[y]) for t, y in zip(texts, labels) if y in CARER]
     return [p[0] for p in pairs], [p[1] for p in pairs]
+
+
+def calibration_error(probabilities, truth, bins: int = 10) -> float:
+    """Expected calibration error of the predicted class's probability (10 equal-width bins)."""
+    confidence = probabilities.max(axis=1)
+    correct = probabilities.argmax(axis=1) == truth
+    edges = np.linspace(0.5, 1.0, bins + 1)
+    error = 0.0
+    for low, high in zip(edges[:-1], edges[1:]):
+        inside = (confidence > low) & (confidence <= high) if low > 0.5 else (confidence <= high)
+        if inside.any():
+            error += inside.mean() * abs(correct[inside].mean() - confidence[inside].mean())
+    return float(error)
 
 
 def main() -> None:
@@ -69,18 +84,19 @@ def main() -> None:
         "CARER validation pos/neg": carer("validation"),
     }
     texts = [t for x, _ in parts.values() for t in x]
-    labels = [y for _, ys in parts.values() for y in ys]
+    labels = [NAMES[y] for _, ys in parts.values() for y in ys]  # named labels: predict() gives "positive"
     for name, (x, _) in parts.items():
         print(f"train: {name}: {len(x)} texts")
     options = dict(OPTIONS)
     pipe = Pipeline(options.pop("vectorizer"), options.pop("model"), **options)
-    pipe.fit(texts, labels, label_names=NAMES, progress=True)
+    pipe.fit(texts, labels, progress=True)
     metrics = {}
-    lines = ["| dev set | n | accuracy | macro-F1 |", "|---|---|---|---|"]
+    lines = ["| dev set | n | accuracy | macro-F1 | calibration error |", "|---|---|---|---|---|"]
     for name, (x, y) in dev.items():
-        report = evaluate(pipe, x, y)
-        metrics[name] = {k: report[k] for k in ("n", "accuracy", "macro_f1")}
-        lines.append(f"| {name} | {report['n']} | {report['accuracy']:.4f} | {report['macro_f1']:.4f} |")
+        report = evaluate(pipe, x, [NAMES[v] for v in y])
+        ece = calibration_error(pipe.predict_proba(x), np.asarray(y))
+        metrics[name] = {**{k: report[k] for k in ("n", "accuracy", "macro_f1")}, "calibration_error": ece}
+        lines.append(f"| {name} | {report['n']} | {report['accuracy']:.4f} | {report['macro_f1']:.4f} | {ece:.4f} |")
     extra = {
         "columns": {"text": "text", "label": "label"},
         "data": {"train": {name: len(x) for name, (x, _) in parts.items()},

@@ -1,7 +1,7 @@
 """sentiment: text cleaning, vectorization and sentiment classification.
 
 >>> import sentiment
->>> sentiment.load().predict(["I loved every minute of it"])[0]
+>>> sentiment.load().annotate(["I loved every minute of it"])[0]["label"]
 'positive'
 """
 
