@@ -212,8 +212,15 @@ class Cleaner:
                 tokenized = [_TOKEN.findall(" ".join(toks)) for toks in tokenized]
         else:
             tokenized = [_TOKEN.findall(t) for t in normalized]
-        if self.contractions or self.stopwords or self.negation:
+        if self.stopwords:
             tokenized = [self._token_steps(tokens) for tokens in tokenized]
+        elif self.contractions or self.negation:  # most texts have no apostrophe and no negation: skip those
+            tokenized = [
+                self._token_steps(tokens)
+                if "'" in text or not NEGATIONS.isdisjoint(tokens if self.lowercase else map(str.lower, tokens))
+                else tokens
+                for text, tokens in zip(normalized, tokenized)
+            ]
         return tokenized
 
     def _token_steps(self, tokens: list[str]) -> list[str]:

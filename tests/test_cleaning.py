@@ -233,3 +233,12 @@ def test_default_cleaner_on_a_realistic_text():
     tokens = clean("I don't like it :( <br/>Never again!!!!")
     assert tokens[:3] == ["i", "do", "not"]
     assert "not_like" in tokens and "br" not in tokens and tokens[-1] == "!!"
+
+
+@pytest.mark.parametrize("lowercase", [True, False])
+def test_negation_is_marked_whatever_the_case(lowercase):
+    """Texts without apostrophes or negations skip the token pass; capitalised negations must not."""
+    tokens = Cleaner(lowercase=lowercase)("Not GOOD. NEVER again")
+    marked = [t.lower() for t in tokens]
+    assert marked == ["not", "not_good", ".", "never", "not_again"]
+    assert Cleaner(lowercase=lowercase)("Good film") == (["good", "film"] if lowercase else ["Good", "film"])
