@@ -1,0 +1,223 @@
+"""Aspect data: SemEval-2014 Task 4 XML and JSONL readers, tokens with character offsets, BIO tags.
+
+A *sentence* is a dict ``{"id", "text", "aspects": [{"term", "from", "to", "polarity"}],
+"categories": [{"category", "polarity"}]}``; ``from``/``to`` are character offsets into ``text``
+(end exclusive), as in the SemEval files. Every reader checks that ``text[from:to] == term``.
+
+Offsets survive cleaning because the raw text is never rewritten: :func:`tokenize` finds tokens
+with a regular expression on the raw text, keeps each token's ``(start, end)`` span, and only the
+token's *feature string* is normalised with :class:`sentiment.cleaning.Cleaner` (HTML entities,
+apostrophes, squeezed repeats, lowercase), so a predicted span of tokens maps back to
+``text[start_of_first:end_of_last]``.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from functools import lru_cache
+from pathlib import Path
+from typing import NamedTuple
+
+from ..cleaning import Cleaner
+from ..errors import DataError
+
+POLARITIES = ("negative", "neutral", "positive")
+ALL_POLARITIES = POLARITIES + ("conflict",)
+CATEGORIES = ("ambience", "anecdotes/miscellaneous", "food", "price", "service")
+TAGS = ("O", "B", "I")
+
+# Words (with inner apostrophes), HTML entities, and any other single non-space character, so that
+# "hard-drive", "$20" or "i7-3770" split into pieces whose spans tile the term.
+_TOKEN = re.compile(r"&(?:[a-zA-Z]+|#\d+);|\w+(?:['’](?![sS]\b)\w+)*|['’][sS]\b|[^\w\s]")
+
+
+class Token(NamedTuple):
+    text: str  # the normalised feature string
+    start: int
+    end: int
+
+
+@lru_cache(maxsize=8)
+def _cleaner(options: tuple) -> Cleaner:
+    return Cleaner(**dict(options))
+
+
+def token_cleaner(**options) -> Cleaner:
+    """The Cleaner used per token: its text-level steps only (no negation or contraction rewriting)."""
+    base = {"contractions": False, "negation": False, "stopwords": False, "lemmatize": False, "tokenizer": "regex"}
+    base.update({k: v for k, v in options.items() if k in Cleaner.option_names()})
+    return _cleaner(tuple(sorted(base.items())))
+
+
+def normalize_token(raw: str, cleaner: Cleaner | None = None) -> str:
+    """One raw token's feature string, as the Cleaner's text-level steps write it ("SOOOO" -> "soo")."""
+    cleaner = cleaner or token_cleaner()
+    out = cleaner.normalize(raw).strip()
+    return "_".join(out.split()) if out else raw.lower()
+
+
+def tokenize(text: str, cleaner: Cleaner | None = None) -> list[Token]:
+    """Tokens of the raw ``text`` with their character spans; ``text[t.start:t.end]`` is the raw token."""
+    cleaner = cleaner or token_cleaner()
+    return [Token(normalize_token(m.group(), cleaner), m.start(), m.end()) for m in _TOKEN.finditer(text)]
+
+
+def bio_tags(tokens: list[Token], aspects: list[dict]) -> list[str]:
+    """B/I/O per token: a token is inside an aspect when its span overlaps the aspect's characters."""
+    tags = ["O"] * len(tokens)
+    for aspect in sorted(aspects, key=lambda a: a["from"]):
+        inside = [i for i, t in enumerate(tokens) if t.start < aspect["to"] and t.end > aspect["from"]]
+        for n, i in enumerate(inside):
+            tags[i] = "B" if n == 0 else "I"
+    return tags
+
+
+def spans_from_tags(tokens: list[Token], tags: list[str]) -> list[tuple[int, int, int, int]]:
+    """``(first_token, last_token + 1, from, to)`` per tagged span; an ``I`` after ``O`` starts a span."""
+    spans, start = [], None
+    for i, tag in enumerate(list(tags) + ["O"]):
+        if start is not None and tag != "I":
+            spans.append((start, i, tokens[start].start, tokens[i - 1].end))
+            start = None
+        if tag in ("B", "I") and start is None:
+            start = i
+    return spans
+
+
+def aspect_token_range(tokens: list[Token], start: int, end: int) -> tuple[int, int]:
+    """The tokens that overlap the characters ``start:end`` (at least one token)."""
+    inside = [i for i, t in enumerate(tokens) if t.start < end and t.end > start]
+    if not inside:  # a span between tokens (only spaces): the nearest token
+        nearest = min(range(len(tokens)), key=lambda i: abs(tokens[i].start - start)) if tokens else 0
+        return nearest, nearest + 1
+    return inside[0], inside[-1] + 1
+
+
+# -- readers ---------------------------------------------------------------------------------------
+def read_aspect_data(path, keep_conflict: bool = False) -> list[dict]:
+    """Sentences from a SemEval-2014 Task 4 XML file (train or gold test) or a JSONL file.
+
+    ``conflict`` aspects and categories are dropped unless ``keep_conflict``.
+    """
+    file = Path(path)
+    if not file.is_file():
+        raise DataError(f"aspect data file {file} does not exist; pass a SemEval-2014 XML or a JSONL file")
+    suffix = file.suffix.lower()
+    if suffix == ".xml":
+        return read_semeval_xml(file, keep_conflict)
+    if suffix in (".jsonl", ".json", ".ndjson"):
+        return read_aspect_jsonl(file, keep_conflict)
+    head = file.read_bytes()[:200].lstrip()
+    if head.startswith(b"<"):
+        return read_semeval_xml(file, keep_conflict)
+    if head.startswith(b"{"):
+        return read_aspect_jsonl(file, keep_conflict)
+    raise DataError(f"{file}: unknown aspect data format; give a SemEval-2014 .xml file or a .jsonl file")
+
+
+def read_semeval_xml(path, keep_conflict: bool = False) -> list[dict]:
+    """The ``<sentences>`` of a SemEval-2014 Task 4 file (``aspectTerms`` and ``aspectCategories``)."""
+    import xml.etree.ElementTree as ET
+
+    file = Path(path)
+    try:
+        root = ET.parse(file).getroot()
+    except ET.ParseError as exc:
+        raise DataError(
+            f"{file} is not well-formed XML ({exc}); fix the file or pass the original SemEval-2014 XML"
+        ) from None
+    if root.tag != "sentences":
+        raise DataError(f"{file}: the root element is <{root.tag}>, not <sentences>; pass a SemEval-2014 Task 4 XML file")
+    sentences = []
+    for n, node in enumerate(root.iter("sentence")):
+        text_node = node.find("text")
+        if text_node is None or text_node.text is None:
+            raise DataError(f"{file}: sentence {node.get('id', n)} has no <text>; fix the file")
+        aspects = []
+        for term in node.iterfind("aspectTerms/aspectTerm"):
+            try:
+                aspects.append({"term": term.attrib["term"], "from": int(term.attrib["from"]),
+                                "to": int(term.attrib["to"]), "polarity": term.attrib.get("polarity")})
+            except (KeyError, ValueError):
+                raise DataError(
+                    f"{file}: sentence {node.get('id', n)} has an aspectTerm without valid term/from/to "
+                    f"attributes ({dict(term.attrib)}); fix the file"
+                ) from None
+        categories = [{"category": c.get("category"), "polarity": c.get("polarity")}
+                      for c in node.iterfind("aspectCategories/aspectCategory")]
+        sentences.append({"id": node.get("id", str(n)), "text": text_node.text, "aspects": aspects,
+                          "categories": categories})
+    if not sentences:
+        raise DataError(f"{file} holds no <sentence> elements; pass a SemEval-2014 Task 4 XML file")
+    return [check_sentence(s, f"{file}: sentence {s['id']}", keep_conflict) for s in sentences]
+
+
+def read_aspect_jsonl(path, keep_conflict: bool = False) -> list[dict]:
+    """One sentence per line: ``{"id", "text", "aspects": [{"term","from","to","polarity"}], "categories": [...]}``;
+    ``id`` and ``categories`` are optional."""
+    file = Path(path)
+    sentences = []
+    with open(file, encoding="utf-8") as handle:
+        for line_no, line in enumerate(handle, 1):
+            if not line.strip():
+                continue
+            try:
+                record = json.loads(line)
+            except json.JSONDecodeError as exc:
+                raise DataError(f"{file}, line {line_no}: not valid JSON ({exc.msg}); one JSON object per line") from None
+            if not isinstance(record, dict) or not isinstance(record.get("text"), str):
+                raise DataError(f'{file}, line {line_no}: each line needs an object with a "text" string')
+            record.setdefault("id", str(line_no))
+            sentences.append(check_sentence(record, f"{file}, line {line_no}", keep_conflict))
+    if not sentences:
+        raise DataError(f"{file} holds no sentences; give one JSON object per line")
+    return sentences
+
+
+def check_sentence(record: dict, where: str = "sentence", keep_conflict: bool = False) -> dict:
+    """Validate one sentence dict (offsets inside the text and matching the term) and drop conflicts."""
+    text = record.get("text")
+    if not isinstance(text, str):
+        raise DataError(f'{where}: "text" must be a string')
+    aspects = []
+    for a in record.get("aspects") or []:
+        if not isinstance(a, dict) or "term" not in a or "from" not in a or "to" not in a:
+            raise DataError(f'{where}: each aspect needs "term", "from" and "to" (got {a!r})')
+        try:
+            start, end = int(a["from"]), int(a["to"])
+        except (TypeError, ValueError):
+            raise DataError(f"{where}: aspect offsets must be integers (got from={a['from']!r}, to={a['to']!r})") from None
+        if not 0 <= start < end <= len(text):
+            raise DataError(
+                f"{where}: aspect {a['term']!r} has offsets {start}:{end} outside the text (length {len(text)}); "
+                "offsets are 0-based character positions, end exclusive - fix them"
+            )
+        if text[start:end] != a["term"]:
+            raise DataError(
+                f"{where}: text[{start}:{end}] is {text[start:end]!r}, not the term {a['term']!r}; "
+                "fix the offsets (0-based characters, end exclusive) or the term"
+            )
+        polarity = a.get("polarity")
+        if polarity is not None and polarity not in ALL_POLARITIES:
+            raise DataError(f"{where}: unknown polarity {polarity!r} for {a['term']!r}; use one of {', '.join(ALL_POLARITIES)}")
+        if polarity == "conflict" and not keep_conflict:
+            continue
+        aspects.append({"term": a["term"], "from": start, "to": end, "polarity": polarity})
+    categories = []
+    for c in record.get("categories") or []:
+        if not isinstance(c, dict) or not c.get("category"):
+            raise DataError(f'{where}: each category needs a "category" name (got {c!r})')
+        if c.get("polarity") == "conflict" and not keep_conflict:
+            continue
+        categories.append({"category": c["category"], "polarity": c.get("polarity")})
+    return {"id": str(record.get("id", "")), "text": text, "aspects": aspects, "categories": categories}
+
+
+def split_sentences(sentences: list[dict], fraction: float = 0.15, seed: int = 0) -> tuple[list[dict], list[dict]]:
+    """Train/dev split by sentence (a plain random split, as aspects of one sentence must stay together)."""
+    from ..data import train_dev_split
+
+    index = list(range(len(sentences)))
+    train_idx, _, dev_idx, _ = train_dev_split(index, [[0]] * len(index), fraction=fraction, seed=seed)
+    return [sentences[i] for i in train_idx], [sentences[i] for i in dev_idx]

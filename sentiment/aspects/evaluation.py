@@ -1,0 +1,77 @@
+"""Scores of aspect predictions against gold sentences.
+
+* extraction: precision / recall / F1 of predicted spans, exact ``(from, to)`` match;
+* polarity on the gold aspects: accuracy and macro-F1 over negative / neutral / positive;
+* end to end: F1 of predicted ``(from, to, polarity)`` triples;
+* categories (when the gold sentences have them and the model predicts them): micro-F1 of the
+  sentence's category set, and the accuracy of the polarity toward each gold category.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from .data import POLARITIES
+
+
+def prf(tp: int, n_predicted: int, n_gold: int) -> tuple[float, float, float]:
+    p = tp / n_predicted if n_predicted else 0.0
+    r = tp / n_gold if n_gold else 0.0
+    return p, r, (2 * p * r / (p + r) if p + r else 0.0)
+
+
+def polarity_scores(truth: list[str], predicted: list[str]) -> dict:
+    if not truth:
+        return {"polarity_accuracy": None, "polarity_macro_f1": None, "polarity_per_class_f1": {}}
+    t, p = np.asarray(truth), np.asarray(predicted)
+    per_class = {}
+    for label in POLARITIES:
+        tp = int(np.sum((t == label) & (p == label)))
+        per_class[label] = prf(tp, int(np.sum(p == label)), int(np.sum(t == label)))[2]
+    present = [label for label in POLARITIES if np.any(t == label) or np.any(p == label)]
+    return {"polarity_accuracy": float(np.mean(t == p)),
+            "polarity_macro_f1": float(np.mean([per_class[c] for c in present])) if present else 0.0,
+            "polarity_per_class_f1": per_class}
+
+
+def score_aspects(gold: list[dict], extracted: list[list[dict]], polarity_on_gold: list[list[str]]) -> dict:
+    """``extracted``: per sentence the predicted aspects (with polarity); ``polarity_on_gold``: per sentence
+    the predicted polarity of each gold aspect, in order."""
+    tp_span = tp_full = n_pred = n_gold = 0
+    truth, predicted = [], []
+    for sentence, found, on_gold in zip(gold, extracted, polarity_on_gold):
+        gold_aspects = sentence["aspects"]
+        gold_spans = {(a["from"], a["to"]) for a in gold_aspects}
+        gold_full = {(a["from"], a["to"], a["polarity"]) for a in gold_aspects}
+        pred_spans = {(a["from"], a["to"]) for a in found}
+        pred_full = {(a["from"], a["to"], a["polarity"]) for a in found}
+        n_pred += len(pred_spans)
+        n_gold += len(gold_spans)
+        tp_span += len(pred_spans & gold_spans)
+        tp_full += len(pred_full & gold_full)
+        for a, label in zip(gold_aspects, on_gold):
+            if a["polarity"] in POLARITIES:
+                truth.append(a["polarity"])
+                predicted.append(label)
+    p, r, f = prf(tp_span, n_pred, n_gold)
+    ep, er, ef = prf(tp_full, n_pred, n_gold)
+    report = {"n": len(gold), "n_aspects": n_gold, "n_predicted": n_pred,
+              "extraction_precision": p, "extraction_recall": r, "extraction_f1": f,
+              "end_to_end_precision": ep, "end_to_end_recall": er, "end_to_end_f1": ef,
+              "n_polarity": len(truth)}
+    report.update(polarity_scores(truth, predicted))
+    return report
+
+
+def evaluate_pipeline(pipeline, sentences: list[dict]) -> dict:
+    """Extraction, polarity-on-gold and end-to-end scores of a fitted :class:`AspectPipeline`."""
+    texts = [s["text"] for s in sentences]
+    extracted = pipeline.predict_aspects(texts) if texts else []
+    items = [(s["text"], a["from"], a["to"]) for s in sentences for a in s["aspects"]]
+    probs = pipeline.polarity_proba(items) if items else np.zeros((0, 3))
+    labels = [POLARITIES[i] for i in probs.argmax(axis=1)]
+    on_gold, k = [], 0
+    for s in sentences:
+        on_gold.append(labels[k:k + len(s["aspects"])])
+        k += len(s["aspects"])
+    return score_aspects(sentences, extracted, on_gold)

@@ -1,0 +1,118 @@
+"""Aspect term extraction as BIO token tagging.
+
+* :class:`ClassicalTagger`: per-token logistic regression over window features (the word, its
+  neighbours, affixes, shape, bigrams, optionally its word2vec vector), then BIO repair.
+* :class:`BiLSTMTagger` (in :mod:`sentiment.aspects.neural`): a BiLSTM over Word2Vec-initialised
+  embeddings, trained with the package's one trainer.
+
+Both return spans as character offsets into the original text.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from .data import TAGS, Token, bio_tags, spans_from_tags, tokenize
+from .linear import HashedLogistic
+
+
+def _shape(raw: str) -> str:
+    out = []
+    for ch in raw[:6]:
+        c = "X" if ch.isupper() else "x" if ch.islower() else "d" if ch.isdigit() else ch
+        if not out or out[-1] != c:
+            out.append(c)
+    return "".join(out)
+
+
+def token_features(tokens: list[Token], text: str, vectors=None) -> list[list]:
+    """Window features of each token (strings, plus ``(name, value)`` pairs for word vectors)."""
+    words = [t.text for t in tokens]
+    padded = ["<s2>", "<s>"] + words + ["</s>", "</s2>"]
+    rows = []
+    for i, tok in enumerate(tokens):
+        w, raw, j = words[i], text[tok.start:tok.end], i + 2
+        f = ["b", "w=" + w, "p3=" + w[:3], "s3=" + w[-3:], "s2=" + w[-2:], "sh=" + _shape(raw),
+             "w-1=" + padded[j - 1], "w+1=" + padded[j + 1], "w-2=" + padded[j - 2], "w+2=" + padded[j + 2],
+             "w-1w=" + padded[j - 1] + "|" + w, "ww+1=" + w + "|" + padded[j + 1],
+             "w-2w-1=" + padded[j - 2] + "|" + padded[j - 1], "w+1w+2=" + padded[j + 1] + "|" + padded[j + 2],
+             "s3-1=" + padded[j - 1][-3:], "s3+1=" + padded[j + 1][-3:]]
+        if raw[:1].isupper():
+            f.append("title" if i else "title0")
+        if vectors is not None:
+            for name, k in (("e", j), ("e-1", j - 1), ("e+1", j + 1)):
+                vec = vectors.get(padded[k])
+                if vec is not None:
+                    f.extend((f"{name}{d}", float(v)) for d, v in enumerate(vec))
+        rows.append(f)
+    return rows
+
+
+def repair(tags: list[str]) -> list[str]:
+    """An ``I`` that follows ``O`` becomes ``B``."""
+    out = list(tags)
+    for i, tag in enumerate(out):
+        if tag == "I" and (i == 0 or out[i - 1] == "O"):
+            out[i] = "B"
+    return out
+
+
+class ClassicalTagger:
+    """Per-token logistic regression (O/B/I) over window features."""
+
+    name = "classical"
+
+    def __init__(self, C: float = 1.0, bits: int = 18, seed: int = 0, cleaner=None, vectors=None):
+        self.model = HashedLogistic(bits=bits, C=C, seed=seed)
+        self.cleaner, self.vectors = cleaner, vectors
+
+    def _features(self, texts):
+        tokenized = [tokenize(t, self.cleaner) for t in texts]
+        return tokenized, [token_features(toks, text, self.vectors) for toks, text in zip(tokenized, texts)]
+
+    def fit(self, sentences: list[dict]) -> "ClassicalTagger":
+        tokenized, feats = self._features([s["text"] for s in sentences])
+        X = [row for rows in feats for row in rows]
+        y = [tag for toks, s in zip(tokenized, sentences) for tag in bio_tags(toks, s["aspects"])]
+        self.model.fit(X, y)
+        return self
+
+    def tag_probabilities(self, texts: list[str]) -> tuple[list[list[Token]], list[np.ndarray]]:
+        """Tokens and, per text, an array (tokens x 3) of O/B/I probabilities."""
+        tokenized, feats = self._features(texts)
+        flat = [row for rows in feats for row in rows]
+        order = [TAGS.index(c) for c in self.model.classes_]
+        probs = np.zeros((len(flat), len(TAGS)))
+        if flat:
+            probs[:, order] = self.model.predict_proba(flat)
+        out, start = [], 0
+        for toks in tokenized:
+            out.append(probs[start:start + len(toks)])
+            start += len(toks)
+        return tokenized, out
+
+    def extract(self, texts: list[str]) -> list[list[dict]]:
+        return decode(texts, *self.tag_probabilities(texts))
+
+    def get_state(self):
+        state, arrays = self.model.get_state()
+        return {"name": self.name, **state}, arrays
+
+    @classmethod
+    def from_state(cls, state, arrays, cleaner=None, vectors=None):
+        tagger = cls(cleaner=cleaner, vectors=vectors)
+        tagger.model = HashedLogistic.from_state(state, arrays)
+        return tagger
+
+
+def decode(texts, tokenized, probabilities) -> list[list[dict]]:
+    """Argmax tags, BIO repair, spans with character offsets; score = mean probability of the chosen tags."""
+    results = []
+    for text, toks, probs in zip(texts, tokenized, probabilities):
+        tags = repair([TAGS[i] for i in probs.argmax(axis=1)]) if len(toks) else []
+        found = []
+        for first, last, start, end in spans_from_tags(toks, tags):
+            score = float(np.mean(probs[first:last].max(axis=1)))
+            found.append({"term": text[start:end], "from": start, "to": end, "extraction_score": score})
+        results.append(found)
+    return results

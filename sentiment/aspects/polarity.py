@@ -1,0 +1,164 @@
+"""Aspect polarity: text + aspect span -> negative / neutral / positive.
+
+:class:`ClassicalPolarity` is a logistic regression over features of the aspect's context:
+
+* the aspect's own words (``T=``),
+* the words of the clause that holds the aspect (clauses end at ``, ; : . ! ?`` and at
+  "but"/"although"/"though"/"however"/"while"/"whereas"), with negation marking (``C=``),
+* left and right windows of 4 tokens, unigrams and bigrams (``L=``, ``R=``, ``LB=``, ``RB=``),
+* a distance-weighted bag of all words in the sentence (weight ``1 / (1 + distance)``, ``D=``),
+* the sentence's words at a low weight (``S=``), for sentences with one opinion.
+
+The target-aware neural model is :class:`sentiment.aspects.neural.AttentionPolarity`.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from ..cleaning import NEGATIONS
+from .data import POLARITIES, Token, aspect_token_range, tokenize
+from .linear import HashedLogistic
+
+CLAUSE_BREAKS = frozenset(",;:.!?") | {"but", "although", "though", "however", "while", "whereas", "yet"}
+WINDOW = 4
+
+
+def _negated(words: list[str]) -> list[str]:
+    """``not_`` before the words after a negation, up to the next clause break."""
+    out, neg = [], False
+    for w in words:
+        if w in CLAUSE_BREAKS:
+            neg = False
+            out.append(w)
+        elif w in NEGATIONS or w.endswith("n't"):
+            neg = True
+            out.append(w)
+        else:
+            out.append("not_" + w if neg else w)
+    return out
+
+
+def clause_bounds(words: list[str], first: int, last: int) -> tuple[int, int]:
+    """The token range of the clause holding tokens ``first:last``."""
+    start = first
+    while start > 0 and words[start - 1] not in CLAUSE_BREAKS:
+        start -= 1
+    end = last
+    while end < len(words) and words[end] not in CLAUSE_BREAKS:
+        end += 1
+    return start, end
+
+
+def prior_texts(text: str, tokens: list[Token], first: int, last: int) -> list[str]:
+    """The pieces of text a sentence-level polarity model scores: clause, left and right context, sentence."""
+    words = [t.text for t in tokens]
+    c0, c1 = clause_bounds(words, first, last)
+    piece = lambda a, b: text[tokens[a].start:tokens[b - 1].end] if b > a else ""
+    return [piece(c0, c1), piece(max(0, first - WINDOW), first), piece(last, min(len(tokens), last + WINDOW)), text]
+
+
+PRIOR_NAMES = ("Pc", "Pl", "Pr", "Ps")
+
+
+def prior_features(probabilities) -> list:
+    """Features from the positive probability of each piece: the log-odds and a coarse bin."""
+    out = []
+    for name, p in zip(PRIOR_NAMES, probabilities):
+        p = min(max(float(p), 1e-4), 1 - 1e-4)
+        out.append((name, float(np.log(p / (1 - p)))))
+        out.append(f"{name}bin={int(p * 5)}")
+    return out
+
+
+def context_features(tokens: list[Token], first: int, last: int) -> list:
+    words = [t.text for t in tokens]
+    marked = _negated(words)
+    f: list = ["b"]
+    f += ["T=" + w for w in words[first:last]]
+    f.append("TT=" + " ".join(words[first:last]))
+    c0, c1 = clause_bounds(words, first, last)
+    clause = marked[c0:first] + marked[last:c1]
+    f += ["C=" + w for w in clause]
+    f += ["CB=" + a + "|" + b for a, b in zip(clause, clause[1:])]
+    left = ["<s>"] + marked[max(0, first - WINDOW):first]
+    right = marked[last:last + WINDOW] + ["</s>"]
+    f += ["L=" + w for w in left[1:]] + ["R=" + w for w in right[:-1]]
+    f += ["LB=" + a + "|" + b for a, b in zip(left, left[1:])] + ["RB=" + a + "|" + b for a, b in zip(right, right[1:])]
+    for i, w in enumerate(marked):
+        if first <= i < last:
+            continue
+        distance = first - i if i < first else i - last + 1
+        f.append(("D=" + w, 1.0 / (1.0 + distance)))
+        f.append(("S=" + w, 0.3))
+    f.append(("first_in_clause", 1.0 if c0 == first else 0.0))
+    return f
+
+
+def locate(tokens: list[Token], start: int, end: int) -> tuple[int, int]:
+    return aspect_token_range(tokens, start, end) if tokens else (0, 0)
+
+
+class ClassicalPolarity:
+    """Logistic regression over the aspect's context features."""
+
+    name = "classical"
+
+    def __init__(self, C: float = 0.5, bits: int = 18, class_weight=None, seed: int = 0, cleaner=None, prior=None):
+        self.model = HashedLogistic(bits=bits, C=C, class_weight=class_weight, seed=seed)
+        self.cleaner, self.prior = cleaner, prior
+
+    def features(self, items: list[tuple[str, int, int]]) -> list[list]:
+        cache: dict[str, list[Token]] = {}
+        rows, pieces = [], []
+        for text, start, end in items:
+            if text not in cache:
+                cache[text] = tokenize(text, self.cleaner)
+            toks = cache[text]
+            span = locate(toks, start, end)
+            rows.append(context_features(toks, *span) if toks else ["b"])
+            if self.prior is not None:
+                pieces.append(prior_texts(text, toks, *span) if toks else [text] * len(PRIOR_NAMES))
+        if self.prior is not None and rows:
+            flat = [p for group in pieces for p in group]
+            filled = [i for i, p in enumerate(flat) if p.strip()]
+            positive = np.full(len(flat), 0.5)
+            if filled:
+                positive[filled] = self.prior([flat[i] for i in filled])
+            positive = positive.reshape(len(rows), len(PRIOR_NAMES))
+            for row, probs in zip(rows, positive):
+                row.extend(prior_features(probs))
+        return rows
+
+    def fit(self, items: list[tuple[str, int, int]], labels: list[str]) -> "ClassicalPolarity":
+        self.model.fit(self.features(items), labels)
+        return self
+
+    def predict_proba(self, items: list[tuple[str, int, int]]) -> np.ndarray:
+        """Probabilities in the order of :data:`POLARITIES`."""
+        probs = np.zeros((len(items), len(POLARITIES)))
+        if items:
+            columns = [POLARITIES.index(c) for c in self.model.classes_]
+            probs[:, columns] = self.model.predict_proba(self.features(items))
+        return probs
+
+    def get_state(self):
+        state, arrays = self.model.get_state()
+        return {"name": self.name, **state}, arrays
+
+    @classmethod
+    def from_state(cls, state, arrays, cleaner=None, prior=None):
+        polarity = cls(cleaner=cleaner, prior=prior)
+        polarity.model = HashedLogistic.from_state(state, arrays)
+        return polarity
+
+
+def aspect_items(sentences: list[dict]) -> tuple[list[tuple[str, int, int]], list[str]]:
+    """``(text, from, to)`` of every gold aspect with a 3-way polarity, and the polarities."""
+    items, labels = [], []
+    for s in sentences:
+        for a in s["aspects"]:
+            if a.get("polarity") in POLARITIES:
+                items.append((s["text"], a["from"], a["to"]))
+                labels.append(a["polarity"])
+    return items, labels

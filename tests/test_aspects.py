@@ -1,0 +1,254 @@
+"""Aspect-based sentiment: readers, offsets, extraction + polarity, save/load, evaluation.
+
+All data are tiny synthetic fixtures written here; nothing from the shared data sets is read.
+"""
+
+from __future__ import annotations
+
+import json
+import random
+
+import pytest
+
+from sentiment.aspects import (AspectPipeline, evaluate_aspects, fit_aspects, predict_aspect_texts,
+                               read_aspect_data)
+from sentiment.aspects.data import bio_tags, spans_from_tags, split_sentences, tokenize
+from sentiment.aspects.evaluation import score_aspects
+from sentiment.errors import DataError, ModelFileError
+
+NOUNS = ["camera", "battery", "screen", "keyboard", "food", "service", "waiter", "pizza", "price", "staff",
+         "battery life", "sushi"]
+GOOD = ["great", "excellent", "superb", "wonderful", "lovely", "fantastic"]
+BAD = ["awful", "terrible", "horrible", "dreadful", "poor", "disappointing"]
+NEUTRAL_VERBS = ["came", "arrived", "was delivered"]
+TEMPLATES = [
+    "The {a} is {x} but the {b} is {y}.",
+    "The {a} was {x}, the {b} was {y}.",
+    "I thought the {a} was {x} although the {b} seemed {y}.",
+    "{A} {x}; {b} {y}!",
+]
+
+
+def make_sentence(rng: random.Random) -> dict:
+    a, b = rng.sample(NOUNS, 2)
+    pa, pb = rng.choice([("positive", "negative"), ("negative", "positive"), ("positive", "positive"),
+                         ("negative", "negative")])
+    x = rng.choice(GOOD if pa == "positive" else BAD)
+    y = rng.choice(GOOD if pb == "positive" else BAD)
+    template = rng.choice(TEMPLATES)
+    text = template.format(a=a, b=b, x=x, y=y, A=a.capitalize())
+    aspects = []
+    for term, pol in ((a, pa), (b, pb)):
+        start = text.lower().index(term, aspects[-1]["to"] if aspects else 0)
+        aspects.append({"term": text[start:start + len(term)], "from": start, "to": start + len(term), "polarity": pol})
+    return {"id": str(rng.random()), "text": text, "aspects": aspects, "categories": []}
+
+
+def synthetic(n: int, seed: int = 0) -> list[dict]:
+    rng = random.Random(seed)
+    sentences = [make_sentence(rng) for _ in range(n)]
+    # a few sentences without aspects, and neutral mentions
+    for i in range(n // 8):
+        noun = rng.choice(NOUNS)
+        text = f"Then the {noun} {rng.choice(NEUTRAL_VERBS)} at noon."
+        start = text.index(noun)
+        sentences.append({"id": f"n{i}", "text": text, "categories": [],
+                          "aspects": [{"term": noun, "from": start, "to": start + len(noun), "polarity": "neutral"}]})
+        sentences.append({"id": f"e{i}", "text": "We went there on a Tuesday.", "aspects": [], "categories": []})
+    return sentences
+
+
+@pytest.fixture(scope="module")
+def tiny_model():
+    return AspectPipeline(prior=None, bits=12).fit(synthetic(160))
+
+
+XML = """<?xml version="1.0" encoding="UTF-8"?>
+<sentences>
+  <sentence id="1">
+    <text>The camera struggles in artificial light, but the battery lasts for days</text>
+    <aspectTerms>
+      <aspectTerm term="camera" polarity="negative" from="4" to="10"/>
+      <aspectTerm term="battery" polarity="positive" from="50" to="57"/>
+    </aspectTerms>
+  </sentence>
+  <sentence id="2">
+    <text>Great food &amp; slow service.</text>
+    <aspectTerms>
+      <aspectTerm term="food" polarity="positive" from="6" to="10"/>
+      <aspectTerm term="service" polarity="conflict" from="18" to="25"/>
+    </aspectTerms>
+    <aspectCategories>
+      <aspectCategory category="food" polarity="positive"/>
+      <aspectCategory category="service" polarity="conflict"/>
+    </aspectCategories>
+  </sentence>
+  <sentence id="3"><text>We went on a Tuesday.</text></sentence>
+</sentences>
+"""
+
+
+# -- readers ----------------------------------------------------------------------------------------
+def test_xml_reader_drops_conflict_by_default(tmp_path):
+    path = tmp_path / "train.xml"
+    path.write_text(XML, encoding="utf-8")
+    sentences = read_aspect_data(path)
+    assert [s["id"] for s in sentences] == ["1", "2", "3"]
+    first = sentences[0]
+    assert [(a["term"], a["polarity"]) for a in first["aspects"]] == [("camera", "negative"), ("battery", "positive")]
+    for a in first["aspects"]:
+        assert first["text"][a["from"]:a["to"]] == a["term"]
+    assert sentences[1]["text"] == "Great food & slow service."
+    assert [a["term"] for a in sentences[1]["aspects"]] == ["food"]
+    assert sentences[1]["categories"] == [{"category": "food", "polarity": "positive"}]
+    assert sentences[2]["aspects"] == [] and sentences[2]["categories"] == []
+    kept = read_aspect_data(path, keep_conflict=True)
+    assert [a["polarity"] for a in kept[1]["aspects"]] == ["positive", "conflict"]
+    assert len(kept[1]["categories"]) == 2
+
+
+def test_jsonl_reader_without_categories(tmp_path):
+    path = tmp_path / "data.jsonl"
+    rows = [{"text": "The camera is bad but the battery is great",
+             "aspects": [{"term": "camera", "from": 4, "to": 10, "polarity": "negative"},
+                         {"term": "battery", "from": 26, "to": 33, "polarity": "positive"}]},
+            {"id": "x", "text": "Nothing here", "aspects": []}]
+    path.write_text("\n".join(json.dumps(r) for r in rows) + "\n\n", encoding="utf-8")
+    sentences = read_aspect_data(path)
+    assert len(sentences) == 2 and sentences[0]["id"] == "1" and sentences[1]["id"] == "x"
+    assert sentences[0]["categories"] == []
+    assert [a["polarity"] for a in sentences[0]["aspects"]] == ["negative", "positive"]
+
+
+def test_malformed_xml_is_a_clear_data_error(tmp_path):
+    path = tmp_path / "bad.xml"
+    path.write_text(XML.replace("</sentences>", ""), encoding="utf-8")
+    with pytest.raises(DataError, match="not well-formed XML.*fix the file"):
+        read_aspect_data(path)
+
+
+@pytest.mark.parametrize("aspect, message", [
+    ({"term": "camera", "from": 40, "to": 46, "polarity": "negative"}, "outside the text.*fix them"),
+    ({"term": "camera", "from": 5, "to": 11, "polarity": "negative"}, "not the term 'camera'.*fix the offsets"),
+    ({"term": "camera", "from": "four", "to": 10, "polarity": "negative"}, "must be integers"),
+    ({"term": "camera", "from": 4, "to": 10, "polarity": "great"}, "unknown polarity"),
+])
+def test_bad_offsets_are_clear_data_errors(tmp_path, aspect, message):
+    path = tmp_path / "bad.jsonl"
+    path.write_text(json.dumps({"text": "The camera is bad", "aspects": [aspect]}) + "\n", encoding="utf-8")
+    with pytest.raises(DataError, match=message):
+        read_aspect_data(path)
+
+
+def test_unknown_format_and_missing_file(tmp_path):
+    with pytest.raises(DataError, match="does not exist"):
+        read_aspect_data(tmp_path / "nope.xml")
+    other = tmp_path / "data.txt"
+    other.write_text("just text\n")
+    with pytest.raises(DataError, match="unknown aspect data format"):
+        read_aspect_data(other)
+
+
+# -- offsets ----------------------------------------------------------------------------------------
+def test_offsets_survive_cleaning():
+    text = "The SCREEN &amp; Keyboard are soooo GOOD!!! but the hard-drive's speed… isn’t"
+    tokens = tokenize(text)
+    for t in tokens:  # every token's span is raw text; its feature string is cleaned
+        assert text[t.start:t.end].strip() == text[t.start:t.end] and t.end > t.start
+    assert [t.text for t in tokens][:6] == ["the", "screen", "&", "keyboard", "are", "soo"]
+    start = text.index("hard-drive")
+    aspects = [{"term": "SCREEN", "from": 4, "to": 10}, {"term": "hard-drive", "from": start, "to": start + 10}]
+    tags = bio_tags(tokens, aspects)
+    spans = spans_from_tags(tokens, tags)
+    assert [text[s[2]:s[3]] for s in spans] == ["SCREEN", "hard-drive"]
+
+
+def test_predicted_spans_are_the_raw_terms(tiny_model):
+    texts = ["The CAMERA is soooo terrible &amp; the Battery Life is excellent!!!",
+             "The camera struggles in artificial light, but the battery lasts for days"]
+    for text, found in zip(texts, tiny_model.predict_aspects(texts)):
+        assert found, text
+        for a in found:
+            assert text[a["from"]:a["to"]] == a["term"]
+    terms = [a["term"] for a in tiny_model.predict_aspects(texts[:1])[0]]
+    assert "CAMERA" in terms and "Battery Life" in terms
+
+
+# -- models -----------------------------------------------------------------------------------------
+def test_two_aspects_of_opposite_polarity(tiny_model):
+    text = "The camera is terrible but the battery is excellent."
+    found = {a["term"]: a["polarity"] for a in tiny_model.predict_aspects([text])[0]}
+    assert found == {"camera": "negative", "battery": "positive"}
+    swapped = "The camera is excellent but the battery is terrible."
+    found = {a["term"]: a["polarity"] for a in tiny_model.predict_aspects([swapped])[0]}
+    assert found == {"camera": "positive", "battery": "negative"}
+
+
+def test_given_aspects_are_located_and_scored(tiny_model):
+    text = "The Camera is awful, but the battery is superb."
+    out = tiny_model.predict_aspects([text], aspects=["camera", "battery"])[0]
+    assert [(a["term"], a["from"], a["polarity"]) for a in out] == [("Camera", 4, "negative"), ("battery", 29, "positive")]
+    assert all(0 <= a["score"] <= 1 and set(a) == {"term", "from", "to", "polarity", "score"} for a in out)
+    with pytest.raises(DataError, match="does not occur in the text"):
+        tiny_model.predict_aspects([text], aspects=["lens"])
+
+
+def test_save_load_round_trip(tiny_model, tmp_path):
+    texts = ["The pizza is lovely but the waiter was rude and poor.", "The screen was dreadful; keyboard great",
+             "We went there on a Tuesday."]
+    before = tiny_model.predict_aspects(texts)
+    tiny_model.save(tmp_path / "model")
+    config = json.loads((tmp_path / "model" / "config.json").read_text())
+    assert config["kind"] == "aspect" and all(len(v) == 64 for v in config["files"].values())
+    loaded = AspectPipeline.load(tmp_path / "model")
+    assert loaded.predict_aspects(texts) == before
+    assert loaded.predict_aspects(texts[:1], aspects=["pizza"]) == tiny_model.predict_aspects(texts[:1], aspects=["pizza"])
+
+
+def test_tampered_model_is_refused(tiny_model, tmp_path):
+    tiny_model.save(tmp_path / "m")
+    state = tmp_path / "m" / "polarity" / "state.json"
+    state.write_text(state.read_text().replace('"bits"', '"bits" ', 1))
+    with pytest.raises(ModelFileError, match="checksum"):
+        AspectPipeline.load(tmp_path / "m")
+
+
+# -- evaluation and the CLI-facing functions ----------------------------------------------------------
+def test_score_aspects_counts():
+    gold = [{"text": "a b", "aspects": [{"term": "a", "from": 0, "to": 1, "polarity": "positive"},
+                                        {"term": "b", "from": 2, "to": 3, "polarity": "negative"}]}]
+    found = [[{"from": 0, "to": 1, "polarity": "positive"}, {"from": 2, "to": 3, "polarity": "positive"},
+              {"from": 0, "to": 3, "polarity": "neutral"}]]
+    r = score_aspects(gold, found, [["positive", "positive"]])
+    assert r["extraction_precision"] == pytest.approx(2 / 3) and r["extraction_recall"] == 1.0
+    assert r["end_to_end_f1"] == pytest.approx(2 * (1 / 3) * 0.5 / (1 / 3 + 0.5))
+    assert r["polarity_accuracy"] == 0.5 and r["n"] == 1
+
+
+def test_fit_predict_evaluate_functions(tmp_path):
+    data = tmp_path / "train.jsonl"
+    rows = synthetic(120, seed=1)
+    for r in rows:
+        r.pop("categories")  # files without the categories key work
+    data.write_text("".join(json.dumps(r) + "\n" for r in rows), encoding="utf-8")
+    pipe, report = fit_aspects(data, tmp_path / "model", prior=None, bits=12, refit=False)
+    assert report["dev"]["extraction_f1"] > 0.8 and report["model"] == str(tmp_path / "model")
+    out = predict_aspect_texts(tmp_path / "model", ["The food is awful but the service is great."])
+    assert {a["term"]: a["polarity"] for a in out[0]} == {"food": "negative", "service": "positive"}
+    scores = evaluate_aspects(data, tmp_path / "model")
+    for key in ("extraction_f1", "polarity_accuracy", "polarity_macro_f1", "end_to_end_f1", "n"):
+        assert key in scores
+    assert scores["n"] == len(rows) and scores["polarity_accuracy"] > 0.8
+
+
+def test_split_is_by_sentence_and_reproducible():
+    sentences = synthetic(80)
+    train, dev = split_sentences(sentences, 0.15, seed=0)
+    assert len(dev) == round(0.15 * len(sentences)) or abs(len(dev) - 0.15 * len(sentences)) < 1
+    assert split_sentences(sentences, 0.15, seed=0)[1] == dev
+    assert not {s["id"] for s in train} & {s["id"] for s in dev}
+
+
+def test_not_an_aspect_model(tmp_path):
+    with pytest.raises(ModelFileError):
+        AspectPipeline.load(tmp_path / "missing")
