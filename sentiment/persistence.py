@@ -86,11 +86,8 @@ def check_model_target(path: str | os.PathLike) -> Path:
     return target
 
 
-def read_model(path: str | os.PathLike) -> tuple[dict, dict[str, tuple[dict, dict[str, np.ndarray]]]]:
-    """Read and verify a model directory; return its config and each stage's ``(state, arrays)``."""
-    from safetensors import SafetensorError
-    from safetensors.numpy import load_file
-
+def read_config(path: str | os.PathLike) -> dict:
+    """Read and check a model directory's ``config.json`` (not its other files)."""
     root = Path(path)
     if not root.exists():
         raise ModelFileError(
@@ -114,6 +111,17 @@ def read_model(path: str | os.PathLike) -> tuple[dict, dict[str, tuple[dict, dic
             f"{root} was written in model format {version!r}, newer than this sentiment reads "
             f"({FORMAT_VERSION}); upgrade sentiment: pip install -U sentiment"
         )
+    return config
+
+
+def read_model(path: str | os.PathLike) -> tuple[dict, dict[str, tuple[dict, dict[str, np.ndarray]]]]:
+    """Read and verify a model directory; return its config and each stage's ``(state, arrays)``."""
+    from safetensors import SafetensorError
+    from safetensors.numpy import load_file
+
+    root = Path(path)
+    config = read_config(root)
+    config_path = root / CONFIG
     files = config.get("files")
     if not isinstance(files, dict) or not files:
         raise ModelFileError(f"{config_path} lists no model files; the model is damaged, train it again")

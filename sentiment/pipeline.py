@@ -7,7 +7,17 @@
 ['pos', 'neg']
 
 Options are flat keyword arguments; each belongs to the cleaner (see :class:`~sentiment.cleaning.Cleaner`),
-the chosen vectorizer or the chosen model, and ``Pipeline.options_for(vectorizer, model)`` lists them.
+the chosen vectorizer, the chosen model or the pipeline itself (``grouping``), and
+``Pipeline.options_for(vectorizer, model)`` lists them.
+
+Several labels per text (multi-label, e.g. emotions): give each text a list of labels. Each label then
+gets its own probability and decision threshold:
+
+>>> texts = ["so happy", "scared and sad", "sad day", "happy and scared", "a happy day", "so scared"]
+>>> labels = [["joy"], ["fear", "sadness"], ["sadness"], ["joy", "fear"], ["joy"], ["fear"]]
+>>> Pipeline(C=10.0).fit(texts, labels).predict(["happy", "sad and scared"])
+[['joy'], ['fear', 'sadness']]
+
 The class follows scikit-learn's estimator contract (``get_params``/``set_params``, learned state ending
 in ``_``), so ``clone``, ``cross_val_score`` and ``GridSearchCV`` work, without importing scikit-learn
 when only predicting.
@@ -23,13 +33,27 @@ import numpy as np
 
 from . import __version__
 from .cleaning import Cleaner
-from .data import check_labels, check_texts
+from .data import check_label_sets, check_labels, check_texts, is_multi_label
 from .errors import ConfigError, ModelFileError, NotFittedError
-from .persistence import read_model, write_model
-from .registry import resolve
+from .groupings import group_labels, resolve_grouping
+from .multilabel import DEFAULT_THRESHOLD, chosen_labels, decide, label_f1, tune_thresholds
+from .persistence import read_config, read_model, write_model
+from .registry import available, resolve
 
 DEFAULT_VECTORIZER = "tfidf"
 DEFAULT_MODEL = "nbsvm"
+
+# The benchmarks' best classical configuration per task, for one label per text ("single") and for several
+# ("multi"): (vectorizer, model, options); see benchmarks/results/classical.md and emotion.md.
+TASKS = {
+    "polarity": {"single": (DEFAULT_VECTORIZER, DEFAULT_MODEL, {})},
+    "emotion": {
+        "single": ("tfidf", "nbsvm", {"negation": False}),  # CARER
+        "multi": ("tfidf", "logreg", {"negation": False, "analyzer": "word+char", "char_ngram_range": (2, 5),
+                                      "min_df": 2, "C": 1.0, "class_weight": "balanced"}),  # GoEmotions
+    },
+}
+PIPELINE_OPTIONS = {"grouping": None}  # "ekman" or "sentiment": learn (and score) the groups of fine labels
 
 POLARITY_NAMES = {
     2: ["negative", "positive"],
@@ -48,7 +72,9 @@ class Pipeline:
         ``"logreg"``, ``"linearsvm"``, ``"nb"``, ``"complement_nb"`` or ``"nbsvm"``.
     **options
         Settings of the cleaner, the vectorizer and the model, e.g. ``ngram_range=(1, 3)``, ``C=4.0``,
-        ``negation=False``. An option that none of the three stages has is an error.
+        ``negation=False``, and of the pipeline: ``grouping="ekman"`` or ``"sentiment"`` maps fine emotion
+        labels to their groups (:mod:`sentiment.groupings`) before training and scoring. An option that
+        none of the stages has is an error.
     """
 
     def __init__(self, vectorizer: str = DEFAULT_VECTORIZER, model: str = DEFAULT_MODEL, **options: Any) -> None:
@@ -94,13 +120,35 @@ class Pipeline:
 
     @staticmethod
     def options_for(vectorizer: str = DEFAULT_VECTORIZER, model: str = DEFAULT_MODEL) -> dict[str, dict[str, Any]]:
-        """The options (with defaults) of the cleaner and of the named vectorizer and model."""
+        """The options (with defaults) of the cleaner, of the named vectorizer and model, and of the pipeline."""
         cleaner = {name: getattr(Cleaner(), name) for name in Cleaner.option_names()}
         return {
             "cleaner": cleaner,
             "vectorizer": dict(resolve("vectorizer", vectorizer).defaults),
             "model": dict(resolve("model", model).defaults),
+            "pipeline": dict(PIPELINE_OPTIONS),
         }
+
+    @classmethod
+    def for_task(cls, task: str, vectorizer: str | None = None, model: str | None = None, *,
+                 multi_label: bool = False, **options: Any) -> "Pipeline":
+        """A pipeline with the best configuration of ``task`` (``"polarity"``, ``"emotion"``) in the benchmarks,
+        for one label per text or (``multi_label``) several.
+
+        ``vectorizer``, ``model`` and ``options`` override it; the task's own options that the chosen
+        stages do not have are left out.
+
+        >>> Pipeline.for_task("emotion", C=4.0).get_params()
+        {'vectorizer': 'tfidf', 'model': 'nbsvm', 'negation': False, 'C': 4.0}
+        """
+        if task not in TASKS:
+            raise ConfigError(f"unknown task {task!r}; choose one of: {', '.join(TASKS)}")
+        configurations = TASKS[task]
+        task_vectorizer, task_model, task_options = configurations.get("multi" if multi_label else "single",
+                                                                       configurations["single"])
+        vectorizer, model = vectorizer or task_vectorizer, model or task_model
+        known = set().union(*cls.options_for(vectorizer, model).values())
+        return cls(vectorizer, model, **{**{k: v for k, v in task_options.items() if k in known}, **options})
 
     def _split_options(self) -> tuple[dict, dict, dict]:
         known = self.options_for(self.vectorizer, self.model)
@@ -114,6 +162,8 @@ class Pipeline:
                     f"valid options: {', '.join(valid)}"
                 )
             split[owner][key] = value
+        if split["pipeline"].get("grouping") is not None:
+            resolve_grouping(split["pipeline"]["grouping"])
         return split["cleaner"], split["vectorizer"], split["model"]
 
     # -- training -------------------------------------------------------------------------
@@ -121,16 +171,24 @@ class Pipeline:
             label_names: dict | None = None, progress: bool = False):
         """Learn the vocabulary, features and model from ``texts`` and their ``labels``.
 
-        ``dev`` is an optional ``(texts, labels)`` pair that models trained by epochs use for early
+        ``labels`` holds one label per text, or one list (tuple, set) of labels per text for several
+        labels per text: then every label gets its own probability, and its decision threshold is tuned
+        on ``dev`` (0.5 without dev data; see :mod:`sentiment.multilabel`).
+        ``dev`` is an optional ``(texts, labels)`` pair that models trained by epochs also use for early
         stopping. ``label_names`` maps label values to display names (``{0: "negative", 1: "positive"}``);
         without it, integer labels 0/1 and 0..4 are named as binary and 5-way polarity.
         """
         texts = check_texts(texts)
-        codes, classes = check_labels(labels, len(texts))
         cleaner_options, vectorizer_options, model_options = self._split_options()
+        labels = self._grouped(labels)
+        multi_label = is_multi_label(labels)
+        targets, classes = (check_label_sets if multi_label else check_labels)(labels, len(texts))
         cleaner = Cleaner(**cleaner_options)
         vectorizer = resolve("vectorizer", self.vectorizer)(**vectorizer_options)
         model = resolve("model", self.model)(**model_options)
+        if multi_label and not model.supports_multi_label:
+            able = [name for name in available("model") if resolve("model", name).supports_multi_label]
+            raise ConfigError(f"model {self.model!r} cannot learn several labels per text; use one of: {', '.join(able)}")
         with _Progress(progress, len(texts)) as bar:
             docs = _tokens(cleaner, texts, bar)
             bar.stage(f"vectorizing ({self.vectorizer})")
@@ -139,7 +197,7 @@ class Pipeline:
                 features = _sequences(vectorizer, docs, self.model)
             dev_data = None
             if dev is not None:
-                from .evaluation import codes_for
+                from .evaluation import targets_for
 
                 dev_texts = check_texts(dev[0])
                 dev_docs = cleaner.tokens_of(dev_texts)
@@ -147,10 +205,16 @@ class Pipeline:
                     _sequences(vectorizer, dev_docs, self.model) if model.input_kind == "sequences"
                     else vectorizer.transform(dev_docs)
                 )
-                dev_data = (dev_features, codes_for(classes, None, dev[1]))
+                dev_data = (dev_features, targets_for(classes, None, self._grouped(dev[1]), multi_label))
             bar.stage(f"training ({self.model})")
-            model.fit(features, codes, dev=dev_data, vectorizer=vectorizer, progress=progress)
+            model.fit(features, targets, dev=dev_data, vectorizer=vectorizer, progress=progress)
         self.cleaner_, self.vectorizer_, self.model_ = cleaner, vectorizer, model
+        self.multi_label_ = multi_label
+        self.thresholds_ = None
+        if multi_label:
+            self.thresholds_ = np.full(len(classes), DEFAULT_THRESHOLD)
+            if dev_data is not None:
+                self.thresholds_ = tune_thresholds(dev_data[1], model.predict_proba(dev_data[0]))
         self.classes_ = classes
         self.label_names_ = _label_names(classes, label_names)
         self.info_ = {"trained_on": len(texts), "created": datetime.now(timezone.utc).isoformat(timespec="seconds")}
@@ -168,24 +232,48 @@ class Pipeline:
             return self.model_.predict_proba(self.vectorizer_.transform_csr(docs))  # no scipy import
         return self.model_.predict_proba(self.vectorizer_.transform(docs))
 
-    def predict(self, texts: Sequence[str]) -> np.ndarray:
-        """The most probable label of each text."""
-        self._check_fitted()
-        return self.classes_[self.predict_proba(texts).argmax(axis=1)]
+    def predict(self, texts: Sequence[str], *, top_if_none: bool = False) -> np.ndarray | list[list]:
+        """The most probable label of each text.
 
-    def annotate(self, texts: Sequence[str]) -> list[dict[str, Any]]:
+        With several labels per text: per text, the list of labels whose probability reaches their
+        threshold, most probable first; ``top_if_none`` gives the most probable label to a text where none does.
+        """
+        self._check_fitted()
+        probabilities = self.predict_proba(texts)
+        if not self.multi_label_:
+            return self.classes_[probabilities.argmax(axis=1)]
+        chosen = decide(probabilities, self.thresholds_, top_if_none)
+        return [self.classes_[row].tolist() for row in chosen_labels(probabilities, chosen)]
+
+    def annotate(self, texts: Sequence[str], *, top_if_none: bool = False) -> list[dict[str, Any]]:
         """Per text: ``{"text", "label", "scores": {label name: probability}}``, labels by their names.
+
+        With several labels per text: ``{"text", "labels": [names, most probable first], "scores"}``
+        (``top_if_none`` as in :meth:`predict`).
 
         >>> pipe.annotate(["great"])[0]["label"]  # doctest: +SKIP
         'positive'
         """
         texts = check_texts(texts)
-        return annotations(texts, self.predict_proba(texts), self.label_names_)
+        probabilities = self.predict_proba(texts)
+        chosen = decide(probabilities, self.thresholds_, top_if_none) if self.multi_label_ else None
+        return annotations(texts, probabilities, self.label_names_, chosen)
 
     def score(self, texts: Sequence[str], labels: Sequence) -> float:
-        """Accuracy on ``texts`` (scikit-learn's default score for classifiers)."""
+        """Accuracy on ``texts`` (scikit-learn's default score for classifiers); with several labels per
+        text, the macro-F1 over the labels."""
         self._check_fitted()
+        labels = self._grouped(labels)
+        if self.multi_label_:
+            from .evaluation import label_codes
+
+            return float(label_f1(label_codes(self, labels), decide(self.predict_proba(texts), self.thresholds_)).mean())
         return float(np.mean(self.predict(texts) == np.asarray(labels, dtype=self.classes_.dtype)))
+
+    def _grouped(self, labels: Sequence) -> Sequence:
+        """``labels`` mapped to the groups of the ``grouping`` option, if any."""
+        grouping = self._options.get("grouping")
+        return group_labels(labels, grouping) if grouping and not isinstance(labels, (str, bytes)) else labels
 
     def _check_fitted(self) -> None:
         if not hasattr(self, "model_"):
@@ -206,11 +294,14 @@ class Pipeline:
                 "vectorizer": {"name": self.vectorizer_.name, "params": _jsonable(self.vectorizer_.params)},
                 "model": {"name": self.model_.name, "params": _jsonable(self.model_.params)},
             },
-            "labels": {"classes": _jsonable(self.classes_.tolist()), "names": self.label_names_},
+            "labels": {"classes": _jsonable(self.classes_.tolist()), "names": self.label_names_,
+                       "multi_label": self.multi_label_},
             "info": self.info_,
             **(extra or {}),
         }
         stages = {"vectorizer": self.vectorizer_.get_state(), "model": self.model_.get_state()}
+        if self.multi_label_:
+            stages["thresholds"] = ({"labels": self.label_names_}, {"thresholds": self.thresholds_})
         return write_model(path, config, stages)
 
     @classmethod
@@ -236,6 +327,10 @@ class Pipeline:
             pipe.label_names_ = [str(n) for n in config["labels"]["names"]]
             if not (len(pipe.classes_) == len(pipe.label_names_) == pipe.model_.n_classes_):
                 raise ValueError("the label list does not match the model")
+            pipe.multi_label_ = config["labels"].get("multi_label", False) is True
+            if getattr(pipe.model_, "multi_label_", False) != pipe.multi_label_:
+                raise ValueError("the model and the label list disagree on several labels per text")
+            pipe.thresholds_ = _thresholds(states["thresholds"], pipe.label_names_) if pipe.multi_label_ else None
             pipe.info_ = dict(config.get("info", {}))
             pipe.config_ = config
         except (KeyError, TypeError, ValueError, AttributeError) as exc:
@@ -243,8 +338,9 @@ class Pipeline:
         return pipe
 
 
-def load(path: str | os.PathLike | None = None):
-    """Load a saved pipeline or ensemble; without ``path``, the default English polarity model.
+def load(path: str | os.PathLike | None = None, *, task: str = "polarity"):
+    """Load a saved pipeline or ensemble; without ``path``, the default English model of ``task``
+    (``"polarity"`` or ``"emotion"``).
 
     >>> from sentiment import load
     >>> load().annotate(["What a wonderful film!"])[0]["label"]
@@ -252,7 +348,7 @@ def load(path: str | os.PathLike | None = None):
     """
     from .default_models import default_model_path
 
-    path = default_model_path() if path is None else path
+    path = default_model_path(task) if path is None else path
     config, _ = read_model(path)
     if config.get("kind") == "ensemble":
         from .ensemble import Ensemble
@@ -261,15 +357,19 @@ def load(path: str | os.PathLike | None = None):
     return Pipeline.load(path)
 
 
-def annotations(texts: list[str], probabilities: np.ndarray, names: list[str]) -> list[dict[str, Any]]:
-    """``{"text", "label", "scores"}`` per text, from class probabilities and label names."""
+def annotations(texts: list[str], probabilities: np.ndarray, names: list[str],
+                chosen: np.ndarray | None = None) -> list[dict[str, Any]]:
+    """``{"text", "label", "scores"}`` per text, from class probabilities and label names; given the
+    ``chosen`` labels (several labels per text), ``{"text", "labels", "scores"}``."""
+    scores = [{name: round(float(p), 6) for name, p in zip(names, row)} for row in probabilities]
+    if chosen is not None:
+        return [
+            {"text": text, "labels": [names[j] for j in picked], "scores": row_scores}
+            for text, picked, row_scores in zip(texts, chosen_labels(probabilities, chosen), scores)
+        ]
     return [
-        {
-            "text": text,
-            "label": names[int(row.argmax())],
-            "scores": {name: round(float(p), 6) for name, p in zip(names, row)},
-        }
-        for text, row in zip(texts, probabilities)
+        {"text": text, "label": names[int(row.argmax())], "scores": row_scores}
+        for text, row, row_scores in zip(texts, probabilities, scores)
     ]
 
 
@@ -299,6 +399,15 @@ def _label_names(classes: np.ndarray, names: dict | None) -> list[str]:
     if values == list(range(len(values))) and len(values) in POLARITY_NAMES:
         return list(POLARITY_NAMES[len(values)])
     return [str(v) for v in values]
+
+
+def _thresholds(stage: tuple[dict, dict], names: list[str]) -> np.ndarray:
+    """The saved decision thresholds, checked against the labels."""
+    state, arrays = stage
+    thresholds = np.asarray(arrays["thresholds"], dtype=np.float64)
+    if state.get("labels") != names or thresholds.shape != (len(names),) or not np.all((thresholds >= 0) & (thresholds <= 1)):
+        raise ValueError("the decision thresholds do not fit the labels (one threshold in [0, 1] per label)")
+    return thresholds
 
 
 def _jsonable(value: Any) -> Any:
