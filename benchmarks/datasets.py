@@ -2,7 +2,8 @@
 
 The data stay outside the repository (their licences forbid committing them): the root is
 ``$SENTIMENT_DATA`` or ``../shared/datasets`` beside the checkout. Test splits are never used; IMDB
-has no dev split, so 20% of its train split is held out with a fixed seed.
+has no dev split, so 20% of its train split is held out with a fixed seed. ``goemotions`` (several
+labels per text) is loaded by the emotion benchmark only, not by the grids over ``DATASETS``.
 """
 
 from __future__ import annotations
@@ -32,6 +33,11 @@ def load(name: str):
         return train_dev_split(texts, labels, fraction=0.2, seed=SEED)
     if name == "carer":
         return (*read_labelled(r / "carer_emotion/train.csv"), *read_labelled(r / "carer_emotion/validation.csv"))
+    if name == "goemotions":  # several labels per text: tuples of emotion names
+        def split(part):
+            return read_labelled(r / f"goemotions/{part}.csv", label_column="labels", separator=";")
+
+        return (*split("train"), *split("dev"))
     raise ValueError(f"unknown dataset {name!r}")
 
 

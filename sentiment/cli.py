@@ -88,8 +88,13 @@ def fit(
     dev: Optional[Path] = typer.Option(None, help="Dev data for the metrics; default: a stratified part of DATA."),
     text_column: str = typer.Option("text", help="Column with the texts."),
     label_column: str = typer.Option("label", help="Column with the labels."),
-    vectorizer: Optional[str] = typer.Option(None, help="count, tfidf or word2vec; default: the benchmarks' best."),
-    model: Optional[str] = typer.Option(None, help="logreg, linearsvm, nb, complement_nb, nbsvm, mlp or lstm; default: the benchmarks' best."),
+    task: str = typer.Option("polarity", help="polarity or emotion: the benchmarks' best configuration for it is the default."),
+    multi_label: bool = typer.Option(False, "--multi-label", help="Several labels per text, joined by --label-sep in the label column."),
+    label_sep: Optional[str] = typer.Option(None, help="With --multi-label: the separator between the labels of a text (default ';')."),
+    grouping: Optional[str] = typer.Option(None, help="Learn groups of fine emotion labels: ekman or sentiment."),
+    tune_fraction: float = typer.Option(0.1, help="With --multi-label: share of DATA held out to tune each label's threshold."),
+    vectorizer: Optional[str] = typer.Option(None, help="count, tfidf or word2vec; default: the benchmarks' best for --task."),
+    model: Optional[str] = typer.Option(None, help="logreg, linearsvm, nb, complement_nb, nbsvm, mlp or lstm; default: the benchmarks' best for --task."),
     set_: List[str] = typer.Option([], "--set", "-s", help="Option KEY=VALUE for a stage, repeatable (see `sentiment options`)."),
     out: Path = typer.Option(Path("sentiment-model"), help="Directory to write the model to (replaced atomically)."),
     phrases: bool = typer.Option(False, help="SST trees: train on every labelled phrase, not only sentences."),
@@ -97,7 +102,7 @@ def fit(
     seed: int = typer.Option(0, help="Seed of the dev split."),
     label_names: Optional[str] = typer.Option(None, help="Display names, e.g. 0=negative,1=positive."),
     as_json: bool = typer.Option(False, "--json", help="Print the dev metrics as one JSON object."),
-    report: Optional[Path] = typer.Option(None, help="Also write dev metrics, the confusion matrix and (mlp, lstm) the training curves as PNG to this directory."),
+    report: Optional[Path] = typer.Option(None, help="Also write dev metrics, the confusion matrix (or per-label scores) and (mlp, lstm) the training curves as PNG to this directory."),
 ):
     """Train a model on labelled data, print its dev metrics and save it.
 
@@ -107,21 +112,31 @@ def fit(
 
       sentiment fit reviews.csv.gz --text-column review --label-column stars
 
+      sentiment fit emotions.csv --task emotion --out emotion-model
+
+      sentiment fit goemotions.csv --task emotion --multi-label --label-column labels --grouping ekman
+
       sentiment fit trees/train.txt --phrases --dev dev.csv --vectorizer tfidf --model logreg --set C=4
 
       sentiment fit train.csv --dev dev.csv --vectorizer word2vec --model lstm --set epochs=10 --report reports/
     """
-    from .commands import fit_file
+    from .commands import SEPARATOR, fit_file
     from .evaluation import format_report
 
     def log(message: str) -> None:
         if not as_json:
             typer.echo(message, err=True)
 
+    if label_sep is not None and not multi_label:
+        _fail("--label-sep goes with --multi-label (several labels per text)")
+    options = _parse_options(set_)
+    if grouping is not None:
+        options["grouping"] = grouping
     pipe, dev_report = fit_file(
-        data, out, dev=dev, text_column=text_column, label_column=label_column, vectorizer=vectorizer, model=model,
-        options=_parse_options(set_), phrases=phrases, dev_fraction=dev_fraction, seed=seed,
-        label_names=_parse_label_names(label_names), progress=sys.stderr.isatty() and not as_json, log=log,
+        data, out, dev=dev, text_column=text_column, label_column=label_column, task=task, vectorizer=vectorizer,
+        model=model, options=options, phrases=phrases, dev_fraction=dev_fraction, seed=seed,
+        label_names=_parse_label_names(label_names), multi_label=multi_label, separator=label_sep or SEPARATOR,
+        tune_fraction=tune_fraction, progress=sys.stderr.isatty() and not as_json, log=log,
     )
     _write_report(dev_report, report, "dev")
     if report is not None and getattr(pipe.model_, "history_", None):
@@ -139,18 +154,23 @@ def fit(
 @friendly
 def predict(
     texts: List[str] = typer.Argument(None, help="Texts to classify; '-' reads one text per line from stdin."),
-    model: Optional[Path] = typer.Option(None, help="Model directory; default: the English polarity model shipped with the package."),
-    as_json: bool = typer.Option(False, "--json", help="Print a JSON array: label and class probabilities per text."),
+    model: Optional[Path] = typer.Option(None, help="Model directory; default: the English model of --task shipped with the package."),
+    task: str = typer.Option("polarity", help="Without --model: the shipped model for polarity or emotion (several emotions per text)."),
+    top_if_none: bool = typer.Option(False, "--top-if-none", help="Several labels per text: give the most probable label to a text where none passes its threshold."),
+    as_json: bool = typer.Option(False, "--json", help="Print a JSON array: label(s) and class probabilities per text."),
     input_: Optional[Path] = typer.Option(None, "--input", help="Predict every row of this file (streamed in chunks)."),
     output: Optional[Path] = typer.Option(None, help="With --input: where to write the predictions (.csv, .tsv or .jsonl)."),
     text_column: Optional[str] = typer.Option(None, help="With --input: the text column; default: the model's."),
     batch_size: int = typer.Option(10_000, min=1, help="With --input: rows per chunk."),
 ):
-    """Label texts, with the probability of every class.
+    """Label texts, with the probability of every class (with several labels per text: every label
+    above its threshold, with its probability).
 
     Examples:
 
       sentiment predict "What a wonderful film!" "Dull and far too long."
+
+      sentiment predict --task emotion --top-if-none "Thank you so much, this made my day!"
 
       sentiment predict --json "The battery died after a day."
 
@@ -165,8 +185,8 @@ def predict(
             _fail("--input needs --output FILE (.csv, .tsv or .jsonl) for the predictions")
         from .commands import predict_file
 
-        rows = predict_file(load(model), input_, output, text_column=text_column, chunksize=batch_size,
-                            progress=sys.stderr.isatty())
+        rows = predict_file(load(model, task=task), input_, output, text_column=text_column, chunksize=batch_size,
+                            top_if_none=top_if_none, progress=sys.stderr.isatty())
         typer.echo(f"wrote {rows} predictions to {output}", err=True)
         return
     if output is not None:
@@ -177,37 +197,46 @@ def predict(
         texts = [line.rstrip("\n") for line in sys.stdin if line.strip()]
         if not texts:
             _fail("no text on stdin; give one text per line")
-    results = load(model).annotate(texts)
+    results = load(model, task=task).annotate(texts, top_if_none=top_if_none)
     if as_json:
         _print_json(results)
         return
     for result in results:
-        score = result["scores"][result["label"]]
-        typer.echo(f"{result['label']}\t{score:.3f}\t{result['text']}")
+        if "labels" in result:
+            found = ", ".join(f"{name} {result['scores'][name]:.3f}" for name in result["labels"])
+            typer.echo(f"{found or '(none)'}\t{result['text']}")
+        else:
+            typer.echo(f"{result['label']}\t{result['scores'][result['label']]:.3f}\t{result['text']}")
 
 
 @app.command()
 @friendly
 def evaluate(
     data: Path = typer.Argument(..., help="Labelled data in any format `fit` reads."),
-    model: Optional[Path] = typer.Option(None, help="Model directory; default: the shipped polarity model."),
+    model: Optional[Path] = typer.Option(None, help="Model directory; default: the shipped model of --task."),
+    task: str = typer.Option("polarity", help="Without --model: the shipped model for polarity or emotion."),
     text_column: Optional[str] = typer.Option(None, help="Text column; default: the one the model was trained with."),
     label_column: Optional[str] = typer.Option(None, help="Label column; default: the one the model was trained with."),
-    as_json: bool = typer.Option(False, "--json", help="Print one JSON object (accuracy, macro_f1, n, per_class, ...)."),
-    report: Optional[Path] = typer.Option(None, help="Also write metrics.json and confusion_matrix.png to this directory."),
+    grouping: Optional[str] = typer.Option(None, help="Score groups of the labels instead: ekman or sentiment."),
+    as_json: bool = typer.Option(False, "--json", help="Print one JSON object (macro_f1, n, accuracy or micro_f1, per_class, ...)."),
+    report: Optional[Path] = typer.Option(None, help="Also write metrics.json and confusion_matrix.png (several labels per text: label_scores.png) to this directory."),
 ):
-    """Score a model on labelled data: accuracy, macro-F1, per-class report and confusion matrix.
+    """Score a model on labelled data: accuracy (or micro-F1 with several labels per text), macro-F1,
+    per-class report and confusion matrix.
 
     Examples:
 
       sentiment evaluate dev.csv --model my-model
 
       sentiment evaluate dev.csv --model my-model --json --report reports/dev
+
+      sentiment evaluate goemotions-dev.csv --task emotion --grouping ekman
     """
     from .commands import evaluate_file
     from .evaluation import format_report
 
-    _, result = evaluate_file(data, model, text_column=text_column, label_column=label_column)
+    _, result = evaluate_file(data, model, text_column=text_column, label_column=label_column, grouping=grouping,
+                              task=task)
     _write_report(result, report, Path(data).name)
     if as_json:
         _print_json(result)
@@ -293,11 +322,14 @@ def options(
 def _write_report(result: dict, folder: Optional[Path], title: str) -> None:
     if folder is None:
         return
-    from .evaluation import plot_confusion_matrix
+    from .evaluation import plot_confusion_matrix, plot_label_scores
 
     folder.mkdir(parents=True, exist_ok=True)
     (folder / "metrics.json").write_text(json.dumps(result, indent=2, ensure_ascii=False) + "\n")
-    plot_confusion_matrix(result, folder / "confusion_matrix.png", title=f"Confusion matrix: {title}")
+    if result.get("multi_label"):
+        plot_label_scores(result, folder / "label_scores.png", title=f"Per-label scores: {title}")
+    else:
+        plot_confusion_matrix(result, folder / "confusion_matrix.png", title=f"Confusion matrix: {title}")
 
 
 def main() -> None:

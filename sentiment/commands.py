@@ -18,6 +18,10 @@ from .persistence import check_model_target, share_permissions
 from .pipeline import Pipeline, load
 
 
+HEADLINE = ("n", "accuracy", "macro_f1", "micro_f1")  # the dev metrics kept in a model's config
+SEPARATOR = ";"  # how several labels per text are joined in a label column, unless told otherwise
+
+
 def fit_file(
     data: str | Path,
     out: str | Path,
@@ -25,6 +29,7 @@ def fit_file(
     dev: str | Path | None = None,
     text_column: str = "text",
     label_column: str = "label",
+    task: str = "polarity",
     vectorizer: str | None = None,
     model: str | None = None,
     options: dict[str, Any] | None = None,
@@ -32,63 +37,83 @@ def fit_file(
     dev_fraction: float = 0.1,
     seed: int = 0,
     label_names: dict | None = None,
+    multi_label: bool = False,
+    separator: str = SEPARATOR,
+    tune_fraction: float = 0.1,
     progress: bool = False,
     log: Callable[[str], None] = lambda message: None,
 ) -> tuple[Pipeline, dict]:
     """Train on ``data``, score on ``dev`` (or on a stratified ``dev_fraction`` of ``data``), save to ``out``.
 
-    Without ``vectorizer``/``model`` the pipeline's defaults are used: the best classical configuration
-    of the benchmarks. Returns the fitted pipeline and the dev report.
+    Without ``vectorizer``/``model`` the benchmarks' best configuration for ``task`` (and for one or
+    several labels per text) is used, see :meth:`Pipeline.for_task`. With ``multi_label``, each label cell holds several labels joined by
+    ``separator``; the per-label thresholds (and the early stopping of neural models) then use a
+    ``tune_fraction`` of the training data, so the dev figures are not tuned on the dev data. Returns
+    the fitted pipeline and the dev report.
     """
-    pipe = Pipeline(vectorizer or Pipeline().vectorizer, model or Pipeline().model, **(options or {}))
+    pipe = Pipeline.for_task(task, vectorizer, model, multi_label=multi_label, **(options or {}))
     check_model_target(out)  # fail before training, not after
-    texts, labels = read_labelled(data, text_column, label_column, phrases=phrases)
+    label_sep = separator if multi_label else None
+    texts, labels = read_labelled(data, text_column, label_column, phrases=phrases, separator=label_sep)
     if dev is not None:
-        dev_texts, dev_labels = read_labelled(dev, text_column, label_column)
+        dev_texts, dev_labels = read_labelled(dev, text_column, label_column, separator=label_sep)
         dev_source = str(dev)
     else:
         texts, labels, dev_texts, dev_labels = train_dev_split(texts, labels, dev_fraction, seed)
         dev_source = f"{dev_fraction:.0%} of {Path(data).name} (seed {seed})"
-    log(f"training {pipe.vectorizer} + {pipe.model} on {len(texts)} texts; dev: {dev_source} ({len(dev_texts)} texts)")
-    pipe.fit(texts, labels, dev=(dev_texts, dev_labels), label_names=label_names, progress=progress)
+    tuning = (dev_texts, dev_labels)  # for early stopping (neural models) and, with several labels, the thresholds
+    tune_info = {}
+    if multi_label:
+        texts, labels, tune_texts, tune_labels = train_dev_split(texts, labels, tune_fraction, seed)
+        tuning = (tune_texts, tune_labels)
+        tune_info = {"tune": f"{tune_fraction:.0%} of the training part (seed {seed})", "n_tune": len(tune_texts)}
+    log(f"training {pipe.vectorizer} + {pipe.model} on {len(texts)} texts; dev: {dev_source} ({len(dev_texts)} texts)"
+        + (f"; thresholds tuned on {len(tuning[0])} held-out training texts" if multi_label else ""))
+    pipe.fit(texts, labels, dev=tuning, label_names=label_names, progress=progress)
     report = evaluate(pipe, dev_texts, dev_labels)
     extra = {
-        "columns": {"text": text_column, "label": label_column},
+        "columns": {"text": text_column, "label": label_column, **({"separator": separator} if multi_label else {})},
         "data": {"train": Path(data).name, "n_train": len(texts), "dev": dev_source, "n_dev": len(dev_texts),
-                 "phrases": phrases},
-        "metrics": {"dev": {k: report[k] for k in ("n", "accuracy", "macro_f1")}},
+                 **tune_info, "phrases": phrases},
+        "metrics": {"dev": {k: report[k] for k in HEADLINE if k in report}},
     }
     pipe.save(out, extra=extra)
     return pipe, report
 
 
 def model_columns(pipe: Pipeline) -> dict[str, str]:
-    """The text and label columns the model was trained with (``text``/``label`` when unknown)."""
+    """The text and label columns and the label separator the model was trained with (defaults when unknown)."""
     columns = getattr(pipe, "config_", {}).get("columns", {})
-    return {"text": columns.get("text", "text"), "label": columns.get("label", "label")}
+    return {"text": columns.get("text", "text"), "label": columns.get("label", "label"),
+            "separator": columns.get("separator", SEPARATOR)}
 
 
 def evaluate_file(data: str | Path, model: str | Path | None = None, *, text_column: str | None = None,
-                  label_column: str | None = None) -> tuple[Pipeline, dict]:
-    """Score a saved model on a labelled file; columns default to the ones the model was trained with."""
-    pipe = load(model)
+                  label_column: str | None = None, grouping: str | None = None,
+                  task: str = "polarity") -> tuple[Pipeline, dict]:
+    """Score a saved model (default: the one shipped for ``task``) on a labelled file; the columns and the
+    label separator default to the ones the model was trained with. ``grouping`` scores label groups."""
+    pipe = load(model, task=task)
     columns = model_columns(pipe)
-    texts, labels = read_labelled(data, text_column or columns["text"], label_column or columns["label"])
-    return pipe, evaluate(pipe, texts, labels)
+    texts, labels = read_labelled(data, text_column or columns["text"], label_column or columns["label"],
+                                  separator=columns["separator"] if pipe.multi_label_ else None)
+    return pipe, evaluate(pipe, texts, labels, grouping)
 
 
 OUTPUT_FORMATS = ("csv", "tsv", "jsonl")
 
 
 def predict_file(pipe: Pipeline, source: str | Path, target: str | Path, *, text_column: str | None = None,
-                 chunksize: int = 10_000, progress: bool = False) -> int:
+                 chunksize: int = 10_000, top_if_none: bool = False, progress: bool = False) -> int:
     """Predict every row of ``source`` into ``target`` (CSV, TSV or JSONL, by its extension), chunk by chunk.
 
-    Memory stays flat on files of any size. ``target`` gets the input columns plus ``label`` and one
-    ``score_<label>`` column per class; it is written to a temporary file and renamed at the end, so an
-    interrupted run leaves no partial output. Returns the number of rows predicted.
+    Memory stays flat on files of any size. ``target`` gets the input columns plus ``label`` (with
+    several labels per text: ``labels``, joined by the model's separator) and one ``score_<label>``
+    column per class; it is written to a temporary file and renamed at the end, so an interrupted run
+    leaves no partial output. Returns the number of rows predicted.
     """
-    text_column = text_column or model_columns(pipe)["text"]
+    columns = model_columns(pipe)
+    text_column = text_column or columns["text"]
     target = Path(target)
     out_format = table_format(target)
     if out_format not in OUTPUT_FORMATS:
@@ -107,11 +132,14 @@ def predict_file(pipe: Pipeline, source: str | Path, target: str | Path, *, text
                 if blank.any():
                     row = rows + int(blank.to_numpy().argmax()) + 1
                     raise DataError(f"{source}: data row {row} has no text in column {text_column!r}; drop or fill it")
-                probabilities = pipe.predict_proba(texts.astype(str).tolist())
+                results = pipe.annotate(texts.astype(str).tolist(), top_if_none=top_if_none)
                 chunk = chunk.copy()
-                chunk["label"] = [pipe.label_names_[i] for i in probabilities.argmax(axis=1)]
-                for j, name in enumerate(pipe.label_names_):
-                    chunk[f"score_{name}"] = probabilities[:, j].round(6)
+                if pipe.multi_label_:
+                    chunk["labels"] = [columns["separator"].join(r["labels"]) for r in results]
+                else:
+                    chunk["label"] = [r["label"] for r in results]
+                for name in pipe.label_names_:
+                    chunk[f"score_{name}"] = [r["scores"][name] for r in results]
                 if out_format == "jsonl":
                     for record in chunk.to_dict(orient="records"):
                         handle.write(json.dumps(record, ensure_ascii=False, default=str) + "\n")

@@ -18,6 +18,8 @@ from .errors import DataError
 
 COMPRESSIONS = (".gz", ".bz2", ".xz", ".zst", ".zip")
 FORMATS = ("csv", "tsv", "jsonl", "parquet", "sst")
+LABEL_SETS = (list, tuple, set, frozenset)  # the labels of one text, when a text can have several
+SEPARATORS = (";", ",", "|", "/", "+")  # usual ways to join several labels in one column
 
 
 # -- checks ----------------------------------------------------------------------------------
@@ -49,15 +51,89 @@ def check_labels(labels: Sequence, n_texts: int) -> tuple[np.ndarray, np.ndarray
     if len(values) != n_texts:
         raise DataError(f"got {n_texts} texts but {len(values)} labels; give one label per text")
     for i, value in enumerate(values):
-        if value is None or (isinstance(value, float) and math.isnan(value)) or (isinstance(value, str) and not value.strip()):
+        if _missing(value):
             raise DataError(f"label {i} is missing; drop or fill the rows without a label")
-    kinds = {type(v.item() if isinstance(v, np.generic) else v) for v in values}
-    if len(kinds) > 1 and not kinds <= {int, bool}:
-        raise DataError(f"labels mix types ({', '.join(sorted(k.__name__ for k in kinds))}); use one type for all labels")
+    _check_one_type(values)
     classes, codes = np.unique(np.asarray(values), return_inverse=True)
     if len(classes) < 2:
         raise DataError(f"all labels are {classes.tolist()[0]!r}; training needs at least two different labels")
     return codes.astype(np.int64), classes
+
+
+def is_multi_label(labels: Sequence) -> bool:
+    """Whether ``labels`` give several labels per text: every label is a list, tuple or set of labels."""
+    if isinstance(labels, (str, bytes)):
+        return False
+    sets = [isinstance(value, LABEL_SETS) for value in labels]
+    if any(sets) and not all(sets):
+        raise DataError(
+            f"label {sets.index(False)} is a single label but others are lists; give every text a list of labels "
+            "(several labels per text) or every text one label"
+        )
+    return bool(sets) and all(sets)
+
+
+def check_label_sets(labels: Sequence, n_texts: int) -> tuple[np.ndarray, np.ndarray]:
+    """Return ``(indicator, classes)`` for several labels per text: a 0/1 matrix (texts x labels, uint8)
+    and the sorted distinct labels. Every text needs at least one label."""
+    sets = [list(dict.fromkeys(value)) for value in labels]
+    if len(sets) != n_texts:
+        raise DataError(f"got {n_texts} texts but {len(sets)} label lists; give one list of labels per text")
+    for i, members in enumerate(sets):
+        if not members:
+            raise DataError(f"label list {i} is empty; give every text at least one label (e.g. 'neutral' or 'none')")
+        if any(_missing(m) for m in members):
+            raise DataError(f"label list {i} holds a missing or empty label ({members!r}); drop it")
+    flat = [m for members in sets for m in members]
+    _check_one_type(flat)
+    classes = np.unique(np.asarray(flat))
+    rows = np.repeat(np.arange(n_texts), [len(members) for members in sets])
+    indicator = np.zeros((n_texts, len(classes)), dtype=np.uint8)
+    indicator[rows, np.searchsorted(classes, np.asarray(flat))] = 1
+    if len(classes) < 2:
+        raise DataError(f"all labels are {classes.tolist()[0]!r}; training needs at least two different labels")
+    everywhere = classes[indicator.all(axis=0)].tolist()
+    if everywhere:
+        raise DataError(f"label {everywhere[0]!r} is on every text, so there is nothing to learn about it; drop it")
+    return indicator, classes
+
+
+def _missing(value) -> bool:
+    return value is None or (isinstance(value, float) and math.isnan(value)) or (isinstance(value, str) and not value.strip())
+
+
+def _check_one_type(values: list) -> None:
+    kinds = {type(v.item() if isinstance(v, np.generic) else v) for v in values}
+    if len(kinds) > 1 and not kinds <= {int, bool}:
+        raise DataError(f"labels mix types ({', '.join(sorted(k.__name__ for k in kinds))}); use one type for all labels")
+
+
+def split_labels(values: Sequence, separator: str, where: str = "the labels") -> list[tuple]:
+    """Split joined labels (``"admiration;joy"``) into tuples of labels (whole numbers become ints).
+
+    Values that are lists already (JSON Lines, Parquet) are taken as they are. A separator that no
+    label contains, while some contain another usual one, is an error: the labels are most likely
+    joined by that other one.
+    """
+    if not separator:
+        raise DataError("the label separator is empty; give one such as ';' (--label-sep)")
+    values = [list(v) if isinstance(v, (*LABEL_SETS, np.ndarray)) else str(v) for v in values]
+    joined = [v for v in values if isinstance(v, str)]
+    if joined and not any(separator in v for v in joined):
+        for other in SEPARATORS:
+            example = next((v for v in joined if other != separator and other in v), None)
+            if example is not None:
+                raise DataError(
+                    f"no label in {where} contains the separator {separator!r}, but some contain {other!r} "
+                    f"(e.g. {example!r}); pass --label-sep '{other}', or leave out --multi-label if every text has one label"
+                )
+    result = []
+    for row, value in enumerate(values, 1):
+        parts = [str(part).strip() for part in (value.split(separator) if isinstance(value, str) else value)]
+        if not parts or not all(parts):
+            raise DataError(f"{where}: data row {row} has an empty label in {value!r}; remove the extra {separator!r}")
+        result.append(tuple(dict.fromkeys(_parse_label(part) for part in parts)))
+    return result
 
 
 # -- tables ----------------------------------------------------------------------------------
@@ -176,11 +252,17 @@ def missing_columns(file, missing, present, requested=None) -> DataError:
 
 
 def read_labelled(path: str | Path, text_column: str = "text", label_column: str = "label",
-                  fmt: str | None = None, phrases: bool = False) -> tuple[list[str], list]:
-    """Texts and labels from a table or from SST trees; rows with missing values are an error."""
+                  fmt: str | None = None, phrases: bool = False, separator: str | None = None) -> tuple[list[str], list]:
+    """Texts and labels from a table or from SST trees; rows with missing values are an error.
+
+    With a ``separator``, each label cell holds several labels joined by it (``"admiration;joy"``),
+    and every label becomes a tuple of labels.
+    """
     file = _existing(path)
     fmt = fmt or table_format(file)
     if fmt == "sst":
+        if separator is not None:
+            raise DataError(f"{file} holds SST trees, which give one label per text; leave out --multi-label")
         return read_sst_trees(file, phrases=phrases)
     frame = read_table(file, [text_column, label_column], fmt=fmt)
     if len(frame) == 0:
@@ -194,7 +276,10 @@ def read_labelled(path: str | Path, text_column: str = "text", label_column: str
             raise DataError(
                 f"{file}: {len(rows)} row(s) have no {what} in column {column!r} (data rows {shown}); drop or fill them"
             )
-    labels = [_parse_label(v) for v in frame[label_column].tolist()]
+    if separator is not None:
+        labels = split_labels(frame[label_column].tolist(), separator, f"{file} column {label_column!r}")
+    else:
+        labels = [_parse_label(v) for v in frame[label_column].tolist()]
     return frame[text_column].astype(str).tolist(), labels
 
 
@@ -305,13 +390,14 @@ def _existing(path: str | Path) -> Path:
 
 
 def train_dev_split(texts: list[str], labels: list, fraction: float = 0.1, seed: int = 0):
-    """Split off a stratified dev part: ``(train_texts, train_labels, dev_texts, dev_labels)``."""
+    """Split off a dev part, stratified by label (one label per text): ``(train_texts, train_labels, dev_texts, dev_labels)``."""
     from sklearn.model_selection import train_test_split
 
     if not 0 < fraction < 1:
         raise DataError(f"the dev fraction must be between 0 and 1, not {fraction}")
-    counts = np.unique(np.asarray(labels), return_counts=True)[1]
-    stratify = labels if counts.min() >= 2 else None
+    stratify = None  # several labels per text: a plain random split
+    if not is_multi_label(labels) and np.unique(np.asarray(labels), return_counts=True)[1].min() >= 2:
+        stratify = labels
     try:
         train_x, dev_x, train_y, dev_y = train_test_split(
             texts, labels, test_size=fraction, random_state=seed, stratify=stratify

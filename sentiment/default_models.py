@@ -10,7 +10,7 @@ from pathlib import Path
 
 from .errors import ModelFileError
 
-DEFAULT_MODELS = {"polarity": "polarity"}
+DEFAULT_MODELS = {"polarity": "polarity", "emotion": "emotion"}
 
 
 def models_root() -> Path:

@@ -32,6 +32,9 @@ class Ensemble:
         first = members[0]
         for member in members:
             member._check_fitted()
+            if member.multi_label_:
+                raise ConfigError("an ensemble averages models that give one label per text; "
+                                  "models with several labels per text cannot be combined")
             if member.label_names_ != first.label_names_:  # names, so 0/1 and "negative"/"positive" models combine
                 raise ConfigError(
                     f"ensemble members must share their labels: {first.label_names_} vs {member.label_names_}"
@@ -43,10 +46,15 @@ class Ensemble:
         self.weights = weights
         self.classes_ = first.classes_
         self.label_names_ = list(first.label_names_)
+        self.multi_label_ = False
         self.config_ = {"columns": getattr(first, "config_", {}).get("columns", {"text": "text", "label": "label"})}
 
     def _check_fitted(self) -> None:
         """Members are checked when the ensemble is made."""
+
+    def _grouped(self, labels: Sequence) -> Sequence:
+        """``labels`` mapped to the groups the members learned (see ``Pipeline(grouping=...)``)."""
+        return self.members[0]._grouped(labels)
 
     def predict_proba(self, texts: Sequence[str]) -> np.ndarray:
         texts = check_texts(texts)
@@ -56,7 +64,8 @@ class Ensemble:
     def predict(self, texts: Sequence[str]) -> np.ndarray:
         return self.classes_[self.predict_proba(texts).argmax(axis=1)]
 
-    def annotate(self, texts: Sequence[str]) -> list[dict]:
+    def annotate(self, texts: Sequence[str], *, top_if_none: bool = False) -> list[dict]:
+        """As :meth:`Pipeline.annotate` (``top_if_none`` changes nothing: every text gets one label)."""
         from .pipeline import annotations
 
         texts = check_texts(texts)

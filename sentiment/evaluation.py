@@ -1,4 +1,9 @@
-"""Scoring a fitted pipeline on labelled texts: metrics, a text report and a confusion-matrix plot."""
+"""Scoring a fitted pipeline on labelled texts: metrics, a text report and a plot.
+
+One label per text: accuracy, macro-F1, per-class figures and a confusion matrix (plotted). Several
+labels per text: macro- and micro-F1, the share of texts with exactly the right labels and per-label
+figures (plotted as bars). Either can be scored on the groups of the labels (``grouping``).
+"""
 
 from __future__ import annotations
 
@@ -7,12 +12,33 @@ from typing import Sequence
 
 import numpy as np
 
+from .data import is_multi_label
 from .errors import DataError
+from .groupings import group_labels, resolve_grouping
+from .multilabel import decide, label_counts, label_f1
 
 
 def label_codes(pipeline, labels: Sequence) -> np.ndarray:
-    """Map labels to the pipeline's class indices; labels may be given as values or as display names."""
-    return codes_for(pipeline.classes_, pipeline.label_names_, labels)
+    """Map labels to the pipeline's class indices (a 0/1 matrix with several labels per text); labels may
+    be given as values or as display names."""
+    return targets_for(pipeline.classes_, pipeline.label_names_, labels, pipeline.multi_label_)
+
+
+def targets_for(classes: np.ndarray, names, labels: Sequence, multi_label: bool) -> np.ndarray:
+    """Class indices of ``labels`` (one per text), or with ``multi_label`` the 0/1 matrix (texts x classes)
+    of label lists."""
+    if is_multi_label(labels) != multi_label:
+        if multi_label:
+            raise DataError("the model gives several labels per text; give a list of labels per text "
+                            "(in a file: labels joined by the separator the model was trained with)")
+        raise DataError("the model gives one label per text, but the labels are lists; give one label per text")
+    if not multi_label:
+        return codes_for(classes, names, labels)
+    sets = [list(dict.fromkeys(label)) for label in labels]
+    matrix = np.zeros((len(sets), len(classes)), dtype=np.uint8)
+    rows = np.repeat(np.arange(len(sets)), [len(s) for s in sets])
+    matrix[rows, codes_for(classes, names, [y for s in sets for y in s])] = 1
+    return matrix
 
 
 def codes_for(classes: np.ndarray, names, labels: Sequence) -> np.ndarray:
@@ -30,16 +56,45 @@ def codes_for(classes: np.ndarray, names, labels: Sequence) -> np.ndarray:
     return np.array([lookup[str(y)] for y in labels], dtype=np.int64)
 
 
-def evaluate(pipeline, texts: Sequence[str], labels: Sequence) -> dict:
-    """Accuracy, macro-F1, per-class precision/recall/F1/support and the confusion matrix.
+def evaluate(pipeline, texts: Sequence[str], labels: Sequence, grouping: str | None = None) -> dict:
+    """Score ``pipeline`` on ``texts`` and their true ``labels``.
 
-    Returns a JSON-able dict with at least ``accuracy``, ``macro_f1`` and ``n``.
+    One label per text: accuracy, macro-F1, per-class precision/recall/F1/support and the confusion
+    matrix. Several labels per text (decided by the model's thresholds): macro-F1, micro-F1, the share
+    of texts with exactly the right labels (``exact_match``) and per-label figures. ``grouping``
+    (``"ekman"``, ``"sentiment"``) scores the groups of the labels: a text's predicted groups are the
+    groups of its predicted labels. Returns a JSON-able dict with at least ``macro_f1`` and ``n``, and
+    ``accuracy`` (one label per text) or ``micro_f1`` (several).
     """
+    truth = label_codes(pipeline, pipeline._grouped(labels))
+    probabilities = pipeline.predict_proba(texts)
+    names = list(pipeline.label_names_)
+    if pipeline.multi_label_:
+        predicted = decide(probabilities, pipeline.thresholds_)
+    else:
+        predicted = probabilities.argmax(axis=1)
+    if grouping is not None:
+        index, names = _groups_of(names, grouping)
+        if pipeline.multi_label_:
+            members = np.eye(len(names), dtype=np.uint8)[index]  # labels x groups
+            truth, predicted = truth @ members > 0, predicted @ members > 0
+        else:
+            truth, predicted = index[truth], index[predicted]
+    report = _multi_label_report(truth, predicted, names) if pipeline.multi_label_ else _report(truth, predicted, names)
+    return {**report, "grouping": grouping} if grouping else report
+
+
+def _groups_of(names: list[str], grouping: str) -> tuple[np.ndarray, list[str]]:
+    """The group index of every label name, and the group names (in the grouping's order)."""
+    groups = group_labels(names, grouping)
+    group_names = [g for g in resolve_grouping(grouping) if g in groups]
+    return np.array([group_names.index(g) for g in groups], dtype=np.int64), group_names
+
+
+def _report(truth: np.ndarray, predicted: np.ndarray, names: list[str]) -> dict:
     from sklearn.metrics import accuracy_score, confusion_matrix, f1_score, precision_recall_fscore_support
 
-    truth = label_codes(pipeline, labels)
-    predicted = pipeline.predict_proba(texts).argmax(axis=1)
-    indices = list(range(len(pipeline.label_names_)))
+    indices = list(range(len(names)))
     precision, recall, f1, support = precision_recall_fscore_support(truth, predicted, labels=indices, zero_division=0)
     return {
         "n": int(len(truth)),
@@ -47,21 +102,46 @@ def evaluate(pipeline, texts: Sequence[str], labels: Sequence) -> dict:
         "macro_f1": float(f1_score(truth, predicted, labels=indices, average="macro", zero_division=0)),
         "per_class": {
             name: {"precision": float(p), "recall": float(r), "f1": float(f), "support": int(s)}
-            for name, p, r, f, s in zip(pipeline.label_names_, precision, recall, f1, support)
+            for name, p, r, f, s in zip(names, precision, recall, f1, support)
         },
-        "labels": list(pipeline.label_names_),
+        "labels": names,
         "confusion_matrix": confusion_matrix(truth, predicted, labels=indices).tolist(),
     }
 
 
+def _multi_label_report(truth: np.ndarray, predicted: np.ndarray, names: list[str]) -> dict:
+    tp, fp, fn = label_counts(truth, predicted)
+    precision = np.divide(tp, tp + fp, out=np.zeros(len(tp)), where=(tp + fp) > 0)
+    recall = np.divide(tp, tp + fn, out=np.zeros(len(tp)), where=(tp + fn) > 0)
+    f1 = label_f1(truth, predicted)
+    errors = 2 * tp.sum() + fp.sum() + fn.sum()
+    return {
+        "n": int(len(truth)),
+        "multi_label": True,
+        "macro_f1": float(f1.mean()),
+        "micro_f1": float(2 * tp.sum() / errors) if errors else 0.0,
+        "exact_match": float(np.mean((truth.astype(bool) == predicted.astype(bool)).all(axis=1))),
+        "per_class": {
+            name: {"precision": float(p), "recall": float(r), "f1": float(f), "support": int(t + n)}
+            for name, p, r, f, t, n in zip(names, precision, recall, f1, tp, fn)
+        },
+        "labels": names,
+    }
+
+
 def format_report(report: dict) -> str:
-    """A plain-text report: headline metrics, per-class table and confusion matrix."""
+    """A plain-text report: headline metrics, per-class table and (one label per text) confusion matrix."""
     names = report["labels"]
     width = max(12, *(len(n) for n in names))
+    if report.get("multi_label"):
+        headline = [f"macro-F1   {report['macro_f1']:.4f}", f"micro-F1   {report['micro_f1']:.4f}",
+                    f"exact match {report['exact_match']:.4f}"]
+    else:
+        headline = [f"accuracy   {report['accuracy']:.4f}", f"macro-F1   {report['macro_f1']:.4f}"]
     lines = [
         f"n          {report['n']}",
-        f"accuracy   {report['accuracy']:.4f}",
-        f"macro-F1   {report['macro_f1']:.4f}",
+        *headline,
+        *([f"grouping   {report['grouping']}"] if report.get("grouping") else []),
         "",
         f"{'class':<{width}}  precision  recall     f1  support",
     ]
@@ -70,6 +150,8 @@ def format_report(report: dict) -> str:
         lines.append(
             f"{name:<{width}}  {row['precision']:9.4f}  {row['recall']:6.4f}  {row['f1']:.4f}  {row['support']:7d}"
         )
+    if report.get("multi_label"):
+        return "\n".join(lines)
     lines += ["", "confusion matrix (rows: true, columns: predicted)"]
     cell = max(7, *(len(n) for n in names), *(len(str(v)) for row in report["confusion_matrix"] for v in row))
     lines.append(" " * width + "".join(f"{n:>{cell + 1}}" for n in names))
@@ -100,6 +182,33 @@ def plot_confusion_matrix(report: dict, path: str | Path, title: str = "Confusio
         for j in range(len(names)):
             ax.text(j, i, int(matrix[i, j]), ha="center", va="center", color="white" if rates[i, j] > 0.5 else "black")
     fig.colorbar(image, ax=ax, fraction=0.046, pad=0.04, label="share of the true class")
+    fig.tight_layout()
+    path = Path(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fig.savefig(path, dpi=120)
+    plt.close(fig)
+    return path
+
+
+def plot_label_scores(report: dict, path: str | Path, title: str = "Per-label scores") -> Path:
+    """Save the precision, recall and F1 of every label (several labels per text) as horizontal bars (PNG)."""
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    names = report["labels"]
+    rows = [report["per_class"][name] for name in names]
+    positions = np.arange(len(names))
+    fig, ax = plt.subplots(figsize=(8, 1.5 + 0.35 * len(names)))
+    for offset, metric in zip((-0.27, 0.0, 0.27), ("precision", "recall", "f1")):
+        ax.barh(positions + offset, [row[metric] for row in rows], height=0.27, label=metric)
+    ax.set_yticks(positions, [f"{name} ({row['support']})" for name, row in zip(names, rows)])
+    ax.invert_yaxis()
+    ax.set_xlim(0, 1)
+    ax.set_xlabel("score (support in brackets)")
+    ax.set_title(f"{title}\nmacro-F1 {report['macro_f1']:.3f}, micro-F1 {report['micro_f1']:.3f}, n={report['n']}")
+    ax.legend(loc="lower right")
     fig.tight_layout()
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)

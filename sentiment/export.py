@@ -1,7 +1,8 @@
 """Export the network of a fitted neural pipeline (``mlp`` or ``lstm``) to TorchScript or ONNX.
 
-The exported file holds the torch network followed by its softmax: it maps the network's input
-tensors to class probabilities (columns in the order of ``pipeline.classes_``). Cleaning and
+The exported file holds the torch network followed by its head (a softmax, or one sigmoid per label
+for a model with several labels per text): it maps the network's input tensors to class
+probabilities (columns in the order of ``pipeline.classes_``). Cleaning and
 vectorizing stay in Python: turn texts into those tensors with
 ``pipeline.model_.torch_inputs(features)``, where ``features`` is what the vectorizer gives
 (``pipeline.vectorizer_.transform(pipeline.cleaner_.tokens_of(texts))``, or for ``lstm``

@@ -2,6 +2,11 @@
 
 from __future__ import annotations
 
+from typing import Sequence
+
+from .data import LABEL_SETS
+from .errors import ConfigError, DataError
+
 SENTIMENT = {
     "positive": ["admiration", "amusement", "approval", "caring", "desire", "excitement", "gratitude", "joy", "love",
                  "optimism", "pride", "relief"],
@@ -32,3 +37,35 @@ def group_of(grouping: dict[str, list[str]]) -> dict[str, str]:
     'anger'
     """
     return {fine: group for group, members in grouping.items() for fine in members}
+
+
+def resolve_grouping(name: str) -> dict[str, list[str]]:
+    """The grouping called ``name`` (``"ekman"`` or ``"sentiment"``)."""
+    if name not in GROUPINGS:
+        raise ConfigError(f"unknown grouping {name!r}; choose one of: {', '.join(GROUPINGS)}")
+    return GROUPINGS[name]
+
+
+
+def group_labels(labels: Sequence, name: str) -> list:
+    """Map labels (single labels, or label lists for several labels per text) to their groups.
+
+    A group name stays itself, so grouping labels twice changes nothing.
+
+    >>> group_labels(["annoyance", ("anger", "annoyance", "fear"), "neutral"], "ekman")
+    ['anger', ('anger', 'fear'), 'neutral']
+    """
+    grouping = resolve_grouping(name)
+    lookup = {**{group: group for group in grouping}, **group_of(grouping)}
+
+    def group(label):
+        if label not in lookup:
+            raise DataError(
+                f"label {label!r} is not in the {name} grouping, which groups: {', '.join(sorted(lookup))}; "
+                "fix the label or leave out the grouping"
+            )
+        return lookup[label]
+
+    return [
+        tuple(dict.fromkeys(map(group, label))) if isinstance(label, LABEL_SETS) else group(label) for label in labels
+    ]

@@ -21,11 +21,15 @@ class Stage:
     Models: ``fit(X, y, *, dev=None, vectorizer=None, progress=False)`` with ``y`` integer codes
     ``0..k-1`` and ``dev`` an optional ``(X_dev, y_dev)`` for early stopping; ``predict_proba(X)``;
     ``n_classes_`` and ``n_features_`` once fitted. A model whose ``input_kind`` is ``"sequences"``
-    receives token-id arrays from ``vectorizer.sequences(docs)`` instead of a feature matrix.
+    receives token-id arrays from ``vectorizer.sequences(docs)`` instead of a feature matrix. A model
+    that ``supports_multi_label`` also takes ``y`` as a 0/1 matrix (texts x labels, several labels per
+    text); fitted that way, its ``multi_label_`` is true and ``predict_proba`` gives each label its own
+    probability.
     """
 
     kind: ClassVar[str]
     input_kind: ClassVar[str] = "features"
+    supports_multi_label: ClassVar[bool] = False
     name: ClassVar[str]
     defaults: ClassVar[dict[str, Any]] = {}
 

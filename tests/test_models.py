@@ -195,7 +195,8 @@ def test_default_pipeline_and_options_for():
     assert (pipe.vectorizer, pipe.model) == (DEFAULT_VECTORIZER, DEFAULT_MODEL)
     assert pipe.get_params() == {"vectorizer": DEFAULT_VECTORIZER, "model": DEFAULT_MODEL}
     options = Pipeline.options_for("tfidf", "nbsvm")
-    assert set(options) == {"cleaner", "vectorizer", "model"}
+    assert set(options) == {"cleaner", "vectorizer", "model", "pipeline"}
+    assert options["pipeline"] == {"grouping": None}
     assert options["model"] == resolve("model", "nbsvm").defaults
     assert options["vectorizer"]["sublinear_tf"] is True and options["vectorizer"]["ngram_range"] == (1, 2)
     assert options["cleaner"] == Cleaner().to_dict()

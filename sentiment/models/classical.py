@@ -8,6 +8,9 @@ features), ``intercept`` and a ``link`` that turns scores into probabilities; sa
 those arrays, and loading needs no scikit-learn and no pickle.
 
 Labels arrive as integer codes ``0 .. n_classes-1``; the pipeline maps them to the user's labels.
+Several labels per text arrive as a 0/1 matrix (texts x labels): every model then learns one
+binary model per label (one-vs-rest), whose log-odds are again one linear row, and the ``independent``
+link gives each label its own probability (the rows do not sum to 1).
 """
 
 from __future__ import annotations
@@ -18,7 +21,7 @@ from ..errors import ConfigError
 from ..stage import Stage
 from ..vectorizers.ngrams import CSR
 
-LINKS = ("logistic", "softmax", "ovr", "platt")
+LINKS = ("logistic", "softmax", "ovr", "platt", "independent")
 
 
 class LinearModel(Stage):
@@ -28,24 +31,47 @@ class LinearModel(Stage):
     needs_nonnegative = False
     binarize_input = False
     reads_csr = True  # predicts from plain CSR arrays too, so predicting needs no scipy
+    supports_multi_label = True
+
     def fit(self, X, y: np.ndarray, *, dev=None, vectorizer=None, progress: bool = False) -> "LinearModel":
-        """Train on features ``X`` and integer codes ``y``; ``dev``/``vectorizer``/``progress`` are unused here."""
+        """Train on features ``X`` and integer codes ``y`` (or a 0/1 label matrix); ``dev``/``vectorizer``/``progress``
+        are unused here."""
         if self.needs_nonnegative and _has_negative(X):
             raise ConfigError(
                 f"model {self.name!r} needs non-negative features (count or tfidf), "
                 "but the vectorizer gives negative values; use vectorizer count or tfidf, or another model"
             )
-        self.n_classes_ = int(y.max()) + 1
         self.n_features_ = X.shape[1]
         self.calibration_ = None
-        self.coef_, self.intercept_, self.link_ = self._train(self._input(X), y)
+        X = self._input(X)
+        if y.ndim == 2:
+            self.n_classes_ = y.shape[1]
+            rows = [self._binary_log_odds(X, y[:, k].astype(np.int64)) for k in range(self.n_classes_)]
+            self.coef_, self.intercept_, self.link_ = np.vstack([r[0] for r in rows]), [r[1] for r in rows], "independent"
+        else:
+            self.n_classes_ = int(y.max()) + 1
+            self.coef_, self.intercept_, self.link_ = self._train(X, y, self.n_classes_)
         self.coef_ = np.asarray(self.coef_, dtype=np.float32)
         self.intercept_ = np.asarray(self.intercept_, dtype=np.float64).ravel()
         self.fitted = True
         return self
 
-    def _train(self, X, y):
+    def _train(self, X, y, n_classes: int):
+        """``(coef, intercept, link)`` of a model of ``y`` (codes ``0..n_classes-1``)."""
         raise NotImplementedError
+
+    def _binary_log_odds(self, X, y: np.ndarray) -> tuple[np.ndarray, float]:
+        """One label of a one-vs-rest model: the binary model's log-odds of the label as one linear row."""
+        self.calibration_ = None
+        coef, intercept, link = self._train(X, y, 2)
+        coef, intercept = np.asarray(coef, dtype=np.float64), np.asarray(intercept, dtype=np.float64).ravel()
+        if link == "softmax":  # two rows: the log-odds are their difference
+            return coef[1] - coef[0], intercept[1] - intercept[0]
+        if link == "platt":  # p = 1 / (1 + exp(a * s + b)): the log-odds are -(a * s + b)
+            (a,), (b,) = self.calibration_
+            self.calibration_ = None
+            return -a * coef[0], -(a * intercept[0] + b)
+        return coef[0], intercept[0]
 
     def _input(self, X):
         if self.binarize_input:
@@ -75,6 +101,8 @@ class LinearModel(Stage):
         if self.link_ == "logistic":
             positive = _sigmoid(scores[:, 0])
             return np.column_stack([1.0 - positive, positive])
+        if self.link_ == "independent":
+            return _sigmoid(scores)
         if self.link_ == "softmax":
             scores = scores - scores.max(axis=1, keepdims=True)
             exp = np.exp(scores)
@@ -89,6 +117,11 @@ class LinearModel(Stage):
         total = probs.sum(axis=1, keepdims=True)
         uniform = np.full_like(probs, 1.0 / probs.shape[1])
         return np.divide(probs, total, out=uniform, where=total > 0)
+
+    @property
+    def multi_label_(self) -> bool:
+        """Whether the model gives each label its own probability (trained on several labels per text)."""
+        return self.link_ == "independent"
 
     # -- state --------------------------------------------------------------------------
     def get_state(self):
@@ -123,14 +156,14 @@ class LogisticRegressionModel(LinearModel):
         self._choice("class_weight", (None, "balanced"))
         self._number("max_iter", 1, integer=True)
 
-    def _train(self, X, y):
+    def _train(self, X, y, n_classes):
         from sklearn.linear_model import LogisticRegression
 
-        solver = "liblinear" if self.n_classes_ == 2 else "lbfgs"
+        solver = "liblinear" if n_classes == 2 else "lbfgs"
         clf = LogisticRegression(
             C=self.params["C"], class_weight=self.params["class_weight"], max_iter=self.params["max_iter"], solver=solver
         ).fit(X, y)
-        return clf.coef_, clf.intercept_, "logistic" if self.n_classes_ == 2 else "softmax"
+        return clf.coef_, clf.intercept_, "logistic" if n_classes == 2 else "softmax"
 
 
 class LinearSVMModel(LinearModel):
@@ -144,14 +177,15 @@ class LinearSVMModel(LinearModel):
         self._choice("class_weight", (None, "balanced"))
         self._number("max_iter", 1, integer=True)
 
-    def _train(self, X, y):
+    def _train(self, X, y, n_classes):
         from sklearn.calibration import CalibratedClassifierCV
         from sklearn.svm import LinearSVC
 
         svm = LinearSVC(C=self.params["C"], class_weight=self.params["class_weight"], max_iter=self.params["max_iter"])
         folds = min(3, int(np.bincount(y).min()))
         if folds < 2:
-            raise ConfigError("linearsvm needs at least 2 examples of every class for its calibration")
+            raise ConfigError("linearsvm needs at least 2 examples of every class (of every label, with several "
+                              "labels per text) for its calibration")
         calibrated = CalibratedClassifierCV(svm, method="sigmoid", cv=folds, ensemble=False).fit(X, y)
         fitted = calibrated.calibrated_classifiers_[0]
         self.calibration_ = np.array([[c.a_ for c in fitted.calibrators], [c.b_ for c in fitted.calibrators]])
@@ -168,7 +202,7 @@ class MultinomialNBModel(LinearModel):
     def check_params(self):
         self._number("alpha", 0.0, 1e6)
 
-    def _train(self, X, y):
+    def _train(self, X, y, n_classes):
         from sklearn.naive_bayes import MultinomialNB
 
         nb = MultinomialNB(alpha=self.params["alpha"]).fit(X, y)
@@ -185,11 +219,11 @@ class ComplementNBModel(LinearModel):
     def check_params(self):
         self._number("alpha", 0.0, 1e6)
 
-    def _train(self, X, y):
+    def _train(self, X, y, n_classes):
         from sklearn.naive_bayes import ComplementNB
 
         nb = ComplementNB(alpha=self.params["alpha"]).fit(X, y)
-        return nb.feature_log_prob_, np.zeros(self.n_classes_), "softmax"
+        return nb.feature_log_prob_, np.zeros(n_classes), "softmax"
 
 
 class NBSVMModel(LinearModel):
@@ -210,13 +244,13 @@ class NBSVMModel(LinearModel):
         self._choice("class_weight", (None, "balanced"))
         self._number("max_iter", 1, integer=True)
 
-    def _train(self, X, y):
+    def _train(self, X, y, n_classes):
         from sklearn.linear_model import LogisticRegression
 
         import scipy.sparse as sp
 
         X = sp.csr_matrix(X)
-        targets = [1] if self.n_classes_ == 2 else range(self.n_classes_)
+        targets = [1] if n_classes == 2 else range(n_classes)
         coefs, intercepts = [], []
         for k in targets:
             positive = y == k
@@ -231,7 +265,7 @@ class NBSVMModel(LinearModel):
             ).fit(X @ sp.diags(r, format="csr"), positive.astype(int))
             coefs.append(clf.coef_.ravel() * r)
             intercepts.append(clf.intercept_[0])
-        return np.vstack(coefs), np.array(intercepts), "logistic" if self.n_classes_ == 2 else "ovr"
+        return np.vstack(coefs), np.array(intercepts), "logistic" if n_classes == 2 else "ovr"
 
 
 def _sigmoid(x: np.ndarray) -> np.ndarray:

@@ -1,9 +1,10 @@
 """The PyTorch networks of the neural models, each built from a small config dataclass.
 
-A network maps its inputs to one logit per output of its head. ``head="softmax"`` (one label out of
-``n_classes``, cross-entropy loss) is the only head today; a multi-label head (one sigmoid per label,
-binary cross-entropy) or an aspect head is a new value of ``head`` in :data:`HEADS`, :func:`head_loss`
-and :func:`head_probabilities`, with no change to the networks' bodies.
+A network maps its inputs to one logit per output of its head: ``head="softmax"`` picks one label out
+of ``n_classes`` (cross-entropy loss); ``head="sigmoid"`` gives every label its own probability, for
+several labels per text (binary cross-entropy on a 0/1 target matrix). Another head (e.g. aspects) is a
+new value of ``head`` in :data:`HEADS`, :func:`head_loss` and :func:`head_probabilities`, with no
+change to the networks' bodies.
 """
 
 from __future__ import annotations
@@ -14,23 +15,30 @@ import torch
 import torch.nn.functional as F
 from torch import nn
 
-HEADS = ("softmax",)
+HEADS = ("softmax", "sigmoid")
 ACTIVATIONS = {"relu": nn.ReLU, "gelu": nn.GELU, "tanh": nn.Tanh}
 NORMALIZATIONS = (None, "batch", "layer")
 POOLINGS = ("max", "mean", "attention")
 
 
 def head_loss(head: str, logits: torch.Tensor, targets: torch.Tensor, class_weights: torch.Tensor | None = None):
-    """The training loss of ``head`` (mean over the batch), computed in float32."""
+    """The training loss of ``head`` (mean over the batch), computed in float32.
+
+    ``class_weights``: one weight per class (softmax), or per label the weight of its positive examples (sigmoid).
+    """
     if head == "softmax":
         return F.cross_entropy(logits.float(), targets, weight=class_weights)
+    if head == "sigmoid":
+        return F.binary_cross_entropy_with_logits(logits.float(), targets, pos_weight=class_weights)
     raise ValueError(f"unknown head {head!r}")
 
 
 def head_probabilities(head: str, logits: torch.Tensor) -> torch.Tensor:
-    """Probabilities from logits: a softmax over the classes."""
+    """Probabilities from logits: a softmax over the classes, or one sigmoid per label."""
     if head == "softmax":
         return torch.softmax(logits.float(), dim=-1)
+    if head == "sigmoid":
+        return torch.sigmoid(logits.float())
     raise ValueError(f"unknown head {head!r}")
 
 

@@ -5,6 +5,8 @@ Both train with :mod:`sentiment.models.trainer` (mini-batches on the device, ear
 data, bf16 on CUDA) and save their network as its config (JSON) plus its weights (float32 arrays),
 so a model trained on a GPU loads on a machine without one. Without dev data, ``dev_fraction`` of
 the training data is held out for early stopping (0 trains on everything for ``epochs`` epochs).
+Given a 0/1 label matrix (several labels per text), a model gets the sigmoid head (one probability
+per label, binary cross-entropy).
 
 Option names differ from the cleaner's and the vectorizers' (``net_seed``, ``lstm_pooling``,
 ``normalization``), because the pipeline gives each flat option to exactly one stage.
@@ -47,6 +49,7 @@ class NeuralModel(Stage):
     """Shared training, prediction and state of the PyTorch models."""
 
     kind = "model"
+    supports_multi_label = True
 
     # -- options ------------------------------------------------------------------------
     def check_params(self) -> None:
@@ -84,25 +87,28 @@ class NeuralModel(Stage):
 
     # -- training and prediction ------------------------------------------------------------
     def fit(self, X, y: np.ndarray, *, dev=None, vectorizer=None, progress: bool = False) -> "NeuralModel":
-        """Train on ``X`` (features or token sequences) and codes ``y``; ``dev = (X_dev, y_dev)`` for early stopping."""
+        """Train on ``X`` (features or token sequences) and codes ``y`` (or a 0/1 label matrix);
+        ``dev = (X_dev, y_dev)`` for early stopping."""
         device = trainer.resolve_device(self.params["device"])
-        y = np.asarray(y, dtype=np.int64)
+        y = trainer.targets_array(y)
         trainer.seed_everything(self.params["net_seed"])
         rng = np.random.default_rng(self.params["net_seed"])
-        self.n_classes_ = int(y.max()) + 1
+        multi_label = y.ndim == 2
+        self.n_classes_ = y.shape[1] if multi_label else int(y.max()) + 1
         if dev is None and self.params["dev_fraction"] > 0:
             X, y, dev = _hold_out(X, y, self.params["dev_fraction"], rng)
-        self.net_ = self._build_net(X, dev, vectorizer)
+        self.net_ = self._build_net(X, dev, vectorizer, "sigmoid" if multi_label else "softmax")
         batches = self._batches(X, y, device, self.params["batch_size"], rng)
         dev_batches = None
         if dev is not None:
-            dev_batches = self._batches(dev[0], np.asarray(dev[1], dtype=np.int64), device, PREDICT_BATCH_SIZE)
+            dev_batches = self._batches(dev[0], dev[1], device, PREDICT_BATCH_SIZE)
         self.history_ = trainer.train(self.net_, batches, dev_batches, self._train_config(), device, progress)
         self.fitted = True
         return self
 
     def predict_proba(self, X) -> np.ndarray:
-        """Class probabilities, one row per input row (rows sum to 1)."""
+        """Class probabilities, one row per input row (rows sum to 1; with the sigmoid head, one
+        independent probability per label)."""
         self.check_fitted()
         n = X.shape[0] if hasattr(X, "shape") else len(X)
         if n == 0:
@@ -111,7 +117,14 @@ class NeuralModel(Stage):
         self.net_.to(device)
         probabilities, _ = trainer.predict(self.net_, self._batches(X, None, device, PREDICT_BATCH_SIZE), device)
         probabilities = probabilities.astype(np.float64)
+        if self.multi_label_:
+            return probabilities
         return probabilities / probabilities.sum(axis=1, keepdims=True)
+
+    @property
+    def multi_label_(self) -> bool:
+        """Whether the network has the sigmoid head (trained on several labels per text)."""
+        return self.net_.config.head == "sigmoid"
 
     @property
     def best_epoch_(self) -> int:
@@ -121,7 +134,7 @@ class NeuralModel(Stage):
             return max(self.history_, key=lambda r: r[key])["epoch"]
         return len(self.history_)
 
-    def _build_net(self, X, dev, vectorizer):
+    def _build_net(self, X, dev, vectorizer, head: str):
         raise NotImplementedError
 
     def _batches(self, X, y, device, batch_size, rng=None):
@@ -189,13 +202,13 @@ class MLPModel(NeuralModel):
         self._choice("normalization", nets.NORMALIZATIONS)
         self._number("l1", 0.0, 10.0)
 
-    def _build_net(self, X, dev, vectorizer):
+    def _build_net(self, X, dev, vectorizer, head):
         self.n_features_ = X.shape[1]
         p = self.params
         config = nets.MLPConfig(
             n_features=self.n_features_, n_classes=self.n_classes_, sparse_input=sp.issparse(X),
             hidden_sizes=p["hidden_sizes"], activation=p["activation"], dropout=p["dropout"],
-            normalization=p["normalization"],
+            normalization=p["normalization"], head=head,
         )
         return nets.MLPNet(config)
 
@@ -250,7 +263,7 @@ class LSTMModel(NeuralModel):
                 "freeze_embeddings=True needs init_embeddings=True (frozen random embeddings learn nothing)"
             )
 
-    def _build_net(self, X, dev, vectorizer):
+    def _build_net(self, X, dev, vectorizer, head):
         p = self.params
         vectors = None
         if p["init_embeddings"]:
@@ -270,7 +283,7 @@ class LSTMModel(NeuralModel):
             n_tokens=self.n_features_, n_classes=self.n_classes_,
             embedding_dim=vectors.shape[1] if vectors is not None else p["embedding_dim"] or 100,
             hidden_size=p["hidden_size"], layers=p["layers"], bidirectional=p["bidirectional"],
-            pooling=p["lstm_pooling"], dropout=p["dropout"],
+            pooling=p["lstm_pooling"], dropout=p["dropout"], head=head,
         )
         net = nets.LSTMNet(config)
         if vectors is not None:

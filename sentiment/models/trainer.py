@@ -10,7 +10,11 @@ Training: Adam, AdamW or SGD with momentum; weight decay on weight matrices only
 penalty; a linear warm-up then cosine decay, or halving the learning rate when the dev metric
 stalls ("plateau"); gradient clipping; bf16 autocast on CUDA; early stopping on the dev macro-F1 or
 accuracy, restoring the best weights at the end. Runs are reproducible on the CPU for a given seed
-(on CUDA some kernels are not deterministic).
+(on CUDA some kernels are not deterministic). With several labels per text (targets a 0/1 matrix,
+the sigmoid head), the dev metrics decide each label at the threshold that suits it best on the dev
+data, as the pipeline tunes them after training: macro-F1 over the labels, and as accuracy the share
+of texts whose labels are all right. (At a fixed 0.5, rare labels score 0 for the first epochs,
+which would stop training before it starts.)
 """
 
 from __future__ import annotations
@@ -28,6 +32,7 @@ import scipy.sparse as sp
 import torch
 
 from ..errors import ConfigError
+from ..multilabel import label_f1, tune_thresholds
 from .nets import head_loss, head_probabilities
 
 OPTIMIZERS = ("adam", "adamw", "sgd")
@@ -83,8 +88,15 @@ def autocast(device: torch.device):
 # -- batches ---------------------------------------------------------------------------------------
 class Batch(NamedTuple):
     inputs: tuple  # the network's arguments
-    targets: torch.Tensor | None  # class codes, on the device
+    targets: torch.Tensor | None  # class codes (or a 0/1 float matrix for several labels per text), on the device
     rows: np.ndarray  # the rows of the data set in this batch, in order
+
+
+def targets_array(y) -> np.ndarray | None:
+    """Class codes as int64, or a label matrix (several labels per text) as float32, as the losses take them."""
+    if y is None:
+        return None
+    return np.asarray(y, dtype=np.float32 if np.ndim(y) == 2 else np.int64)
 
 
 def _split(order: np.ndarray, batch_size: int) -> list[np.ndarray]:
@@ -101,7 +113,7 @@ class FeatureBatches:
 
     def __init__(self, X, y, batch_size: int, device: torch.device, *, sparse: bool, rng=None) -> None:
         self.n, self.batch_size, self.device, self.sparse, self.rng = X.shape[0], batch_size, device, sparse, rng
-        self.y = None if y is None else np.asarray(y, dtype=np.int64)
+        self.y = targets_array(y)
         self.targets = None if y is None else torch.as_tensor(self.y).to(device)
         if sparse:
             X = sp.csr_matrix(X)
@@ -158,7 +170,7 @@ class SequenceBatches:
 
     def __init__(self, sequences, y, batch_size: int, device: torch.device, *, max_length=None, rng=None) -> None:
         self.n, self.rng = len(sequences), rng
-        self.y = None if y is None else np.asarray(y, dtype=np.int64)
+        self.y = targets_array(y)
         lengths = np.array([len(s) for s in sequences])
         if max_length:
             lengths = np.minimum(lengths, max_length)
@@ -239,7 +251,14 @@ def make_optimizer(net: torch.nn.Module, config: TrainConfig, device: torch.devi
 
 
 def balanced_weights(y: np.ndarray, n_classes: int) -> np.ndarray:
-    """scikit-learn's "balanced" class weights: n_samples / (n_classes * count); 0 for absent classes."""
+    """scikit-learn's "balanced" class weights: n_samples / (n_classes * count); 0 for absent classes.
+
+    For a label matrix (several labels per text), per label the weight of its positive examples
+    relative to its negative ones, as balancing each label's binary problem gives: negatives / positives.
+    """
+    if y.ndim == 2:
+        positives = y.sum(axis=0).astype(np.float64)
+        return np.divide(len(y) - positives, positives, out=np.ones(n_classes), where=positives > 0)
     counts = np.bincount(y, minlength=n_classes).astype(np.float64)
     return np.divide(len(y), n_classes * counts, out=np.zeros(n_classes), where=counts > 0)
 
@@ -250,6 +269,16 @@ def macro_f1(truth: np.ndarray, predicted: np.ndarray, n_classes: int) -> float:
     support = confusion.sum(axis=0) + confusion.sum(axis=1)
     f1 = np.divide(2 * np.diag(confusion), support, out=np.zeros(n_classes), where=support > 0)
     return float(f1.mean())
+
+
+def dev_scores(truth: np.ndarray, probabilities: np.ndarray) -> tuple[float, float]:
+    """Accuracy and macro-F1 of ``probabilities`` against class codes, or against a label matrix (each
+    label decided at its best threshold; accuracy: the share of texts with exactly the right labels)."""
+    if truth.ndim == 2:
+        predicted = probabilities >= tune_thresholds(truth, probabilities)
+        return float(np.mean((predicted == truth.astype(bool)).all(axis=1))), float(label_f1(truth, predicted).mean())
+    predicted = probabilities.argmax(axis=1)
+    return float(np.mean(predicted == truth)), macro_f1(truth, predicted, probabilities.shape[1])
 
 
 @torch.no_grad()
@@ -318,9 +347,7 @@ def train(net: torch.nn.Module, batches, dev, config: TrainConfig, device: torch
                   "dev_loss": None, "dev_accuracy": None, "dev_macro_f1": None}
         if dev is not None:
             probabilities, record["dev_loss"] = predict(net, dev, device)
-            predicted = probabilities.argmax(axis=1)
-            record["dev_accuracy"] = float(np.mean(predicted == dev.y))
-            record["dev_macro_f1"] = macro_f1(dev.y, predicted, n_classes)
+            record["dev_accuracy"], record["dev_macro_f1"] = dev_scores(dev.y, probabilities)
             score = record[f"dev_{config.stop_metric}"]
         else:
             score = -record["train_loss"]

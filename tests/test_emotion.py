@@ -1,0 +1,405 @@
+"""Emotions: several labels per text (thresholds, persistence, CLI), label groupings, and their errors.
+
+The data are synthetic: each fine emotion has its own words, and a text names one or two emotions.
+"""
+
+from __future__ import annotations
+
+import json
+import random
+
+import numpy as np
+import pandas as pd
+import pytest
+from typer.testing import CliRunner
+
+import sentiment
+from sentiment import ConfigError, DataError, ModelFileError, Pipeline
+from sentiment.cli import app
+from sentiment.data import check_label_sets, read_labelled, split_labels
+from sentiment.evaluation import evaluate
+from sentiment.groupings import EKMAN, group_labels, group_of
+from sentiment.multilabel import decide, label_f1, tune_thresholds
+
+from conftest import W2V, write_table
+from test_cli import assert_error, assert_ok
+
+runner = CliRunner()
+
+WORDS = {  # GoEmotions names, so the groupings apply: Ekman joins joy+amusement, anger+annoyance
+    "joy": ["delighted", "thrilled", "overjoyed"],
+    "amusement": ["hilarious", "funny", "lol"],
+    "anger": ["furious", "enraged", "livid"],
+    "annoyance": ["annoying", "irritating", "grr"],
+    "fear": ["terrified", "scared", "afraid"],
+    "sadness": ["heartbroken", "miserable", "sad"],
+    "neutral": ["okay", "fine", "alright"],
+}
+NOUNS = ["news", "game", "movie", "trip", "meeting", "update"]
+
+
+def emotion_examples(n: int, seed: int) -> tuple[list[str], list[tuple[str, ...]]]:
+    """Texts naming one emotion (two in every third text), with the emotions as their labels."""
+    rng = random.Random(seed)
+    names = sorted(WORDS)
+    texts, labels = [], []
+    for i in range(n):
+        chosen = rng.sample(names, 2 if i % 3 == 0 else 1)
+        words = [rng.choice(WORDS[name]) for name in chosen]
+        texts.append(f"The {rng.choice(NOUNS)} made me {' and '.join(words)} today")
+        labels.append(tuple(chosen))
+    return texts, labels
+
+
+def invoke(*args, input=None):
+    return runner.invoke(app, [str(a) for a in args], input=input)
+
+
+@pytest.fixture(scope="module")
+def data():
+    return emotion_examples(280, seed=1), emotion_examples(90, seed=2)
+
+
+@pytest.fixture(scope="module")
+def fitted(data):
+    (texts, labels), (dev_texts, dev_labels) = data
+    return Pipeline("tfidf", "logreg", C=10.0).fit(texts, labels, dev=(dev_texts, dev_labels))
+
+
+@pytest.fixture(scope="module")
+def files(tmp_path_factory, data):
+    """Train/dev CSVs with a `labels` column of names joined by ';'."""
+    folder = tmp_path_factory.mktemp("emotion")
+    paths = {"folder": folder}
+    for name, (texts, labels) in zip(("train", "dev"), data):
+        paths[name] = folder / f"{name}.csv"
+        write_table(pd.DataFrame({"text": texts, "labels": [";".join(y) for y in labels]}), paths[name])
+    return paths
+
+
+# -- thresholds -----------------------------------------------------------------------------------------
+def test_tune_thresholds_finds_the_known_threshold():
+    rng = np.random.default_rng(0)
+    probabilities = rng.uniform(0, 1, size=(400, 3))
+    truth = np.column_stack([
+        probabilities[:, 0] >= 0.3,  # exactly separable at 0.3
+        probabilities[:, 1] >= 0.7,  # ... at 0.7
+        np.zeros(400, dtype=bool),  # never true: keeps 0.5
+    ]).astype(np.uint8)
+    probabilities[:, 0] = np.where(truth[:, 0], np.maximum(probabilities[:, 0], 0.30), np.minimum(probabilities[:, 0], 0.29))
+    probabilities[:, 1] = np.where(truth[:, 1], np.maximum(probabilities[:, 1], 0.70), np.minimum(probabilities[:, 1], 0.69))
+    thresholds = tune_thresholds(truth, probabilities)
+    assert thresholds.tolist() == [0.3, 0.7, 0.5]
+    assert label_f1(truth, decide(probabilities, thresholds))[:2].tolist() == [1.0, 1.0]
+
+
+def test_decide_top_if_none():
+    probabilities = np.array([[0.2, 0.6], [0.3, 0.1], [0.9, 0.8]])
+    thresholds = np.array([0.5, 0.5])
+    assert decide(probabilities, thresholds).tolist() == [[False, True], [False, False], [True, True]]
+    assert decide(probabilities, thresholds, top_if_none=True).tolist() == [[False, True], [True, False], [True, True]]
+
+
+def test_thresholds_are_tuned_on_dev_only(data, fitted):
+    (texts, labels), (dev_texts, dev_labels) = data
+    untuned = Pipeline("tfidf", "logreg", C=10.0).fit(texts, labels)
+    assert untuned.thresholds_.tolist() == [0.5] * len(untuned.classes_)
+    truth = (np.array([[name in y for name in fitted.classes_] for y in dev_labels])).astype(np.uint8)
+    probabilities = fitted.predict_proba(dev_texts)
+    np.testing.assert_array_equal(fitted.thresholds_, tune_thresholds(truth, probabilities))
+
+
+# -- pipeline ---------------------------------------------------------------------------------------------
+def test_multi_label_predictions(data, fitted):
+    (_, _), (dev_texts, dev_labels) = data
+    assert fitted.multi_label_ and fitted.model_.link_ == "independent"
+    assert fitted.classes_.tolist() == sorted(WORDS)
+    probabilities = fitted.predict_proba(["I was terrified and heartbroken"])
+    assert probabilities.shape == (1, len(WORDS)) and not np.isclose(probabilities.sum(), 1.0)
+    assert set(fitted.predict(["I was terrified and heartbroken"])[0]) == {"fear", "sadness"}
+    annotation = fitted.annotate(["so hilarious"])[0]
+    assert set(annotation) == {"text", "labels", "scores"} and annotation["labels"][0] == "amusement"
+    assert list(annotation["scores"]) == sorted(WORDS)
+    assert fitted.score(dev_texts, dev_labels) > 0.9  # macro-F1
+
+
+def test_multi_label_round_trip(data, fitted, tmp_path):
+    (_, _), (dev_texts, _) = data
+    fitted.save(tmp_path / "model")
+    loaded = sentiment.load(tmp_path / "model")
+    assert loaded.multi_label_
+    np.testing.assert_array_equal(loaded.thresholds_, fitted.thresholds_)
+    np.testing.assert_allclose(loaded.predict_proba(dev_texts), fitted.predict_proba(dev_texts), rtol=1e-6)
+    assert loaded.predict(dev_texts) == fitted.predict(dev_texts)
+    assert loaded.annotate(dev_texts[:3]) == fitted.annotate(dev_texts[:3])
+
+
+@pytest.mark.parametrize("model", ["linearsvm", "nb", "complement_nb", "nbsvm"])
+def test_every_classical_model_learns_several_labels(data, model):
+    (texts, labels), (dev_texts, dev_labels) = data
+    pipe = Pipeline("tfidf", model).fit(texts, labels, dev=(dev_texts, dev_labels))
+    assert pipe.model_.coef_.shape[0] == len(WORDS)
+    assert pipe.score(dev_texts, dev_labels) > 0.8
+
+
+@pytest.mark.filterwarnings("ignore::DeprecationWarning")  # torch.jit.load
+@pytest.mark.parametrize("vectorizer, model, options", [
+    ("tfidf", "mlp", {"hidden_sizes": (32,), "epochs": 8, "lr": 0.01, "class_weight": "balanced"}),
+    ("word2vec", "lstm", {**W2V, "hidden_size": 8, "epochs": 2, "init_embeddings": False, "max_length": 12}),
+])
+def test_neural_models_get_the_sigmoid_head(data, tmp_path, vectorizer, model, options):
+    (texts, labels), (dev_texts, dev_labels) = data
+    if model == "lstm":  # slow on a CPU: fewer texts
+        texts, labels = texts[:120], labels[:120]
+    pipe = Pipeline(vectorizer, model, **options).fit(texts, labels, dev=(dev_texts, dev_labels))
+    assert pipe.model_.net_.config.head == "sigmoid" and pipe.multi_label_
+    assert pipe.model_.history_[0]["dev_macro_f1"] is not None
+    pipe.save(tmp_path / "model")
+    loaded = sentiment.load(tmp_path / "model")
+    np.testing.assert_allclose(loaded.predict_proba(dev_texts), pipe.predict_proba(dev_texts), rtol=1e-5)
+    assert loaded.predict(dev_texts) == pipe.predict(dev_texts)
+    if model == "mlp":
+        assert pipe.score(dev_texts, dev_labels) > 0.8
+        import torch
+
+        from sentiment.export import export_model
+
+        inputs = pipe.model_.torch_inputs(pipe.vectorizer_.transform(pipe.cleaner_.tokens_of(dev_texts)))
+        exported = torch.jit.load(str(export_model(pipe, tmp_path / "model.pt", "torchscript")))
+        np.testing.assert_allclose(exported(*inputs).numpy(), pipe.predict_proba(dev_texts), atol=1e-5)  # sigmoids
+
+
+def test_balanced_weights_of_a_label_matrix():
+    from sentiment.models.trainer import balanced_weights
+
+    matrix = np.array([[1, 0], [0, 0], [0, 1], [1, 1]], dtype=np.float32)
+    assert balanced_weights(matrix, 2).tolist() == [1.0, 1.0]
+    assert balanced_weights(np.array([[1, 0], [0, 0], [0, 0], [0, 1]]), 2).tolist() == [3.0, 3.0]
+
+
+def test_sklearn_clone_keeps_the_grouping():
+    from sklearn.base import clone
+
+    pipe = Pipeline("tfidf", "logreg", grouping="ekman", C=2.0)
+    assert clone(pipe).get_params() == {"vectorizer": "tfidf", "model": "logreg", "grouping": "ekman", "C": 2.0}
+    assert Pipeline.for_task("emotion").get_params() == {"vectorizer": "tfidf", "model": "nbsvm", "negation": False}
+    multi = Pipeline.for_task("emotion", multi_label=True, C=1.0)
+    assert multi.model == "logreg" and multi.get_params()["class_weight"] == "balanced" and multi.C == 1.0
+    assert Pipeline.for_task("emotion", model="nb", multi_label=True).get_params() == {
+        "vectorizer": "tfidf", "model": "nb", "negation": False, "analyzer": "word+char", "char_ngram_range": (2, 5),
+        "min_df": 2}  # logreg's C and class_weight are left out
+    assert Pipeline.for_task("polarity", multi_label=True).model == "nbsvm"
+
+
+# -- groupings --------------------------------------------------------------------------------------------
+def test_groupings_map_fine_labels():
+    groups = group_of(EKMAN)
+    assert groups["annoyance"] == "anger" and groups["neutral"] == "neutral"
+    assert group_labels(["amusement", ("joy", "amusement", "fear")], "ekman") == ["joy", ("joy", "fear")]
+    assert group_labels(["anger", "neutral"], "sentiment") == ["negative", "neutral"]
+    assert group_labels(["joy", "positive"], "sentiment") == ["positive", "positive"]  # groups stay themselves
+    with pytest.raises(DataError, match="label 'bored' is not in the ekman grouping"):
+        group_labels(["bored"], "ekman")
+    with pytest.raises(ConfigError, match="unknown grouping 'plutchik'; choose one of: sentiment, ekman"):
+        Pipeline(grouping="plutchik")
+
+
+def test_pipeline_learns_groups(data):
+    (texts, labels), (dev_texts, dev_labels) = data
+    pipe = Pipeline("tfidf", "logreg", C=10.0, grouping="ekman").fit(texts, labels, dev=(dev_texts, dev_labels))
+    assert pipe.classes_.tolist() == ["anger", "fear", "joy", "neutral", "sadness"]
+    assert pipe.predict(["so hilarious"]) == [["joy"]]
+    assert pipe.score(dev_texts, dev_labels) > 0.9  # fine dev labels are grouped the same way
+
+
+def test_single_label_grouping_and_report_grouping(data, fitted):
+    (texts, labels), (dev_texts, dev_labels) = data
+    single = [y[0] for y in labels]
+    pipe = Pipeline("tfidf", "logreg", C=10.0).fit(texts, single)
+    report = evaluate(pipe, dev_texts, [y[0] for y in dev_labels], grouping="ekman")
+    assert report["labels"] == ["anger", "fear", "joy", "sadness", "neutral"] and report["grouping"] == "ekman"
+    assert len(report["confusion_matrix"]) == 5 and report["accuracy"] > 0.5
+    fine = evaluate(fitted, dev_texts, dev_labels)
+    coarse = evaluate(fitted, dev_texts, dev_labels, grouping="ekman")
+    assert set(fine) >= {"n", "macro_f1", "micro_f1", "exact_match", "per_class"} and "accuracy" not in fine
+    assert list(coarse["per_class"]) == ["anger", "fear", "joy", "sadness", "neutral"]
+    assert coarse["per_class"]["joy"]["support"] == sum("joy" in y or "amusement" in y for y in dev_labels)
+
+
+# -- bad input --------------------------------------------------------------------------------------------
+def test_label_lists_errors():
+    with pytest.raises(DataError, match="label list 1 is empty; give every text at least one label"):
+        check_label_sets([("joy",), ()], 2)
+    with pytest.raises(DataError, match="label list 0 holds a missing or empty label"):
+        check_label_sets([("joy", " "), ("fear",)], 2)
+    with pytest.raises(DataError, match="label 'joy' is on every text"):
+        check_label_sets([("joy",), ("joy", "fear")], 2)
+    with pytest.raises(DataError, match="label 1 is a single label but others are lists"):
+        Pipeline().fit(["a b", "c d"], [("joy",), "fear"])
+    with pytest.raises(DataError, match="labels mix types"):
+        check_label_sets([("joy",), (3,)], 2)
+
+
+def test_split_labels_errors_say_what_to_do():
+    assert split_labels(["joy;fear", "1", " anger ; joy;joy"], ";") == [("joy", "fear"), (1,), ("anger", "joy")]
+    assert split_labels([["joy", "fear"]], ";") == [("joy", "fear")]  # lists from JSON Lines stay lists
+    with pytest.raises(DataError, match=r"data row 2 has an empty label in 'joy;'; remove the extra ';'"):
+        split_labels(["fear", "joy;", "anger"], ";")
+    with pytest.raises(DataError, match=r"contains the separator ';', but some contain ',' \(e.g. 'joy,fear'\); "
+                                        r"pass --label-sep ','"):
+        split_labels(["joy,fear", "anger"], ";")
+    with pytest.raises(DataError, match="separator is empty"):
+        split_labels(["joy"], "")
+
+
+def test_empty_label_cell_in_a_file(tmp_path):
+    path = tmp_path / "data.csv"
+    path.write_text("text,labels\nhappy day,joy\nsad day,\n", encoding="utf-8")
+    with pytest.raises(DataError, match="1 row\\(s\\) have no label in column 'labels' \\(data rows 2\\)"):
+        read_labelled(path, label_column="labels", separator=";")
+
+
+def test_model_without_multi_label_support(data, monkeypatch):
+    from sentiment import registry
+    from sentiment.models.classical import LogisticRegressionModel
+
+    class OneLabelModel(LogisticRegressionModel):
+        name = "one_label"
+        supports_multi_label = False
+
+    monkeypatch.setattr(sentiment.models.classical, "OneLabelModel", OneLabelModel, raising=False)
+    monkeypatch.setitem(registry.REGISTRY["model"], "one_label", "sentiment.models.classical:OneLabelModel")
+    (texts, labels), _ = data
+    with pytest.raises(ConfigError, match="model 'one_label' cannot learn several labels per text; use one of: "
+                                          "complement_nb, linearsvm, logreg, lstm, mlp, nb, nbsvm"):
+        Pipeline("tfidf", "one_label").fit(texts, labels)
+
+
+def test_ensembles_refuse_multi_label_members(fitted):
+    with pytest.raises(ConfigError, match="models with several labels per text cannot be combined"):
+        sentiment.Ensemble([fitted, fitted])
+
+
+def test_tampered_thresholds_are_refused(fitted, tmp_path):
+    from sentiment.persistence import checksum
+
+    path = fitted.save(tmp_path / "model")
+    arrays = path / "thresholds" / "arrays.safetensors"
+    data = bytearray(arrays.read_bytes())
+    data[-1] ^= 0xFF
+    arrays.write_bytes(bytes(data))
+    with pytest.raises(ModelFileError, match="thresholds/arrays.safetensors was modified or is corrupted"):
+        sentiment.load(path)
+    # Thresholds out of range, even with a matching checksum, are refused too.
+    from safetensors.numpy import save_file
+
+    save_file({"thresholds": np.full(len(fitted.classes_), 1.5)}, str(arrays))
+    config = json.loads((path / "config.json").read_text())
+    config["files"]["thresholds/arrays.safetensors"] = checksum(arrays)
+    (path / "config.json").write_text(json.dumps(config))
+    with pytest.raises(ModelFileError, match="decision thresholds do not fit the labels"):
+        sentiment.load(path)
+
+
+# -- command line ---------------------------------------------------------------------------------------
+@pytest.fixture(scope="module")
+def cli_model(files):
+    out = files["folder"] / "model"
+    result = invoke("fit", files["train"], "--dev", files["dev"], "--label-column", "labels", "--multi-label",
+                    "--vectorizer", "tfidf", "--model", "logreg", "--set", "C=10", "--out", out, "--json")
+    assert_ok(result)
+    return out, json.loads(result.stdout)
+
+
+def test_cli_fit_multi_label(cli_model, files):
+    out, report = cli_model
+    assert report["n"] == 90 and report["macro_f1"] > 0.9 and report["micro_f1"] > 0.9 and report["multi_label"]
+    config = json.loads((out / "config.json").read_text())
+    assert config["columns"] == {"text": "text", "label": "labels", "separator": ";"}
+    assert config["data"]["n_tune"] == 28 and config["data"]["n_train"] == 252
+    assert set(config["metrics"]["dev"]) == {"n", "macro_f1", "micro_f1"}
+
+
+def test_cli_predict_multi_label(cli_model, tmp_path):
+    out, _ = cli_model
+    result = invoke("predict", "--model", out, "--json", "I was terrified and heartbroken", "nothing to see")
+    assert_ok(result)
+    first, second = json.loads(result.stdout)
+    assert set(first["labels"]) == {"fear", "sadness"} and set(first) == {"text", "labels", "scores"}
+    result = invoke("predict", "--model", out, "I was terrified and heartbroken")
+    assert_ok(result)
+    assert result.stdout.split("\t")[0].count(",") == 1 and "fear 0." in result.stdout
+    result = invoke("predict", "--model", out, "--json", "--top-if-none", "zzz")
+    assert_ok(result)
+    assert len(json.loads(result.stdout)[0]["labels"]) >= 1
+    source, target = tmp_path / "in.csv", tmp_path / "out.csv"
+    source.write_text("text\nso hilarious and funny\nfurious and terrified\n", encoding="utf-8")
+    assert_ok(invoke("predict", "--model", out, "--input", source, "--output", target))
+    predicted = pd.read_csv(target)
+    assert predicted["labels"].tolist()[0] == "amusement" and set(predicted["labels"][1].split(";")) == {"anger", "fear"}
+    assert "score_neutral" in predicted.columns
+
+
+def test_cli_evaluate_multi_label(cli_model, files, tmp_path):
+    out, _ = cli_model
+    result = invoke("evaluate", files["dev"], "--model", out, "--json", "--report", tmp_path / "report")
+    assert_ok(result)
+    report = json.loads(result.stdout)
+    assert report["n"] == 90 and {"macro_f1", "micro_f1", "per_class"} <= set(report)
+    assert (tmp_path / "report" / "label_scores.png").stat().st_size > 0
+    assert json.loads((tmp_path / "report" / "metrics.json").read_text())["micro_f1"] == report["micro_f1"]
+    result = invoke("evaluate", files["dev"], "--model", out, "--grouping", "ekman")
+    assert_ok(result)
+    assert "micro-F1" in result.stdout and "grouping   ekman" in result.stdout and "amusement" not in result.stdout
+
+
+def test_cli_fit_grouping_and_single_label_emotion(files, tmp_path):
+    result = invoke("fit", files["train"], "--label-column", "labels", "--multi-label", "--grouping", "ekman",
+                    "--out", tmp_path / "ekman", "--json", "--task", "emotion")
+    assert_ok(result)
+    assert json.loads(result.stdout)["labels"] == ["anger", "fear", "joy", "neutral", "sadness"]
+    config = json.loads((tmp_path / "ekman" / "config.json").read_text())
+    assert config["pipeline"]["options"]["grouping"] == "ekman" and config["pipeline"]["model"] == "logreg"
+    assert config["pipeline"]["options"]["analyzer"] == "word+char"  # the emotion task's multi-label default
+    result = invoke("evaluate", files["dev"], "--model", tmp_path / "ekman", "--json")  # fine labels, grouped
+    assert_ok(result)
+    assert json.loads(result.stdout)["macro_f1"] > 0.8
+    # One emotion per text (as CARER), with a neural model.
+    single = tmp_path / "single.csv"
+    frame = pd.read_csv(files["train"])
+    write_table(pd.DataFrame({"text": frame.text, "label": frame["labels"].str.split(";").str[0]}), single)
+    result = invoke("fit", single, "--task", "emotion", "--model", "mlp", "--set", "epochs=3", "--out",
+                    tmp_path / "single", "--json")
+    assert_ok(result)
+    assert json.loads(result.stdout)["accuracy"] > 0.5
+
+
+def test_cli_emotion_errors(files, cli_model, tmp_path):
+    out, _ = cli_model
+    comma = tmp_path / "comma.csv"
+    comma.write_text("text,labels\nhappy and scared,\"joy,fear\"\nsad,sadness\n", encoding="utf-8")
+    assert_error(invoke("fit", comma, "--label-column", "labels", "--multi-label", "--out", tmp_path / "m"),
+                 r"contains the separator ';', but some contain ','.*pass --label-sep ','")
+    empty = tmp_path / "empty.csv"
+    empty.write_text("text,labels\nhappy,joy\nscared,fear;\n", encoding="utf-8")
+    assert_error(invoke("fit", empty, "--label-column", "labels", "--multi-label", "--out", tmp_path / "m"),
+                 r"data row 2 has an empty label in 'fear;'")
+    assert_error(invoke("fit", files["train"], "--label-column", "labels", "--multi-label", "--grouping", "plutchik",
+                        "--out", tmp_path / "m"), "unknown grouping 'plutchik'")
+    assert_error(invoke("evaluate", files["dev"], "--model", out, "--grouping", "plutchik"), "unknown grouping")
+    assert_error(invoke("fit", files["train"], "--task", "aspects", "--out", tmp_path / "m"), "unknown task 'aspects'")
+    assert_error(invoke("fit", files["train"], "--label-sep", ",", "--out", tmp_path / "m"), "goes with --multi-label")
+    assert_error(invoke("ensemble", out, out, "--out", tmp_path / "e"), "cannot be combined")
+
+
+def test_default_emotion_model():
+    from sentiment.default_models import default_model_path
+
+    try:
+        default_model_path("emotion")
+    except ModelFileError:
+        pytest.skip("the default emotion model is not shipped yet")
+    result = invoke("predict", "--task", "emotion", "--json", "--top-if-none", "Thank you so much, I love it!")
+    assert_ok(result)
+    annotation = json.loads(result.stdout)[0]
+    assert "gratitude" in annotation["labels"] and len(annotation["scores"]) == 28
