@@ -182,12 +182,7 @@ def plot_confusion_matrix(report: dict, path: str | Path, title: str = "Confusio
         for j in range(len(names)):
             ax.text(j, i, int(matrix[i, j]), ha="center", va="center", color="white" if rates[i, j] > 0.5 else "black")
     fig.colorbar(image, ax=ax, fraction=0.046, pad=0.04, label="share of the true class")
-    fig.tight_layout()
-    path = Path(path)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fig.savefig(path, dpi=120)
-    plt.close(fig)
-    return path
+    return _save(fig, path)
 
 
 def plot_label_scores(report: dict, path: str | Path, title: str = "Per-label scores") -> Path:
@@ -209,6 +204,13 @@ def plot_label_scores(report: dict, path: str | Path, title: str = "Per-label sc
     ax.set_xlabel("score (support in brackets)")
     ax.set_title(f"{title}\nmacro-F1 {report['macro_f1']:.3f}, micro-F1 {report['micro_f1']:.3f}, n={report['n']}")
     ax.legend(loc="lower right")
+    return _save(fig, path)
+
+
+def _save(fig, path: str | Path) -> Path:
+    """Write a matplotlib figure as a PNG (creating its folder) and free it."""
+    import matplotlib.pyplot as plt
+
     fig.tight_layout()
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
