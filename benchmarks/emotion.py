@@ -10,8 +10,10 @@ neural models); the model trains on the other 90% and is scored on dev, with eve
 (``grouping="ekman"``), and the dev labels are grouped the same way. So no figure is tuned on the
 dev split it reports. Per dataset: the best classical configuration (``Pipeline.for_task("emotion")``)
 and the best PyTorch one found (``PYTORCH``); the LSTM's word vectors come from one Word2Vec trained on
-the GoEmotions and CARER train texts. Test splits are never used. ``--quick`` trains on 3,000 texts
-for 2 epochs, to check the script.
+the GoEmotions and CARER train texts. On GoEmotions a third row averages the two models' probabilities
+(its thresholds tuned on the same held-out 10%): a benchmark-only figure, as ``sentiment ensemble``
+combines models with one label per text only. Test splits are never used. ``--quick`` trains on
+3,000 texts for 2 epochs, to check the script.
 """
 
 from __future__ import annotations
@@ -30,13 +32,15 @@ import datasets  # noqa: E402
 from sentiment import Pipeline  # noqa: E402
 from sentiment.cleaning import Cleaner  # noqa: E402
 from sentiment.data import train_dev_split  # noqa: E402
-from sentiment.evaluation import evaluate  # noqa: E402
+from sentiment.evaluation import evaluate, label_codes  # noqa: E402
+from sentiment.multilabel import tune_thresholds  # noqa: E402
 
 RESULTS = Path(__file__).resolve().parent / "results"
 GOALS = {"CARER accuracy": 0.93, "GoEmotions 28 macro-F1": 0.46, "GoEmotions Ekman macro-F1": 0.60}
 PYTORCH = {  # dataset: (vectorizer, model, options); "@vectors" is replaced by the emotion word vectors
     "carer": ("word2vec", "lstm", {"vectors_path": "@vectors", "negation": False, "epochs": 8}),
-    "goemotions": ("tfidf", "mlp", {"negation": False, "min_df": 2, "hidden_sizes": (256,), "epochs": 10}),
+    "goemotions": ("word2vec", "lstm", {"vectors_path": "@vectors", "negation": False, "epochs": 10,
+                                        "lstm_pooling": "attention", "hidden_size": 200}),
 }
 QUICK = {"train": 3000, "epochs": 2}
 
@@ -54,13 +58,27 @@ def emotion_vectors(folder: Path) -> str:
     return str(path)
 
 
+class Mean:
+    """The mean probabilities of fitted pipelines with several labels per text (the same labels), with
+    thresholds tuned on ``(texts, labels)``; as much of a pipeline as ``evaluate`` needs."""
+
+    def __init__(self, pipes: list, texts: list, labels: list) -> None:
+        self.pipes, first = pipes, pipes[0]
+        self.classes_, self.label_names_, self.multi_label_, self._grouped = (
+            first.classes_, first.label_names_, True, first._grouped)
+        self.thresholds_ = tune_thresholds(label_codes(self, self._grouped(labels)), self.predict_proba(texts))
+
+    def predict_proba(self, texts: list) -> np.ndarray:
+        return np.mean([pipe.predict_proba(texts) for pipe in self.pipes], axis=0)
+
+
 def configurations(dataset: str, vectors: str, quick: bool) -> dict[str, Pipeline]:
     """The classical and the PyTorch pipeline of ``dataset``, as "label: pipeline"."""
     vectorizer, model, options = PYTORCH[dataset]
     options = {k: vectors if v == "@vectors" else v for k, v in options.items()}
     if quick:
         options["epochs"] = QUICK["epochs"]
-    classical = Pipeline.for_task("emotion")
+    classical = Pipeline.for_task("emotion", multi_label=dataset == "goemotions")
     pytorch = Pipeline(vectorizer, model, **options)
     return {_label(classical): classical, _label(pytorch): pytorch}
 
@@ -95,21 +113,32 @@ def goemotions(args, vectors: str, rows: list, log) -> None:
         texts, labels = _sample(texts, labels, QUICK["train"])
     train_x, train_y, tune_x, tune_y = train_dev_split(texts, labels, 0.1, seed=datasets.SEED)
     for grouping, name in ((None, "28"), ("ekman", "Ekman 7")):
+        fitted = []
         for label, pipe in configurations("goemotions", vectors, args.quick).items():
             if grouping:
                 pipe.set_params(grouping=grouping)
             start = time.perf_counter()
-            pipe.fit(train_x, train_y, dev=(tune_x, tune_y))
-            tuned = pipe.thresholds_
-            row = {"dataset": "GoEmotions", "labels": name, "model": label}
-            for key, thresholds in (("0.5", np.full_like(tuned, 0.5)), ("tuned", tuned)):
-                pipe.thresholds_ = thresholds
-                report = evaluate(pipe, dev_x, dev_y)
-                row[f"macro_f1 {key}"], row[f"micro_f1 {key}"] = report["macro_f1"], report["micro_f1"]
-            pipe.thresholds_ = tuned
-            row["seconds"] = time.perf_counter() - start
-            rows.append(row)
-            log(row)
+            fitted.append(pipe.fit(train_x, train_y, dev=(tune_x, tune_y)))
+            rows.append(_multi_label_row(name, label, pipe, dev_x, dev_y, start))
+            log(rows[-1])
+        start = time.perf_counter()
+        mean = Mean(fitted, tune_x, tune_y)
+        rows.append({**_multi_label_row(name, "mean of the two above (benchmark only)", mean, dev_x, dev_y, start),
+                     "benchmark_only": True})
+        log(rows[-1])
+
+
+def _multi_label_row(name: str, label: str, pipe, dev_x: list, dev_y: list, start: float) -> dict:
+    """Dev macro- and micro-F1 of ``pipe`` with every label decided at 0.5 and at its tuned threshold."""
+    tuned = pipe.thresholds_
+    row = {"dataset": "GoEmotions", "labels": name, "model": label}
+    for key, thresholds in (("0.5", np.full_like(tuned, 0.5)), ("tuned", tuned)):
+        pipe.thresholds_ = thresholds
+        report = evaluate(pipe, dev_x, dev_y)
+        row[f"macro_f1 {key}"], row[f"micro_f1 {key}"] = report["macro_f1"], report["micro_f1"]
+    pipe.thresholds_ = tuned
+    row["seconds"] = time.perf_counter() - start
+    return row
 
 
 def table(rows: list) -> str:
@@ -122,12 +151,13 @@ def table(rows: list) -> str:
     lines += [f"| {r['labels']} | {r['model']} | {r['macro_f1 0.5']:.4f} | {r['micro_f1 0.5']:.4f} | "
               f"{r['macro_f1 tuned']:.4f} | {r['micro_f1 tuned']:.4f} | {r['seconds']:.0f} |"
               for r in rows if r["dataset"] == "GoEmotions"]
+    models = [r for r in rows if not r.get("benchmark_only")]
     best = {
-        "CARER accuracy": max((r["accuracy"] for r in rows if r["dataset"] == "CARER"), default=None),
-        "GoEmotions 28 macro-F1": max((r["macro_f1 tuned"] for r in rows if r["labels"] == "28"), default=None),
-        "GoEmotions Ekman macro-F1": max((r["macro_f1 tuned"] for r in rows if r["labels"] == "Ekman 7"), default=None),
+        "CARER accuracy": max((r["accuracy"] for r in models if r["dataset"] == "CARER"), default=None),
+        "GoEmotions 28 macro-F1": max((r["macro_f1 tuned"] for r in models if r["labels"] == "28"), default=None),
+        "GoEmotions Ekman macro-F1": max((r["macro_f1 tuned"] for r in models if r["labels"] == "Ekman 7"), default=None),
     }
-    lines += ["", "| goal (dev) | target | best | reached |", "|---|---|---|---|"]
+    lines += ["", "| goal (dev) | target | best model (tuned thresholds) | reached |", "|---|---|---|---|"]
     for goal, target in GOALS.items():
         if best[goal] is not None:
             lines.append(f"| {goal} | {target:.2f} | {best[goal]:.4f} | {'yes' if best[goal] >= target else 'no'} |")

@@ -49,8 +49,8 @@ TASKS = {
     "polarity": {"single": (DEFAULT_VECTORIZER, DEFAULT_MODEL, {})},
     "emotion": {
         "single": ("tfidf", "nbsvm", {"negation": False}),  # CARER
-        "multi": ("tfidf", "logreg", {"negation": False, "analyzer": "word+char", "char_ngram_range": (2, 5),
-                                      "min_df": 2, "C": 1.0, "class_weight": "balanced"}),  # GoEmotions
+        "multi": ("tfidf", "logreg", {"analyzer": "word+char", "char_ngram_range": (2, 5), "min_df": 2, "C": 1.0,
+                                      "class_weight": "balanced"}),  # GoEmotions: negation marking helps here
     },
 }
 PIPELINE_OPTIONS = {"grouping": None}  # "ekman" or "sentiment": learn (and score) the groups of fine labels

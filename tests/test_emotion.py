@@ -186,7 +186,7 @@ def test_sklearn_clone_keeps_the_grouping():
     multi = Pipeline.for_task("emotion", multi_label=True, C=1.0)
     assert multi.model == "logreg" and multi.get_params()["class_weight"] == "balanced" and multi.C == 1.0
     assert Pipeline.for_task("emotion", model="nb", multi_label=True).get_params() == {
-        "vectorizer": "tfidf", "model": "nb", "negation": False, "analyzer": "word+char", "char_ngram_range": (2, 5),
+        "vectorizer": "tfidf", "model": "nb", "analyzer": "word+char", "char_ngram_range": (2, 5),
         "min_df": 2}  # logreg's C and class_weight are left out
     assert Pipeline.for_task("polarity", multi_label=True).model == "nbsvm"
 
