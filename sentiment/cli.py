@@ -84,11 +84,11 @@ def _print_json(value) -> None:
 @app.command()
 @friendly
 def fit(
-    data: Path = typer.Argument(..., help="Training data: .csv/.tsv/.jsonl/.parquet (optionally .gz), or SST trees (.txt)."),
+    data: Path = typer.Argument(..., help="Training data: .csv/.tsv/.jsonl/.parquet (optionally .gz), or SST trees (.txt); --task aspect: SemEval-2014 XML or JSONL."),
     dev: Optional[Path] = typer.Option(None, help="Dev data for the metrics; default: a stratified part of DATA."),
     text_column: str = typer.Option("text", help="Column with the texts."),
     label_column: str = typer.Option("label", help="Column with the labels."),
-    task: str = typer.Option("polarity", help="polarity or emotion: the benchmarks' best configuration for it is the default."),
+    task: str = typer.Option("polarity", help="polarity, emotion or aspect: the benchmarks' best configuration for it is the default."),
     multi_label: bool = typer.Option(False, "--multi-label", help="Several labels per text, joined by --label-sep in the label column."),
     label_sep: Optional[str] = typer.Option(None, help="With --multi-label: the separator between the labels of a text (default ';')."),
     grouping: Optional[str] = typer.Option(None, help="Learn groups of fine emotion labels: ekman or sentiment."),
@@ -115,6 +115,8 @@ def fit(
       sentiment fit emotions.csv --task emotion --out emotion-model
 
       sentiment fit goemotions.csv --task emotion --multi-label --label-column labels --grouping ekman
+
+      sentiment fit Restaurants_Train_v2.xml --task aspect --out restaurant-aspects
 
       sentiment fit trees/train.txt --phrases --dev dev.csv --vectorizer tfidf --model logreg --set C=4
 
@@ -155,7 +157,8 @@ def fit(
 def predict(
     texts: List[str] = typer.Argument(None, help="Texts to classify; '-' reads one text per line from stdin."),
     model: Optional[Path] = typer.Option(None, help="Model directory; default: the English model of --task shipped with the package."),
-    task: str = typer.Option("polarity", help="Without --model: the shipped model for polarity or emotion (several emotions per text)."),
+    task: str = typer.Option("polarity", help="Without --model: the shipped model for polarity, emotion (several emotions per text) or aspect (aspect terms and the polarity toward each)."),
+    aspect: List[str] = typer.Option([], "--aspect", help="Aspect models: score this aspect term (as written in the text) instead of finding the aspects; repeatable."),
     top_if_none: bool = typer.Option(False, "--top-if-none", help="Several labels per text: give the most probable label to a text where none passes its threshold."),
     as_json: bool = typer.Option(False, "--json", help="Print a JSON array: label(s) and class probabilities per text."),
     input_: Optional[Path] = typer.Option(None, "--input", help="Predict every row of this file (streamed in chunks)."),
@@ -172,6 +175,10 @@ def predict(
 
       sentiment predict --task emotion --top-if-none "Thank you so much, this made my day!"
 
+      sentiment predict --task aspect "The camera struggles in low light, but the battery lasts for days."
+
+      sentiment predict --task aspect --aspect battery --aspect screen "Great screen, awful battery."
+
       sentiment predict --json "The battery died after a day."
 
       sentiment predict --input reviews.csv --output predictions.csv --text-column review
@@ -183,6 +190,8 @@ def predict(
             _fail("give texts or --input FILE, not both")
         if output is None:
             _fail("--input needs --output FILE (.csv, .tsv or .jsonl) for the predictions")
+        if aspect:
+            _fail("--aspect goes with texts on the command line, not with --input")
         from .commands import predict_file
 
         rows = predict_file(load(model, task=task), input_, output, text_column=text_column, chunksize=batch_size,
@@ -197,7 +206,13 @@ def predict(
         texts = [line.rstrip("\n") for line in sys.stdin if line.strip()]
         if not texts:
             _fail("no text on stdin; give one text per line")
-    results = load(model, task=task).annotate(texts, top_if_none=top_if_none)
+    pipe = load(model, task=task)
+    if getattr(pipe, "kind", None) == "aspect":
+        _print_aspects(pipe.annotate(texts, aspects=aspect or None), as_json)
+        return
+    if aspect:
+        _fail("--aspect needs an aspect model: add --task aspect, or --model DIR of a model trained with --task aspect")
+    results = pipe.annotate(texts, top_if_none=top_if_none)
     if as_json:
         _print_json(results)
         return
@@ -214,7 +229,7 @@ def predict(
 def evaluate(
     data: Path = typer.Argument(..., help="Labelled data in any format `fit` reads."),
     model: Optional[Path] = typer.Option(None, help="Model directory; default: the shipped model of --task."),
-    task: str = typer.Option("polarity", help="Without --model: the shipped model for polarity or emotion."),
+    task: str = typer.Option("polarity", help="Without --model: the shipped model for polarity, emotion or aspect."),
     text_column: Optional[str] = typer.Option(None, help="Text column; default: the one the model was trained with."),
     label_column: Optional[str] = typer.Option(None, help="Label column; default: the one the model was trained with."),
     grouping: Optional[str] = typer.Option(None, help="Score groups of the labels instead: ekman or sentiment."),
@@ -231,6 +246,8 @@ def evaluate(
       sentiment evaluate dev.csv --model my-model --json --report reports/dev
 
       sentiment evaluate goemotions-dev.csv --task emotion --grouping ekman
+
+      sentiment evaluate Restaurants_Test_Gold.xml --task aspect --json
     """
     from .commands import evaluate_file
     from .evaluation import format_report
@@ -317,6 +334,19 @@ def options(
         for key, value in values.items():
             typer.echo(f"  {key} = {json.dumps(value)}")
     typer.echo(f"\nvectorizers: {', '.join(available('vectorizer'))}\nmodels: {', '.join(available('model'))}")
+
+
+def _print_aspects(results: list[dict], as_json: bool) -> None:
+    """Each text, then one line per aspect: term, character span, polarity and its probability."""
+    if as_json:
+        _print_json(results)
+        return
+    for result in results:
+        typer.echo(result["text"])
+        for a in result["aspects"]:
+            typer.echo(f"  {a['term']}\t{a['from']}-{a['to']}\t{a['polarity']}\t{a['score']:.3f}")
+        if not result["aspects"]:
+            typer.echo("  (no aspect found; name one with --aspect TERM)")
 
 
 def _write_report(result: dict, folder: Optional[Path], title: str) -> None:

@@ -12,7 +12,7 @@ from pathlib import Path
 from typing import Any, Callable
 
 from .data import iter_table, missing_columns, read_labelled, table_format, train_dev_split
-from .errors import DataError
+from .errors import ConfigError, DataError
 from .evaluation import evaluate
 from .persistence import check_model_target, share_permissions
 from .pipeline import Pipeline, load
@@ -51,6 +51,15 @@ def fit_file(
     ``tune_fraction`` of the training data, so the dev figures are not tuned on the dev data. Returns
     the fitted pipeline and the dev report.
     """
+    if task == "aspect":
+        not_for_aspects = {"--vectorizer": vectorizer, "--model": model, "--phrases": phrases,
+                           "--multi-label": multi_label, "--label-names": label_names,
+                           "--text-column": text_column != "text", "--label-column": label_column != "label"}
+        given = [flag for flag, value in not_for_aspects.items() if value]
+        if given:
+            raise ConfigError(f"{given[0]} does not apply to --task aspect (SemEval XML or JSONL with text and aspects); "
+                              "leave it out, and set the aspect model's options with --set")
+        return _fit_aspects(data, out, dev=dev, options=options or {}, dev_fraction=dev_fraction, seed=seed, log=log)
     pipe = Pipeline.for_task(task, vectorizer, model, multi_label=multi_label, **(options or {}))
     check_model_target(out)  # fail before training, not after
     label_sep = separator if multi_label else None
@@ -81,6 +90,21 @@ def fit_file(
     return pipe, report
 
 
+def _fit_aspects(data, out, *, dev, options: dict, dev_fraction: float, seed: int, log) -> tuple[Any, dict]:
+    """``fit_file`` for ``task="aspect"``: an :class:`~sentiment.aspects.AspectPipeline` on SemEval XML or JSONL.
+
+    Without ``dev``, the dev figures come from a ``dev_fraction`` of the sentences and the saved model is
+    then refit on all of them. The report holds the dev scores (see :func:`sentiment.aspects.evaluate_aspects`).
+    """
+    from .aspects import check_options, fit_aspects
+
+    check_options(options)
+    log(f"training the aspect extractor and polarity model on {data}; dev: "
+        + (str(dev) if dev is not None else f"{dev_fraction:.0%} of the sentences (seed {seed}), then refit on all"))
+    pipe, report = fit_aspects(data, out, dev_path=dev, dev_fraction=dev_fraction, seed=seed, **options)
+    return pipe, {**report["dev"], **{k: v for k, v in report.items() if k != "dev"}}
+
+
 def model_columns(pipe: Pipeline) -> dict[str, str]:
     """The text and label columns and the label separator the model was trained with (defaults when unknown)."""
     columns = getattr(pipe, "config_", {}).get("columns", {})
@@ -94,6 +118,14 @@ def evaluate_file(data: str | Path, model: str | Path | None = None, *, text_col
     """Score a saved model (default: the one shipped for ``task``) on a labelled file; the columns and the
     label separator default to the ones the model was trained with. ``grouping`` scores label groups."""
     pipe = load(model, task=task)
+    if getattr(pipe, "kind", None) == "aspect":
+        given = [flag for flag, value in (("--text-column", text_column), ("--label-column", label_column),
+                                          ("--grouping", grouping)) if value]
+        if given:
+            raise ConfigError(f"{given[0]} does not apply to an aspect model; give SemEval XML or JSONL and leave it out")
+        from .aspects import evaluate_aspects
+
+        return pipe, evaluate_aspects(data, pipe)
     columns = model_columns(pipe)
     texts, labels = read_labelled(data, text_column or columns["text"], label_column or columns["label"],
                                   separator=columns["separator"] if pipe.multi_label_ else None)
@@ -132,14 +164,8 @@ def predict_file(pipe: Pipeline, source: str | Path, target: str | Path, *, text
                 if blank.any():
                     row = rows + int(blank.to_numpy().argmax()) + 1
                     raise DataError(f"{source}: data row {row} has no text in column {text_column!r}; drop or fill it")
-                results = pipe.annotate(texts.astype(str).tolist(), top_if_none=top_if_none)
-                chunk = chunk.copy()
-                if pipe.multi_label_:
-                    chunk["labels"] = [columns["separator"].join(r["labels"]) for r in results]
-                else:
-                    chunk["label"] = [r["label"] for r in results]
-                for name in pipe.label_names_:
-                    chunk[f"score_{name}"] = [r["scores"][name] for r in results]
+                chunk = chunk.assign(**_prediction_columns(pipe, texts.astype(str).tolist(), top_if_none,
+                                                           columns["separator"], nested=out_format == "jsonl"))
                 if out_format == "jsonl":
                     for record in chunk.to_dict(orient="records"):
                         handle.write(json.dumps(record, ensure_ascii=False, default=str) + "\n")
@@ -151,6 +177,20 @@ def predict_file(pipe: Pipeline, source: str | Path, target: str | Path, *, text
         Path(temporary).unlink(missing_ok=True)
         raise
     return rows
+
+
+def _prediction_columns(pipe, texts: list[str], top_if_none: bool, separator: str, nested: bool) -> dict[str, list]:
+    """The columns ``predict_file`` adds: ``label`` or ``labels`` and ``score_<label>`` per class; for an
+    aspect model, ``aspects`` (a list per row, written as JSON text unless the output is ``nested``)."""
+    if getattr(pipe, "kind", None) == "aspect":
+        found = [row["aspects"] for row in pipe.annotate(texts)]
+        return {"aspects": found if nested else [json.dumps(a, ensure_ascii=False) for a in found]}
+    results = pipe.annotate(texts, top_if_none=top_if_none)
+    columns = ({"labels": [separator.join(r["labels"]) for r in results]} if pipe.multi_label_
+               else {"label": [r["label"] for r in results]})
+    for name in pipe.label_names_:
+        columns[f"score_{name}"] = [r["scores"][name] for r in results]
+    return columns
 
 
 def _all_columns(source, text_column, chunksize, progress):

@@ -10,7 +10,7 @@ from pathlib import Path
 
 from .errors import ModelFileError
 
-DEFAULT_MODELS = {"polarity": "polarity", "emotion": "emotion"}
+DEFAULT_MODELS = {"polarity": "polarity", "emotion": "emotion", "aspect": "aspect"}
 
 
 def models_root() -> Path:
@@ -26,5 +26,6 @@ def default_model_path(task: str = "polarity") -> Path:
         raise ModelFileError(f"no default model for task {task!r}; available: {', '.join(DEFAULT_MODELS)}")
     path = models_root() / DEFAULT_MODELS[task]
     if not (path / "config.json").is_file():
-        raise ModelFileError(f"the default {task} model is missing from {path}; reinstall sentiment or pass --model DIR")
+        raise ModelFileError(f"the default {task} model is missing from {path}; reinstall sentiment, train it with "
+                             f"benchmarks/train_{task}_model.py, or pass --model DIR")
     return path

@@ -131,6 +131,10 @@ def _multi_label_report(truth: np.ndarray, predicted: np.ndarray, names: list[st
 
 def format_report(report: dict) -> str:
     """A plain-text report: headline metrics, per-class table and (one label per text) confusion matrix."""
+    if report.get("task") == "aspect":
+        from .aspects.evaluation import format_aspect_report
+
+        return format_aspect_report(report)
     names = report["labels"]
     width = max(12, *(len(n) for n in names))
     if report.get("multi_label"):
@@ -177,12 +181,21 @@ def plot_confusion_matrix(report: dict, path: str | Path, title: str = "Confusio
     ax.set_yticks(range(len(names)), names)
     ax.set_xlabel("predicted")
     ax.set_ylabel("true")
-    ax.set_title(f"{title}\naccuracy {report['accuracy']:.3f}, macro-F1 {report['macro_f1']:.3f}, n={report['n']}")
+    ax.set_title(f"{title}\n{_matrix_figures(matrix)}")
     for i in range(len(names)):
         for j in range(len(names)):
             ax.text(j, i, int(matrix[i, j]), ha="center", va="center", color="white" if rates[i, j] > 0.5 else "black")
     fig.colorbar(image, ax=ax, fraction=0.046, pad=0.04, label="share of the true class")
     return _save(fig, path)
+
+
+def _matrix_figures(matrix: np.ndarray) -> str:
+    """Accuracy, macro-F1 (over the classes that occur) and n of a confusion matrix, as a plot subtitle."""
+    n = matrix.sum()
+    diagonal, margins = np.diag(matrix), matrix.sum(axis=0) + matrix.sum(axis=1)
+    present = margins > 0
+    macro_f1 = float(np.mean(2 * diagonal[present] / margins[present])) if present.any() else 0.0
+    return f"accuracy {diagonal.sum() / max(n, 1):.3f}, macro-F1 {macro_f1:.3f}, n={int(n)}"
 
 
 def plot_label_scores(report: dict, path: str | Path, title: str = "Per-label scores") -> Path:

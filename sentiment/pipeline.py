@@ -339,8 +339,8 @@ class Pipeline:
 
 
 def load(path: str | os.PathLike | None = None, *, task: str = "polarity"):
-    """Load a saved pipeline or ensemble; without ``path``, the default English model of ``task``
-    (``"polarity"`` or ``"emotion"``).
+    """Load a saved pipeline, ensemble or aspect model (whichever the directory holds); without ``path``,
+    the default English model of ``task`` (``"polarity"``, ``"emotion"`` or ``"aspect"``).
 
     >>> from sentiment import load
     >>> load().annotate(["What a wonderful film!"])[0]["label"]
@@ -354,6 +354,10 @@ def load(path: str | os.PathLike | None = None, *, task: str = "polarity"):
         from .ensemble import Ensemble
 
         return Ensemble.load(path)
+    if config.get("kind") == "aspect":
+        from .aspects.pipeline import AspectPipeline
+
+        return AspectPipeline.load(path)
     return Pipeline.load(path)
 
 

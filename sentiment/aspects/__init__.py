@@ -16,19 +16,17 @@ Modules: :mod:`.data` (readers, tokens with character offsets, BIO tags), :mod:`
 (BIO tagger), :mod:`.polarity` (aspect polarity), :mod:`.pipeline` (``AspectPipeline``, save/load),
 :mod:`.evaluation` (scores).
 
-CLI wiring (what ``sentiment.cli`` / ``sentiment.commands`` should call)
------------------------------------------------------------------------
-``sentiment fit DATA --task aspect [--out DIR] [--dev FILE]``
-    ``pipeline, report = fit_aspects(DATA, out=DIR, dev_path=FILE)``; DATA is a SemEval-2014 XML
-    (train or gold test schema) or JSONL file. Without ``--dev`` a 15% dev split (seed 0) is scored
-    and then the model is refit on all of DATA (``refit=True``). Print ``report`` (``--json``: as JSON).
+Command line
+------------
+``sentiment fit DATA --task aspect [--dev FILE] [--out DIR] [--set extractor=lstm ...]``
+    :func:`fit_aspects`; DATA is a SemEval-2014 XML or JSONL file. Without ``--dev`` a part of the
+    sentences is scored and the model is then refit on all of them.
 ``sentiment predict --task aspect "text" ... [--aspect TERM ...] [--model DIR] [--json]``
-    ``predict_aspect_texts(DIR or None, texts, aspects=TERMS or None)``: per text a list of
-    ``{"term", "from", "to", "polarity", "score"}``; ``None`` loads the default model ``models/aspect``.
-    Plain output: one line per aspect, e.g. ``camera\tnegative\t0.87``.
-``sentiment evaluate DATA --model DIR [--json]`` (``--task aspect``, or a model whose config.json has ``"kind": "aspect"``)
-    ``evaluate_aspects(DATA, DIR)`` -> dict with ``extraction_precision/recall/f1``,
-    ``polarity_accuracy``, ``polarity_macro_f1``, ``end_to_end_f1``, ``n`` (sentences), ``n_aspects``.
+    ``AspectPipeline.annotate``: per text its aspects with character span, polarity and score
+    (the default model ``models/aspect`` without ``--model``).
+``sentiment evaluate DATA --model DIR [--json]`` (any directory whose config says ``"kind": "aspect"``)
+    :func:`evaluate_aspects`: ``extraction_precision/recall/f1``, ``polarity_accuracy``,
+    ``polarity_macro_f1``, ``end_to_end_f1``, ``n`` (sentences), ``n_aspects``.
 """
 
 from __future__ import annotations
@@ -38,25 +36,28 @@ from pathlib import Path
 from .data import POLARITIES, read_aspect_data, split_sentences, tokenize
 from .pipeline import AspectPipeline
 
-DEFAULT_MODEL = "aspect"
-
 
 def default_aspect_model_path() -> Path:
     """``models/aspect`` in a checkout (``sentiment/_models/aspect`` when installed)."""
-    from ..default_models import models_root
-    from ..errors import ModelFileError
+    from ..default_models import default_model_path
 
-    path = models_root() / DEFAULT_MODEL
-    if not (path / "config.json").is_file():
-        raise ModelFileError(
-            f"the default aspect model is missing from {path}; run `python benchmarks/train_aspect_model.py` "
-            "or pass --model DIR"
-        )
-    return path
+    return default_model_path("aspect")
 
 
 def load_aspect_model(path=None) -> AspectPipeline:
     return AspectPipeline.load(path if path is not None else default_aspect_model_path())
+
+
+def check_options(options: dict) -> None:
+    """Raise a ConfigError for an option that :class:`AspectPipeline` does not have."""
+    import inspect
+
+    from ..errors import ConfigError
+
+    known = [name for name in inspect.signature(AspectPipeline).parameters if name != "seed"]
+    unknown = sorted(set(options) - set(known))
+    if unknown:
+        raise ConfigError(f"{unknown[0]!r} is not an option of the aspect model; choose from: {', '.join(known)}")
 
 
 def fit_aspects(data_path, out=None, *, dev_path=None, dev_fraction: float = 0.15, refit: bool = True,
@@ -66,8 +67,12 @@ def fit_aspects(data_path, out=None, *, dev_path=None, dev_fraction: float = 0.1
     ``options`` are :class:`AspectPipeline` parameters (``tagger_C``, ``polarity_C``, ``prior``, ...).
     Returns the pipeline and a report (dev scores, counts, the output path).
     """
+    from ..persistence import check_model_target
     from .evaluation import evaluate_pipeline
 
+    check_options(options)
+    if out is not None:
+        check_model_target(out)  # fail before training, not after
     keep_conflict = bool(options.get("keep_conflict", False))
     sentences = read_aspect_data(data_path, keep_conflict)
     if dev_path is not None:
@@ -92,15 +97,17 @@ def predict_aspect_texts(model_path, texts, aspects=None) -> list[list[dict]]:
     return load_aspect_model(model_path).predict_aspects(texts, aspects=aspects)
 
 
-def evaluate_aspects(data_path, model_path=None) -> dict:
-    """Scores of the model in ``model_path`` (None: the default) on a SemEval XML or JSONL file."""
+def evaluate_aspects(data_path, model=None) -> dict:
+    """Scores of ``model`` (an AspectPipeline, a model directory, or None: the default) on a SemEval XML
+    or JSONL file."""
     from .evaluation import evaluate_pipeline
 
     sentences = read_aspect_data(data_path)
-    report = evaluate_pipeline(load_aspect_model(model_path), sentences)
+    pipe = model if isinstance(model, AspectPipeline) else load_aspect_model(model)
+    report = evaluate_pipeline(pipe, sentences)
     report["data"] = str(data_path)
     return report
 
 
-__all__ = ["AspectPipeline", "POLARITIES", "default_aspect_model_path", "evaluate_aspects", "fit_aspects",
+__all__ = ["AspectPipeline", "POLARITIES", "check_options", "default_aspect_model_path", "evaluate_aspects", "fit_aspects",
            "load_aspect_model", "predict_aspect_texts", "read_aspect_data", "split_sentences", "tokenize"]

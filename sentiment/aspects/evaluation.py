@@ -22,7 +22,8 @@ def prf(tp: int, n_predicted: int, n_gold: int) -> tuple[float, float, float]:
 
 def polarity_scores(truth: list[str], predicted: list[str]) -> dict:
     if not truth:
-        return {"polarity_accuracy": None, "polarity_macro_f1": None, "polarity_per_class_f1": {}}
+        return {"polarity_accuracy": None, "polarity_macro_f1": None, "polarity_per_class_f1": {},
+                "labels": list(POLARITIES), "confusion_matrix": [[0] * len(POLARITIES) for _ in POLARITIES]}
     t, p = np.asarray(truth), np.asarray(predicted)
     per_class = {}
     for label in POLARITIES:
@@ -31,7 +32,9 @@ def polarity_scores(truth: list[str], predicted: list[str]) -> dict:
     present = [label for label in POLARITIES if np.any(t == label) or np.any(p == label)]
     return {"polarity_accuracy": float(np.mean(t == p)),
             "polarity_macro_f1": float(np.mean([per_class[c] for c in present])) if present else 0.0,
-            "polarity_per_class_f1": per_class}
+            "polarity_per_class_f1": per_class,
+            "labels": list(POLARITIES),  # the polarity confusion matrix, for plot_confusion_matrix
+            "confusion_matrix": [[int(np.sum((t == a) & (p == b))) for b in POLARITIES] for a in POLARITIES]}
 
 
 def score_aspects(gold: list[dict], extracted: list[list[dict]], polarity_on_gold: list[list[str]]) -> dict:
@@ -55,7 +58,7 @@ def score_aspects(gold: list[dict], extracted: list[list[dict]], polarity_on_gol
                 predicted.append(label)
     p, r, f = prf(tp_span, n_pred, n_gold)
     ep, er, ef = prf(tp_full, n_pred, n_gold)
-    report = {"n": len(gold), "n_aspects": n_gold, "n_predicted": n_pred,
+    report = {"task": "aspect", "n": len(gold), "n_aspects": n_gold, "n_predicted": n_pred,
               "extraction_precision": p, "extraction_recall": r, "extraction_f1": f,
               "end_to_end_precision": ep, "end_to_end_recall": er, "end_to_end_f1": ef,
               "n_polarity": len(truth)}
@@ -75,3 +78,25 @@ def evaluate_pipeline(pipeline, sentences: list[dict]) -> dict:
         on_gold.append(labels[k:k + len(s["aspects"])])
         k += len(s["aspects"])
     return score_aspects(sentences, extracted, on_gold)
+
+
+def format_aspect_report(report: dict) -> str:
+    """A plain-text report of :func:`score_aspects`' figures, with the polarity confusion matrix."""
+    def figure(value) -> str:
+        return "n/a" if value is None else f"{value:.4f}"
+
+    lines = [f"sentences           {report['n']}   gold aspects {report['n_aspects']}   predicted {report['n_predicted']}",
+             f"extraction          P {figure(report['extraction_precision'])}  R {figure(report['extraction_recall'])}  "
+             f"F1 {figure(report['extraction_f1'])}",
+             f"polarity (gold)     accuracy {figure(report['polarity_accuracy'])}  "
+             f"macro-F1 {figure(report['polarity_macro_f1'])}",
+             f"end to end          F1 {figure(report['end_to_end_f1'])}"]
+    if "category_f1" in report:
+        lines.append(f"categories          F1 {figure(report['category_f1'])}  "
+                     f"polarity accuracy {figure(report.get('category_polarity_accuracy'))}")
+    width = max(len(n) for n in report["labels"])
+    lines += ["", "polarity on gold aspects (rows: true, columns: predicted)",
+              " " * width + "".join(f"{n:>{width + 2}}" for n in report["labels"])]
+    for name, row in zip(report["labels"], report["confusion_matrix"]):
+        lines.append(f"{name:<{width}}" + "".join(f"{v:>{width + 2}}" for v in row))
+    return "\n".join(lines)

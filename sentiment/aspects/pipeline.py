@@ -51,6 +51,8 @@ class AspectPipeline:
     seed : int
     """
 
+    kind = "aspect"  # what `sentiment.load` found in the directory (config.json "kind")
+
     def __init__(self, extractor: str = "classical", polarity: str = "classical", prior="default",
                  tagger_C: float = 1.0, polarity_C: float = 1.0, bits: int = 18, seed: int = 0,
                  keep_conflict: bool = False):
@@ -144,6 +146,13 @@ class AspectPipeline:
                 k += 1
             results.append(out)
         return results
+
+    def annotate(self, texts, aspects=None) -> list[dict]:
+        """Per text: ``{"text", "aspects": [...]}`` with the aspects of :meth:`predict_aspects`."""
+        from ..data import check_texts
+
+        texts = check_texts(texts)
+        return [{"text": text, "aspects": found} for text, found in zip(texts, self.predict_aspects(texts, aspects))]
 
     # -- persistence ---------------------------------------------------------------------------
     def save(self, path) -> Path:

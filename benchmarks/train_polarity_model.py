@@ -1,6 +1,6 @@
 """Train the default English polarity model shipped in models/polarity, and print its dev figures.
 
-    python benchmarks/train_default_model.py [--out models/polarity]
+    python benchmarks/train_polarity_model.py [--out models/polarity]
 
 Training data, all mapped to negative / positive (neutral and mixed examples are left out):
 - SST-2: every labelled phrase of the SST train trees (movie-review snippets),
@@ -100,7 +100,7 @@ def main() -> None:
     extra = {
         "columns": {"text": "text", "label": "label"},
         "data": {"train": {name: len(x) for name, (x, _) in parts.items()},
-                 "recipe": "python benchmarks/train_default_model.py"},
+                 "recipe": "python benchmarks/train_polarity_model.py"},
         "metrics": {"dev": metrics},
     }
     pipe.save(args.out, extra=extra)

@@ -1,0 +1,122 @@
+"""`sentiment fit/predict/evaluate` with aspect models (--task aspect), through typer's CliRunner.
+
+The data are the tiny synthetic sentences of test_aspects.py, written as JSONL here.
+"""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from sentiment import load
+from sentiment.aspects import AspectPipeline
+
+from test_aspects import synthetic
+from test_cli import assert_error, assert_ok, invoke
+
+REPORT_KEYS = {"extraction_f1", "polarity_accuracy", "polarity_macro_f1", "end_to_end_f1", "n"}
+
+
+def write_jsonl(path, sentences):
+    path.write_text("".join(json.dumps(s) + "\n" for s in sentences), encoding="utf-8")
+    return path
+
+
+@pytest.fixture(scope="module")
+def files(tmp_path_factory):
+    folder = tmp_path_factory.mktemp("aspects")
+    return {"train": write_jsonl(folder / "train.jsonl", synthetic(160, seed=0)),
+            "dev": write_jsonl(folder / "dev.jsonl", synthetic(40, seed=1)),
+            "folder": folder}
+
+
+@pytest.fixture(scope="module")
+def model_dir(files):
+    out = files["folder"] / "model"
+    result = invoke("fit", files["train"], "--task", "aspect", "--dev", files["dev"], "--out", out,
+                    "--set", "prior=null", "--set", "bits=12", "--json")
+    assert_ok(result)
+    report = json.loads(result.stdout)
+    assert REPORT_KEYS <= set(report) and report["n"] == len(synthetic(40, seed=1))
+    assert report["polarity_accuracy"] > 0.8 and report["extraction_f1"] > 0.8  # easy synthetic data
+    return out
+
+
+def test_fit_writes_an_aspect_model_that_load_recognises(model_dir):
+    assert json.loads((model_dir / "config.json").read_text())["kind"] == "aspect"
+    assert isinstance(load(model_dir), AspectPipeline)
+
+
+def test_fit_prints_a_readable_report(files, tmp_path):
+    result = invoke("fit", files["train"], "--task", "aspect", "--dev", files["dev"], "--out", tmp_path / "m",
+                    "--set", "prior=null", "--set", "bits=12")
+    assert_ok(result)
+    assert "extraction" in result.stdout and "end to end" in result.stdout and "saved the model" in result.stdout
+    assert (tmp_path / "m" / "config.json").is_file()
+
+
+def test_predict_finds_two_aspects_of_opposite_polarity(model_dir):
+    result = invoke("predict", "--model", model_dir, "--json", "The camera is great but the battery is awful.")
+    assert_ok(result)
+    [row] = json.loads(result.stdout)
+    found = {a["term"]: a["polarity"] for a in row["aspects"]}
+    assert found == {"camera": "positive", "battery": "negative"}
+    text = row["text"]
+    assert all(text[a["from"]:a["to"]] == a["term"] for a in row["aspects"])
+
+
+def test_predict_named_aspects_in_plain_text(model_dir):
+    result = invoke("predict", "--model", model_dir, "--aspect", "screen", "--aspect", "pizza",
+                    "The pizza was dreadful, the screen was superb.")
+    assert_ok(result)
+    lines = result.stdout.splitlines()
+    assert lines[0] == "The pizza was dreadful, the screen was superb."
+    assert lines[1].split("\t")[:3] == ["  pizza", "4-9", "negative"]
+    assert lines[2].split("\t")[:3] == ["  screen", "28-34", "positive"]
+
+
+def test_predict_input_file_writes_the_aspects(model_dir, tmp_path):
+    source = tmp_path / "in.csv"
+    source.write_text("text\nThe food is lovely.\nWe went there on a Tuesday.\n", encoding="utf-8")
+    result = invoke("predict", "--model", model_dir, "--input", source, "--output", tmp_path / "out.jsonl")
+    assert_ok(result)
+    rows = [json.loads(line) for line in (tmp_path / "out.jsonl").read_text().splitlines()]
+    assert [a["term"] for a in rows[0]["aspects"]] == ["food"] and rows[1]["aspects"] == []
+
+
+def test_evaluate_json_and_report(model_dir, files, tmp_path):
+    result = invoke("evaluate", files["dev"], "--model", model_dir, "--json", "--report", tmp_path / "report")
+    assert_ok(result)
+    report = json.loads(result.stdout)
+    assert REPORT_KEYS <= set(report)
+    assert sum(map(sum, report["confusion_matrix"])) == report["n_polarity"]
+    assert (tmp_path / "report" / "confusion_matrix.png").stat().st_size > 0
+    assert json.loads((tmp_path / "report" / "metrics.json").read_text())["n"] == report["n"]
+
+
+@pytest.mark.parametrize("args, message", [
+    (["--model", "nbsvm"], "--model does not apply to --task aspect"),
+    (["--multi-label"], "--multi-label does not apply"),
+    (["--set", "C=3"], "'C' is not an option of the aspect model"),
+])
+def test_fit_options_that_do_not_apply(files, tmp_path, args, message):
+    result = invoke("fit", files["train"], "--task", "aspect", "--out", tmp_path / "m", *args)
+    assert_error(result, message)
+    assert message in result.stderr
+    assert not (tmp_path / "m").exists()
+
+
+def test_aspect_flags_on_other_models_are_errors(model_dir, files):
+    result = invoke("predict", "--aspect", "food", "The food is good.")  # the default polarity model
+    assert_error(result)
+    assert "--aspect needs an aspect model" in result.stderr
+    result = invoke("evaluate", files["dev"], "--model", model_dir, "--grouping", "ekman")
+    assert_error(result)
+    assert "does not apply to an aspect model" in result.stderr
+
+
+def test_named_aspect_missing_from_the_text(model_dir):
+    result = invoke("predict", "--model", model_dir, "--aspect", "battery", "The food is good.")
+    assert_error(result)
+    assert "does not occur in the text" in result.stderr
