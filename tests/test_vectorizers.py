@@ -242,3 +242,22 @@ def test_word2vec_sequences_and_embedding_matrix(docs):
     assert matrix.shape == (vectorizer.n_tokens, 16)
     np.testing.assert_array_equal(matrix[ids[0]], vectorizer.vectors_[vectorizer.vocabulary_["great"]])
     assert not matrix[:2].any()
+
+
+@pytest.mark.parametrize("options", [{"ngram_range": (1, 2)}, {"ngram_range": (1, 3), "min_df": 2},
+                                     {"ngram_range": (2, 3)}, {"analyzer": "char"}, {"max_df": 0.1}], ids=str)
+def test_every_vocabulary_lookup_gives_scikit_learns_counts(docs, new_docs, options, monkeypatch):
+    """transform_csr has three ways to find columns (binary search in the sorted terms for a few documents,
+    the term dict, the token-id WordNgramIndex for large batches); each gives scikit-learn's counts."""
+    from sklearn.feature_extraction.text import CountVectorizer as SkCount
+
+    from sentiment.vectorizers import ngrams
+
+    ours = resolve("vectorizer", "count")(**options).fit(docs)
+    batch = new_docs + docs[:20] + [[], ["zzz", "qqq"]]
+    expected = SkCount(analyzer=ours.features, vocabulary=ours.feature_names).transform(batch).toarray()
+    for path, (few, index_min) in {"sorted terms": (10**9, 10**9), "dict": (-1, 10**9), "index": (-1, 0)}.items():
+        monkeypatch.setattr(ngrams, "FEW_DOCS", few)
+        monkeypatch.setattr(ngrams, "INDEX_MIN_DOCS", index_min)
+        ours.set_state(*ours.get_state())  # forget the dict and the index built so far
+        np.testing.assert_array_equal(ours.transform(batch).toarray(), expected, err_msg=path)
