@@ -66,7 +66,7 @@ def fit_file(
     texts, labels = read_labelled(data, text_column, label_column, phrases=phrases, separator=label_sep)
     if dev is not None:
         dev_texts, dev_labels = read_labelled(dev, text_column, label_column, separator=label_sep)
-        dev_source = str(dev)
+        dev_source = Path(dev).name
     else:
         texts, labels, dev_texts, dev_labels = train_dev_split(texts, labels, dev_fraction, seed)
         dev_source = f"{dev_fraction:.0%} of {Path(data).name} (seed {seed})"
