@@ -40,3 +40,18 @@ def test_default_model_predicts_polarity(default):
 def test_default_model_handles_negation(default):
     assert default.annotate(["This movie was not good at all."])[0]["label"] == "negative"
 
+
+
+def test_default_emotion_model_gives_several_labels_with_thresholds():
+    model = sentiment.load(task="emotion")
+    assert model.multi_label_ and len(model.label_names_) == 28 and "neutral" in model.label_names_
+    [thanks, fear] = model.annotate(["Thank you so much for your help!", "I am terrified of what comes next."])
+    assert thanks["labels"][0] == "gratitude" and "fear" in fear["labels"]
+    assert all(thanks["scores"][name] >= threshold for name, threshold in zip(model.label_names_, model.thresholds_)
+               if name in thanks["labels"])
+
+
+def test_default_aspect_model_finds_terms_with_offsets():
+    [result] = sentiment.load(task="aspect").annotate(["The sushi was fresh and delicious."])
+    [sushi] = result["aspects"]
+    assert result["text"][sushi["from"]:sushi["to"]] == "sushi" and sushi["polarity"] == "positive"
