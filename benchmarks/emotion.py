@@ -1,6 +1,10 @@
 """Dev-split figures of emotion detection: CARER (one emotion per text) and GoEmotions (several per text).
 
-    python benchmarks/emotion.py [--quick] [--threads 1] [--out benchmarks/results/emotion.md]
+    python benchmarks/emotion.py [--datasets carer,goemotions] [--pytorch lstm,mlp] [--quick] [--threads 1]
+                                 [--out benchmarks/results/emotion.md]
+
+Each run adds its rows to ``results/emotion.json`` (replacing rows of the same dataset, labels and model)
+and writes the table of all of them to ``results/emotion.md``, so the slow PyTorch rows can be run apart.
 
 CARER (sadness, joy, love, anger, fear, surprise): trained on train, scored on validation (accuracy,
 macro-F1). GoEmotions (27 emotions + neutral): 10% of train (seed 0) is held out, as ``sentiment fit
@@ -19,6 +23,7 @@ combines models with one label per text only. Test splits are never used. ``--qu
 from __future__ import annotations
 
 import argparse
+import json
 import sys
 import tempfile
 import time
@@ -37,10 +42,13 @@ from sentiment.multilabel import tune_thresholds  # noqa: E402
 
 RESULTS = Path(__file__).resolve().parent / "results"
 GOALS = {"CARER accuracy": 0.93, "GoEmotions 28 macro-F1": 0.46, "GoEmotions Ekman macro-F1": 0.60}
-PYTORCH = {  # dataset: (vectorizer, model, options); "@vectors" is replaced by the emotion word vectors
-    "carer": ("word2vec", "lstm", {"vectors_path": "@vectors", "negation": False, "epochs": 8}),
-    "goemotions": ("word2vec", "lstm", {"vectors_path": "@vectors", "negation": False, "epochs": 10,
-                                        "lstm_pooling": "attention", "hidden_size": 200}),
+PYTORCH = {  # dataset: {name: (vectorizer, model, options)}; "@vectors" is replaced by the emotion word vectors
+    "carer": {"lstm": ("word2vec", "lstm", {"vectors_path": "@vectors", "negation": False, "epochs": 8})},
+    "goemotions": {
+        "mlp": ("tfidf", "mlp", {"min_df": 2, "hidden_sizes": (256,), "dropout": 0.5, "epochs": 10}),
+        "lstm": ("word2vec", "lstm", {"vectors_path": "@vectors", "negation": False, "epochs": 10,
+                                      "lstm_pooling": "attention", "hidden_size": 200}),
+    },
 }
 QUICK = {"train": 3000, "epochs": 2}
 
@@ -72,15 +80,20 @@ class Mean:
         return np.mean([pipe.predict_proba(texts) for pipe in self.pipes], axis=0)
 
 
-def configurations(dataset: str, vectors: str, quick: bool) -> dict[str, Pipeline]:
-    """The classical and the PyTorch pipeline of ``dataset``, as "label: pipeline"."""
-    vectorizer, model, options = PYTORCH[dataset]
-    options = {k: vectors if v == "@vectors" else v for k, v in options.items()}
-    if quick:
-        options["epochs"] = QUICK["epochs"]
+def configurations(dataset: str, vectors: str, args) -> dict[str, Pipeline]:
+    """The classical pipeline of ``dataset`` and the PyTorch ones asked for (``--pytorch``), as "label: pipeline"."""
     classical = Pipeline.for_task("emotion", multi_label=dataset == "goemotions")
-    pytorch = Pipeline(vectorizer, model, **options)
-    return {_label(classical): classical, _label(pytorch): pytorch}
+    pipes = {_label(classical): classical}
+    for name in args.pytorch.split(","):
+        if name not in PYTORCH[dataset]:
+            continue
+        vectorizer, model, options = PYTORCH[dataset][name]
+        options = {k: vectors if v == "@vectors" else v for k, v in options.items()}
+        if args.quick:
+            options["epochs"] = QUICK["epochs"]
+        pytorch = Pipeline(vectorizer, model, **options)
+        pipes[_label(pytorch)] = pytorch
+    return pipes
 
 
 def _label(pipe: Pipeline) -> str:
@@ -98,7 +111,7 @@ def carer(args, vectors: str, rows: list, log) -> None:
     train_x, train_y, dev_x, dev_y = datasets.load("carer")
     if args.quick:
         train_x, train_y = _sample(train_x, train_y, QUICK["train"])
-    for label, pipe in configurations("carer", vectors, args.quick).items():
+    for label, pipe in configurations("carer", vectors, args).items():
         start = time.perf_counter()
         pipe.fit(train_x, train_y)  # neural models hold out their own 10% for early stopping
         report = evaluate(pipe, dev_x, dev_y)
@@ -114,16 +127,18 @@ def goemotions(args, vectors: str, rows: list, log) -> None:
     train_x, train_y, tune_x, tune_y = train_dev_split(texts, labels, 0.1, seed=datasets.SEED)
     for grouping, name in ((None, "28"), ("ekman", "Ekman 7")):
         fitted = []
-        for label, pipe in configurations("goemotions", vectors, args.quick).items():
+        for label, pipe in configurations("goemotions", vectors, args).items():
             if grouping:
                 pipe.set_params(grouping=grouping)
             start = time.perf_counter()
             fitted.append(pipe.fit(train_x, train_y, dev=(tune_x, tune_y)))
             rows.append(_multi_label_row(name, label, pipe, dev_x, dev_y, start))
             log(rows[-1])
+        if len(fitted) < 2:
+            continue
         start = time.perf_counter()
-        mean = Mean(fitted, tune_x, tune_y)
-        rows.append({**_multi_label_row(name, "mean of the two above (benchmark only)", mean, dev_x, dev_y, start),
+        mean = Mean(fitted[:2], tune_x, tune_y)
+        rows.append({**_multi_label_row(name, "mean of the first two above (benchmark only)", mean, dev_x, dev_y, start),
                      "benchmark_only": True})
         log(rows[-1])
 
@@ -167,6 +182,7 @@ def table(rows: list) -> str:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--datasets", default="carer,goemotions")
+    parser.add_argument("--pytorch", default="lstm,mlp", help="PyTorch models to run (of PYTORCH), comma-separated")
     parser.add_argument("--quick", action="store_true", help="3,000 training texts and 2 epochs: a smoke test")
     parser.add_argument("--out", default=None, help="markdown results (default: results/emotion.md; none with --quick)")
     parser.add_argument("--threads", type=int, default=None, help="torch CPU threads (1 is fastest on a busy CPU)")
@@ -176,7 +192,17 @@ def main() -> None:
 
         torch.set_num_threads(args.threads)
     out = args.out or (None if args.quick else str(RESULTS / "emotion.md"))
+    # Rows of earlier runs (other --datasets or --pytorch) are kept, and replaced by rows of the same model.
+    cache = Path(out).with_suffix(".json") if out else None
+    kept = json.loads(cache.read_text()) if cache and cache.is_file() else []
     rows: list = []
+
+    def save() -> None:
+        if out:
+            done = {(r["dataset"], r["labels"], r["model"]) for r in rows}
+            merged = [r for r in kept if (r["dataset"], r["labels"], r["model"]) not in done] + rows
+            cache.write_text(json.dumps(merged, indent=1) + "\n")
+            Path(out).write_text(table(merged) + "\n")
 
     def log(r):
         figures = ", ".join(f"{k}={v:.4f}" for k, v in r.items() if isinstance(v, float) and k != "seconds")
@@ -186,10 +212,9 @@ def main() -> None:
         vectors = emotion_vectors(Path(folder))
         for name in args.datasets.split(","):
             {"carer": carer, "goemotions": goemotions}[name](args, vectors, rows, log)
-            if out:
-                Path(out).write_text(table(rows) + "\n")
+            save()
     print()
-    print(table(rows))
+    print(Path(out).read_text() if out else table(rows))
 
 
 if __name__ == "__main__":
