@@ -66,18 +66,50 @@ def score_aspects(gold: list[dict], extracted: list[list[dict]], polarity_on_gol
     return report
 
 
+def score_categories(gold: list[dict], predicted: list[list[dict]], polarity_on_gold: list[list[str]]) -> dict:
+    """Category detection P/R/F1 (the sentence's set of categories) and the polarity accuracy toward
+    each gold category; ``polarity_on_gold``: per sentence the predicted polarity of each gold category."""
+    tp = n_pred = n_gold = 0
+    truth, guessed = [], []
+    for sentence, found, on_gold in zip(gold, predicted, polarity_on_gold):
+        wanted = {c["category"] for c in sentence["categories"]}
+        got = {c["category"] for c in found}
+        tp, n_pred, n_gold = tp + len(wanted & got), n_pred + len(got), n_gold + len(wanted)
+        for c, label in zip(sentence["categories"], on_gold):
+            if c["polarity"] in POLARITIES:
+                truth.append(c["polarity"])
+                guessed.append(label)
+    p, r, f = prf(tp, n_pred, n_gold)
+    scores = polarity_scores(truth, guessed)
+    return {"category_precision": p, "category_recall": r, "category_f1": f, "n_categories": n_gold,
+            "category_polarity_accuracy": scores["polarity_accuracy"],
+            "category_polarity_macro_f1": scores["polarity_macro_f1"]}
+
+
 def evaluate_pipeline(pipeline, sentences: list[dict]) -> dict:
-    """Extraction, polarity-on-gold and end-to-end scores of a fitted :class:`AspectPipeline`."""
+    """Extraction, polarity-on-gold and end-to-end scores of a fitted :class:`AspectPipeline`, and the
+    category scores when the sentences have categories and the pipeline predicts them."""
     texts = [s["text"] for s in sentences]
     extracted = pipeline.predict_aspects(texts) if texts else []
     items = [(s["text"], a["from"], a["to"]) for s in sentences for a in s["aspects"]]
     probs = pipeline.polarity_proba(items) if items else np.zeros((0, 3))
+    report = score_aspects(sentences, extracted, _per_sentence(probs, [len(s["aspects"]) for s in sentences]))
+    model = getattr(pipeline, "categories_", None)
+    with_categories = [s for s in sentences if s.get("categories")]
+    if model is not None and with_categories:
+        texts = [s["text"] for s in with_categories]
+        pairs = [(s["text"], c["category"]) for s in with_categories for c in s["categories"]]
+        probs = model.polarity_proba([t for t, _ in pairs], [c for _, c in pairs])
+        on_gold = _per_sentence(probs, [len(s["categories"]) for s in with_categories])
+        report.update(score_categories(with_categories, model.predict(texts), on_gold))
+    return report
+
+
+def _per_sentence(probs: np.ndarray, sizes: list[int]) -> list[list[str]]:
+    """The most probable polarity of each row, cut into one list per sentence (``sizes`` rows each)."""
     labels = [POLARITIES[i] for i in probs.argmax(axis=1)]
-    on_gold, k = [], 0
-    for s in sentences:
-        on_gold.append(labels[k:k + len(s["aspects"])])
-        k += len(s["aspects"])
-    return score_aspects(sentences, extracted, on_gold)
+    ends = np.cumsum(sizes)
+    return [labels[end - size:end] for size, end in zip(sizes, ends)]
 
 
 def format_aspect_report(report: dict) -> str:
@@ -92,8 +124,10 @@ def format_aspect_report(report: dict) -> str:
              f"macro-F1 {figure(report['polarity_macro_f1'])}",
              f"end to end          F1 {figure(report['end_to_end_f1'])}"]
     if "category_f1" in report:
-        lines.append(f"categories          F1 {figure(report['category_f1'])}  "
-                     f"polarity accuracy {figure(report.get('category_polarity_accuracy'))}")
+        lines.append(f"categories          P {figure(report['category_precision'])}  "
+                     f"R {figure(report['category_recall'])}  F1 {figure(report['category_f1'])}")
+        lines.append(f"category polarity   accuracy {figure(report['category_polarity_accuracy'])}  "
+                     f"macro-F1 {figure(report['category_polarity_macro_f1'])}")
     width = max(len(n) for n in report["labels"])
     lines += ["", "polarity on gold aspects (rows: true, columns: predicted)",
               " " * width + "".join(f"{n:>{width + 2}}" for n in report["labels"])]

@@ -1,0 +1,164 @@
+"""Aspect categories: which categories a sentence speaks of, and the polarity toward each.
+
+SemEval-2014 restaurants label every sentence with coarse categories (food, service, price, ambience,
+anecdotes/miscellaneous), each with its polarity, whether or not a term names it ("We waited an hour"
+-> service, negative). Both parts are ordinary :class:`sentiment.Pipeline` models:
+
+* **detection**: one multi-label pipeline (a one-vs-rest linear model over word and character
+  n-grams) whose per-category thresholds are tuned on 10% of the training sentences;
+* **polarity**: one pipeline per category (negative / neutral / positive), so that "cheap" may be
+  good for price and bad for food; a category with too few examples falls back to one pipeline
+  trained on every (sentence, category) pair. It reads the sentence's *focus* for the category: the
+  sentence is split into clauses (at punctuation and "but", "although", ...), and the clause that the
+  detector finds most about the category stands for it ("The pasta was lovely but the waiter was
+  rude": "the pasta was lovely" for food, "the waiter was rude" for service).
+
+Saved as pipeline directories inside the aspect model (``categories/detector``,
+``categories/polarity_<i>``); :class:`~sentiment.aspects.pipeline.AspectPipeline` records their checksums.
+
+>>> model = CategoryModel().fit(sentences)                     # doctest: +SKIP
+>>> model.predict(["The waiter forgot us, but the pasta was divine."])  # doctest: +SKIP
+[[{'category': 'food', 'polarity': 'positive', 'score': 0.83, 'category_score': 0.91},
+  {'category': 'service', 'polarity': 'negative', 'score': 0.88, 'category_score': 0.86}]]
+"""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import numpy as np
+
+from ..errors import DataError, ModelFileError
+from .data import POLARITIES
+
+# Where a sentence splits into clauses: punctuation and contrastive conjunctions.
+CLAUSE_BREAK = re.compile(r"\s*(?:[,;:!?()]|\.(?!\d)|\s-+\s|\b(?:but|although|though|however|whereas|while|yet)\b)\s*",
+                          re.IGNORECASE)
+MIN_EXAMPLES = 30  # a category's own polarity model needs this many examples, of two polarities at least
+DETECTOR = {"vectorizer": "tfidf", "model": "logreg", "analyzer": "word+char", "char_ngram_range": (2, 5),
+            "min_df": 2, "C": 4.0, "negation": False}
+POLARITY = {"vectorizer": "tfidf", "model": "logreg", "C": 4.0, "class_weight": "balanced"}
+
+
+def has_categories(sentences: list[dict]) -> bool:
+    return any(s.get("categories") for s in sentences)
+
+
+class CategoryModel:
+    """Category detection + per-category polarity; see the module docstring."""
+
+    def __init__(self, seed: int = 0) -> None:
+        self.seed = seed
+        self.detector_ = None
+        self.polarity_: dict[str, object] = {}  # category -> pipeline ("*" is the shared fallback)
+
+    @property
+    def categories_(self) -> list[str]:
+        return list(self.detector_.label_names_)
+
+    def fit(self, sentences: list[dict]) -> "CategoryModel":
+        from ..data import train_dev_split
+        from ..pipeline import Pipeline
+
+        labelled = [s for s in sentences if s.get("categories")]
+        if not labelled:
+            raise DataError("no sentence has categories; give data with a \"categories\" list (SemEval restaurants)")
+        texts = [s["text"] for s in labelled]
+        sets = [sorted({c["category"] for c in s["categories"]}) for s in labelled]
+        if len({c for found in sets for c in found}) < 2:
+            raise DataError("the categories need at least two different names; give more varied data")
+        train_x, train_y, tune_x, tune_y = train_dev_split(texts, sets, 0.1, seed=self.seed)
+        self.detector_ = Pipeline(**DETECTOR).fit(train_x, train_y, dev=(tune_x, tune_y))
+
+        pairs = [(s["text"], c["category"], c["polarity"]) for s in labelled for c in s["categories"]
+                 if c.get("polarity") in POLARITIES]
+        if len({p for _, _, p in pairs}) < 2:
+            raise DataError("the categories need at least two different polarities; give more varied data")
+        focus = self.focus([t for t, _, _ in pairs], [c for _, c, _ in pairs])
+        pairs = [(f, c, p) for f, (_, c, p) in zip(focus, pairs)]
+        self.polarity_ = {"*": Pipeline(**POLARITY).fit([f"{c} : {t}" for t, c, _ in pairs], [p for *_, p in pairs])}
+        for category in self.categories_:
+            own = [(t, p) for t, c, p in pairs if c == category]
+            if len(own) >= MIN_EXAMPLES and len({p for _, p in own}) >= 2:
+                self.polarity_[category] = Pipeline(**POLARITY).fit([t for t, _ in own], [p for _, p in own])
+        return self
+
+    def _check_fitted(self) -> None:
+        if self.detector_ is None:
+            from ..errors import NotFittedError
+
+            raise NotFittedError("this CategoryModel is not fitted; call fit(sentences) first")
+
+    def focus(self, texts: list[str], categories: list[str]) -> list[str]:
+        """Per ``(text, category)`` pair, the clause of the text most about the category (see above)."""
+        clauses = [[c for c in CLAUSE_BREAK.split(text) if c and c.strip()] or [text] for text in texts]
+        split = [i for i, found in enumerate(clauses) if len(found) > 1]
+        flat = [c for i in split for c in clauses[i]]
+        if not flat:
+            return list(texts)
+        probs = self.detector_.predict_proba(flat)
+        names, out, k = self.categories_, list(texts), 0
+        for i in split:
+            n = len(clauses[i])
+            if categories[i] in names:
+                out[i] = clauses[i][int(probs[k:k + n, names.index(categories[i])].argmax())]
+            k += n
+        return out
+
+    def polarity_proba(self, texts: list[str], categories: list[str]) -> np.ndarray:
+        """Probabilities (negative, neutral, positive) of each ``(text, category)`` pair."""
+        self._check_fitted()
+        texts = self.focus(texts, categories)
+        out = np.zeros((len(texts), len(POLARITIES)))
+        for category in set(categories):
+            rows = [i for i, c in enumerate(categories) if c == category]
+            own = category in self.polarity_
+            pipe = self.polarity_[category if own else "*"]
+            batch = [texts[i] if own else f"{category} : {texts[i]}" for i in rows]
+            probs = pipe.predict_proba(batch)
+            for column, label in enumerate(pipe.classes_):
+                out[rows, POLARITIES.index(label)] = probs[:, column]
+        return out
+
+    def predict(self, texts: list[str]) -> list[list[dict]]:
+        """Per text its categories (at least the most probable one), each with polarity and scores."""
+        self._check_fitted()
+        chosen = self.detector_.predict(texts, top_if_none=True)
+        scores = self.detector_.predict_proba(texts)
+        names = self.categories_
+        flat = [(i, c) for i, found in enumerate(chosen) for c in found]
+        probs = self.polarity_proba([texts[i] for i, _ in flat], [c for _, c in flat]) if flat else np.zeros((0, 3))
+        results: list[list[dict]] = [[] for _ in texts]
+        for (i, category), p in zip(flat, probs):
+            best = int(p.argmax())
+            results[i].append({"category": category, "polarity": POLARITIES[best], "score": float(p[best]),
+                               "category_score": float(scores[i, names.index(category)])})
+        for found in results:
+            found.sort(key=lambda c: c["category"])
+        return results
+
+    # -- persistence: pipeline directories inside the aspect model ------------------------------
+    def save(self, folder: Path) -> dict:
+        """Write the pipelines under ``folder``; return the small JSON state that :meth:`load` needs."""
+        self._check_fitted()
+        self.detector_.save(folder / "detector")
+        names = {}
+        for i, (category, pipe) in enumerate(sorted(self.polarity_.items())):
+            pipe.save(folder / f"polarity_{i}")
+            names[f"polarity_{i}"] = category
+        return {"seed": self.seed, "polarity": names}
+
+    @classmethod
+    def load(cls, folder: Path, state: dict) -> "CategoryModel":
+        from ..pipeline import Pipeline
+
+        model = cls(seed=state.get("seed", 0))
+        try:
+            model.detector_ = Pipeline.load(folder / "detector")
+            model.polarity_ = {category: Pipeline.load(folder / sub) for sub, category in state["polarity"].items()}
+        except (KeyError, TypeError, AttributeError) as exc:
+            raise ModelFileError(f"cannot read the category models in {folder} ({exc}); train the model again") from None
+        if "*" not in model.polarity_:
+            raise ModelFileError(f"{folder} lacks the shared category polarity model; train the model again")
+        return model

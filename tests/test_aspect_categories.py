@@ -1,0 +1,76 @@
+"""Aspect categories (which categories a sentence speaks of, and the polarity toward each), on synthetic data."""
+
+from __future__ import annotations
+
+import random
+
+import numpy as np
+import pytest
+
+from sentiment.aspects.categories import CategoryModel, has_categories
+from sentiment.errors import DataError
+
+CUES = {"food": ["pasta", "pizza", "soup", "dessert", "steak"],
+        "service": ["waiter", "staff", "waitress", "host", "manager"],
+        "price": ["bill", "prices", "check", "wine list prices"]}
+GOOD = ["wonderful", "excellent", "lovely", "superb"]
+BAD = ["awful", "dreadful", "rude and slow", "terrible"]
+
+
+def clause(rng: random.Random, category: str, polarity: str) -> str:
+    return f"the {rng.choice(CUES[category])} was {rng.choice(GOOD if polarity == 'positive' else BAD)}"
+
+
+def synthetic(n: int, seed: int = 0) -> list[dict]:
+    rng = random.Random(seed)
+    sentences = []
+    for i in range(n):
+        chosen = rng.sample(sorted(CUES), rng.choice([1, 2]))
+        polarities = [rng.choice(["positive", "negative"]) for _ in chosen]
+        text = " but ".join(clause(rng, c, p) for c, p in zip(chosen, polarities)).capitalize() + "."
+        sentences.append({"id": str(i), "text": text, "aspects": [],
+                          "categories": [{"category": c, "polarity": p} for c, p in zip(chosen, polarities)]})
+    return sentences
+
+
+@pytest.fixture(scope="module")
+def model():
+    return CategoryModel().fit(synthetic(300))
+
+
+def test_two_categories_of_opposite_polarity(model):
+    [found] = model.predict(["The pasta was wonderful but the waiter was rude and slow."])
+    assert {c["category"]: c["polarity"] for c in found} == {"food": "positive", "service": "negative"}
+    assert all(0.5 < c["score"] <= 1 and 0 < c["category_score"] <= 1 for c in found)
+
+
+def test_every_text_gets_at_least_one_category(model):
+    assert all(found for found in model.predict(["Hmm.", "We went there on a Tuesday."]))
+
+
+def test_polarity_proba_rows_are_distributions(model):
+    probs = model.polarity_proba(["The bill was terrible.", "The soup was lovely."], ["price", "food"])
+    assert probs.shape == (2, 3) and np.allclose(probs.sum(axis=1), 1)
+    assert probs[0].argmax() == 0 and probs[1].argmax() == 2  # negative, positive
+
+
+def test_scores_on_held_out_synthetic_sentences(model):
+    dev = synthetic(60, seed=1)
+    predicted = model.predict([s["text"] for s in dev])
+    gold = [{(c["category"], c["polarity"]) for c in s["categories"]} for s in dev]
+    found = [{(c["category"], c["polarity"]) for c in p} for p in predicted]
+    assert np.mean([g == f for g, f in zip(gold, found)]) > 0.9
+
+
+def test_save_and_load_give_the_same_predictions(model, tmp_path):
+    state = model.save(tmp_path)
+    again = CategoryModel.load(tmp_path, state)
+    texts = [s["text"] for s in synthetic(20, seed=2)]
+    assert again.predict(texts) == model.predict(texts)
+
+
+def test_data_without_categories_is_a_clear_error():
+    sentences = [{"id": "1", "text": "Fine.", "aspects": [], "categories": []}]
+    assert not has_categories(sentences)
+    with pytest.raises(DataError, match="no sentence has categories"):
+        CategoryModel().fit(sentences)
