@@ -42,3 +42,15 @@ def load(name: str):
 
 
 DATASETS = ["sst2", "sst2-phrases", "sst5", "sst5-phrases", "imdb", "carer"]
+
+
+def accumulate(rows: list[dict], cache: Path, key: tuple[str, ...]) -> list[dict]:
+    """The rows of earlier runs kept in ``cache`` (JSON) with this run's ``rows`` in place of those with
+    the same ``key`` fields; written back to ``cache``. Lets slow benchmarks run in parts."""
+    import json
+
+    kept = json.loads(cache.read_text()) if cache.is_file() else []
+    done = {tuple(r[k] for k in key) for r in rows}
+    merged = [r for r in kept if tuple(r[k] for k in key) not in done] + rows
+    cache.write_text(json.dumps(merged, indent=1) + "\n")
+    return merged

@@ -23,7 +23,6 @@ combines models with one label per text only. Test splits are never used. ``--qu
 from __future__ import annotations
 
 import argparse
-import json
 import sys
 import tempfile
 import time
@@ -192,16 +191,11 @@ def main() -> None:
 
         torch.set_num_threads(args.threads)
     out = args.out or (None if args.quick else str(RESULTS / "emotion.md"))
-    # Rows of earlier runs (other --datasets or --pytorch) are kept, and replaced by rows of the same model.
-    cache = Path(out).with_suffix(".json") if out else None
-    kept = json.loads(cache.read_text()) if cache and cache.is_file() else []
     rows: list = []
 
-    def save() -> None:
+    def save() -> None:  # with the rows of earlier runs (other --datasets or --pytorch)
         if out:
-            done = {(r["dataset"], r["labels"], r["model"]) for r in rows}
-            merged = [r for r in kept if (r["dataset"], r["labels"], r["model"]) not in done] + rows
-            cache.write_text(json.dumps(merged, indent=1) + "\n")
+            merged = datasets.accumulate(rows, Path(out).with_suffix(".json"), ("dataset", "labels", "model"))
             Path(out).write_text(table(merged) + "\n")
 
     def log(r):

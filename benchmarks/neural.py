@@ -11,7 +11,8 @@ split is only scored, as for the classical models; their best row is read from
 ``results/classical.md``. Cleaning and vectorizing run once per dataset and vectorizer, as in
 ``Pipeline.fit``; "s/epoch" is the mean training time of an epoch (including the held-out check) on
 the device printed at the top. ``--quick`` trains on 2,000 texts for 2 epochs, to check the script. Without ``--full`` the run follows
-``CPU_PLAN`` (fewer experiments and epochs on the large sets), which fits a 2-core CPU.
+``CPU_PLAN`` (fewer experiments and epochs on the large sets), which fits a 2-core CPU. Each run adds its
+rows to ``results/neural.json`` (replacing rows of the same dataset and model), and the table shows them all.
 """
 
 from __future__ import annotations
@@ -125,27 +126,25 @@ def run(name: str, args, rows: list, log) -> None:
             "dataset": name, "model": label, "accuracy": accuracy_score(dev_codes, predicted),
             "macro_f1": f1_score(dev_codes, predicted, average="macro"), "epochs": len(history),
             "best_epoch": model.best_epoch_, "epoch_seconds": float(np.mean([r["seconds"] for r in history])),
-            "seconds": seconds,
+            "seconds": seconds, "device": device_name(resolve_device(args.device)),
         })
         log(rows[-1])
 
 
-def table(rows: list, device: str) -> str:
+def table(rows: list) -> str:
     classical = best_classical()
     lines = [
-        f"Device: {device}",
-        "",
-        "| dataset | model | dev accuracy | dev macro-F1 | epochs (best) | s/epoch | seconds |",
-        "|---|---|---|---|---|---|---|",
+        "| dataset | model | dev accuracy | dev macro-F1 | epochs (best) | s/epoch | seconds | device |",
+        "|---|---|---|---|---|---|---|---|",
     ]
     for dataset in dict.fromkeys(r["dataset"] for r in rows):
         if dataset in classical:
             vec, model, acc, f1 = classical[dataset]
-            lines.append(f"| {dataset} | best classical: {vec} + {model} | {acc:.4f} | {f1:.4f} | | | |")
+            lines.append(f"| {dataset} | best classical: {vec} + {model} | {acc:.4f} | {f1:.4f} | | | | |")
         for r in (r for r in rows if r["dataset"] == dataset):
             lines.append(
                 f"| {dataset} | {r['model']} | {r['accuracy']:.4f} | {r['macro_f1']:.4f} | "
-                f"{r['epochs']} ({r['best_epoch']}) | {r['epoch_seconds']:.1f} | {r['seconds']:.0f} |"
+                f"{r['epochs']} ({r['best_epoch']}) | {r['epoch_seconds']:.1f} | {r['seconds']:.0f} | {r['device']} |"
             )
     return "\n".join(lines)
 
@@ -176,10 +175,12 @@ def main() -> None:
 
     for name in args.datasets.split(","):
         run(name, args, rows, log)
-        if out:
-            Path(out).write_text(table(rows, device) + "\n")
+        if out:  # with the rows of earlier runs (other --datasets), in the order of DATASETS
+            merged = datasets.accumulate(rows, Path(out).with_suffix(".json"), ("dataset", "model"))
+            merged.sort(key=lambda r: datasets.DATASETS.index(r["dataset"]))
+            Path(out).write_text(table(merged) + "\n")
     print()
-    print(table(rows, device))
+    print(Path(out).read_text() if out else table(rows))
 
 
 if __name__ == "__main__":
