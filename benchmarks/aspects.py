@@ -6,9 +6,16 @@ on the gold aspects, end-to-end F1 (span and polarity right). Rows:
 
 * ``classical``: per-token logistic regression tagger + context-feature logistic regression polarity;
 * ``classical + prior``: the same, plus the default sentence polarity model's scores of the aspect's
-  clause, left/right windows and sentence as polarity features (the default ``models/aspect`` setting).
+  clause, left/right windows and sentence as polarity features (the default ``models/aspect`` setting);
+* ``lstm``: the PyTorch models of :mod:`sentiment.aspects.neural` (BiLSTM-CRF tagger with a character
+  CNN, embeddings fine-tuned; target-aware attention BiLSTM polarity, embeddings fixed, the vectors'
+  20,000 most frequent words added to its vocabulary), embeddings from :func:`all_text_vectors`;
+* ``lstm + prior``: the same tagger, the polarity network also given the prior's scores;
+* ``lstm + prior, mean with classical + prior``: the same tagger; polarity the mean of the two
+  ``+ prior`` models' probabilities.
 
-Run: ``python benchmarks/aspects.py [--data DIR] [--out benchmarks/results/aspects.md]``.
+Run: ``python benchmarks/aspects.py [--data DIR] [--domains restaurants,laptops] [--out benchmarks/results/aspects.md]``
+(about 10 minutes per domain on one busy CPU thread; the word vectors are built once, about 15 minutes).
 """
 
 from __future__ import annotations
@@ -23,22 +30,101 @@ from sentiment.aspects.data import read_aspect_data, split_sentences
 from sentiment.aspects.evaluation import evaluate_pipeline
 from sentiment.aspects.pipeline import AspectPipeline, _load_prior
 from sentiment.aspects.polarity import ClassicalPolarity, aspect_items
+from sentiment.vectorizers.word2vec import load_vectors
 
 GOALS = {"restaurants": {"extraction_f1": 0.82, "polarity_accuracy": 0.79},
          "laptops": {"extraction_f1": 0.75, "polarity_accuracy": 0.72}}
 FILES = {"restaurants": "restaurants_train.jsonl", "laptops": "laptops_train.jsonl"}
+RESULTS = Path(__file__).resolve().parent / "results"
+DATA = Path(__file__).resolve().parents[2] / "shared" / "datasets"
+
+
+def all_text_vectors(path: Path = RESULTS / "all_text.w2v.txt", root: Path = DATA) -> str:
+    """Word2Vec vectors (100-d skip-gram) over all the *training* text of the shared data sets, cached.
+
+    SemEval-2014 restaurants + laptops sentences (three times, to weigh the two review domains up),
+    IMDB train reviews, SST-5 train sentences, GoEmotions train comments and CARER train texts; no
+    test split (there are none in the tree) and no SST/GoEmotions/CARER dev file. Tokens are the
+    aspect models' own (:func:`sentiment.aspects.data.tokenize` feature strings), so every word of a
+    sentence finds its vector.
+    """
+    if not path.is_file():
+        import csv
+        import gzip
+        import json
+
+        from gensim.models import Word2Vec
+
+        from sentiment.aspects.data import _TOKEN, token_cleaner
+
+        cleaner = token_cleaner()
+
+        def words(text):  # whole-text normalisation, then the aspect tokenizer's pattern
+            return ["_".join(t.split()) for t in _TOKEN.findall(cleaner.normalize(text))]
+
+        def csv_texts(file):
+            opener = gzip.open if file.suffix == ".gz" else open
+            with opener(file, "rt", encoding="utf-8", newline="") as handle:
+                return [row["text"] for row in csv.DictReader(handle)]
+
+        absa = [json.loads(line)["text"] for name in FILES.values()
+                for line in open(root / "semeval2014_absa" / name, encoding="utf-8") if line.strip()]
+        texts = absa * 3
+        for file in ("imdb/train.csv.gz", "sst5/train.csv", "goemotions/train.csv", "carer_emotion/train.csv"):
+            texts += csv_texts(root / file)
+        docs = [words(t) for t in texts]
+        print(f"word2vec on {len(docs):,} texts, {sum(map(len, docs)):,} tokens", flush=True)
+        model = Word2Vec(docs, vector_size=100, window=5, min_count=2, sg=1, epochs=5, seed=0, workers=2)
+        model.wv.save_word2vec_format(str(path))
+    return str(path)
+
+
+def neural_rows(train, keyed, classical_prior: AspectPipeline) -> list[tuple[str, AspectPipeline, float]]:
+    """The PyTorch rows: one tagger, three polarity models (no prior, prior, mean with classical + prior)."""
+    from sentiment.aspects.neural import AttentionPolarity, BiLSTMTagger
+
+    items, labels = aspect_items(train)
+    start = time.perf_counter()
+    tagger = BiLSTMTagger(cleaner=classical_prior.cleaner).fit(train, keyed)
+    seconds_tagger = time.perf_counter() - start
+    rows = []
+    for label, prior in (("lstm", None), ("lstm + prior", classical_prior._prior_scorer())):
+        start = time.perf_counter()
+        pipe = AspectPipeline(extractor="lstm", polarity="lstm", prior=None)
+        pipe.prior_ = classical_prior.prior_ if prior else None
+        pipe.extractor_ = tagger
+        pipe.polarity_ = AttentionPolarity(extra_words=20_000, cleaner=pipe.cleaner, prior=prior).fit(items, labels, keyed)
+        rows.append((label, pipe, seconds_tagger + time.perf_counter() - start))
+    mean = AspectPipeline(extractor="lstm", polarity="lstm", prior=None)
+    mean.extractor_ = tagger
+    mean.polarity_ = MeanPolarity([rows[1][1].polarity_, classical_prior.polarity_])
+    rows.append(("lstm + prior, mean with classical + prior", mean, rows[1][2] + 0.0))
+    return rows
+
+
+class MeanPolarity:
+    """The mean of several polarity models' probabilities."""
+
+    def __init__(self, models) -> None:
+        self.models = models
+
+    def predict_proba(self, items):
+        return sum(m.predict_proba(items) for m in self.models) / len(self.models)
 
 
 def main() -> None:
     torch.set_num_threads(1)
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--data", default="/work/shared/datasets/semeval2014_absa")
+    parser.add_argument("--domains", default=",".join(FILES), help="comma-separated: restaurants, laptops")
     parser.add_argument("--out", default=None, help="also write the table (markdown) to this file")
     args = parser.parse_args()
+    keyed = load_vectors(all_text_vectors())
     lines = ["| domain | model | extraction P | extraction R | extraction F1 | polarity acc | polarity macro-F1 | end-to-end F1 | fit s |",
              "|---|---|---|---|---|---|---|---|---|"]
     print(lines[0], lines[1], sep="\n", flush=True)
-    for domain, name in FILES.items():
+    for domain in args.domains.split(","):
+        name = FILES[domain]
         train, dev = split_sentences(read_aspect_data(Path(args.data) / name), 0.15, seed=0)
         start = time.perf_counter()
         plain = AspectPipeline(prior=None).fit(train)
@@ -50,8 +136,9 @@ def main() -> None:
         with_prior.polarity_ = ClassicalPolarity(C=1.0, cleaner=with_prior.cleaner, prior=with_prior._prior_scorer())
         with_prior.polarity_.fit(*aspect_items(train))
         seconds_prior = time.perf_counter() - start
-        for label, pipe, seconds in (("classical", plain, seconds_plain),
-                                     ("classical + prior", with_prior, seconds_prior)):
+        rows = [("classical", plain, seconds_plain), ("classical + prior", with_prior, seconds_prior)]
+        rows += neural_rows(train, keyed, with_prior)
+        for label, pipe, seconds in rows:
             r = evaluate_pipeline(pipe, dev)
             line = (f"| {domain} | {label} | {r['extraction_precision']:.3f} | {r['extraction_recall']:.3f} | "
                     f"{r['extraction_f1']:.3f} | {r['polarity_accuracy']:.3f} | {r['polarity_macro_f1']:.3f} | "
@@ -63,7 +150,8 @@ def main() -> None:
         f"Dev: 15% of the sentences of each SemEval-2014 training file (seed 0); conflict aspects dropped. "
         f"Goals: extraction F1 >= {GOALS['restaurants']['extraction_f1']} / {GOALS['laptops']['extraction_f1']}, "
         f"polarity accuracy >= {GOALS['restaurants']['polarity_accuracy']} / {GOALS['laptops']['polarity_accuracy']} "
-        "(restaurants / laptops). Fit seconds on one CPU thread (the prior row refits only the polarity model).",
+        "(restaurants / laptops). Fit seconds on one CPU thread shared with other jobs (the prior row refits only the "
+        "polarity model; lstm rows include the tagger's training, the mean row adds nothing to the lstm + prior row).",
     ]
     print("\n".join(notes))
     if args.out:

@@ -337,7 +337,8 @@ def options(
 
 
 def _print_aspects(results: list[dict], as_json: bool) -> None:
-    """Each text, then one line per aspect: term, character span, polarity and its probability."""
+    """Each text, then one line per aspect (term, character span, polarity and its probability) and per
+    category, if the model has categories ([category], polarity and probability)."""
     if as_json:
         _print_json(results)
         return
@@ -347,6 +348,8 @@ def _print_aspects(results: list[dict], as_json: bool) -> None:
             typer.echo(f"  {a['term']}\t{a['from']}-{a['to']}\t{a['polarity']}\t{a['score']:.3f}")
         if not result["aspects"]:
             typer.echo("  (no aspect found; name one with --aspect TERM)")
+        for c in result.get("categories", []):
+            typer.echo(f"  [{c['category']}]\t\t{c['polarity']}\t{c['score']:.3f}")
 
 
 def _write_report(result: dict, folder: Optional[Path], title: str) -> None:

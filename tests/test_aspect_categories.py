@@ -74,3 +74,27 @@ def test_data_without_categories_is_a_clear_error():
     assert not has_categories(sentences)
     with pytest.raises(DataError, match="no sentence has categories"):
         CategoryModel().fit(sentences)
+
+
+def test_aspect_pipeline_learns_saves_and_prints_categories(tmp_path):
+    from sentiment import load
+    from sentiment.aspects import AspectPipeline
+    from sentiment.aspects.evaluation import evaluate_pipeline
+    from sentiment.cli import app
+    from typer.testing import CliRunner
+
+    from test_aspects import synthetic as with_aspects
+
+    sentences = with_aspects(80) + synthetic(200)  # aspect terms from one set, categories from the other
+    pipe = AspectPipeline(prior=None, bits=12).fit(sentences)
+    text = "The soup was superb but the staff was terrible."
+    [row] = pipe.annotate([text])
+    assert {c["category"]: c["polarity"] for c in row["categories"]} == {"food": "positive", "service": "negative"}
+    report = evaluate_pipeline(pipe, synthetic(40, seed=3))
+    assert report["category_f1"] > 0.9 and report["category_polarity_accuracy"] > 0.8
+    pipe.save(tmp_path / "model")
+    assert load(tmp_path / "model").annotate([text]) == pipe.annotate([text])
+    result = CliRunner().invoke(app, ["predict", "--model", str(tmp_path / "model"), text])
+    assert result.exit_code == 0 and "[food]\t\tpositive" in result.stdout and "[service]\t\tnegative" in result.stdout
+    assert AspectPipeline(prior=None, bits=12, categories=False).fit(sentences).annotate([text])[0].keys() == {
+        "text", "aspects"}

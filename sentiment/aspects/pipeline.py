@@ -9,6 +9,10 @@ Directory format (the same as every model of this package, see :mod:`sentiment.p
       prior/...                      (optional) the sentence-level polarity model whose scores of the
                                      aspect's clause and context windows are features of the polarity model
 
+A PyTorch stage (``extractor="lstm"``, ``polarity="lstm"``, :mod:`sentiment.aspects.neural`) saves its
+vocabularies and network configs in ``state.json`` and its float32 weights in ``arrays.safetensors``;
+torch is imported only when such a stage is fitted or loaded.
+
 Loading verifies every checksum (the prior's files included) and reads JSON and safetensors only.
 """
 
@@ -25,11 +29,12 @@ from .. import __version__
 from ..errors import ConfigError, DataError, ModelFileError, NotFittedError
 from ..persistence import atomic_directory, checksum, read_model, share_permissions, write_config
 from .data import POLARITIES, read_aspect_data, token_cleaner
+from .categories import CategoryModel, has_categories
 from .extraction import ClassicalTagger
 from .polarity import ClassicalPolarity, aspect_items
 
-EXTRACTORS = ("classical",)
-POLARITY_MODELS = ("classical",)
+EXTRACTORS = ("classical", "lstm")
+POLARITY_MODELS = ("classical", "lstm")
 
 
 class AspectPipeline:
@@ -37,10 +42,13 @@ class AspectPipeline:
 
     Parameters
     ----------
-    extractor : {"classical"}
-        Per-token logistic regression over window features (BIO tags).
-    polarity : {"classical"}
-        Logistic regression over the aspect's context (clause, left/right windows, distance-weighted words).
+    extractor : {"classical", "lstm"}
+        ``classical``: per-token logistic regression over window features (BIO tags); ``lstm``: a BiLSTM-CRF
+        tagger over word embeddings (initialised from word vectors), a character CNN and capitalisation.
+    polarity : {"classical", "lstm"}
+        ``classical``: logistic regression over the aspect's context (clause, left/right windows,
+        distance-weighted words); ``lstm``: a BiLSTM with relative-position embeddings and attention
+        conditioned on the aspect (plus the prior's scores when there is a prior).
     prior : "default", a model directory, or None
         A sentence-level polarity model (``sentiment.load``) whose scores of the aspect's clause and
         context windows become features of the polarity model; it is saved inside the aspect model.
@@ -49,13 +57,39 @@ class AspectPipeline:
     bits : int
         Hash size (``2**bits`` features) of both models.
     seed : int
+    vectors_path : str or None
+        Word vectors (word2vec text or binary, GloVe text) that initialise the ``lstm`` models' embeddings;
+        None trains gensim Word2Vec on the training sentences.
+    tagger_epochs, polarity_epochs : int
+        Most epochs of the ``lstm`` models (early stopping on 10% of the training data, best weights kept).
+    hidden_size, dropout : int, float
+        LSTM units per direction and dropout of both ``lstm`` models.
+    crf, char_features : bool
+        The ``lstm`` tagger's CRF layer (else a softmax per token) and character CNN.
+    n_nets : int
+        Networks per ``lstm`` model (other seeds and held-out parts), their scores averaged.
+    extra_words : int
+        Vocabulary of the ``lstm`` models beyond the training words: the vectors' most frequent words.
+    freeze_embeddings : bool or None
+        Whether the ``lstm`` models keep the word vectors fixed; None: the tagger fine-tunes them, the
+        polarity model keeps them fixed (what suits the SemEval data sets best).
+    dev_fraction : float
+        Share of the training data the ``lstm`` models hold out for early stopping (0: train all epochs).
+    device : str
+        Where the ``lstm`` models train and predict: "auto" (CUDA, then MPS, then the CPU), "cpu", "cuda", ...
+    categories : bool
+        Also learn the sentences' aspect categories and the polarity toward each
+        (:mod:`sentiment.aspects.categories`) when the training data have categories.
     """
 
     kind = "aspect"  # what `sentiment.load` found in the directory (config.json "kind")
 
     def __init__(self, extractor: str = "classical", polarity: str = "classical", prior="default",
                  tagger_C: float = 1.0, polarity_C: float = 1.0, bits: int = 18, seed: int = 0,
-                 keep_conflict: bool = False):
+                 keep_conflict: bool = False, vectors_path=None, tagger_epochs: int = 30, polarity_epochs: int = 20,
+                 hidden_size: int = 128, dropout: float = 0.5, crf: bool = True, char_features: bool = True,
+                 n_nets: int = 1, extra_words: int = 0, freeze_embeddings=None, dev_fraction: float = 0.1,
+                 device: str = "auto", categories: bool = True):
         if extractor not in EXTRACTORS:
             raise ConfigError(f"extractor={extractor!r} is not valid; choose one of: {', '.join(EXTRACTORS)}")
         if polarity not in POLARITY_MODELS:
@@ -65,10 +99,29 @@ class AspectPipeline:
         for name, value in (("tagger_C", tagger_C), ("polarity_C", polarity_C)):
             if not isinstance(value, (int, float)) or value <= 0:
                 raise ConfigError(f"{name} must be a positive number, not {value!r}")
+        for name, value, low in (("tagger_epochs", tagger_epochs, 1), ("polarity_epochs", polarity_epochs, 1),
+                                 ("hidden_size", hidden_size, 1), ("n_nets", n_nets, 1), ("extra_words", extra_words, 0)):
+            if not isinstance(value, int) or isinstance(value, bool) or value < low:
+                raise ConfigError(f"{name} must be a whole number >= {low}, not {value!r}")
+        if not isinstance(dev_fraction, (int, float)) or not 0 <= dev_fraction < 1:
+            raise ConfigError(f"dev_fraction must be a number from 0 to below 1, not {dev_fraction!r}")
+        if not isinstance(dropout, (int, float)) or not 0 <= dropout < 1:
+            raise ConfigError(f"dropout must be a number from 0 to below 1, not {dropout!r}")
+        for name, value in (("crf", crf), ("char_features", char_features), ("freeze_embeddings", freeze_embeddings),
+                            ("categories", categories)):
+            if not isinstance(value, bool) and not (name == "freeze_embeddings" and value is None):
+                raise ConfigError(f"{name} must be true or false, not {value!r}")
+        if not isinstance(device, str) or not re.fullmatch(r"auto|cpu|mps|cuda(:\d+)?", device):
+            raise ConfigError(f"device must be 'auto', 'cpu', 'cuda', 'cuda:N' or 'mps', not {device!r}")
         self.params = {"extractor": extractor, "polarity": polarity, "prior": prior, "tagger_C": float(tagger_C),
-                       "polarity_C": float(polarity_C), "bits": bits, "seed": seed, "keep_conflict": keep_conflict}
+                       "polarity_C": float(polarity_C), "bits": bits, "seed": seed, "keep_conflict": keep_conflict,
+                       "vectors_path": None if vectors_path is None else str(vectors_path),
+                       "tagger_epochs": tagger_epochs, "polarity_epochs": polarity_epochs, "hidden_size": hidden_size,
+                       "dropout": float(dropout), "crf": crf, "char_features": char_features, "n_nets": n_nets,
+                       "extra_words": extra_words, "freeze_embeddings": freeze_embeddings,
+                       "dev_fraction": float(dev_fraction), "device": device, "categories": categories}
         self.cleaner = token_cleaner()
-        self.extractor_ = self.polarity_ = self.prior_ = None
+        self.extractor_ = self.polarity_ = self.prior_ = self.categories_ = None
         self.info_: dict = {}
 
     # -- fitting -----------------------------------------------------------------------------
@@ -82,11 +135,29 @@ class AspectPipeline:
             raise DataError("the training aspects need at least two different polarities; give more varied data")
         p = self.params
         self.prior_ = _load_prior(p["prior"])
-        self.extractor_ = ClassicalTagger(C=p["tagger_C"], bits=p["bits"], seed=p["seed"], cleaner=self.cleaner)
-        self.extractor_.fit(sentences)
-        self.polarity_ = ClassicalPolarity(C=p["polarity_C"], bits=p["bits"], seed=p["seed"], cleaner=self.cleaner,
-                                           prior=self._prior_scorer())
-        self.polarity_.fit(items, labels)
+        keyed = self._word_vectors(sentences) if "lstm" in (p["extractor"], p["polarity"]) else None
+        if p["extractor"] == "lstm":
+            from .neural import BiLSTMTagger
+
+            self.extractor_ = BiLSTMTagger(**self._neural_options(p["tagger_epochs"], False), crf=p["crf"],
+                                           char_filters=50 if p["char_features"] else 0, cleaner=self.cleaner)
+            self.extractor_.fit(sentences, keyed)
+        else:
+            self.extractor_ = ClassicalTagger(C=p["tagger_C"], bits=p["bits"], seed=p["seed"], cleaner=self.cleaner)
+            self.extractor_.fit(sentences)
+        if p["polarity"] == "lstm":
+            from .neural import AttentionPolarity
+
+            self.polarity_ = AttentionPolarity(**self._neural_options(p["polarity_epochs"], True), cleaner=self.cleaner,
+                                               prior=self._prior_scorer())
+            self.polarity_.fit(items, labels, keyed)
+        else:
+            self.polarity_ = ClassicalPolarity(C=p["polarity_C"], bits=p["bits"], seed=p["seed"],
+                                               cleaner=self.cleaner, prior=self._prior_scorer())
+            self.polarity_.fit(items, labels)
+        self.categories_ = None
+        if p["categories"] and has_categories(sentences):
+            self.categories_ = CategoryModel(seed=p["seed"]).fit(sentences)
         self.info_ = {"n_sentences": len(sentences), "n_aspects": len(items),
                       "polarity_counts": {c: labels.count(c) for c in POLARITIES}}
         if dev is not None:
@@ -94,6 +165,27 @@ class AspectPipeline:
 
             self.info_["dev"] = evaluate_pipeline(self, _as_sentences(dev, False))
         return self
+
+    def _neural_options(self, epochs: int, freeze: bool) -> dict:
+        """Options of an ``lstm`` stage; ``freeze``: whether it keeps the word vectors fixed by default."""
+        p = self.params
+        if p["freeze_embeddings"] is not None:
+            freeze = p["freeze_embeddings"]
+        return {"epochs": epochs, "freeze_embeddings": freeze, "hidden_size": p["hidden_size"], "dropout": p["dropout"], "n_nets": p["n_nets"],
+                "extra_words": p["extra_words"], "dev_fraction": p["dev_fraction"], "device": p["device"],
+                "seed": p["seed"]}
+
+    def _word_vectors(self, sentences):
+        """The ``lstm`` models' word vectors: ``vectors_path``, or Word2Vec trained on the sentences."""
+        from .data import tokenize
+        from .neural import train_word_vectors
+
+        if self.params["vectors_path"]:
+            from ..vectorizers.word2vec import load_vectors
+
+            return load_vectors(self.params["vectors_path"])
+        return train_word_vectors([[t.text for t in tokenize(s["text"], self.cleaner)] for s in sentences],
+                                  seed=self.params["seed"])
 
     def _prior_scorer(self):
         if self.prior_ is None:
@@ -147,12 +239,24 @@ class AspectPipeline:
             results.append(out)
         return results
 
+    def predict_categories(self, texts) -> list[list[dict]]:
+        """Per text its aspect categories ``{"category", "polarity", "score", "category_score"}``; empty lists
+        when the model was trained without categories (see :mod:`sentiment.aspects.categories`)."""
+        self._check_fitted()
+        texts = _check_texts(texts)
+        return self.categories_.predict(texts) if self.categories_ is not None else [[] for _ in texts]
+
     def annotate(self, texts, aspects=None) -> list[dict]:
-        """Per text: ``{"text", "aspects": [...]}`` with the aspects of :meth:`predict_aspects`."""
+        """Per text: ``{"text", "aspects": [...]}`` with the aspects of :meth:`predict_aspects`, and
+        ``"categories"`` (:meth:`predict_categories`) when the model has them."""
         from ..data import check_texts
 
         texts = check_texts(texts)
-        return [{"text": text, "aspects": found} for text, found in zip(texts, self.predict_aspects(texts, aspects))]
+        rows = [{"text": text, "aspects": found} for text, found in zip(texts, self.predict_aspects(texts, aspects))]
+        if self.categories_ is not None:
+            for row, found in zip(rows, self.categories_.predict(texts)):
+                row["categories"] = found
+        return rows
 
     # -- persistence ---------------------------------------------------------------------------
     def save(self, path) -> Path:
@@ -172,13 +276,16 @@ class AspectPipeline:
                     files[f"{name}/{file}"] = checksum(folder / file)
             if self.prior_ is not None:
                 self.prior_.save(staging / "prior")
-                for file in sorted((staging / "prior").rglob("*")):
-                    if file.is_file():
-                        files[file.relative_to(staging).as_posix()] = checksum(file)
+                files.update(_checksums(staging, "prior"))
+            category_state = None
+            if self.categories_ is not None:
+                category_state = self.categories_.save(staging / "categories")
+                files.update(_checksums(staging, "categories"))
             params = dict(self.params)
             params["prior"] = "prior" if self.prior_ is not None else None
             config = {"kind": "aspect", "sentiment_version": __version__, "pipeline": params,
-                      "cleaner": self.cleaner.to_dict(), "labels": list(POLARITIES), "info": self.info_}
+                      "cleaner": self.cleaner.to_dict(), "labels": list(POLARITIES), "info": self.info_,
+                      "categories": category_state}
             write_config(staging, config, files)
         return Path(path)
 
@@ -202,16 +309,37 @@ class AspectPipeline:
 
             pipe.prior_ = load_pipeline(Path(path) / "prior")
         try:
-            pipe.extractor_ = ClassicalTagger.from_state(*stages["extractor"], cleaner=pipe.cleaner)
-            pipe.polarity_ = ClassicalPolarity.from_state(*stages["polarity"], cleaner=pipe.cleaner,
-                                                          prior=pipe._prior_scorer())
+            pipe.extractor_ = _stage_class("extractor", stages["extractor"][0]).from_state(
+                *stages["extractor"], cleaner=pipe.cleaner)
+            pipe.polarity_ = _stage_class("polarity", stages["polarity"][0]).from_state(
+                *stages["polarity"], cleaner=pipe.cleaner, prior=pipe._prior_scorer())
         except (KeyError, ValueError, TypeError) as exc:
             raise ModelFileError(f"cannot read the aspect model in {path} ({exc}); train it again") from None
+        if config.get("categories"):
+            pipe.categories_ = CategoryModel.load(Path(path) / "categories", config["categories"])
         pipe.info_ = config.get("info", {})
         return pipe
 
 
 # -- helpers ---------------------------------------------------------------------------------------
+def _checksums(root: Path, folder: str) -> dict[str, str]:
+    """The checksum of every file below ``root / folder`` (a model saved inside this one), by relative path."""
+    return {file.relative_to(root).as_posix(): checksum(file)
+            for file in sorted((root / folder).rglob("*")) if file.is_file()}
+
+
+def _stage_class(stage: str, state: dict):
+    """The class that reads a saved extractor / polarity stage, by the ``name`` in its state."""
+    name = state.get("name", "classical")
+    if name == "classical":
+        return ClassicalTagger if stage == "extractor" else ClassicalPolarity
+    if name == "lstm":
+        from . import neural
+
+        return neural.BiLSTMTagger if stage == "extractor" else neural.AttentionPolarity
+    raise ValueError(f"unknown {stage} model {name!r}")
+
+
 def _as_sentences(data, keep_conflict: bool) -> list[dict]:
     if isinstance(data, (str, os.PathLike)):
         return read_aspect_data(data, keep_conflict)

@@ -1,0 +1,696 @@
+"""PyTorch aspect models: a BiLSTM(-CRF) BIO tagger and a target-aware attention polarity model.
+
+* :class:`BiLSTMTagger` (``extractor="lstm"``): per token its word embedding (initialised from
+  Word2Vec vectors, fine-tuned), a character CNN over the raw token and a capitalisation class, a
+  BiLSTM over the sentence, per-token O/B/I scores and a CRF layer (or a plain softmax,
+  ``crf=False``). Decoding is Viterbi over the CRF scores, with ``O -> I`` forbidden, so every span is
+  well formed. Spans map back to character offsets through the tokens' spans, as in the classical
+  tagger (:func:`sentiment.aspects.data.tokenize`).
+* :class:`AttentionPolarity` (``polarity="lstm"``): a BiLSTM over the sentence, each word's embedding
+  joined with an embedding of its distance to the aspect (0 inside it); the aspect's mean state
+  conditions an attention over the sentence (as in ATAE-LSTM / IAN); the attended context, the
+  aspect state, a max-pool of the states and, optionally, the sentence-polarity "prior" scores of the
+  aspect's clause and context windows (:func:`sentiment.aspects.polarity.prior_texts`) feed the
+  negative / neutral / positive layer.
+
+Both train with the package's one loop (:func:`sentiment.models.trainer.train`): device ``"auto"``
+(CUDA, then Apple MPS, then the CPU), seeded runs, Adam with gradient clipping and a plateau schedule,
+early stopping on ``dev_fraction`` of the training sentences with the best weights kept. The tagger
+feeds the trainer one row per *token* (a batch's rows are the global indices of its real tokens), so
+the trainer's dev metric is the tag macro-F1. ``n_nets > 1`` trains that many networks (other seeds,
+other held-out parts) and averages their scores.
+
+Saved state: JSON (network configs, vocabularies, training history) and float32 weights (safetensors,
+written by :class:`~sentiment.aspects.pipeline.AspectPipeline`), always loaded on the CPU first, so a
+model trained on a GPU predicts on a machine without one. Importing this module imports torch; the
+classical aspect models never import it.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from dataclasses import asdict, dataclass
+
+import numpy as np
+import torch
+import torch.nn.functional as F
+from torch import nn
+
+from ..errors import ConfigError, DataError
+from ..models import trainer
+from .data import POLARITIES, TAGS, Token, bio_tags, spans_from_tags, tokenize
+from .polarity import PRIOR_NAMES, locate, prior_texts
+
+PAD, UNKNOWN = 0, 1  # ids of padding and of an unknown word / character
+MAX_CHARS = 16  # characters of a token seen by the character CNN
+MAX_DISTANCE = 40  # distances to the aspect beyond this share one position embedding
+PREDICT_BATCH_SIZE = 256
+IMPOSSIBLE = -1e4  # score of a forbidden tag transition (O -> I, start -> I)
+
+
+# -- vocabularies and word vectors ---------------------------------------------------------------
+def train_word_vectors(token_lists: list[list[str]], vector_size: int = 100, seed: int = 0, epochs: int = 10):
+    """gensim Word2Vec (skip-gram) on the training sentences' tokens, when no vectors file is given."""
+    from gensim.models import Word2Vec
+
+    model = Word2Vec(sentences=token_lists, vector_size=vector_size, window=5, min_count=1, sg=1,
+                     epochs=epochs, seed=seed, workers=1)
+    return model.wv
+
+
+def build_vocabulary(token_lists: list[list[str]], keyed=None, extra_words: int = 0) -> list[str]:
+    """The words of the training sentences (most frequent first), then up to ``extra_words`` more of
+    the most frequent words of the vectors, so that common words unseen in training keep their vector."""
+    counts = Counter(w for words in token_lists for w in words)
+    words = [w for w, _ in counts.most_common()]
+    if keyed is not None and extra_words > 0:
+        seen = set(words)
+        added = 0
+        for w in keyed.index_to_key:
+            if added >= extra_words:
+                break
+            if w not in seen:
+                words.append(w)
+                seen.add(w)
+                added += 1
+    return words
+
+
+def embedding_matrix(words: list[str], keyed, dim: int, seed: int) -> tuple[np.ndarray, float]:
+    """Rows for padding, unknown and ``words``: the word vector when there is one, else small random
+    values (scaled like the vectors). Returns the matrix and the share of words that had a vector."""
+    rng = np.random.default_rng(seed)
+    scale = 0.1
+    if keyed is not None and len(keyed.index_to_key):
+        scale = float(np.std(keyed.vectors[: min(len(keyed.index_to_key), 10_000)]))
+    matrix = rng.normal(0.0, scale, size=(len(words) + 2, dim)).astype(np.float32)
+    matrix[PAD] = 0.0
+    found = 0
+    if keyed is not None:
+        for i, w in enumerate(words, 2):
+            if w in keyed.key_to_index:
+                matrix[i] = keyed[w]
+                found += 1
+    return matrix, found / max(1, len(words))
+
+
+def check_vectors(keyed, dim: int | None) -> int:
+    """The vector size, checked against ``dim`` (None: take the vectors')."""
+    size = int(keyed.vector_size)
+    if dim is not None and dim != size:
+        raise ConfigError(f"embedding_dim={dim} differs from the word vectors' size {size}; leave it unset")
+    return size
+
+
+def case_class(raw: str) -> int:
+    """Capitalisation / shape class of a raw token: 1 lower, 2 Title, 3 UPPER, 4 has a digit,
+    5 punctuation or symbol, 6 mixed (0 is padding)."""
+    if any(c.isdigit() for c in raw):
+        return 4
+    if not any(c.isalpha() for c in raw):
+        return 5
+    if raw.islower():
+        return 1
+    if raw.isupper():
+        return 3 if len(raw) > 1 else 2
+    if raw[:1].isupper() and raw[1:].islower():
+        return 2
+    return 6
+
+
+N_CASES = 7
+
+
+# -- batches -------------------------------------------------------------------------------------
+class PaddedBatches:
+    """Rows of variable-length fields, in batches of similar length, padded once and kept on the device.
+
+    ``fields``: per field, one array per row whose first axis is time (a second axis, e.g. characters,
+    is padded too). ``dense``: optional fixed-size float features per row. With ``per_token=True`` the
+    targets are one per token (the rows' targets concatenated) and a batch's ``rows`` are the global
+    indices of its tokens, in row-major order (what :meth:`TaggerNet.forward` returns); otherwise one
+    target and one index per row. Rows of length 0 must not be given. The batch inputs are the padded
+    fields, the lengths (on the CPU, as packing needs) and the dense features.
+    """
+
+    def __init__(self, fields: list[list[np.ndarray]], y, batch_size: int, device: torch.device, *,
+                 dense: np.ndarray | None = None, per_token: bool = False, rng=None) -> None:
+        self.rng = rng
+        lengths = np.array([len(a) for a in fields[0]], dtype=np.int64)
+        if len(lengths) and lengths.min() < 1:
+            raise ValueError("PaddedBatches needs rows of at least one token")
+        starts = np.concatenate([[0], np.cumsum(lengths)])
+        self.n = int(starts[-1]) if per_token else len(lengths)
+        self.y = None if y is None else trainer.targets_array(np.concatenate(y) if per_token else y)
+        ties = rng.random(len(lengths)) if rng is not None else np.arange(len(lengths))
+        self.batches = []
+        for rows in np.array_split(np.lexsort((ties, lengths)), max(1, -(-len(lengths) // batch_size))):
+            if not len(rows):
+                continue
+            padded = [_pad([field[i] for i in rows]).to(device) for field in fields]
+            inputs = [*padded, torch.from_numpy(lengths[rows])]
+            if dense is not None:
+                inputs.append(torch.as_tensor(dense[rows], dtype=torch.float32).to(device))
+            index = np.concatenate([np.arange(starts[i], starts[i + 1]) for i in rows]) if per_token else rows
+            targets = None if self.y is None else torch.as_tensor(self.y[index]).to(device)
+            self.batches.append(trainer.Batch(tuple(inputs), targets, index))
+
+    def __len__(self) -> int:
+        return len(self.batches)
+
+    def __iter__(self):
+        order = self.rng.permutation(len(self.batches)) if self.rng is not None else range(len(self.batches))
+        return (self.batches[i] for i in order)
+
+
+def _pad(arrays: list[np.ndarray]) -> torch.Tensor:
+    shape = (len(arrays), max(len(a) for a in arrays), *np.max([a.shape[1:] for a in arrays], axis=0).astype(int))
+    out = np.zeros(shape, dtype=np.int64)
+    for row, a in enumerate(arrays):
+        out[(row, *(slice(0, s) for s in a.shape))] = a
+    return torch.from_numpy(out)
+
+
+def _hold_out(n: int, fraction: float, rng) -> tuple[np.ndarray, np.ndarray]:
+    """Train and held-out row indices (no held-out part when it would be empty)."""
+    n_dev = int(round(n * fraction))
+    order = rng.permutation(n)
+    if n_dev < 1 or n_dev >= n:
+        return np.arange(n), np.arange(0)
+    return np.sort(order[n_dev:]), np.sort(order[:n_dev])
+
+
+def _encoder(n_in: int, hidden: int, layers: int, dropout: float) -> nn.LSTM:
+    return nn.LSTM(n_in, hidden, num_layers=layers, bidirectional=True, batch_first=True,
+                   dropout=dropout if layers > 1 else 0.0)
+
+
+def _run_lstm(lstm: nn.LSTM, x: torch.Tensor, lengths: torch.Tensor) -> torch.Tensor:
+    packed = nn.utils.rnn.pack_padded_sequence(x, lengths, batch_first=True, enforce_sorted=False)
+    states, _ = nn.utils.rnn.pad_packed_sequence(lstm(packed)[0], batch_first=True, total_length=x.shape[1])
+    return states
+
+
+# -- the tagger ----------------------------------------------------------------------------------
+@dataclass
+class TaggerConfig:
+    n_words: int
+    n_chars: int
+    embedding_dim: int = 100
+    char_dim: int = 30
+    char_filters: int = 50  # 0: no character CNN
+    case_dim: int = 8  # 0: no capitalisation feature
+    hidden_size: int = 128
+    layers: int = 1
+    dropout: float = 0.5
+    crf: bool = True
+    n_classes: int = len(TAGS)
+    head: str = "softmax"  # the trainer's dev probabilities: a softmax over the per-token scores
+
+
+class TaggerNet(nn.Module):
+    """Word embedding + character CNN + capitalisation -> BiLSTM -> per-token O/B/I scores (+ CRF)."""
+
+    def __init__(self, config: TaggerConfig) -> None:
+        super().__init__()
+        self.config = c = config
+        self.embedding = nn.Embedding(c.n_words, c.embedding_dim, padding_idx=PAD)
+        width = c.embedding_dim
+        if c.char_filters:
+            self.char_embedding = nn.Embedding(c.n_chars, c.char_dim, padding_idx=PAD)
+            self.char_cnn = nn.Conv1d(c.char_dim, c.char_filters, kernel_size=3, padding=1)
+            width += c.char_filters
+        if c.case_dim:
+            self.case_embedding = nn.Embedding(N_CASES, c.case_dim, padding_idx=PAD)
+            width += c.case_dim
+        self.dropout = nn.Dropout(c.dropout)
+        self.lstm = _encoder(width, c.hidden_size, c.layers, c.dropout)
+        self.scores = nn.Linear(2 * c.hidden_size, c.n_classes)
+        if c.crf:
+            # transitions[i, j]: score of tag j after tag i; start / end: of the first / last tag
+            self.transitions = nn.Parameter(torch.zeros(c.n_classes, c.n_classes))
+            self.start = nn.Parameter(torch.zeros(c.n_classes))
+            self.end = nn.Parameter(torch.zeros(c.n_classes))
+        self.mask_ = None
+
+    def emissions(self, words, chars, cases, lengths) -> torch.Tensor:
+        """Per-token tag scores, (batch, time, tags)."""
+        parts = [self.embedding(words)]
+        if self.config.char_filters:
+            b, t, n = chars.shape
+            embedded = self.char_embedding(chars.reshape(b * t, n)).transpose(1, 2)  # (b*t, char_dim, n)
+            parts.append(self.char_cnn(embedded).max(dim=2).values.reshape(b, t, -1))
+        if self.config.case_dim:
+            parts.append(self.case_embedding(cases))
+        states = _run_lstm(self.lstm, self.dropout(torch.cat(parts, dim=-1)), lengths)
+        return self.scores(self.dropout(states))
+
+    def forward(self, words, chars, cases, lengths) -> torch.Tensor:
+        """Scores of the real tokens, (tokens, tags), row-major (the rows' tokens in order)."""
+        mask = words != PAD
+        self.mask_ = mask  # kept for the CRF loss of this batch
+        return self.emissions(words, chars, cases, lengths)[mask]
+
+    def loss(self, logits, targets, class_weights=None):
+        """The trainer's loss: CRF negative log-likelihood per token, or cross-entropy without a CRF."""
+        if not self.config.crf:
+            return F.cross_entropy(logits.float(), targets, weight=class_weights)
+        mask = self.mask_
+        emissions = logits.new_zeros((*mask.shape, logits.shape[-1]), dtype=torch.float32)
+        emissions[mask] = logits.float()
+        tags = targets.new_zeros(mask.shape)
+        tags[mask] = targets
+        return crf_nll(emissions, tags, mask, self.transitions, self.start, self.end).sum() / mask.sum()
+
+    def transition_scores(self) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """Transition, start and end scores for decoding, with O -> I and start -> I forbidden."""
+        n = self.config.n_classes
+        trans, start, end = np.zeros((n, n)), np.zeros(n), np.zeros(n)
+        if self.config.crf:
+            trans = self.transitions.detach().float().cpu().numpy().astype(np.float64)
+            start = self.start.detach().float().cpu().numpy().astype(np.float64)
+            end = self.end.detach().float().cpu().numpy().astype(np.float64)
+        return constrain(trans, start, end)
+
+
+def constrain(trans: np.ndarray, start: np.ndarray, end: np.ndarray):
+    trans, start = trans.copy(), start.copy()
+    o, i = TAGS.index("O"), TAGS.index("I")
+    trans[o, i] = IMPOSSIBLE
+    start[i] = IMPOSSIBLE
+    return trans, start, end
+
+
+def crf_nll(emissions, tags, mask, transitions, start, end) -> torch.Tensor:
+    """Negative log-likelihood of the tag sequences under a linear-chain CRF, one value per row.
+    ``mask``: real tokens (each row starts with at least one)."""
+    batch = torch.arange(emissions.shape[0], device=emissions.device)
+    score = start[tags[:, 0]] + emissions[batch, 0, tags[:, 0]]
+    alpha = start + emissions[:, 0]  # (batch, tags): log-sum of all paths ending in each tag
+    for t in range(1, emissions.shape[1]):
+        on = mask[:, t]
+        step = transitions[tags[:, t - 1], tags[:, t]] + emissions[batch, t, tags[:, t]]
+        score = score + step * on
+        nxt = torch.logsumexp(alpha.unsqueeze(2) + transitions + emissions[:, t].unsqueeze(1), dim=1)
+        alpha = torch.where(on.unsqueeze(1), nxt, alpha)
+    last = mask.sum(dim=1) - 1
+    score = score + end[tags[batch, last]]
+    return torch.logsumexp(alpha + end, dim=1) - score
+
+
+def viterbi(scores: np.ndarray, trans: np.ndarray, start: np.ndarray, end: np.ndarray) -> list[int]:
+    """The best tag sequence for per-token ``scores`` (tokens x tags) and transition scores."""
+    if not len(scores):
+        return []
+    best = start + scores[0]
+    back = []
+    for row in scores[1:]:
+        total = best[:, None] + trans
+        back.append(total.argmax(axis=0))
+        best = total.max(axis=0) + row
+    path = [int((best + end).argmax())]
+    for pointers in reversed(back):
+        path.append(int(pointers[path[-1]]))
+    return path[::-1]
+
+
+class BiLSTMTagger:
+    """Aspect term extraction with a BiLSTM(-CRF) BIO tagger; see the module docstring.
+
+    ``extra_words``: vocabulary beyond the training words (the vectors' most frequent words); they
+    keep their vectors, which helps with words unseen in training, at the cost of model size.
+    """
+
+    name = "lstm"
+
+    def __init__(self, *, hidden_size: int = 128, layers: int = 1, dropout: float = 0.5, crf: bool = True,
+                 char_filters: int = 50, case_dim: int = 8, epochs: int = 30, batch_size: int = 32,
+                 lr: float = 2e-3, patience: int = 5, dev_fraction: float = 0.1, n_nets: int = 1,
+                 extra_words: int = 0, freeze_embeddings: bool = False, device: str = "auto", seed: int = 0,
+                 cleaner=None) -> None:
+        self.options = {"hidden_size": hidden_size, "layers": layers, "dropout": dropout, "crf": crf,
+                        "char_filters": char_filters, "case_dim": case_dim, "epochs": epochs,
+                        "batch_size": batch_size, "lr": lr, "patience": patience, "dev_fraction": dev_fraction,
+                        "n_nets": n_nets, "extra_words": extra_words, "freeze_embeddings": freeze_embeddings,
+                        "device": device, "seed": seed}
+        self.cleaner = cleaner
+        self.nets: list[TaggerNet] = []
+        self.words_: list[str] = []
+        self.chars_: list[str] = []
+        self.history_: list[list[dict]] = []
+
+    # -- inputs -----------------------------------------------------------------------------
+    def _encode(self, texts: list[str]):
+        """Tokens, and per text its word ids, character ids (tokens x chars) and case classes."""
+        word_ids, char_ids = self._word_index, self._char_index
+        tokenized, fields = [], ([], [], [])
+        for text in texts:
+            toks = tokenize(text, self.cleaner)
+            tokenized.append(toks)
+            raws = [text[t.start:t.end] for t in toks]
+            fields[0].append(np.array([word_ids.get(t.text, UNKNOWN) for t in toks], dtype=np.int64))
+            chars = np.zeros((len(toks), min(MAX_CHARS, max((len(r) for r in raws), default=1))), dtype=np.int64)
+            for i, raw in enumerate(raws):
+                ids = [char_ids.get(c, UNKNOWN) for c in raw[:MAX_CHARS]]
+                chars[i, :len(ids)] = ids
+            fields[1].append(chars)
+            fields[2].append(np.array([case_class(r) for r in raws], dtype=np.int64))
+        return tokenized, fields
+
+    def _set_vocabularies(self, words, chars):
+        self.words_, self.chars_ = list(words), list(chars)
+        self._word_index = {w: i for i, w in enumerate(self.words_, 2)}
+        self._char_index = {c: i for i, c in enumerate(self.chars_, 2)}
+
+    # -- training ---------------------------------------------------------------------------
+    def fit(self, sentences: list[dict], keyed=None, progress: bool = False) -> "BiLSTMTagger":
+        """Train on sentence dicts; ``keyed``: gensim KeyedVectors (None: Word2Vec on these sentences)."""
+        o = self.options
+        texts = [s["text"] for s in sentences]
+        tokens = [tokenize(t, self.cleaner) for t in texts]
+        words = [[t.text for t in toks] for toks in tokens]
+        if keyed is None:
+            keyed = train_word_vectors(words, seed=o["seed"])
+        dim = check_vectors(keyed, None)
+        char_counts = Counter(c for text, toks in zip(texts, tokens) for t in toks for c in text[t.start:t.end][:MAX_CHARS])
+        self._set_vocabularies(build_vocabulary(words, keyed, o["extra_words"]),
+                               [c for c, n in char_counts.most_common() if n >= 2])
+        matrix, self.coverage_ = embedding_matrix(self.words_, keyed, dim, o["seed"])
+        tokenized, fields = self._encode(texts)
+        targets = [np.array([TAGS.index(t) for t in bio_tags(toks, s["aspects"])], dtype=np.int64)
+                   for toks, s in zip(tokenized, sentences)]
+        keep = np.array([i for i, toks in enumerate(tokenized) if toks])
+        if not len(keep):
+            raise DataError("the training sentences hold no tokens; give sentences with words")
+        device = trainer.resolve_device(o["device"])
+        config = trainer.TrainConfig(epochs=o["epochs"], batch_size=o["batch_size"], lr=o["lr"],
+                                     patience=o["patience"], stop_metric="macro_f1")
+        self.nets, self.history_ = [], []
+        for k in range(o["n_nets"]):
+            seed = o["seed"] + k
+            trainer.seed_everything(seed)
+            rng = np.random.default_rng(seed)
+            train_rows, dev_rows = _hold_out(len(keep), o["dev_fraction"], rng)
+            part = lambda rows: [[f[i] for i in keep[rows]] for f in fields]
+            batches = PaddedBatches(part(train_rows), [targets[i] for i in keep[train_rows]], o["batch_size"],
+                                    device, per_token=True, rng=rng)
+            dev = None
+            if len(dev_rows):
+                dev = PaddedBatches(part(dev_rows), [targets[i] for i in keep[dev_rows]], PREDICT_BATCH_SIZE,
+                                    device, per_token=True)
+            net = TaggerNet(TaggerConfig(
+                n_words=len(self.words_) + 2, n_chars=len(self.chars_) + 2, embedding_dim=dim,
+                char_filters=o["char_filters"], case_dim=o["case_dim"], hidden_size=o["hidden_size"],
+                layers=o["layers"], dropout=o["dropout"], crf=o["crf"]))
+            with torch.no_grad():
+                net.embedding.weight.copy_(torch.from_numpy(matrix))
+            net.embedding.weight.requires_grad_(not o["freeze_embeddings"])
+            self.history_.append(trainer.train(net, batches, dev, config, device, progress))
+            self.nets.append(net.cpu().eval())
+        return self
+
+    # -- prediction -------------------------------------------------------------------------
+    def _check_fitted(self):
+        if not self.nets:
+            raise ConfigError("this tagger is not fitted; call fit(...) first")
+
+    @torch.no_grad()
+    def tag_scores(self, texts: list[str]):
+        """Tokens, per text the averaged per-token scores (tokens x tags) of the networks (log-softmax
+        without a CRF), and the averaged transition scores for Viterbi decoding."""
+        self._check_fitted()
+        tokenized, fields = self._encode(texts)
+        device = trainer.resolve_device(self.options["device"], fallback=True)
+        keep = [i for i, toks in enumerate(tokenized) if toks]
+        scores = [np.zeros((len(toks), len(TAGS))) for toks in tokenized]
+        trans = [np.zeros((len(TAGS), len(TAGS))), np.zeros(len(TAGS)), np.zeros(len(TAGS))]
+        for net in self.nets:
+            for part, value in zip(trans, net.transition_scores()):
+                part += value / len(self.nets)
+        if not keep:
+            return tokenized, scores, trans
+        batches = PaddedBatches([[f[i] for i in keep] for f in fields], None, PREDICT_BATCH_SIZE, device)
+        for net in self.nets:
+            net.to(device).eval()
+            for batch in batches:
+                with trainer.autocast(device):
+                    emissions = net.emissions(*batch.inputs).float()
+                if not net.config.crf:
+                    emissions = torch.log_softmax(emissions, dim=-1)
+                emissions = emissions.cpu().numpy().astype(np.float64)
+                for row, i in zip(emissions, batch.rows):
+                    n = len(tokenized[keep[i]])
+                    scores[keep[i]] += row[:n] / len(self.nets)
+            net.cpu()
+        return tokenized, scores, trans
+
+    def tag_probabilities(self, texts: list[str]) -> tuple[list[list[Token]], list[np.ndarray]]:
+        """Tokens and, per text, an array (tokens x 3) of O/B/I probabilities (a softmax of the scores)."""
+        tokenized, scores, _ = self.tag_scores(texts)
+        return tokenized, [_softmax(s) for s in scores]
+
+    def extract(self, texts: list[str]) -> list[list[dict]]:
+        tokenized, scores, trans = self.tag_scores(texts)
+        return decode_viterbi(texts, tokenized, scores, trans)
+
+    # -- state ------------------------------------------------------------------------------
+    def get_state(self):
+        self._check_fitted()
+        state = {"name": self.name, "options": self.options, "words": self.words_, "chars": self.chars_,
+                 "nets": [asdict(net.config) for net in self.nets], "history": self.history_}
+        return state, _net_arrays(self.nets)
+
+    @classmethod
+    def from_state(cls, state, arrays, cleaner=None) -> "BiLSTMTagger":
+        tagger = cls(**state["options"], cleaner=cleaner)
+        tagger._set_vocabularies(state["words"], state["chars"])
+        tagger.history_ = list(state.get("history", []))
+        tagger.nets = _load_nets(TaggerNet, TaggerConfig, state["nets"], arrays)
+        return tagger
+
+
+def decode_viterbi(texts, tokenized, scores, trans) -> list[list[dict]]:
+    """Viterbi tags, spans with character offsets; score = mean probability of the chosen tags."""
+    results = []
+    for text, toks, s in zip(texts, tokenized, scores):
+        tags = [TAGS[i] for i in viterbi(s, *trans)]
+        probs = _softmax(s)
+        found = []
+        for first, last, start, end in spans_from_tags(toks, tags):
+            chosen = [probs[i, TAGS.index(tags[i])] for i in range(first, last)]
+            found.append({"term": text[start:end], "from": start, "to": end, "extraction_score": float(np.mean(chosen))})
+        results.append(found)
+    return results
+
+
+def _softmax(scores: np.ndarray) -> np.ndarray:
+    if not len(scores):
+        return np.zeros((0, len(TAGS)))
+    e = np.exp(scores - scores.max(axis=1, keepdims=True))
+    return e / e.sum(axis=1, keepdims=True)
+
+
+def _net_arrays(nets) -> dict:
+    return {f"net{k}.{name}": value.detach().float().cpu().numpy()
+            for k, net in enumerate(nets) for name, value in net.state_dict().items()}
+
+
+def _load_nets(net_class, config_class, configs, arrays) -> list:
+    nets = []
+    for k, config in enumerate(configs):
+        net = net_class(config_class(**config))
+        prefix = f"net{k}."
+        weights = {name[len(prefix):]: torch.tensor(np.asarray(v)) for name, v in arrays.items() if name.startswith(prefix)}
+        try:
+            net.load_state_dict(weights)
+        except RuntimeError as exc:
+            raise ValueError(f"the saved weights do not fit the network: {exc}") from None
+        nets.append(net.eval())
+    if not nets:
+        raise ValueError("the saved model holds no network")
+    return nets
+
+
+# -- the polarity model --------------------------------------------------------------------------
+@dataclass
+class PolarityConfig:
+    n_words: int
+    embedding_dim: int = 100
+    position_dim: int = 25
+    hidden_size: int = 128
+    layers: int = 1
+    dropout: float = 0.5
+    n_prior: int = 0  # prior features (log-odds of the sentence-polarity model's scores)
+    n_classes: int = len(POLARITIES)
+    head: str = "softmax"
+
+
+class PolarityNet(nn.Module):
+    """Target-aware BiLSTM: words + distance-to-aspect embeddings -> BiLSTM; attention over the states
+    conditioned on the aspect's mean state; [attended, aspect, max-pool, prior] -> polarity logits."""
+
+    def __init__(self, config: PolarityConfig) -> None:
+        super().__init__()
+        self.config = c = config
+        self.embedding = nn.Embedding(c.n_words, c.embedding_dim, padding_idx=PAD)
+        self.position = nn.Embedding(MAX_DISTANCE + 2, c.position_dim, padding_idx=PAD)
+        self.dropout = nn.Dropout(c.dropout)
+        self.lstm = _encoder(c.embedding_dim + c.position_dim, c.hidden_size, c.layers, c.dropout)
+        width = 2 * c.hidden_size
+        self.attention = nn.Sequential(nn.Linear(2 * width, width), nn.Tanh(), nn.Linear(width, 1, bias=False))
+        self.head = nn.Linear(3 * width + c.n_prior, c.n_classes)
+
+    def forward(self, words, positions, lengths, prior=None) -> torch.Tensor:
+        """Logits. ``positions``: 1 + distance to the aspect (1 inside it, 0 padding)."""
+        x = torch.cat([self.embedding(words), self.position(positions)], dim=-1)
+        states = _run_lstm(self.lstm, self.dropout(x), lengths)
+        mask = (words != PAD).unsqueeze(-1)
+        inside = (positions == 1).unsqueeze(-1).to(states.dtype)
+        aspect = (states * inside).sum(dim=1) / inside.sum(dim=1).clamp(min=1.0)
+        joined = torch.cat([states, aspect.unsqueeze(1).expand_as(states)], dim=-1)
+        weights = torch.softmax(self.attention(joined).masked_fill(~mask, float("-inf")), dim=1)
+        attended = (weights * states).sum(dim=1)
+        pooled = states.masked_fill(~mask, float("-inf")).max(dim=1).values
+        features = [self.dropout(torch.cat([attended, aspect, pooled], dim=-1))]
+        if self.config.n_prior:  # a handful of strong features: no dropout
+            features.append(prior.to(states.dtype))
+        return self.head(torch.cat(features, dim=-1))
+
+
+class AttentionPolarity:
+    """Aspect polarity with a target-aware attention BiLSTM; see the module docstring.
+
+    ``prior``: a function from texts to the positive probability of a sentence-polarity model
+    (as :class:`~sentiment.aspects.polarity.ClassicalPolarity` takes it), or None. The word vectors stay
+    fixed by default (``freeze_embeddings``): with a few thousand aspects, fine-tuning them overfits
+    (restaurants dev accuracy 0.691 fine-tuned, 0.713 fixed).
+    """
+
+    name = "lstm"
+
+    def __init__(self, *, hidden_size: int = 128, layers: int = 1, dropout: float = 0.5, position_dim: int = 25,
+                 epochs: int = 20, batch_size: int = 32, lr: float = 1e-3, patience: int = 4,
+                 dev_fraction: float = 0.1, n_nets: int = 1, extra_words: int = 0, freeze_embeddings: bool = True,
+                 class_weight=None, device: str = "auto", seed: int = 0, use_prior: bool = True, cleaner=None,
+                 prior=None) -> None:
+        self.options = {"hidden_size": hidden_size, "layers": layers, "dropout": dropout,
+                        "position_dim": position_dim, "epochs": epochs, "batch_size": batch_size, "lr": lr,
+                        "patience": patience, "dev_fraction": dev_fraction, "n_nets": n_nets,
+                        "extra_words": extra_words, "freeze_embeddings": freeze_embeddings,
+                        "class_weight": class_weight, "device": device, "seed": seed,
+                        "use_prior": use_prior}
+        self.cleaner, self.prior = cleaner, prior
+        self.nets: list[PolarityNet] = []
+        self.words_: list[str] = []
+        self.history_: list[list[dict]] = []
+
+    def _set_vocabulary(self, words):
+        self.words_ = list(words)
+        self._word_index = {w: i for i, w in enumerate(self.words_, 2)}
+
+    @property
+    def _uses_prior(self) -> bool:
+        return self.prior is not None and self.options["use_prior"]
+
+    def _encode(self, items: list[tuple[str, int, int]]):
+        """Per item its word ids and positions, and (with a prior) the prior features."""
+        cache: dict[str, list[Token]] = {}
+        words, positions, pieces = [], [], []
+        for text, start, end in items:
+            if text not in cache:
+                cache[text] = tokenize(text, self.cleaner)
+            toks = cache[text]
+            if not toks:  # no word at all: one unknown token standing for the aspect
+                words.append(np.array([UNKNOWN], dtype=np.int64))
+                positions.append(np.array([1], dtype=np.int64))
+                pieces.append([text] * len(PRIOR_NAMES))
+                continue
+            first, last = locate(toks, start, end)
+            words.append(np.array([self._word_index.get(t.text, UNKNOWN) for t in toks], dtype=np.int64))
+            distance = [first - i if i < first else max(0, i - last + 1) for i in range(len(toks))]
+            positions.append(np.minimum(distance, MAX_DISTANCE).astype(np.int64) + 1)
+            pieces.append(prior_texts(text, toks, first, last))
+        dense = None
+        if self._uses_prior and items:
+            flat = [p for group in pieces for p in group]
+            filled = [i for i, p in enumerate(flat) if p.strip()]
+            positive = np.full(len(flat), 0.5)
+            if filled:
+                positive[filled] = self.prior([flat[i] for i in filled])
+            p = np.clip(positive, 1e-4, 1 - 1e-4).reshape(len(items), len(PRIOR_NAMES))
+            dense = np.log(p / (1 - p)).astype(np.float32)
+        return [words, positions], dense
+
+    def fit(self, items: list[tuple[str, int, int]], labels: list[str], keyed=None,
+            progress: bool = False) -> "AttentionPolarity":
+        o = self.options
+        texts = list(dict.fromkeys(text for text, _, _ in items))
+        token_lists = [[t.text for t in tokenize(text, self.cleaner)] for text in texts]
+        if keyed is None:
+            keyed = train_word_vectors(token_lists, seed=o["seed"])
+        dim = check_vectors(keyed, None)
+        self._set_vocabulary(build_vocabulary(token_lists, keyed, o["extra_words"]))
+        matrix, self.coverage_ = embedding_matrix(self.words_, keyed, dim, o["seed"])
+        fields, dense = self._encode(items)
+        y = np.array([POLARITIES.index(label) for label in labels], dtype=np.int64)
+        device = trainer.resolve_device(o["device"])
+        config = trainer.TrainConfig(epochs=o["epochs"], batch_size=o["batch_size"], lr=o["lr"],
+                                     patience=o["patience"], stop_metric="accuracy", class_weight=o["class_weight"])
+        self.nets, self.history_ = [], []
+        for k in range(o["n_nets"]):
+            seed = o["seed"] + k
+            trainer.seed_everything(seed)
+            rng = np.random.default_rng(seed)
+            train_rows, dev_rows = _hold_out(len(y), o["dev_fraction"], rng)
+            part = lambda rows: [[f[i] for i in rows] for f in fields]
+            take = lambda rows: None if dense is None else dense[rows]
+            batches = PaddedBatches(part(train_rows), y[train_rows], o["batch_size"], device,
+                                    dense=take(train_rows), rng=rng)
+            dev = None
+            if len(dev_rows):
+                dev = PaddedBatches(part(dev_rows), y[dev_rows], PREDICT_BATCH_SIZE, device, dense=take(dev_rows))
+            net = PolarityNet(PolarityConfig(
+                n_words=len(self.words_) + 2, embedding_dim=dim, position_dim=o["position_dim"],
+                hidden_size=o["hidden_size"], layers=o["layers"], dropout=o["dropout"],
+                n_prior=len(PRIOR_NAMES) if dense is not None else 0))
+            with torch.no_grad():
+                net.embedding.weight.copy_(torch.from_numpy(matrix))
+            net.embedding.weight.requires_grad_(not o["freeze_embeddings"])
+            self.history_.append(trainer.train(net, batches, dev, config, device, progress))
+            self.nets.append(net.cpu().eval())
+        return self
+
+    def predict_proba(self, items: list[tuple[str, int, int]]) -> np.ndarray:
+        """Probabilities in the order of :data:`POLARITIES`, averaged over the networks."""
+        if not self.nets:
+            raise ConfigError("this polarity model is not fitted; call fit(...) first")
+        if not items:
+            return np.zeros((0, len(POLARITIES)))
+        fields, dense = self._encode(items)
+        needs = self.nets[0].config.n_prior
+        if needs and dense is None:
+            raise ConfigError("this polarity model was trained with prior scores; load it with its prior model")
+        device = trainer.resolve_device(self.options["device"], fallback=True)
+        batches = PaddedBatches(fields, None, PREDICT_BATCH_SIZE, device, dense=dense if needs else None)
+        total = np.zeros((len(items), len(POLARITIES)))
+        for net in self.nets:
+            net.to(device)
+            probabilities, _ = trainer.predict(net, batches, device)
+            total += probabilities / len(self.nets)
+            net.cpu()
+        return total / total.sum(axis=1, keepdims=True)
+
+    def get_state(self):
+        if not self.nets:
+            raise ConfigError("this polarity model is not fitted; call fit(...) first")
+        state = {"name": self.name, "options": self.options, "words": self.words_,
+                 "nets": [asdict(net.config) for net in self.nets], "history": self.history_}
+        return state, _net_arrays(self.nets)
+
+    @classmethod
+    def from_state(cls, state, arrays, cleaner=None, prior=None) -> "AttentionPolarity":
+        model = cls(**state["options"], cleaner=cleaner, prior=prior)
+        model._set_vocabulary(state["words"])
+        model.history_ = list(state.get("history", []))
+        model.nets = _load_nets(PolarityNet, PolarityConfig, state["nets"], arrays)
+        return model

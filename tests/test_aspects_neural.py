@@ -1,0 +1,154 @@
+"""PyTorch aspect models (sentiment.aspects.neural): training, two-aspect sentences, save/load, offsets.
+
+Tiny synthetic data, CPU only; the CUDA check runs only where a GPU is present.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+torch = pytest.importorskip("torch")
+
+from sentiment.aspects import AspectPipeline  # noqa: E402
+from sentiment.aspects import neural  # noqa: E402
+from sentiment.aspects.data import POLARITIES, TAGS, bio_tags, token_cleaner, tokenize  # noqa: E402
+from sentiment.errors import ConfigError  # noqa: E402
+from sentiment.models import trainer  # noqa: E402
+
+from test_aspects import synthetic  # noqa: E402
+
+SMALL = {"hidden_size": 16, "epochs": 12, "batch_size": 16, "dev_fraction": 0.0}
+
+
+@pytest.fixture(autouse=True, scope="module")
+def _one_thread():
+    threads = torch.get_num_threads()
+    torch.set_num_threads(1)
+    yield
+    torch.set_num_threads(threads)
+
+
+@pytest.fixture(scope="module")
+def data():
+    return synthetic(120, seed=1)
+
+
+@pytest.fixture(scope="module")
+def vectors(data):
+    words = [[t.text for t in tokenize(s["text"])] for s in data]
+    return neural.train_word_vectors(words, vector_size=16, epochs=3)
+
+
+@pytest.fixture(scope="module")
+def tiny_pipeline(data):
+    return AspectPipeline(extractor="lstm", polarity="lstm", prior=None, tagger_epochs=12, polarity_epochs=12,
+                          hidden_size=24, dropout=0.1, freeze_embeddings=False, dev_fraction=0.0,
+                          device="cpu").fit(data)
+
+
+def test_training_lowers_the_loss(data, vectors):
+    tagger = neural.BiLSTMTagger(**{**SMALL, "epochs": 4}, cleaner=token_cleaner()).fit(data, vectors)
+    losses = [r["train_loss"] for r in tagger.history_[0]]
+    assert losses[-1] < losses[0]
+    items = [(s["text"], a["from"], a["to"]) for s in data for a in s["aspects"]]
+    labels = [a["polarity"] for s in data for a in s["aspects"]]
+    polarity = neural.AttentionPolarity(**{**SMALL, "epochs": 4}, cleaner=token_cleaner()).fit(items, labels, vectors)
+    losses = [r["train_loss"] for r in polarity.history_[0]]
+    assert losses[-1] < losses[0]
+
+
+def test_crf_loss_matches_brute_force():
+    torch.manual_seed(0)
+    emissions = torch.randn(2, 3, 3)
+    transitions, start, end = torch.randn(3, 3), torch.randn(3), torch.randn(3)
+    tags = torch.tensor([[0, 1, 2], [2, 0, 0]])
+    mask = torch.tensor([[True, True, True], [True, True, False]])
+    nll = neural.crf_nll(emissions, tags, mask, transitions, start, end)
+    import itertools
+
+    for row, n in enumerate((3, 2)):
+        def score(path):
+            s = start[path[0]] + emissions[row, 0, path[0]] + end[path[-1]]
+            for t in range(1, n):
+                s = s + transitions[path[t - 1], path[t]] + emissions[row, t, path[t]]
+            return s
+
+        total = torch.logsumexp(torch.stack([score(p) for p in itertools.product(range(3), repeat=n)]), 0)
+        assert nll[row].item() == pytest.approx((total - score(tags[row, :n].tolist())).item(), abs=1e-4)
+
+
+def test_viterbi_never_starts_a_span_with_i():
+    trans, start, end = neural.constrain(np.zeros((3, 3)), np.zeros(3), np.zeros(3))
+    scores = np.log(np.array([[0.1, 0.1, 0.8], [0.6, 0.1, 0.3], [0.4, 0.2, 0.4]]))
+    path = [TAGS[i] for i in neural.viterbi(scores, trans, start, end)]
+    assert path[0] != "I" and all(not (a == "O" and b == "I") for a, b in zip(path, path[1:]))
+
+
+def test_two_aspects_of_opposite_polarity(tiny_pipeline):
+    text = "The pizza was great but the service was awful."
+    found = tiny_pipeline.predict_aspects([text])[0]
+    assert [a["term"] for a in found] == ["pizza", "service"]
+    assert [a["polarity"] for a in found] == ["positive", "negative"]
+    by_term = tiny_pipeline.predict_aspects([text], aspects=["service", "pizza"])[0]
+    assert [(a["term"], a["polarity"]) for a in by_term] == [("pizza", "positive"), ("service", "negative")]
+
+
+def test_offsets_survive(tiny_pipeline):
+    texts = ["I thought the Battery Life was superb although the keyboard seemed dreadful.",
+             "  The  camera  was  lovely!!  "]
+    for text, found in zip(texts, tiny_pipeline.predict_aspects(texts)):
+        assert found
+        for a in found:
+            assert text[a["from"]:a["to"]] == a["term"]
+    tokens = tokenize(texts[0])
+    tags = bio_tags(tokens, [{"from": 14, "to": 26}])
+    assert tags[3:5] == ["B", "I"]
+
+
+def test_save_load_gives_identical_predictions(tiny_pipeline, tmp_path):
+    texts = ["The sushi was superb, the price was horrible.", "Then the waiter arrived at noon.", ""]
+    before = tiny_pipeline.predict_aspects(texts)
+    items = [("The sushi was superb, the price was horrible.", 4, 9), ("x", 0, 1)]
+    probs = tiny_pipeline.polarity_proba(items)
+    tiny_pipeline.save(tmp_path / "m")
+    assert not any(p.suffix in (".pkl", ".pt", ".pth") for p in (tmp_path / "m").rglob("*"))
+    loaded = AspectPipeline.load(tmp_path / "m")
+    assert isinstance(loaded.extractor_, neural.BiLSTMTagger)
+    assert isinstance(loaded.polarity_, neural.AttentionPolarity)
+    assert loaded.predict_aspects(texts) == before
+    np.testing.assert_allclose(loaded.polarity_proba(items), probs, rtol=1e-6, atol=1e-7)
+    assert probs.shape == (2, len(POLARITIES))
+
+
+def test_softmax_tagger_and_prior_features(data, vectors):
+    tagger = neural.BiLSTMTagger(**SMALL, crf=False, char_filters=0, case_dim=0, cleaner=token_cleaner())
+    found = tagger.fit(data, vectors).extract(["The camera was great."])[0]
+    assert [a["term"] for a in found] == ["camera"]
+    items = [(s["text"], a["from"], a["to"]) for s in data for a in s["aspects"]]
+    labels = [a["polarity"] for s in data for a in s["aspects"]]
+    prior = lambda texts: np.array([0.9 if ("great" in t or "superb" in t) else 0.3 for t in texts])
+    model = neural.AttentionPolarity(**{**SMALL, "epochs": 2}, cleaner=token_cleaner(), prior=prior)
+    model.fit(items, labels, vectors)
+    assert model.nets[0].config.n_prior == 4
+    assert model.predict_proba(items[:3]).shape == (3, 3)
+
+
+def test_bad_options():
+    with pytest.raises(ConfigError, match="extractor"):
+        AspectPipeline(extractor="gru")
+    with pytest.raises(ConfigError, match="n_nets"):
+        AspectPipeline(polarity="lstm", n_nets=0)
+    with pytest.raises(ConfigError, match="device"):
+        AspectPipeline(extractor="lstm", device="tpu")
+
+
+@pytest.mark.skipif(not torch.cuda.is_available(), reason="needs a CUDA GPU")
+def test_trained_on_gpu_loads_on_cpu(data, tmp_path, monkeypatch):
+    pipe = AspectPipeline(extractor="lstm", polarity="lstm", prior=None, tagger_epochs=2, polarity_epochs=2,
+                          hidden_size=16, device="cuda").fit(data)
+    pipe.save(tmp_path / "gpu")
+    monkeypatch.setattr(torch.cuda, "is_available", lambda: False)
+    loaded = AspectPipeline.load(tmp_path / "gpu")
+    assert trainer.resolve_device(loaded.polarity_.options["device"], fallback=True).type == "cpu"
+    assert len(loaded.predict_aspects(["The pizza was great."])) == 1
