@@ -122,9 +122,9 @@ class CategoryModel:
         return out
 
     def predict(self, texts: list[str]) -> list[list[dict]]:
-        """Per text its categories (at least the most probable one), each with polarity and scores."""
+        """Per text its categories (those whose score passes their threshold), each with polarity and scores."""
         self._check_fitted()
-        chosen = self.detector_.predict(texts, top_if_none=True)
+        chosen = self.detector_.predict(texts)
         scores = self.detector_.predict_proba(texts)
         names = self.categories_
         flat = [(i, c) for i, found in enumerate(chosen) for c in found]

@@ -283,6 +283,8 @@ class AspectPipeline:
                 files.update(_checksums(staging, "categories"))
             params = dict(self.params)
             params["prior"] = "prior" if self.prior_ is not None else None
+            if params["vectors_path"]:  # the vectors are in the weights: keep the file's name, not a local path
+                params["vectors_path"] = Path(params["vectors_path"]).name
             config = {"kind": "aspect", "sentiment_version": __version__, "pipeline": params,
                       "cleaner": self.cleaner.to_dict(), "labels": list(POLARITIES), "info": self.info_,
                       "categories": category_state}
