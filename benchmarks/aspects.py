@@ -155,7 +155,7 @@ def main() -> None:
     ]
     print("\n".join(notes))
     if args.out:
-        Path(args.out).write_text("# Aspect-based sentiment, SemEval-2014 dev figures\n\n" + "\n".join(lines + notes) + "\n")
+        Path(args.out).write_text("\n".join(lines + notes) + "\n")
 
 
 if __name__ == "__main__":
