@@ -180,6 +180,29 @@ def _hold_out(n: int, fraction: float, rng) -> tuple[np.ndarray, np.ndarray]:
     return np.sort(order[n_dev:]), np.sort(order[:n_dev])
 
 
+def _train_nets(o: dict, n_rows: int, batches_of, new_net, matrix: np.ndarray, config, progress) -> tuple[list, list]:
+    """Train ``o["n_nets"]`` networks, each with its own seed and held-out part (``o["dev_fraction"]``) for
+    early stopping. ``batches_of(rows, device, rng)`` gives the batches of those rows (shuffled with
+    ``rng``; None: the held-out check); ``new_net()`` an untrained network whose embedding starts from
+    ``matrix``. Returns the trained networks (on the CPU, in eval mode) and their training histories."""
+    device = trainer.resolve_device(o["device"])
+    nets, histories = [], []
+    for k in range(o["n_nets"]):
+        seed = o["seed"] + k
+        trainer.seed_everything(seed)
+        rng = np.random.default_rng(seed)
+        train_rows, dev_rows = _hold_out(n_rows, o["dev_fraction"], rng)
+        batches = batches_of(train_rows, device, rng)
+        dev = batches_of(dev_rows, device, None) if len(dev_rows) else None
+        net = new_net()
+        with torch.no_grad():
+            net.embedding.weight.copy_(torch.from_numpy(matrix))
+        net.embedding.weight.requires_grad_(not o["freeze_embeddings"])
+        histories.append(trainer.train(net, batches, dev, config, device, progress))
+        nets.append(net.cpu().eval())
+    return nets, histories
+
+
 def _encoder(n_in: int, hidden: int, layers: int, dropout: float) -> nn.LSTM:
     return nn.LSTM(n_in, hidden, num_layers=layers, bidirectional=True, batch_first=True,
                    dropout=dropout if layers > 1 else 0.0)
@@ -382,31 +405,21 @@ class BiLSTMTagger:
         keep = np.array([i for i, toks in enumerate(tokenized) if toks])
         if not len(keep):
             raise DataError("the training sentences hold no tokens; give sentences with words")
-        device = trainer.resolve_device(o["device"])
         config = trainer.TrainConfig(epochs=o["epochs"], batch_size=o["batch_size"], lr=o["lr"],
                                      patience=o["patience"], stop_metric="macro_f1")
-        self.nets, self.history_ = [], []
-        for k in range(o["n_nets"]):
-            seed = o["seed"] + k
-            trainer.seed_everything(seed)
-            rng = np.random.default_rng(seed)
-            train_rows, dev_rows = _hold_out(len(keep), o["dev_fraction"], rng)
-            part = lambda rows: [[f[i] for i in keep[rows]] for f in fields]
-            batches = PaddedBatches(part(train_rows), [targets[i] for i in keep[train_rows]], o["batch_size"],
-                                    device, per_token=True, rng=rng)
-            dev = None
-            if len(dev_rows):
-                dev = PaddedBatches(part(dev_rows), [targets[i] for i in keep[dev_rows]], PREDICT_BATCH_SIZE,
-                                    device, per_token=True)
-            net = TaggerNet(TaggerConfig(
+
+        def batches_of(rows, device, rng):
+            return PaddedBatches([[f[i] for i in keep[rows]] for f in fields], [targets[i] for i in keep[rows]],
+                                 o["batch_size"] if rng is not None else PREDICT_BATCH_SIZE, device,
+                                 per_token=True, rng=rng)
+
+        def new_net():
+            return TaggerNet(TaggerConfig(
                 n_words=len(self.words_) + 2, n_chars=len(self.chars_) + 2, embedding_dim=dim,
                 char_filters=o["char_filters"], case_dim=o["case_dim"], hidden_size=o["hidden_size"],
                 layers=o["layers"], dropout=o["dropout"], crf=o["crf"]))
-            with torch.no_grad():
-                net.embedding.weight.copy_(torch.from_numpy(matrix))
-            net.embedding.weight.requires_grad_(not o["freeze_embeddings"])
-            self.history_.append(trainer.train(net, batches, dev, config, device, progress))
-            self.nets.append(net.cpu().eval())
+
+        self.nets, self.history_ = _train_nets(o, len(keep), batches_of, new_net, matrix, config, progress)
         return self
 
     # -- prediction -------------------------------------------------------------------------
@@ -633,31 +646,21 @@ class AttentionPolarity:
         matrix, self.coverage_ = embedding_matrix(self.words_, keyed, dim, o["seed"])
         fields, dense = self._encode(items)
         y = np.array([POLARITIES.index(label) for label in labels], dtype=np.int64)
-        device = trainer.resolve_device(o["device"])
         config = trainer.TrainConfig(epochs=o["epochs"], batch_size=o["batch_size"], lr=o["lr"],
                                      patience=o["patience"], stop_metric="accuracy", class_weight=o["class_weight"])
-        self.nets, self.history_ = [], []
-        for k in range(o["n_nets"]):
-            seed = o["seed"] + k
-            trainer.seed_everything(seed)
-            rng = np.random.default_rng(seed)
-            train_rows, dev_rows = _hold_out(len(y), o["dev_fraction"], rng)
-            part = lambda rows: [[f[i] for i in rows] for f in fields]
-            take = lambda rows: None if dense is None else dense[rows]
-            batches = PaddedBatches(part(train_rows), y[train_rows], o["batch_size"], device,
-                                    dense=take(train_rows), rng=rng)
-            dev = None
-            if len(dev_rows):
-                dev = PaddedBatches(part(dev_rows), y[dev_rows], PREDICT_BATCH_SIZE, device, dense=take(dev_rows))
-            net = PolarityNet(PolarityConfig(
+
+        def batches_of(rows, device, rng):
+            return PaddedBatches([[f[i] for i in rows] for f in fields], y[rows],
+                                 o["batch_size"] if rng is not None else PREDICT_BATCH_SIZE, device,
+                                 dense=None if dense is None else dense[rows], rng=rng)
+
+        def new_net():
+            return PolarityNet(PolarityConfig(
                 n_words=len(self.words_) + 2, embedding_dim=dim, position_dim=o["position_dim"],
                 hidden_size=o["hidden_size"], layers=o["layers"], dropout=o["dropout"],
                 n_prior=len(PRIOR_NAMES) if dense is not None else 0))
-            with torch.no_grad():
-                net.embedding.weight.copy_(torch.from_numpy(matrix))
-            net.embedding.weight.requires_grad_(not o["freeze_embeddings"])
-            self.history_.append(trainer.train(net, batches, dev, config, device, progress))
-            self.nets.append(net.cpu().eval())
+
+        self.nets, self.history_ = _train_nets(o, len(y), batches_of, new_net, matrix, config, progress)
         return self
 
     def predict_proba(self, items: list[tuple[str, int, int]]) -> np.ndarray:
