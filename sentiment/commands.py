@@ -59,7 +59,8 @@ def fit_file(
         if given:
             raise ConfigError(f"{given[0]} does not apply to --task aspect (SemEval XML or JSONL with text and aspects); "
                               "leave it out, and set the aspect model's options with --set")
-        return _fit_aspects(data, out, dev=dev, options=options or {}, dev_fraction=dev_fraction, seed=seed, log=log)
+        return _fit_aspects(data, out, dev=dev, options=options or {}, dev_fraction=dev_fraction, seed=seed,
+                            progress=progress, log=log)
     pipe = Pipeline.for_task(task, vectorizer, model, multi_label=multi_label, **(options or {}))
     check_model_target(out)  # fail before training, not after
     label_sep = separator if multi_label else None
@@ -90,7 +91,8 @@ def fit_file(
     return pipe, report
 
 
-def _fit_aspects(data, out, *, dev, options: dict, dev_fraction: float, seed: int, log) -> tuple[Any, dict]:
+def _fit_aspects(data, out, *, dev, options: dict, dev_fraction: float, seed: int, progress: bool,
+                 log) -> tuple[Any, dict]:
     """``fit_file`` for ``task="aspect"``: an :class:`~sentiment.aspects.AspectPipeline` on SemEval XML or JSONL.
 
     Without ``dev``, the dev figures come from a ``dev_fraction`` of the sentences and the saved model is
@@ -101,7 +103,8 @@ def _fit_aspects(data, out, *, dev, options: dict, dev_fraction: float, seed: in
     check_options(options)
     log(f"training the aspect extractor and polarity model on {data}; dev: "
         + (str(dev) if dev is not None else f"{dev_fraction:.0%} of the sentences (seed {seed}), then refit on all"))
-    pipe, report = fit_aspects(data, out, dev_path=dev, dev_fraction=dev_fraction, seed=seed, **options)
+    pipe, report = fit_aspects(data, out, dev_path=dev, dev_fraction=dev_fraction, seed=seed, progress=progress,
+                               **options)
     return pipe, {**report["dev"], **{k: v for k, v in report.items() if k != "dev"}}
 
 

@@ -61,7 +61,7 @@ def check_options(options: dict) -> None:
 
 
 def fit_aspects(data_path, out=None, *, dev_path=None, dev_fraction: float = 0.15, refit: bool = True,
-                seed: int = 0, **options) -> tuple[AspectPipeline, dict]:
+                seed: int = 0, progress: bool = False, **options) -> tuple[AspectPipeline, dict]:
     """Fit an :class:`AspectPipeline` on ``data_path``; score it on ``dev_path`` or a dev split; save to ``out``.
 
     ``options`` are :class:`AspectPipeline` parameters (``tagger_C``, ``polarity_C``, ``prior``, ...).
@@ -79,11 +79,11 @@ def fit_aspects(data_path, out=None, *, dev_path=None, dev_fraction: float = 0.1
         train, dev = sentences, read_aspect_data(dev_path)
     else:
         train, dev = split_sentences(sentences, dev_fraction, seed)
-    pipe = AspectPipeline(seed=seed, **options).fit(train)
+    pipe = AspectPipeline(seed=seed, **options).fit(train, progress=progress)
     report = {"task": "aspect", "data": str(data_path), "n_train": len(train), "n_dev": len(dev),
               "dev": evaluate_pipeline(pipe, dev)}
     if dev_path is None and refit:
-        pipe = AspectPipeline(seed=seed, **options).fit(sentences)
+        pipe = AspectPipeline(seed=seed, **options).fit(sentences, progress=progress)
         report["refit_on_all"] = True
     pipe.info_["dev"] = report["dev"]
     if out is not None:

@@ -125,8 +125,9 @@ class AspectPipeline:
         self.info_: dict = {}
 
     # -- fitting -----------------------------------------------------------------------------
-    def fit(self, sentences, dev=None) -> "AspectPipeline":
-        """Fit on sentence dicts (see :mod:`sentiment.aspects.data`) or a data file path."""
+    def fit(self, sentences, dev=None, *, progress: bool = False) -> "AspectPipeline":
+        """Fit on sentence dicts (see :mod:`sentiment.aspects.data`) or a data file path; ``progress``
+        shows a progress bar per epoch of the ``lstm`` models."""
         sentences = _as_sentences(sentences, self.params["keep_conflict"])
         items, labels = aspect_items(sentences)
         if not any(s["aspects"] for s in sentences):
@@ -141,7 +142,7 @@ class AspectPipeline:
 
             self.extractor_ = BiLSTMTagger(**self._neural_options(p["tagger_epochs"], False), crf=p["crf"],
                                            char_filters=50 if p["char_features"] else 0, cleaner=self.cleaner)
-            self.extractor_.fit(sentences, keyed)
+            self.extractor_.fit(sentences, keyed, progress=progress)
         else:
             self.extractor_ = ClassicalTagger(C=p["tagger_C"], bits=p["bits"], seed=p["seed"], cleaner=self.cleaner)
             self.extractor_.fit(sentences)
@@ -150,7 +151,7 @@ class AspectPipeline:
 
             self.polarity_ = AttentionPolarity(**self._neural_options(p["polarity_epochs"], True), cleaner=self.cleaner,
                                                prior=self._prior_scorer())
-            self.polarity_.fit(items, labels, keyed)
+            self.polarity_.fit(items, labels, keyed, progress=progress)
         else:
             self.polarity_ = ClassicalPolarity(C=p["polarity_C"], bits=p["bits"], seed=p["seed"],
                                                cleaner=self.cleaner, prior=self._prior_scorer())
