@@ -52,7 +52,7 @@ CPU_PLAN = {
     "sst2-phrases": (["lstm-movies"], 4),
     "sst5": (["mlp", "lstm-random", "lstm-w2v", "lstm-movies"], None),
     "sst5-phrases": (["lstm-movies"], 3),
-    "imdb": (["mlp", "lstm-movies"], 2),
+    "imdb": (["mlp", "lstm-movies"], 1),
     "carer": (["mlp", "lstm-w2v"], 6),
 }
 QUICK = {"train": 2000, "dev": 500, "epochs": 2, "w2v_epochs": 2}
@@ -98,6 +98,8 @@ def run(name: str, args, rows: list, log) -> None:
     train_docs, dev_docs = cleaner.tokens_of(train_x), cleaner.tokens_of(dev_x)
     fitted: dict[str, tuple] = {}
     names, epoch_cap = (list(EXPERIMENTS), None) if args.full else CPU_PLAN[name]
+    if args.experiments:
+        names = [n for n in names if n in args.experiments.split(",")]
     for key in names:
         label, vec_key, model_name, options = EXPERIMENTS[key]
         if vec_key not in fitted:
@@ -155,6 +157,7 @@ def main() -> None:
     parser.add_argument("--device", default="auto", help="auto, cpu, cuda, cuda:N or mps")
     parser.add_argument("--quick", action="store_true", help="2,000 training texts and 2 epochs: a smoke test")
     parser.add_argument("--full", action="store_true", help="every experiment on every dataset (for a GPU)")
+    parser.add_argument("--experiments", default=None, help="only these experiments (of EXPERIMENTS), comma-separated")
     parser.add_argument("--out", default=None, help="markdown results (default: results/neural.md; none with --quick)")
     parser.add_argument("--progress", action="store_true", help="show a progress bar while training")
     parser.add_argument("--threads", type=int, default=None, help="torch CPU threads (1 is fastest on a busy CPU)")
