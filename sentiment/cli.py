@@ -167,7 +167,8 @@ def predict(
     batch_size: int = typer.Option(10_000, min=1, help="With --input: rows per chunk."),
 ):
     """Label texts, with the probability of every class (with several labels per text: every label
-    above its threshold, with its probability).
+    above its threshold, with its probability; with an aspect model: each aspect term, its character
+    span, the polarity toward it and, if the model has them, the text's categories).
 
     Examples:
 
