@@ -124,10 +124,12 @@ class CategoryModel:
     def predict(self, texts: list[str]) -> list[list[dict]]:
         """Per text its categories (those whose score passes their threshold), each with polarity and scores."""
         self._check_fitted()
-        chosen = self.detector_.predict(texts)
-        scores = self.detector_.predict_proba(texts)
+        from ..multilabel import chosen_labels, decide
+
+        scores = self.detector_.predict_proba(texts)  # scored once: the decisions come from these scores too
         names = self.categories_
-        flat = [(i, c) for i, found in enumerate(chosen) for c in found]
+        chosen = chosen_labels(scores, decide(scores, self.detector_.thresholds_))
+        flat = [(i, names[j]) for i, found in enumerate(chosen) for j in found]
         probs = self.polarity_proba([texts[i] for i, _ in flat], [c for _, c in flat]) if flat else np.zeros((0, 3))
         results: list[list[dict]] = [[] for _ in texts]
         for (i, category), p in zip(flat, probs):
