@@ -14,7 +14,10 @@ on the gold aspects, end-to-end F1 (span and polarity right). Rows:
 * ``lstm + prior, mean with classical + prior``: the same tagger; polarity the mean of the two
   ``+ prior`` models' probabilities.
 
-Run: ``python benchmarks/aspects.py [--data DIR] [--domains restaurants,laptops] [--out benchmarks/results/aspects.md]``
+Rows marked "both domains" (``--pooled``) come from one set of models trained on the restaurants and
+laptops training sentences together (no categories: laptops have none), scored on each domain's dev.
+
+Run: ``python benchmarks/aspects.py [--data DIR] [--domains restaurants,laptops] [--pooled] [--out benchmarks/results/aspects.md]``
 (about 10 minutes per domain on one busy CPU thread; the word vectors are built once, about 15 minutes).
 With ``--out``, each run adds its rows to ``aspects.json`` beside the table (replacing rows of the same
 domain and model) and writes the table of all of them, so the domains can run apart.
@@ -130,7 +133,10 @@ def main() -> None:
     torch.set_num_threads(1)
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--data", default=str(DATA / "semeval2014_absa"))
-    parser.add_argument("--domains", default=",".join(FILES), help="comma-separated: restaurants, laptops")
+    parser.add_argument("--domains", default=",".join(FILES),
+                        help="comma-separated: restaurants, laptops (empty: none, e.g. with --pooled)")
+    parser.add_argument("--pooled", action="store_true",
+                        help="also train every model on both domains' training sentences and score each domain's dev")
     parser.add_argument("--out", default=None, help="also write the table (markdown) to this file")
     args = parser.parse_args()
     keyed = load_vectors(all_text_vectors())
@@ -149,29 +155,43 @@ def main() -> None:
         "category F1 is over each sentence's set of categories, category polarity accuracy over the gold categories.",
     ]
     results: list[dict] = []
-    for domain in args.domains.split(","):
+
+    def record(domain: str, label: str, pipe: AspectPipeline, seconds: float, dev: list[dict]) -> None:
+        r = {**evaluate_pipeline(pipe, dev), "domain": domain, "model": label, "seconds": seconds}
+        results.append(r)
+        print(_line(r), flush=True)
+        if args.out:  # with the rows of earlier runs (other --domains)
+            merged = accumulate(results, Path(args.out).with_suffix(".json"), ("domain", "model"))
+            merged.sort(key=lambda row: list(FILES).index(row["domain"]))
+            Path(args.out).write_text("\n".join(lines + [_line(row) for row in merged] + notes) + "\n")
+
+    for domain in args.domains.split(",") if args.domains else []:
         train, dev = domain_split(Path(args.data), domain)
-        start = time.perf_counter()
-        plain = AspectPipeline(prior=None).fit(train)
-        seconds_plain = time.perf_counter() - start
-        start = time.perf_counter()
-        with_prior = AspectPipeline(prior="default")
-        with_prior.prior_ = _load_prior("default")
-        with_prior.extractor_ = plain.extractor_  # same tagger; only the polarity model differs
-        with_prior.polarity_ = ClassicalPolarity(C=1.0, cleaner=with_prior.cleaner, prior=with_prior._prior_scorer())
-        with_prior.polarity_.fit(*aspect_items(train))
-        seconds_prior = time.perf_counter() - start
-        rows = [("classical", plain, seconds_plain), ("classical + prior", with_prior, seconds_prior)]
-        rows += neural_rows(train, keyed, with_prior)
-        for label, pipe, seconds in rows:
-            r = {**evaluate_pipeline(pipe, dev), "domain": domain, "model": label, "seconds": seconds}
-            results.append(r)
-            print(_line(r), flush=True)
-            if args.out:  # with the rows of earlier runs (other --domains)
-                merged = accumulate(results, Path(args.out).with_suffix(".json"), ("domain", "model"))
-                merged.sort(key=lambda row: list(FILES).index(row["domain"]))
-                Path(args.out).write_text("\n".join(lines + [_line(row) for row in merged] + notes) + "\n")
+        for label, pipe, seconds in pipelines(train, keyed):
+            record(domain, label, pipe, seconds, dev)
+    if args.pooled:  # one set of models on both domains' training sentences, scored on each domain's dev
+        splits = {domain: domain_split(Path(args.data), domain) for domain in FILES}
+        pooled = [s for train, _ in splits.values() for s in train]
+        for label, pipe, seconds in pipelines(pooled, keyed, categories=False):
+            for domain, (_, dev) in splits.items():
+                record(domain, f"{label}, both domains", pipe, seconds, dev)
     print("\n".join(notes))
+
+
+def pipelines(train: list[dict], keyed, categories: bool = True) -> list[tuple[str, AspectPipeline, float]]:
+    """The benchmark's models fitted on ``train``, as ``(row label, pipeline, fit seconds)``."""
+    start = time.perf_counter()
+    plain = AspectPipeline(prior=None, categories=categories).fit(train)
+    seconds_plain = time.perf_counter() - start
+    start = time.perf_counter()
+    with_prior = AspectPipeline(prior="default")
+    with_prior.prior_ = _load_prior("default")
+    with_prior.extractor_ = plain.extractor_  # same tagger; only the polarity model differs
+    with_prior.polarity_ = ClassicalPolarity(C=1.0, cleaner=with_prior.cleaner, prior=with_prior._prior_scorer())
+    with_prior.polarity_.fit(*aspect_items(train))
+    seconds_prior = time.perf_counter() - start
+    rows = [("classical", plain, seconds_plain), ("classical + prior", with_prior, seconds_prior)]
+    return rows + neural_rows(train, keyed, with_prior)
 
 
 def _line(r: dict) -> str:
