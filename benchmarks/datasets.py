@@ -41,6 +41,13 @@ def load(name: str):
     raise ValueError(f"unknown dataset {name!r}")
 
 
+def sentence_count(name: str) -> int:
+    """How many of the first training texts of ``name`` are whole sentences (the phrase sets list them first)."""
+    if name.endswith("-phrases"):
+        return len(read_sst_trees(ROOT / "sst5/trees/train.txt", binary=name.startswith("sst2"))[0])
+    return len(load(name)[0])
+
+
 DATASETS = ["sst2", "sst2-phrases", "sst5", "sst5-phrases", "imdb", "carer"]
 
 
