@@ -268,17 +268,24 @@ def ensemble(
     models: List[Path] = typer.Argument(..., help="Two or more model directories with the same labels."),
     out: Path = typer.Option(..., help="Directory to write the ensemble to."),
     weights: Optional[str] = typer.Option(None, help="Comma-separated weights, one per model (default: equal)."),
+    tune: Optional[Path] = typer.Option(
+        None, help="Models with several labels per text: tune each label's threshold on this labelled file "
+                   "(held-out training data, not the data you evaluate on)."),
 ):
     """Combine trained models into one that averages their class probabilities.
+
+    Models with several labels per text (e.g. emotions) combine too; a label is chosen when the mean
+    probability reaches its threshold (the mean of the members' thresholds, or tuned with --tune).
 
     Examples:
 
       sentiment ensemble nbsvm-model lstm-model --out ensemble-model
 
       sentiment ensemble a b c --weights 2,1,1 --out abc && sentiment evaluate dev.csv --model abc
+
+      sentiment ensemble emotions-logreg emotions-lstm --tune goemotions-heldout.csv --out emotions-mean
     """
-    from .ensemble import Ensemble
-    from .pipeline import load
+    from .commands import ensemble_models
 
     parsed = None
     if weights:
@@ -286,8 +293,8 @@ def ensemble(
             parsed = [float(w) for w in weights.split(",")]
         except ValueError:
             _fail(f"--weights takes numbers separated by commas, e.g. 2,1; got {weights!r}")
-    Ensemble([load(m) for m in models], parsed).save(out)
-    typer.echo(f"saved an ensemble of {len(models)} models to {out}")
+    _, thresholds = ensemble_models(models, out, weights=parsed, tune=tune)
+    typer.echo(f"saved an ensemble of {len(models)} models to {out}" + (f"; thresholds: {thresholds}" if thresholds else ""))
 
 
 @app.command()

@@ -135,6 +135,29 @@ def evaluate_file(data: str | Path, model: str | Path | None = None, *, text_col
     return pipe, evaluate(pipe, texts, labels, grouping)
 
 
+def ensemble_models(models: list[str | Path], out: str | Path, *, weights: list[float] | None = None,
+                    tune: str | Path | None = None) -> tuple[Any, str]:
+    """Combine saved models into an ensemble saved at ``out``; with several labels per text, ``tune`` (a
+    labelled file in the members' columns) sets its thresholds. Returns the ensemble and where its
+    thresholds come from (empty for one label per text)."""
+    from .ensemble import Ensemble
+
+    check_model_target(out)
+    ensemble = Ensemble([load(m) for m in models], weights)
+    source = ""
+    if ensemble.multi_label_:
+        source = "the weighted mean of the members' thresholds"
+        if tune is not None:
+            columns = model_columns(ensemble)
+            texts, labels = read_labelled(tune, columns["text"], columns["label"], separator=columns["separator"])
+            ensemble.tune(texts, labels)
+            source = f"tuned on {Path(tune).name} ({len(texts)} texts)"
+    elif tune is not None:
+        raise ConfigError("--tune sets the thresholds of models with several labels per text; leave it out")
+    ensemble.save(out)
+    return ensemble, source
+
+
 OUTPUT_FORMATS = ("csv", "tsv", "jsonl")
 
 

@@ -7,6 +7,13 @@
 The members must share their label names (in the same order). An ensemble saves as a model directory whose members are
 complete model directories (``member0/``, ``member1/`` …); ``sentiment.load`` reads either kind, and
 the CLI's ``predict`` and ``evaluate`` take either.
+
+Members with several labels per text (e.g. emotions) combine too. A label is then chosen when the mean
+probability reaches the ensemble's own threshold for it: the weighted mean of the members' thresholds,
+or, better, thresholds tuned on labelled held-out texts with :meth:`Ensemble.tune`
+(``sentiment ensemble … --tune FILE``):
+
+>>> ensemble = Ensemble([load("logreg-emotions"), load("lstm-emotions")]).tune(texts, labels)  # doctest: +SKIP
 """
 
 from __future__ import annotations
@@ -19,22 +26,28 @@ import numpy as np
 
 from .data import check_texts
 from .errors import ConfigError, ModelFileError
+from .multilabel import tune_thresholds
 from .persistence import CONFIG, atomic_directory, checksum, read_model, write_config
+from .pipeline import Classifier
 
 
-class Ensemble:
-    """Average the probabilities of fitted ``members`` (pipelines or ensembles), optionally weighted."""
+class Ensemble(Classifier):
+    """Average the probabilities of fitted ``members`` (pipelines or ensembles), optionally weighted.
 
-    def __init__(self, members: Sequence, weights: Sequence[float] | None = None) -> None:
+    With several labels per text, ``thresholds`` (one per label) decide the labels; by default the
+    weighted mean of the members' thresholds (see :meth:`tune`).
+    """
+
+    def __init__(self, members: Sequence, weights: Sequence[float] | None = None,
+                 thresholds: Sequence[float] | None = None) -> None:
         members = list(members)
         if len(members) < 2:
             raise ConfigError("an ensemble needs at least two fitted models")
         first = members[0]
         for member in members:
             member._check_fitted()
-            if member.multi_label_:
-                raise ConfigError("an ensemble averages models that give one label per text; "
-                                  "models with several labels per text cannot be combined")
+            if member.multi_label_ != first.multi_label_:
+                raise ConfigError("ensemble members must all give one label per text, or all several labels per text")
             if member.label_names_ != first.label_names_:  # names, so 0/1 and "negative"/"positive" models combine
                 raise ConfigError(
                     f"ensemble members must share their labels: {first.label_names_} vs {member.label_names_}"
@@ -46,8 +59,25 @@ class Ensemble:
         self.weights = weights
         self.classes_ = first.classes_
         self.label_names_ = list(first.label_names_)
-        self.multi_label_ = False
+        self.multi_label_ = first.multi_label_
+        self.thresholds_ = None
+        if self.multi_label_:
+            mean = sum(w * np.asarray(m.thresholds_) for w, m in zip(weights, members)) / sum(weights)
+            self.thresholds_ = mean if thresholds is None else _checked_thresholds(thresholds, len(self.label_names_))
+        elif thresholds is not None:
+            raise ConfigError("thresholds apply to models with several labels per text only")
         self.config_ = {"columns": getattr(first, "config_", {}).get("columns", {"text": "text", "label": "label"})}
+
+    def tune(self, texts: Sequence[str], labels: Sequence) -> "Ensemble":
+        """Set each label's threshold to the one with the best F1 on labelled held-out ``texts`` (several
+        labels per text only; see :func:`sentiment.multilabel.tune_thresholds`). Returns the ensemble."""
+        from .evaluation import label_codes
+
+        if not self.multi_label_:
+            raise ConfigError("only ensembles of models with several labels per text have thresholds to tune")
+        texts = check_texts(texts)
+        self.thresholds_ = tune_thresholds(label_codes(self, self._grouped(labels)), self.predict_proba(texts))
+        return self
 
     def _check_fitted(self) -> None:
         """Members are checked when the ensemble is made."""
@@ -61,19 +91,6 @@ class Ensemble:
         total = sum(w * m.predict_proba(texts) for w, m in zip(self.weights, self.members))
         return total / sum(self.weights)
 
-    def predict(self, texts: Sequence[str]) -> np.ndarray:
-        return self.classes_[self.predict_proba(texts).argmax(axis=1)]
-
-    def annotate(self, texts: Sequence[str], *, top_if_none: bool = False) -> list[dict]:
-        """As :meth:`Pipeline.annotate` (``top_if_none`` changes nothing: every text gets one label)."""
-        from .pipeline import annotations
-
-        texts = check_texts(texts)
-        return annotations(texts, self.predict_proba(texts), self.label_names_)
-
-    def score(self, texts: Sequence[str], labels: Sequence) -> float:
-        return float(np.mean(self.predict(texts) == np.asarray(labels, dtype=self.classes_.dtype)))
-
     def save(self, path: str | os.PathLike) -> Path:
         """Write the ensemble and its members to the directory ``path``, atomically."""
         names = [f"member{i}" for i in range(len(self.members))]
@@ -82,7 +99,9 @@ class Ensemble:
                 member.save(staging / name)
             files = {f"{name}/{CONFIG}": checksum(staging / name / CONFIG) for name in names}
             config = {"kind": "ensemble", "members": names, "weights": self.weights,
-                      "columns": self.config_["columns"], "labels": {"names": self.label_names_}}
+                      "columns": self.config_["columns"],
+                      "labels": {"names": self.label_names_, "multi_label": self.multi_label_},
+                      **({"thresholds": self.thresholds_.tolist()} if self.multi_label_ else {})}
             write_config(staging, config, files)
         return Path(path)
 
@@ -93,6 +112,18 @@ class Ensemble:
         config, _ = read_model(path)
         try:
             members = [load(Path(path) / name) for name in config["members"]]
-            return cls(members, config["weights"])
+            ensemble = cls(members, config["weights"], config.get("thresholds"))
+            ensemble.config_["columns"] = dict(config.get("columns", ensemble.config_["columns"]))
+            return ensemble
         except (KeyError, TypeError, ConfigError) as exc:
             raise ModelFileError(f"{path} is not a consistent ensemble ({exc}); build it again") from None
+
+
+def _checked_thresholds(thresholds: Sequence[float], n_labels: int) -> np.ndarray:
+    try:
+        values = np.asarray(thresholds, dtype=np.float64)
+    except (TypeError, ValueError):
+        values = np.zeros(0)
+    if values.shape != (n_labels,) or not np.all((values >= 0) & (values <= 1)):
+        raise ConfigError(f"give one threshold in [0, 1] per label ({n_labels})")
+    return values

@@ -61,7 +61,54 @@ POLARITY_NAMES = {
 }
 
 
-class Pipeline:
+class Classifier:
+    """What a fitted classifier of texts offers on top of its ``predict_proba``: labels, annotations and a score.
+
+    Shared by :class:`Pipeline` and :class:`~sentiment.ensemble.Ensemble`, which provide ``predict_proba``,
+    ``classes_``, ``label_names_``, ``multi_label_``, ``thresholds_`` (several labels per text),
+    ``_grouped`` and ``_check_fitted``.
+    """
+
+    def predict(self, texts: Sequence[str], *, top_if_none: bool = False) -> np.ndarray | list[list]:
+        """The most probable label of each text.
+
+        With several labels per text: per text, the list of labels whose probability reaches their
+        threshold, most probable first; ``top_if_none`` gives the most probable label to a text where none does.
+        """
+        self._check_fitted()
+        probabilities = self.predict_proba(texts)
+        if not self.multi_label_:
+            return self.classes_[probabilities.argmax(axis=1)]
+        chosen = decide(probabilities, self.thresholds_, top_if_none)
+        return [self.classes_[row].tolist() for row in chosen_labels(probabilities, chosen)]
+
+    def annotate(self, texts: Sequence[str], *, top_if_none: bool = False) -> list[dict[str, Any]]:
+        """Per text: ``{"text", "label", "scores": {label name: probability}}``, labels by their names.
+
+        With several labels per text: ``{"text", "labels": [names, most probable first], "scores"}``
+        (``top_if_none`` as in :meth:`predict`).
+
+        >>> pipe.annotate(["great"])[0]["label"]  # doctest: +SKIP
+        'positive'
+        """
+        texts = check_texts(texts)
+        probabilities = self.predict_proba(texts)
+        chosen = decide(probabilities, self.thresholds_, top_if_none) if self.multi_label_ else None
+        return annotations(texts, probabilities, self.label_names_, chosen)
+
+    def score(self, texts: Sequence[str], labels: Sequence) -> float:
+        """Accuracy on ``texts`` (scikit-learn's default score for classifiers); with several labels per
+        text, the macro-F1 over the labels."""
+        self._check_fitted()
+        labels = self._grouped(labels)
+        if self.multi_label_:
+            from .evaluation import label_codes
+
+            return float(label_f1(label_codes(self, labels), decide(self.predict_proba(texts), self.thresholds_)).mean())
+        return float(np.mean(self.predict(texts) == np.asarray(labels, dtype=self.classes_.dtype)))
+
+
+class Pipeline(Classifier):
     """Clean texts, vectorize them and classify them; one estimator chosen by names.
 
     Parameters
@@ -209,6 +256,7 @@ class Pipeline:
             bar.stage(f"training ({self.model})")
             model.fit(features, targets, dev=dev_data, vectorizer=vectorizer, progress=progress)
         self.cleaner_, self.vectorizer_, self.model_ = cleaner, vectorizer, model
+        self.config_ = {}  # a loaded pipeline fitted again forgets the saved config
         self.multi_label_ = multi_label
         self.thresholds_ = None
         if multi_label:
@@ -232,44 +280,6 @@ class Pipeline:
             return self.model_.predict_proba(self.vectorizer_.transform_csr(docs))  # no scipy import
         return self.model_.predict_proba(self.vectorizer_.transform(docs))
 
-    def predict(self, texts: Sequence[str], *, top_if_none: bool = False) -> np.ndarray | list[list]:
-        """The most probable label of each text.
-
-        With several labels per text: per text, the list of labels whose probability reaches their
-        threshold, most probable first; ``top_if_none`` gives the most probable label to a text where none does.
-        """
-        self._check_fitted()
-        probabilities = self.predict_proba(texts)
-        if not self.multi_label_:
-            return self.classes_[probabilities.argmax(axis=1)]
-        chosen = decide(probabilities, self.thresholds_, top_if_none)
-        return [self.classes_[row].tolist() for row in chosen_labels(probabilities, chosen)]
-
-    def annotate(self, texts: Sequence[str], *, top_if_none: bool = False) -> list[dict[str, Any]]:
-        """Per text: ``{"text", "label", "scores": {label name: probability}}``, labels by their names.
-
-        With several labels per text: ``{"text", "labels": [names, most probable first], "scores"}``
-        (``top_if_none`` as in :meth:`predict`).
-
-        >>> pipe.annotate(["great"])[0]["label"]  # doctest: +SKIP
-        'positive'
-        """
-        texts = check_texts(texts)
-        probabilities = self.predict_proba(texts)
-        chosen = decide(probabilities, self.thresholds_, top_if_none) if self.multi_label_ else None
-        return annotations(texts, probabilities, self.label_names_, chosen)
-
-    def score(self, texts: Sequence[str], labels: Sequence) -> float:
-        """Accuracy on ``texts`` (scikit-learn's default score for classifiers); with several labels per
-        text, the macro-F1 over the labels."""
-        self._check_fitted()
-        labels = self._grouped(labels)
-        if self.multi_label_:
-            from .evaluation import label_codes
-
-            return float(label_f1(label_codes(self, labels), decide(self.predict_proba(texts), self.thresholds_)).mean())
-        return float(np.mean(self.predict(texts) == np.asarray(labels, dtype=self.classes_.dtype)))
-
     def _grouped(self, labels: Sequence) -> Sequence:
         """``labels`` mapped to the groups of the ``grouping`` option, if any."""
         grouping = self._options.get("grouping")
@@ -283,9 +293,11 @@ class Pipeline:
     def save(self, path: str | os.PathLike, *, extra: dict | None = None) -> "os.PathLike":
         """Write the fitted pipeline to the directory ``path`` (atomically; see :mod:`sentiment.persistence`).
 
-        ``extra`` is stored in the config as it is (JSON-able), e.g. the data columns and dev metrics.
+        ``extra`` is stored in the config as it is (JSON-able), e.g. the data columns and dev metrics; a
+        loaded pipeline saved again keeps what it was trained on (columns, data, dev metrics).
         """
         self._check_fitted()
+        kept = {k: v for k, v in getattr(self, "config_", {}).items() if k in ("columns", "data", "metrics")}
         config = {
             "sentiment_version": __version__,
             "pipeline": {"vectorizer": self.vectorizer, "model": self.model, "options": _jsonable(self._options)},
@@ -297,6 +309,7 @@ class Pipeline:
             "labels": {"classes": _jsonable(self.classes_.tolist()), "names": self.label_names_,
                        "multi_label": self.multi_label_},
             "info": self.info_,
+            **kept,
             **(extra or {}),
         }
         stages = {"vectorizer": self.vectorizer_.get_state(), "model": self.model_.get_state()}

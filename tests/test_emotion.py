@@ -275,9 +275,56 @@ def test_model_without_multi_label_support(data, monkeypatch):
         Pipeline("tfidf", "one_label").fit(texts, labels)
 
 
-def test_ensembles_refuse_multi_label_members(fitted):
-    with pytest.raises(ConfigError, match="models with several labels per text cannot be combined"):
-        sentiment.Ensemble([fitted, fitted])
+# -- ensembles of models with several labels per text ----------------------------------------------------------
+@pytest.fixture(scope="module")
+def second(data):
+    (texts, labels), (dev_texts, dev_labels) = data
+    return Pipeline("count", "nb").fit(texts, labels, dev=(dev_texts, dev_labels))
+
+
+def test_multi_label_ensemble_means_probabilities_and_thresholds(data, fitted, second):
+    _, (dev_texts, _) = data
+    ensemble = sentiment.Ensemble([fitted, second], weights=[1, 3])
+    expected = (fitted.predict_proba(dev_texts) + 3 * second.predict_proba(dev_texts)) / 4
+    np.testing.assert_allclose(ensemble.predict_proba(dev_texts), expected, rtol=1e-12)
+    np.testing.assert_allclose(ensemble.thresholds_, (fitted.thresholds_ + 3 * second.thresholds_) / 4)
+    predicted = ensemble.predict(dev_texts)
+    for row, labels in zip(expected, predicted):
+        chosen = {name for name, p, t in zip(fitted.classes_, row, ensemble.thresholds_) if p >= t}
+        assert set(labels) == chosen
+    assert ensemble.annotate(dev_texts[:1])[0]["labels"] == predicted[0]
+
+
+def test_multi_label_ensemble_tuned_thresholds(data, fitted, second, tmp_path):
+    _, (dev_texts, dev_labels) = data
+    at_half = sentiment.Ensemble([fitted, second], thresholds=[0.5] * len(fitted.classes_))
+    tuned = sentiment.Ensemble([fitted, second]).tune(dev_texts, dev_labels)
+    assert set(tuned.thresholds_.tolist()) <= set(np.round(np.arange(0.05, 0.96, 0.05), 2).tolist())
+    assert tuned.score(dev_texts, dev_labels) >= at_half.score(dev_texts, dev_labels)  # each label's F1 at least 0.5's
+    loaded = sentiment.load(tuned.save(tmp_path / "ensemble"))
+    np.testing.assert_array_equal(loaded.thresholds_, tuned.thresholds_)
+    assert loaded.predict(dev_texts) == tuned.predict(dev_texts)
+    assert evaluate(loaded, dev_texts, dev_labels)["macro_f1"] == pytest.approx(tuned.score(dev_texts, dev_labels))
+
+
+def test_ensemble_members_must_agree_on_several_labels(data, fitted):
+    (texts, labels), _ = data
+    single = Pipeline("tfidf", "logreg").fit(texts, [y[0] for y in labels])
+    with pytest.raises(ConfigError, match="all give one label per text, or all several labels per text"):
+        sentiment.Ensemble([fitted, single])
+    with pytest.raises(ConfigError, match="one threshold in \\[0, 1\\] per label"):
+        sentiment.Ensemble([fitted, fitted], thresholds=[0.5])
+    with pytest.raises(ConfigError, match="have thresholds to tune"):
+        sentiment.Ensemble([single, single]).tune(texts, [y[0] for y in labels])
+
+
+def test_ensemble_with_tampered_thresholds_is_refused(fitted, tmp_path):
+    path = sentiment.Ensemble([fitted, fitted]).save(tmp_path / "ensemble")
+    config = json.loads((path / "config.json").read_text())
+    config["thresholds"][0] = 7
+    (path / "config.json").write_text(json.dumps(config))
+    with pytest.raises(ModelFileError):
+        sentiment.load(path)
 
 
 def test_tampered_thresholds_are_refused(fitted, tmp_path):
@@ -389,7 +436,25 @@ def test_cli_emotion_errors(files, cli_model, tmp_path):
     assert_error(invoke("evaluate", files["dev"], "--model", out, "--grouping", "plutchik"), "unknown grouping")
     assert_error(invoke("fit", files["train"], "--task", "aspects", "--out", tmp_path / "m"), "unknown task 'aspects'")
     assert_error(invoke("fit", files["train"], "--label-sep", ",", "--out", tmp_path / "m"), "goes with --multi-label")
-    assert_error(invoke("ensemble", out, out, "--out", tmp_path / "e"), "cannot be combined")
+    assert_error(invoke("ensemble", out, out, "--tune", tmp_path / "missing.csv", "--out", tmp_path / "e"),
+                 "missing.csv")
+    assert not (tmp_path / "e").exists()
+
+
+def test_cli_ensemble_of_multi_label_models(cli_model, files, tmp_path):
+    out, _ = cli_model
+    second = tmp_path / "nb"
+    assert_ok(invoke("fit", files["train"], "--label-column", "labels", "--multi-label", "--model", "nb",
+                     "--vectorizer", "count", "--out", second))
+    result = invoke("ensemble", out, second, "--tune", files["dev"], "--out", tmp_path / "mean")
+    assert_ok(result)
+    assert "thresholds: tuned on dev.csv" in result.stdout
+    result = invoke("evaluate", files["dev"], "--model", tmp_path / "mean", "--json")
+    assert_ok(result)
+    assert json.loads(result.stdout)["macro_f1"] > 0.8
+    result = invoke("predict", "--model", tmp_path / "mean", "I was terrified and heartbroken", "--json")
+    assert_ok(result)
+    assert set(json.loads(result.stdout)[0]["labels"]) == {"fear", "sadness"}
 
 
 def test_default_emotion_model():

@@ -104,3 +104,13 @@ def test_cli_export_of_a_classical_model_is_a_clear_error(members, tmp_path):
     result = runner.invoke(app, ["export", str(tmp_path / "a"), "--out", str(tmp_path / "a.onnx")])
     assert result.exit_code == 1
     assert "only the neural models" in result.stderr and "Traceback" not in result.output
+
+
+def test_saving_again_keeps_the_data_columns(members, tmp_path):
+    columns = {"text": "review", "label": "stars"}
+    members[0].save(tmp_path / "a", extra={"columns": columns})
+    loaded = sentiment.load(tmp_path / "a")
+    loaded.save(tmp_path / "again")
+    assert sentiment.load(tmp_path / "again").config_["columns"] == columns
+    Ensemble([loaded, loaded]).save(tmp_path / "ens")
+    assert sentiment.load(tmp_path / "ens").config_["columns"] == columns
