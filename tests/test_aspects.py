@@ -252,3 +252,28 @@ def test_split_is_by_sentence_and_reproducible():
 def test_not_an_aspect_model(tmp_path):
     with pytest.raises(ModelFileError):
         AspectPipeline.load(tmp_path / "missing")
+
+
+def test_pretraining_texts_from_sst_trees_and_tables(sst_file, tmp_path):
+    from sentiment.aspects.data import read_polarity_texts
+    from sentiment.data import read_sst_trees
+
+    texts, polarities = read_polarity_texts(sst_file)
+    phrases, labels = read_sst_trees(sst_file, phrases=True)
+    assert texts == phrases
+    assert polarities == [("negative", "negative", "neutral", "positive", "positive")[label] for label in labels]
+    table = tmp_path / "p.csv"
+    table.write_text("text,label\nlovely,positive\nawful,negative\nat noon,neutral\n")
+    assert read_polarity_texts(table) == (["lovely", "awful", "at noon"], ["positive", "negative", "neutral"])
+    table.write_text("text,label\nlovely,5\nawful,1\n")
+    with pytest.raises(DataError, match="labels must be negative, neutral, positive"):
+        read_polarity_texts(table)
+    with pytest.raises(DataError, match="does not exist"):
+        read_polarity_texts(tmp_path / "missing.csv")
+
+
+def test_pretraining_needs_the_network_polarity_model():
+    from sentiment.errors import ConfigError
+
+    with pytest.raises(ConfigError, match="pretrain goes with polarity='lstm'"):
+        AspectPipeline(pretrain="trees.txt")

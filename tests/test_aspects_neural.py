@@ -134,6 +134,52 @@ def test_softmax_tagger_and_prior_features(data, vectors):
     assert model.predict_proba(items[:3]).shape == (3, 3)
 
 
+def test_pretraining_carries_sentiment_words_the_aspect_data_lack():
+    # The aspect data never use "splendid" or "atrocious"; the pre-training texts use them beside words
+    # the aspect data know, so a pre-trained encoder reads them alike and the aspect layer follows.
+    polarity_of = {"splendid": "positive", "great": "positive", "lovely": "positive",
+                   "atrocious": "negative", "awful": "negative", "poor": "negative"}
+    sentences = [f"The {n} was {a}." for n in ("pizza", "screen", "waiter", "battery", "menu")
+                 for a in ("great", "lovely", "awful", "poor")] * 3
+    items = [(t, 4, t.index(" was")) for t in sentences]
+    labels = [polarity_of[t.split()[-1].rstrip(".")] for t in sentences]
+    pretrain_texts = [f"{n} {w}" for w in polarity_of for n in ("stuff", "it was", "so", "the work was")] * 5
+    pretrain_labels = [polarity_of[t.split()[-1]] for t in pretrain_texts]
+    words = [[t.text for t in tokenize(s)] for s in sentences] + [t.split() for t in pretrain_texts]
+    vectors = neural.train_word_vectors(words, vector_size=16, epochs=3)
+    options = {**SMALL, "epochs": 10, "lr": 0.01, "dropout": 0.1, "pretrain_epochs": 20, "cleaner": token_cleaner()}
+    probe = [("The soup was splendid.", 4, 8), ("The soup was atrocious.", 4, 8)]
+    positive = POLARITIES.index("positive")
+
+    model = neural.AttentionPolarity(**options).fit(items, labels, vectors, pretrain=(pretrain_texts, pretrain_labels))
+    assert model.pretrained_on_ == len(pretrain_texts)
+    assert {"splendid", "atrocious"} <= set(model.words_)  # the pre-training's words join the vocabulary
+    splendid, atrocious = model.predict_proba(probe)[:, positive]
+    assert splendid - atrocious > 0.2
+    plain = neural.AttentionPolarity(**options).fit(items, labels, vectors)  # the same without pre-training
+    splendid, atrocious = plain.predict_proba(probe)[:, positive]
+    assert plain.pretrained_on_ == 0 and abs(splendid - atrocious) < 0.05
+    with pytest.raises(neural.DataError, match="one polarity"):
+        neural.AttentionPolarity(**options).fit(items, labels, vectors, pretrain=(["good stuff"], ["great"]))
+
+
+def test_pipeline_pretrains_on_a_file_and_saves_only_its_name(data, sst_file, tmp_path):
+    import json
+
+    from sentiment.data import read_sst_trees
+
+    pipe = AspectPipeline(extractor="classical", polarity="lstm", prior=None, polarity_epochs=2, hidden_size=16,
+                          pretrain=str(sst_file), dev_fraction=0.0, device="cpu", categories=False).fit(data)
+    assert pipe.polarity_.pretrained_on_ == len(read_sst_trees(sst_file, phrases=True)[0])
+    pipe.save(tmp_path / "m")
+    config = json.loads((tmp_path / "m" / "config.json").read_text())
+    assert config["pipeline"]["pretrain"] == "train.txt"
+    loaded = AspectPipeline.load(tmp_path / "m")
+    assert loaded.polarity_.pretrained_on_ == pipe.polarity_.pretrained_on_
+    texts = ["The pizza was great but the service was awful."]
+    assert loaded.predict_aspects(texts) == pipe.predict_aspects(texts)
+
+
 def test_bad_options():
     with pytest.raises(ConfigError, match="extractor"):
         AspectPipeline(extractor="gru")

@@ -214,6 +214,23 @@ def check_sentence(record: dict, where: str = "sentence", keep_conflict: bool = 
     return {"id": str(record.get("id", "")), "text": text, "aspects": aspects, "categories": categories}
 
 
+def read_polarity_texts(path) -> tuple[list[str], list[str]]:
+    """Whole texts, each with a polarity (negative / neutral / positive), to pre-train the ``lstm``
+    polarity model on: SST trees (every labelled phrase; labels 0-1 negative, 2 neutral, 3-4 positive)
+    or a labelled table (``text`` and ``label`` columns) whose labels are those three names."""
+    from ..data import _looks_like_trees, read_labelled, read_sst_trees
+
+    if _looks_like_trees(path):
+        texts, labels = read_sst_trees(path, phrases=True)
+        return texts, [POLARITIES[(label > 1) + (label > 2)] for label in labels]
+    texts, labels = read_labelled(path)
+    unknown = sorted({str(label) for label in labels} - set(POLARITIES))
+    if unknown:
+        raise DataError(f"{path}: pre-training labels must be {', '.join(POLARITIES)} (found {', '.join(unknown[:3])}); "
+                        "relabel the file or give SST trees")
+    return list(texts), [str(label) for label in labels]
+
+
 def split_sentences(sentences: list[dict], fraction: float = 0.15, seed: int = 0) -> tuple[list[dict], list[dict]]:
     """Train/dev split by sentence (a plain random split, as aspects of one sentence must stay together)."""
     from ..data import train_dev_split

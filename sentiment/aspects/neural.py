@@ -29,7 +29,7 @@ classical aspect models never import it.
 from __future__ import annotations
 
 from collections import Counter
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, replace
 
 import numpy as np
 import torch
@@ -180,11 +180,13 @@ def _hold_out(n: int, fraction: float, rng) -> tuple[np.ndarray, np.ndarray]:
     return np.sort(order[n_dev:]), np.sort(order[:n_dev])
 
 
-def _train_nets(o: dict, n_rows: int, batches_of, new_net, matrix: np.ndarray, config, progress) -> tuple[list, list]:
+def _train_nets(o: dict, n_rows: int, batches_of, new_net, matrix: np.ndarray, config, progress,
+                before=None) -> tuple[list, list]:
     """Train ``o["n_nets"]`` networks, each with its own seed and held-out part (``o["dev_fraction"]``) for
     early stopping. ``batches_of(rows, device, rng)`` gives the batches of those rows (shuffled with
     ``rng``; None: the held-out check); ``new_net()`` an untrained network whose embedding starts from
-    ``matrix``. Returns the trained networks (on the CPU, in eval mode) and their training histories."""
+    ``matrix``; ``before(net, device, rng)``, if given, prepares each network before its training (e.g.
+    pre-training). Returns the trained networks (on the CPU, in eval mode) and their training histories."""
     device = trainer.resolve_device(o["device"])
     nets, histories = [], []
     for k in range(o["n_nets"]):
@@ -198,6 +200,8 @@ def _train_nets(o: dict, n_rows: int, batches_of, new_net, matrix: np.ndarray, c
         with torch.no_grad():
             net.embedding.weight.copy_(torch.from_numpy(matrix))
         net.embedding.weight.requires_grad_(not o["freeze_embeddings"])
+        if before is not None:
+            before(net, device, rng)
         histories.append(trainer.train(net, batches, dev, config, device, progress))
         nets.append(net.cpu().eval())
     return nets, histories
@@ -584,18 +588,19 @@ class AttentionPolarity:
     def __init__(self, *, hidden_size: int = 128, layers: int = 1, dropout: float = 0.5, position_dim: int = 25,
                  epochs: int = 20, batch_size: int = 32, lr: float = 1e-3, patience: int = 4,
                  dev_fraction: float = 0.1, n_nets: int = 1, extra_words: int = 0, freeze_embeddings: bool = True,
-                 class_weight=None, device: str = "auto", seed: int = 0, use_prior: bool = True, cleaner=None,
-                 prior=None) -> None:
+                 class_weight=None, device: str = "auto", seed: int = 0, use_prior: bool = True,
+                 pretrain_epochs: int = 2, cleaner=None, prior=None) -> None:
         self.options = {"hidden_size": hidden_size, "layers": layers, "dropout": dropout,
                         "position_dim": position_dim, "epochs": epochs, "batch_size": batch_size, "lr": lr,
                         "patience": patience, "dev_fraction": dev_fraction, "n_nets": n_nets,
                         "extra_words": extra_words, "freeze_embeddings": freeze_embeddings,
                         "class_weight": class_weight, "device": device, "seed": seed,
-                        "use_prior": use_prior}
+                        "use_prior": use_prior, "pretrain_epochs": pretrain_epochs}
         self.cleaner, self.prior = cleaner, prior
         self.nets: list[PolarityNet] = []
         self.words_: list[str] = []
         self.history_: list[list[dict]] = []
+        self.pretrained_on_ = 0  # texts of the pre-training (0: none)
 
     def _set_vocabulary(self, words):
         self.words_ = list(words)
@@ -634,14 +639,25 @@ class AttentionPolarity:
             dense = np.log(p / (1 - p)).astype(np.float32)
         return [words, positions], dense
 
-    def fit(self, items: list[tuple[str, int, int]], labels: list[str], keyed=None,
-            progress: bool = False) -> "AttentionPolarity":
+    def fit(self, items: list[tuple[str, int, int]], labels: list[str], keyed=None, progress: bool = False,
+            pretrain: tuple[list[str], list[str]] | None = None) -> "AttentionPolarity":
+        """Train on ``items`` (text, aspect start, aspect end) and their polarities.
+
+        ``pretrain``: optional ``(texts, polarities)`` of whole texts (e.g. SST phrases mapped to
+        negative / neutral / positive); each network first learns them for ``pretrain_epochs`` epochs,
+        each text its own aspect, then keeps its encoder (embeddings, LSTM, attention) and starts a new
+        output layer on the aspects: sentiment knowledge from far more text than the aspect data hold.
+        The pre-training texts' words that have a vector join the vocabulary.
+        """
         o = self.options
         texts = list(dict.fromkeys(text for text, _, _ in items))
         token_lists = [[t.text for t in tokenize(text, self.cleaner)] for text in texts]
         if keyed is None:
             keyed = train_word_vectors(token_lists, seed=o["seed"])
         dim = check_vectors(keyed, None)
+        if pretrain is not None and o["pretrain_epochs"]:  # the pre-training's words that have a vector join in
+            token_lists += [[t.text for t in tokenize(text, self.cleaner) if t.text in keyed.key_to_index]
+                            for text in pretrain[0]]
         self._set_vocabulary(build_vocabulary(token_lists, keyed, o["extra_words"]))
         matrix, self.coverage_ = embedding_matrix(self.words_, keyed, dim, o["seed"])
         fields, dense = self._encode(items)
@@ -660,8 +676,41 @@ class AttentionPolarity:
                 hidden_size=o["hidden_size"], layers=o["layers"], dropout=o["dropout"],
                 n_prior=len(PRIOR_NAMES) if dense is not None else 0))
 
-        self.nets, self.history_ = _train_nets(o, len(y), batches_of, new_net, matrix, config, progress)
+        before = None
+        if pretrain is not None and o["pretrain_epochs"]:
+            before = self._pretrainer(pretrain, config, progress)
+        self.nets, self.history_ = _train_nets(o, len(y), batches_of, new_net, matrix, config, progress, before)
+        self.pretrained_on_ = len(pretrain[0]) if before is not None else 0
         return self
+
+    def _pretrainer(self, pretrain, config, progress):
+        """``before`` for :func:`_train_nets`: train a copy of the network on the whole texts of
+        ``pretrain`` (no prior features), then give the network its encoder."""
+        texts, labels = pretrain
+        unknown = sorted(set(labels) - set(POLARITIES))
+        if len(texts) != len(labels) or unknown:
+            raise DataError(f"pre-training needs one polarity ({', '.join(POLARITIES)}) per text; "
+                            f"got {len(texts)} texts, {len(labels)} labels{', unknown: ' + str(unknown[:3]) if unknown else ''}")
+        keep = [i for i, t in enumerate(texts) if t.strip()]
+        prior, self.prior = self.prior, None  # the copy sees no prior scores
+        try:
+            fields, _ = self._encode([(texts[i], 0, len(texts[i])) for i in keep])
+        finally:
+            self.prior = prior
+        y = np.array([POLARITIES.index(labels[i]) for i in keep], dtype=np.int64)
+        config = trainer.TrainConfig(**{**asdict(config), "epochs": self.options["pretrain_epochs"], "schedule": None})
+
+        def before(net, device, rng):
+            donor = PolarityNet(replace(net.config, n_prior=0))
+            donor.load_state_dict({k: v for k, v in net.state_dict().items() if not k.startswith("head.")},
+                                  strict=False)
+            donor.embedding.weight.requires_grad_(net.embedding.weight.requires_grad)
+            batches = PaddedBatches(fields, y, self.options["batch_size"], device, rng=rng)
+            trainer.train(donor, batches, None, config, device, progress)
+            encoder = {k: v for k, v in donor.state_dict().items() if not k.startswith("head.")}
+            net.load_state_dict(encoder, strict=False)
+
+        return before
 
     def predict_proba(self, items: list[tuple[str, int, int]]) -> np.ndarray:
         """Probabilities in the order of :data:`POLARITIES`, averaged over the networks."""
@@ -687,7 +736,8 @@ class AttentionPolarity:
         if not self.nets:
             raise ConfigError("this polarity model is not fitted; call fit(...) first")
         state = {"name": self.name, "options": self.options, "words": self.words_,
-                 "nets": [asdict(net.config) for net in self.nets], "history": self.history_}
+                 "nets": [asdict(net.config) for net in self.nets], "history": self.history_,
+                 "pretrained_on": self.pretrained_on_}
         return state, _net_arrays(self.nets)
 
     @classmethod
@@ -695,5 +745,6 @@ class AttentionPolarity:
         model = cls(**state["options"], cleaner=cleaner, prior=prior)
         model._set_vocabulary(state["words"])
         model.history_ = list(state.get("history", []))
+        model.pretrained_on_ = int(state.get("pretrained_on", 0))
         model.nets = _load_nets(PolarityNet, PolarityConfig, state["nets"], arrays)
         return model

@@ -28,7 +28,7 @@ import numpy as np
 from .. import __version__
 from ..errors import ConfigError, DataError, ModelFileError, NotFittedError
 from ..persistence import atomic_directory, checksum, read_model, share_permissions, write_config
-from .data import POLARITIES, read_aspect_data, token_cleaner
+from .data import POLARITIES, read_aspect_data, read_polarity_texts, token_cleaner
 from .categories import CategoryModel, has_categories
 from .extraction import ClassicalTagger
 from .polarity import ClassicalPolarity, aspect_items
@@ -77,6 +77,15 @@ class AspectPipeline:
         Share of the training data the ``lstm`` models hold out for early stopping (0: train all epochs).
     device : str
         Where the ``lstm`` models train and predict: "auto" (CUDA, then MPS, then the CPU), "cpu", "cuda", ...
+    pretrain : str or None
+        With ``polarity="lstm"``: a file of whole texts with a polarity each, SST trees (every labelled
+        phrase, 0-1 negative, 2 neutral, 3-4 positive) or a labelled table of negative / neutral /
+        positive texts. The polarity network first learns them for ``pretrain_epochs`` epochs (each text
+        its own aspect), then keeps its encoder and learns the aspects: it carries sentiment words the
+        aspect data lack (dev polarity accuracy, two seeds, SST phrases: restaurants 0.734 vs 0.717,
+        laptops 0.723 vs 0.702 without).
+    pretrain_epochs : int
+        Epochs of that pre-training.
     categories : bool
         Also learn the sentences' aspect categories and the polarity toward each
         (:mod:`sentiment.aspects.categories`) when the training data have categories.
@@ -89,7 +98,7 @@ class AspectPipeline:
                  keep_conflict: bool = False, vectors_path=None, tagger_epochs: int = 30, polarity_epochs: int = 20,
                  hidden_size: int = 128, dropout: float = 0.5, crf: bool = True, char_features: bool = True,
                  n_nets: int = 1, extra_words: int = 0, freeze_embeddings=None, dev_fraction: float = 0.1,
-                 device: str = "auto", categories: bool = True):
+                 device: str = "auto", pretrain=None, pretrain_epochs: int = 2, categories: bool = True):
         if extractor not in EXTRACTORS:
             raise ConfigError(f"extractor={extractor!r} is not valid; choose one of: {', '.join(EXTRACTORS)}")
         if polarity not in POLARITY_MODELS:
@@ -100,7 +109,8 @@ class AspectPipeline:
             if not isinstance(value, (int, float)) or value <= 0:
                 raise ConfigError(f"{name} must be a positive number, not {value!r}")
         for name, value, low in (("tagger_epochs", tagger_epochs, 1), ("polarity_epochs", polarity_epochs, 1),
-                                 ("hidden_size", hidden_size, 1), ("n_nets", n_nets, 1), ("extra_words", extra_words, 0)):
+                                 ("hidden_size", hidden_size, 1), ("n_nets", n_nets, 1), ("extra_words", extra_words, 0),
+                                 ("pretrain_epochs", pretrain_epochs, 1)):
             if not isinstance(value, int) or isinstance(value, bool) or value < low:
                 raise ConfigError(f"{name} must be a whole number >= {low}, not {value!r}")
         if not isinstance(dev_fraction, (int, float)) or not 0 <= dev_fraction < 1:
@@ -111,6 +121,9 @@ class AspectPipeline:
                             ("categories", categories)):
             if not isinstance(value, bool) and not (name == "freeze_embeddings" and value is None):
                 raise ConfigError(f"{name} must be true or false, not {value!r}")
+        if pretrain is not None and polarity != "lstm":
+            raise ConfigError("pretrain goes with polarity='lstm' (the network pre-trains on the texts); "
+                              "add polarity=lstm or leave pretrain out")
         if not isinstance(device, str) or not re.fullmatch(r"auto|cpu|mps|cuda(:\d+)?", device):
             raise ConfigError(f"device must be 'auto', 'cpu', 'cuda', 'cuda:N' or 'mps', not {device!r}")
         self.params = {"extractor": extractor, "polarity": polarity, "prior": prior, "tagger_C": float(tagger_C),
@@ -119,7 +132,9 @@ class AspectPipeline:
                        "tagger_epochs": tagger_epochs, "polarity_epochs": polarity_epochs, "hidden_size": hidden_size,
                        "dropout": float(dropout), "crf": crf, "char_features": char_features, "n_nets": n_nets,
                        "extra_words": extra_words, "freeze_embeddings": freeze_embeddings,
-                       "dev_fraction": float(dev_fraction), "device": device, "categories": categories}
+                       "dev_fraction": float(dev_fraction), "device": device,
+                       "pretrain": None if pretrain is None else str(pretrain), "pretrain_epochs": pretrain_epochs,
+                       "categories": categories}
         self.cleaner = token_cleaner()
         self.extractor_ = self.polarity_ = self.prior_ = self.categories_ = None
         self.info_: dict = {}
@@ -150,8 +165,9 @@ class AspectPipeline:
             from .neural import AttentionPolarity
 
             self.polarity_ = AttentionPolarity(**self._neural_options(p["polarity_epochs"], True), cleaner=self.cleaner,
-                                               prior=self._prior_scorer())
-            self.polarity_.fit(items, labels, keyed, progress=progress)
+                                               prior=self._prior_scorer(), pretrain_epochs=p["pretrain_epochs"])
+            pretrain = read_polarity_texts(p["pretrain"]) if p["pretrain"] else None
+            self.polarity_.fit(items, labels, keyed, progress=progress, pretrain=pretrain)
         else:
             self.polarity_ = ClassicalPolarity(C=p["polarity_C"], bits=p["bits"], seed=p["seed"],
                                                cleaner=self.cleaner, prior=self._prior_scorer())
@@ -284,8 +300,9 @@ class AspectPipeline:
                 files.update(_checksums(staging, "categories"))
             params = dict(self.params)
             params["prior"] = "prior" if self.prior_ is not None else None
-            if params["vectors_path"]:  # the vectors are in the weights: keep the file's name, not a local path
-                params["vectors_path"] = Path(params["vectors_path"]).name
+            for key in ("vectors_path", "pretrain"):  # in the weights now: keep the file's name, not a local path
+                if params[key]:
+                    params[key] = Path(params[key]).name
             config = {"kind": "aspect", "sentiment_version": __version__, "pipeline": params,
                       "cleaner": self.cleaner.to_dict(), "labels": list(POLARITIES), "info": self.info_,
                       "categories": category_state}
