@@ -12,7 +12,10 @@ on the gold aspects, end-to-end F1 (span and polarity right). Rows:
   20,000 most frequent words added to its vocabulary), embeddings from :func:`all_text_vectors`;
 * ``lstm + prior``: the same tagger, the polarity network also given the prior's scores;
 * ``lstm + prior, mean with classical + prior``: the same tagger; polarity the mean of the two
-  ``+ prior`` models' probabilities.
+  ``+ prior`` models' probabilities;
+* ``lstm + prior + SST pre-training``: the polarity network first learns every labelled SST-5 training
+  phrase as negative / neutral / positive (``AspectPipeline(pretrain=...)``), then the aspects; with
+  another seed too (``seed 1``), and its mean with classical + prior.
 
 Rows marked "both domains" (``--pooled``) come from one set of models trained on the restaurants and
 laptops training sentences together (no categories: laptops have none), scored on each domain's dev.
@@ -32,7 +35,7 @@ from pathlib import Path
 
 import torch
 
-from sentiment.aspects.data import read_aspect_data, split_sentences
+from sentiment.aspects.data import read_aspect_data, read_polarity_texts, split_sentences
 from sentiment.aspects.evaluation import evaluate_pipeline
 from sentiment.aspects.pipeline import AspectPipeline, _load_prior
 from sentiment.aspects.polarity import ClassicalPolarity, aspect_items
@@ -93,25 +96,32 @@ def domain_split(folder: Path, domain: str) -> tuple[list[dict], list[dict]]:
 
 
 def neural_rows(train, keyed, classical_prior: AspectPipeline) -> list[tuple[str, AspectPipeline, float]]:
-    """The PyTorch rows: one tagger, three polarity models (no prior, prior, mean with classical + prior)."""
+    """The PyTorch rows: one tagger; polarity without and with the prior, with SST pre-training (two
+    seeds), and the means of the seed-0 networks with classical + prior."""
     from sentiment.aspects.neural import AttentionPolarity, BiLSTMTagger
 
     items, labels = aspect_items(train)
     start = time.perf_counter()
     tagger = BiLSTMTagger(cleaner=classical_prior.cleaner).fit(train, keyed)
     seconds_tagger = time.perf_counter() - start
+    sst = read_polarity_texts(DATA / "sst5" / "trees" / "train.txt")
+    scorer = classical_prior._prior_scorer()
     rows = []
-    for label, prior in (("lstm", None), ("lstm + prior", classical_prior._prior_scorer())):
+    for label, prior, pretrain, seed in (("lstm", None, None, 0), ("lstm + prior", scorer, None, 0),
+                                         ("lstm + prior + SST pre-training", scorer, sst, 0),
+                                         ("lstm + prior + SST pre-training, seed 1", scorer, sst, 1)):
         start = time.perf_counter()
         pipe = AspectPipeline(extractor="lstm", polarity="lstm", prior=None)
         pipe.prior_ = classical_prior.prior_ if prior else None
         pipe.extractor_ = tagger
-        pipe.polarity_ = AttentionPolarity(extra_words=20_000, cleaner=pipe.cleaner, prior=prior).fit(items, labels, keyed)
+        pipe.polarity_ = AttentionPolarity(extra_words=20_000, cleaner=pipe.cleaner, prior=prior, seed=seed).fit(
+            items, labels, keyed, pretrain=pretrain)
         rows.append((label, pipe, seconds_tagger + time.perf_counter() - start))
-    mean = AspectPipeline(extractor="lstm", polarity="lstm", prior=None)
-    mean.extractor_ = tagger
-    mean.polarity_ = MeanPolarity([rows[1][1].polarity_, classical_prior.polarity_])
-    rows.append(("lstm + prior, mean with classical + prior", mean, rows[1][2] + 0.0))
+    for k in (1, 2):
+        mean = AspectPipeline(extractor="lstm", polarity="lstm", prior=None)
+        mean.extractor_ = tagger
+        mean.polarity_ = MeanPolarity([rows[k][1].polarity_, classical_prior.polarity_])
+        rows.append((f"{rows[k][0]}, mean with classical + prior", mean, rows[k][2]))
     return rows
 
 
@@ -150,7 +160,7 @@ def main() -> None:
         f"Goals: extraction F1 >= {GOALS['restaurants']['extraction_f1']} / {GOALS['laptops']['extraction_f1']}, "
         f"polarity accuracy >= {GOALS['restaurants']['polarity_accuracy']} / {GOALS['laptops']['polarity_accuracy']} "
         "(restaurants / laptops). Fit seconds on one CPU thread shared with other jobs (the prior row refits only the "
-        "polarity model; lstm rows include the tagger's training, the mean row adds nothing to the lstm + prior row). "
+        "polarity model; lstm rows include the tagger's training, the mean rows add nothing to their lstm rows; the pre-training rows include it). "
         "Categories (restaurants only): the classical row's pipeline learns them too (`AspectPipeline(categories=True)`); "
         "category F1 is over each sentence's set of categories, category polarity accuracy over the gold categories.",
     ]

@@ -44,16 +44,20 @@ EXPERIMENTS = {  # name: (label, vectorizer, model, model options)
     "lstm-random": ("lstm random emb.", "word2vec", "lstm", {"init_embeddings": False, "embedding_dim": 100}),
     "lstm-w2v": ("lstm word2vec emb. (this train set)", "word2vec", "lstm", {"init_embeddings": True}),
     "lstm-movies": ("lstm word2vec emb. (IMDB+SST text)", "movies", "lstm", {"init_embeddings": True}),
-    "lstm-movies-seed1": ("the same, another seed (net_seed=1)", "movies", "lstm", {"init_embeddings": True,
-                                                                                   "net_seed": 1}),
+    # On the phrase sets (every labelled SST phrase) more dropout pays: SST-5 phrases 0.468 / 0.476 with
+    # seeds 0 / 1 at dropout 0.5, 0.472 / 0.458 at the default 0.3 (exploratory runs of this script).
+    "lstm-movies-d5": ("lstm word2vec emb. (IMDB+SST text), dropout 0.5", "movies", "lstm",
+                       {"init_embeddings": True, "dropout": 0.5}),
+    "lstm-movies-d5-seed1": ("the same, another seed (net_seed=1)", "movies", "lstm",
+                             {"init_embeddings": True, "dropout": 0.5, "net_seed": 1}),
 }
 # What runs on a CPU in about an hour and a half: all experiments on the small sets, fewer on the large ones,
 # and at most `epochs` epochs. `--full` runs every experiment on every dataset with the models' own epochs.
 CPU_PLAN = {
     "sst2": (["mlp", "lstm-random", "lstm-w2v", "lstm-movies"], None),
-    "sst2-phrases": (["lstm-movies"], 6),
+    "sst2-phrases": (["lstm-movies-d5"], 15),  # 28 s an epoch here; still improving at epoch 6
     "sst5": (["mlp", "lstm-random", "lstm-w2v", "lstm-movies"], None),
-    "sst5-phrases": (["lstm-movies", "lstm-movies-seed1"], 6),  # the goal's row, and how much a seed moves it
+    "sst5-phrases": (["lstm-movies-d5", "lstm-movies-d5-seed1"], 6),  # the goal's row, and how much a seed moves it
     "imdb": (["mlp", "lstm-movies"], 1),
     "carer": (["mlp", "lstm-w2v"], 6),
 }

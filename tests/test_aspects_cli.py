@@ -99,6 +99,8 @@ def test_evaluate_json_and_report(model_dir, files, tmp_path):
     (["--model", "nbsvm"], "--model does not apply to --task aspect"),
     (["--multi-label"], "--multi-label does not apply"),
     (["--set", "C=3"], "'C' is not an option of the aspect model"),
+    (["--set", "pretrain=trees.txt"], "pretrain goes with polarity='lstm'"),
+    (["--set", "polarity=lstm", "--set", "pretrain=no-such-trees.txt"], "no-such-trees.txt does not exist"),
 ])
 def test_fit_options_that_do_not_apply(files, tmp_path, args, message):
     result = invoke("fit", files["train"], "--task", "aspect", "--out", tmp_path / "m", *args)

@@ -151,6 +151,7 @@ class AspectPipeline:
             raise DataError("the training aspects need at least two different polarities; give more varied data")
         p = self.params
         self.prior_ = _load_prior(p["prior"])
+        pretrain = read_polarity_texts(p["pretrain"]) if p["pretrain"] else None  # read first: fail before training
         keyed = self._word_vectors(sentences) if "lstm" in (p["extractor"], p["polarity"]) else None
         if p["extractor"] == "lstm":
             from .neural import BiLSTMTagger
@@ -166,7 +167,6 @@ class AspectPipeline:
 
             self.polarity_ = AttentionPolarity(**self._neural_options(p["polarity_epochs"], True), cleaner=self.cleaner,
                                                prior=self._prior_scorer(), pretrain_epochs=p["pretrain_epochs"])
-            pretrain = read_polarity_texts(p["pretrain"]) if p["pretrain"] else None
             self.polarity_.fit(items, labels, keyed, progress=progress, pretrain=pretrain)
         else:
             self.polarity_ = ClassicalPolarity(C=p["polarity_C"], bits=p["bits"], seed=p["seed"],
