@@ -22,6 +22,7 @@ import torch
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from aspects import all_text_vectors  # noqa: E402
+from datasets import ROOT  # noqa: E402
 
 from sentiment.aspects import fit_aspects
 from sentiment.aspects.data import read_aspect_data
@@ -30,14 +31,18 @@ from sentiment.aspects.data import read_aspect_data
 def main() -> None:
     torch.set_num_threads(1)
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--data", default="/work/shared/datasets/semeval2014_absa")
+    parser.add_argument("--data", default=str(ROOT / "semeval2014_absa"))
     parser.add_argument("--out", default=str(Path(__file__).resolve().parent.parent / "models" / "aspect"))
     parser.add_argument("--extractor", default="lstm", choices=("classical", "lstm"))
     parser.add_argument("--polarity", default="classical", choices=("classical", "lstm"))
+    parser.add_argument("--pretrain", default=str(ROOT / "sst5" / "trees" / "train.txt"),
+                        help="with --polarity lstm: texts to pre-train the polarity network on ('' for none)")
     args = parser.parse_args()
     neural = "lstm" in (args.extractor, args.polarity)
     options = {"extractor": args.extractor, "polarity": args.polarity,
                "vectors_path": all_text_vectors() if neural else None}
+    if args.polarity == "lstm" and args.pretrain:
+        options["pretrain"] = args.pretrain
     sentences = []
     for name in ("restaurants_train.jsonl", "laptops_train.jsonl"):
         sentences += read_aspect_data(Path(args.data) / name)
