@@ -574,6 +574,13 @@ class PolarityNet(nn.Module):
         return self.head(torch.cat(features, dim=-1))
 
 
+def _check_pretraining(texts, labels) -> None:
+    unknown = sorted(set(labels) - set(POLARITIES))
+    if len(texts) != len(labels) or unknown:
+        raise DataError(f"pre-training needs one polarity ({', '.join(POLARITIES)}) per text; got {len(texts)} "
+                        f"texts, {len(labels)} labels{', unknown: ' + str(unknown[:3]) if unknown else ''}")
+
+
 class AttentionPolarity:
     """Aspect polarity with a target-aware attention BiLSTM; see the module docstring.
 
@@ -650,6 +657,8 @@ class AttentionPolarity:
         The pre-training texts' words that have a vector join the vocabulary.
         """
         o = self.options
+        if pretrain is not None:
+            _check_pretraining(*pretrain)
         texts = list(dict.fromkeys(text for text, _, _ in items))
         token_lists = [[t.text for t in tokenize(text, self.cleaner)] for text in texts]
         if keyed is None:
@@ -687,10 +696,6 @@ class AttentionPolarity:
         """``before`` for :func:`_train_nets`: train a copy of the network on the whole texts of
         ``pretrain`` (no prior features), then give the network its encoder."""
         texts, labels = pretrain
-        unknown = sorted(set(labels) - set(POLARITIES))
-        if len(texts) != len(labels) or unknown:
-            raise DataError(f"pre-training needs one polarity ({', '.join(POLARITIES)}) per text; "
-                            f"got {len(texts)} texts, {len(labels)} labels{', unknown: ' + str(unknown[:3]) if unknown else ''}")
         keep = [i for i, t in enumerate(texts) if t.strip()]
         prior, self.prior = self.prior, None  # the copy sees no prior scores
         try:
