@@ -172,7 +172,7 @@ def main() -> None:
         print(_line(r), flush=True)
         if args.out:  # with the rows of earlier runs (other --domains)
             merged = accumulate(results, Path(args.out).with_suffix(".json"), ("domain", "model"))
-            merged.sort(key=lambda row: list(FILES).index(row["domain"]))
+            merged.sort(key=lambda row: (list(FILES).index(row["domain"]), "both domains" in row["model"]))
             Path(args.out).write_text("\n".join(lines + [_line(row) for row in merged] + notes) + "\n")
 
     for domain in args.domains.split(",") if args.domains else []:

@@ -7,7 +7,11 @@ from the Word2Vec vectors of ``benchmarks/aspects.py``'s ``all_text_vectors`` (b
 first run). Polarity: the classical context model with the default polarity model as a prior. The
 directory stays under 15 MB (only the training words' vectors are kept).
 
-Run: ``python benchmarks/train_aspect_model.py [--data DIR] [--out models/aspect] [--extractor classical]``.
+``--polarity lstm`` trains the PyTorch polarity network instead, pre-trained on the SST-5 training
+phrases (``--pretrain FILE``; ``--pretrain ''`` for none).
+
+Run: ``python benchmarks/train_aspect_model.py [--data DIR] [--out models/aspect] [--extractor classical]
+[--polarity lstm]``.
 """
 
 from __future__ import annotations
