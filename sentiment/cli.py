@@ -327,15 +327,31 @@ def export(
 def options(
     vectorizer: str = typer.Option("tfidf", help="Vectorizer whose options to list."),
     model: str = typer.Option("nbsvm", help="Model whose options to list."),
+    task: str = typer.Option("polarity", help="aspect: list the aspect model's options instead."),
 ):
     """List the options (with defaults) of the cleaner, a vectorizer and a model, for `fit --set`.
 
-    Example:
+    Examples:
 
       sentiment options --vectorizer word2vec --model logreg
+
+      sentiment options --task aspect
     """
     from .pipeline import Pipeline
     from .registry import available
+
+    if task == "aspect":
+        import inspect
+
+        from .aspects import AspectPipeline
+
+        typer.echo("aspect:")
+        for name, parameter in inspect.signature(AspectPipeline).parameters.items():
+            if name != "seed":  # `fit --seed` sets it
+                typer.echo(f"  {name} = {json.dumps(parameter.default)}")
+        return
+    if task not in ("polarity", "emotion"):
+        _fail(f"--task {task!r} is not valid; choose polarity, emotion or aspect")
 
     for stage, values in Pipeline.options_for(vectorizer, model).items():
         typer.echo(f"{stage}:")

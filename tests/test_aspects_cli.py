@@ -122,3 +122,10 @@ def test_named_aspect_missing_from_the_text(model_dir):
     result = invoke("predict", "--model", model_dir, "--aspect", "battery", "The food is good.")
     assert_error(result)
     assert "does not occur in the text" in result.stderr
+
+
+def test_options_lists_the_aspect_model_settings():
+    result = invoke("options", "--task", "aspect")
+    assert_ok(result)
+    assert '  polarity = "classical"' in result.stdout and "  pretrain = null" in result.stdout
+    assert_error(invoke("options", "--task", "aspects"), "choose polarity, emotion or aspect")
