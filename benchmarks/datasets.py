@@ -11,6 +11,8 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
+import numpy as np
+
 from sentiment.data import read_labelled, read_sst_trees, train_dev_split
 
 ROOT = Path(os.environ.get("SENTIMENT_DATA", Path(__file__).resolve().parents[2] / "shared" / "datasets"))
@@ -41,11 +43,17 @@ def load(name: str):
     raise ValueError(f"unknown dataset {name!r}")
 
 
-def sentence_count(name: str) -> int:
-    """How many of the first training texts of ``name`` are whole sentences (the phrase sets list them first)."""
-    if name.endswith("-phrases"):
-        return len(read_sst_trees(ROOT / "sst5/trees/train.txt", binary=name.startswith("sst2"))[0])
-    return len(load(name)[0])
+def phrases_holding_out(name: str, fraction: float = 0.1):
+    """``(texts, labels, held_out)`` for a phrase set, with ``fraction`` of the training sentences
+    (seed 0) held out for early stopping: ``held_out`` marks those sentences among the texts, and their
+    trees give no phrases, so the held-out check scores sentences whose parts the model has not seen
+    (the dev split is scored on sentences, too)."""
+    path, binary = ROOT / "sst5/trees/train.txt", name.startswith("sst2")
+    sentences = read_sst_trees(path, binary=binary)[0]
+    order = np.random.default_rng(SEED).permutation(len(sentences))
+    held = {sentences[i] for i in order[: int(len(sentences) * fraction)]}
+    texts, labels = read_sst_trees(path, phrases=True, binary=binary, held_out=held)
+    return texts, labels, np.array([t in held for t in texts])
 
 
 DATASETS = ["sst2", "sst2-phrases", "sst5", "sst5-phrases", "imdb", "carer"]

@@ -23,7 +23,7 @@ import numpy as np
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 import datasets  # noqa: E402
 from classical import VECTORIZERS  # noqa: E402
-from neural import CPU_PLAN, EXPERIMENTS, RESULTS, best_classical, movie_vectors, phrase_hold_out  # noqa: E402
+from neural import CPU_PLAN, EXPERIMENTS, RESULTS, best_classical, movie_vectors  # noqa: E402
 
 from sentiment import Ensemble, Pipeline  # noqa: E402
 from sentiment.evaluation import evaluate  # noqa: E402
@@ -40,7 +40,7 @@ def members(name: str, epochs: int) -> list[tuple[str, Pipeline]]:
     vec_name, vec_options = VECTORIZERS[vec_label]
     classical = Pipeline(vec_name, model_name, **vec_options).fit(train_x, train_y)
     _, _, lstm_name, lstm_options = EXPERIMENTS["lstm-movies-d5"]
-    held_out = phrase_hold_out(name, len(train_x))
+    train_x, train_y, held_out = datasets.phrases_holding_out(name)
     keep, stop = np.flatnonzero(~held_out), np.flatnonzero(held_out)
     lstm = Pipeline("word2vec", lstm_name, vectors_path=movie_vectors(),
                     **{**lstm_options, "epochs": CPU_PLAN[name][1] or epochs}).fit(

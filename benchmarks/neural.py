@@ -7,7 +7,7 @@ Per dataset: ``mlp`` over tf-idf 1-2-grams, and ``lstm`` with random or word2vec
 embeddings (``sst2-phrases`` / ``sst5-phrases`` train on every labelled SST phrase, the dev split stays
 sentences). "IMDB+SST text" embeddings come from one Word2Vec trained on all the movie-review text at
 hand except dev texts (IMDB's 80% train part, SST train sentences). Early stopping uses 10% of the training data (the models' ``dev_fraction``; on the phrase sets,
-10% of the training sentences, whose own text leaves the training phrases), so the dev split is only scored, as for the classical models; their best row is read from
+10% of the training sentences, whose trees give no training phrases), so the dev split is only scored, as for the classical models; their best row is read from
 ``results/classical.md``. Cleaning and vectorizing run once per dataset and vectorizer, as in
 ``Pipeline.fit``; "s/epoch" is the mean training time of an epoch (including the held-out check) on
 the device printed at the top. ``--quick`` trains on 2,000 texts for 2 epochs, to check the script. Without ``--full`` the run follows
@@ -97,8 +97,10 @@ def run(name: str, args, rows: list, log) -> None:
         train_x, train_y = [train_x[i] for i in keep], [train_y[i] for i in keep]
         keep = rng.permutation(len(dev_x))[: QUICK["dev"]]
         dev_x, dev_y = [dev_x[i] for i in keep], [dev_y[i] for i in keep]
+    held_out = None
+    if name.endswith("-phrases") and not args.quick:  # stop on whole held-out sentences, none of whose parts are trained on
+        train_x, train_y, held_out = datasets.phrases_holding_out(name)
     codes, classes = check_labels(train_y, len(train_x))
-    held_out = phrase_hold_out(name, len(train_x)) if not args.quick else None
     lookup = {c: i for i, c in enumerate(classes.tolist())}
     dev_codes = np.array([lookup[y] for y in dev_y])
     cleaner = Cleaner()
@@ -127,7 +129,7 @@ def run(name: str, args, rows: list, log) -> None:
             options = {**options, "epochs": min(epoch_cap, options.get("epochs", model_cls.defaults["epochs"]))}
         options = {**options, "device": args.device, **({"epochs": QUICK["epochs"]} if args.quick else {})}
         fit_on, dev_for_stopping = (train_features, codes), None
-        if held_out is not None:  # stop on whole held-out sentences, which leave the training phrases
+        if held_out is not None:
             fit_on = (_rows(train_features, ~held_out), codes[~held_out])
             dev_for_stopping = (_rows(train_features, held_out), codes[held_out])
         start = time.perf_counter()
@@ -142,20 +144,6 @@ def run(name: str, args, rows: list, log) -> None:
             "seconds": seconds, "device": device_name(resolve_device(args.device)),
         })
         log(rows[-1])
-
-
-def phrase_hold_out(name: str, n: int) -> np.ndarray | None:
-    """For the phrase sets: a mask of 10% of the training sentences (seed 0), held out for early stopping.
-
-    Early stopping on random phrases (mostly a few words long) picks epochs that suit phrases; the dev
-    split is scored on sentences, so the held-out part is whole sentences here. ``None`` for other sets
-    (the models then hold out a random 10% themselves)."""
-    if not name.endswith("-phrases"):
-        return None
-    sentences = datasets.sentence_count(name)
-    mask = np.zeros(n, dtype=bool)
-    mask[np.random.default_rng(datasets.SEED).permutation(sentences)[: sentences // 10]] = True
-    return mask
 
 
 def _rows(features, mask: np.ndarray):

@@ -10,7 +10,7 @@ from __future__ import annotations
 import math
 import re
 from pathlib import Path
-from typing import Iterator, Sequence
+from typing import Collection, Iterator, Sequence
 
 import numpy as np
 
@@ -296,11 +296,15 @@ _TREE_TOKEN = re.compile(r"\(|\)|[^\s()]+")
 _PTB_ESCAPES = {"-LRB-": "(", "-RRB-": ")", "\\/": "/", "\\*": "*"}
 
 
-def read_sst_trees(path: str | Path, phrases: bool = False, binary: bool = False) -> tuple[list[str], list[int]]:
+def read_sst_trees(path: str | Path, phrases: bool = False, binary: bool = False,
+                   held_out: Collection[str] = ()) -> tuple[list[str], list[int]]:
     """Texts and labels (0..4) from Stanford Sentiment Treebank PTB trees.
 
     ``phrases=True`` yields every labelled phrase (each distinct phrase once, the sentences first),
     a known large gain for training on SST. ``binary=True`` drops neutral (2) and maps 0-1 -> 0, 3-4 -> 1.
+    ``held_out``: sentences kept out of training (e.g. for early stopping): they stay among the
+    sentences, but their trees give no phrases, so a model trained on the phrases has not seen their
+    parts (unless another tree has the same phrase).
     """
     file = _existing(path)
     with open(file, encoding="utf-8") as handle:
@@ -321,7 +325,10 @@ def read_sst_trees(path: str | Path, phrases: bool = False, binary: bool = False
     seen = {text for text, _ in sentences}
     parts: list[tuple[str, int]] = []
     if phrases:
+        held_out = set(held_out)
         for nodes in trees:
+            if nodes[0][0] in held_out:
+                continue
             for text, label in nodes[1:]:
                 if text not in seen:
                     seen.add(text)

@@ -201,6 +201,16 @@ def test_sst_binary(sst_file):
     assert set(labels) == {0, 1} and "An ordinary day" not in texts and "film" not in texts
 
 
+def test_sst_held_out_sentences_give_no_phrases(sst_file):
+    held = "It was not good ."
+    texts, labels = read_sst_trees(sst_file, phrases=True, held_out={held})
+    assert held in texts  # the sentence itself stays, to be held out by the caller
+    assert "not good" not in texts and "good" not in texts  # only that tree has these phrases
+    assert "wonderful" in texts and "truly dreadful" in texts
+    everything = read_sst_trees(sst_file, phrases=True)[0]
+    assert set(texts) < set(everything)
+
+
 @pytest.mark.parametrize("line", [
     "(3 (2 The) (4 wonderful)",  # unbalanced
     "(3 (2 The) (4 wonderful)))",  # text after the end
