@@ -6,7 +6,7 @@ Everything goes through the public API: ``Pipeline(...).fit`` and ``Ensemble([..
 the Word2Vec vectors trained on movie-review text (see neural.py). On the sentence sets the classical
 member is NB-SVM (the default pipeline) and the LSTM stops early on 10% of the training sentences. On
 the phrase sets (every labelled SST phrase) the classical member is the best one of
-``results/classical.md`` and the LSTM is neural.py's phrase-set model ("lstm-movies-d5", with CPU_PLAN's epoch cap),
+``results/classical.md`` and the LSTM is neural.py's phrase-set model ("lstm-phrases", with CPU_PLAN's epoch cap),
 which stops early on the same held-out 10% of the training sentences (``Pipeline.fit(dev=...)``) whose
 phrases it does not see; the dev split is scored on sentences.
 """
@@ -39,7 +39,7 @@ def members(name: str, epochs: int) -> list[tuple[str, Pipeline]]:
     vec_label, model_name = best_classical()[name][:2]
     vec_name, vec_options = VECTORIZERS[vec_label]
     classical = Pipeline(vec_name, model_name, **vec_options).fit(train_x, train_y)
-    _, _, lstm_name, lstm_options = EXPERIMENTS["lstm-movies-d5"]
+    _, _, lstm_name, lstm_options = EXPERIMENTS["lstm-phrases"]
     train_x, train_y, held_out = datasets.phrases_holding_out(name)
     keep, stop = np.flatnonzero(~held_out), np.flatnonzero(held_out)
     lstm = Pipeline("word2vec", lstm_name, vectors_path=movie_vectors(),
