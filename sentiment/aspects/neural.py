@@ -617,9 +617,11 @@ class AttentionPolarity:
     def _uses_prior(self) -> bool:
         return self.prior is not None and self.options["use_prior"]
 
-    def _encode(self, items: list[tuple[str, int, int]]):
-        """Per item its word ids and positions, and (with a prior) the prior features."""
-        cache: dict[str, list[Token]] = {}
+    def _encode(self, items: list[tuple[str, int, int]], cache: dict[str, list[Token]] | None = None,
+                with_prior: bool = True):
+        """Per item its word ids and positions, and (with a prior, unless ``with_prior`` is false) the prior
+        features. ``cache``: tokens of texts already tokenized (filled with the others)."""
+        cache = {} if cache is None else cache
         words, positions, pieces = [], [], []
         for text, start, end in items:
             if text not in cache:
@@ -636,7 +638,7 @@ class AttentionPolarity:
             positions.append(np.minimum(distance, MAX_DISTANCE).astype(np.int64) + 1)
             pieces.append(prior_texts(text, toks, first, last))
         dense = None
-        if self._uses_prior and items:
+        if with_prior and self._uses_prior and items:
             flat = [p for group in pieces for p in group]
             filled = [i for i, p in enumerate(flat) if p.strip()]
             positive = np.full(len(flat), 0.5)
@@ -659,14 +661,17 @@ class AttentionPolarity:
         o = self.options
         if pretrain is not None:
             _check_pretraining(*pretrain)
+        pretraining = pretrain is not None and o["pretrain_epochs"] > 0
         texts = list(dict.fromkeys(text for text, _, _ in items))
         token_lists = [[t.text for t in tokenize(text, self.cleaner)] for text in texts]
         if keyed is None:
             keyed = train_word_vectors(token_lists, seed=o["seed"])
         dim = check_vectors(keyed, None)
-        if pretrain is not None and o["pretrain_epochs"]:  # the pre-training's words that have a vector join in
-            token_lists += [[t.text for t in tokenize(text, self.cleaner) if t.text in keyed.key_to_index]
-                            for text in pretrain[0]]
+        pretrain_tokens: dict[str, list[Token]] = {}
+        if pretraining:  # the pre-training's words that have a vector join in
+            for text in pretrain[0]:
+                pretrain_tokens[text] = tokenize(text, self.cleaner)
+                token_lists.append([t.text for t in pretrain_tokens[text] if t.text in keyed.key_to_index])
         self._set_vocabulary(build_vocabulary(token_lists, keyed, o["extra_words"]))
         matrix, self.coverage_ = embedding_matrix(self.words_, keyed, dim, o["seed"])
         fields, dense = self._encode(items)
@@ -685,23 +690,17 @@ class AttentionPolarity:
                 hidden_size=o["hidden_size"], layers=o["layers"], dropout=o["dropout"],
                 n_prior=len(PRIOR_NAMES) if dense is not None else 0))
 
-        before = None
-        if pretrain is not None and o["pretrain_epochs"]:
-            before = self._pretrainer(pretrain, config, progress)
+        before = self._pretrainer(pretrain, pretrain_tokens, config, progress) if pretraining else None
         self.nets, self.history_ = _train_nets(o, len(y), batches_of, new_net, matrix, config, progress, before)
-        self.pretrained_on_ = len(pretrain[0]) if before is not None else 0
+        self.pretrained_on_ = len(pretrain[0]) if pretraining else 0
         return self
 
-    def _pretrainer(self, pretrain, config, progress):
+    def _pretrainer(self, pretrain, tokens, config, progress):
         """``before`` for :func:`_train_nets`: train a copy of the network on the whole texts of
-        ``pretrain`` (no prior features), then give the network its encoder."""
+        ``pretrain`` (no prior features; ``tokens``: their tokens), then give the network its encoder."""
         texts, labels = pretrain
         keep = [i for i, t in enumerate(texts) if t.strip()]
-        prior, self.prior = self.prior, None  # the copy sees no prior scores
-        try:
-            fields, _ = self._encode([(texts[i], 0, len(texts[i])) for i in keep])
-        finally:
-            self.prior = prior
+        fields, _ = self._encode([(texts[i], 0, len(texts[i])) for i in keep], tokens, with_prior=False)
         y = np.array([POLARITIES.index(labels[i]) for i in keep], dtype=np.int64)
         config = trainer.TrainConfig(**{**asdict(config), "epochs": self.options["pretrain_epochs"], "schedule": None})
 
