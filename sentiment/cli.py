@@ -341,14 +341,11 @@ def options(
     from .registry import available
 
     if task == "aspect":
-        import inspect
-
-        from .aspects import AspectPipeline
+        from .aspects import aspect_options
 
         typer.echo("aspect:")
-        for name, parameter in inspect.signature(AspectPipeline).parameters.items():
-            if name != "seed":  # `fit --seed` sets it
-                typer.echo(f"  {name} = {json.dumps(parameter.default)}")
+        for key, value in aspect_options().items():
+            typer.echo(f"  {key} = {json.dumps(value)}")
         return
     if task not in ("polarity", "emotion"):
         _fail(f"--task {task!r} is not valid; choose polarity, emotion or aspect")

@@ -48,13 +48,19 @@ def load_aspect_model(path=None) -> AspectPipeline:
     return AspectPipeline.load(path if path is not None else default_aspect_model_path())
 
 
-def check_options(options: dict) -> None:
-    """Raise a ConfigError for an option that :class:`AspectPipeline` does not have."""
+def aspect_options() -> dict:
+    """The :class:`AspectPipeline` settings that ``fit --set`` takes, with their defaults (``--seed`` sets the seed)."""
     import inspect
 
+    return {name: parameter.default for name, parameter in inspect.signature(AspectPipeline).parameters.items()
+            if name != "seed"}
+
+
+def check_options(options: dict) -> None:
+    """Raise a ConfigError for an option that :class:`AspectPipeline` does not have."""
     from ..errors import ConfigError
 
-    known = [name for name in inspect.signature(AspectPipeline).parameters if name != "seed"]
+    known = list(aspect_options())
     unknown = sorted(set(options) - set(known))
     if unknown:
         raise ConfigError(f"{unknown[0]!r} is not an option of the aspect model; choose from: {', '.join(known)}")
@@ -109,5 +115,5 @@ def evaluate_aspects(data_path, model=None) -> dict:
     return report
 
 
-__all__ = ["AspectPipeline", "POLARITIES", "check_options", "default_aspect_model_path", "evaluate_aspects", "fit_aspects",
+__all__ = ["AspectPipeline", "POLARITIES", "aspect_options", "check_options", "default_aspect_model_path", "evaluate_aspects", "fit_aspects",
            "load_aspect_model", "predict_aspect_texts", "read_aspect_data", "split_sentences", "tokenize"]
