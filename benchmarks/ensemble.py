@@ -29,9 +29,8 @@ from sentiment import Ensemble, Pipeline  # noqa: E402
 from sentiment.evaluation import evaluate  # noqa: E402
 
 
-def members(name: str, epochs: int) -> list[tuple[str, Pipeline]]:
-    """The two fitted members for a dataset, with their row labels."""
-    train_x, train_y = datasets.load(name)[:2]
+def members(name: str, train_x: list, train_y: list, epochs: int) -> list[tuple[str, Pipeline]]:
+    """The two members fitted on a dataset's training split, with their row labels."""
     if not name.endswith("-phrases"):
         nbsvm = Pipeline().fit(train_x, train_y)
         lstm = Pipeline("word2vec", "lstm", vectors_path=movie_vectors(), epochs=epochs).fit(train_x, train_y)
@@ -62,8 +61,8 @@ def main() -> None:
     rows: list[dict] = []
     for name in args.datasets.split(","):
         start = time.perf_counter()
-        dev_x, dev_y = datasets.load(name)[2:]
-        fitted = members(name, args.epochs)
+        train_x, train_y, dev_x, dev_y = datasets.load(name)
+        fitted = members(name, train_x, train_y, args.epochs)
         fitted.append(("ensemble: mean of both", Ensemble([model for _, model in fitted])))
         for label, model in fitted:
             report = evaluate(model, dev_x, dev_y)
