@@ -83,7 +83,7 @@ class AspectPipeline:
         positive texts. The polarity network first learns them for ``pretrain_epochs`` epochs (each text
         its own aspect), then keeps its encoder and learns the aspects: it carries sentiment words the
         aspect data lack (``benchmarks/aspects.py``, both domains, SST phrases, mean of two seeds: dev
-        polarity accuracy on restaurants 0.728 vs 0.721 without, on laptops 0.722 vs 0.678).
+        polarity accuracy on restaurants 0.728 vs 0.721 without (one seed), on laptops 0.722 vs 0.678).
     pretrain_epochs : int
         Epochs of that pre-training.
     categories : bool
