@@ -182,15 +182,15 @@ def iter_table(path: str | Path, columns: Sequence[str] | None, fmt: str | None 
                                unit_scale=True, dynamic_ncols=True, leave=False)
     compression = {".gz": "gzip", ".bz2": "bz2", ".xz": "xz", ".zst": "zstd", ".zip": "zip"}.get(file.suffix.lower())
     try:
-        with handle:
+        with handle as stream:  # tqdm.wrapattr is a context manager that yields the wrapped file
             if fmt == "parquet":
                 yield from _parquet_chunks(file, columns, chunksize)
                 return
             if fmt in ("csv", "tsv"):
-                reader = pd.read_csv(handle, sep="," if fmt == "csv" else "\t", chunksize=chunksize, dtype=str,
+                reader = pd.read_csv(stream, sep="," if fmt == "csv" else "\t", chunksize=chunksize, dtype=str,
                                      keep_default_na=False, na_values=[""], compression=compression, encoding="utf-8")
             else:
-                reader = pd.read_json(handle, lines=True, chunksize=chunksize or None, dtype=False,
+                reader = pd.read_json(stream, lines=True, chunksize=chunksize or None, dtype=False,
                                       compression=compression, encoding="utf-8")
             chunks = [reader] if chunksize is None else reader
             any_rows = False
@@ -203,7 +203,7 @@ def iter_table(path: str | Path, columns: Sequence[str] | None, fmt: str | None 
         raise DataError(f"{file} is not UTF-8 text; re-encode it, e.g. iconv -f latin1 -t utf-8 IN > OUT") from None
     except pd.errors.EmptyDataError:
         raise DataError(f"{file} is empty; give a file with a header row and at least one row") from None
-    except (pd.errors.ParserError, ValueError, OSError, EOFError) as exc:
+    except (pd.errors.ParserError, ValueError, TypeError, OSError, EOFError) as exc:  # TypeError: a JSONL line that is not an object
         if isinstance(exc, DataError):
             raise
         first_line = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__

@@ -83,6 +83,25 @@ def test_chunked_reading(tmp_path):
     assert list(next(iter(iter_table(path, None, chunksize=10))).columns) == ["text", "label"]
 
 
+@pytest.mark.parametrize("suffix", [".csv", ".jsonl", ".csv.gz"])
+def test_reading_with_a_progress_bar(tmp_path, suffix):
+    path = tmp_path / f"d{suffix}"
+    frame = pd.DataFrame({"text": [f"t{i}" for i in range(25)], "label": [i % 2 for i in range(25)]})
+    if suffix == ".jsonl":
+        frame.to_json(path, orient="records", lines=True)
+    else:
+        frame.to_csv(path, index=False)
+    chunks = list(iter_table(path, ["text"], chunksize=10, progress=True))
+    assert pd.concat(chunks).text.tolist() == frame.text.tolist()
+
+
+def test_jsonl_line_that_is_not_an_object(tmp_path):
+    path = tmp_path / "d.jsonl"
+    path.write_text('{"text": "a", "label": "x"}\n[1, 2]\n')
+    with pytest.raises(DataError, match="cannot parse"):
+        read_labelled(path)
+
+
 # -- file errors ------------------------------------------------------------------------------------
 def test_non_utf8_file(tmp_path):
     path = tmp_path / "latin.csv"
