@@ -27,6 +27,8 @@ def check_texts(texts: Sequence[str]) -> list[str]:
     """Return ``texts`` as a list of non-empty strings, or raise a DataError that names the bad one."""
     if isinstance(texts, (str, bytes)):
         raise DataError("pass a list of texts, not a single string: e.g. predict([\"some text\"])")
+    if hasattr(texts, "columns"):  # iterating a DataFrame gives its column names
+        raise DataError("pass one column of texts (e.g. df[\"text\"]), not a DataFrame")
     try:
         texts = list(texts)
     except TypeError:
@@ -171,7 +173,8 @@ def iter_table(path: str | Path, columns: Sequence[str] | None, fmt: str | None 
     file = _existing(path)
     fmt = fmt or table_format(file)
     if fmt == "sst":
-        raise DataError(f"{file} holds SST trees, not a table; read it with read_sst_trees")
+        raise DataError(f"{file} holds SST trees, not a table of texts; give a .csv, .tsv, .jsonl or .parquet file "
+                        "(fit and evaluate read trees)")
     if file.stat().st_size == 0:
         raise DataError(f"{file} is empty; give a file with a header row and at least one row")
     handle = open(file, "rb")
@@ -396,12 +399,16 @@ def _existing(path: str | Path) -> Path:
     return file
 
 
-def train_dev_split(texts: list[str], labels: list, fraction: float = 0.1, seed: int = 0):
-    """Split off a dev part, stratified by label (one label per text): ``(train_texts, train_labels, dev_texts, dev_labels)``."""
+def train_dev_split(texts: list[str], labels: list, fraction: float = 0.1, seed: int = 0, part: str = "dev"):
+    """Split off a dev part, stratified by label (one label per text): ``(train_texts, train_labels, dev_texts, dev_labels)``.
+
+    A label too rare to stratify (one text) stays in the training part, so the model knows every label
+    it is scored on. ``part`` names the split in errors (``"dev"``, ``"tune"``).
+    """
     from sklearn.model_selection import train_test_split
 
     if not 0 < fraction < 1:
-        raise DataError(f"the dev fraction must be between 0 and 1, not {fraction}")
+        raise DataError(f"the {part} fraction (--{part}-fraction) must be between 0 and 1, not {fraction}")
     stratify = None  # several labels per text: a plain random split
     if not is_multi_label(labels) and np.unique(np.asarray(labels), return_counts=True)[1].min() >= 2:
         stratify = labels
@@ -410,5 +417,18 @@ def train_dev_split(texts: list[str], labels: list, fraction: float = 0.1, seed:
             texts, labels, test_size=fraction, random_state=seed, stratify=stratify
         )
     except ValueError as exc:
-        raise DataError(f"cannot split off a dev set ({exc}); give more data or pass --dev FILE") from None
-    return list(train_x), list(train_y), list(dev_x), list(dev_y)
+        raise DataError(f"cannot split off a {part} set ({exc}); give more data or pass --dev FILE") from None
+    train_x, train_y, dev_x, dev_y = list(train_x), list(train_y), list(dev_x), list(dev_y)
+    multi = is_multi_label(labels)
+    known = {y for ys in train_y for y in ys} if multi else set(train_y)
+    unseen = [i for i, y in enumerate(dev_y) if not known.issuperset(y if multi else (y,))]
+    if unseen:  # rows whose label the training part lacks go back to it
+        moved = set(unseen)
+        train_x += [dev_x[i] for i in unseen]
+        train_y += [dev_y[i] for i in unseen]
+        dev_x = [x for i, x in enumerate(dev_x) if i not in moved]
+        dev_y = [y for i, y in enumerate(dev_y) if i not in moved]
+        if not dev_x:
+            raise DataError(f"cannot split off a {part} set: every {part} text has a label seen nowhere else; "
+                            "give more data or pass --dev FILE")
+    return train_x, train_y, dev_x, dev_y

@@ -271,3 +271,26 @@ def test_train_dev_split_is_stratified_and_seeded():
     assert set(train_x).isdisjoint(dev_x) and len(train_x) == 80
     with pytest.raises(DataError, match="between 0 and 1"):
         train_dev_split(texts, labels, 1.5)
+
+
+@pytest.mark.parametrize("seed", range(10))
+def test_a_label_with_one_text_stays_in_training(seed):
+    texts = [f"t{i}" for i in range(41)]
+    labels = ["pos", "neg"] * 20 + ["neutral"]
+    train_x, train_y, dev_x, dev_y = train_dev_split(texts, labels, 0.2, seed=seed)
+    assert "neutral" in train_y and "neutral" not in dev_y
+    assert sorted(train_x + dev_x) == sorted(texts)
+
+
+@pytest.mark.parametrize("seed", range(10))
+def test_a_rare_label_of_several_per_text_stays_in_training(seed):
+    texts = [f"t{i}" for i in range(41)]
+    labels = [("joy",), ("anger", "joy")] * 20 + [("grief", "joy")]
+    train_x, train_y, dev_x, dev_y = train_dev_split(texts, labels, 0.2, seed=seed)
+    assert ("grief", "joy") in train_y and all("grief" not in y for y in dev_y)
+    assert sorted(train_x + dev_x) == sorted(texts)
+
+
+def test_split_errors_name_the_part():
+    with pytest.raises(DataError, match="tune fraction"):
+        train_dev_split(["a", "b"], [0, 1], 0, part="tune")
