@@ -27,7 +27,7 @@ from dataclasses import asdict, dataclass, fields
 from functools import cached_property
 from typing import Iterable
 
-from .errors import ConfigError
+from .errors import ConfigError, DataError
 
 _TAG = re.compile(r"<[^<>]{0,500}>")
 _URL = re.compile(r"(?:https?://|www\.)[^\s<>\"']+", re.IGNORECASE)
@@ -206,6 +206,8 @@ class Cleaner:
             ]
             if self.tokenizer == "regex":  # lemmas from spaCy, token boundaries from our pattern
                 tokenized = [_TOKEN.findall(" ".join(toks)) for toks in tokenized]
+        elif self.emoji == "keep":
+            tokenized = [_tokens_keeping_emoji(t) for t in normalized]
         else:
             tokenized = [_TOKEN.findall(t) for t in normalized]
         if self.stopwords:
@@ -274,6 +276,20 @@ class Cleaner:
 
 
 @functools.cache
+def _tokens_keeping_emoji(text: str) -> list[str]:
+    """Tokens of ``text`` where each emoticon (``:)``) and emoji (``😍``) is one token, as written."""
+    spans = [m.span(1) for m in _EMOTICON.finditer(text)]
+    if not text.isascii() and not _emoji_chars().isdisjoint(text):
+        spans += [(e["match_start"], e["match_end"]) for e in _emoji_lib().emoji_list(text)]
+    tokens, position = [], 0
+    for start, end in sorted(spans):
+        if start >= position:
+            tokens += _TOKEN.findall(text, position, start)
+            tokens.append(text[start:end])
+            position = end
+    return tokens + _TOKEN.findall(text, position)
+
+
 def _emoji_lib():
     import emoji  # the maintained Unicode emoji table; ~15 ms to import, only for non-ASCII text
 
@@ -301,6 +317,9 @@ def clean(text: str, **options) -> list[str]:
     >>> clean("Sooooo GOOD!!! @bob http://x.io", lowercase=False)
     ['Soo', 'GOOD', '!!', 'xxuser', 'xxurl']
     """
+    if not isinstance(text, str):
+        raise DataError(f"clean takes one text (a string), not {type(text).__name__}; "
+                        "for many texts use Cleaner(...).tokens_of(texts)")
     try:
         return Cleaner(**options)(text)
     except TypeError as exc:

@@ -34,7 +34,7 @@ import numpy as np
 from . import __version__
 from .cleaning import Cleaner
 from .data import check_label_sets, check_labels, check_texts, is_multi_label
-from .errors import ConfigError, ModelFileError, NotFittedError
+from .errors import ConfigError, DataError, ModelFileError, NotFittedError
 from .groupings import group_labels, resolve_grouping
 from .multilabel import DEFAULT_THRESHOLD, chosen_labels, decide, label_f1, tune_thresholds
 from .persistence import read_config, read_model, write_model
@@ -105,7 +105,13 @@ class Classifier:
             from .evaluation import label_codes
 
             return float(label_f1(label_codes(self, labels), decide(self.predict_proba(texts), self.thresholds_)).mean())
-        return float(np.mean(self.predict(texts) == np.asarray(labels, dtype=self.classes_.dtype)))
+        from .evaluation import codes_for
+
+        texts = check_texts(texts)
+        truth = codes_for(self.classes_, self.label_names_, list(labels))  # labels as values or display names
+        if len(truth) != len(texts):
+            raise DataError(f"{len(texts)} texts but {len(truth)} labels; give one label per text")
+        return float(np.mean(self.predict_proba(texts).argmax(axis=1) == truth))
 
 
 class Pipeline(Classifier):
@@ -321,8 +327,9 @@ class Pipeline(Classifier):
     def load(cls, path: str | os.PathLike) -> "Pipeline":
         """Rebuild a pipeline saved with :meth:`save`."""
         config, states = read_model(path)
-        if config.get("kind") == "ensemble":
-            raise ModelFileError(f"{path} holds an ensemble; load it with sentiment.load")
+        if config.get("kind") in ("ensemble", "aspect"):
+            raise ModelFileError(f"{path} holds an {config['kind']} model; load it with sentiment.load(path) "
+                                 "(the CLI's predict and evaluate take it as it is)")
         try:
             pipeline_config = config["pipeline"]
             pipe = cls(pipeline_config["vectorizer"], pipeline_config["model"], **pipeline_config["options"])

@@ -85,6 +85,12 @@ def test_emoji_remove_and_keep():
     normalized = Cleaner(emoji="keep").normalize("love it 😍 :)")
     assert "😍" in normalized and ":)" in normalized
     assert "smiling" not in normalized
+    assert clean("love it 😍 :) 👍🏽!", emoji="keep") == ["love", "it", "😍", ":)", "👍🏽", "!"]  # one token each
+
+
+def test_clean_takes_one_string():
+    with pytest.raises(sentiment.DataError, match="takes one text"):
+        clean(None)
 
 
 def test_emoticon_inside_a_time_or_word_is_not_a_face():

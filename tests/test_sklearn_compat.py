@@ -7,7 +7,7 @@ import pytest
 from sklearn.base import clone, is_classifier
 from sklearn.model_selection import GridSearchCV, cross_val_score
 
-from sentiment import ConfigError, Pipeline
+from sentiment import ConfigError, DataError, Pipeline
 
 
 def test_get_params_and_set_params_round_trip():
@@ -76,3 +76,18 @@ def test_score_is_accuracy(fitted, binary):
     assert pipe.score(binary.dev_texts, binary.dev_labels) == pytest.approx(expected)
     flipped = ["pos" if y == "neg" else "neg" for y in binary.dev_labels]
     assert pipe.score(binary.dev_texts, flipped) == pytest.approx(1 - expected)
+
+
+def test_score_refuses_unknown_labels_and_data_frames(fitted, binary):
+    import pandas as pd
+
+    pipe = fitted("count", "nb")
+    longer = [y + "_WRONG" for y in binary.dev_labels]  # would match if cut to the classes' string width
+    with pytest.raises(DataError, match="not seen in training"):
+        pipe.score(binary.dev_texts, longer)
+    with pytest.raises(DataError, match="one label per text"):
+        pipe.score(binary.dev_texts, binary.dev_labels[:-1])
+    frame = pd.DataFrame({"text": binary.dev_texts})
+    with pytest.raises(DataError, match="not a DataFrame"):
+        pipe.predict(frame)
+    assert list(pipe.predict(frame["text"])) == list(pipe.predict(binary.dev_texts))
