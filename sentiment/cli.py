@@ -40,8 +40,9 @@ def friendly(command):
             return command(*args, **kwargs)
         except SentimentError as exc:
             _fail(str(exc))
-        except (PermissionError, IsADirectoryError, FileNotFoundError) as exc:
-            _fail(f"{exc.strerror}: {exc.filename}; check the path and its permissions")
+        except OSError as exc:  # a path that cannot be read or written: missing, a file where a folder must be, ...
+            where = f": {exc.filename}" if exc.filename else ""
+            _fail(f"{exc.strerror or exc}{where}; check the path and its permissions")
         except MemoryError:
             _fail("out of memory; use a smaller file, fewer features (--set max_features=200000) or a bigger machine")
         except KeyboardInterrupt:
@@ -77,6 +78,15 @@ def _parse_label_names(text: Optional[str]) -> Optional[dict]:
     return names
 
 
+def _report_folder(folder: Optional[Path]) -> None:
+    """Create the --report folder before any work, so a bad path fails before a model is trained or saved."""
+    if folder is None:
+        return
+    if folder.exists() and not folder.is_dir():
+        _fail(f"--report {folder} is a file; give a directory for the report")
+    folder.mkdir(parents=True, exist_ok=True)
+
+
 def _print_json(value) -> None:
     typer.echo(json.dumps(value, ensure_ascii=False, indent=2))
 
@@ -92,7 +102,7 @@ def fit(
     multi_label: bool = typer.Option(False, "--multi-label", help="Several labels per text, joined by --label-sep in the label column."),
     label_sep: Optional[str] = typer.Option(None, help="With --multi-label: the separator between the labels of a text (default ';')."),
     grouping: Optional[str] = typer.Option(None, help="Learn groups of fine emotion labels: ekman or sentiment."),
-    tune_fraction: float = typer.Option(0.1, help="With --multi-label: share of DATA held out to tune each label's threshold."),
+    tune_fraction: Optional[float] = typer.Option(None, help="With --multi-label: share of DATA held out to tune each label's threshold (default 0.1)."),
     vectorizer: Optional[str] = typer.Option(None, help="count, tfidf or word2vec; default: the benchmarks' best for --task."),
     model: Optional[str] = typer.Option(None, help="logreg, linearsvm, nb, complement_nb, nbsvm, mlp or lstm; default: the benchmarks' best for --task."),
     set_: List[str] = typer.Option([], "--set", "-s", help="Option KEY=VALUE for a stage, repeatable (see `sentiment options`)."),
@@ -129,8 +139,10 @@ def fit(
         if not as_json:
             typer.echo(message, err=True)
 
-    if label_sep is not None and not multi_label:
-        _fail("--label-sep goes with --multi-label (several labels per text)")
+    for flag, value in (("--label-sep", label_sep), ("--tune-fraction", tune_fraction)):
+        if value is not None and not multi_label:
+            _fail(f"{flag} goes with --multi-label (several labels per text)")
+    _report_folder(report)
     options = _parse_options(set_)
     if grouping is not None:
         options["grouping"] = grouping
@@ -138,7 +150,7 @@ def fit(
         data, out, dev=dev, text_column=text_column, label_column=label_column, task=task, vectorizer=vectorizer,
         model=model, options=options, phrases=phrases, dev_fraction=dev_fraction, seed=seed,
         label_names=_parse_label_names(label_names), multi_label=multi_label, separator=label_sep or SEPARATOR,
-        tune_fraction=tune_fraction, progress=sys.stderr.isatty() and not as_json, log=log,
+        tune_fraction=0.1 if tune_fraction is None else tune_fraction, progress=sys.stderr.isatty() and not as_json, log=log,
     )
     _write_report(dev_report, report, "dev")
     if report is not None and getattr(pipe.model_, "history_", None):
@@ -193,6 +205,9 @@ def predict(
             _fail("--input needs --output FILE (.csv, .tsv or .jsonl) for the predictions")
         if aspect:
             _fail("--aspect goes with texts on the command line, not with --input")
+        if as_json:
+            _fail("--json prints the predictions of texts on the command line; with --input they go to --output "
+                  "(.jsonl for JSON lines)")
         from .commands import predict_file
 
         rows = predict_file(load(model, task=task), input_, output, text_column=text_column, chunksize=batch_size,
@@ -203,13 +218,15 @@ def predict(
         _fail("--output goes with --input FILE")
     if not texts:
         _fail('give at least one text, e.g. sentiment predict "great film", or --input FILE')
-    if texts == ["-"]:
-        texts = [line.rstrip("\n") for line in sys.stdin if line.strip()]
+    if "-" in texts:
+        if texts != ["-"]:
+            _fail("'-' reads the texts from stdin; give it alone, without other texts")
+        texts = [line.rstrip("\r\n") for line in sys.stdin if line.strip()]
         if not texts:
             _fail("no text on stdin; give one text per line")
     pipe = load(model, task=task)
     if getattr(pipe, "kind", None) == "aspect":
-        _print_aspects(pipe.annotate(texts, aspects=aspect or None), as_json)
+        _print_aspects(pipe.annotate(texts, aspects=aspect or None), as_json, named=bool(aspect))
         return
     if aspect:
         _fail("--aspect needs an aspect model: add --task aspect, or --model DIR of a model trained with --task aspect")
@@ -253,6 +270,7 @@ def evaluate(
     from .commands import evaluate_file
     from .evaluation import format_report
 
+    _report_folder(report)
     _, result = evaluate_file(data, model, text_column=text_column, label_column=label_column, grouping=grouping,
                               task=task)
     _write_report(result, report, Path(data).name)
@@ -316,9 +334,9 @@ def export(
       sentiment export mlp-model --format torchscript --out mlp.pt
     """
     from .export import export_model
-    from .pipeline import Pipeline
+    from .pipeline import load
 
-    path = export_model(Pipeline.load(model), out, format_)
+    path = export_model(load(model), out, format_)
     typer.echo(f"wrote {path}")
 
 
@@ -357,7 +375,7 @@ def options(
     typer.echo(f"\nvectorizers: {', '.join(available('vectorizer'))}\nmodels: {', '.join(available('model'))}")
 
 
-def _print_aspects(results: list[dict], as_json: bool) -> None:
+def _print_aspects(results: list[dict], as_json: bool, named: bool = False) -> None:
     """Each text, then one line per aspect (term, character span, polarity and its probability) and per
     category, if the model has categories ([category], polarity and probability)."""
     if as_json:
@@ -368,7 +386,8 @@ def _print_aspects(results: list[dict], as_json: bool) -> None:
         for a in result["aspects"]:
             typer.echo(f"  {a['term']}\t{a['from']}-{a['to']}\t{a['polarity']}\t{a['score']:.3f}")
         if not result["aspects"]:
-            typer.echo("  (no aspect found; name one with --aspect TERM)")
+            typer.echo("  (none of the named aspects is in this text)" if named
+                       else "  (no aspect found; name one with --aspect TERM)")
         for c in result.get("categories", []):
             typer.echo(f"  [{c['category']}]\t\t{c['polarity']}\t{c['score']:.3f}")
 
@@ -378,7 +397,6 @@ def _write_report(result: dict, folder: Optional[Path], title: str) -> None:
         return
     from .evaluation import plot_confusion_matrix, plot_label_scores
 
-    folder.mkdir(parents=True, exist_ok=True)
     (folder / "metrics.json").write_text(json.dumps(result, indent=2, ensure_ascii=False) + "\n")
     if result.get("multi_label"):
         plot_label_scores(result, folder / "label_scores.png", title=f"Per-label scores: {title}")

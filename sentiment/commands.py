@@ -11,7 +11,7 @@ import tempfile
 from pathlib import Path
 from typing import Any, Callable
 
-from .data import iter_table, missing_columns, read_labelled, table_format, train_dev_split
+from .data import iter_table, missing_columns, read_labelled, train_dev_split
 from .errors import ConfigError, DataError
 from .evaluation import evaluate
 from .persistence import check_model_target, share_permissions
@@ -74,7 +74,7 @@ def fit_file(
     tuning = (dev_texts, dev_labels)  # for early stopping (neural models) and, with several labels, the thresholds
     tune_info = {}
     if multi_label:
-        texts, labels, tune_texts, tune_labels = train_dev_split(texts, labels, tune_fraction, seed)
+        texts, labels, tune_texts, tune_labels = train_dev_split(texts, labels, tune_fraction, seed, part="tune")
         tuning = (tune_texts, tune_labels)
         tune_info = {"tune": f"{tune_fraction:.0%} of the training part (seed {seed})", "n_tune": len(tune_texts)}
     log(f"training {pipe.vectorizer} + {pipe.model} on {len(texts)} texts; dev: {dev_source} ({len(dev_texts)} texts)"
@@ -167,15 +167,15 @@ def predict_file(pipe: Pipeline, source: str | Path, target: str | Path, *, text
 
     Memory stays flat on files of any size. ``target`` gets the input columns plus ``label`` (with
     several labels per text: ``labels``, joined by the model's separator) and one ``score_<label>``
-    column per class; it is written to a temporary file and renamed at the end, so an interrupted run
+    column per class (for an aspect model: ``aspects``). If the input already has a column of one of
+    those names (e.g. the gold ``label``), every added column is named ``predicted_<name>`` instead, so
+    no input column is overwritten. It is written to a temporary file and renamed at the end, so an interrupted run
     leaves no partial output. Returns the number of rows predicted.
     """
     columns = model_columns(pipe)
     text_column = text_column or columns["text"]
     target = Path(target)
-    out_format = table_format(target)
-    if out_format not in OUTPUT_FORMATS:
-        raise DataError(f"cannot write predictions as {out_format}; give --output a .csv, .tsv or .jsonl name")
+    out_format = _output_format(target)
     if target.exists() and target.resolve() == Path(source).resolve():
         raise DataError("--output is the input file; choose another output path")
     target.parent.mkdir(parents=True, exist_ok=True)
@@ -190,8 +190,15 @@ def predict_file(pipe: Pipeline, source: str | Path, target: str | Path, *, text
                 if blank.any():
                     row = rows + int(blank.to_numpy().argmax()) + 1
                     raise DataError(f"{source}: data row {row} has no text in column {text_column!r}; drop or fill it")
-                chunk = chunk.assign(**_prediction_columns(pipe, texts.astype(str).tolist(), top_if_none,
-                                                           columns["separator"], nested=out_format == "jsonl"))
+                added = _prediction_columns(pipe, texts.astype(str).tolist(), top_if_none, columns["separator"],
+                                            nested=out_format == "jsonl")
+                if any(name in chunk.columns for name in added):  # keep the input's columns, e.g. a gold label
+                    added = {f"predicted_{name}": values for name, values in added.items()}
+                    taken = [name for name in added if name in chunk.columns]
+                    if taken:
+                        raise DataError(f"{source} already has the columns {', '.join(taken)}; rename them "
+                                        "(predictions would overwrite them)")
+                chunk = chunk.assign(**added)
                 if out_format == "jsonl":
                     for record in chunk.to_dict(orient="records"):
                         handle.write(json.dumps(record, ensure_ascii=False, default=str) + "\n")
@@ -203,6 +210,17 @@ def predict_file(pipe: Pipeline, source: str | Path, target: str | Path, *, text
         Path(temporary).unlink(missing_ok=True)
         raise
     return rows
+
+
+def _output_format(target: Path) -> str:
+    """The format of a predictions file, by its extension."""
+    if target.is_dir():
+        raise DataError(f"--output {target} is a directory; give a file name, e.g. {target / 'predictions.csv'}")
+    out_format = target.suffix.lower().lstrip(".")
+    if out_format not in OUTPUT_FORMATS:
+        raise DataError(f"cannot write predictions to {target.name}; give --output a .csv, .tsv or .jsonl file name "
+                        "(uncompressed)")
+    return out_format
 
 
 def _prediction_columns(pipe, texts: list[str], top_if_none: bool, separator: str, nested: bool) -> dict[str, list]:

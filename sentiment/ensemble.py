@@ -45,6 +45,9 @@ class Ensemble(Classifier):
             raise ConfigError("an ensemble needs at least two fitted models")
         first = members[0]
         for member in members:
+            if not isinstance(member, Classifier):
+                raise ConfigError(f"an ensemble combines polarity or emotion models; a {getattr(member, 'kind', type(member).__name__)} "
+                                  "model cannot be a member")
             member._check_fitted()
             if member.multi_label_ != first.multi_label_:
                 raise ConfigError("ensemble members must all give one label per text, or all several labels per text")

@@ -20,12 +20,14 @@ from __future__ import annotations
 
 import copy
 import os
+import tempfile
 import warnings
 from pathlib import Path
 
 from .errors import ConfigError
 
 FORMATS = ("torchscript", "onnx")
+SUFFIXES = {"torchscript": "pt", "onnx": "onnx"}
 
 
 def input_names(model) -> list[str]:
@@ -43,6 +45,10 @@ def export_model(pipeline, path: str | os.PathLike, fmt: str = "torchscript") ->
     """
     if fmt not in FORMATS:
         raise ConfigError(f"unknown export format {fmt!r}; choose one of: {', '.join(FORMATS)}")
+    kind = getattr(pipeline, "kind", None) or ("ensemble" if hasattr(pipeline, "members") else None)
+    if kind is not None or not hasattr(pipeline, "model_"):
+        raise ConfigError(f"only a single mlp or lstm model exports, not {kind and 'an ' + kind + ' model' or 'this object'}; "
+                          "export each member of an ensemble on its own")
     pipeline._check_fitted()
     model = pipeline.model_
     if not hasattr(model, "net_"):
@@ -57,17 +63,35 @@ def export_model(pipeline, path: str | os.PathLike, fmt: str = "torchscript") ->
     example = model.torch_inputs(_example_rows(model))
     names = input_names(model)
     target = Path(path)
+    if target.is_dir():
+        raise ConfigError(f"{target} is a directory; give --out a file name, e.g. {target / ('model.' + SUFFIXES[fmt])}")
+    if fmt == "onnx":
+        try:
+            import onnx  # noqa: F401
+        except ImportError:
+            raise ConfigError("ONNX export needs the onnx package: pip install onnx (and onnxruntime to run it)") from None
     target.parent.mkdir(parents=True, exist_ok=True)
+    # Written beside the target and renamed at the end: a failed export leaves an earlier file as it was.
+    fd, partial = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".partial", dir=target.parent)
+    os.close(fd)
+    try:
+        _write(wrapped, example, names, fmt, partial)
+        os.replace(partial, target)
+    except BaseException:
+        Path(partial).unlink(missing_ok=True)
+        raise
+    return target
+
+
+def _write(wrapped, example, names: list[str], fmt: str, path: str) -> None:
+    import torch
+
     if fmt == "torchscript":
         with warnings.catch_warnings():  # trace warns about shape checks that hold for every input
             warnings.simplefilter("ignore")
             traced = torch.jit.trace(wrapped, example)
-        traced.save(str(target))
-        return target
-    try:
-        import onnx  # noqa: F401
-    except ImportError:
-        raise ConfigError("ONNX export needs the onnx package: pip install onnx (and onnxruntime to run it)") from None
+        traced.save(path)
+        return
     axes = {
         "indices": {0: "n_values"}, "weights": {0: "n_values"}, "offsets": {0: "batch"},
         "features": {0: "batch"}, "tokens": {0: "batch", 1: "time"}, "lengths": {0: "batch"},
@@ -75,10 +99,9 @@ def export_model(pipeline, path: str | os.PathLike, fmt: str = "torchscript") ->
     with warnings.catch_warnings():  # the TorchScript-based exporter: torch.export cannot trace packed sequences
         warnings.simplefilter("ignore")
         torch.onnx.export(
-            wrapped, example, str(target), input_names=names, output_names=["probabilities"],
+            wrapped, example, path, input_names=names, output_names=["probabilities"],
             dynamic_axes={**{n: axes[n] for n in names}, "probabilities": {0: "batch"}}, dynamo=False,
         )
-    return target
 
 
 def _example_rows(model):

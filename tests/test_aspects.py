@@ -254,6 +254,18 @@ def test_not_an_aspect_model(tmp_path):
         AspectPipeline.load(tmp_path / "missing")
 
 
+def test_an_aspect_model_is_not_loaded_as_a_pipeline(tiny_model, tmp_path):
+    from sentiment import Pipeline
+    from sentiment.errors import ConfigError
+    from sentiment.export import export_model
+
+    tiny_model.save(tmp_path / "aspects")
+    with pytest.raises(ModelFileError, match="holds an aspect model; load it with sentiment.load"):
+        Pipeline.load(tmp_path / "aspects")
+    with pytest.raises(ConfigError, match="only a single mlp or lstm model exports, not an aspect model"):
+        export_model(tiny_model, tmp_path / "a.onnx", "onnx")
+
+
 def test_pretraining_texts_from_sst_trees_and_tables(sst_file, tmp_path):
     from sentiment.aspects.data import read_polarity_texts
     from sentiment.data import read_sst_trees

@@ -9,6 +9,7 @@ import pytest
 import sentiment
 from sentiment import ConfigError, DataError, Pipeline
 from sentiment.commands import evaluate_file, predict_file
+from sentiment.registry import resolve
 
 
 @pytest.fixture(scope="module")
@@ -146,13 +147,35 @@ def test_predict_file_refuses_overwriting_input_and_unknown_output_format(saved_
     pipe = sentiment.load(saved_model)
     with pytest.raises(DataError, match="is the input file"):
         predict_file(pipe, source, source)
-    with pytest.raises(DataError, match="cannot write predictions as parquet"):
-        predict_file(pipe, source, tmp_path / "out.parquet")
+    for name in ("out.parquet", "out.csv.gz", "out.txt"):
+        with pytest.raises(DataError, match="give --output a .csv, .tsv or .jsonl file name"):
+            predict_file(pipe, source, tmp_path / name)
+    with pytest.raises(DataError, match="is a directory"):
+        predict_file(pipe, source, tmp_path)
     with pytest.raises(DataError, match="has no column 'review'"):
         predict_file(pipe, source, tmp_path / "out.csv", text_column="review")
+
+
+def test_predict_file_keeps_a_gold_label_column(saved_model, tmp_path):
+    source = tmp_path / "in.csv"
+    pd.DataFrame({"text": ["a wonderful film", "dull and awful"], "label": ["gold1", "gold2"]}).to_csv(source, index=False)
+    pipe = sentiment.load(saved_model)
+    predict_file(pipe, source, tmp_path / "out.csv")
+    out = pd.read_csv(tmp_path / "out.csv")
+    assert out["label"].tolist() == ["gold1", "gold2"]
+    assert out["predicted_label"].tolist() == pipe.predict(["a wonderful film", "dull and awful"]).tolist()
+    assert all(f"predicted_score_{name}" in out.columns for name in pipe.label_names_)
 
 
 def test_nonexistent_model_dir(tmp_path):
     with pytest.raises(sentiment.ModelFileError, match="does not exist"):
         sentiment.load(tmp_path / "missing-model")
 
+
+
+def test_vocabulary_options_that_leave_no_word_are_data_errors():
+    docs = [["good", "film"], ["bad", "film"], ["fine"]]
+    with pytest.raises(DataError, match="lower min_df"):
+        resolve("vectorizer", "count")(min_df=10).fit(docs)
+    with pytest.raises(DataError, match="lower min_count"):
+        resolve("vectorizer", "word2vec")(min_count=10, workers=1).fit(docs)

@@ -6,6 +6,7 @@ import json
 import os
 import re
 import stat
+from pathlib import Path
 
 import pandas as pd
 import pytest
@@ -371,6 +372,8 @@ def test_fit_header_only_file_with_dev(bad_files, files, tmp_path):
     (["--label-names", "0:bad"], "--label-names takes VALUE=NAME"),
     (["--label-names", "0=bad"], "name every label"),
     (["--dev-fraction", "2"], "between 0 and 1"),
+    (["--tune-fraction", "0.2"], "--tune-fraction goes with --multi-label"),
+    (["--set", "min_df=1000"], "min_df"),
     (["--text-column", "body"], "no column 'body'"),
 ])
 def test_fit_bad_options(files, tmp_path, args, pattern):
@@ -387,6 +390,15 @@ def test_fit_refuses_non_model_out_dir(files, tmp_path):
     assert (folder / "notes.txt").read_text() == "keep me"
 
 
+def test_fit_with_a_bad_report_path_keeps_the_saved_model(files, tmp_path):
+    out = tmp_path / "m"
+    base = ["fit", files["train"], "--text-column", "review", "--label-column", "stars", "--out", out]
+    assert invoke(*base).exit_code == 0
+    before = (out / "config.json").read_text()
+    assert_error(invoke(*base, "--set", "C=2", "--model", "logreg", "--report", files["train"]), "is a file")
+    assert (out / "config.json").read_text() == before
+
+
 def test_fit_missing_data_file(tmp_path):
     assert_error(invoke("fit", tmp_path / "nope.csv"), "does not exist")
 
@@ -399,14 +411,17 @@ def test_fit_missing_data_file(tmp_path):
     (["--output", "o.csv", "text"], "--output goes with --input"),
     (["--input", "@dev", "--output", "@out", "some text"], "not both"),
     (["--input", "@dev", "--output", "@dev"], "is the input file"),
-    (["--input", "@dev", "--output", "@parquet"], "cannot write predictions as parquet"),
+    (["--input", "@dev", "--output", "@parquet"], "give --output a .csv, .tsv or .jsonl file name"),
+    (["--input", "@dev", "--output", "@in_a_file"], "Not a directory|File exists"),
+    (["--input", "@dev", "--output", "@out", "--json"], "--json prints the predictions of texts on the command line"),
+    (["-", "another text"], "give it alone"),
     (["--input", "@dev", "--output", "@out", "--text-column", "body"], "no column 'body'"),
     (["--input", "@missing", "--output", "@out"], "does not exist"),
 ])
 def test_predict_bad_input(model, files, tmp_path, args, pattern):
     out, _ = model
     names = {"@dev": files["dev"], "@out": tmp_path / "o.csv", "@parquet": tmp_path / "o.parquet",
-             "@missing": tmp_path / "missing.csv"}
+             "@missing": tmp_path / "missing.csv", "@in_a_file": Path(files["dev"]) / "o.csv"}
     args = [names.get(a, a) for a in args]
     assert_error(invoke("predict", "--model", out, *args), pattern)
     assert not (tmp_path / "o.csv").exists()
@@ -421,6 +436,13 @@ def test_predict_bad_input_files(model, bad_files, tmp_path, case, pattern):
                         "--text-column", "text"), pattern)
     assert not target.exists()
     assert not [p for p in tmp_path.iterdir() if p.name.endswith(".partial")]
+
+
+def test_predict_stdin_drops_windows_line_ends(model):
+    out, _ = model
+    result = invoke("predict", "--model", out, "--json", "-", input="good one\r\nbad one\r\n")
+    assert result.exit_code == 0, result.output
+    assert [r["text"] for r in json.loads(result.stdout)] == ["good one", "bad one"]
 
 
 def test_predict_empty_stdin(model):

@@ -95,6 +95,9 @@ def test_cli_neural_fit_report_and_export(binary_frames, tmp_path):
     result = runner.invoke(app, ["export", str(tmp_path / "m"), "--format", "torchscript", "--out", str(tmp_path / "m.pt")])
     assert result.exit_code == 0, result.output
     assert (tmp_path / "m.pt").stat().st_size > 0
+    into_folder = runner.invoke(app, ["export", str(tmp_path / "m"), "--format", "torchscript", "--out", str(tmp_path / "r")])
+    assert into_folder.exit_code == 1 and "is a directory" in into_folder.stderr
+    assert not [p.name for p in tmp_path.iterdir() if p.name.endswith(".partial")]
     bad = runner.invoke(app, ["export", str(tmp_path / "m"), "--format", "pickle", "--out", str(tmp_path / "x")])
     assert bad.exit_code == 1 and "torchscript" in bad.stderr
 
@@ -104,6 +107,20 @@ def test_cli_export_of_a_classical_model_is_a_clear_error(members, tmp_path):
     result = runner.invoke(app, ["export", str(tmp_path / "a"), "--out", str(tmp_path / "a.onnx")])
     assert result.exit_code == 1
     assert "only the neural models" in result.stderr and "Traceback" not in result.output
+
+
+def test_cli_export_of_an_ensemble_is_a_clear_error(members, tmp_path):
+    Ensemble(list(members)).save(tmp_path / "ens")
+    result = runner.invoke(app, ["export", str(tmp_path / "ens"), "--out", str(tmp_path / "e.onnx")])
+    assert result.exit_code == 1
+    assert "export each member" in result.stderr and "Traceback" not in result.output
+
+
+def test_an_aspect_model_is_no_ensemble_member(members):
+    from sentiment.aspects import AspectPipeline
+
+    with pytest.raises(ConfigError, match="aspect model cannot be a member"):
+        Ensemble([AspectPipeline(), members[0]])
 
 
 def test_saving_again_keeps_the_data_columns(members, tmp_path):

@@ -17,6 +17,7 @@ from typing import NamedTuple
 
 import numpy as np
 
+from ..errors import DataError
 from ..stage import Stage
 
 
@@ -239,7 +240,11 @@ class CountVectorizer(Stage):
             max_features=self.params["max_features"],
             dtype=np.float64,
         )
-        counts = sk.fit_transform(docs).tocsr()
+        try:
+            counts = sk.fit_transform(docs).tocsr()
+        except ValueError as exc:  # e.g. min_df above max_df, or no term left
+            kept = f"min_df={self.params['min_df']}, max_df={self.params['max_df']}"
+            raise DataError(f"no vocabulary on {len(docs)} texts with {kept} ({exc}); lower min_df or raise max_df") from None
         self._set_terms([str(t) for t in sk.get_feature_names_out()])
         self._fit_weights(counts)
         self.fitted = True

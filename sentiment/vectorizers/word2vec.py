@@ -62,7 +62,7 @@ class Word2VecVectorizer(Stage):
         if self.params["vectors_path"]:
             keyed = load_vectors(self.params["vectors_path"], self.params["vectors_format"])
         else:
-            keyed = self._train(docs)
+            keyed = self._train(docs, counts)
         words = sorted(w for w in counts if w in keyed.key_to_index)
         if not words:
             raise DataError(
@@ -82,9 +82,12 @@ class Word2VecVectorizer(Stage):
         self.fitted = True
         return (pooled - self.mean_) / self.scale_
 
-    def _train(self, docs):
+    def _train(self, docs, counts: Counter):
         from gensim.models import Word2Vec
 
+        if not any(n >= self.params["min_count"] for n in counts.values()):
+            raise DataError(f"no word occurs min_count={self.params['min_count']} times in the training texts; "
+                            "lower min_count or train on more text")
         model = Word2Vec(
             sentences=docs,
             vector_size=self.params["vector_size"],
