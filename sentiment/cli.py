@@ -94,7 +94,7 @@ def _print_json(value) -> None:
 @app.command()
 @friendly
 def fit(
-    data: Path = typer.Argument(..., help="Training data: .csv/.tsv/.jsonl/.parquet (optionally .gz), or SST trees (.txt); --task aspect: SemEval-2014 XML or JSONL."),
+    data: Path = typer.Argument(..., metavar="DATA", help="Training data: .csv/.tsv/.jsonl/.parquet (optionally .gz), or SST trees (.txt); --task aspect: SemEval-2014 XML or JSONL."),
     dev: Optional[Path] = typer.Option(None, help="Dev data for the metrics; default: a stratified part of DATA."),
     text_column: str = typer.Option("text", help="Column with the texts."),
     label_column: str = typer.Option("label", help="Column with the labels."),
@@ -105,7 +105,7 @@ def fit(
     tune_fraction: Optional[float] = typer.Option(None, help="With --multi-label: share of DATA held out to tune each label's threshold (default 0.1)."),
     vectorizer: Optional[str] = typer.Option(None, help="count, tfidf or word2vec; default: the benchmarks' best for --task."),
     model: Optional[str] = typer.Option(None, help="logreg, linearsvm, nb, complement_nb, nbsvm, mlp or lstm; default: the benchmarks' best for --task."),
-    set_: List[str] = typer.Option([], "--set", "-s", help="Option KEY=VALUE for a stage, repeatable (see `sentiment options`)."),
+    set_: List[str] = typer.Option([], "--set", "-s", metavar="KEY=VALUE", help="Option KEY=VALUE for a stage, repeatable (see `sentiment options`)."),
     out: Path = typer.Option(Path("sentiment-model"), help="Directory to write the model to (replaced atomically)."),
     phrases: bool = typer.Option(False, help="SST trees: train on every labelled phrase, not only sentences."),
     dev_fraction: float = typer.Option(0.1, help="Share of DATA held out as dev when --dev is not given."),
@@ -167,10 +167,10 @@ def fit(
 @app.command()
 @friendly
 def predict(
-    texts: List[str] = typer.Argument(None, help="Texts to classify; '-' reads one text per line from stdin."),
+    texts: List[str] = typer.Argument(None, metavar="TEXT", help="Texts to classify; '-' reads one text per line from stdin."),
     model: Optional[Path] = typer.Option(None, help="Model directory; default: the English model of --task shipped with the package."),
     task: str = typer.Option("polarity", help="Without --model: the shipped model for polarity, emotion (several emotions per text) or aspect (aspect terms and the polarity toward each)."),
-    aspect: List[str] = typer.Option([], "--aspect", help="Aspect models: score this aspect term (as written in the text) instead of finding the aspects; repeatable."),
+    aspect: List[str] = typer.Option([], "--aspect", metavar="TERM", help="Aspect models: score this aspect term (as written in the text) instead of finding the aspects; repeatable."),
     top_if_none: bool = typer.Option(False, "--top-if-none", help="Several labels per text: give the most probable label to a text where none passes its threshold."),
     as_json: bool = typer.Option(False, "--json", help="Print a JSON array: label(s) and class probabilities per text."),
     input_: Optional[Path] = typer.Option(None, "--input", help="Predict every row of this file (streamed in chunks)."),
@@ -245,7 +245,7 @@ def predict(
 @app.command()
 @friendly
 def evaluate(
-    data: Path = typer.Argument(..., help="Labelled data in any format `fit` reads."),
+    data: Path = typer.Argument(..., metavar="DATA", help="Labelled data in any format `fit` reads."),
     model: Optional[Path] = typer.Option(None, help="Model directory; default: the shipped model of --task."),
     task: str = typer.Option("polarity", help="Without --model: the shipped model for polarity, emotion or aspect."),
     text_column: Optional[str] = typer.Option(None, help="Text column; default: the one the model was trained with."),
@@ -283,7 +283,7 @@ def evaluate(
 @app.command()
 @friendly
 def ensemble(
-    models: List[Path] = typer.Argument(..., help="Two or more model directories with the same labels."),
+    models: List[Path] = typer.Argument(..., metavar="MODEL", help="Two or more model directories with the same labels."),
     out: Path = typer.Option(..., help="Directory to write the ensemble to."),
     weights: Optional[str] = typer.Option(None, help="Comma-separated weights, one per model (default: equal)."),
     tune: Optional[Path] = typer.Option(
@@ -318,7 +318,7 @@ def ensemble(
 @app.command()
 @friendly
 def export(
-    model: Path = typer.Argument(..., help="Directory of a trained mlp or lstm model."),
+    model: Path = typer.Argument(..., metavar="MODEL", help="Directory of a trained mlp or lstm model."),
     out: Path = typer.Option(..., help="File to write (e.g. model.onnx or model.pt)."),
     format_: str = typer.Option("onnx", "--format", help="onnx or torchscript."),
 ):

@@ -20,6 +20,7 @@ from .pipeline import Pipeline, load
 
 HEADLINE = ("n", "accuracy", "macro_f1", "micro_f1")  # the dev metrics kept in a model's config
 SEPARATOR = ";"  # how several labels per text are joined in a label column, unless told otherwise
+TASKS = ("polarity", "emotion", "aspect")
 
 
 def fit_file(
@@ -51,6 +52,8 @@ def fit_file(
     ``tune_fraction`` of the training data, so the dev figures are not tuned on the dev data. Returns
     the fitted pipeline and the dev report.
     """
+    if task not in TASKS:
+        raise ConfigError(f"unknown task {task!r}; choose one of: {', '.join(TASKS)}")
     if task == "aspect":
         not_for_aspects = {"--vectorizer": vectorizer, "--model": model, "--phrases": phrases,
                            "--multi-label": multi_label, "--label-names": label_names,

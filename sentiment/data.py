@@ -267,6 +267,8 @@ def read_labelled(path: str | Path, text_column: str = "text", label_column: str
         if separator is not None:
             raise DataError(f"{file} holds SST trees, which give one label per text; leave out --multi-label")
         return read_sst_trees(file, phrases=phrases)
+    if phrases:
+        raise DataError(f"--phrases reads the phrases of SST trees (.txt), and {file} is a table; leave --phrases out")
     frame = read_table(file, [text_column, label_column], fmt=fmt)
     if len(frame) == 0:
         raise DataError(f"{file} has a header but no rows; give at least one row")

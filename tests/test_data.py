@@ -294,3 +294,10 @@ def test_a_rare_label_of_several_per_text_stays_in_training(seed):
 def test_split_errors_name_the_part():
     with pytest.raises(DataError, match="tune fraction"):
         train_dev_split(["a", "b"], [0, 1], 0, part="tune")
+
+
+def test_phrases_need_sst_trees(tmp_path):
+    path = tmp_path / "d.csv"
+    pd.DataFrame({"text": ["a", "b"], "label": [0, 1]}).to_csv(path, index=False)
+    with pytest.raises(DataError, match="leave --phrases out"):
+        read_labelled(path, phrases=True)
