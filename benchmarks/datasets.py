@@ -56,6 +56,21 @@ def phrases_holding_out(name: str, fraction: float = 0.1):
     return texts, labels, np.array([t in held for t in texts])
 
 
+def imdb_sentences(min_words: int = 4) -> tuple[list[str], list[int]]:
+    """The sentences of IMDB's 80% train part, each labelled with its review's polarity (0/1): noisy,
+    distant labels (a sentence of a good review may be a complaint) for pre-training."""
+    import re
+
+    texts, labels = load("imdb")[:2]
+    sentences, polarities = [], []
+    for text, label in zip(texts, labels):
+        for sentence in re.split(r"(?<=[.!?])\s+|<br\s*/?>", text):
+            if len(sentence.split()) >= min_words:
+                sentences.append(sentence)
+                polarities.append(int(label))
+    return sentences, polarities
+
+
 DATASETS = ["sst2", "sst2-phrases", "sst5", "sst5-phrases", "imdb", "carer"]
 
 

@@ -11,7 +11,10 @@ hand except dev texts (IMDB's 80% train part, SST train sentences). Early stoppi
 ``results/classical.md``. Cleaning and vectorizing run once per dataset and vectorizer, as in
 ``Pipeline.fit``; "s/epoch" is the mean training time of an epoch (including the held-out check) on
 the device printed at the top. ``--quick`` trains on 2,000 texts for 2 epochs, to check the script. Without ``--full`` the run follows
-``CPU_PLAN`` (fewer experiments and epochs on the large sets), which fits a 2-core CPU. Each run adds its
+``CPU_PLAN`` (fewer experiments and epochs on the large sets), which fits a 2-core CPU. The "started from
+an lstm of IMDB sentences" rows fine-tune (``init_from``) an lstm trained for 2 epochs on the 240k
+sentences of IMDB's train part, each labelled with its review's polarity (``imdb_sentence_lstm``,
+cached in ``results/imdb-sentences-lstm/``; its training time is not in their seconds). Each run adds its
 rows to ``results/neural.json`` (replacing rows of the same dataset and model), and the table shows them all.
 """
 
@@ -51,14 +54,21 @@ EXPERIMENTS = {  # name: (label, vectorizer, model, model options)
                      {"init_embeddings": True, "dropout": 0.5, "batch_size": 64}),
     "lstm-phrases-seed1": ("the same, another seed (net_seed=1)", "movies", "lstm",
                            {"init_embeddings": True, "dropout": 0.5, "batch_size": 64, "net_seed": 1}),
+    # Transfer: start from an lstm trained on IMDB review sentences labelled with their review's polarity.
+    "lstm-phrases-imdb": ("the same, started from an lstm of IMDB sentences (init_from)", "movies", "lstm",
+                          {"init_embeddings": True, "dropout": 0.5, "batch_size": 64, "init_from": "@imdb"}),
+    "lstm-phrases-imdb-seed1": ("the same, another seed (net_seed=1)", "movies", "lstm",
+                                {"init_embeddings": True, "dropout": 0.5, "batch_size": 64, "init_from": "@imdb",
+                                 "net_seed": 1}),
 }
 # What runs on a CPU in about an hour and a half: all experiments on the small sets, fewer on the large ones,
 # and at most `epochs` epochs. `--full` runs every experiment on every dataset with the models' own epochs.
 CPU_PLAN = {
     "sst2": (["mlp", "lstm-random", "lstm-w2v", "lstm-movies"], None),
-    "sst2-phrases": (["lstm-phrases"], 15),  # about 30 s an epoch here
+    "sst2-phrases": (["lstm-phrases", "lstm-phrases-imdb", "lstm-phrases-imdb-seed1"], 15),  # about 30 s an epoch
     "sst5": (["mlp", "lstm-random", "lstm-w2v", "lstm-movies"], None),
-    "sst5-phrases": (["lstm-phrases", "lstm-phrases-seed1"], 6),  # the goal's row, and how much a seed moves it
+    # the goal's row, and how much a seed moves it
+    "sst5-phrases": (["lstm-phrases", "lstm-phrases-seed1", "lstm-phrases-imdb", "lstm-phrases-imdb-seed1"], 6),
     "imdb": (["mlp", "lstm-movies"], 1),
     "carer": (["mlp", "lstm-w2v"], 6),
 }
@@ -76,6 +86,28 @@ def movie_vectors(path: Path = RESULTS / "movies.w2v.txt") -> str:
         docs = cleaner.tokens_of(imdb_x + sst_x)
         model = Word2Vec(docs, vector_size=100, window=5, min_count=2, sg=1, epochs=5, seed=0, workers=2)
         model.wv.save_word2vec_format(str(path))
+    return str(path)
+
+
+def imdb_sentence_lstm(path: Path = RESULTS / "imdb-sentences-lstm", quick: bool = False) -> str:
+    """An lstm trained (2 epochs) on the sentences of IMDB's train part, labelled with their review's
+    polarity, over the movie vectors, saved at ``path`` (cached): the start of the ``init_from`` rows."""
+    if quick:
+        path = path.with_name(path.name + "-quick")
+    if not (path / "config.json").is_file():
+        from sentiment import Pipeline
+
+        sentences, polarities = datasets.imdb_sentences()
+        if quick:
+            sentences, polarities = sentences[:2000], polarities[:2000]
+        start = time.perf_counter()
+        print(f"training the IMDB-sentence lstm on {len(sentences)} sentences", flush=True)
+        pipe = Pipeline("word2vec", "lstm", vectors_path=movie_vectors(), dropout=0.5, batch_size=64,
+                        epochs=1 if quick else 2, max_length=60)
+        pipe.fit(sentences, polarities)
+        pipe.save(path)
+        print(f"  {time.perf_counter() - start:.0f} s, held-out accuracy by epoch: "
+              f"{[round(r['dev_accuracy'], 4) for r in pipe.model_.history_]}", flush=True)
     return str(path)
 
 
@@ -128,6 +160,8 @@ def run(name: str, args, rows: list, log) -> None:
             train_features, dev_features = vectorizer.sequences(train_docs), vectorizer.sequences(dev_docs)
         if epoch_cap:
             options = {**options, "epochs": min(epoch_cap, options.get("epochs", model_cls.defaults["epochs"]))}
+        if options.get("init_from") == "@imdb":
+            options = {**options, "init_from": imdb_sentence_lstm(quick=args.quick)}
         options = {**options, "device": args.device, **({"epochs": QUICK["epochs"]} if args.quick else {})}
         fit_on, dev_for_stopping = (train_features, codes), None
         if held_out is not None:

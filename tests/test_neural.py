@@ -222,6 +222,25 @@ def test_lstm_random_embeddings_and_pooling(data, pooling):
     assert pipe.model_.net_.config.embedding_dim == 8
 
 
+def test_lstm_starts_from_a_saved_lstm(data, lstm_pipe, mlp_pipe, tmp_path):
+    train_x, train_y, dev_x, _ = data
+    source = lstm_pipe.save(tmp_path / "source")
+    # A learning rate of 1e-8 leaves the copied weights as they are: the new model predicts like the saved one.
+    still = dict(hidden_size=16, init_from=str(source), **SMALL_W2V, epochs=1, lr=1e-8, dev_fraction=0)
+    started = Pipeline("word2vec", "lstm", **still).fit(train_x[:120], train_y[:120])
+    np.testing.assert_allclose(started.predict_proba(dev_x), lstm_pipe.predict_proba(dev_x), atol=1e-4)
+    three = np.array(train_y[:120]) + np.arange(120) % 3 // 2  # other classes: a new output layer
+    fresh_head = Pipeline("word2vec", "lstm", **still).fit(train_x[:120], three)
+    assert fresh_head.predict_proba(dev_x).shape == (len(dev_x), 3)
+    np.testing.assert_allclose(fresh_head.model_.net_.lstm.weight_hh_l0.detach().numpy(),
+                               lstm_pipe.model_.net_.lstm.weight_hh_l0.detach().numpy(), atol=1e-5)
+    with pytest.raises(ConfigError, match="set hidden_size=16"):
+        Pipeline("word2vec", "lstm", **{**still, "hidden_size": 8}).fit(train_x[:60], train_y[:60])
+    with pytest.raises(ConfigError, match="holds a mlp model"):
+        Pipeline("word2vec", "lstm", **{**still, "init_from": str(mlp_pipe.save(tmp_path / "mlp"))}).fit(
+            train_x[:60], train_y[:60])
+
+
 def test_sequence_batches_bucket_by_length():
     sequences = [np.arange(2, 2 + n) for n in (5, 1, 3, 0, 4, 2)]
     batches = trainer.SequenceBatches(sequences, np.zeros(6, dtype=int), 2, torch.device("cpu"), max_length=4)

@@ -227,6 +227,12 @@ class LSTMModel(NeuralModel):
     ``freeze_embeddings``, ``embedding_dim`` (random embeddings only; None: 100), ``hidden_size``,
     ``layers``, ``bidirectional``, ``lstm_pooling`` (max, mean, attention), ``dropout``, ``max_length``
     (tokens kept per text; None keeps all), and the training options shared with ``mlp``.
+
+    ``init_from``: the directory of a saved ``lstm`` model to start from (transfer learning, e.g. a
+    model trained on many reviews, fine-tuned on a small data set). Its LSTM weights are copied, its
+    embeddings word by word (words it lacks keep their ``init_embeddings`` start), and its output layer
+    when the number of classes matches (else a new one is trained). The network's shape options
+    (``hidden_size``, ``layers``, ``bidirectional``, ``lstm_pooling``) must match the saved model's.
     """
 
     name = "lstm"
@@ -242,6 +248,7 @@ class LSTMModel(NeuralModel):
         "lstm_pooling": "max",
         "dropout": 0.3,
         "max_length": 400,
+        "init_from": None,
         **TRAINING_DEFAULTS,
         "epochs": 10,
         "batch_size": 32,
@@ -258,6 +265,9 @@ class LSTMModel(NeuralModel):
         self._choice("lstm_pooling", nets.POOLINGS)
         if self.params["max_length"] is not None:
             self._number("max_length", 1, integer=True)
+        init_from = self.params["init_from"]
+        if init_from is not None and not (isinstance(init_from, str) and init_from.strip()):
+            raise ConfigError(f"init_from must be the directory of a saved lstm model, not {init_from!r}")
         if self.params["freeze_embeddings"] and not self.params["init_embeddings"]:
             raise ConfigError(
                 "freeze_embeddings=True needs init_embeddings=True (frozen random embeddings learn nothing)"
@@ -286,11 +296,41 @@ class LSTMModel(NeuralModel):
             pooling=p["lstm_pooling"], dropout=p["dropout"], head=head,
         )
         net = nets.LSTMNet(config)
-        if vectors is not None:
-            with torch.no_grad():
+        with torch.no_grad():
+            if vectors is not None:
                 net.embedding.weight.copy_(torch.from_numpy(vectors))
-            net.embedding.weight.requires_grad_(not p["freeze_embeddings"])
+            if p["init_from"]:
+                self._start_from(net, vectorizer)
+        net.embedding.weight.requires_grad_(not p["freeze_embeddings"])
         return net
+
+    def _start_from(self, net: nets.LSTMNet, vectorizer) -> None:
+        """Copy the weights of the saved lstm model ``init_from`` into ``net`` (see the class docstring)."""
+        from ..pipeline import Pipeline
+
+        path = self.params["init_from"]
+        source = Pipeline.load(path)
+        if source.model_.name != "lstm":
+            raise ConfigError(f"init_from={path} holds a {source.model_.name} model; give a saved lstm model")
+        if not hasattr(vectorizer, "vocabulary_"):
+            raise ConfigError("init_from maps the saved model's embeddings by word; use vectorizer 'word2vec'")
+        old = source.model_.net_
+        for key in ("embedding_dim", "hidden_size", "layers", "bidirectional", "pooling"):
+            if getattr(old.config, key) != getattr(net.config, key):
+                option = "lstm_pooling" if key == "pooling" else key
+                raise ConfigError(f"init_from={path} has {key}={getattr(old.config, key)!r}, this model "
+                                  f"{getattr(net.config, key)!r}; set {option}={getattr(old.config, key)!r}")
+        weights = old.state_dict()
+        net.load_state_dict({k: v for k, v in weights.items() if not k.startswith(("embedding.", "head."))},
+                            strict=False)
+        if old.config.n_classes == net.config.n_classes and old.config.head == net.config.head:
+            net.head.load_state_dict(old.head.state_dict())
+        old_rows = source.vectorizer_.vocabulary_
+        pairs = [(row, old_rows[word]) for word, row in vectorizer.vocabulary_.items() if word in old_rows]
+        if pairs:
+            new, previous = torch.tensor([2 + a for a, _ in pairs]), torch.tensor([2 + b for _, b in pairs])
+            net.embedding.weight[new] = old.embedding.weight[previous]
+        net.embedding.weight[vectorizer.UNKNOWN] = old.embedding.weight[vectorizer.UNKNOWN]
 
     def _batches(self, X, y, device, batch_size, rng=None):
         return trainer.SequenceBatches(X, y, batch_size, device, max_length=self.params["max_length"], rng=rng)
