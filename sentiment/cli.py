@@ -87,6 +87,18 @@ def _report_folder(folder: Optional[Path]) -> None:
     folder.mkdir(parents=True, exist_ok=True)
 
 
+_TASK_WITH_MODEL = "--task picks a shipped model; with --model DIR leave it out (the model knows its task)"
+
+
+def _load(model: Optional[Path], task: Optional[str]):
+    """The model of ``--model``, or the shipped model of ``--task``."""
+    from .pipeline import load
+
+    if model is not None and task is not None:
+        _fail(_TASK_WITH_MODEL)
+    return load(model, task=task or "polarity")
+
+
 def _print_json(value) -> None:
     typer.echo(json.dumps(value, ensure_ascii=False, indent=2))
 
@@ -169,7 +181,7 @@ def fit(
 def predict(
     texts: List[str] = typer.Argument(None, metavar="TEXT", help="Texts to classify; '-' reads one text per line from stdin."),
     model: Optional[Path] = typer.Option(None, help="Model directory; default: the English model of --task shipped with the package."),
-    task: str = typer.Option("polarity", help="Without --model: the shipped model for polarity, emotion (several emotions per text) or aspect (aspect terms and the polarity toward each)."),
+    task: Optional[str] = typer.Option(None, help="Without --model: the shipped model for polarity (the default), emotion (several emotions per text) or aspect (aspect terms and the polarity toward each)."),
     aspect: List[str] = typer.Option([], "--aspect", metavar="TERM", help="Aspect models: score this aspect term (as written in the text) instead of finding the aspects; repeatable."),
     top_if_none: bool = typer.Option(False, "--top-if-none", help="Several labels per text: give the most probable label to a text where none passes its threshold."),
     as_json: bool = typer.Option(False, "--json", help="Print a JSON array: label(s) and class probabilities per text."),
@@ -196,8 +208,6 @@ def predict(
 
       sentiment predict --input reviews.csv --output predictions.csv --text-column review
     """
-    from .pipeline import load
-
     if input_ is not None:
         if texts:
             _fail("give texts or --input FILE, not both")
@@ -210,7 +220,7 @@ def predict(
                   "(.jsonl for JSON lines)")
         from .commands import predict_file
 
-        rows = predict_file(load(model, task=task), input_, output, text_column=text_column, chunksize=batch_size,
+        rows = predict_file(_load(model, task), input_, output, text_column=text_column, chunksize=batch_size,
                             top_if_none=top_if_none, progress=sys.stderr.isatty())
         typer.echo(f"wrote {rows} predictions to {output}", err=True)
         return
@@ -224,7 +234,7 @@ def predict(
         texts = [line.rstrip("\r\n") for line in sys.stdin if line.strip()]
         if not texts:
             _fail("no text on stdin; give one text per line")
-    pipe = load(model, task=task)
+    pipe = _load(model, task)
     if getattr(pipe, "kind", None) == "aspect":
         _print_aspects(pipe.annotate(texts, aspects=aspect or None), as_json, named=bool(aspect))
         return
@@ -247,7 +257,7 @@ def predict(
 def evaluate(
     data: Path = typer.Argument(..., metavar="DATA", help="Labelled data in any format `fit` reads."),
     model: Optional[Path] = typer.Option(None, help="Model directory; default: the shipped model of --task."),
-    task: str = typer.Option("polarity", help="Without --model: the shipped model for polarity, emotion or aspect."),
+    task: Optional[str] = typer.Option(None, help="Without --model: the shipped model for polarity (the default), emotion or aspect."),
     text_column: Optional[str] = typer.Option(None, help="Text column; default: the one the model was trained with."),
     label_column: Optional[str] = typer.Option(None, help="Label column; default: the one the model was trained with."),
     grouping: Optional[str] = typer.Option(None, help="Score groups of the labels instead: ekman or sentiment."),
@@ -271,8 +281,10 @@ def evaluate(
     from .evaluation import format_report
 
     _report_folder(report)
+    if model is not None and task is not None:
+        _fail(_TASK_WITH_MODEL)
     _, result = evaluate_file(data, model, text_column=text_column, label_column=label_column, grouping=grouping,
-                              task=task)
+                              task=task or "polarity")
     _write_report(result, report, Path(data).name)
     if as_json:
         _print_json(result)

@@ -416,6 +416,7 @@ def test_fit_missing_data_file(tmp_path):
     (["--input", "@dev", "--output", "@in_a_file"], "Not a directory|File exists"),
     (["--input", "@dev", "--output", "@out", "--json"], "--json prints the predictions of texts on the command line"),
     (["-", "another text"], "give it alone"),
+    (["--task", "emotion", "some text"], "with --model DIR leave it out"),
     (["--input", "@dev", "--output", "@out", "--text-column", "body"], "no column 'body'"),
     (["--input", "@missing", "--output", "@out"], "does not exist"),
 ])
