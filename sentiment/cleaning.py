@@ -275,7 +275,6 @@ class Cleaner:
         self.__dict__.update(state)
 
 
-@functools.cache
 def _tokens_keeping_emoji(text: str) -> list[str]:
     """Tokens of ``text`` where each emoticon (``:)``) and emoji (``😍``) is one token, as written."""
     spans = [m.span(1) for m in _EMOTICON.finditer(text)]
@@ -290,6 +289,7 @@ def _tokens_keeping_emoji(text: str) -> list[str]:
     return tokens + _TOKEN.findall(text, position)
 
 
+@functools.cache
 def _emoji_lib():
     import emoji  # the maintained Unicode emoji table; ~15 ms to import, only for non-ASCII text
 

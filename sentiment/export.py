@@ -45,10 +45,11 @@ def export_model(pipeline, path: str | os.PathLike, fmt: str = "torchscript") ->
     """
     if fmt not in FORMATS:
         raise ConfigError(f"unknown export format {fmt!r}; choose one of: {', '.join(FORMATS)}")
-    kind = getattr(pipeline, "kind", None) or ("ensemble" if hasattr(pipeline, "members") else None)
-    if kind is not None or not hasattr(pipeline, "model_"):
-        raise ConfigError(f"only a single mlp or lstm model exports, not {kind and 'an ' + kind + ' model' or 'this object'}; "
-                          "export each member of an ensemble on its own")
+    if hasattr(pipeline, "members"):
+        raise ConfigError("an ensemble does not export as one network; export each member model on its own")
+    if not hasattr(pipeline, "model_"):
+        kind = getattr(pipeline, "kind", type(pipeline).__name__)
+        raise ConfigError(f"an {kind} model does not export; only a single mlp or lstm model does")
     pipeline._check_fitted()
     model = pipeline.model_
     if not hasattr(model, "net_"):

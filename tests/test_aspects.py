@@ -262,7 +262,7 @@ def test_an_aspect_model_is_not_loaded_as_a_pipeline(tiny_model, tmp_path):
     tiny_model.save(tmp_path / "aspects")
     with pytest.raises(ModelFileError, match="holds an aspect model; load it with sentiment.load"):
         Pipeline.load(tmp_path / "aspects")
-    with pytest.raises(ConfigError, match="only a single mlp or lstm model exports, not an aspect model"):
+    with pytest.raises(ConfigError, match="an aspect model does not export; only a single mlp or lstm model does"):
         export_model(tiny_model, tmp_path / "a.onnx", "onnx")
 
 
