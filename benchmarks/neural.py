@@ -55,9 +55,9 @@ EXPERIMENTS = {  # name: (label, vectorizer, model, model options)
     "lstm-phrases-seed1": ("the same, another seed (net_seed=1)", "movies", "lstm",
                            {"init_embeddings": True, "dropout": 0.5, "batch_size": 64, "net_seed": 1}),
     # Transfer: start from an lstm trained on IMDB review sentences labelled with their review's polarity.
-    "lstm-phrases-imdb": ("the same, started from an lstm of IMDB sentences (init_from)", "movies", "lstm",
+    "lstm-phrases-imdb": ("lstm as above, started from an lstm of IMDB sentences (init_from)", "movies", "lstm",
                           {"init_embeddings": True, "dropout": 0.5, "batch_size": 64, "init_from": "@imdb"}),
-    "lstm-phrases-imdb-seed1": ("the same, another seed (net_seed=1)", "movies", "lstm",
+    "lstm-phrases-imdb-seed1": ("lstm as above, started from an lstm of IMDB sentences, net_seed=1", "movies", "lstm",
                                 {"init_embeddings": True, "dropout": 0.5, "batch_size": 64, "init_from": "@imdb",
                                  "net_seed": 1}),
 }
