@@ -234,6 +234,8 @@ def test_lstm_starts_from_a_saved_lstm(data, lstm_pipe, mlp_pipe, tmp_path):
     assert fresh_head.predict_proba(dev_x).shape == (len(dev_x), 3)
     np.testing.assert_allclose(fresh_head.model_.net_.lstm.weight_hh_l0.detach().numpy(),
                                lstm_pipe.model_.net_.lstm.weight_hh_l0.detach().numpy(), atol=1e-5)
+    with pytest.raises(ConfigError, match="is not a directory"):
+        Pipeline("word2vec", "lstm", **{**still, "init_from": str(tmp_path / "nope")}).fit(train_x[:60], train_y[:60])
     with pytest.raises(ConfigError, match="set hidden_size=16"):
         Pipeline("word2vec", "lstm", **{**still, "hidden_size": 8}).fit(train_x[:60], train_y[:60])
     with pytest.raises(ConfigError, match="holds a mlp model"):

@@ -309,6 +309,8 @@ class LSTMModel(NeuralModel):
         from ..pipeline import Pipeline
 
         path = self.params["init_from"]
+        if not Path(path).is_dir():
+            raise ConfigError(f"init_from={path} is not a directory; give the directory of a saved lstm model")
         source = Pipeline.load(path)
         if source.model_.name != "lstm":
             raise ConfigError(f"init_from={path} holds a {source.model_.name} model; give a saved lstm model")
