@@ -35,6 +35,7 @@ import datasets  # noqa: E402
 from sentiment.cleaning import Cleaner  # noqa: E402
 from sentiment.data import check_labels  # noqa: E402
 from sentiment.models.trainer import device_name, resolve_device  # noqa: E402
+from sentiment.pipeline import display_names  # noqa: E402
 from sentiment.registry import resolve  # noqa: E402
 
 RESULTS = Path(__file__).resolve().parent / "results"
@@ -168,7 +169,8 @@ def run(name: str, args, rows: list, log) -> None:
             fit_on = (_rows(train_features, ~held_out), codes[~held_out])
             dev_for_stopping = (_rows(train_features, held_out), codes[held_out])
         start = time.perf_counter()
-        model = model_cls(**options).fit(*fit_on, dev=dev_for_stopping, vectorizer=vectorizer, progress=args.progress)
+        model = model_cls(**options).fit(*fit_on, dev=dev_for_stopping, vectorizer=vectorizer,
+                                         labels=display_names(classes), progress=args.progress)
         seconds = time.perf_counter() - start
         predicted = model.predict_proba(dev_features).argmax(axis=1)
         history = model.history_

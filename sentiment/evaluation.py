@@ -12,15 +12,18 @@ from typing import Sequence
 
 import numpy as np
 
-from .data import is_multi_label
+from .data import check_texts, is_multi_label
 from .errors import DataError
 from .groupings import group_labels, resolve_grouping
 from .multilabel import decide, label_counts, label_f1
 
 
-def label_codes(pipeline, labels: Sequence) -> np.ndarray:
+def label_codes(pipeline, labels: Sequence, texts: Sequence[str] | None = None) -> np.ndarray:
     """Map labels to the pipeline's class indices (a 0/1 matrix with several labels per text); labels may
-    be given as values or as display names."""
+    be given as values or as display names. With ``texts``, one label (list) per text is checked."""
+    labels = list(labels)
+    if texts is not None and len(labels) != len(texts):
+        raise DataError(f"{len(texts)} texts but {len(labels)} labels; give one label (or list of labels) per text")
     return targets_for(pipeline.classes_, pipeline.label_names_, labels, pipeline.multi_label_)
 
 
@@ -66,7 +69,8 @@ def evaluate(pipeline, texts: Sequence[str], labels: Sequence, grouping: str | N
     groups of its predicted labels. Returns a JSON-able dict with at least ``macro_f1`` and ``n``, and
     ``accuracy`` (one label per text) or ``micro_f1`` (several).
     """
-    truth = label_codes(pipeline, pipeline._grouped(labels))
+    texts = check_texts(texts)
+    truth = label_codes(pipeline, pipeline._grouped(labels), texts)
     probabilities = pipeline.predict_proba(texts)
     names = list(pipeline.label_names_)
     if pipeline.multi_label_:

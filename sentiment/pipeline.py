@@ -34,7 +34,7 @@ import numpy as np
 from . import __version__
 from .cleaning import Cleaner
 from .data import check_label_sets, check_labels, check_texts, is_multi_label
-from .errors import ConfigError, DataError, ModelFileError, NotFittedError
+from .errors import ConfigError, ModelFileError, NotFittedError
 from .groupings import group_labels, resolve_grouping
 from .multilabel import DEFAULT_THRESHOLD, chosen_labels, decide, label_f1, tune_thresholds
 from .persistence import read_config, read_model, write_model
@@ -99,19 +99,15 @@ class Classifier:
     def score(self, texts: Sequence[str], labels: Sequence) -> float:
         """Accuracy on ``texts`` (scikit-learn's default score for classifiers); with several labels per
         text, the macro-F1 over the labels."""
+        from .evaluation import label_codes
+
         self._check_fitted()
-        labels = self._grouped(labels)
-        if self.multi_label_:
-            from .evaluation import label_codes
-
-            return float(label_f1(label_codes(self, labels), decide(self.predict_proba(texts), self.thresholds_)).mean())
-        from .evaluation import codes_for
-
         texts = check_texts(texts)
-        truth = codes_for(self.classes_, self.label_names_, list(labels))  # labels as values or display names
-        if len(truth) != len(texts):
-            raise DataError(f"{len(texts)} texts but {len(truth)} labels; give one label per text")
-        return float(np.mean(self.predict_proba(texts).argmax(axis=1) == truth))
+        truth = label_codes(self, self._grouped(labels), texts)  # labels as values or display names
+        probabilities = self.predict_proba(texts)
+        if self.multi_label_:
+            return float(label_f1(truth, decide(probabilities, self.thresholds_)).mean())
+        return float(np.mean(probabilities.argmax(axis=1) == truth))
 
 
 class Pipeline(Classifier):
@@ -236,6 +232,7 @@ class Pipeline(Classifier):
         labels = self._grouped(labels)
         multi_label = is_multi_label(labels)
         targets, classes = (check_label_sets if multi_label else check_labels)(labels, len(texts))
+        names = display_names(classes, label_names)
         cleaner = Cleaner(**cleaner_options)
         vectorizer = resolve("vectorizer", self.vectorizer)(**vectorizer_options)
         model = resolve("model", self.model)(**model_options)
@@ -260,7 +257,7 @@ class Pipeline(Classifier):
                 )
                 dev_data = (dev_features, targets_for(classes, None, self._grouped(dev[1]), multi_label))
             bar.stage(f"training ({self.model})")
-            model.fit(features, targets, dev=dev_data, vectorizer=vectorizer, progress=progress)
+            model.fit(features, targets, dev=dev_data, vectorizer=vectorizer, labels=names, progress=progress)
         self.cleaner_, self.vectorizer_, self.model_ = cleaner, vectorizer, model
         self.config_ = {}  # a loaded pipeline fitted again forgets the saved config
         self.multi_label_ = multi_label
@@ -270,7 +267,7 @@ class Pipeline(Classifier):
             if dev_data is not None:
                 self.thresholds_ = tune_thresholds(dev_data[1], model.predict_proba(dev_data[0]))
         self.classes_ = classes
-        self.label_names_ = _label_names(classes, label_names)
+        self.label_names_ = names
         self.info_ = {"trained_on": len(texts), "created": datetime.now(timezone.utc).isoformat(timespec="seconds")}
         return self
 
@@ -413,7 +410,9 @@ def _tokens(cleaner: Cleaner, texts: list[str], bar: "_Progress", batch: int = 2
     return docs
 
 
-def _label_names(classes: np.ndarray, names: dict | None) -> list[str]:
+def display_names(classes: np.ndarray, names: dict | None = None) -> list[str]:
+    """The display name of each class: from ``names`` (value -> name), else 0/1 and 0..4 as binary and
+    5-way polarity, else the values as text."""
     if names:
         missing = [c for c in classes.tolist() if c not in names and str(c) not in names]
         if missing:

@@ -18,8 +18,9 @@ class Stage:
     """Base of vectorizers and models.
 
     Vectorizers: ``fit_transform(docs)``, ``transform(docs)`` (docs are token lists) and ``n_features``.
-    Models: ``fit(X, y, *, dev=None, vectorizer=None, progress=False)`` with ``y`` integer codes
-    ``0..k-1`` and ``dev`` an optional ``(X_dev, y_dev)`` for early stopping; ``predict_proba(X)``;
+    Models: ``fit(X, y, *, dev=None, vectorizer=None, labels=None, progress=False)`` with ``y`` integer
+    codes ``0..k-1``, ``labels`` the names of those codes (when known) and ``dev`` an optional
+    ``(X_dev, y_dev)`` for early stopping; ``predict_proba(X)``;
     ``n_classes_`` and ``n_features_`` once fitted. A model whose ``input_kind`` is ``"sequences"``
     receives token-id arrays from ``vectorizer.sequences(docs)`` instead of a feature matrix. A model
     that ``supports_multi_label`` also takes ``y`` as a 0/1 matrix (texts x labels, several labels per

@@ -120,6 +120,21 @@ def test_jsonl_reader_without_categories(tmp_path):
     assert [a["polarity"] for a in sentences[0]["aspects"]] == ["negative", "positive"]
 
 
+@pytest.mark.parametrize("name", ["bom.jsonl", "bom.txt"])
+def test_jsonl_with_a_byte_order_mark(tmp_path, name):
+    path = tmp_path / name
+    row = {"text": "Great camera", "aspects": [{"term": "camera", "from": 6, "to": 12, "polarity": "positive"}]}
+    path.write_bytes(b"\xef\xbb\xbf" + json.dumps(row).encode() + b"\n")
+    assert read_aspect_data(path)[0]["aspects"][0]["term"] == "camera"
+
+
+def test_jsonl_that_is_not_utf8_is_a_data_error(tmp_path):
+    path = tmp_path / "latin.jsonl"
+    path.write_bytes('{"text": "café", "aspects": []}\n'.encode("latin-1"))
+    with pytest.raises(DataError, match="not UTF-8"):
+        read_aspect_data(path)
+
+
 def test_malformed_xml_is_a_clear_data_error(tmp_path):
     path = tmp_path / "bad.xml"
     path.write_text(XML.replace("</sentences>", ""), encoding="utf-8")

@@ -110,6 +110,15 @@ def test_asking_for_a_missing_gpu_is_a_config_error(tfidf_data):
         MLPModel(device="cuda", **FAST).fit(X, y)
 
 
+def test_a_gpu_number_beyond_the_machines_is_missing(monkeypatch):
+    monkeypatch.setattr(torch.cuda, "is_available", lambda: True)
+    monkeypatch.setattr(torch.cuda, "device_count", lambda: 1)
+    assert trainer.resolve_device("cuda:0") == torch.device("cuda:0")
+    with pytest.raises(ConfigError, match="1 CUDA GPU"):
+        trainer.resolve_device("cuda:3")
+    assert trainer.resolve_device("cuda:3", fallback=True) == torch.device("cuda")  # "auto" on that machine
+
+
 # -- training --------------------------------------------------------------------------------------
 def test_training_lowers_the_loss(tfidf_data):
     X, y, _, _ = tfidf_data
@@ -234,6 +243,11 @@ def test_lstm_starts_from_a_saved_lstm(data, lstm_pipe, mlp_pipe, tmp_path):
     assert fresh_head.predict_proba(dev_x).shape == (len(dev_x), 3)
     np.testing.assert_allclose(fresh_head.model_.net_.lstm.weight_hh_l0.detach().numpy(),
                                lstm_pipe.model_.net_.lstm.weight_hh_l0.detach().numpy(), atol=1e-5)
+    # The output layer is matched by label name: codes in another order keep their meaning.
+    names = np.array(["negative", "positive"])
+    reordered = Pipeline("word2vec", "lstm", **still).fit(train_x[:120], 1 - np.array(train_y[:120]),
+                                                          label_names={0: "positive", 1: "negative"})
+    assert [r["label"] for r in reordered.annotate(dev_x)] == list(names[lstm_pipe.predict_proba(dev_x).argmax(axis=1)])
     with pytest.raises(ConfigError, match="is not a directory"):
         Pipeline("word2vec", "lstm", **{**still, "init_from": str(tmp_path / "nope")}).fit(train_x[:60], train_y[:60])
     with pytest.raises(ConfigError, match="set hidden_size=16"):

@@ -85,8 +85,12 @@ def test_score_refuses_unknown_labels_and_data_frames(fitted, binary):
     longer = [y + "_WRONG" for y in binary.dev_labels]  # would match if cut to the classes' string width
     with pytest.raises(DataError, match="not seen in training"):
         pipe.score(binary.dev_texts, longer)
-    with pytest.raises(DataError, match="one label per text"):
+    with pytest.raises(DataError, match="texts but .* labels"):
         pipe.score(binary.dev_texts, binary.dev_labels[:-1])
+    from sentiment.evaluation import evaluate
+
+    with pytest.raises(DataError, match="texts but .* labels"):
+        evaluate(pipe, binary.dev_texts, binary.dev_labels[:-1])
     frame = pd.DataFrame({"text": binary.dev_texts})
     with pytest.raises(DataError, match="not a DataFrame"):
         pipe.predict(frame)

@@ -108,7 +108,7 @@ def read_aspect_data(path, keep_conflict: bool = False) -> list[dict]:
         return read_semeval_xml(file, keep_conflict)
     if suffix in (".jsonl", ".json", ".ndjson"):
         return read_aspect_jsonl(file, keep_conflict)
-    head = file.read_bytes()[:200].lstrip()
+    head = file.read_bytes()[:200].removeprefix(b"\xef\xbb\xbf").lstrip()  # past a UTF-8 byte-order mark
     if head.startswith(b"<"):
         return read_semeval_xml(file, keep_conflict)
     if head.startswith(b"{"):
@@ -158,18 +158,22 @@ def read_aspect_jsonl(path, keep_conflict: bool = False) -> list[dict]:
     ``id`` and ``categories`` are optional."""
     file = Path(path)
     sentences = []
-    with open(file, encoding="utf-8") as handle:
-        for line_no, line in enumerate(handle, 1):
-            if not line.strip():
-                continue
-            try:
-                record = json.loads(line)
-            except json.JSONDecodeError as exc:
-                raise DataError(f"{file}, line {line_no}: not valid JSON ({exc.msg}); one JSON object per line") from None
-            if not isinstance(record, dict) or not isinstance(record.get("text"), str):
-                raise DataError(f'{file}, line {line_no}: each line needs an object with a "text" string')
-            record.setdefault("id", str(line_no))
-            sentences.append(check_sentence(record, f"{file}, line {line_no}", keep_conflict))
+    try:
+        with open(file, encoding="utf-8-sig") as handle:  # -sig: a byte-order mark is skipped
+            lines = list(handle)
+    except UnicodeDecodeError:
+        raise DataError(f"{file} is not UTF-8 text; re-encode it, e.g. iconv -f latin1 -t utf-8 IN > OUT") from None
+    for line_no, line in enumerate(lines, 1):
+        if not line.strip():
+            continue
+        try:
+            record = json.loads(line)
+        except json.JSONDecodeError as exc:
+            raise DataError(f"{file}, line {line_no}: not valid JSON ({exc.msg}); one JSON object per line") from None
+        if not isinstance(record, dict) or not isinstance(record.get("text"), str):
+            raise DataError(f'{file}, line {line_no}: each line needs an object with a "text" string')
+        record.setdefault("id", str(line_no))
+        sentences.append(check_sentence(record, f"{file}, line {line_no}", keep_conflict))
     if not sentences:
         raise DataError(f"{file} holds no sentences; give one JSON object per line")
     return sentences

@@ -33,9 +33,9 @@ class LinearModel(Stage):
     reads_csr = True  # predicts from plain CSR arrays too, so predicting needs no scipy
     supports_multi_label = True
 
-    def fit(self, X, y: np.ndarray, *, dev=None, vectorizer=None, progress: bool = False) -> "LinearModel":
-        """Train on features ``X`` and integer codes ``y`` (or a 0/1 label matrix); ``dev``/``vectorizer``/``progress``
-        are unused here."""
+    def fit(self, X, y: np.ndarray, *, dev=None, vectorizer=None, labels=None, progress: bool = False) -> "LinearModel":
+        """Train on features ``X`` and integer codes ``y`` (or a 0/1 label matrix); ``dev``/``vectorizer``/``labels``/
+        ``progress`` are unused here."""
         if self.needs_nonnegative and _has_negative(X):
             raise ConfigError(
                 f"model {self.name!r} needs non-negative features (count or tfidf), "

@@ -86,9 +86,11 @@ class NeuralModel(Stage):
         )
 
     # -- training and prediction ------------------------------------------------------------
-    def fit(self, X, y: np.ndarray, *, dev=None, vectorizer=None, progress: bool = False) -> "NeuralModel":
+    def fit(self, X, y: np.ndarray, *, dev=None, vectorizer=None, labels=None, progress: bool = False) -> "NeuralModel":
         """Train on ``X`` (features or token sequences) and codes ``y`` (or a 0/1 label matrix);
-        ``dev = (X_dev, y_dev)`` for early stopping."""
+        ``dev = (X_dev, y_dev)`` for early stopping; ``labels``: the names of the codes (``init_from``
+        reuses a saved model's output layer only for the same names)."""
+        self._labels = list(labels) if labels is not None else None
         device = trainer.resolve_device(self.params["device"])
         y = trainer.targets_array(y)
         trainer.seed_everything(self.params["net_seed"])
@@ -231,7 +233,7 @@ class LSTMModel(NeuralModel):
     ``init_from``: the directory of a saved ``lstm`` model to start from (transfer learning, e.g. a
     model trained on many reviews, fine-tuned on a small data set). Its LSTM weights are copied, its
     embeddings word by word (words it lacks keep their ``init_embeddings`` start), and its output layer
-    when the number of classes matches (else a new one is trained). The network's shape options
+    when both models have the same label names (matched by name; else a new one is trained). The network's shape options
     (``hidden_size``, ``layers``, ``bidirectional``, ``lstm_pooling``) must match the saved model's.
     """
 
@@ -325,8 +327,11 @@ class LSTMModel(NeuralModel):
         weights = old.state_dict()
         net.load_state_dict({k: v for k, v in weights.items() if not k.startswith(("embedding.", "head."))},
                             strict=False)
-        if old.config.n_classes == net.config.n_classes and old.config.head == net.config.head:
-            net.head.load_state_dict(old.head.state_dict())
+        labels = getattr(self, "_labels", None)
+        if labels is not None and sorted(labels) == sorted(source.label_names_) and old.config.head == net.config.head:
+            rows = torch.tensor([source.label_names_.index(name) for name in labels])  # the saved row of each label
+            net.head.weight.copy_(old.head.weight[rows])
+            net.head.bias.copy_(old.head.bias[rows])
         old_rows = source.vectorizer_.vocabulary_
         pairs = [(row, old_rows[word]) for word, row in vectorizer.vocabulary_.items() if word in old_rows]
         if pairs:

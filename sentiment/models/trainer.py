@@ -57,6 +57,8 @@ def resolve_device(name: str, fallback: bool = False) -> torch.device:
     missing = None
     if device.type == "cuda" and not torch.cuda.is_available():
         missing = "this machine has no CUDA GPU usable by torch"
+    elif device.type == "cuda" and (device.index or 0) >= torch.cuda.device_count():
+        missing = f"this machine has {torch.cuda.device_count()} CUDA GPU(s), numbered from 0"
     elif device.type == "mps" and not mps_ok:
         missing = "Apple MPS is not available here"
     if missing and fallback:
