@@ -37,22 +37,27 @@ CONFIG = "config.json"
 
 def write_model(path: str | os.PathLike, config: dict[str, Any], stages: dict[str, tuple[dict, dict]]) -> Path:
     """Write ``config`` and each stage's ``(state, arrays)`` to the directory ``path``, atomically."""
+    with atomic_directory(path) as staging:
+        write_config(staging, config, write_stages(staging, stages))
+    return Path(path)
+
+
+def write_stages(folder: Path, stages: dict[str, tuple[dict, dict]]) -> dict[str, str]:
+    """Write each stage's ``(state, arrays)`` to ``folder/<stage>/`` (flushed to disk); their checksums."""
     from safetensors.numpy import save_file
 
-    with atomic_directory(path) as staging:
-        files: dict[str, str] = {}
-        for stage_name, (state, arrays) in stages.items():
-            folder = staging / stage_name
-            folder.mkdir()
-            _write_bytes(folder / "state.json", json.dumps(state, ensure_ascii=False).encode("utf-8"))
-            arrays_path = folder / "arrays.safetensors"
-            save_file({k: np.ascontiguousarray(v) for k, v in arrays.items()}, str(arrays_path))
-            share_permissions(arrays_path)
-            _fsync(arrays_path)
-            for name in ("state.json", "arrays.safetensors"):
-                files[f"{stage_name}/{name}"] = checksum(folder / name)
-        write_config(staging, config, files)
-    return Path(path)
+    files: dict[str, str] = {}
+    for stage_name, (state, arrays) in stages.items():
+        stage_folder = folder / stage_name
+        stage_folder.mkdir()
+        _write_bytes(stage_folder / "state.json", json.dumps(state, ensure_ascii=False).encode("utf-8"))
+        arrays_path = stage_folder / "arrays.safetensors"
+        save_file({k: np.ascontiguousarray(v) for k, v in arrays.items()}, str(arrays_path))
+        share_permissions(arrays_path)
+        _fsync(arrays_path)
+        for name in ("state.json", "arrays.safetensors"):
+            files[f"{stage_name}/{name}"] = checksum(stage_folder / name)
+    return files
 
 
 @contextlib.contextmanager

@@ -37,7 +37,7 @@ from .data import check_label_sets, check_labels, check_texts, is_multi_label
 from .errors import ConfigError, ModelFileError, NotFittedError
 from .groupings import group_labels, resolve_grouping
 from .multilabel import DEFAULT_THRESHOLD, chosen_labels, decide, label_f1, tune_thresholds
-from .persistence import read_config, read_model, write_model
+from .persistence import read_model, write_model
 from .registry import available, resolve
 
 DEFAULT_VECTORIZER = "tfidf"

@@ -104,6 +104,11 @@ def test_lstm_needs_sequences(data):
 
 
 @pytest.mark.skipif(torch.cuda.is_available(), reason="this machine has a GPU")
+def test_batch_normalization_needs_several_rows_a_batch():
+    with pytest.raises(ConfigError, match="batch_size of 3 or more"):
+        MLPModel(normalization="batch", batch_size=2)
+
+
 def test_asking_for_a_missing_gpu_is_a_config_error(tfidf_data):
     X, y, _, _ = tfidf_data
     with pytest.raises(ConfigError, match="CUDA"):

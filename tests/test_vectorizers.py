@@ -48,6 +48,17 @@ def test_word_and_char_ngrams():
     assert char_ngrams(["ab"], 2, 3) == [" a", "ab", "b ", " ab", "ab "]
 
 
+@pytest.mark.parametrize("low, high", [(2, 3), (4, 5), (3, 6)])
+def test_char_ngrams_match_scikit_learn_char_wb(low, high):
+    from collections import Counter
+
+    from sklearn.feature_extraction.text import CountVectorizer as SkCountVectorizer
+
+    words = ["a", "ab", "movie", "x"]
+    analyzer = SkCountVectorizer(analyzer="char_wb", ngram_range=(low, high)).build_analyzer()
+    assert Counter(char_ngrams(words, low, high)) == Counter(analyzer(" ".join(words)))
+
+
 NGRAM_OPTIONS = [
     {},
     {"binary": True},

@@ -82,7 +82,7 @@ def fit_aspects(data_path, out=None, *, dev_path=None, dev_fraction: float = 0.1
     keep_conflict = bool(options.get("keep_conflict", False))
     sentences = read_aspect_data(data_path, keep_conflict)
     if dev_path is not None:
-        train, dev = sentences, read_aspect_data(dev_path)
+        train, dev = sentences, read_aspect_data(dev_path, keep_conflict)
     else:
         train, dev = split_sentences(sentences, dev_fraction, seed)
     pipe = AspectPipeline(seed=seed, **options).fit(train, progress=progress)

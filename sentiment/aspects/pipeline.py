@@ -18,7 +18,6 @@ Loading verifies every checksum (the prior's files included) and reads JSON and 
 
 from __future__ import annotations
 
-import json
 import os
 import re
 from pathlib import Path
@@ -27,7 +26,7 @@ import numpy as np
 
 from .. import __version__
 from ..errors import ConfigError, DataError, ModelFileError, NotFittedError
-from ..persistence import atomic_directory, checksum, read_model, share_permissions, write_config
+from ..persistence import atomic_directory, checksum, read_model, write_config, write_stages
 from .data import POLARITIES, read_aspect_data, read_polarity_texts, token_cleaner
 from .categories import CategoryModel, has_categories
 from .extraction import ClassicalTagger
@@ -180,7 +179,7 @@ class AspectPipeline:
         if dev is not None:
             from .evaluation import evaluate_pipeline
 
-            self.info_["dev"] = evaluate_pipeline(self, _as_sentences(dev, False))
+            self.info_["dev"] = evaluate_pipeline(self, _as_sentences(dev, p["keep_conflict"]))
         return self
 
     def _neural_options(self, epochs: int, freeze: bool) -> dict:
@@ -278,19 +277,9 @@ class AspectPipeline:
     # -- persistence ---------------------------------------------------------------------------
     def save(self, path) -> Path:
         self._check_fitted()
-        from safetensors.numpy import save_file
-
         stages = {"extractor": self.extractor_.get_state(), "polarity": self.polarity_.get_state()}
         with atomic_directory(path) as staging:
-            files = {}
-            for name, (state, arrays) in stages.items():
-                folder = staging / name
-                folder.mkdir()
-                (folder / "state.json").write_text(json.dumps(state), encoding="utf-8")
-                save_file({k: np.ascontiguousarray(v) for k, v in arrays.items()}, str(folder / "arrays.safetensors"))
-                share_permissions(folder / "arrays.safetensors")
-                for file in ("state.json", "arrays.safetensors"):
-                    files[f"{name}/{file}"] = checksum(folder / file)
+            files = write_stages(staging, stages)
             if self.prior_ is not None:
                 self.prior_.save(staging / "prior")
                 files.update(_checksums(staging, "prior"))

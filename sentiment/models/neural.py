@@ -202,6 +202,9 @@ class MLPModel(NeuralModel):
         self.params["hidden_sizes"] = tuple(sizes)
         self._choice("activation", tuple(nets.ACTIVATIONS))
         self._choice("normalization", nets.NORMALIZATIONS)
+        if self.params["normalization"] == "batch" and self.params["batch_size"] < 3:
+            # batches are cut to nearly equal sizes, so 3 or more rows a batch never leaves one row alone
+            raise ConfigError("normalization='batch' needs batch_size of 3 or more (it cannot normalise one row)")
         self._number("l1", 0.0, 10.0)
 
     def _build_net(self, X, dev, vectorizer, head):

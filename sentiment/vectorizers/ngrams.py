@@ -52,6 +52,8 @@ def char_ngrams(tokens: list[str], low: int, high: int) -> list[str]:
     grams: list[str] = []
     for token in tokens:
         word = f" {token} "
+        if len(word) < low:  # as scikit-learn does: a word shorter than every n is one n-gram
+            grams.append(word)
         for n in range(low, min(high, len(word)) + 1):
             grams += [word[i : i + n] for i in range(len(word) - n + 1)]
     return grams
