@@ -304,3 +304,10 @@ def test_pretraining_needs_the_network_polarity_model():
 
     with pytest.raises(ConfigError, match="pretrain goes with polarity='lstm'"):
         AspectPipeline(pretrain="trees.txt")
+
+
+def test_hashed_features_are_capped_alike_on_both_sides():
+    from sentiment.aspects.linear import HashedLogistic
+
+    X = HashedLogistic(bits=8).matrix([[("Pc", 9.2)], [("Pc", -9.2)], [("Pc", 2.0)], ["w"] * 5])
+    assert sorted(X.data.tolist()) == [-3.0, 2.0, 3.0, 3.0]

@@ -33,7 +33,8 @@ class HashedLogistic:
 
     def matrix(self, features) -> sp.csr_matrix:
         X = hasher(self.bits).transform(as_pairs(features)).tocsr()
-        X.data = np.minimum(X.data, 3.0)  # a repeated feature counts at most 3 times
+        # A repeated feature counts at most 3 times; real values (a prior's log-odds) are capped at +-3 alike.
+        X.data = np.clip(X.data, -3.0, 3.0)
         return X
 
     def fit(self, features, labels) -> "HashedLogistic":
