@@ -152,7 +152,13 @@ def ensemble_models(models: list[str | Path], out: str | Path, *, weights: list[
         source = "the weighted mean of the members' thresholds"
         if tune is not None:
             columns = model_columns(ensemble)
-            texts, labels = read_labelled(tune, columns["text"], columns["label"], separator=columns["separator"])
+            try:
+                texts, labels = read_labelled(tune, columns["text"], columns["label"], separator=columns["separator"])
+            except DataError as exc:
+                if "--label-column" not in str(exc):
+                    raise
+                raise DataError(f"--tune {tune} needs the members' columns {columns['text']!r} (texts) and "
+                                f"{columns['label']!r} (labels joined by {columns['separator']!r})") from None
             ensemble.tune(texts, labels)
             source = f"tuned on {Path(tune).name} ({len(texts)} texts)"
     elif tune is not None:

@@ -468,3 +468,14 @@ def test_default_emotion_model():
     assert_ok(result)
     annotation = json.loads(result.stdout)[0]
     assert "gratitude" in annotation["labels"] and len(annotation["scores"]) == 28
+
+
+def test_ensemble_tune_file_without_the_members_columns(fitted, tmp_path):
+    from sentiment.commands import ensemble_models
+
+    fitted.save(tmp_path / "a")
+    tune = tmp_path / "tune.csv"
+    pd.DataFrame({"text": ["fine"], "emotion": ["joy"]}).to_csv(tune, index=False)
+    with pytest.raises(DataError, match="--tune .* needs the members' columns 'text' .* and 'label'"):
+        ensemble_models([tmp_path / "a", tmp_path / "a"], tmp_path / "ens", tune=tune)
+    assert not (tmp_path / "ens").exists()
