@@ -87,16 +87,18 @@ def _report_folder(folder: Optional[Path]) -> None:
     folder.mkdir(parents=True, exist_ok=True)
 
 
-_TASK_WITH_MODEL = "--task picks a shipped model; with --model DIR leave it out (the model knows its task)"
+def _shipped_task(model: Optional[Path], task: Optional[str]) -> str:
+    """The task whose shipped model to use without ``--model``; ``--task`` with ``--model`` is refused."""
+    if model is not None and task is not None:
+        _fail("--task picks a shipped model; with --model DIR leave it out (the model knows its task)")
+    return task or "polarity"
 
 
 def _load(model: Optional[Path], task: Optional[str]):
     """The model of ``--model``, or the shipped model of ``--task``."""
     from .pipeline import load
 
-    if model is not None and task is not None:
-        _fail(_TASK_WITH_MODEL)
-    return load(model, task=task or "polarity")
+    return load(model, task=_shipped_task(model, task))
 
 
 def _print_json(value) -> None:
@@ -281,10 +283,8 @@ def evaluate(
     from .evaluation import format_report
 
     _report_folder(report)
-    if model is not None and task is not None:
-        _fail(_TASK_WITH_MODEL)
     _, result = evaluate_file(data, model, text_column=text_column, label_column=label_column, grouping=grouping,
-                              task=task or "polarity")
+                              task=_shipped_task(model, task))
     _write_report(result, report, Path(data).name)
     if as_json:
         _print_json(result)

@@ -330,7 +330,7 @@ class LSTMModel(NeuralModel):
         weights = old.state_dict()
         net.load_state_dict({k: v for k, v in weights.items() if not k.startswith(("embedding.", "head."))},
                             strict=False)
-        labels = getattr(self, "_labels", None)
+        labels = self._labels  # set by fit, which builds the network
         if labels is not None and sorted(labels) == sorted(source.label_names_) and old.config.head == net.config.head:
             rows = torch.tensor([source.label_names_.index(name) for name in labels])  # the saved row of each label
             net.head.weight.copy_(old.head.weight[rows])
