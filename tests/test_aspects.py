@@ -12,7 +12,8 @@ import pytest
 
 from sentiment.aspects import (AspectPipeline, evaluate_aspects, fit_aspects, predict_aspect_texts,
                                read_aspect_data)
-from sentiment.aspects.data import bio_tags, spans_from_tags, split_sentences, tokenize
+from sentiment.aspects.data import (CONTRAST_JOINS, bio_tags, check_sentence, contrastive_sentences, spans_from_tags,
+                                    split_sentences, tokenize)
 from sentiment.aspects.evaluation import score_aspects
 from sentiment.errors import DataError, ModelFileError
 
@@ -238,6 +239,30 @@ def test_score_aspects_counts():
     assert r["extraction_precision"] == pytest.approx(2 / 3) and r["extraction_recall"] == 1.0
     assert r["end_to_end_f1"] == pytest.approx(2 * (1 / 3) * 0.5 / (1 / 3 + 0.5))
     assert r["polarity_accuracy"] == 0.5 and r["n"] == 1
+    assert r["mixed_polarity_accuracy"] == 0.5 and r["n_mixed"] == 2  # the sentence holds two polarities
+
+
+def test_mixed_accuracy_counts_only_sentences_of_several_polarities():
+    one = {"text": "a b", "aspects": [{"term": "a", "from": 0, "to": 1, "polarity": "positive"},
+                                      {"term": "b", "from": 2, "to": 3, "polarity": "positive"}]}
+    two = {"text": "c d", "aspects": [{"term": "c", "from": 0, "to": 1, "polarity": "negative"},
+                                      {"term": "d", "from": 2, "to": 3, "polarity": "neutral"}]}
+    r = score_aspects([one, two], [[], []], [["negative", "negative"], ["negative", "negative"]])
+    assert r["polarity_accuracy"] == 0.25 and r["n_mixed"] == 2 and r["mixed_polarity_accuracy"] == 0.5
+    assert score_aspects([one], [[]], [["positive", "positive"]])["mixed_polarity_accuracy"] is None
+
+
+def test_contrastive_sentences_keep_offsets_and_polarities():
+    rows = synthetic(60, seed=2)
+    made = contrastive_sentences(rows, 0.5, seed=0)
+    single = [r for r in rows if len({a["polarity"] for a in r["aspects"]}) == 1]
+    assert len(single) > 10 and len(made) == round(len(single) / 2)  # half as many as one-polarity sentences
+    for s in made:
+        check_sentence(s)  # every term still equals text[from:to]
+        polarities = [a["polarity"] for a in s["aspects"]]
+        assert len(set(polarities)) == 2 and any(join in s["text"] for join in CONTRAST_JOINS)
+    assert made == contrastive_sentences(rows, 0.5, seed=0) != contrastive_sentences(rows, 0.5, seed=1)
+    assert contrastive_sentences(rows, 0.0) == []
 
 
 def test_fit_predict_evaluate_functions(tmp_path):

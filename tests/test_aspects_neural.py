@@ -78,6 +78,25 @@ def test_crf_loss_matches_brute_force():
         assert nll[row].item() == pytest.approx((total - score(tags[row, :n].tolist())).item(), abs=1e-4)
 
 
+def test_word_dropout_trains_the_unknown_word_and_is_off_when_predicting():
+    rates = neural.unknown_rates(["pizza", "rare"], [["pizza", "pizza", "pizza", "rare"]], alpha=0.25)
+    assert rates[:2].tolist() == [0.0, 0.0]  # padding and the unknown word itself
+    assert rates[2].item() == pytest.approx(0.25 / 3.25) and rates[3].item() == pytest.approx(0.2)
+    assert neural.unknown_rates(["pizza"], [["pizza"]], alpha=0) is None
+    torch.manual_seed(0)
+    net = neural.TaggerNet(neural.TaggerConfig(n_words=4, n_chars=3, embedding_dim=5, char_filters=0, case_dim=0,
+                                               hidden_size=4, dropout=0.0))
+    net.unknown_rate = torch.tensor([0.0, 0.0, 1.0, 1.0])  # every word dropped while training
+    words, lengths = torch.tensor([[2, 3, 0]]), torch.tensor([2])
+    unknown = torch.tensor([[neural.UNKNOWN, neural.UNKNOWN, 0]])
+    chars, cases = torch.zeros(1, 3, 1, dtype=torch.long), torch.zeros(1, 3, dtype=torch.long)
+    net.train()
+    assert torch.equal(net.emissions(words, chars, cases, lengths), net.emissions(unknown, chars, cases, lengths))
+    net.eval()
+    assert not torch.equal(net.emissions(words, chars, cases, lengths), net.emissions(unknown, chars, cases, lengths))
+    assert "unknown_rate" not in net.state_dict()  # not part of the model file
+
+
 def test_viterbi_never_starts_a_span_with_i():
     trans, start, end = neural.constrain(np.zeros((3, 3)), np.zeros(3), np.zeros(3))
     scores = np.log(np.array([[0.1, 0.1, 0.8], [0.6, 0.1, 0.3], [0.4, 0.2, 0.4]]))

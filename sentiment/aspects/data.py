@@ -242,3 +242,47 @@ def split_sentences(sentences: list[dict], fraction: float = 0.15, seed: int = 0
     index = list(range(len(sentences)))
     train_idx, _, dev_idx, _ = train_dev_split(index, [[0]] * len(index), fraction=fraction, seed=seed)
     return [sentences[i] for i in train_idx], [sentences[i] for i in dev_idx]
+
+
+CONTRAST_JOINS = (", but ", "; however, ", ", although ", ", while ", ", whereas ")
+
+
+def contrastive_sentences(sentences: list[dict], fraction: float, seed: int = 0) -> list[dict]:
+    """Synthetic two-clause sentences for training the polarity models: a sentence whose aspects all
+    share one polarity, a contrastive link (", but ", "; however, ", ...) and a sentence whose aspects
+    all share another, each aspect keeping its polarity (offsets shifted). About ``fraction`` times as
+    many as there are such sentences.
+
+    SemEval sentences mostly carry one opinion, so a model can score well by reading the whole
+    sentence; "The camera struggles in low light, but the battery lasts for days" then gets one
+    polarity for both aspects. These pairs make the aspect's own clause what decides, as in the
+    "AddDiff" robustness tests of Xing et al. (2020, "Tasty Burgers, Soggy Fries").
+    """
+    import random
+
+    by_polarity: dict[str, list[dict]] = {p: [] for p in POLARITIES}
+    for s in sentences:
+        found = {a.get("polarity") for a in s["aspects"]}
+        if len(found) == 1 and (p := found.pop()) in POLARITIES and s["text"].strip():
+            by_polarity[p].append(s)
+    pool = [s for group in by_polarity.values() for s in group]
+    rng = random.Random(seed)
+    out: list[dict] = []
+    for k in range(int(round(fraction * len(pool)))):
+        first = rng.choice(pool)
+        other = [p for p in POLARITIES if by_polarity[p] and p != first["aspects"][0]["polarity"]]
+        if not other:
+            break
+        second = rng.choice(by_polarity[rng.choice(other)])
+        left = first["text"].rstrip().rstrip(".!?;,").rstrip()
+        right = second["text"].strip()
+        if len(right) > 1 and right[0].isupper() and right[1].islower():
+            right = right[0].lower() + right[1:]
+        join = rng.choice(CONTRAST_JOINS)
+        shift = len(left) + len(join) - (len(second["text"]) - len(second["text"].lstrip()))
+        text = left + join + right
+        aspects = [dict(a) for a in first["aspects"] if a["to"] <= len(left)]
+        aspects += [{**a, "from": a["from"] + shift, "to": a["to"] + shift} for a in second["aspects"]]
+        aspects = [{**a, "term": text[a["from"]:a["to"]]} for a in aspects]
+        out.append({"id": f"contrast-{k}", "text": text, "aspects": aspects, "categories": []})
+    return out

@@ -1,7 +1,9 @@
 """Scores of aspect predictions against gold sentences.
 
 * extraction: precision / recall / F1 of predicted spans, exact ``(from, to)`` match;
-* polarity on the gold aspects: accuracy and macro-F1 over negative / neutral / positive;
+* polarity on the gold aspects: accuracy and macro-F1 over negative / neutral / positive, and the
+  accuracy on the aspects of *mixed* sentences (gold aspects of more than one polarity), where reading
+  the sentence as a whole cannot be right;
 * end to end: F1 of predicted ``(from, to, polarity)`` triples;
 * categories (when the gold sentences have them and the model predicts them): micro-F1 of the
   sentence's category set, and the accuracy of the polarity toward each gold category.
@@ -41,7 +43,7 @@ def score_aspects(gold: list[dict], extracted: list[list[dict]], polarity_on_gol
     """``extracted``: per sentence the predicted aspects (with polarity); ``polarity_on_gold``: per sentence
     the predicted polarity of each gold aspect, in order."""
     tp_span = tp_full = n_pred = n_gold = 0
-    truth, predicted = [], []
+    truth, predicted, mixed = [], [], []
     for sentence, found, on_gold in zip(gold, extracted, polarity_on_gold):
         gold_aspects = sentence["aspects"]
         gold_spans = {(a["from"], a["to"]) for a in gold_aspects}
@@ -52,16 +54,20 @@ def score_aspects(gold: list[dict], extracted: list[list[dict]], polarity_on_gol
         n_gold += len(gold_spans)
         tp_span += len(pred_spans & gold_spans)
         tp_full += len(pred_full & gold_full)
+        several = len({a["polarity"] for a in gold_aspects if a["polarity"] in POLARITIES}) > 1
         for a, label in zip(gold_aspects, on_gold):
             if a["polarity"] in POLARITIES:
                 truth.append(a["polarity"])
                 predicted.append(label)
+                if several:
+                    mixed.append(a["polarity"] == label)
     p, r, f = prf(tp_span, n_pred, n_gold)
     ep, er, ef = prf(tp_full, n_pred, n_gold)
     report = {"task": "aspect", "n": len(gold), "n_aspects": n_gold, "n_predicted": n_pred,
               "extraction_precision": p, "extraction_recall": r, "extraction_f1": f,
               "end_to_end_precision": ep, "end_to_end_recall": er, "end_to_end_f1": ef,
-              "n_polarity": len(truth)}
+              "n_polarity": len(truth),
+              "mixed_polarity_accuracy": float(np.mean(mixed)) if mixed else None, "n_mixed": len(mixed)}
     report.update(polarity_scores(truth, predicted))
     return report
 
@@ -122,6 +128,8 @@ def format_aspect_report(report: dict) -> str:
              f"F1 {figure(report['extraction_f1'])}",
              f"polarity (gold)     accuracy {figure(report['polarity_accuracy'])}  "
              f"macro-F1 {figure(report['polarity_macro_f1'])}",
+             f"mixed sentences     accuracy {figure(report.get('mixed_polarity_accuracy'))}  "
+             f"({report.get('n_mixed', 0)} aspects in sentences of several polarities)",
              f"end to end          F1 {figure(report['end_to_end_f1'])}"]
     if "category_f1" in report:
         lines.append(f"categories          P {figure(report['category_precision'])}  "

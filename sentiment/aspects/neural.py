@@ -76,6 +76,17 @@ def build_vocabulary(token_lists: list[list[str]], keyed=None, extra_words: int 
     return words
 
 
+def unknown_rates(vocabulary: list[str], token_lists: list[list[str]], alpha: float) -> torch.Tensor | None:
+    """Word dropout (Kiperwasser & Goldberg 2016): per word id the chance ``alpha / (alpha + count)``
+    that a training step sees the unknown word instead, so rare words teach the network what to do with
+    a word it has never seen (whose embedding would otherwise stay untrained). None when ``alpha`` is 0."""
+    if not alpha:
+        return None
+    counts = Counter(w for words in token_lists for w in words)
+    rates = [0.0, 0.0] + [alpha / (alpha + counts[w]) if counts[w] else 0.0 for w in vocabulary]
+    return torch.tensor(rates, dtype=torch.float32)
+
+
 def embedding_matrix(words: list[str], keyed, dim: int, seed: int) -> tuple[np.ndarray, float]:
     """Rows for padding, unknown and ``words``: the word vector when there is one, else small random
     values (scaled like the vectors). Returns the matrix and the share of words that had a vector."""
@@ -259,9 +270,15 @@ class TaggerNet(nn.Module):
             self.start = nn.Parameter(torch.zeros(c.n_classes))
             self.end = nn.Parameter(torch.zeros(c.n_classes))
         self.mask_ = None
+        # Per word id: the chance that training replaces it by the unknown word (word dropout, set by
+        # the tagger's fit; not saved), so that the unknown word's embedding is trained too.
+        self.register_buffer("unknown_rate", None, persistent=False)
 
     def emissions(self, words, chars, cases, lengths) -> torch.Tensor:
         """Per-token tag scores, (batch, time, tags)."""
+        if self.training and self.unknown_rate is not None:
+            drop = torch.rand(words.shape, device=words.device) < self.unknown_rate[words]
+            words = words.masked_fill(drop, UNKNOWN)
         parts = [self.embedding(words)]
         if self.config.char_filters:
             b, t, n = chars.shape
@@ -353,13 +370,13 @@ class BiLSTMTagger:
     def __init__(self, *, hidden_size: int = 128, layers: int = 1, dropout: float = 0.5, crf: bool = True,
                  char_filters: int = 50, case_dim: int = 8, epochs: int = 30, batch_size: int = 32,
                  lr: float = 2e-3, patience: int = 5, dev_fraction: float = 0.1, n_nets: int = 1,
-                 extra_words: int = 0, freeze_embeddings: bool = False, device: str = "auto", seed: int = 0,
-                 cleaner=None) -> None:
+                 extra_words: int = 0, freeze_embeddings: bool = False, word_dropout: float = 0.25,
+                 device: str = "auto", seed: int = 0, cleaner=None) -> None:
         self.options = {"hidden_size": hidden_size, "layers": layers, "dropout": dropout, "crf": crf,
                         "char_filters": char_filters, "case_dim": case_dim, "epochs": epochs,
                         "batch_size": batch_size, "lr": lr, "patience": patience, "dev_fraction": dev_fraction,
                         "n_nets": n_nets, "extra_words": extra_words, "freeze_embeddings": freeze_embeddings,
-                        "device": device, "seed": seed}
+                        "word_dropout": word_dropout, "device": device, "seed": seed}
         self.cleaner = cleaner
         self.nets: list[TaggerNet] = []
         self.words_: list[str] = []
@@ -417,11 +434,15 @@ class BiLSTMTagger:
                                  o["batch_size"] if rng is not None else PREDICT_BATCH_SIZE, device,
                                  per_token=True, rng=rng)
 
+        rates = unknown_rates(self.words_, words, o["word_dropout"])
+
         def new_net():
-            return TaggerNet(TaggerConfig(
+            net = TaggerNet(TaggerConfig(
                 n_words=len(self.words_) + 2, n_chars=len(self.chars_) + 2, embedding_dim=dim,
                 char_filters=o["char_filters"], case_dim=o["case_dim"], hidden_size=o["hidden_size"],
                 layers=o["layers"], dropout=o["dropout"], crf=o["crf"]))
+            net.unknown_rate = rates
+            return net
 
         self.nets, self.history_ = _train_nets(o, len(keep), batches_of, new_net, matrix, config, progress)
         return self

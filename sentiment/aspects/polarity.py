@@ -20,7 +20,8 @@ from ..cleaning import NEGATIONS
 from .data import POLARITIES, Token, aspect_token_range, tokenize
 from .linear import HashedLogistic
 
-CLAUSE_BREAKS = frozenset(",;:.!?") | {"but", "although", "though", "however", "while", "whereas", "yet"}
+CONTRASTS = frozenset({"but", "although", "though", "however", "while", "whereas", "yet"})
+CLAUSE_BREAKS = frozenset(",;:.!?") | CONTRASTS
 WINDOW = 4
 
 
@@ -46,6 +47,18 @@ def clause_bounds(words: list[str], first: int, last: int) -> tuple[int, int]:
         start -= 1
     end = last
     while end < len(words) and words[end] not in CLAUSE_BREAKS:
+        end += 1
+    return start, end
+
+
+def contrast_bounds(words: list[str], first: int, last: int) -> tuple[int, int]:
+    """The token range around tokens ``first:last`` up to the nearest contrast words ("but", "although",
+    ...) on either side: the part of the sentence that speaks of the aspect when it holds two opinions."""
+    start = first
+    while start > 0 and words[start - 1] not in CONTRASTS:
+        start -= 1
+    end = last
+    while end < len(words) and words[end] not in CONTRASTS:
         end += 1
     return start, end
 
@@ -85,12 +98,14 @@ def context_features(tokens: list[Token], first: int, last: int) -> list:
     right = marked[last:last + WINDOW] + ["</s>"]
     f += ["L=" + w for w in left[1:]] + ["R=" + w for w in right[:-1]]
     f += ["LB=" + a + "|" + b for a, b in zip(left, left[1:])] + ["RB=" + a + "|" + b for a, b in zip(right, right[1:])]
+    s0, s1 = contrast_bounds(words, first, last)
     for i, w in enumerate(marked):
         if first <= i < last:
             continue
         distance = first - i if i < first else i - last + 1
-        f.append(("D=" + w, 1.0 / (1.0 + distance)))
-        f.append(("S=" + w, 0.3))
+        side = "" if s0 <= i < s1 else "X"  # X: beyond a "but" (or the like) from the aspect
+        f.append((side + "D=" + w, 1.0 / (1.0 + distance)))
+        f.append((side + "S=" + w, 0.3))
     f.append(("first_in_clause", 1.0 if c0 == first else 0.0))
     return f
 
