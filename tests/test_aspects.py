@@ -336,3 +336,22 @@ def test_hashed_features_are_capped_alike_on_both_sides():
 
     X = HashedLogistic(bits=8).matrix([[("Pc", 9.2)], [("Pc", -9.2)], [("Pc", 2.0)], ["w"] * 5])
     assert sorted(X.data.tolist()) == [-3.0, 2.0, 3.0, 3.0]
+
+
+def test_contrast_adds_two_opinion_sentences_to_the_polarity_training_only(monkeypatch, tmp_path):
+    from sentiment.aspects import polarity
+    from sentiment.errors import ConfigError
+
+    seen = []
+    fit = polarity.ClassicalPolarity.fit
+    monkeypatch.setattr(polarity.ClassicalPolarity, "fit", lambda self, items, labels: seen.append(items) or fit(self, items, labels))
+    rows = synthetic(80, seed=3)
+    plain = AspectPipeline(prior=None, bits=12).fit(rows)
+    mixed = AspectPipeline(prior=None, bits=12, contrast=1.0).fit(rows)
+    added = [text for text, _, _ in seen[1] if any(join in text for join in CONTRAST_JOINS)]
+    assert len(seen[1]) > len(seen[0]) and added
+    assert mixed.info_["n_aspects"] == plain.info_["n_aspects"]  # the counts are of the real data
+    mixed.save(tmp_path / "m")
+    assert AspectPipeline.load(tmp_path / "m").params["contrast"] == 1.0
+    with pytest.raises(ConfigError, match="contrast must be a number from 0 to 10"):
+        AspectPipeline(contrast=-1)

@@ -27,7 +27,7 @@ import numpy as np
 from .. import __version__
 from ..errors import ConfigError, DataError, ModelFileError, NotFittedError
 from ..persistence import atomic_directory, checksum, read_model, write_config, write_stages
-from .data import POLARITIES, read_aspect_data, read_polarity_texts, token_cleaner
+from .data import POLARITIES, contrastive_sentences, read_aspect_data, read_polarity_texts, token_cleaner
 from .categories import CategoryModel, has_categories
 from .extraction import ClassicalTagger
 from .polarity import ClassicalPolarity, aspect_items
@@ -88,6 +88,12 @@ class AspectPipeline:
     categories : bool
         Also learn the sentences' aspect categories and the polarity toward each
         (:mod:`sentiment.aspects.categories`) when the training data have categories.
+    contrast : float
+        Synthetic two-opinion sentences added to the polarity model's training data, as a share of the
+        sentences whose aspects share one polarity (:func:`~sentiment.aspects.data.contrastive_sentences`:
+        "<one opinion>, but <another>", each aspect keeping its polarity). SemEval sentences mostly
+        hold one opinion, so without them the polarity models lean on the whole sentence and give both
+        aspects of "The camera struggles in low light, but the battery lasts" one polarity.
     """
 
     kind = "aspect"  # what `sentiment.load` found in the directory (config.json "kind")
@@ -97,7 +103,8 @@ class AspectPipeline:
                  keep_conflict: bool = False, vectors_path=None, tagger_epochs: int = 30, polarity_epochs: int = 20,
                  hidden_size: int = 128, dropout: float = 0.5, crf: bool = True, char_features: bool = True,
                  n_nets: int = 1, extra_words: int = 0, freeze_embeddings=None, dev_fraction: float = 0.1,
-                 device: str = "auto", pretrain=None, pretrain_epochs: int = 2, categories: bool = True):
+                 device: str = "auto", pretrain=None, pretrain_epochs: int = 2, categories: bool = True,
+                 contrast: float = 0.0):
         if extractor not in EXTRACTORS:
             raise ConfigError(f"extractor={extractor!r} is not valid; choose one of: {', '.join(EXTRACTORS)}")
         if polarity not in POLARITY_MODELS:
@@ -114,6 +121,8 @@ class AspectPipeline:
                 raise ConfigError(f"{name} must be a whole number >= {low}, not {value!r}")
         if not isinstance(dev_fraction, (int, float)) or not 0 <= dev_fraction < 1:
             raise ConfigError(f"dev_fraction must be a number from 0 to below 1, not {dev_fraction!r}")
+        if not isinstance(contrast, (int, float)) or isinstance(contrast, bool) or not 0 <= contrast <= 10:
+            raise ConfigError(f"contrast must be a number from 0 to 10, not {contrast!r}")
         if not isinstance(dropout, (int, float)) or not 0 <= dropout < 1:
             raise ConfigError(f"dropout must be a number from 0 to below 1, not {dropout!r}")
         for name, value in (("crf", crf), ("char_features", char_features), ("freeze_embeddings", freeze_embeddings),
@@ -133,7 +142,7 @@ class AspectPipeline:
                        "extra_words": extra_words, "freeze_embeddings": freeze_embeddings,
                        "dev_fraction": float(dev_fraction), "device": device,
                        "pretrain": None if pretrain is None else str(pretrain), "pretrain_epochs": pretrain_epochs,
-                       "categories": categories}
+                       "categories": categories, "contrast": float(contrast)}
         self.cleaner = token_cleaner()
         self.extractor_ = self.polarity_ = self.prior_ = self.categories_ = None
         self.info_: dict = {}
@@ -161,6 +170,8 @@ class AspectPipeline:
         else:
             self.extractor_ = ClassicalTagger(C=p["tagger_C"], bits=p["bits"], seed=p["seed"], cleaner=self.cleaner)
             self.extractor_.fit(sentences)
+        if p["contrast"]:  # the polarity models also learn two-opinion sentences
+            items, labels = aspect_items(sentences + contrastive_sentences(sentences, p["contrast"], p["seed"]))
         if p["polarity"] == "lstm":
             from .neural import AttentionPolarity
 
@@ -174,6 +185,7 @@ class AspectPipeline:
         self.categories_ = None
         if p["categories"] and has_categories(sentences):
             self.categories_ = CategoryModel(seed=p["seed"]).fit(sentences)
+        items, labels = aspect_items(sentences)
         self.info_ = {"n_sentences": len(sentences), "n_aspects": len(items),
                       "polarity_counts": {c: labels.count(c) for c in POLARITIES}}
         if dev is not None:
