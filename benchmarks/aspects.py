@@ -37,6 +37,7 @@ domain and model) and writes the table of all of them, so the domains can run ap
 from __future__ import annotations
 
 import argparse
+import fcntl
 import sys
 import time
 from pathlib import Path
@@ -189,10 +190,12 @@ def main() -> None:
         r = {**evaluate_pipeline(pipe, dev), "domain": domain, "model": label, "seconds": seconds}
         results.append(r)
         print(_line(r), flush=True)
-        if args.out:  # with the rows of earlier runs (other --domains)
-            merged = accumulate(results, Path(args.out).with_suffix(".json"), ("domain", "model"))
-            merged.sort(key=lambda row: (list(FILES).index(row["domain"]), "both domains" in row["model"]))
-            Path(args.out).write_text("\n".join(lines + [_line(row) for row in merged] + notes) + "\n")
+        if args.out:  # with the rows of earlier runs (other --domains; a run beside this one waits its turn)
+            with open(Path(args.out).with_suffix(".lock"), "w") as lock:
+                fcntl.flock(lock, fcntl.LOCK_EX)
+                merged = accumulate(results, Path(args.out).with_suffix(".json"), ("domain", "model"))
+                merged.sort(key=lambda row: (list(FILES).index(row["domain"]), "both domains" in row["model"]))
+                Path(args.out).write_text("\n".join(lines + [_line(row) for row in merged] + notes) + "\n")
 
     for domain in args.domains.split(",") if args.domains else []:
         train, dev = domain_split(Path(args.data), domain)

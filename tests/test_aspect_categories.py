@@ -98,3 +98,24 @@ def test_aspect_pipeline_learns_saves_and_prints_categories(tmp_path):
     assert result.exit_code == 0 and "[food]\t\tpositive" in result.stdout and "[service]\t\tnegative" in result.stdout
     assert AspectPipeline(prior=None, bits=12, categories=False).fit(sentences).annotate([text])[0].keys() == {
         "text", "aspects"}
+
+
+LAPTOP = ["screen", "keyboard", "battery", "trackpad", "speakers"]
+
+
+def uncategorised(n: int, seed: int) -> list[dict]:
+    """Sentences of another domain, without categories (as laptop reviews pooled with restaurant ones)."""
+    rng = random.Random(seed)
+    return [{"id": f"l{i}", "text": f"The {rng.choice(LAPTOP)} was {rng.choice(GOOD + BAD)}.", "aspects": [],
+             "categories": []} for i in range(n)]
+
+
+def test_sentences_without_categories_teach_what_no_category_looks_like():
+    texts = [s["text"] for s in uncategorised(40, seed=5)]
+    restaurants_only = CategoryModel().fit(synthetic(300))
+    pooled = CategoryModel().fit(synthetic(300) + uncategorised(150, seed=4))
+    assert sum(map(bool, restaurants_only.predict(texts))) >= 3  # "was wonderful" alone suggests a category
+    assert pooled.predict(texts) == [[]] * len(texts)
+    assert sorted(pooled.categories_) == sorted(CUES)  # the hidden label is never a category
+    [found] = pooled.predict(["The pasta was wonderful but the waiter was rude and slow."])
+    assert {c["category"]: c["polarity"] for c in found} == {"food": "positive", "service": "negative"}

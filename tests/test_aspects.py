@@ -90,7 +90,7 @@ XML = """<?xml version="1.0" encoding="UTF-8"?>
 
 
 # -- readers ----------------------------------------------------------------------------------------
-def test_xml_reader_drops_conflict_by_default(tmp_path):
+def test_xml_reader_drops_conflict_aspects_by_default(tmp_path):
     path = tmp_path / "train.xml"
     path.write_text(XML, encoding="utf-8")
     sentences = read_aspect_data(path)
@@ -101,7 +101,9 @@ def test_xml_reader_drops_conflict_by_default(tmp_path):
         assert first["text"][a["from"]:a["to"]] == a["term"]
     assert sentences[1]["text"] == "Great food & slow service."
     assert [a["term"] for a in sentences[1]["aspects"]] == ["food"]
-    assert sentences[1]["categories"] == [{"category": "food", "polarity": "positive"}]
+    # a conflict category is still one the sentence speaks of: kept for category detection
+    assert sentences[1]["categories"] == [{"category": "food", "polarity": "positive"},
+                                          {"category": "service", "polarity": "conflict"}]
     assert sentences[2]["aspects"] == [] and sentences[2]["categories"] == []
     kept = read_aspect_data(path, keep_conflict=True)
     assert [a["polarity"] for a in kept[1]["aspects"]] == ["positive", "conflict"]

@@ -5,7 +5,9 @@ anecdotes/miscellaneous), each with its polarity, whether or not a term names it
 -> service, negative). Both parts are ordinary :class:`sentiment.Pipeline` models:
 
 * **detection**: one multi-label pipeline (a one-vs-rest linear model over word and character
-  n-grams) whose per-category thresholds are tuned on 10% of the training sentences;
+  n-grams) whose per-category thresholds are tuned on 10% of the training sentences. When the data
+  also hold sentences without categories (laptop reviews pooled with restaurant ones), those learn a
+  hidden "(none)" label, so that they teach the detector what a text of no category looks like;
 * **polarity**: one pipeline per category (negative / neutral / positive), so that "cheap" may be
   good for price and bad for food; a category with too few examples falls back to one pipeline
   trained on every (sentence, category) pair. It reads the sentence's *focus* for the category: the
@@ -41,6 +43,9 @@ DETECTOR = {"vectorizer": "tfidf", "model": "logreg", "analyzer": "word+char", "
 POLARITY = {"vectorizer": "tfidf", "model": "logreg", "C": 4.0, "class_weight": "balanced"}
 
 
+NONE = "(none)"  # the detector's label of a training sentence without categories; never reported
+
+
 def has_categories(sentences: list[dict]) -> bool:
     return any(s.get("categories") for s in sentences)
 
@@ -55,7 +60,7 @@ class CategoryModel:
 
     @property
     def categories_(self) -> list[str]:
-        return list(self.detector_.label_names_)
+        return [name for name in self.detector_.label_names_ if name != NONE]
 
     def fit(self, sentences: list[dict]) -> "CategoryModel":
         from ..data import train_dev_split
@@ -64,10 +69,12 @@ class CategoryModel:
         labelled = [s for s in sentences if s.get("categories")]
         if not labelled:
             raise DataError("no sentence has categories; give data with a \"categories\" list (SemEval restaurants)")
-        texts = [s["text"] for s in labelled]
         sets = [sorted({c["category"] for c in s["categories"]}) for s in labelled]
         if len({c for found in sets for c in found}) < 2:
             raise DataError("the categories need at least two different names; give more varied data")
+        others = [s["text"] for s in sentences if not s.get("categories")]
+        texts = [s["text"] for s in labelled] + others
+        sets += [[NONE]] * len(others)
         train_x, train_y, tune_x, tune_y = train_dev_split(texts, sets, 0.1, seed=self.seed)
         self.detector_ = Pipeline(**DETECTOR).fit(train_x, train_y, dev=(tune_x, tune_y))
 
@@ -98,7 +105,7 @@ class CategoryModel:
         if not flat:
             return list(texts)
         probs = self.detector_.predict_proba(flat)
-        names, out, k = self.categories_, list(texts), 0
+        names, out, k = list(self.detector_.label_names_), list(texts), 0
         for i in split:
             n = len(clauses[i])
             if categories[i] in names:
@@ -127,9 +134,9 @@ class CategoryModel:
         from ..multilabel import chosen_labels, decide
 
         scores = self.detector_.predict_proba(texts)  # scored once: the decisions come from these scores too
-        names = self.categories_
+        names = list(self.detector_.label_names_)
         chosen = chosen_labels(scores, decide(scores, self.detector_.thresholds_))
-        flat = [(i, names[j]) for i, found in enumerate(chosen) for j in found]
+        flat = [(i, names[j]) for i, found in enumerate(chosen) for j in found if names[j] != NONE]
         probs = self.polarity_proba([texts[i] for i, _ in flat], [c for _, c in flat]) if flat else np.zeros((0, 3))
         results: list[list[dict]] = [[] for _ in texts]
         for (i, category), p in zip(flat, probs):

@@ -98,7 +98,9 @@ def aspect_token_range(tokens: list[Token], start: int, end: int) -> tuple[int, 
 def read_aspect_data(path, keep_conflict: bool = False) -> list[dict]:
     """Sentences from a SemEval-2014 Task 4 XML file (train or gold test) or a JSONL file.
 
-    ``conflict`` aspects and categories are dropped unless ``keep_conflict``.
+    ``conflict`` aspects are dropped unless ``keep_conflict``. Categories keep theirs: a conflict
+    category is still one the sentence speaks of (category detection learns it); category polarity
+    training and scoring use only negative / neutral / positive.
     """
     file = Path(path)
     if not file.is_file():
@@ -180,7 +182,7 @@ def read_aspect_jsonl(path, keep_conflict: bool = False) -> list[dict]:
 
 
 def check_sentence(record: dict, where: str = "sentence", keep_conflict: bool = False) -> dict:
-    """Validate one sentence dict (offsets inside the text and matching the term) and drop conflicts."""
+    """Validate one sentence dict (offsets inside the text and matching the term) and drop conflict aspects."""
     text = record.get("text")
     if not isinstance(text, str):
         raise DataError(f'{where}: "text" must be a string')
@@ -212,8 +214,6 @@ def check_sentence(record: dict, where: str = "sentence", keep_conflict: bool = 
     for c in record.get("categories") or []:
         if not isinstance(c, dict) or not c.get("category"):
             raise DataError(f'{where}: each category needs a "category" name (got {c!r})')
-        if c.get("polarity") == "conflict" and not keep_conflict:
-            continue
         categories.append({"category": c["category"], "polarity": c.get("polarity")})
     return {"id": str(record.get("id", "")), "text": text, "aspects": aspects, "categories": categories}
 
