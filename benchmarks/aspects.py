@@ -47,7 +47,7 @@ import torch
 from sentiment.aspects.data import contrastive_sentences, read_aspect_data, read_polarity_texts, split_sentences
 from sentiment.aspects.evaluation import evaluate_pipeline
 from sentiment.aspects.pipeline import AspectPipeline, _load_prior
-from sentiment.aspects.polarity import ClassicalPolarity, aspect_items
+from sentiment.aspects.polarity import ClassicalPolarity, MeanPolarity, aspect_items
 from sentiment.vectorizers.word2vec import load_vectors
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
@@ -148,15 +148,6 @@ def neural_rows(train, keyed, classical_prior: AspectPipeline,
 def _figure(report: dict, key: str) -> str:
     return f"{report[key]:.3f}" if report.get(key) is not None else ""
 
-
-class MeanPolarity:
-    """The mean of several polarity models' probabilities."""
-
-    def __init__(self, models) -> None:
-        self.models = models
-
-    def predict_proba(self, items):
-        return sum(m.predict_proba(items) for m in self.models) / len(self.models)
 
 
 def main() -> None:

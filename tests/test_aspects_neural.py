@@ -140,6 +140,24 @@ def test_save_load_gives_identical_predictions(tiny_pipeline, tmp_path):
     assert probs.shape == (2, len(POLARITIES))
 
 
+def test_mean_polarity_averages_both_models_and_saves_them(data, tmp_path):
+    from sentiment.aspects.polarity import ClassicalPolarity, MeanPolarity
+
+    pipe = AspectPipeline(polarity="mean", prior=None, bits=12, polarity_epochs=8, hidden_size=16,
+                          dev_fraction=0.0, device="cpu", categories=False).fit(data)
+    assert isinstance(pipe.polarity_, MeanPolarity)
+    classical, network = pipe.polarity_.members
+    assert isinstance(classical, ClassicalPolarity) and isinstance(network, neural.AttentionPolarity)
+    items = [("The sushi was superb, the price was horrible.", 4, 9), ("The sushi was superb, the price was horrible.", 26, 31)]
+    probs = pipe.polarity_proba(items)
+    np.testing.assert_allclose(probs, (classical.predict_proba(items) + network.predict_proba(items)) / 2)
+    assert [POLARITIES[i] for i in probs.argmax(axis=1)] == ["positive", "negative"]
+    pipe.save(tmp_path / "m")
+    loaded = AspectPipeline.load(tmp_path / "m")
+    assert [type(m) for m in loaded.polarity_.members] == [ClassicalPolarity, neural.AttentionPolarity]
+    np.testing.assert_allclose(loaded.polarity_proba(items), probs, rtol=1e-6, atol=1e-7)
+
+
 def test_softmax_tagger_and_prior_features(data, vectors):
     tagger = neural.BiLSTMTagger(**SMALL, crf=False, char_filters=0, case_dim=0, cleaner=token_cleaner())
     found = tagger.fit(data, vectors).extract(["The camera was great."])[0]

@@ -30,10 +30,10 @@ from ..persistence import atomic_directory, checksum, read_model, write_config, 
 from .data import POLARITIES, contrastive_sentences, read_aspect_data, read_polarity_texts, token_cleaner
 from .categories import CategoryModel, has_categories
 from .extraction import ClassicalTagger
-from .polarity import ClassicalPolarity, aspect_items
+from .polarity import ClassicalPolarity, MeanPolarity, aspect_items
 
 EXTRACTORS = ("classical", "lstm")
-POLARITY_MODELS = ("classical", "lstm")
+POLARITY_MODELS = ("classical", "lstm", "mean")
 
 
 class AspectPipeline:
@@ -44,10 +44,11 @@ class AspectPipeline:
     extractor : {"classical", "lstm"}
         ``classical``: per-token logistic regression over window features (BIO tags); ``lstm``: a BiLSTM-CRF
         tagger over word embeddings (initialised from word vectors), a character CNN and capitalisation.
-    polarity : {"classical", "lstm"}
+    polarity : {"classical", "lstm", "mean"}
         ``classical``: logistic regression over the aspect's context (clause, left/right windows,
         distance-weighted words); ``lstm``: a BiLSTM with relative-position embeddings and attention
-        conditioned on the aspect (plus the prior's scores when there is a prior).
+        conditioned on the aspect (plus the prior's scores when there is a prior); ``mean``: both,
+        their probabilities averaged.
     prior : "default", a model directory, or None
         A sentence-level polarity model (``sentiment.load``) whose scores of the aspect's clause and
         context windows become features of the polarity model; it is saved inside the aspect model.
@@ -77,7 +78,7 @@ class AspectPipeline:
     device : str
         Where the ``lstm`` models train and predict: "auto" (CUDA, then MPS, then the CPU), "cpu", "cuda", ...
     pretrain : str or None
-        With ``polarity="lstm"``: a file of whole texts with a polarity each, SST trees (every labelled
+        With ``polarity="lstm"`` or ``"mean"``: a file of whole texts with a polarity each, SST trees (every labelled
         phrase, 0-1 negative, 2 neutral, 3-4 positive) or a labelled table of negative / neutral /
         positive texts. The polarity network first learns them for ``pretrain_epochs`` epochs (each text
         its own aspect), then keeps its encoder and learns the aspects: it carries sentiment words the
@@ -129,8 +130,8 @@ class AspectPipeline:
                             ("categories", categories)):
             if not isinstance(value, bool) and not (name == "freeze_embeddings" and value is None):
                 raise ConfigError(f"{name} must be true or false, not {value!r}")
-        if pretrain is not None and polarity != "lstm":
-            raise ConfigError("pretrain goes with polarity='lstm' (the network pre-trains on the texts); "
+        if pretrain is not None and polarity == "classical":
+            raise ConfigError("pretrain goes with polarity='lstm' or 'mean' (the network pre-trains on the texts); "
                               "add polarity=lstm or leave pretrain out")
         if not isinstance(device, str) or not re.fullmatch(r"auto|cpu|mps|cuda(:\d+)?", device):
             raise ConfigError(f"device must be 'auto', 'cpu', 'cuda', 'cuda:N' or 'mps', not {device!r}")
@@ -160,7 +161,8 @@ class AspectPipeline:
         p = self.params
         self.prior_ = _load_prior(p["prior"])
         pretrain = read_polarity_texts(p["pretrain"]) if p["pretrain"] else None  # read first: fail before training
-        keyed = self._word_vectors(sentences) if "lstm" in (p["extractor"], p["polarity"]) else None
+        neural = p["extractor"] == "lstm" or p["polarity"] != "classical"
+        keyed = self._word_vectors(sentences) if neural else None
         if p["extractor"] == "lstm":
             from .neural import BiLSTMTagger
 
@@ -172,16 +174,17 @@ class AspectPipeline:
             self.extractor_.fit(sentences)
         if p["contrast"]:  # the polarity models also learn two-opinion sentences
             items, labels = aspect_items(sentences + contrastive_sentences(sentences, p["contrast"], p["seed"]))
-        if p["polarity"] == "lstm":
+        members = []
+        if p["polarity"] in ("classical", "mean"):
+            members.append(ClassicalPolarity(C=p["polarity_C"], bits=p["bits"], seed=p["seed"],
+                                             cleaner=self.cleaner, prior=self._prior_scorer()).fit(items, labels))
+        if p["polarity"] in ("lstm", "mean"):
             from .neural import AttentionPolarity
 
-            self.polarity_ = AttentionPolarity(**self._neural_options(p["polarity_epochs"], True), cleaner=self.cleaner,
-                                               prior=self._prior_scorer(), pretrain_epochs=p["pretrain_epochs"])
-            self.polarity_.fit(items, labels, keyed, progress=progress, pretrain=pretrain)
-        else:
-            self.polarity_ = ClassicalPolarity(C=p["polarity_C"], bits=p["bits"], seed=p["seed"],
-                                               cleaner=self.cleaner, prior=self._prior_scorer())
-            self.polarity_.fit(items, labels)
+            network = AttentionPolarity(**self._neural_options(p["polarity_epochs"], True), cleaner=self.cleaner,
+                                        prior=self._prior_scorer(), pretrain_epochs=p["pretrain_epochs"])
+            members.append(network.fit(items, labels, keyed, progress=progress, pretrain=pretrain))
+        self.polarity_ = members[0] if len(members) == 1 else MeanPolarity(members)
         self.categories_ = None
         if p["categories"] and has_categories(sentences):
             self.categories_ = CategoryModel(seed=p["seed"]).fit(sentences)
@@ -352,6 +355,8 @@ def _checksums(root: Path, folder: str) -> dict[str, str]:
 def _stage_class(stage: str, state: dict):
     """The class that reads a saved extractor / polarity stage, by the ``name`` in its state."""
     name = state.get("name", "classical")
+    if name == "mean" and stage == "polarity":
+        return MeanPolarity
     if name == "classical":
         return ClassicalTagger if stage == "extractor" else ClassicalPolarity
     if name == "lstm":

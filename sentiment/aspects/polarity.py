@@ -9,7 +9,8 @@
 * a distance-weighted bag of all words in the sentence (weight ``1 / (1 + distance)``, ``D=``),
 * the sentence's words at a low weight (``S=``), for sentences with one opinion.
 
-The target-aware neural model is :class:`sentiment.aspects.neural.AttentionPolarity`.
+The target-aware neural model is :class:`sentiment.aspects.neural.AttentionPolarity`;
+:class:`MeanPolarity` averages the probabilities of several polarity models (``polarity="mean"``).
 """
 
 from __future__ import annotations
@@ -166,6 +167,40 @@ class ClassicalPolarity:
         polarity = cls(cleaner=cleaner, prior=prior)
         polarity.model = HashedLogistic.from_state(state, arrays)
         return polarity
+
+
+class MeanPolarity:
+    """The mean of several polarity models' probabilities; saved as its members' states, their arrays
+    under ``m0.``, ``m1.``, ..."""
+
+    name = "mean"
+
+    def __init__(self, members: list) -> None:
+        self.members = list(members)
+
+    def predict_proba(self, items: list[tuple[str, int, int]]) -> np.ndarray:
+        return sum(m.predict_proba(items) for m in self.members) / len(self.members)
+
+    def get_state(self):
+        states, arrays = [], {}
+        for k, member in enumerate(self.members):
+            state, member_arrays = member.get_state()
+            states.append(state)
+            arrays.update({f"m{k}.{name}": value for name, value in member_arrays.items()})
+        return {"name": self.name, "members": states}, arrays
+
+    @classmethod
+    def from_state(cls, state, arrays, cleaner=None, prior=None):
+        from .pipeline import _stage_class
+
+        members = []
+        for k, member in enumerate(state["members"]):
+            prefix = f"m{k}."
+            own = {name[len(prefix):]: value for name, value in arrays.items() if name.startswith(prefix)}
+            members.append(_stage_class("polarity", member).from_state(member, own, cleaner=cleaner, prior=prior))
+        if not members:
+            raise ValueError("the saved mean polarity model has no members")
+        return cls(members)
 
 
 def aspect_items(sentences: list[dict]) -> tuple[list[tuple[str, int, int]], list[str]]:
