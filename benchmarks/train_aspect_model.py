@@ -38,14 +38,16 @@ def main() -> None:
     parser.add_argument("--data", default=str(ROOT / "semeval2014_absa"))
     parser.add_argument("--out", default=str(Path(__file__).resolve().parent.parent / "models" / "aspect"))
     parser.add_argument("--extractor", default="lstm", choices=("classical", "lstm"))
-    parser.add_argument("--polarity", default="classical", choices=("classical", "lstm"))
+    parser.add_argument("--polarity", default="classical", choices=("classical", "lstm", "mean"))
+    parser.add_argument("--contrast", type=float, default=0.5,
+                        help="two-opinion training sentences for the polarity model, per one-opinion sentence")
     parser.add_argument("--pretrain", default=str(ROOT / "sst5" / "trees" / "train.txt"),
                         help="with --polarity lstm: texts to pre-train the polarity network on ('' for none)")
     args = parser.parse_args()
-    neural = "lstm" in (args.extractor, args.polarity)
-    options = {"extractor": args.extractor, "polarity": args.polarity,
+    neural = args.extractor == "lstm" or args.polarity != "classical"
+    options = {"extractor": args.extractor, "polarity": args.polarity, "contrast": args.contrast,
                "vectors_path": all_text_vectors() if neural else None}
-    if args.polarity == "lstm" and args.pretrain:
+    if args.polarity != "classical" and args.pretrain:
         options["pretrain"] = args.pretrain
     sentences = []
     for name in ("restaurants_train.jsonl", "laptops_train.jsonl"):

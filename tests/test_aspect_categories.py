@@ -119,3 +119,23 @@ def test_sentences_without_categories_teach_what_no_category_looks_like():
     assert sorted(pooled.categories_) == sorted(CUES)  # the hidden label is never a category
     [found] = pooled.predict(["The pasta was wonderful but the waiter was rude and slow."])
     assert {c["category"]: c["polarity"] for c in found} == {"food": "positive", "service": "negative"}
+
+
+def test_evaluation_counts_categories_given_to_sentences_without_any():
+    from sentiment.aspects.evaluation import evaluate_pipeline, format_aspect_report
+
+    class Stub:  # the aspect part of a pipeline that finds nothing; only its categories matter here
+        categories_ = CategoryModel().fit(synthetic(300))
+
+        def predict_aspects(self, texts):
+            return [[] for _ in texts]
+
+        def polarity_proba(self, items):
+            return np.zeros((len(items), 3))
+
+    others = uncategorised(40, seed=5)
+    report = evaluate_pipeline(Stub(), synthetic(20, seed=2) + others)
+    flagged = sum(map(bool, Stub.categories_.predict([s["text"] for s in others])))
+    assert report["n_without_categories"] == 40 and report["category_false_alarm_rate"] == flagged / 40
+    assert "category false alarms" in format_aspect_report(report)
+    assert "category_false_alarm_rate" not in evaluate_pipeline(Stub(), synthetic(20, seed=2))

@@ -6,7 +6,9 @@
   the sentence as a whole cannot be right;
 * end to end: F1 of predicted ``(from, to, polarity)`` triples;
 * categories (when the gold sentences have them and the model predicts them): micro-F1 of the
-  sentence's category set, and the accuracy of the polarity toward each gold category.
+  sentence's category set, and the accuracy of the polarity toward each gold category; when only some
+  sentences have categories (restaurants pooled with laptops), the share of the others that are
+  given a category anyway (``category_false_alarm_rate``).
 """
 
 from __future__ import annotations
@@ -108,6 +110,10 @@ def evaluate_pipeline(pipeline, sentences: list[dict]) -> dict:
         probs = model.polarity_proba([t for t, _ in pairs], [c for _, c in pairs])
         on_gold = _per_sentence(probs, [len(s["categories"]) for s in with_categories])
         report.update(score_categories(with_categories, model.predict(texts), on_gold))
+        without = [s["text"] for s in sentences if not s.get("categories")]
+        if without:  # data that label categories in some sentences only (e.g. restaurants + laptops)
+            report["category_false_alarm_rate"] = float(np.mean([bool(found) for found in model.predict(without)]))
+            report["n_without_categories"] = len(without)
     return report
 
 
@@ -136,6 +142,9 @@ def format_aspect_report(report: dict) -> str:
                      f"R {figure(report['category_recall'])}  F1 {figure(report['category_f1'])}")
         lines.append(f"category polarity   accuracy {figure(report['category_polarity_accuracy'])}  "
                      f"macro-F1 {figure(report['category_polarity_macro_f1'])}")
+    if "category_false_alarm_rate" in report:
+        lines.append(f"category false alarms {figure(report['category_false_alarm_rate'])} of the "
+                     f"{report['n_without_categories']} sentences without categories")
     width = max(len(n) for n in report["labels"])
     lines += ["", "polarity on gold aspects (rows: true, columns: predicted)",
               " " * width + "".join(f"{n:>{width + 2}}" for n in report["labels"])]
