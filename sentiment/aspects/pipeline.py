@@ -105,7 +105,7 @@ class AspectPipeline:
                  hidden_size: int = 128, dropout: float = 0.5, crf: bool = True, char_features: bool = True,
                  n_nets: int = 1, extra_words: int = 0, freeze_embeddings=None, dev_fraction: float = 0.1,
                  device: str = "auto", pretrain=None, pretrain_epochs: int = 2, categories: bool = True,
-                 contrast: float = 0.0):
+                 contrast: float = 0.5):
         if extractor not in EXTRACTORS:
             raise ConfigError(f"extractor={extractor!r} is not valid; choose one of: {', '.join(EXTRACTORS)}")
         if polarity not in POLARITY_MODELS:
