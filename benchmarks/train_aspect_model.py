@@ -1,17 +1,17 @@
 """Train the default aspect model ``models/aspect`` on SemEval-2014 restaurants + laptops (train files).
 
 A 15% dev split (seed 0) of the pooled sentences is scored first, then the model is refit on all of
-them. Term extraction: the PyTorch BiLSTM-CRF tagger (``extractor="lstm"``; it beats the classical
-tagger on both domains' dev splits, ``benchmarks/results/aspects.md``), its embeddings initialised
-from the Word2Vec vectors of ``benchmarks/aspects.py``'s ``all_text_vectors`` (built and cached on the
-first run). Polarity: the classical context model with the default polarity model as a prior. The
-directory stays under 15 MB (only the training words' vectors are kept).
-
-``--polarity lstm`` trains the PyTorch polarity network instead, pre-trained on the SST-5 training
-phrases (``--pretrain FILE``; ``--pretrain ''`` for none).
+them. Term extraction: the PyTorch BiLSTM-CRF tagger (``extractor="lstm"``, with word dropout; it beats
+the classical tagger on both domains' dev splits, ``benchmarks/results/aspects.md``), its embeddings
+initialised from the Word2Vec vectors of ``benchmarks/aspects.py``'s ``all_text_vectors`` (built and
+cached on the first run). Polarity (``--polarity mean``, the default): the mean of the classical context
+model and the PyTorch attention network, both with the default polarity model as a prior, the network
+pre-trained on the SST-5 training phrases (``--pretrain FILE``; ``--pretrain ''`` for none), both also
+trained on two-opinion sentences (``--contrast 0.5``). ``--polarity classical`` keeps the directory
+small (about 15 MB) and needs no pre-training.
 
 Run: ``python benchmarks/train_aspect_model.py [--data DIR] [--out models/aspect] [--extractor classical]
-[--polarity lstm]``.
+[--polarity classical|lstm|mean] [--contrast 0.5] [--extra-words N]``.
 """
 
 from __future__ import annotations
@@ -38,7 +38,9 @@ def main() -> None:
     parser.add_argument("--data", default=str(ROOT / "semeval2014_absa"))
     parser.add_argument("--out", default=str(Path(__file__).resolve().parent.parent / "models" / "aspect"))
     parser.add_argument("--extractor", default="lstm", choices=("classical", "lstm"))
-    parser.add_argument("--polarity", default="classical", choices=("classical", "lstm", "mean"))
+    parser.add_argument("--polarity", default="mean", choices=("classical", "lstm", "mean"))
+    parser.add_argument("--extra-words", type=int, default=0,
+                        help="vocabulary of the PyTorch models beyond the training words: the vectors' most frequent words")
     parser.add_argument("--contrast", type=float, default=0.5,
                         help="two-opinion training sentences for the polarity model, per one-opinion sentence")
     parser.add_argument("--pretrain", default=str(ROOT / "sst5" / "trees" / "train.txt"),
@@ -46,6 +48,7 @@ def main() -> None:
     args = parser.parse_args()
     neural = args.extractor == "lstm" or args.polarity != "classical"
     options = {"extractor": args.extractor, "polarity": args.polarity, "contrast": args.contrast,
+               "extra_words": args.extra_words,
                "vectors_path": all_text_vectors() if neural else None}
     if args.polarity != "classical" and args.pretrain:
         options["pretrain"] = args.pretrain
