@@ -7,8 +7,11 @@ initialised from the Word2Vec vectors of ``benchmarks/aspects.py``'s ``all_text_
 cached on the first run). Polarity (``--polarity mean``, the default): the mean of the classical context
 model and the PyTorch attention network, both with the default polarity model as a prior, the network
 pre-trained on the SST-5 training phrases (``--pretrain FILE``; ``--pretrain ''`` for none), both also
-trained on two-opinion sentences (``--contrast 0.5``). ``--polarity classical`` keeps the directory
-small (about 15 MB) and needs no pre-training.
+trained on two-opinion sentences (``--contrast 0.5``). Both PyTorch models keep the vectors of the
+20,000 most frequent words of the vectors besides their training words (``--extra-words``): a user's
+word that SemEval lacks ("struggles") then has its vector instead of the unknown word's (on the pooled
+dev split: extraction F1 0.752 with them, 0.730 without; 39 MB against 24 MB). ``--polarity classical
+--extra-words 0`` keeps the directory at about 15 MB and needs no pre-training.
 
 Run: ``python benchmarks/train_aspect_model.py [--data DIR] [--out models/aspect] [--extractor classical]
 [--polarity classical|lstm|mean] [--contrast 0.5] [--extra-words N]``.
@@ -39,7 +42,7 @@ def main() -> None:
     parser.add_argument("--out", default=str(Path(__file__).resolve().parent.parent / "models" / "aspect"))
     parser.add_argument("--extractor", default="lstm", choices=("classical", "lstm"))
     parser.add_argument("--polarity", default="mean", choices=("classical", "lstm", "mean"))
-    parser.add_argument("--extra-words", type=int, default=0,
+    parser.add_argument("--extra-words", type=int, default=20_000,
                         help="vocabulary of the PyTorch models beyond the training words: the vectors' most frequent words")
     parser.add_argument("--contrast", type=float, default=0.5,
                         help="two-opinion training sentences for the polarity model, per one-opinion sentence")
