@@ -1,7 +1,8 @@
 """Aspect-based sentiment analysis (SemEval-2014 Task 4): which aspects a text speaks of, and how.
 
-"The camera struggles in artificial light, but the battery lasts for days" ->
-``camera: negative``, ``battery: positive``.
+The task: "The camera struggles in artificial light, but the battery lasts for days" should come back
+as ``camera: negative``, ``battery: positive`` (the shipped ``models/aspect`` finds both terms and gets
+the camera right, the battery not: see the README's "The default models").
 
 Python API
 ----------
