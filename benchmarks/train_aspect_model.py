@@ -47,7 +47,7 @@ def main() -> None:
     parser.add_argument("--contrast", type=float, default=0.5,
                         help="two-opinion training sentences for the polarity model, per one-opinion sentence")
     parser.add_argument("--pretrain", default=str(ROOT / "sst5" / "trees" / "train.txt"),
-                        help="with --polarity lstm: texts to pre-train the polarity network on ('' for none)")
+                        help="with --polarity lstm or mean: texts to pre-train the polarity network on ('' for none)")
     args = parser.parse_args()
     neural = args.extractor == "lstm" or args.polarity != "classical"
     options = {"extractor": args.extractor, "polarity": args.polarity, "contrast": args.contrast,

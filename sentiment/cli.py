@@ -167,7 +167,7 @@ def fit(
         tune_fraction=0.1 if tune_fraction is None else tune_fraction, progress=sys.stderr.isatty() and not as_json, log=log,
     )
     _write_report(dev_report, report, "dev")
-    if report is not None and getattr(pipe.model_, "history_", None):
+    if report is not None and getattr(getattr(pipe, "model_", None), "history_", None):  # aspect pipelines: none
         from .models.neural import plot_history
 
         plot_history(pipe.model_.history_, report / "training_history.png")

@@ -139,3 +139,9 @@ def test_evaluation_counts_categories_given_to_sentences_without_any():
     assert report["n_without_categories"] == 40 and report["category_false_alarm_rate"] == flagged / 40
     assert "category false alarms" in format_aspect_report(report)
     assert "category_false_alarm_rate" not in evaluate_pipeline(Stub(), synthetic(20, seed=2))
+
+
+def test_blank_sentences_without_categories_are_left_out_of_detection():
+    blank = [{"id": "b", "text": "   ", "aspects": [], "categories": []}]
+    model = CategoryModel().fit(synthetic(120) + uncategorised(20, seed=4) + blank)
+    assert sorted(model.categories_) == sorted(CUES)

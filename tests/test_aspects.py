@@ -15,6 +15,7 @@ from sentiment.aspects import (AspectPipeline, evaluate_aspects, fit_aspects, pr
 from sentiment.aspects.data import (CONTRAST_JOINS, bio_tags, check_sentence, contrastive_sentences, spans_from_tags,
                                     split_sentences, tokenize)
 from sentiment.aspects.evaluation import score_aspects
+from sentiment.aspects.polarity import context_features
 from sentiment.errors import DataError, ModelFileError
 
 NOUNS = ["camera", "battery", "screen", "keyboard", "food", "service", "waiter", "pizza", "price", "staff",
@@ -259,12 +260,26 @@ def test_contrastive_sentences_keep_offsets_and_polarities():
     made = contrastive_sentences(rows, 0.5, seed=0)
     single = [r for r in rows if len({a["polarity"] for a in r["aspects"]}) == 1]
     assert len(single) > 10 and len(made) == round(len(single) / 2)  # half as many as one-polarity sentences
+    terms = {a["term"] for r in rows for a in r["aspects"]}
     for s in made:
-        check_sentence(s)  # every term still equals text[from:to]
+        check_sentence(s)  # every source term still equals text[from:to] at its shifted offsets
+        assert {a["term"] for a in s["aspects"]} <= terms
         polarities = [a["polarity"] for a in s["aspects"]]
         assert len(set(polarities)) == 2 and any(join in s["text"] for join in CONTRAST_JOINS)
     assert made == contrastive_sentences(rows, 0.5, seed=0) != contrastive_sentences(rows, 0.5, seed=1)
     assert contrastive_sentences(rows, 0.0) == []
+
+
+def test_contrastive_sentences_keep_terms_at_the_edges_of_their_texts():
+    ends = {"text": "I love Mac OS X.", "aspects": [{"term": "Mac OS X.", "from": 7, "to": 16, "polarity": "positive"}]}
+    edges = {"text": "  Staff was rude, the wait staff ",
+             "aspects": [{"term": "Staff", "from": 2, "to": 7, "polarity": "negative"},
+                         {"term": "staff ", "from": 27, "to": 33, "polarity": "negative"}]}
+    made = contrastive_sentences([ends, edges], 4, seed=0)
+    assert made
+    for s in made:
+        check_sentence(s)  # terms at the very start / end, trailing punctuation and spaces survive
+        assert len(s["aspects"]) == 3 and {a["polarity"] for a in s["aspects"]} == {"positive", "negative"}
 
 
 def test_fit_predict_evaluate_functions(tmp_path):
@@ -342,18 +357,46 @@ def test_hashed_features_are_capped_alike_on_both_sides():
 
 def test_contrast_adds_two_opinion_sentences_to_the_polarity_training_only(monkeypatch, tmp_path):
     from sentiment.aspects import polarity
+    from sentiment.aspects.extraction import ClassicalTagger
     from sentiment.errors import ConfigError
 
     seen = []
     fit = polarity.ClassicalPolarity.fit
     monkeypatch.setattr(polarity.ClassicalPolarity, "fit", lambda self, items, labels: seen.append(items) or fit(self, items, labels))
     rows = synthetic(80, seed=3)
-    plain = AspectPipeline(prior=None, bits=12).fit(rows)
+    tagged = []
+    tagger_fit = ClassicalTagger.fit
+    monkeypatch.setattr(ClassicalTagger, "fit", lambda self, sentences: tagged.append(len(sentences)) or tagger_fit(self, sentences))
+    plain = AspectPipeline(prior=None, bits=12, contrast=0.0).fit(rows)
     mixed = AspectPipeline(prior=None, bits=12, contrast=1.0).fit(rows)
+    assert not [text for text, _, _ in seen[0] if any(join in text for join in CONTRAST_JOINS)]
     added = [text for text, _, _ in seen[1] if any(join in text for join in CONTRAST_JOINS)]
     assert len(seen[1]) > len(seen[0]) and added
+    assert tagged == [len(rows), len(rows)]  # the tagger learns the real sentences only
     assert mixed.info_["n_aspects"] == plain.info_["n_aspects"]  # the counts are of the real data
     mixed.save(tmp_path / "m")
     assert AspectPipeline.load(tmp_path / "m").params["contrast"] == 1.0
     with pytest.raises(ConfigError, match="contrast must be a number from 0 to 10"):
         AspectPipeline(contrast=-1)
+
+
+def test_models_saved_before_contrast_and_marked_features_load_as_trained(tiny_model, tmp_path):
+    import json
+
+    tiny_model.save(tmp_path / "m")
+    config = json.loads((tmp_path / "m" / "config.json").read_text())
+    state = json.loads((tmp_path / "m" / "polarity" / "state.json").read_text())
+    assert config["pipeline"]["contrast"] == 0.5 and state["features_version"] == 2
+    # an older file: no contrast setting, no feature version (written before they existed)
+    del config["pipeline"]["contrast"], state["features_version"]
+    (tmp_path / "m" / "polarity" / "state.json").write_text(json.dumps(state))
+    from sentiment.persistence import checksum
+
+    config["files"]["polarity/state.json"] = checksum(tmp_path / "m" / "polarity" / "state.json")
+    (tmp_path / "m" / "config.json").write_text(json.dumps(config))
+    old = AspectPipeline.load(tmp_path / "m")
+    assert old.params["contrast"] == 0.0 and old.polarity_.features_version == 1
+    words = [t for t in tokenize("The pizza was great but the service was awful.")]
+    marked = {f if isinstance(f, str) else f[0] for f in context_features(words, 1, 2)}
+    unmarked = {f if isinstance(f, str) else f[0] for f in context_features(words, 1, 2, version=1)}
+    assert "XS=awful" in marked and "XS=awful" not in unmarked and "S=awful" in unmarked

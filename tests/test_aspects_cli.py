@@ -129,3 +129,11 @@ def test_options_lists_the_aspect_model_settings():
     assert_ok(result)
     assert '  polarity = "classical"' in result.stdout and "  pretrain = null" in result.stdout
     assert_error(invoke("options", "--task", "aspects"), "choose polarity, emotion or aspect")
+
+
+def test_fit_with_a_report_folder(files, tmp_path):
+    result = invoke("fit", files["train"], "--task", "aspect", "--dev", files["dev"], "--out", tmp_path / "m",
+                    "--set", "prior=null", "--set", "bits=12", "--set", "polarity=classical", "--report", tmp_path / "r")
+    assert_ok(result)
+    written = sorted(p.name for p in (tmp_path / "r").iterdir())
+    assert written and any(name.endswith(".json") for name in written)

@@ -72,7 +72,7 @@ class CategoryModel:
         sets = [sorted({c["category"] for c in s["categories"]}) for s in labelled]
         if len({c for found in sets for c in found}) < 2:
             raise DataError("the categories need at least two different names; give more varied data")
-        others = [s["text"] for s in sentences if not s.get("categories")]
+        others = [s["text"] for s in sentences if not s.get("categories") and s["text"].strip()]
         texts = [s["text"] for s in labelled] + others
         sets += [[NONE]] * len(others)
         train_x, train_y, tune_x, tune_y = train_dev_split(texts, sets, 0.1, seed=self.seed)

@@ -274,15 +274,16 @@ def contrastive_sentences(sentences: list[dict], fraction: float, seed: int = 0)
         if not other:
             break
         second = rng.choice(by_polarity[rng.choice(other)])
-        left = first["text"].rstrip().rstrip(".!?;,").rstrip()
-        right = second["text"].strip()
-        if len(right) > 1 and right[0].isupper() and right[1].islower():
+        end = max(a["to"] for a in first["aspects"])  # the end stripped of punctuation, never into a term
+        left = first["text"][:end] + first["text"][end:].rstrip().rstrip(".!?;,").rstrip()
+        right = second["text"].lstrip()
+        starts_term = any(a["from"] == len(second["text"]) - len(right) for a in second["aspects"])
+        if len(right) > 1 and right[0].isupper() and right[1].islower() and not starts_term:
             right = right[0].lower() + right[1:]
         join = rng.choice(CONTRAST_JOINS)
-        shift = len(left) + len(join) - (len(second["text"]) - len(second["text"].lstrip()))
+        shift = len(left) + len(join) - (len(second["text"]) - len(right))
         text = left + join + right
-        aspects = [dict(a) for a in first["aspects"] if a["to"] <= len(left)]
+        aspects = [dict(a) for a in first["aspects"]]
         aspects += [{**a, "from": a["from"] + shift, "to": a["to"] + shift} for a in second["aspects"]]
-        aspects = [{**a, "term": text[a["from"]:a["to"]]} for a in aspects]
         out.append({"id": f"contrast-{k}", "text": text, "aspects": aspects, "categories": []})
     return out

@@ -110,7 +110,7 @@ def evaluate_pipeline(pipeline, sentences: list[dict]) -> dict:
         probs = model.polarity_proba([t for t, _ in pairs], [c for _, c in pairs])
         on_gold = _per_sentence(probs, [len(s["categories"]) for s in with_categories])
         report.update(score_categories(with_categories, model.predict(texts), on_gold))
-        without = [s["text"] for s in sentences if not s.get("categories")]
+        without = [s["text"] for s in sentences if not s.get("categories") and s["text"].strip()]
         if without:  # data that label categories in some sentences only (e.g. restaurants + laptops)
             report["category_false_alarm_rate"] = float(np.mean([bool(found) for found in model.predict(without)]))
             report["n_without_categories"] = len(without)

@@ -500,7 +500,7 @@ class BiLSTMTagger:
 
     @classmethod
     def from_state(cls, state, arrays, cleaner=None) -> "BiLSTMTagger":
-        tagger = cls(**state["options"], cleaner=cleaner)
+        tagger = cls(**{"word_dropout": 0.0, **state["options"]}, cleaner=cleaner)  # older files: trained without
         tagger._set_vocabularies(state["words"], state["chars"])
         tagger.history_ = list(state.get("history", []))
         tagger.nets = _load_nets(TaggerNet, TaggerConfig, state["nets"], arrays)

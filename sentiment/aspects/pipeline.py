@@ -94,7 +94,9 @@ class AspectPipeline:
         sentences whose aspects share one polarity (:func:`~sentiment.aspects.data.contrastive_sentences`:
         "<one opinion>, but <another>", each aspect keeping its polarity). SemEval sentences mostly
         hold one opinion, so without them the polarity models lean on the whole sentence and give both
-        aspects of "The camera struggles in low light, but the battery lasts" one polarity.
+        aspects of "The camera struggles in low light, but the battery lasts" one polarity. The tagger
+        and the categories learn the real sentences only; the ``lstm`` network's early-stopping
+        hold-out is drawn from both.
     """
 
     kind = "aspect"  # what `sentiment.load` found in the directory (config.json "kind")
@@ -132,7 +134,7 @@ class AspectPipeline:
                 raise ConfigError(f"{name} must be true or false, not {value!r}")
         if pretrain is not None and polarity == "classical":
             raise ConfigError("pretrain goes with polarity='lstm' or 'mean' (the network pre-trains on the texts); "
-                              "add polarity=lstm or leave pretrain out")
+                              "add polarity=lstm or polarity=mean, or leave pretrain out")
         if not isinstance(device, str) or not re.fullmatch(r"auto|cpu|mps|cuda(:\d+)?", device):
             raise ConfigError(f"device must be 'auto', 'cpu', 'cuda', 'cuda:N' or 'mps', not {device!r}")
         self.params = {"extractor": extractor, "polarity": polarity, "prior": prior, "tagger_C": float(tagger_C),
@@ -324,7 +326,7 @@ class AspectPipeline:
         missing = [s for s in ("extractor", "polarity") if s not in stages]
         if missing:
             raise ModelFileError(f"{path} is incomplete: stage {missing[0]!r} is missing; train the model again")
-        params = dict(config["pipeline"])
+        params = {"contrast": 0.0, **config["pipeline"]}  # models saved before `contrast` had none
         prior_dir = params.pop("prior", None)
         pipe = cls(**{k: v for k, v in params.items() if k in cls.__init__.__code__.co_varnames}, prior=None)
         pipe.params["prior"] = prior_dir

@@ -85,7 +85,10 @@ def prior_features(probabilities) -> list:
     return out
 
 
-def context_features(tokens: list[Token], first: int, last: int) -> list:
+FEATURES_VERSION = 2  # 2: sentence-wide words beyond a contrast word are marked "X" (1: not marked)
+
+
+def context_features(tokens: list[Token], first: int, last: int, version: int = FEATURES_VERSION) -> list:
     words = [t.text for t in tokens]
     marked = _negated(words)
     f: list = ["b"]
@@ -99,7 +102,7 @@ def context_features(tokens: list[Token], first: int, last: int) -> list:
     right = marked[last:last + WINDOW] + ["</s>"]
     f += ["L=" + w for w in left[1:]] + ["R=" + w for w in right[:-1]]
     f += ["LB=" + a + "|" + b for a, b in zip(left, left[1:])] + ["RB=" + a + "|" + b for a, b in zip(right, right[1:])]
-    s0, s1 = contrast_bounds(words, first, last)
+    s0, s1 = contrast_bounds(words, first, last) if version >= 2 else (0, len(words))
     for i, w in enumerate(marked):
         if first <= i < last:
             continue
@@ -123,6 +126,7 @@ class ClassicalPolarity:
     def __init__(self, C: float = 0.5, bits: int = 18, class_weight=None, seed: int = 0, cleaner=None, prior=None):
         self.model = HashedLogistic(bits=bits, C=C, class_weight=class_weight, seed=seed)
         self.cleaner, self.prior = cleaner, prior
+        self.features_version = FEATURES_VERSION  # a loaded model keeps the features it was trained on
 
     def features(self, items: list[tuple[str, int, int]]) -> list[list]:
         cache: dict[str, list[Token]] = {}
@@ -132,7 +136,7 @@ class ClassicalPolarity:
                 cache[text] = tokenize(text, self.cleaner)
             toks = cache[text]
             span = locate(toks, start, end)
-            rows.append(context_features(toks, *span) if toks else ["b"])
+            rows.append(context_features(toks, *span, version=self.features_version) if toks else ["b"])
             if self.prior is not None:
                 pieces.append(prior_texts(text, toks, *span) if toks else [text] * len(PRIOR_NAMES))
         if self.prior is not None and rows:
@@ -160,12 +164,13 @@ class ClassicalPolarity:
 
     def get_state(self):
         state, arrays = self.model.get_state()
-        return {"name": self.name, **state}, arrays
+        return {"name": self.name, "features_version": self.features_version, **state}, arrays
 
     @classmethod
     def from_state(cls, state, arrays, cleaner=None, prior=None):
         polarity = cls(cleaner=cleaner, prior=prior)
         polarity.model = HashedLogistic.from_state(state, arrays)
+        polarity.features_version = int(state.get("features_version", 1))
         return polarity
 
 
