@@ -174,23 +174,24 @@ class AspectPipeline:
         else:
             self.extractor_ = ClassicalTagger(C=p["tagger_C"], bits=p["bits"], seed=p["seed"], cleaner=self.cleaner)
             self.extractor_.fit(sentences)
+        polarity_items, polarity_labels = items, labels
         if p["contrast"]:  # the polarity models also learn two-opinion sentences
-            items, labels = aspect_items(sentences + contrastive_sentences(sentences, p["contrast"], p["seed"]))
+            polarity_items, polarity_labels = aspect_items(
+                sentences + contrastive_sentences(sentences, p["contrast"], p["seed"]))
         members = []
         if p["polarity"] in ("classical", "mean"):
             members.append(ClassicalPolarity(C=p["polarity_C"], bits=p["bits"], seed=p["seed"],
-                                             cleaner=self.cleaner, prior=self._prior_scorer()).fit(items, labels))
+                                             cleaner=self.cleaner, prior=self._prior_scorer()).fit(polarity_items, polarity_labels))
         if p["polarity"] in ("lstm", "mean"):
             from .neural import AttentionPolarity
 
             network = AttentionPolarity(**self._neural_options(p["polarity_epochs"], True), cleaner=self.cleaner,
                                         prior=self._prior_scorer(), pretrain_epochs=p["pretrain_epochs"])
-            members.append(network.fit(items, labels, keyed, progress=progress, pretrain=pretrain))
+            members.append(network.fit(polarity_items, polarity_labels, keyed, progress=progress, pretrain=pretrain))
         self.polarity_ = members[0] if len(members) == 1 else MeanPolarity(members)
         self.categories_ = None
         if p["categories"] and has_categories(sentences):
             self.categories_ = CategoryModel(seed=p["seed"]).fit(sentences)
-        items, labels = aspect_items(sentences)
         self.info_ = {"n_sentences": len(sentences), "n_aspects": len(items),
                       "polarity_counts": {c: labels.count(c) for c in POLARITIES}}
         if dev is not None:

@@ -41,25 +41,15 @@ def _negated(words: list[str]) -> list[str]:
     return out
 
 
-def clause_bounds(words: list[str], first: int, last: int) -> tuple[int, int]:
-    """The token range of the clause holding tokens ``first:last``."""
+def clause_bounds(words: list[str], first: int, last: int, breaks=CLAUSE_BREAKS) -> tuple[int, int]:
+    """The token range around tokens ``first:last`` up to the nearest of ``breaks`` on either side: the
+    aspect's clause, or with ``breaks=CONTRASTS`` the part of a two-opinion sentence ("but", "although",
+    ...) that speaks of the aspect."""
     start = first
-    while start > 0 and words[start - 1] not in CLAUSE_BREAKS:
+    while start > 0 and words[start - 1] not in breaks:
         start -= 1
     end = last
-    while end < len(words) and words[end] not in CLAUSE_BREAKS:
-        end += 1
-    return start, end
-
-
-def contrast_bounds(words: list[str], first: int, last: int) -> tuple[int, int]:
-    """The token range around tokens ``first:last`` up to the nearest contrast words ("but", "although",
-    ...) on either side: the part of the sentence that speaks of the aspect when it holds two opinions."""
-    start = first
-    while start > 0 and words[start - 1] not in CONTRASTS:
-        start -= 1
-    end = last
-    while end < len(words) and words[end] not in CONTRASTS:
+    while end < len(words) and words[end] not in breaks:
         end += 1
     return start, end
 
@@ -102,7 +92,7 @@ def context_features(tokens: list[Token], first: int, last: int, version: int = 
     right = marked[last:last + WINDOW] + ["</s>"]
     f += ["L=" + w for w in left[1:]] + ["R=" + w for w in right[:-1]]
     f += ["LB=" + a + "|" + b for a, b in zip(left, left[1:])] + ["RB=" + a + "|" + b for a, b in zip(right, right[1:])]
-    s0, s1 = contrast_bounds(words, first, last) if version >= 2 else (0, len(words))
+    s0, s1 = clause_bounds(words, first, last, CONTRASTS) if version >= 2 else (0, len(words))
     for i, w in enumerate(marked):
         if first <= i < last:
             continue
