@@ -28,7 +28,7 @@ from .data import check_texts
 from .errors import ConfigError, ModelFileError
 from .multilabel import tune_thresholds
 from .persistence import CONFIG, atomic_directory, checksum, read_model, write_config
-from .pipeline import Classifier
+from .pipeline import Classifier, _label_list
 
 
 class Ensemble(Classifier):
@@ -40,6 +40,9 @@ class Ensemble(Classifier):
 
     def __init__(self, members: Sequence, weights: Sequence[float] | None = None,
                  thresholds: Sequence[float] | None = None) -> None:
+        if isinstance(members, (str, bytes, os.PathLike)) or not hasattr(members, "__iter__"):
+            raise ConfigError(f"members must be a list of fitted models (e.g. [load('a'), load('b')]), "
+                              f"not {type(members).__name__}")
         members = list(members)
         if len(members) < 2:
             raise ConfigError("an ensemble needs at least two fitted models")
@@ -55,9 +58,7 @@ class Ensemble(Classifier):
                 raise ConfigError(
                     f"ensemble members must share their labels: {first.label_names_} vs {member.label_names_}"
                 )
-        weights = [1.0] * len(members) if weights is None else [float(w) for w in weights]
-        if len(weights) != len(members) or min(weights) < 0 or sum(weights) <= 0:
-            raise ConfigError("give one non-negative weight per member, not all zero")
+        weights = [1.0] * len(members) if weights is None else _checked_weights(weights, len(members))
         self.members = members
         self.weights = weights
         self.classes_ = first.classes_
@@ -79,7 +80,8 @@ class Ensemble(Classifier):
         if not self.multi_label_:
             raise ConfigError("only ensembles of models with several labels per text have thresholds to tune")
         texts = check_texts(texts)
-        self.thresholds_ = tune_thresholds(label_codes(self, self._grouped(labels)), self.predict_proba(texts))
+        truth = label_codes(self, self._grouped(_label_list(labels)), texts)
+        self.thresholds_ = tune_thresholds(truth, self.predict_proba(texts))
         return self
 
     def _check_fitted(self) -> None:
@@ -90,6 +92,7 @@ class Ensemble(Classifier):
         return self.members[0]._grouped(labels)
 
     def predict_proba(self, texts: Sequence[str]) -> np.ndarray:
+        """The weighted mean of the members' probabilities (columns in the order of ``classes_``)."""
         texts = check_texts(texts)
         total = sum(w * m.predict_proba(texts) for w, m in zip(self.weights, self.members))
         return total / sum(self.weights)
@@ -110,16 +113,45 @@ class Ensemble(Classifier):
 
     @classmethod
     def load(cls, path: str | os.PathLike) -> "Ensemble":
+        """Rebuild an ensemble saved with :meth:`save` (``sentiment.load`` reads it too)."""
         from .pipeline import load
 
         config, _ = read_model(path)
+        if config.get("kind") != "ensemble":
+            raise ModelFileError(f"{path} holds a {config.get('kind') or 'pipeline'} model, not an ensemble; "
+                                 "load it with sentiment.load(path)")
         try:
-            members = [load(Path(path) / name) for name in config["members"]]
+            names = _member_names(config)
+            members = [load(Path(path) / name) for name in names]
             ensemble = cls(members, config["weights"], config.get("thresholds"))
             ensemble.config_["columns"] = dict(config.get("columns", ensemble.config_["columns"]))
             return ensemble
-        except (KeyError, TypeError, ConfigError) as exc:
+        except (KeyError, TypeError, ValueError) as exc:  # ConfigError is a ValueError
             raise ModelFileError(f"{path} is not a consistent ensemble ({exc}); build it again") from None
+
+
+def _member_names(config: dict) -> list[str]:
+    """The member folders a saved ensemble names: distinct plain folder names, each verified by a checksum.
+
+    A name such as ``../other`` or an absolute path would make loading read a model outside the directory
+    (or the ensemble itself, endlessly)."""
+    names, files = config["members"], config["files"]
+    if not isinstance(names, list) or not all(isinstance(n, str) for n in names) or len(set(names)) != len(names):
+        raise ValueError("the member list is not a list of distinct folder names")
+    for name in names:
+        if Path(name).name != name or name in ("", ".", "..") or f"{name}/{CONFIG}" not in files:
+            raise ValueError(f"member {name!r} is not a folder of the ensemble listed with its checksum")
+    return names
+
+
+def _checked_weights(weights, n_members: int) -> list[float]:
+    try:
+        values = [float(w) for w in weights]
+    except (TypeError, ValueError):
+        values = []
+    if len(values) != n_members or not all(np.isfinite(values)) or min(values) < 0 or sum(values) <= 0:
+        raise ConfigError(f"give one finite, non-negative weight per member ({n_members}), not all zero")
+    return values
 
 
 def _checked_thresholds(thresholds: Sequence[float], n_labels: int) -> np.ndarray:

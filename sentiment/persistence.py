@@ -18,6 +18,7 @@ interrupted save never leaves a half-written model where a good one was.
 from __future__ import annotations
 
 import contextlib
+import glob
 import hashlib
 import json
 import os
@@ -95,6 +96,12 @@ def read_config(path: str | os.PathLike) -> dict:
     """Read and check a model directory's ``config.json`` (not its other files)."""
     root = Path(path)
     if not root.exists():
+        backup = _interrupted_save_backup(root)
+        if backup is not None:
+            raise ModelFileError(
+                f"model directory {root} does not exist: a save over it was interrupted, and the previous model "
+                f"is in {backup}; rename that folder to {root.name} to restore it"
+            )
         raise ModelFileError(
             f"model directory {root} does not exist; train one with `sentiment fit DATA --out {root}` "
             "or leave out --model to use the default model"
@@ -111,7 +118,9 @@ def read_config(path: str | os.PathLike) -> dict:
     if not isinstance(config, dict) or config.get("format") != FORMAT:
         raise ModelFileError(f"{root} holds no sentiment model ({CONFIG} is of another format); pass a model directory")
     version = config.get("format_version")
-    if not isinstance(version, int) or version > FORMAT_VERSION:
+    if not isinstance(version, int) or isinstance(version, bool) or version < 1:
+        raise ModelFileError(f"{config_path} has no valid format_version ({version!r}); the model is damaged, train it again")
+    if version > FORMAT_VERSION:
         raise ModelFileError(
             f"{root} was written in model format {version!r}, newer than this sentiment reads "
             f"({FORMAT_VERSION}); upgrade sentiment: pip install -U sentiment"
@@ -145,6 +154,10 @@ def read_model(path: str | os.PathLike) -> tuple[dict, dict[str, tuple[dict, dic
         stage_name, _, name = relative.partition("/")
         if name != "state.json":
             continue
+        if f"{stage_name}/arrays.safetensors" not in files:  # every file read must have been verified
+            raise ModelFileError(
+                f"{config_path} lists {relative} but not {stage_name}/arrays.safetensors; the model is damaged, train it again"
+            )
         try:
             state = json.loads((root / relative).read_text(encoding="utf-8"))
             arrays = load_file(str(root / stage_name / "arrays.safetensors"))
@@ -152,6 +165,15 @@ def read_model(path: str | os.PathLike) -> tuple[dict, dict[str, tuple[dict, dic
             raise ModelFileError(f"cannot read stage {stage_name!r} of {root} ({exc}); train the model again") from None
         stages[stage_name] = (state, arrays)
     return config, stages
+
+
+def _interrupted_save_backup(target: Path) -> Path | None:
+    """The previous model that :func:`_replace_dir` set aside, when a save stopped between its two renames."""
+    if not target.parent.is_dir():
+        return None
+    found = sorted(target.parent.glob(f".{glob.escape(target.name)}.*.old"), key=lambda p: p.stat().st_mtime)
+    found = [p for p in found if (p / CONFIG).is_file()]
+    return found[-1] if found else None
 
 
 def _replace_dir(staging: Path, target: Path) -> None:

@@ -34,7 +34,7 @@ import numpy as np
 from . import __version__
 from .cleaning import Cleaner
 from .data import check_label_sets, check_labels, check_texts, is_multi_label
-from .errors import ConfigError, ModelFileError, NotFittedError
+from .errors import ConfigError, DataError, ModelFileError, NotFittedError, SentimentError
 from .groupings import group_labels, resolve_grouping
 from .multilabel import DEFAULT_THRESHOLD, chosen_labels, decide, label_f1, tune_thresholds
 from .persistence import read_model, write_model
@@ -54,6 +54,12 @@ TASKS = {
     },
 }
 PIPELINE_OPTIONS = {"grouping": None}  # "ekman" or "sentiment": learn (and score) the groups of fine labels
+# What fit learns; reading one of these from an unfitted pipeline is a NotFittedError (an AttributeError).
+FITTED_ATTRIBUTES = frozenset({"classes_", "label_names_", "multi_label_", "thresholds_", "cleaner_", "vectorizer_",
+                               "model_", "info_", "config_"})
+# The keys Pipeline.save writes itself (plus the persistence header): `extra` cannot replace them.
+RESERVED_CONFIG_KEYS = frozenset({"format", "format_version", "files", "kind", "sentiment_version", "pipeline", "cleaner",
+                                  "stages", "labels", "info"})
 
 POLARITY_NAMES = {
     2: ["negative", "positive"],
@@ -103,7 +109,7 @@ class Classifier:
 
         self._check_fitted()
         texts = check_texts(texts)
-        truth = label_codes(self, self._grouped(labels), texts)  # labels as values or display names
+        truth = label_codes(self, self._grouped(_label_list(labels)), texts)  # labels as values or display names
         probabilities = self.predict_proba(texts)
         if self.multi_label_:
             return float(label_f1(truth, decide(probabilities, self.thresholds_)).mean())
@@ -118,12 +124,17 @@ class Pipeline(Classifier):
     vectorizer : str
         ``"count"``, ``"tfidf"`` or ``"word2vec"`` (see ``sentiment.available("vectorizer")``).
     model : str
-        ``"logreg"``, ``"linearsvm"``, ``"nb"``, ``"complement_nb"`` or ``"nbsvm"``.
+        ``"logreg"``, ``"linearsvm"``, ``"nb"``, ``"complement_nb"``, ``"nbsvm"``, or the PyTorch models
+        ``"mlp"`` and ``"lstm"`` (the latter with ``vectorizer="word2vec"``; see ``sentiment.available("model")``).
     **options
         Settings of the cleaner, the vectorizer and the model, e.g. ``ngram_range=(1, 3)``, ``C=4.0``,
         ``negation=False``, and of the pipeline: ``grouping="ekman"`` or ``"sentiment"`` maps fine emotion
         labels to their groups (:mod:`sentiment.groupings`) before training and scoring. An option that
         none of the stages has is an error.
+
+    Options are also attributes, as for scikit-learn estimators: ``pipe.C = 4.0`` is
+    ``pipe.set_params(C=4.0)``. Learned state ends in ``_`` (``classes_``, ``label_names_``,
+    ``multi_label_``, ``thresholds_``, ``cleaner_``, ``vectorizer_``, ``model_``) and exists once fitted.
     """
 
     def __init__(self, vectorizer: str = DEFAULT_VECTORIZER, model: str = DEFAULT_MODEL, **options: Any) -> None:
@@ -134,21 +145,60 @@ class Pipeline(Classifier):
 
     # -- scikit-learn estimator protocol ----------------------------------------------------
     def get_params(self, deep: bool = True) -> dict[str, Any]:
+        """The constructor's arguments: ``vectorizer``, ``model`` and every option given (scikit-learn's
+        ``get_params``; ``deep`` is accepted and changes nothing, a pipeline holds no sub-estimators)."""
         return {"vectorizer": self.vectorizer, "model": self.model, **self._options}
 
     def set_params(self, **params: Any) -> "Pipeline":
-        for key, value in params.items():
-            if key in ("vectorizer", "model"):
-                setattr(self, key, value)
-            else:
-                self._options[key] = value
+        """Set ``vectorizer``, ``model`` or options (scikit-learn's ``set_params``); returns the pipeline.
+
+        As in scikit-learn, a parameter name that no stage has (an option of no cleaner, vectorizer or
+        model) is an error here (a ConfigError, which is a ValueError) and changes nothing, while values
+        are checked by ``fit``: an unknown ``model`` name, or an option of another stage than the chosen
+        ones (``C`` with ``model="nb"``, so that a grid can switch stages), is refused there.
+        """
+        vectorizer = params.get("vectorizer", self.vectorizer)
+        model = params.get("model", self.model)
+        options = {k: v for k, v in params.items() if k not in ("vectorizer", "model")}
+        try:
+            known = set().union(*self.options_for(vectorizer, model).values())
+        except ConfigError:  # an unknown stage name: fit says so
+            known = set()
+        unknown = sorted(set(options) - known)
+        if unknown:
+            everywhere = _all_option_names()
+            unknown = [name for name in unknown if name not in everywhere]
+            if unknown:
+                raise ConfigError(f"unknown option {unknown[0]!r}: no cleaner, vectorizer or model has it; "
+                                  "Pipeline.options_for(vectorizer, model) lists the options of each stage")
+        object.__setattr__(self, "vectorizer", vectorizer)
+        object.__setattr__(self, "model", model)
+        self._options.update(options)
         return self
 
     def __getattr__(self, name: str) -> Any:
         options = self.__dict__.get("_options", {})
         if name in options:
             return options[name]
+        if name in FITTED_ATTRIBUTES and "model_" not in self.__dict__:
+            raise NotFittedError(f"this Pipeline is not fitted yet, so it has no {name}; call fit(texts, labels) "
+                                 "or load a saved model")
         raise AttributeError(f"{type(self).__name__!s} has no attribute {name!r}")
+
+    def __setattr__(self, name: str, value: Any) -> None:
+        # Options are attributes, as for scikit-learn estimators: `pipe.C = 4.0` must reach fit and get_params.
+        if name in ("vectorizer", "model") or name.startswith("_") or name.endswith("_") \
+                or "_options" not in self.__dict__:
+            object.__setattr__(self, name, value)
+        else:
+            self.set_params(**{name: value})
+
+    def __delattr__(self, name: str) -> None:
+        options = self.__dict__.get("_options", {})
+        if name in options and name not in self.__dict__:
+            del options[name]  # back to the stage's default
+        else:
+            object.__delattr__(self, name)
 
     def __repr__(self) -> str:
         args = ", ".join(f"{k}={v!r}" for k, v in self.get_params().items())
@@ -226,10 +276,12 @@ class Pipeline(Classifier):
         ``dev`` is an optional ``(texts, labels)`` pair that models trained by epochs also use for early
         stopping. ``label_names`` maps label values to display names (``{0: "negative", 1: "positive"}``);
         without it, integer labels 0/1 and 0..4 are named as binary and 5-way polarity.
+        ``texts`` and ``labels`` may be lists, 1-D numpy arrays or pandas Series. Returns the pipeline.
         """
         texts = check_texts(texts)
         cleaner_options, vectorizer_options, model_options = self._split_options()
-        labels = self._grouped(labels)
+        labels = self._grouped(_label_list(labels))
+        dev = _dev_pair(dev)
         multi_label = is_multi_label(labels)
         targets, classes = (check_label_sets if multi_label else check_labels)(labels, len(texts))
         names = display_names(classes, label_names)
@@ -249,7 +301,7 @@ class Pipeline(Classifier):
             if dev is not None:
                 from .evaluation import targets_for
 
-                dev_texts = check_texts(dev[0])
+                dev_texts = dev[0]
                 dev_docs = cleaner.tokens_of(dev_texts)
                 dev_features = (
                     _sequences(vectorizer, dev_docs, self.model) if model.input_kind == "sequences"
@@ -273,7 +325,10 @@ class Pipeline(Classifier):
 
     # -- prediction -----------------------------------------------------------------------
     def predict_proba(self, texts: Sequence[str]) -> np.ndarray:
-        """Class probabilities, one row per text, columns in the order of ``classes_``."""
+        """Class probabilities, one row per text, columns in the order of ``classes_`` (rows sum to 1).
+
+        With several labels per text, each column is that label's own score (rows need not sum to 1),
+        to compare with its threshold in ``thresholds_``."""
         self._check_fitted()
         texts = check_texts(texts)
         docs = self.cleaner_.tokens_of(texts)
@@ -297,9 +352,11 @@ class Pipeline(Classifier):
         """Write the fitted pipeline to the directory ``path`` (atomically; see :mod:`sentiment.persistence`).
 
         ``extra`` is stored in the config as it is (JSON-able), e.g. the data columns and dev metrics; a
-        loaded pipeline saved again keeps what it was trained on (columns, data, dev metrics).
+        loaded pipeline saved again keeps what it was trained on (columns, data, dev metrics). Its keys
+        cannot be those the config holds anyway (``pipeline``, ``labels``, ``files`` …). Returns ``path``.
         """
         self._check_fitted()
+        _check_extra(extra)
         kept = {k: v for k, v in getattr(self, "config_", {}).items() if k in ("columns", "data", "metrics")}
         config = {
             "sentiment_version": __version__,
@@ -313,7 +370,7 @@ class Pipeline(Classifier):
                        "multi_label": self.multi_label_},
             "info": self.info_,
             **kept,
-            **(extra or {}),
+            **_jsonable(extra or {}),
         }
         stages = {"vectorizer": self.vectorizer_.get_state(), "model": self.model_.get_state()}
         if self.multi_label_:
@@ -327,9 +384,12 @@ class Pipeline(Classifier):
         if config.get("kind") in ("ensemble", "aspect"):
             raise ModelFileError(f"{path} holds an {config['kind']} model; load it with sentiment.load(path) "
                                  "(the CLI's predict and evaluate take it as it is)")
+        _check_kind(config, path)
         try:
             pipeline_config = config["pipeline"]
-            pipe = cls(pipeline_config["vectorizer"], pipeline_config["model"], **pipeline_config["options"])
+            pipe = cls(pipeline_config["vectorizer"], pipeline_config["model"],
+                       **_canonical_options(pipeline_config["vectorizer"], pipeline_config["model"],
+                                            pipeline_config["options"]))
             pipe.cleaner_ = Cleaner(**config["cleaner"])
             built = {}
             for stage in ("vectorizer", "model"):
@@ -350,8 +410,8 @@ class Pipeline(Classifier):
             pipe.thresholds_ = _thresholds(states["thresholds"], pipe.label_names_) if pipe.multi_label_ else None
             pipe.info_ = dict(config.get("info", {}))
             pipe.config_ = config
-        except (KeyError, TypeError, ValueError, AttributeError) as exc:
-            raise ModelFileError(f"{path} is not a consistent sentiment model ({exc}); train it again") from None
+        except (KeyError, TypeError, ValueError, AttributeError, RuntimeError) as exc:
+            raise ModelFileError(f"{path} is not a consistent sentiment model ({_one_line(exc)}); train it again") from None
         return pipe
 
 
@@ -367,6 +427,7 @@ def load(path: str | os.PathLike | None = None, *, task: str = "polarity"):
 
     path = default_model_path(task) if path is None else path
     config, _ = read_model(path)
+    _check_kind(config, path)
     if config.get("kind") == "ensemble":
         from .ensemble import Ensemble
 
@@ -374,8 +435,22 @@ def load(path: str | os.PathLike | None = None, *, task: str = "polarity"):
     if config.get("kind") == "aspect":
         from .aspects.pipeline import AspectPipeline
 
-        return AspectPipeline.load(path)
+        try:
+            return AspectPipeline.load(path)
+        except ModelFileError:
+            raise
+        except (SentimentError, KeyError, TypeError, ValueError, AttributeError, RuntimeError) as exc:
+            raise ModelFileError(f"{path} is not a consistent aspect model ({_one_line(exc)}); train it again") from None
     return Pipeline.load(path)
+
+
+KINDS = (None, "ensemble", "aspect")  # config.json "kind": None is a Pipeline
+
+
+def _check_kind(config: dict, path) -> None:
+    if config.get("kind") not in KINDS:
+        raise ModelFileError(f"{path} holds a model of kind {config.get('kind')!r}, which this version of sentiment "
+                             "does not know; upgrade sentiment (pip install -U sentiment) or train the model again")
 
 
 def annotations(texts: list[str], probabilities: np.ndarray, names: list[str],
@@ -395,6 +470,46 @@ def annotations(texts: list[str], probabilities: np.ndarray, names: list[str],
 
 
 # -- helpers ---------------------------------------------------------------------------------
+def _all_option_names() -> set[str]:
+    """Every option of the cleaner, of every registered vectorizer and model, and of the pipeline (imports them all)."""
+    names = set(Cleaner.option_names()) | set(PIPELINE_OPTIONS)
+    for kind in ("vectorizer", "model"):
+        for name in available(kind):
+            names |= set(resolve(kind, name).defaults)
+    return names
+
+
+def _label_list(labels: Any) -> list:
+    """``labels`` as a list, one entry per text; a DataError for what cannot be one label per text."""
+    if isinstance(labels, (str, bytes)):
+        raise DataError("labels must be a list with one label per text, not a single string")
+    if labels is None or isinstance(labels, dict) or hasattr(labels, "columns") or not hasattr(labels, "__iter__"):
+        raise DataError(f"labels must be a list with one label (or one list of labels) per text, "
+                        f"not {type(labels).__name__}")
+    if getattr(labels, "ndim", 1) != 1:
+        raise DataError(f"labels must be one-dimensional (one per text), not an array of shape {labels.shape}; "
+                        "for several labels per text give one list of labels per text (from a 0/1 matrix: "
+                        "sklearn.preprocessing.MultiLabelBinarizer.inverse_transform)")
+    values = list(labels)
+    for i, value in enumerate(values):
+        if getattr(value, "ndim", 0):  # rows of a 2-D array given as a list
+            raise DataError(f"label {i} is a {type(value).__name__}; give one label, or one list of labels, per text "
+                            "(a row of a 0/1 matrix is neither; convert arrays of labels with .tolist())")
+    return values
+
+
+def _dev_pair(dev: Any) -> tuple | None:
+    """``dev`` checked to be ``None`` or a ``(texts, labels)`` pair of equal length."""
+    if dev is None:
+        return None
+    if isinstance(dev, (str, bytes)) or not isinstance(dev, (tuple, list)) or len(dev) != 2:
+        raise DataError("dev must be a (texts, labels) pair, e.g. dev=(dev_texts, dev_labels)")
+    texts, labels = check_texts(dev[0]), _label_list(dev[1])
+    if len(texts) != len(labels):
+        raise DataError(f"dev has {len(texts)} texts but {len(labels)} labels; give one label per dev text")
+    return texts, labels
+
+
 def _sequences(vectorizer, docs, model_name: str):
     if not hasattr(vectorizer, "sequences"):
         raise ConfigError(f"model {model_name!r} reads token sequences; use it with vectorizer 'word2vec'")
@@ -433,14 +548,48 @@ def _thresholds(stage: tuple[dict, dict], names: list[str]) -> np.ndarray:
     return thresholds
 
 
+def _check_extra(extra: dict | None) -> None:
+    """``Pipeline.save``'s ``extra``: a JSON-able dict whose keys the config does not use itself."""
+    import json
+
+    if extra is None:
+        return
+    if not isinstance(extra, dict):
+        raise ConfigError(f"extra must be a dict, not {type(extra).__name__}")
+    clash = sorted(set(map(str, extra)) & RESERVED_CONFIG_KEYS)
+    if clash:
+        raise ConfigError(f"extra cannot set {clash[0]!r}, which the model config holds itself; use another key")
+    try:
+        json.dumps(_jsonable(extra))
+    except (TypeError, ValueError) as exc:
+        raise ConfigError(f"extra must hold JSON values only (dicts, lists, strings, numbers, booleans, None): {exc}") from None
+
+
+def _one_line(error: BaseException) -> str:
+    """An exception's message on one line (PyTorch's state-dict errors span several), at most 300 characters."""
+    text = " ".join(str(error).split())
+    return text if len(text) <= 300 else text[:297] + "..."
+
+
 def _jsonable(value: Any) -> Any:
     if isinstance(value, dict):
         return {str(k): _jsonable(v) for k, v in value.items()}
     if isinstance(value, (list, tuple)):
         return [_jsonable(v) for v in value]
+    if isinstance(value, np.ndarray):
+        return _jsonable(value.tolist())
     if isinstance(value, np.generic):
         return value.item()
     return value
+
+
+def _canonical_options(vectorizer: str, model: str, options: dict) -> dict:
+    """Saved pipeline options with their tuples back (JSON gives lists): a list where the stage's default is a
+    tuple (``ngram_range``, ``hidden_sizes``) becomes a tuple, so a loaded pipeline's ``get_params`` is the
+    saved one's."""
+    defaults = {k: v for stage in Pipeline.options_for(vectorizer, model).values() for k, v in stage.items()}
+    return {k: tuple(v) if isinstance(v, list) and isinstance(defaults.get(k), tuple) else v
+            for k, v in options.items()}
 
 
 def _tuples(params: dict) -> dict:

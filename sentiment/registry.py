@@ -51,5 +51,5 @@ def resolve(kind: str, name: str):
 
 
 def _check_kind(kind: str) -> None:
-    if kind not in REGISTRY:
+    if not isinstance(kind, str) or kind not in REGISTRY:
         raise ConfigError(f"unknown kind {kind!r}; choose one of: {', '.join(REGISTRY)}")

@@ -69,6 +69,8 @@ class Stage:
     # -- helpers for check_params ---------------------------------------------------------
     def _range(self, key: str) -> None:
         value = self.params[key]
+        if isinstance(value, (tuple, list, np.ndarray)):
+            value = [_python_number(v) for v in value]
         if (
             not isinstance(value, (tuple, list))
             or len(value) != 2
@@ -79,12 +81,20 @@ class Stage:
         self.params[key] = tuple(value)
 
     def _number(self, key: str, low: float, high: float = float("inf"), integer: bool = False) -> None:
-        value = self.params[key]
+        value = _python_number(self.params[key])  # numpy numbers too (GridSearchCV over np.arange / np.logspace)
         ok = isinstance(value, int) if integer else isinstance(value, (int, float))
         if isinstance(value, bool) or not ok or not (low <= value <= high):
             kind = "a whole number" if integer else "a number"
             raise ConfigError(f"{key} must be {kind} between {low} and {high}, not {value!r}")
+        self.params[key] = value
 
     def _choice(self, key: str, choices: tuple) -> None:
         if self.params[key] not in choices:
             raise ConfigError(f"{key}={self.params[key]!r} is not valid; choose one of: {', '.join(map(str, choices))}")
+
+
+def _python_number(value: Any) -> Any:
+    """A numpy integer or float as the Python number (JSON-able, and an ``int`` where one is required)."""
+    if isinstance(value, (np.integer, np.floating)):
+        return value.item()
+    return value
