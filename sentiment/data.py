@@ -29,6 +29,10 @@ def check_texts(texts: Sequence[str]) -> list[str]:
         raise DataError("pass a list of texts, not a single string: e.g. predict([\"some text\"])")
     if hasattr(texts, "columns"):  # iterating a DataFrame gives its column names
         raise DataError("pass one column of texts (e.g. df[\"text\"]), not a DataFrame")
+    if isinstance(texts, (dict, set, frozenset)):  # keys only / no order to match labels or outputs to
+        raise DataError(f"texts must be a list of strings, not a {type(texts).__name__}")
+    if getattr(texts, "ndim", 1) != 1:
+        raise DataError(f"texts must be one-dimensional (one string per text), not an array of shape {texts.shape}")
     try:
         texts = list(texts)
     except TypeError:
@@ -37,7 +41,7 @@ def check_texts(texts: Sequence[str]) -> list[str]:
         raise DataError("no texts given; pass at least one text")
     for i, text in enumerate(texts):
         if not isinstance(text, str):
-            if text is None or (isinstance(text, float) and math.isnan(text)):
+            if text is None or (isinstance(text, float) and math.isnan(text)) or _is_pandas_na(text):
                 raise DataError(f"text {i} is missing (None/NaN); drop or fill the missing texts")
             raise DataError(f"text {i} is a {type(text).__name__}, not a string; pass texts as strings")
         if not text.strip():
@@ -101,7 +105,13 @@ def check_label_sets(labels: Sequence, n_texts: int) -> tuple[np.ndarray, np.nda
 
 
 def _missing(value) -> bool:
-    return value is None or (isinstance(value, float) and math.isnan(value)) or (isinstance(value, str) and not value.strip())
+    return (value is None or (isinstance(value, float) and math.isnan(value)) or _is_pandas_na(value)
+            or (isinstance(value, str) and not value.strip()))
+
+
+def _is_pandas_na(value) -> bool:
+    """``pd.NA`` / ``pd.NaT`` (missing values of pandas' nullable columns), without importing pandas."""
+    return type(value).__name__ in ("NAType", "NaTType")
 
 
 def _check_one_type(values: list) -> None:

@@ -4,12 +4,13 @@ from __future__ import annotations
 
 import gzip
 
+import numpy as np
 import pandas as pd
 import pytest
 
 from sentiment import DataError
-from sentiment.data import (iter_table, read_labelled, read_sst_trees, read_table, table_format,
-                            train_dev_split)
+from sentiment.data import (check_labels, check_texts, iter_table, read_labelled, read_sst_trees, read_table,
+                            table_format, train_dev_split)
 
 from conftest import SST_TREES, write_table
 
@@ -301,3 +302,20 @@ def test_phrases_need_sst_trees(tmp_path):
     pd.DataFrame({"text": ["a", "b"], "label": [0, 1]}).to_csv(path, index=False)
     with pytest.raises(DataError, match="leave --phrases out"):
         read_labelled(path, phrases=True)
+
+
+@pytest.mark.parametrize("texts, message", [
+    ({"good film": 1}, "not a dict"),  # iterating would give the keys
+    ({"good film", "bad film"}, "not a set"),  # no order to match labels to
+    (np.array([["good film", "bad film"]]), "one-dimensional"),
+    (["good film", pd.NA], "text 1 is missing"),
+    (pd.Series(["good film", None], dtype="string"), "text 1 is missing"),
+])
+def test_texts_that_are_not_one_string_per_text(texts, message):
+    with pytest.raises(DataError, match=message):
+        check_texts(texts)
+
+
+def test_pandas_missing_label_is_missing():
+    with pytest.raises(DataError, match="label 1 is missing"):
+        check_labels([1, pd.NA, 0], 3)

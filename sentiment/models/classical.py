@@ -142,7 +142,8 @@ class LinearModel(Stage):
         self.calibration_ = arrays.get("calibration")
         rows = 1 if self.link_ == "logistic" or (self.link_ == "platt" and self.n_classes_ == 2) else self.n_classes_
         if self.coef_.shape != (rows, self.n_features_) or self.intercept_.shape != (rows,):
-            raise ValueError(f"weights have shape {self.coef_.shape}, expected {(rows, self.n_features_)}")
+            raise ValueError(f"weights have shapes {self.coef_.shape} and {self.intercept_.shape} (intercept), "
+                             f"expected {(rows, self.n_features_)} and {(rows,)}")
 
 
 class LogisticRegressionModel(LinearModel):
