@@ -6,8 +6,11 @@ package (bad data, unknown names, damaged model files) print one line and exit w
 
 from __future__ import annotations
 
+import contextlib
 import functools
 import json
+import math
+import os
 import sys
 from pathlib import Path
 from typing import List, Optional
@@ -27,12 +30,33 @@ app = typer.Typer(
 
 
 def _fail(message: str, code: int = 1) -> None:
-    typer.echo(f"Error: {message}", err=True)
+    one_line = " ".join(part.strip() for part in str(message).splitlines() if part.strip())
+    typer.echo(f"Error: {one_line}", err=True)
     raise typer.Exit(code)
 
 
+def _os_error_message(exc: OSError) -> str:
+    """One line for an OSError: a file where a directory must be gets named as such."""
+    if isinstance(exc, (FileExistsError, NotADirectoryError)) and exc.filename:
+        blocker = next((p for p in [Path(exc.filename), *Path(exc.filename).parents]
+                        if p.exists() and not p.is_dir()), None)
+        if blocker is not None:
+            return f"{blocker} is a file, so nothing can be written below it ({exc.strerror}); choose another path"
+    where = f": {exc.filename}" if exc.filename else ""
+    return f"{exc.strerror or exc}{where}; check the path and its permissions"
+
+
+def _is_cli_exception(exc: Exception) -> bool:
+    """typer's (or click's) own exits and usage errors, which typer reports itself."""
+    return isinstance(exc, (typer.Exit, typer.Abort)) or type(exc).__module__.split(".")[0] in ("typer", "click")
+
+
 def friendly(command):
-    """Turn the package's errors (and a few OS ones) into one line on stderr and a non-zero exit."""
+    """Turn the package's errors (and a few OS ones) into one line on stderr and a non-zero exit.
+
+    Anything else is a bug of the package: it still ends in one line (the traceback shows with
+    SENTIMENT_DEBUG=1), never in a traceback for whoever runs the command.
+    """
 
     @functools.wraps(command)
     def wrapper(*args, **kwargs):
@@ -41,50 +65,85 @@ def friendly(command):
         except SentimentError as exc:
             _fail(str(exc))
         except OSError as exc:  # a path that cannot be read or written: missing, a file where a folder must be, ...
-            where = f": {exc.filename}" if exc.filename else ""
-            _fail(f"{exc.strerror or exc}{where}; check the path and its permissions")
+            _fail(_os_error_message(exc))
         except MemoryError:
             _fail("out of memory; use a smaller file, fewer features (--set max_features=200000) or a bigger machine")
         except KeyboardInterrupt:
             _fail("interrupted; nothing was saved", 130)
+        except Exception as exc:
+            if _is_cli_exception(exc) or os.environ.get("SENTIMENT_DEBUG"):
+                raise
+            detail = str(exc) if len(str(exc)) <= 300 else str(exc)[:300] + "..."
+            _fail(f"unexpected {type(exc).__name__} ({detail}); check the input files and options, and if they are "
+                  "right, report this as a bug of sentiment (SENTIMENT_DEBUG=1 shows the traceback)")
 
     return wrapper
 
 
+PYTHON_CONSTANTS = {"None": None, "True": True, "False": False}  # as error messages and Python users write them
+
+
 def _parse_options(pairs: List[str]) -> dict:
-    """``KEY=VALUE`` pairs; VALUE is read as JSON when it can be (numbers, true, null, [1,3]), else as text."""
+    """``KEY=VALUE`` pairs; VALUE is read as JSON when it can be (numbers, true, null, [1,3]), else as text;
+    None, True and False are read as null, true and false."""
     options = {}
     for pair in pairs:
         key, sep, raw = pair.partition("=")
         if not sep or not key.strip():
             _fail(f"--set takes KEY=VALUE, e.g. --set C=4 or --set ngram_range=[1,3]; got {pair!r}")
-        try:
-            value = json.loads(raw)
-        except json.JSONDecodeError:
-            value = raw
-        options[key.strip()] = tuple(value) if isinstance(value, list) else value
+        if raw.strip() in PYTHON_CONSTANTS:
+            value = PYTHON_CONSTANTS[raw.strip()]
+        else:
+            try:
+                value = json.loads(raw)
+            except json.JSONDecodeError:
+                value = raw
+        value = tuple(value) if isinstance(value, list) else value
+        if key.strip() in options and options[key.strip()] != value:
+            _fail(f"--set {key.strip()} is given twice, with different values; give it once")
+        options[key.strip()] = value
     return options
 
 
 def _parse_label_names(text: Optional[str]) -> Optional[dict]:
-    if not text:
+    if text is None:
         return None
     names = {}
+    example = "e.g. 0=negative,1=positive"
     for pair in text.split(","):
-        value, sep, name = pair.partition("=")
+        value, sep, name = (part.strip() for part in pair.partition("="))
         if not sep:
-            _fail(f"--label-names takes VALUE=NAME pairs separated by commas, e.g. 0=negative,1=positive; got {pair!r}")
-        names[value.strip()] = name.strip()
+            _fail(f"--label-names takes VALUE=NAME pairs separated by commas, {example}; got {pair!r}")
+        if not value or not name:
+            _fail(f"--label-names needs a label value and a name on each side of '=', {example}; got {pair!r}")
+        if value in names:
+            _fail(f"--label-names names the label {value!r} twice; give each label one name")
+        if name in names.values():
+            _fail(f"--label-names gives the name {name!r} to two labels; give each label its own name")
+        names[value] = name
     return names
 
 
-def _report_folder(folder: Optional[Path]) -> None:
-    """Create the --report folder before any work, so a bad path fails before a model is trained or saved."""
+@contextlib.contextmanager
+def _report_folder(folder: Optional[Path]):
+    """Create the --report folder before any work, so a bad path fails before a model is trained or saved;
+    if the work then fails, the folders made here are removed again (when still empty)."""
     if folder is None:
+        yield
         return
     if folder.exists() and not folder.is_dir():
         _fail(f"--report {folder} is a file; give a directory for the report")
+    made = [p for p in [folder, *folder.parents] if not p.exists()]  # deepest first
     folder.mkdir(parents=True, exist_ok=True)
+    try:
+        yield
+    except BaseException:
+        for path in made:
+            try:
+                path.rmdir()
+            except OSError:  # not empty (something was written), or gone
+                break
+        raise
 
 
 def _shipped_task(model: Optional[Path], task: Optional[str]) -> str:
@@ -99,6 +158,16 @@ def _load(model: Optional[Path], task: Optional[str]):
     from .pipeline import load
 
     return load(model, task=_shipped_task(model, task))
+
+
+def _check_utf8(texts: List[str], where: str) -> None:
+    """Texts whose bytes were not UTF-8 (Python keeps them as lone surrogates) cannot be printed as JSON or
+    text; refuse them as the file readers refuse a file that is not UTF-8."""
+    for n, text in enumerate(texts, 1):
+        try:
+            text.encode("utf-8")
+        except UnicodeEncodeError:
+            _fail(f"text {n}{where} is not UTF-8; pass UTF-8 text (e.g. convert it with iconv -f latin1 -t utf-8)")
 
 
 def _print_json(value) -> None:
@@ -156,21 +225,23 @@ def fit(
     for flag, value in (("--label-sep", label_sep), ("--tune-fraction", tune_fraction)):
         if value is not None and not multi_label:
             _fail(f"{flag} goes with --multi-label (several labels per text)")
-    _report_folder(report)
     options = _parse_options(set_)
     if grouping is not None:
         options["grouping"] = grouping
-    pipe, dev_report = fit_file(
-        data, out, dev=dev, text_column=text_column, label_column=label_column, task=task, vectorizer=vectorizer,
-        model=model, options=options, phrases=phrases, dev_fraction=dev_fraction, seed=seed,
-        label_names=_parse_label_names(label_names), multi_label=multi_label, separator=label_sep or SEPARATOR,
-        tune_fraction=0.1 if tune_fraction is None else tune_fraction, progress=sys.stderr.isatty() and not as_json, log=log,
-    )
-    _write_report(dev_report, report, "dev")
-    if report is not None and getattr(getattr(pipe, "model_", None), "history_", None):  # aspect pipelines: none
-        from .models.neural import plot_history
+    names = _parse_label_names(label_names)
+    with _report_folder(report):
+        pipe, dev_report = fit_file(
+            data, out, dev=dev, text_column=text_column, label_column=label_column, task=task, vectorizer=vectorizer,
+            model=model, options=options, phrases=phrases, dev_fraction=dev_fraction, seed=seed, label_names=names,
+            multi_label=multi_label, separator=SEPARATOR if label_sep is None else label_sep,
+            tune_fraction=0.1 if tune_fraction is None else tune_fraction, progress=sys.stderr.isatty() and not as_json,
+            log=log,
+        )
+        _write_report(dev_report, report, "dev")
+        if report is not None and getattr(getattr(pipe, "model_", None), "history_", None):  # aspect pipelines: none
+            from .models.neural import plot_history
 
-        plot_history(pipe.model_.history_, report / "training_history.png")
+            plot_history(pipe.model_.history_, report / "training_history.png")
     if as_json:
         _print_json({**dev_report, "model": str(out)})
     else:
@@ -230,12 +301,17 @@ def predict(
         _fail("--output goes with --input FILE")
     if not texts:
         _fail('give at least one text, e.g. sentiment predict "great film", or --input FILE')
-    if "-" in texts:
+    from_stdin = "-" in texts
+    if from_stdin:
         if texts != ["-"]:
             _fail("'-' reads the texts from stdin; give it alone, without other texts")
-        texts = [line.rstrip("\r\n") for line in sys.stdin if line.strip()]
+        try:
+            texts = [line.rstrip("\r\n") for line in sys.stdin if line.strip()]
+        except UnicodeDecodeError:
+            _fail("stdin is not UTF-8 text; pass UTF-8 (e.g. convert it with iconv -f latin1 -t utf-8)")
         if not texts:
             _fail("no text on stdin; give one text per line")
+    _check_utf8(texts, " on stdin" if from_stdin else "")
     pipe = _load(model, task)
     if getattr(pipe, "kind", None) == "aspect":
         _print_aspects(pipe.annotate(texts, aspects=aspect or None), as_json, named=bool(aspect))
@@ -282,10 +358,11 @@ def evaluate(
     from .commands import evaluate_file
     from .evaluation import format_report
 
-    _report_folder(report)
-    _, result = evaluate_file(data, model, text_column=text_column, label_column=label_column, grouping=grouping,
-                              task=_shipped_task(model, task))
-    _write_report(result, report, Path(data).name)
+    shipped = _shipped_task(model, task)
+    with _report_folder(report):
+        _, result = evaluate_file(data, model, text_column=text_column, label_column=label_column, grouping=grouping,
+                                  task=shipped)
+        _write_report(result, report, Path(data).name)
     if as_json:
         _print_json(result)
     else:
@@ -297,7 +374,7 @@ def evaluate(
 def ensemble(
     models: List[Path] = typer.Argument(..., metavar="MODEL", help="Two or more model directories with the same labels."),
     out: Path = typer.Option(..., help="Directory to write the ensemble to."),
-    weights: Optional[str] = typer.Option(None, help="Comma-separated weights, one per model (default: equal)."),
+    weights: Optional[str] = typer.Option(None, help="Comma-separated weights >= 0, one per model (default: equal)."),
     tune: Optional[Path] = typer.Option(
         None, help="Models with several labels per text: tune each label's threshold on this labelled file "
                    "(held-out training data, not the data you evaluate on)."),
@@ -318,11 +395,18 @@ def ensemble(
     from .commands import ensemble_models
 
     parsed = None
-    if weights:
+    if weights is not None:
         try:
             parsed = [float(w) for w in weights.split(",")]
         except ValueError:
             _fail(f"--weights takes numbers separated by commas, e.g. 2,1; got {weights!r}")
+        if len(parsed) != len(models):
+            _fail(f"--weights gives {len(parsed)} weight(s) for {len(models)} models; give one per model, e.g. "
+                  f"{','.join(['1'] * len(models))}")
+        if not all(math.isfinite(w) and w >= 0 for w in parsed) or sum(parsed) <= 0:
+            _fail(f"--weights must be finite numbers >= 0, not all 0; got {weights!r}")
+    for member in models:
+        _model_argument(member)
     _, thresholds = ensemble_models(models, out, weights=parsed, tune=tune)
     typer.echo(f"saved an ensemble of {len(models)} models to {out}" + (f"; thresholds: {thresholds}" if thresholds else ""))
 
@@ -331,8 +415,8 @@ def ensemble(
 @friendly
 def export(
     model: Path = typer.Argument(..., metavar="MODEL", help="Directory of a trained mlp or lstm model."),
-    out: Path = typer.Option(..., help="File to write (e.g. model.onnx or model.pt)."),
-    format_: str = typer.Option("onnx", "--format", help="onnx or torchscript."),
+    out: Path = typer.Option(..., help="File to write: a .onnx file for onnx, a .pt (.pth, .ts) file for torchscript."),
+    format_: str = typer.Option("onnx", "--format", help="onnx (needs the onnx package) or torchscript."),
 ):
     """Export the network of a trained PyTorch model (mlp, lstm) to ONNX or TorchScript.
 
@@ -345,11 +429,28 @@ def export(
 
       sentiment export mlp-model --format torchscript --out mlp.pt
     """
-    from .export import export_model
+    from .export import FORMATS, export_model
     from .pipeline import load
 
-    path = export_model(load(model), out, format_)
+    fmt = format_.strip().lower()
+    if fmt not in FORMATS:
+        _fail(f"unknown export format {format_!r}; choose one of: {', '.join(FORMATS)}")
+    suffixes = EXPORT_SUFFIXES.get(fmt, ())
+    if suffixes and out.suffix.lower() not in suffixes and not out.is_dir():  # a directory: export_model says so
+        _fail(f"--out {out}: a {fmt} export is written to a {' or '.join(suffixes)} file (so that no other file is "
+              f"overwritten by mistake); give e.g. --out {out.with_suffix(suffixes[0]).name}")
+    _model_argument(model)
+    path = export_model(load(model), out, fmt)
     typer.echo(f"wrote {path}")
+
+
+EXPORT_SUFFIXES = {"onnx": (".onnx",), "torchscript": (".pt", ".pth", ".ts")}
+
+
+def _model_argument(path: Path) -> None:
+    """A model directory given as an argument (not --model) that does not exist: say so in those words."""
+    if not path.exists():
+        _fail(f"model directory {path} does not exist; give a directory that `sentiment fit` or `sentiment ensemble` wrote")
 
 
 @app.command()

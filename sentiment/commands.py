@@ -12,7 +12,7 @@ from pathlib import Path
 from typing import Any, Callable
 
 from .data import iter_table, missing_columns, read_labelled, train_dev_split
-from .errors import ConfigError, DataError
+from .errors import ConfigError, DataError, ModelFileError
 from .evaluation import evaluate
 from .persistence import check_model_target, share_permissions
 from .pipeline import Pipeline, load
@@ -54,6 +54,9 @@ def fit_file(
     """
     if task not in TASKS:
         raise ConfigError(f"unknown task {task!r}; choose one of: {', '.join(TASKS)}")
+    if isinstance(seed, bool) or not isinstance(seed, int) or not 0 <= seed < 2**32:
+        raise ConfigError(f"the seed (--seed) must be a whole number from 0 to {2**32 - 1}, not {seed!r}")
+    _check_out(out)
     if task == "aspect":
         not_for_aspects = {"--vectorizer": vectorizer, "--model": model, "--phrases": phrases,
                            "--multi-label": multi_label, "--label-names": label_names,
@@ -65,6 +68,8 @@ def fit_file(
         return _fit_aspects(data, out, dev=dev, options=options or {}, dev_fraction=dev_fraction, seed=seed,
                             progress=progress, log=log)
     pipe = Pipeline.for_task(task, vectorizer, model, multi_label=multi_label, **(options or {}))
+    _check_stage_options(pipe)  # a bad --set value fails before the data are read, not after
+    _check_columns(text_column, label_column)
     check_model_target(out)  # fail before training, not after
     label_sep = separator if multi_label else None
     texts, labels = read_labelled(data, text_column, label_column, phrases=phrases, separator=label_sep)
@@ -94,6 +99,34 @@ def fit_file(
     return pipe, report
 
 
+def _check_out(out: str | Path) -> None:
+    """Refuse a save path below a file (``--out train.csv/model``) before any work, not when saving."""
+    for parent in Path(out).parents:
+        if parent.exists():
+            if not parent.is_dir():
+                raise ConfigError(f"--out {out} lies inside {parent}, which is a file, not a directory; "
+                                  "choose another path")
+            return
+
+
+def _check_stage_options(pipe: Pipeline) -> None:
+    """Build the cleaner, vectorizer and model once with their options: an out-of-range or mistyped value is
+    refused now, as ``fit`` would refuse it after reading (and cleaning) the data."""
+    from .cleaning import Cleaner
+    from .registry import resolve
+
+    cleaner, vectorizer, model = pipe._split_options()
+    Cleaner(**cleaner)
+    resolve("vectorizer", pipe.vectorizer)(**vectorizer)
+    resolve("model", pipe.model)(**model)
+
+
+def _check_columns(text_column: str, label_column: str) -> None:
+    if text_column == label_column:
+        raise ConfigError(f"the text and label columns are both {text_column!r}; name the label column with "
+                          "--label-column (or the text column with --text-column)")
+
+
 def _fit_aspects(data, out, *, dev, options: dict, dev_fraction: float, seed: int, progress: bool,
                  log) -> tuple[Any, dict]:
     """``fit_file`` for ``task="aspect"``: an :class:`~sentiment.aspects.AspectPipeline` on SemEval XML or JSONL.
@@ -113,9 +146,14 @@ def _fit_aspects(data, out, *, dev, options: dict, dev_fraction: float, seed: in
 
 def model_columns(pipe: Pipeline) -> dict[str, str]:
     """The text and label columns and the label separator the model was trained with (defaults when unknown)."""
-    columns = getattr(pipe, "config_", {}).get("columns", {})
-    return {"text": columns.get("text", "text"), "label": columns.get("label", "label"),
-            "separator": columns.get("separator", SEPARATOR)}
+    columns = (getattr(pipe, "config_", None) or {}).get("columns", {})
+    found = columns if isinstance(columns, dict) else {}
+    result = {"text": found.get("text", "text"), "label": found.get("label", "label"),
+              "separator": found.get("separator", SEPARATOR)}
+    if not isinstance(columns, dict) or not all(isinstance(v, str) and v for v in result.values()):
+        raise ModelFileError(f'the model\'s config.json is damaged: its "columns" entry is {columns!r}, not the names '
+                             "of the text and label columns; restore the model or train it again")
+    return result
 
 
 def evaluate_file(data: str | Path, model: str | Path | None = None, *, text_column: str | None = None,
@@ -133,6 +171,7 @@ def evaluate_file(data: str | Path, model: str | Path | None = None, *, text_col
 
         return pipe, evaluate_aspects(data, pipe)
     columns = model_columns(pipe)
+    _check_columns(text_column or columns["text"], label_column or columns["label"])
     texts, labels = read_labelled(data, text_column or columns["text"], label_column or columns["label"],
                                   separator=columns["separator"] if pipe.multi_label_ else None)
     return pipe, evaluate(pipe, texts, labels, grouping)
@@ -145,6 +184,7 @@ def ensemble_models(models: list[str | Path], out: str | Path, *, weights: list[
     thresholds come from (empty for one label per text)."""
     from .ensemble import Ensemble
 
+    _check_out(out)
     check_model_target(out)
     ensemble = Ensemble([load(m) for m in models], weights)
     source = ""

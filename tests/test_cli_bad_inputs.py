@@ -1,0 +1,238 @@
+"""Bad input to the `sentiment` command, beyond test_cli.py: one `Error:` line that says what to do, a
+non-zero exit, no traceback, and no saved model, data file or folder lost or left half-made.
+
+Everything runs on tiny tables written here and on conftest's saved tfidf + logreg model.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import shutil
+
+import pandas as pd
+import pytest
+
+from conftest import binary_examples
+from test_cli import assert_error, assert_ok, invoke
+
+
+def digest(folder) -> dict:
+    """Every file below ``folder`` with its SHA-256: equal digests, untouched folder."""
+    return {str(p.relative_to(folder)): hashlib.sha256(p.read_bytes()).hexdigest()
+            for p in sorted(folder.rglob("*")) if p.is_file()}
+
+
+@pytest.fixture(scope="module")
+def data(tmp_path_factory):
+    """A 40-row training table (text/label), a 10-row dev table and a 24-row table of several labels per text."""
+    folder = tmp_path_factory.mktemp("bad_inputs")
+    texts, labels = binary_examples(40, seed=11)
+    dev_texts, dev_labels = binary_examples(10, seed=12)
+    pd.DataFrame({"text": texts, "label": labels}).to_csv(folder / "train.csv", index=False)
+    pd.DataFrame({"text": dev_texts, "label": dev_labels}).to_csv(folder / "dev.csv", index=False)
+    words = {"joy": "glad", "anger": "furious", "fear": "scared"}
+    rows = [(f"I am {words[a]} and {words[b]}", f"{a};{b}") for a, b in
+            [("joy", "anger"), ("anger", "fear"), ("fear", "joy"), ("joy", "fear")] * 6]
+    pd.DataFrame(rows, columns=["text", "label"]).to_csv(folder / "multi.csv", index=False)
+    return {"folder": folder, "train": folder / "train.csv", "dev": folder / "dev.csv", "multi": folder / "multi.csv"}
+
+
+def fit_args(data, out, *more):
+    return ["fit", data["train"], "--dev", data["dev"], "--vectorizer", "tfidf", "--model", "logreg", "--out", out, *more]
+
+
+def no_training_started(result) -> bool:
+    """Nothing but the error on stderr: the command failed before reading and training on the data."""
+    return result.stderr.strip().splitlines() == [line for line in result.stderr.splitlines() if line.startswith("Error:")]
+
+
+# -- fit: options ----------------------------------------------------------------------------------------
+def test_set_reads_python_none_as_null(data, tmp_path):
+    # the error for norm lists "None" among the choices, so None must be accepted as written
+    assert_ok(invoke(*fit_args(data, tmp_path / "m", "--set", "norm=None", "--set", "class_weight=None")))
+    config = json.loads((tmp_path / "m" / "config.json").read_text())
+    assert config["stages"]["vectorizer"]["params"]["norm"] is None
+
+
+def test_set_the_same_key_twice_with_different_values(data, tmp_path):
+    assert_error(invoke(*fit_args(data, tmp_path / "m", "--set", "C=1", "--set", "C=2")), "--set C is given twice")
+    assert_ok(invoke(*fit_args(data, tmp_path / "m", "--set", "C=2", "--set", "C=2")))
+
+
+def test_a_bad_option_value_fails_before_the_data_are_read(data, tmp_path):
+    result = invoke(*fit_args(data, tmp_path / "m", "--set", "C=abc"))
+    assert_error(result, "C must be a number")
+    assert no_training_started(result), result.stderr
+    missing = data["folder"] / "no-such-file.csv"
+    assert_error(invoke("fit", missing, "--model", "logreg", "--set", "max_iter=1.5", "--out", tmp_path / "m"),
+                 "max_iter must be a whole number")
+    assert not (tmp_path / "m").exists()
+
+
+@pytest.mark.parametrize("seed", ["-1", str(2**32)])
+def test_seed_out_of_range(data, tmp_path, seed):
+    result = invoke("fit", data["train"], "--model", "logreg", "--seed", seed, "--out", tmp_path / "m")
+    assert_error(result, r"seed \(--seed\) must be a whole number from 0 to 4294967295")
+    assert not (tmp_path / "m").exists()
+
+
+def test_empty_label_separator_is_refused_not_replaced(data, tmp_path):
+    result = invoke("fit", data["multi"], "--multi-label", "--label-sep", "", "--model", "logreg", "--out", tmp_path / "m")
+    assert_error(result, "label separator is empty")
+    assert not (tmp_path / "m").exists()
+
+
+@pytest.mark.parametrize("names, pattern", [
+    ("neg=bad,pos=bad", "gives the name 'bad' to two labels"),
+    ("neg=,pos=good", "needs a label value and a name"),
+    ("=bad,pos=good", "needs a label value and a name"),
+    ("neg=bad,neg=awful,pos=good", "names the label 'neg' twice"),
+    ("", "takes VALUE=NAME pairs"),
+])
+def test_label_names_that_would_merge_or_blank_classes(data, tmp_path, names, pattern):
+    result = invoke(*fit_args(data, tmp_path / "m", "--label-names", names))
+    assert_error(result, pattern)
+    assert not (tmp_path / "m").exists()
+
+
+@pytest.mark.parametrize("args", [["--label-column", "text"], ["--text-column", "label"]])
+def test_text_and_label_column_the_same(data, tmp_path, saved_model, args):
+    assert_error(invoke(*fit_args(data, tmp_path / "m", *args)), "the text and label columns are both")
+    assert_error(invoke("evaluate", data["dev"], "--model", saved_model, *args), "the text and label columns are both")
+
+
+# -- fit: where the model goes ----------------------------------------------------------------------------
+def test_out_below_a_file_fails_before_training(data, tmp_path, saved_model):
+    before = data["train"].read_bytes()
+    result = invoke(*fit_args(data, data["train"] / "model"))
+    assert_error(result, "lies inside .*train.csv, which is a file")
+    assert no_training_started(result), result.stderr
+    result = invoke("ensemble", saved_model, saved_model, "--out", data["train"] / "sub" / "ens")
+    assert_error(result, "which is a file")
+    assert data["train"].read_bytes() == before
+
+
+def test_failed_fit_keeps_the_old_model(data, tmp_path, model_copy):
+    before = digest(model_copy)
+    for more in (["--set", "C=abc"], ["--label-names", "neg=x,pos=x"], ["--label-column", "text"]):
+        assert_error(invoke(*fit_args(data, model_copy, *more)))
+    assert digest(model_copy) == before
+    assert not [p.name for p in model_copy.parent.iterdir() if p.name.startswith(".")]  # no staging left
+
+
+def test_report_folder_is_removed_when_the_command_fails(data, tmp_path, saved_model):
+    empty = tmp_path / "empty.csv"
+    empty.write_text("")
+    assert_error(invoke("fit", empty, "--model", "logreg", "--out", tmp_path / "m", "--report", tmp_path / "r1" / "deep"),
+                 "is empty")
+    assert_error(invoke("evaluate", empty, "--model", saved_model, "--report", tmp_path / "r2"), "is empty")
+    assert not (tmp_path / "r1").exists() and not (tmp_path / "r2").exists()
+    kept = tmp_path / "kept"
+    kept.mkdir()
+    (kept / "notes.txt").write_text("mine")
+    assert_error(invoke("evaluate", empty, "--model", saved_model, "--report", kept), "is empty")
+    assert (kept / "notes.txt").read_text() == "mine"  # a folder that was there stays as it was
+
+
+def test_a_path_through_a_file_is_named(data, saved_model, tmp_path):
+    # predict_file creates the output's folder: the message says which path component is a file
+    result = invoke("predict", "--model", saved_model, "--input", data["dev"], "--output", data["train"] / "p.csv")
+    message = assert_error(result, "File exists|Not a directory")
+    assert "train.csv is a file" in message
+
+
+# -- models that are damaged ------------------------------------------------------------------------------
+@pytest.mark.parametrize("columns", [None, "text", {"text": 5, "label": "label"}, ["text", "label"]])
+def test_damaged_columns_in_config(data, model_copy, tmp_path, columns):
+    config = json.loads((model_copy / "config.json").read_text())
+    config["columns"] = columns
+    (model_copy / "config.json").write_text(json.dumps(config))
+    pattern = 'config.json is damaged: its "columns" entry'
+    assert_error(invoke("evaluate", data["dev"], "--model", model_copy), pattern)
+    assert_error(invoke("predict", "--model", model_copy, "--input", data["dev"], "--output", tmp_path / "p.csv"), pattern)
+    assert not (tmp_path / "p.csv").exists()
+
+
+def test_model_arguments_that_do_not_exist(saved_model, tmp_path):
+    for args in (["export", tmp_path / "nope", "--format", "torchscript", "--out", tmp_path / "m.pt"],
+                 ["ensemble", saved_model, tmp_path / "nope", "--out", tmp_path / "e"]):
+        message = assert_error(invoke(*args), "model directory .*nope does not exist")
+        assert "--model" not in message  # export and ensemble take model directories as arguments
+    assert not (tmp_path / "e").exists()
+
+
+# -- ensemble --------------------------------------------------------------------------------------------
+@pytest.mark.parametrize("weights, pattern", [
+    ("1", r"gives 1 weight\(s\) for 2 models"),
+    ("1,2,3", r"gives 3 weight\(s\) for 2 models"),
+    ("inf,1", "finite numbers >= 0"),
+    ("nan,1", "finite numbers >= 0"),
+    ("-1,2", "finite numbers >= 0"),
+    ("", "--weights takes numbers"),
+])
+def test_ensemble_weights(saved_model, tmp_path, weights, pattern):
+    assert_error(invoke("ensemble", saved_model, saved_model, "--weights", weights, "--out", tmp_path / "e"), pattern)
+    assert not (tmp_path / "e").exists()
+
+
+# -- export ----------------------------------------------------------------------------------------------
+def test_export_does_not_overwrite_a_file_of_another_kind(data, saved_model, tmp_path):
+    target = tmp_path / "train.csv"
+    shutil.copy(data["train"], target)
+    before = target.read_bytes()
+    for fmt in ("torchscript", "onnx"):
+        assert_error(invoke("export", saved_model, "--format", fmt, "--out", target), f"a {fmt} export is written to")
+    assert target.read_bytes() == before
+
+
+def test_export_format_is_case_insensitive(saved_model, tmp_path):
+    # TorchScript as the docs spell it is the torchscript format; the logreg model then has no network
+    assert_error(invoke("export", saved_model, "--format", "TorchScript", "--out", tmp_path / "m.pt"), "no torch network")
+    assert_error(invoke("export", saved_model, "--format", "keras", "--out", tmp_path / "m.pt"), "unknown export format")
+
+
+# -- predict ---------------------------------------------------------------------------------------------
+def test_predict_text_that_is_not_utf8(saved_model):
+    # a shell passes bytes that are not UTF-8 on to Python as lone surrogates, which --json cannot encode
+    result = invoke("predict", "--model", saved_model, "--json", "fine", "caf\udce9 cr\udce8me")
+    assert_error(result, "text 2 is not UTF-8")
+    assert result.stdout == ""
+
+
+def test_predict_stdin_that_is_not_utf8(saved_model):
+    result = invoke("predict", "--model", saved_model, "-", input=b"good film\n\xff\xfe awful\n")
+    assert_error(result, "stdin is not UTF-8")
+
+
+# -- errors that are bugs still end in one line ---------------------------------------------------------
+def test_aspect_offsets_too_large_for_an_integer(tmp_path):
+    path = tmp_path / "a.jsonl"
+    path.write_text('{"text": "The food", "aspects": [{"term": "food", "from": 1e400, "to": 8}]}\n')
+    result = invoke("fit", path, "--task", "aspect", "--out", tmp_path / "m")
+    assert_error(result)
+    assert not (tmp_path / "m").exists()
+
+
+def test_an_unexpected_exception_is_one_line(monkeypatch, data, saved_model):
+    import sentiment.commands
+
+    def broken(*args, **kwargs):
+        raise ZeroDivisionError("division by zero\nsecond line")
+
+    monkeypatch.setattr(sentiment.commands, "evaluate_file", broken)
+    message = assert_error(invoke("evaluate", data["dev"], "--model", saved_model), "unexpected ZeroDivisionError")
+    assert "report this as a bug" in message and "second line" in message  # both lines, on one
+    monkeypatch.setenv("SENTIMENT_DEBUG", "1")
+    assert isinstance(invoke("evaluate", data["dev"], "--model", saved_model).exception, ZeroDivisionError)
+
+
+def test_a_multi_line_package_error_prints_on_one_line(monkeypatch, data, saved_model):
+    import sentiment.commands
+    from sentiment.errors import DataError
+
+    def bad_file(*args, **kwargs):
+        raise DataError("cannot parse x.csv (line 1\nline 2); check the file")
+
+    monkeypatch.setattr(sentiment.commands, "evaluate_file", bad_file)
+    assert_error(invoke("evaluate", data["dev"], "--model", saved_model), r"\(line 1 line 2\); check the file")
