@@ -18,6 +18,10 @@ from .errors import DataError
 
 COMPRESSIONS = (".gz", ".bz2", ".xz", ".zst", ".zip")
 FORMATS = ("csv", "tsv", "jsonl", "parquet", "sst")
+TABLES = ".csv, .tsv, .jsonl or .parquet (optionally .gz)"
+# The first bytes of each compressed format, and the suffix that makes it read as such.
+MAGIC = ((rb"\x1f\x8b", "gzip", ".gz"), (rb"BZh[1-9]1AY&SY", "bzip2", ".bz2"), (rb"\xfd7zXZ\x00", "xz", ".xz"),
+         (rb"\x28\xb5\x2f\xfd", "zstd", ".zst"), (rb"PK\x03\x04", "zip", ".zip"))
 LABEL_SETS = (list, tuple, set, frozenset)  # the labels of one text, when a text can have several
 SEPARATORS = (";", ",", "|", "/", "+")  # usual ways to join several labels in one column
 
@@ -160,9 +164,16 @@ def table_format(path: str | Path) -> str:
                  "parquet": "parquet", "pq": "parquet"}
     if suffix in by_suffix:
         return by_suffix[suffix]
-    if suffix == "txt" and _looks_like_trees(path):
-        return "sst"
-    raise DataError(f"cannot tell the format of {path}; use a .csv, .tsv, .jsonl or .parquet file, or SST trees (.txt)")
+    if suffix == "txt":
+        if _looks_like_trees(path):
+            return "sst"
+        raise DataError(f"cannot tell the format of {path}: a .txt file must hold SST trees (one PTB tree per line, "
+                        f"such as \"(3 (2 a) (3 good) (2 film))\"), and this one does not; give a table of texts and "
+                        f"labels as a {TABLES} file")
+    if suffix == "xml":
+        raise DataError(f"{path} is XML, which only aspect models read (SemEval-2014 aspect data): to fit or evaluate "
+                        f"one, add --task aspect (task=\"aspect\"); otherwise give a {TABLES} file, or SST trees (.txt)")
+    raise DataError(f"cannot tell the format of {path}; use a {TABLES} file, or SST trees (.txt)")
 
 
 def read_table(path: str | Path, columns: Sequence[str], fmt: str | None = None):
@@ -194,6 +205,8 @@ def iter_table(path: str | Path, columns: Sequence[str] | None, fmt: str | None 
         handle = tqdm.wrapattr(handle, "read", total=file.stat().st_size, desc="reading", unit="B",
                                unit_scale=True, dynamic_ncols=True, leave=False)
     compression = {".gz": "gzip", ".bz2": "bz2", ".xz": "xz", ".zst": "zstd", ".zip": "zip"}.get(file.suffix.lower())
+    if compression is None and fmt != "parquet":
+        _check_not_compressed(file)
     try:
         with handle as stream:  # tqdm.wrapattr is a context manager that yields the wrapped file
             if fmt == "parquet":
@@ -221,6 +234,17 @@ def iter_table(path: str | Path, columns: Sequence[str] | None, fmt: str | None 
             raise
         first_line = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
         raise DataError(f"cannot parse {file} as {fmt} ({first_line}); check the file and its extension") from None
+
+
+def _check_not_compressed(file: Path) -> None:
+    """Refuse a compressed file whose name lacks the compression suffix (``train.csv`` holding gzip), which
+    would otherwise be read as text and reported as not UTF-8."""
+    with open(file, "rb") as handle:
+        head = handle.read(16)
+    for magic, name, suffix in MAGIC:
+        if re.match(magic, head):
+            raise DataError(f"{file} is {name}-compressed but its name does not say so; name it {file.name}{suffix} "
+                            f"(e.g. mv {file} {file}{suffix}) so it is decompressed when read")
 
 
 def _parquet_chunks(file: Path, columns, chunksize):
@@ -279,6 +303,9 @@ def read_labelled(path: str | Path, text_column: str = "text", label_column: str
         return read_sst_trees(file, phrases=phrases)
     if phrases:
         raise DataError(f"--phrases reads the phrases of SST trees (.txt), and {file} is a table; leave --phrases out")
+    if text_column == label_column:
+        raise DataError(f"the text and label columns are both {text_column!r}; give the label column another name "
+                        "(label_column=..., --label-column)")
     frame = read_table(file, [text_column, label_column], fmt=fmt)
     if len(frame) == 0:
         raise DataError(f"{file} has a header but no rows; give at least one row")

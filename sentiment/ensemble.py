@@ -27,7 +27,7 @@ import numpy as np
 from .data import check_texts
 from .errors import ConfigError, ModelFileError
 from .multilabel import tune_thresholds
-from .persistence import CONFIG, atomic_directory, checksum, read_model, write_config
+from .persistence import CONFIG, atomic_directory, check_columns, checksum, read_model, write_config
 from .pipeline import Classifier, _label_list
 
 
@@ -49,7 +49,8 @@ class Ensemble(Classifier):
         first = members[0]
         for member in members:
             if not isinstance(member, Classifier):
-                raise ConfigError(f"an ensemble combines polarity or emotion models; a {getattr(member, 'kind', type(member).__name__)} "
+                kind = str(getattr(member, "kind", type(member).__name__))
+                raise ConfigError(f"an ensemble combines polarity or emotion models; {_a(kind)} {kind} "
                                   "model cannot be a member")
             member._check_fitted()
             if member.multi_label_ != first.multi_label_:
@@ -118,16 +119,24 @@ class Ensemble(Classifier):
 
         config, _ = read_model(path)
         if config.get("kind") != "ensemble":
-            raise ModelFileError(f"{path} holds a {config.get('kind') or 'pipeline'} model, not an ensemble; "
+            kind = str(config.get("kind") or "pipeline")
+            raise ModelFileError(f"{path} holds {_a(kind)} {kind} model, not an ensemble; "
                                  "load it with sentiment.load(path)")
+        check_columns(config, path)
         try:
             names = _member_names(config)
             members = [load(Path(path) / name) for name in names]
             ensemble = cls(members, config["weights"], config.get("thresholds"))
-            ensemble.config_["columns"] = dict(config.get("columns", ensemble.config_["columns"]))
+            if "columns" in config:  # checked above: a dict of non-empty strings
+                ensemble.config_["columns"] = dict(config["columns"])
             return ensemble
         except (KeyError, TypeError, ValueError) as exc:  # ConfigError is a ValueError
             raise ModelFileError(f"{path} is not a consistent ensemble ({exc}); build it again") from None
+
+
+def _a(word: str) -> str:
+    """The indefinite article for ``word``: "an aspect model", "a pipeline model"."""
+    return "an" if word[:1].lower() in ("a", "e", "i", "o", "u") else "a"
 
 
 def _member_names(config: dict) -> list[str]:

@@ -20,5 +20,6 @@ class ModelFileError(SentimentError, OSError):
     """A model directory that is missing, corrupted, tampered with or not ours."""
 
 
-class NotFittedError(SentimentError, AttributeError):
-    """A pipeline used before ``fit``."""
+class NotFittedError(SentimentError, ValueError, AttributeError):
+    """A pipeline used before ``fit``: a ValueError and an AttributeError, as scikit-learn's own
+    ``NotFittedError`` (``hasattr`` and scikit-learn's ``check_is_fitted`` keep working)."""

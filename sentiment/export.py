@@ -25,6 +25,7 @@ import warnings
 from pathlib import Path
 
 from .errors import ConfigError
+from .persistence import share_permissions
 
 FORMATS = ("torchscript", "onnx")
 SUFFIXES = {"torchscript": "pt", "onnx": "onnx"}
@@ -76,6 +77,7 @@ def export_model(pipeline, path: str | os.PathLike, fmt: str = "torchscript") ->
     fd, partial = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".partial", dir=target.parent)
     os.close(fd)
     try:
+        share_permissions(partial)  # mkstemp's file is owner-only; the exported one is a normal file
         _write(wrapped, example, names, fmt, partial)
         os.replace(partial, target)
     except BaseException:

@@ -83,10 +83,17 @@ def write_config(folder: Path, config: dict[str, Any], files: dict[str, str]) ->
 
 
 def check_model_target(path: str | os.PathLike) -> Path:
-    """Refuse early a save path that is a file, or a non-empty directory that holds no model."""
+    """Refuse early a save path that is a file, lies below a file (``train.csv/model``), or is a non-empty
+    directory that holds no model."""
     target = Path(path)
     if target.exists() and not target.is_dir():
         raise ModelFileError(f"{target} is a file; give a directory path for the model")
+    for parent in target.parents:  # the nearest one that exists must be a directory
+        if parent.exists():
+            if not parent.is_dir():
+                raise ModelFileError(f"{target} lies inside {parent}, which is a file, not a directory; "
+                                     "give a directory path for the model outside it")
+            break
     if target.is_dir() and any(target.iterdir()) and not (target / CONFIG).is_file():
         raise ModelFileError(f"{target} is a non-empty directory that holds no model; choose another --out path")
     return target
@@ -103,8 +110,8 @@ def read_config(path: str | os.PathLike) -> dict:
                 f"is in {backup}; rename that folder to {root.name} to restore it"
             )
         raise ModelFileError(
-            f"model directory {root} does not exist; train one with `sentiment fit DATA --out {root}` "
-            "or leave out --model to use the default model"
+            f"model directory {root} does not exist; give the directory of a trained model "
+            f"(`sentiment fit DATA --out {root}` writes one there)"
         )
     if not root.is_dir():
         raise ModelFileError(f"{root} is a file, not a model directory; pass the directory that `sentiment fit` wrote")
@@ -126,6 +133,17 @@ def read_config(path: str | os.PathLike) -> dict:
             f"({FORMAT_VERSION}); upgrade sentiment: pip install -U sentiment"
         )
     return config
+
+
+def check_columns(config: dict, path: str | os.PathLike) -> None:
+    """The ``columns`` entry of a model's config, when present: a dict of non-empty strings (the names of the
+    text and label columns, and the label separator) - else a ModelFileError."""
+    if "columns" not in config:
+        return
+    columns = config["columns"]
+    if not isinstance(columns, dict) or not all(isinstance(v, str) and v for v in columns.values()):
+        raise ModelFileError(f'{Path(path) / CONFIG} is damaged: its "columns" entry is {columns!r}, not the names '
+                             "of the text and label columns; restore the model or train it again")
 
 
 def read_model(path: str | os.PathLike) -> tuple[dict, dict[str, tuple[dict, dict[str, np.ndarray]]]]:

@@ -27,7 +27,7 @@ from __future__ import annotations
 
 import os
 from datetime import datetime, timezone
-from typing import Any, Iterable, Sequence
+from typing import Any, Iterable, Mapping, Sequence
 
 import numpy as np
 
@@ -37,7 +37,7 @@ from .data import check_label_sets, check_labels, check_texts, is_multi_label
 from .errors import ConfigError, DataError, ModelFileError, NotFittedError, SentimentError
 from .groupings import group_labels, resolve_grouping
 from .multilabel import DEFAULT_THRESHOLD, chosen_labels, decide, label_f1, tune_thresholds
-from .persistence import read_model, write_model
+from .persistence import check_columns, read_model, write_model
 from .registry import available, resolve
 
 DEFAULT_VECTORIZER = "tfidf"
@@ -385,6 +385,7 @@ class Pipeline(Classifier):
             raise ModelFileError(f"{path} holds an {config['kind']} model; load it with sentiment.load(path) "
                                  "(the CLI's predict and evaluate take it as it is)")
         _check_kind(config, path)
+        check_columns(config, path)
         try:
             pipeline_config = config["pipeline"]
             pipe = cls(pipeline_config["vectorizer"], pipeline_config["model"],
@@ -528,11 +529,24 @@ def _tokens(cleaner: Cleaner, texts: list[str], bar: "_Progress", batch: int = 2
 def display_names(classes: np.ndarray, names: dict | None = None) -> list[str]:
     """The display name of each class: from ``names`` (value -> name), else 0/1 and 0..4 as binary and
     5-way polarity, else the values as text."""
+    if names is not None and not isinstance(names, Mapping):
+        raise ConfigError(f"label_names must be a dict of label -> display name (e.g. {{0: 'negative', 1: 'positive'}}), "
+                          f"not a {type(names).__name__}")
     if names:
         missing = [c for c in classes.tolist() if c not in names and str(c) not in names]
         if missing:
             raise ConfigError(f"label_names gives no name for the label(s) {missing}; name every label")
-        return [str(names.get(c, names.get(str(c)))) for c in classes.tolist()]
+        given = [names[c] if c in names else names[str(c)] for c in classes.tolist()]
+        shown: dict[str, Any] = {}
+        for label, name in zip(classes.tolist(), given):
+            if name is None or not str(name).strip():
+                raise ConfigError(f"label_names gives the label {label!r} an empty name ({name!r}); give every label "
+                                  "a name that is not empty")
+            if str(name) in shown:
+                raise ConfigError(f"label_names gives the labels {shown[str(name)]!r} and {label!r} the same name "
+                                  f"{str(name)!r}; give each label its own name")
+            shown[str(name)] = label
+        return [str(name) for name in given]
     values = classes.tolist()
     if values == list(range(len(values))) and len(values) in POLARITY_NAMES:
         return list(POLARITY_NAMES[len(values)])

@@ -191,9 +191,10 @@ def check_sentence(record: dict, where: str = "sentence", keep_conflict: bool = 
         if not isinstance(a, dict) or "term" not in a or "from" not in a or "to" not in a:
             raise DataError(f'{where}: each aspect needs "term", "from" and "to" (got {a!r})')
         try:
-            start, end = int(a["from"]), int(a["to"])
-        except (TypeError, ValueError):
-            raise DataError(f"{where}: aspect offsets must be integers (got from={a['from']!r}, to={a['to']!r})") from None
+            start, end = _offset(a["from"]), _offset(a["to"])
+        except (TypeError, ValueError, OverflowError):  # OverflowError: 1e400 in JSON is infinity
+            raise DataError(f"{where}: aspect offsets must be integers (got from={a['from']!r}, to={a['to']!r}); "
+                            "give 0-based character positions, end exclusive") from None
         if not 0 <= start < end <= len(text):
             raise DataError(
                 f"{where}: aspect {a['term']!r} has offsets {start}:{end} outside the text (length {len(text)}); "
@@ -212,10 +213,21 @@ def check_sentence(record: dict, where: str = "sentence", keep_conflict: bool = 
         aspects.append({"term": a["term"], "from": start, "to": end, "polarity": polarity})
     categories = []
     for c in record.get("categories") or []:
-        if not isinstance(c, dict) or not c.get("category"):
-            raise DataError(f'{where}: each category needs a "category" name (got {c!r})')
+        name = c.get("category") if isinstance(c, dict) else None
+        if not isinstance(name, str) or not name.strip():
+            raise DataError(f'{where}: each category needs a "category" name, a non-empty string (got {c!r})')
         categories.append({"category": c["category"], "polarity": c.get("polarity")})
     return {"id": str(record.get("id", "")), "text": text, "aspects": aspects, "categories": categories}
+
+
+def _offset(value) -> int:
+    """A character offset: an int, a whole-number float (``4.0``) or digits (``"4"``, as XML gives them);
+    not a bool (``true`` would read as 1) nor a fraction. Raises TypeError/ValueError/OverflowError."""
+    if type(value).__name__ in ("bool", "bool_"):  # numpy's bool_ too
+        raise TypeError("a boolean is not an offset")
+    if isinstance(value, float) and not value.is_integer():  # 10.5, inf, nan
+        raise ValueError("not a whole number")
+    return int(value)
 
 
 def read_polarity_texts(path) -> tuple[list[str], list[str]]:

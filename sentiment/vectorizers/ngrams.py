@@ -17,7 +17,7 @@ from typing import NamedTuple
 
 import numpy as np
 
-from ..errors import DataError
+from ..errors import ConfigError, DataError
 from ..stage import Stage
 
 
@@ -199,6 +199,9 @@ class CountVectorizer(Stage):
         self._range("char_ngram_range")
         self._number("min_df", 1, integer=True)
         self._number("max_df", 0.0, 1.0)
+        if self.params["max_df"] <= 0:  # 0 keeps no term at all (scikit-learn fails on it when fitting)
+            raise ConfigError(f"max_df must be a fraction of the texts above 0 and at most 1.0, not {self.params['max_df']!r}")
+        self.params["max_df"] = float(self.params["max_df"])  # an int 1 would be one text for scikit-learn, not all
         if self.params["max_features"] is not None:
             self._number("max_features", 1, integer=True)
         if not isinstance(self.params["binary"], bool):
