@@ -16,7 +16,7 @@ from sentiment.aspects.data import (CONTRAST_JOINS, bio_tags, check_sentence, co
                                     split_sentences, tokenize)
 from sentiment.aspects.evaluation import score_aspects
 from sentiment.aspects.polarity import context_features
-from sentiment.errors import DataError, ModelFileError
+from sentiment.errors import ConfigError, DataError, ModelFileError
 
 NOUNS = ["camera", "battery", "screen", "keyboard", "food", "service", "waiter", "pizza", "price", "staff",
          "battery life", "sushi"]
@@ -400,3 +400,10 @@ def test_models_saved_before_contrast_and_marked_features_load_as_trained(tiny_m
     marked = {f if isinstance(f, str) else f[0] for f in context_features(words, 1, 2)}
     unmarked = {f if isinstance(f, str) else f[0] for f in context_features(words, 1, 2, version=1)}
     assert "XS=awful" in marked and "XS=awful" not in unmarked and "S=awful" in unmarked
+
+
+def test_bad_keep_conflict_and_prior_are_named(tmp_path):
+    with pytest.raises(ConfigError, match="keep_conflict must be true or false"):
+        AspectPipeline(keep_conflict="maybe")
+    with pytest.raises(ConfigError, match="prior='nowhere' is not a model directory"):
+        AspectPipeline(prior="nowhere").fit(synthetic(40))

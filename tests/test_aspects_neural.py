@@ -91,9 +91,12 @@ def test_word_dropout_trains_the_unknown_word_and_is_off_when_predicting():
     unknown = torch.tensor([[neural.UNKNOWN, neural.UNKNOWN, 0]])
     chars, cases = torch.zeros(1, 3, 1, dtype=torch.long), torch.zeros(1, 3, dtype=torch.long)
     net.train()
-    assert torch.equal(net.emissions(words, chars, cases, lengths), net.emissions(unknown, chars, cases, lengths))
+    clusters = torch.zeros(1, 3, 1, dtype=torch.long)
+    assert torch.equal(net.emissions(words, chars, cases, clusters, lengths),
+                       net.emissions(unknown, chars, cases, clusters, lengths))
     net.eval()
-    assert not torch.equal(net.emissions(words, chars, cases, lengths), net.emissions(unknown, chars, cases, lengths))
+    assert not torch.equal(net.emissions(words, chars, cases, clusters, lengths),
+                           net.emissions(unknown, chars, cases, clusters, lengths))
     assert "unknown_rate" not in net.state_dict()  # not part of the model file
 
 

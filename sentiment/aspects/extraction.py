@@ -1,7 +1,8 @@
 """Aspect term extraction as BIO token tagging.
 
 * :class:`ClassicalTagger`: per-token logistic regression over window features (the word, its
-  neighbours, affixes, shape, bigrams, optionally its word2vec vector), then BIO repair.
+  neighbours, affixes, shape, bigrams, the Brown cluster prefixes of the word and its neighbours
+  (:mod:`sentiment.aspects.clusters`), optionally its word2vec vector), then BIO repair.
 * :class:`BiLSTMTagger` (in :mod:`sentiment.aspects.neural`): a BiLSTM over Word2Vec-initialised
   embeddings, trained with the package's one trainer.
 
@@ -12,6 +13,7 @@ from __future__ import annotations
 
 import numpy as np
 
+from .clusters import WordClusters
 from .data import TAGS, Token, bio_tags, spans_from_tags, tokenize
 from .linear import HashedLogistic
 
@@ -25,9 +27,13 @@ def _shape(raw: str) -> str:
     return "".join(out)
 
 
-def token_features(tokens: list[Token], text: str, vectors=None) -> list[list]:
-    """Window features of each token (strings, plus ``(name, value)`` pairs for word vectors)."""
+def token_features(tokens: list[Token], text: str, vectors=None, clusters=None) -> list[list]:
+    """Window features of each token (strings, plus ``(name, value)`` pairs for word vectors);
+    ``clusters``: a :class:`~sentiment.aspects.clusters.WordClusters` for the cluster features."""
     words = [t.text for t in tokens]
+    if clusters is not None:
+        by_token = [clusters.features(t.text, text[t.start:t.end]) for t in tokens]
+        padded_clusters = [["c=s"]] * 2 + by_token + [["c=/s"]] * 2
     padded = ["<s2>", "<s>"] + words + ["</s>", "</s2>"]
     rows = []
     for i, tok in enumerate(tokens):
@@ -39,6 +45,9 @@ def token_features(tokens: list[Token], text: str, vectors=None) -> list[list]:
              "s3-1=" + padded[j - 1][-3:], "s3+1=" + padded[j + 1][-3:]]
         if raw[:1].isupper():
             f.append("title" if i else "title0")
+        if clusters is not None:
+            for offset in (-2, -1, 0, 1, 2):
+                f.extend(f"{offset}{c}" for c in padded_clusters[j + offset])
         if vectors is not None:
             for name, k in (("e", j), ("e-1", j - 1), ("e+1", j + 1)):
                 vec = vectors.get(padded[k])
@@ -62,13 +71,14 @@ class ClassicalTagger:
 
     name = "classical"
 
-    def __init__(self, C: float = 1.0, bits: int = 18, seed: int = 0, cleaner=None, vectors=None):
+    def __init__(self, C: float = 1.0, bits: int = 18, seed: int = 0, cleaner=None, vectors=None, clusters=None):
         self.model = HashedLogistic(bits=bits, C=C, seed=seed)
-        self.cleaner, self.vectors = cleaner, vectors
+        self.cleaner, self.vectors, self.clusters = cleaner, vectors, clusters
 
     def _features(self, texts):
         tokenized = [tokenize(t, self.cleaner) for t in texts]
-        return tokenized, [token_features(toks, text, self.vectors) for toks, text in zip(tokenized, texts)]
+        return tokenized, [token_features(toks, text, self.vectors, self.clusters)
+                           for toks, text in zip(tokenized, texts)]
 
     def fit(self, sentences: list[dict]) -> "ClassicalTagger":
         tokenized, feats = self._features([s["text"] for s in sentences])
@@ -96,11 +106,14 @@ class ClassicalTagger:
 
     def get_state(self):
         state, arrays = self.model.get_state()
+        if self.clusters is not None:
+            state = {**state, "clusters": self.clusters.get_state()}
         return {"name": self.name, **state}, arrays
 
     @classmethod
     def from_state(cls, state, arrays, cleaner=None, vectors=None):
-        tagger = cls(cleaner=cleaner, vectors=vectors)
+        clusters = WordClusters.from_state(state["clusters"]) if "clusters" in state else None
+        tagger = cls(cleaner=cleaner, vectors=vectors, clusters=clusters)
         tagger.model = HashedLogistic.from_state(state, arrays)
         return tagger
 

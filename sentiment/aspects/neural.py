@@ -1,7 +1,8 @@
 """PyTorch aspect models: a BiLSTM(-CRF) BIO tagger and a target-aware attention polarity model.
 
 * :class:`BiLSTMTagger` (``extractor="lstm"``): per token its word embedding (initialised from
-  Word2Vec vectors, fine-tuned), a character CNN over the raw token and a capitalisation class, a
+  Word2Vec vectors, fine-tuned), a character CNN over the raw token, a capitalisation class and
+  optionally the word's Brown cluster prefixes (``clusters``), a
   BiLSTM over the sentence, per-token O/B/I scores and a CRF layer (or a plain softmax,
   ``crf=False``). Decoding is Viterbi over the CRF scores, with ``O -> I`` forbidden, so every span is
   well formed. Spans map back to character offsets through the tokens' spans, as in the classical
@@ -38,6 +39,7 @@ from torch import nn
 
 from ..errors import ConfigError, DataError
 from ..models import trainer
+from .clusters import WordClusters, lexeme_clusters
 from .data import POLARITIES, TAGS, Token, bio_tags, spans_from_tags, tokenize
 from .polarity import PRIOR_NAMES, locate, prior_texts
 
@@ -238,6 +240,9 @@ class TaggerConfig:
     char_dim: int = 30
     char_filters: int = 50  # 0: no character CNN
     case_dim: int = 8  # 0: no capitalisation feature
+    n_cluster_ids: int = 0  # ids of the word clusters' path prefixes (WordClusters.n_ids)
+    n_prefixes: int = 0  # prefixes per word
+    cluster_dim: int = 0  # 0: no word-cluster feature
     hidden_size: int = 128
     layers: int = 1
     dropout: float = 0.5
@@ -247,7 +252,8 @@ class TaggerConfig:
 
 
 class TaggerNet(nn.Module):
-    """Word embedding + character CNN + capitalisation -> BiLSTM -> per-token O/B/I scores (+ CRF)."""
+    """Word embedding + character CNN + capitalisation + word clusters -> BiLSTM -> per-token O/B/I
+    scores (+ CRF)."""
 
     def __init__(self, config: TaggerConfig) -> None:
         super().__init__()
@@ -261,6 +267,9 @@ class TaggerNet(nn.Module):
         if c.case_dim:
             self.case_embedding = nn.Embedding(N_CASES, c.case_dim, padding_idx=PAD)
             width += c.case_dim
+        if c.cluster_dim:
+            self.cluster_embedding = nn.Embedding(c.n_cluster_ids, c.cluster_dim, padding_idx=PAD)
+            width += c.n_prefixes * c.cluster_dim
         self.dropout = nn.Dropout(c.dropout)
         self.lstm = _encoder(width, c.hidden_size, c.layers, c.dropout)
         self.scores = nn.Linear(2 * c.hidden_size, c.n_classes)
@@ -274,8 +283,8 @@ class TaggerNet(nn.Module):
         # the tagger's fit; not saved), so that the unknown word's embedding is trained too.
         self.register_buffer("unknown_rate", None, persistent=False)
 
-    def emissions(self, words, chars, cases, lengths) -> torch.Tensor:
-        """Per-token tag scores, (batch, time, tags)."""
+    def emissions(self, words, chars, cases, clusters, lengths) -> torch.Tensor:
+        """Per-token tag scores, (batch, time, tags). ``clusters``: (batch, time, prefixes) ids."""
         if self.training and self.unknown_rate is not None:
             drop = torch.rand(words.shape, device=words.device) < self.unknown_rate[words]
             words = words.masked_fill(drop, UNKNOWN)
@@ -286,14 +295,16 @@ class TaggerNet(nn.Module):
             parts.append(self.char_cnn(embedded).max(dim=2).values.reshape(b, t, -1))
         if self.config.case_dim:
             parts.append(self.case_embedding(cases))
+        if self.config.cluster_dim:
+            parts.append(self.cluster_embedding(clusters).flatten(2))
         states = _run_lstm(self.lstm, self.dropout(torch.cat(parts, dim=-1)), lengths)
         return self.scores(self.dropout(states))
 
-    def forward(self, words, chars, cases, lengths) -> torch.Tensor:
+    def forward(self, words, chars, cases, clusters, lengths) -> torch.Tensor:
         """Scores of the real tokens, (tokens, tags), row-major (the rows' tokens in order)."""
         mask = words != PAD
         self.mask_ = mask  # kept for the CRF loss of this batch
-        return self.emissions(words, chars, cases, lengths)[mask]
+        return self.emissions(words, chars, cases, clusters, lengths)[mask]
 
     def loss(self, logits, targets, class_weights=None):
         """The trainer's loss: CRF negative log-likelihood per token, or cross-entropy without a CRF."""
@@ -363,6 +374,10 @@ class BiLSTMTagger:
 
     ``extra_words``: vocabulary beyond the training words (the vectors' most frequent words); they
     keep their vectors, which helps with words unseen in training, at the cost of model size.
+    ``clusters``: how many words of the Brown cluster table (:mod:`sentiment.aspects.clusters`) the
+    model keeps; each token's cluster path prefixes get ``cluster_dim``-wide embeddings (0, the
+    default: none; on the SemEval dev splits they did not help this tagger, which has word vectors
+    and a character CNN: ``benchmarks/results/aspects_tuning.md``).
     """
 
     name = "lstm"
@@ -371,13 +386,16 @@ class BiLSTMTagger:
                  char_filters: int = 50, case_dim: int = 8, epochs: int = 30, batch_size: int = 32,
                  lr: float = 2e-3, patience: int = 5, dev_fraction: float = 0.1, n_nets: int = 1,
                  extra_words: int = 0, freeze_embeddings: bool = False, word_dropout: float = 0.25,
-                 device: str = "auto", seed: int = 0, cleaner=None) -> None:
+                 clusters: int = 0, cluster_dim: int = 16, device: str = "auto", seed: int = 0,
+                 cleaner=None) -> None:
         self.options = {"hidden_size": hidden_size, "layers": layers, "dropout": dropout, "crf": crf,
                         "char_filters": char_filters, "case_dim": case_dim, "epochs": epochs,
                         "batch_size": batch_size, "lr": lr, "patience": patience, "dev_fraction": dev_fraction,
                         "n_nets": n_nets, "extra_words": extra_words, "freeze_embeddings": freeze_embeddings,
-                        "word_dropout": word_dropout, "device": device, "seed": seed}
+                        "word_dropout": word_dropout, "clusters": clusters, "cluster_dim": cluster_dim,
+                        "device": device, "seed": seed}
         self.cleaner = cleaner
+        self.clusters_: WordClusters | None = None
         self.nets: list[TaggerNet] = []
         self.words_: list[str] = []
         self.chars_: list[str] = []
@@ -385,9 +403,10 @@ class BiLSTMTagger:
 
     # -- inputs -----------------------------------------------------------------------------
     def _encode(self, texts: list[str]):
-        """Tokens, and per text its word ids, character ids (tokens x chars) and case classes."""
-        word_ids, char_ids = self._word_index, self._char_index
-        tokenized, fields = [], ([], [], [])
+        """Tokens, and per text its word ids, character ids (tokens x chars), case classes and word
+        cluster ids (tokens x prefixes; zeros when the model has no clusters)."""
+        word_ids, char_ids, clusters = self._word_index, self._char_index, self.clusters_
+        tokenized, fields = [], ([], [], [], [])
         for text in texts:
             toks = tokenize(text, self.cleaner)
             tokenized.append(toks)
@@ -399,6 +418,8 @@ class BiLSTMTagger:
                 chars[i, :len(ids)] = ids
             fields[1].append(chars)
             fields[2].append(np.array([case_class(r) for r in raws], dtype=np.int64))
+            fields[3].append(np.array([clusters.ids(t.text, r) for t, r in zip(toks, raws)], dtype=np.int64)
+                             .reshape(len(toks), len(clusters.prefixes)) if clusters else np.zeros((len(toks), 1), dtype=np.int64))
         return tokenized, fields
 
     def _set_vocabularies(self, words, chars):
@@ -420,6 +441,7 @@ class BiLSTMTagger:
         self._set_vocabularies(build_vocabulary(words, keyed, o["extra_words"]),
                                [c for c, n in char_counts.most_common() if n >= 2])
         matrix, self.coverage_ = embedding_matrix(self.words_, keyed, dim, o["seed"])
+        self.clusters_ = WordClusters(lexeme_clusters(o["clusters"])) if o["clusters"] and o["cluster_dim"] else None
         tokenized, fields = self._encode(texts)
         targets = [np.array([TAGS.index(t) for t in bio_tags(toks, s["aspects"])], dtype=np.int64)
                    for toks, s in zip(tokenized, sentences)]
@@ -440,7 +462,9 @@ class BiLSTMTagger:
             net = TaggerNet(TaggerConfig(
                 n_words=len(self.words_) + 2, n_chars=len(self.chars_) + 2, embedding_dim=dim,
                 char_filters=o["char_filters"], case_dim=o["case_dim"], hidden_size=o["hidden_size"],
-                layers=o["layers"], dropout=o["dropout"], crf=o["crf"]))
+                layers=o["layers"], dropout=o["dropout"], crf=o["crf"],
+                **({"n_cluster_ids": self.clusters_.n_ids, "n_prefixes": len(self.clusters_.prefixes),
+                    "cluster_dim": o["cluster_dim"]} if self.clusters_ else {})))
             net.unknown_rate = rates
             return net
 
@@ -496,12 +520,17 @@ class BiLSTMTagger:
         self._check_fitted()
         state = {"name": self.name, "options": self.options, "words": self.words_, "chars": self.chars_,
                  "nets": [asdict(net.config) for net in self.nets], "history": self.history_}
+        if self.clusters_:
+            state["clusters"] = self.clusters_.get_state()
         return state, _net_arrays(self.nets)
 
     @classmethod
     def from_state(cls, state, arrays, cleaner=None) -> "BiLSTMTagger":
-        tagger = cls(**{"word_dropout": 0.0, **state["options"]}, cleaner=cleaner)  # older files: trained without
+        # older files: trained without word dropout and clusters
+        tagger = cls(**{"word_dropout": 0.0, "clusters": 0, **state["options"]}, cleaner=cleaner)
         tagger._set_vocabularies(state["words"], state["chars"])
+        if "clusters" in state:
+            tagger.clusters_ = WordClusters.from_state(state["clusters"])
         tagger.history_ = list(state.get("history", []))
         tagger.nets = _load_nets(TaggerNet, TaggerConfig, state["nets"], arrays)
         return tagger

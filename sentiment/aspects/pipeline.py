@@ -27,12 +27,14 @@ import numpy as np
 from .. import __version__
 from ..errors import ConfigError, DataError, ModelFileError, NotFittedError
 from ..persistence import atomic_directory, checksum, read_model, write_config, write_stages
+from .clusters import WordClusters, lexeme_clusters
 from .data import POLARITIES, contrastive_sentences, read_aspect_data, read_polarity_texts, token_cleaner
 from .categories import CategoryModel, has_categories
 from .extraction import ClassicalTagger
 from .polarity import ClassicalPolarity, MeanPolarity, aspect_items
 
 EXTRACTORS = ("classical", "lstm")
+CLUSTERS = {"classical": 100_000, "lstm": 0}  # words of the cluster table per tagger, by default (`clusters=None`)
 POLARITY_MODELS = ("classical", "lstm", "mean")
 
 
@@ -43,7 +45,8 @@ class AspectPipeline:
     ----------
     extractor : {"classical", "lstm"}
         ``classical``: per-token logistic regression over window features (BIO tags); ``lstm``: a BiLSTM-CRF
-        tagger over word embeddings (initialised from word vectors), a character CNN and capitalisation.
+        tagger over word embeddings (initialised from word vectors), a character CNN, capitalisation and
+        word clusters.
     polarity : {"classical", "lstm", "mean"}
         ``classical``: logistic regression over the aspect's context (clause, left/right windows,
         distance-weighted words); ``lstm``: a BiLSTM with relative-position embeddings and attention
@@ -97,6 +100,12 @@ class AspectPipeline:
         aspects of "The camera struggles in low light, but the battery lasts" one polarity. The tagger
         and the categories learn the real sentences only; the ``lstm`` network's early-stopping
         hold-out is drawn from both.
+    clusters : int or None
+        Words of the Brown cluster table (:mod:`sentiment.aspects.clusters`, from spacy-lookups-data)
+        whose cluster prefixes the tagger reads: a word class for words the training sentences lack.
+        The model keeps its copy of the table; 0: none. None (the default): 100,000 for the
+        ``classical`` tagger (prefixes of the word and its neighbours; dev extraction F1 +1.0 / +1.1
+        on restaurants / laptops, both domains) and 0 for the ``lstm`` tagger (no gain there).
     """
 
     kind = "aspect"  # what `sentiment.load` found in the directory (config.json "kind")
@@ -107,7 +116,7 @@ class AspectPipeline:
                  hidden_size: int = 128, dropout: float = 0.5, crf: bool = True, char_features: bool = True,
                  n_nets: int = 1, extra_words: int = 0, freeze_embeddings=None, dev_fraction: float = 0.1,
                  device: str = "auto", pretrain=None, pretrain_epochs: int = 2, categories: bool = True,
-                 contrast: float = 0.5):
+                 contrast: float = 0.5, clusters: int | None = None):
         if extractor not in EXTRACTORS:
             raise ConfigError(f"extractor={extractor!r} is not valid; choose one of: {', '.join(EXTRACTORS)}")
         if polarity not in POLARITY_MODELS:
@@ -119,7 +128,8 @@ class AspectPipeline:
                 raise ConfigError(f"{name} must be a positive number, not {value!r}")
         for name, value, low in (("tagger_epochs", tagger_epochs, 1), ("polarity_epochs", polarity_epochs, 1),
                                  ("hidden_size", hidden_size, 1), ("n_nets", n_nets, 1), ("extra_words", extra_words, 0),
-                                 ("pretrain_epochs", pretrain_epochs, 1)):
+                                 ("pretrain_epochs", pretrain_epochs, 1),
+                                 ("clusters", 0 if clusters is None else clusters, 0)):
             if not isinstance(value, int) or isinstance(value, bool) or value < low:
                 raise ConfigError(f"{name} must be a whole number >= {low}, not {value!r}")
         if not isinstance(dev_fraction, (int, float)) or not 0 <= dev_fraction < 1:
@@ -129,7 +139,7 @@ class AspectPipeline:
         if not isinstance(dropout, (int, float)) or not 0 <= dropout < 1:
             raise ConfigError(f"dropout must be a number from 0 to below 1, not {dropout!r}")
         for name, value in (("crf", crf), ("char_features", char_features), ("freeze_embeddings", freeze_embeddings),
-                            ("categories", categories)):
+                            ("categories", categories), ("keep_conflict", keep_conflict)):
             if not isinstance(value, bool) and not (name == "freeze_embeddings" and value is None):
                 raise ConfigError(f"{name} must be true or false, not {value!r}")
         if pretrain is not None and polarity == "classical":
@@ -145,7 +155,7 @@ class AspectPipeline:
                        "extra_words": extra_words, "freeze_embeddings": freeze_embeddings,
                        "dev_fraction": float(dev_fraction), "device": device,
                        "pretrain": None if pretrain is None else str(pretrain), "pretrain_epochs": pretrain_epochs,
-                       "categories": categories, "contrast": float(contrast)}
+                       "categories": categories, "contrast": float(contrast), "clusters": clusters}
         self.cleaner = token_cleaner()
         self.extractor_ = self.polarity_ = self.prior_ = self.categories_ = None
         self.info_: dict = {}
@@ -165,14 +175,18 @@ class AspectPipeline:
         pretrain = read_polarity_texts(p["pretrain"]) if p["pretrain"] else None  # read first: fail before training
         neural = p["extractor"] == "lstm" or p["polarity"] != "classical"
         keyed = self._word_vectors(sentences) if neural else None
+        n_clusters = p["clusters"] if p["clusters"] is not None else CLUSTERS[p["extractor"]]
         if p["extractor"] == "lstm":
             from .neural import BiLSTMTagger
 
             self.extractor_ = BiLSTMTagger(**self._neural_options(p["tagger_epochs"], False), crf=p["crf"],
-                                           char_filters=50 if p["char_features"] else 0, cleaner=self.cleaner)
+                                           char_filters=50 if p["char_features"] else 0, clusters=n_clusters,
+                                           cleaner=self.cleaner)
             self.extractor_.fit(sentences, keyed, progress=progress)
         else:
-            self.extractor_ = ClassicalTagger(C=p["tagger_C"], bits=p["bits"], seed=p["seed"], cleaner=self.cleaner)
+            clusters = WordClusters(lexeme_clusters(n_clusters)) if n_clusters else None
+            self.extractor_ = ClassicalTagger(C=p["tagger_C"], bits=p["bits"], seed=p["seed"], cleaner=self.cleaner,
+                                              clusters=clusters)
             self.extractor_.fit(sentences)
         polarity_items, polarity_labels = items, labels
         if p["contrast"]:  # the polarity models also learn two-opinion sentences
@@ -327,7 +341,7 @@ class AspectPipeline:
         missing = [s for s in ("extractor", "polarity") if s not in stages]
         if missing:
             raise ModelFileError(f"{path} is incomplete: stage {missing[0]!r} is missing; train the model again")
-        params = {"contrast": 0.0, **config["pipeline"]}  # models saved before `contrast` had none
+        params = {"contrast": 0.0, "clusters": 0, **config["pipeline"]}  # models saved before these had none
         prior_dir = params.pop("prior", None)
         pipe = cls(**{k: v for k, v in params.items() if k in cls.__init__.__code__.co_varnames}, prior=None)
         pipe.params["prior"] = prior_dir
@@ -399,6 +413,9 @@ def _load_prior(prior):
         from ..default_models import models_root
 
         prior = models_root() / "polarity"
+    elif not Path(prior).is_dir():
+        raise ConfigError(f"prior={str(prior)!r} is not a model directory; give the directory of a trained polarity "
+                          "model, 'default' (the shipped one) or None (no prior)")
     model = load_pipeline(prior)
     if "positive" not in list(getattr(model, "classes_", [])):
         raise ConfigError(f"the prior model {prior} has no 'positive' class; give a polarity model as prior")
