@@ -4,7 +4,8 @@ The dev set is 15% of the sentences of each training file (seed 0, split by sent
 has no official dev split). Printed: extraction P/R/F1 (exact span), polarity accuracy and macro-F1
 on the gold aspects, end-to-end F1 (span and polarity right). Rows:
 
-* ``classical``: per-token logistic regression tagger + context-feature logistic regression polarity;
+* ``classical``: per-token logistic regression tagger (with Brown word-cluster features, the default)
+  + context-feature logistic regression polarity;
 * ``classical + prior``: the same, plus the default sentence polarity model's scores of the aspect's
   clause, left/right windows and sentence as polarity features (the default ``models/aspect`` setting);
 * ``lstm``: the PyTorch models of :mod:`sentiment.aspects.neural` (BiLSTM-CRF tagger with a character
@@ -28,7 +29,7 @@ as a whole cannot be right.
 Rows marked "both domains" (``--pooled``) come from one set of models trained on the restaurants and
 laptops training sentences together (no categories: laptops have none), scored on each domain's dev.
 
-Run: ``python benchmarks/aspects.py [--data DIR] [--domains restaurants,laptops] [--pooled] [--out benchmarks/results/aspects.md]``
+Run: ``python benchmarks/aspects.py [--data DIR] [--domains restaurants,laptops] [--pooled] [--classical-only] [--out benchmarks/results/aspects.md]``
 (about 10 minutes per domain on one busy CPU thread; the word vectors are built once, about 15 minutes).
 With ``--out``, each run adds its rows to ``aspects.json`` beside the table (replacing rows of the same
 domain and model) and writes the table of all of them, so the domains can run apart.
@@ -159,8 +160,10 @@ def main() -> None:
     parser.add_argument("--pooled", action="store_true",
                         help="also train every model on both domains' training sentences and score each domain's dev")
     parser.add_argument("--out", default=None, help="also write the table (markdown) to this file")
+    parser.add_argument("--classical-only", action="store_true",
+                        help="only the classical rows (a few minutes; with --out the other rows of the table stay)")
     args = parser.parse_args()
-    keyed = load_vectors(all_text_vectors())
+    keyed = None if args.classical_only else load_vectors(all_text_vectors())
     lines = ["| domain | model | extraction P | extraction R | extraction F1 | polarity acc | polarity macro-F1 | "
              "mixed-sentence polarity acc | end-to-end F1 | category F1 | category polarity acc | fit s |",
              "|---|---|---|---|---|---|---|---|---|---|---|---|"]
@@ -185,24 +188,25 @@ def main() -> None:
             with open(Path(args.out).with_suffix(".lock"), "w") as lock:
                 fcntl.flock(lock, fcntl.LOCK_EX)
                 merged = accumulate(results, Path(args.out).with_suffix(".json"), ("domain", "model"))
-                merged.sort(key=lambda row: (list(FILES).index(row["domain"]), "both domains" in row["model"]))
-                Path(args.out).write_text("\n".join(lines + [_line(row) for row in merged] + notes) + "\n")
+                Path(args.out).write_text("\n".join(lines + [_line(row) for row in ordered(merged)] + notes) + "\n")
 
     for domain in args.domains.split(",") if args.domains else []:
         train, dev = domain_split(Path(args.data), domain)
-        for label, pipe, seconds in pipelines(train, keyed):
+        for label, pipe, seconds in pipelines(train, keyed, neural=not args.classical_only):
             record(domain, label, pipe, seconds, dev)
     if args.pooled:  # one set of models on both domains' training sentences, scored on each domain's dev
         splits = {domain: domain_split(Path(args.data), domain) for domain in FILES}
         pooled = [s for train, _ in splits.values() for s in train]
-        for label, pipe, seconds in pipelines(pooled, keyed, categories=False):
+        for label, pipe, seconds in pipelines(pooled, keyed, categories=False, neural=not args.classical_only):
             for domain, (_, dev) in splits.items():
                 record(domain, f"{label}, both domains", pipe, seconds, dev)
     print("\n".join(notes))
 
 
-def pipelines(train: list[dict], keyed, categories: bool = True) -> list[tuple[str, AspectPipeline, float]]:
-    """The benchmark's models fitted on ``train``, as ``(row label, pipeline, fit seconds)``."""
+def pipelines(train: list[dict], keyed, categories: bool = True,
+              neural: bool = True) -> list[tuple[str, AspectPipeline, float]]:
+    """The benchmark's models fitted on ``train``, as ``(row label, pipeline, fit seconds)``; ``neural``:
+    the PyTorch rows too."""
     start = time.perf_counter()
     plain = AspectPipeline(prior=None, categories=categories, contrast=0.0).fit(train)
     seconds_plain = time.perf_counter() - start
@@ -221,7 +225,14 @@ def pipelines(train: list[dict], keyed, categories: bool = True) -> list[tuple[s
     seconds_contrast = time.perf_counter() - start
     rows = [("classical", plain, seconds_plain), ("classical + prior", with_prior, seconds_prior),
             (f"classical + prior + contrast {CONTRAST}", contrast, seconds_contrast)]
-    return rows + neural_rows(train, keyed, with_prior, contrast)
+    return rows + neural_rows(train, keyed, with_prior, contrast) if neural else rows
+
+
+def ordered(rows: list[dict]) -> list[dict]:
+    """Table order: by domain, own-domain rows before "both domains" ones, classical rows first, then
+    in the order they were run."""
+    return sorted(rows, key=lambda row: (list(FILES).index(row["domain"]), "both domains" in row["model"],
+                                         not row["model"].startswith("classical")))
 
 
 def _line(r: dict) -> str:
