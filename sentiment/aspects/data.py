@@ -24,7 +24,6 @@ from ..errors import DataError
 
 POLARITIES = ("negative", "neutral", "positive")
 ALL_POLARITIES = POLARITIES + ("conflict",)
-CATEGORIES = ("ambience", "anecdotes/miscellaneous", "food", "price", "service")
 TAGS = ("O", "B", "I")
 
 # Words (with inner apostrophes), HTML entities, and any other single non-space character, so that

@@ -2,7 +2,7 @@
 
 * :class:`ClassicalTagger`: per-token logistic regression over window features (the word, its
   neighbours, affixes, shape, bigrams, the Brown cluster prefixes of the word and its neighbours
-  (:mod:`sentiment.aspects.clusters`), optionally its word2vec vector), then BIO repair.
+  (:mod:`sentiment.aspects.clusters`)), then BIO repair.
 * :class:`BiLSTMTagger` (in :mod:`sentiment.aspects.neural`): a BiLSTM over Word2Vec-initialised
   embeddings, trained with the package's one trainer.
 
@@ -27,9 +27,9 @@ def _shape(raw: str) -> str:
     return "".join(out)
 
 
-def token_features(tokens: list[Token], text: str, vectors=None, clusters=None) -> list[list]:
-    """Window features of each token (strings, plus ``(name, value)`` pairs for word vectors);
-    ``clusters``: a :class:`~sentiment.aspects.clusters.WordClusters` for the cluster features."""
+def token_features(tokens: list[Token], text: str, clusters=None) -> list[list[str]]:
+    """Window features of each token; ``clusters``: a :class:`~sentiment.aspects.clusters.WordClusters`
+    for the cluster features."""
     words = [t.text for t in tokens]
     if clusters is not None:
         by_token = [clusters.features(t.text, text[t.start:t.end]) for t in tokens]
@@ -48,11 +48,6 @@ def token_features(tokens: list[Token], text: str, vectors=None, clusters=None) 
         if clusters is not None:
             for offset in (-2, -1, 0, 1, 2):
                 f.extend(f"{offset}{c}" for c in padded_clusters[j + offset])
-        if vectors is not None:
-            for name, k in (("e", j), ("e-1", j - 1), ("e+1", j + 1)):
-                vec = vectors.get(padded[k])
-                if vec is not None:
-                    f.extend((f"{name}{d}", float(v)) for d, v in enumerate(vec))
         rows.append(f)
     return rows
 
@@ -71,13 +66,13 @@ class ClassicalTagger:
 
     name = "classical"
 
-    def __init__(self, C: float = 1.0, bits: int = 18, seed: int = 0, cleaner=None, vectors=None, clusters=None):
+    def __init__(self, C: float = 1.0, bits: int = 18, seed: int = 0, cleaner=None, clusters=None):
         self.model = HashedLogistic(bits=bits, C=C, seed=seed)
-        self.cleaner, self.vectors, self.clusters = cleaner, vectors, clusters
+        self.cleaner, self.clusters = cleaner, clusters
 
     def _features(self, texts):
         tokenized = [tokenize(t, self.cleaner) for t in texts]
-        return tokenized, [token_features(toks, text, self.vectors, self.clusters)
+        return tokenized, [token_features(toks, text, self.clusters)
                            for toks, text in zip(tokenized, texts)]
 
     def fit(self, sentences: list[dict]) -> "ClassicalTagger":
@@ -111,9 +106,9 @@ class ClassicalTagger:
         return {"name": self.name, **state}, arrays
 
     @classmethod
-    def from_state(cls, state, arrays, cleaner=None, vectors=None):
+    def from_state(cls, state, arrays, cleaner=None):
         clusters = WordClusters.from_state(state["clusters"]) if "clusters" in state else None
-        tagger = cls(cleaner=cleaner, vectors=vectors, clusters=clusters)
+        tagger = cls(cleaner=cleaner, clusters=clusters)
         tagger.model = HashedLogistic.from_state(state, arrays)
         return tagger
 

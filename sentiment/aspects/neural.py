@@ -41,7 +41,7 @@ from ..errors import ConfigError, DataError
 from ..models import trainer
 from .clusters import WordClusters, lexeme_clusters
 from .data import POLARITIES, TAGS, Token, bio_tags, spans_from_tags, tokenize
-from .polarity import PRIOR_NAMES, locate, prior_texts
+from .polarity import PRIOR_NAMES, locate, prior_positive, prior_texts
 
 PAD, UNKNOWN = 0, 1  # ids of padding and of an unknown word / character
 MAX_CHARS = 16  # characters of a token seen by the character CNN
@@ -107,12 +107,9 @@ def embedding_matrix(words: list[str], keyed, dim: int, seed: int) -> tuple[np.n
     return matrix, found / max(1, len(words))
 
 
-def check_vectors(keyed, dim: int | None) -> int:
-    """The vector size, checked against ``dim`` (None: take the vectors')."""
-    size = int(keyed.vector_size)
-    if dim is not None and dim != size:
-        raise ConfigError(f"embedding_dim={dim} differs from the word vectors' size {size}; leave it unset")
-    return size
+def vector_size(keyed) -> int:
+    """The word vectors' size (the embeddings' width)."""
+    return int(keyed.vector_size)
 
 
 def case_class(raw: str) -> int:
@@ -436,7 +433,7 @@ class BiLSTMTagger:
         words = [[t.text for t in toks] for toks in tokens]
         if keyed is None:
             keyed = train_word_vectors(words, seed=o["seed"])
-        dim = check_vectors(keyed, None)
+        dim = vector_size(keyed)
         char_counts = Counter(c for text, toks in zip(texts, tokens) for t in toks for c in text[t.start:t.end][:MAX_CHARS])
         self._set_vocabularies(build_vocabulary(words, keyed, o["extra_words"]),
                                [c for c, n in char_counts.most_common() if n >= 2])
@@ -505,11 +502,6 @@ class BiLSTMTagger:
                     scores[keep[i]] += row[:n] / len(self.nets)
             net.cpu()
         return tokenized, scores, trans
-
-    def tag_probabilities(self, texts: list[str]) -> tuple[list[list[Token]], list[np.ndarray]]:
-        """Tokens and, per text, an array (tokens x 3) of O/B/I probabilities (a softmax of the scores)."""
-        tokenized, scores, _ = self.tag_scores(texts)
-        return tokenized, [_softmax(s) for s in scores]
 
     def extract(self, texts: list[str]) -> list[list[dict]]:
         tokenized, scores, trans = self.tag_scores(texts)
@@ -689,12 +681,7 @@ class AttentionPolarity:
             pieces.append(prior_texts(text, toks, first, last))
         dense = None
         if with_prior and self._uses_prior and items:
-            flat = [p for group in pieces for p in group]
-            filled = [i for i, p in enumerate(flat) if p.strip()]
-            positive = np.full(len(flat), 0.5)
-            if filled:
-                positive[filled] = self.prior([flat[i] for i in filled])
-            p = np.clip(positive, 1e-4, 1 - 1e-4).reshape(len(items), len(PRIOR_NAMES))
+            p = np.clip(prior_positive(self.prior, pieces), 1e-4, 1 - 1e-4)
             dense = np.log(p / (1 - p)).astype(np.float32)
         return [words, positions], dense
 
@@ -716,7 +703,7 @@ class AttentionPolarity:
         token_lists = [[t.text for t in tokenize(text, self.cleaner)] for text in texts]
         if keyed is None:
             keyed = train_word_vectors(token_lists, seed=o["seed"])
-        dim = check_vectors(keyed, None)
+        dim = vector_size(keyed)
         pretrain_tokens: dict[str, list[Token]] = {}
         if pretraining:  # the pre-training's words that have a vector join in
             for text in pretrain[0]:

@@ -65,6 +65,17 @@ def prior_texts(text: str, tokens: list[Token], first: int, last: int) -> list[s
 PRIOR_NAMES = ("Pc", "Pl", "Pr", "Ps")
 
 
+def prior_positive(prior, pieces: list[list[str]]) -> np.ndarray:
+    """The prior's positive probability of each item's pieces (:func:`prior_texts`), (items, pieces);
+    0.5 for an empty piece."""
+    flat = [p for group in pieces for p in group]
+    filled = [i for i, p in enumerate(flat) if p.strip()]
+    positive = np.full(len(flat), 0.5)
+    if filled:
+        positive[filled] = prior([flat[i] for i in filled])
+    return positive.reshape(len(pieces), len(PRIOR_NAMES))
+
+
 def prior_features(probabilities) -> list:
     """Features from the positive probability of each piece: the log-odds and a coarse bin."""
     out = []
@@ -130,13 +141,7 @@ class ClassicalPolarity:
             if self.prior is not None:
                 pieces.append(prior_texts(text, toks, *span) if toks else [text] * len(PRIOR_NAMES))
         if self.prior is not None and rows:
-            flat = [p for group in pieces for p in group]
-            filled = [i for i, p in enumerate(flat) if p.strip()]
-            positive = np.full(len(flat), 0.5)
-            if filled:
-                positive[filled] = self.prior([flat[i] for i in filled])
-            positive = positive.reshape(len(rows), len(PRIOR_NAMES))
-            for row, probs in zip(rows, positive):
+            for row, probs in zip(rows, prior_positive(self.prior, pieces)):
                 row.extend(prior_features(probs))
         return rows
 
