@@ -67,9 +67,10 @@ def check_options(options: dict) -> None:
         raise ConfigError(f"{unknown[0]!r} is not an option of the aspect model; choose from: {', '.join(known)}")
 
 
-def fit_aspects(data_path, out=None, *, dev_path=None, dev_fraction: float = 0.15, refit: bool = True,
+def fit_aspects(data_path, out=None, *, dev_path=None, dev_fraction: float = 0.1, refit: bool = True,
                 seed: int = 0, progress: bool = False, **options) -> tuple[AspectPipeline, dict]:
-    """Fit an :class:`AspectPipeline` on ``data_path``; score it on ``dev_path`` or a dev split; save to ``out``.
+    """Fit an :class:`AspectPipeline` on ``data_path``; score it on ``dev_path`` or a ``dev_fraction`` of the
+    sentences (then, with ``refit``, fit again on all of them); save to ``out``.
 
     ``options`` are :class:`AspectPipeline` parameters (``tagger_C``, ``polarity_C``, ``prior``, ...).
     Returns the pipeline and a report (dev scores, counts, the output path).
@@ -78,9 +79,9 @@ def fit_aspects(data_path, out=None, *, dev_path=None, dev_fraction: float = 0.1
     from .evaluation import evaluate_pipeline
 
     check_options(options)
+    keep_conflict = AspectPipeline(seed=seed, **options).params["keep_conflict"]  # bad values fail before reading
     if out is not None:
         check_model_target(out)  # fail before training, not after
-    keep_conflict = bool(options.get("keep_conflict", False))
     sentences = read_aspect_data(data_path, keep_conflict)
     if dev_path is not None:
         train, dev = sentences, read_aspect_data(dev_path, keep_conflict)
