@@ -29,7 +29,8 @@ from typing import Iterable
 
 from .errors import ConfigError, DataError
 
-_TAG = re.compile(r"<[^<>]{0,500}>")
+# A tag starts with its name (or "!" for <!-- comments --> and <!DOCTYPE>): "I <3 it >_<" keeps its middle.
+_TAG = re.compile(r"</?[A-Za-z!][^<>]{0,500}>")
 _URL = re.compile(r"(?:https?://|www\.)[^\s<>\"']+", re.IGNORECASE)
 _MENTION = re.compile(r"(?<![\w@])@(\w{1,50})")
 _HASHTAG = re.compile(r"(?<![\w#&])#(\w+)")
@@ -151,7 +152,7 @@ class Cleaner:
 
     # -- text-level steps ---------------------------------------------------------------
     def normalize(self, text: str) -> str:
-        """Apply the text-level steps (1-6) and return the cleaned text."""
+        """Apply the text-level steps (1-5) and return the cleaned text."""
         if self.html and ("<" in text or "&" in text):
             text = _html.unescape(_TAG.sub(" ", text))
         if self.urls != "keep" and ("http" in text or "www" in text or "HTTP" in text or "WWW" in text):
@@ -226,7 +227,7 @@ class Cleaner:
         if self.contractions:
             pieces: list[str] = []
             for token in tokens:
-                if "'" in token or token == "cannot":
+                if "'" in token or (len(token) == 6 and token.lower() == "cannot"):
                     pieces += expand_contraction(token)
                 else:
                     pieces.append(token)

@@ -178,7 +178,7 @@ def _print_json(value) -> None:
 @friendly
 def fit(
     data: Path = typer.Argument(..., metavar="DATA", help="Training data: .csv/.tsv/.jsonl/.parquet (optionally .gz), or SST trees (.txt); --task aspect: SemEval-2014 XML or JSONL."),
-    dev: Optional[Path] = typer.Option(None, help="Dev data for the metrics; default: a stratified part of DATA."),
+    dev: Optional[Path] = typer.Option(None, help="Dev data for the metrics (nothing is tuned on it: early stopping and thresholds use held-out training data); default: a stratified part of DATA."),
     text_column: str = typer.Option("text", help="Column with the texts."),
     label_column: str = typer.Option("label", help="Column with the labels."),
     task: str = typer.Option("polarity", help="polarity, emotion or aspect: the benchmarks' best configuration for it is the default."),
@@ -456,15 +456,19 @@ def _model_argument(path: Path) -> None:
 @app.command()
 @friendly
 def options(
-    vectorizer: str = typer.Option("tfidf", help="Vectorizer whose options to list."),
-    model: str = typer.Option("nbsvm", help="Model whose options to list."),
-    task: str = typer.Option("polarity", help="aspect: list the aspect model's options instead."),
+    vectorizer: Optional[str] = typer.Option(None, help="Vectorizer whose options to list; default: the one `fit --task` uses."),
+    model: Optional[str] = typer.Option(None, help="Model whose options to list; default: the one `fit --task` uses."),
+    task: str = typer.Option("polarity", help="polarity or emotion: list the values `fit --task` starts from; aspect: the aspect model's options."),
+    multi_label: bool = typer.Option(False, "--multi-label", help="The defaults of --task for several labels per text, as `fit --multi-label` uses them."),
 ):
-    """List the options (with defaults) of the cleaner, a vectorizer and a model, for `fit --set`.
+    """List the options of the cleaner, a vectorizer and a model, with the values `fit --task` trains with
+    unless --set changes them (the task's own settings where it has them, else each stage's default).
 
     Examples:
 
       sentiment options --vectorizer word2vec --model logreg
+
+      sentiment options --task emotion --multi-label
 
       sentiment options --task aspect
     """
@@ -481,10 +485,16 @@ def options(
     if task not in ("polarity", "emotion"):
         _fail(f"--task {task!r} is not valid; choose polarity, emotion or aspect")
 
-    for stage, values in Pipeline.options_for(vectorizer, model).items():
+    pipe = Pipeline.for_task(task, vectorizer, model, multi_label=multi_label)  # what `fit --task` starts from
+    task_values = {k: v for k, v in pipe.get_params().items() if k not in ("vectorizer", "model")}
+    typer.echo(f"task {task}{' (several labels per text)' if multi_label else ''}: vectorizer {pipe.vectorizer}, "
+               f"model {pipe.model}")
+    for stage, values in Pipeline.options_for(pipe.vectorizer, pipe.model).items():
         typer.echo(f"{stage}:")
         for key, value in values.items():
-            typer.echo(f"  {key} = {json.dumps(value)}")
+            shown, value = (list(v) if isinstance(v, tuple) else v for v in (task_values.get(key, value), value))
+            typer.echo(f"  {key} = {json.dumps(shown)}" + (f"  (task {task}; default {json.dumps(value)})"
+                                                           if key in task_values and shown != value else ""))
     typer.echo(f"\nvectorizers: {', '.join(available('vectorizer'))}\nmodels: {', '.join(available('model'))}")
 
 

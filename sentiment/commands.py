@@ -49,14 +49,16 @@ def fit_file(
     Without ``vectorizer``/``model`` the benchmarks' best configuration for ``task`` (and for one or
     several labels per text) is used, see :meth:`Pipeline.for_task`. With ``multi_label``, each label cell holds several labels joined by
     ``separator``; the per-label thresholds (and the early stopping of neural models) then use a
-    ``tune_fraction`` of the training data, so the dev figures are not tuned on the dev data. Returns
-    the fitted pipeline and the dev report.
+    ``tune_fraction`` of the training data. With one label per text, a model trained by epochs (mlp,
+    lstm) early-stops on its own ``dev_fraction`` option's share of the training data. Either way the
+    dev data choose nothing, so the dev figures are not tuned on them. Returns the fitted pipeline and
+    the dev report.
     """
     if task not in TASKS:
         raise ConfigError(f"unknown task {task!r}; choose one of: {', '.join(TASKS)}")
     if isinstance(seed, bool) or not isinstance(seed, int) or not 0 <= seed < 2**32:
         raise ConfigError(f"the seed (--seed) must be a whole number from 0 to {2**32 - 1}, not {seed!r}")
-    _check_out(out)
+    check_model_target(out)  # a save path below a file (--out train.csv/model) fails before any work
     if task == "aspect":
         not_for_aspects = {"--vectorizer": vectorizer, "--model": model, "--phrases": phrases,
                            "--multi-label": multi_label, "--label-names": label_names,
@@ -68,9 +70,8 @@ def fit_file(
         return _fit_aspects(data, out, dev=dev, options=options or {}, dev_fraction=dev_fraction, seed=seed,
                             progress=progress, log=log)
     pipe = Pipeline.for_task(task, vectorizer, model, multi_label=multi_label, **(options or {}))
-    _check_stage_options(pipe)  # a bad --set value fails before the data are read, not after
+    model_stage = _check_stage_options(pipe)  # a bad --set value fails before the data are read, not after
     _check_columns(text_column, label_column)
-    check_model_target(out)  # fail before training, not after
     label_sep = separator if multi_label else None
     texts, labels = read_labelled(data, text_column, label_column, phrases=phrases, separator=label_sep)
     if dev is not None:
@@ -79,14 +80,27 @@ def fit_file(
     else:
         texts, labels, dev_texts, dev_labels = train_dev_split(texts, labels, dev_fraction, seed)
         dev_source = f"{dev_fraction:.0%} of {Path(data).name} (seed {seed})"
-    tuning = (dev_texts, dev_labels)  # for early stopping (neural models) and, with several labels, the thresholds
-    tune_info = {}
+    # The dev data only score the model: what is tuned (the early stopping of models trained by epochs and,
+    # with several labels, the thresholds) is tuned on a part of the training data. Classical models with one
+    # label per text tune nothing and ignore dev (fit only checks, before training, that its labels are known).
+    tuning = (dev_texts, dev_labels)
+    tune_info: dict = {}
+    note = ""
     if multi_label:
         texts, labels, tune_texts, tune_labels = train_dev_split(texts, labels, tune_fraction, seed, part="tune")
         tuning = (tune_texts, tune_labels)
         tune_info = {"tune": f"{tune_fraction:.0%} of the training part (seed {seed})", "n_tune": len(tune_texts)}
+        note = f"; thresholds tuned on {len(tune_texts)} held-out training texts"
+    elif _trains_by_epochs(model_stage):
+        tuning = None  # the model holds out its own dev_fraction of the training data for early stopping
+        share = model_stage.params["dev_fraction"]
+        held_out = (f"{share:.0%} of the training part (the model's dev_fraction, net_seed "
+                    f"{model_stage.params['net_seed']})" if share > 0 else "none (dev_fraction=0)")
+        tune_info = {"early_stopping": held_out}
+        note = (f"; early stopping on {share:.0%} of the training texts (dev_fraction)" if share > 0
+                else "; no early stopping (dev_fraction=0)")
     log(f"training {pipe.vectorizer} + {pipe.model} on {len(texts)} texts; dev: {dev_source} ({len(dev_texts)} texts)"
-        + (f"; thresholds tuned on {len(tuning[0])} held-out training texts" if multi_label else ""))
+        + note)
     pipe.fit(texts, labels, dev=tuning, label_names=label_names, progress=progress)
     report = evaluate(pipe, dev_texts, dev_labels)
     extra = {
@@ -99,26 +113,26 @@ def fit_file(
     return pipe, report
 
 
-def _check_out(out: str | Path) -> None:
-    """Refuse a save path below a file (``--out train.csv/model``) before any work, not when saving."""
-    for parent in Path(out).parents:
-        if parent.exists():
-            if not parent.is_dir():
-                raise ConfigError(f"--out {out} lies inside {parent}, which is a file, not a directory; "
-                                  "choose another path")
-            return
-
-
-def _check_stage_options(pipe: Pipeline) -> None:
-    """Build the cleaner, vectorizer and model once with their options: an out-of-range or mistyped value is
-    refused now, as ``fit`` would refuse it after reading (and cleaning) the data."""
+def _check_stage_options(pipe: Pipeline):
+    """Build the cleaner, vectorizer and model once with their options, and check that they go together
+    (:func:`~sentiment.pipeline.check_stages`: e.g. tfidf + lstm, or device='cuda' without a GPU): an
+    out-of-range or mistyped value is refused now, as ``fit`` would refuse it after reading the data.
+    Returns the model stage (unfitted)."""
     from .cleaning import Cleaner
+    from .pipeline import check_stages
     from .registry import resolve
 
     cleaner, vectorizer, model = pipe._split_options()
     Cleaner(**cleaner)
-    resolve("vectorizer", pipe.vectorizer)(**vectorizer)
-    resolve("model", pipe.model)(**model)
+    vectorizer_stage = resolve("vectorizer", pipe.vectorizer)(**vectorizer)
+    model_stage = resolve("model", pipe.model)(**model)
+    check_stages(vectorizer_stage, model_stage)
+    return model_stage
+
+
+def _trains_by_epochs(model) -> bool:
+    """Whether ``model`` (a model stage) trains by epochs and early-stops on dev data (mlp, lstm)."""
+    return bool(getattr(model, "trains_by_epochs", False))
 
 
 def _check_columns(text_column: str, label_column: str) -> None:
@@ -184,7 +198,6 @@ def ensemble_models(models: list[str | Path], out: str | Path, *, weights: list[
     thresholds come from (empty for one label per text)."""
     from .ensemble import Ensemble
 
-    _check_out(out)
     check_model_target(out)
     ensemble = Ensemble([load(m) for m in models], weights)
     source = ""

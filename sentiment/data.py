@@ -17,7 +17,6 @@ import numpy as np
 from .errors import DataError
 
 COMPRESSIONS = (".gz", ".bz2", ".xz", ".zst", ".zip")
-FORMATS = ("csv", "tsv", "jsonl", "parquet", "sst")
 TABLES = ".csv, .tsv, .jsonl or .parquet (optionally .gz)"
 # The first bytes of each compressed format, and the suffix that makes it read as such.
 MAGIC = ((rb"\x1f\x8b", "gzip", ".gz"), (rb"BZh[1-9]1AY&SY", "bzip2", ".bz2"), (rb"\xfd7zXZ\x00", "xz", ".xz"),
@@ -198,15 +197,15 @@ def iter_table(path: str | Path, columns: Sequence[str] | None, fmt: str | None 
                         "(fit and evaluate read trees)")
     if file.stat().st_size == 0:
         raise DataError(f"{file} is empty; give a file with a header row and at least one row")
-    handle = open(file, "rb")
+    compression = {".gz": "gzip", ".bz2": "bz2", ".xz": "xz", ".zst": "zstd", ".zip": "zip"}.get(file.suffix.lower())
+    if compression is None and fmt != "parquet":
+        _check_not_compressed(file)
+    handle = open(file, "rb")  # after the checks, so that none of them leaves it open
     if progress:
         from tqdm.auto import tqdm
 
         handle = tqdm.wrapattr(handle, "read", total=file.stat().st_size, desc="reading", unit="B",
                                unit_scale=True, dynamic_ncols=True, leave=False)
-    compression = {".gz": "gzip", ".bz2": "bz2", ".xz": "xz", ".zst": "zstd", ".zip": "zip"}.get(file.suffix.lower())
-    if compression is None and fmt != "parquet":
-        _check_not_compressed(file)
     try:
         with handle as stream:  # tqdm.wrapattr is a context manager that yields the wrapped file
             if fmt == "parquet":
@@ -321,16 +320,30 @@ def read_labelled(path: str | Path, text_column: str = "text", label_column: str
     if separator is not None:
         labels = split_labels(frame[label_column].tolist(), separator, f"{file} column {label_column!r}")
     else:
-        labels = [_parse_label(v) for v in frame[label_column].tolist()]
+        values = frame[label_column].tolist()
+        _check_no_label_lists(values, file, label_column)
+        labels = [_parse_label(v) for v in values]
     return frame[text_column].astype(str).tolist(), labels
 
 
+def _check_no_label_lists(values: list, file, column: str) -> None:
+    """Refuse label cells that are lists (JSON Lines, Parquet) read as one label per text: each would become
+    one label, the text of its list."""
+    row = next((i for i, v in enumerate(values, 1) if isinstance(v, (*LABEL_SETS, np.ndarray))), None)
+    if row is not None:
+        shown = [x.item() if isinstance(x, np.generic) else x for x in values[row - 1]]
+        raise DataError(f"{file} column {column!r} holds lists of labels (data row {row}: {shown!r}); for several "
+                        "labels per text add --multi-label (Python: fit_file(..., multi_label=True), or pass the "
+                        "lists of labels to Pipeline.fit), or give one label per row")
+
+
 def _parse_label(value):
-    """Whole-number labels (``"0"``, ``3``) become ints, so they match between files; others stay strings."""
+    """Whole-number labels (``"0"``, ``3``, ``"+1"``, ``"-1"``) become ints, so they match between files;
+    others stay strings."""
     if isinstance(value, (int, np.integer)) and not isinstance(value, bool):
         return int(value)
     text = str(value).strip()
-    return int(text) if re.fullmatch(r"-?\d+", text) else text
+    return int(text) if re.fullmatch(r"[+-]?\d+", text) else text
 
 
 # -- SST trees -------------------------------------------------------------------------------

@@ -288,6 +288,7 @@ class Pipeline(Classifier):
         cleaner = Cleaner(**cleaner_options)
         vectorizer = resolve("vectorizer", self.vectorizer)(**vectorizer_options)
         model = resolve("model", self.model)(**model_options)
+        check_stages(vectorizer, model)  # before the (slow) cleaning and vectorizing, not after
         if multi_label and not model.supports_multi_label:
             able = [name for name in available("model") if resolve("model", name).supports_multi_label]
             raise ConfigError(f"model {self.model!r} cannot learn several labels per text; use one of: {', '.join(able)}")
@@ -511,9 +512,34 @@ def _dev_pair(dev: Any) -> tuple | None:
     return texts, labels
 
 
+def check_stages(vectorizer, model) -> None:
+    """Refuse a vectorizer and a model (unfitted stages) that cannot work together, or a model's device that
+    is not there, cheaply: ``fit`` calls it before cleaning the texts, and the CLI before reading the data.
+
+    A model that reads token sequences (lstm) needs a vectorizer that gives them (word2vec); one that needs
+    non-negative features (nb, complement_nb, nbsvm) cannot read word2vec's standardised document vectors;
+    ``device`` (mlp, lstm) must name a device this machine has (see ``trainer.resolve_device``).
+    """
+    if model.input_kind == "sequences" and not hasattr(vectorizer, "sequences"):
+        raise _sequences_error(model.name)
+    if getattr(model, "needs_nonnegative", False) and not getattr(vectorizer, "nonnegative", True):
+        from .models.classical import nonnegative_error
+
+        raise nonnegative_error(model.name, vectorizer.name)
+    device = model.params.get("device")
+    if isinstance(device, str) and device != "auto":  # only the neural models have a device; auto always works
+        from .models import trainer
+
+        trainer.resolve_device(device)
+
+
+def _sequences_error(model_name: str) -> ConfigError:
+    return ConfigError(f"model {model_name!r} reads token sequences; use it with vectorizer 'word2vec'")
+
+
 def _sequences(vectorizer, docs, model_name: str):
     if not hasattr(vectorizer, "sequences"):
-        raise ConfigError(f"model {model_name!r} reads token sequences; use it with vectorizer 'word2vec'")
+        raise _sequences_error(model_name)
     return vectorizer.sequences(docs)
 
 

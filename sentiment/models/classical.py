@@ -37,10 +37,7 @@ class LinearModel(Stage):
         """Train on features ``X`` and integer codes ``y`` (or a 0/1 label matrix); ``dev``/``vectorizer``/``labels``/
         ``progress`` are unused here."""
         if self.needs_nonnegative and _has_negative(X):
-            raise ConfigError(
-                f"model {self.name!r} needs non-negative features (count or tfidf), "
-                "but the vectorizer gives negative values; use vectorizer count or tfidf, or another model"
-            )
+            raise nonnegative_error(self.name)
         self.n_features_ = X.shape[1]
         self.calibration_ = None
         X = self._input(X)
@@ -267,6 +264,13 @@ class NBSVMModel(LinearModel):
             coefs.append(clf.coef_.ravel() * r)
             intercepts.append(clf.intercept_[0])
         return np.vstack(coefs), np.array(intercepts), "logistic" if n_classes == 2 else "ovr"
+
+
+def nonnegative_error(model: str, vectorizer: str | None = None) -> ConfigError:
+    """The error for a model that needs non-negative features given a vectorizer that gives negative values."""
+    which = f"vectorizer {vectorizer!r}" if vectorizer else "the vectorizer"
+    return ConfigError(f"model {model!r} needs non-negative features (count or tfidf), but {which} gives negative "
+                       "values; use vectorizer count or tfidf, or another model")
 
 
 def _sigmoid(x: np.ndarray) -> np.ndarray:

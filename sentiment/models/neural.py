@@ -50,6 +50,7 @@ class NeuralModel(Stage):
 
     kind = "model"
     supports_multi_label = True
+    trains_by_epochs = True  # early-stops on dev data: fit_file holds that out of the training data
 
     # -- options ------------------------------------------------------------------------
     def check_params(self) -> None:

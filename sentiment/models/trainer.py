@@ -195,6 +195,8 @@ class SequenceBatches:
 @dataclass
 class TrainConfig:
     epochs: int = 20
+    # Not read by train(): the caller cuts the batches (FeatureBatches, SequenceBatches) to this size. Kept
+    # because sentiment.aspects.neural passes it (and copies configs with dataclasses.asdict).
     batch_size: int = 64
     lr: float = 1e-3
     optimizer: str = "adam"  # "adam", "adamw" or "sgd" (momentum 0.9)

@@ -180,6 +180,12 @@ class CountVectorizer(Stage):
 
     kind = "vectorizer"
     name = "count"
+    nonnegative = True  # counts and tf-idf weights: any model can read them
+    # With analyzer="word+char", character n-grams are named with this prefix, so the word "good" and the
+    # character n-gram "good" are two columns. Models saved before it (no "char_prefix" in their state)
+    # share one column for both and keep doing so: set_state reads the prefix from the state.
+    CHAR_PREFIX = "c:"
+    _char_prefix = CHAR_PREFIX
     _vocabulary: dict[str, int] | None = None
     _index: WordNgramIndex | None = None
     _sorted: bool | None = None
@@ -214,7 +220,9 @@ class CountVectorizer(Stage):
             return word_ngrams(tokens, *self.params["ngram_range"])
         if analyzer == "char":
             return char_ngrams(tokens, *self.params["char_ngram_range"])
-        return word_ngrams(tokens, *self.params["ngram_range"]) + char_ngrams(tokens, *self.params["char_ngram_range"])
+        chars = char_ngrams(tokens, *self.params["char_ngram_range"])
+        prefix = self._char_prefix
+        return word_ngrams(tokens, *self.params["ngram_range"]) + ([prefix + gram for gram in chars] if prefix else chars)
 
     @property
     def n_features(self) -> int:
@@ -245,6 +253,7 @@ class CountVectorizer(Stage):
             max_features=self.params["max_features"],
             dtype=np.float64,
         )
+        self._char_prefix = self.CHAR_PREFIX  # a new fit (also of a loaded model) keeps word and char n-grams apart
         try:
             counts = sk.fit_transform(docs).tocsr()
         except ValueError as exc:  # e.g. min_df above max_df, or no term left
@@ -296,9 +305,16 @@ class CountVectorizer(Stage):
 
     # -- state --------------------------------------------------------------------------
     def get_state(self):
-        return {"terms": self.terms_}, {}
+        state = {"terms": self.terms_}
+        if self.params["analyzer"] == "word+char":
+            state["char_prefix"] = self._char_prefix
+        return state, {}
 
     def set_state(self, state, arrays):
+        prefix = state.get("char_prefix", "")  # saved before the prefix existed: word and char n-grams share columns
+        if not isinstance(prefix, str):
+            raise ValueError(f"char_prefix must be a string, not {prefix!r}")
+        self._char_prefix = prefix
         self._set_terms(list(state["terms"]))
 
     def _set_terms(self, terms: list[str]) -> None:

@@ -22,6 +22,7 @@ from .ngrams import count_matrix, normalize_rows
 class Word2VecVectorizer(Stage):
     kind = "vectorizer"
     name = "word2vec"
+    nonnegative = False  # standardised document vectors: models that need non-negative features cannot use them
     defaults = {
         "vector_size": 100,
         "window": 5,
