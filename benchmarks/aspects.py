@@ -6,8 +6,10 @@ on the gold aspects, end-to-end F1 (span and polarity right). Rows:
 
 * ``classical``: per-token logistic regression tagger (with Brown word-cluster features, the default)
   + context-feature logistic regression polarity;
-* ``classical + prior``: the same, plus the default sentence polarity model's scores of the aspect's
-  clause, left/right windows and sentence as polarity features (the default ``models/aspect`` setting);
+* ``classical + prior``: the same, plus a sentence polarity model's scores of the aspect's clause,
+  left/right windows and sentence as polarity features (the default ``models/aspect`` setting); the
+  prior is the default polarity model's recipe without its SemEval sentences
+  (``train_polarity_model.aspect_prior``), so it has not seen these training sentences;
 * ``lstm``: the PyTorch models of :mod:`sentiment.aspects.neural` (BiLSTM-CRF tagger with a character
   CNN, embeddings fine-tuned; target-aware attention BiLSTM polarity, embeddings fixed, the vectors'
   20,000 most frequent words added to its vocabulary), embeddings from :func:`all_text_vectors`;
@@ -53,6 +55,7 @@ from sentiment.vectorizers.word2vec import load_vectors
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from datasets import ROOT, accumulate  # noqa: E402
+from train_polarity_model import aspect_prior  # noqa: E402
 
 GOALS = {"restaurants": {"extraction_f1": 0.82, "polarity_accuracy": 0.79},
          "laptops": {"extraction_f1": 0.75, "polarity_accuracy": 0.72}}
@@ -211,14 +214,14 @@ def pipelines(train: list[dict], keyed, categories: bool = True,
     plain = AspectPipeline(prior=None, categories=categories, contrast=0.0).fit(train)
     seconds_plain = time.perf_counter() - start
     start = time.perf_counter()
-    with_prior = AspectPipeline(prior="default")
-    with_prior.prior_ = _load_prior("default")
+    with_prior = AspectPipeline(prior=aspect_prior())
+    with_prior.prior_ = _load_prior(aspect_prior())
     with_prior.extractor_ = plain.extractor_  # same tagger; only the polarity model differs
     with_prior.polarity_ = ClassicalPolarity(C=1.0, cleaner=with_prior.cleaner, prior=with_prior._prior_scorer())
     with_prior.polarity_.fit(*aspect_items(train))
     seconds_prior = time.perf_counter() - start
     start = time.perf_counter()
-    contrast = AspectPipeline(prior="default", contrast=CONTRAST)
+    contrast = AspectPipeline(prior=aspect_prior(), contrast=CONTRAST)
     contrast.prior_, contrast.extractor_ = with_prior.prior_, plain.extractor_
     contrast.polarity_ = ClassicalPolarity(C=1.0, cleaner=contrast.cleaner, prior=contrast._prior_scorer())
     contrast.polarity_.fit(*aspect_items(train + contrastive_sentences(train, CONTRAST)))

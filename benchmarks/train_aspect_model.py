@@ -5,7 +5,8 @@ them. Term extraction: the PyTorch BiLSTM-CRF tagger (``extractor="lstm"``, with
 the classical tagger on both domains' dev splits, ``benchmarks/results/aspects.md``), its embeddings
 initialised from the Word2Vec vectors of ``benchmarks/aspects.py``'s ``all_text_vectors`` (built and
 cached on the first run). Polarity (``--polarity mean``, the default): the mean of the classical context
-model and the PyTorch attention network, both with the default polarity model as a prior, the network
+model and the PyTorch attention network, both with a polarity prior (the default polarity model's recipe
+without its SemEval sentences, ``train_polarity_model.aspect_prior``; the model keeps a copy), the network
 pre-trained on the SST-5 training phrases (``--pretrain FILE``; ``--pretrain ''`` for none), both also
 trained on two-opinion sentences (``--contrast 0.5``). Both PyTorch models keep the vectors of the
 20,000 most frequent words of the vectors besides their training words (``--extra-words``): a user's
@@ -30,6 +31,7 @@ import torch
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from aspects import all_text_vectors  # noqa: E402
 from datasets import ROOT  # noqa: E402
+from train_polarity_model import aspect_prior  # noqa: E402
 
 from sentiment.aspects import fit_aspects
 from sentiment.aspects.data import read_aspect_data
@@ -51,7 +53,7 @@ def main() -> None:
     args = parser.parse_args()
     neural = args.extractor == "lstm" or args.polarity != "classical"
     options = {"extractor": args.extractor, "polarity": args.polarity, "contrast": args.contrast,
-               "extra_words": args.extra_words,
+               "extra_words": args.extra_words, "prior": aspect_prior(),
                "vectors_path": all_text_vectors() if neural else None}
     if args.polarity != "classical" and args.pretrain:
         options["pretrain"] = args.pretrain

@@ -1,15 +1,23 @@
 """Train the default English polarity model shipped in models/polarity, and print its dev figures.
 
-    python benchmarks/train_polarity_model.py [--out models/polarity]
+    python benchmarks/train_polarity_model.py [--out models/polarity] [--without-absa]
 
 Training data, all mapped to negative / positive (neutral and mixed examples are left out):
 - SST-2: every labelled phrase of the SST train trees (movie-review snippets),
 - IMDB: 80% of the train split (long movie reviews; the other 20% is this script's dev part),
 - GoEmotions train: Reddit comments whose emotions are all positive or all negative (GoEmotions'
   own sentiment grouping),
-- CARER train: short "i feel ..." posts, joy/love -> positive, sadness/anger/fear -> negative.
-Dev figures come from the parts the model never saw: SST-2 dev, the IMDB 20%, GoEmotions dev and
-CARER validation, mapped the same way. The calibration error is the expected calibration error of the
+- CARER train: short "i feel ..." posts, joy/love -> positive, sadness/anger/fear -> negative,
+- SemEval-2014 restaurant and laptop reviews: the sentences of the 85% train part of
+  ``benchmarks/aspects.py``'s split whose aspects are all positive or all negative (product and
+  restaurant text, which the others lack: "The battery died after a day").
+Dev figures come from the parts the model never saw: SST-2 dev, the IMDB 20%, GoEmotions dev, CARER
+validation and the 15% SemEval dev part, mapped the same way.
+
+``--without-absa`` leaves the SemEval sentences out. The aspect benchmarks use that model as their
+polarity prior (:func:`aspect_prior`, cached in ``results/polarity-without-absa``): a prior that has
+seen the aspect models' own training sentences would score them better than unseen ones, and the
+aspect models would learn to trust it too much. The calibration error is the expected calibration error of the
 predicted class's probability (0 = a probability of 0.8 is right 80% of the time).
 """
 
@@ -25,6 +33,7 @@ import datasets  # noqa: E402
 import numpy as np  # noqa: E402
 
 from sentiment import Pipeline  # noqa: E402
+from sentiment.aspects.data import read_aspect_data, split_sentences  # noqa: E402
 from sentiment.data import read_labelled  # noqa: E402
 from sentiment.evaluation import evaluate  # noqa: E402
 from sentiment.groupings import SENTIMENT, group_of  # noqa: E402
@@ -52,6 +61,28 @@ def carer(split: str):
     return [p[0] for p in pairs], [p[1] for p in pairs]
 
 
+def absa(part: str):
+    """One-polarity sentences (all aspects positive or all negative) of the SemEval-2014 restaurant and
+    laptop training files: ``part`` "train" (85%) or "dev" (15%), the split of ``benchmarks/aspects.py``."""
+    keep_x, keep_y = [], []
+    for name in ("restaurants_train.jsonl", "laptops_train.jsonl"):
+        train, dev = split_sentences(read_aspect_data(datasets.ROOT / "semeval2014_absa" / name), 0.15, seed=0)
+        for sentence in train if part == "train" else dev:
+            polarities = {a["polarity"] for a in sentence["aspects"]}
+            if polarities in ({"positive"}, {"negative"}):
+                keep_x.append(sentence["text"])
+                keep_y.append(int(polarities == {"positive"}))
+    return keep_x, keep_y
+
+
+def aspect_prior(path: Path = Path(__file__).resolve().parent / "results" / "polarity-without-absa") -> str:
+    """The aspect benchmarks' polarity prior: this recipe without the SemEval sentences (built once, cached)."""
+    if not (path / "config.json").is_file():
+        print(f"training the aspect benchmarks' polarity prior (no SemEval sentences) into {path}", flush=True)
+        build(str(path), with_absa=False)
+    return str(path)
+
+
 def calibration_error(probabilities, truth, bins: int = 10) -> float:
     """Expected calibration error of the predicted class's probability (10 equal-width bins)."""
     confidence = probabilities.max(axis=1)
@@ -68,7 +99,13 @@ def calibration_error(probabilities, truth, bins: int = 10) -> float:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--out", default=str(Path(__file__).resolve().parents[1] / "models" / "polarity"))
+    parser.add_argument("--without-absa", action="store_true", help="leave the SemEval sentences out")
     args = parser.parse_args()
+    build(args.out, with_absa=not args.without_absa)
+
+
+def build(out: str, with_absa: bool = True) -> None:
+    """Train the model on the parts above, print its dev figures, save it to ``out``."""
     sst_x, sst_y, sst_dev_x, sst_dev_y = datasets.load("sst2-phrases")
     imdb_x, imdb_y, imdb_dev_x, imdb_dev_y = datasets.load("imdb")
     parts = {
@@ -76,12 +113,14 @@ def main() -> None:
         "IMDB (80%)": (imdb_x, imdb_y),
         "GoEmotions pos/neg": goemotions("train"),
         "CARER pos/neg": carer("train"),
+        **({"SemEval-2014 pos/neg sentences (85%)": absa("train")} if with_absa else {}),
     }
     dev = {
         "SST-2 dev": (sst_dev_x, sst_dev_y),
         "IMDB held-out 20%": (imdb_dev_x, imdb_dev_y),
         "GoEmotions dev pos/neg": goemotions("dev"),
         "CARER validation pos/neg": carer("validation"),
+        "SemEval-2014 dev pos/neg sentences (15%)": absa("dev"),
     }
     texts = [t for x, _ in parts.values() for t in x]
     labels = [NAMES[y] for _, ys in parts.values() for y in ys]  # named labels: predict() gives "positive"
@@ -103,8 +142,8 @@ def main() -> None:
                  "recipe": "python benchmarks/train_polarity_model.py"},
         "metrics": {"dev": metrics},
     }
-    pipe.save(args.out, extra=extra)
-    print(f"\nvocabulary: {pipe.vectorizer_.n_features} n-grams; saved to {args.out}")
+    pipe.save(out, extra=extra)
+    print(f"\nvocabulary: {pipe.vectorizer_.n_features} n-grams; saved to {out}")
     print("\n".join(lines))
     print(json.dumps(metrics))
 
