@@ -18,6 +18,7 @@ from typing import List, Optional
 import typer
 
 from .errors import SentimentError
+from .tasks import CONFIGURATIONS, DEFAULT_TASK, TASK_NAMES, TASKS, or_list
 
 app = typer.Typer(
     help="Text cleaning, vectorization and sentiment analysis.\n\n"
@@ -150,7 +151,18 @@ def _shipped_task(model: Optional[Path], task: Optional[str]) -> str:
     """The task whose shipped model to use without ``--model``; ``--task`` with ``--model`` is refused."""
     if model is not None and task is not None:
         _fail("--task picks a shipped model; with --model DIR leave it out (the model knows its task)")
-    return task or "polarity"
+    return task or DEFAULT_TASK
+
+
+def _shipped_choices(describe: bool = False) -> str:
+    """The tasks with a shipped model, for a --task help: "polarity (the default), emotion or aspect"."""
+    def choice(task) -> str:
+        notes = ["the default"] if task.name == DEFAULT_TASK else []
+        if describe and task.shipped:
+            notes.append(task.shipped)
+        return f"{task.name} ({'; '.join(notes)})" if notes else task.name
+
+    return or_list(choice(task) for task in TASKS.values())
 
 
 def _load(model: Optional[Path], task: Optional[str]):
@@ -181,7 +193,7 @@ def fit(
     dev: Optional[Path] = typer.Option(None, help="Dev data for the metrics (nothing is tuned on it: early stopping and thresholds use held-out training data); default: a stratified part of DATA."),
     text_column: str = typer.Option("text", help="Column with the texts."),
     label_column: str = typer.Option("label", help="Column with the labels."),
-    task: str = typer.Option("polarity", help="polarity, emotion or aspect: the benchmarks' best configuration for it is the default."),
+    task: str = typer.Option(DEFAULT_TASK, help=f"{or_list(TASK_NAMES)}: the benchmarks' best configuration for it is the default."),
     multi_label: bool = typer.Option(False, "--multi-label", help="Several labels per text, joined by --label-sep in the label column."),
     label_sep: Optional[str] = typer.Option(None, help="With --multi-label: the separator between the labels of a text (default ';')."),
     grouping: Optional[str] = typer.Option(None, help="Learn groups of fine emotion labels: ekman or sentiment."),
@@ -254,7 +266,7 @@ def fit(
 def predict(
     texts: List[str] = typer.Argument(None, metavar="TEXT", help="Texts to classify; '-' reads one text per line from stdin."),
     model: Optional[Path] = typer.Option(None, help="Model directory; default: the English model of --task shipped with the package."),
-    task: Optional[str] = typer.Option(None, help="Without --model: the shipped model for polarity (the default), emotion (several emotions per text) or aspect (aspect terms and the polarity toward each)."),
+    task: Optional[str] = typer.Option(None, help=f"Without --model: the shipped model for {_shipped_choices(describe=True)}."),
     aspect: List[str] = typer.Option([], "--aspect", metavar="TERM", help="Aspect models: score this aspect term (as written in the text) instead of finding the aspects; repeatable."),
     top_if_none: bool = typer.Option(False, "--top-if-none", help="Several labels per text: give the most probable label to a text where none passes its threshold."),
     as_json: bool = typer.Option(False, "--json", help="Print a JSON array: label(s) and class probabilities per text."),
@@ -335,7 +347,7 @@ def predict(
 def evaluate(
     data: Path = typer.Argument(..., metavar="DATA", help="Labelled data in any format `fit` reads."),
     model: Optional[Path] = typer.Option(None, help="Model directory; default: the shipped model of --task."),
-    task: Optional[str] = typer.Option(None, help="Without --model: the shipped model for polarity (the default), emotion or aspect."),
+    task: Optional[str] = typer.Option(None, help=f"Without --model: the shipped model for {_shipped_choices()}."),
     text_column: Optional[str] = typer.Option(None, help="Text column; default: the one the model was trained with."),
     label_column: Optional[str] = typer.Option(None, help="Label column; default: the one the model was trained with."),
     grouping: Optional[str] = typer.Option(None, help="Score groups of the labels instead: ekman or sentiment."),
@@ -458,7 +470,7 @@ def _model_argument(path: Path) -> None:
 def options(
     vectorizer: Optional[str] = typer.Option(None, help="Vectorizer whose options to list; default: the one `fit --task` uses."),
     model: Optional[str] = typer.Option(None, help="Model whose options to list; default: the one `fit --task` uses."),
-    task: str = typer.Option("polarity", help="polarity or emotion: list the values `fit --task` starts from; aspect: the aspect model's options."),
+    task: str = typer.Option(DEFAULT_TASK, help=f"{or_list(CONFIGURATIONS)}: list the values `fit --task` starts from; aspect: the aspect model's options."),
     multi_label: bool = typer.Option(False, "--multi-label", help="The defaults of --task for several labels per text, as `fit --multi-label` uses them."),
 ):
     """List the options of the cleaner, a vectorizer and a model, with the values `fit --task` trains with
@@ -482,8 +494,8 @@ def options(
         for key, value in aspect_options().items():
             typer.echo(f"  {key} = {json.dumps(value)}")
         return
-    if task not in ("polarity", "emotion"):
-        _fail(f"--task {task!r} is not valid; choose polarity, emotion or aspect")
+    if task not in CONFIGURATIONS:
+        _fail(f"--task {task!r} is not valid; choose {or_list(TASK_NAMES)}")
 
     pipe = Pipeline.for_task(task, vectorizer, model, multi_label=multi_label)  # what `fit --task` starts from
     task_values = {k: v for k, v in pipe.get_params().items() if k not in ("vectorizer", "model")}

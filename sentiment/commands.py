@@ -16,11 +16,12 @@ from .errors import ConfigError, DataError, ModelFileError
 from .evaluation import evaluate
 from .persistence import check_model_target, share_permissions
 from .pipeline import Pipeline, load
+from .tasks import DEFAULT_TASK, TASK_NAMES
 
 
 HEADLINE = ("n", "accuracy", "macro_f1", "micro_f1")  # the dev metrics kept in a model's config
 SEPARATOR = ";"  # how several labels per text are joined in a label column, unless told otherwise
-TASKS = ("polarity", "emotion", "aspect")
+TASKS = TASK_NAMES  # every task fit_file trains (sentiment/tasks.py)
 
 
 def fit_file(
@@ -30,7 +31,7 @@ def fit_file(
     dev: str | Path | None = None,
     text_column: str = "text",
     label_column: str = "label",
-    task: str = "polarity",
+    task: str = DEFAULT_TASK,
     vectorizer: str | None = None,
     model: str | None = None,
     options: dict[str, Any] | None = None,
@@ -172,7 +173,7 @@ def model_columns(pipe: Pipeline) -> dict[str, str]:
 
 def evaluate_file(data: str | Path, model: str | Path | None = None, *, text_column: str | None = None,
                   label_column: str | None = None, grouping: str | None = None,
-                  task: str = "polarity") -> tuple[Pipeline, dict]:
+                  task: str = DEFAULT_TASK) -> tuple[Pipeline, dict]:
     """Score a saved model (default: the one shipped for ``task``) on a labelled file; the columns and the
     label separator default to the ones the model was trained with. ``grouping`` scores label groups."""
     pipe = load(model, task=task)

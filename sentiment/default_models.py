@@ -9,8 +9,9 @@ from __future__ import annotations
 from pathlib import Path
 
 from .errors import ModelFileError
+from .tasks import DEFAULT_TASK, SHIPPED_MODELS
 
-DEFAULT_MODELS = {"polarity": "polarity", "emotion": "emotion", "aspect": "aspect"}
+DEFAULT_MODELS = SHIPPED_MODELS  # per task its model folder below models_root() (sentiment/tasks.py)
 
 
 def models_root() -> Path:
@@ -21,7 +22,7 @@ def models_root() -> Path:
     raise ModelFileError("the default models are not installed; reinstall sentiment or pass --model DIR")
 
 
-def default_model_path(task: str = "polarity") -> Path:
+def default_model_path(task: str = DEFAULT_TASK) -> Path:
     if task not in DEFAULT_MODELS:
         raise ModelFileError(f"no default model for task {task!r}; available: {', '.join(DEFAULT_MODELS)}")
     path = models_root() / DEFAULT_MODELS[task]

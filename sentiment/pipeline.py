@@ -39,20 +39,11 @@ from .groupings import group_labels, resolve_grouping
 from .multilabel import DEFAULT_THRESHOLD, chosen_labels, decide, label_f1, tune_thresholds
 from .persistence import check_columns, read_model, write_model
 from .registry import available, resolve
-
-DEFAULT_VECTORIZER = "tfidf"
-DEFAULT_MODEL = "nbsvm"
+from .tasks import CONFIGURATIONS, DEFAULT_MODEL, DEFAULT_TASK, DEFAULT_VECTORIZER
 
 # The benchmarks' best classical configuration per task, for one label per text ("single") and for several
-# ("multi"): (vectorizer, model, options); see benchmarks/results/classical.md and emotion.md.
-TASKS = {
-    "polarity": {"single": (DEFAULT_VECTORIZER, DEFAULT_MODEL, {})},
-    "emotion": {
-        "single": ("tfidf", "nbsvm", {"negation": False}),  # CARER
-        "multi": ("tfidf", "logreg", {"analyzer": "word+char", "char_ngram_range": (2, 5), "min_df": 2, "C": 1.0,
-                                      "class_weight": "balanced"}),  # GoEmotions: negation marking helps here
-    },
-}
+# ("multi"): (vectorizer, model, options); kept in sentiment/tasks.py with the other per-task facts.
+TASKS = CONFIGURATIONS
 PIPELINE_OPTIONS = {"grouping": None}  # "ekman" or "sentiment": learn (and score) the groups of fine labels
 # What fit learns; reading one of these from an unfitted pipeline is a NotFittedError (an AttributeError).
 FITTED_ATTRIBUTES = frozenset({"classes_", "label_names_", "multi_label_", "thresholds_", "cleaner_", "vectorizer_",
@@ -417,7 +408,7 @@ class Pipeline(Classifier):
         return pipe
 
 
-def load(path: str | os.PathLike | None = None, *, task: str = "polarity"):
+def load(path: str | os.PathLike | None = None, *, task: str = DEFAULT_TASK):
     """Load a saved pipeline, ensemble or aspect model (whichever the directory holds); without ``path``,
     the default English model of ``task`` (``"polarity"``, ``"emotion"`` or ``"aspect"``).
 

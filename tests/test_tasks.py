@@ -1,0 +1,59 @@
+"""sentiment/tasks.py is the one list of tasks: every task has a shipped model, and the CLI offers them all."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+from typer.testing import CliRunner
+
+import sentiment
+from sentiment import commands, default_models, pipeline
+from sentiment.cli import app
+from sentiment.default_models import default_model_path
+from sentiment.tasks import CONFIGURATIONS, TASK_NAMES, TASKS, or_list
+
+runner = CliRunner()
+
+
+def named_tasks(text: str) -> set[str]:
+    return {name for name in TASK_NAMES if re.search(rf"\b{name}\b", text)}
+
+
+@pytest.mark.parametrize("task", TASK_NAMES)
+def test_every_task_has_a_shipped_model_folder_that_loads(task):
+    path = default_model_path(task)
+    assert path.name == TASKS[task].model_folder and (path / "config.json").is_file()
+    model = sentiment.load(task=task)
+    assert isinstance(model, sentiment.Pipeline) == (task in CONFIGURATIONS)  # the others (aspect) have their own kind
+
+
+def test_the_old_lists_are_the_tasks_module():
+    assert commands.TASKS == TASK_NAMES
+    assert tuple(default_models.DEFAULT_MODELS) == TASK_NAMES
+    assert pipeline.TASKS is CONFIGURATIONS and set(CONFIGURATIONS) < set(TASK_NAMES)
+    for task in CONFIGURATIONS:
+        assert sentiment.Pipeline.for_task(task).model
+
+
+def task_help(command: str, task: str) -> str:
+    """The --task line of ``sentiment COMMAND --task TASK --help``, whitespace folded."""
+    result = runner.invoke(app, [command, "--task", task, "--help"])
+    assert result.exit_code == 0, result.output
+    text = " ".join(result.stdout.split())
+    return text.split("--task <str> ", 1)[1].split("[default:", 1)[0]
+
+
+@pytest.mark.parametrize("task", TASK_NAMES)
+def test_fit_and_options_offer_the_same_tasks(task):
+    assert named_tasks(task_help("fit", task)) == named_tasks(task_help("options", task)) == set(TASK_NAMES)
+    result = runner.invoke(app, ["options", "--task", task])
+    assert result.exit_code == 0, result.output
+
+
+def test_an_unknown_task_names_every_task():
+    for command in ("fit", "options"):
+        args = [command, "train.csv"] if command == "fit" else [command]
+        result = runner.invoke(app, [*args, "--task", "sarcasm"])
+        assert result.exit_code != 0 and named_tasks(result.stderr) == set(TASK_NAMES), result.stderr
+    assert or_list(TASK_NAMES) in runner.invoke(app, ["options", "--task", "sarcasm"]).stderr
