@@ -181,15 +181,6 @@ def _pad(arrays: list[np.ndarray]) -> torch.Tensor:
     return torch.from_numpy(out)
 
 
-def _hold_out(n: int, fraction: float, rng) -> tuple[np.ndarray, np.ndarray]:
-    """Train and held-out row indices (no held-out part when it would be empty)."""
-    n_dev = int(round(n * fraction))
-    order = rng.permutation(n)
-    if n_dev < 1 or n_dev >= n:
-        return np.arange(n), np.arange(0)
-    return np.sort(order[n_dev:]), np.sort(order[:n_dev])
-
-
 def _train_nets(o: dict, n_rows: int, batches_of, new_net, matrix: np.ndarray, config, progress,
                 before=None) -> tuple[list, list]:
     """Train ``o["n_nets"]`` networks, each with its own seed and held-out part (``o["dev_fraction"]``) for
@@ -203,7 +194,7 @@ def _train_nets(o: dict, n_rows: int, batches_of, new_net, matrix: np.ndarray, c
         seed = o["seed"] + k
         trainer.seed_everything(seed)
         rng = np.random.default_rng(seed)
-        train_rows, dev_rows = _hold_out(n_rows, o["dev_fraction"], rng)
+        train_rows, dev_rows = trainer.hold_out_rows(n_rows, o["dev_fraction"], rng, always_draw=True)
         batches = batches_of(train_rows, device, rng)
         dev = batches_of(dev_rows, device, None) if len(dev_rows) else None
         net = new_net()
@@ -550,21 +541,16 @@ def _softmax(scores: np.ndarray) -> np.ndarray:
 
 
 def _net_arrays(nets) -> dict:
-    return {f"net{k}.{name}": value.detach().float().cpu().numpy()
-            for k, net in enumerate(nets) for name, value in net.state_dict().items()}
+    """All networks' weights in one dict, network k's named ``net{k}.<name>``."""
+    return {name: value for k, net in enumerate(nets) for name, value in trainer.net_arrays(net, f"net{k}.").items()}
 
 
 def _load_nets(net_class, config_class, configs, arrays) -> list:
     nets = []
     for k, config in enumerate(configs):
-        net = net_class(config_class(**config))
         prefix = f"net{k}."
-        weights = {name[len(prefix):]: torch.tensor(np.asarray(v)) for name, v in arrays.items() if name.startswith(prefix)}
-        try:
-            net.load_state_dict(weights)
-        except RuntimeError as exc:
-            raise ValueError(f"the saved weights do not fit the network: {exc}") from None
-        nets.append(net.eval())
+        own = {name[len(prefix):]: value for name, value in arrays.items() if name.startswith(prefix)}
+        nets.append(trainer.load_net_arrays(net_class(config_class(**config)), own))
     if not nets:
         raise ValueError("the saved model holds no network")
     return nets

@@ -145,6 +145,8 @@ class AspectPipeline:
         if pretrain is not None and polarity == "classical":
             raise ConfigError("pretrain goes with polarity='lstm' or 'mean' (the network pre-trains on the texts); "
                               "add polarity=lstm or polarity=mean, or leave pretrain out")
+        # the same pattern as sentiment.models.trainer.DEVICE_PATTERN (tests/test_trainer_helpers.py keeps them
+        # equal), not imported from there: that would import torch for the classical models too
         if not isinstance(device, str) or not re.fullmatch(r"auto|cpu|mps|cuda(:\d+)?", device):
             raise ConfigError(f"device must be 'auto', 'cpu', 'cuda', 'cuda:N' or 'mps', not {device!r}")
         self.params = {"extractor": extractor, "polarity": polarity, "prior": prior, "tagger_C": float(tagger_C),

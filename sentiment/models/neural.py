@@ -155,22 +155,16 @@ class NeuralModel(Stage):
             "n_features": self.n_features_,
             "history": self.history_,
         }
-        arrays = {k: v.detach().float().cpu().numpy() for k, v in self.net_.state_dict().items()}
-        return state, arrays
+        return state, trainer.net_arrays(self.net_)
 
     def set_state(self, state, arrays):
         self.n_classes_ = int(state["n_classes"])
         self.n_features_ = int(state["n_features"])
         self.history_ = list(state["history"])
-        net = self.net_class(self.config_class(**state["net"]))
-        weights = {k: torch.tensor(np.asarray(v)) for k, v in arrays.items()}
-        try:
-            net.load_state_dict(weights)  # copies into each tensor's own dtype (e.g. int64 counters)
-        except RuntimeError as exc:
-            raise ValueError(f"the saved weights do not fit the network: {exc}") from None
+        net = trainer.load_net_arrays(self.net_class(self.config_class(**state["net"])), arrays)
         if net.config.n_classes != self.n_classes_:
             raise ValueError("the network's outputs do not match the number of classes")
-        self.net_ = net.eval()
+        self.net_ = net
 
 
 class MLPModel(NeuralModel):
@@ -352,11 +346,9 @@ class LSTMModel(NeuralModel):
 
 def _hold_out(X, y: np.ndarray, fraction: float, rng):
     """Split off a random ``fraction`` of the rows as dev data: ``(X_train, y_train, (X_dev, y_dev))``."""
-    n_dev = int(round(len(y) * fraction))
-    if n_dev < 1 or n_dev >= len(y):
+    train_rows, dev_rows = trainer.hold_out_rows(len(y), fraction, rng)
+    if not len(dev_rows):
         return X, y, None
-    order = rng.permutation(len(y))
-    dev_rows, train_rows = np.sort(order[:n_dev]), np.sort(order[n_dev:])
     take = (lambda rows: [X[i] for i in rows]) if isinstance(X, list) else (lambda rows: X[rows])
     return take(train_rows), y[train_rows], (take(dev_rows), y[dev_rows])
 

@@ -87,6 +87,42 @@ def autocast(device: torch.device):
     return torch.autocast("cuda", dtype=torch.bfloat16) if device.type == "cuda" else nullcontext()
 
 
+# -- held-out rows and saved weights ------------------------------------------------------------
+def hold_out_rows(n: int, fraction: float, rng, *, always_draw: bool = False) -> tuple[np.ndarray, np.ndarray]:
+    """Train and held-out (dev) row indices, each sorted: a random ``round(n * fraction)`` rows held out.
+
+    No held-out part (all rows train, none held out) when it would be empty or hold every row. The rows
+    come from one ``rng.permutation(n)``, drawn only when there is a held-out part, or with
+    ``always_draw`` in every case (as the aspect models do), so that ``rng``'s later draws stay the same.
+    """
+    n_dev = int(round(n * fraction))
+    if not 1 <= n_dev < n:
+        if always_draw:
+            rng.permutation(n)
+        return np.arange(n), np.arange(0)
+    order = rng.permutation(n)
+    return np.sort(order[n_dev:]), np.sort(order[:n_dev])
+
+
+def net_arrays(net: torch.nn.Module, prefix: str = "") -> dict[str, np.ndarray]:
+    """The network's weights (its ``state_dict``) as float32 numpy arrays on the CPU, named ``prefix + name``."""
+    return {prefix + name: value.detach().float().cpu().numpy() for name, value in net.state_dict().items()}
+
+
+def load_net_arrays(net: torch.nn.Module, arrays) -> torch.nn.Module:
+    """Load saved weights (name -> array, as :func:`net_arrays` gives) into ``net``; returns it in eval mode.
+
+    Each value is copied into the tensor's own dtype (e.g. int64 counters). Weights that do not fit the
+    network are a ValueError.
+    """
+    weights = {name: torch.tensor(np.asarray(value)) for name, value in arrays.items()}
+    try:
+        net.load_state_dict(weights)
+    except RuntimeError as exc:
+        raise ValueError(f"the saved weights do not fit the network: {exc}") from None
+    return net.eval()
+
+
 # -- batches ---------------------------------------------------------------------------------------
 class Batch(NamedTuple):
     inputs: tuple  # the network's arguments

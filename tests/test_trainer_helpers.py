@@ -1,0 +1,98 @@
+"""The helpers shared by the sentence and the aspect neural models (sentiment.models.trainer)."""
+
+import numpy as np
+import pytest
+
+torch = pytest.importorskip("torch")
+
+from sentiment.aspects import neural as aspect_neural  # noqa: E402
+from sentiment.aspects.pipeline import AspectPipeline  # noqa: E402
+from sentiment.errors import ConfigError  # noqa: E402
+from sentiment.models import neural, trainer  # noqa: E402
+
+
+# The two functions hold_out_rows replaced, as they were, to check it draws the same rows.
+def old_aspect_hold_out(n, fraction, rng):
+    n_dev = int(round(n * fraction))
+    order = rng.permutation(n)
+    if n_dev < 1 or n_dev >= n:
+        return np.arange(n), np.arange(0)
+    return np.sort(order[n_dev:]), np.sort(order[:n_dev])
+
+
+def old_model_hold_out(X, y, fraction, rng):
+    n_dev = int(round(len(y) * fraction))
+    if n_dev < 1 or n_dev >= len(y):
+        return X, y, None
+    order = rng.permutation(len(y))
+    dev_rows, train_rows = np.sort(order[:n_dev]), np.sort(order[n_dev:])
+    take = (lambda rows: [X[i] for i in rows]) if isinstance(X, list) else (lambda rows: X[rows])
+    return take(train_rows), y[train_rows], (take(dev_rows), y[dev_rows])
+
+
+def test_hold_out_rows_fixed_seed():
+    train, dev = trainer.hold_out_rows(10, 0.3, np.random.default_rng(0))
+    assert train.tolist() == [0, 1, 3, 5, 7, 8, 9]
+    assert dev.tolist() == [2, 4, 6]
+
+
+# no row, one row, too small a fraction to hold any out, everything but one row held out, and the usual case
+CASES = [(0, 0.1, 0), (1, 0.5, 0), (5, 0.05, 1), (5, 0.9, 2), (37, 0.2, 7)]
+
+
+@pytest.mark.parametrize("n, fraction, seed", CASES)
+def test_aspect_hold_out_unchanged(n, fraction, seed):
+    old_rng, new_rng = np.random.default_rng(seed), np.random.default_rng(seed)
+    old = old_aspect_hold_out(n, fraction, old_rng)
+    new = trainer.hold_out_rows(n, fraction, new_rng, always_draw=True)
+    assert [a.tolist() for a in new] == [a.tolist() for a in old]
+    assert new_rng.random() == old_rng.random()  # the generator is left in the same state (later shuffles)
+
+
+@pytest.mark.parametrize("n, fraction, seed", CASES)
+def test_model_hold_out_unchanged(n, fraction, seed):
+    X_list = [[i] for i in range(n)]
+    X_array, y = np.arange(2 * n).reshape(n, 2), np.arange(n) % 3
+    for X in (X_list, X_array):
+        old_rng, new_rng = np.random.default_rng(seed), np.random.default_rng(seed)
+        old = old_model_hold_out(X, y, fraction, old_rng)
+        new = neural._hold_out(X, y, fraction, new_rng)
+        if old[2] is None:
+            assert new[2] is None and new[0] is X and new[1] is y
+        else:
+            assert np.array_equal(new[0], old[0]) and np.array_equal(new[1], old[1])
+            assert np.array_equal(new[2][0], old[2][0]) and np.array_equal(new[2][1], old[2][1])
+        assert new_rng.random() == old_rng.random()
+
+
+def test_net_arrays_round_trip():
+    torch.manual_seed(0)
+    net = torch.nn.Sequential(torch.nn.Linear(3, 2), torch.nn.BatchNorm1d(2))
+    arrays = trainer.net_arrays(net, "net0.")
+    assert set(arrays) == {f"net0.{k}" for k in net.state_dict()}
+    assert all(a.dtype == np.float32 for a in arrays.values())
+    copy = torch.nn.Sequential(torch.nn.Linear(3, 2), torch.nn.BatchNorm1d(2)).train()
+    loaded = trainer.load_net_arrays(copy, {k[len("net0."):]: v for k, v in arrays.items()})
+    assert loaded is copy and not copy.training
+    for name, value in net.state_dict().items():
+        assert torch.equal(copy.state_dict()[name], value)  # int64 counters keep their dtype
+        assert copy.state_dict()[name].dtype == value.dtype
+    with pytest.raises(ValueError, match="do not fit"):
+        trainer.load_net_arrays(torch.nn.Linear(4, 2), trainer.net_arrays(torch.nn.Linear(3, 2)))
+
+
+def test_aspect_net_arrays_names():
+    nets = [torch.nn.Linear(3, 2), torch.nn.Linear(3, 2)]
+    arrays = aspect_neural._net_arrays(nets)
+    assert list(arrays) == ["net0.weight", "net0.bias", "net1.weight", "net1.bias"]
+    assert np.array_equal(arrays["net1.weight"], nets[1].weight.detach().numpy())
+
+
+@pytest.mark.parametrize("device", ["auto", "cpu", "mps", "cuda", "cuda:0", "cuda:12", "gpu", "CUDA", "cuda:",
+                                    "cuda:x", "cpu ", "", "tpu", "cuda:0:1"])
+def test_aspect_device_check_matches_trainer(device):
+    if trainer.DEVICE_PATTERN.fullmatch(device):
+        AspectPipeline(device=device)
+    else:
+        with pytest.raises(ConfigError, match="device must be"):
+            AspectPipeline(device=device)
