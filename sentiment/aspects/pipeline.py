@@ -412,9 +412,9 @@ def _load_prior(prior):
     from ..pipeline import load as load_pipeline
 
     if prior == "default":
-        from ..default_models import models_root
+        from ..default_models import default_model_path
 
-        prior = models_root() / "polarity"
+        prior = default_model_path("polarity")
     elif not Path(prior).is_dir():
         raise ConfigError(f"prior={str(prior)!r} is not a model directory; give the directory of a trained polarity "
                           "model, 'default' (the shipped one) or None (no prior)")
