@@ -9,7 +9,6 @@ from __future__ import annotations
 import contextlib
 import functools
 import json
-import math
 import os
 import sys
 from pathlib import Path
@@ -412,13 +411,6 @@ def ensemble(
             parsed = [float(w) for w in weights.split(",")]
         except ValueError:
             _fail(f"--weights takes numbers separated by commas, e.g. 2,1; got {weights!r}")
-        if len(parsed) != len(models):
-            _fail(f"--weights gives {len(parsed)} weight(s) for {len(models)} models; give one per model, e.g. "
-                  f"{','.join(['1'] * len(models))}")
-        if not all(math.isfinite(w) and w >= 0 for w in parsed) or sum(parsed) <= 0:
-            _fail(f"--weights must be finite numbers >= 0, not all 0; got {weights!r}")
-    for member in models:
-        _model_argument(member)
     _, thresholds = ensemble_models(models, out, weights=parsed, tune=tune)
     typer.echo(f"saved an ensemble of {len(models)} models to {out}" + (f"; thresholds: {thresholds}" if thresholds else ""))
 
@@ -441,28 +433,11 @@ def export(
 
       sentiment export mlp-model --format torchscript --out mlp.pt
     """
-    from .export import FORMATS, export_model
+    from .export import export_model
     from .pipeline import load
 
-    fmt = format_.strip().lower()
-    if fmt not in FORMATS:
-        _fail(f"unknown export format {format_!r}; choose one of: {', '.join(FORMATS)}")
-    suffixes = EXPORT_SUFFIXES.get(fmt, ())
-    if suffixes and out.suffix.lower() not in suffixes and not out.is_dir():  # a directory: export_model says so
-        _fail(f"--out {out}: a {fmt} export is written to a {' or '.join(suffixes)} file (so that no other file is "
-              f"overwritten by mistake); give e.g. --out {out.with_suffix(suffixes[0]).name}")
-    _model_argument(model)
-    path = export_model(load(model), out, fmt)
+    path = export_model(load(model), out, format_.strip().lower())
     typer.echo(f"wrote {path}")
-
-
-EXPORT_SUFFIXES = {"onnx": (".onnx",), "torchscript": (".pt", ".pth", ".ts")}
-
-
-def _model_argument(path: Path) -> None:
-    """A model directory given as an argument (not --model) that does not exist: say so in those words."""
-    if not path.exists():
-        _fail(f"model directory {path} does not exist; give a directory that `sentiment fit` or `sentiment ensemble` wrote")
 
 
 @app.command()

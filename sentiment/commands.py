@@ -12,7 +12,7 @@ from pathlib import Path
 from typing import Any, Callable
 
 from .data import iter_table, missing_columns, read_labelled, train_dev_split
-from .errors import ConfigError, DataError, ModelFileError
+from .errors import ConfigError, DataError
 from .evaluation import evaluate
 from .persistence import check_model_target, share_permissions
 from .pipeline import Pipeline, load
@@ -72,7 +72,6 @@ def fit_file(
                             progress=progress, log=log)
     pipe = Pipeline.for_task(task, vectorizer, model, multi_label=multi_label, **(options or {}))
     model_stage = _check_stage_options(pipe)  # a bad --set value fails before the data are read, not after
-    _check_columns(text_column, label_column)
     label_sep = separator if multi_label else None
     texts, labels = read_labelled(data, text_column, label_column, phrases=phrases, separator=label_sep)
     if dev is not None:
@@ -136,12 +135,6 @@ def _trains_by_epochs(model) -> bool:
     return bool(getattr(model, "trains_by_epochs", False))
 
 
-def _check_columns(text_column: str, label_column: str) -> None:
-    if text_column == label_column:
-        raise ConfigError(f"the text and label columns are both {text_column!r}; name the label column with "
-                          "--label-column (or the text column with --text-column)")
-
-
 def _fit_aspects(data, out, *, dev, options: dict, dev_fraction: float, seed: int, progress: bool,
                  log) -> tuple[Any, dict]:
     """``fit_file`` for ``task="aspect"``: an :class:`~sentiment.aspects.AspectPipeline` on SemEval XML or JSONL.
@@ -161,14 +154,9 @@ def _fit_aspects(data, out, *, dev, options: dict, dev_fraction: float, seed: in
 
 def model_columns(pipe: Pipeline) -> dict[str, str]:
     """The text and label columns and the label separator the model was trained with (defaults when unknown)."""
-    columns = (getattr(pipe, "config_", None) or {}).get("columns", {})
-    found = columns if isinstance(columns, dict) else {}
-    result = {"text": found.get("text", "text"), "label": found.get("label", "label"),
-              "separator": found.get("separator", SEPARATOR)}
-    if not isinstance(columns, dict) or not all(isinstance(v, str) and v for v in result.values()):
-        raise ModelFileError(f'the model\'s config.json is damaged: its "columns" entry is {columns!r}, not the names '
-                             "of the text and label columns; restore the model or train it again")
-    return result
+    columns = getattr(pipe, "config_", {}).get("columns", {})  # checked when loaded (persistence.check_columns)
+    return {"text": columns.get("text", "text"), "label": columns.get("label", "label"),
+            "separator": columns.get("separator", SEPARATOR)}
 
 
 def evaluate_file(data: str | Path, model: str | Path | None = None, *, text_column: str | None = None,
@@ -186,7 +174,6 @@ def evaluate_file(data: str | Path, model: str | Path | None = None, *, text_col
 
         return pipe, evaluate_aspects(data, pipe)
     columns = model_columns(pipe)
-    _check_columns(text_column or columns["text"], label_column or columns["label"])
     texts, labels = read_labelled(data, text_column or columns["text"], label_column or columns["label"],
                                   separator=columns["separator"] if pipe.multi_label_ else None)
     return pipe, evaluate(pipe, texts, labels, grouping)

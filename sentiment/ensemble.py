@@ -154,12 +154,15 @@ def _member_names(config: dict) -> list[str]:
 
 
 def _checked_weights(weights, n_members: int) -> list[float]:
+    advice = f"give one finite, non-negative weight per member ({n_members})"
     try:
         values = [float(w) for w in weights]
     except (TypeError, ValueError):
-        values = []
-    if len(values) != n_members or not all(np.isfinite(values)) or min(values) < 0 or sum(values) <= 0:
-        raise ConfigError(f"give one finite, non-negative weight per member ({n_members}), not all zero")
+        raise ConfigError(f"weights must be numbers; {advice}, not all zero") from None
+    if len(values) != n_members:
+        raise ConfigError(f"the weights list gives {len(values)} weight(s) for {n_members} models; {advice}, not all zero")
+    if not all(np.isfinite(values)) or min(values) < 0 or sum(values) <= 0:
+        raise ConfigError(f"weights must be finite numbers >= 0, not all 0; {advice}")
     return values
 
 

@@ -28,7 +28,7 @@ from .errors import ConfigError
 from .persistence import share_permissions
 
 FORMATS = ("torchscript", "onnx")
-SUFFIXES = {"torchscript": "pt", "onnx": "onnx"}
+SUFFIXES = {"torchscript": (".pt", ".pth", ".ts"), "onnx": (".onnx",)}  # of the file written, first: the usual one
 
 
 def input_names(model) -> list[str]:
@@ -42,10 +42,16 @@ def export_model(pipeline, path: str | os.PathLike, fmt: str = "torchscript") ->
     """Write the network of ``pipeline`` (a fitted ``mlp`` or ``lstm`` pipeline) to ``path`` in ``fmt``.
 
     ``fmt``: ``"torchscript"`` (a traced module; load with ``torch.jit.load``) or ``"onnx"`` (needs the
-    ``onnx`` package; run it with ``onnxruntime``). Returns the path written.
+    ``onnx`` package; run it with ``onnxruntime``). ``path`` ends in the format's suffix (``.pt``, ``.pth``
+    or ``.ts``; ``.onnx``), so that no file of another kind is overwritten. Returns the path written.
     """
     if fmt not in FORMATS:
         raise ConfigError(f"unknown export format {fmt!r}; choose one of: {', '.join(FORMATS)}")
+    target = Path(path)
+    suffixes = SUFFIXES[fmt]
+    if target.suffix.lower() not in suffixes and not target.is_dir():  # a directory: refused below
+        raise ConfigError(f"--out {target}: a {fmt} export is written to a {' or '.join(suffixes)} file (so that no "
+                          f"other file is overwritten by mistake); give e.g. --out {target.with_suffix(suffixes[0]).name}")
     if hasattr(pipeline, "members"):
         raise ConfigError("an ensemble does not export as one network; export each member model on its own")
     if not hasattr(pipeline, "model_"):
@@ -64,9 +70,8 @@ def export_model(pipeline, path: str | os.PathLike, fmt: str = "torchscript") ->
     wrapped = Probabilities(copy.deepcopy(model.net_).cpu()).eval().requires_grad_(False)
     example = model.torch_inputs(_example_rows(model))
     names = input_names(model)
-    target = Path(path)
     if target.is_dir():
-        raise ConfigError(f"{target} is a directory; give --out a file name, e.g. {target / ('model.' + SUFFIXES[fmt])}")
+        raise ConfigError(f"{target} is a directory; give --out a file name, e.g. {target / ('model' + SUFFIXES[fmt][0])}")
     if fmt == "onnx":
         try:
             import onnx  # noqa: F401
