@@ -69,7 +69,7 @@ def test_classical_tagger_reads_the_clusters_of_a_word_and_its_neighbours(table)
 def test_taggers_keep_their_table_and_load_without_the_package(monkeypatch, tmp_path):
     data = synthetic(80, seed=3)
     model = AspectPipeline(prior=None, bits=12, clusters=5_000).fit(data)
-    assert len(model.extractor_.clusters.table) == 5_000
+    assert len(model.extractor_.clusters_.table) == 5_000
     texts = ["The sushi was superb, the price was horrible.", "Our waiter was rude."]
     before = model.predict_aspects(texts)
     model.save(tmp_path / "m")
@@ -84,7 +84,7 @@ def test_taggers_keep_their_table_and_load_without_the_package(monkeypatch, tmp_
 
 def test_no_clusters_and_models_saved_before_them(tmp_path):
     model = AspectPipeline(prior=None, bits=12, clusters=0).fit(synthetic(80, seed=3))
-    assert model.extractor_.clusters is None
+    assert model.extractor_.clusters_ is None
     model.save(tmp_path / "m")
     config = json.loads((tmp_path / "m" / "config.json").read_text())
     del config["pipeline"]["clusters"]  # an older file
@@ -121,5 +121,5 @@ def test_by_default_the_classical_tagger_reads_clusters_and_the_lstm_tagger_does
     from sentiment.aspects.pipeline import CLUSTERS
 
     model = AspectPipeline(prior=None, bits=12).fit(synthetic(40, seed=4))
-    assert model.params["clusters"] is None and len(model.extractor_.clusters.table) == CLUSTERS["classical"]
+    assert model.params["clusters"] is None and len(model.extractor_.clusters_.table) == CLUSTERS["classical"]
     assert CLUSTERS["lstm"] == 0

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from .clusters import WordClusters
+from .clusters import WordClusters, lexeme_clusters
 from .data import TAGS, Token, bio_tags, spans_from_tags, tokenize
 from .linear import HashedLogistic
 
@@ -62,20 +62,23 @@ def repair(tags: list[str]) -> list[str]:
 
 
 class ClassicalTagger:
-    """Per-token logistic regression (O/B/I) over window features."""
+    """Per-token logistic regression (O/B/I) over window features. ``clusters``: how many words of the
+    Brown cluster table (:mod:`sentiment.aspects.clusters`) the model keeps and reads (0: none)."""
 
     name = "classical"
 
-    def __init__(self, C: float = 1.0, bits: int = 18, seed: int = 0, cleaner=None, clusters=None):
+    def __init__(self, C: float = 1.0, bits: int = 18, seed: int = 0, cleaner=None, clusters: int = 0):
         self.model = HashedLogistic(bits=bits, C=C, seed=seed)
         self.cleaner, self.clusters = cleaner, clusters
+        self.clusters_: WordClusters | None = None
 
     def _features(self, texts):
         tokenized = [tokenize(t, self.cleaner) for t in texts]
-        return tokenized, [token_features(toks, text, self.clusters)
+        return tokenized, [token_features(toks, text, self.clusters_)
                            for toks, text in zip(tokenized, texts)]
 
     def fit(self, sentences: list[dict]) -> "ClassicalTagger":
+        self.clusters_ = WordClusters(lexeme_clusters(self.clusters)) if self.clusters else None
         tokenized, feats = self._features([s["text"] for s in sentences])
         X = [row for rows in feats for row in rows]
         y = [tag for toks, s in zip(tokenized, sentences) for tag in bio_tags(toks, s["aspects"])]
@@ -101,14 +104,16 @@ class ClassicalTagger:
 
     def get_state(self):
         state, arrays = self.model.get_state()
-        if self.clusters is not None:
-            state = {**state, "clusters": self.clusters.get_state()}
+        if self.clusters_ is not None:
+            state = {**state, "clusters": self.clusters_.get_state()}
         return {"name": self.name, **state}, arrays
 
     @classmethod
     def from_state(cls, state, arrays, cleaner=None):
-        clusters = WordClusters.from_state(state["clusters"]) if "clusters" in state else None
-        tagger = cls(cleaner=cleaner, clusters=clusters)
+        tagger = cls(cleaner=cleaner)
+        if "clusters" in state:
+            tagger.clusters_ = WordClusters.from_state(state["clusters"])
+            tagger.clusters = len(tagger.clusters_.table)
         tagger.model = HashedLogistic.from_state(state, arrays)
         return tagger
 

@@ -27,7 +27,6 @@ import numpy as np
 from .. import __version__
 from ..errors import ConfigError, DataError, ModelFileError, NotFittedError
 from ..persistence import atomic_directory, checksum, read_model, write_config, write_stages
-from .clusters import WordClusters, lexeme_clusters
 from .data import POLARITIES, contrastive_sentences, read_aspect_data, read_polarity_texts, token_cleaner
 from .categories import CategoryModel, has_categories
 from .extraction import ClassicalTagger
@@ -186,9 +185,8 @@ class AspectPipeline:
                                            cleaner=self.cleaner)
             self.extractor_.fit(sentences, keyed, progress=progress)
         else:
-            clusters = WordClusters(lexeme_clusters(n_clusters)) if n_clusters else None
             self.extractor_ = ClassicalTagger(C=p["tagger_C"], bits=p["bits"], seed=p["seed"], cleaner=self.cleaner,
-                                              clusters=clusters)
+                                              clusters=n_clusters)
             self.extractor_.fit(sentences)
         polarity_items, polarity_labels = items, labels
         if p["contrast"]:  # the polarity models also learn two-opinion sentences
