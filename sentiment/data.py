@@ -10,17 +10,24 @@ from __future__ import annotations
 import math
 import re
 from pathlib import Path
-from typing import Collection, Iterator, Sequence
+from typing import Collection, Iterator, NamedTuple, Sequence
 
 import numpy as np
 
 from .errors import DataError
 
-COMPRESSIONS = (".gz", ".bz2", ".xz", ".zst", ".zip")
+class Compression(NamedTuple):
+    pandas: str  # pandas' name for it (read_csv(compression=...))
+    name: str  # its usual name, for messages
+    magic: bytes  # a pattern of the first bytes of such a file
+
+
+# Compressed tables, by file suffix.
+COMPRESSION = {".gz": Compression("gzip", "gzip", rb"\x1f\x8b"), ".bz2": Compression("bz2", "bzip2", rb"BZh[1-9]1AY&SY"),
+               ".xz": Compression("xz", "xz", rb"\xfd7zXZ\x00"), ".zst": Compression("zstd", "zstd", rb"\x28\xb5\x2f\xfd"),
+               ".zip": Compression("zip", "zip", rb"PK\x03\x04")}
+COMPRESSIONS = tuple(COMPRESSION)
 TABLES = ".csv, .tsv, .jsonl or .parquet (optionally .gz)"
-# The first bytes of each compressed format, and the suffix that makes it read as such.
-MAGIC = ((rb"\x1f\x8b", "gzip", ".gz"), (rb"BZh[1-9]1AY&SY", "bzip2", ".bz2"), (rb"\xfd7zXZ\x00", "xz", ".xz"),
-         (rb"\x28\xb5\x2f\xfd", "zstd", ".zst"), (rb"PK\x03\x04", "zip", ".zip"))
 LABEL_SETS = (list, tuple, set, frozenset)  # the labels of one text, when a text can have several
 SEPARATORS = (";", ",", "|", "/", "+")  # usual ways to join several labels in one column
 
@@ -197,7 +204,7 @@ def iter_table(path: str | Path, columns: Sequence[str] | None, fmt: str | None 
                         "(fit and evaluate read trees)")
     if file.stat().st_size == 0:
         raise DataError(f"{file} is empty; give a file with a header row and at least one row")
-    compression = {".gz": "gzip", ".bz2": "bz2", ".xz": "xz", ".zst": "zstd", ".zip": "zip"}.get(file.suffix.lower())
+    compression = COMPRESSION[file.suffix.lower()].pandas if file.suffix.lower() in COMPRESSION else None
     if compression is None and fmt != "parquet":
         _check_not_compressed(file)
     handle = open(file, "rb")  # after the checks, so that none of them leaves it open
@@ -240,7 +247,7 @@ def _check_not_compressed(file: Path) -> None:
     would otherwise be read as text and reported as not UTF-8."""
     with open(file, "rb") as handle:
         head = handle.read(16)
-    for magic, name, suffix in MAGIC:
+    for suffix, (_, name, magic) in COMPRESSION.items():
         if re.match(magic, head):
             raise DataError(f"{file} is {name}-compressed but its name does not say so; name it {file.name}{suffix} "
                             f"(e.g. mv {file} {file}{suffix}) so it is decompressed when read")
