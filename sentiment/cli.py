@@ -468,6 +468,8 @@ def options(
         typer.echo("aspect:")
         for key, value in aspect_options().items():
             typer.echo(f"  {key} = {json.dumps(value)}")
+        typer.echo(f"\nextractors: {', '.join(available('aspect_extractor'))}\n"
+                   f"polarity models: {', '.join(available('aspect_polarity'))}")
         return
     if task not in CONFIGURATIONS:
         _fail(f"--task {task!r} is not valid; choose {or_list(TASK_NAMES)}")

@@ -25,11 +25,22 @@ REGISTRY: dict[str, dict[str, str]] = {
         "mlp": "sentiment.models.neural:MLPModel",
         "lstm": "sentiment.models.neural:LSTMModel",
     },
+    # the two stages of an AspectPipeline (sentiment.aspects); a saved stage names its class here
+    "aspect_extractor": {
+        "classical": "sentiment.aspects.extraction:ClassicalTagger",
+        "lstm": "sentiment.aspects.neural:BiLSTMTagger",
+    },
+    "aspect_polarity": {
+        "classical": "sentiment.aspects.polarity:ClassicalPolarity",
+        "lstm": "sentiment.aspects.neural:AttentionPolarity",
+        "mean": "sentiment.aspects.polarity:MeanPolarity",
+    },
 }
 
 
 def available(kind: str | None = None) -> dict[str, list[str]] | list[str]:
-    """Registered names, for one kind (``"vectorizer"``, ``"model"``) or for all.
+    """Registered names, for one kind (``"vectorizer"``, ``"model"``, ``"aspect_extractor"``,
+    ``"aspect_polarity"``) or for all.
 
     >>> "tfidf" in available("vectorizer")
     True

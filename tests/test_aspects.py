@@ -232,6 +232,19 @@ def test_tampered_model_is_refused(tiny_model, tmp_path):
         AspectPipeline.load(tmp_path / "m")
 
 
+def test_a_stage_of_an_unknown_kind_is_refused(tiny_model, tmp_path):
+    from sentiment.persistence import checksum
+
+    tiny_model.save(tmp_path / "m")
+    state_file, config_file = tmp_path / "m" / "polarity" / "state.json", tmp_path / "m" / "config.json"
+    state, config = json.loads(state_file.read_text()), json.loads(config_file.read_text())
+    state_file.write_text(json.dumps({**state, "name": "transformer"}))
+    config["files"]["polarity/state.json"] = checksum(state_file)
+    config_file.write_text(json.dumps(config))
+    with pytest.raises(ModelFileError, match="cannot read the aspect model .*unknown aspect_polarity 'transformer'"):
+        AspectPipeline.load(tmp_path / "m")
+
+
 # -- evaluation and the CLI-facing functions ----------------------------------------------------------
 def test_score_aspects_counts():
     gold = [{"text": "a b", "aspects": [{"term": "a", "from": 0, "to": 1, "polarity": "positive"},

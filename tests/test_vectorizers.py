@@ -34,7 +34,8 @@ def test_available_names():
     assert available("vectorizer") == ["count", "tfidf", "word2vec"]
     models = available("model")
     assert {"complement_nb", "linearsvm", "logreg", "nb", "nbsvm"} <= set(models) and models == sorted(models)
-    assert set(available()) == {"vectorizer", "model"}
+    assert set(available()) == {"vectorizer", "model", "aspect_extractor", "aspect_polarity"}
+    assert available("aspect_polarity") == ["classical", "lstm", "mean"]
     with pytest.raises(ConfigError, match="choose one of"):
         resolve("vectorizer", "bert")
     with pytest.raises(ConfigError):

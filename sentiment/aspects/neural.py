@@ -436,7 +436,7 @@ class BiLSTMTagger:
         keep = np.array([i for i, toks in enumerate(tokenized) if toks])
         if not len(keep):
             raise DataError("the training sentences hold no tokens; give sentences with words")
-        config = trainer.TrainConfig(epochs=o["epochs"], batch_size=o["batch_size"], lr=o["lr"],
+        config = trainer.TrainConfig(epochs=o["epochs"], lr=o["lr"],
                                      patience=o["patience"], stop_metric="macro_f1")
 
         def batches_of(rows, device, rng):
@@ -699,7 +699,7 @@ class AttentionPolarity:
         matrix, self.coverage_ = embedding_matrix(self.words_, keyed, dim, o["seed"])
         fields, dense = self._encode(items)
         y = np.array([POLARITIES.index(label) for label in labels], dtype=np.int64)
-        config = trainer.TrainConfig(epochs=o["epochs"], batch_size=o["batch_size"], lr=o["lr"],
+        config = trainer.TrainConfig(epochs=o["epochs"], lr=o["lr"],
                                      patience=o["patience"], stop_metric="accuracy", class_weight=o["class_weight"])
 
         def batches_of(rows, device, rng):

@@ -27,14 +27,13 @@ import numpy as np
 from .. import __version__
 from ..errors import ConfigError, DataError, ModelFileError, NotFittedError
 from ..persistence import atomic_directory, checksum, read_model, write_config, write_stages
+from ..registry import available, resolve
 from .data import POLARITIES, contrastive_sentences, read_aspect_data, read_polarity_texts, token_cleaner
 from .categories import CategoryModel, has_categories
 from .extraction import ClassicalTagger
 from .polarity import ClassicalPolarity, MeanPolarity, aspect_items
 
-EXTRACTORS = ("classical", "lstm")
 CLUSTERS = {"classical": 100_000, "lstm": 0}  # words of the cluster table per tagger, by default (`clusters=None`)
-POLARITY_MODELS = ("classical", "lstm", "mean")
 
 
 class AspectPipeline:
@@ -116,10 +115,10 @@ class AspectPipeline:
                  n_nets: int = 1, extra_words: int = 0, freeze_embeddings=None, dev_fraction: float = 0.1,
                  device: str = "auto", pretrain=None, pretrain_epochs: int = 2, categories: bool = True,
                  contrast: float = 0.5, clusters: int | None = None):
-        if extractor not in EXTRACTORS:
-            raise ConfigError(f"extractor={extractor!r} is not valid; choose one of: {', '.join(EXTRACTORS)}")
-        if polarity not in POLARITY_MODELS:
-            raise ConfigError(f"polarity={polarity!r} is not valid; choose one of: {', '.join(POLARITY_MODELS)}")
+        for stage, name in (("extractor", extractor), ("polarity", polarity)):
+            if name not in available(f"aspect_{stage}"):
+                raise ConfigError(f"{stage}={name!r} is not valid; choose one of: "
+                                  f"{', '.join(available(f'aspect_{stage}'))}")
         if not (isinstance(bits, int) and 10 <= bits <= 24):
             raise ConfigError(f"bits must be an integer from 10 to 24, not {bits!r}")
         for name, value in (("tagger_C", tagger_C), ("polarity_C", polarity_C)):
@@ -350,9 +349,9 @@ class AspectPipeline:
 
             pipe.prior_ = load_pipeline(Path(path) / "prior")
         try:
-            pipe.extractor_ = _stage_class("extractor", stages["extractor"][0]).from_state(
+            pipe.extractor_ = stage_class("extractor", stages["extractor"][0]).from_state(
                 *stages["extractor"], cleaner=pipe.cleaner)
-            pipe.polarity_ = _stage_class("polarity", stages["polarity"][0]).from_state(
+            pipe.polarity_ = stage_class("polarity", stages["polarity"][0]).from_state(
                 *stages["polarity"], cleaner=pipe.cleaner, prior=pipe._prior_scorer())
         except (KeyError, ValueError, TypeError) as exc:
             raise ModelFileError(f"cannot read the aspect model in {path} ({exc}); train it again") from None
@@ -369,18 +368,10 @@ def _checksums(root: Path, folder: str) -> dict[str, str]:
             for file in sorted((root / folder).rglob("*")) if file.is_file()}
 
 
-def _stage_class(stage: str, state: dict):
-    """The class that reads a saved extractor / polarity stage, by the ``name`` in its state."""
-    name = state.get("name", "classical")
-    if name == "mean" and stage == "polarity":
-        return MeanPolarity
-    if name == "classical":
-        return ClassicalTagger if stage == "extractor" else ClassicalPolarity
-    if name == "lstm":
-        from . import neural
-
-        return neural.BiLSTMTagger if stage == "extractor" else neural.AttentionPolarity
-    raise ValueError(f"unknown {stage} model {name!r}")
+def stage_class(stage: str, state: dict):
+    """The class that reads a saved ``"extractor"`` / ``"polarity"`` stage: the registry's
+    ``aspect_<stage>`` entry named in its state (a ConfigError, which is a ValueError, for an unknown name)."""
+    return resolve(f"aspect_{stage}", state.get("name", "classical"))
 
 
 def _as_sentences(data, keep_conflict: bool) -> list[dict]:

@@ -191,13 +191,13 @@ class MeanPolarity:
 
     @classmethod
     def from_state(cls, state, arrays, cleaner=None, prior=None):
-        from .pipeline import _stage_class
+        from .pipeline import stage_class
 
         members = []
         for k, member in enumerate(state["members"]):
             prefix = f"m{k}."
             own = {name[len(prefix):]: value for name, value in arrays.items() if name.startswith(prefix)}
-            members.append(_stage_class("polarity", member).from_state(member, own, cleaner=cleaner, prior=prior))
+            members.append(stage_class("polarity", member).from_state(member, own, cleaner=cleaner, prior=prior))
         if not members:
             raise ValueError("the saved mean polarity model has no members")
         return cls(members)

@@ -80,7 +80,7 @@ class NeuralModel(Stage):
     def _train_config(self) -> trainer.TrainConfig:
         p = self.params
         return trainer.TrainConfig(
-            epochs=p["epochs"], batch_size=p["batch_size"], lr=p["lr"], optimizer=p["optimizer"],
+            epochs=p["epochs"], lr=p["lr"], optimizer=p["optimizer"],
             weight_decay=p["weight_decay"], l1=p.get("l1", 0.0), schedule=p["schedule"],
             warmup_epochs=p["warmup_epochs"], clip_grad=p["clip_grad"], patience=p["patience"],
             stop_metric=p["stop_metric"], class_weight=p["class_weight"],

@@ -230,10 +230,10 @@ class SequenceBatches:
 # -- training ------------------------------------------------------------------------------------
 @dataclass
 class TrainConfig:
+    """How :func:`train` trains. The batch size is not here: the batches the caller gives
+    (:class:`FeatureBatches`, :class:`SequenceBatches`) are already cut."""
+
     epochs: int = 20
-    # Not read by train(): the caller cuts the batches (FeatureBatches, SequenceBatches) to this size. Kept
-    # because sentiment.aspects.neural passes it (and copies configs with dataclasses.asdict).
-    batch_size: int = 64
     lr: float = 1e-3
     optimizer: str = "adam"  # "adam", "adamw" or "sgd" (momentum 0.9)
     weight_decay: float = 0.0  # on weight matrices only, not on biases and norms
