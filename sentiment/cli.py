@@ -64,6 +64,9 @@ def friendly(command):
             return command(*args, **kwargs)
         except SentimentError as exc:
             _fail(str(exc))
+        except BrokenPipeError:  # the reader stopped early (`sentiment predict - | head`): not an error of ours
+            os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())  # no second error when Python flushes
+            raise typer.Exit(141)  # what the shell reports for a writer killed by SIGPIPE (128 + 13)
         except OSError as exc:  # a path that cannot be read or written: missing, a file where a folder must be, ...
             _fail(_os_error_message(exc))
         except MemoryError:

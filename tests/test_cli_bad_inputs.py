@@ -236,3 +236,20 @@ def test_a_multi_line_package_error_prints_on_one_line(monkeypatch, data, saved_
 
     monkeypatch.setattr(sentiment.commands, "evaluate_file", bad_file)
     assert_error(invoke("evaluate", data["dev"], "--model", saved_model), r"\(line 1 line 2\); check the file")
+
+
+def test_a_reader_that_stops_early_is_no_error():
+    """`sentiment predict - | head -1`: the closed pipe ends the command quietly (exit 141, as SIGPIPE
+    would), with no error line on stderr."""
+    import subprocess
+    import sys
+
+    code = "import sys; from sentiment.cli import app; sys.argv = ['sentiment', 'predict', '-']; app()"
+    proc = subprocess.Popen([sys.executable, "-c", code], stdin=subprocess.PIPE, stdout=subprocess.PIPE,
+                            stderr=subprocess.PIPE)
+    proc.stdin.write(b"a great film\n" * 20000)  # far more output than a pipe's buffer holds
+    proc.stdin.close()
+    assert proc.stdout.readline().startswith(b"positive")
+    proc.stdout.close()
+    stderr = proc.stderr.read().decode()
+    assert proc.wait(timeout=120) == 141 and stderr == ""
