@@ -423,7 +423,7 @@ def ensemble(
 def export(
     model: Path = typer.Argument(..., metavar="MODEL", help="Directory of a trained mlp or lstm model."),
     out: Path = typer.Option(..., help="File to write: a .onnx file for onnx, a .pt (.pth, .ts) file for torchscript."),
-    format_: str = typer.Option("onnx", "--format", help="onnx (needs the onnx package) or torchscript."),
+    format_: Optional[str] = typer.Option(None, "--format", help="torchscript or onnx (needs the onnx package); default: the one the --out suffix names."),
 ):
     """Export the network of a trained PyTorch model (mlp, lstm) to ONNX or TorchScript.
 
@@ -432,14 +432,14 @@ def export(
 
     Examples:
 
-      sentiment export lstm-model --format onnx --out lstm.onnx
+      sentiment export mlp-model --out mlp.pt
 
-      sentiment export mlp-model --format torchscript --out mlp.pt
+      sentiment export lstm-model --out lstm.onnx
     """
     from .export import export_model
     from .pipeline import load
 
-    path = export_model(load(model), out, format_.strip().lower())
+    path = export_model(load(model), out, format_.strip().lower() if format_ else None)
     typer.echo(f"wrote {path}")
 
 

@@ -38,16 +38,22 @@ def input_names(model) -> list[str]:
     return ["indices", "offsets", "weights"] if model.net_.config.sparse_input else ["features"]
 
 
-def export_model(pipeline, path: str | os.PathLike, fmt: str = "torchscript") -> Path:
+def export_model(pipeline, path: str | os.PathLike, fmt: str | None = None) -> Path:
     """Write the network of ``pipeline`` (a fitted ``mlp`` or ``lstm`` pipeline) to ``path`` in ``fmt``.
 
     ``fmt``: ``"torchscript"`` (a traced module; load with ``torch.jit.load``) or ``"onnx"`` (needs the
-    ``onnx`` package; run it with ``onnxruntime``). ``path`` ends in the format's suffix (``.pt``, ``.pth``
-    or ``.ts``; ``.onnx``), so that no file of another kind is overwritten. Returns the path written.
+    ``onnx`` package; run it with ``onnxruntime``); None: the one ``path``'s suffix names. ``path`` ends
+    in the format's suffix (``.pt``, ``.pth`` or ``.ts``; ``.onnx``), so that no file of another kind is
+    overwritten. Returns the path written.
     """
+    target = Path(path)
+    if fmt is None:
+        fmt = next((name for name, suffixes in SUFFIXES.items() if target.suffix.lower() in suffixes), None)
+        if fmt is None:
+            raise ConfigError(f"--out {target}: the suffix names no export format; give a .pt file (torchscript) "
+                              "or a .onnx file (onnx), or choose one with --format")
     if fmt not in FORMATS:
         raise ConfigError(f"unknown export format {fmt!r}; choose one of: {', '.join(FORMATS)}")
-    target = Path(path)
     suffixes = SUFFIXES[fmt]
     if target.suffix.lower() not in suffixes and not target.is_dir():  # a directory: refused below
         raise ConfigError(f"--out {target}: a {fmt} export is written to a {' or '.join(suffixes)} file (so that no "

@@ -311,6 +311,22 @@ def test_export_gives_the_same_probabilities(fixture, fmt, data, tmp_path, reque
     np.testing.assert_allclose(output, pipe.predict_proba(texts), atol=1e-5)
 
 
+@pytest.mark.filterwarnings("ignore::DeprecationWarning")  # torch.jit.load
+def test_export_takes_its_format_from_the_suffix(mlp_pipe, data, tmp_path):
+    from typer.testing import CliRunner
+
+    from sentiment.cli import app
+
+    mlp_pipe.save(tmp_path / "m")
+    result = CliRunner().invoke(app, ["export", str(tmp_path / "m"), "--out", str(tmp_path / "m.pt")])
+    assert result.exit_code == 0, result.output
+    inputs = mlp_pipe.model_.torch_inputs(mlp_pipe.vectorizer_.transform(mlp_pipe.cleaner_.tokens_of(data[2][:5])))
+    np.testing.assert_allclose(torch.jit.load(str(tmp_path / "m.pt"))(*inputs).numpy(),
+                               mlp_pipe.predict_proba(data[2][:5]), atol=1e-5)
+    with pytest.raises(ConfigError, match="the suffix names no export format; give a .pt file"):
+        export_model(mlp_pipe, tmp_path / "m.bin")
+
+
 def test_export_refuses_linear_models(data, tmp_path):
     pipe = Pipeline("tfidf", "logreg").fit(data[0], data[1])
     with pytest.raises(ConfigError, match="mlp, lstm"):
