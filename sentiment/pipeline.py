@@ -226,7 +226,8 @@ class Pipeline(Classifier):
         for one label per text or (``multi_label``) several.
 
         ``vectorizer``, ``model`` and ``options`` override it; the task's own options that the chosen
-        stages do not have are left out.
+        stages do not have are left out. A model of token sequences (``lstm``) without a ``vectorizer``
+        gets the one that gives them (``word2vec``).
 
         >>> Pipeline.for_task("emotion", C=4.0).get_params()
         {'vectorizer': 'tfidf', 'model': 'nbsvm', 'negation': False, 'C': 4.0}
@@ -236,7 +237,10 @@ class Pipeline(Classifier):
         configurations = TASKS[task]
         task_vectorizer, task_model, task_options = configurations.get("multi" if multi_label else "single",
                                                                        configurations["single"])
-        vectorizer, model = vectorizer or task_vectorizer, model or task_model
+        model = model or task_model
+        if vectorizer is None and resolve("model", model).input_kind == "sequences":  # lstm: a vectorizer of token ids
+            vectorizer = next(name for name in available("vectorizer") if hasattr(resolve("vectorizer", name), "sequences"))
+        vectorizer = vectorizer or task_vectorizer
         known = set().union(*cls.options_for(vectorizer, model).values())
         return cls(vectorizer, model, **{**{k: v for k, v in task_options.items() if k in known}, **options})
 

@@ -57,3 +57,21 @@ def test_an_unknown_task_names_every_task():
         result = runner.invoke(app, [*args, "--task", "sarcasm"])
         assert result.exit_code != 0 and named_tasks(result.stderr) == set(TASK_NAMES), result.stderr
     assert or_list(TASK_NAMES) in runner.invoke(app, ["options", "--task", "sarcasm"]).stderr
+
+
+def test_a_sequence_model_without_a_vectorizer_gets_word2vec():
+    from sentiment import Pipeline
+    from sentiment.errors import ConfigError
+
+    assert Pipeline.for_task("polarity", model="lstm").vectorizer == "word2vec"
+    assert Pipeline.for_task("polarity", model="mlp").vectorizer == "tfidf"  # reads any features: the task's own
+    with pytest.raises(ConfigError, match="use it with vectorizer 'word2vec'"):  # named explicitly: refused, not changed
+        Pipeline.for_task("polarity", "tfidf", "lstm").fit(["a good film", "a bad film"], ["pos", "neg"])
+
+
+def test_one_hidden_layer_width_needs_no_list():
+    from sentiment import Pipeline
+
+    texts, labels = ["a good film", "a bad film", "good", "bad"] * 5, ["pos", "neg"] * 10
+    pipe = Pipeline("tfidf", "mlp", hidden_sizes=16, epochs=1, min_df=1).fit(texts, labels)
+    assert pipe.model_.params["hidden_sizes"] == (16,)

@@ -190,6 +190,8 @@ class MLPModel(NeuralModel):
     def check_params(self) -> None:
         super().check_params()
         sizes = self.params["hidden_sizes"]
+        if isinstance(sizes, int) and not isinstance(sizes, bool):  # one hidden layer: hidden_sizes=128
+            sizes = (sizes,)
         if not isinstance(sizes, (list, tuple)) or not all(
             isinstance(s, int) and not isinstance(s, bool) and s >= 1 for s in sizes
         ):
