@@ -205,7 +205,8 @@ def fit(
     set_: List[str] = typer.Option([], "--set", "-s", metavar="KEY=VALUE", help="Option KEY=VALUE for a stage, repeatable (see `sentiment options`)."),
     out: Path = typer.Option(Path("sentiment-model"), help="Directory to write the model to (replaced atomically)."),
     phrases: bool = typer.Option(False, help="SST trees: train on every labelled phrase, not only sentences."),
-    dev_fraction: float = typer.Option(0.1, help="Share of DATA held out as dev when --dev is not given."),
+    dev_fraction: float = typer.Option(0.1, help="Share of DATA held out as dev when --dev is not given (with --phrases: of the sentences)."),
+    refit: bool = typer.Option(True, "--refit/--no-refit", help="Without --dev: after scoring on the held-out part, train again on all of DATA, so the saved model has learnt from every text; --no-refit saves the model that was scored."),
     seed: int = typer.Option(0, help="Seed of the dev split."),
     label_names: Optional[str] = typer.Option(None, help="Display names, e.g. 0=negative,1=positive."),
     as_json: bool = typer.Option(False, "--json", help="Print the dev metrics as one JSON object."),
@@ -246,7 +247,7 @@ def fit(
     with _report_folder(report):
         pipe, dev_report = fit_file(
             data, out, dev=dev, text_column=text_column, label_column=label_column, task=task, vectorizer=vectorizer,
-            model=model, options=options, phrases=phrases, dev_fraction=dev_fraction, seed=seed, label_names=names,
+            model=model, options=options, phrases=phrases, dev_fraction=dev_fraction, refit=refit, seed=seed, label_names=names,
             multi_label=multi_label, separator=SEPARATOR if label_sep is None else label_sep,
             tune_fraction=0.1 if tune_fraction is None else tune_fraction, progress=sys.stderr.isatty() and not as_json,
             log=log,

@@ -11,7 +11,7 @@ import tempfile
 from pathlib import Path
 from typing import Any, Callable
 
-from .data import iter_table, missing_columns, read_labelled, train_dev_split
+from .data import iter_table, missing_columns, read_labelled, sst_phrase_split, train_dev_split
 from .errors import ConfigError, DataError
 from .evaluation import evaluate
 from .persistence import check_model_target, share_permissions
@@ -42,10 +42,16 @@ def fit_file(
     multi_label: bool = False,
     separator: str = SEPARATOR,
     tune_fraction: float = 0.1,
+    refit: bool = True,
     progress: bool = False,
     log: Callable[[str], None] = lambda message: None,
 ) -> tuple[Pipeline, dict]:
     """Train on ``data``, score on ``dev`` (or on a stratified ``dev_fraction`` of ``data``), save to ``out``.
+
+    Without ``dev``, the model is scored on the held-out part and then (``refit``) trained again on all of
+    ``data``, so the saved model has learnt from every text; its config keeps the held-out scores. With
+    ``phrases`` (SST trees), the held-out part is a share of the sentences, and the training phrases come
+    from the other trees only (:func:`~sentiment.data.sst_phrase_split`).
 
     Without ``vectorizer``/``model`` the benchmarks' best configuration for ``task`` (and for one or
     several labels per text) is used, see :meth:`Pipeline.for_task`. With ``multi_label``, each label cell holds several labels joined by
@@ -69,48 +75,76 @@ def fit_file(
             raise ConfigError(f"{given[0]} does not apply to --task aspect (SemEval XML or JSONL with text and aspects); "
                               "leave it out, and set the aspect model's options with --set")
         return _fit_aspects(data, out, dev=dev, options=options or {}, dev_fraction=dev_fraction, seed=seed,
-                            progress=progress, log=log)
+                            refit=refit, progress=progress, log=log)
     pipe = Pipeline.for_task(task, vectorizer, model, multi_label=multi_label, **(options or {}))
     model_stage = _check_stage_options(pipe)  # a bad --set value fails before the data are read, not after
     label_sep = separator if multi_label else None
-    texts, labels = read_labelled(data, text_column, label_column, phrases=phrases, separator=label_sep)
     if dev is not None:
+        texts, labels = read_labelled(data, text_column, label_column, phrases=phrases, separator=label_sep)
         dev_texts, dev_labels = read_labelled(dev, text_column, label_column, separator=label_sep)
         dev_source = Path(dev).name
     else:
-        texts, labels, dev_texts, dev_labels = train_dev_split(texts, labels, dev_fraction, seed)
-        dev_source = f"{dev_fraction:.0%} of {Path(data).name} (seed {seed})"
+        if phrases:  # dev: whole sentences whose trees give no training phrases
+            read_labelled(data, text_column, label_column, phrases=True)  # its checks: SST trees, not a table
+            texts, labels, dev_texts, dev_labels = sst_phrase_split(data, dev_fraction, seed)
+        else:
+            texts, labels = read_labelled(data, text_column, label_column, separator=label_sep)
+            texts, labels, dev_texts, dev_labels = train_dev_split(texts, labels, dev_fraction, seed)
+        dev_source = f"{dev_fraction:.0%} of {Path(data).name}{' (sentences)' if phrases else ''} (seed {seed})"
     # The dev data only score the model: what is tuned (the early stopping of models trained by epochs and,
     # with several labels, the thresholds) is tuned on a part of the training data. Classical models with one
     # label per text tune nothing and ignore dev (fit only checks, before training, that its labels are known).
-    tuning = (dev_texts, dev_labels)
     tune_info: dict = {}
     note = ""
     if multi_label:
-        texts, labels, tune_texts, tune_labels = train_dev_split(texts, labels, tune_fraction, seed, part="tune")
-        tuning = (tune_texts, tune_labels)
-        tune_info = {"tune": f"{tune_fraction:.0%} of the training part (seed {seed})", "n_tune": len(tune_texts)}
-        note = f"; thresholds tuned on {len(tune_texts)} held-out training texts"
+        tune_info = {"tune": f"{tune_fraction:.0%} of the training part (seed {seed})"}
+        note = f"; thresholds tuned on {tune_fraction:.0%} of the training texts"
     elif _trains_by_epochs(model_stage):
-        tuning = None  # the model holds out its own dev_fraction of the training data for early stopping
         share = model_stage.params["dev_fraction"]
         held_out = (f"{share:.0%} of the training part (the model's dev_fraction, net_seed "
                     f"{model_stage.params['net_seed']})" if share > 0 else "none (dev_fraction=0)")
         tune_info = {"early_stopping": held_out}
         note = (f"; early stopping on {share:.0%} of the training texts (dev_fraction)" if share > 0
                 else "; no early stopping (dev_fraction=0)")
+
+    def train(texts: list[str], labels: list) -> int:
+        """Fit ``pipe`` on ``texts``; returns how many texts the model itself learnt from."""
+        tuning = (dev_texts, dev_labels)
+        if multi_label:
+            texts, labels, tune_texts, tune_labels = train_dev_split(texts, labels, tune_fraction, seed, part="tune")
+            tuning = (tune_texts, tune_labels)
+            tune_info["n_tune"] = len(tune_texts)
+        elif _trains_by_epochs(model_stage):
+            tuning = None  # the model holds out its own dev_fraction of the training data for early stopping
+        pipe.fit(texts, labels, dev=tuning, label_names=label_names, progress=progress)
+        return len(texts)
+
     log(f"training {pipe.vectorizer} + {pipe.model} on {len(texts)} texts; dev: {dev_source} ({len(dev_texts)} texts)"
         + note)
-    pipe.fit(texts, labels, dev=tuning, label_names=label_names, progress=progress)
+    n_train = train(texts, labels)
     report = evaluate(pipe, dev_texts, dev_labels)
+    refitted = dev is None and refit
+    if refitted:  # the dev figures are in; the saved model learns from the dev texts too
+        if phrases:
+            texts, labels = read_labelled(data, text_column, label_column, phrases=True)
+        else:
+            texts, labels = texts + dev_texts, labels + dev_labels
+        log(f"dev {_headline(report)}; training again on all {len(texts)} texts (--no-refit keeps the model just scored)")
+        n_train = train(texts, labels)
     extra = {
         "columns": {"text": text_column, "label": label_column, **({"separator": separator} if multi_label else {})},
-        "data": {"train": Path(data).name, "n_train": len(texts), "dev": dev_source, "n_dev": len(dev_texts),
-                 **tune_info, "phrases": phrases},
+        "data": {"train": Path(data).name, "n_train": n_train, "dev": dev_source, "n_dev": len(dev_texts),
+                 **tune_info, "phrases": phrases, "refit_on_all": refitted},
         "metrics": {"dev": {k: report[k] for k in HEADLINE if k in report}},
     }
     pipe.save(out, extra=extra)
     return pipe, report
+
+
+def _headline(report: dict) -> str:
+    """``accuracy 0.871, macro-F1 0.869`` (with several labels: micro- and macro-F1)."""
+    names = {"accuracy": "accuracy", "micro_f1": "micro-F1", "macro_f1": "macro-F1"}
+    return ", ".join(f"{name} {report[key]:.3f}" for key, name in names.items() if report.get(key) is not None)
 
 
 def _check_stage_options(pipe: Pipeline):
@@ -135,20 +169,21 @@ def _trains_by_epochs(model) -> bool:
     return bool(getattr(model, "trains_by_epochs", False))
 
 
-def _fit_aspects(data, out, *, dev, options: dict, dev_fraction: float, seed: int, progress: bool,
+def _fit_aspects(data, out, *, dev, options: dict, dev_fraction: float, seed: int, refit: bool, progress: bool,
                  log) -> tuple[Any, dict]:
     """``fit_file`` for ``task="aspect"``: an :class:`~sentiment.aspects.AspectPipeline` on SemEval XML or JSONL.
 
     Without ``dev``, the dev figures come from a ``dev_fraction`` of the sentences and the saved model is
-    then refit on all of them. The report holds the dev scores (see :func:`sentiment.aspects.evaluate_aspects`).
+    then (``refit``) fit again on all of them. The report holds the dev scores (see :func:`sentiment.aspects.evaluate_aspects`).
     """
     from .aspects import check_options, fit_aspects
 
     check_options(options)
     log(f"training the aspect extractor and polarity model on {data}; dev: "
-        + (str(dev) if dev is not None else f"{dev_fraction:.0%} of the sentences (seed {seed}), then refit on all"))
-    pipe, report = fit_aspects(data, out, dev_path=dev, dev_fraction=dev_fraction, seed=seed, progress=progress,
-                               **options)
+        + (str(dev) if dev is not None else f"{dev_fraction:.0%} of the sentences (seed {seed})"
+           + (", then refit on all" if refit else "")))
+    pipe, report = fit_aspects(data, out, dev_path=dev, dev_fraction=dev_fraction, seed=seed, refit=refit,
+                               progress=progress, **options)
     return pipe, {**report["dev"], **{k: v for k, v in report.items() if k != "dev"}}
 
 

@@ -404,6 +404,21 @@ def read_sst_trees(path: str | Path, phrases: bool = False, binary: bool = False
     return list(texts), list(labels)
 
 
+def sst_phrase_split(path: str | Path, fraction: float = 0.1, seed: int = 0):
+    """A dev split of SST trees for phrase-level training: ``(train_texts, train_labels, dev_texts, dev_labels)``.
+
+    The dev part is a ``fraction`` of the trees' sentences (stratified, as :func:`train_dev_split`); the
+    training part is every labelled phrase of the other trees. A split of the phrases themselves would
+    score the model on parts of sentences it learnt whole.
+    """
+    sentences, labels = read_sst_trees(path)
+    _, _, dev_texts, dev_labels = train_dev_split(sentences, labels, fraction, seed)
+    held_out = set(dev_texts)
+    texts, phrase_labels = read_sst_trees(path, phrases=True, held_out=held_out)
+    train = [(t, y) for t, y in zip(texts, phrase_labels) if t not in held_out]
+    return [t for t, _ in train], [y for _, y in train], dev_texts, dev_labels
+
+
 def _parse_tree(line: str) -> list[tuple[str, int]]:
     """All (phrase, label) nodes of one tree, the root first."""
     tokens = _TREE_TOKEN.findall(line)

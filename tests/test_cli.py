@@ -90,8 +90,17 @@ def test_fit_without_dev_uses_dev_fraction(files, tmp_path):
     report = json.loads(result.stdout)
     assert report["n"] == 40 and set(report) >= {"accuracy", "macro_f1", "n", "per_class", "confusion_matrix"}
     config = json.loads((out / "config.json").read_text())
-    assert config["data"]["n_train"] == 160 and config["data"]["n_dev"] == 40
-    assert "20%" in config["data"]["dev"]
+    # scored on the 40 held-out texts, then trained again on all 200
+    assert config["data"]["n_train"] == 200 and config["data"]["n_dev"] == 40 and config["data"]["refit_on_all"]
+    assert "20%" in config["data"]["dev"] and config["metrics"]["dev"]["accuracy"] == report["accuracy"]
+    vocabulary = set(Pipeline.load(out).vectorizer_.vocabulary_)
+
+    kept = tmp_path / "scored"
+    assert_ok(invoke("fit", files["train"], "--text-column", "review", "--label-column", "stars", "--dev-fraction", "0.2",
+                     "--out", kept, "--json", "--no-refit"))
+    config = json.loads((kept / "config.json").read_text())
+    assert config["data"]["n_train"] == 160 and not config["data"]["refit_on_all"]
+    assert set(Pipeline.load(kept).vectorizer_.vocabulary_) < vocabulary  # the dev texts' words are new
 
 
 def test_fit_plain_output(files, tmp_path):
@@ -152,6 +161,17 @@ def test_fit_sst_trees_with_phrases(tmp_path):
     assert report["n"] == 2 and report["labels"] == ["very negative", "negative", "neutral", "positive", "very positive"]
     config = json.loads((tmp_path / "m" / "config.json").read_text())
     assert config["data"]["phrases"] is True and config["data"]["n_train"] > 5
+
+
+def test_fit_phrases_without_dev_holds_out_sentences(tmp_path):
+    trees = tmp_path / "train.txt"
+    trees.write_text("\n".join(f"({3 if i % 2 else 1} (2 item{i}) ({3 if i % 2 else 1} word{i}))" for i in range(40)))
+    result = invoke("fit", trees, "--phrases", "--dev-fraction", "0.25", "--model", "logreg", "--out", tmp_path / "m",
+                    "--json")
+    assert_ok(result)
+    assert json.loads(result.stdout)["n"] == 10  # whole sentences, not phrases of trees the model learnt
+    data = json.loads((tmp_path / "m" / "config.json").read_text())["data"]
+    assert data["dev"] == "25% of train.txt (sentences) (seed 0)" and data["n_train"] == 120  # refit: every phrase
 
 
 # -- predict ---------------------------------------------------------------------------------------------

@@ -10,7 +10,7 @@ import pytest
 
 from sentiment import DataError
 from sentiment.data import (check_labels, check_texts, iter_table, read_labelled, read_sst_trees, read_table,
-                            table_format, train_dev_split)
+                            sst_phrase_split, table_format, train_dev_split)
 
 from conftest import SST_TREES, write_table
 
@@ -319,3 +319,13 @@ def test_texts_that_are_not_one_string_per_text(texts, message):
 def test_pandas_missing_label_is_missing():
     with pytest.raises(DataError, match="label 1 is missing"):
         check_labels([1, pd.NA, 0], 3)
+
+
+def test_sst_phrase_split_holds_out_whole_trees(tmp_path):
+    path = tmp_path / "trees.txt"
+    path.write_text("\n".join(f"({3 if i % 2 else 1} (2 item{i}) ({3 if i % 2 else 1} word{i}))" for i in range(40)) + "\n")
+    train, train_labels, dev, dev_labels = sst_phrase_split(path, 0.25, seed=0)
+    assert len(dev) == 10 and sorted(dev_labels) == [1] * 5 + [3] * 5  # sentences, stratified
+    dev_trees = {text.split()[0][len("item"):] for text in dev}
+    expected = {text for i in range(40) if str(i) not in dev_trees for text in (f"item{i} word{i}", f"item{i}", f"word{i}")}
+    assert set(train) == expected and len(train) == len(train_labels) == 90  # every phrase of the other 30 trees
