@@ -379,7 +379,9 @@ def evaluate(
                                   task=shipped)
         _write_report(result, report, Path(data).name)
     if as_json:
-        _print_json(result)
+        from .default_models import default_model_path
+
+        _print_json({**result, "model": str(model if model is not None else default_model_path(shipped))})  # as fit's
     else:
         typer.echo(format_report(result))
 

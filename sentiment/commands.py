@@ -252,7 +252,7 @@ def predict_file(pipe: Pipeline, source: str | Path, target: str | Path, *, text
 
     Memory stays flat on files of any size. ``target`` gets the input columns plus ``label`` (with
     several labels per text: ``labels``, joined by the model's separator) and one ``score_<label>``
-    column per class (for an aspect model: ``aspects``). If the input already has a column of one of
+    column per class (for an aspect model: ``aspects`` and ``categories``). If the input already has a column of one of
     those names (e.g. the gold ``label``), every added column is named ``predicted_<name>`` instead, so
     no input column is overwritten. It is written to a temporary file and renamed at the end, so an interrupted run
     leaves no partial output. Returns the number of rows predicted.
@@ -310,10 +310,12 @@ def _output_format(target: Path) -> str:
 
 def _prediction_columns(pipe, texts: list[str], top_if_none: bool, separator: str, nested: bool) -> dict[str, list]:
     """The columns ``predict_file`` adds: ``label`` or ``labels`` and ``score_<label>`` per class; for an
-    aspect model, ``aspects`` (a list per row, written as JSON text unless the output is ``nested``)."""
+    aspect model, ``aspects`` and (when it has them) ``categories`` (a list per row, written as JSON text
+    unless the output is ``nested``)."""
     if getattr(pipe, "kind", None) == "aspect":
-        found = [row["aspects"] for row in pipe.annotate(texts)]
-        return {"aspects": found if nested else [json.dumps(a, ensure_ascii=False) for a in found]}
+        rows = pipe.annotate(texts)
+        keys = ("aspects", "categories") if pipe.categories_ is not None else ("aspects",)
+        return {key: [row[key] if nested else json.dumps(row[key], ensure_ascii=False) for row in rows] for key in keys}
     results = pipe.annotate(texts, top_if_none=top_if_none)
     columns = ({"labels": [separator.join(r["labels"]) for r in results]} if pipe.multi_label_
                else {"label": [r["label"] for r in results]})

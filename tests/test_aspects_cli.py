@@ -83,6 +83,24 @@ def test_predict_input_file_writes_the_aspects(model_dir, tmp_path):
     assert_ok(result)
     rows = [json.loads(line) for line in (tmp_path / "out.jsonl").read_text().splitlines()]
     assert [a["term"] for a in rows[0]["aspects"]] == ["food"] and rows[1]["aspects"] == []
+    assert "categories" not in rows[0]  # this model has none
+
+
+def test_predict_input_file_writes_the_categories_too(tmp_path):
+    from test_aspect_categories import synthetic as category_sentences
+
+    sentences = [{**s, "categories": []} for s in synthetic(120)] + category_sentences(200)
+    AspectPipeline(prior=None, bits=12).fit(sentences).save(tmp_path / "m")
+    source = tmp_path / "in.csv"
+    source.write_text("text\nThe soup was lovely but the waiter was rude and slow.\n", encoding="utf-8")
+    assert_ok(invoke("predict", "--model", tmp_path / "m", "--input", source, "--output", tmp_path / "out.jsonl"))
+    [row] = [json.loads(line) for line in (tmp_path / "out.jsonl").read_text().splitlines()]
+    [shown] = json.loads(invoke("predict", "--model", tmp_path / "m", "--json",
+                                "The soup was lovely but the waiter was rude and slow.").stdout)
+    assert {c["category"]: c["polarity"] for c in row["categories"]} == {"food": "positive", "service": "negative"}
+    assert row["aspects"] == shown["aspects"] and row["categories"] == shown["categories"]  # the file = --json
+    scores = [a[key] for a in shown["aspects"] + shown["categories"] for key in a if key.endswith("score")]
+    assert scores and all(score == round(score, 6) for score in scores)  # 6 decimals, as polarity scores
 
 
 def test_evaluate_json_and_report(model_dir, files, tmp_path):

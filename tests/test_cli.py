@@ -286,7 +286,7 @@ def test_evaluate_json_and_report(model, files, tmp_path):
     assert report["accuracy"] == pytest.approx(fit_report["accuracy"])
     assert report["macro_f1"] == pytest.approx(fit_report["macro_f1"])
     assert sum(map(sum, report["confusion_matrix"])) == report["n"]
-    assert json.loads((tmp_path / "rep" / "metrics.json").read_text()) == report
+    assert {**json.loads((tmp_path / "rep" / "metrics.json").read_text()), "model": str(out)} == report
     assert (tmp_path / "rep" / "confusion_matrix.png").read_bytes()[:4] == b"\x89PNG"
 
 

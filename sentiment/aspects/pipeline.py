@@ -295,14 +295,15 @@ class AspectPipeline:
 
     def annotate(self, texts, aspects=None) -> list[dict]:
         """Per text: ``{"text", "aspects": [...]}`` with the aspects of :meth:`predict_aspects`, and
-        ``"categories"`` (:meth:`predict_categories`) when the model has them."""
+        ``"categories"`` (:meth:`predict_categories`) when the model has them; scores rounded to 6 decimals,
+        as :meth:`sentiment.Pipeline.annotate` gives them."""
         from ..data import check_texts
 
         texts = check_texts(texts)
-        rows = [{"text": text, "aspects": found} for text, found in zip(texts, self.predict_aspects(texts, aspects))]
+        rows = [{"text": text, "aspects": _rounded(found)} for text, found in zip(texts, self.predict_aspects(texts, aspects))]
         if self.categories_ is not None:
             for row, found in zip(rows, self.categories_.predict(texts)):
-                row["categories"] = found
+                row["categories"] = _rounded(found)
         return rows
 
     # -- persistence ---------------------------------------------------------------------------
@@ -362,6 +363,11 @@ class AspectPipeline:
 
 
 # -- helpers ---------------------------------------------------------------------------------------
+def _rounded(found: list[dict]) -> list[dict]:
+    """``found`` with its scores (``score``, ``extraction_score``, ``category_score``) rounded to 6 decimals."""
+    return [{k: round(v, 6) if k.endswith("score") else v for k, v in entry.items()} for entry in found]
+
+
 def _checksums(root: Path, folder: str) -> dict[str, str]:
     """The checksum of every file below ``root / folder`` (a model saved inside this one), by relative path."""
     return {file.relative_to(root).as_posix(): checksum(file)
