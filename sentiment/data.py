@@ -334,14 +334,25 @@ def read_labelled(path: str | Path, text_column: str = "text", label_column: str
 
 
 def _check_no_label_lists(values: list, file, column: str) -> None:
-    """Refuse label cells that are lists (JSON Lines, Parquet) read as one label per text: each would become
-    one label, the text of its list."""
+    """Refuse label cells that are lists (JSON Lines, Parquet), or labels joined by a separator, read as one
+    label per text: each would become one label, the text of its list ("joy;surprise" a class of its own).
+    Joined labels are recognised by their parts: a cell whose parts, split at one of the usual separators,
+    are all labels of other rows ("joy;surprise" beside "joy" and "surprise")."""
     row = next((i for i, v in enumerate(values, 1) if isinstance(v, (*LABEL_SETS, np.ndarray))), None)
-    if row is not None:
-        shown = [x.item() if isinstance(x, np.generic) else x for x in values[row - 1]]
-        raise DataError(f"{file} column {column!r} holds lists of labels (data row {row}: {shown!r}); for several "
-                        "labels per text add --multi-label (Python: fit_file(..., multi_label=True), or pass the "
-                        "lists of labels to Pipeline.fit), or give one label per row")
+    if row is None:
+        whole = {str(v).strip() for v in values}
+        for i, value in enumerate(values, 1):
+            text = str(value)
+            parts = next(([p.strip() for p in text.split(sep)] for sep in SEPARATORS if sep in text), None)
+            if parts is not None and len(parts) > 1 and whole.issuperset(parts):
+                raise DataError(f"{file} column {column!r} holds labels joined into one cell (data row {i}: {text!r}, "
+                                "whose parts are labels of other rows); for several labels per text add --multi-label "
+                                "(and --label-sep if they are not joined by ';'), or give one label per row")
+        return
+    shown = [x.item() if isinstance(x, np.generic) else x for x in values[row - 1]]
+    raise DataError(f"{file} column {column!r} holds lists of labels (data row {row}: {shown!r}); for several "
+                    "labels per text add --multi-label (Python: fit_file(..., multi_label=True), or pass the "
+                    "lists of labels to Pipeline.fit), or give one label per row")
 
 
 def _parse_label(value):
