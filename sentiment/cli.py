@@ -191,7 +191,7 @@ def _print_json(value) -> None:
 @app.command()
 @friendly
 def fit(
-    data: Path = typer.Argument(..., metavar="DATA", help="Training data: .csv/.tsv/.jsonl/.parquet (optionally .gz), or SST trees (.txt); --task aspect: SemEval-2014 XML or JSONL."),
+    data: Path = typer.Argument(..., metavar="DATA", help="Training data: .csv/.tsv/.jsonl/.parquet (also compressed: .gz, .bz2, .xz), or SST trees (.txt); --task aspect: SemEval-2014 XML or JSONL."),
     dev: Optional[Path] = typer.Option(None, help="Dev data for the metrics (nothing is tuned on it: early stopping and thresholds use held-out training data); default: a stratified part of DATA."),
     text_column: str = typer.Option("text", help="Column with the texts."),
     label_column: str = typer.Option("label", help="Column with the labels."),

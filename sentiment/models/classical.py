@@ -147,7 +147,7 @@ class LogisticRegressionModel(LinearModel):
     """L2-regularised logistic regression (multinomial for more than two classes)."""
 
     name = "logreg"
-    defaults = {"C": 10.0, "class_weight": None, "max_iter": 1000}
+    defaults = {"C": 10.0, "class_weight": None, "max_iter": 1000}  # C: scikit-learn's default is 1.0
 
     def check_params(self):
         self._number("C", 1e-6, 1e6)
