@@ -205,6 +205,7 @@ def fit(
     set_: List[str] = typer.Option([], "--set", "-s", metavar="KEY=VALUE", help="Option KEY=VALUE for a stage, repeatable (see `sentiment options`)."),
     out: Path = typer.Option(Path("sentiment-model"), help="Directory to write the model to (replaced atomically)."),
     phrases: bool = typer.Option(False, help="SST trees: train on every labelled phrase, not only sentences."),
+    binary: bool = typer.Option(False, help="SST trees: two classes (SST-2): neutral dropped, 0-1 negative, 3-4 positive (a --dev trees file too)."),
     dev_fraction: float = typer.Option(0.1, help="Share of DATA held out as dev when --dev is not given (with --phrases: of the sentences)."),
     refit: bool = typer.Option(True, "--refit/--no-refit", help="Without --dev: after scoring on the held-out part, train again on all of DATA, so the saved model has learnt from every text; --no-refit saves the model that was scored."),
     seed: int = typer.Option(0, help="Seed of the dev split."),
@@ -228,6 +229,8 @@ def fit(
 
       sentiment fit trees/train.txt --phrases --dev dev.csv --vectorizer tfidf --model logreg --set C=4
 
+      sentiment fit trees/train.txt --phrases --binary --dev trees/dev.txt --out sst2-model
+
       sentiment fit train.csv --dev dev.csv --vectorizer word2vec --model lstm --set epochs=10 --report reports/
     """
     from .commands import SEPARATOR, fit_file
@@ -247,7 +250,7 @@ def fit(
     with _report_folder(report):
         pipe, dev_report = fit_file(
             data, out, dev=dev, text_column=text_column, label_column=label_column, task=task, vectorizer=vectorizer,
-            model=model, options=options, phrases=phrases, dev_fraction=dev_fraction, refit=refit, seed=seed, label_names=names,
+            model=model, options=options, phrases=phrases, binary=binary, dev_fraction=dev_fraction, refit=refit, seed=seed, label_names=names,
             multi_label=multi_label, separator=SEPARATOR if label_sep is None else label_sep,
             tune_fraction=0.1 if tune_fraction is None else tune_fraction, progress=sys.stderr.isatty() and not as_json,
             log=log,
@@ -354,6 +357,8 @@ def evaluate(
     text_column: Optional[str] = typer.Option(None, help="Text column; default: the one the model was trained with."),
     label_column: Optional[str] = typer.Option(None, help="Label column; default: the one the model was trained with."),
     grouping: Optional[str] = typer.Option(None, help="Score groups of the labels instead: ekman or sentiment."),
+    label_names: Optional[str] = typer.Option(None, help="The model's names of the file's label values, when they differ, e.g. 0=negative,1=positive."),
+    binary: bool = typer.Option(False, help="SST trees: two classes (SST-2), as `fit --binary`."),
     as_json: bool = typer.Option(False, "--json", help="Print one JSON object (macro_f1, n, accuracy or micro_f1, per_class, ...)."),
     report: Optional[Path] = typer.Option(None, help="Also write metrics.json and confusion_matrix.png (several labels per text: label_scores.png) to this directory."),
 ):
@@ -368,6 +373,8 @@ def evaluate(
 
       sentiment evaluate goemotions-dev.csv --task emotion --grouping ekman
 
+      sentiment evaluate sst2-dev.csv --label-names 0=negative,1=positive
+
       sentiment evaluate Restaurants_Test_Gold.xml --task aspect --json
     """
     from .commands import evaluate_file
@@ -376,7 +383,7 @@ def evaluate(
     shipped = _shipped_task(model, task)
     with _report_folder(report):
         _, result = evaluate_file(data, model, text_column=text_column, label_column=label_column, grouping=grouping,
-                                  task=shipped)
+                                  task=shipped, label_names=_parse_label_names(label_names), binary=binary)
         _write_report(result, report, Path(data).name)
     if as_json:
         from .default_models import default_model_path

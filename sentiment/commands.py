@@ -11,7 +11,7 @@ import tempfile
 from pathlib import Path
 from typing import Any, Callable
 
-from .data import iter_table, missing_columns, read_labelled, sst_phrase_split, train_dev_split
+from .data import iter_table, missing_columns, read_labelled, sst_phrase_split, table_format, train_dev_split
 from .errors import ConfigError, DataError
 from .evaluation import evaluate
 from .persistence import check_model_target, share_permissions
@@ -36,6 +36,7 @@ def fit_file(
     model: str | None = None,
     options: dict[str, Any] | None = None,
     phrases: bool = False,
+    binary: bool = False,
     dev_fraction: float = 0.1,
     seed: int = 0,
     label_names: dict | None = None,
@@ -67,7 +68,7 @@ def fit_file(
         raise ConfigError(f"the seed (--seed) must be a whole number from 0 to {2**32 - 1}, not {seed!r}")
     check_model_target(out)  # a save path below a file (--out train.csv/model) fails before any work
     if task == "aspect":
-        not_for_aspects = {"--vectorizer": vectorizer, "--model": model, "--phrases": phrases,
+        not_for_aspects = {"--vectorizer": vectorizer, "--model": model, "--phrases": phrases, "--binary": binary,
                            "--multi-label": multi_label, "--label-names": label_names,
                            "--text-column": text_column != "text", "--label-column": label_column != "label"}
         given = [flag for flag, value in not_for_aspects.items() if value]
@@ -80,15 +81,17 @@ def fit_file(
     model_stage = _check_stage_options(pipe)  # a bad --set value fails before the data are read, not after
     label_sep = separator if multi_label else None
     if dev is not None:
-        texts, labels = read_labelled(data, text_column, label_column, phrases=phrases, separator=label_sep)
-        dev_texts, dev_labels = read_labelled(dev, text_column, label_column, separator=label_sep)
+        texts, labels = read_labelled(data, text_column, label_column, phrases=phrases, separator=label_sep,
+                                      binary=binary)
+        dev_binary = binary and Path(dev).is_file() and table_format(dev) == "sst"  # a table's labels stay as they are
+        dev_texts, dev_labels = read_labelled(dev, text_column, label_column, separator=label_sep, binary=dev_binary)
         dev_source = Path(dev).name
     else:
         if phrases:  # dev: whole sentences whose trees give no training phrases
             read_labelled(data, text_column, label_column, phrases=True)  # its checks: SST trees, not a table
-            texts, labels, dev_texts, dev_labels = sst_phrase_split(data, dev_fraction, seed)
+            texts, labels, dev_texts, dev_labels = sst_phrase_split(data, dev_fraction, seed, binary=binary)
         else:
-            texts, labels = read_labelled(data, text_column, label_column, separator=label_sep)
+            texts, labels = read_labelled(data, text_column, label_column, separator=label_sep, binary=binary)
             texts, labels, dev_texts, dev_labels = train_dev_split(texts, labels, dev_fraction, seed)
         dev_source = f"{dev_fraction:.0%} of {Path(data).name}{' (sentences)' if phrases else ''} (seed {seed})"
     # The dev data only score the model: what is tuned (the early stopping of models trained by epochs and,
@@ -126,7 +129,7 @@ def fit_file(
     refitted = dev is None and refit
     if refitted:  # the dev figures are in; the saved model learns from the dev texts too
         if phrases:
-            texts, labels = read_labelled(data, text_column, label_column, phrases=True)
+            texts, labels = read_labelled(data, text_column, label_column, phrases=True, binary=binary)
         else:
             texts, labels = texts + dev_texts, labels + dev_labels
         log(f"dev {_headline(report)}; training again on all {len(texts)} texts (--no-refit keeps the model just scored)")
@@ -134,7 +137,7 @@ def fit_file(
     extra = {
         "columns": {"text": text_column, "label": label_column, **({"separator": separator} if multi_label else {})},
         "data": {"train": Path(data).name, "n_train": n_train, "dev": dev_source, "n_dev": len(dev_texts),
-                 **tune_info, "phrases": phrases, "refit_on_all": refitted},
+                 **tune_info, "phrases": phrases, "binary": binary, "refit_on_all": refitted},
         "metrics": {"dev": {k: report[k] for k in HEADLINE if k in report}},
     }
     pipe.save(out, extra=extra)
@@ -196,13 +199,17 @@ def model_columns(pipe: Pipeline) -> dict[str, str]:
 
 def evaluate_file(data: str | Path, model: str | Path | None = None, *, text_column: str | None = None,
                   label_column: str | None = None, grouping: str | None = None,
-                  task: str = DEFAULT_TASK) -> tuple[Pipeline, dict]:
+                  task: str = DEFAULT_TASK, label_names: dict | None = None,
+                  binary: bool = False) -> tuple[Pipeline, dict]:
     """Score a saved model (default: the one shipped for ``task``) on a labelled file; the columns and the
-    label separator default to the ones the model was trained with. ``grouping`` scores label groups."""
+    label separator default to the ones the model was trained with. ``grouping`` scores label groups;
+    ``label_names`` maps the file's label values to the model's labels (``{"0": "negative"}``);
+    ``binary``: SST trees as two classes (:func:`~sentiment.data.read_sst_trees`)."""
     pipe = load(model, task=task)
     if getattr(pipe, "kind", None) == "aspect":
         given = [flag for flag, value in (("--text-column", text_column), ("--label-column", label_column),
-                                          ("--grouping", grouping)) if value]
+                                          ("--grouping", grouping), ("--label-names", label_names),
+                                          ("--binary", binary)) if value]
         if given:
             raise ConfigError(f"{given[0]} does not apply to an aspect model; give SemEval XML or JSONL and leave it out")
         from .aspects import evaluate_aspects
@@ -210,7 +217,12 @@ def evaluate_file(data: str | Path, model: str | Path | None = None, *, text_col
         return pipe, evaluate_aspects(data, pipe)
     columns = model_columns(pipe)
     texts, labels = read_labelled(data, text_column or columns["text"], label_column or columns["label"],
-                                  separator=columns["separator"] if pipe.multi_label_ else None)
+                                  separator=columns["separator"] if pipe.multi_label_ else None, binary=binary)
+    if label_names:
+        def rename(label):
+            return label_names.get(str(label), label)
+
+        labels = [tuple(map(rename, y)) if isinstance(y, tuple) else rename(y) for y in labels]
     return pipe, evaluate(pipe, texts, labels, grouping)
 
 

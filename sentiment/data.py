@@ -295,20 +295,23 @@ def missing_columns(file, missing, present, requested=None) -> DataError:
 
 
 def read_labelled(path: str | Path, text_column: str = "text", label_column: str = "label",
-                  fmt: str | None = None, phrases: bool = False, separator: str | None = None) -> tuple[list[str], list]:
+                  fmt: str | None = None, phrases: bool = False, separator: str | None = None,
+                  binary: bool = False) -> tuple[list[str], list]:
     """Texts and labels from a table or from SST trees; rows with missing values are an error.
 
     With a ``separator``, each label cell holds several labels joined by it (``"admiration;joy"``),
-    and every label becomes a tuple of labels.
+    and every label becomes a tuple of labels. ``phrases`` and ``binary`` (SST-2: neutral dropped,
+    0 negative, 1 positive) apply to SST trees, see :func:`read_sst_trees`.
     """
     file = _existing(path)
     fmt = fmt or table_format(file)
     if fmt == "sst":
         if separator is not None:
             raise DataError(f"{file} holds SST trees, which give one label per text; leave out --multi-label")
-        return read_sst_trees(file, phrases=phrases)
-    if phrases:
-        raise DataError(f"--phrases reads the phrases of SST trees (.txt), and {file} is a table; leave --phrases out")
+        return read_sst_trees(file, phrases=phrases, binary=binary)
+    for flag, given in (("--phrases", phrases), ("--binary", binary)):
+        if given:
+            raise DataError(f"{flag} applies to SST trees (.txt), and {file} is a table; leave {flag} out")
     if text_column == label_column:
         raise DataError(f"the text and label columns are both {text_column!r}; give the label column another name "
                         "(label_column=..., --label-column)")
@@ -415,17 +418,17 @@ def read_sst_trees(path: str | Path, phrases: bool = False, binary: bool = False
     return list(texts), list(labels)
 
 
-def sst_phrase_split(path: str | Path, fraction: float = 0.1, seed: int = 0):
+def sst_phrase_split(path: str | Path, fraction: float = 0.1, seed: int = 0, binary: bool = False):
     """A dev split of SST trees for phrase-level training: ``(train_texts, train_labels, dev_texts, dev_labels)``.
 
     The dev part is a ``fraction`` of the trees' sentences (stratified, as :func:`train_dev_split`); the
     training part is every labelled phrase of the other trees. A split of the phrases themselves would
-    score the model on parts of sentences it learnt whole.
+    score the model on parts of sentences it learnt whole. ``binary``: as :func:`read_sst_trees`.
     """
-    sentences, labels = read_sst_trees(path)
+    sentences, labels = read_sst_trees(path, binary=binary)
     _, _, dev_texts, dev_labels = train_dev_split(sentences, labels, fraction, seed)
     held_out = set(dev_texts)
-    texts, phrase_labels = read_sst_trees(path, phrases=True, held_out=held_out)
+    texts, phrase_labels = read_sst_trees(path, phrases=True, binary=binary, held_out=held_out)
     train = [(t, y) for t, y in zip(texts, phrase_labels) if t not in held_out]
     return [t for t, _ in train], [y for _, y in train], dev_texts, dev_labels
 

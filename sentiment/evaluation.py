@@ -54,7 +54,7 @@ def codes_for(classes: np.ndarray, names, labels: Sequence) -> np.ndarray:
         known = ", ".join(map(str, names or classes.tolist()))
         raise DataError(
             f"label(s) {', '.join(unknown[:10])} were not seen in training; the model knows: {known}. "
-            "Check --label-column, or evaluate a model trained with these labels"
+            "Check --label-column, name them with --label-names (e.g. 0=negative), or evaluate a model trained with these labels"
         )
     return np.array([lookup[str(y)] for y in labels], dtype=np.int64)
 

@@ -174,6 +174,30 @@ def test_fit_phrases_without_dev_holds_out_sentences(tmp_path):
     assert data["dev"] == "25% of train.txt (sentences) (seed 0)" and data["n_train"] == 120  # refit: every phrase
 
 
+def test_evaluate_with_label_names_for_other_label_values(model, files, tmp_path):
+    out, fit_report = model
+    renamed = tmp_path / "dev.csv"
+    files["dev_frame"].assign(stars=files["dev_frame"].stars.map({0: "bad", 1: "good"})).to_csv(renamed, index=False)
+    assert_error(invoke("evaluate", renamed, "--model", out), r"label\(s\) bad, good were not seen in training.*--label-names")
+    result = invoke("evaluate", renamed, "--model", out, "--label-names", "bad=negative,good=positive", "--json")
+    assert_ok(result)
+    assert json.loads(result.stdout)["accuracy"] == pytest.approx(fit_report["accuracy"])
+
+
+def test_fit_binary_sst_trees(tmp_path):
+    trees = tmp_path / "train.txt"
+    trees.write_text(SST_TREES * 3)
+    result = invoke("fit", trees, "--phrases", "--binary", "--dev", trees, "--model", "logreg", "--out", tmp_path / "m",
+                    "--json")
+    assert_ok(result)
+    report = json.loads(result.stdout)
+    assert report["labels"] == ["negative", "positive"] and report["n"] == 4  # of 5 sentences, the neutral one is dropped
+    assert_ok(invoke("evaluate", trees, "--model", tmp_path / "m", "--binary"))
+    table = tmp_path / "t.csv"
+    pd.DataFrame({"text": ["a", "b"], "label": [0, 1]}).to_csv(table, index=False)
+    assert_error(invoke("fit", table, "--binary", "--out", tmp_path / "n"), "--binary applies to SST trees")
+
+
 # -- predict ---------------------------------------------------------------------------------------------
 def test_predict_texts_plain(model):
     out, _ = model
