@@ -270,7 +270,7 @@ def fit(
 @app.command()
 @friendly
 def predict(
-    texts: List[str] = typer.Argument(None, metavar="TEXT", help="Texts to classify; '-' reads one text per line from stdin."),
+    texts: List[str] = typer.Argument(None, metavar="TEXT", help="Texts to classify; '-' reads one text per line from stdin (blank lines skipped)."),
     model: Optional[Path] = typer.Option(None, help="Model directory; default: the English model of --task shipped with the package."),
     task: Optional[str] = typer.Option(None, help=f"Without --model: the shipped model for {_shipped_choices(describe=True)}."),
     aspect: List[str] = typer.Option([], "--aspect", metavar="TERM", help="Aspect models: score this aspect term (as written in the text) instead of finding the aspects; repeatable."),
@@ -311,7 +311,9 @@ def predict(
                   "(.jsonl for JSON lines)")
         from .commands import predict_file
 
-        rows = predict_file(_load(model, task), input_, output, text_column=text_column, chunksize=batch_size,
+        pipe = _load(model, task)
+        _check_top_if_none(pipe, top_if_none)
+        rows = predict_file(pipe, input_, output, text_column=text_column, chunksize=batch_size,
                             top_if_none=top_if_none, progress=sys.stderr.isatty())
         typer.echo(f"wrote {rows} predictions to {output}", err=True)
         return
@@ -336,6 +338,7 @@ def predict(
         return
     if aspect:
         _fail("--aspect needs an aspect model: add --task aspect, or --model DIR of a model trained with --task aspect")
+    _check_top_if_none(pipe, top_if_none)
     results = pipe.annotate(texts, top_if_none=top_if_none)
     if as_json:
         _print_json(results)
@@ -478,6 +481,10 @@ def options(
     if task == "aspect":
         from .aspects import aspect_options
 
+        given = [flag for flag, value in (("--vectorizer", vectorizer), ("--model", model),
+                                          ("--multi-label", multi_label)) if value]
+        if given:
+            _fail(f"{given[0]} does not apply to --task aspect (its stages are listed below its options); leave it out")
         typer.echo("aspect:")
         for key, value in aspect_options().items():
             typer.echo(f"  {key} = {json.dumps(value)}")
@@ -488,6 +495,9 @@ def options(
         _fail(f"--task {task!r} is not valid; choose {or_list(TASK_NAMES)}")
 
     pipe = Pipeline.for_task(task, vectorizer, model, multi_label=multi_label)  # what `fit --task` starts from
+    from .commands import check_stage_options
+
+    check_stage_options(pipe)  # a vectorizer and model that fit would refuse together (tfidf + lstm)
     task_values = {k: v for k, v in pipe.get_params().items() if k not in ("vectorizer", "model")}
     typer.echo(f"task {task}{' (several labels per text)' if multi_label else ''}: vectorizer {pipe.vectorizer}, "
                f"model {pipe.model}")
@@ -498,6 +508,12 @@ def options(
             typer.echo(f"  {key} = {json.dumps(shown)}" + (f"  (task {task}; default {json.dumps(value)})"
                                                            if key in task_values and shown != value else ""))
     typer.echo(f"\nvectorizers: {', '.join(available('vectorizer'))}\nmodels: {', '.join(available('model'))}")
+
+
+def _check_top_if_none(pipe, top_if_none: bool) -> None:
+    if top_if_none and not getattr(pipe, "multi_label_", False):
+        _fail("--top-if-none goes with a model that gives several labels per text (e.g. --task emotion); "
+              "this one always gives one label, so leave it out")
 
 
 def _print_aspects(results: list[dict], as_json: bool, named: bool = False) -> None:

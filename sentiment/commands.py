@@ -78,7 +78,7 @@ def fit_file(
         return _fit_aspects(data, out, dev=dev, options=options or {}, dev_fraction=dev_fraction, seed=seed,
                             refit=refit, progress=progress, log=log)
     pipe = Pipeline.for_task(task, vectorizer, model, multi_label=multi_label, **(options or {}))
-    model_stage = _check_stage_options(pipe)  # a bad --set value fails before the data are read, not after
+    model_stage = check_stage_options(pipe)  # a bad --set value fails before the data are read, not after
     label_sep = separator if multi_label else None
     if dev is not None:
         texts, labels = read_labelled(data, text_column, label_column, phrases=phrases, separator=label_sep,
@@ -150,7 +150,7 @@ def _headline(report: dict) -> str:
     return ", ".join(f"{name} {report[key]:.3f}" for key, name in names.items() if report.get(key) is not None)
 
 
-def _check_stage_options(pipe: Pipeline):
+def check_stage_options(pipe: Pipeline):
     """Build the cleaner, vectorizer and model once with their options, and check that they go together
     (:func:`~sentiment.pipeline.check_stages`: e.g. tfidf + lstm, or device='cuda' without a GPU): an
     out-of-range or mistyped value is refused now, as ``fit`` would refuse it after reading the data.

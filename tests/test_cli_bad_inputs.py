@@ -253,3 +253,13 @@ def test_a_reader_that_stops_early_is_no_error():
     proc.stdout.close()
     stderr = proc.stderr.read().decode()
     assert proc.wait(timeout=120) == 141 and stderr == ""
+
+
+@pytest.mark.parametrize("args, message", [
+    (["options", "--vectorizer", "tfidf", "--model", "lstm"], "model 'lstm' reads token sequences; use it with vectorizer 'word2vec'"),
+    (["options", "--task", "aspect", "--model", "mlp"], "--model does not apply to --task aspect"),
+    (["options", "--task", "aspect", "--multi-label"], "--multi-label does not apply to --task aspect"),
+    (["predict", "--top-if-none", "a fine film"], "--top-if-none goes with a model that gives several labels"),
+], ids=["options-lstm-tfidf", "options-aspect-model", "options-aspect-multi-label", "predict-top-if-none"])
+def test_flags_that_would_be_ignored_are_refused(args, message):
+    assert_error(invoke(*args), message)
