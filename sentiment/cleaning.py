@@ -11,10 +11,14 @@ Every step is a field of :class:`Cleaner` and can be switched off. The steps run
 7. ``lemmatize``: spaCy lookup lemmas (``spacy.blank("en")`` + ``spacy-lookups-data``, works offline).
 8. ``contractions``: expand (``don't`` -> ``do not``, ``it's`` -> ``it 's``).
 9. ``stopwords``: drop English stop words, never negations (``not``, ``no``, ``never`` ...).
-10. ``negation``: prefix words after a negation with ``not_`` up to the next punctuation, so
-    ``"not good"`` gives the feature ``not_good``, which differs from ``good``.
+10. ``negation``: prefix words after a negation with ``not_`` up to the next punctuation or "but", so
+    ``"not good"`` gives the feature ``not_good``, which differs from ``good``. A line break, an HTML
+    block tag (``<br>``, ``<p>`` ...) and an emoji or emoticon end the scope too (``negation_scope=2``;
+    models saved before this rule keep ``negation_scope=1``, under which the scope ran on over them).
 
 >>> Cleaner()("I don't like it :( <br/>Never again!!!!")
+['i', 'do', 'not', 'not_like', 'not_it', 'frowning', 'face', 'never', 'not_again', '!!']
+>>> Cleaner(negation_scope=1)("I don't like it :( <br/>Never again!!!!")
 ['i', 'do', 'not', 'not_like', 'not_it', 'not_frowning', 'not_face', 'never', 'not_again', '!!']
 """
 
@@ -22,6 +26,7 @@ from __future__ import annotations
 
 import functools
 import html as _html
+import itertools
 import re
 from dataclasses import asdict, dataclass, fields
 from functools import cached_property
@@ -38,6 +43,14 @@ _REPEAT = re.compile(r"(\D)\1\1+")  # digits are left alone: 1000 stays 1000
 _TRIPLE = re.compile(r"(.)\1\1", re.DOTALL)  # a quick test (4x faster than _REPEAT's \D) for texts _REPEAT may change
 _APOSTROPHE = re.compile(r"[’‘`´]")
 _TOKEN = re.compile(r"\w+(?:'\w+)*|'\w+|[!?]+|[.,;:]")
+
+# Where a negation's scope ends besides punctuation (negation_scope=2): the text-level steps leave a line
+# break there (at an HTML block tag, on both sides of an emoji, for a carriage return); the tokenizers turn
+# line breaks into the marker token _BREAK, which only the token-level step sees: it ends the scope, then goes.
+_BREAK = "\n"
+_TOKEN_OR_BREAK = re.compile(_TOKEN.pattern + "|\n")
+_BREAK_TAG = re.compile(r"</?(?:br|p|div|li|ul|ol|dd|dt|dl|hr|h[1-6]|tr|table|blockquote|pre)\b", re.IGNORECASE)
+NEGATION_SCOPES = (1, 2)  # 1: punctuation and "but" only (models saved before negation_scope existed)
 
 # Contractions are expanded per token (only tokens with an apostrophe, or "cannot", need work).
 _IRREGULAR = {"won't": ["will", "not"], "can't": ["can", "not"], "shan't": ["shall", "not"],
@@ -82,6 +95,7 @@ NEGATIONS = frozenset(
     "not no never nor none nobody nothing neither nowhere cannot without hardly barely scarcely".split()
 )
 _SCOPE_END = frozenset(".,;:!?") | {"but"}
+_SCOPE_END_OR_BREAK = _SCOPE_END | {_BREAK}
 
 CHOICES = {
     "urls": ("token", "remove", "keep"),
@@ -120,6 +134,10 @@ class Cleaner:
         Drop English stop words; negations are never dropped.
     negation : bool
         Prefix the words in a negation's scope with ``not_``.
+    negation_scope : {2, 1}
+        Where that scope ends: 2, at punctuation, "but", a line break, an HTML block tag (``<br>``, ``<p>``)
+        or an emoji or emoticon (whose words are never negated); 1, at punctuation and "but" only, the rule
+        of models saved before this option existed (they load with 1 and keep their predictions).
     """
 
     html: bool = True
@@ -134,6 +152,7 @@ class Cleaner:
     lemmatize: bool = False
     stopwords: bool = False
     negation: bool = True
+    negation_scope: int = 2
 
     def __post_init__(self) -> None:
         for name, choices in CHOICES.items():
@@ -142,6 +161,10 @@ class Cleaner:
         for f in fields(self):
             if f.type == "bool" and not isinstance(getattr(self, f.name), bool):
                 raise ConfigError(f"{f.name} must be true or false, not {getattr(self, f.name)!r}")
+        scope = self.negation_scope
+        if not isinstance(scope, int) or isinstance(scope, bool) or scope not in NEGATION_SCOPES:
+            raise ConfigError(f"negation_scope={scope!r} is not valid; choose 2 (line breaks, HTML breaks and emoji "
+                              "end the scope too) or 1 (punctuation and 'but' only, as models saved before it)")
 
     @classmethod
     def option_names(cls) -> list[str]:
@@ -150,11 +173,33 @@ class Cleaner:
     def to_dict(self) -> dict:
         return asdict(self)
 
+    @classmethod
+    def from_dict(cls, options: dict) -> "Cleaner":
+        """The Cleaner that :meth:`to_dict` gave ``options``; one saved before ``negation_scope`` existed
+        gets ``negation_scope=1``, the rule its model was trained with.
+
+        >>> old, new = {"negation": True}, Cleaner().to_dict()
+        >>> Cleaner.from_dict(old).negation_scope, Cleaner.from_dict(new).negation_scope
+        (1, 2)
+        """
+        return cls(**{"negation_scope": 1, **options})
+
+    @property
+    def _breaks(self) -> bool:
+        """Whether line breaks, HTML block tags and emoji end the negation scope (then marked while cleaning)."""
+        return self.negation and self.negation_scope >= 2
+
     # -- text-level steps ---------------------------------------------------------------
     def normalize(self, text: str) -> str:
         """Apply the text-level steps (1-5) and return the cleaned text."""
+        return self._normalize(text, breaks=False)
+
+    def _normalize(self, text: str, breaks: bool) -> str:
+        """:meth:`normalize`; with ``breaks``, a line break also stands where the negation scope ends: at an
+        HTML block tag and on both sides of an emoji (next to the spaces put there anyway), and for a carriage
+        return. The tokens are the same either way: the tokenizers skip line breaks (or give them as _BREAK)."""
         if self.html and ("<" in text or "&" in text):
-            text = _html.unescape(_TAG.sub(" ", text))
+            text = _html.unescape(_TAG.sub(_tag_space_or_break if breaks else " ", text))
         if self.urls != "keep" and ("http" in text or "www" in text or "HTTP" in text or "WWW" in text):
             text = _URL.sub(" xxurl " if self.urls == "token" else " ", text)
         if self.mentions != "keep" and "@" in text:
@@ -162,13 +207,15 @@ class Cleaner:
         if self.hashtags != "keep" and "#" in text:
             text = _HASHTAG.sub(r" \1 " if self.hashtags == "word" else " ", text)
         if self.emoji != "keep":
-            text = self._emoji(text)
+            text = self._emoji(text, " \n " if breaks else " ")
         if self.repeats:
             text = self._squeeze_repeats(text)
         if "`" in text or not text.isascii():
             text = _APOSTROPHE.sub("'", text)
         if self.lowercase:
             text = text.lower()
+        if breaks and "\r" in text:
+            text = text.replace("\r", "\n")
         return text
 
     def _squeeze_repeats(self, text: str) -> str:
@@ -179,18 +226,20 @@ class Cleaner:
             return "".join(p + a for p, a in zip(squeezed, addresses + [""]))
         return _REPEAT.sub(r"\1\1", text) if _TRIPLE.search(text) else text
 
-    def _emoji(self, text: str) -> str:
+    def _emoji(self, text: str, edge: str = " ") -> str:
+        """Emoji and emoticons as their names between two ``edge`` (or as one ``edge`` when removed)."""
         words = self.emoji == "words"
         if ":" in text or ";" in text or "=" in text or "<3" in text or "</3" in text:
-            text = _EMOTICON.sub((lambda m: f" {_EMOTICONS[m.group(1)]} ") if words else " ", text)
+            text = _EMOTICON.sub((lambda m: f"{edge}{_EMOTICONS[m.group(1)]}{edge}") if words else edge, text)
         if not text.isascii() and not _emoji_chars().isdisjoint(text):
-            text = _emoji_lib().replace_emoji(text, replace=self._emoji_name if words else " ")
+            name = functools.partial(self._emoji_name, edge=edge)
+            text = _emoji_lib().replace_emoji(text, replace=name if words else edge)
         return text
 
     @staticmethod
-    def _emoji_name(chars: str, data: dict) -> str:
+    def _emoji_name(chars: str, data: dict, edge: str = " ") -> str:
         name = data.get("en", "").strip(":").replace("_", " ").replace("-", " ")
-        return f" {name} "
+        return f"{edge}{name}{edge}"
 
     # -- token-level steps --------------------------------------------------------------
     def __call__(self, text: str) -> list[str]:
@@ -199,31 +248,35 @@ class Cleaner:
 
     def tokens_of(self, texts: Iterable[str]) -> list[list[str]]:
         """Clean many texts; spaCy (when asked for) runs over them in batches."""
-        normalized = [self.normalize(t) for t in texts]
+        breaks = self._breaks  # then the tokens hold _BREAK where a scope ends, until _token_steps drops them
+        normalized = [self._normalize(t, breaks) for t in texts]
+        pattern = _TOKEN_OR_BREAK if breaks else _TOKEN
         if self.tokenizer == "spacy" or self.lemmatize:
             docs = self._spacy.pipe(normalized, batch_size=1000)
-            tokenized = [
-                [(t.lemma_ if self.lemmatize and t.lemma_ else t.text) for t in doc if not t.is_space] for doc in docs
-            ]
+            tokenized = [_spacy_tokens(doc, self.lemmatize, breaks, self.emoji == "keep") for doc in docs]
             if self.tokenizer == "regex":  # lemmas from spaCy, token boundaries from our pattern
-                tokenized = [_TOKEN.findall(" ".join(toks)) for toks in tokenized]
+                tokenized = [pattern.findall(" ".join(toks)) for toks in tokenized]
         elif self.emoji == "keep":
-            tokenized = [_tokens_keeping_emoji(t) for t in normalized]
+            tokenized = [_tokens_keeping_emoji(t, breaks) for t in normalized]
         else:
-            tokenized = [_TOKEN.findall(t) for t in normalized]
+            tokenized = [pattern.findall(t) for t in normalized]
+        # which texts may hold _BREAK: those with a line break, or with a kept emoji (marked on both sides)
+        marked = ((self.emoji == "keep" or "\n" in t) for t in normalized) if breaks else itertools.repeat(False)
         if self.stopwords:
-            tokenized = [self._token_steps(tokens) for tokens in tokenized]
+            tokenized = [self._token_steps(tokens, marks) for tokens, marks in zip(tokenized, marked)]
         elif self.contractions or self.negation:  # most texts have no apostrophe and no negation: skip those
             tokenized = [
-                self._token_steps(tokens)
+                self._token_steps(tokens, marks)
                 if "'" in text or not NEGATIONS.isdisjoint(tokens if self.lowercase else map(str.lower, tokens))
+                else [token for token in tokens if token != _BREAK] if marks
                 else tokens
-                for text, tokens in zip(normalized, tokenized)
+                for text, tokens, marks in zip(normalized, tokenized, marked)
             ]
         return tokenized
 
-    def _token_steps(self, tokens: list[str]) -> list[str]:
-        """Contractions, then negation scope, then stop words."""
+    def _token_steps(self, tokens: list[str], marked: bool = False) -> list[str]:
+        """Contractions, then negation scope, then stop words; with ``marked``, ``tokens`` may hold _BREAK
+        markers, which end the negation scope and are dropped."""
         if self.contractions:
             pieces: list[str] = []
             for token in tokens:
@@ -235,17 +288,20 @@ class Cleaner:
             pieces = list(tokens)
         lows = list(pieces) if self.lowercase else [piece.lower() for piece in pieces]  # pieces change below
         if self.negation:  # the scope is tracked before stop words go: "but" ends it even when dropped
+            ends = _SCOPE_END_OR_BREAK if marked else _SCOPE_END
             negated = False
             for i, low in enumerate(lows):
-                if low in _SCOPE_END or low[0] in "!?":
+                if low in ends or low[0] in "!?":
                     negated = False
                 elif low in NEGATIONS or ("'" in low and low.endswith("n't")):
                     negated = True
                 elif negated:
                     pieces[i] = "not_" + pieces[i]
         if self.stopwords:
-            stop = self._stopwords
+            stop = self._stopwords_and_break if marked else self._stopwords
             return [piece for piece, low in zip(pieces, lows) if low not in stop]
+        if marked:
+            return [piece for piece in pieces if piece != _BREAK]
         return pieces
 
     @cached_property
@@ -269,25 +325,53 @@ class Cleaner:
 
         return frozenset(ENGLISH_STOP_WORDS) - NEGATIONS
 
+    @cached_property
+    def _stopwords_and_break(self) -> frozenset[str]:
+        return self._stopwords | {_BREAK}
+
     def __getstate__(self):  # keep copies/pickles (used by joblib workers) free of cached spaCy objects
         return {f.name: getattr(self, f.name) for f in fields(self)}
 
     def __setstate__(self, state):
-        self.__dict__.update(state)
+        self.__dict__.update({"negation_scope": 1, **state})  # pickled before negation_scope existed: the old rule
 
 
-def _tokens_keeping_emoji(text: str) -> list[str]:
-    """Tokens of ``text`` where each emoticon (``:)``) and emoji (``😍``) is one token, as written."""
+def _tag_space_or_break(match: re.Match) -> str:
+    """An HTML tag becomes a space, or a line break (a negation scope end) for a block tag such as ``<br>``."""
+    return " \n " if _BREAK_TAG.match(match.group()) else " "
+
+
+def _spacy_tokens(doc, lemmatize: bool, breaks: bool = False, emoji_kept: bool = False) -> list[str]:
+    """The tokens (or lemmas) of a spaCy ``doc``, whitespace left out; with ``breaks``, _BREAK for each
+    whitespace token that holds a line break, and (``emoji_kept``) on both sides of an emoji."""
+    tokens: list[str] = []
+    for t in doc:
+        if t.is_space:
+            if breaks and "\n" in t.text:
+                tokens.append(_BREAK)
+            continue
+        token = t.lemma_ if lemmatize and t.lemma_ else t.text
+        if breaks and emoji_kept and (_EMOTICON.fullmatch(t.text) or (not t.text.isascii() and not _emoji_chars().isdisjoint(t.text))):
+            tokens += (_BREAK, token, _BREAK)
+        else:
+            tokens.append(token)
+    return tokens
+
+
+def _tokens_keeping_emoji(text: str, breaks: bool = False) -> list[str]:
+    """Tokens of ``text`` where each emoticon (``:)``) and emoji (``😍``) is one token, as written; with
+    ``breaks``, line breaks give _BREAK, and so do both sides of each emoji (it ends a negation scope)."""
+    pattern = _TOKEN_OR_BREAK if breaks else _TOKEN
     spans = [m.span(1) for m in _EMOTICON.finditer(text)]
     if not text.isascii() and not _emoji_chars().isdisjoint(text):
         spans += [(e["match_start"], e["match_end"]) for e in _emoji_lib().emoji_list(text)]
     tokens, position = [], 0
     for start, end in sorted(spans):
         if start >= position:
-            tokens += _TOKEN.findall(text, position, start)
-            tokens.append(text[start:end])
+            tokens += pattern.findall(text, position, start)
+            tokens += (_BREAK, text[start:end], _BREAK) if breaks else (text[start:end],)
             position = end
-    return tokens + _TOKEN.findall(text, position)
+    return tokens + pattern.findall(text, position)
 
 
 @functools.cache

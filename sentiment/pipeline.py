@@ -387,7 +387,7 @@ class Pipeline(Classifier):
             pipe = cls(pipeline_config["vectorizer"], pipeline_config["model"],
                        **_canonical_options(pipeline_config["vectorizer"], pipeline_config["model"],
                                             pipeline_config["options"]))
-            pipe.cleaner_ = Cleaner(**config["cleaner"])
+            pipe.cleaner_ = Cleaner.from_dict(config["cleaner"])
             built = {}
             for stage in ("vectorizer", "model"):
                 spec = config["stages"][stage]
