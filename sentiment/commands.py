@@ -80,18 +80,16 @@ def fit_file(
     pipe = Pipeline.for_task(task, vectorizer, model, multi_label=multi_label, **(options or {}))
     model_stage = check_stage_options(pipe)  # a bad --set value fails before the data are read, not after
     label_sep = separator if multi_label else None
+    texts, labels = read_labelled(data, text_column, label_column, phrases=phrases, separator=label_sep, binary=binary)
+    everything = texts, labels
     if dev is not None:
-        texts, labels = read_labelled(data, text_column, label_column, phrases=phrases, separator=label_sep,
-                                      binary=binary)
         dev_binary = binary and Path(dev).is_file() and table_format(dev) == "sst"  # a table's labels stay as they are
         dev_texts, dev_labels = read_labelled(dev, text_column, label_column, separator=label_sep, binary=dev_binary)
         dev_source = Path(dev).name
     else:
         if phrases:  # dev: whole sentences whose trees give no training phrases
-            read_labelled(data, text_column, label_column, phrases=True)  # its checks: SST trees, not a table
             texts, labels, dev_texts, dev_labels = sst_phrase_split(data, dev_fraction, seed, binary=binary)
         else:
-            texts, labels = read_labelled(data, text_column, label_column, separator=label_sep, binary=binary)
             texts, labels, dev_texts, dev_labels = train_dev_split(texts, labels, dev_fraction, seed)
         dev_source = f"{dev_fraction:.0%} of {Path(data).name}{' (sentences)' if phrases else ''} (seed {seed})"
     # The dev data only score the model: what is tuned (the early stopping of models trained by epochs and,
@@ -128,12 +126,9 @@ def fit_file(
     report = evaluate(pipe, dev_texts, dev_labels)
     refitted = dev is None and refit
     if refitted:  # the dev figures are in; the saved model learns from the dev texts too
-        if phrases:
-            texts, labels = read_labelled(data, text_column, label_column, phrases=True, binary=binary)
-        else:
-            texts, labels = texts + dev_texts, labels + dev_labels
-        log(f"dev {_headline(report)}; training again on all {len(texts)} texts (--no-refit keeps the model just scored)")
-        n_train = train(texts, labels)
+        log(f"dev {_headline(report)}; training again on all {len(everything[0])} texts "
+            "(--no-refit keeps the model just scored)")
+        n_train = train(*everything)
     extra = {
         "columns": {"text": text_column, "label": label_column, **({"separator": separator} if multi_label else {})},
         "data": {"train": Path(data).name, "n_train": n_train, "dev": dev_source, "n_dev": len(dev_texts),
