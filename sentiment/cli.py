@@ -191,7 +191,7 @@ def _print_json(value) -> None:
 @app.command()
 @friendly
 def fit(
-    data: Path = typer.Argument(..., metavar="DATA", help="Training data: .csv/.tsv/.jsonl/.parquet (also compressed: .gz, .bz2, .xz), or SST trees (.txt); --task aspect: SemEval-2014 XML or JSONL."),
+    data: Path = typer.Argument(..., metavar="DATA", help="Training data: .csv/.tsv/.jsonl/.parquet (also compressed: .gz, .bz2, .xz), or SST trees (.txt, uncompressed); --task aspect: SemEval-2014 XML or JSONL."),
     dev: Optional[Path] = typer.Option(None, help="Dev data for the metrics (nothing is tuned on it: early stopping and thresholds use held-out training data); default: a stratified part of DATA."),
     text_column: str = typer.Option("text", help="Column with the texts."),
     label_column: str = typer.Option("label", help="Column with the labels."),
@@ -206,12 +206,12 @@ def fit(
     out: Path = typer.Option(Path("sentiment-model"), help="Directory to write the model to (replaced atomically)."),
     phrases: bool = typer.Option(False, help="SST trees: train on every labelled phrase, not only sentences."),
     binary: bool = typer.Option(False, help="SST trees: two classes (SST-2): neutral dropped, 0-1 negative, 3-4 positive (a --dev trees file too)."),
-    dev_fraction: float = typer.Option(0.1, help="Share of DATA held out as dev when --dev is not given (with --phrases: of the sentences)."),
-    refit: bool = typer.Option(True, "--refit/--no-refit", help="Without --dev: after scoring on the held-out part, train again on all of DATA, so the saved model has learnt from every text; --no-refit saves the model that was scored."),
+    dev_fraction: Optional[float] = typer.Option(None, help="Without --dev: the share of DATA held out as dev (default 0.1; with --phrases: of the sentences)."),
+    refit: Optional[bool] = typer.Option(None, "--refit/--no-refit", help="Without --dev: after scoring on the held-out part, train again on all of DATA (the default), so the saved model has learnt from every text; --no-refit saves the model that was scored."),
     seed: int = typer.Option(0, help="Seed of the dev split."),
     label_names: Optional[str] = typer.Option(None, help="Display names, e.g. 0=negative,1=positive."),
     as_json: bool = typer.Option(False, "--json", help="Print the dev metrics as one JSON object."),
-    report: Optional[Path] = typer.Option(None, help="Also write dev metrics, the confusion matrix (or per-label scores) and (mlp, lstm) the training curves as PNG to this directory."),
+    report: Optional[Path] = typer.Option(None, help="Also write dev metrics, the confusion matrix (or per-label scores) and (mlp, lstm) the saved model's training curves as PNG to this directory."),
 ):
     """Train a model on labelled data, print its dev metrics and save it.
 
@@ -243,6 +243,9 @@ def fit(
     for flag, value in (("--label-sep", label_sep), ("--tune-fraction", tune_fraction)):
         if value is not None and not multi_label:
             _fail(f"{flag} goes with --multi-label (several labels per text)")
+    for flag, value in (("--dev-fraction", dev_fraction), ("--refit/--no-refit", refit)):
+        if value is not None and dev is not None:
+            _fail(f"{flag} shapes the part of DATA held out as dev, and --dev gives the dev data; leave one out")
     options = _parse_options(set_)
     if grouping is not None:
         options["grouping"] = grouping
@@ -250,7 +253,8 @@ def fit(
     with _report_folder(report):
         pipe, dev_report = fit_file(
             data, out, dev=dev, text_column=text_column, label_column=label_column, task=task, vectorizer=vectorizer,
-            model=model, options=options, phrases=phrases, binary=binary, dev_fraction=dev_fraction, refit=refit, seed=seed, label_names=names,
+            model=model, options=options, phrases=phrases, binary=binary, dev_fraction=0.1 if dev_fraction is None else dev_fraction,
+            refit=refit is not False, seed=seed, label_names=names,
             multi_label=multi_label, separator=SEPARATOR if label_sep is None else label_sep,
             tune_fraction=0.1 if tune_fraction is None else tune_fraction, progress=sys.stderr.isatty() and not as_json,
             log=log,
@@ -333,12 +337,12 @@ def predict(
             _fail("no text on stdin; give one text per line")
     _check_utf8(texts, " on stdin" if from_stdin else "")
     pipe = _load(model, task)
+    _check_top_if_none(pipe, top_if_none)
     if getattr(pipe, "kind", None) == "aspect":
         _print_aspects(pipe.annotate(texts, aspects=aspect or None), as_json, named=bool(aspect))
         return
     if aspect:
         _fail("--aspect needs an aspect model: add --task aspect, or --model DIR of a model trained with --task aspect")
-    _check_top_if_none(pipe, top_if_none)
     results = pipe.annotate(texts, top_if_none=top_if_none)
     if as_json:
         _print_json(results)
@@ -361,7 +365,6 @@ def evaluate(
     label_column: Optional[str] = typer.Option(None, help="Label column; default: the one the model was trained with."),
     grouping: Optional[str] = typer.Option(None, help="Score groups of the labels instead: ekman or sentiment."),
     label_names: Optional[str] = typer.Option(None, help="The model's names of the file's label values, when they differ, e.g. 0=negative,1=positive."),
-    binary: bool = typer.Option(False, help="SST trees: two classes (SST-2), as `fit --binary`."),
     as_json: bool = typer.Option(False, "--json", help="Print one JSON object (macro_f1, n, accuracy or micro_f1, per_class, ...)."),
     report: Optional[Path] = typer.Option(None, help="Also write metrics.json and confusion_matrix.png (several labels per text: label_scores.png) to this directory."),
 ):
@@ -386,7 +389,7 @@ def evaluate(
     shipped = _shipped_task(model, task)
     with _report_folder(report):
         _, result = evaluate_file(data, model, text_column=text_column, label_column=label_column, grouping=grouping,
-                                  task=shipped, label_names=_parse_label_names(label_names), binary=binary)
+                                  task=shipped, label_names=_parse_label_names(label_names))
         _write_report(result, report, Path(data).name)
     if as_json:
         from .default_models import default_model_path
@@ -512,8 +515,9 @@ def options(
 
 def _check_top_if_none(pipe, top_if_none: bool) -> None:
     if top_if_none and not getattr(pipe, "multi_label_", False):
-        _fail("--top-if-none goes with a model that gives several labels per text (e.g. --task emotion); "
-              "this one always gives one label, so leave it out")
+        what = "an aspect model" if getattr(pipe, "kind", None) == "aspect" else "this model always gives one label"
+        _fail(f"--top-if-none goes with a model that gives several labels per text (e.g. --task emotion), and "
+              f"{what}; leave it out")
 
 
 def _print_aspects(results: list[dict], as_json: bool, named: bool = False) -> None:

@@ -11,7 +11,8 @@ import tempfile
 from pathlib import Path
 from typing import Any, Callable
 
-from .data import iter_table, missing_columns, read_labelled, sst_phrase_split, table_format, train_dev_split
+from .data import (LABEL_SEPARATOR, iter_table, missing_columns, read_labelled, sst_phrase_split, table_format,
+                   train_dev_split)
 from .errors import ConfigError, DataError
 from .evaluation import evaluate
 from .persistence import check_model_target, share_permissions
@@ -20,7 +21,7 @@ from .tasks import DEFAULT_TASK, TASK_NAMES
 
 
 HEADLINE = ("n", "accuracy", "macro_f1", "micro_f1")  # the dev metrics kept in a model's config
-SEPARATOR = ";"  # how several labels per text are joined in a label column, unless told otherwise
+SEPARATOR = LABEL_SEPARATOR  # how several labels per text are joined in a label column, unless told otherwise
 TASKS = TASK_NAMES  # every task fit_file trains (sentiment/tasks.py)
 
 
@@ -108,9 +109,10 @@ def fit_file(
         note = (f"; early stopping on {share:.0%} of the training texts (dev_fraction)" if share > 0
                 else "; no early stopping (dev_fraction=0)")
 
-    def train(texts: list[str], labels: list) -> int:
-        """Fit ``pipe`` on ``texts``; returns how many texts the model itself learnt from."""
-        tuning = (dev_texts, dev_labels)
+    def train(texts: list[str], labels: list, dev_pair) -> int:
+        """Fit ``pipe`` on ``texts`` (``dev_pair``: the labels a classical model checks it knows);
+        returns how many texts the model itself learnt from."""
+        tuning = dev_pair
         if multi_label:
             texts, labels, tune_texts, tune_labels = train_dev_split(texts, labels, tune_fraction, seed, part="tune")
             tuning = (tune_texts, tune_labels)
@@ -122,13 +124,13 @@ def fit_file(
 
     log(f"training {pipe.vectorizer} + {pipe.model} on {len(texts)} texts; dev: {dev_source} ({len(dev_texts)} texts)"
         + note)
-    n_train = train(texts, labels)
+    n_train = train(texts, labels, (dev_texts, dev_labels))
     report = evaluate(pipe, dev_texts, dev_labels)
     refitted = dev is None and refit
     if refitted:  # the dev figures are in; the saved model learns from the dev texts too
         log(f"dev {_headline(report)}; training again on all {len(everything[0])} texts "
             "(--no-refit keeps the model just scored)")
-        n_train = train(*everything)
+        n_train = train(*everything, None)  # the dev texts are among them
     extra = {
         "columns": {"text": text_column, "label": label_column, **({"separator": separator} if multi_label else {})},
         "data": {"train": Path(data).name, "n_train": n_train, "dev": dev_source, "n_dev": len(dev_texts),
@@ -194,28 +196,30 @@ def model_columns(pipe: Pipeline) -> dict[str, str]:
 
 def evaluate_file(data: str | Path, model: str | Path | None = None, *, text_column: str | None = None,
                   label_column: str | None = None, grouping: str | None = None,
-                  task: str = DEFAULT_TASK, label_names: dict | None = None,
-                  binary: bool = False) -> tuple[Pipeline, dict]:
+                  task: str = DEFAULT_TASK, label_names: dict | None = None) -> tuple[Pipeline, dict]:
     """Score a saved model (default: the one shipped for ``task``) on a labelled file; the columns and the
     label separator default to the ones the model was trained with. ``grouping`` scores label groups;
-    ``label_names`` maps the file's label values to the model's labels (``{"0": "negative"}``);
-    ``binary``: SST trees as two classes (:func:`~sentiment.data.read_sst_trees`)."""
+    ``label_names`` maps the file's label values to the model's labels (``{0: "negative"}``). SST trees
+    scored by a model of two classes are read as SST-2 (neutral dropped, 0-1 and 3-4 joined), as
+    ``fit --binary`` trained it."""
     pipe = load(model, task=task)
     if getattr(pipe, "kind", None) == "aspect":
         given = [flag for flag, value in (("--text-column", text_column), ("--label-column", label_column),
-                                          ("--grouping", grouping), ("--label-names", label_names),
-                                          ("--binary", binary)) if value]
+                                          ("--grouping", grouping), ("--label-names", label_names)) if value]
         if given:
             raise ConfigError(f"{given[0]} does not apply to an aspect model; give SemEval XML or JSONL and leave it out")
         from .aspects import evaluate_aspects
 
         return pipe, evaluate_aspects(data, pipe)
     columns = model_columns(pipe)
+    binary = len(pipe.classes_) == 2 and Path(data).is_file() and table_format(data) == "sst"
     texts, labels = read_labelled(data, text_column or columns["text"], label_column or columns["label"],
                                   separator=columns["separator"] if pipe.multi_label_ else None, binary=binary)
     if label_names:
+        names = {str(value): name for value, name in label_names.items()}  # 0 and "0" alike
+
         def rename(label):
-            return label_names.get(str(label), label)
+            return names.get(str(label), label)
 
         labels = [tuple(map(rename, y)) if isinstance(y, tuple) else rename(y) for y in labels]
     return pipe, evaluate(pipe, texts, labels, grouping)

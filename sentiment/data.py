@@ -30,6 +30,7 @@ COMPRESSIONS = tuple(COMPRESSION)
 TABLES = ".csv, .tsv, .jsonl or .parquet (optionally .gz)"
 LABEL_SETS = (list, tuple, set, frozenset)  # the labels of one text, when a text can have several
 SEPARATORS = (";", ",", "|", "/", "+")  # usual ways to join several labels in one column
+LABEL_SEPARATOR = SEPARATORS[0]  # the one several labels per text are read with unless told otherwise
 
 
 # -- checks ----------------------------------------------------------------------------------
@@ -337,20 +338,19 @@ def read_labelled(path: str | Path, text_column: str = "text", label_column: str
 
 
 def _check_no_label_lists(values: list, file, column: str) -> None:
-    """Refuse label cells that are lists (JSON Lines, Parquet), or labels joined by a separator, read as one
-    label per text: each would become one label, the text of its list ("joy;surprise" a class of its own).
-    Joined labels are recognised by their parts: a cell whose parts, split at one of the usual separators,
-    are all labels of other rows ("joy;surprise" beside "joy" and "surprise")."""
+    """Refuse label cells that are lists (JSON Lines, Parquet), or labels joined by ``;``, read as one label
+    per text: each would become one label, the text of its list ("joy;surprise" a class of its own). Joined
+    labels are recognised by their parts: a cell whose ``;``-parts are all labels of other rows ("joy;surprise"
+    beside "joy" and "surprise"). Other separators are left alone: "positive/negative" may well be a class."""
     row = next((i for i, v in enumerate(values, 1) if isinstance(v, (*LABEL_SETS, np.ndarray))), None)
     if row is None:
         whole = {str(v).strip() for v in values}
         for i, value in enumerate(values, 1):
             text = str(value)
-            parts = next(([p.strip() for p in text.split(sep)] for sep in SEPARATORS if sep in text), None)
-            if parts is not None and len(parts) > 1 and whole.issuperset(parts):
+            if LABEL_SEPARATOR in text and whole.issuperset(p.strip() for p in text.split(LABEL_SEPARATOR)):
                 raise DataError(f"{file} column {column!r} holds labels joined into one cell (data row {i}: {text!r}, "
-                                "whose parts are labels of other rows); for several labels per text add --multi-label "
-                                "(and --label-sep if they are not joined by ';'), or give one label per row")
+                                "whose parts are labels of other rows); several labels per text need a model trained "
+                                "with --multi-label; if it is one label of its own, rename it without ';'")
         return
     shown = [x.item() if isinstance(x, np.generic) else x for x in values[row - 1]]
     raise DataError(f"{file} column {column!r} holds lists of labels (data row {row}: {shown!r}); for several "

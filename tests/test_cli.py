@@ -192,7 +192,12 @@ def test_fit_binary_sst_trees(tmp_path):
     assert_ok(result)
     report = json.loads(result.stdout)
     assert report["labels"] == ["negative", "positive"] and report["n"] == 4  # of 5 sentences, the neutral one is dropped
-    assert_ok(invoke("evaluate", trees, "--model", tmp_path / "m", "--binary"))
+    scored = invoke("evaluate", trees, "--model", tmp_path / "m", "--json")  # a two-class model reads trees as SST-2
+    assert_ok(scored)
+    assert json.loads(scored.stdout)["n"] == 4 and json.loads(scored.stdout)["accuracy"] == report["accuracy"]
+    five = invoke("fit", trees, "--dev", trees, "--model", "logreg", "--out", tmp_path / "m5", "--json")
+    assert_ok(five)
+    assert json.loads(invoke("evaluate", trees, "--model", tmp_path / "m5", "--json").stdout)["n"] == 5  # all 5 classes
     table = tmp_path / "t.csv"
     pd.DataFrame({"text": ["a", "b"], "label": [0, 1]}).to_csv(table, index=False)
     assert_error(invoke("fit", table, "--binary", "--out", tmp_path / "n"), "--binary applies to SST trees")

@@ -260,6 +260,10 @@ def test_a_reader_that_stops_early_is_no_error():
     (["options", "--task", "aspect", "--model", "mlp"], "--model does not apply to --task aspect"),
     (["options", "--task", "aspect", "--multi-label"], "--multi-label does not apply to --task aspect"),
     (["predict", "--top-if-none", "a fine film"], "--top-if-none goes with a model that gives several labels"),
-], ids=["options-lstm-tfidf", "options-aspect-model", "options-aspect-multi-label", "predict-top-if-none"])
+    (["predict", "--task", "aspect", "--top-if-none", "Great screen."], "and an aspect model; leave it out"),
+    (["fit", "in.csv", "--dev", "dev.csv", "--no-refit"], "--refit/--no-refit shapes the part of DATA held out"),
+    (["fit", "in.csv", "--dev", "dev.csv", "--dev-fraction", "0.2"], "--dev-fraction shapes the part of DATA held out"),
+], ids=["options-lstm-tfidf", "options-aspect-model", "options-aspect-multi-label", "predict-top-if-none",
+        "predict-aspect-top-if-none", "fit-dev-no-refit", "fit-dev-dev-fraction"])
 def test_flags_that_would_be_ignored_are_refused(args, message):
     assert_error(invoke(*args), message)
