@@ -24,6 +24,7 @@ VARIANTS = {
     "lowercase off": {"lowercase": False},
     "contractions off": {"contractions": False},
     "negation off": {"negation": False},
+    "negation scope ends at punctuation and 'but' only (negation_scope 1)": {"negation_scope": 1},
     "repeats off": {"repeats": False},
     "html off": {"html": False},
     "emoji kept as is": {"emoji": "keep"},
