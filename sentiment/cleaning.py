@@ -259,7 +259,7 @@ class Cleaner:
         elif self.emoji == "keep":
             tokenized = [_tokens_keeping_emoji(t, breaks) for t in normalized]
         else:
-            tokenized = [pattern.findall(t) for t in normalized]
+            tokenized = [(pattern if "\n" in t else _TOKEN).findall(t) for t in normalized]  # most have no break
         # which texts may hold _BREAK: those with a line break, or with a kept emoji (marked on both sides)
         marked = ((self.emoji == "keep" or "\n" in t) for t in normalized) if breaks else itertools.repeat(False)
         if self.stopwords:
