@@ -7,6 +7,7 @@ So the README shows exactly what the scripts printed (``benchmarks/results/NAME.
 
 from __future__ import annotations
 
+import argparse
 import re
 from pathlib import Path
 
@@ -14,6 +15,7 @@ ROOT = Path(__file__).resolve().parents[1]
 
 
 def main() -> None:
+    argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter).parse_args()
     readme = ROOT / "README.md"
     text = readme.read_text(encoding="utf-8")
     for name in re.findall(r"<!-- ([\w.-]+\.md) -->", text):

@@ -15,12 +15,14 @@ the device printed at the top. ``--quick`` trains on 2,000 texts for 2 epochs, t
 an lstm of IMDB sentences" rows fine-tune (``init_from``) an lstm trained for 2 epochs on the 240k
 sentences of IMDB's train part, each labelled with its review's polarity (``imdb_sentence_lstm``,
 cached in ``results/imdb-sentences-lstm/``; its training time is not in their seconds). Each run adds its
-rows to ``results/neural.json`` (replacing rows of the same dataset and model), and the table shows them all.
+rows to ``results/neural.json`` (replacing rows of the same dataset and model), and the table shows them all;
+``--table-only`` writes that table again without training (after ``results/classical.md`` changed).
 """
 
 from __future__ import annotations
 
 import argparse
+import json
 import re
 import sys
 import time
@@ -218,7 +220,14 @@ def main() -> None:
     parser.add_argument("--out", default=None, help="markdown results (default: results/neural.md; none with --quick)")
     parser.add_argument("--progress", action="store_true", help="show a progress bar while training")
     parser.add_argument("--threads", type=int, default=None, help="torch CPU threads (1 is fastest on a busy CPU)")
+    parser.add_argument("--table-only", action="store_true",
+                        help="train nothing: write the table of results/neural.json again (after classical.md changed)")
     args = parser.parse_args()
+    if args.table_only:
+        rows = json.loads((RESULTS / "neural.json").read_text())
+        (RESULTS / "neural.md").write_text(table(rows) + "\n")
+        print(table(rows))
+        return
     if args.threads:
         import torch
 

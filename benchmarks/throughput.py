@@ -12,6 +12,7 @@ classical.py), and also with scikit-learn's default unigrams. Latency: wall time
 
 from __future__ import annotations
 
+import argparse
 import statistics
 import subprocess
 import sys
@@ -39,6 +40,7 @@ def best_of(functions: list, rounds: int = 5) -> list[float]:
 
 
 def main() -> None:
+    argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter).parse_args()
     train_x, train_y, _, _ = datasets.load("sst2")
     texts, _ = read_labelled(datasets.ROOT / "sst5" / "train.csv")
     ours = Pipeline().fit(train_x, train_y)
