@@ -382,6 +382,12 @@ def read_sst_trees(path: str | Path, phrases: bool = False, binary: bool = False
     sentences, but their trees give no phrases, so a model trained on the phrases has not seen their
     parts (unless another tree has the same phrase).
     """
+    file, trees = _read_trees(path)
+    return _tree_examples(file, trees, phrases, binary, held_out)
+
+
+def _read_trees(path: str | Path) -> tuple[Path, list[list[tuple[str, int]]]]:
+    """The file and its parsed trees (each the list of its labelled nodes, the root first)."""
     file = _existing(path)
     with open(file, encoding="utf-8") as handle:
         try:
@@ -396,6 +402,12 @@ def read_sst_trees(path: str | Path, phrases: bool = False, binary: bool = False
             trees.append(_parse_tree(line))
         except ValueError as exc:
             raise DataError(f"{file} line {number} is not a PTB sentiment tree ({exc})") from None
+    return file, trees
+
+
+def _tree_examples(file: Path, trees: list, phrases: bool, binary: bool,
+                   held_out: Collection[str] = ()) -> tuple[list[str], list[int]]:
+    """:func:`read_sst_trees` on trees already parsed."""
     # Sentences first, each with its own label; then every phrase not seen before.
     sentences = list({nodes[0][0]: nodes[0] for nodes in reversed(trees)}.values())[::-1]
     seen = {text for text, _ in sentences}
@@ -425,10 +437,11 @@ def sst_phrase_split(path: str | Path, fraction: float = 0.1, seed: int = 0, bin
     training part is every labelled phrase of the other trees. A split of the phrases themselves would
     score the model on parts of sentences it learnt whole. ``binary``: as :func:`read_sst_trees`.
     """
-    sentences, labels = read_sst_trees(path, binary=binary)
+    file, trees = _read_trees(path)
+    sentences, labels = _tree_examples(file, trees, phrases=False, binary=binary)
     _, _, dev_texts, dev_labels = train_dev_split(sentences, labels, fraction, seed)
     held_out = set(dev_texts)
-    texts, phrase_labels = read_sst_trees(path, phrases=True, binary=binary, held_out=held_out)
+    texts, phrase_labels = _tree_examples(file, trees, phrases=True, binary=binary, held_out=held_out)
     train = [(t, y) for t, y in zip(texts, phrase_labels) if t not in held_out]
     return [t for t, _ in train], [y for _, y in train], dev_texts, dev_labels
 
