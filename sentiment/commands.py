@@ -11,7 +11,7 @@ import tempfile
 from pathlib import Path
 from typing import Any, Callable
 
-from .data import (LABEL_SEPARATOR, iter_table, missing_columns, read_labelled, sst_phrase_split, table_format,
+from .data import (LABEL_SEPARATOR, holds_sst_trees, iter_table, missing_columns, read_labelled, sst_phrase_split,
                    train_dev_split)
 from .errors import ConfigError, DataError
 from .evaluation import evaluate
@@ -84,7 +84,7 @@ def fit_file(
     texts, labels = read_labelled(data, text_column, label_column, phrases=phrases, separator=label_sep, binary=binary)
     everything = texts, labels
     if dev is not None:
-        dev_binary = binary and Path(dev).is_file() and table_format(dev) == "sst"  # a table's labels stay as they are
+        dev_binary = binary and holds_sst_trees(dev)  # a table's labels stay as they are
         dev_texts, dev_labels = read_labelled(dev, text_column, label_column, separator=label_sep, binary=dev_binary)
         dev_source = Path(dev).name
     else:
@@ -212,7 +212,7 @@ def evaluate_file(data: str | Path, model: str | Path | None = None, *, text_col
 
         return pipe, evaluate_aspects(data, pipe)
     columns = model_columns(pipe)
-    binary = len(pipe.classes_) == 2 and Path(data).is_file() and table_format(data) == "sst"
+    binary = len(pipe.classes_) == 2 and holds_sst_trees(data)
     texts, labels = read_labelled(data, text_column or columns["text"], label_column or columns["label"],
                                   separator=columns["separator"] if pipe.multi_label_ else None, binary=binary)
     if label_names:

@@ -160,6 +160,11 @@ def split_labels(values: Sequence, separator: str, where: str = "the labels") ->
 
 
 # -- tables ----------------------------------------------------------------------------------
+def holds_sst_trees(path: str | Path) -> bool:
+    """Whether ``path`` is an existing file of SST trees (a missing file: False, and its reader says so)."""
+    return Path(path).is_file() and table_format(path) == "sst"
+
+
 def table_format(path: str | Path) -> str:
     """``csv``, ``tsv``, ``jsonl``, ``parquet`` or ``sst`` from a file name (compression suffixes skipped)."""
     name = Path(path).name.lower()
