@@ -349,10 +349,10 @@ def _check_no_label_lists(values: list, file, column: str) -> None:
     beside "joy" and "surprise"). Other separators are left alone: "positive/negative" may well be a class."""
     row = next((i for i, v in enumerate(values, 1) if isinstance(v, (*LABEL_SETS, np.ndarray))), None)
     if row is None:
-        whole = {str(v).strip() for v in values}
-        for i, value in enumerate(values, 1):
-            text = str(value)
-            if LABEL_SEPARATOR in text and whole.issuperset(p.strip() for p in text.split(LABEL_SEPARATOR)):
+        joined = [(i, v) for i, v in enumerate(values, 1) if isinstance(v, str) and LABEL_SEPARATOR in v]
+        whole = {str(v).strip() for v in values} if joined else set()  # most label columns hold no ';' at all
+        for i, text in joined:
+            if whole.issuperset(p.strip() for p in text.split(LABEL_SEPARATOR)):
                 raise DataError(f"{file} column {column!r} holds labels joined into one cell (data row {i}: {text!r}, "
                                 "whose parts are labels of other rows); several labels per text need a model trained "
                                 "with --multi-label; if it is one label of its own, rename it without ';'")
