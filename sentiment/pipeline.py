@@ -52,6 +52,8 @@ FITTED_ATTRIBUTES = frozenset({"classes_", "label_names_", "multi_label_", "thre
 RESERVED_CONFIG_KEYS = frozenset({"format", "format_version", "files", "kind", "sentiment_version", "pipeline", "cleaner",
                                   "stages", "labels", "info"})
 
+SCORE_DECIMALS = 6  # how the annotations of every task round their scores
+
 POLARITY_NAMES = {
     2: ["negative", "positive"],
     5: ["very negative", "negative", "neutral", "positive", "very positive"],
@@ -454,7 +456,7 @@ def annotations(texts: list[str], probabilities: np.ndarray, names: list[str],
                 chosen: np.ndarray | None = None) -> list[dict[str, Any]]:
     """``{"text", "label", "scores"}`` per text, from class probabilities and label names; given the
     ``chosen`` labels (several labels per text), ``{"text", "labels", "scores"}``."""
-    scores = [{name: round(float(p), 6) for name, p in zip(names, row)} for row in probabilities]
+    scores = [{name: round(float(p), SCORE_DECIMALS) for name, p in zip(names, row)} for row in probabilities]
     if chosen is not None:
         return [
             {"text": text, "labels": [names[j] for j in picked], "scores": row_scores}

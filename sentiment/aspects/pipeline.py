@@ -364,8 +364,11 @@ class AspectPipeline:
 
 # -- helpers ---------------------------------------------------------------------------------------
 def _rounded(found: list[dict]) -> list[dict]:
-    """``found`` with its scores (``score``, ``extraction_score``, ``category_score``) rounded to 6 decimals."""
-    return [{k: round(v, 6) if k.endswith("score") else v for k, v in entry.items()} for entry in found]
+    """``found`` with its scores (``score``, ``extraction_score``, ``category_score``) rounded as every task's
+    annotations are (:data:`sentiment.pipeline.SCORE_DECIMALS`)."""
+    from ..pipeline import SCORE_DECIMALS
+
+    return [{k: round(v, SCORE_DECIMALS) if k.endswith("score") else v for k, v in entry.items()} for entry in found]
 
 
 def _checksums(root: Path, folder: str) -> dict[str, str]:
