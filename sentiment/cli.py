@@ -16,7 +16,7 @@ from typing import List, Optional
 
 import typer
 
-from .errors import SentimentError
+from .errors import SentimentError, refuse_flags
 from .tasks import CONFIGURATIONS, DEFAULT_TASK, TASK_NAMES, TASKS, or_list
 
 app = typer.Typer(
@@ -484,10 +484,8 @@ def options(
     if task == "aspect":
         from .aspects import aspect_options
 
-        given = [flag for flag, value in (("--vectorizer", vectorizer), ("--model", model),
-                                          ("--multi-label", multi_label)) if value]
-        if given:
-            _fail(f"{given[0]} does not apply to --task aspect (its stages are listed below its options); leave it out")
+        refuse_flags({"--vectorizer": vectorizer, "--model": model, "--multi-label": multi_label},
+                     "--task aspect (its stages are listed below its options)")
         typer.echo("aspect:")
         for key, value in aspect_options().items():
             typer.echo(f"  {key} = {json.dumps(value)}")

@@ -13,7 +13,7 @@ from typing import Any, Callable
 
 from .data import (LABEL_SEPARATOR, holds_sst_trees, iter_table, missing_columns, read_labelled, sst_phrase_split,
                    train_dev_split)
-from .errors import ConfigError, DataError
+from .errors import ConfigError, DataError, refuse_flags
 from .evaluation import evaluate
 from .persistence import check_model_target, share_permissions
 from .pipeline import Pipeline, load
@@ -69,13 +69,11 @@ def fit_file(
         raise ConfigError(f"the seed (--seed) must be a whole number from 0 to {2**32 - 1}, not {seed!r}")
     check_model_target(out)  # a save path below a file (--out train.csv/model) fails before any work
     if task == "aspect":
-        not_for_aspects = {"--vectorizer": vectorizer, "--model": model, "--phrases": phrases, "--binary": binary,
-                           "--multi-label": multi_label, "--label-names": label_names,
-                           "--text-column": text_column != "text", "--label-column": label_column != "label"}
-        given = [flag for flag, value in not_for_aspects.items() if value]
-        if given:
-            raise ConfigError(f"{given[0]} does not apply to --task aspect (SemEval XML or JSONL with text and aspects); "
-                              "leave it out, and set the aspect model's options with --set")
+        refuse_flags({"--vectorizer": vectorizer, "--model": model, "--phrases": phrases, "--binary": binary,
+                      "--multi-label": multi_label, "--label-names": label_names,
+                      "--text-column": text_column != "text", "--label-column": label_column != "label"},
+                     "--task aspect (SemEval XML or JSONL with text and aspects)",
+                     "leave it out, and set the aspect model's options with --set")
         return _fit_aspects(data, out, dev=dev, options=options or {}, dev_fraction=dev_fraction, seed=seed,
                             refit=refit, progress=progress, log=log)
     pipe = Pipeline.for_task(task, vectorizer, model, multi_label=multi_label, **(options or {}))
@@ -204,10 +202,8 @@ def evaluate_file(data: str | Path, model: str | Path | None = None, *, text_col
     ``fit --binary`` trained it."""
     pipe = load(model, task=task)
     if getattr(pipe, "kind", None) == "aspect":
-        given = [flag for flag, value in (("--text-column", text_column), ("--label-column", label_column),
-                                          ("--grouping", grouping), ("--label-names", label_names)) if value]
-        if given:
-            raise ConfigError(f"{given[0]} does not apply to an aspect model; give SemEval XML or JSONL and leave it out")
+        refuse_flags({"--text-column": text_column, "--label-column": label_column, "--grouping": grouping,
+                      "--label-names": label_names}, "an aspect model", "give SemEval XML or JSONL and leave it out")
         from .aspects import evaluate_aspects
 
         return pipe, evaluate_aspects(data, pipe)

@@ -23,3 +23,11 @@ class ModelFileError(SentimentError, OSError):
 class NotFittedError(SentimentError, ValueError, AttributeError):
     """A pipeline used before ``fit``: a ValueError and an AttributeError, as scikit-learn's own
     ``NotFittedError`` (``hasattr`` and scikit-learn's ``check_is_fitted`` keep working)."""
+
+
+def refuse_flags(flags: dict[str, object], where: str, hint: str = "leave it out") -> None:
+    """Raise a :class:`ConfigError` for the first of ``flags`` (flag → value) that is set: a flag that would be
+    ignored ``where`` it was given (say "--task aspect") is refused rather than silently dropped."""
+    given = next((flag for flag, value in flags.items() if value), None)
+    if given is not None:
+        raise ConfigError(f"{given} does not apply to {where}; {hint}")
