@@ -185,7 +185,7 @@ def plot_confusion_matrix(report: dict, path: str | Path, title: str = "Confusio
     ax.set_yticks(range(len(names)), names)
     ax.set_xlabel("predicted")
     ax.set_ylabel("true")
-    ax.set_title(f"{title}\n{_matrix_figures(matrix)}")
+    ax.set_title(f"{title}\n{_headline_figures(report, int(matrix.sum()))}")
     for i in range(len(names)):
         for j in range(len(names)):
             ax.text(j, i, int(matrix[i, j]), ha="center", va="center", color="white" if rates[i, j] > 0.5 else "black")
@@ -193,13 +193,12 @@ def plot_confusion_matrix(report: dict, path: str | Path, title: str = "Confusio
     return _save(fig, path)
 
 
-def _matrix_figures(matrix: np.ndarray) -> str:
-    """Accuracy, macro-F1 (over the classes that occur) and n of a confusion matrix, as a plot subtitle."""
-    n = matrix.sum()
-    diagonal, margins = np.diag(matrix), matrix.sum(axis=0) + matrix.sum(axis=1)
-    present = margins > 0
-    macro_f1 = float(np.mean(2 * diagonal[present] / margins[present])) if present.any() else 0.0
-    return f"accuracy {diagonal.sum() / max(n, 1):.3f}, macro-F1 {macro_f1:.3f}, n={int(n)}"
+def _headline_figures(report: dict, n: int) -> str:
+    """Accuracy, macro-F1 and n as the report states them (an aspect report's are its polarity figures), as a
+    plot subtitle: the figure and metrics.json never disagree."""
+    figures = [(name, report.get(key, report.get(f"polarity_{key}"))) for name, key in
+               (("accuracy", "accuracy"), ("macro-F1", "macro_f1"))]
+    return ", ".join([f"{name} {value:.3f}" for name, value in figures if value is not None] + [f"n={n}"])
 
 
 def plot_label_scores(report: dict, path: str | Path, title: str = "Per-label scores") -> Path:
