@@ -483,8 +483,7 @@ class BiLSTMTagger:
         for net in self.nets:
             net.to(device).eval()
             for batch in batches:
-                with trainer.autocast(device):
-                    emissions = net.emissions(*batch.inputs).float()
+                emissions = net.emissions(*batch.inputs)  # full precision: the same tags on a GPU and a CPU
                 if not net.config.crf:
                     emissions = torch.log_softmax(emissions, dim=-1)
                 emissions = emissions.cpu().numpy().astype(np.float64)

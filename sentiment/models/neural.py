@@ -2,7 +2,7 @@
 ``lstm`` over the token-id sequences of the ``word2vec`` vectorizer.
 
 Both train with :mod:`sentiment.models.trainer` (mini-batches on the device, early stopping on dev
-data, bf16 on CUDA) and save their network as its config (JSON) plus its weights (float32 arrays),
+data, bf16 training on CUDA) and save their network as its config (JSON) plus its weights (float32 arrays),
 so a model trained on a GPU loads on a machine without one. Without dev data, ``dev_fraction`` of
 the training data is held out for early stopping (0 trains on everything for ``epochs`` epochs).
 Given a 0/1 label matrix (several labels per text), a model gets the sigmoid head (one probability

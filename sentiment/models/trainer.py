@@ -8,7 +8,7 @@ waits on Python to build a batch.
 
 Training: Adam, AdamW or SGD with momentum; weight decay on weight matrices only; an optional L1
 penalty; a linear warm-up then cosine decay, or halving the learning rate when the dev metric
-stalls ("plateau"); gradient clipping; bf16 autocast on CUDA; early stopping on the dev macro-F1 or
+stalls ("plateau"); gradient clipping; bf16 autocast on CUDA while training (predictions in full precision); early stopping on the dev macro-F1 or
 accuracy, restoring the best weights at the end. Runs are reproducible on the CPU for a given seed
 (on CUDA some kernels are not deterministic). With several labels per text (targets a 0/1 matrix,
 the sigmoid head), the dev metrics decide each label at the threshold that suits it best on the dev
@@ -332,13 +332,14 @@ def net_loss(net: torch.nn.Module, logits, targets: torch.Tensor, class_weights:
 
 @torch.no_grad()
 def predict(net: torch.nn.Module, batches, device: torch.device) -> tuple[np.ndarray, float | None]:
-    """Probabilities for all rows of ``batches`` (in row order) and the mean loss when targets are known."""
+    """Probabilities for all rows of ``batches`` (in row order) and the mean loss when targets are known.
+    In float32 on every device (autocast is for training only), so a GPU scores a text as a CPU does,
+    not to bf16's three digits."""
     net.eval()
     head = net.config.head
     outputs, rows, loss = [], [], torch.zeros((), device=device)
     for batch in batches:
-        with autocast(device):
-            logits = net(*batch.inputs)
+        logits = net(*batch.inputs)
         outputs.append(head_probabilities(head, logits))
         rows.append(batch.rows)
         if batch.targets is not None:
