@@ -88,11 +88,17 @@ def test_aspect_net_arrays_names():
     assert np.array_equal(arrays["net1.weight"], nets[1].weight.detach().numpy())
 
 
-@pytest.mark.parametrize("device", ["auto", "cpu", "mps", "cuda", "cuda:0", "cuda:12", "gpu", "CUDA", "cuda:",
-                                    "cuda:x", "cpu ", "", "tpu", "cuda:0:1"])
-def test_aspect_device_check_matches_trainer(device):
-    if trainer.DEVICE_PATTERN.fullmatch(device):
-        AspectPipeline(device=device)
-    else:
-        with pytest.raises(ConfigError, match="device must be"):
-            AspectPipeline(device=device)
+VALID_DEVICES = ["auto", "cpu", "mps", "cuda", "cuda:0", "cuda:12"]
+INVALID_DEVICES = ["gpu", "CUDA", "cuda:", "cuda:x", "cpu ", "", "tpu", "cuda:0:1", None, 0]
+
+
+@pytest.mark.parametrize("device", VALID_DEVICES + INVALID_DEVICES)
+def test_every_stage_with_a_device_checks_it_the_same_way(device):
+    builders = [lambda: AspectPipeline(device=device), lambda: neural.MLPModel(device=device).check_params(),
+                lambda: neural.LSTMModel(device=device).check_params()]
+    for build in builders:
+        if device in VALID_DEVICES:
+            build()
+        else:
+            with pytest.raises(ConfigError, match="device must be"):
+                build()

@@ -18,6 +18,7 @@ Loading verifies every checksum (the prior's files included) and reads JSON and 
 
 from __future__ import annotations
 
+import inspect
 import os
 import re
 from pathlib import Path
@@ -25,6 +26,7 @@ from pathlib import Path
 import numpy as np
 
 from .. import __version__
+from ..devices import check_device_name
 from ..errors import ConfigError, DataError, ModelFileError, NotFittedError
 from ..persistence import atomic_directory, checksum, read_model, write_config, write_stages
 from ..registry import available, resolve
@@ -143,10 +145,7 @@ class AspectPipeline:
         if pretrain is not None and polarity == "classical":
             raise ConfigError("pretrain goes with polarity='lstm' or 'mean' (the network pre-trains on the texts); "
                               "add polarity=lstm or polarity=mean, or leave pretrain out")
-        # the same pattern as sentiment.models.trainer.DEVICE_PATTERN (tests/test_trainer_helpers.py keeps them
-        # equal), not imported from there: that would import torch for the classical models too
-        if not isinstance(device, str) or not re.fullmatch(r"auto|cpu|mps|cuda(:\d+)?", device):
-            raise ConfigError(f"device must be 'auto', 'cpu', 'cuda', 'cuda:N' or 'mps', not {device!r}")
+        check_device_name(device)
         self.params = {"extractor": extractor, "polarity": polarity, "prior": prior, "tagger_C": float(tagger_C),
                        "polarity_C": float(polarity_C), "bits": bits, "seed": seed, "keep_conflict": keep_conflict,
                        "vectors_path": None if vectors_path is None else str(vectors_path),
@@ -343,7 +342,8 @@ class AspectPipeline:
             raise ModelFileError(f"{path} is incomplete: stage {missing[0]!r} is missing; train the model again")
         params = {"contrast": 0.0, "clusters": 0, **config["pipeline"]}  # models saved before these had none
         prior_dir = params.pop("prior", None)
-        pipe = cls(**{k: v for k, v in params.items() if k in cls.__init__.__code__.co_varnames}, prior=None)
+        known = inspect.signature(cls).parameters  # a newer model's extra keys are left out
+        pipe = cls(**{k: v for k, v in params.items() if k in known}, prior=None)
         pipe.params["prior"] = prior_dir
         if prior_dir:
             from ..pipeline import load as load_pipeline

@@ -21,6 +21,7 @@ import numpy as np
 import scipy.sparse as sp
 import torch
 
+from ..devices import check_device_name
 from ..errors import ConfigError
 from ..stage import Stage
 from . import nets, trainer
@@ -69,9 +70,7 @@ class NeuralModel(Stage):
         self._choice("class_weight", (None, "balanced"))
         self._number("dev_fraction", 0.0, 0.9)
         self._number("net_seed", 0, integer=True)
-        device = self.params["device"]
-        if not isinstance(device, str) or not trainer.DEVICE_PATTERN.fullmatch(device):
-            raise ConfigError(f"device must be 'auto', 'cpu', 'cuda', 'cuda:N' or 'mps', not {device!r}")
+        check_device_name(self.params["device"])
 
     def _flag(self, key: str) -> None:
         if not isinstance(self.params[key], bool):

@@ -21,7 +21,6 @@ from __future__ import annotations
 
 import math
 import random
-import re
 import time
 from contextlib import nullcontext
 from dataclasses import dataclass
@@ -38,7 +37,6 @@ from .nets import head_loss, head_probabilities
 OPTIMIZERS = ("adam", "adamw", "sgd")
 SCHEDULES = ("plateau", "cosine", None)
 STOP_METRICS = ("macro_f1", "accuracy")
-DEVICE_PATTERN = re.compile(r"auto|cpu|mps|cuda(:\d+)?")
 EMPTY_DOCUMENT = 1  # an empty token sequence reads as one unknown word (id 1, as in Word2VecVectorizer.sequences)
 
 

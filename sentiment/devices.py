@@ -1,0 +1,17 @@
+"""Device names the neural models accept, checked without importing torch (the classical models and the
+aspect pipeline's options check them too). :func:`sentiment.models.trainer.resolve_device` turns a name
+into a torch device."""
+
+from __future__ import annotations
+
+import re
+
+from .errors import ConfigError
+
+DEVICE_PATTERN = re.compile(r"auto|cpu|mps|cuda(:\d+)?")
+
+
+def check_device_name(device) -> None:
+    """A ConfigError unless ``device`` is "auto", "cpu", "mps", "cuda" or "cuda:N"."""
+    if not isinstance(device, str) or not DEVICE_PATTERN.fullmatch(device):
+        raise ConfigError(f"device must be 'auto', 'cpu', 'cuda', 'cuda:N' or 'mps', not {device!r}")
