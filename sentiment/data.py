@@ -34,8 +34,9 @@ LABEL_SEPARATOR = SEPARATORS[0]  # the one several labels per text are read with
 
 
 # -- checks ----------------------------------------------------------------------------------
-def check_texts(texts: Sequence[str]) -> list[str]:
-    """Return ``texts`` as a list of non-empty strings, or raise a DataError that names the bad one."""
+def check_texts(texts: Sequence[str], allow_empty: bool = False) -> list[str]:
+    """Return ``texts`` as a list of non-empty strings (``allow_empty``: strings), or raise a DataError that
+    names the bad one."""
     if isinstance(texts, (str, bytes)):
         raise DataError("pass a list of texts, not a single string: e.g. predict([\"some text\"])")
     if hasattr(texts, "columns"):  # iterating a DataFrame gives its column names
@@ -55,7 +56,7 @@ def check_texts(texts: Sequence[str]) -> list[str]:
             if text is None or (isinstance(text, float) and math.isnan(text)) or _is_pandas_na(text):
                 raise DataError(f"text {i} is missing (None/NaN); drop or fill the missing texts")
             raise DataError(f"text {i} is a {type(text).__name__}, not a string; pass texts as strings")
-        if not text.strip():
+        if not allow_empty and not text.strip():
             raise DataError(f"text {i} is empty or only whitespace; drop empty texts before predicting or training")
     return texts
 

@@ -37,7 +37,7 @@ import torch
 import torch.nn.functional as F
 from torch import nn
 
-from ..errors import ConfigError, DataError
+from ..errors import ConfigError, DataError, NotFittedError
 from ..models import trainer
 from .clusters import WordClusters, lexeme_clusters
 from .data import POLARITIES, TAGS, Token, bio_tags, spans_from_tags, tokenize
@@ -462,7 +462,7 @@ class BiLSTMTagger:
     # -- prediction -------------------------------------------------------------------------
     def _check_fitted(self):
         if not self.nets:
-            raise ConfigError("this tagger is not fitted; call fit(...) first")
+            raise NotFittedError("this tagger is not fitted; call fit(...) first")
 
     @torch.no_grad()
     def tag_scores(self, texts: list[str]):
@@ -741,7 +741,7 @@ class AttentionPolarity:
     def predict_proba(self, items: list[tuple[str, int, int]]) -> np.ndarray:
         """Probabilities in the order of :data:`POLARITIES`, averaged over the networks."""
         if not self.nets:
-            raise ConfigError("this polarity model is not fitted; call fit(...) first")
+            raise NotFittedError("this polarity model is not fitted; call fit(...) first")
         if not items:
             return np.zeros((0, len(POLARITIES)))
         fields, dense = self._encode(items)
@@ -760,7 +760,7 @@ class AttentionPolarity:
 
     def get_state(self):
         if not self.nets:
-            raise ConfigError("this polarity model is not fitted; call fit(...) first")
+            raise NotFittedError("this polarity model is not fitted; call fit(...) first")
         state = {"name": self.name, "options": self.options, "words": self.words_,
                  "nets": [asdict(net.config) for net in self.nets], "history": self.history_,
                  "pretrained_on": self.pretrained_on_}

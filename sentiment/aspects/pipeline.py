@@ -26,6 +26,7 @@ from pathlib import Path
 import numpy as np
 
 from .. import __version__
+from ..data import check_texts
 from ..devices import check_device_name
 from ..errors import ConfigError, DataError, ModelFileError, NotFittedError
 from ..persistence import atomic_directory, checksum, read_model, write_config, write_stages
@@ -247,7 +248,7 @@ class AspectPipeline:
     def extract(self, texts: list[str]) -> list[list[dict]]:
         """Aspect term spans of each text: ``{"term", "from", "to", "extraction_score"}``."""
         self._check_fitted()
-        return self.extractor_.extract(_check_texts(texts))
+        return self.extractor_.extract(check_texts(texts, allow_empty=True))
 
     def polarity_proba(self, items: list[tuple[str, int, int]]) -> np.ndarray:
         """Probabilities (negative, neutral, positive) of ``(text, from, to)`` aspects."""
@@ -262,8 +263,7 @@ class AspectPipeline:
         whole words preferred; every occurrence is scored); a term that occurs in no text is a DataError.
         """
         self._check_fitted()
-        single = isinstance(texts, str)
-        texts = _check_texts([texts] if single else texts)
+        texts = check_texts(texts, allow_empty=True)  # an empty text has no aspects
         if aspects is None:
             found = self.extractor_.extract(texts)
         else:
@@ -289,15 +289,13 @@ class AspectPipeline:
         """Per text its aspect categories ``{"category", "polarity", "score", "category_score"}``; empty lists
         when the model was trained without categories (see :mod:`sentiment.aspects.categories`)."""
         self._check_fitted()
-        texts = _check_texts(texts)
+        texts = check_texts(texts, allow_empty=True)
         return self.categories_.predict(texts) if self.categories_ is not None else [[] for _ in texts]
 
     def annotate(self, texts, aspects=None) -> list[dict]:
         """Per text: ``{"text", "aspects": [...]}`` with the aspects of :meth:`predict_aspects`, and
         ``"categories"`` (:meth:`predict_categories`) when the model has them; scores rounded to 6 decimals,
         as :meth:`sentiment.Pipeline.annotate` gives them."""
-        from ..data import check_texts
-
         texts = check_texts(texts)
         rows = [{"text": text, "aspects": _rounded(found)} for text, found in zip(texts, self.predict_aspects(texts, aspects))]
         if self.categories_ is not None:
@@ -392,16 +390,6 @@ def _as_sentences(data, keep_conflict: bool) -> list[dict]:
     if not data:
         raise DataError("no sentences given; pass sentence dicts or a SemEval XML / JSONL file")
     return [check_sentence(s, f"sentence {i}", keep_conflict) for i, s in enumerate(data)]
-
-
-def _check_texts(texts) -> list[str]:
-    if isinstance(texts, str):
-        texts = [texts]
-    texts = list(texts)
-    for i, t in enumerate(texts):
-        if not isinstance(t, str):
-            raise DataError(f"text {i} is a {type(t).__name__}, not a string; pass a list of strings")
-    return texts
 
 
 def _load_prior(prior):
