@@ -72,7 +72,7 @@ def friendly(command):
         except MemoryError:
             _fail("out of memory; use a smaller file, fewer features (--set max_features=200000) or a bigger machine")
         except KeyboardInterrupt:
-            _fail("interrupted; nothing was saved", 130)
+            _fail("interrupted; the file or model being written was left as it was (finished ones are kept)", 130)
         except Exception as exc:
             if _is_cli_exception(exc) or os.environ.get("SENTIMENT_DEBUG"):
                 raise
@@ -539,8 +539,10 @@ def _write_report(result: dict, folder: Optional[Path], title: str) -> None:
     if folder is None:
         return
     from .evaluation import plot_confusion_matrix, plot_label_scores
+    from .persistence import atomic_file
 
-    (folder / "metrics.json").write_text(json.dumps(result, indent=2, ensure_ascii=False) + "\n")
+    with atomic_file(folder / "metrics.json") as partial:
+        Path(partial).write_text(json.dumps(result, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
     if result.get("multi_label"):
         plot_label_scores(result, folder / "label_scores.png", title=f"Per-label scores: {title}")
     else:

@@ -6,8 +6,6 @@ They return data and never print, so they serve Python users as well as :mod:`se
 from __future__ import annotations
 
 import json
-import os
-import tempfile
 from pathlib import Path
 from typing import Any, Callable
 
@@ -15,7 +13,7 @@ from .data import (LABEL_SEPARATOR, holds_sst_trees, iter_table, missing_columns
                    train_dev_split)
 from .errors import ConfigError, DataError, refuse_flags
 from .evaluation import evaluate
-from .persistence import check_model_target, share_permissions
+from .persistence import atomic_file, check_model_target
 from .pipeline import Pipeline, load
 from .tasks import DEFAULT_TASK, TASK_NAMES
 
@@ -270,37 +268,29 @@ def predict_file(pipe: Pipeline, source: str | Path, target: str | Path, *, text
     out_format = _output_format(target)
     if target.exists() and target.resolve() == Path(source).resolve():
         raise DataError("--output is the input file; choose another output path")
-    target.parent.mkdir(parents=True, exist_ok=True)
-    fd, temporary = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".partial", dir=target.parent)
-    share_permissions(temporary)
     rows = 0
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8", newline="") as handle:
-            for chunk in _all_columns(source, text_column, chunksize, progress):
-                texts = chunk[text_column]
-                blank = texts.isna() | texts.astype(str).str.strip().eq("")
-                if blank.any():
-                    row = rows + int(blank.to_numpy().argmax()) + 1
-                    raise DataError(f"{source}: data row {row} has no text in column {text_column!r}; drop or fill it")
-                added = _prediction_columns(pipe, texts.astype(str).tolist(), top_if_none, columns["separator"],
-                                            nested=out_format == "jsonl")
-                if any(name in chunk.columns for name in added):  # keep the input's columns, e.g. a gold label
-                    added = {f"predicted_{name}": values for name, values in added.items()}
-                    taken = [name for name in added if name in chunk.columns]
-                    if taken:
-                        raise DataError(f"{source} already has the columns {', '.join(taken)}; rename them "
-                                        "(predictions would overwrite them)")
-                chunk = chunk.assign(**added)
-                if out_format == "jsonl":
-                    for record in chunk.to_dict(orient="records"):
-                        handle.write(json.dumps(record, ensure_ascii=False, default=str) + "\n")
-                else:
-                    chunk.to_csv(handle, sep="," if out_format == "csv" else "\t", index=False, header=rows == 0)
-                rows += len(chunk)
-        os.replace(temporary, target)
-    except BaseException:
-        Path(temporary).unlink(missing_ok=True)
-        raise
+    with atomic_file(target) as partial, open(partial, "w", encoding="utf-8", newline="") as handle:
+        for chunk in _all_columns(source, text_column, chunksize, progress):
+            texts = chunk[text_column]
+            blank = texts.isna() | texts.astype(str).str.strip().eq("")
+            if blank.any():
+                row = rows + int(blank.to_numpy().argmax()) + 1
+                raise DataError(f"{source}: data row {row} has no text in column {text_column!r}; drop or fill it")
+            added = _prediction_columns(pipe, texts.astype(str).tolist(), top_if_none, columns["separator"],
+                                        nested=out_format == "jsonl")
+            if any(name in chunk.columns for name in added):  # keep the input's columns, e.g. a gold label
+                added = {f"predicted_{name}": values for name, values in added.items()}
+                taken = [name for name in added if name in chunk.columns]
+                if taken:
+                    raise DataError(f"{source} already has the columns {', '.join(taken)}; rename them "
+                                    "(predictions would overwrite them)")
+            chunk = chunk.assign(**added)
+            if out_format == "jsonl":
+                for record in chunk.to_dict(orient="records"):
+                    handle.write(json.dumps(record, ensure_ascii=False, default=str) + "\n")
+            else:
+                chunk.to_csv(handle, sep="," if out_format == "csv" else "\t", index=False, header=rows == 0)
+            rows += len(chunk)
     return rows
 
 

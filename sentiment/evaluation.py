@@ -16,6 +16,7 @@ from .data import check_texts, is_multi_label
 from .errors import DataError
 from .groupings import group_labels, resolve_grouping
 from .multilabel import decide, label_counts, label_f1
+from .persistence import atomic_file
 
 
 def label_codes(pipeline, labels: Sequence, texts: Sequence[str] | None = None) -> np.ndarray:
@@ -224,12 +225,17 @@ def plot_label_scores(report: dict, path: str | Path, title: str = "Per-label sc
 
 
 def _save(fig, path: str | Path) -> Path:
-    """Write a matplotlib figure as a PNG (creating its folder) and free it."""
+    """Write a matplotlib figure as a PNG (creating its folder; atomically) and free it."""
     import matplotlib.pyplot as plt
 
     fig.tight_layout()
-    path = Path(path)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fig.savefig(path, dpi=120)
+    save_png(fig, path)
     plt.close(fig)
-    return path
+    return Path(path)
+
+
+def save_png(fig, path: str | Path, dpi: int = 120) -> Path:
+    """Write ``fig`` to ``path`` as a PNG through a temporary file: an interrupted run leaves no half image."""
+    with atomic_file(path) as partial:
+        fig.savefig(partial, dpi=dpi, format="png")
+    return Path(path)

@@ -20,12 +20,11 @@ from __future__ import annotations
 
 import copy
 import os
-import tempfile
 import warnings
 from pathlib import Path
 
 from .errors import ConfigError
-from .persistence import share_permissions
+from .persistence import atomic_file
 
 FORMATS = ("torchscript", "onnx")
 SUFFIXES = {"torchscript": (".pt", ".pth", ".ts"), "onnx": (".onnx",)}  # of the file written, first: the usual one
@@ -83,17 +82,8 @@ def export_model(pipeline, path: str | os.PathLike, fmt: str | None = None) -> P
             import onnx  # noqa: F401
         except ImportError:
             raise ConfigError("ONNX export needs the onnx package: pip install onnx (and onnxruntime to run it)") from None
-    target.parent.mkdir(parents=True, exist_ok=True)
-    # Written beside the target and renamed at the end: a failed export leaves an earlier file as it was.
-    fd, partial = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".partial", dir=target.parent)
-    os.close(fd)
-    try:
-        share_permissions(partial)  # mkstemp's file is owner-only; the exported one is a normal file
+    with atomic_file(target) as partial:  # a failed export leaves an earlier file as it was
         _write(wrapped, example, names, fmt, partial)
-        os.replace(partial, target)
-    except BaseException:
-        Path(partial).unlink(missing_ok=True)
-        raise
     return target
 
 

@@ -76,6 +76,23 @@ def atomic_directory(path: str | os.PathLike) -> Iterator[Path]:
         raise
 
 
+@contextlib.contextmanager
+def atomic_file(path: str | os.PathLike) -> Iterator[str]:
+    """Yield a temporary sibling of the file ``path`` to write; on success it replaces ``path`` (with the
+    permissions of a normal new file), on error it is removed: an interrupted write leaves ``path`` as it was."""
+    target = Path(path)
+    target.parent.mkdir(parents=True, exist_ok=True)
+    fd, partial = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".partial", dir=target.parent)
+    os.close(fd)
+    try:
+        share_permissions(partial)
+        yield partial
+        os.replace(partial, target)
+    except BaseException:
+        Path(partial).unlink(missing_ok=True)
+        raise
+
+
 def write_config(folder: Path, config: dict[str, Any], files: dict[str, str]) -> None:
     """Write ``config.json`` with the format header and the checksums of ``files``."""
     full = {"format": FORMAT, "format_version": FORMAT_VERSION, **config, "files": files}

@@ -358,6 +358,8 @@ def plot_history(history: list[dict], path) -> Path:
     """Draw the train/dev loss and the dev accuracy and macro-F1 per epoch to a PNG file."""
     from matplotlib.figure import Figure
 
+    from ..evaluation import save_png
+
     epochs = [r["epoch"] for r in history]
     fig = Figure(figsize=(10, 4))
     loss_ax, metric_ax = fig.subplots(1, 2)
@@ -374,5 +376,4 @@ def plot_history(history: list[dict], path) -> Path:
     loss_ax.legend()
     metric_ax.set(title="dev metrics", xlabel="epoch")
     fig.tight_layout()
-    fig.savefig(path, dpi=110)
-    return Path(path)
+    return save_png(fig, path, dpi=110)
