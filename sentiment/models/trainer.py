@@ -29,6 +29,7 @@ from typing import Iterator, NamedTuple
 import numpy as np
 import scipy.sparse as sp
 import torch
+from tqdm.auto import tqdm
 
 from ..errors import ConfigError
 from ..multilabel import label_f1, tune_thresholds
@@ -366,58 +367,51 @@ def train(net: torch.nn.Module, batches, dev, config: TrainConfig, device: torch
     trainable = [p for p in net.parameters() if p.requires_grad]
     history: list[dict] = []
     best_score, best_state, stale = -math.inf, None, 0
-    bar = None
-    if progress:
-        from tqdm.auto import tqdm
-
-        bar = tqdm(total=config.epochs * steps, desc=f"training ({device_name(device)})", unit="batch",
-                   dynamic_ncols=True, leave=False)
-    for epoch in range(1, config.epochs + 1):
-        start = time.perf_counter()
-        net.train()
-        total_loss = torch.zeros((), device=device)
-        for batch in batches:
-            with autocast(device):
-                logits = net(*batch.inputs)
-            loss = net_loss(net, logits, batch.targets, class_weights)
-            total_loss += loss.detach() * len(batch.rows)
-            if penalized:
-                loss = loss + config.l1 * sum(p.abs().sum() for p in penalized)
-            optimizer.zero_grad(set_to_none=True)
-            loss.backward()
-            if config.clip_grad:
-                torch.nn.utils.clip_grad_norm_(trainable, config.clip_grad)
-            schedule.step()
-            optimizer.step()
-            if bar is not None:
+    # a disabled bar is a no-op; the context closes it (and its line) however training ends
+    with tqdm(total=config.epochs * steps, desc=f"training ({device_name(device)})", unit="batch",
+              dynamic_ncols=True, leave=False, disable=not progress) as bar:
+        for epoch in range(1, config.epochs + 1):
+            start = time.perf_counter()
+            net.train()
+            total_loss = torch.zeros((), device=device)
+            for batch in batches:
+                with autocast(device):
+                    logits = net(*batch.inputs)
+                loss = net_loss(net, logits, batch.targets, class_weights)
+                total_loss += loss.detach() * len(batch.rows)
+                if penalized:
+                    loss = loss + config.l1 * sum(p.abs().sum() for p in penalized)
+                optimizer.zero_grad(set_to_none=True)
+                loss.backward()
+                if config.clip_grad:
+                    torch.nn.utils.clip_grad_norm_(trainable, config.clip_grad)
+                schedule.step()
+                optimizer.step()
                 bar.update()
-        record = {"epoch": epoch, "train_loss": total_loss.item() / batches.n, "lr": schedule.lr,
-                  "dev_loss": None, "dev_accuracy": None, "dev_macro_f1": None}
-        if dev is not None:
-            probabilities, record["dev_loss"] = predict(net, dev, device)
-            record["dev_accuracy"], record["dev_macro_f1"] = dev_scores(dev.y, probabilities)
-            score = record[f"dev_{config.stop_metric}"]
-        else:
-            score = -record["train_loss"]
-        record["seconds"] = time.perf_counter() - start
-        history.append(record)
-        improved = score > best_score
-        if improved:
-            best_score, stale = score, 0
+            record = {"epoch": epoch, "train_loss": total_loss.item() / batches.n, "lr": schedule.lr,
+                      "dev_loss": None, "dev_accuracy": None, "dev_macro_f1": None}
             if dev is not None:
-                best_state = {k: v.detach().clone() for k, v in net.state_dict().items()}
-        else:
-            stale += 1
-        schedule.epoch_end(improved)
-        if bar is not None:
+                probabilities, record["dev_loss"] = predict(net, dev, device)
+                record["dev_accuracy"], record["dev_macro_f1"] = dev_scores(dev.y, probabilities)
+                score = record[f"dev_{config.stop_metric}"]
+            else:
+                score = -record["train_loss"]
+            record["seconds"] = time.perf_counter() - start
+            history.append(record)
+            improved = score > best_score
+            if improved:
+                best_score, stale = score, 0
+                if dev is not None:
+                    best_state = {k: v.detach().clone() for k, v in net.state_dict().items()}
+            else:
+                stale += 1
+            schedule.epoch_end(improved)
             shown = {"epoch": epoch, "loss": f"{record['train_loss']:.4f}"}
             if dev is not None:
                 shown[f"dev_{config.stop_metric}"] = f"{score:.4f}"
             bar.set_postfix(shown)
-        if dev is not None and stale >= config.patience:
-            break
-    if bar is not None:
-        bar.close()
+            if dev is not None and stale >= config.patience:
+                break
     if best_state is not None:
         net.load_state_dict(best_state)
     net.eval()
