@@ -17,7 +17,7 @@ from typing import List, Optional
 import typer
 
 from .errors import SentimentError, refuse_flags
-from .tasks import CONFIGURATIONS, DEFAULT_TASK, TASK_NAMES, TASKS, or_list
+from .tasks import CONFIGURATIONS, DEFAULT_TASK, TASK_NAMES, TASKS, get_task, or_list
 
 app = typer.Typer(
     help="Text cleaning, vectorization and sentiment analysis.\n\n"
@@ -233,7 +233,8 @@ def fit(
 
       sentiment fit train.csv --dev dev.csv --vectorizer word2vec --model lstm --set epochs=10 --report reports/
     """
-    from .commands import SEPARATOR, fit_file
+    from .commands import fit_file
+    from .data import LABEL_SEPARATOR
     from .evaluation import format_report
 
     def log(message: str) -> None:
@@ -255,7 +256,7 @@ def fit(
             data, out, dev=dev, text_column=text_column, label_column=label_column, task=task, vectorizer=vectorizer,
             model=model, options=options, phrases=phrases, binary=binary, dev_fraction=0.1 if dev_fraction is None else dev_fraction,
             refit=refit is not False, seed=seed, label_names=names,
-            multi_label=multi_label, separator=SEPARATOR if label_sep is None else label_sep,
+            multi_label=multi_label, separator=LABEL_SEPARATOR if label_sep is None else label_sep,
             tune_fraction=0.1 if tune_fraction is None else tune_fraction, progress=sys.stderr.isatty() and not as_json,
             log=log,
         )
@@ -492,8 +493,7 @@ def options(
         typer.echo(f"\nextractors: {', '.join(available('aspect_extractor'))}\n"
                    f"polarity models: {', '.join(available('aspect_polarity'))}")
         return
-    if task not in CONFIGURATIONS:
-        _fail(f"--task {task!r} is not valid; choose {or_list(TASK_NAMES)}")
+    get_task(task)
 
     pipe = Pipeline.for_task(task, vectorizer, model, multi_label=multi_label)  # what `fit --task` starts from
     from .commands import check_stage_options

@@ -15,12 +15,10 @@ from .errors import ConfigError, DataError, refuse_flags
 from .evaluation import evaluate
 from .persistence import atomic_file, check_model_target
 from .pipeline import Pipeline, load
-from .tasks import DEFAULT_TASK, TASK_NAMES
+from .tasks import DEFAULT_TASK, get_task
 
 
 HEADLINE = ("n", "accuracy", "macro_f1", "micro_f1")  # the dev metrics kept in a model's config
-SEPARATOR = LABEL_SEPARATOR  # how several labels per text are joined in a label column, unless told otherwise
-TASKS = TASK_NAMES  # every task fit_file trains (sentiment/tasks.py)
 
 
 def fit_file(
@@ -40,7 +38,7 @@ def fit_file(
     seed: int = 0,
     label_names: dict | None = None,
     multi_label: bool = False,
-    separator: str = SEPARATOR,
+    separator: str = LABEL_SEPARATOR,
     tune_fraction: float = 0.1,
     refit: bool = True,
     progress: bool = False,
@@ -61,8 +59,7 @@ def fit_file(
     dev data choose nothing, so the dev figures are not tuned on them. Returns the fitted pipeline and
     the dev report.
     """
-    if task not in TASKS:
-        raise ConfigError(f"unknown task {task!r}; choose one of: {', '.join(TASKS)}")
+    get_task(task)  # an unknown name fails here
     if isinstance(seed, bool) or not isinstance(seed, int) or not 0 <= seed < 2**32:
         raise ConfigError(f"the seed (--seed) must be a whole number from 0 to {2**32 - 1}, not {seed!r}")
     check_model_target(out)  # a save path below a file (--out train.csv/model) fails before any work
@@ -187,7 +184,7 @@ def model_columns(pipe: Pipeline) -> dict[str, str]:
     """The text and label columns and the label separator the model was trained with (defaults when unknown)."""
     columns = getattr(pipe, "config_", {}).get("columns", {})  # checked when loaded (persistence.check_columns)
     return {"text": columns.get("text", "text"), "label": columns.get("label", "label"),
-            "separator": columns.get("separator", SEPARATOR)}
+            "separator": columns.get("separator", LABEL_SEPARATOR)}
 
 
 def evaluate_file(data: str | Path, model: str | Path | None = None, *, text_column: str | None = None,

@@ -9,9 +9,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from .errors import ModelFileError
-from .tasks import DEFAULT_TASK, SHIPPED_MODELS
-
-DEFAULT_MODELS = SHIPPED_MODELS  # per task its model folder below models_root() (sentiment/tasks.py)
+from .tasks import DEFAULT_TASK, get_task
 
 
 def models_root() -> Path:
@@ -23,9 +21,7 @@ def models_root() -> Path:
 
 
 def default_model_path(task: str = DEFAULT_TASK) -> Path:
-    if task not in DEFAULT_MODELS:
-        raise ModelFileError(f"no default model for task {task!r}; available: {', '.join(DEFAULT_MODELS)}")
-    path = models_root() / DEFAULT_MODELS[task]
+    path = models_root() / get_task(task).model_folder
     if not (path / "config.json").is_file():
         raise ModelFileError(f"the default {task} model is missing from {path}; reinstall sentiment, train it with "
                              f"benchmarks/train_{task}_model.py, or pass --model DIR")

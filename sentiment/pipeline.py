@@ -39,11 +39,10 @@ from .groupings import group_labels, resolve_grouping
 from .multilabel import DEFAULT_THRESHOLD, chosen_labels, decide, label_f1, tune_thresholds
 from .persistence import check_columns, read_model, write_model
 from .registry import available, resolve
-from .tasks import CONFIGURATIONS, DEFAULT_MODEL, DEFAULT_TASK, DEFAULT_VECTORIZER
+from .tasks import DEFAULT_MODEL, DEFAULT_TASK, DEFAULT_VECTORIZER, get_task
 
 # The benchmarks' best classical configuration per task, for one label per text ("single") and for several
 # ("multi"): (vectorizer, model, options); kept in sentiment/tasks.py with the other per-task facts.
-TASKS = CONFIGURATIONS
 PIPELINE_OPTIONS = {"grouping": None}  # "ekman" or "sentiment": learn (and score) the groups of fine labels
 # What fit learns; reading one of these from an unfitted pipeline is a NotFittedError (an AttributeError).
 FITTED_ATTRIBUTES = frozenset({"classes_", "label_names_", "multi_label_", "thresholds_", "cleaner_", "vectorizer_",
@@ -234,9 +233,10 @@ class Pipeline(Classifier):
         >>> Pipeline.for_task("emotion", C=4.0).get_params()
         {'vectorizer': 'tfidf', 'model': 'nbsvm', 'negation': False, 'C': 4.0}
         """
-        if task not in TASKS:
-            raise ConfigError(f"unknown task {task!r}; choose one of: {', '.join(TASKS)}")
-        configurations = TASKS[task]
+        configurations = get_task(task).configurations
+        if not configurations:
+            raise ConfigError(f"the {task} task is not a text classifier; build it with its own class "
+                              "(aspect: sentiment.aspects.AspectPipeline)")
         task_vectorizer, task_model, task_options = configurations.get("multi" if multi_label else "single",
                                                                        configurations["single"])
         model = model or task_model

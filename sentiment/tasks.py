@@ -13,6 +13,8 @@ from dataclasses import dataclass, field
 from types import MappingProxyType
 from typing import Any, Mapping
 
+from .errors import ConfigError
+
 DEFAULT_VECTORIZER = "tfidf"
 DEFAULT_MODEL = "nbsvm"
 
@@ -51,11 +53,16 @@ _ALL = (
 TASKS: Mapping[str, Task] = MappingProxyType({task.name: task for task in _ALL})
 TASK_NAMES: tuple[str, ...] = tuple(TASKS)
 DEFAULT_TASK = "polarity"
-# Per task its shipped model's folder (was default_models.DEFAULT_MODELS).
-SHIPPED_MODELS: Mapping[str, str] = MappingProxyType({name: task.model_folder for name, task in TASKS.items()})
-# Per text-classifier task its configurations (was pipeline.TASKS); Pipeline.for_task offers these tasks.
+# Per text-classifier task its configurations; Pipeline.for_task offers these tasks.
 CONFIGURATIONS: Mapping[str, Mapping[str, Configuration]] = MappingProxyType(
     {name: task.configurations for name, task in TASKS.items() if task.configurations})
+
+
+def get_task(name: str) -> Task:
+    """The task called ``name``; any other name is the one ConfigError that lists the tasks."""
+    if name not in TASKS:
+        raise ConfigError(f"unknown task {name!r}; choose {or_list(TASK_NAMES)}")
+    return TASKS[name]
 
 
 def or_list(names) -> str:

@@ -422,7 +422,7 @@ def test_fit_header_only_file_with_dev(bad_files, files, tmp_path):
     (["--label-names", "0=bad"], "name every label"),
     (["--dev-fraction", "2"], "between 0 and 1"),
     (["--tune-fraction", "0.2"], "--tune-fraction goes with --multi-label"),
-    (["--task", "sarcasm"], "choose one of: polarity, emotion, aspect"),
+    (["--task", "sarcasm"], "unknown task .sarcasm.; choose polarity, emotion or aspect"),
     (["--set", "min_df=1000"], "min_df"),
     (["--text-column", "body"], "no column 'body'"),
 ])

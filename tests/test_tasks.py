@@ -8,10 +8,11 @@ import pytest
 from typer.testing import CliRunner
 
 import sentiment
-from sentiment import commands, default_models, pipeline
 from sentiment.cli import app
+from sentiment.commands import fit_file
 from sentiment.default_models import default_model_path
-from sentiment.tasks import CONFIGURATIONS, TASK_NAMES, TASKS, or_list
+from sentiment.errors import ConfigError
+from sentiment.tasks import CONFIGURATIONS, TASK_NAMES, TASKS, get_task, or_list
 
 runner = CliRunner()
 
@@ -28,12 +29,23 @@ def test_every_task_has_a_shipped_model_folder_that_loads(task):
     assert isinstance(model, sentiment.Pipeline) == (task in CONFIGURATIONS)  # the others (aspect) have their own kind
 
 
-def test_the_old_lists_are_the_tasks_module():
-    assert commands.TASKS == TASK_NAMES
-    assert tuple(default_models.DEFAULT_MODELS) == TASK_NAMES
-    assert pipeline.TASKS is CONFIGURATIONS and set(CONFIGURATIONS) < set(TASK_NAMES)
+def test_every_entry_point_refuses_an_unknown_task_with_the_one_message(tmp_path):
+    message = f"unknown task 'sarcasm'; choose {or_list(TASK_NAMES)}"
+    for call in (lambda: get_task("sarcasm"), lambda: default_model_path("sarcasm"),
+                 lambda: sentiment.Pipeline.for_task("sarcasm"), lambda: sentiment.load(task="sarcasm"),
+                 lambda: fit_file(tmp_path / "absent.csv", tmp_path / "m", task="sarcasm")):
+        with pytest.raises(ConfigError) as caught:
+            call()
+        assert str(caught.value) == message
+
+
+def test_for_task_offers_the_text_classifier_tasks_and_points_elsewhere_for_the_others():
+    assert set(CONFIGURATIONS) < set(TASK_NAMES)
     for task in CONFIGURATIONS:
         assert sentiment.Pipeline.for_task(task).model
+    for task in set(TASK_NAMES) - set(CONFIGURATIONS):
+        with pytest.raises(ConfigError, match="not a text classifier"):
+            sentiment.Pipeline.for_task(task)
 
 
 def task_help(command: str, task: str) -> str:
