@@ -142,6 +142,14 @@ def test_named_aspect_missing_from_the_text(model_dir):
     assert "does not occur in the text" in result.stderr
 
 
+def test_aspect_offsets_too_large_for_an_integer(tmp_path):
+    path = tmp_path / "a.jsonl"
+    path.write_text('{"text": "The food", "aspects": [{"term": "food", "from": 1e400, "to": 8}]}\n')
+    result = invoke("fit", path, "--task", "aspect", "--out", tmp_path / "m")
+    assert_error(result)
+    assert not (tmp_path / "m").exists()
+
+
 def test_options_lists_the_aspect_model_settings():
     result = invoke("options", "--task", "aspect")
     assert_ok(result)

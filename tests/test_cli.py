@@ -1,4 +1,5 @@
-"""The `sentiment` command through typer's CliRunner: fit, predict, evaluate, options, help and errors."""
+"""The `sentiment` command through typer's CliRunner: fit, predict, evaluate, options, help and errors
+(more bad input in test_cli_errors.py)."""
 
 from __future__ import annotations
 

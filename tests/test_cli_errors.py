@@ -206,14 +206,6 @@ def test_predict_stdin_that_is_not_utf8(saved_model):
 
 
 # -- errors that are bugs still end in one line ---------------------------------------------------------
-def test_aspect_offsets_too_large_for_an_integer(tmp_path):
-    path = tmp_path / "a.jsonl"
-    path.write_text('{"text": "The food", "aspects": [{"term": "food", "from": 1e400, "to": 8}]}\n')
-    result = invoke("fit", path, "--task", "aspect", "--out", tmp_path / "m")
-    assert_error(result)
-    assert not (tmp_path / "m").exists()
-
-
 def test_an_unexpected_exception_is_one_line(monkeypatch, data, saved_model):
     import sentiment.commands
 
