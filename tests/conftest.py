@@ -14,6 +14,7 @@ import pandas as pd
 import pytest
 
 import sentiment
+from sentiment import pipeline as pipeline_module
 
 # Tiny word2vec settings keep the suite fast.
 W2V = {"vector_size": 16, "w2v_epochs": 3}
@@ -233,3 +234,15 @@ def sst_file(tmp_path):
     path = tmp_path / "train.txt"
     path.write_text(SST_TREES, encoding="utf-8")
     return path
+
+
+@pytest.fixture
+def no_cleaning(monkeypatch):
+    """Make any cleaning of the training texts fail the test, and CUDA absent."""
+    import torch
+
+    def cleaned(*args, **kwargs):
+        raise AssertionError("the texts were cleaned before the stages were checked")
+
+    monkeypatch.setattr(pipeline_module, "_tokens", cleaned)
+    monkeypatch.setattr(torch.cuda, "is_available", lambda: False)

@@ -30,6 +30,18 @@ def test_html_off_keeps_tags_and_entities_as_text():
     assert bare("Great<br />film", html=True) == ["Great", "film"]
 
 
+def test_html_step_keeps_text_between_a_heart_and_a_later_angle_bracket():
+    tokens = Cleaner()("I <3 this film so much >_< really")
+    assert {"this", "film", "so", "much", "really"} <= set(tokens) and "heart" in tokens
+    assert Cleaner(negation=False)("a < b and c > d") == ["a", "b", "and", "c", "d"]
+
+
+@pytest.mark.parametrize("text", ["good<br />film", "good<BR>film", '<p class="x">good</p>film', "good<!-- c -->film",
+                                  "<div\nid=a>good</div> film"])
+def test_html_tags_are_still_removed(text):
+    assert Cleaner(negation=False)(text) == ["good", "film"]
+
+
 # -- urls, mentions, hashtags --------------------------------------------------------------------
 @pytest.mark.parametrize("url", ["http://example.com/a?b=1", "https://x.io", "www.example.org/page", "HTTP://X.IO"])
 def test_urls_token_remove_keep(url):
@@ -132,6 +144,12 @@ def test_expand_contraction_keeps_case():
 
 def test_sst_style_clitics_expand_like_joined_ones():
     assert bare("they 're here", contractions=True) == bare("they're here", contractions=True)
+
+
+def test_cannot_is_expanded_whatever_its_case():
+    assert Cleaner(lowercase=False)("Cannot stop") == ["can", "not", "not_stop"]
+    assert Cleaner(lowercase=False)("CANNOT stop") == Cleaner(lowercase=False)("cannot stop")
+    assert Cleaner(lowercase=False, negation=False)("Cannot stop") == ["can", "not", "stop"]
 
 
 def test_lowercase_on_and_off():

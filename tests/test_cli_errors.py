@@ -12,6 +12,9 @@ import shutil
 
 import pandas as pd
 import pytest
+from typer.testing import CliRunner
+
+from sentiment.cli import app
 
 from conftest import binary_examples
 from test_cli import assert_error, assert_ok, invoke
@@ -81,6 +84,15 @@ def test_empty_label_separator_is_refused_not_replaced(data, tmp_path):
     result = invoke("fit", data["multi"], "--multi-label", "--label-sep", "", "--model", "logreg", "--out", tmp_path / "m")
     assert_error(result, "label separator is empty")
     assert not (tmp_path / "m").exists()
+
+
+def test_cli_fit_on_label_lists_suggests_multi_label(tmp_path):
+    path = tmp_path / "t.jsonl"
+    path.write_text("".join(json.dumps({"text": f"t{i}", "label": ["a", "b"] if i % 2 else ["c"]}) + "\n"
+                            for i in range(6)))
+    result = CliRunner().invoke(app, ["fit", str(path), "--out", str(tmp_path / "m")])
+    assert result.exit_code == 1
+    assert "--multi-label" in result.stderr and len(result.stderr.strip().splitlines()) == 1
 
 
 @pytest.mark.parametrize("names, pattern", [

@@ -8,7 +8,8 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from sentiment import DataError
+from sentiment import DataError, Pipeline, commands
+from sentiment import data as data_module
 from sentiment.data import (check_labels, check_texts, iter_table, read_labelled, read_sst_trees, read_table,
                             sst_phrase_split, table_format, train_dev_split)
 
@@ -73,6 +74,48 @@ def test_labels_in_jsonl_keep_types(tmp_path):
     path = tmp_path / "d.jsonl"
     path.write_text('{"text": "a", "label": 3}\n{"text": "b", "label": "2"}\n{"text": "c", "label": "neutral"}\n')
     assert read_labelled(path)[1] == [3, 2, "neutral"]
+
+
+def test_plus_and_minus_one_labels_are_both_ints(tmp_path):
+    path = tmp_path / "t.csv"
+    path.write_text("text,label\n" + "".join(f"good film {i},+1\nbad film {i},-1\n" for i in range(10)))
+    texts, labels = read_labelled(path)
+    assert labels[:2] == [1, -1] and all(type(y) is int for y in labels)
+    pipe = Pipeline("tfidf", "logreg").fit(texts, labels)
+    assert pipe.classes_.tolist() == [-1, 1]
+    assert data_module._parse_label(" +7 ") == 7 and data_module._parse_label("+x") == "+x"
+
+
+@pytest.mark.parametrize("suffix", [".jsonl", ".parquet"])
+def test_label_lists_without_multi_label_are_refused(tmp_path, suffix):
+    frame = pd.DataFrame({"text": [f"text {i}" for i in range(6)],
+                          "label": [["joy", "love"] if i % 2 else ["anger"] for i in range(6)]})
+    path = tmp_path / f"t{suffix}"
+    write_table(frame, path)
+    with pytest.raises(DataError, match="holds lists of labels.*--multi-label") as caught:
+        read_labelled(path)
+    assert "\n" not in str(caught.value) and "multi_label=True" in str(caught.value)
+    with pytest.raises(DataError, match="--multi-label"):
+        commands.fit_file(path, tmp_path / "m")
+    _, labels = read_labelled(path, separator=";")  # as several labels per text, the lists are read as they are
+    assert labels[:2] == [("anger",), ("joy", "love")]
+
+
+def test_joined_labels_without_multi_label_are_refused(tmp_path):
+    path = tmp_path / "t.csv"
+    labels = ["joy", "anger", "joy;anger", "joy"]
+    pd.DataFrame({"text": [f"text {i}" for i in range(4)], "label": labels}).to_csv(path, index=False)
+    with pytest.raises(DataError, match=r"labels joined into one cell \(data row 3: 'joy;anger'.*--multi-label"):
+        read_labelled(path)
+    assert read_labelled(path, separator=";")[1][2] == ("joy", "anger")  # as several labels per text: fine
+
+
+def test_labels_with_a_separator_that_are_no_label_sets_are_kept(tmp_path):
+    path = tmp_path / "t.csv"
+    # parts that are no labels of other rows; other separators than ';' ("positive/negative": a mixed class)
+    labels = ["+1", "-1", "n/a", "good; mostly", "positive", "negative", "positive/negative", "+1"]
+    pd.DataFrame({"text": [f"text {i}" for i in range(8)], "label": labels}).to_csv(path, index=False)
+    assert read_labelled(path)[1] == [1, -1, "n/a", "good; mostly", "positive", "negative", "positive/negative", 1]
 
 
 def test_chunked_reading(tmp_path):
@@ -190,6 +233,25 @@ def test_garbage_parquet_and_jsonl(tmp_path):
     jsonl.write_text('{"text": "a", "label": 1}\n{broken\n')
     with pytest.raises(DataError, match="cannot parse"):
         read_labelled(jsonl)
+
+
+def test_a_refused_compressed_file_is_not_left_open(tmp_path, monkeypatch):
+    import builtins
+    import gzip
+
+    opened = []
+
+    def spy_open(*args, **kwargs):
+        handle = builtins.open(*args, **kwargs)
+        opened.append(handle)
+        return handle
+
+    monkeypatch.setattr(data_module, "open", spy_open, raising=False)
+    path = tmp_path / "train.csv"
+    path.write_bytes(gzip.compress(b"text,label\na,1\n"))
+    with pytest.raises(DataError, match="gzip-compressed"):
+        read_labelled(path)
+    assert opened and all(handle.closed for handle in opened)
 
 
 # -- SST trees ---------------------------------------------------------------------------------------

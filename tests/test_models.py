@@ -1,4 +1,5 @@
-"""Every classical model on binary and 5-class data; numpy prediction equals scikit-learn's."""
+"""Every classical model on binary and 5-class data; numpy prediction equals scikit-learn's; the models
+package's docstring names classes that exist."""
 
 from __future__ import annotations
 
@@ -211,3 +212,16 @@ def test_fit_with_dev_data(binary):
     assert pipe.score(binary.dev_texts, binary.dev_labels) > 0.85
     with pytest.raises(sentiment.DataError, match="not seen in training"):
         Pipeline("tfidf", "logreg").fit(binary.train_texts, binary.train_labels, dev=(["good"], ["meh"]))
+
+
+def test_models_package_docstring_names_real_classes():
+    import importlib
+    import re
+
+    import sentiment.models
+
+    names = re.findall(r":class:`([\w.]+)`", sentiment.models.__doc__)
+    assert names
+    for name in names:
+        module, _, attribute = name.rpartition(".")
+        assert hasattr(importlib.import_module(module), attribute), name

@@ -1,4 +1,5 @@
-"""sentiment/tasks.py is the one list of tasks: every task has a shipped model, and the CLI offers them all."""
+"""sentiment/tasks.py is the one list of tasks: every task has a shipped model, the CLI offers them all, and
+`options --task` shows each task's own defaults."""
 
 from __future__ import annotations
 
@@ -8,6 +9,7 @@ import pytest
 from typer.testing import CliRunner
 
 import sentiment
+from sentiment import Pipeline
 from sentiment.cli import app
 from sentiment.commands import fit_file
 from sentiment.default_models import default_model_path
@@ -69,6 +71,25 @@ def test_an_unknown_task_names_every_task():
         result = runner.invoke(app, [*args, "--task", "sarcasm"])
         assert result.exit_code != 0 and named_tasks(result.stderr) == set(TASK_NAMES), result.stderr
     assert or_list(TASK_NAMES) in runner.invoke(app, ["options", "--task", "sarcasm"]).stderr
+
+
+def _options(*args):
+    result = CliRunner().invoke(app, ["options", *args])
+    assert result.exit_code == 0, result.output
+    return result.stdout
+
+
+def test_options_lists_the_tasks_own_defaults():
+    emotion = _options("--task", "emotion")
+    assert "  negation = false" in emotion and "  negation = true" not in emotion
+    assert "  negation = true" in _options("--task", "polarity")
+    multi = _options("--task", "emotion", "--multi-label")
+    assert 'analyzer = "word+char"' in multi and "  min_df = 2" in multi and 'class_weight = "balanced"' in multi
+    assert "nb_alpha" not in multi  # the multi-label task's model is logreg, not nbsvm
+    assert "  negation = false" in _options("--task", "emotion", "--model", "mlp")  # the task's cleaner, other model
+    assert "  negation = true" in _options("--task", "emotion", "--multi-label")  # as fit: negation helps GoEmotions
+    fitted = Pipeline.for_task("emotion")
+    assert fitted.get_params()["negation"] is False
 
 
 def test_a_sequence_model_without_a_vectorizer_gets_word2vec():

@@ -2,18 +2,23 @@
 
 The n-gram vocabulary and IDF come from scikit-learn at fit time; ``transform`` is hand-written, so
 these tests check that it gives exactly the matrix that ``fit_transform`` (and scikit-learn) give.
+
+word+char keeps word and character n-grams in columns of their own; models saved before that load as trained.
 """
 
 from __future__ import annotations
+
+import json
 
 import numpy as np
 import pytest
 import scipy.sparse as sp
 
 import sentiment
-from sentiment import Cleaner, ConfigError, DataError, NotFittedError
+from sentiment import Cleaner, ConfigError, DataError, NotFittedError, Pipeline
+from sentiment.persistence import checksum
 from sentiment.registry import available, resolve
-from sentiment.vectorizers.ngrams import char_ngrams, word_ngrams
+from sentiment.vectorizers.ngrams import CountVectorizer, char_ngrams, word_ngrams
 from sentiment.vectorizers.word2vec import _sniff_vectors_format
 
 from conftest import W2V
@@ -149,6 +154,47 @@ def test_analyzers_give_different_features(docs):
     assert " g" in names["char"] and "great" not in names["char"]
     # word and character n-grams keep their own columns: character n-grams are prefixed with "c:"
     assert names["word+char"] == names["word"] | {"c:" + name for name in names["char"]}
+
+
+def test_word_and_char_ngrams_of_the_same_string_get_separate_columns():
+    v = resolve("vectorizer", "count")(analyzer="word+char", ngram_range=(1, 1), char_ngram_range=(2, 5))
+    X = v.fit_transform([["good"], ["goods"], ["bad"]]).toarray()
+    assert v.features(["good"]).count("good") == 1
+    word, char = v.vocabulary_["good"], v.vocabulary_["c:good"]
+    assert word != char
+    assert X[:, word].tolist() == [1, 0, 0]  # the word "good"
+    assert X[:, char].tolist() == [1, 1, 0]  # the character 4-gram "good" (also in "goods")
+    state, _ = v.get_state()
+    assert state["char_prefix"] == "c:"
+    assert "char_prefix" not in resolve("vectorizer", "count")().fit([["good"], ["bad"]]).get_state()[0]
+
+
+def test_word_char_model_saved_before_the_fix_predicts_as_before(binary, tmp_path, monkeypatch):
+    texts, labels = binary.train_texts[:80], binary.train_labels[:80]
+    options = {"analyzer": "word+char", "ngram_range": (1, 2), "char_ngram_range": (2, 4)}
+    with monkeypatch.context() as patch:
+        patch.setattr(CountVectorizer, "CHAR_PREFIX", "")  # the features as they were before the fix
+        old = Pipeline("tfidf", "logreg", **options).fit(texts, labels)
+        expected = old.predict_proba(binary.dev_texts)
+        old.save(tmp_path / "old")
+    assert not any(t.startswith("c:") for t in old.vectorizer_.terms_)
+    # Write the vectorizer state as an old version did: without the flag (and fix the checksum).
+    state_path = tmp_path / "old" / "vectorizer" / "state.json"
+    state = json.loads(state_path.read_text())
+    del state["char_prefix"]
+    state_path.write_text(json.dumps(state))
+    config_path = tmp_path / "old" / "config.json"
+    config = json.loads(config_path.read_text())
+    config["files"]["vectorizer/state.json"] = checksum(state_path)
+    config_path.write_text(json.dumps(config))
+
+    loaded = sentiment.load(tmp_path / "old")
+    assert loaded.vectorizer_.features(["good"]).count("good") == 1 + 1  # old models keep one shared column
+    np.testing.assert_array_equal(loaded.predict_proba(binary.dev_texts), expected)
+    loaded.save(tmp_path / "again")  # saved again, it still reads the old way
+    np.testing.assert_array_equal(sentiment.load(tmp_path / "again").predict_proba(binary.dev_texts), expected)
+    refit = loaded.fit(texts, labels)  # a new fit uses the prefix
+    assert any(t.startswith("c:") for t in refit.vectorizer_.terms_)
 
 
 @pytest.mark.parametrize("name, options", [

@@ -1,0 +1,95 @@
+"""The functions behind the `sentiment` commands (sentiment.commands), called from Python: fit_file early-stops
+a neural model on held-out training data, checks the stages before it reads the data, and refuses a model path
+below a file."""
+
+from __future__ import annotations
+
+import json
+
+import pandas as pd
+import pytest
+
+from sentiment import ConfigError, ModelFileError, Pipeline, commands
+
+from conftest import write_table
+
+
+# -- fit_file: early stopping on held-out training data, never on the reported dev data ---------------
+@pytest.fixture
+def train_csv(tmp_path, binary_frames):
+    train, dev = binary_frames
+    paths = {"train": tmp_path / "train.csv", "dev": tmp_path / "dev.csv"}
+    write_table(train, paths["train"])
+    write_table(dev, paths["dev"])
+    return paths
+
+
+@pytest.fixture
+def fit_dev_spy(monkeypatch):
+    """Records the ``dev`` each Pipeline.fit gets (then fits as usual)."""
+    seen = []
+    original = Pipeline.fit
+
+    def fit(self, texts, labels, *, dev=None, **kwargs):
+        seen.append(None if dev is None else (list(dev[0]), list(dev[1])))
+        return original(self, texts, labels, dev=dev, **kwargs)
+
+    monkeypatch.setattr(Pipeline, "fit", fit)
+    return seen
+
+
+SMALL_MLP = {"epochs": 3, "patience": 1, "hidden_sizes": [8], "lr": 0.05}
+
+
+@pytest.mark.parametrize("with_dev_file", [False, True], ids=["dev-split", "dev-file"])
+def test_fit_file_neural_early_stops_on_training_data_not_on_the_dev_data(train_csv, tmp_path, fit_dev_spy,
+                                                                          with_dev_file):
+    dev = train_csv["dev"] if with_dev_file else None
+    pipe, report = commands.fit_file(train_csv["train"], tmp_path / "m", dev=dev, model="mlp", options=SMALL_MLP)
+    # the model holds out its own dev_fraction of the training texts (without a dev file it is fitted twice:
+    # once to be scored on the held-out part, then on all the texts)
+    assert fit_dev_spy == [None] * (1 if with_dev_file else 2)
+    history = pipe.model_.history_
+    assert history and history[0]["dev_macro_f1"] is not None  # early stopping did run, on held-out training data
+    saved = json.loads((tmp_path / "m" / "config.json").read_text())
+    assert saved["data"]["early_stopping"].startswith("10% of the training part")
+    assert saved["metrics"]["dev"]["n"] == report["n"] == saved["data"]["n_dev"]
+
+
+def test_fit_file_neural_with_dev_fraction_zero_trains_all_epochs(train_csv, tmp_path, fit_dev_spy):
+    pipe, _ = commands.fit_file(train_csv["train"], tmp_path / "m", model="mlp",
+                                options={**SMALL_MLP, "dev_fraction": 0.0})
+    assert fit_dev_spy == [None, None]  # scored on the held-out part, then trained again on all the texts
+    assert len(pipe.model_.history_) == 3 and pipe.model_.history_[0]["dev_macro_f1"] is None
+    assert json.loads((tmp_path / "m" / "config.json").read_text())["data"]["early_stopping"].startswith("none")
+
+
+def test_fit_file_classical_path_is_unchanged(train_csv, tmp_path, fit_dev_spy):
+    pipe, report = commands.fit_file(train_csv["train"], tmp_path / "m", dev=train_csv["dev"], model="logreg")
+    dev = pd.read_csv(train_csv["dev"])
+    assert fit_dev_spy == [(dev.text.tolist(), dev.label.tolist())]
+    saved = json.loads((tmp_path / "m" / "config.json").read_text())
+    assert "early_stopping" not in saved["data"] and "tune" not in saved["data"]
+    assert report["n"] == len(dev)
+
+
+# -- fit_file: checks before the data are read, and where the model goes --------------------------------
+@pytest.mark.parametrize("vectorizer, model, options, pattern", [
+    ("tfidf", "lstm", {}, "reads token sequences"),
+    ("word2vec", "nb", {}, "needs non-negative features"),
+    ("tfidf", "mlp", {"device": "cuda"}, "no CUDA GPU"),
+])
+def test_fit_file_refuses_before_reading_the_data(tmp_path, no_cleaning, vectorizer, model, options, pattern):
+    missing = tmp_path / "not-there.csv"  # reading it would be a DataError
+    with pytest.raises(ConfigError, match=pattern):
+        commands.fit_file(missing, tmp_path / "m", vectorizer=vectorizer, model=model, options=options)
+
+
+def test_out_below_a_file_uses_the_persistence_check(tmp_path, saved_model):
+    blocker = tmp_path / "train.csv"
+    blocker.write_text("text,label\na,1\n")
+    assert not hasattr(commands, "_check_out")
+    with pytest.raises(ModelFileError, match=r"lies inside .*train\.csv, which is a file"):
+        commands.fit_file(blocker, blocker / "model")
+    with pytest.raises(ModelFileError, match=r"train\.csv, which is a file"):
+        commands.ensemble_models([saved_model, saved_model], blocker / "sub" / "ens")
