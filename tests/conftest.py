@@ -5,6 +5,7 @@ Everything is generated in code with fixed seeds; no file from the shared data s
 
 from __future__ import annotations
 
+import json
 import random
 import shutil
 from dataclasses import dataclass
@@ -15,6 +16,7 @@ import pytest
 
 import sentiment
 from sentiment import pipeline as pipeline_module
+from sentiment.persistence import CONFIG
 
 # Tiny word2vec settings keep the suite fast.
 W2V = {"vector_size": 16, "w2v_epochs": 3}
@@ -196,6 +198,13 @@ def model_copy(saved_model, tmp_path):
     path = tmp_path / "model"
     shutil.copytree(saved_model, path)
     return path
+
+
+def edit_config(folder, change) -> None:
+    """Apply ``change`` to the parsed config.json of the saved model in ``folder`` and write it back."""
+    config = json.loads((folder / CONFIG).read_text())
+    change(config)
+    (folder / CONFIG).write_text(json.dumps(config))
 
 
 @pytest.fixture(scope="session")

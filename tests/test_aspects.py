@@ -10,6 +10,7 @@ import random
 
 import pytest
 
+import sentiment
 from sentiment.aspects import (AspectPipeline, evaluate_aspects, fit_aspects, predict_aspect_texts,
                                read_aspect_data)
 from sentiment.aspects.data import (CONTRAST_JOINS, bio_tags, check_sentence, contrastive_sentences, spans_from_tags,
@@ -17,6 +18,7 @@ from sentiment.aspects.data import (CONTRAST_JOINS, bio_tags, check_sentence, co
 from sentiment.aspects.evaluation import score_aspects
 from sentiment.aspects.polarity import context_features
 from sentiment.errors import ConfigError, DataError, ModelFileError
+from sentiment.persistence import write_model
 
 NOUNS = ["camera", "battery", "screen", "keyboard", "food", "service", "waiter", "pizza", "price", "staff",
          "battery life", "sushi"]
@@ -243,6 +245,14 @@ def test_a_stage_of_an_unknown_kind_is_refused(tiny_model, tmp_path):
     config_file.write_text(json.dumps(config))
     with pytest.raises(ModelFileError, match="cannot read the aspect model .*unknown aspect_polarity 'transformer'"):
         AspectPipeline.load(tmp_path / "m")
+
+
+@pytest.mark.parametrize("pipeline", [None, [1, 2]])
+def test_a_damaged_aspect_config_is_a_model_file_error(tmp_path, pipeline):
+    path = write_model(tmp_path / "aspect", {"kind": "aspect", "pipeline": pipeline},
+                       {"extractor": ({"name": "classical"}, {}), "polarity": ({"name": "classical"}, {})})
+    with pytest.raises(ModelFileError, match="not a consistent aspect model"):
+        sentiment.load(path)
 
 
 # -- evaluation and the CLI-facing functions ----------------------------------------------------------

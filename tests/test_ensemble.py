@@ -1,16 +1,20 @@
-"""Ensembles of fitted pipelines, and the CLI commands ensemble / export / fit --report for neural models."""
+"""Ensembles of fitted pipelines: averaging, checks of members, weights and labels, saved ensembles refused when
+damaged; and the CLI commands ensemble / export / fit --report for neural models."""
 
 from __future__ import annotations
 
 import json
+import shutil
 
 import numpy as np
 import pytest
 from typer.testing import CliRunner
 
 import sentiment
-from sentiment import ConfigError, Ensemble, ModelFileError, Pipeline
+from sentiment import ConfigError, DataError, Ensemble, ModelFileError, Pipeline
 from sentiment.cli import app
+
+from conftest import edit_config
 
 runner = CliRunner()
 
@@ -51,6 +55,38 @@ def test_ensemble_rejects_bad_members(members, five):
         Ensemble([a, a], weights=[1, -1])
 
 
+def test_ensemble_arguments(fitted):
+    a, b = fitted("tfidf", "logreg"), fitted("count", "nb")
+    with pytest.raises(ConfigError, match="members must be a list"):
+        Ensemble(None)
+    with pytest.raises(ConfigError, match="members must be a list"):
+        Ensemble("model-dir")
+    for weights in (["a", 1], [None, 1], [float("inf"), 1], [float("nan"), 1], 3, [1]):
+        with pytest.raises(ConfigError, match="one finite, non-negative weight per member"):
+            Ensemble([a, b], weights=weights)
+
+
+@pytest.fixture(scope="module")
+def multi_label():
+    texts = ["so happy today", "scared and sad", "a sad day", "happy but scared", "a happy day", "so scared",
+             "sad news again", "what a joy", "fear everywhere", "joyful and happy", "sad and lonely", "scary night"]
+    labels = [["joy"], ["fear", "sadness"], ["sadness"], ["joy", "fear"], ["joy"], ["fear"],
+              ["sadness"], ["joy"], ["fear"], ["joy"], ["sadness"], ["fear"]]
+    return texts, labels
+
+
+def test_ensemble_tune_checks_the_labels(multi_label):
+    texts, labels = multi_label
+    a = Pipeline("tfidf", "logreg", C=10.0).fit(texts, labels)
+    b = Pipeline("count", "logreg", C=10.0).fit(texts, labels)
+    ensemble = Ensemble([a, b])
+    with pytest.raises(DataError, match="12 texts but 11 labels"):
+        ensemble.tune(texts, labels[:-1])
+    with pytest.raises(DataError, match="not NoneType"):
+        ensemble.tune(texts, None)
+    assert ensemble.tune(texts, labels).thresholds_.shape == (3,)
+
+
 def test_tampered_ensemble_member_is_refused(members, tmp_path):
     Ensemble(list(members)).save(tmp_path / "ens")
     config = tmp_path / "ens" / "member1" / "config.json"
@@ -59,6 +95,39 @@ def test_tampered_ensemble_member_is_refused(members, tmp_path):
         sentiment.load(tmp_path / "ens")
     with pytest.raises(ModelFileError, match="ensemble"):
         Pipeline.load(tmp_path / "ens")
+
+
+@pytest.fixture
+def ensemble_dir(fitted, tmp_path):
+    path = tmp_path / "ens"
+    Ensemble([fitted("tfidf", "logreg"), fitted("count", "nb")]).save(path)
+    return path
+
+
+@pytest.mark.parametrize("members", [
+    ["../outside", "member1"],
+    ["member0", "member0"],
+    [".", "member1"],  # the ensemble itself: endless recursion
+    "member0",
+    [0, 1],
+])
+def test_ensemble_members_must_be_its_own_folders(ensemble_dir, saved_model, members):
+    shutil.copytree(saved_model, ensemble_dir.parent / "outside")  # a valid model, but not part of the ensemble
+    edit_config(ensemble_dir, lambda c: c.update(members=members))
+    with pytest.raises(ModelFileError, match="not a consistent ensemble"):
+        sentiment.load(ensemble_dir)
+
+
+@pytest.mark.parametrize("weights", [["x", 1], [1e400, 1]])
+def test_ensemble_with_bad_saved_weights(ensemble_dir, weights):
+    edit_config(ensemble_dir, lambda c: c.update(weights=weights))
+    with pytest.raises(ModelFileError, match="not a consistent ensemble.*weight"):
+        sentiment.load(ensemble_dir)
+
+
+def test_ensemble_load_of_a_pipeline_directory(saved_model):
+    with pytest.raises(ModelFileError, match="holds a pipeline model, not an ensemble"):
+        Ensemble.load(saved_model)
 
 
 def test_cli_ensemble_then_evaluate(members, binary, tmp_path):

@@ -1,5 +1,5 @@
-"""Every classical model on binary and 5-class data; numpy prediction equals scikit-learn's; the models
-package's docstring names classes that exist."""
+"""Every classical model on binary and 5-class data; numpy prediction equals scikit-learn's; unfitted
+pipelines; the models package's docstring names classes that exist."""
 
 from __future__ import annotations
 
@@ -187,6 +187,15 @@ def test_not_fitted_predict_raises_not_fitted_error(method):
     args = (["good"],) if method == "predict" else (["good"], ["pos"])
     with pytest.raises(NotFittedError, match="not fitted"):
         getattr(Pipeline(), method)(*args)
+
+
+def test_fitted_attributes_of_an_unfitted_pipeline_say_so():
+    pipe = Pipeline()
+    with pytest.raises(NotFittedError, match="not fitted yet, so it has no classes_"):
+        pipe.classes_
+    assert not hasattr(pipe, "label_names_")  # still an AttributeError: hasattr and check_is_fitted work
+    with pytest.raises(AttributeError, match="no attribute 'n_features_in_'"):
+        pipe.n_features_in_
 
 
 def test_default_pipeline_and_options_for():

@@ -1,5 +1,7 @@
 """The PyTorch models (mlp, lstm), their trainer and export, on tiny synthetic data (CPU; CUDA tests skip)."""
 
+import hashlib
+import json
 import math
 import subprocess
 import sys
@@ -10,11 +12,13 @@ import scipy.sparse as sp
 
 torch = pytest.importorskip("torch")
 
-from sentiment import ConfigError, Pipeline  # noqa: E402
+import sentiment  # noqa: E402
+from sentiment import ConfigError, ModelFileError, Pipeline  # noqa: E402
 from sentiment.cleaning import Cleaner  # noqa: E402
 from sentiment.export import export_model, input_names  # noqa: E402
 from sentiment.models import trainer  # noqa: E402
 from sentiment.models.neural import LSTMModel, MLPModel, plot_history  # noqa: E402
+from sentiment.persistence import CONFIG  # noqa: E402
 from sentiment.registry import REGISTRY, resolve  # noqa: E402
 
 torch.set_num_threads(1)  # tiny networks: threads only contend with each other on a shared CPU
@@ -287,6 +291,31 @@ def test_predicting_with_a_saved_network_needs_neither_sklearn_nor_gensim(lstm_p
         "assert not {'sklearn', 'gensim'} & set(sys.modules), 'heavy import'"
     )
     subprocess.run([sys.executable, "-c", code], check=True)
+
+
+def _rehash(folder):
+    """Recompute the checksums in config.json, as someone who edits a model on purpose would."""
+    config = json.loads((folder / CONFIG).read_text())
+    for relative in config["files"]:
+        config["files"][relative] = hashlib.sha256((folder / relative).read_bytes()).hexdigest()
+    (folder / CONFIG).write_text(json.dumps(config))
+
+
+def test_weights_that_do_not_fit_the_network_give_a_one_line_error(binary, tmp_path):
+    pytest.importorskip("torch")
+    from safetensors.numpy import load_file, save_file
+
+    pipe = Pipeline("tfidf", "mlp", epochs=1, hidden_sizes=(4,), device="cpu")
+    pipe.fit(binary.train_texts[:30], binary.train_labels[:30])
+    path = pipe.save(tmp_path / "mlp")
+    assert sentiment.load(path).get_params() == pipe.get_params()
+    arrays = load_file(str(path / "model" / "arrays.safetensors"))
+    arrays = {name: (value[..., :1].copy() if value.ndim else value) for name, value in arrays.items()}
+    save_file(arrays, str(path / "model" / "arrays.safetensors"))
+    _rehash(path)
+    with pytest.raises(ModelFileError, match="not a consistent sentiment model") as info:
+        sentiment.load(path)
+    assert "\n" not in str(info.value) and len(str(info.value)) < 500
 
 
 @pytest.mark.filterwarnings("ignore::DeprecationWarning")  # torch.jit.load

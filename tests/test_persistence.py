@@ -1,4 +1,5 @@
-"""Saving and loading: exact round trips, refusal of damaged or foreign directories, atomic saves."""
+"""Saving and loading: exact round trips, refusal of damaged or foreign directories, atomic saves, the extra
+entries a save may add."""
 
 from __future__ import annotations
 
@@ -9,12 +10,13 @@ import stat
 
 import numpy as np
 import pytest
+from sklearn.base import clone
 
 import sentiment
-from sentiment import ModelFileError, Pipeline
+from sentiment import ConfigError, ModelFileError, Pipeline
 from sentiment.persistence import CONFIG, FORMAT_VERSION
 
-from conftest import valid_combinations
+from conftest import edit_config, valid_combinations
 
 
 def _leftovers(folder):
@@ -65,6 +67,14 @@ def test_round_trip_keeps_cleaner_and_options(binary, tmp_path):
                                     "model/state.json", "model/arrays.safetensors"}
 
 
+def test_a_loaded_pipeline_has_the_same_params(binary, tmp_path):
+    pipe = Pipeline("tfidf", "logreg", analyzer="word+char", ngram_range=(1, 2), char_ngram_range=(2, 3))
+    pipe.fit(binary.train_texts[:40], binary.train_labels[:40])
+    loaded = sentiment.load(pipe.save(tmp_path / "m"))
+    assert loaded.get_params() == pipe.get_params()  # tuples, not the lists JSON gives back
+    assert clone(loaded).get_params() == pipe.get_params()
+
+
 def test_loaded_model_can_be_saved_again(saved_model, binary, tmp_path):
     first = sentiment.load(saved_model)
     again = sentiment.load(first.save(tmp_path / "again"))
@@ -100,19 +110,13 @@ def test_directory_without_config(tmp_path):
     _expect_model_error(tmp_path / "empty", "no config.json")
 
 
-def _edit_config(path, change):
-    config = json.loads((path / CONFIG).read_text())
-    change(config)
-    (path / CONFIG).write_text(json.dumps(config))
-
-
 def test_invalid_json_config(model_copy):
     (model_copy / CONFIG).write_text('{"format": "sentiment-model", ')
     _expect_model_error(model_copy, "not valid JSON")
 
 
 def test_wrong_format(model_copy):
-    _edit_config(model_copy, lambda c: c.update(format="other-tool"))
+    edit_config(model_copy, lambda c: c.update(format="other-tool"))
     _expect_model_error(model_copy, "another format")
 
 
@@ -122,9 +126,23 @@ def test_config_not_an_object(model_copy):
 
 
 def test_future_format_version(model_copy):
-    _edit_config(model_copy, lambda c: c.update(format_version=FORMAT_VERSION + 1))
+    edit_config(model_copy, lambda c: c.update(format_version=FORMAT_VERSION + 1))
     error = _expect_model_error(model_copy, "newer")
     assert "upgrade" in str(error)
+
+
+@pytest.mark.parametrize("version", [True, 0, -5, "1", None])
+def test_invalid_format_version(model_copy, version):
+    edit_config(model_copy, lambda c: c.update(format_version=version))
+    with pytest.raises(ModelFileError, match="format_version"):
+        sentiment.load(model_copy)
+
+
+def test_a_model_of_an_unknown_kind(model_copy):
+    edit_config(model_copy, lambda c: c.update(kind="transformer"))
+    for loader in (sentiment.load, Pipeline.load):
+        with pytest.raises(ModelFileError, match="kind 'transformer'.*upgrade sentiment"):
+            loader(model_copy)
 
 
 def test_truncated_arrays(model_copy):
@@ -159,13 +177,19 @@ def test_file_entry_outside_directory(model_copy, tmp_path):
     original = (model_copy / CONFIG).read_text()
     for entry in ("../x", str(outside), "model/../../x"):
         (model_copy / CONFIG).write_text(original)
-        _edit_config(model_copy, lambda c: c["files"].update({entry: "0" * 64}))
+        edit_config(model_copy, lambda c: c["files"].update({entry: "0" * 64}))
         _expect_model_error(model_copy, "outside the model directory")
 
 
 def test_no_files_listed(model_copy):
-    _edit_config(model_copy, lambda c: c.update(files={}))
+    edit_config(model_copy, lambda c: c.update(files={}))
     _expect_model_error(model_copy, "lists no model files")
+
+
+def test_an_unverified_arrays_file_is_never_read(model_copy):
+    edit_config(model_copy, lambda c: c["files"].pop("model/arrays.safetensors"))
+    with pytest.raises(ModelFileError, match="lists model/state.json but not model/arrays.safetensors"):
+        sentiment.load(model_copy)
 
 
 @pytest.mark.parametrize("edit", [
@@ -176,7 +200,7 @@ def test_no_files_listed(model_copy):
     lambda c: c["labels"].update(classes=["a", "b", "c"], names=["a", "b", "c"]),
 ], ids=["no-pipeline", "unknown-model", "bad-param", "unknown-option", "label-count"])
 def test_inconsistent_config(model_copy, edit):
-    _edit_config(model_copy, edit)
+    edit_config(model_copy, edit)
     _expect_model_error(model_copy, "not a consistent sentiment model")
 
 
@@ -230,6 +254,25 @@ def test_save_refuses_a_file(fitted, tmp_path):
     assert path.read_text() == "x"
 
 
+@pytest.mark.parametrize("extra, pattern", [
+    ({"labels": {"classes": []}}, "cannot set 'labels'"),
+    ({"format": "mine"}, "cannot set 'format'"),
+    ({"files": {}}, "cannot set 'files'"),
+    ({"note": object()}, "JSON values only"),
+    (["columns"], "must be a dict"),
+])
+def test_save_extra_cannot_break_the_model(fitted, tmp_path, extra, pattern):
+    with pytest.raises(ConfigError, match=pattern):
+        fitted("tfidf", "logreg").save(tmp_path / "m", extra=extra)
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_save_extra_with_numpy_values(fitted, tmp_path):
+    fitted("tfidf", "logreg").save(tmp_path / "m", extra={"metrics": {"dev": {"accuracy": np.float64(0.5)}},
+                                                          "sizes": np.array([1, 2])})
+    assert sentiment.load(tmp_path / "m").config_["sizes"] == [1, 2]
+
+
 def test_interrupted_save_keeps_the_previous_model(fitted, binary, tmp_path, monkeypatch):
     import safetensors.numpy
 
@@ -261,6 +304,15 @@ def test_interrupted_first_save_leaves_nothing(fitted, tmp_path, monkeypatch):
     with pytest.raises(KeyboardInterrupt):
         fitted("tfidf", "logreg").save(tmp_path / "model")
     assert list(tmp_path.iterdir()) == []
+
+
+def test_an_interrupted_swap_says_where_the_previous_model_is(saved_model, tmp_path):
+    # _replace_dir renames the old model aside, then the new one into place; a crash between the two
+    # leaves no model at the path, and the previous one in a hidden sibling.
+    aside = tmp_path / ".model.x1y2.old"
+    shutil.copytree(saved_model, aside)
+    with pytest.raises(ModelFileError, match=r"save over it was interrupted.*\.model\.x1y2\.old; rename"):
+        sentiment.load(tmp_path / "model")
 
 
 def test_saved_model_directory_has_normal_permissions(fitted, tmp_path):

@@ -1,4 +1,5 @@
-"""Pipeline as a scikit-learn estimator: clone, cross_val_score, GridSearchCV, get/set_params."""
+"""Pipeline as a scikit-learn estimator: clone, cross_val_score, GridSearchCV, get/set_params (also options
+set as attributes or given as numpy numbers), score."""
 
 from __future__ import annotations
 
@@ -40,6 +41,32 @@ def test_set_params_then_fit_uses_new_values(binary):
         pipe.fit(binary.train_texts, binary.train_labels)
 
 
+def test_an_option_set_as_an_attribute_reaches_get_params_and_fit(binary):
+    pipe = Pipeline("tfidf", "logreg", C=1.0)
+    pipe.C = 0.01  # scikit-learn estimators take this as a parameter change
+    assert pipe.get_params()["C"] == 0.01 and "C" not in vars(pipe)
+    assert clone(pipe).get_params()["C"] == 0.01
+    assert pipe.fit(binary.train_texts[:40], binary.train_labels[:40]).model_.params["C"] == 0.01
+    del pipe.C
+    assert "C" not in pipe.get_params()
+    with pytest.raises(ConfigError, match="unknown option 'bogus'"):
+        pipe.bogus = 1
+
+
+def test_set_params_refuses_a_name_no_stage_has_and_changes_nothing():
+    pipe = Pipeline("tfidf", "logreg", C=2.0)
+    with pytest.raises(ConfigError, match="unknown option 'ngrams'.*options_for"):
+        pipe.set_params(C=5.0, ngrams=(1, 2))
+    assert pipe.get_params() == {"vectorizer": "tfidf", "model": "logreg", "C": 2.0}
+    with pytest.raises(ValueError):  # scikit-learn's convention for an invalid parameter name
+        pipe.set_params(max_depth=3)
+    # values, and options of other stages (so a grid can switch models), are left to fit
+    assert pipe.set_params(model="nb", C=1.0).get_params()["model"] == "nb"
+    assert pipe.set_params(model="forest").model == "forest"
+    with pytest.raises(ConfigError, match="unknown model 'forest'"):
+        pipe.fit(["good", "bad"], ["p", "n"])
+
+
 def test_unknown_option_in_constructor():
     with pytest.raises(ConfigError, match="unknown option 'max_depth'"):
         Pipeline("tfidf", "logreg", max_depth=3)
@@ -69,6 +96,15 @@ def test_grid_search(binary):
     np.testing.assert_allclose(search.predict_proba(binary.dev_texts).sum(axis=1), 1.0)
 
 
+def test_numpy_numbers_are_options_as_in_a_grid(binary):
+    texts, labels = binary.train_texts[:40], binary.train_labels[:40]
+    pipe = Pipeline("tfidf", "logreg", min_df=np.int64(1), C=np.float64(2.0), ngram_range=np.array([1, 2]))
+    pipe.fit(texts, labels)
+    assert pipe.vectorizer_.params["ngram_range"] == (1, 2) and type(pipe.vectorizer_.params["min_df"]) is int
+    search = GridSearchCV(Pipeline("count", "logreg"), {"min_df": np.arange(1, 3)}, cv=2, error_score="raise")
+    assert search.fit(texts, labels).best_params_["min_df"] in (1, 2)
+
+
 def test_score_is_accuracy(fitted, binary):
     pipe = fitted("count", "nb")
     predictions = pipe.predict(binary.dev_texts)
@@ -95,3 +131,8 @@ def test_score_refuses_unknown_labels_and_data_frames(fitted, binary):
     with pytest.raises(DataError, match="not a DataFrame"):
         pipe.predict(frame)
     assert list(pipe.predict(frame["text"])) == list(pipe.predict(binary.dev_texts))
+
+
+def test_score_with_labels_that_are_not_a_list(fitted, binary):
+    with pytest.raises(DataError, match="not NoneType"):
+        fitted("tfidf", "logreg").score(binary.dev_texts[:3], None)

@@ -47,6 +47,11 @@ def test_available_names():
         available("tokenizer")
 
 
+def test_unknown_registry_kind_of_any_type():
+    with pytest.raises(ConfigError, match="unknown kind"):
+        sentiment.available(["model"])
+
+
 def test_word_and_char_ngrams():
     assert word_ngrams(["a", "b", "c"], 1, 2) == ["a", "b", "c", "a b", "b c"]
     assert word_ngrams(["a", "b", "c", "d"], 2, 4) == ["a b", "b c", "c d", "a b c", "b c d", "a b c d"]
