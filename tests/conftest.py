@@ -186,6 +186,12 @@ def fitted(binary, five, vectorizer_spec):
 
 
 @pytest.fixture(scope="session")
+def pipe(fitted):
+    """The fitted tfidf + logreg binary pipeline of ``fitted`` (shared: do not modify it)."""
+    return fitted("tfidf", "logreg")
+
+
+@pytest.fixture(scope="session")
 def saved_model(tmp_path_factory, fitted):
     """A saved tfidf + logreg binary model; copy it (``model_copy``) before changing it."""
     path = tmp_path_factory.mktemp("saved") / "model"

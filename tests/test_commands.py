@@ -1,6 +1,6 @@
 """The functions behind the `sentiment` commands (sentiment.commands), called from Python: fit_file early-stops
 a neural model on held-out training data, checks the stages before it reads the data, and refuses a model path
-below a file."""
+below a file; predict_file and evaluate_file refuse bad rows, outputs and labels and keep the gold labels."""
 
 from __future__ import annotations
 
@@ -9,12 +9,14 @@ import json
 import pandas as pd
 import pytest
 
-from sentiment import ConfigError, ModelFileError, Pipeline, commands
+import sentiment
+from sentiment import ConfigError, DataError, ModelFileError, Pipeline, commands
+from sentiment.commands import evaluate_file, predict_file
 
 from conftest import write_table
 
 
-# -- fit_file: early stopping on held-out training data, never on the reported dev data ---------------
+# -- fit_file: early stopping on held-out training data, never on the reported dev data ----------------
 @pytest.fixture
 def train_csv(tmp_path, binary_frames):
     train, dev = binary_frames
@@ -93,3 +95,46 @@ def test_out_below_a_file_uses_the_persistence_check(tmp_path, saved_model):
         commands.fit_file(blocker, blocker / "model")
     with pytest.raises(ModelFileError, match=r"train\.csv, which is a file"):
         commands.ensemble_models([saved_model, saved_model], blocker / "sub" / "ens")
+
+
+# -- predict_file and evaluate_file --------------------------------------------------------------------
+def test_predict_file_with_a_blank_text_row(saved_model, tmp_path):
+    source = tmp_path / "in.csv"
+    pd.DataFrame({"text": ["good", "", "bad"]}).to_csv(source, index=False)
+    with pytest.raises(DataError, match="data row 2 has no text"):
+        predict_file(sentiment.load(saved_model), source, tmp_path / "out.csv")
+    assert not (tmp_path / "out.csv").exists()
+    assert [p.name for p in tmp_path.iterdir()] == ["in.csv"]  # no partial output left
+
+
+def test_predict_file_refuses_overwriting_input_and_unknown_output_format(saved_model, tmp_path):
+    source = tmp_path / "in.csv"
+    pd.DataFrame({"text": ["good", "bad"]}).to_csv(source, index=False)
+    pipe = sentiment.load(saved_model)
+    with pytest.raises(DataError, match="is the input file"):
+        predict_file(pipe, source, source)
+    for name in ("out.parquet", "out.csv.gz", "out.txt"):
+        with pytest.raises(DataError, match="give --output a .csv, .tsv or .jsonl file name"):
+            predict_file(pipe, source, tmp_path / name)
+    with pytest.raises(DataError, match="is a directory"):
+        predict_file(pipe, source, tmp_path)
+    with pytest.raises(DataError, match="has no column 'review'"):
+        predict_file(pipe, source, tmp_path / "out.csv", text_column="review")
+
+
+def test_predict_file_keeps_a_gold_label_column(saved_model, tmp_path):
+    source = tmp_path / "in.csv"
+    pd.DataFrame({"text": ["a wonderful film", "dull and awful"], "label": ["gold1", "gold2"]}).to_csv(source, index=False)
+    pipe = sentiment.load(saved_model)
+    predict_file(pipe, source, tmp_path / "out.csv")
+    out = pd.read_csv(tmp_path / "out.csv")
+    assert out["label"].tolist() == ["gold1", "gold2"]
+    assert out["predicted_label"].tolist() == pipe.predict(["a wonderful film", "dull and awful"]).tolist()
+    assert all(f"predicted_score_{name}" in out.columns for name in pipe.label_names_)
+
+
+def test_evaluate_file_with_unseen_labels(saved_model, tmp_path):
+    path = tmp_path / "d.csv"
+    pd.DataFrame({"text": ["good", "bad"], "label": ["pos", "so-so"]}).to_csv(path, index=False)
+    with pytest.raises(DataError, match="so-so"):
+        evaluate_file(path, saved_model)

@@ -99,6 +99,11 @@ def test_missing_directory(tmp_path):
     _expect_model_error(tmp_path / "nope", "does not exist")
 
 
+def test_nonexistent_model_dir(tmp_path):
+    with pytest.raises(sentiment.ModelFileError, match="does not exist"):
+        sentiment.load(tmp_path / "missing-model")
+
+
 def test_file_instead_of_directory(tmp_path):
     path = tmp_path / "model.json"
     path.write_text("{}")

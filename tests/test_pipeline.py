@@ -1,5 +1,5 @@
-"""Pipeline's checks of what it is given: labels and dev data that are not one per text, and stages that do
-not fit together (refused before any work)."""
+"""Pipeline's checks of what it is given: texts, labels and dev data that are not one per text, unknown stage
+names and options, and stages that do not fit together (refused before any work); odd and huge texts predict."""
 
 from __future__ import annotations
 
@@ -10,7 +10,74 @@ import pytest
 from sentiment import ConfigError, DataError, Pipeline
 
 
-# -- labels and dev data ----------------------------------------------------------------------------
+# -- texts ---------------------------------------------------------------------------------------------
+@pytest.mark.parametrize("texts, pattern", [
+    ([], "no texts"),
+    ("a great film", "not a single string"),
+    (b"a great film", "not a single string"),
+    ([""], "text 0 is empty"),
+    (["fine", "   \n\t"], "text 1 is empty or only whitespace"),
+    (["fine", None], "text 1 is missing"),
+    ([float("nan")], "text 0 is missing"),
+    ([np.nan, "x"], "text 0 is missing"),
+    (["ok", 42], "text 1 is a int"),
+    ([["a", "list"]], "text 0 is a list"),
+    (42, "must be a list"),
+])
+@pytest.mark.parametrize("method", ["predict", "predict_proba", "annotate"])
+def test_bad_texts_at_predict(pipe, texts, pattern, method):
+    with pytest.raises(DataError, match=pattern):
+        getattr(pipe, method)(texts)
+
+
+def test_bad_texts_at_fit(binary):
+    with pytest.raises(DataError, match="no texts"):
+        Pipeline().fit([], [])
+    with pytest.raises(DataError, match="single string"):
+        Pipeline().fit("good", ["pos"])
+    with pytest.raises(DataError, match="text 2 is missing"):
+        Pipeline().fit(["good", "bad", None], ["p", "n", "p"])
+
+
+def test_huge_text_predicts(pipe):
+    text = ("The plot was great and the acting wonderful. " * 23000)[: 1 << 20]
+    assert len(text) >= 1_000_000
+    probabilities = pipe.predict_proba([text, "awful film"])
+    assert probabilities.shape == (2, 2)
+    assert pipe.predict([text]).tolist() == ["pos"]
+
+
+def test_unicode_and_odd_texts_predict(pipe):
+    texts = ["😍😍😍", "!!!", "12345", "日本語のテキスト", "<br/>", "@user", "http://x.io"]
+    probabilities = pipe.predict_proba(texts)
+    assert probabilities.shape == (len(texts), 2)
+    assert np.isfinite(probabilities).all()
+    np.testing.assert_allclose(probabilities.sum(axis=1), 1.0)
+
+
+# -- labels and dev data -------------------------------------------------------------------------------
+@pytest.mark.parametrize("labels, pattern", [
+    (["p", "n"], "got 3 texts but 2 labels"),
+    (["p", "n", "p", "n"], "got 3 texts but 4 labels"),
+    (["p", "p", "p"], "at least two different labels"),
+    (["p", None, "n"], "label 1 is missing"),
+    (["p", float("nan"), "n"], "label 1 is missing"),
+    (["p", " ", "n"], "label 1 is missing"),
+    (["p", 1, "n"], "mix types"),
+    ("pnp", "not a single string"),
+])
+def test_bad_labels(labels, pattern):
+    with pytest.raises(DataError, match=pattern):
+        Pipeline().fit(["good film", "bad film", "great film"], labels)
+
+
+def test_single_class_message_shows_the_plain_label():
+    with pytest.raises(DataError, match="all labels are 1;"):
+        Pipeline().fit(["good film", "great film"], [1, 1])
+    with pytest.raises(DataError, match="all labels are 'p';"):
+        Pipeline().fit(["good film", "great film"], ["p", "p"])
+
+
 @pytest.mark.parametrize("labels, pattern", [
     (None, "not NoneType"),
     (5, "not int"),
@@ -22,6 +89,14 @@ from sentiment import ConfigError, DataError, Pipeline
 def test_labels_that_are_not_one_per_text(labels, pattern):
     with pytest.raises(DataError, match=pattern):
         Pipeline().fit(["good film", "bad film", "great film"], labels)
+
+
+def test_labels_from_numpy_and_pandas(binary):
+    labels = np.array(binary.train_labels)
+    a = Pipeline("count", "nb").fit(pd.Series(binary.train_texts), labels)
+    b = Pipeline("count", "nb").fit(binary.train_texts, pd.Series(binary.train_labels))
+    np.testing.assert_array_equal(a.predict_proba(binary.dev_texts), b.predict_proba(binary.dev_texts))
+    assert a.predict(np.array(["a superb film"])).tolist() == ["pos"]
 
 
 def test_labels_from_a_generator(binary):
@@ -41,7 +116,18 @@ def test_bad_dev_data(binary, dev, pattern):
         Pipeline("tfidf", "logreg").fit(binary.train_texts[:20], binary.train_labels[:20], dev=dev)
 
 
-# -- stages that do not fit together -------------------------------------------------------------
+# -- stages: unknown names and options, stages that do not fit together --------------------------------
+def test_unknown_pipeline_names_and_options():
+    with pytest.raises(ConfigError, match="unknown vectorizer 'bert'.*count"):
+        Pipeline(vectorizer="bert")
+    with pytest.raises(ConfigError, match="unknown model 'forest'.*logreg"):
+        Pipeline(model="forest")
+    with pytest.raises(ConfigError, match="unknown option 'ngrams'.*valid options:.*ngram_range"):
+        Pipeline(ngrams=2)
+    with pytest.raises(ConfigError, match="unknown option 'vector_size'"):
+        Pipeline("tfidf", "logreg", vector_size=16)  # an option of another vectorizer
+
+
 @pytest.mark.parametrize("vectorizer, model, options, pattern", [
     ("tfidf", "lstm", {}, "reads token sequences; use it with vectorizer 'word2vec'"),
     ("count", "lstm", {"init_embeddings": False}, "reads token sequences"),

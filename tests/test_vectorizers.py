@@ -214,6 +214,14 @@ def test_invalid_vectorizer_options(name, options):
         resolve("vectorizer", name)(**options)
 
 
+def test_vocabulary_options_that_leave_no_word_are_data_errors():
+    docs = [["good", "film"], ["bad", "film"], ["fine"]]
+    with pytest.raises(DataError, match="lower min_df"):
+        resolve("vectorizer", "count")(min_df=10).fit(docs)
+    with pytest.raises(DataError, match="lower min_count"):
+        resolve("vectorizer", "word2vec")(min_count=10, workers=1).fit(docs)
+
+
 def test_transform_before_fit_is_not_fitted_error():
     with pytest.raises(NotFittedError):
         resolve("vectorizer", "tfidf")().transform([["a"]])

@@ -1,0 +1,32 @@
+"""Scoring a fitted model (sentiment.evaluation.evaluate): gold labels given as the model's label values or
+as their names, and labels the model never saw."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from sentiment import DataError
+
+
+def test_unseen_labels_at_evaluate(pipe):
+    from sentiment.evaluation import evaluate
+
+    with pytest.raises(DataError, match="label\\(s\\) maybe were not seen in training; the model knows: neg, pos"):
+        evaluate(pipe, ["good film", "bad film"], ["pos", "maybe"])
+
+
+def test_evaluate_accepts_label_values_or_names(fitted, five):
+    from sentiment.evaluation import evaluate
+
+    pipe = fitted("tfidf", "logreg", "five")
+    by_value = evaluate(pipe, five.dev_texts, five.dev_labels)
+    names = [pipe.label_names_[y] for y in five.dev_labels]
+    by_name = evaluate(pipe, five.dev_texts, names)
+    assert by_value == by_name
+    assert by_value["n"] == len(five.dev_texts)
+    assert by_value["accuracy"] == pytest.approx(pipe.score(five.dev_texts, five.dev_labels))
+    matrix = np.array(by_value["confusion_matrix"])
+    assert matrix.sum() == len(five.dev_texts)
+    assert np.trace(matrix) / matrix.sum() == pytest.approx(by_value["accuracy"])
+    assert [by_value["per_class"][n]["support"] for n in pipe.label_names_] == [15] * 5
