@@ -1,4 +1,5 @@
-"""Shared fixtures: small synthetic sentiment data sets, word-vector files and fitted pipelines.
+"""Shared fixtures: small synthetic sentiment data sets, word-vector files, fitted and saved pipelines (and a
+saved ensemble), tiny data files; helpers to write tables and edit a saved model's config.json.
 
 Everything is generated in code with fixed seeds; no file from the shared data sets is read.
 """
@@ -15,6 +16,7 @@ import pandas as pd
 import pytest
 
 import sentiment
+from sentiment import Ensemble
 from sentiment import pipeline as pipeline_module
 from sentiment.persistence import CONFIG
 
@@ -206,6 +208,13 @@ def model_copy(saved_model, tmp_path):
     return path
 
 
+@pytest.fixture(scope="session")
+def saved_ensemble(fitted, tmp_path_factory):
+    """A saved ensemble of the tfidf + logreg and count + logreg binary models; copy it before changing it."""
+    path = tmp_path_factory.mktemp("ensemble") / "ens"
+    return Ensemble([fitted("tfidf", "logreg"), fitted("count", "logreg")]).save(path)
+
+
 def edit_config(folder, change) -> None:
     """Apply ``change`` to the parsed config.json of the saved model in ``folder`` and write it back."""
     config = json.loads((folder / CONFIG).read_text())
@@ -233,6 +242,10 @@ def write_table(frame: pd.DataFrame, path) -> None:
         frame.to_csv(path, sep="\t", index=False)
     else:
         frame.to_csv(path, index=False)
+
+
+# A four-row table in the default columns, for tests of data files and of paths that run through a file.
+CSV = "text,label\na great film,1\nan awful film,0\nsuperb acting,1\ndull plot,0\n"
 
 
 SST_TREES = """\

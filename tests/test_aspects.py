@@ -161,6 +161,32 @@ def test_bad_offsets_are_clear_data_errors(tmp_path, aspect, message):
         read_aspect_data(path)
 
 
+def test_aspect_offset_too_large_for_an_integer(tmp_path):
+    path = tmp_path / "aspects.jsonl"
+    path.write_text('{"text": "The camera is bad", "aspects": [{"term": "camera", "from": 1e400, "to": 10}]}\n')
+    with pytest.raises(DataError, match="offsets must be integers"):
+        read_aspect_data(path)
+
+
+@pytest.mark.parametrize("start, end", [(False, True), (4, 10.5), (float("nan"), 10)])
+def test_aspect_offsets_that_are_not_whole_numbers(start, end):
+    record = {"text": "The camera is bad", "aspects": [{"term": "T", "from": start, "to": end}]}
+    with pytest.raises(DataError, match="offsets must be integers"):
+        check_sentence(record)
+
+
+def test_aspect_offsets_as_whole_numbers_still_read():
+    record = {"text": "The camera is bad", "aspects": [{"term": "camera", "from": 4.0, "to": "10"}]}
+    assert check_sentence(record)["aspects"][0]["from"] == 4
+
+
+@pytest.mark.parametrize("category", [["food"], 5, "", "   ", None])
+def test_category_names_must_be_non_empty_strings(category):
+    record = {"text": "Great pizza", "categories": [{"category": category, "polarity": "positive"}]}
+    with pytest.raises(DataError, match='"category" name'):
+        check_sentence(record)
+
+
 def test_unknown_format_and_missing_file(tmp_path):
     with pytest.raises(DataError, match="does not exist"):
         read_aspect_data(tmp_path / "nope.xml")

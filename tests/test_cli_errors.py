@@ -6,6 +6,7 @@ Everything runs on tiny tables written here and on conftest's saved tfidf + logr
 
 from __future__ import annotations
 
+import gzip
 import hashlib
 import json
 import shutil
@@ -16,7 +17,7 @@ from typer.testing import CliRunner
 
 from sentiment.cli import app
 
-from conftest import binary_examples
+from conftest import CSV, binary_examples
 from test_cli import assert_error, assert_ok, invoke
 
 
@@ -93,6 +94,14 @@ def test_cli_fit_on_label_lists_suggests_multi_label(tmp_path):
     result = CliRunner().invoke(app, ["fit", str(path), "--out", str(tmp_path / "m")])
     assert result.exit_code == 1
     assert "--multi-label" in result.stderr and len(result.stderr.strip().splitlines()) == 1
+
+
+def test_gzip_file_named_csv_on_the_command_line(tmp_path):
+    path = tmp_path / "train.csv"
+    path.write_bytes(gzip.compress(CSV.encode()))
+    assert_error(invoke("fit", path, "--vectorizer", "tfidf", "--model", "logreg", "--out", tmp_path / "m"),
+                 r"gzip-compressed.*\.csv\.gz")
+    assert not (tmp_path / "m").exists()
 
 
 @pytest.mark.parametrize("names, pattern", [

@@ -1,4 +1,5 @@
-"""Readers: CSV, TSV, JSONL, Parquet, compressed CSV, SST trees; label parsing; file errors."""
+"""Readers: CSV, TSV, JSONL, Parquet, compressed CSV, SST trees; label parsing (label lists need multi-label);
+file errors, also files whose name or content misleads (gzip named .csv, .txt without trees, XML)."""
 
 from __future__ import annotations
 
@@ -13,7 +14,8 @@ from sentiment import data as data_module
 from sentiment.data import (check_labels, check_texts, iter_table, read_labelled, read_sst_trees, read_table,
                             sst_phrase_split, table_format, train_dev_split)
 
-from conftest import SST_TREES, write_table
+from conftest import CSV, SST_TREES, write_table
+from test_cli import assert_error, invoke
 
 FRAME = pd.DataFrame({
     "id": [1, 2, 3, 4],
@@ -207,6 +209,13 @@ def test_missing_columns_in_parquet(tmp_path):
         read_labelled(path)
 
 
+def test_read_labelled_refuses_one_column_for_text_and_label(tmp_path):
+    path = tmp_path / "train.csv"
+    path.write_text(CSV)
+    with pytest.raises(DataError, match="text and label columns are both 'text'"):
+        read_labelled(path, text_column="text", label_column="text")
+
+
 @pytest.mark.parametrize("column", ["text", "label"])
 def test_rows_with_missing_values(tmp_path, column):
     path = tmp_path / "d.csv"
@@ -252,6 +261,35 @@ def test_a_refused_compressed_file_is_not_left_open(tmp_path, monkeypatch):
     with pytest.raises(DataError, match="gzip-compressed"):
         read_labelled(path)
     assert opened and all(handle.closed for handle in opened)
+
+
+def test_gzip_file_named_csv_says_so(tmp_path):
+    path = tmp_path / "train.csv"
+    path.write_bytes(gzip.compress(CSV.encode()))
+    with pytest.raises(DataError, match=r"gzip-compressed.*train\.csv\.gz") as info:
+        read_labelled(path)
+    assert "iconv" not in str(info.value)
+    # and a correctly named one is read
+    (tmp_path / "train.csv.gz").write_bytes(path.read_bytes())
+    assert read_labelled(tmp_path / "train.csv.gz")[1] == [1, 0, 1, 0]
+
+
+def test_txt_file_without_trees(tmp_path):
+    path = tmp_path / "train.txt"
+    path.write_text("a great film\t1\nan awful film\t0\n")
+    with pytest.raises(DataError, match="a .txt file must hold SST trees") as info:
+        read_labelled(path)
+    assert "SST trees (.txt)" not in str(info.value)
+    assert all(suffix in str(info.value) for suffix in (".csv", ".tsv", ".jsonl", ".parquet"))
+
+
+def test_xml_file_for_the_polarity_task_points_at_the_aspect_task(tmp_path):
+    path = tmp_path / "Restaurants_Train.xml"
+    path.write_text("<sentences><sentence id='1'><text>Great pizza</text></sentence></sentences>")
+    with pytest.raises(DataError, match="--task aspect"):
+        read_labelled(path)
+    assert_error(invoke("fit", path, "--vectorizer", "tfidf", "--model", "logreg", "--out", tmp_path / "m"),
+                 "--task aspect")
 
 
 # -- SST trees ---------------------------------------------------------------------------------------

@@ -192,6 +192,22 @@ def test_an_aspect_model_is_no_ensemble_member(members):
         Ensemble([AspectPipeline(), members[0]])
 
 
+def test_ensemble_messages_say_an_aspect_model(fitted, saved_ensemble, tmp_path):
+    import shutil
+
+    class AspectLike:
+        kind = "aspect"
+
+    with pytest.raises(ConfigError, match="an aspect model cannot be a member"):
+        Ensemble([fitted("tfidf", "logreg"), AspectLike()])
+    copy = shutil.copytree(saved_ensemble, tmp_path / "ens")
+    config = json.loads((copy / "config.json").read_text())
+    config["kind"] = "aspect"
+    (copy / "config.json").write_text(json.dumps(config))
+    with pytest.raises(ModelFileError, match="holds an aspect model, not an ensemble"):
+        Ensemble.load(copy)
+
+
 def test_saving_again_keeps_the_data_columns(members, tmp_path):
     columns = {"text": "review", "label": "stars"}
     members[0].save(tmp_path / "a", extra={"columns": columns})

@@ -1,5 +1,5 @@
-"""Every classical model on binary and 5-class data; numpy prediction equals scikit-learn's; unfitted
-pipelines; the models package's docstring names classes that exist."""
+"""Every classical model on binary and 5-class data; numpy prediction equals scikit-learn's; label names and
+their checks; unfitted pipelines and NotFittedError; the models package's docstring names classes that exist."""
 
 from __future__ import annotations
 
@@ -8,7 +8,8 @@ import pytest
 import scipy.sparse as sp
 
 import sentiment
-from sentiment import Cleaner, ConfigError, NotFittedError, Pipeline
+from sentiment import Cleaner, ConfigError, NotFittedError, Pipeline, SentimentError
+from sentiment.pipeline import display_names
 from sentiment.registry import resolve
 
 from conftest import MODELS, NONNEGATIVE_ONLY, W2V
@@ -77,6 +78,28 @@ def test_label_names_option(binary):
     assert pipe.predict(["a superb film"]).tolist() == ["pos"]
     with pytest.raises(ConfigError, match="name every label"):
         Pipeline("tfidf", "logreg").fit(binary.train_texts, binary.train_labels, label_names={"neg": "bad"})
+
+
+@pytest.mark.parametrize("names, pattern", [
+    ({"neg": "bad", "pos": "bad"}, "the same name 'bad'"),
+    ({"neg": "", "pos": "good"}, "empty name"),
+    ({"neg": "  ", "pos": "good"}, "empty name"),
+    ({"neg": None, "pos": "good"}, "empty name"),
+])
+def test_label_names_empty_or_duplicate(binary, names, pattern):
+    import numpy as np
+
+    with pytest.raises(ConfigError, match=pattern):
+        display_names(np.asarray(["neg", "pos"]), names)
+    with pytest.raises(ConfigError, match=pattern):
+        Pipeline("count", "nb").fit(binary.train_texts, binary.train_labels, label_names=names)
+
+
+def test_label_names_must_be_a_dict():
+    import numpy as np
+
+    with pytest.raises(ConfigError, match="label_names must be a dict"):
+        display_names(np.asarray([0, 1]), ["negative", "positive"])
 
 
 def test_integer_binary_labels_named_negative_positive(binary):
@@ -196,6 +219,17 @@ def test_fitted_attributes_of_an_unfitted_pipeline_say_so():
     assert not hasattr(pipe, "label_names_")  # still an AttributeError: hasattr and check_is_fitted work
     with pytest.raises(AttributeError, match="no attribute 'n_features_in_'"):
         pipe.n_features_in_
+
+
+def test_not_fitted_error_is_a_value_error_and_an_attribute_error():
+    assert issubclass(NotFittedError, SentimentError)
+    assert issubclass(NotFittedError, ValueError) and issubclass(NotFittedError, AttributeError)
+    with pytest.raises(ValueError, match="not fitted"):  # as scikit-learn's NotFittedError
+        Pipeline().predict(["good"])
+    pipe = Pipeline()
+    assert not hasattr(pipe, "classes_")  # still an AttributeError for hasattr
+    with pytest.raises(ValueError, match="not fitted"):
+        pipe.classes_
 
 
 def test_default_pipeline_and_options_for():

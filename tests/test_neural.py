@@ -3,6 +3,7 @@
 import hashlib
 import json
 import math
+import os
 import subprocess
 import sys
 
@@ -360,6 +361,23 @@ def test_export_refuses_linear_models(data, tmp_path):
     pipe = Pipeline("tfidf", "logreg").fit(data[0], data[1])
     with pytest.raises(ConfigError, match="mlp, lstm"):
         export_model(pipe, tmp_path / "model.pt")
+
+
+def test_exported_file_has_normal_permissions(binary, tmp_path):
+    pytest.importorskip("torch")
+    from sentiment.export import export_model
+
+    pipe = Pipeline("tfidf", "mlp", hidden_sizes=[8], epochs=1, batch_size=32).fit(
+        binary.train_texts[:60], binary.train_labels[:60])
+    old = os.umask(0o022)
+    try:
+        path = export_model(pipe, tmp_path / "model.pt", "torchscript")
+        normal = tmp_path / "normal"
+        normal.write_bytes(b"")
+    finally:
+        os.umask(old)
+    assert path.stat().st_mode & 0o777 == normal.stat().st_mode & 0o777 == 0o644
+    assert [p.name for p in tmp_path.iterdir() if p.name.endswith(".partial")] == []
 
 
 def test_plot_history(mlp_pipe, tmp_path):

@@ -13,10 +13,10 @@ import pytest
 from sklearn.base import clone
 
 import sentiment
-from sentiment import ConfigError, ModelFileError, Pipeline
-from sentiment.persistence import CONFIG, FORMAT_VERSION
+from sentiment import ConfigError, Ensemble, ModelFileError, Pipeline
+from sentiment.persistence import CONFIG, FORMAT_VERSION, check_model_target
 
-from conftest import edit_config, valid_combinations
+from conftest import CSV, edit_config, valid_combinations
 
 
 def _leftovers(folder):
@@ -102,6 +102,13 @@ def test_missing_directory(tmp_path):
 def test_nonexistent_model_dir(tmp_path):
     with pytest.raises(sentiment.ModelFileError, match="does not exist"):
         sentiment.load(tmp_path / "missing-model")
+
+
+def test_missing_model_message_fits_every_caller(tmp_path):
+    with pytest.raises(ModelFileError, match="does not exist") as info:
+        sentiment.load(tmp_path / "nope")
+    message = str(info.value)
+    assert "--model" not in message and "sentiment fit" in message and "--out" in message
 
 
 def test_file_instead_of_directory(tmp_path):
@@ -216,6 +223,39 @@ def test_error_is_an_oserror_and_sentiment_error(tmp_path):
         sentiment.load(tmp_path / "nope")
 
 
+# -- a damaged "columns" entry (the data columns a model was trained on) -------------------------------
+DAMAGED_COLUMNS = [None, "text", ["tl"], {"text": 5, "label": "label"}, {"text": "", "label": "label"}]
+
+
+def _set_columns(folder, columns):
+    edit_config(folder, lambda config: config.update(columns=columns))
+
+
+@pytest.mark.parametrize("columns", DAMAGED_COLUMNS, ids=repr)
+def test_pipeline_load_checks_the_columns_entry(model_copy, columns):
+    _set_columns(model_copy, columns)
+    with pytest.raises(ModelFileError, match='config.json is damaged: its "columns" entry'):
+        Pipeline.load(model_copy)
+
+
+@pytest.mark.parametrize("columns", DAMAGED_COLUMNS, ids=repr)
+def test_ensemble_load_checks_the_columns_entry(saved_ensemble, tmp_path, columns):
+    import shutil
+
+    copy = shutil.copytree(saved_ensemble, tmp_path / "ens")
+    _set_columns(copy, columns)
+    with pytest.raises(ModelFileError, match='config.json is damaged: its "columns" entry'):
+        Ensemble.load(copy)
+
+
+def test_ensemble_load_keeps_good_columns(saved_ensemble, tmp_path):
+    import shutil
+
+    copy = shutil.copytree(saved_ensemble, tmp_path / "ens")
+    _set_columns(copy, {"text": "review", "label": "stars"})
+    assert Ensemble.load(copy).config_["columns"] == {"text": "review", "label": "stars"}
+
+
 # -- saving ------------------------------------------------------------------------------------------
 def _snapshot(path):
     return {str(p.relative_to(path)): p.read_bytes() for p in sorted(path.rglob("*")) if p.is_file()}
@@ -257,6 +297,18 @@ def test_save_refuses_a_file(fitted, tmp_path):
     with pytest.raises(ModelFileError, match="is a file"):
         fitted("tfidf", "logreg").save(path)
     assert path.read_text() == "x"
+
+
+def test_save_below_a_file_names_the_file(fitted, tmp_path):
+    data = tmp_path / "train.csv"
+    data.write_text(CSV)
+    for target in (data / "model", data / "sub" / "model"):
+        with pytest.raises(ModelFileError, match=r"train\.csv, which is a file"):
+            check_model_target(target)
+        with pytest.raises(ModelFileError, match=r"train\.csv, which is a file"):
+            fitted("tfidf", "logreg").save(target)
+    assert data.read_text() == CSV
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["train.csv"]
 
 
 @pytest.mark.parametrize("extra, pattern", [

@@ -222,6 +222,19 @@ def test_vocabulary_options_that_leave_no_word_are_data_errors():
         resolve("vectorizer", "word2vec")(min_count=10, workers=1).fit(docs)
 
 
+@pytest.mark.parametrize("name", ["count", "tfidf"])
+@pytest.mark.parametrize("max_df", [0, 0.0, -0.5])
+def test_max_df_must_be_above_zero(name, max_df):
+    with pytest.raises(ConfigError, match="max_df"):
+        resolve("vectorizer", name)(max_df=max_df)
+
+
+def test_max_df_one_is_every_text_not_one_text():
+    vectorizer = resolve("vectorizer", "count")(max_df=1, ngram_range=(1, 1))
+    vectorizer.fit([["good", "film"], ["bad", "film"], ["good", "plot"]])
+    assert "film" in vectorizer.feature_names  # in 2 of 3 texts: kept, as max_df=1 means 100%
+
+
 def test_transform_before_fit_is_not_fitted_error():
     with pytest.raises(NotFittedError):
         resolve("vectorizer", "tfidf")().transform([["a"]])
