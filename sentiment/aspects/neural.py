@@ -192,18 +192,18 @@ def _train_nets(o: dict, n_rows: int, batches_of, new_net, matrix: np.ndarray, c
     nets, histories = [], []
     for k in range(o["n_nets"]):
         seed = o["seed"] + k
-        trainer.seed_everything(seed)
         rng = np.random.default_rng(seed)
         train_rows, dev_rows = trainer.hold_out_rows(n_rows, o["dev_fraction"], rng, always_draw=True)
         batches = batches_of(train_rows, device, rng)
         dev = batches_of(dev_rows, device, None) if len(dev_rows) else None
-        net = new_net()
-        with torch.no_grad():
-            net.embedding.weight.copy_(torch.from_numpy(matrix))
-        net.embedding.weight.requires_grad_(not o["freeze_embeddings"])
-        if before is not None:
-            before(net, device, rng)
-        histories.append(trainer.train(net, batches, dev, config, device, progress))
+        with trainer.seeded(seed, device):
+            net = new_net()
+            with torch.no_grad():
+                net.embedding.weight.copy_(torch.from_numpy(matrix))
+            net.embedding.weight.requires_grad_(not o["freeze_embeddings"])
+            if before is not None:
+                before(net, device, rng)
+            histories.append(trainer.train(net, batches, dev, config, device, progress))
         nets.append(net.cpu().eval())
     return nets, histories
 

@@ -93,18 +93,18 @@ class NeuralModel(Stage):
         self._labels = list(labels) if labels is not None else None
         device = trainer.resolve_device(self.params["device"])
         y = trainer.targets_array(y)
-        trainer.seed_everything(self.params["net_seed"])
         rng = np.random.default_rng(self.params["net_seed"])
         multi_label = y.ndim == 2
         self.n_classes_ = y.shape[1] if multi_label else int(y.max()) + 1
         if dev is None and self.params["dev_fraction"] > 0:
             X, y, dev = _hold_out(X, y, self.params["dev_fraction"], rng)
-        self.net_ = self._build_net(X, dev, vectorizer, "sigmoid" if multi_label else "softmax")
-        batches = self._batches(X, y, device, self.params["batch_size"], rng)
-        dev_batches = None
-        if dev is not None:
-            dev_batches = self._batches(dev[0], dev[1], device, PREDICT_BATCH_SIZE)
-        self.history_ = trainer.train(self.net_, batches, dev_batches, self._train_config(), device, progress)
+        with trainer.seeded(self.params["net_seed"], device):
+            self.net_ = self._build_net(X, dev, vectorizer, "sigmoid" if multi_label else "softmax")
+            batches = self._batches(X, y, device, self.params["batch_size"], rng)
+            dev_batches = None
+            if dev is not None:
+                dev_batches = self._batches(dev[0], dev[1], device, PREDICT_BATCH_SIZE)
+            self.history_ = trainer.train(self.net_, batches, dev_batches, self._train_config(), device, progress)
         self.fitted = True
         return self
 

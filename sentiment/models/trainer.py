@@ -20,9 +20,8 @@ which would stop training before it starts.)
 from __future__ import annotations
 
 import math
-import random
 import time
-from contextlib import nullcontext
+from contextlib import contextmanager, nullcontext
 from dataclasses import dataclass
 from typing import Iterator, NamedTuple
 
@@ -74,11 +73,14 @@ def device_name(device: torch.device) -> str:
     return "Apple MPS" if device.type == "mps" else "CPU"
 
 
-def seed_everything(seed: int) -> None:
-    """Seed Python's, numpy's and torch's (all devices') random generators."""
-    random.seed(seed)
-    np.random.seed(seed)
-    torch.manual_seed(seed)
+@contextmanager
+def seeded(seed: int, device: torch.device) -> Iterator[None]:
+    """Run the block with torch's generators seeded by ``seed`` (network initialisation, dropout), and give
+    the caller's generator states back afterwards: fitting a model leaves the global random state alone.
+    (Shuffling and held-out draws use their own numpy generators.)"""
+    with torch.random.fork_rng(devices=[device.index or 0] if device.type == "cuda" else []):
+        torch.manual_seed(seed)
+        yield
 
 
 def autocast(device: torch.device):
