@@ -247,6 +247,8 @@ def fit(
     for flag, value in (("--dev-fraction", dev_fraction), ("--refit/--no-refit", refit)):
         if value is not None and dev is not None:
             _fail(f"{flag} shapes the part of DATA held out as dev, and --dev gives the dev data; leave one out")
+    if report is not None and report.resolve().is_relative_to(out.resolve()):
+        _fail(f"--report {report} lies inside --out {out}, which saving replaces as a whole; put the report elsewhere")
     options = _parse_options(set_)
     if grouping is not None:
         options["grouping"] = grouping

@@ -224,6 +224,8 @@ def ensemble_models(models: list[str | Path], out: str | Path, *, weights: list[
     from .ensemble import Ensemble
 
     check_model_target(out)
+    if any(Path(m).resolve() == Path(out).resolve() for m in models):
+        raise ConfigError(f"--out {out} is one of the members, which the ensemble would replace; choose another path")
     ensemble = Ensemble([load(m) for m in models], weights)
     source = ""
     if ensemble.multi_label_:

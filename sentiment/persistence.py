@@ -113,7 +113,32 @@ def check_model_target(path: str | os.PathLike) -> Path:
             break
     if target.is_dir() and any(target.iterdir()) and not (target / CONFIG).is_file():
         raise ModelFileError(f"{target} is a non-empty directory that holds no model; choose another --out path")
+    if (target / CONFIG).is_file():  # a save replaces the whole directory: nothing else in it may be lost
+        foreign = _foreign_files(target)
+        if foreign:
+            raise ModelFileError(f"{target} also holds {foreign[0]}, which is not part of the model there, and saving "
+                                 "replaces the whole directory; move it out or choose another --out path")
     return target
+
+
+def _foreign_files(root: Path) -> list[str]:
+    """Files below the model directory ``root`` that neither it nor a model saved inside it (an ensemble's
+    members) lists; none when its config cannot be read (a damaged model may be overwritten)."""
+    def own(folder: Path, prefix: str) -> set[str]:
+        listed = set(json.loads((folder / CONFIG).read_text(encoding="utf-8")).get("files", {}))
+        found = {prefix + CONFIG} | {prefix + name for name in listed}
+        for name in listed:
+            if name.endswith("/" + CONFIG):  # a model inside this one
+                inner = name[: -len(CONFIG)]
+                found |= own(folder / inner, prefix + inner)
+        return found
+
+    try:
+        known = own(root, "")
+    except (OSError, ValueError, TypeError, AttributeError):
+        return []
+    return sorted(path.relative_to(root).as_posix() for path in root.rglob("*")
+                  if path.is_file() and path.relative_to(root).as_posix() not in known)
 
 
 def read_config(path: str | os.PathLike) -> dict:
