@@ -284,11 +284,13 @@ def predict_file(pipe: Pipeline, source: str | Path, target: str | Path, *, text
                     raise DataError(f"{source} already has the columns {', '.join(taken)}; rename them "
                                     "(predictions would overwrite them)")
             chunk = chunk.assign(**added)
-            if out_format == "jsonl":
-                for record in chunk.to_dict(orient="records"):
+            if out_format == "jsonl":  # strict JSON: a missing value is null, not NaN
+                for record in chunk.astype(object).where(chunk.notna(), None).to_dict(orient="records"):
                     handle.write(json.dumps(record, ensure_ascii=False, default=str) + "\n")
-            else:
-                chunk.to_csv(handle, sep="," if out_format == "csv" else "\t", index=False, header=rows == 0)
+            else:  # nested values of a JSON Lines input stay JSON text
+                nested_as_text = {name: chunk[name].map(_json_text) for name in chunk.columns if chunk[name].dtype == object}
+                chunk.assign(**nested_as_text).to_csv(handle, sep="," if out_format == "csv" else "\t", index=False,
+                                                      header=rows == 0)
             rows += len(chunk)
     return rows
 
@@ -306,18 +308,24 @@ def _output_format(target: Path) -> str:
 
 def _prediction_columns(pipe, texts: list[str], top_if_none: bool, separator: str, nested: bool) -> dict[str, list]:
     """The columns ``predict_file`` adds: ``label`` or ``labels`` and ``score_<label>`` per class; for an
-    aspect model, ``aspects`` and (when it has them) ``categories`` (a list per row, written as JSON text
-    unless the output is ``nested``)."""
+    aspect model, ``aspects`` and (when it has them) ``categories``. List values (aspects, categories,
+    several labels) stay lists for a ``nested`` output (JSON Lines); in a table, labels are joined by
+    ``separator`` and aspects and categories written as JSON text."""
     if getattr(pipe, "kind", None) == "aspect":
         rows = pipe.annotate(texts)
         keys = ("aspects", "categories") if pipe.categories_ is not None else ("aspects",)
         return {key: [row[key] if nested else json.dumps(row[key], ensure_ascii=False) for row in rows] for key in keys}
     results = pipe.annotate(texts, top_if_none=top_if_none)
-    columns = ({"labels": [separator.join(r["labels"]) for r in results]} if pipe.multi_label_
-               else {"label": [r["label"] for r in results]})
+    columns = ({"labels": [r["labels"] if nested else separator.join(r["labels"]) for r in results]}
+               if pipe.multi_label_ else {"label": [r["label"] for r in results]})
     for name in pipe.label_names_:
         columns[f"score_{name}"] = [r["scores"][name] for r in results]
     return columns
+
+
+def _json_text(value):
+    """A list or dict cell as JSON text (for a CSV or TSV file); any other value as it is."""
+    return json.dumps(value, ensure_ascii=False, default=str) if isinstance(value, (list, dict)) else value
 
 
 def _all_columns(source, text_column, chunksize, progress):

@@ -138,3 +138,33 @@ def test_evaluate_file_with_unseen_labels(saved_model, tmp_path):
     pd.DataFrame({"text": ["good", "bad"], "label": ["pos", "so-so"]}).to_csv(path, index=False)
     with pytest.raises(DataError, match="so-so"):
         evaluate_file(path, saved_model)
+
+
+def test_predict_file_writes_strict_json_lines_and_keeps_nested_values(saved_model, tmp_path):
+    source = tmp_path / "in.jsonl"
+    source.write_text('{"id": 1, "text": "a wonderful film", "meta": null, "tags": {"a": 1}}\n'
+                      '{"id": 2, "text": "dull and awful", "meta": 3, "tags": [1, 2]}\n')
+    pipe = sentiment.load(saved_model)
+    predict_file(pipe, source, tmp_path / "out.jsonl")
+    lines = (tmp_path / "out.jsonl").read_text().splitlines()
+    rows = [json.loads(line, parse_constant=lambda name: pytest.fail(f"{name} is not JSON")) for line in lines]
+    assert [r["meta"] for r in rows] == [None, 3] and [r["tags"] for r in rows] == [{"a": 1}, [1, 2]]
+    assert [r["label"] for r in rows] == [pipe.label_names_[i] for i in pipe.predict_proba(
+        ["a wonderful film", "dull and awful"]).argmax(axis=1)]
+    predict_file(pipe, source, tmp_path / "out.csv")  # a table holds nested values as JSON text
+    table = pd.read_csv(tmp_path / "out.csv")
+    assert [json.loads(t) for t in table["tags"]] == [{"a": 1}, [1, 2]]
+
+
+def test_predict_file_gives_several_labels_as_a_list_in_json_lines(tmp_path):
+    texts = ["glad and happy", "furious and angry", "glad but furious"] * 8
+    labels = [("joy",), ("anger",), ("joy", "anger")] * 8
+    pipe = Pipeline(vectorizer="count", model="logreg").fit(texts, labels)
+    source = tmp_path / "in.csv"
+    pd.DataFrame({"text": ["glad and happy", "glad but furious"]}).to_csv(source, index=False)
+    predict_file(pipe, source, tmp_path / "out.jsonl")
+    predict_file(pipe, source, tmp_path / "out.csv")
+    nested = [json.loads(line)["labels"] for line in (tmp_path / "out.jsonl").read_text().splitlines()]
+    assert all(isinstance(found, list) for found in nested)
+    assert pd.read_csv(tmp_path / "out.csv")["labels"].tolist() == [";".join(found) for found in nested]
+    assert [item for found in nested for item in found]  # some label passed its threshold
