@@ -456,3 +456,13 @@ def test_bad_keep_conflict_and_prior_are_named(tmp_path):
         AspectPipeline(keep_conflict="maybe")
     with pytest.raises(ConfigError, match="prior='nowhere' is not a model directory"):
         AspectPipeline(prior="nowhere").fit(synthetic(40))
+
+
+def test_aspect_predictions_check_texts_as_the_pipeline_does(tiny_model):
+    with pytest.raises(DataError, match="not a single string"):
+        tiny_model.predict_aspects("The sushi was great.")
+    with pytest.raises(DataError, match="text 1 is missing"):
+        tiny_model.extract(["The sushi was great.", None])
+    assert tiny_model.predict_aspects(["", "  "]) == [[], []]  # an empty text has no aspects
+    with pytest.raises(DataError, match="text 0 is empty"):
+        tiny_model.annotate([""])

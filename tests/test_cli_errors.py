@@ -280,3 +280,28 @@ def test_a_reader_that_stops_early_is_no_error():
         "predict-aspect-top-if-none", "fit-dev-no-refit", "fit-dev-dev-fraction"])
 def test_flags_that_would_be_ignored_are_refused(args, message):
     assert_error(invoke(*args), message)
+
+
+def test_a_report_inside_the_model_directory_is_refused_before_training(data, tmp_path):
+    out = tmp_path / "model"
+    result = invoke(*fit_args(data, out, "--report", out / "report"))
+    assert_error(result, "lies inside --out")
+    assert no_training_started(result) and not out.exists()
+
+
+def test_an_ensemble_is_not_saved_over_one_of_its_members(saved_model, tmp_path):
+    member = tmp_path / "member"
+    shutil.copytree(saved_model, member)
+    before = digest(member)
+    assert_error(invoke("ensemble", member, saved_model, "--out", member), "is one of the members")
+    assert digest(member) == before
+
+
+def test_refitting_into_a_model_directory_with_other_files_keeps_them(data, tmp_path, saved_model):
+    out = tmp_path / "model"
+    shutil.copytree(saved_model, out)
+    (out / "NOTES.md").write_text("how this model was made")
+    before = digest(out)
+    result = invoke(*fit_args(data, out))
+    assert_error(result, "also holds NOTES.md")
+    assert no_training_started(result) and digest(out) == before

@@ -7,6 +7,7 @@ import json
 import os
 import shutil
 import stat
+from pathlib import Path
 
 import numpy as np
 import pytest
@@ -264,11 +265,9 @@ def _snapshot(path):
 def test_save_over_existing_model_replaces_it(fitted, binary, tmp_path):
     path = tmp_path / "model"
     fitted("tfidf", "logreg").save(path)
-    (path / "stale.txt").write_text("left from before")
     fitted("count", "nb").save(path)
     loaded = sentiment.load(path)
     assert loaded.model == "nb" and loaded.vectorizer == "count"
-    assert not (path / "stale.txt").exists()
     assert _leftovers(tmp_path) == []
     assert sorted(p.name for p in tmp_path.iterdir()) == ["model"]
 
@@ -379,3 +378,44 @@ def test_saved_model_directory_has_normal_permissions(fitted, tmp_path):
     finally:
         os.umask(previous)
     assert stat.S_IMODE(os.stat(path).st_mode) == 0o755
+
+
+# -- atomic writes and what a save may replace ------------------------------------------------------------
+def test_atomic_file_replaces_the_file_only_when_the_write_succeeds(tmp_path):
+    from sentiment.persistence import atomic_file
+
+    target = tmp_path / "out" / "metrics.json"
+    with atomic_file(target) as partial:
+        Path(partial).write_text("first")
+    assert target.read_text() == "first" and oct(target.stat().st_mode & 0o777) != "0o600"
+    with pytest.raises(RuntimeError):
+        with atomic_file(target) as partial:
+            Path(partial).write_text("half of the sec")
+            raise RuntimeError("interrupted")
+    assert target.read_text() == "first"
+    assert [p.name for p in target.parent.iterdir()] == ["metrics.json"]  # no partial file left
+
+
+def test_a_save_never_deletes_files_that_are_not_part_of_the_model(fitted, model_copy):
+    (model_copy / "NOTES.md").write_text("my notes")
+    with pytest.raises(ModelFileError, match="also holds NOTES.md, which is not part of the model"):
+        fitted("tfidf", "logreg").save(model_copy)
+    assert (model_copy / "NOTES.md").read_text() == "my notes"
+    (model_copy / "NOTES.md").unlink()
+    fitted("tfidf", "logreg").save(model_copy)  # the model's own files alone: replaced as before
+    assert sentiment.load(model_copy).get_params()["model"] == "logreg"
+
+
+def test_an_ensembles_member_files_are_part_of_it(saved_ensemble, tmp_path):
+    copy = tmp_path / "ens"
+    shutil.copytree(saved_ensemble, copy)
+    sentiment.load(copy).save(copy)  # the members' stage files are the ensemble's own
+    (copy / "member0" / "extra.txt").write_text("x")
+    with pytest.raises(ModelFileError, match="member0/extra.txt"):
+        sentiment.load(copy).save(copy)
+
+
+def test_a_damaged_model_can_be_overwritten(fitted, model_copy):
+    (model_copy / "config.json").write_text("{ not json")
+    fitted("tfidf", "logreg").save(model_copy)
+    assert sentiment.load(model_copy).get_params()["model"] == "logreg"
