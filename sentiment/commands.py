@@ -14,7 +14,7 @@ from .data import (LABEL_SEPARATOR, holds_sst_trees, iter_table, missing_columns
 from .errors import ConfigError, DataError, refuse_flags
 from .evaluation import evaluate
 from .persistence import atomic_file, check_model_target
-from .pipeline import Pipeline, load
+from .pipeline import POLARITY_NAMES, Pipeline, load
 from .tasks import DEFAULT_TASK, get_task
 
 
@@ -194,7 +194,7 @@ def evaluate_file(data: str | Path, model: str | Path | None = None, *, text_col
     label separator default to the ones the model was trained with. ``grouping`` scores label groups;
     ``label_names`` maps the file's label values to the model's labels (``{0: "negative"}``). SST trees
     scored by a model of two classes are read as SST-2 (neutral dropped, 0-1 and 3-4 joined), as
-    ``fit --binary`` trained it."""
+    ``fit --binary`` trained it; their labels match a model's by their names (negative, positive, ...)."""
     pipe = load(model, task=task)
     if getattr(pipe, "kind", None) == "aspect":
         refuse_flags({"--text-column": text_column, "--label-column": label_column, "--grouping": grouping,
@@ -203,9 +203,13 @@ def evaluate_file(data: str | Path, model: str | Path | None = None, *, text_col
 
         return pipe, evaluate_aspects(data, pipe)
     columns = model_columns(pipe)
-    binary = len(pipe.classes_) == 2 and holds_sst_trees(data)
+    trees = holds_sst_trees(data)
+    binary = len(pipe.classes_) == 2 and trees
     texts, labels = read_labelled(data, text_column or columns["text"], label_column or columns["label"],
                                   separator=columns["separator"] if pipe.multi_label_ else None, binary=binary)
+    tree_names = POLARITY_NAMES[2 if binary else 5]
+    if trees and not label_names and set(tree_names) <= set(pipe.label_names_):  # e.g. classes named, not 0/1
+        label_names = dict(enumerate(tree_names))
     if label_names:
         names = {str(value): name for value, name in label_names.items()}  # 0 and "0" alike
 

@@ -168,3 +168,15 @@ def test_predict_file_gives_several_labels_as_a_list_in_json_lines(tmp_path):
     assert all(isinstance(found, list) for found in nested)
     assert pd.read_csv(tmp_path / "out.csv")["labels"].tolist() == [";".join(found) for found in nested]
     assert [item for found in nested for item in found]  # some label passed its threshold
+
+
+def test_evaluate_file_matches_tree_labels_to_a_model_by_their_names(sst_file, tmp_path):
+    texts = ["a wonderful film", "truly dreadful", "not good", "superb and moving"] * 6
+    labels = ["positive", "negative", "negative", "positive"] * 6
+    Pipeline(vectorizer="count", model="logreg").fit(texts, labels).save(tmp_path / "named")  # classes are names
+    _, report = evaluate_file(sst_file, tmp_path / "named")
+    assert report["n"] == 4 and report["labels"] == ["negative", "positive"]  # SST-2: the neutral tree left out
+    assert sum(map(sum, report["confusion_matrix"])) == 4
+    five = Pipeline(vectorizer="count", model="logreg").fit(texts * 2, [0, 1, 2, 3, 4, 4] * 8)
+    five.save(tmp_path / "five")  # classes 0..4, named very negative ... very positive
+    assert evaluate_file(sst_file, tmp_path / "five")[1]["n"] == 5
