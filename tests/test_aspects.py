@@ -466,3 +466,14 @@ def test_aspect_predictions_check_texts_as_the_pipeline_does(tiny_model):
     assert tiny_model.predict_aspects(["", "  "]) == [[], []]  # an empty text has no aspects
     with pytest.raises(DataError, match="text 0 is empty"):
         tiny_model.annotate([""])
+
+
+def test_a_prior_whose_classes_are_0_and_1_is_read_by_the_name_positive(tmp_path):
+    texts = ["a wonderful film", "truly dreadful", "superb", "awful"] * 6
+    sentiment.Pipeline(vectorizer="count", model="logreg").fit(texts, [1, 0, 1, 0] * 6).save(tmp_path / "prior")
+    pipe = AspectPipeline(prior=str(tmp_path / "prior"), bits=12).fit(synthetic(60))
+    scores = pipe._prior_scorer()(["a wonderful film", "truly dreadful"])
+    assert scores[0] > 0.5 > scores[1]  # the probability of class 1, shown as "positive"
+    sentiment.Pipeline(vectorizer="count", model="logreg").fit(texts, ["a", "b", "a", "b"] * 6).save(tmp_path / "ab")
+    with pytest.raises(ConfigError, match="no class named 'positive'"):
+        AspectPipeline(prior=str(tmp_path / "ab"), bits=12).fit(synthetic(60))

@@ -237,7 +237,7 @@ class AspectPipeline:
     def _prior_scorer(self):
         if self.prior_ is None:
             return None
-        column = list(self.prior_.classes_).index("positive")
+        column = list(self.prior_.label_names_).index("positive")  # 1 for labels 0/1 shown as negative/positive
         return lambda texts: self.prior_.predict_proba(texts)[:, column]
 
     def _check_fitted(self):
@@ -405,8 +405,8 @@ def _load_prior(prior):
         raise ConfigError(f"prior={str(prior)!r} is not a model directory; give the directory of a trained polarity "
                           "model, 'default' (the shipped one) or None (no prior)")
     model = load_pipeline(prior)
-    if "positive" not in list(getattr(model, "classes_", [])):
-        raise ConfigError(f"the prior model {prior} has no 'positive' class; give a polarity model as prior")
+    if "positive" not in list(getattr(model, "label_names_", [])):
+        raise ConfigError(f"the prior model {prior} has no class named 'positive'; give a polarity model as prior")
     return model
 
 
