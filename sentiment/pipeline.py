@@ -33,7 +33,7 @@ import numpy as np
 
 from . import __version__
 from .cleaning import Cleaner
-from .data import check_label_sets, check_labels, check_texts, is_multi_label
+from .data import check_label_sets, check_labels, check_texts, is_multi_label, train_dev_split
 from .errors import ConfigError, DataError, ModelFileError, NotFittedError, SentimentError
 from .groupings import group_labels, resolve_grouping
 from .multilabel import DEFAULT_THRESHOLD, chosen_labels, decide, label_f1, tune_thresholds
@@ -43,7 +43,9 @@ from .tasks import DEFAULT_MODEL, DEFAULT_TASK, DEFAULT_VECTORIZER, get_task
 
 # The benchmarks' best classical configuration per task, for one label per text ("single") and for several
 # ("multi"): (vectorizer, model, options); kept in sentiment/tasks.py with the other per-task facts.
-PIPELINE_OPTIONS = {"grouping": None}  # "ekman" or "sentiment": learn (and score) the groups of fine labels
+# grouping: "ekman" or "sentiment": learn (and score) the groups of fine labels; tune_fraction: with several
+# labels per text and no dev data, the share of the training texts held out to tune the label thresholds
+PIPELINE_OPTIONS = {"grouping": None, "tune_fraction": 0.1}
 # What fit learns; reading one of these from an unfitted pipeline is a NotFittedError (an AttributeError).
 FITTED_ATTRIBUTES = frozenset({"classes_", "label_names_", "multi_label_", "thresholds_", "cleaner_", "vectorizer_",
                                "model_", "info_", "config_"})
@@ -121,8 +123,10 @@ class Pipeline(Classifier):
     **options
         Settings of the cleaner, the vectorizer and the model, e.g. ``ngram_range=(1, 3)``, ``C=4.0``,
         ``negation=False``, and of the pipeline: ``grouping="ekman"`` or ``"sentiment"`` maps fine emotion
-        labels to their groups (:mod:`sentiment.groupings`) before training and scoring. An option that
-        none of the stages has is an error.
+        labels to their groups (:mod:`sentiment.groupings`) before training and scoring; with several
+        labels per text and no dev data, ``tune_fraction`` (default 0.1; 0: none, every threshold 0.5)
+        of the training texts is held out to tune the labels' thresholds. An option that none of the
+        stages has is an error.
 
     Options are also attributes, as for scikit-learn estimators: ``pipe.C = 4.0`` is
     ``pipe.set_params(C=4.0)``. Learned state ends in ``_`` (``classes_``, ``label_names_``,
@@ -260,6 +264,9 @@ class Pipeline(Classifier):
             split[owner][key] = value
         if split["pipeline"].get("grouping") is not None:
             resolve_grouping(split["pipeline"]["grouping"])
+        fraction = split["pipeline"].get("tune_fraction", PIPELINE_OPTIONS["tune_fraction"])
+        if isinstance(fraction, bool) or not isinstance(fraction, (int, float)) or not 0 <= fraction < 1:
+            raise ConfigError(f"tune_fraction must be a number from 0 to below 1, not {fraction!r}")
         return split["cleaner"], split["vectorizer"], split["model"]
 
     # -- training -------------------------------------------------------------------------
@@ -269,7 +276,8 @@ class Pipeline(Classifier):
 
         ``labels`` holds one label per text, or one list (tuple, set) of labels per text for several
         labels per text: then every label gets its own probability, and its decision threshold is tuned
-        on ``dev`` (0.5 without dev data; see :mod:`sentiment.multilabel`).
+        on ``dev``, or without dev data on the ``tune_fraction`` of the texts held out from training
+        (seed 0; see :mod:`sentiment.multilabel`).
         ``dev`` is an optional ``(texts, labels)`` pair that models trained by epochs also use for early
         stopping. ``label_names`` maps label values to display names (``{0: "negative", 1: "positive"}``);
         without it, integer labels 0/1 and 0..4 are named as binary and 5-way polarity.
@@ -280,6 +288,11 @@ class Pipeline(Classifier):
         labels = self._grouped(_label_list(labels))
         dev = _dev_pair(dev)
         multi_label = is_multi_label(labels)
+        tune_fraction = self._options.get("tune_fraction", PIPELINE_OPTIONS["tune_fraction"])
+        if multi_label and dev is None and tune_fraction:  # the thresholds are tuned on texts held out here
+            check_label_sets(labels, len(texts))  # bad labels fail as they would without the split
+            texts, labels, tune_texts, tune_labels = train_dev_split(texts, labels, tune_fraction, part="tune")
+            dev = (tune_texts, tune_labels)
         targets, classes = (check_label_sets if multi_label else check_labels)(labels, len(texts))
         names = display_names(classes, label_names)
         cleaner = Cleaner(**cleaner_options)

@@ -16,7 +16,7 @@ from typer.testing import CliRunner
 import sentiment
 from sentiment import ConfigError, DataError, ModelFileError, Pipeline
 from sentiment.cli import app
-from sentiment.data import check_label_sets, read_labelled, split_labels
+from sentiment.data import check_label_sets, read_labelled, split_labels, train_dev_split
 from sentiment.evaluation import evaluate
 from sentiment.groupings import EKMAN, group_labels, group_of
 from sentiment.multilabel import decide, label_f1, tune_thresholds
@@ -102,11 +102,23 @@ def test_decide_top_if_none():
 
 def test_thresholds_are_tuned_on_dev_only(data, fitted):
     (texts, labels), (dev_texts, dev_labels) = data
-    untuned = Pipeline("tfidf", "logreg", C=10.0).fit(texts, labels)
+    untuned = Pipeline("tfidf", "logreg", C=10.0, tune_fraction=0).fit(texts, labels)
     assert untuned.thresholds_.tolist() == [0.5] * len(untuned.classes_)
     truth = (np.array([[name in y for name in fitted.classes_] for y in dev_labels])).astype(np.uint8)
     probabilities = fitted.predict_proba(dev_texts)
     np.testing.assert_array_equal(fitted.thresholds_, tune_thresholds(truth, probabilities))
+
+
+def test_without_dev_data_the_thresholds_are_tuned_on_a_held_out_part(data):
+    (texts, labels), _ = data
+    held_out = Pipeline("tfidf", "logreg", C=10.0).fit(texts, labels)  # tune_fraction 0.1
+    rest_texts, rest_labels, tune_texts, tune_labels = train_dev_split(texts, labels, 0.1, part="tune")
+    explicit = Pipeline("tfidf", "logreg", C=10.0).fit(rest_texts, rest_labels, dev=(tune_texts, tune_labels))
+    np.testing.assert_array_equal(held_out.thresholds_, explicit.thresholds_)
+    assert held_out.thresholds_.tolist() != [0.5] * len(held_out.classes_)
+    assert held_out.info_["trained_on"] == len(rest_texts) < len(texts)
+    with pytest.raises(ConfigError, match="tune_fraction must be a number from 0 to below 1"):
+        Pipeline("tfidf", "logreg", tune_fraction=1.0).fit(texts, labels)
 
 
 # -- pipeline ---------------------------------------------------------------------------------------------

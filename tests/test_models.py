@@ -240,7 +240,7 @@ def test_default_pipeline_and_options_for():
     assert pipe.get_params() == {"vectorizer": DEFAULT_VECTORIZER, "model": DEFAULT_MODEL}
     options = Pipeline.options_for("tfidf", "nbsvm")
     assert set(options) == {"cleaner", "vectorizer", "model", "pipeline"}
-    assert options["pipeline"] == {"grouping": None}
+    assert options["pipeline"] == {"grouping": None, "tune_fraction": 0.1}
     assert options["model"] == resolve("model", "nbsvm").defaults
     assert options["vectorizer"]["sublinear_tf"] is True and options["vectorizer"]["ngram_range"] == (1, 2)
     assert options["cleaner"] == Cleaner().to_dict()
