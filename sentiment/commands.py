@@ -74,6 +74,9 @@ def fit_file(
     pipe = Pipeline.for_task(task, vectorizer, model, multi_label=multi_label, **(options or {}))
     model_stage = check_stage_options(pipe)  # a bad --set value fails before the data are read, not after
     label_sep = separator if multi_label else None
+    if holds_sst_trees(data):  # the model would remember columns that the trees never had
+        refuse_flags({"--text-column": text_column != "text", "--label-column": label_column != "label"},
+                     "SST trees, which have no columns")
     texts, labels = read_labelled(data, text_column, label_column, phrases=phrases, separator=label_sep, binary=binary)
     everything = texts, labels
     if dev is not None:
@@ -204,6 +207,8 @@ def evaluate_file(data: str | Path, model: str | Path | None = None, *, text_col
         return pipe, evaluate_aspects(data, pipe)
     columns = model_columns(pipe)
     trees = holds_sst_trees(data)
+    if trees:
+        refuse_flags({"--text-column": text_column, "--label-column": label_column}, "SST trees, which have no columns")
     binary = len(pipe.classes_) == 2 and trees
     texts, labels = read_labelled(data, text_column or columns["text"], label_column or columns["label"],
                                   separator=columns["separator"] if pipe.multi_label_ else None, binary=binary)

@@ -180,3 +180,11 @@ def test_evaluate_file_matches_tree_labels_to_a_model_by_their_names(sst_file, t
     five = Pipeline(vectorizer="count", model="logreg").fit(texts * 2, [0, 1, 2, 3, 4, 4] * 8)
     five.save(tmp_path / "five")  # classes 0..4, named very negative ... very positive
     assert evaluate_file(sst_file, tmp_path / "five")[1]["n"] == 5
+
+
+def test_column_flags_with_sst_trees_are_refused(sst_file, tmp_path, saved_model):
+    with pytest.raises(ConfigError, match="--text-column does not apply to SST trees"):
+        commands.fit_file(sst_file, tmp_path / "m", text_column="review")
+    with pytest.raises(ConfigError, match="--label-column does not apply to SST trees"):
+        evaluate_file(sst_file, saved_model, label_column="stars")
+    assert not (tmp_path / "m").exists()
