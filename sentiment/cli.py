@@ -217,20 +217,14 @@ def fit(
 
     Examples:
 
+    \b
       sentiment fit train.csv --dev dev.csv --out my-model
-
       sentiment fit reviews.csv.gz --text-column review --label-column stars
-
       sentiment fit emotions.csv --task emotion --out emotion-model
-
       sentiment fit goemotions.csv --task emotion --multi-label --label-column labels --grouping ekman
-
       sentiment fit Restaurants_Train_v2.xml --task aspect --out restaurant-aspects
-
       sentiment fit trees/train.txt --phrases --dev dev.csv --vectorizer tfidf --model logreg --set C=4
-
       sentiment fit trees/train.txt --phrases --binary --dev trees/dev.txt --out sst2-model
-
       sentiment fit train.csv --dev dev.csv --vectorizer word2vec --model lstm --set epochs=10 --report reports/
     """
     from .commands import fit_file
@@ -294,16 +288,13 @@ def predict(
 
     Examples:
 
+    \b
       sentiment predict "What a wonderful film!" "Dull and far too long."
-
       sentiment predict --task emotion --top-if-none "Thank you so much, this made my day!"
-
       sentiment predict --task aspect "The camera struggles in low light, but the battery lasts for days."
-
       sentiment predict --task aspect --aspect battery --aspect screen "Great screen, awful battery."
-
       sentiment predict --json "The battery died after a day."
-
+      sentiment predict -- "-5 stars: a text that starts with a dash comes after --"
       sentiment predict --input reviews.csv --output predictions.csv --text-column review
     """
     if input_ is not None:
@@ -376,14 +367,11 @@ def evaluate(
 
     Examples:
 
+    \b
       sentiment evaluate dev.csv --model my-model
-
       sentiment evaluate dev.csv --model my-model --json --report reports/dev
-
       sentiment evaluate goemotions-dev.csv --task emotion --grouping ekman
-
       sentiment evaluate sst2-dev.csv --label-names 0=negative,1=positive
-
       sentiment evaluate Restaurants_Test_Gold.xml --task aspect --json
     """
     from .commands import evaluate_file
@@ -419,10 +407,9 @@ def ensemble(
 
     Examples:
 
+    \b
       sentiment ensemble nbsvm-model lstm-model --out ensemble-model
-
       sentiment ensemble a b c --weights 2,1,1 --out abc && sentiment evaluate dev.csv --model abc
-
       sentiment ensemble emotions-logreg emotions-lstm --tune goemotions-heldout.csv --out emotions-mean
     """
     from .commands import ensemble_models
@@ -451,8 +438,8 @@ def export(
 
     Examples:
 
+    \b
       sentiment export mlp-model --out mlp.pt
-
       sentiment export lstm-model --out lstm.onnx
     """
     from .export import export_model
@@ -475,10 +462,9 @@ def options(
 
     Examples:
 
+    \b
       sentiment options --vectorizer word2vec --model logreg
-
       sentiment options --task emotion --multi-label
-
       sentiment options --task aspect
     """
     from .pipeline import Pipeline

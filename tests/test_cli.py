@@ -347,12 +347,15 @@ def test_options_command():
     assert_error(invoke("options", "--model", "forest"), "unknown model 'forest'")
 
 
-@pytest.mark.parametrize("command", ["fit", "predict", "evaluate", "options"])
-def test_help_has_examples(command):
+@pytest.mark.parametrize("command", ["fit", "predict", "evaluate", "ensemble", "export", "options"])
+def test_help_has_examples_printed_whole_to_copy(command):
     result = invoke(command, "--help")
     assert_ok(result)
-    assert "Example" in result.stdout
-    assert "sentiment" in result.stdout
+    callback = next(c.callback for c in app.registered_commands if (c.name or c.callback.__name__) == command)
+    documented = [line.strip() for line in callback.__doc__.splitlines() if line.strip().startswith("sentiment ")]
+    printed = [line.strip() for line in result.stdout.splitlines() if line.strip().startswith("sentiment ")]
+    assert "Examples:" in result.stdout and len(documented) >= 2
+    assert printed == documented  # each example on one line, to copy as it is (none split at `--label-`)
 
 
 def test_top_level_help():
