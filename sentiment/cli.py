@@ -333,7 +333,12 @@ def predict(
     pipe = _load(model, task)
     _check_top_if_none(pipe, top_if_none)
     if getattr(pipe, "kind", None) == "aspect":
-        _print_aspects(pipe.annotate(texts, aspects=aspect or None), as_json, named=bool(aspect))
+        results = pipe.annotate(texts, aspects=aspect or None)
+        _print_aspects(results, as_json, named=bool(aspect))
+        found = {a["term"].lower() for result in results for a in result["aspects"]}
+        for term in dict.fromkeys(t.strip() for t in aspect):
+            if term.lower() not in found:
+                typer.echo(f"note: {term!r} occurs in none of the texts (terms match as written, in any case)", err=True)
         return
     if aspect:
         _fail("--aspect needs an aspect model: add --task aspect, or --model DIR of a model trained with --task aspect")

@@ -236,8 +236,8 @@ def test_given_aspects_are_located_and_scored(tiny_model):
     out = tiny_model.predict_aspects([text], aspects=["camera", "battery"])[0]
     assert [(a["term"], a["from"], a["polarity"]) for a in out] == [("Camera", 4, "negative"), ("battery", 29, "positive")]
     assert all(0 <= a["score"] <= 1 and set(a) == {"term", "from", "to", "polarity", "score"} for a in out)
-    with pytest.raises(DataError, match="does not occur in the text"):
-        tiny_model.predict_aspects([text], aspects=["lens"])
+    without, with_lens = tiny_model.predict_aspects([text, "The lens is sharp."], aspects=["lens"])
+    assert without == [] and [(a["term"], a["from"], a["to"]) for a in with_lens] == [("lens", 4, 8)]
 
 
 def test_save_load_round_trip(tiny_model, tmp_path):

@@ -136,10 +136,14 @@ def test_aspect_flags_on_other_models_are_errors(model_dir, files):
     assert "does not apply to an aspect model" in result.stderr
 
 
-def test_named_aspect_missing_from_the_text(model_dir):
-    result = invoke("predict", "--model", model_dir, "--aspect", "battery", "The food is good.")
-    assert_error(result)
-    assert "does not occur in the text" in result.stderr
+def test_named_aspects_missing_from_some_texts_or_all(model_dir):
+    result = invoke("predict", "--model", model_dir, "--aspect", "battery", "--aspect", "food",
+                    "The food is good.", "Nice place.")
+    assert result.exit_code == 0, result.output
+    lines = result.stdout.splitlines()
+    assert lines[0] == "The food is good." and lines[1].startswith("  food\t4-8\t")
+    assert lines[2:] == ["Nice place.", "  (none of the named aspects is in this text)"]
+    assert result.stderr.strip() == "note: 'battery' occurs in none of the texts (terms match as written, in any case)"
 
 
 def test_aspect_offsets_too_large_for_an_integer(tmp_path):

@@ -260,7 +260,7 @@ class AspectPipeline:
 
         Without ``aspects`` the terms are extracted. With ``aspects`` (terms to score, the same list
         for every text, or one list per text) each term is located in the text (case-insensitive,
-        whole words preferred; every occurrence is scored); a term that occurs in no text is a DataError.
+        whole words preferred; every occurrence is scored; a text without them gets an empty list).
         """
         self._check_fitted()
         texts = check_texts(texts, allow_empty=True)  # an empty text has no aspects
@@ -411,14 +411,14 @@ def _load_prior(prior):
 
 
 def locate_terms(texts: list[str], aspects) -> list[list[dict]]:
-    """Spans of the given terms in each text (case-insensitive; whole-word matches when there are any)."""
+    """Spans of the given terms in each text (case-insensitive; whole-word matches when there are any); a
+    text without any of them gets none."""
     if isinstance(aspects, str):
         aspects = [aspects]
     aspects = list(aspects)
     per_text = aspects if aspects and all(isinstance(a, (list, tuple)) for a in aspects) else [aspects] * len(texts)
     if len(per_text) != len(texts):
         raise DataError(f"{len(per_text)} aspect lists for {len(texts)} texts; give one list per text or one list for all")
-    found_any: dict[str, bool] = {}
     results = []
     for text, terms in zip(texts, per_text):
         spans = []
@@ -429,11 +429,7 @@ def locate_terms(texts: list[str], aspects) -> list[list[dict]]:
             pattern = re.escape(term)
             matches = list(re.finditer(rf"(?<!\w){pattern}(?!\w)", text, re.IGNORECASE)) or \
                 list(re.finditer(pattern, text, re.IGNORECASE))
-            found_any[term] = found_any.get(term, False) or bool(matches)
             spans.extend({"term": text[m.start():m.end()], "from": m.start(), "to": m.end()} for m in matches)
         spans.sort(key=lambda a: (a["from"], a["to"]))
         results.append(spans)
-    missing = [t for t, ok in found_any.items() if not ok]
-    if missing:
-        raise DataError(f"aspect {missing[0]!r} does not occur in the text; pass a term as it is written in the text")
     return results
