@@ -149,11 +149,12 @@ def _report_folder(folder: Optional[Path]):
         raise
 
 
-def _shipped_task(model: Optional[Path], task: Optional[str]) -> str:
-    """The task whose shipped model to use without ``--model``; ``--task`` with ``--model`` is refused."""
+def _shipped_task(model: Optional[Path], task: Optional[str]) -> Optional[str]:
+    """The task whose shipped model to use without ``--model`` (None with it); ``--task`` with ``--model``
+    is refused."""
     if model is not None and task is not None:
         _fail("--task picks a shipped model; with --model DIR leave it out (the model knows its task)")
-    return task or DEFAULT_TASK
+    return None if model is not None else task or DEFAULT_TASK
 
 
 def _shipped_choices(describe: bool = False) -> str:

@@ -192,7 +192,7 @@ def model_columns(pipe: Pipeline) -> dict[str, str]:
 
 def evaluate_file(data: str | Path, model: str | Path | None = None, *, text_column: str | None = None,
                   label_column: str | None = None, grouping: str | None = None,
-                  task: str = DEFAULT_TASK, label_names: dict | None = None) -> tuple[Pipeline, dict]:
+                  task: str | None = None, label_names: dict | None = None) -> tuple[Pipeline, dict]:
     """Score a saved model (default: the one shipped for ``task``) on a labelled file; the columns and the
     label separator default to the ones the model was trained with. ``grouping`` scores label groups;
     ``label_names`` maps the file's label values to the model's labels (``{0: "negative"}``). SST trees

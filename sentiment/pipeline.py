@@ -427,9 +427,9 @@ class Pipeline(Classifier):
         return pipe
 
 
-def load(path: str | os.PathLike | None = None, *, task: str = DEFAULT_TASK):
+def load(path: str | os.PathLike | None = None, *, task: str | None = None):
     """Load a saved pipeline, ensemble or aspect model (whichever the directory holds); without ``path``,
-    the default English model of ``task`` (``"polarity"``, ``"emotion"`` or ``"aspect"``).
+    the default English model of ``task`` (``"polarity"``, the default, ``"emotion"`` or ``"aspect"``).
 
     >>> from sentiment import load
     >>> load().annotate(["What a wonderful film!"])[0]["label"]
@@ -437,7 +437,10 @@ def load(path: str | os.PathLike | None = None, *, task: str = DEFAULT_TASK):
     """
     from .default_models import default_model_path
 
-    path = default_model_path(task) if path is None else path
+    if path is not None and task is not None:
+        raise ConfigError(f"give a model path or a task (which picks a shipped model), not both: path={str(path)!r}, "
+                          f"task={task!r}")
+    path = default_model_path(task or DEFAULT_TASK) if path is None else path
     config, _ = read_model(path)
     _check_kind(config, path)
     if config.get("kind") == "ensemble":

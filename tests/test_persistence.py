@@ -419,3 +419,9 @@ def test_a_damaged_model_can_be_overwritten(fitted, model_copy):
     (model_copy / "config.json").write_text("{ not json")
     fitted("tfidf", "logreg").save(model_copy)
     assert sentiment.load(model_copy).get_params()["model"] == "logreg"
+
+
+def test_load_takes_a_path_or_a_task_not_both(saved_model):
+    assert sentiment.load(task="polarity").label_names_ == ["negative", "positive"]
+    with pytest.raises(ConfigError, match="give a model path or a task"):
+        sentiment.load(saved_model, task="emotion")  # the task would silently be ignored
