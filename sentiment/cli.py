@@ -175,14 +175,16 @@ def _load(model: Optional[Path], task: Optional[str]):
     return load(model, task=_shipped_task(model, task))
 
 
-def _check_utf8(texts: List[str], where: str) -> None:
+def _check_texts(texts: List[str], where: str) -> None:
     """Texts whose bytes were not UTF-8 (Python keeps them as lone surrogates) cannot be printed as JSON or
-    text; refuse them as the file readers refuse a file that is not UTF-8."""
+    text; refuse them as the file readers refuse a file that is not UTF-8. Empty texts are refused too."""
     for n, text in enumerate(texts, 1):
         try:
             text.encode("utf-8")
         except UnicodeEncodeError:
             _fail(f"text {n}{where} is not UTF-8; pass UTF-8 text (e.g. convert it with iconv -f latin1 -t utf-8)")
+        if not text.strip():  # counted from 1 here, as a shell user counts them
+            _fail(f"text {n}{where} is empty or only whitespace; give texts with words in them")
 
 
 def _print_json(value) -> None:
@@ -330,7 +332,7 @@ def predict(
             _fail("stdin is not UTF-8 text; pass UTF-8 (e.g. convert it with iconv -f latin1 -t utf-8)")
         if not texts:
             _fail("no text on stdin; give one text per line")
-    _check_utf8(texts, " on stdin" if from_stdin else "")
+    _check_texts(texts, " on stdin" if from_stdin else "")
     pipe = _load(model, task)
     _check_top_if_none(pipe, top_if_none)
     if getattr(pipe, "kind", None) == "aspect":

@@ -239,7 +239,8 @@ def iter_table(path: str | Path, columns: Sequence[str] | None, fmt: str | None 
             if not any_rows:
                 raise DataError(f"{file} has a header but no rows; give at least one row")
     except UnicodeDecodeError:
-        raise DataError(f"{file} is not UTF-8 text; re-encode it, e.g. iconv -f latin1 -t utf-8 IN > OUT") from None
+        raise DataError(f"{file} is not UTF-8 text; re-encode it, e.g. iconv -f {_encoding_guess(file)} -t utf-8 "
+                        "IN > OUT") from None
     except pd.errors.EmptyDataError:
         raise DataError(f"{file} is empty; give a file with a header row and at least one row") from None
     except (pd.errors.ParserError, ValueError, TypeError, OSError, EOFError) as exc:  # TypeError: a JSONL line that is not an object
@@ -288,6 +289,13 @@ def _columns(frame, columns, file):
     return frame[list(columns)]
 
 
+def _encoding_guess(file: Path) -> str:
+    """The encoding to name in advice on a file that is not UTF-8: UTF-16 by its byte-order mark, else latin1."""
+    with open(file, "rb") as handle:
+        start = handle.read(2)
+    return "utf-16" if start in (b"\xff\xfe", b"\xfe\xff") else "latin1"
+
+
 COLUMN_OPTIONS = ("--text-column", "--label-column")  # by position in the requested columns
 
 
@@ -295,6 +303,9 @@ def missing_columns(file, missing, present, requested=None) -> DataError:
     requested = list(requested or missing)
     options = [COLUMN_OPTIONS[requested.index(c)] for c in missing if requested.index(c) < len(COLUMN_OPTIONS)]
     which = " / ".join(options) or "--text-column"
+    if any("\t" in str(column) for column in present):  # a TSV file named .csv
+        return DataError(f"{file} has no column {', '.join(map(repr, missing))}, and its header holds tabs: "
+                         "it looks tab-separated; name it .tsv")
     return DataError(
         f"{file} has no column {', '.join(map(repr, missing))}; its columns are: "
         f"{', '.join(map(str, present)) or 'none'}; name the right one with {which}"
@@ -499,6 +510,9 @@ def _looks_like_trees(path) -> bool:
 
 def _existing(path: str | Path) -> Path:
     file = Path(path)
+    if str(path) == "-":
+        raise DataError("a data file cannot be read from stdin ('-'); give its path (`sentiment predict -` reads "
+                        "one text per line from stdin)")
     if not file.exists():
         raise DataError(f"file {file} does not exist; check the path")
     if file.is_dir():

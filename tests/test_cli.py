@@ -458,8 +458,8 @@ def test_fit_missing_data_file(tmp_path):
 
 
 @pytest.mark.parametrize("args, pattern", [
-    (["", ], "text 0 is empty"),
-    (["fine", "   "], "text 1 is empty or only whitespace"),
+    (["", ], "text 1 is empty"),
+    (["fine", "   "], "text 2 is empty or only whitespace"),
     ([], "give at least one text"),
     (["--input", "@dev"], "--input needs --output"),
     (["--output", "o.csv", "text"], "--output goes with --input"),

@@ -305,3 +305,22 @@ def test_refitting_into_a_model_directory_with_other_files_keeps_them(data, tmp_
     result = invoke(*fit_args(data, out))
     assert_error(result, "also holds NOTES.md")
     assert no_training_started(result) and digest(out) == before
+
+
+def test_file_problems_get_advice_that_fits_them(tmp_path, saved_model):
+    utf16 = tmp_path / "utf16.csv"
+    utf16.write_bytes("text\nhello\n".encode("utf-16"))  # with its byte-order mark
+    assert_error(invoke("predict", "--model", saved_model, "--input", utf16, "--output", tmp_path / "o.csv"),
+                 "iconv -f utf-16 -t utf-8")
+    tabs = tmp_path / "tabs.csv"
+    tabs.write_text("text\tlabel\na fine film\t1\n")
+    assert_error(invoke("fit", tabs, "--out", tmp_path / "m"), "it looks tab-separated; name it .tsv")
+    assert_error(invoke("predict", "--model", saved_model, "--input", "-", "--output", tmp_path / "o.csv"),
+                 "cannot be read from stdin")
+    assert not (tmp_path / "m").exists() and not (tmp_path / "o.csv").exists()
+
+
+def test_empty_texts_on_the_command_line_are_counted_from_one(saved_model):
+    assert_error(invoke("predict", "--model", saved_model, "good", " "), "text 2 is empty")
+    result = invoke("predict", "--model", saved_model, "-", input="good\n\t\nbad\n")  # blank lines on stdin: skipped
+    assert result.exit_code == 0 and len(result.stdout.splitlines()) == 2
