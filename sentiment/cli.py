@@ -248,6 +248,8 @@ def fit(
         _fail(f"--report {report} lies inside --out {out}, which saving replaces as a whole; put the report elsewhere")
     options = _parse_options(set_)
     if grouping is not None:
+        if "grouping" in options:
+            _fail("--grouping and --set grouping=... say the same thing; give one")
         options["grouping"] = grouping
     names = _parse_label_names(label_names)
     with _report_folder(report):

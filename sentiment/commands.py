@@ -63,6 +63,9 @@ def fit_file(
     if isinstance(seed, bool) or not isinstance(seed, int) or not 0 <= seed < 2**32:
         raise ConfigError(f"the seed (--seed) must be a whole number from 0 to {2**32 - 1}, not {seed!r}")
     check_model_target(out)  # a save path below a file (--out train.csv/model) fails before any work
+    for part, fraction in (("dev", dev_fraction), ("tune", tune_fraction)):
+        if isinstance(fraction, bool) or not isinstance(fraction, (int, float)) or not 0 < fraction < 1:
+            raise ConfigError(f"the {part} fraction (--{part}-fraction) must be between 0 and 1, not {fraction!r}")
     if task == "aspect":
         refuse_flags({"--vectorizer": vectorizer, "--model": model, "--phrases": phrases, "--binary": binary,
                       "--multi-label": multi_label, "--label-names": label_names,

@@ -426,6 +426,8 @@ def test_fit_header_only_file_with_dev(bad_files, files, tmp_path):
     (["--label-names", "0=bad"], "name every label"),
     (["--dev-fraction", "2"], "between 0 and 1"),
     (["--tune-fraction", "0.2"], "--tune-fraction goes with --multi-label"),
+    (["--multi-label", "--tune-fraction", "0"], "the tune fraction .--tune-fraction. must be between 0 and 1"),
+    (["--grouping", "ekman", "--set", "grouping=sentiment"], "--grouping and --set grouping"),
     (["--task", "sarcasm"], "unknown task .sarcasm.; choose polarity, emotion or aspect"),
     (["--set", "min_df=1000"], "min_df"),
     (["--text-column", "body"], "no column 'body'"),
@@ -433,6 +435,14 @@ def test_fit_header_only_file_with_dev(bad_files, files, tmp_path):
 def test_fit_bad_options(files, tmp_path, args, pattern):
     base = ["fit", files["train"], "--text-column", "review", "--label-column", "stars", "--out", tmp_path / "m"]
     assert_error(invoke(*base, *args), pattern)
+
+
+@pytest.mark.parametrize("fraction", ["--dev-fraction", "--tune-fraction"])
+def test_a_bad_fraction_is_refused_before_training_is_logged(files, tmp_path, fraction):
+    result = invoke("fit", files["train"], "--text-column", "review", "--label-column", "stars", "--multi-label",
+                    fraction, "1", "--out", tmp_path / "m")
+    assert_error(result, "must be between 0 and 1")
+    assert len(result.stderr.strip().splitlines()) == 1
 
 
 def test_fit_refuses_non_model_out_dir(files, tmp_path):
