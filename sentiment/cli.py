@@ -232,7 +232,7 @@ def fit(
     """
     from .commands import fit_file
     from .data import LABEL_SEPARATOR
-    from .evaluation import format_report
+    from .evaluation import format_report, write_report
 
     def log(message: str) -> None:
         if not as_json:
@@ -261,11 +261,8 @@ def fit(
             tune_fraction=0.1 if tune_fraction is None else tune_fraction, progress=sys.stderr.isatty() and not as_json,
             log=log,
         )
-        _write_report(dev_report, report, "dev")
-        if report is not None and getattr(getattr(pipe, "model_", None), "history_", None):  # aspect pipelines: none
-            from .models.neural import plot_history
-
-            plot_history(pipe.model_.history_, report / "training_history.png")
+        if report is not None:
+            write_report(dev_report, report, "dev", model=pipe)
     if as_json:
         _print_json({**dev_report, "model": str(out)})
     else:
@@ -385,13 +382,14 @@ def evaluate(
       sentiment evaluate Restaurants_Test_Gold.xml --task aspect --json
     """
     from .commands import evaluate_file
-    from .evaluation import format_report
+    from .evaluation import format_report, write_report
 
     shipped = _shipped_task(model, task)
     with _report_folder(report):
         _, result = evaluate_file(data, model, text_column=text_column, label_column=label_column, grouping=grouping,
                                   task=shipped, label_names=_parse_label_names(label_names))
-        _write_report(result, report, Path(data).name)
+        if report is not None:
+            write_report(result, report, Path(data).name)
     if as_json:
         from .default_models import default_model_path
 
@@ -531,20 +529,6 @@ def _print_aspects(results: list[dict], as_json: bool, named: bool = False) -> N
                        else "  (no aspect found; name one with --aspect TERM)")
         for c in result.get("categories", []):
             typer.echo(f"  [{c['category']}]\t\t{c['polarity']}\t{c['score']:.3f}")
-
-
-def _write_report(result: dict, folder: Optional[Path], title: str) -> None:
-    if folder is None:
-        return
-    from .evaluation import plot_confusion_matrix, plot_label_scores
-    from .persistence import atomic_file
-
-    with atomic_file(folder / "metrics.json") as partial:
-        Path(partial).write_text(json.dumps(result, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
-    if result.get("multi_label"):
-        plot_label_scores(result, folder / "label_scores.png", title=f"Per-label scores: {title}")
-    else:
-        plot_confusion_matrix(result, folder / "confusion_matrix.png", title=f"Confusion matrix: {title}")
 
 
 def main() -> None:

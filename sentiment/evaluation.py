@@ -169,6 +169,28 @@ def format_report(report: dict) -> str:
     return "\n".join(lines)
 
 
+def write_report(report: dict, folder: str | Path, title: str, model=None) -> list[Path]:
+    """Write ``report`` to ``folder``: ``metrics.json``, then ``confusion_matrix.png`` (several labels per
+    text: ``label_scores.png``) and, for a ``model`` trained by epochs, ``training_history.png``. Each file
+    is written whole or not at all. Returns the paths written."""
+    import json
+
+    folder = Path(folder)
+    with atomic_file(folder / "metrics.json") as partial:
+        Path(partial).write_text(json.dumps(report, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
+    written = [folder / "metrics.json"]
+    if report.get("multi_label"):
+        written.append(plot_label_scores(report, folder / "label_scores.png", title=f"Per-label scores: {title}"))
+    else:
+        written.append(plot_confusion_matrix(report, folder / "confusion_matrix.png", title=f"Confusion matrix: {title}"))
+    history = getattr(getattr(model, "model_", None), "history_", None)  # mlp, lstm; not an aspect pipeline
+    if history:
+        from .models.neural import plot_history
+
+        written.append(plot_history(history, folder / "training_history.png"))
+    return written
+
+
 def plot_confusion_matrix(report: dict, path: str | Path, title: str = "Confusion matrix") -> Path:
     """Save the confusion matrix (row-normalised colours, counts in the cells) as a PNG."""
     import matplotlib

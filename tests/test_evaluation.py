@@ -43,3 +43,17 @@ def test_the_confusion_matrix_plot_states_the_reports_own_figures(tmp_path):
     assert _headline_figures(aspect_polarity, 3) == "accuracy 0.500, n=3"
     path = plot_confusion_matrix(report, tmp_path / "cm.png")
     assert path.read_bytes()[:4] == b"\x89PNG" and [p.name for p in tmp_path.iterdir()] == ["cm.png"]
+
+
+def test_write_report_writes_the_metrics_and_the_plot_that_fits_the_report(pipe, tmp_path):
+    import json
+
+    from sentiment.evaluation import evaluate, write_report
+
+    report = evaluate(pipe, ["good film", "bad film", "great", "awful"], ["pos", "neg", "pos", "neg"])
+    written = write_report(report, tmp_path / "one", "dev", model=pipe)
+    assert [p.name for p in written] == ["metrics.json", "confusion_matrix.png"]  # no history: not trained by epochs
+    assert json.loads((tmp_path / "one" / "metrics.json").read_text()) == report
+    multi = {"multi_label": True, "labels": ["joy", "anger"], "macro_f1": 0.5, "micro_f1": 0.5, "n": 2,
+             "per_class": {name: {"precision": 0.5, "recall": 0.5, "f1": 0.5, "support": 1} for name in ("joy", "anger")}}
+    assert [p.name for p in write_report(multi, tmp_path / "multi", "dev")] == ["metrics.json", "label_scores.png"]
