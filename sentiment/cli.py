@@ -16,8 +16,8 @@ from typing import List, Optional
 
 import typer
 
-from .errors import SentimentError, refuse_flags
-from .tasks import CONFIGURATIONS, DEFAULT_TASK, TASK_NAMES, TASKS, get_task, or_list
+from .errors import SentimentError
+from .tasks import CONFIGURATIONS, DEFAULT_TASK, TASK_NAMES, TASKS, or_list
 
 app = typer.Typer(
     help="Text cleaning, vectorization and sentiment analysis.\n\n"
@@ -464,6 +464,7 @@ def options(
     model: Optional[str] = typer.Option(None, help="Model whose options to list; default: the one `fit --task` uses."),
     task: str = typer.Option(DEFAULT_TASK, help=f"{or_list(CONFIGURATIONS)}: list the values `fit --task` starts from; aspect: the aspect model's options."),
     multi_label: bool = typer.Option(False, "--multi-label", help="The defaults of --task for several labels per text, as `fit --multi-label` uses them."),
+    as_json: bool = typer.Option(False, "--json", help="Print a JSON object: per stage, each option's value and default."),
 ):
     """List the options of the cleaner, a vectorizer and a model, with the values `fit --task` trains with
     unless --set changes them (the task's own settings where it has them, else each stage's default).
@@ -473,38 +474,28 @@ def options(
     \b
       sentiment options --vectorizer word2vec --model logreg
       sentiment options --task emotion --multi-label
-      sentiment options --task aspect
+      sentiment options --task aspect --json
     """
-    from .pipeline import Pipeline
-    from .registry import available
+    from .commands import describe_options
 
-    if task == "aspect":
-        from .aspects import aspect_options
-
-        refuse_flags({"--vectorizer": vectorizer, "--model": model, "--multi-label": multi_label},
-                     "--task aspect (its stages are listed below its options)")
-        typer.echo("aspect:")
-        for key, value in aspect_options().items():
-            typer.echo(f"  {key} = {json.dumps(value)}")
-        typer.echo(f"\nextractors: {', '.join(available('aspect_extractor'))}\n"
-                   f"polarity models: {', '.join(available('aspect_polarity'))}")
+    described = describe_options(task, vectorizer, model, multi_label)
+    if as_json:
+        _print_json(described)
         return
-    get_task(task)
-
-    pipe = Pipeline.for_task(task, vectorizer, model, multi_label=multi_label)  # what `fit --task` starts from
-    from .commands import check_stage_options
-
-    check_stage_options(pipe)  # a vectorizer and model that fit would refuse together (tfidf + lstm)
-    task_values = {k: v for k, v in pipe.get_params().items() if k not in ("vectorizer", "model")}
-    typer.echo(f"task {task}{' (several labels per text)' if multi_label else ''}: vectorizer {pipe.vectorizer}, "
-               f"model {pipe.model}")
-    for stage, values in Pipeline.options_for(pipe.vectorizer, pipe.model).items():
+    if described["model"] is not None:
+        typer.echo(f"task {task}{' (several labels per text)' if multi_label else ''}: vectorizer "
+                   f"{described['vectorizer']}, model {described['model']}")
+    for stage, values in described["options"].items():
         typer.echo(f"{stage}:")
-        for key, value in values.items():
-            shown, value = (list(v) if isinstance(v, tuple) else v for v in (task_values.get(key, value), value))
-            typer.echo(f"  {key} = {json.dumps(shown)}" + (f"  (task {task}; default {json.dumps(value)})"
-                                                           if key in task_values and shown != value else ""))
-    typer.echo(f"\nvectorizers: {', '.join(available('vectorizer'))}\nmodels: {', '.join(available('model'))}")
+        for key, option in values.items():
+            shown, default = (list(v) if isinstance(v, tuple) else v for v in (option["value"], option["default"]))
+            typer.echo(f"  {key} = {json.dumps(shown)}" + (f"  (task {task}; default {json.dumps(default)})"
+                                                           if shown != default else ""))
+    typer.echo("\n" + "\n".join(f"{KIND_NAMES[kind]}: {', '.join(names)}" for kind, names in described["available"].items()))
+
+
+KIND_NAMES = {"vectorizer": "vectorizers", "model": "models", "aspect_extractor": "extractors",
+              "aspect_polarity": "polarity models"}
 
 
 def _check_top_if_none(pipe, top_if_none: bool) -> None:

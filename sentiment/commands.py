@@ -163,6 +163,33 @@ def check_stage_options(pipe: Pipeline):
     return model_stage
 
 
+def describe_options(task: str = DEFAULT_TASK, vectorizer: str | None = None, model: str | None = None,
+                     multi_label: bool = False) -> dict:
+    """What ``fit --task`` trains with unless ``--set`` changes it: ``{"task", "multi_label", "vectorizer",
+    "model", "options": {stage: {key: {"value", "default"}}}, "available": {kind: [names]}}``, where
+    ``value`` is the task's own setting where it has one, else the stage's ``default``. For the aspect
+    task, the single stage ``"aspect"`` holds the :class:`~sentiment.aspects.AspectPipeline` settings."""
+    from .registry import available
+
+    if task == "aspect":
+        from .aspects import aspect_options
+
+        refuse_flags({"--vectorizer": vectorizer, "--model": model, "--multi-label": multi_label},
+                     "--task aspect (its stages are listed below its options)")
+        return {"task": task, "multi_label": False, "vectorizer": None, "model": None,
+                "options": {"aspect": {k: {"value": v, "default": v} for k, v in aspect_options().items()}},
+                "available": {kind: available(kind) for kind in ("aspect_extractor", "aspect_polarity")}}
+    get_task(task)
+    pipe = Pipeline.for_task(task, vectorizer, model, multi_label=multi_label)  # what `fit --task` starts from
+    check_stage_options(pipe)  # a vectorizer and model that fit would refuse together (tfidf + lstm)
+    task_values = {k: v for k, v in pipe.get_params().items() if k not in ("vectorizer", "model")}
+    return {"task": task, "multi_label": multi_label, "vectorizer": pipe.vectorizer, "model": pipe.model,
+            "options": {stage: {key: {"value": task_values.get(key, default), "default": default}
+                                for key, default in values.items()}
+                        for stage, values in Pipeline.options_for(pipe.vectorizer, pipe.model).items()},
+            "available": {kind: available(kind) for kind in ("vectorizer", "model")}}
+
+
 def _trains_by_epochs(model) -> bool:
     """Whether ``model`` (a model stage) trains by epochs and early-stops on dev data (mlp, lstm)."""
     return bool(getattr(model, "trains_by_epochs", False))

@@ -68,8 +68,6 @@ def export_model(pipeline, path: str | os.PathLike, fmt: str | None = None) -> P
         raise ConfigError(
             f"model {model.name!r} has no torch network to export; only the neural models (mlp, lstm) export"
         )
-    import torch
-
     from .models.nets import Probabilities
 
     wrapped = Probabilities(copy.deepcopy(model.net_).cpu()).eval().requires_grad_(False)

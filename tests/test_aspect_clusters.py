@@ -11,7 +11,7 @@ import pytest
 from sentiment.aspects import AspectPipeline, clusters as clusters_module
 from sentiment.aspects.clusters import UNKNOWN, WordClusters, lexeme_clusters
 from sentiment.aspects.data import token_cleaner
-from sentiment.aspects.extraction import ClassicalTagger, token_features
+from sentiment.aspects.extraction import token_features
 from sentiment.aspects.data import tokenize
 from sentiment.errors import ConfigError
 

@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+import json
 import re
 
 import pytest
@@ -108,3 +109,13 @@ def test_one_hidden_layer_width_needs_no_list():
     texts, labels = ["a good film", "a bad film", "good", "bad"] * 5, ["pos", "neg"] * 10
     pipe = Pipeline("tfidf", "mlp", hidden_sizes=16, epochs=1, min_df=1).fit(texts, labels)
     assert pipe.model_.params["hidden_sizes"] == (16,)
+
+
+def test_options_json_gives_each_options_value_and_default():
+    emotion = json.loads(runner.invoke(app, ["options", "--task", "emotion", "--json"]).stdout)
+    assert (emotion["vectorizer"], emotion["model"]) == CONFIGURATIONS["emotion"]["single"][:2]
+    assert emotion["options"]["cleaner"]["negation"] == {"value": False, "default": True}  # the task's own setting
+    assert "nbsvm" in emotion["available"]["model"]
+    aspect = json.loads(runner.invoke(app, ["options", "--task", "aspect", "--json"]).stdout)
+    assert aspect["options"]["aspect"]["extractor"]["value"] == "classical"
+    assert "lstm" in aspect["available"]["aspect_extractor"]

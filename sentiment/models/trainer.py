@@ -358,7 +358,7 @@ def train(net: torch.nn.Module, batches, dev, config: TrainConfig, device: torch
     the best epoch's weights are restored; without, it runs all epochs and keeps the last weights.
     """
     net.to(device)
-    head, n_classes = net.config.head, net.config.n_classes
+    n_classes = net.config.n_classes
     optimizer = make_optimizer(net, config, device)
     steps = len(batches)
     schedule = LRSchedule(optimizer, config.schedule, round(config.warmup_epochs * steps), config.epochs * steps)
