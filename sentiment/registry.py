@@ -25,7 +25,8 @@ REGISTRY: dict[str, dict[str, str]] = {
         "mlp": "sentiment.models.neural:MLPModel",
         "lstm": "sentiment.models.neural:LSTMModel",
     },
-    # the two stages of an AspectPipeline (sentiment.aspects); a saved stage names its class here
+    # the two stages of an AspectPipeline (sentiment.aspects), built from its settings by each class's
+    # configured(...) and named in a saved model by their state
     "aspect_extractor": {
         "classical": "sentiment.aspects.extraction:ClassicalTagger",
         "lstm": "sentiment.aspects.neural:BiLSTMTagger",

@@ -118,8 +118,10 @@ def test_bilstm_tagger_gives_unseen_words_their_cluster():
 
 
 def test_by_default_the_classical_tagger_reads_clusters_and_the_lstm_tagger_does_not():
-    from sentiment.aspects.pipeline import CLUSTERS
+    from sentiment.aspects.extraction import ClassicalTagger
+    from sentiment.aspects.neural import BiLSTMTagger
 
     model = AspectPipeline(prior=None, bits=12).fit(synthetic(40, seed=4))
-    assert model.params["clusters"] is None and len(model.extractor_.clusters_.table) == CLUSTERS["classical"]
-    assert CLUSTERS["lstm"] == 0
+    assert model.params["clusters"] is None
+    assert len(model.extractor_.clusters_.table) == ClassicalTagger.default_clusters == 100_000
+    assert BiLSTMTagger.default_clusters == 0

@@ -411,11 +411,11 @@ def test_contrast_adds_two_opinion_sentences_to_the_polarity_training_only(monke
 
     seen = []
     fit = polarity.ClassicalPolarity.fit
-    monkeypatch.setattr(polarity.ClassicalPolarity, "fit", lambda self, items, labels: seen.append(items) or fit(self, items, labels))
+    monkeypatch.setattr(polarity.ClassicalPolarity, "fit", lambda self, items, labels, **kw: seen.append(items) or fit(self, items, labels, **kw))
     rows = synthetic(80, seed=3)
     tagged = []
     tagger_fit = ClassicalTagger.fit
-    monkeypatch.setattr(ClassicalTagger, "fit", lambda self, sentences: tagged.append(len(sentences)) or tagger_fit(self, sentences))
+    monkeypatch.setattr(ClassicalTagger, "fit", lambda self, sentences, **kw: tagged.append(len(sentences)) or tagger_fit(self, sentences, **kw))
     plain = AspectPipeline(prior=None, bits=12, contrast=0.0).fit(rows)
     mixed = AspectPipeline(prior=None, bits=12, contrast=1.0).fit(rows)
     assert not [text for text, _, _ in seen[0] if any(join in text for join in CONTRAST_JOINS)]

@@ -66,18 +66,26 @@ class ClassicalTagger:
     Brown cluster table (:mod:`sentiment.aspects.clusters`) the model keeps and reads (0: none)."""
 
     name = "classical"
+    reads_word_vectors = False
+    default_clusters = 100_000  # the pipeline's clusters=None: dev extraction F1 +1.0 / +1.1 (aspects_tuning.md)
 
     def __init__(self, C: float = 1.0, bits: int = 18, seed: int = 0, cleaner=None, clusters: int = 0):
         self.model = HashedLogistic(bits=bits, C=C, seed=seed)
         self.cleaner, self.clusters = cleaner, clusters
         self.clusters_: WordClusters | None = None
 
+    @classmethod
+    def configured(cls, p: dict, *, cleaner, clusters: int) -> "ClassicalTagger":
+        """The tagger that an :class:`~sentiment.aspects.AspectPipeline` with settings ``p`` trains."""
+        return cls(C=p["tagger_C"], bits=p["bits"], seed=p["seed"], cleaner=cleaner, clusters=clusters)
+
     def _features(self, texts):
         tokenized = [tokenize(t, self.cleaner) for t in texts]
         return tokenized, [token_features(toks, text, self.clusters_)
                            for toks, text in zip(tokenized, texts)]
 
-    def fit(self, sentences: list[dict]) -> "ClassicalTagger":
+    def fit(self, sentences: list[dict], keyed=None, progress: bool = False) -> "ClassicalTagger":
+        """Train on sentence dicts (``keyed`` and ``progress``, for the networks' sake, are not used)."""
         self.clusters_ = WordClusters(lexeme_clusters(self.clusters)) if self.clusters else None
         tokenized, feats = self._features([s["text"] for s in sentences])
         X = [row for rows in feats for row in rows]

@@ -208,6 +208,14 @@ def _train_nets(o: dict, n_rows: int, batches_of, new_net, matrix: np.ndarray, c
     return nets, histories
 
 
+def network_options(p: dict, epochs: int, freeze: bool) -> dict:
+    """The options of a network stage from an AspectPipeline's settings ``p``; ``freeze``: whether the
+    stage keeps its word vectors fixed unless ``p["freeze_embeddings"]`` says otherwise."""
+    return {"epochs": epochs, "freeze_embeddings": freeze if p["freeze_embeddings"] is None else p["freeze_embeddings"],
+            "hidden_size": p["hidden_size"], "dropout": p["dropout"], "n_nets": p["n_nets"],
+            "extra_words": p["extra_words"], "dev_fraction": p["dev_fraction"], "device": p["device"], "seed": p["seed"]}
+
+
 def _encoder(n_in: int, hidden: int, layers: int, dropout: float) -> nn.LSTM:
     return nn.LSTM(n_in, hidden, num_layers=layers, bidirectional=True, batch_first=True,
                    dropout=dropout if layers > 1 else 0.0)
@@ -369,6 +377,14 @@ class BiLSTMTagger:
     """
 
     name = "lstm"
+    reads_word_vectors = True
+    default_clusters = 0  # the pipeline's clusters=None: no gain with word vectors and a character CNN
+
+    @classmethod
+    def configured(cls, p: dict, *, cleaner, clusters: int) -> "BiLSTMTagger":
+        """The tagger that an :class:`~sentiment.aspects.AspectPipeline` with settings ``p`` trains."""
+        return cls(**network_options(p, p["tagger_epochs"], freeze=False), crf=p["crf"],
+                   char_filters=50 if p["char_features"] else 0, clusters=clusters, cleaner=cleaner)
 
     def __init__(self, *, hidden_size: int = 128, layers: int = 1, dropout: float = 0.5, crf: bool = True,
                  char_filters: int = 50, case_dim: int = 8, epochs: int = 30, batch_size: int = 32,
@@ -618,6 +634,13 @@ class AttentionPolarity:
     """
 
     name = "lstm"
+    reads_word_vectors = True
+
+    @classmethod
+    def configured(cls, p: dict, *, cleaner, prior) -> "AttentionPolarity":
+        """The network that an :class:`~sentiment.aspects.AspectPipeline` with settings ``p`` trains."""
+        return cls(**network_options(p, p["polarity_epochs"], freeze=True), cleaner=cleaner, prior=prior,
+                   pretrain_epochs=p["pretrain_epochs"])
 
     def __init__(self, *, hidden_size: int = 128, layers: int = 1, dropout: float = 0.5, position_dim: int = 25,
                  epochs: int = 20, batch_size: int = 32, lr: float = 1e-3, patience: int = 4,

@@ -33,10 +33,8 @@ from ..persistence import atomic_directory, checksum, read_model, write_config, 
 from ..registry import available, resolve
 from .data import POLARITIES, contrastive_sentences, read_aspect_data, read_polarity_texts, token_cleaner
 from .categories import CategoryModel, has_categories
-from .extraction import ClassicalTagger
-from .polarity import ClassicalPolarity, MeanPolarity, aspect_items
+from .polarity import aspect_items
 
-CLUSTERS = {"classical": 100_000, "lstm": 0}  # words of the cluster table per tagger, by default (`clusters=None`)
 
 
 class AspectPipeline:
@@ -173,35 +171,17 @@ class AspectPipeline:
         p = self.params
         self.prior_ = _load_prior(p["prior"])
         pretrain = read_polarity_texts(p["pretrain"]) if p["pretrain"] else None  # read first: fail before training
-        neural = p["extractor"] == "lstm" or p["polarity"] != "classical"
-        keyed = self._word_vectors(sentences) if neural else None
-        n_clusters = p["clusters"] if p["clusters"] is not None else CLUSTERS[p["extractor"]]
-        if p["extractor"] == "lstm":
-            from .neural import BiLSTMTagger
-
-            self.extractor_ = BiLSTMTagger(**self._neural_options(p["tagger_epochs"], False), crf=p["crf"],
-                                           char_filters=50 if p["char_features"] else 0, clusters=n_clusters,
-                                           cleaner=self.cleaner)
-            self.extractor_.fit(sentences, keyed, progress=progress)
-        else:
-            self.extractor_ = ClassicalTagger(C=p["tagger_C"], bits=p["bits"], seed=p["seed"], cleaner=self.cleaner,
-                                              clusters=n_clusters)
-            self.extractor_.fit(sentences)
+        extractor, polarity = resolve("aspect_extractor", p["extractor"]), resolve("aspect_polarity", p["polarity"])
+        keyed = self._word_vectors(sentences) if extractor.reads_word_vectors or polarity.reads_word_vectors else None
+        clusters = p["clusters"] if p["clusters"] is not None else extractor.default_clusters
+        self.extractor_ = extractor.configured(p, cleaner=self.cleaner, clusters=clusters)
+        self.extractor_.fit(sentences, keyed=keyed, progress=progress)
         polarity_items, polarity_labels = items, labels
         if p["contrast"]:  # the polarity models also learn two-opinion sentences
             polarity_items, polarity_labels = aspect_items(
                 sentences + contrastive_sentences(sentences, p["contrast"], p["seed"]))
-        members = []
-        if p["polarity"] in ("classical", "mean"):
-            members.append(ClassicalPolarity(C=p["polarity_C"], bits=p["bits"], seed=p["seed"],
-                                             cleaner=self.cleaner, prior=self._prior_scorer()).fit(polarity_items, polarity_labels))
-        if p["polarity"] in ("lstm", "mean"):
-            from .neural import AttentionPolarity
-
-            network = AttentionPolarity(**self._neural_options(p["polarity_epochs"], True), cleaner=self.cleaner,
-                                        prior=self._prior_scorer(), pretrain_epochs=p["pretrain_epochs"])
-            members.append(network.fit(polarity_items, polarity_labels, keyed, progress=progress, pretrain=pretrain))
-        self.polarity_ = members[0] if len(members) == 1 else MeanPolarity(members)
+        self.polarity_ = polarity.configured(p, cleaner=self.cleaner, prior=self._prior_scorer())
+        self.polarity_.fit(polarity_items, polarity_labels, keyed=keyed, progress=progress, pretrain=pretrain)
         self.categories_ = None
         if p["categories"] and has_categories(sentences):
             self.categories_ = CategoryModel(seed=p["seed"]).fit(sentences)
@@ -212,15 +192,6 @@ class AspectPipeline:
 
             self.info_["dev"] = evaluate_pipeline(self, _as_sentences(dev, p["keep_conflict"]))
         return self
-
-    def _neural_options(self, epochs: int, freeze: bool) -> dict:
-        """Options of an ``lstm`` stage; ``freeze``: whether it keeps the word vectors fixed by default."""
-        p = self.params
-        if p["freeze_embeddings"] is not None:
-            freeze = p["freeze_embeddings"]
-        return {"epochs": epochs, "freeze_embeddings": freeze, "hidden_size": p["hidden_size"], "dropout": p["dropout"], "n_nets": p["n_nets"],
-                "extra_words": p["extra_words"], "dev_fraction": p["dev_fraction"], "device": p["device"],
-                "seed": p["seed"]}
 
     def _word_vectors(self, sentences):
         """The ``lstm`` models' word vectors: ``vectors_path``, or Word2Vec trained on the sentences."""

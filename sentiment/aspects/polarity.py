@@ -123,11 +123,17 @@ class ClassicalPolarity:
     """Logistic regression over the aspect's context features."""
 
     name = "classical"
+    reads_word_vectors = False
 
     def __init__(self, C: float = 0.5, bits: int = 18, class_weight=None, seed: int = 0, cleaner=None, prior=None):
         self.model = HashedLogistic(bits=bits, C=C, class_weight=class_weight, seed=seed)
         self.cleaner, self.prior = cleaner, prior
         self.features_version = FEATURES_VERSION  # a loaded model keeps the features it was trained on
+
+    @classmethod
+    def configured(cls, p: dict, *, cleaner, prior) -> "ClassicalPolarity":
+        """The model that an :class:`~sentiment.aspects.AspectPipeline` with settings ``p`` trains."""
+        return cls(C=p["polarity_C"], bits=p["bits"], seed=p["seed"], cleaner=cleaner, prior=prior)
 
     def features(self, items: list[tuple[str, int, int]]) -> list[list]:
         cache: dict[str, list[Token]] = {}
@@ -145,7 +151,9 @@ class ClassicalPolarity:
                 row.extend(prior_features(probs))
         return rows
 
-    def fit(self, items: list[tuple[str, int, int]], labels: list[str]) -> "ClassicalPolarity":
+    def fit(self, items: list[tuple[str, int, int]], labels: list[str], keyed=None, progress: bool = False,
+            pretrain=None) -> "ClassicalPolarity":
+        """Train on ``(text, from, to)`` aspects and their polarities (the other arguments are the networks')."""
         self.model.fit(self.features(items), labels)
         return self
 
@@ -174,9 +182,23 @@ class MeanPolarity:
     under ``m0.``, ``m1.``, ..."""
 
     name = "mean"
+    reads_word_vectors = True  # its lstm member does
+    MEMBERS = ("classical", "lstm")
 
     def __init__(self, members: list) -> None:
         self.members = list(members)
+
+    @classmethod
+    def configured(cls, p: dict, *, cleaner, prior) -> "MeanPolarity":
+        """Both polarity models of an :class:`~sentiment.aspects.AspectPipeline` with settings ``p``."""
+        from ..registry import resolve
+
+        return cls([resolve("aspect_polarity", name).configured(p, cleaner=cleaner, prior=prior) for name in cls.MEMBERS])
+
+    def fit(self, items, labels, keyed=None, progress: bool = False, pretrain=None) -> "MeanPolarity":
+        for member in self.members:
+            member.fit(items, labels, keyed=keyed, progress=progress, pretrain=pretrain)
+        return self
 
     def predict_proba(self, items: list[tuple[str, int, int]]) -> np.ndarray:
         return sum(m.predict_proba(items) for m in self.members) / len(self.members)
