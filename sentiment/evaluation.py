@@ -103,6 +103,7 @@ def _report(truth: np.ndarray, predicted: np.ndarray, names: list[str]) -> dict:
     precision, recall, f1, support = precision_recall_fscore_support(truth, predicted, labels=indices, zero_division=0)
     return {
         "n": int(len(truth)),
+        "multi_label": False,  # the key every report has, so a script can branch on it
         "accuracy": float(accuracy_score(truth, predicted)),
         "macro_f1": float(f1_score(truth, predicted, labels=indices, average="macro", zero_division=0)),
         "per_class": {
