@@ -153,7 +153,7 @@ def _shipped_task(model: Optional[Path], task: Optional[str]) -> Optional[str]:
     """The task whose shipped model to use without ``--model`` (None with it); ``--task`` with ``--model``
     is refused."""
     if model is not None and task is not None:
-        _fail("--task picks a shipped model; with --model DIR leave it out (the model knows its task)")
+        _fail("--task picks a shipped model; with a model directory leave it out (the model knows its task)")
     return None if model is not None else task or DEFAULT_TASK
 
 
@@ -455,6 +455,47 @@ def export(
 
     path = export_model(load(model), out, format_.strip().lower() if format_ else None)
     typer.echo(f"wrote {path}")
+
+
+@app.command()
+@friendly
+def info(
+    model: Optional[Path] = typer.Argument(None, metavar="MODEL", help="Model directory; default: the shipped model of --task."),
+    task: Optional[str] = typer.Option(None, help=f"Without MODEL: the shipped model for {_shipped_choices()}."),
+    as_json: bool = typer.Option(False, "--json", help="Print a JSON object instead of text."),
+):
+    """Show what a saved model is: its kind and settings, labels (and thresholds), the columns it reads,
+    what it was trained on and its dev scores. Every file of the model is checked on the way.
+
+    Examples:
+
+    \b
+      sentiment info my-model
+      sentiment info --task emotion --json
+    """
+    from .commands import describe_model
+
+    described = describe_model(model, task=_shipped_task(model, task))
+    if as_json:
+        _print_json(described)
+        return
+    typer.echo(f"model        {described['model']} ({described['kind']}; sentiment {described['sentiment_version']})")
+    typer.echo(f"settings     {_pairs(described['settings'])}")
+    labels = (", ".join(f"{name} {t:.2f}" for name, t in described["thresholds"].items()) if described["multi_label"]
+              else ", ".join(described["labels"]))
+    typer.echo(f"labels       {'several per text, each with its threshold: ' if described['multi_label'] else ''}{labels}")
+    for key, title in (("columns", "columns"), ("data", "data"), ("dev_metrics", "dev"), ("info", "training")):
+        if described[key]:
+            typer.echo(f"{title:<12} {_pairs(described[key])}")
+
+
+def _pairs(value) -> str:
+    """``key=value, ...`` of a dict (nested dicts in brackets, numbers to 4 digits); other values as JSON."""
+    if not isinstance(value, dict):
+        return json.dumps(value, ensure_ascii=False)
+    return ", ".join(f"{k}=[{_pairs(v)}]" if isinstance(v, dict) else
+                     f"{k}={v:.4g}" if isinstance(v, float) else f"{k}={_pairs(v) if isinstance(v, list) else v}"
+                     for k, v in value.items())
 
 
 @app.command()

@@ -190,6 +190,38 @@ def describe_options(task: str = DEFAULT_TASK, vectorizer: str | None = None, mo
             "available": {kind: available(kind) for kind in ("vectorizer", "model")}}
 
 
+def describe_model(model: str | Path | None = None, task: str | None = None) -> dict:
+    """What a saved model is (default: the one shipped for ``task``), from its files: ``{"model", "kind",
+    "sentiment_version", "settings", "labels", "multi_label", "thresholds", "columns", "data", "dev_metrics",
+    "info"}``. ``settings`` holds a pipeline's vectorizer, model and options, an aspect model's settings or
+    an ensemble's members and weights; ``thresholds`` (several labels per text) each label's threshold."""
+    from .aspects.data import POLARITIES
+    from .default_models import default_model_path
+    from .persistence import read_config
+
+    pipe = load(model, task=task)  # checks every file
+    path = Path(model) if model is not None else default_model_path(task or DEFAULT_TASK)
+    config = read_config(path)
+    kind = config.get("kind") or "pipeline"
+    if kind == "ensemble":
+        settings = {"members": config["members"], "weights": config["weights"]}
+    else:
+        settings = config.get("pipeline", {})
+    multi_label = bool(getattr(pipe, "multi_label_", False))
+    info = {k: v for k, v in config.get("info", {}).items() if k != "dev"}
+    dev_metrics = config.get("metrics", {}).get("dev") or {
+        k: v for k, v in config.get("info", {}).get("dev", {}).items() if k in ASPECT_HEADLINE}
+    return {"model": str(path), "kind": kind, "sentiment_version": config.get("sentiment_version"),
+            "settings": settings, "labels": list(getattr(pipe, "label_names_", None) or POLARITIES),
+            "multi_label": multi_label,
+            "thresholds": dict(zip(pipe.label_names_, map(float, pipe.thresholds_))) if multi_label else None,
+            "columns": config.get("columns"), "data": config.get("data"), "dev_metrics": dev_metrics or None,
+            "info": info}
+
+
+ASPECT_HEADLINE = ("n", "extraction_f1", "polarity_accuracy", "polarity_macro_f1", "end_to_end_f1")
+
+
 def _trains_by_epochs(model) -> bool:
     """Whether ``model`` (a model stage) trains by epochs and early-stops on dev data (mlp, lstm)."""
     return bool(getattr(model, "trains_by_epochs", False))

@@ -347,7 +347,7 @@ def test_options_command():
     assert_error(invoke("options", "--model", "forest"), "unknown model 'forest'")
 
 
-@pytest.mark.parametrize("command", ["fit", "predict", "evaluate", "ensemble", "export", "options"])
+@pytest.mark.parametrize("command", ["fit", "predict", "evaluate", "ensemble", "export", "options", "info"])
 def test_help_has_examples_printed_whole_to_copy(command):
     result = invoke(command, "--help")
     assert_ok(result)
@@ -479,7 +479,7 @@ def test_fit_missing_data_file(tmp_path):
     (["--input", "@dev", "--output", "@in_a_file"], "Not a directory|File exists"),
     (["--input", "@dev", "--output", "@out", "--json"], "--json prints the predictions of texts on the command line"),
     (["-", "another text"], "give it alone"),
-    (["--task", "emotion", "some text"], "with --model DIR leave it out"),
+    (["--task", "emotion", "some text"], "with a model directory leave it out"),
     (["--input", "@dev", "--output", "@out", "--text-column", "body"], "no column 'body'"),
     (["--input", "@missing", "--output", "@out"], "does not exist"),
 ])
@@ -548,3 +548,26 @@ def test_evaluate_header_only_file(model, bad_files):
 
 def test_evaluate_missing_model(files, tmp_path):
     assert_error(invoke("evaluate", files["dev"], "--model", tmp_path / "nope"), "does not exist")
+
+
+def test_info_shows_what_a_model_is(saved_model):
+    result = invoke("info", saved_model)
+    assert_ok(result)
+    lines = dict(line.split(None, 1) for line in result.stdout.splitlines())
+    assert lines["model"].startswith(f"{saved_model} (pipeline; sentiment ")
+    assert "vectorizer=tfidf, model=logreg" in lines["settings"] and lines["labels"] == "neg, pos"
+    described = json.loads(invoke("info", saved_model, "--json").stdout)
+    assert described["kind"] == "pipeline" and described["labels"] == ["neg", "pos"]
+    assert described["multi_label"] is False and described["thresholds"] is None
+    assert described["settings"]["vectorizer"] == "tfidf"
+
+
+def test_info_of_the_shipped_models_and_bad_paths(tmp_path):
+    emotion = json.loads(invoke("info", "--task", "emotion", "--json").stdout)
+    assert emotion["multi_label"] and set(emotion["thresholds"]) == set(emotion["labels"])
+    assert all(0 < t < 1 for t in emotion["thresholds"].values())
+    aspect = json.loads(invoke("info", "--task", "aspect", "--json").stdout)
+    assert aspect["kind"] == "aspect" and aspect["labels"] == ["negative", "neutral", "positive"]
+    assert aspect["dev_metrics"]["extraction_f1"] > 0
+    assert_error(invoke("info", tmp_path / "nowhere"), "does not exist")
+    assert_error(invoke("info", tmp_path, "--task", "emotion"), "--task picks a shipped model")
