@@ -202,7 +202,7 @@ def fit(
     multi_label: bool = typer.Option(False, "--multi-label", help="Several labels per text, joined by --label-sep in the label column."),
     label_sep: Optional[str] = typer.Option(None, help="With --multi-label: the separator between the labels of a text (default ';')."),
     grouping: Optional[str] = typer.Option(None, help="Learn groups of fine emotion labels: ekman or sentiment."),
-    tune_fraction: Optional[float] = typer.Option(None, help="With --multi-label: share of DATA held out to tune each label's threshold (default 0.1)."),
+    tune_fraction: Optional[float] = typer.Option(None, help="With --multi-label: share of the training texts held out to tune each label's threshold (default 0.1; 0: thresholds stay 0.5)."),
     vectorizer: Optional[str] = typer.Option(None, help="count, tfidf or word2vec; default: the benchmarks' best for --task."),
     model: Optional[str] = typer.Option(None, help="logreg, linearsvm, nb, complement_nb, nbsvm, mlp or lstm; default: the benchmarks' best for --task."),
     set_: List[str] = typer.Option([], "--set", "-s", metavar="KEY=VALUE", help="Option KEY=VALUE for a stage, repeatable (see `sentiment options`)."),
@@ -247,10 +247,11 @@ def fit(
     if report is not None and report.resolve().is_relative_to(out.resolve()):
         _fail(f"--report {report} lies inside --out {out}, which saving replaces as a whole; put the report elsewhere")
     options = _parse_options(set_)
-    if grouping is not None:
-        if "grouping" in options:
-            _fail("--grouping and --set grouping=... say the same thing; give one")
-        options["grouping"] = grouping
+    for flag, key, value in (("--grouping", "grouping", grouping), ("--tune-fraction", "tune_fraction", tune_fraction)):
+        if value is not None:
+            if key in options:
+                _fail(f"{flag} and --set {key}=... say the same thing; give one")
+            options[key] = value
     names = _parse_label_names(label_names)
     with _report_folder(report):
         pipe, dev_report = fit_file(
@@ -258,7 +259,7 @@ def fit(
             model=model, options=options, phrases=phrases, binary=binary, dev_fraction=0.1 if dev_fraction is None else dev_fraction,
             refit=refit is not False, seed=seed, label_names=names,
             multi_label=multi_label, separator=LABEL_SEPARATOR if label_sep is None else label_sep,
-            tune_fraction=0.1 if tune_fraction is None else tune_fraction, progress=sys.stderr.isatty() and not as_json,
+            progress=sys.stderr.isatty() and not as_json,
             log=log,
         )
         if report is not None:

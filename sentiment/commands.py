@@ -14,7 +14,7 @@ from .data import (LABEL_SEPARATOR, holds_sst_trees, iter_table, missing_columns
 from .errors import ConfigError, DataError, refuse_flags
 from .evaluation import evaluate
 from .persistence import atomic_file, check_model_target
-from .pipeline import POLARITY_NAMES, Pipeline, load
+from .pipeline import PIPELINE_OPTIONS, POLARITY_NAMES, Pipeline, load
 from .tasks import DEFAULT_TASK, get_task
 
 
@@ -39,7 +39,6 @@ def fit_file(
     label_names: dict | None = None,
     multi_label: bool = False,
     separator: str = LABEL_SEPARATOR,
-    tune_fraction: float = 0.1,
     refit: bool = True,
     progress: bool = False,
     log: Callable[[str], None] = lambda message: None,
@@ -53,8 +52,8 @@ def fit_file(
 
     Without ``vectorizer``/``model`` the benchmarks' best configuration for ``task`` (and for one or
     several labels per text) is used, see :meth:`Pipeline.for_task`. With ``multi_label``, each label cell holds several labels joined by
-    ``separator``; the per-label thresholds (and the early stopping of neural models) then use a
-    ``tune_fraction`` of the training data. With one label per text, a model trained by epochs (mlp,
+    ``separator``; the per-label thresholds (and the early stopping of neural models) then use the
+    pipeline's ``tune_fraction`` option's share of the training data (seed 0). With one label per text, a model trained by epochs (mlp,
     lstm) early-stops on its own ``dev_fraction`` option's share of the training data. Either way the
     dev data choose nothing, so the dev figures are not tuned on them. Returns the fitted pipeline and
     the dev report.
@@ -63,9 +62,8 @@ def fit_file(
     if isinstance(seed, bool) or not isinstance(seed, int) or not 0 <= seed < 2**32:
         raise ConfigError(f"the seed (--seed) must be a whole number from 0 to {2**32 - 1}, not {seed!r}")
     check_model_target(out)  # a save path below a file (--out train.csv/model) fails before any work
-    for part, fraction in (("dev", dev_fraction), ("tune", tune_fraction)):
-        if isinstance(fraction, bool) or not isinstance(fraction, (int, float)) or not 0 < fraction < 1:
-            raise ConfigError(f"the {part} fraction (--{part}-fraction) must be between 0 and 1, not {fraction!r}")
+    if isinstance(dev_fraction, bool) or not isinstance(dev_fraction, (int, float)) or not 0 < dev_fraction < 1:
+        raise ConfigError(f"the dev fraction (--dev-fraction) must be between 0 and 1, not {dev_fraction!r}")
     if task == "aspect":
         refuse_flags({"--vectorizer": vectorizer, "--model": model, "--phrases": phrases, "--binary": binary,
                       "--multi-label": multi_label, "--label-names": label_names,
@@ -77,7 +75,7 @@ def fit_file(
     pipe = Pipeline.for_task(task, vectorizer, model, multi_label=multi_label, **(options or {}))
     model_stage = check_stage_options(pipe)  # a bad --set value fails before the data are read, not after
     label_sep = separator if multi_label else None
-    if holds_sst_trees(data):  # the model would remember columns that the trees never had
+    if holds_sst_trees(data) and (dev is None or holds_sst_trees(dev)):  # columns no file of the fit has
         refuse_flags({"--text-column": text_column != "text", "--label-column": label_column != "label"},
                      "SST trees, which have no columns")
     texts, labels = read_labelled(data, text_column, label_column, phrases=phrases, separator=label_sep, binary=binary)
@@ -98,8 +96,10 @@ def fit_file(
     tune_info: dict = {}
     note = ""
     if multi_label:
-        tune_info = {"tune": f"{tune_fraction:.0%} of the training part (seed {seed})"}
-        note = f"; thresholds tuned on {tune_fraction:.0%} of the training texts"
+        tune_fraction = pipe.get_params().get("tune_fraction", PIPELINE_OPTIONS["tune_fraction"])
+        tune_info = {"tune": f"{tune_fraction:.0%} of the training part (seed 0)"}
+        note = (f"; thresholds tuned on {tune_fraction:.0%} of the training texts" if tune_fraction
+                else "; thresholds not tuned (tune_fraction 0)")
     elif _trains_by_epochs(model_stage):
         share = model_stage.params["dev_fraction"]
         held_out = (f"{share:.0%} of the training part (the model's dev_fraction, net_seed "
@@ -112,14 +112,12 @@ def fit_file(
         """Fit ``pipe`` on ``texts`` (``dev_pair``: the labels a classical model checks it knows);
         returns how many texts the model itself learnt from."""
         tuning = dev_pair
-        if multi_label:
-            texts, labels, tune_texts, tune_labels = train_dev_split(texts, labels, tune_fraction, seed, part="tune")
-            tuning = (tune_texts, tune_labels)
-            tune_info["n_tune"] = len(tune_texts)
-        elif _trains_by_epochs(model_stage):
-            tuning = None  # the model holds out its own dev_fraction of the training data for early stopping
+        if multi_label or _trains_by_epochs(model_stage):
+            tuning = None  # the pipeline holds out its tune_fraction, the model its dev_fraction, of the texts
         pipe.fit(texts, labels, dev=tuning, label_names=label_names, progress=progress)
-        return len(texts)
+        if multi_label:
+            tune_info["n_tune"] = pipe.info_.get("tuned_on", 0)
+        return pipe.info_["trained_on"]
 
     log(f"training {pipe.vectorizer} + {pipe.model} on {len(texts)} texts; dev: {dev_source} ({len(dev_texts)} texts)"
         + note)

@@ -26,6 +26,7 @@ when only predicting.
 from __future__ import annotations
 
 import os
+import warnings
 from datetime import datetime, timezone
 from typing import Any, Iterable, Mapping, Sequence
 
@@ -288,11 +289,17 @@ class Pipeline(Classifier):
         labels = self._grouped(_label_list(labels))
         dev = _dev_pair(dev)
         multi_label = is_multi_label(labels)
+        n_tune = 0
         tune_fraction = self._options.get("tune_fraction", PIPELINE_OPTIONS["tune_fraction"])
         if multi_label and dev is None and tune_fraction:  # the thresholds are tuned on texts held out here
             check_label_sets(labels, len(texts))  # bad labels fail as they would without the split
-            texts, labels, tune_texts, tune_labels = train_dev_split(texts, labels, tune_fraction, part="tune")
-            dev = (tune_texts, tune_labels)
+            try:
+                texts, labels, *dev = train_dev_split(texts, labels, tune_fraction, part="tune")
+                n_tune = len(dev[0])
+            except DataError:  # too few texts to hold any out (every one has a label of its own)
+                warnings.warn("too few texts to hold out a part for tuning the label thresholds: they stay at "
+                              f"{DEFAULT_THRESHOLD}; give more texts or dev=(texts, labels)", stacklevel=2)
+                dev = None
         targets, classes = (check_label_sets if multi_label else check_labels)(labels, len(texts))
         names = display_names(classes, label_names)
         cleaner = Cleaner(**cleaner_options)
@@ -331,7 +338,8 @@ class Pipeline(Classifier):
                 self.thresholds_ = tune_thresholds(dev_data[1], model.predict_proba(dev_data[0]))
         self.classes_ = classes
         self.label_names_ = names
-        self.info_ = {"trained_on": len(texts), "created": datetime.now(timezone.utc).isoformat(timespec="seconds")}
+        self.info_ = {"trained_on": len(texts), **({"tuned_on": n_tune} if n_tune else {}),
+                      "created": datetime.now(timezone.utc).isoformat(timespec="seconds")}
         return self
 
     # -- prediction -----------------------------------------------------------------------

@@ -185,6 +185,11 @@ def test_evaluate_file_matches_tree_labels_to_a_model_by_their_names(sst_file, t
 def test_column_flags_with_sst_trees_are_refused(sst_file, tmp_path, saved_model):
     with pytest.raises(ConfigError, match="--text-column does not apply to SST trees"):
         commands.fit_file(sst_file, tmp_path / "m", text_column="review")
+    table = tmp_path / "dev.csv"  # a dev table with its own columns: they are the ones the flags name
+    pd.DataFrame({"review": ["a wonderful film", "truly dreadful"], "stars": [4, 0]}).to_csv(table, index=False)
+    commands.fit_file(sst_file, tmp_path / "with-dev", dev=table, text_column="review", label_column="stars",
+                      model="logreg")
+    assert sentiment.load(tmp_path / "with-dev").config_["columns"] == {"text": "review", "label": "stars"}
     with pytest.raises(ConfigError, match="--label-column does not apply to SST trees"):
         evaluate_file(sst_file, saved_model, label_column="stars")
     assert not (tmp_path / "m").exists()

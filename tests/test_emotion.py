@@ -121,6 +121,13 @@ def test_without_dev_data_the_thresholds_are_tuned_on_a_held_out_part(data):
         Pipeline("tfidf", "logreg", tune_fraction=1.0).fit(texts, labels)
 
 
+def test_too_few_texts_to_hold_out_keep_the_default_thresholds_with_a_warning():
+    texts, labels = ["glad", "furious", "scared"], [("joy",), ("anger",), ("fear",)]  # each label once
+    with pytest.warns(UserWarning, match="too few texts to hold out"):
+        pipe = Pipeline("count", "logreg").fit(texts, labels)
+    assert pipe.thresholds_.tolist() == [0.5] * 3 and pipe.info_["trained_on"] == 3 and "tuned_on" not in pipe.info_
+
+
 # -- pipeline ---------------------------------------------------------------------------------------------
 def test_multi_label_predictions(data, fitted):
     (_, _), (dev_texts, dev_labels) = data
