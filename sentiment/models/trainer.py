@@ -75,11 +75,22 @@ def device_name(device: torch.device) -> str:
 
 @contextmanager
 def seeded(seed: int, device: torch.device) -> Iterator[None]:
-    """Run the block with torch's generators seeded by ``seed`` (network initialisation, dropout), and give
-    the caller's generator states back afterwards: fitting a model leaves the global random state alone.
-    (Shuffling and held-out draws use their own numpy generators.)"""
-    with torch.random.fork_rng(devices=[device.index or 0] if device.type == "cuda" else []):
-        torch.manual_seed(seed)
+    """Run the block with the generators it draws from, the CPU's (network initialisation) and ``device``'s
+    (dropout on a GPU), seeded by ``seed``, and give the caller's states back afterwards: fitting a model
+    leaves the global random state alone. (Shuffling and held-out draws use their own numpy generators.)"""
+    if device.type in ("cuda", "mps"):
+        index = device.index if device.index is not None else (
+            torch.cuda.current_device() if device.type == "cuda" else 0)
+        forked = torch.random.fork_rng(devices=[index], device_type=device.type)
+    else:
+        forked = torch.random.fork_rng(devices=[])
+    with forked:
+        torch.random.default_generator.manual_seed(seed)  # not torch.manual_seed, which seeds every device
+        if device.type == "cuda":
+            with torch.cuda.device(index):
+                torch.cuda.manual_seed(seed)
+        elif device.type == "mps":
+            torch.mps.manual_seed(seed)
         yield
 
 
