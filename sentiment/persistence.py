@@ -121,9 +121,13 @@ def check_model_target(path: str | os.PathLike) -> Path:
     return target
 
 
+MODEL_FILE_NAMES = frozenset({CONFIG, "state.json", "arrays.safetensors"})  # what a save writes, at any depth
+
+
 def _foreign_files(root: Path) -> list[str]:
     """Files below the model directory ``root`` that neither it nor a model saved inside it (an ensemble's
-    members) lists; none when its config cannot be read (a damaged model may be overwritten)."""
+    members, an aspect model's prior) lists. Where a config cannot be read (a damaged model, which may be
+    overwritten), every file whose name a save never writes."""
     def own(folder: Path, prefix: str) -> set[str]:
         listed = set(json.loads((folder / CONFIG).read_text(encoding="utf-8")).get("files", {}))
         found = {prefix + CONFIG} | {prefix + name for name in listed}
@@ -133,12 +137,12 @@ def _foreign_files(root: Path) -> list[str]:
                 found |= own(folder / inner, prefix + inner)
         return found
 
+    files = sorted(path.relative_to(root).as_posix() for path in root.rglob("*") if path.is_file())
     try:
         known = own(root, "")
     except (OSError, ValueError, TypeError, AttributeError):
-        return []
-    return sorted(path.relative_to(root).as_posix() for path in root.rglob("*")
-                  if path.is_file() and path.relative_to(root).as_posix() not in known)
+        return [name for name in files if name.rsplit("/", 1)[-1] not in MODEL_FILE_NAMES]
+    return [name for name in files if name not in known]
 
 
 def read_config(path: str | os.PathLike) -> dict:

@@ -415,8 +415,12 @@ def test_an_ensembles_member_files_are_part_of_it(saved_ensemble, tmp_path):
         sentiment.load(copy).save(copy)
 
 
-def test_a_damaged_model_can_be_overwritten(fitted, model_copy):
+def test_a_damaged_model_can_be_overwritten_but_not_the_users_files_in_it(fitted, model_copy):
     (model_copy / "config.json").write_text("{ not json")
+    (model_copy / "NOTES.md").write_text("my notes")
+    with pytest.raises(ModelFileError, match="also holds NOTES.md"):
+        fitted("tfidf", "logreg").save(model_copy)
+    (model_copy / "NOTES.md").unlink()
     fitted("tfidf", "logreg").save(model_copy)
     assert sentiment.load(model_copy).get_params()["model"] == "logreg"
 
