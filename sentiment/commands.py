@@ -6,10 +6,13 @@ They return data and never print, so they serve Python users as well as :mod:`se
 from __future__ import annotations
 
 import json
+import math
 from pathlib import Path
 from typing import Any, Callable
 
-from .data import (LABEL_SEPARATOR, holds_sst_trees, iter_table, missing_columns, read_labelled, sst_phrase_split,
+import numpy as np
+
+from .data import (LABEL_SEPARATOR, holds_sst_trees, is_pandas_na, iter_table, missing_columns, read_labelled, sst_phrase_split,
                    train_dev_split)
 from .errors import ConfigError, DataError, refuse_flags
 from .evaluation import evaluate
@@ -353,9 +356,9 @@ def predict_file(pipe: Pipeline, source: str | Path, target: str | Path, *, text
                     raise DataError(f"{source} already has the columns {', '.join(taken)}; rename them "
                                     "(predictions would overwrite them)")
             chunk = chunk.assign(**added)
-            if out_format == "jsonl":  # strict JSON: a missing value is null, not NaN
-                for record in chunk.astype(object).where(chunk.notna(), None).to_dict(orient="records"):
-                    handle.write(json.dumps(record, ensure_ascii=False, default=str) + "\n")
+            if out_format == "jsonl":  # strict JSON: a missing or infinite value is null, not NaN or Infinity
+                for record in chunk.to_dict(orient="records"):
+                    handle.write(json.dumps(_plain(record), ensure_ascii=False, default=str, allow_nan=False) + "\n")
             else:  # nested values of a JSON Lines input stay JSON text
                 nested_as_text = {name: chunk[name].map(_json_text) for name in chunk.columns if chunk[name].dtype == object}
                 chunk.assign(**nested_as_text).to_csv(handle, sep="," if out_format == "csv" else "\t", index=False,
@@ -393,8 +396,24 @@ def _prediction_columns(pipe, texts: list[str], top_if_none: bool, separator: st
 
 
 def _json_text(value):
-    """A list or dict cell as JSON text (for a CSV or TSV file); any other value as it is."""
-    return json.dumps(value, ensure_ascii=False, default=str) if isinstance(value, (list, dict)) else value
+    """A list, array or dict cell as JSON text (for a CSV or TSV file); any other value as it is."""
+    if isinstance(value, (list, dict, np.ndarray)):
+        return json.dumps(_plain(value), ensure_ascii=False, default=str, allow_nan=False)
+    return value
+
+
+def _plain(value):
+    """``value`` with what JSON lacks made plain: numpy arrays and numbers as lists and numbers, a missing
+    (None, NaN, NA, NaT) or infinite number as None."""
+    if isinstance(value, dict):
+        return {key: _plain(item) for key, item in value.items()}
+    if isinstance(value, (list, tuple, np.ndarray)):
+        return [_plain(item) for item in value]
+    if isinstance(value, np.generic):
+        value = value.item()
+    if isinstance(value, float) and not math.isfinite(value) or is_pandas_na(value):
+        return None
+    return value
 
 
 def _all_columns(source, text_column, chunksize, progress):

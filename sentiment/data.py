@@ -53,7 +53,7 @@ def check_texts(texts: Sequence[str], allow_empty: bool = False) -> list[str]:
         raise DataError("no texts given; pass at least one text")
     for i, text in enumerate(texts):
         if not isinstance(text, str):
-            if text is None or (isinstance(text, float) and math.isnan(text)) or _is_pandas_na(text):
+            if text is None or (isinstance(text, float) and math.isnan(text)) or is_pandas_na(text):
                 raise DataError(f"text {i} is missing (None/NaN); drop or fill the missing texts")
             raise DataError(f"text {i} is a {type(text).__name__}, not a string; pass texts as strings")
         if not allow_empty and not text.strip():
@@ -117,11 +117,11 @@ def check_label_sets(labels: Sequence, n_texts: int) -> tuple[np.ndarray, np.nda
 
 
 def _missing(value) -> bool:
-    return (value is None or (isinstance(value, float) and math.isnan(value)) or _is_pandas_na(value)
+    return (value is None or (isinstance(value, float) and math.isnan(value)) or is_pandas_na(value)
             or (isinstance(value, str) and not value.strip()))
 
 
-def _is_pandas_na(value) -> bool:
+def is_pandas_na(value) -> bool:
     """``pd.NA`` / ``pd.NaT`` (missing values of pandas' nullable columns), without importing pandas."""
     return type(value).__name__ in ("NAType", "NaTType")
 

@@ -193,3 +193,15 @@ def test_column_flags_with_sst_trees_are_refused(sst_file, tmp_path, saved_model
     with pytest.raises(ConfigError, match="--label-column does not apply to SST trees"):
         evaluate_file(sst_file, saved_model, label_column="stars")
     assert not (tmp_path / "m").exists()
+
+
+def test_predict_file_from_parquet_writes_plain_json(saved_model, tmp_path):
+    source = tmp_path / "in.parquet"
+    pd.DataFrame({"text": ["a wonderful film", "dull and awful"], "x": [float("inf"), 1.5], "tags": [["a", "b"], []],
+                  "n": pd.array([1, None], dtype="Int64")}).to_parquet(source)
+    predict_file(sentiment.load(saved_model), source, tmp_path / "out.jsonl")
+    rows = [json.loads(line, parse_constant=lambda name: pytest.fail(f"{name} is not JSON"))
+            for line in (tmp_path / "out.jsonl").read_text().splitlines()]
+    assert [(r["x"], r["tags"], r["n"]) for r in rows] == [(None, ["a", "b"], 1), (1.5, [], None)]
+    predict_file(sentiment.load(saved_model), source, tmp_path / "out.csv")
+    assert [json.loads(t) for t in pd.read_csv(tmp_path / "out.csv")["tags"]] == [["a", "b"], []]
