@@ -194,16 +194,19 @@ def write_report(report: dict, folder: str | Path, title: str, model=None) -> li
 
 def plot_confusion_matrix(report: dict, path: str | Path, title: str = "Confusion matrix") -> Path:
     """Save the confusion matrix (row-normalised colours, counts in the cells) as a PNG."""
-    import matplotlib
+    return save_png(confusion_figure(report, title), path)
 
-    matplotlib.use("Agg")
-    import matplotlib.pyplot as plt
+
+def confusion_figure(report: dict, title: str = "Confusion matrix"):
+    """The confusion matrix of ``report`` as a matplotlib Figure, titled with the report's own figures."""
+    from matplotlib.figure import Figure
 
     matrix = np.asarray(report["confusion_matrix"], dtype=float)
     names = report["labels"]
     rates = matrix / np.maximum(matrix.sum(axis=1, keepdims=True), 1)
     size = 2.0 + 0.7 * len(names)
-    fig, ax = plt.subplots(figsize=(size + 1, size))
+    fig = Figure(figsize=(size + 1, size))
+    ax = fig.subplots()
     image = ax.imshow(rates, cmap="Blues", vmin=0, vmax=1)
     ax.set_xticks(range(len(names)), names, rotation=45, ha="right")
     ax.set_yticks(range(len(names)), names)
@@ -214,7 +217,7 @@ def plot_confusion_matrix(report: dict, path: str | Path, title: str = "Confusio
         for j in range(len(names)):
             ax.text(j, i, int(matrix[i, j]), ha="center", va="center", color="white" if rates[i, j] > 0.5 else "black")
     fig.colorbar(image, ax=ax, fraction=0.046, pad=0.04, label="share of the true class")
-    return _save(fig, path)
+    return fig
 
 
 def _headline_figures(report: dict, n: int) -> str:
@@ -227,15 +230,13 @@ def _headline_figures(report: dict, n: int) -> str:
 
 def plot_label_scores(report: dict, path: str | Path, title: str = "Per-label scores") -> Path:
     """Save the precision, recall and F1 of every label (several labels per text) as horizontal bars (PNG)."""
-    import matplotlib
-
-    matplotlib.use("Agg")
-    import matplotlib.pyplot as plt
+    from matplotlib.figure import Figure
 
     names = report["labels"]
     rows = [report["per_class"][name] for name in names]
     positions = np.arange(len(names))
-    fig, ax = plt.subplots(figsize=(8, 1.5 + 0.35 * len(names)))
+    fig = Figure(figsize=(8, 1.5 + 0.35 * len(names)))
+    ax = fig.subplots()
     for offset, metric in zip((-0.27, 0.0, 0.27), ("precision", "recall", "f1")):
         ax.barh(positions + offset, [row[metric] for row in rows], height=0.27, label=metric)
     ax.set_yticks(positions, [f"{name} ({row['support']})" for name, row in zip(names, rows)])
@@ -244,21 +245,13 @@ def plot_label_scores(report: dict, path: str | Path, title: str = "Per-label sc
     ax.set_xlabel("score (support in brackets)")
     ax.set_title(f"{title}\nmacro-F1 {report['macro_f1']:.3f}, micro-F1 {report['micro_f1']:.3f}, n={report['n']}")
     ax.legend(loc="lower right")
-    return _save(fig, path)
-
-
-def _save(fig, path: str | Path) -> Path:
-    """Write a matplotlib figure as a PNG (creating its folder; atomically) and free it."""
-    import matplotlib.pyplot as plt
-
-    fig.tight_layout()
-    save_png(fig, path)
-    plt.close(fig)
-    return Path(path)
+    return save_png(fig, path)
 
 
 def save_png(fig, path: str | Path, dpi: int = 120) -> Path:
-    """Write ``fig`` to ``path`` as a PNG through a temporary file: an interrupted run leaves no half image."""
+    """Lay out ``fig`` (a matplotlib Figure, no pyplot state) and write it to ``path`` as a PNG through a
+    temporary file: an interrupted run leaves no half image."""
+    fig.tight_layout()
     with atomic_file(path) as partial:
         fig.savefig(partial, dpi=dpi, format="png")
     return Path(path)

@@ -79,8 +79,9 @@ def atomic_directory(path: str | os.PathLike) -> Iterator[Path]:
 @contextlib.contextmanager
 def atomic_file(path: str | os.PathLike) -> Iterator[str]:
     """Yield a temporary sibling of the file ``path`` to write; on success it replaces ``path`` (with the
-    permissions of a normal new file), on error it is removed: an interrupted write leaves ``path`` as it was."""
-    target = Path(path)
+    permissions of a normal new file), on error it is removed: an interrupted write leaves ``path`` as it was.
+    A symbolic link is written through: the file it points to is replaced, the link stays."""
+    target = Path(os.path.realpath(path))
     target.parent.mkdir(parents=True, exist_ok=True)
     fd, partial = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".partial", dir=target.parent)
     os.close(fd)

@@ -33,7 +33,7 @@ def test_evaluate_accepts_label_values_or_names(fitted, five):
 
 
 def test_the_confusion_matrix_plot_states_the_reports_own_figures(tmp_path):
-    from sentiment.evaluation import _headline_figures, _report, plot_confusion_matrix
+    from sentiment.evaluation import _headline_figures, _report, confusion_figure, plot_confusion_matrix
 
     # a class that never occurs counts as F1 0 in the report; the plot's subtitle must say the same
     report = _report(np.array([0, 0, 1, 1]), np.array([0, 0, 1, 1]), ["a", "b", "c"])
@@ -41,6 +41,7 @@ def test_the_confusion_matrix_plot_states_the_reports_own_figures(tmp_path):
     assert _headline_figures(report, 4) == "accuracy 1.000, macro-F1 0.667, n=4"
     aspect_polarity = {"polarity_accuracy": 0.5, "polarity_macro_f1": None}
     assert _headline_figures(aspect_polarity, 3) == "accuracy 0.500, n=3"
+    assert confusion_figure(report, "dev").axes[0].get_title() == "dev\naccuracy 1.000, macro-F1 0.667, n=4"
     path = plot_confusion_matrix(report, tmp_path / "cm.png")
     assert path.read_bytes()[:4] == b"\x89PNG" and [p.name for p in tmp_path.iterdir()] == ["cm.png"]
 

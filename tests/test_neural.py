@@ -406,7 +406,7 @@ def test_gpu_training_loads_on_the_cpu(vectorizer, model, data, tmp_path):
     loaded.model_.params["device"] = "cpu"
     cpu = loaded.predict_proba(dev_x)
     assert not next(loaded.model_.net_.parameters()).is_cuda
-    np.testing.assert_allclose(cpu, pipe.predict_proba(dev_x), atol=0.05)  # bf16 on the GPU, float32 here
+    np.testing.assert_allclose(cpu, pipe.predict_proba(dev_x), atol=1e-3)  # float32 on both (TF32 kernels: ~1e-4)
     assert math.isclose(cpu.sum(axis=1).mean(), 1.0)
 
 

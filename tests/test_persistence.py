@@ -387,13 +387,20 @@ def test_atomic_file_replaces_the_file_only_when_the_write_succeeds(tmp_path):
     target = tmp_path / "out" / "metrics.json"
     with atomic_file(target) as partial:
         Path(partial).write_text("first")
-    assert target.read_text() == "first" and oct(target.stat().st_mode & 0o777) != "0o600"
+    (tmp_path / "plain").write_text("a file made the usual way")
+    assert target.read_text() == "first"
+    assert stat.S_IMODE(target.stat().st_mode) == stat.S_IMODE((tmp_path / "plain").stat().st_mode)  # any umask
     with pytest.raises(RuntimeError):
         with atomic_file(target) as partial:
             Path(partial).write_text("half of the sec")
             raise RuntimeError("interrupted")
     assert target.read_text() == "first"
     assert [p.name for p in target.parent.iterdir()] == ["metrics.json"]  # no partial file left
+    link = tmp_path / "link.json"
+    link.symlink_to(target)
+    with atomic_file(link) as partial:  # written through the link, which stays
+        Path(partial).write_text("second")
+    assert link.is_symlink() and target.read_text() == "second"
 
 
 def test_a_save_never_deletes_files_that_are_not_part_of_the_model(fitted, model_copy):

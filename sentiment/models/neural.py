@@ -375,5 +375,4 @@ def plot_history(history: list[dict], path) -> Path:
     loss_ax.set(title="loss", xlabel="epoch")
     loss_ax.legend()
     metric_ax.set(title="dev metrics", xlabel="epoch")
-    fig.tight_layout()
     return save_png(fig, path, dpi=110)
