@@ -90,7 +90,6 @@ class NeuralModel(Stage):
         """Train on ``X`` (features or token sequences) and codes ``y`` (or a 0/1 label matrix);
         ``dev = (X_dev, y_dev)`` for early stopping; ``labels``: the names of the codes (``init_from``
         reuses a saved model's output layer only for the same names)."""
-        self._labels = list(labels) if labels is not None else None
         device = trainer.resolve_device(self.params["device"])
         y = trainer.targets_array(y)
         rng = np.random.default_rng(self.params["net_seed"])
@@ -99,7 +98,7 @@ class NeuralModel(Stage):
         if dev is None and self.params["dev_fraction"] > 0:
             X, y, dev = _hold_out(X, y, self.params["dev_fraction"], rng)
         with trainer.seeded(self.params["net_seed"], device):
-            self.net_ = self._build_net(X, dev, vectorizer, "sigmoid" if multi_label else "softmax")
+            self.net_ = self._build_net(X, dev, vectorizer, "sigmoid" if multi_label else "softmax", labels)
             batches = self._batches(X, y, device, self.params["batch_size"], rng)
             dev_batches = None
             if dev is not None:
@@ -136,7 +135,8 @@ class NeuralModel(Stage):
             return max(self.history_, key=lambda r: r[key])["epoch"]
         return len(self.history_)
 
-    def _build_net(self, X, dev, vectorizer, head: str):
+    def _build_net(self, X, dev, vectorizer, head: str, labels=None):
+        """The untrained network for inputs ``X`` (``labels``: the names of the classes, when known)."""
         raise NotImplementedError
 
     def _batches(self, X, y, device, batch_size, rng=None):
@@ -203,7 +203,7 @@ class MLPModel(NeuralModel):
             raise ConfigError("normalization='batch' needs batch_size of 3 or more (it cannot normalise one row)")
         self._number("l1", 0.0, 10.0)
 
-    def _build_net(self, X, dev, vectorizer, head):
+    def _build_net(self, X, dev, vectorizer, head, labels=None):
         self.n_features_ = X.shape[1]
         p = self.params
         config = nets.MLPConfig(
@@ -274,7 +274,7 @@ class LSTMModel(NeuralModel):
                 "freeze_embeddings=True needs init_embeddings=True (frozen random embeddings learn nothing)"
             )
 
-    def _build_net(self, X, dev, vectorizer, head):
+    def _build_net(self, X, dev, vectorizer, head, labels=None):
         p = self.params
         vectors = None
         if p["init_embeddings"]:
@@ -301,12 +301,13 @@ class LSTMModel(NeuralModel):
             if vectors is not None:
                 net.embedding.weight.copy_(torch.from_numpy(vectors))
             if p["init_from"]:
-                self._start_from(net, vectorizer)
+                self._start_from(net, vectorizer, labels)
         net.embedding.weight.requires_grad_(not p["freeze_embeddings"])
         return net
 
-    def _start_from(self, net: nets.LSTMNet, vectorizer) -> None:
-        """Copy the weights of the saved lstm model ``init_from`` into ``net`` (see the class docstring)."""
+    def _start_from(self, net: nets.LSTMNet, vectorizer, labels) -> None:
+        """Copy the weights of the saved lstm model ``init_from`` into ``net`` (see the class docstring); its
+        output rows too where ``labels`` (this fit's class names) are the saved model's."""
         from ..pipeline import Pipeline
 
         path = self.params["init_from"]
@@ -326,7 +327,6 @@ class LSTMModel(NeuralModel):
         weights = old.state_dict()
         net.load_state_dict({k: v for k, v in weights.items() if not k.startswith(("embedding.", "head."))},
                             strict=False)
-        labels = self._labels  # set by fit, which builds the network
         if labels is not None and sorted(labels) == sorted(source.label_names_) and old.config.head == net.config.head:
             rows = torch.tensor([source.label_names_.index(name) for name in labels])  # the saved row of each label
             net.head.weight.copy_(old.head.weight[rows])
