@@ -481,8 +481,9 @@ def info(
         _print_json(described)
         return
     typer.echo(f"model        {described['model']} ({described['kind']}; sentiment {described['sentiment_version']})")
-    typer.echo(f"settings     {_pairs(described['settings'])}")
-    labels = (", ".join(f"{name} {t:.2f}" for name, t in described["thresholds"].items()) if described["multi_label"]
+    for n, (key, value) in enumerate(described["settings"].items()):
+        typer.echo(f"{'settings' if n == 0 else '':<12} {key}: {_pairs(value) if isinstance(value, dict) else value}")
+    labels = (", ".join(f"{name} {t:.3g}" for name, t in described["thresholds"].items()) if described["multi_label"]
               else ", ".join(described["labels"]))
     typer.echo(f"labels       {'several per text, each with its threshold: ' if described['multi_label'] else ''}{labels}")
     for key, title in (("columns", "columns"), ("data", "data"), ("dev_metrics", "dev"), ("info", "training")):

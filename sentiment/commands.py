@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import json
 import math
+import warnings
 from pathlib import Path
 from typing import Any, Callable
 
@@ -75,6 +76,8 @@ def fit_file(
                      "leave it out, and set the aspect model's options with --set")
         return _fit_aspects(data, out, dev=dev, options=options or {}, dev_fraction=dev_fraction, seed=seed,
                             refit=refit, progress=progress, log=log)
+    if not multi_label and "tune_fraction" in (options or {}):
+        raise ConfigError("tune_fraction goes with --multi-label (several labels per text); leave it out")
     pipe = Pipeline.for_task(task, vectorizer, model, multi_label=multi_label, **(options or {}))
     model_stage = check_stage_options(pipe)  # a bad --set value fails before the data are read, not after
     label_sep = separator if multi_label else None
@@ -97,19 +100,21 @@ def fit_file(
     # with several labels, the thresholds) is tuned on a part of the training data. Classical models with one
     # label per text tune nothing and ignore dev (fit only checks, before training, that its labels are known).
     tune_info: dict = {}
-    note = ""
+    notes = []
+    tune_fraction = pipe.get_params().get("tune_fraction", PIPELINE_OPTIONS["tune_fraction"]) if multi_label else 0
     if multi_label:
-        tune_fraction = pipe.get_params().get("tune_fraction", PIPELINE_OPTIONS["tune_fraction"])
-        tune_info = {"tune": f"{tune_fraction:.0%} of the training part (seed 0)"}
-        note = (f"; thresholds tuned on {tune_fraction:.0%} of the training texts" if tune_fraction
-                else "; thresholds not tuned (tune_fraction 0)")
-    elif _trains_by_epochs(model_stage):
+        tune_info["tune"] = f"{tune_fraction:.0%} of the training part (seed 0)" if tune_fraction else "none (tune_fraction 0)"
+        notes.append(f"thresholds tuned on {tune_fraction:.0%} of the training texts" if tune_fraction
+                     else "thresholds not tuned (tune_fraction 0)")
+    if _trains_by_epochs(model_stage):
         share = model_stage.params["dev_fraction"]
-        held_out = (f"{share:.0%} of the training part (the model's dev_fraction, net_seed "
-                    f"{model_stage.params['net_seed']})" if share > 0 else "none (dev_fraction=0)")
-        tune_info = {"early_stopping": held_out}
-        note = (f"; early stopping on {share:.0%} of the training texts (dev_fraction)" if share > 0
-                else "; no early stopping (dev_fraction=0)")
+        if tune_fraction:
+            tune_info["early_stopping"] = "the tune part"
+        else:
+            tune_info["early_stopping"] = (f"{share:.0%} of the training part (the model's dev_fraction, net_seed "
+                                           f"{model_stage.params['net_seed']})" if share > 0 else "none (dev_fraction=0)")
+            notes.append(f"early stopping on {share:.0%} of the training texts (dev_fraction)" if share > 0
+                         else "no early stopping (dev_fraction=0)")
 
     def train(texts: list[str], labels: list, dev_pair) -> int:
         """Fit ``pipe`` on ``texts`` (``dev_pair``: the labels a classical model checks it knows);
@@ -117,13 +122,23 @@ def fit_file(
         tuning = dev_pair
         if multi_label or _trains_by_epochs(model_stage):
             tuning = None  # the pipeline holds out its tune_fraction, the model its dev_fraction, of the texts
-        pipe.fit(texts, labels, dev=tuning, label_names=label_names, progress=progress)
+        with warnings.catch_warnings(record=True) as caught:
+            warnings.simplefilter("always")
+            pipe.fit(texts, labels, dev=tuning, label_names=label_names, progress=progress)
+        if any("too few texts to hold out" in str(w.message) for w in caught):
+            log(f"too few texts to hold out {tune_fraction:.0%} for tuning the label thresholds: they stay at 0.5; "
+                "give more texts or a larger --tune-fraction")
+        for w in caught:
+            if "too few texts to hold out" not in str(w.message):
+                warnings.warn_explicit(w.message, w.category, w.filename, w.lineno)
         if multi_label:
             tune_info["n_tune"] = pipe.info_.get("tuned_on", 0)
+            if tune_fraction and not tune_info["n_tune"]:
+                tune_info["tune"] = "none (too few texts to hold out)"
         return pipe.info_["trained_on"]
 
     log(f"training {pipe.vectorizer} + {pipe.model} on {len(texts)} texts; dev: {dev_source} ({len(dev_texts)} texts)"
-        + note)
+        + "".join(f"; {note}" for note in notes))
     n_train = train(texts, labels, (dev_texts, dev_labels))
     report = evaluate(pipe, dev_texts, dev_labels)
     refitted = dev is None and refit
@@ -194,8 +209,10 @@ def describe_options(task: str = DEFAULT_TASK, vectorizer: str | None = None, mo
 def describe_model(model: str | Path | None = None, task: str | None = None) -> dict:
     """What a saved model is (default: the one shipped for ``task``), from its files: ``{"model", "kind",
     "sentiment_version", "settings", "labels", "multi_label", "thresholds", "columns", "data", "dev_metrics",
-    "info"}``. ``settings`` holds a pipeline's vectorizer, model and options, an aspect model's settings or
-    an ensemble's members and weights; ``thresholds`` (several labels per text) each label's threshold."""
+    "info"}``. ``settings`` holds what a pipeline was trained with (vectorizer and model names and every
+    setting of the cleaner, vectorizer and model), an aspect model's settings (and, with categories, each
+    category's threshold) or an ensemble's weights and its members' settings; ``thresholds`` (several
+    labels per text) each label's threshold."""
     from .aspects.data import POLARITIES
     from .default_models import default_model_path
     from .persistence import read_config
@@ -204,23 +221,34 @@ def describe_model(model: str | Path | None = None, task: str | None = None) -> 
     path = Path(model) if model is not None else default_model_path(task or DEFAULT_TASK)
     config = read_config(path)
     kind = config.get("kind") or "pipeline"
-    if kind == "ensemble":
-        settings = {"members": config["members"], "weights": config["weights"]}
-    else:
-        settings = config.get("pipeline", {})
     multi_label = bool(getattr(pipe, "multi_label_", False))
-    info = {k: v for k, v in config.get("info", {}).items() if k != "dev"}
-    dev_metrics = config.get("metrics", {}).get("dev") or {
-        k: v for k, v in config.get("info", {}).get("dev", {}).items() if k in ASPECT_HEADLINE}
+    info = config.get("info") if isinstance(config.get("info"), dict) else {}
+    metrics = config.get("metrics") if isinstance(config.get("metrics"), dict) else {}
+    dev_metrics = metrics.get("dev") or {k: v for k, v in (info.get("dev") or {}).items() if k in ASPECT_HEADLINE}
     return {"model": str(path), "kind": kind, "sentiment_version": config.get("sentiment_version"),
-            "settings": settings, "labels": list(getattr(pipe, "label_names_", None) or POLARITIES),
+            "settings": _settings(kind, config, pipe, path), "labels": list(getattr(pipe, "label_names_", None) or POLARITIES),
             "multi_label": multi_label,
             "thresholds": dict(zip(pipe.label_names_, map(float, pipe.thresholds_))) if multi_label else None,
             "columns": config.get("columns"), "data": config.get("data"), "dev_metrics": dev_metrics or None,
-            "info": info}
+            "info": {k: v for k, v in info.items() if k != "dev"}}
 
 
-ASPECT_HEADLINE = ("n", "extraction_f1", "polarity_accuracy", "polarity_macro_f1", "end_to_end_f1")
+def _settings(kind: str, config: dict, pipe, path: Path) -> dict:
+    """The ``settings`` of :func:`describe_model`, by model kind."""
+    if kind == "ensemble":
+        return {"weights": config["weights"],
+                "members": {name: describe_model(path / name)["settings"] for name in config["members"]}}
+    if kind == "aspect":
+        categories = getattr(pipe, "categories_", None)
+        detector = getattr(categories, "detector_", None)
+        return {**config.get("pipeline", {}), **({"categories": dict(zip(detector.label_names_, map(
+            float, detector.thresholds_)))} if detector is not None else {})}
+    return {"vectorizer": pipe.vectorizer, "model": pipe.model, "cleaner_settings": config.get("cleaner", {}),
+            **{f"{stage}_settings": config["stages"][stage]["params"] for stage in ("vectorizer", "model")}}
+
+
+ASPECT_HEADLINE = ("n", "extraction_f1", "polarity_accuracy", "polarity_macro_f1", "end_to_end_f1", "category_f1",
+                   "category_polarity_accuracy")
 
 
 def _trains_by_epochs(model) -> bool:
@@ -409,6 +437,8 @@ def _plain(value):
         return {key: _plain(item) for key, item in value.items()}
     if isinstance(value, (list, tuple, np.ndarray)):
         return [_plain(item) for item in value]
+    if isinstance(value, (np.datetime64, np.timedelta64)):  # .item() would give nanoseconds as an integer
+        return None if np.isnat(value) else str(value)
     if isinstance(value, np.generic):
         value = value.item()
     if isinstance(value, float) and not math.isfinite(value) or is_pandas_na(value):

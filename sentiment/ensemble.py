@@ -27,6 +27,7 @@ import numpy as np
 from .data import check_texts
 from .errors import ConfigError, ModelFileError
 from .multilabel import tune_thresholds
+from . import __version__
 from .persistence import CONFIG, atomic_directory, check_columns, checksum, read_model, write_config
 from .pipeline import Classifier, _label_list
 
@@ -105,7 +106,7 @@ class Ensemble(Classifier):
             for name, member in zip(names, self.members):
                 member.save(staging / name)
             files = {f"{name}/{CONFIG}": checksum(staging / name / CONFIG) for name in names}
-            config = {"kind": "ensemble", "members": names, "weights": self.weights,
+            config = {"kind": "ensemble", "sentiment_version": __version__, "members": names, "weights": self.weights,
                       "columns": self.config_["columns"],
                       "labels": {"names": self.label_names_, "multi_label": self.multi_label_},
                       **({"thresholds": self.thresholds_.tolist()} if self.multi_label_ else {})}

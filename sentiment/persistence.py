@@ -18,6 +18,7 @@ interrupted save never leaves a half-written model where a good one was.
 from __future__ import annotations
 
 import contextlib
+import errno
 import glob
 import hashlib
 import json
@@ -82,6 +83,8 @@ def atomic_file(path: str | os.PathLike) -> Iterator[str]:
     permissions of a normal new file), on error it is removed: an interrupted write leaves ``path`` as it was.
     A symbolic link is written through: the file it points to is replaced, the link stays."""
     target = Path(os.path.realpath(path))
+    if target.is_dir():
+        raise IsADirectoryError(errno.EISDIR, "a directory is where the file should be written", str(path))
     target.parent.mkdir(parents=True, exist_ok=True)
     fd, partial = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".partial", dir=target.parent)
     os.close(fd)
@@ -130,7 +133,10 @@ def _foreign_files(root: Path) -> list[str]:
     members, an aspect model's prior) lists. Where a config cannot be read (a damaged model, which may be
     overwritten), every file whose name a save never writes."""
     def own(folder: Path, prefix: str) -> set[str]:
-        listed = set(json.loads((folder / CONFIG).read_text(encoding="utf-8")).get("files", {}))
+        files = json.loads((folder / CONFIG).read_text(encoding="utf-8")).get("files")
+        if not isinstance(files, dict):
+            raise ValueError("no files table")  # as damaged as an unreadable config
+        listed = set(files)
         found = {prefix + CONFIG} | {prefix + name for name in listed}
         for name in listed:
             if name.endswith("/" + CONFIG):  # a model inside this one

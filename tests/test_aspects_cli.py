@@ -168,3 +168,12 @@ def test_fit_with_a_report_folder(files, tmp_path):
     assert_ok(result)
     written = sorted(p.name for p in (tmp_path / "r").iterdir())
     assert written and any(name.endswith(".json") for name in written)
+
+
+def test_info_of_an_aspect_model(model_dir):
+    described = json.loads(invoke("info", model_dir, "--json").stdout)
+    assert described["kind"] == "aspect" and described["settings"]["extractor"] == "classical"
+    assert described["labels"] == ["negative", "neutral", "positive"] and described["multi_label"] is False
+    assert set(described["dev_metrics"]) >= {"extraction_f1", "polarity_accuracy"}
+    result = invoke("info", model_dir)
+    assert result.exit_code == 0 and "extractor: classical" in result.stdout

@@ -554,9 +554,10 @@ def test_evaluate_missing_model(files, tmp_path):
 def test_info_shows_what_a_model_is(saved_model):
     result = invoke("info", saved_model)
     assert_ok(result)
-    lines = dict(line.split(None, 1) for line in result.stdout.splitlines())
-    assert lines["model"].startswith(f"{saved_model} (pipeline; sentiment ")
-    assert "vectorizer=tfidf, model=logreg" in lines["settings"] and lines["labels"] == "neg, pos"
+    lines = result.stdout.splitlines()
+    assert lines[0].startswith(f"model        {saved_model} (pipeline; sentiment ")
+    assert lines[1:3] == ["settings     vectorizer: tfidf", "             model: logreg"]
+    assert "labels       neg, pos" in lines and any(line.strip().startswith("model_settings: C=") for line in lines)
     described = json.loads(invoke("info", saved_model, "--json").stdout)
     assert described["kind"] == "pipeline" and described["labels"] == ["neg", "pos"]
     assert described["multi_label"] is False and described["thresholds"] is None
@@ -572,3 +573,29 @@ def test_info_of_the_shipped_models_and_bad_paths(tmp_path):
     assert aspect["dev_metrics"]["extraction_f1"] > 0
     assert_error(invoke("info", tmp_path / "nowhere"), "does not exist")
     assert_error(invoke("info", tmp_path, "--task", "emotion"), "--task picks a shipped model")
+
+
+def test_info_of_an_ensemble_describes_its_members(saved_ensemble):
+    described = json.loads(invoke("info", saved_ensemble, "--json").stdout)
+    assert described["kind"] == "ensemble" and described["sentiment_version"]
+    members = described["settings"]["members"]
+    assert [m["vectorizer"] for m in members.values()] == ["tfidf", "count"]
+    assert all(m["model"] == "logreg" and "C" in m["model_settings"] for m in members.values())
+
+
+def test_info_reads_a_model_whose_saved_extras_are_not_tables(fitted, tmp_path):
+    fitted("tfidf", "logreg").save(tmp_path / "m", extra={"metrics": "fine", "data": None})
+    described = json.loads(invoke("info", tmp_path / "m", "--json").stdout)
+    assert described["dev_metrics"] is None and described["data"] is None
+
+
+def test_fit_several_labels_with_tune_fraction_zero_keeps_thresholds_at_one_half(tmp_path):
+    rows = [("I am glad and happy", "joy"), ("so furious now", "anger"), ("glad but furious", "joy;anger")] * 10
+    pd.DataFrame(rows, columns=["text", "labels"]).to_csv(tmp_path / "ml.csv", index=False)
+    assert_ok(invoke("fit", tmp_path / "ml.csv", "--multi-label", "--label-column", "labels", "--tune-fraction", "0",
+                     "--out", tmp_path / "m"))
+    described = json.loads(invoke("info", tmp_path / "m", "--json").stdout)
+    assert set(described["thresholds"].values()) == {0.5}
+    assert described["data"]["n_tune"] == 0 and described["data"]["tune"] == "none (tune_fraction 0)"
+    assert_error(invoke("fit", tmp_path / "ml.csv", "--label-column", "labels", "--set", "tune_fraction=0.3",
+                        "--out", tmp_path / "n"), "tune_fraction goes with --multi-label")

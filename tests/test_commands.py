@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import json
 
+import numpy as np
 import pandas as pd
 import pytest
 
@@ -205,3 +206,10 @@ def test_predict_file_from_parquet_writes_plain_json(saved_model, tmp_path):
     assert [(r["x"], r["tags"], r["n"]) for r in rows] == [(None, ["a", "b"], 1), (1.5, [], None)]
     predict_file(sentiment.load(saved_model), source, tmp_path / "out.csv")
     assert [json.loads(t) for t in pd.read_csv(tmp_path / "out.csv")["tags"]] == [["a", "b"], []]
+
+
+def test_plain_json_values_for_numpy_times():
+    from sentiment.commands import _plain
+
+    assert _plain([np.datetime64("2020-01-01", "ns"), np.datetime64("NaT"), np.float32("inf"), np.int64(3)]) == [
+        "2020-01-01T00:00:00.000000000", None, None, 3]

@@ -436,3 +436,14 @@ def test_load_takes_a_path_or_a_task_not_both(saved_model):
     assert sentiment.load(task="polarity").label_names_ == ["negative", "positive"]
     with pytest.raises(ConfigError, match="give a model path or a task"):
         sentiment.load(saved_model, task="emotion")  # the task would silently be ignored
+
+
+def test_atomic_file_refuses_a_link_to_a_directory(tmp_path):
+    from sentiment.persistence import atomic_file
+
+    (tmp_path / "folder").mkdir()
+    (tmp_path / "metrics.json").symlink_to(tmp_path / "folder")
+    with pytest.raises(IsADirectoryError, match="metrics.json"):
+        with atomic_file(tmp_path / "metrics.json") as partial:
+            Path(partial).write_text("x")
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["folder", "metrics.json"]

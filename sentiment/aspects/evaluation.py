@@ -65,7 +65,7 @@ def score_aspects(gold: list[dict], extracted: list[list[dict]], polarity_on_gol
                     mixed.append(a["polarity"] == label)
     p, r, f = prf(tp_span, n_pred, n_gold)
     ep, er, ef = prf(tp_full, n_pred, n_gold)
-    report = {"task": "aspect", "n": len(gold), "n_aspects": n_gold, "n_predicted": n_pred,
+    report = {"task": "aspect", "multi_label": False, "n": len(gold), "n_aspects": n_gold, "n_predicted": n_pred,
               "extraction_precision": p, "extraction_recall": r, "extraction_f1": f,
               "end_to_end_precision": ep, "end_to_end_recall": er, "end_to_end_f1": ef,
               "n_polarity": len(truth),

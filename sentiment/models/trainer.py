@@ -345,8 +345,8 @@ def net_loss(net: torch.nn.Module, logits, targets: torch.Tensor, class_weights:
 @torch.no_grad()
 def predict(net: torch.nn.Module, batches, device: torch.device) -> tuple[np.ndarray, float | None]:
     """Probabilities for all rows of ``batches`` (in row order) and the mean loss when targets are known.
-    In float32 on every device (autocast is for training only), so a GPU scores a text as a CPU does,
-    not to bf16's three digits."""
+    Without autocast on every device (it is for training only): a GPU scores a text as a CPU does to
+    float32 precision (TF32 kernels of recent GPUs aside), not to bf16's three digits."""
     net.eval()
     head = net.config.head
     outputs, rows, loss = [], [], torch.zeros((), device=device)
