@@ -191,7 +191,7 @@ def _print_json(value) -> None:
     typer.echo(json.dumps(value, ensure_ascii=False, indent=2))
 
 
-@app.command()
+@app.command(short_help="Train a model on labelled data, score it and save it.")
 @friendly
 def fit(
     data: Path = typer.Argument(..., metavar="DATA", help="Training data: .csv/.tsv/.jsonl/.parquet (also compressed: .gz, .bz2, .xz), or SST trees (.txt, uncompressed); --task aspect: SemEval-2014 XML or JSONL."),
@@ -271,7 +271,7 @@ def fit(
         typer.echo(f"\nsaved the model to {out}")
 
 
-@app.command()
+@app.command(short_help="Label texts given as arguments, on stdin or in a file.")
 @friendly
 def predict(
     texts: List[str] = typer.Argument(None, metavar="TEXT", help="Texts to classify; '-' reads one text per line from stdin (blank lines skipped)."),
@@ -357,7 +357,7 @@ def predict(
             typer.echo(f"{result['label']}\t{result['scores'][result['label']]:.3f}\t{result['text']}")
 
 
-@app.command()
+@app.command(short_help="Score a model on labelled data.")
 @friendly
 def evaluate(
     data: Path = typer.Argument(..., metavar="DATA", help="Labelled data in any format `fit` reads."),
@@ -399,7 +399,7 @@ def evaluate(
         typer.echo(format_report(result))
 
 
-@app.command()
+@app.command(short_help="Combine trained models by averaging their probabilities.")
 @friendly
 def ensemble(
     models: List[Path] = typer.Argument(..., metavar="MODEL", help="Two or more model directories with the same labels."),
@@ -433,7 +433,7 @@ def ensemble(
     typer.echo(f"saved an ensemble of {len(models)} models to {out}" + (f"; thresholds: {thresholds}" if thresholds else ""))
 
 
-@app.command()
+@app.command(short_help="Export a PyTorch model's network to ONNX or TorchScript.")
 @friendly
 def export(
     model: Path = typer.Argument(..., metavar="MODEL", help="Directory of a trained mlp or lstm model."),
@@ -458,7 +458,7 @@ def export(
     typer.echo(f"wrote {path}")
 
 
-@app.command()
+@app.command(short_help="Show what a saved model is and how it was trained.")
 @friendly
 def info(
     model: Optional[Path] = typer.Argument(None, metavar="MODEL", help="Model directory; default: the shipped model of --task."),
@@ -500,7 +500,7 @@ def _pairs(value) -> str:
                      for k, v in value.items())
 
 
-@app.command()
+@app.command(short_help="List every option of the stages, with its default.")
 @friendly
 def options(
     vectorizer: Optional[str] = typer.Option(None, help="Vectorizer whose options to list; default: the one `fit --task` uses."),

@@ -358,11 +358,13 @@ def test_help_has_examples_printed_whole_to_copy(command):
     assert printed == documented  # each example on one line, to copy as it is (none split at `--label-`)
 
 
-def test_top_level_help():
+def test_top_level_help_lists_every_command_with_a_whole_sentence():
     result = invoke("--help")
     assert_ok(result)
-    for command in ("fit", "predict", "evaluate", "options"):
-        assert command in result.stdout
+    listed = result.stdout.split("Commands:")[1].splitlines()[1:]
+    names = [line.split()[0] for line in listed if line.strip()]
+    assert names == [c.name or c.callback.__name__ for c in app.registered_commands]
+    assert all(line.rstrip().endswith(".") and not line.rstrip().endswith("...") for line in listed if line.strip())
 
 
 # -- errors ---------------------------------------------------------------------------------------------------
