@@ -277,7 +277,7 @@ def predict(
     texts: List[str] = typer.Argument(None, metavar="TEXT", help="Texts to classify; '-' reads one text per line from stdin (blank lines skipped)."),
     model: Optional[Path] = typer.Option(None, help="Model directory; default: the English model of --task shipped with the package."),
     task: Optional[str] = typer.Option(None, help=f"Without --model: the shipped model for {_shipped_choices(describe=True)}."),
-    aspect: List[str] = typer.Option([], "--aspect", metavar="TERM", help="Aspect models: score this aspect term (as written in the text) instead of finding the aspects; repeatable."),
+    aspect: List[str] = typer.Option([], "--aspect", metavar="TERM", help="Aspect models: score this aspect term (as written in the text) instead of finding the aspects; repeatable; also with --input."),
     top_if_none: bool = typer.Option(False, "--top-if-none", help="Several labels per text: give the most probable label to a text where none passes its threshold."),
     as_json: bool = typer.Option(False, "--json", help="Print a JSON array: label(s) and class probabilities per text."),
     input_: Optional[Path] = typer.Option(None, "--input", help="Predict every row of this file (streamed in chunks)."),
@@ -305,8 +305,6 @@ def predict(
             _fail("give texts or --input FILE, not both")
         if output is None:
             _fail("--input needs --output FILE (.csv, .tsv or .jsonl) for the predictions")
-        if aspect:
-            _fail("--aspect goes with texts on the command line, not with --input")
         if as_json:
             _fail("--json prints the predictions of texts on the command line; with --input they go to --output "
                   "(.jsonl for JSON lines)")
@@ -314,8 +312,9 @@ def predict(
 
         pipe = _load(model, task)
         _check_top_if_none(pipe, top_if_none)
+        _check_aspect_flag(pipe, aspect)
         rows = predict_file(pipe, input_, output, text_column=text_column, chunksize=batch_size,
-                            top_if_none=top_if_none, progress=sys.stderr.isatty())
+                            top_if_none=top_if_none, aspects=aspect, progress=sys.stderr.isatty())
         typer.echo(f"wrote {rows} predictions to {output}", err=True)
         return
     if output is not None:
@@ -343,8 +342,7 @@ def predict(
             if term.lower() not in found:
                 typer.echo(f"note: {term!r} occurs in none of the texts (terms match as written, in any case)", err=True)
         return
-    if aspect:
-        _fail("--aspect needs an aspect model: add --task aspect, or --model DIR of a model trained with --task aspect")
+    _check_aspect_flag(pipe, aspect)
     results = pipe.annotate(texts, top_if_none=top_if_none)
     if as_json:
         _print_json(results)
@@ -539,6 +537,11 @@ def options(
 
 KIND_NAMES = {"vectorizer": "vectorizers", "model": "models", "aspect_extractor": "extractors",
               "aspect_polarity": "polarity models"}
+
+
+def _check_aspect_flag(pipe, aspect: List[str]) -> None:
+    if aspect and getattr(pipe, "kind", None) != "aspect":
+        _fail("--aspect needs an aspect model: add --task aspect, or --model DIR of a model trained with --task aspect")
 
 
 def _check_top_if_none(pipe, top_if_none: bool) -> None:

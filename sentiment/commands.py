@@ -351,12 +351,14 @@ OUTPUT_FORMATS = ("csv", "tsv", "jsonl")
 
 
 def predict_file(pipe: Pipeline, source: str | Path, target: str | Path, *, text_column: str | None = None,
-                 chunksize: int = 10_000, top_if_none: bool = False, progress: bool = False) -> int:
+                 chunksize: int = 10_000, top_if_none: bool = False, aspects: list[str] | None = None,
+                 progress: bool = False) -> int:
     """Predict every row of ``source`` into ``target`` (CSV, TSV or JSONL, by its extension), chunk by chunk.
 
     Memory stays flat on files of any size. ``target`` gets the input columns plus ``label`` (with
     several labels per text: ``labels``, joined by the model's separator) and one ``score_<label>``
-    column per class (for an aspect model: ``aspects`` and ``categories``). If the input already has a column of one of
+    column per class (for an aspect model: ``aspects``, the terms found or, with ``aspects``, those named, and
+    ``categories``). If the input already has a column of one of
     those names (e.g. the gold ``label``), every added column is named ``predicted_<name>`` instead, so
     no input column is overwritten. It is written to a temporary file and renamed at the end, so an interrupted run
     leaves no partial output. Returns the number of rows predicted.
@@ -375,7 +377,7 @@ def predict_file(pipe: Pipeline, source: str | Path, target: str | Path, *, text
             if blank.any():
                 row = rows + int(blank.to_numpy().argmax()) + 1
                 raise DataError(f"{source}: data row {row} has no text in column {text_column!r}; drop or fill it")
-            added = _prediction_columns(pipe, texts.astype(str).tolist(), top_if_none, columns["separator"],
+            added = _prediction_columns(pipe, texts.astype(str).tolist(), top_if_none, aspects, columns["separator"],
                                         nested=out_format == "jsonl")
             if any(name in chunk.columns for name in added):  # keep the input's columns, e.g. a gold label
                 added = {f"predicted_{name}": values for name, values in added.items()}
@@ -406,13 +408,14 @@ def _output_format(target: Path) -> str:
     return out_format
 
 
-def _prediction_columns(pipe, texts: list[str], top_if_none: bool, separator: str, nested: bool) -> dict[str, list]:
+def _prediction_columns(pipe, texts: list[str], top_if_none: bool, aspects, separator: str,
+                        nested: bool) -> dict[str, list]:
     """The columns ``predict_file`` adds: ``label`` or ``labels`` and ``score_<label>`` per class; for an
     aspect model, ``aspects`` and (when it has them) ``categories``. List values (aspects, categories,
     several labels) stay lists for a ``nested`` output (JSON Lines); in a table, labels are joined by
     ``separator`` and aspects and categories written as JSON text."""
     if getattr(pipe, "kind", None) == "aspect":
-        rows = pipe.annotate(texts)
+        rows = pipe.annotate(texts, aspects=aspects or None)
         keys = ("aspects", "categories") if pipe.categories_ is not None else ("aspects",)
         return {key: [row[key] if nested else json.dumps(row[key], ensure_ascii=False) for row in rows] for key in keys}
     results = pipe.annotate(texts, top_if_none=top_if_none)

@@ -177,3 +177,13 @@ def test_info_of_an_aspect_model(model_dir):
     assert set(described["dev_metrics"]) >= {"extraction_f1", "polarity_accuracy"}
     result = invoke("info", model_dir)
     assert result.exit_code == 0 and "extractor: classical" in result.stdout
+
+
+def test_named_aspects_over_a_file(model_dir, tmp_path):
+    source = tmp_path / "in.csv"
+    source.write_text('text\n"The food is good, the service slow."\nNice place.\n')
+    result = invoke("predict", "--model", model_dir, "--aspect", "service", "--input", source, "--output",
+                    tmp_path / "out.jsonl")
+    assert result.exit_code == 0, result.output
+    rows = [json.loads(line) for line in (tmp_path / "out.jsonl").read_text().splitlines()]
+    assert [[(a["term"], a["from"]) for a in row["aspects"]] for row in rows] == [[("service", 22)], []]
