@@ -247,6 +247,7 @@ def _settings(kind: str, config: dict, pipe, path: Path) -> dict:
             **{f"{stage}_settings": config["stages"][stage]["params"] for stage in ("vectorizer", "model")}}
 
 
+RELIABLE_POSITIVES = 10  # texts of a label in a --tune file below which its tuned threshold is a rough guess
 ASPECT_HEADLINE = ("n", "extraction_f1", "polarity_accuracy", "polarity_macro_f1", "end_to_end_f1", "category_f1",
                    "category_polarity_accuracy")
 
@@ -341,6 +342,11 @@ def ensemble_models(models: list[str | Path], out: str | Path, *, weights: list[
                                 f"{columns['label']!r} (labels joined by {columns['separator']!r})") from None
             ensemble.tune(texts, labels)
             source = f"tuned on {Path(tune).name} ({len(texts)} texts)"
+            counts = {name: sum(name in y for y in labels) for name in ensemble.label_names_}
+            rare = sorted(name for name, n in counts.items() if n < RELIABLE_POSITIVES)
+            if rare:
+                source += (f"; {len(rare)} label(s) with fewer than {RELIABLE_POSITIVES} texts there, whose thresholds "
+                           f"are rough: {', '.join(rare)}")
     elif tune is not None:
         raise ConfigError("--tune sets the thresholds of models with several labels per text; leave it out")
     ensemble.save(out)

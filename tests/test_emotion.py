@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import json
 import random
+import re
 
 import numpy as np
 import pandas as pd
@@ -467,7 +468,12 @@ def test_cli_ensemble_of_multi_label_models(cli_model, files, tmp_path):
                      "--vectorizer", "count", "--out", second))
     result = invoke("ensemble", out, second, "--tune", files["dev"], "--out", tmp_path / "mean")
     assert_ok(result)
-    assert "thresholds: tuned on dev.csv" in result.stdout
+    assert "thresholds: tuned on dev.csv" in result.stdout and "rough" not in result.stdout
+    few = tmp_path / "few.csv"
+    pd.read_csv(files["dev"]).head(12).to_csv(few, index=False)  # a dozen texts: every label under 10
+    result = invoke("ensemble", out, second, "--tune", few, "--out", tmp_path / "rough")
+    assert_ok(result)
+    assert re.search(r"\d+ label\(s\) with fewer than 10 texts there, whose thresholds are rough: \w", result.stdout)
     result = invoke("evaluate", files["dev"], "--model", tmp_path / "mean", "--json")
     assert_ok(result)
     assert json.loads(result.stdout)["macro_f1"] > 0.8
