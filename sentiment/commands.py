@@ -21,8 +21,10 @@ from .persistence import atomic_file, check_model_target
 from .pipeline import PIPELINE_OPTIONS, POLARITY_NAMES, Pipeline, load
 from .tasks import DEFAULT_TASK, get_task
 
-
 HEADLINE = ("n", "accuracy", "macro_f1", "micro_f1")  # the dev metrics kept in a model's config
+ASPECT_HEADLINE = ("n", "extraction_f1", "polarity_accuracy", "polarity_macro_f1", "end_to_end_f1", "category_f1",
+                   "category_polarity_accuracy")  # an aspect model's dev metrics that `info` shows
+RELIABLE_POSITIVES = 10  # texts of a label in a --tune file below which its tuned threshold is a rough guess
 
 
 def fit_file(
@@ -245,11 +247,6 @@ def _settings(kind: str, config: dict, pipe, path: Path) -> dict:
             float, detector.thresholds_)))} if detector is not None else {})}
     return {"vectorizer": pipe.vectorizer, "model": pipe.model, "cleaner_settings": config.get("cleaner", {}),
             **{f"{stage}_settings": config["stages"][stage]["params"] for stage in ("vectorizer", "model")}}
-
-
-RELIABLE_POSITIVES = 10  # texts of a label in a --tune file below which its tuned threshold is a rough guess
-ASPECT_HEADLINE = ("n", "extraction_f1", "polarity_accuracy", "polarity_macro_f1", "end_to_end_f1", "category_f1",
-                   "category_polarity_accuracy")
 
 
 def _trains_by_epochs(model) -> bool:
