@@ -206,7 +206,7 @@ def fit(
     vectorizer: Optional[str] = typer.Option(None, help="count, tfidf or word2vec; default: the benchmarks' best for --task."),
     model: Optional[str] = typer.Option(None, help="logreg, linearsvm, nb, complement_nb, nbsvm, mlp or lstm; default: the benchmarks' best for --task."),
     set_: List[str] = typer.Option([], "--set", "-s", metavar="KEY=VALUE", help="Option KEY=VALUE for a stage, repeatable (see `sentiment options`)."),
-    out: Path = typer.Option(Path("sentiment-model"), help="Directory to write the model to (replaced atomically)."),
+    out: Path = typer.Option(Path("sentiment-model"), help="Directory to write the model to (replaced as a whole, atomically: it may hold nothing but a model)."),
     phrases: bool = typer.Option(False, help="SST trees: train on every labelled phrase, not only sentences."),
     binary: bool = typer.Option(False, help="SST trees: two classes (SST-2): neutral dropped, 0-1 negative, 3-4 positive (a --dev trees file too)."),
     dev_fraction: Optional[float] = typer.Option(None, help="Without --dev: the share of DATA held out as dev (default 0.1; with --phrases: of the sentences)."),
