@@ -15,7 +15,7 @@ import numpy as np
 
 from .data import (LABEL_SEPARATOR, holds_sst_trees, is_pandas_na, iter_table, missing_columns, read_labelled, sst_phrase_split,
                    train_dev_split)
-from .errors import ConfigError, DataError, refuse_flags
+from .errors import ConfigError, DataError, TuningWarning, refuse_flags
 from .evaluation import evaluate
 from .persistence import atomic_file, check_model_target
 from .pipeline import PIPELINE_OPTIONS, POLARITY_NAMES, Pipeline, load
@@ -124,19 +124,15 @@ def fit_file(
         tuning = dev_pair
         if multi_label or _trains_by_epochs(model_stage):
             tuning = None  # the pipeline holds out its tune_fraction, the model its dev_fraction, of the texts
-        with warnings.catch_warnings(record=True) as caught:
-            warnings.simplefilter("always")
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", TuningWarning)  # logged below, in the command's words
             pipe.fit(texts, labels, dev=tuning, label_names=label_names, progress=progress)
-        if any("too few texts to hold out" in str(w.message) for w in caught):
-            log(f"too few texts to hold out {tune_fraction:.0%} for tuning the label thresholds: they stay at 0.5; "
-                "give more texts or a larger --tune-fraction")
-        for w in caught:
-            if "too few texts to hold out" not in str(w.message):
-                warnings.warn_explicit(w.message, w.category, w.filename, w.lineno)
         if multi_label:
             tune_info["n_tune"] = pipe.info_.get("tuned_on", 0)
             if tune_fraction and not tune_info["n_tune"]:
                 tune_info["tune"] = "none (too few texts to hold out)"
+                log(f"too few texts to hold out {tune_fraction:.0%} for tuning the label thresholds: they stay at 0.5; "
+                    "give more texts or a larger --tune-fraction")
         return pipe.info_["trained_on"]
 
     log(f"training {pipe.vectorizer} + {pipe.model} on {len(texts)} texts; dev: {dev_source} ({len(dev_texts)} texts)"
@@ -215,12 +211,17 @@ def describe_model(model: str | Path | None = None, task: str | None = None) -> 
     setting of the cleaner, vectorizer and model), an aspect model's settings (and, with categories, each
     category's threshold) or an ensemble's weights and its members' settings; ``thresholds`` (several
     labels per text) each label's threshold."""
-    from .aspects.data import POLARITIES
     from .default_models import default_model_path
-    from .persistence import read_config
 
     pipe = load(model, task=task)  # checks every file
-    path = Path(model) if model is not None else default_model_path(task or DEFAULT_TASK)
+    return _description(pipe, Path(model) if model is not None else default_model_path(task or DEFAULT_TASK))
+
+
+def _description(pipe, path: Path) -> dict:
+    """:func:`describe_model` of the model ``pipe`` loaded from ``path`` (its config read again, not its arrays)."""
+    from .aspects.data import POLARITIES
+    from .persistence import read_config
+
     config = read_config(path)
     kind = config.get("kind") or "pipeline"
     multi_label = bool(getattr(pipe, "multi_label_", False))
@@ -238,8 +239,8 @@ def describe_model(model: str | Path | None = None, task: str | None = None) -> 
 def _settings(kind: str, config: dict, pipe, path: Path) -> dict:
     """The ``settings`` of :func:`describe_model`, by model kind."""
     if kind == "ensemble":
-        return {"weights": config["weights"],
-                "members": {name: describe_model(path / name)["settings"] for name in config["members"]}}
+        return {"weights": config["weights"], "members": {
+            name: _description(member, path / name)["settings"] for name, member in zip(config["members"], pipe.members)}}
     if kind == "aspect":
         categories = getattr(pipe, "categories_", None)
         detector = getattr(categories, "detector_", None)

@@ -25,6 +25,10 @@ class NotFittedError(SentimentError, ValueError, AttributeError):
     ``NotFittedError`` (``hasattr`` and scikit-learn's ``check_is_fitted`` keep working)."""
 
 
+class TuningWarning(UserWarning):
+    """Label thresholds that could not be tuned (too few texts to hold any out) and keep their default."""
+
+
 def refuse_flags(flags: dict[str, object], where: str, hint: str = "leave it out") -> None:
     """Raise a :class:`ConfigError` for the first of ``flags`` (flag → value) that is set: a flag that would be
     ignored ``where`` it was given (say "--task aspect") is refused rather than silently dropped."""

@@ -35,7 +35,7 @@ import numpy as np
 from . import __version__
 from .cleaning import Cleaner
 from .data import check_label_sets, check_labels, check_texts, is_multi_label, train_dev_split
-from .errors import ConfigError, DataError, ModelFileError, NotFittedError, SentimentError
+from .errors import ConfigError, DataError, ModelFileError, NotFittedError, SentimentError, TuningWarning
 from .groupings import group_labels, resolve_grouping
 from .multilabel import DEFAULT_THRESHOLD, chosen_labels, decide, label_f1, tune_thresholds
 from .persistence import check_columns, read_model, write_model
@@ -298,7 +298,7 @@ class Pipeline(Classifier):
                 n_tune = len(dev[0])
             except DataError:  # too few texts to hold any out (every one has a label of its own)
                 warnings.warn("too few texts to hold out a part for tuning the label thresholds: they stay at "
-                              f"{DEFAULT_THRESHOLD}; give more texts or dev=(texts, labels)", stacklevel=2)
+                              f"{DEFAULT_THRESHOLD}; give more texts or dev=(texts, labels)", TuningWarning, stacklevel=2)
                 dev = None
         targets, classes = (check_label_sets if multi_label else check_labels)(labels, len(texts))
         names = display_names(classes, label_names)

@@ -601,3 +601,14 @@ def test_fit_several_labels_with_tune_fraction_zero_keeps_thresholds_at_one_half
     assert described["data"]["n_tune"] == 0 and described["data"]["tune"] == "none (tune_fraction 0)"
     assert_error(invoke("fit", tmp_path / "ml.csv", "--label-column", "labels", "--set", "tune_fraction=0.3",
                         "--out", tmp_path / "n"), "tune_fraction goes with --multi-label")
+
+
+def test_fit_says_in_its_own_words_when_too_few_texts_leave_the_thresholds_untuned(tmp_path):
+    rows = [("glad", "joy"), ("furious", "anger"), ("glad and furious", "joy;anger"), ("so glad", "joy")] * 2
+    pd.DataFrame(rows, columns=["text", "labels"]).to_csv(tmp_path / "tiny.csv", index=False)
+    result = invoke("fit", tmp_path / "tiny.csv", "--multi-label", "--label-column", "labels", "--model", "logreg",
+                    "--vectorizer", "count", "--dev-fraction", "0.4", "--no-refit", "--out", tmp_path / "m")
+    assert_ok(result)
+    assert "they stay at 0.5; give more texts or a larger --tune-fraction" in result.stderr
+    assert "Warning" not in result.stderr and "dev=(texts, labels)" not in result.stderr
+    assert json.loads(invoke("info", tmp_path / "m", "--json").stdout)["data"]["tune"] == "none (too few texts to hold out)"
