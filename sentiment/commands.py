@@ -18,7 +18,7 @@ from .data import (LABEL_SEPARATOR, holds_sst_trees, is_pandas_na, iter_table, m
 from .errors import ConfigError, DataError, TuningWarning, refuse_flags
 from .evaluation import evaluate
 from .persistence import atomic_file, check_model_target
-from .pipeline import PIPELINE_OPTIONS, POLARITY_NAMES, Pipeline, load
+from .pipeline import POLARITY_NAMES, Pipeline, load
 from .tasks import DEFAULT_TASK, get_task
 
 HEADLINE = ("n", "accuracy", "macro_f1", "micro_f1")  # the dev metrics kept in a model's config
@@ -103,7 +103,7 @@ def fit_file(
     # label per text tune nothing and ignore dev (fit only checks, before training, that its labels are known).
     tune_info: dict = {}
     notes = []
-    tune_fraction = pipe.get_params().get("tune_fraction", PIPELINE_OPTIONS["tune_fraction"]) if multi_label else 0
+    tune_fraction = pipe.tune_fraction if multi_label else 0
     if multi_label:
         tune_info["tune"] = f"{tune_fraction:.0%} of the training part (seed 0)" if tune_fraction else "none (tune_fraction 0)"
         notes.append(f"thresholds tuned on {tune_fraction:.0%} of the training texts" if tune_fraction

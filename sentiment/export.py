@@ -53,8 +53,10 @@ def export_model(pipeline, path: str | os.PathLike, fmt: str | None = None) -> P
                               "or a .onnx file (onnx), or choose one with --format")
     if fmt not in FORMATS:
         raise ConfigError(f"unknown export format {fmt!r}; choose one of: {', '.join(FORMATS)}")
+    if target.is_dir():
+        raise ConfigError(f"{target} is a directory; give --out a file name, e.g. {target / ('model' + SUFFIXES[fmt][0])}")
     suffixes = SUFFIXES[fmt]
-    if target.suffix.lower() not in suffixes and not target.is_dir():  # a directory: refused below
+    if target.suffix.lower() not in suffixes:
         raise ConfigError(f"--out {target}: a {fmt} export is written to a {' or '.join(suffixes)} file (so that no "
                           f"other file is overwritten by mistake); give e.g. --out {target.with_suffix(suffixes[0]).name}")
     if hasattr(pipeline, "members"):
@@ -73,8 +75,6 @@ def export_model(pipeline, path: str | os.PathLike, fmt: str | None = None) -> P
     wrapped = Probabilities(copy.deepcopy(model.net_).cpu()).eval().requires_grad_(False)
     example = model.torch_inputs(_example_rows(model))
     names = input_names(model)
-    if target.is_dir():
-        raise ConfigError(f"{target} is a directory; give --out a file name, e.g. {target / ('model' + SUFFIXES[fmt][0])}")
     if fmt == "onnx":
         try:
             import onnx  # noqa: F401

@@ -140,6 +140,12 @@ class Pipeline(Classifier):
         self._options = dict(options)
         self._split_options()  # fail early on unknown names (fastText-style), like a TypeError would
 
+    @property
+    def tune_fraction(self) -> float:
+        """The share of the texts held out to tune the label thresholds when several labels per text are
+        fitted without dev data (the ``tune_fraction`` option, else its default)."""
+        return self._options.get("tune_fraction", PIPELINE_OPTIONS["tune_fraction"])
+
     # -- scikit-learn estimator protocol ----------------------------------------------------
     def get_params(self, deep: bool = True) -> dict[str, Any]:
         """The constructor's arguments: ``vectorizer``, ``model`` and every option given (scikit-learn's
@@ -265,7 +271,7 @@ class Pipeline(Classifier):
             split[owner][key] = value
         if split["pipeline"].get("grouping") is not None:
             resolve_grouping(split["pipeline"]["grouping"])
-        fraction = split["pipeline"].get("tune_fraction", PIPELINE_OPTIONS["tune_fraction"])
+        fraction = self.tune_fraction
         if isinstance(fraction, bool) or not isinstance(fraction, (int, float)) or not 0 <= fraction < 1:
             raise ConfigError(f"tune_fraction must be a number from 0 to below 1, not {fraction!r}")
         return split["cleaner"], split["vectorizer"], split["model"]
@@ -290,7 +296,7 @@ class Pipeline(Classifier):
         dev = _dev_pair(dev)
         multi_label = is_multi_label(labels)
         n_tune = 0
-        tune_fraction = self._options.get("tune_fraction", PIPELINE_OPTIONS["tune_fraction"])
+        tune_fraction = self.tune_fraction
         if multi_label and dev is None and tune_fraction:  # the thresholds are tuned on texts held out here
             check_label_sets(labels, len(texts))  # bad labels fail as they would without the split
             try:
