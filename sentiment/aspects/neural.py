@@ -274,7 +274,6 @@ class TaggerNet(nn.Module):
             self.transitions = nn.Parameter(torch.zeros(c.n_classes, c.n_classes))
             self.start = nn.Parameter(torch.zeros(c.n_classes))
             self.end = nn.Parameter(torch.zeros(c.n_classes))
-        self.mask_ = None
         # Per word id: the chance that training replaces it by the unknown word (word dropout, set by
         # the tagger's fit; not saved), so that the unknown word's embedding is trained too.
         self.register_buffer("unknown_rate", None, persistent=False)
@@ -298,15 +297,15 @@ class TaggerNet(nn.Module):
 
     def forward(self, words, chars, cases, clusters, lengths) -> torch.Tensor:
         """Scores of the real tokens, (tokens, tags), row-major (the rows' tokens in order)."""
-        mask = words != PAD
-        self.mask_ = mask  # kept for the CRF loss of this batch
-        return self.emissions(words, chars, cases, clusters, lengths)[mask]
+        return self.emissions(words, chars, cases, clusters, lengths)[words != PAD]
 
-    def loss(self, logits, targets, class_weights=None):
-        """The trainer's loss: CRF negative log-likelihood per token, or cross-entropy without a CRF."""
+    def loss(self, logits, targets, inputs, class_weights=None):
+        """The trainer's loss: CRF negative log-likelihood per token, or cross-entropy without a CRF.
+        ``logits`` and ``targets`` are the real tokens' (as ``forward`` gives them); ``inputs``, the
+        batch's inputs to ``forward``, place them in their rows."""
         if not self.config.crf:
             return F.cross_entropy(logits.float(), targets, weight=class_weights)
-        mask = self.mask_
+        mask = inputs[0] != PAD
         emissions = logits.new_zeros((*mask.shape, logits.shape[-1]), dtype=torch.float32)
         emissions[mask] = logits.float()
         tags = targets.new_zeros(mask.shape)

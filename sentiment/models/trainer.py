@@ -333,13 +333,13 @@ def dev_scores(truth: np.ndarray, probabilities: np.ndarray) -> tuple[float, flo
     return float(np.mean(predicted == truth)), macro_f1(truth, predicted, probabilities.shape[1])
 
 
-def net_loss(net: torch.nn.Module, logits, targets: torch.Tensor, class_weights: torch.Tensor | None = None):
-    """The network's own ``loss(logits, targets, class_weights)`` when it has one (e.g. a CRF tagger),
-    else its head's loss."""
+def net_loss(net: torch.nn.Module, logits, batch: Batch, class_weights: torch.Tensor | None = None):
+    """The network's own ``loss(logits, targets, inputs, class_weights)`` when it has one (e.g. a CRF
+    tagger, which reads its padding from the batch's inputs), else its head's loss."""
     own = getattr(net, "loss", None)
     if own is not None:
-        return own(logits, targets, class_weights)
-    return head_loss(net.config.head, logits, targets, class_weights)
+        return own(logits, batch.targets, batch.inputs, class_weights)
+    return head_loss(net.config.head, logits, batch.targets, class_weights)
 
 
 @torch.no_grad()
@@ -355,7 +355,7 @@ def predict(net: torch.nn.Module, batches, device: torch.device) -> tuple[np.nda
         outputs.append(head_probabilities(head, logits))
         rows.append(batch.rows)
         if batch.targets is not None:
-            loss += net_loss(net, logits, batch.targets) * len(batch.rows)
+            loss += net_loss(net, logits, batch) * len(batch.rows)
     probabilities = np.empty((batches.n, net.config.n_classes), dtype=np.float32)
     probabilities[np.concatenate(rows)] = torch.cat(outputs).cpu().numpy()
     return probabilities, (loss.item() / batches.n if batches.y is not None else None)
@@ -390,7 +390,7 @@ def train(net: torch.nn.Module, batches, dev, config: TrainConfig, device: torch
             for batch in batches:
                 with autocast(device):
                     logits = net(*batch.inputs)
-                loss = net_loss(net, logits, batch.targets, class_weights)
+                loss = net_loss(net, logits, batch, class_weights)
                 total_loss += loss.detach() * len(batch.rows)
                 if penalized:
                     loss = loss + config.l1 * sum(p.abs().sum() for p in penalized)
