@@ -79,7 +79,8 @@ def export_model(pipeline, path: str | os.PathLike, fmt: str | None = None) -> P
         try:
             import onnx  # noqa: F401
         except ImportError:
-            raise ConfigError("ONNX export needs the onnx package: pip install onnx (and onnxruntime to run it)") from None
+            raise ConfigError('ONNX export needs the onnx package: pip install onnx onnxruntime (the "onnx" extra of this '
+                              'package, e.g. pip install ".[onnx]" in its source folder)') from None
     with atomic_file(target) as partial:  # a failed export leaves an earlier file as it was
         _write(wrapped, example, names, fmt, partial)
     return target
