@@ -46,6 +46,9 @@ def export_model(pipeline, path: str | os.PathLike, fmt: str | None = None) -> P
     overwritten. Returns the path written.
     """
     target = Path(path)
+    if target.is_dir():
+        example_name = "model" + (SUFFIXES[fmt][0] if fmt in SUFFIXES else ".pt")
+        raise ConfigError(f"{target} is a directory; give --out a file name, e.g. {target / example_name}")
     if fmt is None:
         fmt = next((name for name, suffixes in SUFFIXES.items() if target.suffix.lower() in suffixes), None)
         if fmt is None:
@@ -53,8 +56,6 @@ def export_model(pipeline, path: str | os.PathLike, fmt: str | None = None) -> P
                               "or a .onnx file (onnx), or choose one with --format")
     if fmt not in FORMATS:
         raise ConfigError(f"unknown export format {fmt!r}; choose one of: {', '.join(FORMATS)}")
-    if target.is_dir():
-        raise ConfigError(f"{target} is a directory; give --out a file name, e.g. {target / ('model' + SUFFIXES[fmt][0])}")
     suffixes = SUFFIXES[fmt]
     if target.suffix.lower() not in suffixes:
         raise ConfigError(f"--out {target}: a {fmt} export is written to a {' or '.join(suffixes)} file (so that no "

@@ -166,6 +166,11 @@ def test_cli_neural_fit_report_and_export(binary_frames, tmp_path):
     assert (tmp_path / "m.pt").stat().st_size > 0
     into_folder = runner.invoke(app, ["export", str(tmp_path / "m"), "--format", "torchscript", "--out", str(tmp_path / "r")])
     assert into_folder.exit_code == 1 and "is a directory" in into_folder.stderr
+    folder_named_pt = tmp_path / "folder.pt"
+    folder_named_pt.mkdir()
+    for args in (["--out", str(tmp_path / "r")], ["--out", str(folder_named_pt)]):  # format from the suffix
+        refused = runner.invoke(app, ["export", str(tmp_path / "m"), *args])
+        assert refused.exit_code == 1 and "is a directory" in refused.stderr, refused.output
     assert not [p.name for p in tmp_path.iterdir() if p.name.endswith(".partial")]
     bad = runner.invoke(app, ["export", str(tmp_path / "m"), "--format", "pickle", "--out", str(tmp_path / "x")])
     assert bad.exit_code == 1 and "torchscript" in bad.stderr
