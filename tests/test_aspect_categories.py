@@ -145,3 +145,13 @@ def test_blank_sentences_without_categories_are_left_out_of_detection():
     blank = [{"id": "b", "text": "   ", "aspects": [], "categories": []}]
     model = CategoryModel().fit(synthetic(120) + uncategorised(20, seed=4) + blank)
     assert sorted(model.categories_) == sorted(CUES)
+
+
+def test_too_few_sentences_to_tune_the_categories_say_how_to_go_on():
+    sentences = [{"id": str(i), "text": f"The {word} was {adj}.", "aspects": [],
+                  "categories": [{"category": category, "polarity": polarity}]}
+                 for i, (word, adj, category, polarity) in enumerate([
+                     ("soup", "great", "food", "positive"), ("waiter", "rude", "service", "negative"),
+                     ("bill", "high", "price", "negative")])]
+    with pytest.raises(DataError, match="categories=false"):
+        CategoryModel().fit(sentences)

@@ -75,7 +75,11 @@ class CategoryModel:
         others = [s["text"] for s in sentences if not s.get("categories") and s["text"].strip()]
         texts = [s["text"] for s in labelled] + others
         sets += [[NONE]] * len(others)
-        train_x, train_y, tune_x, tune_y = train_dev_split(texts, sets, 0.1, seed=self.seed)
+        try:
+            train_x, train_y, tune_x, tune_y = train_dev_split(texts, sets, 0.1, seed=self.seed, part="tune")
+        except DataError:
+            raise DataError(f"too few sentences with categories ({len(labelled)}) to hold out a tenth for tuning the "
+                            "category thresholds; give more data, or learn no categories (--set categories=false)") from None
         self.detector_ = Pipeline(**DETECTOR).fit(train_x, train_y, dev=(tune_x, tune_y))
 
         pairs = [(s["text"], c["category"], c["polarity"]) for s in labelled for c in s["categories"]

@@ -267,7 +267,7 @@ class AspectPipeline:
         """Per text: ``{"text", "aspects": [...]}`` with the aspects of :meth:`predict_aspects`, and
         ``"categories"`` (:meth:`predict_categories`) when the model has them; scores rounded to 6 decimals,
         as :meth:`sentiment.Pipeline.annotate` gives them."""
-        texts = check_texts(texts)
+        texts = check_texts(texts, allow_empty=True)  # an empty text has no aspects, as in predict_aspects
         rows = [{"text": text, "aspects": _rounded(found)} for text, found in zip(texts, self.predict_aspects(texts, aspects))]
         if self.categories_ is not None:
             for row, found in zip(rows, self.categories_.predict(texts)):
@@ -383,7 +383,8 @@ def _load_prior(prior):
 
 def locate_terms(texts: list[str], aspects) -> list[list[dict]]:
     """Spans of the given terms in each text (case-insensitive; whole-word matches when there are any); a
-    text without any of them gets none."""
+    text without any of them gets none. A span that two terms find ("pizza", "Pizza") is given once;
+    overlapping spans of different terms ("pizza", "pizza crust") are each given."""
     if isinstance(aspects, str):
         aspects = [aspects]
     aspects = list(aspects)
@@ -401,6 +402,6 @@ def locate_terms(texts: list[str], aspects) -> list[list[dict]]:
             matches = list(re.finditer(rf"(?<!\w){pattern}(?!\w)", text, re.IGNORECASE)) or \
                 list(re.finditer(pattern, text, re.IGNORECASE))
             spans.extend({"term": text[m.start():m.end()], "from": m.start(), "to": m.end()} for m in matches)
-        spans.sort(key=lambda a: (a["from"], a["to"]))
-        results.append(spans)
+        unique = {(a["from"], a["to"]): a for a in spans}  # a term given twice ("pizza", "Pizza") is one aspect
+        results.append([unique[key] for key in sorted(unique)])
     return results
