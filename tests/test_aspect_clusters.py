@@ -125,3 +125,14 @@ def test_by_default_the_classical_tagger_reads_clusters_and_the_lstm_tagger_does
     assert model.params["clusters"] is None
     assert len(model.extractor_.clusters_.table) == ClassicalTagger.default_clusters == 100_000
     assert BiLSTMTagger.default_clusters == 0
+
+
+def test_the_id_cache_stays_bounded(monkeypatch):
+    from sentiment.aspects import clusters
+
+    monkeypatch.setattr(clusters, "CACHE_SIZE", 3)
+    words = clusters.WordClusters({"good": 0b1011, "bad": 0b0110})
+    first = words.ids("good")
+    for word in ("a", "b", "c", "d", "e"):
+        words.ids(word)
+    assert len(words._cache) <= 3 and words.ids("good") == first

@@ -57,6 +57,9 @@ def lexeme_clusters(n_words: int = 100_000) -> dict[str, int]:
     return {w: int(clusters[w]) for w in words[:n_words]}
 
 
+CACHE_SIZE = 200_000  # word forms whose ids WordClusters.ids keeps at most
+
+
 class WordClusters:
     """Word -> Brown cluster, with the cluster's path prefixes as ids (for embeddings) or strings (for
     the classical tagger). Ids of all prefixes share one range: 0 padding, 1 no cluster, then each
@@ -88,6 +91,8 @@ class WordClusters:
             c = self.cluster(*forms)
             found = [UNKNOWN] * len(self.prefixes) if c is None else [
                 index[c & ((1 << k) - 1)] for k, index in zip(self.prefixes, self._index)]
+            if len(self._cache) >= CACHE_SIZE:  # a long-running process sees ever new words: start again
+                self._cache.clear()
             self._cache[forms] = found
         return found
 
