@@ -187,6 +187,19 @@ def test_category_names_must_be_non_empty_strings(category):
         check_sentence(record)
 
 
+def test_unknown_category_polarity_is_a_clear_error():
+    record = {"text": "Great pizza", "categories": [{"category": "food", "polarity": "weird"}]}
+    with pytest.raises(DataError, match="unknown polarity 'weird' for category 'food'"):
+        check_sentence(record)
+
+
+@pytest.mark.parametrize("data, message", [({"text": "Great pizza", "aspects": []}, "not one sentence dict"),
+                                           (["Great pizza"], "sentence 0: a sentence is a dict")])
+def test_sentences_that_are_not_dicts_are_clear_errors(data, message):
+    with pytest.raises(DataError, match=message):
+        AspectPipeline(prior=None).fit(data)
+
+
 def test_unknown_format_and_missing_file(tmp_path):
     with pytest.raises(DataError, match="does not exist"):
         read_aspect_data(tmp_path / "nope.xml")

@@ -182,6 +182,8 @@ def read_aspect_jsonl(path, keep_conflict: bool = False) -> list[dict]:
 
 def check_sentence(record: dict, where: str = "sentence", keep_conflict: bool = False) -> dict:
     """Validate one sentence dict (offsets inside the text and matching the term) and drop conflict aspects."""
+    if not isinstance(record, dict):
+        raise DataError(f'{where}: a sentence is a dict with "text" and "aspects" (got {type(record).__name__})')
     text = record.get("text")
     if not isinstance(text, str):
         raise DataError(f'{where}: "text" must be a string')
@@ -215,6 +217,9 @@ def check_sentence(record: dict, where: str = "sentence", keep_conflict: bool = 
         name = c.get("category") if isinstance(c, dict) else None
         if not isinstance(name, str) or not name.strip():
             raise DataError(f'{where}: each category needs a "category" name, a non-empty string (got {c!r})')
+        if c.get("polarity") is not None and c["polarity"] not in ALL_POLARITIES:
+            raise DataError(f"{where}: unknown polarity {c['polarity']!r} for category {name!r}; "
+                            f"use one of {', '.join(ALL_POLARITIES)}")
         categories.append({"category": c["category"], "polarity": c.get("polarity")})
     return {"id": str(record.get("id", "")), "text": text, "aspects": aspects, "categories": categories}
 

@@ -357,6 +357,8 @@ def _as_sentences(data, keep_conflict: bool) -> list[dict]:
         return read_aspect_data(data, keep_conflict)
     from .data import check_sentence
 
+    if isinstance(data, dict):
+        raise DataError("give a list of sentence dicts (or a SemEval XML / JSONL file), not one sentence dict")
     data = list(data)
     if not data:
         raise DataError("no sentences given; pass sentence dicts or a SemEval XML / JSONL file")
