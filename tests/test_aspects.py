@@ -223,6 +223,14 @@ def test_offsets_survive_cleaning():
     assert [text[s[2]:s[3]] for s in spans] == ["SCREEN", "hard-drive"]
 
 
+def test_an_inside_tag_after_outside_starts_a_span():
+    text = "the battery life and the screen"
+    tokens = tokenize(text)
+    spans = spans_from_tags(tokens, ["O", "I", "I", "O", "O", "I"])  # a tagger's argmax need not start with B
+    assert [text[s[2]:s[3]] for s in spans] == ["battery life", "screen"]
+    assert [text[s[2]:s[3]] for s in spans_from_tags(tokens, ["I", "B", "I", "O", "B", "B"])] == ["the", "battery life", "the", "screen"]
+
+
 def test_predicted_spans_are_the_raw_terms(tiny_model):
     texts = ["The CAMERA is soooo terrible &amp; the Battery Life is excellent!!!",
              "The camera struggles in artificial light, but the battery lasts for days"]

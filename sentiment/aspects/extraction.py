@@ -2,7 +2,7 @@
 
 * :class:`ClassicalTagger`: per-token logistic regression over window features (the word, its
   neighbours, affixes, shape, bigrams, the Brown cluster prefixes of the word and its neighbours
-  (:mod:`sentiment.aspects.clusters`)), then BIO repair.
+  (:mod:`sentiment.aspects.clusters`)); an ``I`` after ``O`` starts a span (:func:`~sentiment.aspects.data.spans_from_tags`).
 * :class:`BiLSTMTagger` (in :mod:`sentiment.aspects.neural`): a BiLSTM over Word2Vec-initialised
   embeddings, trained with the package's one trainer.
 
@@ -50,15 +50,6 @@ def token_features(tokens: list[Token], text: str, clusters=None) -> list[list[s
                 f.extend(f"{offset}{c}" for c in padded_clusters[j + offset])
         rows.append(f)
     return rows
-
-
-def repair(tags: list[str]) -> list[str]:
-    """An ``I`` that follows ``O`` becomes ``B``."""
-    out = list(tags)
-    for i, tag in enumerate(out):
-        if tag == "I" and (i == 0 or out[i - 1] == "O"):
-            out[i] = "B"
-    return out
 
 
 class ClassicalTagger:
@@ -127,10 +118,10 @@ class ClassicalTagger:
 
 
 def decode(texts, tokenized, probabilities) -> list[list[dict]]:
-    """Argmax tags, BIO repair, spans with character offsets; score = mean probability of the chosen tags."""
+    """Argmax tags, spans with character offsets (an ``I`` after ``O`` starts one); score = mean probability of the chosen tags."""
     results = []
     for text, toks, probs in zip(texts, tokenized, probabilities):
-        tags = repair([TAGS[i] for i in probs.argmax(axis=1)]) if len(toks) else []
+        tags = [TAGS[i] for i in probs.argmax(axis=1)] if len(toks) else []
         found = []
         for first, last, start, end in spans_from_tags(toks, tags):
             score = float(np.mean(probs[first:last].max(axis=1)))
