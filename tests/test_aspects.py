@@ -499,3 +499,17 @@ def test_a_prior_whose_classes_are_0_and_1_is_read_by_the_name_positive(tmp_path
     sentiment.Pipeline(vectorizer="count", model="logreg").fit(texts, ["a", "b", "a", "b"] * 6).save(tmp_path / "ab")
     with pytest.raises(ConfigError, match="no class named 'positive'"):
         AspectPipeline(prior=str(tmp_path / "ab"), bits=12).fit(synthetic(60))
+
+
+def test_a_failed_fit_leaves_the_fitted_pipeline_as_it_was():
+    pipe = AspectPipeline(prior=None, bits=12).fit(synthetic(40))
+    stages = (pipe.extractor_, pipe.polarity_, pipe.categories_)
+    text = "The soup was great but the waiter was rude."
+    before = pipe.predict_aspects([text])
+    late_failure = synthetic(40, seed=1)  # categories of one polarity: refused after the other stages are fitted
+    for i, sentence in enumerate(late_failure):
+        sentence["categories"] = [{"category": ("food", "service")[i % 2], "polarity": "positive"}]
+    with pytest.raises(DataError, match="two different polarities"):
+        pipe.fit(late_failure)
+    assert (pipe.extractor_, pipe.polarity_, pipe.categories_) == stages
+    assert pipe.predict_aspects([text]) == before

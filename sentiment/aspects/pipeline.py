@@ -169,22 +169,24 @@ class AspectPipeline:
         if len(set(labels)) < 2:
             raise DataError("the training aspects need at least two different polarities; give more varied data")
         p = self.params
-        self.prior_ = _load_prior(p["prior"])
+        # every stage is fitted into a local and kept only when all are: a failed fit leaves the pipeline as it was
+        prior = _load_prior(p["prior"])
         pretrain = read_polarity_texts(p["pretrain"]) if p["pretrain"] else None  # read first: fail before training
         extractor, polarity = resolve("aspect_extractor", p["extractor"]), resolve("aspect_polarity", p["polarity"])
         keyed = self._word_vectors(sentences) if extractor.reads_word_vectors or polarity.reads_word_vectors else None
         clusters = p["clusters"] if p["clusters"] is not None else extractor.default_clusters
-        self.extractor_ = extractor.configured(p, cleaner=self.cleaner, clusters=clusters)
-        self.extractor_.fit(sentences, keyed=keyed, progress=progress)
+        extractor = extractor.configured(p, cleaner=self.cleaner, clusters=clusters)
+        extractor.fit(sentences, keyed=keyed, progress=progress)
         polarity_items, polarity_labels = items, labels
         if p["contrast"]:  # the polarity models also learn two-opinion sentences
             polarity_items, polarity_labels = aspect_items(
                 sentences + contrastive_sentences(sentences, p["contrast"], p["seed"]))
-        self.polarity_ = polarity.configured(p, cleaner=self.cleaner, prior=self._prior_scorer())
-        self.polarity_.fit(polarity_items, polarity_labels, keyed=keyed, progress=progress, pretrain=pretrain)
-        self.categories_ = None
+        polarity = polarity.configured(p, cleaner=self.cleaner, prior=prior_scorer(prior))
+        polarity.fit(polarity_items, polarity_labels, keyed=keyed, progress=progress, pretrain=pretrain)
+        categories = None
         if p["categories"] and has_categories(sentences):
-            self.categories_ = CategoryModel(seed=p["seed"]).fit(sentences)
+            categories = CategoryModel(seed=p["seed"]).fit(sentences)
+        self.prior_, self.extractor_, self.polarity_, self.categories_ = prior, extractor, polarity, categories
         self.info_ = {"n_sentences": len(sentences), "n_aspects": len(items),
                       "polarity_counts": {c: labels.count(c) for c in POLARITIES}}
         if dev is not None:
@@ -206,10 +208,7 @@ class AspectPipeline:
                                   seed=self.params["seed"])
 
     def _prior_scorer(self):
-        if self.prior_ is None:
-            return None
-        column = list(self.prior_.label_names_).index("positive")  # 1 for labels 0/1 shown as negative/positive
-        return lambda texts: self.prior_.predict_proba(texts)[:, column]
+        return prior_scorer(self.prior_)
 
     def _check_fitted(self):
         if self.extractor_ is None:
@@ -363,6 +362,15 @@ def _as_sentences(data, keep_conflict: bool) -> list[dict]:
     if not data:
         raise DataError("no sentences given; pass sentence dicts or a SemEval XML / JSONL file")
     return [check_sentence(s, f"sentence {i}", keep_conflict) for i, s in enumerate(data)]
+
+
+def prior_scorer(model):
+    """The polarity features' prior: texts -> the positive probability of the sentence-polarity ``model``
+    (None without one). It holds the model itself, so a later change of a pipeline's prior_ leaves it be."""
+    if model is None:
+        return None
+    column = list(model.label_names_).index("positive")  # 1 for labels 0/1 shown as negative/positive
+    return lambda texts: model.predict_proba(texts)[:, column]
 
 
 def _load_prior(prior):
