@@ -244,7 +244,7 @@ def _settings(kind: str, config: dict, pipe, path: Path) -> dict:
     if kind == "aspect":
         categories = getattr(pipe, "categories_", None)
         detector = getattr(categories, "detector_", None)
-        return {**config.get("pipeline", {}), **({"categories": dict(zip(detector.label_names_, map(
+        return {**config.get("pipeline", {}), **({"category_thresholds": dict(zip(detector.label_names_, map(
             float, detector.thresholds_)))} if detector is not None else {})}
     return {"vectorizer": pipe.vectorizer, "model": pipe.model, "cleaner_settings": config.get("cleaner", {}),
             **{f"{stage}_settings": config["stages"][stage]["params"] for stage in ("vectorizer", "model")}}
