@@ -481,6 +481,12 @@ def test_bad_keep_conflict_and_prior_are_named(tmp_path):
         AspectPipeline(prior="nowhere").fit(synthetic(40))
 
 
+def test_an_aspect_model_as_prior_is_named(tiny_model, tmp_path):
+    tiny_model.save(tmp_path / "aspects")
+    with pytest.raises(ConfigError, match="is an aspect model; give a sentence polarity model"):
+        AspectPipeline(prior=str(tmp_path / "aspects")).fit(synthetic(40))
+
+
 def test_aspect_predictions_check_texts_as_the_pipeline_does(tiny_model):
     with pytest.raises(DataError, match="not a single string"):
         tiny_model.predict_aspects("The sushi was great.")

@@ -386,6 +386,8 @@ def _load_prior(prior):
         raise ConfigError(f"prior={str(prior)!r} is not a model directory; give the directory of a trained polarity "
                           "model, 'default' (the shipped one) or None (no prior)")
     model = load_pipeline(prior)
+    if getattr(model, "kind", None) == "aspect":
+        raise ConfigError(f"the prior {prior} is an aspect model; give a sentence polarity model (e.g. 'default')")
     if "positive" not in list(getattr(model, "label_names_", [])):
         raise ConfigError(f"the prior model {prior} has no class named 'positive'; give a polarity model as prior")
     return model
