@@ -187,6 +187,15 @@ def test_category_names_must_be_non_empty_strings(category):
         check_sentence(record)
 
 
+def test_an_empty_text_with_categories_is_named_where_it_is_read(tmp_path):
+    lines = [{"text": "Great pizza", "aspects": [], "categories": [{"category": "food", "polarity": "positive"}]},
+             {"text": "  ", "aspects": [], "categories": [{"category": "food", "polarity": "positive"}]}]
+    path = tmp_path / "empty.jsonl"
+    path.write_text("\n".join(json.dumps(line) for line in lines) + "\n")
+    with pytest.raises(DataError, match="line 2: the text is empty but has categories"):
+        read_aspect_data(path)
+
+
 def test_unknown_category_polarity_is_a_clear_error():
     record = {"text": "Great pizza", "categories": [{"category": "food", "polarity": "weird"}]}
     with pytest.raises(DataError, match="unknown polarity 'weird' for category 'food'"):

@@ -221,6 +221,8 @@ def check_sentence(record: dict, where: str = "sentence", keep_conflict: bool = 
             raise DataError(f"{where}: unknown polarity {c['polarity']!r} for category {name!r}; "
                             f"use one of {', '.join(ALL_POLARITIES)}")
         categories.append({"category": c["category"], "polarity": c.get("polarity")})
+    if categories and not text.strip():
+        raise DataError(f"{where}: the text is empty but has categories; give its text or leave the sentence out")
     return {"id": str(record.get("id", "")), "text": text, "aspects": aspects, "categories": categories}
 
 
