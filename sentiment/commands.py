@@ -356,13 +356,13 @@ OUTPUT_FORMATS = ("csv", "tsv", "jsonl")
 
 def predict_file(pipe: Pipeline, source: str | Path, target: str | Path, *, text_column: str | None = None,
                  chunksize: int = 10_000, top_if_none: bool = False, aspects: list[str] | None = None,
-                 progress: bool = False) -> int:
+                 by_sentence: bool = False, progress: bool = False) -> int:
     """Predict every row of ``source`` into ``target`` (CSV, TSV or JSONL, by its extension), chunk by chunk.
 
     Memory stays flat on files of any size. ``target`` gets the input columns plus ``label`` (with
     several labels per text: ``labels``, joined by the model's separator) and one ``score_<label>``
-    column per class (for an aspect model: ``aspects``, the terms found or, with ``aspects``, those named, and
-    ``categories``). If the input already has a column of one of
+    column per class (for an aspect model: ``aspects``, the terms found or, with ``aspects``, those named, each
+    read within its sentence with ``by_sentence``, and ``categories``). If the input already has a column of one of
     those names (e.g. the gold ``label``), every added column is named ``predicted_<name>`` instead, so
     no input column is overwritten. It is written to a temporary file and renamed at the end, so an interrupted run
     leaves no partial output. Returns the number of rows predicted.
@@ -381,8 +381,8 @@ def predict_file(pipe: Pipeline, source: str | Path, target: str | Path, *, text
             if blank.any():
                 row = rows + int(blank.to_numpy().argmax()) + 1
                 raise DataError(f"{source}: data row {row} has no text in column {text_column!r}; drop or fill it")
-            added = _prediction_columns(pipe, texts.astype(str).tolist(), top_if_none, aspects, columns["separator"],
-                                        nested=out_format == "jsonl")
+            added = _prediction_columns(pipe, texts.astype(str).tolist(), top_if_none, aspects, by_sentence,
+                                        columns["separator"], nested=out_format == "jsonl")
             if any(name in chunk.columns for name in added):  # keep the input's columns, e.g. a gold label
                 added = {f"predicted_{name}": values for name, values in added.items()}
                 taken = [name for name in added if name in chunk.columns]
@@ -412,14 +412,14 @@ def _output_format(target: Path) -> str:
     return out_format
 
 
-def _prediction_columns(pipe, texts: list[str], top_if_none: bool, aspects, separator: str,
+def _prediction_columns(pipe, texts: list[str], top_if_none: bool, aspects, by_sentence: bool, separator: str,
                         nested: bool) -> dict[str, list]:
     """The columns ``predict_file`` adds: ``label`` or ``labels`` and ``score_<label>`` per class; for an
     aspect model, ``aspects`` and (when it has them) ``categories``. List values (aspects, categories,
     several labels) stay lists for a ``nested`` output (JSON Lines); in a table, labels are joined by
     ``separator`` and aspects and categories written as JSON text."""
     if getattr(pipe, "kind", None) == "aspect":
-        rows = pipe.annotate(texts, aspects=aspects or None)
+        rows = pipe.annotate(texts, aspects=aspects or None, by_sentence=by_sentence)
         keys = ("aspects", "categories") if pipe.categories_ is not None else ("aspects",)
         return {key: [row[key] if nested else json.dumps(row[key], ensure_ascii=False) for row in rows] for key in keys}
     results = pipe.annotate(texts, top_if_none=top_if_none)

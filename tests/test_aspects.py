@@ -13,7 +13,8 @@ import pytest
 import sentiment
 from sentiment.aspects import (AspectPipeline, evaluate_aspects, fit_aspects, predict_aspect_texts,
                                read_aspect_data)
-from sentiment.aspects.data import (CONTRAST_JOINS, bio_tags, check_sentence, contrastive_sentences, spans_from_tags,
+from sentiment.aspects.data import (CONTRAST_JOINS, bio_tags, check_sentence, contrastive_sentences, sentence_spans,
+                                    spans_from_tags,
                                     split_sentences, tokenize)
 from sentiment.aspects.evaluation import score_aspects
 from sentiment.aspects.polarity import context_features
@@ -528,3 +529,38 @@ def test_a_failed_fit_leaves_the_fitted_pipeline_as_it_was():
         pipe.fit(late_failure)
     assert (pipe.extractor_, pipe.polarity_, pipe.categories_) == stages
     assert pipe.predict_aspects([text]) == before
+
+
+# -- several sentences per text ----------------------------------------------------------------------
+@pytest.mark.parametrize("text, sentences", [
+    ("The food was great. The service was slow!  Prices are fair", ["The food was great.", "The service was slow!", "Prices are fair"]),
+    ("The food is o.k., but not better.", ["The food is o.k., but not better."]),  # no white space after the dots
+    ('Why? "Great." Yes\nA new line ', ["Why?", '"Great."', "Yes", "A new line"]),
+    ("   ", []),
+])
+def test_sentence_spans(text, sentences):
+    assert [text[a:b] for a, b in sentence_spans(text)] == sentences
+
+
+def test_by_sentence_reads_each_aspect_in_its_own_sentence(tiny_model, monkeypatch):
+    text = "The pizza was awful. The service was superb."
+    seen = []
+    original = tiny_model.polarity_.predict_proba
+    monkeypatch.setattr(tiny_model.polarity_, "predict_proba", lambda items: seen.append(items) or original(items))
+    whole = tiny_model.predict_aspects([text], aspects=["pizza", "service"])[0]
+    by_sentence = tiny_model.predict_aspects([text], aspects=["pizza", "service"], by_sentence=True)[0]
+    assert seen[0] == [(text, 4, 9), (text, 25, 32)]
+    assert seen[1] == [("The pizza was awful.", 4, 9), ("The service was superb.", 4, 11)]
+    assert [(a["term"], a["from"], a["to"]) for a in by_sentence] == [(a["term"], a["from"], a["to"]) for a in whole]
+    assert [a["polarity"] for a in by_sentence] == ["negative", "positive"]
+    rows = tiny_model.annotate([text], aspects=["pizza"], by_sentence=True)
+    assert rows[0]["aspects"][0]["from"] == 4 and seen[-1] == [("The pizza was awful.", 4, 9)]
+
+
+def test_a_term_across_a_sentence_end_keeps_both_sentences(tiny_model, monkeypatch):
+    text = "We ate at Joe's. Pizza. Then home."
+    seen = []
+    original = tiny_model.polarity_.predict_proba
+    monkeypatch.setattr(tiny_model.polarity_, "predict_proba", lambda items: seen.append(items) or original(items))
+    tiny_model.predict_aspects([text], aspects=["Joe's. Pizza"], by_sentence=True)
+    assert seen == [[("We ate at Joe's. Pizza.", 10, 22)]]

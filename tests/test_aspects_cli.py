@@ -190,3 +190,32 @@ def test_named_aspects_over_a_file(model_dir, tmp_path):
     assert result.exit_code == 0, result.output
     rows = [json.loads(line) for line in (tmp_path / "out.jsonl").read_text().splitlines()]
     assert [[(a["term"], a["from"]) for a in row["aspects"]] for row in rows] == [[("service", 22)], []]
+
+
+def test_by_sentence_over_texts_and_files(model_dir, tmp_path):
+    text = "The food is good. The service slow."
+    shown = json.loads(invoke("predict", "--model", model_dir, "--by-sentence", "--json", text).stdout)
+    source = tmp_path / "in.csv"
+    source.write_text(f'text\n"{text}"\n')
+    result = invoke("predict", "--model", model_dir, "--by-sentence", "--input", source, "--output", tmp_path / "out.jsonl")
+    assert result.exit_code == 0, result.output
+    row = json.loads((tmp_path / "out.jsonl").read_text())
+    assert row["aspects"] == shown[0]["aspects"] and [a["from"] for a in row["aspects"]] == [4, 22]
+
+
+def test_by_sentence_needs_an_aspect_model():
+    result = invoke("predict", "--by-sentence", "Great film.")
+    assert result.exit_code == 1 and "--by-sentence needs an aspect model" in result.stderr
+
+
+def test_predict_file_hands_by_sentence_to_the_polarity_model(model_dir, tmp_path, monkeypatch):
+    from sentiment.commands import predict_file
+
+    pipe = load(model_dir)
+    seen = []
+    original = pipe.polarity_.predict_proba
+    monkeypatch.setattr(pipe.polarity_, "predict_proba", lambda items: seen.append(items) or original(items))
+    source = tmp_path / "in.csv"
+    source.write_text('text\n"The food is good. The service slow."\n')
+    predict_file(pipe, source, tmp_path / "out.csv", aspects=["service"], by_sentence=True)
+    assert seen == [[("The service slow.", 4, 11)]]

@@ -56,6 +56,23 @@ def normalize_token(raw: str, cleaner: Cleaner | None = None) -> str:
     return "_".join(out.split()) if out else raw.lower()
 
 
+_SENTENCE_END = re.compile(r"[.!?]+[\"'”’)\]]*\s+|\s*\n\s*")
+
+
+def sentence_spans(text: str) -> list[tuple[int, int]]:
+    """``(from, to)`` of each sentence of ``text``: it is cut after ``.``, ``!`` or ``?`` (with any closing
+    quotes or brackets) followed by white space, and at line breaks. Spans hold no outer white space."""
+    spans, start = [], 0
+    for end in _SENTENCE_END.finditer(text):
+        stop = end.start() + len(end.group().rstrip())  # the punctuation stays with its sentence
+        if text[start:stop].strip():
+            spans.append((start + len(text[start:stop]) - len(text[start:stop].lstrip()), stop))
+        start = end.end()
+    if text[start:].strip():
+        spans.append((start + len(text[start:]) - len(text[start:].lstrip()), len(text.rstrip())))
+    return spans
+
+
 def tokenize(text: str, cleaner: Cleaner | None = None) -> list[Token]:
     """Tokens of the raw ``text`` with their character spans; ``text[t.start:t.end]`` is the raw token."""
     cleaner = cleaner or token_cleaner()

@@ -31,7 +31,7 @@ from ..devices import check_device_name
 from ..errors import ConfigError, DataError, ModelFileError, NotFittedError
 from ..persistence import atomic_directory, checksum, read_model, write_config, write_stages
 from ..registry import available, resolve
-from .data import POLARITIES, contrastive_sentences, read_aspect_data, read_polarity_texts, token_cleaner
+from .data import POLARITIES, contrastive_sentences, read_aspect_data, read_polarity_texts, sentence_spans, token_cleaner
 from .categories import CategoryModel, has_categories
 from .polarity import aspect_items
 
@@ -225,12 +225,16 @@ class AspectPipeline:
         self._check_fitted()
         return self.polarity_.predict_proba(items)
 
-    def predict_aspects(self, texts, aspects=None) -> list[list[dict]]:
+    def predict_aspects(self, texts, aspects=None, *, by_sentence: bool = False) -> list[list[dict]]:
         """Per text a list of ``{"term", "from", "to", "polarity", "score"}``.
 
         Without ``aspects`` the terms are extracted. With ``aspects`` (terms to score, the same list
         for every text, or one list per text) each term is located in the text (case-insensitive,
         whole words preferred; every occurrence is scored; a text without them gets an empty list).
+        ``by_sentence``: the polarity toward each aspect is read from its own sentence (see
+        :func:`~sentiment.aspects.data.sentence_spans`) instead of the whole text, for texts of several
+        sentences such as whole reviews (the models learn from single sentences); spans stay offsets
+        in the whole text.
         """
         self._check_fitted()
         texts = check_texts(texts, allow_empty=True)  # an empty text has no aspects
@@ -239,6 +243,8 @@ class AspectPipeline:
         else:
             found = locate_terms(texts, aspects)
         items = [(t, a["from"], a["to"]) for t, spans in zip(texts, found) for a in spans]
+        if by_sentence:
+            items = [_within_sentence(*item) for item in items]
         probs = self.polarity_.predict_proba(items) if items else np.zeros((0, 3))
         k = 0
         results = []
@@ -262,12 +268,13 @@ class AspectPipeline:
         texts = check_texts(texts, allow_empty=True)
         return self.categories_.predict(texts) if self.categories_ is not None else [[] for _ in texts]
 
-    def annotate(self, texts, aspects=None) -> list[dict]:
-        """Per text: ``{"text", "aspects": [...]}`` with the aspects of :meth:`predict_aspects`, and
-        ``"categories"`` (:meth:`predict_categories`) when the model has them; scores rounded to 6 decimals,
-        as :meth:`sentiment.Pipeline.annotate` gives them."""
+    def annotate(self, texts, aspects=None, *, by_sentence: bool = False) -> list[dict]:
+        """Per text: ``{"text", "aspects": [...]}`` with the aspects of :meth:`predict_aspects` (and its
+        ``aspects`` and ``by_sentence``), and ``"categories"`` (:meth:`predict_categories`) when the model
+        has them; scores rounded to 6 decimals, as :meth:`sentiment.Pipeline.annotate` gives them."""
         texts = check_texts(texts, allow_empty=True)  # an empty text has no aspects, as in predict_aspects
-        rows = [{"text": text, "aspects": _rounded(found)} for text, found in zip(texts, self.predict_aspects(texts, aspects))]
+        found = self.predict_aspects(texts, aspects, by_sentence=by_sentence)
+        rows = [{"text": text, "aspects": _rounded(aspects_of)} for text, aspects_of in zip(texts, found)]
         if self.categories_ is not None:
             for row, found in zip(rows, self.categories_.predict(texts)):
                 row["categories"] = _rounded(found)
@@ -331,6 +338,16 @@ class AspectPipeline:
 
 
 # -- helpers ---------------------------------------------------------------------------------------
+def _within_sentence(text: str, start: int, end: int) -> tuple[str, int, int]:
+    """The aspect ``text[start:end]`` as ``(sentence, from, to)``: the sentences it starts and ends in
+    (one, unless a term crosses a sentence end), with offsets into them."""
+    spans = sentence_spans(text)
+    first = next((a for a, b in spans if a <= start < b), start)
+    last = next((b for a, b in spans if a < end <= b), end)
+    first, last = min(first, start), max(last, end)
+    return text[first:last], start - first, end - first
+
+
 def _rounded(found: list[dict]) -> list[dict]:
     """``found`` with its scores (``score``, ``extraction_score``, ``category_score``) rounded as every task's
     annotations are (:data:`sentiment.pipeline.SCORE_DECIMALS`)."""
