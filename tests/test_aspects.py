@@ -564,3 +564,14 @@ def test_a_term_across_a_sentence_end_keeps_both_sentences(tiny_model, monkeypat
     monkeypatch.setattr(tiny_model.polarity_, "predict_proba", lambda items: seen.append(items) or original(items))
     tiny_model.predict_aspects([text], aspects=["Joe's. Pizza"], by_sentence=True)
     assert seen == [[("We ate at Joe's. Pizza.", 10, 22)]]
+
+
+def test_a_loaded_model_tokenizes_as_it_was_trained(tmp_path):
+    from sentiment.aspects.data import token_cleaner
+
+    pipe = AspectPipeline(prior=None, bits=12)
+    pipe.cleaner = token_cleaner(repeats=False)  # not today's default: as if the defaults changed since
+    pipe.fit(synthetic(40)).save(tmp_path / "m")
+    loaded = AspectPipeline.load(tmp_path / "m")
+    assert loaded.cleaner.repeats is False and loaded.cleaner.to_dict() == pipe.cleaner.to_dict()
+    assert loaded.extractor_.cleaner is loaded.cleaner and loaded.polarity_.cleaner is loaded.cleaner

@@ -320,6 +320,8 @@ class AspectPipeline:
         known = inspect.signature(cls).parameters  # a newer model's extra keys are left out
         pipe = cls(**{k: v for k, v in params.items() if k in known}, prior=None)
         pipe.params["prior"] = prior_dir
+        if isinstance(config.get("cleaner"), dict):  # the token cleaner it was trained with, should the defaults change
+            pipe.cleaner = token_cleaner(**config["cleaner"])
         if prior_dir:
             from ..pipeline import load as load_pipeline
 
