@@ -278,7 +278,7 @@ def predict(
     model: Optional[Path] = typer.Option(None, help="Model directory; default: the English model of --task shipped with the package."),
     task: Optional[str] = typer.Option(None, help=f"Without --model: the shipped model for {_shipped_choices(describe=True)}."),
     aspect: List[str] = typer.Option([], "--aspect", metavar="TERM", help="Aspect models: score this aspect term (as written in the text) instead of finding the aspects; repeatable; also with --input."),
-    by_sentence: bool = typer.Option(False, "--by-sentence", help="Aspect models: read the polarity toward each aspect from its own sentence, for texts of several sentences such as whole reviews (the models learn from single sentences)."),
+    by_sentence: bool = typer.Option(False, "--by-sentence", help="Aspect models: read the polarity toward each aspect from its own sentence, for texts of several sentences such as whole reviews (the models learn from single sentences); categories are still read from the whole text."),
     top_if_none: bool = typer.Option(False, "--top-if-none", help="Several labels per text: give the most probable label to a text where none passes its threshold."),
     as_json: bool = typer.Option(False, "--json", help="Print a JSON array: label(s) and class probabilities per text."),
     input_: Optional[Path] = typer.Option(None, "--input", help="Predict every row of this file (streamed in chunks)."),

@@ -44,6 +44,12 @@ def test_two_categories_of_opposite_polarity(model):
     assert all(0.5 < c["score"] <= 1 and 0 < c["category_score"] <= 1 for c in found)
 
 
+def test_an_empty_text_has_no_categories(model):
+    text = "The pasta was wonderful but the waiter was rude and slow."
+    assert model.predict(["", text, "  "]) == [[], *model.predict([text]), []]
+    assert model.predict([""]) == [[]]
+
+
 def test_a_text_about_no_category_gets_none(model):
     assert model.predict(["We went there on a Tuesday."]) == [[]]
 

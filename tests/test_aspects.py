@@ -517,7 +517,7 @@ def test_a_prior_whose_classes_are_0_and_1_is_read_by_the_name_positive(tmp_path
         AspectPipeline(prior=str(tmp_path / "ab"), bits=12).fit(synthetic(60))
 
 
-def test_a_failed_fit_leaves_the_fitted_pipeline_as_it_was():
+def test_a_failed_fit_leaves_the_fitted_pipeline_as_it_was(tmp_path):
     pipe = AspectPipeline(prior=None, bits=12).fit(synthetic(40))
     stages = (pipe.extractor_, pipe.polarity_, pipe.categories_)
     text = "The soup was great but the waiter was rude."
@@ -529,6 +529,9 @@ def test_a_failed_fit_leaves_the_fitted_pipeline_as_it_was():
         pipe.fit(late_failure)
     assert (pipe.extractor_, pipe.polarity_, pipe.categories_) == stages
     assert pipe.predict_aspects([text]) == before
+    with pytest.raises(DataError, match="does not exist"):  # a dev file that is not there: before training
+        pipe.fit(synthetic(40, seed=1), dev=str(tmp_path / "missing.jsonl"))
+    assert (pipe.extractor_, pipe.polarity_, pipe.categories_) == stages
 
 
 # -- several sentences per text ----------------------------------------------------------------------
@@ -537,6 +540,8 @@ def test_a_failed_fit_leaves_the_fitted_pipeline_as_it_was():
     ("The food is o.k., but not better.", ["The food is o.k., but not better."]),  # no white space after the dots
     ('Why? "Great." Yes\nA new line ', ["Why?", '"Great."', "Yes", "A new line"]),
     ("   ", []),
+    ("The service... was terrible. (Tom!) was rude, e.g. twice", ["The service... was terrible.", "(Tom!) was rude, e.g. twice"]),
+    ("Hi!\r\nThere ", ["Hi!", "There"]),
 ])
 def test_sentence_spans(text, sentences):
     assert [text[a:b] for a, b in sentence_spans(text)] == sentences

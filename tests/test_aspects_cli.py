@@ -219,3 +219,8 @@ def test_predict_file_hands_by_sentence_to_the_polarity_model(model_dir, tmp_pat
     source.write_text('text\n"The food is good. The service slow."\n')
     predict_file(pipe, source, tmp_path / "out.csv", aspects=["service"], by_sentence=True)
     assert seen == [[("The service slow.", 4, 11)]]
+
+
+def test_the_shipped_model_annotates_an_empty_text_with_nothing():
+    rows = load(task="aspect").annotate(["", "The food was good."])
+    assert rows[0]["aspects"] == [] and rows[0]["categories"] == [] and rows[1]["aspects"]

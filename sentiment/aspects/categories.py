@@ -133,8 +133,16 @@ class CategoryModel:
         return out
 
     def predict(self, texts: list[str]) -> list[list[dict]]:
-        """Per text its categories (those whose score passes their threshold), each with polarity and scores."""
+        """Per text its categories (those whose score passes their threshold), each with polarity and scores;
+        an empty text has none."""
         self._check_fitted()
+        texts = list(texts)
+        filled = [i for i, text in enumerate(texts) if text.strip()]
+        if len(filled) < len(texts):
+            results: list[list[dict]] = [[] for _ in texts]
+            for i, found in zip(filled, self.predict([texts[i] for i in filled]) if filled else []):
+                results[i] = found
+            return results
         from ..multilabel import chosen_labels, decide
 
         scores = self.detector_.predict_proba(texts)  # scored once: the decisions come from these scores too

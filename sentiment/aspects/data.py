@@ -61,16 +61,23 @@ _SENTENCE_END = re.compile(r"[.!?]+[\"'”’)\]]*\s+|\s*\n\s*")
 
 def sentence_spans(text: str) -> list[tuple[int, int]]:
     """``(from, to)`` of each sentence of ``text``: it is cut after ``.``, ``!`` or ``?`` (with any closing
-    quotes or brackets) followed by white space, and at line breaks. Spans hold no outer white space."""
+    quotes or brackets) followed by white space and a word that does not start in lower case ("The
+    service... was slow" and "(Tom!) was rude" stay whole), and at line breaks. Spans hold no outer
+    white space."""
     spans, start = [], 0
     for end in _SENTENCE_END.finditer(text):
-        stop = end.start() + len(end.group().rstrip())  # the punctuation stays with its sentence
-        if text[start:stop].strip():
-            spans.append((start + len(text[start:stop]) - len(text[start:stop].lstrip()), stop))
+        if "\n" not in end.group() and text[end.end():end.end() + 1].islower():
+            continue
+        spans.append(_stripped(text, start, end.start() + len(end.group().rstrip())))  # punctuation stays
         start = end.end()
-    if text[start:].strip():
-        spans.append((start + len(text[start:]) - len(text[start:].lstrip()), len(text.rstrip())))
-    return spans
+    spans.append(_stripped(text, start, len(text)))
+    return [(a, b) for a, b in spans if a < b]
+
+
+def _stripped(text: str, start: int, end: int) -> tuple[int, int]:
+    """``(start, end)`` narrowed to leave out the white space at both ends of ``text[start:end]``."""
+    piece = text[start:end]
+    return start + len(piece) - len(piece.lstrip()), end - len(piece) + len(piece.rstrip())
 
 
 def tokenize(text: str, cleaner: Cleaner | None = None) -> list[Token]:

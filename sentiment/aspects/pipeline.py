@@ -18,6 +18,7 @@ Loading verifies every checksum (the prior's files included) and reads JSON and 
 
 from __future__ import annotations
 
+import bisect
 import inspect
 import os
 import re
@@ -163,6 +164,7 @@ class AspectPipeline:
         """Fit on sentence dicts (see :mod:`sentiment.aspects.data`) or a data file path; ``progress``
         shows a progress bar per epoch of the ``lstm`` models."""
         sentences = _as_sentences(sentences, self.params["keep_conflict"])
+        dev = _as_sentences(dev, self.params["keep_conflict"]) if dev is not None else None  # read before training
         items, labels = aspect_items(sentences)
         if not any(s["aspects"] for s in sentences):
             raise DataError("the training data hold no aspect terms; give sentences with aspects")
@@ -192,7 +194,7 @@ class AspectPipeline:
         if dev is not None:
             from .evaluation import evaluate_pipeline
 
-            self.info_["dev"] = evaluate_pipeline(self, _as_sentences(dev, p["keep_conflict"]))
+            self.info_["dev"] = evaluate_pipeline(self, dev)
         return self
 
     def _word_vectors(self, sentences):
@@ -243,8 +245,10 @@ class AspectPipeline:
         else:
             found = locate_terms(texts, aspects)
         items = [(t, a["from"], a["to"]) for t, spans in zip(texts, found) for a in spans]
-        if by_sentence:
-            items = [_within_sentence(*item) for item in items]
+        if by_sentence:  # each text is split once, however many aspects it has
+            sentences = {t: sentence_spans(t) for t, spans in zip(texts, found) if spans}
+            starts = {t: [a for a, _ in spans] for t, spans in sentences.items()}
+            items = [_within_sentence(t, sentences[t], starts[t], start, end) for t, start, end in items]
         probs = self.polarity_.predict_proba(items) if items else np.zeros((0, 3))
         k = 0
         results = []
@@ -340,13 +344,13 @@ class AspectPipeline:
 
 
 # -- helpers ---------------------------------------------------------------------------------------
-def _within_sentence(text: str, start: int, end: int) -> tuple[str, int, int]:
-    """The aspect ``text[start:end]`` as ``(sentence, from, to)``: the sentences it starts and ends in
-    (one, unless a term crosses a sentence end), with offsets into them."""
-    spans = sentence_spans(text)
-    first = next((a for a, b in spans if a <= start < b), start)
-    last = next((b for a, b in spans if a < end <= b), end)
-    first, last = min(first, start), max(last, end)
+def _within_sentence(text: str, sentences: list[tuple[int, int]], starts: list[int], start: int,
+                     end: int) -> tuple[str, int, int]:
+    """The aspect ``text[start:end]`` as ``(sentence, from, to)``: the ``sentences`` of ``text`` (their
+    spans, and ``starts``, the first offset of each) that it starts and ends in (one, unless a term
+    crosses a sentence end), with offsets into them."""
+    first = sentences[max(bisect.bisect_right(starts, start) - 1, 0)][0]
+    last = sentences[max(bisect.bisect_right(starts, end - 1) - 1, 0)][1]
     return text[first:last], start - first, end - first
 
 
