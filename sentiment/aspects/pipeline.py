@@ -280,8 +280,8 @@ class AspectPipeline:
         found = self.predict_aspects(texts, aspects, by_sentence=by_sentence)
         rows = [{"text": text, "aspects": _rounded(aspects_of)} for text, aspects_of in zip(texts, found)]
         if self.categories_ is not None:
-            for row, found in zip(rows, self.categories_.predict(texts)):
-                row["categories"] = _rounded(found)
+            for row, categories in zip(rows, self.categories_.predict(texts)):
+                row["categories"] = _rounded(categories)
         return rows
 
     # -- persistence ---------------------------------------------------------------------------
