@@ -13,8 +13,8 @@ from typing import Any, Callable
 
 import numpy as np
 
-from .data import (LABEL_SEPARATOR, holds_sst_trees, is_pandas_na, iter_table, missing_columns, read_labelled, sst_phrase_split,
-                   train_dev_split)
+from .data import (LABEL_SEPARATOR, check_fraction, holds_sst_trees, is_pandas_na, iter_table, missing_columns,
+                   read_labelled, sst_phrase_split, train_dev_split)
 from .errors import ConfigError, DataError, TuningWarning, refuse_flags
 from .evaluation import evaluate
 from .persistence import atomic_file, check_model_target
@@ -68,8 +68,7 @@ def fit_file(
     if isinstance(seed, bool) or not isinstance(seed, int) or not 0 <= seed < 2**32:
         raise ConfigError(f"the seed (--seed) must be a whole number from 0 to {2**32 - 1}, not {seed!r}")
     check_model_target(out)  # a save path below a file (--out train.csv/model) fails before any work
-    if isinstance(dev_fraction, bool) or not isinstance(dev_fraction, (int, float)) or not 0 < dev_fraction < 1:
-        raise ConfigError(f"the dev fraction (--dev-fraction) must be between 0 and 1, not {dev_fraction!r}")
+    check_fraction(dev_fraction, "the dev fraction (--dev-fraction)")  # before the data are read
     if task == "aspect":
         refuse_flags({"--vectorizer": vectorizer, "--model": model, "--phrases": phrases, "--binary": binary,
                       "--multi-label": multi_label, "--label-names": label_names,

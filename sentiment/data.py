@@ -14,7 +14,7 @@ from typing import Collection, Iterator, NamedTuple, Sequence
 
 import numpy as np
 
-from .errors import DataError
+from .errors import ConfigError, DataError
 
 class Compression(NamedTuple):
     pandas: str  # pandas' name for it (read_csv(compression=...))
@@ -520,6 +520,15 @@ def _existing(path: str | Path) -> Path:
     return file
 
 
+def check_fraction(fraction, name: str, *, zero: bool = False, error: type[Exception] = ConfigError) -> None:
+    """An ``error`` (a ConfigError: a bad setting) naming the setting ``name`` unless ``fraction`` is a number
+    between 0 and 1, or from 0 (included) to below 1 with ``zero``: a share of the data to hold out."""
+    if (isinstance(fraction, bool) or not isinstance(fraction, (int, float))
+            or not (0 <= fraction if zero else 0 < fraction) or not fraction < 1):
+        raise error(f"{name} must be {'a number from 0 to below 1' if zero else 'between 0 and 1'}, "
+                          f"not {fraction!r}")
+
+
 def train_dev_split(texts: list[str], labels: list, fraction: float = 0.1, seed: int = 0, part: str = "dev"):
     """Split off a dev part, stratified by label (one label per text): ``(train_texts, train_labels, dev_texts, dev_labels)``.
 
@@ -528,8 +537,7 @@ def train_dev_split(texts: list[str], labels: list, fraction: float = 0.1, seed:
     """
     from sklearn.model_selection import train_test_split
 
-    if not 0 < fraction < 1:
-        raise DataError(f"the {part} fraction (--{part}-fraction) must be between 0 and 1, not {fraction}")
+    check_fraction(fraction, f"the {part} fraction (--{part}-fraction)", error=DataError)  # as it always raised
     stratify = None  # several labels per text: a plain random split
     if not is_multi_label(labels) and np.unique(np.asarray(labels), return_counts=True)[1].min() >= 2:
         stratify = labels

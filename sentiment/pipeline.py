@@ -34,7 +34,7 @@ import numpy as np
 
 from . import __version__
 from .cleaning import Cleaner
-from .data import check_label_sets, check_labels, check_texts, is_multi_label, train_dev_split
+from .data import check_fraction, check_label_sets, check_labels, check_texts, is_multi_label, train_dev_split
 from .errors import ConfigError, DataError, ModelFileError, NotFittedError, SentimentError, TuningWarning
 from .groupings import group_labels, resolve_grouping
 from .multilabel import DEFAULT_THRESHOLD, chosen_labels, decide, label_f1, tune_thresholds
@@ -271,9 +271,7 @@ class Pipeline(Classifier):
             split[owner][key] = value
         if split["pipeline"].get("grouping") is not None:
             resolve_grouping(split["pipeline"]["grouping"])
-        fraction = self.tune_fraction
-        if isinstance(fraction, bool) or not isinstance(fraction, (int, float)) or not 0 <= fraction < 1:
-            raise ConfigError(f"tune_fraction must be a number from 0 to below 1, not {fraction!r}")
+        check_fraction(self.tune_fraction, "tune_fraction", zero=True)
         return split["cleaner"], split["vectorizer"], split["model"]
 
     # -- training -------------------------------------------------------------------------
