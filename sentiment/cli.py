@@ -278,7 +278,7 @@ def predict(
     model: Optional[Path] = typer.Option(None, help="Model directory; default: the English model of --task shipped with the package."),
     task: Optional[str] = typer.Option(None, help=f"Without --model: the shipped model for {_shipped_choices(describe=True)}."),
     aspect: List[str] = typer.Option([], "--aspect", metavar="TERM", help="Aspect models: score this aspect term (as written in the text) instead of finding the aspects; repeatable; also with --input."),
-    by_sentence: bool = typer.Option(False, "--by-sentence", help="Aspect models: read the polarity toward each aspect from its own sentence, for texts of several sentences such as whole reviews (the models learn from single sentences); categories are still read from the whole text."),
+    by_sentence: Optional[bool] = typer.Option(None, "--by-sentence/--whole-text", show_default=False, help="Aspect models: read the polarity toward each aspect from its own sentence (the default; the models learn from single sentences), or from the whole text; categories are read from the whole text."),
     top_if_none: bool = typer.Option(False, "--top-if-none", help="Several labels per text: give the most probable label to a text where none passes its threshold."),
     as_json: bool = typer.Option(False, "--json", help="Print a JSON array: label(s) and class probabilities per text."),
     input_: Optional[Path] = typer.Option(None, "--input", help="Predict every row of this file (streamed in chunks)."),
@@ -297,7 +297,7 @@ def predict(
       sentiment predict --task emotion --top-if-none "Thank you so much, this made my day!"
       sentiment predict --task aspect "The camera struggles in low light, but the battery lasts for days."
       sentiment predict --task aspect --aspect battery --aspect screen "Great screen, awful battery."
-      sentiment predict --task aspect --by-sentence "The food was great. Prices are fair."
+      sentiment predict --task aspect --whole-text "The food was great. Prices are fair."
       sentiment predict --json "The battery died after a day."
       sentiment predict -- "-5 stars: a text that starts with a dash comes after --"
       sentiment predict --input reviews.csv --output predictions.csv --text-column review
@@ -316,7 +316,7 @@ def predict(
         _check_top_if_none(pipe, top_if_none)
         _check_aspect_flag(pipe, aspect, by_sentence)
         rows = predict_file(pipe, input_, output, text_column=text_column, chunksize=batch_size,
-                            top_if_none=top_if_none, aspects=aspect, by_sentence=by_sentence,
+                            top_if_none=top_if_none, aspects=aspect, by_sentence=by_sentence is not False,
                             progress=sys.stderr.isatty())
         typer.echo(f"wrote {rows} predictions to {output}", err=True)
         return
@@ -338,7 +338,7 @@ def predict(
     pipe = _load(model, task)
     _check_top_if_none(pipe, top_if_none)
     if getattr(pipe, "kind", None) == "aspect":
-        results = pipe.annotate(texts, aspects=aspect or None, by_sentence=by_sentence)
+        results = pipe.annotate(texts, aspects=aspect or None, by_sentence=by_sentence is not False)
         _print_aspects(results, as_json, named=bool(aspect))
         found = {a["term"].lower() for result in results for a in result["aspects"]}
         for term in dict.fromkeys(t.strip() for t in aspect):
@@ -542,11 +542,12 @@ KIND_NAMES = {"vectorizer": "vectorizers", "model": "models", "aspect_extractor"
               "aspect_polarity": "polarity models"}
 
 
-def _check_aspect_flag(pipe, aspect: List[str], by_sentence: bool = False) -> None:
-    """Refuse the aspect models' flags (--aspect, --by-sentence) with another model."""
+def _check_aspect_flag(pipe, aspect: List[str], by_sentence: Optional[bool] = None) -> None:
+    """Refuse the aspect models' flags (--aspect, --by-sentence / --whole-text) with another model."""
     if getattr(pipe, "kind", None) == "aspect":
         return
-    for flag, given in (("--aspect", aspect), ("--by-sentence", by_sentence)):
+    sentence_flag = {True: "--by-sentence", False: "--whole-text"}.get(by_sentence)
+    for flag, given in (("--aspect", aspect), (sentence_flag, by_sentence is not None)):
         if given:
             _fail(f"{flag} needs an aspect model: add --task aspect, or --model DIR of a model trained with --task aspect")
 

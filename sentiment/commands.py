@@ -355,14 +355,14 @@ OUTPUT_FORMATS = ("csv", "tsv", "jsonl")
 
 def predict_file(pipe: Pipeline, source: str | Path, target: str | Path, *, text_column: str | None = None,
                  chunksize: int = 10_000, top_if_none: bool = False, aspects: list[str] | None = None,
-                 by_sentence: bool = False, progress: bool = False) -> int:
+                 by_sentence: bool = True, progress: bool = False) -> int:
     """Predict every row of ``source`` into ``target`` (CSV, TSV or JSONL, by its extension), chunk by chunk.
 
     Memory stays flat on files of any size. ``target`` gets the input columns plus ``label`` (with
     several labels per text: ``labels``, joined by the model's separator) and one ``score_<label>``
     column per class (for an aspect model: ``aspects``, the terms found or, with ``aspects``, those named, each
-    read within its sentence with ``by_sentence``, and ``categories``). If the input already has a column of one of
-    those names (e.g. the gold ``label``), every added column is named ``predicted_<name>`` instead, so
+    read within its own sentence unless ``by_sentence`` is False, and ``categories``). If the input already has a
+    column of one of those names (e.g. the gold ``label``), every added column is named ``predicted_<name>`` instead, so
     no input column is overwritten. It is written to a temporary file and renamed at the end, so an interrupted run
     leaves no partial output. Returns the number of rows predicted.
     """

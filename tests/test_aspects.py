@@ -552,14 +552,30 @@ def test_by_sentence_reads_each_aspect_in_its_own_sentence(tiny_model, monkeypat
     seen = []
     original = tiny_model.polarity_.predict_proba
     monkeypatch.setattr(tiny_model.polarity_, "predict_proba", lambda items: seen.append(items) or original(items))
-    whole = tiny_model.predict_aspects([text], aspects=["pizza", "service"])[0]
-    by_sentence = tiny_model.predict_aspects([text], aspects=["pizza", "service"], by_sentence=True)[0]
+    whole = tiny_model.predict_aspects([text], aspects=["pizza", "service"], by_sentence=False)[0]
+    by_sentence = tiny_model.predict_aspects([text], aspects=["pizza", "service"])[0]  # the default
     assert seen[0] == [(text, 4, 9), (text, 25, 32)]
     assert seen[1] == [("The pizza was awful.", 4, 9), ("The service was superb.", 4, 11)]
     assert [(a["term"], a["from"], a["to"]) for a in by_sentence] == [(a["term"], a["from"], a["to"]) for a in whole]
     assert [a["polarity"] for a in by_sentence] == ["negative", "positive"]
-    rows = tiny_model.annotate([text], aspects=["pizza"], by_sentence=True)
+    rows = tiny_model.annotate([text], aspects=["pizza"])
     assert rows[0]["aspects"][0]["from"] == 4 and seen[-1] == [("The pizza was awful.", 4, 9)]
+    tiny_model.annotate([text], aspects=["pizza"], by_sentence=False)
+    assert seen[-1] == [(text, 4, 9)]
+
+
+def test_evaluation_reads_gold_aspects_within_their_sentences_as_predict_does(tiny_model, monkeypatch):
+    from sentiment.aspects.evaluation import evaluate_pipeline
+
+    text = "The pizza was awful. The service was superb."
+    seen = []
+    original = tiny_model.polarity_.predict_proba
+    monkeypatch.setattr(tiny_model.polarity_, "predict_proba", lambda items: seen.append(items) or original(items))
+    gold = [{"text": text, "aspects": [{"term": "pizza", "from": 4, "to": 9, "polarity": "negative"},
+                                       {"term": "service", "from": 25, "to": 32, "polarity": "positive"}]}]
+    evaluate_pipeline(tiny_model, gold)
+    assert [("The pizza was awful.", 4, 9), ("The service was superb.", 4, 11)] in seen
+    assert all(item[0] != text for items in seen for item in items)
 
 
 def test_a_term_across_a_sentence_end_keeps_both_sentences(tiny_model, monkeypatch):

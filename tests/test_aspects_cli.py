@@ -192,23 +192,33 @@ def test_named_aspects_over_a_file(model_dir, tmp_path):
     assert [[(a["term"], a["from"]) for a in row["aspects"]] for row in rows] == [[("service", 22)], []]
 
 
-def test_by_sentence_over_texts_and_files(model_dir, tmp_path):
+@pytest.mark.parametrize("flags", [[], ["--by-sentence"], ["--whole-text"]])
+def test_by_sentence_over_texts_and_files(model_dir, tmp_path, monkeypatch, flags):
     text = "The food is good. The service slow."
-    shown = json.loads(invoke("predict", "--model", model_dir, "--by-sentence", "--json", text).stdout)
+    seen = []
+    polarity_model = type(load(model_dir).polarity_)  # the CLI loads its own copy: watch the class
+    original = polarity_model.predict_proba
+    monkeypatch.setattr(polarity_model, "predict_proba", lambda self, items: seen.append(items) or original(self, items))
+    shown = json.loads(invoke("predict", "--model", model_dir, *flags, "--json", text).stdout)
     source = tmp_path / "in.csv"
     source.write_text(f'text\n"{text}"\n')
-    result = invoke("predict", "--model", model_dir, "--by-sentence", "--input", source, "--output", tmp_path / "out.jsonl")
+    result = invoke("predict", "--model", model_dir, *flags, "--input", source, "--output", tmp_path / "out.jsonl")
     assert result.exit_code == 0, result.output
     row = json.loads((tmp_path / "out.jsonl").read_text())
     assert row["aspects"] == shown[0]["aspects"] and [a["from"] for a in row["aspects"]] == [4, 22]
+    whole = flags == ["--whole-text"]
+    assert seen[0] == ([(text, 4, 8), (text, 22, 29)] if whole else [("The food is good.", 4, 8), ("The service slow.", 4, 11)])
+    assert seen[1] == seen[0]
 
 
-def test_by_sentence_needs_an_aspect_model():
-    result = invoke("predict", "--by-sentence", "Great film.")
-    assert result.exit_code == 1 and "--by-sentence needs an aspect model" in result.stderr
+@pytest.mark.parametrize("flag", ["--by-sentence", "--whole-text"])
+def test_by_sentence_needs_an_aspect_model(flag):
+    result = invoke("predict", flag, "Great film.")
+    assert result.exit_code == 1 and f"{flag} needs an aspect model" in result.stderr
 
 
-def test_predict_file_hands_by_sentence_to_the_polarity_model(model_dir, tmp_path, monkeypatch):
+@pytest.mark.parametrize("by_sentence, read", [(None, "The service slow."), (False, "The food is good. The service slow.")])
+def test_predict_file_hands_by_sentence_to_the_polarity_model(model_dir, tmp_path, monkeypatch, by_sentence, read):
     from sentiment.commands import predict_file
 
     pipe = load(model_dir)
@@ -217,8 +227,9 @@ def test_predict_file_hands_by_sentence_to_the_polarity_model(model_dir, tmp_pat
     monkeypatch.setattr(pipe.polarity_, "predict_proba", lambda items: seen.append(items) or original(items))
     source = tmp_path / "in.csv"
     source.write_text('text\n"The food is good. The service slow."\n')
-    predict_file(pipe, source, tmp_path / "out.csv", aspects=["service"], by_sentence=True)
-    assert seen == [[("The service slow.", 4, 11)]]
+    options = {} if by_sentence is None else {"by_sentence": by_sentence}
+    predict_file(pipe, source, tmp_path / "out.csv", aspects=["service"], **options)
+    assert seen == [[(read, read.index("service"), read.index("service") + 7)]]
 
 
 def test_the_shipped_model_annotates_an_empty_text_with_nothing():

@@ -100,7 +100,7 @@ def fit_aspects(data_path, out=None, *, dev_path=None, dev_fraction: float = 0.1
     return pipe, report
 
 
-def predict_aspect_texts(model_path, texts, aspects=None, *, by_sentence: bool = False) -> list[list[dict]]:
+def predict_aspect_texts(model_path, texts, aspects=None, *, by_sentence: bool = True) -> list[list[dict]]:
     """Aspects of ``texts`` with the model in ``model_path`` (None: the default aspect model); see
     :meth:`AspectPipeline.predict_aspects`."""
     return load_aspect_model(model_path).predict_aspects(texts, aspects=aspects, by_sentence=by_sentence)

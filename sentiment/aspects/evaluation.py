@@ -95,12 +95,13 @@ def score_categories(gold: list[dict], predicted: list[list[dict]], polarity_on_
 
 
 def evaluate_pipeline(pipeline, sentences: list[dict]) -> dict:
-    """Extraction, polarity-on-gold and end-to-end scores of a fitted :class:`AspectPipeline`, and the
-    category scores when the sentences have categories and the pipeline predicts them."""
+    """Extraction, polarity-on-gold and end-to-end scores of a fitted :class:`AspectPipeline` (each aspect
+    read within its sentence, as ``predict`` reads it), and the category scores when the sentences have
+    categories and the pipeline predicts them."""
     texts = [s["text"] for s in sentences]
     extracted = pipeline.predict_aspects(texts) if texts else []
     items = [(s["text"], a["from"], a["to"]) for s in sentences for a in s["aspects"]]
-    probs = pipeline.polarity_proba(items) if items else np.zeros((0, 3))
+    probs = pipeline.polarity_proba(items)
     report = score_aspects(sentences, extracted, _per_sentence(probs, [len(s["aspects"]) for s in sentences]))
     model = getattr(pipeline, "categories_", None)
     with_categories = [s for s in sentences if s.get("categories")]

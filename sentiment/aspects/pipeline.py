@@ -222,21 +222,24 @@ class AspectPipeline:
         self._check_fitted()
         return self.extractor_.extract(check_texts(texts, allow_empty=True))
 
-    def polarity_proba(self, items: list[tuple[str, int, int]]) -> np.ndarray:
-        """Probabilities (negative, neutral, positive) of ``(text, from, to)`` aspects."""
+    def polarity_proba(self, items: list[tuple[str, int, int]], *, by_sentence: bool = True) -> np.ndarray:
+        """Probabilities (negative, neutral, positive) of ``(text, from, to)`` aspects, each read within
+        its sentence unless ``by_sentence`` is False (see :meth:`predict_aspects`)."""
         self._check_fitted()
-        return self.polarity_.predict_proba(items)
+        if not items:
+            return np.zeros((0, len(POLARITIES)))
+        return self.polarity_.predict_proba(_within_sentences(items) if by_sentence else list(items))
 
-    def predict_aspects(self, texts, aspects=None, *, by_sentence: bool = False) -> list[list[dict]]:
+    def predict_aspects(self, texts, aspects=None, *, by_sentence: bool = True) -> list[list[dict]]:
         """Per text a list of ``{"term", "from", "to", "polarity", "score"}``.
 
         Without ``aspects`` the terms are extracted. With ``aspects`` (terms to score, the same list
         for every text, or one list per text) each term is located in the text (case-insensitive,
         whole words preferred; every occurrence is scored; a text without them gets an empty list).
-        ``by_sentence``: the polarity toward each aspect is read from its own sentence (see
-        :func:`~sentiment.aspects.data.sentence_spans`) instead of the whole text, for texts of several
-        sentences such as whole reviews (the models learn from single sentences); spans stay offsets
-        in the whole text.
+        ``by_sentence`` (the default): the polarity toward each aspect is read from its own sentence (see
+        :func:`~sentiment.aspects.data.sentence_spans`), as the models learnt it from single sentences, so
+        one sentence's opinion does not colour another's aspect in a whole review; spans stay offsets in
+        the whole text. ``by_sentence=False`` reads every aspect within the whole text.
         """
         self._check_fitted()
         texts = check_texts(texts, allow_empty=True)  # an empty text has no aspects
@@ -245,11 +248,7 @@ class AspectPipeline:
         else:
             found = locate_terms(texts, aspects)
         items = [(t, a["from"], a["to"]) for t, spans in zip(texts, found) for a in spans]
-        if by_sentence:  # each text is split once, however many aspects it has
-            sentences = {t: sentence_spans(t) for t, spans in zip(texts, found) if spans}
-            starts = {t: [a for a, _ in spans] for t, spans in sentences.items()}
-            items = [_within_sentence(t, sentences[t], starts[t], start, end) for t, start, end in items]
-        probs = self.polarity_.predict_proba(items) if items else np.zeros((0, 3))
+        probs = self.polarity_proba(items, by_sentence=by_sentence)
         k = 0
         results = []
         for spans in found:
@@ -272,7 +271,7 @@ class AspectPipeline:
         texts = check_texts(texts, allow_empty=True)
         return self.categories_.predict(texts) if self.categories_ is not None else [[] for _ in texts]
 
-    def annotate(self, texts, aspects=None, *, by_sentence: bool = False) -> list[dict]:
+    def annotate(self, texts, aspects=None, *, by_sentence: bool = True) -> list[dict]:
         """Per text: ``{"text", "aspects": [...]}`` with the aspects of :meth:`predict_aspects` (and its
         ``aspects`` and ``by_sentence``), and ``"categories"`` (:meth:`predict_categories`) when the model
         has them; scores rounded to 6 decimals, as :meth:`sentiment.Pipeline.annotate` gives them."""
@@ -344,14 +343,20 @@ class AspectPipeline:
 
 
 # -- helpers ---------------------------------------------------------------------------------------
-def _within_sentence(text: str, sentences: list[tuple[int, int]], starts: list[int], start: int,
-                     end: int) -> tuple[str, int, int]:
-    """The aspect ``text[start:end]`` as ``(sentence, from, to)``: the ``sentences`` of ``text`` (their
-    spans, and ``starts``, the first offset of each) that it starts and ends in (one, unless a term
-    crosses a sentence end), with offsets into them."""
-    first = sentences[max(bisect.bisect_right(starts, start) - 1, 0)][0]
-    last = sentences[max(bisect.bisect_right(starts, end - 1) - 1, 0)][1]
-    return text[first:last], start - first, end - first
+def _within_sentences(items: list[tuple[str, int, int]]) -> list[tuple[str, int, int]]:
+    """Each aspect ``(text, from, to)`` as ``(sentence, from, to)``: the sentences of ``text``
+    (:func:`~sentiment.aspects.data.sentence_spans`) that it starts and ends in (one, unless a term
+    crosses a sentence end), with offsets into them. Each text is split once, however many aspects it
+    has, and an aspect's sentence found by bisection."""
+    sentences = {text: sentence_spans(text) for text in {text for text, _, _ in items}}
+    starts = {text: [a for a, _ in spans] for text, spans in sentences.items()}
+    out = []
+    for text, start, end in items:
+        spans, firsts = sentences[text], starts[text]
+        first = spans[max(bisect.bisect_right(firsts, start) - 1, 0)][0]
+        last = spans[max(bisect.bisect_right(firsts, end - 1) - 1, 0)][1]
+        out.append((text[first:last], start - first, end - first))
+    return out
 
 
 def _rounded(found: list[dict]) -> list[dict]:
