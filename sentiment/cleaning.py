@@ -37,6 +37,7 @@ from .errors import ConfigError, DataError
 # A tag starts with its name (or "!" for <!-- comments --> and <!DOCTYPE>): "I <3 it >_<" keeps its middle.
 _TAG = re.compile(r"</?[A-Za-z!][^<>]{0,500}>")
 _URL = re.compile(r"(?:https?://|www\.)[^\s<>\"']+", re.IGNORECASE)
+_URL_HINT = re.compile("http|www", re.IGNORECASE)  # a quick test before the full pattern
 _MENTION = re.compile(r"(?<![\w@])@(\w{1,50})")
 _HASHTAG = re.compile(r"(?<![\w#&])#(\w+)")
 _REPEAT = re.compile(r"(\D)\1\1+")  # digits are left alone: 1000 stays 1000
@@ -202,7 +203,7 @@ class Cleaner:
         return. The tokens are the same either way: the tokenizers skip line breaks (or give them as _BREAK)."""
         if self.html and ("<" in text or "&" in text):
             text = _html.unescape(_TAG.sub(_tag_space_or_break if breaks else " ", text))
-        if self.urls != "keep" and ("http" in text or "www" in text or "HTTP" in text or "WWW" in text):
+        if self.urls != "keep" and _URL_HINT.search(text):
             text = _URL.sub(" xxurl " if self.urls == "token" else " ", text)
         if self.mentions != "keep" and "@" in text:
             text = _MENTION.sub(" xxuser " if self.mentions == "token" else " ", text)
@@ -221,7 +222,7 @@ class Cleaner:
         return text
 
     def _squeeze_repeats(self, text: str) -> str:
-        if self.urls == "keep" and ("http" in text or "www" in text):  # kept addresses stay intact ("www.")
+        if self.urls == "keep" and _URL_HINT.search(text):  # kept addresses stay intact ("www.")
             pieces = _URL.split(text)
             addresses = _URL.findall(text)
             squeezed = [_REPEAT.sub(r"\1\1", piece) for piece in pieces]
@@ -246,11 +247,20 @@ class Cleaner:
     # -- token-level steps --------------------------------------------------------------
     def __call__(self, text: str) -> list[str]:
         """Clean one text and return its tokens."""
+        if not isinstance(text, str):
+            raise DataError(f"a Cleaner cleans one text (a string), not {type(text).__name__}; "
+                            "for many texts use tokens_of(texts)")
         return self.tokens_of([text])[0]
 
     def tokens_of(self, texts: Iterable[str]) -> list[list[str]]:
         """Clean many texts; spaCy (when asked for) runs over them in batches."""
+        if isinstance(texts, str):
+            raise DataError("tokens_of takes a list of texts, not one string; wrap it: tokens_of([text])")
         breaks = self._breaks  # then the tokens hold _BREAK where a scope ends, until _token_steps drops them
+        texts = list(texts)
+        wrong = next((i for i, t in enumerate(texts) if not isinstance(t, str)), None)
+        if wrong is not None:
+            raise DataError(f"tokens_of takes texts (strings); item {wrong} is {type(texts[wrong]).__name__}")
         normalized = [self._normalize(t, breaks) for t in texts]
         pattern = _TOKEN_OR_BREAK if breaks else _TOKEN
         if self.tokenizer == "spacy" or self.lemmatize:
@@ -311,6 +321,7 @@ class Cleaner:
         import spacy
 
         nlp = spacy.blank("en")
+        nlp.max_length = 2**62  # spaCy's limit guards its parser's memory; tokens and lookup lemmas need none
         if self.lemmatize:
             nlp.add_pipe("lemmatizer", config={"mode": "lookup"})
             try:

@@ -228,26 +228,67 @@ def iter_table(path: str | Path, columns: Sequence[str] | None, fmt: str | None 
             if fmt in ("csv", "tsv"):
                 reader = pd.read_csv(stream, sep="," if fmt == "csv" else "\t", chunksize=chunksize, dtype=str,
                                      keep_default_na=False, na_values=[""], compression=compression, encoding="utf-8")
+            elif _holds_json_array(file, compression):  # a .json file may hold one array of records
+                frame = pd.read_json(stream, orient="records", dtype=False, compression=compression, encoding="utf-8")
+                reader = frame if chunksize is None else (frame[i:i + chunksize] for i in range(0, len(frame), chunksize))
             else:
                 reader = pd.read_json(stream, lines=True, chunksize=chunksize or None, dtype=False,
                                       compression=compression, encoding="utf-8")
             chunks = [reader] if chunksize is None else reader
-            any_rows = False
+            rows = 0
             for chunk in chunks:
-                any_rows = any_rows or len(chunk) > 0
+                if fmt == "tsv":
+                    _check_no_tabs(chunk, file, rows)
+                if fmt == "jsonl" and rows == 0 and len(chunk) == 1 and all(isinstance(v, dict) for v in chunk.iloc[0]):
+                    raise DataError(f"{file} holds one JSON object of columns; write one object per row, as JSON Lines "
+                                    "(pandas: df.to_json(path, orient='records', lines=True)) or a JSON array")
+                rows += len(chunk)
                 yield _columns(chunk, columns, file)
-            if not any_rows:
+            if not rows:
                 raise DataError(f"{file} has a header but no rows; give at least one row")
     except UnicodeDecodeError:
         raise DataError(f"{file} is not UTF-8 text; re-encode it, e.g. iconv -f {_encoding_guess(file)} -t utf-8 "
                         "IN > OUT") from None
     except pd.errors.EmptyDataError:
         raise DataError(f"{file} is empty; give a file with a header row and at least one row") from None
+    except ImportError:  # pandas reads .zst through the optional package zstandard
+        if compression != "zstd":
+            raise
+        raise DataError(f"reading {file.name} needs the package zstandard (pip install zstandard), or decompress "
+                        f"it first (zstd -d {file})") from None
     except (pd.errors.ParserError, ValueError, TypeError, OSError, EOFError) as exc:  # TypeError: a JSONL line that is not an object
         if isinstance(exc, DataError):
             raise
         first_line = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
         raise DataError(f"cannot parse {file} as {fmt} ({first_line}); check the file and its extension") from None
+
+
+def _holds_json_array(file: Path, compression: str | None) -> bool:
+    """Whether a ``.json`` file (not JSON Lines by name) starts with ``[``: one array of records."""
+    import bz2
+    import gzip
+    import lzma
+
+    name = file.name.lower()
+    if compression is not None:
+        name = name.rsplit(".", 1)[0]
+    openers = {None: open, "gzip": gzip.open, "bz2": bz2.open, "xz": lzma.open}
+    if not name.endswith(".json") or compression not in openers:
+        return False
+    with openers[compression](file, "rb") as handle:
+        start = handle.read(4096).lstrip(b"\xef\xbb\xbf \t\r\n")
+    return start.startswith(b"[")
+
+
+def _check_no_tabs(chunk, file: Path, before: int) -> None:
+    """Refuse a TSV value that holds a tab: a quote that opens a value and is never closed
+    (``"Hello there<TAB>neg``) makes the reader join the following rows into it, silently."""
+    for name in chunk.columns:  # every column is read as text
+        joined = chunk[name].str.contains("\t", regex=False).fillna(False).to_numpy(dtype=bool)
+        if joined.any():
+            row = before + int(joined.argmax()) + 1
+            raise DataError(f"{file}: data row {row} holds a tab inside column {name!r}: a value that starts with a "
+                            "quote (\") whose closing quote is missing joins the rows after it; close or remove the quote")
 
 
 def _check_not_compressed(file: Path) -> None:
@@ -376,12 +417,14 @@ def _check_no_label_lists(values: list, file, column: str) -> None:
 
 
 def _parse_label(value):
-    """Whole-number labels (``"0"``, ``3``, ``"+1"``, ``"-1"``) become ints, so they match between files;
-    others stay strings."""
+    """Whole-number labels (``"0"``, ``3``, ``"+1"``, ``"-1"``, and ``1.0`` or ``"1.0"``, as an integer column
+    with a gap becomes in pandas) become ints, so they match between files; others stay strings."""
     if isinstance(value, (int, np.integer)) and not isinstance(value, bool):
         return int(value)
+    if isinstance(value, (float, np.floating)) and float(value).is_integer():
+        return int(value)
     text = str(value).strip()
-    return int(text) if re.fullmatch(r"[+-]?\d+", text) else text
+    return int(text.split(".")[0]) if re.fullmatch(r"[+-]?\d+(\.0*)?", text) else text
 
 
 # -- SST trees -------------------------------------------------------------------------------
@@ -406,7 +449,7 @@ def read_sst_trees(path: str | Path, phrases: bool = False, binary: bool = False
 def _read_trees(path: str | Path) -> tuple[Path, list[list[tuple[str, int]]]]:
     """The file and its parsed trees (each the list of its labelled nodes, the root first)."""
     file = _existing(path)
-    with open(file, encoding="utf-8") as handle:
+    with open(file, encoding="utf-8-sig") as handle:  # a byte-order mark is not part of the first tree
         try:
             lines = handle.readlines()
         except UnicodeDecodeError:
@@ -500,9 +543,10 @@ def _parse_tree(line: str) -> list[tuple[str, int]]:
 
 
 def _looks_like_trees(path) -> bool:
+    """Whether the first line that is not blank is a tree, ``(...)``."""
     try:
-        with open(path, encoding="utf-8") as handle:
-            first = handle.readline().strip()
+        with open(path, encoding="utf-8-sig") as handle:
+            first = next((line.strip() for line in handle if line.strip()), "")
     except (OSError, UnicodeDecodeError):
         return False
     return first.startswith("(") and first.endswith(")")

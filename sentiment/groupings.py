@@ -41,10 +41,9 @@ def group_of(grouping: dict[str, list[str]]) -> dict[str, str]:
 
 def resolve_grouping(name: str) -> dict[str, list[str]]:
     """The grouping called ``name`` (``"ekman"`` or ``"sentiment"``)."""
-    if name not in GROUPINGS:
+    if not isinstance(name, str) or name not in GROUPINGS:
         raise ConfigError(f"unknown grouping {name!r}; choose one of: {', '.join(GROUPINGS)}")
     return GROUPINGS[name]
-
 
 
 def group_labels(labels: Sequence, name: str) -> list:

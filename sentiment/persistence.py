@@ -104,25 +104,45 @@ def write_config(folder: Path, config: dict[str, Any], files: dict[str, str]) ->
 
 
 def check_model_target(path: str | os.PathLike) -> Path:
-    """Refuse early a save path that is a file, lies below a file (``train.csv/model``), or is a non-empty
-    directory that holds no model."""
-    target = Path(path)
+    """Refuse early a save path that is a file, lies below a file (``train.csv/model``), is the current
+    directory or one above it, or is a non-empty directory that holds no model. Returns the real path to
+    replace (a symbolic link is saved through: the directory it points to is replaced, the link stays)."""
+    given = Path(path)
+    target = Path(os.path.realpath(path))
     if target.exists() and not target.is_dir():
-        raise ModelFileError(f"{target} is a file; give a directory path for the model")
+        raise ModelFileError(f"{given} is a file; give a directory path for the model")
     for parent in target.parents:  # the nearest one that exists must be a directory
         if parent.exists():
             if not parent.is_dir():
-                raise ModelFileError(f"{target} lies inside {parent}, which is a file, not a directory; "
+                raise ModelFileError(f"{given} lies inside {parent}, which is a file, not a directory; "
                                      "give a directory path for the model outside it")
             break
-    if target.is_dir() and any(target.iterdir()) and not (target / CONFIG).is_file():
-        raise ModelFileError(f"{target} is a non-empty directory that holds no model; choose another --out path")
+    cwd = Path.cwd()
+    if target == cwd or target in cwd.parents:
+        raise ModelFileError(f"{given} is the current directory or holds it, and saving replaces the whole directory; "
+                             "give the model a directory of its own, e.g. --out model")
+    if target.is_dir() and any(target.iterdir()) and not _holds_model(target):
+        raise ModelFileError(f"{given} is a non-empty directory that holds no model; choose another --out path")
     if (target / CONFIG).is_file():  # a save replaces the whole directory: nothing else in it may be lost
         foreign = _foreign_files(target)
         if foreign:
-            raise ModelFileError(f"{target} also holds {foreign[0]}, which is not part of the model there, and saving "
+            raise ModelFileError(f"{given} also holds {foreign[0]}, which is not part of the model there, and saving "
                                  "replaces the whole directory; move it out or choose another --out path")
     return target
+
+
+def _holds_model(folder: Path) -> bool:
+    """Whether ``folder`` holds a model (which a save may replace): a ``config.json`` of this format, or
+    one that cannot be read beside the files of a model's stages (a damaged model). Another tool's
+    ``config.json`` is not a model."""
+    config = folder / CONFIG
+    if not config.is_file():
+        return False
+    try:
+        content = json.loads(config.read_text(encoding="utf-8"))
+    except (OSError, UnicodeDecodeError, json.JSONDecodeError):
+        return any(p.name in MODEL_FILE_NAMES - {CONFIG} for p in folder.rglob("*") if p.is_file())
+    return isinstance(content, dict) and content.get("format") == FORMAT
 
 
 MODEL_FILE_NAMES = frozenset({CONFIG, "state.json", "arrays.safetensors"})  # what a save writes, at any depth

@@ -333,6 +333,7 @@ class Pipeline(Classifier):
             bar.stage(f"training ({self.model})")
             model.fit(features, targets, dev=dev_data, vectorizer=vectorizer, labels=names, progress=progress)
         self.cleaner_, self.vectorizer_, self.model_ = cleaner, vectorizer, model
+        self._fitted_params = self.get_params()  # what save writes, whatever set_params changes after fit
         self.config_ = {}  # a loaded pipeline fitted again forgets the saved config
         self.multi_label_ = multi_label
         self.thresholds_ = None
@@ -381,9 +382,11 @@ class Pipeline(Classifier):
         self._check_fitted()
         _check_extra(extra)
         kept = {k: v for k, v in getattr(self, "config_", {}).items() if k in ("columns", "data", "metrics")}
+        fitted = dict(self._fitted_params)
         config = {
             "sentiment_version": __version__,
-            "pipeline": {"vectorizer": self.vectorizer, "model": self.model, "options": _jsonable(self._options)},
+            "pipeline": {"vectorizer": fitted.pop("vectorizer"), "model": fitted.pop("model"),
+                         "options": _jsonable(fitted)},
             "cleaner": self.cleaner_.to_dict(),
             "stages": {
                 "vectorizer": {"name": self.vectorizer_.name, "params": _jsonable(self.vectorizer_.params)},
@@ -414,6 +417,7 @@ class Pipeline(Classifier):
             pipe = cls(pipeline_config["vectorizer"], pipeline_config["model"],
                        **_canonical_options(pipeline_config["vectorizer"], pipeline_config["model"],
                                             pipeline_config["options"]))
+            pipe._fitted_params = pipe.get_params()
             pipe.cleaner_ = Cleaner.from_dict(config["cleaner"])
             built = {}
             for stage in ("vectorizer", "model"):
@@ -645,6 +649,8 @@ def _jsonable(value: Any) -> Any:
         return _jsonable(value.tolist())
     if isinstance(value, np.generic):
         return value.item()
+    if isinstance(value, os.PathLike):
+        return os.fspath(value)
     return value
 
 

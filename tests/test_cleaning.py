@@ -43,7 +43,8 @@ def test_html_tags_are_still_removed(text):
 
 
 # -- urls, mentions, hashtags --------------------------------------------------------------------
-@pytest.mark.parametrize("url", ["http://example.com/a?b=1", "https://x.io", "www.example.org/page", "HTTP://X.IO"])
+@pytest.mark.parametrize("url", ["http://example.com/a?b=1", "https://x.io", "www.example.org/page", "HTTP://X.IO",
+                                 "Https://Example.com", "Www.example.org"])  # a phone capitalises the first word
 def test_urls_token_remove_keep(url):
     text = f"see {url} now"
     assert bare(text, urls="token") == ["see", "xxurl", "now"]
@@ -53,8 +54,21 @@ def test_urls_token_remove_keep(url):
     assert url in Cleaner(urls="keep", lowercase=False, repeats=False).normalize(text)
 
 
-def test_urls_keep_keeps_www_address_with_repeats_on():
-    assert "www.example.org" in Cleaner(urls="keep").normalize("see www.example.org now")
+@pytest.mark.parametrize("address", ["www.example.org", "HTTP://WWW.AAAA.COM", "Www.aaaa.com"])
+def test_urls_keep_keeps_www_address_with_repeats_on(address):
+    assert address.lower() in Cleaner(urls="keep").normalize(f"see {address} now sooo")
+
+
+@pytest.mark.parametrize("bad, pattern", [(None, "cleans one text"), (["a", "b"], "cleans one text")])
+def test_a_cleaner_takes_one_text(bad, pattern):
+    with pytest.raises(sentiment.DataError, match=pattern):
+        Cleaner()(bad)
+
+
+@pytest.mark.parametrize("bad, pattern", [("hello", "not one string"), (["fine", None], "item 1 is NoneType")])
+def test_tokens_of_takes_a_list_of_texts(bad, pattern):
+    with pytest.raises(sentiment.DataError, match=pattern):
+        Cleaner().tokens_of(bad)
 
 
 def test_mentions_token_remove_keep():
@@ -215,6 +229,11 @@ def test_negation_scope_ends_at_but_with_stopwords():
 def test_lemmatize_with_spacy_lookups():
     assert clean("the cats were running", lemmatize=True, negation=False) == ["the", "cat", "be", "run"]
     assert clean("the cats were running", negation=False) == ["the", "cats", "were", "running"]
+
+
+def test_spacy_takes_texts_longer_than_its_default_limit():
+    text = "good film " * 110_000  # 1.1 million characters; spaCy's default limit is 1 million
+    assert len(Cleaner(lemmatize=True, negation=False)(text)) == 220_000
 
 
 def test_lemmatize_keeps_negation_marking():

@@ -40,6 +40,32 @@ def test_every_table_format_reads_the_same(tmp_path, name):
     assert list(frame.columns) == ["label", "text"] and len(frame) == 4
 
 
+@pytest.mark.parametrize("name, orient", [("d.json", "indented"), ("d.json", "one line"), ("d.json.gz", "one line")])
+def test_a_json_array_of_records_reads_as_a_table(tmp_path, name, orient):
+    text = FRAME.to_json(orient="records", force_ascii=False, indent=2 if orient == "indented" else None)
+    path = tmp_path / name
+    path.write_bytes(gzip.compress(text.encode()) if name.endswith(".gz") else text.encode())
+    assert read_labelled(path) == (FRAME.text.tolist(), [1, 0, 1, 0])
+    chunks = list(iter_table(path, ["text"], chunksize=3))
+    assert [len(c) for c in chunks] == [3, 1]
+
+
+def test_a_json_object_of_columns_is_refused_with_what_to_write(tmp_path):
+    path = tmp_path / "d.json"
+    FRAME.to_json(path)  # pandas' default: {"text": {"0": ...}, "label": {...}}
+    with pytest.raises(DataError, match="holds one JSON object of columns; write one object per row"):
+        read_labelled(path)
+
+
+def test_a_tsv_quote_that_is_never_closed_is_refused_not_joined_rows(tmp_path):
+    path = tmp_path / "d.tsv"
+    path.write_text('text\tlabel\nfine\tpos\n"Hello there\tneg\nHe said "hi\tpos\nbad one\tneg\n')
+    with pytest.raises(DataError, match="data row 2 holds a tab inside column 'text'.*quote"):
+        read_labelled(path)
+    path.write_text('text\tlabel\n"He said ""hi"""\tpos\n"a, b"\tneg\n')  # quoted as pandas writes it
+    assert read_labelled(path) == (['He said "hi"', "a, b"], ["pos", "neg"])
+
+
 def test_table_format_from_name(tmp_path, sst_file):
     assert table_format("a.CSV") == "csv"
     assert table_format("a.tab") == "tsv"
@@ -65,11 +91,20 @@ def test_other_column_names(tmp_path):
     (["0", "4", "-1"], [0, 4, -1]),
     (["pos", "neg", "pos"], ["pos", "neg", "pos"]),
     (["1.5", "2", "x"], ["1.5", 2, "x"]),
+    (["1.0", "0.0", "-1.0"], [1, 0, -1]),  # an integer column with a gap, as pandas writes it
 ])
 def test_integer_like_labels_are_ints(tmp_path, raw, expected):
     path = tmp_path / "d.csv"
     pd.DataFrame({"text": ["a", "b", "c"], "label": raw}).to_csv(path, index=False)
     assert read_labelled(path)[1] == expected
+
+
+@pytest.mark.parametrize("suffix", [".csv", ".jsonl", ".parquet"])
+def test_whole_number_float_labels_are_ints(tmp_path, suffix):
+    frame = pd.DataFrame({"text": ["good", "bad", "meh"], "label": [1, 0, np.nan]}).dropna()  # labels 1.0, 0.0
+    path = tmp_path / f"d{suffix}"
+    write_table(frame, path)
+    assert read_labelled(path)[1] == [1, 0]
 
 
 def test_labels_in_jsonl_keep_types(tmp_path):
@@ -299,6 +334,14 @@ def test_sst_sentences(sst_file):
                      "The film is wonderful"]
     assert labels == [3, 1, 2, 0, 4]
     assert read_labelled(sst_file) == (texts, labels)
+
+
+def test_sst_trees_after_a_byte_order_mark_or_blank_lines(tmp_path, sst_file):
+    expected = read_sst_trees(sst_file)
+    for prefix in (b"\xef\xbb\xbf", b"\n\n"):
+        path = tmp_path / "trees.txt"
+        path.write_bytes(prefix + sst_file.read_bytes())
+        assert table_format(path) == "sst" and read_sst_trees(path) == expected
 
 
 def test_sst_phrases(sst_file):

@@ -222,6 +222,8 @@ def test_groupings_map_fine_labels():
         group_labels(["bored"], "ekman")
     with pytest.raises(ConfigError, match="unknown grouping 'plutchik'; choose one of: sentiment, ekman"):
         Pipeline(grouping="plutchik")
+    with pytest.raises(ConfigError, match=r"unknown grouping \['ekman'\]"):
+        Pipeline(grouping=["ekman"])
 
 
 def test_pipeline_learns_groups(data):

@@ -310,6 +310,49 @@ def test_save_below_a_file_names_the_file(fitted, tmp_path):
     assert sorted(p.name for p in tmp_path.iterdir()) == ["train.csv"]
 
 
+def test_another_tools_config_json_is_not_a_model_to_replace(fitted, tmp_path):
+    project = tmp_path / "project"
+    project.mkdir()
+    (project / CONFIG).write_text('{"api_key": "keep me"}')
+    with pytest.raises(ModelFileError, match="non-empty directory that holds no model"):
+        fitted("tfidf", "logreg").save(project)
+    assert (project / CONFIG).read_text() == '{"api_key": "keep me"}' and _leftovers(tmp_path) == []
+
+
+def test_the_current_directory_is_refused_before_anything_is_written(fitted, tmp_path, monkeypatch):
+    (tmp_path / "empty").mkdir()
+    monkeypatch.chdir(tmp_path / "empty")
+    for target in (".", "", "sub/..", ".."):
+        with pytest.raises(ModelFileError, match="is the current directory or holds it"):
+            fitted("tfidf", "logreg").save(target)
+    assert list((tmp_path / "empty").iterdir()) == [] and sorted(p.name for p in tmp_path.iterdir()) == ["empty"]
+
+
+def test_a_save_through_a_link_replaces_the_directory_it_points_to(fitted, tmp_path):
+    fitted("tfidf", "logreg").save(tmp_path / "real")
+    (tmp_path / "link").symlink_to(tmp_path / "real")
+    fitted("tfidf", "nb").save(tmp_path / "link")
+    assert (tmp_path / "link").is_symlink() and sentiment.load(tmp_path / "real").get_params()["model"] == "nb"
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["link", "real"]  # no backup left behind
+
+
+def test_save_writes_the_fitted_settings_not_those_set_after_fit(binary, tmp_path):
+    pipe = Pipeline("tfidf", "logreg", C=4.0).fit(binary.train_texts, binary.train_labels)
+    pipe.set_params(model="nb")  # for the next fit; the fitted stages are still tf-idf + logreg
+    pipe.vectorizer = "count"
+    loaded = sentiment.load(pipe.save(tmp_path / "m"))
+    assert loaded.get_params() == {"vectorizer": "tfidf", "model": "logreg", "C": 4.0}
+    np.testing.assert_allclose(loaded.predict_proba(binary.dev_texts), pipe.predict_proba(binary.dev_texts))
+    assert pipe.get_params()["model"] == "nb"  # what the next fit uses
+
+
+def test_a_path_option_is_saved_as_text(binary, vectors_files, tmp_path):
+    vectors = vectors_files["word2vec"]
+    pipe = Pipeline("word2vec", "logreg", vectors_path=vectors).fit(binary.train_texts, binary.train_labels)
+    loaded = sentiment.load(pipe.save(tmp_path / "m"))
+    assert loaded.get_params()["vectors_path"] == str(vectors)
+
+
 @pytest.mark.parametrize("extra, pattern", [
     ({"labels": {"classes": []}}, "cannot set 'labels'"),
     ({"format": "mine"}, "cannot set 'format'"),

@@ -56,6 +56,7 @@ def test_word_and_char_ngrams():
     assert word_ngrams(["a", "b", "c"], 1, 2) == ["a", "b", "c", "a b", "b c"]
     assert word_ngrams(["a", "b", "c", "d"], 2, 4) == ["a b", "b c", "c d", "a b c", "b c d", "a b c d"]
     assert word_ngrams(["a"], 2, 3) == []
+    assert word_ngrams(["a", "b", "c", "d", "e"], 5, 10**9) == ["a b c d e"]  # n stops at the text's length
     assert char_ngrams(["ab"], 2, 3) == [" a", "ab", "b ", " ab", "ab "]
 
 
@@ -330,7 +331,8 @@ def test_word2vec_sequences_and_embedding_matrix(docs):
 
 
 @pytest.mark.parametrize("options", [{"ngram_range": (1, 2)}, {"ngram_range": (1, 3), "min_df": 2},
-                                     {"ngram_range": (2, 3)}, {"analyzer": "char"}, {"max_df": 0.1}], ids=str)
+                                     {"ngram_range": (2, 3)}, {"analyzer": "char"}, {"max_df": 0.1},
+                                     {"ngram_range": (1, 10**6)}], ids=str)  # n stops at the longest text
 def test_every_vocabulary_lookup_gives_scikit_learns_counts(docs, new_docs, options, monkeypatch):
     """transform_csr has three ways to find columns (binary search in the sorted terms for a few documents,
     the term dict, the token-id WordNgramIndex for large batches); each gives scikit-learn's counts."""

@@ -42,7 +42,7 @@ def word_ngrams(tokens: list[str], low: int, high: int) -> list[str]:
         grams += [f"{a} {b}" for a, b in zip(tokens, tokens[1:])]
     if low <= 3 <= high:
         grams += [f"{a} {b} {c}" for a, b, c in zip(tokens, tokens[1:], tokens[2:])]
-    for n in range(max(low, 4), high + 1):
+    for n in range(max(low, 4), min(high, len(tokens)) + 1):
         grams += [" ".join(tokens[i : i + n]) for i in range(len(tokens) - n + 1)]
     return grams
 
@@ -104,8 +104,8 @@ class WordNgramIndex:
     """
 
     def __init__(self, terms: list[str], low: int, high: int) -> None:
-        self.low, self.high = low, high
         sizes = np.fromiter(map(str.count, terms, itertools.repeat(" ")), dtype=np.int64, count=len(terms)) + 1
+        self.low, self.high = low, min(high, int(sizes.max(initial=low)))  # no term is longer than the longest
         pieces = " ".join(terms).split(" ")  # the pieces of all terms, one after the other
         self.piece_ids = dict(zip(dict.fromkeys(pieces), itertools.count()))
         self.n_pieces = len(self.piece_ids)
@@ -115,7 +115,7 @@ class WordNgramIndex:
         self.keys: list[np.ndarray] = []  # per level n >= 2: the sorted node keys
         self.columns: list[np.ndarray] = []  # per level n >= 1: the column of each node, -1 if not a term
         node = flat[first]
-        for n in range(1, high + 1):
+        for n in range(1, self.high + 1):
             longer = sizes >= n  # terms with an n-th piece; their prefix of length n is a node of level n
             if n > 1:
                 keys = node[longer[sizes >= n - 1]] * self.n_pieces + flat[first[longer] + n - 1]
