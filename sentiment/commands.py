@@ -13,8 +13,8 @@ from typing import Any, Callable
 
 import numpy as np
 
-from .data import (LABEL_SEPARATOR, check_fraction, holds_sst_trees, is_pandas_na, iter_table, missing_columns,
-                   read_labelled, sst_phrase_split, train_dev_split)
+from .data import (LABEL_SEPARATOR, check_fraction, check_label_sets, check_labels, holds_sst_trees, is_pandas_na,
+                   iter_table, missing_columns, read_labelled, sst_phrase_split, train_dev_split)
 from .errors import ConfigError, DataError, TuningWarning, refuse_flags
 from .evaluation import evaluate
 from .persistence import atomic_file, check_model_target
@@ -134,6 +134,8 @@ def fit_file(
                     "give more texts or a larger --tune-fraction")
         return pipe.info_["trained_on"]
 
+    if multi_label or _trains_by_epochs(model_stage):  # fit does not see the dev labels: check them before training
+        _check_dev_labels(pipe, labels, dev_labels, label_names, multi_label)
     log(f"training {pipe.vectorizer} + {pipe.model} on {len(texts)} texts; dev: {dev_source} ({len(dev_texts)} texts)"
         + "".join(f"; {note}" for note in notes))
     n_train = train(texts, labels, (dev_texts, dev_labels))
@@ -151,6 +153,21 @@ def fit_file(
     }
     pipe.save(out, extra=extra)
     return pipe, report
+
+
+def _check_dev_labels(pipe: Pipeline, labels: list, dev_labels: list, label_names: dict | None,
+                      multi_label: bool) -> None:
+    """Refuse dev labels that the training labels lack (after the pipeline's grouping), as fit does for the
+    dev data it is given, so that a bad dev file fails before training, not after it."""
+    from .evaluation import targets_for
+    from .groupings import group_labels
+    from .pipeline import display_names
+
+    grouping = pipe.get_params().get("grouping")
+    if grouping:
+        labels, dev_labels = group_labels(labels, grouping), group_labels(dev_labels, grouping)
+    classes = (check_label_sets if multi_label else check_labels)(labels, len(labels))[1]
+    targets_for(classes, display_names(classes, label_names), dev_labels, multi_label)
 
 
 def _headline(report: dict) -> str:
@@ -339,8 +356,8 @@ def ensemble_models(models: list[str | Path], out: str | Path, *, weights: list[
                                 f"{columns['label']!r} (labels joined by {columns['separator']!r})") from None
             ensemble.tune(texts, labels)
             source = f"tuned on {Path(tune).name} ({len(texts)} texts)"
-            counts = {name: sum(name in y for y in labels) for name in ensemble.label_names_}
-            rare = sorted(name for name, n in counts.items() if n < RELIABLE_POSITIVES)
+            counts = zip(ensemble.label_names_, ensemble.tune_support_)
+            rare = sorted(name for name, n in counts if n < RELIABLE_POSITIVES)
             if rare:
                 source += (f"; {len(rare)} label(s) with fewer than {RELIABLE_POSITIVES} texts there, whose thresholds "
                            f"are rough: {', '.join(rare)}")

@@ -25,7 +25,7 @@ from typing import Sequence
 import numpy as np
 
 from .data import check_texts
-from .errors import ConfigError, ModelFileError
+from .errors import ConfigError, ModelFileError, with_article
 from .multilabel import tune_thresholds
 from . import __version__
 from .persistence import CONFIG, atomic_directory, check_columns, checksum, read_model, write_config
@@ -51,7 +51,7 @@ class Ensemble(Classifier):
         for member in members:
             if not isinstance(member, Classifier):
                 kind = str(getattr(member, "kind", type(member).__name__))
-                raise ConfigError(f"an ensemble combines polarity or emotion models; {_a(kind)} {kind} "
+                raise ConfigError(f"an ensemble combines polarity or emotion models; {with_article(kind)} "
                                   "model cannot be a member")
             member._check_fitted()
             if member.multi_label_ != first.multi_label_:
@@ -76,7 +76,8 @@ class Ensemble(Classifier):
 
     def tune(self, texts: Sequence[str], labels: Sequence) -> "Ensemble":
         """Set each label's threshold to the one with the best F1 on labelled held-out ``texts`` (several
-        labels per text only; see :func:`sentiment.multilabel.tune_thresholds`). Returns the ensemble."""
+        labels per text only; see :func:`sentiment.multilabel.tune_thresholds`); ``tune_support_`` holds
+        how many of the texts have each label (in the order of ``label_names_``). Returns the ensemble."""
         from .evaluation import label_codes
 
         if not self.multi_label_:
@@ -84,6 +85,7 @@ class Ensemble(Classifier):
         texts = check_texts(texts)
         truth = label_codes(self, self._grouped(_label_list(labels)), texts)
         self.thresholds_ = tune_thresholds(truth, self.predict_proba(texts))
+        self.tune_support_ = truth.sum(axis=0).tolist()
         return self
 
     def _check_fitted(self) -> None:
@@ -121,7 +123,7 @@ class Ensemble(Classifier):
         config, _ = read_model(path)
         if config.get("kind") != "ensemble":
             kind = str(config.get("kind") or "pipeline")
-            raise ModelFileError(f"{path} holds {_a(kind)} {kind} model, not an ensemble; "
+            raise ModelFileError(f"{path} holds {with_article(kind)} model, not an ensemble; "
                                  "load it with sentiment.load(path)")
         check_columns(config, path)
         try:
@@ -133,11 +135,6 @@ class Ensemble(Classifier):
             return ensemble
         except (KeyError, TypeError, ValueError) as exc:  # ConfigError is a ValueError
             raise ModelFileError(f"{path} is not a consistent ensemble ({exc}); build it again") from None
-
-
-def _a(word: str) -> str:
-    """The indefinite article for ``word``: "an aspect model", "a pipeline model"."""
-    return "an" if word[:1].lower() in ("a", "e", "i", "o", "u") else "a"
 
 
 def _member_names(config: dict) -> list[str]:

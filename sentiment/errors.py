@@ -35,3 +35,11 @@ def refuse_flags(flags: dict[str, object], where: str, hint: str = "leave it out
     given = next((flag for flag, value in flags.items() if value), None)
     if given is not None:
         raise ConfigError(f"{given} does not apply to {where}; {hint}")
+
+
+def with_article(word: str) -> str:
+    """``word`` with its indefinite article, for messages: "an aspect", "a pipeline", "an onnx", and for
+    a name without vowels, read letter by letter, "an mlp", "an lstm"."""
+    spelt = not any(vowel in word.lower() for vowel in "aeiouy")
+    vowel_sounds = "aefhilmnorsx" if spelt else "aeiou"
+    return f"{'an' if word[:1].lower() in vowel_sounds else 'a'} {word}"

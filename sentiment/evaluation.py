@@ -170,10 +170,14 @@ def format_report(report: dict) -> str:
     return "\n".join(lines)
 
 
+REPORT_FILES = ("metrics.json", "confusion_matrix.png", "label_scores.png", "training_history.png")
+
+
 def write_report(report: dict, folder: str | Path, title: str, model=None) -> list[Path]:
     """Write ``report`` to ``folder``: ``metrics.json``, then ``confusion_matrix.png`` (several labels per
     text: ``label_scores.png``) and, for a ``model`` trained by epochs, ``training_history.png``. Each file
-    is written whole or not at all. Returns the paths written."""
+    is written whole or not at all; those of an earlier report that this one does not write are removed,
+    so the folder never mixes two runs. Returns the paths written."""
     import json
 
     folder = Path(folder)
@@ -188,7 +192,10 @@ def write_report(report: dict, folder: str | Path, title: str, model=None) -> li
     if history:
         from .models.neural import plot_history
 
-        written.append(plot_history(history, folder / "training_history.png"))
+        written.append(plot_history(history, folder / "training_history.png", multi_label=bool(report.get("multi_label"))))
+    for name in REPORT_FILES:
+        if folder / name not in written:
+            (folder / name).unlink(missing_ok=True)
     return written
 
 

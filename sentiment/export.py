@@ -23,7 +23,7 @@ import os
 import warnings
 from pathlib import Path
 
-from .errors import ConfigError
+from .errors import ConfigError, with_article
 from .persistence import atomic_file
 
 FORMATS = ("torchscript", "onnx")
@@ -58,8 +58,9 @@ def export_model(pipeline, path: str | os.PathLike, fmt: str | None = None) -> P
         raise ConfigError(f"unknown export format {fmt!r}; choose one of: {', '.join(FORMATS)}")
     suffixes = SUFFIXES[fmt]
     if target.suffix.lower() not in suffixes:
-        raise ConfigError(f"--out {target}: a {fmt} export is written to a {' or '.join(suffixes)} file (so that no "
-                          f"other file is overwritten by mistake); give e.g. --out {target.with_suffix(suffixes[0]).name}")
+        example = target.with_suffix(suffixes[0]).name
+        raise ConfigError(f"--out {target}: {with_article(fmt)} export is written to a {' or '.join(suffixes)} file "
+                          f"(so that no other file is overwritten by mistake); give e.g. --out {example}")
     if hasattr(pipeline, "members"):
         raise ConfigError("an ensemble does not export as one network; export each member model on its own")
     if not hasattr(pipeline, "model_"):

@@ -343,7 +343,10 @@ class Pipeline(Classifier):
                 self.thresholds_ = tune_thresholds(dev_data[1], model.predict_proba(dev_data[0]))
         self.classes_ = classes
         self.label_names_ = names
-        self.info_ = {"trained_on": len(texts), **({"tuned_on": n_tune} if n_tune else {}),
+        trained_on = getattr(model, "n_trained_", len(texts))  # a model trained by epochs holds some out to stop
+        self.info_ = {"trained_on": trained_on, **({"early_stopping_on": len(texts) - trained_on}
+                                                   if trained_on < len(texts) else {}),
+                      **({"tuned_on": n_tune} if n_tune else {}),
                       "created": datetime.now(timezone.utc).isoformat(timespec="seconds")}
         return self
 
@@ -547,7 +550,8 @@ def check_stages(vectorizer, model) -> None:
 
     A model that reads token sequences (lstm) needs a vectorizer that gives them (word2vec); one that needs
     non-negative features (nb, complement_nb, nbsvm) cannot read word2vec's standardised document vectors;
-    ``device`` (mlp, lstm) must name a device this machine has (see ``trainer.resolve_device``).
+    ``device`` (mlp, lstm) must name a device this machine has (see ``trainer.resolve_device``); an lstm's
+    ``init_from`` must be a saved lstm model.
     """
     if model.input_kind == "sequences" and not hasattr(vectorizer, "sequences"):
         raise _sequences_error(model.name)
@@ -560,6 +564,8 @@ def check_stages(vectorizer, model) -> None:
         from .models import trainer
 
         trainer.resolve_device(device)
+    if hasattr(model, "check_start"):  # lstm: the saved model init_from names
+        model.check_start()
 
 
 def _sequences_error(model_name: str) -> ConfigError:

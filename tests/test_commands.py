@@ -57,6 +57,8 @@ def test_fit_file_neural_early_stops_on_training_data_not_on_the_dev_data(train_
     saved = json.loads((tmp_path / "m" / "config.json").read_text())
     assert saved["data"]["early_stopping"].startswith("10% of the training part")
     assert saved["metrics"]["dev"]["n"] == report["n"] == saved["data"]["n_dev"]
+    given = pipe.info_["trained_on"] + pipe.info_["early_stopping_on"]  # the texts learnt from, and held out to stop
+    assert pipe.info_["early_stopping_on"] == round(0.1 * given) and saved["data"]["n_train"] == pipe.info_["trained_on"]
 
 
 def test_fit_file_neural_with_dev_fraction_zero_trains_all_epochs(train_csv, tmp_path, fit_dev_spy):
@@ -65,6 +67,18 @@ def test_fit_file_neural_with_dev_fraction_zero_trains_all_epochs(train_csv, tmp
     assert fit_dev_spy == [None, None]  # scored on the held-out part, then trained again on all the texts
     assert len(pipe.model_.history_) == 3 and pipe.model_.history_[0]["dev_macro_f1"] is None
     assert json.loads((tmp_path / "m" / "config.json").read_text())["data"]["early_stopping"].startswith("none")
+
+
+@pytest.mark.parametrize("model, multi_label", [("mlp", False), ("logreg", True)])
+def test_a_dev_label_unseen_in_training_fails_before_training(tmp_path, fit_dev_spy, model, multi_label):
+    train, dev = tmp_path / "train.csv", tmp_path / "dev.csv"
+    write_table(pd.DataFrame({"text": [f"good film {i}" for i in range(20)] + [f"bad film {i}" for i in range(20)],
+                              "label": ["pos"] * 20 + ["neg"] * 20}), train)
+    write_table(pd.DataFrame({"text": ["fine film", "odd film"], "label": ["pos", "neutral"]}), dev)
+    with pytest.raises(DataError, match="label\\(s\\) neutral were not seen in training"):
+        commands.fit_file(train, tmp_path / "m", dev=dev, model=model, multi_label=multi_label, options=SMALL_MLP
+                          if model == "mlp" else None)
+    assert fit_dev_spy == [] and not (tmp_path / "m").exists()
 
 
 def test_fit_file_classical_path_is_unchanged(train_csv, tmp_path, fit_dev_spy):

@@ -221,3 +221,12 @@ def test_saving_again_keeps_the_data_columns(members, tmp_path):
     assert sentiment.load(tmp_path / "again").config_["columns"] == columns
     Ensemble([loaded, loaded]).save(tmp_path / "ens")
     assert sentiment.load(tmp_path / "ens").config_["columns"] == columns
+
+
+def test_tune_counts_the_texts_of_each_label_after_the_grouping():
+    fine = ["joy", "love", "anger", "fear", "neutral"] * 8  # 16 positive, 16 negative, 8 neutral once grouped
+    texts = [f"{label} text {i}" for i, label in enumerate(fine)]
+    members = [Pipeline("tfidf", model, grouping="sentiment").fit(texts, [[label] for label in fine])
+               for model in ("logreg", "nbsvm")]
+    ensemble = Ensemble(members).tune(texts, [[label] for label in fine])
+    assert dict(zip(ensemble.label_names_, ensemble.tune_support_)) == {"negative": 16, "neutral": 8, "positive": 16}

@@ -58,3 +58,8 @@ def test_write_report_writes_the_metrics_and_the_plot_that_fits_the_report(pipe,
     multi = {"multi_label": True, "labels": ["joy", "anger"], "macro_f1": 0.5, "micro_f1": 0.5, "n": 2,
              "per_class": {name: {"precision": 0.5, "recall": 0.5, "f1": 0.5, "support": 1} for name in ("joy", "anger")}}
     assert [p.name for p in write_report(multi, tmp_path / "multi", "dev")] == ["metrics.json", "label_scores.png"]
+    # a report written over another leaves none of the other's files behind
+    (tmp_path / "one" / "training_history.png").write_bytes(b"from an mlp run")
+    (tmp_path / "one" / "notes.txt").write_text("mine")
+    write_report(multi, tmp_path / "one", "dev")
+    assert sorted(p.name for p in (tmp_path / "one").iterdir()) == ["label_scores.png", "metrics.json", "notes.txt"]

@@ -10,6 +10,7 @@ import sys
 import numpy as np
 import pytest
 import scipy.sparse as sp
+from sklearn.metrics import f1_score
 
 torch = pytest.importorskip("torch")
 
@@ -150,7 +151,7 @@ def test_early_stopping_restores_the_best_weights(tfidf_data):
     assert best["epoch"] == model.best_epoch_ < history[-1]["epoch"]
     probabilities = model.predict_proba(dev_x)
     predicted = probabilities.argmax(axis=1)
-    assert trainer.macro_f1(noisy, predicted, 2) == pytest.approx(best["dev_macro_f1"])
+    assert f1_score(noisy, predicted, average="macro") == pytest.approx(best["dev_macro_f1"])
     dev_loss = -np.mean(np.log(probabilities[np.arange(len(noisy)), noisy]))
     assert dev_loss == pytest.approx(best["dev_loss"], rel=1e-4)
 
@@ -258,13 +259,20 @@ def test_lstm_starts_from_a_saved_lstm(data, lstm_pipe, mlp_pipe, tmp_path):
     reordered = Pipeline("word2vec", "lstm", **still).fit(train_x[:120], 1 - np.array(train_y[:120]),
                                                           label_names={0: "positive", 1: "negative"})
     assert [r["label"] for r in reordered.annotate(dev_x)] == list(names[lstm_pipe.predict_proba(dev_x).argmax(axis=1)])
-    with pytest.raises(ConfigError, match="is not a directory"):
-        Pipeline("word2vec", "lstm", **{**still, "init_from": str(tmp_path / "nope")}).fit(train_x[:60], train_y[:60])
     with pytest.raises(ConfigError, match="set hidden_size=16"):
         Pipeline("word2vec", "lstm", **{**still, "hidden_size": 8}).fit(train_x[:60], train_y[:60])
-    with pytest.raises(ConfigError, match="holds a mlp model"):
-        Pipeline("word2vec", "lstm", **{**still, "init_from": str(mlp_pipe.save(tmp_path / "mlp"))}).fit(
-            train_x[:60], train_y[:60])
+    with pytest.raises(ConfigError, match="has word vectors of 16 dimensions, this model's have 8; train them with "
+                                          "vector_size=16"):
+        Pipeline("word2vec", "lstm", **{**still, "vector_size": 8}).fit(train_x[:60], train_y[:60])
+
+
+def test_a_bad_init_from_fails_before_the_texts_are_cleaned(data, mlp_pipe, tmp_path, monkeypatch):
+    train_x, train_y, _, _ = data
+    monkeypatch.setattr(sentiment.Cleaner, "tokens_of", lambda self, texts: pytest.fail("the texts were cleaned"))
+    for init_from, pattern in [(tmp_path / "nope", "is not a directory"), (tmp_path, "no config.json"),
+                               (mlp_pipe.save(tmp_path / "mlp"), "holds an mlp model; give a saved lstm model")]:
+        with pytest.raises((ConfigError, sentiment.ModelFileError), match=pattern):
+            Pipeline("word2vec", "lstm", init_from=str(init_from), **SMALL_W2V).fit(train_x[:60], train_y[:60])
 
 
 def test_sequence_batches_bucket_by_length():

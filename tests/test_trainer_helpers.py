@@ -59,10 +59,23 @@ def test_model_hold_out_unchanged(n, fraction, seed):
         new = neural._hold_out(X, y, fraction, new_rng)
         if old[2] is None:
             assert new[2] is None and new[0] is X and new[1] is y
+        elif set(old[2][1]) - set(old[1]):  # a class held out entirely: its rows train now (see below)
+            assert set(new[1]) == set(y)
         else:
             assert np.array_equal(new[0], old[0]) and np.array_equal(new[1], old[1])
             assert np.array_equal(new[2][0], old[2][0]) and np.array_equal(new[2][1], old[2][1])
         assert new_rng.random() == old_rng.random()
+
+
+def test_the_hold_out_never_takes_every_text_of_a_class():
+    y = np.array([0, 1] * 30 + [2])  # one text of class 2
+    multi = np.eye(3, dtype=np.uint8)[y]  # the same as labels of several per text
+    for seed in range(100):
+        for labels in (y, multi):
+            X_train, y_train, dev = neural._hold_out(np.arange(61), labels, 0.1, np.random.default_rng(seed))
+            assert 60 in X_train and 60 not in dev[0]  # the class-2 text always trains
+            assert sorted(X_train.tolist() + dev[0].tolist()) == list(range(61))
+            assert len(dev[0]) == 6 - (60 in np.random.default_rng(seed).permutation(61)[:6])
 
 
 def test_net_arrays_round_trip():
@@ -102,3 +115,21 @@ def test_every_stage_with_a_device_checks_it_the_same_way(device):
         else:
             with pytest.raises(ConfigError, match="device must be"):
                 build()
+
+
+@pytest.mark.parametrize("capability, mixed", [((7, 5), False), ((8, 0), True), ((9, 0), True)])
+@pytest.mark.filterwarnings("ignore:CUDA is not available")  # made, not entered, on this CPU-only machine
+def test_bf16_only_on_gpus_that_compute_in_it(monkeypatch, capability, mixed):
+    monkeypatch.setattr(torch.cuda, "get_device_capability", lambda device=None: capability)
+    context = trainer.autocast(torch.device("cuda"))
+    assert isinstance(context, torch.autocast) == mixed
+    assert not isinstance(trainer.autocast(torch.device("cpu")), torch.autocast)
+
+
+def test_an_operation_missing_on_apple_mps_says_what_to_do():
+    with pytest.raises(ConfigError, match=r"cannot run the model on Apple MPS \(aten::_embedding_bag\).*device='cpu'"):
+        with trainer.device_errors(torch.device("mps")):
+            raise NotImplementedError("aten::_embedding_bag\nmore lines")
+    with pytest.raises(NotImplementedError):  # elsewhere it is not a device's gap
+        with trainer.device_errors(torch.device("cpu")):
+            raise NotImplementedError("something")

@@ -198,7 +198,7 @@ class MultinomialNBModel(LinearModel):
     needs_nonnegative = True
 
     def check_params(self):
-        self._number("alpha", 0.0, 1e6)
+        self._number("alpha", 1e-6, 1e6)  # 0 gives log(0) for a word unseen in a class
 
     def _train(self, X, y, n_classes):
         from sklearn.naive_bayes import MultinomialNB
@@ -215,7 +215,7 @@ class ComplementNBModel(LinearModel):
     needs_nonnegative = True
 
     def check_params(self):
-        self._number("alpha", 0.0, 1e6)
+        self._number("alpha", 1e-6, 1e6)  # 0 gives log(0) for a word unseen in a class
 
     def _train(self, X, y, n_classes):
         from sklearn.naive_bayes import ComplementNB

@@ -22,7 +22,7 @@ import scipy.sparse as sp
 import torch
 
 from ..devices import check_device_name
-from ..errors import ConfigError
+from ..errors import ConfigError, with_article
 from ..stage import Stage
 from . import nets, trainer
 
@@ -69,7 +69,7 @@ class NeuralModel(Stage):
         self._choice("stop_metric", trainer.STOP_METRICS)
         self._choice("class_weight", (None, "balanced"))
         self._number("dev_fraction", 0.0, 0.9)
-        self._number("net_seed", 0, integer=True)
+        self._number("net_seed", 0, 2**32 - 1, integer=True)
         check_device_name(self.params["device"])
 
     def _flag(self, key: str) -> None:
@@ -97,7 +97,8 @@ class NeuralModel(Stage):
         self.n_classes_ = y.shape[1] if multi_label else int(y.max()) + 1
         if dev is None and self.params["dev_fraction"] > 0:
             X, y, dev = _hold_out(X, y, self.params["dev_fraction"], rng)
-        with trainer.seeded(self.params["net_seed"], device):
+        self.n_trained_ = len(y)  # the rows learnt from, the held-out ones left out
+        with trainer.seeded(self.params["net_seed"], device), trainer.device_errors(device):
             self.net_ = self._build_net(X, dev, vectorizer, "sigmoid" if multi_label else "softmax", labels)
             batches = self._batches(X, y, device, self.params["batch_size"], rng)
             dev_batches = None
@@ -116,7 +117,8 @@ class NeuralModel(Stage):
             return np.zeros((0, self.n_classes_))
         device = trainer.resolve_device(self.params["device"], fallback=True)  # e.g. trained on a GPU, used on a laptop
         self.net_.to(device)
-        probabilities, _ = trainer.predict(self.net_, self._batches(X, None, device, PREDICT_BATCH_SIZE), device)
+        with trainer.device_errors(device):
+            probabilities, _ = trainer.predict(self.net_, self._batches(X, None, device, PREDICT_BATCH_SIZE), device)
         probabilities = probabilities.astype(np.float64)
         if self.multi_label_:
             return probabilities
@@ -305,25 +307,41 @@ class LSTMModel(NeuralModel):
         net.embedding.weight.requires_grad_(not p["freeze_embeddings"])
         return net
 
+    def check_start(self) -> None:
+        """Refuse an ``init_from`` that is not a saved lstm model, from its config alone: ``fit`` calls it
+        (through :func:`sentiment.pipeline.check_stages`) before the slow cleaning and vectorizing."""
+        from ..persistence import read_config
+
+        path = self.params["init_from"]
+        if path is None:
+            return
+        if not Path(path).is_dir():
+            raise ConfigError(f"init_from={path} is not a directory; give the directory of a saved lstm model")
+        config = read_config(path)
+        name = config.get("stages", {}).get("model", {}).get("name") if config.get("kind", "pipeline") == "pipeline" \
+            else config.get("kind")
+        if name != "lstm":
+            raise ConfigError(f"init_from={path} holds {with_article(name) if name else 'another kind of'} model; "
+                              "give a saved lstm model")
+
     def _start_from(self, net: nets.LSTMNet, vectorizer, labels) -> None:
         """Copy the weights of the saved lstm model ``init_from`` into ``net`` (see the class docstring); its
         output rows too where ``labels`` (this fit's class names) are the saved model's."""
         from ..pipeline import Pipeline
 
         path = self.params["init_from"]
-        if not Path(path).is_dir():
-            raise ConfigError(f"init_from={path} is not a directory; give the directory of a saved lstm model")
+        self.check_start()
         source = Pipeline.load(path)
-        if source.model_.name != "lstm":
-            raise ConfigError(f"init_from={path} holds a {source.model_.name} model; give a saved lstm model")
-        if not hasattr(vectorizer, "vocabulary_"):
-            raise ConfigError("init_from maps the saved model's embeddings by word; use vectorizer 'word2vec'")
         old = source.model_.net_
         for key in ("embedding_dim", "hidden_size", "layers", "bidirectional", "pooling"):
-            if getattr(old.config, key) != getattr(net.config, key):
-                option = "lstm_pooling" if key == "pooling" else key
-                raise ConfigError(f"init_from={path} has {key}={getattr(old.config, key)!r}, this model "
-                                  f"{getattr(net.config, key)!r}; set {option}={getattr(old.config, key)!r}")
+            saved, here = getattr(old.config, key), getattr(net.config, key)
+            if saved == here:
+                continue
+            if key == "embedding_dim" and self.params["init_embeddings"]:  # the size of the word vectors
+                raise ConfigError(f"init_from={path} has word vectors of {saved} dimensions, this model's have {here}; "
+                                  f"train them with vector_size={saved} (or give vectors of that size)")
+            option = "lstm_pooling" if key == "pooling" else key
+            raise ConfigError(f"init_from={path} has {key}={saved!r}, this model {here!r}; set {option}={saved!r}")
         weights = old.state_dict()
         net.load_state_dict({k: v for k, v in weights.items() if not k.startswith(("embedding.", "head."))},
                             strict=False)
@@ -346,16 +364,26 @@ class LSTMModel(NeuralModel):
 
 
 def _hold_out(X, y: np.ndarray, fraction: float, rng):
-    """Split off a random ``fraction`` of the rows as dev data: ``(X_train, y_train, (X_dev, y_dev))``."""
+    """Split off a random ``fraction`` of the rows as dev data: ``(X_train, y_train, (X_dev, y_dev))``. The
+    held-out rows of a class (with several labels per text: a label) that no training row has stay in
+    training, so that every class is learnt (as :func:`sentiment.data.train_dev_split` keeps it)."""
     train_rows, dev_rows = trainer.hold_out_rows(len(y), fraction, rng)
+    if len(dev_rows):
+        if y.ndim == 2:  # a 0/1 matrix of labels
+            unlearnt = (y[train_rows].sum(axis=0) == 0) & (y[dev_rows].sum(axis=0) > 0)
+            back = y[dev_rows][:, unlearnt].any(axis=1)
+        else:
+            back = ~np.isin(y[dev_rows], y[train_rows])
+        train_rows, dev_rows = np.sort(np.concatenate([train_rows, dev_rows[back]])), dev_rows[~back]
     if not len(dev_rows):
         return X, y, None
     take = (lambda rows: [X[i] for i in rows]) if isinstance(X, list) else (lambda rows: X[rows])
     return take(train_rows), y[train_rows], (take(dev_rows), y[dev_rows])
 
 
-def plot_history(history: list[dict], path) -> Path:
-    """Draw the train/dev loss and the dev accuracy and macro-F1 per epoch to a PNG file."""
+def plot_history(history: list[dict], path, *, multi_label: bool = False) -> Path:
+    """Draw the train/dev loss and the dev accuracy (``multi_label``: exact match, the share of texts with
+    exactly the right labels) and macro-F1 per epoch to a PNG file."""
     from matplotlib.figure import Figure
 
     from ..evaluation import save_png
@@ -367,7 +395,7 @@ def plot_history(history: list[dict], path) -> Path:
     has_dev = any(r["dev_loss"] is not None for r in history)
     if has_dev:
         loss_ax.plot(epochs, [r["dev_loss"] for r in history], marker="o", label="dev")
-        metric_ax.plot(epochs, [r["dev_accuracy"] for r in history], marker="o", label="dev accuracy")
+        metric_ax.plot(epochs, [r["dev_accuracy"] for r in history], marker="o", label="dev exact match" if multi_label else "dev accuracy")
         metric_ax.plot(epochs, [r["dev_macro_f1"] for r in history], marker="o", label="dev macro-F1")
         metric_ax.legend()
     else:

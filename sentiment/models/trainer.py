@@ -95,8 +95,26 @@ def seeded(seed: int, device: torch.device) -> Iterator[None]:
 
 
 def autocast(device: torch.device):
-    """bf16 mixed precision on CUDA; full precision elsewhere."""
-    return torch.autocast("cuda", dtype=torch.bfloat16) if device.type == "cuda" else nullcontext()
+    """bf16 mixed precision on a CUDA GPU that computes in bf16 (compute capability 8.0, Ampere, and later);
+    full precision elsewhere (older GPUs would emulate bf16 slowly, or refuse it)."""
+    if device.type == "cuda" and torch.cuda.get_device_capability(device)[0] >= 8:
+        return torch.autocast("cuda", dtype=torch.bfloat16)
+    return nullcontext()
+
+
+@contextmanager
+def device_errors(device: torch.device) -> Iterator[None]:
+    """Turn an operation that this torch build lacks on Apple MPS (NotImplementedError) into a ConfigError
+    that says what to do; other devices' errors pass as they are."""
+    try:
+        yield
+    except NotImplementedError as exc:
+        if device.type != "mps":
+            raise
+        first = str(exc).strip().splitlines()[0] if str(exc).strip() else "an operation"
+        raise ConfigError(f"this torch build cannot run the model on Apple MPS ({first}); upgrade torch, set "
+                          "PYTORCH_ENABLE_MPS_FALLBACK=1 to run the missing operations on the CPU, or set "
+                          "device='cpu'") from None
 
 
 # -- held-out rows and saved weights ------------------------------------------------------------
@@ -315,14 +333,6 @@ def balanced_weights(y: np.ndarray, n_classes: int) -> np.ndarray:
     return np.divide(len(y), n_classes * counts, out=np.zeros(n_classes), where=counts > 0)
 
 
-def macro_f1(truth: np.ndarray, predicted: np.ndarray, n_classes: int) -> float:
-    """Mean F1 over all classes (a class never true nor predicted counts as 0, as in evaluation)."""
-    confusion = np.bincount(truth * n_classes + predicted, minlength=n_classes**2).reshape(n_classes, n_classes)
-    support = confusion.sum(axis=0) + confusion.sum(axis=1)
-    f1 = np.divide(2 * np.diag(confusion), support, out=np.zeros(n_classes), where=support > 0)
-    return float(f1.mean())
-
-
 def dev_scores(truth: np.ndarray, probabilities: np.ndarray) -> tuple[float, float]:
     """Accuracy and macro-F1 of ``probabilities`` against class codes, or against a label matrix (each
     label decided at its best threshold; accuracy: the share of texts with exactly the right labels)."""
@@ -330,7 +340,8 @@ def dev_scores(truth: np.ndarray, probabilities: np.ndarray) -> tuple[float, flo
         predicted = probabilities >= tune_thresholds(truth, probabilities)
         return float(np.mean((predicted == truth.astype(bool)).all(axis=1))), float(label_f1(truth, predicted).mean())
     predicted = probabilities.argmax(axis=1)
-    return float(np.mean(predicted == truth)), macro_f1(truth, predicted, probabilities.shape[1])
+    one_hot = np.eye(probabilities.shape[1], dtype=np.uint8)  # each class as a label: F1 as in evaluation
+    return float(np.mean(predicted == truth)), float(label_f1(one_hot[truth], one_hot[predicted]).mean())
 
 
 def net_loss(net: torch.nn.Module, logits, batch: Batch, class_weights: torch.Tensor | None = None):

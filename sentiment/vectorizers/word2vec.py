@@ -44,7 +44,7 @@ class Word2VecVectorizer(Stage):
         self._choice("skipgram", (True, False))
         self._choice("pooling", ("mean", "tfidf"))
         self._choice("vectors_format", ("auto", "word2vec", "word2vec-binary", "glove"))
-        self._number("seed", 0, integer=True)
+        self._number("seed", 0, 2**32 - 1, integer=True)
         self._number("workers", 1, 64, integer=True)
         path = self.params["vectors_path"]
         if path is not None:
