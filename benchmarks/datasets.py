@@ -2,8 +2,10 @@
 
 The data stay outside the repository (their licences forbid committing them): the root is
 ``$SENTIMENT_DATA`` or ``../shared/datasets`` beside the checkout. Test splits are never used; IMDB
-has no dev split, so 20% of its train split is held out with a fixed seed. ``goemotions`` (several
-labels per text) is loaded by the emotion benchmark only, not by the grids over ``DATASETS``.
+has no dev split, so 20% of its train split is held out with a fixed seed (without removing the 31
+reviews that occur in both parts: IMDB's train split holds duplicates). ``goemotions`` (several labels
+per text) is loaded by the emotion benchmark, not by the grids over ``DATASETS``;
+``train_polarity_model`` and ``aspects`` read its files directly.
 """
 
 from __future__ import annotations

@@ -44,11 +44,11 @@ OPTIONS = {"vectorizer": "tfidf", "model": "nbsvm", "min_df": 2, "max_features":
 
 
 def goemotions(split: str):
-    texts, labels = read_labelled(datasets.ROOT / "goemotions" / f"{split}.csv", label_column="labels")
+    texts, labels = read_labelled(datasets.ROOT / "goemotions" / f"{split}.csv", label_column="labels", separator=";")
     groups = group_of(SENTIMENT)
     keep_x, keep_y = [], []
-    for text, joined in zip(texts, labels):
-        kinds = {groups[name] for name in str(joined).split(";")}
+    for text, names in zip(texts, labels):
+        kinds = {groups[name] for name in names}
         if kinds in ({"positive"}, {"negative"}):
             keep_x.append(text)
             keep_y.append(int(kinds == {"positive"}))
