@@ -66,12 +66,13 @@ DATA = ROOT  # $SENTIMENT_DATA or ../shared/datasets
 
 
 def all_text_vectors(path: Path = RESULTS / "all_text.w2v.txt", root: Path = DATA) -> str:
-    """Word2Vec vectors (100-d skip-gram) over all the *training* text of the shared data sets, cached.
+    """Word2Vec vectors (100-d skip-gram) over the text of the shared data sets but the scored dev sentences, cached.
 
     SemEval-2014 restaurants + laptops sentences (three times, to weigh the two review domains up),
-    IMDB train reviews, SST-5 train sentences, GoEmotions train comments and CARER train texts; no
-    test split (there are none in the tree), no SST/GoEmotions/CARER dev file, and not the text of the
-    15% of ABSA sentences that this benchmark scores (:func:`domain_split`). Tokens are the
+    IMDB's whole train split (the 20% that the polarity benchmarks hold out as dev included: unlabelled
+    text here, but vectors not to reuse for IMDB figures), SST-5 train sentences, GoEmotions train
+    comments and CARER train texts; no test split (there are none in the tree), no SST/GoEmotions/CARER
+    dev file, and not the text of the 15% of ABSA sentences that this benchmark scores (:func:`domain_split`). Tokens are the
     aspect models' own (:func:`sentiment.aspects.data.tokenize` feature strings), so every word of a
     sentence finds its vector.
     """
