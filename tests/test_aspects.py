@@ -596,3 +596,10 @@ def test_a_loaded_model_tokenizes_as_it_was_trained(tmp_path):
     loaded = AspectPipeline.load(tmp_path / "m")
     assert loaded.cleaner.repeats is False and loaded.cleaner.to_dict() == pipe.cleaner.to_dict()
     assert loaded.extractor_.cleaner is loaded.cleaner and loaded.polarity_.cleaner is loaded.cleaner
+
+
+def test_loading_another_kind_of_model_as_an_aspect_model_names_it(saved_ensemble, saved_model):
+    with pytest.raises(ModelFileError, match="holds an ensemble model, not an aspect model"):
+        AspectPipeline.load(saved_ensemble)
+    with pytest.raises(ModelFileError, match="holds a polarity model, not an aspect model"):
+        AspectPipeline.load(saved_model)

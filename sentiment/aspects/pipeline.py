@@ -29,7 +29,7 @@ import numpy as np
 from .. import __version__
 from ..data import check_texts
 from ..devices import check_device_name
-from ..errors import ConfigError, DataError, ModelFileError, NotFittedError
+from ..errors import ConfigError, DataError, ModelFileError, NotFittedError, with_article
 from ..persistence import atomic_directory, checksum, read_model, write_config, write_stages
 from ..registry import available, resolve
 from .data import POLARITIES, contrastive_sentences, read_aspect_data, read_polarity_texts, sentence_spans, token_cleaner
@@ -312,7 +312,7 @@ class AspectPipeline:
         config, stages = read_model(path)
         if config.get("kind") != "aspect":
             raise ModelFileError(
-                f"{path} holds a {config.get('kind') or 'polarity'} model, not an aspect model; "
+                f"{path} holds {with_article(config.get('kind') or 'polarity')} model, not an aspect model; "
                 "pass a directory written by AspectPipeline.save or `sentiment fit DATA --task aspect`"
             )
         missing = [s for s in ("extractor", "polarity") if s not in stages]
