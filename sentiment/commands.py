@@ -13,11 +13,11 @@ from typing import Any, Callable
 
 import numpy as np
 
-from .data import (LABEL_SEPARATOR, check_fraction, check_label_sets, check_labels, holds_sst_trees, is_pandas_na,
-                   iter_table, missing_columns, read_labelled, sst_phrase_split, train_dev_split)
+from .data import (LABEL_SEPARATOR, check_fraction, check_label_sets, check_labels, holds_sst_trees, is_multi_label,
+                   is_pandas_na, iter_table, missing_columns, read_labelled, sst_phrase_split, train_dev_split)
 from .errors import ConfigError, DataError, TuningWarning, refuse_flags
 from .evaluation import evaluate
-from .persistence import atomic_file, check_model_target
+from .persistence import atomic_file, check_model_target, check_outside_models
 from .pipeline import POLARITY_NAMES, Pipeline, load
 from .tasks import DEFAULT_TASK, get_task
 
@@ -86,6 +86,8 @@ def fit_file(
         refuse_flags({"--text-column": text_column != "text", "--label-column": label_column != "label"},
                      "SST trees, which have no columns")
     texts, labels = read_labelled(data, text_column, label_column, phrases=phrases, separator=label_sep, binary=binary)
+    label_names = _polarity_names_or_numbers(task, labels, label_names, log)
+    _check_classes_are_classes(labels, data, label_column)
     everything = texts, labels
     if dev is not None:
         dev_binary = binary and holds_sst_trees(dev)  # a table's labels stay as they are
@@ -120,12 +122,24 @@ def fit_file(
     def train(texts: list[str], labels: list, dev_pair) -> int:
         """Fit ``pipe`` on ``texts`` (``dev_pair``: the labels a classical model checks it knows);
         returns how many texts the model itself learnt from."""
+        from sklearn.exceptions import ConvergenceWarning
+
         tuning = dev_pair
         if multi_label or _trains_by_epochs(model_stage):
             tuning = None  # the pipeline holds out its tune_fraction, the model its dev_fraction, of the texts
-        with warnings.catch_warnings():
+        with warnings.catch_warnings(record=True) as caught:
             warnings.simplefilter("ignore", TuningWarning)  # logged below, in the command's words
+            warnings.simplefilter("always", ConvergenceWarning)
             pipe.fit(texts, labels, dev=tuning, label_names=label_names, progress=progress)
+        for warning in caught:  # scikit-learn's warnings in the command's words; others as they came
+            if issubclass(warning.category, ConvergenceWarning):
+                limit = pipe.model_.params.get("max_iter")
+                log(f"note: {pipe.model} did not converge within max_iter={limit} and may be less accurate; raise it, "
+                    f"e.g. --set max_iter={2 * limit}" if limit else f"note: {warning.message}")
+                break
+        for warning in caught:
+            if not issubclass(warning.category, ConvergenceWarning):
+                warnings.warn_explicit(warning.message, warning.category, warning.filename, warning.lineno)
         if multi_label:
             tune_info["n_tune"] = pipe.info_.get("tuned_on", 0)
             if tune_fraction and not tune_info["n_tune"]:
@@ -153,6 +167,34 @@ def fit_file(
     }
     pipe.save(out, extra=extra)
     return pipe, report
+
+
+def _check_classes_are_classes(labels: list, data, label_column: str) -> None:
+    """Refuse a label column whose values are nearly all different (scores, ids or texts): a classifier of
+    hundreds of one-text classes is never what was meant."""
+    if is_multi_label(labels):
+        return
+    distinct = len(set(labels))
+    if distinct > 50 and distinct > len(labels) / 2:
+        raise DataError(f"{data} column {label_column!r} has {distinct} different values in {len(labels)} rows: scores, "
+                        "ids or texts, not classes; check --label-column and --text-column, or bin scores into classes")
+
+
+def _polarity_names_or_numbers(task: str, labels: list, label_names: dict | None,
+                               log: Callable[[str], None]) -> dict | None:
+    """The label names to fit with: integer labels 0/1 or 0..4 are polarity (negative … positive, said in
+    the log) for the polarity task, and stay numbers for another task; given names are kept."""
+    if label_names is not None or is_multi_label(labels):
+        return label_names
+    values = sorted(set(labels), key=str)
+    if not all(type(v) is int for v in values) or sorted(values) != list(range(len(values))) \
+            or len(values) not in POLARITY_NAMES:
+        return None
+    if task != "polarity":
+        return {v: str(v) for v in values}
+    named = ", ".join(f"{v}={name}" for v, name in zip(sorted(values), POLARITY_NAMES[len(values)]))
+    log(f"labels named as polarity: {named} (--label-names names them otherwise)")
+    return None
 
 
 def _check_dev_labels(pipe: Pipeline, labels: list, dev_labels: list, label_names: dict | None,
@@ -386,6 +428,7 @@ def predict_file(pipe: Pipeline, source: str | Path, target: str | Path, *, text
     columns = model_columns(pipe)
     text_column = text_column or columns["text"]
     target = Path(target)
+    check_outside_models(target, "--output")
     out_format = _output_format(target)
     if target.exists() and target.resolve() == Path(source).resolve():
         raise DataError("--output is the input file; choose another output path")

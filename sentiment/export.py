@@ -24,7 +24,7 @@ import warnings
 from pathlib import Path
 
 from .errors import ConfigError, with_article
-from .persistence import atomic_file
+from .persistence import atomic_file, check_outside_models
 
 FORMATS = ("torchscript", "onnx")
 SUFFIXES = {"torchscript": (".pt", ".pth", ".ts"), "onnx": (".onnx",)}  # of the file written, first: the usual one
@@ -46,6 +46,7 @@ def export_model(pipeline, path: str | os.PathLike, fmt: str | None = None) -> P
     overwritten. Returns the path written.
     """
     target = Path(path)
+    check_outside_models(target, "--out")
     if target.is_dir():
         example_name = "model" + (SUFFIXES[fmt][0] if fmt in SUFFIXES else ".pt")
         raise ConfigError(f"{target} is a directory; give --out a file name, e.g. {target / example_name}")
@@ -65,7 +66,7 @@ def export_model(pipeline, path: str | os.PathLike, fmt: str | None = None) -> P
         raise ConfigError("an ensemble does not export as one network; export each member model on its own")
     if not hasattr(pipeline, "model_"):
         kind = getattr(pipeline, "kind", type(pipeline).__name__)
-        raise ConfigError(f"an {kind} model does not export; only a single mlp or lstm model does")
+        raise ConfigError(f"{with_article(kind)} model does not export; only a single mlp or lstm model does")
     pipeline._check_fitted()
     model = pipeline.model_
     if not hasattr(model, "net_"):

@@ -131,6 +131,16 @@ def check_model_target(path: str | os.PathLike) -> Path:
     return target
 
 
+def check_outside_models(path: str | os.PathLike, flag: str) -> None:
+    """Refuse to write ``path`` (a report, an export, predictions) inside a model directory: the next save
+    there replaces the directory as a whole, and refuses to while the file is in it."""
+    target = Path(os.path.realpath(path))
+    for folder in (target, *target.parents):
+        if folder.is_dir() and _holds_model(folder):
+            raise ModelFileError(f"{flag} {path} lies inside the model directory {folder}, which saving replaces as a "
+                                 "whole; write it elsewhere")
+
+
 def _holds_model(folder: Path) -> bool:
     """Whether ``folder`` holds a model (which a save may replace): a ``config.json`` of this format, or
     one that cannot be read beside the files of a model's stages (a damaged model). Another tool's

@@ -466,6 +466,23 @@ def test_fit_with_a_bad_report_path_keeps_the_saved_model(files, tmp_path):
     assert (out / "config.json").read_text() == before
 
 
+def test_nothing_is_written_inside_a_model_directory(model, files, tmp_path):
+    import shutil
+
+    copy = tmp_path / "m"
+    shutil.copytree(model[0], copy)
+    source = tmp_path / "in.csv"
+    source.write_text("review\ngreat film\n")
+    for command, pattern in [
+        (["evaluate", files["dev"], "--model", copy, "--report", copy / "rep"], "--report"),
+        (["predict", "--model", copy, "--input", source, "--output", copy / "out.csv"], "--output"),
+        (["export", copy, "--out", copy / "net.pt"], "--out"),
+    ]:
+        assert_error(invoke(*command), f"{pattern} .* lies inside the model directory .*m, which saving replaces")
+    assert sorted(p.name for p in copy.iterdir()) == sorted(p.name for p in model[0].iterdir())
+    Pipeline.load(copy).save(copy)  # a save there still works
+
+
 def test_fit_missing_data_file(tmp_path):
     assert_error(invoke("fit", tmp_path / "nope.csv"), "does not exist")
 

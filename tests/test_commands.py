@@ -227,3 +227,34 @@ def test_plain_json_values_for_numpy_times():
 
     assert _plain([np.datetime64("2020-01-01", "ns"), np.datetime64("NaT"), np.float32("inf"), np.int64(3)]) == [
         "2020-01-01T00:00:00.000000000", None, None, 3]
+
+
+@pytest.mark.parametrize("task, names", [("polarity", ["very negative", "negative", "neutral", "positive", "very positive"]),
+                                         ("emotion", ["0", "1", "2", "3", "4"])])
+def test_integer_labels_are_named_as_polarity_for_the_polarity_task_only(tmp_path, task, names):
+    path = tmp_path / "train.csv"
+    words = ["awful", "bad", "plain", "good", "superb"]
+    write_table(pd.DataFrame({"text": [f"{words[i % 5]} text {i}" for i in range(100)],
+                              "label": [i % 5 for i in range(100)]}), path)
+    logged = []
+    pipe, _ = commands.fit_file(path, tmp_path / "m", task=task, model="logreg", log=logged.append)
+    assert pipe.label_names_ == names
+    assert any("labels named as polarity: 0=very negative" in line for line in logged) == (task == "polarity")
+
+
+def test_a_model_that_did_not_converge_is_a_note_in_the_log(tmp_path, recwarn):
+    path = tmp_path / "train.csv"
+    write_table(pd.DataFrame({"text": [f"{'good' if i % 2 else 'bad'} film {i}" for i in range(60)],
+                              "label": ["pos", "neg"] * 30}), path)
+    logged = []
+    commands.fit_file(path, tmp_path / "m", model="logreg", options={"max_iter": 1}, log=logged.append)
+    assert [line for line in logged if "did not converge" in line][0] == \
+        "note: logreg did not converge within max_iter=1 and may be less accurate; raise it, e.g. --set max_iter=2"
+    assert not [w for w in recwarn if "converge" in str(w.message)]  # said once, in the log, not as a warning
+
+
+def test_a_label_column_of_scores_is_refused(tmp_path):
+    path = tmp_path / "train.csv"
+    write_table(pd.DataFrame({"text": [f"text {i}" for i in range(120)], "label": [i / 120 for i in range(120)]}), path)
+    with pytest.raises(DataError, match="column 'label' has 120 different values in 120 rows: scores, ids or texts"):
+        commands.fit_file(path, tmp_path / "m")
