@@ -88,7 +88,8 @@ PYTHON_CONSTANTS = {"None": None, "True": True, "False": False}  # as error mess
 
 def _parse_options(pairs: List[str]) -> dict:
     """``KEY=VALUE`` pairs; VALUE is read as JSON when it can be (numbers, true, null, [1,3]), else as text;
-    None, True and False are read as null, true and false."""
+    None, True and False are read as null, true and false, and a Python tuple ``(1,3)`` as ``[1,3]``; a
+    whole number in exponent form (``1e5``) is an int."""
     options = {}
     for pair in pairs:
         key, sep, raw = pair.partition("=")
@@ -97,10 +98,15 @@ def _parse_options(pairs: List[str]) -> dict:
         if raw.strip() in PYTHON_CONSTANTS:
             value = PYTHON_CONSTANTS[raw.strip()]
         else:
+            text = raw.strip()
+            if text.startswith("(") and text.endswith(")"):  # as the README's Python examples write it
+                text = "[" + text[1:-1].rstrip().rstrip(",") + "]"
             try:
-                value = json.loads(raw)
+                value = json.loads(text)
             except json.JSONDecodeError:
                 value = raw
+        if isinstance(value, float) and "e" in raw.lower() and value.is_integer() and abs(value) < 2**53:
+            value = int(value)  # max_features=1e5 (while max_df=1.0, a share, stays a float)
         value = tuple(value) if isinstance(value, list) else value
         if key.strip() in options and options[key.strip()] != value:
             _fail(f"--set {key.strip()} is given twice, with different values; give it once")
@@ -214,7 +220,7 @@ def fit(
     binary: bool = typer.Option(False, help="SST trees: two classes (SST-2): neutral dropped, 0-1 negative, 3-4 positive (a --dev trees file too)."),
     dev_fraction: Optional[float] = typer.Option(None, help="Without --dev: the share of DATA held out as dev (default 0.1; with --phrases: of the sentences)."),
     refit: Optional[bool] = typer.Option(None, "--refit/--no-refit", help="Without --dev: after scoring on the held-out part, train again on all of DATA (the default), so the saved model has learnt from every text; --no-refit saves the model that was scored."),
-    seed: int = typer.Option(0, help="Seed of the dev split."),
+    seed: int = typer.Option(0, help="Seed of the dev split (and, for --task aspect, of the models' training)."),
     label_names: Optional[str] = typer.Option(None, help="Display names, e.g. 0=negative,1=positive."),
     as_json: bool = typer.Option(False, "--json", help="Print the dev metrics as one JSON object."),
     report: Optional[Path] = typer.Option(None, help="Also write dev metrics, the confusion matrix (or per-label scores) and (mlp, lstm) the saved model's training curves as PNG to this directory."),
@@ -252,6 +258,8 @@ def fit(
     options = _parse_options(set_)
     for flag, key, value in (("--grouping", "grouping", grouping), ("--tune-fraction", "tune_fraction", tune_fraction)):
         if value is not None:
+            if task == "aspect":
+                _fail(f"{flag} does not apply to --task aspect; leave it out")
             if key in options:
                 _fail(f"{flag} and --set {key}=... say the same thing; give one")
             options[key] = value
@@ -332,7 +340,10 @@ def predict(
         if texts != ["-"]:
             _fail("'-' reads the texts from stdin; give it alone, without other texts")
         try:
-            texts = [line.rstrip("\r\n") for line in sys.stdin if line.strip()]
+            lines = [line.rstrip("\r\n") for line in sys.stdin]
+            if lines:
+                lines[0] = lines[0].removeprefix("\ufeff")  # a byte-order mark is not part of the first text
+            texts = [line for line in lines if line.strip()]
         except UnicodeDecodeError:
             _fail("stdin is not UTF-8 text; pass UTF-8 (e.g. convert it with iconv -f latin1 -t utf-8)")
         if not texts:
@@ -557,7 +568,7 @@ def _check_aspect_flag(pipe, aspect: List[str], by_sentence: Optional[bool] = No
 
 def _check_top_if_none(pipe, top_if_none: bool) -> None:
     if top_if_none and not getattr(pipe, "multi_label_", False):
-        what = "an aspect model" if getattr(pipe, "kind", None) == "aspect" else "this model always gives one label"
+        what = "this is an aspect model" if getattr(pipe, "kind", None) == "aspect" else "this model always gives one label"
         _fail(f"--top-if-none goes with a model that gives several labels per text (e.g. --task emotion), and "
               f"{what}; leave it out")
 

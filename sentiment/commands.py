@@ -90,6 +90,8 @@ def fit_file(
     _check_classes_are_classes(labels, data, label_column)
     everything = texts, labels
     if dev is not None:
+        if Path(dev).resolve() == Path(data).resolve():
+            log("note: --dev is the training file, so the dev figures are figures on training data")
         dev_binary = binary and holds_sst_trees(dev)  # a table's labels stay as they are
         dev_texts, dev_labels = read_labelled(dev, text_column, label_column, separator=label_sep, binary=dev_binary)
         dev_source = Path(dev).name
@@ -383,6 +385,11 @@ def ensemble_models(models: list[str | Path], out: str | Path, *, weights: list[
     check_model_target(out)
     if any(Path(m).resolve() == Path(out).resolve() for m in models):
         raise ConfigError(f"--out {out} is one of the members, which the ensemble would replace; choose another path")
+    seen = set()
+    for member in models:
+        if Path(member).resolve() in seen:
+            raise ConfigError(f"{member} is given twice; give each model once (--weights gives one a larger share)")
+        seen.add(Path(member).resolve())
     ensemble = Ensemble([load(m) for m in models], weights)
     source = ""
     if ensemble.multi_label_:
@@ -396,7 +403,13 @@ def ensemble_models(models: list[str | Path], out: str | Path, *, weights: list[
                     raise
                 raise DataError(f"--tune {tune} needs the members' columns {columns['text']!r} (texts) and "
                                 f"{columns['label']!r} (labels joined by {columns['separator']!r})") from None
-            ensemble.tune(texts, labels)
+            try:
+                ensemble.tune(texts, labels)
+            except DataError as exc:  # its advice (--label-names, evaluate) is for other commands
+                if "not seen in training" not in str(exc):
+                    raise
+                unseen = str(exc).split(";")[0]
+                raise DataError(f"--tune {tune}: {unseen} by the members; drop the rows with those labels") from None
             source = f"tuned on {Path(tune).name} ({len(texts)} texts)"
             counts = zip(ensemble.label_names_, ensemble.tune_support_)
             rare = sorted(name for name, n in counts if n < RELIABLE_POSITIVES)

@@ -181,8 +181,8 @@ def table_format(path: str | Path) -> str:
         if _looks_like_trees(path):
             return "sst"
         raise DataError(f"cannot tell the format of {path}: a .txt file must hold SST trees (one PTB tree per line, "
-                        f"such as \"(3 (2 a) (3 good) (2 film))\"), and this one does not; give a table of texts and "
-                        f"labels as a {TABLES} file")
+                        f"such as \"(3 (2 a) (3 good) (2 film))\"), and this one does not; give a table of texts (and "
+                        f"labels) as a {TABLES} file, or predict one text per line with `sentiment predict - < {path}`")
     if suffix == "xml":
         raise DataError(f"{path} is XML, which only aspect models read (SemEval-2014 aspect data): to fit or evaluate "
                         f"one, add --task aspect (task=\"aspect\"); otherwise give a {TABLES} file, or SST trees (.txt)")
@@ -347,6 +347,8 @@ def missing_columns(file, missing, present, requested=None) -> DataError:
     if any("\t" in str(column) for column in present):  # a TSV file named .csv
         return DataError(f"{file} has no column {', '.join(map(repr, missing))}, and its header holds tabs: "
                          "it looks tab-separated; name it .tsv")
+    if "aspects" in map(str, present):  # SemEval-style aspect data read as a table of labels
+        which += ", or for aspect data add --task aspect"
     return DataError(
         f"{file} has no column {', '.join(map(repr, missing))}; its columns are: "
         f"{', '.join(map(str, present)) or 'none'}; name the right one with {which}"

@@ -603,3 +603,8 @@ def test_loading_another_kind_of_model_as_an_aspect_model_names_it(saved_ensembl
         AspectPipeline.load(saved_ensemble)
     with pytest.raises(ModelFileError, match="holds a polarity model, not an aspect model"):
         AspectPipeline.load(saved_model)
+
+
+def test_word_vectors_without_a_model_that_reads_them_are_refused(tmp_path):
+    with pytest.raises(ConfigError, match="vectors_path goes with extractor='lstm' or polarity='lstm' or 'mean'"):
+        AspectPipeline(prior=None, vectors_path=str(tmp_path / "vectors.txt")).fit(synthetic(20))

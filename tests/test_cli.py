@@ -483,6 +483,13 @@ def test_nothing_is_written_inside_a_model_directory(model, files, tmp_path):
     Pipeline.load(copy).save(copy)  # a save there still works
 
 
+def test_predict_input_of_plain_text_points_to_stdin(model, tmp_path):
+    notes = tmp_path / "reviews.txt"
+    notes.write_text("great film\nawful film\n")
+    assert_error(invoke("predict", "--model", model[0], "--input", notes, "--output", tmp_path / "out.csv"),
+                 r"predict one text per line with `sentiment predict - < .*reviews.txt`")
+
+
 def test_fit_missing_data_file(tmp_path):
     assert_error(invoke("fit", tmp_path / "nope.csv"), "does not exist")
 
@@ -528,6 +535,8 @@ def test_predict_stdin_drops_windows_line_ends(model):
     result = invoke("predict", "--model", out, "--json", "-", input="good one\r\nbad one\r\n")
     assert result.exit_code == 0, result.output
     assert [r["text"] for r in json.loads(result.stdout)] == ["good one", "bad one"]
+    result = invoke("predict", "--model", out, "--json", "-", input="\ufeffgood one\n")  # a byte-order mark
+    assert [r["text"] for r in json.loads(result.stdout)] == ["good one"]
 
 
 def test_predict_empty_stdin(model):

@@ -59,6 +59,14 @@ def test_set_reads_python_none_as_null(data, tmp_path):
     assert config["stages"]["vectorizer"]["params"]["norm"] is None
 
 
+def test_set_reads_python_tuples_and_exponents(data, tmp_path):
+    assert_ok(invoke(*fit_args(data, tmp_path / "m", "--set", "ngram_range=(1, 3)", "--set", "max_features=1e5",
+                               "--set", "max_df=1.0")))
+    params = json.loads((tmp_path / "m" / "config.json").read_text())["stages"]["vectorizer"]["params"]
+    assert params["ngram_range"] == [1, 3] and params["max_features"] == 100000 and params["max_df"] == 1.0
+    assert isinstance(params["max_df"], float)  # a share of the texts, not a count
+
+
 def test_set_the_same_key_twice_with_different_values(data, tmp_path):
     assert_error(invoke(*fit_args(data, tmp_path / "m", "--set", "C=1", "--set", "C=2")), "--set C is given twice")
     assert_ok(invoke(*fit_args(data, tmp_path / "m", "--set", "C=2", "--set", "C=2")))
@@ -193,7 +201,8 @@ def test_model_arguments_that_do_not_exist(saved_model, tmp_path):
     ("", "--weights takes numbers"),
 ])
 def test_ensemble_weights(saved_model, tmp_path, weights, pattern):
-    assert_error(invoke("ensemble", saved_model, saved_model, "--weights", weights, "--out", tmp_path / "e"), pattern)
+    other = shutil.copytree(saved_model, tmp_path / "other")
+    assert_error(invoke("ensemble", saved_model, other, "--weights", weights, "--out", tmp_path / "e"), pattern)
     assert not (tmp_path / "e").exists()
 
 
@@ -273,11 +282,12 @@ def test_a_reader_that_stops_early_is_no_error():
     (["options", "--task", "aspect", "--model", "mlp"], "--model does not apply to --task aspect"),
     (["options", "--task", "aspect", "--multi-label"], "--multi-label does not apply to --task aspect"),
     (["predict", "--top-if-none", "a fine film"], "--top-if-none goes with a model that gives several labels"),
-    (["predict", "--task", "aspect", "--top-if-none", "Great screen."], "and an aspect model; leave it out"),
+    (["predict", "--task", "aspect", "--top-if-none", "Great screen."], "and this is an aspect model; leave it out"),
     (["fit", "in.csv", "--dev", "dev.csv", "--no-refit"], "--refit/--no-refit shapes the part of DATA held out"),
     (["fit", "in.csv", "--dev", "dev.csv", "--dev-fraction", "0.2"], "--dev-fraction shapes the part of DATA held out"),
+    (["fit", "in.jsonl", "--task", "aspect", "--grouping", "ekman"], "--grouping does not apply to --task aspect"),
 ], ids=["options-lstm-tfidf", "options-aspect-model", "options-aspect-multi-label", "predict-top-if-none",
-        "predict-aspect-top-if-none", "fit-dev-no-refit", "fit-dev-dev-fraction"])
+        "predict-aspect-top-if-none", "fit-dev-no-refit", "fit-dev-dev-fraction", "fit-aspect-grouping"])
 def test_flags_that_would_be_ignored_are_refused(args, message):
     assert_error(invoke(*args), message)
 

@@ -258,3 +258,9 @@ def test_a_label_column_of_scores_is_refused(tmp_path):
     write_table(pd.DataFrame({"text": [f"text {i}" for i in range(120)], "label": [i / 120 for i in range(120)]}), path)
     with pytest.raises(DataError, match="column 'label' has 120 different values in 120 rows: scores, ids or texts"):
         commands.fit_file(path, tmp_path / "m")
+
+
+def test_dev_data_that_are_the_training_file_are_noted(train_csv, tmp_path):
+    logged = []
+    commands.fit_file(train_csv["train"], tmp_path / "m", dev=train_csv["train"], model="logreg", log=logged.append)
+    assert "note: --dev is the training file, so the dev figures are figures on training data" in logged

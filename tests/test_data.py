@@ -80,6 +80,13 @@ def test_table_format_from_name(tmp_path, sst_file):
         table_format(plain)
 
 
+def test_aspect_data_read_as_a_table_suggests_the_aspect_task(tmp_path):
+    path = tmp_path / "laptops.jsonl"
+    path.write_text('{"text": "Great screen.", "aspects": [{"term": "screen", "from": 6, "to": 12, "polarity": "positive"}]}\n')
+    with pytest.raises(DataError, match="no column 'label'.*or for aspect data add --task aspect"):
+        read_labelled(path)
+
+
 def test_other_column_names(tmp_path):
     path = tmp_path / "reviews.csv"
     FRAME.rename(columns={"text": "review", "label": "stars"}).to_csv(path, index=False)

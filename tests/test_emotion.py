@@ -8,6 +8,7 @@ from __future__ import annotations
 import json
 import random
 import re
+import shutil
 
 import numpy as np
 import pandas as pd
@@ -458,7 +459,8 @@ def test_cli_emotion_errors(files, cli_model, tmp_path):
     assert_error(invoke("evaluate", files["dev"], "--model", out, "--grouping", "plutchik"), "unknown grouping")
     assert_error(invoke("fit", files["train"], "--task", "aspects", "--out", tmp_path / "m"), "unknown task 'aspects'")
     assert_error(invoke("fit", files["train"], "--label-sep", ",", "--out", tmp_path / "m"), "goes with --multi-label")
-    assert_error(invoke("ensemble", out, out, "--tune", tmp_path / "missing.csv", "--out", tmp_path / "e"),
+    other = shutil.copytree(out, tmp_path / "other")
+    assert_error(invoke("ensemble", out, other, "--tune", tmp_path / "missing.csv", "--out", tmp_path / "e"),
                  "missing.csv")
     assert not (tmp_path / "e").exists()
 
@@ -476,6 +478,12 @@ def test_cli_ensemble_of_multi_label_models(cli_model, files, tmp_path):
     result = invoke("ensemble", out, second, "--tune", few, "--out", tmp_path / "rough")
     assert_ok(result)
     assert re.search(r"\d+ label\(s\) with fewer than 10 texts there, whose thresholds are rough: \w", result.stdout)
+    unseen = tmp_path / "unseen.csv"
+    frame = pd.read_csv(files["dev"]).head(12)
+    frame.loc[0, "labels"] = "nervousness"
+    frame.to_csv(unseen, index=False)
+    assert_error(invoke("ensemble", out, second, "--tune", unseen, "--out", tmp_path / "e2"),
+                 r"--tune .*unseen.csv: label\(s\) nervousness were not seen in training by the members; drop the rows")
     result = invoke("evaluate", files["dev"], "--model", tmp_path / "mean", "--json")
     assert_ok(result)
     assert json.loads(result.stdout)["macro_f1"] > 0.8
@@ -501,8 +509,9 @@ def test_ensemble_tune_file_without_the_members_columns(fitted, tmp_path):
     from sentiment.commands import ensemble_models
 
     fitted.save(tmp_path / "a")
+    fitted.save(tmp_path / "b")
     tune = tmp_path / "tune.csv"
     pd.DataFrame({"text": ["fine"], "emotion": ["joy"]}).to_csv(tune, index=False)
     with pytest.raises(DataError, match="--tune .* needs the members' columns 'text' .* and 'label'"):
-        ensemble_models([tmp_path / "a", tmp_path / "a"], tmp_path / "ens", tune=tune)
+        ensemble_models([tmp_path / "a", tmp_path / "b"], tmp_path / "ens", tune=tune)
     assert not (tmp_path / "ens").exists()

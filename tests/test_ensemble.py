@@ -147,6 +147,9 @@ def test_cli_ensemble_then_evaluate(members, binary, tmp_path):
     bad = runner.invoke(app, ["ensemble", str(tmp_path / "a"), str(tmp_path / "b"), "--out", str(tmp_path / "f"),
                               "--weights", "1,x"])
     assert bad.exit_code == 1 and "Error:" in bad.stderr and "Traceback" not in bad.output
+    twice = runner.invoke(app, ["ensemble", str(tmp_path / "a"), str(tmp_path / "a") + "/", "--out", str(tmp_path / "g")])
+    assert twice.exit_code == 1 and "is given twice; give each model once" in twice.stderr
+    assert not (tmp_path / "g").exists()
 
 
 def test_cli_neural_fit_report_and_export(binary_frames, tmp_path):

@@ -163,14 +163,17 @@ class AspectPipeline:
     def fit(self, sentences, dev=None, *, progress: bool = False) -> "AspectPipeline":
         """Fit on sentence dicts (see :mod:`sentiment.aspects.data`) or a data file path; ``progress``
         shows a progress bar per epoch of the ``lstm`` models."""
-        sentences = _as_sentences(sentences, self.params["keep_conflict"])
-        dev = _as_sentences(dev, self.params["keep_conflict"]) if dev is not None else None  # read before training
+        p = self.params
+        if p["vectors_path"] is not None and p["extractor"] == "classical" and p["polarity"] == "classical":
+            raise ConfigError("vectors_path goes with extractor='lstm' or polarity='lstm' or 'mean' (the PyTorch "
+                              "models read the word vectors); add one of them, or leave vectors_path out")
+        sentences = _as_sentences(sentences, p["keep_conflict"])
+        dev = _as_sentences(dev, p["keep_conflict"]) if dev is not None else None  # read before training
         items, labels = aspect_items(sentences)
         if not any(s["aspects"] for s in sentences):
             raise DataError("the training data hold no aspect terms; give sentences with aspects")
         if len(set(labels)) < 2:
             raise DataError("the training aspects need at least two different polarities; give more varied data")
-        p = self.params
         # every stage is fitted into a local and kept only when all are: a failed fit leaves the pipeline as it was
         prior = _load_prior(p["prior"])
         pretrain = read_polarity_texts(p["pretrain"]) if p["pretrain"] else None  # read first: fail before training
