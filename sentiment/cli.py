@@ -223,7 +223,7 @@ def fit(
     seed: int = typer.Option(0, help="Seed of the dev split (and, for --task aspect, of the models' training)."),
     label_names: Optional[str] = typer.Option(None, help="Display names, e.g. 0=negative,1=positive."),
     as_json: bool = typer.Option(False, "--json", help="Print the dev metrics as one JSON object."),
-    report: Optional[Path] = typer.Option(None, help="Also write dev metrics, the confusion matrix (or per-label scores) and (mlp, lstm) the saved model's training curves as PNG to this directory."),
+    report: Optional[Path] = typer.Option(None, help="Also write dev metrics (metrics.json), the confusion matrix (or per-label scores) and (mlp, lstm) the saved model's training curves as PNG to this directory, replacing an earlier report's files there."),
 ):
     """Train a model on labelled data, print its dev metrics and save it.
 
@@ -361,6 +361,11 @@ def predict(
         return
     _check_aspect_flag(pipe, aspect, by_sentence)
     results = pipe.annotate(texts, top_if_none=top_if_none)
+    unknown = [i + 1 for i, n in enumerate(pipe.known_features(texts)) if n == 0]
+    if unknown:
+        shown = ", ".join(map(str, unknown[:10])) + (", …" if len(unknown) > 10 else "")
+        typer.echo(f"note: the model knows no word of text(s) {shown}: their labels are its guess without evidence "
+                   "(another language? the shipped models know English)", err=True)
     if as_json:
         _print_json(results)
         return
@@ -383,7 +388,7 @@ def evaluate(
     grouping: Optional[str] = typer.Option(None, help="Score groups of the labels instead: ekman or sentiment."),
     label_names: Optional[str] = typer.Option(None, help="The model's names of the file's label values, when they differ, e.g. 0=negative,1=positive."),
     as_json: bool = typer.Option(False, "--json", help="Print one JSON object (macro_f1, n, accuracy or micro_f1, per_class, ...)."),
-    report: Optional[Path] = typer.Option(None, help="Also write metrics.json and confusion_matrix.png (several labels per text: label_scores.png) to this directory."),
+    report: Optional[Path] = typer.Option(None, help="Also write metrics.json and confusion_matrix.png (several labels per text: label_scores.png) to this directory, replacing an earlier report's files there."),
 ):
     """Score a model on labelled data: accuracy (or micro-F1 with several labels per text), macro-F1,
     per-class report and confusion matrix.

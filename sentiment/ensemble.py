@@ -95,6 +95,10 @@ class Ensemble(Classifier):
         """``labels`` mapped to the groups the members learned (see ``Pipeline(grouping=...)``)."""
         return self.members[0]._grouped(labels)
 
+    def known_features(self, texts: Sequence[str]) -> np.ndarray:
+        """Per text, the most features any member knows (see :meth:`sentiment.Pipeline.known_features`)."""
+        return np.max([member.known_features(texts) for member in self.members], axis=0)
+
     def predict_proba(self, texts: Sequence[str]) -> np.ndarray:
         """The weighted mean of the members' probabilities (columns in the order of ``classes_``)."""
         texts = check_texts(texts)

@@ -365,6 +365,13 @@ class Pipeline(Classifier):
             return self.model_.predict_proba(self.vectorizer_.transform_csr(docs))  # no scipy import
         return self.model_.predict_proba(self.vectorizer_.transform(docs))
 
+    def known_features(self, texts: Sequence[str]) -> np.ndarray:
+        """How many features of each text (distinct n-grams, or words with a vector) the fitted vectorizer
+        knows; where none, the prediction is the model's guess without evidence (e.g. a text in another
+        language)."""
+        self._check_fitted()
+        return self.vectorizer_.n_known(self.cleaner_.tokens_of(check_texts(texts)))
+
     def _grouped(self, labels: Sequence) -> Sequence:
         """``labels`` mapped to the groups of the ``grouping`` option, if any."""
         grouping = self._options.get("grouping")

@@ -483,6 +483,13 @@ def test_nothing_is_written_inside_a_model_directory(model, files, tmp_path):
     Pipeline.load(copy).save(copy)  # a save there still works
 
 
+def test_predict_notes_texts_without_a_known_word(model):
+    result = invoke("predict", "--model", model[0], "这部电影太棒了", "a great film", "qqq zzz")
+    assert result.exit_code == 0 and len(result.stdout.splitlines()) == 3
+    assert "note: the model knows no word of text(s) 1, 3: their labels are its guess" in result.stderr
+    assert "note:" not in invoke("predict", "--model", model[0], "a great film").stderr
+
+
 def test_predict_input_of_plain_text_points_to_stdin(model, tmp_path):
     notes = tmp_path / "reviews.txt"
     notes.write_text("great film\nawful film\n")

@@ -145,3 +145,19 @@ def test_pipeline_fit_refuses_before_cleaning(binary, no_cleaning, vectorizer, m
 def test_compatible_stages_still_fit(binary):
     pipe = Pipeline("tfidf", "mlp", device="cpu", epochs=1, hidden_sizes=[4]).fit(binary.train_texts, binary.train_labels)
     assert pipe.predict(binary.dev_texts[:2]).shape == (2,)
+
+
+@pytest.mark.parametrize("vec_id", ["tfidf", "count", "word2vec-mean"])
+def test_known_features_count_what_the_vectorizer_knows(fitted, vec_id):
+    pipe = fitted(vec_id, "logreg")
+    known = pipe.known_features(["这部电影太棒了", "qqq zzz", "a great film"])
+    assert known[0] == known[1] == 0 and known[2] > 0
+
+
+def test_an_ensemble_knows_what_any_member_knows(fitted):
+    from sentiment import Ensemble
+
+    ensemble = Ensemble([fitted("tfidf", "logreg"), fitted("count", "nb")])
+    assert ensemble.known_features(["qqq", "a great film"]).tolist()[0] == 0
+    assert ensemble.known_features(["a great film"])[0] == max(m.known_features(["a great film"])[0]
+                                                               for m in ensemble.members)

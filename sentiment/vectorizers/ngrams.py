@@ -264,6 +264,10 @@ class CountVectorizer(Stage):
         self.fitted = True
         return self._weigh(counts)
 
+    def n_known(self, docs: list[list[str]]) -> np.ndarray:
+        """How many of each document's features (distinct n-grams) the vocabulary holds."""
+        return np.diff(self.transform_csr(docs).indptr)
+
     def transform(self, docs: list[list[str]]):
         """Features of ``docs`` as a scipy CSR matrix."""
         return self.transform_csr(docs).to_scipy()

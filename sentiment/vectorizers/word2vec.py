@@ -105,6 +105,11 @@ class Word2VecVectorizer(Stage):
         self.check_fitted()
         return (self._pool(docs) - self.mean_) / self.scale_
 
+    def n_known(self, docs: list[list[str]]) -> np.ndarray:
+        """How many of each document's distinct words have a vector."""
+        self.check_fitted()
+        return np.diff(count_matrix(docs, self.vocabulary_, list).indptr)
+
     def _pool(self, docs: list[list[str]]) -> np.ndarray:
         """Mean (or IDF-weighted mean) of each document's word vectors; zeros for a document with none."""
         counts = count_matrix(docs, self.vocabulary_, list)
