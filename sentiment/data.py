@@ -431,7 +431,8 @@ def _parse_label(value):
 
 # -- SST trees -------------------------------------------------------------------------------
 _TREE_TOKEN = re.compile(r"\(|\)|[^\s()]+")
-_PTB_ESCAPES = {"-LRB-": "(", "-RRB-": ")", "\\/": "/", "\\*": "*"}
+_PTB_BRACKETS = {"-LRB-": "(", "-RRB-": ")"}  # whole tokens
+_PTB_ESCAPED = re.compile(r"\\([/*])")  # inside tokens too: co-writer\/director, 9\/11
 
 
 def read_sst_trees(path: str | Path, phrases: bool = False, binary: bool = False,
@@ -529,7 +530,8 @@ def _parse_tree(line: str) -> list[tuple[str, int]]:
             if tokens[position] == "(":
                 words.extend(node())
             else:
-                words.append(_PTB_ESCAPES.get(tokens[position], tokens[position]))
+                word = tokens[position]
+                words.append(_PTB_BRACKETS.get(word) or (_PTB_ESCAPED.sub(r"\1", word) if "\\" in word else word))
                 position += 1
         position += 1
         nodes[slot] = (" ".join(words), label)

@@ -351,6 +351,12 @@ def test_sst_trees_after_a_byte_order_mark_or_blank_lines(tmp_path, sst_file):
         assert table_format(path) == "sst" and read_sst_trees(path) == expected
 
 
+def test_sst_escapes_are_undone_inside_words_too(tmp_path):
+    path = tmp_path / "trees.txt"
+    path.write_text("(3 (2 the) (3 (2 co-writer\\/director) (2 -LRB-) (2 9\\/11) (2 \\*NSYNC) (2 -RRB-)))\n")
+    assert read_sst_trees(path)[0] == ["the co-writer/director ( 9/11 *NSYNC )"]
+
+
 def test_sst_phrases(sst_file):
     sentences, sentence_labels = read_sst_trees(sst_file)
     texts, labels = read_sst_trees(sst_file, phrases=True)
