@@ -260,7 +260,8 @@ class Cleaner:
         texts = list(texts)
         wrong = next((i for i, t in enumerate(texts) if not isinstance(t, str)), None)
         if wrong is not None:
-            raise DataError(f"tokens_of takes texts (strings); item {wrong} is {type(texts[wrong]).__name__}")
+            raise DataError(f"tokens_of takes texts (strings); item {wrong} is {type(texts[wrong]).__name__}: "
+                            "convert it to text or drop it")
         normalized = [self._normalize(t, breaks) for t in texts]
         pattern = _TOKEN_OR_BREAK if breaks else _TOKEN
         if self.tokenizer == "spacy" or self.lemmatize:

@@ -177,9 +177,10 @@ def _check_classes_are_classes(labels: list, data, label_column: str) -> None:
     if is_multi_label(labels):
         return
     distinct = len(set(labels))
-    if distinct > 50 and distinct > len(labels) / 2:
+    if distinct > 50 and distinct > 0.8 * len(labels):
         raise DataError(f"{data} column {label_column!r} has {distinct} different values in {len(labels)} rows: scores, "
-                        "ids or texts, not classes; check --label-column and --text-column, or bin scores into classes")
+                        "ids or texts, not classes; check --label-column and --text-column, or bin scores into classes "
+                        "(to train on so many classes anyway, call sentiment.Pipeline().fit from Python)")
 
 
 def _polarity_names_or_numbers(task: str, labels: list, label_names: dict | None,

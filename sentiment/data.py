@@ -180,9 +180,14 @@ def table_format(path: str | Path) -> str:
     if suffix == "txt":
         if _looks_like_trees(path):
             return "sst"
+        import shlex
+
+        compressed = str(path).lower().endswith(COMPRESSIONS)
+        stdin = ("decompress it into `sentiment predict -`" if compressed
+                 else f"`sentiment predict - < {shlex.quote(str(path))}`")
         raise DataError(f"cannot tell the format of {path}: a .txt file must hold SST trees (one PTB tree per line, "
                         f"such as \"(3 (2 a) (3 good) (2 film))\"), and this one does not; give a table of texts (and "
-                        f"labels) as a {TABLES} file, or predict one text per line with `sentiment predict - < {path}`")
+                        f"labels) as a {TABLES} file, or predict one text per line with {stdin}")
     if suffix == "xml":
         raise DataError(f"{path} is XML, which only aspect models read (SemEval-2014 aspect data): to fit or evaluate "
                         f"one, add --task aspect (task=\"aspect\"); otherwise give a {TABLES} file, or SST trees (.txt)")
@@ -393,7 +398,7 @@ def read_labelled(path: str | Path, text_column: str = "text", label_column: str
     else:
         values = frame[label_column].tolist()
         _check_no_label_lists(values, file, label_column)
-        labels = [_parse_label(v) for v in values]
+        labels = _parse_labels(values)
     return frame[text_column].astype(str).tolist(), labels
 
 
@@ -418,15 +423,29 @@ def _check_no_label_lists(values: list, file, column: str) -> None:
                     "lists of labels to Pipeline.fit), or give one label per row")
 
 
+def _parse_labels(values: list) -> list:
+    """The labels of a column (see :func:`_parse_label`); when every one is a whole number, those written as
+    floats (``1.0``, ``"1.0"``: an integer column with a gap, as pandas writes it) are ints too, while a
+    column of half-point ratings (``1.0, 1.5``) stays text throughout."""
+    labels = [_parse_label(v) for v in values]
+    if all(isinstance(y, int) or whole_number(y) is not None for y in labels):
+        labels = [y if isinstance(y, int) else whole_number(y) for y in labels]
+    return labels
+
+
+def whole_number(label) -> int | None:
+    """The int that a label written as a whole float stands for (``"1.0"`` -> 1), else None."""
+    text = str(label).strip()
+    return int(text.split(".")[0]) if re.fullmatch(r"[+-]?\d+\.0*", text) else None
+
+
 def _parse_label(value):
-    """Whole-number labels (``"0"``, ``3``, ``"+1"``, ``"-1"``, and ``1.0`` or ``"1.0"``, as an integer column
-    with a gap becomes in pandas) become ints, so they match between files; others stay strings."""
+    """Whole-number labels (``"0"``, ``3``, ``"+1"``, ``"-1"``) become ints, so they match between files;
+    others stay strings."""
     if isinstance(value, (int, np.integer)) and not isinstance(value, bool):
         return int(value)
-    if isinstance(value, (float, np.floating)) and float(value).is_integer():
-        return int(value)
     text = str(value).strip()
-    return int(text.split(".")[0]) if re.fullmatch(r"[+-]?\d+(\.0*)?", text) else text
+    return int(text) if re.fullmatch(r"[+-]?\d+", text) else text
 
 
 # -- SST trees -------------------------------------------------------------------------------

@@ -12,7 +12,7 @@ from typing import Sequence
 
 import numpy as np
 
-from .data import check_texts, is_multi_label
+from .data import check_texts, is_multi_label, whole_number
 from .errors import DataError
 from .groupings import group_labels, resolve_grouping
 from .multilabel import decide, label_counts, label_f1
@@ -50,6 +50,9 @@ def codes_for(classes: np.ndarray, names, labels: Sequence) -> np.ndarray:
     lookup = {str(c): i for i, c in enumerate(classes.tolist())}
     for i, name in enumerate(names or []):
         lookup.setdefault(str(name), i)
+    for i, c in enumerate(classes.tolist()):  # classes "0.0", "1.0" of models trained before such labels were ints
+        if whole_number(c) is not None:
+            lookup.setdefault(str(whole_number(c)), i)
     unknown = sorted({str(y) for y in labels if str(y) not in lookup})
     if unknown:
         known = ", ".join(map(str, names or classes.tolist()))

@@ -136,7 +136,7 @@ def check_outside_models(path: str | os.PathLike, flag: str) -> None:
     there replaces the directory as a whole, and refuses to while the file is in it."""
     target = Path(os.path.realpath(path))
     for folder in (target, *target.parents):
-        if folder.is_dir() and _holds_model(folder):
+        if _config_is_ours(folder):  # a readable model config only: no search below a damaged one's ancestors
             raise ModelFileError(f"{flag} {path} lies inside the model directory {folder}, which saving replaces as a "
                                  "whole; write it elsewhere")
 
@@ -145,13 +145,21 @@ def _holds_model(folder: Path) -> bool:
     """Whether ``folder`` holds a model (which a save may replace): a ``config.json`` of this format, or
     one that cannot be read beside the files of a model's stages (a damaged model). Another tool's
     ``config.json`` is not a model."""
+    ours = _config_is_ours(folder)
+    if ours is None:  # a config.json that cannot be read: damaged if the stages' files are there
+        return any(p.name in MODEL_FILE_NAMES - {CONFIG} for p in folder.rglob("*") if p.is_file())
+    return ours
+
+
+def _config_is_ours(folder: Path) -> bool | None:
+    """Whether ``folder`` has a ``config.json`` of this format; None when it has one that cannot be read."""
     config = folder / CONFIG
     if not config.is_file():
         return False
     try:
         content = json.loads(config.read_text(encoding="utf-8"))
     except (OSError, UnicodeDecodeError, json.JSONDecodeError):
-        return any(p.name in MODEL_FILE_NAMES - {CONFIG} for p in folder.rglob("*") if p.is_file())
+        return None
     return isinstance(content, dict) and content.get("format") == FORMAT
 
 
@@ -186,7 +194,7 @@ def read_config(path: str | os.PathLike) -> dict:
     """Read and check a model directory's ``config.json`` (not its other files)."""
     root = Path(path)
     if not root.exists():
-        backup = _interrupted_save_backup(root)
+        backup = _interrupted_save_backup(Path(os.path.realpath(root)))  # a link: beside its target
         if backup is not None:
             raise ModelFileError(
                 f"model directory {root} does not exist: a save over it was interrupted, and the previous model "

@@ -392,7 +392,7 @@ class Pipeline(Classifier):
         self._check_fitted()
         _check_extra(extra)
         kept = {k: v for k, v in getattr(self, "config_", {}).items() if k in ("columns", "data", "metrics")}
-        fitted = dict(self._fitted_params)
+        fitted = dict(getattr(self, "_fitted_params", None) or self.get_params())  # a pipeline pickled before it existed
         config = {
             "sentiment_version": __version__,
             "pipeline": {"vectorizer": fitted.pop("vectorizer"), "model": fitted.pop("model"),

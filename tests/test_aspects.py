@@ -608,3 +608,14 @@ def test_loading_another_kind_of_model_as_an_aspect_model_names_it(saved_ensembl
 def test_word_vectors_without_a_model_that_reads_them_are_refused(tmp_path):
     with pytest.raises(ConfigError, match="vectors_path goes with extractor='lstm' or polarity='lstm' or 'mean'"):
         AspectPipeline(prior=None, vectors_path=str(tmp_path / "vectors.txt")).fit(synthetic(20))
+
+
+def test_within_sentences_keeps_every_span_inside_the_piece_it_reads():
+    from sentiment.aspects.pipeline import _within_sentences
+
+    text = "Great pizza. Bad service."
+    pieces = _within_sentences([(text, 6, 13), ("   ", 0, 2), (text, 17, 24)])
+    assert pieces[1] == ("   ", 0, 2)  # white space only: read as it is
+    for piece, start, end in pieces:
+        assert 0 <= start < end <= len(piece)
+    assert pieces[2] == ("Bad service.", 4, 11)

@@ -99,6 +99,7 @@ def test_other_column_names(tmp_path):
     (["pos", "neg", "pos"], ["pos", "neg", "pos"]),
     (["1.5", "2", "x"], ["1.5", 2, "x"]),
     (["1.0", "0.0", "-1.0"], [1, 0, -1]),  # an integer column with a gap, as pandas writes it
+    (["1.0", "1.5", "2.0"], ["1.0", "1.5", "2.0"]),  # half-point ratings stay text, all of them
 ])
 def test_integer_like_labels_are_ints(tmp_path, raw, expected):
     path = tmp_path / "d.csv"

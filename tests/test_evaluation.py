@@ -63,3 +63,10 @@ def test_write_report_writes_the_metrics_and_the_plot_that_fits_the_report(pipe,
     (tmp_path / "one" / "notes.txt").write_text("mine")
     write_report(multi, tmp_path / "one", "dev")
     assert sorted(p.name for p in (tmp_path / "one").iterdir()) == ["label_scores.png", "metrics.json", "notes.txt"]
+
+
+def test_a_model_whose_classes_were_read_as_whole_floats_still_matches_int_labels():
+    from sentiment.evaluation import codes_for
+
+    classes = np.asarray(["0.0", "1.0"])  # a model trained before labels 0.0 / 1.0 were read as ints
+    assert codes_for(classes, ["0.0", "1.0"], [0, 1, "1.0"]).tolist() == [0, 1, 1]

@@ -336,6 +336,23 @@ def test_a_save_through_a_link_replaces_the_directory_it_points_to(fitted, tmp_p
     assert sorted(p.name for p in tmp_path.iterdir()) == ["link", "real"]  # no backup left behind
 
 
+def test_only_a_readable_model_config_keeps_files_out_of_a_folder(tmp_path):
+    from sentiment.persistence import check_outside_models
+
+    (tmp_path / "config.json").write_text('{"a": 1, // comments: not JSON\n}')  # another tool's, up the tree
+    (tmp_path / ".cache" / "app").mkdir(parents=True)
+    (tmp_path / ".cache" / "app" / "state.json").write_text("{}")
+    check_outside_models(tmp_path / "work" / "predictions.csv", "--output")  # no model here: allowed
+
+
+def test_an_interrupted_save_through_a_link_names_the_backup(fitted, tmp_path):
+    fitted("tfidf", "logreg").save(tmp_path / "real")
+    (tmp_path / "link").symlink_to(tmp_path / "real")
+    (tmp_path / "real").rename(tmp_path / ".real.x1y2.old")  # as if a save stopped between its two renames
+    with pytest.raises(ModelFileError, match=r"a save over it was interrupted, and the previous model is in .*\.real\.x1y2\.old"):
+        sentiment.load(tmp_path / "link")
+
+
 def test_save_writes_the_fitted_settings_not_those_set_after_fit(binary, tmp_path):
     pipe = Pipeline("tfidf", "logreg", C=4.0).fit(binary.train_texts, binary.train_labels)
     pipe.set_params(model="nb")  # for the next fit; the fitted stages are still tf-idf + logreg
@@ -490,3 +507,12 @@ def test_atomic_file_refuses_a_link_to_a_directory(tmp_path):
         with atomic_file(tmp_path / "metrics.json") as partial:
             Path(partial).write_text("x")
     assert sorted(p.name for p in tmp_path.iterdir()) == ["folder", "metrics.json"]
+
+
+def test_a_pipeline_pickled_before_fitted_settings_were_kept_still_saves(binary, tmp_path):
+    import pickle
+
+    pipe = Pipeline("tfidf", "logreg").fit(binary.train_texts, binary.train_labels)
+    del pipe._fitted_params  # as a pipeline pickled by an earlier version has none
+    restored = pickle.loads(pickle.dumps(pipe))
+    assert sentiment.load(restored.save(tmp_path / "m")).get_params()["model"] == "logreg"

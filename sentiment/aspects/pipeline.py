@@ -164,7 +164,9 @@ class AspectPipeline:
         """Fit on sentence dicts (see :mod:`sentiment.aspects.data`) or a data file path; ``progress``
         shows a progress bar per epoch of the ``lstm`` models."""
         p = self.params
-        if p["vectors_path"] is not None and p["extractor"] == "classical" and p["polarity"] == "classical":
+        extractor, polarity = resolve("aspect_extractor", p["extractor"]), resolve("aspect_polarity", p["polarity"])
+        reads_vectors = extractor.reads_word_vectors or polarity.reads_word_vectors
+        if p["vectors_path"] is not None and not reads_vectors:
             raise ConfigError("vectors_path goes with extractor='lstm' or polarity='lstm' or 'mean' (the PyTorch "
                               "models read the word vectors); add one of them, or leave vectors_path out")
         sentences = _as_sentences(sentences, p["keep_conflict"])
@@ -177,8 +179,7 @@ class AspectPipeline:
         # every stage is fitted into a local and kept only when all are: a failed fit leaves the pipeline as it was
         prior = _load_prior(p["prior"])
         pretrain = read_polarity_texts(p["pretrain"]) if p["pretrain"] else None  # read first: fail before training
-        extractor, polarity = resolve("aspect_extractor", p["extractor"]), resolve("aspect_polarity", p["polarity"])
-        keyed = self._word_vectors(sentences) if extractor.reads_word_vectors or polarity.reads_word_vectors else None
+        keyed = self._word_vectors(sentences) if reads_vectors else None
         clusters = p["clusters"] if p["clusters"] is not None else extractor.default_clusters
         extractor = extractor.configured(p, cleaner=self.cleaner, clusters=clusters)
         extractor.fit(sentences, keyed=keyed, progress=progress)
@@ -356,8 +357,11 @@ def _within_sentences(items: list[tuple[str, int, int]]) -> list[tuple[str, int,
     out = []
     for text, start, end in items:
         spans, firsts = sentences[text], starts[text]
-        first = spans[max(bisect.bisect_right(firsts, start) - 1, 0)][0]
-        last = spans[max(bisect.bisect_right(firsts, end - 1) - 1, 0)][1]
+        if not spans:  # a text of white space only: nothing to cut
+            out.append((text, start, end))
+            continue
+        first = min(spans[max(bisect.bisect_right(firsts, start) - 1, 0)][0], start)
+        last = max(spans[max(bisect.bisect_right(firsts, end - 1) - 1, 0)][1], end)  # a span may end between two
         out.append((text[first:last], start - first, end - first))
     return out
 

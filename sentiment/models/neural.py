@@ -69,7 +69,7 @@ class NeuralModel(Stage):
         self._choice("stop_metric", trainer.STOP_METRICS)
         self._choice("class_weight", (None, "balanced"))
         self._number("dev_fraction", 0.0, 0.9)
-        self._number("net_seed", 0, 2**32 - 1, integer=True)
+        self._number("net_seed", 0, 2**63 - 1, integer=True)  # what torch and numpy take
         check_device_name(self.params["device"])
 
     def _flag(self, key: str) -> None:
