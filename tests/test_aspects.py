@@ -619,3 +619,17 @@ def test_within_sentences_keeps_every_span_inside_the_piece_it_reads():
     for piece, start, end in pieces:
         assert 0 <= start < end <= len(piece)
     assert pieces[2] == ("Bad service.", 4, 11)
+
+
+def test_fit_aspects_logs_each_step(tmp_path):
+    data = tmp_path / "train.jsonl"
+    rows = synthetic(60, seed=2)
+    data.write_text("".join(json.dumps(r) + "\n" for r in rows), encoding="utf-8")
+    logged = []
+    fit_aspects(data, None, prior=None, bits=12, categories=False, log=logged.append)
+    import re
+
+    train, dev = map(int, re.fullmatch(r"training on (\d+) sentences \(\d+ aspects\); dev: (\d+) sentences",
+                                       logged[0]).groups())
+    assert train + dev == len(rows) and 0 < dev < train
+    assert logged[1].startswith("dev extraction F1 ") and f"training again on all {len(rows)} sentences" in logged[1]

@@ -68,9 +68,11 @@ def check_options(options: dict) -> None:
 
 
 def fit_aspects(data_path, out=None, *, dev_path=None, dev_fraction: float = 0.1, refit: bool = True,
-                seed: int = 0, progress: bool = False, **options) -> tuple[AspectPipeline, dict]:
+                seed: int = 0, progress: bool = False, log=lambda message: None,
+                **options) -> tuple[AspectPipeline, dict]:
     """Fit an :class:`AspectPipeline` on ``data_path``; score it on ``dev_path`` or a ``dev_fraction`` of the
-    sentences (then, with ``refit``, fit again on all of them); save to ``out``.
+    sentences (then, with ``refit``, fit again on all of them); save to ``out``. ``log`` gets a line at
+    each step (the CLI prints them).
 
     ``options`` are :class:`AspectPipeline` parameters (``tagger_C``, ``polarity_C``, ``prior``, ...).
     Returns the pipeline and a report (dev scores, counts, the output path).
@@ -87,10 +89,16 @@ def fit_aspects(data_path, out=None, *, dev_path=None, dev_fraction: float = 0.1
         train, dev = sentences, read_aspect_data(dev_path, keep_conflict)
     else:
         train, dev = split_sentences(sentences, dev_fraction, seed)
+    log(f"training on {len(train)} sentences ({sum(len(s['aspects']) for s in train)} aspects); "
+        f"dev: {len(dev)} sentences")
     pipe = AspectPipeline(seed=seed, **options).fit(train, progress=progress)
     report = {"task": "aspect", "data": str(data_path), "n_train": len(train), "n_dev": len(dev),
               "dev": evaluate_pipeline(pipe, dev)}
     if dev_path is None and refit:
+        shown = {k: "n/a" if report["dev"].get(k) is None else f"{report['dev'][k]:.3f}"
+                 for k in ("extraction_f1", "polarity_accuracy")}
+        log(f"dev extraction F1 {shown['extraction_f1']}, polarity accuracy {shown['polarity_accuracy']}; "
+            f"training again on all {len(sentences)} sentences (--no-refit keeps the model just scored)")
         pipe = AspectPipeline(seed=seed, **options).fit(sentences, progress=progress)
         report["refit_on_all"] = True
     pipe.info_["dev"] = report["dev"]
