@@ -121,6 +121,8 @@ def fit_file(
             notes.append(f"early stopping on {share:.0%} of the training texts (dev_fraction)" if share > 0
                          else "no early stopping (dev_fraction=0)")
 
+    said = set()  # notes logged once per command, not once per fit
+
     def train(texts: list[str], labels: list, dev_pair) -> int:
         """Fit ``pipe`` on ``texts`` (``dev_pair``: the labels a classical model checks it knows);
         returns how many texts the model itself learnt from."""
@@ -134,7 +136,8 @@ def fit_file(
             warnings.simplefilter("always", ConvergenceWarning)
             pipe.fit(texts, labels, dev=tuning, label_names=label_names, progress=progress)
         for warning in caught:  # scikit-learn's warnings in the command's words; others as they came
-            if issubclass(warning.category, ConvergenceWarning):
+            if issubclass(warning.category, ConvergenceWarning) and "converge" not in said:
+                said.add("converge")
                 limit = pipe.model_.params.get("max_iter")
                 log(f"note: {pipe.model} did not converge within max_iter={limit} and may be less accurate; raise it, "
                     f"e.g. --set max_iter={2 * limit}" if limit else f"note: {warning.message}")
@@ -187,9 +190,9 @@ def _polarity_names_or_numbers(task: str, labels: list, label_names: dict | None
                                log: Callable[[str], None]) -> dict | None:
     """The label names to fit with: integer labels 0/1 or 0..4 are polarity (negative … positive, said in
     the log) for the polarity task, and stay numbers for another task; given names are kept."""
-    if label_names is not None or is_multi_label(labels):
+    if label_names is not None:
         return label_names
-    values = sorted(set(labels), key=str)
+    values = sorted({y for ys in labels for y in ys} if is_multi_label(labels) else set(labels), key=str)
     if not all(type(v) is int for v in values) or sorted(values) != list(range(len(values))) \
             or len(values) not in POLARITY_NAMES:
         return None

@@ -157,6 +157,9 @@ def split_labels(values: Sequence, separator: str, where: str = "the labels") ->
         if not parts or not all(parts):
             raise DataError(f"{where}: data row {row} has an empty label in {value!r}; remove the extra {separator!r}")
         result.append(tuple(dict.fromkeys(_parse_label(part) for part in parts)))
+    flat = [label for labels in result for label in labels]
+    if flat and all(isinstance(y, int) or whole_number(y) is not None for y in flat):  # as _parse_labels does
+        result = [tuple(dict.fromkeys(y if isinstance(y, int) else whole_number(y) for y in labels)) for labels in result]
     return result
 
 
@@ -183,8 +186,8 @@ def table_format(path: str | Path) -> str:
         import shlex
 
         compressed = str(path).lower().endswith(COMPRESSIONS)
-        stdin = ("decompress it into `sentiment predict -`" if compressed
-                 else f"`sentiment predict - < {shlex.quote(str(path))}`")
+        stdin = ("`sentiment predict [--model DIR] -` with the file decompressed into it" if compressed
+                 else f"`sentiment predict [--model DIR] - < {shlex.quote(str(path))}`")
         raise DataError(f"cannot tell the format of {path}: a .txt file must hold SST trees (one PTB tree per line, "
                         f"such as \"(3 (2 a) (3 good) (2 film))\"), and this one does not; give a table of texts (and "
                         f"labels) as a {TABLES} file, or predict one text per line with {stdin}")

@@ -53,6 +53,9 @@ def codes_for(classes: np.ndarray, names, labels: Sequence) -> np.ndarray:
     for i, c in enumerate(classes.tolist()):  # classes "0.0", "1.0" of models trained before such labels were ints
         if whole_number(c) is not None:
             lookup.setdefault(str(whole_number(c)), i)
+    for y in labels:  # a label written as a whole float (1.0) matches the class 1, and the reverse
+        if str(y) not in lookup and whole_number(y) is not None and str(whole_number(y)) in lookup:
+            lookup[str(y)] = lookup[str(whole_number(y))]
     unknown = sorted({str(y) for y in labels if str(y) not in lookup})
     if unknown:
         known = ", ".join(map(str, names or classes.tolist()))

@@ -117,6 +117,10 @@ def check_model_target(path: str | os.PathLike) -> Path:
                 raise ModelFileError(f"{given} lies inside {parent}, which is a file, not a directory; "
                                      "give a directory path for the model outside it")
             break
+    holder = next((folder for folder in target.parents if _config_is_ours(folder)), None)
+    if holder is not None:
+        raise ModelFileError(f"{given} lies inside the model directory {holder}, which saving replaces as a whole; "
+                             "give the model a directory of its own")
     cwd = Path.cwd()
     if target == cwd or target in cwd.parents:
         raise ModelFileError(f"{given} is the current directory or holds it, and saving replaces the whole directory; "

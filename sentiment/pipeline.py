@@ -392,7 +392,8 @@ class Pipeline(Classifier):
         self._check_fitted()
         _check_extra(extra)
         kept = {k: v for k, v in getattr(self, "config_", {}).items() if k in ("columns", "data", "metrics")}
-        fitted = dict(getattr(self, "_fitted_params", None) or self.get_params())  # a pipeline pickled before it existed
+        fitted = dict(getattr(self, "_fitted_params", None)  # else a pipeline pickled before it existed: its stages
+                      or {**self._options, "vectorizer": self.vectorizer_.name, "model": self.model_.name})
         config = {
             "sentiment_version": __version__,
             "pipeline": {"vectorizer": fitted.pop("vectorizer"), "model": fitted.pop("model"),

@@ -494,11 +494,11 @@ def test_predict_input_of_plain_text_points_to_stdin(model, tmp_path):
     notes = tmp_path / "reviews.txt"
     notes.write_text("great film\nawful film\n")
     assert_error(invoke("predict", "--model", model[0], "--input", notes, "--output", tmp_path / "out.csv"),
-                 r"predict one text per line with `sentiment predict - < .*reviews.txt`")
+                 r"predict one text per line with `sentiment predict \[--model DIR\] - < .*reviews.txt`")
     spaced = tmp_path / "my reviews.txt"
     spaced.write_text("great film\n")
     assert_error(invoke("predict", "--model", model[0], "--input", spaced, "--output", tmp_path / "out.csv"),
-                 r"`sentiment predict - < '.*my reviews.txt'`")  # quoted, so the advice works as given
+                 r"`sentiment predict \[--model DIR\] - < '.*my reviews.txt'`")  # quoted: the advice works as given
 
 
 def test_fit_missing_data_file(tmp_path):

@@ -248,8 +248,8 @@ def test_a_model_that_did_not_converge_is_a_note_in_the_log(tmp_path, recwarn):
                               "label": ["pos", "neg"] * 30}), path)
     logged = []
     commands.fit_file(path, tmp_path / "m", model="logreg", options={"max_iter": 1}, log=logged.append)
-    assert [line for line in logged if "did not converge" in line][0] == \
-        "note: logreg did not converge within max_iter=1 and may be less accurate; raise it, e.g. --set max_iter=2"
+    assert [line for line in logged if "did not converge" in line] == [  # once, though it is fitted twice
+        "note: logreg did not converge within max_iter=1 and may be less accurate; raise it, e.g. --set max_iter=2"]
     assert not [w for w in recwarn if "converge" in str(w.message)]  # said once, in the log, not as a warning
 
 
@@ -264,3 +264,12 @@ def test_dev_data_that_are_the_training_file_are_noted(train_csv, tmp_path):
     logged = []
     commands.fit_file(train_csv["train"], tmp_path / "m", dev=train_csv["train"], model="logreg", log=logged.append)
     assert "note: --dev is the training file, so the dev figures are figures on training data" in logged
+
+
+def test_several_integer_labels_stay_numbers_for_the_emotion_task(tmp_path):
+    path = tmp_path / "train.csv"
+    words = ["awful", "bad", "plain", "good", "superb"]
+    write_table(pd.DataFrame({"text": [f"{words[i % 5]} {words[(i + 1) % 5]} {i}" for i in range(100)],
+                              "labels": [f"{i % 5};{(i + 1) % 5}" for i in range(100)]}), path)
+    pipe, _ = commands.fit_file(path, tmp_path / "m", task="emotion", multi_label=True, label_column="labels")
+    assert pipe.label_names_ == ["0", "1", "2", "3", "4"]

@@ -115,6 +115,12 @@ def test_whole_number_float_labels_are_ints(tmp_path, suffix):
     assert read_labelled(path)[1] == [1, 0]
 
 
+def test_several_labels_written_as_whole_floats_are_ints(tmp_path):
+    path = tmp_path / "d.jsonl"
+    path.write_text('{"text": "a", "labels": [1.0]}\n{"text": "b", "labels": [1.0, 2.0]}\n')
+    assert read_labelled(path, label_column="labels", separator=";")[1] == [(1,), (1, 2)]
+
+
 def test_labels_in_jsonl_keep_types(tmp_path):
     path = tmp_path / "d.jsonl"
     path.write_text('{"text": "a", "label": 3}\n{"text": "b", "label": "2"}\n{"text": "c", "label": "neutral"}\n')

@@ -70,3 +70,11 @@ def test_a_model_whose_classes_were_read_as_whole_floats_still_matches_int_label
 
     classes = np.asarray(["0.0", "1.0"])  # a model trained before labels 0.0 / 1.0 were read as ints
     assert codes_for(classes, ["0.0", "1.0"], [0, 1, "1.0"]).tolist() == [0, 1, 1]
+
+
+def test_labels_written_as_whole_floats_match_int_classes():
+    from sentiment.evaluation import codes_for
+
+    assert codes_for(np.asarray([1, 2]), ["1", "2"], [1.0, "2.0", 2]).tolist() == [0, 1, 1]
+    with pytest.raises(DataError, match=r"label\(s\) 0.5 were not seen"):  # only the new one is named
+        codes_for(np.asarray(["0.0", "1.0"]), ["0.0", "1.0"], ["0.0", "0.5", 1])

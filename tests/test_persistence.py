@@ -319,6 +319,14 @@ def test_another_tools_config_json_is_not_a_model_to_replace(fitted, tmp_path):
     assert (project / CONFIG).read_text() == '{"api_key": "keep me"}' and _leftovers(tmp_path) == []
 
 
+def test_a_model_inside_another_models_directory_is_refused(fitted, tmp_path):
+    fitted("tfidf", "logreg").save(tmp_path / "outer")
+    with pytest.raises(ModelFileError, match="lies inside the model directory .*outer, which saving replaces"):
+        fitted("tfidf", "nb").save(tmp_path / "outer" / "inner")
+    assert not (tmp_path / "outer" / "inner").exists()
+    fitted("tfidf", "nb").save(tmp_path / "outer")  # the outer model itself can still be replaced
+
+
 def test_the_current_directory_is_refused_before_anything_is_written(fitted, tmp_path, monkeypatch):
     (tmp_path / "empty").mkdir()
     monkeypatch.chdir(tmp_path / "empty")
@@ -515,4 +523,5 @@ def test_a_pipeline_pickled_before_fitted_settings_were_kept_still_saves(binary,
     pipe = Pipeline("tfidf", "logreg").fit(binary.train_texts, binary.train_labels)
     del pipe._fitted_params  # as a pipeline pickled by an earlier version has none
     restored = pickle.loads(pickle.dumps(pipe))
+    restored.set_params(model="nb")  # the next fit's model; the saved one is what was fitted
     assert sentiment.load(restored.save(tmp_path / "m")).get_params()["model"] == "logreg"

@@ -81,7 +81,9 @@ def fit_aspects(data_path, out=None, *, dev_path=None, dev_fraction: float = 0.1
     from .evaluation import evaluate_pipeline
 
     check_options(options)
-    keep_conflict = AspectPipeline(seed=seed, **options).params["keep_conflict"]  # bad values fail before reading
+    checked = AspectPipeline(seed=seed, **options)  # bad values fail before reading
+    checked.check_fit_options()
+    keep_conflict = checked.params["keep_conflict"]
     if out is not None:
         check_model_target(out)  # fail before training, not after
     sentences = read_aspect_data(data_path, keep_conflict)
