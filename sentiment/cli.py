@@ -99,8 +99,9 @@ def _parse_options(pairs: List[str]) -> dict:
             value = PYTHON_CONSTANTS[raw.strip()]
         else:
             text = raw.strip()
-            if text.startswith("(") and text.endswith(")"):  # as the README's Python examples write it
-                text = "[" + text[1:-1].rstrip().rstrip(",") + "]"
+            if text.startswith("(") and text.endswith(")"):  # a tuple, as the README's Python examples write it
+                inner = text[1:-1].strip()
+                text = "[" + inner.rstrip(",") + "]" if "," in inner else inner  # (1e5) is a number, as in Python
             try:
                 value = json.loads(text)
             except json.JSONDecodeError:

@@ -67,6 +67,13 @@ def test_set_reads_python_tuples_and_exponents(data, tmp_path):
     assert isinstance(params["max_df"], float)  # a share of the texts, not a count
 
 
+def test_set_values_read_as_python_writes_them():
+    from sentiment.cli import _parse_options
+
+    assert _parse_options(["a=(1, 3)", "b=(64,)", "c=(1e5)", "d=(x)", "e=1.0"]) == \
+        {"a": (1, 3), "b": (64,), "c": 100000, "d": "(x)", "e": 1.0}
+
+
 def test_set_the_same_key_twice_with_different_values(data, tmp_path):
     assert_error(invoke(*fit_args(data, tmp_path / "m", "--set", "C=1", "--set", "C=2")), "--set C is given twice")
     assert_ok(invoke(*fit_args(data, tmp_path / "m", "--set", "C=2", "--set", "C=2")))
