@@ -18,7 +18,7 @@ from .data import (LABEL_SEPARATOR, check_fraction, check_label_sets, check_labe
 from .errors import ConfigError, DataError, TuningWarning, refuse_flags
 from .evaluation import evaluate
 from .persistence import atomic_file, check_model_target, check_outside_models
-from .pipeline import POLARITY_NAMES, Pipeline, load
+from .pipeline import POLARITY_NAMES, Pipeline, load, polarity_names
 from .tasks import DEFAULT_TASK, get_task
 
 HEADLINE = ("n", "accuracy", "macro_f1", "micro_f1")  # the dev metrics kept in a model's config
@@ -192,13 +192,13 @@ def _polarity_names_or_numbers(task: str, labels: list, label_names: dict | None
     the log) for the polarity task, and stay numbers for another task; given names are kept."""
     if label_names is not None:
         return label_names
-    values = sorted({y for ys in labels for y in ys} if is_multi_label(labels) else set(labels), key=str)
-    if not all(type(v) is int for v in values) or sorted(values) != list(range(len(values))) \
-            or len(values) not in POLARITY_NAMES:
+    values = set(y for ys in labels for y in ys) if is_multi_label(labels) else set(labels)
+    names = polarity_names(sorted(values)) if all(type(v) is int for v in values) else None  # not bools
+    if names is None:
         return None
     if task != "polarity":
         return {v: str(v) for v in values}
-    named = ", ".join(f"{v}={name}" for v, name in zip(sorted(values), POLARITY_NAMES[len(values)]))
+    named = ", ".join(f"{v}={name}" for v, name in zip(sorted(values), names))
     log(f"labels named as polarity: {named} (--label-names names them otherwise)")
     return None
 

@@ -158,9 +158,8 @@ def split_labels(values: Sequence, separator: str, where: str = "the labels") ->
             raise DataError(f"{where}: data row {row} has an empty label in {value!r}; remove the extra {separator!r}")
         result.append(tuple(dict.fromkeys(_parse_label(part) for part in parts)))
     flat = [label for labels in result for label in labels]
-    if flat and all(isinstance(y, int) or whole_number(y) is not None for y in flat):  # as _parse_labels does
-        result = [tuple(dict.fromkeys(y if isinstance(y, int) else whole_number(y) for y in labels)) for labels in result]
-    return result
+    as_ints = dict(zip(flat, _ints_if_whole(flat)))  # the column's rule, over every label of every text
+    return [tuple(dict.fromkeys(as_ints[y] for y in labels)) for labels in result]
 
 
 # -- tables ----------------------------------------------------------------------------------
@@ -430,9 +429,13 @@ def _parse_labels(values: list) -> list:
     """The labels of a column (see :func:`_parse_label`); when every one is a whole number, those written as
     floats (``1.0``, ``"1.0"``: an integer column with a gap, as pandas writes it) are ints too, while a
     column of half-point ratings (``1.0, 1.5``) stays text throughout."""
-    labels = [_parse_label(v) for v in values]
+    return _ints_if_whole([_parse_label(v) for v in values])
+
+
+def _ints_if_whole(labels: list) -> list:
+    """``labels`` with the whole floats (``"1.0"``) as ints when every label is a whole number, else as they are."""
     if all(isinstance(y, int) or whole_number(y) is not None for y in labels):
-        labels = [y if isinstance(y, int) else whole_number(y) for y in labels]
+        return [y if isinstance(y, int) else whole_number(y) for y in labels]
     return labels
 
 

@@ -117,7 +117,7 @@ def check_model_target(path: str | os.PathLike) -> Path:
                 raise ModelFileError(f"{given} lies inside {parent}, which is a file, not a directory; "
                                      "give a directory path for the model outside it")
             break
-    holder = next((folder for folder in target.parents if _config_is_ours(folder)), None)
+    holder = _model_among(target.parents)
     if holder is not None:
         raise ModelFileError(f"{given} lies inside the model directory {holder}, which saving replaces as a whole; "
                              "give the model a directory of its own")
@@ -139,10 +139,16 @@ def check_outside_models(path: str | os.PathLike, flag: str) -> None:
     """Refuse to write ``path`` (a report, an export, predictions) inside a model directory: the next save
     there replaces the directory as a whole, and refuses to while the file is in it."""
     target = Path(os.path.realpath(path))
-    for folder in (target, *target.parents):
-        if _config_is_ours(folder):  # a readable model config only: no search below a damaged one's ancestors
-            raise ModelFileError(f"{flag} {path} lies inside the model directory {folder}, which saving replaces as a "
-                                 "whole; write it elsewhere")
+    holder = _model_among([target, *target.parents])
+    if holder is not None:
+        raise ModelFileError(f"{flag} {path} lies inside the model directory {holder}, which saving replaces as a "
+                             "whole; write it elsewhere")
+
+
+def _model_among(folders) -> Path | None:
+    """The first of ``folders`` with a readable model config of this format (a damaged config is not searched
+    for, so that no folder far up the tree is walked through)."""
+    return next((folder for folder in folders if _config_is_ours(folder)), None)
 
 
 def _holds_model(folder: Path) -> bool:

@@ -617,9 +617,15 @@ def display_names(classes: np.ndarray, names: dict | None = None) -> list[str]:
             shown[str(name)] = label
         return [str(name) for name in given]
     values = classes.tolist()
+    return polarity_names(values) or [str(v) for v in values]
+
+
+def polarity_names(values: list) -> list[str] | None:
+    """The polarity names of sorted label values 0/1 (negative, positive) or 0..4 (very negative … very
+    positive); None for other values."""
     if values == list(range(len(values))) and len(values) in POLARITY_NAMES:
         return list(POLARITY_NAMES[len(values)])
-    return [str(v) for v in values]
+    return None
 
 
 def _thresholds(stage: tuple[dict, dict], names: list[str]) -> np.ndarray:

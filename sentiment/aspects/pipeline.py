@@ -160,9 +160,10 @@ class AspectPipeline:
         self.info_: dict = {}
 
     # -- fitting -----------------------------------------------------------------------------
-    def check_fit_options(self) -> bool:
+    def check_fit_options(self) -> tuple[type, type, bool]:
         """Refuse settings that only training can tell are at odds (checked before any data are read; a
-        loaded model keeps what it was saved with). Returns whether a stage reads the word vectors."""
+        loaded model keeps what it was saved with). Returns the extractor and polarity classes and whether one
+        of them reads the word vectors."""
         p = self.params
         extractor, polarity = resolve("aspect_extractor", p["extractor"]), resolve("aspect_polarity", p["polarity"])
         reads_vectors = extractor.reads_word_vectors or polarity.reads_word_vectors
@@ -170,14 +171,13 @@ class AspectPipeline:
             raise ConfigError("vectors_path goes with extractor='lstm' or polarity='lstm' or 'mean' (the PyTorch models "
                               "read the word vectors): add --set extractor=lstm or --set polarity=mean, or leave "
                               "vectors_path out")
-        return reads_vectors
+        return extractor, polarity, reads_vectors
 
     def fit(self, sentences, dev=None, *, progress: bool = False) -> "AspectPipeline":
         """Fit on sentence dicts (see :mod:`sentiment.aspects.data`) or a data file path; ``progress``
         shows a progress bar per epoch of the ``lstm`` models."""
         p = self.params
-        extractor, polarity = resolve("aspect_extractor", p["extractor"]), resolve("aspect_polarity", p["polarity"])
-        reads_vectors = self.check_fit_options()
+        extractor, polarity, reads_vectors = self.check_fit_options()
         sentences = _as_sentences(sentences, p["keep_conflict"])
         dev = _as_sentences(dev, p["keep_conflict"]) if dev is not None else None  # read before training
         items, labels = aspect_items(sentences)
