@@ -292,7 +292,7 @@ def predict(
     aspect: List[str] = typer.Option([], "--aspect", metavar="TERM", help="Aspect models: score this aspect term (as written in the text) instead of finding the aspects; repeatable; also with --input."),
     by_sentence: Optional[bool] = typer.Option(None, "--by-sentence/--whole-text", show_default=False, help="Aspect models: read the polarity toward each aspect from its own sentence (the default; the models learn from single sentences), or from the whole text; categories are read from the whole text."),
     top_if_none: bool = typer.Option(False, "--top-if-none", help="Several labels per text: give the most probable label to a text where none passes its threshold."),
-    as_json: bool = typer.Option(False, "--json", help="Print a JSON array: label(s) and class probabilities per text."),
+    as_json: bool = typer.Option(False, "--json", help="Print a JSON array: per text, its label(s), the class probabilities and known_features (how many of its words or n-grams the model knows; 0: the label is a guess)."),
     input_: Optional[Path] = typer.Option(None, "--input", help="Predict every row of this file (streamed in chunks)."),
     output: Optional[Path] = typer.Option(None, help="With --input: where to write the predictions (.csv, .tsv or .jsonl)."),
     text_column: Optional[str] = typer.Option(None, help="With --input: the text column; default: the model's."),
@@ -361,8 +361,8 @@ def predict(
                 typer.echo(f"note: {term!r} occurs in none of the texts (terms match as written, in any case)", err=True)
         return
     _check_aspect_flag(pipe, aspect, by_sentence)
-    results = pipe.annotate(texts, top_if_none=top_if_none)
-    unknown = [i + 1 for i, n in enumerate(pipe.known_features(texts)) if n == 0]
+    results = pipe.annotate(texts, top_if_none=top_if_none, known_features=True)
+    unknown = [i + 1 for i, result in enumerate(results) if result["known_features"] == 0]
     if unknown:
         shown = ", ".join(map(str, unknown[:10])) + (", …" if len(unknown) > 10 else "")
         typer.echo(f"note: the model knows no word of text(s) {shown}: their labels are its guess without evidence "

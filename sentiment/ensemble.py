@@ -95,15 +95,12 @@ class Ensemble(Classifier):
         """``labels`` mapped to the groups the members learned (see ``Pipeline(grouping=...)``)."""
         return self.members[0]._grouped(labels)
 
-    def known_features(self, texts: Sequence[str]) -> np.ndarray:
-        """Per text, the most features any member knows (see :meth:`sentiment.Pipeline.known_features`)."""
-        return np.max([member.known_features(texts) for member in self.members], axis=0)
-
-    def predict_proba(self, texts: Sequence[str]) -> np.ndarray:
-        """The weighted mean of the members' probabilities (columns in the order of ``classes_``)."""
-        texts = check_texts(texts)
-        total = sum(w * m.predict_proba(texts) for w, m in zip(self.weights, self.members))
-        return total / sum(self.weights)
+    def _evidence(self, texts: list[str], known: bool = False, proba: bool = True) -> tuple:
+        """The weighted mean of the members' probabilities (columns in the order of ``classes_``) and, per
+        text, the most features any member knows."""
+        evidence = [member._evidence(texts, known, proba) for member in self.members]
+        mean = (sum(w * p for w, (p, _) in zip(self.weights, evidence)) / sum(self.weights)) if proba else None
+        return mean, np.max([counts for _, counts in evidence], axis=0) if known else None
 
     def save(self, path: str | os.PathLike) -> Path:
         """Write the ensemble and its members to the directory ``path``, atomically."""

@@ -83,19 +83,42 @@ class Classifier:
         chosen = decide(probabilities, self.thresholds_, top_if_none)
         return [self.classes_[row].tolist() for row in chosen_labels(probabilities, chosen)]
 
-    def annotate(self, texts: Sequence[str], *, top_if_none: bool = False) -> list[dict[str, Any]]:
+    def annotate(self, texts: Sequence[str], *, top_if_none: bool = False,
+                 known_features: bool = False) -> list[dict[str, Any]]:
         """Per text: ``{"text", "label", "scores": {label name: probability}}``, labels by their names.
 
         With several labels per text: ``{"text", "labels": [names, most probable first], "scores"}``
-        (``top_if_none`` as in :meth:`predict`).
+        (``top_if_none`` as in :meth:`predict`). ``known_features=True`` adds ``"known_features"``, what
+        :meth:`known_features` counts (0: the label is a guess without evidence), from the same cleaning.
 
         >>> pipe.annotate(["great"])[0]["label"]  # doctest: +SKIP
         'positive'
         """
         texts = check_texts(texts)
-        probabilities = self.predict_proba(texts)
+        probabilities, known = self._evidence(texts, known_features)
         chosen = decide(probabilities, self.thresholds_, top_if_none) if self.multi_label_ else None
-        return annotations(texts, probabilities, self.label_names_, chosen)
+        results = annotations(texts, probabilities, self.label_names_, chosen)
+        if known is not None:
+            for result, n in zip(results, known):
+                result["known_features"] = int(n)
+        return results
+
+    def predict_proba(self, texts: Sequence[str]) -> np.ndarray:
+        """Class probabilities, one row per text, columns in the order of ``classes_`` (rows sum to 1).
+
+        With several labels per text, each column is that label's own score (rows need not sum to 1),
+        to compare with its threshold in ``thresholds_``."""
+        return self._evidence(check_texts(texts))[0]
+
+    def known_features(self, texts: Sequence[str]) -> np.ndarray:
+        """How many features of each text (distinct n-grams, or words with a vector) the fitted vectorizer
+        knows; where none, the prediction is the model's guess without evidence (e.g. a text in another
+        language)."""
+        return self._evidence(check_texts(texts), known=True, proba=False)[1]
+
+    def _evidence(self, texts: list[str], known: bool = False, proba: bool = True) -> tuple:
+        """``(probabilities or None, known feature counts or None)`` of checked ``texts``, cleaned once."""
+        raise NotImplementedError
 
     def score(self, texts: Sequence[str], labels: Sequence) -> float:
         """Accuracy on ``texts`` (scikit-learn's default score for classifiers); with several labels per
@@ -351,26 +374,17 @@ class Pipeline(Classifier):
         return self
 
     # -- prediction -----------------------------------------------------------------------
-    def predict_proba(self, texts: Sequence[str]) -> np.ndarray:
-        """Class probabilities, one row per text, columns in the order of ``classes_`` (rows sum to 1).
-
-        With several labels per text, each column is that label's own score (rows need not sum to 1),
-        to compare with its threshold in ``thresholds_``."""
+    def _evidence(self, texts: list[str], known: bool = False, proba: bool = True) -> tuple:
         self._check_fitted()
-        texts = check_texts(texts)
         docs = self.cleaner_.tokens_of(texts)
+        counts = self.vectorizer_.n_known(docs) if known else None
+        if not proba:
+            return None, counts
         if self.model_.input_kind == "sequences":
-            return self.model_.predict_proba(_sequences(self.vectorizer_, docs, self.model))
+            return self.model_.predict_proba(_sequences(self.vectorizer_, docs, self.model)), counts
         if getattr(self.model_, "reads_csr", False) and hasattr(self.vectorizer_, "transform_csr"):
-            return self.model_.predict_proba(self.vectorizer_.transform_csr(docs))  # no scipy import
-        return self.model_.predict_proba(self.vectorizer_.transform(docs))
-
-    def known_features(self, texts: Sequence[str]) -> np.ndarray:
-        """How many features of each text (distinct n-grams, or words with a vector) the fitted vectorizer
-        knows; where none, the prediction is the model's guess without evidence (e.g. a text in another
-        language)."""
-        self._check_fitted()
-        return self.vectorizer_.n_known(self.cleaner_.tokens_of(check_texts(texts)))
+            return self.model_.predict_proba(self.vectorizer_.transform_csr(docs)), counts  # no scipy import
+        return self.model_.predict_proba(self.vectorizer_.transform(docs)), counts
 
     def _grouped(self, labels: Sequence) -> Sequence:
         """``labels`` mapped to the groups of the ``grouping`` option, if any."""

@@ -488,6 +488,8 @@ def test_predict_notes_texts_without_a_known_word(model):
     assert result.exit_code == 0 and len(result.stdout.splitlines()) == 3
     assert "note: the model knows no word of text(s) 1, 3: their labels are its guess" in result.stderr
     assert "note:" not in invoke("predict", "--model", model[0], "a great film").stderr
+    printed = json.loads(invoke("predict", "--model", model[0], "--json", "qqq zzz", "a great film").stdout)
+    assert printed[0]["known_features"] == 0 and printed[1]["known_features"] > 0
 
 
 def test_predict_input_of_plain_text_points_to_stdin(model, tmp_path):

@@ -395,7 +395,7 @@ def test_cli_predict_multi_label(cli_model, tmp_path):
     result = invoke("predict", "--model", out, "--json", "I was terrified and heartbroken", "nothing to see")
     assert_ok(result)
     first, second = json.loads(result.stdout)
-    assert set(first["labels"]) == {"fear", "sadness"} and set(first) == {"text", "labels", "scores"}
+    assert set(first["labels"]) == {"fear", "sadness"} and set(first) == {"text", "labels", "scores", "known_features"}
     result = invoke("predict", "--model", out, "I was terrified and heartbroken")
     assert_ok(result)
     assert result.stdout.split("\t")[0].count(",") == 1 and "fear 0." in result.stdout

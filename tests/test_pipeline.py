@@ -152,6 +152,10 @@ def test_known_features_count_what_the_vectorizer_knows(fitted, vec_id):
     pipe = fitted(vec_id, "logreg")
     known = pipe.known_features(["这部电影太棒了", "qqq zzz", "a great film"])
     assert known[0] == known[1] == 0 and known[2] > 0
+    annotated = pipe.annotate(["qqq zzz", "a great film"], known_features=True)
+    assert [a["known_features"] for a in annotated] == known[1:].tolist()
+    assert [a["scores"] for a in annotated] == [a["scores"] for a in pipe.annotate(["qqq zzz", "a great film"])]
+    assert "known_features" not in pipe.annotate(["a great film"])[0]
 
 
 def test_an_ensemble_knows_what_any_member_knows(fitted):
@@ -161,3 +165,7 @@ def test_an_ensemble_knows_what_any_member_knows(fitted):
     assert ensemble.known_features(["qqq", "a great film"]).tolist()[0] == 0
     assert ensemble.known_features(["a great film"])[0] == max(m.known_features(["a great film"])[0]
                                                                for m in ensemble.members)
+    annotated = ensemble.annotate(["qqq", "a great film"], known_features=True)
+    assert [a["known_features"] for a in annotated] == ensemble.known_features(["qqq", "a great film"]).tolist()
+    np.testing.assert_allclose(ensemble.predict_proba(["a great film"]),
+                               np.mean([m.predict_proba(["a great film"]) for m in ensemble.members], axis=0))
