@@ -15,7 +15,7 @@ import numpy as np
 
 from .data import (LABEL_SEPARATOR, check_fraction, check_label_sets, check_labels, holds_sst_trees, is_multi_label,
                    is_pandas_na, iter_table, missing_columns, read_labelled, sst_phrase_split, train_dev_split)
-from .errors import ConfigError, DataError, TuningWarning, refuse_flags
+from .errors import ConfigError, DataError, MissingColumnsError, TuningWarning, UnknownLabelsError, refuse_flags
 from .evaluation import evaluate
 from .persistence import atomic_file, check_model_target, check_outside_models
 from .pipeline import POLARITY_NAMES, Pipeline, load, polarity_names
@@ -400,20 +400,18 @@ def ensemble_models(models: list[str | Path], out: str | Path, *, weights: list[
         source = "the weighted mean of the members' thresholds"
         if tune is not None:
             columns = model_columns(ensemble)
-            try:
+            try:  # the errors' advice (--label-column, --label-names) is for other commands
                 texts, labels = read_labelled(tune, columns["text"], columns["label"], separator=columns["separator"])
-            except DataError as exc:
-                if "--label-column" not in str(exc):
-                    raise
-                raise DataError(f"--tune {tune} needs the members' columns {columns['text']!r} (texts) and "
-                                f"{columns['label']!r} (labels joined by {columns['separator']!r})") from None
+            except MissingColumnsError as exc:
+                raise DataError(f"--tune {tune} has no column {', '.join(map(repr, exc.missing))} (its columns: "
+                                f"{', '.join(map(str, exc.present)) or 'none'}); it needs the members' columns "
+                                f"{columns['text']!r} (texts) and {columns['label']!r} (labels joined by "
+                                f"{columns['separator']!r})") from None
             try:
                 ensemble.tune(texts, labels)
-            except DataError as exc:  # its advice (--label-names, evaluate) is for other commands
-                if "not seen in training" not in str(exc):
-                    raise
-                unseen = str(exc).split(";")[0]
-                raise DataError(f"--tune {tune}: {unseen} by the members; drop the rows with those labels") from None
+            except UnknownLabelsError as exc:
+                raise DataError(f"--tune {tune}: label(s) {', '.join(exc.unknown[:10])} were not seen in training by "
+                                "the members; drop the rows with those labels") from None
             source = f"tuned on {Path(tune).name} ({len(texts)} texts)"
             counts = zip(ensemble.label_names_, ensemble.tune_support_)
             rare = sorted(name for name, n in counts if n < RELIABLE_POSITIVES)

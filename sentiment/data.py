@@ -14,7 +14,7 @@ from typing import Collection, Iterator, NamedTuple, Sequence
 
 import numpy as np
 
-from .errors import ConfigError, DataError
+from .errors import ConfigError, DataError, MissingColumnsError
 
 class Compression(NamedTuple):
     pandas: str  # pandas' name for it (read_csv(compression=...))
@@ -348,6 +348,7 @@ COLUMN_OPTIONS = ("--text-column", "--label-column")  # by position in the reque
 
 
 def missing_columns(file, missing, present, requested=None) -> DataError:
+    """The error for a table without the ``missing`` columns, with the flags that name others."""
     requested = list(requested or missing)
     options = [COLUMN_OPTIONS[requested.index(c)] for c in missing if requested.index(c) < len(COLUMN_OPTIONS)]
     which = " / ".join(options) or "--text-column"
@@ -356,10 +357,9 @@ def missing_columns(file, missing, present, requested=None) -> DataError:
                          "it looks tab-separated; name it .tsv")
     if "aspects" in map(str, present):  # SemEval-style aspect data read as a table of labels
         which += ", or for aspect data add --task aspect"
-    return DataError(
+    return MissingColumnsError(
         f"{file} has no column {', '.join(map(repr, missing))}; its columns are: "
-        f"{', '.join(map(str, present)) or 'none'}; name the right one with {which}"
-    )
+        f"{', '.join(map(str, present)) or 'none'}; name the right one with {which}", missing, present)
 
 
 def read_labelled(path: str | Path, text_column: str = "text", label_column: str = "label",

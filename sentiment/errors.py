@@ -16,6 +16,22 @@ class DataError(SentimentError, ValueError):
     """Input texts, labels or data files that cannot be used as they are."""
 
 
+class MissingColumnsError(DataError):
+    """A table without the columns asked for: ``missing`` names them, ``present`` lists the table's own."""
+
+    def __init__(self, message: str, missing: list, present: list) -> None:
+        super().__init__(message)
+        self.missing, self.present = list(missing), list(present)
+
+
+class UnknownLabelsError(DataError):
+    """Labels a model was not trained on: ``unknown`` lists them, ``known`` the model's own."""
+
+    def __init__(self, message: str, unknown: list, known: list) -> None:
+        super().__init__(message)
+        self.unknown, self.known = list(unknown), list(known)
+
+
 class ModelFileError(SentimentError, OSError):
     """A model directory that is missing, corrupted, tampered with or not ours."""
 

@@ -13,7 +13,7 @@ from typing import Sequence
 import numpy as np
 
 from .data import check_texts, is_multi_label, whole_number
-from .errors import DataError
+from .errors import DataError, UnknownLabelsError
 from .groupings import group_labels, resolve_grouping
 from .multilabel import decide, label_counts, label_f1
 from .persistence import atomic_file
@@ -58,11 +58,11 @@ def codes_for(classes: np.ndarray, names, labels: Sequence) -> np.ndarray:
             lookup[str(y)] = lookup[str(whole_number(y))]
     unknown = sorted({str(y) for y in labels if str(y) not in lookup})
     if unknown:
-        known = ", ".join(map(str, names or classes.tolist()))
-        raise DataError(
-            f"label(s) {', '.join(unknown[:10])} were not seen in training; the model knows: {known}. "
-            "Check --label-column, name them with --label-names (e.g. 0=negative), or evaluate a model trained with these labels"
-        )
+        known = [str(name) for name in (names or classes.tolist())]
+        raise UnknownLabelsError(
+            f"label(s) {', '.join(unknown[:10])} were not seen in training; the model knows: {', '.join(known)}. "
+            "Check --label-column, name them with --label-names (e.g. 0=negative), or evaluate a model trained with these labels",
+            unknown, known)
     return np.array([lookup[str(y)] for y in labels], dtype=np.int64)
 
 

@@ -511,7 +511,10 @@ def test_ensemble_tune_file_without_the_members_columns(fitted, tmp_path):
     fitted.save(tmp_path / "a")
     fitted.save(tmp_path / "b")
     tune = tmp_path / "tune.csv"
-    pd.DataFrame({"text": ["fine"], "emotion": ["joy"]}).to_csv(tune, index=False)
-    with pytest.raises(DataError, match="--tune .* needs the members' columns 'text' .* and 'label'"):
-        ensemble_models([tmp_path / "a", tmp_path / "b"], tmp_path / "ens", tune=tune)
+    for columns, missing in ((["text", "emotion"], "'label'"), (["review", "label"], "'text'")):
+        pd.DataFrame({columns[0]: ["fine"], columns[1]: ["joy"]}).to_csv(tune, index=False)
+        with pytest.raises(DataError, match=f"--tune .* has no column {missing} \\(its columns: {', '.join(columns)}\\); "
+                                            "it needs the members' columns 'text' .* and 'label'") as error:
+            ensemble_models([tmp_path / "a", tmp_path / "b"], tmp_path / "ens", tune=tune)
+        assert "--label-column" not in str(error.value) and "--text-column" not in str(error.value)
     assert not (tmp_path / "ens").exists()
