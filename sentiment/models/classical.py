@@ -15,6 +15,8 @@ link gives each label its own probability (the rows do not sum to 1).
 
 from __future__ import annotations
 
+from typing import NamedTuple
+
 import numpy as np
 
 from ..errors import ConfigError
@@ -22,6 +24,16 @@ from ..stage import Stage
 from ..vectorizers.ngrams import CSR
 
 LINKS = ("logistic", "softmax", "ovr", "platt", "independent")
+
+
+class Trained(NamedTuple):
+    """What a linear model's training gives: weights, how scores become probabilities (``link``, one of
+    ``LINKS``) and, for ``"platt"``, the sigmoid's ``(a, b)`` per class (two rows)."""
+
+    coef: np.ndarray
+    intercept: np.ndarray
+    link: str
+    calibration: np.ndarray | None = None
 
 
 class LinearModel(Stage):
@@ -39,34 +51,32 @@ class LinearModel(Stage):
         if self.needs_nonnegative and _has_negative(X):
             raise nonnegative_error(self.name)
         self.n_features_ = X.shape[1]
-        self.calibration_ = None
         X = self._input(X)
         if y.ndim == 2:
             self.n_classes_ = y.shape[1]
             rows = [self._binary_log_odds(X, y[:, k].astype(np.int64)) for k in range(self.n_classes_)]
-            self.coef_, self.intercept_, self.link_ = np.vstack([r[0] for r in rows]), [r[1] for r in rows], "independent"
+            trained = Trained(np.vstack([r[0] for r in rows]), [r[1] for r in rows], "independent")
         else:
             self.n_classes_ = int(y.max()) + 1
-            self.coef_, self.intercept_, self.link_ = self._train(X, y, self.n_classes_)
+            trained = self._train(X, y, self.n_classes_)
+        self.coef_, self.intercept_, self.link_, self.calibration_ = trained
         self.coef_ = np.asarray(self.coef_, dtype=np.float32)
         self.intercept_ = np.asarray(self.intercept_, dtype=np.float64).ravel()
         self.fitted = True
         return self
 
-    def _train(self, X, y, n_classes: int):
-        """``(coef, intercept, link)`` of a model of ``y`` (codes ``0..n_classes-1``)."""
+    def _train(self, X, y, n_classes: int) -> Trained:
+        """A model of ``y`` (codes ``0..n_classes-1``)."""
         raise NotImplementedError
 
     def _binary_log_odds(self, X, y: np.ndarray) -> tuple[np.ndarray, float]:
         """One label of a one-vs-rest model: the binary model's log-odds of the label as one linear row."""
-        self.calibration_ = None
-        coef, intercept, link = self._train(X, y, 2)
+        coef, intercept, link, calibration = self._train(X, y, 2)
         coef, intercept = np.asarray(coef, dtype=np.float64), np.asarray(intercept, dtype=np.float64).ravel()
         if link == "softmax":  # two rows: the log-odds are their difference
             return coef[1] - coef[0], intercept[1] - intercept[0]
         if link == "platt":  # p = 1 / (1 + exp(a * s + b)): the log-odds are -(a * s + b)
-            (a,), (b,) = self.calibration_
-            self.calibration_ = None
+            (a,), (b,) = calibration
             return -a * coef[0], -(a * intercept[0] + b)
         return coef[0], intercept[0]
 
@@ -161,7 +171,7 @@ class LogisticRegressionModel(LinearModel):
         clf = LogisticRegression(
             C=self.params["C"], class_weight=self.params["class_weight"], max_iter=self.params["max_iter"], solver=solver
         ).fit(X, y)
-        return clf.coef_, clf.intercept_, "logistic" if n_classes == 2 else "softmax"
+        return Trained(clf.coef_, clf.intercept_, "logistic" if n_classes == 2 else "softmax")
 
 
 class LinearSVMModel(LinearModel):
@@ -186,8 +196,8 @@ class LinearSVMModel(LinearModel):
                               "labels per text) for its calibration")
         calibrated = CalibratedClassifierCV(svm, method="sigmoid", cv=folds, ensemble=False).fit(X, y)
         fitted = calibrated.calibrated_classifiers_[0]
-        self.calibration_ = np.array([[c.a_ for c in fitted.calibrators], [c.b_ for c in fitted.calibrators]])
-        return fitted.estimator.coef_, fitted.estimator.intercept_, "platt"
+        calibration = np.array([[c.a_ for c in fitted.calibrators], [c.b_ for c in fitted.calibrators]])
+        return Trained(fitted.estimator.coef_, fitted.estimator.intercept_, "platt", calibration)
 
 
 class MultinomialNBModel(LinearModel):
@@ -204,7 +214,7 @@ class MultinomialNBModel(LinearModel):
         from sklearn.naive_bayes import MultinomialNB
 
         nb = MultinomialNB(alpha=self.params["alpha"]).fit(X, y)
-        return nb.feature_log_prob_, nb.class_log_prior_, "softmax"
+        return Trained(nb.feature_log_prob_, nb.class_log_prior_, "softmax")
 
 
 class ComplementNBModel(LinearModel):
@@ -221,7 +231,7 @@ class ComplementNBModel(LinearModel):
         from sklearn.naive_bayes import ComplementNB
 
         nb = ComplementNB(alpha=self.params["alpha"]).fit(X, y)
-        return nb.feature_log_prob_, np.zeros(n_classes), "softmax"
+        return Trained(nb.feature_log_prob_, np.zeros(n_classes), "softmax")
 
 
 class NBSVMModel(LinearModel):
@@ -263,7 +273,7 @@ class NBSVMModel(LinearModel):
             ).fit(X @ sp.diags(r, format="csr"), positive.astype(int))
             coefs.append(clf.coef_.ravel() * r)
             intercepts.append(clf.intercept_[0])
-        return np.vstack(coefs), np.array(intercepts), "logistic" if n_classes == 2 else "ovr"
+        return Trained(np.vstack(coefs), np.array(intercepts), "logistic" if n_classes == 2 else "ovr")
 
 
 def nonnegative_error(model: str, vectorizer: str | None = None) -> ConfigError:
