@@ -409,7 +409,8 @@ def evaluate(
     shipped = _shipped_task(model, task)
     with _report_folder(report):
         _, result = evaluate_file(data, model, text_column=text_column, label_column=label_column, grouping=grouping,
-                                  task=shipped, label_names=_parse_label_names(label_names))
+                                  task=shipped, label_names=_parse_label_names(label_names),
+                                  progress=sys.stderr.isatty())
         if report is not None:
             write_report(result, report, Path(data).name)
     if as_json:

@@ -346,19 +346,21 @@ def model_columns(pipe: Pipeline) -> dict[str, str]:
 
 def evaluate_file(data: str | Path, model: str | Path | None = None, *, text_column: str | None = None,
                   label_column: str | None = None, grouping: str | None = None,
-                  task: str | None = None, label_names: dict | None = None) -> tuple[Pipeline, dict]:
+                  task: str | None = None, label_names: dict | None = None,
+                  progress: bool = False) -> tuple[Pipeline, dict]:
     """Score a saved model (default: the one shipped for ``task``) on a labelled file; the columns and the
     label separator default to the ones the model was trained with. ``grouping`` scores label groups;
     ``label_names`` maps the file's label values to the model's labels (``{0: "negative"}``). SST trees
     scored by a model of two classes are read as SST-2 (neutral dropped, 0-1 and 3-4 joined), as
-    ``fit --binary`` trained it; their labels match a model's by their names (negative, positive, ...)."""
+    ``fit --binary`` trained it; their labels match a model's by their names (negative, positive, ...).
+    ``progress`` shows a progress bar while the model predicts."""
     pipe = load(model, task=task)
     if getattr(pipe, "kind", None) == "aspect":
         refuse_flags({"--text-column": text_column, "--label-column": label_column, "--grouping": grouping,
                       "--label-names": label_names}, "an aspect model", "give SemEval XML or JSONL and leave it out")
         from .aspects import evaluate_aspects
 
-        return pipe, evaluate_aspects(data, pipe)
+        return pipe, evaluate_aspects(data, pipe, progress=progress)
     columns = model_columns(pipe)
     trees = holds_sst_trees(data)
     if trees:
@@ -376,7 +378,7 @@ def evaluate_file(data: str | Path, model: str | Path | None = None, *, text_col
             return names.get(str(label), label)
 
         labels = [tuple(map(rename, y)) if isinstance(y, tuple) else rename(y) for y in labels]
-    return pipe, evaluate(pipe, texts, labels, grouping)
+    return pipe, evaluate(pipe, texts, labels, grouping, progress=progress)
 
 
 def ensemble_models(models: list[str | Path], out: str | Path, *, weights: list[float] | None = None,

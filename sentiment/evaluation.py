@@ -8,7 +8,7 @@ figures (plotted as bars). Either can be scored on the groups of the labels (``g
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Sequence
+from typing import Any, Callable, Sequence
 
 import numpy as np
 
@@ -66,7 +66,26 @@ def codes_for(classes: np.ndarray, names, labels: Sequence) -> np.ndarray:
     return np.array([lookup[str(y)] for y in labels], dtype=np.int64)
 
 
-def evaluate(pipeline, texts: Sequence[str], labels: Sequence, grouping: str | None = None) -> dict:
+def in_batches(function: Callable[[list], Any], items: Sequence, *, progress: bool = False, desc: str = "scoring",
+               size: int = 512) -> Any:
+    """``function(items)``, computed ``size`` items at a time under a progress bar when ``progress`` (the
+    parts joined: arrays stacked, lists concatenated); for functions whose output row ``i`` depends on
+    item ``i`` alone, as prediction does."""
+    items = list(items)
+    if not progress or len(items) <= size:
+        return function(items)
+    from tqdm.auto import tqdm
+
+    parts = []
+    with tqdm(total=len(items), desc=desc, unit="text", dynamic_ncols=True, leave=False) as bar:
+        for start in range(0, len(items), size):
+            parts.append(function(items[start:start + size]))
+            bar.update(len(items[start:start + size]))
+    return np.concatenate(parts) if isinstance(parts[0], np.ndarray) else [row for part in parts for row in part]
+
+
+def evaluate(pipeline, texts: Sequence[str], labels: Sequence, grouping: str | None = None, *,
+             progress: bool = False) -> dict:
     """Score ``pipeline`` on ``texts`` and their true ``labels``.
 
     One label per text: accuracy, macro-F1, per-class precision/recall/F1/support and the confusion
@@ -74,11 +93,11 @@ def evaluate(pipeline, texts: Sequence[str], labels: Sequence, grouping: str | N
     of texts with exactly the right labels (``exact_match``) and per-label figures. ``grouping``
     (``"ekman"``, ``"sentiment"``) scores the groups of the labels: a text's predicted groups are the
     groups of its predicted labels. Returns a JSON-able dict with at least ``macro_f1`` and ``n``, and
-    ``accuracy`` (one label per text) or ``micro_f1`` (several).
+    ``accuracy`` (one label per text) or ``micro_f1`` (several). ``progress`` shows a progress bar.
     """
     texts = check_texts(texts)
     truth = label_codes(pipeline, pipeline._grouped(labels), texts)
-    probabilities = pipeline.predict_proba(texts)
+    probabilities = in_batches(pipeline.predict_proba, texts, progress=progress)
     names = list(pipeline.label_names_)
     if pipeline.multi_label_:
         predicted = decide(probabilities, pipeline.thresholds_)

@@ -100,6 +100,33 @@ def test_word_dropout_trains_the_unknown_word_and_is_off_when_predicting():
     assert "unknown_rate" not in net.state_dict()  # not part of the model file
 
 
+def test_a_tokens_character_features_ignore_the_batchs_padding():
+    torch.manual_seed(0)
+    net = neural.TaggerNet(neural.TaggerConfig(n_words=4, n_chars=6, embedding_dim=5, char_filters=7, case_dim=0,
+                                               hidden_size=4, dropout=0.0)).eval()
+    with torch.no_grad():
+        net.char_cnn.bias.fill_(5.0)  # above every real position's output: padding in the max would show
+        short = torch.tensor([[[2, 3, 0]]])  # one token of two characters, padded to 3
+        wide = torch.tensor([[[2, 3, 0, 0, 0, 0]], [[4, 5, 2, 3, 4, 5]]])  # the same token beside a longer one
+        alone = net.char_features(short)[0, 0]
+        assert torch.allclose(alone, net.char_features(wide)[0, 0])
+        assert torch.allclose(alone, net.char_features(torch.tensor([[[2, 3]]]))[0, 0])
+        assert torch.equal(net.char_features(torch.zeros(1, 1, 3, dtype=torch.long)), torch.zeros(1, 1, 7))
+
+
+def test_aspects_found_in_a_batch_are_those_found_alone(tiny_pipeline, data):
+    texts = [s["text"] for s in data[:30]] + ["The supercalifragilisticexpialidocious keyboard and the screen"]
+    together = tiny_pipeline.predict_aspects(texts)
+    alone = [tiny_pipeline.predict_aspects([text])[0] for text in texts]
+
+    def found(results, digits):
+        return [[(a["from"], a["to"], a["polarity"], round(a["score"], digits), round(a["extraction_score"], digits))
+                 for a in aspects] for aspects in results]
+
+    assert found(together, 5) == found(alone, 5)  # scores differ only in float rounding
+    assert any(found(together, 5)[-1])
+
+
 def test_viterbi_never_starts_a_span_with_i():
     trans, start, end = neural.constrain(np.zeros((3, 3)), np.zeros(3), np.zeros(3))
     scores = np.log(np.array([[0.1, 0.1, 0.8], [0.6, 0.1, 0.3], [0.4, 0.2, 0.4]]))

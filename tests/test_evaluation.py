@@ -78,3 +78,14 @@ def test_labels_written_as_whole_floats_match_int_classes():
     assert codes_for(np.asarray([1, 2]), ["1", "2"], [1.0, "2.0", 2]).tolist() == [0, 1, 1]
     with pytest.raises(DataError, match=r"label\(s\) 0.5 were not seen"):  # only the new one is named
         codes_for(np.asarray(["0.0", "1.0"]), ["0.0", "1.0"], ["0.0", "0.5", 1])
+
+
+def test_scoring_in_batches_under_a_progress_bar_gives_what_one_call_gives():
+    from sentiment.evaluation import in_batches
+
+    items = list(range(1100))
+    assert in_batches(lambda xs: np.array(xs) * 2, items, progress=True, size=100).tolist() == [x * 2 for x in items]
+    assert in_batches(lambda xs: [[x] for x in xs], items, progress=True, size=512) == [[x] for x in items]
+    calls = []
+    in_batches(calls.append, items, progress=False, size=100)
+    assert len(calls) == 1  # without a bar: one call

@@ -116,14 +116,14 @@ def predict_aspect_texts(model_path, texts, aspects=None, *, by_sentence: bool =
     return load_aspect_model(model_path).predict_aspects(texts, aspects=aspects, by_sentence=by_sentence)
 
 
-def evaluate_aspects(data_path, model=None) -> dict:
+def evaluate_aspects(data_path, model=None, *, progress: bool = False) -> dict:
     """Scores of ``model`` (an AspectPipeline, a model directory, or None: the default) on a SemEval XML
-    or JSONL file."""
+    or JSONL file; ``progress`` shows a progress bar per step."""
     from .evaluation import evaluate_pipeline
 
     sentences = read_aspect_data(data_path)
     pipe = model if isinstance(model, AspectPipeline) else load_aspect_model(model)
-    report = evaluate_pipeline(pipe, sentences)
+    report = evaluate_pipeline(pipe, sentences, progress=progress)
     report["data"] = str(data_path)
     return report
 

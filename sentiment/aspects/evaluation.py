@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import numpy as np
 
+from ..evaluation import in_batches
 from .data import POLARITIES
 
 
@@ -94,14 +95,14 @@ def score_categories(gold: list[dict], predicted: list[list[dict]], polarity_on_
             "category_polarity_macro_f1": scores["polarity_macro_f1"]}
 
 
-def evaluate_pipeline(pipeline, sentences: list[dict]) -> dict:
+def evaluate_pipeline(pipeline, sentences: list[dict], *, progress: bool = False) -> dict:
     """Extraction, polarity-on-gold and end-to-end scores of a fitted :class:`AspectPipeline` (each aspect
     read within its sentence, as ``predict`` reads it), and the category scores when the sentences have
-    categories and the pipeline predicts them."""
+    categories and the pipeline predicts them. ``progress`` shows a progress bar per step."""
     texts = [s["text"] for s in sentences]
-    extracted = pipeline.predict_aspects(texts) if texts else []
+    extracted = in_batches(pipeline.predict_aspects, texts, progress=progress, desc="finding aspects") if texts else []
     items = [(s["text"], a["from"], a["to"]) for s in sentences for a in s["aspects"]]
-    probs = pipeline.polarity_proba(items)
+    probs = in_batches(pipeline.polarity_proba, items, progress=progress, desc="polarity of the gold aspects")
     report = score_aspects(sentences, extracted, _per_sentence(probs, [len(s["aspects"]) for s in sentences]))
     model = getattr(pipeline, "categories_", None)
     with_categories = [s for s in sentences if s.get("categories")]

@@ -285,15 +285,24 @@ class TaggerNet(nn.Module):
             words = words.masked_fill(drop, UNKNOWN)
         parts = [self.embedding(words)]
         if self.config.char_filters:
-            b, t, n = chars.shape
-            embedded = self.char_embedding(chars.reshape(b * t, n)).transpose(1, 2)  # (b*t, char_dim, n)
-            parts.append(self.char_cnn(embedded).max(dim=2).values.reshape(b, t, -1))
+            parts.append(self.char_features(chars))
         if self.config.case_dim:
             parts.append(self.case_embedding(cases))
         if self.config.cluster_dim:
             parts.append(self.cluster_embedding(clusters).flatten(2))
         states = _run_lstm(self.lstm, self.dropout(torch.cat(parts, dim=-1)), lengths)
         return self.scores(self.dropout(states))
+
+    def char_features(self, chars: torch.Tensor) -> torch.Tensor:
+        """Per token, the character CNN's filters max-pooled over the token's own characters, (batch, time,
+        filters): the padding that fills a batch out to its longest token is left out of the max, so a
+        token's features do not depend on the other texts of its batch (0 for padding tokens)."""
+        b, t, n = chars.shape
+        chars = chars.reshape(b * t, n)
+        filters = self.char_cnn(self.char_embedding(chars).transpose(1, 2))  # (b*t, filters, n)
+        padding = (chars == PAD).unsqueeze(1)
+        pooled = filters.masked_fill(padding, torch.finfo(filters.dtype).min).max(dim=2).values
+        return pooled.masked_fill(padding.all(dim=2), 0.0).reshape(b, t, -1)
 
     def forward(self, words, chars, cases, clusters, lengths) -> torch.Tensor:
         """Scores of the real tokens, (tokens, tags), row-major (the rows' tokens in order)."""
