@@ -139,7 +139,7 @@ def build(out: str, with_absa: bool = True) -> None:
     extra = {
         "columns": {"text": "text", "label": "label"},
         "data": {"train": {name: len(x) for name, (x, _) in parts.items()},
-                 "recipe": "python benchmarks/train_polarity_model.py"},
+                 "recipe": "python benchmarks/train_polarity_model.py" + ("" if with_absa else " --without-absa")},
         "metrics": {"dev": metrics},
     }
     pipe.save(out, extra=extra)

@@ -85,8 +85,8 @@ class AspectPipeline:
         phrase, 0-1 negative, 2 neutral, 3-4 positive) or a labelled table of negative / neutral /
         positive texts. The polarity network first learns them for ``pretrain_epochs`` epochs (each text
         its own aspect), then keeps its encoder and learns the aspects: it carries sentiment words the
-        aspect data lack (``benchmarks/aspects.py``, both domains, SST phrases, mean of two seeds: dev
-        polarity accuracy on restaurants 0.728 vs 0.721 without (one seed), on laptops 0.722 vs 0.678).
+        aspect data lack (``benchmarks/aspects.py``, "Aspects" in the README: on laptops 2 to 4 points of
+        dev polarity accuracy; on restaurants within a seed's spread).
     pretrain_epochs : int
         Epochs of that pre-training.
     categories : bool
@@ -244,7 +244,9 @@ class AspectPipeline:
         return self.polarity_.predict_proba(_within_sentences(items) if by_sentence else list(items))
 
     def predict_aspects(self, texts, aspects=None, *, by_sentence: bool = True) -> list[list[dict]]:
-        """Per text a list of ``{"term", "from", "to", "polarity", "score"}``.
+        """Per text a list of ``{"term", "from", "to", "polarity", "score"}`` (``score``: the polarity's
+        probability), and for extracted terms ``"extraction_score"`` (the tagger's mean probability of the
+        term's tags).
 
         Without ``aspects`` the terms are extracted. With ``aspects`` (terms to score, the same list
         for every text, or one list per text) each term is located in the text (case-insensitive,
