@@ -34,9 +34,8 @@ from aspects import FILES, all_text_vectors, domain_split  # noqa: E402
 from datasets import ROOT  # noqa: E402
 from train_polarity_model import aspect_prior  # noqa: E402
 
+from sentiment.aspects import train_and_score
 from sentiment.aspects.data import read_aspect_data
-from sentiment.aspects.evaluation import evaluate_pipeline
-from sentiment.aspects.pipeline import AspectPipeline
 from sentiment.persistence import check_model_target
 
 
@@ -66,13 +65,8 @@ def main() -> None:
         domain_train, domain_dev = domain_split(Path(args.data), domain)
         train, dev = train + domain_train, dev + domain_dev
         sentences += read_aspect_data(Path(args.data) / name)
-    scored = AspectPipeline(seed=0, **options).fit(train)
-    report = {"task": "aspect", "data": "SemEval-2014 Task 4 restaurants + laptops train (pooled)",
-              "n_train": len(train), "n_dev": len(dev), "dev": evaluate_pipeline(scored, dev), "refit_on_all": True}
-    pipe = AspectPipeline(seed=0, **options).fit(sentences)
-    pipe.info_["dev"] = report["dev"]
-    pipe.save(args.out)
-    report["model"] = str(args.out)
+    _, report = train_and_score(train, dev, data="SemEval-2014 Task 4 restaurants + laptops train (pooled)",
+                                refit_on=sentences, out=args.out, seed=0, log=print, **options)
     print(json.dumps(report, indent=2))
 
 

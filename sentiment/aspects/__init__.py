@@ -78,7 +78,6 @@ def fit_aspects(data_path, out=None, *, dev_path=None, dev_fraction: float = 0.1
     Returns the pipeline and a report (dev scores, counts, the output path).
     """
     from ..persistence import check_model_target
-    from .evaluation import evaluate_pipeline
 
     check_options(options)
     checked = AspectPipeline(seed=seed, **options)  # bad values fail before reading
@@ -91,17 +90,31 @@ def fit_aspects(data_path, out=None, *, dev_path=None, dev_fraction: float = 0.1
         train, dev = sentences, read_aspect_data(dev_path, keep_conflict)
     else:
         train, dev = split_sentences(sentences, dev_fraction, seed)
+    return train_and_score(train, dev, data=str(data_path), refit_on=sentences if dev_path is None and refit else None,
+                           out=out, seed=seed, progress=progress, log=log,
+                           refit_note=" (--no-refit keeps the model just scored)", **options)
+
+
+def train_and_score(train: list[dict], dev: list[dict], *, data: str, refit_on: list[dict] | None = None, out=None,
+                    seed: int = 0, progress: bool = False, log=lambda message: None, refit_note: str = "",
+                    **options) -> tuple[AspectPipeline, dict]:
+    """Fit an :class:`AspectPipeline` on the ``train`` sentences and score it on ``dev``; with ``refit_on``
+    (usually train and dev together), fit it again on those; save to ``out``. ``data`` names the data in
+    the report; ``log`` gets a line at each step (``refit_note`` ends the refit's). Returns the pipeline
+    and the report (dev scores, counts, the output path)."""
+    from .evaluation import evaluate_pipeline
+
     log(f"training on {len(train)} sentences ({sum(len(s['aspects']) for s in train)} aspects); "
         f"dev: {len(dev)} sentences")
     pipe = AspectPipeline(seed=seed, **options).fit(train, progress=progress)
-    report = {"task": "aspect", "data": str(data_path), "n_train": len(train), "n_dev": len(dev),
+    report = {"task": "aspect", "data": data, "n_train": len(train), "n_dev": len(dev),
               "dev": evaluate_pipeline(pipe, dev)}
-    if dev_path is None and refit:
+    if refit_on is not None:
         shown = {k: "n/a" if report["dev"].get(k) is None else f"{report['dev'][k]:.3f}"
                  for k in ("extraction_f1", "polarity_accuracy")}
         log(f"dev extraction F1 {shown['extraction_f1']}, polarity accuracy {shown['polarity_accuracy']}; "
-            f"training again on all {len(sentences)} sentences (--no-refit keeps the model just scored)")
-        pipe = AspectPipeline(seed=seed, **options).fit(sentences, progress=progress)
+            f"training again on all {len(refit_on)} sentences{refit_note}")
+        pipe = AspectPipeline(seed=seed, **options).fit(refit_on, progress=progress)
         report["refit_on_all"] = True
     pipe.info_["dev"] = report["dev"]
     if out is not None:
@@ -129,4 +142,5 @@ def evaluate_aspects(data_path, model=None, *, progress: bool = False) -> dict:
 
 
 __all__ = ["AspectPipeline", "POLARITIES", "aspect_options", "check_options", "default_aspect_model_path", "evaluate_aspects", "fit_aspects",
-           "load_aspect_model", "predict_aspect_texts", "read_aspect_data", "split_sentences", "tokenize"]
+           "load_aspect_model", "predict_aspect_texts", "read_aspect_data", "split_sentences", "tokenize",
+           "train_and_score"]
