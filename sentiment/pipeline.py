@@ -63,9 +63,10 @@ POLARITY_NAMES = {
 
 
 class Classifier:
-    """What a fitted classifier of texts offers on top of its ``predict_proba``: labels, annotations and a score.
+    """What a fitted classifier of texts offers: probabilities, labels, annotations and a score.
 
-    Shared by :class:`Pipeline` and :class:`~sentiment.ensemble.Ensemble`, which provide ``predict_proba``,
+    Shared by :class:`Pipeline` and :class:`~sentiment.ensemble.Ensemble`, which provide ``_evidence``
+    (the probabilities and known-feature counts behind ``predict_proba`` and ``known_features``),
     ``classes_``, ``label_names_``, ``multi_label_``, ``thresholds_`` (several labels per text),
     ``_grouped`` and ``_check_fitted``.
     """
