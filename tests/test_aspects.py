@@ -542,9 +542,22 @@ def test_a_failed_fit_leaves_the_fitted_pipeline_as_it_was(tmp_path):
     ("   ", []),
     ("The service... was terrible. (Tom!) was rude, e.g. twice", ["The service... was terrible.", "(Tom!) was rude, e.g. twice"]),
     ("Hi!\r\nThere ", ["Hi!", "There"]),
+    ("Great screen<br/>awful battery", ["Great screen", "awful battery"]),  # HTML line breaks cut too
+    ("<p>Fine keys.</p> <p>Loud fan</P>", ["Fine keys.", "Loud fan"]),
+    ("The <b>screen</b> is great", ["The <b>screen</b> is great"]),  # inline tags do not
 ])
 def test_sentence_spans(text, sentences):
     assert [text[a:b] for a, b in sentence_spans(text)] == sentences
+
+
+def test_web_addresses_and_html_tags_are_whole_tokens_that_no_term_includes():
+    text = "Great screen<br/>awful battery, see http://x.com/battery-life or WWW.x.org"
+    tokens = tokenize(text)
+    assert [text[t.start:t.end] for t in tokens if t.markup] == ["<br/>", "http://x.com/battery-life", "WWW.x.org"]
+    assert "battery" not in [t.text for t in tokens if t.markup] and "xxurl" in [t.text for t in tokens]
+    tags = ["B" if t.text in ("screen", "awful") or t.markup else "I" if t.text == "battery" else "O"
+            for t in tokens]  # the tags say "screen<br/>", "awful battery" and both addresses are terms
+    assert [text[a:b] for _, _, a, b in spans_from_tags(tokens, tags)] == ["screen", "awful battery"]
 
 
 def test_by_sentence_reads_each_aspect_in_its_own_sentence(tiny_model, monkeypatch):

@@ -19,22 +19,25 @@ from functools import lru_cache
 from pathlib import Path
 from typing import NamedTuple
 
-from ..cleaning import Cleaner
+from ..cleaning import _BREAK_TAG, _TAG, _URL, Cleaner
 from ..errors import DataError
 
 POLARITIES = ("negative", "neutral", "positive")
 ALL_POLARITIES = POLARITIES + ("conflict",)
 TAGS = ("O", "B", "I")
 
-# Words (with inner apostrophes), HTML entities, and any other single non-space character, so that
-# "hard-drive", "$20" or "i7-3770" split into pieces whose spans tile the term.
-_TOKEN = re.compile(r"&(?:[a-zA-Z]+|#\d+);|\w+(?:['’](?![sS]\b)\w+)*|['’][sS]\b|[^\w\s]")
+# Web addresses and HTML tags whole (markup: never part of an aspect term), then words (with inner
+# apostrophes), HTML entities, and any other single non-space character, so that "hard-drive", "$20" or
+# "i7-3770" split into pieces whose spans tile the term.
+_MARKUP = rf"(?P<markup>{_URL.pattern}|{_TAG.pattern})"
+_TOKEN = re.compile(_MARKUP + r"|&(?:[a-zA-Z]+|#\d+);|\w+(?:['’](?![sS]\b)\w+)*|['’][sS]\b|[^\w\s]", re.IGNORECASE)
 
 
 class Token(NamedTuple):
     text: str  # the normalised feature string
     start: int
     end: int
+    markup: bool = False  # a web address or an HTML tag, which no aspect term includes
 
 
 @lru_cache(maxsize=8)
@@ -56,19 +59,23 @@ def normalize_token(raw: str, cleaner: Cleaner | None = None) -> str:
     return "_".join(out.split()) if out else raw.lower()
 
 
-_SENTENCE_END = re.compile(r"[.!?]+[\"'”’)\]]*\s+|\s*\n\s*")
+_SENTENCE_END = re.compile(rf"[.!?]+[\"'”’)\]]*\s+|\s*\n\s*|\s*(?P<tag>{_TAG.pattern})\s*")
 
 
 def sentence_spans(text: str) -> list[tuple[int, int]]:
     """``(from, to)`` of each sentence of ``text``: it is cut after ``.``, ``!`` or ``?`` (with any closing
     quotes or brackets) followed by white space and a word that does not start in lower case ("The
-    service... was slow" and "(Tom!) was rude" stay whole), and at line breaks. Spans hold no outer
-    white space."""
+    service... was slow" and "(Tom!) was rude" stay whole), and at line breaks, also HTML ones
+    (``<br>``, ``</p>``, ...; the tag belongs to neither side). Spans hold no outer white space."""
     spans, start = [], 0
     for end in _SENTENCE_END.finditer(text):
-        if "\n" not in end.group() and text[end.end():end.end() + 1].islower():
+        tag = end.group("tag")
+        if tag is not None and not _BREAK_TAG.match(tag):
+            continue  # an inline tag (<b>, <a href=...>) goes on with the sentence
+        if tag is None and "\n" not in end.group() and text[end.end():end.end() + 1].islower():
             continue
-        spans.append(_stripped(text, start, end.start() + len(end.group().rstrip())))  # punctuation stays
+        stop = end.start() if tag is not None else end.start() + len(end.group().rstrip())  # punctuation stays
+        spans.append(_stripped(text, start, stop))
         start = end.end()
     spans.append(_stripped(text, start, len(text)))
     return [(a, b) for a, b in spans if a < b]
@@ -83,7 +90,8 @@ def _stripped(text: str, start: int, end: int) -> tuple[int, int]:
 def tokenize(text: str, cleaner: Cleaner | None = None) -> list[Token]:
     """Tokens of the raw ``text`` with their character spans; ``text[t.start:t.end]`` is the raw token."""
     cleaner = cleaner or token_cleaner()
-    return [Token(normalize_token(m.group(), cleaner), m.start(), m.end()) for m in _TOKEN.finditer(text)]
+    return [Token(normalize_token(m.group(), cleaner), m.start(), m.end(), m.group("markup") is not None)
+            for m in _TOKEN.finditer(text)]
 
 
 def bio_tags(tokens: list[Token], aspects: list[dict]) -> list[str]:
@@ -97,9 +105,11 @@ def bio_tags(tokens: list[Token], aspects: list[dict]) -> list[str]:
 
 
 def spans_from_tags(tokens: list[Token], tags: list[str]) -> list[tuple[int, int, int, int]]:
-    """``(first_token, last_token + 1, from, to)`` per tagged span; an ``I`` after ``O`` starts a span."""
+    """``(first_token, last_token + 1, from, to)`` per tagged span; an ``I`` after ``O`` starts a span.
+    Markup tokens (web addresses, HTML tags) count as ``O``: a span ends before one."""
     spans, start = [], None
-    for i, tag in enumerate(list(tags) + ["O"]):
+    tags = ["O" if token.markup else tag for token, tag in zip(tokens, tags)]
+    for i, tag in enumerate(tags + ["O"]):
         if start is not None and tag != "I":
             spans.append((start, i, tokens[start].start, tokens[i - 1].end))
             start = None
