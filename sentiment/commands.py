@@ -333,7 +333,7 @@ def _fit_aspects(data, out, *, dev, options: dict, dev_fraction: float, seed: in
         + (str(dev) if dev is not None else f"{dev_fraction:.0%} of the sentences (seed {seed})"
            + (", then refit on all" if refit else "")))
     pipe, report = fit_aspects(data, out, dev_path=dev, dev_fraction=dev_fraction, seed=seed, refit=refit,
-                               progress=progress, log=log, **options)
+                               progress=progress, log=log, settings=options)
     return pipe, {**report["dev"], **{k: v for k, v in report.items() if k != "dev"}}
 
 

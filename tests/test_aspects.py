@@ -648,3 +648,19 @@ def test_fit_aspects_logs_each_step(tmp_path):
                                        logged[0]).groups())
     assert train + dev == len(rows) and 0 < dev < train
     assert logged[1].startswith("dev extraction F1 ") and f"training again on all {len(rows)} sentences" in logged[1]
+
+
+def test_the_pipelines_own_dev_fraction_is_a_setting_apart_from_the_dev_split(tmp_path):
+    data = tmp_path / "train.jsonl"
+    rows = synthetic(60, seed=2)
+    data.write_text("".join(json.dumps(r) + "\n" for r in rows), encoding="utf-8")
+    pipe, report = fit_aspects(data, None, dev_fraction=0.3, refit=False, prior=None, bits=12, categories=False,
+                               settings={"dev_fraction": 0.25})
+    assert pipe.params["dev_fraction"] == 0.25 and abs(report["n_dev"] - 0.3 * len(rows)) <= 1
+    from sentiment.cli import app
+    from typer.testing import CliRunner
+
+    result = CliRunner().invoke(app, ["fit", str(data), "--task", "aspect", "--set", "dev_fraction=0.2", "--set",
+                                      "prior=null", "--no-refit", "--out", str(tmp_path / "m")])
+    assert result.exit_code == 0, result.output
+    assert json.loads((tmp_path / "m" / "config.json").read_text())["pipeline"]["dev_fraction"] == 0.2

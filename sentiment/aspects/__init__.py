@@ -68,17 +68,20 @@ def check_options(options: dict) -> None:
 
 
 def fit_aspects(data_path, out=None, *, dev_path=None, dev_fraction: float = 0.1, refit: bool = True,
-                seed: int = 0, progress: bool = False, log=lambda message: None,
+                seed: int = 0, progress: bool = False, log=lambda message: None, settings: dict | None = None,
                 **options) -> tuple[AspectPipeline, dict]:
     """Fit an :class:`AspectPipeline` on ``data_path``; score it on ``dev_path`` or a ``dev_fraction`` of the
     sentences (then, with ``refit``, fit again on all of them); save to ``out``. ``log`` gets a line at
     each step (the CLI prints them).
 
-    ``options`` are :class:`AspectPipeline` parameters (``tagger_C``, ``polarity_C``, ``prior``, ...).
+    ``options`` are :class:`AspectPipeline` parameters (``tagger_C``, ``polarity_C``, ``prior``, ...);
+    ``settings`` gives them as a dict, as it must for the pipeline's own ``dev_fraction`` (the share of
+    the training sentences its networks hold out for early stopping), which the keyword here is not.
     Returns the pipeline and a report (dev scores, counts, the output path).
     """
     from ..persistence import check_model_target
 
+    options = {**(settings or {}), **options}
     check_options(options)
     checked = AspectPipeline(seed=seed, **options)  # bad values fail before reading
     checked.check_fit_options()
