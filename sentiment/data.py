@@ -404,6 +404,15 @@ def read_labelled(path: str | Path, text_column: str = "text", label_column: str
     return frame[text_column].astype(str).tolist(), labels
 
 
+def joined_label(values: list) -> tuple[int, str] | None:
+    """``(index, label)`` of the first label that joins others by ``;`` ("joy;surprise" beside "joy" and
+    "surprise": several labels of one text written as one), or None."""
+    joined = [(i, v) for i, v in enumerate(values) if isinstance(v, str) and LABEL_SEPARATOR in v]
+    whole = {str(v).strip() for v in values} if joined else set()  # most label columns hold no ';' at all
+    return next(((i, text) for i, text in joined if whole.issuperset(p.strip() for p in text.split(LABEL_SEPARATOR))),
+                None)
+
+
 def _check_no_label_lists(values: list, file, column: str) -> None:
     """Refuse label cells that are lists (JSON Lines, Parquet), or labels joined by ``;``, read as one label
     per text: each would become one label, the text of its list ("joy;surprise" a class of its own). Joined
@@ -411,13 +420,11 @@ def _check_no_label_lists(values: list, file, column: str) -> None:
     beside "joy" and "surprise"). Other separators are left alone: "positive/negative" may well be a class."""
     row = next((i for i, v in enumerate(values, 1) if isinstance(v, (*LABEL_SETS, np.ndarray))), None)
     if row is None:
-        joined = [(i, v) for i, v in enumerate(values, 1) if isinstance(v, str) and LABEL_SEPARATOR in v]
-        whole = {str(v).strip() for v in values} if joined else set()  # most label columns hold no ';' at all
-        for i, text in joined:
-            if whole.issuperset(p.strip() for p in text.split(LABEL_SEPARATOR)):
-                raise DataError(f"{file} column {column!r} holds labels joined into one cell (data row {i}: {text!r}, "
-                                "whose parts are labels of other rows); several labels per text need a model trained "
-                                "with --multi-label; if it is one label of its own, rename it without ';'")
+        joined = joined_label(values)
+        if joined is not None:
+            raise DataError(f"{file} column {column!r} holds labels joined into one cell (data row {joined[0] + 1}: "
+                            f"{joined[1]!r}, whose parts are labels of other rows); several labels per text need a "
+                            "model trained with --multi-label; if it is one label of its own, rename it without ';'")
         return
     shown = [x.item() if isinstance(x, np.generic) else x for x in values[row - 1]]
     raise DataError(f"{file} column {column!r} holds lists of labels (data row {row}: {shown!r}); for several "

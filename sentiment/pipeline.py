@@ -34,7 +34,8 @@ import numpy as np
 
 from . import __version__
 from .cleaning import Cleaner
-from .data import check_fraction, check_label_sets, check_labels, check_texts, is_multi_label, train_dev_split
+from .data import (check_fraction, check_label_sets, check_labels, check_texts, is_multi_label, joined_label,
+                   train_dev_split)
 from .errors import ConfigError, DataError, ModelFileError, NotFittedError, SentimentError, TuningWarning
 from .groupings import group_labels, resolve_grouping
 from .multilabel import DEFAULT_THRESHOLD, chosen_labels, decide, label_f1, tune_thresholds
@@ -314,7 +315,13 @@ class Pipeline(Classifier):
         """
         texts = check_texts(texts)
         cleaner_options, vectorizer_options, model_options = self._split_options()
-        labels = self._grouped(_label_list(labels))
+        labels = _label_list(labels)
+        joined = None if is_multi_label(labels) else joined_label(labels)
+        if joined is not None:
+            raise DataError(f"label {joined[0]} ({joined[1]!r}) joins labels of other texts by ';': for several labels "
+                            "per text give each text a list of labels (e.g. labels.str.split(';')); if it is one "
+                            "label of its own, rename it without ';'")
+        labels = self._grouped(labels)
         dev = _dev_pair(dev)
         multi_label = is_multi_label(labels)
         n_tune = 0

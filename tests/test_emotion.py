@@ -261,6 +261,11 @@ def test_label_lists_errors():
         Pipeline().fit(["a b", "c d"], [("joy",), "fear"])
     with pytest.raises(DataError, match="labels mix types"):
         check_label_sets([("joy",), (3,)], 2)
+    joined = ["joy", "fear", "joy;fear", "sadness"]  # several labels of a text written as one string
+    with pytest.raises(DataError, match=r"label 2 \('joy;fear'\) joins labels of other texts by ';': .*split\(';'\)"):
+        Pipeline.for_task("emotion", multi_label=True).fit(["a b", "c d", "e f", "g h"], joined)
+    single = Pipeline("count", "nb").fit(["a b", "c d", "e f"], ["joy", "fear", "joy/fear"])  # not joined by ';'
+    assert "joy/fear" in single.classes_
 
 
 def test_split_labels_errors_say_what_to_do():
