@@ -432,7 +432,8 @@ OUTPUT_FORMATS = ("csv", "tsv", "jsonl")
 def predict_file(pipe: Pipeline, source: str | Path, target: str | Path, *, text_column: str | None = None,
                  chunksize: int = 10_000, top_if_none: bool = False, aspects: list[str] | None = None,
                  by_sentence: bool = True, progress: bool = False) -> int:
-    """Predict every row of ``source`` into ``target`` (CSV, TSV or JSONL, by its extension), chunk by chunk.
+    """Predict every row of ``source`` into ``target`` (CSV, TSV or JSONL, by its extension), chunk by chunk;
+    an aspect model also reads the sentences (``id``, ``text``) of SemEval-2014 XML.
 
     Memory stays flat on files of any size. ``target`` gets the input columns plus ``label`` (with
     several labels per text: ``labels``, joined by the model's separator) and one ``score_<label>``
@@ -451,7 +452,7 @@ def predict_file(pipe: Pipeline, source: str | Path, target: str | Path, *, text
         raise DataError("--output is the input file; choose another output path")
     rows = 0
     with atomic_file(target) as partial, open(partial, "w", encoding="utf-8", newline="") as handle:
-        for chunk in _all_columns(source, text_column, chunksize, progress):
+        for chunk in _all_columns(source, text_column, chunksize, progress, getattr(pipe, "kind", None) == "aspect"):
             texts = chunk[text_column]
             blank = texts.isna() | texts.astype(str).str.strip().eq("")
             if blank.any():
@@ -529,8 +530,17 @@ def _plain(value):
     return value
 
 
-def _all_columns(source, text_column, chunksize, progress):
-    """Chunks with every column of the file; the text column must be among them."""
+def _all_columns(source, text_column, chunksize, progress, aspect_model: bool = False):
+    """Chunks with every column of the file; the text column must be among them. For an ``aspect_model``,
+    a SemEval-2014 XML file gives one chunk of its sentences' ``id`` and ``text``."""
+    if aspect_model and Path(source).suffix.lower() == ".xml":
+        import pandas as pd
+
+        from .aspects import read_aspect_data
+
+        sentences = read_aspect_data(source)
+        yield pd.DataFrame({"id": [s.get("id") for s in sentences], text_column: [s["text"] for s in sentences]})
+        return
     for chunk in iter_table(source, None, chunksize=chunksize, progress=progress):
         if text_column not in chunk.columns:
             raise missing_columns(source, [text_column], list(chunk.columns))

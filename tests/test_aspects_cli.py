@@ -86,6 +86,21 @@ def test_predict_input_file_writes_the_aspects(model_dir, tmp_path):
     assert "categories" not in rows[0]  # this model has none
 
 
+def test_predict_input_reads_the_sentences_of_semeval_xml(model_dir, tmp_path):
+    source = tmp_path / "test.xml"  # as SemEval's unlabelled test files: sentences without aspect terms
+    source.write_text('<?xml version="1.0" encoding="UTF-8"?>\n<sentences>\n'
+                      '<sentence id="7"><text>The food is lovely.</text></sentence>\n'
+                      '<sentence id="8"><text>We went there on a Tuesday.</text></sentence>\n</sentences>\n',
+                      encoding="utf-8")
+    assert_ok(invoke("predict", "--model", model_dir, "--input", source, "--output", tmp_path / "out.csv"))
+    import pandas as pd
+
+    rows = pd.read_csv(tmp_path / "out.csv", dtype={"id": str})
+    assert rows["id"].tolist() == ["7", "8"] and rows["text"].tolist()[1] == "We went there on a Tuesday."
+    assert [a["term"] for a in json.loads(rows["aspects"][0])] == ["food"]
+    assert_error(invoke("predict", "--input", source, "--output", tmp_path / "o.csv"), "is XML, which only aspect models")
+
+
 def test_predict_input_file_writes_the_categories_too(tmp_path):
     from test_aspect_categories import synthetic as category_sentences
 
