@@ -16,7 +16,7 @@ from sentiment.aspects import (AspectPipeline, evaluate_aspects, fit_aspects, pr
 from sentiment.aspects.data import (CONTRAST_JOINS, bio_tags, check_sentence, contrastive_sentences, sentence_spans,
                                     spans_from_tags,
                                     split_sentences, tokenize)
-from sentiment.aspects.evaluation import score_aspects
+from sentiment.aspects.evaluation import format_aspect_report, score_aspects
 from sentiment.aspects.polarity import context_features
 from sentiment.errors import ConfigError, DataError, ModelFileError
 from sentiment.persistence import write_model
@@ -325,6 +325,14 @@ def test_score_aspects_counts():
     assert r["end_to_end_f1"] == pytest.approx(2 * (1 / 3) * 0.5 / (1 / 3 + 0.5))
     assert r["polarity_accuracy"] == 0.5 and r["n"] == 1
     assert r["mixed_polarity_accuracy"] == 0.5 and r["n_mixed"] == 2  # the sentence holds two polarities
+
+
+def test_gold_terms_without_polarities_have_no_end_to_end_score():
+    gold = [{"text": "a b", "aspects": [{"term": "a", "from": 0, "to": 1, "polarity": None}]}]
+    r = score_aspects(gold, [[{"from": 0, "to": 1, "polarity": "positive"}]], [["positive"]])
+    assert r["extraction_f1"] == 1.0 and r["polarity_accuracy"] is None
+    assert r["end_to_end_f1"] is None and r["end_to_end_precision"] is None  # not 0.0, which reads as a score
+    assert "end to end          F1 n/a" in format_aspect_report(r)
 
 
 def test_mixed_accuracy_counts_only_sentences_of_several_polarities():

@@ -65,7 +65,8 @@ def score_aspects(gold: list[dict], extracted: list[list[dict]], polarity_on_gol
                 if several:
                     mixed.append(a["polarity"] == label)
     p, r, f = prf(tp_span, n_pred, n_gold)
-    ep, er, ef = prf(tp_full, n_pred, n_gold)
+    # gold terms without polarities (as in files for term extraction alone) have no end-to-end score
+    ep, er, ef = prf(tp_full, n_pred, n_gold) if truth or not n_gold else (None, None, None)
     report = {"task": "aspect", "multi_label": False, "n": len(gold), "n_aspects": n_gold, "n_predicted": n_pred,
               "extraction_precision": p, "extraction_recall": r, "extraction_f1": f,
               "end_to_end_precision": ep, "end_to_end_recall": er, "end_to_end_f1": ef,
