@@ -153,12 +153,17 @@ def fit_file(
                     "give more texts or a larger --tune-fraction")
         return pipe.info_["trained_on"]
 
-    if multi_label or _trains_by_epochs(model_stage):  # fit does not see the dev labels: check them before training
-        _check_dev_labels(pipe, labels, dev_labels, label_names, multi_label)
-    log(f"training {pipe.vectorizer} + {pipe.model} on {len(texts)} texts; dev: {dev_source} ({len(dev_texts)} texts)"
-        + "".join(f"; {note}" for note in notes))
-    n_train = train(texts, labels, (dev_texts, dev_labels))
-    report = evaluate(pipe, dev_texts, dev_labels)
+    try:  # a carved dev part has only training labels; a --dev file may not
+        if multi_label or _trains_by_epochs(model_stage):  # fit does not see the dev labels: check them before training
+            _check_dev_labels(pipe, labels, dev_labels, label_names, multi_label)
+        log(f"training {pipe.vectorizer} + {pipe.model} on {len(texts)} texts; dev: {dev_source} ({len(dev_texts)} texts)"
+            + "".join(f"; {note}" for note in notes))
+        n_train = train(texts, labels, (dev_texts, dev_labels))
+        report = evaluate(pipe, dev_texts, dev_labels)
+    except UnknownLabelsError as exc:
+        raise DataError(f"--dev {dev_source}: label(s) {', '.join(exc.unknown[:10])} do not occur in the training "
+                        f"data, whose labels are: {', '.join(exc.known)}; drop those rows, or check --label-column "
+                        "and --label-names") from None
     refitted = dev is None and refit
     if refitted:  # the dev figures are in; the saved model learns from the dev texts too
         log(f"dev {_headline(report)}; training again on all {len(everything[0])} texts "

@@ -356,7 +356,7 @@ def missing_columns(file, missing, present, requested=None) -> DataError:
         return DataError(f"{file} has no column {', '.join(map(repr, missing))}, and its header holds tabs: "
                          "it looks tab-separated; name it .tsv")
     if "aspects" in map(str, present):  # SemEval-style aspect data read as a table of labels
-        which += ", or for aspect data add --task aspect"
+        which += ", or for aspect data use an aspect model (--task aspect)"
     return MissingColumnsError(
         f"{file} has no column {', '.join(map(repr, missing))}; its columns are: "
         f"{', '.join(map(str, present)) or 'none'}; name the right one with {which}", missing, present)
@@ -427,9 +427,9 @@ def _check_no_label_lists(values: list, file, column: str) -> None:
                             "model trained with --multi-label; if it is one label of its own, rename it without ';'")
         return
     shown = [x.item() if isinstance(x, np.generic) else x for x in values[row - 1]]
-    raise DataError(f"{file} column {column!r} holds lists of labels (data row {row}: {shown!r}); for several "
-                    "labels per text add --multi-label (Python: fit_file(..., multi_label=True), or pass the "
-                    "lists of labels to Pipeline.fit), or give one label per row")
+    raise DataError(f"{file} column {column!r} holds lists of labels (data row {row}: {shown!r}); several labels "
+                    "per text need a model trained with `sentiment fit --multi-label` (Python: fit_file(..., "
+                    "multi_label=True), or the lists of labels to Pipeline.fit), or give one label per row")
 
 
 def _parse_labels(values: list) -> list:

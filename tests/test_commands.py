@@ -75,10 +75,15 @@ def test_a_dev_label_unseen_in_training_fails_before_training(tmp_path, fit_dev_
     write_table(pd.DataFrame({"text": [f"good film {i}" for i in range(20)] + [f"bad film {i}" for i in range(20)],
                               "label": ["pos"] * 20 + ["neg"] * 20}), train)
     write_table(pd.DataFrame({"text": ["fine film", "odd film"], "label": ["pos", "neutral"]}), dev)
-    with pytest.raises(DataError, match="label\\(s\\) neutral were not seen in training"):
+    with pytest.raises(DataError, match=r"--dev .*dev.csv: label\(s\) neutral do not occur in the training data, "
+                                        r"whose labels are: neg, pos; drop those rows") as error:
         commands.fit_file(train, tmp_path / "m", dev=dev, model=model, multi_label=multi_label, options=SMALL_MLP
                           if model == "mlp" else None)
+    assert "evaluate" not in str(error.value)
     assert fit_dev_spy == [] and not (tmp_path / "m").exists()
+    with pytest.raises(DataError, match=r"--dev .*dev.csv: label\(s\) neutral do not occur in the training data"):
+        commands.fit_file(train, tmp_path / "m", dev=dev, model="logreg")  # checked after training, nothing saved
+    assert not (tmp_path / "m").exists()
 
 
 def test_fit_file_classical_path_is_unchanged(train_csv, tmp_path, fit_dev_spy):
