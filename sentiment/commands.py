@@ -420,11 +420,14 @@ def ensemble_models(models: list[str | Path], out: str | Path, *, weights: list[
                 raise DataError(f"--tune {tune}: label(s) {', '.join(exc.unknown[:10])} were not seen in training by "
                                 "the members; drop the rows with those labels") from None
             source = f"tuned on {Path(tune).name} ({len(texts)} texts)"
-            counts = zip(ensemble.label_names_, ensemble.tune_support_)
-            rare = sorted(name for name, n in counts if n < RELIABLE_POSITIVES)
+            counts = list(zip(ensemble.label_names_, ensemble.tune_support_))
+            rare = sorted(name for name, n in counts if 0 < n < RELIABLE_POSITIVES)
+            absent = sorted(name for name, n in counts if n == 0)
             if rare:
                 source += (f"; {len(rare)} label(s) with fewer than {RELIABLE_POSITIVES} texts there, whose thresholds "
                            f"are rough: {', '.join(rare)}")
+            if absent:
+                source += f"; {len(absent)} label(s) absent there keep the members' mean threshold: {', '.join(absent)}"
     elif tune is not None:
         raise ConfigError("--tune sets the thresholds of models with several labels per text; leave it out")
     ensemble.save(out)

@@ -76,15 +76,16 @@ class Ensemble(Classifier):
 
     def tune(self, texts: Sequence[str], labels: Sequence) -> "Ensemble":
         """Set each label's threshold to the one with the best F1 on labelled held-out ``texts`` (several
-        labels per text only; see :func:`sentiment.multilabel.tune_thresholds`); ``tune_support_`` holds
-        how many of the texts have each label (in the order of ``label_names_``). Returns the ensemble."""
+        labels per text only; see :func:`sentiment.multilabel.tune_thresholds`); a label none of the texts
+        has keeps its threshold (the members' mean, unless tuned before). ``tune_support_`` holds how many
+        of the texts have each label (in the order of ``label_names_``). Returns the ensemble."""
         from .evaluation import label_codes
 
         if not self.multi_label_:
             raise ConfigError("only ensembles of models with several labels per text have thresholds to tune")
         texts = check_texts(texts)
         truth = label_codes(self, self._grouped(_label_list(labels)), texts)
-        self.thresholds_ = tune_thresholds(truth, self.predict_proba(texts))
+        self.thresholds_ = tune_thresholds(truth, self.predict_proba(texts), default=np.asarray(self.thresholds_))
         self.tune_support_ = truth.sum(axis=0).tolist()
         return self
 
@@ -92,8 +93,13 @@ class Ensemble(Classifier):
         """Members are checked when the ensemble is made."""
 
     def _grouped(self, labels: Sequence) -> Sequence:
-        """``labels`` mapped to the groups the members learned (see ``Pipeline(grouping=...)``)."""
-        return self.members[0]._grouped(labels)
+        """``labels`` mapped to the groups a member learned from finer labels (see ``Pipeline(grouping=...)``),
+        so that it and a member trained on the groups themselves combine in either order."""
+        for member in self.members:
+            grouped = member._grouped(labels)
+            if grouped is not labels:
+                return grouped
+        return labels
 
     def _evidence(self, texts: list[str], known: bool = False, proba: bool = True) -> tuple:
         """The weighted mean of the members' probabilities (columns in the order of ``classes_``) and, per

@@ -31,12 +31,14 @@ def label_f1(truth: np.ndarray, predicted: np.ndarray) -> np.ndarray:
     return np.divide(2 * tp, 2 * tp + fp + fn, out=np.zeros(len(tp)), where=(2 * tp + fp + fn) > 0)
 
 
-def tune_thresholds(truth: np.ndarray, probabilities: np.ndarray, grid: np.ndarray = THRESHOLD_GRID) -> np.ndarray:
-    """Per label, the threshold of ``grid`` with the best F1 on ``truth``; 0.5 for a label with no example."""
+def tune_thresholds(truth: np.ndarray, probabilities: np.ndarray, grid: np.ndarray = THRESHOLD_GRID,
+                    default: float | np.ndarray = DEFAULT_THRESHOLD) -> np.ndarray:
+    """Per label, the threshold of ``grid`` with the best F1 on ``truth``; ``default`` (one value, or one per
+    label) for a label with no example."""
     ordered = grid[np.argsort(np.abs(grid - DEFAULT_THRESHOLD), kind="stable")]  # ties: nearest 0.5 wins
     scores = np.stack([label_f1(truth, probabilities >= t) for t in ordered])
     thresholds = ordered[scores.argmax(axis=0)]
-    return np.where(truth.sum(axis=0) > 0, thresholds, DEFAULT_THRESHOLD)
+    return np.where(truth.sum(axis=0) > 0, thresholds, default)
 
 
 def decide(probabilities: np.ndarray, thresholds: np.ndarray, top_if_none: bool = False) -> np.ndarray:

@@ -235,6 +235,14 @@ def test_pipeline_learns_groups(data):
     assert pipe.score(dev_texts, dev_labels) > 0.9  # fine dev labels are grouped the same way
 
 
+def test_an_ensemble_groups_labels_whichever_member_learnt_the_grouping(data):
+    (texts, labels), (dev_texts, dev_labels) = data
+    grouping = Pipeline("tfidf", "logreg", C=10.0, grouping="ekman").fit(texts, labels)
+    on_groups = Pipeline("count", "nb").fit(texts, group_labels(labels, "ekman"))  # trained on the groups themselves
+    first, last = sentiment.Ensemble([grouping, on_groups]), sentiment.Ensemble([on_groups, grouping])
+    assert first.score(dev_texts, dev_labels) == last.score(dev_texts, dev_labels) > 0.8  # fine labels, grouped
+
+
 def test_single_label_grouping_and_report_grouping(data, fitted):
     (texts, labels), (dev_texts, dev_labels) = data
     single = [y[0] for y in labels]
@@ -333,6 +341,17 @@ def test_multi_label_ensemble_tuned_thresholds(data, fitted, second, tmp_path):
     np.testing.assert_array_equal(loaded.thresholds_, tuned.thresholds_)
     assert loaded.predict(dev_texts) == tuned.predict(dev_texts)
     assert evaluate(loaded, dev_texts, dev_labels)["macro_f1"] == pytest.approx(tuned.score(dev_texts, dev_labels))
+
+
+def test_tuning_keeps_the_threshold_of_a_label_the_tune_texts_lack(data, fitted, second):
+    _, (dev_texts, dev_labels) = data
+    missing = fitted.label_names_[0]
+    kept = [(text, y) for text, y in zip(dev_texts, dev_labels) if missing not in y]
+    ensemble = sentiment.Ensemble([fitted, second], weights=[1, 3])
+    mean = ensemble.thresholds_.copy()
+    ensemble.tune([t for t, _ in kept], [y for _, y in kept])
+    assert ensemble.tune_support_[0] == 0 and ensemble.thresholds_[0] == pytest.approx(mean[0])
+    assert mean[0] != 0.5  # (the members' weighted mean, not the untuned default)
 
 
 def test_ensemble_members_must_agree_on_several_labels(data, fitted):
@@ -483,6 +502,12 @@ def test_cli_ensemble_of_multi_label_models(cli_model, files, tmp_path):
     result = invoke("ensemble", out, second, "--tune", few, "--out", tmp_path / "rough")
     assert_ok(result)
     assert re.search(r"\d+ label\(s\) with fewer than 10 texts there, whose thresholds are rough: \w", result.stdout)
+    frame = pd.read_csv(files["dev"])
+    absent = frame["labels"].str.split(";").explode().value_counts().index[-1]  # the rarest label
+    frame[~frame["labels"].str.split(";").map(lambda y: absent in y)].to_csv(few, index=False)
+    result = invoke("ensemble", out, second, "--tune", few, "--out", tmp_path / "absent")
+    assert_ok(result)
+    assert re.search(rf"label\(s\) absent there keep the members' mean threshold: .*\b{absent}\b", result.stdout)
     unseen = tmp_path / "unseen.csv"
     frame = pd.read_csv(files["dev"]).head(12)
     frame.loc[0, "labels"] = "nervousness"
