@@ -18,7 +18,7 @@ from .data import (LABEL_SEPARATOR, check_fraction, check_label_sets, check_labe
 from .errors import ConfigError, DataError, MissingColumnsError, TuningWarning, UnknownLabelsError, refuse_flags
 from .evaluation import evaluate
 from .persistence import atomic_file, check_model_target, check_outside_models
-from .pipeline import POLARITY_NAMES, Pipeline, load, polarity_names
+from .pipeline import PIPELINE_OPTIONS, POLARITY_NAMES, Pipeline, load, polarity_names
 from .tasks import DEFAULT_TASK, get_task
 
 HEADLINE = ("n", "accuracy", "macro_f1", "micro_f1")  # the dev metrics kept in a model's config
@@ -301,8 +301,9 @@ def _description(pipe, path: Path) -> dict:
             "settings": _settings(kind, config, pipe, path), "labels": list(getattr(pipe, "label_names_", None) or POLARITIES),
             "multi_label": multi_label,
             "thresholds": dict(zip(pipe.label_names_, map(float, pipe.thresholds_))) if multi_label else None,
-            "columns": config.get("columns"), "data": config.get("data"), "dev_metrics": dev_metrics or None,
-            "info": {k: v for k, v in info.items() if k != "dev"}}
+            "columns": config.get("columns"), "dev_metrics": dev_metrics or None,
+            "data": config.get("data") or ({"train": info["data"]} if "data" in info else None),  # aspect models
+            "info": {k: v for k, v in info.items() if k not in ("dev", "data")}}
 
 
 def _settings(kind: str, config: dict, pipe, path: Path) -> dict:
@@ -311,11 +312,18 @@ def _settings(kind: str, config: dict, pipe, path: Path) -> dict:
         return {"weights": config["weights"], "members": {
             name: _description(member, path / name)["settings"] for name, member in zip(config["members"], pipe.members)}}
     if kind == "aspect":
+        settings = dict(config.get("pipeline", {}))
         categories = getattr(pipe, "categories_", None)
         detector = getattr(categories, "detector_", None)
-        return {**config.get("pipeline", {}), **({"category_thresholds": dict(zip(detector.label_names_, map(
+        if settings.get("categories") and categories is None:
+            settings["categories"] = "none learnt (the training data have none)"
+        return {**settings, **({"category_thresholds": dict(zip(detector.label_names_, map(
             float, detector.thresholds_)))} if detector is not None else {})}
-    return {"vectorizer": pipe.vectorizer, "model": pipe.model, "cleaner_settings": config.get("cleaner", {}),
+    options = config.get("pipeline", {}).get("options", {})
+    pipeline = {key: options.get(key, default) for key, default in PIPELINE_OPTIONS.items()
+                if key != "tune_fraction" or getattr(pipe, "multi_label_", False)}  # tuning: several labels only
+    return {"vectorizer": pipe.vectorizer, "model": pipe.model, "pipeline_settings": pipeline,
+            "cleaner_settings": config.get("cleaner", {}),
             **{f"{stage}_settings": config["stages"][stage]["params"] for stage in ("vectorizer", "model")}}
 
 

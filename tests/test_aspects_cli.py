@@ -185,10 +185,12 @@ def test_fit_with_a_report_folder(files, tmp_path):
     assert written and any(name.endswith(".json") for name in written)
 
 
-def test_info_of_an_aspect_model(model_dir):
+def test_info_of_an_aspect_model(model_dir, files):
     described = json.loads(invoke("info", model_dir, "--json").stdout)
     assert described["kind"] == "aspect" and described["settings"]["extractor"] == "classical"
-    assert described["settings"]["categories"] is True and "category_thresholds" not in described["settings"]  # none in the data
+    assert described["settings"]["categories"] == "none learnt (the training data have none)"
+    assert "category_thresholds" not in described["settings"]
+    assert described["data"] == {"train": str(files["train"])}  # the file it learnt from
     shipped = json.loads(invoke("info", "--task", "aspect", "--json").stdout)["settings"]
     assert shipped["categories"] is True and "food" in shipped["category_thresholds"]  # the setting and the thresholds
     assert described["labels"] == ["negative", "neutral", "positive"] and described["multi_label"] is False

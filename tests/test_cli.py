@@ -603,6 +603,7 @@ def test_info_shows_what_a_model_is(saved_model):
     assert described["kind"] == "pipeline" and described["labels"] == ["neg", "pos"]
     assert described["multi_label"] is False and described["thresholds"] is None
     assert described["settings"]["vectorizer"] == "tfidf"
+    assert described["settings"]["pipeline_settings"] == {"grouping": None}  # tune_fraction: several labels only
 
 
 def test_info_of_the_shipped_models_and_bad_paths(tmp_path):

@@ -235,6 +235,14 @@ def test_pipeline_learns_groups(data):
     assert pipe.score(dev_texts, dev_labels) > 0.9  # fine dev labels are grouped the same way
 
 
+def test_info_says_a_model_predicts_groups(data, tmp_path):
+    from sentiment.commands import describe_model
+
+    (texts, labels), _ = data
+    Pipeline("tfidf", "logreg", grouping="ekman").fit(texts, labels).save(tmp_path / "m")
+    assert describe_model(tmp_path / "m")["settings"]["pipeline_settings"] == {"grouping": "ekman", "tune_fraction": 0.1}
+
+
 def test_an_ensemble_groups_labels_whichever_member_learnt_the_grouping(data):
     (texts, labels), (dev_texts, dev_labels) = data
     grouping = Pipeline("tfidf", "logreg", C=10.0, grouping="ekman").fit(texts, labels)

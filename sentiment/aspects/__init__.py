@@ -120,6 +120,7 @@ def train_and_score(train: list[dict], dev: list[dict], *, data: str, refit_on: 
         pipe = AspectPipeline(seed=seed, **options).fit(refit_on, progress=progress)
         report["refit_on_all"] = True
     pipe.info_["dev"] = report["dev"]
+    pipe.info_["data"] = data
     if out is not None:
         pipe.save(out)
         report["model"] = str(out)
