@@ -289,7 +289,7 @@ def predict(
     texts: List[str] = typer.Argument(None, metavar="TEXT", help="Texts to classify; '-' reads one text per line from stdin (blank lines skipped)."),
     model: Optional[Path] = typer.Option(None, help="Model directory; default: the English model of --task shipped with the package."),
     task: Optional[str] = typer.Option(None, help=f"Without --model: the shipped model for {_shipped_choices(describe=True)}."),
-    aspect: List[str] = typer.Option([], "--aspect", metavar="TERM", help="Aspect models: score this aspect term (as written in the text) instead of finding the aspects; repeatable; also with --input."),
+    aspect: List[str] = typer.Option([], "--aspect", metavar="TERM", help="Aspect models: score this aspect term (as written in the text, any case; whole words first, else inside a word) instead of finding the aspects; repeatable; also with --input."),
     by_sentence: Optional[bool] = typer.Option(None, "--by-sentence/--whole-text", show_default=False, help="Aspect models: read the polarity toward each aspect from its own sentence (the default; the models learn from single sentences), or from the whole text; categories are read from the whole text."),
     top_if_none: bool = typer.Option(False, "--top-if-none", help="Several labels per text: give the most probable label to a text where none passes its threshold."),
     as_json: bool = typer.Option(False, "--json", help="Print a JSON array: per text, its label(s), the class probabilities and known_features (how many of its words or n-grams the model knows; 0: the label is a guess)."),
@@ -365,8 +365,8 @@ def predict(
     unknown = [i + 1 for i, result in enumerate(results) if result["known_features"] == 0]
     if unknown:
         shown = ", ".join(map(str, unknown[:10])) + (", …" if len(unknown) > 10 else "")
-        typer.echo(f"note: the model knows no word of text(s) {shown}: their labels are its guess without evidence "
-                   "(another language? the shipped models know English)", err=True)
+        typer.echo(f"note: the model knows none of the words (or n-grams) of text(s) {shown}: their labels are its "
+                   "guess without evidence (another language? the shipped models know English)", err=True)
     if as_json:
         _print_json(results)
         return

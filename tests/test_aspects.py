@@ -149,6 +149,16 @@ def test_malformed_xml_is_a_clear_data_error(tmp_path):
         read_aspect_data(path)
 
 
+def test_xml_in_another_encoding_than_it_declares(tmp_path):
+    path = tmp_path / "latin.xml"
+    path.write_bytes(XML.replace("camera", "caméra").encode("latin-1"))  # declared UTF-8 (or not at all)
+    with pytest.raises(DataError, match="latin.xml is not UTF-8 text; re-encode it, e.g. iconv -f latin1"):
+        read_aspect_data(path)
+    declared = tmp_path / "declared.xml"
+    declared.write_bytes(XML.replace("camera", "caméra").replace('"UTF-8"', '"ISO-8859-1"').encode("latin-1"))
+    assert "caméra" in read_aspect_data(declared)[0]["text"]  # a declared encoding is read
+
+
 @pytest.mark.parametrize("aspect, message", [
     ({"term": "camera", "from": 40, "to": 46, "polarity": "negative"}, "outside the text.*fix them"),
     ({"term": "camera", "from": 5, "to": 11, "polarity": "negative"}, "not the term 'camera'.*fix the offsets"),

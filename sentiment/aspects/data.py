@@ -151,6 +151,20 @@ def read_aspect_data(path, keep_conflict: bool = False) -> list[dict]:
     raise DataError(f"{file}: unknown aspect data format; give a SemEval-2014 .xml file or a .jsonl file")
 
 
+def _declares_another_encoding(file: Path) -> bool:
+    """Whether the XML declaration names an encoding other than UTF-8 (the parser then decodes it)."""
+    declared = re.match(rb"\s*<\?xml[^>]*encoding=[\"']([\w.-]+)", file.read_bytes()[:200].removeprefix(b"\xef\xbb\xbf"))
+    return declared is not None and declared.group(1).lower().replace(b"_", b"-") not in (b"utf-8", b"utf8")
+
+
+def _is_utf8(file: Path) -> bool:
+    try:
+        file.read_bytes().decode("utf-8")
+    except UnicodeDecodeError:
+        return False
+    return True
+
+
 def read_semeval_xml(path, keep_conflict: bool = False) -> list[dict]:
     """The ``<sentences>`` of a SemEval-2014 Task 4 file (``aspectTerms`` and ``aspectCategories``)."""
     import xml.etree.ElementTree as ET
@@ -159,6 +173,11 @@ def read_semeval_xml(path, keep_conflict: bool = False) -> list[dict]:
     try:
         root = ET.parse(file).getroot()
     except ET.ParseError as exc:
+        if not _declares_another_encoding(file) and not _is_utf8(file):
+            from ..data import _encoding_guess
+
+            raise DataError(f"{file} is not UTF-8 text; re-encode it, e.g. iconv -f {_encoding_guess(file)} -t utf-8 "
+                            "IN > OUT") from None
         raise DataError(
             f"{file} is not well-formed XML ({exc}); fix the file or pass the original SemEval-2014 XML"
         ) from None
