@@ -66,7 +66,8 @@ def main() -> None:
         train, dev = train + domain_train, dev + domain_dev
         sentences += read_aspect_data(Path(args.data) / name)
     _, report = train_and_score(train, dev, data="SemEval-2014 Task 4 restaurants + laptops train (pooled)",
-                                refit_on=sentences, out=args.out, seed=0, log=print, **options)
+                                refit_on=sentences, out=args.out, seed=0,
+                                log=lambda line: print(line, file=sys.stderr), **options)
     print(json.dumps(report, indent=2))
 
 

@@ -50,7 +50,10 @@ _TOKEN = re.compile(r"\w+(?:'\w+)*|'\w+|[!?]+|[.,;:]")
 # line breaks into the marker token _BREAK, which only the token-level step sees: it ends the scope, then goes.
 _BREAK = "\n"
 _TOKEN_OR_BREAK = re.compile(_TOKEN.pattern + "|\n")
-_BREAK_TAG = re.compile(r"</?(?:br|p|div|li|ul|ol|dd|dt|dl|hr|h[1-6]|tr|table|blockquote|pre)\b", re.IGNORECASE)
+# HTML elements that break a line, as a <br> does.
+BREAK_TAG_NAMES = frozenset({"br", "p", "div", "li", "ul", "ol", "dd", "dt", "dl", "hr", "h1", "h2", "h3", "h4", "h5", "h6",
+                             "tr", "table", "blockquote", "pre"})
+_BREAK_TAG = re.compile(rf"</?(?:{'|'.join(sorted(BREAK_TAG_NAMES))})\b", re.IGNORECASE)
 NEGATION_SCOPES = (1, 2)  # 1: punctuation and "but" only (models saved before negation_scope existed)
 
 # Contractions are expanded per token (only tokens with an apostrophe, or "cannot", need work).

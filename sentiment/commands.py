@@ -15,7 +15,8 @@ import numpy as np
 
 from .data import (LABEL_SEPARATOR, check_fraction, check_label_sets, check_labels, holds_sst_trees, is_multi_label,
                    is_pandas_na, iter_table, missing_columns, read_labelled, sst_phrase_split, train_dev_split)
-from .errors import ConfigError, DataError, MissingColumnsError, TuningWarning, UnknownLabelsError, refuse_flags
+from .errors import (ConfigError, DataError, MissingColumnsError, SeparatorError, TuningWarning, UnknownLabelsError,
+                     refuse_flags)
 from .evaluation import evaluate
 from .persistence import atomic_file, check_model_target, check_outside_models
 from .pipeline import PIPELINE_OPTIONS, POLARITY_NAMES, Pipeline, load, polarity_names
@@ -276,9 +277,11 @@ def describe_options(task: str = DEFAULT_TASK, vectorizer: str | None = None, mo
 def describe_model(model: str | Path | None = None, task: str | None = None) -> dict:
     """What a saved model is (default: the one shipped for ``task``), from its files: ``{"model", "kind",
     "sentiment_version", "settings", "labels", "multi_label", "thresholds", "columns", "data", "dev_metrics",
-    "info"}``. ``settings`` holds what a pipeline was trained with (vectorizer and model names and every
-    setting of the cleaner, vectorizer and model), an aspect model's settings (and, with categories, each
-    category's threshold) or an ensemble's weights and its members' settings; ``thresholds`` (several
+    "info"}``. ``settings`` holds what a pipeline was trained with (vectorizer and model names, its own
+    settings: ``grouping`` and, with several labels per text, ``tune_fraction``, and every setting of the
+    cleaner, vectorizer and model), an aspect model's settings (with categories, whether it learnt any and
+    each category's threshold) or an ensemble's weights and its members' settings; ``data`` what it was
+    trained on (an aspect model: ``{"train": file}``); ``thresholds`` (several
     labels per text) each label's threshold."""
     from .default_models import default_model_path
 
@@ -315,8 +318,8 @@ def _settings(kind: str, config: dict, pipe, path: Path) -> dict:
         settings = dict(config.get("pipeline", {}))
         categories = getattr(pipe, "categories_", None)
         detector = getattr(categories, "detector_", None)
-        if settings.get("categories") and categories is None:
-            settings["categories"] = "none learnt (the training data have none)"
+        if settings.get("categories"):
+            settings["categories_learnt"] = categories is not None  # False: the training data had none
         return {**settings, **({"category_thresholds": dict(zip(detector.label_names_, map(
             float, detector.thresholds_)))} if detector is not None else {})}
     options = config.get("pipeline", {}).get("options", {})
@@ -417,6 +420,9 @@ def ensemble_models(models: list[str | Path], out: str | Path, *, weights: list[
             columns = model_columns(ensemble)
             try:  # the errors' advice (--label-column, --label-names) is for other commands
                 texts, labels = read_labelled(tune, columns["text"], columns["label"], separator=columns["separator"])
+            except SeparatorError as exc:
+                raise DataError(f"--tune {tune} joins its labels by {exc.found!r}; the members' are joined by "
+                                f"{columns['separator']!r}: write them so") from None
             except MissingColumnsError as exc:
                 raise DataError(f"--tune {tune} has no column {', '.join(map(repr, exc.missing))} (its columns: "
                                 f"{', '.join(map(str, exc.present)) or 'none'}); it needs the members' columns "

@@ -14,7 +14,7 @@ from typing import Collection, Iterator, NamedTuple, Sequence
 
 import numpy as np
 
-from .errors import ConfigError, DataError, MissingColumnsError
+from .errors import ConfigError, DataError, MissingColumnsError, SeparatorError
 
 class Compression(NamedTuple):
     pandas: str  # pandas' name for it (read_csv(compression=...))
@@ -147,10 +147,10 @@ def split_labels(values: Sequence, separator: str, where: str = "the labels") ->
         for other in SEPARATORS:
             example = next((v for v in joined if other != separator and other in v), None)
             if example is not None:
-                raise DataError(
+                raise SeparatorError(
                     f"no label in {where} contains the separator {separator!r}, but some contain {other!r} "
-                    f"(e.g. {example!r}); pass --label-sep '{other}', or leave out --multi-label if every text has one label"
-                )
+                    f"(e.g. {example!r}); pass --label-sep '{other}', or leave out --multi-label if every text has one label",
+                    other)
     result = []
     for row, value in enumerate(values, 1):
         parts = [str(part).strip() for part in (value.split(separator) if isinstance(value, str) else value)]
@@ -254,8 +254,7 @@ def iter_table(path: str | Path, columns: Sequence[str] | None, fmt: str | None 
             if not rows:
                 raise DataError(f"{file} has a header but no rows; give at least one row")
     except UnicodeDecodeError:
-        raise DataError(f"{file} is not UTF-8 text; re-encode it, e.g. iconv -f {_encoding_guess(file)} -t utf-8 "
-                        "IN > OUT") from None
+        raise not_utf8_error(file) from None
     except pd.errors.EmptyDataError:
         raise DataError(f"{file} is empty; give a file with a header row and at least one row") from None
     except ImportError:  # pandas reads .zst through the optional package zstandard
@@ -335,6 +334,11 @@ def _columns(frame, columns, file):
     if missing:
         raise missing_columns(file, missing, list(frame.columns), columns)
     return frame[list(columns)]
+
+
+def not_utf8_error(file: Path) -> DataError:
+    """The error for a file that is not UTF-8, with the command that converts it."""
+    return DataError(f"{file} is not UTF-8 text; re-encode it, e.g. iconv -f {_encoding_guess(file)} -t utf-8 IN > OUT")
 
 
 def _encoding_guess(file: Path) -> str:
@@ -488,7 +492,7 @@ def _read_trees(path: str | Path) -> tuple[Path, list[list[tuple[str, int]]]]:
         try:
             lines = handle.readlines()
         except UnicodeDecodeError:
-            raise DataError(f"{file} is not UTF-8 text; re-encode it") from None
+            raise not_utf8_error(file) from None
     trees: list[list[tuple[str, int]]] = []
     for number, line in enumerate(lines, 1):
         if not line.strip():

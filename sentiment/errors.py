@@ -24,6 +24,14 @@ class MissingColumnsError(DataError):
         self.missing, self.present = list(missing), list(present)
 
 
+class SeparatorError(DataError):
+    """Labels joined by another separator than the one given: ``found`` is the one they hold."""
+
+    def __init__(self, message: str, found: str) -> None:
+        super().__init__(message)
+        self.found = found
+
+
 class UnknownLabelsError(DataError):
     """Labels a model was not trained on: ``unknown`` lists them, ``known`` the model's own."""
 

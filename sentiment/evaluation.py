@@ -67,7 +67,7 @@ def codes_for(classes: np.ndarray, names, labels: Sequence) -> np.ndarray:
 
 
 def in_batches(function: Callable[[list], Any], items: Sequence, *, progress: bool = False, desc: str = "scoring",
-               size: int = 512) -> Any:
+               unit: str = "text", size: int = 512) -> Any:
     """``function(items)``, computed ``size`` items at a time under a progress bar when ``progress`` (the
     parts joined: arrays stacked, lists concatenated); for functions whose output row ``i`` depends on
     item ``i`` alone, as prediction does."""
@@ -77,7 +77,7 @@ def in_batches(function: Callable[[list], Any], items: Sequence, *, progress: bo
     from tqdm.auto import tqdm
 
     parts = []
-    with tqdm(total=len(items), desc=desc, unit="text", dynamic_ncols=True, leave=False) as bar:
+    with tqdm(total=len(items), desc=desc, unit=unit, dynamic_ncols=True, leave=False) as bar:
         for start in range(0, len(items), size):
             parts.append(function(items[start:start + size]))
             bar.update(len(items[start:start + size]))

@@ -343,6 +343,9 @@ def test_gold_terms_without_polarities_have_no_end_to_end_score():
     assert r["extraction_f1"] == 1.0 and r["polarity_accuracy"] is None
     assert r["end_to_end_f1"] is None and r["end_to_end_precision"] is None  # not 0.0, which reads as a score
     assert "end to end          F1 n/a" in format_aspect_report(r)
+    gold.append({"text": "c", "aspects": [{"term": "c", "from": 0, "to": 1, "polarity": "negative"}]})
+    r = score_aspects(gold, [[{"from": 0, "to": 1, "polarity": "positive"}], []], [["positive"], ["negative"]])
+    assert r["end_to_end_f1"] is None and r["polarity_accuracy"] == 1.0  # some without: none either
 
 
 def test_mixed_accuracy_counts_only_sentences_of_several_polarities():
@@ -563,9 +566,21 @@ def test_a_failed_fit_leaves_the_fitted_pipeline_as_it_was(tmp_path):
     ("Great screen<br/>awful battery", ["Great screen", "awful battery"]),  # HTML line breaks cut too
     ("<p>Fine keys.</p> <p>Loud fan</P>", ["Fine keys.", "Loud fan"]),
     ("The <b>screen</b> is great", ["The <b>screen</b> is great"]),  # inline tags do not
+    ("Pros: great <i>screen</i>\nCons: awful battery", ["Pros: great <i>screen</i>", "Cons: awful battery"]),
+    ("Performance<price. The screen is great -> buy it", ["Performance<price.", "The screen is great -> buy it"]),
 ])
 def test_sentence_spans(text, sentences):
     assert [text[a:b] for a, b in sentence_spans(text)] == sentences
+
+
+@pytest.mark.parametrize("text, markup", [
+    ('<a href="http://x.y/z">link</a>, <br />', ['<a href="http://x.y/z">', "</a>", "<br />"]),
+    ("Go to www.apple.com,the keyboard (see http://x.com/keyboard).", ["www.apple.com", "http://x.com/keyboard"]),
+    ("I <3 it, x<y, a<b and the screen>d, <li-ion battery>, Love it<!!! >.<", []),  # not tags
+    ("<!-- note --> ok <BR>", ["<!-- note -->", "<BR>"]),
+])
+def test_markup_tokens(text, markup):
+    assert [text[t.start:t.end] for t in tokenize(text) if t.markup] == markup
 
 
 def test_web_addresses_and_html_tags_are_whole_tokens_that_no_term_includes():

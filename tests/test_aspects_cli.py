@@ -188,11 +188,11 @@ def test_fit_with_a_report_folder(files, tmp_path):
 def test_info_of_an_aspect_model(model_dir, files):
     described = json.loads(invoke("info", model_dir, "--json").stdout)
     assert described["kind"] == "aspect" and described["settings"]["extractor"] == "classical"
-    assert described["settings"]["categories"] == "none learnt (the training data have none)"
+    assert described["settings"]["categories"] is True and described["settings"]["categories_learnt"] is False
     assert "category_thresholds" not in described["settings"]
     assert described["data"] == {"train": str(files["train"])}  # the file it learnt from
     shipped = json.loads(invoke("info", "--task", "aspect", "--json").stdout)["settings"]
-    assert shipped["categories"] is True and "food" in shipped["category_thresholds"]  # the setting and the thresholds
+    assert shipped["categories"] is shipped["categories_learnt"] is True and "food" in shipped["category_thresholds"]
     assert described["labels"] == ["negative", "neutral", "positive"] and described["multi_label"] is False
     assert set(described["dev_metrics"]) >= {"extraction_f1", "polarity_accuracy"}
     result = invoke("info", model_dir)

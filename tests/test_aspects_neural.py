@@ -104,8 +104,10 @@ def test_a_tokens_character_features_ignore_the_batchs_padding():
     torch.manual_seed(0)
     net = neural.TaggerNet(neural.TaggerConfig(n_words=4, n_chars=6, embedding_dim=5, char_filters=7, case_dim=0,
                                                hidden_size=4, dropout=0.0)).eval()
-    with torch.no_grad():
-        net.char_cnn.bias.fill_(5.0)  # above every real position's output: padding in the max would show
+    with torch.no_grad():  # every real position's output below 0, a fully padded position's exactly 0 (the bias):
+        net.char_cnn.weight.fill_(-1.0)  # padding in the max would win it
+        net.char_cnn.bias.fill_(0.0)
+        net.char_embedding.weight.abs_()
         short = torch.tensor([[[2, 3, 0]]])  # one token of two characters, padded to 3
         wide = torch.tensor([[[2, 3, 0, 0, 0, 0]], [[4, 5, 2, 3, 4, 5]]])  # the same token beside a longer one
         alone = net.char_features(short)[0, 0]

@@ -82,7 +82,7 @@ def test_a_dev_label_unseen_in_training_fails_before_training(tmp_path, fit_dev_
     assert "evaluate" not in str(error.value)
     assert fit_dev_spy == [] and not (tmp_path / "m").exists()
     with pytest.raises(DataError, match=r"--dev .*dev.csv: label\(s\) neutral do not occur in the training data"):
-        commands.fit_file(train, tmp_path / "m", dev=dev, model="logreg")  # checked after training, nothing saved
+        commands.fit_file(train, tmp_path / "m", dev=dev, model="logreg")  # checked by Pipeline.fit; nothing saved
     assert not (tmp_path / "m").exists()
 
 

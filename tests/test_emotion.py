@@ -549,6 +549,11 @@ def test_ensemble_tune_file_without_the_members_columns(fitted, tmp_path):
     fitted.save(tmp_path / "a")
     fitted.save(tmp_path / "b")
     tune = tmp_path / "tune.csv"
+    pd.DataFrame({"text": ["fine", "sad"], "label": ["joy,fear", "anger"]}).to_csv(tune, index=False)
+    with pytest.raises(DataError, match=r"--tune .* joins its labels by ','; the members' are joined by ';': write "
+                                        r"them so$") as error:
+        ensemble_models([tmp_path / "a", tmp_path / "b"], tmp_path / "ens", tune=tune)
+    assert "--label-sep" not in str(error.value)
     for columns, missing in ((["text", "emotion"], "'label'"), (["review", "label"], "'text'")):
         pd.DataFrame({columns[0]: ["fine"], columns[1]: ["joy"]}).to_csv(tune, index=False)
         with pytest.raises(DataError, match=f"--tune .* has no column {missing} \\(its columns: {', '.join(columns)}\\); "

@@ -19,7 +19,8 @@ from functools import lru_cache
 from pathlib import Path
 from typing import NamedTuple
 
-from ..cleaning import _BREAK_TAG, _TAG, _URL, Cleaner
+from ..cleaning import BREAK_TAG_NAMES, Cleaner
+from ..data import not_utf8_error
 from ..errors import DataError
 
 POLARITIES = ("negative", "neutral", "positive")
@@ -29,7 +30,13 @@ TAGS = ("O", "B", "I")
 # Web addresses and HTML tags whole (markup: never part of an aspect term), then words (with inner
 # apostrophes), HTML entities, and any other single non-space character, so that "hard-drive", "$20" or
 # "i7-3770" split into pieces whose spans tile the term.
-_MARKUP = rf"(?P<markup>{_URL.pattern}|{_TAG.pattern})"
+# Stricter than the Cleaner's patterns, since a markup token's characters can hold no aspect term: a tag is
+# a name, then only name="value" attributes, on one line ("<br/>", '<a href="x">'; not "<b and c >" or
+# "<price. The screen ... ->"); a web address stops before a comma and before closing punctuation.
+_HTML_TAG = (r"</?(?P<name>[A-Za-z][A-Za-z0-9]*)(?:[^\S\n]+[A-Za-z_:][-\w:.]*[^\S\n]*=[^\S\n]*"
+             r"(?:\"[^\"<>\n]*\"|'[^'<>\n]*'|[^\s\"'<>=`]+))*[^\S\n]*/?>|<!--.*?-->|<!DOCTYPE[^<>\n]*>")
+_WEB_ADDRESS = r"(?:https?://|www\.)[^\s<>\"',]*[^\s<>\"',.;:!?)\]]"
+_MARKUP = rf"(?P<markup>{_WEB_ADDRESS}|{_HTML_TAG})"
 _TOKEN = re.compile(_MARKUP + r"|&(?:[a-zA-Z]+|#\d+);|\w+(?:['’](?![sS]\b)\w+)*|['’][sS]\b|[^\w\s]", re.IGNORECASE)
 
 
@@ -59,7 +66,7 @@ def normalize_token(raw: str, cleaner: Cleaner | None = None) -> str:
     return "_".join(out.split()) if out else raw.lower()
 
 
-_SENTENCE_END = re.compile(rf"[.!?]+[\"'”’)\]]*\s+|\s*\n\s*|\s*(?P<tag>{_TAG.pattern})\s*")
+_SENTENCE_END = re.compile(rf"[.!?]+[\"'”’)\]]*\s+|\s*\n\s*|[^\S\n]*(?P<tag>{_HTML_TAG})[^\S\n]*", re.IGNORECASE)
 
 
 def sentence_spans(text: str) -> list[tuple[int, int]]:
@@ -70,7 +77,7 @@ def sentence_spans(text: str) -> list[tuple[int, int]]:
     spans, start = [], 0
     for end in _SENTENCE_END.finditer(text):
         tag = end.group("tag")
-        if tag is not None and not _BREAK_TAG.match(tag):
+        if tag is not None and (end.group("name") or "").lower() not in BREAK_TAG_NAMES:
             continue  # an inline tag (<b>, <a href=...>) goes on with the sentence
         if tag is None and "\n" not in end.group() and text[end.end():end.end() + 1].islower():
             continue
@@ -153,7 +160,9 @@ def read_aspect_data(path, keep_conflict: bool = False) -> list[dict]:
 
 def _declares_another_encoding(file: Path) -> bool:
     """Whether the XML declaration names an encoding other than UTF-8 (the parser then decodes it)."""
-    declared = re.match(rb"\s*<\?xml[^>]*encoding=[\"']([\w.-]+)", file.read_bytes()[:200].removeprefix(b"\xef\xbb\xbf"))
+    with open(file, "rb") as handle:
+        start = handle.read(200).removeprefix(b"\xef\xbb\xbf")
+    declared = re.match(rb"\s*<\?xml[^>]*encoding\s*=\s*[\"']([\w.-]+)", start)
     return declared is not None and declared.group(1).lower().replace(b"_", b"-") not in (b"utf-8", b"utf8")
 
 
@@ -174,10 +183,7 @@ def read_semeval_xml(path, keep_conflict: bool = False) -> list[dict]:
         root = ET.parse(file).getroot()
     except ET.ParseError as exc:
         if not _declares_another_encoding(file) and not _is_utf8(file):
-            from ..data import _encoding_guess
-
-            raise DataError(f"{file} is not UTF-8 text; re-encode it, e.g. iconv -f {_encoding_guess(file)} -t utf-8 "
-                            "IN > OUT") from None
+            raise not_utf8_error(file) from None
         raise DataError(
             f"{file} is not well-formed XML ({exc}); fix the file or pass the original SemEval-2014 XML"
         ) from None
@@ -216,7 +222,7 @@ def read_aspect_jsonl(path, keep_conflict: bool = False) -> list[dict]:
         with open(file, encoding="utf-8-sig") as handle:  # -sig: a byte-order mark is skipped
             lines = list(handle)
     except UnicodeDecodeError:
-        raise DataError(f"{file} is not UTF-8 text; re-encode it, e.g. iconv -f latin1 -t utf-8 IN > OUT") from None
+        raise not_utf8_error(file) from None
     for line_no, line in enumerate(lines, 1):
         if not line.strip():
             continue

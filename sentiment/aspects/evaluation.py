@@ -66,7 +66,8 @@ def score_aspects(gold: list[dict], extracted: list[list[dict]], polarity_on_gol
                     mixed.append(a["polarity"] == label)
     p, r, f = prf(tp_span, n_pred, n_gold)
     # gold terms without polarities (as in files for term extraction alone) have no end-to-end score
-    ep, er, ef = prf(tp_full, n_pred, n_gold) if truth or not n_gold else (None, None, None)
+    unpolarised = any(a["polarity"] is None for s in gold for a in s["aspects"])
+    ep, er, ef = (None, None, None) if unpolarised else prf(tp_full, n_pred, n_gold)
     report = {"task": "aspect", "multi_label": False, "n": len(gold), "n_aspects": n_gold, "n_predicted": n_pred,
               "extraction_precision": p, "extraction_recall": r, "extraction_f1": f,
               "end_to_end_precision": ep, "end_to_end_recall": er, "end_to_end_f1": ef,
@@ -103,7 +104,8 @@ def evaluate_pipeline(pipeline, sentences: list[dict], *, progress: bool = False
     texts = [s["text"] for s in sentences]
     extracted = in_batches(pipeline.predict_aspects, texts, progress=progress, desc="finding aspects") if texts else []
     items = [(s["text"], a["from"], a["to"]) for s in sentences for a in s["aspects"]]
-    probs = in_batches(pipeline.polarity_proba, items, progress=progress, desc="polarity of the gold aspects")
+    probs = in_batches(pipeline.polarity_proba, items, progress=progress, desc="polarity of the gold aspects",
+                       unit="aspect")
     report = score_aspects(sentences, extracted, _per_sentence(probs, [len(s["aspects"]) for s in sentences]))
     model = getattr(pipeline, "categories_", None)
     with_categories = [s for s in sentences if s.get("categories")]
