@@ -65,6 +65,9 @@ class Ensemble(Classifier):
         self.weights = weights
         self.classes_ = first.classes_
         self.label_names_ = list(first.label_names_)
+        # every member's label values (0/1 of one, "neg"/"pos" of another), so labels match whichever is given
+        self.member_classes_ = [values for member in members
+                                for values in [member.classes_.tolist(), *getattr(member, "member_classes_", [])]]
         self.multi_label_ = first.multi_label_
         self.thresholds_ = None
         if self.multi_label_:

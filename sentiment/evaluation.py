@@ -25,31 +25,34 @@ def label_codes(pipeline, labels: Sequence, texts: Sequence[str] | None = None) 
     labels = list(labels)
     if texts is not None and len(labels) != len(texts):
         raise DataError(f"{len(texts)} texts but {len(labels)} labels; give one label (or list of labels) per text")
-    return targets_for(pipeline.classes_, pipeline.label_names_, labels, pipeline.multi_label_)
+    aliases = getattr(pipeline, "member_classes_", ())  # an ensemble: any member's label values
+    return targets_for(pipeline.classes_, pipeline.label_names_, labels, pipeline.multi_label_, aliases)
 
 
-def targets_for(classes: np.ndarray, names, labels: Sequence, multi_label: bool) -> np.ndarray:
+def targets_for(classes: np.ndarray, names, labels: Sequence, multi_label: bool, aliases: Sequence = ()) -> np.ndarray:
     """Class indices of ``labels`` (one per text), or with ``multi_label`` the 0/1 matrix (texts x classes)
-    of label lists."""
+    of label lists; ``aliases``: further lists of values, in the order of ``classes``, that name them."""
     if is_multi_label(labels) != multi_label:
         if multi_label:
             raise DataError("the model gives several labels per text; give a list of labels per text "
                             "(in a file: labels joined by the separator the model was trained with)")
         raise DataError("the model gives one label per text, but the labels are lists; give one label per text")
     if not multi_label:
-        return codes_for(classes, names, labels)
+        return codes_for(classes, names, labels, aliases)
     sets = [list(dict.fromkeys(label)) for label in labels]
     matrix = np.zeros((len(sets), len(classes)), dtype=np.uint8)
     rows = np.repeat(np.arange(len(sets)), [len(s) for s in sets])
-    matrix[rows, codes_for(classes, names, [y for s in sets for y in s])] = 1
+    matrix[rows, codes_for(classes, names, [y for s in sets for y in s], aliases)] = 1
     return matrix
 
 
-def codes_for(classes: np.ndarray, names, labels: Sequence) -> np.ndarray:
-    """Class indices of ``labels`` given the ``classes`` (values) and their display ``names``."""
+def codes_for(classes: np.ndarray, names, labels: Sequence, aliases: Sequence = ()) -> np.ndarray:
+    """Class indices of ``labels`` given the ``classes`` (values), their display ``names`` and other
+    ``aliases`` (lists of values in the order of ``classes``)."""
     lookup = {str(c): i for i, c in enumerate(classes.tolist())}
-    for i, name in enumerate(names or []):
-        lookup.setdefault(str(name), i)
+    for values in (names or [], *aliases):
+        for i, value in enumerate(values):
+            lookup.setdefault(str(value), i)
     for i, c in enumerate(classes.tolist()):  # classes "0.0", "1.0" of models trained before such labels were ints
         if whole_number(c) is not None:
             lookup.setdefault(str(whole_number(c)), i)

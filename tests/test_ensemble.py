@@ -36,6 +36,17 @@ def test_ensemble_averages_member_probabilities(members, binary):
     assert ensemble.annotate(texts[:1])[0]["label"] in a.label_names_
 
 
+def test_an_ensemble_takes_the_label_values_of_any_member(binary, tmp_path):
+    named = Pipeline("tfidf", "logreg").fit(binary.train_texts, ["negative" if y == "neg" else "positive"
+                                                                  for y in binary.train_labels])
+    numbered = Pipeline("count", "nb").fit(binary.train_texts, [int(y == "pos") for y in binary.train_labels])
+    truth = [int(y == "pos") for y in binary.dev_labels]
+    scores = [Ensemble(pair).score(binary.dev_texts, truth) for pair in ([named, numbered], [numbered, named])]
+    assert scores[0] == scores[1] > 0.8  # 0/1 labels, whichever member knows them comes first
+    loaded = sentiment.load(Ensemble([named, numbered]).save(tmp_path / "e"))
+    assert loaded.score(binary.dev_texts, ["positive" if y else "negative" for y in truth]) == scores[0]
+
+
 def test_ensemble_round_trip(members, binary, tmp_path):
     ensemble = Ensemble(list(members))
     ensemble.save(tmp_path / "ens")
