@@ -450,8 +450,13 @@ class Pipeline(Classifier):
             pipe = cls(pipeline_config["vectorizer"], pipeline_config["model"],
                        **_canonical_options(pipeline_config["vectorizer"], pipeline_config["model"],
                                             pipeline_config["options"]))
-            pipe._fitted_params = pipe.get_params()
             pipe.cleaner_ = Cleaner.from_dict(config["cleaner"])
+            # a cleaning setting whose default has changed since the model was saved (negation_scope) becomes an
+            # explicit option, so that get_params, clone and a refit keep the cleaning the model was trained with
+            defaults = Cleaner().to_dict()
+            pipe.set_params(**{key: value for key, value in pipe.cleaner_.to_dict().items()
+                               if value != defaults.get(key) and key not in pipe._options})
+            pipe._fitted_params = pipe.get_params()
             built = {}
             for stage in ("vectorizer", "model"):
                 spec = config["stages"][stage]

@@ -209,6 +209,14 @@ def test_model_saved_before_the_setting_keeps_its_predictions(old_model_dir):
     assert not np.array_equal(loaded.predict_proba(EMOJI_TEXTS), new_rule.predict_proba(EMOJI_TEXTS))
 
 
+def test_a_refit_or_clone_of_an_old_model_keeps_its_rule(old_model_dir, binary):
+    from sklearn.base import clone
+
+    loaded = sentiment.load(old_model_dir)
+    assert loaded.get_params()["negation_scope"] == 1
+    assert clone(loaded).fit(binary.train_texts, binary.train_labels).cleaner_.negation_scope == 1
+
+
 def test_new_fits_use_and_save_the_new_rule(binary, tmp_path):
     pipe = Pipeline("tfidf", "logreg").fit(binary.train_texts, binary.train_labels)
     assert pipe.cleaner_.negation_scope == 2
