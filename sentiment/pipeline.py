@@ -183,7 +183,8 @@ class Pipeline(Classifier):
         As in scikit-learn, a parameter name that no stage has (an option of no cleaner, vectorizer or
         model) is an error here (a ConfigError, which is a ValueError) and changes nothing, while values
         are checked by ``fit``: an unknown ``model`` name, or an option of another stage than the chosen
-        ones (``C`` with ``model="nb"``, so that a grid can switch stages), is refused there.
+        ones (``C`` with ``model="nb"``, so that a grid can switch stages), is refused there (and by
+        ``clone``, which builds a new pipeline as the constructor does). ``del pipe.C`` removes an option.
         """
         vectorizer = params.get("vectorizer", self.vectorizer)
         model = params.get("model", self.model)

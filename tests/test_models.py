@@ -187,6 +187,11 @@ def test_linearsvm_needs_two_examples_per_class():
         Pipeline("tfidf", "linearsvm").fit(["good film", "great film", "bad film"], ["p", "p", "n"])
 
 
+def test_linearsvm_fits_the_same_model_twice(five):
+    fits = [Pipeline("tfidf", "linearsvm", C=100.0).fit(five.train_texts, five.train_labels) for _ in range(2)]
+    np.testing.assert_array_equal(fits[0].predict_proba(five.dev_texts), fits[1].predict_proba(five.dev_texts))
+
+
 def test_class_weight_balanced_runs(binary):
     texts, labels = binary.train_texts[:60] + binary.train_texts[60::4], binary.train_labels[:60] + ["pos"] * 35
     for model in ("logreg", "linearsvm", "nbsvm"):

@@ -189,7 +189,8 @@ class LinearSVMModel(LinearModel):
         from sklearn.calibration import CalibratedClassifierCV
         from sklearn.svm import LinearSVC
 
-        svm = LinearSVC(C=self.params["C"], class_weight=self.params["class_weight"], max_iter=self.params["max_iter"])
+        svm = LinearSVC(C=self.params["C"], class_weight=self.params["class_weight"], max_iter=self.params["max_iter"],
+                        random_state=0)  # its coordinate descent shuffles: the same data give the same model
         folds = min(3, int(np.bincount(y).min()))
         if folds < 2:
             raise ConfigError("linearsvm needs at least 2 examples of every class (of every label, with several "
