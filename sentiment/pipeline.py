@@ -294,7 +294,7 @@ class Pipeline(Classifier):
                     f"unknown option {key!r} for vectorizer {self.vectorizer!r} and model {self.model!r}; "
                     f"valid options: {', '.join(valid)}"
                 )
-            split[owner][key] = value
+            split[owner][key] = _plain(value)
         if split["pipeline"].get("grouping") is not None:
             resolve_grouping(split["pipeline"]["grouping"])
         check_fraction(self.tune_fraction, "tune_fraction", zero=True)
@@ -699,6 +699,18 @@ def _jsonable(value: Any) -> Any:
         return value.item()
     if isinstance(value, os.PathLike):
         return os.fspath(value)
+    return value
+
+
+def _plain(value: Any) -> Any:
+    """Numpy scalars and arrays in an option value as Python's own (np.True_ -> True, an array -> a list),
+    as a grid built with numpy gives them; the stages check Python types."""
+    if isinstance(value, np.generic):
+        return value.item()
+    if isinstance(value, np.ndarray):
+        return value.tolist()
+    if isinstance(value, (list, tuple)):
+        return type(value)(_plain(v) for v in value)
     return value
 
 

@@ -72,6 +72,19 @@ def test_unknown_option_in_constructor():
         Pipeline("tfidf", "logreg", max_depth=3)
 
 
+def test_numpy_values_from_a_grid_are_options_like_python_ones(binary):
+    from sklearn.model_selection import GridSearchCV
+
+    texts, labels = binary.train_texts[:60], binary.train_labels[:60]
+    search = GridSearchCV(Pipeline("tfidf", "logreg"), {"lowercase": np.array([True, False]),
+                                                        "ngram_range": [np.array([1, 2])]}, cv=2).fit(texts, labels)
+    assert search.best_estimator_.cleaner_.lowercase in (True, False)
+    pipe = clone(Pipeline("tfidf", "logreg", negation_scope=np.int64(1), min_df=np.int64(1))).fit(texts, labels)
+    assert pipe.cleaner_.negation_scope == 1 and type(pipe.cleaner_.negation_scope) is int
+    with pytest.raises(ConfigError, match="lowercase must be true or false"):
+        Pipeline("tfidf", "logreg", lowercase=np.array([True, False])).fit(texts, labels)  # an array is no bool
+
+
 def test_cross_val_score(binary):
     scores = cross_val_score(Pipeline("tfidf", "logreg"), binary.train_texts, binary.train_labels, cv=3)
     assert scores.shape == (3,)
