@@ -128,7 +128,7 @@ def is_pandas_na(value) -> bool:
 
 def _check_one_type(values: list) -> None:
     kinds = {type(v.item() if isinstance(v, np.generic) else v) for v in values}
-    if len(kinds) > 1 and not kinds <= {int, bool}:
+    if len(kinds) > 1:  # True and 1 would be one class, and score would then know neither
         raise DataError(f"labels mix types ({', '.join(sorted(k.__name__ for k in kinds))}); use one type for all labels")
 
 

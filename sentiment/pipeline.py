@@ -650,8 +650,8 @@ def display_names(classes: np.ndarray, names: dict | None = None) -> list[str]:
 
 def polarity_names(values: list) -> list[str] | None:
     """The polarity names of sorted label values 0/1 (negative, positive) or 0..4 (very negative … very
-    positive); None for other values."""
-    if values == list(range(len(values))) and len(values) in POLARITY_NAMES:
+    positive); None for other values (False / True too: a yes/no label need not be a polarity)."""
+    if all(type(v) is int for v in values) and values == list(range(len(values))) and len(values) in POLARITY_NAMES:
         return list(POLARITY_NAMES[len(values)])
     return None
 

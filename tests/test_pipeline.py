@@ -169,3 +169,13 @@ def test_an_ensemble_knows_what_any_member_knows(fitted):
     assert [a["known_features"] for a in annotated] == ensemble.known_features(["qqq", "a great film"]).tolist()
     np.testing.assert_allclose(ensemble.predict_proba(["a great film"]),
                                np.mean([m.predict_proba(["a great film"]) for m in ensemble.members], axis=0))
+
+
+def test_yes_no_labels_keep_their_names_and_do_not_mix_with_numbers(binary):
+    texts = binary.train_texts[:40]
+    flags = [y == "pos" for y in binary.train_labels[:40]]
+    pipe = Pipeline("tfidf", "logreg").fit(texts, flags)
+    assert pipe.label_names_ == ["False", "True"]  # not negative / positive: a yes/no label need not be a polarity
+    assert pipe.score(texts, flags) > 0.8
+    with pytest.raises(DataError, match=r"labels mix types \(bool, int\)"):
+        Pipeline("tfidf", "logreg").fit(texts, [int(f) if i % 2 else f for i, f in enumerate(flags)])
