@@ -50,9 +50,17 @@ def codes_for(classes: np.ndarray, names, labels: Sequence, aliases: Sequence = 
     """Class indices of ``labels`` given the ``classes`` (values), their display ``names`` and other
     ``aliases`` (lists of values in the order of ``classes``)."""
     lookup = {str(c): i for i, c in enumerate(classes.tolist())}
-    for values in (names or [], *aliases):
+    for i, name in enumerate(names or []):
+        lookup.setdefault(str(name), i)
+    ambiguous = set()  # a value that one member gives one class and another member another (1/2 beside 0/1)
+    for values in aliases:
         for i, value in enumerate(values):
-            lookup.setdefault(str(value), i)
+            if lookup.setdefault(str(value), i) != i:
+                ambiguous.add(str(value))
+    unclear = sorted({str(y) for y in labels} & ambiguous)
+    if unclear:
+        raise DataError(f"label(s) {', '.join(unclear[:10])} name different classes in different members of the "
+                        f"ensemble; give the labels by their names ({', '.join(map(str, names or []))})")
     for i, c in enumerate(classes.tolist()):  # classes "0.0", "1.0" of models trained before such labels were ints
         if whole_number(c) is not None:
             lookup.setdefault(str(whole_number(c)), i)

@@ -454,8 +454,11 @@ class Pipeline(Classifier):
             pipe.cleaner_ = Cleaner.from_dict(config["cleaner"])
             # a cleaning setting whose default has changed since the model was saved (negation_scope) becomes an
             # explicit option, so that get_params, clone and a refit keep the cleaning the model was trained with
-            defaults = Cleaner().to_dict()
-            pipe.set_params(**{key: value for key, value in pipe.cleaner_.to_dict().items()
+            defaults, saved = Cleaner().to_dict(), pipe.cleaner_.to_dict()
+            differing = sorted(k for k in saved if k in pipe._options and _jsonable(pipe._options[k]) != _jsonable(saved[k]))
+            if differing:
+                raise ValueError(f"its options and its cleaner disagree on {differing[0]}")
+            pipe.set_params(**{key: value for key, value in saved.items()
                                if value != defaults.get(key) and key not in pipe._options})
             pipe._fitted_params = pipe.get_params()
             built = {}
@@ -651,7 +654,8 @@ def display_names(classes: np.ndarray, names: dict | None = None) -> list[str]:
 def polarity_names(values: list) -> list[str] | None:
     """The polarity names of sorted label values 0/1 (negative, positive) or 0..4 (very negative … very
     positive); None for other values (False / True too: a yes/no label need not be a polarity)."""
-    if all(type(v) is int for v in values) and values == list(range(len(values))) and len(values) in POLARITY_NAMES:
+    if not any(isinstance(v, (bool, np.bool_)) for v in values) and values == list(range(len(values))) \
+            and len(values) in POLARITY_NAMES:
         return list(POLARITY_NAMES[len(values)])
     return None
 
@@ -703,14 +707,16 @@ def _jsonable(value: Any) -> Any:
 
 
 def _plain(value: Any) -> Any:
-    """Numpy scalars and arrays in an option value as Python's own (np.True_ -> True, an array -> a list),
-    as a grid built with numpy gives them; the stages check Python types."""
+    """Numpy scalars and arrays (and pandas Series) in an option value as Python's own (np.True_ -> True,
+    an array -> a list), as a grid built with numpy gives them; the stages check Python types."""
     if isinstance(value, np.generic):
         return value.item()
-    if isinstance(value, np.ndarray):
-        return value.tolist()
-    if isinstance(value, (list, tuple)):
-        return type(value)(_plain(v) for v in value)
+    if hasattr(value, "tolist") and not isinstance(value, (str, bytes)):  # numpy arrays, pandas Series
+        return _plain(value.tolist())
+    if isinstance(value, tuple):  # a named tuple too
+        return tuple(_plain(v) for v in value)
+    if isinstance(value, list):
+        return [_plain(v) for v in value]
     return value
 
 

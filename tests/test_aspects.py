@@ -578,6 +578,8 @@ def test_sentence_spans(text, sentences):
     ("Go to www.apple.com,the keyboard (see http://x.com/keyboard).", ["www.apple.com", "http://x.com/keyboard"]),
     ("I <3 it, x<y, a<b and the screen>d, <li-ion battery>, Love it<!!! >.<", []),  # not tags
     ("<!-- note --> ok <BR>", ["<!-- note -->", "<BR>"]),
+    ("<!--\nnote\n-->x <br / >", ["<!--\nnote\n-->", "<br / >"]),
+    ("https://en.wikipedia.org/wiki/Foo_(bar) (see www.a.com)", ["https://en.wikipedia.org/wiki/Foo_(bar)", "www.a.com"]),
 ])
 def test_markup_tokens(text, markup):
     assert [text[t.start:t.end] for t in tokenize(text) if t.markup] == markup

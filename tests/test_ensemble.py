@@ -45,6 +45,13 @@ def test_an_ensemble_takes_the_label_values_of_any_member(binary, tmp_path):
     assert scores[0] == scores[1] > 0.8  # 0/1 labels, whichever member knows them comes first
     loaded = sentiment.load(Ensemble([named, numbered]).save(tmp_path / "e"))
     assert loaded.score(binary.dev_texts, ["positive" if y else "negative" for y in truth]) == scores[0]
+    shifted = Pipeline("count", "nb").fit(binary.train_texts, [int(y == "pos") + 1 for y in binary.train_labels],
+                                          label_names={1: "negative", 2: "positive"})  # 1/2, as Amazon's polarity
+    for pair in ([shifted, numbered], [numbered, shifted]):
+        with pytest.raises(DataError, match=r"label\(s\) 1 name different classes in different members .*"
+                                            r"give the labels by their names \(negative, positive\)"):
+            Ensemble(pair).score(binary.dev_texts, truth)
+        assert Ensemble(pair).score(binary.dev_texts, ["positive" if y else "negative" for y in truth]) > 0.8
 
 
 def test_ensemble_round_trip(members, binary, tmp_path):

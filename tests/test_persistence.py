@@ -151,6 +151,13 @@ def test_invalid_format_version(model_copy, version):
         sentiment.load(model_copy)
 
 
+def test_options_that_disagree_with_the_saved_cleaner(model_copy):
+    edit_config(model_copy, lambda c: (c["pipeline"]["options"].update(lowercase=False), c["cleaner"].update(lowercase=True)))
+    with pytest.raises(ModelFileError, match="not a consistent sentiment model .*options and its cleaner disagree on "
+                                             "lowercase"):
+        sentiment.load(model_copy)
+
+
 def test_a_model_of_an_unknown_kind(model_copy):
     edit_config(model_copy, lambda c: c.update(kind="transformer"))
     for loader in (sentiment.load, Pipeline.load):

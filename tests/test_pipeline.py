@@ -179,3 +179,5 @@ def test_yes_no_labels_keep_their_names_and_do_not_mix_with_numbers(binary):
     assert pipe.score(texts, flags) > 0.8
     with pytest.raises(DataError, match=r"labels mix types \(bool, int\)"):
         Pipeline("tfidf", "logreg").fit(texts, [int(f) if i % 2 else f for i, f in enumerate(flags)])
+    floats = Pipeline("tfidf", "logreg").fit(texts, [float(f) for f in flags])  # a pandas column with gaps
+    assert floats.label_names_ == ["negative", "positive"]

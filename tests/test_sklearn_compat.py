@@ -81,6 +81,13 @@ def test_numpy_values_from_a_grid_are_options_like_python_ones(binary):
     assert search.best_estimator_.cleaner_.lowercase in (True, False)
     pipe = clone(Pipeline("tfidf", "logreg", negation_scope=np.int64(1), min_df=np.int64(1))).fit(texts, labels)
     assert pipe.cleaner_.negation_scope == 1 and type(pipe.cleaner_.negation_scope) is int
+    from collections import namedtuple
+
+    import pandas as pd
+
+    span = namedtuple("Span", "low high")
+    fitted = Pipeline("tfidf", "logreg", ngram_range=span(1, 2), min_df=pd.Series([1]).iloc[0]).fit(texts, labels)
+    assert fitted.vectorizer_.params["ngram_range"] == (1, 2)
     with pytest.raises(ConfigError, match="lowercase must be true or false"):
         Pipeline("tfidf", "logreg", lowercase=np.array([True, False])).fit(texts, labels)  # an array is no bool
 

@@ -31,11 +31,13 @@ TAGS = ("O", "B", "I")
 # apostrophes), HTML entities, and any other single non-space character, so that "hard-drive", "$20" or
 # "i7-3770" split into pieces whose spans tile the term.
 # Stricter than the Cleaner's patterns, since a markup token's characters can hold no aspect term: a tag is
-# a name, then only name="value" attributes, on one line ("<br/>", '<a href="x">'; not "<b and c >" or
-# "<price. The screen ... ->"); a web address stops before a comma and before closing punctuation.
+# a name, then only name="value" attributes (not bare ones such as "nowrap": "<b and the screen>" is text),
+# within one line; a comment may span lines. A web address stops before a comma and before closing
+# punctuation, but keeps a bracketed part ("wiki/Foo_(bar)").
 _HTML_TAG = (r"</?(?P<name>[A-Za-z][A-Za-z0-9]*)(?:[^\S\n]+[A-Za-z_:][-\w:.]*[^\S\n]*=[^\S\n]*"
-             r"(?:\"[^\"<>\n]*\"|'[^'<>\n]*'|[^\s\"'<>=`]+))*[^\S\n]*/?>|<!--.*?-->|<!DOCTYPE[^<>\n]*>")
-_WEB_ADDRESS = r"(?:https?://|www\.)[^\s<>\"',]*[^\s<>\"',.;:!?)\]]"
+             r"(?:\"[^\"<>\n]*\"|'[^'<>\n]*'|[^\s\"'<>=`]+))*[^\S\n]*/?[^\S\n]*>|<!--(?s:.*?)-->|<!DOCTYPE[^<>\n]*>")
+_URL_PART = r"[^\s<>\"'(),]|\([^\s<>\"'()]*\)"
+_WEB_ADDRESS = rf"(?:https?://|www\.)(?:{_URL_PART})*(?:[^\s<>\"'(),.;:!?\]]|\([^\s<>\"'()]*\))"
 _MARKUP = rf"(?P<markup>{_WEB_ADDRESS}|{_HTML_TAG})"
 _TOKEN = re.compile(_MARKUP + r"|&(?:[a-zA-Z]+|#\d+);|\w+(?:['’](?![sS]\b)\w+)*|['’][sS]\b|[^\w\s]", re.IGNORECASE)
 
