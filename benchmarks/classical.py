@@ -56,29 +56,40 @@ def baseline(train_x, train_y, dev_x, dev_y):
 
 def run(name: str, rows: list, log) -> None:
     train_x, train_y, dev_x, dev_y = datasets.load(name)
+    grid(name, train_x, train_y, dev_x, dev_y, rows, log)
+
+
+def grid(name: str, train_x, train_y, eval_x, eval_y, rows: list, log, configs=None) -> None:
+    """Append to ``rows`` the bare baseline's and every grid configuration's ``(dataset, vectorizer label,
+    model, accuracy, macro-F1, seconds)``, trained on ``train_*`` and scored on ``eval_*``; ``configs``:
+    only these ``(vectorizer label, model)`` pairs (and no baseline)."""
     codes, classes = check_labels(train_y, len(train_x))
     lookup = {c: i for i, c in enumerate(classes.tolist())}
-    dev_codes = np.array([lookup[y] for y in dev_y])
-    start = time.perf_counter()
-    acc, f1 = baseline(train_x, codes, dev_x, dev_codes)
-    rows.append((name, "bare sklearn tfidf(1,2)", "logreg", acc, f1, time.perf_counter() - start))
-    log(rows[-1])
+    eval_codes = np.array([lookup[y] for y in eval_y])
+    if configs is None:
+        start = time.perf_counter()
+        acc, f1 = baseline(train_x, codes, eval_x, eval_codes)
+        rows.append((name, "bare sklearn tfidf(1,2)", "logreg", acc, f1, time.perf_counter() - start))
+        log(rows[-1])
     cleaner = Cleaner()
-    train_docs, dev_docs = cleaner.tokens_of(train_x), cleaner.tokens_of(dev_x)
+    train_docs, eval_docs = cleaner.tokens_of(train_x), cleaner.tokens_of(eval_x)
     for label in vectorizers_for(name):
+        if configs is not None and label not in {v for v, _ in configs}:
+            continue
         vec_name, options = VECTORIZERS[label]
         start = time.perf_counter()
         vectorizer = resolve("vectorizer", vec_name)(**options)
         train_features = vectorizer.fit_transform(train_docs)
-        dev_features = vectorizer.transform(dev_docs)
+        eval_features = vectorizer.transform(eval_docs)
         vec_seconds = time.perf_counter() - start
         for model_name in MODELS:
             model_cls = resolve("model", model_name)
-            if vec_name == "word2vec" and model_cls.needs_nonnegative:
+            if (vec_name == "word2vec" and model_cls.needs_nonnegative) or (
+                    configs is not None and (label, model_name) not in configs):
                 continue
             start = time.perf_counter()
             model = model_cls().fit(train_features, codes)
-            acc, f1 = score(dev_codes, model.predict_proba(dev_features).argmax(axis=1))
+            acc, f1 = score(eval_codes, model.predict_proba(eval_features).argmax(axis=1))
             rows.append((name, label, model_name, acc, f1, vec_seconds + time.perf_counter() - start))
             log(rows[-1])
 
