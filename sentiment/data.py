@@ -614,10 +614,12 @@ def check_fraction(fraction, name: str, *, zero: bool = False, error: type[Excep
 
 
 def train_dev_split(texts: list[str], labels: list, fraction: float = 0.1, seed: int = 0, part: str = "dev"):
-    """Split off a dev part, stratified by label (one label per text): ``(train_texts, train_labels, dev_texts, dev_labels)``.
+    """Split off a dev part (seeded): ``(train_texts, train_labels, dev_texts, dev_labels)``.
 
-    A label too rare to stratify (one text) stays in the training part, so the model knows every label
-    it is scored on. ``part`` names the split in errors (``"dev"``, ``"tune"``).
+    With one label per text the split is stratified by label, unless a label has a single text: then
+    (and with several labels per text) it is a plain random split. A dev row whose label the training
+    part lacks goes back to the training part, so the model knows every label it is scored on. ``part``
+    names the split in errors (``"dev"``, ``"tune"``).
     """
     from sklearn.model_selection import train_test_split
 
