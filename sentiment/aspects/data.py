@@ -27,10 +27,7 @@ POLARITIES = ("negative", "neutral", "positive")
 ALL_POLARITIES = POLARITIES + ("conflict",)
 TAGS = ("O", "B", "I")
 
-# Web addresses and HTML tags whole (markup: never part of an aspect term), then words (with inner
-# apostrophes), HTML entities, and any other single non-space character, so that "hard-drive", "$20" or
-# "i7-3770" split into pieces whose spans tile the term.
-# Stricter than the Cleaner's patterns, since a markup token's characters can hold no aspect term: a tag is
+# Markup, stricter than the Cleaner's patterns, since a markup token's characters can hold no aspect term: a tag is
 # a name, then only name="value" attributes (not bare ones such as "nowrap": "<b and the screen>" is text),
 # within one line; a comment may span lines. A web address stops before a comma and before closing
 # punctuation, but keeps a bracketed part ("wiki/Foo_(bar)").
@@ -39,6 +36,9 @@ _HTML_TAG = (r"</?(?P<name>[A-Za-z][A-Za-z0-9]*)(?:[^\S\n]+[A-Za-z_:][-\w:.]*[^\
 _URL_PART = r"[^\s<>\"'(),]|\([^\s<>\"'()]*\)"
 _WEB_ADDRESS = rf"(?:https?://|www\.)(?:{_URL_PART})*(?:[^\s<>\"'(),.;:!?\]]|\([^\s<>\"'()]*\))"
 _MARKUP = rf"(?P<markup>{_WEB_ADDRESS}|{_HTML_TAG})"
+# Tokens: web addresses and HTML tags whole (markup: never part of an aspect term), then words (with inner
+# apostrophes), HTML entities, and any other single non-space character, so that "hard-drive", "$20" or
+# "i7-3770" split into pieces whose spans tile the term.
 _TOKEN = re.compile(_MARKUP + r"|&(?:[a-zA-Z]+|#\d+);|\w+(?:['’](?![sS]\b)\w+)*|['’][sS]\b|[^\w\s]", re.IGNORECASE)
 
 
