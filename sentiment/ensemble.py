@@ -65,9 +65,6 @@ class Ensemble(Classifier):
         self.weights = weights
         self.classes_ = first.classes_
         self.label_names_ = list(first.label_names_)
-        # every member's label values (0/1 of one, "neg"/"pos" of another), so labels match whichever is given
-        self.member_classes_ = [values for member in members
-                                for values in [member.classes_.tolist(), *getattr(member, "member_classes_", [])]]
         self.multi_label_ = first.multi_label_
         self.thresholds_ = None
         if self.multi_label_:
@@ -76,6 +73,13 @@ class Ensemble(Classifier):
         elif thresholds is not None:
             raise ConfigError("thresholds apply to models with several labels per text only")
         self.config_ = {"columns": getattr(first, "config_", {}).get("columns", {"text": "text", "label": "label"})}
+
+    @property
+    def member_classes_(self) -> list[list]:
+        """Every member's label values (0/1 of one, "neg"/"pos" of another, a nested ensemble's members'
+        too), in the order of ``classes_``, so that labels match whichever are given."""
+        return [values for member in self.members
+                for values in [member.classes_.tolist(), *getattr(member, "member_classes_", [])]]
 
     def tune(self, texts: Sequence[str], labels: Sequence) -> "Ensemble":
         """Set each label's threshold to the one with the best F1 on labelled held-out ``texts`` (several
