@@ -134,6 +134,16 @@ def test_tfidf_matches_scikit_learn_on_new_texts(docs, new_docs, options):
                                rtol=1e-10, atol=1e-12)
 
 
+@pytest.mark.parametrize("name", ["count", "tfidf"])
+def test_binary_max_features_keeps_the_terms_most_texts_hold(name):
+    from sklearn.feature_extraction.text import CountVectorizer as SkCount
+
+    docs = [["wow"] * 5 + ["a"], ["b", "a"], ["b", "a"], ["c"]]  # one text repeats "wow": 5 counts, 1 text
+    ours = resolve("vectorizer", name)(ngram_range=(1, 2), binary=True, max_features=2).fit(docs)
+    sk = SkCount(analyzer=ours.features, binary=True, max_features=2).fit(docs)
+    assert ours.feature_names == list(sk.get_feature_names_out()) == ["a", "b"]
+
+
 def test_count_matches_scikit_learn_on_new_texts(docs, new_docs):
     from sklearn.feature_extraction.text import CountVectorizer as SkCount
 

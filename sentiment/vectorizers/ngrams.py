@@ -251,6 +251,7 @@ class CountVectorizer(Stage):
             min_df=self.params["min_df"],
             max_df=self.params["max_df"],
             max_features=self.params["max_features"],
+            binary=self.params["binary"],  # max_features then ranks terms by how many texts hold them
             dtype=np.float64,
         )
         self._char_prefix = self.CHAR_PREFIX  # a new fit (also of a loaded model) keeps word and char n-grams apart
