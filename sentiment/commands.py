@@ -103,8 +103,7 @@ def fit_file(
             texts, labels, dev_texts, dev_labels = train_dev_split(texts, labels, dev_fraction, seed)
         dev_source = f"{dev_fraction:.0%} of {Path(data).name}{' (sentences)' if phrases else ''} (seed {seed})"
     # The dev data only score the model: what is tuned (the early stopping of models trained by epochs and,
-    # with several labels, the thresholds) is tuned on a part of the training data. Classical models with one
-    # label per text tune nothing and ignore dev (fit only checks, before training, that its labels are known).
+    # with several labels, the thresholds) is tuned on a part of the training data, so fit never sees them.
     tune_info: dict = {}
     notes = []
     tune_fraction = pipe.tune_fraction if multi_label else 0
@@ -124,18 +123,14 @@ def fit_file(
 
     said = set()  # notes logged once per command, not once per fit
 
-    def train(texts: list[str], labels: list, dev_pair) -> int:
-        """Fit ``pipe`` on ``texts`` (``dev_pair``: the labels a classical model checks it knows);
-        returns how many texts the model itself learnt from."""
+    def train(texts: list[str], labels: list) -> int:
+        """Fit ``pipe`` on ``texts``; returns how many texts the model itself learnt from."""
         from sklearn.exceptions import ConvergenceWarning
 
-        tuning = dev_pair
-        if multi_label or _trains_by_epochs(model_stage):
-            tuning = None  # the pipeline holds out its tune_fraction, the model its dev_fraction, of the texts
         with warnings.catch_warnings(record=True) as caught:
             warnings.simplefilter("ignore", TuningWarning)  # logged below, in the command's words
             warnings.simplefilter("always", ConvergenceWarning)
-            pipe.fit(texts, labels, dev=tuning, label_names=label_names, progress=progress)
+            pipe.fit(texts, labels, label_names=label_names, progress=progress)
         for warning in caught:  # scikit-learn's warnings in the command's words; others as they came
             if issubclass(warning.category, ConvergenceWarning) and "converge" not in said:
                 said.add("converge")
@@ -154,12 +149,11 @@ def fit_file(
                     "give more texts or a larger --tune-fraction")
         return pipe.info_["trained_on"]
 
-    try:  # a carved dev part has only training labels; a --dev file may not
-        if multi_label or _trains_by_epochs(model_stage):  # fit does not see the dev labels: check them before training
-            _check_dev_labels(pipe, labels, dev_labels, label_names, multi_label)
+    try:  # a carved dev part has only training labels; a --dev file may not: checked before training
+        _check_dev_labels(pipe, labels, dev_labels, label_names, multi_label)
         log(f"training {pipe.vectorizer} + {pipe.model} on {len(texts)} texts; dev: {dev_source} ({len(dev_texts)} texts)"
             + "".join(f"; {note}" for note in notes))
-        n_train = train(texts, labels, (dev_texts, dev_labels))
+        n_train = train(texts, labels)
         report = evaluate(pipe, dev_texts, dev_labels)
     except UnknownLabelsError as exc:
         raise DataError(f"--dev {dev_source}: label(s) {', '.join(exc.unknown[:10])} do not occur in the training "
@@ -169,7 +163,7 @@ def fit_file(
     if refitted:  # the dev figures are in; the saved model learns from the dev texts too
         log(f"dev {_headline(report)}; training again on all {len(everything[0])} texts "
             "(--no-refit keeps the model just scored)")
-        n_train = train(*everything, None)  # the dev texts are among them
+        n_train = train(*everything)  # the dev texts are among them
     extra = {
         "columns": {"text": text_column, "label": label_column, **({"separator": separator} if multi_label else {})},
         "data": {"train": Path(data).name, "n_train": n_train, "dev": dev_source, "n_dev": len(dev_texts),
@@ -214,12 +208,9 @@ def _check_dev_labels(pipe: Pipeline, labels: list, dev_labels: list, label_name
     """Refuse dev labels that the training labels lack (after the pipeline's grouping), as fit does for the
     dev data it is given, so that a bad dev file fails before training, not after it."""
     from .evaluation import targets_for
-    from .groupings import group_labels
     from .pipeline import display_names
 
-    grouping = pipe.get_params().get("grouping")
-    if grouping:
-        labels, dev_labels = group_labels(labels, grouping), group_labels(dev_labels, grouping)
+    labels, dev_labels = pipe._grouped(labels), pipe._grouped(dev_labels)
     classes = (check_label_sets if multi_label else check_labels)(labels, len(labels))[1]
     targets_for(classes, display_names(classes, label_names), dev_labels, multi_label)
 
@@ -235,16 +226,7 @@ def check_stage_options(pipe: Pipeline):
     (:func:`~sentiment.pipeline.check_stages`: e.g. tfidf + lstm, or device='cuda' without a GPU): an
     out-of-range or mistyped value is refused now, as ``fit`` would refuse it after reading the data.
     Returns the model stage (unfitted)."""
-    from .cleaning import Cleaner
-    from .pipeline import check_stages
-    from .registry import resolve
-
-    cleaner, vectorizer, model = pipe._split_options()
-    Cleaner(**cleaner)
-    vectorizer_stage = resolve("vectorizer", pipe.vectorizer)(**vectorizer)
-    model_stage = resolve("model", pipe.model)(**model)
-    check_stages(vectorizer_stage, model_stage)
-    return model_stage
+    return pipe._build_stages()[2]
 
 
 def describe_options(task: str = DEFAULT_TASK, vectorizer: str | None = None, model: str | None = None,

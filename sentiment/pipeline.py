@@ -300,6 +300,16 @@ class Pipeline(Classifier):
         check_fraction(self.tune_fraction, "tune_fraction", zero=True)
         return split["cleaner"], split["vectorizer"], split["model"]
 
+    def _build_stages(self) -> tuple:
+        """The unfitted cleaner, vectorizer and model that ``fit`` trains, built from the options and checked to
+        go together (:func:`check_stages`: e.g. tfidf + lstm, or device='cuda' without a GPU)."""
+        cleaner_options, vectorizer_options, model_options = self._split_options()
+        cleaner = Cleaner(**cleaner_options)
+        vectorizer = resolve("vectorizer", self.vectorizer)(**vectorizer_options)
+        model = resolve("model", self.model)(**model_options)
+        check_stages(vectorizer, model)
+        return cleaner, vectorizer, model
+
     # -- training -------------------------------------------------------------------------
     def fit(self, texts: Sequence[str], labels: Sequence, *, dev: tuple[Sequence[str], Sequence] | None = None,
             label_names: dict | None = None, progress: bool = False):
@@ -315,7 +325,7 @@ class Pipeline(Classifier):
         ``texts`` and ``labels`` may be lists, 1-D numpy arrays or pandas Series. Returns the pipeline.
         """
         texts = check_texts(texts)
-        cleaner_options, vectorizer_options, model_options = self._split_options()
+        cleaner, vectorizer, model = self._build_stages()  # a bad option fails before the data are read
         labels = _label_list(labels)
         joined = None if is_multi_label(labels) else joined_label(labels)
         if joined is not None:
@@ -338,10 +348,11 @@ class Pipeline(Classifier):
                 dev = None
         targets, classes = (check_label_sets if multi_label else check_labels)(labels, len(texts))
         names = display_names(classes, label_names)
-        cleaner = Cleaner(**cleaner_options)
-        vectorizer = resolve("vectorizer", self.vectorizer)(**vectorizer_options)
-        model = resolve("model", self.model)(**model_options)
-        check_stages(vectorizer, model)  # before the (slow) cleaning and vectorizing, not after
+        dev_targets = None
+        if dev is not None:  # unknown dev labels fail before the (slow) cleaning, not after
+            from .evaluation import targets_for
+
+            dev_targets = targets_for(classes, names, self._grouped(dev[1]), multi_label)
         if multi_label and not model.supports_multi_label:
             able = [name for name in available("model") if resolve("model", name).supports_multi_label]
             raise ConfigError(f"model {self.model!r} cannot learn several labels per text; use one of: {', '.join(able)}")
@@ -353,15 +364,12 @@ class Pipeline(Classifier):
                 features = _sequences(vectorizer, docs, self.model)
             dev_data = None
             if dev is not None:
-                from .evaluation import targets_for
-
-                dev_texts = dev[0]
-                dev_docs = cleaner.tokens_of(dev_texts)
+                dev_docs = cleaner.tokens_of(dev[0])
                 dev_features = (
                     _sequences(vectorizer, dev_docs, self.model) if model.input_kind == "sequences"
                     else vectorizer.transform(dev_docs)
                 )
-                dev_data = (dev_features, targets_for(classes, None, self._grouped(dev[1]), multi_label))
+                dev_data = (dev_features, dev_targets)
             bar.stage(f"training ({self.model})")
             model.fit(features, targets, dev=dev_data, vectorizer=vectorizer, labels=names, progress=progress)
         self.cleaner_, self.vectorizer_, self.model_ = cleaner, vectorizer, model

@@ -82,14 +82,26 @@ def test_a_dev_label_unseen_in_training_fails_before_training(tmp_path, fit_dev_
     assert "evaluate" not in str(error.value)
     assert fit_dev_spy == [] and not (tmp_path / "m").exists()
     with pytest.raises(DataError, match=r"--dev .*dev.csv: label\(s\) neutral do not occur in the training data"):
-        commands.fit_file(train, tmp_path / "m", dev=dev, model="logreg")  # checked by Pipeline.fit; nothing saved
-    assert not (tmp_path / "m").exists()
+        commands.fit_file(train, tmp_path / "m", dev=dev, model="logreg")
+    assert fit_dev_spy == [] and not (tmp_path / "m").exists()
+
+
+@pytest.mark.parametrize("model", ["logreg", "mlp"])
+def test_a_dev_file_may_name_the_labels_for_every_model(tmp_path, model):
+    train, dev = tmp_path / "train.csv", tmp_path / "dev.csv"
+    write_table(pd.DataFrame({"text": [f"good film {i}" for i in range(20)] + [f"bad film {i}" for i in range(20)],
+                              "label": [1] * 20 + [0] * 20}), train)
+    write_table(pd.DataFrame({"text": ["good film", "bad film", "good", "bad"],
+                              "label": ["positive", "negative", "positive", "negative"]}), dev)
+    pipe, report = commands.fit_file(train, tmp_path / "m", dev=dev, model=model,
+                                     options=SMALL_MLP if model == "mlp" else None)
+    assert pipe.label_names_ == ["negative", "positive"] and report["n"] == 4 and report["accuracy"] == 1.0
 
 
 def test_fit_file_classical_path_is_unchanged(train_csv, tmp_path, fit_dev_spy):
     pipe, report = commands.fit_file(train_csv["train"], tmp_path / "m", dev=train_csv["dev"], model="logreg")
     dev = pd.read_csv(train_csv["dev"])
-    assert fit_dev_spy == [(dev.text.tolist(), dev.label.tolist())]
+    assert fit_dev_spy == [None]  # the dev file only scores the model
     saved = json.loads((tmp_path / "m" / "config.json").read_text())
     assert "early_stopping" not in saved["data"] and "tune" not in saved["data"]
     assert report["n"] == len(dev)

@@ -8,6 +8,7 @@ import pandas as pd
 import pytest
 
 from sentiment import ConfigError, DataError, Pipeline
+from sentiment.errors import UnknownLabelsError
 
 
 # -- texts ---------------------------------------------------------------------------------------------
@@ -103,6 +104,18 @@ def test_labels_from_a_generator(binary):
     texts, labels = binary.train_texts[:40], binary.train_labels[:40]
     pipe = Pipeline("count", "nb").fit(texts, (label for label in labels))
     assert pipe.classes_.tolist() == ["neg", "pos"]
+
+
+def test_dev_labels_may_be_the_display_names(binary):
+    texts = binary.train_texts[:40]
+    numbers = [int(label == "pos") for label in binary.train_labels[:40]]
+    dev_texts = binary.train_texts[40:50]
+    named = ["positive" if label == "pos" else "negative" for label in binary.train_labels[40:50]]
+    pipe = Pipeline("tfidf", "mlp", epochs=2, hidden_sizes=[4]).fit(texts, numbers, dev=(dev_texts, named))
+    assert pipe.label_names_ == ["negative", "positive"] and pipe.model_.history_[0]["dev_macro_f1"] is not None
+    assert pipe.info_["trained_on"] == 40  # the named dev labels, not a held-out part, stopped it
+    with pytest.raises(UnknownLabelsError):
+        Pipeline("tfidf", "logreg").fit(texts, numbers, dev=(dev_texts, ["neutral"] * 10))
 
 
 @pytest.mark.parametrize("dev, pattern", [
