@@ -324,11 +324,8 @@ def predict(
                   "(.jsonl for JSON lines)")
         from .commands import predict_file
 
-        pipe = _load(model, task)
-        _check_top_if_none(pipe, top_if_none)
-        _check_aspect_flag(pipe, aspect, by_sentence)
-        rows = predict_file(pipe, input_, output, text_column=text_column, chunksize=batch_size,
-                            top_if_none=top_if_none, aspects=aspect, by_sentence=by_sentence is not False,
+        rows = predict_file(_load(model, task), input_, output, text_column=text_column, chunksize=batch_size,
+                            top_if_none=top_if_none, aspects=aspect, by_sentence=by_sentence,
                             progress=sys.stderr.isatty())
         typer.echo(f"wrote {rows} predictions to {output}", err=True)
         return
@@ -350,8 +347,10 @@ def predict(
         if not texts:
             _fail("no text on stdin; give one text per line")
     _check_texts(texts, " on stdin" if from_stdin else "")
+    from .commands import check_predict_flags
+
     pipe = _load(model, task)
-    _check_top_if_none(pipe, top_if_none)
+    check_predict_flags(pipe, top_if_none, aspect, by_sentence)
     if getattr(pipe, "kind", None) == "aspect":
         results = pipe.annotate(texts, aspects=aspect or None, by_sentence=by_sentence is not False)
         _print_aspects(results, as_json, named=bool(aspect))
@@ -360,7 +359,6 @@ def predict(
             if term.lower() not in found:
                 typer.echo(f"note: {term!r} occurs in none of the texts (terms match as written, in any case)", err=True)
         return
-    _check_aspect_flag(pipe, aspect, by_sentence)
     results = pipe.annotate(texts, top_if_none=top_if_none, known_features=True)
     unknown = [i + 1 for i, result in enumerate(results) if result["known_features"] == 0]
     if unknown:
@@ -561,23 +559,6 @@ def options(
 
 KIND_NAMES = {"vectorizer": "vectorizers", "model": "models", "aspect_extractor": "extractors",
               "aspect_polarity": "polarity models"}
-
-
-def _check_aspect_flag(pipe, aspect: List[str], by_sentence: Optional[bool] = None) -> None:
-    """Refuse the aspect models' flags (--aspect, --by-sentence / --whole-text) with another model."""
-    if getattr(pipe, "kind", None) == "aspect":
-        return
-    sentence_flag = {True: "--by-sentence", False: "--whole-text"}.get(by_sentence)
-    for flag, given in (("--aspect", aspect), (sentence_flag, by_sentence is not None)):
-        if given:
-            _fail(f"{flag} needs an aspect model: add --task aspect, or --model DIR of a model trained with --task aspect")
-
-
-def _check_top_if_none(pipe, top_if_none: bool) -> None:
-    if top_if_none and not getattr(pipe, "multi_label_", False):
-        what = "this is an aspect model" if getattr(pipe, "kind", None) == "aspect" else "this model always gives one label"
-        _fail(f"--top-if-none goes with a model that gives several labels per text (e.g. --task emotion), and "
-              f"{what}; leave it out")
 
 
 def _print_aspects(results: list[dict], as_json: bool, named: bool = False) -> None:

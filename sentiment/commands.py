@@ -433,9 +433,28 @@ def ensemble_models(models: list[str | Path], out: str | Path, *, weights: list[
 OUTPUT_FORMATS = ("csv", "tsv", "jsonl")
 
 
+def check_predict_flags(pipe, top_if_none: bool = False, aspects: list[str] | None = None,
+                        by_sentence: bool | None = None) -> None:
+    """Refuse predict flags that the model cannot honour: ``top_if_none`` (--top-if-none) without several
+    labels per text, ``aspects`` (--aspect) or ``by_sentence`` (--by-sentence / --whole-text) without an
+    aspect model; ``by_sentence=None`` is "not given"."""
+    aspect_model = getattr(pipe, "kind", None) == "aspect"
+    if top_if_none and not getattr(pipe, "multi_label_", False):
+        what = "this is an aspect model" if aspect_model else "this model always gives one label"
+        raise ConfigError(f"--top-if-none goes with a model that gives several labels per text (e.g. --task emotion), "
+                          f"and {what}; leave it out")
+    if aspect_model:
+        return
+    sentence_flag = {True: "--by-sentence", False: "--whole-text"}.get(by_sentence)
+    for flag, given in (("--aspect", aspects), (sentence_flag, by_sentence is not None)):
+        if given:
+            raise ConfigError(f"{flag} needs an aspect model: add --task aspect, or --model DIR of a model trained "
+                              "with --task aspect")
+
+
 def predict_file(pipe: Pipeline, source: str | Path, target: str | Path, *, text_column: str | None = None,
                  chunksize: int = 10_000, top_if_none: bool = False, aspects: list[str] | None = None,
-                 by_sentence: bool = True, progress: bool = False) -> int:
+                 by_sentence: bool | None = None, progress: bool = False) -> int:
     """Predict every row of ``source`` into ``target`` (CSV, TSV or JSONL, by its extension), chunk by chunk;
     an aspect model also reads the sentences (``id``, ``text``) of SemEval-2014 XML.
 
@@ -445,8 +464,11 @@ def predict_file(pipe: Pipeline, source: str | Path, target: str | Path, *, text
     read within its own sentence unless ``by_sentence`` is False, and ``categories``). If the input already has a
     column of one of those names (e.g. the gold ``label``), every added column is named ``predicted_<name>`` instead, so
     no input column is overwritten. It is written to a temporary file and renamed at the end, so an interrupted run
-    leaves no partial output. Returns the number of rows predicted.
+    leaves no partial output. Flags the model cannot honour are refused (:func:`check_predict_flags`). Returns
+    the number of rows predicted.
     """
+    check_predict_flags(pipe, top_if_none, aspects, by_sentence)
+    by_sentence = by_sentence is not False
     columns = model_columns(pipe)
     text_column = text_column or columns["text"]
     target = Path(target)

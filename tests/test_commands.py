@@ -154,6 +154,19 @@ def test_predict_file_refuses_overwriting_input_and_unknown_output_format(saved_
         predict_file(pipe, source, tmp_path / "out.csv", text_column="review")
 
 
+@pytest.mark.parametrize("flags, pattern", [
+    ({"top_if_none": True}, "--top-if-none goes with a model that gives several labels"),
+    ({"aspects": ["battery"]}, "--aspect needs an aspect model"),
+    ({"by_sentence": False}, "--whole-text needs an aspect model"),
+])
+def test_predict_file_refuses_flags_the_model_cannot_honour(saved_model, tmp_path, flags, pattern):
+    source = tmp_path / "in.csv"
+    pd.DataFrame({"text": ["good", "bad"]}).to_csv(source, index=False)
+    with pytest.raises(ConfigError, match=pattern):
+        predict_file(sentiment.load(saved_model), source, tmp_path / "out.csv", **flags)
+    assert not (tmp_path / "out.csv").exists()
+
+
 def test_predict_file_keeps_a_gold_label_column(saved_model, tmp_path):
     source = tmp_path / "in.csv"
     pd.DataFrame({"text": ["a wonderful film", "dull and awful"], "label": ["gold1", "gold2"]}).to_csv(source, index=False)
