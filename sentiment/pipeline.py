@@ -39,7 +39,7 @@ from .data import (check_fraction, check_label_sets, check_labels, check_texts, 
 from .errors import ConfigError, DataError, ModelFileError, NotFittedError, SentimentError, TuningWarning
 from .groupings import group_labels, resolve_grouping
 from .multilabel import DEFAULT_THRESHOLD, chosen_labels, decide, label_f1, tune_thresholds
-from .persistence import check_columns, read_model, write_model
+from .persistence import check_columns, read_config, read_model, write_model
 from .registry import available, resolve
 from .tasks import DEFAULT_MODEL, DEFAULT_TASK, DEFAULT_VECTORIZER, get_task
 
@@ -507,7 +507,7 @@ def load(path: str | os.PathLike | None = None, *, task: str | None = None):
         raise ConfigError(f"give a model path or a task (which picks a shipped model), not both: path={str(path)!r}, "
                           f"task={task!r}")
     path = default_model_path(task or DEFAULT_TASK) if path is None else path
-    config, _ = read_model(path)
+    config = read_config(path)  # the kind only: the loader of that kind reads and verifies the files
     _check_kind(config, path)
     if config.get("kind") == "ensemble":
         from .ensemble import Ensemble
