@@ -129,7 +129,7 @@ def _sklearn_twin(name, params, n_classes):
         return LogisticRegression(C=params["C"], max_iter=params["max_iter"],
                                   solver="liblinear" if n_classes == 2 else "lbfgs")
     if name == "linearsvm":
-        return CalibratedClassifierCV(LinearSVC(C=params["C"], max_iter=params["max_iter"]), method="sigmoid",
+        return CalibratedClassifierCV(LinearSVC(C=params["C"], max_iter=params["max_iter"], random_state=0), method="sigmoid",
                                       cv=3, ensemble=False)
     if name == "nb":
         return MultinomialNB(alpha=params["alpha"])
@@ -142,9 +142,7 @@ def test_probabilities_equal_scikit_learn(binary, five, name, dataset):
     data = binary if dataset == "binary" else five
     X, y, X_dev = _features(data)
     model = resolve("model", name)()
-    np.random.seed(0)  # LinearSVC's liblinear draws its seed from numpy's global generator: same draws for both
     model.fit(X, y)
-    np.random.seed(0)
     twin = _sklearn_twin(name, model.params, len(set(y))).fit(X, y)
     np.testing.assert_allclose(model.predict_proba(X_dev), twin.predict_proba(X_dev), rtol=1e-4, atol=1e-5)
 
@@ -192,11 +190,27 @@ def test_linearsvm_fits_the_same_model_twice(five):
     np.testing.assert_array_equal(fits[0].predict_proba(five.dev_texts), fits[1].predict_proba(five.dev_texts))
 
 
-def test_class_weight_balanced_runs(binary):
+@pytest.mark.parametrize("model", ["logreg", "linearsvm", "nbsvm"])
+def test_class_weight_balanced_weighs_the_rare_class_up(binary, model):
     texts, labels = binary.train_texts[:60] + binary.train_texts[60::4], binary.train_labels[:60] + ["pos"] * 35
-    for model in ("logreg", "linearsvm", "nbsvm"):
-        pipe = Pipeline("tfidf", model, class_weight="balanced").fit(texts, labels)
-        assert pipe.score(binary.dev_texts, binary.dev_labels) > 0.6
+    assert labels.count("neg") < labels.count("pos") / 2
+    rare = {}
+    for class_weight in (None, "balanced"):
+        pipe = Pipeline("tfidf", model, class_weight=class_weight).fit(texts, labels)
+        assert pipe.score(binary.dev_texts, binary.dev_labels) > 0.8
+        rare[class_weight] = pipe.predict_proba(binary.dev_texts)[:, pipe.classes_.tolist().index("neg")]
+    if model == "linearsvm":  # Platt scaling refits the probabilities to the class shares: the model differs
+        assert not np.allclose(rare[None], rare["balanced"], atol=1e-3)
+    else:
+        assert rare["balanced"].mean() > rare[None].mean() + 0.02
+
+
+@pytest.mark.parametrize("model", ["logreg", "linearsvm", "nbsvm", "nb", "complement_nb"])
+def test_fitting_leaves_numpy_global_generator_alone(binary, model):
+    before = np.random.get_state()
+    Pipeline("tfidf", model).fit(binary.train_texts, binary.train_labels)
+    after = np.random.get_state()
+    assert np.array_equal(after[1], before[1]) and after[2] == before[2]  # the key and the position in it
 
 
 def test_not_fitted_pipeline():

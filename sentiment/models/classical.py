@@ -169,7 +169,8 @@ class LogisticRegressionModel(LinearModel):
 
         solver = "liblinear" if n_classes == 2 else "lbfgs"
         clf = LogisticRegression(
-            C=self.params["C"], class_weight=self.params["class_weight"], max_iter=self.params["max_iter"], solver=solver
+            C=self.params["C"], class_weight=self.params["class_weight"], max_iter=self.params["max_iter"], solver=solver,
+            random_state=0,  # liblinear would draw a seed from numpy's global generator (the weights do not depend on it)
         ).fit(X, y)
         return Trained(clf.coef_, clf.intercept_, "logistic" if n_classes == 2 else "softmax")
 
@@ -271,6 +272,7 @@ class NBSVMModel(LinearModel):
                 class_weight=self.params["class_weight"],
                 max_iter=self.params["max_iter"],
                 solver="liblinear",
+                random_state=0,  # as logreg: numpy's global generator is left alone
             ).fit(X @ sp.diags(r, format="csr"), positive.astype(int))
             coefs.append(clf.coef_.ravel() * r)
             intercepts.append(clf.intercept_[0])
