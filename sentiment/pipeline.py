@@ -394,13 +394,15 @@ class Pipeline(Classifier):
     def _evidence(self, texts: list[str], known: bool = False, proba: bool = True) -> tuple:
         self._check_fitted()
         docs = self.cleaner_.tokens_of(texts)
+        if hasattr(self.vectorizer_, "transform_csr") and proba and self.model_.input_kind != "sequences":
+            csr = self.vectorizer_.transform_csr(docs)  # n-grams: a text's known features are its row's entries
+            features = csr if getattr(self.model_, "reads_csr", False) else csr.to_scipy()  # no scipy import if not needed
+            return self.model_.predict_proba(features), np.diff(csr.indptr) if known else None
         counts = self.vectorizer_.n_known(docs) if known else None
         if not proba:
             return None, counts
         if self.model_.input_kind == "sequences":
             return self.model_.predict_proba(_sequences(self.vectorizer_, docs, self.model)), counts
-        if getattr(self.model_, "reads_csr", False) and hasattr(self.vectorizer_, "transform_csr"):
-            return self.model_.predict_proba(self.vectorizer_.transform_csr(docs)), counts  # no scipy import
         return self.model_.predict_proba(self.vectorizer_.transform(docs)), counts
 
     def _grouped(self, labels: Sequence) -> Sequence:
