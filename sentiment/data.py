@@ -618,8 +618,9 @@ def train_dev_split(texts: list[str], labels: list, fraction: float = 0.1, seed:
 
     With one label per text the split is stratified by label, unless a label has a single text: then
     (and with several labels per text) it is a plain random split. A dev row whose label the training
-    part lacks goes back to the training part, so the model knows every label it is scored on. ``part``
-    names the split in errors (``"dev"``, ``"tune"``).
+    part lacks goes back to the training part, so the model knows every label it is scored on, and so does,
+    with several labels per text, a dev row without a label that every training row has (there is then
+    something to learn about it). ``part`` names the split in errors (``"dev"``, ``"tune"``).
     """
     from sklearn.model_selection import train_test_split
 
@@ -637,6 +638,13 @@ def train_dev_split(texts: list[str], labels: list, fraction: float = 0.1, seed:
     multi = is_multi_label(labels)
     known = {y for ys in train_y for y in ys} if multi else set(train_y)
     unseen = [i for i, y in enumerate(dev_y) if not known.issuperset(y if multi else (y,))]
+    if multi:  # a label on every training text (and not on every text) gets back a text without it
+        on_every = set.intersection(*(set(ys) for ys in train_y + [dev_y[i] for i in unseen])) if train_y else set()
+        for label in on_every:
+            without = next((i for i, ys in enumerate(dev_y) if label not in ys), None)
+            if without is not None:
+                unseen.append(without)
+        unseen = sorted(set(unseen))
     if unseen:  # rows whose label the training part lacks go back to it
         moved = set(unseen)
         train_x += [dev_x[i] for i in unseen]
