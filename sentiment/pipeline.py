@@ -43,8 +43,7 @@ from .persistence import check_columns, read_config, read_model, write_model
 from .registry import available, resolve
 from .tasks import DEFAULT_MODEL, DEFAULT_TASK, DEFAULT_VECTORIZER, get_task
 
-# The benchmarks' best classical configuration per task, for one label per text ("single") and for several
-# ("multi"): (vectorizer, model, options); kept in sentiment/tasks.py with the other per-task facts.
+# The pipeline's own options (the per-task configurations are in sentiment/tasks.py).
 # grouping: "ekman" or "sentiment": learn (and score) the groups of fine labels; tune_fraction: with several
 # labels per text and no dev data, the share of the training texts held out to tune the label thresholds
 PIPELINE_OPTIONS = {"grouping": None, "tune_fraction": 0.1}
@@ -475,7 +474,7 @@ class Pipeline(Classifier):
             for stage in ("vectorizer", "model"):
                 spec = config["stages"][stage]
                 state, arrays = states[stage]
-                built[stage] = resolve(stage, spec["name"]).from_state(_tuples(spec["params"]), state, arrays)
+                built[stage] = resolve(stage, spec["name"]).from_state(spec["params"], state, arrays)
             pipe.vectorizer_, pipe.model_ = built["vectorizer"], built["model"]
             expected = pipe.vectorizer_.n_tokens if pipe.model_.input_kind == "sequences" else pipe.vectorizer_.n_features
             if pipe.model_.n_features_ != expected:
@@ -737,11 +736,6 @@ def _canonical_options(vectorizer: str, model: str, options: dict) -> dict:
     defaults = {k: v for stage in Pipeline.options_for(vectorizer, model).values() for k, v in stage.items()}
     return {k: tuple(v) if isinstance(v, list) and isinstance(defaults.get(k), tuple) else v
             for k, v in options.items()}
-
-
-def _tuples(params: dict) -> dict:
-    """JSON turns tuples into lists; ranges such as ngram_range are tuples again here."""
-    return {k: tuple(v) if k.endswith("_range") and isinstance(v, list) else v for k, v in params.items()}
 
 
 class _Progress:
