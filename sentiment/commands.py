@@ -495,7 +495,7 @@ def predict_file(pipe: Pipeline, source: str | Path, target: str | Path, *, text
             chunk = chunk.assign(**added)
             if out_format == "jsonl":  # strict JSON: a missing or infinite value is null, not NaN or Infinity
                 for record in chunk.to_dict(orient="records"):
-                    handle.write(json.dumps(_plain(record), ensure_ascii=False, default=str, allow_nan=False) + "\n")
+                    handle.write(json.dumps(_json_safe(record), ensure_ascii=False, default=str, allow_nan=False) + "\n")
             else:  # nested values of a JSON Lines input stay JSON text
                 nested_as_text = {name: chunk[name].map(_json_text) for name in chunk.columns if chunk[name].dtype == object}
                 chunk.assign(**nested_as_text).to_csv(handle, sep="," if out_format == "csv" else "\t", index=False,
@@ -536,17 +536,17 @@ def _prediction_columns(pipe, texts: list[str], top_if_none: bool, aspects, by_s
 def _json_text(value):
     """A list, array or dict cell as JSON text (for a CSV or TSV file); any other value as it is."""
     if isinstance(value, (list, dict, np.ndarray)):
-        return json.dumps(_plain(value), ensure_ascii=False, default=str, allow_nan=False)
+        return json.dumps(_json_safe(value), ensure_ascii=False, default=str, allow_nan=False)
     return value
 
 
-def _plain(value):
+def _json_safe(value):
     """``value`` with what JSON lacks made plain: numpy arrays and numbers as lists and numbers, a missing
     (None, NaN, NA, NaT) or infinite number as None."""
     if isinstance(value, dict):
-        return {key: _plain(item) for key, item in value.items()}
+        return {key: _json_safe(item) for key, item in value.items()}
     if isinstance(value, (list, tuple, np.ndarray)):
-        return [_plain(item) for item in value]
+        return [_json_safe(item) for item in value]
     if isinstance(value, (np.datetime64, np.timedelta64)):  # .item() would give nanoseconds as an integer
         return None if np.isnat(value) else str(value)
     if isinstance(value, np.generic):

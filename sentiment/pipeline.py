@@ -293,7 +293,7 @@ class Pipeline(Classifier):
                     f"unknown option {key!r} for vectorizer {self.vectorizer!r} and model {self.model!r}; "
                     f"valid options: {', '.join(valid)}"
                 )
-            split[owner][key] = _plain(value)
+            split[owner][key] = _python_value(value)
         if split["pipeline"].get("grouping") is not None:
             resolve_grouping(split["pipeline"]["grouping"])
         check_fraction(self.tune_fraction, "tune_fraction", zero=True)
@@ -715,17 +715,17 @@ def _jsonable(value: Any) -> Any:
     return value
 
 
-def _plain(value: Any) -> Any:
+def _python_value(value: Any) -> Any:
     """Numpy scalars and arrays (and pandas Series) in an option value as Python's own (np.True_ -> True,
     an array -> a list), as a grid built with numpy gives them; the stages check Python types."""
     if isinstance(value, np.generic):
         return value.item()
     if hasattr(value, "tolist") and not isinstance(value, (str, bytes)):  # numpy arrays, pandas Series
-        return _plain(value.tolist())
+        return _python_value(value.tolist())
     if isinstance(value, tuple):  # a named tuple too
-        return tuple(_plain(v) for v in value)
+        return tuple(_python_value(v) for v in value)
     if isinstance(value, list):
-        return [_plain(v) for v in value]
+        return [_python_value(v) for v in value]
     return value
 
 
