@@ -1,4 +1,4 @@
-"""The English polarity model shipped in models/polarity (skipped until it exists)."""
+"""The English polarity model shipped in models/polarity."""
 
 from __future__ import annotations
 
@@ -7,16 +7,11 @@ import pytest
 
 import sentiment
 from sentiment import ModelFileError
-from sentiment.default_models import default_model_path
 
 
 @pytest.fixture(scope="module")
 def default():
-    try:
-        default_model_path()
-    except ModelFileError:
-        pytest.skip("the default model is not shipped yet")
-    return sentiment.load()
+    return sentiment.load()  # the model ships with the package: a missing one fails these tests
 
 
 def test_default_model_missing_is_a_clear_error(monkeypatch, tmp_path):

@@ -44,8 +44,11 @@ def test_every_entry_point_refuses_an_unknown_task_with_the_one_message(tmp_path
 
 def test_for_task_offers_the_text_classifier_tasks_and_points_elsewhere_for_the_others():
     assert set(CONFIGURATIONS) < set(TASK_NAMES)
-    for task in CONFIGURATIONS:
-        assert sentiment.Pipeline.for_task(task).model
+    for task, configurations in CONFIGURATIONS.items():
+        vectorizer, model, options = configurations["single"]
+        pipe = sentiment.Pipeline.for_task(task)
+        assert (pipe.vectorizer, pipe.model) == (vectorizer, model)
+        assert {key: pipe.get_params()[key] for key in options} == options
     for task in set(TASK_NAMES) - set(CONFIGURATIONS):
         with pytest.raises(ConfigError, match="not a text classifier"):
             sentiment.Pipeline.for_task(task)
