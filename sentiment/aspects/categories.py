@@ -33,10 +33,10 @@ import numpy as np
 
 from ..errors import DataError, ModelFileError
 from .data import POLARITIES
+from .polarity import CONTRASTS
 
 # Where a sentence splits into clauses: punctuation and contrastive conjunctions.
-CLAUSE_BREAK = re.compile(r"\s*(?:[,;:!?()]|\.(?!\d)|\s-+\s|\b(?:but|although|though|however|whereas|while|yet)\b)\s*",
-                          re.IGNORECASE)
+CLAUSE_BREAK = re.compile(r"\s*(?:[,;:!?()]|\.(?!\d)|\s-+\s|\b(?:" + "|".join(sorted(CONTRASTS)) + r")\b)\s*", re.IGNORECASE)
 MIN_EXAMPLES = 30  # a category's own polarity model needs this many examples, of two polarities at least
 DETECTOR = {"vectorizer": "tfidf", "model": "logreg", "analyzer": "word+char", "char_ngram_range": (2, 5),
             "min_df": 2, "C": 4.0, "negation": False}
