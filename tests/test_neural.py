@@ -418,6 +418,13 @@ def test_gpu_training_loads_on_the_cpu(vectorizer, model, data, tmp_path):
     assert math.isclose(cpu.sum(axis=1).mean(), 1.0)
 
 
+def test_a_diverging_training_stops_with_an_error_not_a_nan_model():
+    features = np.random.default_rng(0).random((40, 5)).astype(np.float32)
+    features[3, 2] = np.nan  # one NaN input makes the loss, then every weight, NaN
+    with pytest.raises(ConfigError, match="training diverged in epoch 1 \\(the loss is nan\\); lower the learning rate"):
+        MLPModel(epochs=2).fit(features, np.array([0, 1] * 20), labels=["a", "b"])
+
+
 def _numpy_state() -> tuple:
     """numpy's global generator: its key and its position in the key (a draw may move only the position)."""
     _, key, position, *_ = np.random.get_state()

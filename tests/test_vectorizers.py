@@ -322,6 +322,15 @@ def test_word2vec_missing_or_unreadable_vectors_file(tmp_path, docs):
         resolve("vectorizer", "word2vec")(vectors_path=str(bad), vectors_format="word2vec").fit(docs)
 
 
+@pytest.mark.parametrize("value", ["nan", "inf", "-inf"])
+def test_word2vec_vectors_with_nan_are_refused(tmp_path, docs, value):
+    path = tmp_path / "vectors.txt"
+    path.write_text(f"good 0.1 0.2 0.3\nbad 0.3 {value} 0.1\nfilm 0.2 0.2 0.2\n", encoding="utf-8")
+    with pytest.raises(DataError, match=r"vectors\.txt has NaN or infinite values in 1 vector\(s\), the first for 'bad' "
+                                        r"\(vector 2\); fix or drop those lines"):
+        resolve("vectorizer", "word2vec")(vectors_path=str(path)).fit(docs)
+
+
 def test_word2vec_vectors_covering_no_training_word(tmp_path, docs):
     path = tmp_path / "other.txt"
     path.write_text("qqq 0.1 0.2 0.3\nzzzz 0.3 0.2 0.1\n", encoding="utf-8")

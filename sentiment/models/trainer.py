@@ -414,6 +414,9 @@ def train(net: torch.nn.Module, batches, dev, config: TrainConfig, device: torch
                 bar.update()
             record = {"epoch": epoch, "train_loss": total_loss.item() / batches.n, "lr": schedule.lr,
                       "dev_loss": None, "dev_accuracy": None, "dev_macro_f1": None}
+            if not math.isfinite(record["train_loss"]):  # the weights are NaN now: nothing later can mend them
+                raise ConfigError(f"training diverged in epoch {epoch} (the loss is {record['train_loss']}); lower the "
+                                  f"learning rate (lr={config.lr:g} now), set clip_grad, or check the inputs for NaN")
             if dev is not None:
                 probabilities, record["dev_loss"] = predict(net, dev, device)
                 record["dev_accuracy"], record["dev_macro_f1"] = dev_scores(dev.y, probabilities)

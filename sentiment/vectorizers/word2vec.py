@@ -162,13 +162,19 @@ def load_vectors(path: str, fmt: str = "auto"):
     if fmt == "auto":
         fmt = _sniff_vectors_format(file)
     try:
-        return KeyedVectors.load_word2vec_format(
+        keyed = KeyedVectors.load_word2vec_format(
             str(file), binary=fmt == "word2vec-binary", no_header=fmt == "glove", unicode_errors="replace"
         )
     except (ValueError, EOFError, UnicodeDecodeError, IndexError) as exc:
         raise DataError(
             f"cannot read {path} as {fmt} vectors ({exc}); set vectors_format to word2vec, word2vec-binary or glove"
         ) from None
+    finite = np.isfinite(keyed.vectors).all(axis=1)
+    if not finite.all():  # a NaN would make every text's features, and a model trained on them, NaN
+        bad = np.flatnonzero(~finite)
+        raise DataError(f"vectors file {path} has NaN or infinite values in {len(bad)} vector(s), the first for "
+                        f"{keyed.index_to_key[bad[0]]!r} (vector {bad[0] + 1}); fix or drop those lines")
+    return keyed
 
 
 def _sniff_vectors_format(file: Path) -> str:
