@@ -22,7 +22,7 @@ from .persistence import atomic_file, check_model_target, check_outside_models
 from .pipeline import PIPELINE_OPTIONS, POLARITY_NAMES, Pipeline, load, polarity_names
 from .tasks import DEFAULT_TASK, get_task
 
-HEADLINE = ("n", "accuracy", "macro_f1", "micro_f1")  # the dev metrics kept in a model's config
+HEADLINE = ("n", "accuracy", "macro_f1", "macro_f1_labels", "micro_f1")  # the dev metrics kept in a model's config
 ASPECT_HEADLINE = ("n", "extraction_f1", "polarity_accuracy", "polarity_macro_f1", "end_to_end_f1", "category_f1",
                    "category_polarity_accuracy")  # an aspect model's dev metrics that `info` shows
 RELIABLE_POSITIVES = 10  # texts of a label in a --tune file below which its tuned threshold is a rough guess

@@ -133,15 +133,17 @@ def _groups_of(names: list[str], grouping: str) -> tuple[np.ndarray, list[str]]:
 
 
 def _report(truth: np.ndarray, predicted: np.ndarray, names: list[str]) -> dict:
-    from sklearn.metrics import accuracy_score, confusion_matrix, f1_score, precision_recall_fscore_support
+    from sklearn.metrics import accuracy_score, confusion_matrix, precision_recall_fscore_support
 
     indices = list(range(len(names)))
     precision, recall, f1, support = precision_recall_fscore_support(truth, predicted, labels=indices, zero_division=0)
+    present = np.union1d(truth, predicted)  # as scikit-learn's f1_score: a class absent from both is no zero in the mean
     return {
         "n": int(len(truth)),
         "multi_label": False,  # the key every report has, so a script can branch on it
         "accuracy": float(accuracy_score(truth, predicted)),
-        "macro_f1": float(f1_score(truth, predicted, labels=indices, average="macro", zero_division=0)),
+        "macro_f1": float(f1[present].mean()) if len(present) else 0.0,
+        **_macro_note(len(present), len(names)),
         "per_class": {
             name: {"precision": float(p), "recall": float(r), "f1": float(f), "support": int(s)}
             for name, p, r, f, s in zip(names, precision, recall, f1, support)
@@ -157,10 +159,12 @@ def _multi_label_report(truth: np.ndarray, predicted: np.ndarray, names: list[st
     recall = np.divide(tp, tp + fn, out=np.zeros(len(tp)), where=(tp + fn) > 0)
     f1 = label_f1(truth, predicted)
     errors = 2 * tp.sum() + fp.sum() + fn.sum()
+    present = (tp + fp + fn) > 0  # a label neither true nor predicted for any text is no zero in the mean
     return {
         "n": int(len(truth)),
         "multi_label": True,
-        "macro_f1": float(f1.mean()),
+        "macro_f1": float(f1[present].mean()) if present.any() else 0.0,
+        **_macro_note(int(present.sum()), len(names)),
         "micro_f1": float(2 * tp.sum() / errors) if errors else 0.0,
         "exact_match": float(np.mean((truth.astype(bool) == predicted.astype(bool)).all(axis=1))),
         "per_class": {
@@ -171,6 +175,12 @@ def _multi_label_report(truth: np.ndarray, predicted: np.ndarray, names: list[st
     }
 
 
+def _macro_note(n_present: int, n_labels: int) -> dict:
+    """``{"macro_f1_labels": k}`` when macro-F1 averages only the ``k`` labels that the data or the predictions
+    hold (of the model's ``n_labels``); nothing when it averages them all."""
+    return {"macro_f1_labels": n_present} if n_present < n_labels else {}
+
+
 def format_report(report: dict) -> str:
     """A plain-text report: headline metrics, per-class table and (one label per text) confusion matrix."""
     if report.get("task") == "aspect":
@@ -179,11 +189,13 @@ def format_report(report: dict) -> str:
         return format_aspect_report(report)
     names = report["labels"]
     width = max(12, *(len(n) for n in names))
+    over = (f"  (over the {report['macro_f1_labels']} of {len(names)} labels that occur in the data or the predictions)"
+            if "macro_f1_labels" in report else "")
     if report.get("multi_label"):
-        headline = [f"macro-F1   {report['macro_f1']:.4f}", f"micro-F1   {report['micro_f1']:.4f}",
+        headline = [f"macro-F1   {report['macro_f1']:.4f}{over}", f"micro-F1   {report['micro_f1']:.4f}",
                     f"exact match {report['exact_match']:.4f}"]
     else:
-        headline = [f"accuracy   {report['accuracy']:.4f}", f"macro-F1   {report['macro_f1']:.4f}"]
+        headline = [f"accuracy   {report['accuracy']:.4f}", f"macro-F1   {report['macro_f1']:.4f}{over}"]
     lines = [
         f"n          {report['n']}",
         *headline,

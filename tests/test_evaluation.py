@@ -32,16 +32,36 @@ def test_evaluate_accepts_label_values_or_names(fitted, five):
     assert [by_value["per_class"][n]["support"] for n in pipe.label_names_] == [15] * 5
 
 
+def test_macro_f1_averages_the_classes_in_the_data_or_the_predictions():
+    from sklearn.metrics import f1_score
+
+    from sentiment.evaluation import _multi_label_report, _report, format_report
+
+    names = ["negative", "neutral", "positive"]
+    perfect = _report(np.array([0, 2, 2]), np.array([0, 2, 2]), names)  # no neutral text, none predicted
+    assert perfect["macro_f1"] == 1.0 and perfect["macro_f1_labels"] == 2
+    assert "macro-F1   1.0000  (over the 2 of 3 labels that occur in the data or the predictions)" in format_report(perfect)
+    assert perfect["per_class"]["neutral"]["support"] == 0  # still listed
+    truth, predicted = np.array([0, 2, 2, 0]), np.array([0, 1, 2, 2])  # neutral predicted once, never true
+    mixed = _report(truth, predicted, names)
+    assert mixed["macro_f1"] == pytest.approx(f1_score(truth, predicted, average="macro", zero_division=0))
+    assert "macro_f1_labels" not in mixed  # every class is in the truth or the predictions
+    truth = np.array([[1, 0, 0], [1, 1, 0]])  # label 2 on no text and never predicted
+    several = _multi_label_report(truth, truth.copy(), names)
+    assert several["macro_f1"] == 1.0 and several["macro_f1_labels"] == 2
+    assert "macro_f1_labels" not in _multi_label_report(truth, np.array([[1, 0, 1], [1, 1, 0]]), names)
+
+
 def test_the_confusion_matrix_plot_states_the_reports_own_figures(tmp_path):
     from sentiment.evaluation import _headline_figures, _report, confusion_figure, plot_confusion_matrix
 
-    # a class that never occurs counts as F1 0 in the report; the plot's subtitle must say the same
-    report = _report(np.array([0, 0, 1, 1]), np.array([0, 0, 1, 1]), ["a", "b", "c"])
-    assert report["macro_f1"] == pytest.approx(2 / 3)
-    assert _headline_figures(report, 4) == "accuracy 1.000, macro-F1 0.667, n=4"
+    # the plot's subtitle says what the report says (one class wrong in four texts)
+    report = _report(np.array([0, 0, 1, 1]), np.array([0, 0, 1, 0]), ["a", "b", "c"])
+    assert report["macro_f1"] == pytest.approx(0.7333333)
+    assert _headline_figures(report, 4) == "accuracy 0.750, macro-F1 0.733, n=4"
     aspect_polarity = {"polarity_accuracy": 0.5, "polarity_macro_f1": None}
     assert _headline_figures(aspect_polarity, 3) == "accuracy 0.500, n=3"
-    assert confusion_figure(report, "dev").axes[0].get_title() == "dev\naccuracy 1.000, macro-F1 0.667, n=4"
+    assert confusion_figure(report, "dev").axes[0].get_title() == "dev\naccuracy 0.750, macro-F1 0.733, n=4"
     path = plot_confusion_matrix(report, tmp_path / "cm.png")
     assert path.read_bytes()[:4] == b"\x89PNG" and [p.name for p in tmp_path.iterdir()] == ["cm.png"]
 
