@@ -233,7 +233,8 @@ def iter_table(path: str | Path, columns: Sequence[str] | None, fmt: str | None 
                 yield from _parquet_chunks(file, columns, chunksize)
                 return
             if fmt in ("csv", "tsv"):
-                reader = pd.read_csv(stream, sep="," if fmt == "csv" else "\t", chunksize=chunksize, dtype=str,
+                separator = _csv_separator(file, compression) if fmt == "csv" else "\t"
+                reader = pd.read_csv(stream, sep=separator, chunksize=chunksize, dtype=str,
                                      keep_default_na=False, na_values=[""], compression=compression, encoding="utf-8")
             elif _holds_json_array(file, compression):  # a .json file may hold one array of records
                 frame = pd.read_json(stream, orient="records", dtype=False, compression=compression, encoding="utf-8")
@@ -269,21 +270,35 @@ def iter_table(path: str | Path, columns: Sequence[str] | None, fmt: str | None 
         raise DataError(f"cannot parse {file} as {fmt} ({first_line}); check the file and its extension") from None
 
 
-def _holds_json_array(file: Path, compression: str | None) -> bool:
-    """Whether a ``.json`` file (not JSON Lines by name) starts with ``[``: one array of records."""
+def _head(file: Path, compression: str | None, size: int = 4096) -> bytes | None:
+    """The first ``size`` bytes of the (decompressed) file, without a byte-order mark; None for a
+    compression read here only through pandas (zstd, zip)."""
     import bz2
     import gzip
     import lzma
 
+    openers = {None: open, "gzip": gzip.open, "bz2": bz2.open, "xz": lzma.open}
+    if compression not in openers:
+        return None
+    with openers[compression](file, "rb") as handle:
+        return handle.read(size).removeprefix(b"\xef\xbb\xbf")
+
+
+def _holds_json_array(file: Path, compression: str | None) -> bool:
+    """Whether a ``.json`` file (not JSON Lines by name) starts with ``[``: one array of records."""
     name = file.name.lower()
     if compression is not None:
         name = name.rsplit(".", 1)[0]
-    openers = {None: open, "gzip": gzip.open, "bz2": bz2.open, "xz": lzma.open}
-    if not name.endswith(".json") or compression not in openers:
-        return False
-    with openers[compression](file, "rb") as handle:
-        start = handle.read(4096).lstrip(b"\xef\xbb\xbf \t\r\n")
-    return start.startswith(b"[")
+    head = _head(file, compression) if name.endswith(".json") else None
+    return head is not None and head.lstrip(b" \t\r\n").startswith(b"[")
+
+
+def _csv_separator(file: Path, compression: str | None) -> str:
+    """``;`` for a .csv file whose header row has semicolons and no comma (as spreadsheets write CSV where the
+    comma is the decimal mark), else ``,``."""
+    head = _head(file, compression)
+    header = head.split(b"\n", 1)[0] if head else b""
+    return ";" if b";" in header and b"," not in header else ","
 
 
 def _check_no_tabs(chunk, file: Path, before: int) -> None:

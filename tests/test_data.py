@@ -40,6 +40,17 @@ def test_every_table_format_reads_the_same(tmp_path, name):
     assert list(frame.columns) == ["label", "text"] and len(frame) == 4
 
 
+@pytest.mark.parametrize("name", ["d.csv", "d.csv.gz"])
+def test_a_semicolon_separated_csv_reads_as_a_table(tmp_path, name):
+    text = "\ufeff" + FRAME.to_csv(sep=";", index=False)  # as a spreadsheet with the comma as decimal mark saves it
+    path = tmp_path / name
+    path.write_bytes(gzip.compress(text.encode()) if name.endswith(".gz") else text.encode())
+    assert read_labelled(path) == (FRAME.text.tolist(), [1, 0, 1, 0])
+    comma = tmp_path / "comma.csv"
+    comma.write_text("text,label\n\"a; b\",1\nc;d,0\n", encoding="utf-8")  # a comma header: semicolons are text
+    assert read_labelled(comma) == (["a; b", "c;d"], [1, 0])
+
+
 @pytest.mark.parametrize("name, orient", [("d.json", "indented"), ("d.json", "one line"), ("d.json.gz", "one line")])
 def test_a_json_array_of_records_reads_as_a_table(tmp_path, name, orient):
     text = FRAME.to_json(orient="records", force_ascii=False, indent=2 if orient == "indented" else None)
