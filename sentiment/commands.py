@@ -102,6 +102,9 @@ def fit_file(
         else:
             texts, labels, dev_texts, dev_labels = train_dev_split(texts, labels, dev_fraction, seed)
         dev_source = f"{dev_fraction:.0%} of {Path(data).name}{' (sentences)' if phrases else ''} (seed {seed})"
+    same_file = dev is not None and Path(dev).resolve() == Path(data).resolve()  # said above
+    for note in _label_spelling_notes(labels) + ([] if same_file else _dev_overlap_notes(texts, dev_texts)):
+        log(note)
     # The dev data only score the model: what is tuned (the early stopping of models trained by epochs and,
     # with several labels, the thresholds) is tuned on a part of the training data, so fit never sees them.
     tune_info: dict = {}
@@ -184,6 +187,32 @@ def _check_classes_are_classes(labels: list, data, label_column: str) -> None:
         raise DataError(f"{data} column {label_column!r} has {distinct} different values in {len(labels)} rows: scores, "
                         "ids or texts, not classes; check --label-column and --text-column, or bin scores into classes "
                         "(to train on so many classes anyway, call sentiment.Pipeline().fit from Python)")
+
+
+def _label_spelling_notes(labels: list) -> list[str]:
+    """A note for labels that differ only in capitalisation ("Positive" beside "positive"): they are
+    different classes, which is seldom what was meant."""
+    values = set(y for ys in labels for y in ys) if is_multi_label(labels) else set(labels)
+    spellings: dict[str, list[str]] = {}
+    for value in sorted(v for v in values if isinstance(v, str)):
+        spellings.setdefault(value.casefold(), []).append(value)
+    alike = [names for names in spellings.values() if len(names) > 1]
+    if not alike:
+        return []
+    shown = "; ".join(" / ".join(names) for names in alike[:3])
+    return [f"note: some labels differ only in capitalisation ({shown}) and are different classes; write each label "
+            "one way if they mean the same"]
+
+
+def _dev_overlap_notes(texts: list[str], dev_texts: list[str]) -> list[str]:
+    """A note when dev texts also occur among the training texts (duplicated rows): the dev figures are
+    then figures partly on training data."""
+    seen = set(texts)
+    repeated = sum(text in seen for text in dev_texts)
+    if not repeated:
+        return []
+    return [f"note: {repeated} of the {len(dev_texts)} dev texts also occur among the training texts (duplicated "
+            "rows), so the dev figures are optimistic; drop the duplicates (pandas: df.drop_duplicates('text'))"]
 
 
 def _polarity_names_or_numbers(task: str, labels: list, label_names: dict | None,

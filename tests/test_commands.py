@@ -294,6 +294,24 @@ def test_dev_data_that_are_the_training_file_are_noted(train_csv, tmp_path):
     logged = []
     commands.fit_file(train_csv["train"], tmp_path / "m", dev=train_csv["train"], model="logreg", log=logged.append)
     assert "note: --dev is the training file, so the dev figures are figures on training data" in logged
+    assert not any("also occur among the training texts" in line for line in logged)  # said once, above
+
+
+def test_duplicated_rows_and_labels_spelt_two_ways_are_noted(tmp_path):
+    path = tmp_path / "train.csv"
+    rows = [(f"great film number {i}", "Positive" if i % 3 == 0 else "positive") for i in range(30)]
+    rows += [(f"awful film number {i}", "negative") for i in range(30)]
+    write_table(pd.DataFrame(rows * 2, columns=["text", "label"]), path)
+    logged = []
+    pipe, report = commands.fit_file(path, tmp_path / "m", model="logreg", log=logged.append)
+    assert ("note: some labels differ only in capitalisation (Positive / positive) and are different classes; write "
+            "each label one way if they mean the same") in logged
+    repeated = [line for line in logged if "dev texts also occur among the training texts" in line]
+    assert len(repeated) == 1 and repeated[0].startswith("note: ") and f"of the {report['n']} dev texts" in repeated[0]
+    logged.clear()
+    write_table(pd.DataFrame(rows, columns=["text", "label"]).replace("Positive", "positive"), path)
+    commands.fit_file(path, tmp_path / "m", model="logreg", log=logged.append)
+    assert not any(line.startswith("note: some labels") or "also occur" in line for line in logged)
 
 
 def test_several_integer_labels_stay_numbers_for_the_emotion_task(tmp_path):
