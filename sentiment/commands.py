@@ -14,7 +14,8 @@ from typing import Any, Callable
 import numpy as np
 
 from .data import (LABEL_SEPARATOR, check_fraction, check_label_sets, check_labels, holds_sst_trees, is_multi_label,
-                   is_pandas_na, iter_table, missing_columns, read_labelled, sst_phrase_split, train_dev_split)
+                   is_pandas_na, iter_table, missing_columns, read_labelled, sst_phrase_split, text_values,
+                   train_dev_split)
 from .errors import (ConfigError, DataError, MissingColumnsError, SeparatorError, TuningWarning, UnknownLabelsError,
                      refuse_flags)
 from .evaluation import evaluate
@@ -513,7 +514,7 @@ def predict_file(pipe: Pipeline, source: str | Path, target: str | Path, *, text
             if blank.any():
                 row = rows + int(blank.to_numpy().argmax()) + 1
                 raise DataError(f"{source}: data row {row} has no text in column {text_column!r}; drop or fill it")
-            added = _prediction_columns(pipe, texts.astype(str).tolist(), top_if_none, aspects, by_sentence,
+            added = _prediction_columns(pipe, text_values(texts, source, text_column, rows), top_if_none, aspects, by_sentence,
                                         columns["separator"], nested=out_format == "jsonl")
             if any(name in chunk.columns for name in added):  # keep the input's columns, e.g. a gold label
                 added = {f"predicted_{name}": values for name, values in added.items()}

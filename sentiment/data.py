@@ -420,7 +420,19 @@ def read_labelled(path: str | Path, text_column: str = "text", label_column: str
         values = frame[label_column].tolist()
         _check_no_label_lists(values, file, label_column)
         labels = _parse_labels(values)
-    return frame[text_column].astype(str).tolist(), labels
+    return text_values(frame[text_column], file, text_column), labels
+
+
+def text_values(column, file, name: str, before: int = 0) -> list[str]:
+    """The texts of a table's column (no value missing) as strings; a value of another type that JSON or
+    Parquet can hold (a list, an object, a number) is refused, naming its data row (``before``: rows of
+    earlier chunks), rather than read as its Python spelling."""
+    values = column.tolist()
+    for i, value in enumerate(values):
+        if not isinstance(value, str):
+            raise DataError(f"{file}: data row {before + i + 1} of column {name!r} holds a {type(value).__name__}, "
+                            "not a text; write every text as a string")
+    return values
 
 
 def joined_label(values: list) -> tuple[int, str] | None:
