@@ -568,6 +568,9 @@ def test_a_failed_fit_leaves_the_fitted_pipeline_as_it_was(tmp_path):
     ("The <b>screen</b> is great", ["The <b>screen</b> is great"]),  # inline tags do not
     ("Pros: great <i>screen</i>\nCons: awful battery", ["Pros: great <i>screen</i>", "Cons: awful battery"]),
     ("Performance<price. The screen is great -> buy it", ["Performance<price.", "The screen is great -> buy it"]),
+    ("Try Cafe St. Bart's. Dr. Who came on Nov. 6th, 3 vs. 4 items. Fine", [
+        "Try Cafe St. Bart's.", "Dr. Who came on Nov. 6th, 3 vs. 4 items.", "Fine"]),  # abbreviations end none
+    ("A fast TEST. Then more. From L.A. Being there", ["A fast TEST.", "Then more.", "From L.A.", "Being there"]),
 ])
 def test_sentence_spans(text, sentences):
     assert [text[a:b] for a, b in sentence_spans(text)] == sentences
@@ -610,6 +613,24 @@ def test_by_sentence_reads_each_aspect_in_its_own_sentence(tiny_model, monkeypat
     assert rows[0]["aspects"][0]["from"] == 4 and seen[-1] == [("The pizza was awful.", 4, 9)]
     tiny_model.annotate([text], aspects=["pizza"], by_sentence=False)
     assert seen[-1] == [(text, 4, 9)]
+
+
+def test_terms_are_found_in_each_sentence_on_its_own(tiny_model, monkeypatch):
+    text = "  The pizza was awful.\nThe service was superb. "
+    seen = []
+    original = tiny_model.extractor_.extract
+    monkeypatch.setattr(tiny_model.extractor_, "extract", lambda texts: seen.append(texts) or original(texts))
+    by_sentence = tiny_model.predict_aspects([text, ""])
+    assert seen == [["The pizza was awful.", "The service was superb.", ""]]  # one batch of every text's sentences
+    one_by_one = [tiny_model.predict_aspects([piece])[0] for piece in ("The pizza was awful.", "The service was superb.")]
+    assert by_sentence[1] == [] and len(by_sentence[0]) == sum(map(len, one_by_one)) > 0
+    for found in by_sentence[0]:  # offsets into the whole text
+        assert text[found["from"]:found["to"]] == found["term"]
+    shift = {"The pizza was awful.": 2, "The service was superb.": text.index("The service")}
+    expected = [(a["term"], a["from"] + shift[piece]) for piece, found in zip(shift, one_by_one) for a in found]
+    assert [(a["term"], a["from"]) for a in by_sentence[0]] == expected
+    tiny_model.predict_aspects([text], by_sentence=False)
+    assert seen[-1] == [text]
 
 
 def test_evaluation_reads_gold_aspects_within_their_sentences_as_predict_does(tiny_model, monkeypatch):

@@ -69,19 +69,24 @@ def normalize_token(raw: str, cleaner: Cleaner | None = None) -> str:
 
 
 _SENTENCE_END = re.compile(rf"[.!?]+[\"'”’)\]]*\s+|\s*\n\s*|[^\S\n]*(?P<tag>{_HTML_TAG})[^\S\n]*", re.IGNORECASE)
+# Abbreviations whose full stop ends no sentence ("Cafe St. Bart's", "3 vs. 4 items", "Sat, Nov. 6th").
+_ABBREVIATION = re.compile(r"(?<![\w.])(?:mr|mrs|ms|dr|prof|st|mt|jr|sr|vs|approx|jan|feb|mar|apr|jun|jul|aug|sep|sept"
+                           r"|oct|nov|dec)\.$", re.IGNORECASE)
 
 
 def sentence_spans(text: str) -> list[tuple[int, int]]:
     """``(from, to)`` of each sentence of ``text``: it is cut after ``.``, ``!`` or ``?`` (with any closing
     quotes or brackets) followed by white space and a word that does not start in lower case ("The
-    service... was slow" and "(Tom!) was rude" stay whole), and at line breaks, also HTML ones
-    (``<br>``, ``</p>``, ...; the tag belongs to neither side). Spans hold no outer white space."""
+    service... was slow" and "(Tom!) was rude" stay whole), but not after a common abbreviation ("St.",
+    "Dr.", "vs.", "Nov."), and at line breaks, also HTML ones (``<br>``, ``</p>``, ...; the tag belongs to
+    neither side). Spans hold no outer white space."""
     spans, start = [], 0
     for end in _SENTENCE_END.finditer(text):
         tag = end.group("tag")
         if tag is not None and (end.group("name") or "").lower() not in BREAK_TAG_NAMES:
             continue  # an inline tag (<b>, <a href=...>) goes on with the sentence
-        if tag is None and "\n" not in end.group() and text[end.end():end.end() + 1].islower():
+        if tag is None and "\n" not in end.group() and (text[end.end():end.end() + 1].islower()
+                                                       or _ABBREVIATION.search(text, max(end.start() - 8, 0), end.start() + 1)):
             continue
         stop = end.start() if tag is not None else end.start() + len(end.group().rstrip())  # punctuation stays
         spans.append(_stripped(text, start, stop))

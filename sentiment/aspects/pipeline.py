@@ -230,10 +230,18 @@ class AspectPipeline:
             raise NotFittedError("this AspectPipeline is not fitted; call fit(...) or AspectPipeline.load(path)")
 
     # -- prediction ---------------------------------------------------------------------------
-    def extract(self, texts: list[str]) -> list[list[dict]]:
-        """Aspect term spans of each text: ``{"term", "from", "to", "extraction_score"}``."""
+    def extract(self, texts: list[str], *, by_sentence: bool = True) -> list[list[dict]]:
+        """Aspect term spans of each text: ``{"term", "from", "to", "extraction_score"}``, found in each
+        sentence on its own (the taggers learnt from single sentences; so the terms of one sentence do not
+        depend on its neighbours) unless ``by_sentence`` is False; offsets are into the whole text."""
         self._check_fitted()
-        return self.extractor_.extract(check_texts(texts, allow_empty=True))
+        texts = check_texts(texts, allow_empty=True)
+        if not by_sentence:
+            return self.extractor_.extract(texts)
+        spans = [sentence_spans(text) or [(0, len(text))] for text in texts]
+        found = iter(self.extractor_.extract([text[a:b] for text, cuts in zip(texts, spans) for a, b in cuts]))
+        return [[{**term, "from": term["from"] + a, "to": term["to"] + a} for a, _ in cuts for term in next(found)]
+                for cuts in spans]
 
     def polarity_proba(self, items: list[tuple[str, int, int]], *, by_sentence: bool = True) -> np.ndarray:
         """Probabilities (negative, neutral, positive) of ``(text, from, to)`` aspects, each read within
@@ -251,15 +259,16 @@ class AspectPipeline:
         Without ``aspects`` the terms are extracted. With ``aspects`` (terms to score, the same list
         for every text, or one list per text) each term is located in the text (case-insensitive,
         whole words preferred; every occurrence is scored; a text without them gets an empty list).
-        ``by_sentence`` (the default): the polarity toward each aspect is read from its own sentence (see
-        :func:`~sentiment.aspects.data.sentence_spans`), as the models learnt it from single sentences, so
-        one sentence's opinion does not colour another's aspect in a whole review; spans stay offsets in
-        the whole text. ``by_sentence=False`` reads every aspect within the whole text.
+        ``by_sentence`` (the default): the terms are found in each sentence on its own and the polarity
+        toward each aspect is read from its own sentence (see :func:`~sentiment.aspects.data.sentence_spans`),
+        as the models learnt both from single sentences, so one sentence does not change what is found in
+        another or colour its aspects' polarity in a whole review; spans stay offsets in the whole text.
+        ``by_sentence=False`` tags and reads every aspect within the whole text.
         """
         self._check_fitted()
         texts = check_texts(texts, allow_empty=True)  # an empty text has no aspects
         if aspects is None:
-            found = self.extractor_.extract(texts)
+            found = self.extract(texts, by_sentence=by_sentence)
         else:
             found = locate_terms(texts, aspects)
         items = [(t, a["from"], a["to"]) for t, spans in zip(texts, found) for a in spans]
