@@ -294,7 +294,7 @@ def predict(
     top_if_none: bool = typer.Option(False, "--top-if-none", help="Several labels per text: give the most probable label to a text where none passes its threshold."),
     as_json: bool = typer.Option(False, "--json", help="Print a JSON array: per text, its label(s), the class probabilities and known_features (how many of its words or n-grams the model knows; 0: the label is a guess); aspect models: per text its aspects (term, span, polarity, scores)."),
     input_: Optional[Path] = typer.Option(None, "--input", help="Predict every row of this file (streamed in chunks); aspect models also read SemEval-2014 XML."),
-    output: Optional[Path] = typer.Option(None, help="With --input: where to write the predictions (.csv, .tsv or .jsonl)."),
+    output: Optional[Path] = typer.Option(None, help="With --input (and needed then): where to write the predictions (.csv, .tsv or .jsonl)."),
     text_column: Optional[str] = typer.Option(None, help="With --input: the text column; default: the model's."),
     batch_size: int = typer.Option(10_000, min=1, help="With --input: rows per chunk."),
 ):

@@ -155,7 +155,7 @@ def fit_file(
 
     try:  # a carved dev part has only training labels; a --dev file may not: checked before training
         _check_dev_labels(pipe, labels, dev_labels, label_names, multi_label)
-        log(f"training {pipe.vectorizer} + {pipe.model} on {len(texts)} texts; dev: {dev_source} ({len(dev_texts)} texts)"
+        log(f"training {pipe.vectorizer} + {pipe.model} on {_texts(len(texts))}; dev: {dev_source} ({_texts(len(dev_texts))})"
             + "".join(f"; {note}" for note in notes))
         n_train = train(texts, labels)
         report = evaluate(pipe, dev_texts, dev_labels)
@@ -188,6 +188,10 @@ def _check_classes_are_classes(labels: list, data, label_column: str) -> None:
         raise DataError(f"{data} column {label_column!r} has {distinct} different values in {len(labels)} rows: scores, "
                         "ids or texts, not classes; check --label-column and --text-column, or bin scores into classes "
                         "(to train on so many classes anyway, call sentiment.Pipeline().fit from Python)")
+
+
+def _texts(n: int) -> str:
+    return f"{n} text" if n == 1 else f"{n} texts"
 
 
 def _label_spelling_notes(labels: list) -> list[str]:

@@ -267,7 +267,35 @@ def iter_table(path: str | Path, columns: Sequence[str] | None, fmt: str | None 
         if isinstance(exc, DataError):
             raise
         first_line = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
+        where = _bad_json_line(file, compression) if fmt == "jsonl" else None
+        if where is not None:
+            raise DataError(f"cannot parse {file} as JSON Lines: line {where[0]} is not a JSON object ({where[1]}); "
+                            "fix or drop that line") from None
         raise DataError(f"cannot parse {file} as {fmt} ({first_line}); check the file and its extension") from None
+
+
+def _bad_json_line(file: Path, compression: str | None) -> tuple[int, str] | None:
+    """The number of the first line of a JSON Lines file that is not one JSON object, and why; None if every
+    line is (or the file is a JSON array, or compressed in a way read only through pandas)."""
+    import bz2
+    import gzip
+    import json
+    import lzma
+
+    openers = {None: open, "gzip": gzip.open, "bz2": bz2.open, "xz": lzma.open}
+    if compression not in openers or _holds_json_array(file, compression):
+        return None
+    with openers[compression](file, "rt", encoding="utf-8-sig") as handle:
+        for number, line in enumerate(handle, 1):
+            if not line.strip():
+                continue
+            try:
+                value = json.loads(line)
+            except ValueError as exc:
+                return number, exc.msg if isinstance(exc, json.JSONDecodeError) else str(exc)
+            if not isinstance(value, dict):
+                return number, f"it is a JSON {type(value).__name__}"
+    return None
 
 
 def _head(file: Path, compression: str | None, size: int = 4096) -> bytes | None:
@@ -602,8 +630,12 @@ def _parse_tree(line: str) -> list[tuple[str, int]]:
 
     try:
         node()
-    except (IndexError, ValueError) as exc:
-        raise ValueError(str(exc) or "unbalanced brackets") from None
+    except IndexError:  # the tokens ran out inside a node
+        raise ValueError("a bracket is not closed") from None
+    except ValueError as exc:  # int() of a node's label, or one of the messages above
+        message = str(exc)
+        raise ValueError(message if not message.startswith("invalid literal") else
+                         f"a node's label is not a number 0..4 ({message.split(': ', 1)[-1]})") from None
     if position != len(tokens):
         raise ValueError("text after the end of the tree")
     return nodes

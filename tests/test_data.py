@@ -220,8 +220,13 @@ def test_reading_with_a_progress_bar(tmp_path, suffix):
 def test_jsonl_line_that_is_not_an_object(tmp_path):
     path = tmp_path / "d.jsonl"
     path.write_text('{"text": "a", "label": "x"}\n[1, 2]\n')
-    with pytest.raises(DataError, match="cannot parse"):
+    with pytest.raises(DataError, match="d.jsonl as JSON Lines: line 2 is not a JSON object \\(it is a JSON list\\); "
+                                        "fix or drop that line"):
         read_labelled(path)
+    zipped = tmp_path / "e.jsonl.gz"
+    zipped.write_bytes(gzip.compress(b'{"text": "a", "label": "x"}\n\n{"text": "b", "label": nul}\n'))
+    with pytest.raises(DataError, match="line 3 is not a JSON object \\(Expecting value\\)"):
+        read_labelled(zipped)
 
 
 # -- file errors ------------------------------------------------------------------------------------
@@ -316,7 +321,7 @@ def test_garbage_parquet_and_jsonl(tmp_path):
         read_labelled(parquet)
     jsonl = tmp_path / "d.jsonl"
     jsonl.write_text('{"text": "a", "label": 1}\n{broken\n')
-    with pytest.raises(DataError, match="cannot parse"):
+    with pytest.raises(DataError, match="cannot parse .*d.jsonl as JSON Lines: line 2 is not a JSON object"):
         read_labelled(jsonl)
 
 
@@ -421,17 +426,17 @@ def test_sst_held_out_sentences_give_no_phrases(sst_file):
     assert set(texts) < set(everything)
 
 
-@pytest.mark.parametrize("line", [
-    "(3 (2 The) (4 wonderful)",  # unbalanced
-    "(3 (2 The) (4 wonderful)))",  # text after the end
-    "(7 (2 The) (4 film))",  # label outside 0..4
-    "(x (2 The) (4 film))",  # no label
-    "(3 The film) extra",
+@pytest.mark.parametrize("line, why", [
+    ("(3 (2 The) (4 wonderful)", "a bracket is not closed"),
+    ("(3 (2 The) (4 wonderful)))", "text after the end of the tree"),
+    ("(7 (2 The) (4 film))", "label 7 is outside 0..4"),
+    ("(x (2 The) (4 film))", "a node's label is not a number 0..4 \\('x'\\)"),
+    ("(3 The film) extra", "text after the end of the tree"),
 ])
-def test_malformed_tree(tmp_path, line):
+def test_malformed_tree(tmp_path, line, why):
     path = tmp_path / "trees.txt"
     path.write_text(SST_TREES + line + "\n")
-    with pytest.raises(DataError, match="line 6"):
+    with pytest.raises(DataError, match=f"trees.txt line 6 is not a PTB sentiment tree \\({why}\\)$"):
         read_sst_trees(path)
 
 
