@@ -4,7 +4,10 @@
 >>> ensemble = Ensemble([load("nbsvm-model"), load("lstm-model")])  # doctest: +SKIP
 >>> ensemble.save("ensemble-model")                                  # doctest: +SKIP
 
-The members must share their label names (in the same order). An ensemble saves as a model directory whose members are
+The members must share their label names (in the same order); the ensemble predicts the label values of
+the first member (``[0, 1]`` or ``["negative", "positive"]`` when one member learnt 0/1 named so and
+another the names), accepts any member's values as gold labels, and keeps the first member's column
+names as its own. An ensemble saves as a model directory whose members are
 complete model directories (``member0/``, ``member1/`` …); ``sentiment.load`` reads either kind, and
 the CLI's ``predict`` and ``evaluate`` take either.
 
