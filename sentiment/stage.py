@@ -3,6 +3,13 @@
 A stage is built from JSON-able ``params``; after ``fit`` its learned state is a JSON-able dict plus
 a dict of numpy arrays. :mod:`sentiment.persistence` writes both the same way for every stage, and
 ``from_state`` rebuilds the stage from them, so no stage ever needs pickle.
+
+The two stages of an aspect model (``aspect_extractor``, ``aspect_polarity`` in :mod:`sentiment.registry`)
+keep the same state contract but not this class: their options are the
+:class:`~sentiment.aspects.AspectPipeline`'s settings (checked there), each is built by its class's
+``configured(settings, cleaner=..., ...)``, its ``get_state()`` names it (``{"name": ...}``) beside its
+state, and ``from_state(state, arrays, cleaner=..., prior=...)`` takes the parts it shares with the
+aspect pipeline (the token cleaner, the polarity prior).
 """
 
 from __future__ import annotations
