@@ -178,6 +178,9 @@ def _checked_weights(weights, n_members: int) -> list[float]:
         raise ConfigError(f"the weights list gives {len(values)} weight(s) for {n_members} models; {advice}, not all zero")
     if not all(np.isfinite(values)) or min(values) < 0 or sum(values) <= 0:
         raise ConfigError(f"weights must be finite numbers >= 0, not all 0; {advice}")
+    if not np.isfinite(sum(values)):  # each finite, their sum not: the mean would be 0/0
+        raise ConfigError(f"the weights {values} add up to more than a number can hold; scale them down (only their "
+                          "ratios matter)")
     return values
 
 

@@ -489,7 +489,7 @@ class Pipeline(Classifier):
             pipe.thresholds_ = _thresholds(states["thresholds"], pipe.label_names_) if pipe.multi_label_ else None
             pipe.info_ = dict(config.get("info", {}))
             pipe.config_ = config
-        except (KeyError, TypeError, ValueError, AttributeError, RuntimeError) as exc:
+        except (KeyError, TypeError, ValueError, AttributeError, RuntimeError, IndexError, ArithmeticError) as exc:
             raise ModelFileError(f"{path} is not a consistent sentiment model ({_one_line(exc)}); train it again") from None
         return pipe
 
@@ -521,7 +521,8 @@ def load(path: str | os.PathLike | None = None, *, task: str | None = None):
             return AspectPipeline.load(path)
         except ModelFileError:
             raise
-        except (SentimentError, KeyError, TypeError, ValueError, AttributeError, RuntimeError) as exc:
+        except (SentimentError, KeyError, TypeError, ValueError, AttributeError, RuntimeError, IndexError,
+                ArithmeticError) as exc:
             raise ModelFileError(f"{path} is not a consistent aspect model ({_one_line(exc)}); train it again") from None
     return Pipeline.load(path)
 

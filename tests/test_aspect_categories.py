@@ -8,7 +8,7 @@ import numpy as np
 import pytest
 
 from sentiment.aspects.categories import CategoryModel, has_categories
-from sentiment.errors import DataError
+from sentiment.errors import DataError, ModelFileError
 
 CUES = {"food": ["pasta", "pizza", "soup", "dessert", "steak"],
         "service": ["waiter", "staff", "waitress", "host", "manager"],
@@ -161,3 +161,11 @@ def test_too_few_sentences_to_tune_the_categories_say_how_to_go_on():
                      ("bill", "high", "price", "negative")])]
     with pytest.raises(DataError, match="categories=false"):
         CategoryModel().fit(sentences)
+
+
+@pytest.mark.parametrize("name", ["/tmp/elsewhere", "../polarity_0", "polarity_0/../../x", "detector"])
+def test_category_models_outside_their_folder_are_refused(model, tmp_path, name):
+    state = model.save(tmp_path)
+    state["polarity"] = {name: "*"}
+    with pytest.raises(ModelFileError, match="names category models outside it .*refusing to load"):
+        CategoryModel.load(tmp_path, state)

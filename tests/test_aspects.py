@@ -316,6 +316,25 @@ def test_a_stage_of_an_unknown_kind_is_refused(tiny_model, tmp_path):
         AspectPipeline.load(tmp_path / "m")
 
 
+@pytest.mark.parametrize("edit, pattern", [
+    (lambda s: s.update(bits=10**20), "the hash size bits=100000000000000000000 is not a whole number from 1 to 30"),
+    (lambda s: s.update(classes=["x", "y", "z"]), "the polarity classes .* are not among negative, neutral, positive"),
+    (lambda s: s.update(classes=["negative"]), "are not two or more distinct labels"),
+])
+def test_a_crafted_aspect_state_is_refused_before_it_is_built(tiny_model, tmp_path, edit, pattern):
+    from sentiment.persistence import checksum
+
+    tiny_model.save(tmp_path / "m")
+    state_file, config_file = tmp_path / "m" / "polarity" / "state.json", tmp_path / "m" / "config.json"
+    state, config = json.loads(state_file.read_text()), json.loads(config_file.read_text())
+    edit(state)
+    state_file.write_text(json.dumps(state))
+    config["files"]["polarity/state.json"] = checksum(state_file)
+    config_file.write_text(json.dumps(config))
+    with pytest.raises(ModelFileError, match=pattern):
+        sentiment.load(tmp_path / "m")
+
+
 @pytest.mark.parametrize("pipeline", [None, [1, 2]])
 def test_a_damaged_aspect_config_is_a_model_file_error(tmp_path, pipeline):
     path = write_model(tmp_path / "aspect", {"kind": "aspect", "pipeline": pipeline},

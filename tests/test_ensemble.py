@@ -136,7 +136,7 @@ def test_ensemble_members_must_be_its_own_folders(ensemble_dir, saved_model, mem
         sentiment.load(ensemble_dir)
 
 
-@pytest.mark.parametrize("weights", [["x", 1], [1e400, 1]])
+@pytest.mark.parametrize("weights", [["x", 1], [1e400, 1], [1e308, 1e308]])
 def test_ensemble_with_bad_saved_weights(ensemble_dir, weights):
     edit_config(ensemble_dir, lambda c: c.update(weights=weights))
     with pytest.raises(ModelFileError, match="not a consistent ensemble.*weight"):

@@ -532,3 +532,73 @@ def test_a_pipeline_pickled_before_fitted_settings_were_kept_still_saves(binary,
     restored = pickle.loads(pickle.dumps(pipe))
     restored.set_params(model="nb")  # the next fit's model; the saved one is what was fitted
     assert sentiment.load(restored.save(tmp_path / "m")).get_params()["model"] == "logreg"
+
+
+# -- crafted model files (checksums recomputed, as a stranger could) -------------------------------------
+def _craft(path, stage: str, edit_state=None, edit_arrays=None) -> None:
+    """Edit a saved stage's state and arrays in place and write checksums that match the edits."""
+    from safetensors.numpy import load_file, save_file
+
+    from sentiment.persistence import checksum
+
+    state_file, arrays_file, config_file = path / stage / "state.json", path / stage / "arrays.safetensors", path / CONFIG
+    state, arrays = json.loads(state_file.read_text()), dict(load_file(arrays_file))
+    if edit_state:
+        edit_state(state)
+    if edit_arrays:
+        edit_arrays(arrays)
+    state_file.write_text(json.dumps(state))
+    save_file(arrays, str(arrays_file))
+    config = json.loads(config_file.read_text())
+    for file in (state_file, arrays_file):
+        config["files"][f"{stage}/{file.name}"] = checksum(file)
+    config_file.write_text(json.dumps(config))
+
+
+@pytest.fixture(scope="module")
+def neural_models(tmp_path_factory, binary):
+    """Saved tiny mlp (tf-idf) and lstm (word2vec) models."""
+    folder = tmp_path_factory.mktemp("neural")
+    texts, labels = binary.train_texts[:60], binary.train_labels[:60]
+    sentiment.Pipeline("tfidf", "mlp", epochs=1, hidden_sizes=[4]).fit(texts, labels).save(folder / "mlp")
+    sentiment.Pipeline("word2vec", "lstm", epochs=1, hidden_size=4, embedding_dim=8, vector_size=8,
+                       min_count=1).fit(texts, labels).save(folder / "lstm")
+    return folder
+
+
+@pytest.mark.parametrize("model, edit, pattern", [
+    ("mlp", lambda s: s["net"].update(n_features=50 * 10**6), "n_features \\(50000000\\) does not fit its saved weights"),
+    ("mlp", lambda s: s["net"].update(hidden_sizes=[10**12]), "hidden_sizes .* does not fit its saved weights"),
+    ("lstm", lambda s: s["net"].update(layers=10**20), "layers .* does not fit its saved weights"),
+    ("lstm", lambda s: s["net"].update(pooling="__import__"), "unknown pooling '__import__'"),
+    ("mlp", lambda s: s["net"].update(activation="eval"), "unknown activation 'eval'"),
+])
+def test_a_crafted_network_size_or_setting_is_refused_before_it_is_built(neural_models, tmp_path, model, edit, pattern):
+    path = tmp_path / model
+    shutil.copytree(neural_models / model, path)
+    _craft(path, "model", edit_state=edit)
+    with pytest.raises(ModelFileError, match=f"not a consistent sentiment model .*{pattern}"):
+        sentiment.load(path)
+
+
+def test_non_finite_weights_are_refused(neural_models, saved_model, tmp_path):
+    def poison(arrays):
+        name = next(iter(arrays))
+        arrays[name] = np.full_like(arrays[name], np.nan)
+
+    for source, name in ((neural_models / "mlp", "mlp"), (saved_model, "logreg")):
+        shutil.copytree(source, tmp_path / name)
+        _craft(tmp_path / name, "model", edit_arrays=poison)
+        with pytest.raises(ModelFileError, match="NaN or infinite values"):
+            sentiment.load(tmp_path / name)
+
+
+@pytest.mark.parametrize("stage, edit, pattern", [
+    ("model", lambda s: s.update(link="platt"), "a Platt-calibrated model needs calibration"),
+    ("vectorizer", lambda s: s.update(terms=list(range(len(s["terms"])))), "not a sorted list of distinct strings"),
+    ("vectorizer", lambda s: s.update(terms=sorted(s["terms"], reverse=True)), "not a sorted list of distinct strings"),
+])
+def test_crafted_classical_states_fail_at_load_not_at_predict(model_copy, stage, edit, pattern):
+    _craft(model_copy, stage, edit_state=edit)
+    with pytest.raises(ModelFileError, match=pattern):
+        sentiment.load(model_copy)

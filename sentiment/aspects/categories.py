@@ -176,6 +176,10 @@ class CategoryModel:
 
         model = cls(seed=state.get("seed", 0))
         try:
+            subfolders = list(state["polarity"])
+            if not all(isinstance(sub, str) and re.fullmatch(r"polarity_\d+", sub) for sub in subfolders):
+                raise ModelFileError(f"{folder} names category models outside it ({', '.join(map(repr, subfolders[:3]))}, "
+                                     "not polarity_<i> folders); refusing to load")
             model.detector_ = Pipeline.load(folder / "detector")
             model.polarity_ = {category: Pipeline.load(folder / sub) for sub, category in state["polarity"].items()}
         except (KeyError, TypeError, AttributeError) as exc:

@@ -114,6 +114,8 @@ class ClassicalTagger:
             tagger.clusters_ = WordClusters.from_state(state["clusters"])
             tagger.clusters = len(tagger.clusters_.table)
         tagger.model = HashedLogistic.from_state(state, arrays)
+        if not set(map(str, tagger.model.classes_)) <= set(TAGS):
+            raise ValueError(f"the tagger's classes {tagger.model.classes_!r} are not O, B and I tags")
         return tagger
 
 

@@ -68,10 +68,18 @@ class HashedLogistic:
 
     @classmethod
     def from_state(cls, state: dict, arrays: dict, prefix: str = "") -> "HashedLogistic":
-        model = cls(bits=int(state["bits"]), C=float(state["C"]))
+        bits = state["bits"]
+        if not isinstance(bits, int) or isinstance(bits, bool) or not 1 <= bits <= 30:  # before 2**bits is taken
+            raise ValueError(f"the hash size bits={bits!r} is not a whole number from 1 to 30")
+        model = cls(bits=bits, C=float(state["C"]))
         model.classes_ = list(state["classes"])
         model.coef_ = np.asarray(arrays[f"{prefix}coef"], dtype=np.float32)
         model.intercept_ = np.asarray(arrays[f"{prefix}intercept"], dtype=np.float32)
-        if model.coef_.shape[1] != 2**model.bits:
-            raise ValueError("coefficient matrix does not match the hash size")
+        rows = 1 if len(model.classes_) == 2 else len(model.classes_)
+        if len(set(map(str, model.classes_))) != len(model.classes_) or len(model.classes_) < 2:
+            raise ValueError(f"the classes {model.classes_!r} are not two or more distinct labels")
+        if model.coef_.shape != (rows, 2**bits) or model.intercept_.shape != (rows,):
+            raise ValueError("the coefficients do not match the hash size and the classes")
+        if not (np.isfinite(model.coef_).all() and np.isfinite(model.intercept_).all()):
+            raise ValueError("the saved coefficients hold NaN or infinite values")
         return model

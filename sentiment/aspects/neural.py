@@ -573,7 +573,7 @@ def _load_nets(net_class, config_class, configs, arrays) -> list:
     for k, config in enumerate(configs):
         prefix = f"net{k}."
         own = {name[len(prefix):]: value for name, value in arrays.items() if name.startswith(prefix)}
-        nets.append(trainer.load_net_arrays(net_class(config_class(**config)), own))
+        nets.append(trainer.build_net(net_class, config_class, config, own))
     if not nets:
         raise ValueError("the saved model holds no network")
     return nets

@@ -43,8 +43,13 @@ def head_probabilities(head: str, logits: torch.Tensor) -> torch.Tensor:
 
 
 def _check_head(config) -> None:
-    if config.head not in HEADS:
-        raise ValueError(f"unknown head {config.head!r}; this version knows: {', '.join(HEADS)}")
+    _check_choice("head", config.head, HEADS)
+
+
+def _check_choice(name: str, value, choices) -> None:
+    """A ValueError (a saved network's setting this version does not know) unless ``value`` is a choice."""
+    if not any(value is choice or (isinstance(value, str) and value == choice) for choice in choices):
+        raise ValueError(f"unknown {name} {value!r}; this version knows: {', '.join(map(str, choices))}")
 
 
 class Probabilities(nn.Module):
@@ -73,6 +78,8 @@ class MLPConfig:
     def __post_init__(self) -> None:
         self.hidden_sizes = tuple(self.hidden_sizes)
         _check_head(self)
+        _check_choice("activation", self.activation, ACTIVATIONS)
+        _check_choice("normalization", self.normalization, (None, "batch", "layer"))
 
 
 class MLPNet(nn.Module):
@@ -129,6 +136,7 @@ class LSTMConfig:
 
     def __post_init__(self) -> None:
         _check_head(self)
+        _check_choice("pooling", self.pooling, ("max", "mean", "attention"))
 
 
 class LSTMNet(nn.Module):

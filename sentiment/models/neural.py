@@ -162,7 +162,7 @@ class NeuralModel(Stage):
         self.n_classes_ = int(state["n_classes"])
         self.n_features_ = int(state["n_features"])
         self.history_ = list(state["history"])
-        net = trainer.load_net_arrays(self.net_class(self.config_class(**state["net"])), arrays)
+        net = trainer.build_net(self.net_class, self.config_class, state["net"], arrays)
         if net.config.n_classes != self.n_classes_:
             raise ValueError("the network's outputs do not match the number of classes")
         self.net_ = net

@@ -139,6 +139,29 @@ def net_arrays(net: torch.nn.Module, prefix: str = "") -> dict[str, np.ndarray]:
     return {prefix + name: value.detach().float().cpu().numpy() for name, value in net.state_dict().items()}
 
 
+def build_net(net_class, config_class, config: dict, arrays) -> torch.nn.Module:
+    """The network of a saved ``config`` with its saved weights ``arrays``, checked before it is built: every
+    size in the config must be a whole number from 0 to the largest dimension (or the count) of the arrays,
+    so a crafted config cannot make loading build a huge network, and every weight must be finite.
+    Anything that does not fit is a ValueError (a damaged model, for the loaders)."""
+    if not isinstance(config, dict):
+        raise ValueError("the network's settings are not a JSON object")
+    shapes = [np.shape(value) for value in arrays.values()]
+    bound = max([len(shapes), *(dim for shape in shapes for dim in shape)], default=0)
+    for key, value in config.items():
+        for size in (value if isinstance(value, (list, tuple)) else [value]):
+            if isinstance(size, int) and not isinstance(size, bool) and not 0 <= size <= bound:
+                raise ValueError(f"the network's {key} ({size}) does not fit its saved weights")
+    for name, value in arrays.items():
+        if np.issubdtype(np.asarray(value).dtype, np.floating) and not np.isfinite(value).all():
+            raise ValueError(f"the saved weight {name} holds NaN or infinite values")
+    try:
+        net = net_class(config_class(**config))
+    except (TypeError, ZeroDivisionError, RuntimeError, IndexError) as exc:  # e.g. an unknown or a zero setting
+        raise ValueError(f"the network's settings do not make a network ({exc})") from None
+    return load_net_arrays(net, arrays)
+
+
 def load_net_arrays(net: torch.nn.Module, arrays) -> torch.nn.Module:
     """Load saved weights (name -> array, as :func:`net_arrays` gives) into ``net``; returns it in eval mode.
 

@@ -320,7 +320,10 @@ class CountVectorizer(Stage):
         if not isinstance(prefix, str):
             raise ValueError(f"char_prefix must be a string, not {prefix!r}")
         self._char_prefix = prefix
-        self._set_terms(list(state["terms"]))
+        terms = list(state["terms"])
+        if not all(isinstance(term, str) for term in terms) or any(a >= b for a, b in zip(terms, terms[1:])):
+            raise ValueError("the vocabulary is not a sorted list of distinct strings")  # looked up by bisection
+        self._set_terms(terms)
 
     def _set_terms(self, terms: list[str]) -> None:
         self.terms_ = terms
