@@ -72,6 +72,16 @@ def atomic_directory(path: str | os.PathLike) -> Iterator[Path]:
     try:
         yield staging
         _replace_dir(staging, target)
+    except OSError as exc:  # a full disk, a size limit, a permission: say what it means for the model
+        shutil.rmtree(staging, ignore_errors=True)
+        if isinstance(exc, ModelFileError):
+            raise
+        kept = "the model already there is kept as it was" if target.exists() else "nothing was saved"
+        advice = {errno.ENOSPC: "free some space or choose another place", errno.EFBIG: "free some space or choose "
+                  "another place", errno.EDQUOT: "free some space or choose another place", errno.EACCES:
+                  f"check the permissions of {target.parent}", errno.EPERM: f"check the permissions of {target.parent}",
+                  errno.EROFS: "choose a writable place"}.get(exc.errno, "check the path")
+        raise ModelFileError(f"could not write the model to {target} ({exc.strerror or exc}); {kept}; {advice}") from exc
     except BaseException:
         shutil.rmtree(staging, ignore_errors=True)
         raise

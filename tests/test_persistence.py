@@ -3,6 +3,7 @@ entries a save may add."""
 
 from __future__ import annotations
 
+import errno
 import json
 import os
 import shutil
@@ -602,3 +603,20 @@ def test_crafted_classical_states_fail_at_load_not_at_predict(model_copy, stage,
     _craft(model_copy, stage, edit_state=edit)
     with pytest.raises(ModelFileError, match=pattern):
         sentiment.load(model_copy)
+
+
+@pytest.mark.parametrize("code, advice", [(errno.ENOSPC, "free some space or choose another place"),
+                                          (errno.EACCES, "check the permissions of")])
+def test_a_failed_write_says_the_model_there_is_kept(saved_model, model_copy, monkeypatch, code, advice):
+    from sentiment import persistence
+
+    before = _snapshot(model_copy)
+
+    def fail(path, data):
+        raise OSError(code, os.strerror(code))
+
+    monkeypatch.setattr(persistence, "_write_bytes", fail)
+    with pytest.raises(ModelFileError, match=f"could not write the model to .*model \\({os.strerror(code)}\\); the "
+                                             f"model already there is kept as it was; {advice}"):
+        sentiment.load(saved_model).save(model_copy)
+    assert _snapshot(model_copy) == before and sorted(p.name for p in model_copy.parent.iterdir()) == ["model"]
