@@ -315,7 +315,9 @@ def _description(pipe, path: Path) -> dict:
     multi_label = bool(getattr(pipe, "multi_label_", False))
     info = config.get("info") if isinstance(config.get("info"), dict) else {}
     metrics = config.get("metrics") if isinstance(config.get("metrics"), dict) else {}
-    dev_metrics = metrics.get("dev") or {k: v for k, v in (info.get("dev") or {}).items() if k in ASPECT_HEADLINE}
+    dev_metrics = metrics.get("dev") if isinstance(metrics.get("dev"), dict) else None
+    if not dev_metrics and isinstance(info.get("dev"), dict):  # an aspect model keeps its dev report in info
+        dev_metrics = {k: v for k, v in info["dev"].items() if k in ASPECT_HEADLINE}
     return {"model": str(path), "kind": kind, "sentiment_version": config.get("sentiment_version"),
             "settings": _settings(kind, config, pipe, path), "labels": list(getattr(pipe, "label_names_", None) or POLARITIES),
             "multi_label": multi_label,
