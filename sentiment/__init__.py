@@ -9,7 +9,8 @@ __version__ = "0.1.0"
 
 from .cleaning import Cleaner, clean  # noqa: E402
 from .ensemble import Ensemble  # noqa: E402
-from .errors import ConfigError, DataError, ModelFileError, NotFittedError, SentimentError, TuningWarning  # noqa: E402
+from .errors import (ConfigError, DataError, ModelFileError, NotFittedError, SentimentError,  # noqa: E402
+                     TrainingError, TuningWarning)
 from .pipeline import Pipeline, load  # noqa: E402
 from .registry import available  # noqa: E402
 
@@ -25,6 +26,7 @@ __all__ = [
     "DataError",
     "ModelFileError",
     "NotFittedError",
+    "TrainingError",
     "TuningWarning",
     "__version__",
 ]

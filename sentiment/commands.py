@@ -104,7 +104,9 @@ def fit_file(
             texts, labels, dev_texts, dev_labels = train_dev_split(texts, labels, dev_fraction, seed)
         dev_source = f"{dev_fraction:.0%} of {Path(data).name}{' (sentences)' if phrases else ''} (seed {seed})"
     same_file = dev is not None and Path(dev).resolve() == Path(data).resolve()  # said above
-    for note in _label_spelling_notes(labels) + ([] if same_file else _dev_overlap_notes(texts, dev_texts)):
+    # SST phrases: a dev sentence may well be a phrase of a training tree, which no row duplicates
+    overlap = [] if same_file or phrases else _dev_overlap_notes(texts, dev_texts)
+    for note in _label_spelling_notes(labels) + overlap:
         log(note)
     # The dev data only score the model: what is tuned (the early stopping of models trained by epochs and,
     # with several labels, the thresholds) is tuned on a part of the training data, so fit never sees them.

@@ -277,15 +277,12 @@ def iter_table(path: str | Path, columns: Sequence[str] | None, fmt: str | None 
 def _bad_json_line(file: Path, compression: str | None) -> tuple[int, str] | None:
     """The number of the first line of a JSON Lines file that is not one JSON object, and why; None if every
     line is (or the file is a JSON array, or compressed in a way read only through pandas)."""
-    import bz2
-    import gzip
     import json
-    import lzma
 
-    openers = {None: open, "gzip": gzip.open, "bz2": bz2.open, "xz": lzma.open}
-    if compression not in openers or _holds_json_array(file, compression):
+    opener = _opener(compression)
+    if opener is None or _holds_json_array(file, compression):
         return None
-    with openers[compression](file, "rt", encoding="utf-8-sig") as handle:
+    with opener(file, "rt", encoding="utf-8-sig") as handle:
         for number, line in enumerate(handle, 1):
             if not line.strip():
                 continue
@@ -298,17 +295,23 @@ def _bad_json_line(file: Path, compression: str | None) -> tuple[int, str] | Non
     return None
 
 
-def _head(file: Path, compression: str | None, size: int = 4096) -> bytes | None:
-    """The first ``size`` bytes of the (decompressed) file, without a byte-order mark; None for a
-    compression read here only through pandas (zstd, zip)."""
+def _opener(compression: str | None):
+    """The ``open`` function that reads a file of this (pandas-named) compression; None for one read here
+    only through pandas (zstd, zip)."""
     import bz2
     import gzip
     import lzma
 
-    openers = {None: open, "gzip": gzip.open, "bz2": bz2.open, "xz": lzma.open}
-    if compression not in openers:
+    return {None: open, "gzip": gzip.open, "bz2": bz2.open, "xz": lzma.open}.get(compression)
+
+
+def _head(file: Path, compression: str | None, size: int = 4096) -> bytes | None:
+    """The first ``size`` bytes of the (decompressed) file, without a byte-order mark; None when
+    :func:`_opener` has no opener for its compression."""
+    opener = _opener(compression)
+    if opener is None:
         return None
-    with openers[compression](file, "rb") as handle:
+    with opener(file, "rb") as handle:
         return handle.read(size).removeprefix(b"\xef\xbb\xbf")
 
 
@@ -711,6 +714,7 @@ def train_dev_split(texts: list[str], labels: list, fraction: float = 0.1, seed:
         dev_x = [x for i, x in enumerate(dev_x) if i not in moved]
         dev_y = [y for i, y in enumerate(dev_y) if i not in moved]
         if not dev_x:
-            raise DataError(f"cannot split off a {part} set: every {part} text has a label seen nowhere else; "
-                            "give more data or pass --dev FILE")
+            raise DataError(f"cannot split off a {part} set: every {part} text is needed in training (it has a label "
+                            "seen nowhere else, or lacks one that every other text has); give more data or pass "
+                            "--dev FILE")
     return train_x, train_y, dev_x, dev_y

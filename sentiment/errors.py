@@ -49,6 +49,11 @@ class NotFittedError(SentimentError, ValueError, AttributeError):
     ``NotFittedError`` (``hasattr`` and scikit-learn's ``check_is_fitted`` keep working)."""
 
 
+class TrainingError(SentimentError, ArithmeticError):
+    """A training that diverged (its loss turned NaN or infinite): the inputs hold such values, or the learning
+    rate is too high."""
+
+
 class TuningWarning(UserWarning):
     """Label thresholds that could not be tuned (too few texts to hold any out) and keep their default."""
 

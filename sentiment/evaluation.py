@@ -15,7 +15,7 @@ import numpy as np
 from .data import check_texts, is_multi_label, whole_number
 from .errors import DataError, UnknownLabelsError
 from .groupings import group_labels, resolve_grouping
-from .multilabel import decide, label_counts, label_f1
+from .multilabel import decide, label_counts, label_f1, macro_f1
 from .persistence import atomic_file
 
 
@@ -137,7 +137,7 @@ def _report(truth: np.ndarray, predicted: np.ndarray, names: list[str]) -> dict:
 
     indices = list(range(len(names)))
     precision, recall, f1, support = precision_recall_fscore_support(truth, predicted, labels=indices, zero_division=0)
-    present = np.union1d(truth, predicted)  # as scikit-learn's f1_score: a class absent from both is no zero in the mean
+    present = np.union1d(truth, predicted)  # a class neither true nor predicted is left out of the mean (multilabel.macro_f1)
     return {
         "n": int(len(truth)),
         "multi_label": False,  # the key every report has, so a script can branch on it
@@ -159,12 +159,12 @@ def _multi_label_report(truth: np.ndarray, predicted: np.ndarray, names: list[st
     recall = np.divide(tp, tp + fn, out=np.zeros(len(tp)), where=(tp + fn) > 0)
     f1 = label_f1(truth, predicted)
     errors = 2 * tp.sum() + fp.sum() + fn.sum()
-    present = (tp + fp + fn) > 0  # a label neither true nor predicted for any text is no zero in the mean
+    macro, n_present = macro_f1(truth, predicted)
     return {
         "n": int(len(truth)),
         "multi_label": True,
-        "macro_f1": float(f1[present].mean()) if present.any() else 0.0,
-        **_macro_note(int(present.sum()), len(names)),
+        "macro_f1": macro,
+        **_macro_note(n_present, len(names)),
         "micro_f1": float(2 * tp.sum() / errors) if errors else 0.0,
         "exact_match": float(np.mean((truth.astype(bool) == predicted.astype(bool)).all(axis=1))),
         "per_class": {

@@ -31,6 +31,16 @@ def label_f1(truth: np.ndarray, predicted: np.ndarray) -> np.ndarray:
     return np.divide(2 * tp, 2 * tp + fp + fn, out=np.zeros(len(tp)), where=(2 * tp + fp + fn) > 0)
 
 
+def macro_f1(truth: np.ndarray, predicted: np.ndarray) -> tuple[float, int]:
+    """Macro-F1 of 0/1 label matrices over the labels that are true or predicted for some text, and how
+    many labels that is: a label absent from both (a rare label missing from a small test set) is left out
+    of the mean rather than counted as 0. (scikit-learn's f1_score leaves such a class out with one label
+    per text, and counts it as 0 with label matrices.)"""
+    tp, fp, fn = label_counts(truth, predicted)
+    present = (tp + fp + fn) > 0
+    return (float(label_f1(truth, predicted)[present].mean()) if present.any() else 0.0), int(present.sum())
+
+
 def tune_thresholds(truth: np.ndarray, probabilities: np.ndarray, grid: np.ndarray = THRESHOLD_GRID,
                     default: float | np.ndarray = DEFAULT_THRESHOLD) -> np.ndarray:
     """Per label, the threshold of ``grid`` with the best F1 on ``truth``; ``default`` (one value, or one per

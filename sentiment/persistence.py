@@ -66,14 +66,16 @@ def write_stages(folder: Path, stages: dict[str, tuple[dict, dict]]) -> dict[str
 def atomic_directory(path: str | os.PathLike) -> Iterator[Path]:
     """Yield a temporary sibling of ``path`` to fill; on success it replaces ``path``, on error it is removed."""
     target = check_model_target(path)
-    target.parent.mkdir(parents=True, exist_ok=True)
-    staging = Path(tempfile.mkdtemp(prefix=f".{target.name}.", suffix=".partial", dir=target.parent))
-    share_permissions(staging)
+    staging = None
     try:
+        target.parent.mkdir(parents=True, exist_ok=True)
+        staging = Path(tempfile.mkdtemp(prefix=f".{target.name}.", suffix=".partial", dir=target.parent))
+        share_permissions(staging)
         yield staging
         _replace_dir(staging, target)
     except OSError as exc:  # a full disk, a size limit, a permission: say what it means for the model
-        shutil.rmtree(staging, ignore_errors=True)
+        if staging is not None:
+            shutil.rmtree(staging, ignore_errors=True)
         if isinstance(exc, ModelFileError):
             raise
         kept = "the model already there is kept as it was" if target.exists() else "nothing was saved"
@@ -83,7 +85,8 @@ def atomic_directory(path: str | os.PathLike) -> Iterator[Path]:
                   errno.EROFS: "choose a writable place"}.get(exc.errno, "check the path")
         raise ModelFileError(f"could not write the model to {target} ({exc.strerror or exc}); {kept}; {advice}") from exc
     except BaseException:
-        shutil.rmtree(staging, ignore_errors=True)
+        if staging is not None:
+            shutil.rmtree(staging, ignore_errors=True)
         raise
 
 
@@ -231,7 +234,7 @@ def read_config(path: str | os.PathLike) -> dict:
         raise ModelFileError(f"{root} is not a sentiment model directory (no {CONFIG}); pass the folder `sentiment fit` wrote")
     try:
         config = json.loads(config_path.read_text(encoding="utf-8"))
-    except (UnicodeDecodeError, json.JSONDecodeError):
+    except (UnicodeDecodeError, json.JSONDecodeError, RecursionError):  # RecursionError: absurdly deep nesting
         raise ModelFileError(f"{config_path} is corrupted (not valid JSON); restore the model or train it again") from None
     if not isinstance(config, dict) or config.get("format") != FORMAT:
         raise ModelFileError(f"{root} holds no sentiment model ({CONFIG} is of another format); pass a model directory")
@@ -290,10 +293,20 @@ def read_model(path: str | os.PathLike) -> tuple[dict, dict[str, tuple[dict, dic
         try:
             state = json.loads((root / relative).read_text(encoding="utf-8"))
             arrays = load_file(str(root / stage_name / "arrays.safetensors"))
-        except (json.JSONDecodeError, UnicodeDecodeError, SafetensorError, OSError) as exc:
-            raise ModelFileError(f"cannot read stage {stage_name!r} of {root} ({exc}); train the model again") from None
+        except (json.JSONDecodeError, UnicodeDecodeError, SafetensorError, OSError, RecursionError, TypeError,
+                ValueError) as exc:  # TypeError: a dtype numpy lacks (bfloat16)
+            raise ModelFileError(f"cannot read stage {stage_name!r} of {root} ({_one_line(exc)}); train the model again") from None
+        for name, values in arrays.items():  # a NaN weight would make every prediction NaN, silently
+            if np.issubdtype(values.dtype, np.floating) and not np.isfinite(values).all():
+                raise ModelFileError(f"{root / stage_name / 'arrays.safetensors'} holds NaN or infinite values in {name}; "
+                                     "the model is damaged, train it again")
         stages[stage_name] = (state, arrays)
     return config, stages
+
+
+def _one_line(exc: BaseException) -> str:
+    text = " ".join(str(exc).split())
+    return text[:200] + "..." if len(text) > 200 else text or type(exc).__name__
 
 
 def _interrupted_save_backup(target: Path) -> Path | None:

@@ -38,7 +38,7 @@ from .data import (check_fraction, check_label_sets, check_labels, check_texts, 
                    train_dev_split)
 from .errors import ConfigError, DataError, ModelFileError, NotFittedError, SentimentError, TuningWarning
 from .groupings import group_labels, resolve_grouping
-from .multilabel import DEFAULT_THRESHOLD, chosen_labels, decide, label_f1, tune_thresholds
+from .multilabel import DEFAULT_THRESHOLD, chosen_labels, decide, macro_f1, tune_thresholds
 from .persistence import check_columns, read_config, read_model, write_model
 from .registry import available, resolve
 from .tasks import DEFAULT_MODEL, DEFAULT_TASK, DEFAULT_VECTORIZER, get_task
@@ -123,7 +123,7 @@ class Classifier:
 
     def score(self, texts: Sequence[str], labels: Sequence) -> float:
         """Accuracy on ``texts`` (scikit-learn's default score for classifiers); with several labels per
-        text, the macro-F1 over the labels."""
+        text, the macro-F1 over the labels true or predicted for some text (as ``evaluate`` gives it)."""
         from .evaluation import label_codes
 
         self._check_fitted()
@@ -131,7 +131,7 @@ class Classifier:
         truth = label_codes(self, self._grouped(_label_list(labels)), texts)  # labels as values or display names
         probabilities = self.predict_proba(texts)
         if self.multi_label_:
-            return float(label_f1(truth, decide(probabilities, self.thresholds_)).mean())
+            return macro_f1(truth, decide(probabilities, self.thresholds_))[0]
         return float(np.mean(probabilities.argmax(axis=1) == truth))
 
 

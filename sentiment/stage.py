@@ -7,9 +7,10 @@ a dict of numpy arrays. :mod:`sentiment.persistence` writes both the same way fo
 The two stages of an aspect model (``aspect_extractor``, ``aspect_polarity`` in :mod:`sentiment.registry`)
 keep the same state contract but not this class: their options are the
 :class:`~sentiment.aspects.AspectPipeline`'s settings (checked there), each is built by its class's
-``configured(settings, cleaner=..., ...)``, its ``get_state()`` names it (``{"name": ...}``) beside its
-state, and ``from_state(state, arrays, cleaner=..., prior=...)`` takes the parts it shares with the
-aspect pipeline (the token cleaner, the polarity prior).
+``configured(settings, cleaner=..., clusters=...)`` (a tagger) or ``configured(settings, cleaner=...,
+prior=...)`` (a polarity model), its ``get_state()`` names it (``{"name": ...}``) beside its state, and
+``from_state(state, arrays, cleaner=...)`` (a polarity model also ``prior=...``) takes the parts it shares
+with the aspect pipeline: the token cleaner and the polarity prior.
 """
 
 from __future__ import annotations

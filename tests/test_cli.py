@@ -629,6 +629,8 @@ def test_info_reads_a_model_whose_saved_extras_are_not_tables(fitted, tmp_path):
     fitted("tfidf", "logreg").save(tmp_path / "m", extra={"metrics": "fine", "data": None})
     described = json.loads(invoke("info", tmp_path / "m", "--json").stdout)
     assert described["dev_metrics"] is None and described["data"] is None
+    fitted("tfidf", "logreg").save(tmp_path / "n", extra={"metrics": {"dev": "fine"}})
+    assert json.loads(invoke("info", tmp_path / "n", "--json").stdout)["dev_metrics"] is None
 
 
 def test_fit_several_labels_with_tune_fraction_zero_keeps_thresholds_at_one_half(tmp_path):

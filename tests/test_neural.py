@@ -421,7 +421,8 @@ def test_gpu_training_loads_on_the_cpu(vectorizer, model, data, tmp_path):
 def test_a_diverging_training_stops_with_an_error_not_a_nan_model():
     features = np.random.default_rng(0).random((40, 5)).astype(np.float32)
     features[3, 2] = np.nan  # one NaN input makes the loss, then every weight, NaN
-    with pytest.raises(ConfigError, match="training diverged in epoch 1 \\(the loss is nan\\); lower the learning rate"):
+    with pytest.raises(sentiment.TrainingError, match="training diverged in epoch 1 \\(the loss is nan\\): the inputs hold "
+                                                     "NaN or infinite values, or the learning rate is too high"):
         MLPModel(epochs=2).fit(features, np.array([0, 1] * 20), labels=["a", "b"])
 
 

@@ -620,3 +620,10 @@ def test_a_failed_write_says_the_model_there_is_kept(saved_model, model_copy, mo
                                              f"model already there is kept as it was; {advice}"):
         sentiment.load(saved_model).save(model_copy)
     assert _snapshot(model_copy) == before and sorted(p.name for p in model_copy.parent.iterdir()) == ["model"]
+
+
+def test_a_non_finite_vectorizer_array_is_refused(tmp_path, fitted):
+    fitted("tfidf", "logreg").save(tmp_path / "m")
+    _craft(tmp_path / "m", "vectorizer", edit_arrays=lambda a: a["idf"].__setitem__(0, np.inf))
+    with pytest.raises(ModelFileError, match="vectorizer/arrays.safetensors holds NaN or infinite values in idf"):
+        sentiment.load(tmp_path / "m")

@@ -171,6 +171,16 @@ def test_known_features_count_what_the_vectorizer_knows(fitted, vec_id):
     assert "known_features" not in pipe.annotate(["a great film"])[0]
 
 
+@pytest.mark.parametrize("vec_id", ["tfidf", "count"])
+def test_known_features_come_from_the_same_vectorizing_as_the_scores(fitted, vec_id, monkeypatch):
+    pipe = fitted(vec_id, "logreg")
+    calls = []
+    original = type(pipe.vectorizer_).transform_csr
+    monkeypatch.setattr(type(pipe.vectorizer_), "transform_csr", lambda self, docs: calls.append(docs) or original(self, docs))
+    pipe.annotate(["qqq zzz", "a great film"], known_features=True)
+    assert len(calls) == 1
+
+
 def test_an_ensemble_knows_what_any_member_knows(fitted):
     from sentiment import Ensemble
 

@@ -35,7 +35,8 @@ from ..errors import DataError, ModelFileError
 from .data import POLARITIES
 from .polarity import CONTRASTS
 
-# Where a sentence splits into clauses: punctuation and contrastive conjunctions.
+# Where a sentence splits into clauses: punctuation and contrastive conjunctions (the polarity model's
+# CONTRASTS; saved category models depend on this rule: editing those words changes how they read texts).
 CLAUSE_BREAK = re.compile(r"\s*(?:[,;:!?()]|\.(?!\d)|\s-+\s|\b(?:" + "|".join(sorted(CONTRASTS)) + r")\b)\s*", re.IGNORECASE)
 MIN_EXAMPLES = 30  # a category's own polarity model needs this many examples, of two polarities at least
 DETECTOR = {"vectorizer": "tfidf", "model": "logreg", "analyzer": "word+char", "char_ngram_range": (2, 5),

@@ -155,9 +155,6 @@ class LinearModel(Stage):
             if self.calibration_ is None or np.shape(self.calibration_) != (2, rows):
                 raise ValueError(f"a Platt-calibrated model needs calibration of shape {(2, rows)}")
             self.calibration_ = np.asarray(self.calibration_, dtype=np.float64)
-        for name, values in (("coef", self.coef_), ("intercept", self.intercept_), ("calibration", self.calibration_)):
-            if values is not None and not np.isfinite(values).all():
-                raise ValueError(f"the saved {name} holds NaN or infinite values")
 
 
 class LogisticRegressionModel(LinearModel):

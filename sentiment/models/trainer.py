@@ -30,7 +30,7 @@ import scipy.sparse as sp
 import torch
 from tqdm.auto import tqdm
 
-from ..errors import ConfigError
+from ..errors import ConfigError, TrainingError
 from ..multilabel import label_f1, tune_thresholds
 from .nets import head_loss, head_probabilities
 
@@ -142,8 +142,9 @@ def net_arrays(net: torch.nn.Module, prefix: str = "") -> dict[str, np.ndarray]:
 def build_net(net_class, config_class, config: dict, arrays) -> torch.nn.Module:
     """The network of a saved ``config`` with its saved weights ``arrays``, checked before it is built: every
     size in the config must be a whole number from 0 to the largest dimension (or the count) of the arrays,
-    so a crafted config cannot make loading build a huge network, and every weight must be finite.
-    Anything that does not fit is a ValueError (a damaged model, for the loaders)."""
+    so a crafted config cannot make loading build a huge network (:func:`sentiment.persistence.read_model`
+    has checked that every weight is finite). Anything that does not fit is a ValueError (a damaged model,
+    for the loaders)."""
     if not isinstance(config, dict):
         raise ValueError("the network's settings are not a JSON object")
     shapes = [np.shape(value) for value in arrays.values()]
@@ -152,9 +153,6 @@ def build_net(net_class, config_class, config: dict, arrays) -> torch.nn.Module:
         for size in (value if isinstance(value, (list, tuple)) else [value]):
             if isinstance(size, int) and not isinstance(size, bool) and not 0 <= size <= bound:
                 raise ValueError(f"the network's {key} ({size}) does not fit its saved weights")
-    for name, value in arrays.items():
-        if np.issubdtype(np.asarray(value).dtype, np.floating) and not np.isfinite(value).all():
-            raise ValueError(f"the saved weight {name} holds NaN or infinite values")
     try:
         net = net_class(config_class(**config))
     except (TypeError, ZeroDivisionError, RuntimeError, IndexError) as exc:  # e.g. an unknown or a zero setting
@@ -363,7 +361,8 @@ def dev_scores(truth: np.ndarray, probabilities: np.ndarray) -> tuple[float, flo
         predicted = probabilities >= tune_thresholds(truth, probabilities)
         return float(np.mean((predicted == truth.astype(bool)).all(axis=1))), float(label_f1(truth, predicted).mean())
     predicted = probabilities.argmax(axis=1)
-    one_hot = np.eye(probabilities.shape[1], dtype=np.uint8)  # each class as a label: F1 as in evaluation
+    one_hot = np.eye(probabilities.shape[1], dtype=np.uint8)  # each class as a label, every class in the mean
+    # (unlike evaluate, a class absent from the early-stopping texts counts as 0: the stopping rule stays as it was)
     return float(np.mean(predicted == truth)), float(label_f1(one_hot[truth], one_hot[predicted]).mean())
 
 
@@ -438,8 +437,9 @@ def train(net: torch.nn.Module, batches, dev, config: TrainConfig, device: torch
             record = {"epoch": epoch, "train_loss": total_loss.item() / batches.n, "lr": schedule.lr,
                       "dev_loss": None, "dev_accuracy": None, "dev_macro_f1": None}
             if not math.isfinite(record["train_loss"]):  # the weights are NaN now: nothing later can mend them
-                raise ConfigError(f"training diverged in epoch {epoch} (the loss is {record['train_loss']}); lower the "
-                                  f"learning rate (lr={config.lr:g} now), set clip_grad, or check the inputs for NaN")
+                raise TrainingError(f"training diverged in epoch {epoch} (the loss is {record['train_loss']}): the "
+                                    "inputs hold NaN or infinite values, or the learning rate is too high "
+                                    f"(lr={config.lr:g}); check the data and word vectors, or lower lr")
             if dev is not None:
                 probabilities, record["dev_loss"] = predict(net, dev, device)
                 record["dev_accuracy"], record["dev_macro_f1"] = dev_scores(dev.y, probabilities)

@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import bisect
 import itertools
-import operator
 from typing import NamedTuple
 
 import numpy as np
@@ -188,7 +187,6 @@ class CountVectorizer(Stage):
     _char_prefix = CHAR_PREFIX
     _vocabulary: dict[str, int] | None = None
     _index: WordNgramIndex | None = None
-    _sorted: bool | None = None
     defaults = {
         "analyzer": "word",
         "ngram_range": (1, 2),
@@ -280,16 +278,11 @@ class CountVectorizer(Stage):
         found = index.lookup(docs) if index is not None else None
         if found is not None:
             counts = csr_of_counts(*found, (len(docs), len(self.terms_)))
-        elif self._vocabulary is None and len(docs) <= FEW_DOCS and self._terms_sorted():
+        elif self._vocabulary is None and len(docs) <= FEW_DOCS:  # the terms are sorted (fit and set_state see to it)
             counts = count_matrix(docs, SortedTerms(self.terms_), self.features)  # spares building vocabulary_
         else:
             counts = count_matrix(docs, self.vocabulary_, self.features)
         return self._weigh(counts)
-
-    def _terms_sorted(self) -> bool:
-        if self._sorted is None:
-            self._sorted = all(map(operator.lt, self.terms_, self.terms_[1:]))  # scikit-learn sorts them
-        return self._sorted
 
     def _word_index(self, n_docs: int) -> WordNgramIndex | None:
         """The vocabulary's :class:`WordNgramIndex` (word n-grams only), built once, by the first batch of at
@@ -327,7 +320,7 @@ class CountVectorizer(Stage):
 
     def _set_terms(self, terms: list[str]) -> None:
         self.terms_ = terms
-        self._vocabulary = self._index = self._sorted = None
+        self._vocabulary = self._index = None
 
 
 class TfidfVectorizer(CountVectorizer):
