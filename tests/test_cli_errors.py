@@ -341,3 +341,16 @@ def test_empty_texts_on_the_command_line_are_counted_from_one(saved_model):
     assert_error(invoke("predict", "--model", saved_model, "good", " "), "text 2 is empty")
     result = invoke("predict", "--model", saved_model, "-", input="good\n\t\nbad\n")  # blank lines on stdin: skipped
     assert result.exit_code == 0 and len(result.stdout.splitlines()) == 2
+
+
+
+def test_path_arguments_leave_unreadable_paths_to_the_commands_one_line_errors(saved_model, monkeypatch):
+    """The CLI layer must not refuse a path it thinks unreadable with a three-line usage message: reading
+    it is the command's job, whose errors are one line (here the check would be wrong: the files read)."""
+    import os
+
+    access = os.access
+    monkeypatch.setattr(os, "access", lambda path, mode, *a, **k: False if str(path) == str(saved_model) else
+                        access(path, mode, *a, **k))
+    result = invoke("predict", "--model", saved_model, "a great film")
+    assert result.exit_code == 0 and "Usage" not in result.output
