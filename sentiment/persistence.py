@@ -295,7 +295,7 @@ def read_model(path: str | os.PathLike) -> tuple[dict, dict[str, tuple[dict, dic
             arrays = load_file(str(root / stage_name / "arrays.safetensors"))
         except (json.JSONDecodeError, UnicodeDecodeError, SafetensorError, OSError, RecursionError, TypeError,
                 ValueError) as exc:  # TypeError: a dtype numpy lacks (bfloat16)
-            raise ModelFileError(f"cannot read stage {stage_name!r} of {root} ({_one_line(exc)}); train the model again") from None
+            raise ModelFileError(f"cannot read stage {stage_name!r} of {root} ({one_line(exc)}); train the model again") from None
         for name, values in arrays.items():  # a NaN weight would make every prediction NaN, silently
             if np.issubdtype(values.dtype, np.floating) and not np.isfinite(values).all():
                 raise ModelFileError(f"{root / stage_name / 'arrays.safetensors'} holds NaN or infinite values in {name}; "
@@ -304,9 +304,11 @@ def read_model(path: str | os.PathLike) -> tuple[dict, dict[str, tuple[dict, dic
     return config, stages
 
 
-def _one_line(exc: BaseException) -> str:
-    text = " ".join(str(exc).split())
-    return text[:200] + "..." if len(text) > 200 else text or type(exc).__name__
+def one_line(error: BaseException) -> str:
+    """An exception's message on one line (PyTorch's state-dict errors span several), at most 300 characters;
+    its type's name when it has no message."""
+    text = " ".join(str(error).split()) or type(error).__name__
+    return text if len(text) <= 300 else text[:297] + "..."
 
 
 def _interrupted_save_backup(target: Path) -> Path | None:

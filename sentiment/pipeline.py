@@ -39,7 +39,7 @@ from .data import (check_fraction, check_label_sets, check_labels, check_texts, 
 from .errors import ConfigError, DataError, ModelFileError, NotFittedError, SentimentError, TuningWarning
 from .groupings import group_labels, resolve_grouping
 from .multilabel import DEFAULT_THRESHOLD, chosen_labels, decide, macro_f1, tune_thresholds
-from .persistence import check_columns, read_config, read_model, write_model
+from .persistence import check_columns, one_line, read_config, read_model, write_model
 from .registry import available, resolve
 from .tasks import DEFAULT_MODEL, DEFAULT_TASK, DEFAULT_VECTORIZER, get_task
 
@@ -490,7 +490,7 @@ class Pipeline(Classifier):
             pipe.info_ = dict(config.get("info", {}))
             pipe.config_ = config
         except (KeyError, TypeError, ValueError, AttributeError, RuntimeError, IndexError, ArithmeticError) as exc:
-            raise ModelFileError(f"{path} is not a consistent sentiment model ({_one_line(exc)}); train it again") from None
+            raise ModelFileError(f"{path} is not a consistent sentiment model ({one_line(exc)}); train it again") from None
         return pipe
 
 
@@ -523,7 +523,7 @@ def load(path: str | os.PathLike | None = None, *, task: str | None = None):
             raise
         except (SentimentError, KeyError, TypeError, ValueError, AttributeError, RuntimeError, IndexError,
                 ArithmeticError) as exc:
-            raise ModelFileError(f"{path} is not a consistent aspect model ({_one_line(exc)}); train it again") from None
+            raise ModelFileError(f"{path} is not a consistent aspect model ({one_line(exc)}); train it again") from None
     return Pipeline.load(path)
 
 
@@ -695,11 +695,6 @@ def _check_extra(extra: dict | None) -> None:
     except (TypeError, ValueError) as exc:
         raise ConfigError(f"extra must hold JSON values only (dicts, lists, strings, numbers, booleans, None): {exc}") from None
 
-
-def _one_line(error: BaseException) -> str:
-    """An exception's message on one line (PyTorch's state-dict errors span several), at most 300 characters."""
-    text = " ".join(str(error).split())
-    return text if len(text) <= 300 else text[:297] + "..."
 
 
 def _jsonable(value: Any) -> Any:
