@@ -31,7 +31,7 @@ from .data import check_texts
 from .errors import ConfigError, ModelFileError, with_article
 from .multilabel import tune_thresholds
 from . import __version__
-from .persistence import CONFIG, atomic_directory, check_columns, checksum, read_model, write_config
+from .persistence import CONFIG, atomic_directory, check_columns, checksum, one_line, read_model, write_config
 from .pipeline import Classifier, _label_list
 
 
@@ -151,7 +151,7 @@ class Ensemble(Classifier):
                 ensemble.config_["columns"] = dict(config["columns"])
             return ensemble
         except (KeyError, TypeError, ValueError) as exc:  # ConfigError is a ValueError
-            raise ModelFileError(f"{path} is not a consistent ensemble ({exc}); build it again") from None
+            raise ModelFileError(f"{path} is not a consistent ensemble ({one_line(exc)}); build it again") from None
 
 
 def _member_names(config: dict) -> list[str]:

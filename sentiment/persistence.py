@@ -46,17 +46,15 @@ def write_model(path: str | os.PathLike, config: dict[str, Any], stages: dict[st
 
 def write_stages(folder: Path, stages: dict[str, tuple[dict, dict]]) -> dict[str, str]:
     """Write each stage's ``(state, arrays)`` to ``folder/<stage>/`` (flushed to disk); their checksums."""
-    from safetensors.numpy import save_file
+    from safetensors.numpy import save
 
     files: dict[str, str] = {}
     for stage_name, (state, arrays) in stages.items():
         stage_folder = folder / stage_name
         stage_folder.mkdir()
         _write_bytes(stage_folder / "state.json", json.dumps(state, ensure_ascii=False).encode("utf-8"))
-        arrays_path = stage_folder / "arrays.safetensors"
-        save_file({k: np.ascontiguousarray(v) for k, v in arrays.items()}, str(arrays_path))
-        share_permissions(arrays_path)
-        _fsync(arrays_path)
+        # serialised here and written as bytes, so a failed write is an OSError like any other file's
+        _write_bytes(stage_folder / "arrays.safetensors", save({k: np.ascontiguousarray(v) for k, v in arrays.items()}))
         for name in ("state.json", "arrays.safetensors"):
             files[f"{stage_name}/{name}"] = checksum(stage_folder / name)
     return files
@@ -76,8 +74,12 @@ def atomic_directory(path: str | os.PathLike) -> Iterator[Path]:
     except OSError as exc:  # a full disk, a size limit, a permission: say what it means for the model
         if staging is not None:
             shutil.rmtree(staging, ignore_errors=True)
-        if isinstance(exc, ModelFileError):
-            raise
+        failed = exc.__cause__ if isinstance(exc, ModelFileError) else exc  # a nested save's failed write
+        written = getattr(failed, "filename", None)
+        if not isinstance(failed, OSError) or isinstance(failed, ModelFileError) or (
+                written is not None and target.parent.resolve() not in Path(os.path.realpath(written)).parents):
+            raise  # not a write of this model: e.g. a file the caller read
+        exc = failed
         kept = "the model already there is kept as it was" if target.exists() else "nothing was saved"
         advice = {errno.ENOSPC: "free some space or choose another place", errno.EFBIG: "free some space or choose "
                   "another place", errno.EDQUOT: "free some space or choose another place", errno.EACCES:

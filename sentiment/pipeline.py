@@ -696,7 +696,6 @@ def _check_extra(extra: dict | None) -> None:
         raise ConfigError(f"extra must hold JSON values only (dicts, lists, strings, numbers, booleans, None): {exc}") from None
 
 
-
 def _jsonable(value: Any) -> Any:
     if isinstance(value, dict):
         return {str(k): _jsonable(v) for k, v in value.items()}

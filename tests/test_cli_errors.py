@@ -343,7 +343,6 @@ def test_empty_texts_on_the_command_line_are_counted_from_one(saved_model):
     assert result.exit_code == 0 and len(result.stdout.splitlines()) == 2
 
 
-
 def test_path_arguments_leave_unreadable_paths_to_the_commands_one_line_errors(saved_model, monkeypatch):
     """The CLI layer must not refuse a path it thinks unreadable with a three-line usage message: reading
     it is the command's job, whose errors are one line (here the check would be wrong: the files read)."""

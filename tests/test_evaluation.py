@@ -109,3 +109,15 @@ def test_scoring_in_batches_under_a_progress_bar_gives_what_one_call_gives():
     calls = []
     in_batches(calls.append, items, progress=False, size=100)
     assert len(calls) == 1  # without a bar: one call
+
+
+def test_score_of_several_labels_is_the_reports_macro_f1_when_a_label_is_absent():
+    from sentiment import Pipeline
+    from sentiment.evaluation import evaluate
+
+    texts = ["glad and happy", "so furious", "glad but furious", "scared stiff"] * 10
+    labels = [["joy"], ["anger"], ["joy", "anger"], ["fear"]] * 10
+    pipe = Pipeline("tfidf", "logreg", tune_fraction=0).fit(texts, labels)
+    subset, gold = texts[:3], labels[:3]  # no text of fear
+    report = evaluate(pipe, subset, gold)
+    assert report["macro_f1_labels"] == 2 and pipe.score(subset, gold) == pytest.approx(report["macro_f1"])

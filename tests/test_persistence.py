@@ -416,7 +416,7 @@ def test_interrupted_save_keeps_the_previous_model(fitted, binary, tmp_path, mon
     def broken(*args, **kwargs):
         raise RuntimeError("disk full")
 
-    monkeypatch.setattr(safetensors.numpy, "save_file", broken)
+    monkeypatch.setattr(safetensors.numpy, "save", broken)
     with pytest.raises(RuntimeError, match="disk full"):
         fitted("count", "nb").save(path)
     monkeypatch.undo()
@@ -432,7 +432,7 @@ def test_interrupted_first_save_leaves_nothing(fitted, tmp_path, monkeypatch):
     def broken(*args, **kwargs):
         raise KeyboardInterrupt
 
-    monkeypatch.setattr(safetensors.numpy, "save_file", broken)
+    monkeypatch.setattr(safetensors.numpy, "save", broken)
     with pytest.raises(KeyboardInterrupt):
         fitted("tfidf", "logreg").save(tmp_path / "model")
     assert list(tmp_path.iterdir()) == []
@@ -627,3 +627,33 @@ def test_a_non_finite_vectorizer_array_is_refused(tmp_path, fitted):
     _craft(tmp_path / "m", "vectorizer", edit_arrays=lambda a: a["idf"].__setitem__(0, np.inf))
     with pytest.raises(ModelFileError, match="vectorizer/arrays.safetensors holds NaN or infinite values in idf"):
         sentiment.load(tmp_path / "m")
+
+
+def test_a_failed_write_inside_a_nested_save_names_the_model_being_saved(saved_ensemble, tmp_path, monkeypatch):
+    from sentiment import persistence
+
+    path = tmp_path / "ens"
+    shutil.copytree(saved_ensemble, path)
+    before = _snapshot(path)
+    ensemble = sentiment.load(path)
+    monkeypatch.setattr(persistence, "_write_bytes", lambda file, data: (_ for _ in ()).throw(
+        OSError(errno.ENOSPC, os.strerror(errno.ENOSPC), str(file))))
+    with pytest.raises(ModelFileError) as info:
+        ensemble.save(path)
+    assert str(info.value).startswith(f"could not write the model to {path} (") and ".partial" not in str(info.value)
+    assert "the model already there is kept as it was" in str(info.value) and _snapshot(path) == before
+
+
+def test_an_os_error_of_the_callers_own_files_passes_through_a_save(tmp_path):
+    from sentiment.persistence import atomic_directory
+
+    with pytest.raises(FileNotFoundError) as info:
+        with atomic_directory(tmp_path / "m"):
+            raise FileNotFoundError(errno.ENOENT, "No such file or directory", "/elsewhere/vectors.txt")
+    assert info.value.filename == "/elsewhere/vectors.txt" and list(tmp_path.iterdir()) == []
+
+
+def test_weights_beyond_32_bit_floats_are_refused(model_copy):
+    _craft(model_copy, "model", edit_arrays=lambda a: a.__setitem__("coef", np.full(a["coef"].shape, 1e300)))
+    with pytest.raises(ModelFileError, match="do not fit in 32-bit floats"):
+        sentiment.load(model_copy)

@@ -32,6 +32,7 @@ from pathlib import Path
 import numpy as np
 
 from ..errors import DataError, ModelFileError
+from ..persistence import one_line
 from .data import POLARITIES
 from .polarity import CONTRASTS
 
@@ -184,7 +185,7 @@ class CategoryModel:
             model.detector_ = Pipeline.load(folder / "detector")
             model.polarity_ = {category: Pipeline.load(folder / sub) for sub, category in state["polarity"].items()}
         except (KeyError, TypeError, AttributeError) as exc:
-            raise ModelFileError(f"cannot read the category models in {folder} ({exc}); train the model again") from None
+            raise ModelFileError(f"cannot read the category models in {folder} ({one_line(exc)}); train the model again") from None
         if "*" not in model.polarity_:
             raise ModelFileError(f"{folder} lacks the shared category polarity model; train the model again")
         return model

@@ -73,8 +73,11 @@ class HashedLogistic:
             raise ValueError(f"the hash size bits={bits!r} is not a whole number from 1 to 30")
         model = cls(bits=bits, C=float(state["C"]))
         model.classes_ = list(state["classes"])
-        model.coef_ = np.asarray(arrays[f"{prefix}coef"], dtype=np.float32)
-        model.intercept_ = np.asarray(arrays[f"{prefix}intercept"], dtype=np.float32)
+        with np.errstate(over="ignore"):  # a value beyond float32 becomes inf, refused below
+            model.coef_ = np.asarray(arrays[f"{prefix}coef"], dtype=np.float32)
+            model.intercept_ = np.asarray(arrays[f"{prefix}intercept"], dtype=np.float32)
+        if not (np.isfinite(model.coef_).all() and np.isfinite(model.intercept_).all()):  # read_model saw float64
+            raise ValueError("the coefficients do not fit in 32-bit floats")
         rows = 1 if len(model.classes_) == 2 else len(model.classes_)
         if len(set(map(str, model.classes_))) != len(model.classes_) or len(model.classes_) < 2:
             raise ValueError(f"the classes {model.classes_!r} are not two or more distinct labels")

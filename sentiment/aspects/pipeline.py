@@ -30,7 +30,7 @@ from .. import __version__
 from ..data import check_texts
 from ..devices import check_device_name
 from ..errors import ConfigError, DataError, ModelFileError, NotFittedError, with_article
-from ..persistence import atomic_directory, checksum, read_model, write_config, write_stages
+from ..persistence import atomic_directory, checksum, one_line, read_model, write_config, write_stages
 from ..registry import available, resolve
 from .data import POLARITIES, contrastive_sentences, read_aspect_data, read_polarity_texts, sentence_spans, token_cleaner
 from .categories import CategoryModel, has_categories
@@ -359,7 +359,7 @@ class AspectPipeline:
             pipe.polarity_ = stage_class("polarity", stages["polarity"][0]).from_state(
                 *stages["polarity"], cleaner=pipe.cleaner, prior=pipe._prior_scorer())
         except (KeyError, ValueError, TypeError) as exc:
-            raise ModelFileError(f"cannot read the aspect model in {path} ({exc}); train it again") from None
+            raise ModelFileError(f"cannot read the aspect model in {path} ({one_line(exc)}); train it again") from None
         if config.get("categories"):
             pipe.categories_ = CategoryModel.load(Path(path) / "categories", config["categories"])
         pipe.info_ = config.get("info", {})
