@@ -81,10 +81,9 @@ def atomic_directory(path: str | os.PathLike) -> Iterator[Path]:
             raise  # not a write of this model: e.g. a file the caller read
         exc = failed
         kept = "the model already there is kept as it was" if target.exists() else "nothing was saved"
-        advice = {errno.ENOSPC: "free some space or choose another place", errno.EFBIG: "free some space or choose "
-                  "another place", errno.EDQUOT: "free some space or choose another place", errno.EACCES:
-                  f"check the permissions of {target.parent}", errno.EPERM: f"check the permissions of {target.parent}",
-                  errno.EROFS: "choose a writable place"}.get(exc.errno, "check the path")
+        space, permissions = "free some space or choose another place", f"check the permissions of {target.parent}"
+        advice = {errno.ENOSPC: space, errno.EFBIG: space, errno.EDQUOT: space, errno.EACCES: permissions,
+                  errno.EPERM: permissions, errno.EROFS: "choose a writable place"}.get(exc.errno, "check the path")
         raise ModelFileError(f"could not write the model to {target} ({exc.strerror or exc}); {kept}; {advice}") from exc
     except BaseException:
         if staging is not None:
@@ -349,11 +348,6 @@ def _write_bytes(path: Path, data: bytes) -> None:
     with open(path, "wb") as handle:
         handle.write(data)
         handle.flush()
-        os.fsync(handle.fileno())
-
-
-def _fsync(path: Path) -> None:
-    with open(path, "rb") as handle:
         os.fsync(handle.fileno())
 
 
