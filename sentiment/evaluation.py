@@ -15,7 +15,7 @@ import numpy as np
 from .data import check_texts, is_multi_label, whole_number
 from .errors import DataError, UnknownLabelsError
 from .groupings import group_labels, resolve_grouping
-from .multilabel import decide, label_counts, label_f1, macro_f1
+from .multilabel import decide, f1_of_counts, label_counts, present_mean
 from .persistence import atomic_file
 
 
@@ -137,13 +137,13 @@ def _report(truth: np.ndarray, predicted: np.ndarray, names: list[str]) -> dict:
 
     indices = list(range(len(names)))
     precision, recall, f1, support = precision_recall_fscore_support(truth, predicted, labels=indices, zero_division=0)
-    present = np.union1d(truth, predicted)  # a class neither true nor predicted is left out of the mean (multilabel.macro_f1)
+    macro, n_present = present_mean(f1, np.isin(indices, np.union1d(truth, predicted)))
     return {
         "n": int(len(truth)),
         "multi_label": False,  # the key every report has, so a script can branch on it
         "accuracy": float(accuracy_score(truth, predicted)),
-        "macro_f1": float(f1[present].mean()) if len(present) else 0.0,
-        **_macro_note(len(present), len(names)),
+        "macro_f1": macro,
+        **_macro_note(n_present, len(names)),
         "per_class": {
             name: {"precision": float(p), "recall": float(r), "f1": float(f), "support": int(s)}
             for name, p, r, f, s in zip(names, precision, recall, f1, support)
@@ -157,9 +157,9 @@ def _multi_label_report(truth: np.ndarray, predicted: np.ndarray, names: list[st
     tp, fp, fn = label_counts(truth, predicted)
     precision = np.divide(tp, tp + fp, out=np.zeros(len(tp)), where=(tp + fp) > 0)
     recall = np.divide(tp, tp + fn, out=np.zeros(len(tp)), where=(tp + fn) > 0)
-    f1 = label_f1(truth, predicted)
+    f1 = f1_of_counts(tp, fp, fn)
     errors = 2 * tp.sum() + fp.sum() + fn.sum()
-    macro, n_present = macro_f1(truth, predicted)
+    macro, n_present = present_mean(f1, (tp + fp + fn) > 0)
     return {
         "n": int(len(truth)),
         "multi_label": True,

@@ -27,18 +27,26 @@ def label_counts(truth: np.ndarray, predicted: np.ndarray) -> tuple[np.ndarray, 
 
 def label_f1(truth: np.ndarray, predicted: np.ndarray) -> np.ndarray:
     """F1 of every label; a label never true nor predicted scores 0, as in scikit-learn (zero_division=0)."""
-    tp, fp, fn = label_counts(truth, predicted)
+    return f1_of_counts(*label_counts(truth, predicted))
+
+
+def f1_of_counts(tp: np.ndarray, fp: np.ndarray, fn: np.ndarray) -> np.ndarray:
+    """F1 per label (or class) from its true positives, false positives and false negatives (0 without any)."""
     return np.divide(2 * tp, 2 * tp + fp + fn, out=np.zeros(len(tp)), where=(2 * tp + fp + fn) > 0)
 
 
 def macro_f1(truth: np.ndarray, predicted: np.ndarray) -> tuple[float, int]:
-    """Macro-F1 of 0/1 label matrices over the labels that are true or predicted for some text, and how
-    many labels that is: a label absent from both (a rare label missing from a small test set) is left out
-    of the mean rather than counted as 0. (scikit-learn's f1_score leaves such a class out with one label
-    per text, and counts it as 0 with label matrices.)"""
+    """Macro-F1 of 0/1 label matrices and how many labels it averages (see :func:`present_mean`)."""
     tp, fp, fn = label_counts(truth, predicted)
-    present = (tp + fp + fn) > 0
-    return (float(label_f1(truth, predicted)[present].mean()) if present.any() else 0.0), int(present.sum())
+    return present_mean(f1_of_counts(tp, fp, fn), (tp + fp + fn) > 0)
+
+
+def present_mean(f1: np.ndarray, present: np.ndarray) -> tuple[float, int]:
+    """The macro mean of per-label (or per-class) ``f1`` over the labels marked ``present`` (true or predicted
+    for some text), and how many those are: a label absent from both (a rare label missing from a small test
+    set) is left out of the mean rather than counted as 0. (scikit-learn's f1_score leaves such a class out
+    with one label per text, and counts it as 0 with label matrices.)"""
+    return (float(f1[present].mean()) if present.any() else 0.0), int(present.sum())
 
 
 def tune_thresholds(truth: np.ndarray, probabilities: np.ndarray, grid: np.ndarray = THRESHOLD_GRID,
