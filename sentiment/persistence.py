@@ -305,6 +305,16 @@ def read_model(path: str | os.PathLike) -> tuple[dict, dict[str, tuple[dict, dic
     return config, stages
 
 
+def as_float32(values, what: str) -> np.ndarray:
+    """Saved ``values`` (finite, :func:`read_model` checks) as float32; a ValueError naming ``what`` when some
+    are too large for float32 (they would become infinite)."""
+    with np.errstate(over="ignore"):
+        values = np.asarray(values, dtype=np.float32)
+    if not np.isfinite(values).all():
+        raise ValueError(f"the {what} do not fit in 32-bit floats")
+    return values
+
+
 def one_line(error: BaseException) -> str:
     """An exception's message on one line (PyTorch's state-dict errors span several), at most 300 characters;
     its type's name when it has no message."""

@@ -113,9 +113,7 @@ class ClassicalTagger:
         if "clusters" in state:
             tagger.clusters_ = WordClusters.from_state(state["clusters"])
             tagger.clusters = len(tagger.clusters_.table)
-        tagger.model = HashedLogistic.from_state(state, arrays)
-        if not set(map(str, tagger.model.classes_)) <= set(TAGS):
-            raise ValueError(f"the tagger's classes {tagger.model.classes_!r} are not O, B and I tags")
+        tagger.model = HashedLogistic.from_state(state, arrays, allowed=TAGS, what="tagger")
         return tagger
 
 

@@ -8,8 +8,12 @@ in numpy, identically after a save/load round trip.
 
 from __future__ import annotations
 
+from typing import Sequence
+
 import numpy as np
 import scipy.sparse as sp
+
+from ..persistence import as_float32
 
 
 def hasher(bits: int):
@@ -67,20 +71,22 @@ class HashedLogistic:
         return state, {f"{prefix}coef": self.coef_, f"{prefix}intercept": self.intercept_}
 
     @classmethod
-    def from_state(cls, state: dict, arrays: dict, prefix: str = "") -> "HashedLogistic":
+    def from_state(cls, state: dict, arrays: dict, prefix: str = "", *, allowed: Sequence[str] = (),
+                   what: str = "") -> "HashedLogistic":
+        """The model saved as ``state`` and ``arrays``; its classes must be among ``allowed`` (when given; ``what``
+        names the model in the error)."""
         bits = state["bits"]
         if not isinstance(bits, int) or isinstance(bits, bool) or not 1 <= bits <= 30:  # before 2**bits is taken
             raise ValueError(f"the hash size bits={bits!r} is not a whole number from 1 to 30")
         model = cls(bits=bits, C=float(state["C"]))
         model.classes_ = list(state["classes"])
-        with np.errstate(over="ignore"):  # a value beyond float32 becomes inf, refused below
-            model.coef_ = np.asarray(arrays[f"{prefix}coef"], dtype=np.float32)
-            model.intercept_ = np.asarray(arrays[f"{prefix}intercept"], dtype=np.float32)
-        if not (np.isfinite(model.coef_).all() and np.isfinite(model.intercept_).all()):  # read_model saw float64
-            raise ValueError("the coefficients do not fit in 32-bit floats")
+        model.coef_ = as_float32(arrays[f"{prefix}coef"], "coefficients")
+        model.intercept_ = as_float32(arrays[f"{prefix}intercept"], "coefficients")
         rows = 1 if len(model.classes_) == 2 else len(model.classes_)
         if len(set(map(str, model.classes_))) != len(model.classes_) or len(model.classes_) < 2:
             raise ValueError(f"the classes {model.classes_!r} are not two or more distinct labels")
+        if allowed and not set(map(str, model.classes_)) <= set(allowed):
+            raise ValueError(f"the {what} classes {model.classes_!r} are not among {', '.join(allowed)}")
         if model.coef_.shape != (rows, 2**bits) or model.intercept_.shape != (rows,):
             raise ValueError("the coefficients do not match the hash size and the classes")
         return model

@@ -172,9 +172,7 @@ class ClassicalPolarity:
     @classmethod
     def from_state(cls, state, arrays, cleaner=None, prior=None):
         polarity = cls(cleaner=cleaner, prior=prior)
-        polarity.model = HashedLogistic.from_state(state, arrays)
-        if not set(map(str, polarity.model.classes_)) <= set(POLARITIES):
-            raise ValueError(f"the polarity classes {polarity.model.classes_!r} are not among {', '.join(POLARITIES)}")
+        polarity.model = HashedLogistic.from_state(state, arrays, allowed=POLARITIES, what="polarity")
         polarity.features_version = int(state.get("features_version", 1))
         return polarity
 

@@ -20,6 +20,7 @@ from typing import NamedTuple
 import numpy as np
 
 from ..errors import ConfigError
+from ..persistence import as_float32
 from ..stage import Stage
 from ..vectorizers.ngrams import CSR
 
@@ -144,13 +145,10 @@ class LinearModel(Stage):
         self.link_ = state["link"]
         self.n_classes_ = int(state["n_classes"])
         self.n_features_ = int(state["n_features"])
-        with np.errstate(over="ignore"):  # a value beyond float32 becomes inf, refused below
-            self.coef_ = np.asarray(arrays["coef"], dtype=np.float32)
+        self.coef_ = as_float32(arrays["coef"], "weights")
         self.intercept_ = np.asarray(arrays["intercept"], dtype=np.float64)
         self.calibration_ = arrays.get("calibration")
         rows = 1 if self.link_ == "logistic" or (self.link_ == "platt" and self.n_classes_ == 2) else self.n_classes_
-        if not np.isfinite(self.coef_).all():  # finite as saved (read_model checks), not as float32
-            raise ValueError("the weights do not fit in 32-bit floats")
         if self.coef_.shape != (rows, self.n_features_) or self.intercept_.shape != (rows,):
             raise ValueError(f"weights have shapes {self.coef_.shape} and {self.intercept_.shape} (intercept), "
                              f"expected {(rows, self.n_features_)} and {(rows,)}")
