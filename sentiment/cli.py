@@ -29,6 +29,17 @@ app = typer.Typer(
 )
 
 
+def _path_option(*args, **kwargs):
+    """``typer.Option`` for a path: whether it can be read is the command's to say, in one line, not click's
+    (whose readability check fails with a usage message over three lines)."""
+    return typer.Option(*args, readable=False, **kwargs)
+
+
+def _path_argument(*args, **kwargs):
+    """``typer.Argument`` for a path, as :func:`_path_option`."""
+    return typer.Argument(*args, readable=False, **kwargs)
+
+
 def _fail(message: str, code: int = 1) -> None:
     one_line = " ".join(part.strip() for part in str(message).splitlines() if part.strip())
     typer.echo(f"Error: {one_line}", err=True)
@@ -204,8 +215,8 @@ def _print_json(value) -> None:
 @app.command(short_help="Train a model on labelled data, score it and save it.")
 @friendly
 def fit(
-    data: Path = typer.Argument(..., metavar="DATA", readable=False, help="Training data: .csv/.tsv/.jsonl/.parquet (also compressed: .gz, .bz2, .xz), or SST trees (.txt, uncompressed); --task aspect: SemEval-2014 XML or JSONL."),
-    dev: Optional[Path] = typer.Option(None, readable=False, help="Dev data for the metrics (nothing is tuned on it: early stopping and thresholds use held-out training data); default: a stratified part of DATA."),
+    data: Path = _path_argument(..., metavar="DATA", help="Training data: .csv/.tsv/.jsonl/.parquet (also compressed: .gz, .bz2, .xz), or SST trees (.txt, uncompressed); --task aspect: SemEval-2014 XML or JSONL."),
+    dev: Optional[Path] = _path_option(None, help="Dev data for the metrics (nothing is tuned on it: early stopping and thresholds use held-out training data); default: a stratified part of DATA."),
     text_column: str = typer.Option("text", help="Column with the texts."),
     label_column: str = typer.Option("label", help="Column with the labels."),
     task: str = typer.Option(DEFAULT_TASK, help=f"{or_list(TASK_NAMES)}: the benchmarks' best configuration for it is the default."),
@@ -216,7 +227,7 @@ def fit(
     vectorizer: Optional[str] = typer.Option(None, help="count, tfidf or word2vec; default: the benchmarks' best for --task."),
     model: Optional[str] = typer.Option(None, help="logreg, linearsvm, nb, complement_nb, nbsvm, mlp or lstm; default: the benchmarks' best for --task."),
     set_: List[str] = typer.Option([], "--set", "-s", metavar="KEY=VALUE", help="Option KEY=VALUE for a stage, repeatable (see `sentiment options`)."),
-    out: Path = typer.Option(Path("sentiment-model"), readable=False, help="Directory to write the model to (replaced as a whole, atomically: it may hold nothing but a model)."),
+    out: Path = _path_option(Path("sentiment-model"), help="Directory to write the model to (replaced as a whole, atomically: it may hold nothing but a model)."),
     phrases: bool = typer.Option(False, help="SST trees: train on every labelled phrase, not only sentences."),
     binary: bool = typer.Option(False, help="SST trees: two classes (SST-2): neutral dropped, 0-1 negative, 3-4 positive (a --dev trees file too)."),
     dev_fraction: Optional[float] = typer.Option(None, help="Without --dev: the share of DATA held out as dev (default 0.1; with --phrases: of the sentences)."),
@@ -224,7 +235,7 @@ def fit(
     seed: int = typer.Option(0, help="Seed of the dev split (and, for --task aspect, of the models' training)."),
     label_names: Optional[str] = typer.Option(None, help="Display names, e.g. 0=negative,1=positive."),
     as_json: bool = typer.Option(False, "--json", help="Print the dev metrics as one JSON object."),
-    report: Optional[Path] = typer.Option(None, readable=False, help="Also write dev metrics (metrics.json), the confusion matrix (or per-label scores) and (mlp, lstm) the saved model's training curves as PNG to this directory, replacing an earlier report's files there."),
+    report: Optional[Path] = _path_option(None, help="Also write dev metrics (metrics.json), the confusion matrix (or per-label scores) and (mlp, lstm) the saved model's training curves as PNG to this directory, replacing an earlier report's files there."),
 ):
     """Train a model on labelled data, print its dev metrics and save it.
 
@@ -287,14 +298,14 @@ def fit(
 @friendly
 def predict(
     texts: List[str] = typer.Argument(None, metavar="TEXT", help="Texts to classify; '-' reads one text per line from stdin (blank lines skipped)."),
-    model: Optional[Path] = typer.Option(None, readable=False, help="Model directory; default: the English model of --task shipped with the package."),
+    model: Optional[Path] = _path_option(None, help="Model directory; default: the English model of --task shipped with the package."),
     task: Optional[str] = typer.Option(None, help=f"Without --model: the shipped model for {_shipped_choices(describe=True)}."),
     aspect: List[str] = typer.Option([], "--aspect", metavar="TERM", help="Aspect models: score this aspect term (as written in the text, any case; whole words first, else inside a word) instead of finding the aspects; repeatable; also with --input."),
     by_sentence: Optional[bool] = typer.Option(None, "--by-sentence/--whole-text", show_default=False, help="Aspect models: find the terms in each sentence on its own and read the polarity toward each aspect from its own sentence (the default; the models learn from single sentences), or do both over the whole text; categories are read from the whole text."),
     top_if_none: bool = typer.Option(False, "--top-if-none", help="Several labels per text: give the most probable label to a text where none passes its threshold."),
     as_json: bool = typer.Option(False, "--json", help="Print a JSON array: per text, its label(s), the class probabilities and known_features (how many of its words or n-grams the model knows; 0: the label is a guess); aspect models: per text its aspects (term, span, polarity, scores)."),
-    input_: Optional[Path] = typer.Option(None, "--input", readable=False, help="Predict every row of this file (streamed in chunks); aspect models also read SemEval-2014 XML."),
-    output: Optional[Path] = typer.Option(None, readable=False, help="With --input (and needed then): where to write the predictions (.csv, .tsv or .jsonl)."),
+    input_: Optional[Path] = _path_option(None, "--input", help="Predict every row of this file (streamed in chunks); aspect models also read SemEval-2014 XML."),
+    output: Optional[Path] = _path_option(None, help="With --input (and needed then): where to write the predictions (.csv, .tsv or .jsonl)."),
     text_column: Optional[str] = typer.Option(None, help="With --input: the text column; default: the model's."),
     batch_size: int = typer.Option(10_000, min=1, help="With --input: rows per chunk."),
 ):
@@ -379,15 +390,15 @@ def predict(
 @app.command(short_help="Score a model on labelled data.")
 @friendly
 def evaluate(
-    data: Path = typer.Argument(..., metavar="DATA", readable=False, help="Labelled data in any format `fit` reads."),
-    model: Optional[Path] = typer.Option(None, readable=False, help="Model directory; default: the shipped model of --task."),
+    data: Path = _path_argument(..., metavar="DATA", help="Labelled data in any format `fit` reads."),
+    model: Optional[Path] = _path_option(None, help="Model directory; default: the shipped model of --task."),
     task: Optional[str] = typer.Option(None, help=f"Without --model: the shipped model for {_shipped_choices()}."),
     text_column: Optional[str] = typer.Option(None, help="Text column; default: the one the model was trained with."),
     label_column: Optional[str] = typer.Option(None, help="Label column; default: the one the model was trained with."),
     grouping: Optional[str] = typer.Option(None, help="Score groups of the labels instead: ekman or sentiment."),
     label_names: Optional[str] = typer.Option(None, help="The model's names of the file's label values, when they differ, e.g. 0=negative,1=positive."),
     as_json: bool = typer.Option(False, "--json", help="Print one JSON object (macro_f1, n, accuracy or micro_f1, per_class, ...)."),
-    report: Optional[Path] = typer.Option(None, readable=False, help="Also write metrics.json and confusion_matrix.png (several labels per text: label_scores.png) to this directory, replacing an earlier report's files there."),
+    report: Optional[Path] = _path_option(None, help="Also write metrics.json and confusion_matrix.png (several labels per text: label_scores.png) to this directory, replacing an earlier report's files there."),
 ):
     """Score a model on labelled data: accuracy (or micro-F1 with several labels per text), macro-F1,
     per-class report and confusion matrix.
@@ -422,11 +433,11 @@ def evaluate(
 @app.command(short_help="Combine trained models by averaging their probabilities.")
 @friendly
 def ensemble(
-    models: List[Path] = typer.Argument(..., metavar="MODEL", readable=False, help="Two or more model directories with the same labels."),
-    out: Path = typer.Option(..., readable=False, help="Directory to write the ensemble to."),
+    models: List[Path] = _path_argument(..., metavar="MODEL", help="Two or more model directories with the same labels."),
+    out: Path = _path_option(..., help="Directory to write the ensemble to."),
     weights: Optional[str] = typer.Option(None, help="Comma-separated weights >= 0, one per model (default: equal)."),
-    tune: Optional[Path] = typer.Option(
-        None, readable=False, help="Models with several labels per text: tune each label's threshold on this labelled file "
+    tune: Optional[Path] = _path_option(
+        None, help="Models with several labels per text: tune each label's threshold on this labelled file "
                    "(held-out training data, not the data you evaluate on)."),
 ):
     """Combine trained models into one that averages their class probabilities.
@@ -456,8 +467,8 @@ def ensemble(
 @app.command(short_help="Export a PyTorch model's network to ONNX or TorchScript.")
 @friendly
 def export(
-    model: Path = typer.Argument(..., metavar="MODEL", readable=False, help="Directory of a trained mlp or lstm model."),
-    out: Path = typer.Option(..., readable=False, help="File to write: a .onnx file for onnx, a .pt (.pth, .ts) file for torchscript."),
+    model: Path = _path_argument(..., metavar="MODEL", help="Directory of a trained mlp or lstm model."),
+    out: Path = _path_option(..., help="File to write: a .onnx file for onnx, a .pt (.pth, .ts) file for torchscript."),
     format_: Optional[str] = typer.Option(None, "--format", help="torchscript or onnx (needs the onnx package); default: the one the --out suffix names."),
 ):
     """Export the network of a trained PyTorch model (mlp, lstm) to ONNX or TorchScript.
@@ -481,7 +492,7 @@ def export(
 @app.command(short_help="Show what a saved model is and how it was trained.")
 @friendly
 def info(
-    model: Optional[Path] = typer.Argument(None, metavar="MODEL", readable=False, help="Model directory; default: the shipped model of --task."),
+    model: Optional[Path] = _path_argument(None, metavar="MODEL", help="Model directory; default: the shipped model of --task."),
     task: Optional[str] = typer.Option(None, help=f"Without MODEL: the shipped model for {_shipped_choices()}."),
     as_json: bool = typer.Option(False, "--json", help="Print a JSON object instead of text."),
 ):
