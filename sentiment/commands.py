@@ -196,10 +196,15 @@ def _texts(n: int) -> str:
     return f"{n} text" if n == 1 else f"{n} texts"
 
 
+def _label_values(labels: list) -> set:
+    """The distinct label values of one label per text, or of the lists of several labels per text."""
+    return set(y for ys in labels for y in ys) if is_multi_label(labels) else set(labels)
+
+
 def _label_spelling_notes(labels: list) -> list[str]:
     """A note for labels that differ only in capitalisation ("Positive" beside "positive"): they are
     different classes, which is seldom what was meant."""
-    values = set(y for ys in labels for y in ys) if is_multi_label(labels) else set(labels)
+    values = _label_values(labels)
     spellings: dict[str, list[str]] = {}
     for value in sorted(v for v in values if isinstance(v, str)):
         spellings.setdefault(value.casefold(), []).append(value)
@@ -228,7 +233,7 @@ def _polarity_names_or_numbers(task: str, labels: list, label_names: dict | None
     the log) for the polarity task, and stay numbers for another task; given names are kept."""
     if label_names is not None:
         return label_names
-    values = set(y for ys in labels for y in ys) if is_multi_label(labels) else set(labels)
+    values = _label_values(labels)
     names = polarity_names(sorted(values)) if all(type(v) is int for v in values) else None  # not bools
     if names is None:
         return None
