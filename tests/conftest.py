@@ -215,6 +215,26 @@ def saved_ensemble(fitted, tmp_path_factory):
     return Ensemble([fitted("tfidf", "logreg"), fitted("count", "logreg")]).save(path)
 
 
+def craft_stage(path, stage: str, edit_state=None, edit_arrays=None) -> None:
+    """Edit a saved stage's state and arrays in place and write checksums that match the edits."""
+    from safetensors.numpy import load_file, save_file
+
+    from sentiment.persistence import checksum
+
+    state_file, arrays_file, config_file = path / stage / "state.json", path / stage / "arrays.safetensors", path / CONFIG
+    state, arrays = json.loads(state_file.read_text()), dict(load_file(arrays_file))
+    if edit_state:
+        edit_state(state)
+    if edit_arrays:
+        edit_arrays(arrays)
+    state_file.write_text(json.dumps(state))
+    save_file(arrays, str(arrays_file))
+    config = json.loads(config_file.read_text())
+    for file in (state_file, arrays_file):
+        config["files"][f"{stage}/{file.name}"] = checksum(file)
+    config_file.write_text(json.dumps(config))
+
+
 def edit_config(folder, change) -> None:
     """Apply ``change`` to the parsed config.json of the saved model in ``folder`` and write it back."""
     config = json.loads((folder / CONFIG).read_text())

@@ -21,6 +21,8 @@ from sentiment.aspects.polarity import context_features
 from sentiment.errors import ConfigError, DataError, ModelFileError
 from sentiment.persistence import write_model
 
+from conftest import craft_stage
+
 NOUNS = ["camera", "battery", "screen", "keyboard", "food", "service", "waiter", "pizza", "price", "staff",
          "battery life", "sushi"]
 GOOD = ["great", "excellent", "superb", "wonderful", "lovely", "fantastic"]
@@ -304,14 +306,8 @@ def test_tampered_model_is_refused(tiny_model, tmp_path):
 
 
 def test_a_stage_of_an_unknown_kind_is_refused(tiny_model, tmp_path):
-    from sentiment.persistence import checksum
-
     tiny_model.save(tmp_path / "m")
-    state_file, config_file = tmp_path / "m" / "polarity" / "state.json", tmp_path / "m" / "config.json"
-    state, config = json.loads(state_file.read_text()), json.loads(config_file.read_text())
-    state_file.write_text(json.dumps({**state, "name": "transformer"}))
-    config["files"]["polarity/state.json"] = checksum(state_file)
-    config_file.write_text(json.dumps(config))
+    craft_stage(tmp_path / "m", "polarity", edit_state=lambda state: state.update(name="transformer"))
     with pytest.raises(ModelFileError, match="cannot read the aspect model .*unknown aspect_polarity 'transformer'"):
         AspectPipeline.load(tmp_path / "m")
 
@@ -322,15 +318,8 @@ def test_a_stage_of_an_unknown_kind_is_refused(tiny_model, tmp_path):
     (lambda s: s.update(classes=["negative"]), "are not two or more distinct labels"),
 ])
 def test_a_crafted_aspect_state_is_refused_before_it_is_built(tiny_model, tmp_path, edit, pattern):
-    from sentiment.persistence import checksum
-
     tiny_model.save(tmp_path / "m")
-    state_file, config_file = tmp_path / "m" / "polarity" / "state.json", tmp_path / "m" / "config.json"
-    state, config = json.loads(state_file.read_text()), json.loads(config_file.read_text())
-    edit(state)
-    state_file.write_text(json.dumps(state))
-    config["files"]["polarity/state.json"] = checksum(state_file)
-    config_file.write_text(json.dumps(config))
+    craft_stage(tmp_path / "m", "polarity", edit_state=edit)
     with pytest.raises(ModelFileError, match=pattern):
         sentiment.load(tmp_path / "m")
 

@@ -18,7 +18,7 @@ import sentiment
 from sentiment import ConfigError, Ensemble, ModelFileError, Pipeline
 from sentiment.persistence import CONFIG, FORMAT_VERSION, check_model_target
 
-from conftest import CSV, edit_config, valid_combinations
+from conftest import CSV, craft_stage, edit_config, valid_combinations
 
 
 def _leftovers(folder):
@@ -536,26 +536,6 @@ def test_a_pipeline_pickled_before_fitted_settings_were_kept_still_saves(binary,
 
 
 # -- crafted model files (checksums recomputed, as a stranger could) -------------------------------------
-def _craft(path, stage: str, edit_state=None, edit_arrays=None) -> None:
-    """Edit a saved stage's state and arrays in place and write checksums that match the edits."""
-    from safetensors.numpy import load_file, save_file
-
-    from sentiment.persistence import checksum
-
-    state_file, arrays_file, config_file = path / stage / "state.json", path / stage / "arrays.safetensors", path / CONFIG
-    state, arrays = json.loads(state_file.read_text()), dict(load_file(arrays_file))
-    if edit_state:
-        edit_state(state)
-    if edit_arrays:
-        edit_arrays(arrays)
-    state_file.write_text(json.dumps(state))
-    save_file(arrays, str(arrays_file))
-    config = json.loads(config_file.read_text())
-    for file in (state_file, arrays_file):
-        config["files"][f"{stage}/{file.name}"] = checksum(file)
-    config_file.write_text(json.dumps(config))
-
-
 @pytest.fixture(scope="module")
 def neural_models(tmp_path_factory, binary):
     """Saved tiny mlp (tf-idf) and lstm (word2vec) models."""
@@ -577,7 +557,7 @@ def neural_models(tmp_path_factory, binary):
 def test_a_crafted_network_size_or_setting_is_refused_before_it_is_built(neural_models, tmp_path, model, edit, pattern):
     path = tmp_path / model
     shutil.copytree(neural_models / model, path)
-    _craft(path, "model", edit_state=edit)
+    craft_stage(path, "model", edit_state=edit)
     with pytest.raises(ModelFileError, match=f"not a consistent sentiment model .*{pattern}"):
         sentiment.load(path)
 
@@ -589,7 +569,7 @@ def test_non_finite_weights_are_refused(neural_models, saved_model, tmp_path):
 
     for source, name in ((neural_models / "mlp", "mlp"), (saved_model, "logreg")):
         shutil.copytree(source, tmp_path / name)
-        _craft(tmp_path / name, "model", edit_arrays=poison)
+        craft_stage(tmp_path / name, "model", edit_arrays=poison)
         with pytest.raises(ModelFileError, match="NaN or infinite values"):
             sentiment.load(tmp_path / name)
 
@@ -600,7 +580,7 @@ def test_non_finite_weights_are_refused(neural_models, saved_model, tmp_path):
     ("vectorizer", lambda s: s.update(terms=sorted(s["terms"], reverse=True)), "not a sorted list of distinct strings"),
 ])
 def test_crafted_classical_states_fail_at_load_not_at_predict(model_copy, stage, edit, pattern):
-    _craft(model_copy, stage, edit_state=edit)
+    craft_stage(model_copy, stage, edit_state=edit)
     with pytest.raises(ModelFileError, match=pattern):
         sentiment.load(model_copy)
 
@@ -624,7 +604,7 @@ def test_a_failed_write_says_the_model_there_is_kept(saved_model, model_copy, mo
 
 def test_a_non_finite_vectorizer_array_is_refused(tmp_path, fitted):
     fitted("tfidf", "logreg").save(tmp_path / "m")
-    _craft(tmp_path / "m", "vectorizer", edit_arrays=lambda a: a["idf"].__setitem__(0, np.inf))
+    craft_stage(tmp_path / "m", "vectorizer", edit_arrays=lambda a: a["idf"].__setitem__(0, np.inf))
     with pytest.raises(ModelFileError, match="vectorizer/arrays.safetensors holds NaN or infinite values in idf"):
         sentiment.load(tmp_path / "m")
 
@@ -654,6 +634,6 @@ def test_an_os_error_of_the_callers_own_files_passes_through_a_save(tmp_path):
 
 
 def test_weights_beyond_32_bit_floats_are_refused(model_copy):
-    _craft(model_copy, "model", edit_arrays=lambda a: a.__setitem__("coef", np.full(a["coef"].shape, 1e300)))
+    craft_stage(model_copy, "model", edit_arrays=lambda a: a.__setitem__("coef", np.full(a["coef"].shape, 1e300)))
     with pytest.raises(ModelFileError, match="do not fit in 32-bit floats"):
         sentiment.load(model_copy)
