@@ -3,7 +3,8 @@
     python benchmarks/cleaning.py [--datasets sst2,sst5,carer,imdb]
 
 This is how the cleaning defaults were chosen: a step stays on by default when switching it off
-does not help on the dev splits (and the reverse for stop words and lemmas).
+does not help on the dev splits (and the reverse for stop words and lemmas). ``missing_apostrophes`` came
+after the other figures here: it is off by default until they are measured again with it.
 """
 
 from __future__ import annotations
@@ -23,6 +24,7 @@ VARIANTS = {
     "defaults": {},
     "lowercase off": {"lowercase": False},
     "contractions off": {"contractions": False},
+    "missing apostrophes read (dont -> don't)": {"missing_apostrophes": True},
     "negation off": {"negation": False},
     "negation scope ends at punctuation and 'but' only (negation_scope 1)": {"negation_scope": 1},
     "repeats off": {"repeats": False},

@@ -166,6 +166,34 @@ def test_cannot_is_expanded_whatever_its_case():
     assert Cleaner(lowercase=False, negation=False)("Cannot stop") == ["can", "not", "stop"]
 
 
+@pytest.mark.parametrize("written", ["dont", "doesnt", "didnt", "isnt", "arent", "wasnt", "werent", "hasnt", "havent",
+                                     "hadnt", "wouldnt", "shouldnt", "couldnt", "mustnt", "neednt", "cant", "wont",
+                                     "aint", "shant"])
+def test_missing_apostrophes_read_as_the_contraction(written):
+    proper = written[:-1] + "'t"
+    assert clean(f"I {written} like it", missing_apostrophes=True) == clean(f"I {proper} like it")
+    assert clean(f"I {written} like it")[1] == written  # off by default: the word stays as written
+
+
+def test_missing_apostrophes_keep_case_and_other_words():
+    assert bare("It ISNT Good", missing_apostrophes=True) == ["It", "ISN'T", "Good"]
+    assert bare("Dont", missing_apostrophes=True, contractions=True) == ["Do", "not"]
+    unchanged = "want mint dentist recant pants hint isn't don't"
+    assert bare(unchanged, missing_apostrophes=True) == bare(unchanged)
+
+
+def test_missing_apostrophes_start_a_negation_with_contractions_off_and_with_spacy():
+    assert clean("it isnt good", missing_apostrophes=True, contractions=False) == ["it", "isn't", "not_good"]
+    assert clean("it isnt good", missing_apostrophes=True, tokenizer="spacy") == clean("it isn't good", tokenizer="spacy")
+
+
+def test_a_saved_cleaner_without_missing_apostrophes_keeps_the_old_reading():
+    saved = Cleaner().to_dict()
+    del saved["missing_apostrophes"]
+    assert Cleaner.from_dict(saved)("it isnt good") == ["it", "isnt", "good"]
+    assert Cleaner.from_dict(Cleaner(missing_apostrophes=True).to_dict())("it isnt good") == ["it", "is", "not", "not_good"]
+
+
 def test_lowercase_on_and_off():
     assert bare("Good FILM", lowercase=True) == ["good", "film"]
     assert bare("Good FILM", lowercase=False) == ["Good", "FILM"]
