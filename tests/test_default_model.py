@@ -34,6 +34,13 @@ def test_default_model_handles_negation(default):
     assert default.annotate(["This movie was not good at all."])[0]["label"] == "negative"
 
 
+def test_default_model_reads_a_negation_written_without_its_apostrophe(default):
+    assert default.cleaner_.missing_apostrophes
+    for written in ("It isnt good.", "I didnt enjoy this movie."):
+        proper = written.replace("nt ", "n't ")
+        assert default.annotate([written])[0] == {**default.annotate([proper])[0], "text": written}
+        assert default.annotate([written])[0]["label"] == "negative"
+
 
 def test_default_emotion_model_gives_several_labels_with_thresholds():
     model = sentiment.load(task="emotion")
