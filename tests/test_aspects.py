@@ -409,6 +409,19 @@ def test_fit_predict_evaluate_functions(tmp_path):
     assert scores["n"] == len(rows) and scores["polarity_accuracy"] > 0.8
 
 
+def test_evaluate_reads_conflict_aspects_as_the_model_was_trained(tmp_path):
+    rows = synthetic(60, seed=2)
+    for row in rows[:10]:
+        row["aspects"][0]["polarity"] = "conflict"
+    data = tmp_path / "train.jsonl"
+    data.write_text("".join(json.dumps(r) + "\n" for r in rows), encoding="utf-8")
+    n_all = sum(len(r["aspects"]) for r in rows)
+    keeping = AspectPipeline(prior=None, bits=12, keep_conflict=True).fit(rows)
+    assert evaluate_aspects(data, keeping)["n_aspects"] == n_all
+    dropping = AspectPipeline(prior=None, bits=12).fit(rows)
+    assert evaluate_aspects(data, dropping)["n_aspects"] == n_all - 10
+
+
 def test_split_is_by_sentence_and_reproducible():
     sentences = synthetic(80)
     train, dev = split_sentences(sentences, 0.15, seed=0)

@@ -135,11 +135,12 @@ def predict_aspect_texts(model_path, texts, aspects=None, *, by_sentence: bool =
 
 def evaluate_aspects(data_path, model=None, *, progress: bool = False) -> dict:
     """Scores of ``model`` (an AspectPipeline, a model directory, or None: the default) on a SemEval XML
-    or JSONL file; ``progress`` shows a progress bar per step."""
+    or JSONL file; ``progress`` shows a progress bar per step. Conflict aspects are read as the model was
+    trained: dropped, unless it was fit with ``keep_conflict``."""
     from .evaluation import evaluate_pipeline
 
-    sentences = read_aspect_data(data_path)
     pipe = model if isinstance(model, AspectPipeline) else load_aspect_model(model)
+    sentences = read_aspect_data(data_path, pipe.params["keep_conflict"])
     report = evaluate_pipeline(pipe, sentences, progress=progress)
     report["data"] = str(data_path)
     return report
