@@ -1,6 +1,6 @@
 """Train the default English polarity model shipped in models/polarity, and print its dev figures.
 
-    python benchmarks/train_polarity_model.py [--out models/polarity] [--without-absa]
+    python benchmarks/train_polarity_model.py [--out models/polarity] [--without-absa] [--set KEY=JSON ...]
 
 Training data, all mapped to negative / positive (neutral and mixed examples are left out):
 - SST-2: every labelled phrase of the SST train trees (movie-review snippets),
@@ -105,8 +105,12 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--out", default=str(Path(__file__).resolve().parents[1] / "models" / "polarity"))
     parser.add_argument("--without-absa", action="store_true", help="leave the SemEval sentences out")
+    parser.add_argument("--set", action="append", default=[], metavar="KEY=JSON",
+                        help="change one option of the recipe, e.g. --set missing_apostrophes=false (repeatable)")
     args = parser.parse_args()
-    build(args.out, with_absa=not args.without_absa)
+    changes = {key: json.loads(value) for key, _, value in (pair.partition("=") for pair in args.set)}
+    build(args.out, with_absa=not args.without_absa, options={**OPTIONS, **changes},
+          recipe=" ".join(["python benchmarks/train_polarity_model.py"] + sys.argv[1:]) if changes else None)
 
 
 def build(out: str, with_absa: bool = True, options: dict = OPTIONS, recipe: str | None = None) -> None:
