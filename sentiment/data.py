@@ -230,7 +230,7 @@ def iter_table(path: str | Path, columns: Sequence[str] | None, fmt: str | None 
     try:
         with handle as stream:  # tqdm.wrapattr is a context manager that yields the wrapped file
             if fmt == "parquet":
-                yield from _parquet_chunks(file, columns, chunksize)
+                yield from _parquet_chunks(file, columns, chunksize, compression)
                 return
             if fmt in ("csv", "tsv"):
                 separator = _csv_separator(file, compression) if fmt == "csv" else "\t"
@@ -354,13 +354,56 @@ def _check_not_compressed(file: Path) -> None:
                             f"(e.g. mv {file} {file}{suffix}) so it is decompressed when read")
 
 
-def _parquet_chunks(file: Path, columns, chunksize):
+def _parquet_chunks(file: Path, columns, chunksize, compression: str | None = None):
+    import contextlib
+
     import pyarrow.parquet as pq
 
+    with contextlib.ExitStack() as stack:
+        source = file if compression is None else stack.enter_context(_decompressed(file, compression))
+        try:
+            parquet = pq.ParquetFile(source)
+        except Exception as exc:  # pyarrow raises its own error types
+            raise DataError(f"cannot read {file} as Parquet ({exc}); check the file") from None
+        yield from _parquet_batches(parquet, file, columns, chunksize)
+
+
+def _decompressed(file: Path, compression: str):
+    """An unnamed temporary file holding ``file`` decompressed (Parquet is read by seeking, so it cannot be
+    read from a decompressing stream); a DataError when the file does not decompress."""
+    import shutil
+    import tempfile
+
+    spool = tempfile.TemporaryFile()
     try:
-        parquet = pq.ParquetFile(file)
-    except Exception as exc:  # pyarrow raises its own error types
-        raise DataError(f"cannot read {file} as Parquet ({exc}); check the file") from None
+        if compression == "zstd":
+            import zstandard  # optional; its ImportError gets iter_table's one-line advice
+
+            stream = zstandard.ZstdDecompressor().stream_reader(open(file, "rb"), closefd=True)
+        elif compression == "zip":
+            import zipfile
+
+            archive = zipfile.ZipFile(file)
+            names = archive.namelist()
+            if len(names) != 1:
+                raise DataError(f"{file} holds {len(names)} files; give a zip archive of one Parquet file")
+            stream = archive.open(names[0])
+        else:
+            stream = _opener(compression)(file, "rb")
+        with stream:
+            shutil.copyfileobj(stream, spool, 1 << 20)
+    except (ImportError, DataError):
+        spool.close()
+        raise
+    except Exception as exc:  # gzip, bz2, lzma, zipfile and zstandard each raise their own errors
+        spool.close()
+        raise DataError(f"cannot decompress {file} ({exc}); check that the file is whole and its extension "
+                        "names its compression") from None
+    spool.seek(0)
+    return spool
+
+
+def _parquet_batches(parquet, file: Path, columns, chunksize):
     names = parquet.schema_arrow.names
     missing = [c for c in columns or [] if c not in names]
     if missing:

@@ -3,7 +3,9 @@ file errors, also files whose name or content misleads (gzip named .csv, .txt wi
 
 from __future__ import annotations
 
+import bz2
 import gzip
+import lzma
 
 import numpy as np
 import pandas as pd
@@ -24,13 +26,17 @@ FRAME = pd.DataFrame({
 })
 
 
-@pytest.mark.parametrize("name", ["d.csv", "d.tsv", "d.jsonl", "d.parquet", "d.csv.gz", "d.tsv.gz"])
+COMPRESSORS = {".gz": gzip.compress, ".bz2": bz2.compress, ".xz": lzma.compress}
+
+
+@pytest.mark.parametrize("name", ["d.csv", "d.tsv", "d.jsonl", "d.parquet", "d.csv.gz", "d.tsv.gz", "d.parquet.gz",
+                                  "d.parquet.bz2", "d.parquet.xz"])
 def test_every_table_format_reads_the_same(tmp_path, name):
     path = tmp_path / name
-    if name.endswith(".gz"):
-        plain = tmp_path / name[:-3]
+    if path.suffix in COMPRESSORS:
+        plain = tmp_path / path.stem
         write_table(FRAME, plain)
-        path.write_bytes(gzip.compress(plain.read_bytes()))
+        path.write_bytes(COMPRESSORS[path.suffix](plain.read_bytes()))
     else:
         write_table(FRAME, path)
     texts, labels = read_labelled(path)
@@ -319,6 +325,11 @@ def test_garbage_parquet_and_jsonl(tmp_path):
     parquet.write_bytes(b"not a parquet file at all")
     with pytest.raises(DataError, match="Parquet"):
         read_labelled(parquet)
+    truncated = tmp_path / "t.parquet.gz"
+    write_table(FRAME, tmp_path / "t.parquet")
+    truncated.write_bytes(gzip.compress((tmp_path / "t.parquet").read_bytes())[:40])
+    with pytest.raises(DataError, match="cannot decompress .*t.parquet.gz"):
+        read_labelled(truncated)
     jsonl = tmp_path / "d.jsonl"
     jsonl.write_text('{"text": "a", "label": 1}\n{broken\n')
     with pytest.raises(DataError, match="cannot parse .*d.jsonl as JSON Lines: line 2 is not a JSON object"):
