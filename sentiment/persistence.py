@@ -245,7 +245,7 @@ def read_config(path: str | os.PathLike) -> dict:
     if version > FORMAT_VERSION:
         raise ModelFileError(
             f"{root} was written in model format {version!r}, newer than this sentiment reads "
-            f"({FORMAT_VERSION}); upgrade sentiment: pip install -U sentiment"
+            f"({FORMAT_VERSION}); install a newer version of this package (pip install -U . in its source folder)"
         )
     return config
 

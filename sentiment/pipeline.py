@@ -533,7 +533,8 @@ KINDS = (None, "ensemble", "aspect")  # config.json "kind": None is a Pipeline
 def _check_kind(config: dict, path) -> None:
     if config.get("kind") not in KINDS:
         raise ModelFileError(f"{path} holds a model of kind {config.get('kind')!r}, which this version of sentiment "
-                             "does not know; upgrade sentiment (pip install -U sentiment) or train the model again")
+                             "does not know; install a newer version of this package (pip install -U . in its source "
+                             "folder) or train the model again")
 
 
 def annotations(texts: list[str], probabilities: np.ndarray, names: list[str],
