@@ -126,7 +126,7 @@ class Cleaner:
         Replace web addresses / ``@user`` mentions by the token ``xxurl`` / ``xxuser``, remove them, or keep them.
     hashtags : {"word", "remove", "keep"}
         ``#great`` becomes ``great``, is removed, or is kept as it is. "keep" leaves the text as written:
-        the regex tokenizer then splits off ``#`` and ``@`` (and splits an address into its words), while
+        the regex tokenizer then drops ``#`` and ``@`` (and splits an address into its words), while
         ``tokenizer="spacy"`` keeps ``#`` (as a token of its own), ``@bob`` and addresses whole.
     emoji : {"words", "remove", "keep"}
         Emoji and emoticons become their names as words, are removed, or are kept.

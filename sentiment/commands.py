@@ -58,7 +58,7 @@ def fit_file(
     ``phrases`` (SST trees), the held-out part is a share of the sentences, and the training phrases come
     from the other trees only (:func:`~sentiment.data.sst_phrase_split`).
 
-    Without ``vectorizer``/``model`` the benchmarks' best configuration for ``task`` (and for one or
+    Without ``vectorizer``/``model`` the configuration the benchmarks chose for ``task`` (and for one or
     several labels per text) is used, see :meth:`Pipeline.for_task`. With ``multi_label``, each label cell holds several labels joined by
     ``separator``; the per-label thresholds (and the early stopping of neural models) then use the
     pipeline's ``tune_fraction`` option's share of the training data (seed 0). With one label per text, a model trained by epochs (mlp,

@@ -27,7 +27,7 @@ class Task:
     """One task.
 
     ``model_folder``: the folder of its shipped model below :func:`~sentiment.default_models.models_root`.
-    ``configurations``: the benchmarks' best classical configuration for one label per text (``"single"``)
+    ``configurations``: the classical configuration the benchmarks chose for one label per text (``"single"``)
     and, where it differs, for several (``"multi"``); empty for a task that is not a text classifier
     (``aspect``), which :meth:`~sentiment.pipeline.Pipeline.for_task` then does not offer.
     ``shipped``: what its shipped model does, for the CLI's help (empty: the name says it).
@@ -39,7 +39,7 @@ class Task:
     shipped: str = ""
 
 
-# The benchmarks' best classical configurations: see benchmarks/results/classical.md and emotion.md.
+# The classical configurations the benchmarks chose (strong on every set, not each set's best row): see benchmarks/results/classical.md and emotion.md.
 _ALL = (
     Task("polarity", "polarity", {"single": (DEFAULT_VECTORIZER, DEFAULT_MODEL, {})}),
     Task("emotion", "emotion", {
