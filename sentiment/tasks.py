@@ -39,7 +39,8 @@ class Task:
     shipped: str = ""
 
 
-# The classical configurations the benchmarks chose (strong on every set, not each set's best row): see benchmarks/results/classical.md and emotion.md.
+# The classical configurations the benchmarks chose (strong on every set, not each set's best row):
+# see benchmarks/results/classical.md and emotion.md.
 _ALL = (
     Task("polarity", "polarity", {"single": (DEFAULT_VECTORIZER, DEFAULT_MODEL, {})}),
     Task("emotion", "emotion", {
