@@ -300,7 +300,7 @@ def predict(
     texts: List[str] = typer.Argument(None, metavar="TEXT", help="Texts to classify; '-' reads one text per line from stdin (blank lines skipped)."),
     model: Optional[Path] = _path_option(None, help="Model directory; default: the English model of --task shipped with the package."),
     task: Optional[str] = typer.Option(None, help=f"Without --model: the shipped model for {_shipped_choices(describe=True)}."),
-    aspect: List[str] = typer.Option([], "--aspect", metavar="TERM", help="Aspect models: score this aspect term (as written in the text, any case; whole words first, else inside a word) instead of finding the aspects; repeatable; also with --input."),
+    aspect: List[str] = typer.Option([], "--aspect", metavar="TERM", help="Aspect models: score this aspect term (as written in the text, in any case and spacing, not inside web addresses or HTML tags; whole words first, else inside a word) instead of finding the aspects; repeatable; also with --input."),
     by_sentence: Optional[bool] = typer.Option(None, "--by-sentence/--whole-text", show_default=False, help="Aspect models: find the terms in each sentence on its own and read the polarity toward each aspect from its own sentence (the default; the models learn from single sentences), or do both over the whole text; categories are read from the whole text."),
     top_if_none: bool = typer.Option(False, "--top-if-none", help="Several labels per text: give the most probable label to a text where none passes its threshold."),
     as_json: bool = typer.Option(False, "--json", help="Print a JSON array: per text, its label(s), the class probabilities and known_features (how many of its words or n-grams the model knows; 0: the label is a guess); aspect models: per text its aspects (term, span, polarity, scores)."),
@@ -365,10 +365,11 @@ def predict(
     if getattr(pipe, "kind", None) == "aspect":
         results = pipe.annotate(texts, aspects=aspect or None, by_sentence=by_sentence is not False)
         _print_aspects(results, as_json, named=bool(aspect))
-        found = {a["term"].lower() for result in results for a in result["aspects"]}
+        found = {" ".join(a["term"].lower().split()) for result in results for a in result["aspects"]}
         for term in dict.fromkeys(t.strip() for t in aspect):
-            if term.lower() not in found:
-                typer.echo(f"note: {term!r} occurs in none of the texts (terms match as written, in any case)", err=True)
+            if " ".join(term.lower().split()) not in found:
+                typer.echo(f"note: {term!r} occurs in none of the texts (terms match as written, in any case, "
+                           "outside web addresses and HTML tags)", err=True)
         return
     results = pipe.annotate(texts, top_if_none=top_if_none, known_features=True)
     unknown = [i + 1 for i, result in enumerate(results) if result["known_features"] == 0]

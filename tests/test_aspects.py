@@ -285,6 +285,16 @@ def test_given_aspects_are_located_and_scored(tiny_model):
     assert [(a["term"], a["from"]) for a in twice] == [("Camera", 4), ("battery", 29)]  # one aspect per span
 
 
+def test_given_aspects_match_any_spacing_but_not_inside_web_addresses_or_tags():
+    from sentiment.aspects.pipeline import locate_terms
+
+    texts = ["Order at www.pizza.com, the pizza was cold.", 'See <a href="pizza">the menu</a>; the pizza was cold.',
+             "Battery \n life is great", "only at https://pizza.example"]
+    found = locate_terms(texts, ["pizza", "battery life"])
+    assert [[(a["term"], a["from"]) for a in spans] for spans in found] == [
+        [("pizza", 28)], [("pizza", 38)], [("Battery \n life", 0)], []]
+
+
 def test_save_load_round_trip(tiny_model, tmp_path):
     texts = ["The pizza is lovely but the waiter was rude and poor.", "The screen was dreadful; keyboard great",
              "We went there on a Tuesday."]

@@ -40,6 +40,12 @@ _MARKUP = rf"(?P<markup>{_WEB_ADDRESS}|{_HTML_TAG})"
 # apostrophes), HTML entities, and any other single non-space character, so that "hard-drive", "$20" or
 # "i7-3770" split into pieces whose spans tile the term.
 _TOKEN = re.compile(_MARKUP + r"|&(?:[a-zA-Z]+|#\d+);|\w+(?:['’](?![sS]\b)\w+)*|['’][sS]\b|[^\w\s]", re.IGNORECASE)
+_MARKUP_ONLY = re.compile(_MARKUP, re.IGNORECASE)
+
+
+def markup_spans(text: str) -> list[tuple[int, int]]:
+    """The character spans of the web addresses and HTML tags in ``text``, where no aspect term lies."""
+    return [m.span() for m in _MARKUP_ONLY.finditer(text)]
 
 
 class Token(NamedTuple):

@@ -32,7 +32,8 @@ from ..devices import check_device_name
 from ..errors import ConfigError, DataError, ModelFileError, NotFittedError, with_article
 from ..persistence import atomic_directory, checksum, one_line, read_model, write_config, write_stages
 from ..registry import available, resolve
-from .data import POLARITIES, contrastive_sentences, read_aspect_data, read_polarity_texts, sentence_spans, token_cleaner
+from .data import (POLARITIES, contrastive_sentences, markup_spans, read_aspect_data, read_polarity_texts, sentence_spans,
+                   token_cleaner)
 from .categories import CategoryModel, has_categories
 from .polarity import aspect_items
 
@@ -449,8 +450,9 @@ def _load_prior(prior):
 
 
 def locate_terms(texts: list[str], aspects) -> list[list[dict]]:
-    """Spans of the given terms in each text (case-insensitive; whole-word matches when there are any); a
-    text without any of them gets none. A span that two terms find ("pizza", "Pizza") is given once;
+    """Spans of the given terms in each text (case-insensitive, any run of spaces where the term has one;
+    whole-word matches when there are any); a text without any of them gets none, and neither does a web
+    address or HTML tag that holds one. A span that two terms find ("pizza", "Pizza") is given once;
     overlapping spans of different terms ("pizza", "pizza crust") are each given."""
     if isinstance(aspects, str):
         aspects = [aspects]
@@ -460,15 +462,20 @@ def locate_terms(texts: list[str], aspects) -> list[list[dict]]:
         raise DataError(f"{len(per_text)} aspect lists for {len(texts)} texts; give one list per text or one list for all")
     results = []
     for text, terms in zip(texts, per_text):
-        spans = []
+        spans, markup = [], markup_spans(text)
         for term in terms:
             if not isinstance(term, str) or not term.strip():
                 raise DataError(f"aspect {term!r} is not a non-empty string; pass the aspect terms as text")
-            term = term.strip()
-            pattern = re.escape(term)
-            matches = list(re.finditer(rf"(?<!\w){pattern}(?!\w)", text, re.IGNORECASE)) or \
-                list(re.finditer(pattern, text, re.IGNORECASE))
+            pattern = r"\s+".join(re.escape(word) for word in term.split())
+            matches = [m for m in re.finditer(rf"(?<!\w){pattern}(?!\w)", text, re.IGNORECASE)
+                       if not _inside_any(m.span(), markup)] or \
+                [m for m in re.finditer(pattern, text, re.IGNORECASE) if not _inside_any(m.span(), markup)]
             spans.extend({"term": text[m.start():m.end()], "from": m.start(), "to": m.end()} for m in matches)
         unique = {(a["from"], a["to"]): a for a in spans}  # a term given twice ("pizza", "Pizza") is one aspect
         results.append([unique[key] for key in sorted(unique)])
     return results
+
+
+def _inside_any(span: tuple[int, int], markup: list[tuple[int, int]]) -> bool:
+    """Whether ``span`` overlaps one of the ``markup`` spans."""
+    return any(start < span[1] and span[0] < end for start, end in markup)
