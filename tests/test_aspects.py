@@ -151,6 +151,24 @@ def test_malformed_xml_is_a_clear_data_error(tmp_path):
         read_aspect_data(path)
 
 
+def test_xml_text_with_elements_inside_is_refused_and_an_empty_text_is_read(tmp_path):
+    path = tmp_path / "tags.xml"
+    path.write_text(XML.replace("<text>The camera struggles", "<text>The <b>camera</b> struggles"), encoding="utf-8")
+    with pytest.raises(DataError, match="sentence 1 holds an element <b>; SemEval text is plain"):
+        read_aspect_data(path)
+    empty = tmp_path / "empty.xml"
+    empty.write_text('<sentences><sentence id="7"><text/></sentence></sentences>', encoding="utf-8")
+    assert read_aspect_data(empty) == [{"id": "7", "text": "", "aspects": [], "categories": []}]
+
+
+@pytest.mark.parametrize("record, key", [({"text": "x", "aspects": "food"}, "aspects"),
+                                         ({"text": "x", "aspects": {"term": "x"}}, "aspects"),
+                                         ({"text": "x", "categories": "food"}, "categories")])
+def test_aspects_and_categories_must_be_lists(record, key):
+    with pytest.raises(DataError, match=f'line 3: "{key}" must be a list of objects'):
+        check_sentence(record, "line 3")
+
+
 def test_xml_in_another_encoding_than_it_declares(tmp_path):
     path = tmp_path / "latin.xml"
     path.write_bytes(XML.replace("camera", "caméra").encode("latin-1"))  # declared UTF-8 (or not at all)

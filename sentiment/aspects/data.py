@@ -205,8 +205,11 @@ def read_semeval_xml(path, keep_conflict: bool = False) -> list[dict]:
     sentences = []
     for n, node in enumerate(root.iter("sentence")):
         text_node = node.find("text")
-        if text_node is None or text_node.text is None:
+        if text_node is None:
             raise DataError(f"{file}: sentence {node.get('id', n)} has no <text>; fix the file")
+        if len(text_node):  # <text>The <b>food</b></text>: the offsets cannot be known to count the tags or not
+            raise DataError(f"{file}: the <text> of sentence {node.get('id', n)} holds an element <{text_node[0].tag}>; "
+                            "SemEval text is plain: write < and & as &lt; and &amp;, or remove the tags")
         aspects = []
         for term in node.iterfind("aspectTerms/aspectTerm"):
             try:
@@ -219,7 +222,7 @@ def read_semeval_xml(path, keep_conflict: bool = False) -> list[dict]:
                 ) from None
         categories = [{"category": c.get("category"), "polarity": c.get("polarity")}
                       for c in node.iterfind("aspectCategories/aspectCategory")]
-        sentences.append({"id": node.get("id", str(n)), "text": text_node.text, "aspects": aspects,
+        sentences.append({"id": node.get("id", str(n)), "text": text_node.text or "", "aspects": aspects,
                           "categories": categories})
     if not sentences:
         raise DataError(f"{file} holds no <sentence> elements; pass a SemEval-2014 Task 4 XML file")
@@ -259,6 +262,10 @@ def check_sentence(record: dict, where: str = "sentence", keep_conflict: bool = 
     text = record.get("text")
     if not isinstance(text, str):
         raise DataError(f'{where}: "text" must be a string')
+    for key, shape in (("aspects", '{"term", "from", "to", "polarity"}'), ("categories", '{"category", "polarity"}')):
+        if not isinstance(record.get(key) or [], list):
+            raise DataError(f'{where}: "{key}" must be a list of objects {shape} (got {type(record[key]).__name__}); '
+                            "fix the file")
     aspects = []
     for a in record.get("aspects") or []:
         if not isinstance(a, dict) or "term" not in a or "from" not in a or "to" not in a:
