@@ -746,7 +746,8 @@ def test_fit_aspects_logs_each_step(tmp_path):
     rows = synthetic(60, seed=2)
     data.write_text("".join(json.dumps(r) + "\n" for r in rows), encoding="utf-8")
     logged = []
-    fit_aspects(data, None, prior=None, bits=12, categories=False, log=logged.append)
+    refitted, _ = fit_aspects(data, None, prior=None, bits=12, categories=False, log=logged.append)
+    assert refitted.info_["refit_on_all"] is True  # saved with the model: its dev figures came from a smaller one
     import re
 
     train, dev = map(int, re.fullmatch(r"training on (\d+) sentences \(\d+ aspects\); dev: (\d+) sentences",
@@ -762,6 +763,7 @@ def test_the_pipelines_own_dev_fraction_is_a_setting_apart_from_the_dev_split(tm
     pipe, report = fit_aspects(data, None, dev_fraction=0.3, refit=False, prior=None, bits=12, categories=False,
                                settings={"dev_fraction": 0.25})
     assert pipe.params["dev_fraction"] == 0.25 and abs(report["n_dev"] - 0.3 * len(rows)) <= 1
+    assert pipe.info_["refit_on_all"] is False
     from sentiment.cli import app
     from typer.testing import CliRunner
 

@@ -121,6 +121,7 @@ def train_and_score(train: list[dict], dev: list[dict], *, data: str, refit_on: 
         report["refit_on_all"] = True
     pipe.info_["dev"] = report["dev"]
     pipe.info_["data"] = data
+    pipe.info_["refit_on_all"] = refit_on is not None  # the dev figures then come from a model trained on less
     if out is not None:
         pipe.save(out)
         report["model"] = str(out)
