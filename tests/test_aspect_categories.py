@@ -44,6 +44,12 @@ def test_two_categories_of_opposite_polarity(model):
     assert all(0.5 < c["score"] <= 1 and 0 < c["category_score"] <= 1 for c in found)
 
 
+def test_a_long_run_of_spaces_reads_as_one(model):
+    [found] = model.predict(["The pasta was wonderful" + " " * 3000 + "but the waiter was rude and slow."])
+    assert {c["category"]: c["polarity"] for c in found} == {"food": "positive", "service": "negative"}
+    assert model.focus(["Pasta great" + " " * 60 + "but service rude"], ["service"]) == ["service rude"]
+
+
 def test_an_empty_text_has_no_categories(model):
     text = "The pasta was wonderful but the waiter was rude and slow."
     assert model.predict(["", text, "  "]) == [[], *model.predict([text]), []]

@@ -620,6 +620,8 @@ def test_a_failed_fit_leaves_the_fitted_pipeline_as_it_was(tmp_path):
     ("Try Cafe St. Bart's. Dr. Who came on Nov. 6th, 3 vs. 4 items. Fine", [
         "Try Cafe St. Bart's.", "Dr. Who came on Nov. 6th, 3 vs. 4 items.", "Fine"]),  # abbreviations end none
     ("A fast TEST. Then more. From L.A. Being there", ["A fast TEST.", "Then more.", "From L.A.", "Being there"]),
+    ("Great pizza!" + "!" * 5000 + " " * 5000 + "Then" + " " * 5000 + "more\n\n\n" + "!" * 5000,
+     ["Great pizza" + "!" * 5001, "Then" + " " * 5000 + "more", "!" * 5000]),  # long runs read as short ones
 ])
 def test_sentence_spans(text, sentences):
     assert [text[a:b] for a, b in sentence_spans(text)] == sentences
@@ -631,6 +633,7 @@ def test_sentence_spans(text, sentences):
     ("I <3 it, x<y, a<b and the screen>d, <li-ion battery>, Love it<!!! >.<", []),  # not tags
     ("<!-- note --> ok <BR>", ["<!-- note -->", "<BR>"]),
     ("<!--\nnote\n-->x <br / >", ["<!--\nnote\n-->", "<br / >"]),
+    ("<!-- a <!-- b --> <!-- open <a" + " " * 3000 + "<b  >", ["<!-- b -->", "<b  >"]),  # no comment holds "<!--"
     ("https://en.wikipedia.org/wiki/Foo_(bar) (see www.a.com)", ["https://en.wikipedia.org/wiki/Foo_(bar)", "www.a.com"]),
 ])
 def test_markup_tokens(text, markup):

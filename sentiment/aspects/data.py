@@ -29,10 +29,13 @@ TAGS = ("O", "B", "I")
 
 # Markup, stricter than the Cleaner's patterns, since a markup token's characters can hold no aspect term: a tag is
 # a name, then only name="value" attributes (not bare ones such as "nowrap": "<b and the screen>" is text),
-# within one line; a comment may span lines. A web address stops before a comma and before closing
-# punctuation, but keeps a bracketed part ("wiki/Foo_(bar)").
-_HTML_TAG = (r"</?(?P<name>[A-Za-z][A-Za-z0-9]*)(?:[^\S\n]+[A-Za-z_:][-\w:.]*[^\S\n]*=[^\S\n]*"
-             r"(?:\"[^\"<>\n]*\"|'[^'<>\n]*'|[^\s\"'<>=`]+))*[^\S\n]*/?[^\S\n]*>|<!--(?s:.*?)-->|<!DOCTYPE[^<>\n]*>")
+# within one line; a comment may span lines and holds no "<!--" (an unclosed one is given up at the next). A web
+# address stops before a comma and before closing punctuation, but keeps a bracketed part ("wiki/Foo_(bar)").
+# The possessive quantifiers (*+, ++) match what plain ones would here, without the backtracking that made
+# "<a" + 10,000 spaces take seconds.
+_HTML_TAG = (r"</?(?P<name>[A-Za-z][A-Za-z0-9]*+)(?:[^\S\n]++[A-Za-z_:][-\w:.]*+[^\S\n]*+=[^\S\n]*+"
+             r"(?:\"[^\"<>\n]*+\"|'[^'<>\n]*+'|[^\s\"'<>=`]++))*[^\S\n]*+/?[^\S\n]*+>|<!--(?s:(?!<!--|-->).)*+-->"
+             r"|<!DOCTYPE[^<>\n]*+>")
 _URL_PART = r"[^\s<>\"'(),]|\([^\s<>\"'()]*\)"
 _WEB_ADDRESS = rf"(?:https?://|www\.)(?:{_URL_PART})*(?:[^\s<>\"'(),.;:!?\]]|\([^\s<>\"'()]*\))"
 _MARKUP = rf"(?P<markup>{_WEB_ADDRESS}|{_HTML_TAG})"
@@ -74,7 +77,11 @@ def normalize_token(raw: str, cleaner: Cleaner | None = None) -> str:
     return "_".join(out.split()) if out else raw.lower()
 
 
-_SENTENCE_END = re.compile(rf"[.!?]+[\"'”’)\]]*\s+|\s*\n\s*|[^\S\n]*(?P<tag>{_HTML_TAG})[^\S\n]*", re.IGNORECASE)
+# Where a sentence may end: punctuation then white space, a line break, an HTML tag; or (``space``, no end) a run
+# of spaces none of those follow, taken whole so that no match is tried again from each of its characters. A
+# punctuation run is tried from its first character only: the same matches, in linear time.
+_SENTENCE_END = re.compile(rf"(?<![.!?])[.!?]++[\"'”’)\]]*+\s+|\s*\n\s*|[^\S\n]*+(?P<tag>{_HTML_TAG})[^\S\n]*"
+                           r"|(?P<space>[^\S\n]++)", re.IGNORECASE)
 # Abbreviations whose full stop ends no sentence ("Cafe St. Bart's", "3 vs. 4 items", "Sat, Nov. 6th").
 _ABBREVIATION = re.compile(r"(?<![\w.])(?:mr|mrs|ms|dr|prof|st|mt|jr|sr|vs|approx|jan|feb|mar|apr|jun|jul|aug|sep|sept"
                            r"|oct|nov|dec)\.$", re.IGNORECASE)
@@ -88,6 +95,8 @@ def sentence_spans(text: str) -> list[tuple[int, int]]:
     neither side). Spans hold no outer white space."""
     spans, start = [], 0
     for end in _SENTENCE_END.finditer(text):
+        if end.group("space") is not None:
+            continue
         tag = end.group("tag")
         if tag is not None and (end.group("name") or "").lower() not in BREAK_TAG_NAMES:
             continue  # an inline tag (<b>, <a href=...>) goes on with the sentence
