@@ -31,7 +31,7 @@ import itertools
 import re
 from dataclasses import asdict, dataclass, fields
 from functools import cached_property
-from typing import Iterable
+from typing import Iterable, Iterator
 
 from .errors import ConfigError, DataError
 
@@ -251,7 +251,8 @@ class Cleaner:
             text = _EMOTICON.sub((lambda m: f"{edge}{_EMOTICONS[m.group(1)]}{edge}") if words else edge, text)
         if not text.isascii() and not _emoji_chars().isdisjoint(text):
             name = functools.partial(self._emoji_name, edge=edge)
-            text = _emoji_lib().replace_emoji(text, replace=name if words else edge)
+            replace = _emoji_lib().replace_emoji
+            text = "".join(replace(piece, replace=name if words else edge) for _, piece in _emoji_pieces(text))
         return text
 
     @staticmethod
@@ -393,7 +394,8 @@ def _tokens_keeping_emoji(text: str, breaks: bool = False) -> list[str]:
     pattern = _TOKEN_OR_BREAK if breaks else _TOKEN
     spans = [m.span(1) for m in _EMOTICON.finditer(text)]
     if not text.isascii() and not _emoji_chars().isdisjoint(text):
-        spans += [(e["match_start"], e["match_end"]) for e in _emoji_lib().emoji_list(text)]
+        spans += [(start + e["match_start"], start + e["match_end"])
+                  for start, piece in _emoji_pieces(text) for e in _emoji_lib().emoji_list(piece)]
     tokens, position = [], 0
     for start, end in sorted(spans):
         if start >= position:
@@ -408,6 +410,40 @@ def _emoji_lib():
     import emoji  # the maintained Unicode emoji table; ~15 ms to import, only for non-ASCII text
 
     return emoji
+
+
+# The emoji package's matcher slows down quadratically with the emoji joined by U+200D in one call (40,000
+# took a minute), so it gets pieces of a text: cut at white space, or where no emoji sequence can go on.
+_EMOJI_PIECE = 256
+# Characters that go on an emoji sequence (joiner, variation selectors, keycap, skin tones, tag letters): no
+# piece starts with one; nor after a joiner, nor between two flag letters.
+_GOES_ON = re.compile("[\u200d\ufe0e\ufe0f\u20e3\U0001F3FB-\U0001F3FF\U000E0020-\U000E007F]")
+_FLAG_LETTER = re.compile("[\U0001F1E6-\U0001F1FF]")
+
+
+def _emoji_pieces(text: str) -> Iterator[tuple[int, str]]:
+    """``(start, piece)``: consecutive pieces of ``text`` of about :data:`_EMOJI_PIECE` characters, cut at a
+    space, else where no emoji sequence goes on (a run of 64 characters without such a place, which no real
+    sequence is, is cut anyway)."""
+    if len(text) <= _EMOJI_PIECE:
+        yield 0, text
+        return
+    start = 0
+    while len(text) - start > _EMOJI_PIECE:
+        cut = text.rfind(" ", start + 1, start + _EMOJI_PIECE)
+        if cut < 0:
+            cut = start + _EMOJI_PIECE
+            while cut < min(len(text), start + _EMOJI_PIECE + 64) and not _may_cut(text, cut):
+                cut += 1
+        yield start, text[start:cut]
+        start = cut
+    yield start, text[start:]
+
+
+def _may_cut(text: str, k: int) -> bool:
+    """Whether no emoji sequence spans the characters ``k - 1`` and ``k``."""
+    return not (_GOES_ON.match(text, k) or text[k - 1] == "\u200d"
+                or (_FLAG_LETTER.match(text, k) and _FLAG_LETTER.match(text, k - 1)))
 
 
 @functools.cache

@@ -114,6 +114,15 @@ def test_emoji_remove_and_keep():
     assert clean("love it 😍 :) 👍🏽!", emoji="keep") == ["love", "it", "😍", ":)", "👍🏽", "!"]  # one token each
 
 
+@pytest.mark.parametrize("sequence", ["👍🏽", "🇫🇷", "👨‍👩‍👧", "1️⃣", "🏴󠁧󠁢󠁥󠁮󠁧󠁿", "👩🏻‍❤️‍💋‍👨🏼"])
+@pytest.mark.parametrize("unit", ["{}", "a{}", "{} "])
+def test_long_runs_of_emoji_read_as_each_one_does(sequence, unit):
+    # the emoji package gets long texts in pieces; no piece may cut an emoji sequence in two
+    one = unit.format(sequence)
+    assert clean(one * 300, negation=False) == clean(one, negation=False) * 300
+    assert clean(one * 300, emoji="keep", negation=False) == clean(one, emoji="keep", negation=False) * 300
+
+
 def test_clean_takes_one_string():
     with pytest.raises(sentiment.DataError, match="takes one text"):
         clean(None)
