@@ -240,9 +240,9 @@ def test_bad_saved_negation_scope_is_refused(old_model_dir, tmp_path):
         sentiment.load(path)
 
 
-def test_shipped_polarity_model_predicts_as_with_the_old_rule():
-    """models/polarity was trained before negation_scope: it loads with rule 1 and predicts as a fresh
-    Cleaner(negation_scope=1) makes it; the new rule would change these predictions."""
+def test_shipped_polarity_model_predicts_as_its_saved_cleaning_says():
+    """models/polarity was trained with negation_scope 2 (and missing_apostrophes): it loads with them and
+    predicts as a fresh Cleaner of its saved settings makes it; the old rule would change these predictions."""
     from sentiment.default_models import default_model_path
 
     try:
@@ -250,13 +250,21 @@ def test_shipped_polarity_model_predicts_as_with_the_old_rule():
     except ModelFileError:
         pytest.skip("the default model is not shipped")
     model = sentiment.load()
-    assert "negation_scope" not in model.config_["cleaner"]
-    assert model.cleaner_.negation_scope == 1
+    assert model.config_["cleaner"]["negation_scope"] == model.cleaner_.negation_scope == 2
     texts = EMOJI_TEXTS + ["What a wonderful film! I loved every minute of it.", "This movie was not good at all.",
                            "I don't like it<br />so good. Never again!!!!", "No way\r\nthis is great"]
     fresh = copy.copy(model)
-    fresh.cleaner_ = Cleaner(negation_scope=1, **{k: v for k, v in model.config_["cleaner"].items()})
+    fresh.cleaner_ = Cleaner(**model.config_["cleaner"])
     assert np.array_equal(model.predict_proba(texts), fresh.predict_proba(texts))
-    new_rule = copy.copy(model)
-    new_rule.cleaner_ = Cleaner(**model.config_["cleaner"])
-    assert not np.array_equal(model.predict_proba(texts), new_rule.predict_proba(texts))
+    old_rule = copy.copy(model)
+    old_rule.cleaner_ = Cleaner(**{**model.config_["cleaner"], "negation_scope": 1})
+    assert not np.array_equal(model.predict_proba(texts), old_rule.predict_proba(texts))
+
+
+def test_missing_apostrophes_is_saved_and_an_older_model_loads_without_it(old_model_dir, binary, tmp_path):
+    pipe = Pipeline("tfidf", "logreg", missing_apostrophes=True).fit(binary.train_texts, binary.train_labels)
+    loaded = sentiment.load(pipe.save(tmp_path / "m"))
+    assert loaded.cleaner_.missing_apostrophes and loaded.get_params()["missing_apostrophes"] is True
+    assert loaded.predict_proba(["it isnt good"]).tolist() == loaded.predict_proba(["it isn't good"]).tolist()
+    assert "missing_apostrophes" not in json.loads((old_model_dir / CONFIG).read_text())["cleaner"]
+    assert sentiment.load(old_model_dir).cleaner_.missing_apostrophes is False
