@@ -237,11 +237,11 @@ def iter_table(path: str | Path, columns: Sequence[str] | None, fmt: str | None 
                 reader = pd.read_csv(stream, sep=separator, chunksize=chunksize, dtype=str,
                                      keep_default_na=False, na_values=[""], compression=compression, encoding="utf-8")
             elif _holds_json_array(file, compression):  # a .json file may hold one array of records
-                frame = pd.read_json(stream, orient="records", dtype=False, compression=compression, encoding="utf-8")
+                frame = pd.read_json(stream, orient="records", dtype=False, compression=compression, encoding="utf-8-sig")
                 reader = frame if chunksize is None else (frame[i:i + chunksize] for i in range(0, len(frame), chunksize))
             else:
                 reader = pd.read_json(stream, lines=True, chunksize=chunksize or None, dtype=False,
-                                      compression=compression, encoding="utf-8")
+                                      compression=compression, encoding="utf-8-sig")
             chunks = [reader] if chunksize is None else reader
             rows = 0
             for chunk in chunks:

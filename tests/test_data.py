@@ -57,6 +57,14 @@ def test_a_semicolon_separated_csv_reads_as_a_table(tmp_path, name):
     assert read_labelled(comma) == (["a; b", "c;d"], [1, 0])
 
 
+@pytest.mark.parametrize("name", ["d.jsonl", "d.json", "d.jsonl.gz"])
+def test_json_with_a_byte_order_mark_reads_as_without(tmp_path, name):
+    text = FRAME.to_json(orient="records", force_ascii=False, lines=".jsonl" in name) + "\n"
+    data = ("\ufeff" + text).encode()
+    (tmp_path / name).write_bytes(gzip.compress(data) if name.endswith(".gz") else data)
+    assert read_labelled(tmp_path / name) == (FRAME.text.tolist(), [1, 0, 1, 0])
+
+
 @pytest.mark.parametrize("name, orient", [("d.json", "indented"), ("d.json", "one line"), ("d.json.gz", "one line")])
 def test_a_json_array_of_records_reads_as_a_table(tmp_path, name, orient):
     text = FRAME.to_json(orient="records", force_ascii=False, indent=2 if orient == "indented" else None)
