@@ -245,6 +245,8 @@ def iter_table(path: str | Path, columns: Sequence[str] | None, fmt: str | None 
             chunks = [reader] if chunksize is None else reader
             rows = 0
             for chunk in chunks:
+                if not len(chunk):  # pandas gives a header-only file as one empty chunk
+                    continue
                 if fmt == "tsv":
                     _check_no_tabs(chunk, file, rows)
                 if fmt == "jsonl" and rows == 0 and len(chunk) == 1 and all(isinstance(v, dict) for v in chunk.iloc[0]):
@@ -409,6 +411,8 @@ def _parquet_batches(parquet, file: Path, columns, chunksize):
     if missing:
         raise missing_columns(file, missing, names, columns)
     wanted = list(columns) if columns is not None else None
+    if not parquet.metadata.num_rows:
+        raise DataError(f"{file} has columns but no rows; give at least one row")
     if chunksize is None:
         yield _columns(parquet.read(columns=wanted).to_pandas(), columns, file)
         return

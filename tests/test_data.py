@@ -328,6 +328,19 @@ def test_nonexistent_and_directory_paths(tmp_path):
         read_labelled(tmp_path)
 
 
+def test_a_table_without_rows_is_named_by_every_reader(tmp_path):
+    header = tmp_path / "header.csv"
+    header.write_text("text,label\n", encoding="utf-8")
+    empty = tmp_path / "empty.parquet"
+    FRAME.iloc[:0].to_parquet(empty)
+    for path, message in ((header, "has a header but no rows"), (empty, "has columns but no rows")):
+        with pytest.raises(DataError, match=f"{path.name} {message}"):
+            read_labelled(path)
+        result = invoke("predict", "--input", path, "--output", tmp_path / "out.csv")
+        assert_error(result)
+        assert f"{path.name} {message}" in result.stderr and not (tmp_path / "out.csv").exists()
+
+
 def test_garbage_parquet_and_jsonl(tmp_path):
     parquet = tmp_path / "d.parquet"
     parquet.write_bytes(b"not a parquet file at all")
