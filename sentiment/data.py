@@ -682,6 +682,8 @@ def _parse_tree(line: str) -> list[tuple[str, int]]:
         node()
     except IndexError:  # the tokens ran out inside a node
         raise ValueError("a bracket is not closed") from None
+    except RecursionError:  # thousands of nested brackets: no sentence's tree is that deep
+        raise ValueError("its brackets are nested too deeply (thousands of levels) for a sentence's tree") from None
     except ValueError as exc:  # int() of a node's label, or one of the messages above
         message = str(exc)
         raise ValueError(message if not message.startswith("invalid literal") else

@@ -464,6 +464,7 @@ def test_sst_held_out_sentences_give_no_phrases(sst_file):
     ("(7 (2 The) (4 film))", "label 7 is outside 0..4"),
     ("(x (2 The) (4 film))", "a node's label is not a number 0..4 \\('x'\\)"),
     ("(3 The film) extra", "text after the end of the tree"),
+    ("(2 " * 5000 + "deep" + ")" * 5000, "its brackets are nested too deeply \\(thousands of levels\\) for a sentence's tree"),
 ])
 def test_malformed_tree(tmp_path, line, why):
     path = tmp_path / "trees.txt"
