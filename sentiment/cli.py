@@ -10,6 +10,7 @@ import contextlib
 import functools
 import json
 import os
+import signal
 import sys
 from pathlib import Path
 from typing import List, Optional
@@ -82,8 +83,9 @@ def friendly(command):
             _fail(_os_error_message(exc))
         except MemoryError:
             _fail("out of memory; use a smaller file, fewer features (--set max_features=200000) or a bigger machine")
-        except KeyboardInterrupt:
-            _fail("interrupted; the file or model being written was left as it was (finished ones are kept)", 130)
+        except KeyboardInterrupt as exc:  # Ctrl-C, or SIGTERM (a Terminated) once main() has set that up
+            _fail("interrupted; the file or model being written was left as it was (finished ones are kept)",
+                  143 if isinstance(exc, Terminated) else 130)
         except Exception as exc:
             if _is_cli_exception(exc) or os.environ.get("SENTIMENT_DEBUG"):
                 raise
@@ -590,7 +592,17 @@ def _print_aspects(results: list[dict], as_json: bool, named: bool = False) -> N
             typer.echo(f"  [{c['category']}]\t\t{c['polarity']}\t{c['score']:.3f}")
 
 
+class Terminated(KeyboardInterrupt):
+    """SIGTERM (``kill``, a job scheduler's stop) turned into an interruption, so that it cleans up as Ctrl-C does:
+    no half-written output or model is left behind."""
+
+
+def _terminate(signum, frame):
+    raise Terminated()
+
+
 def main() -> None:
+    signal.signal(signal.SIGTERM, _terminate)
     app()
 
 

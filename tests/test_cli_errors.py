@@ -353,3 +353,31 @@ def test_path_arguments_leave_unreadable_paths_to_the_commands_one_line_errors(s
                         access(path, mode, *a, **k))
     result = invoke("predict", "--model", saved_model, "a great film")
     assert result.exit_code == 0 and "Usage" not in result.output
+
+
+def test_sigterm_stops_a_prediction_run_like_ctrl_c_and_leaves_no_output(tmp_path, monkeypatch):
+    import os
+    import signal
+
+    from sentiment import cli, commands
+
+    data = tmp_path / "in.csv"
+    data.write_text("text\n" + "a fine film\n" * 50, encoding="utf-8")
+    real, calls = commands._prediction_columns, []
+
+    def killed_on_the_second_chunk(*args, **kwargs):
+        calls.append(1)
+        if len(calls) == 2:
+            os.kill(os.getpid(), signal.SIGTERM)  # as `kill` would, mid-run
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(commands, "_prediction_columns", killed_on_the_second_chunk)
+    previous = signal.getsignal(signal.SIGTERM)
+    try:
+        signal.signal(signal.SIGTERM, cli._terminate)  # what main() sets up
+        result = CliRunner().invoke(app, ["predict", "--input", str(data), "--output", str(tmp_path / "out.csv"),
+                                          "--batch-size", "10"])
+    finally:
+        signal.signal(signal.SIGTERM, previous)
+    assert result.exit_code == 143 and "interrupted" in result.stderr
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["in.csv"]  # neither the output nor its partial file
