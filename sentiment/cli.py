@@ -340,7 +340,7 @@ def predict(
         rows = predict_file(_load(model, task), input_, output, text_column=text_column, chunksize=batch_size,
                             top_if_none=top_if_none, aspects=aspect, by_sentence=by_sentence,
                             progress=sys.stderr.isatty())
-        typer.echo(f"wrote {rows} predictions to {output}", err=True)
+        typer.echo(f"wrote {rows} prediction{'' if rows == 1 else 's'} to {output}", err=True)
         return
     if output is not None:
         _fail("--output goes with --input FILE")

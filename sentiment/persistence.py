@@ -305,6 +305,12 @@ def read_model(path: str | os.PathLike) -> tuple[dict, dict[str, tuple[dict, dic
     return config, stages
 
 
+def arrays_under(arrays: dict, prefix: str) -> dict:
+    """The arrays whose names start with ``prefix`` (one part of a model that saves several, e.g. ``net0.``),
+    named without it."""
+    return {name[len(prefix):]: value for name, value in arrays.items() if name.startswith(prefix)}
+
+
 def as_float32(values, what: str) -> np.ndarray:
     """Saved ``values`` (finite, :func:`read_model` checks) as float32; a ValueError naming ``what`` when some
     are too large for float32 (they would become infinite)."""

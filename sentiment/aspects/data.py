@@ -127,7 +127,7 @@ def bio_tags(tokens: list[Token], aspects: list[dict]) -> list[str]:
     """B/I/O per token: a token is inside an aspect when its span overlaps the aspect's characters."""
     tags = ["O"] * len(tokens)
     for aspect in sorted(aspects, key=lambda a: a["from"]):
-        inside = [i for i, t in enumerate(tokens) if t.start < aspect["to"] and t.end > aspect["from"]]
+        inside = _overlapping(tokens, aspect["from"], aspect["to"])
         for n, i in enumerate(inside):
             tags[i] = "B" if n == 0 else "I"
     return tags
@@ -147,9 +147,14 @@ def spans_from_tags(tokens: list[Token], tags: list[str]) -> list[tuple[int, int
     return spans
 
 
+def _overlapping(tokens: list[Token], start: int, end: int) -> list[int]:
+    """The positions of the tokens that share a character with ``start:end``."""
+    return [i for i, t in enumerate(tokens) if t.start < end and t.end > start]
+
+
 def aspect_token_range(tokens: list[Token], start: int, end: int) -> tuple[int, int]:
     """The tokens that overlap the characters ``start:end`` (at least one token)."""
-    inside = [i for i, t in enumerate(tokens) if t.start < end and t.end > start]
+    inside = _overlapping(tokens, start, end)
     if not inside:  # a span between tokens (only spaces): the nearest token
         nearest = min(range(len(tokens)), key=lambda i: abs(tokens[i].start - start)) if tokens else 0
         return nearest, nearest + 1

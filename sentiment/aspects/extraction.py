@@ -118,13 +118,17 @@ class ClassicalTagger:
 
 
 def decode(texts, tokenized, probabilities) -> list[list[dict]]:
-    """Argmax tags, spans with character offsets (an ``I`` after ``O`` starts one); score = mean probability of the chosen tags."""
+    """Argmax tags, spans with character offsets (an ``I`` after ``O`` starts one); score = mean probability of
+    the chosen tags."""
     results = []
     for text, toks, probs in zip(texts, tokenized, probabilities):
         tags = [TAGS[i] for i in probs.argmax(axis=1)] if len(toks) else []
-        found = []
-        for first, last, start, end in spans_from_tags(toks, tags):
-            score = float(np.mean(probs[first:last].max(axis=1)))
-            found.append({"term": text[start:end], "from": start, "to": end, "extraction_score": score})
-        results.append(found)
+        results.append(tagged_spans(text, toks, tags, probs.max(axis=1) if len(toks) else probs))
     return results
+
+
+def tagged_spans(text: str, tokens, tags: list[str], scores) -> list[dict]:
+    """The spans ``tags`` mark in ``text`` (see :func:`spans_from_tags`), each with its ``extraction_score``:
+    the mean of ``scores`` (one per token: the score of its chosen tag) over the span's tokens."""
+    return [{"term": text[start:end], "from": start, "to": end, "extraction_score": float(np.mean(scores[first:last]))}
+            for first, last, start, end in spans_from_tags(tokens, tags)]

@@ -39,8 +39,10 @@ from torch import nn
 
 from ..errors import ConfigError, DataError, NotFittedError
 from ..models import trainer
+from ..persistence import arrays_under
 from .clusters import WordClusters, lexeme_clusters
-from .data import POLARITIES, TAGS, Token, bio_tags, spans_from_tags, tokenize
+from .data import POLARITIES, TAGS, Token, bio_tags, tokenize
+from .extraction import tagged_spans
 from .polarity import PRIOR_NAMES, locate, prior_positive, prior_texts
 
 PAD, UNKNOWN = 0, 1  # ids of padding and of an unknown word / character
@@ -543,16 +545,13 @@ class BiLSTMTagger:
 
 
 def decode_viterbi(texts, tokenized, scores, trans) -> list[list[dict]]:
-    """Viterbi tags, spans with character offsets; score = mean probability of the chosen tags."""
+    """Viterbi tags, spans with character offsets; score = mean over the span's tokens of the softmax of the
+    network's scores for the chosen tag (the CRF's transitions left out: a confidence, not the CRF's probability)."""
     results = []
     for text, toks, s in zip(texts, tokenized, scores):
-        tags = [TAGS[i] for i in viterbi(s, *trans)]
-        probs = _softmax(s)
-        found = []
-        for first, last, start, end in spans_from_tags(toks, tags):
-            chosen = [probs[i, TAGS.index(tags[i])] for i in range(first, last)]
-            found.append({"term": text[start:end], "from": start, "to": end, "extraction_score": float(np.mean(chosen))})
-        results.append(found)
+        path = viterbi(s, *trans)
+        chosen = _softmax(s)[np.arange(len(path)), path] if len(path) else np.zeros(0)
+        results.append(tagged_spans(text, toks, [TAGS[i] for i in path], chosen))
     return results
 
 
@@ -571,9 +570,7 @@ def _net_arrays(nets) -> dict:
 def _load_nets(net_class, config_class, configs, arrays) -> list:
     nets = []
     for k, config in enumerate(configs):
-        prefix = f"net{k}."
-        own = {name[len(prefix):]: value for name, value in arrays.items() if name.startswith(prefix)}
-        nets.append(trainer.build_net(net_class, config_class, config, own))
+        nets.append(trainer.build_net(net_class, config_class, config, arrays_under(arrays, f"net{k}.")))
     if not nets:
         raise ValueError("the saved model holds no network")
     return nets

@@ -38,7 +38,6 @@ from .categories import CategoryModel, has_categories
 from .polarity import aspect_items
 
 
-
 class AspectPipeline:
     """Extract aspect terms from texts and classify the sentiment toward each.
 

@@ -18,6 +18,7 @@ from __future__ import annotations
 import numpy as np
 
 from ..cleaning import NEGATIONS
+from ..persistence import arrays_under
 from .data import POLARITIES, Token, aspect_token_range, tokenize
 from .linear import HashedLogistic
 
@@ -217,9 +218,8 @@ class MeanPolarity:
 
         members = []
         for k, member in enumerate(state["members"]):
-            prefix = f"m{k}."
-            own = {name[len(prefix):]: value for name, value in arrays.items() if name.startswith(prefix)}
-            members.append(stage_class("polarity", member).from_state(member, own, cleaner=cleaner, prior=prior))
+            members.append(stage_class("polarity", member).from_state(member, arrays_under(arrays, f"m{k}."),
+                                                                     cleaner=cleaner, prior=prior))
         if not members:
             raise ValueError("the saved mean polarity model has no members")
         return cls(members)
