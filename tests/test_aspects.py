@@ -303,6 +303,14 @@ def test_given_aspects_are_located_and_scored(tiny_model):
     assert [(a["term"], a["from"]) for a in twice] == [("Camera", 4), ("battery", 29)]  # one aspect per span
 
 
+def test_a_decomposed_accent_stays_with_its_word():
+    from sentiment.aspects.pipeline import locate_terms
+
+    text = "The cafe\u0301 was nice, the cafe too"
+    assert [text[t.start:t.end] for t in tokenize(text)][:3] == ["The", "cafe\u0301", "was"]
+    assert [(a["from"], a["to"]) for a in locate_terms([text], ["cafe"])[0]] == [(24, 28)]  # the whole word only
+
+
 def test_given_aspects_match_any_spacing_but_not_inside_web_addresses_or_tags():
     from sentiment.aspects.pipeline import locate_terms
 

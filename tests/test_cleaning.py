@@ -203,6 +203,19 @@ def test_a_saved_cleaner_without_missing_apostrophes_keeps_the_old_reading():
     assert Cleaner.from_dict(Cleaner(missing_apostrophes=True).to_dict())("it isnt good") == ["it", "is", "not", "not_good"]
 
 
+@pytest.mark.parametrize("written, plain", [("ter\u200brible film", "terrible film"), ("ｇｒｅａｔ ｆｉｌｍ", "great film"),
+                                            ("nai\u0308ve", "naïve"), ("soft\u00adware", "software"), ("ﬁne", "fine"),
+                                            ("go\ufeffo\u200ed", "good")])
+def test_normalize_unicode_reads_text_as_its_plain_form(written, plain):
+    assert clean(written, normalize_unicode=True) == clean(plain)
+    assert clean(written) != clean(plain)  # off by default
+
+
+def test_normalize_unicode_keeps_emoji_sequences_and_ascii_text():
+    for text in ("👨\u200d👩\u200d👧 and 👍🏽 🇫🇷", "plain ascii, not changed at all"):
+        assert clean(text, normalize_unicode=True) == clean(text)
+
+
 def test_lowercase_on_and_off():
     assert bare("Good FILM", lowercase=True) == ["good", "film"]
     assert bare("Good FILM", lowercase=False) == ["Good", "FILM"]

@@ -42,7 +42,11 @@ _MARKUP = rf"(?P<markup>{_WEB_ADDRESS}|{_HTML_TAG})"
 # Tokens: web addresses and HTML tags whole (markup: never part of an aspect term), then words (with inner
 # apostrophes), HTML entities, and any other single non-space character, so that "hard-drive", "$20" or
 # "i7-3770" split into pieces whose spans tile the term.
-_TOKEN = re.compile(_MARKUP + r"|&(?:[a-zA-Z]+|#\d+);|\w+(?:['’](?![sS]\b)\w+)*|['’][sS]\b|[^\w\s]", re.IGNORECASE)
+# A word goes on over combining marks (a decomposed "café" is one word, as the composed one is).
+COMBINING = "\u0300-\u036f\u1ab0-\u1aff\u1dc0-\u1dff\u20d0-\u20ff\ufe20-\ufe2f"
+_WORD = rf"\w[\w{COMBINING}]*"
+_TOKEN = re.compile(_MARKUP + rf"|&(?:[a-zA-Z]+|#\d+);|{_WORD}(?:['’](?![sS]\b){_WORD})*|['’][sS]\b|[^\w\s]",
+                    re.IGNORECASE)
 _MARKUP_ONLY = re.compile(_MARKUP, re.IGNORECASE)
 
 

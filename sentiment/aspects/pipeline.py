@@ -32,7 +32,7 @@ from ..devices import check_device_name
 from ..errors import ConfigError, DataError, ModelFileError, NotFittedError, with_article
 from ..persistence import atomic_directory, checksum, one_line, read_model, write_config, write_stages
 from ..registry import available, resolve
-from .data import (POLARITIES, contrastive_sentences, markup_spans, read_aspect_data, read_polarity_texts, sentence_spans,
+from .data import (COMBINING, POLARITIES, contrastive_sentences, markup_spans, read_aspect_data, read_polarity_texts, sentence_spans,
                    token_cleaner)
 from .categories import CategoryModel, has_categories
 from .polarity import aspect_items
@@ -466,7 +466,7 @@ def locate_terms(texts: list[str], aspects) -> list[list[dict]]:
             if not isinstance(term, str) or not term.strip():
                 raise DataError(f"aspect {term!r} is not a non-empty string; pass the aspect terms as text")
             pattern = r"\s+".join(re.escape(word) for word in term.split())
-            matches = [m for m in re.finditer(rf"(?<!\w){pattern}(?!\w)", text, re.IGNORECASE)
+            matches = [m for m in re.finditer(rf"(?<!\w){pattern}(?![\w{COMBINING}])", text, re.IGNORECASE)
                        if not _inside_any(m.span(), markup)] or \
                 [m for m in re.finditer(pattern, text, re.IGNORECASE) if not _inside_any(m.span(), markup)]
             spans.extend({"term": text[m.start():m.end()], "from": m.start(), "to": m.end()} for m in matches)
