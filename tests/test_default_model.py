@@ -35,7 +35,9 @@ def test_default_model_handles_negation(default):
 
 
 def test_default_model_reads_a_negation_written_without_its_apostrophe(default):
-    assert default.cleaner_.missing_apostrophes
+    assert default.cleaner_.missing_apostrophes and default.cleaner_.normalize_unicode
+    hidden = default.annotate(["A ter\u200brible, bo\u00adring film."])[0]
+    assert hidden["label"] == "negative" and hidden["scores"] == default.annotate(["A terrible, boring film."])[0]["scores"]
     for written in ("It isnt good.", "I didnt enjoy this movie."):
         proper = written.replace("nt ", "n't ")
         assert default.annotate([written])[0] == {**default.annotate([proper])[0], "text": written}
