@@ -294,6 +294,9 @@ def test_spacy_tokenizer():
     assert clean("the cats weren't running!", tokenizer="spacy") == ["the", "cats", "were", "not", "not_running", "!"]
     many = Cleaner(tokenizer="spacy").tokens_of(["good film", "bad film", "it's ok"])
     assert many == [["good", "film"], ["bad", "film"], ["it", "'s", "ok"]]
+    short, long = "wow !?.,!?., great", "wow " + "!?.," * 500 + " great"
+    assert clean(short, tokenizer="spacy") == ["wow", "!", "?", ".", ",", "!", "?", ".", ",", "great"]
+    assert clean(long, tokenizer="spacy") == ["wow"] + ["!", "?", ".", ","] * 500 + ["great"]  # read as the short one
 
 
 # -- options -------------------------------------------------------------------------------------
