@@ -24,6 +24,12 @@ def test_html_tags_are_removed_and_entities_decoded():
     assert Cleaner(html=True).normalize("a &lt;b&gt; c") == "a <b> c"  # entities decoded after tags went
 
 
+def test_long_html_tags_are_removed_too():
+    image = '<img src="data:image/png;base64,' + "iVBORw0KGgo" * 100 + '">'
+    style = '<p style="' + "color: red; " * 100 + '">'
+    assert clean(f"a good {image} film {style} indeed") == ["a", "good", "film", "indeed"]
+
+
 def test_html_off_keeps_tags_and_entities_as_text():
     tokens = bare("Great<br />film &amp; more")
     assert "br" in tokens and "amp" in tokens
