@@ -12,8 +12,9 @@ import json
 import os
 import signal
 import sys
+import textwrap
 from pathlib import Path
-from typing import List, Optional
+from typing import Iterator, List, Optional
 
 import typer
 
@@ -198,15 +199,16 @@ def _load(model: Optional[Path], task: Optional[str]):
     return load(model, task=_shipped_task(model, task))
 
 
-def _check_texts(texts: List[str], where: str) -> None:
+def _check_texts(texts: List[str], where: str, first: int = 1) -> None:
     """Texts whose bytes were not UTF-8 (Python keeps them as lone surrogates) cannot be printed as JSON or
-    text; refuse them as the file readers refuse a file that is not UTF-8. Empty texts are refused too."""
-    for n, text in enumerate(texts, 1):
+    text; refuse them as the file readers refuse a file that is not UTF-8. Empty texts are refused too.
+    ``first``: the number of the first text (counted from 1, as a shell user counts them)."""
+    for n, text in enumerate(texts, first):
         try:
             text.encode("utf-8")
         except UnicodeEncodeError:
             _fail(f"text {n}{where} is not UTF-8; pass UTF-8 text (e.g. convert it with iconv -f latin1 -t utf-8)")
-        if not text.strip():  # counted from 1 here, as a shell user counts them
+        if not text.strip():
             _fail(f"text {n}{where} is empty or only whitespace; give texts with words in them")
 
 
@@ -299,7 +301,7 @@ def fit(
 @app.command(short_help="Label texts given as arguments, on stdin or in a file.")
 @friendly
 def predict(
-    texts: List[str] = typer.Argument(None, metavar="TEXT", help="Texts to classify; '-' reads one text per line from stdin (blank lines skipped)."),
+    texts: List[str] = typer.Argument(None, metavar="TEXT", help="Texts to classify; '-' reads one text per line from stdin (blank lines skipped), 1,000 lines at a time, printing each batch's predictions as it goes."),
     model: Optional[Path] = _path_option(None, help="Model directory; default: the English model of --task shipped with the package."),
     task: Optional[str] = typer.Option(None, help=f"Without --model: the shipped model for {_shipped_choices(describe=True)}."),
     aspect: List[str] = typer.Option([], "--aspect", metavar="TERM", help="Aspect models: score this aspect term (as written in the text, in any case and spacing, not inside web addresses or HTML tags; whole words first, else inside a word) instead of finding the aspects; repeatable; also with --input."),
@@ -347,40 +349,67 @@ def predict(
     if not texts:
         _fail('give at least one text, e.g. sentiment predict "great film", or --input FILE')
     from_stdin = "-" in texts
-    if from_stdin:
-        if texts != ["-"]:
-            _fail("'-' reads the texts from stdin; give it alone, without other texts")
-        try:
-            lines = [line.rstrip("\r\n") for line in sys.stdin]
-            if lines:
-                lines[0] = lines[0].removeprefix("\ufeff")  # a byte-order mark is not part of the first text
-            texts = [line for line in lines if line.strip()]
-        except UnicodeDecodeError:
-            _fail("stdin is not UTF-8 text; pass UTF-8 (e.g. convert it with iconv -f latin1 -t utf-8)")
-        if not texts:
-            _fail("no text on stdin; give one text per line")
-    _check_texts(texts, " on stdin" if from_stdin else "")
+    if from_stdin and texts != ["-"]:
+        _fail("'-' reads the texts from stdin; give it alone, without other texts")
+    where = " on stdin" if from_stdin else ""
+    if not from_stdin:
+        _check_texts(texts, where)
     from .commands import check_predict_flags
 
     pipe = _load(model, task)
     check_predict_flags(pipe, top_if_none, aspect, by_sentence)
-    if getattr(pipe, "kind", None) == "aspect":
-        results = pipe.annotate(texts, aspects=aspect or None, by_sentence=by_sentence is not False)
-        _print_aspects(results, as_json, named=bool(aspect))
-        found = {" ".join(a["term"].lower().split()) for result in results for a in result["aspects"]}
-        for term in dict.fromkeys(t.strip() for t in aspect):
-            if " ".join(term.lower().split()) not in found:
-                typer.echo(f"note: {term!r} occurs in none of the texts (terms match as written, in any case, "
-                           "outside web addresses and HTML tags)", err=True)
-        return
-    results = pipe.annotate(texts, top_if_none=top_if_none, known_features=True)
-    unknown = [i + 1 for i, result in enumerate(results) if result["known_features"] == 0]
+    is_aspect = getattr(pipe, "kind", None) == "aspect"
+    array = _JsonArray() if as_json else None
+    unknown, found, done = [], set(), 0
+    for batch in (_stdin_batches() if from_stdin else [texts]):  # stdin is read, predicted and printed in batches
+        _check_texts(batch, where, first=done + 1)
+        if is_aspect:
+            results = pipe.annotate(batch, aspects=aspect or None, by_sentence=by_sentence is not False)
+            found |= {" ".join(a["term"].lower().split()) for result in results for a in result["aspects"]}
+            _print_aspects(results, array, named=bool(aspect))
+        else:
+            results = pipe.annotate(batch, top_if_none=top_if_none, known_features=True)
+            unknown += [done + i + 1 for i, result in enumerate(results) if result["known_features"] == 0]
+            _print_labels(results, array)
+        done += len(batch)
+    if not done:
+        _fail("no text on stdin; give one text per line")
+    if array is not None:
+        array.close()
+    for term in dict.fromkeys(t.strip() for t in aspect):
+        if " ".join(term.lower().split()) not in found:
+            typer.echo(f"note: {term!r} occurs in none of the texts (terms match as written, in any case, "
+                       "outside web addresses and HTML tags)", err=True)
     if unknown:
         shown = ", ".join(map(str, unknown[:10])) + (", …" if len(unknown) > 10 else "")
         typer.echo(f"note: the model knows none of the words (or n-grams) of text(s) {shown}: their labels are its "
                    "guess without evidence (another language? the shipped models know English)", err=True)
-    if as_json:
-        _print_json(results)
+
+
+def _stdin_batches(size: int = 1000) -> Iterator[list[str]]:
+    """The lines of stdin that are not blank (without their line ends; a byte-order mark dropped from the
+    first), in lists of up to ``size``, as they come."""
+    batch: list[str] = []
+    try:
+        for n, line in enumerate(sys.stdin):
+            line = line.rstrip("\r\n")
+            if n == 0:
+                line = line.removeprefix("\ufeff")  # a byte-order mark is not part of the first text
+            if line.strip():
+                batch.append(line)
+            if len(batch) == size:
+                yield batch
+                batch = []
+    except UnicodeDecodeError:
+        _fail("stdin is not UTF-8 text; pass UTF-8 (e.g. convert it with iconv -f latin1 -t utf-8)")
+    if batch:
+        yield batch
+
+
+def _print_labels(results: list[dict], array: "_JsonArray | None") -> None:
+    """Per text its label and probability (several labels: each with its probability), then the text; or JSON."""
+    if array is not None:
+        array.add(results)
         return
     for result in results:
         if "labels" in result:
@@ -388,6 +417,23 @@ def predict(
             typer.echo(f"{found or '(none)'}\t{result['text']}")
         else:
             typer.echo(f"{result['label']}\t{result['scores'][result['label']]:.3f}\t{result['text']}")
+
+
+class _JsonArray:
+    """A JSON array printed item by item (for predictions printed batch by batch), exactly as
+    ``json.dumps(items, indent=2)`` prints it at once."""
+
+    def __init__(self) -> None:
+        self.count = 0
+
+    def add(self, items: list) -> None:
+        for item in items:
+            text = textwrap.indent(json.dumps(item, ensure_ascii=False, indent=2), "  ")
+            typer.echo(("[\n" if self.count == 0 else ",\n") + text, nl=False)
+            self.count += 1
+
+    def close(self) -> None:
+        typer.echo("\n]" if self.count else "[]")
 
 
 @app.command(short_help="Score a model on labelled data.")
@@ -575,11 +621,11 @@ KIND_NAMES = {"vectorizer": "vectorizers", "model": "models", "aspect_extractor"
               "aspect_polarity": "polarity models"}
 
 
-def _print_aspects(results: list[dict], as_json: bool, named: bool = False) -> None:
+def _print_aspects(results: list[dict], array: "_JsonArray | None", named: bool = False) -> None:
     """Each text, then one line per aspect (term, character span, polarity and its probability) and per
-    category, if the model has categories ([category], polarity and probability)."""
-    if as_json:
-        _print_json(results)
+    category, if the model has categories ([category], polarity and probability); or JSON."""
+    if array is not None:
+        array.add(results)
         return
     for result in results:
         typer.echo(result["text"])

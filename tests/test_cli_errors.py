@@ -276,12 +276,44 @@ def test_a_reader_that_stops_early_is_no_error():
     code = "import sys; from sentiment.cli import app; sys.argv = ['sentiment', 'predict', '-']; app()"
     proc = subprocess.Popen([sys.executable, "-c", code], stdin=subprocess.PIPE, stdout=subprocess.PIPE,
                             stderr=subprocess.PIPE)
-    proc.stdin.write(b"a great film\n" * 20000)  # far more output than a pipe's buffer holds
-    proc.stdin.close()
+    import threading
+
+    def feed():  # from a thread, as a shell pipe feeds it: stdin is read (and printed) batch by batch
+        try:
+            proc.stdin.write(b"a great film\n" * 20000)  # far more output than a pipe's buffer holds
+            proc.stdin.close()
+        except BrokenPipeError:  # the command ended before reading it all
+            pass
+
+    threading.Thread(target=feed, daemon=True).start()
     assert proc.stdout.readline().startswith(b"positive")
     proc.stdout.close()
     stderr = proc.stderr.read().decode()
     assert proc.wait(timeout=120) == 141 and stderr == ""
+
+
+def test_stdin_is_predicted_batch_by_batch_before_it_ends():
+    """`tail -f reviews.txt | sentiment predict -`: the first 1,000 lines are printed while stdin is still open."""
+    import subprocess
+    import sys
+    import threading
+
+    code = "import sys; from sentiment.cli import app; sys.argv = ['sentiment', 'predict', '-']; app()"
+    proc = subprocess.Popen([sys.executable, "-c", code], stdin=subprocess.PIPE, stdout=subprocess.PIPE,
+                            stderr=subprocess.PIPE)
+    proc.stdin.write(b"a great film\n" * 1000)
+    proc.stdin.flush()  # and not closed: a reader that waits for the end never prints
+    first = []
+    reader = threading.Thread(target=lambda: first.append(proc.stdout.readline()), daemon=True)
+    reader.start()
+    reader.join(timeout=60)  # a safety net against a hang, not a measurement
+    printed_before_the_end = list(first)
+    proc.stdin.close()
+    reader.join()
+    rest = proc.stdout.read()
+    assert proc.wait(timeout=120) == 0
+    assert printed_before_the_end and printed_before_the_end[0].startswith(b"positive")
+    assert rest.count(b"\n") == 999
 
 
 @pytest.mark.parametrize("args, message", [
