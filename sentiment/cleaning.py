@@ -459,17 +459,24 @@ def _emoji_pieces(text: str) -> Iterator[tuple[int, str]]:
         cut = text.rfind(" ", start + 1, start + _EMOJI_PIECE)
         if cut < 0:
             cut = start + _EMOJI_PIECE
-            while cut < min(len(text), start + _EMOJI_PIECE + 64) and not _may_cut(text, cut):
+            while cut < min(len(text), start + _EMOJI_PIECE + 64) and not _may_cut(text, cut, start):
                 cut += 1
         yield start, text[start:cut]
         start = cut
     yield start, text[start:]
 
 
-def _may_cut(text: str, k: int) -> bool:
-    """Whether no emoji sequence spans the characters ``k - 1`` and ``k``."""
-    return not (_GOES_ON.match(text, k) or text[k - 1] == "\u200d"
-                or (_FLAG_LETTER.match(text, k) and _FLAG_LETTER.match(text, k - 1)))
+def _may_cut(text: str, k: int, start: int = 0) -> bool:
+    """Whether no emoji sequence spans the characters ``k - 1`` and ``k`` (flag letters pair up from the
+    first of their run, or from ``start``, where a piece began)."""
+    if _GOES_ON.match(text, k) or text[k - 1] == "\u200d":
+        return False
+    if not (_FLAG_LETTER.match(text, k) and _FLAG_LETTER.match(text, k - 1)):
+        return True
+    letters = 0
+    while k - letters - 1 >= start and _FLAG_LETTER.match(text, k - letters - 1):
+        letters += 1
+    return letters % 2 == 0
 
 
 @functools.cache

@@ -121,12 +121,17 @@ def test_emoji_remove_and_keep():
 
 
 @pytest.mark.parametrize("sequence", ["👍🏽", "🇫🇷", "👨‍👩‍👧", "1️⃣", "🏴󠁧󠁢󠁥󠁮󠁧󠁿", "👩🏻‍❤️‍💋‍👨🏼"])
-@pytest.mark.parametrize("unit", ["{}", "a{}", "{} "])
+@pytest.mark.parametrize("unit", ["{0}", "a{0}", "{0} ", "{0}{0}{0}"])
 def test_long_runs_of_emoji_read_as_each_one_does(sequence, unit):
     # the emoji package gets long texts in pieces; no piece may cut an emoji sequence in two
     one = unit.format(sequence)
     assert clean(one * 300, negation=False) == clean(one, negation=False) * 300
     assert clean(one * 300, emoji="keep", negation=False) == clean(one, emoji="keep", negation=False) * 300
+
+
+def test_a_long_run_of_flags_after_an_odd_number_of_characters_keeps_its_pairs():
+    flags = "🇫🇷🇩🇪🇺🇸🇬🇧🇮🇹" * 40
+    assert clean("x" + flags, emoji="keep") == ["x"] + ["🇫🇷", "🇩🇪", "🇺🇸", "🇬🇧", "🇮🇹"] * 40
 
 
 def test_clean_takes_one_string():
