@@ -48,6 +48,8 @@ def test_a_long_run_of_spaces_reads_as_one(model):
     [found] = model.predict(["The pasta was wonderful" + " " * 3000 + "but the waiter was rude and slow."])
     assert {c["category"]: c["polarity"] for c in found} == {"food": "positive", "service": "negative"}
     assert model.focus(["Pasta great" + " " * 60 + "but service rude"], ["service"]) == ["service rude"]
+    [clause] = model.focus(["The waiter was not friendly" + "\n" * 60 + "the food tasty, prices ok"], ["food"])
+    assert clause == "The waiter was not friendly\nthe food tasty"  # a line break stays one: it ends a negation
 
 
 def test_an_empty_text_has_no_categories(model):

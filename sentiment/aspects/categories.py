@@ -40,6 +40,12 @@ from .polarity import CONTRASTS
 # CONTRASTS; saved category models depend on this rule: editing those words changes how they read texts).
 CLAUSE_BREAK = re.compile(r"\s*(?:[,;:!?()]|\.(?!\d)|\s-+\s|\b(?:" + "|".join(sorted(CONTRASTS)) + r")\b)\s*", re.IGNORECASE)
 _LONG_SPACE = re.compile(r"\s{50,}")
+
+
+def _one_space(run: re.Match) -> str:
+    return "\n" if "\n" in run.group() else " "
+
+
 MIN_EXAMPLES = 30  # a category's own polarity model needs this many examples, of two polarities at least
 DETECTOR = {"vectorizer": "tfidf", "model": "logreg", "analyzer": "word+char", "char_ngram_range": (2, 5),
             "min_df": 2, "C": 4.0, "negation": False}
@@ -106,8 +112,9 @@ class CategoryModel:
 
     def focus(self, texts: list[str], categories: list[str]) -> list[str]:
         """Per ``(text, category)`` pair, the clause of the text most about the category (see above)."""
-        # a run of 50+ spaces becomes one: CLAUSE_BREAK tries each of its characters, so a long run took seconds
-        clauses = [[c for c in CLAUSE_BREAK.split(_LONG_SPACE.sub(" ", text)) if c and c.strip()] or [text]
+        # a run of 50+ spaces becomes one (a line break, if it holds one: it ends a negation): CLAUSE_BREAK tries
+        # each of a run's characters, so a long run took seconds
+        clauses = [[c for c in CLAUSE_BREAK.split(_LONG_SPACE.sub(_one_space, text)) if c and c.strip()] or [text]
                    for text in texts]
         split = [i for i, found in enumerate(clauses) if len(found) > 1]
         flat = [c for i in split for c in clauses[i]]

@@ -476,5 +476,6 @@ def locate_terms(texts: list[str], aspects) -> list[list[dict]]:
 
 
 def _inside_any(span: tuple[int, int], markup: list[tuple[int, int]]) -> bool:
-    """Whether ``span`` overlaps one of the ``markup`` spans."""
-    return any(start < span[1] and span[0] < end for start, end in markup)
+    """Whether ``span`` overlaps one of the ``markup`` spans (in order, not overlapping each other)."""
+    i = bisect.bisect_left(markup, (span[1],))  # the markup spans that start before span ends: [:i]
+    return i > 0 and markup[i - 1][1] > span[0]
