@@ -243,9 +243,10 @@ def iter_table(path: str | Path, columns: Sequence[str] | None, fmt: str | None 
                 reader = pd.read_json(stream, lines=True, chunksize=chunksize or None, dtype=False,
                                       compression=compression, encoding="utf-8-sig")
             chunks = [reader] if chunksize is None else reader
-            rows = 0
+            rows, empty = 0, None
             for chunk in chunks:
                 if not len(chunk):  # pandas gives a header-only file as one empty chunk
+                    empty = chunk
                     continue
                 if fmt == "tsv":
                     _check_no_tabs(chunk, file, rows)
@@ -255,7 +256,10 @@ def iter_table(path: str | Path, columns: Sequence[str] | None, fmt: str | None 
                 rows += len(chunk)
                 yield _columns(chunk, columns, file)
             if not rows:
-                raise DataError(f"{file} has a header but no rows; give at least one row")
+                if empty is not None and fmt in ("csv", "tsv"):
+                    _columns(empty, columns, file)  # a header without the columns asked for says so first
+                    raise DataError(f"{file} has a header but no rows; give at least one row")
+                raise DataError(f"{file} holds no rows; give at least one record")
     except UnicodeDecodeError:
         raise not_utf8_error(file) from None
     except pd.errors.EmptyDataError:
@@ -362,7 +366,9 @@ def _parquet_chunks(file: Path, columns, chunksize, compression: str | None = No
     import pyarrow.parquet as pq
 
     with contextlib.ExitStack() as stack:
-        source = file if compression is None else stack.enter_context(_decompressed(file, compression))
+        with open(file, "rb") as handle:
+            plain = handle.read(4) == b"PAR1"  # a Parquet file under a compression suffix: read as it is
+        source = file if compression is None or plain else stack.enter_context(_decompressed(file, compression))
         try:
             parquet = pq.ParquetFile(source)
         except Exception as exc:  # pyarrow raises its own error types
@@ -386,7 +392,7 @@ def _decompressed(file: Path, compression: str):
             import zipfile
 
             archive = zipfile.ZipFile(file)
-            names = archive.namelist()
+            names = [name for name in archive.namelist() if not name.endswith("/")]  # folders are no files
             if len(names) != 1:
                 raise DataError(f"{file} holds {len(names)} files; give a zip archive of one Parquet file")
             stream = archive.open(names[0])

@@ -57,6 +57,24 @@ def test_a_semicolon_separated_csv_reads_as_a_table(tmp_path, name):
     assert read_labelled(comma) == (["a; b", "c;d"], [1, 0])
 
 
+def test_parquet_in_a_zip_or_under_a_compression_suffix_it_does_not_have(tmp_path):
+    import zipfile
+
+    write_table(FRAME, tmp_path / "d.parquet")
+    with zipfile.ZipFile(tmp_path / "d.parquet.zip", "w") as archive:
+        archive.writestr("data/", "")  # a folder entry, as zip tools write them
+        archive.write(tmp_path / "d.parquet", "data/d.parquet")
+    misnamed = tmp_path / "plain.parquet.gz"
+    misnamed.write_bytes((tmp_path / "d.parquet").read_bytes())
+    for path in (tmp_path / "d.parquet.zip", misnamed):
+        assert read_labelled(path) == (FRAME.text.tolist(), [1, 0, 1, 0])
+    with zipfile.ZipFile(tmp_path / "two.parquet.zip", "w") as archive:
+        archive.write(tmp_path / "d.parquet", "a.parquet")
+        archive.write(tmp_path / "d.parquet", "b.parquet")
+    with pytest.raises(DataError, match="two.parquet.zip holds 2 files; give a zip archive of one Parquet file"):
+        read_labelled(tmp_path / "two.parquet.zip")
+
+
 @pytest.mark.parametrize("name", ["d.jsonl", "d.json", "d.jsonl.gz"])
 def test_json_with_a_byte_order_mark_reads_as_without(tmp_path, name):
     text = FRAME.to_json(orient="records", force_ascii=False, lines=".jsonl" in name) + "\n"
@@ -333,12 +351,18 @@ def test_a_table_without_rows_is_named_by_every_reader(tmp_path):
     header.write_text("text,label\n", encoding="utf-8")
     empty = tmp_path / "empty.parquet"
     FRAME.iloc[:0].to_parquet(empty)
-    for path, message in ((header, "has a header but no rows"), (empty, "has columns but no rows")):
+    array = tmp_path / "array.json"
+    array.write_text("[]", encoding="utf-8")
+    for path, message in ((header, "has a header but no rows"), (empty, "has columns but no rows"),
+                          (array, "holds no rows")):
         with pytest.raises(DataError, match=f"{path.name} {message}"):
             read_labelled(path)
         result = invoke("predict", "--input", path, "--output", tmp_path / "out.csv")
         assert_error(result)
         assert f"{path.name} {message}" in result.stderr and not (tmp_path / "out.csv").exists()
+    header.write_text("review,stars\n", encoding="utf-8")  # the columns asked for are missing: said first
+    with pytest.raises(DataError, match="header.csv has no column 'text', 'label'; its columns are: review, stars"):
+        read_labelled(header)
 
 
 def test_garbage_parquet_and_jsonl(tmp_path):
