@@ -249,7 +249,7 @@ class Cleaner:
             text = _APOSTROPHE.sub("'", text)
         if self.lowercase:
             text = text.lower()
-        if self.missing_apostrophes and ("nt" in text or "NT" in text or "Nt" in text):
+        if self.missing_apostrophes and "nt" in (text if self.lowercase else text.lower()):
             text = _MISSING_APOSTROPHE.sub(r"\1\2'\3", text)
         if breaks and "\r" in text:
             text = text.replace("\r", "\n")

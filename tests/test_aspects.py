@@ -163,10 +163,12 @@ def test_xml_text_with_elements_inside_is_refused_and_an_empty_text_is_read(tmp_
 
 @pytest.mark.parametrize("record, key", [({"text": "x", "aspects": "food"}, "aspects"),
                                          ({"text": "x", "aspects": {"term": "x"}}, "aspects"),
-                                         ({"text": "x", "categories": "food"}, "categories")])
+                                         ({"text": "x", "categories": "food"}, "categories"),
+                                         ({"text": "x", "aspects": {}}, "aspects"), ({"text": "x", "categories": ""}, "categories")])
 def test_aspects_and_categories_must_be_lists(record, key):
     with pytest.raises(DataError, match=f'line 3: "{key}" must be a list of objects'):
         check_sentence(record, "line 3")
+    assert check_sentence({"text": "x", "aspects": (), "categories": None}, "line 3")["aspects"] == []
 
 
 def test_xml_in_another_encoding_than_it_declares(tmp_path):

@@ -197,6 +197,7 @@ def test_missing_apostrophes_read_as_the_contraction(written):
 
 def test_missing_apostrophes_keep_case_and_other_words():
     assert bare("It ISNT Good", missing_apostrophes=True) == ["It", "ISN'T", "Good"]
+    assert bare("I DOnT care", missing_apostrophes=True) == ["I", "DOn'T", "care"]
     assert bare("Dont", missing_apostrophes=True, contractions=True) == ["Do", "not"]
     unchanged = "want mint dentist recant pants hint isn't don't"
     assert bare(unchanged, missing_apostrophes=True) == bare(unchanged)

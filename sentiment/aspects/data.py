@@ -281,9 +281,9 @@ def check_sentence(record: dict, where: str = "sentence", keep_conflict: bool = 
     if not isinstance(text, str):
         raise DataError(f'{where}: "text" must be a string')
     for key, shape in (("aspects", '{"term", "from", "to", "polarity"}'), ("categories", '{"category", "polarity"}')):
-        if not isinstance(record.get(key) or [], list):
+        if record.get(key) is not None and not isinstance(record[key], (list, tuple)):
             raise DataError(f'{where}: "{key}" must be a list of objects {shape} (got {type(record[key]).__name__}); '
-                            "fix the file")
+                            "fix it")
     aspects = []
     for a in record.get("aspects") or []:
         if not isinstance(a, dict) or "term" not in a or "from" not in a or "to" not in a:

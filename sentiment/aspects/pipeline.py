@@ -253,8 +253,8 @@ class AspectPipeline:
 
     def predict_aspects(self, texts, aspects=None, *, by_sentence: bool = True) -> list[list[dict]]:
         """Per text a list of ``{"term", "from", "to", "polarity", "score"}`` (``score``: the polarity's
-        probability), and for extracted terms ``"extraction_score"`` (the tagger's mean probability of the
-        term's tags).
+        probability), and for extracted terms ``"extraction_score"`` (the tagger's mean confidence in the
+        term's tags, 0 to 1: see :func:`~sentiment.aspects.extraction.tagged_spans`).
 
         Without ``aspects`` the terms are extracted. With ``aspects`` (terms to score, the same list
         for every text, or one list per text) each term is located in the text (case-insensitive,
