@@ -1,0 +1,72 @@
+"""Seconds to read crafted texts of 10,000 and 40,000 characters: does the time grow linearly?
+
+    python benchmarks/hostile_inputs.py [--out benchmarks/results/hostile_inputs.md]
+
+Each text is one long run of what once made a step slow down quadratically (a run of spaces, of "!",
+unclosed HTML comments, emoji joined by U+200D, punctuation for spaCy's tokenizer). Linear time gives a
+ratio near 4 between the two sizes, quadratic time near 16. Every figure is the best of 3 rounds. No data
+set is read: the models are the shipped ones (``models/``).
+"""
+
+from __future__ import annotations
+
+import argparse
+import time
+from pathlib import Path
+
+import sentiment
+from sentiment.cleaning import Cleaner
+
+SIZES = (10_000, 40_000)
+ROUNDS = 3
+
+
+def texts(n: int) -> dict[str, str]:
+    """The crafted texts, each about ``n`` characters long."""
+    return {
+        "a run of spaces between two sentences": "The pizza was great" + " " * n + "but the service was slow.",
+        'a run of "!"': "Great pizza" + "!" * n,
+        "unclosed HTML comments": "<!--" * (n // 4) + " the pizza",
+        '"<a" and a run of spaces': "The pizza <a" + " " * n,
+        "emoji joined by U+200D": "😍\u200d" * (n // 2),
+        "mixed punctuation": "wow " + "!?.," * (n // 4) + " great",
+    }
+
+
+def best_seconds(read, text: str) -> float:
+    times = []
+    for _ in range(ROUNDS):
+        start = time.perf_counter()
+        read(text)
+        times.append(time.perf_counter() - start)
+    return min(times)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--out", default=str(Path(__file__).resolve().parent / "results" / "hostile_inputs.md"))
+    args = parser.parse_args()
+    polarity, aspects, spacy = sentiment.load(), sentiment.load(task="aspect"), Cleaner(tokenizer="spacy")
+    readers = {
+        "cleaning (default)": Cleaner(),
+        "cleaning (spaCy tokenizer)": spacy,
+        "polarity model (predict)": lambda text: polarity.predict([text]),
+        "aspect model (predict)": lambda text: aspects.annotate([text]),
+    }
+    spacy("warm up")  # spaCy loads its tables on first use
+    aspects.annotate(["warm up the pizza"])
+    lines = [f"| input | reader | s at {SIZES[0]:,} chars | s at {SIZES[1]:,} chars | ratio |", "|---|---|---|---|---|"]
+    small, large = texts(SIZES[0]), texts(SIZES[1])
+    for name in small:
+        for reader_name, read in readers.items():
+            seconds = [best_seconds(read, small[name]), best_seconds(read, large[name])]
+            ratio = seconds[1] / max(seconds[0], 1e-6)
+            lines.append(f"| {name} | {reader_name} | {seconds[0]:.3f} | {seconds[1]:.3f} | {ratio:.1f} |")
+            print(lines[-1], flush=True)
+    table = "\n".join(lines)
+    Path(args.out).write_text(table + "\n")
+    print("\n" + table)
+
+
+if __name__ == "__main__":
+    main()
