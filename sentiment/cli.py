@@ -562,7 +562,7 @@ def info(
         return
     typer.echo(f"model        {described['model']} ({described['kind']}; sentiment {described['sentiment_version']})")
     for n, (key, value) in enumerate(described["settings"].items()):
-        typer.echo(f"{'settings' if n == 0 else '':<12} {key}: {_pairs(value) if isinstance(value, dict) else value}")
+        typer.echo(f"{'settings' if n == 0 else '':<12} {key}: {_pairs(value)}")
     labels = (", ".join(f"{name} {t:.3g}" for name, t in described["thresholds"].items()) if described["multi_label"]
               else ", ".join(described["labels"]))
     typer.echo(f"labels       {'several per text, each with its threshold: ' if described['multi_label'] else ''}{labels}")
@@ -572,12 +572,22 @@ def info(
 
 
 def _pairs(value) -> str:
-    """``key=value, ...`` of a dict (nested dicts in brackets, numbers to 4 digits); other values as JSON."""
+    """``key=value, ...`` of a dict (nested dicts in brackets); other values as :func:`_shown`."""
     if not isinstance(value, dict):
-        return json.dumps(value, ensure_ascii=False)
-    return ", ".join(f"{k}=[{_pairs(v)}]" if isinstance(v, dict) else
-                     f"{k}={v:.4g}" if isinstance(v, float) else f"{k}={_pairs(v) if isinstance(v, list) else v}"
-                     for k, v in value.items())
+        return _shown(value)
+    return ", ".join(f"{k}=[{_pairs(v)}]" if isinstance(v, dict) else f"{k}={_shown(v)}" for k, v in value.items())
+
+
+def _shown(value) -> str:
+    """A setting as `options` writes it (true, false, null; a float keeps its point: max_df=1.0 is a share,
+    max_df=1 a count), text bare, floats to 4 digits."""
+    if isinstance(value, float):
+        return f"{value:.1f}" if value.is_integer() and abs(value) < 1e15 else f"{value:.4g}"
+    if isinstance(value, str):
+        return value
+    if isinstance(value, list):
+        return "[" + ", ".join(_shown(v) for v in value) + "]"
+    return json.dumps(value, ensure_ascii=False)
 
 
 @app.command(short_help="List every option of the stages, with its default.")

@@ -341,6 +341,8 @@ def _settings(kind: str, config: dict, pipe, path: Path) -> dict:
             name: _description(member, path / name)["settings"] for name, member in zip(config["members"], pipe.members)}}
     if kind == "aspect":
         settings = dict(config.get("pipeline", {}))
+        if settings.get("prior") == "prior":  # the folder the model keeps its copy of the prior in
+            settings["prior"] = f"{Path(path) / 'prior'} (the copy kept inside the model)"
         categories = getattr(pipe, "categories_", None)
         detector = getattr(categories, "detector_", None)
         if settings.get("categories"):

@@ -196,6 +196,7 @@ def test_info_of_an_aspect_model(model_dir, files):
     assert described["data"] == {"train": str(files["train"])}  # the file it learnt from
     shipped = json.loads(invoke("info", "--task", "aspect", "--json").stdout)["settings"]
     assert shipped["categories"] is shipped["categories_learnt"] is True and "food" in shipped["category_thresholds"]
+    assert shipped["prior"].endswith("prior (the copy kept inside the model)")  # not the bare folder name
     assert described["labels"] == ["negative", "neutral", "positive"] and described["multi_label"] is False
     assert set(described["dev_metrics"]) >= {"extraction_f1", "polarity_accuracy"}
     result = invoke("info", model_dir)

@@ -599,6 +599,9 @@ def test_info_shows_what_a_model_is(saved_model):
     assert lines[0].startswith(f"model        {saved_model} (pipeline; sentiment ")
     assert lines[1:3] == ["settings     vectorizer: tfidf", "             model: logreg"]
     assert "labels       neg, pos" in lines and any(line.strip().startswith("model_settings: C=") for line in lines)
+    shown = {line.strip().split(": ", 1)[0]: line.strip().split(": ", 1)[1] for line in lines[3:8] if ": " in line}
+    assert "lowercase=true" in shown["cleaner_settings"] and "max_df=1.0" in shown["vectorizer_settings"]
+    assert "grouping=null" in shown["pipeline_settings"]  # the values as `options` and JSON write them
     described = json.loads(invoke("info", saved_model, "--json").stdout)
     assert described["kind"] == "pipeline" and described["labels"] == ["neg", "pos"]
     assert described["multi_label"] is False and described["thresholds"] is None
