@@ -2,9 +2,9 @@
 
 Every step is a field of :class:`Cleaner` and can be switched off. The steps run in this order:
 
-0. ``normalize_unicode`` (off by default): NFKC (``ｇｒｅａｔ`` -> ``great``, ``ﬁ`` -> ``fi``, decomposed accents
+1. ``html``: drop tags (``<br />`` becomes a space) and decode entities (``&amp;`` -> ``&``); then
+   ``normalize_unicode`` (off by default): NFKC (``ｇｒｅａｔ`` -> ``great``, ``ﬁ`` -> ``fi``, decomposed accents
    composed) and drop the invisible characters that split words (zero-width space, soft hyphen, direction marks).
-1. ``html``: drop tags (``<br />`` becomes a space) and decode entities (``&amp;`` -> ``&``).
 2. ``urls`` / ``mentions`` / ``hashtags``: replace, keep or remove web addresses, ``@user`` and ``#tags``.
 3. ``emoji``: turn emoji and emoticons into words (``😍`` -> ``smiling face with heart eyes``), keep or remove them.
 4. ``repeats``: squeeze characters repeated three or more times to two (``soooo`` -> ``soo``, ``!!!!`` -> ``!!``).
@@ -38,10 +38,12 @@ from typing import Iterable, Iterator
 
 from .errors import ConfigError, DataError
 
-# A tag starts with its name (or "!" for <!-- comments --> and <!DOCTYPE>): "I <3 it >_<" keeps its middle. It may
-# be long (inline styles, images as data: addresses); each try stops at the next "<" or ">", so time stays linear.
-# (Tags of 500 to 20,000 characters, kept as text before, occur in none of the benchmark data sets.)
-_TAG = re.compile(r"</?[A-Za-z!][^<>]{0,20000}>")
+# A tag starts with its name (or "!" for <!-- comments --> and <!DOCTYPE>): "I <3 it >_<" keeps its middle. Past
+# 500 characters only a well-formed tag of name="value" attributes counts (inline styles, images as data:
+# addresses), so that a stray "<" does not take a review with it up to some later ">" (none of the benchmark
+# texts holds such a long tag). Each try stops at the next "<" or ">": time stays linear.
+_TAG = re.compile(r"</?[A-Za-z!][^<>]{0,500}>"
+                  r"|<[A-Za-z][A-Za-z0-9]*+(?:\s++[-\w:.]++\s*+=\s*+(?:\"[^\"<>]*+\"|'[^'<>]*+'|[^\s<>\"']++))++\s*+/?>")
 _URL = re.compile(r"(?:https?://|www\.)[^\s<>\"']+", re.IGNORECASE)
 _URL_HINT = re.compile("http|www", re.IGNORECASE)  # a quick test before the full pattern
 _MENTION = re.compile(r"(?<![\w@])@(\w{1,50})")
@@ -231,10 +233,11 @@ class Cleaner:
         """:meth:`normalize`; with ``breaks``, a line break also stands where the negation scope ends: at an
         HTML block tag and on both sides of an emoji (next to the spaces put there anyway), and for a carriage
         return. The tokens are the same either way: the tokenizers skip line breaks (or give them as _BREAK)."""
-        if self.normalize_unicode and not text.isascii():
-            text = _INVISIBLE.sub("", unicodedata.normalize("NFKC", text))
         if self.html and ("<" in text or "&" in text):
             text = _html.unescape(_TAG.sub(_tag_space_or_break if breaks else " ", text))
+        if self.normalize_unicode and not text.isascii():  # after the entities: "ter&shy;rible" hides a word too
+            # typographic apostrophes first: NFKC writes "´" as a space and a combining accent
+            text = _INVISIBLE.sub("", unicodedata.normalize("NFKC", _APOSTROPHE.sub("'", text)))
         if self.urls != "keep" and _URL_HINT.search(text):
             text = _URL.sub(" xxurl " if self.urls == "token" else " ", text)
         if self.mentions != "keep" and "@" in text:
@@ -301,7 +304,8 @@ class Cleaner:
         pattern = _TOKEN_OR_BREAK if breaks else _TOKEN
         if self.tokenizer == "spacy" or self.lemmatize:
             # spaCy splits a long run of punctuation one character at a time, in quadratic time ("!?.," * 2000
-            # took 11 s): such a run gets spaces between its characters first, which gives the same tokens
+            # took 11 s): a run of 50+ gets spaces between its characters first, so each is a token, as spaCy
+            # makes most of them anyway (a run glued to a word, or emoticons kept in it, now split too)
             spaced = (_PUNCTUATION_RUN.sub(_spaced, t) if len(t) >= _LONG_RUN else t for t in normalized)
             docs = self._spacy.pipe(spaced, batch_size=1000)
             tokenized = [_spacy_tokens(doc, self.lemmatize, breaks, self.emoji == "keep") for doc in docs]

@@ -301,7 +301,7 @@ def fit(
 @app.command(short_help="Label texts given as arguments, on stdin or in a file.")
 @friendly
 def predict(
-    texts: List[str] = typer.Argument(None, metavar="TEXT", help="Texts to classify; '-' reads one text per line from stdin (blank lines skipped), 1,000 lines at a time, printing each batch's predictions as it goes."),
+    texts: List[str] = typer.Argument(None, metavar="TEXT", help="Texts to classify; '-' reads one text per line from stdin (blank lines skipped), 1,000 lines at a time, printing each batch's predictions as it goes (a bad line stops it there, with the batches before it printed)."),
     model: Optional[Path] = _path_option(None, help="Model directory; default: the English model of --task shipped with the package."),
     task: Optional[str] = typer.Option(None, help=f"Without --model: the shipped model for {_shipped_choices(describe=True)}."),
     aspect: List[str] = typer.Option([], "--aspect", metavar="TERM", help="Aspect models: score this aspect term (as written in the text, in any case and spacing, not inside web addresses or HTML tags; whole words first, else inside a word) instead of finding the aspects; repeatable; also with --input."),
@@ -358,20 +358,15 @@ def predict(
 
     pipe = _load(model, task)
     check_predict_flags(pipe, top_if_none, aspect, by_sentence)
-    is_aspect = getattr(pipe, "kind", None) == "aspect"
     array = _JsonArray() if as_json else None
-    unknown, found, done = [], set(), 0
-    for batch in (_stdin_batches() if from_stdin else [texts]):  # stdin is read, predicted and printed in batches
-        _check_texts(batch, where, first=done + 1)
-        if is_aspect:
-            results = pipe.annotate(batch, aspects=aspect or None, by_sentence=by_sentence is not False)
-            found |= {" ".join(a["term"].lower().split()) for result in results for a in result["aspects"]}
-            _print_aspects(results, array, named=bool(aspect))
-        else:
-            results = pipe.annotate(batch, top_if_none=top_if_none, known_features=True)
-            unknown += [done + i + 1 for i, result in enumerate(results) if result["known_features"] == 0]
-            _print_labels(results, array)
-        done += len(batch)
+    unknown, found = [], set()
+    try:
+        done = _predict_batches(pipe, _stdin_batches() if from_stdin else [texts], where, array, aspect, by_sentence,
+                                top_if_none, unknown, found)
+    except Exception as exc:  # a bad text mid-stream: the batches before it are printed; their JSON array is closed
+        if array is not None and array.count and not isinstance(exc, BrokenPipeError):
+            array.close()
+        raise
     if not done:
         _fail("no text on stdin; give one text per line")
     if array is not None:
@@ -384,6 +379,26 @@ def predict(
         shown = ", ".join(map(str, unknown[:10])) + (", …" if len(unknown) > 10 else "")
         typer.echo(f"note: the model knows none of the words (or n-grams) of text(s) {shown}: their labels are its "
                    "guess without evidence (another language? the shipped models know English)", err=True)
+
+
+def _predict_batches(pipe, batches, where: str, array, aspect: List[str], by_sentence, top_if_none: bool,
+                     unknown: list, found: set) -> int:
+    """Predict and print each batch of texts (stdin comes in batches, as it is read); collect the numbers of
+    texts without a known word (``unknown``) and the aspect terms found (``found``). Returns how many texts."""
+    is_aspect = getattr(pipe, "kind", None) == "aspect"
+    done = 0
+    for batch in batches:
+        _check_texts(batch, where, first=done + 1)
+        if is_aspect:
+            results = pipe.annotate(batch, aspects=aspect or None, by_sentence=by_sentence is not False)
+            found |= {" ".join(a["term"].lower().split()) for result in results for a in result["aspects"]}
+            _print_aspects(results, array, named=bool(aspect))
+        else:
+            results = pipe.annotate(batch, top_if_none=top_if_none, known_features=True)
+            unknown += [done + i + 1 for i, result in enumerate(results) if result["known_features"] == 0]
+            _print_labels(results, array)
+        done += len(batch)
+    return done
 
 
 def _stdin_batches(size: int = 1000) -> Iterator[list[str]]:

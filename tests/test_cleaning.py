@@ -28,6 +28,8 @@ def test_long_html_tags_are_removed_too():
     image = '<img src="data:image/png;base64,' + "iVBORw0KGgo" * 100 + '">'
     style = '<p style="' + "color: red; " * 100 + '">'
     assert clean(f"a good {image} film {style} indeed") == ["a", "good", "film", "indeed"]
+    stray = "Grade: B<A for me. " + "awful and boring, " * 40 + "verdict -> skip it"  # no tag: nothing goes
+    assert clean(stray, negation=False)[:6] == ["grade", ":", "b", "a", "for", "me"] and "verdict" in clean(stray)
 
 
 def test_html_off_keeps_tags_and_entities_as_text():
@@ -217,10 +219,15 @@ def test_a_saved_cleaner_without_missing_apostrophes_keeps_the_old_reading():
 
 @pytest.mark.parametrize("written, plain", [("ter\u200brible film", "terrible film"), ("ｇｒｅａｔ ｆｉｌｍ", "great film"),
                                             ("nai\u0308ve", "naïve"), ("soft\u00adware", "software"), ("ﬁne", "fine"),
-                                            ("go\ufeffo\u200ed", "good")])
+                                            ("go\ufeffo\u200ed", "good"), ("ter&shy;ri&#8203;ble", "terrible")])
 def test_normalize_unicode_reads_text_as_its_plain_form(written, plain):
     assert clean(written, normalize_unicode=True) == clean(plain)
     assert clean(written) != clean(plain)  # off by default
+
+
+def test_normalize_unicode_keeps_typographic_apostrophes():  # NFKC alone makes "´" a space and an accent
+    for text in ("it isn´t good", "it isn’t good", "it isn`t good"):
+        assert clean(text, normalize_unicode=True) == clean(text) == ["it", "is", "not", "not_good"]
 
 
 def test_normalize_unicode_keeps_emoji_sequences_and_ascii_text():

@@ -292,6 +292,13 @@ def test_a_reader_that_stops_early_is_no_error():
     assert proc.wait(timeout=120) == 141 and stderr == ""
 
 
+def test_a_bad_line_mid_stream_stops_after_the_batches_before_it(tmp_path):
+    stdin = ("a great film\n" * 1500).encode() + "caf\xe9 terrible\n".encode("latin-1")
+    result = CliRunner().invoke(app, ["predict", "--json", "-"], input=stdin)
+    assert result.exit_code == 1 and "not UTF-8" in result.stderr
+    assert len(json.loads(result.stdout)) == 1000  # the first batch, as a whole JSON array
+
+
 def test_stdin_is_predicted_batch_by_batch_before_it_ends():
     """`tail -f reviews.txt | sentiment predict -`: the first 1,000 lines are printed while stdin is still open."""
     import subprocess

@@ -43,7 +43,7 @@ _LONG_SPACE = re.compile(r"\s{50,}")
 
 
 def _one_space(run: re.Match) -> str:
-    return "\n" if "\n" in run.group() else " "
+    return "\n" if "\n" in run.group() or "\r" in run.group() else " "
 
 
 MIN_EXAMPLES = 30  # a category's own polarity model needs this many examples, of two polarities at least
