@@ -23,8 +23,10 @@ import glob
 import hashlib
 import json
 import os
+import re
 import shutil
 import tempfile
+import time
 from pathlib import Path
 from typing import Any, Iterator
 
@@ -71,6 +73,7 @@ def atomic_directory(path: str | os.PathLike) -> Iterator[Path]:
         share_permissions(staging)
         yield staging
         _replace_dir(staging, target)
+        _remove_leftovers(target)
     except OSError as exc:  # a full disk, a size limit, a permission: say what it means for the model
         if staging is not None:
             shutil.rmtree(staging, ignore_errors=True)
@@ -109,6 +112,7 @@ def atomic_file(path: str | os.PathLike) -> Iterator[str]:
     except BaseException:
         Path(partial).unlink(missing_ok=True)
         raise
+    _remove_leftovers(target)
 
 
 def write_config(folder: Path, config: dict[str, Any], files: dict[str, str]) -> None:
@@ -328,11 +332,34 @@ def one_line(error: BaseException) -> str:
     return text if len(text) <= 300 else text[:297] + "..."
 
 
+LEFTOVER_AGE_S = 3600
+
+
+def _remove_leftovers(target: Path) -> None:
+    """After a save to ``target`` succeeded: remove the hidden siblings (``.NAME.*.partial``, ``.NAME.*.old``)
+    that killed saves to it left behind, once an hour old (a save still running elsewhere keeps its own)."""
+    cutoff = time.time() - LEFTOVER_AGE_S
+    for suffix in (".partial", ".old"):
+        for leftover in _siblings(target, suffix):
+            try:
+                if leftover.lstat().st_mtime < cutoff:
+                    shutil.rmtree(leftover) if leftover.is_dir() and not leftover.is_symlink() else leftover.unlink()
+            except OSError:  # gone already, or not ours to remove: it stays, as before
+                pass
+
+
+def _siblings(target: Path, suffix: str) -> list[Path]:
+    """The temporary siblings of ``target`` that :func:`tempfile.mkdtemp` / ``mkstemp`` named for it:
+    ``.NAME.`` + random letters, digits or ``_`` + ``suffix`` (not those of a ``NAME.x`` beside it)."""
+    name = re.compile(rf"\.{re.escape(target.name)}\.[a-z0-9_]+{re.escape(suffix)}")
+    return [p for p in target.parent.glob(f".{glob.escape(target.name)}.*{suffix}") if name.fullmatch(p.name)]
+
+
 def _interrupted_save_backup(target: Path) -> Path | None:
     """The previous model that :func:`_replace_dir` set aside, when a save stopped between its two renames."""
     if not target.parent.is_dir():
         return None
-    found = sorted(target.parent.glob(f".{glob.escape(target.name)}.*.old"), key=lambda p: p.stat().st_mtime)
+    found = sorted(_siblings(target, ".old"), key=lambda p: p.stat().st_mtime)
     found = [p for p in found if (p / CONFIG).is_file()]
     return found[-1] if found else None
 

@@ -438,6 +438,27 @@ def test_interrupted_first_save_leaves_nothing(fitted, tmp_path, monkeypatch):
     assert list(tmp_path.iterdir()) == []
 
 
+def test_a_save_removes_what_killed_saves_to_its_path_left_an_hour_ago(fitted, tmp_path):
+    import time
+
+    from sentiment.persistence import atomic_file
+
+    stale = [tmp_path / ".model.abcd1234.partial", tmp_path / ".model.efgh5678.old", tmp_path / ".out.csv.ijkl9012.partial"]
+    fresh = tmp_path / ".model.mnop3456.partial"  # a save still running elsewhere, perhaps
+    other = tmp_path / ".model.x.qrst7890.partial"  # a killed save of another model, model.x
+    for folder in stale[:2] + [fresh, other]:
+        folder.mkdir()
+        (folder / "config.json").write_text("{}")
+    stale[2].write_text("half a file")
+    two_hours_ago = time.time() - 7200
+    for leftover in stale + [other]:
+        os.utime(leftover, (two_hours_ago, two_hours_ago))
+    fitted("tfidf", "logreg").save(tmp_path / "model")
+    with atomic_file(tmp_path / "out.csv") as partial:
+        Path(partial).write_text("text,label\n")
+    assert sorted(p.name for p in tmp_path.iterdir()) == sorted([fresh.name, other.name, "model", "out.csv"])
+
+
 def test_an_interrupted_swap_says_where_the_previous_model_is(saved_model, tmp_path):
     # _replace_dir renames the old model aside, then the new one into place; a crash between the two
     # leaves no model at the path, and the previous one in a hidden sibling.
