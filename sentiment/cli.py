@@ -13,6 +13,7 @@ import os
 import signal
 import sys
 import textwrap
+import unicodedata
 from pathlib import Path
 from typing import Iterator, List, Optional
 
@@ -372,7 +373,7 @@ def predict(
     if array is not None:
         array.close()
     for term in dict.fromkeys(t.strip() for t in aspect):
-        if " ".join(term.lower().split()) not in found:
+        if _term_key(term) not in found:
             typer.echo(f"note: {term!r} occurs in none of the texts (terms match as written, in any case, "
                        "outside web addresses and HTML tags)", err=True)
     if unknown:
@@ -391,7 +392,7 @@ def _predict_batches(pipe, batches, where: str, array, aspect: List[str], by_sen
         _check_texts(batch, where, first=done + 1)
         if is_aspect:
             results = pipe.annotate(batch, aspects=aspect or None, by_sentence=by_sentence is not False)
-            found |= {" ".join(a["term"].lower().split()) for result in results for a in result["aspects"]}
+            found |= {_term_key(a["term"]) for result in results for a in result["aspects"]}
             _print_aspects(results, array, named=bool(aspect))
         else:
             results = pipe.annotate(batch, top_if_none=top_if_none, known_features=True)
@@ -399,6 +400,11 @@ def _predict_batches(pipe, batches, where: str, array, aspect: List[str], by_sen
             _print_labels(results, array)
         done += len(batch)
     return done
+
+
+def _term_key(term: str) -> str:
+    """An aspect term as --aspect matches it: in any case, spacing or composition of accents."""
+    return " ".join(unicodedata.normalize("NFC", term).lower().split())
 
 
 def _stdin_batches(size: int = 1000) -> Iterator[list[str]]:

@@ -311,6 +311,8 @@ def test_a_decomposed_accent_stays_with_its_word():
     text = "The cafe\u0301 was nice, the cafe too"
     assert [text[t.start:t.end] for t in tokenize(text)][:3] == ["The", "cafe\u0301", "was"]
     assert [(a["from"], a["to"]) for a in locate_terms([text], ["cafe"])[0]] == [(24, 28)]  # the whole word only
+    assert [(a["from"], a["to"]) for a in locate_terms([text], ["café"])[0]] == [(4, 9)]  # either form
+    assert [(a["from"], a["to"]) for a in locate_terms(["A café here"], ["cafe\u0301"])[0]] == [(2, 6)]
 
 
 def test_given_aspects_match_any_spacing_but_not_inside_web_addresses_or_tags():

@@ -22,6 +22,7 @@ import bisect
 import inspect
 import os
 import re
+import unicodedata
 from pathlib import Path
 
 import numpy as np
@@ -465,7 +466,7 @@ def locate_terms(texts: list[str], aspects) -> list[list[dict]]:
         for term in terms:
             if not isinstance(term, str) or not term.strip():
                 raise DataError(f"aspect {term!r} is not a non-empty string; pass the aspect terms as text")
-            pattern = r"\s+".join(re.escape(word) for word in term.split())
+            pattern = r"\s+".join(_either_form(word) for word in term.split())
             matches = [m for m in re.finditer(rf"(?<!\w){pattern}(?![\w{COMBINING}])", text, re.IGNORECASE)
                        if not _inside_any(m.span(), markup)] or \
                 [m for m in re.finditer(pattern, text, re.IGNORECASE) if not _inside_any(m.span(), markup)]
@@ -473,6 +474,15 @@ def locate_terms(texts: list[str], aspects) -> list[list[dict]]:
         unique = {(a["from"], a["to"]): a for a in spans}  # a term given twice ("pizza", "Pizza") is one aspect
         results.append([unique[key] for key in sorted(unique)])
     return results
+
+
+def _either_form(word: str) -> str:
+    """A pattern for ``word`` whose accented letters match composed ("é") or decomposed ("e" + accent) text."""
+    parts = []
+    for char in unicodedata.normalize("NFC", word):
+        decomposed = unicodedata.normalize("NFD", char)
+        parts.append(re.escape(char) if decomposed == char else f"(?:{re.escape(char)}|{re.escape(decomposed)})")
+    return "".join(parts)
 
 
 def _inside_any(span: tuple[int, int], markup: list[tuple[int, int]]) -> bool:
