@@ -305,6 +305,20 @@ def test_given_aspects_are_located_and_scored(tiny_model):
     assert [(a["term"], a["from"]) for a in twice] == [("Camera", 4), ("battery", 29)]  # one aspect per span
 
 
+def test_emoji_entities_and_invisible_characters_are_no_edge_of_a_term():
+    import numpy as np
+
+    from sentiment.aspects.extraction import tagged_spans
+
+    text = "The service&nbsp; and 🍕 pizza 🍕 were fine, \u200dwaiter too"
+    tokens = tokenize(text)
+    tags = ["O", "B", "I", "O", "B", "I", "I", "O", "O", "O", "B", "I", "O"]  # as a tagger might mark them
+    assert [text[t.start:t.end] for t, tag in zip(tokens, tags) if tag != "O"] == [
+        "service", "&nbsp;", "🍕", "pizza", "🍕", "\u200d", "waiter"]
+    found = tagged_spans(text, tokens, tags, np.ones(len(tokens)))
+    assert [(f["term"], text[f["from"]:f["to"]]) for f in found] == [("service",) * 2, ("pizza",) * 2, ("waiter",) * 2]
+
+
 def test_a_decomposed_accent_stays_with_its_word():
     from sentiment.aspects.pipeline import locate_terms
 

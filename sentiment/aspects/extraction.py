@@ -11,8 +11,11 @@ Both return spans as character offsets into the original text.
 
 from __future__ import annotations
 
+import unicodedata
+
 import numpy as np
 
+from ..cleaning import emoji_chars
 from .clusters import WordClusters, lexeme_clusters
 from .data import TAGS, Token, bio_tags, spans_from_tags, tokenize
 from .linear import HashedLogistic
@@ -129,6 +132,25 @@ def decode(texts, tokenized, probabilities) -> list[list[dict]]:
 
 def tagged_spans(text: str, tokens, tags: list[str], scores) -> list[dict]:
     """The spans ``tags`` mark in ``text`` (see :func:`spans_from_tags`), each with its ``extraction_score``:
-    the mean of ``scores`` (one per token: the score of its chosen tag) over the span's tokens."""
-    return [{"term": text[start:end], "from": start, "to": end, "extraction_score": float(np.mean(scores[first:last]))}
-            for first, last, start, end in spans_from_tags(tokens, tags)]
+    the mean of ``scores`` (one per token: the score of its chosen tag) over the span's tokens. Emoji, HTML
+    entities and invisible characters at a span's edges are left out of it ("service&nbsp;", "🍕 pizza")."""
+    found = []
+    for first, last, _, _ in spans_from_tags(tokens, tags):
+        while first < last and _no_word(text[tokens[first].start:tokens[first].end]):
+            first += 1
+        while last > first and _no_word(text[tokens[last - 1].start:tokens[last - 1].end]):
+            last -= 1
+        if first < last:
+            start, end = tokens[first].start, tokens[last - 1].end
+            found.append({"term": text[start:end], "from": start, "to": end,
+                          "extraction_score": float(np.mean(scores[first:last]))})
+    return found
+
+
+def _no_word(raw: str) -> bool:
+    """Whether a token is an emoji, an HTML entity or only invisible or combining characters: never the
+    edge of a term."""
+    if raw.startswith("&") and raw.endswith(";") and len(raw) > 2:
+        return True
+    return not raw.isascii() and all(char in emoji_chars() or unicodedata.category(char) in ("Cf", "Mn", "Me", "Sk")
+                                     for char in raw)
