@@ -25,6 +25,7 @@ import json
 import os
 import re
 import shutil
+import stat
 import tempfile
 import time
 from pathlib import Path
@@ -123,7 +124,8 @@ def write_config(folder: Path, config: dict[str, Any], files: dict[str, str]) ->
 
 def check_model_target(path: str | os.PathLike) -> Path:
     """Refuse early a save path that is a file, lies below a file (``train.csv/model``), is the current
-    directory or one above it, or is a non-empty directory that holds no model. Returns the real path to
+    directory or one above it, is a non-empty directory that holds no model, or is a write-protected
+    directory (its owner's mode bits, so that root, too, keeps it). Returns the real path to
     replace (a symbolic link is saved through: the directory it points to is replaced, the link stays)."""
     given = Path(path)
     target = Path(os.path.realpath(path))
@@ -145,6 +147,9 @@ def check_model_target(path: str | os.PathLike) -> Path:
                              "give the model a directory of its own, e.g. --out model")
     if target.is_dir() and any(target.iterdir()) and not _holds_model(target):
         raise ModelFileError(f"{given} is a non-empty directory that holds no model; choose another --out path")
+    if target.is_dir() and not target.stat().st_mode & stat.S_IWUSR:  # its owner made it read-only: kept so
+        raise ModelFileError(f"{given} is write-protected, which keeps the model there; make it writable "
+                             f"(chmod u+w {given}) to replace it, or choose another --out path")
     if (target / CONFIG).is_file():  # a save replaces the whole directory: nothing else in it may be lost
         foreign = _foreign_files(target)
         if foreign:

@@ -438,6 +438,21 @@ def test_interrupted_first_save_leaves_nothing(fitted, tmp_path, monkeypatch):
     assert list(tmp_path.iterdir()) == []
 
 
+def test_a_write_protected_model_directory_is_kept(fitted, tmp_path):
+    pipe = fitted("tfidf", "logreg")
+    path = pipe.save(tmp_path / "model")
+    before = sorted((p.name, p.stat().st_mtime_ns) for p in path.rglob("*"))
+    path.chmod(0o555)
+    try:
+        with pytest.raises(ModelFileError, match=r"model is write-protected, which keeps the model there; make it "
+                                                 r"writable \(chmod u\+w .*model\) to replace it"):
+            pipe.save(path)
+        assert sorted((p.name, p.stat().st_mtime_ns) for p in path.rglob("*")) == before
+    finally:
+        path.chmod(0o755)
+    assert pipe.save(path) == path  # writable again: replaced as usual
+
+
 def test_a_save_removes_what_killed_saves_to_its_path_left_an_hour_ago(fitted, tmp_path):
     import time
 
