@@ -148,8 +148,8 @@ def check_model_target(path: str | os.PathLike) -> Path:
     if target.is_dir() and any(target.iterdir()) and not _holds_model(target):
         raise ModelFileError(f"{given} is a non-empty directory that holds no model; choose another --out path")
     if target.is_dir() and not target.stat().st_mode & stat.S_IWUSR:  # its owner made it read-only: kept so
-        raise ModelFileError(f"{given} is write-protected, which keeps the model there; make it writable "
-                             f"(chmod u+w {given}) to replace it, or choose another --out path")
+        raise ModelFileError(f"{given} is write-protected; make it writable (chmod u+w {given}) to save there, "
+                             "or choose another --out path")
     if (target / CONFIG).is_file():  # a save replaces the whole directory: nothing else in it may be lost
         foreign = _foreign_files(target)
         if foreign:
@@ -341,22 +341,24 @@ LEFTOVER_AGE_S = 3600
 
 
 def _remove_leftovers(target: Path) -> None:
-    """After a save to ``target`` succeeded: remove the hidden siblings (``.NAME.*.partial``, ``.NAME.*.old``)
-    that killed saves to it left behind, once an hour old (a save still running elsewhere keeps its own)."""
+    """After a save to ``target`` succeeded: remove the half-written ``.NAME.XXXXXXXX.partial`` siblings
+    (folder or file) that killed saves to it left behind, once an hour old (a save still running elsewhere
+    keeps its own). A ``.old`` sibling holds a whole previous model: it stays for the user to keep or delete."""
     cutoff = time.time() - LEFTOVER_AGE_S
-    for suffix in (".partial", ".old"):
-        for leftover in _siblings(target, suffix):
-            try:
-                if leftover.lstat().st_mtime < cutoff:
-                    shutil.rmtree(leftover) if leftover.is_dir() and not leftover.is_symlink() else leftover.unlink()
-            except OSError:  # gone already, or not ours to remove: it stays, as before
-                pass
+    for leftover in _siblings(target, ".partial", exact=True):
+        try:
+            if leftover.lstat().st_mtime < cutoff:
+                shutil.rmtree(leftover) if leftover.is_dir() and not leftover.is_symlink() else leftover.unlink()
+        except OSError:  # gone already, or not ours to remove: it stays, as before
+            pass
 
 
-def _siblings(target: Path, suffix: str) -> list[Path]:
+def _siblings(target: Path, suffix: str, exact: bool = False) -> list[Path]:
     """The temporary siblings of ``target`` that :func:`tempfile.mkdtemp` / ``mkstemp`` named for it:
-    ``.NAME.`` + random letters, digits or ``_`` + ``suffix`` (not those of a ``NAME.x`` beside it)."""
-    name = re.compile(rf"\.{re.escape(target.name)}\.[a-z0-9_]+{re.escape(suffix)}")
+    ``.NAME.`` + random letters, digits or ``_`` (``exact``: the 8 they always are) + ``suffix``; not those
+    of a ``NAME.x`` beside it."""
+    random = "{8}" if exact else "+"
+    name = re.compile(rf"\.{re.escape(target.name)}\.[a-z0-9_]{random}{re.escape(suffix)}")
     return [p for p in target.parent.glob(f".{glob.escape(target.name)}.*{suffix}") if name.fullmatch(p.name)]
 
 

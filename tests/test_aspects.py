@@ -317,6 +317,10 @@ def test_emoji_entities_and_invisible_characters_are_no_edge_of_a_term():
         "service", "&nbsp;", "🍕", "pizza", "🍕", "\u200d", "waiter"]
     found = tagged_spans(text, tokens, tags, np.ones(len(tokens)))
     assert [(f["term"], text[f["from"]:f["to"]]) for f in found] == [("service",) * 2, ("pizza",) * 2, ("waiter",) * 2]
+    hindi = "गुरु"  # its last vowel sign is a token of its own: it stays in the term
+    tokens = tokenize(hindi)
+    found = tagged_spans(hindi, tokens, ["B"] + ["I"] * (len(tokens) - 1), np.ones(len(tokens)))
+    assert [f["term"] for f in found] == [hindi]
 
 
 def test_a_decomposed_accent_stays_with_its_word():
@@ -327,6 +331,7 @@ def test_a_decomposed_accent_stays_with_its_word():
     assert [(a["from"], a["to"]) for a in locate_terms([text], ["cafe"])[0]] == [(24, 28)]  # the whole word only
     assert [(a["from"], a["to"]) for a in locate_terms([text], ["café"])[0]] == [(4, 9)]  # either form
     assert [(a["from"], a["to"]) for a in locate_terms(["A café here"], ["cafe\u0301"])[0]] == [(2, 6)]
+    assert [(a["from"], a["to"]) for a in locate_terms(["A \uf900 here"], ["\uf900"])[0]] == [(2, 3)]  # as written
 
 
 def test_given_aspects_match_any_spacing_but_not_inside_web_addresses_or_tags():

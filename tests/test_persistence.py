@@ -444,8 +444,8 @@ def test_a_write_protected_model_directory_is_kept(fitted, tmp_path):
     before = sorted((p.name, p.stat().st_mtime_ns) for p in path.rglob("*"))
     path.chmod(0o555)
     try:
-        with pytest.raises(ModelFileError, match=r"model is write-protected, which keeps the model there; make it "
-                                                 r"writable \(chmod u\+w .*model\) to replace it"):
+        with pytest.raises(ModelFileError, match=r"model is write-protected; make it writable \(chmod u\+w "
+                                                 r".*model\) to save there"):
             pipe.save(path)
         assert sorted((p.name, p.stat().st_mtime_ns) for p in path.rglob("*")) == before
     finally:
@@ -458,20 +458,22 @@ def test_a_save_removes_what_killed_saves_to_its_path_left_an_hour_ago(fitted, t
 
     from sentiment.persistence import atomic_file
 
-    stale = [tmp_path / ".model.abcd1234.partial", tmp_path / ".model.efgh5678.old", tmp_path / ".out.csv.ijkl9012.partial"]
-    fresh = tmp_path / ".model.mnop3456.partial"  # a save still running elsewhere, perhaps
-    other = tmp_path / ".model.x.qrst7890.partial"  # a killed save of another model, model.x
-    for folder in stale[:2] + [fresh, other]:
+    stale = [tmp_path / ".model.abcd1234.partial", tmp_path / ".out.csv.ijkl9012.partial"]
+    kept = [tmp_path / ".model.mnop3456.partial",  # young: a save still running elsewhere, perhaps
+            tmp_path / ".model.x.qrst7890.partial",  # a killed save of another model, model.x
+            tmp_path / ".model.efgh5678.old",  # a whole previous model, set aside by a killed save
+            tmp_path / ".model.my-draft-copy.partial"]  # not a name tempfile makes: the user's own
+    for folder in [stale[0]] + kept:
         folder.mkdir()
         (folder / "config.json").write_text("{}")
-    stale[2].write_text("half a file")
+    stale[1].write_text("half a file")
     two_hours_ago = time.time() - 7200
-    for leftover in stale + [other]:
+    for leftover in stale + kept[1:]:
         os.utime(leftover, (two_hours_ago, two_hours_ago))
     fitted("tfidf", "logreg").save(tmp_path / "model")
     with atomic_file(tmp_path / "out.csv") as partial:
         Path(partial).write_text("text,label\n")
-    assert sorted(p.name for p in tmp_path.iterdir()) == sorted([fresh.name, other.name, "model", "out.csv"])
+    assert sorted(p.name for p in tmp_path.iterdir()) == sorted([p.name for p in kept] + ["model", "out.csv"])
 
 
 def test_an_interrupted_swap_says_where_the_previous_model_is(saved_model, tmp_path):

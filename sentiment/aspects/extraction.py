@@ -148,9 +148,8 @@ def tagged_spans(text: str, tokens, tags: list[str], scores) -> list[dict]:
 
 
 def _no_word(raw: str) -> bool:
-    """Whether a token is an emoji, an HTML entity or only invisible or combining characters: never the
-    edge of a term."""
+    """Whether a token is an emoji (also ©, ®, ™), an HTML entity or only invisible characters: never the
+    edge of a term. (Combining marks are not: a Hindi or Thai vowel sign may be a token of its own.)"""
     if raw.startswith("&") and raw.endswith(";") and len(raw) > 2:
         return True
-    return not raw.isascii() and all(char in emoji_chars() or unicodedata.category(char) in ("Cf", "Mn", "Me", "Sk")
-                                     for char in raw)
+    return not raw.isascii() and all(char in emoji_chars() or unicodedata.category(char) == "Cf" for char in raw)

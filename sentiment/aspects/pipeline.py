@@ -477,12 +477,14 @@ def locate_terms(texts: list[str], aspects) -> list[list[dict]]:
 
 
 def _either_form(word: str) -> str:
-    """A pattern for ``word`` whose accented letters match composed ("é") or decomposed ("e" + accent) text."""
+    """A pattern for ``word`` as written, or with its accented letters composed ("é") or decomposed ("e" +
+    accent) as the text has them."""
     parts = []
     for char in unicodedata.normalize("NFC", word):
         decomposed = unicodedata.normalize("NFD", char)
         parts.append(re.escape(char) if decomposed == char else f"(?:{re.escape(char)}|{re.escape(decomposed)})")
-    return "".join(parts)
+    either = "".join(parts)
+    return either if either == re.escape(word) else f"(?:{re.escape(word)}|{either})"
 
 
 def _inside_any(span: tuple[int, int], markup: list[tuple[int, int]]) -> bool:
