@@ -403,8 +403,10 @@ def _predict_batches(pipe, batches, where: str, array, aspect: List[str], by_sen
 
 
 def _term_key(term: str) -> str:
-    """An aspect term as --aspect matches it: in any case, spacing or composition of accents."""
-    return " ".join(unicodedata.normalize("NFC", term).lower().split())
+    """An aspect term for the 'occurs in none' note, loosely (any case, spacing or accents: "İstanbul" is
+    found for "istanbul", which the case-blind match finds but str.lower() writes "i̇stanbul")."""
+    bare = "".join(char for char in unicodedata.normalize("NFKD", term) if not unicodedata.combining(char))
+    return " ".join(bare.casefold().split())
 
 
 def _stdin_batches(size: int = 1000) -> Iterator[list[str]]:

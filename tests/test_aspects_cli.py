@@ -162,6 +162,8 @@ def test_named_aspects_missing_from_some_texts_or_all(model_dir):
                                      "outside web addresses and HTML tags)")
     spaced = invoke("predict", "--model", model_dir, "--aspect", "good  food", "Good food here.")
     assert spaced.exit_code == 0 and "Good food\t0-9\t" in spaced.stdout and "note:" not in spaced.stderr
+    dotted = invoke("predict", "--model", model_dir, "--aspect", "istanbul", "The İstanbul kebab was great.")
+    assert dotted.exit_code == 0 and "İstanbul\t4-12\t" in dotted.stdout and "note:" not in dotted.stderr
 
 
 def test_aspect_offsets_too_large_for_an_integer(tmp_path):
