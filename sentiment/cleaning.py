@@ -271,7 +271,7 @@ class Cleaner:
         words = self.emoji == "words"
         if ":" in text or ";" in text or "=" in text or "<3" in text or "</3" in text:
             text = _EMOTICON.sub((lambda m: f"{edge}{_EMOTICONS[m.group(1)]}{edge}") if words else edge, text)
-        if not text.isascii() and not emoji_chars().isdisjoint(text):
+        if _holds_emoji(text):
             name = functools.partial(self._emoji_name, edge=edge)
             replace = _emoji_lib().replace_emoji
             text = "".join(replace(piece, replace=name if words else edge) for _, piece in _emoji_pieces(text))
@@ -411,7 +411,7 @@ def _spacy_tokens(doc, lemmatize: bool, breaks: bool = False, emoji_kept: bool =
                 tokens.append(_BREAK)
             continue
         token = t.lemma_ if lemmatize and t.lemma_ else t.text
-        if breaks and emoji_kept and (_EMOTICON.fullmatch(t.text) or (not t.text.isascii() and not emoji_chars().isdisjoint(t.text))):
+        if breaks and emoji_kept and (_EMOTICON.fullmatch(t.text) or _holds_emoji(t.text)):
             tokens += (_BREAK, token, _BREAK)
         else:
             tokens.append(token)
@@ -423,7 +423,7 @@ def _tokens_keeping_emoji(text: str, breaks: bool = False) -> list[str]:
     ``breaks``, line breaks give _BREAK, and so do both sides of each emoji (it ends a negation scope)."""
     pattern = _TOKEN_OR_BREAK if breaks else _TOKEN
     spans = [m.span(1) for m in _EMOTICON.finditer(text)]
-    if not text.isascii() and not emoji_chars().isdisjoint(text):
+    if _holds_emoji(text):
         spans += [(start + e["match_start"], start + e["match_end"])
                   for start, piece in _emoji_pieces(text) for e in _emoji_lib().emoji_list(piece)]
     tokens, position = [], 0
@@ -481,6 +481,11 @@ def _may_cut(text: str, k: int, start: int = 0) -> bool:
     while k - letters - 1 >= start and _FLAG_LETTER.match(text, k - letters - 1):
         letters += 1
     return letters % 2 == 0
+
+
+def _holds_emoji(text: str) -> bool:
+    """Whether ``text`` may hold an emoji (one of its characters belongs to one); a quick test, ASCII first."""
+    return not text.isascii() and not emoji_chars().isdisjoint(text)
 
 
 @functools.cache
