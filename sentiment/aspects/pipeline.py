@@ -467,9 +467,7 @@ def locate_terms(texts: list[str], aspects) -> list[list[dict]]:
             if not isinstance(term, str) or not term.strip():
                 raise DataError(f"aspect {term!r} is not a non-empty string; pass the aspect terms as text")
             pattern = r"\s+".join(_either_form(word) for word in term.split())
-            matches = [m for m in re.finditer(rf"(?<!\w){pattern}(?![\w{COMBINING}])", text, re.IGNORECASE)
-                       if not _inside_any(m.span(), markup)] or \
-                [m for m in re.finditer(pattern, text, re.IGNORECASE) if not _inside_any(m.span(), markup)]
+            matches = _outside(rf"(?<!\w){pattern}(?![\w{COMBINING}])", text, markup) or _outside(pattern, text, markup)
             spans.extend({"term": text[m.start():m.end()], "from": m.start(), "to": m.end()} for m in matches)
         unique = {(a["from"], a["to"]): a for a in spans}  # a term given twice ("pizza", "Pizza") is one aspect
         results.append([unique[key] for key in sorted(unique)])
@@ -485,6 +483,11 @@ def _either_form(word: str) -> str:
         parts.append(re.escape(char) if decomposed == char else f"(?:{re.escape(char)}|{re.escape(decomposed)})")
     either = "".join(parts)
     return either if either == re.escape(word) else f"(?:{re.escape(word)}|{either})"
+
+
+def _outside(pattern: str, text: str, markup: list[tuple[int, int]]) -> list[re.Match]:
+    """The case-blind matches of ``pattern`` in ``text`` that overlap none of the ``markup`` spans."""
+    return [m for m in re.finditer(pattern, text, re.IGNORECASE) if not _inside_any(m.span(), markup)]
 
 
 def _inside_any(span: tuple[int, int], markup: list[tuple[int, int]]) -> bool:
