@@ -400,11 +400,10 @@ def _decompressed(file: Path, compression: str):
             stream = _opener(compression)(file, "rb")
         with stream:
             shutil.copyfileobj(stream, spool, 1 << 20)
-    except (ImportError, DataError):
-        spool.close()
-        raise
     except Exception as exc:  # gzip, bz2, lzma, zipfile and zstandard each raise their own errors
         spool.close()
+        if isinstance(exc, (ImportError, DataError)):  # their own one-line messages
+            raise
         raise DataError(f"cannot decompress {file} ({exc}); check that the file is whole and its extension "
                         "names its compression") from None
     spool.seek(0)
