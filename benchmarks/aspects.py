@@ -50,7 +50,7 @@ import torch
 from sentiment.aspects.data import contrastive_sentences, read_aspect_data, read_polarity_texts, split_sentences
 from sentiment.aspects.evaluation import evaluate_pipeline
 from sentiment.aspects.pipeline import AspectPipeline, _load_prior
-from sentiment.aspects.polarity import ClassicalPolarity, MeanPolarity, aspect_items
+from sentiment.aspects.polarity import ClassicalPolarity, MeanPolarity, aspect_groups, aspect_items
 from sentiment.vectorizers.word2vec import load_vectors
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
@@ -136,8 +136,9 @@ def neural_rows(train, keyed, classical_prior: AspectPipeline,
     start = time.perf_counter()
     contrast = AspectPipeline(extractor="lstm", polarity="lstm", prior=None, contrast=CONTRAST)
     contrast.prior_, contrast.extractor_ = classical_prior.prior_, tagger
+    joined = train + contrastive_sentences(train, CONTRAST)
     contrast.polarity_ = AttentionPolarity(extra_words=20_000, cleaner=contrast.cleaner, prior=scorer).fit(
-        *aspect_items(train + contrastive_sentences(train, CONTRAST)), keyed, pretrain=sst)
+        *aspect_items(joined), keyed, pretrain=sst, groups=aspect_groups(joined))
     rows.append((f"lstm + prior + SST pre-training + contrast {CONTRAST}", contrast,
                  seconds_tagger + time.perf_counter() - start))
     pairs = ((rows[1], classical_prior, "classical + prior"), (rows[2], classical_prior, "classical + prior"),

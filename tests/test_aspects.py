@@ -7,13 +7,14 @@ from __future__ import annotations
 
 import json
 import random
+import re
 
 import pytest
 
 import sentiment
 from sentiment.aspects import (AspectPipeline, evaluate_aspects, fit_aspects, predict_aspect_texts,
                                read_aspect_data)
-from sentiment.aspects.data import (CONTRAST_JOINS, bio_tags, check_sentence, contrastive_sentences, sentence_spans,
+from sentiment.aspects.data import (CONTRAST_JOINS, POLARITIES, bio_tags, check_sentence, contrastive_sentences, sentence_spans,
                                     spans_from_tags,
                                     split_sentences, tokenize)
 from sentiment.aspects.evaluation import format_aspect_report, score_aspects
@@ -805,3 +806,37 @@ def test_the_pipelines_own_dev_fraction_is_a_setting_apart_from_the_dev_split(tm
                                       "prior=null", "--no-refit", "--out", str(tmp_path / "m")])
     assert result.exit_code == 0, result.output
     assert json.loads((tmp_path / "m" / "config.json").read_text())["pipeline"]["dev_fraction"] == 0.2
+
+
+def test_contrastive_sentences_name_their_sources_and_drop_an_opening_connective():
+    good = {"text": "The pasta was superb.", "aspects": [{"term": "pasta", "from": 4, "to": 9, "polarity": "positive"}]}
+    bad = {"text": "But the staff, however, was rude.",
+           "aspects": [{"term": "staff", "from": 8, "to": 13, "polarity": "negative"}]}
+    made = contrastive_sentences([good, bad], 6, seed=0)
+    assert made
+    for s in made:
+        check_sentence(s)
+        assert sorted(s["sources"]) == [0, 1]
+        assert not re.search(r"(?i)(but|however|although|while|whereas),? but\b", s["text"])  # no "..., although but ..."
+        assert s["text"].startswith("But the staff") or any(j + "the staff" in s["text"] for j in CONTRAST_JOINS)
+    named = {"text": "However burger was cold", "aspects": [{"term": "However burger", "from": 0, "to": 14,
+                                                               "polarity": "negative"}]}
+    for s in contrastive_sentences([good, named], 4, seed=0):  # a term that starts with the connective keeps it
+        check_sentence(s)
+
+
+def test_aspect_groups_follow_sentences_and_contrast_sources():
+    from sentiment.aspects.polarity import aspect_groups, aspect_items
+
+    rows = synthetic(30, seed=3)
+    joined = rows + contrastive_sentences(rows, 0.5, seed=0)
+    items, labels = aspect_items(joined)
+    groups = aspect_groups(joined)
+    assert len(groups) == len(items) == len(labels)
+    k = 0
+    for n, s in enumerate(joined):
+        for a in s["aspects"]:
+            if a["polarity"] in POLARITIES:
+                assert groups[k] == (tuple(s["sources"]) if n >= len(rows) else (n,))
+                assert items[k] == (s["text"], a["from"], a["to"])
+                k += 1

@@ -133,3 +133,26 @@ def test_an_operation_missing_on_apple_mps_says_what_to_do():
     with pytest.raises(NotImplementedError):  # elsewhere it is not a device's gap
         with trainer.device_errors(torch.device("cpu")):
             raise NotImplementedError("something")
+
+
+def test_hold_out_groups_keeps_each_group_on_one_side():
+    groups = [(0,), (0,), (1,), (2,), (2,), (3,), (4,), (1, 3), (0, 2), (5,), (6,), (7,)]
+    train, dev = trainer.hold_out_groups(groups, 0.25, np.random.default_rng(0))
+    assert len(dev) and len(train)
+    held = {g for r in dev for g in groups[r]}
+    trained = {g for r in train for g in groups[r]}
+    assert held.isdisjoint(trained)  # no sentence on both sides
+    assert len(held) == 2  # round(8 groups * 0.25)
+    left_out = set(range(len(groups))) - set(train.tolist()) - set(dev.tolist())
+    for r in left_out:  # only a joined row of a held-out and a training group is left out
+        assert len(groups[r]) == 2 and not set(groups[r]) <= held and not held.isdisjoint(groups[r])
+    again = trainer.hold_out_groups(groups, 0.25, np.random.default_rng(0))
+    assert [a.tolist() for a in again] == [train.tolist(), dev.tolist()]
+
+
+@pytest.mark.parametrize("groups, fraction", [([], 0.1), ([(0,), (0,)], 0.5), ([(0,), (1,)], 0.1),
+                                              ([(0,), (1,), (0, 1)], 0.99)])
+def test_hold_out_groups_holds_nothing_out_when_it_cannot(groups, fraction):
+    rng = np.random.default_rng(0)
+    train, dev = trainer.hold_out_groups(groups, fraction, rng)
+    assert train.tolist() == list(range(len(groups))) and dev.tolist() == []

@@ -360,13 +360,17 @@ def split_sentences(sentences: list[dict], fraction: float = 0.15, seed: int = 0
 
 
 CONTRAST_JOINS = (", but ", "; however, ", ", although ", ", while ", ", whereas ")
+# a connective that opens the second sentence ("But the staff ...", "However, ...") gives way to the join
+_OPENING_LINK = re.compile(r"(?:but|however|yet|and)\b[\s,]*", re.IGNORECASE)
 
 
 def contrastive_sentences(sentences: list[dict], fraction: float, seed: int = 0) -> list[dict]:
     """Synthetic two-clause sentences for training the polarity models: a sentence whose aspects all
     share one polarity, a contrastive link (", but ", "; however, ", ...) and a sentence whose aspects
     all share another, each aspect keeping its polarity (offsets shifted). About ``fraction`` times as
-    many as there are such sentences.
+    many as there are such sentences. Each names the two it joins (``"sources"``: their indices in
+    ``sentences``), so a hold-out can keep it with them; a connective that opens the second sentence
+    ("But the staff ...") gives way to the join.
 
     SemEval sentences mostly carry one opinion, so a model can score well by reading the whole
     sentence; "The camera struggles in low light, but the battery lasts for days" then gets one
@@ -375,23 +379,29 @@ def contrastive_sentences(sentences: list[dict], fraction: float, seed: int = 0)
     """
     import random
 
-    by_polarity: dict[str, list[dict]] = {p: [] for p in POLARITIES}
-    for s in sentences:
+    by_polarity: dict[str, list[int]] = {p: [] for p in POLARITIES}
+    for n, s in enumerate(sentences):
         found = {a.get("polarity") for a in s["aspects"]}
         if len(found) == 1 and (p := found.pop()) in POLARITIES and s["text"].strip():
-            by_polarity[p].append(s)
-    pool = [s for group in by_polarity.values() for s in group]
+            by_polarity[p].append(n)
+    pool = [n for group in by_polarity.values() for n in group]
     rng = random.Random(seed)
     out: list[dict] = []
     for k in range(int(round(fraction * len(pool)))):
-        first = rng.choice(pool)
+        i = rng.choice(pool)
+        first = sentences[i]
         other = [p for p in POLARITIES if by_polarity[p] and p != first["aspects"][0]["polarity"]]
         if not other:
             break
-        second = rng.choice(by_polarity[rng.choice(other)])
+        j = rng.choice(by_polarity[rng.choice(other)])
+        second = sentences[j]
         end = max(a["to"] for a in first["aspects"])  # the end stripped of punctuation, never into a term
         left = first["text"][:end] + first["text"][end:].rstrip().rstrip(".!?;,").rstrip()
         right = second["text"].lstrip()
+        opening = _OPENING_LINK.match(right)
+        if opening and opening.end() < len(right) and not any(
+                a["from"] < len(second["text"]) - len(right) + opening.end() for a in second["aspects"]):
+            right = right[opening.end():]  # never a term's first letters
         starts_term = any(a["from"] == len(second["text"]) - len(right) for a in second["aspects"])
         if len(right) > 1 and right[0].isupper() and right[1].islower() and not starts_term:
             right = right[0].lower() + right[1:]
@@ -400,5 +410,5 @@ def contrastive_sentences(sentences: list[dict], fraction: float, seed: int = 0)
         text = left + join + right
         aspects = [dict(a) for a in first["aspects"]]
         aspects += [{**a, "from": a["from"] + shift, "to": a["to"] + shift} for a in second["aspects"]]
-        out.append({"id": f"contrast-{k}", "text": text, "aspects": aspects, "categories": []})
+        out.append({"id": f"contrast-{k}", "text": text, "aspects": aspects, "categories": [], "sources": (i, j)})
     return out

@@ -184,18 +184,23 @@ def _pad(arrays: list[np.ndarray]) -> torch.Tensor:
 
 
 def _train_nets(o: dict, n_rows: int, batches_of, new_net, matrix: np.ndarray, config, progress,
-                before=None) -> tuple[list, list]:
+                before=None, groups=None) -> tuple[list, list]:
     """Train ``o["n_nets"]`` networks, each with its own seed and held-out part (``o["dev_fraction"]``) for
-    early stopping. ``batches_of(rows, device, rng)`` gives the batches of those rows (shuffled with
-    ``rng``; None: the held-out check); ``new_net()`` an untrained network whose embedding starts from
-    ``matrix``; ``before(net, device, rng)``, if given, prepares each network before its training (e.g.
-    pre-training). Returns the trained networks (on the CPU, in eval mode) and their training histories."""
+    early stopping: of the rows, or with ``groups`` (per row the sentences it comes from) of the
+    sentences (:func:`~sentiment.models.trainer.hold_out_groups`). ``batches_of(rows, device, rng)`` gives
+    the batches of those rows (shuffled with ``rng``; None: the held-out check); ``new_net()`` an
+    untrained network whose embedding starts from ``matrix``; ``before(net, device, rng)``, if given,
+    prepares each network before its training (e.g. pre-training). Returns the trained networks (on the
+    CPU, in eval mode) and their training histories."""
     device = trainer.resolve_device(o["device"])
     nets, histories = [], []
     for k in range(o["n_nets"]):
         seed = o["seed"] + k
         rng = np.random.default_rng(seed)
-        train_rows, dev_rows = trainer.hold_out_rows(n_rows, o["dev_fraction"], rng, always_draw=True)
+        if groups is None:
+            train_rows, dev_rows = trainer.hold_out_rows(n_rows, o["dev_fraction"], rng, always_draw=True)
+        else:
+            train_rows, dev_rows = trainer.hold_out_groups(groups, o["dev_fraction"], rng)
         batches = batches_of(train_rows, device, rng)
         dev = batches_of(dev_rows, device, None) if len(dev_rows) else None
         with trainer.seeded(seed, device):
@@ -699,8 +704,12 @@ class AttentionPolarity:
         return [words, positions], dense
 
     def fit(self, items: list[tuple[str, int, int]], labels: list[str], keyed=None, progress: bool = False,
-            pretrain: tuple[list[str], list[str]] | None = None) -> "AttentionPolarity":
+            pretrain: tuple[list[str], list[str]] | None = None, groups=None) -> "AttentionPolarity":
         """Train on ``items`` (text, aspect start, aspect end) and their polarities.
+
+        The early-stopping hold-out keeps the aspects of one sentence together: ``groups`` gives per item
+        the sentences it comes from (:func:`~sentiment.aspects.polarity.aspect_groups`, which knows the
+        two sentences of a contrast sentence); by default an item's text is its group.
 
         ``pretrain``: optional ``(texts, polarities)`` of whole texts (e.g. SST phrases mapped to
         negative / neutral / positive); each network first learns them for ``pretrain_epochs`` epochs,
@@ -741,7 +750,13 @@ class AttentionPolarity:
                 n_prior=len(PRIOR_NAMES) if dense is not None else 0))
 
         before = self._pretrainer(pretrain, pretrain_tokens, config, progress) if pretraining else None
-        self.nets, self.history_ = _train_nets(o, len(y), batches_of, new_net, matrix, config, progress, before)
+        if groups is None:
+            number = {text: k for k, text in enumerate(texts)}
+            groups = [(number[text],) for text, _, _ in items]
+        elif len(groups) != len(items):
+            raise ValueError(f"groups must name the sentences of each item: {len(groups)} for {len(items)} items")
+        self.nets, self.history_ = _train_nets(o, len(y), batches_of, new_net, matrix, config, progress, before,
+                                               groups)
         self.pretrained_on_ = len(pretrain[0]) if pretraining else 0
         return self
 

@@ -36,7 +36,7 @@ from ..registry import available, resolve
 from .data import (COMBINING, POLARITIES, contrastive_sentences, markup_spans, read_aspect_data, read_polarity_texts, sentence_spans,
                    token_cleaner)
 from .categories import CategoryModel, has_categories
-from .polarity import aspect_items
+from .polarity import aspect_groups, aspect_items
 
 
 class AspectPipeline:
@@ -100,7 +100,8 @@ class AspectPipeline:
         hold one opinion, so without them the polarity models lean on the whole sentence and give both
         aspects of "The camera struggles in low light, but the battery lasts" one polarity. The tagger
         and the categories learn the real sentences only; the ``lstm`` network's early-stopping
-        hold-out is drawn from both.
+        hold-out is drawn by sentence, and a two-opinion sentence trains only when neither of its
+        sentences is held out.
     clusters : int or None
         Words of the Brown cluster table (:mod:`sentiment.aspects.clusters`, from spacy-lookups-data)
         whose cluster prefixes the tagger reads: a word class for words the training sentences lack.
@@ -193,12 +194,12 @@ class AspectPipeline:
         clusters = p["clusters"] if p["clusters"] is not None else extractor.default_clusters
         extractor = extractor.configured(p, cleaner=self.cleaner, clusters=clusters)
         extractor.fit(sentences, keyed=keyed, progress=progress)
-        polarity_items, polarity_labels = items, labels
-        if p["contrast"]:  # the polarity models also learn two-opinion sentences
-            polarity_items, polarity_labels = aspect_items(
-                sentences + contrastive_sentences(sentences, p["contrast"], p["seed"]))
+        polarity_sentences = sentences  # with contrast, the polarity models also learn two-opinion sentences
+        if p["contrast"]:
+            polarity_sentences = sentences + contrastive_sentences(sentences, p["contrast"], p["seed"])
         polarity = polarity.configured(p, cleaner=self.cleaner, prior=prior_scorer(prior))
-        polarity.fit(polarity_items, polarity_labels, keyed=keyed, progress=progress, pretrain=pretrain)
+        polarity.fit(*aspect_items(polarity_sentences), keyed=keyed, progress=progress, pretrain=pretrain,
+                     groups=aspect_groups(polarity_sentences))
         categories = None
         if p["categories"] and has_categories(sentences):
             categories = CategoryModel(seed=p["seed"]).fit(sentences)

@@ -153,7 +153,7 @@ class ClassicalPolarity:
         return rows
 
     def fit(self, items: list[tuple[str, int, int]], labels: list[str], keyed=None, progress: bool = False,
-            pretrain=None) -> "ClassicalPolarity":
+            pretrain=None, groups=None) -> "ClassicalPolarity":
         """Train on ``(text, from, to)`` aspects and their polarities (the other arguments are the networks')."""
         self.model.fit(self.features(items), labels)
         return self
@@ -196,9 +196,9 @@ class MeanPolarity:
 
         return cls([resolve("aspect_polarity", name).configured(p, cleaner=cleaner, prior=prior) for name in cls.MEMBERS])
 
-    def fit(self, items, labels, keyed=None, progress: bool = False, pretrain=None) -> "MeanPolarity":
+    def fit(self, items, labels, keyed=None, progress: bool = False, pretrain=None, groups=None) -> "MeanPolarity":
         for member in self.members:
-            member.fit(items, labels, keyed=keyed, progress=progress, pretrain=pretrain)
+            member.fit(items, labels, keyed=keyed, progress=progress, pretrain=pretrain, groups=groups)
         return self
 
     def predict_proba(self, items: list[tuple[str, int, int]]) -> np.ndarray:
@@ -225,12 +225,20 @@ class MeanPolarity:
         return cls(members)
 
 
+def _polarised(sentences: list[dict]):
+    """``(sentence index, sentence, aspect)`` of every gold aspect with a 3-way polarity."""
+    return ((k, s, a) for k, s in enumerate(sentences) for a in s["aspects"] if a.get("polarity") in POLARITIES)
+
+
 def aspect_items(sentences: list[dict]) -> tuple[list[tuple[str, int, int]], list[str]]:
     """``(text, from, to)`` of every gold aspect with a 3-way polarity, and the polarities."""
-    items, labels = [], []
-    for s in sentences:
-        for a in s["aspects"]:
-            if a.get("polarity") in POLARITIES:
-                items.append((s["text"], a["from"], a["to"]))
-                labels.append(a["polarity"])
-    return items, labels
+    found = list(_polarised(sentences))
+    return [(s["text"], a["from"], a["to"]) for _, s, a in found], [a["polarity"] for _, _, a in found]
+
+
+def aspect_groups(sentences: list[dict]) -> list[tuple[int, ...]]:
+    """Per item of :func:`aspect_items` the sentences it comes from, as indices into ``sentences``: its
+    own, or for a sentence made by :func:`~sentiment.aspects.data.contrastive_sentences` from sentences
+    earlier in the list, the two it joins (its ``"sources"``). A network's early-stopping hold-out then
+    holds out whole sentences, none of which it saw in training."""
+    return [tuple(s.get("sources", (k,))) for k, s, _ in _polarised(sentences)]

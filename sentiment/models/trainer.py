@@ -134,6 +134,28 @@ def hold_out_rows(n: int, fraction: float, rng, *, always_draw: bool = False) ->
     return np.sort(order[n_dev:]), np.sort(order[:n_dev])
 
 
+
+def hold_out_groups(groups: list, fraction: float, rng) -> tuple[np.ndarray, np.ndarray]:
+    """Train and held-out (dev) row indices, each sorted, that keep rows of one group on one side: each
+    row names the groups it comes from (``groups[row]``, a sequence of ints, e.g. the sentence of an
+    aspect, or both sentences of one made by joining two), a random ``round(n_groups * fraction)``
+    groups are held out, a row trains when none of its groups is held out and is held out when all
+    are; a row of both (a joined sentence) is left out, so nothing held out was seen in training.
+
+    No held-out part (all rows train) when it would be empty or leave no row to train on. The groups
+    come from one ``rng.permutation``, always drawn, so that ``rng``'s later draws stay the same.
+    """
+    ids = sorted({g for row in groups for g in row})
+    order = rng.permutation(len(ids))
+    n_dev = int(round(len(ids) * fraction))
+    held = {ids[i] for i in order[:n_dev]}
+    train = [r for r, row in enumerate(groups) if held.isdisjoint(row)]
+    dev = [r for r, row in enumerate(groups) if held.issuperset(row)]
+    if not train or not dev:
+        return np.arange(len(groups)), np.arange(0)
+    return np.array(train), np.array(dev)
+
+
 def net_arrays(net: torch.nn.Module, prefix: str = "") -> dict[str, np.ndarray]:
     """The network's weights (its ``state_dict``) as float32 numpy arrays on the CPU, named ``prefix + name``."""
     return {prefix + name: value.detach().float().cpu().numpy() for name, value in net.state_dict().items()}
