@@ -766,10 +766,10 @@ def test_word_vectors_without_a_model_that_reads_them_are_refused(tmp_path):
 
 
 def test_within_sentences_keeps_every_span_inside_the_piece_it_reads():
-    from sentiment.aspects.pipeline import _within_sentences
+    from sentiment.aspects.pipeline import _Sentences, _within_sentences
 
     text = "Great pizza. Bad service."
-    pieces = _within_sentences([(text, 6, 13), ("   ", 0, 2), (text, 17, 24)])
+    pieces = _within_sentences([(text, 6, 13), ("   ", 0, 2), (text, 17, 24)], _Sentences())
     assert pieces[1] == ("   ", 0, 2)  # white space only: read as it is
     for piece, start, end in pieces:
         assert 0 <= start < end <= len(piece)
@@ -840,3 +840,17 @@ def test_aspect_groups_follow_sentences_and_contrast_sources():
                 assert groups[k] == (tuple(s["sources"]) if n >= len(rows) else (n,))
                 assert items[k] == (s["text"], a["from"], a["to"])
                 k += 1
+
+
+def test_predict_aspects_splits_each_text_into_sentences_once(monkeypatch):
+    from sentiment.aspects import pipeline as module
+
+    pipe = AspectPipeline(prior=None, bits=12, categories=False).fit(synthetic(60, seed=2))
+    texts = ["The food is awful. But the service is great.", "The food is awful. But the service is great.",
+             "Great service!"]
+    expected = pipe.predict_aspects(texts)
+    split = []
+    monkeypatch.setattr(module, "sentence_spans", lambda text: split.append(text) or sentence_spans(text))
+    assert pipe.predict_aspects(texts) == expected and sorted(split) == sorted(set(texts))
+    split.clear()
+    assert pipe.predict_aspects(texts, aspects=["service"]) and sorted(split) == sorted(set(texts))

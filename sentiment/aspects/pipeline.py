@@ -238,9 +238,12 @@ class AspectPipeline:
         depend on its neighbours) unless ``by_sentence`` is False; offsets are into the whole text."""
         self._check_fitted()
         texts = check_texts(texts, allow_empty=True)
-        if not by_sentence:
+        return self._extract(texts, _Sentences() if by_sentence else None)
+
+    def _extract(self, texts: list[str], sentences: "_Sentences | None") -> list[list[dict]]:
+        if sentences is None:
             return self.extractor_.extract(texts)
-        spans = [sentence_spans(text) or [(0, len(text))] for text in texts]
+        spans = [sentences[text] or [(0, len(text))] for text in texts]
         found = iter(self.extractor_.extract([text[a:b] for text, cuts in zip(texts, spans) for a, b in cuts]))
         return [[{**term, "from": term["from"] + a, "to": term["to"] + a} for a, _ in cuts for term in next(found)]
                 for cuts in spans]
@@ -249,9 +252,12 @@ class AspectPipeline:
         """Probabilities (negative, neutral, positive) of ``(text, from, to)`` aspects, each read within
         its sentence unless ``by_sentence`` is False (see :meth:`predict_aspects`)."""
         self._check_fitted()
+        return self._polarity_proba(items, _Sentences() if by_sentence else None)
+
+    def _polarity_proba(self, items: list[tuple[str, int, int]], sentences: "_Sentences | None") -> np.ndarray:
         if not items:
             return np.zeros((0, len(POLARITIES)))
-        return self.polarity_.predict_proba(_within_sentences(items) if by_sentence else list(items))
+        return self.polarity_.predict_proba(list(items) if sentences is None else _within_sentences(items, sentences))
 
     def predict_aspects(self, texts, aspects=None, *, by_sentence: bool = True) -> list[list[dict]]:
         """Per text a list of ``{"term", "from", "to", "polarity", "score"}`` (``score``: the polarity's
@@ -269,12 +275,10 @@ class AspectPipeline:
         """
         self._check_fitted()
         texts = check_texts(texts, allow_empty=True)  # an empty text has no aspects
-        if aspects is None:
-            found = self.extract(texts, by_sentence=by_sentence)
-        else:
-            found = locate_terms(texts, aspects)
+        sentences = _Sentences() if by_sentence else None  # each text split into sentences once
+        found = self._extract(texts, sentences) if aspects is None else locate_terms(texts, aspects)
         items = [(t, a["from"], a["to"]) for t, spans in zip(texts, found) for a in spans]
-        probs = self.polarity_proba(items, by_sentence=by_sentence)
+        probs = self._polarity_proba(items, sentences)
         k = 0
         results = []
         for spans in found:
@@ -369,13 +373,19 @@ class AspectPipeline:
 
 
 # -- helpers ---------------------------------------------------------------------------------------
-def _within_sentences(items: list[tuple[str, int, int]]) -> list[tuple[str, int, int]]:
+class _Sentences(dict):
+    """Text -> its sentence spans (:func:`~sentiment.aspects.data.sentence_spans`), each text split once."""
+
+    def __missing__(self, text: str) -> list[tuple[int, int]]:
+        self[text] = spans = sentence_spans(text)
+        return spans
+
+
+def _within_sentences(items: list[tuple[str, int, int]], sentences: _Sentences) -> list[tuple[str, int, int]]:
     """Each aspect ``(text, from, to)`` as ``(sentence, from, to)``: the sentences of ``text``
-    (:func:`~sentiment.aspects.data.sentence_spans`) that it starts and ends in (one, unless a term
-    crosses a sentence end), with offsets into them. Each text is split once, however many aspects it
-    has, and an aspect's sentence found by bisection."""
-    sentences = {text: sentence_spans(text) for text in {text for text, _, _ in items}}
-    starts = {text: [a for a, _ in spans] for text, spans in sentences.items()}
+    (``sentences[text]``) that it starts and ends in (one, unless a term crosses a sentence end), with
+    offsets into them. An aspect's sentence is found by bisection."""
+    starts = {text: [a for a, _ in sentences[text]] for text in {text for text, _, _ in items}}
     out = []
     for text, start, end in items:
         spans, firsts = sentences[text], starts[text]
