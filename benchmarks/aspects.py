@@ -82,12 +82,9 @@ def all_text_vectors(path: Path = RESULTS / "all_text.w2v.txt", root: Path = DAT
 
         from gensim.models import Word2Vec
 
-        from sentiment.aspects.data import _TOKEN, token_cleaner
+        from sentiment.aspects.data import token_cleaner
 
         cleaner = token_cleaner()
-
-        def words(text):  # whole-text normalisation, then the aspect tokenizer's pattern
-            return ["_".join(t.split()) for t in _TOKEN.findall(cleaner.normalize(text))]
 
         def csv_texts(file):
             opener = gzip.open if file.suffix == ".gz" else open
@@ -98,11 +95,20 @@ def all_text_vectors(path: Path = RESULTS / "all_text.w2v.txt", root: Path = DAT
         texts = absa * 3
         for file in ("imdb/train.csv.gz", "sst5/train.csv", "goemotions/train.csv", "carer_emotion/train.csv"):
             texts += csv_texts(root / file)
-        docs = [words(t) for t in texts]
+        docs = [vector_words(t, cleaner) for t in texts]
         print(f"word2vec on {len(docs):,} texts, {sum(map(len, docs)):,} tokens", flush=True)
         model = Word2Vec(docs, vector_size=100, window=5, min_count=2, sg=1, epochs=5, seed=0, workers=2)
         model.wv.save_word2vec_format(str(path))
     return str(path)
+
+
+def vector_words(text: str, cleaner) -> list[str]:
+    """The words of ``text`` that :func:`all_text_vectors` learns: the whole text normalised by the aspect
+    models' ``cleaner`` (:func:`sentiment.aspects.data.token_cleaner`), then cut by their tokenizer's
+    pattern (a web address or tag with spaces in it joined by "_")."""
+    from sentiment.aspects.data import _TOKEN
+
+    return ["_".join(m.group().split()) for m in _TOKEN.finditer(cleaner.normalize(text))]
 
 
 def domain_split(folder: Path, domain: str) -> tuple[list[dict], list[dict]]:

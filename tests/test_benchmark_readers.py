@@ -27,3 +27,15 @@ def test_the_polarity_models_goemotions_part_keeps_one_sided_comments(tmp_path, 
     monkeypatch.setattr(datasets, "ROOT", tmp_path)
     assert train_polarity_model.goemotions("train") == (["so happy", "love it", "thanks and love it", "furious and sad"],
                                                           [1, 1, 1, 0])
+
+
+def test_the_aspect_vectors_read_the_aspect_models_words():
+    import aspects
+
+    from sentiment.aspects.data import token_cleaner, tokenize
+
+    cleaner = token_cleaner()
+    text = "The hard-drive isn't fast, see http://example.com/a b &amp; $20!"
+    words = aspects.vector_words(text, cleaner)
+    assert words == [t.text for t in tokenize(text, cleaner)]
+    assert all(isinstance(w, str) and w and " " not in w for w in words)
