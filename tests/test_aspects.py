@@ -817,8 +817,15 @@ def test_contrastive_sentences_name_their_sources_and_drop_an_opening_connective
     for s in made:
         check_sentence(s)
         assert sorted(s["sources"]) == [0, 1]
-        assert not re.search(r"(?i)(but|however|although|while|whereas),? but\b", s["text"])  # no "..., although but ..."
+        assert not re.search(r"(?i)(but|however|although|while|whereas),? (but|however)\b", s["text"])  # no "..., although but ..."
         assert s["text"].startswith("But the staff") or any(j + "the staff" in s["text"] for j in CONTRAST_JOINS)
+    for opening, kept in (("So, the staff was rude.", "the staff"), ("So rude a staff.", "so rude"),
+                          ("Although the staff was rude.", "the staff")):
+        other = {"text": opening, "aspects": [{"term": "staff", "from": opening.index("staff"),
+                                               "to": opening.index("staff") + 5, "polarity": "negative"}]}
+        for s in contrastive_sentences([good, other], 4, seed=0):
+            check_sentence(s)
+            assert s["text"].startswith(opening[:-1]) or any(j + kept in s["text"] for j in CONTRAST_JOINS)
     named = {"text": "However burger was cold", "aspects": [{"term": "However burger", "from": 0, "to": 14,
                                                                "polarity": "negative"}]}
     for s in contrastive_sentences([good, named], 4, seed=0):  # a term that starts with the connective keeps it

@@ -360,8 +360,10 @@ def split_sentences(sentences: list[dict], fraction: float = 0.15, seed: int = 0
 
 
 CONTRAST_JOINS = (", but ", "; however, ", ", although ", ", while ", ", whereas ")
-# a connective that opens the second sentence ("But the staff ...", "However, ...") gives way to the join
-_OPENING_LINK = re.compile(r"(?:but|however|yet|and)\b[\s,]*", re.IGNORECASE)
+# a connective that opens the second sentence ("But the staff ...", "However, ...", "So, ...") gives way to
+# the join; "so", "still", ... only before a comma ("So good!" keeps its "so")
+_OPENING_LINK = re.compile(r"(?:but|however|yet|and|also|plus|although|though)\b[\s,]*"
+                           r"|(?:so|still|overall|anyway|besides)\s*,\s*", re.IGNORECASE)
 
 
 def contrastive_sentences(sentences: list[dict], fraction: float, seed: int = 0) -> list[dict]:
