@@ -8,6 +8,7 @@ from __future__ import annotations
 import json
 import random
 import re
+import unicodedata
 
 import pytest
 
@@ -333,6 +334,26 @@ def test_a_decomposed_accent_stays_with_its_word():
     assert [(a["from"], a["to"]) for a in locate_terms([text], ["café"])[0]] == [(4, 9)]  # either form
     assert [(a["from"], a["to"]) for a in locate_terms(["A café here"], ["cafe\u0301"])[0]] == [(2, 6)]
     assert [(a["from"], a["to"]) for a in locate_terms(["A \uf900 here"], ["\uf900"])[0]] == [(2, 3)]  # as written
+
+
+def test_given_aspects_match_partly_composed_accents_in_any_equivalent_order():
+    from sentiment.aspects.pipeline import _equivalent_forms, locate_terms
+
+    # "phở": o + horn (216) + hook above (230); Windows-1258 text writes "ơ" + a separate hook
+    spellings = ["ph\u1edf", "pho\u031b\u0309", "ph\u01a1\u0309", "pho\u0309\u031b", "ph\u1ecf\u031b"]
+    for term in spellings:
+        for written in spellings:
+            text = f"The {written} was great, the pho too"
+            assert [(a["from"], a["to"]) for a in locate_terms([text], [term])[0]] == [(4, 4 + len(written))], \
+                (ascii(term), ascii(written))
+    assert locate_terms(["The pho\u0309 was great"], ["phở"]) == [[]]  # no horn: another letter
+    forms = _equivalent_forms("\u1ec7")  # ệ: e + dot below + circumflex
+    assert {"\u1ec7", "e\u0323\u0302", "\u00ea\u0323", "\u1eb9\u0302", "e\u0302\u0323"} <= forms
+    assert all(unicodedata.normalize("NFC", f) == "\u1ec7" for f in forms)
+    assert "\u00ea\u0323" in forms and "\u1eb9\u0302" in forms and len(forms) == 5
+    assert _equivalent_forms("a") == {"a"}
+    zalgo = "a" + "\u0301\u0302\u0303\u0304" * 10  # marks that compose no letter: matched as written
+    assert [(a["from"], a["to"]) for a in locate_terms([f"x {zalgo} y"], [zalgo])[0]] == [(2, 2 + len(zalgo))]
 
 
 def test_given_aspects_match_any_spacing_but_not_inside_web_addresses_or_tags():

@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import bisect
 import inspect
+import itertools
 import os
 import re
 import unicodedata
@@ -486,14 +487,36 @@ def locate_terms(texts: list[str], aspects) -> list[list[dict]]:
 
 
 def _either_form(word: str) -> str:
-    """A pattern for ``word`` as written, or with its accented letters composed ("é") or decomposed ("e" +
-    accent) as the text has them."""
+    """A pattern for ``word`` as written, or with each accented letter in any form the text may have it:
+    composed ("é"), decomposed ("e" + accent), or partly composed with the other marks in any order that
+    means the same ("ệ" as "ê" + dot below, "ẹ" + circumflex, "e" + dot below + circumflex, ...)."""
     parts = []
     for char in unicodedata.normalize("NFC", word):
-        decomposed = unicodedata.normalize("NFD", char)
-        parts.append(re.escape(char) if decomposed == char else f"(?:{re.escape(char)}|{re.escape(decomposed)})")
+        forms = sorted(_equivalent_forms(char), key=lambda form: (-len(form), form))  # the longest first
+        parts.append(re.escape(char) if len(forms) == 1 else "(?:" + "|".join(map(re.escape, forms)) + ")")
     either = "".join(parts)
     return either if either == re.escape(word) else f"(?:{re.escape(word)}|{either})"
+
+
+def _equivalent_forms(char: str) -> set[str]:
+    """The spellings of the composed letter ``char`` that Unicode counts as the same (canonically
+    equivalent): its base letter with some of its marks composed into one character, the rest after it
+    in any order with the same meaning. Letters of more than three marks keep two forms (all composed
+    and all decomposed), so a term cannot blow the pattern up."""
+    decomposed = unicodedata.normalize("NFD", char)
+    forms = {char, decomposed}
+    base, marks = decomposed[0], decomposed[1:]
+    if not 1 <= len(marks) <= 3:
+        return forms
+    for size in range(len(marks) + 1):
+        for chosen in itertools.combinations(range(len(marks)), size):
+            head = unicodedata.normalize("NFC", base + "".join(marks[i] for i in chosen))
+            if len(head) != 1:
+                continue
+            rest = [marks[i] for i in range(len(marks)) if i not in chosen]
+            forms.update(form for order in itertools.permutations(rest) if
+                         unicodedata.normalize("NFD", form := head + "".join(order)) == decomposed)
+    return forms
 
 
 def _outside(pattern: str, text: str, markup: list[tuple[int, int]]) -> list[re.Match]:
