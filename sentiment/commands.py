@@ -13,11 +13,11 @@ from typing import Any, Callable
 
 import numpy as np
 
-from .data import (LABEL_SEPARATOR, check_fraction, check_label_sets, check_labels, holds_sst_trees, is_multi_label,
+from .data import (LABEL_SEPARATOR, LABEL_SETS, check_fraction, check_label_sets, check_labels, holds_sst_trees, is_multi_label,
                    is_pandas_na, iter_table, missing_columns, read_labelled, sst_phrase_split, text_values,
                    train_dev_split)
-from .errors import (ConfigError, DataError, MissingColumnsError, SeparatorError, TuningWarning, UnknownLabelsError,
-                     refuse_flags)
+from .errors import (ConfigError, DataError, MissingColumnsError, SeparatorError, TuningWarning, UngroupedLabelError,
+                     UnknownLabelsError, refuse_flags)
 from .evaluation import evaluate
 from .persistence import atomic_file, check_model_target, check_outside_models
 from .pipeline import PIPELINE_OPTIONS, POLARITY_NAMES, Pipeline, load, polarity_names
@@ -256,6 +256,18 @@ def _check_dev_labels(pipe: Pipeline, labels: list, dev_labels: list, label_name
     targets_for(classes, display_names(classes, label_names), dev_labels, multi_label)
 
 
+def _as_in_file(ensemble, labels: list, unknown: list) -> str:
+    """The ``unknown`` labels (after a member's grouping) as the file writes them: "surprise (ambiguous in
+    the members' grouping)" where a grouping renamed them."""
+    named = {}
+    for row in labels:
+        for label in row if isinstance(row, LABEL_SETS) else [row]:
+            named.setdefault(str(ensemble._grouped([label])[0]), set()).add(str(label))
+    shown = [f"{', '.join(sorted(named.get(u, {u})))} ({u} in the members' grouping)" if named.get(u, {u}) != {u} else u
+             for u in map(str, unknown[:10])]
+    return ", ".join(shown)
+
+
 def _headline(report: dict) -> str:
     """``accuracy 0.871, macro-F1 0.869`` (with several labels: micro- and macro-F1)."""
     names = {"accuracy": "accuracy", "micro_f1": "micro-F1", "macro_f1": "macro-F1"}
@@ -458,8 +470,11 @@ def ensemble_models(models: list[str | Path], out: str | Path, *, weights: list[
             try:
                 ensemble.tune(texts, labels)
             except UnknownLabelsError as exc:
-                raise DataError(f"--tune {tune}: label(s) {', '.join(exc.unknown[:10])} were not seen in training by "
-                                "the members; drop the rows with those labels") from None
+                raise DataError(f"--tune {tune}: label(s) {_as_in_file(ensemble, labels, exc.unknown)} were not seen "
+                                "in training by the members; drop the rows with those labels") from None
+            except UngroupedLabelError as exc:  # the grouping is a member's, not an option to leave out
+                raise DataError(f"--tune {tune}: label {exc.label!r} is not in the {exc.grouping} grouping that a "
+                                "member was trained with; fix the label or drop the rows with it") from None
             source = f"tuned on {Path(tune).name} ({len(texts)} texts)"
             counts = list(zip(ensemble.label_names_, ensemble.tune_support_))
             rare = sorted(name for name, n in counts if 0 < n < RELIABLE_POSITIVES)

@@ -52,6 +52,8 @@ class Ensemble(Classifier):
             raise ConfigError("an ensemble needs at least two fitted models")
         first = members[0]
         for member in members:
+            if isinstance(member, (str, bytes, os.PathLike)):
+                raise ConfigError(f"give loaded models (sentiment.load({str(member)!r})), not their paths")
             if not isinstance(member, Classifier):
                 kind = str(getattr(member, "kind", type(member).__name__))
                 raise ConfigError(f"an ensemble combines polarity or emotion models; {with_article(kind)} "

@@ -40,6 +40,14 @@ class UnknownLabelsError(DataError):
         self.unknown, self.known = list(unknown), list(known)
 
 
+class UngroupedLabelError(DataError):
+    """A label that a grouping (``Pipeline(grouping=...)``) does not know: ``label`` and ``grouping`` name them."""
+
+    def __init__(self, message: str, label, grouping: str) -> None:
+        super().__init__(message)
+        self.label, self.grouping = label, grouping
+
+
 class ModelFileError(SentimentError, OSError):
     """A model directory that is missing, corrupted, tampered with or not ours."""
 

@@ -19,8 +19,12 @@ vectorizing stay in Python: turn texts into those tensors with
 from __future__ import annotations
 
 import copy
+import io
 import os
+import sys
+import tempfile
 import warnings
+from contextlib import contextmanager
 from pathlib import Path
 
 from .errors import ConfigError, with_article
@@ -45,29 +49,36 @@ def export_model(pipeline, path: str | os.PathLike, fmt: str | None = None) -> P
     in the format's suffix (``.pt``, ``.pth`` or ``.ts``; ``.onnx``), so that no file of another kind is
     overwritten. Returns the path written.
     """
+    if isinstance(pipeline, (str, bytes, os.PathLike)):
+        raise ConfigError(f"give a loaded model (sentiment.load({str(pipeline)!r})), not its path")
+    if isinstance(fmt, str):
+        fmt = fmt.strip().lower()
     target = Path(path)
     check_outside_models(target, "--out")
     if target.is_dir():
         example_name = "model" + (SUFFIXES[fmt][0] if fmt in SUFFIXES else ".pt")
-        raise ConfigError(f"{target} is a directory; give --out a file name, e.g. {target / example_name}")
+        raise ConfigError(f"{target} is a directory; give the output (--out) a file name, e.g. {target / example_name}")
     if fmt is None:
         fmt = next((name for name, suffixes in SUFFIXES.items() if target.suffix.lower() in suffixes), None)
         if fmt is None:
-            raise ConfigError(f"--out {target}: the suffix names no export format; give a .pt file (torchscript) "
-                              "or a .onnx file (onnx), or choose one with --format")
+            raise ConfigError(f"{target}: the suffix names no export format; give a .pt file (torchscript) "
+                              "or a .onnx file (onnx), or name the format (--format)")
     if fmt not in FORMATS:
         raise ConfigError(f"unknown export format {fmt!r}; choose one of: {', '.join(FORMATS)}")
     suffixes = SUFFIXES[fmt]
-    if target.suffix.lower() not in suffixes:
-        example = target.with_suffix(suffixes[0]).name
-        raise ConfigError(f"--out {target}: {with_article(fmt)} export is written to a {' or '.join(suffixes)} file "
-                          f"(so that no other file is overwritten by mistake); give e.g. --out {example}")
+    for name, written in ((target, target), (Path(os.path.realpath(target)), target)):  # a link: its target too
+        if name.suffix.lower() not in suffixes:
+            example = written.with_suffix(suffixes[0]).name
+            through = "" if name == target else f" is a link to {name}, which"
+            raise ConfigError(f"{written}{through}: {with_article(fmt)} export is written to a {' or '.join(suffixes)} "
+                              f"file (so that no other file is overwritten by mistake); give e.g. {example}")
     if hasattr(pipeline, "members"):
         raise ConfigError("an ensemble does not export as one network; export each member model on its own")
+    if hasattr(pipeline, "_check_fitted"):
+        pipeline._check_fitted()
     if not hasattr(pipeline, "model_"):
         kind = getattr(pipeline, "kind", type(pipeline).__name__)
         raise ConfigError(f"{with_article(kind)} model does not export; only a single mlp or lstm model does")
-    pipeline._check_fitted()
     model = pipeline.model_
     if not hasattr(model, "net_"):
         raise ConfigError(
@@ -93,21 +104,43 @@ def _write(wrapped, example, names: list[str], fmt: str, path: str) -> None:
     import torch
 
     if fmt == "torchscript":
-        with warnings.catch_warnings():  # trace warns about shape checks that hold for every input
-            warnings.simplefilter("ignore")
-            traced = torch.jit.trace(wrapped, example)
-        traced.save(path)
+        buffer = io.BytesIO()  # torch's own file writer aborts the process when a write fails (disk full)
+        with warnings.catch_warnings():  # trace warns about shape checks that hold for every input, and
+            warnings.simplefilter("ignore")  # TorchScript is deprecated in favour of torch.export, which
+            torch.jit.save(torch.jit.trace(wrapped, example), buffer)  # cannot trace packed sequences
+        Path(path).write_bytes(buffer.getvalue())
         return
     axes = {
         "indices": {0: "n_values"}, "weights": {0: "n_values"}, "offsets": {0: "batch"},
         "features": {0: "batch"}, "tokens": {0: "batch", 1: "time"}, "lengths": {0: "batch"},
     }
-    with warnings.catch_warnings():  # the TorchScript-based exporter: torch.export cannot trace packed sequences
-        warnings.simplefilter("ignore")
+    with warnings.catch_warnings(), _native_stderr_held():  # the TorchScript-based exporter: torch.export cannot
+        warnings.simplefilter("ignore")  # trace packed sequences
         torch.onnx.export(
             wrapped, example, path, input_names=names, output_names=["probabilities"],
             dynamic_axes={**{n: axes[n] for n in names}, "probabilities": {0: "batch"}}, dynamo=False,
         )
+
+
+@contextmanager
+def _native_stderr_held():
+    """Hold back what C++ code writes to the standard error stream (the ONNX exporter warns that it cannot
+    infer the shapes of packed sequences, although the exported lstm gives the model's outputs): dropped
+    when the block succeeds, written out when it fails."""
+    sys.stderr.flush()
+    saved = os.dup(2)
+    with tempfile.TemporaryFile() as held:
+        os.dup2(held.fileno(), 2)
+        try:
+            yield
+        except BaseException:
+            os.dup2(saved, 2)
+            held.seek(0)
+            os.write(2, held.read())
+            raise
+        finally:
+            os.dup2(saved, 2)
+            os.close(saved)
 
 
 def _example_rows(model):

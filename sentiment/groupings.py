@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Sequence
 
 from .data import LABEL_SETS
-from .errors import ConfigError, DataError
+from .errors import ConfigError, UngroupedLabelError
 
 SENTIMENT = {
     "positive": ["admiration", "amusement", "approval", "caring", "desire", "excitement", "gratitude", "joy", "love",
@@ -59,9 +59,9 @@ def group_labels(labels: Sequence, name: str) -> list:
 
     def group(label):
         if label not in lookup:
-            raise DataError(
+            raise UngroupedLabelError(
                 f"label {label!r} is not in the {name} grouping, which groups: {', '.join(sorted(lookup))}; "
-                "fix the label or leave out the grouping"
+                "fix the label or leave out the grouping", label, name
             )
         return lookup[label]
 

@@ -561,3 +561,24 @@ def test_ensemble_tune_file_without_the_members_columns(fitted, tmp_path):
             ensemble_models([tmp_path / "a", tmp_path / "b"], tmp_path / "ens", tune=tune)
         assert "--label-column" not in str(error.value) and "--text-column" not in str(error.value)
     assert not (tmp_path / "ens").exists()
+
+
+def test_ensemble_tune_labels_outside_a_members_grouping(tmp_path):
+    from sentiment.commands import ensemble_models
+    from sentiment.groupings import group_labels
+
+    fine = ["joy", "love", "anger", "fear", "neutral"] * 8
+    texts = [f"{label} text {i}" for i, label in enumerate(fine)]
+    Pipeline("tfidf", "logreg", grouping="sentiment").fit(texts, [[label] for label in fine]).save(tmp_path / "a")
+    grouped = group_labels([[label] for label in fine], "sentiment")  # a member trained on the groups themselves
+    Pipeline("tfidf", "nbsvm").fit(texts, grouped).save(tmp_path / "b")
+    tune = tmp_path / "tune.csv"
+    pd.DataFrame({"text": ["fine", "sad"], "label": ["joy", "foo"]}).to_csv(tune, index=False)
+    with pytest.raises(DataError, match=r"^--tune .*tune.csv: label 'foo' is not in the sentiment grouping that a member "
+                                        r"was trained with; fix the label or drop the rows with it$"):
+        ensemble_models([tmp_path / "a", tmp_path / "b"], tmp_path / "ens", tune=tune)
+    pd.DataFrame({"text": ["fine", "wow"], "label": ["joy", "surprise"]}).to_csv(tune, index=False)
+    with pytest.raises(DataError, match=r"label\(s\) surprise \(ambiguous in the members' grouping\) were not seen "
+                                        r"in training by the members; drop the rows with those labels$"):
+        ensemble_models([tmp_path / "a", tmp_path / "b"], tmp_path / "ens", tune=tune)
+    assert not (tmp_path / "ens").exists()

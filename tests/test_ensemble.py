@@ -218,6 +218,11 @@ def test_an_aspect_model_is_no_ensemble_member(members):
         Ensemble([AspectPipeline(), members[0]])
 
 
+def test_ensemble_members_given_as_paths_are_told_to_load(members, tmp_path):
+    with pytest.raises(ConfigError, match=r"give loaded models \(sentiment.load\('.*a'\)\), not their paths"):
+        Ensemble([members[0], tmp_path / "a"])
+
+
 def test_ensemble_messages_say_an_aspect_model(fitted, saved_ensemble, tmp_path):
     import shutil
 

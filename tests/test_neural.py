@@ -6,6 +6,7 @@ import math
 import os
 import subprocess
 import sys
+from pathlib import Path
 
 import numpy as np
 import pytest
@@ -16,6 +17,7 @@ torch = pytest.importorskip("torch")
 
 import sentiment  # noqa: E402
 from sentiment import ConfigError, ModelFileError, Pipeline  # noqa: E402
+from sentiment.errors import NotFittedError  # noqa: E402
 from sentiment.cleaning import Cleaner  # noqa: E402
 from sentiment.export import export_model, input_names  # noqa: E402
 from sentiment.models import trainer  # noqa: E402
@@ -363,6 +365,37 @@ def test_export_takes_its_format_from_the_suffix(mlp_pipe, data, tmp_path):
                                mlp_pipe.predict_proba(data[2][:5]), atol=1e-5)
     with pytest.raises(ConfigError, match="the suffix names no export format; give a .pt file"):
         export_model(mlp_pipe, tmp_path / "m.bin")
+
+
+@pytest.mark.filterwarnings("ignore::DeprecationWarning")  # torch.jit.load
+def test_export_from_python_reads_the_format_and_the_model_as_the_cli_does(mlp_pipe, data, tmp_path):
+    path = export_model(mlp_pipe, tmp_path / "m.pt", " TorchScript ")
+    inputs = mlp_pipe.model_.torch_inputs(mlp_pipe.vectorizer_.transform(mlp_pipe.cleaner_.tokens_of(data[2][:3])))
+    np.testing.assert_allclose(torch.jit.load(str(path))(*inputs).numpy(), mlp_pipe.predict_proba(data[2][:3]),
+                               atol=1e-5)
+    with pytest.raises(ConfigError, match=r"give a loaded model \(sentiment.load\("):
+        export_model(str(tmp_path / "saved"), tmp_path / "x.pt")
+    with pytest.raises(NotFittedError):  # not "a Pipeline model does not export"
+        export_model(Pipeline("tfidf", "mlp"), tmp_path / "x.pt")
+
+
+def test_export_does_not_write_through_a_link_to_a_file_of_another_kind(mlp_pipe, tmp_path):
+    notes = tmp_path / "notes.txt"
+    notes.write_text("my notes")
+    (tmp_path / "link.pt").symlink_to(notes)
+    with pytest.raises(ConfigError, match="is a link to .*notes.txt, which: a torchscript export is written to"):
+        export_model(mlp_pipe, tmp_path / "link.pt")
+    assert notes.read_text() == "my notes"
+
+
+def test_a_failed_torchscript_write_is_an_error_that_leaves_no_file(mlp_pipe, tmp_path, monkeypatch):
+    def full(self, data):
+        raise OSError(28, "No space left on device")
+
+    monkeypatch.setattr(Path, "write_bytes", full)
+    with pytest.raises(OSError, match="No space left"):
+        export_model(mlp_pipe, tmp_path / "m.pt")
+    assert list(tmp_path.iterdir()) == []
 
 
 def test_export_refuses_linear_models(data, tmp_path):
