@@ -172,6 +172,8 @@ def _member_names(config: dict) -> list[str]:
 
 def _checked_weights(weights, n_members: int) -> list[float]:
     advice = f"give one finite, non-negative weight per member ({n_members})"
+    if isinstance(weights, (str, bytes)):  # "21" would read as the weights 2 and 1
+        raise ConfigError(f"weights must be a list of numbers (e.g. [2, 1]), not the text {weights!r}; {advice}")
     try:
         values = [float(w) for w in weights]
     except (TypeError, ValueError):

@@ -136,7 +136,7 @@ def test_ensemble_members_must_be_its_own_folders(ensemble_dir, saved_model, mem
         sentiment.load(ensemble_dir)
 
 
-@pytest.mark.parametrize("weights", [["x", 1], [1e400, 1], [1e308, 1e308]])
+@pytest.mark.parametrize("weights", [["x", 1], [1e400, 1], [1e308, 1e308], "21"])
 def test_ensemble_with_bad_saved_weights(ensemble_dir, weights):
     edit_config(ensemble_dir, lambda c: c.update(weights=weights))
     with pytest.raises(ModelFileError, match="not a consistent ensemble.*weight"):
@@ -216,6 +216,11 @@ def test_an_aspect_model_is_no_ensemble_member(members):
 
     with pytest.raises(ConfigError, match="aspect model cannot be a member"):
         Ensemble([AspectPipeline(), members[0]])
+
+
+def test_ensemble_weights_as_text_are_refused(members):
+    with pytest.raises(ConfigError, match=r"weights must be a list of numbers \(e.g. \[2, 1\]\), not the text '21'"):
+        Ensemble(list(members)[:2], weights="21")
 
 
 def test_ensemble_members_given_as_paths_are_told_to_load(members, tmp_path):
