@@ -51,7 +51,7 @@ from sentiment.aspects.data import contrastive_sentences, read_aspect_data, read
 from sentiment.aspects.evaluation import evaluate_pipeline
 from sentiment.aspects.pipeline import AspectPipeline, _load_prior
 from sentiment.aspects.polarity import ClassicalPolarity, MeanPolarity, aspect_groups, aspect_items
-from sentiment.vectorizers.word2vec import load_vectors
+from sentiment.vectorizers.vectors_file import load_vectors
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from datasets import ROOT, accumulate  # noqa: E402

@@ -219,7 +219,7 @@ class AspectPipeline:
         from .neural import train_word_vectors
 
         if self.params["vectors_path"]:
-            from ..vectorizers.word2vec import load_vectors
+            from ..vectorizers.vectors_file import load_vectors
 
             return load_vectors(self.params["vectors_path"])
         return train_word_vectors([[t.text for t in tokenize(s["text"], self.cleaner)] for s in sentences],

@@ -1,7 +1,7 @@
 """Word2Vec document vectors: gensim word vectors, averaged over a document's tokens.
 
 The word vectors are trained on the training texts (gensim's ``Word2Vec``) or loaded from a user's
-vectors file (word2vec text or binary format, or GloVe text without a header line). A document is the
+vectors file (word2vec text or binary format, or GloVe text without a header line: :mod:`.vectors_file`). A document is the
 mean of its words' vectors, or the IDF-weighted mean (``pooling="tfidf"``), standardised with the
 training mean and deviation of each dimension. Only the vectors of words
 seen in the training texts are kept in the saved model.
@@ -10,13 +10,13 @@ seen in the training texts are kept in the saved model.
 from __future__ import annotations
 
 from collections import Counter
-from pathlib import Path
 
 import numpy as np
 
-from ..errors import ConfigError, DataError
+from ..errors import DataError
 from ..stage import Stage
 from .ngrams import count_matrix, normalize_rows
+from .vectors_file import load_vectors
 
 
 class Word2VecVectorizer(Stage):
@@ -150,51 +150,3 @@ class Word2VecVectorizer(Stage):
             raise ValueError("word2vec scaling arrays do not match the vector size")
         if self.vectors_.shape[0] != len(self.words_) or self.idf_.shape != (len(self.words_),):
             raise ValueError("word vectors and vocabulary differ in length")
-
-
-def load_vectors(path: str, fmt: str = "auto"):
-    """Load word vectors with gensim: word2vec text/binary, or GloVe text (no header line)."""
-    from gensim.models import KeyedVectors
-
-    file = Path(path)
-    if not file.is_file():
-        raise DataError(f"vectors file {path} does not exist; pass the path of a word2vec or GloVe file")
-    if fmt == "auto":
-        fmt = _sniff_vectors_format(file)
-    try:
-        keyed = KeyedVectors.load_word2vec_format(
-            str(file), binary=fmt == "word2vec-binary", no_header=fmt == "glove", unicode_errors="replace"
-        )
-    except (ValueError, EOFError, UnicodeDecodeError, IndexError) as exc:
-        raise DataError(
-            f"cannot read {path} as {fmt} vectors ({exc}); set vectors_format to word2vec, word2vec-binary or glove"
-        ) from None
-    finite = np.isfinite(keyed.vectors).all(axis=1)
-    if not finite.all():  # a NaN would make every text's features, and a model trained on them, NaN
-        bad = np.flatnonzero(~finite)
-        raise DataError(f"vectors file {path} has NaN or infinite values in {len(bad)} vector(s), the first for "
-                        f"{keyed.index_to_key[bad[0]]!r} (vector {bad[0] + 1}); fix or drop those lines")
-    return keyed
-
-
-def _sniff_vectors_format(file: Path) -> str:
-    import gzip
-
-    opener = gzip.open if file.suffix == ".gz" else open
-    with opener(file, "rb") as handle:
-        head = handle.read(4096)
-    first_line = head.split(b"\n", 1)[0]
-    try:
-        parts = first_line.decode("utf-8").split()
-    except UnicodeDecodeError:
-        return "word2vec-binary"
-    if len(parts) == 2 and all(p.isdigit() for p in parts):
-        rest = head[len(first_line) + 1 :]
-        try:
-            rest.decode("utf-8")
-            return "word2vec"
-        except UnicodeDecodeError:
-            return "word2vec-binary"
-    if len(parts) > 2:
-        return "glove"
-    raise ConfigError(f"cannot tell the format of {file}; set vectors_format to word2vec, word2vec-binary or glove")

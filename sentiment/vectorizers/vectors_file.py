@@ -1,0 +1,236 @@
+"""Reading a word-vectors file that a user gives (``vectors_path``): word2vec text (a ``count size``
+header line, then a word and its values per line), word2vec binary (the header, then each word, a
+space and its values as little-endian float32) or GloVe text (no header), plain or compressed
+(``.gz``, ``.bz2``, ``.xz``, told by the file's suffix).
+
+The vectors end up in gensim's ``KeyedVectors``, but the file is read here: a vectors file is the
+user's input, and gensim's reader (``KeyedVectors.load_word2vec_format``) takes a line of too few
+values as its first value repeated, stops at the header's count when the file holds more, and reads
+a word with a space in it as a value. Here every line is checked, a word may hold spaces (GloVe's
+840B vectors have ". . ."), and each fault is a one-line DataError that names the line.
+"""
+
+from __future__ import annotations
+
+import bz2
+import gzip
+import lzma
+import unicodedata
+import zlib
+from collections import Counter
+from pathlib import Path
+
+import numpy as np
+
+from ..errors import ConfigError, DataError
+
+FORMATS = ("word2vec", "word2vec-binary", "glove")
+OPENERS = {".gz": gzip.open, ".bz2": bz2.open, ".xz": lzma.open, ".lzma": lzma.open}
+SNIFF_LINES = 100  # GloVe lines whose length tells the vector size (a word may hold spaces)
+CHUNK = 1 << 20
+
+
+def load_vectors(path, fmt: str = "auto"):
+    """The word vectors of the file ``path`` as gensim ``KeyedVectors``; ``fmt``: ``"word2vec"``,
+    ``"word2vec-binary"``, ``"glove"`` or ``"auto"`` (told from the file). A word given twice keeps its
+    first vector, as gensim keeps it."""
+    from gensim.models import KeyedVectors
+
+    file = Path(path)
+    if not file.is_file():
+        raise DataError(f"vectors file {path} does not exist; pass the path of a word2vec or GloVe file")
+    if fmt not in ("auto", *FORMATS):
+        raise ConfigError(f"vectors_format must be auto, {', '.join(FORMATS)}, not {fmt!r}")
+    opener = OPENERS.get(file.suffix.lower(), open)
+    try:
+        with opener(file, "rb") as handle:
+            words, vectors = _read(_Stream(handle), str(path), fmt)
+    except (OSError, EOFError, zlib.error, lzma.LZMAError) as exc:
+        compressed = f" {file.suffix} file" if opener is not open else " file"
+        raise DataError(f"cannot read the vectors{compressed} {path} ({exc}); check that it is whole and that its "
+                        "suffix names its compression (.gz, .bz2, .xz; none for a plain file)") from None
+    first = {}
+    for i, word in enumerate(words):
+        first.setdefault(word, i)
+    rows = np.fromiter(first.values(), dtype=np.int64, count=len(first))
+    matrix = np.stack(vectors)[rows] if len(rows) < len(words) else np.stack(vectors)
+    finite = np.isfinite(matrix).all(axis=1)
+    if not finite.all():  # a NaN would make every text's features, and a model trained on them, NaN
+        bad = int(np.flatnonzero(~finite)[0])
+        raise DataError(f"vectors file {path} has NaN or infinite values in {int((~finite).sum())} vector(s), the "
+                        f"first for {list(first)[bad]!r} (vector {rows[bad] + 1}); fix or drop those lines")
+    keyed = KeyedVectors(matrix.shape[1], dtype=np.float32)
+    keyed.add_vectors(list(first), matrix)
+    return keyed
+
+
+def _read(stream: "_Stream", path: str, fmt: str) -> tuple[list[str], list[np.ndarray]]:
+    first = stream.readline()
+    header = _header(first)
+    if fmt in ("word2vec", "word2vec-binary") and header is None:
+        raise DataError(f"{path} has no 'count size' header line ({_shown(first)}); a GloVe file has none: set "
+                        "vectors_format=glove")
+    if fmt == "glove" and header is not None:
+        raise DataError(f"{path} starts with a 'count size' header line, which a GloVe file has not; set "
+                        "vectors_format=word2vec (or auto)")
+    if header is None:
+        stream.unread_line(first)
+        return _read_text(stream, path, None, _glove_size(stream, path), first_line=1)
+    count, size = header
+    if fmt == "auto":
+        fmt = "word2vec" if _text_entry(stream.peekline(), size) else "word2vec-binary"
+    if fmt == "word2vec":
+        return _read_text(stream, path, count, size, first_line=2)
+    return _read_binary(stream, path, count, size)
+
+
+def _header(line: bytes) -> tuple[int, int] | None:
+    parts = _decoded(line).split()
+    if len(parts) == 2 and all(p.isdigit() for p in parts):
+        count, size = map(int, parts)
+        return (count, size) if size > 0 else None
+    return None
+
+
+def _glove_size(stream: "_Stream", path: str) -> int:
+    """The vector size of a file without a header: the most common number of values after the word
+    on its first lines (a word with spaces in it makes a line longer)."""
+    lengths = Counter(len(_decoded(line).split()) - 1 for line in stream.peeklines(SNIFF_LINES) if line.strip())
+    size = lengths.most_common(1)[0][0] if lengths else 0
+    if size < 1:
+        raise DataError(f"{path} holds no word vectors (a line is a word and its values, separated by spaces); "
+                        "pass a word2vec or GloVe file")
+    return size
+
+
+def _read_text(stream: "_Stream", path: str, count: int | None, size: int, first_line: int):
+    words, vectors = [], []
+    for number, raw in enumerate(stream.lines(), first_line):
+        line = _decoded(raw).rstrip()
+        if not line:
+            continue
+        parts = line.rsplit(None, size)
+        word = parts[0] if len(parts) == size + 1 else ""
+        if not word or (" " in word.strip() and _is_number(word.split()[-1])):
+            raise DataError(f"{path}, line {number}: {len(line.split()) - 1} values after the word where the file's "
+                            f"vectors have {size}; fix the line" + (", or the header line" if count is not None else ""))
+        try:
+            vectors.append(np.array(parts[1:], dtype=np.float32))
+        except ValueError:
+            bad = next(p for p in parts[1:] if not _is_number(p))
+            raise DataError(f"{path}, line {number}: {bad[:30]!r} is not a number; a line is a word and its "
+                            f"{size} values, separated by spaces") from None
+        words.append(word.strip())
+    if count is not None and len(words) != count:
+        raise DataError(f"{path}: the header line says {count} vectors but the file holds {len(words)}; fix the header")
+    if not words:
+        raise DataError(f"{path} holds no word vectors; pass a word2vec or GloVe file")
+    return words, vectors
+
+
+def _read_binary(stream: "_Stream", path: str, count: int, size: int):
+    words, vectors = [], []
+    width = 4 * size
+    for n in range(count):
+        word = stream.read_until(b" ").lstrip(b"\n")
+        values = stream.read(width)
+        if len(values) < width:
+            raise DataError(f"{path} ends after {n} of the {count} vectors its header line announces; the file is cut "
+                            "short, or the header is wrong")
+        text = word.decode("utf-8", errors="replace")
+        if not text or any(unicodedata.category(c) == "Cc" for c in text):
+            raise DataError(f"{path}: vector {n + 1} has no word before it ({_shown(word)}); the header's vector size "
+                            f"{size} may be wrong, or the file is not word2vec binary (set vectors_format)")
+        words.append(text)
+        vectors.append(np.frombuffer(values, dtype="<f4").astype(np.float32))
+    if stream.rest_holds_data():
+        raise DataError(f"{path} holds more than the {count} vectors its header line announces; fix the header")
+    return words, vectors
+
+
+def _text_entry(line: bytes, size: int) -> bool:
+    """Whether ``line`` reads as a text entry: a word and ``size`` numbers."""
+    try:
+        parts = line.decode("utf-8").rstrip().rsplit(None, size)
+    except UnicodeDecodeError:
+        return False
+    return len(parts) == size + 1 and all(_is_number(p) for p in parts[1:])
+
+
+def _is_number(text: str) -> bool:
+    try:
+        float(text)
+    except ValueError:
+        return False
+    return True
+
+
+def _decoded(line: bytes) -> str:
+    return line.decode("utf-8", errors="replace").lstrip("\ufeff")
+
+
+def _shown(raw: bytes) -> str:
+    return repr(_decoded(raw[:40]).rstrip("\n")) if raw.strip() else "an empty line"
+
+
+class _Stream:
+    """Bytes of a file read in chunks, by line or by count, with look-ahead for telling the format."""
+
+    def __init__(self, handle) -> None:
+        self.handle, self.buffer, self.pos, self.done = handle, b"", 0, False
+
+    def _fill(self, need: int | None = None, until: bytes | None = None) -> None:
+        """Read on until ``need`` bytes are buffered, or ``until`` is among them, or the file ends."""
+        while not self.done:
+            held = len(self.buffer) - self.pos
+            if (need is not None and held >= need) or (until is not None and self.buffer.find(until, self.pos) >= 0):
+                return
+            more = self.handle.read(max(CHUNK, (need or 0) - held))
+            self.buffer, self.pos = self.buffer[self.pos:] + more, 0
+            self.done = not more
+
+    def read(self, n: int) -> bytes:
+        self._fill(need=n)
+        piece = self.buffer[self.pos:self.pos + n]
+        self.pos += len(piece)
+        return piece
+
+    def read_until(self, separator: bytes) -> bytes:
+        """The bytes up to ``separator`` (consumed, not returned), or up to the end."""
+        self._fill(until=separator)
+        end = self.buffer.find(separator, self.pos)
+        piece = self.buffer[self.pos:] if end < 0 else self.buffer[self.pos:end]
+        self.pos = len(self.buffer) if end < 0 else end + len(separator)
+        return piece
+
+    def readline(self) -> bytes:
+        """The next line, without its line break."""
+        return self.read_until(b"\n")
+
+    def unread_line(self, line: bytes) -> None:
+        self.buffer, self.pos = line + b"\n" + self.buffer[self.pos:], 0
+
+    def peekline(self) -> bytes:
+        return self.peeklines(1)[0]
+
+    def peeklines(self, n: int) -> list[bytes]:
+        """Up to ``n`` lines ahead, left to be read."""
+        while not self.done and self.buffer.count(b"\n", self.pos) < n:
+            self._fill(need=len(self.buffer) - self.pos + CHUNK)
+        return self.buffer[self.pos:].split(b"\n")[:n]
+
+    def lines(self):
+        while True:
+            self._fill(until=b"\n")
+            if self.pos >= len(self.buffer) and self.done:
+                return
+            yield self.read_until(b"\n")
+
+    def rest_holds_data(self) -> bool:
+        while True:
+            if self.buffer[self.pos:].strip():
+                return True
+            self.buffer, self.pos = b"", 0
+            if self.done:
+                return False
+            self._fill(need=1)

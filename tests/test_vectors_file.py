@@ -1,0 +1,146 @@
+"""The word-vectors file reader (sentiment.vectorizers.vectors_file): formats, compression, and a
+one-line error naming the line for each kind of broken file."""
+
+from __future__ import annotations
+
+import bz2
+import gzip
+import lzma
+
+import numpy as np
+import pytest
+
+from sentiment.errors import DataError
+from sentiment.vectorizers.vectors_file import load_vectors
+
+WORDS = ["good", "café", "movie", ". . ."]
+VECTORS = np.array([[0.1, 0.2, 0.3], [0.4, 0.5, 0.6], [0.7, 0.8, 0.9], [1.0, -1.0, 0.5]], dtype=np.float32)
+
+
+def text_lines(words=WORDS, vectors=VECTORS) -> list[str]:
+    return [f"{w} " + " ".join(repr(float(v)) for v in row) for w, row in zip(words, vectors)]
+
+
+def binary_bytes(words=WORDS[:3] + ["..."], vectors=VECTORS, header=None) -> bytes:  # binary words hold no space
+    out = (header or f"{len(words)} {vectors.shape[1]}").encode() + b"\n"
+    for word, row in zip(words, vectors):
+        out += word.encode() + b" " + row.astype("<f4").tobytes() + b"\n"
+    return out
+
+
+def same(keyed, words=WORDS, vectors=VECTORS):
+    assert keyed.index_to_key == words
+    np.testing.assert_allclose(np.stack([keyed[w] for w in words]), vectors, rtol=1e-6)
+
+
+@pytest.mark.parametrize("fmt", ["auto", "word2vec"])
+def test_word2vec_text_with_a_word_past_the_first_4096_bytes_in_utf8(tmp_path, fmt):
+    words = [f"w{i}" for i in range(600)] + ["café"]  # "é" lands wherever: the file is read whole, as text
+    vectors = np.arange(len(words) * 3, dtype=np.float32).reshape(-1, 3) / 7
+    path = tmp_path / "v.txt"
+    path.write_text(f"{len(words)} 3\n" + "\n".join(text_lines(words, vectors)) + "\n", encoding="utf-8")
+    same(load_vectors(path, fmt), words, vectors)
+
+
+@pytest.mark.parametrize("suffix, opener", [(".gz", gzip.open), (".bz2", bz2.open), (".xz", lzma.open),
+                                             (".GZ", gzip.open), ("", open)])
+@pytest.mark.parametrize("fmt", ["word2vec", "glove", "word2vec-binary"])
+def test_every_format_plain_or_compressed(tmp_path, suffix, opener, fmt):
+    words = WORDS[:3] + ["..."] if fmt == "word2vec-binary" else WORDS
+    if fmt == "word2vec-binary":
+        data = binary_bytes()
+    else:
+        header = [f"{len(WORDS)} 3"] if fmt == "word2vec" else []
+        data = ("\n".join(header + text_lines()) + "\n").encode()
+    path = tmp_path / f"v{suffix}"
+    with opener(path, "wb") as handle:
+        handle.write(data)
+    same(load_vectors(path), words)
+    same(load_vectors(path, fmt), words)
+
+
+def test_a_word_that_is_not_utf8_stays_a_text_file(tmp_path):
+    path = tmp_path / "v.txt"
+    path.write_bytes(b"3 3\ngood 0.1 0.2 0.3\ncaf\xe9 0.4 0.5 0.6\nmovie 0.7 0.8 0.9\n")
+    keyed = load_vectors(path)
+    assert keyed.index_to_key == ["good", "caf\ufffd", "movie"]
+    np.testing.assert_allclose(keyed["movie"], [0.7, 0.8, 0.9], rtol=1e-6)
+
+
+def test_trailing_spaces_tabs_a_bom_and_crlf_are_read(tmp_path):
+    path = tmp_path / "v.txt"
+    path.write_bytes("\ufeffgood\t0.1\t0.2\t0.3 \r\nmovie  0.7 0.8  0.9\r\n\r\n".encode())
+    same(load_vectors(path), ["good", "movie"], VECTORS[[0, 2]])
+
+
+def test_a_repeated_word_keeps_its_first_vector(tmp_path):
+    path = tmp_path / "v.txt"
+    path.write_text("good 0.1 0.2 0.3\nmovie 0.7 0.8 0.9\ngood 9 9 9\n")
+    same(load_vectors(path), ["good", "movie"], VECTORS[[0, 2]])
+
+
+@pytest.mark.parametrize("content, fmt, message", [
+    ("2 3\ngood 0.1 0.2 0.3\nbad 0.4 0.5 0.6\nfilm 0.7 0.8 0.9\n", "auto",
+     r"the header line says 2 vectors but the file holds 3; fix the header$"),
+    ("4 3\ngood 0.1 0.2 0.3\nbad 0.4 0.5 0.6\n", "word2vec", r"says 4 vectors but the file holds 2"),
+    ("good 0.1 0.2 0.3\nbad 0.4\nfilm 0.7 0.8 0.9\n", "auto",
+     r"v.txt, line 2: 1 values after the word where the file's vectors have 3; fix the line$"),
+    ("3 3\ngood 0.1 0.2 0.3\nbad 0.4 0.5 0.6 0.7\nfilm 0.7 0.8 0.9\n", "word2vec",
+     r"line 3: 4 values after the word where the file's vectors have 3; fix the line, or the header line$"),
+    ("good 0.1 0.2 0.3\nbad 0.4 x 0.6\n", "glove", r"line 2: 'x' is not a number"),
+    ("", "glove", r"holds no word vectors"),
+    ("", "auto", r"holds no word vectors"),
+    ("\n\n", "auto", r"holds no word vectors"),
+    ("good 0.1 0.2 0.3\n", "word2vec", r"has no 'count size' header line \('good 0.1 0.2 0.3'\); .* vectors_format=glove"),
+    ("1 3\ngood 0.1 0.2 0.3\n", "glove", r"starts with a 'count size' header line, which a GloVe file has not"),
+    ("good\nbad\n", "auto", r"holds no word vectors"),
+])
+def test_broken_text_files_name_their_fault(tmp_path, content, fmt, message):
+    path = tmp_path / "v.txt"
+    path.write_text(content, encoding="utf-8")
+    with pytest.raises(DataError, match=message) as error:
+        load_vectors(path, fmt)
+    assert "\n" not in str(error.value)
+
+
+@pytest.mark.parametrize("data, message", [
+    (binary_bytes(header="3 3"), r"holds more than the 3 vectors its header line announces"),
+    (binary_bytes(header="6 3"), r"ends after 4 of the 6 vectors its header line announces"),
+    (binary_bytes(header="2 2"), r"vector 2 has no word before it .* the header's vector size 2 may be wrong"),
+    (binary_bytes()[:-7], r"ends after 3 of the 4 vectors"),
+])
+def test_broken_binary_files_name_their_fault(tmp_path, data, message):
+    path = tmp_path / "v.bin"
+    path.write_bytes(data)
+    with pytest.raises(DataError, match=message):
+        load_vectors(path, "word2vec-binary")
+
+
+def test_a_huge_header_count_is_not_allocated(tmp_path):
+    path = tmp_path / "v.txt"
+    path.write_text("100000000000 300\ngood " + " ".join(["0.1"] * 300) + "\n")
+    with pytest.raises(DataError, match="says 100000000000 vectors but the file holds 1"):
+        load_vectors(path)
+
+
+@pytest.mark.parametrize("suffix, data, message", [
+    (".gz", b"good 0.1 0.2 0.3\n", r"cannot read the vectors .gz file .*; check that it is whole and that its suffix "
+                                   r"names its compression"),
+    (".gz", gzip.compress(b"good 0.1 0.2 0.3\n" * 100)[:-30], r"cannot read the vectors .gz file"),
+    (".bz2", b"not bz2", r"cannot read the vectors .bz2 file"),
+])
+def test_broken_compression_is_one_line(tmp_path, suffix, data, message):
+    path = tmp_path / f"v{suffix}"
+    path.write_bytes(data)
+    with pytest.raises(DataError, match=message):
+        load_vectors(path)
+
+
+@pytest.mark.parametrize("value", ["nan", "inf"])
+def test_nan_in_a_binary_file(tmp_path, value):
+    vectors = VECTORS.copy()
+    vectors[2, 1] = float(value)
+    path = tmp_path / "v.bin"
+    path.write_bytes(binary_bytes(vectors=vectors))
+    with pytest.raises(DataError, match=r"NaN or infinite values in 1 vector\(s\), the first for 'movie' \(vector 3\)"):
+        load_vectors(path)
