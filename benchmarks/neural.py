@@ -152,7 +152,7 @@ def run(name: str, args, rows: list, log) -> None:
                 vec_name, vec_options = "word2vec", {"vectors_path": movie_vectors()}
             else:
                 vec_name, vec_options = VECTORIZERS[vec_key]
-            if args.quick and vec_name == "word2vec":
+            if args.quick and vec_name == "word2vec" and "vectors_path" not in vec_options:
                 vec_options = {**vec_options, "w2v_epochs": QUICK["w2v_epochs"]}
             vectorizer = resolve("vectorizer", vec_name)(**vec_options)
             train_features, dev_features = vectorizer.fit_transform(train_docs), vectorizer.transform(dev_docs)

@@ -312,6 +312,23 @@ def test_word2vec_vectors_in_all_formats_give_the_same_pipeline(vectors_files, b
     np.testing.assert_allclose(probabilities[0], probabilities[2], rtol=1e-5, atol=1e-6)
 
 
+def test_word2vec_training_options_with_a_vectors_file_are_refused(vectors_files, docs):
+    path = str(vectors_files["word2vec"])
+    with pytest.raises(ConfigError, match=r"^vector_size=300, min_count=50 set\(s\) how word vectors are trained, but "
+                                          r"vectors_path loads them"):
+        resolve("vectorizer", "word2vec")(vectors_path=path, vector_size=300, min_count=50).fit(docs)
+    vectorizer = resolve("vectorizer", "word2vec")(vectors_path=path, vector_size=100, pooling="mean").fit(docs)
+    assert vectorizer.n_features == 8  # the defaults are no request: the file's size is kept
+
+
+def test_lstm_embedding_dim_against_a_vectors_file_says_what_to_do(vectors_files, binary):
+    pipe = sentiment.Pipeline("word2vec", "lstm", vectors_path=str(vectors_files["word2vec"]), embedding_dim=16,
+                              epochs=1)
+    with pytest.raises(ConfigError, match=r"embedding_dim=16 differs from the word vectors' size 8; leave embedding_dim "
+                                          r"unset or use vectors of that size$"):
+        pipe.fit(binary.train_texts[:20], binary.train_labels[:20])
+
+
 def test_word2vec_missing_or_unreadable_vectors_file(tmp_path, docs):
     with pytest.raises(DataError, match="does not exist"):
         resolve("vectorizer", "word2vec")(vectors_path=str(tmp_path / "nope.txt")).fit(docs)

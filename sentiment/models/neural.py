@@ -285,8 +285,10 @@ class LSTMModel(NeuralModel):
                                   "use vectorizer 'word2vec' or set init_embeddings=False")
             vectors = vectorizer.embedding_matrix()
             if p["embedding_dim"] not in (None, vectors.shape[1]):
+                change = ("use vectors of that size" if getattr(vectorizer, "params", {}).get("vectors_path")
+                          else "change vector_size")
                 raise ConfigError(f"embedding_dim={p['embedding_dim']} differs from the word vectors' size "
-                                  f"{vectors.shape[1]}; leave embedding_dim unset or change vector_size")
+                                  f"{vectors.shape[1]}; leave embedding_dim unset or {change}")
         if vectorizer is not None and hasattr(vectorizer, "n_tokens"):
             self.n_features_ = vectorizer.n_tokens
         else:  # sequences given without their vectorizer: the ids seen define the vocabulary

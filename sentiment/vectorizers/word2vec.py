@@ -13,10 +13,13 @@ from collections import Counter
 
 import numpy as np
 
-from ..errors import DataError
+from ..errors import ConfigError, DataError
 from ..stage import Stage
 from .ngrams import count_matrix, normalize_rows
 from .vectors_file import load_vectors
+
+
+TRAINING_ONLY = ("vector_size", "window", "min_count", "w2v_epochs", "skipgram", "workers")  # not for a vectors file
 
 
 class Word2VecVectorizer(Stage):
@@ -61,6 +64,10 @@ class Word2VecVectorizer(Stage):
     def fit_transform(self, docs: list[list[str]]) -> np.ndarray:
         counts = Counter(t for tokens in docs for t in tokens)
         if self.params["vectors_path"]:
+            unused = [f"{k}={self.params[k]!r}" for k in TRAINING_ONLY if self.params[k] != self.defaults[k]]
+            if unused:  # they would be ignored without a word: the file's vectors are taken as they are
+                raise ConfigError(f"{', '.join(unused)} set(s) how word vectors are trained, but vectors_path loads them "
+                                  "from a file (whose size they keep); leave those options out, or vectors_path")
             keyed = load_vectors(self.params["vectors_path"], self.params["vectors_format"])
         else:
             keyed = self._train(docs, counts)
