@@ -171,7 +171,8 @@ class NeuralModel(Stage):
 class MLPModel(NeuralModel):
     """A multilayer perceptron over count / tf-idf rows (kept sparse) or word2vec document vectors.
 
-    Options: ``hidden_sizes`` (one width per hidden layer; empty for a linear model), ``activation``
+    Options: ``hidden_sizes`` (one width per hidden layer; empty for a linear model, where
+    ``activation``, ``dropout`` and ``normalization`` have no hidden layer to act on), ``activation``
     (relu, gelu, tanh), ``dropout``, ``normalization`` (None, "batch", "layer"), ``l1`` and
     ``weight_decay`` penalties, and the training options shared with ``lstm``.
     """
