@@ -154,6 +154,8 @@ class Ensemble(Classifier):
             return ensemble
         except (KeyError, TypeError, ValueError) as exc:  # ConfigError is a ValueError
             raise ModelFileError(f"{path} is not a consistent ensemble ({one_line(exc)}); build it again") from None
+        except RecursionError:  # ensembles of ensembles hundreds deep
+            raise ModelFileError(f"{path} nests ensembles too deep to load; build it again") from None
 
 
 def _member_names(config: dict) -> list[str]:

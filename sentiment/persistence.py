@@ -244,7 +244,7 @@ def read_config(path: str | os.PathLike) -> dict:
         raise ModelFileError(f"{root} is not a sentiment model directory (no {CONFIG}); pass the folder `sentiment fit` wrote")
     try:
         config = json.loads(config_path.read_text(encoding="utf-8"))
-    except (UnicodeDecodeError, json.JSONDecodeError, RecursionError):  # RecursionError: absurdly deep nesting
+    except (ValueError, RecursionError):  # not UTF-8 or JSON, an integer of thousands of digits, absurd nesting
         raise ModelFileError(f"{config_path} is corrupted (not valid JSON); restore the model or train it again") from None
     if not isinstance(config, dict) or config.get("format") != FORMAT:
         raise ModelFileError(f"{root} holds no sentiment model ({CONFIG} is of another format); pass a model directory")
@@ -286,6 +286,9 @@ def read_model(path: str | os.PathLike) -> tuple[dict, dict[str, tuple[dict, dic
         file = (root / relative).resolve()
         if root.resolve() not in file.parents:
             raise ModelFileError(f"{config_path} names a file outside the model directory ({relative}); refusing to load")
+        if _linked_part(root, relative):  # a link inside may point anywhere, or make one folder count many times
+            raise ModelFileError(f"{root / _linked_part(root, relative)} is a symbolic link; a model directory holds "
+                                 "its own files (copy the linked ones in, e.g. cp -rL)")
         if not file.is_file():
             raise ModelFileError(f"{root} is incomplete: {relative} is missing; restore the model or train it again")
         if checksum(file) != digest:
@@ -312,6 +315,16 @@ def read_model(path: str | os.PathLike) -> tuple[dict, dict[str, tuple[dict, dic
                                      "the model is damaged, train it again")
         stages[stage_name] = (state, arrays)
     return config, stages
+
+
+def _linked_part(root: Path, relative: str) -> str | None:
+    """The first part of the path ``relative`` (inside ``root``) that is a symbolic link, or None."""
+    path = root
+    for part in Path(relative).parts:
+        path = path / part
+        if path.is_symlink():
+            return path.relative_to(root).as_posix()
+    return None
 
 
 def arrays_under(arrays: dict, prefix: str) -> dict:

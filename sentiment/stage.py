@@ -75,17 +75,18 @@ class Stage:
             raise NotFittedError(f"this {self.kind} is not fitted yet; call fit first")
 
     # -- helpers for check_params ---------------------------------------------------------
-    def _range(self, key: str) -> None:
+    def _range(self, key: str, most: int) -> None:
+        """A ``(min, max)`` pair of whole numbers with ``1 <= min <= max <= most``."""
         value = self.params[key]
         if isinstance(value, (tuple, list, np.ndarray)):
             value = [_python_number(v) for v in value]
         if (
             not isinstance(value, (tuple, list))
             or len(value) != 2
-            or not all(isinstance(v, int) and v >= 1 for v in value)
+            or not all(isinstance(v, int) and not isinstance(v, bool) and 1 <= v <= most for v in value)
             or value[0] > value[1]
         ):
-            raise ConfigError(f"{key} must be two whole numbers (min, max) with 1 <= min <= max, not {value!r}")
+            raise ConfigError(f"{key} must be two whole numbers (min, max) with 1 <= min <= max <= {most}, not {value!r}")
         self.params[key] = tuple(value)
 
     def _number(self, key: str, low: float, high: float = float("inf"), integer: bool = False) -> None:

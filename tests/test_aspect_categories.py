@@ -78,7 +78,7 @@ def test_scores_on_held_out_synthetic_sentences(model):
 
 def test_save_and_load_give_the_same_predictions(model, tmp_path):
     state = model.save(tmp_path)
-    again = CategoryModel.load(tmp_path, state)
+    again = CategoryModel.load(tmp_path, state, {"detector", *state["polarity"]})
     texts = [s["text"] for s in synthetic(20, seed=2)]
     assert again.predict(texts) == model.predict(texts)
 
@@ -176,4 +176,10 @@ def test_category_models_outside_their_folder_are_refused(model, tmp_path, name)
     state = model.save(tmp_path)
     state["polarity"] = {name: "*"}
     with pytest.raises(ModelFileError, match="names category models outside it .*refusing to load"):
-        CategoryModel.load(tmp_path, state)
+        CategoryModel.load(tmp_path, state, {"detector", name})
+
+
+def test_category_models_the_checksums_do_not_cover_are_refused(model, tmp_path):
+    state = model.save(tmp_path)
+    with pytest.raises(ModelFileError, match=r"holds category models that the model's checksums do not cover \(polarity_0"):
+        CategoryModel.load(tmp_path, state, {"detector"})

@@ -8,6 +8,7 @@ from __future__ import annotations
 import json
 import random
 import re
+import shutil
 import unicodedata
 
 import pytest
@@ -882,3 +883,16 @@ def test_predict_aspects_splits_each_text_into_sentences_once(monkeypatch):
     assert pipe.predict_aspects(texts) == expected and sorted(split) == sorted(set(texts))
     split.clear()
     assert pipe.predict_aspects(texts, aspects=["service"]) and sorted(split) == sorted(set(texts))
+
+
+def test_a_prior_that_the_checksums_do_not_cover_is_refused(tmp_path):  # categories: test_aspect_categories
+    from conftest import edit_config
+
+    texts = ["a wonderful film", "truly dreadful", "superb", "awful"] * 6
+    sentiment.Pipeline(vectorizer="count", model="logreg").fit(texts, [1, 0, 1, 0] * 6).save(tmp_path / "prior")
+    AspectPipeline(prior=str(tmp_path / "prior"), bits=12).fit(synthetic(60)).save(tmp_path / "model")
+    assert AspectPipeline.load(tmp_path / "model").prior_ is not None
+    copy = shutil.copytree(tmp_path / "model", tmp_path / "copy")
+    edit_config(copy, lambda c: c.update(files={k: v for k, v in c["files"].items() if not k.startswith("prior/")}))
+    with pytest.raises(ModelFileError, match="does not list its prior model among its checked files"):
+        AspectPipeline.load(copy)

@@ -675,3 +675,59 @@ def test_weights_beyond_32_bit_floats_are_refused(model_copy):
     craft_stage(model_copy, "model", edit_arrays=lambda a: a.__setitem__("coef", np.full(a["coef"].shape, 1e300)))
     with pytest.raises(ModelFileError, match="do not fit in 32-bit floats"):
         sentiment.load(model_copy)
+
+
+def test_a_link_inside_a_model_directory_is_refused(saved_ensemble, tmp_path):
+    ensemble = shutil.copytree(saved_ensemble, tmp_path / "ens")
+    real = ensemble / "member1"
+    shutil.move(real, tmp_path / "elsewhere")
+    real.symlink_to(tmp_path / "elsewhere")
+    with pytest.raises(ModelFileError, match=r"names a file outside the model directory \(member1/config.json\)"):
+        sentiment.load(ensemble)
+    real.unlink()
+    real.symlink_to(ensemble / "member0")  # the same member twice: links could make one folder count many times
+    with pytest.raises(ModelFileError, match=r"ens/member1 is a symbolic link; a model directory holds its own files"):
+        sentiment.load(ensemble)
+
+
+def test_a_config_with_an_integer_of_thousands_of_digits_is_a_model_error(model_copy):
+    (model_copy / CONFIG).write_text('{"format": "sentiment-model", "n": ' + "9" * 5000 + "}")
+    with pytest.raises(ModelFileError, match="is corrupted"):
+        sentiment.load(model_copy)
+
+
+@pytest.mark.parametrize("key, value, message", [
+    ("dropout", float("nan"), "out of range"), ("dropout", 1.5, "out of range"), ("head", "x", "not one of"),
+    ("sparse_input", 1, "not of type bool"), ("activation", 3, "not of type str"), ("n_features", 2.5, "not of type int"),
+])
+def test_network_settings_of_the_wrong_kind_fail_at_load(fitted, tmp_path, key, value, message):
+    from sentiment.models import trainer
+    from sentiment.models.nets import MLPConfig, MLPNet
+
+    net = MLPNet(MLPConfig(n_features=6, n_classes=2, hidden_sizes=(4,)))
+    config = {**MLPConfig(n_features=6, n_classes=2, hidden_sizes=(4,)).__dict__, key: value}
+    with pytest.raises(ValueError, match=message):
+        trainer.build_net(MLPNet, MLPConfig, config, trainer.net_arrays(net))
+
+
+def test_a_network_larger_than_its_saved_weights_is_not_built(monkeypatch):
+    import torch
+
+    from sentiment.models import trainer
+    from sentiment.models.nets import MLPConfig, MLPNet
+
+    config = MLPConfig(n_features=6, n_classes=2, hidden_sizes=(4,))
+    arrays = trainer.net_arrays(MLPNet(config))
+    arrays["pad"] = np.zeros((100_000, 0), dtype=np.float32)  # raises the size bound for free
+    built = []
+    monkeypatch.setattr(MLPNet, "__init__", lambda self, c, real=MLPNet.__init__: (
+        built.append(torch.empty(0).device.type), real(self, c))[1])
+    with pytest.raises(ValueError, match="do not fit the network its settings describe"):
+        trainer.build_net(MLPNet, MLPConfig, {**config.__dict__, "hidden_sizes": [50_000, 50_000]}, arrays)
+    assert built == ["meta"]  # sized on the meta device only: nothing allocated
+
+
+def test_a_crafted_ngram_range_is_refused_at_load(model_copy):
+    edit_config(model_copy, lambda c: c["stages"]["vectorizer"]["params"].update(ngram_range=[1, 10**9]))
+    with pytest.raises(ModelFileError, match=r"ngram_range must be two whole numbers \(min, max\) with 1 <= min <= max <= 10"):
+        sentiment.load(model_copy)

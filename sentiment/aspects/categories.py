@@ -183,7 +183,9 @@ class CategoryModel:
         return {"seed": self.seed, "polarity": names}
 
     @classmethod
-    def load(cls, folder: Path, state: dict) -> "CategoryModel":
+    def load(cls, folder: Path, state: dict, listed: set[str]) -> "CategoryModel":
+        """The category models saved in ``folder`` (``state``: what :meth:`save` returned); ``listed``: the
+        subfolders whose files the model's checksums cover (no other is read)."""
         from ..pipeline import Pipeline
 
         model = cls(seed=state.get("seed", 0))
@@ -192,6 +194,10 @@ class CategoryModel:
             if not all(isinstance(sub, str) and re.fullmatch(r"polarity_\d+", sub) for sub in subfolders):
                 raise ModelFileError(f"{folder} names category models outside it ({', '.join(map(repr, subfolders[:3]))}, "
                                      "not polarity_<i> folders); refusing to load")
+            unlisted = sorted({"detector", *subfolders} - listed)
+            if unlisted:
+                raise ModelFileError(f"{folder} holds category models that the model's checksums do not cover "
+                                     f"({', '.join(unlisted[:3])}); the model is damaged, train it again")
             model.detector_ = Pipeline.load(folder / "detector")
             model.polarity_ = {category: Pipeline.load(folder / sub) for sub, category in state["polarity"].items()}
         except (KeyError, TypeError, AttributeError) as exc:

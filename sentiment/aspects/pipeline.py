@@ -32,7 +32,7 @@ from .. import __version__
 from ..data import check_texts
 from ..devices import check_device_name
 from ..errors import ConfigError, DataError, ModelFileError, NotFittedError, with_article
-from ..persistence import atomic_directory, checksum, one_line, read_model, write_config, write_stages
+from ..persistence import CONFIG, atomic_directory, checksum, one_line, read_model, write_config, write_stages
 from ..registry import available, resolve
 from .data import (COMBINING, POLARITIES, contrastive_sentences, markup_spans, read_aspect_data, read_polarity_texts, sentence_spans,
                    token_cleaner)
@@ -356,6 +356,9 @@ class AspectPipeline:
         pipe.params["prior"] = prior_dir
         if isinstance(config.get("cleaner"), dict):  # the token cleaner it was trained with, should the defaults change
             pipe.cleaner = token_cleaner(**config["cleaner"])
+        if prior_dir and f"prior/{CONFIG}" not in config["files"]:  # read_model verified the listed files only
+            raise ModelFileError(f"{path} does not list its prior model among its checked files; the model is "
+                                 "damaged, train it again")
         if prior_dir:
             from ..pipeline import load as load_pipeline
 
@@ -368,7 +371,9 @@ class AspectPipeline:
         except (KeyError, ValueError, TypeError) as exc:
             raise ModelFileError(f"cannot read the aspect model in {path} ({one_line(exc)}); train it again") from None
         if config.get("categories"):
-            pipe.categories_ = CategoryModel.load(Path(path) / "categories", config["categories"])
+            listed = {name.split("/")[1] for name in config["files"]
+                      if name.startswith("categories/") and name.endswith(f"/{CONFIG}") and name.count("/") == 2}
+            pipe.categories_ = CategoryModel.load(Path(path) / "categories", config["categories"], listed)
         pipe.info_ = config.get("info", {})
         return pipe
 

@@ -19,6 +19,7 @@ which would stop training before it starts.)
 
 from __future__ import annotations
 
+import dataclasses
 import math
 import time
 from contextlib import contextmanager, nullcontext
@@ -32,7 +33,7 @@ from tqdm.auto import tqdm
 
 from ..errors import ConfigError, TrainingError
 from ..multilabel import label_f1, tune_thresholds
-from .nets import head_loss, head_probabilities
+from .nets import HEADS, head_loss, head_probabilities
 
 OPTIMIZERS = ("adam", "adamw", "sgd")
 SCHEDULES = ("plateau", "cosine", None)
@@ -175,11 +176,32 @@ def build_net(net_class, config_class, config: dict, arrays) -> torch.nn.Module:
         for size in (value if isinstance(value, (list, tuple)) else [value]):
             if isinstance(size, int) and not isinstance(size, bool) and not 0 <= size <= bound:
                 raise ValueError(f"the network's {key} ({size}) does not fit its saved weights")
+    _check_setting_types(config_class, config)
     try:
+        with torch.device("meta"):  # sizes only: nothing is allocated until they match the saved weights
+            sizes = {name: value.numel() for name, value in net_class(config_class(**config)).state_dict().items()}
+        if sizes != {name: int(np.size(value)) for name, value in arrays.items()}:  # shapes: load_net_arrays
+            raise ValueError("the saved weights do not fit the network its settings describe")
         net = net_class(config_class(**config))
     except (TypeError, ZeroDivisionError, RuntimeError, IndexError) as exc:  # e.g. an unknown or a zero setting
         raise ValueError(f"the network's settings do not make a network ({exc})") from None
     return load_net_arrays(net, arrays)
+
+
+def _check_setting_types(config_class, config: dict) -> None:
+    """Each saved setting of the type its dataclass field declares (a bool is no number, numbers are finite,
+    dropout from 0 to below 1), so that a crafted value fails at load, not at the first prediction."""
+    declared = {field.name: str(field.type) for field in dataclasses.fields(config_class)}
+    for key, value in config.items():
+        kind = declared.get(key)
+        number = isinstance(value, (int, float)) and not isinstance(value, bool)
+        if ((kind == "int" and not (number and isinstance(value, int))) or (kind == "float" and not number)
+                or (kind == "bool" and not isinstance(value, bool)) or (kind == "str" and not isinstance(value, str))):
+            raise ValueError(f"the network's {key} is {value!r}, not of type {kind}")
+        if kind == "float" and not (math.isfinite(value) and (0 <= value < 1 or "dropout" not in key)):
+            raise ValueError(f"the network's {key} ({value!r}) is out of range")
+        if key == "head" and value not in HEADS:
+            raise ValueError(f"the network's head is {value!r}, not one of {', '.join(HEADS)}")
 
 
 def load_net_arrays(net: torch.nn.Module, arrays) -> torch.nn.Module:

@@ -34,6 +34,9 @@ class CSR(NamedTuple):
         return sp.csr_matrix((self.data, self.indices, self.indptr), shape=self.shape)
 
 
+MAX_WORD_N, MAX_CHAR_N = 10, 30  # the longest n-grams: words, characters
+
+
 def word_ngrams(tokens: list[str], low: int, high: int) -> list[str]:
     """All word n-grams of ``tokens`` with ``low <= n <= high``, joined by spaces."""
     grams = list(tokens) if low == 1 else []
@@ -199,8 +202,8 @@ class CountVectorizer(Stage):
 
     def check_params(self) -> None:
         self._choice("analyzer", ("word", "char", "word+char"))
-        self._range("ngram_range")
-        self._range("char_ngram_range")
+        self._range("ngram_range", MAX_WORD_N)  # a bound, since a text's n-grams grow with n (a crafted model's too)
+        self._range("char_ngram_range", MAX_CHAR_N)
         self._number("min_df", 1, integer=True)
         self._number("max_df", 0.0, 1.0)
         if self.params["max_df"] <= 0:  # 0 keeps no term at all (scikit-learn fails on it when fitting)
