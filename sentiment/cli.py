@@ -10,6 +10,7 @@ import contextlib
 import functools
 import json
 import os
+import re
 import signal
 import sys
 import textwrap
@@ -43,9 +44,24 @@ def _path_argument(*args, **kwargs):
     return typer.Argument(*args, readable=False, **kwargs)
 
 
+_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")  # control characters, but tab and line break
+_C1 = re.compile(r"[\x7f-\x9f]")  # the ones json.dumps leaves as they are
+
+
+def _echo(text: str, **kwargs) -> None:
+    """``typer.echo`` with control characters shown escaped (``\\x1b``, ``\\r``): a label name, a model's
+    setting or a text must not move the cursor, retitle the window or clear the screen."""
+    typer.echo(_CONTROL.sub(lambda m: repr(m.group())[1:-1], text), **kwargs)
+
+
+def _json_text(value) -> str:
+    """``value`` as indented JSON, every control character escaped (``\\u001b``, ``\\u009b``)."""
+    return _C1.sub(lambda m: f"\\u{ord(m.group()):04x}", json.dumps(value, ensure_ascii=False, indent=2))
+
+
 def _fail(message: str, code: int = 1) -> None:
     one_line = " ".join(part.strip() for part in str(message).splitlines() if part.strip())
-    typer.echo(f"Error: {one_line}", err=True)
+    _echo(f"Error: {one_line}", err=True)
     raise typer.Exit(code)
 
 
@@ -214,7 +230,7 @@ def _check_texts(texts: List[str], where: str, first: int = 1) -> None:
 
 
 def _print_json(value) -> None:
-    typer.echo(json.dumps(value, ensure_ascii=False, indent=2))
+    typer.echo(_json_text(value))
 
 
 @app.command(short_help="Train a model on labelled data, score it and save it.")
@@ -262,7 +278,7 @@ def fit(
 
     def log(message: str) -> None:
         if not as_json:
-            typer.echo(message, err=True)
+            _echo(message, err=True)
 
     for flag, value in (("--label-sep", label_sep), ("--tune-fraction", tune_fraction)):
         if value is not None and not multi_label:
@@ -295,8 +311,8 @@ def fit(
     if as_json:
         _print_json({**dev_report, "model": str(out)})
     else:
-        typer.echo(format_report(dev_report))
-        typer.echo(f"\nsaved the model to {out}")
+        _echo(format_report(dev_report))
+        _echo(f"\nsaved the model to {out}")
 
 
 @app.command(short_help="Label texts given as arguments, on stdin or in a file.")
@@ -343,7 +359,7 @@ def predict(
         rows = predict_file(_load(model, task), input_, output, text_column=text_column, chunksize=batch_size,
                             top_if_none=top_if_none, aspects=aspect, by_sentence=by_sentence,
                             progress=sys.stderr.isatty())
-        typer.echo(f"wrote {rows} prediction{'' if rows == 1 else 's'} to {output}", err=True)
+        _echo(f"wrote {rows} prediction{'' if rows == 1 else 's'} to {output}", err=True)
         return
     if output is not None:
         _fail("--output goes with --input FILE")
@@ -374,11 +390,11 @@ def predict(
         array.close()
     for term in dict.fromkeys(t.strip() for t in aspect):
         if _term_key(term) not in found:
-            typer.echo(f"note: {term!r} occurs in none of the texts (terms match as written, in any case, "
+            _echo(f"note: {term!r} occurs in none of the texts (terms match as written, in any case, "
                        "outside web addresses and HTML tags)", err=True)
     if unknown:
         shown = ", ".join(map(str, unknown[:10])) + (", …" if len(unknown) > 10 else "")
-        typer.echo(f"note: the model knows none of the words (or n-grams) of text(s) {shown}: their labels are its "
+        _echo(f"note: the model knows none of the words (or n-grams) of text(s) {shown}: their labels are its "
                    "guess without evidence (another language? the shipped models know English)", err=True)
 
 
@@ -437,9 +453,9 @@ def _print_labels(results: list[dict], array: "_JsonArray | None") -> None:
     for result in results:
         if "labels" in result:
             found = ", ".join(f"{name} {result['scores'][name]:.3f}" for name in result["labels"])
-            typer.echo(f"{found or '(none)'}\t{result['text']}")
+            _echo(f"{found or '(none)'}\t{result['text']}")
         else:
-            typer.echo(f"{result['label']}\t{result['scores'][result['label']]:.3f}\t{result['text']}")
+            _echo(f"{result['label']}\t{result['scores'][result['label']]:.3f}\t{result['text']}")
 
 
 class _JsonArray:
@@ -451,7 +467,7 @@ class _JsonArray:
 
     def add(self, items: list) -> None:
         for item in items:
-            text = textwrap.indent(json.dumps(item, ensure_ascii=False, indent=2), "  ")
+            text = textwrap.indent(_json_text(item), "  ")
             typer.echo(("[\n" if self.count == 0 else ",\n") + text, nl=False)
             self.count += 1
 
@@ -499,7 +515,7 @@ def evaluate(
 
         _print_json({**result, "model": str(model if model is not None else default_model_path(shipped))})  # as fit's
     else:
-        typer.echo(format_report(result))
+        _echo(format_report(result))
 
 
 @app.command(short_help="Combine trained models by averaging their probabilities.")
@@ -533,7 +549,7 @@ def ensemble(
         except ValueError:
             _fail(f"--weights takes numbers separated by commas, e.g. 2,1; got {weights!r}")
     _, thresholds = ensemble_models(models, out, weights=parsed, tune=tune)
-    typer.echo(f"saved an ensemble of {len(models)} models to {out}" + (f"; thresholds: {thresholds}" if thresholds else ""))
+    _echo(f"saved an ensemble of {len(models)} models to {out}" + (f"; thresholds: {thresholds}" if thresholds else ""))
 
 
 @app.command(short_help="Export a PyTorch model's network to ONNX or TorchScript.")
@@ -558,7 +574,7 @@ def export(
     from .pipeline import load
 
     path = export_model(load(model), out, format_.strip().lower() if format_ else None)
-    typer.echo(f"wrote {path}")
+    _echo(f"wrote {path}")
 
 
 @app.command(short_help="Show what a saved model is and how it was trained.")
@@ -583,15 +599,15 @@ def info(
     if as_json:
         _print_json(described)
         return
-    typer.echo(f"model        {described['model']} ({described['kind']}; sentiment {described['sentiment_version']})")
+    _echo(f"model        {described['model']} ({described['kind']}; sentiment {described['sentiment_version']})")
     for n, (key, value) in enumerate(described["settings"].items()):
-        typer.echo(f"{'settings' if n == 0 else '':<12} {key}: {_pairs(value)}")
+        _echo(f"{'settings' if n == 0 else '':<12} {key}: {_pairs(value)}")
     labels = (", ".join(f"{name} {t:.3g}" for name, t in described["thresholds"].items()) if described["multi_label"]
               else ", ".join(described["labels"]))
-    typer.echo(f"labels       {'several per text, each with its threshold: ' if described['multi_label'] else ''}{labels}")
+    _echo(f"labels       {'several per text, each with its threshold: ' if described['multi_label'] else ''}{labels}")
     for key, title in (("columns", "columns"), ("data", "data"), ("dev_metrics", "dev"), ("info", "training")):
         if described[key]:
-            typer.echo(f"{title:<12} {_pairs(described[key])}")
+            _echo(f"{title:<12} {_pairs(described[key])}")
 
 
 def _pairs(value) -> str:
@@ -639,15 +655,15 @@ def options(
         _print_json(described)
         return
     if described["model"] is not None:
-        typer.echo(f"task {task}{' (several labels per text)' if multi_label else ''}: vectorizer "
+        _echo(f"task {task}{' (several labels per text)' if multi_label else ''}: vectorizer "
                    f"{described['vectorizer']}, model {described['model']}")
     for stage, values in described["options"].items():
-        typer.echo(f"{stage}:")
+        _echo(f"{stage}:")
         for key, option in values.items():
             shown, default = (list(v) if isinstance(v, tuple) else v for v in (option["value"], option["default"]))
-            typer.echo(f"  {key} = {json.dumps(shown)}" + (f"  (task {task}; default {json.dumps(default)})"
+            _echo(f"  {key} = {json.dumps(shown)}" + (f"  (task {task}; default {json.dumps(default)})"
                                                            if shown != default else ""))
-    typer.echo("\n" + "\n".join(f"{KIND_NAMES[kind]}: {', '.join(names)}" for kind, names in described["available"].items()))
+    _echo("\n" + "\n".join(f"{KIND_NAMES[kind]}: {', '.join(names)}" for kind, names in described["available"].items()))
 
 
 KIND_NAMES = {"vectorizer": "vectorizers", "model": "models", "aspect_extractor": "extractors",
@@ -661,14 +677,14 @@ def _print_aspects(results: list[dict], array: "_JsonArray | None", named: bool 
         array.add(results)
         return
     for result in results:
-        typer.echo(result["text"])
+        _echo(result["text"])
         for a in result["aspects"]:
-            typer.echo(f"  {a['term']}\t{a['from']}-{a['to']}\t{a['polarity']}\t{a['score']:.3f}")
+            _echo(f"  {a['term']}\t{a['from']}-{a['to']}\t{a['polarity']}\t{a['score']:.3f}")
         if not result["aspects"]:
-            typer.echo("  (none of the named aspects is in this text)" if named
+            _echo("  (none of the named aspects is in this text)" if named
                        else "  (no aspect found; name one with --aspect TERM)")
         for c in result.get("categories", []):
-            typer.echo(f"  [{c['category']}]\t\t{c['polarity']}\t{c['score']:.3f}")
+            _echo(f"  [{c['category']}]\t\t{c['polarity']}\t{c['score']:.3f}")
 
 
 class Terminated(KeyboardInterrupt):

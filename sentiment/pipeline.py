@@ -36,7 +36,7 @@ from . import __version__
 from .cleaning import Cleaner
 from .data import (check_fraction, check_label_sets, check_labels, check_texts, is_multi_label, joined_label,
                    train_dev_split)
-from .errors import ConfigError, DataError, ModelFileError, NotFittedError, SentimentError, TuningWarning
+from .errors import ConfigError, DataError, ModelFileError, NotFittedError, TuningWarning
 from .groupings import group_labels, resolve_grouping
 from .multilabel import DEFAULT_THRESHOLD, chosen_labels, decide, macro_f1, tune_thresholds
 from .persistence import check_columns, one_line, read_config, read_model, write_model
@@ -517,13 +517,7 @@ def load(path: str | os.PathLike | None = None, *, task: str | None = None):
     if config.get("kind") == "aspect":
         from .aspects.pipeline import AspectPipeline
 
-        try:
-            return AspectPipeline.load(path)
-        except ModelFileError:
-            raise
-        except (SentimentError, KeyError, TypeError, ValueError, AttributeError, RuntimeError, IndexError,
-                ArithmeticError) as exc:
-            raise ModelFileError(f"{path} is not a consistent aspect model ({one_line(exc)}); train it again") from None
+        return AspectPipeline.load(path)
     return Pipeline.load(path)
 
 

@@ -136,3 +136,14 @@ def test_the_id_cache_stays_bounded(monkeypatch):
     for word in ("a", "b", "c", "d", "e"):
         words.ids(word)
     assert len(words._cache) <= 3 and words.ids("good") == first
+
+
+@pytest.mark.parametrize("edit, message", [
+    ({"prefixes": [2_000_000_000]}, "not lengths from 1 to 63 bits"), ({"prefixes": [True]}, "not lengths"),
+    ({"clusters": [1.5, 2, 3]}, "not whole numbers"), ({"clusters": [-1, 2, 3]}, "not whole numbers"),
+])
+def test_crafted_cluster_tables_are_refused(edit, message):
+    state = {"prefixes": [4, 6], "words": ["a", "b", "c"], "clusters": [5, 6, 7], **edit}
+    with pytest.raises(ValueError, match=message):
+        WordClusters.from_state(state)
+    assert WordClusters.from_state({"prefixes": [4, 6], "words": ["a", "b", "c"], "clusters": [5, 6, 7]}).n_ids > 2

@@ -390,7 +390,7 @@ def test_tampered_model_is_refused(tiny_model, tmp_path):
 def test_a_stage_of_an_unknown_kind_is_refused(tiny_model, tmp_path):
     tiny_model.save(tmp_path / "m")
     craft_stage(tmp_path / "m", "polarity", edit_state=lambda state: state.update(name="transformer"))
-    with pytest.raises(ModelFileError, match="cannot read the aspect model .*unknown aspect_polarity 'transformer'"):
+    with pytest.raises(ModelFileError, match="not a consistent aspect model .*unknown aspect_polarity 'transformer'"):
         AspectPipeline.load(tmp_path / "m")
 
 

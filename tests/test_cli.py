@@ -657,3 +657,16 @@ def test_fit_says_in_its_own_words_when_too_few_texts_leave_the_thresholds_untun
     assert "they stay at 0.5; give more texts or a larger --tune-fraction" in result.stderr
     assert "Warning" not in result.stderr and "dev=(texts, labels)" not in result.stderr
     assert json.loads(invoke("info", tmp_path / "m", "--json").stdout)["data"]["tune"] == "none (too few texts to hold out)"
+
+
+def test_control_characters_from_a_model_or_a_text_reach_the_terminal_escaped(binary, tmp_path):
+    labels = ["pos\x1b]0;owned\x07" if y == "pos" else "neg\x9b2J" for y in binary.train_labels]
+    Pipeline("tfidf", "logreg").fit(binary.train_texts, labels).save(tmp_path / "m")
+    result = invoke("predict", "--model", tmp_path / "m", "a great film\r", "an awful film")
+    assert result.exit_code == 0, result.output
+    assert "\x1b" not in result.stdout and "\x9b" not in result.stdout and "\r" not in result.stdout
+    assert "pos\\x1b]0;owned\\x07" in result.stdout and "neg\\x9b2J" in result.stdout and "film\\r" in result.stdout
+    info = invoke("info", tmp_path / "m")
+    assert info.exit_code == 0 and "\x1b" not in info.stdout and "pos\\x1b]0;owned\\x07" in info.stdout
+    as_json = invoke("predict", "--model", tmp_path / "m", "--json", "an awful film")
+    assert "\x9b" not in as_json.stdout and json.loads(as_json.stdout)[0]["label"] == "neg\x9b2J"

@@ -110,4 +110,9 @@ class WordClusters:
     def from_state(cls, state: dict) -> "WordClusters":
         if len(state["words"]) != len(state["clusters"]):
             raise ValueError("the saved word clusters do not have one cluster per word")
-        return cls(dict(zip(state["words"], state["clusters"])), state["prefixes"])
+        prefixes, clusters = list(state["prefixes"]), list(state["clusters"])
+        if not all(type(k) is int and 1 <= k <= 63 for k in prefixes):  # bits of a cluster path
+            raise ValueError(f"the saved cluster prefixes are not lengths from 1 to 63 bits ({prefixes[:3]!r})")
+        if not all(type(c) is int and 0 <= c < 2**63 for c in clusters):
+            raise ValueError("the saved word clusters are not whole numbers from 0 to 2**63")
+        return cls(dict(zip(state["words"], clusters)), prefixes)

@@ -37,6 +37,7 @@ import torch
 import torch.nn.functional as F
 from torch import nn
 
+from ..devices import check_device_name
 from ..errors import ConfigError, DataError, NotFittedError
 from ..models import trainer
 from ..persistence import arrays_under
@@ -540,6 +541,7 @@ class BiLSTMTagger:
     @classmethod
     def from_state(cls, state, arrays, cleaner=None) -> "BiLSTMTagger":
         # older files: trained without word dropout and clusters
+        check_device_name(state["options"].get("device", "auto"))
         tagger = cls(**{"word_dropout": 0.0, "clusters": 0, **state["options"]}, cleaner=cleaner)
         tagger._set_vocabularies(state["words"], state["chars"])
         if "clusters" in state:
@@ -811,6 +813,7 @@ class AttentionPolarity:
 
     @classmethod
     def from_state(cls, state, arrays, cleaner=None, prior=None) -> "AttentionPolarity":
+        check_device_name(state["options"].get("device", "auto"))
         model = cls(**state["options"], cleaner=cleaner, prior=prior)
         model._set_vocabulary(state["words"])
         model.history_ = list(state.get("history", []))

@@ -31,7 +31,7 @@ import numpy as np
 from .. import __version__
 from ..data import check_texts
 from ..devices import check_device_name
-from ..errors import ConfigError, DataError, ModelFileError, NotFittedError, with_article
+from ..errors import ConfigError, DataError, ModelFileError, NotFittedError, SentimentError, with_article
 from ..persistence import CONFIG, atomic_directory, checksum, one_line, read_model, write_config, write_stages
 from ..registry import available, resolve
 from .data import (COMBINING, POLARITIES, contrastive_sentences, markup_spans, read_aspect_data, read_polarity_texts, sentence_spans,
@@ -340,7 +340,18 @@ class AspectPipeline:
 
     @classmethod
     def load(cls, path) -> "AspectPipeline":
+        """The aspect model saved in the directory ``path``; a ModelFileError for anything that is not one."""
         config, stages = read_model(path)
+        try:
+            return cls._from_saved(path, config, stages)
+        except ModelFileError:
+            raise
+        except (SentimentError, KeyError, ValueError, TypeError, AttributeError, RuntimeError, IndexError,
+                ArithmeticError, RecursionError) as exc:
+            raise ModelFileError(f"{path} is not a consistent aspect model ({one_line(exc)}); train it again") from None
+
+    @classmethod
+    def _from_saved(cls, path, config: dict, stages: dict) -> "AspectPipeline":
         if config.get("kind") != "aspect":
             raise ModelFileError(
                 f"{path} holds {with_article(config.get('kind') or 'polarity')} model, not an aspect model; "
@@ -363,13 +374,10 @@ class AspectPipeline:
             from ..pipeline import load as load_pipeline
 
             pipe.prior_ = load_pipeline(Path(path) / "prior")
-        try:
-            pipe.extractor_ = stage_class("extractor", stages["extractor"][0]).from_state(
-                *stages["extractor"], cleaner=pipe.cleaner)
-            pipe.polarity_ = stage_class("polarity", stages["polarity"][0]).from_state(
-                *stages["polarity"], cleaner=pipe.cleaner, prior=pipe._prior_scorer())
-        except (KeyError, ValueError, TypeError) as exc:
-            raise ModelFileError(f"cannot read the aspect model in {path} ({one_line(exc)}); train it again") from None
+        pipe.extractor_ = stage_class("extractor", stages["extractor"][0]).from_state(*stages["extractor"],
+                                                                                  cleaner=pipe.cleaner)
+        pipe.polarity_ = stage_class("polarity", stages["polarity"][0]).from_state(
+            *stages["polarity"], cleaner=pipe.cleaner, prior=pipe._prior_scorer())
         if config.get("categories"):
             listed = {name.split("/")[1] for name in config["files"]
                       if name.startswith("categories/") and name.endswith(f"/{CONFIG}") and name.count("/") == 2}

@@ -268,7 +268,7 @@ class LSTMModel(NeuralModel):
         self._number("layers", 1, 16, integer=True)
         self._choice("lstm_pooling", nets.POOLINGS)
         if self.params["max_length"] is not None:
-            self._number("max_length", 1, integer=True)
+            self._number("max_length", 1, 10**7, integer=True)
         init_from = self.params["init_from"]
         if init_from is not None and not (isinstance(init_from, str) and init_from.strip()):
             raise ConfigError(f"init_from must be the directory of a saved lstm model, not {init_from!r}")
