@@ -94,6 +94,8 @@ def test_a_repeated_word_keeps_its_first_vector(tmp_path):
     ("good 0.1 0.2 0.3\n", "word2vec", r"has no 'count size' header line \('good 0.1 0.2 0.3'\); .* vectors_format=glove"),
     ("1 3\ngood 0.1 0.2 0.3\n", "glove", r"starts with a 'count size' header line, which a GloVe file has not"),
     ("good\nbad\n", "auto", r"holds no word vectors"),
+    ("3\u00b2 3\ngood 0.1 0.2 0.3\n", "word2vec", r"has no 'count size' header line"),
+    ("9" * 40 + " 3\ngood 0.1 0.2 0.3\n", "word2vec", r"has no 'count size' header line"),
 ])
 def test_broken_text_files_name_their_fault(tmp_path, content, fmt, message):
     path = tmp_path / "v.txt"

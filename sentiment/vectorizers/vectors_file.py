@@ -86,7 +86,7 @@ def _read(stream: "_Stream", path: str, fmt: str) -> tuple[list[str], list[np.nd
 
 def _header(line: bytes) -> tuple[int, int] | None:
     parts = _decoded(line).split()
-    if len(parts) == 2 and all(p.isdigit() for p in parts):
+    if len(parts) == 2 and all(p.isdecimal() and len(p) <= 18 for p in parts):  # "²" is a digit, not a number
         count, size = map(int, parts)
         return (count, size) if size > 0 else None
     return None
