@@ -271,9 +271,12 @@ def check_columns(config: dict, path: str | os.PathLike) -> None:
 
 
 def read_model(path: str | os.PathLike) -> tuple[dict, dict[str, tuple[dict, dict[str, np.ndarray]]]]:
-    """Read and verify a model directory; return its config and each stage's ``(state, arrays)``."""
+    """Read and verify a model directory; return its config and each stage's ``(state, arrays)``.
+
+    Each stage file is read once: its checksum is taken of the very bytes that are parsed, so a file
+    swapped between the check and the read (on shared storage) cannot slip through."""
     from safetensors import SafetensorError
-    from safetensors.numpy import load_file
+    from safetensors.numpy import load as load_arrays
 
     root = Path(path)
     config = read_config(root)
@@ -282,6 +285,9 @@ def read_model(path: str | os.PathLike) -> tuple[dict, dict[str, tuple[dict, dic
     if not isinstance(files, dict) or not files:
         raise ModelFileError(f"{config_path} lists no model files; the model is damaged, train it again")
     stages: dict[str, tuple[dict, dict]] = {}
+    parsed = {relative for relative in files if relative.count("/") == 1
+              and relative.endswith(("/state.json", "/arrays.safetensors"))}
+    contents: dict[str, bytes] = {}
     for relative, digest in files.items():
         file = (root / relative).resolve()
         if root.resolve() not in file.parents:
@@ -291,7 +297,9 @@ def read_model(path: str | os.PathLike) -> tuple[dict, dict[str, tuple[dict, dic
                                  "its own files (copy the linked ones in, e.g. cp -rL)")
         if not file.is_file():
             raise ModelFileError(f"{root} is incomplete: {relative} is missing; restore the model or train it again")
-        if checksum(file) != digest:
+        if relative in parsed:
+            contents[relative] = file.read_bytes()
+        if (hashlib.sha256(contents[relative]).hexdigest() if relative in parsed else checksum(file)) != digest:
             raise ModelFileError(
                 f"{root / relative} was modified or is corrupted (checksum mismatch); restore the model or train it again"
             )
@@ -304,8 +312,8 @@ def read_model(path: str | os.PathLike) -> tuple[dict, dict[str, tuple[dict, dic
                 f"{config_path} lists {relative} but not {stage_name}/arrays.safetensors; the model is damaged, train it again"
             )
         try:
-            state = json.loads((root / relative).read_text(encoding="utf-8"))
-            arrays = load_file(str(root / stage_name / "arrays.safetensors"))
+            state = json.loads(contents[relative].decode("utf-8"))
+            arrays = load_arrays(contents[f"{stage_name}/arrays.safetensors"])
         except (json.JSONDecodeError, UnicodeDecodeError, SafetensorError, OSError, RecursionError, TypeError,
                 ValueError) as exc:  # TypeError: a dtype numpy lacks (bfloat16)
             raise ModelFileError(f"cannot read stage {stage_name!r} of {root} ({one_line(exc)}); train the model again") from None

@@ -731,3 +731,15 @@ def test_a_crafted_ngram_range_is_refused_at_load(model_copy):
     edit_config(model_copy, lambda c: c["stages"]["vectorizer"]["params"].update(ngram_range=[1, 10**9]))
     with pytest.raises(ModelFileError, match=r"ngram_range must be two whole numbers \(min, max\) with 1 <= min <= max <= 10"):
         sentiment.load(model_copy)
+
+
+def test_each_stage_file_is_read_once_and_checked_as_read(saved_model, monkeypatch):
+    from sentiment import persistence
+
+    read, hashed = [], []
+    real_read, real_checksum = Path.read_bytes, persistence.checksum
+    monkeypatch.setattr(Path, "read_bytes", lambda self: read.append(self.name) or real_read(self))
+    monkeypatch.setattr(persistence, "checksum", lambda path: hashed.append(Path(path).name) or real_checksum(path))
+    config, stages = persistence.read_model(saved_model)
+    assert sorted(read) == sorted(Path(name).name for name in config["files"])  # the parsed bytes are the hashed ones
+    assert hashed == [] and set(stages) == {"vectorizer", "model"}
