@@ -149,6 +149,10 @@ class Ensemble(Classifier):
             names = _member_names(config)
             members = [load(Path(path) / name) for name in names]
             ensemble = cls(members, config["weights"], config.get("thresholds"))
+            labels = config.get("labels", {})  # none in an older ensemble: the members' names hold
+            saved = labels.get("names", ensemble.label_names_) if isinstance(labels, dict) else labels
+            if not isinstance(saved, list) or [str(n) for n in saved] != ensemble.label_names_:  # the members' rule
+                raise ValueError(f"its label list {saved!r} is not its members' ({ensemble.label_names_})")
             if "columns" in config:  # checked above: a dict of non-empty strings
                 ensemble.config_["columns"] = dict(config["columns"])
             return ensemble

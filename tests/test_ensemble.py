@@ -261,3 +261,9 @@ def test_tune_counts_the_texts_of_each_label_after_the_grouping():
                for model in ("logreg", "nbsvm")]
     ensemble = Ensemble(members).tune(texts, [[label] for label in fine])
     assert dict(zip(ensemble.label_names_, ensemble.tune_support_)) == {"negative": 16, "neutral": 8, "positive": 16}
+
+
+def test_an_ensemble_whose_label_list_disagrees_with_its_members_is_refused(ensemble_dir):
+    edit_config(ensemble_dir, lambda c: c["labels"].update(names=list(reversed(c["labels"]["names"]))))
+    with pytest.raises(ModelFileError, match="not a consistent ensemble .*its label list .* is not its members'"):
+        sentiment.load(ensemble_dir)
