@@ -146,3 +146,28 @@ def test_nan_in_a_binary_file(tmp_path, value):
     path.write_bytes(binary_bytes(vectors=vectors))
     with pytest.raises(DataError, match=r"NaN or infinite values in 1 vector\(s\), the first for 'movie' \(vector 3\)"):
         load_vectors(path)
+
+
+def test_words_of_other_white_space_and_a_tab_separated_extra_value(tmp_path):
+    path = tmp_path / "v.txt"
+    path.write_text("3 3\nmovie 0.75 0.5 0.25\n\u3000 0.125 0.25 0.5\nfoo\u00a0 1 2 3\n", encoding="utf-8")
+    assert load_vectors(path).index_to_key == ["movie", "\u3000", "foo\u00a0"]  # words as written
+    path.write_text("2 3\ngood\t0.1\t0.2\t0.3\t0.4\nbad 1 2 3\n")
+    with pytest.raises(DataError, match="line 2: 4 values after the word where the file's vectors have 3"):
+        load_vectors(path)
+
+
+def test_a_non_utf8_first_word_keeps_a_text_file_text(tmp_path):
+    path = tmp_path / "v.txt"
+    path.write_bytes(b"2 3\ncaf\xe9 0.125 0.25 0.5\nmovie 0.75 0.5 0.25\n")
+    keyed = load_vectors(path)
+    assert keyed.index_to_key == ["caf\ufffd", "movie"]
+    np.testing.assert_allclose(keyed["movie"], [0.75, 0.5, 0.25])
+
+
+@pytest.mark.parametrize("fmt", ["auto", "word2vec-binary"])
+def test_a_header_of_no_vectors(tmp_path, fmt):
+    path = tmp_path / "v.bin"
+    path.write_bytes(b"0 3\n")
+    with pytest.raises(DataError, match="holds no word vectors"):
+        load_vectors(path, fmt)

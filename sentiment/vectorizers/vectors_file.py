@@ -15,6 +15,7 @@ from __future__ import annotations
 import bz2
 import gzip
 import lzma
+import re
 import unicodedata
 import zlib
 from collections import Counter
@@ -28,6 +29,7 @@ FORMATS = ("word2vec", "word2vec-binary", "glove")
 OPENERS = {".gz": gzip.open, ".bz2": bz2.open, ".xz": lzma.open, ".lzma": lzma.open}
 SNIFF_LINES = 100  # GloVe lines whose length tells the vector size (a word may hold spaces)
 CHUNK = 1 << 20
+_SEPARATORS = re.compile(r"[ \t]+")
 
 
 def load_vectors(path, fmt: str = "auto"):
@@ -95,7 +97,7 @@ def _header(line: bytes) -> tuple[int, int] | None:
 def _glove_size(stream: "_Stream", path: str) -> int:
     """The vector size of a file without a header: the most common number of values after the word
     on its first lines (a word with spaces in it makes a line longer)."""
-    lengths = Counter(len(_decoded(line).split()) - 1 for line in stream.peeklines(SNIFF_LINES) if line.strip())
+    lengths = Counter(len(_fields(_decoded(line))) - 1 for line in stream.peeklines(SNIFF_LINES) if line.strip())
     size = lengths.most_common(1)[0][0] if lengths else 0
     if size < 1:
         raise DataError(f"{path} holds no word vectors (a line is a word and its values, separated by spaces); "
@@ -103,24 +105,28 @@ def _glove_size(stream: "_Stream", path: str) -> int:
     return size
 
 
+def _fields(line: str) -> list[str]:
+    """A line's fields, separated by spaces or tabs only (a word may be another white space, U+3000)."""
+    return [field for field in _SEPARATORS.split(line.strip(" \t\r\n")) if field]
+
+
 def _read_text(stream: "_Stream", path: str, count: int | None, size: int, first_line: int):
     words, vectors = [], []
     for number, raw in enumerate(stream.lines(), first_line):
-        line = _decoded(raw).rstrip()
-        if not line:
+        fields = _fields(_decoded(raw))
+        if not fields:
             continue
-        parts = line.rsplit(None, size)
-        word = parts[0] if len(parts) == size + 1 else ""
-        if not word or (" " in word.strip() and _is_number(word.split()[-1])):
-            raise DataError(f"{path}, line {number}: {len(line.split()) - 1} values after the word where the file's "
+        word_part, values = fields[:-size], fields[-size:]
+        if not word_part or (len(word_part) > 1 and _is_number(word_part[-1])):  # too few values, or too many
+            raise DataError(f"{path}, line {number}: {len(fields) - 1} values after the word where the file's "
                             f"vectors have {size}; fix the line" + (", or the header line" if count is not None else ""))
         try:
-            vectors.append(np.array(parts[1:], dtype=np.float32))
+            vectors.append(np.array(values, dtype=np.float32))
         except ValueError:
-            bad = next(p for p in parts[1:] if not _is_number(p))
+            bad = next(v for v in values if not _is_number(v))
             raise DataError(f"{path}, line {number}: {bad[:30]!r} is not a number; a line is a word and its "
                             f"{size} values, separated by spaces") from None
-        words.append(word.strip())
+        words.append(" ".join(word_part))  # a word of several parts: GloVe 840B's ". . ."
     if count is not None and len(words) != count:
         raise DataError(f"{path}: the header line says {count} vectors but the file holds {len(words)}; fix the header")
     if not words:
@@ -145,16 +151,15 @@ def _read_binary(stream: "_Stream", path: str, count: int, size: int):
         vectors.append(np.frombuffer(values, dtype="<f4").astype(np.float32))
     if stream.rest_holds_data():
         raise DataError(f"{path} holds more than the {count} vectors its header line announces; fix the header")
+    if not words:
+        raise DataError(f"{path} holds no word vectors (its header line announces none); pass a word2vec or GloVe file")
     return words, vectors
 
 
 def _text_entry(line: bytes, size: int) -> bool:
     """Whether ``line`` reads as a text entry: a word and ``size`` numbers."""
-    try:
-        parts = line.decode("utf-8").rstrip().rsplit(None, size)
-    except UnicodeDecodeError:
-        return False
-    return len(parts) == size + 1 and all(_is_number(p) for p in parts[1:])
+    fields = _fields(_decoded(line))  # a word that is not UTF-8 still leaves its numbers readable
+    return len(fields) >= size + 1 and all(_is_number(v) for v in fields[-size:])
 
 
 def _is_number(text: str) -> bool:
