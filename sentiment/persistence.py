@@ -240,6 +240,9 @@ def read_config(path: str | os.PathLike) -> dict:
     if not root.is_dir():
         raise ModelFileError(f"{root} is a file, not a model directory; pass the directory that `sentiment fit` wrote")
     config_path = root / CONFIG
+    if config_path.is_symlink():  # it could be any file, or another model's settings
+        raise ModelFileError(f"{config_path} is a symbolic link; a model directory holds its own files (copy the "
+                             "linked one in, e.g. cp -rL)")
     if not config_path.is_file():
         raise ModelFileError(f"{root} is not a sentiment model directory (no {CONFIG}); pass the folder `sentiment fit` wrote")
     try:
@@ -289,7 +292,12 @@ def read_model(path: str | os.PathLike) -> tuple[dict, dict[str, tuple[dict, dic
               and relative.endswith(("/state.json", "/arrays.safetensors"))}
     contents: dict[str, bytes] = {}
     for relative, digest in files.items():
-        file = (root / relative).resolve()
+        try:
+            file = (root / relative).resolve()
+            _linked_part(root, relative)
+        except (TypeError, ValueError, OSError):  # a name that is no path: a NUL byte, hundreds of characters
+            raise ModelFileError(f"{config_path} names a file that cannot be a file of it ({str(relative)[:60]!r}); "
+                                 "the model is damaged, train it again") from None
         if root.resolve() not in file.parents:
             raise ModelFileError(f"{config_path} names a file outside the model directory ({relative}); refusing to load")
         if _linked_part(root, relative):  # a link inside may point anywhere, or make one folder count many times

@@ -743,3 +743,18 @@ def test_each_stage_file_is_read_once_and_checked_as_read(saved_model, monkeypat
     config, stages = persistence.read_model(saved_model)
     assert sorted(read) == sorted(Path(name).name for name in config["files"])  # the parsed bytes are the hashed ones
     assert hashed == [] and set(stages) == {"vectorizer", "model"}
+
+
+def test_a_linked_config_or_a_file_name_that_is_no_path_is_a_model_error(model_copy, saved_model, tmp_path):
+    edit_config(model_copy, lambda c: c["files"].update({"x\u0000y": "0" * 64}))
+    with pytest.raises(ModelFileError, match="names a file that cannot be a file of it"):
+        sentiment.load(model_copy)
+    edit_config(model_copy, lambda c: c["files"].pop("x\u0000y"))
+    edit_config(model_copy, lambda c: c["files"].update({"a" * 300 + "/state.json": "0" * 64}))
+    with pytest.raises(ModelFileError, match="names a file that cannot be a file of it|is incomplete"):
+        sentiment.load(model_copy)
+    linked = shutil.copytree(saved_model, tmp_path / "linked")
+    (linked / CONFIG).unlink()
+    (linked / CONFIG).symlink_to(saved_model / CONFIG)
+    with pytest.raises(ModelFileError, match=r"config.json is a symbolic link"):
+        sentiment.load(linked)
