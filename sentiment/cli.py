@@ -54,6 +54,12 @@ def _echo(text: str, **kwargs) -> None:
     typer.echo(_CONTROL.sub(lambda m: repr(m.group())[1:-1], text), **kwargs)
 
 
+def _field(text) -> str:
+    """A text, label or term as one field of a tab-separated output line: its tabs and line breaks escaped
+    (``\\t``, ``\\n``), so that neither a multi-line text nor a crafted label name makes a line of its own."""
+    return str(text).replace("\t", "\\t").replace("\n", "\\n")
+
+
 def _json_text(value) -> str:
     """``value`` as indented JSON, every control character escaped (``\\u001b``, ``\\u009b``)."""
     return _C1.sub(lambda m: f"\\u{ord(m.group()):04x}", json.dumps(value, ensure_ascii=False, indent=2))
@@ -452,10 +458,10 @@ def _print_labels(results: list[dict], array: "_JsonArray | None") -> None:
         return
     for result in results:
         if "labels" in result:
-            found = ", ".join(f"{name} {result['scores'][name]:.3f}" for name in result["labels"])
-            _echo(f"{found or '(none)'}\t{result['text']}")
+            found = ", ".join(f"{_field(name)} {result['scores'][name]:.3f}" for name in result["labels"])
+            _echo(f"{found or '(none)'}\t{_field(result['text'])}")
         else:
-            _echo(f"{result['label']}\t{result['scores'][result['label']]:.3f}\t{result['text']}")
+            _echo(f"{_field(result['label'])}\t{result['scores'][result['label']]:.3f}\t{_field(result['text'])}")
 
 
 class _JsonArray:
@@ -677,9 +683,9 @@ def _print_aspects(results: list[dict], array: "_JsonArray | None", named: bool 
         array.add(results)
         return
     for result in results:
-        _echo(result["text"])
+        _echo(_field(result["text"]))
         for a in result["aspects"]:
-            _echo(f"  {a['term']}\t{a['from']}-{a['to']}\t{a['polarity']}\t{a['score']:.3f}")
+            _echo(f"  {_field(a['term'])}\t{a['from']}-{a['to']}\t{a['polarity']}\t{a['score']:.3f}")
         if not result["aspects"]:
             _echo("  (none of the named aspects is in this text)" if named
                        else "  (no aspect found; name one with --aspect TERM)")

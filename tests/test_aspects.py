@@ -348,6 +348,8 @@ def test_given_aspects_match_partly_composed_accents_in_any_equivalent_order():
             assert [(a["from"], a["to"]) for a in locate_terms([text], [term])[0]] == [(4, 4 + len(written))], \
                 (ascii(term), ascii(written))
     assert locate_terms(["The pho\u0309 was great"], ["phở"]) == [[]]  # no horn: another letter
+    for term, written in (("\u03ac\u03bb\u03b1\u03c2", "\u1f71\u03bb\u03b1\u03c2"), ("\u1f71\u03bb\u03b1\u03c2", "\u03ac\u03bb\u03b1\u03c2")):
+        assert [(a["from"], a["to"]) for a in locate_terms([f"to {written} here"], [term])[0]] == [(3, 7)]  # tonos, oxia
     forms = _equivalent_forms("\u1ec7")  # ệ: e + dot below + circumflex
     assert {"\u1ec7", "e\u0323\u0302", "\u00ea\u0323", "\u1eb9\u0302", "e\u0302\u0323"} <= forms
     assert all(unicodedata.normalize("NFC", f) == "\u1ec7" for f in forms)

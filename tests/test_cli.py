@@ -670,3 +670,12 @@ def test_control_characters_from_a_model_or_a_text_reach_the_terminal_escaped(bi
     assert info.exit_code == 0 and "\x1b" not in info.stdout and "pos\\x1b]0;owned\\x07" in info.stdout
     as_json = invoke("predict", "--model", tmp_path / "m", "--json", "an awful film")
     assert "\x9b" not in as_json.stdout and json.loads(as_json.stdout)[0]["label"] == "neg\x9b2J"
+
+
+def test_a_label_or_text_with_line_breaks_stays_on_its_own_line(binary, tmp_path):
+    labels = ["pos\nneg\t0.999\tforged" if y == "pos" else "neg" for y in binary.train_labels]
+    Pipeline("tfidf", "logreg").fit(binary.train_texts, labels).save(tmp_path / "m")
+    result = invoke("predict", "--model", tmp_path / "m", "a great\nfilm", "an awful film")
+    assert result.exit_code == 0, result.output
+    lines = result.stdout.strip().split("\n")
+    assert len(lines) == 2 and lines[0].startswith("pos\\nneg\\t0.999\\tforged\t") and lines[0].endswith("\ta great\\nfilm")

@@ -19,6 +19,7 @@ Loading verifies every checksum (the prior's files included) and reads JSON and 
 from __future__ import annotations
 
 import bisect
+import functools
 import inspect
 import itertools
 import os
@@ -517,7 +518,7 @@ def _equivalent_forms(char: str) -> set[str]:
     in any order with the same meaning. Letters of more than three marks keep two forms (all composed
     and all decomposed), so a term cannot blow the pattern up."""
     decomposed = unicodedata.normalize("NFD", char)
-    forms = {char, decomposed}
+    forms = {char, decomposed, *_singletons().get(char, ())}  # Greek oxia "ά" (U+1F71) is tonos "ά" (U+03AC)
     base, marks = decomposed[0], decomposed[1:]
     if not 1 <= len(marks) <= 3:
         return forms
@@ -530,6 +531,19 @@ def _equivalent_forms(char: str) -> set[str]:
             forms.update(form for order in itertools.permutations(rest) if
                          unicodedata.normalize("NFD", form := head + "".join(order)) == decomposed)
     return forms
+
+
+@functools.lru_cache(maxsize=1)
+def _singletons() -> dict[str, tuple[str, ...]]:
+    """Composed letter -> the other single characters that Unicode counts as the same letter (the CJK and
+    Greek compatibility forms whose normal form is another character); built once, on first use."""
+    found: dict[str, list[str]] = {}
+    for code in range(0x80, 0x30000):
+        char = chr(code)
+        composed = unicodedata.normalize("NFC", char)
+        if composed != char and len(composed) == 1:
+            found.setdefault(composed, []).append(char)
+    return {char: tuple(others) for char, others in found.items()}
 
 
 def _outside(pattern: str, text: str, markup: list[tuple[int, int]]) -> list[re.Match]:
