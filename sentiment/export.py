@@ -66,11 +66,11 @@ def export_model(pipeline, path: str | os.PathLike, fmt: str | None = None) -> P
     if fmt not in FORMATS:
         raise ConfigError(f"unknown export format {fmt!r}; choose one of: {', '.join(FORMATS)}")
     suffixes = SUFFIXES[fmt]
-    for name, written in ((target, target), (Path(os.path.realpath(target)), target)):  # a link: its target too
+    for name in (target, Path(os.path.realpath(target))):  # a link: its target too
         if name.suffix.lower() not in suffixes:
-            example = written.with_suffix(suffixes[0]).name
+            example = target.with_suffix(suffixes[0]).name
             through = "" if name == target else f" is a link to {name}, which"
-            raise ConfigError(f"{written}{through}: {with_article(fmt)} export is written to a {' or '.join(suffixes)} "
+            raise ConfigError(f"{target}{through}: {with_article(fmt)} export is written to a {' or '.join(suffixes)} "
                               f"file (so that no other file is overwritten by mistake); give e.g. {example}")
     if hasattr(pipeline, "members"):
         raise ConfigError("an ensemble does not export as one network; export each member model on its own")

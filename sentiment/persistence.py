@@ -294,20 +294,23 @@ def read_model(path: str | os.PathLike) -> tuple[dict, dict[str, tuple[dict, dic
     for relative, digest in files.items():
         try:
             file = (root / relative).resolve()
-            _linked_part(root, relative)
+            linked = _linked_part(root, relative)
         except (TypeError, ValueError, OSError):  # a name that is no path: a NUL byte, hundreds of characters
             raise ModelFileError(f"{config_path} names a file that cannot be a file of it ({str(relative)[:60]!r}); "
                                  "the model is damaged, train it again") from None
         if root.resolve() not in file.parents:
             raise ModelFileError(f"{config_path} names a file outside the model directory ({relative}); refusing to load")
-        if _linked_part(root, relative):  # a link inside may point anywhere, or make one folder count many times
-            raise ModelFileError(f"{root / _linked_part(root, relative)} is a symbolic link; a model directory holds "
-                                 "its own files (copy the linked ones in, e.g. cp -rL)")
+        if linked:  # a link inside may point anywhere, or make one folder count many times
+            raise ModelFileError(f"{root / linked} is a symbolic link; a model directory holds its own files (copy "
+                                 "the linked ones in, e.g. cp -rL)")
         if not file.is_file():
             raise ModelFileError(f"{root} is incomplete: {relative} is missing; restore the model or train it again")
-        if relative in parsed:
+        if relative in parsed:  # read once: the bytes hashed are the bytes parsed
             contents[relative] = file.read_bytes()
-        if (hashlib.sha256(contents[relative]).hexdigest() if relative in parsed else checksum(file)) != digest:
+            actual = hashlib.sha256(contents[relative]).hexdigest()
+        else:
+            actual = checksum(file)
+        if actual != digest:
             raise ModelFileError(
                 f"{root / relative} was modified or is corrupted (checksum mismatch); restore the model or train it again"
             )

@@ -135,7 +135,6 @@ def hold_out_rows(n: int, fraction: float, rng, *, always_draw: bool = False) ->
     return np.sort(order[n_dev:]), np.sort(order[:n_dev])
 
 
-
 def hold_out_groups(groups: list, fraction: float, rng) -> tuple[np.ndarray, np.ndarray]:
     """Train and held-out (dev) row indices, each sorted, that keep rows of one group on one side: each
     row names the groups it comes from (``groups[row]``, a sequence of ints, e.g. the sentence of an
@@ -178,11 +177,12 @@ def build_net(net_class, config_class, config: dict, arrays) -> torch.nn.Module:
                 raise ValueError(f"the network's {key} ({size}) does not fit its saved weights")
     _check_setting_types(config_class, config)
     try:
+        settings = config_class(**config)
         with torch.device("meta"):  # sizes only: nothing is allocated until they match the saved weights
-            sizes = {name: value.numel() for name, value in net_class(config_class(**config)).state_dict().items()}
+            sizes = {name: value.numel() for name, value in net_class(settings).state_dict().items()}
         if sizes != {name: int(np.size(value)) for name, value in arrays.items()}:  # shapes: load_net_arrays
             raise ValueError("the saved weights do not fit the network its settings describe")
-        net = net_class(config_class(**config))
+        net = net_class(settings)
     except (TypeError, ZeroDivisionError, RuntimeError, IndexError) as exc:  # e.g. an unknown or a zero setting
         raise ValueError(f"the network's settings do not make a network ({exc})") from None
     return load_net_arrays(net, arrays)
