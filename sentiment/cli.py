@@ -397,11 +397,11 @@ def predict(
     for term in dict.fromkeys(t.strip() for t in aspect):
         if _term_key(term) not in found:
             _echo(f"note: {term!r} occurs in none of the texts (terms match as written, in any case, "
-                       "outside web addresses and HTML tags)", err=True)
+                  "outside web addresses and HTML tags)", err=True)
     if unknown:
         shown = ", ".join(map(str, unknown[:10])) + (", …" if len(unknown) > 10 else "")
         _echo(f"note: the model knows none of the words (or n-grams) of text(s) {shown}: their labels are its "
-                   "guess without evidence (another language? the shipped models know English)", err=True)
+              "guess without evidence (another language? the shipped models know English)", err=True)
 
 
 def _predict_batches(pipe, batches, where: str, array, aspect: List[str], by_sentence, top_if_none: bool,
@@ -662,13 +662,13 @@ def options(
         return
     if described["model"] is not None:
         _echo(f"task {task}{' (several labels per text)' if multi_label else ''}: vectorizer "
-                   f"{described['vectorizer']}, model {described['model']}")
+              f"{described['vectorizer']}, model {described['model']}")
     for stage, values in described["options"].items():
         _echo(f"{stage}:")
         for key, option in values.items():
             shown, default = (list(v) if isinstance(v, tuple) else v for v in (option["value"], option["default"]))
             _echo(f"  {key} = {json.dumps(shown)}" + (f"  (task {task}; default {json.dumps(default)})"
-                                                           if shown != default else ""))
+                                                      if shown != default else ""))
     _echo("\n" + "\n".join(f"{KIND_NAMES[kind]}: {', '.join(names)}" for kind, names in described["available"].items()))
 
 
@@ -688,7 +688,7 @@ def _print_aspects(results: list[dict], array: "_JsonArray | None", named: bool 
             _echo(f"  {_field(a['term'])}\t{a['from']}-{a['to']}\t{a['polarity']}\t{a['score']:.3f}")
         if not result["aspects"]:
             _echo("  (none of the named aspects is in this text)" if named
-                       else "  (no aspect found; name one with --aspect TERM)")
+                  else "  (no aspect found; name one with --aspect TERM)")
         for c in result.get("categories", []):
             _echo(f"  [{c['category']}]\t\t{c['polarity']}\t{c['score']:.3f}")
 
