@@ -158,6 +158,26 @@ def test_early_stopping_restores_the_best_weights(tfidf_data):
     assert dev_loss == pytest.approx(best["dev_loss"], rel=1e-4)
 
 
+def test_min_epochs_keeps_no_earlier_weights_and_does_not_stop_before(tfidf_data):
+    X, y, dev_x, dev_y = tfidf_data
+    noisy = dev_y.copy()
+    noisy[::3] = 1 - noisy[::3]
+    free = MLPModel(hidden_sizes=[16], epochs=30, patience=2, lr=1e-2, batch_size=16).fit(X, y, dev=(dev_x, noisy))
+    assert free.best_epoch_ < 6, "the setting should favour an early epoch for this test to mean anything"
+    held = MLPModel(hidden_sizes=[16], epochs=30, patience=2, lr=1e-2, batch_size=16, min_epochs=6).fit(
+        X, y, dev=(dev_x, noisy))
+    history = held.history_
+    judged = [r for r in history if r["epoch"] >= 6]
+    best = max(judged, key=lambda r: r["dev_macro_f1"])
+    assert held.best_epoch_ == best["epoch"] >= 6 and len(history) >= 6 + 1
+    # the rate stays at lr until judging starts (the plateau schedule halves it on epochs that do not improve)
+    assert [r["lr"] for r in history[:5]] == [pytest.approx(1e-2)] * 5
+    predicted = held.predict_proba(dev_x).argmax(axis=1)
+    assert f1_score(noisy, predicted, average="macro") == pytest.approx(best["dev_macro_f1"])
+    with pytest.raises(ConfigError, match="min_epochs"):
+        MLPModel(min_epochs=0)
+
+
 def test_same_seed_same_model_and_balanced_weights(tfidf_data):
     X, y, dev_x, _ = tfidf_data
     first, second = (

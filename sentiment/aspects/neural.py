@@ -655,14 +655,14 @@ class AttentionPolarity:
                    pretrain_epochs=p["pretrain_epochs"])
 
     def __init__(self, *, hidden_size: int = 128, layers: int = 1, dropout: float = 0.5, position_dim: int = 25,
-                 epochs: int = 20, batch_size: int = 32, lr: float = 1e-3, patience: int = 4,
+                 epochs: int = 20, batch_size: int = 32, lr: float = 1e-3, patience: int = 4, min_epochs: int = 1,
                  dev_fraction: float = 0.1, n_nets: int = 1, extra_words: int = 0, freeze_embeddings: bool = True,
                  class_weight=None, device: str = "auto", seed: int = 0, use_prior: bool = True,
                  pretrain_epochs: int = 2, cleaner=None, prior=None) -> None:
         self.options = {"hidden_size": hidden_size, "layers": layers, "dropout": dropout,
                         "position_dim": position_dim, "epochs": epochs, "batch_size": batch_size, "lr": lr,
-                        "patience": patience, "dev_fraction": dev_fraction, "n_nets": n_nets,
-                        "extra_words": extra_words, "freeze_embeddings": freeze_embeddings,
+                        "patience": patience, "min_epochs": min_epochs, "dev_fraction": dev_fraction,
+                        "n_nets": n_nets, "extra_words": extra_words, "freeze_embeddings": freeze_embeddings,
                         "class_weight": class_weight, "device": device, "seed": seed,
                         "use_prior": use_prior, "pretrain_epochs": pretrain_epochs}
         self.cleaner, self.prior = cleaner, prior
@@ -738,7 +738,8 @@ class AttentionPolarity:
         fields, dense = self._encode(items)
         y = np.array([POLARITIES.index(label) for label in labels], dtype=np.int64)
         config = trainer.TrainConfig(epochs=o["epochs"], lr=o["lr"],
-                                     patience=o["patience"], stop_metric="accuracy", class_weight=o["class_weight"])
+                                     patience=o["patience"], min_epochs=o["min_epochs"], stop_metric="accuracy",
+                                     class_weight=o["class_weight"])
 
         def batches_of(rows, device, rng):
             return PaddedBatches([[f[i] for i in rows] for f in fields], y[rows],

@@ -38,6 +38,7 @@ TRAINING_DEFAULTS = {
     "warmup_epochs": 0,
     "clip_grad": 1.0,
     "patience": 3,
+    "min_epochs": 1,
     "stop_metric": "macro_f1",
     "class_weight": None,
     "dev_fraction": 0.1,
@@ -66,6 +67,7 @@ class NeuralModel(Stage):
         if self.params["clip_grad"] is not None:
             self._number("clip_grad", 1e-6)
         self._number("patience", 1, 10_000, integer=True)
+        self._number("min_epochs", 1, 100_000, integer=True)
         self._choice("stop_metric", trainer.STOP_METRICS)
         self._choice("class_weight", (None, "balanced"))
         self._number("dev_fraction", 0.0, 0.9)
@@ -82,7 +84,7 @@ class NeuralModel(Stage):
             epochs=p["epochs"], lr=p["lr"], optimizer=p["optimizer"],
             weight_decay=p["weight_decay"], l1=p.get("l1", 0.0), schedule=p["schedule"],
             warmup_epochs=p["warmup_epochs"], clip_grad=p["clip_grad"], patience=p["patience"],
-            stop_metric=p["stop_metric"], class_weight=p["class_weight"],
+            min_epochs=p["min_epochs"], stop_metric=p["stop_metric"], class_weight=p["class_weight"],
         )
 
     # -- training and prediction ------------------------------------------------------------
@@ -133,8 +135,9 @@ class NeuralModel(Stage):
     def best_epoch_(self) -> int:
         """The epoch whose weights the model kept."""
         key = f"dev_{self.params['stop_metric']}"
-        if self.history_ and self.history_[0][key] is not None:
-            return max(self.history_, key=lambda r: r[key])["epoch"]
+        judged = [r for r in self.history_ if r["epoch"] >= self.params["min_epochs"]]
+        if judged and judged[0][key] is not None:
+            return max(judged, key=lambda r: r[key])["epoch"]
         return len(self.history_)
 
     def _build_net(self, X, dev, vectorizer, head: str, labels=None):

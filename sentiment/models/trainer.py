@@ -337,6 +337,7 @@ class TrainConfig:
     warmup_epochs: float = 0.0
     clip_grad: float | None = 1.0  # max gradient norm
     patience: int = 3  # epochs without a better dev metric before stopping
+    min_epochs: int = 1  # the first epoch whose weights may be kept; before it, no stopping and no plateau
     stop_metric: str = "macro_f1"  # or "accuracy"
     class_weight: str | None = None  # or "balanced"
 
@@ -444,6 +445,9 @@ def train(net: torch.nn.Module, batches, dev, config: TrainConfig, device: torch
 
     With ``dev`` batches, training stops after ``patience`` epochs without a better dev metric and
     the best epoch's weights are restored; without, it runs all epochs and keeps the last weights.
+    Early stopping judges from epoch ``min_epochs`` on: the epochs before it always train on (the
+    plateau schedule keeps its rate) and their weights are never the ones kept, for a small dev split
+    that would otherwise stop a network at a lucky first epoch.
     """
     net.to(device)
     n_classes = net.config.n_classes
@@ -492,14 +496,15 @@ def train(net: torch.nn.Module, batches, dev, config: TrainConfig, device: torch
                 score = -record["train_loss"]
             record["seconds"] = time.perf_counter() - start
             history.append(record)
-            improved = score > best_score
+            judged = epoch >= config.min_epochs
+            improved = judged and score > best_score
             if improved:
                 best_score, stale = score, 0
                 if dev is not None:
                     best_state = {k: v.detach().clone() for k, v in net.state_dict().items()}
-            else:
+            elif judged:
                 stale += 1
-            schedule.epoch_end(improved)
+            schedule.epoch_end(improved or not judged)
             shown = {"epoch": epoch, "loss": f"{record['train_loss']:.4f}"}
             if dev is not None:
                 shown[f"dev_{config.stop_metric}"] = f"{score:.4f}"
