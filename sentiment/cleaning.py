@@ -37,6 +37,7 @@ from functools import cached_property
 from typing import Iterable, Iterator
 
 from .errors import ConfigError, DataError
+from .marks import MARKS, WORD
 
 # A tag starts with its name (or "!" for <!-- comments --> and <!DOCTYPE>): "I <3 it >_<" keeps its middle. Past
 # 500 characters only a well-formed tag of name="value" attributes counts (inline styles, images as data:
@@ -46,8 +47,8 @@ _TAG = re.compile(r"</?[A-Za-z!][^<>]{0,500}>"
                   r"|<[A-Za-z][A-Za-z0-9]*+(?:\s++[-\w:.]++\s*+=\s*+(?:\"[^\"<>]*+\"|'[^'<>]*+'|[^\s<>\"']++))++\s*+/?>")
 _URL = re.compile(r"(?:https?://|www\.)[^\s<>\"']+", re.IGNORECASE)
 _URL_HINT = re.compile("http|www", re.IGNORECASE)  # a quick test before the full pattern
-_MENTION = re.compile(r"(?<![\w@])@(\w{1,50})")
-_HASHTAG = re.compile(r"(?<![\w#&])#(\w+)")
+_MENTION = re.compile(rf"(?<![\w@])@(\w[\w{MARKS}]{{0,49}})")
+_HASHTAG = re.compile(rf"(?<![\w#&])#({WORD})")
 _REPEAT = re.compile(r"(\D)\1\1+")  # digits are left alone: 1000 stays 1000
 _TRIPLE = re.compile(r"(.)\1\1", re.DOTALL)  # a quick test (4x faster than _REPEAT's \D) for texts _REPEAT may change
 _APOSTROPHE = re.compile(r"[’‘`´]")
@@ -56,7 +57,8 @@ _PUNCTUATION_RUN = re.compile(rf"[^\w\s]{{{_LONG_RUN},}}")
 # Format characters that split a word without showing (zero-width space, soft hyphen, word joiner and invisible
 # operators, direction marks and embeddings, byte-order mark); the zero-width joiner stays: emoji sequences use it.
 _INVISIBLE = re.compile("[\u00ad\u200b\u200e\u200f\u202a-\u202e\u2060-\u2064\u2066-\u2069\ufeff]")
-_TOKEN = re.compile(r"\w+(?:'\w+)*|'\w+|[!?]+|[.,;:]")
+# Words (with their combining marks: a Hindi word keeps its vowel signs) joined by inner apostrophes ("don't").
+_TOKEN = re.compile(rf"{WORD}(?:'{WORD})*|'{WORD}|[!?]+|[.,;:]")
 # A negated verb written without its apostrophe ("dont", "Isnt", "CANT"): its "n" and "t" take one between them.
 _MISSING_APOSTROPHE = re.compile(r"\b(do|does|did|is|are|was|were|has|have|had|would|should|could|must|need|ca|wo|ai"
                                  r"|sha)(n)(t)\b", re.IGNORECASE)

@@ -320,8 +320,9 @@ def test_emoji_entities_and_invisible_characters_are_no_edge_of_a_term():
         "service", "&nbsp;", "🍕", "pizza", "🍕", "\u200d", "waiter"]
     found = tagged_spans(text, tokens, tags, np.ones(len(tokens)))
     assert [(f["term"], text[f["from"]:f["to"]]) for f in found] == [("service",) * 2, ("pizza",) * 2, ("waiter",) * 2]
-    hindi = "गुरु"  # its last vowel sign is a token of its own: it stays in the term
+    hindi = "गुरु"  # its vowel signs stay in its one token
     tokens = tokenize(hindi)
+    assert [(t.text, t.start, t.end) for t in tokens] == [(hindi, 0, 4)]
     found = tagged_spans(hindi, tokens, ["B"] + ["I"] * (len(tokens) - 1), np.ones(len(tokens)))
     assert [f["term"] for f in found] == [hindi]
 

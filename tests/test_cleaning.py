@@ -17,6 +17,31 @@ def bare(text, **step):
     return clean(text, **{**BARE, **step})
 
 
+# -- words -----------------------------------------------------------------------------------
+def test_words_keep_their_combining_marks():
+    # Python's \w has no marks: a Hindi or Bengali word was cut at each vowel sign and virama
+    assert bare("हिन्दी बैटरी अच्छी है!") == ["हिन्दी", "बैटरी", "अच्छी", "है", "!"]
+    assert bare("ভালো ব্যাটারি, நல்ல பேட்டரி") == ["ভালো", "ব্যাটারি", ",", "நல்ல", "பேட்டரி"]
+    assert bare("a cafe\u0301 isn't bad") == ["a", "cafe\u0301", "isn't", "bad"]  # decomposed accent kept
+    assert bare("\u0301 alone") == ["alone"]  # a mark with no letter before it is no word
+
+
+def test_the_marks_table_is_unicodes_category_m():
+    import re
+    import unicodedata
+
+    from sentiment.marks import MARKS, UNICODE_VERSION, mark_ranges
+
+    in_table = re.compile(f"[{MARKS}]")
+    table = [code for code in range(0x110000) if in_table.match(chr(code))]
+    marks = [code for first, last in mark_ranges() for code in range(first, last + 1)]
+    if unicodedata.unidata_version == UNICODE_VERSION:
+        assert table == marks
+    else:  # another Python's Unicode: marks stay marks; a newer version may add some the table lacks
+        assert set(table) <= set(marks)
+    assert len(table) > 2000 and "\u093f" in "".join(map(chr, table))  # DEVANAGARI VOWEL SIGN I
+
+
 # -- html ------------------------------------------------------------------------------------
 def test_html_tags_are_removed_and_entities_decoded():
     assert clean("Great<br />film", negation=False) == ["great", "film"]
@@ -92,6 +117,9 @@ def test_hashtags_word_remove_keep():
     assert bare("so #Great", hashtags="remove") == ["so"]
     assert "#Great" in Cleaner(hashtags="keep", lowercase=False).normalize("so #Great")
     assert "#" not in Cleaner(hashtags="word").normalize("so #great")
+    assert bare("#हिन्दी गाना", hashtags="word") == ["हिन्दी", "गाना"]  # the whole tag, vowel signs too
+    assert bare("#हिन्दी गाना", hashtags="remove") == ["गाना"]
+    assert bare("@हिन्दी गाना", mentions="remove") == ["गाना"]
 
 
 # -- emoji and emoticons -------------------------------------------------------------------------

@@ -22,6 +22,7 @@ from typing import NamedTuple
 from ..cleaning import BREAK_TAG_NAMES, Cleaner
 from ..data import not_utf8_error
 from ..errors import DataError
+from ..marks import WORD
 
 POLARITIES = ("negative", "neutral", "positive")
 ALL_POLARITIES = POLARITIES + ("conflict",)
@@ -42,10 +43,9 @@ _MARKUP = rf"(?P<markup>{_WEB_ADDRESS}|{_HTML_TAG})"
 # Tokens: web addresses and HTML tags whole (markup: never part of an aspect term), then words (with inner
 # apostrophes), HTML entities, and any other single non-space character, so that "hard-drive", "$20" or
 # "i7-3770" split into pieces whose spans tile the term.
-# A word goes on over combining marks (a decomposed "café" is one word, as the composed one is).
-COMBINING = "\u0300-\u036f\u1ab0-\u1aff\u1dc0-\u1dff\u20d0-\u20ff\ufe20-\ufe2f"
-_WORD = rf"\w[\w{COMBINING}]*"
-_TOKEN = re.compile(_MARKUP + rf"|&(?:[a-zA-Z]+|#\d+);|{_WORD}(?:['’](?![sS]\b){_WORD})*|['’][sS]\b|[^\w\s]",
+# A word goes on over combining marks (a decomposed "café" is one word, as the composed one is; a Hindi
+# word keeps its vowel signs).
+_TOKEN = re.compile(_MARKUP + rf"|&(?:[a-zA-Z]+|#\d+);|{WORD}(?:['’](?![sS]\b){WORD})*|['’][sS]\b|[^\w\s]",
                     re.IGNORECASE)
 _MARKUP_ONLY = re.compile(_MARKUP, re.IGNORECASE)
 
