@@ -21,7 +21,10 @@ on the gold aspects, end-to-end F1 (span and polarity right). Rows:
   another seed too (``seed 1``), and its mean with classical + prior;
 * ``+ contrast 0.5``: the polarity model also learns synthetic two-opinion sentences ("<one opinion>,
   but <another>", ``AspectPipeline(contrast=0.5)``, :func:`sentiment.aspects.data.contrastive_sentences`),
-  half as many as the sentences of one polarity; the mean row pairs the two models trained so.
+  half as many as the sentences of one polarity; the mean row pairs the two models trained so;
+* ``combined tagger; ...``: that last mean row's polarity model, its terms found by the BiLSTM-CRF tagger
+  and the classical tagger decoded together (``AspectPipeline(extractor="combined")``, the two taggers
+  of the rows above; fit seconds: that row's plus the ``classical`` row's).
 
 The tagger of the ``lstm`` rows trains with word dropout (``BiLSTMTagger(word_dropout=0.25)``).
 "Mixed-sentence polarity acc" is the polarity accuracy on the gold aspects of the dev sentences whose
@@ -117,11 +120,12 @@ def domain_split(folder: Path, domain: str) -> tuple[list[dict], list[dict]]:
     return split_sentences(read_aspect_data(folder / FILES[domain]), 0.15, seed=0)
 
 
-def neural_rows(train, keyed, classical_prior: AspectPipeline,
-                classical_contrast: AspectPipeline) -> list[tuple[str, AspectPipeline, float]]:
+def neural_rows(train, keyed, classical_prior: AspectPipeline, classical_contrast: AspectPipeline,
+                seconds_classical: float) -> list[tuple[str, AspectPipeline, float]]:
     """The PyTorch rows: one tagger; polarity without and with the prior, with SST pre-training (two
-    seeds; and with contrast sentences), and the means of the seed-0 networks with the classical models."""
-    from sentiment.aspects.neural import AttentionPolarity, BiLSTMTagger
+    seeds; and with contrast sentences), the means of the seed-0 networks with the classical models, and
+    the last mean with the combined tagger."""
+    from sentiment.aspects.neural import AttentionPolarity, BiLSTMTagger, CombinedTagger
 
     items, labels = aspect_items(train)
     start = time.perf_counter()
@@ -155,6 +159,12 @@ def neural_rows(train, keyed, classical_prior: AspectPipeline,
         mean.extractor_ = tagger
         mean.polarity_ = MeanPolarity([network.polarity_, partner.polarity_])
         rows.append((f"{label}, mean with {partner_label}", mean, seconds))
+    # the last mean row again, its terms found by the network and the classical tagger decoded together
+    label, best, seconds = rows[-1]
+    combined = AspectPipeline(extractor="combined", polarity="lstm", prior=None)
+    combined.extractor_ = CombinedTagger(tagger, classical_prior.extractor_)
+    combined.polarity_ = best.polarity_
+    rows.append((f"combined tagger; {label}", combined, seconds + seconds_classical))
     return rows
 
 
@@ -237,7 +247,7 @@ def pipelines(train: list[dict], keyed, categories: bool = True,
     seconds_contrast = time.perf_counter() - start
     rows = [("classical", plain, seconds_plain), ("classical + prior", with_prior, seconds_prior),
             (f"classical + prior + contrast {CONTRAST}", contrast, seconds_contrast)]
-    return rows + neural_rows(train, keyed, with_prior, contrast) if neural else rows
+    return rows + neural_rows(train, keyed, with_prior, contrast, seconds_plain) if neural else rows
 
 
 def ordered(rows: list[dict]) -> list[dict]:

@@ -2,9 +2,9 @@
 
 The model is first trained on the 85% train parts of both domains and scored on their 15% dev parts
 (seed 0: the split of ``benchmarks/aspects.py``, whose word vectors leave the dev parts' text out), then
-refit on all the sentences. Term extraction: the PyTorch BiLSTM-CRF tagger (``extractor="lstm"``, with word dropout; it beats
-the classical tagger on both domains' dev splits, ``benchmarks/results/aspects.md``), its embeddings
-initialised from the Word2Vec vectors of ``benchmarks/aspects.py``'s ``all_text_vectors`` (built and
+refit on all the sentences. Term extraction (``extractor="combined"``): the PyTorch BiLSTM-CRF tagger (with
+word dropout) and the classical tagger decoded together (they beat either alone on both domains' dev
+splits, ``benchmarks/results/aspects.md``), the network's embeddings initialised from the Word2Vec vectors of ``benchmarks/aspects.py``'s ``all_text_vectors`` (built and
 cached on the first run). Polarity (``--polarity mean``, the default): the mean of the classical context
 model and the PyTorch attention network, both with a polarity prior (the default polarity model's recipe
 without its SemEval sentences, ``train_polarity_model.aspect_prior``; the model keeps a copy), the network
@@ -15,7 +15,7 @@ word that SemEval lacks ("struggles") then has its vector instead of the unknown
 24 MB; chosen on an earlier dev split of the pooled sentences whose text the vectors had seen). ``--polarity
 classical --extra-words 0`` keeps the directory at about 15 MB and needs no pre-training.
 
-Run: ``python benchmarks/train_aspect_model.py [--data DIR] [--out models/aspect] [--extractor classical]
+Run: ``python benchmarks/train_aspect_model.py [--data DIR] [--out models/aspect] [--extractor classical|lstm|combined]
 [--polarity classical|lstm|mean] [--contrast 0.5] [--extra-words N]``.
 """
 
@@ -43,7 +43,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--data", default=str(ROOT / "semeval2014_absa"))
     parser.add_argument("--out", default=str(Path(__file__).resolve().parent.parent / "models" / "aspect"))
-    parser.add_argument("--extractor", default="lstm", choices=("classical", "lstm"))
+    parser.add_argument("--extractor", default="combined", choices=("classical", "lstm", "combined"))
     parser.add_argument("--polarity", default="mean", choices=("classical", "lstm", "mean"))
     parser.add_argument("--extra-words", type=int, default=20_000,
                         help="vocabulary of the PyTorch models beyond the training words: the vectors' most frequent words")
@@ -52,7 +52,7 @@ def main() -> None:
     parser.add_argument("--pretrain", default=str(ROOT / "sst5" / "trees" / "train.txt"),
                         help="with --polarity lstm or mean: texts to pre-train the polarity network on ('' for none)")
     args = parser.parse_args()
-    neural = args.extractor == "lstm" or args.polarity != "classical"
+    neural = args.extractor != "classical" or args.polarity != "classical"
     options = {"extractor": args.extractor, "polarity": args.polarity, "contrast": args.contrast,
                "extra_words": args.extra_words, "prior": aspect_prior(),
                "vectors_path": all_text_vectors() if neural else None}

@@ -30,6 +30,7 @@ REGISTRY: dict[str, dict[str, str]] = {
     "aspect_extractor": {
         "classical": "sentiment.aspects.extraction:ClassicalTagger",
         "lstm": "sentiment.aspects.neural:BiLSTMTagger",
+        "combined": "sentiment.aspects.neural:CombinedTagger",
     },
     "aspect_polarity": {
         "classical": "sentiment.aspects.polarity:ClassicalPolarity",

@@ -784,7 +784,7 @@ def test_loading_another_kind_of_model_as_an_aspect_model_names_it(saved_ensembl
 
 
 def test_word_vectors_without_a_model_that_reads_them_are_refused(tmp_path):
-    with pytest.raises(ConfigError, match="vectors_path goes with extractor='lstm' or polarity='lstm' or 'mean'"):
+    with pytest.raises(ConfigError, match="vectors_path goes with extractor='lstm' or 'combined', or polarity='lstm' or 'mean'"):
         AspectPipeline(prior=None, vectors_path=str(tmp_path / "vectors.txt")).fit(synthetic(20))
     with pytest.raises(ConfigError, match="vectors_path goes with"):  # before the (missing) data file is read
         fit_aspects(tmp_path / "missing.jsonl", None, prior=None, vectors_path=str(tmp_path / "vectors.txt"))

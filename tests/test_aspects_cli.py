@@ -178,7 +178,7 @@ def test_options_lists_the_aspect_model_settings():
     result = invoke("options", "--task", "aspect")
     assert_ok(result)
     assert '  polarity = "classical"' in result.stdout and "  pretrain = null" in result.stdout
-    assert "extractors: classical, lstm" in result.stdout and "polarity models: classical, lstm, mean" in result.stdout
+    assert "extractors: classical, combined, lstm" in result.stdout and "polarity models: classical, lstm, mean" in result.stdout
     assert_error(invoke("options", "--task", "aspects"), "choose polarity, emotion or aspect")
 
 

@@ -252,6 +252,46 @@ def test_pipeline_pretrains_on_a_file_and_saves_only_its_name(data, sst_file, tm
     assert loaded.predict_aspects(texts) == pipe.predict_aspects(texts)
 
 
+def test_combined_extractor_decodes_both_taggers_together_and_saves_them(data, tmp_path):
+    import json
+
+    from sentiment.aspects.extraction import ClassicalTagger
+    from sentiment.errors import ModelFileError
+
+    pipe = AspectPipeline(extractor="combined", polarity="classical", prior=None, tagger_epochs=6, hidden_size=16,
+                          dev_fraction=0.0, device="cpu", categories=False).fit(data)
+    combined = pipe.extractor_
+    assert isinstance(combined.network, neural.BiLSTMTagger) and isinstance(combined.classical, ClassicalTagger)
+    assert combined.classical.clusters == ClassicalTagger.default_clusters and not combined.network.clusters_
+    texts = [s["text"] for s in data[:40]]
+    tokenized, scores, trans = combined.network.tag_scores(texts)
+    _, probabilities = combined.classical.tag_probabilities(texts)
+    by_hand = neural.decode_viterbi(texts, tokenized, [s + np.log(np.clip(p, 1e-6, 1)) for s, p in
+                                                      zip(scores, probabilities)], trans)
+    assert combined.extract(texts) == by_hand
+    assert any(spans for spans in by_hand)
+    # the classical tagger's vote counts: sure that every token is outside any aspect, it vetoes them all
+    sure_outside = [np.tile([[1.0, 0.0, 0.0]], (len(t), 1)) for t in tokenized]
+    combined.classical.tag_probabilities = lambda texts: (tokenized, sure_outside)
+    assert combined.extract(texts) == [[] for _ in texts]
+    del combined.classical.tag_probabilities
+    pipe.save(tmp_path / "m")
+    loaded = AspectPipeline.load(tmp_path / "m")
+    assert loaded.predict_aspects(texts) == pipe.predict_aspects(texts)
+    state_file = tmp_path / "m" / "extractor" / "state.json"
+    state = json.loads(state_file.read_text())
+    assert [m["name"] for m in state["members"]] == ["lstm", "classical"]
+    state["members"].reverse()
+    state_file.write_text(json.dumps(state))
+    from sentiment.persistence import checksum
+
+    config = json.loads((tmp_path / "m" / "config.json").read_text())
+    config["files"]["extractor/state.json"] = checksum(state_file)
+    (tmp_path / "m" / "config.json").write_text(json.dumps(config))
+    with pytest.raises(ModelFileError, match="combined extractor must hold an lstm and a classical tagger"):
+        AspectPipeline.load(tmp_path / "m")
+
+
 def test_bad_options():
     with pytest.raises(ConfigError, match="extractor"):
         AspectPipeline(extractor="gru")

@@ -9,7 +9,8 @@ Directory format (the same as every model of this package, see :mod:`sentiment.p
       prior/...                      (optional) the sentence-level polarity model whose scores of the
                                      aspect's clause and context windows are features of the polarity model
 
-A PyTorch stage (``extractor="lstm"``, ``polarity="lstm"``, :mod:`sentiment.aspects.neural`) saves its
+A PyTorch stage (``extractor="lstm"`` or ``"combined"``, ``polarity="lstm"`` or ``"mean"``,
+:mod:`sentiment.aspects.neural`) saves its
 vocabularies and network configs in ``state.json`` and its float32 weights in ``arrays.safetensors``;
 torch is imported only when such a stage is fitted or loaded.
 
@@ -47,10 +48,11 @@ class AspectPipeline:
 
     Parameters
     ----------
-    extractor : {"classical", "lstm"}
+    extractor : {"classical", "lstm", "combined"}
         ``classical``: per-token logistic regression over window features (BIO tags); ``lstm``: a BiLSTM-CRF
         tagger over word embeddings (initialised from word vectors), a character CNN, capitalisation and
-        word clusters.
+        word clusters; ``combined``: both, decoded together (the network's tag scores plus the classical
+        tagger's log-probabilities, one Viterbi path).
     polarity : {"classical", "lstm", "mean"}
         ``classical``: logistic regression over the aspect's context (clause, left/right windows,
         distance-weighted words); ``lstm``: a BiLSTM with relative-position embeddings and attention
@@ -173,8 +175,8 @@ class AspectPipeline:
         extractor, polarity = resolve("aspect_extractor", p["extractor"]), resolve("aspect_polarity", p["polarity"])
         reads_vectors = extractor.reads_word_vectors or polarity.reads_word_vectors
         if p["vectors_path"] is not None and not reads_vectors:
-            raise ConfigError("vectors_path goes with extractor='lstm' or polarity='lstm' or 'mean' (the PyTorch models "
-                              "read the word vectors): add --set extractor=lstm or --set polarity=mean, or leave "
+            raise ConfigError("vectors_path goes with extractor='lstm' or 'combined', or polarity='lstm' or 'mean' (the "
+                              "PyTorch models read the word vectors): add --set extractor=lstm or --set polarity=mean, or leave "
                               "vectors_path out")
         return extractor, polarity, reads_vectors
 
