@@ -51,7 +51,17 @@ _MENTION = re.compile(rf"(?<![\w@])@(\w[\w{MARKS}]{{0,49}})")
 _HASHTAG = re.compile(rf"(?<![\w#&])#({WORD})")
 _REPEAT = re.compile(r"(\D)\1\1+")  # digits are left alone: 1000 stays 1000
 _TRIPLE = re.compile(r"(.)\1\1", re.DOTALL)  # a quick test (4x faster than _REPEAT's \D) for texts _REPEAT may change
-_APOSTROPHE = re.compile(r"[’‘`´]")
+_APOSTROPHE = re.compile(r"[’‘`´ʼ]")
+# Non-ASCII text, before any other step but HTML: canonical composition (NFC: a decomposed "phở" and the
+# composed one are one word), lone surrogates (from undecodable bytes) as U+FFFD, and the punctuation of
+# other scripts and typography as ASCII, so that it ends a negation scope and makes the same tokens:
+# "…" (phones write it for "..."), CJK "。！？，", Devanagari "।", Arabic "؟،؛".
+_PLAIN_PUNCTUATION = str.maketrans({
+    **dict.fromkeys("’‘´ʼ", "'"), "…": "...", "‥": "..", **dict.fromkeys("。｡।॥۔", "."),
+    **dict.fromkeys("！", "!"), **dict.fromkeys("？؟", "?"), "‼": "!!", "⁇": "??", "⁈": "?!", "⁉": "!?",
+    **dict.fromkeys("，、､،", ","), **dict.fromkeys("；؛", ";"), "：": ":",
+    **dict.fromkeys(map(chr, range(0xD800, 0xE000)), "\ufffd"),
+})
 _LONG_RUN = 50
 _PUNCTUATION_RUN = re.compile(rf"[^\w\s]{{{_LONG_RUN},}}")
 # Format characters that split a word without showing (zero-width space, soft hyphen, word joiner and invisible
@@ -237,6 +247,8 @@ class Cleaner:
         return. The tokens are the same either way: the tokenizers skip line breaks (or give them as _BREAK)."""
         if self.html and ("<" in text or "&" in text):
             text = _html.unescape(_TAG.sub(_tag_space_or_break if breaks else " ", text))
+        if not text.isascii():
+            text = plain_text(text)
         if self.normalize_unicode and not text.isascii():  # after the entities: "ter&shy;rible" hides a word too
             # typographic apostrophes first: NFKC writes "´" as a space and a combining accent
             text = _INVISIBLE.sub("", unicodedata.normalize("NFKC", _APOSTROPHE.sub("'", text)))
@@ -254,6 +266,8 @@ class Cleaner:
             text = _APOSTROPHE.sub("'", text)
         if self.lowercase:
             text = text.lower()
+            if "\u0307" in text:  # "İ" lowers to "i" and a combining dot: "İYİ" and "iyi" are one word
+                text = text.replace("i\u0307", "i")
         if self.missing_apostrophes and "nt" in (text if self.lowercase else text.lower()):
             text = _MISSING_APOSTROPHE.sub(r"\1\2'\3", text)
         if breaks and "\r" in text:
@@ -494,6 +508,13 @@ def _holds_emoji(text: str) -> bool:
 def emoji_chars() -> frozenset[str]:
     """The non-ASCII characters of all emoji: a text without any has no emoji (``é`` needs no look-up)."""
     return frozenset(char for sequence in _emoji_lib().EMOJI_DATA for char in sequence if not char.isascii())
+
+
+def plain_text(text: str) -> str:
+    """``text`` in NFC, lone surrogates as U+FFFD, other scripts' and typographic punctuation as ASCII
+    (see _PLAIN_PUNCTUATION); what every Cleaner does first to a non-ASCII text."""
+    text = text.translate(_PLAIN_PUNCTUATION)
+    return text if unicodedata.is_normalized("NFC", text) else unicodedata.normalize("NFC", text)
 
 
 def mark_negation(tokens: list[str]) -> list[str]:

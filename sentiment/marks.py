@@ -65,10 +65,12 @@ MARKS = (
     "\U0001e944-\U0001e94a\U000e0100-\U000e01ef"
 )
 
-# A word: letters and digits with the marks among and after them. A class of some 300 ranges is slow to test
-# (re compares them one by one), so it is tested only after a character from U+0300 on (where the marks
-# begin): English text tokenizes at nearly the speed of a bare \\w+.
-WORD = rf"\w+(?:(?=[^\x00-\u02ff])[{MARKS}]+\w*)*"
+# The zero-width non-joiner and joiner, which Persian, Sinhala and Indic scripts write inside words.
+JOINERS = "\u200c\u200d"
+# A word: letters and digits with the marks among and after them, and joiners between letters. A class of
+# some 300 ranges is slow to test (re compares them one by one), so it is tested only after a character
+# from U+0300 on (where the marks begin): English text tokenizes at nearly the speed of a bare \\w+.
+WORD = rf"\w+(?:(?=[^\x00-\u02ff])(?:[{MARKS}]|[{JOINERS}](?=\w))+\w*)*"
 
 
 def mark_ranges() -> list[tuple[int, int]]:

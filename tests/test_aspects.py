@@ -338,6 +338,20 @@ def test_a_decomposed_accent_stays_with_its_word():
     assert [(a["from"], a["to"]) for a in locate_terms(["A \uf900 here"], ["\uf900"])[0]] == [(2, 3)]  # as written
 
 
+def test_other_scripts_words_and_undecodable_characters():
+    from sentiment.aspects.pipeline import locate_terms
+
+    persian = "کتاب\u200cها خوب است"  # "books": one word with a zero-width non-joiner inside
+    assert [(t.start, t.end) for t in tokenize(persian)][0] == (0, 7)
+    assert locate_terms(["good cafe\u0301"], ["cafe"]) == [[]]  # the accent belongs to the word: no cut
+    assert locate_terms(["अच्छी फ़िल्मों"], ["फ़िल्म"]) == [[]]  # nor a vowel sign from its letter
+    assert [(a["from"], a["to"]) for a in locate_terms(["这部电影很好看"], ["电影"])[0]] == [(2, 4)]  # unspaced script
+    pipe = AspectPipeline(prior=None, bits=12, categories=False).fit(synthetic(80))
+    for text in ("The pizza\udcff was great", "great \ud83d\ude00 pizza"):  # lone surrogates: undecodable bytes
+        found = pipe.predict_aspects([text])[0]
+        assert all(text[a["from"]:a["to"]] == a["term"] for a in found)
+
+
 def test_given_aspects_match_partly_composed_accents_in_any_equivalent_order():
     from sentiment.aspects.pipeline import _equivalent_forms, locate_terms
 
@@ -679,6 +693,10 @@ def test_a_failed_fit_leaves_the_fitted_pipeline_as_it_was(tmp_path):
     ("A fast TEST. Then more. From L.A. Being there", ["A fast TEST.", "Then more.", "From L.A.", "Being there"]),
     ("Great pizza!" + "!" * 5000 + " " * 5000 + "Then" + " " * 5000 + "more\n\n\n" + "!" * 5000,
      ["Great pizza" + "!" * 5001, "Then" + " " * 5000 + "more", "!" * 5000]),  # long runs read as short ones
+    ("这部电影很好看！服务很差。", ["这部电影很好看！", "服务很差。"]),  # CJK: no white space after the stop
+    ("खाना अच्छा था। सेवा खराब थी", ["खाना अच्छा था।", "सेवा खराब थी"]),
+    ("هل هو جيد؟ نعم", ["هل هو جيد؟", "نعم"]),
+    ("Great food… The service was slow… really", ["Great food…", "The service was slow… really"]),
 ])
 def test_sentence_spans(text, sentences):
     assert [text[a:b] for a, b in sentence_spans(text)] == sentences

@@ -152,6 +152,8 @@ def test_words_of_other_white_space_and_a_tab_separated_extra_value(tmp_path):
     path = tmp_path / "v.txt"
     path.write_text("3 3\nmovie 0.75 0.5 0.25\n\u3000 0.125 0.25 0.5\nfoo\u00a0 1 2 3\n", encoding="utf-8")
     assert load_vectors(path).index_to_key == ["movie", "\u3000", "foo\u00a0"]  # words as written
+    path.write_text("\u3000 1 2\nc 3 4\n", encoding="utf-8")  # a GloVe file whose first word is U+3000: no header
+    assert load_vectors(path).index_to_key == ["\u3000", "c"]
     path.write_text("2 3\ngood\t0.1\t0.2\t0.3\t0.4\nbad 1 2 3\n")
     with pytest.raises(DataError, match="line 2: 4 values after the word where the file's vectors have 3"):
         load_vectors(path)

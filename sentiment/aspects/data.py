@@ -84,17 +84,19 @@ def normalize_token(raw: str, cleaner: Cleaner | None = None) -> str:
 # Where a sentence may end: punctuation then white space, a line break, an HTML tag; or (``space``, no end) a run
 # of spaces none of those follow, taken whole so that no match is tried again from each of its characters. A
 # punctuation run is tried from its first character only: the same matches, in linear time.
-_SENTENCE_END = re.compile(rf"(?<![.!?])[.!?]++[\"'”’)\]]*+\s+|\s*\n\s*|[^\S\n]*+(?P<tag>{_HTML_TAG})[^\S\n]*"
-                           r"|(?P<space>[^\S\n]++)", re.IGNORECASE)
+# Devanagari "।", Arabic "؟" and the ellipsis end one as "." does; CJK "。！？" need no white space after them.
+_SENTENCE_END = re.compile(rf"(?<![.!?।॥؟…])[.!?।॥؟…]++[\"'”’)\]]*+\s+|[。！？]++[\"'”’)\]」』）]*+\s*"
+                           rf"|\s*\n\s*|[^\S\n]*+(?P<tag>{_HTML_TAG})[^\S\n]*|(?P<space>[^\S\n]++)", re.IGNORECASE)
 # Abbreviations whose full stop ends no sentence ("Cafe St. Bart's", "3 vs. 4 items", "Sat, Nov. 6th").
 _ABBREVIATION = re.compile(r"(?<![\w.])(?:mr|mrs|ms|dr|prof|st|mt|jr|sr|vs|approx|jan|feb|mar|apr|jun|jul|aug|sep|sept"
                            r"|oct|nov|dec)\.$", re.IGNORECASE)
 
 
 def sentence_spans(text: str) -> list[tuple[int, int]]:
-    """``(from, to)`` of each sentence of ``text``: it is cut after ``.``, ``!`` or ``?`` (with any closing
-    quotes or brackets) followed by white space and a word that does not start in lower case ("The
-    service... was slow" and "(Tom!) was rude" stay whole), but not after a common abbreviation ("St.",
+    """``(from, to)`` of each sentence of ``text``: it is cut after ``.``, ``!`` or ``?`` (or ``…``, ``।``,
+    ``؟``; with any closing quotes or brackets) followed by white space and a word that does not start in
+    lower case ("The service... was slow" and "(Tom!) was rude" stay whole), after CJK ``。！？`` (no
+    white space needed), but not after a common abbreviation ("St.",
     "Dr.", "vs.", "Nov."), and at line breaks, also HTML ones (``<br>``, ``</p>``, ...; the tag belongs to
     neither side). Spans hold no outer white space."""
     spans, start = [], 0

@@ -459,7 +459,8 @@ class BiLSTMTagger:
         dim = vector_size(keyed)
         char_counts = Counter(c for text, toks in zip(texts, tokens) for t in toks for c in text[t.start:t.end][:MAX_CHARS])
         self._set_vocabularies(build_vocabulary(words, keyed, o["extra_words"]),
-                               [c for c, n in char_counts.most_common() if n >= 2])
+                               [c for c, n in char_counts.most_common() if n >= 2 and not "\ud800" <= c <= "\udfff"])
+        # (a lone surrogate, an undecodable byte, reads as an unknown character: UTF-8 model files cannot hold it)
         matrix, self.coverage_ = embedding_matrix(self.words_, keyed, dim, o["seed"])
         self.clusters_ = WordClusters(lexeme_clusters(o["clusters"])) if o["clusters"] and o["cluster_dim"] else None
         tokenized, fields = self._encode(texts)

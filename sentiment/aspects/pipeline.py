@@ -34,7 +34,7 @@ from .. import __version__
 from ..data import check_texts
 from ..devices import check_device_name
 from ..errors import ConfigError, DataError, ModelFileError, NotFittedError, SentimentError, with_article
-from ..marks import MARKS
+from ..marks import JOINERS, MARKS
 from ..persistence import CONFIG, atomic_directory, checksum, one_line, read_model, write_config, write_stages
 from ..registry import available, resolve
 from .data import (POLARITIES, contrastive_sentences, markup_spans, read_aspect_data, read_polarity_texts, sentence_spans,
@@ -496,7 +496,9 @@ def locate_terms(texts: list[str], aspects) -> list[list[dict]]:
             if not isinstance(term, str) or not term.strip():
                 raise DataError(f"aspect {term!r} is not a non-empty string; pass the aspect terms as text")
             pattern = r"\s+".join(_either_form(word) for word in term.split())
-            matches = _outside(rf"(?<!\w){pattern}(?![\w{MARKS}])", text, markup) or _outside(pattern, text, markup)
+            # a whole word, else (for scripts written without spaces) anywhere, but never cut from its marks
+            matches = (_outside(rf"(?<![\w{MARKS}{JOINERS}]){pattern}(?![\w{MARKS}{JOINERS}])", text, markup)
+                       or _outside(rf"{pattern}(?![{MARKS}])", text, markup))
             spans.extend({"term": text[m.start():m.end()], "from": m.start(), "to": m.end()} for m in matches)
         unique = {(a["from"], a["to"]): a for a in spans}  # a term given twice ("pizza", "Pizza") is one aspect
         results.append([unique[key] for key in sorted(unique)])

@@ -87,7 +87,7 @@ def _read(stream: "_Stream", path: str, fmt: str) -> tuple[list[str], list[np.nd
 
 
 def _header(line: bytes) -> tuple[int, int] | None:
-    parts = _decoded(line).split()
+    parts = _fields(_decoded(line))  # not str.split(): a GloVe file's first word may be U+3000
     if len(parts) == 2 and all(p.isdecimal() and len(p) <= 18 for p in parts):  # "²" is a digit, not a number
         count, size = map(int, parts)
         return (count, size) if size > 0 else None
@@ -145,7 +145,8 @@ def _read_binary(stream: "_Stream", path: str, count: int, size: int):
                             "short, or the header is wrong")
         text = word.decode("utf-8", errors="replace")
         if not text or any(unicodedata.category(c) == "Cc" for c in text):
-            raise DataError(f"{path}: vector {n + 1} has no word before it ({_shown(word)}); the header's vector size "
+            raise DataError(f"{path}: vector {n + 1} has no word before it ({_shown(word)}: "
+                            f"{'control characters' if text else 'nothing'} where a word should be); the header's vector size "
                             f"{size} may be wrong, or the file is not word2vec binary (set vectors_format)")
         words.append(text)
         vectors.append(np.frombuffer(values, dtype="<f4").astype(np.float32))
