@@ -14,6 +14,15 @@ from .errors import (ConfigError, DataError, ModelFileError, NotFittedError, Sen
 from .pipeline import Pipeline, load  # noqa: E402
 from .registry import available  # noqa: E402
 
+
+def __getattr__(name: str):
+    """``sentiment.aspects`` without its own import (loaded on first use: it is not needed for polarity)."""
+    if name == "aspects":
+        import importlib
+
+        return importlib.import_module(".aspects", __name__)
+    raise AttributeError(f"module 'sentiment' has no attribute {name!r}")
+
 __all__ = [
     "Pipeline",
     "Ensemble",

@@ -88,6 +88,8 @@ NEGATION_SCOPES = (1, 2)  # 1: punctuation and "but" only (models saved before n
 _IRREGULAR = {"won't": ["will", "not"], "can't": ["can", "not"], "shan't": ["shall", "not"],
               "ain't": ["are", "not"], "cannot": ["can", "not"], "n't": ["not"]}
 _CLITICS = {"n't": "not", "'re": "are", "'ve": "have", "'ll": "will", "'m": "am", "'d": "would"}
+# The stems that SST-style tokenization leaves before a separate "n't": "wo n't" reads as "will not".
+_SPLIT_STEMS = {"wo": "will", "ca": "can", "sha": "shall", "ai": "are"}
 
 
 def expand_contraction(token: str) -> list[str]:
@@ -352,7 +354,10 @@ class Cleaner:
             pieces: list[str] = []
             for token in tokens:
                 if "'" in token or (len(token) == 6 and token.lower() == "cannot"):
-                    pieces += expand_contraction(token)
+                    expanded = expand_contraction(token)
+                    if expanded == ["not"] and pieces and pieces[-1].lower() in _SPLIT_STEMS:
+                        pieces[-1] = _SPLIT_STEMS[pieces[-1].lower()]
+                    pieces += expanded
                 else:
                     pieces.append(token)
         else:

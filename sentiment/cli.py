@@ -283,7 +283,7 @@ def fit(
     from .evaluation import format_report, write_report
 
     def log(message: str) -> None:
-        if not as_json:
+        if not as_json or message.startswith("note:"):  # with --json, stderr keeps the warnings only
             _echo(message, err=True)
 
     for flag, value in (("--label-sep", label_sep), ("--tune-fraction", tune_fraction)):

@@ -151,12 +151,12 @@ def fit_file(
             tune_info["n_tune"] = pipe.info_.get("tuned_on", 0)
             if tune_fraction and not tune_info["n_tune"]:
                 tune_info["tune"] = "none (too few texts to hold out)"
-                log(f"too few texts to hold out {tune_fraction:.0%} for tuning the label thresholds: they stay at 0.5; "
+                log(f"note: too few texts to hold out {tune_fraction:.0%} for tuning the label thresholds: they stay at 0.5; "
                     "give more texts or a larger --tune-fraction")
         return pipe.info_["trained_on"]
 
     try:  # a carved dev part has only training labels; a --dev file may not: checked before training
-        _check_dev_labels(pipe, labels, dev_labels, label_names, multi_label)
+        _check_dev_labels(pipe, labels, dev_labels, label_names, multi_label, dev_source)
         log(f"training {pipe.vectorizer} + {pipe.model} on {_texts(len(texts))}; dev: {dev_source} ({_texts(len(dev_texts))})"
             + "".join(f"; {note}" for note in notes))
         n_train = train(texts, labels)
@@ -245,7 +245,7 @@ def _polarity_names_or_numbers(task: str, labels: list, label_names: dict | None
 
 
 def _check_dev_labels(pipe: Pipeline, labels: list, dev_labels: list, label_names: dict | None,
-                      multi_label: bool) -> None:
+                      multi_label: bool, dev_source: str) -> None:
     """Refuse dev labels that the training labels lack (after the pipeline's grouping), as fit does for the
     dev data it is given, so that a bad dev file fails before training, not after it."""
     from .evaluation import targets_for
@@ -253,7 +253,26 @@ def _check_dev_labels(pipe: Pipeline, labels: list, dev_labels: list, label_name
 
     labels, dev_labels = pipe._grouped(labels), pipe._grouped(dev_labels)
     classes = (check_label_sets if multi_label else check_labels)(labels, len(labels))[1]
-    targets_for(classes, display_names(classes, label_names), dev_labels, multi_label)
+    names = display_names(classes, label_names)
+    if label_names is None:
+        _refuse_codes_of_two_for_many(dev_labels, classes.tolist(), names, f"--dev {dev_source}", "the training data have")
+    targets_for(classes, names, dev_labels, multi_label)
+
+
+def _refuse_codes_of_two_for_many(labels: list, classes: list, names, source: str, owner: str = "the model has") -> None:
+    """Refuse a file whose labels are the codes 0 and 1 only, scored by a model of classes 0 .. k-1 with
+    k > 2: it is almost surely a two-class file (SST-2 beside an SST-5 model), and read as codes its labels
+    would be the model's first two classes, scored as if right."""
+    values = _label_values(labels)
+    if values != {0, 1} or not all(type(v) is int for v in values) or len(classes) <= 2:
+        return
+    if [str(c) for c in classes] != [str(code) for code in range(len(classes))]:
+        return
+    shown = [str(name) for name in (names if names is not None else classes)]
+    raise DataError(f"{source} has the labels 0 and 1 only, but {owner} {len(classes)} classes "
+                    f"({', '.join(shown)}), and read as codes its labels would be {shown[0]!r} and {shown[1]!r}: "
+                    "is it a two-class file? Use a two-class model, or name its labels with --label-names "
+                    "(e.g. 0=negative,1=positive)")
 
 
 def _as_in_file(ensemble, labels: list, unknown: list) -> str:
@@ -412,7 +431,7 @@ def evaluate_file(data: str | Path, model: str | Path | None = None, *, text_col
     pipe = load(model, task=task)
     if getattr(pipe, "kind", None) == "aspect":
         refuse_flags({"--text-column": text_column, "--label-column": label_column, "--grouping": grouping,
-                      "--label-names": label_names}, "an aspect model", "give SemEval XML or JSONL and leave it out")
+                      "--label-names": label_names}, "an aspect model", "leave it out (an aspect model reads SemEval XML or JSONL, whose fields are fixed)")
         from .aspects import evaluate_aspects
 
         return pipe, evaluate_aspects(data, pipe, progress=progress)
@@ -433,6 +452,8 @@ def evaluate_file(data: str | Path, model: str | Path | None = None, *, text_col
             return names.get(str(label), label)
 
         labels = [tuple(map(rename, y)) if isinstance(y, tuple) else rename(y) for y in labels]
+    elif grouping is None:
+        _refuse_codes_of_two_for_many(labels, list(pipe.classes_), getattr(pipe, "label_names_", None), str(data))
     return pipe, evaluate(pipe, texts, labels, grouping, progress=progress)
 
 

@@ -745,11 +745,18 @@ def train_dev_split(texts: list[str], labels: list, fraction: float = 0.1, seed:
     if not is_multi_label(labels) and np.unique(np.asarray(labels), return_counts=True)[1].min() >= 2:
         stratify = labels
     try:
-        train_x, dev_x, train_y, dev_y = train_test_split(
-            texts, labels, test_size=fraction, random_state=seed, stratify=stratify
-        )
-    except ValueError as exc:
-        raise DataError(f"cannot split off a {part} set ({exc}); give more data or pass --dev FILE") from None
+        try:
+            train_x, dev_x, train_y, dev_y = train_test_split(
+                texts, labels, test_size=fraction, random_state=seed, stratify=stratify
+            )
+        except ValueError:
+            if stratify is None:
+                raise
+            # too few dev rows to hold every class: a plain random split (a row the training part lacks goes back below)
+            train_x, dev_x, train_y, dev_y = train_test_split(texts, labels, test_size=fraction, random_state=seed)
+    except ValueError:
+        raise DataError(f"cannot split off a {part} set: {fraction:g} of {len(texts)} texts leaves no text on one side; "
+                        f"give more data, another --{part}-fraction, or pass --dev FILE") from None
     train_x, train_y, dev_x, dev_y = list(train_x), list(train_y), list(dev_x), list(dev_y)
     multi = is_multi_label(labels)
     known = {y for ys in train_y for y in ys} if multi else set(train_y)

@@ -232,6 +232,9 @@ def test_expand_contraction_keeps_case():
 
 def test_sst_style_clitics_expand_like_joined_ones():
     assert bare("they 're here", contractions=True) == bare("they're here", contractions=True)
+    for stem in ("wo", "ca", "sha", "ai", "do"):  # SST writes "won't" as "wo n't"
+        assert clean(f"I {stem} n't like it") == clean(f"I {stem}n't like it")
+    assert clean("wo is me") == ["wo", "is", "me"]  # only before "n't"
 
 
 def test_cannot_is_expanded_whatever_its_case():

@@ -83,6 +83,14 @@ def test_fit_with_dev_json(model, files):
     assert config["data"]["n_train"] == len(files["train_frame"])
 
 
+def test_fit_json_keeps_its_notes_on_stderr(files, tmp_path):
+    result = invoke("fit", files["train"], "--dev", files["train"], "--text-column", "review", "--label-column",
+                    "stars", "--out", tmp_path / "m", "--json")
+    assert_ok(result)
+    assert json.loads(result.stdout)["n"] == len(files["train_frame"])  # stdout: the JSON alone
+    assert result.stderr.splitlines() == ["note: --dev is the training file, so the dev figures are figures on training data"]
+
+
 def test_fit_without_dev_uses_dev_fraction(files, tmp_path):
     out = tmp_path / "m"
     result = invoke("fit", files["train"], "--text-column", "review", "--label-column", "stars", "--dev-fraction", "0.2",
@@ -162,6 +170,23 @@ def test_fit_sst_trees_with_phrases(tmp_path):
     assert report["n"] == 2 and report["labels"] == ["very negative", "negative", "neutral", "positive", "very positive"]
     config = json.loads((tmp_path / "m" / "config.json").read_text())
     assert config["data"]["phrases"] is True and config["data"]["n_train"] > 5
+
+
+def test_a_two_class_file_is_refused_for_a_five_class_model(tmp_path):
+    trees = tmp_path / "train.txt"
+    trees.write_text(SST_TREES * 3)
+    binary = tmp_path / "sst2_dev.csv"
+    pd.DataFrame({"text": ["It was not good .", "The film is wonderful ."], "label": [0, 1]}).to_csv(binary, index=False)
+    assert_error(invoke("fit", trees, "--dev", binary, "--model", "logreg", "--out", tmp_path / "m"),
+                 r"--dev sst2_dev.csv has the labels 0 and 1 only, but the training data have 5 classes .*"
+                 r"'very negative' and 'negative': is it a two-class file\?")
+    assert not (tmp_path / "m").exists()
+    assert_ok(invoke("fit", trees, "--dev", trees, "--model", "logreg", "--out", tmp_path / "m"))
+    assert_error(invoke("evaluate", binary, "--model", tmp_path / "m"),
+                 r"sst2_dev.csv has the labels 0 and 1 only, but the model has 5 classes .*--label-names")
+    named = invoke("evaluate", binary, "--model", tmp_path / "m", "--label-names", "0=negative,1=positive", "--json")
+    assert_ok(named)
+    assert json.loads(named.stdout)["n"] == 2
 
 
 def test_fit_phrases_without_dev_holds_out_sentences(tmp_path):

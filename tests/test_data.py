@@ -526,6 +526,15 @@ def test_train_dev_split_is_stratified_and_seeded():
         train_dev_split(texts, labels, 1.5)
 
 
+def test_a_dev_split_too_small_for_every_class_is_a_plain_one():
+    texts, labels = ["a", "b", "c", "d"], [0, 1, 0, 1]
+    train_x, train_y, dev_x, dev_y = train_dev_split(texts, labels, 0.1)  # one dev text cannot hold both classes
+    assert len(dev_x) == 1 and sorted(train_x + dev_x) == texts and set(train_y) == {0, 1}
+    with pytest.raises(DataError, match=r"^cannot split off a dev set: 0.5 of 1 texts leaves no text on one side; "
+                                        r"give more data, another --dev-fraction, or pass --dev FILE$"):
+        train_dev_split(["a"], [0], 0.5)
+
+
 @pytest.mark.parametrize("seed", range(10))
 def test_a_label_with_one_text_stays_in_training(seed):
     texts = [f"t{i}" for i in range(41)]

@@ -27,6 +27,19 @@ def test_import_does_not_import_torch_or_heavy_libraries():
     assert result.stdout.strip() == "ok"
 
 
+def test_aspects_need_no_import_of_their_own():
+    result = run_python("""
+        import sentiment
+        print(sentiment.aspects.AspectPipeline.__name__)
+        try:
+            sentiment.nothing
+        except AttributeError as error:
+            print(error)
+    """)
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.splitlines() == ["AspectPipeline", "module 'sentiment' has no attribute 'nothing'"]
+
+
 @pytest.mark.parametrize("vec_id, model", [("tfidf", "nbsvm"), ("count", "linearsvm"), ("word2vec-mean", "logreg")])
 def test_load_and_predict_do_not_import_sklearn_or_torch(fitted, binary, tmp_path, vec_id, model):
     pipe = fitted(vec_id, model)
