@@ -219,7 +219,24 @@ def _load(model: Optional[Path], task: Optional[str]):
     """The model of ``--model``, or the shipped model of ``--task``."""
     from .pipeline import load
 
-    return load(model, task=_shipped_task(model, task))
+    with _status("loading the model (and its libraries)..."):
+        return load(model, task=_shipped_task(model, task))
+
+
+@contextlib.contextmanager
+def _status(message: str) -> Iterator[None]:
+    """``message`` on an interactive stderr while the block runs (a PyTorch aspect model takes seconds to
+    load), then wiped from the line; nothing where stderr is a file or a pipe."""
+    shown = sys.stderr.isatty()
+    if shown:
+        sys.stderr.write(message)
+        sys.stderr.flush()
+    try:
+        yield
+    finally:
+        if shown:
+            sys.stderr.write("\r" + " " * len(message) + "\r")
+            sys.stderr.flush()
 
 
 def _check_texts(texts: List[str], where: str, first: int = 1) -> None:

@@ -7,6 +7,7 @@ import json
 import os
 import re
 import stat
+import sys
 from pathlib import Path
 
 import pandas as pd
@@ -704,3 +705,21 @@ def test_a_label_or_text_with_line_breaks_stays_on_its_own_line(binary, tmp_path
     assert result.exit_code == 0, result.output
     lines = result.stdout.strip().split("\n")
     assert len(lines) == 2 and lines[0].startswith("pos\\nneg\\t0.999\\tforged\t") and lines[0].endswith("\ta great\\nfilm")
+
+
+def test_a_status_line_shows_on_a_terminal_while_a_model_loads_and_is_wiped(monkeypatch):
+    import io
+
+    from sentiment import cli
+
+    class Terminal(io.StringIO):
+        def isatty(self):
+            return True
+
+    for stream, expected in ((Terminal(), "loading\r       \r"), (io.StringIO(), "")):
+        monkeypatch.setattr(sys, "stderr", stream)
+        with pytest.raises(KeyError):  # wiped however the block ends
+            with cli._status("loading"):
+                assert stream.getvalue() == expected[:7]
+                raise KeyError
+        assert stream.getvalue() == expected
