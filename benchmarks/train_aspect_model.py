@@ -11,9 +11,9 @@ without its SemEval sentences, ``train_polarity_model.aspect_prior``; the model 
 pre-trained on the SST-5 training phrases (``--pretrain FILE``; ``--pretrain ''`` for none), both also
 trained on two-opinion sentences (``--contrast 0.5``). Both PyTorch models keep the vectors of the
 20,000 most frequent words of the vectors besides their training words (``--extra-words``): a user's
-word that SemEval lacks ("struggles") then has its vector instead of the unknown word's (39 MB against
-24 MB; chosen on an earlier dev split of the pooled sentences whose text the vectors had seen). ``--polarity
-classical --extra-words 0`` keeps the directory at about 15 MB and needs no pre-training.
+word that SemEval lacks ("struggles") then has its vector instead of the unknown word's (about 15 MB
+more; chosen on an earlier dev split of the pooled sentences whose text the vectors had seen). ``--polarity
+classical --extra-words 0`` keeps the directory much smaller and needs no pre-training.
 
 Run: ``python benchmarks/train_aspect_model.py [--data DIR] [--out models/aspect] [--extractor classical|lstm|combined]
 [--polarity classical|lstm|mean] [--contrast 0.5] [--extra-words N]``.

@@ -346,10 +346,14 @@ def test_other_scripts_words_and_undecodable_characters():
     assert locate_terms(["good cafe\u0301"], ["cafe"]) == [[]]  # the accent belongs to the word: no cut
     assert locate_terms(["अच्छी फ़िल्मों"], ["फ़िल्म"]) == [[]]  # nor a vowel sign from its letter
     assert [(a["from"], a["to"]) for a in locate_terms(["这部电影很好看"], ["电影"])[0]] == [(2, 4)]  # unspaced script
-    pipe = AspectPipeline(prior=None, bits=12, categories=False).fit(synthetic(80))
-    for text in ("The pizza\udcff was great", "great \ud83d\ude00 pizza"):  # lone surrogates: undecodable bytes
+    training = synthetic(80)
+    training[0] = {**training[0], "text": training[0]["text"] + " \udcff"}  # lone surrogates: undecodable bytes
+    pipe = AspectPipeline(prior=None, bits=12).fit(training)
+    for text in ("The pizza\udcff was great", "great \ud83d\ude00 pizza", "The pizz\udcffa was great"):
         found = pipe.predict_aspects([text])[0]
         assert all(text[a["from"]:a["to"]] == a["term"] for a in found)
+        assert pipe.predict_aspects([text], by_sentence=False) and pipe.predict_categories([text])
+    assert pipe.predict_aspects(["The pizz\udcffa was great"], aspects=["pizz\udcffa"])[0][0]["term"] == "pizz\udcffa"
 
 
 def test_given_aspects_match_partly_composed_accents_in_any_equivalent_order():

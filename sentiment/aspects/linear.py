@@ -8,7 +8,6 @@ in numpy, identically after a save/load round trip.
 
 from __future__ import annotations
 
-import re
 from typing import Sequence
 
 import numpy as np
@@ -24,16 +23,8 @@ def hasher(bits: int):
 
 
 def as_pairs(features):
-    """Feature lists (strings or (string, value) pairs) -> lists of pairs for FeatureHasher, each lone
-    surrogate (an undecodable byte of the text, which the hasher cannot encode) read as U+FFFD."""
-    return ([(_encodable(f), 1.0) if isinstance(f, str) else (_encodable(f[0]), f[1]) for f in row] for row in features)
-
-
-_SURROGATE = re.compile("[\ud800-\udfff]")
-
-
-def _encodable(feature: str) -> str:
-    return feature if feature.isascii() else _SURROGATE.sub("\ufffd", feature)
+    """Feature lists (strings or (string, value) pairs) -> lists of pairs for FeatureHasher."""
+    return ([(f, 1.0) if isinstance(f, str) else f for f in row] for row in features)
 
 
 class HashedLogistic:

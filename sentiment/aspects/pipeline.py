@@ -246,12 +246,17 @@ class AspectPipeline:
         return self._extract(texts, _Sentences() if by_sentence else None)
 
     def _extract(self, texts: list[str], sentences: "_Sentences | None") -> list[list[dict]]:
+        read = encodable(texts)
         if sentences is None:
-            return self.extractor_.extract(texts)
-        spans = [sentences[text] or [(0, len(text))] for text in texts]
-        found = iter(self.extractor_.extract([text[a:b] for text, cuts in zip(texts, spans) for a, b in cuts]))
-        return [[{**term, "from": term["from"] + a, "to": term["to"] + a} for a, _ in cuts for term in next(found)]
-                for cuts in spans]
+            found = self.extractor_.extract(read)
+        else:
+            spans = [sentences[text] or [(0, len(text))] for text in read]
+            pieces = iter(self.extractor_.extract([text[a:b] for text, cuts in zip(read, spans) for a, b in cuts]))
+            found = [[{**term, "from": term["from"] + a, "to": term["to"] + a} for a, _ in cuts for term in next(pieces)]
+                     for cuts in spans]
+        if any(r is not t for r, t in zip(read, texts)):  # each term as the text writes it
+            found = [[{**term, "term": text[term["from"]:term["to"]]} for term in terms] for text, terms in zip(texts, found)]
+        return found
 
     def polarity_proba(self, items: list[tuple[str, int, int]], *, by_sentence: bool = True) -> np.ndarray:
         """Probabilities (negative, neutral, positive) of ``(text, from, to)`` aspects, each read within
@@ -262,7 +267,8 @@ class AspectPipeline:
     def _polarity_proba(self, items: list[tuple[str, int, int]], sentences: "_Sentences | None") -> np.ndarray:
         if not items:
             return np.zeros((0, len(POLARITIES)))
-        return self.polarity_.predict_proba(list(items) if sentences is None else _within_sentences(items, sentences))
+        items = list(items) if sentences is None else _within_sentences(items, sentences)
+        return self.polarity_.predict_proba([(text, a, b) for text, (_, a, b) in zip(encodable([t for t, _, _ in items]), items)])
 
     def predict_aspects(self, texts, aspects=None, *, by_sentence: bool = True) -> list[list[dict]]:
         """Per text a list of ``{"term", "from", "to", "polarity", "score"}`` (``score``: the polarity's
@@ -304,7 +310,7 @@ class AspectPipeline:
         when the model was trained without categories (see :mod:`sentiment.aspects.categories`)."""
         self._check_fitted()
         texts = check_texts(texts, allow_empty=True)
-        return self.categories_.predict(texts) if self.categories_ is not None else [[] for _ in texts]
+        return self.categories_.predict(encodable(texts)) if self.categories_ is not None else [[] for _ in texts]
 
     def annotate(self, texts, aspects=None, *, by_sentence: bool = True) -> list[dict]:
         """Per text: ``{"text", "aspects": [...]}`` with the aspects of :meth:`predict_aspects` (and its
@@ -314,7 +320,7 @@ class AspectPipeline:
         found = self.predict_aspects(texts, aspects, by_sentence=by_sentence)
         rows = [{"text": text, "aspects": _rounded(aspects_of)} for text, aspects_of in zip(texts, found)]
         if self.categories_ is not None:
-            for row, categories in zip(rows, self.categories_.predict(texts)):
+            for row, categories in zip(rows, self.categories_.predict(encodable(texts))):
                 row["categories"] = _rounded(categories)
         return rows
 
@@ -436,6 +442,16 @@ def stage_class(stage: str, state: dict):
     return resolve(f"aspect_{stage}", state.get("name", "classical"))
 
 
+_SURROGATE = re.compile("[\ud800-\udfff]")
+
+
+def encodable(texts: list[str]) -> list[str]:
+    """``texts`` with each lone surrogate (an undecodable byte, as Python keeps it) as U+FFFD, one
+    character for one, so offsets stay: the models' hashed features must encode as UTF-8. A text
+    without one is returned as the same object."""
+    return [t if t.isascii() or not _SURROGATE.search(t) else _SURROGATE.sub("\ufffd", t) for t in texts]
+
+
 def _as_sentences(data, keep_conflict: bool) -> list[dict]:
     if isinstance(data, (str, os.PathLike)):
         return read_aspect_data(data, keep_conflict)
@@ -446,7 +462,9 @@ def _as_sentences(data, keep_conflict: bool) -> list[dict]:
     data = list(data)
     if not data:
         raise DataError("no sentences given; pass sentence dicts or a SemEval XML / JSONL file")
-    return [check_sentence(s, f"sentence {i}", keep_conflict) for i, s in enumerate(data)]
+    checked = [check_sentence(s, f"sentence {i}", keep_conflict) for i, s in enumerate(data)]
+    texts = encodable([s["text"] for s in checked])  # (a file read as UTF-8 has no lone surrogate)
+    return [s if text is s["text"] else {**s, "text": text} for s, text in zip(checked, texts)]
 
 
 def prior_scorer(model):
