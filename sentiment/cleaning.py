@@ -2,15 +2,18 @@
 
 Every step is a field of :class:`Cleaner` and can be switched off. The steps run in this order:
 
-1. ``html``: drop tags (``<br />`` becomes a space) and decode entities (``&amp;`` -> ``&``); then
-   ``normalize_unicode`` (off by default): NFKC (``ｇｒｅａｔ`` -> ``great``, ``ﬁ`` -> ``fi``, decomposed accents
-   composed) and drop the invisible characters that split words (zero-width space, soft hyphen, direction marks).
+1. ``html``: drop tags (``<br />`` becomes a space) and decode entities (``&amp;`` -> ``&``); then, always, for
+   a non-ASCII text: NFC (decomposed accents composed), other scripts' and typographic punctuation as ASCII
+   (``…`` -> ``...``, ``。`` -> ``.``, ``؟`` -> ``?``), lone surrogates as U+FFFD (:func:`plain_text`); then
+   ``normalize_unicode`` (off by default): NFKC (``ｇｒｅａｔ`` -> ``great``, ``ﬁ`` -> ``fi``) and drop the
+   invisible characters that split words (zero-width space, soft hyphen, direction marks).
 2. ``urls`` / ``mentions`` / ``hashtags``: replace, keep or remove web addresses, ``@user`` and ``#tags``.
 3. ``emoji``: turn emoji and emoticons into words (``😍`` -> ``smiling face with heart eyes``), keep or remove them.
 4. ``repeats``: squeeze characters repeated three or more times to two (``soooo`` -> ``soo``, ``!!!!`` -> ``!!``).
 5. ``lowercase``; ``missing_apostrophes`` (off by default): read ``dont``, ``isnt``, ``cant`` ... as
    ``don't``, ``isn't``, ``can't``, so that the next steps treat them alike.
-6. tokenize with a fast regular expression, or with spaCy (``tokenizer="spacy"``).
+6. tokenize with a fast regular expression (a word keeps its combining marks and inner joiners:
+   :mod:`sentiment.marks`), or with spaCy (``tokenizer="spacy"``).
 7. ``lemmatize``: spaCy lookup lemmas (``spacy.blank("en")`` + ``spacy-lookups-data``, works offline).
 8. ``contractions``: expand (``don't`` -> ``do not``, ``it's`` -> ``it 's``).
 9. ``stopwords``: drop English stop words, never negations (``not``, ``no``, ``never`` ...).
@@ -56,12 +59,14 @@ _APOSTROPHE = re.compile(r"[’‘`´ʼ]")
 # composed one are one word), lone surrogates (from undecodable bytes) as U+FFFD, and the punctuation of
 # other scripts and typography as ASCII, so that it ends a negation scope and makes the same tokens:
 # "…" (phones write it for "..."), CJK "。！？，", Devanagari "।", Arabic "؟،؛".
-_PLAIN_PUNCTUATION = str.maketrans({
+_PLAIN = {
     **dict.fromkeys("’‘´ʼ", "'"), "…": "...", "‥": "..", **dict.fromkeys("。｡।॥۔", "."),
     **dict.fromkeys("！", "!"), **dict.fromkeys("？؟", "?"), "‼": "!!", "⁇": "??", "⁈": "?!", "⁉": "!?",
     **dict.fromkeys("，、､،", ","), **dict.fromkeys("；؛", ";"), "：": ":",
-    **dict.fromkeys(map(chr, range(0xD800, 0xE000)), "\ufffd"),
-})
+}
+_TO_PLAIN = re.compile(f"[{''.join(_PLAIN)}\ud800-\udfff]")  # a scan, then a look-up per match only
+# Canonical ordering sorts a run of combining marks in quadratic time: "Zalgo" runs are cut to 30 marks first
+_MARK_RUN = re.compile(f"([{MARKS}]{{30}})[{MARKS}]+")
 _LONG_RUN = 50
 _PUNCTUATION_RUN = re.compile(rf"[^\w\s]{{{_LONG_RUN},}}")
 # Format characters that split a word without showing (zero-width space, soft hyphen, word joiner and invisible
@@ -517,8 +522,11 @@ def emoji_chars() -> frozenset[str]:
 
 def plain_text(text: str) -> str:
     """``text`` in NFC, lone surrogates as U+FFFD, other scripts' and typographic punctuation as ASCII
-    (see _PLAIN_PUNCTUATION); what every Cleaner does first to a non-ASCII text."""
-    text = text.translate(_PLAIN_PUNCTUATION)
+    (see _PLAIN), runs of more than 30 combining marks cut to 30; what every Cleaner does first to a
+    non-ASCII text."""
+    text = _TO_PLAIN.sub(lambda m: _PLAIN.get(m.group(), "\ufffd"), text)
+    if _MARK_RUN.search(text):
+        text = _MARK_RUN.sub(r"\1", text)
     return text if unicodedata.is_normalized("NFC", text) else unicodedata.normalize("NFC", text)
 
 

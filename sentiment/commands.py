@@ -269,10 +269,11 @@ def _refuse_codes_of_two_for_many(labels: list, classes: list, names, source: st
     if [str(c) for c in classes] != [str(code) for code in range(len(classes))]:
         return
     shown = [str(name) for name in (names if names is not None else classes)]
+    every = ",".join(f"{code}={name}" for code, name in enumerate(shown))
     raise DataError(f"{source} has the labels 0 and 1 only, but {owner} {len(classes)} classes "
                     f"({', '.join(shown)}), and read as codes its labels would be {shown[0]!r} and {shown[1]!r}: "
-                    "is it a two-class file? Use a two-class model, or name its labels with --label-names "
-                    "(e.g. 0=negative,1=positive)")
+                    "is it a two-class file? Use a two-class model; if its texts are of those two classes, say so "
+                    f"with --label-names {every!r}")
 
 
 def _as_in_file(ensemble, labels: list, unknown: list) -> str:

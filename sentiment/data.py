@@ -732,8 +732,9 @@ def check_fraction(fraction, name: str, *, zero: bool = False, error: type[Excep
 def train_dev_split(texts: list[str], labels: list, fraction: float = 0.1, seed: int = 0, part: str = "dev"):
     """Split off a dev part (seeded): ``(train_texts, train_labels, dev_texts, dev_labels)``.
 
-    With one label per text the split is stratified by label, unless a label has a single text: then
-    (and with several labels per text) it is a plain random split. A dev row whose label the training
+    With one label per text the split is stratified by label, unless a label has a single text or the
+    dev part is too small to hold every label: then (and with several labels per text) it is a plain
+    random split. A dev row whose label the training
     part lacks goes back to the training part, so the model knows every label it is scored on, and so does,
     with several labels per text, a dev row without a label that every training row has (there is then
     something to learn about it). ``part`` names the split in errors (``"dev"``, ``"tune"``).

@@ -338,7 +338,7 @@ def test_a_decomposed_accent_stays_with_its_word():
     assert [(a["from"], a["to"]) for a in locate_terms(["A \uf900 here"], ["\uf900"])[0]] == [(2, 3)]  # as written
 
 
-def test_other_scripts_words_and_undecodable_characters():
+def test_other_scripts_words_and_undecodable_characters(tmp_path):
     from sentiment.aspects.pipeline import locate_terms
 
     persian = "کتاب\u200cها خوب است"  # "books": one word with a zero-width non-joiner inside
@@ -354,6 +354,11 @@ def test_other_scripts_words_and_undecodable_characters():
         assert all(text[a["from"]:a["to"]] == a["term"] for a in found)
         assert pipe.predict_aspects([text], by_sentence=False) and pipe.predict_categories([text])
     assert pipe.predict_aspects(["The pizz\udcffa was great"], aspects=["pizz\udcffa"])[0][0]["term"] == "pizz\udcffa"
+    import json
+
+    path = tmp_path / "s.jsonl"  # JSON escapes a lone surrogate: a file can hold one too
+    path.write_text("\n".join(json.dumps(s) for s in training), encoding="utf-8")
+    assert AspectPipeline(prior=None, bits=12).fit(str(path)).predict_aspects(["The pizz\udcffa was great"])
 
 
 def test_given_aspects_match_partly_composed_accents_in_any_equivalent_order():
@@ -698,6 +703,7 @@ def test_a_failed_fit_leaves_the_fitted_pipeline_as_it_was(tmp_path):
     ("Great pizza!" + "!" * 5000 + " " * 5000 + "Then" + " " * 5000 + "more\n\n\n" + "!" * 5000,
      ["Great pizza" + "!" * 5001, "Then" + " " * 5000 + "more", "!" * 5000]),  # long runs read as short ones
     ("这部电影很好看！服务很差。", ["这部电影很好看！", "服务很差。"]),  # CJK: no white space after the stop
+    ("很好！good food", ["很好！", "good food"]),  # nor a capital
     ("खाना अच्छा था। सेवा खराब थी", ["खाना अच्छा था।", "सेवा खराब थी"]),
     ("هل هو جيد؟ نعم", ["هل هو جيد؟", "نعم"]),
     ("Great food… The service was slow… really", ["Great food…", "The service was slow… really"]),

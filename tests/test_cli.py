@@ -178,10 +178,13 @@ def test_a_two_class_file_is_refused_for_a_five_class_model(tmp_path):
     trees.write_text(SST_TREES * 3)
     binary = tmp_path / "sst2_dev.csv"
     pd.DataFrame({"text": ["It was not good .", "The film is wonderful ."], "label": [0, 1]}).to_csv(binary, index=False)
-    assert_error(invoke("fit", trees, "--dev", binary, "--model", "logreg", "--out", tmp_path / "m"),
-                 r"--dev sst2_dev.csv has the labels 0 and 1 only, but the training data have 5 classes .*"
-                 r"'very negative' and 'negative': is it a two-class file\?")
+    error = assert_error(invoke("fit", trees, "--dev", binary, "--model", "logreg", "--out", tmp_path / "m"),
+                         r"--dev sst2_dev.csv has the labels 0 and 1 only, but the training data have 5 classes .*"
+                         r"'very negative' and 'negative': is it a two-class file\?")
     assert not (tmp_path / "m").exists()
+    advice = re.search(r"--label-names '([^']+)'", error).group(1)  # the advice works
+    assert advice == "0=very negative,1=negative,2=neutral,3=positive,4=very positive"
+    assert_ok(invoke("fit", trees, "--dev", binary, "--label-names", advice, "--model", "logreg", "--out", tmp_path / "a"))
     assert_ok(invoke("fit", trees, "--dev", trees, "--model", "logreg", "--out", tmp_path / "m"))
     assert_error(invoke("evaluate", binary, "--model", tmp_path / "m"),
                  r"sst2_dev.csv has the labels 0 and 1 only, but the model has 5 classes .*--label-names")

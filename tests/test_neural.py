@@ -171,11 +171,14 @@ def test_min_epochs_keeps_no_earlier_weights_and_does_not_stop_before(tfidf_data
     best = max(judged, key=lambda r: r["dev_macro_f1"])
     assert held.best_epoch_ == best["epoch"] >= 6 and len(history) >= 6 + 1
     # the rate stays at lr until judging starts (the plateau schedule halves it on epochs that do not improve)
-    assert [r["lr"] for r in history[:5]] == [pytest.approx(1e-2)] * 5
+    # (record k shows the rate after epoch k - 1 ended: epochs 1 to 5 never halved it)
+    assert [r["lr"] for r in history[:6]] == [pytest.approx(1e-2)] * 6
     predicted = held.predict_proba(dev_x).argmax(axis=1)
     assert f1_score(noisy, predicted, average="macro") == pytest.approx(best["dev_macro_f1"])
     with pytest.raises(ConfigError, match="min_epochs"):
         MLPModel(min_epochs=0)
+    with pytest.raises(ConfigError, match="min_epochs=10 is more than epochs=4"):
+        MLPModel(epochs=4, min_epochs=10)
 
 
 def test_same_seed_same_model_and_balanced_weights(tfidf_data):

@@ -85,7 +85,7 @@ def normalize_token(raw: str, cleaner: Cleaner | None = None) -> str:
 # of spaces none of those follow, taken whole so that no match is tried again from each of its characters. A
 # punctuation run is tried from its first character only: the same matches, in linear time.
 # Devanagari "।", Arabic "؟" and the ellipsis end one as "." does; CJK "。！？" need no white space after them.
-_SENTENCE_END = re.compile(rf"(?<![.!?।॥؟…])[.!?।॥؟…]++[\"'”’)\]]*+\s+|[。！？]++[\"'”’)\]」』）]*+\s*"
+_SENTENCE_END = re.compile(rf"(?<![.!?।॥؟…۔])[.!?।॥؟…۔]++[\"'”’)\]]*+\s+|[。！？]++[\"'”’)\]」』）]*+\s*"
                            rf"|\s*\n\s*|[^\S\n]*+(?P<tag>{_HTML_TAG})[^\S\n]*|(?P<space>[^\S\n]++)", re.IGNORECASE)
 # Abbreviations whose full stop ends no sentence ("Cafe St. Bart's", "3 vs. 4 items", "Sat, Nov. 6th").
 _ABBREVIATION = re.compile(r"(?<![\w.])(?:mr|mrs|ms|dr|prof|st|mt|jr|sr|vs|approx|jan|feb|mar|apr|jun|jul|aug|sep|sept"
@@ -106,8 +106,9 @@ def sentence_spans(text: str) -> list[tuple[int, int]]:
         tag = end.group("tag")
         if tag is not None and (end.group("name") or "").lower() not in BREAK_TAG_NAMES:
             continue  # an inline tag (<b>, <a href=...>) goes on with the sentence
-        if tag is None and "\n" not in end.group() and (text[end.end():end.end() + 1].islower()
-                                                       or _ABBREVIATION.search(text, max(end.start() - 8, 0), end.start() + 1)):
+        if (tag is None and "\n" not in end.group() and end.group()[0] not in "。！？"  # a CJK stop always ends one
+                and (text[end.end():end.end() + 1].islower()
+                     or _ABBREVIATION.search(text, max(end.start() - 8, 0), end.start() + 1))):
             continue
         stop = end.start() if tag is not None else end.start() + len(end.group().rstrip())  # punctuation stays
         spans.append(_stripped(text, start, stop))

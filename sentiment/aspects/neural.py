@@ -612,8 +612,10 @@ class CombinedTagger:
 
 
 def decode_viterbi(texts, tokenized, scores, trans) -> list[list[dict]]:
-    """Viterbi tags, spans with character offsets; score = mean over the span's tokens of the softmax of the
-    network's scores for the chosen tag (the CRF's transitions left out: a confidence, not the CRF's probability)."""
+    """Viterbi tags, spans with character offsets; score = mean over the span's tokens of the softmax of
+    ``scores`` (the network's, or for :class:`CombinedTagger` the sum with the classical tagger's
+    log-probabilities) for the chosen tag (the CRF's transitions left out: a confidence, not the CRF's
+    probability)."""
     results = []
     for text, toks, s in zip(texts, tokenized, scores):
         path = viterbi(s, *trans)
@@ -719,6 +721,8 @@ class AttentionPolarity:
                  dev_fraction: float = 0.1, n_nets: int = 1, extra_words: int = 0, freeze_embeddings: bool = True,
                  class_weight=None, device: str = "auto", seed: int = 0, use_prior: bool = True,
                  pretrain_epochs: int = 2, cleaner=None, prior=None) -> None:
+        if not isinstance(min_epochs, int) or isinstance(min_epochs, bool) or not 1 <= min_epochs <= epochs:
+            raise ConfigError(f"min_epochs must be a whole number from 1 to epochs ({epochs}), not {min_epochs!r}")
         self.options = {"hidden_size": hidden_size, "layers": layers, "dropout": dropout,
                         "position_dim": position_dim, "epochs": epochs, "batch_size": batch_size, "lr": lr,
                         "patience": patience, "min_epochs": min_epochs, "dev_fraction": dev_fraction,

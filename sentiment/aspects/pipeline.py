@@ -454,16 +454,17 @@ def encodable(texts: list[str]) -> list[str]:
 
 def _as_sentences(data, keep_conflict: bool) -> list[dict]:
     if isinstance(data, (str, os.PathLike)):
-        return read_aspect_data(data, keep_conflict)
-    from .data import check_sentence
+        checked = read_aspect_data(data, keep_conflict)  # (JSON may escape a lone surrogate: "\udcff")
+    else:
+        from .data import check_sentence
 
-    if isinstance(data, dict):
-        raise DataError("give a list of sentence dicts (or a SemEval XML / JSONL file), not one sentence dict")
-    data = list(data)
-    if not data:
-        raise DataError("no sentences given; pass sentence dicts or a SemEval XML / JSONL file")
-    checked = [check_sentence(s, f"sentence {i}", keep_conflict) for i, s in enumerate(data)]
-    texts = encodable([s["text"] for s in checked])  # (a file read as UTF-8 has no lone surrogate)
+        if isinstance(data, dict):
+            raise DataError("give a list of sentence dicts (or a SemEval XML / JSONL file), not one sentence dict")
+        data = list(data)
+        if not data:
+            raise DataError("no sentences given; pass sentence dicts or a SemEval XML / JSONL file")
+        checked = [check_sentence(s, f"sentence {i}", keep_conflict) for i, s in enumerate(data)]
+    texts = encodable([s["text"] for s in checked])
     return [s if text is s["text"] else {**s, "text": text} for s, text in zip(checked, texts)]
 
 

@@ -68,6 +68,9 @@ class NeuralModel(Stage):
             self._number("clip_grad", 1e-6)
         self._number("patience", 1, 10_000, integer=True)
         self._number("min_epochs", 1, 100_000, integer=True)
+        if self.params["min_epochs"] > self.params["epochs"]:
+            raise ConfigError(f"min_epochs={self.params['min_epochs']} is more than epochs={self.params['epochs']}: "
+                              "early stopping would never judge; lower min_epochs or raise epochs")
         self._choice("stop_metric", trainer.STOP_METRICS)
         self._choice("class_weight", (None, "balanced"))
         self._number("dev_fraction", 0.0, 0.9)
