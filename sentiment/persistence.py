@@ -352,6 +352,22 @@ def arrays_under(arrays: dict, prefix: str) -> dict:
     return {name[len(prefix):]: value for name, value in arrays.items() if name.startswith(prefix)}
 
 
+def member_states(members) -> tuple[list[dict], dict]:
+    """How a stage made of other stages (the mean polarity model, the combined tagger) saves them: each
+    member's state, and all their arrays, member ``k``'s named under ``m{k}.`` (:func:`member_arrays`)."""
+    states, arrays = [], {}
+    for k, member in enumerate(members):
+        state, own = member.get_state()
+        states.append(state)
+        arrays.update({f"m{k}.{name}": value for name, value in own.items()})
+    return states, arrays
+
+
+def member_arrays(arrays: dict, k: int) -> dict:
+    """The arrays of member ``k`` among those :func:`member_states` gave."""
+    return arrays_under(arrays, f"m{k}.")
+
+
 def as_float32(values, what: str) -> np.ndarray:
     """Saved ``values`` (finite, :func:`read_model` checks) as float32; a ValueError naming ``what`` when some
     are too large for float32 (they would become infinite)."""

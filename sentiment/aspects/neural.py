@@ -40,7 +40,7 @@ from torch import nn
 from ..devices import check_device_name
 from ..errors import ConfigError, DataError, NotFittedError
 from ..models import trainer
-from ..persistence import arrays_under
+from ..persistence import arrays_under, member_arrays, member_states
 from .clusters import WordClusters, lexeme_clusters
 from .data import POLARITIES, TAGS, Token, bio_tags, tokenize
 from .extraction import tagged_spans
@@ -592,11 +592,7 @@ class CombinedTagger:
         return decode_viterbi(texts, tokenized, combined, trans)
 
     def get_state(self):
-        states, arrays = [], {}
-        for k, member in enumerate((self.network, self.classical)):
-            state, member_arrays = member.get_state()
-            states.append(state)
-            arrays.update({f"m{k}.{name}": value for name, value in member_arrays.items()})
+        states, arrays = member_states((self.network, self.classical))
         return {"name": self.name, "members": states}, arrays
 
     @classmethod
@@ -607,7 +603,7 @@ class CombinedTagger:
         if not isinstance(members, list) or [m.get("name") if isinstance(m, dict) else None
                                              for m in members] != list(cls.MEMBERS):
             raise ValueError(f"the saved combined extractor must hold an {' and a '.join(cls.MEMBERS)} tagger")
-        return cls(*(stage_class("extractor", member).from_state(member, arrays_under(arrays, f"m{k}."), cleaner=cleaner)
+        return cls(*(stage_class("extractor", member).from_state(member, member_arrays(arrays, k), cleaner=cleaner)
                      for k, member in enumerate(members)))
 
 

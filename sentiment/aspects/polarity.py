@@ -18,7 +18,7 @@ from __future__ import annotations
 import numpy as np
 
 from ..cleaning import NEGATIONS
-from ..persistence import arrays_under
+from ..persistence import member_arrays, member_states
 from .data import POLARITIES, Token, aspect_token_range, tokenize
 from .linear import HashedLogistic
 
@@ -205,11 +205,7 @@ class MeanPolarity:
         return sum(m.predict_proba(items) for m in self.members) / len(self.members)
 
     def get_state(self):
-        states, arrays = [], {}
-        for k, member in enumerate(self.members):
-            state, member_arrays = member.get_state()
-            states.append(state)
-            arrays.update({f"m{k}.{name}": value for name, value in member_arrays.items()})
+        states, arrays = member_states(self.members)
         return {"name": self.name, "members": states}, arrays
 
     @classmethod
@@ -218,7 +214,7 @@ class MeanPolarity:
 
         members = []
         for k, member in enumerate(state["members"]):
-            members.append(stage_class("polarity", member).from_state(member, arrays_under(arrays, f"m{k}."),
+            members.append(stage_class("polarity", member).from_state(member, member_arrays(arrays, k),
                                                                      cleaner=cleaner, prior=prior))
         if not members:
             raise ValueError("the saved mean polarity model has no members")
