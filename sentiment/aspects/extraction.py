@@ -73,8 +73,9 @@ class ClassicalTagger:
         """The tagger that an :class:`~sentiment.aspects.AspectPipeline` with settings ``p`` trains."""
         return cls(C=p["tagger_C"], bits=p["bits"], seed=p["seed"], cleaner=cleaner, clusters=clusters)
 
-    def _features(self, texts):
-        tokenized = [tokenize(t, self.cleaner) for t in texts]
+    def _features(self, texts, tokenized=None):
+        if tokenized is None:
+            tokenized = [tokenize(t, self.cleaner) for t in texts]
         return tokenized, [token_features(toks, text, self.clusters_)
                            for toks, text in zip(tokenized, texts)]
 
@@ -87,9 +88,12 @@ class ClassicalTagger:
         self.model.fit(X, y)
         return self
 
-    def tag_probabilities(self, texts: list[str]) -> tuple[list[list[Token]], list[np.ndarray]]:
-        """Tokens and, per text, an array (tokens x 3) of O/B/I probabilities."""
-        tokenized, feats = self._features(texts)
+    def tag_probabilities(self, texts: list[str], tokenized: list[list[Token]] | None = None
+                          ) -> tuple[list[list[Token]], list[np.ndarray]]:
+        """Tokens and, per text, an array (tokens x 3) of O/B/I probabilities; ``tokenized``: the texts'
+        tokens when the caller has them already (:func:`~sentiment.aspects.data.tokenize` with this
+        tagger's cleaner)."""
+        tokenized, feats = self._features(texts, tokenized)
         flat = [row for rows in feats for row in rows]
         order = [TAGS.index(c) for c in self.model.classes_]
         probs = np.zeros((len(flat), len(TAGS)))

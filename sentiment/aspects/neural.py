@@ -585,9 +585,7 @@ class CombinedTagger:
 
     def extract(self, texts: list[str]) -> list[list[dict]]:
         tokenized, scores, trans = self.network.tag_scores(texts)
-        classical_tokens, probabilities = self.classical.tag_probabilities(texts)
-        if [len(t) for t in tokenized] != [len(t) for t in classical_tokens]:  # one tokenizer: cannot happen
-            raise ValueError("the two taggers of the combined extractor tokenized a text differently")
+        _, probabilities = self.classical.tag_probabilities(texts, tokenized)  # one cleaner: the same tokens
         combined = [s + np.log(np.clip(p, 1e-6, 1.0)) for s, p in zip(scores, probabilities)]
         return decode_viterbi(texts, tokenized, combined, trans)
 
