@@ -448,10 +448,7 @@ def _tokens_keeping_emoji(text: str, breaks: bool = False) -> list[str]:
     """Tokens of ``text`` where each emoticon (``:)``) and emoji (``😍``) is one token, as written; with
     ``breaks``, line breaks give _BREAK, and so do both sides of each emoji (it ends a negation scope)."""
     pattern = _TOKEN_OR_BREAK if breaks else _TOKEN
-    spans = [m.span(1) for m in _EMOTICON.finditer(text)]
-    if _holds_emoji(text):
-        spans += [(start + e["match_start"], start + e["match_end"])
-                  for start, piece in _emoji_pieces(text) for e in _emoji_lib().emoji_list(piece)]
+    spans = [m.span(1) for m in _EMOTICON.finditer(text)] + emoji_spans(text)
     tokens, position = [], 0
     for start, end in sorted(spans):
         if start >= position:
@@ -507,6 +504,14 @@ def _may_cut(text: str, k: int, start: int = 0) -> bool:
     while k - letters - 1 >= start and _FLAG_LETTER.match(text, k - letters - 1):
         letters += 1
     return letters % 2 == 0
+
+
+def emoji_spans(text: str) -> list[tuple[int, int]]:
+    """``(start, end)`` of each emoji of ``text``, a whole sequence as one ("👍🏽", "👨‍👩‍👧", "🇫🇷", "1️⃣")."""
+    if not _holds_emoji(text):
+        return []
+    return [(start + e["match_start"], start + e["match_end"])
+            for start, piece in _emoji_pieces(text) for e in _emoji_lib().emoji_list(piece)]
 
 
 def _holds_emoji(text: str) -> bool:

@@ -52,6 +52,11 @@ def test_a_long_run_of_spaces_reads_as_one(model):
     assert clause == "The waiter was not friendly\nthe food tasty"  # a line break stays one: it ends a negation
 
 
+def test_an_ellipsis_or_another_scripts_punctuation_splits_clauses(model):
+    for text in ["Pasta great\u2026 service rude", "Pasta great\uff0c service rude", "Pasta great\u3002service rude"]:
+        assert model.focus([text], ["service"]) == ["service rude"], text
+
+
 def test_an_empty_text_has_no_categories(model):
     text = "The pasta was wonderful but the waiter was rude and slow."
     assert model.predict(["", text, "  "]) == [[], *model.predict([text]), []]

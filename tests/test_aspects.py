@@ -327,6 +327,31 @@ def test_emoji_entities_and_invisible_characters_are_no_edge_of_a_term():
     assert [f["term"] for f in found] == [hindi]
 
 
+def test_an_emoji_sequence_is_one_token_that_no_term_includes():
+    import numpy as np
+
+    from sentiment.aspects.extraction import tagged_spans
+
+    text = "Family 👨\u200d👩\u200d👧 dinner 👍🏽, keys 1\ufe0f\u20e3 and 🇫🇷🇩🇪"
+    tokens = tokenize(text)
+    assert [text[t.start:t.end] for t in tokens] == [
+        "Family", "👨\u200d👩\u200d👧", "dinner", "👍🏽", ",", "keys", "1\ufe0f\u20e3", "and", "🇫🇷", "🇩🇪"]
+    assert tokens[1].text == "family_man_woman_girl" and tokens[3].text == "thumbs_up_medium_skin_tone"
+    found = tagged_spans(text, tokens[:3], ["O", "B", "O"], np.ones(3)) + tagged_spans(text, tokens, ["B", "I"], np.ones(2))
+    assert [f["term"] for f in found] == ["Family"]  # the sequence is no term, nor the edge of one
+
+
+def test_an_ellipsis_or_another_scripts_stop_ends_a_clause():
+    def clause(text, term):
+        tokens = tokenize(text)
+        words = [t.text for t in tokens]
+        return [w[2:] for w in context_features(tokens, words.index(term), words.index(term) + 1)
+                if isinstance(w, str) and w.startswith("C=")]
+
+    for stop in ["\u2026", "\u203c", "\u3002", "\u0964"]:
+        assert clause(f"The staff was not nice{stop} the food was good", "food") == ["the", "was", "good"], stop
+
+
 def test_a_decomposed_accent_stays_with_its_word():
     from sentiment.aspects.pipeline import locate_terms
 

@@ -31,13 +31,15 @@ from pathlib import Path
 
 import numpy as np
 
+from ..cleaning import plain_text
 from ..errors import DataError, ModelFileError
 from ..persistence import one_line
 from .data import POLARITIES
 from .polarity import CONTRASTS
 
 # Where a sentence splits into clauses: punctuation and contrastive conjunctions (the polarity model's
-# CONTRASTS; saved category models depend on this rule: editing those words changes how they read texts).
+# CONTRASTS; saved category models depend on this rule: editing those words changes how they read texts). It
+# reads a text's plain_text, in which "…" and other scripts' stops and commas are ASCII.
 CLAUSE_BREAK = re.compile(r"\s*(?:[,;:!?()]|\.(?!\d)|\s-+\s|\b(?:" + "|".join(sorted(CONTRASTS)) + r")\b)\s*", re.IGNORECASE)
 _LONG_SPACE = re.compile(r"\s{50,}")
 
@@ -114,7 +116,8 @@ class CategoryModel:
         """Per ``(text, category)`` pair, the clause of the text most about the category (see above)."""
         # a run of 50+ spaces becomes one (a line break, if it holds one: it ends a negation): CLAUSE_BREAK tries
         # each of a run's characters, so a long run took seconds
-        clauses = [[c for c in CLAUSE_BREAK.split(_LONG_SPACE.sub(_one_space, text)) if c and c.strip()] or [text]
+        clauses = [[c for c in CLAUSE_BREAK.split(_LONG_SPACE.sub(_one_space, plain_text(text))) if c and c.strip()]
+                   or [text]
                    for text in texts]
         split = [i for i, found in enumerate(clauses) if len(found) > 1]
         flat = [c for i in split for c in clauses[i]]

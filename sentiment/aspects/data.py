@@ -19,7 +19,7 @@ from functools import lru_cache
 from pathlib import Path
 from typing import NamedTuple
 
-from ..cleaning import BREAK_TAG_NAMES, Cleaner
+from ..cleaning import BREAK_TAG_NAMES, Cleaner, emoji_spans
 from ..data import not_utf8_error
 from ..errors import DataError
 from ..marks import WORD
@@ -124,17 +124,39 @@ def _stripped(text: str, start: int, end: int) -> tuple[int, int]:
 
 
 def tokenize(text: str, cleaner: Cleaner | None = None) -> list[Token]:
-    """Tokens of the raw ``text`` with their character spans; ``text[t.start:t.end]`` is the raw token."""
+    """Tokens of the raw ``text`` with their character spans; ``text[t.start:t.end]`` is the raw token. An emoji
+    sequence ("👍🏽", "👨‍👩‍👧", "🇫🇷") is one token, as the Cleaner reads it."""
     cleaner = cleaner or token_cleaner()
     features: dict[str, str] = {}  # each distinct raw token normalized once ("!" 40,000 times: once)
+    pieces = [(m.start(), m.end(), m.group("markup") is not None) for m in _TOKEN.finditer(text)]
+    if not text.isascii():
+        pieces = _emoji_whole(pieces, emoji_spans(text))
     tokens = []
-    for m in _TOKEN.finditer(text):
-        raw = m.group()
+    for start, end, markup in pieces:
+        raw = text[start:end]
         feature = features.get(raw)
         if feature is None:
             feature = features[raw] = normalize_token(raw, cleaner)
-        tokens.append(Token(feature, m.start(), m.end(), m.group("markup") is not None))
+        tokens.append(Token(feature, start, end, markup))
     return tokens
+
+
+def _emoji_whole(pieces: list[tuple[int, int, bool]], emoji: list[tuple[int, int]]) -> list[tuple[int, int, bool]]:
+    """``pieces`` with the pieces that tile an emoji sequence (its characters, its joiners) merged into one."""
+    if not emoji:
+        return pieces
+    out, k = [], 0
+    for start, end in emoji:
+        while k < len(pieces) and pieces[k][0] < start:
+            out.append(pieces[k])
+            k += 1
+        last = k
+        while last < len(pieces) and pieces[last][1] <= end:
+            last += 1
+        if last - k > 1 and pieces[k][0] == start and pieces[last - 1][1] == end:
+            out.append((start, end, False))
+            k = last
+    return out + pieces[k:]
 
 
 def bio_tags(tokens: list[Token], aspects: list[dict]) -> list[str]:

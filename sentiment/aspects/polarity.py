@@ -23,7 +23,9 @@ from .data import POLARITIES, Token, aspect_token_range, tokenize
 from .linear import HashedLogistic
 
 CONTRASTS = frozenset({"but", "although", "though", "however", "while", "whereas", "yet"})
-CLAUSE_BREAKS = frozenset(",;:.!?") | CONTRASTS
+# Punctuation tokens that end a clause; the two-character ones are single characters of the raw text ("…", "‼",
+# "⁉"), which the token normalization writes as ASCII (other scripts' stops and commas come out as ". , ; ? !").
+CLAUSE_BREAKS = frozenset(",;:.!?") | frozenset({"..", "!!", "??", "?!", "!?"}) | CONTRASTS
 WINDOW = 4
 
 
