@@ -94,6 +94,26 @@ def test_net_arrays_round_trip():
         trainer.load_net_arrays(torch.nn.Linear(4, 2), trainer.net_arrays(torch.nn.Linear(3, 2)))
 
 
+def test_a_saved_network_is_rebuilt_from_its_weights_alone():
+    from sentiment.models.nets import LSTMConfig, LSTMNet, MLPConfig, MLPNet
+
+    torch.manual_seed(0)
+    for net_class, config_class, config in [
+            (MLPNet, MLPConfig, {"n_features": 7, "n_classes": 3, "sparse_input": False, "normalization": "batch"}),
+            (LSTMNet, LSTMConfig, {"n_tokens": 9, "n_classes": 2, "embedding_dim": 4, "hidden_size": 3})]:
+        net = net_class(config_class(**config)).eval()
+        arrays = trainer.net_arrays(net)
+        loaded = trainer.build_net(net_class, config_class, config, arrays)
+        for name, value in net.state_dict().items():
+            assert not loaded.state_dict()[name].is_meta and loaded.state_dict()[name].dtype == value.dtype
+            assert torch.equal(loaded.state_dict()[name], value), name
+        if net_class is LSTMNet:  # the LSTM runs on the loaded weights (its flat weight list follows them)
+            ids, lengths = torch.tensor([[1, 2, 3], [4, 5, 0]]), torch.tensor([3, 2])
+            assert torch.equal(loaded(ids, lengths), net(ids, lengths))
+        with pytest.raises(ValueError, match="do not fit"):
+            trainer.build_net(net_class, config_class, config, {k: v for k, v in list(arrays.items())[:-1]})
+
+
 def test_aspect_net_arrays_names():
     nets = [torch.nn.Linear(3, 2), torch.nn.Linear(3, 2)]
     arrays = aspect_neural._net_arrays(nets)

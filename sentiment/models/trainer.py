@@ -20,6 +20,7 @@ which would stop training before it starts.)
 from __future__ import annotations
 
 import dataclasses
+import itertools
 import math
 import time
 from contextlib import contextmanager, nullcontext
@@ -178,11 +179,13 @@ def build_net(net_class, config_class, config: dict, arrays) -> torch.nn.Module:
     _check_setting_types(config_class, config)
     try:
         settings = config_class(**config)
-        with torch.device("meta"):  # sizes only: nothing is allocated until they match the saved weights
-            sizes = {name: value.numel() for name, value in net_class(settings).state_dict().items()}
+        # on the meta device: nothing is allocated (nor drawn at random, as a new network's weights are, which
+        # took seconds for large embeddings) until the saved weights, checked against its sizes, take its place
+        with torch.device("meta"):
+            net = net_class(settings)
+        sizes = {name: value.numel() for name, value in net.state_dict().items()}
         if sizes != {name: int(np.size(value)) for name, value in arrays.items()}:  # shapes: load_net_arrays
             raise ValueError("the saved weights do not fit the network its settings describe")
-        net = net_class(settings)
     except (TypeError, ZeroDivisionError, RuntimeError, IndexError) as exc:  # e.g. an unknown or a zero setting
         raise ValueError(f"the network's settings do not make a network ({exc})") from None
     return load_net_arrays(net, arrays)
@@ -207,14 +210,19 @@ def _check_setting_types(config_class, config: dict) -> None:
 def load_net_arrays(net: torch.nn.Module, arrays) -> torch.nn.Module:
     """Load saved weights (name -> array, as :func:`net_arrays` gives) into ``net``; returns it in eval mode.
 
-    Each value is copied into the tensor's own dtype (e.g. int64 counters). Weights that do not fit the
-    network are a ValueError.
+    Each value is copied into the tensor's own dtype (e.g. int64 counters). A network built on the meta
+    device (sizes only) takes the weights as its tensors, on the CPU. Weights that do not fit the network
+    are a ValueError.
     """
-    weights = {name: torch.tensor(np.asarray(value)) for name, value in arrays.items()}
+    own = net.state_dict()
+    weights = {name: torch.tensor(np.asarray(value), dtype=own[name].dtype if name in own else None)
+               for name, value in arrays.items()}
     try:
-        net.load_state_dict(weights)
+        net.load_state_dict(weights, assign=any(value.is_meta for value in own.values()))
     except RuntimeError as exc:
         raise ValueError(f"the saved weights do not fit the network: {exc}") from None
+    if any(value.is_meta for value in itertools.chain(net.parameters(), net.buffers())):
+        raise ValueError("the saved weights leave part of the network unset")
     return net.eval()
 
 
