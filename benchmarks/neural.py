@@ -193,6 +193,9 @@ def _rows(features, mask: np.ndarray):
 
 
 def table(rows: list) -> str:
+    """The markdown table of ``rows``, in the order of DATASETS and, within a dataset, of EXPERIMENTS."""
+    order = {label: k for k, (label, *_) in enumerate(EXPERIMENTS.values())}
+    rows = sorted(rows, key=lambda r: (datasets.DATASETS.index(r["dataset"]), order.get(r["model"], len(order))))
     classical = best_classical()
     lines = [
         "| dataset | model | dev accuracy | dev macro-F1 | epochs (best) | s/epoch | seconds | device |",
@@ -246,7 +249,6 @@ def main() -> None:
         run(name, args, rows, log)
         if out:  # with the rows of earlier runs (other --datasets), in the order of DATASETS
             merged = datasets.accumulate(rows, Path(out).with_suffix(".json"), ("dataset", "model"))
-            merged.sort(key=lambda r: datasets.DATASETS.index(r["dataset"]))
             Path(out).write_text(table(merged) + "\n")
     print()
     print(Path(out).read_text() if out else table(rows))
