@@ -10,7 +10,7 @@ __version__ = "0.1.0"
 from .cleaning import Cleaner, clean  # noqa: E402
 from .ensemble import Ensemble  # noqa: E402
 from .errors import (ConfigError, DataError, ModelFileError, NotFittedError, SentimentError,  # noqa: E402
-                     TrainingError, TuningWarning)
+                     ReadingVersionWarning, TrainingError, TuningWarning)
 from .pipeline import Pipeline, load  # noqa: E402
 from .registry import available  # noqa: E402
 
@@ -37,5 +37,6 @@ __all__ = [
     "NotFittedError",
     "TrainingError",
     "TuningWarning",
+    "ReadingVersionWarning",
     "__version__",
 ]

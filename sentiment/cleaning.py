@@ -89,6 +89,14 @@ BREAK_TAG_NAMES = frozenset({"br", "p", "div", "li", "ul", "ol", "dd", "dt", "dl
 _BREAK_TAG = re.compile(rf"</?(?:{'|'.join(sorted(BREAK_TAG_NAMES))})\b", re.IGNORECASE)
 NEGATION_SCOPES = (1, 2)  # 1: punctuation and "but" only (models saved before negation_scope existed)
 
+# The version of how this package reads text: the Cleaner's tokens and the aspect models' tokens and sentences
+# for a given text and settings. Every saved model records it (``reading_version`` in its config.json), and
+# loading a model saved under another version warns (:class:`~sentiment.errors.ReadingVersionWarning`): it
+# was trained on texts read a little differently. Raise it with any change that alters what the Cleaner or
+# ``sentiment.aspects.data.tokenize`` gives for some text (tests/test_reading_version.py fails until then).
+# 1: as of 3 December 2026 (NFC, other scripts' punctuation, whole Indic words, "wo n't", emoji sequences).
+READING_VERSION = 1
+
 # Contractions are expanded per token (only tokens with an apostrophe, or "cannot", need work).
 _IRREGULAR = {"won't": ["will", "not"], "can't": ["can", "not"], "shan't": ["shall", "not"],
               "ain't": ["are", "not"], "cannot": ["can", "not"], "n't": ["not"]}

@@ -15,12 +15,13 @@ import signal
 import sys
 import textwrap
 import unicodedata
+import warnings
 from pathlib import Path
 from typing import Iterator, List, Optional
 
 import typer
 
-from .errors import SentimentError
+from .errors import ReadingVersionWarning, SentimentError
 from .tasks import CONFIGURATIONS, DEFAULT_TASK, TASK_NAMES, TASKS, or_list
 
 app = typer.Typer(
@@ -97,7 +98,10 @@ def friendly(command):
     @functools.wraps(command)
     def wrapper(*args, **kwargs):
         try:
-            return command(*args, **kwargs)
+            with warnings.catch_warnings():
+                warnings.simplefilter("default", ReadingVersionWarning)  # once per model directory
+                warnings.showwarning = _shown_as_note(warnings.showwarning)
+                return command(*args, **kwargs)
         except SentimentError as exc:
             _fail(str(exc))
         except BrokenPipeError:  # the reader stopped early (`sentiment predict - | head`): not an error of ours
@@ -118,6 +122,19 @@ def friendly(command):
                   "right, report this as a bug of sentiment (SENTIMENT_DEBUG=1 shows the traceback)")
 
     return wrapper
+
+
+def _shown_as_note(show):
+    """A ``warnings.showwarning`` that writes this package's warnings about a model as one ``note:`` line on
+    stderr (no file name and source line), and hands every other warning to ``show``."""
+
+    def shown(message, category, filename, lineno, file=None, line=None):
+        if issubclass(category, ReadingVersionWarning):
+            _echo(f"note: {message}", err=True)
+        else:
+            show(message, category, filename, lineno, file, line)
+
+    return shown
 
 
 PYTHON_CONSTANTS = {"None": None, "True": True, "False": False}  # as error messages and Python users write them
@@ -622,7 +639,9 @@ def info(
     if as_json:
         _print_json(described)
         return
-    _echo(f"model        {described['model']} ({described['kind']}; sentiment {described['sentiment_version']})")
+    reading = described["reading_version"]  # an ensemble reads no text itself: its members say theirs
+    reading = "" if described["kind"] == "ensemble" else f", text reading {reading or 'not recorded'}"
+    _echo(f"model        {described['model']} ({described['kind']}; sentiment {described['sentiment_version']}{reading})")
     for n, (key, value) in enumerate(described["settings"].items()):
         _echo(f"{'settings' if n == 0 else '':<12} {key}: {_pairs(value)}")
     labels = (", ".join(f"{name} {t:.3g}" for name, t in described["thresholds"].items()) if described["multi_label"]

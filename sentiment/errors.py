@@ -66,6 +66,12 @@ class TuningWarning(UserWarning):
     """Label thresholds that could not be tuned (too few texts to hold any out) and keep their default."""
 
 
+class ReadingVersionWarning(UserWarning):
+    """A model saved by a version of this package that read text differently (another ``reading_version``,
+    or one from before it was recorded): its predictions may differ a little from those it gave then.
+    Training it again on the same data makes them agree with the current reading."""
+
+
 def refuse_flags(flags: dict[str, object], where: str, hint: str = "leave it out") -> None:
     """Raise a :class:`ConfigError` for the first of ``flags`` (flag → value) that is set: a flag that would be
     ignored ``where`` it was given (say "--task aspect") is refused rather than silently dropped."""

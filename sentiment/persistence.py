@@ -2,7 +2,7 @@
 
 ```
 model/
-  config.json                 format, versions, settings, labels, columns, metrics, file checksums
+  config.json                 format, versions (format, text reading), settings, labels, columns, metrics, file checksums
   vectorizer/state.json       e.g. the vocabulary
   vectorizer/arrays.safetensors
   model/state.json
@@ -28,12 +28,14 @@ import shutil
 import stat
 import tempfile
 import time
+import warnings
 from pathlib import Path
 from typing import Any, Iterator
 
 import numpy as np
 
-from .errors import ModelFileError
+from .cleaning import READING_VERSION
+from .errors import ModelFileError, ReadingVersionWarning
 
 FORMAT = "sentiment-model"
 FORMAT_VERSION = 1
@@ -260,6 +262,27 @@ def read_config(path: str | os.PathLike) -> dict:
             f"({FORMAT_VERSION}); install a newer version of this package (pip install -U . in its source folder)"
         )
     return config
+
+
+def saved_reading(config: dict) -> int | None:
+    """The ``reading_version`` a model's config records (None for one saved before it was recorded); a
+    ValueError where it is not a whole number from 1."""
+    version = config.get("reading_version")
+    if version is not None and (not isinstance(version, int) or isinstance(version, bool) or version < 1):
+        raise ValueError(f"its reading_version {version!r} is not a whole number from 1")
+    return version
+
+
+def warn_of_reading(version: int | None, path: str | os.PathLike) -> None:
+    """Warn (:class:`ReadingVersionWarning`) when a model learnt from texts read under another text-reading
+    ``version`` than this package's (:data:`sentiment.cleaning.READING_VERSION`), or under one from before it
+    was recorded (None): some of its predictions may differ a little from those it gave then."""
+    if version == READING_VERSION:
+        return
+    when = (f"under text-reading version {version} (this sentiment reads with version {READING_VERSION})"
+            if version is not None else "before sentiment recorded how it reads text (3 December 2026)")
+    warnings.warn(f"{path} was trained {when}, so it may score some texts a little differently from then; "
+                  "train it again to match", ReadingVersionWarning, stacklevel=3)
 
 
 def check_columns(config: dict, path: str | os.PathLike) -> None:

@@ -33,13 +33,13 @@ from typing import Any, Iterable, Mapping, Sequence
 import numpy as np
 
 from . import __version__
-from .cleaning import Cleaner
+from .cleaning import READING_VERSION, Cleaner
 from .data import (check_fraction, check_label_sets, check_labels, check_texts, is_multi_label, joined_label,
                    train_dev_split)
 from .errors import ConfigError, DataError, ModelFileError, NotFittedError, TuningWarning
 from .groupings import group_labels, resolve_grouping
 from .multilabel import DEFAULT_THRESHOLD, chosen_labels, decide, macro_f1, tune_thresholds
-from .persistence import check_columns, one_line, read_config, read_model, write_model
+from .persistence import check_columns, one_line, read_config, read_model, saved_reading, warn_of_reading, write_model
 from .registry import available, resolve
 from .tasks import DEFAULT_MODEL, DEFAULT_TASK, DEFAULT_VECTORIZER, get_task
 
@@ -51,7 +51,7 @@ PIPELINE_OPTIONS = {"grouping": None, "tune_fraction": 0.1}
 FITTED_ATTRIBUTES = frozenset({"classes_", "label_names_", "multi_label_", "thresholds_", "cleaner_", "vectorizer_",
                                "model_", "info_", "config_"})
 # The keys Pipeline.save writes itself (plus the persistence header): `extra` cannot replace them.
-RESERVED_CONFIG_KEYS = frozenset({"format", "format_version", "files", "kind", "sentiment_version", "pipeline", "cleaner",
+RESERVED_CONFIG_KEYS = frozenset({"format", "format_version", "reading_version", "files", "kind", "sentiment_version", "pipeline", "cleaner",
                                   "stages", "labels", "info"})
 
 SCORE_DECIMALS = 6  # how the annotations of every task round their scores
@@ -382,6 +382,7 @@ class Pipeline(Classifier):
                 self.thresholds_ = tune_thresholds(dev_data[1], model.predict_proba(dev_data[0]))
         self.classes_ = classes
         self.label_names_ = names
+        self.reading_version_ = READING_VERSION
         trained_on = getattr(model, "n_trained_", len(texts))  # a model trained by epochs holds some out to stop
         self.info_ = {"trained_on": trained_on, **({"early_stopping_on": len(texts) - trained_on}
                                                    if trained_on < len(texts) else {}),
@@ -426,8 +427,10 @@ class Pipeline(Classifier):
         kept = {k: v for k, v in getattr(self, "config_", {}).items() if k in ("columns", "data", "metrics")}
         fitted = dict(getattr(self, "_fitted_params", None)  # else a pipeline pickled before it existed: its stages
                       or {**self._options, "vectorizer": self.vectorizer_.name, "model": self.model_.name})
+        reading = getattr(self, "reading_version_", None)  # None: loaded from a model saved before it was kept
         config = {
             "sentiment_version": __version__,
+            **({"reading_version": reading} if reading is not None else {}),
             "pipeline": {"vectorizer": fitted.pop("vectorizer"), "model": fitted.pop("model"),
                          "options": _jsonable(fitted)},
             "cleaner": self.cleaner_.to_dict(),
@@ -488,9 +491,11 @@ class Pipeline(Classifier):
                 raise ValueError("the model and the label list disagree on several labels per text")
             pipe.thresholds_ = _thresholds(states["thresholds"], pipe.label_names_) if pipe.multi_label_ else None
             pipe.info_ = dict(config.get("info", {}))
+            pipe.reading_version_ = saved_reading(config)
             pipe.config_ = config
         except (KeyError, TypeError, ValueError, AttributeError, RuntimeError, IndexError, ArithmeticError) as exc:
             raise ModelFileError(f"{path} is not a consistent sentiment model ({one_line(exc)}); train it again") from None
+        warn_of_reading(pipe.reading_version_, path)
         return pipe
 
 

@@ -26,16 +26,20 @@ import itertools
 import os
 import re
 import unicodedata
+import warnings
 from pathlib import Path
 
 import numpy as np
 
 from .. import __version__
+from ..cleaning import READING_VERSION
 from ..data import check_texts
 from ..devices import check_device_name
-from ..errors import ConfigError, DataError, ModelFileError, NotFittedError, SentimentError, with_article
+from ..errors import (ConfigError, DataError, ModelFileError, NotFittedError, ReadingVersionWarning, SentimentError,
+                      with_article)
 from ..marks import JOINERS, MARKS
-from ..persistence import CONFIG, atomic_directory, checksum, one_line, read_model, write_config, write_stages
+from ..persistence import (CONFIG, atomic_directory, checksum, one_line, read_model, saved_reading, warn_of_reading,
+                           write_config, write_stages)
 from ..registry import available, resolve
 from .data import (POLARITIES, contrastive_sentences, markup_spans, read_aspect_data, read_polarity_texts, sentence_spans,
                    token_cleaner)
@@ -209,6 +213,7 @@ class AspectPipeline:
         if p["categories"] and has_categories(sentences):
             categories = CategoryModel(seed=p["seed"]).fit(sentences)
         self.prior_, self.extractor_, self.polarity_, self.categories_ = prior, extractor, polarity, categories
+        self.reading_version_ = READING_VERSION
         self.info_ = {"n_sentences": len(sentences), "n_aspects": len(items),
                       "polarity_counts": {c: labels.count(c) for c in POLARITIES}}
         if dev is not None:
@@ -342,7 +347,9 @@ class AspectPipeline:
             for key in ("vectors_path", "pretrain"):  # in the weights now: keep the file's name, not a local path
                 if params[key]:
                     params[key] = Path(params[key]).name
-            config = {"kind": "aspect", "sentiment_version": __version__, "pipeline": params,
+            reading = getattr(self, "reading_version_", None)
+            config = {"kind": "aspect", "sentiment_version": __version__,
+                      **({"reading_version": reading} if reading is not None else {}), "pipeline": params,
                       "cleaner": self.cleaner.to_dict(), "labels": list(POLARITIES), "info": self.info_,
                       "categories": category_state}
             write_config(staging, config, files)
@@ -353,12 +360,17 @@ class AspectPipeline:
         """The aspect model saved in the directory ``path``; a ModelFileError for anything that is not one."""
         config, stages = read_model(path)
         try:
-            return cls._from_saved(path, config, stages)
+            with warnings.catch_warnings():  # its prior and category models: it was trained on what they gave then
+                warnings.simplefilter("ignore", ReadingVersionWarning)
+                pipe = cls._from_saved(path, config, stages)
+            pipe.reading_version_ = saved_reading(config)
         except ModelFileError:
             raise
         except (SentimentError, KeyError, ValueError, TypeError, AttributeError, RuntimeError, IndexError,
                 ArithmeticError, RecursionError) as exc:
             raise ModelFileError(f"{path} is not a consistent aspect model ({one_line(exc)}); train it again") from None
+        warn_of_reading(pipe.reading_version_, path)
+        return pipe
 
     @classmethod
     def _from_saved(cls, path, config: dict, stages: dict) -> "AspectPipeline":

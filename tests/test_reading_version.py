@@ -1,0 +1,155 @@
+"""The text-reading version: what models record of how the package read their training texts, and the
+warning a model read differently gets on load."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import warnings
+
+import pytest
+from typer.testing import CliRunner
+
+import sentiment
+from sentiment import Cleaner, ModelFileError, Pipeline, ReadingVersionWarning
+from sentiment.aspects.data import sentence_spans, tokenize
+from sentiment.cleaning import READING_VERSION
+from sentiment.cli import app
+from sentiment.persistence import CONFIG
+
+# Texts that go through every step of the Cleaner and the aspect tokenizer that our own code decides
+# (Unicode emoji are left out: their names and sequences come from the emoji package's version).
+SAMPLE = [
+    "I didn't like it... <br/>Never again!!!! :( http://x.co/a @bob #GreatMovie",
+    "It wo n't work , it ca n't . Dont go, isnt it? SOOOO goooood",
+    "Cafe\u0301 crème &amp; naïve… 「良い」。 क्षत्रिय किताब ؟ The food was great ; the service , slow !",
+    "ｇｒｅａｔ ter\u00adrible ter\u200brible It isn´t good. Mr. Smith's 3.5-star review: so-so (meh).",
+    "The camera struggles in artificial light, but the battery lasts for days. Wow!! Really?! Hmm..",
+]
+OPTIONS = [{}, {"missing_apostrophes": True, "normalize_unicode": True}, {"negation_scope": 1},
+           {"lowercase": False, "negation": False, "contractions": False, "urls": "keep", "mentions": "remove",
+            "hashtags": "keep", "html": False, "repeats": False, "stopwords": True}]
+# READING_VERSION -> the fingerprint of what the sample reads as under it. A change that alters what the
+# Cleaner or the aspect tokenizer gives for some text raises READING_VERSION (sentiment/cleaning.py) and adds
+# the new fingerprint here, so that models trained before it warn when loaded.
+FINGERPRINTS = {1: "7552b8315977b4cc83daf9eac85e7431eb0b21ec3da255df1db834ac2388d987"}
+
+
+def reading_of_sample() -> str:
+    read = {"cleaner": [[Cleaner(**options)(text) for text in SAMPLE] for options in OPTIONS],
+            "aspect_tokens": [[tuple(token) for token in tokenize(text)] for text in SAMPLE],
+            "sentences": [sentence_spans(text) for text in SAMPLE]}
+    return hashlib.sha256(json.dumps(read, ensure_ascii=True).encode()).hexdigest()
+
+
+def test_the_reading_version_names_how_the_package_reads_text():
+    assert FINGERPRINTS.get(READING_VERSION) == reading_of_sample(), (
+        "the Cleaner or the aspect tokenizer now reads the sample differently: raise READING_VERSION in "
+        "sentiment/cleaning.py and add the new fingerprint to FINGERPRINTS")
+
+
+def test_the_fingerprint_sees_a_change_of_reading(monkeypatch):
+    before = reading_of_sample()
+    monkeypatch.setattr(Cleaner, "__call__", lambda self, text: text.split())
+    assert reading_of_sample() != before
+
+
+def _saved_config(path) -> dict:
+    return json.loads((path / CONFIG).read_text(encoding="utf-8"))
+
+
+def _rewrite(path, **changes) -> None:
+    config = _saved_config(path)
+    for key, value in changes.items():
+        if value is None:
+            config.pop(key, None)
+        else:
+            config[key] = value
+    (path / CONFIG).write_text(json.dumps(config), encoding="utf-8")
+
+
+@pytest.fixture
+def saved(tmp_path, binary):
+    path = tmp_path / "model"
+    Pipeline("tfidf", "logreg").fit(binary.train_texts, binary.train_labels).save(path)
+    return path
+
+
+def test_a_model_records_the_reading_it_was_trained_with_and_loads_without_a_warning(saved):
+    assert _saved_config(saved)["reading_version"] == READING_VERSION
+    with warnings.catch_warnings():
+        warnings.simplefilter("error", ReadingVersionWarning)
+        assert sentiment.load(saved).reading_version_ == READING_VERSION
+
+
+@pytest.mark.parametrize("version", [READING_VERSION + 1, None])
+def test_a_model_read_differently_warns_and_still_predicts(saved, binary, version):
+    expected = sentiment.load(saved).predict(binary.dev_texts)
+    _rewrite(saved, reading_version=version)
+    with pytest.warns(ReadingVersionWarning, match="train it again") as caught:
+        pipe = sentiment.load(saved)
+    assert str(saved) in str(caught[0].message)
+    assert ("recorded" in str(caught[0].message)) == (version is None)
+    assert list(pipe.predict(binary.dev_texts)) == list(expected)
+
+
+def test_saving_a_loaded_model_again_keeps_the_reading_it_was_trained_with(saved, tmp_path):
+    _rewrite(saved, reading_version=READING_VERSION + 1)
+    with pytest.warns(ReadingVersionWarning):
+        pipe = sentiment.load(saved)
+    pipe.save(tmp_path / "again")
+    assert _saved_config(tmp_path / "again")["reading_version"] == READING_VERSION + 1
+    _rewrite(saved, reading_version=None)
+    with pytest.warns(ReadingVersionWarning):
+        sentiment.load(saved).save(tmp_path / "unknown")
+    assert "reading_version" not in _saved_config(tmp_path / "unknown")
+
+
+@pytest.mark.parametrize("value", ["1", 0, True, 1.5])
+def test_a_reading_version_that_is_no_whole_number_is_a_damaged_model(saved, value):
+    _rewrite(saved, reading_version=value)
+    with pytest.raises(ModelFileError, match="reading_version"):
+        sentiment.load(saved)
+
+
+def test_the_cli_says_it_in_one_note_and_goes_on(saved):
+    _rewrite(saved, reading_version=READING_VERSION + 1)
+    result = CliRunner().invoke(app, ["predict", "--model", str(saved), "--json", "a great film"])
+    assert result.exit_code == 0, result.output
+    notes = [line for line in result.stderr.splitlines() if line]
+    assert len(notes) == 1 and notes[0].startswith("note: ") and f"version {READING_VERSION + 1}" in notes[0]
+    assert json.loads(result.stdout)[0]["label"] in ("neg", "pos")
+    info = CliRunner().invoke(app, ["info", str(saved)])
+    assert f"text reading {READING_VERSION + 1}" in info.stdout
+
+
+def test_an_ensemble_warns_of_the_member_read_differently_only(saved, tmp_path, binary):
+    other = tmp_path / "other"
+    Pipeline("count", "nb").fit(binary.train_texts, binary.train_labels).save(other)
+    _rewrite(other, reading_version=READING_VERSION + 1)
+    with pytest.warns(ReadingVersionWarning):
+        ensemble = sentiment.Ensemble([sentiment.load(saved), sentiment.load(other)])
+    ensemble.save(tmp_path / "both")
+    with pytest.warns(ReadingVersionWarning) as caught:
+        sentiment.load(tmp_path / "both")
+    assert len(caught) == 1 and "member1" in str(caught[0].message)
+
+
+def test_an_aspect_model_answers_for_its_prior(tmp_path):
+    from sentiment.aspects import AspectPipeline
+    from test_aspects import synthetic
+
+    texts = ["a wonderful film", "truly dreadful", "great fun", "awful mess"] * 6
+    Pipeline("count", "logreg").fit(texts, [1, 0, 1, 0] * 6).save(tmp_path / "prior")
+    _rewrite(tmp_path / "prior", reading_version=None)
+    with pytest.warns(ReadingVersionWarning):  # choosing an old prior is said when it is chosen
+        pipe = AspectPipeline(prior=str(tmp_path / "prior"), bits=12).fit(synthetic(60))
+    pipe.save(tmp_path / "model")
+    assert _saved_config(tmp_path / "model")["reading_version"] == READING_VERSION
+    with warnings.catch_warnings():  # it learnt from what its prior gave under this reading: nothing to say
+        warnings.simplefilter("error", ReadingVersionWarning)
+        assert AspectPipeline.load(tmp_path / "model").prior_.reading_version_ is None
+    _rewrite(tmp_path / "model", reading_version=READING_VERSION + 1)
+    with pytest.warns(ReadingVersionWarning) as caught:
+        sentiment.load(tmp_path / "model")
+    assert len(caught) == 1 and str(tmp_path / "model") in str(caught[0].message)
