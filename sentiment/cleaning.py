@@ -70,8 +70,11 @@ _MARK_RUN = re.compile(f"([{MARKS}]{{30}})[{MARKS}]+")
 _LONG_RUN = 50
 _PUNCTUATION_RUN = re.compile(rf"[^\w\s]{{{_LONG_RUN},}}")
 # Format characters that split a word without showing (zero-width space, soft hyphen, word joiner and invisible
-# operators, direction marks and embeddings, byte-order mark); the zero-width joiner stays: emoji sequences use it.
-_INVISIBLE = re.compile("[\u00ad\u200b\u200e\u200f\u202a-\u202e\u2060-\u2064\u2066-\u2069\ufeff]")
+# operators, direction marks and embeddings, byte-order mark); the zero-width joiner and non-joiner stay where
+# they mean something (emoji sequences, Indic and Persian words) and go between two Latin letters, where they
+# only hide a word ("ter\u200drible").
+_INVISIBLE = re.compile("[\u00ad\u200b\u200e\u200f\u202a-\u202e\u2060-\u2064\u2066-\u2069\ufeff]"
+                        "|(?<=[A-Za-z\u00c0-\u024f])[\u200c\u200d]+(?=[A-Za-z\u00c0-\u024f])")
 # Words (with their combining marks: a Hindi word keeps its vowel signs) joined by inner apostrophes ("don't").
 _TOKEN = re.compile(rf"{WORD}(?:'{WORD})*|'{WORD}|[!?]+|[.,;:]")
 # A negated verb written without its apostrophe ("dont", "Isnt", "CANT"): its "n" and "t" take one between them.
@@ -95,7 +98,8 @@ NEGATION_SCOPES = (1, 2)  # 1: punctuation and "but" only (models saved before n
 # was trained on texts read a little differently. Raise it with any change that alters what the Cleaner or
 # ``sentiment.aspects.data.tokenize`` gives for some text (tests/test_reading_version.py fails until then).
 # 1: as of 3 December 2026 (NFC, other scripts' punctuation, whole Indic words, "wo n't", emoji sequences).
-READING_VERSION = 1
+# 2: normalize_unicode drops a zero-width joiner or non-joiner between two Latin letters.
+READING_VERSION = 2
 
 # Contractions are expanded per token (only tokens with an apostrophe, or "cannot", need work).
 _IRREGULAR = {"won't": ["will", "not"], "can't": ["can", "not"], "shan't": ["shall", "not"],
@@ -163,7 +167,8 @@ class Cleaner:
         Unicode NFKC normalisation (full-width letters, ligatures and decomposed accents become their plain
         forms; a few symbols that are also emoji, such as ``™``, become letters) and removal of invisible
         format characters that split a word (zero-width space, soft hyphen, word joiner, direction marks,
-        byte-order mark): ``ter\u200brible`` reads as ``terrible``. Off by default so far: the benchmark
+        byte-order mark, and a zero-width joiner or non-joiner between two Latin letters):
+        ``ter\u200brible`` and ``ter\u200drible`` read as ``terrible``. Off by default so far: the benchmark
         figures and the models saved before it were made without it.
     html : bool
         Remove HTML tags and decode HTML entities.

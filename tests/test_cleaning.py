@@ -276,7 +276,8 @@ def test_a_saved_cleaner_without_missing_apostrophes_keeps_the_old_reading():
 
 @pytest.mark.parametrize("written, plain", [("ter\u200brible film", "terrible film"), ("ｇｒｅａｔ ｆｉｌｍ", "great film"),
                                             ("soft\u00adware", "software"), ("ﬁne", "fine"),
-                                            ("go\ufeffo\u200ed", "good"), ("ter&shy;ri&#8203;ble", "terrible")])
+                                            ("go\ufeffo\u200ed", "good"), ("ter&shy;ri&#8203;ble", "terrible"),
+                                            ("ter\u200drible", "terrible"), ("Caf\u00e9\u200c\u200dbar", "Caf\u00e9bar")])
 def test_normalize_unicode_reads_text_as_its_plain_form(written, plain):
     assert clean(written, normalize_unicode=True) == clean(plain)
     assert clean(written) != clean(plain)  # off by default
@@ -290,6 +291,11 @@ def test_normalize_unicode_keeps_typographic_apostrophes():  # NFKC alone makes 
 def test_normalize_unicode_keeps_emoji_sequences_and_ascii_text():
     for text in ("👨\u200d👩\u200d👧 and 👍🏽 🇫🇷", "plain ascii, not changed at all"):
         assert clean(text, normalize_unicode=True) == clean(text)
+
+
+@pytest.mark.parametrize("word", ["नमस्\u200dते", "می\u200cخواهم"])  # Hindi, Persian
+def test_normalize_unicode_keeps_the_joiners_that_mean_something(word):
+    assert clean(word, normalize_unicode=True) == clean(word) == [word]
 
 
 def test_lowercase_on_and_off():

@@ -23,7 +23,7 @@ SAMPLE = [
     "I didn't like it... <br/>Never again!!!! :( http://x.co/a @bob #GreatMovie",
     "It wo n't work , it ca n't . Dont go, isnt it? SOOOO goooood",
     "Cafe\u0301 crème &amp; naïve… 「良い」。 क्षत्रिय किताब ؟ The food was great ; the service , slow !",
-    "ｇｒｅａｔ ter\u00adrible ter\u200brible It isn´t good. Mr. Smith's 3.5-star review: so-so (meh).",
+    "ｇｒｅａｔ ter\u00adrible ter\u200brible ter\u200drible गुड\u200dबाय It isn´t good. Mr. Smith's 3.5-star review: so-so (meh).",
     "The camera struggles in artificial light, but the battery lasts for days. Wow!! Really?! Hmm..",
 ]
 OPTIONS = [{}, {"missing_apostrophes": True, "normalize_unicode": True}, {"negation_scope": 1},
@@ -32,7 +32,7 @@ OPTIONS = [{}, {"missing_apostrophes": True, "normalize_unicode": True}, {"negat
 # READING_VERSION -> the fingerprint of what the sample reads as under it. A change that alters what the
 # Cleaner or the aspect tokenizer gives for some text raises READING_VERSION (sentiment/cleaning.py) and adds
 # the new fingerprint here, so that models trained before it warn when loaded.
-FINGERPRINTS = {1: "7552b8315977b4cc83daf9eac85e7431eb0b21ec3da255df1db834ac2388d987"}
+FINGERPRINTS = {2: "59055c45a1d4d0c5dbf29586a51c67b2e4f5f474024553fb8c52f4c9628a4b1c"}
 
 
 def reading_of_sample() -> str:
