@@ -92,11 +92,13 @@ BREAK_TAG_NAMES = frozenset({"br", "p", "div", "li", "ul", "ol", "dd", "dt", "dl
 _BREAK_TAG = re.compile(rf"</?(?:{'|'.join(sorted(BREAK_TAG_NAMES))})\b", re.IGNORECASE)
 NEGATION_SCOPES = (1, 2)  # 1: punctuation and "but" only (models saved before negation_scope existed)
 
-# The version of how this package reads text: the Cleaner's tokens and the aspect models' tokens and sentences
-# for a given text and settings. Every saved model records it (``reading_version`` in its config.json), and
-# loading a model saved under another version warns (:class:`~sentiment.errors.ReadingVersionWarning`): it
-# was trained on texts read a little differently. Raise it with any change that alters what the Cleaner or
-# ``sentiment.aspects.data.tokenize`` gives for some text (tests/test_reading_version.py fails until then).
+# The version of how this package reads text: the Cleaner's tokens, and the aspect models' tokens and sentences
+# (sentiment.aspects.data.tokenize / sentence_spans), for a given text and settings. A model records the one
+# it was trained under (``reading_version`` in its config.json; an ensemble's members each their own), and
+# loading a model trained under another version warns (:class:`~sentiment.errors.ReadingVersionWarning`).
+# Raise it with any change that alters what those give for some text; tests/test_reading_version.py holds a
+# fingerprint of how a sample built from the tables below reads, and fails for changes that alter it. What
+# other libraries decide is not in it: emoji names (the emoji package), spaCy's tokenizer and lemmas.
 # 1: as of 3 December 2026 (NFC, other scripts' punctuation, whole Indic words, "wo n't", emoji sequences).
 # 2: normalize_unicode drops a zero-width joiner or non-joiner between two Latin letters.
 READING_VERSION = 2

@@ -99,7 +99,6 @@ def friendly(command):
     def wrapper(*args, **kwargs):
         try:
             with warnings.catch_warnings():
-                warnings.simplefilter("default", ReadingVersionWarning)  # once per model directory
                 warnings.showwarning = _shown_as_note(warnings.showwarning)
                 return command(*args, **kwargs)
         except SentimentError as exc:
@@ -126,13 +125,17 @@ def friendly(command):
 
 def _shown_as_note(show):
     """A ``warnings.showwarning`` that writes this package's warnings about a model as one ``note:`` line on
-    stderr (no file name and source line), and hands every other warning to ``show``."""
+    stderr (no file name and source line), each once per command however often it is raised (a model loaded
+    twice by one command, warnings recorded and raised again), and hands every other warning to ``show``.
+    Python's own filters still decide first (``python -W ignore`` keeps them quiet)."""
+    said = set()
 
     def shown(message, category, filename, lineno, file=None, line=None):
-        if issubclass(category, ReadingVersionWarning):
-            _echo(f"note: {message}", err=True)
-        else:
+        if not issubclass(category, ReadingVersionWarning):
             show(message, category, filename, lineno, file, line)
+        elif str(message) not in said:
+            said.add(str(message))
+            _echo(f"note: {message}", err=True)
 
     return shown
 
@@ -639,8 +642,10 @@ def info(
     if as_json:
         _print_json(described)
         return
-    reading = described["reading_version"]  # an ensemble reads no text itself: its members say theirs
-    reading = "" if described["kind"] == "ensemble" else f", text reading {reading or 'not recorded'}"
+    reading = described["reading_version"]  # an ensemble's: its members' by name
+    reading = ", ".join(f"{name} {version or 'not recorded'}" for name, version in reading.items()) \
+        if isinstance(reading, dict) else reading or "not recorded"
+    reading = f", text reading {reading}"
     _echo(f"model        {described['model']} ({described['kind']}; sentiment {described['sentiment_version']}{reading})")
     for n, (key, value) in enumerate(described["settings"].items()):
         _echo(f"{'settings' if n == 0 else '':<12} {key}: {_pairs(value)}")

@@ -332,7 +332,8 @@ def describe_options(task: str = DEFAULT_TASK, vectorizer: str | None = None, mo
 def describe_model(model: str | Path | None = None, task: str | None = None) -> dict:
     """What a saved model is (default: the one shipped for ``task``), from its files: ``{"model", "kind",
     "sentiment_version", "reading_version", "settings", "labels", "multi_label", "thresholds", "columns", "data", "dev_metrics",
-    "info"}``. ``settings`` holds what a pipeline was trained with (vectorizer and model names, its own
+    "info"}``. ``reading_version`` is the text-reading version it was trained under (None: before it was
+    recorded; an ensemble: its members' by name). ``settings`` holds what a pipeline was trained with (vectorizer and model names, its own
     settings: ``grouping`` and, with several labels per text, ``tune_fraction``, and every setting of the
     cleaner, vectorizer and model), an aspect model's settings (with categories, whether it learnt any and
     each category's threshold) or an ensemble's weights and its members' settings; ``data`` what it was
@@ -358,7 +359,8 @@ def _description(pipe, path: Path) -> dict:
     if not dev_metrics and isinstance(info.get("dev"), dict):  # an aspect model keeps its dev report in info
         dev_metrics = {k: v for k, v in info["dev"].items() if k in ASPECT_HEADLINE}
     return {"model": str(path), "kind": kind, "sentiment_version": config.get("sentiment_version"),
-            "reading_version": config.get("reading_version"),
+            "reading_version": ({name: member.reading_version_ for name, member in zip(config["members"], pipe.members)}
+                                if kind == "ensemble" else pipe.reading_version_),
             "settings": _settings(kind, config, pipe, path), "labels": list(getattr(pipe, "label_names_", None) or POLARITIES),
             "multi_label": multi_label,
             "thresholds": dict(zip(pipe.label_names_, map(float, pipe.thresholds_))) if multi_label else None,

@@ -67,7 +67,7 @@ class TuningWarning(UserWarning):
 
 
 class ReadingVersionWarning(UserWarning):
-    """A model saved by a version of this package that read text differently (another ``reading_version``,
+    """A model trained by a version of this package that read text differently (another ``reading_version``,
     or one from before it was recorded): its predictions may differ a little from those it gave then.
     Training it again on the same data makes them agree with the current reading."""
 

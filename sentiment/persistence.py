@@ -18,6 +18,7 @@ interrupted save never leaves a half-written model where a good one was.
 from __future__ import annotations
 
 import contextlib
+import contextvars
 import errno
 import glob
 import hashlib
@@ -26,6 +27,7 @@ import os
 import re
 import shutil
 import stat
+import sys
 import tempfile
 import time
 import warnings
@@ -273,16 +275,48 @@ def saved_reading(config: dict) -> int | None:
     return version
 
 
+# Loads inside a model's own load (an aspect model's prior and category models) say nothing of their reading:
+# the model learnt from what they gave under its own reading, and answers for them.
+_READING_QUIET: contextvars.ContextVar[bool] = contextvars.ContextVar("reading_quiet", default=False)
+
+
+@contextlib.contextmanager
+def reading_answered_for() -> Iterator[None]:
+    """Within the block, :func:`warn_of_reading` says nothing (the model being loaded answers for its parts)."""
+    token = _READING_QUIET.set(True)
+    try:
+        yield
+    finally:
+        _READING_QUIET.reset(token)
+
+
 def warn_of_reading(version: int | None, path: str | os.PathLike) -> None:
     """Warn (:class:`ReadingVersionWarning`) when a model learnt from texts read under another text-reading
     ``version`` than this package's (:data:`sentiment.cleaning.READING_VERSION`), or under one from before it
-    was recorded (None): some of its predictions may differ a little from those it gave then."""
-    if version == READING_VERSION:
+    was recorded (None): some of its predictions may differ a little from those it gave then. The warning
+    points at the first caller outside this package."""
+    if version == READING_VERSION or _READING_QUIET.get():
         return
-    when = (f"under text-reading version {version} (this sentiment reads with version {READING_VERSION})"
-            if version is not None else "before sentiment recorded how it reads text (3 December 2026)")
-    warnings.warn(f"{path} was trained {when}, so it may score some texts a little differently from then; "
-                  "train it again to match", ReadingVersionWarning, stacklevel=3)
+    if version is None:
+        when, advice = "before sentiment recorded how it reads text (3 December 2026)", "train it again to match"
+    elif version < READING_VERSION:
+        when = f"under text-reading version {version} (this sentiment reads with version {READING_VERSION})"
+        advice = "train it again to match"
+    else:
+        when = f"under text-reading version {version}, newer than this sentiment's ({READING_VERSION})"
+        advice = "install the newer sentiment (pip install -U . in its source folder) to match"
+    warnings.warn(f"{path} was trained {when}, so it may score some texts a little differently from then; {advice}",
+                  ReadingVersionWarning, stacklevel=_outside_this_package())
+
+
+def _outside_this_package() -> int:
+    """For a ``warnings.warn`` in the function that calls this one: the ``stacklevel`` of the first frame
+    above it whose code is not this package's (1 is that function itself, 2 its caller ...)."""
+    package = os.path.dirname(os.path.abspath(__file__))
+    frame, level = sys._getframe(2), 2
+    while frame is not None and os.path.abspath(frame.f_code.co_filename).startswith(package + os.sep):
+        frame, level = frame.f_back, level + 1
+    return level
 
 
 def check_columns(config: dict, path: str | os.PathLike) -> None:

@@ -26,7 +26,6 @@ import itertools
 import os
 import re
 import unicodedata
-import warnings
 from pathlib import Path
 
 import numpy as np
@@ -35,11 +34,10 @@ from .. import __version__
 from ..cleaning import READING_VERSION
 from ..data import check_texts
 from ..devices import check_device_name
-from ..errors import (ConfigError, DataError, ModelFileError, NotFittedError, ReadingVersionWarning, SentimentError,
-                      with_article)
+from ..errors import ConfigError, DataError, ModelFileError, NotFittedError, SentimentError, with_article
 from ..marks import JOINERS, MARKS
-from ..persistence import (CONFIG, atomic_directory, checksum, one_line, read_model, saved_reading, warn_of_reading,
-                           write_config, write_stages)
+from ..persistence import (CONFIG, atomic_directory, checksum, one_line, read_model, reading_answered_for, saved_reading,
+                           warn_of_reading, write_config, write_stages)
 from ..registry import available, resolve
 from .data import (POLARITIES, contrastive_sentences, markup_spans, read_aspect_data, read_polarity_texts, sentence_spans,
                    token_cleaner)
@@ -360,8 +358,7 @@ class AspectPipeline:
         """The aspect model saved in the directory ``path``; a ModelFileError for anything that is not one."""
         config, stages = read_model(path)
         try:
-            with warnings.catch_warnings():  # its prior and category models: it was trained on what they gave then
-                warnings.simplefilter("ignore", ReadingVersionWarning)
+            with reading_answered_for():  # its prior and category models: it learnt from what they gave then
                 pipe = cls._from_saved(path, config, stages)
             pipe.reading_version_ = saved_reading(config)
         except ModelFileError:
