@@ -49,7 +49,7 @@ from .tasks import DEFAULT_MODEL, DEFAULT_TASK, DEFAULT_VECTORIZER, get_task
 PIPELINE_OPTIONS = {"grouping": None, "tune_fraction": 0.1}
 # What fit learns; reading one of these from an unfitted pipeline is a NotFittedError (an AttributeError).
 FITTED_ATTRIBUTES = frozenset({"classes_", "label_names_", "multi_label_", "thresholds_", "cleaner_", "vectorizer_",
-                               "model_", "info_", "config_"})
+                               "model_", "info_", "config_", "reading_version_"})
 # The keys Pipeline.save writes itself (plus the persistence header): `extra` cannot replace them.
 RESERVED_CONFIG_KEYS = frozenset({"format", "format_version", "reading_version", "files", "kind", "sentiment_version", "pipeline", "cleaner",
                                   "stages", "labels", "info"})
@@ -155,7 +155,9 @@ class Pipeline(Classifier):
 
     Options are also attributes, as for scikit-learn estimators: ``pipe.C = 4.0`` is
     ``pipe.set_params(C=4.0)``. Learned state ends in ``_`` (``classes_``, ``label_names_``,
-    ``multi_label_``, ``thresholds_``, ``cleaner_``, ``vectorizer_``, ``model_``) and exists once fitted.
+    ``multi_label_``, ``thresholds_``, ``cleaner_``, ``vectorizer_``, ``model_``, ``reading_version_``: the
+    text-reading version it was trained under, None for a model saved before it was recorded) and exists
+    once fitted.
     """
 
     def __init__(self, vectorizer: str = DEFAULT_VECTORIZER, model: str = DEFAULT_MODEL, **options: Any) -> None:
