@@ -408,6 +408,19 @@ def test_given_aspects_match_partly_composed_accents_in_any_equivalent_order():
     assert [(a["from"], a["to"]) for a in locate_terms([f"x {zalgo} y"], [zalgo])[0]] == [(2, 2 + len(zalgo))]
 
 
+@pytest.mark.parametrize("precomposed", ["\u095e", "\u0958", "\u09dc", "\u0a5b", "\ufb2e"])  # NFC writes them decomposed
+def test_given_aspects_match_letters_that_nfc_never_composes(precomposed):
+    from sentiment.aspects.pipeline import locate_terms
+
+    decomposed = unicodedata.normalize("NFC", precomposed)
+    assert decomposed != precomposed
+    for term in (precomposed + "ood", decomposed + "ood"):
+        for written in (precomposed, decomposed):
+            text = f"The {written}ood was great"
+            assert [(a["from"], a["to"]) for a in locate_terms([text], [term])[0]] == [(4, 4 + len(written) + 3)], \
+                (ascii(term), ascii(written))
+
+
 def test_given_aspects_match_any_spacing_but_not_inside_web_addresses_or_tags():
     from sentiment.aspects.pipeline import locate_terms
 

@@ -538,18 +538,24 @@ def _either_form(word: str) -> str:
     composed ("é"), decomposed ("e" + accent), or partly composed with the other marks in any order that
     means the same ("ệ" as "ê" + dot below, "ẹ" + circumflex, "e" + dot below + circumflex, ...)."""
     parts = []
-    for char in unicodedata.normalize("NFC", word):
-        forms = sorted(_equivalent_forms(char), key=lambda form: (-len(form), form))  # the longest first
-        parts.append(re.escape(char) if len(forms) == 1 else "(?:" + "|".join(map(re.escape, forms)) + ")")
+    for letter in _LETTER.findall(unicodedata.normalize("NFC", word)):
+        forms = sorted(_equivalent_forms(letter), key=lambda form: (-len(form), form))  # the longest first
+        parts.append(re.escape(letter) if len(forms) == 1 else "(?:" + "|".join(map(re.escape, forms)) + ")")
     either = "".join(parts)
     return either if either == re.escape(word) else f"(?:{re.escape(word)}|{either})"
 
 
+# A letter as NFC leaves it: one character, with the marks that did not compose into it (a Devanagari nukta
+# stays apart: "फ़" precomposed, U+095E, is one of the letters NFC never composes).
+_LETTER = re.compile(f".[{MARKS}]*", re.DOTALL)
+
+
 def _equivalent_forms(char: str) -> set[str]:
-    """The spellings of the composed letter ``char`` that Unicode counts as the same (canonically
-    equivalent): its base letter with some of its marks composed into one character, the rest after it
-    in any order with the same meaning. Letters of more than three marks keep two forms (all composed
-    and all decomposed), so a term cannot blow the pattern up."""
+    """The spellings of the NFC letter ``char`` (a character and the marks NFC leaves after it) that Unicode
+    counts as the same (canonically equivalent): its base letter with some of its marks composed into one
+    character, the rest after it in any order with the same meaning, and the precomposed characters NFC
+    never composes. Letters of more than three marks keep two forms (all composed and all decomposed), so
+    a term cannot blow the pattern up."""
     decomposed = unicodedata.normalize("NFD", char)
     forms = {char, decomposed, *_singletons().get(char, ())}  # Greek oxia "ά" (U+1F71) is tonos "ά" (U+03AC)
     base, marks = decomposed[0], decomposed[1:]
@@ -568,13 +574,14 @@ def _equivalent_forms(char: str) -> set[str]:
 
 @functools.lru_cache(maxsize=1)
 def _singletons() -> dict[str, tuple[str, ...]]:
-    """Composed letter -> the other single characters that Unicode counts as the same letter (the CJK and
-    Greek compatibility forms whose normal form is another character); built once, on first use."""
+    """NFC letter -> the other single characters that Unicode counts as the same letter (the CJK and Greek
+    compatibility forms whose normal form is another character, and the precomposed letters NFC writes
+    decomposed, such as the Devanagari nukta letters); built once, on first use."""
     found: dict[str, list[str]] = {}
     for code in range(0x80, 0x30000):
         char = chr(code)
         composed = unicodedata.normalize("NFC", char)
-        if composed != char and len(composed) == 1:
+        if composed != char:
             found.setdefault(composed, []).append(char)
     return {char: tuple(others) for char, others in found.items()}
 
