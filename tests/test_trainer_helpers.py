@@ -114,6 +114,29 @@ def test_a_saved_network_is_rebuilt_from_its_weights_alone():
             trainer.build_net(net_class, config_class, config, {k: v for k, v in list(arrays.items())[:-1]})
 
 
+def test_building_a_network_for_saved_weights_runs_no_initialisation(tmp_path):
+    # Initialisers on the meta device import torch._dynamo (1.4 s of every load); in a fresh interpreter,
+    # so that no other test has imported it already, loading and using a saved LSTM must not.
+    import subprocess
+    import sys
+
+    from sentiment.models.nets import LSTMConfig, LSTMNet
+
+    config = {"n_tokens": 9, "n_classes": 2, "embedding_dim": 4, "hidden_size": 3}
+    arrays = trainer.net_arrays(LSTMNet(LSTMConfig(**config)).eval())
+    np.savez(tmp_path / "weights.npz", **arrays)
+    code = (
+        "import sys, json, numpy as np, torch\n"
+        "from sentiment.models import trainer\n"
+        "from sentiment.models.nets import LSTMConfig, LSTMNet\n"
+        f"arrays = dict(np.load({str(tmp_path / 'weights.npz')!r}))\n"
+        f"net = trainer.build_net(LSTMNet, LSTMConfig, {config!r}, arrays)\n"
+        "net(torch.tensor([[1, 2, 3]]), torch.tensor([3]))\n"
+        "print(json.dumps([name for name in sys.modules if name.startswith('torch._dynamo')]))\n")
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert result.stdout.strip() == "[]"
+
+
 def test_aspect_net_arrays_names():
     nets = [torch.nn.Linear(3, 2), torch.nn.Linear(3, 2)]
     arrays = aspect_neural._net_arrays(nets)

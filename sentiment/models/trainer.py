@@ -179,9 +179,9 @@ def build_net(net_class, config_class, config: dict, arrays) -> torch.nn.Module:
     _check_setting_types(config_class, config)
     try:
         settings = config_class(**config)
-        # on the meta device: nothing is allocated (nor drawn at random, as a new network's weights are, which
-        # took seconds for large embeddings) until the saved weights, checked against its sizes, take its place
-        with torch.device("meta"):
+        # on the meta device, nothing allocated or drawn at random, until the saved weights, checked against
+        # its sizes, take its place (a crafted config cannot make loading allocate a huge network)
+        with torch.device("meta"), _WithoutInitialisation():
             net = net_class(settings)
         sizes = {name: value.numel() for name, value in net.state_dict().items()}
         if sizes != {name: int(np.size(value)) for name, value in arrays.items()}:  # shapes: load_net_arrays
@@ -189,6 +189,18 @@ def build_net(net_class, config_class, config: dict, arrays) -> torch.nn.Module:
     except (TypeError, ZeroDivisionError, RuntimeError, IndexError) as exc:  # e.g. an unknown or a zero setting
         raise ValueError(f"the network's settings do not make a network ({exc})") from None
     return load_net_arrays(net, arrays)
+
+
+class _WithoutInitialisation(torch.overrides.TorchFunctionMode):
+    """Makes ``torch.nn.init`` functions return their tensor untouched while a network is built to take
+    saved weights. On the meta device they would go through PyTorch's Python reference kernels, whose
+    first use imports torch._dynamo: 1.4 s of every load of a PyTorch model."""
+
+    def __torch_function__(self, func, types, args=(), kwargs=None):
+        kwargs = kwargs or {}
+        if getattr(func, "__module__", None) == "torch.nn.init":
+            return args[0] if args else kwargs["tensor"]
+        return func(*args, **kwargs)
 
 
 def _check_setting_types(config_class, config: dict) -> None:
