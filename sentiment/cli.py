@@ -371,7 +371,7 @@ def predict(
     input_: Optional[Path] = _path_option(None, "--input", help="Predict every row of this file (streamed in chunks); aspect models also read SemEval-2014 XML."),
     output: Optional[Path] = _path_option(None, help="With --input (and needed then): where to write the predictions (.csv, .tsv or .jsonl)."),
     text_column: Optional[str] = typer.Option(None, help="With --input: the text column; default: the model's."),
-    batch_size: int = typer.Option(10_000, min=1, help="With --input: rows per chunk."),
+    batch_size: Optional[int] = typer.Option(None, min=1, show_default=False, help="With --input: rows per chunk (default 10,000)."),
 ):
     """Label texts, with the probability of every class (with several labels per text: every label
     above its threshold, with its probability; with an aspect model: each aspect term, its character
@@ -399,13 +399,14 @@ def predict(
                   "(.jsonl for JSON lines)")
         from .commands import predict_file
 
-        rows = predict_file(_load(model, task), input_, output, text_column=text_column, chunksize=batch_size,
+        rows = predict_file(_load(model, task), input_, output, text_column=text_column, chunksize=batch_size or 10_000,
                             top_if_none=top_if_none, aspects=aspect, by_sentence=by_sentence,
                             progress=sys.stderr.isatty())
         _echo(f"wrote {rows} prediction{'' if rows == 1 else 's'} to {output}", err=True)
         return
-    if output is not None:
-        _fail("--output goes with --input FILE")
+    for flag, value in (("--output", output), ("--text-column", text_column), ("--batch-size", batch_size)):
+        if value is not None:
+            _fail(f"{flag} goes with --input FILE")
     if not texts:
         _fail('give at least one text, e.g. sentiment predict "great film", or --input FILE')
     from_stdin = "-" in texts

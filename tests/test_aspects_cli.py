@@ -128,6 +128,13 @@ def test_evaluate_json_and_report(model_dir, files, tmp_path):
     assert json.loads((tmp_path / "report" / "metrics.json").read_text())["n"] == report["n"]
 
 
+def test_evaluate_refuses_data_without_gold_aspects(model_dir, tmp_path):
+    unlabelled = write_jsonl(tmp_path / "unlabelled.jsonl", [{"text": "The pizza was great."}, {"text": "Bad service."}])
+    result = invoke("evaluate", unlabelled, "--model", model_dir, "--json", "--report", tmp_path / "report")
+    assert_error(result, "hold no gold aspect terms")
+    assert not (tmp_path / "report").exists()
+
+
 @pytest.mark.parametrize("args, message", [
     (["--model", "nbsvm"], "--model does not apply to --task aspect"),
     (["--multi-label"], "--multi-label does not apply"),

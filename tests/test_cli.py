@@ -542,6 +542,8 @@ def test_fit_missing_data_file(tmp_path):
     ([], "give at least one text"),
     (["--input", "@dev"], "--input needs --output"),
     (["--output", "o.csv", "text"], "--output goes with --input"),
+    (["--text-column", "body", "text"], "--text-column goes with --input"),
+    (["--batch-size", "5", "text"], "--batch-size goes with --input"),
     (["--input", "@dev", "--output", "@out", "some text"], "not both"),
     (["--input", "@dev", "--output", "@dev"], "is the input file"),
     (["--input", "@dev", "--output", "@parquet"], "give --output a .csv, .tsv or .jsonl file name"),

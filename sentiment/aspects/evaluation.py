@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import numpy as np
 
+from ..errors import DataError
 from ..evaluation import in_batches
 from .data import POLARITIES
 
@@ -101,6 +102,9 @@ def evaluate_pipeline(pipeline, sentences: list[dict], *, progress: bool = False
     """Extraction, polarity-on-gold and end-to-end scores of a fitted :class:`AspectPipeline` (each aspect
     read within its sentence, as ``predict`` reads it), and the category scores when the sentences have
     categories and the pipeline predicts them. ``progress`` shows a progress bar per step."""
+    if not any(s["aspects"] or s.get("categories") for s in sentences):
+        raise DataError("the data hold no gold aspect terms (nor categories) to score the model against; "
+                        "give sentences labelled with their aspects")
     texts = [s["text"] for s in sentences]
     extracted = in_batches(pipeline.predict_aspects, texts, progress=progress, desc="finding aspects") if texts else []
     items = [(s["text"], a["from"], a["to"]) for s in sentences for a in s["aspects"]]
