@@ -19,6 +19,7 @@ from .data import (LABEL_SEPARATOR, LABEL_SETS, check_fraction, check_label_sets
 from .errors import (ConfigError, DataError, MissingColumnsError, SeparatorError, TuningWarning, UngroupedLabelError,
                      UnknownLabelsError, refuse_flags)
 from .evaluation import evaluate
+from .multilabel import MIN_POSITIVES
 from .persistence import atomic_file, check_model_target, check_outside_models
 from .pipeline import PIPELINE_OPTIONS, POLARITY_NAMES, Pipeline, load, polarity_names
 from .tasks import DEFAULT_TASK, get_task
@@ -502,13 +503,14 @@ def ensemble_models(models: list[str | Path], out: str | Path, *, weights: list[
                                 "member was trained with; fix the label or drop the rows with it") from None
             source = f"tuned on {Path(tune).name} ({len(texts)} texts)"
             counts = list(zip(ensemble.label_names_, ensemble.tune_support_))
-            rare = sorted(name for name, n in counts if 0 < n < RELIABLE_POSITIVES)
-            absent = sorted(name for name, n in counts if n == 0)
+            rare = sorted(name for name, n in counts if MIN_POSITIVES <= n < RELIABLE_POSITIVES)
+            scarce = sorted(name for name, n in counts if n < MIN_POSITIVES)
             if rare:
                 source += (f"; {len(rare)} label(s) with fewer than {RELIABLE_POSITIVES} texts there, whose thresholds "
                            f"are rough: {', '.join(rare)}")
-            if absent:
-                source += f"; {len(absent)} label(s) absent there keep the members' mean threshold: {', '.join(absent)}"
+            if scarce:
+                source += (f"; {len(scarce)} label(s) with fewer than {MIN_POSITIVES} texts there (too few to tune) keep "
+                           f"the members' mean threshold: {', '.join(scarce)}")
     elif tune is not None:
         raise ConfigError("--tune sets the thresholds of models with several labels per text; leave it out")
     ensemble.save(out)

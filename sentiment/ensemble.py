@@ -88,8 +88,9 @@ class Ensemble(Classifier):
 
     def tune(self, texts: Sequence[str], labels: Sequence) -> "Ensemble":
         """Set each label's threshold to the one with the best F1 on labelled held-out ``texts`` (several
-        labels per text only; see :func:`sentiment.multilabel.tune_thresholds`); a label none of the texts
-        has keeps its threshold (the members' mean, unless tuned before). ``tune_support_`` holds how many
+        labels per text only; see :func:`sentiment.multilabel.tune_thresholds`); a label fewer than
+        :data:`~sentiment.multilabel.MIN_POSITIVES` of the texts have keeps its threshold (the members' mean,
+        unless tuned before). ``tune_support_`` holds how many
         of the texts have each label (in the order of ``label_names_``). Returns the ensemble."""
         from .evaluation import label_codes
 

@@ -3,11 +3,15 @@
 A multi-label model gives one independent probability per label; a label is predicted when its
 probability reaches the label's threshold. Each threshold is the point of :data:`THRESHOLD_GRID`
 that maximises the label's F1 on held-out data (ties go to the threshold nearest 0.5), so a rare
-label gets a lower threshold than 0.5 when that finds more of it without too many false alarms.
+label gets a lower threshold than 0.5 when that finds more of it without too many false alarms. A label
+with fewer than :data:`MIN_POSITIVES` examples in the held-out data keeps the default: one or two
+examples cannot tell a threshold from chance, and the best F1 on one example is often the lowest
+threshold, which gives the label to nearly every text.
 
->>> truth = np.array([[1, 0], [1, 0], [0, 1], [0, 0]])
->>> probabilities = np.array([[0.3, 0.1], [0.25, 0.2], [0.1, 0.9], [0.05, 0.2]])
->>> tune_thresholds(truth, probabilities).tolist()
+>>> truth = np.array([[1, 0]] * 5 + [[0, 1], [0, 0], [0, 0]])
+>>> probabilities = np.array([[0.3, 0.1], [0.35, 0.2], [0.25, 0.1], [0.4, 0.1], [0.3, 0.1],
+...                           [0.1, 0.3], [0.05, 0.2], [0.1, 0.1]])
+>>> tune_thresholds(truth, probabilities).tolist()  # the second label: one example, the default
 [0.25, 0.5]
 """
 
@@ -17,6 +21,7 @@ import numpy as np
 
 THRESHOLD_GRID = np.round(np.arange(0.05, 0.96, 0.05), 2)
 DEFAULT_THRESHOLD = 0.5
+MIN_POSITIVES = 5  # examples of a label in the held-out data below which its threshold is not tuned
 
 
 def label_counts(truth: np.ndarray, predicted: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
@@ -52,11 +57,11 @@ def present_mean(f1: np.ndarray, present: np.ndarray) -> tuple[float, int]:
 def tune_thresholds(truth: np.ndarray, probabilities: np.ndarray, grid: np.ndarray = THRESHOLD_GRID,
                     default: float | np.ndarray = DEFAULT_THRESHOLD) -> np.ndarray:
     """Per label, the threshold of ``grid`` with the best F1 on ``truth``; ``default`` (one value, or one per
-    label) for a label with no example."""
+    label) for a label with fewer than :data:`MIN_POSITIVES` examples."""
     ordered = grid[np.argsort(np.abs(grid - DEFAULT_THRESHOLD), kind="stable")]  # ties: nearest 0.5 wins
     scores = np.stack([label_f1(truth, probabilities >= t) for t in ordered])
     thresholds = ordered[scores.argmax(axis=0)]
-    return np.where(truth.sum(axis=0) > 0, thresholds, default)
+    return np.where(truth.sum(axis=0) >= MIN_POSITIVES, thresholds, default)
 
 
 def decide(probabilities: np.ndarray, thresholds: np.ndarray, top_if_none: bool = False) -> np.ndarray:

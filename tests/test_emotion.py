@@ -16,7 +16,7 @@ import pytest
 from typer.testing import CliRunner
 
 import sentiment
-from sentiment import ConfigError, DataError, ModelFileError, Pipeline
+from sentiment import ConfigError, DataError, ModelFileError, Pipeline, load
 from sentiment.cli import app
 from sentiment.data import check_label_sets, read_labelled, split_labels, train_dev_split
 from sentiment.evaluation import evaluate
@@ -82,16 +82,18 @@ def files(tmp_path_factory, data):
 # -- thresholds -----------------------------------------------------------------------------------------
 def test_tune_thresholds_finds_the_known_threshold():
     rng = np.random.default_rng(0)
-    probabilities = rng.uniform(0, 1, size=(400, 3))
+    probabilities = rng.uniform(0, 1, size=(400, 4))
     truth = np.column_stack([
         probabilities[:, 0] >= 0.3,  # exactly separable at 0.3
         probabilities[:, 1] >= 0.7,  # ... at 0.7
         np.zeros(400, dtype=bool),  # never true: keeps 0.5
+        np.arange(400) == 0,  # true once: keeps 0.5
     ]).astype(np.uint8)
+    probabilities[:, 3] = np.where(truth[:, 3], 0.06, probabilities[:, 3] * 0.9)  # best F1 at 0.05: every text
     probabilities[:, 0] = np.where(truth[:, 0], np.maximum(probabilities[:, 0], 0.30), np.minimum(probabilities[:, 0], 0.29))
     probabilities[:, 1] = np.where(truth[:, 1], np.maximum(probabilities[:, 1], 0.70), np.minimum(probabilities[:, 1], 0.69))
     thresholds = tune_thresholds(truth, probabilities)
-    assert thresholds.tolist() == [0.3, 0.7, 0.5]
+    assert thresholds.tolist() == [0.3, 0.7, 0.5, 0.5]
     assert label_f1(truth, decide(probabilities, thresholds))[:2].tolist() == [1.0, 1.0]
 
 
@@ -506,16 +508,25 @@ def test_cli_ensemble_of_multi_label_models(cli_model, files, tmp_path):
     assert_ok(result)
     assert "thresholds: tuned on dev.csv" in result.stdout and "rough" not in result.stdout
     few = tmp_path / "few.csv"
-    pd.read_csv(files["dev"]).head(12).to_csv(few, index=False)  # a dozen texts: every label under 10
+    frame = pd.read_csv(files["dev"])
+    counts = frame["labels"].str.split(";").head(30).explode().value_counts()
+    rough, scarce = counts[(counts >= 5) & (counts < 10)].index, counts[counts < 5].index
+    assert len(rough) and len(scarce)  # the first 30 texts have both kinds of label
+    frame.head(30).to_csv(few, index=False)
     result = invoke("ensemble", out, second, "--tune", few, "--out", tmp_path / "rough")
     assert_ok(result)
-    assert re.search(r"\d+ label\(s\) with fewer than 10 texts there, whose thresholds are rough: \w", result.stdout)
-    frame = pd.read_csv(files["dev"])
+    assert re.search(rf"with fewer than 10 texts there, whose thresholds are rough: .*\b{rough[0]}\b", result.stdout)
+    assert re.search(rf"fewer than 5 texts there \(too few to tune\) keep the members' mean threshold: .*\b{scarce[0]}\b",
+                     result.stdout)
+    tuned, members = load(tmp_path / "rough"), [load(out), load(second)]
+    for label in scarce:
+        index = list(tuned.label_names_).index(label)
+        assert tuned.thresholds_[index] == pytest.approx(np.mean([m.thresholds_[index] for m in members]))
     absent = frame["labels"].str.split(";").explode().value_counts().index[-1]  # the rarest label
     frame[~frame["labels"].str.split(";").map(lambda y: absent in y)].to_csv(few, index=False)
     result = invoke("ensemble", out, second, "--tune", few, "--out", tmp_path / "absent")
     assert_ok(result)
-    assert re.search(rf"label\(s\) absent there keep the members' mean threshold: .*\b{absent}\b", result.stdout)
+    assert re.search(rf"keep the members' mean threshold: .*\b{absent}\b", result.stdout)
     unseen = tmp_path / "unseen.csv"
     frame = pd.read_csv(files["dev"]).head(12)
     frame.loc[0, "labels"] = "nervousness"
