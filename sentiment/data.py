@@ -236,6 +236,7 @@ def iter_table(path: str | Path, columns: Sequence[str] | None, fmt: str | None 
                 separator = _csv_separator(file, compression) if fmt == "csv" else "\t"
                 reader = pd.read_csv(stream, sep=separator, chunksize=chunksize, dtype=str,
                                      keep_default_na=False, na_values=[""], compression=compression, encoding="utf-8")
+                reader = _without_implicit_index(reader, file, separator, chunksize)
             elif _holds_json_array(file, compression):  # a .json file may hold one array of records
                 frame = pd.read_json(stream, orient="records", dtype=False, compression=compression, encoding="utf-8-sig")
                 reader = frame if chunksize is None else (frame[i:i + chunksize] for i in range(0, len(frame), chunksize))
@@ -273,6 +274,11 @@ def iter_table(path: str | Path, columns: Sequence[str] | None, fmt: str | None 
         if isinstance(exc, DataError):
             raise
         first_line = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
+        counts = re.search(r"Expected (\d+) fields in line (\d+), saw (\d+)", first_line)
+        if fmt in ("csv", "tsv") and counts:
+            header, line, seen = counts.groups()
+            raise DataError(f"cannot parse {file}: line {line} has {seen} values, the header {header}; "
+                            f"{_QUOTE_ADVICE[fmt]}") from None
         where = _bad_json_line(file, compression) if fmt == "jsonl" else None
         if where is not None:
             raise DataError(f"cannot parse {file} as JSON Lines: line {where[0]} is not a JSON object ({where[1]}); "
@@ -338,11 +344,34 @@ def _csv_separator(file: Path, compression: str | None) -> str:
     return ";" if b";" in header and b"," not in header else ","
 
 
+_QUOTE_ADVICE = {"csv": "put each text that holds the separator in double quotes (\"Good, really good\"), as "
+                         "spreadsheets and pandas' to_csv write it",
+                 "tsv": "put each text that holds a tab in double quotes, as pandas' to_csv writes it"}
+
+
+def _without_implicit_index(reader, file: Path, separator: str, chunksize: int | None):
+    """``reader`` (a DataFrame, or an iterator of them), refusing a table whose first data row has more values
+    than its header: pandas would silently take the extra leading values as the row labels (an index),
+    dropping the start of each text ("Good, really good" read as " really good")."""
+    import pandas as pd
+
+    def checked(frame):
+        if not isinstance(frame.index, pd.RangeIndex):
+            raise DataError(f"cannot parse {file}: data row 1 has more values than the header; "
+                            f"{_QUOTE_ADVICE['tsv' if separator == chr(9) else 'csv']}")
+        return frame
+
+    return checked(reader) if chunksize is None else map(checked, reader)
+
+
 def _check_no_tabs(chunk, file: Path, before: int) -> None:
-    """Refuse a TSV value that holds a tab: a quote that opens a value and is never closed
-    (``"Hello there<TAB>neg``) makes the reader join the following rows into it, silently."""
+    """Refuse a TSV value that holds a tab and a line break: a quote that opens a value and is never closed
+    (``"Hello there<TAB>neg``) makes the reader join the following rows into it, silently. (A tab alone
+    is a value in quotes, as pandas and ``predict --output x.tsv`` write it.)"""
     for name in chunk.columns:  # every column is read as text
-        joined = chunk[name].str.contains("\t", regex=False).fillna(False).to_numpy(dtype=bool)
+        text = chunk[name]
+        joined = (text.str.contains("\t", regex=False) & text.str.contains("\n", regex=False)).fillna(False)
+        joined = joined.to_numpy(dtype=bool)
         if joined.any():
             row = before + int(joined.argmax()) + 1
             raise DataError(f"{file}: data row {row} holds a tab inside column {name!r}: a value that starts with a "

@@ -125,6 +125,27 @@ def test_a_tsv_quote_that_is_never_closed_is_refused_not_joined_rows(tmp_path):
     assert read_labelled(path) == (['He said "hi"', "a, b"], ["pos", "neg"])
 
 
+def test_a_quoted_tab_in_a_tsv_is_read_as_pandas_writes_it(tmp_path):
+    path = tmp_path / "d.tsv"
+    pd.DataFrame({"text": ["good\tfilm", "bad"], "label": ["pos", "neg"]}).to_csv(path, sep="\t", index=False)
+    assert read_labelled(path) == (["good\tfilm", "bad"], ["pos", "neg"])
+
+
+@pytest.mark.parametrize("content, where", [
+    ("text\nGood, really good\nAwful, truly awful\n", "data row 1 has more values than the header"),
+    ("text,label\nNot funny, not clever,negative\nA delight,positive\n", "data row 1 has more values than the header"),
+    ("text,label\nfine film,positive\nNot funny, not clever,negative\n", "line 3 has 3 values, the header 2"),
+])
+def test_a_csv_row_with_an_unquoted_separator_is_refused_not_cut(tmp_path, content, where):
+    # pandas would take a first row's extra value as the row's index: "Good, really good" read as " really good"
+    path = tmp_path / "d.csv"
+    path.write_text(content)
+    with pytest.raises(DataError, match=f"{where}; put each text that holds the separator in double quotes"):
+        list(iter_table(path, None))
+    with pytest.raises(DataError, match=where):
+        read_table(path, ["text"])
+
+
 def test_table_format_from_name(tmp_path, sst_file):
     assert table_format("a.CSV") == "csv"
     assert table_format("a.tab") == "tsv"
