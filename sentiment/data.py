@@ -238,11 +238,12 @@ def iter_table(path: str | Path, columns: Sequence[str] | None, fmt: str | None 
                                      keep_default_na=False, na_values=[""], compression=compression, encoding="utf-8")
                 reader = _without_implicit_index(reader, file, separator, chunksize)
             elif _holds_json_array(file, compression):  # a .json file may hold one array of records
-                frame = pd.read_json(stream, orient="records", dtype=False, compression=compression, encoding="utf-8-sig")
+                frame = pd.read_json(stream, orient="records", dtype=False, precise_float=True, compression=compression,
+                                     encoding="utf-8-sig")
                 reader = frame if chunksize is None else (frame[i:i + chunksize] for i in range(0, len(frame), chunksize))
             else:
-                reader = pd.read_json(stream, lines=True, chunksize=chunksize or None, dtype=False,
-                                      compression=compression, encoding="utf-8-sig")
+                reader = pd.read_json(stream, lines=True, chunksize=chunksize or None, dtype=False, precise_float=True,
+                                      compression=compression, encoding="utf-8-sig")  # precise: 0.974349 stays so
             chunks = [reader] if chunksize is None else reader
             rows, empty = 0, None
             for chunk in chunks:

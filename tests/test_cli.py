@@ -304,6 +304,21 @@ def test_predict_file_from_jsonl_to_tsv(model, files, tmp_path):
     _check_predictions(pd.read_csv(target, sep="\t"), files["dev_frame"])
 
 
+def test_predict_file_passes_other_columns_through_unchanged(model, tmp_path):
+    out, _ = model
+    source = tmp_path / "in.jsonl"
+    source.write_text('{"text": "A superb film", "p": 0.974349, "id": "x1"}\n{"text": "so dull", "p": 0.1, "id": "x2"}\n')
+    assert_ok(invoke("predict", "--model", out, "--input", source, "--output", tmp_path / "o.csv", "--text-column", "text"))
+    written = (tmp_path / "o.csv").read_text()
+    assert "0.974349," in written and "0.97434899" not in written  # not pandas' imprecise float parsing
+    tsv = tmp_path / "o.tsv"  # a tab inside a text is quoted, and the file reads back
+    pd.DataFrame({"text": ["good\tfilm", "bad"]}).to_csv(tmp_path / "tab.csv", index=False)
+    assert_ok(invoke("predict", "--model", out, "--input", tmp_path / "tab.csv", "--output", tsv, "--text-column", "text"))
+    assert_ok(invoke("predict", "--model", out, "--input", tsv, "--output", tmp_path / "again.csv",
+                     "--text-column", "text"))
+    assert pd.read_csv(tmp_path / "again.csv").text.tolist() == ["good\tfilm", "bad"]
+
+
 def test_predict_file_text_column_option(model, tmp_path):
     out, _ = model
     source = tmp_path / "in.csv"
