@@ -39,7 +39,7 @@ from dataclasses import asdict, dataclass, fields
 from functools import cached_property
 from typing import Iterable, Iterator
 
-from .errors import ConfigError, DataError
+from .errors import ConfigError, DataError, known_options
 from .marks import MARKS, WORD
 
 # A tag starts with its name (or "!" for <!-- comments --> and <!DOCTYPE>): "I <3 it >_<" keeps its middle. Past
@@ -159,6 +159,7 @@ CHOICES = {
 }
 
 
+@known_options("the cleaning")
 @dataclass
 class Cleaner:
     """Configurable text cleaning; call it on one text to get its tokens.
@@ -568,10 +569,7 @@ def clean(text: str, **options) -> list[str]:
     if not isinstance(text, str):
         raise DataError(f"clean takes one text (a string), not {type(text).__name__}; "
                         "for many texts use Cleaner(...).tokens_of(texts)")
-    try:
-        return Cleaner(**options)(text)
-    except TypeError as exc:
-        raise ConfigError(f"{exc}; valid options: {', '.join(Cleaner.option_names())}") from None
+    return Cleaner(**options)(text)  # an unknown option is a ConfigError naming the valid ones
 
 
 _NEGATION_ONLY = Cleaner(contractions=False, lowercase=False)

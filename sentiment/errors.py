@@ -86,3 +86,27 @@ def with_article(word: str) -> str:
     spelt = not any(vowel in word.lower() for vowel in "aeiouy")
     vowel_sounds = "aefhilmnorsx" if spelt else "aeiou"
     return f"{'an' if word[:1].lower() in vowel_sounds else 'a'} {word}"
+
+
+def known_options(what: str):
+    """Class decorator: a keyword argument the constructor does not take is a ConfigError naming the valid
+    ones (not Python's TypeError); ``what`` names the object in the message. The signature stays the same
+    for ``inspect`` (functools.wraps)."""
+    import functools
+    import inspect
+
+    def decorate(cls):
+        init = cls.__init__
+        names = [name for name in inspect.signature(init).parameters if name != "self"]
+
+        @functools.wraps(init)
+        def checked_init(self, *args, **options):
+            unknown = sorted(set(options) - set(names))
+            if unknown:
+                raise ConfigError(f"{unknown[0]!r} is not an option of {what}; choose from: {', '.join(names)}")
+            init(self, *args, **options)
+
+        cls.__init__ = checked_init
+        return cls
+
+    return decorate

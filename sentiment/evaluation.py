@@ -13,7 +13,7 @@ from typing import Any, Callable, Sequence
 import numpy as np
 
 from .data import check_texts, is_multi_label, whole_number
-from .errors import DataError, UnknownLabelsError
+from .errors import ConfigError, DataError, UnknownLabelsError
 from .groupings import group_labels, resolve_grouping
 from .multilabel import decide, f1_of_counts, label_counts, present_mean
 from .persistence import atomic_file
@@ -229,6 +229,11 @@ def write_report(report: dict, folder: str | Path, title: str, model=None) -> li
     import json
 
     folder = Path(folder)
+    for place in (folder, *folder.parents):  # the folder, or a folder above it, may be a file
+        if place.exists():
+            if not place.is_dir():
+                raise ConfigError(f"{place} is a file; give a directory for the report")
+            break
     with atomic_file(folder / "metrics.json") as partial:
         Path(partial).write_text(json.dumps(report, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
     written = [folder / "metrics.json"]

@@ -131,6 +131,8 @@ def check_model_target(path: str | os.PathLike) -> Path:
     directory or one above it, is a non-empty directory that holds no model, or is a write-protected
     directory (its owner's mode bits, so that root, too, keeps it). Returns the real path to
     replace (a symbolic link is saved through: the directory it points to is replaced, the link stays)."""
+    if not isinstance(path, (str, os.PathLike)):
+        raise ModelFileError(f"give the model's directory as a path (a str or pathlib.Path), not {type(path).__name__}")
     given = Path(path)
     target = Path(os.path.realpath(path))
     if target.exists() and not target.is_dir():

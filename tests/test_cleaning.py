@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import inspect
+
 import pytest
 
 import sentiment
@@ -394,9 +396,12 @@ def test_invalid_option_values_raise_config_error(option, value):
 
 
 def test_unknown_option_raises_config_error_listing_the_valid_ones():
-    with pytest.raises(ConfigError, match="valid options:.*negation"):
+    with pytest.raises(ConfigError, match="'lowercas' is not an option of the cleaning; choose from:.*negation"):
         clean("text", lowercas=True)
+    with pytest.raises(ConfigError, match="'negaton' is not an option of the cleaning; choose from:.*negation"):
+        Cleaner(negaton=False)  # not Python's TypeError
     assert issubclass(ConfigError, sentiment.SentimentError)
+    assert list(inspect.signature(Cleaner).parameters) == Cleaner.option_names()  # the signature is kept
 
 
 def test_tokens_of_matches_call_and_to_dict_round_trips():

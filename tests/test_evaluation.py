@@ -121,3 +121,16 @@ def test_score_of_several_labels_is_the_reports_macro_f1_when_a_label_is_absent(
     subset, gold = texts[:3], labels[:3]  # no text of fear
     report = evaluate(pipe, subset, gold)
     assert report["macro_f1_labels"] == 2 and pipe.score(subset, gold) == pytest.approx(report["macro_f1"])
+
+
+def test_a_report_into_a_file_is_a_config_error(tmp_path):
+    from sentiment import ConfigError, Pipeline
+    from sentiment.evaluation import evaluate, write_report
+
+    pipe = Pipeline().fit(["good film", "bad film", "great", "awful"], ["pos", "neg", "pos", "neg"])
+    notes = tmp_path / "notes.txt"
+    notes.write_text("mine")
+    for folder in (notes, notes / "sub"):
+        with pytest.raises(ConfigError, match="notes.txt is a file; give a directory for the report"):
+            write_report(evaluate(pipe, ["good"], ["pos"]), folder, "dev")
+    assert notes.read_text() == "mine"

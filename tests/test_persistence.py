@@ -306,6 +306,11 @@ def test_save_refuses_a_file(fitted, tmp_path):
     assert path.read_text() == "x"
 
 
+def test_save_to_no_path_is_a_model_file_error(fitted):
+    with pytest.raises(ModelFileError, match="give the model's directory as a path .*not NoneType"):
+        fitted("tfidf", "logreg").save(None)
+
+
 def test_save_below_a_file_names_the_file(fitted, tmp_path):
     data = tmp_path / "train.csv"
     data.write_text(CSV)

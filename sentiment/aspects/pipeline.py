@@ -34,7 +34,8 @@ from .. import __version__
 from ..cleaning import READING_VERSION
 from ..data import check_texts
 from ..devices import check_device_name
-from ..errors import ConfigError, DataError, ModelFileError, NotFittedError, SentimentError, with_article
+from ..errors import (ConfigError, DataError, ModelFileError, NotFittedError, SentimentError, known_options,
+                      with_article)
 from ..marks import JOINERS, MARKS
 from ..persistence import (CONFIG, atomic_directory, checksum, one_line, read_model, reading_answered_for, saved_reading,
                            warn_of_reading, write_config, write_stages)
@@ -45,6 +46,7 @@ from .categories import CategoryModel, has_categories
 from .polarity import aspect_groups, aspect_items
 
 
+@known_options("the aspect model")
 class AspectPipeline:
     """Extract aspect terms from texts and classify the sentiment toward each.
 
