@@ -34,9 +34,9 @@ LABEL_SEPARATOR = SEPARATORS[0]  # the one several labels per text are read with
 
 
 # -- checks ----------------------------------------------------------------------------------
-def check_texts(texts: Sequence[str], allow_empty: bool = False) -> list[str]:
+def check_texts(texts: Sequence[str], allow_empty: bool = False, what: str = "text") -> list[str]:
     """Return ``texts`` as a list of non-empty strings (``allow_empty``: strings), or raise a DataError that
-    names the bad one."""
+    names the bad one (as ``what``, e.g. "dev text", and its index)."""
     if isinstance(texts, (str, bytes)):
         raise DataError("pass a list of texts, not a single string: e.g. predict([\"some text\"])")
     if hasattr(texts, "columns"):  # iterating a DataFrame gives its column names
@@ -50,14 +50,14 @@ def check_texts(texts: Sequence[str], allow_empty: bool = False) -> list[str]:
     except TypeError:
         raise DataError(f"texts must be a list of strings, not {type(texts).__name__}") from None
     if not texts:
-        raise DataError("no texts given; pass at least one text")
+        raise DataError(f"no {what}s given; pass at least one {what}")
     for i, text in enumerate(texts):
         if not isinstance(text, str):
             if text is None or (isinstance(text, float) and math.isnan(text)) or is_pandas_na(text):
-                raise DataError(f"text {i} is missing (None/NaN); drop or fill the missing texts")
-            raise DataError(f"text {i} is a {type(text).__name__}, not a string; pass texts as strings")
+                raise DataError(f"{what} {i} is missing (None/NaN); drop or fill the missing texts")
+            raise DataError(f"{what} {i} is a {type(text).__name__}, not a string; pass texts as strings")
         if not allow_empty and not text.strip():
-            raise DataError(f"text {i} is empty or only whitespace; drop empty texts before predicting or training")
+            raise DataError(f"{what} {i} is empty or only whitespace; drop empty texts before predicting or training")
     return texts
 
 
@@ -82,8 +82,13 @@ def is_multi_label(labels: Sequence) -> bool:
     """Whether ``labels`` give several labels per text: every label is a list, tuple or set of labels."""
     if isinstance(labels, (str, bytes)):
         return False
+    labels = list(labels)
     sets = [isinstance(value, LABEL_SETS) for value in labels]
     if any(sets) and not all(sets):
+        first = labels[sets.index(False)]
+        if first is None or (isinstance(first, float) and math.isnan(first)) or is_pandas_na(first):
+            raise DataError(f"label {sets.index(False)} is missing (None/NaN); drop that text or give it a list of "
+                            "labels (GoEmotions gives ['neutral'])")
         raise DataError(
             f"label {sets.index(False)} is a single label but others are lists; give every text a list of labels "
             "(several labels per text) or every text one label"

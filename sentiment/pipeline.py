@@ -589,7 +589,7 @@ def _dev_pair(dev: Any) -> tuple | None:
         return None
     if isinstance(dev, (str, bytes)) or not isinstance(dev, (tuple, list)) or len(dev) != 2:
         raise DataError("dev must be a (texts, labels) pair, e.g. dev=(dev_texts, dev_labels)")
-    texts, labels = check_texts(dev[0]), _label_list(dev[1])
+    texts, labels = check_texts(dev[0], what="dev text"), _label_list(dev[1])
     if len(texts) != len(labels):
         raise DataError(f"dev has {len(texts)} texts but {len(labels)} labels; give one label per dev text")
     return texts, labels

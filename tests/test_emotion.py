@@ -277,6 +277,8 @@ def test_label_lists_errors():
         check_label_sets([("joy",), ("joy", "fear")], 2)
     with pytest.raises(DataError, match="label 1 is a single label but others are lists"):
         Pipeline().fit(["a b", "c d"], [("joy",), "fear"])
+    with pytest.raises(DataError, match=r"label 1 is missing \(None/NaN\); drop that text or give it a list"):
+        Pipeline().fit(["a b", "c d", "e f"], pd.Series([["joy"], np.nan, ["fear"]]))
     with pytest.raises(DataError, match="labels mix types"):
         check_label_sets([("joy",), (3,)], 2)
     joined = ["joy", "fear", "joy;fear", "sadness"]  # several labels of a text written as one string

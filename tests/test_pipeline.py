@@ -38,6 +38,8 @@ def test_bad_texts_at_fit(binary):
         Pipeline().fit("good", ["pos"])
     with pytest.raises(DataError, match="text 2 is missing"):
         Pipeline().fit(["good", "bad", None], ["p", "n", "p"])
+    with pytest.raises(DataError, match="^dev text 1 is missing"):  # said of the dev texts, not the training ones
+        Pipeline().fit(["good", "bad"], ["p", "n"], dev=(["fine", None], ["p", "n"]))
 
 
 def test_huge_text_predicts(pipe):
