@@ -72,7 +72,8 @@ def codes_for(classes: np.ndarray, names, labels: Sequence, aliases: Sequence = 
         known = [str(name) for name in (names or classes.tolist())]
         raise UnknownLabelsError(
             f"label(s) {', '.join(unknown[:10])} were not seen in training; the model knows: {', '.join(known)}. "
-            "Check --label-column, name them with --label-names (e.g. 0=negative), or evaluate a model trained with these labels",
+            "Check the label column (--label-column), name the labels as the model does (--label-names 0=negative; "
+            "in Python relabel them), or evaluate a model trained with these labels",
             unknown, known)
     return np.array([lookup[str(y)] for y in labels], dtype=np.int64)
 

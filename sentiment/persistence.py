@@ -150,17 +150,17 @@ def check_model_target(path: str | os.PathLike) -> Path:
     cwd = Path.cwd()
     if target == cwd or target in cwd.parents:
         raise ModelFileError(f"{given} is the current directory or holds it, and saving replaces the whole directory; "
-                             "give the model a directory of its own, e.g. --out model")
+                             "give the model a directory of its own, e.g. my-model")
     if target.is_dir() and any(target.iterdir()) and not _holds_model(target):
-        raise ModelFileError(f"{given} is a non-empty directory that holds no model; choose another --out path")
+        raise ModelFileError(f"{given} is a non-empty directory that holds no model; choose another path")
     if target.is_dir() and not target.stat().st_mode & stat.S_IWUSR:  # its owner made it read-only: kept so
         raise ModelFileError(f"{given} is write-protected; make it writable (chmod u+w {given}) to save there, "
-                             "or choose another --out path")
+                             "or choose another path")
     if (target / CONFIG).is_file():  # a save replaces the whole directory: nothing else in it may be lost
         foreign = _foreign_files(target)
         if foreign:
             raise ModelFileError(f"{given} also holds {foreign[0]}, which is not part of the model there, and saving "
-                                 "replaces the whole directory; move it out or choose another --out path")
+                                 "replaces the whole directory; move it out or choose another path")
     return target
 
 
