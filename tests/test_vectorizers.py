@@ -333,6 +333,8 @@ def test_lstm_embedding_dim_against_a_vectors_file_says_what_to_do(vectors_files
 def test_word2vec_missing_or_unreadable_vectors_file(tmp_path, docs):
     with pytest.raises(DataError, match="does not exist"):
         resolve("vectorizer", "word2vec")(vectors_path=str(tmp_path / "nope.txt")).fit(docs)
+    with pytest.raises(DataError, match="is a directory; pass the path of a word2vec or GloVe file"):
+        resolve("vectorizer", "word2vec")(vectors_path=str(tmp_path)).fit(docs)
     bad = tmp_path / "bad.txt"
     bad.write_text("3 4\nfoo 1 2\n")
     with pytest.raises((DataError, ConfigError)):
@@ -384,3 +386,18 @@ def test_every_vocabulary_lookup_gives_scikit_learns_counts(docs, new_docs, opti
         monkeypatch.setattr(ngrams, "INDEX_MIN_DOCS", index_min)
         ours.set_state(*ours.get_state())  # forget the dict and the index built so far
         np.testing.assert_array_equal(ours.transform(batch).toarray(), expected, err_msg=path)
+
+
+def test_vectors_of_other_words_than_the_cleaned_tokens_say_so(tmp_path):
+    cased = tmp_path / "cased.txt"
+    cased.write_text("2 2\nGreat 0 1\nAwful 1 2\n")
+    texts, labels = ["Great film", "Awful film"], ["pos", "neg"]
+    with pytest.raises(DataError, match=r"no word of the training texts is in the vectors file .*'Great'.*lowercase=False"):
+        Pipeline("word2vec", "logreg", vectors_path=str(cased)).fit(texts, labels)
+    kept = Pipeline("word2vec", "logreg", vectors_path=str(cased), lowercase=False).fit(texts, labels)
+    assert kept.vectorizer_.words_ == ["Awful", "Great"]
+
+
+def test_texts_the_cleaning_empties_say_which_options_did_it():
+    with pytest.raises(DataError, match="the cleaning left no words in any of the 2 training texts; check the cleaning"):
+        Pipeline(emoji="remove").fit(["\U0001F60D", "\U0001F622"], ["pos", "neg"])

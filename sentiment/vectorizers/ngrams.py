@@ -256,6 +256,9 @@ class CountVectorizer(Stage):
             dtype=np.float64,
         )
         self._char_prefix = self.CHAR_PREFIX  # a new fit (also of a loaded model) keeps word and char n-grams apart
+        if not any(docs):
+            raise DataError(f"the cleaning left no words in any of the {len(docs)} training texts; check the cleaning "
+                            "options (emoji, urls, mentions and stopwords can remove every word of short texts)")
         try:
             counts = sk.fit_transform(docs).tocsr()
         except ValueError as exc:  # e.g. min_df above max_df, or no term left

@@ -39,6 +39,8 @@ def load_vectors(path, fmt: str = "auto"):
     from gensim.models import KeyedVectors
 
     file = Path(path)
+    if file.is_dir():
+        raise DataError(f"vectors file {path} is a directory; pass the path of a word2vec or GloVe file")
     if not file.is_file():
         raise DataError(f"vectors file {path} does not exist; pass the path of a word2vec or GloVe file")
     if fmt not in ("auto", *FORMATS):

@@ -73,10 +73,12 @@ class Word2VecVectorizer(Stage):
             keyed = self._train(docs, counts)
         words = sorted(w for w in counts if w in keyed.key_to_index)
         if not words:
-            raise DataError(
-                "no word of the training texts has a word vector; train on more text, lower min_count, "
-                "or use vectors that cover this vocabulary"
-            )
+            if self.params["vectors_path"]:
+                sample = ", ".join(repr(w) for w in keyed.index_to_key[:3])
+                raise DataError(f"no word of the training texts is in the vectors file {self.params['vectors_path']} "
+                                f"(its words: {sample}, ...); the texts are cleaned first (lowercased by default: "
+                                "lowercase=False keeps the case), so use vectors of words written as the cleaned tokens")
+            raise DataError("no word of the training texts has a word vector; train on more text or lower min_count")
         self.words_ = words
         self.vocabulary_ = {w: i for i, w in enumerate(words)}
         self.vectors_ = np.stack([keyed[w] for w in words]).astype(np.float32)
