@@ -971,3 +971,16 @@ def test_an_unknown_option_is_a_config_error_listing_the_valid_ones():
     with pytest.raises(sentiment.ConfigError, match="'extractr' is not an option of the aspect model; choose from: extractor"):
         AspectPipeline(prior=None, extractr="lstm")
     assert "extractr" not in sentiment.aspects.aspect_options() and "extractor" in sentiment.aspects.aspect_options()
+
+
+def test_each_texts_terms_may_be_any_list_like():
+    import numpy as np
+    import pandas as pd
+
+    from sentiment.aspects.pipeline import locate_terms
+
+    texts = ["a C++ b", "the b here"]
+    expected = [[{"term": "C++", "from": 2, "to": 5}], [{"term": "b", "from": 4, "to": 5}]]
+    for first in (["C++"], ("C++",), {"C++"}, np.array(["C++"]), pd.Series(["C++"])):
+        assert locate_terms(texts, [first, ["b"]]) == expected
+    assert locate_terms(texts, np.array(["b"])) == [[{"term": "b", "from": 6, "to": 7}], expected[1]]  # one for all

@@ -516,7 +516,10 @@ def locate_terms(texts: list[str], aspects) -> list[list[dict]]:
     if isinstance(aspects, str):
         aspects = [aspects]
     aspects = list(aspects)
-    per_text = aspects if aspects and all(isinstance(a, (list, tuple)) for a in aspects) else [aspects] * len(texts)
+    def is_list(terms) -> bool:  # one text's terms: a list, tuple, set, or 1-D array or Series
+        return isinstance(terms, (list, tuple, set, frozenset)) or getattr(terms, "ndim", 0) == 1
+
+    per_text = [list(a) for a in aspects] if aspects and all(map(is_list, aspects)) else [aspects] * len(texts)
     if len(per_text) != len(texts):
         raise DataError(f"{len(per_text)} aspect lists for {len(texts)} texts; give one list per text or one list for all")
     results = []
