@@ -54,7 +54,7 @@ _MENTION = re.compile(rf"(?<![\w@])@(\w[\w{MARKS}]{{0,49}})")
 _HASHTAG = re.compile(rf"(?<![\w#&])#({WORD})")
 _REPEAT = re.compile(r"(\D)\1\1+")  # digits are left alone: 1000 stays 1000
 _TRIPLE = re.compile(r"(.)\1\1", re.DOTALL)  # a quick test (4x faster than _REPEAT's \D) for texts _REPEAT may change
-_APOSTROPHE = re.compile(r"[’‘`´ʼ]")
+_APOSTROPHE = re.compile(r"[’‘`´ʼ׳]")  # ... and the Hebrew geresh, which Hebrew writes in words ("ג׳ירפה")
 # Non-ASCII text, before any other step but HTML: canonical composition (NFC: a decomposed "phở" and the
 # composed one are one word), lone surrogates (from undecodable bytes) as U+FFFD, and the punctuation of
 # other scripts and typography as ASCII, so that it ends a negation scope and makes the same tokens:
@@ -101,7 +101,8 @@ NEGATION_SCOPES = (1, 2)  # 1: punctuation and "but" only (models saved before n
 # other libraries decide is not in it: emoji names (the emoji package), spaCy's tokenizer and lemmas.
 # 1: as of 3 December 2026 (NFC, other scripts' punctuation, whole Indic words, "wo n't", emoji sequences).
 # 2: normalize_unicode drops a zero-width joiner or non-joiner between two Latin letters.
-READING_VERSION = 2
+# 3: the Hebrew geresh reads as an apostrophe: a word that holds one stays one word.
+READING_VERSION = 3
 
 # Contractions are expanded per token (only tokens with an apostrophe, or "cannot", need work).
 _IRREGULAR = {"won't": ["will", "not"], "can't": ["can", "not"], "shan't": ["shall", "not"],

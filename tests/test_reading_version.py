@@ -29,14 +29,17 @@ SAMPLE = [
     "Cafe\u0301 crème &amp; naïve… 「良い」。 क्षत्रिय किताब ؟ The food was great ; the service , slow !",
     "ｇｒｅａｔ ter\u00adrible ter\u200brible ter\u200drible गुड\u200dबाय It isn´t good. Mr. Smith's 3.5-star review: so-so (meh).",
     "The camera struggles in artificial light, but the battery lasts for days. Wow!! Really?! Hmm..",
+    "\u05d2\u05f3\u05d9\u05e8\u05e4\u05d4 \u05d8\u05d5\u05d1\u05d4 \u05e6\u05d4\u05f4\u05dc, O'Brien's rock'n'roll",
 ]
 OPTIONS = [{}, {"missing_apostrophes": True, "normalize_unicode": True}, {"negation_scope": 1},
            {"lowercase": False, "negation": False, "contractions": False, "urls": "keep", "mentions": "remove",
             "hashtags": "keep", "html": False, "repeats": False, "stopwords": True}]
 # READING_VERSION -> the fingerprint of what the sample reads as under it. A change that alters what the
 # Cleaner or the aspect tokenizer gives for some text raises READING_VERSION (sentiment/cleaning.py) and adds
-# the new fingerprint here, so that models trained before it warn when loaded.
-FINGERPRINTS = {2: "39943a81e7a18862c75373e8c9b826dcbf1a519ee9202c7c7a0fa2626218708c"}
+# the new fingerprint here, so that models trained before it warn when loaded. (The sample grew with version 3:
+# the fingerprints are of the sample as it is now.)
+FINGERPRINTS = {2: "f6604949140be4090cf8047402c9cac61e353926ac11eddd3f7440fbdd878f52",
+                3: "95bbb2a395fab53e117c609982fa1165c64cd0005621d753fd9eafabe92555a9"}
 
 
 def _alternatives(pattern: str) -> list[str]:
@@ -48,6 +51,7 @@ def table_sample() -> list[str]:
     """A text per entry of the cleaning's tables: emoticons, punctuation read as ASCII, contractions,
     negations, HTML break tags, verbs missing their apostrophe, abbreviations that end no sentence."""
     texts = [f"not good {emoticon} fine" for emoticon in cleaning._EMOTICONS]
+    texts += [f"it isn{mark}t the chef{mark}s {mark}cause" for mark in re.findall(r"[^\[\]]", cleaning._APOSTROPHE.pattern)]
     texts += [f"not good{mark}fine {mark} ok" for mark in cleaning._PLAIN]
     texts += [f"you{clitic} good {clitic} she{clitic}" for clitic in [*cleaning._IRREGULAR, *cleaning._CLITICS]]
     texts += [f"it {stem} n't work" for stem in cleaning._SPLIT_STEMS]

@@ -45,7 +45,7 @@ _MARKUP = rf"(?P<markup>{_WEB_ADDRESS}|{_HTML_TAG})"
 # "i7-3770" split into pieces whose spans tile the term.
 # A word goes on over combining marks (a decomposed "café" is one word, as the composed one is; a Hindi
 # word keeps its vowel signs).
-_TOKEN = re.compile(_MARKUP + rf"|&(?:[a-zA-Z]+|#\d+);|{WORD}(?:['’](?![sS]\b){WORD})*|['’][sS]\b|[^\w\s]",
+_TOKEN = re.compile(_MARKUP + rf"|&(?:[a-zA-Z]+|#\d+);|{WORD}(?:['’׳](?![sS]\b){WORD})*|['’][sS]\b|[^\w\s]",
                     re.IGNORECASE)
 _MARKUP_ONLY = re.compile(_MARKUP, re.IGNORECASE)
 
