@@ -113,16 +113,20 @@ def table(rows: list) -> str:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--datasets", default=",".join(datasets.DATASETS))
-    parser.add_argument("--out", default=str(Path(__file__).resolve().parent / "results" / "classical.md"))
+    parser.add_argument("--out", help="where to write the table (default: results/classical.md, for a run of "
+                                      "every dataset)")
     args = parser.parse_args()
+    names = args.datasets.split(",")
+    out = datasets.results_file(args.out, "classical.md", set(names) == set(datasets.DATASETS))
     rows: list = []
 
     def log(r):
         print(f"{r[0]:13s} {r[1]:24s} {r[2]:14s} acc={r[3]:.4f} f1={r[4]:.4f} ({r[5]:.1f}s)", flush=True)
 
-    for name in args.datasets.split(","):
+    for name in names:
         run(name, rows, log)
-        Path(args.out).write_text(table(rows) + "\n")
+        if out:
+            out.write_text(table(rows) + "\n")
     print()
     print(table(rows))
 

@@ -36,12 +36,17 @@ VARIANTS = {
 }
 
 
+ALL = ["sst2", "sst5", "carer", "imdb"]
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--datasets", default="sst2,sst5,carer,imdb")
-    parser.add_argument("--out", default=str(Path(__file__).resolve().parent / "results" / "cleaning.md"))
+    parser.add_argument("--datasets", default=",".join(ALL))
+    parser.add_argument("--out", help="where to write the table (default: results/cleaning.md, for a run of "
+                                      "every dataset)")
     args = parser.parse_args()
     names = args.datasets.split(",")
+    out = datasets.results_file(args.out, "cleaning.md", set(names) == set(ALL))
     results: dict[str, dict[str, float]] = {v: {} for v in VARIANTS}
     for name in names:
         train_x, train_y, dev_x, dev_y = datasets.load(name)
@@ -61,7 +66,8 @@ def main() -> None:
             cells.append(f"{scores[name]:.4f}" + ("" if variant == "defaults" else f" ({delta:+.4f})"))
         lines.append(f"| {variant} | " + " | ".join(cells) + " |")
     table = "\n".join(lines)
-    Path(args.out).write_text(table + "\n")
+    if out:
+        out.write_text(table + "\n")
     print("\ndev accuracy\n" + table)
 
 

@@ -76,6 +76,18 @@ def imdb_sentences(min_words: int = 4) -> tuple[list[str], list[int]]:
 DATASETS = ["sst2", "sst2-phrases", "sst5", "sst5-phrases", "imdb", "carer"]
 
 
+def results_file(given: str | None, name: str, complete: bool) -> Path | None:
+    """Where a run writes its table: ``--out`` when given, else ``results/NAME`` for a complete run (every
+    dataset, default settings); None for a partial run, which prints its table only, so that a check on one
+    dataset or with fewer epochs does not replace the committed table."""
+    if given:
+        return Path(given)
+    if complete:
+        return Path(__file__).resolve().parent / "results" / name
+    print(f"(a partial run: its table is printed, not written to results/{name}; --out FILE keeps it)", flush=True)
+    return None
+
+
 def accumulate(rows: list[dict], cache: Path, key: tuple[str, ...]) -> list[dict]:
     """The rows of earlier runs kept in ``cache`` (JSON) with this run's ``rows`` in place of those with
     the same ``key`` fields; written back to ``cache``. Lets slow benchmarks run in parts."""

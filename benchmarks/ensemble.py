@@ -24,10 +24,12 @@ import numpy as np
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 import datasets  # noqa: E402
 from classical import VECTORIZERS  # noqa: E402
-from neural import CPU_PLAN, EXPERIMENTS, RESULTS, best_classical, imdb_sentence_lstm, movie_vectors  # noqa: E402
+from neural import CPU_PLAN, EXPERIMENTS, best_classical, imdb_sentence_lstm, movie_vectors  # noqa: E402
 
 from sentiment import Ensemble, Pipeline  # noqa: E402
 from sentiment.evaluation import evaluate  # noqa: E402
+
+EPOCHS = 10  # LSTM epochs on the sentence sets, as results/ensemble.md was run
 
 
 def members(name: str, train_x: list, train_y: list, epochs: int) -> list[tuple[str, Pipeline]]:
@@ -54,9 +56,11 @@ def members(name: str, train_x: list, train_y: list, epochs: int) -> list[tuple[
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--datasets", default="sst2,sst5,sst2-phrases,sst5-phrases")
-    parser.add_argument("--epochs", type=int, default=10, help="LSTM epochs on the sentence sets")
-    parser.add_argument("--out", default=str(RESULTS / "ensemble.md"))
+    parser.add_argument("--epochs", type=int, default=EPOCHS, help="LSTM epochs on the sentence sets")
+    parser.add_argument("--out", help="where to write the table (default: results/ensemble.md, its rows merged "
+                                      "by dataset with earlier runs', unless --epochs differs)")
     args = parser.parse_args()
+    out = datasets.results_file(args.out, "ensemble.md", args.epochs == EPOCHS)
     import torch
 
     torch.set_num_threads(1)
@@ -72,12 +76,13 @@ def main() -> None:
                          "macro_f1": report["macro_f1"]})
             print(f"{name} | {label} | {report['accuracy']:.4f} | {report['macro_f1']:.4f}", flush=True)
         print(f"({time.perf_counter() - start:.0f}s)", flush=True)
-        merged = datasets.accumulate(rows, Path(args.out).with_suffix(".json"), ("dataset",))
+        merged = datasets.accumulate(rows, out.with_suffix(".json"), ("dataset",)) if out else list(rows)
         merged.sort(key=lambda r: datasets.DATASETS.index(r["dataset"]))
         lines = ["| dataset | model | dev accuracy | dev macro-F1 |", "|---|---|---|---|"]
         lines += [f"| {r['dataset']} | {r['model']} | {r['accuracy']:.4f} | {r['macro_f1']:.4f} |" for r in merged]
-        Path(args.out).write_text("\n".join(lines) + "\n")
-    print("\n" + Path(args.out).read_text())
+        if out:
+            out.write_text("\n".join(lines) + "\n")
+    print("\n" + "\n".join(lines))
 
 
 if __name__ == "__main__":

@@ -53,15 +53,18 @@ def best_on_dev(name: str, table: Path) -> tuple[str, str] | None:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--datasets", default=",".join(datasets.DATASETS))
-    parser.add_argument("--out", default=str(RESULTS / "selection.md"))
+    parser.add_argument("--out", help="where to write the table (default: results/selection.md, for a run of "
+                                      "every dataset)")
     args = parser.parse_args()
+    names = args.datasets.split(",")
+    out = datasets.results_file(args.out, "selection.md", set(names) == set(datasets.DATASETS))
 
     def log(r):
         print(f"{r[0]:13s} {r[1]:24s} {r[2]:14s} acc={r[3]:.4f} f1={r[4]:.4f} ({r[5]:.1f}s)", flush=True)
 
     lines = ["| dataset | chosen on 10% of train | its accuracy there | its dev accuracy | best dev row of the "
              "classical table | its dev accuracy (this run) | difference |", "|---|---|---|---|---|---|---|"]
-    for name in args.datasets.split(","):
+    for name in names:
         fit_x, fit_y, choose_x, choose_y = carve(name)
         rows: list = []
         grid(name, fit_x, fit_y, choose_x, choose_y, rows, log)
@@ -76,7 +79,8 @@ def main() -> None:
         shown = (f"| {best[0]} + {best[1]} | {on_dev[best]:.4f} | {picked - on_dev[best]:+.4f} |" if best
                  else "| | | |")
         lines.append(f"| {name} | {chosen[1]} + {chosen[2]} | {chosen[3]:.4f} | {picked:.4f} {shown}")
-        Path(args.out).write_text("\n".join(lines) + "\n")
+        if out:
+            out.write_text("\n".join(lines) + "\n")
     print("\n".join(lines))
 
 
