@@ -198,10 +198,10 @@ def _report_folder(folder: Optional[Path]):
     if folder is None:
         yield
         return
+    from .evaluation import check_report_folder
     from .persistence import check_outside_models
 
-    if folder.exists() and not folder.is_dir():
-        _fail(f"--report {folder} is a file; give a directory for the report")
+    check_report_folder(folder)
     check_outside_models(folder, "--report")
     made = [p for p in [folder, *folder.parents] if not p.exists()]  # deepest first
     folder.mkdir(parents=True, exist_ok=True)

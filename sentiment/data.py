@@ -53,7 +53,7 @@ def check_texts(texts: Sequence[str], allow_empty: bool = False, what: str = "te
         raise DataError(f"no {what}s given; pass at least one {what}")
     for i, text in enumerate(texts):
         if not isinstance(text, str):
-            if text is None or (isinstance(text, float) and math.isnan(text)) or is_pandas_na(text):
+            if is_na(text):
                 raise DataError(f"{what} {i} is missing (None/NaN); drop or fill the missing texts")
             raise DataError(f"{what} {i} is a {type(text).__name__}, not a string; pass texts as strings")
         if not allow_empty and not text.strip():
@@ -86,7 +86,7 @@ def is_multi_label(labels: Sequence) -> bool:
     sets = [isinstance(value, LABEL_SETS) for value in labels]
     if any(sets) and not all(sets):
         first = labels[sets.index(False)]
-        if first is None or (isinstance(first, float) and math.isnan(first)) or is_pandas_na(first):
+        if is_na(first):
             raise DataError(f"label {sets.index(False)} is missing (None/NaN); drop that text or give it a list of "
                             "labels (GoEmotions gives ['neutral'])")
         raise DataError(
@@ -122,8 +122,12 @@ def check_label_sets(labels: Sequence, n_texts: int) -> tuple[np.ndarray, np.nda
 
 
 def _missing(value) -> bool:
-    return (value is None or (isinstance(value, float) and math.isnan(value)) or is_pandas_na(value)
-            or (isinstance(value, str) and not value.strip()))
+    return is_na(value) or (isinstance(value, str) and not value.strip())
+
+
+def is_na(value) -> bool:
+    """None, NaN, ``pd.NA`` or ``pd.NaT``: a missing value as pandas and numpy give it."""
+    return value is None or (isinstance(value, float) and math.isnan(value)) or is_pandas_na(value)
 
 
 def is_pandas_na(value) -> bool:

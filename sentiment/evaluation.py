@@ -222,6 +222,15 @@ def format_report(report: dict) -> str:
 REPORT_FILES = ("metrics.json", "confusion_matrix.png", "label_scores.png", "training_history.png")
 
 
+def check_report_folder(folder: Path) -> None:
+    """A ConfigError when ``folder``, or the nearest folder above it that exists, is a file."""
+    for place in (folder, *folder.parents):
+        if place.exists():
+            if not place.is_dir():
+                raise ConfigError(f"{place} is a file; give a directory for the report")
+            return
+
+
 def write_report(report: dict, folder: str | Path, title: str, model=None) -> list[Path]:
     """Write ``report`` to ``folder``: ``metrics.json``, then ``confusion_matrix.png`` (several labels per
     text: ``label_scores.png``) and, for a ``model`` trained by epochs, ``training_history.png``. Each file
@@ -230,11 +239,7 @@ def write_report(report: dict, folder: str | Path, title: str, model=None) -> li
     import json
 
     folder = Path(folder)
-    for place in (folder, *folder.parents):  # the folder, or a folder above it, may be a file
-        if place.exists():
-            if not place.is_dir():
-                raise ConfigError(f"{place} is a file; give a directory for the report")
-            break
+    check_report_folder(folder)
     with atomic_file(folder / "metrics.json") as partial:
         Path(partial).write_text(json.dumps(report, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
     written = [folder / "metrics.json"]
