@@ -77,7 +77,7 @@ def all_text_vectors(path: Path = RESULTS / "all_text.w2v.txt", root: Path = DAT
     text here, but vectors not to reuse for IMDB figures), SST-5 train sentences, GoEmotions train
     comments and CARER train texts; no test split (there are none in the tree), no SST/GoEmotions/CARER
     dev file, and not the text of the 15% of ABSA sentences that this benchmark scores (:func:`domain_split`). Tokens are the
-    aspect models' own (:func:`sentiment.aspects.data.tokenize` feature strings), so every word of a
+    aspect models' own (:func:`sentiment.tokens.tokenize` feature strings), so every word of a
     sentence finds its vector.
     """
     if not path.is_file():
@@ -86,7 +86,7 @@ def all_text_vectors(path: Path = RESULTS / "all_text.w2v.txt", root: Path = DAT
 
         from gensim.models import Word2Vec
 
-        from sentiment.aspects.data import token_cleaner
+        from sentiment.tokens import token_cleaner
 
         cleaner = token_cleaner()
 
@@ -108,9 +108,9 @@ def all_text_vectors(path: Path = RESULTS / "all_text.w2v.txt", root: Path = DAT
 
 def vector_words(text: str, cleaner) -> list[str]:
     """The words of ``text`` that :func:`all_text_vectors` learns: the whole text normalised by the aspect
-    models' ``cleaner`` (:func:`sentiment.aspects.data.token_cleaner`), then cut by their tokenizer's
+    models' ``cleaner`` (:func:`sentiment.tokens.token_cleaner`), then cut by their tokenizer's
     pattern (a web address or tag with spaces in it joined by "_")."""
-    from sentiment.aspects.data import _TOKEN
+    from sentiment.tokens import _TOKEN
 
     return ["_".join(m.group().split()) for m in _TOKEN.finditer(cleaner.normalize(text))]
 

@@ -93,9 +93,9 @@ _BREAK_TAG = re.compile(rf"</?(?:{'|'.join(sorted(BREAK_TAG_NAMES))})\b", re.IGN
 NEGATION_SCOPES = (1, 2)  # 1: punctuation and "but" only (models saved before negation_scope existed)
 
 # The version of how this package reads text: the Cleaner's tokens, and the aspect models' tokens and sentences
-# (sentiment.aspects.data.tokenize / sentence_spans), for a given text and settings. A model records the one
-# it was trained under (``reading_version`` in its config.json; an ensemble's members each their own), and
-# loading a model trained under another version warns (:class:`~sentiment.errors.ReadingVersionWarning`).
+# (sentiment.tokens.tokenize, sentiment.aspects.data.sentence_spans), for a given text and settings. A model
+# records the one it was trained under (``reading_version`` in its config.json; an ensemble's members each their
+# own), and loading a model trained under another version warns (:class:`~sentiment.errors.ReadingVersionWarning`).
 # Raise it with any change that alters what those give for some text; tests/test_reading_version.py holds a
 # fingerprint of how a sample built from the tables below reads, and fails for changes that alter it. What
 # other libraries decide is not in it: emoji names (the emoji package), spaCy's tokenizer and lemmas.

@@ -10,9 +10,9 @@ import pytest
 
 from sentiment.aspects import AspectPipeline, clusters as clusters_module
 from sentiment.aspects.clusters import UNKNOWN, WordClusters, lexeme_clusters
-from sentiment.aspects.data import token_cleaner
+from sentiment.tokens import token_cleaner
 from sentiment.aspects.extraction import token_features
-from sentiment.aspects.data import tokenize
+from sentiment.tokens import tokenize
 from sentiment.errors import ConfigError
 
 from test_aspects import synthetic

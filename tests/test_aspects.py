@@ -17,8 +17,8 @@ import sentiment
 from sentiment.aspects import (AspectPipeline, evaluate_aspects, fit_aspects, predict_aspect_texts,
                                read_aspect_data)
 from sentiment.aspects.data import (CONTRAST_JOINS, POLARITIES, bio_tags, check_sentence, contrastive_sentences, sentence_spans,
-                                    spans_from_tags,
-                                    split_sentences, tokenize)
+                                    spans_from_tags, split_sentences)
+from sentiment.tokens import tokenize
 from sentiment.aspects.evaluation import format_aspect_report, score_aspects
 from sentiment.aspects.polarity import context_features
 from sentiment.errors import ConfigError, DataError, ModelFileError
@@ -832,7 +832,7 @@ def test_a_term_across_a_sentence_end_keeps_both_sentences(tiny_model, monkeypat
 
 
 def test_a_loaded_model_tokenizes_as_it_was_trained(tmp_path):
-    from sentiment.aspects.data import token_cleaner
+    from sentiment.tokens import token_cleaner
 
     pipe = AspectPipeline(prior=None, bits=12)
     pipe.cleaner = token_cleaner(repeats=False)  # not today's default: as if the defaults changed since

@@ -12,7 +12,8 @@ torch = pytest.importorskip("torch")
 
 from sentiment.aspects import AspectPipeline  # noqa: E402
 from sentiment.aspects import neural  # noqa: E402
-from sentiment.aspects.data import POLARITIES, TAGS, bio_tags, token_cleaner, tokenize  # noqa: E402
+from sentiment.aspects.data import POLARITIES, TAGS, bio_tags  # noqa: E402
+from sentiment.tokens import token_cleaner, tokenize  # noqa: E402
 from sentiment.errors import ConfigError  # noqa: E402
 from sentiment.models import trainer  # noqa: E402
 

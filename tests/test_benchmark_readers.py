@@ -32,7 +32,7 @@ def test_the_polarity_models_goemotions_part_keeps_one_sided_comments(tmp_path, 
 def test_the_aspect_vectors_read_the_aspect_models_words():
     import aspects
 
-    from sentiment.aspects.data import token_cleaner, tokenize
+    from sentiment.tokens import token_cleaner, tokenize
 
     cleaner = token_cleaner()
     text = "The hard-drive isn't fast, see http://example.com/a b &amp; $20!"

@@ -15,7 +15,8 @@ import sentiment
 from sentiment import Cleaner, ModelFileError, Pipeline, ReadingVersionWarning
 from sentiment import cleaning
 from sentiment.aspects import data as aspect_data
-from sentiment.aspects.data import sentence_spans, tokenize
+from sentiment.aspects.data import sentence_spans
+from sentiment.tokens import tokenize
 from sentiment.cleaning import READING_VERSION
 from sentiment.cli import app
 from sentiment.persistence import CONFIG

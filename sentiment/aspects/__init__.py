@@ -13,7 +13,7 @@ Python API
   {'term': 'service', 'from': 27, 'to': 34, 'polarity': 'negative', 'score': 0.81, ...}]]
 >>> pipe.predict_aspects(["..."], aspects=["battery"])                 # doctest: +SKIP
 
-Modules: :mod:`.data` (readers, tokens with character offsets, BIO tags), :mod:`.extraction`
+Modules: :mod:`.data` (readers, sentence spans, BIO tags; tokens with character offsets come from :mod:`sentiment.tokens`), :mod:`.extraction`
 (BIO tagger), :mod:`.polarity` (aspect polarity), :mod:`.pipeline` (``AspectPipeline``, save/load),
 :mod:`.evaluation` (scores).
 
@@ -34,7 +34,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from .data import POLARITIES, read_aspect_data, split_sentences, tokenize
+from ..tokens import tokenize
+from .data import POLARITIES, read_aspect_data, split_sentences
 from .pipeline import AspectPipeline
 
 

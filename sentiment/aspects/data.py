@@ -1,13 +1,11 @@
-"""Aspect data: SemEval-2014 Task 4 XML and JSONL readers, tokens with character offsets, BIO tags.
+"""Aspect data: SemEval-2014 Task 4 XML and JSONL readers, sentence spans, BIO tags of tokens.
 
 A *sentence* is a dict ``{"id", "text", "aspects": [{"term", "from", "to", "polarity"}],
 "categories": [{"category", "polarity"}]}``; ``from``/``to`` are character offsets into ``text``
 (end exclusive), as in the SemEval files. Every reader checks that ``text[from:to] == term``.
 
-Offsets survive cleaning because the raw text is never rewritten: :func:`tokenize` finds tokens
-with a regular expression on the raw text, keeps each token's ``(start, end)`` span, and only the
-token's *feature string* is normalised with :class:`sentiment.cleaning.Cleaner` (HTML entities,
-apostrophes, squeezed repeats, lowercase), so a predicted span of tokens maps back to
+Offsets survive cleaning because the raw text is never rewritten: the tokens
+(:func:`sentiment.tokens.tokenize`) keep their character spans, so a predicted span of tokens maps back to
 ``text[start_of_first:end_of_last]``.
 """
 
@@ -15,78 +13,23 @@ from __future__ import annotations
 
 import json
 import re
-from functools import lru_cache
 from pathlib import Path
-from typing import NamedTuple
 
-from ..cleaning import BREAK_TAG_NAMES, Cleaner, emoji_spans
+from ..cleaning import BREAK_TAG_NAMES
 from ..data import not_utf8_error
 from ..errors import DataError
-from ..marks import WORD
+from ..tokens import HTML_TAG, Token
 
 POLARITIES = ("negative", "neutral", "positive")
 ALL_POLARITIES = POLARITIES + ("conflict",)
 TAGS = ("O", "B", "I")
-
-# Markup, stricter than the Cleaner's patterns, since a markup token's characters can hold no aspect term: a tag is
-# a name, then only name="value" attributes (not bare ones such as "nowrap": "<b and the screen>" is text),
-# within one line; a comment may span lines and holds no "<!--" (an unclosed one is given up at the next). A web
-# address stops before a comma and before closing punctuation, but keeps a bracketed part ("wiki/Foo_(bar)").
-# The possessive quantifiers (*+, ++) match what plain ones would here, without the backtracking that made
-# "<a" + 10,000 spaces take seconds.
-_HTML_TAG = (r"</?(?P<name>[A-Za-z][A-Za-z0-9]*+)(?:[^\S\n]++[A-Za-z_:][-\w:.]*+[^\S\n]*+=[^\S\n]*+"
-             r"(?:\"[^\"<>\n]*+\"|'[^'<>\n]*+'|[^\s\"'<>=`]++))*[^\S\n]*+/?[^\S\n]*+>|<!--(?s:(?!<!--|-->).)*+-->"
-             r"|<!DOCTYPE[^<>\n]*+>")
-_URL_PART = r"[^\s<>\"'(),]|\([^\s<>\"'()]*\)"
-_WEB_ADDRESS = rf"(?:https?://|www\.)(?:{_URL_PART})*(?:[^\s<>\"'(),.;:!?\]]|\([^\s<>\"'()]*\))"
-_MARKUP = rf"(?P<markup>{_WEB_ADDRESS}|{_HTML_TAG})"
-# Tokens: web addresses and HTML tags whole (markup: never part of an aspect term), then words (with inner
-# apostrophes), HTML entities, and any other single non-space character, so that "hard-drive", "$20" or
-# "i7-3770" split into pieces whose spans tile the term.
-# A word goes on over combining marks (a decomposed "café" is one word, as the composed one is; a Hindi
-# word keeps its vowel signs).
-_TOKEN = re.compile(_MARKUP + rf"|&(?:[a-zA-Z]+|#\d+);|{WORD}(?:['’׳](?![sS]\b){WORD})*|['’][sS]\b|[^\w\s]",
-                    re.IGNORECASE)
-_MARKUP_ONLY = re.compile(_MARKUP, re.IGNORECASE)
-
-
-def markup_spans(text: str) -> list[tuple[int, int]]:
-    """The character spans of the web addresses and HTML tags in ``text``, where no aspect term lies."""
-    return [m.span() for m in _MARKUP_ONLY.finditer(text)]
-
-
-class Token(NamedTuple):
-    text: str  # the normalised feature string
-    start: int
-    end: int
-    markup: bool = False  # a web address or an HTML tag, which no aspect term includes
-
-
-@lru_cache(maxsize=8)
-def _cleaner(options: tuple) -> Cleaner:
-    return Cleaner(**dict(options))
-
-
-def token_cleaner(**options) -> Cleaner:
-    """The Cleaner used per token: its text-level steps only (no negation or contraction rewriting)."""
-    base = {"contractions": False, "negation": False, "stopwords": False, "lemmatize": False, "tokenizer": "regex"}
-    base.update({k: v for k, v in options.items() if k in Cleaner.option_names()})
-    return _cleaner(tuple(sorted(base.items())))
-
-
-def normalize_token(raw: str, cleaner: Cleaner | None = None) -> str:
-    """One raw token's feature string, as the Cleaner's text-level steps write it ("SOOOO" -> "soo")."""
-    cleaner = cleaner or token_cleaner()
-    out = cleaner.normalize(raw).strip()
-    return "_".join(out.split()) if out else raw.lower()
-
 
 # Where a sentence may end: punctuation then white space, a line break, an HTML tag; or (``space``, no end) a run
 # of spaces none of those follow, taken whole so that no match is tried again from each of its characters. A
 # punctuation run is tried from its first character only: the same matches, in linear time.
 # Devanagari "।", Arabic "؟" and the ellipsis end one as "." does; CJK "。！？" need no white space after them.
 _SENTENCE_END = re.compile(rf"(?<![.!?।॥؟…۔])[.!?।॥؟…۔]++[\"'”’)\]]*+\s+|[。！？]++[\"'”’)\]」』）]*+\s*"
-                           rf"|\s*\n\s*|[^\S\n]*+(?P<tag>{_HTML_TAG})[^\S\n]*|(?P<space>[^\S\n]++)", re.IGNORECASE)
+                           rf"|\s*\n\s*|[^\S\n]*+(?P<tag>{HTML_TAG})[^\S\n]*|(?P<space>[^\S\n]++)", re.IGNORECASE)
 # Abbreviations whose full stop ends no sentence ("Cafe St. Bart's", "3 vs. 4 items", "Sat, Nov. 6th").
 _ABBREVIATION = re.compile(r"(?<![\w.])(?:mr|mrs|ms|dr|prof|st|mt|jr|sr|vs|approx|jan|feb|mar|apr|jun|jul|aug|sep|sept"
                            r"|oct|nov|dec)\.$", re.IGNORECASE)
@@ -121,42 +64,6 @@ def _stripped(text: str, start: int, end: int) -> tuple[int, int]:
     """``(start, end)`` narrowed to leave out the white space at both ends of ``text[start:end]``."""
     piece = text[start:end]
     return start + len(piece) - len(piece.lstrip()), end - len(piece) + len(piece.rstrip())
-
-
-def tokenize(text: str, cleaner: Cleaner | None = None) -> list[Token]:
-    """Tokens of the raw ``text`` with their character spans; ``text[t.start:t.end]`` is the raw token. An emoji
-    sequence ("👍🏽", "👨‍👩‍👧", "🇫🇷") is one token, as the Cleaner reads it."""
-    cleaner = cleaner or token_cleaner()
-    features: dict[str, str] = {}  # each distinct raw token normalized once ("!" 40,000 times: once)
-    pieces = [(m.start(), m.end(), m.group("markup") is not None) for m in _TOKEN.finditer(text)]
-    if not text.isascii():
-        pieces = _emoji_whole(pieces, emoji_spans(text))
-    tokens = []
-    for start, end, markup in pieces:
-        raw = text[start:end]
-        feature = features.get(raw)
-        if feature is None:
-            feature = features[raw] = normalize_token(raw, cleaner)
-        tokens.append(Token(feature, start, end, markup))
-    return tokens
-
-
-def _emoji_whole(pieces: list[tuple[int, int, bool]], emoji: list[tuple[int, int]]) -> list[tuple[int, int, bool]]:
-    """``pieces`` with the pieces that tile an emoji sequence (its characters, its joiners) merged into one."""
-    if not emoji:
-        return pieces
-    out, k = [], 0
-    for start, end in emoji:
-        while k < len(pieces) and pieces[k][0] < start:
-            out.append(pieces[k])
-            k += 1
-        last = k
-        while last < len(pieces) and pieces[last][1] <= end:
-            last += 1
-        if last - k > 1 and pieces[k][0] == start and pieces[last - 1][1] == end:
-            out.append((start, end, False))
-            k = last
-    return out + pieces[k:]
 
 
 def bio_tags(tokens: list[Token], aspects: list[dict]) -> list[str]:

@@ -17,7 +17,8 @@ import numpy as np
 
 from ..cleaning import emoji_chars
 from .clusters import WordClusters, lexeme_clusters
-from .data import TAGS, Token, bio_tags, spans_from_tags, tokenize
+from ..tokens import Token, tokenize
+from .data import TAGS, bio_tags, spans_from_tags
 from .linear import HashedLogistic
 
 
@@ -91,7 +92,7 @@ class ClassicalTagger:
     def tag_probabilities(self, texts: list[str], tokenized: list[list[Token]] | None = None
                           ) -> tuple[list[list[Token]], list[np.ndarray]]:
         """Tokens and, per text, an array (tokens x 3) of O/B/I probabilities; ``tokenized``: the texts'
-        tokens when the caller has them already (:func:`~sentiment.aspects.data.tokenize` with this
+        tokens when the caller has them already (:func:`~sentiment.tokens.tokenize` with this
         tagger's cleaner)."""
         tokenized, feats = self._features(texts, tokenized)
         flat = [row for rows in feats for row in rows]

@@ -6,7 +6,7 @@
   BiLSTM over the sentence, per-token O/B/I scores and a CRF layer (or a plain softmax,
   ``crf=False``). Decoding is Viterbi over the CRF scores, with ``O -> I`` forbidden, so every span is
   well formed. Spans map back to character offsets through the tokens' spans, as in the classical
-  tagger (:func:`sentiment.aspects.data.tokenize`).
+  tagger (:func:`sentiment.tokens.tokenize`).
 * :class:`AttentionPolarity` (``polarity="lstm"``): a BiLSTM over the sentence, each word's embedding
   joined with an embedding of its distance to the aspect (0 inside it); the aspect's mean state
   conditions an attention over the sentence (as in ATAE-LSTM / IAN); the attended context, the
@@ -42,7 +42,8 @@ from ..errors import ConfigError, DataError, NotFittedError
 from ..models import trainer
 from ..persistence import arrays_under, member_arrays, member_states
 from .clusters import WordClusters, lexeme_clusters
-from .data import POLARITIES, TAGS, Token, bio_tags, tokenize
+from ..tokens import Token, tokenize
+from .data import POLARITIES, TAGS, bio_tags
 from .extraction import tagged_spans
 from .polarity import PRIOR_NAMES, locate, prior_positive, prior_texts
 

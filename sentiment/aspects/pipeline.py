@@ -40,8 +40,8 @@ from ..marks import JOINERS, MARKS
 from ..persistence import (CONFIG, atomic_directory, checksum, one_line, read_model, reading_answered_for, saved_reading,
                            warn_of_reading, write_config, write_stages)
 from ..registry import available, resolve
-from .data import (POLARITIES, contrastive_sentences, markup_spans, read_aspect_data, read_polarity_texts, sentence_spans,
-                   token_cleaner)
+from ..tokens import markup_spans, token_cleaner
+from .data import POLARITIES, contrastive_sentences, read_aspect_data, read_polarity_texts, sentence_spans
 from .categories import CategoryModel, has_categories
 from .polarity import aspect_groups, aspect_items
 
@@ -224,7 +224,7 @@ class AspectPipeline:
 
     def _word_vectors(self, sentences):
         """The ``lstm`` models' word vectors: ``vectors_path``, or Word2Vec trained on the sentences."""
-        from .data import tokenize
+        from ..tokens import tokenize
         from .neural import train_word_vectors
 
         if self.params["vectors_path"]:

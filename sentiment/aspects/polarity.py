@@ -19,7 +19,8 @@ import numpy as np
 
 from ..cleaning import NEGATIONS
 from ..persistence import member_arrays, member_states
-from .data import POLARITIES, Token, aspect_token_range, tokenize
+from ..tokens import Token, tokenize
+from .data import POLARITIES, aspect_token_range
 from .linear import HashedLogistic
 
 CONTRASTS = frozenset({"but", "although", "though", "however", "while", "whereas", "yet"})

@@ -1,0 +1,109 @@
+"""Tokens of a raw text with their character spans, for the models that point into the text (the aspect
+models' terms, the words an explanation names).
+
+The raw text is never rewritten: :func:`tokenize` finds tokens with a regular expression on it, keeps each
+token's ``(start, end)`` span, and only the token's *feature string* is normalised with
+:class:`sentiment.cleaning.Cleaner` (HTML entities, apostrophes, squeezed repeats, lowercase), so a span of
+tokens maps back to ``text[start_of_first:end_of_last]``.
+"""
+
+from __future__ import annotations
+
+import re
+from functools import lru_cache
+from typing import NamedTuple
+
+from .cleaning import Cleaner, emoji_spans
+from .marks import WORD
+
+# Markup, stricter than the Cleaner's patterns, since a markup token's characters can hold no aspect term: a tag is
+# a name, then only name="value" attributes (not bare ones such as "nowrap": "<b and the screen>" is text),
+# within one line; a comment may span lines and holds no "<!--" (an unclosed one is given up at the next). A web
+# address stops before a comma and before closing punctuation, but keeps a bracketed part ("wiki/Foo_(bar)").
+# The possessive quantifiers (*+, ++) match what plain ones would here, without the backtracking that made
+# "<a" + 10,000 spaces take seconds.
+HTML_TAG = (r"</?(?P<name>[A-Za-z][A-Za-z0-9]*+)(?:[^\S\n]++[A-Za-z_:][-\w:.]*+[^\S\n]*+=[^\S\n]*+"
+            r"(?:\"[^\"<>\n]*+\"|'[^'<>\n]*+'|[^\s\"'<>=`]++))*[^\S\n]*+/?[^\S\n]*+>|<!--(?s:(?!<!--|-->).)*+-->"
+            r"|<!DOCTYPE[^<>\n]*+>")
+_URL_PART = r"[^\s<>\"'(),]|\([^\s<>\"'()]*\)"
+_WEB_ADDRESS = rf"(?:https?://|www\.)(?:{_URL_PART})*(?:[^\s<>\"'(),.;:!?\]]|\([^\s<>\"'()]*\))"
+_MARKUP = rf"(?P<markup>{_WEB_ADDRESS}|{HTML_TAG})"
+# Tokens: web addresses and HTML tags whole (markup: never part of an aspect term), then words (with inner
+# apostrophes), HTML entities, and any other single non-space character, so that "hard-drive", "$20" or
+# "i7-3770" split into pieces whose spans tile the term.
+# A word goes on over combining marks (a decomposed "café" is one word, as the composed one is; a Hindi
+# word keeps its vowel signs).
+_TOKEN = re.compile(_MARKUP + rf"|&(?:[a-zA-Z]+|#\d+);|{WORD}(?:['’׳](?![sS]\b){WORD})*|['’][sS]\b|[^\w\s]",
+                    re.IGNORECASE)
+_MARKUP_ONLY = re.compile(_MARKUP, re.IGNORECASE)
+
+
+def markup_spans(text: str) -> list[tuple[int, int]]:
+    """The character spans of the web addresses and HTML tags in ``text``, where no aspect term lies."""
+    return [m.span() for m in _MARKUP_ONLY.finditer(text)]
+
+
+class Token(NamedTuple):
+    text: str  # the normalised feature string
+    start: int
+    end: int
+    markup: bool = False  # a web address or an HTML tag, which no aspect term includes
+
+
+@lru_cache(maxsize=8)
+def _cleaner(options: tuple) -> Cleaner:
+    return Cleaner(**dict(options))
+
+
+def token_cleaner(**options) -> Cleaner:
+    """The Cleaner used per token: its text-level steps only (no negation or contraction rewriting)."""
+    base = {"contractions": False, "negation": False, "stopwords": False, "lemmatize": False, "tokenizer": "regex"}
+    base.update({k: v for k, v in options.items() if k in Cleaner.option_names()})
+    return _cleaner(tuple(sorted(base.items())))
+
+
+def normalize_token(raw: str, cleaner: Cleaner | None = None) -> str:
+    """One raw token's feature string, as the Cleaner's text-level steps write it ("SOOOO" -> "soo")."""
+    cleaner = cleaner or token_cleaner()
+    out = cleaner.normalize(raw).strip()
+    return "_".join(out.split()) if out else raw.lower()
+
+
+def token_spans(text: str) -> list[tuple[int, int, bool]]:
+    """``(start, end, markup)`` of each token of ``text`` (as :func:`tokenize` finds them), ``markup`` true for a
+    web address or an HTML tag."""
+    pieces = [(m.start(), m.end(), m.group("markup") is not None) for m in _TOKEN.finditer(text)]
+    return pieces if text.isascii() else _emoji_whole(pieces, emoji_spans(text))
+
+
+def tokenize(text: str, cleaner: Cleaner | None = None) -> list[Token]:
+    """Tokens of the raw ``text`` with their character spans; ``text[t.start:t.end]`` is the raw token. An emoji
+    sequence ("👍🏽", "👨‍👩‍👧", "🇫🇷") is one token, as the Cleaner reads it."""
+    cleaner = cleaner or token_cleaner()
+    features: dict[str, str] = {}  # each distinct raw token normalized once ("!" 40,000 times: once)
+    tokens = []
+    for start, end, markup in token_spans(text):
+        raw = text[start:end]
+        feature = features.get(raw)
+        if feature is None:
+            feature = features[raw] = normalize_token(raw, cleaner)
+        tokens.append(Token(feature, start, end, markup))
+    return tokens
+
+
+def _emoji_whole(pieces: list[tuple[int, int, bool]], emoji: list[tuple[int, int]]) -> list[tuple[int, int, bool]]:
+    """``pieces`` with the pieces that tile an emoji sequence (its characters, its joiners) merged into one."""
+    if not emoji:
+        return pieces
+    out, k = [], 0
+    for start, end in emoji:
+        while k < len(pieces) and pieces[k][0] < start:
+            out.append(pieces[k])
+            k += 1
+        last = k
+        while last < len(pieces) and pieces[last][1] <= end:
+            last += 1
+        if last - k > 1 and pieces[k][0] == start and pieces[last - 1][1] == end:
+            out.append((start, end, False))
+            k = last
+    return out + pieces[k:]
