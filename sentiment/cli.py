@@ -367,6 +367,7 @@ def predict(
     aspect: List[str] = typer.Option([], "--aspect", metavar="TERM", help="Aspect models: score this aspect term (as written in the text, in any case and spacing, not inside web addresses or HTML tags; whole words first, else inside a word) instead of finding the aspects; repeatable; also with --input."),
     by_sentence: Optional[bool] = typer.Option(None, "--by-sentence/--whole-text", show_default=False, help="Aspect models: find the terms in each sentence on its own and read the polarity toward each aspect from its own sentence (the default; the models learn from single sentences), or do both over the whole text; categories are read from the whole text."),
     top_if_none: bool = typer.Option(False, "--top-if-none", help="Several labels per text: give the most probable label to a text where none passes its threshold."),
+    explain: bool = typer.Option(False, "--explain", help="Also show the words that move each prediction most: how far the label's log-odds fall when the word is left out (below 0: the word speaks against it); with several labels per text, for the most probable label; not with --input (in Python: Pipeline.explain)."),
     as_json: bool = typer.Option(False, "--json", help="Print a JSON array: per text, its label(s), the class probabilities and known_features (how many of its words or n-grams the model knows; 0: the label is a guess); aspect models: per text its aspects (term, span, polarity, scores)."),
     input_: Optional[Path] = _path_option(None, "--input", help="Predict every row of this file (streamed in chunks); aspect models also read SemEval-2014 XML."),
     output: Optional[Path] = _path_option(None, help="With --input (and needed then): where to write the predictions (.csv, .tsv or .jsonl)."),
@@ -386,6 +387,7 @@ def predict(
       sentiment predict --task aspect --aspect battery --aspect screen "Great screen, awful battery."
       sentiment predict --task aspect --whole-text "The food was great. Prices are fair."
       sentiment predict --json "The battery died after a day."
+      sentiment predict --explain "Not bad at all, though the ending drags."
       sentiment predict -- "-5 stars: a text that starts with a dash comes after --"
       sentiment predict --input reviews.csv --output predictions.csv --text-column review
     """
@@ -397,6 +399,8 @@ def predict(
         if as_json:
             _fail("--json prints the predictions of texts on the command line; with --input they go to --output "
                   "(.jsonl for JSON lines)")
+        if explain:
+            _fail("--explain goes with texts on the command line or stdin, not --input (in Python: Pipeline.explain)")
         from .commands import predict_file
 
         rows = predict_file(_load(model, task), input_, output, text_column=text_column, chunksize=batch_size or 10_000,
@@ -418,12 +422,12 @@ def predict(
     from .commands import check_predict_flags
 
     pipe = _load(model, task)
-    check_predict_flags(pipe, top_if_none, aspect, by_sentence)
+    check_predict_flags(pipe, top_if_none, aspect, by_sentence, explain)
     array = _JsonArray() if as_json else None
     unknown, found = [], set()
     try:
         done = _predict_batches(pipe, _stdin_batches() if from_stdin else [texts], where, array, aspect, by_sentence,
-                                top_if_none, unknown, found)
+                                top_if_none, explain, unknown, found)
     except Exception as exc:  # a bad text mid-stream: the batches before it are printed; their JSON array is closed
         if array is not None and array.count and not isinstance(exc, BrokenPipeError):
             array.close()
@@ -443,9 +447,10 @@ def predict(
 
 
 def _predict_batches(pipe, batches, where: str, array, aspect: List[str], by_sentence, top_if_none: bool,
-                     unknown: list, found: set) -> int:
-    """Predict and print each batch of texts (stdin comes in batches, as it is read); collect the numbers of
-    texts without a known word (``unknown``) and the aspect terms found (``found``). Returns how many texts."""
+                     explain: bool, unknown: list, found: set) -> int:
+    """Predict and print each batch of texts (stdin comes in batches, as it is read), with ``explain`` the words
+    behind each prediction; collect the numbers of texts without a known word (``unknown``) and the aspect terms
+    found (``found``). Returns how many texts."""
     is_aspect = getattr(pipe, "kind", None) == "aspect"
     done = 0
     for batch in batches:
@@ -457,6 +462,9 @@ def _predict_batches(pipe, batches, where: str, array, aspect: List[str], by_sen
         else:
             results = pipe.annotate(batch, top_if_none=top_if_none, known_features=True)
             unknown += [done + i + 1 for i, result in enumerate(results) if result["known_features"] == 0]
+            if explain:
+                for result, explained in zip(results, pipe.explain(batch)):
+                    result["explanation"] = {"label": explained["label"], "words": explained["words"]}
             _print_labels(results, array)
         done += len(batch)
     return done
@@ -500,6 +508,20 @@ def _print_labels(results: list[dict], array: "_JsonArray | None") -> None:
             _echo(f"{found or '(none)'}\t{_field(result['text'])}")
         else:
             _echo(f"{_field(result['label'])}\t{result['scores'][result['label']]:.3f}\t{_field(result['text'])}")
+        if "explanation" in result:
+            _print_explanation(result["explanation"], several="labels" in result)
+
+
+def _print_explanation(explanation: dict, several: bool) -> None:
+    """The words behind a prediction, one per line under it: the fall of the label's log-odds without the word
+    (those that print as 0.000 left out)."""
+    if several:  # with several labels, say which one is explained
+        _echo(f"  why {_field(explanation['label'])}:")
+    words = [word for word in explanation["words"] if abs(word["weight"]) >= 0.0005]
+    if not words:
+        _echo("  (no word moves it: the model knows none of them)")
+    for word in words:
+        _echo(f"  {word['weight']:+8.3f}  {_field(word['word'])}")
 
 
 class _JsonArray:

@@ -156,6 +156,9 @@ def test_aspect_flags_on_other_models_are_errors(model_dir, files):
     result = invoke("evaluate", files["dev"], "--model", model_dir, "--grouping", "ekman")
     assert_error(result)
     assert "does not apply to an aspect model" in result.stderr
+    result = invoke("predict", "--model", model_dir, "--explain", "The food is good.")
+    assert_error(result)
+    assert "--explain goes with polarity and emotion models" in result.stderr
 
 
 def test_named_aspects_missing_from_some_texts_or_all(model_dir):

@@ -263,6 +263,35 @@ def test_predict_from_stdin(model):
     assert [line.split("\t")[0] for line in result.stdout.strip().splitlines()] == ["positive", "negative"]
 
 
+def test_predict_explain_prints_the_words_under_each_prediction(model):
+    out, _ = model
+    result = invoke("predict", "--model", out, "--explain", "A superb and lovely film!", "The ending was so dull.")
+    assert_ok(result)
+    lines = result.stdout.splitlines()
+    assert lines[0].startswith("positive\t")
+    second = next(i for i, line in enumerate(lines) if line.startswith("negative\t"))
+    words = [line.split() for line in lines[1:second]]
+    assert words and all(len(w) == 2 and float(w[0]) != 0 for w in words)
+    assert words[0][1] in {"superb", "lovely"} and float(words[0][0]) > 0  # the strongest word speaks for the label
+    assert "dull" in [line.split()[-1] for line in lines[second + 1:]]
+    pipe = Pipeline.load(out)
+    assert [w[1] for w in words] == [w["word"] for w in pipe.explain(["A superb and lovely film!"])[0]["words"]
+                                     if abs(w["weight"]) >= 0.0005]
+
+
+def test_predict_explain_json_and_its_errors(model, files, tmp_path):
+    out, _ = model
+    result = invoke("predict", "--model", out, "--explain", "--json", "The ending was so dull.")
+    assert_ok(result)
+    item = json.loads(result.stdout)[0]
+    pipe = Pipeline.load(out)
+    assert item["explanation"] == {k: v for k, v in pipe.explain(["The ending was so dull."])[0].items()
+                                   if k in ("label", "words")}
+    assert_error(invoke("predict", "--model", out, "--explain", "--input", files["dev"], "--output", tmp_path / "p.csv"),
+                 "--explain goes with texts on the command line or stdin")
+    assert not (tmp_path / "p.csv").exists()
+
+
 def _check_predictions(frame, source):
     assert list(frame.columns) == ["id", "review", "stars", "source", "label", "score_negative", "score_positive"]
     assert frame.id.astype(str).tolist() == source.id.tolist()

@@ -34,6 +34,14 @@ def test_default_model_handles_negation(default):
     assert default.annotate(["This movie was not good at all."])[0]["label"] == "negative"
 
 
+def test_default_model_explains_a_negated_word_as_speaking_for_the_other_side(default):
+    result = default.explain(["Not bad at all"])[0]
+    assert result["label"] == "positive"
+    weights = {w["word"]: w["weight"] for w in result["words"]}
+    assert weights["Not"] > 0 and weights["bad"] > 0  # "bad", negated, speaks for positive
+    assert result["words"][0]["word"] == "Not"
+
+
 def test_default_model_reads_a_negation_written_without_its_apostrophe(default):
     assert default.cleaner_.missing_apostrophes and default.cleaner_.normalize_unicode
     hidden = default.annotate(["A ter\u200brible, bo\u00adring film."])[0]

@@ -267,6 +267,21 @@ def test_lstm_random_embeddings_and_pooling(data, pooling):
     assert pipe.model_.net_.config.embedding_dim == 8
 
 
+def test_an_lstm_explains_its_predictions_also_of_one_word(lstm_pipe):
+    text = "The plot was superb"
+    result = lstm_pipe.explain([text], top=None)[0]
+    probabilities = lstm_pipe.predict_proba([text])[0]
+    column = int(probabilities.argmax())
+    assert result["label"] == lstm_pipe.label_names_[column]
+    strongest = result["words"][0]
+    without = lstm_pipe.predict_proba([text[:strongest["from"]] + text[strongest["to"]:]])[0, column]
+    p, q = float(probabilities[column]), float(without)
+    assert strongest["weight"] == pytest.approx(np.log(p / (1 - p)) - np.log(q / (1 - q)), abs=1e-3)
+    assert strongest["word"] == "superb"
+    one = lstm_pipe.explain(["superb"])[0]  # its one variant is the empty text
+    assert [w["word"] for w in one["words"]] == ["superb"]
+
+
 def test_lstm_starts_from_a_saved_lstm(data, lstm_pipe, mlp_pipe, tmp_path):
     train_x, train_y, dev_x, _ = data
     source = lstm_pipe.save(tmp_path / "source")

@@ -1,0 +1,92 @@
+"""Explanations by occlusion: the units a text is cut into, the weights (the fall of a label's log-odds without
+a word), the label explained, and their errors. The CLI's --explain is tested in test_cli.py."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from sentiment import ConfigError, Ensemble, NotFittedError, Pipeline
+from sentiment.explanation import units
+
+
+def log_odds(p: float) -> float:
+    return float(np.log(p) - np.log1p(-p))
+
+
+@pytest.mark.parametrize("text, expected", [
+    ("Don't watch it!!! :)", ["Don't", "watch", "it", "!!!", ":)"]),
+    ("Great 👍🏽 film... <b>really</b> see http://x.com/a?b=1", ["Great", "👍🏽", "film", "...", "<b>", "really", "</b>",
+                                                           "see", "http://x.com/a?b=1"]),
+    ("Fish &amp; chips, $20", ["Fish", "&amp;", "chips", ",", "$", "20"]),
+    ("great", ["great"]),
+    ("  ", []),
+])
+def test_units_are_words_emoji_markup_and_runs_of_punctuation(text, expected):
+    spans = units(text)
+    assert [text[a:b] for a, b in spans] == expected
+    assert all(b1 <= a2 for (_, b1), (a2, _) in zip(spans, spans[1:]))  # in order, not overlapping
+
+
+def test_weights_are_the_fall_of_the_log_odds_without_each_word(binary):
+    pipe = Pipeline("count", "logreg", ngram_range=(1, 1)).fit(binary.train_texts, binary.train_labels)
+    text = "A wonderful film, zzyzx awful ending"  # zzyzx: a word the model does not know
+    result = pipe.explain([text], top=None)[0]
+    probabilities = pipe.predict_proba([text])[0]
+    column = int(probabilities.argmax())
+    assert result["label"] == pipe.label_names_[column] and result["score"] == pytest.approx(probabilities[column])
+    for word in result["words"]:
+        assert text[word["from"]:word["to"]] == word["word"]
+        without = pipe.predict_proba([text[:word["from"]] + text[word["to"]:]])[0, column]
+        assert word["weight"] == pytest.approx(log_odds(probabilities[column]) - log_odds(without), abs=1e-5)
+    names = [w["word"] for w in result["words"]]
+    assert "zzyzx" not in names  # leaving it out changes nothing
+    assert {"wonderful", "awful"} <= set(names)
+    sizes = [abs(w["weight"]) for w in result["words"]]
+    assert sizes == sorted(sizes, reverse=True)
+
+
+def test_the_explained_label_and_top(binary, pipe):
+    text = "A truly wonderful and brilliant film"
+    mine = pipe.explain([text], top=None)[0]
+    assert mine["label"] == "pos" and mine["words"][0]["word"] in {"wonderful", "brilliant"}
+    assert mine["words"][0]["weight"] > 0
+    other = pipe.explain([text], label="neg", top=None)[0]  # two classes: the other label's log-odds are the negative
+    assert other["label"] == "neg" and other["score"] == pytest.approx(1 - mine["score"], abs=1e-6)
+    assert {w["word"]: -w["weight"] for w in other["words"]} == pytest.approx({w["word"]: w["weight"] for w in mine["words"]})
+    assert pipe.explain([text], top=2)[0]["words"] == mine["words"][:2]
+    assert len(pipe.explain([text, "dull"])) == 2
+
+
+def test_a_text_of_one_word_is_weighed_against_no_text(pipe):
+    result = pipe.explain(["wonderful"])[0]
+    assert [w["word"] for w in result["words"]] == ["wonderful"] and result["words"][0]["weight"] > 0
+
+
+def test_several_labels_per_text_explain_the_most_probable(binary):
+    labels = [[y] + (["film"] if "film" in x else []) for x, y in zip(binary.train_texts, binary.train_labels)]
+    pipe = Pipeline("tfidf", "logreg", C=10.0).fit(binary.train_texts, labels)  # label lists: several per text
+    text = "The film was truly wonderful"
+    scores = pipe.predict_proba([text])[0]
+    result = pipe.explain([text])[0]
+    assert result["label"] == pipe.label_names_[int(scores.argmax())]
+    film = pipe.explain([text], label="film")[0]
+    assert film["label"] == "film" and film["words"][0]["word"] == "film" and film["words"][0]["weight"] > 0
+
+
+def test_an_ensemble_explains_like_a_pipeline(fitted):
+    ensemble = Ensemble([fitted("tfidf", "logreg"), fitted("count", "logreg")])
+    result = ensemble.explain(["A dreadful, boring film"])[0]
+    assert result["label"] == "neg" and result["words"][0]["word"] in {"dreadful", "boring"}
+
+
+def test_explain_errors(pipe):
+    with pytest.raises(ConfigError, match="label 'joy' is not one of the model's labels: neg, pos"):
+        pipe.explain(["great"], label="joy")
+    for top in (0, -1, 1.5, True, "3"):
+        with pytest.raises(ConfigError, match="top must be a whole number"):
+            pipe.explain(["great"], top=top)
+    with pytest.raises(NotFittedError):
+        Pipeline().explain(["great"])
+    with pytest.raises(Exception, match="not a single string"):
+        pipe.explain("great")
