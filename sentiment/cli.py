@@ -367,7 +367,7 @@ def predict(
     aspect: List[str] = typer.Option([], "--aspect", metavar="TERM", help="Aspect models: score this aspect term (as written in the text, in any case and spacing, not inside web addresses or HTML tags; whole words first, else inside a word) instead of finding the aspects; repeatable; also with --input."),
     by_sentence: Optional[bool] = typer.Option(None, "--by-sentence/--whole-text", show_default=False, help="Aspect models: find the terms in each sentence on its own and read the polarity toward each aspect from its own sentence (the default; the models learn from single sentences), or do both over the whole text; categories are read from the whole text."),
     top_if_none: bool = typer.Option(False, "--top-if-none", help="Several labels per text: give the most probable label to a text where none passes its threshold."),
-    explain: bool = typer.Option(False, "--explain", help="Also show the words that move each prediction most: how far the label's log-odds fall when the word is left out (below 0: the word speaks against it); with several labels per text, for the most probable label; not with --input (in Python: Pipeline.explain)."),
+    explain: bool = typer.Option(False, "--explain", help="Also show the words that move each prediction most: how far the label's log-odds fall when the word is left out (below 0: the word speaks against it); with several labels per text, for the first label given (or the most probable); aspect models: for each aspect's polarity; not with --input (in Python: explain)."),
     as_json: bool = typer.Option(False, "--json", help="Print a JSON array: per text, its label(s), the class probabilities and known_features (how many of its words or n-grams the model knows; 0: the label is a guess); aspect models: per text its aspects (term, span, polarity, scores)."),
     input_: Optional[Path] = _path_option(None, "--input", help="Predict every row of this file (streamed in chunks); aspect models also read SemEval-2014 XML."),
     output: Optional[Path] = _path_option(None, help="With --input (and needed then): where to write the predictions (.csv, .tsv or .jsonl)."),
@@ -422,7 +422,7 @@ def predict(
     from .commands import check_predict_flags
 
     pipe = _load(model, task)
-    check_predict_flags(pipe, top_if_none, aspect, by_sentence, explain)
+    check_predict_flags(pipe, top_if_none, aspect, by_sentence)
     array = _JsonArray() if as_json else None
     unknown, found = [], set()
     try:
@@ -457,17 +457,38 @@ def _predict_batches(pipe, batches, where: str, array, aspect: List[str], by_sen
         _check_texts(batch, where, first=done + 1)
         if is_aspect:
             results = pipe.annotate(batch, aspects=aspect or None, by_sentence=by_sentence is not False)
+            if explain:
+                _note_long_texts(batch, done)
+                explained = pipe.explain(batch, aspects=aspect or None, by_sentence=by_sentence is not False)
+                for result, with_words in zip(results, explained):
+                    result["aspects"] = with_words["aspects"]  # the same aspects, each with its "words"
             found |= {_term_key(a["term"]) for result in results for a in result["aspects"]}
             _print_aspects(results, array, named=bool(aspect))
         else:
             results = pipe.annotate(batch, top_if_none=top_if_none, known_features=True)
             unknown += [done + i + 1 for i, result in enumerate(results) if result["known_features"] == 0]
             if explain:
+                _note_long_texts(batch, done)
                 for result, explained in zip(results, pipe.explain(batch)):
-                    result["explanation"] = {"label": explained["label"], "words": explained["words"]}
+                    result["explanation"] = {key: explained[key] for key in ("label", "score", "words")}
             _print_labels(results, array)
         done += len(batch)
     return done
+
+
+LONG_TO_EXPLAIN = 1000  # words (units) in a text above which --explain says it will take a while
+
+
+def _note_long_texts(texts: list[str], done: int) -> None:
+    """A note on stderr for each text long enough that explaining it takes seconds (its n words: n + 1
+    predictions of n words)."""
+    from .explanation import units
+
+    for i, text in enumerate(texts):
+        n = len(units(text)) if len(text) > LONG_TO_EXPLAIN else 0
+        if n > LONG_TO_EXPLAIN:
+            _echo(f"note: text {done + i + 1} has {n:,} words; explaining it predicts it {n + 1:,} times, so it may "
+                  "take a while (leave out --explain, or explain a part of it)", err=True)
 
 
 def _term_key(term: str) -> str:
@@ -509,19 +530,26 @@ def _print_labels(results: list[dict], array: "_JsonArray | None") -> None:
         else:
             _echo(f"{_field(result['label'])}\t{result['scores'][result['label']]:.3f}\t{_field(result['text'])}")
         if "explanation" in result:
-            _print_explanation(result["explanation"], several="labels" in result)
+            _print_explanation(result["explanation"], "labels" in result,
+                               passed=result["explanation"]["label"] in result.get("labels", [result.get("label")]))
 
 
-def _print_explanation(explanation: dict, several: bool) -> None:
+def _print_explanation(explanation: dict, several: bool, passed: bool = True) -> None:
     """The words behind a prediction, one per line under it: the fall of the label's log-odds without the word
     (those that print as 0.000 left out)."""
     if several:  # with several labels, say which one is explained
-        _echo(f"  why {_field(explanation['label'])}:")
-    words = [word for word in explanation["words"] if abs(word["weight"]) >= 0.0005]
+        below = "" if passed else " (the most probable label; none passes its threshold)"
+        _echo(f"  why {_field(explanation['label'])}{below}:")
+    _print_words(explanation["words"])
+
+
+def _print_words(words: list[dict], indent: str = "  ") -> None:
+    """One line per explaining word, its weight first (those that print as 0.000 left out)."""
+    words = [word for word in words if abs(word["weight"]) >= 0.0005]
     if not words:
-        _echo("  (no word moves it: the model knows none of them)")
+        _echo(f"{indent}(leaving out any one word changes nothing)")
     for word in words:
-        _echo(f"  {word['weight']:+8.3f}  {_field(word['word'])}")
+        _echo(f"{indent}{word['weight']:+8.3f}  {_field(word['word'])}")
 
 
 class _JsonArray:
@@ -750,6 +778,8 @@ def _print_aspects(results: list[dict], array: "_JsonArray | None", named: bool 
         _echo(_field(result["text"]))
         for a in result["aspects"]:
             _echo(f"  {_field(a['term'])}\t{a['from']}-{a['to']}\t{a['polarity']}\t{a['score']:.3f}")
+            if "words" in a:
+                _print_words(a["words"], indent="      ")
         if not result["aspects"]:
             _echo("  (none of the named aspects is in this text)" if named
                   else "  (no aspect found; name one with --aspect TERM)")

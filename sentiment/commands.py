@@ -521,19 +521,16 @@ OUTPUT_FORMATS = ("csv", "tsv", "jsonl")
 
 
 def check_predict_flags(pipe, top_if_none: bool = False, aspects: list[str] | None = None,
-                        by_sentence: bool | None = None, explain: bool = False) -> None:
+                        by_sentence: bool | None = None) -> None:
     """Refuse predict flags that the model cannot honour: ``top_if_none`` (--top-if-none) without several
     labels per text, ``aspects`` (--aspect) or ``by_sentence`` (--by-sentence / --whole-text) without an
-    aspect model, ``explain`` (--explain) with one; ``by_sentence=None`` is "not given"."""
+    aspect model; ``by_sentence=None`` is "not given"."""
     aspect_model = getattr(pipe, "kind", None) == "aspect"
     if top_if_none and not getattr(pipe, "multi_label_", False):
         what = "this is an aspect model" if aspect_model else "this model always gives one label"
         raise ConfigError(f"--top-if-none goes with a model that gives several labels per text (e.g. --task emotion), "
                           f"and {what}; leave it out")
     if aspect_model:
-        if explain:
-            raise ConfigError("--explain goes with polarity and emotion models, and this is an aspect model (its "
-                              "--json output gives each aspect's scores); leave it out")
         return
     sentence_flag = {True: "--by-sentence", False: "--whole-text"}.get(by_sentence)
     for flag, given in (("--aspect", aspects), (sentence_flag, by_sentence is not None)):

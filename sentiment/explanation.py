@@ -1,13 +1,16 @@
-"""Which words of a text move its prediction: each word is left out in turn, and its weight is how far the
-log-odds of the explained label fall without it (occlusion).
+"""Which words of a text move its prediction: each word is left out in turn (a space in its place), and its
+weight is how far the log-odds of the explained label fall without it (occlusion).
 
 It asks nothing of the model but probabilities, so it explains every classifier alike (n-gram or Word2Vec
-features, a classical model, an MLP or an LSTM, an ensemble), and it reads the text as the model does:
-leaving out "not" in "not good" undoes the negation, so "not" gets the weight of the flip. A text of n
-words costs n + 1 predictions.
+features, a classical model, an MLP or an LSTM, an ensemble, the polarity toward an aspect), and it reads the
+text as the model does: leaving out "not" in "not good" undoes the negation, so "not" gets the weight of the
+flip. A text of n words costs n + 1 predictions of about n words each, so the time grows with the square of
+the length (README, "Explanations", times it). A word is what
+the aspect tokenizer takes as one (:func:`units`): in a script written without spaces (Chinese, Japanese,
+Thai) a whole run of letters is one word.
 
 >>> pipe.explain(["Dull and far too long."])[0]["words"][:2]  # doctest: +SKIP
-[{'word': 'Dull', 'from': 0, 'to': 4, 'weight': 2.31}, {'word': 'long', 'from': 17, 'to': 21, 'weight': 0.82}]
+[{'word': 'Dull', 'from': 0, 'to': 4, 'weight': 5.32}, {'word': 'and', 'from': 5, 'to': 8, 'weight': 2.1}]
 """
 
 from __future__ import annotations
@@ -49,43 +52,106 @@ def _is_punctuation(piece: str) -> bool:
 
 def explain(classifier, texts: Sequence[str], label=None, top: int | None = 10) -> list[dict[str, Any]]:
     """Per text ``{"text", "label", "score", "words"}``: the explained label (``label``, a value or display
-    name, or else the predicted one: with several labels per text, the most probable), its probability, and
-    the ``top`` words (all with ``None``) that move it most, largest first by size, each ``{"word", "from",
-    "to", "weight"}``: how far the label's log-odds fall when the word is left out (1: its odds fall by a
-    factor e = 2.7; below 0: the label is likelier without the word). Log-odds, not probabilities, so that two
-    words that each make a text certain both show, though leaving out either leaves it nearly certain.
-    Words that move nothing (the model does not know them) are left out."""
+    name; by default the predicted one: with several labels per text, the most probable label that passes
+    its threshold, else the most probable), its probability, and the ``top`` words (all with ``None``) that
+    move it most, largest first by size, each ``{"word", "from", "to", "weight"}``: how far the label's
+    log-odds fall when the word is left out (1: its odds fall by a factor e = 2.7; below 0: the label is
+    likelier without the word). Log-odds, not probabilities, so that two words that each make a text certain
+    both show, though leaving out either leaves it nearly certain. Words whose leaving out changes nothing
+    are left out (a word the model does not know, or one of two copies of a word that a model counts once)."""
     from .evaluation import codes_for
 
     classifier._check_fitted()
     texts = check_texts(texts)
-    if top is not None and (isinstance(top, bool) or not isinstance(top, (int, np.integer)) or top < 1):
-        raise ConfigError(f"top must be a whole number of at least 1 (or None for every word), not {top!r}")
+    _check_top(top)
     column = None
     if label is not None:
         try:
             column = int(codes_for(classifier.classes_, classifier.label_names_, [label],
                                    getattr(classifier, "member_classes_", ()))[0])
         except UnknownLabelsError:
+            values = [str(c) for c in classifier.classes_.tolist()]
+            also = f" (or their values {', '.join(values)})" if values != list(classifier.label_names_) else ""
             raise ConfigError(f"label {label!r} is not one of the model's labels: "
-                              f"{', '.join(classifier.label_names_)}") from None
-    return [_explained(classifier, text, column, top) for text in texts]
+                              f"{', '.join(classifier.label_names_)}{also}") from None
+    results = []
+    for text in texts:
+        spans = units(text)
+        # _evidence takes texts as they are: a one-word text's only variant is blank, which the model scores as
+        # a text without evidence.
+        probabilities = _batched(lambda part: classifier._evidence(part)[0], [text] + [left_out(text, span)
+                                                                                      for span in spans])
+        explained = _predicted(classifier, probabilities[0]) if column is None else column
+        results.append({"text": text, "label": classifier.label_names_[explained],
+                        "score": round(float(probabilities[0, explained]), SCORE_DECIMALS),
+                        "words": _ranked(text, spans, probabilities[:, explained], top)})
+    return results
 
 
-def _explained(classifier, text: str, column: int | None, top: int | None) -> dict[str, Any]:
-    spans = units(text)
-    variants = [text] + [text[:start] + text[end:] for start, end in spans]
-    # _evidence takes texts as they are: a one-word text's only variant is empty, which the model scores as a
-    # text without evidence.
-    probabilities = np.vstack([classifier._evidence(variants[i:i + _BATCH])[0]
-                               for i in range(0, len(variants), _BATCH)]).astype(np.float64)
-    if column is None:
-        column = int(probabilities[0].argmax())
-    p = np.clip(probabilities[:, column], _EPSILON, 1 - _EPSILON)
+def left_out(text: str, span: tuple[int, int]) -> str:
+    """``text`` with a space in place of the characters of ``span`` (so that the words on both sides stay two:
+    "not-good" without "-" is "not good", not "notgood")."""
+    return f"{text[:span[0]]} {text[span[1]:]}"
+
+
+def _predicted(classifier, probabilities: np.ndarray) -> int:
+    """The column of the predicted label (several labels per text: the most probable that passes its threshold,
+    else the most probable)."""
+    if classifier.multi_label_:
+        passing = np.flatnonzero(probabilities >= classifier.thresholds_)
+        if len(passing):
+            return int(passing[probabilities[passing].argmax()])
+    return int(probabilities.argmax())
+
+
+def explain_aspects(pipeline, texts: Sequence[str], aspects=None, *, by_sentence: bool = True,
+                    top: int | None = 10) -> list[dict[str, Any]]:
+    """Per text ``{"text", "aspects"}``: each aspect of ``pipeline.predict_aspects(texts, aspects,
+    by_sentence=...)`` (an :class:`~sentiment.aspects.AspectPipeline`) with ``"words"``: the ``top`` words of
+    the text outside the term that move the polarity toward it most, weighed as :func:`explain` weighs them
+    (the fall of the polarity's log-odds without the word). With ``by_sentence`` (the default) an aspect's
+    polarity is read from its own sentence, so the words of other sentences move it only where leaving one
+    out joins two sentences."""
+    from .aspects.data import POLARITIES
+    from .aspects.pipeline import _rounded
+
+    _check_top(top)
+    found = pipeline.predict_aspects(texts, aspects, by_sentence=by_sentence)
+    results = []
+    for text, aspects_of in zip(check_texts(texts, allow_empty=True), found):
+        spans, explained = units(text), []
+        for aspect in _rounded(aspects_of):
+            start, end = aspect["from"], aspect["to"]
+            around = [(a, b) for a, b in spans if b <= start or a >= end]  # the term's own words stay
+            # a word before the term moves its offsets: it becomes one space
+            items = [(text, start, end)] + [(left_out(text, (a, b)), *((start - (b - a - 1), end - (b - a - 1))
+                                                                        if b <= start else (start, end)))
+                                            for a, b in around]
+            probabilities = _batched(lambda part: pipeline.polarity_proba(part, by_sentence=by_sentence), items)
+            column = POLARITIES.index(aspect["polarity"])
+            explained.append({**aspect, "words": _ranked(text, around, probabilities[:, column], top)})
+        results.append({"text": text, "aspects": explained})
+    return results
+
+
+def _check_top(top) -> None:
+    if top is not None and (isinstance(top, bool) or not isinstance(top, (int, np.integer)) or top < 1):
+        raise ConfigError(f"top must be a whole number of at least 1 (or None for every word), not {top!r}")
+
+
+def _batched(predict, items: list) -> np.ndarray:
+    """``predict`` (items -> probabilities) over ``items`` a batch at a time, in float64."""
+    return np.vstack([predict(items[i:i + _BATCH]) for i in range(0, len(items), _BATCH)]).astype(np.float64)
+
+
+def _ranked(text: str, spans: list[tuple[int, int]], probability: np.ndarray, top: int | None) -> list[dict]:
+    """The words at ``spans`` that move ``probability`` most (``probability[0]``: the whole text's;
+    ``probability[1 + i]``: without ``spans[i]``), largest log-odds change first, those that move nothing
+    left out."""
+    p = np.clip(probability, _EPSILON, 1 - _EPSILON)
     log_odds = np.log(p) - np.log1p(-p)
     weights = np.round(log_odds[0] - log_odds[1:], SCORE_DECIMALS)
     order = sorted(np.flatnonzero(weights), key=lambda i: (-abs(weights[i]), i))[:top]
-    return {"text": text, "label": classifier.label_names_[column],
-            "score": round(float(probabilities[0, column]), SCORE_DECIMALS),
-            "words": [{"word": text[spans[i][0]:spans[i][1]], "from": spans[i][0], "to": spans[i][1],
-                       "weight": float(weights[i])} for i in order]}
+    return [{"word": text[spans[i][0]:spans[i][1]], "from": spans[i][0], "to": spans[i][1],
+             "weight": float(weights[i])} for i in order]
+

@@ -120,13 +120,13 @@ class Classifier:
     def explain(self, texts: Sequence[str], *, label=None, top: int | None = 10) -> list[dict[str, Any]]:
         """Which words move each text's prediction: per text ``{"text", "label", "score", "words"}``, the
         ``top`` words (every one with ``None``) as ``{"word", "from", "to", "weight"}``, where the weight
-        is how much the probability of ``label`` (a value or display name; default: the predicted label, with
-        several labels per text the most probable) falls when the word is left out (below 0: it speaks
-        against the label). Any model, by occlusion: a text of n words costs n + 1 predictions
-        (:mod:`sentiment.explanation`).
+        is how far the log-odds of ``label`` (a value or display name; default: the predicted label, with
+        several labels per text the most probable one that passes its threshold) fall when the word is left
+        out (below 0: it speaks against the label). Any model, by occlusion: a text of n words costs n + 1
+        predictions (:func:`sentiment.explanation.explain`).
 
         >>> pipe.explain(["Dull and far too long."])[0]["words"][0]  # doctest: +SKIP
-        {'word': 'Dull', 'from': 0, 'to': 4, 'weight': 0.312}
+        {'word': 'Dull', 'from': 0, 'to': 4, 'weight': 5.32}
         """
         from .explanation import explain
 

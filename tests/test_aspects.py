@@ -11,6 +11,7 @@ import re
 import shutil
 import unicodedata
 
+import numpy as np
 import pytest
 
 import sentiment
@@ -18,11 +19,11 @@ from sentiment.aspects import (AspectPipeline, evaluate_aspects, fit_aspects, pr
                                read_aspect_data)
 from sentiment.aspects.data import (CONTRAST_JOINS, POLARITIES, bio_tags, check_sentence, contrastive_sentences, sentence_spans,
                                     spans_from_tags, split_sentences)
-from sentiment.tokens import tokenize
 from sentiment.aspects.evaluation import format_aspect_report, score_aspects
 from sentiment.aspects.polarity import context_features
 from sentiment.errors import ConfigError, DataError, ModelFileError
 from sentiment.persistence import write_model
+from sentiment.tokens import tokenize
 
 from conftest import craft_stage
 
@@ -297,6 +298,30 @@ def test_two_aspects_of_opposite_polarity(tiny_model):
     assert found == {"camera": "positive", "battery": "negative"}
 
 
+def test_each_aspect_is_explained_by_the_words_of_its_own_opinion(tiny_model):
+    from sentiment.explanation import left_out
+
+    text = "The camera is terrible but the battery is excellent."
+    [result] = tiny_model.explain([text], top=None)
+    assert result["text"] == text
+    assert [{k: v for k, v in a.items() if k != "words"} for a in result["aspects"]] == \
+        tiny_model.annotate([text])[0]["aspects"]
+    words = {a["term"]: {w["word"]: w["weight"] for w in a["words"]} for a in result["aspects"]}
+    assert words["camera"]["terrible"] > 0 and words["battery"]["excellent"] > 0  # each for its own polarity
+    assert "camera" not in words["camera"] and "battery" not in words["battery"]  # the term's words stay
+    battery = result["aspects"][1]
+    for word in battery["words"][:3]:  # the weight: the polarity's log-odds fall without the word
+        a, b = word["from"], word["to"]
+        shift = (b - a - 1) if b <= battery["from"] else 0  # a word before the term becomes one space
+        p = tiny_model.polarity_proba([(text, battery["from"], battery["to"])])[0]
+        q = tiny_model.polarity_proba([(left_out(text, (a, b)), battery["from"] - shift, battery["to"] - shift)])[0]
+        j = POLARITIES.index(battery["polarity"])
+        assert word["weight"] == pytest.approx(np.log(p[j] / (1 - p[j])) - np.log(q[j] / (1 - q[j])), abs=1e-4)
+    named = tiny_model.explain([text], aspects=["battery"], top=2)[0]["aspects"]
+    assert [a["term"] for a in named] == ["battery"] and len(named[0]["words"]) == 2
+    assert tiny_model.explain([""])[0]["aspects"] == []
+
+
 def test_given_aspects_are_located_and_scored(tiny_model):
     text = "The Camera is awful, but the battery is superb."
     out = tiny_model.predict_aspects([text], aspects=["camera", "battery"])[0]
@@ -309,7 +334,6 @@ def test_given_aspects_are_located_and_scored(tiny_model):
 
 
 def test_emoji_entities_and_invisible_characters_are_no_edge_of_a_term():
-    import numpy as np
 
     from sentiment.aspects.extraction import tagged_spans
 
@@ -328,7 +352,6 @@ def test_emoji_entities_and_invisible_characters_are_no_edge_of_a_term():
 
 
 def test_an_emoji_sequence_is_one_token_that_no_term_includes():
-    import numpy as np
 
     from sentiment.aspects.extraction import tagged_spans
 
@@ -974,7 +997,6 @@ def test_an_unknown_option_is_a_config_error_listing_the_valid_ones():
 
 
 def test_each_texts_terms_may_be_any_list_like():
-    import numpy as np
     import pandas as pd
 
     from sentiment.aspects.pipeline import locate_terms

@@ -66,6 +66,21 @@ def test_predict_finds_two_aspects_of_opposite_polarity(model_dir):
     assert all(text[a["from"]:a["to"]] == a["term"] for a in row["aspects"])
 
 
+def test_predict_explain_prints_the_words_under_each_aspect(model_dir):
+    text = "The camera is great but the battery is awful."
+    result = invoke("predict", "--model", model_dir, "--explain", text)
+    assert_ok(result)
+    lines = result.stdout.splitlines()
+    battery = next(i for i, line in enumerate(lines) if line.startswith("  battery\t"))
+    below = [line.split() for line in lines[battery + 1:]]
+    assert below and all(line[0][0] in "+-" for line in below)
+    assert [w for _, w in below] == [w["word"] for w in load(model_dir).explain([text])[0]["aspects"][1]["words"]
+                                     if abs(w["weight"]) >= 0.0005]
+    as_json = json.loads(invoke("predict", "--model", model_dir, "--explain", "--json", text).stdout)
+    assert [a["term"] for a in as_json[0]["aspects"]] == ["camera", "battery"]
+    assert all(a["words"] for a in as_json[0]["aspects"])
+
+
 def test_predict_named_aspects_in_plain_text(model_dir):
     result = invoke("predict", "--model", model_dir, "--aspect", "screen", "--aspect", "pizza",
                     "The pizza was dreadful, the screen was superb.")
@@ -156,9 +171,6 @@ def test_aspect_flags_on_other_models_are_errors(model_dir, files):
     result = invoke("evaluate", files["dev"], "--model", model_dir, "--grouping", "ekman")
     assert_error(result)
     assert "does not apply to an aspect model" in result.stderr
-    result = invoke("predict", "--model", model_dir, "--explain", "The food is good.")
-    assert_error(result)
-    assert "--explain goes with polarity and emotion models" in result.stderr
 
 
 def test_named_aspects_missing_from_some_texts_or_all(model_dir):

@@ -286,7 +286,11 @@ def test_predict_explain_json_and_its_errors(model, files, tmp_path):
     item = json.loads(result.stdout)[0]
     pipe = Pipeline.load(out)
     assert item["explanation"] == {k: v for k, v in pipe.explain(["The ending was so dull."])[0].items()
-                                   if k in ("label", "words")}
+                                   if k in ("label", "score", "words")}
+    assert item["explanation"]["score"] == item["scores"][item["label"]]
+    unknown = invoke("predict", "--model", out, "--explain", "qqq zzz")
+    assert_ok(unknown)
+    assert "(leaving out any one word changes nothing)" in unknown.stdout
     assert_error(invoke("predict", "--model", out, "--explain", "--input", files["dev"], "--output", tmp_path / "p.csv"),
                  "--explain goes with texts on the command line or stdin")
     assert not (tmp_path / "p.csv").exists()

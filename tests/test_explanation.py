@@ -7,7 +7,7 @@ import numpy as np
 import pytest
 
 from sentiment import ConfigError, Ensemble, NotFittedError, Pipeline
-from sentiment.explanation import units
+from sentiment.explanation import left_out, units
 
 
 def log_odds(p: float) -> float:
@@ -37,7 +37,7 @@ def test_weights_are_the_fall_of_the_log_odds_without_each_word(binary):
     assert result["label"] == pipe.label_names_[column] and result["score"] == pytest.approx(probabilities[column])
     for word in result["words"]:
         assert text[word["from"]:word["to"]] == word["word"]
-        without = pipe.predict_proba([text[:word["from"]] + text[word["to"]:]])[0, column]
+        without = pipe.predict_proba([left_out(text, (word["from"], word["to"]))])[0, column]
         assert word["weight"] == pytest.approx(log_odds(probabilities[column]) - log_odds(without), abs=1e-5)
     names = [w["word"] for w in result["words"]]
     assert "zzyzx" not in names  # leaving it out changes nothing
@@ -58,20 +58,32 @@ def test_the_explained_label_and_top(binary, pipe):
     assert len(pipe.explain([text, "dull"])) == 2
 
 
+def test_a_word_left_out_leaves_a_space_so_its_neighbours_stay_apart(pipe):
+    assert left_out("not-good", (3, 4)) == "not good" and left_out("great", (0, 5)) == " "
+    words = {w["word"]: w["weight"] for w in pipe.explain(["wonderful-terrible"], top=None)[0]["words"]}
+    assert "-" not in words  # without it the two words are still two words: nothing changes
+
+
 def test_a_text_of_one_word_is_weighed_against_no_text(pipe):
     result = pipe.explain(["wonderful"])[0]
     assert [w["word"] for w in result["words"]] == ["wonderful"] and result["words"][0]["weight"] > 0
 
 
-def test_several_labels_per_text_explain_the_most_probable(binary):
+def test_several_labels_per_text_explain_the_first_label_given(binary):
     labels = [[y] + (["film"] if "film" in x else []) for x, y in zip(binary.train_texts, binary.train_labels)]
     pipe = Pipeline("tfidf", "logreg", C=10.0).fit(binary.train_texts, labels)  # label lists: several per text
     text = "The film was truly wonderful"
     scores = pipe.predict_proba([text])[0]
-    result = pipe.explain([text])[0]
-    assert result["label"] == pipe.label_names_[int(scores.argmax())]
+    first = pipe.annotate([text])[0]["labels"][0]
+    assert pipe.explain([text])[0]["label"] == first
     film = pipe.explain([text], label="film")[0]
     assert film["label"] == "film" and film["words"][0]["word"] == "film" and film["words"][0]["weight"] > 0
+    top, second = np.argsort(-scores)[:2]  # the most probable label fails its threshold, the second passes
+    pipe.thresholds_ = np.full(len(scores), 0.99)
+    pipe.thresholds_[second] = scores[second] / 2
+    assert pipe.explain([text])[0]["label"] == pipe.label_names_[second]
+    pipe.thresholds_[second] = 0.99  # none passes: the most probable
+    assert pipe.explain([text])[0]["label"] == pipe.label_names_[top]
 
 
 def test_an_ensemble_explains_like_a_pipeline(fitted):
@@ -81,7 +93,7 @@ def test_an_ensemble_explains_like_a_pipeline(fitted):
 
 
 def test_explain_errors(pipe):
-    with pytest.raises(ConfigError, match="label 'joy' is not one of the model's labels: neg, pos"):
+    with pytest.raises(ConfigError, match="label 'joy' is not one of the model's labels: neg, pos$"):
         pipe.explain(["great"], label="joy")
     for top in (0, -1, 1.5, True, "3"):
         with pytest.raises(ConfigError, match="top must be a whole number"):
