@@ -299,7 +299,7 @@ def fit(
     seed: int = typer.Option(0, help="Seed of the dev split (and, for --task aspect, of the models' training)."),
     label_names: Optional[str] = typer.Option(None, help="Display names, e.g. 0=negative,1=positive."),
     as_json: bool = typer.Option(False, "--json", help="Print the dev metrics as one JSON object."),
-    report: Optional[Path] = _path_option(None, help="Also write dev metrics (metrics.json), the confusion matrix (or per-label scores) and (mlp, lstm) the saved model's training curves as PNG to this directory, replacing an earlier report's files there."),
+    report: Optional[Path] = _path_option(None, help="Also write dev metrics (metrics.json), the confusion matrix (or per-label scores) and (mlp, lstm) the saved model's training curves as PNG, and the dev texts the scored model labels wrongly (mistakes.csv, most confident first) to this directory, replacing an earlier report's files there."),
 ):
     """Train a model on labelled data, print its dev metrics and save it.
 
@@ -346,11 +346,12 @@ def fit(
             model=model, options=options, phrases=phrases, binary=binary, dev_fraction=0.1 if dev_fraction is None else dev_fraction,
             refit=refit is not False, seed=seed, label_names=names,
             multi_label=multi_label, separator=LABEL_SEPARATOR if label_sep is None else label_sep,
-            progress=sys.stderr.isatty() and not as_json,
+            progress=sys.stderr.isatty() and not as_json, mistakes=report is not None,
             log=log,
         )
         if report is not None:
             write_report(dev_report, report, "dev", model=pipe)
+        dev_report.pop("mistakes", None)  # in the report folder only
     if as_json:
         _print_json({**dev_report, "model": str(out)})
     else:
@@ -580,7 +581,7 @@ def evaluate(
     grouping: Optional[str] = typer.Option(None, help="Score groups of the labels instead: ekman or sentiment."),
     label_names: Optional[str] = typer.Option(None, help="The model's names of the file's label values, when they differ, e.g. 0=negative,1=positive."),
     as_json: bool = typer.Option(False, "--json", help="Print one JSON object (macro_f1, n, accuracy or micro_f1, per_class, ...)."),
-    report: Optional[Path] = _path_option(None, help="Also write metrics.json and confusion_matrix.png (several labels per text: label_scores.png) to this directory, replacing an earlier report's files there."),
+    report: Optional[Path] = _path_option(None, help="Also write metrics.json, confusion_matrix.png (several labels per text: label_scores.png) and the texts labelled wrongly (mistakes.csv, most confident first; not for aspect models) to this directory, replacing an earlier report's files there."),
 ):
     """Score a model on labelled data: accuracy (or micro-F1 with several labels per text), macro-F1,
     per-class report and confusion matrix.
@@ -601,9 +602,10 @@ def evaluate(
     with _report_folder(report):
         _, result = evaluate_file(data, model, text_column=text_column, label_column=label_column, grouping=grouping,
                                   task=shipped, label_names=_parse_label_names(label_names),
-                                  progress=sys.stderr.isatty())
+                                  progress=sys.stderr.isatty(), mistakes=report is not None)
         if report is not None:
             write_report(result, report, Path(data).name)
+        result.pop("mistakes", None)  # in the report folder only
     if as_json:
         from .default_models import default_model_path
 

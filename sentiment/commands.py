@@ -50,6 +50,7 @@ def fit_file(
     separator: str = LABEL_SEPARATOR,
     refit: bool = True,
     progress: bool = False,
+    mistakes: bool = False,
     log: Callable[[str], None] = lambda message: None,
 ) -> tuple[Pipeline, dict]:
     """Train on ``data``, score on ``dev`` (or on a stratified ``dev_fraction`` of ``data``), save to ``out``.
@@ -65,7 +66,8 @@ def fit_file(
     pipeline's ``tune_fraction`` option's share of the training data (seed 0). With one label per text, a model trained by epochs (mlp,
     lstm) early-stops on its own ``dev_fraction`` option's share of the training data. Either way the
     dev data choose nothing, so the dev figures are not tuned on them. Returns the fitted pipeline and
-    the dev report.
+    the dev report (with ``mistakes``, also the dev texts that the scored model labels wrongly: see
+    :func:`~sentiment.evaluation.evaluate`).
     """
     get_task(task)  # an unknown name fails here
     if isinstance(seed, bool) or not isinstance(seed, int) or not 0 <= seed < 2**32:
@@ -161,7 +163,7 @@ def fit_file(
         log(f"training {pipe.vectorizer} + {pipe.model} on {_texts(len(texts))}; dev: {dev_source} ({_texts(len(dev_texts))})"
             + "".join(f"; {note}" for note in notes))
         n_train = train(texts, labels)
-        report = evaluate(pipe, dev_texts, dev_labels)
+        report = evaluate(pipe, dev_texts, dev_labels, mistakes=mistakes)
     except UnknownLabelsError as exc:
         raise DataError(f"--dev {dev_source}: label(s) {', '.join(exc.unknown[:10])} do not occur in the training "
                         f"data, whose labels are: {', '.join(exc.known)}; drop those rows, or check --label-column "
@@ -426,13 +428,14 @@ def model_columns(pipe: Pipeline) -> dict[str, str]:
 def evaluate_file(data: str | Path, model: str | Path | None = None, *, text_column: str | None = None,
                   label_column: str | None = None, grouping: str | None = None,
                   task: str | None = None, label_names: dict | None = None,
-                  progress: bool = False) -> tuple[Pipeline, dict]:
+                  progress: bool = False, mistakes: bool = False) -> tuple[Pipeline, dict]:
     """Score a saved model (default: the one shipped for ``task``) on a labelled file; the columns and the
     label separator default to the ones the model was trained with. ``grouping`` scores label groups;
     ``label_names`` maps the file's label values to the model's labels (``{0: "negative"}``). SST trees
     scored by a model of two classes are read as SST-2 (neutral dropped, 0-1 and 3-4 joined), as
     ``fit --binary`` trained it; their labels match a model's by their names (negative, positive, ...).
-    ``progress`` shows a progress bar while the model predicts."""
+    ``progress`` shows a progress bar while the model predicts; ``mistakes`` adds the texts labelled wrongly
+    (not for an aspect model)."""
     pipe = load(model, task=task)
     if getattr(pipe, "kind", None) == "aspect":
         refuse_flags({"--text-column": text_column, "--label-column": label_column, "--grouping": grouping,
@@ -459,7 +462,7 @@ def evaluate_file(data: str | Path, model: str | Path | None = None, *, text_col
         labels = [tuple(map(rename, y)) if isinstance(y, tuple) else rename(y) for y in labels]
     elif grouping is None:
         _refuse_codes_of_two_for_many(labels, list(pipe.classes_), getattr(pipe, "label_names_", None), str(data))
-    return pipe, evaluate(pipe, texts, labels, grouping, progress=progress)
+    return pipe, evaluate(pipe, texts, labels, grouping, progress=progress, mistakes=mistakes)
 
 
 def ensemble_models(models: list[str | Path], out: str | Path, *, weights: list[float] | None = None,

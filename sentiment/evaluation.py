@@ -97,7 +97,7 @@ def in_batches(function: Callable[[list], Any], items: Sequence, *, progress: bo
 
 
 def evaluate(pipeline, texts: Sequence[str], labels: Sequence, grouping: str | None = None, *,
-             progress: bool = False) -> dict:
+             progress: bool = False, mistakes: bool = False) -> dict:
     """Score ``pipeline`` on ``texts`` and their true ``labels``.
 
     One label per text: accuracy, macro-F1, per-class precision/recall/F1/support and the confusion
@@ -106,6 +106,8 @@ def evaluate(pipeline, texts: Sequence[str], labels: Sequence, grouping: str | N
     (``"ekman"``, ``"sentiment"``) scores the groups of the labels: a text's predicted groups are the
     groups of its predicted labels. Returns a JSON-able dict with at least ``macro_f1`` and ``n``, and
     ``accuracy`` (one label per text) or ``micro_f1`` (several). ``progress`` shows a progress bar.
+    ``mistakes`` adds ``"mistakes"``, the texts given a wrong label (see :func:`wrong_predictions`), which
+    :func:`write_report` writes to ``mistakes.csv``.
     """
     texts = check_texts(texts)
     truth = label_codes(pipeline, pipeline._grouped(labels), texts)
@@ -123,7 +125,40 @@ def evaluate(pipeline, texts: Sequence[str], labels: Sequence, grouping: str | N
         else:
             truth, predicted = index[truth], index[predicted]
     report = _multi_label_report(truth, predicted, names) if pipeline.multi_label_ else _report(truth, predicted, names)
-    return {**report, "grouping": grouping} if grouping else report
+    if grouping:
+        report["grouping"] = grouping
+    if mistakes:
+        report["mistakes"] = wrong_predictions(texts, truth, predicted, names,
+                                               probabilities if grouping is None else None)
+    return report
+
+
+def wrong_predictions(texts: list[str], truth: np.ndarray, predicted: np.ndarray, names: list[str],
+                      probabilities: np.ndarray | None = None) -> list[dict]:
+    """The texts given a wrong label, each ``{"row", "text", "label", "predicted"}`` (``row``: its place among
+    the texts, 1 for the first). One label per text: with ``probabilities``, also ``score`` (the predicted
+    label's probability) and ``label_score`` (the true label's), the most confident mistakes first. Several
+    labels per text (0/1 matrices): ``labels`` and ``predicted`` are lists, with the ``missed`` and the
+    ``extra`` labels, the texts with the most wrong labels first."""
+    if truth.ndim == 2:
+        truth, predicted = truth.astype(bool), predicted.astype(bool)
+
+        def named(flags: np.ndarray) -> list[str]:
+            return [names[j] for j in np.flatnonzero(flags)]
+
+        rows = [{"row": int(i) + 1, "text": texts[i], "labels": named(truth[i]), "predicted": named(predicted[i]),
+                 "missed": named(truth[i] & ~predicted[i]), "extra": named(predicted[i] & ~truth[i])}
+                for i in np.flatnonzero((truth != predicted).any(axis=1))]
+        return sorted(rows, key=lambda r: -(len(r["missed"]) + len(r["extra"])))
+    wrong = np.flatnonzero(truth != predicted)
+    rows = [{"row": int(i) + 1, "text": texts[i], "label": names[truth[i]], "predicted": names[predicted[i]]}
+            for i in wrong]
+    if probabilities is None:
+        return rows
+    for row, i in zip(rows, wrong):
+        row["score"] = round(float(probabilities[i, predicted[i]]), 6)
+        row["label_score"] = round(float(probabilities[i, truth[i]]), 6)
+    return sorted(rows, key=lambda r: -r["score"])
 
 
 def _groups_of(names: list[str], grouping: str) -> tuple[np.ndarray, list[str]]:
@@ -219,7 +254,7 @@ def format_report(report: dict) -> str:
     return "\n".join(lines)
 
 
-REPORT_FILES = ("metrics.json", "confusion_matrix.png", "label_scores.png", "training_history.png")
+REPORT_FILES = ("metrics.json", "confusion_matrix.png", "label_scores.png", "training_history.png", "mistakes.csv")
 
 
 def check_report_folder(folder: Path) -> None:
@@ -233,16 +268,21 @@ def check_report_folder(folder: Path) -> None:
 
 def write_report(report: dict, folder: str | Path, title: str, model=None) -> list[Path]:
     """Write ``report`` to ``folder``: ``metrics.json``, then ``confusion_matrix.png`` (several labels per
-    text: ``label_scores.png``) and, for a ``model`` trained by epochs, ``training_history.png``. Each file
-    is written whole or not at all; those of an earlier report that this one does not write are removed,
-    so the folder never mixes two runs. Returns the paths written."""
+    text: ``label_scores.png``), for a ``model`` trained by epochs ``training_history.png``, and for a report
+    with ``"mistakes"`` (``evaluate(..., mistakes=True)``) ``mistakes.csv``, the texts given a wrong label
+    (the metrics leave them out). Each file is written whole or not at all; those of an earlier report that
+    this one does not write are removed, so the folder never mixes two runs. Returns the paths written."""
     import json
 
     folder = Path(folder)
     check_report_folder(folder)
+    metrics = {key: value for key, value in report.items() if key != "mistakes"}
     with atomic_file(folder / "metrics.json") as partial:
-        Path(partial).write_text(json.dumps(report, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
+        Path(partial).write_text(json.dumps(metrics, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
     written = [folder / "metrics.json"]
+    if "mistakes" in report:
+        written.append(write_mistakes(report["mistakes"], folder / "mistakes.csv", MISTAKE_COLUMNS[
+            "several" if report.get("multi_label") else "grouped" if report.get("grouping") else "one"]))
     if report.get("multi_label"):
         written.append(plot_label_scores(report, folder / "label_scores.png", title=f"Per-label scores: {title}"))
     else:
@@ -256,6 +296,28 @@ def write_report(report: dict, folder: str | Path, title: str, model=None) -> li
         if folder / name not in written:
             (folder / name).unlink(missing_ok=True)
     return written
+
+
+# The columns of mistakes.csv: one label per text, its label groups, several labels per text.
+MISTAKE_COLUMNS = {"one": ["row", "text", "label", "predicted", "score", "label_score"],
+                   "grouped": ["row", "text", "label", "predicted"],
+                   "several": ["row", "text", "labels", "predicted", "missed", "extra"]}
+
+
+def write_mistakes(mistakes: list[dict], path: str | Path, columns: list[str] | None = None) -> Path:
+    """Write the texts given a wrong label (:func:`wrong_predictions`) as a CSV table, label lists joined by
+    ";"; ``columns`` (default: the first row's keys) name them, so a file without a row still has its header."""
+    import pandas as pd
+
+    from .data import LABEL_SEPARATOR
+
+    columns = columns or (list(mistakes[0]) if mistakes else MISTAKE_COLUMNS["grouped"])
+    frame = pd.DataFrame(mistakes, columns=columns)
+    for column in columns:
+        frame[column] = frame[column].map(lambda v: LABEL_SEPARATOR.join(v) if isinstance(v, list) else v)
+    with atomic_file(path) as partial:
+        frame.to_csv(partial, index=False)
+    return Path(path)
 
 
 def plot_confusion_matrix(report: dict, path: str | Path, title: str = "Confusion matrix") -> Path:

@@ -143,6 +143,9 @@ def test_fit_label_names_and_report(files, tmp_path):
     assert (tmp_path / "rep" / "metrics.json").is_file()
     assert (tmp_path / "rep" / "confusion_matrix.png").read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
     assert json.loads((tmp_path / "rep" / "metrics.json").read_text())["labels"] == ["bad", "good"]
+    mistakes = pd.read_csv(tmp_path / "rep" / "mistakes.csv")
+    assert list(mistakes.columns) == ["row", "text", "label", "predicted", "score", "label_score"]
+    assert set(mistakes.label) | set(mistakes.predicted) <= {"bad", "good"}
     predicted = json.loads(invoke("predict", "--model", tmp_path / "m", "--json", "a superb film").stdout)
     assert predicted[0]["label"] == "good"
 
@@ -395,6 +398,9 @@ def test_evaluate_json_and_report(model, files, tmp_path):
     assert sum(map(sum, report["confusion_matrix"])) == report["n"]
     assert {**json.loads((tmp_path / "rep" / "metrics.json").read_text()), "model": str(out)} == report
     assert (tmp_path / "rep" / "confusion_matrix.png").read_bytes()[:4] == b"\x89PNG"
+    mistakes = pd.read_csv(tmp_path / "rep" / "mistakes.csv")  # the --json output leaves them out
+    assert len(mistakes) == report["n"] - sum(report["confusion_matrix"][i][i] for i in range(2))
+    assert (mistakes.label != mistakes.predicted).all()
 
 
 def test_evaluate_plain_and_explicit_columns(model, files, tmp_path):

@@ -1,12 +1,12 @@
 """Scoring a fitted model (sentiment.evaluation.evaluate): gold labels given as the model's label values or
-as their names, and labels the model never saw."""
+as their names, and labels the model never saw; the report folder and its mistakes.csv."""
 
 from __future__ import annotations
 
 import numpy as np
 import pytest
 
-from sentiment import DataError
+from sentiment import DataError, Pipeline
 
 
 def test_unseen_labels_at_evaluate(pipe):
@@ -83,6 +83,53 @@ def test_write_report_writes_the_metrics_and_the_plot_that_fits_the_report(pipe,
     (tmp_path / "one" / "notes.txt").write_text("mine")
     write_report(multi, tmp_path / "one", "dev")
     assert sorted(p.name for p in (tmp_path / "one").iterdir()) == ["label_scores.png", "metrics.json", "notes.txt"]
+
+
+def test_mistakes_are_the_texts_labelled_wrongly_most_confident_first(pipe, tmp_path):
+    import pandas as pd
+
+    from sentiment.evaluation import evaluate, write_report
+
+    texts = ["A truly wonderful film", "An awful, dull film", "A wonderful film", "A brilliant, superb plot",
+             "The film was not great at all."]
+    labels = ["neg", "neg", "neg", "pos", "pos"]  # the first and third are labelled wrongly on purpose
+    report = evaluate(pipe, texts, labels, mistakes=True)
+    predicted, probabilities = pipe.predict(texts), pipe.predict_proba(texts)
+    wrong = [i for i in range(len(texts)) if predicted[i] != labels[i]]
+    assert sorted(m["row"] - 1 for m in report["mistakes"]) == wrong and len(wrong) >= 2
+    for m in report["mistakes"]:
+        i = m["row"] - 1
+        assert (m["text"], m["label"], m["predicted"]) == (texts[i], labels[i], predicted[i])
+        assert m["score"] == pytest.approx(probabilities[i].max()) and m["score"] + m["label_score"] == pytest.approx(1)
+    scores = [m["score"] for m in report["mistakes"]]
+    assert scores == sorted(scores, reverse=True)
+    assert "mistakes" not in evaluate(pipe, texts, labels)
+    written = write_report(report, tmp_path / "rep", "dev")
+    assert [p.name for p in written] == ["metrics.json", "mistakes.csv", "confusion_matrix.png"]
+    table = pd.read_csv(tmp_path / "rep" / "mistakes.csv")
+    assert table.to_dict("records") == report["mistakes"]
+    assert "mistakes" not in (tmp_path / "rep" / "metrics.json").read_text()
+    write_report(evaluate(pipe, texts, labels), tmp_path / "rep", "dev")  # a report without them removes the old
+    assert not (tmp_path / "rep" / "mistakes.csv").exists()
+
+
+def test_mistakes_of_several_labels_per_text_name_the_missed_and_extra_labels(binary, tmp_path):
+    from sentiment.evaluation import evaluate, write_mistakes
+
+    labels = [[y] + (["film"] if "film" in x else []) for x, y in zip(binary.train_texts, binary.train_labels)]
+    pipe = Pipeline("tfidf", "logreg", C=10.0).fit(binary.train_texts, labels)
+    texts, gold = ["A wonderful film", "A dull plot"], [["pos"], ["neg", "film"]]  # "film" is wrong in both
+    report = evaluate(pipe, texts, gold, mistakes=True)
+    predicted = pipe.predict(texts)
+    rows = {m["row"]: m for m in report["mistakes"]}
+    for i in range(2):
+        assert rows[i + 1]["labels"] == sorted(gold[i], key=pipe.label_names_.index)
+        assert set(rows[i + 1]["predicted"]) == set(predicted[i])
+        assert set(rows[i + 1]["missed"]) == set(gold[i]) - set(predicted[i])
+        assert set(rows[i + 1]["extra"]) == set(predicted[i]) - set(gold[i])
+    table = write_mistakes(report["mistakes"], tmp_path / "mistakes.csv").read_text()
+    assert ";".join(rows[2]["labels"]) in table  # label lists joined as a table holds them
+    assert write_mistakes([], tmp_path / "none.csv").read_text().strip() == "row,text,label,predicted"
 
 
 def test_a_model_whose_classes_were_read_as_whole_floats_still_matches_int_labels():
