@@ -648,6 +648,43 @@ def test_hashed_features_are_capped_alike_on_both_sides():
     assert sorted(X.data.tolist()) == [-3.0, 2.0, 3.0, 3.0]
 
 
+def test_features_are_hashed_into_the_columns_scikit_learns_feature_hasher_gives():
+    from sklearn.feature_extraction import FeatureHasher
+    from sklearn.utils import murmurhash3_32
+
+    from sentiment.aspects.linear import hashed_matrix, murmur3_32
+
+    rng = random.Random(0)
+    alphabet = "abcXYZ019 _=|-'’éü日本😀\u0301\x00"
+    names = ["".join(rng.choice(alphabet) for _ in range(rng.randint(0, 30))) for _ in range(3000)]
+    assert [murmur3_32(n.encode()) for n in names] == [murmurhash3_32(n.encode(), seed=0) for n in names]
+    assert murmur3_32(b"w=battery", seed=7) == murmurhash3_32(b"w=battery", seed=7)
+    rows = [[rng.choice(names) if rng.random() < 0.6 else (rng.choice(names), rng.choice([0.0, -2.5, 1.0, 9.2]))
+             for _ in range(rng.randint(0, 40))] for _ in range(300)]  # repeats, zeros, negative values, empty rows
+    for bits in (4, 18):
+        expected = FeatureHasher(n_features=2**bits, input_type="pair", alternate_sign=False).transform(
+            [[(f, 1.0) if isinstance(f, str) else f for f in row] for row in rows]).tocsr()
+        got = hashed_matrix(rows, bits)
+        assert got.shape == expected.shape and (got != expected).nnz == 0
+        assert got.has_canonical_format
+
+
+def test_an_aspect_model_predicts_without_importing_scikit_learn(tiny_model, tmp_path):
+    # scikit-learn's import costs a second or more; in a fresh interpreter, loading and using a saved aspect
+    # model (its classical tagger, polarity and category models hash their features) must not import it.
+    import subprocess
+    import sys
+
+    tiny_model.save(tmp_path / "m")
+    code = ("import sys, json\n"
+            "from sentiment import load\n"
+            f"print(load({str(tmp_path / 'm')!r}).annotate(['The camera is great but the battery is awful.'])"
+            "[0]['aspects'][0]['term'])\n"
+            "print(json.dumps([name for name in sys.modules if name.startswith('sklearn')]))\n")
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert result.stdout.split("\n")[:2] == ["camera", "[]"]
+
+
 def test_contrast_adds_two_opinion_sentences_to_the_polarity_training_only(monkeypatch, tmp_path):
     from sentiment.aspects import polarity
     from sentiment.aspects.extraction import ClassicalTagger
