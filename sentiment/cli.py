@@ -192,16 +192,17 @@ def _parse_label_names(text: Optional[str]) -> Optional[dict]:
 
 
 @contextlib.contextmanager
-def _report_folder(folder: Optional[Path]):
-    """Create the --report folder before any work, so a bad path fails before a model is trained or saved;
-    if the work then fails, the folders made here are removed again (when still empty)."""
+def _report_folder(folder: Optional[Path], inputs: List[Optional[Path]] = ()):
+    """Create the --report folder before any work, so a bad path (or one whose report would replace one of the
+    ``inputs``) fails before a model is trained or saved; if the work then fails, the folders made here are
+    removed again (when still empty)."""
     if folder is None:
         yield
         return
     from .evaluation import check_report_folder
     from .persistence import check_outside_models
 
-    check_report_folder(folder)
+    check_report_folder(folder, [path for path in inputs if path is not None])
     check_outside_models(folder, "--report")
     made = [p for p in [folder, *folder.parents] if not p.exists()]  # deepest first
     folder.mkdir(parents=True, exist_ok=True)
@@ -299,7 +300,7 @@ def fit(
     seed: int = typer.Option(0, help="Seed of the dev split (and, for --task aspect, of the models' training)."),
     label_names: Optional[str] = typer.Option(None, help="Display names, e.g. 0=negative,1=positive."),
     as_json: bool = typer.Option(False, "--json", help="Print the dev metrics as one JSON object."),
-    report: Optional[Path] = _path_option(None, help="Also write dev metrics (metrics.json), the confusion matrix (or per-label scores) and (mlp, lstm) the saved model's training curves as PNG, and the dev texts the scored model labels wrongly (mistakes.csv, most confident first) to this directory, replacing an earlier report's files there."),
+    report: Optional[Path] = _path_option(None, help="Also write dev metrics (metrics.json), the confusion matrix (or per-label scores) and (mlp, lstm) the saved model's training curves as PNG, and the dev texts the scored model labels wrongly (mistakes.csv, most confident first; a model trained again on all of DATA afterwards may read them otherwise) to this directory, replacing an earlier report's files there."),
 ):
     """Train a model on labelled data, print its dev metrics and save it.
 
@@ -340,7 +341,7 @@ def fit(
                 _fail(f"{flag} and --set {key}=... say the same thing; give one")
             options[key] = value
     names = _parse_label_names(label_names)
-    with _report_folder(report):
+    with _report_folder(report, [data, dev]):
         pipe, dev_report = fit_file(
             data, out, dev=dev, text_column=text_column, label_column=label_column, task=task, vectorizer=vectorizer,
             model=model, options=options, phrases=phrases, binary=binary, dev_fraction=0.1 if dev_fraction is None else dev_fraction,
@@ -599,7 +600,7 @@ def evaluate(
     from .evaluation import format_report, write_report
 
     shipped = _shipped_task(model, task)
-    with _report_folder(report):
+    with _report_folder(report, [data]):
         _, result = evaluate_file(data, model, text_column=text_column, label_column=label_column, grouping=grouping,
                                   task=shipped, label_names=_parse_label_names(label_names),
                                   progress=sys.stderr.isatty(), mistakes=report is not None)

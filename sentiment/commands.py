@@ -13,8 +13,8 @@ from typing import Any, Callable
 
 import numpy as np
 
-from .data import (LABEL_SEPARATOR, LABEL_SETS, check_fraction, check_label_sets, check_labels, holds_sst_trees, is_multi_label,
-                   is_pandas_na, iter_table, missing_columns, read_labelled, sst_phrase_split, text_values,
+from .data import (LABEL_SEPARATOR, LABEL_SETS, check_fraction, check_label_sets, check_labels, csv_quoting,
+                   holds_sst_trees, is_multi_label, is_pandas_na, iter_table, missing_columns, read_labelled, sst_phrase_split, text_values,
                    train_dev_split)
 from .errors import (ConfigError, DataError, MissingColumnsError, SeparatorError, TuningWarning, UngroupedLabelError,
                      UnknownLabelsError, refuse_flags)
@@ -588,8 +588,9 @@ def predict_file(pipe: Pipeline, source: str | Path, target: str | Path, *, text
                     handle.write(json.dumps(_json_safe(record), ensure_ascii=False, default=str, allow_nan=False) + "\n")
             else:  # nested values of a JSON Lines input stay JSON text
                 nested_as_text = {name: chunk[name].map(_json_text) for name in chunk.columns if chunk[name].dtype == object}
-                chunk.assign(**nested_as_text).to_csv(handle, sep="," if out_format == "csv" else "\t", index=False,
-                                                      header=rows == 0)
+                table = chunk.assign(**nested_as_text)
+                table.to_csv(handle, sep="," if out_format == "csv" else "\t", index=False, header=rows == 0,
+                             quoting=csv_quoting(table))
             rows += len(chunk)
     return rows
 

@@ -296,6 +296,21 @@ def iter_table(path: str | Path, columns: Sequence[str] | None, fmt: str | None 
         raise DataError(f"cannot parse {file} as {fmt} ({first_line}); check the file and its extension") from None
 
 
+def csv_quoting(frame) -> int:
+    """The ``quoting`` with which ``frame.to_csv`` writes a table that reads back as it was: quotes where needed,
+    or around every text when one holds a lone carriage return, which the csv module leaves unquoted (its line
+    end is a line feed) and which a reader then takes for the end of the row."""
+    import csv
+
+    from pandas.api.types import is_numeric_dtype
+
+    for column in frame.columns:
+        values = frame[column]
+        if not is_numeric_dtype(values) and values.map(lambda v: isinstance(v, str) and "\r" in v).any():
+            return csv.QUOTE_NONNUMERIC
+    return csv.QUOTE_MINIMAL
+
+
 def _bad_json_line(file: Path, compression: str | None) -> tuple[int, str] | None:
     """The number of the first line of a JSON Lines file that is not one JSON object, and why; None if every
     line is (or the file is a JSON array, or compressed in a way read only through pandas)."""

@@ -124,40 +124,34 @@ def evaluate(pipeline, texts: Sequence[str], labels: Sequence, grouping: str | N
             truth, predicted = truth @ members > 0, predicted @ members > 0
         else:
             truth, predicted = index[truth], index[predicted]
+            probabilities = probabilities @ np.eye(len(names))[index]  # a group's: the sum of its labels'
     report = _multi_label_report(truth, predicted, names) if pipeline.multi_label_ else _report(truth, predicted, names)
     if grouping:
         report["grouping"] = grouping
     if mistakes:
-        report["mistakes"] = wrong_predictions(texts, truth, predicted, names,
-                                               probabilities if grouping is None else None)
+        report["mistakes"] = wrong_predictions(texts, truth, predicted, names, probabilities)
     return report
 
 
 def wrong_predictions(texts: list[str], truth: np.ndarray, predicted: np.ndarray, names: list[str],
-                      probabilities: np.ndarray | None = None) -> list[dict]:
-    """The texts given a wrong label, each ``{"row", "text", "label", "predicted"}`` (``row``: its place among
-    the texts, 1 for the first). One label per text: with ``probabilities``, also ``score`` (the predicted
-    label's probability) and ``label_score`` (the true label's), the most confident mistakes first. Several
-    labels per text (0/1 matrices): ``labels`` and ``predicted`` are lists, with the ``missed`` and the
-    ``extra`` labels, the texts with the most wrong labels first."""
+                      probabilities: np.ndarray) -> list[dict]:
+    """The texts given a wrong label. One label per text (class indices): ``{"text", "label", "predicted",
+    "score", "label_score"}``, the scores being the probabilities of the predicted and of the true label, the
+    most confident mistakes first. Several labels per text (0/1 matrices): ``{"text", "labels", "predicted",
+    "missed", "extra"}`` (lists of label names), the texts with the most wrong labels first."""
     if truth.ndim == 2:
         truth, predicted = truth.astype(bool), predicted.astype(bool)
 
         def named(flags: np.ndarray) -> list[str]:
             return [names[j] for j in np.flatnonzero(flags)]
 
-        rows = [{"row": int(i) + 1, "text": texts[i], "labels": named(truth[i]), "predicted": named(predicted[i]),
+        rows = [{"text": texts[i], "labels": named(truth[i]), "predicted": named(predicted[i]),
                  "missed": named(truth[i] & ~predicted[i]), "extra": named(predicted[i] & ~truth[i])}
                 for i in np.flatnonzero((truth != predicted).any(axis=1))]
         return sorted(rows, key=lambda r: -(len(r["missed"]) + len(r["extra"])))
-    wrong = np.flatnonzero(truth != predicted)
-    rows = [{"row": int(i) + 1, "text": texts[i], "label": names[truth[i]], "predicted": names[predicted[i]]}
-            for i in wrong]
-    if probabilities is None:
-        return rows
-    for row, i in zip(rows, wrong):
-        row["score"] = round(float(probabilities[i, predicted[i]]), 6)
-        row["label_score"] = round(float(probabilities[i, truth[i]]), 6)
+    rows = [{"text": texts[i], "label": names[truth[i]], "predicted": names[predicted[i]],
+             "score": round(float(probabilities[i, predicted[i]]), 6),
+             "label_score": round(float(probabilities[i, truth[i]]), 6)} for i in np.flatnonzero(truth != predicted)]
     return sorted(rows, key=lambda r: -r["score"])
 
 
@@ -257,8 +251,13 @@ def format_report(report: dict) -> str:
 REPORT_FILES = ("metrics.json", "confusion_matrix.png", "label_scores.png", "training_history.png", "mistakes.csv")
 
 
-def check_report_folder(folder: Path) -> None:
-    """A ConfigError when ``folder``, or the nearest folder above it that exists, is a file."""
+def check_report_folder(folder: Path, inputs: Sequence[Path] = ()) -> None:
+    """A ConfigError when ``folder``, or the nearest folder above it that exists, is a file, or when one of the
+    ``inputs`` (the data files read) is a file that a report in ``folder`` would replace."""
+    for path in inputs:
+        if path.name in REPORT_FILES and path.resolve().parent == folder.resolve():
+            raise ConfigError(f"{path} is a file that the report writes in {folder}; give --report another folder, "
+                              "or move the file out of it")
     for place in (folder, *folder.parents):
         if place.exists():
             if not place.is_dir():
@@ -281,8 +280,8 @@ def write_report(report: dict, folder: str | Path, title: str, model=None) -> li
         Path(partial).write_text(json.dumps(metrics, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
     written = [folder / "metrics.json"]
     if "mistakes" in report:
-        written.append(write_mistakes(report["mistakes"], folder / "mistakes.csv", MISTAKE_COLUMNS[
-            "several" if report.get("multi_label") else "grouped" if report.get("grouping") else "one"]))
+        written.append(write_mistakes(report["mistakes"], folder / "mistakes.csv",
+                                      MISTAKE_COLUMNS["several" if report.get("multi_label") else "one"]))
     if report.get("multi_label"):
         written.append(plot_label_scores(report, folder / "label_scores.png", title=f"Per-label scores: {title}"))
     else:
@@ -298,25 +297,25 @@ def write_report(report: dict, folder: str | Path, title: str, model=None) -> li
     return written
 
 
-# The columns of mistakes.csv: one label per text, its label groups, several labels per text.
-MISTAKE_COLUMNS = {"one": ["row", "text", "label", "predicted", "score", "label_score"],
-                   "grouped": ["row", "text", "label", "predicted"],
-                   "several": ["row", "text", "labels", "predicted", "missed", "extra"]}
+# The columns of mistakes.csv: one label per text, several labels per text.
+MISTAKE_COLUMNS = {"one": ["text", "label", "predicted", "score", "label_score"],
+                   "several": ["text", "labels", "predicted", "missed", "extra"]}
 
 
 def write_mistakes(mistakes: list[dict], path: str | Path, columns: list[str] | None = None) -> Path:
     """Write the texts given a wrong label (:func:`wrong_predictions`) as a CSV table, label lists joined by
-    ";"; ``columns`` (default: the first row's keys) name them, so a file without a row still has its header."""
+    ";"; ``columns`` (default: the first row's keys) name them, so a file without a row still has its header.
+    (Read it back with ``pandas.read_csv(path, keep_default_na=False)``, or a text such as "NA" becomes NaN.)"""
     import pandas as pd
 
-    from .data import LABEL_SEPARATOR
+    from .data import LABEL_SEPARATOR, csv_quoting
 
-    columns = columns or (list(mistakes[0]) if mistakes else MISTAKE_COLUMNS["grouped"])
+    columns = columns or (list(mistakes[0]) if mistakes else MISTAKE_COLUMNS["one"])
     frame = pd.DataFrame(mistakes, columns=columns)
     for column in columns:
         frame[column] = frame[column].map(lambda v: LABEL_SEPARATOR.join(v) if isinstance(v, list) else v)
     with atomic_file(path) as partial:
-        frame.to_csv(partial, index=False)
+        frame.to_csv(partial, index=False, quoting=csv_quoting(frame))
     return Path(path)
 
 

@@ -144,7 +144,7 @@ def test_fit_label_names_and_report(files, tmp_path):
     assert (tmp_path / "rep" / "confusion_matrix.png").read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
     assert json.loads((tmp_path / "rep" / "metrics.json").read_text())["labels"] == ["bad", "good"]
     mistakes = pd.read_csv(tmp_path / "rep" / "mistakes.csv")
-    assert list(mistakes.columns) == ["row", "text", "label", "predicted", "score", "label_score"]
+    assert list(mistakes.columns) == ["text", "label", "predicted", "score", "label_score"]
     assert set(mistakes.label) | set(mistakes.predicted) <= {"bad", "good"}
     predicted = json.loads(invoke("predict", "--model", tmp_path / "m", "--json", "a superb film").stdout)
     assert predicted[0]["label"] == "good"
@@ -353,6 +353,11 @@ def test_predict_file_passes_other_columns_through_unchanged(model, tmp_path):
     assert_ok(invoke("predict", "--model", out, "--input", tsv, "--output", tmp_path / "again.csv",
                      "--text-column", "text"))
     assert pd.read_csv(tmp_path / "again.csv").text.tolist() == ["good\tfilm", "bad"]
+    source = tmp_path / "cr.jsonl"  # a lone carriage return (old Mac line ends) inside a text
+    source.write_text('{"text": "good\\rfilm"}\n{"text": "bad"}\n')
+    for output in (tmp_path / "cr.csv", tmp_path / "cr.tsv"):
+        assert_ok(invoke("predict", "--model", out, "--input", source, "--output", output, "--text-column", "text"))
+        assert pd.read_csv(output, sep="," if output.suffix == ".csv" else "\t").text.tolist() == ["good\rfilm", "bad"]
 
 
 def test_predict_file_text_column_option(model, tmp_path):
@@ -401,6 +406,11 @@ def test_evaluate_json_and_report(model, files, tmp_path):
     mistakes = pd.read_csv(tmp_path / "rep" / "mistakes.csv")  # the --json output leaves them out
     assert len(mistakes) == report["n"] - sum(report["confusion_matrix"][i][i] for i in range(2))
     assert (mistakes.label != mistakes.predicted).all()
+    inside = tmp_path / "rep" / "mistakes.csv"  # data in the report folder, under a name the report writes
+    before = inside.read_bytes()
+    assert_error(invoke("evaluate", inside, "--model", out, "--report", tmp_path / "rep"),
+                 "is a file that the report writes")
+    assert inside.read_bytes() == before
 
 
 def test_evaluate_plain_and_explicit_columns(model, files, tmp_path):

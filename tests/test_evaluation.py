@@ -90,23 +90,23 @@ def test_mistakes_are_the_texts_labelled_wrongly_most_confident_first(pipe, tmp_
 
     from sentiment.evaluation import evaluate, write_report
 
-    texts = ["A truly wonderful film", "An awful, dull film", "A wonderful film", "A brilliant, superb plot",
-             "The film was not great at all."]
+    texts = ["A truly wonderful film", "An awful, dull film", "A wonderful film\rNA", "A brilliant, superb plot",
+             "The film was not great at all."]  # a lone carriage return must survive the CSV
     labels = ["neg", "neg", "neg", "pos", "pos"]  # the first and third are labelled wrongly on purpose
     report = evaluate(pipe, texts, labels, mistakes=True)
     predicted, probabilities = pipe.predict(texts), pipe.predict_proba(texts)
     wrong = [i for i in range(len(texts)) if predicted[i] != labels[i]]
-    assert sorted(m["row"] - 1 for m in report["mistakes"]) == wrong and len(wrong) >= 2
+    assert sorted(texts.index(m["text"]) for m in report["mistakes"]) == wrong and len(wrong) >= 2
     for m in report["mistakes"]:
-        i = m["row"] - 1
-        assert (m["text"], m["label"], m["predicted"]) == (texts[i], labels[i], predicted[i])
+        i = texts.index(m["text"])
+        assert (m["label"], m["predicted"]) == (labels[i], predicted[i])
         assert m["score"] == pytest.approx(probabilities[i].max()) and m["score"] + m["label_score"] == pytest.approx(1)
     scores = [m["score"] for m in report["mistakes"]]
     assert scores == sorted(scores, reverse=True)
     assert "mistakes" not in evaluate(pipe, texts, labels)
     written = write_report(report, tmp_path / "rep", "dev")
     assert [p.name for p in written] == ["metrics.json", "mistakes.csv", "confusion_matrix.png"]
-    table = pd.read_csv(tmp_path / "rep" / "mistakes.csv")
+    table = pd.read_csv(tmp_path / "rep" / "mistakes.csv", keep_default_na=False)
     assert table.to_dict("records") == report["mistakes"]
     assert "mistakes" not in (tmp_path / "rep" / "metrics.json").read_text()
     write_report(evaluate(pipe, texts, labels), tmp_path / "rep", "dev")  # a report without them removes the old
@@ -121,15 +121,29 @@ def test_mistakes_of_several_labels_per_text_name_the_missed_and_extra_labels(bi
     texts, gold = ["A wonderful film", "A dull plot"], [["pos"], ["neg", "film"]]  # "film" is wrong in both
     report = evaluate(pipe, texts, gold, mistakes=True)
     predicted = pipe.predict(texts)
-    rows = {m["row"]: m for m in report["mistakes"]}
-    for i in range(2):
-        assert rows[i + 1]["labels"] == sorted(gold[i], key=pipe.label_names_.index)
-        assert set(rows[i + 1]["predicted"]) == set(predicted[i])
-        assert set(rows[i + 1]["missed"]) == set(gold[i]) - set(predicted[i])
-        assert set(rows[i + 1]["extra"]) == set(predicted[i]) - set(gold[i])
+    rows = {m["text"]: m for m in report["mistakes"]}
+    for text, labels, labelled in zip(texts, gold, predicted):
+        assert rows[text]["labels"] == sorted(labels, key=pipe.label_names_.index)
+        assert set(rows[text]["predicted"]) == set(labelled)
+        assert set(rows[text]["missed"]) == set(labels) - set(labelled)
+        assert set(rows[text]["extra"]) == set(labelled) - set(labels)
     table = write_mistakes(report["mistakes"], tmp_path / "mistakes.csv").read_text()
-    assert ";".join(rows[2]["labels"]) in table  # label lists joined as a table holds them
-    assert write_mistakes([], tmp_path / "none.csv").read_text().strip() == "row,text,label,predicted"
+    assert ";".join(rows["A dull plot"]["labels"]) in table  # label lists joined as a table holds them
+    assert write_mistakes([], tmp_path / "none.csv").read_text().strip() == "text,label,predicted,score,label_score"
+
+
+def test_mistakes_of_label_groups_give_the_groups_probabilities(binary):
+    from sentiment.evaluation import evaluate
+
+    emotions = {"pos": "joy", "neg": "anger"}
+    pipe = Pipeline("tfidf", "logreg").fit(binary.train_texts, [emotions[y] for y in binary.train_labels])
+    texts = ["A wonderful, brilliant film", "An awful, dull film"]
+    report = evaluate(pipe, texts, ["anger", "joy"], grouping="sentiment", mistakes=True)
+    assert [m["predicted"] for m in report["mistakes"]] == ["positive", "negative"]
+    probabilities = pipe.predict_proba(texts)  # one emotion per group here: the group's is the emotion's
+    joy = pipe.label_names_.index("joy")
+    assert report["mistakes"][0]["score"] == pytest.approx(probabilities[0, joy], abs=1e-6)
+    assert report["mistakes"][0]["label_score"] == pytest.approx(1 - probabilities[0, joy], abs=1e-6)
 
 
 def test_a_model_whose_classes_were_read_as_whole_floats_still_matches_int_labels():
