@@ -300,7 +300,7 @@ def fit(
     seed: int = typer.Option(0, help="Seed of the dev split (and, for --task aspect, of the models' training)."),
     label_names: Optional[str] = typer.Option(None, help="Display names, e.g. 0=negative,1=positive."),
     as_json: bool = typer.Option(False, "--json", help="Print the dev metrics as one JSON object."),
-    report: Optional[Path] = _path_option(None, help="Also write dev metrics (metrics.json), the confusion matrix (or per-label scores) and (mlp, lstm) the saved model's training curves as PNG, and the dev texts the scored model labels wrongly (mistakes.csv, most confident first; a model trained again on all of DATA afterwards may read them otherwise) to this directory, replacing an earlier report's files there."),
+    report: Optional[Path] = _path_option(None, help="Also write dev metrics (metrics.json), the confusion matrix (or per-label scores) and (mlp, lstm) the saved model's training curves as PNG, and the dev texts the scored model labels wrongly (mistakes.csv, most confident first; a model trained again on all of DATA afterwards may read them otherwise; not for aspect models) to this directory, replacing an earlier report's files there."),
 ):
     """Train a model on labelled data, print its dev metrics and save it.
 
@@ -460,10 +460,14 @@ def _predict_batches(pipe, batches, where: str, array, aspect: List[str], by_sen
         if is_aspect:
             results = pipe.annotate(batch, aspects=aspect or None, by_sentence=by_sentence is not False)
             if explain:
+                from .explanation import aspect_words
+
                 _note_long_texts(batch, done)
-                explained = pipe.explain(batch, aspects=aspect or None, by_sentence=by_sentence is not False)
-                for result, with_words in zip(results, explained):
-                    result["aspects"] = with_words["aspects"]  # the same aspects, each with its "words"
+                words = aspect_words(pipe, batch, [result["aspects"] for result in results],
+                                     by_sentence=by_sentence is not False)
+                for result, words_of in zip(results, words):
+                    for each, w in zip(result["aspects"], words_of):
+                        each["words"] = w
             found |= {_term_key(a["term"]) for result in results for a in result["aspects"]}
             _print_aspects(results, array, named=bool(aspect))
         else:
@@ -483,14 +487,15 @@ LONG_TO_EXPLAIN = 1000  # words (units) in a text above which --explain says it 
 
 def _note_long_texts(texts: list[str], done: int) -> None:
     """A note on stderr for each text long enough that explaining it takes seconds (its n words: n + 1
-    predictions of n words)."""
+    predictions of n words; for an aspect model, for each aspect)."""
     from .explanation import units
 
     for i, text in enumerate(texts):
         n = len(units(text)) if len(text) > LONG_TO_EXPLAIN else 0
         if n > LONG_TO_EXPLAIN:
-            _echo(f"note: text {done + i + 1} has {n:,} words; explaining it predicts it {n + 1:,} times, so it may "
-                  "take a while (leave out --explain, or explain a part of it)", err=True)
+            _echo(f"note: text {done + i + 1} has {n:,} words; explaining it predicts it {n + 1:,} times (for each "
+                  "aspect, with an aspect model), so it may take a while (leave out --explain, or explain a part "
+                  "of it)", err=True)
 
 
 def _term_key(term: str) -> str:

@@ -124,7 +124,8 @@ def evaluate(pipeline, texts: Sequence[str], labels: Sequence, grouping: str | N
             truth, predicted = truth @ members > 0, predicted @ members > 0
         else:
             truth, predicted = index[truth], index[predicted]
-            probabilities = probabilities @ np.eye(len(names))[index]  # a group's: the sum of its labels'
+            # a group's probability: its most probable label's, on which the predicted group was chosen
+            probabilities = np.stack([probabilities[:, index == g].max(axis=1) for g in range(len(names))], axis=1)
     report = _multi_label_report(truth, predicted, names) if pipeline.multi_label_ else _report(truth, predicted, names)
     if grouping:
         report["grouping"] = grouping
@@ -136,8 +137,8 @@ def evaluate(pipeline, texts: Sequence[str], labels: Sequence, grouping: str | N
 def wrong_predictions(texts: list[str], truth: np.ndarray, predicted: np.ndarray, names: list[str],
                       probabilities: np.ndarray) -> list[dict]:
     """The texts given a wrong label. One label per text (class indices): ``{"text", "label", "predicted",
-    "score", "label_score"}``, the scores being the probabilities of the predicted and of the true label, the
-    most confident mistakes first. Several labels per text (0/1 matrices): ``{"text", "labels", "predicted",
+    "score", "label_score"}``, the scores being the probabilities of the predicted and of the true label (of
+    label groups: of each group's most probable label), the most confident mistakes first. Several labels per text (0/1 matrices): ``{"text", "labels", "predicted",
     "missed", "extra"}`` (lists of label names), the texts with the most wrong labels first."""
     if truth.ndim == 2:
         truth, predicted = truth.astype(bool), predicted.astype(bool)
@@ -255,7 +256,8 @@ def check_report_folder(folder: Path, inputs: Sequence[Path] = ()) -> None:
     """A ConfigError when ``folder``, or the nearest folder above it that exists, is a file, or when one of the
     ``inputs`` (the data files read) is a file that a report in ``folder`` would replace."""
     for path in inputs:
-        if path.name in REPORT_FILES and path.resolve().parent == folder.resolve():
+        target = path.resolve()  # a link's target is what the report would replace
+        if target.name in REPORT_FILES and target.parent == folder.resolve():
             raise ConfigError(f"{path} is a file that the report writes in {folder}; give --report another folder, "
                               "or move the file out of it")
     for place in (folder, *folder.parents):

@@ -107,20 +107,32 @@ def _predicted(classifier, probabilities: np.ndarray) -> int:
 def explain_aspects(pipeline, texts: Sequence[str], aspects=None, *, by_sentence: bool = True,
                     top: int | None = 10) -> list[dict[str, Any]]:
     """Per text ``{"text", "aspects"}``: each aspect of ``pipeline.predict_aspects(texts, aspects,
-    by_sentence=...)`` (an :class:`~sentiment.aspects.AspectPipeline`) with ``"words"``: the ``top`` words of
-    the text outside the term that move the polarity toward it most, weighed as :func:`explain` weighs them
-    (the fall of the polarity's log-odds without the word). With ``by_sentence`` (the default) an aspect's
-    polarity is read from its own sentence, so the words of other sentences move it only where leaving one
-    out joins two sentences."""
-    from .aspects.data import POLARITIES
+    by_sentence=...)`` (an :class:`~sentiment.aspects.AspectPipeline`), scores rounded, with ``"words"``
+    (:func:`aspect_words`)."""
     from .aspects.pipeline import _rounded
 
     _check_top(top)
-    found = pipeline.predict_aspects(texts, aspects, by_sentence=by_sentence)
-    results = []
-    for text, aspects_of in zip(check_texts(texts, allow_empty=True), found):
-        spans, explained = units(text), []
-        for aspect in _rounded(aspects_of):
+    texts = check_texts(texts, allow_empty=True)
+    found = [_rounded(aspects_of) for aspects_of in pipeline.predict_aspects(texts, aspects, by_sentence=by_sentence)]
+    words = aspect_words(pipeline, texts, found, by_sentence=by_sentence, top=top)
+    return [{"text": text, "aspects": [{**aspect, "words": w} for aspect, w in zip(aspects_of, words_of)]}
+            for text, aspects_of, words_of in zip(texts, found, words)]
+
+
+def aspect_words(pipeline, texts: list[str], found: list[list[dict]], *, by_sentence: bool = True,
+                 top: int | None = 10) -> list[list[list[dict]]]:
+    """Per text, per aspect found in it (``{"from", "to", "polarity", ...}``, as ``predict_aspects`` gives
+    them): the ``top`` words of the text outside the term that move the polarity toward it most, weighed as
+    :func:`explain` weighs them (the fall of the polarity's log-odds without the word). With ``by_sentence``
+    (the default) an aspect's polarity is read from its own sentence, so the words of other sentences move
+    it only where leaving one out joins two sentences. Each aspect costs one prediction per word."""
+    from .aspects.data import POLARITIES
+
+    _check_top(top)
+    out = []
+    for text, aspects_of in zip(texts, found):
+        spans, words = units(text), []
+        for aspect in aspects_of:
             start, end = aspect["from"], aspect["to"]
             around = [(a, b) for a, b in spans if b <= start or a >= end]  # the term's own words stay
             # a word before the term moves its offsets: it becomes one space
@@ -128,10 +140,9 @@ def explain_aspects(pipeline, texts: Sequence[str], aspects=None, *, by_sentence
                                                                         if b <= start else (start, end)))
                                             for a, b in around]
             probabilities = _batched(lambda part: pipeline.polarity_proba(part, by_sentence=by_sentence), items)
-            column = POLARITIES.index(aspect["polarity"])
-            explained.append({**aspect, "words": _ranked(text, around, probabilities[:, column], top)})
-        results.append({"text": text, "aspects": explained})
-    return results
+            words.append(_ranked(text, around, probabilities[:, POLARITIES.index(aspect["polarity"])], top))
+        out.append(words)
+    return out
 
 
 def _check_top(top) -> None:

@@ -121,8 +121,8 @@ class Classifier:
         """Which words move each text's prediction: per text ``{"text", "label", "score", "words"}``, the
         ``top`` words (every one with ``None``) as ``{"word", "from", "to", "weight"}``, where the weight
         is how far the log-odds of ``label`` (a value or display name; default: the predicted label, with
-        several labels per text the most probable one that passes its threshold) fall when the word is left
-        out (below 0: it speaks against the label). Any model, by occlusion: a text of n words costs n + 1
+        several labels per text the most probable one that passes its threshold, else the most probable)
+        fall when the word is left out (below 0: it speaks against the label). Any model, by occlusion: a text of n words costs n + 1
         predictions (:func:`sentiment.explanation.explain`).
 
         >>> pipe.explain(["Dull and far too long."])[0]["words"][0]  # doctest: +SKIP

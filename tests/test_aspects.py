@@ -313,13 +313,24 @@ def test_each_aspect_is_explained_by_the_words_of_its_own_opinion(tiny_model):
     for word in battery["words"][:3]:  # the weight: the polarity's log-odds fall without the word
         a, b = word["from"], word["to"]
         shift = (b - a - 1) if b <= battery["from"] else 0  # a word before the term becomes one space
+        variant = left_out(text, (a, b))
+        assert variant[battery["from"] - shift:battery["to"] - shift] == "battery"
         p = tiny_model.polarity_proba([(text, battery["from"], battery["to"])])[0]
-        q = tiny_model.polarity_proba([(left_out(text, (a, b)), battery["from"] - shift, battery["to"] - shift)])[0]
+        q = tiny_model.polarity_proba([(variant, battery["from"] - shift, battery["to"] - shift)])[0]
         j = POLARITIES.index(battery["polarity"])
         assert word["weight"] == pytest.approx(np.log(p[j] / (1 - p[j])) - np.log(q[j] / (1 - q[j])), abs=1e-4)
+    spied = []  # every variant scored still holds its term at the offsets it is given
+    real = tiny_model.polarity_proba
+    tiny_model.polarity_proba = lambda items, **kw: spied.extend(items) or real(items, **kw)
+    try:
+        tiny_model.explain(["Sadly :( the camera's lens, at $20, is terrible!! But the battery is excellent."])
+    finally:
+        del tiny_model.polarity_proba
+    assert spied and {variant[a:b] for variant, a, b in spied} <= {"camera", "camera's lens", "battery", "lens"}
     named = tiny_model.explain([text], aspects=["battery"], top=2)[0]["aspects"]
     assert [a["term"] for a in named] == ["battery"] and len(named[0]["words"]) == 2
     assert tiny_model.explain([""])[0]["aspects"] == []
+    assert tiny_model.explain(t for t in [text]) == [result]  # any iterable of texts, as annotate takes
 
 
 def test_given_aspects_are_located_and_scored(tiny_model):

@@ -143,7 +143,7 @@ def test_fit_label_names_and_report(files, tmp_path):
     assert (tmp_path / "rep" / "metrics.json").is_file()
     assert (tmp_path / "rep" / "confusion_matrix.png").read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
     assert json.loads((tmp_path / "rep" / "metrics.json").read_text())["labels"] == ["bad", "good"]
-    mistakes = pd.read_csv(tmp_path / "rep" / "mistakes.csv")
+    mistakes = pd.read_csv(tmp_path / "rep" / "mistakes.csv", keep_default_na=False)
     assert list(mistakes.columns) == ["text", "label", "predicted", "score", "label_score"]
     assert set(mistakes.label) | set(mistakes.predicted) <= {"bad", "good"}
     predicted = json.loads(invoke("predict", "--model", tmp_path / "m", "--json", "a superb film").stdout)
@@ -403,13 +403,16 @@ def test_evaluate_json_and_report(model, files, tmp_path):
     assert sum(map(sum, report["confusion_matrix"])) == report["n"]
     assert {**json.loads((tmp_path / "rep" / "metrics.json").read_text()), "model": str(out)} == report
     assert (tmp_path / "rep" / "confusion_matrix.png").read_bytes()[:4] == b"\x89PNG"
-    mistakes = pd.read_csv(tmp_path / "rep" / "mistakes.csv")  # the --json output leaves them out
+    mistakes = pd.read_csv(tmp_path / "rep" / "mistakes.csv", keep_default_na=False)  # not in the --json output
     assert len(mistakes) == report["n"] - sum(report["confusion_matrix"][i][i] for i in range(2))
     assert (mistakes.label != mistakes.predicted).all()
     inside = tmp_path / "rep" / "mistakes.csv"  # data in the report folder, under a name the report writes
     before = inside.read_bytes()
     assert_error(invoke("evaluate", inside, "--model", out, "--report", tmp_path / "rep"),
                  "is a file that the report writes")
+    link = tmp_path / "data.csv"  # also through a link to it
+    link.symlink_to(inside)
+    assert_error(invoke("evaluate", link, "--model", out, "--report", tmp_path / "rep"), "is a file that the report writes")
     assert inside.read_bytes() == before
 
 

@@ -20,6 +20,7 @@ from sentiment import ConfigError, ModelFileError, Pipeline  # noqa: E402
 from sentiment.errors import NotFittedError  # noqa: E402
 from sentiment.cleaning import Cleaner  # noqa: E402
 from sentiment.export import export_model, input_names  # noqa: E402
+from sentiment.explanation import left_out  # noqa: E402
 from sentiment.models import trainer  # noqa: E402
 from sentiment.models.neural import LSTMModel, MLPModel, plot_history  # noqa: E402
 from sentiment.persistence import CONFIG  # noqa: E402
@@ -274,11 +275,11 @@ def test_an_lstm_explains_its_predictions_also_of_one_word(lstm_pipe):
     column = int(probabilities.argmax())
     assert result["label"] == lstm_pipe.label_names_[column]
     strongest = result["words"][0]
-    without = lstm_pipe.predict_proba([text[:strongest["from"]] + text[strongest["to"]:]])[0, column]
+    without = lstm_pipe.predict_proba([left_out(text, (strongest["from"], strongest["to"]))])[0, column]
     p, q = float(probabilities[column]), float(without)
     assert strongest["weight"] == pytest.approx(np.log(p / (1 - p)) - np.log(q / (1 - q)), abs=1e-3)
     assert strongest["word"] == "superb"
-    one = lstm_pipe.explain(["superb"])[0]  # its one variant is the empty text
+    one = lstm_pipe.explain(["superb"])[0]  # its one variant is a blank text
     assert [w["word"] for w in one["words"]] == ["superb"]
 
 

@@ -3,9 +3,9 @@
 Features are strings (or ``(string, value)`` pairs) hashed into ``2**bits`` columns with MurmurHash3
 (x86, 32 bits, seed 0: stable across runs and machines), exactly as scikit-learn's ``FeatureHasher``
 (``input_type="pair"``, ``alternate_sign=False``) places them, so no vocabulary has to be stored; the model
-is the coefficient matrix and the intercepts. The hashing is written here rather than taken from
-scikit-learn because importing ``sklearn.feature_extraction`` costs a second or more (it imports SciPy's
-statistics), which every ``sentiment predict --task aspect`` paid; a test checks the columns against
+is the coefficient matrix and the intercepts. The hashing (about 40 lines) is written here rather than
+taken from scikit-learn because importing ``sklearn.feature_extraction`` costs a second or more (it imports
+SciPy's statistics), which every ``sentiment predict --task aspect`` paid; a test checks the columns against
 ``FeatureHasher``. Probabilities are computed in numpy, identically after a save/load round trip.
 """
 
@@ -49,7 +49,7 @@ def _mixed(k: int) -> int:
     return (k * 0x1B873593) & _MASK
 
 
-@lru_cache(maxsize=1 << 20)  # feature strings repeat: each is hashed once per process
+@lru_cache(maxsize=1 << 18)  # feature strings repeat: the frequent ones are hashed once per process
 def feature_column(name: str, bits: int) -> int:
     """The column of the feature ``name`` among ``2**bits``: FeatureHasher's ``abs(hash) % 2**bits`` (its
     special case for the hash -2**31 gives 0 for a power of two, as this does)."""
@@ -57,8 +57,9 @@ def feature_column(name: str, bits: int) -> int:
 
 
 def hashed_matrix(features, bits: int) -> sp.csr_matrix:
-    """Rows of features (strings, or ``(string, value)`` pairs) as a sparse matrix of ``2**bits`` columns; a
-    feature's values add up, and a value of 0 is left out, as FeatureHasher does."""
+    """Rows of features (strings, or ``(string, number)`` pairs) as a sparse matrix of ``2**bits`` columns; a
+    feature's values add up, and a value of 0 is left out, as FeatureHasher does with such input (it also
+    takes bytes, and string values, which these models never give)."""
     indices: list[int] = []
     values: list[float] = []
     indptr = [0]
