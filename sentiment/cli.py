@@ -487,11 +487,16 @@ LONG_TO_EXPLAIN = 1000  # words (units) in a text above which --explain says it 
 
 def _note_long_texts(texts: list[str], done: int) -> None:
     """A note on stderr for each text long enough that explaining it takes seconds (its n words: n + 1
-    predictions of n words; for an aspect model, for each aspect)."""
-    from .explanation import units
+    predictions of n words; for an aspect model, for each aspect); an error for one longer than explain takes
+    (before any of the batch is explained)."""
+    from .explanation import MAX_WORDS, units
 
-    for i, text in enumerate(texts):
-        n = len(units(text)) if len(text) > LONG_TO_EXPLAIN else 0
+    counts = [len(units(text)) if len(text) > LONG_TO_EXPLAIN else 0 for text in texts]
+    for i, n in enumerate(counts):
+        if n > MAX_WORDS:
+            _fail(f"text {done + i + 1} has {n:,} words, more than --explain takes ({MAX_WORDS:,}: it predicts a "
+                  "text once per word, each time whole); explain a part of it, or leave out --explain")
+    for i, n in enumerate(counts):
         if n > LONG_TO_EXPLAIN:
             _echo(f"note: text {done + i + 1} has {n:,} words; explaining it predicts it {n + 1:,} times (for each "
                   "aspect, with an aspect model), so it may take a while (leave out --explain, or explain a part "

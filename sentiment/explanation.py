@@ -21,10 +21,11 @@ from typing import Any, Sequence
 import numpy as np
 
 from .data import check_texts
-from .errors import ConfigError, UnknownLabelsError
+from .errors import ConfigError, DataError, UnknownLabelsError
 from .pipeline import SCORE_DECIMALS
 from .tokens import token_spans
 
+MAX_WORDS = 5000  # the longest text explained by default: its 5,001 variants of 5,000 words take minutes
 _BATCH = 512  # variants predicted at a time, to bound the memory a long text takes
 _EPSILON = 1e-12  # probabilities are kept this far from 0 and 1, where the log-odds are infinite
 
@@ -50,7 +51,8 @@ def _is_punctuation(piece: str) -> bool:
     return len(piece) == 1 and unicodedata.category(piece)[0] in "PS" and unicodedata.category(piece) != "So"
 
 
-def explain(classifier, texts: Sequence[str], label=None, top: int | None = 10) -> list[dict[str, Any]]:
+def explain(classifier, texts: Sequence[str], label=None, top: int | None = 10,
+            max_words: int | None = MAX_WORDS) -> list[dict[str, Any]]:
     """Per text ``{"text", "label", "score", "words"}``: the explained label (``label``, a value or display
     name; by default the predicted one: with several labels per text, the most probable label that passes
     its threshold, else the most probable), its probability, and the ``top`` words (all with ``None``) that
@@ -58,7 +60,8 @@ def explain(classifier, texts: Sequence[str], label=None, top: int | None = 10) 
     log-odds fall when the word is left out (1: its odds fall by a factor e = 2.7; below 0: the label is
     likelier without the word). Log-odds, not probabilities, so that two words that each make a text certain
     both show, though leaving out either leaves it nearly certain. Words whose leaving out changes nothing
-    are left out (a word the model does not know, or one of two copies of a word that a model counts once)."""
+    are left out (a word the model does not know, or one of two copies of a word that a model counts once).
+    A text of more than ``max_words`` words is refused before any is explained (``None``: no limit)."""
     from .evaluation import codes_for
 
     classifier._check_fitted()
@@ -75,8 +78,7 @@ def explain(classifier, texts: Sequence[str], label=None, top: int | None = 10) 
             raise ConfigError(f"label {label!r} is not one of the model's labels: "
                               f"{', '.join(classifier.label_names_)}{also}") from None
     results = []
-    for text in texts:
-        spans = units(text)
+    for text, spans in zip(texts, _units_within(texts, max_words)):
         # _evidence takes texts as they are: a one-word text's only variant is blank, which the model scores as
         # a text without evidence.
         probabilities = _batched(lambda part: classifier._evidence(part)[0], [text] + [left_out(text, span)
@@ -105,7 +107,7 @@ def _predicted(classifier, probabilities: np.ndarray) -> int:
 
 
 def explain_aspects(pipeline, texts: Sequence[str], aspects=None, *, by_sentence: bool = True,
-                    top: int | None = 10) -> list[dict[str, Any]]:
+                    top: int | None = 10, max_words: int | None = MAX_WORDS) -> list[dict[str, Any]]:
     """Per text ``{"text", "aspects"}``: each aspect of ``pipeline.predict_aspects(texts, aspects,
     by_sentence=...)`` (an :class:`~sentiment.aspects.AspectPipeline`), scores rounded, with ``"words"``
     (:func:`aspect_words`)."""
@@ -113,6 +115,7 @@ def explain_aspects(pipeline, texts: Sequence[str], aspects=None, *, by_sentence
 
     _check_top(top)
     texts = check_texts(texts, allow_empty=True)
+    _units_within(texts, max_words)  # a text too long is refused before any work
     found = [_rounded(aspects_of) for aspects_of in pipeline.predict_aspects(texts, aspects, by_sentence=by_sentence)]
     words = aspect_words(pipeline, texts, found, by_sentence=by_sentence, top=top)
     return [{"text": text, "aspects": [{**aspect, "words": w} for aspect, w in zip(aspects_of, words_of)]}
@@ -142,6 +145,21 @@ def aspect_words(pipeline, texts: list[str], found: list[list[dict]], *, by_sent
             probabilities = _batched(lambda part: pipeline.polarity_proba(part, by_sentence=by_sentence), items)
             words.append(_ranked(text, around, probabilities[:, POLARITIES.index(aspect["polarity"])], top))
         out.append(words)
+    return out
+
+
+def _units_within(texts: list[str], max_words: int | None) -> list[list[tuple[int, int]]]:
+    """The :func:`units` of each text; a DataError for a text of more than ``max_words``."""
+    if max_words is not None and (isinstance(max_words, bool) or not isinstance(max_words, (int, np.integer))
+                                  or max_words < 1):
+        raise ConfigError(f"max_words must be a whole number of at least 1 (or None for no limit), not {max_words!r}")
+    out = []
+    for i, text in enumerate(texts):
+        spans = units(text)
+        if max_words is not None and len(spans) > max_words:
+            raise DataError(f"text {i} has {len(spans):,} words, more than max_words={max_words:,}: explaining it "
+                            f"predicts it once per word, each time whole; explain a part of it, or raise max_words")
+        out.append(spans)
     return out
 
 

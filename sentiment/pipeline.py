@@ -117,20 +117,22 @@ class Classifier:
         language)."""
         return self._evidence(check_texts(texts), known=True, proba=False)[1]
 
-    def explain(self, texts: Sequence[str], *, label=None, top: int | None = 10) -> list[dict[str, Any]]:
+    def explain(self, texts: Sequence[str], *, label=None, top: int | None = 10,
+                max_words: int | None = 5000) -> list[dict[str, Any]]:
         """Which words move each text's prediction: per text ``{"text", "label", "score", "words"}``, the
         ``top`` words (every one with ``None``) as ``{"word", "from", "to", "weight"}``, where the weight
         is how far the log-odds of ``label`` (a value or display name; default: the predicted label, with
         several labels per text the most probable one that passes its threshold, else the most probable)
-        fall when the word is left out (below 0: it speaks against the label). Any model, by occlusion: a text of n words costs n + 1
-        predictions (:func:`sentiment.explanation.explain`).
+        fall when the word is left out (below 0: it speaks against the label). Any model, by occlusion: a
+        text of n words costs n + 1 predictions, so a text of more than ``max_words`` words is refused
+        (``None``: no limit; :func:`sentiment.explanation.explain`).
 
         >>> pipe.explain(["Dull and far too long."])[0]["words"][0]  # doctest: +SKIP
         {'word': 'Dull', 'from': 0, 'to': 4, 'weight': 5.32}
         """
         from .explanation import explain
 
-        return explain(self, texts, label=label, top=top)
+        return explain(self, texts, label=label, top=top, max_words=max_words)
 
     def _evidence(self, texts: list[str], known: bool = False, proba: bool = True) -> tuple:
         """``(probabilities or None, known feature counts or None)`` of checked ``texts``, cleaned once."""

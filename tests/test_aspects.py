@@ -331,6 +331,8 @@ def test_each_aspect_is_explained_by_the_words_of_its_own_opinion(tiny_model):
     assert [a["term"] for a in named] == ["battery"] and len(named[0]["words"]) == 2
     assert tiny_model.explain([""])[0]["aspects"] == []
     assert tiny_model.explain(t for t in [text]) == [result]  # any iterable of texts, as annotate takes
+    with pytest.raises(DataError, match="text 0 has 10 words, more than max_words=5"):
+        tiny_model.explain([text], max_words=5)
 
 
 def test_given_aspects_are_located_and_scored(tiny_model):

@@ -291,6 +291,9 @@ def test_predict_explain_json_and_its_errors(model, files, tmp_path):
     assert item["explanation"] == {k: v for k, v in pipe.explain(["The ending was so dull."])[0].items()
                                    if k in ("label", "score", "words")}
     assert item["explanation"]["score"] == item["scores"][item["label"]]
+    long = invoke("predict", "--model", out, "--explain", "fine", " ".join(["good"] * 5001))
+    assert_error(long, "text 2 has 5,001 words, more than --explain takes")
+    assert "fine" not in long.stdout  # refused before the batch is printed
     unknown = invoke("predict", "--model", out, "--explain", "qqq zzz")
     assert_ok(unknown)
     assert "(leaving out any one word changes nothing)" in unknown.stdout

@@ -6,7 +6,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from sentiment import ConfigError, Ensemble, NotFittedError, Pipeline
+from sentiment import ConfigError, DataError, Ensemble, NotFittedError, Pipeline
 from sentiment.explanation import left_out, units
 
 
@@ -90,6 +90,19 @@ def test_an_ensemble_explains_like_a_pipeline(fitted):
     ensemble = Ensemble([fitted("tfidf", "logreg"), fitted("count", "logreg")])
     result = ensemble.explain(["A dreadful, boring film"])[0]
     assert result["label"] == "neg" and result["words"][0]["word"] in {"dreadful", "boring"}
+
+
+def test_a_text_longer_than_max_words_is_refused_before_any_is_explained(pipe, monkeypatch):
+    calls = []
+    real = pipe._evidence
+    monkeypatch.setattr(pipe, "_evidence", lambda *a, **k: calls.append(1) or real(*a, **k))
+    with pytest.raises(DataError, match="text 1 has 5 words, more than max_words=4"):
+        pipe.explain(["great", "a truly wonderful film !"], max_words=4)
+    assert calls == []
+    assert len(pipe.explain(["a truly wonderful film !"], max_words=None)[0]["words"]) >= 1
+    for bad in (0, 2.5, True):
+        with pytest.raises(ConfigError, match="max_words must be a whole number"):
+            pipe.explain(["great"], max_words=bad)
 
 
 def test_explain_errors(pipe):

@@ -329,15 +329,17 @@ class AspectPipeline:
                 row["categories"] = _rounded(categories)
         return rows
 
-    def explain(self, texts, aspects=None, *, by_sentence: bool = True, top: int | None = 10) -> list[dict]:
+    def explain(self, texts, aspects=None, *, by_sentence: bool = True, top: int | None = 10,
+                max_words: int | None = 5000) -> list[dict]:
         """Per text ``{"text", "aspects"}``: the aspects of :meth:`predict_aspects` (its ``aspects`` and
         ``by_sentence``), each with ``"words"``, the ``top`` words outside its term that move the polarity
         toward it most: how far the polarity's log-odds fall when the word is left out (below 0: the word
-        speaks against it; see :func:`sentiment.explanation.explain_aspects`)."""
+        speaks against it; see :func:`sentiment.explanation.explain_aspects`). A text of more than
+        ``max_words`` words is refused (``None``: no limit)."""
         from ..explanation import explain_aspects
 
         self._check_fitted()
-        return explain_aspects(self, texts, aspects, by_sentence=by_sentence, top=top)
+        return explain_aspects(self, texts, aspects, by_sentence=by_sentence, top=top, max_words=max_words)
 
     # -- persistence ---------------------------------------------------------------------------
     def save(self, path) -> Path:
