@@ -5,9 +5,9 @@ It asks nothing of the model but probabilities, so it explains every classifier 
 features, a classical model, an MLP or an LSTM, an ensemble, the polarity toward an aspect), and it reads the
 text as the model does: leaving out "not" in "not good" undoes the negation, so "not" gets the weight of the
 flip. A text of n words costs n + 1 predictions of about n words each, so the time grows with the square of
-the length (README, "Explanations", times it). A word is what
-the aspect tokenizer takes as one (:func:`units`): in a script written without spaces (Chinese, Japanese,
-Thai) a whole run of letters is one word.
+the length (README, "Explanations", times it). A word is what the aspect tokenizer takes as one
+(:func:`units`): in a script written without spaces (Chinese, Japanese, Thai) a whole run of letters is one
+word.
 
 >>> pipe.explain(["Dull and far too long."])[0]["words"][:2]  # doctest: +SKIP
 [{'word': 'Dull', 'from': 0, 'to': 4, 'weight': 5.32}, {'word': 'and', 'from': 5, 'to': 8, 'weight': 2.1}]
@@ -25,7 +25,9 @@ from .errors import ConfigError, DataError, UnknownLabelsError
 from .pipeline import SCORE_DECIMALS
 from .tokens import token_spans
 
-MAX_WORDS = 5000  # the longest text explained by default: its 5,001 variants of 5,000 words take minutes
+# The longest text explained by default (also the default of Pipeline.explain and AspectPipeline.explain,
+# which cannot import it): its 5,001 variants of 5,000 words take minutes.
+MAX_WORDS = 5000
 _BATCH = 512  # variants predicted at a time, to bound the memory a long text takes
 _EPSILON = 1e-12  # probabilities are kept this far from 0 and 1, where the log-odds are infinite
 

@@ -3,6 +3,8 @@ a word), the label explained, and their errors. The CLI's --explain is tested in
 
 from __future__ import annotations
 
+import inspect
+
 import numpy as np
 import pytest
 
@@ -103,6 +105,11 @@ def test_a_text_longer_than_max_words_is_refused_before_any_is_explained(pipe, m
     for bad in (0, 2.5, True):
         with pytest.raises(ConfigError, match="max_words must be a whole number"):
             pipe.explain(["great"], max_words=bad)
+    from sentiment.aspects import AspectPipeline
+    from sentiment.explanation import MAX_WORDS
+
+    for method in (Pipeline.explain, AspectPipeline.explain):  # the same default everywhere
+        assert inspect.signature(method).parameters["max_words"].default == MAX_WORDS
 
 
 def test_explain_errors(pipe):
