@@ -389,7 +389,7 @@ def predict(
       sentiment predict --task aspect --aspect battery --aspect screen "Great screen, awful battery."
       sentiment predict --task aspect --whole-text "The food was great. Prices are fair."
       sentiment predict --json "The battery died after a day."
-      sentiment predict --explain "Not bad at all, though the ending drags."
+      sentiment predict --explain "Not bad at all, and the ending is lovely."
       sentiment predict -- "-5 stars: a text that starts with a dash comes after --"
       sentiment predict --input reviews.csv --output predictions.csv --text-column review
     """
