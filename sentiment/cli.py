@@ -369,12 +369,12 @@ def predict(
     aspect: List[str] = typer.Option([], "--aspect", metavar="TERM", help="Aspect models: score this aspect term (as written in the text, in any case and spacing, not inside web addresses or HTML tags; whole words first, else inside a word) instead of finding the aspects; repeatable; also with --input."),
     by_sentence: Optional[bool] = typer.Option(None, "--by-sentence/--whole-text", show_default=False, help="Aspect models: find the terms in each sentence on its own and read the polarity toward each aspect from its own sentence (the default; the models learn from single sentences), or do both over the whole text; categories are read from the whole text."),
     top_if_none: bool = typer.Option(False, "--top-if-none", help="Several labels per text: give the most probable label to a text where none passes its threshold."),
-    explain: bool = typer.Option(False, "--explain", help="Also show the words that move each prediction most: how far the label's log-odds fall when the word is left out (below 0: the word speaks against it); with several labels per text, for the first label given (or the most probable); aspect models: for each aspect's polarity; not with --input (in Python: explain)."),
+    explain: bool = typer.Option(False, "--explain", help="Also show the words that move each prediction most: how far the label's log-odds fall when the word is left out (below 0: the word speaks against it); with several labels per text, for the first label given (or the most probable); aspect models: for each aspect's polarity. With --input: an 'explanation' column (aspect models: 'words' in each aspect); it predicts each text once per word, so it is slow on long texts."),
     as_json: bool = typer.Option(False, "--json", help="Print a JSON array: per text, its label(s), the class probabilities and known_features (how many of its words or n-grams the model knows; 0: the label is a guess); aspect models: per text its aspects (term, span, polarity, scores)."),
     input_: Optional[Path] = _path_option(None, "--input", help="Predict every row of this file (streamed in chunks); aspect models also read SemEval-2014 XML."),
     output: Optional[Path] = _path_option(None, help="With --input (and needed then): where to write the predictions (.csv, .tsv or .jsonl)."),
     text_column: Optional[str] = typer.Option(None, help="With --input: the text column; default: the model's."),
-    batch_size: Optional[int] = typer.Option(None, min=1, show_default=False, help="With --input: rows per chunk (default 10,000)."),
+    batch_size: Optional[int] = typer.Option(None, min=1, show_default=False, help="With --input: rows per chunk (default 10,000; with --explain 1,000)."),
 ):
     """Label texts, with the probability of every class (with several labels per text: every label
     above its threshold, with its probability; with an aspect model: each aspect term, its character
@@ -401,13 +401,11 @@ def predict(
         if as_json:
             _fail("--json prints the predictions of texts on the command line; with --input they go to --output "
                   "(.jsonl for JSON lines)")
-        if explain:
-            _fail("--explain goes with texts on the command line or stdin, not --input (in Python: Pipeline.explain)")
         from .commands import predict_file
 
-        rows = predict_file(_load(model, task), input_, output, text_column=text_column, chunksize=batch_size or 10_000,
-                            top_if_none=top_if_none, aspects=aspect, by_sentence=by_sentence,
-                            progress=sys.stderr.isatty())
+        rows = predict_file(_load(model, task), input_, output, text_column=text_column,
+                            chunksize=batch_size or (1000 if explain else 10_000), top_if_none=top_if_none,
+                            aspects=aspect, by_sentence=by_sentence, explain=explain, progress=sys.stderr.isatty())
         _echo(f"wrote {rows} prediction{'' if rows == 1 else 's'} to {output}", err=True)
         return
     for flag, value in (("--output", output), ("--text-column", text_column), ("--batch-size", batch_size)):
@@ -482,21 +480,13 @@ def _predict_batches(pipe, batches, where: str, array, aspect: List[str], by_sen
     return done
 
 
-LONG_TO_EXPLAIN = 1000  # words (units) in a text above which --explain says it will take a while
-
-
 def _note_long_texts(texts: list[str], done: int) -> None:
     """A note on stderr for each text long enough that explaining it takes seconds (its n words: n + 1
     predictions of n words; for an aspect model, for each aspect); an error for one longer than explain takes
     (before any of the batch is explained)."""
-    from .explanation import MAX_WORDS, units
+    from .commands import LONG_TO_EXPLAIN, check_explainable
 
-    counts = [len(units(text)) if len(text) > LONG_TO_EXPLAIN else 0 for text in texts]
-    for i, n in enumerate(counts):
-        if n > MAX_WORDS:
-            _fail(f"text {done + i + 1} has {n:,} words, more than --explain takes ({MAX_WORDS:,}: it predicts a "
-                  "text once per word, each time whole); explain a part of it, or leave out --explain")
-    for i, n in enumerate(counts):
+    for i, n in enumerate(check_explainable(texts, first=done + 1)):
         if n > LONG_TO_EXPLAIN:
             _echo(f"note: text {done + i + 1} has {n:,} words; explaining it predicts it {n + 1:,} times (for each "
                   "aspect, with an aspect model), so it may take a while (leave out --explain, or explain a part "

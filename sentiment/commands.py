@@ -544,14 +544,17 @@ def check_predict_flags(pipe, top_if_none: bool = False, aspects: list[str] | No
 
 def predict_file(pipe: Pipeline, source: str | Path, target: str | Path, *, text_column: str | None = None,
                  chunksize: int = 10_000, top_if_none: bool = False, aspects: list[str] | None = None,
-                 by_sentence: bool | None = None, progress: bool = False) -> int:
+                 by_sentence: bool | None = None, explain: bool = False, progress: bool = False) -> int:
     """Predict every row of ``source`` into ``target`` (CSV, TSV or JSONL, by its extension), chunk by chunk;
     an aspect model also reads the sentences (``id``, ``text``) of SemEval-2014 XML.
 
     Memory stays flat on files of any size. ``target`` gets the input columns plus ``label`` (with
     several labels per text: ``labels``, joined by the model's separator) and one ``score_<label>``
     column per class (for an aspect model: ``aspects``, the terms found or, with ``aspects``, those named, each
-    read within its own sentence unless ``by_sentence`` is False, and ``categories``). If the input already has a
+    read within its own sentence unless ``by_sentence`` is False, and ``categories``). With ``explain``, also
+    ``explanation``: the words that move each text's (first) label most (:func:`sentiment.explanation.explain`;
+    an aspect model: ``words`` in each aspect instead); a text of more words than explain takes is refused
+    before its chunk is written. If the input already has a
     column of one of those names (e.g. the gold ``label``), every added column is named ``predicted_<name>`` instead, so
     no input column is overwritten. It is written to a temporary file and renamed at the end, so an interrupted run
     leaves no partial output. Flags the model cannot honour are refused (:func:`check_predict_flags`). Returns
@@ -574,8 +577,11 @@ def predict_file(pipe: Pipeline, source: str | Path, target: str | Path, *, text
             if blank.any():
                 row = rows + int(blank.to_numpy().argmax()) + 1
                 raise DataError(f"{source}: data row {row} has no text in column {text_column!r}; drop or fill it")
-            added = _prediction_columns(pipe, text_values(texts, source, text_column, rows), top_if_none, aspects, by_sentence,
-                                        columns["separator"], nested=out_format == "jsonl")
+            values = text_values(texts, source, text_column, rows)
+            if explain:
+                check_explainable(values, first=rows + 1, what=f"{source}: data row")
+            added = _prediction_columns(pipe, values, top_if_none, aspects, by_sentence, columns["separator"],
+                                        nested=out_format == "jsonl", explain=explain)
             if any(name in chunk.columns for name in added):  # keep the input's columns, e.g. a gold label
                 added = {f"predicted_{name}": values for name, values in added.items()}
                 taken = [name for name in added if name in chunk.columns]
@@ -607,21 +613,52 @@ def _output_format(target: Path) -> str:
 
 
 def _prediction_columns(pipe, texts: list[str], top_if_none: bool, aspects, by_sentence: bool, separator: str,
-                        nested: bool) -> dict[str, list]:
-    """The columns ``predict_file`` adds: ``label`` or ``labels`` and ``score_<label>`` per class; for an
-    aspect model, ``aspects`` and (when it has them) ``categories``. List values (aspects, categories,
-    several labels) stay lists for a ``nested`` output (JSON Lines); in a table, labels are joined by
-    ``separator`` and aspects and categories written as JSON text."""
+                        nested: bool, explain: bool = False) -> dict[str, list]:
+    """The columns ``predict_file`` adds: ``label`` or ``labels`` and ``score_<label>`` per class, and with
+    ``explain`` ``explanation``; for an aspect model, ``aspects`` (with ``explain``, each with its ``words``) and
+    (when it has them) ``categories``. List values (aspects, categories, several labels, explanations) stay
+    lists for a ``nested`` output (JSON Lines); in a table, labels are joined by ``separator`` and the others
+    written as JSON text."""
+    def cell(value):
+        return value if nested else json.dumps(value, ensure_ascii=False)
+
     if getattr(pipe, "kind", None) == "aspect":
         rows = pipe.annotate(texts, aspects=aspects or None, by_sentence=by_sentence)
+        if explain:
+            from .explanation import aspect_words
+
+            found = [row["aspects"] for row in rows]
+            for aspects_of, words_of in zip(found, aspect_words(pipe, texts, found, by_sentence=by_sentence)):
+                for aspect, words in zip(aspects_of, words_of):
+                    aspect["words"] = words
         keys = ("aspects", "categories") if pipe.categories_ is not None else ("aspects",)
-        return {key: [row[key] if nested else json.dumps(row[key], ensure_ascii=False) for row in rows] for key in keys}
+        return {key: [cell(row[key]) for row in rows] for key in keys}
     results = pipe.annotate(texts, top_if_none=top_if_none)
     columns = ({"labels": [r["labels"] if nested else separator.join(r["labels"]) for r in results]}
                if pipe.multi_label_ else {"label": [r["label"] for r in results]})
     for name in pipe.label_names_:
         columns[f"score_{name}"] = [r["scores"][name] for r in results]
+    if explain:
+        columns["explanation"] = [cell({"label": e["label"], "words": e["words"]}) for e in pipe.explain(texts)]
     return columns
+
+
+LONG_TO_EXPLAIN = 1000  # words in a text above which --explain notes that it will take a while
+
+
+def check_explainable(texts: list[str], first: int = 1, what: str = "text") -> list[int]:
+    """The number of words (:func:`~sentiment.explanation.units`) of each text of more than
+    :data:`LONG_TO_EXPLAIN` characters (0 for the others: a word has a character at least); a DataError naming
+    the text (``what`` and its number, ``first`` for the first) that is longer than --explain takes."""
+    from .explanation import MAX_WORDS, units
+
+    counts = [len(units(text)) if len(text) > LONG_TO_EXPLAIN else 0 for text in texts]
+    for i, n in enumerate(counts):
+        if n > MAX_WORDS:
+            raise DataError(f"{what} {first + i} has {n:,} words, more than --explain takes ({MAX_WORDS:,}: it "
+                            "predicts a text once per word, each time whole); explain a part of it, or leave out "
+                            "--explain")
+    return counts
 
 
 def _json_text(value):

@@ -81,6 +81,16 @@ def test_predict_explain_prints_the_words_under_each_aspect(model_dir):
     assert all(a["words"] for a in as_json[0]["aspects"])
 
 
+def test_predict_file_with_explanations_gives_each_aspect_its_words(model_dir, tmp_path):
+    texts = ["The camera is great but the battery is awful.", "Nice place."]
+    source = tmp_path / "in.csv"
+    source.write_text("text\n" + "\n".join(texts) + "\n")
+    assert_ok(invoke("predict", "--model", model_dir, "--explain", "--input", source, "--output", tmp_path / "o.jsonl"))
+    rows = [json.loads(line) for line in (tmp_path / "o.jsonl").read_text().splitlines()]
+    assert [row["aspects"] for row in rows] == [row["aspects"] for row in load(model_dir).explain(texts)]
+    assert rows[0]["aspects"] and all(a["words"] for a in rows[0]["aspects"])
+
+
 def test_predict_named_aspects_in_plain_text(model_dir):
     result = invoke("predict", "--model", model_dir, "--aspect", "screen", "--aspect", "pizza",
                     "The pizza was dreadful, the screen was superb.")

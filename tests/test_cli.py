@@ -297,9 +297,26 @@ def test_predict_explain_json_and_its_errors(model, files, tmp_path):
     unknown = invoke("predict", "--model", out, "--explain", "qqq zzz")
     assert_ok(unknown)
     assert "(leaving out any one word changes nothing)" in unknown.stdout
-    assert_error(invoke("predict", "--model", out, "--explain", "--input", files["dev"], "--output", tmp_path / "p.csv"),
-                 "--explain goes with texts on the command line or stdin")
-    assert not (tmp_path / "p.csv").exists()
+
+
+def test_predict_file_with_explanations(model, files, tmp_path):
+    out, _ = model
+    pipe = Pipeline.load(out)
+    source = pd.read_csv(files["dev"])
+    explained = pipe.explain(source.review.tolist())
+    for name in ("p.csv", "p.jsonl"):
+        assert_ok(invoke("predict", "--model", out, "--explain", "--input", files["dev"], "--output", tmp_path / name,
+                         "--batch-size", 7))  # several chunks
+    table = pd.read_csv(tmp_path / "p.csv")
+    assert [json.loads(cell) for cell in table.explanation] == [{"label": e["label"], "words": e["words"]}
+                                                                for e in explained]
+    lines = [json.loads(line) for line in (tmp_path / "p.jsonl").read_text().splitlines()]
+    assert [line["explanation"]["words"] for line in lines] == [e["words"] for e in explained]
+    long = tmp_path / "long.csv"  # a text longer than explain takes: refused with its row, no output written
+    pd.DataFrame({"review": ["fine", " ".join(["good"] * 5001)]}).to_csv(long, index=False)
+    assert_error(invoke("predict", "--model", out, "--explain", "--input", long, "--output", tmp_path / "q.csv"),
+                 "data row 2 has 5,001 words, more than --explain takes")
+    assert not (tmp_path / "q.csv").exists()
 
 
 def _check_predictions(frame, source):
