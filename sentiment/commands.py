@@ -577,18 +577,18 @@ def predict_file(pipe: Pipeline, source: str | Path, target: str | Path, *, text
             if blank.any():
                 row = rows + int(blank.to_numpy().argmax()) + 1
                 raise DataError(f"{source}: data row {row} has no text in column {text_column!r}; drop or fill it")
+            names = _added_names(pipe, explain)
+            prefix = "predicted_" if any(name in chunk.columns for name in names) else ""  # keep e.g. a gold label
+            taken = [prefix + name for name in names if prefix and prefix + name in chunk.columns]
+            if taken:  # before any work on the chunk
+                raise DataError(f"{source} already has the columns {', '.join(taken)}; rename them "
+                                "(predictions would overwrite them)")
             values = text_values(texts, source, text_column, rows)
             if explain:
                 check_explainable(values, first=rows + 1, what=f"{source}: data row")
             added = _prediction_columns(pipe, values, top_if_none, aspects, by_sentence, columns["separator"],
                                         nested=out_format == "jsonl", explain=explain)
-            if any(name in chunk.columns for name in added):  # keep the input's columns, e.g. a gold label
-                added = {f"predicted_{name}": values for name, values in added.items()}
-                taken = [name for name in added if name in chunk.columns]
-                if taken:
-                    raise DataError(f"{source} already has the columns {', '.join(taken)}; rename them "
-                                    "(predictions would overwrite them)")
-            chunk = chunk.assign(**added)
+            chunk = chunk.assign(**{prefix + name: column for name, column in added.items()})
             if out_format == "jsonl":  # strict JSON: a missing or infinite value is null, not NaN or Infinity
                 for record in chunk.to_dict(orient="records"):
                     handle.write(json.dumps(_json_safe(record), ensure_ascii=False, default=str, allow_nan=False) + "\n")
@@ -610,6 +610,14 @@ def _output_format(target: Path) -> str:
         raise DataError(f"cannot write predictions to {target.name}; give --output a .csv, .tsv or .jsonl file name "
                         "(uncompressed)")
     return out_format
+
+
+def _added_names(pipe, explain: bool) -> list[str]:
+    """The names of the columns that :func:`_prediction_columns` adds, in its order."""
+    if getattr(pipe, "kind", None) == "aspect":
+        return ["aspects", "categories"] if pipe.categories_ is not None else ["aspects"]
+    labels = ["labels"] if pipe.multi_label_ else ["label"]
+    return labels + [f"score_{name}" for name in pipe.label_names_] + (["explanation"] if explain else [])
 
 
 def _prediction_columns(pipe, texts: list[str], top_if_none: bool, aspects, by_sentence: bool, separator: str,
@@ -639,7 +647,7 @@ def _prediction_columns(pipe, texts: list[str], top_if_none: bool, aspects, by_s
     for name in pipe.label_names_:
         columns[f"score_{name}"] = [r["scores"][name] for r in results]
     if explain:
-        columns["explanation"] = [cell({"label": e["label"], "words": e["words"]}) for e in pipe.explain(texts)]
+        columns["explanation"] = [cell({key: e[key] for key in ("label", "score", "words")}) for e in pipe.explain(texts)]
     return columns
 
 

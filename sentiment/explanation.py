@@ -22,12 +22,10 @@ import numpy as np
 
 from .data import check_texts
 from .errors import ConfigError, DataError, UnknownLabelsError
-from .pipeline import SCORE_DECIMALS
+from .pipeline import MAX_EXPLAINED_WORDS, SCORE_DECIMALS
 from .tokens import token_spans
 
-# The longest text explained by default (also the default of Pipeline.explain and AspectPipeline.explain,
-# which cannot import it): its 5,001 variants of 5,000 words take minutes.
-MAX_WORDS = 5000
+MAX_WORDS = MAX_EXPLAINED_WORDS  # the longest text explained by default
 _BATCH = 512  # variants predicted at a time, to bound the memory a long text takes
 _EPSILON = 1e-12  # probabilities are kept this far from 0 and 1, where the log-odds are infinite
 

@@ -55,6 +55,7 @@ RESERVED_CONFIG_KEYS = frozenset({"format", "format_version", "reading_version",
                                   "stages", "labels", "info"})
 
 SCORE_DECIMALS = 6  # how the annotations of every task round their scores
+MAX_EXPLAINED_WORDS = 5000  # the longest text explain takes by default: 5,001 predictions of it take minutes
 
 POLARITY_NAMES = {
     2: ["negative", "positive"],
@@ -118,7 +119,7 @@ class Classifier:
         return self._evidence(check_texts(texts), known=True, proba=False)[1]
 
     def explain(self, texts: Sequence[str], *, label=None, top: int | None = 10,
-                max_words: int | None = 5000) -> list[dict[str, Any]]:
+                max_words: int | None = MAX_EXPLAINED_WORDS) -> list[dict[str, Any]]:
         """Which words move each text's prediction: per text ``{"text", "label", "score", "words"}``, the
         ``top`` words (every one with ``None``) as ``{"word", "from", "to", "weight"}``, where the weight
         is how far the log-odds of ``label`` (a value or display name; default: the predicted label, with

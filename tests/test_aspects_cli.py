@@ -89,6 +89,12 @@ def test_predict_file_with_explanations_gives_each_aspect_its_words(model_dir, t
     rows = [json.loads(line) for line in (tmp_path / "o.jsonl").read_text().splitlines()]
     assert [row["aspects"] for row in rows] == [row["aspects"] for row in load(model_dir).explain(texts)]
     assert rows[0]["aspects"] and all(a["words"] for a in rows[0]["aspects"])
+    from sentiment.commands import _added_names, _prediction_columns
+
+    pipe = load(model_dir)
+    for explain in (False, True):
+        added = _prediction_columns(pipe, texts, False, None, True, ";", nested=True, explain=explain)
+        assert list(added) == _added_names(pipe, explain)
 
 
 def test_predict_named_aspects_in_plain_text(model_dir):

@@ -308,7 +308,7 @@ def test_predict_file_with_explanations(model, files, tmp_path):
         assert_ok(invoke("predict", "--model", out, "--explain", "--input", files["dev"], "--output", tmp_path / name,
                          "--batch-size", 7))  # several chunks
     table = pd.read_csv(tmp_path / "p.csv")
-    assert [json.loads(cell) for cell in table.explanation] == [{"label": e["label"], "words": e["words"]}
+    assert [json.loads(cell) for cell in table.explanation] == [{k: e[k] for k in ("label", "score", "words")}
                                                                 for e in explained]
     lines = [json.loads(line) for line in (tmp_path / "p.jsonl").read_text().splitlines()]
     assert [line["explanation"]["words"] for line in lines] == [e["words"] for e in explained]

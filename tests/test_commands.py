@@ -178,6 +178,26 @@ def test_predict_file_keeps_a_gold_label_column(saved_model, tmp_path):
     assert all(f"predicted_score_{name}" in out.columns for name in pipe.label_names_)
 
 
+def test_a_column_clash_is_refused_before_the_chunk_is_predicted(saved_model, tmp_path, monkeypatch):
+    source = tmp_path / "in.csv"
+    pd.DataFrame({"text": ["a wonderful film"], "explanation": ["mine"], "predicted_explanation": ["mine too"]}
+                 ).to_csv(source, index=False)
+    pipe = sentiment.load(saved_model)
+    monkeypatch.setattr(type(pipe), "annotate", lambda *a, **k: pytest.fail("predicted before the columns were checked"))
+    with pytest.raises(DataError, match="already has the columns predicted_explanation"):
+        predict_file(pipe, source, tmp_path / "out.csv", explain=True)
+    assert not (tmp_path / "out.csv").exists()
+
+
+@pytest.mark.parametrize("explain", [False, True])
+def test_the_added_column_names_are_the_columns_added(fitted, binary, explain):
+    multi = Pipeline("tfidf", "logreg", C=10.0).fit(binary.train_texts, [[y] for y in binary.train_labels])
+    for pipe in (fitted("tfidf", "logreg"), multi):
+        added = commands._prediction_columns(pipe, ["a wonderful film"], False, None, True, ";", nested=True,
+                                             explain=explain)
+        assert list(added) == commands._added_names(pipe, explain)
+
+
 def test_evaluate_file_with_unseen_labels(saved_model, tmp_path):
     path = tmp_path / "d.csv"
     pd.DataFrame({"text": ["good", "bad"], "label": ["pos", "so-so"]}).to_csv(path, index=False)

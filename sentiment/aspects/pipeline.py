@@ -39,6 +39,7 @@ from ..errors import (ConfigError, DataError, ModelFileError, NotFittedError, Se
 from ..marks import JOINERS, MARKS
 from ..persistence import (CONFIG, atomic_directory, checksum, one_line, read_model, reading_answered_for, saved_reading,
                            warn_of_reading, write_config, write_stages)
+from ..pipeline import MAX_EXPLAINED_WORDS
 from ..registry import available, resolve
 from ..tokens import markup_spans, token_cleaner
 from .data import POLARITIES, contrastive_sentences, read_aspect_data, read_polarity_texts, sentence_spans
@@ -330,7 +331,7 @@ class AspectPipeline:
         return rows
 
     def explain(self, texts, aspects=None, *, by_sentence: bool = True, top: int | None = 10,
-                max_words: int | None = 5000) -> list[dict]:
+                max_words: int | None = MAX_EXPLAINED_WORDS) -> list[dict]:
         """Per text ``{"text", "aspects"}``: the aspects of :meth:`predict_aspects` (its ``aspects`` and
         ``by_sentence``), each with ``"words"``, the ``top`` words outside its term that move the polarity
         toward it most: how far the polarity's log-odds fall when the word is left out (below 0: the word
