@@ -75,8 +75,9 @@ _PUNCTUATION_RUN = re.compile(rf"[^\w\s]{{{_LONG_RUN},}}")
 # only hide a word ("ter\u200drible").
 _INVISIBLE = re.compile("[\u00ad\u200b\u200e\u200f\u202a-\u202e\u2060-\u2064\u2066-\u2069\ufeff]"
                         "|(?<=[A-Za-z\u00c0-\u024f])[\u200c\u200d]+(?=[A-Za-z\u00c0-\u024f])")
-# Words (with their combining marks: a Hindi word keeps its vowel signs) joined by inner apostrophes ("don't").
-_TOKEN = re.compile(rf"{WORD}(?:'{WORD})*|'{WORD}|[!?]+|[.,;:]")
+# Words (with their combining marks: a Hindi word keeps its vowel signs) joined by inner apostrophes ("don't")
+# or by the Hebrew gershayim of an acronym ("צה״ל"; around a word it is a quotation mark, and goes).
+_TOKEN = re.compile(rf"{WORD}(?:['״]{WORD})*|'{WORD}|[!?]+|[.,;:]")
 # A negated verb written without its apostrophe ("dont", "Isnt", "CANT"): its "n" and "t" take one between them.
 _MISSING_APOSTROPHE = re.compile(r"\b(do|does|did|is|are|was|were|has|have|had|would|should|could|must|need|ca|wo|ai"
                                  r"|sha)(n)(t)\b", re.IGNORECASE)
@@ -102,7 +103,8 @@ NEGATION_SCOPES = (1, 2)  # 1: punctuation and "but" only (models saved before n
 # 1: as of 3 December 2026 (NFC, other scripts' punctuation, whole Indic words, "wo n't", emoji sequences).
 # 2: normalize_unicode drops a zero-width joiner or non-joiner between two Latin letters.
 # 3: the Hebrew geresh reads as an apostrophe: a word that holds one stays one word.
-READING_VERSION = 3
+# 4: a Hebrew gershayim between two letters (an acronym: "צה״ל") keeps the word whole.
+READING_VERSION = 4
 
 # Contractions are expanded per token (only tokens with an apostrophe, or "cannot", need work).
 _IRREGULAR = {"won't": ["will", "not"], "can't": ["can", "not"], "shan't": ["shall", "not"],

@@ -29,11 +29,11 @@ _URL_PART = r"[^\s<>\"'(),]|\([^\s<>\"'()]*\)"
 _WEB_ADDRESS = rf"(?:https?://|www\.)(?:{_URL_PART})*(?:[^\s<>\"'(),.;:!?\]]|\([^\s<>\"'()]*\))"
 _MARKUP = rf"(?P<markup>{_WEB_ADDRESS}|{HTML_TAG})"
 # Tokens: web addresses and HTML tags whole (markup: never part of an aspect term), then words (with inner
-# apostrophes), HTML entities, and any other single non-space character, so that "hard-drive", "$20" or
+# apostrophes, or the Hebrew geresh and gershayim: "ג׳ירפה", "צה״ל"), HTML entities, and any other single non-space character, so that "hard-drive", "$20" or
 # "i7-3770" split into pieces whose spans tile the term.
 # A word goes on over combining marks (a decomposed "café" is one word, as the composed one is; a Hindi
 # word keeps its vowel signs).
-_TOKEN = re.compile(_MARKUP + rf"|&(?:[a-zA-Z]+|#\d+);|{WORD}(?:['’׳](?![sS]\b){WORD})*|['’][sS]\b|[^\w\s]",
+_TOKEN = re.compile(_MARKUP + rf"|&(?:[a-zA-Z]+|#\d+);|{WORD}(?:['’׳״](?![sS]\b){WORD})*|['’][sS]\b|[^\w\s]",
                     re.IGNORECASE)
 _MARKUP_ONLY = re.compile(_MARKUP, re.IGNORECASE)
 

@@ -290,6 +290,20 @@ def test_normalize_unicode_keeps_typographic_apostrophes():  # NFKC alone makes 
         assert clean(text, normalize_unicode=True) == clean(text) == ["it", "is", "not", "not_good"]
 
 
+@pytest.mark.parametrize("tokenizer", ["regex", "spacy"])
+def test_hebrew_words_keep_their_geresh_and_the_gershayim_of_an_acronym(tokenizer):
+    from sentiment.tokens import tokenize
+
+    text = "\u05d2\u05f3\u05d9\u05e8\u05e4\u05d4 \u05e6\u05d4\u05f4\u05dc \u05f4\u05d8\u05d5\u05d1\u05f4"
+    giraffe, acronym, quoted = text.split()  # "ג׳ירפה צה״ל ״טוב״": a word, an acronym, a quoted word
+    words = clean(text, tokenizer=tokenizer)
+    assert words[:2] == [giraffe.replace("\u05f3", "'"), acronym]
+    if tokenizer == "regex":  # spaCy's tokenizer keeps the quoted word with its marks: its choice, not ours
+        assert words[2:] == [quoted.strip("\u05f4")]
+    assert [t.text for t in tokenize(text)] == [giraffe.replace("\u05f3", "'"), acronym, "\u05f4", quoted[1:-1],
+                                                "\u05f4"]
+
+
 def test_normalize_unicode_keeps_emoji_sequences_and_ascii_text():
     for text in ("👨\u200d👩\u200d👧 and 👍🏽 🇫🇷", "plain ascii, not changed at all"):
         assert clean(text, normalize_unicode=True) == clean(text)

@@ -40,7 +40,8 @@ OPTIONS = [{}, {"missing_apostrophes": True, "normalize_unicode": True}, {"negat
 # the new fingerprint here, so that models trained before it warn when loaded. (The sample grew with version 3:
 # the fingerprints are of the sample as it is now.)
 FINGERPRINTS = {2: "f6604949140be4090cf8047402c9cac61e353926ac11eddd3f7440fbdd878f52",
-                3: "95bbb2a395fab53e117c609982fa1165c64cd0005621d753fd9eafabe92555a9"}
+                3: "95bbb2a395fab53e117c609982fa1165c64cd0005621d753fd9eafabe92555a9",
+                4: "0e88202c458eb5b84cbe2931887611797388e85c57840ddb6e33e5e035586fa9"}
 
 
 def _alternatives(pattern: str) -> list[str]:
