@@ -374,7 +374,7 @@ def predict(
     input_: Optional[Path] = _path_option(None, "--input", help="Predict every row of this file (streamed in chunks); aspect models also read SemEval-2014 XML."),
     output: Optional[Path] = _path_option(None, help="With --input (and needed then): where to write the predictions (.csv, .tsv or .jsonl)."),
     text_column: Optional[str] = typer.Option(None, help="With --input: the text column; default: the model's."),
-    batch_size: Optional[int] = typer.Option(None, min=1, show_default=False, help="With --input: rows per chunk (default 10,000; with --explain 1,000)."),
+    batch_size: Optional[int] = typer.Option(None, min=1, show_default=False, help="With --input: rows per chunk (default 5,000; with --explain 1,000)."),
 ):
     """Label texts, with the probability of every class (with several labels per text: every label
     above its threshold, with its probability; with an aspect model: each aspect term, its character
@@ -401,11 +401,12 @@ def predict(
         if as_json:
             _fail("--json prints the predictions of texts on the command line; with --input they go to --output "
                   "(.jsonl for JSON lines)")
-        from .commands import predict_file
+        from .commands import CHUNK_ROWS, EXPLAINED_CHUNK_ROWS, predict_file
 
         rows = predict_file(_load(model, task), input_, output, text_column=text_column,
-                            chunksize=batch_size or (1000 if explain else 10_000), top_if_none=top_if_none,
-                            aspects=aspect, by_sentence=by_sentence, explain=explain, progress=sys.stderr.isatty())
+                            chunksize=batch_size or (EXPLAINED_CHUNK_ROWS if explain else CHUNK_ROWS),
+                            top_if_none=top_if_none, aspects=aspect, by_sentence=by_sentence, explain=explain,
+                            progress=sys.stderr.isatty())
         _echo(f"wrote {rows} prediction{'' if rows == 1 else 's'} to {output}", err=True)
         return
     for flag, value in (("--output", output), ("--text-column", text_column), ("--batch-size", batch_size)):
