@@ -158,7 +158,7 @@ def _units_within(texts: list[str], max_words: int | None) -> list[list[tuple[in
         spans = units(text)
         if max_words is not None and len(spans) > max_words:
             raise DataError(f"text {i} has {len(spans):,} words, more than max_words={max_words:,}: explaining it "
-                            f"predicts it once per word, each time whole; explain a part of it, or raise max_words")
+                            "predicts it once per word, each time whole; explain a part of it, or raise max_words")
         out.append(spans)
     return out
 
