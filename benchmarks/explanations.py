@@ -117,8 +117,7 @@ def main() -> None:
     lines += [f"| {name} | {size:,} | {seconds:.2f} |" for name, size, seconds in long]
     table = "\n".join(lines)
     print(table)
-    out = Path(args.out) if args.out else Path(__file__).resolve().parent / "results" / "explanations.md"
-    out.write_text(table + "\n", encoding="utf-8")
+    datasets.results_file(args.out, "explanations.md", complete=True).write_text(table + "\n", encoding="utf-8")
 
 
 if __name__ == "__main__":

@@ -59,8 +59,7 @@ def main() -> None:
               for r in rows]
     table = "\n".join(lines)
     print(table)
-    out = Path(args.out) if args.out else Path(__file__).resolve().parent / "results" / "predict_memory.md"
-    out.write_text(table + "\n", encoding="utf-8")
+    datasets.results_file(args.out, "predict_memory.md", complete=True).write_text(table + "\n", encoding="utf-8")
 
 
 if __name__ == "__main__":
