@@ -459,14 +459,11 @@ def _predict_batches(pipe, batches, where: str, array, aspect: List[str], by_sen
         if is_aspect:
             results = pipe.annotate(batch, aspects=aspect or None, by_sentence=by_sentence is not False)
             if explain:
-                from .explanation import aspect_words
+                from .explanation import add_aspect_words
 
                 _note_long_texts(batch, done)
-                words = aspect_words(pipe, batch, [result["aspects"] for result in results],
-                                     by_sentence=by_sentence is not False)
-                for result, words_of in zip(results, words):
-                    for each, w in zip(result["aspects"], words_of):
-                        each["words"] = w
+                add_aspect_words(pipe, batch, [result["aspects"] for result in results],
+                                 by_sentence=by_sentence is not False)
             found |= {_term_key(a["term"]) for result in results for a in result["aspects"]}
             _print_aspects(results, array, named=bool(aspect))
         else:

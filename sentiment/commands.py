@@ -637,12 +637,9 @@ def _prediction_columns(pipe, texts: list[str], top_if_none: bool, aspects, by_s
     if getattr(pipe, "kind", None) == "aspect":
         rows = pipe.annotate(texts, aspects=aspects or None, by_sentence=by_sentence)
         if explain:
-            from .explanation import aspect_words
+            from .explanation import add_aspect_words
 
-            found = [row["aspects"] for row in rows]
-            for aspects_of, words_of in zip(found, aspect_words(pipe, texts, found, by_sentence=by_sentence)):
-                for aspect, words in zip(aspects_of, words_of):
-                    aspect["words"] = words
+            add_aspect_words(pipe, texts, [row["aspects"] for row in rows], by_sentence=by_sentence)
         keys = ("aspects", "categories") if pipe.categories_ is not None else ("aspects",)
         return {key: [cell(row[key]) for row in rows] for key in keys}
     results = pipe.annotate(texts, top_if_none=top_if_none)

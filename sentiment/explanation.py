@@ -110,31 +110,30 @@ def explain_aspects(pipeline, texts: Sequence[str], aspects=None, *, by_sentence
                     top: int | None = 10, max_words: int | None = MAX_WORDS) -> list[dict[str, Any]]:
     """Per text ``{"text", "aspects"}``: each aspect of ``pipeline.predict_aspects(texts, aspects,
     by_sentence=...)`` (an :class:`~sentiment.aspects.AspectPipeline`), scores rounded, with ``"words"``
-    (:func:`aspect_words`)."""
+    (:func:`add_aspect_words`)."""
     from .aspects.pipeline import _rounded
 
     _check_top(top)
     texts = check_texts(texts, allow_empty=True)
     _units_within(texts, max_words)  # a text too long is refused before any work
     found = [_rounded(aspects_of) for aspects_of in pipeline.predict_aspects(texts, aspects, by_sentence=by_sentence)]
-    words = aspect_words(pipeline, texts, found, by_sentence=by_sentence, top=top)
-    return [{"text": text, "aspects": [{**aspect, "words": w} for aspect, w in zip(aspects_of, words_of)]}
-            for text, aspects_of, words_of in zip(texts, found, words)]
+    add_aspect_words(pipeline, texts, found, by_sentence=by_sentence, top=top)
+    return [{"text": text, "aspects": aspects_of} for text, aspects_of in zip(texts, found)]
 
 
-def aspect_words(pipeline, texts: list[str], found: list[list[dict]], *, by_sentence: bool = True,
-                 top: int | None = 10) -> list[list[list[dict]]]:
-    """Per text, per aspect found in it (``{"from", "to", "polarity", ...}``, as ``predict_aspects`` gives
-    them): the ``top`` words of the text outside the term that move the polarity toward it most, weighed as
-    :func:`explain` weighs them (the fall of the polarity's log-odds without the word). With ``by_sentence``
-    (the default) an aspect's polarity is read from its own sentence, so the words of other sentences move
-    it only where leaving one out joins two sentences. Each aspect costs one prediction per word."""
+def add_aspect_words(pipeline, texts: list[str], found: list[list[dict]], *, by_sentence: bool = True,
+                     top: int | None = 10) -> None:
+    """Give each aspect found in each text (``{"from", "to", "polarity", ...}``, as ``predict_aspects`` or
+    ``annotate`` give them) its ``"words"``, in place: the ``top`` words of the text outside the term that
+    move the polarity toward it most, weighed as :func:`explain` weighs them (the fall of the polarity's
+    log-odds without the word). With ``by_sentence`` (the default) an aspect's polarity is read from its own
+    sentence, so the words of other sentences move it only where leaving one out joins two sentences. Each
+    aspect costs one prediction per word."""
     from .aspects.data import POLARITIES
 
     _check_top(top)
-    out = []
     for text, aspects_of in zip(texts, found):
-        spans, words = units(text), []
+        spans = units(text)
         for aspect in aspects_of:
             start, end = aspect["from"], aspect["to"]
             around = [(a, b) for a, b in spans if b <= start or a >= end]  # the term's own words stay
@@ -143,9 +142,7 @@ def aspect_words(pipeline, texts: list[str], found: list[list[dict]], *, by_sent
                                                                         if b <= start else (start, end)))
                                             for a, b in around]
             probabilities = _batched(lambda part: pipeline.polarity_proba(part, by_sentence=by_sentence), items)
-            words.append(_ranked(text, around, probabilities[:, POLARITIES.index(aspect["polarity"])], top))
-        out.append(words)
-    return out
+            aspect["words"] = _ranked(text, around, probabilities[:, POLARITIES.index(aspect["polarity"])], top)
 
 
 def _units_within(texts: list[str], max_words: int | None) -> list[list[tuple[int, int]]]:
