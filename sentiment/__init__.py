@@ -13,6 +13,7 @@ from .errors import (ConfigError, DataError, ModelFileError, NotFittedError, Sen
                      ReadingVersionWarning, TrainingError, TuningWarning)
 from .pipeline import Pipeline, load  # noqa: E402
 from .registry import available  # noqa: E402
+from .text_vectorizer import TextVectorizer  # noqa: E402
 
 
 def __getattr__(name: str):
@@ -26,6 +27,7 @@ def __getattr__(name: str):
 __all__ = [
     "Pipeline",
     "Ensemble",
+    "TextVectorizer",
     "load",
     "available",
     "clean",

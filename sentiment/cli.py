@@ -238,10 +238,13 @@ def _shipped_choices(describe: bool = False) -> str:
 
 def _load(model: Optional[Path], task: Optional[str]):
     """The model of ``--model``, or the shipped model of ``--task``."""
+    from .commands import check_classifier
     from .pipeline import load
 
     with _status("loading the model (and its libraries)..."):
-        return load(model, task=_shipped_task(model, task))
+        pipe = load(model, task=_shipped_task(model, task))
+    check_classifier(pipe, model)
+    return pipe
 
 
 @contextlib.contextmanager
@@ -613,6 +616,45 @@ def evaluate(
         _echo(format_report(result))
 
 
+@app.command(short_help="Turn the texts of a file into vectors (count, tf-idf or word2vec).")
+@friendly
+def vectorize(
+    data: Path = _path_argument(..., metavar="DATA", help="Texts: .csv/.tsv/.jsonl/.parquet (also compressed: .gz, .bz2, .xz); other columns are ignored."),
+    out: Path = _path_option(..., help="File to write the vectors to, one row per data row: .npz for count and tfidf (sparse; scipy.sparse.load_npz reads it), .npy for word2vec (dense; numpy.load)."),
+    vectorizer: Optional[str] = typer.Option(None, help="count, tfidf (the default) or word2vec, fitted on DATA."),
+    set_: List[str] = typer.Option([], "--set", "-s", metavar="KEY=VALUE", help="Option KEY=VALUE of the cleaner or the vectorizer, repeatable (see `sentiment options --vectorizer NAME`)."),
+    model: Optional[Path] = _path_option(None, help="Use this fitted vectorizer instead of fitting one: a directory saved with --save, or a trained model (the vectors its model reads)."),
+    save: Optional[Path] = _path_option(None, help="Also save the fitted vectorizer to this directory, to vectorize more texts the same way later (--model)."),
+    names: Optional[Path] = _path_option(None, help="Also write the name of each column (n-gram, or word2vec0, word2vec1, ...) to this .json file, as an array."),
+    text_column: Optional[str] = typer.Option(None, help="Column with the texts; default: text (with --model naming a trained model: its text column)."),
+    as_json: bool = typer.Option(False, "--json", help="Print what was written as one JSON object (rows, columns, files)."),
+):
+    """Clean the texts of a file and turn them into vectors: n-gram counts, tf-idf weights (sparse
+    matrices) or word2vec document vectors (a dense array), with the same cleaning and vectorizers as
+    `fit`. In Python: sentiment.TextVectorizer, a scikit-learn transformer.
+
+    Examples:
+
+    \b
+      sentiment vectorize reviews.csv --out tfidf.npz --names terms.json --save tfidf-vectorizer
+      sentiment vectorize new-reviews.csv --model tfidf-vectorizer --out new.npz
+      sentiment vectorize reviews.csv --vectorizer word2vec --set vector_size=50 --out vectors.npy
+      sentiment vectorize reviews.csv --vectorizer count --set ngram_range=[1,2] --set min_df=2 --out counts.npz
+      sentiment vectorize reviews.csv --model my-model --out features.npz
+    """
+    from .commands import vectorize_file
+
+    written = vectorize_file(data, out, vectorizer=vectorizer, options=_parse_options(set_), model=model,
+                             text_column=text_column, names=names, save=save,
+                             progress=sys.stderr.isatty() and not as_json)
+    if as_json:
+        _print_json(written)
+        return
+    _echo(f"wrote {written['rows']} x {written['columns']} {written['vectorizer']} vectors to {written['out']}"
+          + (f", the column names to {written['names']}" if written["names"] else "")
+          + (f"; saved the vectorizer to {written['saved']}" if written["saved"] else ""))
+
+
 @app.command(short_help="Combine trained models by averaging their probabilities.")
 @friendly
 def ensemble(
@@ -703,7 +745,8 @@ def info(
         _echo(f"{'settings' if n == 0 else '':<12} {key}: {_pairs(value)}")
     labels = (", ".join(f"{name} {t:.3g}" for name, t in described["thresholds"].items()) if described["multi_label"]
               else ", ".join(described["labels"]))
-    _echo(f"labels       {'several per text, each with its threshold: ' if described['multi_label'] else ''}{labels}")
+    if labels:  # a text vectorizer has none
+        _echo(f"labels       {'several per text, each with its threshold: ' if described['multi_label'] else ''}{labels}")
     for key, title in (("columns", "columns"), ("data", "data"), ("dev_metrics", "dev"), ("info", "training")):
         if described[key]:
             _echo(f"{title:<12} {_pairs(described[key])}")

@@ -17,11 +17,12 @@ from .data import (LABEL_SEPARATOR, LABEL_SETS, check_fraction, check_label_sets
                    holds_sst_trees, is_multi_label, is_pandas_na, iter_table, missing_columns, read_labelled, sst_phrase_split, text_values,
                    train_dev_split)
 from .errors import (ConfigError, DataError, MissingColumnsError, SeparatorError, TuningWarning, UngroupedLabelError,
-                     UnknownLabelsError, refuse_flags)
+                     UnknownLabelsError, refuse_flags, with_article)
 from .evaluation import evaluate
 from .multilabel import MIN_POSITIVES
 from .persistence import atomic_file, check_model_target, check_outside_models
 from .pipeline import PIPELINE_OPTIONS, POLARITY_NAMES, Pipeline, load, polarity_names
+from .registry import resolve
 from .tasks import DEFAULT_TASK, get_task
 
 HEADLINE = ("n", "accuracy", "macro_f1", "macro_f1_labels", "micro_f1")  # the dev metrics kept in a model's config
@@ -364,7 +365,8 @@ def _description(pipe, path: Path) -> dict:
     return {"model": str(path), "kind": kind, "sentiment_version": config.get("sentiment_version"),
             "reading_version": ({name: member.reading_version_ for name, member in zip(config["members"], pipe.members)}
                                 if kind == "ensemble" else pipe.reading_version_),
-            "settings": _settings(kind, config, pipe, path), "labels": list(getattr(pipe, "label_names_", None) or POLARITIES),
+            "settings": _settings(kind, config, pipe, path),
+            "labels": [] if kind == "vectorizer" else list(getattr(pipe, "label_names_", None) or POLARITIES),
             "multi_label": multi_label,
             "thresholds": dict(zip(pipe.label_names_, map(float, pipe.thresholds_))) if multi_label else None,
             "columns": config.get("columns"), "dev_metrics": dev_metrics or None,
@@ -387,6 +389,9 @@ def _settings(kind: str, config: dict, pipe, path: Path) -> dict:
             settings["categories_learnt"] = categories is not None  # False: the training data had none
         return {**settings, **({"category_thresholds": dict(zip(detector.label_names_, map(
             float, detector.thresholds_)))} if detector is not None else {})}
+    if kind == "vectorizer":
+        return {"vectorizer": pipe.vectorizer, "features": pipe.n_features_, "cleaner_settings": config.get("cleaner", {}),
+                "vectorizer_settings": config["stages"]["vectorizer"]["params"]}
     options = config.get("pipeline", {}).get("options", {})
     pipeline = {key: options.get(key, default) for key, default in PIPELINE_OPTIONS.items()
                 if key != "tune_fraction" or getattr(pipe, "multi_label_", False)}  # tuning: several labels only
@@ -437,6 +442,7 @@ def evaluate_file(data: str | Path, model: str | Path | None = None, *, text_col
     ``progress`` shows a progress bar while the model predicts; ``mistakes`` adds the texts labelled wrongly
     (not for an aspect model)."""
     pipe = load(model, task=task)
+    check_classifier(pipe, model)
     if getattr(pipe, "kind", None) == "aspect":
         refuse_flags({"--text-column": text_column, "--label-column": label_column, "--grouping": grouping,
                       "--label-names": label_names}, "an aspect model", "leave it out (an aspect model reads SemEval XML or JSONL, whose fields are fixed)")
@@ -463,6 +469,13 @@ def evaluate_file(data: str | Path, model: str | Path | None = None, *, text_col
     elif grouping is None:
         _refuse_codes_of_two_for_many(labels, list(pipe.classes_), getattr(pipe, "label_names_", None), str(data))
     return pipe, evaluate(pipe, texts, labels, grouping, progress=progress, mistakes=mistakes)
+
+
+def check_classifier(pipe, path: str | Path | None) -> None:
+    """Refuse a loaded text vectorizer where a model that labels texts is needed (predict, evaluate)."""
+    if getattr(pipe, "kind", None) == "vectorizer":
+        raise ConfigError(f"{path} holds a text vectorizer, which labels nothing; `sentiment vectorize DATA --model "
+                          f"{path} --out FILE` gives its vectors, and `sentiment fit` trains a model that labels texts")
 
 
 def ensemble_models(models: list[str | Path], out: str | Path, *, weights: list[float] | None = None,
@@ -708,3 +721,89 @@ def _all_columns(source, text_column, chunksize, progress, aspect_model: bool = 
         if text_column not in chunk.columns:
             raise missing_columns(source, [text_column], list(chunk.columns))
         yield chunk
+
+
+VECTOR_FORMATS = {False: ".npz", True: ".npy"}  # by whether the vectors are dense: scipy.sparse.load_npz, numpy.load
+
+
+def vectorize_file(data: str | Path, out: str | Path, *, vectorizer: str | None = None, options: dict | None = None,
+                   model: str | Path | None = None, text_column: str | None = None, names: str | Path | None = None,
+                   save: str | Path | None = None, progress: bool = False) -> dict:
+    """Turn the texts of a table into vectors written to ``out``: count and tf-idf vectors (sparse) as a
+    ``.npz`` file that ``scipy.sparse.load_npz`` reads, word2vec document vectors (dense) as a ``.npy`` file
+    for ``numpy.load``; one row per data row, in order.
+
+    Without ``model``, a :class:`~sentiment.text_vectorizer.TextVectorizer` (``vectorizer``, default tfidf,
+    with ``options``) is fitted on the texts and, with ``save``, saved there. With ``model`` (a saved text
+    vectorizer, or a trained pipeline: the vectors its model reads), nothing is fitted. ``names`` writes the
+    columns' names as a JSON array. Every file is written atomically, and the paths are checked before any
+    work. Returns ``{"rows", "columns", "vectorizer", "out", "names", "saved"}``.
+    """
+    from .data import read_table
+    from .text_vectorizer import TextVectorizer
+
+    options = dict(options or {})
+    if model is not None:
+        refuse_flags({"--vectorizer": vectorizer, "--set": options or None, "--save": save}, "--model, whose vectorizer "
+                     "is fitted already", "leave it out, or leave out --model to fit a new vectorizer")
+        vec, column = _fitted_vectorizer(model)
+        dense = vec.vectorizer_.dense
+    else:
+        vec, column = TextVectorizer(vectorizer or "tfidf", **options), "text"  # names and values checked now
+        dense = resolve("vectorizer", vec.vectorizer).dense
+    out, data = Path(out), Path(data)
+    targets = [(out, "--out", VECTOR_FORMATS[dense])] + ([(Path(names), "--names", ".json")] if names else [])
+    for target, flag, suffix in targets:
+        if target.is_dir():
+            raise DataError(f"{flag} {target} is a directory; give a file name, e.g. {target / ('vectors' + suffix)}")
+        if target.suffix.lower() != suffix:
+            kind = ("dense: numpy.load reads a .npy file" if dense else "sparse: scipy.sparse.load_npz reads a .npz file")
+            why = f"{vec.vectorizer} vectors are {kind}" if flag == "--out" else "the names are written as a JSON array"
+            raise DataError(f"{flag} {target.name}: {why}; give {flag} a file name ending in {suffix}")
+        if target.exists() and target.resolve() == data.resolve():
+            raise DataError(f"{flag} is the input file; choose another path")
+        check_outside_models(target, flag)
+    if names and Path(names).resolve() == out.resolve():
+        raise DataError("--names and --out are the same file; give each its own")
+    if save is not None:
+        check_model_target(save)
+    text_column = text_column or column
+    frame = read_table(data, [text_column])
+    if len(frame) == 0:
+        raise DataError(f"{data} has a header but no rows; give at least one row")
+    texts = frame[text_column]
+    blank = texts.isna() | texts.astype(str).str.strip().eq("")
+    if blank.any():
+        raise DataError(f"{data}: data row {int(blank.to_numpy().argmax()) + 1} has no text in column {text_column!r}; "
+                        "drop or fill it")
+    texts = text_values(texts, data, text_column)
+    vectors = vec.transform(texts) if model is not None else vec.fit_transform(texts, progress=progress)
+    with atomic_file(out) as partial, open(partial, "wb") as handle:
+        if dense:
+            np.save(handle, vectors)
+        else:
+            from scipy.sparse import save_npz
+
+            save_npz(handle, vectors)
+    if names:
+        with atomic_file(names) as partial, open(partial, "w", encoding="utf-8") as handle:
+            json.dump(vec.get_feature_names_out().tolist(), handle, ensure_ascii=False)
+    if save is not None:
+        vec.save(save)
+    return {"rows": int(vectors.shape[0]), "columns": int(vectors.shape[1]), "vectorizer": vec.vectorizer,
+            "out": str(out), "names": str(names) if names else None, "saved": str(save) if save is not None else None}
+
+
+def _fitted_vectorizer(model: str | Path) -> tuple[Any, str]:
+    """The fitted :class:`~sentiment.text_vectorizer.TextVectorizer` of a saved vectorizer or pipeline, and
+    the text column it reads by default (a pipeline's: the one it was trained with)."""
+    from .text_vectorizer import TextVectorizer
+
+    loaded = load(model)
+    if isinstance(loaded, TextVectorizer):
+        return loaded, "text"
+    if not isinstance(loaded, Pipeline):
+        kind = getattr(loaded, "kind", None) or type(loaded).__name__.lower()  # aspect, ensemble
+        raise ConfigError(f"{model} holds {with_article(kind)} model, which has no single vectorizer; give a saved "
+                          "text vectorizer or a pipeline model")
+    return TextVectorizer.from_pipeline(loaded), model_columns(loaded)["text"]

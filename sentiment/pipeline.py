@@ -36,7 +36,7 @@ from . import __version__
 from .cleaning import READING_VERSION, Cleaner
 from .data import (check_fraction, check_label_sets, check_labels, check_texts, is_multi_label, joined_label,
                    train_dev_split)
-from .errors import ConfigError, DataError, ModelFileError, NotFittedError, TuningWarning
+from .errors import ConfigError, DataError, ModelFileError, NotFittedError, TuningWarning, with_article
 from .groupings import group_labels, resolve_grouping
 from .multilabel import DEFAULT_THRESHOLD, chosen_labels, decide, macro_f1, tune_thresholds
 from .persistence import check_columns, one_line, read_config, read_model, saved_reading, warn_of_reading, write_model
@@ -473,9 +473,11 @@ class Pipeline(Classifier):
     def load(cls, path: str | os.PathLike) -> "Pipeline":
         """Rebuild a pipeline saved with :meth:`save`."""
         config, states = read_model(path)
-        if config.get("kind") in ("ensemble", "aspect"):
-            raise ModelFileError(f"{path} holds an {config['kind']} model; load it with sentiment.load(path) "
-                                 "(the CLI's predict and evaluate take it as it is)")
+        if config.get("kind") in ("ensemble", "aspect", "vectorizer"):
+            uses = ("sentiment vectorize --model takes it" if config["kind"] == "vectorizer"
+                    else "the CLI's predict and evaluate take it as it is")
+            raise ModelFileError(f"{path} holds {with_article(config['kind'])} model; load it with sentiment.load(path) "
+                                 f"({uses})")
         _check_kind(config, path)
         check_columns(config, path)
         try:
@@ -520,7 +522,7 @@ class Pipeline(Classifier):
 
 
 def load(path: str | os.PathLike | None = None, *, task: str | None = None):
-    """Load a saved pipeline, ensemble or aspect model (whichever the directory holds); without ``path``,
+    """Load a saved pipeline, ensemble, aspect model or text vectorizer (whichever the directory holds); without ``path``,
     the default English model of ``task`` (``"polarity"``, the default, ``"emotion"`` or ``"aspect"``).
 
     >>> from sentiment import load
@@ -543,10 +545,14 @@ def load(path: str | os.PathLike | None = None, *, task: str | None = None):
         from .aspects.pipeline import AspectPipeline
 
         return AspectPipeline.load(path)
+    if config.get("kind") == "vectorizer":
+        from .text_vectorizer import TextVectorizer
+
+        return TextVectorizer.load(path)
     return Pipeline.load(path)
 
 
-KINDS = (None, "ensemble", "aspect")  # config.json "kind": None is a Pipeline
+KINDS = (None, "ensemble", "aspect", "vectorizer")  # "vectorizer": a TextVectorizer, which classifies nothing  # config.json "kind": None is a Pipeline
 
 
 def _check_kind(config: dict, path) -> None:

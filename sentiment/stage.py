@@ -25,7 +25,8 @@ from .errors import ConfigError, NotFittedError
 class Stage:
     """Base of vectorizers and models.
 
-    Vectorizers: ``fit_transform(docs)``, ``transform(docs)`` (docs are token lists) and ``n_features``.
+    Vectorizers: ``fit_transform(docs)``, ``transform(docs)`` (docs are token lists), ``n_features`` and
+    ``dense`` (whether ``transform`` gives a numpy array rather than a sparse matrix).
     Models: ``fit(X, y, *, dev=None, vectorizer=None, labels=None, progress=False)`` with ``y`` integer
     codes ``0..k-1``, ``labels`` the names of those codes (when known) and ``dev`` an optional
     ``(X_dev, y_dev)`` for early stopping; ``predict_proba(X)``;

@@ -183,6 +183,7 @@ class CountVectorizer(Stage):
     kind = "vectorizer"
     name = "count"
     nonnegative = True  # counts and tf-idf weights: any model can read them
+    dense = False  # transform gives a sparse matrix
     # With analyzer="word+char", character n-grams are named with this prefix, so the word "good" and the
     # character n-gram "good" are two columns. Models saved before it (no "char_prefix" in their state)
     # share one column for both and keep doing so: set_state reads the prefix from the state.

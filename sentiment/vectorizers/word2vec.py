@@ -26,6 +26,7 @@ class Word2VecVectorizer(Stage):
     kind = "vectorizer"
     name = "word2vec"
     nonnegative = False  # standardised document vectors: models that need non-negative features cannot use them
+    dense = True  # transform gives a dense array
     defaults = {
         "vector_size": 100,
         "window": 5,

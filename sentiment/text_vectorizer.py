@@ -1,0 +1,242 @@
+"""Texts to vectors: the cleaning and one vectorizer, without a model, as a scikit-learn transformer.
+
+>>> from sentiment import TextVectorizer
+>>> vec = TextVectorizer("count", ngram_range=(1, 1)).fit(["A great film!", "not great"])
+>>> vec.get_feature_names_out().tolist()
+['a', 'film', 'great', 'not', 'not_great']
+>>> vec.transform(["a great, great film"]).toarray().tolist()
+[[1.0, 1.0, 2.0, 0.0, 0.0]]
+
+``count`` and ``tfidf`` give scipy CSR matrices (one column per n-gram), ``word2vec`` dense float32
+document vectors. It plugs into scikit-learn (``make_pipeline(TextVectorizer("tfidf"), LogisticRegression())``,
+``clone``, ``GridSearchCV`` over its options), saves and loads as every model of this package does (JSON
+and safetensors, :mod:`sentiment.persistence`), and :meth:`TextVectorizer.from_pipeline` gives the vectors a
+trained :class:`~sentiment.pipeline.Pipeline`'s model reads. ``sentiment vectorize`` is its command line.
+"""
+
+from __future__ import annotations
+
+import os
+from datetime import datetime, timezone
+from typing import Any, Sequence
+
+import numpy as np
+
+from . import __version__
+from .cleaning import READING_VERSION, Cleaner
+from .data import check_texts
+from .errors import ConfigError, ModelFileError, NotFittedError, with_article
+from .persistence import one_line, read_model, saved_reading, warn_of_reading, write_model
+from .pipeline import _jsonable, _Progress, _python_value, _tokens
+from .registry import available, resolve
+from .tasks import DEFAULT_VECTORIZER
+
+KIND = "vectorizer"  # config.json "kind" of a saved TextVectorizer
+
+
+class TextVectorizer:
+    """Clean texts and turn them into vectors; one transformer chosen by the vectorizer's name.
+
+    Parameters
+    ----------
+    vectorizer : str
+        ``"count"``, ``"tfidf"`` or ``"word2vec"`` (``sentiment.available("vectorizer")``).
+    **options
+        Settings of the cleaner and of the vectorizer, e.g. ``ngram_range=(1, 2)``, ``min_df=2``,
+        ``negation=False``, ``vector_size=50``; ``TextVectorizer.options_for(vectorizer)`` lists them. A
+        name neither has is an error.
+
+    Learned state ends in ``_`` and exists once fitted: ``cleaner_``, ``vectorizer_`` (the stage, which
+    reads token lists), ``reading_version_`` and ``info_``.
+    """
+
+    kind = KIND
+
+    def __init__(self, vectorizer: str = DEFAULT_VECTORIZER, **options: Any) -> None:
+        self.vectorizer = vectorizer
+        self._options = dict(options)
+        self._split_options()  # an unknown name fails here, as a TypeError would
+
+    # -- scikit-learn estimator protocol ----------------------------------------------------
+    def get_params(self, deep: bool = True) -> dict[str, Any]:
+        """``vectorizer`` and every option given (``deep`` changes nothing: there are no sub-estimators)."""
+        return {"vectorizer": self.vectorizer, **self._options}
+
+    def set_params(self, **params: Any) -> "TextVectorizer":
+        """Set ``vectorizer`` or options, checked as the constructor checks them; returns the vectorizer."""
+        vectorizer = params.pop("vectorizer", self.vectorizer)
+        options = {**self._options, **params}
+        _split(vectorizer, options)  # nothing changes if a name or value is refused
+        self.vectorizer, self._options = vectorizer, options
+        return self
+
+    def __repr__(self) -> str:
+        return f"TextVectorizer({', '.join(f'{k}={v!r}' for k, v in self.get_params().items())})"
+
+    def __sklearn_tags__(self):
+        from sklearn.utils import InputTags, Tags, TargetTags, TransformerTags
+
+        return Tags(estimator_type=None, target_tags=TargetTags(required=False), transformer_tags=TransformerTags(),
+                    input_tags=InputTags(one_d_array=True, two_d_array=False, string=True))
+
+    def __sklearn_is_fitted__(self) -> bool:
+        return hasattr(self, "vectorizer_")
+
+    @staticmethod
+    def options_for(vectorizer: str = DEFAULT_VECTORIZER) -> dict[str, dict[str, Any]]:
+        """The options (with defaults) of the cleaner and of the named vectorizer."""
+        return {"cleaner": {name: getattr(Cleaner(), name) for name in Cleaner.option_names()},
+                "vectorizer": dict(resolve("vectorizer", vectorizer).defaults)}
+
+    def _split_options(self) -> tuple[dict, dict]:
+        return _split(self.vectorizer, self._options)
+
+    # -- fitting and transforming -------------------------------------------------------------
+    def fit(self, texts: Sequence[str], y: Any = None, *, progress: bool = False) -> "TextVectorizer":
+        """Learn the vocabulary (and IDF weights, or word vectors) from ``texts``; ``y`` is ignored.
+        Returns the vectorizer."""
+        self.fit_transform(texts, progress=progress)
+        return self
+
+    def fit_transform(self, texts: Sequence[str], y: Any = None, *, progress: bool = False):
+        """:meth:`fit`, then the vectors of ``texts`` (cleaned once)."""
+        texts = check_texts(texts)
+        cleaner_options, vectorizer_options = self._split_options()
+        cleaner = Cleaner(**cleaner_options)
+        vectorizer = resolve("vectorizer", self.vectorizer)(**vectorizer_options)
+        with _Progress(progress, len(texts)) as bar:
+            docs = _tokens(cleaner, texts, bar)
+            bar.stage(f"vectorizing ({self.vectorizer})")
+            vectors = vectorizer.fit_transform(docs)
+        self.cleaner_, self.vectorizer_ = cleaner, vectorizer
+        self._fitted_params = self.get_params()
+        self.reading_version_ = READING_VERSION
+        self.info_ = {"trained_on": len(texts), "created": datetime.now(timezone.utc).isoformat(timespec="seconds")}
+        return _as_output(vectors)
+
+    def transform(self, texts: Sequence[str]):
+        """The vectors of ``texts``: a scipy CSR matrix (count, tfidf) or a float32 array (word2vec), one row
+        per text, one column per name of :meth:`get_feature_names_out`."""
+        self._check_fitted()
+        return _as_output(self.vectorizer_.transform(self.cleaner_.tokens_of(check_texts(texts))))
+
+    def known_features(self, texts: Sequence[str]) -> np.ndarray:
+        """How many features of each text (distinct n-grams, or words with a vector) the vocabulary holds;
+        0: its vector says nothing about it (all zeros, or word2vec's mean vector)."""
+        self._check_fitted()
+        return self.vectorizer_.n_known(self.cleaner_.tokens_of(check_texts(texts)))
+
+    def get_feature_names_out(self, input_features: Any = None) -> np.ndarray:
+        """The name of each column: the n-gram (``"not_good"``, ``"great film"``; a character n-gram of
+        ``analyzer="word+char"`` starts with ``"c:"``), or ``word2vec0``, ``word2vec1`` … for the dimensions
+        of word2vec's document vectors (scikit-learn's naming of unnamed outputs)."""
+        self._check_fitted()
+        names = getattr(self.vectorizer_, "feature_names", None)
+        if names is None:
+            names = [f"{self.vectorizer_.name}{i}" for i in range(self.vectorizer_.n_features)]
+        return np.asarray(names, dtype=object)
+
+    @property
+    def n_features_(self) -> int:
+        """The number of columns the vectors have."""
+        self._check_fitted()
+        return self.vectorizer_.n_features
+
+    def _check_fitted(self) -> None:
+        if not hasattr(self, "vectorizer_"):
+            raise NotFittedError("this TextVectorizer is not fitted yet; call fit(texts) or load a saved one")
+
+    @classmethod
+    def from_pipeline(cls, pipeline) -> "TextVectorizer":
+        """The fitted cleaning and vectorizer of a trained :class:`~sentiment.pipeline.Pipeline` (shared, not
+        copied): its ``transform`` gives the vectors the pipeline's model reads (an lstm model reads the token
+        ids of the same vocabulary instead)."""
+        from .pipeline import Pipeline
+
+        if not isinstance(pipeline, Pipeline):
+            raise ConfigError(f"from_pipeline takes a trained Pipeline, not {type(pipeline).__name__}; an ensemble "
+                              "or aspect model has no single vectorizer")
+        pipeline._check_fitted()
+        options = pipeline.get_params()
+        known = set().union(*cls.options_for(pipeline.vectorizer_.name).values())
+        vec = cls(pipeline.vectorizer_.name, **{k: v for k, v in options.items() if k in known})
+        vec.cleaner_, vec.vectorizer_ = pipeline.cleaner_, pipeline.vectorizer_
+        vec._fitted_params = vec.get_params()
+        vec.reading_version_ = getattr(pipeline, "reading_version_", None)
+        vec.info_ = dict(getattr(pipeline, "info_", {}))
+        return vec
+
+    # -- persistence ----------------------------------------------------------------------
+    def save(self, path: str | os.PathLike) -> "os.PathLike":
+        """Write the fitted vectorizer to the directory ``path`` (atomically, JSON and safetensors, as every
+        model of this package); :meth:`load` or ``sentiment.load(path)`` reads it back. Returns ``path``."""
+        self._check_fitted()
+        fitted = dict(getattr(self, "_fitted_params", None) or self.get_params())
+        reading = getattr(self, "reading_version_", None)
+        config = {
+            "kind": KIND,
+            "sentiment_version": __version__,
+            **({"reading_version": reading} if reading is not None else {}),
+            "vectorizer": {"name": fitted.pop("vectorizer"), "options": _jsonable(fitted)},
+            "cleaner": self.cleaner_.to_dict(),
+            "stages": {"vectorizer": {"name": self.vectorizer_.name, "params": _jsonable(self.vectorizer_.params)}},
+            "info": self.info_,
+        }
+        return write_model(path, config, {"vectorizer": self.vectorizer_.get_state()})
+
+    @classmethod
+    def load(cls, path: str | os.PathLike) -> "TextVectorizer":
+        """Rebuild a vectorizer saved with :meth:`save`."""
+        config, states = read_model(path)
+        if config.get("kind") != KIND:
+            kind = config.get("kind") or "pipeline"
+            raise ModelFileError(f"{path} holds {with_article(kind)} model, not a text "
+                                 "vectorizer; load it with sentiment.load(path) (TextVectorizer.from_pipeline(pipe) "
+                                 "gives a pipeline's vectorizer)")
+        try:
+            spec = config["stages"]["vectorizer"]
+            options = config["vectorizer"]["options"]
+            defaults = cls.options_for(spec["name"])
+            defaults = {**defaults["cleaner"], **defaults["vectorizer"]}
+            vec = cls(config["vectorizer"]["name"],  # JSON lists back to the tuples the stages give
+                      **{k: tuple(v) if isinstance(v, list) and isinstance(defaults.get(k), tuple) else v
+                         for k, v in options.items()})
+            vec.cleaner_ = Cleaner.from_dict(config["cleaner"])
+            state, arrays = states["vectorizer"]
+            vec.vectorizer_ = resolve("vectorizer", spec["name"]).from_state(spec["params"], state, arrays)
+            if vec.vectorizer_.name != vec.vectorizer:
+                raise ValueError("its settings and its vectorizer disagree on the vectorizer's name")
+            vec._fitted_params = vec.get_params()
+            vec.reading_version_ = saved_reading(config)
+            vec.info_ = dict(config.get("info", {}))
+        except (KeyError, TypeError, ValueError, AttributeError, IndexError, ConfigError) as exc:
+            raise ModelFileError(f"{path} is not a consistent sentiment vectorizer ({one_line(exc)}); fit it "
+                                 "again") from None
+        warn_of_reading(vec.reading_version_, path)
+        return vec
+
+
+def _split(vectorizer: str, options: dict) -> tuple[dict, dict]:
+    """``options`` split into the cleaner's and the vectorizer's, checked: an unknown vectorizer or option
+    name, or a value the cleaner or the vectorizer refuses, is a ConfigError."""
+    if not isinstance(vectorizer, str) or vectorizer not in available("vectorizer"):
+        raise ConfigError(f"unknown vectorizer {vectorizer!r}; choose one of: {', '.join(available('vectorizer'))}")
+    known = TextVectorizer.options_for(vectorizer)
+    split: dict[str, dict] = {stage: {} for stage in known}
+    for key, value in options.items():
+        owner = next((stage for stage, names in known.items() if key in names), None)
+        if owner is None:
+            raise ConfigError(f"unknown option {key!r} for vectorizer {vectorizer!r}; valid options: "
+                              f"{', '.join(sorted(set().union(*known.values())))}")
+        split[owner][key] = _python_value(value)
+    Cleaner(**split["cleaner"])  # values checked now, not at fit
+    resolve("vectorizer", vectorizer)(**split["vectorizer"])
+    return split["cleaner"], split["vectorizer"]
+
+
+def _as_output(vectors):
+    """A vectorizer stage's output as users get it: n-gram counts as a scipy CSR matrix of float64 (as
+    scikit-learn's vectorizers give them), document vectors as a float32 array."""
+    if isinstance(vectors, np.ndarray):
+        return np.asarray(vectors, dtype=np.float32)
+    return vectors.tocsr() if hasattr(vectors, "tocsr") else vectors.to_scipy()

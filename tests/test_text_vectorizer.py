@@ -1,0 +1,183 @@
+"""TextVectorizer (cleaning + one vectorizer, a scikit-learn transformer) and `sentiment vectorize`."""
+
+from __future__ import annotations
+
+import json
+
+import numpy as np
+import pandas as pd
+import pytest
+import scipy.sparse as sp
+from sklearn.base import clone
+from sklearn.linear_model import LogisticRegression
+from sklearn.model_selection import GridSearchCV
+from sklearn.pipeline import make_pipeline
+
+import sentiment
+from sentiment import ConfigError, ModelFileError, NotFittedError, Pipeline, TextVectorizer
+
+from conftest import W2V, edit_config, write_table
+from test_cli import assert_error, assert_ok, invoke
+
+TEXTS = ["A great film!", "not great", "a dull, dull film", "great acting and a great story"]
+
+
+def test_counts_follow_the_cleaning_and_name_their_columns():
+    vec = TextVectorizer("count", ngram_range=(1, 1))
+    counts = vec.fit_transform(TEXTS)
+    names = vec.get_feature_names_out().tolist()
+    assert sp.issparse(counts) and counts.shape == (4, len(names)) == (4, vec.n_features_)
+    assert "not_great" in names and "A" not in names  # negation marked, text lowercased
+    row = dict(zip(names, counts[2].toarray()[0]))
+    assert row["dull"] == 2 and row["film"] == 1 and row["great"] == 0
+    again = TextVectorizer("count", ngram_range=(1, 1), negation=False, lowercase=False).fit(TEXTS)
+    assert "not_great" not in again.get_feature_names_out() and "A" in again.get_feature_names_out()
+
+
+def test_tfidf_rows_are_unit_length_and_unknown_words_give_empty_rows():
+    vec = TextVectorizer("tfidf").fit(TEXTS)
+    rows = vec.transform(["a great story", "zzz qqq"])
+    assert np.allclose(sp.linalg.norm(rows[0]), 1.0) and rows[1].nnz == 0
+    assert vec.known_features(["a great story", "zzz qqq"]).tolist()[1] == 0
+    assert vec.known_features(["a great story"])[0] > 0
+
+
+def test_word2vec_gives_dense_document_vectors(binary):
+    vec = TextVectorizer("word2vec", **W2V)
+    vectors = vec.fit_transform(binary.train_texts)
+    assert isinstance(vectors, np.ndarray) and vectors.dtype == np.float32
+    assert vectors.shape == (len(binary.train_texts), W2V["vector_size"])
+    assert vec.get_feature_names_out().tolist()[:2] == ["word2vec0", "word2vec1"]
+    assert np.allclose(vec.transform(binary.train_texts[:3]), vectors[:3], atol=1e-5)
+
+
+@pytest.mark.parametrize("name, options", [("tfidf", {"ngram_range": (1, 3), "min_df": 2}), ("word2vec", W2V)])
+def test_save_and_load_give_the_same_vectors(binary, tmp_path, name, options):
+    vec = TextVectorizer(name, **options).fit(binary.train_texts)
+    vec.save(tmp_path / "vec")
+    loaded = sentiment.load(tmp_path / "vec")
+    assert isinstance(loaded, TextVectorizer) and loaded.get_params() == vec.get_params()
+    before, after = vec.transform(binary.dev_texts), loaded.transform(binary.dev_texts)
+    dense = (lambda m: m.toarray()) if sp.issparse(before) else np.asarray
+    assert np.allclose(dense(before), dense(after))
+    assert loaded.get_feature_names_out().tolist() == vec.get_feature_names_out().tolist()
+    assert not list(tmp_path.glob("*.partial")) and not list(tmp_path.glob(".vec*"))
+
+
+def test_a_saved_vectorizer_is_no_pipeline_and_a_pipeline_no_vectorizer(binary, tmp_path, saved_model):
+    TextVectorizer("count").fit(binary.train_texts).save(tmp_path / "vec")
+    with pytest.raises(ModelFileError, match="holds a vectorizer model"):
+        Pipeline.load(tmp_path / "vec")
+    with pytest.raises(ModelFileError, match="holds a pipeline model, not a text vectorizer"):
+        TextVectorizer.load(saved_model)
+    edit_config(tmp_path / "vec", lambda config: config["vectorizer"].update(name="word2vec"))
+    with pytest.raises(ModelFileError, match="not a consistent sentiment vectorizer"):
+        TextVectorizer.load(tmp_path / "vec")
+
+
+def test_from_pipeline_gives_the_vectors_the_model_reads(pipe, binary):
+    vec = TextVectorizer.from_pipeline(pipe)
+    assert vec.vectorizer == "tfidf" and vec.vectorizer_ is pipe.vectorizer_
+    features = vec.transform(binary.dev_texts)
+    assert np.allclose(pipe.model_.predict_proba(features), pipe.predict_proba(binary.dev_texts))
+    with pytest.raises(ConfigError, match="takes a trained Pipeline"):
+        TextVectorizer.from_pipeline(vec)
+
+
+def test_a_scikit_learn_transformer(binary):
+    model = make_pipeline(TextVectorizer("tfidf"), LogisticRegression(C=10))
+    model.fit(binary.train_texts, binary.train_labels)
+    assert model.score(binary.dev_texts, binary.dev_labels) > 0.85
+    search = GridSearchCV(model, {"textvectorizer__ngram_range": [(1, 1), (1, 2)]}, cv=2)
+    search.fit(binary.train_texts, binary.train_labels)
+    assert search.best_params_["textvectorizer__ngram_range"] in [(1, 1), (1, 2)]
+    copy = clone(TextVectorizer("count", min_df=2))
+    assert copy.get_params() == {"vectorizer": "count", "min_df": 2} and not hasattr(copy, "vectorizer_")
+
+
+def test_bad_names_and_values_are_refused_before_any_work():
+    with pytest.raises(ConfigError, match="unknown vectorizer 'bert'; choose one of: count, tfidf, word2vec"):
+        TextVectorizer("bert")
+    with pytest.raises(ConfigError, match="unknown option 'C' for vectorizer 'tfidf'"):
+        TextVectorizer("tfidf", C=4)
+    with pytest.raises(ConfigError, match="ngram_range"):
+        TextVectorizer("tfidf", ngram_range=(3, 1))
+    vec = TextVectorizer("count", min_df=2)
+    with pytest.raises(ConfigError, match="urls"):
+        vec.set_params(urls="drop")
+    assert vec.get_params() == {"vectorizer": "count", "min_df": 2}  # unchanged
+    with pytest.raises(NotFittedError, match="not fitted"):
+        vec.transform(["a text"])
+
+
+# -- sentiment vectorize ---------------------------------------------------------------------------------
+@pytest.fixture
+def reviews(tmp_path, binary):
+    path = tmp_path / "reviews.csv"
+    write_table(pd.DataFrame({"id": range(len(binary.train_texts)), "review": binary.train_texts}), path)
+    return path
+
+
+def test_vectorize_fits_saves_and_reuses_a_vectorizer(reviews, tmp_path, binary):
+    out, names, saved = tmp_path / "v.npz", tmp_path / "names.json", tmp_path / "vec"
+    result = invoke("vectorize", reviews, "--text-column", "review", "--out", out, "--names", names, "--save", saved,
+                    "--set", "ngram_range=[1,1]")
+    assert_ok(result)
+    vectors = sp.load_npz(out)
+    columns = json.loads(names.read_text())
+    assert vectors.shape == (len(binary.train_texts), len(columns)) and "great" in columns
+    assert f"wrote {len(binary.train_texts)} x {len(columns)} tfidf vectors to {out}" in result.stdout
+    again = tmp_path / "again.npz"
+    summary = json.loads(invoke("vectorize", reviews, "--text-column", "review", "--model", saved, "--out", again,
+                                "--json").stdout)
+    assert summary == {"rows": len(binary.train_texts), "columns": len(columns), "vectorizer": "tfidf",
+                       "out": str(again), "names": None, "saved": None}
+    assert np.allclose(sp.load_npz(again).toarray(), vectors.toarray())
+    info = invoke("info", saved)
+    assert_ok(info)
+    assert "(vectorizer; sentiment" in info.stdout and f"features: {len(columns)}" in info.stdout
+    assert "labels" not in info.stdout
+
+
+def test_vectorize_with_word2vec_writes_a_dense_array(reviews, tmp_path, binary):
+    out = tmp_path / "v.npy"
+    assert_ok(invoke("vectorize", reviews, "--text-column", "review", "--vectorizer", "word2vec",
+                     "--set", "vector_size=8", "--set", "w2v_epochs=2", "--out", out))
+    assert np.load(out).shape == (len(binary.train_texts), 8)
+
+
+def test_vectorize_with_a_trained_model_reads_its_text_column(tmp_path, saved_model, binary, pipe):
+    path = tmp_path / "dev.csv"
+    write_table(pd.DataFrame({"text": binary.dev_texts}), path)
+    out = tmp_path / "features.npz"
+    assert_ok(invoke("vectorize", path, "--model", saved_model, "--out", out))
+    features = sp.load_npz(out)
+    assert np.allclose(pipe.model_.predict_proba(features), pipe.predict_proba(binary.dev_texts))
+
+
+def test_vectorize_refuses_bad_input_and_writes_nothing(reviews, tmp_path, saved_model, saved_ensemble):
+    def refused(*args, pattern):
+        assert_error(invoke("vectorize", reviews, "--text-column", "review", *args), pattern)
+
+    refused("--out", tmp_path / "v.npy", pattern="tfidf vectors are sparse.*ending in .npz")
+    refused("--vectorizer", "word2vec", "--out", tmp_path / "v.npz", pattern="word2vec vectors are dense.*ending in .npy")
+    refused("--out", tmp_path / "v.npz", "--names", tmp_path / "names.txt", pattern="--names names.txt.*JSON array")
+    refused("--out", tmp_path / "v.npz", "--set", "C=4", pattern="unknown option 'C'")
+    refused("--out", tmp_path / "v.npz", "--model", saved_model, "--set", "min_df=2", pattern="--set does not apply to --model")
+    refused("--out", tmp_path / "v.npz", "--model", saved_ensemble, pattern="ensemble model, which has no single vectorizer")
+    refused("--out", saved_model / "v.npz", pattern="inside the model directory")
+    refused("--out", tmp_path / "v.npz", "--save", reviews, pattern="is a file")
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["reviews.csv"]
+    blank = tmp_path / "blank.csv"
+    write_table(pd.DataFrame({"text": ["fine", ""], "id": [1, 2]}), blank)
+    assert_error(invoke("vectorize", blank, "--out", tmp_path / "v.npz", "--save", tmp_path / "vec"),
+                 "data row 2 has no text")
+    assert not (tmp_path / "v.npz").exists() and not (tmp_path / "vec").exists()
+
+
+def test_a_vectorizer_is_refused_where_a_model_must_label(reviews, tmp_path):
+    saved = tmp_path / "vec"
+    assert_ok(invoke("vectorize", reviews, "--text-column", "review", "--out", tmp_path / "v.npz", "--save", saved))
+    assert_error(invoke("predict", "--model", saved, "a text"), "holds a text vectorizer, which labels nothing")
+    assert_error(invoke("evaluate", reviews, "--model", saved), "holds a text vectorizer, which labels nothing")
+    assert_error(invoke("export", saved, "--out", tmp_path / "x.pt"), "a vectorizer model does not export")
