@@ -626,7 +626,7 @@ def vectorize(
     model: Optional[Path] = _path_option(None, help="Use this fitted vectorizer instead of fitting one: a directory saved with --save, or a trained model (the vectors its model reads)."),
     save: Optional[Path] = _path_option(None, help="Also save the fitted vectorizer to this directory, to vectorize more texts the same way later (--model)."),
     names: Optional[Path] = _path_option(None, help="Also write the name of each column (n-gram, or word2vec0, word2vec1, ...) to this .json file, as an array."),
-    text_column: Optional[str] = typer.Option(None, help="Column with the texts; default: text (with --model naming a trained model: its text column)."),
+    text_column: Optional[str] = typer.Option(None, help="Column with the texts; default: text (with --model: the column it was fitted or trained on)."),
     as_json: bool = typer.Option(False, "--json", help="Print what was written as one JSON object (rows, columns, files)."),
 ):
     """Clean the texts of a file and turn them into vectors: n-gram counts, tf-idf weights (sparse

@@ -5,6 +5,7 @@ They return data and never print, so they serve Python users as well as :mod:`se
 
 from __future__ import annotations
 
+import contextlib
 import json
 import math
 import warnings
@@ -23,7 +24,7 @@ from .multilabel import MIN_POSITIVES
 from .persistence import atomic_file, check_model_target, check_outside_models
 from .pipeline import PIPELINE_OPTIONS, POLARITY_NAMES, Pipeline, load, polarity_names
 from .registry import resolve
-from .tasks import DEFAULT_TASK, get_task
+from .tasks import DEFAULT_TASK, DEFAULT_VECTORIZER, get_task
 
 HEADLINE = ("n", "accuracy", "macro_f1", "macro_f1_labels", "micro_f1")  # the dev metrics kept in a model's config
 ASPECT_HEADLINE = ("n", "extraction_f1", "polarity_accuracy", "polarity_macro_f1", "end_to_end_f1", "category_f1",
@@ -590,10 +591,7 @@ def predict_file(pipe: Pipeline, source: str | Path, target: str | Path, *, text
     with atomic_file(target) as partial, open(partial, "w", encoding="utf-8", newline="") as handle:
         for chunk in _all_columns(source, text_column, chunksize, progress, getattr(pipe, "kind", None) == "aspect"):
             texts = chunk[text_column]
-            blank = texts.isna() | texts.astype(str).str.strip().eq("")
-            if blank.any():
-                row = rows + int(blank.to_numpy().argmax()) + 1
-                raise DataError(f"{source}: data row {row} has no text in column {text_column!r}; drop or fill it")
+            _check_no_blank(texts, source, text_column, rows)
             names = _added_names(pipe, explain)
             prefix = "predicted_" if any(name in chunk.columns for name in names) else ""  # keep e.g. a gold label
             taken = [prefix + name for name in names if prefix and prefix + name in chunk.columns]
@@ -723,7 +721,7 @@ def _all_columns(source, text_column, chunksize, progress, aspect_model: bool = 
         yield chunk
 
 
-VECTOR_FORMATS = {False: ".npz", True: ".npy"}  # by whether the vectors are dense: scipy.sparse.load_npz, numpy.load
+VECTOR_SUFFIXES = {"sparse": ".npz", "dense": ".npy"}  # read back by scipy.sparse.load_npz, numpy.load
 
 
 def vectorize_file(data: str | Path, out: str | Path, *, vectorizer: str | None = None, options: dict | None = None,
@@ -734,12 +732,15 @@ def vectorize_file(data: str | Path, out: str | Path, *, vectorizer: str | None 
     for ``numpy.load``; one row per data row, in order.
 
     Without ``model``, a :class:`~sentiment.text_vectorizer.TextVectorizer` (``vectorizer``, default tfidf,
-    with ``options``) is fitted on the texts and, with ``save``, saved there. With ``model`` (a saved text
-    vectorizer, or a trained pipeline: the vectors its model reads), nothing is fitted. ``names`` writes the
-    columns' names as a JSON array. Every file is written atomically, and the paths are checked before any
-    work. Returns ``{"rows", "columns", "vectorizer", "out", "names", "saved"}``.
+    with ``options``) is fitted on the texts and, with ``save``, saved there (with its text column, which a
+    later ``model=save`` reads by default; ``save`` may replace a saved vectorizer, never a model of another
+    kind). With ``model`` (a saved text vectorizer, or a trained pipeline: the vectors its model reads),
+    nothing is fitted. ``names`` writes the columns' names as a JSON array. Every path and option is checked
+    before the data are read, and the files are written together at the end (each atomically), so a failure
+    leaves none of them changed. Returns ``{"rows", "columns", "vectorizer", "out", "names", "saved"}``.
     """
     from .data import read_table
+    from .persistence import read_config
     from .text_vectorizer import TextVectorizer
 
     options = dict(options or {})
@@ -747,63 +748,80 @@ def vectorize_file(data: str | Path, out: str | Path, *, vectorizer: str | None 
         refuse_flags({"--vectorizer": vectorizer, "--set": options or None, "--save": save}, "--model, whose vectorizer "
                      "is fitted already", "leave it out, or leave out --model to fit a new vectorizer")
         vec, column = _fitted_vectorizer(model)
-        dense = vec.vectorizer_.dense
     else:
-        vec, column = TextVectorizer(vectorizer or "tfidf", **options), "text"  # names and values checked now
-        dense = resolve("vectorizer", vec.vectorizer).dense
-    out, data = Path(out), Path(data)
-    targets = [(out, "--out", VECTOR_FORMATS[dense])] + ([(Path(names), "--names", ".json")] if names else [])
-    for target, flag, suffix in targets:
-        if target.is_dir():
-            raise DataError(f"{flag} {target} is a directory; give a file name, e.g. {target / ('vectors' + suffix)}")
-        if target.suffix.lower() != suffix:
-            kind = ("dense: numpy.load reads a .npy file" if dense else "sparse: scipy.sparse.load_npz reads a .npz file")
-            why = f"{vec.vectorizer} vectors are {kind}" if flag == "--out" else "the names are written as a JSON array"
-            raise DataError(f"{flag} {target.name}: {why}; give {flag} a file name ending in {suffix}")
-        if target.exists() and target.resolve() == data.resolve():
-            raise DataError(f"{flag} is the input file; choose another path")
-        check_outside_models(target, flag)
-    if names and Path(names).resolve() == out.resolve():
+        vec, column = TextVectorizer(vectorizer or DEFAULT_VECTORIZER, **options), "text"
+        vec.build_stages()  # a bad name or value fails before the data are read
+    dense = resolve("vectorizer", vec.vectorizer).dense
+    files = [(Path(out), "--out", VECTOR_SUFFIXES["dense" if dense else "sparse"])]
+    files += [(Path(names), "--names", ".json")] if names is not None else []
+    for target, flag, suffix in files:
+        _check_vector_target(target, flag, suffix, Path(data), vec.vectorizer, dense, save)
+    if names is not None and Path(names).resolve() == Path(out).resolve():  # the same file under two names (a link)
         raise DataError("--names and --out are the same file; give each its own")
     if save is not None:
         check_model_target(save)
+        if (Path(save) / "config.json").is_file() and read_config(save).get("kind") != "vectorizer":
+            raise DataError(f"--save {save} holds a trained model, which saving would replace; give the vectorizer a "
+                            "directory of its own (--model reads a trained model's vectorizer without saving it)")
     text_column = text_column or column
     frame = read_table(data, [text_column])
     if len(frame) == 0:
         raise DataError(f"{data} has a header but no rows; give at least one row")
-    texts = frame[text_column]
-    blank = texts.isna() | texts.astype(str).str.strip().eq("")
-    if blank.any():
-        raise DataError(f"{data}: data row {int(blank.to_numpy().argmax()) + 1} has no text in column {text_column!r}; "
-                        "drop or fill it")
-    texts = text_values(texts, data, text_column)
+    _check_no_blank(frame[text_column], data, text_column)
+    texts = text_values(frame[text_column], data, text_column)
     vectors = vec.transform(texts) if model is not None else vec.fit_transform(texts, progress=progress)
-    with atomic_file(out) as partial, open(partial, "wb") as handle:
-        if dense:
-            np.save(handle, vectors)
-        else:
-            from scipy.sparse import save_npz
+    with contextlib.ExitStack() as written:  # every file is renamed into place only once all are written
+        with open(written.enter_context(atomic_file(out)), "wb") as handle:
+            if dense:
+                np.save(handle, vectors)
+            else:
+                from scipy.sparse import save_npz
 
-            save_npz(handle, vectors)
-    if names:
-        with atomic_file(names) as partial, open(partial, "w", encoding="utf-8") as handle:
-            json.dump(vec.get_feature_names_out().tolist(), handle, ensure_ascii=False)
-    if save is not None:
-        vec.save(save)
+                save_npz(handle, vectors)
+        if names is not None:
+            with open(written.enter_context(atomic_file(names)), "w", encoding="utf-8") as handle:
+                json.dump(vec.get_feature_names_out().tolist(), handle, ensure_ascii=False)
+        if save is not None:
+            vec.save(save, extra={"columns": {"text": text_column}, "data": {"train": str(data)}})
     return {"rows": int(vectors.shape[0]), "columns": int(vectors.shape[1]), "vectorizer": vec.vectorizer,
-            "out": str(out), "names": str(names) if names else None, "saved": str(save) if save is not None else None}
+            "out": str(out), "names": str(names) if names is not None else None,
+            "saved": str(save) if save is not None else None}
+
+
+def _check_vector_target(target: Path, flag: str, suffix: str, data: Path, vectorizer: str, dense: bool,
+                         save: str | Path | None) -> None:
+    """Refuse a file of ``vectorize_file`` that it could not write, or should not."""
+    if target.is_dir():
+        raise DataError(f"{flag} {target} is a directory; give a file name, e.g. {target / ('vectors' + suffix)}")
+    if target.suffix.lower() != suffix:
+        kind = "dense: numpy.load reads a .npy file" if dense else "sparse: scipy.sparse.load_npz reads a .npz file"
+        why = f"{vectorizer} vectors are {kind}" if flag == "--out" else "the names are written as a JSON array"
+        raise DataError(f"{flag} {target.name}: {why}; give {flag} a file name ending in {suffix}")
+    if target.exists() and target.resolve() == data.resolve():
+        raise DataError(f"{flag} is the input file; choose another path")
+    if save is not None and target.resolve().is_relative_to(Path(save).resolve()):
+        raise DataError(f"{flag} {target} lies inside --save {save}, which saving replaces as a whole; write it elsewhere")
+    check_outside_models(target, flag)
 
 
 def _fitted_vectorizer(model: str | Path) -> tuple[Any, str]:
     """The fitted :class:`~sentiment.text_vectorizer.TextVectorizer` of a saved vectorizer or pipeline, and
-    the text column it reads by default (a pipeline's: the one it was trained with)."""
+    the text column it reads by default (the one it was fitted or trained on)."""
     from .text_vectorizer import TextVectorizer
 
     loaded = load(model)
-    if isinstance(loaded, TextVectorizer):
-        return loaded, "text"
-    if not isinstance(loaded, Pipeline):
+    if not isinstance(loaded, (TextVectorizer, Pipeline)):
         kind = getattr(loaded, "kind", None) or type(loaded).__name__.lower()  # aspect, ensemble
         raise ConfigError(f"{model} holds {with_article(kind)} model, which has no single vectorizer; give a saved "
                           "text vectorizer or a pipeline model")
-    return TextVectorizer.from_pipeline(loaded), model_columns(loaded)["text"]
+    vec = loaded if isinstance(loaded, TextVectorizer) else TextVectorizer.from_pipeline(loaded)
+    return vec, model_columns(vec)["text"]
+
+
+def _check_no_blank(texts, source, column: str, before: int = 0) -> None:
+    """Refuse a table column (pandas) with a missing or blank text, naming its data row (``before``: rows of
+    earlier chunks)."""
+    blank = texts.isna() | texts.astype(str).str.strip().eq("")
+    if blank.any():
+        row = before + int(blank.to_numpy().argmax()) + 1
+        raise DataError(f"{source}: data row {row} has no text in column {column!r}; drop or fill it")

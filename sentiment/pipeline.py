@@ -52,7 +52,7 @@ FITTED_ATTRIBUTES = frozenset({"classes_", "label_names_", "multi_label_", "thre
                                "model_", "info_", "config_", "reading_version_"})
 # The keys Pipeline.save writes itself (plus the persistence header): `extra` cannot replace them.
 RESERVED_CONFIG_KEYS = frozenset({"format", "format_version", "reading_version", "files", "kind", "sentiment_version", "pipeline", "cleaner",
-                                  "stages", "labels", "info"})
+                                  "stages", "labels", "info", "vectorizer"})  # "vectorizer": a TextVectorizer's
 
 SCORE_DECIMALS = 6  # how the annotations of every task round their scores
 MAX_EXPLAINED_WORDS = 5000  # the longest text explain takes by default: 5,001 predictions of it take minutes
@@ -268,9 +268,8 @@ class Pipeline(Classifier):
     @staticmethod
     def options_for(vectorizer: str = DEFAULT_VECTORIZER, model: str = DEFAULT_MODEL) -> dict[str, dict[str, Any]]:
         """The options (with defaults) of the cleaner, of the named vectorizer and model, and of the pipeline."""
-        cleaner = {name: getattr(Cleaner(), name) for name in Cleaner.option_names()}
         return {
-            "cleaner": cleaner,
+            "cleaner": cleaner_options(),
             "vectorizer": dict(resolve("vectorizer", vectorizer).defaults),
             "model": dict(resolve("model", model).defaults),
             "pipeline": dict(PIPELINE_OPTIONS),
@@ -483,17 +482,9 @@ class Pipeline(Classifier):
         try:
             pipeline_config = config["pipeline"]
             pipe = cls(pipeline_config["vectorizer"], pipeline_config["model"],
-                       **_canonical_options(pipeline_config["vectorizer"], pipeline_config["model"],
-                                            pipeline_config["options"]))
-            pipe.cleaner_ = Cleaner.from_dict(config["cleaner"])
-            # a cleaning setting whose default has changed since the model was saved (negation_scope) becomes an
-            # explicit option, so that get_params, clone and a refit keep the cleaning the model was trained with
-            defaults, saved = Cleaner().to_dict(), pipe.cleaner_.to_dict()
-            differing = sorted(k for k in saved if k in pipe._options and _jsonable(pipe._options[k]) != _jsonable(saved[k]))
-            if differing:
-                raise ValueError(f"its options and its cleaner disagree on {differing[0]}")
-            pipe.set_params(**{key: value for key, value in saved.items()
-                               if value != defaults.get(key) and key not in pipe._options})
+                       **canonical_options(pipeline_config["options"],
+                                           cls.options_for(pipeline_config["vectorizer"], pipeline_config["model"])))
+            pipe.cleaner_ = saved_cleaner(config["cleaner"], pipe)
             pipe._fitted_params = pipe.get_params()
             built = {}
             for stage in ("vectorizer", "model"):
@@ -552,7 +543,8 @@ def load(path: str | os.PathLike | None = None, *, task: str | None = None):
     return Pipeline.load(path)
 
 
-KINDS = (None, "ensemble", "aspect", "vectorizer")  # "vectorizer": a TextVectorizer, which classifies nothing  # config.json "kind": None is a Pipeline
+# config.json "kind": None is a Pipeline; "vectorizer" a TextVectorizer, which labels nothing
+KINDS = (None, "ensemble", "aspect", "vectorizer")
 
 
 def _check_kind(config: dict, path) -> None:
@@ -750,11 +742,31 @@ def _python_value(value: Any) -> Any:
     return value
 
 
-def _canonical_options(vectorizer: str, model: str, options: dict) -> dict:
-    """Saved pipeline options with their tuples back (JSON gives lists): a list where the stage's default is a
-    tuple (``ngram_range``, ``hidden_sizes``) becomes a tuple, so a loaded pipeline's ``get_params`` is the
-    saved one's."""
-    defaults = {k: v for stage in Pipeline.options_for(vectorizer, model).values() for k, v in stage.items()}
+def cleaner_options() -> dict[str, Any]:
+    """The cleaner's options with their defaults (the ``"cleaner"`` part of ``options_for``)."""
+    return {name: getattr(Cleaner(), name) for name in Cleaner.option_names()}
+
+
+def saved_cleaner(saved: dict, estimator) -> Cleaner:
+    """The Cleaner of a saved model's config, for a loaded ``estimator`` (a Pipeline or TextVectorizer built from
+    its saved options): a cleaning setting whose default has changed since the model was saved (negation_scope)
+    becomes an explicit option of ``estimator``, so that get_params, clone and a refit keep the cleaning the model
+    was trained with; options that contradict the cleaner are a ValueError."""
+    cleaner = Cleaner.from_dict(saved)
+    defaults, saved = Cleaner().to_dict(), cleaner.to_dict()
+    options = estimator._options
+    differing = sorted(k for k in saved if k in options and _jsonable(options[k]) != _jsonable(saved[k]))
+    if differing:
+        raise ValueError(f"its options and its cleaner disagree on {differing[0]}")
+    estimator.set_params(**{key: value for key, value in saved.items() if value != defaults.get(key) and key not in options})
+    return cleaner
+
+
+def canonical_options(options: dict, stage_defaults: dict[str, dict]) -> dict:
+    """Saved options with their tuples back (JSON gives lists): a list where the stage's default (in
+    ``stage_defaults``, as ``options_for`` gives them) is a tuple (``ngram_range``, ``hidden_sizes``) becomes a
+    tuple, so a loaded model's ``get_params`` is the saved one's."""
+    defaults = {k: v for stage in stage_defaults.values() for k, v in stage.items()}
     return {k: tuple(v) if isinstance(v, list) and isinstance(defaults.get(k), tuple) else v
             for k, v in options.items()}
 

@@ -3,9 +3,9 @@
 >>> from sentiment import TextVectorizer
 >>> vec = TextVectorizer("count", ngram_range=(1, 1)).fit(["A great film!", "not great"])
 >>> vec.get_feature_names_out().tolist()
-['a', 'film', 'great', 'not', 'not_great']
+['!', 'a', 'film', 'great', 'not', 'not_great']
 >>> vec.transform(["a great, great film"]).toarray().tolist()
-[[1.0, 1.0, 2.0, 0.0, 0.0]]
+[[0.0, 1.0, 1.0, 2.0, 0.0, 0.0]]
 
 ``count`` and ``tfidf`` give scipy CSR matrices (one column per n-gram), ``word2vec`` dense float32
 document vectors. It plugs into scikit-learn (``make_pipeline(TextVectorizer("tfidf"), LogisticRegression())``,
@@ -26,8 +26,9 @@ from . import __version__
 from .cleaning import READING_VERSION, Cleaner
 from .data import check_texts
 from .errors import ConfigError, ModelFileError, NotFittedError, with_article
-from .persistence import one_line, read_model, saved_reading, warn_of_reading, write_model
-from .pipeline import _jsonable, _Progress, _python_value, _tokens
+from .persistence import check_columns, one_line, read_model, saved_reading, warn_of_reading, write_model
+from .pipeline import (_check_extra, _jsonable, _Progress, _python_value, _tokens, canonical_options, cleaner_options,
+                       saved_cleaner)
 from .registry import available, resolve
 from .tasks import DEFAULT_VECTORIZER
 
@@ -44,18 +45,19 @@ class TextVectorizer:
     **options
         Settings of the cleaner and of the vectorizer, e.g. ``ngram_range=(1, 2)``, ``min_df=2``,
         ``negation=False``, ``vector_size=50``; ``TextVectorizer.options_for(vectorizer)`` lists them. A
-        name neither has is an error.
+        name neither has is an error at once; values are checked by ``fit``, as scikit-learn estimators
+        do (so a grid search scores a bad value as a failed fit).
 
     Learned state ends in ``_`` and exists once fitted: ``cleaner_``, ``vectorizer_`` (the stage, which
-    reads token lists), ``reading_version_`` and ``info_``.
+    reads token lists), ``reading_version_``, ``info_`` and ``config_`` (a loaded one's saved config).
     """
 
     kind = KIND
 
     def __init__(self, vectorizer: str = DEFAULT_VECTORIZER, **options: Any) -> None:
+        _check_names(vectorizer, options)
         self.vectorizer = vectorizer
         self._options = dict(options)
-        self._split_options()  # an unknown name fails here, as a TypeError would
 
     # -- scikit-learn estimator protocol ----------------------------------------------------
     def get_params(self, deep: bool = True) -> dict[str, Any]:
@@ -63,11 +65,14 @@ class TextVectorizer:
         return {"vectorizer": self.vectorizer, **self._options}
 
     def set_params(self, **params: Any) -> "TextVectorizer":
-        """Set ``vectorizer`` or options, checked as the constructor checks them; returns the vectorizer."""
+        """Set ``vectorizer`` or options (scikit-learn's ``set_params``); returns the vectorizer. As for
+        :class:`~sentiment.pipeline.Pipeline`, a name that neither the cleaner nor any vectorizer has is an
+        error here and changes nothing; values, and options of another vectorizer than the chosen one (so that
+        a grid can switch vectorizers), are refused by ``fit``."""
         vectorizer = params.pop("vectorizer", self.vectorizer)
-        options = {**self._options, **params}
-        _split(vectorizer, options)  # nothing changes if a name or value is refused
-        self.vectorizer, self._options = vectorizer, options
+        _check_names(vectorizer, params, strict=False)
+        self.vectorizer = vectorizer
+        self._options.update(params)
         return self
 
     def __repr__(self) -> str:
@@ -85,11 +90,23 @@ class TextVectorizer:
     @staticmethod
     def options_for(vectorizer: str = DEFAULT_VECTORIZER) -> dict[str, dict[str, Any]]:
         """The options (with defaults) of the cleaner and of the named vectorizer."""
-        return {"cleaner": {name: getattr(Cleaner(), name) for name in Cleaner.option_names()},
-                "vectorizer": dict(resolve("vectorizer", vectorizer).defaults)}
+        return {"cleaner": cleaner_options(), "vectorizer": dict(resolve("vectorizer", vectorizer).defaults)}
 
-    def _split_options(self) -> tuple[dict, dict]:
-        return _split(self.vectorizer, self._options)
+    def build_stages(self) -> tuple:
+        """The unfitted cleaner and vectorizer stage that ``fit`` trains, built from the options: an unknown
+        vectorizer, an option it lacks or a bad value is a ConfigError (``sentiment vectorize`` calls it before
+        reading the data)."""
+        if not isinstance(self.vectorizer, str) or self.vectorizer not in available("vectorizer"):
+            raise ConfigError(f"unknown vectorizer {self.vectorizer!r}; choose one of: {', '.join(available('vectorizer'))}")
+        known = self.options_for(self.vectorizer)
+        split: dict[str, dict] = {stage: {} for stage in known}
+        for key, value in self._options.items():
+            owner = next((stage for stage, names in known.items() if key in names), None)
+            if owner is None:
+                raise ConfigError(f"unknown option {key!r} for vectorizer {self.vectorizer!r}; valid options: "
+                                  f"{', '.join(sorted(set().union(*known.values())))}")
+            split[owner][key] = _python_value(value)
+        return Cleaner(**split["cleaner"]), resolve("vectorizer", self.vectorizer)(**split["vectorizer"])
 
     # -- fitting and transforming -------------------------------------------------------------
     def fit(self, texts: Sequence[str], y: Any = None, *, progress: bool = False) -> "TextVectorizer":
@@ -101,17 +118,16 @@ class TextVectorizer:
     def fit_transform(self, texts: Sequence[str], y: Any = None, *, progress: bool = False):
         """:meth:`fit`, then the vectors of ``texts`` (cleaned once)."""
         texts = check_texts(texts)
-        cleaner_options, vectorizer_options = self._split_options()
-        cleaner = Cleaner(**cleaner_options)
-        vectorizer = resolve("vectorizer", self.vectorizer)(**vectorizer_options)
+        cleaner, vectorizer = self.build_stages()
         with _Progress(progress, len(texts)) as bar:
             docs = _tokens(cleaner, texts, bar)
             bar.stage(f"vectorizing ({self.vectorizer})")
             vectors = vectorizer.fit_transform(docs)
         self.cleaner_, self.vectorizer_ = cleaner, vectorizer
-        self._fitted_params = self.get_params()
+        self._fitted_params = self.get_params()  # what save writes, whatever set_params changes after fit
         self.reading_version_ = READING_VERSION
         self.info_ = {"trained_on": len(texts), "created": datetime.now(timezone.utc).isoformat(timespec="seconds")}
+        self.config_ = {}
         return _as_output(vectors)
 
     def transform(self, texts: Sequence[str]):
@@ -149,29 +165,35 @@ class TextVectorizer:
     @classmethod
     def from_pipeline(cls, pipeline) -> "TextVectorizer":
         """The fitted cleaning and vectorizer of a trained :class:`~sentiment.pipeline.Pipeline` (shared, not
-        copied): its ``transform`` gives the vectors the pipeline's model reads (an lstm model reads the token
-        ids of the same vocabulary instead)."""
+        copied), with the settings it was fitted with: its ``transform`` gives the vectors the pipeline's model
+        reads (an lstm model reads the token ids of the same vocabulary instead)."""
         from .pipeline import Pipeline
 
         if not isinstance(pipeline, Pipeline):
             raise ConfigError(f"from_pipeline takes a trained Pipeline, not {type(pipeline).__name__}; an ensemble "
                               "or aspect model has no single vectorizer")
         pipeline._check_fitted()
-        options = pipeline.get_params()
+        fitted = getattr(pipeline, "_fitted_params", None) or pipeline.get_params()
         known = set().union(*cls.options_for(pipeline.vectorizer_.name).values())
-        vec = cls(pipeline.vectorizer_.name, **{k: v for k, v in options.items() if k in known})
+        vec = cls(pipeline.vectorizer_.name, **{k: v for k, v in fitted.items() if k in known})
         vec.cleaner_, vec.vectorizer_ = pipeline.cleaner_, pipeline.vectorizer_
         vec._fitted_params = vec.get_params()
         vec.reading_version_ = getattr(pipeline, "reading_version_", None)
         vec.info_ = dict(getattr(pipeline, "info_", {}))
+        vec.config_ = {k: v for k, v in getattr(pipeline, "config_", {}).items() if k in ("columns", "data")}
         return vec
 
     # -- persistence ----------------------------------------------------------------------
-    def save(self, path: str | os.PathLike) -> "os.PathLike":
+    def save(self, path: str | os.PathLike, *, extra: dict | None = None) -> "os.PathLike":
         """Write the fitted vectorizer to the directory ``path`` (atomically, JSON and safetensors, as every
-        model of this package); :meth:`load` or ``sentiment.load(path)`` reads it back. Returns ``path``."""
+        model of this package); :meth:`load` or ``sentiment.load(path)`` reads it back. ``extra`` (JSON-able)
+        is stored in the config as it is, e.g. ``{"columns": {"text": "review"}}``, the text column that
+        ``sentiment vectorize --model`` then reads by default; a loaded vectorizer saved again keeps its
+        columns and data. Returns ``path``."""
         self._check_fitted()
-        fitted = dict(getattr(self, "_fitted_params", None) or self.get_params())
+        _check_extra(extra)
+        kept = {k: v for k, v in getattr(self, "config_", {}).items() if k in ("columns", "data")}
+        fitted = dict(self._fitted_params)
         reading = getattr(self, "reading_version_", None)
         config = {
             "kind": KIND,
@@ -181,6 +203,8 @@ class TextVectorizer:
             "cleaner": self.cleaner_.to_dict(),
             "stages": {"vectorizer": {"name": self.vectorizer_.name, "params": _jsonable(self.vectorizer_.params)}},
             "info": self.info_,
+            **kept,
+            **_jsonable(extra or {}),
         }
         return write_model(path, config, {"vectorizer": self.vectorizer_.get_state()})
 
@@ -189,19 +213,14 @@ class TextVectorizer:
         """Rebuild a vectorizer saved with :meth:`save`."""
         config, states = read_model(path)
         if config.get("kind") != KIND:
-            kind = config.get("kind") or "pipeline"
-            raise ModelFileError(f"{path} holds {with_article(kind)} model, not a text "
+            raise ModelFileError(f"{path} holds {with_article(config.get('kind') or 'pipeline')} model, not a text "
                                  "vectorizer; load it with sentiment.load(path) (TextVectorizer.from_pipeline(pipe) "
                                  "gives a pipeline's vectorizer)")
+        check_columns(config, path)
         try:
-            spec = config["stages"]["vectorizer"]
-            options = config["vectorizer"]["options"]
-            defaults = cls.options_for(spec["name"])
-            defaults = {**defaults["cleaner"], **defaults["vectorizer"]}
-            vec = cls(config["vectorizer"]["name"],  # JSON lists back to the tuples the stages give
-                      **{k: tuple(v) if isinstance(v, list) and isinstance(defaults.get(k), tuple) else v
-                         for k, v in options.items()})
-            vec.cleaner_ = Cleaner.from_dict(config["cleaner"])
+            spec, saved = config["stages"]["vectorizer"], config["vectorizer"]
+            vec = cls(saved["name"], **canonical_options(saved["options"], cls.options_for(saved["name"])))
+            vec.cleaner_ = saved_cleaner(config["cleaner"], vec)
             state, arrays = states["vectorizer"]
             vec.vectorizer_ = resolve("vectorizer", spec["name"]).from_state(spec["params"], state, arrays)
             if vec.vectorizer_.name != vec.vectorizer:
@@ -209,34 +228,34 @@ class TextVectorizer:
             vec._fitted_params = vec.get_params()
             vec.reading_version_ = saved_reading(config)
             vec.info_ = dict(config.get("info", {}))
-        except (KeyError, TypeError, ValueError, AttributeError, IndexError, ConfigError) as exc:
+            vec.config_ = config
+        except (KeyError, TypeError, ValueError, AttributeError, RuntimeError, IndexError, ArithmeticError,
+                ConfigError) as exc:
             raise ModelFileError(f"{path} is not a consistent sentiment vectorizer ({one_line(exc)}); fit it "
                                  "again") from None
         warn_of_reading(vec.reading_version_, path)
         return vec
 
 
-def _split(vectorizer: str, options: dict) -> tuple[dict, dict]:
-    """``options`` split into the cleaner's and the vectorizer's, checked: an unknown vectorizer or option
-    name, or a value the cleaner or the vectorizer refuses, is a ConfigError."""
-    if not isinstance(vectorizer, str) or vectorizer not in available("vectorizer"):
-        raise ConfigError(f"unknown vectorizer {vectorizer!r}; choose one of: {', '.join(available('vectorizer'))}")
-    known = TextVectorizer.options_for(vectorizer)
-    split: dict[str, dict] = {stage: {} for stage in known}
-    for key, value in options.items():
-        owner = next((stage for stage, names in known.items() if key in names), None)
-        if owner is None:
-            raise ConfigError(f"unknown option {key!r} for vectorizer {vectorizer!r}; valid options: "
-                              f"{', '.join(sorted(set().union(*known.values())))}")
-        split[owner][key] = _python_value(value)
-    Cleaner(**split["cleaner"])  # values checked now, not at fit
-    resolve("vectorizer", vectorizer)(**split["vectorizer"])
-    return split["cleaner"], split["vectorizer"]
+def _check_names(vectorizer: str, options: dict, strict: bool = True) -> None:
+    """Refuse an option name that the cleaner and ``vectorizer`` lack (``strict``), or, where it may switch
+    vectorizers (``set_params``) or names none (fit then says so), one that no vectorizer has."""
+    try:
+        known = set().union(*TextVectorizer.options_for(vectorizer).values())
+    except ConfigError:  # an unknown vectorizer name: fit says so
+        known = set()
+    unknown = sorted(set(options) - known)
+    if unknown and (not strict or not known):
+        everywhere = set(cleaner_options()).union(*(resolve("vectorizer", name).defaults for name in available("vectorizer")))
+        unknown = [name for name in unknown if name not in everywhere]
+    if unknown:
+        raise ConfigError(f"unknown option {unknown[0]!r} for vectorizer {vectorizer!r}; "
+                          "TextVectorizer.options_for(vectorizer) lists the options of the cleaner and each vectorizer")
 
 
 def _as_output(vectors):
-    """A vectorizer stage's output as users get it: n-gram counts as a scipy CSR matrix of float64 (as
-    scikit-learn's vectorizers give them), document vectors as a float32 array."""
+    """A vectorizer stage's output as users get it: n-gram counts or weights as a scipy CSR matrix of float64,
+    document vectors as a float32 array."""
     if isinstance(vectors, np.ndarray):
         return np.asarray(vectors, dtype=np.float32)
     return vectors.tocsr() if hasattr(vectors, "tocsr") else vectors.to_scipy()

@@ -95,19 +95,51 @@ def test_a_scikit_learn_transformer(binary):
     assert copy.get_params() == {"vectorizer": "count", "min_df": 2} and not hasattr(copy, "vectorizer_")
 
 
-def test_bad_names_and_values_are_refused_before_any_work():
-    with pytest.raises(ConfigError, match="unknown vectorizer 'bert'; choose one of: count, tfidf, word2vec"):
-        TextVectorizer("bert")
+def test_names_are_checked_at_once_and_values_by_fit():
     with pytest.raises(ConfigError, match="unknown option 'C' for vectorizer 'tfidf'"):
         TextVectorizer("tfidf", C=4)
-    with pytest.raises(ConfigError, match="ngram_range"):
-        TextVectorizer("tfidf", ngram_range=(3, 1))
     vec = TextVectorizer("count", min_df=2)
-    with pytest.raises(ConfigError, match="urls"):
-        vec.set_params(urls="drop")
+    with pytest.raises(ConfigError, match="unknown option 'colour'"):
+        vec.set_params(colour="red")
     assert vec.get_params() == {"vectorizer": "count", "min_df": 2}  # unchanged
     with pytest.raises(NotFittedError, match="not fitted"):
         vec.transform(["a text"])
+    for bad, pattern in ((TextVectorizer("bert"), "unknown vectorizer 'bert'; choose one of: count, tfidf, word2vec"),
+                         (TextVectorizer("tfidf", ngram_range=(3, 1)), "ngram_range"),
+                         (TextVectorizer("count").set_params(urls="drop"), "urls"),
+                         (TextVectorizer("count", min_df=2).set_params(vectorizer="word2vec"),
+                          "unknown option 'min_df' for vectorizer 'word2vec'")):
+        with pytest.raises(ConfigError, match=pattern):
+            bad.fit(TEXTS)
+
+
+def test_a_grid_search_scores_a_bad_value_as_a_failed_fit(binary):
+    model = make_pipeline(TextVectorizer("count"), LogisticRegression())
+    with pytest.warns(Warning):  # scikit-learn's FitFailedWarning
+        search = GridSearchCV(model, {"textvectorizer__min_df": [1, -5]}, cv=2, error_score=np.nan)
+        search.fit(binary.train_texts, binary.train_labels)
+    scores = search.cv_results_["mean_test_score"]
+    assert scores[0] > 0.8 and np.isnan(scores[1])
+
+
+def test_from_pipeline_and_load_keep_the_fitted_settings(binary, tmp_path):
+    pipe = Pipeline("tfidf", "logreg", ngram_range=(1, 1)).fit(binary.train_texts, binary.train_labels)
+    pipe.set_params(ngram_range=(1, 3))  # after fit: the fitted stage still reads unigrams
+    vec = TextVectorizer.from_pipeline(pipe)
+    assert vec.get_params()["ngram_range"] == (1, 1)
+    vec.save(tmp_path / "vec")
+    assert TextVectorizer.load(tmp_path / "vec").get_params()["ngram_range"] == (1, 1)
+
+
+def test_load_keeps_an_old_cleaning_default_and_refuses_contradictions(binary, tmp_path):
+    TextVectorizer("count").fit(binary.train_texts).save(tmp_path / "vec")
+    edit_config(tmp_path / "vec", lambda config: config["cleaner"].update(negation_scope=1))
+    loaded = TextVectorizer.load(tmp_path / "vec")
+    assert loaded.get_params() == {"vectorizer": "count", "negation_scope": 1}
+    assert clone(loaded).fit(TEXTS).cleaner_.negation_scope == 1
+    edit_config(tmp_path / "vec", lambda config: config["vectorizer"]["options"].update(negation=False))
+    with pytest.raises(ModelFileError, match="disagree on negation"):
+        TextVectorizer.load(tmp_path / "vec")
 
 
 # -- sentiment vectorize ---------------------------------------------------------------------------------
@@ -173,6 +205,30 @@ def test_vectorize_refuses_bad_input_and_writes_nothing(reviews, tmp_path, saved
     assert_error(invoke("vectorize", blank, "--out", tmp_path / "v.npz", "--save", tmp_path / "vec"),
                  "data row 2 has no text")
     assert not (tmp_path / "v.npz").exists() and not (tmp_path / "vec").exists()
+    (tmp_path / "notes").mkdir()
+    (tmp_path / "notes" / "todo.txt").write_text("mine")
+    refused("--out", tmp_path / "notes" / "v.npz", "--save", tmp_path / "notes", pattern="lies inside --save")
+    refused("--out", tmp_path / "v.npz", "--save", tmp_path / "notes", pattern="non-empty directory that holds no model")
+    assert not (tmp_path / "v.npz").exists() and sorted(p.name for p in (tmp_path / "notes").iterdir()) == ["todo.txt"]
+
+
+def test_vectorize_never_saves_over_a_trained_model(reviews, model_copy, tmp_path):
+    before = (model_copy / "config.json").read_text()
+    assert_error(invoke("vectorize", reviews, "--text-column", "review", "--out", tmp_path / "v.npz",
+                        "--save", model_copy), "holds a trained model, which saving would replace")
+    assert (model_copy / "config.json").read_text() == before and not (tmp_path / "v.npz").exists()
+
+
+def test_a_saved_vectorizer_reads_the_column_it_was_fitted_on(reviews, tmp_path):
+    saved = tmp_path / "vec"
+    assert_ok(invoke("vectorize", reviews, "--text-column", "review", "--out", tmp_path / "a.npz", "--save", saved))
+    assert_ok(invoke("vectorize", reviews, "--model", saved, "--out", tmp_path / "b.npz"))  # no --text-column
+    assert np.allclose(sp.load_npz(tmp_path / "a.npz").toarray(), sp.load_npz(tmp_path / "b.npz").toarray())
+    assert_ok(invoke("vectorize", reviews, "--text-column", "review", "--out", tmp_path / "c.npz", "--save", saved,
+                     "--vectorizer", "count"))  # a saved vectorizer may be replaced
+    assert sentiment.load(saved).vectorizer == "count"
+    described = json.loads(invoke("info", saved, "--json").stdout)
+    assert described["columns"] == {"text": "review"} and described["data"] == {"train": str(reviews)}
 
 
 def test_a_vectorizer_is_refused_where_a_model_must_label(reviews, tmp_path):
