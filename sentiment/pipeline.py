@@ -153,7 +153,42 @@ class Classifier:
         return float(np.mean(probabilities.argmax(axis=1) == truth))
 
 
-class Pipeline(Classifier):
+class OptionAttributes:
+    """Options as attributes, as for scikit-learn estimators: ``est.C`` reads an option given, ``est.C = 4.0``
+    is ``est.set_params(C=4.0)`` and ``del est.C`` puts the stage's default back. For an estimator that keeps
+    its options in ``_options``; ``_NAMED`` are its own constructor arguments (the stage names), learned
+    state ends in ``_`` (``_FITTED``: reading one of those before ``fit`` has set ``_FITTED_MARK`` is a
+    NotFittedError, an AttributeError)."""
+
+    _NAMED: tuple[str, ...] = ()
+    _FITTED: frozenset = frozenset()
+    _FITTED_MARK = ""
+    _HOW_TO_FIT = "call fit"
+
+    def __getattr__(self, name: str) -> Any:
+        options = self.__dict__.get("_options", {})
+        if name in options:
+            return options[name]
+        if name in self._FITTED and self._FITTED_MARK not in self.__dict__:
+            raise NotFittedError(f"this {type(self).__name__} is not fitted yet, so it has no {name}; {self._HOW_TO_FIT}")
+        raise AttributeError(f"{type(self).__name__!s} has no attribute {name!r}")
+
+    def __setattr__(self, name: str, value: Any) -> None:
+        # `pipe.C = 4.0` must reach fit and get_params.
+        if name in self._NAMED or name.startswith("_") or name.endswith("_") or "_options" not in self.__dict__:
+            object.__setattr__(self, name, value)
+        else:
+            self.set_params(**{name: value})
+
+    def __delattr__(self, name: str) -> None:
+        options = self.__dict__.get("_options", {})
+        if name in options and name not in self.__dict__:
+            del options[name]  # back to the stage's default
+        else:
+            object.__delattr__(self, name)
+
+
+class Pipeline(OptionAttributes, Classifier):
     """Clean texts, vectorize them and classify them; one estimator chosen by names.
 
     Parameters
@@ -177,6 +212,9 @@ class Pipeline(Classifier):
     text-reading version it was trained under, None for a model saved before it was recorded) and exists
     once fitted.
     """
+
+    _NAMED, _FITTED, _FITTED_MARK = ("vectorizer", "model"), FITTED_ATTRIBUTES, "model_"
+    _HOW_TO_FIT = "call fit(texts, labels) or load a saved model"
 
     def __init__(self, vectorizer: str = DEFAULT_VECTORIZER, model: str = DEFAULT_MODEL, **options: Any) -> None:
         self.vectorizer = vectorizer
@@ -223,30 +261,6 @@ class Pipeline(Classifier):
         object.__setattr__(self, "model", model)
         self._options.update(options)
         return self
-
-    def __getattr__(self, name: str) -> Any:
-        options = self.__dict__.get("_options", {})
-        if name in options:
-            return options[name]
-        if name in FITTED_ATTRIBUTES and "model_" not in self.__dict__:
-            raise NotFittedError(f"this Pipeline is not fitted yet, so it has no {name}; call fit(texts, labels) "
-                                 "or load a saved model")
-        raise AttributeError(f"{type(self).__name__!s} has no attribute {name!r}")
-
-    def __setattr__(self, name: str, value: Any) -> None:
-        # Options are attributes, as for scikit-learn estimators: `pipe.C = 4.0` must reach fit and get_params.
-        if name in ("vectorizer", "model") or name.startswith("_") or name.endswith("_") \
-                or "_options" not in self.__dict__:
-            object.__setattr__(self, name, value)
-        else:
-            self.set_params(**{name: value})
-
-    def __delattr__(self, name: str) -> None:
-        options = self.__dict__.get("_options", {})
-        if name in options and name not in self.__dict__:
-            del options[name]  # back to the stage's default
-        else:
-            object.__delattr__(self, name)
 
     def __repr__(self) -> str:
         args = ", ".join(f"{k}={v!r}" for k, v in self.get_params().items())

@@ -25,17 +25,17 @@ import numpy as np
 from . import __version__
 from .cleaning import READING_VERSION, Cleaner
 from .data import check_texts
-from .errors import ConfigError, ModelFileError, NotFittedError, with_article
+from .errors import ConfigError, DataError, ModelFileError, NotFittedError, with_article
 from .persistence import check_columns, one_line, read_model, saved_reading, warn_of_reading, write_model
-from .pipeline import (_check_extra, _jsonable, _Progress, _python_value, _tokens, canonical_options, cleaner_options,
-                       saved_cleaner)
+from .pipeline import (OptionAttributes, _check_extra, _jsonable, _Progress, _python_value, _tokens, canonical_options,
+                       cleaner_options, saved_cleaner)
 from .registry import available, resolve
 from .tasks import DEFAULT_VECTORIZER
 
 KIND = "vectorizer"  # config.json "kind" of a saved TextVectorizer
 
 
-class TextVectorizer:
+class TextVectorizer(OptionAttributes):
     """Clean texts and turn them into vectors; one transformer chosen by the vectorizer's name.
 
     Parameters
@@ -50,9 +50,13 @@ class TextVectorizer:
 
     Learned state ends in ``_`` and exists once fitted: ``cleaner_``, ``vectorizer_`` (the stage, which
     reads token lists), ``reading_version_``, ``info_`` and ``config_`` (a loaded one's saved config).
+    Options are also attributes: ``vec.min_df = 2`` is ``vec.set_params(min_df=2)``.
     """
 
     kind = KIND
+    _NAMED = ("vectorizer",)
+    _FITTED, _FITTED_MARK = frozenset({"cleaner_", "vectorizer_", "reading_version_", "info_", "config_"}), "vectorizer_"
+    _HOW_TO_FIT = "call fit(texts) or load a saved one"
 
     def __init__(self, vectorizer: str = DEFAULT_VECTORIZER, **options: Any) -> None:
         _check_names(vectorizer, options)
@@ -151,6 +155,33 @@ class TextVectorizer:
         if names is None:
             names = [f"{self.vectorizer_.name}{i}" for i in range(self.vectorizer_.n_features)]
         return np.asarray(names, dtype=object)
+
+    def similar_words(self, word: str, top: int = 10) -> list[tuple[str, float]]:
+        """word2vec: the ``top`` words whose vectors are nearest ``word``'s (cosine similarity), most similar
+        first. ``word`` is a token as the cleaning writes it (lowercase by default; ``"not_good"`` in a
+        negation's scope), looked up as given, else lowercased.
+
+        >>> vec.similar_words("great", top=3)  # doctest: +SKIP
+        [('wonderful', 0.83), ('excellent', 0.81), ('superb', 0.79)]
+        """
+        self._check_fitted()
+        vectors = getattr(self.vectorizer_, "vectors_", None)
+        if vectors is None:
+            raise ConfigError(f"similar_words compares word vectors, which vectorizer {self.vectorizer!r} has none of; "
+                              "use vectorizer='word2vec'")
+        if not isinstance(top, int) or isinstance(top, bool) or top < 1:
+            raise ConfigError(f"top must be a whole number of words, at least 1, not {top!r}")
+        vocabulary = self.vectorizer_.vocabulary_
+        row = vocabulary.get(word, vocabulary.get(str(word).lower()))
+        if row is None:
+            raise DataError(f"{word!r} has no word vector (it is not among the {len(vocabulary):,} words kept from the "
+                            "training texts, or not as the cleaning writes it: lowercase, not_ in a negation's scope)")
+        norms = np.linalg.norm(vectors, axis=1)
+        similarity = vectors @ vectors[row] / np.maximum(norms * norms[row], 1e-12)
+        similarity[row] = -np.inf  # not the word itself
+        nearest = np.argsort(-similarity, kind="stable")[: min(top, len(vocabulary) - 1)]
+        words = self.vectorizer_.words_
+        return [(words[i], round(float(similarity[i]), 4)) for i in nearest]
 
     @property
     def n_features_(self) -> int:

@@ -237,3 +237,34 @@ def test_a_vectorizer_is_refused_where_a_model_must_label(reviews, tmp_path):
     assert_error(invoke("predict", "--model", saved, "a text"), "holds a text vectorizer, which labels nothing")
     assert_error(invoke("evaluate", reviews, "--model", saved), "holds a text vectorizer, which labels nothing")
     assert_error(invoke("export", saved, "--out", tmp_path / "x.pt"), "a vectorizer model does not export")
+
+
+def test_options_are_attributes_as_for_a_pipeline():
+    vec = TextVectorizer("count", min_df=2)
+    assert vec.min_df == 2
+    vec.ngram_range = (1, 1)
+    assert vec.get_params() == {"vectorizer": "count", "min_df": 2, "ngram_range": (1, 1)}
+    del vec.min_df
+    vec.fit(TEXTS)
+    assert "not_great" in vec.get_feature_names_out() and "a great" not in vec.get_feature_names_out()
+    assert vec.vectorizer_.params["min_df"] == 1  # the default again
+    with pytest.raises(NotFittedError, match="no cleaner_"):
+        TextVectorizer().cleaner_
+    with pytest.raises(ConfigError, match="unknown option 'colour'"):
+        vec.colour = "red"
+
+
+def test_similar_words_are_the_nearest_word_vectors(binary):
+    vec = TextVectorizer("word2vec", **W2V, min_count=1).fit(binary.train_texts)
+    nearest = vec.similar_words("Great", top=5)  # looked up lowercased
+    assert len(nearest) == 5 and "great" not in [w for w, _ in nearest]
+    scores = [s for _, s in nearest]
+    assert scores == sorted(scores, reverse=True) and all(-1 <= s <= 1 for s in scores)
+    vectors = vec.vectorizer_.vectors_
+    first = vectors[vec.vectorizer_.vocabulary_[nearest[0][0]]]
+    great = vectors[vec.vectorizer_.vocabulary_["great"]]
+    assert np.isclose(first @ great / np.linalg.norm(first) / np.linalg.norm(great), scores[0], atol=1e-4)
+    with pytest.raises(sentiment.DataError, match="'qqq' has no word vector"):
+        vec.similar_words("qqq")
+    with pytest.raises(ConfigError, match="use vectorizer='word2vec'"):
+        TextVectorizer("tfidf").fit(TEXTS).similar_words("great")
