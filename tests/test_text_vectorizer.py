@@ -268,3 +268,16 @@ def test_similar_words_are_the_nearest_word_vectors(binary):
         vec.similar_words("qqq")
     with pytest.raises(ConfigError, match="use vectorizer='word2vec'"):
         TextVectorizer("tfidf").fit(TEXTS).similar_words("great")
+
+
+def test_saved_word_vectors_serve_another_model(binary, tmp_path, saved_model):
+    words = TextVectorizer("word2vec", **W2V).fit(binary.train_texts)
+    words.save(tmp_path / "w2v")
+    pipe = Pipeline("word2vec", "logreg", vectors_path=str(tmp_path / "w2v")).fit(binary.train_texts,
+                                                                                  binary.train_labels)
+    for word in ("great", "awful"):
+        row = pipe.vectorizer_.vocabulary_[word]
+        assert np.array_equal(pipe.vectorizer_.vectors_[row], words.vectorizer_.vectors_[words.vectorizer_.vocabulary_[word]])
+    assert pipe.score(binary.dev_texts, binary.dev_labels) > 0.85
+    with pytest.raises(sentiment.DataError, match="holds a model with a tfidf vectorizer, so no word vectors"):
+        Pipeline("word2vec", "logreg", vectors_path=str(saved_model)).fit(binary.train_texts, binary.train_labels)

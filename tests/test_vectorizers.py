@@ -333,7 +333,7 @@ def test_lstm_embedding_dim_against_a_vectors_file_says_what_to_do(vectors_files
 def test_word2vec_missing_or_unreadable_vectors_file(tmp_path, docs):
     with pytest.raises(DataError, match="does not exist"):
         resolve("vectorizer", "word2vec")(vectors_path=str(tmp_path / "nope.txt")).fit(docs)
-    with pytest.raises(DataError, match="is a directory; pass the path of a word2vec or GloVe file"):
+    with pytest.raises(DataError, match="is a directory without a saved model; pass a word2vec or GloVe file"):
         resolve("vectorizer", "word2vec")(vectors_path=str(tmp_path)).fit(docs)
     bad = tmp_path / "bad.txt"
     bad.write_text("3 4\nfoo 1 2\n")

@@ -3,6 +3,10 @@ header line, then a word and its values per line), word2vec binary (the header, 
 space and its values as little-endian float32) or GloVe text (no header), plain or compressed
 (``.gz``, ``.bz2``, ``.xz``, told by the file's suffix).
 
+A directory is read as a saved model of this package whose vectorizer is word2vec (a ``TextVectorizer``
+saved by ``sentiment vectorize --vectorizer word2vec --save DIR``, or a pipeline): its word vectors,
+trained once, serve other models.
+
 The vectors end up in gensim's ``KeyedVectors``, but the file is read here: a vectors file is the
 user's input, and gensim's reader (``KeyedVectors.load_word2vec_format``) takes a line of too few
 values as its first value repeated, stops at the header's count when the file holds more, and reads
@@ -40,7 +44,7 @@ def load_vectors(path, fmt: str = "auto"):
 
     file = Path(path)
     if file.is_dir():
-        raise DataError(f"vectors file {path} is a directory; pass the path of a word2vec or GloVe file")
+        return _model_vectors(file)
     if not file.is_file():
         raise DataError(f"vectors file {path} does not exist; pass the path of a word2vec or GloVe file")
     if fmt not in ("auto", *FORMATS):
@@ -65,6 +69,27 @@ def load_vectors(path, fmt: str = "auto"):
                         f"first for {list(first)[bad]!r} (vector {rows[bad] + 1}); fix or drop those lines")
     keyed = KeyedVectors(matrix.shape[1], dtype=np.float32)
     keyed.add_vectors(list(first), matrix)
+    return keyed
+
+
+def _model_vectors(folder: Path):
+    """The word vectors of the word2vec vectorizer of the model saved in ``folder``, as ``KeyedVectors``."""
+    from gensim.models import KeyedVectors
+
+    from ..persistence import CONFIG
+    from ..pipeline import load
+
+    if not (folder / CONFIG).is_file():
+        raise DataError(f"vectors_path {folder} is a directory without a saved model; pass a word2vec or GloVe file, "
+                        "or the directory of a model saved with a word2vec vectorizer (sentiment vectorize "
+                        "--vectorizer word2vec --save DIR)")
+    stage = getattr(load(folder), "vectorizer_", None)
+    if getattr(stage, "vectors_", None) is None:
+        what = f"a {stage.name} vectorizer" if stage is not None else "no single vectorizer"
+        raise DataError(f"vectors_path {folder} holds a model with {what}, so no word vectors; give a model saved "
+                        "with vectorizer word2vec, or a word2vec or GloVe file")
+    keyed = KeyedVectors(stage.vectors_.shape[1], dtype=np.float32)
+    keyed.add_vectors(list(stage.words_), stage.vectors_)
     return keyed
 
 
