@@ -143,15 +143,18 @@ def _shown_as_note(show):
 PYTHON_CONSTANTS = {"None": None, "True": True, "False": False}  # as error messages and Python users write them
 
 
-def _parse_options(pairs: List[str]) -> dict:
+def _parse_options(pairs: List[str], stages: tuple[str, ...] = ("vectorizer", "model")) -> dict:
     """``KEY=VALUE`` pairs; VALUE is read as JSON when it can be (numbers, true, null, [1,3]), else as text;
     None, True and False are read as null, true and false, and a Python tuple ``(1,3)`` as ``[1,3]``; a
-    whole number in exponent form (``1e5``) is an int."""
+    whole number in exponent form (``1e5``) is an int. A KEY among ``stages`` (the stages the command's own
+    flags choose) is refused."""
     options = {}
     for pair in pairs:
         key, sep, raw = pair.partition("=")
         if not sep or not key.strip():
-            _fail(f"--set takes KEY=VALUE, e.g. --set C=4 or --set ngram_range=[1,3]; got {pair!r}")
+            _fail(f"--set takes KEY=VALUE, e.g. --set min_df=2 or --set ngram_range=[1,3]; got {pair!r}")
+        if key.strip() in stages:
+            _fail(f"--set {key.strip()}=... chooses a stage, which --{key.strip()} NAME does; give it there")
         if raw.strip() in PYTHON_CONSTANTS:
             value = PYTHON_CONSTANTS[raw.strip()]
         else:
@@ -622,8 +625,8 @@ def vectorize(
     data: Path = _path_argument(..., metavar="DATA", help="Texts: .csv/.tsv/.jsonl/.parquet (also compressed: .gz, .bz2, .xz); other columns are ignored."),
     out: Path = _path_option(..., help="File to write the vectors to, one row per data row: .npz for count and tfidf (sparse; scipy.sparse.load_npz reads it), .npy for word2vec (dense; numpy.load)."),
     vectorizer: Optional[str] = typer.Option(None, help="count, tfidf (the default) or word2vec, fitted on DATA."),
-    set_: List[str] = typer.Option([], "--set", "-s", metavar="KEY=VALUE", help="Option KEY=VALUE of the cleaner or the vectorizer, repeatable (see `sentiment options --vectorizer NAME`)."),
-    model: Optional[Path] = _path_option(None, help="Use this fitted vectorizer instead of fitting one: a directory saved with --save, or a trained model (the vectors its model reads)."),
+    set_: List[str] = typer.Option([], "--set", "-s", metavar="KEY=VALUE", help="Option KEY=VALUE of the cleaner or the vectorizer, repeatable (see the cleaner and vectorizer parts of `sentiment options --vectorizer NAME`)."),
+    model: Optional[Path] = _path_option(None, help="Use this fitted vectorizer instead of fitting one: a directory saved with --save, or a trained model's vectorizer (the vectors its model reads; an lstm model reads token ids instead, so it gives the document vectors of its word2vec vectorizer)."),
     save: Optional[Path] = _path_option(None, help="Also save the fitted vectorizer to this directory, to vectorize more texts the same way later (--model)."),
     names: Optional[Path] = _path_option(None, help="Also write the name of each column (n-gram, or word2vec0, word2vec1, ...) to this .json file, as an array."),
     text_column: Optional[str] = typer.Option(None, help="Column with the texts; default: text (with --model: the column it was fitted or trained on)."),
@@ -644,7 +647,7 @@ def vectorize(
     """
     from .commands import vectorize_file
 
-    written = vectorize_file(data, out, vectorizer=vectorizer, options=_parse_options(set_), model=model,
+    written = vectorize_file(data, out, vectorizer=vectorizer, options=_parse_options(set_, ("vectorizer",)), model=model,
                              text_column=text_column, names=names, save=save,
                              progress=sys.stderr.isatty() and not as_json)
     if as_json:

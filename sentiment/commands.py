@@ -17,7 +17,7 @@ import numpy as np
 from .data import (LABEL_SEPARATOR, LABEL_SETS, check_fraction, check_label_sets, check_labels, csv_quoting,
                    holds_sst_trees, is_multi_label, is_pandas_na, iter_table, missing_columns, read_labelled, sst_phrase_split, text_values,
                    train_dev_split)
-from .errors import (ConfigError, DataError, MissingColumnsError, SeparatorError, TuningWarning, UngroupedLabelError,
+from .errors import (ConfigError, DataError, MissingColumnsError, ModelFileError, SeparatorError, TuningWarning, UngroupedLabelError,
                      UnknownLabelsError, refuse_flags, with_article)
 from .evaluation import evaluate
 from .multilabel import MIN_POSITIVES
@@ -749,8 +749,17 @@ def vectorize_file(data: str | Path, out: str | Path, *, vectorizer: str | None 
                      "is fitted already", "leave it out, or leave out --model to fit a new vectorizer")
         vec, column = _fitted_vectorizer(model)
     else:
-        vec, column = TextVectorizer(vectorizer or DEFAULT_VECTORIZER, **options), "text"
+        vec, column = TextVectorizer(DEFAULT_VECTORIZER if vectorizer is None else vectorizer, **options), "text"
         vec.build_stages()  # a bad name or value fails before the data are read
+    if save is not None:
+        check_model_target(save)
+        try:
+            kind = read_config(save).get("kind") if (Path(save) / "config.json").is_file() else "vectorizer"
+        except ModelFileError:  # a damaged model: saving may replace it, as fit --out does
+            kind = "vectorizer"
+        if kind != "vectorizer":
+            raise DataError(f"--save {save} holds a trained model, which saving would replace; give the vectorizer a "
+                            "directory of its own (--model reads a trained model's vectorizer without saving it)")
     dense = resolve("vectorizer", vec.vectorizer).dense
     files = [(Path(out), "--out", VECTOR_SUFFIXES["dense" if dense else "sparse"])]
     files += [(Path(names), "--names", ".json")] if names is not None else []
@@ -758,11 +767,6 @@ def vectorize_file(data: str | Path, out: str | Path, *, vectorizer: str | None 
         _check_vector_target(target, flag, suffix, Path(data), vec.vectorizer, dense, save)
     if names is not None and Path(names).resolve() == Path(out).resolve():  # the same file under two names (a link)
         raise DataError("--names and --out are the same file; give each its own")
-    if save is not None:
-        check_model_target(save)
-        if (Path(save) / "config.json").is_file() and read_config(save).get("kind") != "vectorizer":
-            raise DataError(f"--save {save} holds a trained model, which saving would replace; give the vectorizer a "
-                            "directory of its own (--model reads a trained model's vectorizer without saving it)")
     text_column = text_column or column
     frame = read_table(data, [text_column])
     if len(frame) == 0:
@@ -799,6 +803,8 @@ def _check_vector_target(target: Path, flag: str, suffix: str, data: Path, vecto
         raise DataError(f"{flag} {target.name}: {why}; give {flag} a file name ending in {suffix}")
     if target.exists() and target.resolve() == data.resolve():
         raise DataError(f"{flag} is the input file; choose another path")
+    if save is not None and target.resolve() == Path(save).resolve():
+        raise DataError(f"{flag} and --save are the same path; the vectorizer goes to a directory of its own")
     if save is not None and target.resolve().is_relative_to(Path(save).resolve()):
         raise DataError(f"{flag} {target} lies inside --save {save}, which saving replaces as a whole; write it elsewhere")
     check_outside_models(target, flag)

@@ -632,7 +632,7 @@ def check_stages(vectorizer, model) -> None:
     A model that reads token sequences (lstm) needs a vectorizer that gives them (word2vec); one that needs
     non-negative features (nb, complement_nb, nbsvm) cannot read word2vec's standardised document vectors;
     ``device`` (mlp, lstm) must name a device this machine has (see ``trainer.resolve_device``); an lstm's
-    ``init_from`` must be a saved lstm model.
+    ``init_from`` must be a saved lstm model; word2vec's ``vectors_path`` must be there.
     """
     if model.input_kind == "sequences" and not hasattr(vectorizer, "sequences"):
         raise _sequences_error(model.name)
@@ -647,6 +647,8 @@ def check_stages(vectorizer, model) -> None:
         trainer.resolve_device(device)
     if hasattr(model, "check_start"):  # lstm: the saved model init_from names
         model.check_start()
+    if hasattr(vectorizer, "check_source"):  # word2vec: the vectors file or model directory vectors_path names
+        vectorizer.check_source()
 
 
 def _sequences_error(model_name: str) -> ConfigError:
@@ -761,12 +763,12 @@ def cleaner_options() -> dict[str, Any]:
     return {name: getattr(Cleaner(), name) for name in Cleaner.option_names()}
 
 
-def saved_cleaner(saved: dict, estimator) -> Cleaner:
+def saved_cleaner(config_cleaner: dict, estimator) -> Cleaner:
     """The Cleaner of a saved model's config, for a loaded ``estimator`` (a Pipeline or TextVectorizer built from
     its saved options): a cleaning setting whose default has changed since the model was saved (negation_scope)
     becomes an explicit option of ``estimator``, so that get_params, clone and a refit keep the cleaning the model
     was trained with; options that contradict the cleaner are a ValueError."""
-    cleaner = Cleaner.from_dict(saved)
+    cleaner = Cleaner.from_dict(config_cleaner)
     defaults, saved = Cleaner().to_dict(), cleaner.to_dict()
     options = estimator._options
     differing = sorted(k for k in saved if k in options and _jsonable(options[k]) != _jsonable(saved[k]))

@@ -16,6 +16,7 @@ trained :class:`~sentiment.pipeline.Pipeline`'s model reads. ``sentiment vectori
 
 from __future__ import annotations
 
+import numbers
 import os
 from datetime import datetime, timezone
 from typing import Any, Sequence
@@ -55,7 +56,8 @@ class TextVectorizer(OptionAttributes):
 
     kind = KIND
     _NAMED = ("vectorizer",)
-    _FITTED, _FITTED_MARK = frozenset({"cleaner_", "vectorizer_", "reading_version_", "info_", "config_"}), "vectorizer_"
+    _FITTED = frozenset({"cleaner_", "vectorizer_", "reading_version_", "info_", "config_", "n_features_"})
+    _FITTED_MARK = "vectorizer_"
     _HOW_TO_FIT = "call fit(texts) or load a saved one"
 
     def __init__(self, vectorizer: str = DEFAULT_VECTORIZER, **options: Any) -> None:
@@ -98,8 +100,8 @@ class TextVectorizer(OptionAttributes):
 
     def build_stages(self) -> tuple:
         """The unfitted cleaner and vectorizer stage that ``fit`` trains, built from the options: an unknown
-        vectorizer, an option it lacks or a bad value is a ConfigError (``sentiment vectorize`` calls it before
-        reading the data)."""
+        vectorizer, an option it lacks or a bad value is a ConfigError, a ``vectors_path`` that is not there a
+        DataError (``sentiment vectorize`` calls it before reading the data)."""
         if not isinstance(self.vectorizer, str) or self.vectorizer not in available("vectorizer"):
             raise ConfigError(f"unknown vectorizer {self.vectorizer!r}; choose one of: {', '.join(available('vectorizer'))}")
         known = self.options_for(self.vectorizer)
@@ -110,7 +112,10 @@ class TextVectorizer(OptionAttributes):
                 raise ConfigError(f"unknown option {key!r} for vectorizer {self.vectorizer!r}; valid options: "
                                   f"{', '.join(sorted(set().union(*known.values())))}")
             split[owner][key] = _python_value(value)
-        return Cleaner(**split["cleaner"]), resolve("vectorizer", self.vectorizer)(**split["vectorizer"])
+        vectorizer = resolve("vectorizer", self.vectorizer)(**split["vectorizer"])
+        if hasattr(vectorizer, "check_source"):  # word2vec: vectors_path
+            vectorizer.check_source()
+        return Cleaner(**split["cleaner"]), vectorizer
 
     # -- fitting and transforming -------------------------------------------------------------
     def fit(self, texts: Sequence[str], y: Any = None, *, progress: bool = False) -> "TextVectorizer":
@@ -149,7 +154,8 @@ class TextVectorizer(OptionAttributes):
     def get_feature_names_out(self, input_features: Any = None) -> np.ndarray:
         """The name of each column: the n-gram (``"not_good"``, ``"great film"``; a character n-gram of
         ``analyzer="word+char"`` starts with ``"c:"``), or ``word2vec0``, ``word2vec1`` … for the dimensions
-        of word2vec's document vectors (scikit-learn's naming of unnamed outputs)."""
+        of word2vec's document vectors (unnamed outputs numbered after a prefix, as scikit-learn numbers them,
+        the prefix here the vectorizer's name)."""
         self._check_fitted()
         names = getattr(self.vectorizer_, "feature_names", None)
         if names is None:
@@ -169,8 +175,11 @@ class TextVectorizer(OptionAttributes):
         if vectors is None:
             raise ConfigError(f"similar_words compares word vectors, which vectorizer {self.vectorizer!r} has none of; "
                               "use vectorizer='word2vec'")
-        if not isinstance(top, int) or isinstance(top, bool) or top < 1:
+        if not isinstance(word, str):
+            raise ConfigError(f"similar_words takes one word (a string), not {type(word).__name__}")
+        if not isinstance(top, numbers.Integral) or isinstance(top, bool) or top < 1:
             raise ConfigError(f"top must be a whole number of words, at least 1, not {top!r}")
+        top = int(top)
         vocabulary = self.vectorizer_.vocabulary_
         row = vocabulary.get(word, vocabulary.get(str(word).lower()))
         if row is None:
@@ -197,7 +206,8 @@ class TextVectorizer(OptionAttributes):
     def from_pipeline(cls, pipeline) -> "TextVectorizer":
         """The fitted cleaning and vectorizer of a trained :class:`~sentiment.pipeline.Pipeline` (shared, not
         copied), with the settings it was fitted with: its ``transform`` gives the vectors the pipeline's model
-        reads (an lstm model reads the token ids of the same vocabulary instead)."""
+        reads (an lstm model reads the token ids of the same vocabulary instead, so it gives the document
+        vectors of its word2vec vectorizer)."""
         from .pipeline import Pipeline
 
         if not isinstance(pipeline, Pipeline):
@@ -280,8 +290,9 @@ def _check_names(vectorizer: str, options: dict, strict: bool = True) -> None:
         everywhere = set(cleaner_options()).union(*(resolve("vectorizer", name).defaults for name in available("vectorizer")))
         unknown = [name for name in unknown if name not in everywhere]
     if unknown:
-        raise ConfigError(f"unknown option {unknown[0]!r} for vectorizer {vectorizer!r}; "
-                          "TextVectorizer.options_for(vectorizer) lists the options of the cleaner and each vectorizer")
+        raise ConfigError(f"unknown option {unknown[0]!r} for vectorizer {vectorizer!r}; TextVectorizer.options_for"
+                          "(vectorizer) (sentiment options --vectorizer NAME: its cleaner and vectorizer parts) lists "
+                          "the options")
 
 
 def _as_output(vectors):

@@ -207,7 +207,7 @@ def test_vectorize_refuses_bad_input_and_writes_nothing(reviews, tmp_path, saved
     assert not (tmp_path / "v.npz").exists() and not (tmp_path / "vec").exists()
     (tmp_path / "notes").mkdir()
     (tmp_path / "notes" / "todo.txt").write_text("mine")
-    refused("--out", tmp_path / "notes" / "v.npz", "--save", tmp_path / "notes", pattern="lies inside --save")
+    refused("--out", tmp_path / "vec" / "v.npz", "--save", tmp_path / "vec", pattern="lies inside --save")
     refused("--out", tmp_path / "v.npz", "--save", tmp_path / "notes", pattern="non-empty directory that holds no model")
     assert not (tmp_path / "v.npz").exists() and sorted(p.name for p in (tmp_path / "notes").iterdir()) == ["todo.txt"]
 
@@ -281,3 +281,35 @@ def test_saved_word_vectors_serve_another_model(binary, tmp_path, saved_model):
     assert pipe.score(binary.dev_texts, binary.dev_labels) > 0.85
     with pytest.raises(sentiment.DataError, match="holds a model with a tfidf vectorizer, so no word vectors"):
         Pipeline("word2vec", "logreg", vectors_path=str(saved_model)).fit(binary.train_texts, binary.train_labels)
+
+
+def test_stage_names_and_vectors_paths_are_checked_before_the_data_are_read(tmp_path):
+    missing = tmp_path / "no-such-data.csv"  # read after the checks: an error about it means they passed
+    assert_error(invoke("vectorize", missing, "--out", tmp_path / "v.npz", "--set", "vectorizer=count"),
+                 r"--set vectorizer=\.\.\. chooses a stage, which --vectorizer NAME does")
+    assert_error(invoke("fit", missing, "--set", "model=logreg", "--out", tmp_path / "m"), "--model NAME does")
+    assert_error(invoke("vectorize", missing, "--vectorizer", "word2vec", "--set", f"vectors_path={tmp_path / 'nope.txt'}",
+                        "--out", tmp_path / "v.npy"), "vectors file .*nope.txt does not exist")
+    assert_error(invoke("fit", missing, "--vectorizer", "word2vec", "--model", "logreg", "--set", f"vectors_path={tmp_path}",
+                        "--out", tmp_path / "m"), "is a directory without a saved model")
+    assert_error(invoke("vectorize", missing, "--vectorizer", "", "--out", tmp_path / "v.npz"), "unknown vectorizer ''")
+    assert_error(invoke("vectorize", missing, "--out", tmp_path / "v.npz", "--save", tmp_path / "v.npz"),
+                 "--out and --save are the same path")
+    assert not any(tmp_path.iterdir())
+
+
+def test_a_damaged_saved_vectorizer_can_be_fitted_again(reviews, tmp_path):
+    saved = tmp_path / "vec"
+    assert_ok(invoke("vectorize", reviews, "--text-column", "review", "--out", tmp_path / "a.npz", "--save", saved))
+    (saved / "config.json").write_text("{ damaged")
+    assert_ok(invoke("vectorize", reviews, "--text-column", "review", "--out", tmp_path / "a.npz", "--save", saved))
+    assert isinstance(sentiment.load(saved), TextVectorizer)
+
+
+def test_unfitted_and_wrong_arguments_say_what_to_do(binary):
+    with pytest.raises(NotFittedError, match="not fitted yet, so it has no n_features_"):
+        TextVectorizer().n_features_
+    vec = TextVectorizer("word2vec", **W2V, min_count=1).fit(binary.train_texts)
+    with pytest.raises(ConfigError, match="takes one word"):
+        vec.similar_words(["great"])
+    assert len(vec.similar_words("great", top=np.int64(2))) == 2

@@ -42,13 +42,9 @@ def load_vectors(path, fmt: str = "auto"):
     first vector, as gensim keeps it."""
     from gensim.models import KeyedVectors
 
-    file = Path(path)
+    file = check_source(path, fmt)
     if file.is_dir():
         return _model_vectors(file)
-    if not file.is_file():
-        raise DataError(f"vectors file {path} does not exist; pass the path of a word2vec or GloVe file")
-    if fmt not in ("auto", *FORMATS):
-        raise ConfigError(f"vectors_format must be auto, {', '.join(FORMATS)}, not {fmt!r}")
     opener = OPENERS.get(file.suffix.lower(), open)
     try:
         with opener(file, "rb") as handle:
@@ -72,17 +68,35 @@ def load_vectors(path, fmt: str = "auto"):
     return keyed
 
 
+def check_source(path, fmt: str = "auto") -> Path:
+    """``path`` as a Path, checked cheaply before any work: an existing file, or a directory holding a saved model
+    (whose vectorizer :func:`load_vectors` checks when it reads it); ``fmt`` one of the formats, and "auto" for
+    a directory."""
+    file = Path(path)
+    if fmt not in ("auto", *FORMATS):
+        raise ConfigError(f"vectors_format must be auto, {', '.join(FORMATS)}, not {fmt!r}")
+    if file.is_dir():
+        from ..persistence import CONFIG
+
+        if not (file / CONFIG).is_file():
+            raise DataError(f"vectors_path {path} is a directory without a saved model; pass a word2vec or GloVe file, "
+                            "or the directory of a model saved with a word2vec vectorizer (sentiment vectorize "
+                            "--vectorizer word2vec --save DIR)")
+        if fmt != "auto":
+            raise ConfigError(f"vectors_format={fmt} names a file format, and vectors_path {path} is a saved model's "
+                              "directory; leave vectors_format out")
+    elif not file.is_file():
+        raise DataError(f"vectors file {path} does not exist; pass the path of a word2vec or GloVe file, or the "
+                        "directory of a model saved with a word2vec vectorizer")
+    return file
+
+
 def _model_vectors(folder: Path):
     """The word vectors of the word2vec vectorizer of the model saved in ``folder``, as ``KeyedVectors``."""
     from gensim.models import KeyedVectors
 
-    from ..persistence import CONFIG
     from ..pipeline import load
 
-    if not (folder / CONFIG).is_file():
-        raise DataError(f"vectors_path {folder} is a directory without a saved model; pass a word2vec or GloVe file, "
-                        "or the directory of a model saved with a word2vec vectorizer (sentiment vectorize "
-                        "--vectorizer word2vec --save DIR)")
     stage = getattr(load(folder), "vectorizer_", None)
     if getattr(stage, "vectors_", None) is None:
         what = f"a {stage.name} vectorizer" if stage is not None else "no single vectorizer"

@@ -16,7 +16,7 @@ import numpy as np
 from ..errors import ConfigError, DataError
 from ..stage import Stage
 from .ngrams import count_matrix, normalize_rows
-from .vectors_file import load_vectors
+from .vectors_file import check_source, load_vectors
 
 
 TRAINING_ONLY = ("vector_size", "window", "min_count", "w2v_epochs", "skipgram", "workers")  # not for a vectors file
@@ -53,6 +53,13 @@ class Word2VecVectorizer(Stage):
         path = self.params["vectors_path"]
         if path is not None:
             self.params["vectors_path"] = str(path)
+
+    def check_source(self) -> None:
+        """Refuse a ``vectors_path`` that cannot be read (missing, a directory without a model) before any work;
+        the pipelines call it when they build their stages to fit (not when they load a fitted model, which
+        keeps its vectors and needs the file no more)."""
+        if self.params["vectors_path"]:
+            check_source(self.params["vectors_path"], self.params["vectors_format"])
 
     @property
     def n_features(self) -> int:
