@@ -625,7 +625,7 @@ def vectorize(
     data: Path = _path_argument(..., metavar="DATA", help="Texts: .csv/.tsv/.jsonl/.parquet (also compressed: .gz, .bz2, .xz); other columns are ignored."),
     out: Path = _path_option(..., help="File to write the vectors to, one row per data row: .npz for count and tfidf (sparse; scipy.sparse.load_npz reads it), .npy for word2vec (dense; numpy.load)."),
     vectorizer: Optional[str] = typer.Option(None, help="count, tfidf (the default) or word2vec, fitted on DATA."),
-    set_: List[str] = typer.Option([], "--set", "-s", metavar="KEY=VALUE", help="Option KEY=VALUE of the cleaner or the vectorizer, repeatable (see the cleaner and vectorizer parts of `sentiment options --vectorizer NAME`)."),
+    set_: List[str] = typer.Option([], "--set", "-s", metavar="KEY=VALUE", help="Option KEY=VALUE of the cleaner or the vectorizer, repeatable (see the cleaner and vectorizer parts, and their defaults, in `sentiment options --vectorizer NAME --model logreg`)."),
     model: Optional[Path] = _path_option(None, help="Use this fitted vectorizer instead of fitting one: a directory saved with --save, or a trained model's vectorizer (the vectors its model reads; an lstm model reads token ids instead, so it gives the document vectors of its word2vec vectorizer)."),
     save: Optional[Path] = _path_option(None, help="Also save the fitted vectorizer to this directory, to vectorize more texts the same way later (--model)."),
     names: Optional[Path] = _path_option(None, help="Also write the name of each column (n-gram, or word2vec0, word2vec1, ...) to this .json file, as an array."),

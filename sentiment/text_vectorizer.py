@@ -291,7 +291,7 @@ def _check_names(vectorizer: str, options: dict, strict: bool = True) -> None:
         unknown = [name for name in unknown if name not in everywhere]
     if unknown:
         raise ConfigError(f"unknown option {unknown[0]!r} for vectorizer {vectorizer!r}; TextVectorizer.options_for"
-                          "(vectorizer) (sentiment options --vectorizer NAME: its cleaner and vectorizer parts) lists "
+                          "(vectorizer) (sentiment options --vectorizer NAME --model logreg: its cleaner and vectorizer parts) lists "
                           "the options")
 
 
