@@ -627,7 +627,7 @@ def vectorize(
     vectorizer: Optional[str] = typer.Option(None, help="count, tfidf (the default) or word2vec, fitted on DATA."),
     set_: List[str] = typer.Option([], "--set", "-s", metavar="KEY=VALUE", help="Option KEY=VALUE of the cleaner or the vectorizer, repeatable (see the cleaner and vectorizer parts, and their defaults, in `sentiment options --vectorizer NAME --model logreg`)."),
     model: Optional[Path] = _path_option(None, help="Use this fitted vectorizer instead of fitting one: a directory saved with --save, or a trained model's vectorizer (the vectors its model reads; an lstm model reads token ids instead, so it gives the document vectors of its word2vec vectorizer)."),
-    save: Optional[Path] = _path_option(None, help="Also save the fitted vectorizer to this directory, to vectorize more texts the same way later (--model)."),
+    save: Optional[Path] = _path_option(None, help="Also save the vectorizer (fitted here, or a trained model's of --model, on its own) to this directory, to vectorize more texts the same way later (--model) or to reuse its word vectors (--set vectors_path=DIR)."),
     names: Optional[Path] = _path_option(None, help="Also write the name of each column (n-gram, or word2vec0, word2vec1, ...) to this .json file, as an array."),
     text_column: Optional[str] = typer.Option(None, help="Column with the texts; default: text (with --model: the column it was fitted or trained on)."),
     as_json: bool = typer.Option(False, "--json", help="Print what was written as one JSON object (rows, columns, files)."),

@@ -735,7 +735,7 @@ def vectorize_file(data: str | Path, out: str | Path, *, vectorizer: str | None 
     with ``options``) is fitted on the texts and, with ``save``, saved there (with its text column, which a
     later ``model=save`` reads by default; ``save`` may replace a saved vectorizer, never a model of another
     kind). With ``model`` (a saved text vectorizer, or a trained pipeline: the vectors its model reads),
-    nothing is fitted. ``names`` writes the columns' names as a JSON array. Every path and option is checked
+    nothing is fitted, and ``save`` saves the vectorizer used (a pipeline's on its own, with its columns). ``names`` writes the columns' names as a JSON array. Every path and option is checked
     before the data are read, and the files are written together at the end (each atomically), so a failure
     leaves none of them changed. Returns ``{"rows", "columns", "vectorizer", "out", "names", "saved"}``.
     """
@@ -745,7 +745,7 @@ def vectorize_file(data: str | Path, out: str | Path, *, vectorizer: str | None 
 
     options = dict(options or {})
     if model is not None:
-        refuse_flags({"--vectorizer": vectorizer, "--set": options or None, "--save": save}, "--model, whose vectorizer "
+        refuse_flags({"--vectorizer": vectorizer, "--set": options or None}, "--model, whose vectorizer "
                      "is fitted already", "leave it out, or leave out --model to fit a new vectorizer")
         vec, column = _fitted_vectorizer(model)
     else:
@@ -786,7 +786,7 @@ def vectorize_file(data: str | Path, out: str | Path, *, vectorizer: str | None 
             with open(written.enter_context(atomic_file(names)), "w", encoding="utf-8") as handle:
                 json.dump(vec.get_feature_names_out().tolist(), handle, ensure_ascii=False)
         if save is not None:
-            vec.save(save, extra={"columns": {"text": text_column}, "data": {"train": str(data)}})
+            vec.save(save, extra=None if model is not None else {"columns": {"text": text_column}, "data": {"train": str(data)}})
     return {"rows": int(vectors.shape[0]), "columns": int(vectors.shape[1]), "vectorizer": vec.vectorizer,
             "out": str(out), "names": str(names) if names is not None else None,
             "saved": str(save) if save is not None else None}

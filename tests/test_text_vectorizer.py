@@ -313,3 +313,14 @@ def test_unfitted_and_wrong_arguments_say_what_to_do(binary):
     with pytest.raises(ConfigError, match="takes one word"):
         vec.similar_words(["great"])
     assert len(vec.similar_words("great", top=np.int64(2))) == 2
+
+
+def test_a_trained_models_vectorizer_can_be_saved_on_its_own(tmp_path, saved_model, binary, pipe):
+    path = tmp_path / "dev.csv"
+    write_table(pd.DataFrame({"text": binary.dev_texts}), path)
+    assert_ok(invoke("vectorize", path, "--model", saved_model, "--out", tmp_path / "a.npz", "--save", tmp_path / "vec"))
+    vec = sentiment.load(tmp_path / "vec")
+    assert isinstance(vec, TextVectorizer) and vec.vectorizer == pipe.vectorizer_.name
+    assert np.allclose(pipe.model_.predict_proba(vec.transform(binary.dev_texts)), pipe.predict_proba(binary.dev_texts))
+    assert_error(invoke("vectorize", path, "--model", saved_model, "--out", tmp_path / "b.npz", "--save", saved_model),
+                 "holds a trained model, which saving would replace")
