@@ -735,9 +735,10 @@ def vectorize_file(data: str | Path, out: str | Path, *, vectorizer: str | None 
     with ``options``) is fitted on the texts and, with ``save``, saved there (with its text column, which a
     later ``model=save`` reads by default; ``save`` may replace a saved vectorizer, never a model of another
     kind). With ``model`` (a saved text vectorizer, or a trained pipeline: the vectors its model reads),
-    nothing is fitted, and ``save`` saves the vectorizer used (a pipeline's on its own, with its columns). ``names`` writes the columns' names as a JSON array. Every path and option is checked
-    before the data are read, and the files are written together at the end (each atomically), so a failure
-    leaves none of them changed. Returns ``{"rows", "columns", "vectorizer", "out", "names", "saved"}``.
+    nothing is fitted, and ``save`` saves the vectorizer used (a pipeline's on its own, with its columns).
+    ``names`` writes the columns' names as a JSON array. Every path and option is checked before the data are
+    read, and the files are written together at the end (each atomically), so a failure leaves none of them
+    changed. Returns ``{"rows", "columns", "vectorizer", "out", "names", "saved"}``.
     """
     from .data import read_table
     from .persistence import read_config
@@ -759,7 +760,7 @@ def vectorize_file(data: str | Path, out: str | Path, *, vectorizer: str | None 
             kind = "vectorizer"
         if kind != "vectorizer":
             raise DataError(f"--save {save} holds a trained model, which saving would replace; give the vectorizer a "
-                            "directory of its own (--model reads a trained model's vectorizer without saving it)")
+                            "directory of its own")
     dense = resolve("vectorizer", vec.vectorizer).dense
     files = [(Path(out), "--out", VECTOR_SUFFIXES["dense" if dense else "sparse"])]
     files += [(Path(names), "--names", ".json")] if names is not None else []
@@ -786,7 +787,8 @@ def vectorize_file(data: str | Path, out: str | Path, *, vectorizer: str | None 
             with open(written.enter_context(atomic_file(names)), "w", encoding="utf-8") as handle:
                 json.dump(vec.get_feature_names_out().tolist(), handle, ensure_ascii=False)
         if save is not None:
-            vec.save(save, extra=None if model is not None else {"columns": {"text": text_column}, "data": {"train": str(data)}})
+            fitted_on = {"columns": {"text": text_column}, "data": {"train": str(data)}}
+            vec.save(save, extra=None if model is not None else fitted_on)
     return {"rows": int(vectors.shape[0]), "columns": int(vectors.shape[1]), "vectorizer": vec.vectorizer,
             "out": str(out), "names": str(names) if names is not None else None,
             "saved": str(save) if save is not None else None}
