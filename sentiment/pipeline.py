@@ -316,17 +316,8 @@ class Pipeline(OptionAttributes, Classifier):
         return cls(vectorizer, model, **{**{k: v for k, v in task_options.items() if k in known}, **options})
 
     def _split_options(self) -> tuple[dict, dict, dict]:
-        known = self.options_for(self.vectorizer, self.model)
-        split: dict[str, dict] = {stage: {} for stage in known}
-        for key, value in self._options.items():
-            owner = next((stage for stage, names in known.items() if key in names), None)
-            if owner is None:
-                valid = sorted(set().union(*known.values()))
-                raise ConfigError(
-                    f"unknown option {key!r} for vectorizer {self.vectorizer!r} and model {self.model!r}; "
-                    f"valid options: {', '.join(valid)}"
-                )
-            split[owner][key] = _python_value(value)
+        split = split_options(self._options, self.options_for(self.vectorizer, self.model),
+                              f"vectorizer {self.vectorizer!r} and model {self.model!r}")
         if split["pipeline"].get("grouping") is not None:
             resolve_grouping(split["pipeline"]["grouping"])
         check_fraction(self.tune_fraction, "tune_fraction", zero=True)
@@ -585,10 +576,26 @@ def annotations(texts: list[str], probabilities: np.ndarray, names: list[str],
 
 
 # -- helpers ---------------------------------------------------------------------------------
-def _all_option_names() -> set[str]:
-    """Every option of the cleaner, of every registered vectorizer and model, and of the pipeline (imports them all)."""
-    names = set(Cleaner.option_names()) | set(PIPELINE_OPTIONS)
-    for kind in ("vectorizer", "model"):
+def split_options(options: dict, known: dict[str, dict], stages: str) -> dict[str, dict]:
+    """``options`` split by the stage that has each (``known``: stage -> its options, as ``options_for`` gives
+    them), their values as Python's own (:func:`_python_value`); a name none has is a ConfigError naming the
+    ``stages`` (e.g. "vectorizer 'tfidf'") and the valid options."""
+    split: dict[str, dict] = {stage: {} for stage in known}
+    for key, value in options.items():
+        owner = next((stage for stage, names in known.items() if key in names), None)
+        if owner is None:
+            valid = sorted(set().union(*known.values()))
+            raise ConfigError(f"unknown option {key!r} for {stages}; valid options: {', '.join(valid)}")
+        split[owner][key] = _python_value(value)
+    return split
+
+
+def _all_option_names(kinds: tuple[str, ...] = ("vectorizer", "model"),
+                      own: Iterable[str] = PIPELINE_OPTIONS) -> set[str]:
+    """Every option of the cleaner, of every registered stage of ``kinds`` and ``own`` (the estimator's own
+    options: by default every vectorizer and model, and the pipeline's; imports them all)."""
+    names = set(Cleaner.option_names()) | set(own)
+    for kind in kinds:
         for name in available(kind):
             names |= set(resolve(kind, name).defaults)
     return names

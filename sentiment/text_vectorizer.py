@@ -28,8 +28,8 @@ from .cleaning import READING_VERSION, Cleaner
 from .data import check_texts
 from .errors import ConfigError, DataError, ModelFileError, NotFittedError, with_article
 from .persistence import check_columns, one_line, read_model, saved_reading, warn_of_reading, write_model
-from .pipeline import (OptionAttributes, _check_extra, _jsonable, _Progress, _python_value, _tokens, canonical_options,
-                       cleaner_options, saved_cleaner)
+from .pipeline import (OptionAttributes, _all_option_names, _check_extra, _jsonable, _Progress, _tokens, canonical_options,
+                       cleaner_options, saved_cleaner, split_options)
 from .registry import available, resolve
 from .tasks import DEFAULT_VECTORIZER
 
@@ -104,14 +104,7 @@ class TextVectorizer(OptionAttributes):
         DataError (``sentiment vectorize`` calls it before reading the data)."""
         if not isinstance(self.vectorizer, str) or self.vectorizer not in available("vectorizer"):
             raise ConfigError(f"unknown vectorizer {self.vectorizer!r}; choose one of: {', '.join(available('vectorizer'))}")
-        known = self.options_for(self.vectorizer)
-        split: dict[str, dict] = {stage: {} for stage in known}
-        for key, value in self._options.items():
-            owner = next((stage for stage, names in known.items() if key in names), None)
-            if owner is None:
-                raise ConfigError(f"unknown option {key!r} for vectorizer {self.vectorizer!r}; valid options: "
-                                  f"{', '.join(sorted(set().union(*known.values())))}")
-            split[owner][key] = _python_value(value)
+        split = split_options(self._options, self.options_for(self.vectorizer), f"vectorizer {self.vectorizer!r}")
         vectorizer = resolve("vectorizer", self.vectorizer)(**split["vectorizer"])
         if hasattr(vectorizer, "check_source"):  # word2vec: vectors_path
             vectorizer.check_source()
@@ -287,7 +280,7 @@ def _check_names(vectorizer: str, options: dict, strict: bool = True) -> None:
         known = set()
     unknown = sorted(set(options) - known)
     if unknown and (not strict or not known):
-        everywhere = set(cleaner_options()).union(*(resolve("vectorizer", name).defaults for name in available("vectorizer")))
+        everywhere = _all_option_names(("vectorizer",), own=())
         unknown = [name for name in unknown if name not in everywhere]
     if unknown:
         raise ConfigError(f"unknown option {unknown[0]!r} for vectorizer {vectorizer!r}; TextVectorizer.options_for"
