@@ -34,6 +34,7 @@ from .registry import available, resolve
 from .tasks import DEFAULT_VECTORIZER
 
 KIND = "vectorizer"  # config.json "kind" of a saved TextVectorizer
+_OUTPUTS = ("default", "pandas")  # set_output(transform=...)
 
 
 class TextVectorizer(OptionAttributes):
@@ -119,8 +120,10 @@ class TextVectorizer(OptionAttributes):
 
     def fit_transform(self, texts: Sequence[str], y: Any = None, *, progress: bool = False):
         """:meth:`fit`, then the vectors of ``texts`` (cleaned once)."""
+        index = _index_of(texts)
         texts = check_texts(texts)
         cleaner, vectorizer = self.build_stages()
+        pandas = self._pandas_output(vectorizer)
         with _Progress(progress, len(texts)) as bar:
             docs = _tokens(cleaner, texts, bar)
             bar.stage(f"vectorizing ({self.vectorizer})")
@@ -130,13 +133,40 @@ class TextVectorizer(OptionAttributes):
         self.reading_version_ = READING_VERSION
         self.info_ = {"trained_on": len(texts), "created": datetime.now(timezone.utc).isoformat(timespec="seconds")}
         self.config_ = {}
-        return _as_output(vectors)
+        vectors = _as_output(vectors)
+        return _frame(vectors, self.get_feature_names_out(), index) if pandas else vectors
 
     def transform(self, texts: Sequence[str]):
         """The vectors of ``texts``: a scipy CSR matrix (count, tfidf) or a float32 array (word2vec), one row
-        per text, one column per name of :meth:`get_feature_names_out`."""
+        per text, one column per name of :meth:`get_feature_names_out` (after ``set_output(transform="pandas")``,
+        a DataFrame of word2vec's vectors)."""
         self._check_fitted()
-        return _as_output(self.vectorizer_.transform(self.cleaner_.tokens_of(check_texts(texts))))
+        pandas, index = self._pandas_output(self.vectorizer_), _index_of(texts)
+        vectors = _as_output(self.vectorizer_.transform(self.cleaner_.tokens_of(check_texts(texts))))
+        return _frame(vectors, self.get_feature_names_out(), index) if pandas else vectors
+
+    def set_output(self, *, transform: str | None = None) -> "TextVectorizer":
+        """scikit-learn's output setting: ``"pandas"`` makes ``transform`` and ``fit_transform`` return a
+        DataFrame (columns :meth:`get_feature_names_out`, the index of a pandas Series of texts), ``"default"``
+        the arrays described there, ``None`` changes nothing. A DataFrame needs dense vectors (word2vec): with
+        count or tfidf, whose vectors are sparse, fit and transform then refuse to start (a ConfigError), as
+        scikit-learn refuses pandas output of sparse data.
+        Returns the vectorizer; ``make_pipeline(...).set_output(transform="pandas")`` calls it."""
+        if transform is None:
+            return self
+        if transform not in _OUTPUTS:
+            raise ConfigError(f"set_output takes transform='default' or 'pandas' (or None), not {transform!r}")
+        self._sklearn_output_config = {**getattr(self, "_sklearn_output_config", {}), "transform": transform}
+        return self
+
+    def _pandas_output(self, vectorizer) -> bool:
+        """Whether :meth:`set_output` asked for DataFrames; a ConfigError if ``vectorizer``'s are sparse."""
+        if getattr(self, "_sklearn_output_config", {}).get("transform", "default") == "default":
+            return False
+        if not vectorizer.dense:
+            raise ConfigError(f"pandas output needs dense vectors, and vectorizer {self.vectorizer!r} gives a sparse matrix; "
+                              "use vectorizer='word2vec', or set_output(transform='default')")
+        return True
 
     def known_features(self, texts: Sequence[str]) -> np.ndarray:
         """How many features of each text (distinct n-grams, or words with a vector) the vocabulary holds;
@@ -286,6 +316,19 @@ def _check_names(vectorizer: str, options: dict, strict: bool = True) -> None:
         raise ConfigError(f"unknown option {unknown[0]!r} for vectorizer {vectorizer!r}; TextVectorizer.options_for"
                           "(vectorizer) (sentiment options --vectorizer NAME --model logreg: its cleaner and vectorizer parts) lists "
                           "the options")
+
+
+def _frame(vectors: np.ndarray, columns, index):
+    """Dense document vectors as a pandas DataFrame (``set_output(transform="pandas")``)."""
+    import pandas as pd
+
+    return pd.DataFrame(vectors, columns=columns, index=index)
+
+
+def _index_of(texts):
+    """The index of a pandas Series of texts (for a DataFrame of their vectors), else None."""
+    index = getattr(texts, "index", None)
+    return None if callable(index) else index  # a list's .index is a method
 
 
 def _as_output(vectors):

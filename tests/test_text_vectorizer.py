@@ -12,6 +12,7 @@ from sklearn.base import clone
 from sklearn.linear_model import LogisticRegression
 from sklearn.model_selection import GridSearchCV
 from sklearn.pipeline import make_pipeline
+from sklearn.preprocessing import StandardScaler
 
 import sentiment
 from sentiment import ConfigError, ModelFileError, NotFittedError, Pipeline, TextVectorizer
@@ -93,6 +94,24 @@ def test_a_scikit_learn_transformer(binary):
     assert search.best_params_["textvectorizer__ngram_range"] in [(1, 1), (1, 2)]
     copy = clone(TextVectorizer("count", min_df=2))
     assert copy.get_params() == {"vectorizer": "count", "min_df": 2} and not hasattr(copy, "vectorizer_")
+
+
+def test_pandas_output_of_dense_vectors_and_a_clear_refusal_of_sparse_ones(binary):
+    texts = pd.Series(binary.train_texts[:20], index=range(100, 120))
+    vec = TextVectorizer("word2vec", **W2V).set_output(transform="pandas")
+    frame = vec.fit_transform(texts)
+    assert isinstance(frame, pd.DataFrame) and list(frame.index) == list(range(100, 120))
+    assert list(frame.columns) == vec.get_feature_names_out().tolist()
+    np.testing.assert_array_equal(frame.to_numpy(), vec.set_output(transform="default").transform(texts))
+    # as a step of a scikit-learn pipeline whose output is set to pandas; clone keeps the setting
+    model = make_pipeline(clone(vec), StandardScaler()).set_output(transform="pandas")
+    assert isinstance(model.fit_transform(list(texts)), pd.DataFrame)
+    sparse = TextVectorizer("tfidf").set_output(transform="pandas")
+    with pytest.raises(ConfigError, match="pandas output needs dense vectors.*word2vec"):
+        sparse.fit(TEXTS)
+    assert not hasattr(sparse, "vectorizer_")  # refused before fitting
+    with pytest.raises(ConfigError, match="transform='default' or 'pandas'"):
+        TextVectorizer("tfidf").set_output(transform="polars")
 
 
 def test_names_are_checked_at_once_and_values_by_fit():
