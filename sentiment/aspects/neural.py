@@ -136,7 +136,7 @@ N_CASES = 7
 
 
 # -- batches -------------------------------------------------------------------------------------
-class PaddedBatches:
+class PaddedBatches(trainer.PreparedBatches):
     """Rows of variable-length fields, in batches of similar length, padded once and kept on the device.
 
     ``fields``: per field, one array per row whose first axis is time (a second axis, e.g. characters,
@@ -156,11 +156,8 @@ class PaddedBatches:
         starts = np.concatenate([[0], np.cumsum(lengths)])
         self.n = int(starts[-1]) if per_token else len(lengths)
         self.y = None if y is None else trainer.targets_array(np.concatenate(y) if per_token else y)
-        ties = rng.random(len(lengths)) if rng is not None else np.arange(len(lengths))
         self.batches = []
-        for rows in np.array_split(np.lexsort((ties, lengths)), max(1, -(-len(lengths) // batch_size))):
-            if not len(rows):
-                continue
+        for rows in trainer.by_length(lengths, batch_size, rng):
             padded = [_pad([field[i] for i in rows]).to(device) for field in fields]
             inputs = [*padded, torch.from_numpy(lengths[rows])]
             if dense is not None:
@@ -168,13 +165,6 @@ class PaddedBatches:
             index = np.concatenate([np.arange(starts[i], starts[i + 1]) for i in rows]) if per_token else rows
             targets = None if self.y is None else torch.as_tensor(self.y[index]).to(device)
             self.batches.append(trainer.Batch(tuple(inputs), targets, index))
-
-    def __len__(self) -> int:
-        return len(self.batches)
-
-    def __iter__(self):
-        order = self.rng.permutation(len(self.batches)) if self.rng is not None else range(len(self.batches))
-        return (self.batches[i] for i in order)
 
 
 def _pad(arrays: list[np.ndarray]) -> torch.Tensor:

@@ -314,7 +314,29 @@ def pad_sequences(sequences, max_length: int | None = None) -> tuple[torch.Tenso
     return torch.from_numpy(tokens), torch.from_numpy(lengths)
 
 
-class SequenceBatches:
+class PreparedBatches:
+    """Batches made once (``self.batches``, kept on the device), which come in a new random order every epoch
+    when the batches were given a random generator ``self.rng``."""
+
+    batches: list[Batch]
+    rng: np.random.Generator | None
+
+    def __len__(self) -> int:
+        return len(self.batches)
+
+    def __iter__(self) -> Iterator[Batch]:
+        order = self.rng.permutation(len(self.batches)) if self.rng is not None else range(len(self.batches))
+        return (self.batches[i] for i in order)
+
+
+def by_length(lengths: np.ndarray, batch_size: int, rng=None) -> list[np.ndarray]:
+    """Row indices cut into batches of similar length (:func:`_split`); ties in length broken at random with
+    ``rng``, else in row order."""
+    ties = rng.random(len(lengths)) if rng is not None else np.arange(len(lengths))
+    return [rows for rows in _split(np.lexsort((ties, lengths)), batch_size) if len(rows)]
+
+
+class SequenceBatches(PreparedBatches):
     """Token-id sequences in batches of similar length, padded once and stored on the device.
 
     With a random generator, ties in length are broken at random and the batches come in a new
@@ -327,19 +349,11 @@ class SequenceBatches:
         lengths = np.array([len(s) for s in sequences])
         if max_length:
             lengths = np.minimum(lengths, max_length)
-        ties = rng.random(self.n) if rng is not None else np.arange(self.n)
         self.batches = []
-        for rows in _split(np.lexsort((ties, lengths)), batch_size):
+        for rows in by_length(lengths, batch_size, rng):
             tokens, lengths_cpu = pad_sequences([sequences[i] for i in rows], max_length)
             targets = None if self.y is None else torch.as_tensor(self.y[rows]).to(device)
             self.batches.append(Batch((tokens.to(device), lengths_cpu), targets, rows))
-
-    def __len__(self) -> int:
-        return len(self.batches)
-
-    def __iter__(self) -> Iterator[Batch]:
-        order = self.rng.permutation(len(self.batches)) if self.rng is not None else range(len(self.batches))
-        return (self.batches[i] for i in order)
 
 
 # -- training ------------------------------------------------------------------------------------
