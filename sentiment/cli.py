@@ -7,6 +7,7 @@ package (bad data, unknown names, damaged model files) print one line and exit w
 from __future__ import annotations
 
 import contextlib
+import errno
 import functools
 import json
 import os
@@ -80,6 +81,8 @@ def _os_error_message(exc: OSError) -> str:
         if blocker is not None:
             return f"{blocker} is a file, so nothing can be written below it ({exc.strerror}); choose another path"
     where = f": {exc.filename}" if exc.filename else ""
+    if exc.errno == errno.ENOSPC:
+        return f"no space left on the device{where}; free some space or write elsewhere, and run it again"
     return f"{exc.strerror or exc}{where}; check the path and its permissions"
 
 
@@ -357,7 +360,10 @@ def fit(
             log=log,
         )
         if report is not None:
-            write_report(dev_report, report, "dev", model=pipe)
+            try:
+                write_report(dev_report, report, "dev", model=pipe)
+            except OSError as exc:
+                _fail(f"the model was saved to {out}, but the report could not be written ({_os_error_message(exc)})")
         dev_report.pop("mistakes", None)  # in the report folder only
     if as_json:
         _print_json({**dev_report, "model": str(out)})

@@ -264,39 +264,48 @@ def check_report_folder(folder: Path, inputs: Sequence[Path] = ()) -> None:
         if place.exists():
             if not place.is_dir():
                 raise ConfigError(f"{place} is a file; give a directory for the report")
-            return
+            break
+    for name in REPORT_FILES:
+        if (folder / name).is_dir():
+            raise ConfigError(f"{folder / name} is a directory where the report writes a file; move it, or give "
+                              "--report another folder")
 
 
 def write_report(report: dict, folder: str | Path, title: str, model=None) -> list[Path]:
     """Write ``report`` to ``folder``: ``metrics.json``, then ``confusion_matrix.png`` (several labels per
     text: ``label_scores.png``), for a ``model`` trained by epochs ``training_history.png``, and for a report
     with ``"mistakes"`` (``evaluate(..., mistakes=True)``) ``mistakes.csv``, the texts given a wrong label
-    (the metrics leave them out). Each file is written whole or not at all; those of an earlier report that
-    this one does not write are removed, so the folder never mixes two runs. Returns the paths written."""
+    (the metrics leave them out). The files are renamed into place together once all are written (a failure
+    leaves an earlier report as it was); those of an earlier report that this one does not write are then
+    removed, so the folder never mixes two runs. Returns the paths written."""
+    import contextlib
     import json
 
     folder = Path(folder)
     check_report_folder(folder)
     metrics = {key: value for key, value in report.items() if key != "mistakes"}
-    with atomic_file(folder / "metrics.json") as partial:
-        Path(partial).write_text(json.dumps(metrics, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
-    written = [folder / "metrics.json"]
+    writers = {"metrics.json": lambda path: Path(path).write_text(json.dumps(metrics, indent=2, ensure_ascii=False) + "\n",
+                                                                  encoding="utf-8")}
     if "mistakes" in report:
-        written.append(write_mistakes(report["mistakes"], folder / "mistakes.csv",
-                                      MISTAKE_COLUMNS["several" if report.get("multi_label") else "one"]))
+        columns = MISTAKE_COLUMNS["several" if report.get("multi_label") else "one"]
+        writers["mistakes.csv"] = lambda path: write_mistakes(report["mistakes"], path, columns)
     if report.get("multi_label"):
-        written.append(plot_label_scores(report, folder / "label_scores.png", title=f"Per-label scores: {title}"))
+        writers["label_scores.png"] = lambda path: plot_label_scores(report, path, title=f"Per-label scores: {title}")
     else:
-        written.append(plot_confusion_matrix(report, folder / "confusion_matrix.png", title=f"Confusion matrix: {title}"))
+        writers["confusion_matrix.png"] = lambda path: plot_confusion_matrix(report, path, title=f"Confusion matrix: {title}")
     history = getattr(getattr(model, "model_", None), "history_", None)  # mlp, lstm; not an aspect pipeline
     if history:
         from .models.neural import plot_history
 
-        written.append(plot_history(history, folder / "training_history.png", multi_label=bool(report.get("multi_label"))))
+        writers["training_history.png"] = lambda path: plot_history(history, path,
+                                                                     multi_label=bool(report.get("multi_label")))
+    with contextlib.ExitStack() as renames:  # each file is renamed into place only once all are written
+        for name, write in writers.items():
+            write(renames.enter_context(atomic_file(folder / name)))
     for name in REPORT_FILES:
-        if folder / name not in written:
+        if name not in writers:
             (folder / name).unlink(missing_ok=True)
-    return written
+    return [folder / name for name in writers]
 
 
 # The columns of mistakes.csv: one label per text, several labels per text.

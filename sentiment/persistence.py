@@ -114,8 +114,10 @@ def atomic_file(path: str | os.PathLike) -> Iterator[str]:
         share_permissions(partial)
         yield partial
         os.replace(partial, target)
-    except BaseException:
+    except BaseException as exc:
         Path(partial).unlink(missing_ok=True)
+        if isinstance(exc, OSError) and exc.filename is None:  # a failed write (a full disk) names no file
+            exc.filename = str(path)
         raise
     _remove_leftovers(target)
 

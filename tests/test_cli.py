@@ -582,6 +582,34 @@ def test_fit_with_a_bad_report_path_keeps_the_saved_model(files, tmp_path):
     assert (out / "config.json").read_text() == before
 
 
+def test_fit_refuses_a_report_it_could_not_write_before_replacing_the_model(files, tmp_path):
+    out, report = tmp_path / "m", tmp_path / "rep"
+    base = ["fit", files["train"], "--text-column", "review", "--label-column", "stars", "--out", out]
+    assert invoke(*base).exit_code == 0
+    before = (out / "config.json").read_text()
+    (report / "confusion_matrix.png").mkdir(parents=True)
+    assert_error(invoke(*base, "--set", "C=2", "--report", report), "confusion_matrix.png is a directory where the report")
+    assert (out / "config.json").read_text() == before
+
+
+
+def test_fit_says_the_model_was_saved_when_only_its_report_failed(files, tmp_path, monkeypatch):
+    import errno
+
+    import sentiment.evaluation
+
+    def full_disk(report, folder, *args, **kwargs):
+        raise OSError(errno.ENOSPC, "No space left on device", str(folder / "metrics.json"))
+
+    monkeypatch.setattr(sentiment.evaluation, "write_report", full_disk)
+    out = tmp_path / "m"
+    result = invoke("fit", files["train"], "--text-column", "review", "--label-column", "stars", "--out", out,
+                    "--report", tmp_path / "rep")
+    assert_error(result, rf"the model was saved to .*m, but the report could not be written \(no space left on the "
+                         r"device: .*metrics.json; free some space")
+    assert Pipeline.load(out).predict(["great film"])
+
+
 def test_nothing_is_written_inside_a_model_directory(model, files, tmp_path):
     import shutil
 

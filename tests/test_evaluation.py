@@ -6,7 +6,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from sentiment import DataError, Pipeline
+from sentiment import ConfigError, DataError, Pipeline
 
 
 def test_unseen_labels_at_evaluate(pipe):
@@ -83,6 +83,33 @@ def test_write_report_writes_the_metrics_and_the_plot_that_fits_the_report(pipe,
     (tmp_path / "one" / "notes.txt").write_text("mine")
     write_report(multi, tmp_path / "one", "dev")
     assert sorted(p.name for p in (tmp_path / "one").iterdir()) == ["label_scores.png", "metrics.json", "notes.txt"]
+
+
+def test_a_report_that_fails_partway_leaves_the_earlier_report_whole(pipe, tmp_path, monkeypatch):
+    import errno
+
+    import sentiment.evaluation as evaluation
+
+    first = evaluation.evaluate(pipe, ["good film", "bad film"], ["pos", "neg"], mistakes=True)
+    folder = tmp_path / "rep"
+    evaluation.write_report(first, folder, "dev")
+    before = {f.name: f.read_bytes() for f in folder.iterdir()}
+
+    def full_disk(*args, **kwargs):  # the plot, written after the metrics and the mistakes
+        raise OSError(errno.ENOSPC, "No space left on device")
+
+    monkeypatch.setattr(evaluation, "plot_confusion_matrix", full_disk)
+    second = evaluation.evaluate(pipe, ["great", "awful", "good"], ["pos", "neg", "neg"], mistakes=True)
+    with pytest.raises(OSError, match="confusion_matrix.png"):  # the error names the file
+        evaluation.write_report(second, folder, "dev")
+    assert {f.name: f.read_bytes() for f in folder.iterdir()} == before  # no partial file, nothing replaced
+    # a directory where a report file goes is refused before anything is written
+    monkeypatch.undo()
+    (folder / "confusion_matrix.png").unlink()
+    (folder / "confusion_matrix.png").mkdir()
+    with pytest.raises(ConfigError, match="confusion_matrix.png is a directory where the report writes a file"):
+        evaluation.write_report(second, folder, "dev")
+    assert (folder / "metrics.json").read_bytes() == before["metrics.json"]
 
 
 def test_mistakes_are_the_texts_labelled_wrongly_most_confident_first(pipe, tmp_path):
