@@ -99,9 +99,20 @@ def fit_file(
     if dev is not None:
         if Path(dev).resolve() == Path(data).resolve():
             log("note: --dev is the training file, so the dev figures are figures on training data")
-        dev_binary = binary and holds_sst_trees(dev)  # a table's labels stay as they are
+        dev_trees = holds_sst_trees(dev)
+        # a table's labels stay as they are; trees beside two classes of a table are SST-2, as evaluate reads them
+        dev_binary = dev_trees and (binary or (not holds_sst_trees(data) and len(_label_values(labels)) == 2))
+        if dev_binary and not binary:
+            log(f"note: --dev {Path(dev).name} holds SST trees and the training data two classes, so the trees are "
+                "read as SST-2 (neutral dropped, 0-1 negative, 3-4 positive)")
         dev_texts, dev_labels = read_labelled(dev, text_column, label_column, separator=label_sep, binary=dev_binary)
         dev_source = Path(dev).name
+        tree_names = POLARITY_NAMES[2 if dev_binary else 5]
+        if dev_trees and not label_names and set(tree_names) <= {str(v) for v in _label_values(labels)}:
+            dev_labels = [tree_names[y] for y in dev_labels]  # trees' codes beside named labels, as evaluate reads them
+        if label_names and _named_already(labels, label_names):  # the names map the dev file's values alone
+            dev_labels = _renamed(dev_labels, label_names)
+            label_names = None
     else:
         if phrases:  # dev: whole sentences whose trees give no training phrases
             texts, labels, dev_texts, dev_labels = sst_phrase_split(data, dev_fraction, seed, binary=binary)
@@ -247,6 +258,24 @@ def _polarity_names_or_numbers(task: str, labels: list, label_names: dict | None
     named = ", ".join(f"{v}={name}" for v, name in zip(sorted(values), names))
     log(f"labels named as polarity: {named} (--label-names names them otherwise)")
     return None
+
+
+def _named_already(labels: list, label_names: dict) -> bool:
+    """Whether every training label is one of the names that ``label_names`` gives (none a value it names):
+    then ``--label-names`` names the values of another file (a dev file of codes beside named labels)."""
+    keys, names = {str(k) for k in label_names}, {str(v) for v in label_names.values()}
+    values = {str(v) for v in _label_values(labels)}
+    return bool(values) and values <= names and not values & keys
+
+
+def _renamed(labels: list, label_names: dict) -> list:
+    """``labels`` (or label sets) with each value that ``label_names`` names replaced by its name (0 and "0" alike)."""
+    names = {str(value): name for value, name in label_names.items()}
+
+    def rename(label):
+        return names.get(str(label), label)
+
+    return [tuple(map(rename, y)) if isinstance(y, tuple) else rename(y) for y in labels]
 
 
 def _check_dev_labels(pipe: Pipeline, labels: list, dev_labels: list, label_names: dict | None,
@@ -461,12 +490,7 @@ def evaluate_file(data: str | Path, model: str | Path | None = None, *, text_col
     if trees and not label_names and set(tree_names) <= set(pipe.label_names_):  # e.g. classes named, not 0/1
         label_names = dict(enumerate(tree_names))
     if label_names:
-        names = {str(value): name for value, name in label_names.items()}  # 0 and "0" alike
-
-        def rename(label):
-            return names.get(str(label), label)
-
-        labels = [tuple(map(rename, y)) if isinstance(y, tuple) else rename(y) for y in labels]
+        labels = _renamed(labels, label_names)
     elif grouping is None:
         _refuse_codes_of_two_for_many(labels, list(pipe.classes_), getattr(pipe, "label_names_", None), str(data))
     return pipe, evaluate(pipe, texts, labels, grouping, progress=progress, mistakes=mistakes)

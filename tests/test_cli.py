@@ -236,6 +236,28 @@ def test_fit_binary_sst_trees(tmp_path):
     assert_error(invoke("fit", table, "--binary", "--out", tmp_path / "n"), "--binary applies to SST trees")
 
 
+def test_fit_reads_a_dev_file_of_trees_or_codes_as_the_two_named_classes_it_trains(tmp_path):
+    trees = tmp_path / "dev.txt"
+    trees.write_text(SST_TREES * 3)
+    train = pd.DataFrame({"text": ["It was not good .", "The film is wonderful .", "A dull mess .", "Lovely acting ."] * 3,
+                          "label": [0, 1, 0, 1] * 3})
+    codes, named = tmp_path / "codes.csv", tmp_path / "named.csv"
+    train.to_csv(codes, index=False)
+    train.assign(label=train.label.map({0: "negative", 1: "positive"})).to_csv(named, index=False)
+    for data in (codes, named):  # trees beside two classes are SST-2, as evaluate reads them
+        result = invoke("fit", data, "--dev", trees, "--model", "logreg", "--out", tmp_path / data.stem, "--json")
+        assert_ok(result)
+        assert "read as SST-2" in result.stderr
+        assert json.loads(result.stdout)["n"] == 4 and json.loads(result.stdout)["labels"] == ["negative", "positive"]
+    # named training labels, a dev file of codes: --label-names names the dev file's values
+    assert_error(invoke("fit", named, "--dev", codes, "--out", tmp_path / "x"), r"label\(s\) 0, 1 do not occur.*--label-names")
+    result = invoke("fit", named, "--dev", codes, "--label-names", "0=negative,1=positive", "--out", tmp_path / "x",
+                    "--json")
+    assert_ok(result)
+    assert json.loads(result.stdout)["n"] == 12
+    assert Pipeline.load(tmp_path / "x").label_names_ == ["negative", "positive"]
+
+
 # -- predict ---------------------------------------------------------------------------------------------
 def test_predict_texts_plain(model):
     out, _ = model
