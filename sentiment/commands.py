@@ -93,6 +93,8 @@ def fit_file(
         refuse_flags({"--text-column": text_column != "text", "--label-column": label_column != "label"},
                      "SST trees, which have no columns")
     texts, labels = read_labelled(data, text_column, label_column, phrases=phrases, separator=label_sep, binary=binary)
+    if label_names and not (dev is not None and _named_already(labels, label_names)):  # else: checked on the dev file
+        _check_label_names(label_names, labels, Path(data).name)
     label_names = _polarity_names_or_numbers(task, labels, label_names, log)
     _check_classes_are_classes(labels, data, label_column)
     everything = texts, labels
@@ -111,6 +113,7 @@ def fit_file(
         if dev_trees and not label_names and set(tree_names) <= {str(v) for v in _label_values(labels)}:
             dev_labels = [tree_names[y] for y in dev_labels]  # trees' codes beside named labels, as evaluate reads them
         if label_names and _named_already(labels, label_names):  # the names map the dev file's values alone
+            _check_label_names(label_names, dev_labels, Path(dev).name, every=False)
             dev_labels = _renamed(dev_labels, label_names)
             label_names = None
     else:
@@ -258,6 +261,20 @@ def _polarity_names_or_numbers(task: str, labels: list, label_names: dict | None
     named = ", ".join(f"{v}={name}" for v, name in zip(sorted(values), names))
     log(f"labels named as polarity: {named} (--label-names names them otherwise)")
     return None
+
+
+def _check_label_names(label_names: dict, labels: list, source: str, every: bool = True) -> None:
+    """``--label-names`` against the labels of the file ``source``: a DataError for a value that no label has
+    (a typo, or the names of another file), and with ``every`` for a label it leaves unnamed."""
+    values = {str(v) for v in _label_values(labels)}
+    keys = {str(k) for k in label_names}
+    shown = ", ".join(sorted(values)[:10]) + (" ..." if len(values) > 10 else "")
+    if every and (unnamed := sorted(values - keys)):
+        raise DataError(f"--label-names gives no name for the label(s) {', '.join(unnamed[:10])} of {source}, whose "
+                        f"labels are: {shown}; name every label")
+    if unused := sorted(keys - values):
+        raise DataError(f"--label-names names {', '.join(unused[:10])}, which no label of {source} is (its labels: "
+                        f"{shown}); check the values before each '='")
 
 
 def _named_already(labels: list, label_names: dict) -> bool:
@@ -486,10 +503,12 @@ def evaluate_file(data: str | Path, model: str | Path | None = None, *, text_col
     binary = len(pipe.classes_) == 2 and trees
     texts, labels = read_labelled(data, text_column or columns["text"], label_column or columns["label"],
                                   separator=columns["separator"] if pipe.multi_label_ else None, binary=binary)
-    tree_names = POLARITY_NAMES[2 if binary else 5]
+    tree_names, given = POLARITY_NAMES[2 if binary else 5], label_names
     if trees and not label_names and set(tree_names) <= set(pipe.label_names_):  # e.g. classes named, not 0/1
         label_names = dict(enumerate(tree_names))
     if label_names:
+        if label_names is given:  # not the polarity names given to trees' codes above (a file may lack some)
+            _check_label_names(label_names, labels, Path(data).name, every=False)
         labels = _renamed(labels, label_names)
     elif grouping is None:
         _refuse_codes_of_two_for_many(labels, list(pipe.classes_), getattr(pipe, "label_names_", None), str(data))

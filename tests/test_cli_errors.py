@@ -132,6 +132,18 @@ def test_label_names_that_would_merge_or_blank_classes(data, tmp_path, names, pa
     assert not (tmp_path / "m").exists()
 
 
+@pytest.mark.parametrize("names, pattern", [
+    ("neg=bad", "gives no name for the label.s. pos of train.csv, whose labels are: neg, pos; name every label"),
+    ("neg=bad,pos=good,neutral=meh", "names neutral, which no label of train.csv is .its labels: neg, pos."),
+])
+def test_label_names_must_name_the_files_labels_and_no_others(data, tmp_path, saved_model, names, pattern):
+    result = invoke(*fit_args(data, tmp_path / "m", "--label-names", names))
+    assert_error(result, pattern)
+    assert no_training_started(result) and not (tmp_path / "m").exists()
+    assert_error(invoke("evaluate", data["dev"], "--model", saved_model, "--label-names", "nope=negative"),
+                 "--label-names names nope, which no label of dev.csv is")
+
+
 @pytest.mark.parametrize("args", [["--label-column", "text"], ["--text-column", "label"]])
 def test_text_and_label_column_the_same(data, tmp_path, saved_model, args):
     assert_error(invoke(*fit_args(data, tmp_path / "m", *args)), "the text and label columns are both")
