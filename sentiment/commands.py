@@ -21,7 +21,7 @@ from .errors import (ConfigError, DataError, MissingColumnsError, ModelFileError
                      UnknownLabelsError, refuse_flags, with_article)
 from .evaluation import evaluate
 from .multilabel import MIN_POSITIVES
-from .persistence import atomic_file, check_model_target, check_outside_models
+from .persistence import atomic_file, check_model_target, check_outside_models, read_config
 from .pipeline import PIPELINE_OPTIONS, POLARITY_NAMES, Pipeline, load, polarity_names
 from .registry import resolve
 from .tasks import DEFAULT_TASK, DEFAULT_VECTORIZER, get_task
@@ -74,7 +74,7 @@ def fit_file(
     get_task(task)  # an unknown name fails here
     if isinstance(seed, bool) or not isinstance(seed, int) or not 0 <= seed < 2**32:
         raise ConfigError(f"the seed (--seed) must be a whole number from 0 to {2**32 - 1}, not {seed!r}")
-    check_model_target(out)  # a save path below a file (--out train.csv/model) fails before any work
+    _check_save_target(out, "--out")  # a save path below a file (--out train.csv/model) fails before any work
     check_fraction(dev_fraction, "the dev fraction (--dev-fraction)")  # before the data are read
     if task == "aspect":
         refuse_flags({"--vectorizer": vectorizer, "--model": model, "--phrases": phrases, "--binary": binary,
@@ -263,6 +263,25 @@ def _polarity_names_or_numbers(task: str, labels: list, label_names: dict | None
     return None
 
 
+def _check_save_target(path: str | Path, flag: str, vectorizer: bool = False) -> None:
+    """:func:`~sentiment.persistence.check_model_target`, and a saved vectorizer (``vectorizer``: what is to be
+    saved) and a trained model never replace each other: a DataError naming ``flag``. A damaged model may be
+    replaced by either, as saving over one always may."""
+    check_model_target(path)
+    if not (Path(path) / "config.json").is_file():
+        return
+    try:
+        kind = read_config(path).get("kind")
+    except ModelFileError:
+        return
+    if vectorizer and kind != "vectorizer":
+        raise DataError(f"{flag} {path} holds a trained model, which saving would replace; give the vectorizer a "
+                        "directory of its own")
+    if not vectorizer and kind == "vectorizer":
+        raise DataError(f"{flag} {path} holds a saved vectorizer (sentiment vectorize --save), which saving a model "
+                        "would replace; give the model a directory of its own")
+
+
 def _check_label_names(label_names: dict, labels: list, source: str, every: bool = True) -> None:
     """``--label-names`` against the labels of the file ``source``: a DataError for a value that no label has
     (a typo, or the names of another file), and with ``every`` for a label it leaves unnamed."""
@@ -399,7 +418,6 @@ def describe_model(model: str | Path | None = None, task: str | None = None) -> 
 def _description(pipe, path: Path) -> dict:
     """:func:`describe_model` of the model ``pipe`` loaded from ``path`` (its config read again, not its arrays)."""
     from .aspects.data import POLARITIES
-    from .persistence import read_config
 
     config = read_config(path)
     kind = config.get("kind") or "pipeline"
@@ -529,7 +547,7 @@ def ensemble_models(models: list[str | Path], out: str | Path, *, weights: list[
     thresholds come from (empty for one label per text)."""
     from .ensemble import Ensemble
 
-    check_model_target(out)
+    _check_save_target(out, "--out")
     if any(Path(m).resolve() == Path(out).resolve() for m in models):
         raise ConfigError(f"--out {out} is one of the members, which the ensemble would replace; choose another path")
     seen = set()
@@ -784,7 +802,6 @@ def vectorize_file(data: str | Path, out: str | Path, *, vectorizer: str | None 
     changed. Returns ``{"rows", "columns", "vectorizer", "out", "names", "saved"}``.
     """
     from .data import read_table
-    from .persistence import read_config
     from .text_vectorizer import TextVectorizer
 
     options = dict(options or {})
@@ -796,14 +813,7 @@ def vectorize_file(data: str | Path, out: str | Path, *, vectorizer: str | None 
         vec, column = TextVectorizer(DEFAULT_VECTORIZER if vectorizer is None else vectorizer, **options), "text"
         vec.build_stages()  # a bad name or value fails before the data are read
     if save is not None:
-        check_model_target(save)
-        try:
-            kind = read_config(save).get("kind") if (Path(save) / "config.json").is_file() else "vectorizer"
-        except ModelFileError:  # a damaged model: saving may replace it, as fit --out does
-            kind = "vectorizer"
-        if kind != "vectorizer":
-            raise DataError(f"--save {save} holds a trained model, which saving would replace; give the vectorizer a "
-                            "directory of its own")
+        _check_save_target(save, "--save", vectorizer=True)
     dense = resolve("vectorizer", vec.vectorizer).dense
     files = [(Path(out), "--out", VECTOR_SUFFIXES["dense" if dense else "sparse"])]
     files += [(Path(names), "--names", ".json")] if names is not None else []

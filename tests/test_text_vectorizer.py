@@ -238,6 +238,17 @@ def test_vectorize_never_saves_over_a_trained_model(reviews, model_copy, tmp_pat
     assert (model_copy / "config.json").read_text() == before and not (tmp_path / "v.npz").exists()
 
 
+
+def test_fit_and_ensemble_never_save_over_a_saved_vectorizer(reviews, model_copy, tmp_path):
+    saved = tmp_path / "vec"
+    assert_ok(invoke("vectorize", reviews, "--text-column", "review", "--out", tmp_path / "v.npz", "--save", saved))
+    before = (saved / "config.json").read_text()
+    for command in (["fit", reviews, "--text-column", "review", "--label-column", "stars", "--out", saved],
+                    ["ensemble", model_copy, model_copy, "--out", saved]):
+        assert_error(invoke(*command), "--out .*vec holds a saved vectorizer .*, which saving a model would replace")
+    assert (saved / "config.json").read_text() == before
+
+
 def test_a_saved_vectorizer_reads_the_column_it_was_fitted_on(reviews, tmp_path):
     saved = tmp_path / "vec"
     assert_ok(invoke("vectorize", reviews, "--text-column", "review", "--out", tmp_path / "a.npz", "--save", saved))
