@@ -80,7 +80,7 @@ class Stage:
         """A ``(min, max)`` pair of whole numbers with ``1 <= min <= max <= most``."""
         value = self.params[key]
         if isinstance(value, (tuple, list, np.ndarray)):
-            value = [_python_number(v) for v in value]
+            value = [python_number(v) for v in value]
         if (
             not isinstance(value, (tuple, list))
             or len(value) != 2
@@ -92,7 +92,7 @@ class Stage:
         self.params[key] = tuple(value)
 
     def _number(self, key: str, low: float, high: float = float("inf"), integer: bool = False) -> None:
-        value = _python_number(self.params[key])  # numpy numbers too (GridSearchCV over np.arange / np.logspace)
+        value = python_number(self.params[key])  # numpy numbers too (GridSearchCV over np.arange / np.logspace)
         ok = isinstance(value, int) if integer else isinstance(value, (int, float))
         if isinstance(value, bool) or not ok or not (low <= value <= high):
             kind = "a whole number" if integer else "a number"
@@ -104,7 +104,7 @@ class Stage:
             raise ConfigError(f"{key}={self.params[key]!r} is not valid; choose one of: {', '.join(map(str, choices))}")
 
 
-def _python_number(value: Any) -> Any:
+def python_number(value: Any) -> Any:
     """A numpy integer or float as the Python number (JSON-able, and an ``int`` where one is required)."""
     if isinstance(value, (np.integer, np.floating)):
         return value.item()

@@ -215,7 +215,8 @@ def test_word_char_model_saved_before_the_fix_predicts_as_before(binary, tmp_pat
 
 @pytest.mark.parametrize("name, options", [
     ("count", {"analyzer": "words"}), ("count", {"ngram_range": (2, 1)}), ("count", {"ngram_range": (0, 1)}),
-    ("count", {"min_df": 0}), ("count", {"ngram_range": (1, 11)}), ("count", {"char_ngram_range": (2, 31)}),
+    ("count", {"min_df": 0}), ("count", {"min_df": 1.5}), ("count", {"min_df": 0.0}), ("count", {"min_df": True}),
+    ("count", {"ngram_range": (1, 11)}), ("count", {"char_ngram_range": (2, 31)}),
     ("count", {"ngram_range": (True, 2)}), ("count", {"max_df": 1.5}), ("count", {"max_features": 0}),
     ("tfidf", {"norm": "l3"}), ("tfidf", {"sublinear_tf": "yes"}), ("count", {"binary": "no"}),
     ("word2vec", {"vector_size": 0}), ("word2vec", {"pooling": "max"}), ("word2vec", {"vectors_format": "fasttext"}),
@@ -224,6 +225,14 @@ def test_word_char_model_saved_before_the_fix_predicts_as_before(binary, tmp_pat
 def test_invalid_vectorizer_options(name, options):
     with pytest.raises(ConfigError):
         resolve("vectorizer", name)(**options)
+
+
+def test_min_df_counts_texts_or_takes_a_share_of_them():
+    docs = [["good", "film"], ["bad", "film"], ["fine", "film"], ["good", "plot"]]
+    for min_df in (2, 0.5, np.float64(0.5)):  # 0.5: in half of the 4 texts at least, as scikit-learn reads it
+        assert resolve("vectorizer", "count")(min_df=min_df, ngram_range=(1, 1)).fit(docs).feature_names == ["film", "good"]
+    with pytest.raises(ConfigError, match="min_df must be a whole number of texts .* or a share of the texts between 0 and 1"):
+        resolve("vectorizer", "count")(min_df=2.5)
 
 
 def test_vocabulary_options_that_leave_no_word_are_data_errors():

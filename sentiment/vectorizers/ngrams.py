@@ -17,7 +17,7 @@ from typing import NamedTuple
 import numpy as np
 
 from ..errors import ConfigError, DataError
-from ..stage import Stage
+from ..stage import Stage, python_number
 
 
 class CSR(NamedTuple):
@@ -205,7 +205,12 @@ class CountVectorizer(Stage):
         self._choice("analyzer", ("word", "char", "word+char"))
         self._range("ngram_range", MAX_WORD_N)  # a bound, since a text's n-grams grow with n (a crafted model's too)
         self._range("char_ngram_range", MAX_CHAR_N)
-        self._number("min_df", 1, integer=True)
+        min_df = python_number(self.params["min_df"])
+        if isinstance(min_df, float) and 0.0 < min_df < 1.0:
+            self.params["min_df"] = min_df  # a share of the texts, as scikit-learn reads a float
+        elif isinstance(min_df, bool) or not isinstance(min_df, int) or min_df < 1:
+            raise ConfigError(f"min_df must be a whole number of texts (at least 1) or a share of the texts between 0 "
+                              f"and 1 (e.g. 0.001), not {min_df!r}")
         self._number("max_df", 0.0, 1.0)
         if self.params["max_df"] <= 0:  # 0 keeps no term at all (scikit-learn fails on it when fitting)
             raise ConfigError(f"max_df must be a fraction of the texts above 0 and at most 1.0, not {self.params['max_df']!r}")
