@@ -455,8 +455,9 @@ def predict(
                   "outside web addresses and HTML tags)", err=True)
     if unknown:
         shown = ", ".join(map(str, unknown[:10])) + (", …" if len(unknown) > 10 else "")
+        hint = "another language? the shipped models know English" if model is None else "words its training data lack?"
         _echo(f"note: the model knows none of the words (or n-grams) of text(s) {shown}: their labels are its "
-              "guess without evidence (another language? the shipped models know English)", err=True)
+              f"guess without evidence ({hint})", err=True)
 
 
 def _predict_batches(pipe, batches, where: str, array, aspect: List[str], by_sentence, top_if_none: bool,

@@ -10,11 +10,11 @@ from __future__ import annotations
 import math
 import re
 from pathlib import Path
-from typing import Collection, Iterator, NamedTuple, Sequence
+from typing import Any, Collection, Iterator, NamedTuple, Sequence
 
 import numpy as np
 
-from .errors import ConfigError, DataError, MissingColumnsError, SeparatorError
+from .errors import ConfigError, DataError, MissingColumnsError, SeparatorError, with_article
 
 class Compression(NamedTuple):
     pandas: str  # pandas' name for it (read_csv(compression=...))
@@ -38,7 +38,7 @@ def check_texts(texts: Sequence[str], allow_empty: bool = False, what: str = "te
     """Return ``texts`` as a list of non-empty strings (``allow_empty``: strings), or raise a DataError that
     names the bad one (as ``what``, e.g. "dev text", and its index)."""
     if isinstance(texts, (str, bytes)):
-        raise DataError("pass a list of texts, not a single string: e.g. predict([\"some text\"])")
+        raise DataError("pass a list of texts, not a single string: e.g. [\"some text\"]")
     if hasattr(texts, "columns"):  # iterating a DataFrame gives its column names
         raise DataError("pass one column of texts (e.g. df[\"text\"]), not a DataFrame")
     if isinstance(texts, (dict, set, frozenset)):  # keys only / no order to match labels or outputs to
@@ -55,7 +55,7 @@ def check_texts(texts: Sequence[str], allow_empty: bool = False, what: str = "te
         if not isinstance(text, str):
             if is_na(text):
                 raise DataError(f"{what} {i} is missing (None/NaN); drop or fill the missing texts")
-            raise DataError(f"{what} {i} is a {type(text).__name__}, not a string; pass texts as strings")
+            raise DataError(f"{what} {i} is {with_article(type(text).__name__)}, not a string; pass texts as strings")
         if not allow_empty and not text.strip():
             raise DataError(f"{what} {i} is empty or only whitespace; drop empty texts before predicting or training")
     return texts
@@ -136,9 +136,14 @@ def is_pandas_na(value) -> bool:
 
 
 def _check_one_type(values: list) -> None:
-    kinds = {type(v.item() if isinstance(v, np.generic) else v) for v in values}
-    if len(kinds) > 1:  # True and 1 would be one class, and score would then know neither
-        raise DataError(f"labels mix types ({', '.join(sorted(k.__name__ for k in kinds))}); use one type for all labels")
+    first: dict[type, Any] = {}  # the first label of each type
+    for v in values:
+        v = v.item() if isinstance(v, np.generic) else v
+        first.setdefault(type(v), v)
+    if len(first) > 1:  # True and 1 would be one class, and score would then know neither
+        examples = ", ".join(f"{first[k]!r} ({k.__name__})" for k in sorted(first, key=lambda k: k.__name__))
+        raise DataError(f"labels mix types, e.g. {examples}; use one kind of label for all (all names or all "
+                        "numbers)")
 
 
 def split_labels(values: Sequence, separator: str, where: str = "the labels") -> list[tuple]:

@@ -63,8 +63,9 @@ class Ensemble(Classifier):
                 raise ConfigError("ensemble members must all give one label per text, or all several labels per text")
             if member.label_names_ != first.label_names_:  # names, so 0/1 and "negative"/"positive" models combine
                 raise ConfigError(
-                    f"ensemble members must share their labels: {first.label_names_} vs {member.label_names_}"
-                )
+                    f"ensemble members must share their labels, and one has {', '.join(map(str, first.label_names_))}, "
+                    f"another {', '.join(map(str, member.label_names_))}; combine models trained on the same labels "
+                    "(sentiment info MODEL shows a model's)")
         weights = [1.0] * len(members) if weights is None else _checked_weights(weights, len(members))
         self.members = members
         self.weights = weights

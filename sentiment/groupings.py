@@ -60,8 +60,9 @@ def group_labels(labels: Sequence, name: str) -> list:
     def group(label):
         if label not in lookup:
             raise UngroupedLabelError(
-                f"label {label!r} is not in the {name} grouping, which groups: {', '.join(sorted(lookup))}; "
-                "fix the label or leave out the grouping", label, name
+                f"label {label!r} is not in the {name} grouping, which groups GoEmotions' {len(group_of(grouping))} emotion "
+                f"labels ({', '.join(sorted(group_of(grouping))[:4])}, ...) into {', '.join(grouping)}; it is for models "
+                "of those labels: fix the label or leave out the grouping", label, name
             )
         return lookup[label]
 

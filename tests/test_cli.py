@@ -653,6 +653,8 @@ def test_predict_notes_texts_without_a_known_word(model):
     result = invoke("predict", "--model", model[0], "这部电影太棒了", "a great film", "qqq zzz")
     assert result.exit_code == 0 and len(result.stdout.splitlines()) == 3
     assert "note: the model knows none of the words (or n-grams) of text(s) 1, 3: their labels are its guess" in result.stderr
+    assert "words its training data lack?" in result.stderr and "shipped" not in result.stderr  # the user's own model
+    assert "the shipped models know English" in invoke("predict", "这部电影太棒了").stderr
     assert "note:" not in invoke("predict", "--model", model[0], "a great film").stderr
     printed = json.loads(invoke("predict", "--model", model[0], "--json", "qqq zzz", "a great film").stdout)
     assert printed[0]["known_features"] == 0 and printed[1]["known_features"] > 0

@@ -21,7 +21,7 @@ from sentiment.errors import UnknownLabelsError
     (["fine", None], "text 1 is missing"),
     ([float("nan")], "text 0 is missing"),
     ([np.nan, "x"], "text 0 is missing"),
-    (["ok", 42], "text 1 is a int"),
+    (["ok", 42], "text 1 is an int, not a string"),
     ([["a", "list"]], "text 0 is a list"),
     (42, "must be a list"),
 ])
@@ -202,7 +202,7 @@ def test_yes_no_labels_keep_their_names_and_do_not_mix_with_numbers(binary):
     pipe = Pipeline("tfidf", "logreg").fit(texts, flags)
     assert pipe.label_names_ == ["False", "True"]  # not negative / positive: a yes/no label need not be a polarity
     assert pipe.score(texts, flags) > 0.8
-    with pytest.raises(DataError, match=r"labels mix types \(bool, int\)"):
+    with pytest.raises(DataError, match=r"labels mix types, e.g. (True|False) \(bool\), [01] \(int\); use one kind"):
         Pipeline("tfidf", "logreg").fit(texts, [int(f) if i % 2 else f for i, f in enumerate(flags)])
     floats = Pipeline("tfidf", "logreg").fit(texts, [float(f) for f in flags])  # a pandas column with gaps
     assert floats.label_names_ == ["negative", "positive"]
