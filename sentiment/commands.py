@@ -107,7 +107,8 @@ def fit_file(
         if dev_binary and not binary:
             log(f"note: --dev {Path(dev).name} holds SST trees and the training data two classes, so the trees are "
                 "read as SST-2 (neutral dropped, 0-1 negative, 3-4 positive)")
-        dev_texts, dev_labels = read_labelled(dev, text_column, label_column, separator=label_sep, binary=dev_binary)
+        dev_texts, dev_labels = read_labelled(dev, text_column, label_column, separator=label_sep, binary=dev_binary,
+                                              every_sentence=True)
         dev_source = Path(dev).name
         tree_names = POLARITY_NAMES[2 if dev_binary else 5]
         if dev_trees and not label_names and set(tree_names) <= {str(v) for v in _label_values(labels)}:
@@ -520,7 +521,8 @@ def evaluate_file(data: str | Path, model: str | Path | None = None, *, text_col
         refuse_flags({"--text-column": text_column, "--label-column": label_column}, "SST trees, which have no columns")
     binary = len(pipe.classes_) == 2 and trees
     texts, labels = read_labelled(data, text_column or columns["text"], label_column or columns["label"],
-                                  separator=columns["separator"] if pipe.multi_label_ else None, binary=binary)
+                                  separator=columns["separator"] if pipe.multi_label_ else None, binary=binary,
+                                  every_sentence=True)
     tree_names, given = POLARITY_NAMES[2 if binary else 5], label_names
     if trees and not label_names and set(tree_names) <= set(pipe.label_names_):  # e.g. classes named, not 0/1
         label_names = dict(enumerate(tree_names))

@@ -525,19 +525,20 @@ def missing_columns(file, missing, present, requested=None) -> DataError:
 
 def read_labelled(path: str | Path, text_column: str = "text", label_column: str = "label",
                   fmt: str | None = None, phrases: bool = False, separator: str | None = None,
-                  binary: bool = False) -> tuple[list[str], list]:
+                  binary: bool = False, every_sentence: bool = False) -> tuple[list[str], list]:
     """Texts and labels from a table or from SST trees; rows with missing values are an error.
 
     With a ``separator``, each label cell holds several labels joined by it (``"admiration;joy"``),
     and every label becomes a tuple of labels. ``phrases`` and ``binary`` (SST-2: neutral dropped,
-    0 negative, 1 positive) apply to SST trees, see :func:`read_sst_trees`.
+    0 negative, 1 positive) and ``every_sentence`` (each tree's sentence, repeated ones too, as a scorer
+    counts them) apply to SST trees, see :func:`read_sst_trees`.
     """
     file = _existing(path)
     fmt = fmt or table_format(file)
     if fmt == "sst":
         if separator is not None:
             raise DataError(f"{file} holds SST trees, which give one label per text; leave out --multi-label")
-        return read_sst_trees(file, phrases=phrases, binary=binary)
+        return read_sst_trees(file, phrases=phrases, binary=binary, every_sentence=every_sentence)
     for flag, given in (("--phrases", phrases), ("--binary", binary)):
         if given:
             raise DataError(f"{flag} applies to SST trees (.txt), and {file} is a table; leave {flag} out")
@@ -641,8 +642,10 @@ _PTB_ESCAPED = re.compile(r"\\([/*])")  # inside tokens too: co-writer\/director
 
 
 def read_sst_trees(path: str | Path, phrases: bool = False, binary: bool = False,
-                   held_out: Collection[str] = ()) -> tuple[list[str], list[int]]:
-    """Texts and labels (0..4) from Stanford Sentiment Treebank PTB trees.
+                   held_out: Collection[str] = (), every_sentence: bool = False) -> tuple[list[str], list[int]]:
+    """Texts and labels (0..4) from Stanford Sentiment Treebank PTB trees: each distinct sentence once, or with
+    ``every_sentence`` (no phrases) the sentence of every tree, as a scorer counts them (SST-5 dev has 1,101
+    trees and 1,100 distinct sentences).
 
     ``phrases=True`` yields every labelled phrase (each distinct phrase once, the sentences first),
     a known large gain for training on SST. ``binary=True`` drops neutral (2) and maps 0-1 -> 0, 3-4 -> 1.
@@ -650,8 +653,10 @@ def read_sst_trees(path: str | Path, phrases: bool = False, binary: bool = False
     sentences, but their trees give no phrases, so a model trained on the phrases has not seen their
     parts (unless another tree has the same phrase).
     """
+    if every_sentence and phrases:
+        raise ValueError("every_sentence gives sentences only; leave out phrases")
     file, trees = _read_trees(path)
-    return _tree_examples(file, trees, phrases, binary, held_out)
+    return _tree_examples(file, trees, phrases, binary, held_out, every_sentence)
 
 
 def _read_trees(path: str | Path) -> tuple[Path, list[list[tuple[str, int]]]]:
@@ -674,10 +679,11 @@ def _read_trees(path: str | Path) -> tuple[Path, list[list[tuple[str, int]]]]:
 
 
 def _tree_examples(file: Path, trees: list, phrases: bool, binary: bool,
-                   held_out: Collection[str] = ()) -> tuple[list[str], list[int]]:
+                   held_out: Collection[str] = (), every_sentence: bool = False) -> tuple[list[str], list[int]]:
     """:func:`read_sst_trees` on trees already parsed."""
-    # Sentences first, each with its own label; then every phrase not seen before.
-    sentences = list({nodes[0][0]: nodes[0] for nodes in reversed(trees)}.values())[::-1]
+    # Sentences first, each with its own label (the first tree's, unless every_sentence); then every phrase not seen before.
+    roots = [nodes[0] for nodes in trees]
+    sentences = roots if every_sentence else list({root[0]: root for root in reversed(roots)}.values())[::-1]
     seen = {text for text, _ in sentences}
     parts: list[tuple[str, int]] = []
     if phrases:

@@ -224,13 +224,14 @@ def test_fit_binary_sst_trees(tmp_path):
                     "--json")
     assert_ok(result)
     report = json.loads(result.stdout)
-    assert report["labels"] == ["negative", "positive"] and report["n"] == 4  # of 5 sentences, the neutral one is dropped
+    # every tree is scored (5 sentences, three times each), the 3 neutral ones dropped
+    assert report["labels"] == ["negative", "positive"] and report["n"] == 12
     scored = invoke("evaluate", trees, "--model", tmp_path / "m", "--json")  # a two-class model reads trees as SST-2
     assert_ok(scored)
-    assert json.loads(scored.stdout)["n"] == 4 and json.loads(scored.stdout)["accuracy"] == report["accuracy"]
+    assert json.loads(scored.stdout)["n"] == 12 and json.loads(scored.stdout)["accuracy"] == report["accuracy"]
     five = invoke("fit", trees, "--dev", trees, "--model", "logreg", "--out", tmp_path / "m5", "--json")
     assert_ok(five)
-    assert json.loads(invoke("evaluate", trees, "--model", tmp_path / "m5", "--json").stdout)["n"] == 5  # all 5 classes
+    assert json.loads(invoke("evaluate", trees, "--model", tmp_path / "m5", "--json").stdout)["n"] == 15  # all 5 classes
     table = tmp_path / "t.csv"
     pd.DataFrame({"text": ["a", "b"], "label": [0, 1]}).to_csv(table, index=False)
     assert_error(invoke("fit", table, "--binary", "--out", tmp_path / "n"), "--binary applies to SST trees")
@@ -248,7 +249,7 @@ def test_fit_reads_a_dev_file_of_trees_or_codes_as_the_two_named_classes_it_trai
         result = invoke("fit", data, "--dev", trees, "--model", "logreg", "--out", tmp_path / data.stem, "--json")
         assert_ok(result)
         assert "read as SST-2" in result.stderr
-        assert json.loads(result.stdout)["n"] == 4 and json.loads(result.stdout)["labels"] == ["negative", "positive"]
+        assert json.loads(result.stdout)["n"] == 12 and json.loads(result.stdout)["labels"] == ["negative", "positive"]
     # named training labels, a dev file of codes: --label-names names the dev file's values
     assert_error(invoke("fit", named, "--dev", codes, "--out", tmp_path / "x"), r"label\(s\) 0, 1 do not occur.*--label-names")
     result = invoke("fit", named, "--dev", codes, "--label-names", "0=negative,1=positive", "--out", tmp_path / "x",

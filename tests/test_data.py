@@ -493,6 +493,17 @@ def test_sst_binary(sst_file):
     assert set(labels) == {0, 1} and "An ordinary day" not in texts and "film" not in texts
 
 
+def test_sst_repeated_sentences_are_read_once_unless_a_scorer_counts_every_tree(tmp_path):
+    path = tmp_path / "dev.txt"
+    path.write_text(SST_TREES + "(3 (2 The) (4 (2 film) (4 (2 is) (4 wonderful))))\n", encoding="utf-8")  # tree 5 again, labelled 3
+    texts, labels = read_sst_trees(path)
+    assert len(texts) == 5 and labels[-1] == 4  # the first tree's label
+    texts, labels = read_sst_trees(path, every_sentence=True)
+    assert texts[-2:] == ["The film is wonderful", "The film is wonderful"] and labels[-2:] == [4, 3]
+    assert read_sst_trees(path, binary=True, every_sentence=True)[1] == [1, 0, 0, 1, 1]
+    assert read_labelled(path, every_sentence=True) == (texts, labels)
+
+
 def test_sst_held_out_sentences_give_no_phrases(sst_file):
     held = "It was not good ."
     texts, labels = read_sst_trees(sst_file, phrases=True, held_out={held})
