@@ -628,7 +628,7 @@ def test_fit_says_the_model_was_saved_when_only_its_report_failed(files, tmp_pat
     out = tmp_path / "m"
     result = invoke("fit", files["train"], "--text-column", "review", "--label-column", "stars", "--out", out,
                     "--report", tmp_path / "rep")
-    assert_error(result, rf"the model was saved to .*m, but the report could not be written \(no space left on the "
+    assert_error(result, r"the model was saved to .*m, but the report could not be written \(no space left on the "
                          r"device: .*metrics.json; free some space")
     assert Pipeline.load(out).predict(["great film"])
 

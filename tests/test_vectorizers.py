@@ -19,7 +19,6 @@ from sentiment import Cleaner, ConfigError, DataError, NotFittedError, Pipeline
 from sentiment.persistence import checksum
 from sentiment.registry import available, resolve
 from sentiment.vectorizers.ngrams import CountVectorizer, char_ngrams, word_ngrams
-from sentiment.vectorizers.vectors_file import load_vectors
 
 from conftest import W2V
 
