@@ -81,8 +81,9 @@ def _os_error_message(exc: OSError) -> str:
         if blocker is not None:
             return f"{blocker} is a file, so nothing can be written below it ({exc.strerror}); choose another path"
     where = f": {exc.filename}" if exc.filename else ""
-    if exc.errno == errno.ENOSPC:
-        return f"no space left on the device{where}; free some space or write elsewhere, and run it again"
+    if exc.errno in (errno.ENOSPC, errno.EDQUOT):
+        full = "no space left on the device" if exc.errno == errno.ENOSPC else "over the disk quota"
+        return f"{full}{where}; free some space or write elsewhere"
     return f"{exc.strerror or exc}{where}; check the path and its permissions"
 
 
@@ -362,8 +363,9 @@ def fit(
         if report is not None:
             try:
                 write_report(dev_report, report, "dev", model=pipe)
-            except OSError as exc:
-                _fail(f"the model was saved to {out}, but the report could not be written ({_os_error_message(exc)})")
+            except Exception as exc:  # noqa: BLE001 - whatever stopped it, the saved model must be said
+                why = _os_error_message(exc) if isinstance(exc, OSError) else " ".join(str(exc).split())
+                _fail(f"the model was saved to {out}, but the report could not be written ({why})")
         dev_report.pop("mistakes", None)  # in the report folder only
     if as_json:
         _print_json({**dev_report, "model": str(out)})

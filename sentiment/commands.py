@@ -284,17 +284,18 @@ def _check_save_target(path: str | Path, flag: str, vectorizer: bool = False) ->
 
 
 def _check_label_names(label_names: dict, labels: list, source: str, every: bool = True) -> None:
-    """``--label-names`` against the labels of the file ``source``: a DataError for a value that no label has
-    (a typo, or the names of another file), and with ``every`` for a label it leaves unnamed."""
+    """``--label-names`` against the labels of the file ``source``: a DataError when it names none of them (a
+    typo, or the names of another file), and with ``every`` when it leaves one unnamed. A value that this
+    file lacks is fine (a small file may lack a class)."""
     values = {str(v) for v in _label_values(labels)}
     keys = {str(k) for k in label_names}
     shown = ", ".join(sorted(values)[:10]) + (" ..." if len(values) > 10 else "")
     if every and (unnamed := sorted(values - keys)):
         raise DataError(f"--label-names gives no name for the label(s) {', '.join(unnamed[:10])} of {source}, whose "
                         f"labels are: {shown}; name every label")
-    if unused := sorted(keys - values):
-        raise DataError(f"--label-names names {', '.join(unused[:10])}, which no label of {source} is (its labels: "
-                        f"{shown}); check the values before each '='")
+    if not keys & values:
+        raise DataError(f"--label-names names none of the labels of {source} (its labels: {shown}); check the values "
+                        "before each '='")
 
 
 def _named_already(labels: list, label_names: dict) -> bool:

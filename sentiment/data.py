@@ -14,7 +14,7 @@ from typing import Any, Collection, Iterator, NamedTuple, Sequence
 
 import numpy as np
 
-from .errors import ConfigError, DataError, MissingColumnsError, SeparatorError, with_article
+from .errors import ConfigError, DataError, MissingColumnsError, SeparatorError
 
 class Compression(NamedTuple):
     pandas: str  # pandas' name for it (read_csv(compression=...))
@@ -55,7 +55,7 @@ def check_texts(texts: Sequence[str], allow_empty: bool = False, what: str = "te
         if not isinstance(text, str):
             if is_na(text):
                 raise DataError(f"{what} {i} is missing (None/NaN); drop or fill the missing texts")
-            raise DataError(f"{what} {i} is {with_article(type(text).__name__)}, not a string; pass texts as strings")
+            raise DataError(f"{what} {i} is not a string (its type: {type(text).__name__}); pass texts as strings")
         if not allow_empty and not text.strip():
             raise DataError(f"{what} {i} is empty or only whitespace; drop empty texts before predicting or training")
     return texts
@@ -142,8 +142,8 @@ def _check_one_type(values: list) -> None:
         first.setdefault(type(v), v)
     if len(first) > 1:  # True and 1 would be one class, and score would then know neither
         examples = ", ".join(f"{first[k]!r} ({k.__name__})" for k in sorted(first, key=lambda k: k.__name__))
-        raise DataError(f"labels mix types, e.g. {examples}; use one kind of label for all (all names or all "
-                        "numbers)")
+        advice = "all names or all numbers" if str in first else "all of one type"
+        raise DataError(f"labels mix types, e.g. {examples}; use one kind of label for all ({advice})")
 
 
 def split_labels(values: Sequence, separator: str, where: str = "the labels") -> list[tuple]:

@@ -275,9 +275,9 @@ def write_report(report: dict, folder: str | Path, title: str, model=None) -> li
     """Write ``report`` to ``folder``: ``metrics.json``, then ``confusion_matrix.png`` (several labels per
     text: ``label_scores.png``), for a ``model`` trained by epochs ``training_history.png``, and for a report
     with ``"mistakes"`` (``evaluate(..., mistakes=True)``) ``mistakes.csv``, the texts given a wrong label
-    (the metrics leave them out). The files are renamed into place together once all are written (a failure
-    leaves an earlier report as it was); those of an earlier report that this one does not write are then
-    removed, so the folder never mixes two runs. Returns the paths written."""
+    (the metrics leave them out). The files are renamed into place one after another once all are written (a
+    failure while writing leaves an earlier report as it was); those of an earlier report that this one does
+    not write are then removed, so the folder does not mix two runs. Returns the paths written."""
     import contextlib
     import json
 

@@ -116,7 +116,9 @@ def atomic_file(path: str | os.PathLike) -> Iterator[str]:
         os.replace(partial, target)
     except BaseException as exc:
         Path(partial).unlink(missing_ok=True)
-        if isinstance(exc, OSError) and exc.filename is None:  # a failed write (a full disk) names no file
+        # a failed write (a full disk) names no file, or (atomic_file within atomic_file) the temporary one;
+        # our own errors (a ModelFileError is an OSError too) keep their message
+        if isinstance(exc, OSError) and exc.errno is not None and exc.filename in (None, partial):
             exc.filename = str(path)
         raise
     _remove_leftovers(target)

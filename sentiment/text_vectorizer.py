@@ -151,7 +151,8 @@ class TextVectorizer(OptionAttributes):
         the arrays described there, ``None`` changes nothing. A DataFrame needs dense vectors (word2vec): with
         count or tfidf, whose vectors are sparse, fit and transform then refuse to start (a ConfigError), as
         scikit-learn refuses pandas output of sparse data.
-        Returns the vectorizer; ``make_pipeline(...).set_output(transform="pandas")`` calls it."""
+        Returns the vectorizer; ``make_pipeline(...).set_output(transform="pandas")`` calls it. Unset, scikit-learn's
+        global ``set_config(transform_output="pandas")`` gives word2vec's vectors as a DataFrame too."""
         if transform is None:
             return self
         if transform not in _OUTPUTS:
@@ -160,8 +161,15 @@ class TextVectorizer(OptionAttributes):
         return self
 
     def _pandas_output(self, vectorizer) -> bool:
-        """Whether :meth:`set_output` asked for DataFrames; a ConfigError if ``vectorizer``'s are sparse."""
-        if getattr(self, "_sklearn_output_config", {}).get("transform", "default") == "default":
+        """Whether :meth:`set_output` asked for DataFrames; a ConfigError if ``vectorizer``'s are sparse. Unset,
+        scikit-learn's global ``transform_output`` decides for dense vectors; sparse ones stay sparse then, as
+        scikit-learn's own text vectorizers do."""
+        own = getattr(self, "_sklearn_output_config", {}).get("transform")
+        if own is None:
+            from sklearn import get_config
+
+            return get_config()["transform_output"] == "pandas" and vectorizer.dense
+        if own != "pandas":
             return False
         if not vectorizer.dense:
             raise ConfigError(f"pandas output needs dense vectors, and vectorizer {self.vectorizer!r} gives a sparse matrix; "

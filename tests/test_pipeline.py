@@ -21,8 +21,8 @@ from sentiment.errors import UnknownLabelsError
     (["fine", None], "text 1 is missing"),
     ([float("nan")], "text 0 is missing"),
     ([np.nan, "x"], "text 0 is missing"),
-    (["ok", 42], "text 1 is an int, not a string"),
-    ([["a", "list"]], "text 0 is a list"),
+    (["ok", 42], r"text 1 is not a string \(its type: int\)"),
+    ([["a", "list"]], r"text 0 is not a string \(its type: list\)"),
     (42, "must be a list"),
 ])
 @pytest.mark.parametrize("method", ["predict", "predict_proba", "annotate"])

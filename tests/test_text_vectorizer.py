@@ -112,6 +112,23 @@ def test_pandas_output_of_dense_vectors_and_a_clear_refusal_of_sparse_ones(binar
     assert not hasattr(sparse, "vectorizer_")  # refused before fitting
     with pytest.raises(ConfigError, match="transform='default' or 'pandas'"):
         TextVectorizer("tfidf").set_output(transform="polars")
+    # scikit-learn's global setting reaches dense vectors; sparse ones stay sparse, as its own text vectorizers
+    from sklearn import config_context
+
+    with config_context(transform_output="pandas"):
+        assert isinstance(TextVectorizer("word2vec", **W2V).fit_transform(texts), pd.DataFrame)
+        assert sp.issparse(TextVectorizer("tfidf").fit_transform(texts))
+
+
+def test_vectorize_keeps_the_message_of_a_save_that_failed(reviews, tmp_path, monkeypatch):
+    def refused(self, path, **kwargs):
+        raise ModelFileError(f"could not write the model to {path} (No space left on device); nothing was saved")
+
+    monkeypatch.setattr(TextVectorizer, "save", refused)
+    out, names = tmp_path / "v.npz", tmp_path / "names.json"
+    assert_error(invoke("vectorize", reviews, "--text-column", "review", "--out", out, "--names", names,
+                        "--save", tmp_path / "vec"), r"could not write the model to .*vec \(No space left on device\)")
+    assert not out.exists() and not names.exists()
 
 
 def test_names_are_checked_at_once_and_values_by_fit():

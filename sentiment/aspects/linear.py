@@ -98,7 +98,8 @@ class HashedLogistic:
         # it stays 0 under the L2 penalty, and the solver's steps over 2**bits weights would cost most of the
         # time (a few thousand columns of 262,144 in use on small data). The weights come out the same.
         used, columns = np.unique(X.indices, return_inverse=True)
-        X = sp.csr_matrix((X.data, columns.ravel(), X.indptr), shape=(X.shape[0], len(used)))
+        X = sp.csr_matrix((X.data, columns.ravel(), X.indptr), shape=(X.shape[0], max(1, len(used))))
+        used = used if len(used) else np.array([0])  # no row has a feature: one empty column, the intercepts learn
         model = LogisticRegression(C=self.C, class_weight=self.class_weight, max_iter=self.max_iter,
                                    random_state=self.seed)
         model.fit(X, list(labels))
