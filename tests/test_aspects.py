@@ -661,6 +661,22 @@ def test_hashed_features_are_capped_alike_on_both_sides():
     assert sorted(X.data.tolist()) == [-3.0, 2.0, 3.0, 3.0]
 
 
+def test_hashed_logistic_learns_on_the_used_columns_the_weights_of_all():
+    from sklearn.linear_model import LogisticRegression
+
+    from sentiment.aspects.linear import HashedLogistic
+
+    rows = [["good", ("near", 0.5)], ["bad"], ["good", "fine"], ["bad", "awful", ("near", 2.0)], ["fine"], ["awful"]]
+    labels = ["pos", "neg", "pos", "neg", "pos", "neg"]
+    model = HashedLogistic(bits=10).fit(rows, labels)
+    X = model.matrix(rows)
+    reference = LogisticRegression(max_iter=300, random_state=0).fit(X, labels)  # over all 1,024 columns
+    np.testing.assert_allclose(model.coef_, reference.coef_, atol=1e-6)
+    assert model.coef_.shape == (1, 1024) and np.count_nonzero(model.coef_) == len(np.unique(X.indices))
+    empty = HashedLogistic(bits=10).fit([[], [], []], ["a", "b", "a"])  # no feature anywhere: the intercept learns
+    assert empty.predict([[]]) == ["a"] and not empty.coef_.any()
+
+
 def test_features_are_hashed_into_the_columns_scikit_learns_feature_hasher_gives():
     from sklearn.feature_extraction import FeatureHasher
     from sklearn.utils import murmurhash3_32
