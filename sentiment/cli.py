@@ -407,6 +407,10 @@ def predict(
       sentiment predict -- "-5 stars: a text that starts with a dash comes after --"
       sentiment predict --input reviews.csv --output predictions.csv --text-column review
     """
+    if top_if_none and task == "aspect":  # before the aspect model takes its seconds to load
+        from .commands import check_top_if_none
+
+        check_top_if_none(aspect_model=True, multi_label=False)
     if input_ is not None:
         if texts:
             _fail("give texts or --input FILE, not both")

@@ -611,10 +611,8 @@ def check_predict_flags(pipe, top_if_none: bool = False, aspects: list[str] | No
     labels per text, ``aspects`` (--aspect) or ``by_sentence`` (--by-sentence / --whole-text) without an
     aspect model; ``by_sentence=None`` is "not given"."""
     aspect_model = getattr(pipe, "kind", None) == "aspect"
-    if top_if_none and not getattr(pipe, "multi_label_", False):
-        what = "this is an aspect model" if aspect_model else "this model always gives one label"
-        raise ConfigError(f"--top-if-none goes with a model that gives several labels per text (e.g. --task emotion), "
-                          f"and {what}; leave it out")
+    if top_if_none:
+        check_top_if_none(aspect_model, getattr(pipe, "multi_label_", False))
     if aspect_model:
         return
     sentence_flag = {True: "--by-sentence", False: "--whole-text"}.get(by_sentence)
@@ -622,6 +620,14 @@ def check_predict_flags(pipe, top_if_none: bool = False, aspects: list[str] | No
         if given:
             raise ConfigError(f"{flag} needs an aspect model: add --task aspect, or --model DIR of a model trained "
                               "with --task aspect")
+
+
+def check_top_if_none(aspect_model: bool, multi_label: bool) -> None:
+    """Refuse --top-if-none for a model that does not give several labels per text."""
+    if not multi_label:
+        what = "this is an aspect model" if aspect_model else "this model always gives one label"
+        raise ConfigError(f"--top-if-none goes with a model that gives several labels per text (e.g. --task emotion), "
+                          f"and {what}; leave it out")
 
 
 def predict_file(pipe: Pipeline, source: str | Path, target: str | Path, *, text_column: str | None = None,
