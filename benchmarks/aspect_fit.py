@@ -74,10 +74,8 @@ def main() -> None:
         best_all, best_used = min(times["all"]), min(times["used"])
         lines.append(f"| {name} | {len(X):,} | {used:,} | {best_all:.1f} | {best_used:.1f} | {best_all / best_used:.1f}x "
                      f"| {difference:.1e} |")
-    table = "\n".join(lines)
-    print(table)
-    target = datasets.results_file(args.out, "aspect_fit.md", complete=True)
-    target.write_text(table + "\n")
+    print("\n".join(lines))
+    datasets.results_file(args.out, "aspect_fit.md", complete=True).write_text("\n".join(lines) + "\n", encoding="utf-8")
 
 
 if __name__ == "__main__":
