@@ -521,9 +521,13 @@ def evaluate_file(data: str | Path, model: str | Path | None = None, *, text_col
     if trees:
         refuse_flags({"--text-column": text_column, "--label-column": label_column}, "SST trees, which have no columns")
     binary = len(pipe.classes_) == 2 and trees
-    texts, labels = read_labelled(data, text_column or columns["text"], label_column or columns["label"],
-                                  separator=columns["separator"] if pipe.multi_label_ else None, binary=binary,
-                                  every_sentence=True)
+    try:
+        texts, labels = read_labelled(data, text_column or columns["text"], label_column or columns["label"],
+                                      separator=columns["separator"] if pipe.multi_label_ else None, binary=binary,
+                                      every_sentence=True)
+    except SeparatorError as exc:  # its advice (--label-sep, --multi-label) is fit's
+        raise DataError(f"{Path(data).name} joins its labels by {exc.found!r}, and the model by {columns['separator']!r} "
+                        f"(it was trained so); write the file's labels joined by {columns['separator']!r}") from None
     tree_names, given = POLARITY_NAMES[2 if binary else 5], label_names
     if trees and not label_names and set(tree_names) <= set(pipe.label_names_):  # e.g. classes named, not 0/1
         label_names = dict(enumerate(tree_names))
@@ -558,7 +562,12 @@ def ensemble_models(models: list[str | Path], out: str | Path, *, weights: list[
         if Path(member).resolve() in seen:
             raise ConfigError(f"{member} is given twice; give each model once (--weights gives one a larger share)")
         seen.add(Path(member).resolve())
-    ensemble = Ensemble([load(m) for m in models], weights)
+    members = [load(m) for m in models]
+    separators = {model_columns(m)["separator"] for m in members if getattr(m, "multi_label_", False)}
+    if len(separators) > 1:  # the ensemble reads and writes tables with one of them
+        raise ConfigError(f"the members join several labels differently in tables ({', '.join(map(repr, sorted(separators)))}); "
+                          "combine models trained with one --label-sep")
+    ensemble = Ensemble(members, weights)
     source = ""
     if ensemble.multi_label_:
         source = "the weighted mean of the members' thresholds"

@@ -168,7 +168,15 @@ def split_labels(values: Sequence, separator: str, where: str = "the labels") ->
     result = []
     for row, value in enumerate(values, 1):
         parts = [str(part).strip() for part in (value.split(separator) if isinstance(value, str) else value)]
-        if not parts or not all(parts):
+        if isinstance(value, list):  # a list of labels (JSON Lines, Parquet): no separator was read
+            if not parts or not all(parts):
+                raise DataError(f"{where}: data row {row} has {'an empty label in ' if parts else 'no label: '}{value!r}; "
+                                "give every text at least one label, none of them empty")
+            inside = next((part for part in parts if separator in part), None)
+            if inside is not None:  # a table joins labels by the separator: this one would come back as two
+                raise DataError(f"{where}: data row {row} has the label {inside!r}, which holds the separator "
+                                f"{separator!r} that joins labels in tables; rename the label, or pick another --label-sep")
+        elif not parts or not all(parts):
             raise DataError(f"{where}: data row {row} has an empty label in {value!r}; remove the extra {separator!r}")
         result.append(tuple(dict.fromkeys(_parse_label(part) for part in parts)))
     flat = [label for labels in result for label in labels]

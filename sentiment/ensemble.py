@@ -60,7 +60,8 @@ class Ensemble(Classifier):
                                   "model cannot be a member")
             member._check_fitted()
             if member.multi_label_ != first.multi_label_:
-                raise ConfigError("ensemble members must all give one label per text, or all several labels per text")
+                raise ConfigError("ensemble members must all give one label per text, or all several labels per text; "
+                                  "combine models of one kind")
             if member.label_names_ != first.label_names_:  # names, so 0/1 and "negative"/"positive" models combine
                 raise ConfigError(
                     f"ensemble members must share their labels, and one has {', '.join(map(str, first.label_names_))}, "

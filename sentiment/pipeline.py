@@ -313,7 +313,10 @@ class Pipeline(OptionAttributes, Classifier):
             vectorizer = next(name for name in available("vectorizer") if hasattr(resolve("vectorizer", name), "sequences"))
         vectorizer = vectorizer or task_vectorizer
         known = set().union(*cls.options_for(vectorizer, model).values())
-        return cls(vectorizer, model, **{**{k: v for k, v in task_options.items() if k in known}, **options})
+        pipe = cls(vectorizer, model, **{**{k: v for k, v in task_options.items() if k in known}, **options})
+        if not multi_label and "multi" in configurations:  # fit then refuses lists of labels (clones do not check)
+            pipe._one_label_task = task
+        return pipe
 
     def _split_options(self) -> tuple[dict, dict, dict]:
         split = split_options(self._options, self.options_for(self.vectorizer, self.model),
@@ -358,6 +361,10 @@ class Pipeline(OptionAttributes, Classifier):
         labels = self._grouped(labels)
         dev = _dev_pair(dev)
         multi_label = is_multi_label(labels)
+        task = self.__dict__.get("_one_label_task")
+        if multi_label and task:
+            raise ConfigError(f"the labels are lists (several per text), and this pipeline has the {task} task's setting "
+                              f"for one label per text; build it with Pipeline.for_task({task!r}, multi_label=True)")
         n_tune = 0
         tune_fraction = self.tune_fraction
         if multi_label and dev is None and tune_fraction:  # the thresholds are tuned on texts held out here

@@ -214,6 +214,16 @@ def test_sklearn_clone_keeps_the_grouping():
     assert Pipeline.for_task("polarity", multi_label=True).model == "nbsvm"
 
 
+def test_the_one_label_setting_of_a_task_refuses_lists_of_labels(data):
+    from sentiment import ConfigError
+
+    (texts, labels), _ = data
+    with pytest.raises(ConfigError, match=r"the labels are lists .*Pipeline.for_task\('emotion', multi_label=True\)"):
+        Pipeline.for_task("emotion").fit(texts, labels)
+    assert Pipeline.for_task("emotion", multi_label=True, C=10.0).fit(texts, labels).multi_label_
+    assert not Pipeline.for_task("emotion").fit(texts, [y[0] for y in labels]).multi_label_
+
+
 # -- groupings --------------------------------------------------------------------------------------------
 def test_groupings_map_fine_labels():
     groups = group_of(EKMAN)
@@ -298,6 +308,12 @@ def test_split_labels_errors_say_what_to_do():
         split_labels(["joy,fear", "anger"], ";")
     with pytest.raises(DataError, match="separator is empty"):
         split_labels(["joy"], "")
+    # lists of labels (JSON Lines): no separator was read, so the messages speak of the list
+    with pytest.raises(DataError, match=r"data row 2 has no label: \[\]; give every text at least one label"):
+        split_labels([["joy"], []], ";")
+    with pytest.raises(DataError, match=r"data row 1 has the label 'x;y', which holds the separator ';' that joins "
+                                        r"labels in tables; rename the label, or pick another --label-sep"):
+        split_labels([["joy", "x;y"]], ";")
 
 
 def test_empty_label_cell_in_a_file(tmp_path):
@@ -415,6 +431,22 @@ def cli_model(files):
                     "--vectorizer", "tfidf", "--model", "logreg", "--set", "C=10", "--out", out, "--json")
     assert_ok(result)
     return out, json.loads(result.stdout)
+
+
+def test_a_model_of_another_label_separator_is_named_by_evaluate_and_ensemble(cli_model, files, tmp_path):
+    out, _ = cli_model
+    piped = tmp_path / "piped.csv"
+    frame = pd.read_csv(files["train"])
+    write_table(frame.assign(labels=frame["labels"].str.replace(";", "|")), piped)
+    assert_ok(invoke("fit", piped, "--label-column", "labels", "--multi-label", "--label-sep", "|", "--vectorizer",
+                     "tfidf", "--model", "logreg", "--out", tmp_path / "piped"))
+    assert_error(invoke("evaluate", files["dev"], "--model", tmp_path / "piped"),
+                 r"dev.csv joins its labels by ';', and the model by '\|' \(it was trained so\); write the file's labels "
+                 r"joined by '\|'")
+    assert_error(invoke("ensemble", out, tmp_path / "piped", "--out", tmp_path / "e"),
+                 r"the members join several labels differently in tables \(';', '\|'\); combine models trained "
+                 "with one --label-sep")
+    assert not (tmp_path / "e").exists()
 
 
 def test_cli_fit_multi_label(cli_model, files):
