@@ -592,6 +592,11 @@ def ensemble_models(models: list[str | Path], out: str | Path, *, weights: list[
                 raise DataError(f"--tune {tune}: label {exc.label!r} is not in the {exc.grouping} grouping that a "
                                 "member was trained with; fix the label or drop the rows with it") from None
             source = f"tuned on {Path(tune).name} ({len(texts)} texts)"
+            learnt = [str(m) for m, member in zip(models, members)
+                      if getattr(member, "config_", {}).get("data", {}).get("train") == Path(tune).name]
+            if learnt:  # a model's config keeps the name of its training file only
+                source += (f"; note: {', '.join(learnt)} learnt from a file of that name, and thresholds tuned on texts "
+                           "a member learnt from fit those texts, not new ones: tune on held-out texts")
             counts = list(zip(ensemble.label_names_, ensemble.tune_support_))
             rare = sorted(name for name, n in counts if MIN_POSITIVES <= n < RELIABLE_POSITIVES)
             scarce = sorted(name for name, n in counts if n < MIN_POSITIVES)

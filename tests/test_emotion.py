@@ -541,6 +541,10 @@ def test_cli_ensemble_of_multi_label_models(cli_model, files, tmp_path):
     result = invoke("ensemble", out, second, "--tune", files["dev"], "--out", tmp_path / "mean")
     assert_ok(result)
     assert "thresholds: tuned on dev.csv" in result.stdout and "rough" not in result.stdout
+    assert "learnt from a file" not in result.stdout
+    learnt = invoke("ensemble", out, second, "--tune", files["train"], "--out", tmp_path / "learnt")
+    assert_ok(learnt)  # tuned on the members' own training file: said
+    assert re.search(r"note: .*model, .*nb learnt from a file of that name, .*tune on held-out texts", learnt.stdout)
     few = tmp_path / "few.csv"
     frame = pd.read_csv(files["dev"])
     counts = frame["labels"].str.split(";").head(30).explode().value_counts()
