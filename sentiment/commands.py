@@ -845,9 +845,7 @@ def vectorize_file(data: str | Path, out: str | Path, *, vectorizer: str | None 
     if names is not None and Path(names).resolve() == Path(out).resolve():  # the same file under two names (a link)
         raise DataError("--names and --out are the same file; give each its own")
     text_column = text_column or column
-    frame = read_table(data, [text_column])
-    if len(frame) == 0:
-        raise DataError(f"{data} has a header but no rows; give at least one row")
+    frame = read_table(data, [text_column])  # a table without rows is refused there
     _check_no_blank(frame[text_column], data, text_column)
     texts = text_values(frame[text_column], data, text_column)
     vectors = vec.transform(texts) if model is not None else vec.fit_transform(texts, progress=progress)

@@ -553,9 +553,7 @@ def read_labelled(path: str | Path, text_column: str = "text", label_column: str
     if text_column == label_column:
         raise DataError(f"the text and label columns are both {text_column!r}; give the label column another name "
                         "(label_column=..., --label-column)")
-    frame = read_table(file, [text_column, label_column], fmt=fmt)
-    if len(frame) == 0:
-        raise DataError(f"{file} has a header but no rows; give at least one row")
+    frame = read_table(file, [text_column, label_column], fmt=fmt)  # a table without rows is refused there
     for column, what in ((text_column, "text"), (label_column, "label")):
         values = frame[column]
         blank = values.isna() | values.astype(str).str.strip().eq("")

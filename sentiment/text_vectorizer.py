@@ -133,8 +133,7 @@ class TextVectorizer(OptionAttributes):
         self.reading_version_ = READING_VERSION
         self.info_ = {"trained_on": len(texts), "created": datetime.now(timezone.utc).isoformat(timespec="seconds")}
         self.config_ = {}
-        vectors = _as_output(vectors)
-        return _frame(vectors, self.get_feature_names_out(), index) if pandas else vectors
+        return self._output(vectors, pandas, index)
 
     def transform(self, texts: Sequence[str]):
         """The vectors of ``texts``: a scipy CSR matrix (count, tfidf) or a float32 array (word2vec), one row
@@ -142,8 +141,7 @@ class TextVectorizer(OptionAttributes):
         a DataFrame of word2vec's vectors)."""
         self._check_fitted()
         pandas, index = self._pandas_output(self.vectorizer_), _index_of(texts)
-        vectors = _as_output(self.vectorizer_.transform(self.cleaner_.tokens_of(check_texts(texts))))
-        return _frame(vectors, self.get_feature_names_out(), index) if pandas else vectors
+        return self._output(self.vectorizer_.transform(self.cleaner_.tokens_of(check_texts(texts))), pandas, index)
 
     def set_output(self, *, transform: str | None = None) -> "TextVectorizer":
         """scikit-learn's output setting: ``"pandas"`` makes ``transform`` and ``fit_transform`` return a
@@ -159,6 +157,15 @@ class TextVectorizer(OptionAttributes):
             raise ConfigError(f"set_output takes transform='default' or 'pandas' (or None), not {transform!r}")
         self._sklearn_output_config = {**getattr(self, "_sklearn_output_config", {}), "transform": transform}
         return self
+
+    def _output(self, vectors, pandas: bool, index):
+        """A vectorizer stage's output as users get it (:func:`_as_output`), as a DataFrame when ``pandas``."""
+        vectors = _as_output(vectors)
+        if not pandas:
+            return vectors
+        import pandas as pd
+
+        return pd.DataFrame(vectors, columns=self.get_feature_names_out(), index=index)
 
     def _pandas_output(self, vectorizer) -> bool:
         """Whether :meth:`set_output` asked for DataFrames; a ConfigError if ``vectorizer``'s are sparse. Unset,
@@ -324,13 +331,6 @@ def _check_names(vectorizer: str, options: dict, strict: bool = True) -> None:
         raise ConfigError(f"unknown option {unknown[0]!r} for vectorizer {vectorizer!r}; TextVectorizer.options_for"
                           "(vectorizer) (sentiment options --vectorizer NAME --model logreg: its cleaner and vectorizer parts) lists "
                           "the options")
-
-
-def _frame(vectors: np.ndarray, columns, index):
-    """Dense document vectors as a pandas DataFrame (``set_output(transform="pandas")``)."""
-    import pandas as pd
-
-    return pd.DataFrame(vectors, columns=columns, index=index)
 
 
 def _index_of(texts):
