@@ -9,8 +9,8 @@ __version__ = "0.1.0"
 
 from .cleaning import Cleaner, clean  # noqa: E402
 from .ensemble import Ensemble  # noqa: E402
-from .errors import (ConfigError, DataError, ModelFileError, NotFittedError, SentimentError,  # noqa: E402
-                     ReadingVersionWarning, TrainingError, TuningWarning)
+from .errors import (ConfigError, DataError, LabelSpellingWarning, ModelFileError, NotFittedError,  # noqa: E402
+                     ReadingVersionWarning, SentimentError, TrainingError, TuningWarning)
 from .pipeline import Pipeline, load  # noqa: E402
 from .registry import available  # noqa: E402
 from .text_vectorizer import TextVectorizer  # noqa: E402
@@ -39,6 +39,7 @@ __all__ = [
     "NotFittedError",
     "TrainingError",
     "TuningWarning",
+    "LabelSpellingWarning",
     "ReadingVersionWarning",
     "__version__",
 ]

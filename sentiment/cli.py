@@ -22,7 +22,7 @@ from typing import Iterator, List, Optional
 
 import typer
 
-from .errors import ReadingVersionWarning, SentimentError
+from .errors import LabelSpellingWarning, ReadingVersionWarning, SentimentError
 from .tasks import CONFIGURATIONS, DEFAULT_TASK, TASK_NAMES, TASKS, or_list
 
 app = typer.Typer(
@@ -128,14 +128,15 @@ def friendly(command):
 
 
 def _shown_as_note(show):
-    """A ``warnings.showwarning`` that writes this package's warnings about a model as one ``note:`` line on
-    stderr (no file name and source line), each once per command however often it is raised (a model loaded
-    twice by one command, warnings recorded and raised again), and hands every other warning to ``show``.
+    """A ``warnings.showwarning`` that writes this package's warnings about a model or its labels as one
+    ``note:`` line on stderr (no file name and source line), each once per command however often it is raised
+    (a model loaded twice by one command, warnings recorded and raised again), and hands every other warning
+    to ``show``.
     Python's own filters still decide first (``python -W ignore`` keeps them quiet)."""
     said = set()
 
     def shown(message, category, filename, lineno, file=None, line=None):
-        if not issubclass(category, ReadingVersionWarning):
+        if not issubclass(category, (ReadingVersionWarning, LabelSpellingWarning)):
             show(message, category, filename, lineno, file, line)
         elif str(message) not in said:
             said.add(str(message))

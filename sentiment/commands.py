@@ -126,7 +126,7 @@ def fit_file(
     same_file = dev is not None and Path(dev).resolve() == Path(data).resolve()  # said above
     # SST phrases: a dev sentence may well be a phrase of a training tree, which no row duplicates
     overlap = [] if same_file or phrases else _dev_overlap_notes(texts, dev_texts)
-    for note in _label_spelling_notes(labels) + overlap:
+    for note in overlap:
         log(note)
     # The dev data only score the model: what is tuned (the early stopping of models trained by epochs and,
     # with several labels, the thresholds) is tuned on a part of the training data, so fit never sees them.
@@ -219,21 +219,6 @@ def _texts(n: int) -> str:
 def _label_values(labels: list) -> set:
     """The distinct label values of one label per text, or of the lists of several labels per text."""
     return set(y for ys in labels for y in ys) if is_multi_label(labels) else set(labels)
-
-
-def _label_spelling_notes(labels: list) -> list[str]:
-    """A note for labels that differ only in capitalisation ("Positive" beside "positive"): they are
-    different classes, which is seldom what was meant."""
-    values = _label_values(labels)
-    spellings: dict[str, list[str]] = {}
-    for value in sorted(v for v in values if isinstance(v, str)):
-        spellings.setdefault(value.casefold(), []).append(value)
-    alike = [names for names in spellings.values() if len(names) > 1]
-    if not alike:
-        return []
-    shown = "; ".join(" / ".join(names) for names in alike[:3])
-    return [f"note: some labels differ only in capitalisation ({shown}) and are different classes; write each label "
-            "one way if they mean the same"]
 
 
 def _dev_overlap_notes(texts: list[str], dev_texts: list[str]) -> list[str]:

@@ -78,6 +78,23 @@ def check_labels(labels: Sequence, n_texts: int) -> tuple[np.ndarray, np.ndarray
     return codes.astype(np.int64), classes
 
 
+def label_spelling_note(classes) -> str | None:
+    """What to say of labels that differ only in capitalisation or in spaces around them ("Positive",
+    "positive ", "positive"), or None: they are different classes, which is seldom what was meant."""
+    spellings: dict[str, list[str]] = {}
+    for value in sorted(str(v) for v in classes if isinstance(v, str)):  # str: numpy's str_ reprs as np.str_('…')
+        spellings.setdefault(value.strip().casefold(), []).append(value)
+    alike = [names for names in spellings.values() if len(names) > 1]
+    if not alike:
+        return None
+    cases = [names for names in alike if len({name.strip() for name in names}) > 1]
+    spaces = [names for names in alike if any(name != name.strip() for name in names)]
+    how = " or ".join(what for what, found in (("capitalisation", cases), ("spaces around them", spaces)) if found)
+    shown = "; ".join(" / ".join(repr(name) if name != name.strip() else name for name in names) for names in alike[:3])
+    return (f"some labels differ only in {how} ({shown}) and are different classes; write each label one way if "
+            "they mean the same")
+
+
 def is_multi_label(labels: Sequence) -> bool:
     """Whether ``labels`` give several labels per text: every label is a list, tuple or set of labels."""
     if isinstance(labels, (str, bytes)):

@@ -62,6 +62,11 @@ class TrainingError(SentimentError, ArithmeticError):
     rate is too high."""
 
 
+class LabelSpellingWarning(UserWarning):
+    """Labels that differ only in capitalisation or in spaces around them ("Positive", "positive ",
+    "positive"): they are different classes, which is seldom what was meant."""
+
+
 class TuningWarning(UserWarning):
     """Label thresholds that could not be tuned (too few texts to hold any out) and keep their default."""
 

@@ -35,8 +35,9 @@ import numpy as np
 from . import __version__
 from .cleaning import READING_VERSION, Cleaner
 from .data import (check_fraction, check_label_sets, check_labels, check_texts, is_multi_label, joined_label,
-                   train_dev_split)
-from .errors import ConfigError, DataError, ModelFileError, NotFittedError, TuningWarning, with_article
+                   label_spelling_note, train_dev_split)
+from .errors import (ConfigError, DataError, LabelSpellingWarning, ModelFileError, NotFittedError, TuningWarning,
+                     with_article)
 from .groupings import group_labels, resolve_grouping
 from .multilabel import DEFAULT_THRESHOLD, chosen_labels, decide, macro_f1, tune_thresholds
 from .persistence import check_columns, one_line, read_config, read_model, saved_reading, warn_of_reading, write_model
@@ -377,6 +378,9 @@ class Pipeline(OptionAttributes, Classifier):
                               f"{DEFAULT_THRESHOLD}; give more texts or dev=(texts, labels)", TuningWarning, stacklevel=2)
                 dev = None
         targets, classes = (check_label_sets if multi_label else check_labels)(labels, len(texts))
+        spelling = label_spelling_note(classes)
+        if spelling:
+            warnings.warn(spelling, LabelSpellingWarning, stacklevel=2)
         names = display_names(classes, label_names)
         dev_targets = None
         if dev is not None:  # unknown dev labels fail before the (slow) cleaning, not after

@@ -92,6 +92,17 @@ def test_fit_json_keeps_its_notes_on_stderr(files, tmp_path):
     assert result.stderr.splitlines() == ["note: --dev is the training file, so the dev figures are figures on training data"]
 
 
+def test_fit_notes_labels_spelt_two_ways_once(tmp_path, binary):
+    path = tmp_path / "train.csv"
+    labels = ["Pos" if i % 5 == 0 and y == "pos" else y for i, y in enumerate(binary.train_labels)]
+    write_table(pd.DataFrame({"text": binary.train_texts, "label": labels}), path)
+    result = invoke("fit", path, "--out", tmp_path / "m", "--model", "logreg")  # trains twice: dev, then refit
+    assert_ok(result)
+    notes = [line for line in result.stderr.splitlines() if "differ only" in line]
+    assert notes == ["note: some labels differ only in capitalisation (Pos / pos) and are different classes; write "
+                     "each label one way if they mean the same"]
+
+
 def test_fit_without_dev_uses_dev_fraction(files, tmp_path):
     out = tmp_path / "m"
     result = invoke("fit", files["train"], "--text-column", "review", "--label-column", "stars", "--dev-fraction", "0.2",

@@ -5,13 +5,14 @@ below a file; predict_file and evaluate_file refuse bad rows, outputs and labels
 from __future__ import annotations
 
 import json
+import warnings
 
 import numpy as np
 import pandas as pd
 import pytest
 
 import sentiment
-from sentiment import ConfigError, DataError, ModelFileError, Pipeline, commands
+from sentiment import ConfigError, DataError, LabelSpellingWarning, ModelFileError, Pipeline, commands
 from sentiment.commands import evaluate_file, predict_file
 
 from conftest import write_table
@@ -323,15 +324,19 @@ def test_duplicated_rows_and_labels_spelt_two_ways_are_noted(tmp_path):
     rows += [(f"awful film number {i}", "negative") for i in range(30)]
     write_table(pd.DataFrame(rows * 2, columns=["text", "label"]), path)
     logged = []
-    pipe, report = commands.fit_file(path, tmp_path / "m", model="logreg", log=logged.append)
-    assert ("note: some labels differ only in capitalisation (Positive / positive) and are different classes; write "
-            "each label one way if they mean the same") in logged
+    with pytest.warns(LabelSpellingWarning) as caught:
+        pipe, report = commands.fit_file(path, tmp_path / "m", model="logreg", log=logged.append)
+    assert {str(w.message) for w in caught if w.category is LabelSpellingWarning} == {
+        "some labels differ only in capitalisation (Positive / positive) and are different classes; write each label "
+        "one way if they mean the same"}
     repeated = [line for line in logged if "dev texts also occur among the training texts" in line]
     assert len(repeated) == 1 and repeated[0].startswith("note: ") and f"of the {report['n']} dev texts" in repeated[0]
     logged.clear()
     write_table(pd.DataFrame(rows, columns=["text", "label"]).replace("Positive", "positive"), path)
-    commands.fit_file(path, tmp_path / "m", model="logreg", log=logged.append)
-    assert not any(line.startswith("note: some labels") or "also occur" in line for line in logged)
+    with warnings.catch_warnings():
+        warnings.simplefilter("error", LabelSpellingWarning)
+        commands.fit_file(path, tmp_path / "m", model="logreg", log=logged.append)
+    assert not any("also occur" in line for line in logged)
 
 
 def test_several_integer_labels_stay_numbers_for_the_emotion_task(tmp_path):

@@ -3,11 +3,13 @@ names and options, and stages that do not fit together (refused before any work)
 
 from __future__ import annotations
 
+import warnings
+
 import numpy as np
 import pandas as pd
 import pytest
 
-from sentiment import ConfigError, DataError, Pipeline
+from sentiment import ConfigError, DataError, LabelSpellingWarning, Pipeline
 from sentiment.errors import UnknownLabelsError
 
 
@@ -100,6 +102,20 @@ def test_labels_from_numpy_and_pandas(binary):
     b = Pipeline("count", "nb").fit(binary.train_texts, pd.Series(binary.train_labels))
     np.testing.assert_array_equal(a.predict_proba(binary.dev_texts), b.predict_proba(binary.dev_texts))
     assert a.predict(np.array(["a superb film"])).tolist() == ["pos"]
+
+
+def test_labels_spelt_two_ways_are_warned_of(binary):
+    texts = binary.train_texts[:40]
+    spaced = [f"{y} " if i % 4 == 0 and y == "pos" else y for i, y in enumerate(binary.train_labels[:40])]
+    with pytest.warns(LabelSpellingWarning, match=r"differ only in spaces around them \(pos / 'pos '\)"):
+        pipe = Pipeline("count", "nb").fit(texts, spaced)
+    assert pipe.classes_.tolist() == ["neg", "pos", "pos "]  # still classes of their own: the warning says so
+    cased = [[y.upper() if i % 4 < 2 else y] for i, y in enumerate(binary.train_labels[:40])]
+    with pytest.warns(LabelSpellingWarning, match=r"in capitalisation \(NEG / neg; POS / pos\)"):
+        Pipeline("count", "logreg").fit(texts, cased)
+    with warnings.catch_warnings():
+        warnings.simplefilter("error", LabelSpellingWarning)
+        Pipeline("count", "nb").fit(texts, binary.train_labels[:40])
 
 
 def test_labels_from_a_generator(binary):
