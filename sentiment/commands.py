@@ -641,11 +641,13 @@ def predict_file(pipe: Pipeline, source: str | Path, target: str | Path, *, text
     read within its own sentence unless ``by_sentence`` is False, and ``categories``). With ``explain``, also
     ``explanation``: the words that move each text's (first) label most (:func:`sentiment.explanation.explain`;
     an aspect model: ``words`` in each aspect instead); a text of more words than explain takes is refused
-    before its chunk is written. If the input already has a
-    column of one of those names (e.g. the gold ``label``), every added column is named ``predicted_<name>`` instead, so
-    no input column is overwritten. It is written to a temporary file and renamed at the end, so an interrupted run
-    leaves no partial output. Flags the model cannot honour are refused (:func:`check_predict_flags`). Returns
-    the number of rows predicted.
+    before its chunk is written. If the input already has a column of one of those names (e.g. the gold
+    ``label``), every added column is named ``predicted_<name>`` instead, so no input column is overwritten. In a
+    CSV or TSV, list cells of a JSON Lines input are written as JSON text, but a gold label column of lists (the
+    model's label column, for several labels per text) is joined by the model's separator, so that ``evaluate``
+    reads the file back. It is written to a temporary file and renamed at the end, so an interrupted run leaves
+    no partial output. Flags the model cannot honour are refused (:func:`check_predict_flags`). Returns the
+    number of rows predicted.
     """
     check_predict_flags(pipe, top_if_none, aspects, by_sentence)
     by_sentence = by_sentence is not False
@@ -656,6 +658,7 @@ def predict_file(pipe: Pipeline, source: str | Path, target: str | Path, *, text
     out_format = _output_format(target)
     if target.exists() and target.resolve() == Path(source).resolve():
         raise DataError("--output is the input file; choose another output path")
+    gold = columns["label"] if getattr(pipe, "multi_label_", False) else None  # a label-list column of the input
     rows = 0
     with atomic_file(target) as partial, open(partial, "w", encoding="utf-8", newline="") as handle:
         for chunk in _all_columns(source, text_column, chunksize, progress, getattr(pipe, "kind", None) == "aspect"):
@@ -676,8 +679,10 @@ def predict_file(pipe: Pipeline, source: str | Path, target: str | Path, *, text
             if out_format == "jsonl":  # strict JSON: a missing or infinite value is null, not NaN or Infinity
                 for record in chunk.to_dict(orient="records"):
                     handle.write(json.dumps(_json_safe(record), ensure_ascii=False, default=str, allow_nan=False) + "\n")
-            else:  # nested values of a JSON Lines input stay JSON text
+            else:  # nested values of a JSON Lines input stay JSON text; gold label lists are joined as fit reads them
                 nested_as_text = {name: chunk[name].map(_json_text) for name in chunk.columns if chunk[name].dtype == object}
+                if gold in nested_as_text:
+                    nested_as_text[gold] = chunk[gold].map(lambda value: _joined_labels(value, columns["separator"]))
                 table = chunk.assign(**nested_as_text)
                 table.to_csv(handle, sep="," if out_format == "csv" else "\t", index=False, header=rows == 0,
                              quoting=csv_quoting(table))
@@ -755,6 +760,14 @@ def _json_text(value):
     if isinstance(value, (list, dict, np.ndarray)):
         return json.dumps(_json_safe(value), ensure_ascii=False, default=str, allow_nan=False)
     return value
+
+
+def _joined_labels(value, separator: str):
+    """A list of labels as one table cell joined by ``separator``, as ``fit`` and ``evaluate`` read it;
+    anything else (labels that are not text, or that hold the separator) as :func:`_json_text` writes it."""
+    if isinstance(value, (list, tuple, np.ndarray)) and all(isinstance(v, str) and separator not in v for v in value):
+        return separator.join(value)
+    return _json_text(value)
 
 
 def _json_safe(value):

@@ -236,6 +236,22 @@ def test_predict_file_gives_several_labels_as_a_list_in_json_lines(tmp_path):
     assert [item for found in nested for item in found]  # some label passed its threshold
 
 
+def test_predict_file_joins_gold_label_lists_in_a_table_so_evaluate_reads_them(tmp_path):
+    texts = ["glad and happy", "furious and angry", "glad but furious"] * 8
+    labels = [("joy",), ("anger",), ("joy", "anger")] * 8
+    pipe = Pipeline(vectorizer="count", model="logreg").fit(texts, labels)
+    pipe.save(tmp_path / "m", extra={"columns": {"text": "text", "label": "emotions", "separator": "|"}})
+    source = tmp_path / "in.jsonl"
+    source.write_text('{"text": "glad and happy", "emotions": ["joy"], "tags": ["a", "b"]}\n'
+                      '{"text": "glad but furious", "emotions": ["anger", "joy"], "tags": ["c"]}\n')
+    predict_file(sentiment.load(tmp_path / "m"), source, tmp_path / "out.csv")
+    table = pd.read_csv(tmp_path / "out.csv")
+    assert table["emotions"].tolist() == ["joy", "anger|joy"]  # joined by the model's separator
+    assert table["tags"].tolist() == ['["a", "b"]', '["c"]']  # other lists stay JSON text
+    _, report = evaluate_file(tmp_path / "out.csv", tmp_path / "m")
+    assert report["n"] == 2 and report["multi_label"]
+
+
 def test_evaluate_file_matches_tree_labels_to_a_model_by_their_names(sst_file, tmp_path):
     texts = ["a wonderful film", "truly dreadful", "not good", "superb and moving"] * 6
     labels = ["positive", "negative", "negative", "positive"] * 6
