@@ -91,7 +91,8 @@ class Classifier:
         """Per text: ``{"text", "label", "scores": {label name: probability}}``, labels by their names.
 
         With several labels per text: ``{"text", "labels": [names, most probable first], "scores"}``
-        (``top_if_none`` as in :meth:`predict`). ``known_features=True`` adds ``"known_features"``, what
+        (``top_if_none`` as in :meth:`predict`, and then ``"below_threshold"``: whether the label was given
+        although none passes its threshold). ``known_features=True`` adds ``"known_features"``, what
         :meth:`known_features` counts (0: the label is a guess without evidence), from the same cleaning.
 
         >>> pipe.annotate(["great"])[0]["label"]  # doctest: +SKIP
@@ -101,6 +102,9 @@ class Classifier:
         probabilities, known = self._evidence(texts, known_features)
         chosen = decide(probabilities, self.thresholds_, top_if_none) if self.multi_label_ else None
         results = annotations(texts, probabilities, self.label_names_, chosen)
+        if chosen is not None and top_if_none:
+            for result, none_passed in zip(results, ~(probabilities >= self.thresholds_).any(axis=1)):
+                result["below_threshold"] = bool(none_passed)
         if known is not None:
             for result, n in zip(results, known):
                 result["known_features"] = int(n)

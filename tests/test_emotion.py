@@ -5,6 +5,7 @@ The data are synthetic: each fine emotion has its own words, and a text names on
 
 from __future__ import annotations
 
+import copy
 import json
 import random
 import re
@@ -102,6 +103,22 @@ def test_decide_top_if_none():
     thresholds = np.array([0.5, 0.5])
     assert decide(probabilities, thresholds).tolist() == [[False, True], [False, False], [True, True]]
     assert decide(probabilities, thresholds, top_if_none=True).tolist() == [[False, True], [True, False], [True, True]]
+
+
+def test_annotate_marks_a_label_given_below_its_threshold(data, fitted):
+    (_, _), (dev_texts, _) = data
+    texts = dev_texts[:6] + ["zzz qqq"]
+    probabilities = fitted.predict_proba(texts)
+    none_passes = ~(probabilities >= fitted.thresholds_).any(axis=1)
+    results = fitted.annotate(texts, top_if_none=True)
+    assert [r["below_threshold"] for r in results] == none_passes.tolist()
+    assert all(len(r["labels"]) >= 1 for r in results)
+    assert all("below_threshold" not in r for r in fitted.annotate(texts))  # without top_if_none: nothing to mark
+    raised = copy.deepcopy(fitted)
+    raised.thresholds_ = np.full(len(fitted.classes_), 1.01)  # no label passes
+    marked = raised.annotate(texts, top_if_none=True)
+    assert all(r["below_threshold"] and len(r["labels"]) == 1 for r in marked)
+    assert [r["labels"][0] for r in marked] == [fitted.label_names_[j] for j in probabilities.argmax(axis=1)]
 
 
 def test_thresholds_are_tuned_on_dev_only(data, fitted):
@@ -469,7 +486,10 @@ def test_cli_predict_multi_label(cli_model, tmp_path):
     assert result.stdout.split("\t")[0].count(",") == 1 and "fear 0." in result.stdout
     result = invoke("predict", "--model", out, "--json", "--top-if-none", "zzz")
     assert_ok(result)
-    assert len(json.loads(result.stdout)[0]["labels"]) >= 1
+    given = json.loads(result.stdout)[0]
+    assert len(given["labels"]) >= 1 and isinstance(given["below_threshold"], bool)
+    shown = invoke("predict", "--model", out, "--top-if-none", "zzz").stdout
+    assert ("(below its threshold: none passes)" in shown) == given["below_threshold"]
     source, target = tmp_path / "in.csv", tmp_path / "out.csv"
     source.write_text("text\nso hilarious and funny\nfurious and terrified\n", encoding="utf-8")
     assert_ok(invoke("predict", "--model", out, "--input", source, "--output", target))
