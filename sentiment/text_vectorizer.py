@@ -185,7 +185,7 @@ class TextVectorizer(OptionAttributes):
 
     def known_features(self, texts: Sequence[str]) -> np.ndarray:
         """How many features of each text (distinct n-grams, or words with a vector) the vocabulary holds;
-        0: its vector says nothing about it (all zeros, or word2vec's mean vector)."""
+        0: its vector says nothing about it (all zeros: for word2vec, the standardised training mean)."""
         self._check_fitted()
         return self.vectorizer_.n_known(self.cleaner_.tokens_of(check_texts(texts)))
 

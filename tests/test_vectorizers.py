@@ -270,6 +270,19 @@ def test_word2vec_trained_dense_standardised(docs):
     assert vectorizer.n_features == 16
 
 
+def test_word2vec_document_without_a_known_word_is_the_training_mean(docs, binary):
+    vectorizer = resolve("vectorizer", "word2vec")(**W2V, min_count=1)
+    fitted = vectorizer.fit_transform(docs + [[]])
+    np.testing.assert_array_equal(fitted[-1], 0)  # no evidence: the mean, not an outlier
+    np.testing.assert_allclose(fitted[:-1].mean(axis=0), 0, atol=1e-4)  # statistics of the documents with words
+    np.testing.assert_array_equal(vectorizer.transform([["qqq"], [], docs[0]])[:2], 0)
+    assert np.abs(vectorizer.transform([docs[0]])).max() > 0
+    pipe = Pipeline("word2vec", "logreg", **W2V).fit(binary.train_texts, binary.train_labels)
+    unknown = pipe.predict_proba(["qqq zzz", "这部电影很好"])
+    intercept_only = pipe.model_.predict_proba(np.zeros((1, pipe.vectorizer_.n_features)))
+    np.testing.assert_allclose(unknown, np.repeat(intercept_only, 2, axis=0), rtol=1e-6)
+
+
 def test_word2vec_training_is_reproducible(docs):
     a = resolve("vectorizer", "word2vec")(**W2V).fit_transform(docs)
     b = resolve("vectorizer", "word2vec")(**W2V).fit_transform(docs)

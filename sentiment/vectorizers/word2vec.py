@@ -1,10 +1,10 @@
 """Word2Vec document vectors: gensim word vectors, averaged over a document's tokens.
 
 The word vectors are trained on the training texts (gensim's ``Word2Vec``) or loaded from a user's
-vectors file (word2vec text or binary format, or GloVe text without a header line: :mod:`.vectors_file`). A document is the
-mean of its words' vectors, or the IDF-weighted mean (``pooling="tfidf"``), standardised with the
-training mean and deviation of each dimension. Only the vectors of words
-seen in the training texts are kept in the saved model.
+vectors file (word2vec text or binary format, or GloVe text without a header line: :mod:`.vectors_file`). A
+document is the mean of its words' vectors, or the IDF-weighted mean (``pooling="tfidf"``), standardised with
+the training mean and deviation of each dimension (a document without a known word is the mean: all zeros).
+Only the vectors of words seen in the training texts are kept in the saved model.
 """
 
 from __future__ import annotations
@@ -93,12 +93,13 @@ class Word2VecVectorizer(Stage):
         doc_freq = Counter(t for tokens in docs for t in set(tokens) if t in self.vocabulary_)
         df = np.array([doc_freq[w] for w in words], dtype=np.float64)
         self.idf_ = np.log((1 + len(docs)) / (1 + df)) + 1.0
-        pooled = self._pool(docs)
-        # Standardised features suit the linear models (their regularisation assumes comparable scales).
-        self.mean_ = pooled.mean(axis=0)
-        self.scale_ = np.maximum(pooled.std(axis=0), 1e-6)
+        pooled, known = self._pool(docs)
+        # Standardised features suit the linear models (their regularisation assumes comparable scales); the
+        # statistics are those of the documents with a known word (at least one has, or the check above fails)
+        self.mean_ = pooled[known].mean(axis=0)
+        self.scale_ = np.maximum(pooled[known].std(axis=0), 1e-6)
         self.fitted = True
-        return (pooled - self.mean_) / self.scale_
+        return self._standardised(pooled, known)
 
     def _train(self, docs, counts: Counter):
         from gensim.models import Word2Vec
@@ -120,20 +121,30 @@ class Word2VecVectorizer(Stage):
 
     def transform(self, docs: list[list[str]]) -> np.ndarray:
         self.check_fitted()
-        return (self._pool(docs) - self.mean_) / self.scale_
+        return self._standardised(*self._pool(docs))
 
     def n_known(self, docs: list[list[str]]) -> np.ndarray:
         """How many of each document's distinct words have a vector."""
         self.check_fitted()
         return np.diff(count_matrix(docs, self.vocabulary_, list).indptr)
 
-    def _pool(self, docs: list[list[str]]) -> np.ndarray:
-        """Mean (or IDF-weighted mean) of each document's word vectors; zeros for a document with none."""
+    def _pool(self, docs: list[list[str]]) -> tuple[np.ndarray, np.ndarray]:
+        """Mean (or IDF-weighted mean) of each document's word vectors (zeros for a document with none), and
+        whether each document has a word with a vector."""
         counts = count_matrix(docs, self.vocabulary_, list)
+        known = np.diff(counts.indptr) > 0
         if self.params["pooling"] == "tfidf":
             counts.data[:] *= self.idf_[counts.indices]
         weights = normalize_rows(counts, "l1").to_scipy()
-        return np.asarray(weights @ self.vectors_, dtype=np.float32)
+        return np.asarray(weights @ self.vectors_, dtype=np.float32), known
+
+    def _standardised(self, pooled: np.ndarray, known: np.ndarray) -> np.ndarray:
+        """Pooled vectors standardised by the training statistics; a document without a known word gets the
+        training mean, all zeros: no evidence either way (a zero pooled vector, standardised, lies far from
+        every training document, and models grew confident about such texts)."""
+        standardised = (pooled - self.mean_) / self.scale_
+        standardised[~known] = 0.0
+        return standardised
 
     # -- token ids, for sequence models (LSTM) ----------------------------------------------
     PAD, UNKNOWN = 0, 1
