@@ -109,6 +109,13 @@ def evaluate(pipeline, texts: Sequence[str], labels: Sequence, grouping: str | N
     ``mistakes`` adds ``"mistakes"``, the texts given a wrong label (see :func:`wrong_predictions`), which
     :func:`write_report` writes to ``mistakes.csv``.
     """
+    kind = getattr(pipeline, "kind", None)
+    if kind == "aspect":
+        raise ConfigError("evaluate scores a model that gives each text a label, and this is an aspect model; score it "
+                          "with sentiment.aspects.evaluate_aspects(path, model) on SemEval XML or JSONL")
+    if kind == "vectorizer":
+        raise ConfigError("evaluate scores a model that gives each text a label, and this is a text vectorizer, which "
+                          "labels nothing; evaluate a Pipeline (or an Ensemble)")
     texts = check_texts(texts)
     truth = label_codes(pipeline, pipeline._grouped(labels), texts)
     probabilities = in_batches(pipeline.predict_proba, texts, progress=progress)

@@ -145,6 +145,7 @@ def test_evaluation_counts_categories_given_to_sentences_without_any():
 
     class Stub:  # the aspect part of a pipeline that finds nothing; only its categories matter here
         categories_ = CategoryModel().fit(synthetic(300))
+        params = {"keep_conflict": False}
 
         def predict_aspects(self, texts):
             return [[] for _ in texts]

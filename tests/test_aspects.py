@@ -6,6 +6,7 @@ All data are tiny synthetic fixtures written here; nothing from the shared data 
 from __future__ import annotations
 
 import json
+import pickle
 import random
 import re
 import shutil
@@ -792,6 +793,47 @@ def test_a_prior_whose_classes_are_0_and_1_is_read_by_the_name_positive(tmp_path
     sentiment.Pipeline(vectorizer="count", model="logreg").fit(texts, ["a", "b", "a", "b"] * 6).save(tmp_path / "ab")
     with pytest.raises(ConfigError, match="no class named 'positive'"):
         AspectPipeline(prior=str(tmp_path / "ab"), bits=12).fit(synthetic(60))
+
+
+def test_a_pipeline_with_a_prior_pickles(tmp_path):
+    texts = ["a wonderful film", "truly dreadful", "superb", "awful"] * 6
+    sentiment.Pipeline(vectorizer="count", model="logreg").fit(texts, [1, 0, 1, 0] * 6).save(tmp_path / "prior")
+    pipe = AspectPipeline(prior=str(tmp_path / "prior"), bits=12).fit(synthetic(60))
+    copied = pickle.loads(pickle.dumps(pipe))  # joblib and multiprocessing hand models over so
+    text = ["The soup was great but the waiter was rude."]
+    assert copied.predict_aspects(text) == pipe.predict_aspects(text)
+
+
+def test_polarity_proba_refuses_what_is_not_a_span_of_its_text(tiny_model):
+    text = "The battery was great."
+    for items, says in [([(text, 4, 100)], "spans 4-100, which is not a span of its text"),
+                        ([(text, 11, 4)], "spans 11-4"), ([(text, 4)], "give each aspect as"),
+                        ([(text, 4.0, 11)], "whole numbers"), ([(None, 0, 1)], "not a string"),
+                        (text, "give a list of")]:
+        with pytest.raises(DataError, match=says):
+            tiny_model.polarity_proba(items)
+    assert tiny_model.polarity_proba([(text, 4, 11), (text, np.int64(4), np.int64(11))]).shape == (2, 3)
+
+
+def test_evaluate_pipeline_reads_a_file_as_fit_does(tiny_model, tmp_path):
+    from sentiment.aspects.evaluation import evaluate_pipeline
+
+    sentences = synthetic(30, seed=5)
+    path = tmp_path / "dev.jsonl"
+    path.write_text("".join(json.dumps(s) + "\n" for s in sentences), encoding="utf-8")
+    assert evaluate_pipeline(tiny_model, path) == evaluate_pipeline(tiny_model, sentences)
+    with pytest.raises(DataError, match="not one sentence dict"):
+        evaluate_pipeline(tiny_model, sentences[0])
+
+
+def test_the_evaluate_of_labels_refuses_an_aspect_model_and_a_vectorizer(tiny_model, binary):
+    from sentiment.evaluation import evaluate
+
+    with pytest.raises(ConfigError, match="sentiment.aspects.evaluate_aspects"):
+        evaluate(tiny_model, ["Great screen."], ["positive"])
+    vectorizer = sentiment.TextVectorizer("count").fit(binary.train_texts)
+    with pytest.raises(ConfigError, match="a text vectorizer, which labels nothing"):
+        evaluate(vectorizer, ["Great screen."], ["positive"])
 
 
 def test_a_failed_fit_leaves_the_fitted_pipeline_as_it_was(tmp_path):

@@ -142,8 +142,7 @@ def evaluate_aspects(data_path, model=None, *, progress: bool = False) -> dict:
     from .evaluation import evaluate_pipeline
 
     pipe = model if isinstance(model, AspectPipeline) else load_aspect_model(model)
-    sentences = read_aspect_data(data_path, pipe.params["keep_conflict"])
-    report = evaluate_pipeline(pipe, sentences, progress=progress)
+    report = evaluate_pipeline(pipe, data_path, progress=progress)
     report["data"] = str(data_path)
     return report
 

@@ -98,10 +98,15 @@ def score_categories(gold: list[dict], predicted: list[list[dict]], polarity_on_
             "category_polarity_macro_f1": scores["polarity_macro_f1"]}
 
 
-def evaluate_pipeline(pipeline, sentences: list[dict], *, progress: bool = False) -> dict:
-    """Extraction, polarity-on-gold and end-to-end scores of a fitted :class:`AspectPipeline` (each aspect
-    read within its sentence, as ``predict`` reads it), and the category scores when the sentences have
-    categories and the pipeline predicts them. ``progress`` shows a progress bar per step."""
+def evaluate_pipeline(pipeline, sentences, *, progress: bool = False) -> dict:
+    """Extraction, polarity-on-gold and end-to-end scores of a fitted :class:`AspectPipeline` on ``sentences``
+    (sentence dicts, or a SemEval XML / JSONL file, read as the pipeline was trained: conflict aspects dropped
+    unless it keeps them), each aspect read within its sentence, as ``predict`` reads it; and the category
+    scores when the sentences have categories and the pipeline predicts them. ``progress`` shows a progress
+    bar per step."""
+    from .pipeline import _as_sentences
+
+    sentences = _as_sentences(sentences, pipeline.params["keep_conflict"])
     if not any(s["aspects"] or s.get("categories") for s in sentences):
         raise DataError("the data hold no gold aspect terms (nor categories) to score the model against; "
                         "give sentences labelled with their aspects")

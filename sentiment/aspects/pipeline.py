@@ -268,6 +268,7 @@ class AspectPipeline:
         """Probabilities (negative, neutral, positive) of ``(text, from, to)`` aspects, each read within
         its sentence unless ``by_sentence`` is False (see :meth:`predict_aspects`)."""
         self._check_fitted()
+        items = _checked_items(items)
         return self._polarity_proba(items, _Sentences() if by_sentence else None)
 
     def _polarity_proba(self, items: list[tuple[str, int, int]], sentences: "_Sentences | None") -> np.ndarray:
@@ -492,13 +493,42 @@ def _as_sentences(data, keep_conflict: bool) -> list[dict]:
     return [s if text is s["text"] else {**s, "text": text} for s, text in zip(checked, texts)]
 
 
+def _checked_items(items) -> list[tuple[str, int, int]]:
+    """``(text, from, to)`` aspects as a list; a DataError for one that is not a span of its text."""
+    if isinstance(items, (str, dict)) or not hasattr(items, "__iter__"):
+        raise DataError("give a list of (text, from, to) aspects, e.g. [('Great screen.', 6, 12)]")
+    items = list(items)
+    for i, item in enumerate(items):
+        if not (isinstance(item, (tuple, list)) and len(item) == 3):
+            raise DataError(f"aspect {i} is {item!r}; give each aspect as (text, from, to), e.g. ('Great screen.', 6, 12)")
+        text, start, end = item
+        if not isinstance(text, str):
+            raise DataError(f"the text of aspect {i} is not a string (its type: {type(text).__name__})")
+        if not all(isinstance(n, (int, np.integer)) and not isinstance(n, bool) for n in (start, end)):
+            raise DataError(f"aspect {i}: from and to must be whole numbers (character offsets), not {start!r} and {end!r}")
+        if not 0 <= start < end <= len(text):
+            raise DataError(f"aspect {i} spans {start}-{end}, which is not a span of its text ({len(text)} characters); "
+                            "give 0 <= from < to <= the text's length")
+    return items
+
+
+class _PositiveProbability:
+    """Texts -> the probability of ``column`` ("positive") of a sentence-polarity model (a class, not a
+    closure, so that a pipeline holding it can be pickled)."""
+
+    def __init__(self, model, column: int):
+        self.model, self.column = model, column
+
+    def __call__(self, texts) -> np.ndarray:
+        return self.model.predict_proba(texts)[:, self.column]
+
+
 def prior_scorer(model):
     """The polarity features' prior: texts -> the positive probability of the sentence-polarity ``model``
     (None without one). It holds the model itself, so a later change of a pipeline's prior_ leaves it be."""
     if model is None:
         return None
-    column = list(model.label_names_).index("positive")  # 1 for labels 0/1 shown as negative/positive
-    return lambda texts: model.predict_proba(texts)[:, column]
+    return _PositiveProbability(model, list(model.label_names_).index("positive"))  # 1 for labels 0/1
 
 
 def _load_prior(prior):
