@@ -267,6 +267,16 @@ class Pipeline(OptionAttributes, Classifier):
         self._options.update(options)
         return self
 
+    def __sklearn_clone__(self) -> "Pipeline":
+        """scikit-learn's ``clone``: a new, unfitted pipeline with copies of the parameters, which (built by
+        :meth:`for_task` for one label per text) still refuses lists of labels, as this one does."""
+        import copy
+
+        clone = type(self)(**copy.deepcopy(self.get_params()))
+        if "_one_label_task" in self.__dict__:
+            clone._one_label_task = self._one_label_task
+        return clone
+
     def __repr__(self) -> str:
         args = ", ".join(f"{k}={v!r}" for k, v in self.get_params().items())
         return f"Pipeline({args})"
@@ -319,7 +329,7 @@ class Pipeline(OptionAttributes, Classifier):
         vectorizer = vectorizer or task_vectorizer
         known = set().union(*cls.options_for(vectorizer, model).values())
         pipe = cls(vectorizer, model, **{**{k: v for k, v in task_options.items() if k in known}, **options})
-        if not multi_label and "multi" in configurations:  # fit then refuses lists of labels (clones do not check)
+        if not multi_label and "multi" in configurations:  # fit then refuses lists of labels (and so do clones)
             pipe._one_label_task = task
         return pipe
 

@@ -239,6 +239,13 @@ def test_the_one_label_setting_of_a_task_refuses_lists_of_labels(data):
         Pipeline.for_task("emotion").fit(texts, labels)
     assert Pipeline.for_task("emotion", multi_label=True, C=10.0).fit(texts, labels).multi_label_
     assert not Pipeline.for_task("emotion").fit(texts, [y[0] for y in labels]).multi_label_
+    from sklearn.base import clone
+
+    cloned = clone(Pipeline.for_task("emotion", C=2.0))  # as GridSearchCV and cross_val_score build theirs
+    assert cloned.get_params() == Pipeline.for_task("emotion", C=2.0).get_params()
+    with pytest.raises(ConfigError, match="the labels are lists"):
+        cloned.fit(texts, labels)
+    assert clone(Pipeline.for_task("emotion", multi_label=True, C=10.0)).fit(texts, labels).multi_label_
 
 
 # -- groupings --------------------------------------------------------------------------------------------
