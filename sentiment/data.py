@@ -68,9 +68,7 @@ def check_labels(labels: Sequence, n_texts: int) -> tuple[np.ndarray, np.ndarray
     values = list(labels)
     if len(values) != n_texts:
         raise DataError(f"got {n_texts} texts but {len(values)} labels; give one label per text")
-    for i, value in enumerate(values):
-        if _missing(value):
-            raise DataError(f"label {i} is missing; drop or fill the rows without a label")
+    check_labels_present(values, several=False)
     _check_one_type(values)
     classes, codes = np.unique(np.asarray(values), return_inverse=True)
     if len(classes) < 2:
@@ -119,11 +117,7 @@ def check_label_sets(labels: Sequence, n_texts: int) -> tuple[np.ndarray, np.nda
     sets = [list(dict.fromkeys(value)) for value in labels]
     if len(sets) != n_texts:
         raise DataError(f"got {n_texts} texts but {len(sets)} label lists; give one list of labels per text")
-    for i, members in enumerate(sets):
-        if not members:
-            raise DataError(f"label list {i} is empty; give every text at least one label (e.g. 'neutral' or 'none')")
-        if any(_missing(m) for m in members):
-            raise DataError(f"label list {i} holds a missing or empty label ({members!r}); drop it")
+    check_labels_present(sets, several=True)
     flat = [m for members in sets for m in members]
     _check_one_type(flat)
     classes = np.unique(np.asarray(flat))
@@ -136,6 +130,18 @@ def check_label_sets(labels: Sequence, n_texts: int) -> tuple[np.ndarray, np.nda
     if everywhere:
         raise DataError(f"label {everywhere[0]!r} is on every text, so there is nothing to learn about it; drop it")
     return indicator, classes
+
+
+def check_labels_present(labels: list, several: bool) -> None:
+    """A DataError for a missing label (None, NaN, a blank string), or with ``several`` labels per text for
+    an empty list of labels or one that holds a missing label; training and scoring say it alike."""
+    for i, value in enumerate(labels):
+        if not several and _missing(value):
+            raise DataError(f"label {i} is missing; drop or fill the rows without a label")
+        if several and not len(value):
+            raise DataError(f"label list {i} is empty; give every text at least one label (e.g. 'neutral' or 'none')")
+        if several and any(_missing(m) for m in value):
+            raise DataError(f"label list {i} holds a missing or empty label ({list(value)!r}); drop it")
 
 
 def _missing(value) -> bool:

@@ -12,7 +12,7 @@ from typing import Any, Callable, Sequence
 
 import numpy as np
 
-from .data import check_texts, is_multi_label, whole_number
+from .data import check_labels_present, check_texts, is_multi_label, whole_number
 from .errors import ConfigError, DataError, UnknownLabelsError
 from .groupings import group_labels, resolve_grouping
 from .multilabel import decide, f1_of_counts, label_counts, present_mean
@@ -37,6 +37,7 @@ def targets_for(classes: np.ndarray, names, labels: Sequence, multi_label: bool,
             raise DataError("the model gives several labels per text; give a list of labels per text "
                             "(in a file: labels joined by the separator the model was trained with)")
         raise DataError("the model gives one label per text, but the labels are lists; give one label per text")
+    check_labels_present(labels, several=multi_label)
     if not multi_label:
         return codes_for(classes, names, labels, aliases)
     sets = [list(dict.fromkeys(label)) for label in labels]

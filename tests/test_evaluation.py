@@ -16,6 +16,17 @@ def test_unseen_labels_at_evaluate(pipe):
         evaluate(pipe, ["good film", "bad film"], ["pos", "maybe"])
 
 
+@pytest.mark.parametrize("missing", [None, float("nan"), " "])
+def test_a_missing_gold_label_is_named_as_fit_names_it(pipe, missing):
+    from sentiment.evaluation import evaluate
+
+    texts = ["a superb film", "dull and awful", "fine"]
+    with pytest.raises(DataError, match="label 2 is missing; drop or fill the rows without a label"):
+        evaluate(pipe, texts, ["pos", "neg", missing])
+    with pytest.raises(DataError, match="label 2 is missing"):
+        pipe.score(texts, ["pos", "neg", missing])
+
+
 def test_evaluate_accepts_label_values_or_names(fitted, five):
     from sentiment.evaluation import evaluate
 
