@@ -236,8 +236,13 @@ def test_min_df_counts_texts_or_takes_a_share_of_them():
 
 def test_vocabulary_options_that_leave_no_word_are_data_errors():
     docs = [["good", "film"], ["bad", "film"], ["fine"]]
-    with pytest.raises(DataError, match="lower min_df"):
+    with pytest.raises(DataError, match=r"min_df=10 keeps the terms of at least 10 texts, and max_df=1.0 those of at "
+                                        r"most 3 of the 3 texts; lower min_df \(or give a share"):
         resolve("vectorizer", "count")(min_df=10).fit(docs)
+    with pytest.raises(DataError, match=r"min_df=0.5 keeps the terms of at least 1.5 texts, and max_df=0.3 those of at most 0.9"):
+        resolve("vectorizer", "count")(min_df=0.5, max_df=0.3).fit(docs)
+    with pytest.raises(DataError, match=r"no vocabulary on 4 texts with min_df=2, max_df=0.5 .*lower min_df or raise max_df"):
+        resolve("vectorizer", "count")(min_df=2, max_df=0.5, ngram_range=(1, 1)).fit([["a", "b"], ["a", "c"], ["a", "d"], ["e"]])
     with pytest.raises(DataError, match="lower min_count"):
         resolve("vectorizer", "word2vec")(min_count=10, workers=1).fit(docs)
 

@@ -267,9 +267,15 @@ class CountVectorizer(Stage):
                             "options (emoji, urls, mentions and stopwords can remove every word of short texts)")
         try:
             counts = sk.fit_transform(docs).tocsr()
-        except ValueError as exc:  # e.g. min_df above max_df, or no term left
-            kept = f"min_df={self.params['min_df']}, max_df={self.params['max_df']}"
-            raise DataError(f"no vocabulary on {len(docs)} texts with {kept} ({exc}); lower min_df or raise max_df") from None
+        except ValueError as exc:  # min_df above max_df, or no term left
+            min_df, max_df, n = self.params["min_df"], self.params["max_df"], len(docs)
+            least, most = (min_df if isinstance(min_df, int) else min_df * n), max_df * n  # as scikit-learn counts
+            if most < least:
+                raise DataError(f"min_df={min_df} keeps the terms of at least {least:g} texts, and max_df={max_df} "
+                                f"those of at most {most:g} of the {n} texts; lower min_df (or give a share of the "
+                                "texts, e.g. 0.01) or raise max_df") from None
+            kept = f"min_df={min_df}, max_df={max_df}"
+            raise DataError(f"no vocabulary on {n} texts with {kept} ({exc}); lower min_df or raise max_df") from None
         self._set_terms([str(t) for t in sk.get_feature_names_out()])
         self._fit_weights(counts)
         self.fitted = True
