@@ -18,7 +18,7 @@ from .data import (LABEL_SEPARATOR, LABEL_SETS, check_fraction, check_label_sets
                    holds_sst_trees, is_multi_label, is_pandas_na, iter_table, missing_columns, read_labelled, sst_phrase_split, text_values,
                    train_dev_split)
 from .errors import (ConfigError, DataError, MissingColumnsError, ModelFileError, SeparatorError, TuningWarning, UngroupedLabelError,
-                     UnknownLabelsError, refuse_flags, with_article)
+                     UnknownLabelsError, counted, refuse_flags, with_article)
 from .evaluation import evaluate
 from .multilabel import MIN_POSITIVES
 from .persistence import atomic_file, check_model_target, check_outside_models, read_config
@@ -177,7 +177,7 @@ def fit_file(
 
     try:  # a carved dev part has only training labels; a --dev file may not: checked before training
         _check_dev_labels(pipe, labels, dev_labels, label_names, multi_label, dev_source)
-        log(f"training {pipe.vectorizer} + {pipe.model} on {_texts(len(texts))}; dev: {dev_source} ({_texts(len(dev_texts))})"
+        log(f"training {pipe.vectorizer} + {pipe.model} on {counted(len(texts), 'text')}; dev: {dev_source} ({counted(len(dev_texts), 'text')})"
             + "".join(f"; {note}" for note in notes))
         n_train = train(texts, labels)
         report = evaluate(pipe, dev_texts, dev_labels, mistakes=mistakes)
@@ -210,10 +210,6 @@ def _check_classes_are_classes(labels: list, data, label_column: str) -> None:
         raise DataError(f"{data} column {label_column!r} has {distinct} different values in {len(labels)} rows: scores, "
                         "ids or texts, not classes; check --label-column and --text-column, or bin scores into classes "
                         "(to train on so many classes anyway, call sentiment.Pipeline().fit from Python)")
-
-
-def _texts(n: int) -> str:
-    return f"{n} text" if n == 1 else f"{n} texts"
 
 
 def _label_values(labels: list) -> set:

@@ -14,7 +14,7 @@ from typing import Any, Collection, Iterator, NamedTuple, Sequence
 
 import numpy as np
 
-from .errors import ConfigError, DataError, MissingColumnsError, SeparatorError
+from .errors import ConfigError, DataError, MissingColumnsError, SeparatorError, counted
 
 class Compression(NamedTuple):
     pandas: str  # pandas' name for it (read_csv(compression=...))
@@ -67,7 +67,7 @@ def check_labels(labels: Sequence, n_texts: int) -> tuple[np.ndarray, np.ndarray
         raise DataError("labels must be a list with one label per text, not a single string")
     values = list(labels)
     if len(values) != n_texts:
-        raise DataError(f"got {n_texts} texts but {len(values)} labels; give one label per text")
+        raise DataError(f"got {counted(n_texts, 'text')} but {counted(len(values), 'label')}; give one label per text")
     check_labels_present(values, several=False)
     _check_one_type(values)
     classes, codes = np.unique(np.asarray(values), return_inverse=True)
@@ -116,7 +116,7 @@ def check_label_sets(labels: Sequence, n_texts: int) -> tuple[np.ndarray, np.nda
     and the sorted distinct labels. Every text needs at least one label."""
     sets = [list(dict.fromkeys(value)) for value in labels]
     if len(sets) != n_texts:
-        raise DataError(f"got {n_texts} texts but {len(sets)} label lists; give one list of labels per text")
+        raise DataError(f"got {counted(n_texts, 'text')} but {counted(len(sets), 'label list')}; give one list of labels per text")
     check_labels_present(sets, several=True)
     flat = [m for members in sets for m in members]
     _check_one_type(flat)

@@ -93,6 +93,11 @@ def with_article(word: str) -> str:
     return f"{'an' if word[:1].lower() in vowel_sounds else 'a'} {word}"
 
 
+def counted(n: int, noun: str) -> str:
+    """``n`` and ``noun``, plural unless one, for messages: "1 text", "2 texts", "3 label lists"."""
+    return f"{n} {noun}" if n == 1 else f"{n} {noun}s"
+
+
 def known_options(what: str):
     """Class decorator: a keyword argument the constructor does not take is a ConfigError naming the valid
     ones (not Python's TypeError); ``what`` names the object in the message. The signature stays the same

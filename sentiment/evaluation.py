@@ -13,7 +13,7 @@ from typing import Any, Callable, Sequence
 import numpy as np
 
 from .data import check_labels_present, check_texts, is_multi_label, whole_number
-from .errors import ConfigError, DataError, UnknownLabelsError
+from .errors import ConfigError, DataError, UnknownLabelsError, counted
 from .groupings import group_labels, resolve_grouping
 from .multilabel import decide, f1_of_counts, label_counts, present_mean
 from .persistence import atomic_file
@@ -24,7 +24,7 @@ def label_codes(pipeline, labels: Sequence, texts: Sequence[str] | None = None) 
     be given as values or as display names. With ``texts``, one label (list) per text is checked."""
     labels = list(labels)
     if texts is not None and len(labels) != len(texts):
-        raise DataError(f"{len(texts)} texts but {len(labels)} labels; give one label (or list of labels) per text")
+        raise DataError(f"{counted(len(texts), 'text')} but {counted(len(labels), 'label')}; give one label (or list of labels) per text")
     aliases = getattr(pipeline, "member_classes_", ())  # an ensemble: any member's label values
     return targets_for(pipeline.classes_, pipeline.label_names_, labels, pipeline.multi_label_, aliases)
 

@@ -37,7 +37,7 @@ from .cleaning import READING_VERSION, Cleaner
 from .data import (check_fraction, check_label_sets, check_labels, check_texts, is_multi_label, joined_label,
                    label_spelling_note, train_dev_split)
 from .errors import (ConfigError, DataError, LabelSpellingWarning, ModelFileError, NotFittedError, TuningWarning,
-                     with_article)
+                     counted, with_article)
 from .groupings import group_labels, resolve_grouping
 from .multilabel import DEFAULT_THRESHOLD, chosen_labels, decide, macro_f1, tune_thresholds
 from .persistence import check_columns, one_line, read_config, read_model, saved_reading, warn_of_reading, write_model
@@ -653,7 +653,7 @@ def _dev_pair(dev: Any) -> tuple | None:
         raise DataError("dev must be a (texts, labels) pair, e.g. dev=(dev_texts, dev_labels)")
     texts, labels = check_texts(dev[0], what="dev text"), _label_list(dev[1])
     if len(texts) != len(labels):
-        raise DataError(f"dev has {len(texts)} texts but {len(labels)} labels; give one label per dev text")
+        raise DataError(f"dev has {counted(len(texts), 'text')} but {counted(len(labels), 'label')}; give one label per dev text")
     return texts, labels
 
 

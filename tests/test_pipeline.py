@@ -63,6 +63,7 @@ def test_unicode_and_odd_texts_predict(pipe):
 # -- labels and dev data -------------------------------------------------------------------------------
 @pytest.mark.parametrize("labels, pattern", [
     (["p", "n"], "got 3 texts but 2 labels"),
+    (["p"], "got 3 texts but 1 label;"),
     (["p", "n", "p", "n"], "got 3 texts but 4 labels"),
     (["p", "p", "p"], "at least two different labels"),
     (["p", None, "n"], "label 1 is missing"),

@@ -34,7 +34,7 @@ from .. import __version__
 from ..cleaning import READING_VERSION
 from ..data import check_texts
 from ..devices import check_device_name
-from ..errors import (ConfigError, DataError, ModelFileError, NotFittedError, SentimentError, known_options,
+from ..errors import (ConfigError, DataError, ModelFileError, NotFittedError, SentimentError, counted, known_options,
                       with_article)
 from ..marks import JOINERS, MARKS
 from ..persistence import (CONFIG, atomic_directory, checksum, one_line, read_model, reading_answered_for, saved_reading,
@@ -564,7 +564,7 @@ def locate_terms(texts: list[str], aspects) -> list[list[dict]]:
 
     per_text = [list(a) for a in aspects] if aspects and all(map(is_list, aspects)) else [aspects] * len(texts)
     if len(per_text) != len(texts):
-        raise DataError(f"{len(per_text)} aspect lists for {len(texts)} texts; give one list per text or one list for all")
+        raise DataError(f"{counted(len(per_text), 'aspect list')} for {counted(len(texts), 'text')}; give one list per text or one list for all")
     results = []
     for text, terms in zip(texts, per_text):
         spans, markup = [], markup_spans(text)
