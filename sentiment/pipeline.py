@@ -214,8 +214,9 @@ class Pipeline(OptionAttributes, Classifier):
     Options are also attributes, as for scikit-learn estimators: ``pipe.C = 4.0`` is
     ``pipe.set_params(C=4.0)``. Learned state ends in ``_`` (``classes_``, ``label_names_``,
     ``multi_label_``, ``thresholds_``, ``cleaner_``, ``vectorizer_``, ``model_``, ``reading_version_``: the
-    text-reading version it was trained under, None for a model saved before it was recorded) and exists
-    once fitted.
+    text-reading version it was trained under, None for a model saved before it was recorded; ``info_``:
+    how many texts it learnt from and when; ``config_``: a loaded model's saved config, else empty) and
+    exists once fitted.
     """
 
     _NAMED, _FITTED, _FITTED_MARK = ("vectorizer", "model"), FITTED_ATTRIBUTES, "model_"

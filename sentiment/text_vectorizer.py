@@ -158,6 +158,10 @@ class TextVectorizer(OptionAttributes):
         self._sklearn_output_config = {**getattr(self, "_sklearn_output_config", {}), "transform": transform}
         return self
 
+    def _own_output(self) -> str | None:
+        """The ``transform`` output that :meth:`set_output` chose, None where it was not called."""
+        return getattr(self, "_sklearn_output_config", {}).get("transform")
+
     def _output(self, vectors, pandas: bool, index):
         """A vectorizer stage's output as users get it (:func:`_as_output`), as a DataFrame when ``pandas``."""
         vectors = _as_output(vectors)
@@ -171,7 +175,7 @@ class TextVectorizer(OptionAttributes):
         """Whether :meth:`set_output` asked for DataFrames; a ConfigError if ``vectorizer``'s are sparse. Unset,
         scikit-learn's global ``transform_output`` decides for dense vectors; sparse ones stay sparse then, as
         scikit-learn's own text vectorizers do."""
-        own = getattr(self, "_sklearn_output_config", {}).get("transform")
+        own = self._own_output()
         if own is None:
             from sklearn import get_config
 
@@ -268,7 +272,7 @@ class TextVectorizer(OptionAttributes):
         model of this package); :meth:`load` or ``sentiment.load(path)`` reads it back. ``extra`` (JSON-able)
         is stored in the config as it is, e.g. ``{"columns": {"text": "review"}}``, the text column that
         ``sentiment vectorize --model`` then reads by default; a loaded vectorizer saved again keeps its
-        columns and data. Returns ``path``."""
+        columns and data. A :meth:`set_output` choice is saved too, as pickling keeps it. Returns ``path``."""
         self._check_fitted()
         _check_extra(extra)
         kept = {k: v for k, v in getattr(self, "config_", {}).items() if k in ("columns", "data")}
@@ -282,6 +286,7 @@ class TextVectorizer(OptionAttributes):
             "cleaner": self.cleaner_.to_dict(),
             "stages": {"vectorizer": {"name": self.vectorizer_.name, "params": _jsonable(self.vectorizer_.params)}},
             "info": self.info_,
+            **({"output": {"transform": output}} if (output := self._own_output()) else {}),
             **kept,
             **_jsonable(extra or {}),
         }
@@ -308,6 +313,8 @@ class TextVectorizer(OptionAttributes):
             vec.reading_version_ = saved_reading(config)
             vec.info_ = dict(config.get("info", {}))
             vec.config_ = config
+            if config.get("output"):
+                vec.set_output(transform=config["output"]["transform"])
         except (KeyError, TypeError, ValueError, AttributeError, RuntimeError, IndexError, ArithmeticError,
                 ConfigError) as exc:
             raise ModelFileError(f"{path} is not a consistent sentiment vectorizer ({one_line(exc)}); fit it "

@@ -96,13 +96,19 @@ def test_a_scikit_learn_transformer(binary):
     assert copy.get_params() == {"vectorizer": "count", "min_df": 2} and not hasattr(copy, "vectorizer_")
 
 
-def test_pandas_output_of_dense_vectors_and_a_clear_refusal_of_sparse_ones(binary):
+def test_pandas_output_of_dense_vectors_and_a_clear_refusal_of_sparse_ones(binary, tmp_path):
     texts = pd.Series(binary.train_texts[:20], index=range(100, 120))
     vec = TextVectorizer("word2vec", **W2V).set_output(transform="pandas")
     frame = vec.fit_transform(texts)
     assert isinstance(frame, pd.DataFrame) and list(frame.index) == list(range(100, 120))
     assert list(frame.columns) == vec.get_feature_names_out().tolist()
+    vec.save(tmp_path / "pandas")  # the setting is saved, as pickling keeps it
+    assert isinstance(TextVectorizer.load(tmp_path / "pandas").transform(texts), pd.DataFrame)
     np.testing.assert_array_equal(frame.to_numpy(), vec.set_output(transform="default").transform(texts))
+    vec.save(tmp_path / "default")
+    assert isinstance(TextVectorizer.load(tmp_path / "default").transform(texts), np.ndarray)
+    TextVectorizer("word2vec", **W2V).fit(texts).save(tmp_path / "unset")
+    assert "output" not in json.loads((tmp_path / "unset" / "config.json").read_text())
     # as a step of a scikit-learn pipeline whose output is set to pandas; clone keeps the setting
     model = make_pipeline(clone(vec), StandardScaler()).set_output(transform="pandas")
     assert isinstance(model.fit_transform(list(texts)), pd.DataFrame)
