@@ -313,7 +313,8 @@ class Pipeline(OptionAttributes, Classifier):
 
         ``vectorizer``, ``model`` and ``options`` override it; the task's own options that the chosen
         stages do not have are left out. A model of token sequences (``lstm``) without a ``vectorizer``
-        gets the one that gives them (``word2vec``).
+        gets the one that gives them (``word2vec``); stages that cannot work together (``word2vec`` with
+        the task's ``nbsvm``) are refused here, as ``fit`` would refuse them.
 
         >>> Pipeline.for_task("emotion", C=4.0).get_params()
         {'vectorizer': 'tfidf', 'model': 'nbsvm', 'negation': False, 'C': 4.0}
@@ -330,6 +331,7 @@ class Pipeline(OptionAttributes, Classifier):
         vectorizer = vectorizer or task_vectorizer
         known = set().union(*cls.options_for(vectorizer, model).values())
         pipe = cls(vectorizer, model, **{**{k: v for k, v in task_options.items() if k in known}, **options})
+        pipe._build_stages()  # e.g. word2vec given beside the task's nbsvm: said now, not when fit starts
         if not multi_label and "multi" in configurations:  # fit then refuses lists of labels (and so do clones)
             pipe._one_label_task = task
         return pipe
