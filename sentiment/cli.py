@@ -754,10 +754,7 @@ def info(
     if as_json:
         _print_json(described)
         return
-    reading = described["reading_version"]  # an ensemble's: its members' by name
-    reading = ", ".join(f"{name} {version or 'not recorded'}" for name, version in reading.items()) \
-        if isinstance(reading, dict) else reading or "not recorded"
-    reading = f", text reading {reading}"
+    reading = f", text reading {_reading_versions(described['reading_version'])}"
     _echo(f"model        {described['model']} ({described['kind']}; sentiment {described['sentiment_version']}{reading})")
     for n, (key, value) in enumerate(described["settings"].items()):
         _echo(f"{'settings' if n == 0 else '':<12} {key}: {_pairs(value)}")
@@ -768,6 +765,14 @@ def info(
     for key, title in (("columns", "columns"), ("data", "data"), ("dev_metrics", "dev"), ("info", "training")):
         if described[key]:
             _echo(f"{title:<12} {_pairs(described[key])}")
+
+
+def _reading_versions(reading, within: str = "") -> str:
+    """A model's text-reading version, or an ensemble's members' by folder (member0/member1 for a nested
+    ensemble's), as ``info`` prints it."""
+    if not isinstance(reading, dict):
+        return f"{within}{' ' if within else ''}{reading or 'not recorded'}"
+    return ", ".join(_reading_versions(version, f"{within}/{name}" if within else name) for name, version in reading.items())
 
 
 def _pairs(value) -> str:

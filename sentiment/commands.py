@@ -411,8 +411,7 @@ def _description(pipe, path: Path) -> dict:
     if not dev_metrics and isinstance(info.get("dev"), dict):  # an aspect model keeps its dev report in info
         dev_metrics = {k: v for k, v in info["dev"].items() if k in ASPECT_HEADLINE}
     return {"model": str(path), "kind": kind, "sentiment_version": config.get("sentiment_version"),
-            "reading_version": ({name: member.reading_version_ for name, member in zip(config["members"], pipe.members)}
-                                if kind == "ensemble" else pipe.reading_version_),
+            "reading_version": pipe.reading_version_,  # an ensemble: its members', by folder
             "settings": _settings(kind, config, pipe, path),
             "labels": [] if kind == "vectorizer" else list(getattr(pipe, "label_names_", None) or POLARITIES),
             "multi_label": multi_label,

@@ -123,9 +123,19 @@ class Ensemble(Classifier):
         mean = (sum(w * p for w, (p, _) in zip(self.weights, evidence)) / sum(self.weights)) if proba else None
         return mean, np.max([counts for _, counts in evidence], axis=0) if known else None
 
+    @property
+    def reading_version_(self) -> dict:
+        """Each member's text-reading version (see :class:`~sentiment.pipeline.Pipeline`), by the name of its
+        folder in a saved ensemble (``member0``, ...); a nested ensemble's as a dict of its own."""
+        return {name: member.reading_version_ for name, member in zip(self._folders(), self.members)}
+
+    def _folders(self) -> list[str]:
+        """The members' folder names in a saved ensemble."""
+        return [f"member{i}" for i in range(len(self.members))]
+
     def save(self, path: str | os.PathLike) -> Path:
         """Write the ensemble and its members to the directory ``path``, atomically."""
-        names = [f"member{i}" for i in range(len(self.members))]
+        names = self._folders()
         with atomic_directory(path) as staging:
             for name, member in zip(names, self.members):
                 member.save(staging / name)

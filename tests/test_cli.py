@@ -14,7 +14,9 @@ import pandas as pd
 import pytest
 from typer.testing import CliRunner
 
-from sentiment import ModelFileError, Pipeline
+import sentiment
+from sentiment import Ensemble, ModelFileError, Pipeline
+from sentiment.cleaning import READING_VERSION
 from sentiment.cli import app
 from sentiment.default_models import default_model_path
 
@@ -808,6 +810,19 @@ def test_info_of_an_ensemble_describes_its_members(saved_ensemble):
     members = described["settings"]["members"]
     assert [m["vectorizer"] for m in members.values()] == ["tfidf", "count"]
     assert all(m["model"] == "logreg" and "C" in m["model_settings"] for m in members.values())
+    assert described["reading_version"] == {"member0": READING_VERSION, "member1": READING_VERSION}
+
+
+def test_info_of_an_ensemble_within_an_ensemble(saved_ensemble, fitted, tmp_path):
+    Ensemble([sentiment.load(saved_ensemble), fitted("tfidf", "logreg")]).save(tmp_path / "nested")
+    described = json.loads(invoke("info", tmp_path / "nested", "--json").stdout)
+    assert described["reading_version"] == {"member0": {"member0": READING_VERSION, "member1": READING_VERSION},
+                                            "member1": READING_VERSION}
+    assert list(described["settings"]["members"]["member0"]["members"]) == ["member0", "member1"]
+    shown = invoke("info", tmp_path / "nested")
+    assert_ok(shown)
+    assert (f"text reading member0/member0 {READING_VERSION}, member0/member1 {READING_VERSION}, "
+            f"member1 {READING_VERSION})") in shown.stdout
 
 
 def test_info_reads_a_model_whose_saved_extras_are_not_tables(fitted, tmp_path):
