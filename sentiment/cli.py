@@ -170,7 +170,7 @@ def _parse_options(pairs: List[str], stages: tuple[str, ...] = ("vectorizer", "m
             try:
                 value = json.loads(text)
             except json.JSONDecodeError:
-                value = raw
+                value = raw.strip()  # as a JSON value is read: --set "analyzer= word " is analyzer=word
         if isinstance(value, float) and "e" in raw.lower() and value.is_integer() and abs(value) < 2**53:
             value = int(value)  # max_features=1e5 (while max_df=1.0, a share, stays a float)
         value = tuple(value) if isinstance(value, list) else value

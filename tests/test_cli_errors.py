@@ -70,8 +70,8 @@ def test_set_reads_python_tuples_and_exponents(data, tmp_path):
 def test_set_values_read_as_python_writes_them():
     from sentiment.cli import _parse_options
 
-    assert _parse_options(["a=(1, 3)", "b=(64,)", "c=(1e5)", "d=(x)", "e=1.0"]) == \
-        {"a": (1, 3), "b": (64,), "c": 100000, "d": "(x)", "e": 1.0}
+    assert _parse_options(["a=(1, 3)", "b=(64,)", "c=(1e5)", "d=(x)", "e=1.0", "f= word ", "g= 2 "]) == \
+        {"a": (1, 3), "b": (64,), "c": 100000, "d": "(x)", "e": 1.0, "f": "word", "g": 2}
 
 
 def test_set_the_same_key_twice_with_different_values(data, tmp_path):
