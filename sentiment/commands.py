@@ -675,7 +675,7 @@ def predict_file(pipe: Pipeline, source: str | Path, target: str | Path, *, text
                 for record in chunk.to_dict(orient="records"):
                     handle.write(json.dumps(_json_safe(record), ensure_ascii=False, default=str, allow_nan=False) + "\n")
             else:  # nested values of a JSON Lines input stay JSON text; gold label lists are joined as fit reads them
-                nested_as_text = {name: chunk[name].map(_json_text) for name in chunk.columns if chunk[name].dtype == object}
+                nested_as_text = {name: chunk[name].map(_cell_text) for name in chunk.columns if chunk[name].dtype == object}
                 if gold in nested_as_text:
                     nested_as_text[gold] = chunk[gold].map(lambda value: _joined_labels(value, columns["separator"]))
                 table = chunk.assign(**nested_as_text)
@@ -750,7 +750,7 @@ def check_explainable(texts: list[str], first: int = 1, what: str = "text") -> l
     return counts
 
 
-def _json_text(value):
+def _cell_text(value):
     """A list, array or dict cell as JSON text (for a CSV or TSV file); any other value as it is."""
     if isinstance(value, (list, dict, np.ndarray)):
         return json.dumps(_json_safe(value), ensure_ascii=False, default=str, allow_nan=False)
@@ -759,10 +759,10 @@ def _json_text(value):
 
 def _joined_labels(value, separator: str):
     """A list of labels as one table cell joined by ``separator``, as ``fit`` and ``evaluate`` read it;
-    anything else (labels that are not text, or that hold the separator) as :func:`_json_text` writes it."""
+    anything else (labels that are not text, or that hold the separator) as :func:`_cell_text` writes it."""
     if isinstance(value, (list, tuple, np.ndarray)) and all(isinstance(v, str) and separator not in v for v in value):
         return separator.join(value)
-    return _json_text(value)
+    return _cell_text(value)
 
 
 def _json_safe(value):
