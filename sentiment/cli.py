@@ -472,27 +472,21 @@ def _predict_batches(pipe, batches, where: str, array, aspect: List[str], by_sen
     """Predict and print each batch of texts (stdin comes in batches, as it is read), with ``explain`` the words
     behind each prediction; collect the numbers of texts without a known word (``unknown``) and the aspect terms
     found (``found``). Returns how many texts."""
+    from .commands import annotate_texts
+
     is_aspect = getattr(pipe, "kind", None) == "aspect"
     done = 0
     for batch in batches:
         _check_texts(batch, where, first=done + 1)
+        if explain:
+            _note_long_texts(batch, done)
+        results = annotate_texts(pipe, batch, top_if_none=top_if_none, aspects=aspect,
+                                 by_sentence=by_sentence is not False, explain=explain, known_features=not is_aspect)
         if is_aspect:
-            results = pipe.annotate(batch, aspects=aspect or None, by_sentence=by_sentence is not False)
-            if explain:
-                from .explanation import add_aspect_words
-
-                _note_long_texts(batch, done)
-                add_aspect_words(pipe, batch, [result["aspects"] for result in results],
-                                 by_sentence=by_sentence is not False)
             found |= {_term_key(a["term"]) for result in results for a in result["aspects"]}
             _print_aspects(results, array, named=bool(aspect))
         else:
-            results = pipe.annotate(batch, top_if_none=top_if_none, known_features=True)
             unknown += [done + i + 1 for i, result in enumerate(results) if result["known_features"] == 0]
-            if explain:
-                _note_long_texts(batch, done)
-                for result, explained in zip(results, pipe.explain(batch)):
-                    result["explanation"] = {key: explained[key] for key in ("label", "score", "words")}
             _print_labels(results, array)
         done += len(batch)
     return done

@@ -714,22 +714,39 @@ def _prediction_columns(pipe, texts: list[str], top_if_none: bool, aspects, by_s
     def cell(value):
         return value if nested else json.dumps(value, ensure_ascii=False)
 
+    results = annotate_texts(pipe, texts, top_if_none=top_if_none, aspects=aspects, by_sentence=by_sentence,
+                             explain=explain)
     if getattr(pipe, "kind", None) == "aspect":
-        rows = pipe.annotate(texts, aspects=aspects or None, by_sentence=by_sentence)
-        if explain:
-            from .explanation import add_aspect_words
-
-            add_aspect_words(pipe, texts, [row["aspects"] for row in rows], by_sentence=by_sentence)
         keys = ("aspects", "categories") if pipe.categories_ is not None else ("aspects",)
-        return {key: [cell(row[key]) for row in rows] for key in keys}
-    results = pipe.annotate(texts, top_if_none=top_if_none)
+        return {key: [cell(row[key]) for row in results] for key in keys}
     columns = ({"labels": [r["labels"] if nested else separator.join(r["labels"]) for r in results]}
                if pipe.multi_label_ else {"label": [r["label"] for r in results]})
     for name in pipe.label_names_:
         columns[f"score_{name}"] = [r["scores"][name] for r in results]
     if explain:
-        columns["explanation"] = [cell({key: e[key] for key in ("label", "score", "words")}) for e in pipe.explain(texts)]
+        columns["explanation"] = [cell(r["explanation"]) for r in results]
     return columns
+
+
+def annotate_texts(pipe, texts: list[str], *, top_if_none: bool = False, aspects=None, by_sentence: bool = True,
+                   explain: bool = False, known_features: bool = False) -> list[dict]:
+    """What ``predict`` gives each text, for the terminal and for files alike: the model's ``annotate`` dicts
+    (a classifier's: ``{"text", "label"`` or ``"labels", "scores"}``, ``top_if_none`` and ``known_features``
+    as there; an aspect model's: ``{"text", "aspects"}`` and its ``categories``, the terms named by ``aspects``
+    or found, each read within its sentence unless ``by_sentence`` is False). With ``explain``, a classifier's
+    dicts get ``"explanation": {"label", "score", "words"}`` and each aspect its ``"words"``."""
+    if getattr(pipe, "kind", None) == "aspect":
+        results = pipe.annotate(texts, aspects=aspects or None, by_sentence=by_sentence)
+        if explain:
+            from .explanation import add_aspect_words
+
+            add_aspect_words(pipe, texts, [result["aspects"] for result in results], by_sentence=by_sentence)
+        return results
+    results = pipe.annotate(texts, top_if_none=top_if_none, known_features=known_features)
+    if explain:
+        for result, explained in zip(results, pipe.explain(texts)):
+            result["explanation"] = {key: explained[key] for key in ("label", "score", "words")}
+    return results
 
 
 LONG_TO_EXPLAIN = 1000  # words in a text above which --explain notes that it will take a while
