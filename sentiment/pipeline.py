@@ -25,6 +25,7 @@ when only predicting.
 
 from __future__ import annotations
 
+import importlib
 import os
 import warnings
 from datetime import datetime, timezone
@@ -505,7 +506,7 @@ class Pipeline(OptionAttributes, Classifier):
     def load(cls, path: str | os.PathLike) -> "Pipeline":
         """Rebuild a pipeline saved with :meth:`save`."""
         config, states = read_model(path)
-        if config.get("kind") in ("ensemble", "aspect", "vectorizer"):
+        if config.get("kind") in KINDS and config.get("kind") is not None:
             uses = ("sentiment vectorize --model takes it" if config["kind"] == "vectorizer"
                     else "the CLI's predict and evaluate take it as it is")
             raise ModelFileError(f"{path} holds {with_article(config['kind'])} model; load it with sentiment.load(path) "
@@ -561,23 +562,15 @@ def load(path: str | os.PathLike | None = None, *, task: str | None = None):
     path = default_model_path(task or DEFAULT_TASK) if path is None else path
     config = read_config(path)  # the kind only: the loader of that kind reads and verifies the files
     _check_kind(config, path)
-    if config.get("kind") == "ensemble":
-        from .ensemble import Ensemble
-
-        return Ensemble.load(path)
-    if config.get("kind") == "aspect":
-        from .aspects.pipeline import AspectPipeline
-
-        return AspectPipeline.load(path)
-    if config.get("kind") == "vectorizer":
-        from .text_vectorizer import TextVectorizer
-
-        return TextVectorizer.load(path)
-    return Pipeline.load(path)
+    module, name = LOADERS[config.get("kind")].split(":")
+    return getattr(importlib.import_module(module, __package__), name).load(path)
 
 
-# config.json "kind": None is a Pipeline; "vectorizer" a TextVectorizer, which labels nothing
-KINDS = (None, "ensemble", "aspect", "vectorizer")
+# config.json "kind" -> the class whose load reads it (imported when needed: aspects need PyTorch); None (no
+# "kind") is a Pipeline, "vectorizer" a TextVectorizer, which labels nothing
+LOADERS = {None: ".pipeline:Pipeline", "ensemble": ".ensemble:Ensemble", "aspect": ".aspects.pipeline:AspectPipeline",
+           "vectorizer": ".text_vectorizer:TextVectorizer"}
+KINDS = tuple(LOADERS)
 
 
 def _check_kind(config: dict, path) -> None:
