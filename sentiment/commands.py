@@ -99,24 +99,9 @@ def fit_file(
     _check_classes_are_classes(labels, data, label_column)
     everything = texts, labels
     if dev is not None:
-        if Path(dev).resolve() == Path(data).resolve():
-            log("note: --dev is the training file, so the dev figures are figures on training data")
-        dev_trees = holds_sst_trees(dev)
-        # a table's labels stay as they are; trees beside two classes of a table are SST-2, as evaluate reads them
-        dev_binary = dev_trees and (binary or (not holds_sst_trees(data) and len(_label_values(labels)) == 2))
-        if dev_binary and not binary:
-            log(f"note: --dev {Path(dev).name} holds SST trees and the training data two classes, so the trees are "
-                "read as SST-2 (neutral dropped, 0-1 negative, 3-4 positive)")
-        dev_texts, dev_labels = read_labelled(dev, text_column, label_column, separator=label_sep, binary=dev_binary,
-                                              every_sentence=True)
+        dev_texts, dev_labels, label_names = _read_dev(dev, data, labels, text_column, label_column, label_sep,
+                                                       binary, label_names, log)
         dev_source = Path(dev).name
-        tree_names = POLARITY_NAMES[2 if dev_binary else 5]
-        if dev_trees and not label_names and set(tree_names) <= {str(v) for v in _label_values(labels)}:
-            dev_labels = [tree_names[y] for y in dev_labels]  # trees' codes beside named labels, as evaluate reads them
-        if label_names and _named_already(labels, label_names):  # the names map the dev file's values alone
-            _check_label_names(label_names, dev_labels, Path(dev).name, every=False)
-            dev_labels = _renamed(dev_labels, label_names)
-            label_names = None
     else:
         if phrases:  # dev: whole sentences whose trees give no training phrases
             texts, labels, dev_texts, dev_labels = sst_phrase_split(data, dev_fraction, seed, binary=binary)
@@ -130,22 +115,8 @@ def fit_file(
         log(note)
     # The dev data only score the model: what is tuned (the early stopping of models trained by epochs and,
     # with several labels, the thresholds) is tuned on a part of the training data, so fit never sees them.
-    tune_info: dict = {}
-    notes = []
     tune_fraction = pipe.tune_fraction if multi_label else 0
-    if multi_label:
-        tune_info["tune"] = f"{tune_fraction:.0%} of the training part (seed 0)" if tune_fraction else "none (tune_fraction 0)"
-        notes.append(f"thresholds tuned on {tune_fraction:.0%} of the training texts" if tune_fraction
-                     else "thresholds not tuned (tune_fraction 0)")
-    if _trains_by_epochs(model_stage):
-        share = model_stage.params["dev_fraction"]
-        if tune_fraction:
-            tune_info["early_stopping"] = "the tune part"
-        else:
-            tune_info["early_stopping"] = (f"{share:.0%} of the training part (the model's dev_fraction, net_seed "
-                                           f"{model_stage.params['net_seed']})" if share > 0 else "none (dev_fraction=0)")
-            notes.append(f"early stopping on {share:.0%} of the training texts (dev_fraction)" if share > 0
-                         else "no early stopping (dev_fraction=0)")
+    tune_info, notes = _what_is_tuned(tune_fraction, model_stage, multi_label)
 
     said = set()  # notes logged once per command, not once per fit
 
@@ -177,8 +148,8 @@ def fit_file(
 
     try:  # a carved dev part has only training labels; a --dev file may not: checked before training
         _check_dev_labels(pipe, labels, dev_labels, label_names, multi_label, dev_source)
-        log(f"training {pipe.vectorizer} + {pipe.model} on {counted(len(texts), 'text')}; dev: {dev_source} ({counted(len(dev_texts), 'text')})"
-            + "".join(f"; {note}" for note in notes))
+        log(f"training {pipe.vectorizer} + {pipe.model} on {counted(len(texts), 'text')}; dev: {dev_source} "
+            f"({counted(len(dev_texts), 'text')})" + "".join(f"; {note}" for note in notes))
         n_train = train(texts, labels)
         report = evaluate(pipe, dev_texts, dev_labels, mistakes=mistakes)
     except UnknownLabelsError as exc:
@@ -198,6 +169,52 @@ def fit_file(
     }
     pipe.save(out, extra=extra)
     return pipe, report
+
+
+def _read_dev(dev, data, labels: list, text_column: str, label_column: str, label_sep: str | None, binary: bool,
+              label_names: dict | None, log) -> tuple[list[str], list, dict | None]:
+    """``fit --dev``: the dev file's texts and labels, read as evaluate reads them (SST trees beside two
+    training classes as SST-2, the trees' codes as the training labels' names where those are names), and the
+    ``label_names`` left for training (None where they name the dev file's values alone)."""
+    if Path(dev).resolve() == Path(data).resolve():
+        log("note: --dev is the training file, so the dev figures are figures on training data")
+    dev_trees = holds_sst_trees(dev)
+    # a table's labels stay as they are; trees beside two classes of a table are SST-2, as evaluate reads them
+    dev_binary = dev_trees and (binary or (not holds_sst_trees(data) and len(_label_values(labels)) == 2))
+    if dev_binary and not binary:
+        log(f"note: --dev {Path(dev).name} holds SST trees and the training data two classes, so the trees are "
+            "read as SST-2 (neutral dropped, 0-1 negative, 3-4 positive)")
+    dev_texts, dev_labels = read_labelled(dev, text_column, label_column, separator=label_sep, binary=dev_binary,
+                                          every_sentence=True)
+    tree_names = POLARITY_NAMES[2 if dev_binary else 5]
+    if dev_trees and not label_names and set(tree_names) <= {str(v) for v in _label_values(labels)}:
+        dev_labels = [tree_names[y] for y in dev_labels]  # trees' codes beside named labels, as evaluate reads them
+    if label_names and _named_already(labels, label_names):  # the names map the dev file's values alone
+        _check_label_names(label_names, dev_labels, Path(dev).name, every=False)
+        dev_labels = _renamed(dev_labels, label_names)
+        label_names = None
+    return dev_texts, dev_labels, label_names
+
+
+def _what_is_tuned(tune_fraction: float, model_stage, multi_label: bool) -> tuple[dict, list[str]]:
+    """What fit tunes on a part of the training data (the label thresholds with several labels per text,
+    the early stopping of a model trained by epochs): the config's record of it and the notes for the log."""
+    tune_info: dict = {}
+    notes = []
+    if multi_label:
+        tune_info["tune"] = f"{tune_fraction:.0%} of the training part (seed 0)" if tune_fraction else "none (tune_fraction 0)"
+        notes.append(f"thresholds tuned on {tune_fraction:.0%} of the training texts" if tune_fraction
+                     else "thresholds not tuned (tune_fraction 0)")
+    if _trains_by_epochs(model_stage):
+        share = model_stage.params["dev_fraction"]
+        if tune_fraction:
+            tune_info["early_stopping"] = "the tune part"
+        else:
+            tune_info["early_stopping"] = (f"{share:.0%} of the training part (the model's dev_fraction, net_seed "
+                                           f"{model_stage.params['net_seed']})" if share > 0 else "none (dev_fraction=0)")
+            notes.append(f"early stopping on {share:.0%} of the training texts (dev_fraction)" if share > 0
+                         else "no early stopping (dev_fraction=0)")
+    return tune_info, notes
 
 
 def _check_classes_are_classes(labels: list, data, label_column: str) -> None:
