@@ -87,7 +87,7 @@ def fit_file(
     if not multi_label and "tune_fraction" in (options or {}):
         raise ConfigError("tune_fraction goes with --multi-label (several labels per text); leave it out")
     pipe = Pipeline.for_task(task, vectorizer, model, multi_label=multi_label, **(options or {}))
-    model_stage = check_stage_options(pipe)  # a bad --set value fails before the data are read, not after
+    model_stage = pipe.build_stages()[2]  # a bad --set value fails before the data are read, not after
     label_sep = separator if multi_label else None
     if holds_sst_trees(data) and (dev is None or holds_sst_trees(dev)):  # columns no file of the fit has
         refuse_flags({"--text-column": text_column != "text", "--label-column": label_column != "label"},
@@ -364,14 +364,6 @@ def _headline(report: dict) -> str:
     return ", ".join(f"{name} {report[key]:.3f}" for key, name in names.items() if report.get(key) is not None)
 
 
-def check_stage_options(pipe: Pipeline):
-    """Build the cleaner, vectorizer and model once with their options, and check that they go together
-    (:func:`~sentiment.pipeline.check_stages`: e.g. tfidf + lstm, or device='cuda' without a GPU): an
-    out-of-range or mistyped value is refused now, as ``fit`` would refuse it after reading the data.
-    Returns the model stage (unfitted)."""
-    return pipe._build_stages()[2]
-
-
 def describe_options(task: str = DEFAULT_TASK, vectorizer: str | None = None, model: str | None = None,
                      multi_label: bool = False) -> dict:
     """What ``fit --task`` trains with unless ``--set`` changes it: ``{"task", "multi_label", "vectorizer",
@@ -390,7 +382,6 @@ def describe_options(task: str = DEFAULT_TASK, vectorizer: str | None = None, mo
                 "available": {kind: available(kind) for kind in ("aspect_extractor", "aspect_polarity")}}
     get_task(task)
     pipe = Pipeline.for_task(task, vectorizer, model, multi_label=multi_label)  # what `fit --task` starts from
-    check_stage_options(pipe)  # a vectorizer and model that fit would refuse together (tfidf + lstm)
     task_values = {k: v for k, v in pipe.get_params().items() if k not in ("vectorizer", "model")}
     return {"task": task, "multi_label": multi_label, "vectorizer": pipe.vectorizer, "model": pipe.model,
             "options": {stage: {key: {"value": task_values.get(key, default), "default": default}

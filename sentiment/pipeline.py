@@ -332,7 +332,7 @@ class Pipeline(OptionAttributes, Classifier):
         vectorizer = vectorizer or task_vectorizer
         known = set().union(*cls.options_for(vectorizer, model).values())
         pipe = cls(vectorizer, model, **{**{k: v for k, v in task_options.items() if k in known}, **options})
-        pipe._build_stages()  # e.g. word2vec given beside the task's nbsvm: said now, not when fit starts
+        pipe.build_stages()  # e.g. word2vec given beside the task's nbsvm: said now, not when fit starts
         if not multi_label and "multi" in configurations:  # fit then refuses lists of labels (and so do clones)
             pipe._one_label_task = task
         return pipe
@@ -345,9 +345,10 @@ class Pipeline(OptionAttributes, Classifier):
         check_fraction(self.tune_fraction, "tune_fraction", zero=True)
         return split["cleaner"], split["vectorizer"], split["model"]
 
-    def _build_stages(self) -> tuple:
+    def build_stages(self) -> tuple:
         """The unfitted cleaner, vectorizer and model that ``fit`` trains, built from the options and checked to
-        go together (:func:`check_stages`: e.g. tfidf + lstm, or device='cuda' without a GPU)."""
+        go together (:func:`check_stages`: e.g. tfidf + lstm, or device='cuda' without a GPU): a bad name or
+        value fails here, cheaply (``sentiment fit`` calls it before reading the data)."""
         cleaner_options, vectorizer_options, model_options = self._split_options()
         cleaner = Cleaner(**cleaner_options)
         vectorizer = resolve("vectorizer", self.vectorizer)(**vectorizer_options)
@@ -370,7 +371,7 @@ class Pipeline(OptionAttributes, Classifier):
         ``texts`` and ``labels`` may be lists, 1-D numpy arrays or pandas Series. Returns the pipeline.
         """
         texts = check_texts(texts)
-        cleaner, vectorizer, model = self._build_stages()  # a bad option fails before the data are read
+        cleaner, vectorizer, model = self.build_stages()  # a bad option fails before the data are read
         labels = _label_list(labels)
         joined = None if is_multi_label(labels) else joined_label(labels)
         if joined is not None:
