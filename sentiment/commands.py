@@ -22,7 +22,7 @@ from .errors import (ConfigError, DataError, MissingColumnsError, ModelFileError
 from .evaluation import evaluate
 from .multilabel import MIN_POSITIVES
 from .persistence import atomic_file, check_model_target, check_outside_models, read_config
-from .pipeline import PIPELINE_OPTIONS, POLARITY_NAMES, Pipeline, load, polarity_names
+from .pipeline import MAX_EXPLAINED_WORDS, PIPELINE_OPTIONS, POLARITY_NAMES, Pipeline, load, polarity_names
 from .registry import resolve
 from .tasks import DEFAULT_TASK, DEFAULT_VECTORIZER, get_task
 
@@ -764,14 +764,14 @@ def check_explainable(texts: list[str], first: int = 1, what: str = "text") -> l
     """The number of words (:func:`~sentiment.explanation.units`) of each text of more than
     :data:`LONG_TO_EXPLAIN` characters (0 for the others: a word has a character at least); a DataError naming
     the text (``what`` and its number, ``first`` for the first) that is longer than --explain takes."""
-    from .explanation import MAX_WORDS, units
+    from .explanation import units
 
     counts = [len(units(text)) if len(text) > LONG_TO_EXPLAIN else 0 for text in texts]
     for i, n in enumerate(counts):
-        if n > MAX_WORDS:
-            raise DataError(f"{what} {first + i} has {n:,} words, more than --explain takes ({MAX_WORDS:,}: it "
-                            "predicts a text once per word, each time whole); explain a part of it, or leave out "
-                            "--explain")
+        if n > MAX_EXPLAINED_WORDS:
+            raise DataError(f"{what} {first + i} has {n:,} words, more than --explain takes "
+                            f"({MAX_EXPLAINED_WORDS:,}: it predicts a text once per word, each time whole); explain a "
+                            "part of it, or leave out --explain")
     return counts
 
 

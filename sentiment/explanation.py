@@ -25,7 +25,6 @@ from .errors import ConfigError, DataError, UnknownLabelsError
 from .pipeline import MAX_EXPLAINED_WORDS, SCORE_DECIMALS
 from .tokens import token_spans
 
-MAX_WORDS = MAX_EXPLAINED_WORDS  # the longest text explained by default
 _BATCH = 512  # variants predicted at a time, to bound the memory a long text takes
 _EPSILON = 1e-12  # probabilities are kept this far from 0 and 1, where the log-odds are infinite
 
@@ -52,7 +51,7 @@ def _is_punctuation(piece: str) -> bool:
 
 
 def explain(classifier, texts: Sequence[str], label=None, top: int | None = 10,
-            max_words: int | None = MAX_WORDS) -> list[dict[str, Any]]:
+            max_words: int | None = MAX_EXPLAINED_WORDS) -> list[dict[str, Any]]:
     """Per text ``{"text", "label", "score", "words"}``: the explained label (``label``, a value or display
     name; by default the predicted one: with several labels per text, the most probable label that passes
     its threshold, else the most probable), its probability, and the ``top`` words (all with ``None``) that
@@ -107,7 +106,7 @@ def _predicted(classifier, probabilities: np.ndarray) -> int:
 
 
 def explain_aspects(pipeline, texts: Sequence[str], aspects=None, *, by_sentence: bool = True,
-                    top: int | None = 10, max_words: int | None = MAX_WORDS) -> list[dict[str, Any]]:
+                    top: int | None = 10, max_words: int | None = MAX_EXPLAINED_WORDS) -> list[dict[str, Any]]:
     """Per text ``{"text", "aspects"}``: each aspect of ``pipeline.predict_aspects(texts, aspects,
     by_sentence=...)`` (an :class:`~sentiment.aspects.AspectPipeline`), scores rounded, with ``"words"``
     (:func:`add_aspect_words`)."""

@@ -106,10 +106,10 @@ def test_a_text_longer_than_max_words_is_refused_before_any_is_explained(pipe, m
         with pytest.raises(ConfigError, match="max_words must be a whole number"):
             pipe.explain(["great"], max_words=bad)
     from sentiment.aspects import AspectPipeline
-    from sentiment.explanation import MAX_WORDS
+    from sentiment.pipeline import MAX_EXPLAINED_WORDS
 
     for method in (Pipeline.explain, AspectPipeline.explain):  # the same default everywhere
-        assert inspect.signature(method).parameters["max_words"].default == MAX_WORDS
+        assert inspect.signature(method).parameters["max_words"].default == MAX_EXPLAINED_WORDS
 
 
 def test_explain_errors(pipe):
