@@ -417,12 +417,7 @@ class Pipeline(OptionAttributes, Classifier):
                 features = _sequences(vectorizer, docs, self.model)
             dev_data = None
             if dev is not None:
-                dev_docs = cleaner.tokens_of(dev[0])
-                dev_features = (
-                    _sequences(vectorizer, dev_docs, self.model) if model.input_kind == "sequences"
-                    else vectorizer.transform(dev_docs)
-                )
-                dev_data = (dev_features, dev_targets)
+                dev_data = (_model_input(vectorizer, model, cleaner.tokens_of(dev[0])), dev_targets)
             bar.stage(f"training ({self.model})")
             model.fit(features, targets, dev=dev_data, vectorizer=vectorizer, labels=names, progress=progress)
         self.cleaner_, self.vectorizer_, self.model_ = cleaner, vectorizer, model
@@ -455,9 +450,7 @@ class Pipeline(OptionAttributes, Classifier):
         counts = self.vectorizer_.n_known(docs) if known else None
         if not proba:
             return None, counts
-        if self.model_.input_kind == "sequences":
-            return self.model_.predict_proba(_sequences(self.vectorizer_, docs, self.model)), counts
-        return self.model_.predict_proba(self.vectorizer_.transform(docs)), counts
+        return self.model_.predict_proba(_model_input(self.vectorizer_, self.model_, docs)), counts
 
     def _grouped(self, labels: Sequence) -> Sequence:
         """``labels`` mapped to the groups of the ``grouping`` option, if any."""
@@ -688,6 +681,12 @@ def _sequences(vectorizer, docs, model_name: str):
     if not hasattr(vectorizer, "sequences"):
         raise _sequences_error(model_name)
     return vectorizer.sequences(docs)
+
+
+def _model_input(vectorizer, model, docs: list[list[str]]):
+    """What a fitted ``vectorizer`` hands ``model`` for cleaned ``docs``: token ids for a model of sequences
+    (lstm), else the vectors."""
+    return _sequences(vectorizer, docs, model.name) if model.input_kind == "sequences" else vectorizer.transform(docs)
 
 
 def _tokens(cleaner: Cleaner, texts: list[str], bar: "_Progress", batch: int = 2000) -> list[list[str]]:
