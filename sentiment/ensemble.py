@@ -123,6 +123,10 @@ class Ensemble(Classifier):
         mean = (sum(w * p for w, (p, _) in zip(self.weights, evidence)) / sum(self.weights)) if proba else None
         return mean, np.max([counts for _, counts in evidence], axis=0) if known else None
 
+    def __repr__(self) -> str:
+        weights = "" if len(set(self.weights)) == 1 else f", weights={self.weights}"
+        return f"Ensemble([{', '.join(map(repr, self.members))}]{weights})"
+
     @property
     def reading_version_(self) -> dict:
         """Each member's text-reading version (see :class:`~sentiment.pipeline.Pipeline`), by the name of its

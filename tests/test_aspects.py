@@ -804,6 +804,13 @@ def test_a_pipeline_with_a_prior_pickles(tmp_path):
     assert copied.predict_aspects(text) == pipe.predict_aspects(text)
 
 
+def test_repr_and_get_params_name_the_settings(tiny_model):
+    assert repr(AspectPipeline()) == "AspectPipeline()"
+    assert repr(AspectPipeline(extractor="lstm", bits=12)) == "AspectPipeline(extractor='lstm', bits=12)"
+    assert repr(tiny_model) == "AspectPipeline(prior=None, bits=12) (fitted)"
+    assert tiny_model.get_params()["bits"] == 12 and tiny_model.get_params() is not tiny_model.params
+
+
 def test_polarity_proba_refuses_what_is_not_a_span_of_its_text(tiny_model):
     text = "The battery was great."
     for items, says in [([(text, 4, 100)], "spans 4-100, which is not a span of its text"),

@@ -34,6 +34,9 @@ def test_ensemble_averages_member_probabilities(members, binary):
     np.testing.assert_allclose(ensemble.predict_proba(texts), expected, rtol=1e-12)
     assert list(ensemble.predict(texts)) == list(a.classes_[expected.argmax(axis=1)])
     assert ensemble.annotate(texts[:1])[0]["label"] in a.label_names_
+    assert repr(ensemble) == ("Ensemble([Pipeline(vectorizer='tfidf', model='logreg'), Pipeline(vectorizer='count', "
+                              "model='nbsvm', negation=False)], weights=[1.0, 3.0])")
+    assert repr(Ensemble([a, b])) == f"Ensemble([{a!r}, {b!r}])"
 
 
 def test_an_ensemble_takes_the_label_values_of_any_member(binary, tmp_path):

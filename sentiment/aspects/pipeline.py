@@ -171,6 +171,18 @@ class AspectPipeline:
         self.extractor_ = self.polarity_ = self.prior_ = self.categories_ = None
         self.info_: dict = {}
 
+    def get_params(self, deep: bool = True) -> dict:
+        """The settings (the constructor's arguments), as scikit-learn's ``get_params`` gives them."""
+        return dict(self.params)
+
+    def __repr__(self) -> str:
+        import inspect
+
+        defaults = {name: p.default for name, p in inspect.signature(type(self)).parameters.items()}
+        changed = ", ".join(f"{k}={v!r}" for k, v in self.params.items() if v != defaults.get(k))
+        fitted = "" if self.extractor_ is None else " (fitted)"
+        return f"AspectPipeline({changed}){fitted}"
+
     # -- fitting -----------------------------------------------------------------------------
     def check_fit_options(self) -> tuple[type, type, bool]:
         """Refuse settings that only training can tell are at odds (checked before any data are read; a
