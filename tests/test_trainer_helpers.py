@@ -178,6 +178,24 @@ def test_an_operation_missing_on_apple_mps_says_what_to_do():
             raise NotImplementedError("something")
 
 
+def test_a_network_too_large_for_memory_says_what_to_make_smaller():
+    for error in (RuntimeError("[enforce fail at alloc_cpu.cpp:127] DefaultCPUAllocator: can't allocate memory"),
+                  RuntimeError("CUDA out of memory. Tried to allocate 20.00 GiB"), MemoryError()):
+        with pytest.raises(ConfigError, match="does not fit in the memory of the cpu device; use smaller hidden sizes"):
+            with trainer.device_errors(torch.device("cpu")):
+                raise error
+    with pytest.raises(RuntimeError, match="shapes cannot be multiplied"):  # another RuntimeError stays a bug
+        with trainer.device_errors(torch.device("cpu")):
+            raise RuntimeError("mat1 and mat2 shapes cannot be multiplied")
+
+
+def test_a_huge_hidden_layer_is_refused_in_words(binary):
+    from sentiment import Pipeline
+
+    with pytest.raises(ConfigError, match="does not fit in the memory"):
+        Pipeline("tfidf", "mlp", hidden_sizes=[10**11], epochs=1).fit(binary.train_texts, binary.train_labels)
+
+
 def test_hold_out_groups_keeps_each_group_on_one_side():
     groups = [(0,), (0,), (1,), (2,), (2,), (3,), (4,), (1, 3), (0, 2), (5,), (6,), (7,)]
     train, dev = trainer.hold_out_groups(groups, 0.25, np.random.default_rng(0))

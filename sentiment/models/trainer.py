@@ -106,10 +106,17 @@ def autocast(device: torch.device):
 
 @contextmanager
 def device_errors(device: torch.device) -> Iterator[None]:
-    """Turn an operation that this torch build lacks on Apple MPS (NotImplementedError) into a ConfigError
-    that says what to do; other devices' errors pass as they are."""
+    """Turn an operation that this torch build lacks on Apple MPS (NotImplementedError), and a network or
+    batch too large for the device's memory, into a ConfigError that says what to do; other errors pass as
+    they are."""
     try:
         yield
+    except (MemoryError, RuntimeError) as exc:  # torch.OutOfMemoryError (a GPU's) is a RuntimeError too
+        if not isinstance(exc, MemoryError) and not _out_of_memory(exc):
+            raise
+        raise ConfigError(f"the network or a batch does not fit in the memory of the {device.type} device; use smaller "
+                          "hidden sizes (hidden_sizes, hidden_size), a smaller batch_size, or fewer features "
+                          "(max_features)") from None
     except NotImplementedError as exc:
         if device.type != "mps":
             raise
@@ -117,6 +124,13 @@ def device_errors(device: torch.device) -> Iterator[None]:
         raise ConfigError(f"this torch build cannot run the model on Apple MPS ({first}); upgrade torch, set "
                           "PYTORCH_ENABLE_MPS_FALLBACK=1 to run the missing operations on the CPU, or set "
                           "device='cpu'") from None
+
+
+def _out_of_memory(exc: RuntimeError) -> bool:
+    """Whether torch's RuntimeError says that memory could not be allocated (CPU or GPU)."""
+    text = str(exc).lower()
+    return isinstance(exc, getattr(torch, "OutOfMemoryError", ())) or "out of memory" in text \
+        or "can't allocate memory" in text or "failed to allocate" in text
 
 
 # -- held-out rows and saved weights ------------------------------------------------------------
