@@ -661,3 +661,17 @@ def test_ensemble_tune_labels_outside_a_members_grouping(tmp_path):
                                         r"in training by the members; drop the rows with those labels$"):
         ensemble_models([tmp_path / "a", tmp_path / "b"], tmp_path / "ens", tune=tune)
     assert not (tmp_path / "ens").exists()
+
+
+def test_fit_notes_that_several_labels_early_stop_on_the_tune_part(files, tmp_path):
+    from sentiment import commands
+
+    logged = []
+    commands.fit_file(files["train"], tmp_path / "m", label_column="labels", multi_label=True, model="mlp",
+                      options={"dev_fraction": 0.2, "epochs": 1, "hidden_sizes": [8]}, refit=False, log=logged.append)
+    assert any("early-stops on the part held out to tune the thresholds (10%, --tune-fraction), so --set "
+               "dev_fraction is not used" in line for line in logged)
+    logged.clear()
+    commands.fit_file(files["train"], tmp_path / "m", label_column="labels", multi_label=True, model="mlp",
+                      options={"epochs": 1, "hidden_sizes": [8]}, refit=False, log=logged.append)
+    assert not any("dev_fraction is not used" in line for line in logged)
