@@ -305,7 +305,8 @@ def write_report(report: dict, folder: str | Path, title: str, model=None) -> li
     if history:
         from .models.neural import plot_history
 
-        writers["training_history.png"] = lambda path: plot_history(history, path,
+        weighted = model.model_.params.get("class_weight") == "balanced"
+        writers["training_history.png"] = lambda path: plot_history(history, path, weighted=weighted,
                                                                      multi_label=bool(report.get("multi_label")))
     with contextlib.ExitStack() as renames:  # each file is renamed into place only once all are written
         for name, write in writers.items():

@@ -463,6 +463,11 @@ def test_exported_file_has_normal_permissions(binary, tmp_path):
 def test_plot_history(mlp_pipe, tmp_path):
     path = plot_history(mlp_pipe.model_.history_, tmp_path / "history.png")
     assert path.read_bytes().startswith(b"\x89PNG")
+    from sentiment.models.neural import history_figure
+
+    loss_ax, _ = history_figure(mlp_pipe.model_.history_, weighted=True).axes
+    assert [t.get_text() for t in loss_ax.get_legend().get_texts()] == ["train (classes weighted)", "dev (early stopping)"]
+    assert all(float(tick).is_integer() for tick in loss_ax.get_xticks())  # whole epochs only
 
 
 @pytest.mark.skipif(torch.cuda.is_available(), reason="this machine has a GPU")

@@ -390,20 +390,30 @@ def _hold_out(X, y: np.ndarray, fraction: float, rng):
     return take(train_rows), y[train_rows], (take(dev_rows), y[dev_rows])
 
 
-def plot_history(history: list[dict], path, *, multi_label: bool = False) -> Path:
-    """Draw the train/dev loss and the dev accuracy (``multi_label``: exact match, the share of texts with
-    exactly the right labels) and macro-F1 per epoch to a PNG file."""
-    from matplotlib.figure import Figure
-
+def plot_history(history: list[dict], path, *, multi_label: bool = False, weighted: bool = False) -> Path:
+    """Draw :func:`history_figure` to a PNG file."""
     from ..evaluation import save_png
+
+    return save_png(history_figure(history, multi_label=multi_label, weighted=weighted), path, dpi=110)
+
+
+def history_figure(history: list[dict], *, multi_label: bool = False, weighted: bool = False):
+    """The train and dev loss, and the dev accuracy (``multi_label``: exact match, the share of texts with
+    exactly the right labels) and macro-F1 per epoch, as a matplotlib Figure. The dev data are those the
+    model early-stopped on (a held-out part of the training data unless it was given dev data); ``weighted``:
+    the training loss weighs the classes (``class_weight="balanced"``), the dev loss does not, so the two
+    curves are not on one scale (the legend says so)."""
+    from matplotlib.figure import Figure
+    from matplotlib.ticker import MaxNLocator
 
     epochs = [r["epoch"] for r in history]
     fig = Figure(figsize=(10, 4))
     loss_ax, metric_ax = fig.subplots(1, 2)
-    loss_ax.plot(epochs, [r["train_loss"] for r in history], marker="o", label="train")
+    loss_ax.plot(epochs, [r["train_loss"] for r in history], marker="o",
+                 label="train (classes weighted)" if weighted else "train")
     has_dev = any(r["dev_loss"] is not None for r in history)
     if has_dev:
-        loss_ax.plot(epochs, [r["dev_loss"] for r in history], marker="o", label="dev")
+        loss_ax.plot(epochs, [r["dev_loss"] for r in history], marker="o", label="dev (early stopping)")
         metric_ax.plot(epochs, [r["dev_accuracy"] for r in history], marker="o", label="dev exact match" if multi_label else "dev accuracy")
         metric_ax.plot(epochs, [r["dev_macro_f1"] for r in history], marker="o", label="dev macro-F1")
         metric_ax.legend()
@@ -411,5 +421,7 @@ def plot_history(history: list[dict], path, *, multi_label: bool = False) -> Pat
         metric_ax.text(0.5, 0.5, "no dev data", ha="center", va="center", transform=metric_ax.transAxes)
     loss_ax.set(title="loss", xlabel="epoch")
     loss_ax.legend()
-    metric_ax.set(title="dev metrics", xlabel="epoch")
-    return save_png(fig, path, dpi=110)
+    metric_ax.set(title="dev metrics (the early-stopping data)", xlabel="epoch")
+    for ax in (loss_ax, metric_ax):
+        ax.xaxis.set_major_locator(MaxNLocator(integer=True))  # epochs are whole
+    return fig
