@@ -62,7 +62,7 @@ def export_model(pipeline, path: str | os.PathLike, fmt: str | None = None) -> P
         fmt = next((name for name, suffixes in SUFFIXES.items() if target.suffix.lower() in suffixes), None)
         if fmt is None:
             raise ConfigError(f"{target}: the suffix names no export format; give a .pt file (torchscript) "
-                              "or a .onnx file (onnx), or name the format (--format)")
+                              f"or a .onnx file (onnx), e.g. {target.with_suffix('.pt').name}")
     if fmt not in FORMATS:
         raise ConfigError(f"unknown export format {fmt!r}; choose one of: {', '.join(FORMATS)}")
     suffixes = SUFFIXES[fmt]
