@@ -91,17 +91,28 @@ class Stage:
                               f"e.g. (1, 2), on the command line --set {key}=[1,2]")
         self.params[key] = tuple(value)
 
-    def _number(self, key: str, low: float, high: float = float("inf"), integer: bool = False) -> None:
+    def _number(self, key: str, low: float, high: float = float("inf"), integer: bool = False,
+                none: str | None = None) -> None:
+        """Check a numeric option from ``low`` to ``high``; ``none`` (what None means, e.g. "no limit") lets it
+        be None too."""
         value = python_number(self.params[key])  # numpy numbers too (GridSearchCV over np.arange / np.logspace)
+        if value is None and none:
+            return
         ok = isinstance(value, int) if integer else isinstance(value, (int, float))
         if isinstance(value, bool) or not ok or not (low <= value <= high):
             kind = "a whole number" if integer else "a number"
-            raise ConfigError(f"{key} must be {kind} between {low} and {high}, not {value!r}")
+            bound = f"of at least {low}" if high == float("inf") else f"between {low} and {high}"
+            raise ConfigError(f"{key} must be {kind} {bound}{f' (or None: {none})' if none else ''}, not {value!r}")
         self.params[key] = value
 
     def _choice(self, key: str, choices: tuple) -> None:
-        if self.params[key] not in choices:
-            raise ConfigError(f"{key}={self.params[key]!r} is not valid; choose one of: {', '.join(map(str, choices))}")
+        """Check an option among ``choices``; where None is one, the text "none" (any case, as a command line
+        writes it) is None."""
+        value = self.params[key]
+        if None in choices and isinstance(value, str) and value.strip().lower() == "none":
+            self.params[key] = value = None
+        if value not in choices:
+            raise ConfigError(f"{key}={value!r} is not valid; choose one of: {', '.join(map(str, choices))}")
 
 
 def python_number(value: Any) -> Any:

@@ -174,6 +174,22 @@ def test_invalid_model_options(name, options):
         resolve("model", name)(**options)
 
 
+def test_none_written_as_text_is_none_where_none_is_a_choice():
+    assert resolve("model", "logreg")(class_weight="none").params["class_weight"] is None
+    assert resolve("model", "logreg")(class_weight=" None ").params["class_weight"] is None
+    assert resolve("vectorizer", "tfidf")(norm="NONE").params["norm"] is None
+    with pytest.raises(ConfigError, match="pooling='none' is not valid"):  # None is no choice of pooling
+        resolve("vectorizer", "word2vec")(pooling="none")
+
+
+def test_an_option_that_may_be_none_says_so():
+    with pytest.raises(ConfigError, match=r"max_features must be a whole number of at least 1 \(or None: no limit\), not 0"):
+        resolve("vectorizer", "tfidf")(max_features=0)
+    assert resolve("vectorizer", "tfidf")(max_features=None).params["max_features"] is None
+    with pytest.raises(ConfigError, match=r"C must be a number between 1e-06 and 1000000.0, not 0$"):
+        resolve("model", "logreg")(C=0)
+
+
 def test_invalid_option_value_in_pipeline_fails_at_fit(binary):
     pipe = Pipeline("tfidf", "logreg", C=-3)
     with pytest.raises(ConfigError, match="C must be"):

@@ -64,8 +64,7 @@ class NeuralModel(Stage):
         self._number("weight_decay", 0.0, 10.0)
         self._choice("schedule", trainer.SCHEDULES)
         self._number("warmup_epochs", 0, 10_000)
-        if self.params["clip_grad"] is not None:
-            self._number("clip_grad", 1e-6)
+        self._number("clip_grad", 1e-6, none="no clipping")
         self._number("patience", 1, 10_000, integer=True)
         self._number("min_epochs", 1, 100_000, integer=True)
         if self.params["min_epochs"] > self.params["epochs"]:
@@ -268,13 +267,11 @@ class LSTMModel(NeuralModel):
         super().check_params()
         for key in ("init_embeddings", "freeze_embeddings", "bidirectional"):
             self._flag(key)
-        if self.params["embedding_dim"] is not None:
-            self._number("embedding_dim", 1, 4096, integer=True)
+        self._number("embedding_dim", 1, 4096, integer=True, none="the word vectors' size, 100 for random embeddings")
         self._number("hidden_size", 1, 8192, integer=True)
         self._number("layers", 1, 16, integer=True)
         self._choice("lstm_pooling", nets.POOLINGS)
-        if self.params["max_length"] is not None:
-            self._number("max_length", 1, 10**7, integer=True)
+        self._number("max_length", 1, 10**7, integer=True, none="no limit")
         init_from = self.params["init_from"]
         if init_from is not None and not (isinstance(init_from, str) and init_from.strip()):
             raise ConfigError(f"init_from must be the directory of a saved lstm model, not {init_from!r}")

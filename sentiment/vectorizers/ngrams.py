@@ -215,8 +215,7 @@ class CountVectorizer(Stage):
         if self.params["max_df"] <= 0:  # 0 keeps no term at all (scikit-learn fails on it when fitting)
             raise ConfigError(f"max_df must be a fraction of the texts above 0 and at most 1.0, not {self.params['max_df']!r}")
         self.params["max_df"] = float(self.params["max_df"])  # an int 1 would be one text for scikit-learn, not all
-        if self.params["max_features"] is not None:
-            self._number("max_features", 1, integer=True)
+        self._number("max_features", 1, integer=True, none="no limit")
         if not isinstance(self.params["binary"], bool):
             self._choice("binary", (True, False))
 
