@@ -819,8 +819,8 @@ def check_fraction(fraction, name: str, *, zero: bool = False, error: type[Excep
     between 0 and 1, or from 0 (included) to below 1 with ``zero``: a share of the data to hold out."""
     if (isinstance(fraction, bool) or not isinstance(fraction, (int, float))
             or not (0 <= fraction if zero else 0 < fraction) or not fraction < 1):
-        raise error(f"{name} must be {'a number from 0 to below 1' if zero else 'between 0 and 1'}, "
-                          f"not {fraction!r}")
+        raise error(f"{name} must be {'a number from 0 to below 1' if zero else 'a number above 0 and below 1'}, "
+                    f"not {fraction!r}")
 
 
 def train_dev_split(texts: list[str], labels: list, fraction: float = 0.1, seed: int = 0, part: str = "dev"):

@@ -578,7 +578,8 @@ def test_fit_header_only_file_with_dev(bad_files, files, tmp_path):
     (["--vectorizer", "word2vec", "--model", "nbsvm", "--set", "vector_size=8"], "non-negative"),
     (["--label-names", "0:bad"], "--label-names takes VALUE=NAME"),
     (["--label-names", "0=bad"], "name every label"),
-    (["--dev-fraction", "2"], "between 0 and 1"),
+    (["--dev-fraction", "2"], "must be a number above 0 and below 1, not 2.0"),
+    (["--dev-fraction", "0"], "must be a number above 0 and below 1, not 0.0"),
     (["--tune-fraction", "0.2"], "--tune-fraction goes with --multi-label"),
     (["--multi-label", "--tune-fraction", "1"], "tune_fraction must be a number from 0 to below 1"),
     (["--multi-label", "--tune-fraction", "0.2", "--set", "tune_fraction=0.3"], "--tune-fraction and --set tune_fraction"),
@@ -596,7 +597,7 @@ def test_fit_bad_options(files, tmp_path, args, pattern):
 def test_a_bad_fraction_is_refused_before_training_is_logged(files, tmp_path, fraction):
     result = invoke("fit", files["train"], "--text-column", "review", "--label-column", "stars", "--multi-label",
                     fraction, "1", "--out", tmp_path / "m")
-    assert_error(result, "must be (between 0 and 1|a number from 0 to below 1)")
+    assert_error(result, "must be (a number above 0 and below 1|a number from 0 to below 1)")
     assert len(result.stderr.strip().splitlines()) == 1
 
 

@@ -554,7 +554,7 @@ def test_train_dev_split_is_stratified_and_seeded():
     train_x, train_y, dev_x, dev_y = a
     assert len(dev_x) == 20 and sorted(dev_y) == sorted([0, 1, 2, 3] * 5)
     assert set(train_x).isdisjoint(dev_x) and len(train_x) == 80
-    with pytest.raises(DataError, match="between 0 and 1"):
+    with pytest.raises(DataError, match="above 0 and below 1"):
         train_dev_split(texts, labels, 1.5)
 
 
