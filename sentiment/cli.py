@@ -115,7 +115,7 @@ def friendly(command):
         except MemoryError:
             _fail("out of memory; use a smaller file, fewer features (--set max_features=200000) or a bigger machine")
         except KeyboardInterrupt as exc:  # Ctrl-C, or SIGTERM (a Terminated) once main() has set that up
-            _fail("interrupted; the file or model being written was left as it was (finished ones are kept)",
+            _fail("interrupted; nothing half-written was left (files and models already finished are kept)",
                   143 if isinstance(exc, Terminated) else 130)
         except Exception as exc:
             if _is_cli_exception(exc) or os.environ.get("SENTIMENT_DEBUG"):
@@ -859,7 +859,10 @@ def _terminate(signum, frame):
 
 def main() -> None:
     signal.signal(signal.SIGTERM, _terminate)
-    app()
+    try:
+        app()
+    finally:  # the command has finished, or failed and said so: a Ctrl-C while Python shuts down changes nothing,
+        signal.signal(signal.SIGINT, signal.SIG_IGN)  # and would only print a traceback from an exit handler
 
 
 if __name__ == "__main__":

@@ -433,3 +433,22 @@ def test_sigterm_stops_a_prediction_run_like_ctrl_c_and_leaves_no_output(tmp_pat
         signal.signal(signal.SIGTERM, previous)
     assert result.exit_code == 143 and "interrupted" in result.stderr
     assert sorted(p.name for p in tmp_path.iterdir()) == ["in.csv"]  # neither the output nor its partial file
+
+
+def test_once_the_command_has_finished_ctrl_c_is_ignored_while_python_shuts_down(monkeypatch):
+    import signal
+
+    from sentiment import cli
+
+    def finished():  # what typer's app does at the end of a command: exit with its status
+        raise SystemExit(0)
+
+    monkeypatch.setattr(cli, "app", finished)
+    previous = signal.getsignal(signal.SIGINT), signal.getsignal(signal.SIGTERM)
+    try:
+        with pytest.raises(SystemExit):
+            cli.main()
+        assert signal.getsignal(signal.SIGINT) is signal.SIG_IGN  # no traceback from an exit handler, no other status
+    finally:
+        signal.signal(signal.SIGINT, previous[0])
+        signal.signal(signal.SIGTERM, previous[1])
