@@ -311,7 +311,7 @@ def fit(
     seed: int = typer.Option(0, help="Seed of the dev split (and, for --task aspect, of the models' training)."),
     label_names: Optional[str] = typer.Option(None, help="Names of the label values, e.g. 0=negative,1=positive; when the training labels are those names already, they name the --dev file's values."),
     as_json: bool = typer.Option(False, "--json", help="Print the dev metrics as one JSON object."),
-    report: Optional[Path] = _path_option(None, help="Also write dev metrics (metrics.json), the confusion matrix (or per-label scores) and (mlp, lstm) the saved model's training curves as PNG, and the dev texts the scored model labels wrongly (mistakes.csv, most confident first; a model trained again on all of DATA afterwards may read them otherwise; not for aspect models) to this directory, replacing an earlier report's files there."),
+    report: Optional[Path] = _path_option(None, help="Also write dev metrics (metrics.json), the confusion matrix (or per-label scores) and (--model mlp, lstm) the saved model's training curves as PNG, and the dev texts the scored model labels wrongly (mistakes.csv, most confident first; a model trained again on all of DATA afterwards may read them otherwise; not for aspect models) to this directory, replacing an earlier report's files there."),
 ):
     """Train a model on labelled data, print its dev metrics and save it.
 
