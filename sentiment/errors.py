@@ -98,6 +98,14 @@ def counted(n: int, noun: str) -> str:
     return f"{n} {noun}" if n == 1 else f"{n} {noun}s"
 
 
+def did_you_mean(name: str, candidates) -> str:
+    """`` (did you mean 'hidden_sizes'?)`` for a mistyped ``name`` close to one of ``candidates``, else ""."""
+    import difflib
+
+    close = difflib.get_close_matches(str(name), [str(c) for c in candidates], n=1, cutoff=0.75)
+    return f" (did you mean {close[0]!r}?)" if close else ""
+
+
 def known_options(what: str):
     """Class decorator: a keyword argument the constructor does not take is a ConfigError naming the valid
     ones (not Python's TypeError); ``what`` names the object in the message. The signature stays the same
@@ -113,7 +121,8 @@ def known_options(what: str):
         def checked_init(self, *args, **options):
             unknown = sorted(set(options) - set(names))
             if unknown:
-                raise ConfigError(f"{unknown[0]!r} is not an option of {what}; choose from: {', '.join(names)}")
+                raise ConfigError(f"{unknown[0]!r} is not an option of {what}{did_you_mean(unknown[0], names)}; "
+                                  f"choose from: {', '.join(names)}")
             init(self, *args, **options)
 
         cls.__init__ = checked_init

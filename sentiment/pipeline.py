@@ -38,7 +38,7 @@ from .cleaning import READING_VERSION, Cleaner
 from .data import (check_fraction, check_label_sets, check_labels, check_texts, is_multi_label, joined_label,
                    label_spelling_note, train_dev_split)
 from .errors import (ConfigError, DataError, LabelSpellingWarning, ModelFileError, NotFittedError, TuningWarning,
-                     counted, with_article)
+                     counted, did_you_mean, with_article)
 from .groupings import group_labels, resolve_grouping
 from .multilabel import DEFAULT_THRESHOLD, chosen_labels, decide, macro_f1, tune_thresholds
 from .persistence import check_columns, one_line, read_config, read_model, saved_reading, warn_of_reading, write_model
@@ -262,8 +262,9 @@ class Pipeline(OptionAttributes, Classifier):
             everywhere = _all_option_names()
             unknown = [name for name in unknown if name not in everywhere]
             if unknown:
-                raise ConfigError(f"unknown option {unknown[0]!r}: no cleaner, vectorizer or model has it; "
-                                  "Pipeline.options_for(vectorizer, model) lists the options of each stage")
+                raise ConfigError(f"unknown option {unknown[0]!r}: no cleaner, vectorizer or model has it"
+                                  f"{did_you_mean(unknown[0], everywhere)}; Pipeline.options_for(vectorizer, model) "
+                                  "lists the options of each stage")
         object.__setattr__(self, "vectorizer", vectorizer)
         object.__setattr__(self, "model", model)
         self._options.update(options)
@@ -600,7 +601,8 @@ def split_options(options: dict, known: dict[str, dict], stages: str) -> dict[st
         owner = next((stage for stage, names in known.items() if key in names), None)
         if owner is None:
             valid = sorted(set().union(*known.values()))
-            raise ConfigError(f"unknown option {key!r} for {stages}; valid options: {', '.join(valid)}")
+            raise ConfigError(f"unknown option {key!r} for {stages}{did_you_mean(key, valid)}; valid options: "
+                              f"{', '.join(valid)}")
         split[owner][key] = _python_value(value)
     return split
 

@@ -26,7 +26,7 @@ import numpy as np
 from . import __version__
 from .cleaning import READING_VERSION, Cleaner
 from .data import check_texts
-from .errors import ConfigError, DataError, ModelFileError, NotFittedError, with_article
+from .errors import ConfigError, DataError, ModelFileError, NotFittedError, did_you_mean, with_article
 from .persistence import check_columns, one_line, read_model, saved_reading, warn_of_reading, write_model
 from .pipeline import (OptionAttributes, _all_option_names, _check_extra, _jsonable, _Progress, _tokens, canonical_options,
                        cleaner_options, saved_cleaner, split_options)
@@ -335,7 +335,8 @@ def _check_names(vectorizer: str, options: dict, strict: bool = True) -> None:
         everywhere = _all_option_names(("vectorizer",), own=())
         unknown = [name for name in unknown if name not in everywhere]
     if unknown:
-        raise ConfigError(f"unknown option {unknown[0]!r} for vectorizer {vectorizer!r}; TextVectorizer.options_for"
+        raise ConfigError(f"unknown option {unknown[0]!r} for vectorizer {vectorizer!r}{did_you_mean(unknown[0], known)}; "
+                          "TextVectorizer.options_for"
                           "(vectorizer) (sentiment options --vectorizer NAME --model logreg: its cleaner and vectorizer parts) lists "
                           "the options")
 

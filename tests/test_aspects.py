@@ -1106,7 +1106,7 @@ def test_a_prior_that_the_checksums_do_not_cover_is_refused(tmp_path):  # catego
 
 
 def test_an_unknown_option_is_a_config_error_listing_the_valid_ones():
-    with pytest.raises(sentiment.ConfigError, match="'extractr' is not an option of the aspect model; choose from: extractor"):
+    with pytest.raises(sentiment.ConfigError, match="'extractr' is not an option of the aspect model \\(did you mean 'extractor'\\?\\); choose from: extractor"):
         AspectPipeline(prior=None, extractr="lstm")
     assert "extractr" not in sentiment.aspects.aspect_options() and "extractor" in sentiment.aspects.aspect_options()
 

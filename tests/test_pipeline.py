@@ -9,6 +9,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
+import sentiment
 from sentiment import ConfigError, DataError, LabelSpellingWarning, Pipeline
 from sentiment.errors import UnknownLabelsError
 
@@ -158,6 +159,15 @@ def test_unknown_pipeline_names_and_options():
         Pipeline(ngrams=2)
     with pytest.raises(ConfigError, match="unknown option 'vector_size'"):
         Pipeline("tfidf", "logreg", vector_size=16)  # an option of another vectorizer
+    with pytest.raises(ConfigError, match=r"unknown option 'hidden_size' .* \(did you mean 'hidden_sizes'\?\); valid"):
+        Pipeline("tfidf", "mlp", hidden_size=5)  # the lstm's option, one letter from the mlp's
+    with pytest.raises(ConfigError, match=r"'ngram_rang': no cleaner, vectorizer or model has it \(did you mean 'ngram_range'"):
+        Pipeline().set_params(ngram_rang=(1, 2))
+    with pytest.raises(ConfigError, match=r"'lowercas' is not an option of the cleaning \(did you mean 'lowercase'\?\)"):
+        sentiment.Cleaner(lowercas=True)
+    with pytest.raises(ConfigError) as refused:
+        Pipeline(zzz=1)
+    assert "did you mean" not in str(refused.value)  # nothing close: no guess
 
 
 @pytest.mark.parametrize("vectorizer, model, options, pattern", [

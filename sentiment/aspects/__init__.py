@@ -60,12 +60,13 @@ def aspect_options() -> dict:
 
 def check_options(options: dict) -> None:
     """Raise a ConfigError for an option that :class:`AspectPipeline` does not have."""
-    from ..errors import ConfigError
+    from ..errors import ConfigError, did_you_mean
 
     known = list(aspect_options())
     unknown = sorted(set(options) - set(known))
     if unknown:
-        raise ConfigError(f"{unknown[0]!r} is not an option of the aspect model; choose from: {', '.join(known)}")
+        raise ConfigError(f"{unknown[0]!r} is not an option of the aspect model{did_you_mean(unknown[0], known)}; "
+                          f"choose from: {', '.join(known)}")
 
 
 def fit_aspects(data_path, out=None, *, dev_path=None, dev_fraction: float = 0.1, refit: bool = True,
