@@ -437,6 +437,7 @@ class Pipeline(OptionAttributes, Classifier):
         self.info_ = {"trained_on": trained_on, **({"early_stopping_on": len(texts) - trained_on}
                                                    if trained_on < len(texts) else {}),
                       **({"tuned_on": n_tune} if n_tune else {}),
+                      **getattr(model, "fit_info_", {}),  # a network's device, epochs run and best epoch
                       "created": datetime.now(timezone.utc).isoformat(timespec="seconds")}
         return self
 

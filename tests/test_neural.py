@@ -460,6 +460,16 @@ def test_exported_file_has_normal_permissions(binary, tmp_path):
     assert [p.name for p in tmp_path.iterdir() if p.name.endswith(".partial")] == []
 
 
+def test_info_says_where_and_how_long_a_network_trained(mlp_pipe, tmp_path):
+    model = mlp_pipe.model_
+    expected = {"device": "cpu" if not torch.cuda.is_available() else "cuda", "epochs": len(model.history_),
+                "best_epoch": model.best_epoch_}
+    assert {key: mlp_pipe.info_[key] for key in expected} == expected
+    mlp_pipe.save(tmp_path / "m")
+    assert {key: Pipeline.load(tmp_path / "m").info_[key] for key in expected} == expected
+    assert "epochs" not in Pipeline("tfidf", "logreg").fit(["good", "bad"] * 3, [1, 0] * 3).info_
+
+
 def test_plot_history(mlp_pipe, tmp_path):
     path = plot_history(mlp_pipe.model_.history_, tmp_path / "history.png")
     assert path.read_bytes().startswith(b"\x89PNG")

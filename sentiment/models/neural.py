@@ -109,6 +109,8 @@ class NeuralModel(Stage):
             if dev is not None:
                 dev_batches = self._batches(dev[0], dev[1], device, PREDICT_BATCH_SIZE)
             self.history_ = trainer.train(self.net_, batches, dev_batches, self._train_config(), device, progress)
+        # what a pipeline's info_ (and `sentiment info`) says of the training: where, and how long
+        self.fit_info_ = {"device": device.type, "epochs": len(self.history_), "best_epoch": self.best_epoch_}
         self.fitted = True
         return self
 
