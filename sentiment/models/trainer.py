@@ -111,19 +111,19 @@ def device_errors(device: torch.device) -> Iterator[None]:
     they are."""
     try:
         yield
-    except (MemoryError, RuntimeError) as exc:  # torch.OutOfMemoryError (a GPU's) is a RuntimeError too
-        if not isinstance(exc, MemoryError) and not _out_of_memory(exc):
-            raise
-        raise ConfigError(f"the network or a batch does not fit in the memory of the {device.type} device; use smaller "
-                          "hidden sizes (hidden_sizes, hidden_size), a smaller batch_size, or fewer features "
-                          "(max_features)") from None
-    except NotImplementedError as exc:
+    except NotImplementedError as exc:  # a RuntimeError too: caught first
         if device.type != "mps":
             raise
         first = str(exc).strip().splitlines()[0] if str(exc).strip() else "an operation"
         raise ConfigError(f"this torch build cannot run the model on Apple MPS ({first}); upgrade torch, set "
                           "PYTORCH_ENABLE_MPS_FALLBACK=1 to run the missing operations on the CPU, or set "
                           "device='cpu'") from None
+    except (MemoryError, RuntimeError) as exc:  # torch.OutOfMemoryError (a GPU's) is a RuntimeError too
+        if not isinstance(exc, MemoryError) and not _out_of_memory(exc):
+            raise
+        raise ConfigError(f"the network or a batch does not fit in the memory of the {device.type} device; use smaller "
+                          "hidden sizes (hidden_sizes, hidden_size), a smaller batch_size, or fewer features "
+                          "(max_features)") from None
 
 
 def _out_of_memory(exc: RuntimeError) -> bool:
