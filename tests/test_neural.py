@@ -307,13 +307,17 @@ def test_lstm_starts_from_a_saved_lstm(data, lstm_pipe, mlp_pipe, tmp_path):
         Pipeline("word2vec", "lstm", **{**still, "vector_size": 8}).fit(train_x[:60], train_y[:60])
 
 
-def test_a_bad_init_from_fails_before_the_texts_are_cleaned(data, mlp_pipe, tmp_path, monkeypatch):
+def test_a_bad_init_from_fails_before_the_texts_are_cleaned(data, mlp_pipe, lstm_pipe, tmp_path, monkeypatch):
     train_x, train_y, _, _ = data
+    lstm = lstm_pipe.save(tmp_path / "lstm")  # hidden_size=16
     monkeypatch.setattr(sentiment.Cleaner, "tokens_of", lambda self, texts: pytest.fail("the texts were cleaned"))
-    for init_from, pattern in [(tmp_path / "nope", "is not a directory"), (tmp_path, "no config.json"),
-                               (mlp_pipe.save(tmp_path / "mlp"), "holds an mlp model; give a saved lstm model")]:
+    for init_from, options, pattern in [
+            (tmp_path / "nope", {}, "is not a directory"), (tmp_path, {}, "no config.json"),
+            (mlp_pipe.save(tmp_path / "mlp"), {}, "holds an mlp model; give a saved lstm model"),
+            (lstm, {"hidden_size": 8}, "has hidden_size=16, this model 8; set hidden_size=16"),
+            (lstm, {"hidden_size": 16, "lstm_pooling": "mean"}, "has lstm_pooling='max', this model 'mean'")]:
         with pytest.raises((ConfigError, sentiment.ModelFileError), match=pattern):
-            Pipeline("word2vec", "lstm", init_from=str(init_from), **SMALL_W2V).fit(train_x[:60], train_y[:60])
+            Pipeline("word2vec", "lstm", init_from=str(init_from), **SMALL_W2V, **options).fit(train_x[:60], train_y[:60])
 
 
 def test_sequence_batches_bucket_by_length():

@@ -331,6 +331,11 @@ class LSTMModel(NeuralModel):
         if name != "lstm":
             raise ConfigError(f"init_from={path} holds {with_article(name) if name else 'another kind of'} model; "
                               "give a saved lstm model")
+        saved = config["stages"]["model"].get("params", {})
+        for key in ("hidden_size", "layers", "bidirectional", "lstm_pooling"):  # the network's shape, as saved
+            if key in saved and saved[key] != self.params[key]:
+                raise ConfigError(f"init_from={path} has {key}={saved[key]!r}, this model {self.params[key]!r}; "
+                                  f"set {key}={saved[key]!r}")
 
     def _start_from(self, net: nets.LSTMNet, vectorizer, labels) -> None:
         """Copy the weights of the saved lstm model ``init_from`` into ``net`` (see the class docstring); its
