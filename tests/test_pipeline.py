@@ -233,3 +233,14 @@ def test_yes_no_labels_keep_their_names_and_do_not_mix_with_numbers(binary):
         Pipeline("tfidf", "logreg").fit(texts, [int(f) if i % 2 else f for i, f in enumerate(flags)])
     floats = Pipeline("tfidf", "logreg").fit(texts, [float(f) for f in flags])  # a pandas column with gaps
     assert floats.label_names_ == ["negative", "positive"]
+
+
+def test_the_progress_bar_shows_a_later_stage_without_the_cleanings_count():
+    from sentiment.pipeline import _Progress
+
+    with _Progress(True, 10) as progress:
+        progress.update(10)
+        assert "10/10" in str(progress.bar)
+        progress.stage("training (mlp)")
+        shown = str(progress.bar)
+        assert shown.startswith("training (mlp): 00:") and "10/10" not in shown and "text/s" not in shown
