@@ -31,7 +31,7 @@ from .data import check_texts
 from .errors import ConfigError, ModelFileError, with_article
 from .multilabel import tune_thresholds
 from . import __version__
-from .persistence import CONFIG, atomic_directory, check_columns, checksum, one_line, read_model, write_config
+from .persistence import CONFIG, INCONSISTENT_MODEL, atomic_directory, check_columns, checksum, one_line, read_model, write_config
 from .pipeline import Classifier, _label_list
 
 
@@ -173,10 +173,10 @@ class Ensemble(Classifier):
             if "columns" in config:  # checked above: a dict of non-empty strings
                 ensemble.config_["columns"] = dict(config["columns"])
             return ensemble
-        except (KeyError, TypeError, ValueError) as exc:  # ConfigError is a ValueError
-            raise ModelFileError(f"{path} is not a consistent ensemble ({one_line(exc)}); build it again") from None
-        except RecursionError:  # ensembles of ensembles hundreds deep
+        except RecursionError:  # ensembles of ensembles hundreds deep (a RuntimeError: caught first)
             raise ModelFileError(f"{path} nests ensembles too deep to load; build it again") from None
+        except INCONSISTENT_MODEL as exc:  # a ConfigError is a ValueError
+            raise ModelFileError(f"{path} is not a consistent ensemble ({one_line(exc)}); build it again") from None
 
 
 def _member_names(config: dict) -> list[str]:

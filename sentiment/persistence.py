@@ -441,6 +441,11 @@ def as_float32(values, what: str) -> np.ndarray:
     return values
 
 
+# What rebuilding a model from a damaged or crafted directory raises (a wrong type, a missing key, arrays of
+# the wrong shape, ...); the loaders turn it into a ModelFileError that names the directory
+INCONSISTENT_MODEL = (KeyError, TypeError, ValueError, AttributeError, RuntimeError, IndexError, ArithmeticError)
+
+
 def one_line(error: BaseException) -> str:
     """An exception's message on one line (PyTorch's state-dict errors span several), at most 300 characters;
     its type's name when it has no message."""

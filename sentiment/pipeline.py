@@ -41,7 +41,7 @@ from .errors import (ConfigError, DataError, LabelSpellingWarning, ModelFileErro
                      counted, did_you_mean, with_article)
 from .groupings import group_labels, resolve_grouping
 from .multilabel import DEFAULT_THRESHOLD, chosen_labels, decide, macro_f1, tune_thresholds
-from .persistence import check_columns, one_line, read_config, read_model, saved_reading, warn_of_reading, write_model
+from .persistence import INCONSISTENT_MODEL, check_columns, one_line, read_config, read_model, saved_reading, warn_of_reading, write_model
 from .registry import available, resolve
 from .tasks import DEFAULT_MODEL, DEFAULT_TASK, DEFAULT_VECTORIZER, get_task
 
@@ -536,7 +536,7 @@ class Pipeline(OptionAttributes, Classifier):
             pipe.info_ = dict(config.get("info", {}))
             pipe.reading_version_ = saved_reading(config)
             pipe.config_ = config
-        except (KeyError, TypeError, ValueError, AttributeError, RuntimeError, IndexError, ArithmeticError) as exc:
+        except INCONSISTENT_MODEL as exc:
             raise ModelFileError(f"{path} is not a consistent sentiment model ({one_line(exc)}); train it again") from None
         warn_of_reading(pipe.reading_version_, path)
         return pipe

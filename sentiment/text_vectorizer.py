@@ -27,7 +27,7 @@ from . import __version__
 from .cleaning import READING_VERSION, Cleaner
 from .data import check_texts
 from .errors import ConfigError, DataError, ModelFileError, NotFittedError, did_you_mean, with_article
-from .persistence import check_columns, one_line, read_model, saved_reading, warn_of_reading, write_model
+from .persistence import INCONSISTENT_MODEL, check_columns, one_line, read_model, saved_reading, warn_of_reading, write_model
 from .pipeline import (OptionAttributes, _all_option_names, _check_extra, _jsonable, _Progress, _tokens, canonical_options,
                        cleaner_options, saved_cleaner, split_options)
 from .registry import available, resolve
@@ -315,8 +315,7 @@ class TextVectorizer(OptionAttributes):
             vec.config_ = config
             if config.get("output"):
                 vec.set_output(transform=config["output"]["transform"])
-        except (KeyError, TypeError, ValueError, AttributeError, RuntimeError, IndexError, ArithmeticError,
-                ConfigError) as exc:
+        except INCONSISTENT_MODEL as exc:  # a ConfigError is a ValueError
             raise ModelFileError(f"{path} is not a consistent sentiment vectorizer ({one_line(exc)}); fit it "
                                  "again") from None
         warn_of_reading(vec.reading_version_, path)

@@ -37,8 +37,8 @@ from ..devices import check_device_name
 from ..errors import (ConfigError, DataError, ModelFileError, NotFittedError, SentimentError, counted, known_options,
                       with_article)
 from ..marks import JOINERS, MARKS
-from ..persistence import (CONFIG, atomic_directory, checksum, one_line, read_model, reading_answered_for, saved_reading,
-                           warn_of_reading, write_config, write_stages)
+from ..persistence import (CONFIG, INCONSISTENT_MODEL, atomic_directory, checksum, one_line, read_model,
+                           reading_answered_for, saved_reading, warn_of_reading, write_config, write_stages)
 from ..pipeline import MAX_EXPLAINED_WORDS
 from ..registry import available, resolve
 from ..tokens import markup_spans, token_cleaner
@@ -391,8 +391,7 @@ class AspectPipeline:
             pipe.reading_version_ = saved_reading(config)
         except ModelFileError:
             raise
-        except (SentimentError, KeyError, ValueError, TypeError, AttributeError, RuntimeError, IndexError,
-                ArithmeticError, RecursionError) as exc:
+        except (SentimentError, RecursionError, *INCONSISTENT_MODEL) as exc:
             raise ModelFileError(f"{path} is not a consistent aspect model ({one_line(exc)}); train it again") from None
         warn_of_reading(pipe.reading_version_, path)
         return pipe
