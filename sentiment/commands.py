@@ -15,10 +15,10 @@ from typing import Any, Callable
 import numpy as np
 
 from .data import (LABEL_SEPARATOR, LABEL_SETS, check_fraction, check_label_sets, check_labels, csv_quoting,
-                   holds_sst_trees, is_multi_label, is_pandas_na, iter_table, missing_columns, read_labelled, sst_phrase_split, text_values,
-                   train_dev_split)
-from .errors import (ConfigError, DataError, MissingColumnsError, ModelFileError, SeparatorError, TuningWarning, UngroupedLabelError,
-                     UnknownLabelsError, counted, refuse_flags, with_article)
+                   holds_sst_trees, is_multi_label, is_pandas_na, iter_table, label_spelling_note, missing_columns,
+                   read_labelled, sst_phrase_split, text_values, train_dev_split)
+from .errors import (ConfigError, DataError, LabelSpellingWarning, MissingColumnsError, ModelFileError, SeparatorError,
+                     TuningWarning, UngroupedLabelError, UnknownLabelsError, counted, refuse_flags, with_article)
 from .evaluation import evaluate
 from .multilabel import MIN_POSITIVES
 from .persistence import atomic_file, check_model_target, check_outside_models, read_config
@@ -111,7 +111,8 @@ def fit_file(
     same_file = dev is not None and Path(dev).resolve() == Path(data).resolve()  # said above
     # SST phrases: a dev sentence may well be a phrase of a training tree, which no row duplicates
     overlap = [] if same_file or phrases else _dev_overlap_notes(texts, dev_texts)
-    for note in overlap:
+    spelling = label_spelling_note(_label_values(everything[1]))  # said before training (Pipeline.fit warns after)
+    for note in ([f"note: {spelling}"] if spelling else []) + overlap:
         log(note)
     # The dev data only score the model: what is tuned (the early stopping of models trained by epochs and,
     # with several labels, the thresholds) is tuned on a part of the training data, so fit never sees them.
@@ -129,6 +130,7 @@ def fit_file(
 
         with warnings.catch_warnings(record=True) as caught:
             warnings.simplefilter("ignore", TuningWarning)  # logged below, in the command's words
+            warnings.simplefilter("ignore", LabelSpellingWarning)  # logged before training
             warnings.simplefilter("always", ConvergenceWarning)
             pipe.fit(texts, labels, label_names=label_names, progress=progress)
         for warning in caught:  # scikit-learn's warnings in the command's words; others as they came

@@ -132,16 +132,17 @@ def check_label_sets(labels: Sequence, n_texts: int) -> tuple[np.ndarray, np.nda
     return indicator, classes
 
 
-def check_labels_present(labels: list, several: bool) -> None:
+def check_labels_present(labels: list, several: bool, what: str = "label") -> None:
     """A DataError for a missing label (None, NaN, a blank string), or with ``several`` labels per text for
-    an empty list of labels or one that holds a missing label; training and scoring say it alike."""
+    an empty list of labels or one that holds a missing label; training and scoring say it alike. ``what``
+    names the labels in the message (e.g. "dev label")."""
     for i, value in enumerate(labels):
         if not several and _missing(value):
-            raise DataError(f"label {i} is missing; drop or fill the rows without a label")
+            raise DataError(f"{what} {i} is missing; drop or fill the rows without a label")
         if several and not len(value):
-            raise DataError(f"label list {i} is empty; give every text at least one label (e.g. 'neutral' or 'none')")
+            raise DataError(f"{what} list {i} is empty; give every text at least one label (e.g. 'neutral' or 'none')")
         if several and any(_missing(m) for m in value):
-            raise DataError(f"label list {i} holds a missing or empty label ({list(value)!r}); drop it")
+            raise DataError(f"{what} list {i} holds a missing or empty label ({list(value)!r}); drop it")
 
 
 def _missing(value) -> bool:
@@ -150,7 +151,7 @@ def _missing(value) -> bool:
 
 def is_na(value) -> bool:
     """None, NaN, ``pd.NA`` or ``pd.NaT``: a missing value as pandas and numpy give it."""
-    return value is None or (isinstance(value, float) and math.isnan(value)) or is_pandas_na(value)
+    return value is None or (isinstance(value, (float, np.floating)) and math.isnan(value)) or is_pandas_na(value)
 
 
 def is_pandas_na(value) -> bool:

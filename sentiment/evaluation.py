@@ -29,15 +29,17 @@ def label_codes(pipeline, labels: Sequence, texts: Sequence[str] | None = None) 
     return targets_for(pipeline.classes_, pipeline.label_names_, labels, pipeline.multi_label_, aliases)
 
 
-def targets_for(classes: np.ndarray, names, labels: Sequence, multi_label: bool, aliases: Sequence = ()) -> np.ndarray:
+def targets_for(classes: np.ndarray, names, labels: Sequence, multi_label: bool, aliases: Sequence = (),
+                what: str = "label") -> np.ndarray:
     """Class indices of ``labels`` (one per text), or with ``multi_label`` the 0/1 matrix (texts x classes)
-    of label lists; ``aliases``: further lists of values, in the order of ``classes``, that name them."""
+    of label lists; ``aliases``: further lists of values, in the order of ``classes``, that name them;
+    ``what`` names the labels in the message for a missing one (e.g. "dev label")."""
     if is_multi_label(labels) != multi_label:
         if multi_label:
             raise DataError("the model gives several labels per text; give a list of labels per text "
                             "(in a file: labels joined by the separator the model was trained with)")
         raise DataError("the model gives one label per text, but the labels are lists; give one label per text")
-    check_labels_present(labels, several=multi_label)
+    check_labels_present(labels, several=multi_label, what=what)
     if not multi_label:
         return codes_for(classes, names, labels, aliases)
     sets = [list(dict.fromkeys(label)) for label in labels]

@@ -406,7 +406,7 @@ class Pipeline(OptionAttributes, Classifier):
         if dev is not None:  # unknown dev labels fail before the (slow) cleaning, not after
             from .evaluation import targets_for
 
-            dev_targets = targets_for(classes, names, self._grouped(dev[1]), multi_label)
+            dev_targets = targets_for(classes, names, self._grouped(dev[1]), multi_label, what="dev label")
         if multi_label and not model.supports_multi_label:
             able = [name for name in available("model") if resolve("model", name).supports_multi_label]
             raise ConfigError(f"model {self.model!r} cannot learn several labels per text; use one of: {', '.join(able)}")

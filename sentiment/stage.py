@@ -96,6 +96,8 @@ class Stage:
         """Check a numeric option from ``low`` to ``high``; ``none`` (what None means, e.g. "no limit") lets it
         be None too."""
         value = python_number(self.params[key])  # numpy numbers too (GridSearchCV over np.arange / np.logspace)
+        if none and isinstance(value, str) and value.strip().lower() == "none":  # as a command line writes it
+            self.params[key] = value = None
         if value is None and none:
             return
         ok = isinstance(value, int) if integer else isinstance(value, (int, float))

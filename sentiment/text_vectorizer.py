@@ -284,9 +284,9 @@ class TextVectorizer(OptionAttributes):
             **({"reading_version": reading} if reading is not None else {}),
             "vectorizer": {"name": fitted.pop("vectorizer"), "options": _jsonable(fitted)},
             "cleaner": self.cleaner_.to_dict(),
-            "stages": {"vectorizer": {"name": self.vectorizer_.name, "params": _jsonable(self.vectorizer_.params)}},
+            "stages": {"vectorizer": {"name": self.vectorizer_.name, "params": _jsonable(self.vectorizer_.params),
+                                      **({"output": output} if (output := self._own_output()) else {})}},
             "info": self.info_,
-            **({"output": {"transform": output}} if (output := self._own_output()) else {}),
             **kept,
             **_jsonable(extra or {}),
         }
@@ -313,8 +313,8 @@ class TextVectorizer(OptionAttributes):
             vec.reading_version_ = saved_reading(config)
             vec.info_ = dict(config.get("info", {}))
             vec.config_ = config
-            if config.get("output"):
-                vec.set_output(transform=config["output"]["transform"])
+            if spec.get("output") is not None:  # set_output's choice
+                vec.set_output(transform=spec["output"])
         except INCONSISTENT_MODEL as exc:  # a ConfigError is a ValueError
             raise ModelFileError(f"{path} is not a consistent sentiment vectorizer ({one_line(exc)}); fit it "
                                  "again") from None

@@ -100,9 +100,11 @@ def test_fit_notes_labels_spelt_two_ways_once(tmp_path, binary):
     write_table(pd.DataFrame({"text": binary.train_texts, "label": labels}), path)
     result = invoke("fit", path, "--out", tmp_path / "m", "--model", "logreg")  # trains twice: dev, then refit
     assert_ok(result)
-    notes = [line for line in result.stderr.splitlines() if "differ only" in line]
+    lines = result.stderr.splitlines()
+    notes = [line for line in lines if "differ only" in line]
     assert notes == ["note: some labels differ only in capitalisation (Pos / pos) and are different classes; write "
                      "each label one way if they mean the same"]
+    assert lines.index(notes[0]) < next(i for i, line in enumerate(lines) if line.startswith("training "))
 
 
 def test_fit_without_dev_uses_dev_fraction(files, tmp_path):

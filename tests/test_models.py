@@ -180,6 +180,9 @@ def test_none_written_as_text_is_none_where_none_is_a_choice():
     assert resolve("vectorizer", "tfidf")(norm="NONE").params["norm"] is None
     with pytest.raises(ConfigError, match="pooling='none' is not valid"):  # None is no choice of pooling
         resolve("vectorizer", "word2vec")(pooling="none")
+    assert resolve("vectorizer", "tfidf")(max_features="None").params["max_features"] is None  # a number or None
+    with pytest.raises(ConfigError, match="min_count must be a whole number of at least 1, not 'none'"):
+        resolve("vectorizer", "word2vec")(min_count="none")  # None is no choice of min_count
 
 
 def test_an_option_that_may_be_none_says_so():

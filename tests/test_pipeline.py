@@ -70,6 +70,7 @@ def test_unicode_and_odd_texts_predict(pipe):
     (["p", None, "n"], "label 1 is missing"),
     (["p", float("nan"), "n"], "label 1 is missing"),
     (["p", " ", "n"], "label 1 is missing"),
+    (np.array([1.0, np.nan, 0.0], dtype=np.float32), "label 1 is missing"),  # numpy's own NaN too
     (["p", 1, "n"], "mix types"),
     ("pnp", "not a single string"),
 ])
@@ -143,6 +144,7 @@ def test_dev_labels_may_be_the_display_names(binary):
     ("dev.csv", "dev must be a \\(texts, labels\\) pair"),
     ((["good", "bad", "fine"], ["pos", "neg"]), "dev has 3 texts but 2 labels"),
     ((["good", "bad"], None), "not NoneType"),
+    ((["good", "bad"], ["pos", None]), "^dev label 1 is missing; drop or fill"),
 ])
 def test_bad_dev_data(binary, dev, pattern):
     with pytest.raises(DataError, match=pattern):

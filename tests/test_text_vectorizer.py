@@ -108,7 +108,9 @@ def test_pandas_output_of_dense_vectors_and_a_clear_refusal_of_sparse_ones(binar
     vec.save(tmp_path / "default")
     assert isinstance(TextVectorizer.load(tmp_path / "default").transform(texts), np.ndarray)
     TextVectorizer("word2vec", **W2V).fit(texts).save(tmp_path / "unset")
-    assert "output" not in json.loads((tmp_path / "unset" / "config.json").read_text())
+    assert "output" not in json.loads((tmp_path / "unset" / "config.json").read_text())["stages"]["vectorizer"]
+    vec.set_output(transform="pandas").save(tmp_path / "extra", extra={"output": "sparse npz"})  # a user's own key
+    assert isinstance(TextVectorizer.load(tmp_path / "extra").transform(texts), pd.DataFrame)
     # as a step of a scikit-learn pipeline whose output is set to pandas; clone keeps the setting
     model = make_pipeline(clone(vec), StandardScaler()).set_output(transform="pandas")
     assert isinstance(model.fit_transform(list(texts)), pd.DataFrame)
