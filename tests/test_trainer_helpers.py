@@ -181,9 +181,12 @@ def test_an_operation_missing_on_apple_mps_says_what_to_do():
 def test_a_network_too_large_for_memory_says_what_to_make_smaller():
     for error in (RuntimeError("[enforce fail at alloc_cpu.cpp:127] DefaultCPUAllocator: can't allocate memory"),
                   RuntimeError("CUDA out of memory. Tried to allocate 20.00 GiB"), MemoryError()):
-        with pytest.raises(ConfigError, match="does not fit in the memory of the cpu device; use smaller hidden sizes"):
+        with pytest.raises(ConfigError, match=r"does not fit in the memory of the cpu device( \(.+\))?; use smaller hidden sizes"):
             with trainer.device_errors(torch.device("cpu")):
                 raise error
+    with pytest.raises(ConfigError, match=r"cpu device \(CUDA out of memory. Tried to allocate 2 GiB\); predict fewer"):
+        with trainer.device_errors(torch.device("cpu"), training=False):  # a trained model, predicting
+            raise RuntimeError("CUDA out of memory. Tried to allocate 2 GiB")
     with pytest.raises(RuntimeError, match="shapes cannot be multiplied"):  # another RuntimeError stays a bug
         with trainer.device_errors(torch.device("cpu")):
             raise RuntimeError("mat1 and mat2 shapes cannot be multiplied")

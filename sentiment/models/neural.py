@@ -123,7 +123,7 @@ class NeuralModel(Stage):
             return np.zeros((0, self.n_classes_))
         device = trainer.resolve_device(self.params["device"], fallback=True)  # e.g. trained on a GPU, used on a laptop
         self.net_.to(device)
-        with trainer.device_errors(device):
+        with trainer.device_errors(device, training=False):
             probabilities, _ = trainer.predict(self.net_, self._batches(X, None, device, PREDICT_BATCH_SIZE), device)
         probabilities = probabilities.astype(np.float64)
         if self.multi_label_:

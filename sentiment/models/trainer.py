@@ -33,6 +33,7 @@ import torch
 from tqdm.auto import tqdm
 
 from ..errors import ConfigError, TrainingError
+from ..persistence import one_line
 from ..multilabel import label_f1, tune_thresholds
 from .nets import HEADS, head_loss, head_probabilities
 
@@ -105,10 +106,10 @@ def autocast(device: torch.device):
 
 
 @contextmanager
-def device_errors(device: torch.device) -> Iterator[None]:
+def device_errors(device: torch.device, training: bool = True) -> Iterator[None]:
     """Turn an operation that this torch build lacks on Apple MPS (NotImplementedError), and a network or
-    batch too large for the device's memory, into a ConfigError that says what to do; other errors pass as
-    they are."""
+    batch too large for the device's memory (while ``training``, or while predicting), into a ConfigError
+    that says what to do; other errors pass as they are."""
     try:
         yield
     except NotImplementedError as exc:  # a RuntimeError too: caught first
@@ -121,9 +122,12 @@ def device_errors(device: torch.device) -> Iterator[None]:
     except (MemoryError, RuntimeError) as exc:  # torch.OutOfMemoryError (a GPU's) is a RuntimeError too
         if not isinstance(exc, MemoryError) and not _out_of_memory(exc):
             raise
-        raise ConfigError(f"the network or a batch does not fit in the memory of the {device.type} device; use smaller "
-                          "hidden sizes (hidden_sizes, hidden_size), a smaller batch_size, or fewer features "
-                          "(max_features)") from None
+        detail = f" ({one_line(exc)})" if str(exc).strip() else ""
+        advice = ("use smaller hidden sizes (hidden_sizes, hidden_size), a smaller batch_size, shorter texts "
+                  "(an lstm's max_length) or fewer features (max_features)" if training else
+                  "predict fewer or shorter texts at a time (predict --batch-size)")
+        raise ConfigError(f"the network or a batch does not fit in the memory of the {device.type} device{detail}; "
+                          f"{advice}") from None
 
 
 def _out_of_memory(exc: RuntimeError) -> bool:
