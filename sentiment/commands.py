@@ -644,7 +644,8 @@ def predict_file(pipe: Pipeline, source: str | Path, target: str | Path, *, text
     an aspect model also reads the sentences (``id``, ``text``) of SemEval-2014 XML.
 
     Memory stays flat on files of any size. ``target`` gets the input columns plus ``label`` (with
-    several labels per text: ``labels``, joined by the model's separator) and one ``score_<label>``
+    several labels per text: ``labels``, joined by the model's separator, and with ``top_if_none``
+    ``below_threshold``, whether the label was given although none passes its threshold) and one ``score_<label>``
     column per class (for an aspect model: ``aspects``, the terms found or, with ``aspects``, those named, each
     read within its own sentence unless ``by_sentence`` is False, and ``categories``). With ``explain``, also
     ``explanation``: the words that move each text's (first) label most (:func:`sentiment.explanation.explain`;
@@ -672,7 +673,7 @@ def predict_file(pipe: Pipeline, source: str | Path, target: str | Path, *, text
         for chunk in _all_columns(source, text_column, chunksize, progress, getattr(pipe, "kind", None) == "aspect"):
             texts = chunk[text_column]
             _check_no_blank(texts, source, text_column, rows)
-            names = _added_names(pipe, explain)
+            names = _added_names(pipe, explain, top_if_none)
             prefix = "predicted_" if any(name in chunk.columns for name in names) else ""  # keep e.g. a gold label
             taken = [prefix + name for name in names if prefix and prefix + name in chunk.columns]
             if taken:  # before any work on the chunk
@@ -709,11 +710,11 @@ def _output_format(target: Path) -> str:
     return out_format
 
 
-def _added_names(pipe, explain: bool) -> list[str]:
+def _added_names(pipe, explain: bool, top_if_none: bool = False) -> list[str]:
     """The names of the columns that :func:`_prediction_columns` adds, in its order."""
     if getattr(pipe, "kind", None) == "aspect":
         return ["aspects", "categories"] if pipe.categories_ is not None else ["aspects"]
-    labels = ["labels"] if pipe.multi_label_ else ["label"]
+    labels = ["labels", *(["below_threshold"] if top_if_none else [])] if pipe.multi_label_ else ["label"]
     return labels + [f"score_{name}" for name in pipe.label_names_] + (["explanation"] if explain else [])
 
 
@@ -734,6 +735,8 @@ def _prediction_columns(pipe, texts: list[str], top_if_none: bool, aspects, by_s
         return {key: [cell(row[key]) for row in results] for key in keys}
     columns = ({"labels": [r["labels"] if nested else separator.join(r["labels"]) for r in results]}
                if pipe.multi_label_ else {"label": [r["label"] for r in results]})
+    if pipe.multi_label_ and top_if_none:  # whether the label was given below every threshold
+        columns["below_threshold"] = [r["below_threshold"] for r in results]
     for name in pipe.label_names_:
         columns[f"score_{name}"] = [r["scores"][name] for r in results]
     if explain:

@@ -505,7 +505,13 @@ def test_cli_predict_multi_label(cli_model, tmp_path):
     assert_ok(invoke("predict", "--model", out, "--input", source, "--output", target))
     predicted = pd.read_csv(target)
     assert predicted["labels"].tolist()[0] == "amusement" and set(predicted["labels"][1].split(";")) == {"anger", "fear"}
-    assert "score_neutral" in predicted.columns
+    assert "score_neutral" in predicted.columns and "below_threshold" not in predicted.columns
+    source.write_text("text\nso hilarious and funny\nzzz\n", encoding="utf-8")
+    assert_ok(invoke("predict", "--model", out, "--input", source, "--output", target, "--top-if-none"))
+    predicted = pd.read_csv(target, keep_default_na=False)
+    annotated = sentiment.load(out).annotate(["so hilarious and funny", "zzz"], top_if_none=True)
+    assert predicted["below_threshold"].tolist() == [r["below_threshold"] for r in annotated]
+    assert all(predicted["labels"])  # every text has a label
 
 
 def test_cli_evaluate_multi_label(cli_model, files, tmp_path):
