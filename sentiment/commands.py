@@ -120,7 +120,8 @@ def fit_file(
     tune_info, notes = _what_is_tuned(tune_fraction, model_stage, multi_label)
     if tune_fraction and _trains_by_epochs(model_stage) and "dev_fraction" in (options or {}):
         log(f"note: with several labels per text, {pipe.model} early-stops on the part held out to tune the "
-            f"thresholds ({tune_fraction:.0%}, --tune-fraction), so --set dev_fraction is not used")
+            f"thresholds ({tune_fraction:.0%}, --tune-fraction), so --set dev_fraction is not used (unless the "
+            "texts are too few to hold that part out)")
 
     said = set()  # notes logged once per command, not once per fit
 

@@ -130,16 +130,17 @@ class Ensemble(Classifier):
     @property
     def reading_version_(self) -> dict:
         """Each member's text-reading version (see :class:`~sentiment.pipeline.Pipeline`), by the name of its
-        folder in a saved ensemble (``member0``, ...); a nested ensemble's as a dict of its own."""
+        folder (:meth:`_folders`); a nested ensemble's as a dict of its own."""
         return {name: member.reading_version_ for name, member in zip(self._folders(), self.members)}
 
     def _folders(self) -> list[str]:
-        """The members' folder names in a saved ensemble."""
-        return [f"member{i}" for i in range(len(self.members))]
+        """The members' folder names: those of the directory it was loaded from, else those save writes."""
+        loaded = self.__dict__.get("_loaded_folders")
+        return loaded if loaded and len(loaded) == len(self.members) else [f"member{i}" for i in range(len(self.members))]
 
     def save(self, path: str | os.PathLike) -> Path:
         """Write the ensemble and its members to the directory ``path``, atomically."""
-        names = self._folders()
+        names = [f"member{i}" for i in range(len(self.members))]
         with atomic_directory(path) as staging:
             for name, member in zip(names, self.members):
                 member.save(staging / name)
@@ -172,6 +173,7 @@ class Ensemble(Classifier):
                 raise ValueError(f"its label list {saved!r} is not its members' ({ensemble.label_names_})")
             if "columns" in config:  # checked above: a dict of non-empty strings
                 ensemble.config_["columns"] = dict(config["columns"])
+            ensemble._loaded_folders = list(names)  # its members' folders, as `info` names them
             return ensemble
         except RecursionError:  # ensembles of ensembles hundreds deep (a RuntimeError: caught first)
             raise ModelFileError(f"{path} nests ensembles too deep to load; build it again") from None

@@ -838,8 +838,9 @@ class _Progress:
             self.bar.update(n)
 
     def stage(self, description: str) -> None:
-        """Name the stage that follows the cleaning; the bar then shows its name and the time so far, not the
-        cleaning's count and rate (a network's own bar counts its epochs below it)."""
+        """Name the stage that follows the cleaning; the bar then shows its name and the time since the cleaning
+        began (as the stage starts), not the cleaning's count and rate (a network's own bar counts its epochs
+        below it)."""
         if self.bar is not None:
             self.bar.bar_format = "{desc}{elapsed}"  # "training (mlp): 00:12"
             self.bar.set_description(description)

@@ -330,11 +330,13 @@ def _check_names(vectorizer: str, options: dict, strict: bool = True) -> None:
     except ConfigError:  # an unknown vectorizer name: fit says so
         known = set()
     unknown = sorted(set(options) - known)
+    candidates = known  # for "did you mean": the chosen vectorizer's options, or any that a switch may bring
     if unknown and (not strict or not known):
-        everywhere = _all_option_names(("vectorizer",), own=())
+        candidates = everywhere = _all_option_names(("vectorizer",), own=())
         unknown = [name for name in unknown if name not in everywhere]
     if unknown:
-        raise ConfigError(f"unknown option {unknown[0]!r} for vectorizer {vectorizer!r}{did_you_mean(unknown[0], known)}; "
+        close = did_you_mean(unknown[0], candidates)
+        raise ConfigError(f"unknown option {unknown[0]!r} for vectorizer {vectorizer!r}{close}; "
                           "TextVectorizer.options_for"
                           "(vectorizer) (sentiment options --vectorizer NAME --model logreg: its cleaner and vectorizer parts) lists "
                           "the options")
