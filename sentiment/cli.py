@@ -820,8 +820,10 @@ def options(
         _echo(f"{stage}:")
         for key, option in values.items():
             shown, default = (list(v) if isinstance(v, tuple) else v for v in (option["value"], option["default"]))
+            unused = multi_label and stage == "model" and key == "dev_fraction"  # the tune part stops it instead
             _echo(f"  {key} = {json.dumps(shown)}" + (f"  (task {task}; default {json.dumps(default)})"
-                                                      if shown != default else ""))
+                                                      if shown != default else "")
+                  + ("  (not used with several labels: early stopping uses the tune_fraction part)" if unused else ""))
     _echo("\n" + "\n".join(f"{KIND_NAMES[kind]}: {', '.join(names)}" for kind, names in described["available"].items()))
 
 

@@ -499,6 +499,9 @@ def test_options_command():
     assert_ok(result)
     assert "vector_size = 100" in result.stdout and "nb_alpha" not in result.stdout
     assert_error(invoke("options", "--model", "forest"), "unknown model 'forest'")
+    several = invoke("options", "--task", "emotion", "--multi-label", "--model", "mlp").stdout
+    assert "dev_fraction = 0.1  (not used with several labels: early stopping uses the tune_fraction part)" in several
+    assert "not used" not in invoke("options", "--model", "mlp").stdout
 
 
 @pytest.mark.parametrize("command", ["fit", "predict", "evaluate", "ensemble", "export", "options", "info"])
