@@ -118,6 +118,12 @@ class Classifier:
         to compare with its threshold in ``thresholds_``."""
         return self._evidence(check_texts(texts))[0]
 
+    def predict_log_proba(self, texts: Sequence[str]) -> np.ndarray:
+        """The natural log of :meth:`predict_proba` (scikit-learn's ``predict_log_proba``; a probability of 0
+        gives ``-inf``)."""
+        with np.errstate(divide="ignore"):
+            return np.log(self.predict_proba(texts))
+
     def known_features(self, texts: Sequence[str]) -> np.ndarray:
         """How many features of each text (distinct n-grams, or words with a vector) the fitted vectorizer
         knows; where none, the prediction is the model's guess without evidence (e.g. a text in another

@@ -114,6 +114,8 @@ def test_grid_search(binary):
     assert search.score(binary.dev_texts, binary.dev_labels) > 0.8
     assert list(search.predict(["a superb film"])) == ["pos"]
     np.testing.assert_allclose(search.predict_proba(binary.dev_texts).sum(axis=1), 1.0)
+    np.testing.assert_allclose(np.exp(search.predict_log_proba(binary.dev_texts)),  # GridSearchCV hands it on
+                               search.predict_proba(binary.dev_texts), rtol=1e-12)
 
 
 def test_numpy_numbers_are_options_as_in_a_grid(binary):
