@@ -752,8 +752,8 @@ def info(
     _echo(f"model        {described['model']} ({described['kind']}; sentiment {described['sentiment_version']}{reading})")
     for n, (key, value) in enumerate(described["settings"].items()):
         _echo(f"{'settings' if n == 0 else '':<12} {key}: {_pairs(value)}")
-    labels = (", ".join(f"{name} {t:.3g}" for name, t in described["thresholds"].items()) if described["multi_label"]
-              else ", ".join(described["labels"]))
+    labels = (", ".join(f"{_field(name)} {t:.3g}" for name, t in described["thresholds"].items())
+              if described["multi_label"] else ", ".join(map(_field, described["labels"])))
     if labels:  # a text vectorizer has none
         _echo(f"labels       {'several per text, each with its threshold: ' if described['multi_label'] else ''}{labels}")
     for key, title in (("columns", "columns"), ("data", "data"), ("dev_metrics", "dev"), ("info", "training")):

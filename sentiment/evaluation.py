@@ -228,7 +228,8 @@ def format_report(report: dict) -> str:
         from .aspects.evaluation import format_aspect_report
 
         return format_aspect_report(report)
-    names = report["labels"]
+    per_class = {_one_line_name(name): report["per_class"][name] for name in report["labels"]}
+    names = list(per_class)  # tabs and line breaks in a label name escaped: each row stays one line
     width = max(12, *(len(n) for n in names))
     over = (f"  (over the {report['macro_f1_labels']} of {len(names)} labels that occur in the data or the predictions)"
             if "macro_f1_labels" in report else "")
@@ -245,7 +246,7 @@ def format_report(report: dict) -> str:
         f"{'class':<{width}}  precision  recall     f1  support",
     ]
     for name in names:
-        row = report["per_class"][name]
+        row = per_class[name]
         lines.append(
             f"{name:<{width}}  {row['precision']:9.4f}  {row['recall']:6.4f}  {row['f1']:.4f}  {row['support']:7d}"
         )
@@ -257,6 +258,11 @@ def format_report(report: dict) -> str:
     for name, row in zip(names, report["confusion_matrix"]):
         lines.append(f"{name:<{width}}" + "".join(f"{v:>{cell + 1}}" for v in row))
     return "\n".join(lines)
+
+
+def _one_line_name(name) -> str:
+    """A label name for one line of a text table: its tabs and line breaks escaped."""
+    return str(name).replace("\t", "\\t").replace("\n", "\\n").replace("\r", "\\r")
 
 
 REPORT_FILES = ("metrics.json", "confusion_matrix.png", "label_scores.png", "training_history.png", "mistakes.csv")

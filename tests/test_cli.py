@@ -882,6 +882,14 @@ def test_a_label_or_text_with_line_breaks_stays_on_its_own_line(binary, tmp_path
     assert result.exit_code == 0, result.output
     lines = result.stdout.strip().split("\n")
     assert len(lines) == 2 and lines[0].startswith("pos\\nneg\\t0.999\\tforged\t") and lines[0].endswith("\ta great\\nfilm")
+    shown = "pos\\nneg\\t0.999\\tforged"
+    info = invoke("info", tmp_path / "m").stdout.splitlines()
+    assert f"labels       neg, {shown}" in info  # one line
+    dev = tmp_path / "dev.csv"
+    write_table(pd.DataFrame({"text": ["a great film", "an awful film"], "label": [labels[0], "neg"]}), dev)
+    report = invoke("evaluate", dev, "--model", tmp_path / "m").stdout.splitlines()
+    assert sum(line.startswith(shown) for line in report) == 2  # its row of the class table and of the matrix
+    assert not any(line.startswith(("neg\t0.999", "\t")) for line in report)
 
 
 def test_a_status_line_shows_on_a_terminal_while_a_model_loads_and_is_wiped(monkeypatch):
