@@ -33,8 +33,8 @@ import torch
 from tqdm.auto import tqdm
 
 from ..errors import ConfigError, TrainingError
-from ..persistence import one_line
 from ..multilabel import label_f1, tune_thresholds
+from ..persistence import one_line
 from .nets import HEADS, head_loss, head_probabilities
 
 OPTIMIZERS = ("adam", "adamw", "sgd")
