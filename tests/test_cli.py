@@ -819,6 +819,23 @@ def test_info_of_an_ensemble_describes_its_members(saved_ensemble):
     assert described["reading_version"] == {"member0": READING_VERSION, "member1": READING_VERSION}
 
 
+def test_info_names_an_ensembles_members_by_the_folders_its_config_names(saved_ensemble, tmp_path):
+    import shutil
+
+    from sentiment.persistence import CONFIG, write_config
+
+    folder = tmp_path / "renamed"
+    shutil.copytree(saved_ensemble, folder)
+    (folder / "member0").rename(folder / "tfidf")
+    config = json.loads((folder / CONFIG).read_text())
+    config["members"][0] = "tfidf"
+    files = {key.replace("member0/", "tfidf/"): value for key, value in config.pop("files").items()}
+    write_config(folder, {k: v for k, v in config.items() if k not in ("format", "format_version")}, files)
+    described = json.loads(invoke("info", folder, "--json").stdout)
+    assert described["reading_version"] == {"tfidf": READING_VERSION, "member1": READING_VERSION}
+    assert list(described["settings"]["members"]) == ["tfidf", "member1"]
+
+
 def test_info_of_an_ensemble_within_an_ensemble(saved_ensemble, fitted, tmp_path):
     Ensemble([sentiment.load(saved_ensemble), fitted("tfidf", "logreg")]).save(tmp_path / "nested")
     described = json.loads(invoke("info", tmp_path / "nested", "--json").stdout)
