@@ -773,7 +773,8 @@ def _pairs(value) -> str:
     """``key=value, ...`` of a dict (nested dicts in brackets); other values as :func:`_shown`."""
     if not isinstance(value, dict):
         return _shown(value)
-    return ", ".join(f"{k}=[{_pairs(v)}]" if isinstance(v, dict) else f"{k}={_shown(v)}" for k, v in value.items())
+    return ", ".join(f"{_field(k)}=[{_pairs(v)}]" if isinstance(v, dict) else f"{_field(k)}={_shown(v)}"
+                     for k, v in value.items())
 
 
 def _shown(value) -> str:
@@ -782,7 +783,7 @@ def _shown(value) -> str:
     if isinstance(value, float):
         return f"{value:.1f}" if value.is_integer() and abs(value) < 1e15 else f"{value:.4g}"
     if isinstance(value, str):
-        return value
+        return _field(value)  # a column or file name with a tab or line break stays on its line
     if isinstance(value, list):
         return "[" + ", ".join(_shown(v) for v in value) + "]"
     return json.dumps(value, ensure_ascii=False)

@@ -111,8 +111,10 @@ def fit_file(
     same_file = dev is not None and Path(dev).resolve() == Path(data).resolve()  # said above
     # SST phrases: a dev sentence may well be a phrase of a training tree, which no row duplicates
     overlap = [] if same_file or phrases else _dev_overlap_notes(texts, dev_texts)
-    spelling = label_spelling_note(_label_values(everything[1]))  # said before training (Pipeline.fit warns after)
-    for note in ([f"note: {spelling}"] if spelling else []) + overlap:
+    spelling = label_spelling_note(_label_values(everything[1]))
+    if spelling:  # warned before training (Pipeline.fit's own warning, after it, is left out); the CLI: a note
+        warnings.warn(spelling, LabelSpellingWarning, stacklevel=2)
+    for note in overlap:
         log(note)
     # The dev data only score the model: what is tuned (the early stopping of models trained by epochs and,
     # with several labels, the thresholds) is tuned on a part of the training data, so fit never sees them.
@@ -131,7 +133,7 @@ def fit_file(
 
         with warnings.catch_warnings(record=True) as caught:
             warnings.simplefilter("ignore", TuningWarning)  # logged below, in the command's words
-            warnings.simplefilter("ignore", LabelSpellingWarning)  # logged before training
+            warnings.simplefilter("ignore", LabelSpellingWarning)  # warned before training
             warnings.simplefilter("always", ConvergenceWarning)
             pipe.fit(texts, labels, label_names=label_names, progress=progress)
         for warning in caught:  # scikit-learn's warnings in the command's words; others as they came

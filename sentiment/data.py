@@ -93,8 +93,9 @@ def label_spelling_note(classes) -> str | None:
             "they mean the same")
 
 
-def is_multi_label(labels: Sequence) -> bool:
-    """Whether ``labels`` give several labels per text: every label is a list, tuple or set of labels."""
+def is_multi_label(labels: Sequence, what: str = "label") -> bool:
+    """Whether ``labels`` give several labels per text: every label is a list, tuple or set of labels (a
+    DataError for a mix; ``what`` names the labels in it, e.g. "dev label")."""
     if isinstance(labels, (str, bytes)):
         return False
     labels = list(labels)
@@ -102,10 +103,10 @@ def is_multi_label(labels: Sequence) -> bool:
     if any(sets) and not all(sets):
         first = labels[sets.index(False)]
         if is_na(first):
-            raise DataError(f"label {sets.index(False)} is missing (None/NaN); drop that text or give it a list of "
+            raise DataError(f"{what} {sets.index(False)} is missing (None/NaN); drop that text or give it a list of "
                             "labels (GoEmotions gives ['neutral'])")
         raise DataError(
-            f"label {sets.index(False)} is a single label but others are lists; give every text a list of labels "
+            f"{what} {sets.index(False)} is a single label but others are lists; give every text a list of labels "
             "(several labels per text) or every text one label"
         )
     return bool(sets) and all(sets)

@@ -98,12 +98,16 @@ def counted(n: int, noun: str) -> str:
     return f"{n} {noun}" if n == 1 else f"{n} {noun}s"
 
 
-def did_you_mean(name: str, candidates) -> str:
-    """`` (did you mean 'hidden_sizes'?)`` for a mistyped ``name`` close to one of ``candidates``, else ""."""
+def did_you_mean(name: str, candidates, owners: dict[str, str] | None = None) -> str:
+    """`` (did you mean 'hidden_sizes'?)`` for a mistyped ``name`` close to one of ``candidates``, else "";
+    ``owners`` names where a candidate belongs when that is not where it was given (", an option of word2vec")."""
     import difflib
 
     close = difflib.get_close_matches(str(name), [str(c) for c in candidates], n=1, cutoff=0.75)
-    return f" (did you mean {close[0]!r}?)" if close else ""
+    if not close:
+        return ""
+    owner = (owners or {}).get(close[0])
+    return f" (did you mean {close[0]!r}{f', an option of {owner}' if owner else ''}?)"
 
 
 def known_options(what: str):

@@ -34,7 +34,7 @@ def targets_for(classes: np.ndarray, names, labels: Sequence, multi_label: bool,
     """Class indices of ``labels`` (one per text), or with ``multi_label`` the 0/1 matrix (texts x classes)
     of label lists; ``aliases``: further lists of values, in the order of ``classes``, that name them;
     ``what`` names the labels in the message for a missing one (e.g. "dev label")."""
-    if is_multi_label(labels) != multi_label:
+    if is_multi_label(labels, what) != multi_label:
         if multi_label:
             raise DataError("the model gives several labels per text; give a list of labels per text "
                             "(in a file: labels joined by the separator the model was trained with)")
@@ -228,8 +228,8 @@ def format_report(report: dict) -> str:
         from .aspects.evaluation import format_aspect_report
 
         return format_aspect_report(report)
-    per_class = {_one_line_name(name): report["per_class"][name] for name in report["labels"]}
-    names = list(per_class)  # tabs and line breaks in a label name escaped: each row stays one line
+    labels = report["labels"]
+    names = [_one_line_name(name) for name in labels]  # shown with tabs and line breaks escaped: one line a row
     width = max(12, *(len(n) for n in names))
     over = (f"  (over the {report['macro_f1_labels']} of {len(names)} labels that occur in the data or the predictions)"
             if "macro_f1_labels" in report else "")
@@ -245,8 +245,8 @@ def format_report(report: dict) -> str:
         "",
         f"{'class':<{width}}  precision  recall     f1  support",
     ]
-    for name in names:
-        row = per_class[name]
+    for label, name in zip(labels, names):
+        row = report["per_class"][label]
         lines.append(
             f"{name:<{width}}  {row['precision']:9.4f}  {row['recall']:6.4f}  {row['f1']:.4f}  {row['support']:7d}"
         )

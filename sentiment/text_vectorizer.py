@@ -335,7 +335,9 @@ def _check_names(vectorizer: str, options: dict, strict: bool = True) -> None:
         candidates = everywhere = _all_option_names(("vectorizer",), own=())
         unknown = [name for name in unknown if name not in everywhere]
     if unknown:
-        close = did_you_mean(unknown[0], candidates)
+        owners = {name: " or ".join(v for v in available("vectorizer") if name in resolve("vectorizer", v).defaults)
+                  for name in candidates - known}  # another vectorizer's option: say whose
+        close = did_you_mean(unknown[0], candidates, owners)
         raise ConfigError(f"unknown option {unknown[0]!r} for vectorizer {vectorizer!r}{close}; "
                           "TextVectorizer.options_for"
                           "(vectorizer) (sentiment options --vectorizer NAME --model logreg: its cleaner and vectorizer parts) lists "

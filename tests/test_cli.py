@@ -904,6 +904,10 @@ def test_a_label_or_text_with_line_breaks_stays_on_its_own_line(binary, tmp_path
     assert f"labels       neg, {shown}" in info  # one line
     dev = tmp_path / "dev.csv"
     write_table(pd.DataFrame({"text": ["a great film", "an awful film"], "label": [labels[0], "neg"]}), dev)
+    Pipeline("tfidf", "logreg").fit(binary.train_texts, labels).save(
+        tmp_path / "n", extra={"columns": {"text": "review\ntext", "label": "label"}, "data": {"train": "a\tb.csv"}})
+    described = invoke("info", tmp_path / "n").stdout
+    assert "text=review\\ntext" in described and "train=a\\tb.csv" in described and "\t" not in described
     report = invoke("evaluate", dev, "--model", tmp_path / "m").stdout.splitlines()
     assert sum(line.startswith(shown) for line in report) == 2  # its row of the class table and of the matrix
     assert not any(line.startswith(("neg\t0.999", "\t")) for line in report)

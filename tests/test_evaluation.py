@@ -27,6 +27,19 @@ def test_a_missing_gold_label_is_named_as_fit_names_it(pipe, missing):
         pipe.score(texts, ["pos", "neg", missing])
 
 
+def test_the_text_report_keeps_every_class_whose_names_escape_alike():
+    from sentiment.evaluation import format_report
+
+    names = ["a\tb", "a\\tb"]  # a tab, and a backslash followed by t: both shown as a\tb
+    report = {"n": 3, "accuracy": 1.0, "macro_f1": 1.0, "labels": names, "confusion_matrix": [[2, 0], [0, 1]],
+              "per_class": {name: {"precision": 1.0, "recall": 1.0, "f1": 1.0, "support": n}
+                            for name, n in zip(names, (2, 1))}}
+    lines = format_report(report).splitlines()
+    rows = [line for line in lines if line.startswith("a\\tb ")]
+    assert len(rows) == 4 and "\t" not in "".join(lines)  # two class rows and two matrix rows, one line each
+    assert rows[0].split()[-1] == "2" and rows[1].split()[-1] == "1"  # each class its own support
+
+
 def test_evaluate_accepts_label_values_or_names(fitted, five):
     from sentiment.evaluation import evaluate
 

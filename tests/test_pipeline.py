@@ -145,6 +145,7 @@ def test_dev_labels_may_be_the_display_names(binary):
     ((["good", "bad", "fine"], ["pos", "neg"]), "dev has 3 texts but 2 labels"),
     ((["good", "bad"], None), "not NoneType"),
     ((["good", "bad"], ["pos", None]), "^dev label 1 is missing; drop or fill"),
+    ((["good", "bad"], [("pos",), None]), r"^dev label 1 is missing \(None/NaN\)"),
 ])
 def test_bad_dev_data(binary, dev, pattern):
     with pytest.raises(DataError, match=pattern):

@@ -146,6 +146,11 @@ def test_names_are_checked_at_once_and_values_by_fit():
     with pytest.raises(ConfigError, match="unknown option 'colour'"):
         vec.set_params(colour="red")
     assert vec.get_params() == {"vectorizer": "count", "min_df": 2}  # unchanged
+    with pytest.raises(ConfigError, match=r"'vector_sise' for vectorizer 'count' \(did you mean 'vector_size', an "
+                                          r"option of word2vec\?\)"):
+        vec.set_params(vector_sise=5)  # set_params may switch the vectorizer: the suggestion says whose it is
+    with pytest.raises(ConfigError, match=r"'min_dff' for vectorizer 'count' \(did you mean 'min_df'\?\)"):
+        TextVectorizer("count", min_dff=2)
     with pytest.raises(NotFittedError, match="not fitted"):
         vec.transform(["a text"])
     for bad, pattern in ((TextVectorizer("bert"), "unknown vectorizer 'bert'; choose one of: count, tfidf, word2vec"),

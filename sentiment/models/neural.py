@@ -122,8 +122,8 @@ class NeuralModel(Stage):
         if n == 0:
             return np.zeros((0, self.n_classes_))
         device = trainer.resolve_device(self.params["device"], fallback=True)  # e.g. trained on a GPU, used on a laptop
-        self.net_.to(device)
         with trainer.device_errors(device, training=False):
+            self.net_.to(device)
             probabilities, _ = trainer.predict(self.net_, self._batches(X, None, device, PREDICT_BATCH_SIZE), device)
         probabilities = probabilities.astype(np.float64)
         if self.multi_label_:

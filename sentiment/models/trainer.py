@@ -125,7 +125,8 @@ def device_errors(device: torch.device, training: bool = True) -> Iterator[None]
         detail = f" ({one_line(exc)})" if str(exc).strip() else ""
         advice = ("use smaller hidden sizes (hidden_sizes, hidden_size), a smaller batch_size, shorter texts "
                   "(an lstm's max_length) or fewer features (max_features)" if training else
-                  "predict fewer or shorter texts at a time (predict --batch-size)")
+                  "predict fewer or shorter texts at a time (with predict --input: a --batch-size below 512), or on "
+                  "a device with more memory")
         raise ConfigError(f"the network or a batch does not fit in the memory of the {device.type} device{detail}; "
                           f"{advice}") from None
 
