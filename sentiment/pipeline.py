@@ -166,9 +166,10 @@ class Classifier:
 
 
 class OptionAttributes:
-    """Options as attributes, as for scikit-learn estimators: ``est.C`` reads an option given, ``est.C = 4.0``
-    is ``est.set_params(C=4.0)`` and ``del est.C`` puts the stage's default back. For an estimator that keeps
-    its options in ``_options``; ``_NAMED`` are its own constructor arguments (the stage names), learned
+    """Options as attributes, as for scikit-learn estimators: ``est.C`` reads an option given (or, not given,
+    the chosen stage's default), ``est.C = 4.0`` is ``est.set_params(C=4.0)`` and ``del est.C`` puts the
+    stage's default back. For an estimator that keeps its options in ``_options`` and lists them with
+    ``options_for(*stage names)``; ``_NAMED`` are its own constructor arguments (the stage names), learned
     state ends in ``_`` (``_FITTED``: reading one of those before ``fit`` has set ``_FITTED_MARK`` is a
     NotFittedError, an AttributeError)."""
 
@@ -181,6 +182,14 @@ class OptionAttributes:
         options = self.__dict__.get("_options", {})
         if name in options:
             return options[name]
+        if "_options" in self.__dict__ and not name.startswith("_") and not name.endswith("_"):
+            try:  # an option not given: the chosen stages' default
+                stages = self.options_for(*(self.__dict__[n] for n in self._NAMED)).values()
+            except (ConfigError, KeyError, TypeError):  # an unknown stage name: no defaults to give
+                stages = ()
+            for defaults in stages:
+                if name in defaults:
+                    return defaults[name]
         if name in self._FITTED and self._FITTED_MARK not in self.__dict__:
             raise NotFittedError(f"this {type(self).__name__} is not fitted yet, so it has no {name}; {self._HOW_TO_FIT}")
         raise AttributeError(f"{type(self).__name__!s} has no attribute {name!r}")
@@ -218,8 +227,8 @@ class Pipeline(OptionAttributes, Classifier):
         of the training texts is held out to tune the labels' thresholds. An option that none of the
         stages has is an error.
 
-    Options are also attributes, as for scikit-learn estimators: ``pipe.C = 4.0`` is
-    ``pipe.set_params(C=4.0)``. Learned state ends in ``_`` (``classes_``, ``label_names_``,
+    Options are also attributes, as for scikit-learn estimators: ``pipe.C`` is the value given (else the
+    chosen stage's default), ``pipe.C = 4.0`` is ``pipe.set_params(C=4.0)``. Learned state ends in ``_`` (``classes_``, ``label_names_``,
     ``multi_label_``, ``thresholds_``, ``cleaner_``, ``vectorizer_``, ``model_``, ``reading_version_``: the
     text-reading version it was trained under, None for a model saved before it was recorded; ``info_``:
     how many texts it learnt from and when; ``config_``: a loaded model's saved config, else empty) and

@@ -8,7 +8,7 @@ import pytest
 from sklearn.base import clone, is_classifier
 from sklearn.model_selection import GridSearchCV, cross_val_score
 
-from sentiment import ConfigError, DataError, Pipeline
+from sentiment import ConfigError, DataError, Pipeline, TextVectorizer
 
 
 def test_get_params_and_set_params_round_trip():
@@ -20,8 +20,12 @@ def test_get_params_and_set_params_round_trip():
     assert other.C == 2.0 and other.ngram_range == (1, 3)
     assert pipe.set_params(C=5.0) is pipe and pipe.get_params()["C"] == 5.0
     assert "C=5.0" in repr(pipe)
+    assert pipe.sublinear_tf is True and "sublinear_tf" not in pipe.get_params()  # not set: the stage's default
+    assert TextVectorizer("word2vec").vector_size == 100 and Pipeline("word2vec", "lstm").hidden_size == 128
     with pytest.raises(AttributeError):
-        pipe.sublinear_tf  # not set: not an attribute
+        pipe.hidden_size  # an option of no chosen stage (the lstm's)
+    with pytest.raises(AttributeError):
+        Pipeline().set_params(model="forest").C  # no such model (fit says so): no defaults to read
 
 
 def test_clone_copies_params_not_fitted_state(fitted):
