@@ -22,7 +22,7 @@ from typing import Iterator, List, Optional
 
 import typer
 
-from .errors import LabelSpellingWarning, ReadingVersionWarning, SentimentError
+from .errors import LabelSpellingWarning, ReadingVersionWarning, SentimentError, on_one_line
 from .tasks import CONFIGURATIONS, DEFAULT_TASK, TASK_NAMES, TASKS, or_list
 
 app = typer.Typer(
@@ -56,10 +56,7 @@ def _echo(text: str, **kwargs) -> None:
     typer.echo(_CONTROL.sub(lambda m: repr(m.group())[1:-1], text), **kwargs)
 
 
-def _field(text) -> str:
-    """A text, label or term as one field of a tab-separated output line: its tabs and line breaks escaped
-    (``\\t``, ``\\n``), so that neither a multi-line text nor a crafted label name makes a line of its own."""
-    return str(text).replace("\t", "\\t").replace("\n", "\\n")
+_field = on_one_line  # a text, label or term as one field of a tab-separated output line
 
 
 def _json_text(value) -> str:

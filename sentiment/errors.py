@@ -93,6 +93,13 @@ def with_article(word: str) -> str:
     return f"{'an' if word[:1].lower() in vowel_sounds else 'a'} {word}"
 
 
+def on_one_line(text) -> str:
+    """``text`` (a label, term, name or text) for one line of a table or a tab-separated output line: its tabs
+    and line breaks escaped (``\\t``, ``\\n``, ``\\r``), so that a multi-line text or a crafted label name makes
+    no line of its own."""
+    return str(text).replace("\t", "\\t").replace("\n", "\\n").replace("\r", "\\r")
+
+
 def counted(n: int, noun: str) -> str:
     """``n`` and ``noun``, plural unless one, for messages: "1 text", "2 texts", "3 label lists"."""
     return f"{n} {noun}" if n == 1 else f"{n} {noun}s"

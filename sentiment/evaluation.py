@@ -13,7 +13,7 @@ from typing import Any, Callable, Sequence
 import numpy as np
 
 from .data import check_labels_present, check_texts, is_multi_label, whole_number
-from .errors import ConfigError, DataError, UnknownLabelsError, counted
+from .errors import ConfigError, DataError, UnknownLabelsError, counted, on_one_line
 from .groupings import group_labels, resolve_grouping
 from .multilabel import decide, f1_of_counts, label_counts, present_mean
 from .persistence import atomic_file
@@ -229,7 +229,7 @@ def format_report(report: dict) -> str:
 
         return format_aspect_report(report)
     labels = report["labels"]
-    names = [_one_line_name(name) for name in labels]  # shown with tabs and line breaks escaped: one line a row
+    names = [on_one_line(name) for name in labels]  # shown with tabs and line breaks escaped: one line a row
     width = max(12, *(len(n) for n in names))
     over = (f"  (over the {report['macro_f1_labels']} of {len(names)} labels that occur in the data or the predictions)"
             if "macro_f1_labels" in report else "")
@@ -258,11 +258,6 @@ def format_report(report: dict) -> str:
     for name, row in zip(names, report["confusion_matrix"]):
         lines.append(f"{name:<{width}}" + "".join(f"{v:>{cell + 1}}" for v in row))
     return "\n".join(lines)
-
-
-def _one_line_name(name) -> str:
-    """A label name for one line of a text table: its tabs and line breaks escaped."""
-    return str(name).replace("\t", "\\t").replace("\n", "\\n").replace("\r", "\\r")
 
 
 REPORT_FILES = ("metrics.json", "confusion_matrix.png", "label_scores.png", "training_history.png", "mistakes.csv")

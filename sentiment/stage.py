@@ -96,7 +96,7 @@ class Stage:
         """Check a numeric option from ``low`` to ``high``; ``none`` (what None means, e.g. "no limit") lets it
         be None too."""
         value = python_number(self.params[key])  # numpy numbers too (GridSearchCV over np.arange / np.logspace)
-        if none and isinstance(value, str) and value.strip().lower() == "none":  # as a command line writes it
+        if none and _none_text(value):
             self.params[key] = value = None
         if value is None and none:
             return
@@ -111,10 +111,15 @@ class Stage:
         """Check an option among ``choices``; where None is one, the text "none" (any case, as a command line
         writes it) is None."""
         value = self.params[key]
-        if None in choices and isinstance(value, str) and value.strip().lower() == "none":
+        if None in choices and _none_text(value):
             self.params[key] = value = None
         if value not in choices:
             raise ConfigError(f"{key}={value!r} is not valid; choose one of: {', '.join(map(str, choices))}")
+
+
+def _none_text(value: Any) -> bool:
+    """Whether ``value`` is None written as text ("none", "None", any case), as a command line writes it."""
+    return isinstance(value, str) and value.strip().lower() == "none"
 
 
 def python_number(value: Any) -> Any:
