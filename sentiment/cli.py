@@ -35,6 +35,20 @@ app = typer.Typer(
 )
 
 
+def _print_version(value: bool) -> None:
+    if value:
+        from . import __version__
+
+        typer.echo(f"sentiment {__version__}")
+        raise typer.Exit()
+
+
+@app.callback()
+def _options(version: bool = typer.Option(False, "--version", callback=_print_version, is_eager=True,
+                                          help="Show the version and exit.")) -> None:
+    """Text cleaning, vectorization and sentiment analysis."""
+
+
 def _path_option(*args, **kwargs):
     """``typer.Option`` for a path: whether it can be read is the command's to say, in one line, not click's
     (whose readability check fails with a usage message over three lines)."""

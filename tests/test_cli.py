@@ -524,6 +524,13 @@ def test_top_level_help_lists_every_command_with_a_whole_sentence():
     assert all(line.rstrip().endswith(".") and not line.rstrip().endswith("...") for line in listed if line.strip())
 
 
+def test_version_prints_the_package_version_and_runs_no_command():
+    result = invoke("--version")
+    assert_ok(result)
+    assert result.stdout == f"sentiment {sentiment.__version__}\n"
+    assert invoke("--version", "predict", "good").stdout == result.stdout  # eager: the command is not run
+
+
 # -- errors ---------------------------------------------------------------------------------------------------
 @pytest.fixture
 def bad_files(tmp_path):
