@@ -74,7 +74,7 @@ def fit_file(
     get_task(task)  # an unknown name fails here
     if isinstance(seed, bool) or not isinstance(seed, int) or not 0 <= seed < 2**32:
         raise ConfigError(f"the seed (--seed) must be a whole number from 0 to {2**32 - 1}, not {seed!r}")
-    _check_save_target(out, "--out")  # a save path below a file (--out train.csv/model) fails before any work
+    check_model_target(out)  # a save path below a file (--out train.csv/model) fails before any work
     check_fraction(dev_fraction, "the dev fraction (--dev-fraction)")  # before the data are read
     if task == "aspect":
         refuse_flags({"--vectorizer": vectorizer, "--model": model, "--phrases": phrases, "--binary": binary,
@@ -268,25 +268,6 @@ def _polarity_names_or_numbers(task: str, labels: list, label_names: dict | None
     named = ", ".join(f"{v}={name}" for v, name in zip(sorted(values), names))
     log(f"labels named as polarity: {named} (--label-names names them otherwise)")
     return None
-
-
-def _check_save_target(path: str | Path, flag: str, vectorizer: bool = False) -> None:
-    """:func:`~sentiment.persistence.check_model_target`, and a saved vectorizer (``vectorizer``: what is to be
-    saved) and a trained model never replace each other: a DataError naming ``flag``. A damaged model may be
-    replaced by either, as saving over one always may."""
-    check_model_target(path)
-    if not (Path(path) / "config.json").is_file():
-        return
-    try:
-        kind = read_config(path).get("kind")
-    except ModelFileError:
-        return
-    if vectorizer and kind != "vectorizer":
-        raise DataError(f"{flag} {path} holds a trained model, which saving would replace; give the vectorizer a "
-                        "directory of its own")
-    if not vectorizer and kind == "vectorizer":
-        raise DataError(f"{flag} {path} holds a saved vectorizer (sentiment vectorize --save), which saving a model "
-                        "would replace; give the model a directory of its own")
 
 
 def _check_label_names(label_names: dict, labels: list, source: str, every: bool = True) -> None:
@@ -550,7 +531,7 @@ def ensemble_models(models: list[str | Path], out: str | Path, *, weights: list[
     thresholds come from (empty for one label per text)."""
     from .ensemble import Ensemble
 
-    _check_save_target(out, "--out")
+    check_model_target(out)
     if any(Path(m).resolve() == Path(out).resolve() for m in models):
         raise ConfigError(f"--out {out} is one of the members, which the ensemble would replace; choose another path")
     seen = set()
@@ -865,7 +846,7 @@ def vectorize_file(data: str | Path, out: str | Path, *, vectorizer: str | None 
         vec, column = TextVectorizer(DEFAULT_VECTORIZER if vectorizer is None else vectorizer, **options), "text"
         vec.build_stages()  # a bad name or value fails before the data are read
     if save is not None:
-        _check_save_target(save, "--save", vectorizer=True)
+        check_model_target(save, vectorizer=True)
     dense = resolve("vectorizer", vec.vectorizer).dense
     files = [(Path(out), "--out", VECTOR_SUFFIXES["dense" if dense else "sparse"])]
     files += [(Path(names), "--names", ".json")] if names is not None else []

@@ -46,7 +46,7 @@ CONFIG = "config.json"
 
 def write_model(path: str | os.PathLike, config: dict[str, Any], stages: dict[str, tuple[dict, dict]]) -> Path:
     """Write ``config`` and each stage's ``(state, arrays)`` to the directory ``path``, atomically."""
-    with atomic_directory(path) as staging:
+    with atomic_directory(path, vectorizer=config.get("kind") == VECTORIZER_KIND) as staging:
         write_config(staging, config, write_stages(staging, stages))
     return Path(path)
 
@@ -68,9 +68,10 @@ def write_stages(folder: Path, stages: dict[str, tuple[dict, dict]]) -> dict[str
 
 
 @contextlib.contextmanager
-def atomic_directory(path: str | os.PathLike) -> Iterator[Path]:
-    """Yield a temporary sibling of ``path`` to fill; on success it replaces ``path``, on error it is removed."""
-    target = check_model_target(path)
+def atomic_directory(path: str | os.PathLike, vectorizer: bool = False) -> Iterator[Path]:
+    """Yield a temporary sibling of ``path`` to fill; on success it replaces ``path``, on error it is removed.
+    ``vectorizer``: what is saved is a text vectorizer (see :func:`check_model_target`)."""
+    target = check_model_target(path, vectorizer)
     staging = None
     try:
         target.parent.mkdir(parents=True, exist_ok=True)
@@ -130,11 +131,13 @@ def write_config(folder: Path, config: dict[str, Any], files: dict[str, str]) ->
     _write_bytes(folder / CONFIG, json.dumps(full, indent=2, ensure_ascii=False).encode("utf-8"))
 
 
-def check_model_target(path: str | os.PathLike) -> Path:
+def check_model_target(path: str | os.PathLike, vectorizer: bool = False) -> Path:
     """Refuse early a save path that is a file, lies below a file (``train.csv/model``), is the current
     directory or one above it, is a non-empty directory that holds no model, or is a write-protected
-    directory (its owner's mode bits, so that root, too, keeps it). Returns the real path to
-    replace (a symbolic link is saved through: the directory it points to is replaced, the link stays)."""
+    directory (its owner's mode bits, so that root, too, keeps it). A saved text vectorizer and a trained
+    model never replace each other (``vectorizer``: what is to be saved is a vectorizer); a damaged model
+    may be replaced by either. Returns the real path to replace (a symbolic link is saved through: the
+    directory it points to is replaced, the link stays)."""
     if not isinstance(path, (str, os.PathLike)):
         raise ModelFileError(f"give the model's directory as a path (a str or pathlib.Path), not {type(path).__name__}")
     given = Path(path)
@@ -165,7 +168,26 @@ def check_model_target(path: str | os.PathLike) -> Path:
         if foreign:
             raise ModelFileError(f"{given} also holds {foreign[0]}, which is not part of the model there, and saving "
                                  "replaces the whole directory; move it out or choose another path")
+        _check_same_kind(target, given, vectorizer)
     return target
+
+
+VECTORIZER_KIND = "vectorizer"  # the config's "kind" of a saved TextVectorizer
+
+
+def _check_same_kind(target: Path, given: Path, vectorizer: bool) -> None:
+    """Refuse to replace a trained model by a vectorizer, or a vectorizer by a model (a damaged config may be
+    replaced by either)."""
+    try:
+        kind = read_config(target).get("kind")
+    except ModelFileError:
+        return
+    if vectorizer and kind != VECTORIZER_KIND:
+        raise ModelFileError(f"{given} holds a trained model, which saving a vectorizer would replace; give the "
+                             "vectorizer a directory of its own")
+    if not vectorizer and kind == VECTORIZER_KIND:
+        raise ModelFileError(f"{given} holds a saved vectorizer (TextVectorizer.save, sentiment vectorize --save), "
+                             "which saving a model would replace; give the model a directory of its own")
 
 
 def check_outside_models(path: str | os.PathLike, flag: str) -> None:

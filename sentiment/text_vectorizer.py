@@ -27,13 +27,14 @@ from . import __version__
 from .cleaning import READING_VERSION, Cleaner
 from .data import check_texts
 from .errors import ConfigError, DataError, ModelFileError, NotFittedError, did_you_mean, with_article
-from .persistence import INCONSISTENT_MODEL, check_columns, one_line, read_model, saved_reading, warn_of_reading, write_model
+from .persistence import (INCONSISTENT_MODEL, VECTORIZER_KIND, check_columns, one_line, read_model, saved_reading,
+                          warn_of_reading, write_model)
 from .pipeline import (OptionAttributes, _all_option_names, _check_extra, _jsonable, _Progress, _tokens, canonical_options,
                        cleaner_options, saved_cleaner, split_options)
 from .registry import available, resolve
 from .tasks import DEFAULT_VECTORIZER
 
-KIND = "vectorizer"  # config.json "kind" of a saved TextVectorizer
+KIND = VECTORIZER_KIND  # config.json "kind" of a saved TextVectorizer
 _OUTPUTS = ("default", "pandas")  # set_output(transform=...)
 
 

@@ -264,7 +264,7 @@ def test_vectorize_refuses_bad_input_and_writes_nothing(reviews, tmp_path, saved
 def test_vectorize_never_saves_over_a_trained_model(reviews, model_copy, tmp_path):
     before = (model_copy / "config.json").read_text()
     assert_error(invoke("vectorize", reviews, "--text-column", "review", "--out", tmp_path / "v.npz",
-                        "--save", model_copy), "holds a trained model, which saving would replace")
+                        "--save", model_copy), "holds a trained model, which saving a vectorizer would replace")
     assert (model_copy / "config.json").read_text() == before and not (tmp_path / "v.npz").exists()
 
 
@@ -275,8 +275,24 @@ def test_fit_and_ensemble_never_save_over_a_saved_vectorizer(reviews, model_copy
     before = (saved / "config.json").read_text()
     for command in (["fit", reviews, "--text-column", "review", "--label-column", "stars", "--out", saved],
                     ["ensemble", model_copy, model_copy, "--out", saved]):
-        assert_error(invoke(*command), "--out .*vec holds a saved vectorizer .*, which saving a model would replace")
+        assert_error(invoke(*command), r"vec holds a saved vectorizer .*, which saving a model would replace")
     assert (saved / "config.json").read_text() == before
+
+
+def test_python_save_never_replaces_a_vectorizer_by_a_model_or_back(reviews, model_copy, tmp_path):
+    texts = ["good film", "bad film", "great acting", "awful plot"]
+    vec = TextVectorizer("count").fit(texts)
+    vec.save(tmp_path / "vec")
+    before = (tmp_path / "vec" / "config.json").read_text()
+    with pytest.raises(ModelFileError, match="vec holds a saved vectorizer .*which saving a model would replace"):
+        sentiment.load(model_copy).save(tmp_path / "vec")
+    assert (tmp_path / "vec" / "config.json").read_text() == before
+    model_before = (model_copy / "config.json").read_text()
+    with pytest.raises(ModelFileError, match="holds a trained model, which saving a vectorizer would replace"):
+        vec.save(model_copy)
+    assert (model_copy / "config.json").read_text() == model_before
+    vec.save(tmp_path / "vec")  # each may replace its own kind
+    sentiment.load(model_copy).save(model_copy)
 
 
 def test_a_saved_vectorizer_reads_the_column_it_was_fitted_on(reviews, tmp_path):
@@ -383,4 +399,4 @@ def test_a_trained_models_vectorizer_can_be_saved_on_its_own(tmp_path, saved_mod
     assert isinstance(vec, TextVectorizer) and vec.vectorizer == pipe.vectorizer_.name
     assert np.allclose(pipe.model_.predict_proba(vec.transform(binary.dev_texts)), pipe.predict_proba(binary.dev_texts))
     assert_error(invoke("vectorize", path, "--model", saved_model, "--out", tmp_path / "b.npz", "--save", saved_model),
-                 "holds a trained model, which saving would replace")
+                 "holds a trained model, which saving a vectorizer would replace")
