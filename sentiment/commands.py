@@ -17,7 +17,7 @@ import numpy as np
 from .data import (LABEL_SEPARATOR, LABEL_SETS, check_fraction, check_label_sets, check_labels, csv_quoting,
                    holds_sst_trees, is_multi_label, is_pandas_na, iter_table, label_spelling_note, missing_columns,
                    read_labelled, sst_phrase_split, text_values, train_dev_split)
-from .errors import (ConfigError, DataError, LabelSpellingWarning, MissingColumnsError, ModelFileError, SeparatorError,
+from .errors import (ConfigError, DataError, LabelSpellingWarning, MissingColumnsError, SeparatorError,
                      TuningWarning, UngroupedLabelError, UnknownLabelsError, counted, refuse_flags, with_article)
 from .evaluation import evaluate
 from .multilabel import MIN_POSITIVES
