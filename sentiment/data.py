@@ -34,9 +34,10 @@ LABEL_SEPARATOR = SEPARATORS[0]  # the one several labels per text are read with
 
 
 # -- checks ----------------------------------------------------------------------------------
-def check_texts(texts: Sequence[str], allow_empty: bool = False, what: str = "text") -> list[str]:
-    """Return ``texts`` as a list of non-empty strings (``allow_empty``: strings), or raise a DataError that
-    names the bad one (as ``what``, e.g. "dev text", and its index)."""
+def check_texts(texts: Sequence[str], what: str = "text") -> list[str]:
+    """Return ``texts`` as a list of strings, or raise a DataError that names the bad one (as ``what``, e.g.
+    "dev text", and its index). An empty string is a text without words, as one that cleans to nothing
+    ("<br />") is: its vector is all zeros (scikit-learn's vectorizers do the same)."""
     if isinstance(texts, (str, bytes)):
         raise DataError("pass a list of texts, not a single string: e.g. [\"some text\"]")
     if hasattr(texts, "columns"):  # iterating a DataFrame gives its column names
@@ -56,8 +57,15 @@ def check_texts(texts: Sequence[str], allow_empty: bool = False, what: str = "te
             if is_na(text):
                 raise DataError(f"{what} {i} is missing (None/NaN); drop or fill the missing texts")
             raise DataError(f"{what} {i} is not a string (its type: {type(text).__name__}); pass texts as strings")
-        if not allow_empty and not text.strip():
-            raise DataError(f"{what} {i} is empty or only whitespace; drop empty texts before predicting or training")
+    return texts
+
+
+def check_training_texts(texts: Sequence[str]) -> list[str]:
+    """:func:`check_texts` for training, which also needs a text with something in it."""
+    texts = check_texts(texts)
+    if not any(text.strip() for text in texts):
+        which = "the only training text is" if len(texts) == 1 else f"all {len(texts)} training texts are"
+        raise DataError(f"{which} empty or only whitespace; train on texts with words in them")
     return texts
 
 

@@ -19,21 +19,23 @@ from .multilabel import decide, f1_of_counts, label_counts, present_mean
 from .persistence import atomic_file
 
 
-def label_codes(pipeline, labels: Sequence, texts: Sequence[str] | None = None) -> np.ndarray:
+def label_codes(pipeline, labels: Sequence, texts: Sequence[str] | None = None, unseen: bool = False) -> np.ndarray:
     """Map labels to the pipeline's class indices (a 0/1 matrix with several labels per text); labels may
-    be given as values or as display names. With ``texts``, one label (list) per text is checked."""
+    be given as values or as display names. With ``texts``, one label (list) per text is checked.
+    ``unseen``: see :func:`codes_for`."""
     labels = list(labels)
     if texts is not None and len(labels) != len(texts):
         raise DataError(f"{counted(len(texts), 'text')} but {counted(len(labels), 'label')}; give one label (or list of labels) per text")
     aliases = getattr(pipeline, "member_classes_", ())  # an ensemble: any member's label values
-    return targets_for(pipeline.classes_, pipeline.label_names_, labels, pipeline.multi_label_, aliases)
+    return targets_for(pipeline.classes_, pipeline.label_names_, labels, pipeline.multi_label_, aliases, unseen=unseen)
 
 
 def targets_for(classes: np.ndarray, names, labels: Sequence, multi_label: bool, aliases: Sequence = (),
-                what: str = "label") -> np.ndarray:
-    """Class indices of ``labels`` (one per text), or with ``multi_label`` the 0/1 matrix (texts x classes)
-    of label lists; ``aliases``: further lists of values, in the order of ``classes``, that name them;
-    ``what`` names the labels in the message for a missing one (e.g. "dev label")."""
+                what: str = "label", unseen: bool = False) -> np.ndarray:
+    """Class indices of ``labels`` (one per text), or with ``multi_label`` the 0/1 matrix (texts x classes,
+    and a column per label not among them with ``unseen``) of label lists; ``aliases``: further lists of
+    values, in the order of ``classes``, that name them; ``what`` names the labels in the message for a
+    missing one (e.g. "dev label"); ``unseen``: see :func:`codes_for`."""
     if is_multi_label(labels, what) != multi_label:
         if multi_label:
             raise DataError("the model gives several labels per text; give a list of labels per text "
@@ -41,17 +43,19 @@ def targets_for(classes: np.ndarray, names, labels: Sequence, multi_label: bool,
         raise DataError("the model gives one label per text, but the labels are lists; give one label per text")
     check_labels_present(labels, several=multi_label, what=what)
     if not multi_label:
-        return codes_for(classes, names, labels, aliases)
+        return codes_for(classes, names, labels, aliases, unseen)
     sets = [list(dict.fromkeys(label)) for label in labels]
-    matrix = np.zeros((len(sets), len(classes)), dtype=np.uint8)
-    rows = np.repeat(np.arange(len(sets)), [len(s) for s in sets])
-    matrix[rows, codes_for(classes, names, [y for s in sets for y in s], aliases)] = 1
+    codes = codes_for(classes, names, [y for s in sets for y in s], aliases, unseen)
+    matrix = np.zeros((len(sets), max(len(classes), int(codes.max(initial=-1)) + 1)), dtype=np.uint8)
+    matrix[np.repeat(np.arange(len(sets)), [len(s) for s in sets]), codes] = 1
     return matrix
 
 
-def codes_for(classes: np.ndarray, names, labels: Sequence, aliases: Sequence = ()) -> np.ndarray:
+def codes_for(classes: np.ndarray, names, labels: Sequence, aliases: Sequence = (), unseen: bool = False) -> np.ndarray:
     """Class indices of ``labels`` given the ``classes`` (values), their display ``names`` and other
-    ``aliases`` (lists of values in the order of ``classes``)."""
+    ``aliases`` (lists of values in the order of ``classes``). A label that none of them names is an
+    UnknownLabelsError, or with ``unseen`` one more index past the classes (a class the model never
+    predicts, as scikit-learn's scores count it)."""
     lookup = {str(c): i for i, c in enumerate(classes.tolist())}
     for i, name in enumerate(names or []):
         lookup.setdefault(str(name), i)
@@ -71,7 +75,9 @@ def codes_for(classes: np.ndarray, names, labels: Sequence, aliases: Sequence = 
         if str(y) not in lookup and whole_number(y) is not None and str(whole_number(y)) in lookup:
             lookup[str(y)] = lookup[str(whole_number(y))]
     unknown = sorted({str(y) for y in labels if str(y) not in lookup})
-    if unknown:
+    if unknown and unseen:
+        lookup.update({label: len(classes) + k for k, label in enumerate(unknown)})
+    elif unknown:
         known = [str(name) for name in (names or classes.tolist())]
         raise UnknownLabelsError(
             f"label(s) {', '.join(unknown[:10])} were not seen in training; the model knows: {', '.join(known)}. "

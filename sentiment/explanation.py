@@ -113,7 +113,7 @@ def explain_aspects(pipeline, texts: Sequence[str], aspects=None, *, by_sentence
     from .aspects.pipeline import _rounded
 
     _check_top(top)
-    texts = check_texts(texts, allow_empty=True)
+    texts = check_texts(texts)
     _units_within(texts, max_words)  # a text too long is refused before any work
     found = [_rounded(aspects_of) for aspects_of in pipeline.predict_aspects(texts, aspects, by_sentence=by_sentence)]
     add_aspect_words(pipeline, texts, found, by_sentence=by_sentence, top=top)

@@ -35,8 +35,8 @@ import numpy as np
 
 from . import __version__
 from .cleaning import READING_VERSION, Cleaner
-from .data import (check_fraction, check_label_sets, check_labels, check_texts, is_multi_label, joined_label,
-                   label_spelling_note, train_dev_split)
+from .data import (check_fraction, check_label_sets, check_labels, check_texts, check_training_texts, is_multi_label,
+                   joined_label, label_spelling_note, train_dev_split)
 from .errors import (ConfigError, DataError, LabelSpellingWarning, ModelFileError, NotFittedError, TuningWarning,
                      counted, did_you_mean, with_article)
 from .groupings import group_labels, resolve_grouping
@@ -153,15 +153,19 @@ class Classifier:
 
     def score(self, texts: Sequence[str], labels: Sequence) -> float:
         """Accuracy on ``texts`` (scikit-learn's default score for classifiers); with several labels per
-        text, the macro-F1 over the labels true or predicted for some text (as ``evaluate`` gives it)."""
+        text, the macro-F1 over the labels true or predicted for some text (as ``evaluate`` gives it).
+        A label the model never saw counts as one it never predicts (wrong, as in scikit-learn's scores;
+        a cross-validation fold may hold one that its training part lacks)."""
         from .evaluation import label_codes
 
         self._check_fitted()
         texts = check_texts(texts)
-        truth = label_codes(self, self._grouped(_label_list(labels)), texts)  # labels as values or display names
+        truth = label_codes(self, self._grouped(_label_list(labels)), texts, unseen=True)  # values or display names
         probabilities = self.predict_proba(texts)
         if self.multi_label_:
-            return macro_f1(truth, decide(probabilities, self.thresholds_))[0]
+            predicted = decide(probabilities, self.thresholds_)
+            predicted = np.pad(predicted, ((0, 0), (0, truth.shape[1] - predicted.shape[1])))  # unseen labels
+            return macro_f1(truth, predicted)[0]
         return float(np.mean(probabilities.argmax(axis=1) == truth))
 
 
@@ -386,7 +390,7 @@ class Pipeline(OptionAttributes, Classifier):
         without it, integer labels 0/1 and 0..4 are named as binary and 5-way polarity.
         ``texts`` and ``labels`` may be lists, 1-D numpy arrays or pandas Series. Returns the pipeline.
         """
-        texts = check_texts(texts)
+        texts = check_training_texts(texts)
         cleaner, vectorizer, model = self.build_stages()  # a bad option fails before the data are read
         labels = _label_list(labels)
         joined = None if is_multi_label(labels) else joined_label(labels)

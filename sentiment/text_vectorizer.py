@@ -25,7 +25,7 @@ import numpy as np
 
 from . import __version__
 from .cleaning import READING_VERSION, Cleaner
-from .data import check_texts
+from .data import check_texts, check_training_texts
 from .errors import ConfigError, DataError, ModelFileError, NotFittedError, did_you_mean, with_article
 from .persistence import (INCONSISTENT_MODEL, VECTORIZER_KIND, check_columns, one_line, read_model, saved_reading,
                           warn_of_reading, write_model)
@@ -122,7 +122,7 @@ class TextVectorizer(OptionAttributes):
     def fit_transform(self, texts: Sequence[str], y: Any = None, *, progress: bool = False):
         """:meth:`fit`, then the vectors of ``texts`` (cleaned once)."""
         index = _index_of(texts)
-        texts = check_texts(texts)
+        texts = check_training_texts(texts)
         cleaner, vectorizer = self.build_stages()
         pandas = self._pandas_output(vectorizer)
         with _Progress(progress, len(texts)) as bar:

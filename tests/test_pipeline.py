@@ -19,8 +19,6 @@ from sentiment.errors import UnknownLabelsError
     ([], "no texts"),
     ("a great film", "not a single string"),
     (b"a great film", "not a single string"),
-    ([""], "text 0 is empty"),
-    (["fine", "   \n\t"], "text 1 is empty or only whitespace"),
     (["fine", None], "text 1 is missing"),
     ([float("nan")], "text 0 is missing"),
     ([np.nan, "x"], "text 0 is missing"),
@@ -43,6 +41,30 @@ def test_bad_texts_at_fit(binary):
         Pipeline().fit(["good", "bad", None], ["p", "n", "p"])
     with pytest.raises(DataError, match="^dev text 1 is missing"):  # said of the dev texts, not the training ones
         Pipeline().fit(["good", "bad"], ["p", "n"], dev=(["fine", None], ["p", "n"]))
+
+
+@pytest.mark.parametrize("model", ["logreg", "nbsvm", "mlp"])
+def test_an_empty_text_is_a_text_without_words(binary, model):
+    """As a text that cleans to nothing ("<br/>") and as scikit-learn's vectorizers read it: no known feature,
+    the model's guess without evidence; in training data too, beside texts with words."""
+    options = {"epochs": 2} if model == "mlp" else {}
+    pipe = Pipeline(model=model, **options).fit(binary.train_texts + [""], binary.train_labels + [binary.train_labels[0]])
+    texts = ["", "  \n\t", "<br/>", "a great film"]
+    assert pipe.known_features(texts).tolist()[:3] == [0, 0, 0] and pipe.known_features(texts)[3] > 0
+    probabilities = pipe.predict_proba(texts)
+    assert np.allclose(probabilities[0], probabilities[2]) and np.allclose(probabilities[1], probabilities[2])
+    assert pipe.annotate([""])[0]["label"] in pipe.label_names_ and pipe.explain([""])[0]["words"] == []
+
+
+@pytest.mark.parametrize("texts, pattern", [
+    ([""], "the only training text is empty or only whitespace"),
+    (["", " ", "\t"], "all 3 training texts are empty or only whitespace"),
+])
+def test_training_texts_all_empty_are_refused(texts, pattern):
+    with pytest.raises(DataError, match=pattern):
+        Pipeline().fit(texts, list(range(len(texts))))
+    with pytest.raises(DataError, match=pattern):
+        sentiment.TextVectorizer().fit(texts)
 
 
 def test_huge_text_predicts(pipe):

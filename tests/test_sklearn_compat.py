@@ -140,13 +140,42 @@ def test_score_is_accuracy(fitted, binary):
     assert pipe.score(binary.dev_texts, flipped) == pytest.approx(1 - expected)
 
 
-def test_score_refuses_unknown_labels_and_data_frames(fitted, binary):
+def test_score_counts_a_label_never_seen_in_training_as_wrong(fitted, binary):
+    """As scikit-learn's accuracy does, so that a cross-validation fold whose training part lacks a class
+    scores rather than failing (evaluate, a report of classes, still refuses such labels)."""
+    from sklearn.model_selection import KFold
+
+    from sentiment.evaluation import evaluate
+
+    pipe = fitted("count", "nb")
+    texts, gold = binary.dev_texts, list(binary.dev_labels)
+    longer = [y + "_WRONG" for y in gold]  # would match if cut to the classes' string width
+    assert pipe.score(texts, longer) == 0.0
+    mixed = ["other" if i % 3 == 0 else y for i, y in enumerate(gold)]
+    right = pipe.predict(texts) == np.array(gold)
+    assert pipe.score(texts, mixed) == pytest.approx(np.mean(right & (np.arange(len(gold)) % 3 != 0)))
+    with pytest.raises(DataError, match="not seen in training"):
+        evaluate(pipe, texts, longer)
+    three = ["a"] * 14 + ["b"] * 14 + ["c"] * 12  # the last fold's class is in no training part
+    scores = cross_val_score(Pipeline("count", "logreg"), binary.train_texts[:40], three, cv=KFold(3), error_score="raise")
+    assert np.isfinite(scores).all() and scores[2] == 0.0
+
+
+def test_score_of_several_labels_counts_an_unseen_label_as_never_predicted():
+    texts = ["glad and happy", "so furious", "glad but furious", "scared stiff"] * 10
+    labels = [["joy"], ["anger"], ["joy", "anger"], ["fear"]] * 10
+    pipe = Pipeline("tfidf", "logreg", tune_fraction=0).fit(texts, labels)
+    subset = texts[:4]
+    perfect = pipe.score(subset, labels[:4])
+    assert perfect == 1.0
+    # a fourth label, true of one text and never predicted: its F1 of 0 joins the mean of the three
+    assert pipe.score(subset, [["joy"], ["anger"], ["joy", "anger"], ["fear", "surprise"]]) == pytest.approx(3 / 4)
+
+
+def test_score_refuses_labels_not_one_per_text_and_data_frames(fitted, binary):
     import pandas as pd
 
     pipe = fitted("count", "nb")
-    longer = [y + "_WRONG" for y in binary.dev_labels]  # would match if cut to the classes' string width
-    with pytest.raises(DataError, match="not seen in training"):
-        pipe.score(binary.dev_texts, longer)
     with pytest.raises(DataError, match="texts but .* labels"):
         pipe.score(binary.dev_texts, binary.dev_labels[:-1])
     from sentiment.evaluation import evaluate

@@ -260,7 +260,7 @@ class AspectPipeline:
         sentence on its own (the taggers learnt from single sentences; so the terms of one sentence do not
         depend on its neighbours) unless ``by_sentence`` is False; offsets are into the whole text."""
         self._check_fitted()
-        texts = check_texts(texts, allow_empty=True)
+        texts = check_texts(texts)
         return self._extract(texts, _Sentences() if by_sentence else None)
 
     def _extract(self, texts: list[str], sentences: "_Sentences | None") -> list[list[dict]]:
@@ -304,7 +304,7 @@ class AspectPipeline:
         ``by_sentence=False`` tags and reads every aspect within the whole text.
         """
         self._check_fitted()
-        texts = check_texts(texts, allow_empty=True)  # an empty text has no aspects
+        texts = check_texts(texts)  # an empty text has no aspects
         sentences = _Sentences() if by_sentence else None  # each text split into sentences once
         found = self._extract(texts, sentences) if aspects is None else locate_terms(texts, aspects)
         items = [(t, a["from"], a["to"]) for t, spans in zip(texts, found) for a in spans]
@@ -328,14 +328,14 @@ class AspectPipeline:
         """Per text its aspect categories ``{"category", "polarity", "score", "category_score"}``; empty lists
         when the model was trained without categories (see :mod:`sentiment.aspects.categories`)."""
         self._check_fitted()
-        texts = check_texts(texts, allow_empty=True)
+        texts = check_texts(texts)
         return self.categories_.predict(encodable(texts)) if self.categories_ is not None else [[] for _ in texts]
 
     def annotate(self, texts, aspects=None, *, by_sentence: bool = True) -> list[dict]:
         """Per text: ``{"text", "aspects": [...]}`` with the aspects of :meth:`predict_aspects` (and its
         ``aspects`` and ``by_sentence``), and ``"categories"`` (:meth:`predict_categories`) when the model
         has them; scores rounded to 6 decimals, as :meth:`sentiment.Pipeline.annotate` gives them."""
-        texts = check_texts(texts, allow_empty=True)  # an empty text has no aspects, as in predict_aspects
+        texts = check_texts(texts)  # an empty text has no aspects, as in predict_aspects
         found = self.predict_aspects(texts, aspects, by_sentence=by_sentence)
         rows = [{"text": text, "aspects": _rounded(aspects_of)} for text, aspects_of in zip(texts, found)]
         if self.categories_ is not None:
