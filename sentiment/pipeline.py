@@ -621,10 +621,25 @@ def split_options(options: dict, known: dict[str, dict], stages: str) -> dict[st
         owner = next((stage for stage, names in known.items() if key in names), None)
         if owner is None:
             valid = sorted(set().union(*known.values()))
-            raise ConfigError(f"unknown option {key!r} for {stages}{did_you_mean(key, valid)}; valid options: "
-                              f"{', '.join(valid)}")
+            hint = did_you_mean(key, valid) or _elsewhere(key, [kind for kind in ("vectorizer", "model") if kind in known])
+            raise ConfigError(f"unknown option {key!r} for {stages}{hint}; valid options: {', '.join(valid)}")
         split[owner][key] = _python_value(value)
     return split
+
+
+def _elsewhere(key: str, kinds: list[str]) -> str:
+    """`` (an option of model 'lstm' or 'mlp': choose one of them)`` when registered stages of ``kinds``
+    other than the chosen ones have the option ``key``, else ""."""
+    found = []
+    for kind in kinds:
+        names = [name for name in available(kind) if key in resolve(kind, name).defaults]
+        if names:
+            found.append((kind, names))
+    if not found:
+        return ""
+    which = " and ".join(f"{kind} " + " or ".join(map(repr, names)) for kind, names in found)
+    one = len(found) == 1 and len(found[0][1]) == 1
+    return f" (an option of {which}: choose {'it' if one else 'one of them'})"
 
 
 def _all_option_names(kinds: tuple[str, ...] = ("vectorizer", "model"),

@@ -113,7 +113,11 @@ class Stage:
         value = self.params[key]
         if None in choices and _none_text(value):
             self.params[key] = value = None
-        if value not in choices:
+        if isinstance(value, np.bool_):
+            self.params[key] = value = bool(value)
+        if not any(value == choice and isinstance(value, bool) == isinstance(choice, bool) for choice in choices):
+            if set(choices) == {True, False}:  # 1 == True, but an option of true or false takes those alone
+                raise ConfigError(f"{key} must be true or false, not {value!r}")
             raise ConfigError(f"{key}={value!r} is not valid; choose one of: {', '.join(map(str, choices))}")
 
 

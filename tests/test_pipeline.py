@@ -190,6 +190,12 @@ def test_unknown_pipeline_names_and_options():
         Pipeline().set_params(ngram_rang=(1, 2))
     with pytest.raises(ConfigError, match=r"'lowercas' is not an option of the cleaning \(did you mean 'lowercase'\?\)"):
         sentiment.Cleaner(lowercas=True)
+    with pytest.raises(ConfigError, match=r"unknown option 'epochs' .* \(an option of model 'lstm' or 'mlp': choose "
+                                          "one of them\); valid options"):
+        Pipeline(epochs=3)  # another stage's option by its exact name: which stages have it
+    with pytest.raises(ConfigError, match=r"'vector_size' for vectorizer 'tfidf' \(an option of vectorizer 'word2vec': "
+                                          "choose it\)"):
+        sentiment.TextVectorizer(vector_size=3)
     with pytest.raises(ConfigError) as refused:
         Pipeline(zzz=1)
     assert "did you mean" not in str(refused.value)  # nothing close: no guess
@@ -203,6 +209,9 @@ def test_unknown_pipeline_names_and_options():
     ("word2vec", "nbsvm", {}, "needs non-negative features"),
     ("tfidf", "mlp", {"device": "cuda"}, "device='cuda', but this machine has no CUDA GPU"),
     ("word2vec", "lstm", {"device": "cuda:0"}, "no CUDA GPU"),
+    ("count", "logreg", {"binary": 1}, "binary must be true or false, not 1"),  # 1 == True: not taken for it
+    ("tfidf", "logreg", {"sublinear_tf": 0}, "sublinear_tf must be true or false, not 0"),
+    ("word2vec", "lstm", {"bidirectional": 1}, "bidirectional must be true or false, not 1"),
 ])
 def test_pipeline_fit_refuses_before_cleaning(binary, no_cleaning, vectorizer, model, options, pattern):
     with pytest.raises(ConfigError, match=pattern):

@@ -76,10 +76,6 @@ class NeuralModel(Stage):
         self._number("net_seed", 0, 2**63 - 1, integer=True)  # what torch and numpy take
         check_device_name(self.params["device"])
 
-    def _flag(self, key: str) -> None:
-        if not isinstance(self.params[key], bool):
-            raise ConfigError(f"{key} must be true or false, not {self.params[key]!r}")
-
     def _train_config(self) -> trainer.TrainConfig:
         p = self.params
         return trainer.TrainConfig(
@@ -268,7 +264,7 @@ class LSTMModel(NeuralModel):
     def check_params(self) -> None:
         super().check_params()
         for key in ("init_embeddings", "freeze_embeddings", "bidirectional"):
-            self._flag(key)
+            self._choice(key, (True, False))
         self._number("embedding_dim", 1, 4096, integer=True, none="the word vectors' size, 100 for random embeddings")
         self._number("hidden_size", 1, 8192, integer=True)
         self._number("layers", 1, 16, integer=True)

@@ -216,8 +216,7 @@ class CountVectorizer(Stage):
             raise ConfigError(f"max_df must be a fraction of the texts above 0 and at most 1.0, not {self.params['max_df']!r}")
         self.params["max_df"] = float(self.params["max_df"])  # an int 1 would be one text for scikit-learn, not all
         self._number("max_features", 1, integer=True, none="no limit")
-        if not isinstance(self.params["binary"], bool):
-            self._choice("binary", (True, False))
+        self._choice("binary", (True, False))
 
     # -- features -----------------------------------------------------------------------
     def features(self, tokens: list[str]) -> list[str]:
