@@ -527,6 +527,8 @@ def _stdin_batches(size: int = 1000) -> Iterator[list[str]]:
     """The lines of stdin that are not blank (without their line ends; a byte-order mark dropped from the
     first), in lists of up to ``size``, as they come."""
     batch: list[str] = []
+    if sys.stdin is None:  # started with stdin closed (<&-)
+        _fail("stdin is closed; pipe the texts in (cat texts.txt | sentiment predict -) or give them as arguments")
     try:
         for n, line in enumerate(sys.stdin):
             line = line.rstrip("\r\n")
@@ -873,6 +875,12 @@ def _terminate(signum, frame):
 
 def main() -> None:
     signal.signal(signal.SIGTERM, _terminate)
+    if sys.stderr is None:  # started with stderr closed (2>&-): notes and errors go nowhere, the exit status tells
+        sys.stderr = open(os.devnull, "w", encoding="utf-8")
+    if sys.stdout is None:  # started with stdout closed (>&-): what the command prints would be lost unseen
+        sys.stderr.write("Error: standard output is closed; run the command with its output going to the terminal, "
+                         "a file or a pipe\n")
+        sys.exit(1)
     try:
         app()
     finally:  # the command has finished, or failed and said so: a Ctrl-C while Python shuts down changes nothing,

@@ -305,6 +305,24 @@ def test_a_reader_that_stops_early_is_no_error():
     assert proc.wait(timeout=120) == 141 and stderr == ""
 
 
+@pytest.mark.parametrize("closed, args, status, stdout, stderr", [
+    ("stdin", ["predict", "-"], 1, "", "Error: stdin is closed; pipe the texts in"),
+    ("stdout", ["predict", "a great film"], 1, "", "Error: standard output is closed; run the command with its output"),
+    ("stderr", ["predict", "a great film"], 0, "positive\t", ""),  # the command still runs
+])
+def test_a_closed_standard_stream_is_said_or_borne(closed, args, status, stdout, stderr):
+    """`sentiment predict - <&-`, `... >&-`, `... 2>&-`: Python starts with that stream as None."""
+    import subprocess
+    import sys
+
+    code = (f"import sys; sys.{closed}.close(); sys.{closed} = None; from sentiment.cli import main; "
+            f"sys.argv = ['sentiment', *{args!r}]; main()")
+    proc = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120)
+    assert proc.returncode == status, proc.stderr
+    assert proc.stdout.startswith(stdout) and (bool(proc.stdout) == bool(stdout))
+    assert proc.stderr.startswith(stderr) and len(proc.stderr.splitlines()) == (1 if stderr else 0), proc.stderr
+
+
 def test_a_bad_line_mid_stream_stops_after_the_batches_before_it(tmp_path):
     stdin = ("a great film\n" * 1500).encode() + "caf\xe9 terrible\n".encode("latin-1")
     result = CliRunner().invoke(app, ["predict", "--json", "-"], input=stdin)
