@@ -97,6 +97,8 @@ def fit_file(
         _check_label_names(label_names, labels, Path(data).name)
     label_names = _polarity_names_or_numbers(task, labels, label_names, log)
     _check_classes_are_classes(labels, data, label_column)
+    if not multi_label:
+        _note_joined_labels(labels, separator, log)
     everything = texts, labels
     if dev is not None:
         dev_texts, dev_labels, label_names = _read_dev(dev, data, labels, text_column, label_column, label_sep,
@@ -235,6 +237,16 @@ def _check_classes_are_classes(labels: list, data, label_column: str) -> None:
         raise DataError(f"{data} column {label_column!r} has {distinct} different values in {len(labels)} rows: scores, "
                         "ids or texts, not classes; check --label-column and --text-column, or bin scores into classes "
                         "(to train on so many classes anyway, call sentiment.Pipeline().fit from Python)")
+
+
+def _note_joined_labels(labels: list, separator: str, log: Callable[[str], None]) -> None:
+    """A note when labels read as one per text hold ``separator`` ("joy;anger"): perhaps several labels of
+    a text, joined (whose parts are all labels of other rows are refused by the reader)."""
+    joined = sorted({y for y in labels if isinstance(y, str) and separator in y})
+    if joined:
+        log(f"note: {counted(len(joined), 'label')} of the data hold{'s' if len(joined) == 1 else ''} {separator!r} "
+            f"(e.g. {joined[0]!r}) and {'is' if len(joined) == 1 else 'are'} classes of {'its' if len(joined) == 1 else 'their'} own; "
+            "if they list several labels of a text, add --multi-label")
 
 
 def _label_values(labels: list) -> set:

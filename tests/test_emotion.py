@@ -485,6 +485,21 @@ def test_cli_fit_multi_label(cli_model, files):
     assert set(config["metrics"]["dev"]) == {"n", "macro_f1", "micro_f1"}
 
 
+def test_cli_fit_notes_joined_labels_read_as_classes_without_multi_label(tmp_path):
+    """Labels joined by ';' whose parts are not all labels of other rows are not refused, but said."""
+    texts = ["so happy and mad", "sad day", "glad", "awful", "angry and scared", "happy", "gloomy", "joyful"] * 3
+    labels = ["joy;anger", "sadness", "joy", "sadness", "anger;fear", "joy", "sadness", "joy"] * 3
+    path = tmp_path / "ml.csv"
+    write_table(pd.DataFrame({"text": texts, "labels": labels}), path)
+    result = invoke("fit", path, "--label-column", "labels", "--task", "emotion", "--out", tmp_path / "m")
+    assert_ok(result)
+    assert "note: 2 labels of the data hold ';' (e.g. 'anger;fear') and are classes of their own; if they list " \
+           "several labels of a text, add --multi-label" in result.stderr
+    multi = invoke("fit", path, "--label-column", "labels", "--task", "emotion", "--multi-label", "--out", tmp_path / "n")
+    assert_ok(multi)
+    assert "hold ';'" not in multi.stderr
+
+
 def test_cli_predict_multi_label(cli_model, tmp_path):
     out, _ = cli_model
     result = invoke("predict", "--model", out, "--json", "I was terrified and heartbroken", "nothing to see")
