@@ -276,12 +276,15 @@ def iter_table(path: str | Path, columns: Sequence[str] | None, fmt: str | None 
     compression = COMPRESSION[file.suffix.lower()].pandas if file.suffix.lower() in COMPRESSION else None
     if compression is None and fmt != "parquet":
         _check_not_compressed(file)
+    if fmt != "parquet":
+        _check_text(file, compression)
     handle = open(file, "rb")  # after the checks, so that none of them leaves it open
     if progress:
         from tqdm.auto import tqdm
 
         handle = tqdm.wrapattr(handle, "read", total=file.stat().st_size, desc="reading", unit="B",
                                unit_scale=True, dynamic_ncols=True, leave=False)
+    separator = None  # of a csv or tsv table
     try:
         with handle as stream:  # tqdm.wrapattr is a context manager that yields the wrapped file
             if fmt == "parquet":
@@ -305,9 +308,10 @@ def iter_table(path: str | Path, columns: Sequence[str] | None, fmt: str | None 
                 if not len(chunk):  # pandas gives a header-only file as one empty chunk
                     empty = chunk
                     continue
-                if fmt == "tsv":
+                if separator == "\t":
                     _check_no_tabs(chunk, file, rows)
-                if fmt == "jsonl" and rows == 0 and len(chunk) == 1 and all(isinstance(v, dict) for v in chunk.iloc[0]):
+                if fmt == "jsonl" and rows == 0 and len(chunk) == 1 and all(isinstance(v, (dict, list))
+                                                                            for v in chunk.iloc[0]):
                     raise DataError(f"{file} holds one JSON object of columns; write one object per row, as JSON Lines "
                                     "(pandas: df.to_json(path, orient='records', lines=True)) or a JSON array")
                 rows += len(chunk)
@@ -334,7 +338,7 @@ def iter_table(path: str | Path, columns: Sequence[str] | None, fmt: str | None 
         if fmt in ("csv", "tsv") and counts:
             header, line, seen = counts.groups()
             raise DataError(f"cannot parse {file}: line {line} has {seen} values, the header {header}; "
-                            f"{_QUOTE_ADVICE[fmt]}") from None
+                            f"{_QUOTE_ADVICE['tsv' if separator == chr(9) else 'csv']}") from None
         where = _bad_json_line(file, compression) if fmt == "jsonl" else None
         if where is not None:
             raise DataError(f"cannot parse {file} as JSON Lines: line {where[0]} is not a JSON object ({where[1]}); "
@@ -408,11 +412,13 @@ def _holds_json_array(file: Path, compression: str | None) -> bool:
 
 
 def _csv_separator(file: Path, compression: str | None) -> str:
-    """``;`` for a .csv file whose header row has semicolons and no comma (as spreadsheets write CSV where the
-    comma is the decimal mark), else ``,``."""
+    """The separator of a .csv file: ``,`` where its header row has one; else a tab where it has one (a
+    tab-separated file named .csv), or ``;`` (as spreadsheets write CSV where the comma is the decimal mark)."""
     head = _head(file, compression)
     header = head.split(b"\n", 1)[0] if head else b""
-    return ";" if b";" in header and b"," not in header else ","
+    if b"," in header:
+        return ","
+    return "\t" if b"\t" in header else ";" if b";" in header else ","
 
 
 _QUOTE_ADVICE = {"csv": "put each text that holds the separator in double quotes (\"Good, really good\"), as "
@@ -458,6 +464,16 @@ def _check_not_compressed(file: Path) -> None:
         if re.match(magic, head):
             raise DataError(f"{file} is {name}-compressed but its name does not say so; name it {file.name}{suffix} "
                             f"(e.g. mv {file} {file}{suffix}) so it is decompressed when read")
+
+
+def _check_text(file: Path, compression: str | None) -> None:
+    """Refuse a file whose start is largely NUL bytes: UTF-16 text without a byte-order mark (every other
+    byte of English text is 0) or a binary file, which a reader would otherwise misread column by column."""
+    head = _head(file, compression)
+    if head and head.count(b"\0") > len(head) // 4:
+        encoding = "utf-16" if head[:2] in (b"\xff\xfe", b"\xfe\xff") else "utf-16le"  # by its byte-order mark
+        raise DataError(f"{file} is not UTF-8 text (a quarter or more of its first bytes are NUL: UTF-16 text, or not "
+                        f"text at all); re-encode text, e.g. iconv -f {encoding} -t utf-8 IN > OUT")
 
 
 def _parquet_chunks(file: Path, columns, chunksize, compression: str | None = None):
@@ -631,6 +647,10 @@ def _check_no_label_lists(values: list, file, column: str) -> None:
     per text: each would become one label, the text of its list ("joy;surprise" a class of its own). Joined
     labels are recognised by their parts: a cell whose ``;``-parts are all labels of other rows ("joy;surprise"
     beside "joy" and "surprise"). Other separators are left alone: "positive/negative" may well be a class."""
+    mapping = next((i for i, v in enumerate(values, 1) if isinstance(v, dict)), None)
+    if mapping is not None:  # a JSON object (Parquet struct) is no label: its text would become a class
+        raise DataError(f"{file} column {column!r} holds a JSON object, not a label (data row {mapping}: "
+                        f"{_short(values[mapping - 1])}); give one label (a text or number) per row")
     row = next((i for i, v in enumerate(values, 1) if isinstance(v, (*LABEL_SETS, np.ndarray))), None)
     if row is None:
         joined = joined_label(values)
@@ -640,9 +660,18 @@ def _check_no_label_lists(values: list, file, column: str) -> None:
                             "model trained with --multi-label; if it is one label of its own, rename it without ';'")
         return
     shown = [x.item() if isinstance(x, np.generic) else x for x in values[row - 1]]
-    raise DataError(f"{file} column {column!r} holds lists of labels (data row {row}: {shown!r}); several labels "
+    raise DataError(f"{file} column {column!r} holds lists of labels (data row {row}: {_short(shown)}); several labels "
                     "per text need a model trained with `sentiment fit --multi-label` (Python: fit_file(..., "
                     "multi_label=True), or the lists of labels to Pipeline.fit), or give one label per row")
+
+
+def _short(value) -> str:
+    """``repr(value)`` cut short (the first items of a list, the start of a long text) for a message."""
+    import reprlib
+
+    shortened = reprlib.Repr()
+    shortened.maxlist, shortened.maxdict, shortened.maxstring, shortened.maxother = 5, 3, 40, 40
+    return shortened.repr(value)
 
 
 def _parse_labels(values: list) -> list:

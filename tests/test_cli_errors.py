@@ -400,8 +400,14 @@ def test_file_problems_get_advice_that_fits_them(tmp_path, saved_model):
     assert_error(invoke("predict", "--model", saved_model, "--input", utf16, "--output", tmp_path / "o.csv"),
                  "iconv -f utf-16 -t utf-8")
     tabs = tmp_path / "tabs.csv"
-    tabs.write_text("text\tlabel\na fine film\t1\n")
+    tabs.write_text("text\tlabel, or not\na fine film\t1\n")  # a comma in the header: read as commas
     assert_error(invoke("fit", tabs, "--out", tmp_path / "m"), "it looks tab-separated; name it .tsv")
+    zeros = tmp_path / "zeros.csv"
+    zeros.write_bytes(bytes(1000))
+    assert_error(invoke("fit", zeros, "--out", tmp_path / "m"), "zeros.csv is not UTF-8 text .*NUL.*iconv -f utf-16le")
+    no_mark = tmp_path / "utf16le.csv"
+    no_mark.write_bytes("text,label\nhello,1\n".encode("utf-16-le"))
+    assert_error(invoke("fit", no_mark, "--out", tmp_path / "m"), "iconv -f utf-16le -t utf-8")
     assert_error(invoke("predict", "--model", saved_model, "--input", "-", "--output", tmp_path / "o.csv"),
                  "cannot be read from stdin")
     assert not (tmp_path / "m").exists() and not (tmp_path / "o.csv").exists()

@@ -57,6 +57,25 @@ def test_a_semicolon_separated_csv_reads_as_a_table(tmp_path, name):
     assert read_labelled(comma) == (["a; b", "c;d"], [1, 0])
 
 
+def test_a_tab_separated_file_named_csv_reads_as_a_table(tmp_path):
+    path = tmp_path / "d.csv"
+    path.write_text(FRAME.to_csv(sep="\t", index=False), encoding="utf-8")
+    assert read_labelled(path) == (FRAME.text.tolist(), [1, 0, 1, 0])
+    bad = tmp_path / "bad.csv"  # a value with a tab and a line break: checked as in a .tsv file
+    bad.write_text('text\tlabel\n"Hello there\tneg\nnext one"\tpos\nfine\tneg\n', encoding="utf-8")
+    with pytest.raises(DataError, match="data row 1 holds a tab inside column 'text': a value that starts with a quote"):
+        read_labelled(bad)
+
+
+def test_a_json_object_of_columns_is_refused_with_the_records_advice(tmp_path):
+    import json
+
+    path = tmp_path / "columns.json"
+    path.write_text(json.dumps({"text": ["good", "bad"], "label": ["pos", "neg"]}))
+    with pytest.raises(DataError, match="holds one JSON object of columns; write one object per row"):
+        read_labelled(path)
+
+
 def test_parquet_in_a_zip_or_under_a_compression_suffix_it_does_not_have(tmp_path):
     import zipfile
 
@@ -230,6 +249,18 @@ def test_label_lists_without_multi_label_are_refused(tmp_path, suffix):
         commands.fit_file(path, tmp_path / "m")
     _, labels = read_labelled(path, separator=";")  # as several labels per text, the lists are read as they are
     assert labels[:2] == [("anger",), ("joy", "love")]
+
+
+def test_label_objects_and_long_label_lists_are_refused_in_one_short_line(tmp_path):
+    objects = tmp_path / "objects.jsonl"
+    objects.write_text('{"text": "good", "label": "pos"}\n{"text": "bad", "label": {"a": "neg"}}\n')
+    with pytest.raises(DataError, match=r"holds a JSON object, not a label \(data row 2: \{'a': 'neg'\}\)"):
+        read_labelled(objects)
+    long = tmp_path / "long.jsonl"
+    write_table(pd.DataFrame({"text": ["x", "y"], "label": [[f"l{i}" for i in range(300)], ["l0"]]}), long)
+    with pytest.raises(DataError, match=r"data row 1: \['l0', 'l1', 'l2', 'l3', 'l4', \.\.\.\]") as caught:
+        read_labelled(long)
+    assert len(str(caught.value)) < 400
 
 
 def test_joined_labels_without_multi_label_are_refused(tmp_path):
