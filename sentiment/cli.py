@@ -124,7 +124,8 @@ def friendly(command):
         except OSError as exc:  # a path that cannot be read or written: missing, a file where a folder must be, ...
             _fail(_os_error_message(exc))
         except MemoryError:
-            _fail("out of memory; use a smaller file, fewer features (--set max_features=200000) or a bigger machine")
+            _fail("out of memory; use a smaller file, a smaller model (e.g. --set max_features=200000 for count or tf-idf "
+                  "features) or a bigger machine")
         except KeyboardInterrupt as exc:  # Ctrl-C, or SIGTERM (a Terminated) once main() has set that up
             _fail("interrupted; nothing half-written was left (files and models already finished are kept)",
                   143 if isinstance(exc, Terminated) else 130)

@@ -125,6 +125,15 @@ def test_a_huge_header_count_is_not_allocated(tmp_path):
         load_vectors(path)
 
 
+@pytest.mark.parametrize("fmt", ["auto", "word2vec", "word2vec-binary"])
+def test_a_huge_header_vector_size_is_not_allocated(tmp_path, fmt):
+    path = tmp_path / "v.txt"
+    path.write_text("2 999999999999\ngood 1 2 3\nbad 1 2 3\n")
+    with pytest.raises(DataError, match=r"says each vector has 999999999999 values, more than any word vectors file "
+                                        r"holds \(at most 100000 read here\); fix the header line"):
+        load_vectors(path, fmt)
+
+
 @pytest.mark.parametrize("suffix, data, message", [
     (".gz", b"good 0.1 0.2 0.3\n", r"cannot read the vectors .gz file .*; check that it is whole and that its suffix "
                                    r"names its compression"),

@@ -107,6 +107,9 @@ def _model_vectors(folder: Path):
     return keyed
 
 
+MAX_VECTOR_SIZE = 100_000  # values per vector; published vectors have at most a few thousand
+
+
 def _read(stream: "_Stream", path: str, fmt: str) -> tuple[list[str], list[np.ndarray]]:
     first = stream.readline()
     header = _header(first)
@@ -120,6 +123,9 @@ def _read(stream: "_Stream", path: str, fmt: str) -> tuple[list[str], list[np.nd
         stream.unread_line(first)
         return _read_text(stream, path, None, _glove_size(stream, path), first_line=1)
     count, size = header
+    if size > MAX_VECTOR_SIZE:  # a wrong header would otherwise ask for terabytes before any check
+        raise DataError(f"{path}: the header line says each vector has {size} values, more than any word vectors file "
+                        f"holds (at most {MAX_VECTOR_SIZE} read here); fix the header line ('count size')")
     if fmt == "auto":
         fmt = "word2vec" if _text_entry(stream.peekline(), size) else "word2vec-binary"
     if fmt == "word2vec":
