@@ -152,8 +152,9 @@ def fit_file(
             tune_info["n_tune"] = pipe.info_.get("tuned_on", 0)
             if tune_fraction and not tune_info["n_tune"]:
                 tune_info["tune"] = "none (too few texts to hold out)"
+                other = "smaller" if tune_fraction > 0.5 else "larger"  # too few left to train on, or none held out
                 log(f"note: too few texts to hold out {tune_fraction:.0%} for tuning the label thresholds: they stay at 0.5; "
-                    "give more texts or a larger --tune-fraction")
+                    f"give more texts or a {other} --tune-fraction")
         return pipe.info_["trained_on"]
 
     try:  # a carved dev part has only training labels; a --dev file may not: checked before training

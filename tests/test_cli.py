@@ -884,6 +884,10 @@ def test_fit_says_in_its_own_words_when_too_few_texts_leave_the_thresholds_untun
     assert "they stay at 0.5; give more texts or a larger --tune-fraction" in result.stderr
     assert "Warning" not in result.stderr and "dev=(texts, labels)" not in result.stderr
     assert json.loads(invoke("info", tmp_path / "m", "--json").stdout)["data"]["tune"] == "none (too few texts to hold out)"
+    most = invoke("fit", tmp_path / "tiny.csv", "--multi-label", "--label-column", "labels", "--model", "logreg",
+                  "--vectorizer", "count", "--tune-fraction", "0.99", "--no-refit", "--out", tmp_path / "n")
+    assert_ok(most)
+    assert "give more texts or a smaller --tune-fraction" in most.stderr  # nothing left to train on: less held out
 
 
 def test_control_characters_from_a_model_or_a_text_reach_the_terminal_escaped(binary, tmp_path):
