@@ -401,6 +401,8 @@ class Pipeline(OptionAttributes, Classifier):
         labels = self._grouped(labels)
         dev = _dev_pair(dev)
         multi_label = is_multi_label(labels)
+        if self._options.get("grouping"):
+            _check_groups_differ(labels, self._options["grouping"], multi_label)
         task = self.__dict__.get("_one_label_task")
         if multi_label and task:
             raise ConfigError(f"the labels are lists (several per text), and this pipeline has the {task} task's setting "
@@ -625,6 +627,18 @@ def split_options(options: dict, known: dict[str, dict], stages: str) -> dict[st
             raise ConfigError(f"unknown option {key!r} for {stages}{hint}; valid options: {', '.join(valid)}")
         split[owner][key] = _python_value(value)
     return split
+
+
+def _check_groups_differ(grouped: list, grouping: str, multi_label: bool) -> None:
+    """Refuse labels that the ``grouping`` maps to one group on every text (anger, disgust and sadness are all
+    "negative"): there is nothing to learn, and the labels given do not name that group."""
+    if multi_label:
+        common = set.intersection(*(set(group) for group in grouped)) if grouped else set()
+    else:
+        common = set(grouped) if len(set(grouped)) == 1 else set()
+    if common:
+        raise DataError(f"the {grouping} grouping gives every text the group {sorted(map(str, common))[0]!r}, so there "
+                        "is nothing to learn about it; train on texts of other groups too, or leave out the grouping")
 
 
 def _elsewhere(key: str, kinds: list[str]) -> str:

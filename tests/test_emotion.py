@@ -266,6 +266,14 @@ def test_groupings_map_fine_labels():
         Pipeline(grouping=["ekman"])
 
 
+@pytest.mark.parametrize("labels", [["anger", "sadness", "disgust"], [["anger"], ["sadness", "fear"], ["disgust", "joy"]]])
+def test_labels_of_one_group_are_refused_naming_the_grouping(labels):
+    """Not "label 'negative' is on every text; drop it": the user gave no label 'negative'."""
+    with pytest.raises(DataError, match="the sentiment grouping gives every text the group 'negative', so there is "
+                                        "nothing to learn about it; train on texts of other groups too, or leave out"):
+        Pipeline(grouping="sentiment").fit(["a", "b", "c"], labels)
+
+
 def test_pipeline_learns_groups(data):
     (texts, labels), (dev_texts, dev_labels) = data
     pipe = Pipeline("tfidf", "logreg", C=10.0, grouping="ekman").fit(texts, labels, dev=(dev_texts, dev_labels))
