@@ -95,6 +95,8 @@ def _os_error_message(exc: OSError) -> str:
     if exc.errno in (errno.ENOSPC, errno.EDQUOT):
         full = "no space left on the device" if exc.errno == errno.ENOSPC else "over the disk quota"
         return f"{full}{where}; free some space or write elsewhere"
+    if exc.errno == errno.EFBIG:
+        return f"file too large{where} (a limit of the file system or of the shell: ulimit -f); write elsewhere or less"
     return f"{exc.strerror or exc}{where}; check the path and its permissions"
 
 

@@ -109,7 +109,11 @@ def atomic_file(path: str | os.PathLike) -> Iterator[str]:
     if target.is_dir():
         raise IsADirectoryError(errno.EISDIR, "a directory is where the file should be written", str(path))
     target.parent.mkdir(parents=True, exist_ok=True)
-    fd, partial = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".partial", dir=target.parent)
+    try:
+        fd, partial = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".partial", dir=target.parent)
+    except OSError as exc:  # a folder where no file can be made (/proc): say the path asked for, not the temporary one
+        exc.filename = str(path)
+        raise
     os.close(fd)
     try:
         share_permissions(partial)
@@ -383,11 +387,12 @@ def read_model(path: str | os.PathLike) -> tuple[dict, dict[str, tuple[dict, dic
         except (TypeError, ValueError, OSError):  # a name that is no path: a NUL byte, hundreds of characters
             raise ModelFileError(f"{config_path} names a file that cannot be a file of it ({str(relative)[:60]!r}); "
                                  "the model is damaged, train it again") from None
-        if root.resolve() not in file.parents:
-            raise ModelFileError(f"{config_path} names a file outside the model directory ({relative}); refusing to load")
         if linked:  # a link inside may point anywhere, or make one folder count many times
             raise ModelFileError(f"{root / linked} is a symbolic link; a model directory holds its own files (copy "
                                  "the linked ones in, e.g. cp -rL)")
+        if root.resolve() not in file.parents:
+            raise ModelFileError(f"{config_path} names a file outside the model directory ({relative}); refusing to "
+                                 "load it: the model is damaged or tampered with, restore it or train it again")
         if not file.is_file():
             raise ModelFileError(f"{root} is incomplete: {relative} is missing; restore the model or train it again")
         if relative in parsed:  # read once: the bytes hashed are the bytes parsed

@@ -6,9 +6,11 @@ Everything runs on tiny tables written here and on conftest's saved tfidf + logr
 
 from __future__ import annotations
 
+import errno
 import gzip
 import hashlib
 import json
+import os
 import shutil
 
 import pandas as pd
@@ -476,3 +478,38 @@ def test_once_the_command_has_finished_ctrl_c_is_ignored_while_python_shuts_down
     finally:
         signal.signal(signal.SIGINT, previous[0])
         signal.signal(signal.SIGTERM, previous[1])
+
+
+@pytest.mark.parametrize("code, pattern", [
+    (errno.ENOSPC, r"^Error: no space left on the device: .*p\.csv; free some space or write elsewhere$"),
+    (errno.EFBIG, r"^Error: file too large: .*p\.csv \(a limit of the file system or of the shell: ulimit -f\); write "
+                  r"elsewhere or less$"),
+    (errno.EACCES, r"^Error: Permission denied: .*p\.csv; check the path and its permissions$"),
+])
+def test_a_failed_write_of_predictions_says_what_the_failure_means(saved_model, data, tmp_path, monkeypatch, code,
+                                                                    pattern):
+    import builtins
+
+    target = tmp_path / "p.csv"
+    real_open = builtins.open
+
+    def failing_open(file, mode="r", *args, **kwargs):  # the temporary file the predictions are written to
+        if "w" in mode and str(file).endswith(".partial") and ".p.csv." in str(file):
+            raise OSError(code, os.strerror(code))
+        return real_open(file, mode, *args, **kwargs)
+
+    monkeypatch.setattr(builtins, "open", failing_open)
+    result = invoke("predict", "--model", saved_model, "--input", data["dev"], "--output", target)
+    assert_error(result, pattern.replace("Permission denied", os.strerror(errno.EACCES)))
+    assert not target.exists() and not list(tmp_path.glob(".p.csv.*"))
+
+
+def test_an_output_folder_where_no_file_can_be_made_is_named_as_given(tmp_path, saved_model, data, monkeypatch):
+    import tempfile
+
+    def refuse(*args, **kwargs):
+        raise FileNotFoundError(errno.ENOENT, "No such file or directory", str(tmp_path / ".p.csv.x.partial"))
+
+    monkeypatch.setattr(tempfile, "mkstemp", refuse)
+    result = invoke("predict", "--model", saved_model, "--input", data["dev"], "--output", tmp_path / "p.csv")
+    assert_error(result, r"No such file or directory: .*/p\.csv; check the path")

@@ -687,8 +687,9 @@ def test_a_link_inside_a_model_directory_is_refused(saved_ensemble, tmp_path):
     real = ensemble / "member1"
     shutil.move(real, tmp_path / "elsewhere")
     real.symlink_to(tmp_path / "elsewhere")
-    with pytest.raises(ModelFileError, match=r"names a file outside the model directory \(member1/config.json\)"):
-        sentiment.load(ensemble)
+    with pytest.raises(ModelFileError, match=r"ens/member1 is a symbolic link; a model directory holds its own files "
+                                             r"\(copy the linked ones in, e.g. cp -rL\)"):
+        sentiment.load(ensemble)  # what to do, rather than "names a file outside the model directory"
     real.unlink()
     real.symlink_to(ensemble / "member0")  # the same member twice: links could make one folder count many times
     with pytest.raises(ModelFileError, match=r"ens/member1 is a symbolic link; a model directory holds its own files"):
