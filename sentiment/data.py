@@ -295,6 +295,7 @@ def iter_table(path: str | Path, columns: Sequence[str] | None, fmt: str | None 
                 reader = pd.read_csv(stream, sep=separator, chunksize=chunksize, dtype=str,
                                      keep_default_na=False, na_values=[""], compression=compression, encoding="utf-8")
                 reader = _without_implicit_index(reader, file, separator, chunksize)
+                _check_unique_header(file, compression, separator)
             elif _holds_json_array(file, compression):  # a .json file may hold one array of records
                 frame = pd.read_json(stream, orient="records", dtype=False, precise_float=True, compression=compression,
                                      encoding="utf-8-sig")
@@ -464,6 +465,21 @@ def _check_not_compressed(file: Path) -> None:
         if re.match(magic, head):
             raise DataError(f"{file} is {name}-compressed but its name does not say so; name it {file.name}{suffix} "
                             f"(e.g. mv {file} {file}{suffix}) so it is decompressed when read")
+
+
+def _check_unique_header(file: Path, compression: str | None, separator: str) -> None:
+    """Refuse a header row that names a column twice: pandas would read the second as ``name.1``, so which of
+    them holds the texts (or labels) would be a silent choice."""
+    import csv
+
+    head = _head(file, compression)
+    if not head or b"\n" not in head:  # a header row longer than the bytes read: left to pandas
+        return
+    names = next(csv.reader([head.split(b"\n", 1)[0].decode("utf-8", "replace").rstrip("\r")], delimiter=separator), [])
+    twice = next((name for name in names if name.strip() and names.count(name) > 1), None)
+    if twice is not None:
+        raise DataError(f"{file}: its header row names the column {twice!r} {names.count(twice)} times; give every "
+                        "column its own name")
 
 
 def _check_text(file: Path, compression: str | None) -> None:

@@ -67,6 +67,18 @@ def test_a_tab_separated_file_named_csv_reads_as_a_table(tmp_path):
         read_labelled(bad)
 
 
+@pytest.mark.parametrize("header", ["text,label,label", "text,text,label", "text\tlabel\tlabel"])
+def test_a_header_that_names_a_column_twice_is_refused(tmp_path, header):
+    separator = "\t" if "\t" in header else ","
+    path = tmp_path / "d.csv"
+    path.write_text(header + "\n" + "\n".join(separator.join(["a", "b", "c"]) for _ in range(3)) + "\n")
+    with pytest.raises(DataError, match=r"its header row names the column '(text|label)' 2 times; give every column"):
+        read_labelled(path)
+    ok = tmp_path / "ok.csv"
+    ok.write_text("text,label,,\ngood,1,,\nbad,0,,\n")  # unnamed columns are not names given twice
+    assert read_labelled(ok) == (["good", "bad"], [1, 0])
+
+
 def test_a_json_object_of_columns_is_refused_with_the_records_advice(tmp_path):
     import json
 
