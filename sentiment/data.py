@@ -14,7 +14,7 @@ from typing import Any, Collection, Iterator, NamedTuple, Sequence
 
 import numpy as np
 
-from .errors import ConfigError, DataError, MissingColumnsError, SeparatorError, counted
+from .errors import ConfigError, DataError, MissingColumnsError, SeparatorError, counted, with_article
 
 class Compression(NamedTuple):
     pandas: str  # pandas' name for it (read_csv(compression=...))
@@ -43,7 +43,7 @@ def check_texts(texts: Sequence[str], what: str = "text") -> list[str]:
     if hasattr(texts, "columns"):  # iterating a DataFrame gives its column names
         raise DataError("pass one column of texts (e.g. df[\"text\"]), not a DataFrame")
     if isinstance(texts, (dict, set, frozenset)):  # keys only / no order to match labels or outputs to
-        raise DataError(f"texts must be a list of strings, not a {type(texts).__name__}")
+        raise DataError(f"texts must be a list of strings, not {with_article(type(texts).__name__)}")
     if getattr(texts, "ndim", 1) != 1:
         raise DataError(f"texts must be one-dimensional (one string per text), not an array of shape {texts.shape}")
     try:
@@ -644,7 +644,7 @@ def text_values(column, file, name: str, before: int = 0) -> list[str]:
     values = column.tolist()
     for i, value in enumerate(values):
         if not isinstance(value, str):
-            raise DataError(f"{file}: data row {before + i + 1} of column {name!r} holds a {type(value).__name__}, "
+            raise DataError(f"{file}: data row {before + i + 1} of column {name!r} holds {with_article(type(value).__name__)}, "
                             "not a text; write every text as a string")
     return values
 

@@ -681,7 +681,7 @@ def _label_list(labels: Any) -> list:
     values = list(labels)
     for i, value in enumerate(values):
         if getattr(value, "ndim", 0):  # rows of a 2-D array given as a list
-            raise DataError(f"label {i} is a {type(value).__name__}; give one label, or one list of labels, per text "
+            raise DataError(f"label {i} is {with_article(type(value).__name__)}; give one label, or one list of labels, per text "
                             "(a row of a 0/1 matrix is neither; convert arrays of labels with .tolist())")
     return values
 
@@ -754,7 +754,7 @@ def display_names(classes: np.ndarray, names: dict | None = None) -> list[str]:
     5-way polarity, else the values as text."""
     if names is not None and not isinstance(names, Mapping):
         raise ConfigError(f"label_names must be a dict of label -> display name (e.g. {{0: 'negative', 1: 'positive'}}), "
-                          f"not a {type(names).__name__}")
+                          f"not {with_article(type(names).__name__)}")
     if names:
         missing = [c for c in classes.tolist() if c not in names and str(c) not in names]
         if missing:

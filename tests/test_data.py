@@ -124,18 +124,18 @@ def test_a_json_array_of_records_reads_as_a_table(tmp_path, name, orient):
     assert [len(c) for c in chunks] == [3, 1]
 
 
-@pytest.mark.parametrize("value, kind", [(["I", "feel", "happy"], "list"), ({"a": 1}, "dict"), (12345, "int")])
+@pytest.mark.parametrize("value, kind", [(["I", "feel", "happy"], "a list"), ({"a": 1}, "a dict"), (12345, "an int")])
 def test_a_text_that_is_not_a_string_is_refused_not_spelt_out(tmp_path, value, kind):
     import json
 
     path = tmp_path / "d.jsonl"
     rows = [{"text": "fine", "label": "joy"}, {"text": value, "label": "joy"}]
     path.write_text("".join(json.dumps(row) + "\n" for row in rows), encoding="utf-8")
-    with pytest.raises(DataError, match=f"d.jsonl: data row 2 of column 'text' holds a {kind}, not a text; write every "
+    with pytest.raises(DataError, match=f"d.jsonl: data row 2 of column 'text' holds {kind}, not a text; write every "
                                         "text as a string"):
         read_labelled(path)
     pipe = Pipeline("count", "nb").fit(["good", "bad"], ["pos", "neg"])
-    with pytest.raises(DataError, match=f"data row 2 of column 'text' holds a {kind}"):
+    with pytest.raises(DataError, match=f"data row 2 of column 'text' holds {kind}"):
         commands.predict_file(pipe, path, tmp_path / "out.csv", chunksize=1)  # row 2 is in the second chunk
     assert not (tmp_path / "out.csv").exists()
 

@@ -180,6 +180,9 @@ def test_min_epochs_keeps_no_earlier_weights_and_does_not_stop_before(tfidf_data
         MLPModel(min_epochs=0)
     with pytest.raises(ConfigError, match="min_epochs=10 is more than epochs=4"):
         MLPModel(epochs=4, min_epochs=10)
+    with pytest.raises(ConfigError, match="warmup_epochs=5 is more than epochs=2: the learning rate would never reach"):
+        MLPModel(epochs=2, warmup_epochs=5)
+    MLPModel(epochs=2, warmup_epochs=2)  # warming up over the whole run is allowed
 
 
 def test_same_seed_same_model_and_balanced_weights(tfidf_data):

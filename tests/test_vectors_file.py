@@ -182,3 +182,12 @@ def test_a_header_of_no_vectors(tmp_path, fmt):
     path.write_bytes(b"0 3\n")
     with pytest.raises(DataError, match="holds no word vectors"):
         load_vectors(path, fmt)
+
+
+def test_a_path_that_is_no_regular_file_is_said_to_be_so(tmp_path):
+    from sentiment.vectorizers.vectors_file import check_source
+
+    with pytest.raises(DataError, match="vectors_path /dev/null is not a regular file"):
+        check_source("/dev/null")
+    with pytest.raises(DataError, match="vectors file .*nope.txt does not exist"):
+        check_source(tmp_path / "nope.txt")

@@ -64,6 +64,9 @@ class NeuralModel(Stage):
         self._number("weight_decay", 0.0, 10.0)
         self._choice("schedule", trainer.SCHEDULES)
         self._number("warmup_epochs", 0, 10_000)
+        if self.params["warmup_epochs"] > self.params["epochs"]:
+            raise ConfigError(f"warmup_epochs={self.params['warmup_epochs']} is more than epochs={self.params['epochs']}: "
+                              "the learning rate would never reach lr; lower warmup_epochs or raise epochs")
         self._number("clip_grad", 1e-6, none="no clipping")
         self._number("patience", 1, 10_000, integer=True)
         self._number("min_epochs", 1, 100_000, integer=True)

@@ -85,8 +85,11 @@ def check_source(path, fmt: str = "auto") -> Path:
         if fmt != "auto":
             raise ConfigError(f"vectors_format={fmt} names a file format, and vectors_path {path} is a saved model's "
                               "directory; leave vectors_format out")
-    elif not file.is_file():
+    elif not file.exists():
         raise DataError(f"vectors file {path} does not exist; pass the path of a word2vec or GloVe file, or the "
+                        "directory of a model saved with a word2vec vectorizer")
+    elif not file.is_file():  # /dev/null, a pipe
+        raise DataError(f"vectors_path {path} is not a regular file; pass the path of a word2vec or GloVe file, or the "
                         "directory of a model saved with a word2vec vectorizer")
     return file
 
