@@ -100,7 +100,7 @@ class Classifier:
         'positive'
         """
         texts = check_texts(texts)
-        probabilities, known = self._evidence(texts, known_features)
+        probabilities, known = self._finite(*self._evidence(texts, known_features))
         chosen = decide(probabilities, self.thresholds_, top_if_none) if self.multi_label_ else None
         results = annotations(texts, probabilities, self.label_names_, chosen)
         if chosen is not None and top_if_none:
@@ -116,7 +116,7 @@ class Classifier:
 
         With several labels per text, each column is that label's own score (rows need not sum to 1),
         to compare with its threshold in ``thresholds_``."""
-        return self._evidence(check_texts(texts))[0]
+        return self._finite(*self._evidence(check_texts(texts)))[0]
 
     def predict_log_proba(self, texts: Sequence[str]) -> np.ndarray:
         """The natural log of :meth:`predict_proba` (scikit-learn's ``predict_log_proba``; a probability of 0
@@ -150,6 +150,16 @@ class Classifier:
     def _evidence(self, texts: list[str], known: bool = False, proba: bool = True) -> tuple:
         """``(probabilities or None, known feature counts or None)`` of checked ``texts``, cleaned once."""
         raise NotImplementedError
+
+    @staticmethod
+    def _finite(probabilities: np.ndarray, known) -> tuple:
+        """``(probabilities, known)`` as :meth:`_evidence` gives them, refusing scores that are not numbers
+        (weights edited by hand past float32's range), which would print as NaN and break JSON output."""
+        bad = ~np.isfinite(probabilities).all(axis=1)
+        if bad.any():
+            raise ModelFileError(f"the model gives text {int(bad.argmax())} scores that are not numbers (NaN); its "
+                                 "weights are damaged: restore the model or train it again")
+        return probabilities, known
 
     def score(self, texts: Sequence[str], labels: Sequence) -> float:
         """Accuracy on ``texts`` (scikit-learn's default score for classifiers); with several labels per

@@ -682,6 +682,23 @@ def test_weights_beyond_32_bit_floats_are_refused(model_copy):
         sentiment.load(model_copy)
 
 
+def test_weights_that_overflow_when_predicting_are_refused_not_printed_as_nan(binary, tmp_path):
+    """Finite float32 weights (checked at load) whose scores overflow in the network: NaN would break predict --json."""
+    Pipeline("tfidf", "mlp", epochs=1, hidden_sizes=[4]).fit(binary.train_texts, binary.train_labels).save(tmp_path / "m")
+
+    def inflate(arrays):
+        for name, values in list(arrays.items()):
+            if values.dtype == np.float32:
+                arrays[name] = values * np.float32(1e30)
+
+    craft_stage(tmp_path / "m", "model", edit_arrays=inflate)
+    pipe = sentiment.load(tmp_path / "m")
+    for call in (pipe.predict_proba, pipe.predict, pipe.annotate):
+        with pytest.raises(ModelFileError, match=r"the model gives text 0 scores that are not numbers \(NaN\); its "
+                                                 "weights are damaged: restore the model or train it again"):
+            call(["a great great film"])
+
+
 def test_a_link_inside_a_model_directory_is_refused(saved_ensemble, tmp_path):
     ensemble = shutil.copytree(saved_ensemble, tmp_path / "ens")
     real = ensemble / "member1"
