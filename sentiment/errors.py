@@ -3,6 +3,9 @@
 The CLI prints ``str(error)`` on one line and exits non-zero; the library never prints or exits.
 """
 
+import functools
+import sys
+
 
 class SentimentError(Exception):
     """Base class of every error this package raises on purpose."""
@@ -54,7 +57,32 @@ class ModelFileError(SentimentError, OSError):
 
 class NotFittedError(SentimentError, ValueError, AttributeError):
     """A pipeline used before ``fit``: a ValueError and an AttributeError, as scikit-learn's own
-    ``NotFittedError`` (``hasattr`` and scikit-learn's ``check_is_fitted`` keep working)."""
+    ``NotFittedError`` (``hasattr`` and scikit-learn's ``check_is_fitted`` keep working).
+
+    Once scikit-learn's exceptions are imported (as they are wherever code catches
+    ``sklearn.exceptions.NotFittedError``), it is raised as a subclass of that one too; importing them
+    here would cost every ``sentiment predict`` about a second."""
+
+    def __new__(cls, *args, **kwargs):
+        if cls is NotFittedError and "sklearn.exceptions" in sys.modules:
+            cls = _with_sklearn()
+        return super().__new__(cls, *args, **kwargs)
+
+
+@functools.cache
+def _with_sklearn() -> type:
+    """:class:`NotFittedError` that is also scikit-learn's ``NotFittedError``."""
+    from sklearn.exceptions import NotFittedError as SklearnNotFittedError
+
+    return type("SklearnNotFittedError", (NotFittedError, SklearnNotFittedError),
+                {"__module__": __name__, "__doc__": NotFittedError.__doc__})
+
+
+def __getattr__(name: str):
+    """``SklearnNotFittedError`` by name, so that such an error pickles (joblib's workers) and unpickles."""
+    if name == "SklearnNotFittedError":
+        return _with_sklearn()
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
 
 class TrainingError(SentimentError, ArithmeticError):

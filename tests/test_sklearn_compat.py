@@ -191,3 +191,21 @@ def test_score_refuses_labels_not_one_per_text_and_data_frames(fitted, binary):
 def test_score_with_labels_that_are_not_a_list(fitted, binary):
     with pytest.raises(DataError, match="not NoneType"):
         fitted("tfidf", "logreg").score(binary.dev_texts[:3], None)
+
+
+def test_not_fitted_is_scikit_learns_not_fitted_error_too():
+    """`except sklearn.exceptions.NotFittedError` catches ours (scikit-learn imported: a subclass of both)."""
+    import pickle
+
+    from sklearn.exceptions import NotFittedError as SklearnNotFittedError
+
+    import sentiment
+
+    for call in (lambda: Pipeline().predict(["a"]), lambda: TextVectorizer().transform(["a"]),
+                 lambda: Pipeline().classes_):
+        with pytest.raises(SklearnNotFittedError) as caught:
+            call()
+        assert isinstance(caught.value, sentiment.NotFittedError) and isinstance(caught.value, AttributeError)
+        again = pickle.loads(pickle.dumps(caught.value))  # as joblib's workers send it back
+        assert type(again) is type(caught.value) and str(again) == str(caught.value)
+    assert not hasattr(Pipeline(), "classes_")
