@@ -70,6 +70,7 @@ class Ensemble(Classifier):
         weights = [1.0] * len(members) if weights is None else _checked_weights(weights, len(members))
         self.members = members
         self.weights = weights
+        self.thresholds = None if thresholds is None else [float(t) for t in thresholds]
         self.classes_ = first.classes_
         self.label_names_ = list(first.label_names_)
         self.multi_label_ = first.multi_label_
@@ -122,6 +123,38 @@ class Ensemble(Classifier):
         evidence = [member._evidence(texts, known, proba) for member in self.members]
         mean = (sum(w * p for w, (p, _) in zip(self.weights, evidence)) / sum(self.weights)) if proba else None
         return mean, np.max([counts for _, counts in evidence], axis=0) if known else None
+
+    def fit(self, texts: Sequence[str], labels: Sequence, **fit_params) -> "Ensemble":
+        """Train a fresh copy of every member (its settings, as scikit-learn's ``clone`` gives them) on
+        ``texts`` and ``labels`` (``fit_params``, e.g. ``dev``, go to each member's ``fit``); the members
+        given are left as they were. So ``cross_val_score(ensemble, texts, labels)`` scores the combination
+        of these settings. Returns the ensemble."""
+        fresh = [member.__sklearn_clone__().fit(texts, labels, **fit_params) for member in self.members]
+        self.__init__(fresh, self.weights, self.thresholds)
+        return self
+
+    # -- scikit-learn's estimator protocol: an ensemble is fitted when made (its members are) ----------------
+    _requires_fit = False
+
+    def get_params(self, deep: bool = True) -> dict:
+        """``members``, ``weights`` and ``thresholds`` as given (scikit-learn's ``get_params``; ``deep`` changes
+        nothing: the members are fitted models, not parameters to search)."""
+        return {"members": self.members, "weights": self.weights, "thresholds": self.thresholds}
+
+    def set_params(self, **params) -> "Ensemble":
+        """Change ``members``, ``weights`` or ``thresholds`` (checked as the constructor checks them)."""
+        unknown = sorted(set(params) - {"members", "weights", "thresholds"})
+        if unknown:
+            raise ConfigError(f"unknown parameter {unknown[0]!r} of an Ensemble; it has members, weights and thresholds")
+        self.__init__(**{**self.get_params(), **params})
+        return self
+
+    def __sklearn_is_fitted__(self) -> bool:
+        return True
+
+    def __sklearn_clone__(self) -> "Ensemble":
+        """scikit-learn's ``clone``: a new ensemble of the same fitted members (cloning them would unfit them)."""
+        return type(self)(**self.get_params())
 
     def __repr__(self) -> str:
         weights = "" if len(set(self.weights)) == 1 else f", weights={self.weights}"

@@ -147,6 +147,20 @@ class Classifier:
 
         return explain(self, texts, label=label, top=top, max_words=max_words)
 
+    def __sklearn_tags__(self):
+        """scikit-learn's tags: a classifier of texts (scorers, ``is_classifier``, ``check_is_fitted`` read them)."""
+        from sklearn.utils import ClassifierTags, InputTags, Tags, TargetTags
+
+        return Tags(
+            estimator_type="classifier",
+            target_tags=TargetTags(required=True),
+            classifier_tags=ClassifierTags(),
+            input_tags=InputTags(one_d_array=True, two_d_array=False, string=True),
+            requires_fit=self._requires_fit,
+        )
+
+    _requires_fit = True  # an Ensemble combines fitted models and has no fit of its own
+
     def _evidence(self, texts: list[str], known: bool = False, proba: bool = True) -> tuple:
         """``(probabilities or None, known feature counts or None)`` of checked ``texts``, cleaned once."""
         raise NotImplementedError
@@ -312,16 +326,6 @@ class Pipeline(OptionAttributes, Classifier):
     def __repr__(self) -> str:
         args = ", ".join(f"{k}={v!r}" for k, v in self.get_params().items())
         return f"Pipeline({args})"
-
-    def __sklearn_tags__(self):
-        from sklearn.utils import ClassifierTags, InputTags, Tags, TargetTags
-
-        return Tags(
-            estimator_type="classifier",
-            target_tags=TargetTags(required=True),
-            classifier_tags=ClassifierTags(),
-            input_tags=InputTags(one_d_array=True, two_d_array=False, string=True),
-        )
 
     def __sklearn_is_fitted__(self) -> bool:
         return hasattr(self, "model_")

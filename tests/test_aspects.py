@@ -811,6 +811,19 @@ def test_repr_and_get_params_name_the_settings(tiny_model):
     assert tiny_model.get_params()["bits"] == 12 and tiny_model.get_params() is not tiny_model.params
 
 
+def test_set_params_checks_as_the_constructor_does():
+    from sklearn.base import clone
+
+    pipe = AspectPipeline(tagger_C=2.0)
+    assert pipe.set_params(tagger_C=3, bits=12) is pipe and pipe.get_params()["tagger_C"] == 3.0
+    assert clone(pipe).get_params() == pipe.get_params()
+    with pytest.raises(ConfigError, match=r"'tagger_c' is not an option of the aspect model \(did you mean 'tagger_C'"):
+        pipe.set_params(tagger_c=1)
+    with pytest.raises(ConfigError, match="bits must be an integer from 10 to 24, not 99"):
+        pipe.set_params(bits=99)
+    assert pipe.get_params()["bits"] == 12  # a refused change changes nothing
+
+
 def test_polarity_proba_refuses_what_is_not_a_span_of_its_text(tiny_model):
     text = "The battery was great."
     for items, says in [([(text, 4, 100)], "spans 4-100, which is not a span of its text"),

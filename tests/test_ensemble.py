@@ -39,6 +39,37 @@ def test_ensemble_averages_member_probabilities(members, binary):
     assert repr(Ensemble([a, b])) == f"Ensemble([{a!r}, {b!r}])"
 
 
+def test_an_ensemble_is_a_fitted_scikit_learn_classifier(members, binary):
+    """Scorers, clone, check_is_fitted, set_params; and fit trains fresh copies of the members, so that
+    cross_val_score scores the combination of their settings."""
+    from sklearn.base import clone, is_classifier
+    from sklearn.metrics import get_scorer
+    from sklearn.model_selection import cross_val_score
+    from sklearn.utils.validation import check_is_fitted
+
+    a, b = members
+    ensemble = Ensemble([a, b])
+    texts, labels = binary.dev_texts, binary.dev_labels
+    assert is_classifier(ensemble)
+    check_is_fitted(ensemble)
+    assert get_scorer("accuracy")(ensemble, texts, labels) == pytest.approx(ensemble.score(texts, labels))
+    assert 0 <= get_scorer("roc_auc")(ensemble, texts, labels) <= 1
+    copy = clone(ensemble)
+    assert copy is not ensemble and copy.members == ensemble.members  # the same fitted members: not unfitted
+    assert copy.set_params(weights=[1, 3]) is copy and copy.weights == [1.0, 3.0] and ensemble.weights == [1.0, 1.0]
+    with pytest.raises(ConfigError, match="weights"):
+        copy.set_params(weights=[1])
+    with pytest.raises(ConfigError, match="unknown parameter 'C' of an Ensemble"):
+        copy.set_params(C=1)
+    before = a.predict_proba(texts)
+    scores = cross_val_score(ensemble, binary.train_texts, binary.train_labels, cv=3)
+    assert np.isfinite(scores).all() and ensemble.members[0] is a
+    np.testing.assert_array_equal(a.predict_proba(texts), before)  # the members given are not refitted
+    refit = clone(ensemble).fit(binary.train_texts[:30], binary.train_labels[:30])
+    assert all(m is not old for m, old in zip(refit.members, (a, b)))
+    assert [m.get_params() for m in refit.members] == [a.get_params(), b.get_params()]
+
+
 def test_an_ensemble_takes_the_label_values_of_any_member(binary, tmp_path):
     named = Pipeline("tfidf", "logreg").fit(binary.train_texts, ["negative" if y == "neg" else "positive"
                                                                   for y in binary.train_labels])

@@ -34,8 +34,8 @@ from .. import __version__
 from ..cleaning import READING_VERSION
 from ..data import check_texts
 from ..devices import check_device_name
-from ..errors import (ConfigError, DataError, ModelFileError, NotFittedError, SentimentError, counted, known_options,
-                      with_article)
+from ..errors import (ConfigError, DataError, ModelFileError, NotFittedError, SentimentError, counted, did_you_mean,
+                      known_options, with_article)
 from ..marks import JOINERS, MARKS
 from ..persistence import (CONFIG, INCONSISTENT_MODEL, atomic_directory, checksum, one_line, read_model,
                            reading_answered_for, saved_reading, warn_of_reading, write_config, write_stages)
@@ -174,6 +174,16 @@ class AspectPipeline:
     def get_params(self, deep: bool = True) -> dict:
         """The settings (the constructor's arguments), as scikit-learn's ``get_params`` gives them."""
         return dict(self.params)
+
+    def set_params(self, **params) -> "AspectPipeline":
+        """Change settings (scikit-learn's ``set_params``), checked as the constructor checks them; returns the
+        pipeline. A fitted pipeline keeps what it learnt until it is fitted again."""
+        unknown = sorted(set(params) - set(self.params))
+        if unknown:
+            raise ConfigError(f"{unknown[0]!r} is not an option of the aspect model{did_you_mean(unknown[0], self.params)}; "
+                              f"choose from: {', '.join(self.params)}")
+        self.params = type(self)(**{**self.params, **params}).params
+        return self
 
     def __repr__(self) -> str:
         import inspect
