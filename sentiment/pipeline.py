@@ -465,7 +465,7 @@ class Pipeline(OptionAttributes, Classifier):
             self.thresholds_ = np.full(len(classes), DEFAULT_THRESHOLD)
             if dev_data is not None:
                 self.thresholds_ = tune_thresholds(dev_data[1], model.predict_proba(dev_data[0]))
-        self.classes_ = classes
+        self.classes_ = class_array(classes)
         self.label_names_ = names
         self.reading_version_ = READING_VERSION
         trained_on = getattr(model, "n_trained_", len(texts))  # a model trained by epochs holds some out to stop
@@ -560,7 +560,7 @@ class Pipeline(OptionAttributes, Classifier):
             expected = pipe.vectorizer_.n_tokens if pipe.model_.input_kind == "sequences" else pipe.vectorizer_.n_features
             if pipe.model_.n_features_ != expected:
                 raise ValueError("the model and the vectorizer disagree on the number of features")
-            pipe.classes_ = np.asarray(config["labels"]["classes"])
+            pipe.classes_ = class_array(config["labels"]["classes"])
             pipe.label_names_ = [str(n) for n in config["labels"]["names"]]
             if not (len(pipe.classes_) == len(pipe.label_names_) == pipe.model_.n_classes_):
                 raise ValueError("the label list does not match the model")
@@ -653,6 +653,14 @@ def _check_groups_differ(grouped: list, grouping: str, multi_label: bool) -> Non
     if common:
         raise DataError(f"the {grouping} grouping gives every text the group {sorted(map(str, common))[0]!r}, so there "
                         "is nothing to learn about it; train on texts of other groups too, or leave out the grouping")
+
+
+def class_array(classes) -> np.ndarray:
+    """The classes as ``classes_`` holds them: text labels in an object array (as scikit-learn keeps them), so
+    that an array of predictions takes any label, not only those as long as the longest class ("very positive"
+    cut to "very pos"); numbers as numbers."""
+    values = np.asarray(classes)
+    return values.astype(object) if values.dtype.kind in "US" else values
 
 
 def _elsewhere(key: str, kinds: list[str]) -> str:

@@ -191,10 +191,10 @@ def test_unknown_pipeline_names_and_options():
     with pytest.raises(ConfigError, match=r"'lowercas' is not an option of the cleaning \(did you mean 'lowercase'\?\)"):
         sentiment.Cleaner(lowercas=True)
     with pytest.raises(ConfigError, match=r"unknown option 'epochs' .* \(an option of model 'lstm' or 'mlp': choose "
-                                          "one of them\); valid options"):
+                                          r"one of them\); valid options"):
         Pipeline(epochs=3)  # another stage's option by its exact name: which stages have it
     with pytest.raises(ConfigError, match=r"'vector_size' for vectorizer 'tfidf' \(an option of vectorizer 'word2vec': "
-                                          "choose it\)"):
+                                          r"choose it\)"):
         sentiment.TextVectorizer(vector_size=3)
     with pytest.raises(ConfigError) as refused:
         Pipeline(zzz=1)

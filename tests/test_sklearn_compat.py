@@ -209,3 +209,18 @@ def test_not_fitted_is_scikit_learns_not_fitted_error_too():
         again = pickle.loads(pickle.dumps(caught.value))  # as joblib's workers send it back
         assert type(again) is type(caught.value) and str(again) == str(caught.value)
     assert not hasattr(Pipeline(), "classes_")
+
+
+def test_text_classes_are_an_object_array_so_predictions_take_any_label(tmp_path):
+    """As scikit-learn keeps them: a fixed-width array would cut a longer label written into the predictions."""
+    import sentiment
+
+    texts, labels = ["good", "bad", "great", "awful"], ["pos", "neg", "pos", "neg"]
+    pipe = Pipeline().fit(texts, labels)
+    pipe.save(tmp_path / "m")
+    for fitted in (pipe, sentiment.load(tmp_path / "m")):
+        predicted = fitted.predict(["good"])
+        assert fitted.classes_.dtype == object and predicted.dtype == object
+        predicted[0] = "very positive"
+        assert predicted[0] == "very positive"
+    assert Pipeline().fit(texts, [1, 0, 1, 0]).classes_.dtype.kind == "i"  # numbers stay numbers
