@@ -637,7 +637,8 @@ def split_options(options: dict, known: dict[str, dict], stages: str) -> dict[st
         owner = next((stage for stage, names in known.items() if key in names), None)
         if owner is None:
             valid = sorted(set().union(*known.values()))
-            hint = did_you_mean(key, valid) or _elsewhere(key, [kind for kind in ("vectorizer", "model") if kind in known])
+            hint = (did_you_mean(key, valid) or _elsewhere(key, [kind for kind in ("vectorizer", "model") if kind in known])
+                    or SYNONYMS.get(key, ""))
             raise ConfigError(f"unknown option {key!r} for {stages}{hint}; valid options: {', '.join(valid)}")
         split[owner][key] = _python_value(value)
     return split
@@ -653,6 +654,11 @@ def _check_groups_differ(grouped: list, grouping: str, multi_label: bool) -> Non
     if common:
         raise DataError(f"the {grouping} grouping gives every text the group {sorted(map(str, common))[0]!r}, so there "
                         "is nothing to learn about it; train on texts of other groups too, or leave out the grouping")
+
+
+# scikit-learn's names of what the stages call otherwise: a hint when one is given
+SYNONYMS = {"random_state": " (the seeds are seed for word2vec and net_seed for mlp and lstm; every run is "
+                            "reproducible with their defaults)"}
 
 
 def class_array(classes) -> np.ndarray:

@@ -196,6 +196,8 @@ def test_unknown_pipeline_names_and_options():
     with pytest.raises(ConfigError, match=r"'vector_size' for vectorizer 'tfidf' \(an option of vectorizer 'word2vec': "
                                           r"choose it\)"):
         sentiment.TextVectorizer(vector_size=3)
+    with pytest.raises(ConfigError, match=r"'random_state' .* \(the seeds are seed for word2vec and net_seed for mlp"):
+        Pipeline(model="mlp", random_state=0)  # scikit-learn's name: where the seeds are
     with pytest.raises(ConfigError) as refused:
         Pipeline(zzz=1)
     assert "did you mean" not in str(refused.value)  # nothing close: no guess
