@@ -445,6 +445,8 @@ class Pipeline(OptionAttributes, Classifier):
         if multi_label and not model.supports_multi_label:
             able = [name for name in available("model") if resolve("model", name).supports_multi_label]
             raise ConfigError(f"model {self.model!r} cannot learn several labels per text; use one of: {', '.join(able)}")
+        weighting = {} if not isinstance(model.params.get("class_weight"), dict) else \
+            {"class_weights": _class_weights(model.params["class_weight"], classes, names, multi_label)}
         with _Progress(progress, len(texts)) as bar:
             docs = _tokens(cleaner, texts, bar)
             bar.stage(f"vectorizing ({self.vectorizer})")
@@ -455,7 +457,7 @@ class Pipeline(OptionAttributes, Classifier):
             if dev is not None:
                 dev_data = (_model_input(vectorizer, model, cleaner.tokens_of(dev[0])), dev_targets)
             bar.stage(f"training ({self.model})")
-            model.fit(features, targets, dev=dev_data, vectorizer=vectorizer, labels=names, progress=progress)
+            model.fit(features, targets, dev=dev_data, vectorizer=vectorizer, labels=names, progress=progress, **weighting)
         self.cleaner_, self.vectorizer_, self.model_ = cleaner, vectorizer, model
         self._fitted_params = self.get_params()  # what save writes, whatever set_params changes after fit
         self.config_ = {}  # a loaded pipeline fitted again forgets the saved config
@@ -654,6 +656,26 @@ def _check_groups_differ(grouped: list, grouping: str, multi_label: bool) -> Non
     if common:
         raise DataError(f"the {grouping} grouping gives every text the group {sorted(map(str, common))[0]!r}, so there "
                         "is nothing to learn about it; train on texts of other groups too, or leave out the grouping")
+
+
+def _class_weights(weights: dict, classes: np.ndarray, names: list[str], multi_label: bool) -> np.ndarray:
+    """A ``class_weight`` dict (labels as values or display names) as one weight per class, 1 where unnamed."""
+    from .errors import UnknownLabelsError
+    from .evaluation import codes_for
+
+    if multi_label:
+        raise ConfigError("class_weight as a dict of labels goes with one label per text; with several labels per "
+                          "text use class_weight='balanced'")
+    try:
+        codes = codes_for(classes, names, list(weights))
+    except UnknownLabelsError as exc:
+        raise DataError(f"class_weight names {', '.join(map(repr, exc.unknown))}, which no training text has as its "
+                        f"label; the labels are: {', '.join(map(str, names))}") from None
+    if len(set(codes.tolist())) < len(codes):
+        raise ConfigError("class_weight names one class twice (by its value and by its display name); name it once")
+    per_class = np.ones(len(classes))
+    per_class[codes] = list(weights.values())
+    return per_class
 
 
 # scikit-learn's names of what the stages call otherwise: a hint when one is given

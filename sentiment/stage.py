@@ -107,6 +107,20 @@ class Stage:
             raise ConfigError(f"{key} must be {kind} {bound}{f' (or None: {none})' if none else ''}, not {value!r}")
         self.params[key] = value
 
+    def _class_weight(self) -> None:
+        """``class_weight``: None, "balanced" or a dict of labels (values or display names) to positive weights,
+        which the pipeline turns into one weight per class (:attr:`class_weights`) before training."""
+        value = self.params["class_weight"]
+        if not isinstance(value, dict):
+            self._choice("class_weight", (None, "balanced"))
+            return
+        weights = {key: python_number(weight) for key, weight in value.items()}
+        if not weights or not all(isinstance(w, (int, float)) and not isinstance(w, bool) and 0 < w < float("inf")
+                                  for w in weights.values()):
+            raise ConfigError(f"class_weight must be None, 'balanced' or a dict of labels to positive weights (e.g. "
+                              f"{{'negative': 3, 'positive': 1}}), not {value!r}")
+        self.params["class_weight"] = {key: float(w) for key, w in weights.items()}
+
     def _choice(self, key: str, choices: tuple) -> None:
         """Check an option among ``choices``; where None is one, the text "none" (any case, as a command line
         writes it) is None."""

@@ -524,6 +524,16 @@ def test_top_level_help_lists_every_command_with_a_whole_sentence():
     assert all(line.rstrip().endswith(".") and not line.rstrip().endswith("...") for line in listed if line.strip())
 
 
+def test_fit_takes_a_class_weight_dict_as_json(tmp_path):
+    data = Path(__file__).parents[1] / "data" / "sample_reviews.csv"  # labels negative / positive
+    result = invoke("fit", data, "--model", "logreg", "--set", 'class_weight={"positive": 3}', "--out", tmp_path / "m")
+    assert_ok(result)
+    described = json.loads(invoke("info", tmp_path / "m", "--json").stdout)
+    assert described["settings"]["model_settings"]["class_weight"] == {"positive": 3.0}
+    assert_error(invoke("fit", data, "--set", 'class_weight={"good": 3}', "--out", tmp_path / "n"),
+                 "class_weight names 'good', which no training text has as its label; the labels are: negative, positive")
+
+
 def test_version_prints_the_package_version_and_runs_no_command():
     result = invoke("--version")
     assert_ok(result)

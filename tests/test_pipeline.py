@@ -280,3 +280,49 @@ def test_the_progress_bar_shows_a_later_stage_without_the_cleanings_count():
         progress.stage("training (mlp)")
         shown = str(progress.bar)
         assert shown.startswith("training (mlp): 00:") and "10/10" not in shown and "text/s" not in shown
+
+
+# -- class weights ---------------------------------------------------------------------------------------
+@pytest.mark.parametrize("model", ["logreg", "nbsvm"])
+def test_a_class_weight_dict_weighs_the_classes_it_names(five, model):
+    """Labels by value or display name; a class left out weighs 1; equal weights are no weights. nbsvm's
+    one-vs-rest problems (five classes) weigh each text by its class."""
+    texts, labels = five.train_texts, five.train_labels
+    plain = Pipeline(model=model).fit(texts, labels)
+    equal = Pipeline(model=model, class_weight={0: 1, 1: 1.0, "neutral": 1}).fit(texts, labels)
+    np.testing.assert_allclose(equal.predict_proba(five.dev_texts), plain.predict_proba(five.dev_texts), atol=1e-6)
+    heavy = Pipeline(model=model, class_weight={"very positive": 50}).fit(texts, labels)  # the display name of 4
+    assert heavy.predict_proba(five.dev_texts)[:, 4].mean() > plain.predict_proba(five.dev_texts)[:, 4].mean() + 0.01
+
+
+def test_a_class_weight_dict_reaches_the_networks_loss(binary):
+    pipe = Pipeline(model="mlp", epochs=1, hidden_sizes=[4], class_weight={"pos": 3}).fit(binary.train_texts,
+                                                                                           binary.train_labels)
+    assert pipe.model_._train_config().class_weight == (1.0, 3.0)  # codes in the order of classes_: neg, pos
+    assert Pipeline(model="mlp", class_weight="balanced").build_stages()[2]._train_config().class_weight == "balanced"
+
+
+def test_a_class_weight_dict_is_saved_and_refitted(binary, tmp_path):
+    from sklearn.base import clone
+
+    pipe = Pipeline(class_weight={"pos": 4}).fit(binary.train_texts, binary.train_labels)
+    pipe.save(tmp_path / "m")
+    loaded = sentiment.load(tmp_path / "m")
+    assert loaded.get_params()["class_weight"] == {"pos": 4.0}
+    again = clone(loaded).fit(binary.train_texts, binary.train_labels)
+    np.testing.assert_allclose(again.predict_proba(binary.dev_texts), pipe.predict_proba(binary.dev_texts))
+
+
+@pytest.mark.parametrize("weights, labels, error, pattern", [
+    ({"good": 2}, None, DataError, r"class_weight names 'good', which no training text has as its label; the labels "
+                                   r"are: neg, pos"),
+    ({"pos": -1}, None, ConfigError, r"class_weight must be None, 'balanced' or a dict of labels to positive weights"),
+    ({}, None, ConfigError, "a dict of labels to positive weights"),
+    ({"pos": True}, None, ConfigError, "a dict of labels to positive weights"),
+    ("heavy", None, ConfigError, r"class_weight='heavy' is not valid; choose one of: None, balanced"),
+    ({"joy": 2}, [["joy"], ["sad"], ["joy", "sad"]] * 4, ConfigError, "goes with one label per text"),
+])
+def test_bad_class_weights_are_refused(binary, weights, labels, error, pattern):
+    texts = binary.train_texts[:12] if labels else binary.train_texts
+    with pytest.raises(error, match=pattern):
+        Pipeline(class_weight=weights).fit(texts, labels or binary.train_labels)

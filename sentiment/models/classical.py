@@ -46,11 +46,14 @@ class LinearModel(Stage):
     reads_csr = True  # predicts from plain CSR arrays too, so predicting needs no scipy
     supports_multi_label = True
 
-    def fit(self, X, y: np.ndarray, *, dev=None, vectorizer=None, labels=None, progress: bool = False) -> "LinearModel":
-        """Train on features ``X`` and integer codes ``y`` (or a 0/1 label matrix); ``dev``/``vectorizer``/``labels``/
-        ``progress`` are unused here."""
+    def fit(self, X, y: np.ndarray, *, dev=None, vectorizer=None, labels=None, progress: bool = False,
+            class_weights: np.ndarray | None = None) -> "LinearModel":
+        """Train on features ``X`` and integer codes ``y`` (or a 0/1 label matrix); ``class_weights``: one weight
+        per class code (a ``class_weight`` dict, as the pipeline resolves it; one label per text);
+        ``dev``/``vectorizer``/``labels``/``progress`` are unused here."""
         if self.needs_nonnegative and _has_negative(X):
             raise nonnegative_error(self.name)
+        self._class_weights = None if class_weights is None or y.ndim == 2 else np.asarray(class_weights, dtype=float)
         self.n_features_ = X.shape[1]
         X = self._input(X)
         if y.ndim == 2:
@@ -69,6 +72,12 @@ class LinearModel(Stage):
     def _train(self, X, y, n_classes: int) -> Trained:
         """A model of ``y`` (codes ``0..n_classes-1``)."""
         raise NotImplementedError
+
+    def _sklearn_class_weight(self):
+        """``class_weight`` as scikit-learn takes it: None, "balanced" or ``{code: weight}``."""
+        if getattr(self, "_class_weights", None) is not None:
+            return dict(enumerate(self._class_weights.tolist()))
+        return None if isinstance(self.params.get("class_weight"), dict) else self.params.get("class_weight")
 
     def _binary_log_odds(self, X, y: np.ndarray) -> tuple[np.ndarray, float]:
         """One label of a one-vs-rest model: the binary model's log-odds of the label as one linear row."""
@@ -166,7 +175,7 @@ class LogisticRegressionModel(LinearModel):
 
     def check_params(self):
         self._number("C", 1e-6, 1e6)
-        self._choice("class_weight", (None, "balanced"))
+        self._class_weight()
         self._number("max_iter", 1, integer=True)
 
     def _train(self, X, y, n_classes):
@@ -174,7 +183,7 @@ class LogisticRegressionModel(LinearModel):
 
         solver = "liblinear" if n_classes == 2 else "lbfgs"
         clf = LogisticRegression(
-            C=self.params["C"], class_weight=self.params["class_weight"], max_iter=self.params["max_iter"], solver=solver,
+            C=self.params["C"], class_weight=self._sklearn_class_weight(), max_iter=self.params["max_iter"], solver=solver,
             random_state=0,  # liblinear would draw a seed from numpy's global generator (the weights do not depend on it)
         ).fit(X, y)
         return Trained(clf.coef_, clf.intercept_, "logistic" if n_classes == 2 else "softmax")
@@ -188,14 +197,14 @@ class LinearSVMModel(LinearModel):
 
     def check_params(self):
         self._number("C", 1e-6, 1e6)
-        self._choice("class_weight", (None, "balanced"))
+        self._class_weight()
         self._number("max_iter", 1, integer=True)
 
     def _train(self, X, y, n_classes):
         from sklearn.calibration import CalibratedClassifierCV
         from sklearn.svm import LinearSVC
 
-        svm = LinearSVC(C=self.params["C"], class_weight=self.params["class_weight"], max_iter=self.params["max_iter"],
+        svm = LinearSVC(C=self.params["C"], class_weight=self._sklearn_class_weight(), max_iter=self.params["max_iter"],
                         random_state=0)  # its coordinate descent shuffles: the same data give the same model
         folds = min(3, int(np.bincount(y).min()))
         if folds < 2:
@@ -256,7 +265,7 @@ class NBSVMModel(LinearModel):
     def check_params(self):
         self._number("C", 1e-6, 1e6)
         self._number("nb_alpha", 1e-6, 1e6)
-        self._choice("class_weight", (None, "balanced"))
+        self._class_weight()
         self._number("max_iter", 1, integer=True)
 
     def _train(self, X, y, n_classes):
@@ -266,6 +275,9 @@ class NBSVMModel(LinearModel):
 
         X = sp.csr_matrix(X)
         targets = [1] if n_classes == 2 else range(n_classes)
+        per_class = getattr(self, "_class_weights", None)  # a class_weight dict: each text weighs as its class
+        sample_weight = None if per_class is None or len(per_class) != n_classes else per_class[y]
+        class_weight = None if sample_weight is not None else self._sklearn_class_weight()
         coefs, intercepts = [], []
         for k in targets:
             positive = y == k
@@ -274,11 +286,11 @@ class NBSVMModel(LinearModel):
             r = np.log(p / p.sum()) - np.log(q / q.sum())
             clf = LogisticRegression(
                 C=self.params["C"],
-                class_weight=self.params["class_weight"],
+                class_weight=class_weight,
                 max_iter=self.params["max_iter"],
                 solver="liblinear",
                 random_state=0,  # as logreg: numpy's global generator is left alone
-            ).fit(X @ sp.diags(r, format="csr"), positive.astype(int))
+            ).fit(X @ sp.diags(r, format="csr"), positive.astype(int), sample_weight=sample_weight)
             coefs.append(clf.coef_.ravel() * r)
             intercepts.append(clf.intercept_[0])
         return Trained(np.vstack(coefs), np.array(intercepts), "logistic" if n_classes == 2 else "ovr")

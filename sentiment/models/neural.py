@@ -74,7 +74,7 @@ class NeuralModel(Stage):
             raise ConfigError(f"min_epochs={self.params['min_epochs']} is more than epochs={self.params['epochs']}: "
                               "early stopping would never judge; lower min_epochs or raise epochs")
         self._choice("stop_metric", trainer.STOP_METRICS)
-        self._choice("class_weight", (None, "balanced"))
+        self._class_weight()
         self._number("dev_fraction", 0.0, 0.9)
         self._number("net_seed", 0, 2**63 - 1, integer=True)  # what torch and numpy take
         check_device_name(self.params["device"])
@@ -85,16 +85,25 @@ class NeuralModel(Stage):
             epochs=p["epochs"], lr=p["lr"], optimizer=p["optimizer"],
             weight_decay=p["weight_decay"], l1=p.get("l1", 0.0), schedule=p["schedule"],
             warmup_epochs=p["warmup_epochs"], clip_grad=p["clip_grad"], patience=p["patience"],
-            min_epochs=p["min_epochs"], stop_metric=p["stop_metric"], class_weight=p["class_weight"],
+            min_epochs=p["min_epochs"], stop_metric=p["stop_metric"], class_weight=self._resolved_class_weight(),
         )
 
+    def _resolved_class_weight(self):
+        """None, "balanced" or, for a ``class_weight`` dict, the tuple of weights per class code."""
+        if getattr(self, "_class_weights", None) is not None:
+            return tuple(self._class_weights.tolist())
+        return None if isinstance(self.params["class_weight"], dict) else self.params["class_weight"]
+
     # -- training and prediction ------------------------------------------------------------
-    def fit(self, X, y: np.ndarray, *, dev=None, vectorizer=None, labels=None, progress: bool = False) -> "NeuralModel":
+    def fit(self, X, y: np.ndarray, *, dev=None, vectorizer=None, labels=None, progress: bool = False,
+            class_weights: np.ndarray | None = None) -> "NeuralModel":
         """Train on ``X`` (features or token sequences) and codes ``y`` (or a 0/1 label matrix);
         ``dev = (X_dev, y_dev)`` for early stopping; ``labels``: the names of the codes (``init_from``
-        reuses a saved model's output layer only for the same names)."""
+        reuses a saved model's output layer only for the same names); ``class_weights``: one weight per
+        class code (a ``class_weight`` dict, as the pipeline resolves it)."""
         device = trainer.resolve_device(self.params["device"])
         y = trainer.targets_array(y)
+        self._class_weights = None if class_weights is None or y.ndim == 2 else np.asarray(class_weights, dtype=float)
         rng = np.random.default_rng(self.params["net_seed"])
         multi_label = y.ndim == 2
         self.n_classes_ = y.shape[1] if multi_label else int(y.max()) + 1

@@ -392,7 +392,7 @@ class TrainConfig:
     patience: int = 3  # epochs without a better dev metric before stopping
     min_epochs: int = 1  # the first epoch whose weights may be kept; before it, no stopping and no plateau
     stop_metric: str = "macro_f1"  # or "accuracy"
-    class_weight: str | None = None  # or "balanced"
+    class_weight: str | tuple | None = None  # or "balanced", or one weight per class code
 
 
 class LRSchedule:
@@ -510,6 +510,8 @@ def train(net: torch.nn.Module, batches, dev, config: TrainConfig, device: torch
     class_weights = None
     if config.class_weight == "balanced":
         class_weights = torch.as_tensor(balanced_weights(batches.y, n_classes), dtype=torch.float32).to(device)
+    elif isinstance(config.class_weight, tuple):
+        class_weights = torch.as_tensor(config.class_weight, dtype=torch.float32).to(device)
     penalized = [p for p in net.parameters() if p.requires_grad and p.dim() >= 2] if config.l1 else []
     trainable = [p for p in net.parameters() if p.requires_grad]
     history: list[dict] = []
