@@ -69,6 +69,24 @@ def check_training_texts(texts: Sequence[str]) -> list[str]:
     return texts
 
 
+def check_sample_weight(weights, n_texts: int) -> np.ndarray:
+    """``weights`` (one per text, as ``fit(..., sample_weight=...)`` takes them) as float64, or a DataError."""
+    if isinstance(weights, (str, bytes, dict)) or np.ndim(weights) != 1:
+        raise DataError(f"sample_weight must be one number per text (a list or 1-D array), not {_short(weights)}")
+    try:
+        values = np.asarray(weights, dtype=np.float64)
+    except (TypeError, ValueError):
+        raise DataError(f"sample_weight must hold numbers, not {_short(list(weights))}") from None
+    if len(values) != n_texts:
+        raise DataError(f"got {counted(n_texts, 'text')} but {counted(len(values), 'sample weight')}; give one weight per text")
+    bad = np.flatnonzero(~np.isfinite(values) | (values < 0))
+    if len(bad):
+        raise DataError(f"sample_weight {bad[0]} is {float(values[bad[0]])!r}; weights must be finite numbers of 0 or more")
+    if not values.sum() > 0:
+        raise DataError("every sample_weight is 0, so nothing would be learnt; give some texts a positive weight")
+    return values
+
+
 def check_labels(labels: Sequence, n_texts: int) -> tuple[np.ndarray, np.ndarray]:
     """Return ``(codes, classes)``: integer codes 0..k-1 and the sorted distinct labels."""
     if isinstance(labels, (str, bytes)):

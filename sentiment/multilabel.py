@@ -24,10 +24,15 @@ DEFAULT_THRESHOLD = 0.5
 MIN_POSITIVES = 5  # examples of a label in the held-out data below which its threshold is not tuned
 
 
-def label_counts(truth: np.ndarray, predicted: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """True positives, false positives and false negatives per label (columns) of two 0/1 matrices."""
+def label_counts(truth: np.ndarray, predicted: np.ndarray,
+                 weights: np.ndarray | None = None) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """True positives, false positives and false negatives per label (columns) of two 0/1 matrices; with
+    ``weights``, each row counts its weight."""
     truth, predicted = truth.astype(bool), predicted.astype(bool)
-    return (truth & predicted).sum(axis=0), (~truth & predicted).sum(axis=0), (truth & ~predicted).sum(axis=0)
+    if weights is None:
+        return (truth & predicted).sum(axis=0), (~truth & predicted).sum(axis=0), (truth & ~predicted).sum(axis=0)
+    w = np.asarray(weights, dtype=np.float64)
+    return w @ (truth & predicted), w @ (~truth & predicted), w @ (truth & ~predicted)
 
 
 def label_f1(truth: np.ndarray, predicted: np.ndarray) -> np.ndarray:
@@ -40,9 +45,10 @@ def f1_of_counts(tp: np.ndarray, fp: np.ndarray, fn: np.ndarray) -> np.ndarray:
     return np.divide(2 * tp, 2 * tp + fp + fn, out=np.zeros(len(tp)), where=(2 * tp + fp + fn) > 0)
 
 
-def macro_f1(truth: np.ndarray, predicted: np.ndarray) -> tuple[float, int]:
-    """Macro-F1 of 0/1 label matrices and how many labels it averages (see :func:`present_mean`)."""
-    tp, fp, fn = label_counts(truth, predicted)
+def macro_f1(truth: np.ndarray, predicted: np.ndarray, weights: np.ndarray | None = None) -> tuple[float, int]:
+    """Macro-F1 of 0/1 label matrices (``weights``: one per row) and how many labels it averages (see
+    :func:`present_mean`)."""
+    tp, fp, fn = label_counts(truth, predicted, weights)
     return present_mean(f1_of_counts(tp, fp, fn), (tp + fp + fn) > 0)
 
 

@@ -35,8 +35,8 @@ import numpy as np
 
 from . import __version__
 from .cleaning import READING_VERSION, Cleaner
-from .data import (check_fraction, check_label_sets, check_labels, check_texts, check_training_texts, is_multi_label,
-                   joined_label, label_spelling_note, train_dev_split)
+from .data import (check_fraction, check_label_sets, check_labels, check_sample_weight, check_texts,
+                   check_training_texts, is_multi_label, joined_label, label_spelling_note, train_dev_split)
 from .errors import (ConfigError, DataError, LabelSpellingWarning, ModelFileError, NotFittedError, TuningWarning,
                      counted, did_you_mean, with_article)
 from .groupings import group_labels, resolve_grouping
@@ -175,22 +175,24 @@ class Classifier:
                                  "weights are damaged: restore the model or train it again")
         return probabilities, known
 
-    def score(self, texts: Sequence[str], labels: Sequence) -> float:
+    def score(self, texts: Sequence[str], labels: Sequence, sample_weight: Sequence[float] | None = None) -> float:
         """Accuracy on ``texts`` (scikit-learn's default score for classifiers); with several labels per
         text, the macro-F1 over the labels true or predicted for some text (as ``evaluate`` gives it).
         A label the model never saw counts as one it never predicts (wrong, as in scikit-learn's scores;
-        a cross-validation fold may hold one that its training part lacks)."""
+        a cross-validation fold may hold one that its training part lacks). ``sample_weight``: one weight
+        per text, in the accuracy or in the counts behind the F1."""
         from .evaluation import label_codes
 
         self._check_fitted()
         texts = check_texts(texts)
         truth = label_codes(self, self._grouped(_label_list(labels)), texts, unseen=True)  # values or display names
+        weights = None if sample_weight is None else check_sample_weight(sample_weight, len(texts))
         probabilities = self.predict_proba(texts)
         if self.multi_label_:
             predicted = decide(probabilities, self.thresholds_)
             predicted = np.pad(predicted, ((0, 0), (0, truth.shape[1] - predicted.shape[1])))  # unseen labels
-            return macro_f1(truth, predicted)[0]
-        return float(np.mean(probabilities.argmax(axis=1) == truth))
+            return macro_f1(truth, predicted, weights)[0]
+        return float(np.average(probabilities.argmax(axis=1) == truth, weights=weights))
 
 
 class OptionAttributes:
@@ -392,7 +394,7 @@ class Pipeline(OptionAttributes, Classifier):
 
     # -- training -------------------------------------------------------------------------
     def fit(self, texts: Sequence[str], labels: Sequence, *, dev: tuple[Sequence[str], Sequence] | None = None,
-            label_names: dict | None = None, progress: bool = False):
+            label_names: dict | None = None, progress: bool = False, sample_weight: Sequence[float] | None = None):
         """Learn the vocabulary, features and model from ``texts`` and their ``labels``.
 
         ``labels`` holds one label per text, or one list (tuple, set) of labels per text for several
@@ -402,9 +404,12 @@ class Pipeline(OptionAttributes, Classifier):
         ``dev`` is an optional ``(texts, labels)`` pair that models trained by epochs also use for early
         stopping. ``label_names`` maps label values to display names (``{0: "negative", 1: "positive"}``);
         without it, integer labels 0/1 and 0..4 are named as binary and 5-way polarity.
-        ``texts`` and ``labels`` may be lists, 1-D numpy arrays or pandas Series. Returns the pipeline.
+        ``texts`` and ``labels`` may be lists, 1-D numpy arrays or pandas Series. ``sample_weight``: one weight
+        per text (0 or more), as scikit-learn's estimators take it: how much each text counts in the training
+        loss (the thresholds' tuning and early stopping count every text once). Returns the pipeline.
         """
         texts = check_training_texts(texts)
+        weights = None if sample_weight is None else check_sample_weight(sample_weight, len(texts))
         cleaner, vectorizer, model = self.build_stages()  # a bad option fails before the data are read
         labels = _label_list(labels)
         joined = None if is_multi_label(labels) else joined_label(labels)
@@ -425,9 +430,12 @@ class Pipeline(OptionAttributes, Classifier):
         tune_fraction = self.tune_fraction
         if multi_label and dev is None and tune_fraction:  # the thresholds are tuned on texts held out here
             check_label_sets(labels, len(texts))  # bad labels fail as they would without the split
-            try:
-                texts, labels, *dev = train_dev_split(texts, labels, tune_fraction, part="tune")
-                n_tune = len(dev[0])
+            try:  # split by row, so that the weights follow their texts
+                rows, labels, tune_rows, tune_labels = train_dev_split(list(range(len(texts))), labels, tune_fraction,
+                                                                       part="tune")
+                texts, dev = [texts[i] for i in rows], ([texts[i] for i in tune_rows], tune_labels)
+                weights = None if weights is None else weights[rows]
+                n_tune = len(tune_rows)
             except DataError:  # too few texts to hold any out (every one has a label of its own)
                 warnings.warn("too few texts to hold out a part for tuning the label thresholds: they stay at "
                               f"{DEFAULT_THRESHOLD}; give more texts or dev=(texts, labels)", TuningWarning, stacklevel=2)
@@ -447,6 +455,8 @@ class Pipeline(OptionAttributes, Classifier):
             raise ConfigError(f"model {self.model!r} cannot learn several labels per text; use one of: {', '.join(able)}")
         weighting = {} if not isinstance(model.params.get("class_weight"), dict) else \
             {"class_weights": _class_weights(model.params["class_weight"], classes, names, multi_label)}
+        if weights is not None:
+            weighting["sample_weight"] = weights
         with _Progress(progress, len(texts)) as bar:
             docs = _tokens(cleaner, texts, bar)
             bar.stage(f"vectorizing ({self.vectorizer})")

@@ -326,3 +326,75 @@ def test_bad_class_weights_are_refused(binary, weights, labels, error, pattern):
     texts = binary.train_texts[:12] if labels else binary.train_texts
     with pytest.raises(error, match=pattern):
         Pipeline(class_weight=weights).fit(texts, labels or binary.train_labels)
+
+
+# -- sample weights ------------------------------------------------------------------------------------
+@pytest.mark.parametrize("model, tolerance", [("nb", 1e-9), ("complement_nb", 1e-9), ("logreg", 2e-3),
+                                              ("nbsvm", 2e-3)])
+def test_a_sample_weight_of_two_counts_as_the_text_given_twice(binary, model, tolerance):
+    texts, labels = binary.train_texts, binary.train_labels  # count features: duplicates change no IDF
+    weights = np.ones(len(texts))
+    weights[:30] = 2.0
+    weighted = Pipeline("count", model).fit(texts, labels, sample_weight=weights)
+    doubled = Pipeline("count", model).fit(texts + texts[:30], labels + labels[:30])
+    np.testing.assert_allclose(weighted.predict_proba(binary.dev_texts), doubled.predict_proba(binary.dev_texts),
+                               atol=tolerance)
+    assert not np.allclose(weighted.predict_proba(binary.dev_texts),
+                           Pipeline("count", model).fit(texts, labels).predict_proba(binary.dev_texts), atol=tolerance)
+
+
+@pytest.mark.parametrize("vectorizer, model", [("tfidf", "mlp"), ("word2vec", "lstm")])
+def test_the_networks_weigh_the_loss_by_sample_weight(binary, vectorizer, model):
+    texts, labels = binary.train_texts, binary.train_labels
+    options = {"epochs": 2, "dev_fraction": 0.2, "min_count": 1} if model == "lstm" else {"epochs": 2, "dev_fraction": 0.2}
+    plain = Pipeline(vectorizer, model, **options).fit(texts, labels)
+    alike = Pipeline(vectorizer, model, **options).fit(texts, labels, sample_weight=np.full(len(texts), 3.0))
+    np.testing.assert_allclose(alike.predict_proba(binary.dev_texts), plain.predict_proba(binary.dev_texts), atol=1e-5)
+    no_pos = np.array([0.0 if y == "pos" else 1.0 for y in labels])  # positive texts count for nothing
+    tilted = Pipeline(vectorizer, model, **options).fit(texts, labels, sample_weight=no_pos)
+    column = list(plain.classes_).index("pos")
+    assert tilted.predict_proba(binary.dev_texts)[:, column].mean() < plain.predict_proba(binary.dev_texts)[:, column].mean()
+
+
+def test_sample_weight_follows_its_texts_into_the_held_out_tuning_part():
+    texts = ["glad and happy", "so furious", "glad but furious", "scared stiff"] * 10
+    labels = [["joy"], ["anger"], ["joy", "anger"], ["fear"]] * 10
+    weights = np.tile([1.0, 2.0, 0.5, 1.0], 10)
+    pipe = Pipeline("tfidf", "logreg").fit(texts, labels, sample_weight=weights)
+    assert pipe.info_["tuned_on"] == 4 and pipe.score(texts, labels) > 0.9
+
+
+def test_score_weighs_the_texts_by_sample_weight(fitted, binary):
+    from sklearn.metrics import accuracy_score
+
+    pipe = fitted("count", "nb")
+    weights = np.linspace(0.1, 3.0, len(binary.dev_texts))
+    expected = accuracy_score(binary.dev_labels, pipe.predict(binary.dev_texts), sample_weight=weights)
+    assert pipe.score(binary.dev_texts, binary.dev_labels, sample_weight=weights) == pytest.approx(expected)
+    texts = ["glad and happy", "so furious", "glad but furious", "scared stiff"] * 10
+    labels = [["joy"], ["anger"], ["joy", "anger"], ["fear"]] * 10
+    several = Pipeline("tfidf", "logreg", tune_fraction=0).fit(texts, labels)
+    assert several.score(texts, labels, sample_weight=np.full(40, 2.0)) == pytest.approx(several.score(texts, labels))
+
+
+def test_sample_weight_in_cross_validation(binary):
+    from sklearn.model_selection import cross_val_score
+
+    weights = np.linspace(0.5, 2.0, len(binary.train_texts))
+    scores = cross_val_score(Pipeline("count", "logreg"), binary.train_texts, binary.train_labels, cv=3,
+                             params={"sample_weight": weights}, error_score="raise")
+    assert np.isfinite(scores).all()
+
+
+@pytest.mark.parametrize("weights, pattern", [
+    ([1.0, 2.0], r"got 200 texts but 2 sample weights; give one weight per text"),
+    ("heavy", "sample_weight must be one number per text"),
+    ([[1.0]] * 200, "sample_weight must be one number per text"),
+    (["a"] * 200, "sample_weight must hold numbers"),
+    ([1.0] * 199 + [-1.0], r"sample_weight 199 is -1.0; weights must be finite numbers of 0 or more"),
+    ([1.0] * 199 + [float("nan")], r"sample_weight 199 is nan"),
+    ([0.0] * 200, "every sample_weight is 0, so nothing would be learnt"),
+])
+def test_bad_sample_weights_are_refused_before_any_work(binary, no_cleaning, weights, pattern):
+    with pytest.raises(DataError, match=pattern):
+        Pipeline().fit(binary.train_texts, binary.train_labels, sample_weight=weights)

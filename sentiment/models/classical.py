@@ -45,15 +45,17 @@ class LinearModel(Stage):
     binarize_input = False
     reads_csr = True  # predicts from plain CSR arrays too, so predicting needs no scipy
     supports_multi_label = True
+    _class_weights = _sample_weight = None  # what one fit weighs its classes and rows by
 
     def fit(self, X, y: np.ndarray, *, dev=None, vectorizer=None, labels=None, progress: bool = False,
-            class_weights: np.ndarray | None = None) -> "LinearModel":
+            class_weights: np.ndarray | None = None, sample_weight: np.ndarray | None = None) -> "LinearModel":
         """Train on features ``X`` and integer codes ``y`` (or a 0/1 label matrix); ``class_weights``: one weight
         per class code (a ``class_weight`` dict, as the pipeline resolves it; one label per text);
-        ``dev``/``vectorizer``/``labels``/``progress`` are unused here."""
+        ``sample_weight``: one weight per row; ``dev``/``vectorizer``/``labels``/``progress`` are unused here."""
         if self.needs_nonnegative and _has_negative(X):
             raise nonnegative_error(self.name)
         self._class_weights = None if class_weights is None or y.ndim == 2 else np.asarray(class_weights, dtype=float)
+        self._sample_weight = sample_weight
         self.n_features_ = X.shape[1]
         X = self._input(X)
         if y.ndim == 2:
@@ -63,6 +65,7 @@ class LinearModel(Stage):
         else:
             self.n_classes_ = int(y.max()) + 1
             trained = self._train(X, y, self.n_classes_)
+        self._sample_weight = None  # for this training only
         self.coef_, self.intercept_, self.link_, self.calibration_ = trained
         self.coef_ = np.asarray(self.coef_, dtype=np.float32)
         self.intercept_ = np.asarray(self.intercept_, dtype=np.float64).ravel()
@@ -75,7 +78,7 @@ class LinearModel(Stage):
 
     def _sklearn_class_weight(self):
         """``class_weight`` as scikit-learn takes it: None, "balanced" or ``{code: weight}``."""
-        if getattr(self, "_class_weights", None) is not None:
+        if self._class_weights is not None:
             return dict(enumerate(self._class_weights.tolist()))
         return None if isinstance(self.params.get("class_weight"), dict) else self.params.get("class_weight")
 
@@ -185,7 +188,7 @@ class LogisticRegressionModel(LinearModel):
         clf = LogisticRegression(
             C=self.params["C"], class_weight=self._sklearn_class_weight(), max_iter=self.params["max_iter"], solver=solver,
             random_state=0,  # liblinear would draw a seed from numpy's global generator (the weights do not depend on it)
-        ).fit(X, y)
+        ).fit(X, y, sample_weight=self._sample_weight)
         return Trained(clf.coef_, clf.intercept_, "logistic" if n_classes == 2 else "softmax")
 
 
@@ -210,7 +213,8 @@ class LinearSVMModel(LinearModel):
         if folds < 2:
             raise ConfigError("linearsvm needs at least 2 examples of every class (of every label, with several "
                               "labels per text) for its calibration")
-        calibrated = CalibratedClassifierCV(svm, method="sigmoid", cv=folds, ensemble=False).fit(X, y)
+        calibrated = CalibratedClassifierCV(svm, method="sigmoid", cv=folds, ensemble=False).fit(
+            X, y, sample_weight=self._sample_weight)
         fitted = calibrated.calibrated_classifiers_[0]
         calibration = np.array([[c.a_ for c in fitted.calibrators], [c.b_ for c in fitted.calibrators]])
         return Trained(fitted.estimator.coef_, fitted.estimator.intercept_, "platt", calibration)
@@ -229,7 +233,7 @@ class MultinomialNBModel(LinearModel):
     def _train(self, X, y, n_classes):
         from sklearn.naive_bayes import MultinomialNB
 
-        nb = MultinomialNB(alpha=self.params["alpha"]).fit(X, y)
+        nb = MultinomialNB(alpha=self.params["alpha"]).fit(X, y, sample_weight=self._sample_weight)
         return Trained(nb.feature_log_prob_, nb.class_log_prior_, "softmax")
 
 
@@ -246,7 +250,7 @@ class ComplementNBModel(LinearModel):
     def _train(self, X, y, n_classes):
         from sklearn.naive_bayes import ComplementNB
 
-        nb = ComplementNB(alpha=self.params["alpha"]).fit(X, y)
+        nb = ComplementNB(alpha=self.params["alpha"]).fit(X, y, sample_weight=self._sample_weight)
         return Trained(nb.feature_log_prob_, np.zeros(n_classes), "softmax")
 
 
@@ -275,14 +279,18 @@ class NBSVMModel(LinearModel):
 
         X = sp.csr_matrix(X)
         targets = [1] if n_classes == 2 else range(n_classes)
-        per_class = getattr(self, "_class_weights", None)  # a class_weight dict: each text weighs as its class
-        sample_weight = None if per_class is None or len(per_class) != n_classes else per_class[y]
-        class_weight = None if sample_weight is not None else self._sklearn_class_weight()
+        per_class = self._class_weights  # a class_weight dict: each text weighs as its class
+        by_class = per_class is not None and len(per_class) == n_classes
+        sample_weight = self._sample_weight
+        if by_class:
+            sample_weight = per_class[y] * (1.0 if sample_weight is None else sample_weight)
+        class_weight = None if by_class else self._sklearn_class_weight()
+        counted = X if self._sample_weight is None else sp.diags(self._sample_weight) @ X  # the NB counts, weighted
         coefs, intercepts = [], []
         for k in targets:
             positive = y == k
-            p = np.asarray(X[positive].sum(axis=0)).ravel() + self.params["nb_alpha"]
-            q = np.asarray(X[~positive].sum(axis=0)).ravel() + self.params["nb_alpha"]
+            p = np.asarray(counted[positive].sum(axis=0)).ravel() + self.params["nb_alpha"]
+            q = np.asarray(counted[~positive].sum(axis=0)).ravel() + self.params["nb_alpha"]
             r = np.log(p / p.sum()) - np.log(q / q.sum())
             clf = LogisticRegression(
                 C=self.params["C"],

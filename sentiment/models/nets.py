@@ -21,16 +21,27 @@ NORMALIZATIONS = (None, "batch", "layer")
 POOLINGS = ("max", "mean", "attention")
 
 
-def head_loss(head: str, logits: torch.Tensor, targets: torch.Tensor, class_weights: torch.Tensor | None = None):
+def head_loss(head: str, logits: torch.Tensor, targets: torch.Tensor, class_weights: torch.Tensor | None = None,
+              sample_weights: torch.Tensor | None = None):
     """The training loss of ``head`` (mean over the batch), computed in float32.
 
     ``class_weights``: one weight per class (softmax), or per label the weight of its positive examples (sigmoid).
+    ``sample_weights``: one weight per row; the mean is then weighted by them (times the class weights, softmax),
+    so that weights all alike give the unweighted loss.
     """
-    if head == "softmax":
-        return F.cross_entropy(logits.float(), targets, weight=class_weights)
-    if head == "sigmoid":
+    if head not in ("softmax", "sigmoid"):
+        raise ValueError(f"unknown head {head!r}")
+    if sample_weights is None:
+        if head == "softmax":
+            return F.cross_entropy(logits.float(), targets, weight=class_weights)
         return F.binary_cross_entropy_with_logits(logits.float(), targets, pos_weight=class_weights)
-    raise ValueError(f"unknown head {head!r}")
+    if head == "softmax":
+        per_row = F.cross_entropy(logits.float(), targets, weight=class_weights, reduction="none")
+        counted = sample_weights if class_weights is None else sample_weights * class_weights[targets]
+        return (per_row * sample_weights).sum() / counted.sum().clamp_min(1e-12)
+    per_row = F.binary_cross_entropy_with_logits(logits.float(), targets, pos_weight=class_weights,
+                                                 reduction="none").mean(dim=1)
+    return (per_row * sample_weights).sum() / sample_weights.sum().clamp_min(1e-12)
 
 
 def head_probabilities(head: str, logits: torch.Tensor) -> torch.Tensor:

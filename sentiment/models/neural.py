@@ -96,19 +96,24 @@ class NeuralModel(Stage):
 
     # -- training and prediction ------------------------------------------------------------
     def fit(self, X, y: np.ndarray, *, dev=None, vectorizer=None, labels=None, progress: bool = False,
-            class_weights: np.ndarray | None = None) -> "NeuralModel":
+            class_weights: np.ndarray | None = None, sample_weight: np.ndarray | None = None) -> "NeuralModel":
         """Train on ``X`` (features or token sequences) and codes ``y`` (or a 0/1 label matrix);
         ``dev = (X_dev, y_dev)`` for early stopping; ``labels``: the names of the codes (``init_from``
         reuses a saved model's output layer only for the same names); ``class_weights``: one weight per
-        class code (a ``class_weight`` dict, as the pipeline resolves it)."""
+        class code (a ``class_weight`` dict, as the pipeline resolves it); ``sample_weight``: one weight per
+        row, in the training loss."""
         device = trainer.resolve_device(self.params["device"])
         y = trainer.targets_array(y)
         self._class_weights = None if class_weights is None or y.ndim == 2 else np.asarray(class_weights, dtype=float)
         rng = np.random.default_rng(self.params["net_seed"])
         multi_label = y.ndim == 2
         self.n_classes_ = y.shape[1] if multi_label else int(y.max()) + 1
-        if dev is None and self.params["dev_fraction"] > 0:
-            X, y, dev = _hold_out(X, y, self.params["dev_fraction"], rng)
+        if dev is None and self.params["dev_fraction"] > 0:  # split by row, so that the weights follow
+            rows, _, held = _hold_out(np.arange(len(y)), y, self.params["dev_fraction"], rng)
+            if held is not None:
+                dev = (_take(X, held[0]), held[1])
+                X, y = _take(X, rows), y[rows]
+                sample_weight = None if sample_weight is None else sample_weight[rows]
         self.n_trained_ = len(y)  # the rows learnt from, the held-out ones left out
         with trainer.seeded(self.params["net_seed"], device), trainer.device_errors(device):
             self.net_ = self._build_net(X, dev, vectorizer, "sigmoid" if multi_label else "softmax", labels)
@@ -116,7 +121,8 @@ class NeuralModel(Stage):
             dev_batches = None
             if dev is not None:
                 dev_batches = self._batches(dev[0], dev[1], device, PREDICT_BATCH_SIZE)
-            self.history_ = trainer.train(self.net_, batches, dev_batches, self._train_config(), device, progress)
+            self.history_ = trainer.train(self.net_, batches, dev_batches, self._train_config(), device, progress,
+                                          sample_weight=sample_weight)
         # what a pipeline's info_ (and `sentiment info`) says of the training: where, and how long
         self.fit_info_ = {"device": device.type, "epochs": len(self.history_), "best_epoch": self.best_epoch_}
         self.fitted = True
@@ -398,8 +404,12 @@ def _hold_out(X, y: np.ndarray, fraction: float, rng):
         train_rows, dev_rows = np.sort(np.concatenate([train_rows, dev_rows[back]])), dev_rows[~back]
     if not len(dev_rows):
         return X, y, None
-    take = (lambda rows: [X[i] for i in rows]) if isinstance(X, list) else (lambda rows: X[rows])
-    return take(train_rows), y[train_rows], (take(dev_rows), y[dev_rows])
+    return _take(X, train_rows), y[train_rows], (_take(X, dev_rows), y[dev_rows])
+
+
+def _take(X, rows: np.ndarray):
+    """The ``rows`` of ``X``: a list (token sequences) or an array or sparse matrix (features)."""
+    return [X[i] for i in rows] if isinstance(X, list) else X[rows]
 
 
 def plot_history(history: list[dict], path, *, multi_label: bool = False, weighted: bool = False) -> Path:

@@ -464,13 +464,15 @@ def dev_scores(truth: np.ndarray, probabilities: np.ndarray) -> tuple[float, flo
     return float(np.mean(predicted == truth)), float(label_f1(one_hot[truth], one_hot[predicted]).mean())
 
 
-def net_loss(net: torch.nn.Module, logits, batch: Batch, class_weights: torch.Tensor | None = None):
+def net_loss(net: torch.nn.Module, logits, batch: Batch, class_weights: torch.Tensor | None = None,
+             sample_weights: torch.Tensor | None = None):
     """The network's own ``loss(logits, targets, inputs, class_weights)`` when it has one (e.g. a CRF
-    tagger, which reads its padding from the batch's inputs), else its head's loss."""
+    tagger, which reads its padding from the batch's inputs; it weighs every row alike), else its head's
+    loss; ``sample_weights``: the batch's row weights."""
     own = getattr(net, "loss", None)
     if own is not None:
         return own(logits, batch.targets, batch.inputs, class_weights)
-    return head_loss(net.config.head, logits, batch.targets, class_weights)
+    return head_loss(net.config.head, logits, batch.targets, class_weights, sample_weights)
 
 
 @torch.no_grad()
@@ -493,8 +495,9 @@ def predict(net: torch.nn.Module, batches, device: torch.device) -> tuple[np.nda
 
 
 def train(net: torch.nn.Module, batches, dev, config: TrainConfig, device: torch.device,
-          progress: bool = False) -> list[dict]:
-    """Train ``net`` in place and return the history, one dict per epoch.
+          progress: bool = False, sample_weight: np.ndarray | None = None) -> list[dict]:
+    """Train ``net`` in place and return the history, one dict per epoch; ``sample_weight``: one weight per
+    training row (by the batches' ``rows``), in the training loss.
 
     With ``dev`` batches, training stops after ``patience`` epochs without a better dev metric and
     the best epoch's weights are restored; without, it runs all epochs and keeps the last weights.
@@ -512,6 +515,7 @@ def train(net: torch.nn.Module, batches, dev, config: TrainConfig, device: torch
         class_weights = torch.as_tensor(balanced_weights(batches.y, n_classes), dtype=torch.float32).to(device)
     elif isinstance(config.class_weight, tuple):
         class_weights = torch.as_tensor(config.class_weight, dtype=torch.float32).to(device)
+    row_weights = None if sample_weight is None else torch.as_tensor(sample_weight, dtype=torch.float32).to(device)
     penalized = [p for p in net.parameters() if p.requires_grad and p.dim() >= 2] if config.l1 else []
     trainable = [p for p in net.parameters() if p.requires_grad]
     history: list[dict] = []
@@ -526,7 +530,8 @@ def train(net: torch.nn.Module, batches, dev, config: TrainConfig, device: torch
             for batch in batches:
                 with autocast(device):
                     logits = net(*batch.inputs)
-                loss = net_loss(net, logits, batch, class_weights)
+                weights = None if row_weights is None else row_weights[torch.from_numpy(batch.rows).to(device)]
+                loss = net_loss(net, logits, batch, class_weights, weights)
                 total_loss += loss.detach() * len(batch.rows)
                 if penalized:
                     loss = loss + config.l1 * sum(p.abs().sum() for p in penalized)
