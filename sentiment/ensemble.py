@@ -68,18 +68,20 @@ class Ensemble(Classifier):
                     f"another {', '.join(map(str, member.label_names_))}; combine models trained on the same labels "
                     "(sentiment info MODEL shows a model's)")
         weights = [1.0] * len(members) if weights is None else _checked_weights(weights, len(members))
+        if thresholds is not None and not first.multi_label_:
+            raise ConfigError("thresholds apply to models with several labels per text only")
+        checked = None if thresholds is None else _checked_thresholds(thresholds, len(first.label_names_))
+        # every argument checked: only now is anything set (set_params and fit build a new ensemble anyway)
         self.members = members
         self.weights = weights
-        self.thresholds = None if thresholds is None else [float(t) for t in thresholds]
+        self.thresholds = None if checked is None else checked.tolist()
         self.classes_ = first.classes_
         self.label_names_ = list(first.label_names_)
         self.multi_label_ = first.multi_label_
         self.thresholds_ = None
         if self.multi_label_:
             mean = sum(w * np.asarray(m.thresholds_) for w, m in zip(weights, members)) / sum(weights)
-            self.thresholds_ = mean if thresholds is None else _checked_thresholds(thresholds, len(self.label_names_))
-        elif thresholds is not None:
-            raise ConfigError("thresholds apply to models with several labels per text only")
+            self.thresholds_ = mean if checked is None else checked
         self.config_ = {"columns": getattr(first, "config_", {}).get("columns", {"text": "text", "label": "label"})}
 
     @property
@@ -130,23 +132,29 @@ class Ensemble(Classifier):
         given are left as they were. So ``cross_val_score(ensemble, texts, labels)`` scores the combination
         of these settings. Returns the ensemble."""
         fresh = [member.__sklearn_clone__().fit(texts, labels, **fit_params) for member in self.members]
-        self.__init__(fresh, self.weights, self.thresholds)
-        return self
+        return self._become(type(self)(fresh, self.weights, self.thresholds))
 
     # -- scikit-learn's estimator protocol: an ensemble is fitted when made (its members are) ----------------
     _requires_fit = False
 
     def get_params(self, deep: bool = True) -> dict:
         """``members``, ``weights`` and ``thresholds`` as given (scikit-learn's ``get_params``; ``deep`` changes
-        nothing: the members are fitted models, not parameters to search)."""
+        nothing: the members are fitted models, not parameters to search). Thresholds that :meth:`tune` set
+        are learnt, as a fit's results are, and not among them."""
         return {"members": self.members, "weights": self.weights, "thresholds": self.thresholds}
 
     def set_params(self, **params) -> "Ensemble":
-        """Change ``members``, ``weights`` or ``thresholds`` (checked as the constructor checks them)."""
+        """Change ``members``, ``weights`` or ``thresholds``, checked as the constructor checks them (a value
+        refused changes nothing); thresholds tuned before (:meth:`tune`) are dropped with the old settings."""
         unknown = sorted(set(params) - {"members", "weights", "thresholds"})
         if unknown:
             raise ConfigError(f"unknown parameter {unknown[0]!r} of an Ensemble; it has members, weights and thresholds")
-        self.__init__(**{**self.get_params(), **params})
+        return self._become(type(self)(**{**self.get_params(), **params}))
+
+    def _become(self, other: "Ensemble") -> "Ensemble":
+        """Take the whole state of ``other`` (a new ensemble): nothing of the old one is left to go stale."""
+        vars(self).clear()
+        vars(self).update(vars(other))
         return self
 
     def __sklearn_is_fitted__(self) -> bool:
@@ -199,7 +207,11 @@ class Ensemble(Classifier):
         try:
             names = _member_names(config)
             members = [load(Path(path) / name) for name in names]
-            ensemble = cls(members, config["weights"], config.get("thresholds"))
+            ensemble = cls(members, config["weights"])
+            if config.get("thresholds") is not None:  # saved thresholds are learnt state (tuned), not a setting
+                if not ensemble.multi_label_:
+                    raise ValueError("thresholds apply to models with several labels per text only")
+                ensemble.thresholds_ = _checked_thresholds(config["thresholds"], len(ensemble.label_names_))
             labels = config.get("labels", {})  # none in an older ensemble: the members' names hold
             saved = labels.get("names", ensemble.label_names_) if isinstance(labels, dict) else labels
             if not isinstance(saved, list) or [str(n) for n in saved] != ensemble.label_names_:  # the members' rule

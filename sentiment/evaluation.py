@@ -69,11 +69,11 @@ def codes_for(classes: np.ndarray, names, labels: Sequence, aliases: Sequence = 
         raise DataError(f"label(s) {', '.join(unclear[:10])} name different classes in different members of the "
                         f"ensemble; give the labels by their names ({', '.join(map(str, names or []))})")
     for i, c in enumerate(classes.tolist()):  # classes "0.0", "1.0" of models trained before such labels were ints
-        if whole_number(c) is not None:
-            lookup.setdefault(str(whole_number(c)), i)
-    for y in labels:  # a label written as a whole float (1.0) matches the class 1, and the reverse
-        if str(y) not in lookup and whole_number(y) is not None and str(whole_number(y)) in lookup:
-            lookup[str(y)] = lookup[str(whole_number(y))]
+        if _number_of(c) is not None:
+            lookup.setdefault(str(_number_of(c)), i)
+    for y in labels:  # a label written as a whole float (1.0) or a bool matches the class 1, and the reverse
+        if str(y) not in lookup and _number_of(y) is not None and str(_number_of(y)) in lookup:
+            lookup[str(y)] = lookup[str(_number_of(y))]
     unknown = sorted({str(y) for y in labels if str(y) not in lookup})
     if unknown and unseen:
         lookup.update({label: len(classes) + k for k, label in enumerate(unknown)})
@@ -85,6 +85,14 @@ def codes_for(classes: np.ndarray, names, labels: Sequence, aliases: Sequence = 
             "in Python relabel them), or evaluate a model trained with these labels",
             unknown, known)
     return np.array([lookup[str(y)] for y in labels], dtype=np.int64)
+
+
+def _number_of(label) -> int | None:
+    """The whole number a label stands for: ``1`` for ``"1.0"`` (:func:`~sentiment.data.whole_number`) and for
+    ``True`` (as scikit-learn compares ``True`` with ``1``), else None."""
+    if isinstance(label, (bool, np.bool_)):
+        return int(label)
+    return whole_number(label)
 
 
 def in_batches(function: Callable[[list], Any], items: Sequence, *, progress: bool = False, desc: str = "scoring",

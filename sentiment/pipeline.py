@@ -159,7 +159,7 @@ class Classifier:
             requires_fit=self._requires_fit,
         )
 
-    _requires_fit = True  # an Ensemble combines fitted models and has no fit of its own
+    _requires_fit = True  # False for an Ensemble: it is fitted when made, from fitted members
 
     def _evidence(self, texts: list[str], known: bool = False, proba: bool = True) -> tuple:
         """``(probabilities or None, known feature counts or None)`` of checked ``texts``, cleaned once."""

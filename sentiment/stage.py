@@ -66,10 +66,19 @@ class Stage:
 
     @classmethod
     def from_state(cls, params: dict, state: dict, arrays: dict[str, np.ndarray]) -> "Stage":
-        stage = cls(**params)
+        """The stage saved with ``params``, ``state`` and ``arrays``. Settings are read as they were trained: a
+        true/false option saved as 1 or 0 (which earlier versions took) is True or False, and rules that relate
+        options to each other (``from_saved`` in :meth:`check_params`) are not applied again."""
+        stage = cls.__new__(cls)
+        stage.from_saved = True
+        saved = {key: bool(value) if isinstance(cls.defaults.get(key), bool) and type(value) is int and value in (0, 1)
+                 else value for key, value in params.items()}
+        stage.__init__(**saved)
         stage.set_state(state, arrays)
         stage.fitted = True
         return stage
+
+    from_saved = False  # built from a saved model (see from_state)
 
     def check_fitted(self) -> None:
         if not self.fitted:

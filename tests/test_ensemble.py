@@ -127,6 +127,39 @@ def multi_label():
     return texts, labels
 
 
+def test_a_refused_setting_leaves_the_ensemble_as_it_was(multi_label, tmp_path):
+    texts, labels = multi_label
+    a = Pipeline("tfidf", "logreg", C=10.0).fit(texts, labels)
+    b = Pipeline("count", "logreg", C=10.0).fit(texts, labels)
+    ensemble = Ensemble([a, b], thresholds=[0.4, 0.5, 0.6])
+    for bad in ([2.0] * 3, ["x"] * 3, 0.5, [0.5]):
+        with pytest.raises(ConfigError, match=r"give one threshold in \[0, 1\] per label \(3\)"):
+            ensemble.set_params(thresholds=bad)
+        with pytest.raises(ConfigError, match="per label"):
+            Ensemble([a, b], thresholds=bad)
+    assert ensemble.get_params()["thresholds"] == [0.4, 0.5, 0.6] and ensemble.thresholds_.tolist() == [0.4, 0.5, 0.6]
+    assert len(ensemble.predict(texts[:2])) == 2
+
+
+def test_tuned_thresholds_are_learnt_state_that_a_refit_recomputes(multi_label, tmp_path):
+    """tune() is fit-like: clone, set_params and fit start from the members' thresholds again, also for an
+    ensemble loaded with tuned thresholds."""
+    from sklearn.base import clone
+
+    texts, labels = multi_label
+    a = Pipeline("tfidf", "logreg", C=10.0).fit(texts, labels)
+    b = Pipeline("count", "logreg", C=10.0).fit(texts, labels)
+    ensemble = Ensemble([a, b])
+    ensemble.thresholds_ = np.array([0.3, 0.4, 0.7])  # as tune() may set them
+    ensemble.save(tmp_path / "ens")
+    loaded = sentiment.load(tmp_path / "ens")
+    assert loaded.thresholds_.tolist() == [0.3, 0.4, 0.7] and loaded.get_params()["thresholds"] is None
+    members_mean = Ensemble([a, b]).thresholds_.tolist()
+    assert clone(loaded).thresholds_.tolist() == members_mean
+    refit = loaded.fit(texts, labels)
+    assert refit.thresholds_.tolist() == members_mean and "_loaded_folders" not in vars(refit)
+
+
 def test_ensemble_tune_checks_the_labels(multi_label):
     texts, labels = multi_label
     a = Pipeline("tfidf", "logreg", C=10.0).fit(texts, labels)

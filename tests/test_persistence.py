@@ -682,6 +682,26 @@ def test_weights_beyond_32_bit_floats_are_refused(model_copy):
         sentiment.load(model_copy)
 
 
+def test_settings_that_earlier_versions_saved_still_load(binary, tmp_path):
+    """A true/false option saved as 1 / 0 (the CLI's --set took them), and warmup_epochs above epochs (refused
+    only since): the model loads as it was trained."""
+    Pipeline("tfidf", "mlp", epochs=1, hidden_sizes=[4]).fit(binary.train_texts, binary.train_labels).save(tmp_path / "m")
+    before = sentiment.load(tmp_path / "m").predict_proba(binary.dev_texts)
+
+    def older(config):
+        config["stages"]["vectorizer"]["params"]["sublinear_tf"] = 0
+        config["stages"]["vectorizer"]["params"]["binary"] = 1
+        config["stages"]["model"]["params"]["warmup_epochs"] = 3
+
+    edit_config(tmp_path / "m", older)
+    loaded = sentiment.load(tmp_path / "m")
+    assert loaded.vectorizer_.params["sublinear_tf"] is False and loaded.vectorizer_.params["binary"] is True
+    assert loaded.model_.params["warmup_epochs"] == 3
+    assert loaded.predict_proba(binary.dev_texts).shape == before.shape
+    with pytest.raises(ConfigError, match="warmup_epochs=3 is more than epochs=1"):
+        Pipeline("tfidf", "mlp", epochs=1, warmup_epochs=3).build_stages()  # a new setting is still checked
+
+
 def test_weights_that_overflow_when_predicting_are_refused_not_printed_as_nan(binary, tmp_path):
     """Finite float32 weights (checked at load) whose scores overflow in the network: NaN would break predict --json."""
     Pipeline("tfidf", "mlp", epochs=1, hidden_sizes=[4]).fit(binary.train_texts, binary.train_labels).save(tmp_path / "m")

@@ -161,6 +161,21 @@ def test_score_counts_a_label_never_seen_in_training_as_wrong(fitted, binary):
     assert np.isfinite(scores).all() and scores[2] == 0.0
 
 
+def test_bool_labels_and_0_1_labels_name_the_same_classes(binary):
+    """As scikit-learn compares them (True == 1): not every label 'never seen', a score of 0."""
+    from sentiment.evaluation import evaluate
+
+    flags = [y == "pos" for y in binary.train_labels]
+    as_bools = Pipeline("count", "logreg").fit(binary.train_texts, flags)
+    as_ints = Pipeline("count", "logreg").fit(binary.train_texts, [int(f) for f in flags])
+    dev_flags = [y == "pos" for y in binary.dev_labels]
+    expected = as_bools.score(binary.dev_texts, dev_flags)
+    assert expected > 0.8
+    assert as_bools.score(binary.dev_texts, [int(f) for f in dev_flags]) == expected
+    assert as_ints.score(binary.dev_texts, dev_flags) == as_ints.score(binary.dev_texts, [int(f) for f in dev_flags])
+    assert evaluate(as_ints, binary.dev_texts, dev_flags)["accuracy"] == pytest.approx(as_ints.score(binary.dev_texts, dev_flags))
+
+
 def test_score_of_several_labels_counts_an_unseen_label_as_never_predicted():
     texts = ["glad and happy", "so furious", "glad but furious", "scared stiff"] * 10
     labels = [["joy"], ["anger"], ["joy", "anger"], ["fear"]] * 10

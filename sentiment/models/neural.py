@@ -64,7 +64,7 @@ class NeuralModel(Stage):
         self._number("weight_decay", 0.0, 10.0)
         self._choice("schedule", trainer.SCHEDULES)
         self._number("warmup_epochs", 0, 10_000)
-        if self.params["warmup_epochs"] > self.params["epochs"]:
+        if self.params["warmup_epochs"] > self.params["epochs"] and not self.from_saved:  # a rule newer than some models
             raise ConfigError(f"warmup_epochs={self.params['warmup_epochs']} is more than epochs={self.params['epochs']}: "
                               "the learning rate would never reach lr; lower warmup_epochs or raise epochs")
         self._number("clip_grad", 1e-6, none="no clipping")
