@@ -9,6 +9,7 @@ from __future__ import annotations
 import contextlib
 import errno
 import functools
+import io
 import json
 import os
 import re
@@ -876,16 +877,35 @@ def _terminate(signum, frame):
     raise Terminated()
 
 
+class OutputClosedError(SentimentError):
+    """What the command printed could not be shown: it was started with standard output closed."""
+
+
+class _ClosedOutput(io.TextIOBase):
+    """Standard output of a command started with it closed (``>&-``): a command that writes only files runs
+    as usual, and the first line it prints fails with :class:`OutputClosedError`."""
+
+    def writable(self) -> bool:
+        return True
+
+    def write(self, text: str) -> int:
+        if text:
+            raise OutputClosedError("standard output is closed, so the command's output is lost (files it wrote are "
+                                    "kept); run it with its output going to the terminal, a file or a pipe")
+        return 0
+
+
 def main() -> None:
     signal.signal(signal.SIGTERM, _terminate)
     if sys.stderr is None:  # started with stderr closed (2>&-): notes and errors go nowhere, the exit status tells
         sys.stderr = open(os.devnull, "w", encoding="utf-8")
-    if sys.stdout is None:  # started with stdout closed (>&-): what the command prints would be lost unseen
-        sys.stderr.write("Error: standard output is closed; run the command with its output going to the terminal, "
-                         "a file or a pipe\n")
-        sys.exit(1)
+    if sys.stdout is None:  # started with stdout closed (>&-): printing fails, in one line, when the command prints
+        sys.stdout = _ClosedOutput()
     try:
         app()
+    except OutputClosedError as exc:  # printed outside a command (--version)
+        sys.stderr.write(f"Error: {exc}\n")
+        sys.exit(1)
     finally:  # the command has finished, or failed and said so: a Ctrl-C while Python shuts down changes nothing,
         signal.signal(signal.SIGINT, signal.SIG_IGN)  # and would only print a traceback from an exit handler
 

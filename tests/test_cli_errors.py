@@ -309,7 +309,8 @@ def test_a_reader_that_stops_early_is_no_error():
 
 @pytest.mark.parametrize("closed, args, status, stdout, stderr", [
     ("stdin", ["predict", "-"], 1, "", "Error: stdin is closed; pipe the texts in"),
-    ("stdout", ["predict", "a great film"], 1, "", "Error: standard output is closed; run the command with its output"),
+    ("stdout", ["predict", "a great film"], 1, "", "Error: standard output is closed, so the command's output is lost"),
+    ("stdout", ["--version"], 1, "", "Error: standard output is closed, so the command's output is lost"),
     ("stderr", ["predict", "a great film"], 0, "positive\t", ""),  # the command still runs
 ])
 def test_a_closed_standard_stream_is_said_or_borne(closed, args, status, stdout, stderr):
@@ -323,6 +324,18 @@ def test_a_closed_standard_stream_is_said_or_borne(closed, args, status, stdout,
     assert proc.returncode == status, proc.stderr
     assert proc.stdout.startswith(stdout) and (bool(proc.stdout) == bool(stdout))
     assert proc.stderr.startswith(stderr) and len(proc.stderr.splitlines()) == (1 if stderr else 0), proc.stderr
+
+
+def test_a_command_that_writes_files_runs_with_stdout_closed(data, tmp_path):
+    import subprocess
+    import sys
+
+    out = tmp_path / "p.csv"
+    args = ["predict", "--input", str(data["dev"]), "--output", str(out)]
+    code = f"import sys; sys.stdout.close(); sys.stdout = None; from sentiment.cli import main; sys.argv = ['sentiment', *{args!r}]; main()"
+    proc = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120)
+    assert proc.returncode == 0, proc.stderr
+    assert out.exists() and "wrote 10 predictions" in proc.stderr
 
 
 def test_a_bad_line_mid_stream_stops_after_the_batches_before_it(tmp_path):
