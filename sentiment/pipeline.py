@@ -308,8 +308,8 @@ class Pipeline(OptionAttributes, Classifier):
             unknown = [name for name in unknown if name not in everywhere]
             if unknown:
                 raise ConfigError(f"unknown option {unknown[0]!r}: no cleaner, vectorizer or model has it"
-                                  f"{did_you_mean(unknown[0], everywhere)}; Pipeline.options_for(vectorizer, model) "
-                                  "lists the options of each stage")
+                                  f"{unknown_name_hint(unknown[0], everywhere)}; Pipeline.options_for(vectorizer, "
+                                  "model) lists the options of each stage")
         object.__setattr__(self, "vectorizer", vectorizer)
         object.__setattr__(self, "model", model)
         self._options.update(options)
@@ -649,8 +649,7 @@ def split_options(options: dict, known: dict[str, dict], stages: str) -> dict[st
         owner = next((stage for stage, names in known.items() if key in names), None)
         if owner is None:
             valid = sorted(set().union(*known.values()))
-            hint = (did_you_mean(key, valid) or _elsewhere(key, [kind for kind in ("vectorizer", "model") if kind in known])
-                    or SYNONYMS.get(key, ""))
+            hint = unknown_name_hint(key, valid, [kind for kind in ("vectorizer", "model") if kind in known])
             raise ConfigError(f"unknown option {key!r} for {stages}{hint}; valid options: {', '.join(valid)}")
         split[owner][key] = _python_value(value)
     return split
@@ -701,7 +700,14 @@ def class_array(classes) -> np.ndarray:
     return values.astype(object) if values.dtype.kind in "US" else values
 
 
-def _elsewhere(key: str, kinds: list[str]) -> str:
+def unknown_name_hint(key: str, valid, kinds: Sequence[str] = (), owners: dict[str, str] | None = None) -> str:
+    """What to say of an option ``key`` that is not among the ``valid`` names: the close name it may be a typo
+    of (``owners``: see :func:`~sentiment.errors.did_you_mean`), else the registered stages of ``kinds`` that
+    have it, else what scikit-learn's name stands for here (:data:`SYNONYMS`); "" when none applies."""
+    return did_you_mean(key, valid, owners) or _elsewhere(key, kinds) or SYNONYMS.get(key, "")
+
+
+def _elsewhere(key: str, kinds: Sequence[str]) -> str:
     """`` (an option of model 'lstm' or 'mlp': choose one of them)`` when registered stages of ``kinds``
     other than the chosen ones have the option ``key``, else ""."""
     found = []

@@ -26,11 +26,11 @@ import numpy as np
 from . import __version__
 from .cleaning import READING_VERSION, Cleaner
 from .data import check_texts, check_training_texts
-from .errors import ConfigError, DataError, ModelFileError, NotFittedError, did_you_mean, with_article
+from .errors import ConfigError, DataError, ModelFileError, NotFittedError, with_article
 from .persistence import (INCONSISTENT_MODEL, VECTORIZER_KIND, check_columns, one_line, read_model, saved_reading,
                           warn_of_reading, write_model)
-from .pipeline import (OptionAttributes, _all_option_names, _check_extra, _elsewhere, _jsonable, _Progress, _tokens, canonical_options,
-                       cleaner_options, saved_cleaner, split_options)
+from .pipeline import (OptionAttributes, _all_option_names, _check_extra, _jsonable, _Progress, _tokens, canonical_options,
+                       cleaner_options, saved_cleaner, split_options, unknown_name_hint)
 from .registry import available, resolve
 from .tasks import DEFAULT_VECTORIZER
 
@@ -338,7 +338,7 @@ def _check_names(vectorizer: str, options: dict, strict: bool = True) -> None:
     if unknown:
         owners = {name: " or ".join(v for v in available("vectorizer") if name in resolve("vectorizer", v).defaults)
                   for name in candidates - known}  # another vectorizer's option: say whose
-        close = did_you_mean(unknown[0], candidates, owners) or (_elsewhere(unknown[0], ["vectorizer"]) if known else "")
+        close = unknown_name_hint(unknown[0], candidates, ["vectorizer"] if known else [], owners)
         raise ConfigError(f"unknown option {unknown[0]!r} for vectorizer {vectorizer!r}{close}; "
                           "TextVectorizer.options_for"
                           "(vectorizer) (sentiment options --vectorizer NAME --model logreg: its cleaner and vectorizer parts) lists "

@@ -198,6 +198,9 @@ def test_unknown_pipeline_names_and_options():
         sentiment.TextVectorizer(vector_size=3)
     with pytest.raises(ConfigError, match=r"'random_state' .* \(the seeds are seed for word2vec and net_seed for mlp"):
         Pipeline(model="mlp", random_state=0)  # scikit-learn's name: where the seeds are
+    for call in (lambda: Pipeline().set_params(random_state=0), lambda: sentiment.TextVectorizer(random_state=0)):
+        with pytest.raises(ConfigError, match="the seeds are seed for word2vec"):  # as GridSearchCV sets it
+            call()
     with pytest.raises(ConfigError) as refused:
         Pipeline(zzz=1)
     assert "did you mean" not in str(refused.value)  # nothing close: no guess
