@@ -78,10 +78,8 @@ def explain(classifier, texts: Sequence[str], label=None, top: int | None = 10,
                               f"{', '.join(classifier.label_names_)}{also}") from None
     results = []
     for text, spans in zip(texts, _units_within(texts, max_words)):
-        # _evidence takes texts as they are: a one-word text's only variant is blank, which the model scores as
-        # a text without evidence.
-        probabilities = _batched(lambda part: classifier._evidence(part)[0], [text] + [left_out(text, span)
-                                                                                      for span in spans])
+        # a one-word text's only variant is blank, which the model scores as a text without evidence
+        probabilities = _batched(classifier.predict_proba, [text] + [left_out(text, span) for span in spans])
         explained = _predicted(classifier, probabilities[0]) if column is None else column
         results.append({"text": text, "label": classifier.label_names_[explained],
                         "score": round(float(probabilities[0, explained]), SCORE_DECIMALS),

@@ -713,7 +713,7 @@ def test_weights_that_overflow_when_predicting_are_refused_not_printed_as_nan(bi
 
     craft_stage(tmp_path / "m", "model", edit_arrays=inflate)
     pipe = sentiment.load(tmp_path / "m")
-    for call in (pipe.predict_proba, pipe.predict, pipe.annotate):
+    for call in (pipe.predict_proba, pipe.predict, pipe.annotate, pipe.explain):
         with pytest.raises(ModelFileError, match=r"the model gives text 0 scores that are not numbers \(NaN\); its "
                                                  "weights are damaged: restore the model or train it again"):
             call(["a great great film"])
