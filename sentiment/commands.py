@@ -244,10 +244,12 @@ def _note_joined_labels(labels: list, separator: str, log: Callable[[str], None]
     """A note when labels read as one per text hold ``separator`` ("joy;anger"): perhaps several labels of
     a text, joined (whose parts are all labels of other rows are refused by the reader)."""
     joined = sorted({y for y in labels if isinstance(y, str) and separator in y})
-    if joined:
-        log(f"note: {counted(len(joined), 'label')} of the data hold{'s' if len(joined) == 1 else ''} {separator!r} "
-            f"(e.g. {joined[0]!r}) and {'is' if len(joined) == 1 else 'are'} classes of {'its' if len(joined) == 1 else 'their'} own; "
-            "if they list several labels of a text, add --multi-label")
+    if len(joined) == 1:
+        log(f"note: the label {joined[0]!r} holds {separator!r} and is a class of its own; if it lists several "
+            "labels of a text, add --multi-label")
+    elif joined:
+        log(f"note: {len(joined)} labels of the data hold {separator!r} (e.g. {joined[0]!r}) and are classes of their "
+            "own; if they list several labels of a text, add --multi-label")
 
 
 def _label_values(labels: list) -> set:

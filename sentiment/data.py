@@ -310,10 +310,10 @@ def iter_table(path: str | Path, columns: Sequence[str] | None, fmt: str | None 
                 return
             if fmt in ("csv", "tsv"):
                 separator = _csv_separator(file, compression) if fmt == "csv" else "\t"
+                _check_unique_header(file, compression, separator)  # before pandas reads every row
                 reader = pd.read_csv(stream, sep=separator, chunksize=chunksize, dtype=str,
                                      keep_default_na=False, na_values=[""], compression=compression, encoding="utf-8")
                 reader = _without_implicit_index(reader, file, separator, chunksize)
-                _check_unique_header(file, compression, separator)
             elif _holds_json_array(file, compression):  # a .json file may hold one array of records
                 frame = pd.read_json(stream, orient="records", dtype=False, precise_float=True, compression=compression,
                                      encoding="utf-8-sig")
@@ -490,8 +490,8 @@ def _check_unique_header(file: Path, compression: str | None, separator: str) ->
     them holds the texts (or labels) would be a silent choice."""
     import csv
 
-    head = _head(file, compression)
-    if not head or b"\n" not in head:  # a header row longer than the bytes read: left to pandas
+    head = (_head(file, compression) or b"").lstrip(b"\r\n")  # pandas skips blank lines before the header too
+    if b"\n" not in head:  # a header row longer than the bytes read: left to pandas
         return
     names = next(csv.reader([head.split(b"\n", 1)[0].decode("utf-8", "replace").rstrip("\r")], delimiter=separator), [])
     twice = next((name for name in names if name.strip() and names.count(name) > 1), None)

@@ -824,6 +824,17 @@ def test_set_params_checks_as_the_constructor_does():
     assert pipe.get_params()["bits"] == 12  # a refused change changes nothing
 
 
+def test_a_fitted_aspect_model_saves_the_settings_it_learnt_with(tiny_model, tmp_path):
+    import copy
+
+    changed = copy.deepcopy(tiny_model).set_params(bits=14, tagger_C=5.0)
+    changed.save(tmp_path / "m")
+    saved = json.loads((tmp_path / "m" / "config.json").read_text())["pipeline"]
+    assert saved["bits"] == 12 and saved["tagger_C"] == 1.0
+    loaded = AspectPipeline.load(tmp_path / "m")
+    assert loaded.get_params()["bits"] == 12
+
+
 def test_polarity_proba_refuses_what_is_not_a_span_of_its_text(tiny_model):
     text = "The battery was great."
     for items, says in [([(text, 4, 100)], "spans 4-100, which is not a span of its text"),

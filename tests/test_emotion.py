@@ -506,6 +506,9 @@ def test_cli_fit_notes_joined_labels_read_as_classes_without_multi_label(tmp_pat
     multi = invoke("fit", path, "--label-column", "labels", "--task", "emotion", "--multi-label", "--out", tmp_path / "n")
     assert_ok(multi)
     assert "hold ';'" not in multi.stderr
+    write_table(pd.DataFrame({"text": texts, "labels": [y.replace("anger;fear", "fear") for y in labels]}), path)
+    one = invoke("fit", path, "--label-column", "labels", "--task", "emotion", "--out", tmp_path / "o")
+    assert "note: the label 'joy;anger' holds ';' and is a class of its own; if it lists several labels" in one.stderr
 
 
 def test_cli_predict_multi_label(cli_model, tmp_path):

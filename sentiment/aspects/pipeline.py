@@ -177,7 +177,8 @@ class AspectPipeline:
 
     def set_params(self, **params) -> "AspectPipeline":
         """Change settings (scikit-learn's ``set_params``), checked as the constructor checks them; returns the
-        pipeline. A fitted pipeline keeps what it learnt until it is fitted again."""
+        pipeline. A fitted pipeline keeps what it learnt, and saves the settings it learnt with, until it is
+        fitted again."""
         unknown = sorted(set(params) - set(self.params))
         if unknown:
             raise ConfigError(f"{unknown[0]!r} is not an option of the aspect model{did_you_mean(unknown[0], self.params)}; "
@@ -237,6 +238,7 @@ class AspectPipeline:
             categories = CategoryModel(seed=p["seed"]).fit(sentences)
         self.prior_, self.extractor_, self.polarity_, self.categories_ = prior, extractor, polarity, categories
         self.reading_version_ = READING_VERSION
+        self._fitted_params = dict(self.params)  # what save writes, whatever set_params changes after fit
         self.info_ = {"n_sentences": len(sentences), "n_aspects": len(items),
                       "polarity_counts": {c: labels.count(c) for c in POLARITIES}}
         if dev is not None:
@@ -378,7 +380,7 @@ class AspectPipeline:
             if self.categories_ is not None:
                 category_state = self.categories_.save(staging / "categories")
                 files.update(_checksums(staging, "categories"))
-            params = dict(self.params)
+            params = dict(vars(self).get("_fitted_params", self.params))  # what it learnt with (set_params may differ)
             params["prior"] = "prior" if self.prior_ is not None else None
             for key in ("vectors_path", "pretrain"):  # in the weights now: keep the file's name, not a local path
                 if params[key]:
@@ -439,6 +441,7 @@ class AspectPipeline:
                       if name.startswith("categories/") and name.endswith(f"/{CONFIG}") and name.count("/") == 2}
             pipe.categories_ = CategoryModel.load(Path(path) / "categories", config["categories"], listed)
         pipe.info_ = config.get("info", {})
+        pipe._fitted_params = dict(pipe.params)
         return pipe
 
 
