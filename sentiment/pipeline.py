@@ -572,8 +572,12 @@ class Pipeline(OptionAttributes, Classifier):
             expected = pipe.vectorizer_.n_tokens if pipe.model_.input_kind == "sequences" else pipe.vectorizer_.n_features
             if pipe.model_.n_features_ != expected:
                 raise ValueError("the model and the vectorizer disagree on the number of features")
-            pipe.classes_ = class_array(config["labels"]["classes"])
-            pipe.label_names_ = [str(n) for n in config["labels"]["names"]]
+            classes, names = config["labels"]["classes"], config["labels"]["names"]
+            if not all(isinstance(values, list) and None not in values and len({str(v) for v in values}) == len(values)
+                       for values in (classes, names)):
+                raise ValueError("its labels are not lists of distinct values")
+            pipe.classes_ = class_array(classes)
+            pipe.label_names_ = [str(n) for n in names]
             if not (len(pipe.classes_) == len(pipe.label_names_) == pipe.model_.n_classes_):
                 raise ValueError("the label list does not match the model")
             pipe.multi_label_ = config["labels"].get("multi_label", False) is True

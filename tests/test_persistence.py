@@ -682,6 +682,17 @@ def test_weights_beyond_32_bit_floats_are_refused(model_copy):
         sentiment.load(model_copy)
 
 
+@pytest.mark.parametrize("labels", [{"classes": ["neg", "pos"], "names": ["x", "x"]},
+                                    {"classes": ["neg", "pos"], "names": [None, None]},
+                                    {"classes": ["neg", "neg"], "names": ["negative", "positive"]},
+                                    {"classes": "neg", "names": ["negative", "positive"]}])
+def test_label_lists_that_do_not_name_distinct_classes_are_refused(model_copy, labels):
+    edit_config(model_copy, lambda config: config["labels"].update(labels))
+    with pytest.raises(ModelFileError, match=r"is not a consistent sentiment model \(its labels are not lists of "
+                                             r"distinct values\); train it again"):
+        sentiment.load(model_copy)
+
+
 def test_settings_that_earlier_versions_saved_still_load(binary, tmp_path):
     """A true/false option saved as 1 / 0 (the CLI's --set took them), and warmup_epochs above epochs (refused
     only since): the model loads as it was trained."""
