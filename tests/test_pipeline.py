@@ -359,6 +359,20 @@ def test_the_networks_weigh_the_loss_by_sample_weight(binary, vectorizer, model)
     assert tilted.predict_proba(binary.dev_texts)[:, column].mean() < plain.predict_proba(binary.dev_texts)[:, column].mean()
 
 
+def test_sample_weights_count_across_batches_not_only_within_one(binary):
+    """A batch of one text (or of texts of one weight) still weighs it against the others: the weights are
+    scaled over all the training rows, not batch by batch."""
+    options = {"epochs": 2, "dev_fraction": 0, "batch_size": 1, "hidden_sizes": [8]}
+    texts, labels = binary.train_texts[:60], binary.train_labels[:60]
+    plain = Pipeline("tfidf", "mlp", **options).fit(texts, labels)
+    heavy_pos = np.array([10.0 if y == "pos" else 1.0 for y in labels])
+    weighted = Pipeline("tfidf", "mlp", **options).fit(texts, labels, sample_weight=heavy_pos)
+    column = list(plain.classes_).index("pos")
+    assert weighted.predict_proba(binary.dev_texts)[:, column].mean() > plain.predict_proba(binary.dev_texts)[:, column].mean() + 0.02
+    alike = Pipeline("tfidf", "mlp", **options).fit(texts, labels, sample_weight=np.full(60, 0.25))
+    np.testing.assert_allclose(alike.predict_proba(binary.dev_texts), plain.predict_proba(binary.dev_texts), atol=1e-5)
+
+
 def test_sample_weight_follows_its_texts_into_the_held_out_tuning_part():
     texts = ["glad and happy", "so furious", "glad but furious", "scared stiff"] * 10
     labels = [["joy"], ["anger"], ["joy", "anger"], ["fear"]] * 10

@@ -26,8 +26,10 @@ def head_loss(head: str, logits: torch.Tensor, targets: torch.Tensor, class_weig
     """The training loss of ``head`` (mean over the batch), computed in float32.
 
     ``class_weights``: one weight per class (softmax), or per label the weight of its positive examples (sigmoid).
-    ``sample_weights``: one weight per row; the mean is then weighted by them (times the class weights, softmax),
-    so that weights all alike give the unweighted loss.
+    ``sample_weights``: the batch's row weights, scaled so that their mean over all the training rows is 1
+    (the trainer does so): each row's loss is multiplied by its weight, and the batch's loss divided by what
+    the unweighted loss divides by, so that weights all alike give the unweighted loss and a row's weight
+    counts against the rows of other batches too.
     """
     if head not in ("softmax", "sigmoid"):
         raise ValueError(f"unknown head {head!r}")
@@ -37,11 +39,11 @@ def head_loss(head: str, logits: torch.Tensor, targets: torch.Tensor, class_weig
         return F.binary_cross_entropy_with_logits(logits.float(), targets, pos_weight=class_weights)
     if head == "softmax":
         per_row = F.cross_entropy(logits.float(), targets, weight=class_weights, reduction="none")
-        counted = sample_weights if class_weights is None else sample_weights * class_weights[targets]
-        return (per_row * sample_weights).sum() / counted.sum().clamp_min(1e-12)
+        divisor = len(targets) if class_weights is None else class_weights[targets].sum().clamp_min(1e-12)
+        return (per_row * sample_weights).sum() / divisor
     per_row = F.binary_cross_entropy_with_logits(logits.float(), targets, pos_weight=class_weights,
                                                  reduction="none").mean(dim=1)
-    return (per_row * sample_weights).sum() / sample_weights.sum().clamp_min(1e-12)
+    return (per_row * sample_weights).sum() / len(targets)
 
 
 def head_probabilities(head: str, logits: torch.Tensor) -> torch.Tensor:

@@ -515,7 +515,9 @@ def train(net: torch.nn.Module, batches, dev, config: TrainConfig, device: torch
         class_weights = torch.as_tensor(balanced_weights(batches.y, n_classes), dtype=torch.float32).to(device)
     elif isinstance(config.class_weight, tuple):
         class_weights = torch.as_tensor(config.class_weight, dtype=torch.float32).to(device)
-    row_weights = None if sample_weight is None else torch.as_tensor(sample_weight, dtype=torch.float32).to(device)
+    row_weights = None  # scaled to a mean of 1 over the training rows: see head_loss
+    if sample_weight is not None:
+        row_weights = torch.as_tensor(sample_weight / np.mean(sample_weight), dtype=torch.float32).to(device)
     penalized = [p for p in net.parameters() if p.requires_grad and p.dim() >= 2] if config.l1 else []
     trainable = [p for p in net.parameters() if p.requires_grad]
     history: list[dict] = []
