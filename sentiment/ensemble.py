@@ -189,7 +189,8 @@ class Ensemble(Classifier):
             config = {"kind": "ensemble", "sentiment_version": __version__, "members": names, "weights": self.weights,
                       "columns": self.config_["columns"],
                       "labels": {"names": self.label_names_, "multi_label": self.multi_label_},
-                      **({"thresholds": self.thresholds_.tolist()} if self.multi_label_ else {})}
+                      **({"thresholds": self.thresholds_.tolist()} if self.multi_label_ else {}),  # in use
+                      **({"thresholds_given": self.thresholds} if self.thresholds is not None else {})}  # the setting
             write_config(staging, config, files)
         return Path(path)
 
@@ -207,8 +208,8 @@ class Ensemble(Classifier):
         try:
             names = _member_names(config)
             members = [load(Path(path) / name) for name in names]
-            ensemble = cls(members, config["weights"])
-            if config.get("thresholds") is not None:  # saved thresholds are learnt state (tuned), not a setting
+            ensemble = cls(members, config["weights"], config.get("thresholds_given"))
+            if config.get("thresholds") is not None:  # those in use: the setting, or tuned since (learnt state)
                 if not ensemble.multi_label_:
                     raise ValueError("thresholds apply to models with several labels per text only")
                 ensemble.thresholds_ = _checked_thresholds(config["thresholds"], len(ensemble.label_names_))

@@ -43,6 +43,7 @@ from .groupings import group_labels, resolve_grouping
 from .multilabel import DEFAULT_THRESHOLD, chosen_labels, decide, macro_f1, tune_thresholds
 from .persistence import INCONSISTENT_MODEL, check_columns, one_line, read_config, read_model, saved_reading, warn_of_reading, write_model
 from .registry import available, resolve
+from .stage import saved_value
 from .tasks import DEFAULT_MODEL, DEFAULT_TASK, DEFAULT_VECTORIZER, get_task
 
 # The pipeline's own options (the per-task configurations are in sentiment/tasks.py).
@@ -930,10 +931,11 @@ def saved_cleaner(config_cleaner: dict, estimator) -> Cleaner:
 def canonical_options(options: dict, stage_defaults: dict[str, dict]) -> dict:
     """Saved options with their tuples back (JSON gives lists): a list where the stage's default (in
     ``stage_defaults``, as ``options_for`` gives them) is a tuple (``ngram_range``, ``hidden_sizes``) becomes a
-    tuple, so a loaded model's ``get_params`` is the saved one's."""
+    tuple, so a loaded model's ``get_params`` is the saved one's; and a true/false option that earlier
+    versions saved as 1 or 0 is True or False (as :meth:`~sentiment.stage.Stage.from_state` reads it)."""
     defaults = {k: v for stage in stage_defaults.values() for k, v in stage.items()}
-    return {k: tuple(v) if isinstance(v, list) and isinstance(defaults.get(k), tuple) else v
-            for k, v in options.items()}
+    return {k: saved_value(v, defaults.get(k)) for k, v in options.items()}
+
 
 
 class _Progress:

@@ -71,9 +71,7 @@ class Stage:
         options to each other (``from_saved`` in :meth:`check_params`) are not applied again."""
         stage = cls.__new__(cls)
         stage.from_saved = True
-        saved = {key: bool(value) if isinstance(cls.defaults.get(key), bool) and type(value) is int and value in (0, 1)
-                 else value for key, value in params.items()}
-        stage.__init__(**saved)
+        stage.__init__(**{key: saved_value(value, cls.defaults.get(key)) for key, value in params.items()})
         stage.set_state(state, arrays)
         stage.fitted = True
         return stage
@@ -142,6 +140,16 @@ class Stage:
             if set(choices) == {True, False}:  # 1 == True, but an option of true or false takes those alone
                 raise ConfigError(f"{key} must be true or false, not {value!r}")
             raise ConfigError(f"{key}={value!r} is not valid; choose one of: {', '.join(map(str, choices))}")
+
+
+def saved_value(value: Any, default: Any) -> Any:
+    """A saved option's value as the option takes it now: a list as a tuple where the default is a tuple (JSON
+    has no tuples), and 1 / 0 as True / False where the default is true or false (as earlier versions took them)."""
+    if isinstance(value, list) and isinstance(default, tuple):
+        return tuple(value)
+    if isinstance(default, bool) and type(value) is int and value in (0, 1):
+        return bool(value)
+    return value
 
 
 def _none_text(value: Any) -> bool:

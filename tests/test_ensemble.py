@@ -158,6 +158,11 @@ def test_tuned_thresholds_are_learnt_state_that_a_refit_recomputes(multi_label, 
     assert clone(loaded).thresholds_.tolist() == members_mean
     refit = loaded.fit(texts, labels)
     assert refit.thresholds_.tolist() == members_mean and "_loaded_folders" not in vars(refit)
+    given = Ensemble([a, b], thresholds=[0.3, 0.4, 0.7])  # a setting, which load, clone and fit keep
+    given.save(tmp_path / "given")
+    again = sentiment.load(tmp_path / "given")
+    assert again.get_params()["thresholds"] == [0.3, 0.4, 0.7]
+    assert clone(again).thresholds_.tolist() == [0.3, 0.4, 0.7] == again.fit(texts, labels).thresholds_.tolist()
 
 
 def test_ensemble_tune_checks_the_labels(multi_label):

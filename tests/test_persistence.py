@@ -700,14 +700,16 @@ def test_settings_that_earlier_versions_saved_still_load(binary, tmp_path):
     before = sentiment.load(tmp_path / "m").predict_proba(binary.dev_texts)
 
     def older(config):
-        config["stages"]["vectorizer"]["params"]["sublinear_tf"] = 0
-        config["stages"]["vectorizer"]["params"]["binary"] = 1
-        config["stages"]["model"]["params"]["warmup_epochs"] = 3
+        for where in (config["stages"]["vectorizer"]["params"], config["pipeline"]["options"]):
+            where.update(sublinear_tf=0, binary=1)
+        for where in (config["stages"]["model"]["params"], config["pipeline"]["options"]):
+            where.update(warmup_epochs=3, min_epochs=2)
 
     edit_config(tmp_path / "m", older)
     loaded = sentiment.load(tmp_path / "m")
     assert loaded.vectorizer_.params["sublinear_tf"] is False and loaded.vectorizer_.params["binary"] is True
-    assert loaded.model_.params["warmup_epochs"] == 3
+    assert loaded.get_params()["sublinear_tf"] is False and loaded.get_params()["binary"] is True
+    assert loaded.model_.params["warmup_epochs"] == 3 and loaded.model_.params["min_epochs"] == 2
     assert loaded.predict_proba(binary.dev_texts).shape == before.shape
     with pytest.raises(ConfigError, match="warmup_epochs=3 is more than epochs=1"):
         Pipeline("tfidf", "mlp", epochs=1, warmup_epochs=3).build_stages()  # a new setting is still checked

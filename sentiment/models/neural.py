@@ -70,7 +70,7 @@ class NeuralModel(Stage):
         self._number("clip_grad", 1e-6, none="no clipping")
         self._number("patience", 1, 10_000, integer=True)
         self._number("min_epochs", 1, 100_000, integer=True)
-        if self.params["min_epochs"] > self.params["epochs"]:
+        if self.params["min_epochs"] > self.params["epochs"] and not self.from_saved:  # a rule newer than some models
             raise ConfigError(f"min_epochs={self.params['min_epochs']} is more than epochs={self.params['epochs']}: "
                               "early stopping would never judge; lower min_epochs or raise epochs")
         self._choice("stop_metric", trainer.STOP_METRICS)
