@@ -9,7 +9,7 @@ __version__ = "0.1.0"
 
 from .cleaning import Cleaner, clean  # noqa: E402
 from .ensemble import Ensemble  # noqa: E402
-from .errors import (ConfigError, DataError, LabelSpellingWarning, ModelFileError, NotFittedError,  # noqa: E402
+from .errors import (AbsentLabelWarning, ConfigError, DataError, LabelSpellingWarning, ModelFileError, NotFittedError,  # noqa: E402
                      ReadingVersionWarning, SentimentError, TrainingError, TuningWarning)
 from .pipeline import Pipeline, load  # noqa: E402
 from .registry import available  # noqa: E402
@@ -40,6 +40,7 @@ __all__ = [
     "TrainingError",
     "TuningWarning",
     "LabelSpellingWarning",
+    "AbsentLabelWarning",
     "ReadingVersionWarning",
     "__version__",
 ]

@@ -23,7 +23,7 @@ from typing import Iterator, List, Optional
 
 import typer
 
-from .errors import LabelSpellingWarning, ReadingVersionWarning, SentimentError, on_one_line
+from .errors import AbsentLabelWarning, LabelSpellingWarning, ReadingVersionWarning, SentimentError, on_one_line
 from .tasks import CONFIGURATIONS, DEFAULT_TASK, TASK_NAMES, TASKS, or_list
 
 app = typer.Typer(
@@ -151,7 +151,7 @@ def _shown_as_note(show):
     said = set()
 
     def shown(message, category, filename, lineno, file=None, line=None):
-        if not issubclass(category, (ReadingVersionWarning, LabelSpellingWarning)):
+        if not issubclass(category, (ReadingVersionWarning, LabelSpellingWarning, AbsentLabelWarning)):
             show(message, category, filename, lineno, file, line)
         elif str(message) not in said:
             said.add(str(message))

@@ -69,8 +69,8 @@ def check_training_texts(texts: Sequence[str]) -> list[str]:
     return texts
 
 
-def check_sample_weight(weights, n_texts: int) -> np.ndarray:
-    """``weights`` (one per text, as ``fit(..., sample_weight=...)`` takes them) as float64, or a DataError."""
+def check_sample_weight(weights, n_texts: int, scoring: bool = False) -> np.ndarray:
+    """``weights`` (one per text, as ``fit`` and with ``scoring`` ``score`` take them) as float64, or a DataError."""
     if isinstance(weights, (str, bytes, dict)) or np.ndim(weights) != 1:
         raise DataError(f"sample_weight must be one number per text (a list or 1-D array), not {_short(weights)}")
     try:
@@ -83,7 +83,8 @@ def check_sample_weight(weights, n_texts: int) -> np.ndarray:
     if len(bad):
         raise DataError(f"sample_weight {bad[0]} is {float(values[bad[0]])!r}; weights must be finite numbers of 0 or more")
     if not values.sum() > 0:
-        raise DataError("every sample_weight is 0, so nothing would be learnt; give some texts a positive weight")
+        raise DataError(f"every sample_weight is 0, so nothing would be {'scored' if scoring else 'learnt'}; give some "
+                        "texts a positive weight")
     return values
 
 
@@ -433,8 +434,8 @@ def _holds_json_array(file: Path, compression: str | None) -> bool:
 def _csv_separator(file: Path, compression: str | None) -> str:
     """The separator of a .csv file: ``,`` where its header row has one; else a tab where it has one (a
     tab-separated file named .csv), or ``;`` (as spreadsheets write CSV where the comma is the decimal mark)."""
-    head = _head(file, compression)
-    header = head.split(b"\n", 1)[0] if head else b""
+    head = (_head(file, compression) or b"").lstrip(b"\r\n")  # pandas skips blank lines before the header
+    header = head.split(b"\n", 1)[0]
     if b"," in header:
         return ","
     return "\t" if b"\t" in header else ";" if b";" in header else ","

@@ -95,6 +95,11 @@ class LabelSpellingWarning(UserWarning):
     "positive"): they are different classes, which is seldom what was meant."""
 
 
+class AbsentLabelWarning(UserWarning):
+    """A label that a setting names (a ``class_weight`` key) and no training text has: it is left out (a
+    cross-validation fold may lack a rare class; a misspelt label is said)."""
+
+
 class TuningWarning(UserWarning):
     """Label thresholds that could not be tuned (too few texts to hold any out) and keep their default."""
 

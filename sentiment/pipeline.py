@@ -37,8 +37,8 @@ from . import __version__
 from .cleaning import READING_VERSION, Cleaner
 from .data import (check_fraction, check_label_sets, check_labels, check_sample_weight, check_texts,
                    check_training_texts, is_multi_label, joined_label, label_spelling_note, train_dev_split)
-from .errors import (ConfigError, DataError, LabelSpellingWarning, ModelFileError, NotFittedError, TuningWarning,
-                     counted, did_you_mean, with_article)
+from .errors import (AbsentLabelWarning, ConfigError, DataError, LabelSpellingWarning, ModelFileError, NotFittedError,
+                     TuningWarning, counted, did_you_mean, with_article)
 from .groupings import group_labels, resolve_grouping
 from .multilabel import DEFAULT_THRESHOLD, chosen_labels, decide, macro_f1, tune_thresholds
 from .persistence import INCONSISTENT_MODEL, check_columns, one_line, read_config, read_model, saved_reading, warn_of_reading, write_model
@@ -187,7 +187,7 @@ class Classifier:
         self._check_fitted()
         texts = check_texts(texts)
         truth = label_codes(self, self._grouped(_label_list(labels)), texts, unseen=True)  # values or display names
-        weights = None if sample_weight is None else check_sample_weight(sample_weight, len(texts))
+        weights = None if sample_weight is None else check_sample_weight(sample_weight, len(texts), scoring=True)
         probabilities = self.predict_proba(texts)
         if self.multi_label_:
             predicted = decide(probabilities, self.thresholds_)
@@ -457,6 +457,7 @@ class Pipeline(OptionAttributes, Classifier):
         weighting = {} if not isinstance(model.params.get("class_weight"), dict) else \
             {"class_weights": _class_weights(model.params["class_weight"], classes, names, multi_label)}
         if weights is not None:
+            _check_weighted_classes(weights, targets, names)
             weighting["sample_weight"] = weights
         with _Progress(progress, len(texts)) as bar:
             docs = _tokens(cleaner, texts, bar)
@@ -672,23 +673,40 @@ def _check_groups_differ(grouped: list, grouping: str, multi_label: bool) -> Non
                         "is nothing to learn about it; train on texts of other groups too, or leave out the grouping")
 
 
+def _check_weighted_classes(weights: np.ndarray, targets: np.ndarray, names: list[str]) -> None:
+    """Refuse sample weights under which a class (with several labels per text: a label's texts) weighs
+    nothing: nothing would be learnt about it, and the model would still give it (naive Bayes its log of 0)."""
+    if targets.ndim == 1:
+        totals = np.bincount(targets, weights=weights, minlength=len(names))
+    else:
+        totals = weights @ targets
+    empty = np.flatnonzero(totals <= 0)
+    if len(empty):
+        raise DataError(f"the texts of {'label' if targets.ndim == 2 else 'class'} {names[empty[0]]!r} all have "
+                        "sample_weight 0, so nothing would be learnt about it; give some of them a positive weight, "
+                        "or leave its texts out")
+
+
 def _class_weights(weights: dict, classes: np.ndarray, names: list[str], multi_label: bool) -> np.ndarray:
-    """A ``class_weight`` dict (labels as values or display names) as one weight per class, 1 where unnamed."""
-    from .errors import UnknownLabelsError
+    """A ``class_weight`` dict (labels as values or display names) as one weight per class, 1 where unnamed. A
+    label no training text has is left out with a warning, as a cross-validation fold may lack a rare class
+    (scikit-learn leaves it out silently; a typo is said)."""
     from .evaluation import codes_for
 
     if multi_label:
         raise ConfigError("class_weight as a dict of labels goes with one label per text; with several labels per "
                           "text use class_weight='balanced'")
-    try:
-        codes = codes_for(classes, names, list(weights))
-    except UnknownLabelsError as exc:
-        raise DataError(f"class_weight names {', '.join(map(repr, exc.unknown))}, which no training text has as its "
-                        f"label; the labels are: {', '.join(map(str, names))}") from None
-    if len(set(codes.tolist())) < len(codes):
+    codes = codes_for(classes, names, list(weights), unseen=True)  # a label of no class: an index past them
+    absent = [key for key, code in zip(weights, codes) if code >= len(classes)]
+    if absent:
+        warnings.warn(f"class_weight names {', '.join(map(repr, absent))}, which no training text has as its label, so "
+                      f"it weighs nothing here; the labels are: {', '.join(map(str, names))}", AbsentLabelWarning,
+                      stacklevel=3)
+    known = codes[codes < len(classes)]
+    if len(set(known.tolist())) < len(known):
         raise ConfigError("class_weight names one class twice (by its value and by its display name); name it once")
     per_class = np.ones(len(classes))
-    per_class[codes] = list(weights.values())
+    per_class[known] = [weight for weight, code in zip(weights.values(), codes) if code < len(classes)]
     return per_class
 
 

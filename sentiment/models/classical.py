@@ -285,7 +285,7 @@ class NBSVMModel(LinearModel):
         if by_class:
             sample_weight = per_class[y] * (1.0 if sample_weight is None else sample_weight)
         class_weight = None if by_class else self._sklearn_class_weight()
-        counted = X if self._sample_weight is None else sp.diags(self._sample_weight) @ X  # the NB counts, weighted
+        counted = X if sample_weight is None else sp.diags(sample_weight) @ X  # the NB counts, weighted as the texts
         coefs, intercepts = [], []
         for k in targets:
             positive = y == k
