@@ -29,7 +29,8 @@ class Stage:
     ``dense`` (whether ``transform`` gives a numpy array rather than a sparse matrix).
     Models: ``fit(X, y, *, dev=None, vectorizer=None, labels=None, progress=False)`` with ``y`` integer
     codes ``0..k-1``, ``labels`` the names of those codes (when known) and ``dev`` an optional
-    ``(X_dev, y_dev)`` for early stopping; ``predict_proba(X)``;
+    ``(X_dev, y_dev)`` for early stopping; those with a ``class_weight`` option also take
+    ``class_weights`` (one per code, from a dict of labels) and ``sample_weight`` (one per row); ``predict_proba(X)``;
     ``n_classes_`` and ``n_features_`` once fitted. A model whose ``input_kind`` is ``"sequences"``
     receives token-id arrays from ``vectorizer.sequences(docs)`` instead of a feature matrix. A model
     that ``supports_multi_label`` also takes ``y`` as a 0/1 matrix (texts x labels, several labels per
@@ -116,7 +117,7 @@ class Stage:
 
     def _class_weight(self) -> None:
         """``class_weight``: None, "balanced" or a dict of labels (values or display names) to positive weights,
-        which the pipeline turns into one weight per class (:attr:`class_weights`) before training."""
+        which the pipeline turns into one weight per class code (the ``class_weights`` argument of ``fit``)."""
         value = self.params["class_weight"]
         if not isinstance(value, dict):
             self._choice("class_weight", (None, "balanced"))
