@@ -29,8 +29,8 @@ class Stage:
     ``dense`` (whether ``transform`` gives a numpy array rather than a sparse matrix).
     Models: ``fit(X, y, *, dev=None, vectorizer=None, labels=None, progress=False)`` with ``y`` integer
     codes ``0..k-1``, ``labels`` the names of those codes (when known) and ``dev`` an optional
-    ``(X_dev, y_dev)`` for early stopping; those with a ``class_weight`` option also take
-    ``class_weights`` (one per code, from a dict of labels) and ``sample_weight`` (one per row); ``predict_proba(X)``;
+    ``(X_dev, y_dev)`` for early stopping, ``sample_weight`` (one per row) and, for those with a
+    ``class_weight`` option, ``class_weights`` (one per code, from a dict of labels); ``predict_proba(X)``;
     ``n_classes_`` and ``n_features_`` once fitted. A model whose ``input_kind`` is ``"sequences"``
     receives token-id arrays from ``vectorizer.sequences(docs)`` instead of a feature matrix. A model
     that ``supports_multi_label`` also takes ``y`` as a 0/1 matrix (texts x labels, several labels per
