@@ -27,7 +27,7 @@ def head_loss(head: str, logits: torch.Tensor, targets: torch.Tensor, class_weig
 
     ``class_weights``: one weight per class (softmax), or per label the weight of its positive examples (sigmoid).
     ``sample_weights``: the batch's row weights, scaled so that their mean over all the training rows is 1
-    (the trainer does so): each row's loss is multiplied by its weight, and the batch's loss divided by what
+    (as the batches hold them: :func:`~sentiment.models.trainer.row_weights`): each row's loss is multiplied by its weight, and the batch's loss divided by what
     the unweighted loss divides by, so that weights all alike give the unweighted loss and a row's weight
     counts against the rows of other batches too.
     """

@@ -117,12 +117,11 @@ class NeuralModel(Stage):
         self.n_trained_ = len(y)  # the rows learnt from, the held-out ones left out
         with trainer.seeded(self.params["net_seed"], device), trainer.device_errors(device):
             self.net_ = self._build_net(X, dev, vectorizer, "sigmoid" if multi_label else "softmax", labels)
-            batches = self._batches(X, y, device, self.params["batch_size"], rng)
+            batches = self._batches(X, y, device, self.params["batch_size"], rng, sample_weight=sample_weight)
             dev_batches = None
             if dev is not None:
                 dev_batches = self._batches(dev[0], dev[1], device, PREDICT_BATCH_SIZE)
-            self.history_ = trainer.train(self.net_, batches, dev_batches, self._train_config(), device, progress,
-                                          sample_weight=sample_weight)
+            self.history_ = trainer.train(self.net_, batches, dev_batches, self._train_config(), device, progress)
         # what a pipeline's info_ (and `sentiment info`) says of the training: where, and how long
         self.fit_info_ = {"device": device.type, "epochs": len(self.history_), "best_epoch": self.best_epoch_}
         self.fitted = True
@@ -162,7 +161,8 @@ class NeuralModel(Stage):
         """The untrained network for inputs ``X`` (``labels``: the names of the classes, when known)."""
         raise NotImplementedError
 
-    def _batches(self, X, y, device, batch_size, rng=None):
+    def _batches(self, X, y, device, batch_size, rng=None, sample_weight=None):
+        """Batches of ``X`` (and ``y``, ``sample_weight``) made once, on ``device``; shuffled with ``rng``."""
         raise NotImplementedError
 
     def torch_inputs(self, X) -> tuple:
@@ -237,8 +237,9 @@ class MLPModel(NeuralModel):
         )
         return nets.MLPNet(config)
 
-    def _batches(self, X, y, device, batch_size, rng=None):
-        return trainer.FeatureBatches(X, y, batch_size, device, sparse=self.net_.config.sparse_input, rng=rng)
+    def _batches(self, X, y, device, batch_size, rng=None, sample_weight=None):
+        return trainer.FeatureBatches(X, y, batch_size, device, sparse=self.net_.config.sparse_input, rng=rng,
+                                      sample_weight=sample_weight)
 
     def torch_inputs(self, X) -> tuple:
         batches = self._batches(X, None, torch.device("cpu"), max(1, X.shape[0]))
@@ -383,8 +384,9 @@ class LSTMModel(NeuralModel):
             net.embedding.weight[new] = old.embedding.weight[previous]
         net.embedding.weight[vectorizer.UNKNOWN] = old.embedding.weight[vectorizer.UNKNOWN]
 
-    def _batches(self, X, y, device, batch_size, rng=None):
-        return trainer.SequenceBatches(X, y, batch_size, device, max_length=self.params["max_length"], rng=rng)
+    def _batches(self, X, y, device, batch_size, rng=None, sample_weight=None):
+        return trainer.SequenceBatches(X, y, batch_size, device, max_length=self.params["max_length"], rng=rng,
+                                       sample_weight=sample_weight)
 
     def torch_inputs(self, X) -> tuple:
         return trainer.pad_sequences(X, self.params["max_length"])

@@ -262,6 +262,15 @@ class Batch(NamedTuple):
     inputs: tuple  # the network's arguments
     targets: torch.Tensor | None  # class codes (or a 0/1 float matrix for several labels per text), on the device
     rows: np.ndarray  # the rows of the data set in this batch, in order
+    weights: torch.Tensor | None = None  # the rows' sample weights (mean 1 over the data set), on the device
+
+
+def row_weights(sample_weight, device: torch.device) -> torch.Tensor | None:
+    """Sample weights scaled to a mean of 1 (see :func:`~sentiment.models.nets.head_loss`), on the device."""
+    if sample_weight is None:
+        return None
+    weights = np.asarray(sample_weight, dtype=np.float64)
+    return torch.as_tensor(weights / weights.mean(), dtype=torch.float32).to(device)
 
 
 def targets_array(y) -> np.ndarray | None:
@@ -283,10 +292,12 @@ class FeatureBatches:
     feature values (the inputs of ``nn.EmbeddingBag``), gathered on the device from the CSR arrays.
     """
 
-    def __init__(self, X, y, batch_size: int, device: torch.device, *, sparse: bool, rng=None) -> None:
+    def __init__(self, X, y, batch_size: int, device: torch.device, *, sparse: bool, rng=None,
+                 sample_weight=None) -> None:
         self.n, self.batch_size, self.device, self.sparse, self.rng = X.shape[0], batch_size, device, sparse, rng
         self.y = targets_array(y)
         self.targets = None if y is None else torch.as_tensor(self.y).to(device)
+        self.weights = row_weights(sample_weight, device)
         if sparse:
             X = sp.csr_matrix(X)
             self.row_nnz = np.diff(X.indptr).astype(np.int64)
@@ -309,7 +320,8 @@ class FeatureBatches:
             rows_device = order_device[start : start + len(rows)]
             start += len(rows)
             targets = None if self.targets is None else self.targets[rows_device]
-            yield Batch(self._inputs(rows, rows_device), targets, rows)
+            weights = None if self.weights is None else self.weights[rows_device]
+            yield Batch(self._inputs(rows, rows_device), targets, rows, weights)
 
     def _inputs(self, rows: np.ndarray, rows_device: torch.Tensor) -> tuple:
         if not self.sparse:
@@ -362,9 +374,11 @@ class SequenceBatches(PreparedBatches):
     random order every epoch. Lengths stay on the CPU, where packing the sequences needs them.
     """
 
-    def __init__(self, sequences, y, batch_size: int, device: torch.device, *, max_length=None, rng=None) -> None:
+    def __init__(self, sequences, y, batch_size: int, device: torch.device, *, max_length=None, rng=None,
+                 sample_weight=None) -> None:
         self.n, self.rng = len(sequences), rng
         self.y = targets_array(y)
+        weights = row_weights(sample_weight, torch.device("cpu"))
         lengths = np.array([len(s) for s in sequences])
         if max_length:
             lengths = np.minimum(lengths, max_length)
@@ -372,7 +386,8 @@ class SequenceBatches(PreparedBatches):
         for rows in by_length(lengths, batch_size, rng):
             tokens, lengths_cpu = pad_sequences([sequences[i] for i in rows], max_length)
             targets = None if self.y is None else torch.as_tensor(self.y[rows]).to(device)
-            self.batches.append(Batch((tokens.to(device), lengths_cpu), targets, rows))
+            batch_weights = None if weights is None else weights[torch.from_numpy(rows)].to(device)
+            self.batches.append(Batch((tokens.to(device), lengths_cpu), targets, rows, batch_weights))
 
 
 # -- training ------------------------------------------------------------------------------------
@@ -495,9 +510,9 @@ def predict(net: torch.nn.Module, batches, device: torch.device) -> tuple[np.nda
 
 
 def train(net: torch.nn.Module, batches, dev, config: TrainConfig, device: torch.device,
-          progress: bool = False, sample_weight: np.ndarray | None = None) -> list[dict]:
-    """Train ``net`` in place and return the history, one dict per epoch; ``sample_weight``: one weight per
-    training row (by the batches' ``rows``), in the training loss.
+          progress: bool = False) -> list[dict]:
+    """Train ``net`` in place and return the history, one dict per epoch (a batch's ``weights``, when it has
+    them, weigh its rows in the training loss).
 
     With ``dev`` batches, training stops after ``patience`` epochs without a better dev metric and
     the best epoch's weights are restored; without, it runs all epochs and keeps the last weights.
@@ -515,9 +530,6 @@ def train(net: torch.nn.Module, batches, dev, config: TrainConfig, device: torch
         class_weights = torch.as_tensor(balanced_weights(batches.y, n_classes), dtype=torch.float32).to(device)
     elif isinstance(config.class_weight, tuple):
         class_weights = torch.as_tensor(config.class_weight, dtype=torch.float32).to(device)
-    row_weights = None  # scaled to a mean of 1 over the training rows: see head_loss
-    if sample_weight is not None:
-        row_weights = torch.as_tensor(sample_weight / np.mean(sample_weight), dtype=torch.float32).to(device)
     penalized = [p for p in net.parameters() if p.requires_grad and p.dim() >= 2] if config.l1 else []
     trainable = [p for p in net.parameters() if p.requires_grad]
     history: list[dict] = []
@@ -532,8 +544,7 @@ def train(net: torch.nn.Module, batches, dev, config: TrainConfig, device: torch
             for batch in batches:
                 with autocast(device):
                     logits = net(*batch.inputs)
-                weights = None if row_weights is None else row_weights[torch.from_numpy(batch.rows).to(device)]
-                loss = net_loss(net, logits, batch, class_weights, weights)
+                loss = net_loss(net, logits, batch, class_weights, batch.weights)
                 total_loss += loss.detach() * len(batch.rows)
                 if penalized:
                     loss = loss + config.l1 * sum(p.abs().sum() for p in penalized)
