@@ -310,6 +310,7 @@ def fit(
     dev: Optional[Path] = _path_option(None, help="Dev data for the metrics (nothing is tuned on it: early stopping and thresholds use held-out training data); default: a stratified part of DATA."),
     text_column: str = typer.Option("text", help="Column with the texts."),
     label_column: str = typer.Option("label", help="Column with the labels."),
+    weight_column: Optional[str] = typer.Option(None, help="Column with each text's weight in training (a number of 0 or more, as scikit-learn's sample_weight); the dev figures count every text once."),
     task: str = typer.Option(DEFAULT_TASK, help=f"{or_list(TASK_NAMES)}: its default configuration is one the benchmarks chose."),
     multi_label: bool = typer.Option(False, "--multi-label", help="Several labels per text, joined by --label-sep in the label column."),
     label_sep: Optional[str] = typer.Option(None, help="With --multi-label: the separator between the labels of a text (default ';')."),
@@ -373,7 +374,7 @@ def fit(
             model=model, options=options, phrases=phrases, binary=binary, dev_fraction=0.1 if dev_fraction is None else dev_fraction,
             refit=refit is not False, seed=seed, label_names=names,
             multi_label=multi_label, separator=LABEL_SEPARATOR if label_sep is None else label_sep,
-            progress=sys.stderr.isatty() and not as_json, mistakes=report is not None,
+            progress=sys.stderr.isatty() and not as_json, mistakes=report is not None, weight_column=weight_column,
             log=log,
         )
         if report is not None:

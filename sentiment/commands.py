@@ -16,7 +16,7 @@ import numpy as np
 
 from .data import (LABEL_SEPARATOR, LABEL_SETS, check_fraction, check_label_sets, check_labels, csv_quoting,
                    holds_sst_trees, is_multi_label, is_pandas_na, iter_table, label_spelling_note, missing_columns,
-                   read_labelled, sst_phrase_split, text_values, train_dev_split)
+                   read_labelled, read_weights, sst_phrase_split, text_values, train_dev_split)
 from .errors import (ConfigError, DataError, LabelSpellingWarning, MissingColumnsError, SeparatorError,
                      TuningWarning, UngroupedLabelError, UnknownLabelsError, counted, refuse_flags, with_article)
 from .evaluation import evaluate
@@ -53,6 +53,7 @@ def fit_file(
     refit: bool = True,
     progress: bool = False,
     mistakes: bool = False,
+    weight_column: str | None = None,
     log: Callable[[str], None] = lambda message: None,
 ) -> tuple[Pipeline, dict]:
     """Train on ``data``, score on ``dev`` (or on a stratified ``dev_fraction`` of ``data``), save to ``out``.
@@ -69,7 +70,8 @@ def fit_file(
     lstm) early-stops on its own ``dev_fraction`` option's share of the training data. Either way the
     dev data choose nothing, so the dev figures are not tuned on them. Returns the fitted pipeline and
     the dev report (with ``mistakes``, also the dev texts that the scored model labels wrongly: see
-    :func:`~sentiment.evaluation.evaluate`).
+    :func:`~sentiment.evaluation.evaluate`). ``weight_column``: a column of ``data`` with each text's weight in
+    training (``sample_weight``; the dev figures count every text once).
     """
     get_task(task)  # an unknown name fails here
     if isinstance(seed, bool) or not isinstance(seed, int) or not 0 <= seed < 2**32:
@@ -78,7 +80,7 @@ def fit_file(
     check_fraction(dev_fraction, "the dev fraction (--dev-fraction)")  # before the data are read
     if task == "aspect":
         refuse_flags({"--vectorizer": vectorizer, "--model": model, "--phrases": phrases, "--binary": binary,
-                      "--multi-label": multi_label, "--label-names": label_names,
+                      "--multi-label": multi_label, "--label-names": label_names, "--weight-column": weight_column,
                       "--text-column": text_column != "text", "--label-column": label_column != "label"},
                      "--task aspect (SemEval XML or JSONL with text and aspects)",
                      "leave it out, and set the aspect model's options with --set")
@@ -92,14 +94,17 @@ def fit_file(
     if holds_sst_trees(data) and (dev is None or holds_sst_trees(dev)):  # columns no file of the fit has
         refuse_flags({"--text-column": text_column != "text", "--label-column": label_column != "label"},
                      "SST trees, which have no columns")
+    if weight_column is not None and holds_sst_trees(data):
+        raise DataError("--weight-column goes with a table of texts; SST trees have no columns")
     texts, labels = read_labelled(data, text_column, label_column, phrases=phrases, separator=label_sep, binary=binary)
+    weights = None if weight_column is None else read_weights(data, weight_column)
     if label_names and not (dev is not None and _named_already(labels, label_names)):  # else: checked on the dev file
         _check_label_names(label_names, labels, Path(data).name)
     label_names = _polarity_names_or_numbers(task, labels, label_names, log)
     _check_classes_are_classes(labels, data, label_column)
     if not multi_label:
         _note_joined_labels(labels, separator, log)
-    everything = texts, labels
+    everything = texts, labels, weights
     if dev is not None:
         dev_texts, dev_labels, label_names = _read_dev(dev, data, labels, text_column, label_column, label_sep,
                                                        binary, label_names, log)
@@ -107,8 +112,10 @@ def fit_file(
     else:
         if phrases:  # dev: whole sentences whose trees give no training phrases
             texts, labels, dev_texts, dev_labels = sst_phrase_split(data, dev_fraction, seed, binary=binary)
-        else:
-            texts, labels, dev_texts, dev_labels = train_dev_split(texts, labels, dev_fraction, seed)
+        else:  # split by row, so that the weights follow their texts
+            rows, labels, dev_rows, dev_labels = train_dev_split(list(range(len(texts))), labels, dev_fraction, seed)
+            texts, dev_texts = [everything[0][i] for i in rows], [everything[0][i] for i in dev_rows]
+            weights = None if weights is None else weights[rows]
         dev_source = f"{dev_fraction:.0%} of {Path(data).name}{' (sentences)' if phrases else ''} (seed {seed})"
     same_file = dev is not None and Path(dev).resolve() == Path(data).resolve()  # said above
     # SST phrases: a dev sentence may well be a phrase of a training tree, which no row duplicates
@@ -129,15 +136,16 @@ def fit_file(
 
     said = set()  # notes logged once per command, not once per fit
 
-    def train(texts: list[str], labels: list) -> int:
-        """Fit ``pipe`` on ``texts``; returns how many texts the model itself learnt from."""
+    def train(texts: list[str], labels: list, weights) -> int:
+        """Fit ``pipe`` on ``texts`` (weighted by ``weights``, or None); returns how many texts the model itself
+        learnt from."""
         from sklearn.exceptions import ConvergenceWarning
 
         with warnings.catch_warnings(record=True) as caught:
             warnings.simplefilter("ignore", TuningWarning)  # logged below, in the command's words
             warnings.simplefilter("ignore", LabelSpellingWarning)  # warned before training
             warnings.simplefilter("always", ConvergenceWarning)
-            pipe.fit(texts, labels, label_names=label_names, progress=progress)
+            pipe.fit(texts, labels, label_names=label_names, progress=progress, sample_weight=weights)
         for warning in caught:  # scikit-learn's warnings in the command's words; others as they came
             if issubclass(warning.category, ConvergenceWarning) and "converge" not in said:
                 said.add("converge")
@@ -161,7 +169,7 @@ def fit_file(
         _check_dev_labels(pipe, labels, dev_labels, label_names, multi_label, dev_source)
         log(f"training {pipe.vectorizer} + {pipe.model} on {counted(len(texts), 'text')}; dev: {dev_source} "
             f"({counted(len(dev_texts), 'text')})" + "".join(f"; {note}" for note in notes))
-        n_train = train(texts, labels)
+        n_train = train(texts, labels, weights)
         report = evaluate(pipe, dev_texts, dev_labels, mistakes=mistakes)
     except UnknownLabelsError as exc:
         raise DataError(f"--dev {dev_source}: label(s) {', '.join(exc.unknown[:10])} do not occur in the training "
@@ -175,7 +183,8 @@ def fit_file(
     extra = {
         "columns": {"text": text_column, "label": label_column, **({"separator": separator} if multi_label else {})},
         "data": {"train": Path(data).name, "n_train": n_train, "dev": dev_source, "n_dev": len(dev_texts),
-                 **tune_info, "phrases": phrases, "binary": binary, "refit_on_all": refitted},
+                 **tune_info, "phrases": phrases, "binary": binary, "refit_on_all": refitted,
+                 **({"weight_column": weight_column} if weight_column is not None else {})},
         "metrics": {"dev": {k: report[k] for k in HEADLINE if k in report}},
     }
     pipe.save(out, extra=extra)

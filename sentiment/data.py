@@ -88,6 +88,24 @@ def check_sample_weight(weights, n_texts: int, scoring: bool = False) -> np.ndar
     return values
 
 
+def read_weights(file: str | Path, column: str) -> np.ndarray:
+    """The column ``column`` of the table ``file`` as per-text weights (``fit --weight-column``): numbers of 0 or
+    more, one per row, in the order :func:`read_labelled` reads the rows."""
+    import pandas as pd
+
+    try:
+        values = read_table(file, [column])[column]
+    except MissingColumnsError as exc:
+        raise DataError(f"{file} has no column {column!r}; its columns are: {', '.join(map(str, exc.present))}; name "
+                        "the column of weights with --weight-column") from None
+    numbers = pd.to_numeric(values, errors="coerce").to_numpy(dtype=np.float64)
+    bad = np.flatnonzero(~np.isfinite(numbers) | (numbers < 0))
+    if len(bad):
+        raise DataError(f"{file}: data row {bad[0] + 1} of column {column!r} holds {_short(values.iloc[bad[0]])}, not a "
+                        "weight; give every text a number of 0 or more")
+    return numbers
+
+
 def check_labels(labels: Sequence, n_texts: int) -> tuple[np.ndarray, np.ndarray]:
     """Return ``(codes, classes)``: integer codes 0..k-1 and the sorted distinct labels."""
     if isinstance(labels, (str, bytes)):

@@ -536,6 +536,30 @@ def test_fit_takes_a_class_weight_dict_as_json(tmp_path):
            "the labels are: negative, positive" in typo.stderr
 
 
+def test_fit_weighs_the_texts_by_a_weight_column(binary_frames, tmp_path):
+    train = binary_frames[0].assign(w=1.0)
+    write_table(train, tmp_path / "t.csv")
+    for out, extra in (("plain", []), ("ones", ["--weight-column", "w"])):
+        assert_ok(invoke("fit", tmp_path / "t.csv", "--model", "logreg", "--out", tmp_path / out, *extra))
+    texts = binary_frames[1]["text"].tolist()
+    plain, ones = sentiment.load(tmp_path / "plain"), sentiment.load(tmp_path / "ones")
+    assert (ones.predict_proba(texts) == plain.predict_proba(texts)).all()  # weights of 1 change nothing
+    assert json.loads(invoke("info", tmp_path / "ones", "--json").stdout)["data"]["weight_column"] == "w"
+    write_table(train.assign(w=[5.0 if y == 0 else 1.0 for y in train["label"]]), tmp_path / "heavy.csv")
+    assert_ok(invoke("fit", tmp_path / "heavy.csv", "--model", "logreg", "--weight-column", "w", "--out", tmp_path / "h"))
+    heavy = sentiment.load(tmp_path / "h")
+    assert heavy.predict_proba(texts)[:, 0].mean() > plain.predict_proba(texts)[:, 0].mean() + 0.02
+    write_table(train.assign(w=["x"] + [1.0] * (len(train) - 1)), tmp_path / "bad.csv")
+    assert_error(invoke("fit", tmp_path / "bad.csv", "--weight-column", "w", "--out", tmp_path / "b"),
+                 r"bad.csv: data row 1 of column 'w' holds 'x', not a weight; give every text a number of 0 or more")
+    assert_error(invoke("fit", tmp_path / "t.csv", "--weight-column", "weight", "--out", tmp_path / "b"),
+                 r"has no column 'weight'; its columns are: text, label, w; name the column of weights with --weight-column")
+    (tmp_path / "trees.txt").write_text(SST_TREES * 3)
+    assert_error(invoke("fit", tmp_path / "trees.txt", "--weight-column", "w", "--out", tmp_path / "b"),
+                 "--weight-column goes with a table of texts; SST trees have no columns")
+    assert not (tmp_path / "b").exists()
+
+
 def test_version_prints_the_package_version_and_runs_no_command():
     result = invoke("--version")
     assert_ok(result)
