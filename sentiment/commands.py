@@ -17,7 +17,7 @@ import numpy as np
 from .data import (LABEL_SEPARATOR, LABEL_SETS, check_fraction, check_label_sets, check_labels, csv_quoting,
                    holds_sst_trees, is_multi_label, is_pandas_na, iter_table, label_spelling_note, missing_columns,
                    read_labelled, read_weights, sst_phrase_split, text_values, train_dev_split)
-from .errors import (ConfigError, DataError, LabelSpellingWarning, MissingColumnsError, SeparatorError,
+from .errors import (AbsentLabelWarning, ConfigError, DataError, LabelSpellingWarning, MissingColumnsError, SeparatorError,
                      TuningWarning, UngroupedLabelError, UnknownLabelsError, counted, refuse_flags, with_article)
 from .evaluation import evaluate
 from .multilabel import MIN_POSITIVES
@@ -113,7 +113,8 @@ def fit_file(
         if phrases:  # dev: whole sentences whose trees give no training phrases
             texts, labels, dev_texts, dev_labels = sst_phrase_split(data, dev_fraction, seed, binary=binary)
         else:  # split by row, so that the weights follow their texts
-            rows, labels, dev_rows, dev_labels = train_dev_split(list(range(len(texts))), labels, dev_fraction, seed)
+            rows, labels, dev_rows, dev_labels = train_dev_split(list(range(len(texts))), labels, dev_fraction, seed,
+                                                                 weights=weights)
             texts, dev_texts = [everything[0][i] for i in rows], [everything[0][i] for i in dev_rows]
             weights = None if weights is None else weights[rows]
         dev_source = f"{dev_fraction:.0%} of {Path(data).name}{' (sentences)' if phrases else ''} (seed {seed})"
@@ -145,7 +146,12 @@ def fit_file(
             warnings.simplefilter("ignore", TuningWarning)  # logged below, in the command's words
             warnings.simplefilter("ignore", LabelSpellingWarning)  # warned before training
             warnings.simplefilter("always", ConvergenceWarning)
-            pipe.fit(texts, labels, label_names=label_names, progress=progress, sample_weight=weights)
+            warnings.simplefilter("error", AbsentLabelWarning)  # the training part holds every class: a misspelling
+            try:
+                pipe.fit(texts, labels, label_names=label_names, progress=progress, sample_weight=weights)
+            except AbsentLabelWarning as exc:  # raised before any training
+                raise ConfigError(f"class_weight names {', '.join(map(repr, exc.absent))}, which no training text has "
+                                  f"as its label; name the labels as the data do: {', '.join(map(str, exc.labels))}") from None
         for warning in caught:  # scikit-learn's warnings in the command's words; others as they came
             if issubclass(warning.category, ConvergenceWarning) and "converge" not in said:
                 said.add("converge")

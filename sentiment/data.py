@@ -99,10 +99,13 @@ def read_weights(file: str | Path, column: str) -> np.ndarray:
         raise DataError(f"{file} has no column {column!r}; its columns are: {', '.join(map(str, exc.present))}; name "
                         "the column of weights with --weight-column") from None
     numbers = pd.to_numeric(values, errors="coerce").to_numpy(dtype=np.float64)
-    bad = np.flatnonzero(~np.isfinite(numbers) | (numbers < 0))
+    flags = values.map(lambda v: isinstance(v, (bool, np.bool_))).to_numpy(dtype=bool)  # JSON true is no weight
+    bad = np.flatnonzero(~np.isfinite(numbers) | (numbers < 0) | flags)
     if len(bad):
-        raise DataError(f"{file}: data row {bad[0] + 1} of column {column!r} holds {_short(values.iloc[bad[0]])}, not a "
-                        "weight; give every text a number of 0 or more")
+        value = values.iloc[bad[0]]
+        held = "nothing" if is_na(value) or str(value).strip() == "" else _short(value)
+        raise DataError(f"{file}: data row {bad[0] + 1} of column {column!r} holds {held}, not a weight; give every "
+                        "text a number of 0 or more")
     return numbers
 
 
@@ -430,7 +433,10 @@ def _opener(compression: str | None):
     return {None: open, "gzip": gzip.open, "bz2": bz2.open, "xz": lzma.open}.get(compression)
 
 
-def _head(file: Path, compression: str | None, size: int = 4096) -> bytes | None:
+HEAD_SIZE = 4096  # bytes of a file read to tell its format
+
+
+def _head(file: Path, compression: str | None, size: int = HEAD_SIZE) -> bytes | None:
     """The first ``size`` bytes of the (decompressed) file, without a byte-order mark; None when
     :func:`_opener` has no opener for its compression."""
     opener = _opener(compression)
@@ -449,11 +455,18 @@ def _holds_json_array(file: Path, compression: str | None) -> bool:
     return head is not None and head.lstrip(b" \t\r\n").startswith(b"[")
 
 
+def _header_line(head: bytes | None) -> bytes | None:
+    """The header row among a table's first bytes: the first line that is not blank (pandas skips blank lines,
+    spaces only too), without its line end; None when no whole line is among them."""
+    lines = (head or b"").split(b"\n")
+    whole = lines if len(head or b"") < HEAD_SIZE else lines[:-1]  # the whole file was read, or the last line is cut
+    return next((line.rstrip(b"\r") for line in whole if line.strip()), None)
+
+
 def _csv_separator(file: Path, compression: str | None) -> str:
     """The separator of a .csv file: ``,`` where its header row has one; else a tab where it has one (a
     tab-separated file named .csv), or ``;`` (as spreadsheets write CSV where the comma is the decimal mark)."""
-    head = (_head(file, compression) or b"").lstrip(b"\r\n")  # pandas skips blank lines before the header
-    header = head.split(b"\n", 1)[0]
+    header = _header_line(_head(file, compression)) or b""
     if b"," in header:
         return ","
     return "\t" if b"\t" in header else ";" if b";" in header else ","
@@ -509,10 +522,10 @@ def _check_unique_header(file: Path, compression: str | None, separator: str) ->
     them holds the texts (or labels) would be a silent choice."""
     import csv
 
-    head = (_head(file, compression) or b"").lstrip(b"\r\n")  # pandas skips blank lines before the header too
-    if b"\n" not in head:  # a header row longer than the bytes read: left to pandas
+    header = _header_line(_head(file, compression))
+    if header is None:  # a header row longer than the bytes read: left to pandas
         return
-    names = next(csv.reader([head.split(b"\n", 1)[0].decode("utf-8", "replace").rstrip("\r")], delimiter=separator), [])
+    names = next(csv.reader([header.decode("utf-8", "replace")], delimiter=separator), [])
     twice = next((name for name in names if name.strip() and names.count(name) > 1), None)
     if twice is not None:
         raise DataError(f"{file}: its header row names the column {twice!r} {names.count(twice)} times; give every "
@@ -915,7 +928,8 @@ def check_fraction(fraction, name: str, *, zero: bool = False, error: type[Excep
                     f"not {fraction!r}")
 
 
-def train_dev_split(texts: list[str], labels: list, fraction: float = 0.1, seed: int = 0, part: str = "dev"):
+def train_dev_split(texts: list[str], labels: list, fraction: float = 0.1, seed: int = 0, part: str = "dev",
+                    weights: np.ndarray | None = None):
     """Split off a dev part (seeded): ``(train_texts, train_labels, dev_texts, dev_labels)``.
 
     With one label per text the split is stratified by label, unless a label has a single text or the
@@ -923,7 +937,9 @@ def train_dev_split(texts: list[str], labels: list, fraction: float = 0.1, seed:
     random split. A dev row whose label the training
     part lacks goes back to the training part, so the model knows every label it is scored on, and so does,
     with several labels per text, a dev row without a label that every training row has (there is then
-    something to learn about it). ``part`` names the split in errors (``"dev"``, ``"tune"``).
+    something to learn about it). ``part`` names the split in errors (``"dev"``, ``"tune"``). With ``weights``
+    (one per text, e.g. sample weights), a training row of weight 0 does not count as having its label; to
+    take the weights along, split row numbers (``texts=list(range(n))``) and index them.
     """
     from sklearn.model_selection import train_test_split
 
@@ -931,22 +947,25 @@ def train_dev_split(texts: list[str], labels: list, fraction: float = 0.1, seed:
     stratify = None  # several labels per text: a plain random split
     if not is_multi_label(labels) and np.unique(np.asarray(labels), return_counts=True)[1].min() >= 2:
         stratify = labels
+    positions = list(range(len(labels)))  # split along, for the weights
     try:
         try:
-            train_x, dev_x, train_y, dev_y = train_test_split(
-                texts, labels, test_size=fraction, random_state=seed, stratify=stratify
+            train_x, dev_x, train_y, dev_y, train_at, _ = train_test_split(
+                texts, labels, positions, test_size=fraction, random_state=seed, stratify=stratify
             )
         except ValueError:
             if stratify is None:
                 raise
             # too few dev rows to hold every class: a plain random split (a row the training part lacks goes back below)
-            train_x, dev_x, train_y, dev_y = train_test_split(texts, labels, test_size=fraction, random_state=seed)
+            train_x, dev_x, train_y, dev_y, train_at, _ = train_test_split(texts, labels, positions, test_size=fraction,
+                                                                           random_state=seed)
     except ValueError:
         raise DataError(f"cannot split off a {part} set: {fraction:g} of {len(texts)} texts leaves no text on one side; "
                         f"give more data, another --{part}-fraction, or pass --dev FILE") from None
     train_x, train_y, dev_x, dev_y = list(train_x), list(train_y), list(dev_x), list(dev_y)
     multi = is_multi_label(labels)
-    known = {y for ys in train_y for y in ys} if multi else set(train_y)
+    counted = train_y if weights is None else [y for y, at in zip(train_y, train_at) if weights[at] > 0]
+    known = {y for ys in counted for y in ys} if multi else set(counted)
     unseen = [i for i, y in enumerate(dev_y) if not known.issuperset(y if multi else (y,))]
     if multi:  # a label on every training text (and not on every text) gets back a text without it
         on_every = set.intersection(*(set(ys) for ys in train_y + [dev_y[i] for i in unseen])) if train_y else set()

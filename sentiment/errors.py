@@ -97,7 +97,12 @@ class LabelSpellingWarning(UserWarning):
 
 class AbsentLabelWarning(UserWarning):
     """A label that a setting names (a ``class_weight`` key) and no training text has: it is left out (a
-    cross-validation fold may lack a rare class; a misspelt label is said)."""
+    cross-validation fold may lack a rare class; a misspelt label is said). ``absent`` lists such labels,
+    ``labels`` the training labels' names."""
+
+    def __init__(self, message: str, absent: list = (), labels: list = ()) -> None:
+        super().__init__(message)
+        self.absent, self.labels = list(absent), list(labels)
 
 
 class TuningWarning(UserWarning):

@@ -433,7 +433,7 @@ class Pipeline(OptionAttributes, Classifier):
             check_label_sets(labels, len(texts))  # bad labels fail as they would without the split
             try:  # split by row, so that the weights follow their texts
                 rows, labels, tune_rows, tune_labels = train_dev_split(list(range(len(texts))), labels, tune_fraction,
-                                                                       part="tune")
+                                                                       part="tune", weights=weights)
                 texts, dev = [texts[i] for i in rows], ([texts[i] for i in tune_rows], tune_labels)
                 weights = None if weights is None else weights[rows]
                 n_tune = len(tune_rows)
@@ -699,9 +699,9 @@ def _class_weights(weights: dict, classes: np.ndarray, names: list[str], multi_l
     codes = codes_for(classes, names, list(weights), unseen=True)  # a label of no class: an index past them
     absent = [key for key, code in zip(weights, codes) if code >= len(classes)]
     if absent:
-        warnings.warn(f"class_weight names {', '.join(map(repr, absent))}, which no training text has as its label, so "
-                      f"it weighs nothing here; the labels are: {', '.join(map(str, names))}", AbsentLabelWarning,
-                      stacklevel=3)
+        warnings.warn(AbsentLabelWarning(f"class_weight names {', '.join(map(repr, absent))}, which no training text "
+                                         f"has as its label, so it weighs nothing here; the labels are: "
+                                         f"{', '.join(map(str, names))}", absent, names), stacklevel=3)
     known = codes[codes < len(classes)]
     if len(set(known.tolist())) < len(known):
         raise ConfigError("class_weight names one class twice (by its value and by its display name); name it once")

@@ -10,6 +10,7 @@ import stat
 import sys
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 import pytest
 from typer.testing import CliRunner
@@ -530,10 +531,11 @@ def test_fit_takes_a_class_weight_dict_as_json(tmp_path):
     assert_ok(result)
     described = json.loads(invoke("info", tmp_path / "m", "--json").stdout)
     assert described["settings"]["model_settings"]["class_weight"] == {"positive": 3.0}
-    typo = invoke("fit", data, "--set", 'class_weight={"good": 3}', "--out", tmp_path / "n")
-    assert_ok(typo)
-    assert "note: class_weight names 'good', which no training text has as its label, so it weighs nothing here; " \
-           "the labels are: negative, positive" in typo.stderr
+    # the training part holds every class of the file (unlike a cross-validation fold): a misspelling
+    assert_error(invoke("fit", data, "--set", 'class_weight={"good": 3}', "--out", tmp_path / "n"),
+                 "class_weight names 'good', which no training text has as its label; name the labels as the data do: "
+                 "negative, positive")
+    assert not (tmp_path / "n").exists()
 
 
 def test_fit_weighs_the_texts_by_a_weight_column(binary_frames, tmp_path):
@@ -549,9 +551,29 @@ def test_fit_weighs_the_texts_by_a_weight_column(binary_frames, tmp_path):
     assert_ok(invoke("fit", tmp_path / "heavy.csv", "--model", "logreg", "--weight-column", "w", "--out", tmp_path / "h"))
     heavy = sentiment.load(tmp_path / "h")
     assert heavy.predict_proba(texts)[:, 0].mean() > plain.predict_proba(texts)[:, 0].mean() + 0.02
+    # the carve: the texts of the scored model, each with its weight (--no-refit keeps that model)
+    weights = np.random.default_rng(0).uniform(0.2, 3.0, len(train))
+    write_table(train.assign(w=weights), tmp_path / "random.csv")
+    assert_ok(invoke("fit", tmp_path / "random.csv", "--model", "logreg", "--weight-column", "w", "--no-refit",
+                     "--out", tmp_path / "r"))
+    from sentiment.data import train_dev_split
+
+    rows, kept_labels, _, _ = train_dev_split(list(range(len(train))), train["label"].tolist(), 0.1, 0)
+    by_hand = sentiment.Pipeline("tfidf", "logreg").fit([train["text"][i] for i in rows], kept_labels,
+                                                        sample_weight=weights[rows])
+    np.testing.assert_allclose(sentiment.load(tmp_path / "r").predict_proba(texts), by_hand.predict_proba(texts))
+    # a class whose only weighted text the carve would take keeps it in training
+    labels = train["label"].tolist()
+    _, _, dev_rows, _ = train_dev_split(list(range(len(train))), labels, 0.1, 0)
+    lone = next(i for i in dev_rows if labels[i] == 0)
+    write_table(train.assign(w=[1.0 if y == 1 or i == lone else 0.0 for i, y in enumerate(labels)]), tmp_path / "lone.csv")
+    assert_ok(invoke("fit", tmp_path / "lone.csv", "--model", "logreg", "--weight-column", "w", "--out", tmp_path / "l"))
     write_table(train.assign(w=["x"] + [1.0] * (len(train) - 1)), tmp_path / "bad.csv")
     assert_error(invoke("fit", tmp_path / "bad.csv", "--weight-column", "w", "--out", tmp_path / "b"),
                  r"bad.csv: data row 1 of column 'w' holds 'x', not a weight; give every text a number of 0 or more")
+    write_table(train.assign(w=[1.0, None] + [1.0] * (len(train) - 2)), tmp_path / "gap.csv")
+    assert_error(invoke("fit", tmp_path / "gap.csv", "--weight-column", "w", "--out", tmp_path / "b"),
+                 r"data row 2 of column 'w' holds nothing, not a weight")
     assert_error(invoke("fit", tmp_path / "t.csv", "--weight-column", "weight", "--out", tmp_path / "b"),
                  r"has no column 'weight'; its columns are: text, label, w; name the column of weights with --weight-column")
     (tmp_path / "trees.txt").write_text(SST_TREES * 3)

@@ -56,7 +56,7 @@ def test_a_semicolon_separated_csv_reads_as_a_table(tmp_path, name):
     comma.write_text("text,label\n\"a; b\",1\nc;d,0\n", encoding="utf-8")  # a comma header: semicolons are text
     assert read_labelled(comma) == (["a; b", "c;d"], [1, 0])
     blank_first = tmp_path / "blank.csv"  # pandas skips blank lines before the header, and so does the sniffing
-    blank_first.write_text("\n\n" + FRAME.to_csv(sep=";", index=False), encoding="utf-8")
+    blank_first.write_text("\n  \n" + FRAME.to_csv(sep=";", index=False), encoding="utf-8")  # spaces only, too
     assert read_labelled(blank_first) == (FRAME.text.tolist(), [1, 0, 1, 0])
 
 

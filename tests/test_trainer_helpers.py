@@ -78,6 +78,42 @@ def test_the_hold_out_never_takes_every_text_of_a_class():
             assert len(dev[0]) == 6 - (60 in np.random.default_rng(seed).permutation(61)[:6])
 
 
+def test_the_hold_out_keeps_in_training_a_class_whose_weighted_texts_it_would_take():
+    y = np.array([0, 1] * 30)
+    weights = np.zeros(60)
+    weights[[5, 6]] = 1.0  # one weighted text of each class: the rest weigh nothing
+    for seed in range(50):
+        X_train, _, dev = neural._hold_out(np.arange(60), y, 0.25, np.random.default_rng(seed), weights)
+        assert {5, 6} <= set(X_train.tolist())  # each class has a text that counts in training
+        assert sorted(X_train.tolist() + ([] if dev is None else dev[0].tolist())) == list(range(60))
+
+
+@pytest.mark.parametrize("kind", ["features", "sparse", "sequences"])
+def test_batches_carry_the_weights_of_their_rows(kind):
+    """Shuffled feature batches and length-bucketed sequence batches: each row keeps its own weight (scaled
+    to a mean of 1)."""
+    rng = np.random.default_rng(0)
+    n = 37
+    weights = rng.uniform(0.1, 5.0, n)
+    y = rng.integers(0, 3, n)
+    if kind == "sequences":
+        sequences = [rng.integers(1, 50, rng.integers(1, 9)).tolist() for _ in range(n)]
+        batches = trainer.SequenceBatches(sequences, y, 5, torch.device("cpu"), rng=rng, sample_weight=weights)
+    else:
+        import scipy.sparse as sp
+
+        X = rng.random((n, 4)).astype(np.float32)
+        batches = trainer.FeatureBatches(sp.csr_matrix(X) if kind == "sparse" else X, y, 5, torch.device("cpu"),
+                                         sparse=kind == "sparse", rng=rng, sample_weight=weights)
+    for _ in range(2):  # epochs: a new order each time
+        seen = []
+        for batch in batches:
+            np.testing.assert_allclose(batch.weights.numpy() * weights.mean(), weights[batch.rows], rtol=1e-6)
+            np.testing.assert_array_equal(batch.targets.numpy(), y[batch.rows])
+            seen += batch.rows.tolist()
+        assert sorted(seen) == list(range(n))
+
+
 def test_net_arrays_round_trip():
     torch.manual_seed(0)
     net = torch.nn.Sequential(torch.nn.Linear(3, 2), torch.nn.BatchNorm1d(2))

@@ -109,7 +109,7 @@ class NeuralModel(Stage):
         multi_label = y.ndim == 2
         self.n_classes_ = y.shape[1] if multi_label else int(y.max()) + 1
         if dev is None and self.params["dev_fraction"] > 0:  # split by row, so that the weights follow
-            rows, _, held = _hold_out(np.arange(len(y)), y, self.params["dev_fraction"], rng)
+            rows, _, held = _hold_out(np.arange(len(y)), y, self.params["dev_fraction"], rng, sample_weight)
             if held is not None:
                 dev = (_take(X, held[0]), held[1])
                 X, y = _take(X, rows), y[rows]
@@ -392,17 +392,19 @@ class LSTMModel(NeuralModel):
         return trainer.pad_sequences(X, self.params["max_length"])
 
 
-def _hold_out(X, y: np.ndarray, fraction: float, rng):
+def _hold_out(X, y: np.ndarray, fraction: float, rng, weights: np.ndarray | None = None):
     """Split off a random ``fraction`` of the rows as dev data: ``(X_train, y_train, (X_dev, y_dev))``. The
     held-out rows of a class (with several labels per text: a label) that no training row has stay in
-    training, so that every class is learnt (as :func:`sentiment.data.train_dev_split` keeps it)."""
+    training, so that every class is learnt (as :func:`sentiment.data.train_dev_split` keeps it); with
+    ``weights`` (one per row), a training row of weight 0 does not count as having its class."""
     train_rows, dev_rows = trainer.hold_out_rows(len(y), fraction, rng)
     if len(dev_rows):
+        learnt = train_rows if weights is None else train_rows[weights[train_rows] > 0]
         if y.ndim == 2:  # a 0/1 matrix of labels
-            unlearnt = (y[train_rows].sum(axis=0) == 0) & (y[dev_rows].sum(axis=0) > 0)
+            unlearnt = (y[learnt].sum(axis=0) == 0) & (y[dev_rows].sum(axis=0) > 0)
             back = y[dev_rows][:, unlearnt].any(axis=1)
         else:
-            back = ~np.isin(y[dev_rows], y[train_rows])
+            back = ~np.isin(y[dev_rows], y[learnt])
         train_rows, dev_rows = np.sort(np.concatenate([train_rows, dev_rows[back]])), dev_rows[~back]
     if not len(dev_rows):
         return X, y, None
