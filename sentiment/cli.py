@@ -907,6 +907,9 @@ def main() -> None:
     except OutputClosedError as exc:  # printed outside a command (--version)
         sys.stderr.write(f"Error: {exc}\n")
         sys.exit(1)
+    except OSError as exc:  # --version or --help written to a full disk (/dev/full): outside any command
+        sys.stderr.write(f"Error: {_os_error_message(exc)}\n")
+        sys.exit(1)
     finally:  # the command has finished, or failed and said so: a Ctrl-C while Python shuts down changes nothing,
         signal.signal(signal.SIGINT, signal.SIG_IGN)  # and would only print a traceback from an exit handler
 

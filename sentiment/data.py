@@ -69,6 +69,11 @@ def check_training_texts(texts: Sequence[str]) -> list[str]:
     return texts
 
 
+WEIGHT_RANGE = (1e-6, 1e6)  # weights beyond it overflow (naive Bayes) or stall the solvers (logistic regression)
+WEIGHTS_ARE = (f"weights must be 0 or from {WEIGHT_RANGE[0]:g} to {WEIGHT_RANGE[1]:g} (rescale them: their ratios are "
+               "what weighs)")
+
+
 def check_sample_weight(weights, n_texts: int, scoring: bool = False) -> np.ndarray:
     """``weights`` (one per text, as ``fit`` and with ``scoring`` ``score`` take them) as float64, or a DataError."""
     if isinstance(weights, (str, bytes, dict)) or np.ndim(weights) != 1:
@@ -79,9 +84,10 @@ def check_sample_weight(weights, n_texts: int, scoring: bool = False) -> np.ndar
         raise DataError(f"sample_weight must hold numbers, not {_short(list(weights))}") from None
     if len(values) != n_texts:
         raise DataError(f"got {counted(n_texts, 'text')} but {counted(len(values), 'sample weight')}; give one weight per text")
-    bad = np.flatnonzero(~np.isfinite(values) | (values < 0))
+    bad = np.flatnonzero(~np.isfinite(values) | (values < 0) | ((values > 0) & (values < WEIGHT_RANGE[0]))
+                         | (values > WEIGHT_RANGE[1]))
     if len(bad):
-        raise DataError(f"sample_weight {bad[0]} is {float(values[bad[0]])!r}; weights must be finite numbers of 0 or more")
+        raise DataError(f"sample_weight {bad[0]} is {float(values[bad[0]])!r}; {WEIGHTS_ARE}")
     if not values.sum() > 0:
         raise DataError(f"every sample_weight is 0, so nothing would be {'scored' if scoring else 'learnt'}; give some "
                         "texts a positive weight")
@@ -100,12 +106,18 @@ def read_weights(file: str | Path, column: str) -> np.ndarray:
                         "the column of weights with --weight-column") from None
     numbers = pd.to_numeric(values, errors="coerce").to_numpy(dtype=np.float64)
     flags = values.map(lambda v: isinstance(v, (bool, np.bool_))).to_numpy(dtype=bool)  # JSON true is no weight
-    bad = np.flatnonzero(~np.isfinite(numbers) | (numbers < 0) | flags)
+    not_weights = ~np.isfinite(numbers) | (numbers < 0) | flags
+    out_of_range = ((numbers > 0) & (numbers < WEIGHT_RANGE[0])) | (numbers > WEIGHT_RANGE[1])
+    bad = np.flatnonzero(not_weights | out_of_range)
     if len(bad):
         value = values.iloc[bad[0]]
+        value = value.item() if isinstance(value, np.generic) else value
         held = "nothing" if is_na(value) or str(value).strip() == "" else _short(value)
-        raise DataError(f"{file}: data row {bad[0] + 1} of column {column!r} holds {held}, not a weight; give every "
-                        "text a number of 0 or more")
+        advice = "not a weight; give every text a number of 0 or more" if not_weights[bad[0]] else WEIGHTS_ARE
+        raise DataError(f"{file}: data row {bad[0] + 1} of column {column!r} holds {held}; {advice}")
+    if not numbers.sum() > 0:
+        raise DataError(f"{file}: every weight in column {column!r} is 0, so nothing would be learnt; give some texts "
+                        "a positive weight")
     return numbers
 
 
@@ -950,23 +962,27 @@ def train_dev_split(texts: list[str], labels: list, fraction: float = 0.1, seed:
     positions = list(range(len(labels)))  # split along, for the weights
     try:
         try:
-            train_x, dev_x, train_y, dev_y, train_at, _ = train_test_split(
+            train_x, dev_x, train_y, dev_y, train_at, dev_at = train_test_split(
                 texts, labels, positions, test_size=fraction, random_state=seed, stratify=stratify
             )
         except ValueError:
             if stratify is None:
                 raise
             # too few dev rows to hold every class: a plain random split (a row the training part lacks goes back below)
-            train_x, dev_x, train_y, dev_y, train_at, _ = train_test_split(texts, labels, positions, test_size=fraction,
-                                                                           random_state=seed)
+            train_x, dev_x, train_y, dev_y, train_at, dev_at = train_test_split(texts, labels, positions,
+                                                                                test_size=fraction, random_state=seed)
     except ValueError:
         raise DataError(f"cannot split off a {part} set: {fraction:g} of {len(texts)} texts leaves no text on one side; "
                         f"give more data, another --{part}-fraction, or pass --dev FILE") from None
     train_x, train_y, dev_x, dev_y = list(train_x), list(train_y), list(dev_x), list(dev_y)
     multi = is_multi_label(labels)
-    counted = train_y if weights is None else [y for y, at in zip(train_y, train_at) if weights[at] > 0]
-    known = {y for ys in counted for y in ys} if multi else set(counted)
+    known = {y for ys in train_y for y in ys} if multi else set(train_y)
     unseen = [i for i, y in enumerate(dev_y) if not known.issuperset(y if multi else (y,))]
+    if weights is not None:  # a label whose training rows all weigh 0 gets back the dev rows that weigh something
+        weighted = [y for y, at in zip(train_y, train_at) if weights[at] > 0]
+        learnt = {y for ys in weighted for y in ys} if multi else set(weighted)
+        unseen = sorted(set(unseen) | {i for i, (y, at) in enumerate(zip(dev_y, dev_at))
+                                       if weights[at] > 0 and not learnt.issuperset(y if multi else (y,))})
     if multi:  # a label on every training text (and not on every text) gets back a text without it
         on_every = set.intersection(*(set(ys) for ys in train_y + [dev_y[i] for i in unseen])) if train_y else set()
         for label in on_every:

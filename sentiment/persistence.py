@@ -37,7 +37,7 @@ from typing import Any, Iterator
 import numpy as np
 
 from .cleaning import READING_VERSION
-from .errors import ModelFileError, ReadingVersionWarning
+from .errors import ModelFileError, ReadingVersionWarning, TrainingError
 
 FORMAT = "sentiment-model"
 FORMAT_VERSION = 1
@@ -57,6 +57,11 @@ def write_stages(folder: Path, stages: dict[str, tuple[dict, dict]]) -> dict[str
 
     files: dict[str, str] = {}
     for stage_name, (state, arrays) in stages.items():
+        broken = next((name for name, values in arrays.items()
+                       if np.asarray(values).dtype.kind == "f" and not np.isfinite(values).all()), None)
+        if broken is not None:  # loading would refuse it: a save must not replace a model with one that cannot load
+            raise TrainingError(f"the trained {stage_name} holds values that are not numbers ({broken}): the training "
+                                "diverged (extreme weights or learning rate?); nothing was saved")
         stage_folder = folder / stage_name
         stage_folder.mkdir()
         _write_bytes(stage_folder / "state.json", json.dumps(state, ensure_ascii=False).encode("utf-8"))

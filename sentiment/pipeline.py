@@ -680,6 +680,11 @@ def _check_weighted_classes(weights: np.ndarray, targets: np.ndarray, names: lis
         totals = np.bincount(targets, weights=weights, minlength=len(names))
     else:
         totals = weights @ targets
+        without = weights @ (1 - targets)  # each label's negative examples count too
+        lacking = np.flatnonzero(without <= 0)
+        if len(lacking):
+            raise DataError(f"the texts without label {names[lacking[0]]!r} all have sample_weight 0, so nothing "
+                            "would be learnt about it; give some of them a positive weight")
     empty = np.flatnonzero(totals <= 0)
     if len(empty):
         raise DataError(f"the texts of {'label' if targets.ndim == 2 else 'class'} {names[empty[0]]!r} all have "

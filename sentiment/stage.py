@@ -119,14 +119,18 @@ class Stage:
         """``class_weight``: None, "balanced" or a dict of labels (values or display names) to positive weights,
         which the pipeline turns into one weight per class code (the ``class_weights`` argument of ``fit``)."""
         value = self.params["class_weight"]
+        if isinstance(value, str) and value.strip().startswith("{"):  # a dict the command line could not read
+            raise ConfigError(f"class_weight {value} is not a JSON object; write it as JSON, the labels in double "
+                              """quotes: --set 'class_weight={"negative": 3}'""")
         if not isinstance(value, dict):
             self._choice("class_weight", (None, "balanced"))
             return
         weights = {key: python_number(weight) for key, weight in value.items()}
-        if not weights or not all(isinstance(w, (int, float)) and not isinstance(w, bool) and 0 < w < float("inf")
+        low, high = 1e-6, 1e6  # as sample weights (sentiment.data.WEIGHT_RANGE)
+        if not weights or not all(isinstance(w, (int, float)) and not isinstance(w, bool) and low <= w <= high
                                   for w in weights.values()):
-            raise ConfigError(f"class_weight must be None, 'balanced' or a dict of labels to positive weights (e.g. "
-                              f"{{'negative': 3, 'positive': 1}}), not {value!r}")
+            raise ConfigError(f"class_weight must be None, 'balanced' or a dict of labels to weights from {low:g} to "
+                              f"{high:g} (e.g. {{'negative': 3, 'positive': 1}}), not {value!r}")
         self.params["class_weight"] = {key: float(w) for key, w in weights.items()}
 
     def _choice(self, key: str, choices: tuple) -> None:

@@ -326,6 +326,19 @@ def test_a_closed_standard_stream_is_said_or_borne(closed, args, status, stdout,
     assert proc.stderr.startswith(stderr) and len(proc.stderr.splitlines()) == (1 if stderr else 0), proc.stderr
 
 
+@pytest.mark.skipif(not os.path.exists("/dev/full"), reason="needs /dev/full")
+@pytest.mark.parametrize("args", [["--version"], ["--help"]])
+def test_the_top_level_options_say_a_full_disk_in_one_line(args):
+    import subprocess
+    import sys
+
+    code = f"import sys; from sentiment.cli import main; sys.argv = ['sentiment', *{args!r}]; main()"
+    with open("/dev/full", "w") as full:
+        proc = subprocess.run([sys.executable, "-c", code], stdout=full, stderr=subprocess.PIPE, text=True, timeout=120)
+    assert proc.returncode == 1
+    assert proc.stderr == "Error: no space left on the device; free some space or write elsewhere\n"
+
+
 def test_a_command_that_writes_files_runs_with_stdout_closed(data, tmp_path):
     import subprocess
     import sys

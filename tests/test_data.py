@@ -82,6 +82,20 @@ def test_a_header_that_names_a_column_twice_is_refused(tmp_path, header):
     assert read_labelled(ok) == (["good", "bad"], [1, 0])
 
 
+def test_a_weighted_split_keeps_a_lone_weighted_text_in_training_and_the_class_in_dev():
+    """A class whose other texts weigh 0: its one weighted text stays in training (a dev row that weighs something
+    goes back), and its weight-0 texts remain good dev texts."""
+    labels = ["negative", "positive"] * 20
+    weights = np.array([1.0 if y == "positive" else 0.0 for y in labels])
+    weights[0] = 1.0
+    for seed in range(10):
+        train, _, dev, dev_labels = train_dev_split(list(range(40)), labels, 0.3, seed, weights=weights)
+        assert 0 in train and set(dev_labels) == {"negative", "positive"} and len(dev) >= 10
+        assert sorted(train + dev) == list(range(40))
+        plain = train_dev_split(list(range(40)), labels, 0.3, seed)
+        assert (train, dev) == (plain[0], plain[2]) or 0 in plain[2]  # the same split unless row 0 was carved
+
+
 def test_a_json_object_of_columns_is_refused_with_the_records_advice(tmp_path):
     import json
 

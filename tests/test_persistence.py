@@ -3,6 +3,7 @@ entries a save may add."""
 
 from __future__ import annotations
 
+import copy
 import errno
 import json
 import os
@@ -691,6 +692,19 @@ def test_label_lists_that_do_not_name_distinct_classes_are_refused(model_copy, l
     with pytest.raises(ModelFileError, match=r"is not a consistent sentiment model \(its labels are not lists of "
                                              r"distinct values\); train it again"):
         sentiment.load(model_copy)
+
+
+def test_a_model_with_weights_that_are_not_numbers_is_not_saved_over_a_good_one(fitted, model_copy):
+    from sentiment import TrainingError
+
+    pipe = copy.deepcopy(fitted("tfidf", "logreg"))
+    pipe.model_.coef_[0, 0] = np.nan  # as a diverged training leaves it
+    before = (model_copy / "model" / "arrays.safetensors").read_bytes()
+    with pytest.raises(TrainingError, match=r"the trained model holds values that are not numbers \(coef\): the "
+                                            r"training diverged .*; nothing was saved"):
+        pipe.save(model_copy)
+    assert (model_copy / "model" / "arrays.safetensors").read_bytes() == before
+    assert not [p for p in model_copy.parent.iterdir() if p.name.endswith(".partial")]
 
 
 def test_settings_that_earlier_versions_saved_still_load(binary, tmp_path):

@@ -328,9 +328,12 @@ def test_a_class_weight_dict_is_saved_and_refitted(binary, tmp_path):
 
 
 @pytest.mark.parametrize("weights, labels, error, pattern", [
-    ({"pos": -1}, None, ConfigError, r"class_weight must be None, 'balanced' or a dict of labels to positive weights"),
-    ({}, None, ConfigError, "a dict of labels to positive weights"),
-    ({"pos": True}, None, ConfigError, "a dict of labels to positive weights"),
+    ({"pos": -1}, None, ConfigError, r"class_weight must be None, 'balanced' or a dict of labels to weights from "
+                                     r"1e-06 to 1e\+06"),
+    ({}, None, ConfigError, "a dict of labels to weights"),
+    ({"pos": True}, None, ConfigError, "a dict of labels to weights"),
+    ({"pos": 1e308}, None, ConfigError, "a dict of labels to weights from 1e-06 to 1e\\+06"),
+    ("{0: 2}", None, ConfigError, r"class_weight \{0: 2\} is not a JSON object; write it as JSON, the labels in double"),
     ("heavy", None, ConfigError, r"class_weight='heavy' is not valid; choose one of: None, balanced"),
     ({"joy": 2}, [["joy"], ["sad"], ["joy", "sad"]] * 4, ConfigError, "goes with one label per text"),
 ])
@@ -407,6 +410,8 @@ def test_a_class_whose_texts_all_weigh_nothing_is_refused(binary):
     labels = [["joy"], ["anger"], ["joy", "anger"], ["fear"]] * 10
     with pytest.raises(DataError, match="the texts of label 'fear' all have sample_weight 0"):
         Pipeline().fit(binary.train_texts[:40], labels, sample_weight=np.tile([1.0, 1.0, 1.0, 0.0], 10))
+    with pytest.raises(DataError, match="the texts without label 'joy' all have sample_weight 0"):  # its negatives
+        Pipeline().fit(binary.train_texts[:40], labels, sample_weight=np.tile([1.0, 0.0, 1.0, 0.0], 10))
 
 
 def test_nbsvm_class_weight_is_sample_weight_by_class(five):
@@ -444,8 +449,10 @@ def test_sample_weight_in_cross_validation(binary):
     ("heavy", "sample_weight must be one number per text"),
     ([[1.0]] * 200, "sample_weight must be one number per text"),
     (["a"] * 200, "sample_weight must hold numbers"),
-    ([1.0] * 199 + [-1.0], r"sample_weight 199 is -1.0; weights must be finite numbers of 0 or more"),
+    ([1.0] * 199 + [-1.0], r"sample_weight 199 is -1.0; weights must be 0 or from 1e-06 to 1e\+06"),
     ([1.0] * 199 + [float("nan")], r"sample_weight 199 is nan"),
+    ([1.0] * 199 + [1e308], r"sample_weight 199 is 1e\+308; weights must be 0 or from 1e-06 to 1e\+06 \(rescale them"),
+    ([1e-300] * 200, r"sample_weight 0 is 1e-300; weights must be 0 or from 1e-06"),
     ([0.0] * 200, "every sample_weight is 0, so nothing would be learnt"),
 ])
 def test_bad_sample_weights_are_refused_before_any_work(binary, no_cleaning, weights, pattern):
