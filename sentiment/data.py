@@ -328,8 +328,8 @@ def iter_table(path: str | Path, columns: Sequence[str] | None, fmt: str | None 
     compression = COMPRESSION[file.suffix.lower()].pandas if file.suffix.lower() in COMPRESSION else None
     if compression is None and fmt != "parquet":
         _check_not_compressed(file)
-    if fmt != "parquet":
-        _check_text(file, compression)
+    head = None if fmt == "parquet" else _head(file, compression)  # read once for the checks of its format
+    _check_text(file, head)
     handle = open(file, "rb")  # after the checks, so that none of them leaves it open
     if progress:
         from tqdm.auto import tqdm
@@ -343,8 +343,9 @@ def iter_table(path: str | Path, columns: Sequence[str] | None, fmt: str | None 
                 yield from _parquet_chunks(file, columns, chunksize, compression)
                 return
             if fmt in ("csv", "tsv"):
-                separator = _csv_separator(file, compression) if fmt == "csv" else "\t"
-                _check_unique_header(file, compression, separator)  # before pandas reads every row
+                header = _header_line(head)
+                separator = _csv_separator(header) if fmt == "csv" else "\t"
+                _check_unique_header(file, header, separator)  # before pandas reads every row
                 reader = pd.read_csv(stream, sep=separator, chunksize=chunksize, dtype=str,
                                      keep_default_na=False, na_values=[""], compression=compression, encoding="utf-8")
                 reader = _without_implicit_index(reader, file, separator, chunksize)
@@ -475,10 +476,11 @@ def _header_line(head: bytes | None) -> bytes | None:
     return next((line.rstrip(b"\r") for line in whole if line.strip()), None)
 
 
-def _csv_separator(file: Path, compression: str | None) -> str:
-    """The separator of a .csv file: ``,`` where its header row has one; else a tab where it has one (a
-    tab-separated file named .csv), or ``;`` (as spreadsheets write CSV where the comma is the decimal mark)."""
-    header = _header_line(_head(file, compression)) or b""
+def _csv_separator(header: bytes | None) -> str:
+    """The separator of a .csv file by its ``header`` row (:func:`_header_line`): ``,`` where it has one; else a
+    tab where it has one (a tab-separated file named .csv), or ``;`` (as spreadsheets write CSV where the comma
+    is the decimal mark)."""
+    header = header or b""
     if b"," in header:
         return ","
     return "\t" if b"\t" in header else ";" if b";" in header else ","
@@ -529,12 +531,11 @@ def _check_not_compressed(file: Path) -> None:
                             f"(e.g. mv {file} {file}{suffix}) so it is decompressed when read")
 
 
-def _check_unique_header(file: Path, compression: str | None, separator: str) -> None:
-    """Refuse a header row that names a column twice: pandas would read the second as ``name.1``, so which of
-    them holds the texts (or labels) would be a silent choice."""
+def _check_unique_header(file: Path, header: bytes | None, separator: str) -> None:
+    """Refuse a ``header`` row (:func:`_header_line`) that names a column twice: pandas would read the second as
+    ``name.1``, so which of them holds the texts (or labels) would be a silent choice."""
     import csv
 
-    header = _header_line(_head(file, compression))
     if header is None:  # a header row longer than the bytes read: left to pandas
         return
     names = next(csv.reader([header.decode("utf-8", "replace")], delimiter=separator), [])
@@ -544,10 +545,10 @@ def _check_unique_header(file: Path, compression: str | None, separator: str) ->
                         "column its own name")
 
 
-def _check_text(file: Path, compression: str | None) -> None:
-    """Refuse a file whose start is largely NUL bytes: UTF-16 text without a byte-order mark (every other
-    byte of English text is 0) or a binary file, which a reader would otherwise misread column by column."""
-    head = _head(file, compression)
+def _check_text(file: Path, head: bytes | None) -> None:
+    """Refuse a file whose start (``head``, :func:`_head`) is largely NUL bytes: UTF-16 text without a byte-order
+    mark (every other byte of English text is 0) or a binary file, which a reader would otherwise misread column
+    by column."""
     if head and head.count(b"\0") > len(head) // 4:
         encoding = "utf-16" if head[:2] in (b"\xff\xfe", b"\xfe\xff") else "utf-16le"  # by its byte-order mark
         raise DataError(f"{file} is not UTF-8 text (a quarter or more of its first bytes are NUL: UTF-16 text, or not "
