@@ -74,6 +74,13 @@ WEIGHTS_ARE = (f"weights must be 0 or from {WEIGHT_RANGE[0]:g} to {WEIGHT_RANGE[
                "what weighs)")
 
 
+def outside_weight_range(values: np.ndarray) -> np.ndarray:
+    """Which of ``values`` are no weight: not finite, below 0, or outside :data:`WEIGHT_RANGE` (0 is a weight)."""
+    values = np.asarray(values, dtype=np.float64)
+    with np.errstate(invalid="ignore"):
+        return ~np.isfinite(values) | ((values != 0) & ((values < WEIGHT_RANGE[0]) | (values > WEIGHT_RANGE[1])))
+
+
 def check_sample_weight(weights, n_texts: int, scoring: bool = False) -> np.ndarray:
     """``weights`` (one per text, as ``fit`` and with ``scoring`` ``score`` take them) as float64, or a DataError."""
     if isinstance(weights, (str, bytes, dict)) or np.ndim(weights) != 1:
@@ -84,8 +91,7 @@ def check_sample_weight(weights, n_texts: int, scoring: bool = False) -> np.ndar
         raise DataError(f"sample_weight must hold numbers, not {_short(list(weights))}") from None
     if len(values) != n_texts:
         raise DataError(f"got {counted(n_texts, 'text')} but {counted(len(values), 'sample weight')}; give one weight per text")
-    bad = np.flatnonzero(~np.isfinite(values) | (values < 0) | ((values > 0) & (values < WEIGHT_RANGE[0]))
-                         | (values > WEIGHT_RANGE[1]))
+    bad = np.flatnonzero(outside_weight_range(values))
     if len(bad):
         raise DataError(f"sample_weight {bad[0]} is {float(values[bad[0]])!r}; {WEIGHTS_ARE}")
     if not values.sum() > 0:
@@ -107,8 +113,7 @@ def read_weights(file: str | Path, column: str) -> np.ndarray:
     numbers = pd.to_numeric(values, errors="coerce").to_numpy(dtype=np.float64)
     flags = values.map(lambda v: isinstance(v, (bool, np.bool_))).to_numpy(dtype=bool)  # JSON true is no weight
     not_weights = ~np.isfinite(numbers) | (numbers < 0) | flags
-    out_of_range = ((numbers > 0) & (numbers < WEIGHT_RANGE[0])) | (numbers > WEIGHT_RANGE[1])
-    bad = np.flatnonzero(not_weights | out_of_range)
+    bad = np.flatnonzero(not_weights | outside_weight_range(numbers))
     if len(bad):
         value = values.iloc[bad[0]]
         value = value.item() if isinstance(value, np.generic) else value

@@ -19,6 +19,7 @@ from typing import Any, ClassVar
 
 import numpy as np
 
+from .data import WEIGHT_RANGE, outside_weight_range
 from .errors import ConfigError, NotFittedError
 
 
@@ -126,9 +127,9 @@ class Stage:
             self._choice("class_weight", (None, "balanced"))
             return
         weights = {key: python_number(weight) for key, weight in value.items()}
-        low, high = 1e-6, 1e6  # as sample weights (sentiment.data.WEIGHT_RANGE)
-        if not weights or not all(isinstance(w, (int, float)) and not isinstance(w, bool) and low <= w <= high
-                                  for w in weights.values()):
+        low, high = WEIGHT_RANGE  # as sample weights, but a class weighs something
+        if not weights or not all(isinstance(w, (int, float)) and not isinstance(w, bool) and w != 0
+                                  and not outside_weight_range([w])[0] for w in weights.values()):
             raise ConfigError(f"class_weight must be None, 'balanced' or a dict of labels to weights from {low:g} to "
                               f"{high:g} (e.g. {{'negative': 3, 'positive': 1}}), not {value!r}")
         self.params["class_weight"] = {key: float(w) for key, w in weights.items()}
