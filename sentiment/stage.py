@@ -79,6 +79,20 @@ class Stage:
         return stage
 
     from_saved = False  # built from a saved model (see from_state)
+    _class_weights = None  # the weight of each class code that a class_weight dict gives one fit
+
+    def _take_class_weights(self, class_weights, y) -> None:
+        """Keep the ``class_weights`` a fit is given (one per class code, from a ``class_weight`` dict; one label
+        per text, ``y`` codes) for :meth:`_class_weight_in_use`."""
+        self._class_weights = None if class_weights is None or np.ndim(y) == 2 else np.asarray(class_weights, dtype=float)
+
+    def _class_weight_in_use(self):
+        """How the fit weighs the classes: None, "balanced", or the weights per class code (an array) of a
+        ``class_weight`` dict."""
+        if self._class_weights is not None:
+            return self._class_weights
+        weight = self.params.get("class_weight")
+        return None if isinstance(weight, dict) else weight
 
     def check_fitted(self) -> None:
         if not self.fitted:

@@ -45,7 +45,7 @@ class LinearModel(Stage):
     binarize_input = False
     reads_csr = True  # predicts from plain CSR arrays too, so predicting needs no scipy
     supports_multi_label = True
-    _class_weights = _sample_weight = None  # what one fit weighs its classes and rows by
+    _sample_weight = None  # what one fit weighs its rows by
 
     def fit(self, X, y: np.ndarray, *, dev=None, vectorizer=None, labels=None, progress: bool = False,
             class_weights: np.ndarray | None = None, sample_weight: np.ndarray | None = None) -> "LinearModel":
@@ -54,7 +54,7 @@ class LinearModel(Stage):
         ``sample_weight``: one weight per row; ``dev``/``vectorizer``/``labels``/``progress`` are unused here."""
         if self.needs_nonnegative and _has_negative(X):
             raise nonnegative_error(self.name)
-        self._class_weights = None if class_weights is None or y.ndim == 2 else np.asarray(class_weights, dtype=float)
+        self._take_class_weights(class_weights, y)
         self._sample_weight = sample_weight
         self.n_features_ = X.shape[1]
         X = self._input(X)
@@ -78,9 +78,8 @@ class LinearModel(Stage):
 
     def _sklearn_class_weight(self):
         """``class_weight`` as scikit-learn takes it: None, "balanced" or ``{code: weight}``."""
-        if self._class_weights is not None:
-            return dict(enumerate(self._class_weights.tolist()))
-        return None if isinstance(self.params.get("class_weight"), dict) else self.params.get("class_weight")
+        weight = self._class_weight_in_use()
+        return dict(enumerate(weight.tolist())) if isinstance(weight, np.ndarray) else weight
 
     def _binary_log_odds(self, X, y: np.ndarray) -> tuple[np.ndarray, float]:
         """One label of a one-vs-rest model: the binary model's log-odds of the label as one linear row."""

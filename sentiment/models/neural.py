@@ -90,9 +90,8 @@ class NeuralModel(Stage):
 
     def _resolved_class_weight(self):
         """None, "balanced" or, for a ``class_weight`` dict, the tuple of weights per class code."""
-        if getattr(self, "_class_weights", None) is not None:
-            return tuple(self._class_weights.tolist())
-        return None if isinstance(self.params["class_weight"], dict) else self.params["class_weight"]
+        weight = self._class_weight_in_use()
+        return tuple(weight.tolist()) if isinstance(weight, np.ndarray) else weight
 
     # -- training and prediction ------------------------------------------------------------
     def fit(self, X, y: np.ndarray, *, dev=None, vectorizer=None, labels=None, progress: bool = False,
@@ -104,7 +103,7 @@ class NeuralModel(Stage):
         row, in the training loss."""
         device = trainer.resolve_device(self.params["device"])
         y = trainer.targets_array(y)
-        self._class_weights = None if class_weights is None or y.ndim == 2 else np.asarray(class_weights, dtype=float)
+        self._take_class_weights(class_weights, y)
         rng = np.random.default_rng(self.params["net_seed"])
         multi_label = y.ndim == 2
         self.n_classes_ = y.shape[1] if multi_label else int(y.max()) + 1
