@@ -16,7 +16,7 @@ import numpy as np
 
 from .data import (LABEL_SEPARATOR, LABEL_SETS, check_fraction, check_label_sets, check_labels, csv_quoting,
                    holds_sst_trees, is_multi_label, is_pandas_na, iter_table, label_spelling_note, missing_columns,
-                   read_labelled, read_weights, sst_phrase_split, text_values, train_dev_split)
+                   read_labelled, read_weights, sst_phrase_split, text_values, weighted_split)
 from .errors import (AbsentLabelWarning, ConfigError, DataError, LabelSpellingWarning, MissingColumnsError, SeparatorError,
                      TuningWarning, UngroupedLabelError, UnknownLabelsError, counted, refuse_flags, with_article)
 from .evaluation import evaluate
@@ -112,11 +112,8 @@ def fit_file(
     else:
         if phrases:  # dev: whole sentences whose trees give no training phrases
             texts, labels, dev_texts, dev_labels = sst_phrase_split(data, dev_fraction, seed, binary=binary)
-        else:  # split by row, so that the weights follow their texts
-            rows, labels, dev_rows, dev_labels = train_dev_split(list(range(len(texts))), labels, dev_fraction, seed,
-                                                                 weights=weights)
-            texts, dev_texts = [everything[0][i] for i in rows], [everything[0][i] for i in dev_rows]
-            weights = None if weights is None else weights[rows]
+        else:
+            texts, labels, weights, dev_texts, dev_labels = weighted_split(texts, labels, weights, dev_fraction, seed)
         dev_source = f"{dev_fraction:.0%} of {Path(data).name}{' (sentences)' if phrases else ''} (seed {seed})"
     same_file = dev is not None and Path(dev).resolve() == Path(data).resolve()  # said above
     # SST phrases: a dev sentence may well be a phrase of a training tree, which no row duplicates

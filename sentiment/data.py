@@ -946,6 +946,16 @@ def check_fraction(fraction, name: str, *, zero: bool = False, error: type[Excep
                     f"not {fraction!r}")
 
 
+def weighted_split(texts: list[str], labels: list, weights: np.ndarray | None, fraction: float, seed: int = 0,
+                   part: str = "dev") -> tuple[list[str], list, np.ndarray | None, list[str], list]:
+    """:func:`train_dev_split` with the texts' ``weights`` (or None) taken along: ``(train_texts, train_labels,
+    train_weights, dev_texts, dev_labels)``."""
+    rows, train_labels, dev_rows, dev_labels = train_dev_split(list(range(len(texts))), labels, fraction, seed, part,
+                                                               weights=weights)
+    return ([texts[i] for i in rows], train_labels, None if weights is None else weights[rows],
+            [texts[i] for i in dev_rows], dev_labels)
+
+
 def train_dev_split(texts: list[str], labels: list, fraction: float = 0.1, seed: int = 0, part: str = "dev",
                     weights: np.ndarray | None = None):
     """Split off a dev part (seeded): ``(train_texts, train_labels, dev_texts, dev_labels)``.
@@ -956,8 +966,8 @@ def train_dev_split(texts: list[str], labels: list, fraction: float = 0.1, seed:
     part lacks goes back to the training part, so the model knows every label it is scored on, and so does,
     with several labels per text, a dev row without a label that every training row has (there is then
     something to learn about it). ``part`` names the split in errors (``"dev"``, ``"tune"``). With ``weights``
-    (one per text, e.g. sample weights), a training row of weight 0 does not count as having its label; to
-    take the weights along, split row numbers (``texts=list(range(n))``) and index them.
+    (one per text, e.g. sample weights), a training row of weight 0 does not count as having its label
+    (:func:`weighted_split` takes the weights along).
     """
     from sklearn.model_selection import train_test_split
 

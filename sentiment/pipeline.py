@@ -36,7 +36,7 @@ import numpy as np
 from . import __version__
 from .cleaning import READING_VERSION, Cleaner
 from .data import (check_fraction, check_label_sets, check_labels, check_sample_weight, check_texts,
-                   check_training_texts, is_multi_label, joined_label, label_spelling_note, train_dev_split)
+                   check_training_texts, is_multi_label, joined_label, label_spelling_note, weighted_split)
 from .errors import (AbsentLabelWarning, ConfigError, DataError, LabelSpellingWarning, ModelFileError, NotFittedError,
                      TuningWarning, counted, did_you_mean, with_article)
 from .groupings import group_labels, resolve_grouping
@@ -431,12 +431,9 @@ class Pipeline(OptionAttributes, Classifier):
         tune_fraction = self.tune_fraction
         if multi_label and dev is None and tune_fraction:  # the thresholds are tuned on texts held out here
             check_label_sets(labels, len(texts))  # bad labels fail as they would without the split
-            try:  # split by row, so that the weights follow their texts
-                rows, labels, tune_rows, tune_labels = train_dev_split(list(range(len(texts))), labels, tune_fraction,
-                                                                       part="tune", weights=weights)
-                texts, dev = [texts[i] for i in rows], ([texts[i] for i in tune_rows], tune_labels)
-                weights = None if weights is None else weights[rows]
-                n_tune = len(tune_rows)
+            try:
+                texts, labels, weights, *dev = weighted_split(texts, labels, weights, tune_fraction, part="tune")
+                n_tune = len(dev[0])
             except DataError:  # too few texts to hold any out (every one has a label of its own)
                 warnings.warn("too few texts to hold out a part for tuning the label thresholds: they stay at "
                               f"{DEFAULT_THRESHOLD}; give more texts or dev=(texts, labels)", TuningWarning, stacklevel=2)
