@@ -163,6 +163,18 @@ def _shown_as_note(show):
 PYTHON_CONSTANTS = {"None": None, "True": True, "False": False}  # as error messages and Python users write them
 
 
+class _DuplicateKey(Exception):
+    """A JSON object in a --set value names one key twice (json would keep the last, silently)."""
+
+
+def _distinct_keys(pairs: list) -> dict:
+    keys = [key for key, _ in pairs]
+    for key in keys:
+        if keys.count(key) > 1:
+            raise _DuplicateKey(key)
+    return dict(pairs)
+
+
 def _parse_options(pairs: List[str], stages: tuple[str, ...] = ("vectorizer", "model")) -> dict:
     """``KEY=VALUE`` pairs; VALUE is read as JSON when it can be (numbers, true, null, [1,3]), else as text;
     None, True and False are read as null, true and false, and a Python tuple ``(1,3)`` as ``[1,3]``; a
@@ -183,9 +195,11 @@ def _parse_options(pairs: List[str], stages: tuple[str, ...] = ("vectorizer", "m
                 inner = text[1:-1].strip()
                 text = "[" + inner.rstrip(",") + "]" if "," in inner else inner  # (1e5) is a number, as in Python
             try:
-                value = json.loads(text)
+                value = json.loads(text, object_pairs_hook=_distinct_keys)
             except json.JSONDecodeError:
                 value = raw.strip()  # as a JSON value is read: --set "analyzer= word " is analyzer=word
+            except _DuplicateKey as exc:
+                _fail(f"--set {key.strip()}=... names {exc.args[0]!r} twice; give each key once")
         if isinstance(value, float) and "e" in raw.lower() and value.is_integer() and abs(value) < 2**53:
             value = int(value)  # max_features=1e5 (while max_df=1.0, a share, stays a float)
         value = tuple(value) if isinstance(value, list) else value

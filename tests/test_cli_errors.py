@@ -81,6 +81,12 @@ def test_set_the_same_key_twice_with_different_values(data, tmp_path):
     assert_ok(invoke(*fit_args(data, tmp_path / "m", "--set", "C=2", "--set", "C=2")))
 
 
+def test_set_refuses_a_json_object_naming_a_key_twice(data, tmp_path):
+    result = invoke(*fit_args(data, tmp_path / "m", "--set", 'class_weight={"pos": 2, "pos": 3}'))
+    assert_error(result, "names 'pos' twice")
+    assert not (tmp_path / "m").exists()
+
+
 def test_a_bad_option_value_fails_before_the_data_are_read(data, tmp_path):
     result = invoke(*fit_args(data, tmp_path / "m", "--set", "C=abc"))
     assert_error(result, "C must be a number")
