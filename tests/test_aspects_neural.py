@@ -328,3 +328,15 @@ def test_polarity_network_holds_out_whole_sentences(data, vectors, monkeypatch):
     assert {items[i][0] for i in train}.isdisjoint(items[i][0] for i in dev)
     with pytest.raises(ValueError, match="groups"):
         neural.AttentionPolarity(**options, cleaner=token_cleaner()).fit(items, labels, vectors, groups=[(0,)])
+
+
+def test_a_network_too_large_for_memory_is_refused_in_words(data, vectors, tiny_pipeline, monkeypatch):
+    with pytest.raises(ConfigError, match=r"does not fit in the memory of the cpu device.*; use a smaller hidden_size"):
+        neural.BiLSTMTagger(**{**SMALL, "hidden_size": 10**11, "epochs": 1}, cleaner=token_cleaner()).fit(data, vectors)
+
+    def out_of_memory(*args, **kwargs):
+        raise RuntimeError("CUDA out of memory. Tried to allocate 2 GiB")
+
+    monkeypatch.setattr(trainer, "predict", out_of_memory)
+    with pytest.raises(ConfigError, match=r"does not fit in the memory.*; predict fewer or shorter texts"):
+        tiny_pipeline.polarity_.predict_proba([("the food was great", 4, 8)])

@@ -193,18 +193,23 @@ def _train_nets(o: dict, n_rows: int, batches_of, new_net, matrix: np.ndarray, c
             train_rows, dev_rows = trainer.hold_out_rows(n_rows, o["dev_fraction"], rng, always_draw=True)
         else:
             train_rows, dev_rows = trainer.hold_out_groups(groups, o["dev_fraction"], rng)
-        batches = batches_of(train_rows, device, rng)
-        dev = batches_of(dev_rows, device, None) if len(dev_rows) else None
-        with trainer.seeded(seed, device):
-            net = new_net()
-            with torch.no_grad():
-                net.embedding.weight.copy_(torch.from_numpy(matrix))
-            net.embedding.weight.requires_grad_(not o["freeze_embeddings"])
-            if before is not None:
-                before(net, device, rng)
-            histories.append(trainer.train(net, batches, dev, config, device, progress))
+        with trainer.device_errors(device, advice=TRAINING_ADVICE):
+            batches = batches_of(train_rows, device, rng)
+            dev = batches_of(dev_rows, device, None) if len(dev_rows) else None
+            with trainer.seeded(seed, device):
+                net = new_net()
+                with torch.no_grad():
+                    net.embedding.weight.copy_(torch.from_numpy(matrix))
+                net.embedding.weight.requires_grad_(not o["freeze_embeddings"])
+                if before is not None:
+                    before(net, device, rng)
+                histories.append(trainer.train(net, batches, dev, config, device, progress))
         nets.append(net.cpu().eval())
     return nets, histories
+
+
+# What a network or batch too large for the device's memory calls for (the aspect models' own options)
+TRAINING_ADVICE = "use a smaller hidden_size, fewer networks (n_nets) or fewer extra_words, or device='cpu'"
 
 
 def network_options(p: dict, epochs: int, freeze: bool) -> dict:
@@ -503,18 +508,19 @@ class BiLSTMTagger:
                 part += value / len(self.nets)
         if not keep:
             return tokenized, scores, trans
-        batches = PaddedBatches([[f[i] for i in keep] for f in fields], None, PREDICT_BATCH_SIZE, device)
-        for net in self.nets:
-            net.to(device).eval()
-            for batch in batches:
-                emissions = net.emissions(*batch.inputs)  # full precision: the same tags on a GPU and a CPU
-                if not net.config.crf:
-                    emissions = torch.log_softmax(emissions, dim=-1)
-                emissions = emissions.cpu().numpy().astype(np.float64)
-                for row, i in zip(emissions, batch.rows):
-                    n = len(tokenized[keep[i]])
-                    scores[keep[i]] += row[:n] / len(self.nets)
-            net.cpu()
+        with trainer.device_errors(device, training=False):
+            batches = PaddedBatches([[f[i] for i in keep] for f in fields], None, PREDICT_BATCH_SIZE, device)
+            for net in self.nets:
+                net.to(device).eval()
+                for batch in batches:
+                    emissions = net.emissions(*batch.inputs)  # full precision: the same tags on a GPU and a CPU
+                    if not net.config.crf:
+                        emissions = torch.log_softmax(emissions, dim=-1)
+                    emissions = emissions.cpu().numpy().astype(np.float64)
+                    for row, i in zip(emissions, batch.rows):
+                        n = len(tokenized[keep[i]])
+                        scores[keep[i]] += row[:n] / len(self.nets)
+                net.cpu()
         return tokenized, scores, trans
 
     def extract(self, texts: list[str]) -> list[list[dict]]:
@@ -835,8 +841,7 @@ class AttentionPolarity:
 
     def predict_proba(self, items: list[tuple[str, int, int]]) -> np.ndarray:
         """Probabilities in the order of :data:`POLARITIES`, averaged over the networks."""
-        if not self.nets:
-            raise NotFittedError("this polarity model is not fitted; call fit(...) first")
+        self._check_fitted()
         if not items:
             return np.zeros((0, len(POLARITIES)))
         fields, dense = self._encode(items)
@@ -844,18 +849,22 @@ class AttentionPolarity:
         if needs and dense is None:
             raise ConfigError("this polarity model was trained with prior scores; load it with its prior model")
         device = trainer.resolve_device(self.options["device"], fallback=True)
-        batches = PaddedBatches(fields, None, PREDICT_BATCH_SIZE, device, dense=dense if needs else None)
         total = np.zeros((len(items), len(POLARITIES)))
-        for net in self.nets:
-            net.to(device)
-            probabilities, _ = trainer.predict(net, batches, device)
-            total += probabilities / len(self.nets)
-            net.cpu()
+        with trainer.device_errors(device, training=False):
+            batches = PaddedBatches(fields, None, PREDICT_BATCH_SIZE, device, dense=dense if needs else None)
+            for net in self.nets:
+                net.to(device)
+                probabilities, _ = trainer.predict(net, batches, device)
+                total += probabilities / len(self.nets)
+                net.cpu()
         return total / total.sum(axis=1, keepdims=True)
 
-    def get_state(self):
+    def _check_fitted(self):
         if not self.nets:
             raise NotFittedError("this polarity model is not fitted; call fit(...) first")
+
+    def get_state(self):
+        self._check_fitted()
         state = {"name": self.name, "options": self.options, "words": self.words_,
                  "nets": [asdict(net.config) for net in self.nets], "history": self.history_,
                  "pretrained_on": self.pretrained_on_}

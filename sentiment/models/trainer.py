@@ -106,10 +106,11 @@ def autocast(device: torch.device):
 
 
 @contextmanager
-def device_errors(device: torch.device, training: bool = True) -> Iterator[None]:
+def device_errors(device: torch.device, training: bool = True, advice: str | None = None) -> Iterator[None]:
     """Turn an operation that this torch build lacks on Apple MPS (NotImplementedError), and a network or
     batch too large for the device's memory (while ``training``, or while predicting), into a ConfigError
-    that says what to do; other errors pass as they are."""
+    that says what to do (``advice``: the training advice of a model with other options); other errors
+    pass as they are."""
     try:
         yield
     except NotImplementedError as exc:  # a RuntimeError too: caught first
@@ -123,10 +124,12 @@ def device_errors(device: torch.device, training: bool = True) -> Iterator[None]
         if not isinstance(exc, MemoryError) and not _out_of_memory(exc):
             raise
         detail = f" ({one_line(exc)})" if str(exc).strip() else ""
-        advice = ("use smaller hidden sizes (hidden_sizes, hidden_size), a smaller batch_size, shorter texts "
-                  "(an lstm's max_length) or fewer features (max_features)" if training else
-                  "predict fewer or shorter texts at a time (with predict --input: a --batch-size below 512), or on "
-                  "a device with more memory")
+        if not training:
+            advice = ("predict fewer or shorter texts at a time (with predict --input: a --batch-size below 512), or "
+                      "on a device with more memory")
+        elif advice is None:
+            advice = ("use smaller hidden sizes (hidden_sizes, hidden_size), a smaller batch_size, shorter texts "
+                      "(an lstm's max_length) or fewer features (max_features)")
         raise ConfigError(f"the network or a batch does not fit in the memory of the {device.type} device{detail}; "
                           f"{advice}") from None
 
@@ -394,7 +397,7 @@ class SequenceBatches(PreparedBatches):
 @dataclass
 class TrainConfig:
     """How :func:`train` trains. The batch size is not here: the batches the caller gives
-    (:class:`FeatureBatches`, :class:`SequenceBatches`) are already cut."""
+    (:class:`FeatureBatches`, :class:`SequenceBatches`, the aspect models' ``PaddedBatches``) are already cut."""
 
     epochs: int = 20
     lr: float = 1e-3
@@ -415,7 +418,7 @@ class LRSchedule:
 
     def __init__(self, optimizer, kind: str | None, warmup_steps: int, total_steps: int) -> None:
         self.optimizer, self.kind, self.warmup, self.total = optimizer, kind, warmup_steps, total_steps
-        self.steps, self.scale, self.stale = 0, 1.0, 0
+        self.steps, self.scale = 0, 1.0
         for group in optimizer.param_groups:
             group["initial_lr"] = group["lr"]
 
