@@ -358,7 +358,6 @@ def fit(
       sentiment fit train.csv --dev dev.csv --vectorizer word2vec --model lstm --set epochs=10 --report reports/
     """
     from .commands import fit_file
-    from .data import LABEL_SEPARATOR
     from .evaluation import format_report, write_report
 
     def log(message: str) -> None:
@@ -382,14 +381,13 @@ def fit(
                 _fail(f"{flag} and --set {key}=... say the same thing; give one")
             options[key] = value
     names = _parse_label_names(label_names)
+    given = {key: value for key, value in (("dev_fraction", dev_fraction), ("separator", label_sep)) if value is not None}
     with _report_folder(report, [data, dev]):
         pipe, dev_report = fit_file(
             data, out, dev=dev, text_column=text_column, label_column=label_column, task=task, vectorizer=vectorizer,
-            model=model, options=options, phrases=phrases, binary=binary, dev_fraction=0.1 if dev_fraction is None else dev_fraction,
-            refit=refit is not False, seed=seed, label_names=names,
-            multi_label=multi_label, separator=LABEL_SEPARATOR if label_sep is None else label_sep,
-            progress=sys.stderr.isatty() and not as_json, mistakes=report is not None, weight_column=weight_column,
-            log=log,
+            model=model, options=options, phrases=phrases, binary=binary, refit=refit is not False, seed=seed,
+            label_names=names, multi_label=multi_label, progress=sys.stderr.isatty() and not as_json,
+            mistakes=report is not None, weight_column=weight_column, log=log, **given,
         )
         if report is not None:
             try:
@@ -502,9 +500,9 @@ def _predict_batches(pipe, batches, where: str, array, aspect: List[str], by_sen
     """Predict and print each batch of texts (stdin comes in batches, as it is read), with ``explain`` the words
     behind each prediction; collect the numbers of texts without a known word (``unknown``) and the aspect terms
     found (``found``). Returns how many texts."""
-    from .commands import annotate_texts
+    from .commands import annotate_texts, is_aspect_model
 
-    is_aspect = getattr(pipe, "kind", None) == "aspect"
+    is_aspect = is_aspect_model(pipe)
     done = 0
     for batch in batches:
         _check_texts(batch, where, first=done + 1)
@@ -810,8 +808,8 @@ def _pairs(value) -> str:
 
 
 def _shown(value) -> str:
-    """A setting as `options` writes it (true, false, null; a float keeps its point: max_df=1.0 is a share,
-    max_df=1 a count), text bare, floats to 4 digits."""
+    """A setting as ``--set`` reads it back: true, false and null as in JSON, text bare (no quotes), floats to
+    4 digits, a whole float with its point (max_df=1.0 is a share, max_df=1 a count)."""
     if isinstance(value, float):
         return f"{value:.1f}" if value.is_integer() and abs(value) < 1e15 else f"{value:.4g}"
     if isinstance(value, str):

@@ -32,6 +32,11 @@ ASPECT_HEADLINE = ("n", "extraction_f1", "polarity_accuracy", "polarity_macro_f1
 RELIABLE_POSITIVES = 10  # texts of a label in a --tune file below which its tuned threshold is a rough guess
 
 
+def is_aspect_model(model) -> bool:
+    """Whether ``model`` (a loaded or fitted model of any kind) is an aspect model."""
+    return getattr(model, "kind", None) == "aspect"
+
+
 def fit_file(
     data: str | Path,
     out: str | Path,
@@ -89,7 +94,7 @@ def fit_file(
     if not multi_label and "tune_fraction" in (options or {}):
         raise ConfigError("tune_fraction goes with --multi-label (several labels per text); leave it out")
     pipe = Pipeline.for_task(task, vectorizer, model, multi_label=multi_label, **(options or {}))
-    model_stage = pipe.build_stages()[2]  # a bad --set value fails before the data are read, not after
+    model_stage = pipe.build_stages()[2]  # an unfitted copy: what it trains by and tunes (for_task checked the options)
     label_sep = separator if multi_label else None
     if holds_sst_trees(data) and (dev is None or holds_sst_trees(dev)):  # columns no file of the fit has
         refuse_flags({"--text-column": text_column != "text", "--label-column": label_column != "label"},
@@ -514,7 +519,7 @@ def evaluate_file(data: str | Path, model: str | Path | None = None, *, text_col
     (not for an aspect model)."""
     pipe = load(model, task=task)
     check_classifier(pipe, model)
-    if getattr(pipe, "kind", None) == "aspect":
+    if is_aspect_model(pipe):
         refuse_flags({"--text-column": text_column, "--label-column": label_column, "--grouping": grouping,
                       "--label-names": label_names}, "an aspect model", "leave it out (an aspect model reads SemEval XML or JSONL, whose fields are fixed)")
         from .aspects import evaluate_aspects
@@ -628,7 +633,7 @@ def check_predict_flags(pipe, top_if_none: bool = False, aspects: list[str] | No
     """Refuse predict flags that the model cannot honour: ``top_if_none`` (--top-if-none) without several
     labels per text, ``aspects`` (--aspect) or ``by_sentence`` (--by-sentence / --whole-text) without an
     aspect model; ``by_sentence=None`` is "not given"."""
-    aspect_model = getattr(pipe, "kind", None) == "aspect"
+    aspect_model = is_aspect_model(pipe)
     if top_if_none:
         check_top_if_none(aspect_model, getattr(pipe, "multi_label_", False))
     if aspect_model:
@@ -681,7 +686,7 @@ def predict_file(pipe: Pipeline, source: str | Path, target: str | Path, *, text
     gold = columns["label"] if getattr(pipe, "multi_label_", False) else None  # a label-list column of the input
     rows = 0
     with atomic_file(target) as partial, open(partial, "w", encoding="utf-8", newline="") as handle:
-        for chunk in _all_columns(source, text_column, chunksize, progress, getattr(pipe, "kind", None) == "aspect"):
+        for chunk in _all_columns(source, text_column, chunksize, progress, is_aspect_model(pipe)):
             texts = chunk[text_column]
             _check_no_blank(texts, source, text_column, rows)
             names = _added_names(pipe, explain, top_if_none)
@@ -723,7 +728,7 @@ def _output_format(target: Path) -> str:
 
 def _added_names(pipe, explain: bool, top_if_none: bool = False) -> list[str]:
     """The names of the columns that :func:`_prediction_columns` adds, in its order."""
-    if getattr(pipe, "kind", None) == "aspect":
+    if is_aspect_model(pipe):
         return ["aspects", "categories"] if pipe.categories_ is not None else ["aspects"]
     labels = ["labels", *(["below_threshold"] if top_if_none else [])] if pipe.multi_label_ else ["label"]
     return labels + [f"score_{name}" for name in pipe.label_names_] + (["explanation"] if explain else [])
@@ -741,7 +746,7 @@ def _prediction_columns(pipe, texts: list[str], top_if_none: bool, aspects, by_s
 
     results = annotate_texts(pipe, texts, top_if_none=top_if_none, aspects=aspects, by_sentence=by_sentence,
                              explain=explain)
-    if getattr(pipe, "kind", None) == "aspect":
+    if is_aspect_model(pipe):
         keys = ("aspects", "categories") if pipe.categories_ is not None else ("aspects",)
         return {key: [cell(row[key]) for row in results] for key in keys}
     columns = ({"labels": [r["labels"] if nested else separator.join(r["labels"]) for r in results]}
@@ -762,7 +767,7 @@ def annotate_texts(pipe, texts: list[str], *, top_if_none: bool = False, aspects
     as there; an aspect model's: ``{"text", "aspects"}`` and its ``categories``, the terms named by ``aspects``
     or found, each read within its sentence unless ``by_sentence`` is False). With ``explain``, a classifier's
     dicts get ``"explanation": {"label", "score", "words"}`` and each aspect its ``"words"``."""
-    if getattr(pipe, "kind", None) == "aspect":
+    if is_aspect_model(pipe):
         results = pipe.annotate(texts, aspects=aspects or None, by_sentence=by_sentence)
         if explain:
             from .explanation import add_aspect_words

@@ -548,7 +548,7 @@ class Pipeline(OptionAttributes, Classifier):
     def load(cls, path: str | os.PathLike) -> "Pipeline":
         """Rebuild a pipeline saved with :meth:`save`."""
         config, states = read_model(path)
-        if config.get("kind") in KINDS and config.get("kind") is not None:
+        if config.get("kind") is not None and config["kind"] in KINDS:  # a model of another kind: load() takes it
             uses = ("sentiment vectorize --model takes it" if config["kind"] == "vectorizer"
                     else "the CLI's predict and evaluate take it as it is")
             raise ModelFileError(f"{path} holds {with_article(config['kind'])} model; load it with sentiment.load(path) "

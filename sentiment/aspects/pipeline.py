@@ -8,6 +8,9 @@ Directory format (the same as every model of this package, see :mod:`sentiment.p
       polarity/state.json, arrays.safetensors
       prior/...                      (optional) the sentence-level polarity model whose scores of the
                                      aspect's clause and context windows are features of the polarity model
+      categories/state.json, arrays.safetensors
+                                     (when the training data had categories) the aspect categories and
+                                     the polarity toward each
 
 A PyTorch stage (``extractor="lstm"`` or ``"combined"``, ``polarity="lstm"`` or ``"mean"``,
 :mod:`sentiment.aspects.neural`) saves its
