@@ -37,7 +37,7 @@ from typing import Any, Iterator
 import numpy as np
 
 from .cleaning import READING_VERSION
-from .errors import ModelFileError, ReadingVersionWarning, TrainingError
+from .errors import ConfigError, ModelFileError, ReadingVersionWarning, TrainingError
 
 FORMAT = "sentiment-model"
 FORMAT_VERSION = 1
@@ -556,3 +556,41 @@ def checksum(path: Path) -> str:
         for block in iter(lambda: handle.read(1 << 20), b""):
             digest.update(block)
     return digest.hexdigest()
+
+
+# -- what a model's config holds beside the header ---------------------------------------------------
+# The keys a model's config holds itself (the header, and what Pipeline and TextVectorizer save): `extra` cannot
+# replace them
+RESERVED_CONFIG_KEYS = frozenset({"format", "format_version", "reading_version", "files", "kind", "sentiment_version", "pipeline", "cleaner",
+                                  "stages", "labels", "info", "vectorizer"})  # "vectorizer": a TextVectorizer's
+
+
+def jsonable(value: Any) -> Any:
+    """``value`` as JSON holds it: dict keys as text, tuples and numpy arrays as lists, numpy numbers and paths
+    as Python's numbers and text."""
+    if isinstance(value, dict):
+        return {str(k): jsonable(v) for k, v in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [jsonable(v) for v in value]
+    if isinstance(value, np.ndarray):
+        return jsonable(value.tolist())
+    if isinstance(value, np.generic):
+        return value.item()
+    if isinstance(value, os.PathLike):
+        return os.fspath(value)
+    return value
+
+
+def check_extra(extra: dict | None) -> None:
+    """``Pipeline.save``'s ``extra``: a JSON-able dict whose keys the config does not use itself."""
+    if extra is None:
+        return
+    if not isinstance(extra, dict):
+        raise ConfigError(f"extra must be a dict, not {type(extra).__name__}")
+    clash = sorted(set(map(str, extra)) & RESERVED_CONFIG_KEYS)
+    if clash:
+        raise ConfigError(f"extra cannot set {clash[0]!r}, which the model config holds itself; use another key")
+    try:
+        json.dumps(jsonable(extra))
+    except (TypeError, ValueError) as exc:
+        raise ConfigError(f"extra must hold JSON values only (dicts, lists, strings, numbers, booleans, None): {exc}") from None

@@ -29,7 +29,7 @@ import importlib
 import os
 import warnings
 from datetime import datetime, timezone
-from typing import Any, Iterable, Mapping, Sequence
+from typing import Any, Mapping, Sequence
 
 import numpy as np
 
@@ -38,12 +38,15 @@ from .cleaning import READING_VERSION, Cleaner
 from .data import (check_fraction, check_label_sets, check_labels, check_sample_weight, check_texts,
                    check_training_texts, is_multi_label, joined_label, label_spelling_note, weighted_split)
 from .errors import (AbsentLabelWarning, ConfigError, DataError, LabelSpellingWarning, ModelFileError, NotFittedError,
-                     TuningWarning, counted, did_you_mean, with_article)
+                     TuningWarning, counted, with_article)
 from .groupings import group_labels, resolve_grouping
 from .multilabel import DEFAULT_THRESHOLD, chosen_labels, decide, macro_f1, tune_thresholds
-from .persistence import INCONSISTENT_MODEL, check_columns, one_line, read_config, read_model, saved_reading, warn_of_reading, write_model
+from .options import (OptionAttributes, all_option_names, canonical_options, cleaner_options, saved_cleaner,
+                      split_options, unknown_name_hint)
+from .persistence import (INCONSISTENT_MODEL, check_columns, check_extra, jsonable, one_line, read_config, read_model,
+                          saved_reading, warn_of_reading, write_model)
+from .progress import FitProgress, clean_tokens
 from .registry import available, resolve
-from .stage import saved_value
 from .tasks import DEFAULT_MODEL, DEFAULT_TASK, DEFAULT_VECTORIZER, get_task
 
 # The pipeline's own options (the per-task configurations are in sentiment/tasks.py).
@@ -53,9 +56,6 @@ PIPELINE_OPTIONS = {"grouping": None, "tune_fraction": 0.1}
 # What fit learns; reading one of these from an unfitted pipeline is a NotFittedError (an AttributeError).
 FITTED_ATTRIBUTES = frozenset({"classes_", "label_names_", "multi_label_", "thresholds_", "cleaner_", "vectorizer_",
                                "model_", "info_", "config_", "reading_version_"})
-# The keys Pipeline.save writes itself (plus the persistence header): `extra` cannot replace them.
-RESERVED_CONFIG_KEYS = frozenset({"format", "format_version", "reading_version", "files", "kind", "sentiment_version", "pipeline", "cleaner",
-                                  "stages", "labels", "info", "vectorizer"})  # "vectorizer": a TextVectorizer's
 
 SCORE_DECIMALS = 6  # how the annotations of every task round their scores
 MAX_EXPLAINED_WORDS = 5000  # the longest text explain takes by default: 5,001 predictions of it take minutes
@@ -196,50 +196,6 @@ class Classifier:
         return float(np.average(probabilities.argmax(axis=1) == truth, weights=weights))
 
 
-class OptionAttributes:
-    """Options as attributes, as for scikit-learn estimators: ``est.C`` reads an option given (or, not given,
-    the chosen stage's default), ``est.C = 4.0`` is ``est.set_params(C=4.0)`` and ``del est.C`` puts the
-    stage's default back. For an estimator that keeps its options in ``_options`` and lists them with
-    ``options_for(*stage names)``; ``_NAMED`` are its own constructor arguments (the stage names), learned
-    state ends in ``_`` (``_FITTED``: reading one of those before ``fit`` has set ``_FITTED_MARK`` is a
-    NotFittedError, an AttributeError)."""
-
-    _NAMED: tuple[str, ...] = ()
-    _FITTED: frozenset = frozenset()
-    _FITTED_MARK = ""
-    _HOW_TO_FIT = "call fit"
-
-    def __getattr__(self, name: str) -> Any:
-        options = self.__dict__.get("_options", {})
-        if name in options:
-            return options[name]
-        if "_options" in self.__dict__ and not name.startswith("_") and not name.endswith("_"):
-            try:  # an option not given: the chosen stages' default
-                stages = self.options_for(*(self.__dict__[n] for n in self._NAMED)).values()
-            except (ConfigError, KeyError, TypeError):  # an unknown stage name: no defaults to give
-                stages = ()
-            for defaults in stages:
-                if name in defaults:
-                    return defaults[name]
-        if name in self._FITTED and self._FITTED_MARK not in self.__dict__:
-            raise NotFittedError(f"this {type(self).__name__} is not fitted yet, so it has no {name}; {self._HOW_TO_FIT}")
-        raise AttributeError(f"{type(self).__name__!s} has no attribute {name!r}")
-
-    def __setattr__(self, name: str, value: Any) -> None:
-        # `pipe.C = 4.0` must reach fit and get_params.
-        if name in self._NAMED or name.startswith("_") or name.endswith("_") or "_options" not in self.__dict__:
-            object.__setattr__(self, name, value)
-        else:
-            self.set_params(**{name: value})
-
-    def __delattr__(self, name: str) -> None:
-        options = self.__dict__.get("_options", {})
-        if name in options and name not in self.__dict__:
-            del options[name]  # back to the stage's default
-        else:
-            object.__delattr__(self, name)
-
-
 class Pipeline(OptionAttributes, Classifier):
     """Clean texts, vectorize them and classify them; one estimator chosen by names.
 
@@ -305,7 +261,7 @@ class Pipeline(OptionAttributes, Classifier):
             known = set()
         unknown = sorted(set(options) - known)
         if unknown:
-            everywhere = _all_option_names()
+            everywhere = all_option_names(own=PIPELINE_OPTIONS)
             unknown = [name for name in unknown if name not in everywhere]
             if unknown:
                 raise ConfigError(f"unknown option {unknown[0]!r}: no cleaner, vectorizer or model has it"
@@ -456,8 +412,8 @@ class Pipeline(OptionAttributes, Classifier):
         if weights is not None:
             _check_weighted_classes(weights, targets, names)
             weighting["sample_weight"] = weights
-        with _Progress(progress, len(texts)) as bar:
-            docs = _tokens(cleaner, texts, bar)
+        with FitProgress(progress, len(texts)) as bar:
+            docs = clean_tokens(cleaner, texts, bar)
             bar.stage(f"vectorizing ({self.vectorizer})")
             features = vectorizer.fit_transform(docs)
             if model.input_kind == "sequences":
@@ -518,7 +474,7 @@ class Pipeline(OptionAttributes, Classifier):
         cannot be those the config holds anyway (``pipeline``, ``labels``, ``files`` …). Returns ``path``.
         """
         self._check_fitted()
-        _check_extra(extra)
+        check_extra(extra)
         kept = {k: v for k, v in getattr(self, "config_", {}).items() if k in ("columns", "data", "metrics")}
         fitted = dict(getattr(self, "_fitted_params", None)  # else a pipeline pickled before it existed: its stages
                       or {**self._options, "vectorizer": self.vectorizer_.name, "model": self.model_.name})
@@ -527,17 +483,17 @@ class Pipeline(OptionAttributes, Classifier):
             "sentiment_version": __version__,
             **({"reading_version": reading} if reading is not None else {}),
             "pipeline": {"vectorizer": fitted.pop("vectorizer"), "model": fitted.pop("model"),
-                         "options": _jsonable(fitted)},
+                         "options": jsonable(fitted)},
             "cleaner": self.cleaner_.to_dict(),
             "stages": {
-                "vectorizer": {"name": self.vectorizer_.name, "params": _jsonable(self.vectorizer_.params)},
-                "model": {"name": self.model_.name, "params": _jsonable(self.model_.params)},
+                "vectorizer": {"name": self.vectorizer_.name, "params": jsonable(self.vectorizer_.params)},
+                "model": {"name": self.model_.name, "params": jsonable(self.model_.params)},
             },
-            "labels": {"classes": _jsonable(self.classes_.tolist()), "names": self.label_names_,
+            "labels": {"classes": jsonable(self.classes_.tolist()), "names": self.label_names_,
                        "multi_label": self.multi_label_},
             "info": self.info_,
             **kept,
-            **_jsonable(extra or {}),
+            **jsonable(extra or {}),
         }
         stages = {"vectorizer": self.vectorizer_.get_state(), "model": self.model_.get_state()}
         if self.multi_label_:
@@ -643,19 +599,6 @@ def annotations(texts: list[str], probabilities: np.ndarray, names: list[str],
 
 
 # -- helpers ---------------------------------------------------------------------------------
-def split_options(options: dict, known: dict[str, dict], stages: str) -> dict[str, dict]:
-    """``options`` split by the stage that has each (``known``: stage -> its options, as ``options_for`` gives
-    them), their values as Python's own (:func:`_python_value`); a name none has is a ConfigError naming the
-    ``stages`` (e.g. "vectorizer 'tfidf'") and the valid options."""
-    split: dict[str, dict] = {stage: {} for stage in known}
-    for key, value in options.items():
-        owner = next((stage for stage, names in known.items() if key in names), None)
-        if owner is None:
-            valid = sorted(set().union(*known.values()))
-            hint = unknown_name_hint(key, valid, [kind for kind in ("vectorizer", "model") if kind in known])
-            raise ConfigError(f"unknown option {key!r} for {stages}{hint}; valid options: {', '.join(valid)}")
-        split[owner][key] = _python_value(value)
-    return split
 
 
 def _check_groups_differ(grouped: list, grouping: str, multi_label: bool) -> None:
@@ -712,50 +655,12 @@ def _class_weights(weights: dict, classes: np.ndarray, names: list[str], multi_l
     return per_class
 
 
-# scikit-learn's names of what the stages call otherwise: a hint when one is given
-SYNONYMS = {"random_state": " (the seeds are seed for word2vec and net_seed for mlp and lstm; every run is "
-                            "reproducible with their defaults)"}
-
-
 def class_array(classes) -> np.ndarray:
     """The classes as ``classes_`` holds them: text labels in an object array (as scikit-learn keeps them), so
     that an array of predictions takes any label, not only those as long as the longest class ("very positive"
     cut to "very pos"); numbers as numbers."""
     values = np.asarray(classes)
     return values.astype(object) if values.dtype.kind in "US" else values
-
-
-def unknown_name_hint(key: str, valid, kinds: Sequence[str] = (), owners: dict[str, str] | None = None) -> str:
-    """What to say of an option ``key`` that is not among the ``valid`` names: the close name it may be a typo
-    of (``owners``: see :func:`~sentiment.errors.did_you_mean`), else the registered stages of ``kinds`` that
-    have it, else what scikit-learn's name stands for here (:data:`SYNONYMS`); "" when none applies."""
-    return did_you_mean(key, valid, owners) or _elsewhere(key, kinds) or SYNONYMS.get(key, "")
-
-
-def _elsewhere(key: str, kinds: Sequence[str]) -> str:
-    """`` (an option of model 'lstm' or 'mlp': choose one of them)`` when registered stages of ``kinds``
-    other than the chosen ones have the option ``key``, else ""."""
-    found = []
-    for kind in kinds:
-        names = [name for name in available(kind) if key in resolve(kind, name).defaults]
-        if names:
-            found.append((kind, names))
-    if not found:
-        return ""
-    which = " and ".join(f"{kind} " + " or ".join(map(repr, names)) for kind, names in found)
-    one = len(found) == 1 and len(found[0][1]) == 1
-    return f" (an option of {which}: choose {'it' if one else 'one of them'})"
-
-
-def _all_option_names(kinds: tuple[str, ...] = ("vectorizer", "model"),
-                      own: Iterable[str] = PIPELINE_OPTIONS) -> set[str]:
-    """Every option of the cleaner, of every registered stage of ``kinds`` and ``own`` (the estimator's own
-    options: by default every vectorizer and model, and the pipeline's; imports them all)."""
-    names = set(Cleaner.option_names()) | set(own)
-    for kind in kinds:
-        for name in available(kind):
-            names |= set(resolve(kind, name).defaults)
-    return names
 
 
 def _label_list(labels: Any) -> list:
@@ -831,15 +736,6 @@ def _model_input(vectorizer, model, docs: list[list[str]]):
     return _sequences(vectorizer, docs, model.name) if model.input_kind == "sequences" else vectorizer.transform(docs)
 
 
-def _tokens(cleaner: Cleaner, texts: list[str], bar: "_Progress", batch: int = 2000) -> list[list[str]]:
-    docs: list[list[str]] = []
-    for start in range(0, len(texts), batch):
-        chunk = texts[start : start + batch]
-        docs.extend(cleaner.tokens_of(chunk))
-        bar.update(len(chunk))
-    return docs
-
-
 def display_names(classes: np.ndarray, names: dict | None = None) -> list[str]:
     """The display name of each class: from ``names`` (value -> name), else 0/1 and 0..4 as binary and
     5-way polarity, else the values as text."""
@@ -883,109 +779,3 @@ def _thresholds(stage: tuple[dict, dict], names: list[str]) -> np.ndarray:
     return thresholds
 
 
-def _check_extra(extra: dict | None) -> None:
-    """``Pipeline.save``'s ``extra``: a JSON-able dict whose keys the config does not use itself."""
-    import json
-
-    if extra is None:
-        return
-    if not isinstance(extra, dict):
-        raise ConfigError(f"extra must be a dict, not {type(extra).__name__}")
-    clash = sorted(set(map(str, extra)) & RESERVED_CONFIG_KEYS)
-    if clash:
-        raise ConfigError(f"extra cannot set {clash[0]!r}, which the model config holds itself; use another key")
-    try:
-        json.dumps(_jsonable(extra))
-    except (TypeError, ValueError) as exc:
-        raise ConfigError(f"extra must hold JSON values only (dicts, lists, strings, numbers, booleans, None): {exc}") from None
-
-
-def _jsonable(value: Any) -> Any:
-    if isinstance(value, dict):
-        return {str(k): _jsonable(v) for k, v in value.items()}
-    if isinstance(value, (list, tuple)):
-        return [_jsonable(v) for v in value]
-    if isinstance(value, np.ndarray):
-        return _jsonable(value.tolist())
-    if isinstance(value, np.generic):
-        return value.item()
-    if isinstance(value, os.PathLike):
-        return os.fspath(value)
-    return value
-
-
-def _python_value(value: Any) -> Any:
-    """Numpy scalars and arrays (and pandas Series) in an option value as Python's own (np.True_ -> True,
-    an array -> a list), as a grid built with numpy gives them; the stages check Python types."""
-    if isinstance(value, np.generic):
-        return value.item()
-    if hasattr(value, "tolist") and not isinstance(value, (str, bytes)):  # numpy arrays, pandas Series
-        return _python_value(value.tolist())
-    if isinstance(value, tuple):  # a named tuple too
-        return tuple(_python_value(v) for v in value)
-    if isinstance(value, list):
-        return [_python_value(v) for v in value]
-    return value
-
-
-def cleaner_options() -> dict[str, Any]:
-    """The cleaner's options with their defaults (the ``"cleaner"`` part of ``options_for``)."""
-    return {name: getattr(Cleaner(), name) for name in Cleaner.option_names()}
-
-
-def saved_cleaner(config_cleaner: dict, estimator) -> Cleaner:
-    """The Cleaner of a saved model's config, for a loaded ``estimator`` (a Pipeline or TextVectorizer built from
-    its saved options): a cleaning setting whose default has changed since the model was saved (negation_scope)
-    becomes an explicit option of ``estimator``, so that get_params, clone and a refit keep the cleaning the model
-    was trained with; options that contradict the cleaner are a ValueError."""
-    cleaner = Cleaner.from_dict(config_cleaner)
-    defaults, saved = Cleaner().to_dict(), cleaner.to_dict()
-    options = estimator._options
-    differing = sorted(k for k in saved if k in options and _jsonable(options[k]) != _jsonable(saved[k]))
-    if differing:
-        raise ValueError(f"its options and its cleaner disagree on {differing[0]}")
-    estimator.set_params(**{key: value for key, value in saved.items() if value != defaults.get(key) and key not in options})
-    return cleaner
-
-
-def canonical_options(options: dict, stage_defaults: dict[str, dict]) -> dict:
-    """Saved options with their tuples back (JSON gives lists): a list where the stage's default (in
-    ``stage_defaults``, as ``options_for`` gives them) is a tuple (``ngram_range``, ``hidden_sizes``) becomes a
-    tuple, so a loaded model's ``get_params`` is the saved one's; and a true/false option that earlier
-    versions saved as 1 or 0 is True or False (as :meth:`~sentiment.stage.Stage.from_state` reads it)."""
-    defaults = {k: v for stage in stage_defaults.values() for k, v in stage.items()}
-    return {k: saved_value(v, defaults.get(k)) for k, v in options.items()}
-
-
-
-class _Progress:
-    """A tqdm bar over the texts being cleaned, plus one-line stage notes; silent when disabled."""
-
-    def __init__(self, enabled: bool, total: int) -> None:
-        self.enabled = enabled
-        self.total = total
-        self.bar = None
-
-    def __enter__(self) -> "_Progress":
-        if self.enabled:
-            from tqdm.auto import tqdm
-
-            self.bar = tqdm(total=self.total, desc="cleaning", unit="text", dynamic_ncols=True, leave=False)
-        return self
-
-    def update(self, n: int) -> None:
-        if self.bar is not None:
-            self.bar.update(n)
-
-    def stage(self, description: str) -> None:
-        """Name the stage that follows the cleaning; the bar then shows its name and the time since the cleaning
-        began (as the stage starts), not the cleaning's count and rate (a network's own bar counts its epochs
-        below it)."""
-        if self.bar is not None:
-            self.bar.bar_format = "{desc}{elapsed}"  # "training (mlp): 00:12"
-            self.bar.set_description(description)
-            self.bar.refresh()
-
-    def __exit__(self, *exc: Iterable) -> None:
-        if self.bar is not None:
-            self.bar.close()

@@ -27,10 +27,11 @@ from . import __version__
 from .cleaning import READING_VERSION, Cleaner
 from .data import check_texts, check_training_texts
 from .errors import ConfigError, DataError, ModelFileError, NotFittedError, with_article
-from .persistence import (INCONSISTENT_MODEL, VECTORIZER_KIND, check_columns, one_line, read_model, saved_reading,
-                          warn_of_reading, write_model)
-from .pipeline import (OptionAttributes, _all_option_names, _check_extra, _jsonable, _Progress, _tokens, canonical_options,
-                       cleaner_options, saved_cleaner, split_options, unknown_name_hint)
+from .options import (OptionAttributes, all_option_names, canonical_options, cleaner_options, saved_cleaner,
+                      split_options, unknown_name_hint)
+from .persistence import (INCONSISTENT_MODEL, VECTORIZER_KIND, check_columns, check_extra, jsonable, one_line, read_model,
+                          saved_reading, warn_of_reading, write_model)
+from .progress import FitProgress, clean_tokens
 from .registry import available, resolve
 from .tasks import DEFAULT_VECTORIZER
 
@@ -125,8 +126,8 @@ class TextVectorizer(OptionAttributes):
         texts = check_training_texts(texts)
         cleaner, vectorizer = self.build_stages()
         pandas = self._pandas_output(vectorizer)
-        with _Progress(progress, len(texts)) as bar:
-            docs = _tokens(cleaner, texts, bar)
+        with FitProgress(progress, len(texts)) as bar:
+            docs = clean_tokens(cleaner, texts, bar)
             bar.stage(f"vectorizing ({self.vectorizer})")
             vectors = vectorizer.fit_transform(docs)
         self.cleaner_, self.vectorizer_ = cleaner, vectorizer
@@ -275,7 +276,7 @@ class TextVectorizer(OptionAttributes):
         ``sentiment vectorize --model`` then reads by default; a loaded vectorizer saved again keeps its
         columns and data. A :meth:`set_output` choice is saved too, as pickling keeps it. Returns ``path``."""
         self._check_fitted()
-        _check_extra(extra)
+        check_extra(extra)
         kept = {k: v for k, v in getattr(self, "config_", {}).items() if k in ("columns", "data")}
         fitted = dict(self._fitted_params)
         reading = getattr(self, "reading_version_", None)
@@ -283,13 +284,13 @@ class TextVectorizer(OptionAttributes):
             "kind": KIND,
             "sentiment_version": __version__,
             **({"reading_version": reading} if reading is not None else {}),
-            "vectorizer": {"name": fitted.pop("vectorizer"), "options": _jsonable(fitted)},
+            "vectorizer": {"name": fitted.pop("vectorizer"), "options": jsonable(fitted)},
             "cleaner": self.cleaner_.to_dict(),
-            "stages": {"vectorizer": {"name": self.vectorizer_.name, "params": _jsonable(self.vectorizer_.params),
+            "stages": {"vectorizer": {"name": self.vectorizer_.name, "params": jsonable(self.vectorizer_.params),
                                       **({"output": output} if (output := self._own_output()) else {})}},
             "info": self.info_,
             **kept,
-            **_jsonable(extra or {}),
+            **jsonable(extra or {}),
         }
         return write_model(path, config, {"vectorizer": self.vectorizer_.get_state()})
 
@@ -333,7 +334,7 @@ def _check_names(vectorizer: str, options: dict, strict: bool = True) -> None:
     unknown = sorted(set(options) - known)
     candidates = known  # for "did you mean": the chosen vectorizer's options, or any that a switch may bring
     if unknown and (not strict or not known):
-        candidates = everywhere = _all_option_names(("vectorizer",), own=())
+        candidates = everywhere = all_option_names(("vectorizer",), own=())
         unknown = [name for name in unknown if name not in everywhere]
     if unknown:
         owners = {name: " or ".join(v for v in available("vectorizer") if name in resolve("vectorizer", v).defaults)

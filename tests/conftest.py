@@ -292,5 +292,5 @@ def no_cleaning(monkeypatch):
     def cleaned(*args, **kwargs):
         raise AssertionError("the texts were cleaned before the stages were checked")
 
-    monkeypatch.setattr(pipeline_module, "_tokens", cleaned)
+    monkeypatch.setattr(pipeline_module, "clean_tokens", cleaned)  # as the pipeline calls it
     monkeypatch.setattr(torch.cuda, "is_available", lambda: False)

@@ -275,9 +275,9 @@ def test_yes_no_labels_keep_their_names_and_do_not_mix_with_numbers(binary):
 
 
 def test_the_progress_bar_shows_a_later_stage_without_the_cleanings_count():
-    from sentiment.pipeline import _Progress
+    from sentiment.progress import FitProgress
 
-    with _Progress(True, 10) as progress:
+    with FitProgress(True, 10) as progress:
         progress.update(10)
         assert "10/10" in str(progress.bar)
         progress.stage("training (mlp)")

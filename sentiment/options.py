@@ -1,0 +1,159 @@
+"""Options of the estimators: flat keyword arguments, each owned by one stage (the cleaner, the vectorizer, the
+model, or the estimator itself).
+
+:class:`OptionAttributes` reads and sets them as attributes (``pipe.C = 4.0``), :func:`split_options` gives
+each to the stage that has it, :func:`unknown_name_hint` says what an unknown name may have meant, and
+:func:`saved_cleaner` / :func:`canonical_options` read a saved model's options back as they were given.
+Used by :class:`~sentiment.pipeline.Pipeline` and :class:`~sentiment.text_vectorizer.TextVectorizer`.
+"""
+
+from __future__ import annotations
+
+from typing import Any, Iterable, Sequence
+
+import numpy as np
+
+from .cleaning import Cleaner
+from .errors import ConfigError, NotFittedError, did_you_mean
+from .persistence import jsonable
+from .registry import available, resolve
+from .stage import saved_value
+
+class OptionAttributes:
+    """Options as attributes, as for scikit-learn estimators: ``est.C`` reads an option given (or, not given,
+    the chosen stage's default), ``est.C = 4.0`` is ``est.set_params(C=4.0)`` and ``del est.C`` puts the
+    stage's default back. For an estimator that keeps its options in ``_options`` and lists them with
+    ``options_for(*stage names)``; ``_NAMED`` are its own constructor arguments (the stage names), learned
+    state ends in ``_`` (``_FITTED``: reading one of those before ``fit`` has set ``_FITTED_MARK`` is a
+    NotFittedError, an AttributeError)."""
+
+    _NAMED: tuple[str, ...] = ()
+    _FITTED: frozenset = frozenset()
+    _FITTED_MARK = ""
+    _HOW_TO_FIT = "call fit"
+
+    def __getattr__(self, name: str) -> Any:
+        options = self.__dict__.get("_options", {})
+        if name in options:
+            return options[name]
+        if "_options" in self.__dict__ and not name.startswith("_") and not name.endswith("_"):
+            try:  # an option not given: the chosen stages' default
+                stages = self.options_for(*(self.__dict__[n] for n in self._NAMED)).values()
+            except (ConfigError, KeyError, TypeError):  # an unknown stage name: no defaults to give
+                stages = ()
+            for defaults in stages:
+                if name in defaults:
+                    return defaults[name]
+        if name in self._FITTED and self._FITTED_MARK not in self.__dict__:
+            raise NotFittedError(f"this {type(self).__name__} is not fitted yet, so it has no {name}; {self._HOW_TO_FIT}")
+        raise AttributeError(f"{type(self).__name__!s} has no attribute {name!r}")
+
+    def __setattr__(self, name: str, value: Any) -> None:
+        # `pipe.C = 4.0` must reach fit and get_params.
+        if name in self._NAMED or name.startswith("_") or name.endswith("_") or "_options" not in self.__dict__:
+            object.__setattr__(self, name, value)
+        else:
+            self.set_params(**{name: value})
+
+    def __delattr__(self, name: str) -> None:
+        options = self.__dict__.get("_options", {})
+        if name in options and name not in self.__dict__:
+            del options[name]  # back to the stage's default
+        else:
+            object.__delattr__(self, name)
+
+
+def split_options(options: dict, known: dict[str, dict], stages: str) -> dict[str, dict]:
+    """``options`` split by the stage that has each (``known``: stage -> its options, as ``options_for`` gives
+    them), their values as Python's own (:func:`python_value`); a name none has is a ConfigError naming the
+    ``stages`` (e.g. "vectorizer 'tfidf'") and the valid options."""
+    split: dict[str, dict] = {stage: {} for stage in known}
+    for key, value in options.items():
+        owner = next((stage for stage, names in known.items() if key in names), None)
+        if owner is None:
+            valid = sorted(set().union(*known.values()))
+            hint = unknown_name_hint(key, valid, [kind for kind in ("vectorizer", "model") if kind in known])
+            raise ConfigError(f"unknown option {key!r} for {stages}{hint}; valid options: {', '.join(valid)}")
+        split[owner][key] = python_value(value)
+    return split
+
+
+def python_value(value: Any) -> Any:
+    """Numpy scalars and arrays (and pandas Series) in an option value as Python's own (np.True_ -> True,
+    an array -> a list), as a grid built with numpy gives them; the stages check Python types."""
+    if isinstance(value, np.generic):
+        return value.item()
+    if hasattr(value, "tolist") and not isinstance(value, (str, bytes)):  # numpy arrays, pandas Series
+        return python_value(value.tolist())
+    if isinstance(value, tuple):  # a named tuple too
+        return tuple(python_value(v) for v in value)
+    if isinstance(value, list):
+        return [python_value(v) for v in value]
+    return value
+
+
+# scikit-learn's names of what the stages call otherwise: a hint when one is given
+SYNONYMS = {"random_state": " (the seeds are seed for word2vec and net_seed for mlp and lstm; every run is "
+                            "reproducible with their defaults)"}
+
+
+def unknown_name_hint(key: str, valid, kinds: Sequence[str] = (), owners: dict[str, str] | None = None) -> str:
+    """What to say of an option ``key`` that is not among the ``valid`` names: the close name it may be a typo
+    of (``owners``: see :func:`~sentiment.errors.did_you_mean`), else the registered stages of ``kinds`` that
+    have it, else what scikit-learn's name stands for here (:data:`SYNONYMS`); "" when none applies."""
+    return did_you_mean(key, valid, owners) or _elsewhere(key, kinds) or SYNONYMS.get(key, "")
+
+
+def _elsewhere(key: str, kinds: Sequence[str]) -> str:
+    """`` (an option of model 'lstm' or 'mlp': choose one of them)`` when registered stages of ``kinds``
+    other than the chosen ones have the option ``key``, else ""."""
+    found = []
+    for kind in kinds:
+        names = [name for name in available(kind) if key in resolve(kind, name).defaults]
+        if names:
+            found.append((kind, names))
+    if not found:
+        return ""
+    which = " and ".join(f"{kind} " + " or ".join(map(repr, names)) for kind, names in found)
+    one = len(found) == 1 and len(found[0][1]) == 1
+    return f" (an option of {which}: choose {'it' if one else 'one of them'})"
+
+
+def all_option_names(kinds: tuple[str, ...] = ("vectorizer", "model"),
+                      own: Iterable[str] = ()) -> set[str]:
+    """Every option of the cleaner, of every registered stage of ``kinds`` and ``own`` (the estimator's own
+    options; by default every vectorizer and model: imports them all)."""
+    names = set(Cleaner.option_names()) | set(own)
+    for kind in kinds:
+        for name in available(kind):
+            names |= set(resolve(kind, name).defaults)
+    return names
+
+
+def cleaner_options() -> dict[str, Any]:
+    """The cleaner's options with their defaults (the ``"cleaner"`` part of ``options_for``)."""
+    return {name: getattr(Cleaner(), name) for name in Cleaner.option_names()}
+
+
+def saved_cleaner(config_cleaner: dict, estimator) -> Cleaner:
+    """The Cleaner of a saved model's config, for a loaded ``estimator`` (a Pipeline or TextVectorizer built from
+    its saved options): a cleaning setting whose default has changed since the model was saved (negation_scope)
+    becomes an explicit option of ``estimator``, so that get_params, clone and a refit keep the cleaning the model
+    was trained with; options that contradict the cleaner are a ValueError."""
+    cleaner = Cleaner.from_dict(config_cleaner)
+    defaults, saved = Cleaner().to_dict(), cleaner.to_dict()
+    options = estimator._options
+    differing = sorted(k for k in saved if k in options and jsonable(options[k]) != jsonable(saved[k]))
+    if differing:
+        raise ValueError(f"its options and its cleaner disagree on {differing[0]}")
+    estimator.set_params(**{key: value for key, value in saved.items() if value != defaults.get(key) and key not in options})
+    return cleaner
+
+
+def canonical_options(options: dict, stage_defaults: dict[str, dict]) -> dict:
+    """Saved options with their tuples back (JSON gives lists): a list where the stage's default (in
+    ``stage_defaults``, as ``options_for`` gives them) is a tuple (``ngram_range``, ``hidden_sizes``) becomes a
+    tuple, so a loaded model's ``get_params`` is the saved one's; and a true/false option that earlier
+    versions saved as 1 or 0 is True or False (as :meth:`~sentiment.stage.Stage.from_state` reads it)."""
+    defaults = {k: v for stage in stage_defaults.values() for k, v in stage.items()}
+    return {k: saved_value(v, defaults.get(k)) for k, v in options.items()}
