@@ -120,6 +120,11 @@ def fit_file(
         else:
             texts, labels, weights, dev_texts, dev_labels = weighted_split(texts, labels, weights, dev_fraction, seed)
         dev_source = f"{dev_fraction:.0%} of {Path(data).name}{' (sentences)' if phrases else ''} (seed {seed})"
+    stop_share = _sentence_stopping_share(phrases, multi_label, model_stage)
+    stop_dev = None
+    if stop_share:  # the training phrases less those of the sentences held out to stop on
+        texts, labels, *stop_dev = sst_phrase_split(data, stop_share, seed, binary=binary,
+                                                    exclude=dev_texts if dev is None else ())
     same_file = dev is not None and Path(dev).resolve() == Path(data).resolve()  # said above
     # SST phrases: a dev sentence may well be a phrase of a training tree, which no row duplicates
     overlap = [] if same_file or phrases else _dev_overlap_notes(texts, dev_texts)
@@ -131,7 +136,7 @@ def fit_file(
     # The dev data only score the model: what is tuned (the early stopping of models trained by epochs and,
     # with several labels, the thresholds) is tuned on a part of the training data, so fit never sees them.
     tune_fraction = pipe.tune_fraction if multi_label else 0
-    tune_info, notes = _what_is_tuned(tune_fraction, model_stage, multi_label)
+    tune_info, notes = _what_is_tuned(tune_fraction, model_stage, multi_label, seed if stop_share else None)
     if tune_fraction and _trains_by_epochs(model_stage) and "dev_fraction" in (options or {}):
         log(f"note: with several labels per text, {pipe.model} early-stops on the part held out to tune the "
             f"thresholds ({tune_fraction:.0%}, --tune-fraction), so --set dev_fraction is not used (unless the "
@@ -139,9 +144,9 @@ def fit_file(
 
     said = set()  # notes logged once per command, not once per fit
 
-    def train(texts: list[str], labels: list, weights) -> int:
-        """Fit ``pipe`` on ``texts`` (weighted by ``weights``, or None); returns how many texts the model itself
-        learnt from."""
+    def train(texts: list[str], labels: list, weights, stop_dev=None) -> int:
+        """Fit ``pipe`` on ``texts`` (weighted by ``weights``, or None; early-stopping on ``stop_dev``, a pair of
+        texts and labels, or None); returns how many texts the model itself learnt from."""
         from sklearn.exceptions import ConvergenceWarning
 
         with warnings.catch_warnings(record=True) as caught:
@@ -150,7 +155,7 @@ def fit_file(
             warnings.simplefilter("always", ConvergenceWarning)
             warnings.simplefilter("error", AbsentLabelWarning)  # the training part holds every class: a misspelling
             try:
-                pipe.fit(texts, labels, label_names=label_names, progress=progress, sample_weight=weights)
+                pipe.fit(texts, labels, dev=stop_dev, label_names=label_names, progress=progress, sample_weight=weights)
             except AbsentLabelWarning as exc:  # raised before any training
                 raise ConfigError(f"class_weight names {', '.join(map(repr, exc.absent))}, which no training text has "
                                   f"as its label; name the labels as the data do: {', '.join(map(str, exc.labels))}") from None
@@ -177,7 +182,7 @@ def fit_file(
         _check_dev_labels(pipe, labels, dev_labels, label_names, multi_label, dev_source)
         log(f"training {pipe.vectorizer} + {pipe.model} on {counted(len(texts), 'text')}; dev: {dev_source} "
             f"({counted(len(dev_texts), 'text')})" + "".join(f"; {note}" for note in notes))
-        n_train = train(texts, labels, weights)
+        n_train = train(texts, labels, weights, stop_dev)
         report = evaluate(pipe, dev_texts, dev_labels, mistakes=mistakes)
     except UnknownLabelsError as exc:
         raise DataError(f"--dev {dev_source}: label(s) {', '.join(exc.unknown[:10])} do not occur in the training "
@@ -185,7 +190,11 @@ def fit_file(
                         "and --label-names") from None
     refitted = dev is None and refit
     if refitted:  # the dev figures are in; the saved model learns from the dev texts too
-        log(f"dev {_headline(report)}; training again on all {len(everything[0])} texts "
+        if stop_share:  # again, sentences of all the trees held out to stop on
+            texts, labels, *stop_dev = sst_phrase_split(data, stop_share, seed, binary=binary)
+            everything = texts, labels, None, stop_dev
+        held = " less the sentences held out to stop on" if stop_share else ""
+        log(f"dev {_headline(report)}; training again on all {len(everything[0])} texts{held} "
             "(--no-refit keeps the model just scored)")
         n_train = train(*everything)  # the dev texts are among them
     extra = {
@@ -224,9 +233,20 @@ def _read_dev(dev, data, labels: list, text_column: str, label_column: str, labe
     return dev_texts, dev_labels, label_names
 
 
-def _what_is_tuned(tune_fraction: float, model_stage, multi_label: bool) -> tuple[dict, list[str]]:
+def _sentence_stopping_share(phrases: bool, multi_label: bool, model_stage) -> float:
+    """With SST phrases, the share of the training sentences that a model trained by epochs early-stops on (its
+    ``dev_fraction``; their trees then give no training phrases: a random share of the phrases, as the model
+    would hold out by itself, would be parts of sentences it learns whole); 0 where it does not apply."""
+    if not phrases or multi_label or not _trains_by_epochs(model_stage):
+        return 0
+    return model_stage.params["dev_fraction"]
+
+
+def _what_is_tuned(tune_fraction: float, model_stage, multi_label: bool,
+                   sentence_seed: int | None = None) -> tuple[dict, list[str]]:
     """What fit tunes on a part of the training data (the label thresholds with several labels per text,
-    the early stopping of a model trained by epochs): the config's record of it and the notes for the log."""
+    the early stopping of a model trained by epochs, on whole sentences drawn with ``sentence_seed`` where
+    it is given): the config's record of it and the notes for the log."""
     tune_info: dict = {}
     notes = []
     if multi_label:
@@ -237,6 +257,10 @@ def _what_is_tuned(tune_fraction: float, model_stage, multi_label: bool) -> tupl
         share = model_stage.params["dev_fraction"]
         if tune_fraction:
             tune_info["early_stopping"] = "the tune part"
+        elif sentence_seed is not None and share > 0:
+            tune_info["early_stopping"] = (f"{share:.0%} of the training sentences, whose trees give no training "
+                                           f"phrases (the model's dev_fraction, seed {sentence_seed})")
+            notes.append(f"early stopping on {share:.0%} of the training sentences (dev_fraction)")
         else:
             tune_info["early_stopping"] = (f"{share:.0%} of the training part (the model's dev_fraction, net_seed "
                                            f"{model_stage.params['net_seed']})" if share > 0 else "none (dev_fraction=0)")

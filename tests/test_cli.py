@@ -223,6 +223,31 @@ def test_fit_phrases_without_dev_holds_out_sentences(tmp_path):
     assert data["dev"] == "25% of train.txt (sentences) (seed 0)" and data["n_train"] == 120  # refit: every phrase
 
 
+def test_a_network_on_phrases_early_stops_on_whole_training_sentences(tmp_path, monkeypatch):
+    from sentiment.pipeline import Pipeline
+
+    trees = tmp_path / "train.txt"
+    trees.write_text("\n".join(f"({3 if i % 2 else 1} (2 item{i}) ({3 if i % 2 else 1} word{i}))" for i in range(40)))
+    fits, fit = [], Pipeline.fit
+
+    def recorded(self, texts, labels, **kwargs):
+        fits.append((list(texts), kwargs.get("dev")))
+        return fit(self, texts, labels, **kwargs)
+
+    monkeypatch.setattr(Pipeline, "fit", recorded)
+    result = invoke("fit", trees, "--phrases", "--dev-fraction", "0.25", "--model", "mlp", "--set", "epochs=2",
+                    "--set", "dev_fraction=0.2", "--out", tmp_path / "m", "--json")
+    assert_ok(result)
+    assert len(fits) == 2  # scored on 10 dev sentences, then refit
+    tree_of = lambda text: text.split()[0][len("item"):]  # "item7 word7", "item7" and "word7" are tree 7's
+    for (texts, (held, _)), n_held in zip(fits, (6, 8)):  # 20% of the 30, then of all 40 sentences
+        assert len(held) == n_held and all(text.startswith("item") and " word" in text for text in held)
+        held_trees = {tree_of(text) for text in held}
+        assert not any(tree_of(text) in held_trees for text in texts)  # no phrase of a held-out tree is learnt
+    data = json.loads((tmp_path / "m" / "config.json").read_text())["data"]
+    assert data["early_stopping"].startswith("20% of the training sentences")
+
+
 def test_evaluate_with_label_names_for_other_label_values(model, files, tmp_path):
     out, fit_report = model
     renamed = tmp_path / "dev.csv"

@@ -691,3 +691,14 @@ def test_sst_phrase_split_holds_out_whole_trees(tmp_path):
     dev_trees = {text.split()[0][len("item"):] for text in dev}
     expected = {text for i in range(40) if str(i) not in dev_trees for text in (f"item{i} word{i}", f"item{i}", f"word{i}")}
     assert set(train) == expected and len(train) == len(train_labels) == 90  # every phrase of the other 30 trees
+
+
+def test_sst_phrase_split_leaves_out_the_sentences_split_off_before(tmp_path):
+    path = tmp_path / "trees.txt"
+    path.write_text("\n".join(f"({3 if i % 2 else 1} (2 item{i}) ({3 if i % 2 else 1} word{i}))" for i in range(40)) + "\n")
+    _, _, dev, _ = sst_phrase_split(path, 0.25, seed=0)
+    train, _, held, held_labels = sst_phrase_split(path, 0.1, seed=0, exclude=dev)
+    assert len(held) == 3 and not set(held) & set(dev)  # a tenth of the other 30 sentences
+    trees_out = {text.split()[0][len("item"):] for text in dev + held}
+    expected = {text for i in range(40) if str(i) not in trees_out for text in (f"item{i} word{i}", f"item{i}", f"word{i}")}
+    assert set(train) == expected  # no phrase of a dev or held-out tree
