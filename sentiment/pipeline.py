@@ -368,32 +368,15 @@ class Pipeline(OptionAttributes, Classifier):
         texts = check_training_texts(texts)
         weights = None if sample_weight is None else check_sample_weight(sample_weight, len(texts))
         cleaner, vectorizer, model = self.build_stages()  # a bad option fails before the data are read
-        labels = _label_list(labels)
-        joined = None if is_multi_label(labels) else joined_label(labels)
-        if joined is not None:
-            raise DataError(f"label {joined[0]} ({joined[1]!r}) joins labels of other texts by ';': for several labels "
-                            "per text give each text a list of labels (e.g. labels.str.split(';')); if it is one "
-                            "label of its own, rename it without ';'")
-        labels = self._grouped(labels)
+        labels, multi_label = self._labels_to_learn(labels)
+        if multi_label and not model.supports_multi_label:
+            able = [name for name in available("model") if resolve("model", name).supports_multi_label]
+            raise ConfigError(f"model {self.model!r} cannot learn several labels per text; use one of: {', '.join(able)}")
         dev = _dev_pair(dev)
-        multi_label = is_multi_label(labels)
-        if self._options.get("grouping"):
-            _check_groups_differ(labels, self._options["grouping"], multi_label)
-        task = self.__dict__.get("_one_label_task")
-        if multi_label and task:
-            raise ConfigError(f"the labels are lists (several per text), and this pipeline has the {task} task's setting "
-                              f"for one label per text; build it with Pipeline.for_task({task!r}, multi_label=True)")
         n_tune = 0
-        tune_fraction = self.tune_fraction
-        if multi_label and dev is None and tune_fraction:  # the thresholds are tuned on texts held out here
-            check_label_sets(labels, len(texts))  # bad labels fail as they would without the split
-            try:
-                texts, labels, weights, *dev = weighted_split(texts, labels, weights, tune_fraction, part="tune")
-                n_tune = len(dev[0])
-            except DataError:  # too few texts to hold any out (every one has a label of its own)
-                warnings.warn("too few texts to hold out a part for tuning the label thresholds: they stay at "
-                              f"{DEFAULT_THRESHOLD}; give more texts or dev=(texts, labels)", TuningWarning, stacklevel=2)
-                dev = None
+        if multi_label and dev is None and self.tune_fraction:  # the thresholds are tuned on texts held out here
+            texts, labels, weights, dev = self._hold_out_tune_part(texts, labels, weights)
+            n_tune = 0 if dev is None else len(dev[0])
         targets, classes = (check_label_sets if multi_label else check_labels)(labels, len(texts))
         spelling = label_spelling_note(classes)
         if spelling:
@@ -404,14 +387,7 @@ class Pipeline(OptionAttributes, Classifier):
             from .evaluation import targets_for
 
             dev_targets = targets_for(classes, names, self._grouped(dev[1]), multi_label, what="dev label")
-        if multi_label and not model.supports_multi_label:
-            able = [name for name in available("model") if resolve("model", name).supports_multi_label]
-            raise ConfigError(f"model {self.model!r} cannot learn several labels per text; use one of: {', '.join(able)}")
-        weighting = {} if not isinstance(model.params.get("class_weight"), dict) else \
-            {"class_weights": _class_weights(model.params["class_weight"], classes, names, multi_label)}
-        if weights is not None:
-            _check_weighted_classes(weights, targets, names)
-            weighting["sample_weight"] = weights
+        weighting = _weighting(model, weights, targets, classes, names, multi_label)
         with FitProgress(progress, len(texts)) as bar:
             docs = clean_tokens(cleaner, texts, bar)
             bar.stage(f"vectorizing ({self.vectorizer})")
@@ -435,13 +411,41 @@ class Pipeline(OptionAttributes, Classifier):
         self.classes_ = class_array(classes)
         self.label_names_ = names
         self.reading_version_ = READING_VERSION
-        trained_on = getattr(model, "n_trained_", len(texts))  # a model trained by epochs holds some out to stop
-        self.info_ = {"trained_on": trained_on, **({"early_stopping_on": len(texts) - trained_on}
-                                                   if trained_on < len(texts) else {}),
-                      **({"tuned_on": n_tune} if n_tune else {}),
-                      **getattr(model, "fit_info_", {}),  # a network's device, epochs run and best epoch
-                      "created": datetime.now(timezone.utc).isoformat(timespec="seconds")}
+        self.info_ = _fit_info(model, len(texts), n_tune)
         return self
+
+    def _labels_to_learn(self, labels: Sequence) -> tuple[Sequence, bool]:
+        """``labels`` as fit learns them (a list, mapped to the ``grouping``'s groups), and whether they are
+        several per text; labels that cannot be learnt (joined by ';', one group on every text, lists for a
+        one-label task's setting) are refused."""
+        labels = _label_list(labels)
+        joined = None if is_multi_label(labels) else joined_label(labels)
+        if joined is not None:
+            raise DataError(f"label {joined[0]} ({joined[1]!r}) joins labels of other texts by ';': for several labels "
+                            "per text give each text a list of labels (e.g. labels.str.split(';')); if it is one "
+                            "label of its own, rename it without ';'")
+        labels = self._grouped(labels)
+        multi_label = is_multi_label(labels)
+        if self._options.get("grouping"):
+            _check_groups_differ(labels, self._options["grouping"], multi_label)
+        task = self.__dict__.get("_one_label_task")
+        if multi_label and task:
+            raise ConfigError(f"the labels are lists (several per text), and this pipeline has the {task} task's setting "
+                              f"for one label per text; build it with Pipeline.for_task({task!r}, multi_label=True)")
+        return labels, multi_label
+
+    def _hold_out_tune_part(self, texts: list[str], labels: list, weights) -> tuple:
+        """Several labels per text without dev data: ``(texts, labels, weights, dev)``, the ``tune_fraction``
+        of the texts that tunes the label thresholds held out as ``dev``; dev None (with a TuningWarning) when
+        the texts are too few to hold any out."""
+        check_label_sets(labels, len(texts))  # bad labels fail as they would without the split
+        try:
+            texts, labels, weights, *dev = weighted_split(texts, labels, weights, self.tune_fraction, part="tune")
+            return texts, labels, weights, tuple(dev)
+        except DataError:  # too few texts to hold any out (every one has a label of its own)
+            warnings.warn("too few texts to hold out a part for tuning the label thresholds: they stay at "
+                          f"{DEFAULT_THRESHOLD}; give more texts or dev=(texts, labels)", TuningWarning, stacklevel=3)
+            return texts, labels, weights, None
 
     # -- prediction -----------------------------------------------------------------------
     def _evidence(self, texts: list[str], known: bool = False, proba: bool = True) -> tuple:
@@ -646,13 +650,34 @@ def _class_weights(weights: dict, classes: np.ndarray, names: list[str], multi_l
     if absent:
         warnings.warn(AbsentLabelWarning(f"class_weight names {', '.join(map(repr, absent))}, which no training text "
                                          f"has as its label, so it weighs nothing here; the labels are: "
-                                         f"{', '.join(map(str, names))}", absent, names), stacklevel=3)
+                                         f"{', '.join(map(str, names))}", absent, names), stacklevel=4)
     known = codes[codes < len(classes)]
     if len(set(known.tolist())) < len(known):
         raise ConfigError("class_weight names one class twice (by its value and by its display name); name it once")
     per_class = np.ones(len(classes))
     per_class[known] = [weight for weight, code in zip(weights.values(), codes) if code < len(classes)]
     return per_class
+
+
+def _weighting(model, weights, targets: np.ndarray, classes: np.ndarray, names: list[str], multi_label: bool) -> dict:
+    """What ``model.fit`` takes to weigh the training loss: ``class_weights`` for a ``class_weight`` dict of
+    labels and the checked ``sample_weight``, as given."""
+    weighting = {}
+    if isinstance(model.params.get("class_weight"), dict):
+        weighting["class_weights"] = _class_weights(model.params["class_weight"], classes, names, multi_label)
+    if weights is not None:
+        _check_weighted_classes(weights, targets, names)
+        weighting["sample_weight"] = weights
+    return weighting
+
+
+def _fit_info(model, n_texts: int, n_tune: int) -> dict:
+    """``info_`` of a fit on ``n_texts`` texts (``n_tune`` more held out to tune the thresholds)."""
+    trained_on = getattr(model, "n_trained_", n_texts)  # a model trained by epochs holds some out to stop
+    return {"trained_on": trained_on, **({"early_stopping_on": n_texts - trained_on} if trained_on < n_texts else {}),
+            **({"tuned_on": n_tune} if n_tune else {}),
+            **getattr(model, "fit_info_", {}),  # a network's device, epochs run and best epoch
+            "created": datetime.now(timezone.utc).isoformat(timespec="seconds")}
 
 
 def class_array(classes) -> np.ndarray:

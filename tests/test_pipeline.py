@@ -458,3 +458,22 @@ def test_sample_weight_in_cross_validation(binary):
 def test_bad_sample_weights_are_refused_before_any_work(binary, no_cleaning, weights, pattern):
     with pytest.raises(DataError, match=pattern):
         Pipeline().fit(binary.train_texts, binary.train_labels, sample_weight=weights)
+
+
+def test_fits_warnings_point_at_the_callers_line(binary):
+    """A warning names the line that called fit (as scikit-learn's do), not a line inside the package."""
+    import warnings
+
+    from sentiment import AbsentLabelWarning
+    from sentiment.errors import TuningWarning
+
+    fits = [
+        (AbsentLabelWarning, lambda: Pipeline(class_weight={"good": 2}).fit(binary.train_texts, binary.train_labels)),
+        (LabelSpellingWarning, lambda: Pipeline().fit(["good", "bad", "fine"], ["pos", "neg", "Pos"])),
+        (TuningWarning, lambda: Pipeline().fit(["good", "bad"], [["pos"], ["neg"]])),
+    ]
+    for category, fit in fits:
+        with warnings.catch_warnings(record=True) as caught:
+            warnings.simplefilter("always")
+            fit()
+        assert [w.filename for w in caught if issubclass(w.category, category)] == [__file__], category
