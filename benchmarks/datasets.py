@@ -15,7 +15,9 @@ from pathlib import Path
 
 import numpy as np
 
-from sentiment.data import read_labelled, read_sst_trees, train_dev_split
+from sentiment.data import read_labelled
+from sentiment.splits import train_dev_split
+from sentiment.sst import read_sst_trees
 
 ROOT = Path(os.environ.get("SENTIMENT_DATA", Path(__file__).resolve().parents[2] / "shared" / "datasets"))
 SEED = 0

@@ -37,7 +37,7 @@ import datasets  # noqa: E402
 
 from sentiment import Ensemble, Pipeline  # noqa: E402
 from sentiment.cleaning import Cleaner  # noqa: E402
-from sentiment.data import train_dev_split  # noqa: E402
+from sentiment.splits import train_dev_split  # noqa: E402
 from sentiment.evaluation import evaluate  # noqa: E402
 
 RESULTS = Path(__file__).resolve().parent / "results"

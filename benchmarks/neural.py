@@ -35,7 +35,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 import datasets  # noqa: E402
 
 from sentiment.cleaning import Cleaner  # noqa: E402
-from sentiment.data import check_labels  # noqa: E402
+from sentiment.checks import check_labels  # noqa: E402
 from sentiment.models.trainer import device_name, resolve_device  # noqa: E402
 from sentiment.pipeline import display_names  # noqa: E402
 from sentiment.registry import resolve  # noqa: E402

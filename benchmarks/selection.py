@@ -25,7 +25,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 import datasets  # noqa: E402
 from classical import grid  # noqa: E402
 
-from sentiment.data import train_dev_split  # noqa: E402
+from sentiment.splits import train_dev_split  # noqa: E402
 
 RESULTS = Path(__file__).resolve().parent / "results"
 

@@ -14,9 +14,12 @@ from typing import Any, Callable
 
 import numpy as np
 
-from .data import (LABEL_SEPARATOR, LABEL_SETS, check_fraction, check_label_sets, check_labels, csv_quoting,
-                   holds_sst_trees, is_multi_label, is_pandas_na, iter_table, label_spelling_note, missing_columns,
-                   read_labelled, read_weights, sst_phrase_split, text_values, weighted_split)
+from .checks import (LABEL_SETS, check_fraction, check_label_sets, check_labels, is_multi_label, is_pandas_na,
+                     label_spelling_note)
+from .data import (LABEL_SEPARATOR, csv_quoting, holds_sst_trees, iter_table, missing_columns, read_labelled,
+                   read_weights, text_values)
+from .splits import weighted_split
+from .sst import sst_phrase_split
 from .errors import (AbsentLabelWarning, ConfigError, DataError, LabelSpellingWarning, MissingColumnsError, SeparatorError,
                      TuningWarning, UngroupedLabelError, UnknownLabelsError, counted, refuse_flags, with_article)
 from .evaluation import evaluate
@@ -66,7 +69,7 @@ def fit_file(
     Without ``dev``, the model is scored on the held-out part and then (``refit``) trained again on all of
     ``data``, so the saved model has learnt from every text; its config keeps the held-out scores. With
     ``phrases`` (SST trees), the held-out part is a share of the sentences, and the training phrases come
-    from the other trees only (:func:`~sentiment.data.sst_phrase_split`).
+    from the other trees only (:func:`~sentiment.sst.sst_phrase_split`).
 
     Without ``vectorizer``/``model`` the configuration the benchmarks chose for ``task`` (and for one or
     several labels per text) is used, see :meth:`Pipeline.for_task`. With ``multi_label``, each label cell holds several labels joined by

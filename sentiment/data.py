@@ -1,20 +1,20 @@
-"""Reading labelled data and checking texts and labels.
+"""Reading labelled data files: their format told by name and first bytes, their columns, texts and labels.
 
 Tables: CSV, TSV, JSON Lines and Parquet, optionally compressed (``.gz``, ``.bz2``, ``.xz``, ``.zst``),
-read with pandas. Trees: the Stanford Sentiment Treebank PTB files, where every labelled phrase can
-become a training example. pandas is imported only when a file is read.
+read with pandas; the Stanford Sentiment Treebank's trees through :mod:`sentiment.sst`. The texts and
+labels read are checked by :mod:`sentiment.checks`. pandas is imported only when a file is read.
 """
 
 from __future__ import annotations
 
-import math
 import re
 from pathlib import Path
-from typing import Any, Collection, Iterator, NamedTuple, Sequence
+from typing import Iterator, NamedTuple, Sequence
 
 import numpy as np
 
-from .errors import ConfigError, DataError, MissingColumnsError, SeparatorError, counted, with_article
+from .checks import LABEL_SETS, WEIGHTS_ARE, is_na, outside_weight_range, short_repr
+from .errors import DataError, MissingColumnsError, SeparatorError, with_article
 
 class Compression(NamedTuple):
     pandas: str  # pandas' name for it (read_csv(compression=...))
@@ -28,76 +28,10 @@ COMPRESSION = {".gz": Compression("gzip", "gzip", rb"\x1f\x8b"), ".bz2": Compres
                ".zip": Compression("zip", "zip", rb"PK\x03\x04")}
 COMPRESSIONS = tuple(COMPRESSION)
 TABLES = ".csv, .tsv, .jsonl or .parquet (optionally .gz)"
-LABEL_SETS = (list, tuple, set, frozenset)  # the labels of one text, when a text can have several
 SEPARATORS = (";", ",", "|", "/", "+")  # usual ways to join several labels in one column
 LABEL_SEPARATOR = SEPARATORS[0]  # the one several labels per text are read with unless told otherwise
 
 
-# -- checks ----------------------------------------------------------------------------------
-def check_texts(texts: Sequence[str], what: str = "text") -> list[str]:
-    """Return ``texts`` as a list of strings, or raise a DataError that names the bad one (as ``what``, e.g.
-    "dev text", and its index). An empty string is a text without words, as one that cleans to nothing
-    ("<br />") is: its vector is all zeros (scikit-learn's vectorizers do the same)."""
-    if isinstance(texts, (str, bytes)):
-        raise DataError("pass a list of texts, not a single string: e.g. [\"some text\"]")
-    if hasattr(texts, "columns"):  # iterating a DataFrame gives its column names
-        raise DataError("pass one column of texts (e.g. df[\"text\"]), not a DataFrame")
-    if isinstance(texts, (dict, set, frozenset)):  # keys only / no order to match labels or outputs to
-        raise DataError(f"texts must be a list of strings, not {with_article(type(texts).__name__)}")
-    if getattr(texts, "ndim", 1) != 1:
-        raise DataError(f"texts must be one-dimensional (one string per text), not an array of shape {texts.shape}")
-    try:
-        texts = list(texts)
-    except TypeError:
-        raise DataError(f"texts must be a list of strings, not {type(texts).__name__}") from None
-    if not texts:
-        raise DataError(f"no {what}s given; pass at least one {what}")
-    for i, text in enumerate(texts):
-        if not isinstance(text, str):
-            if is_na(text):
-                raise DataError(f"{what} {i} is missing (None/NaN); drop or fill the missing texts")
-            raise DataError(f"{what} {i} is not a string (its type: {type(text).__name__}); pass texts as strings")
-    return texts
-
-
-def check_training_texts(texts: Sequence[str]) -> list[str]:
-    """:func:`check_texts` for training, which also needs a text with something in it."""
-    texts = check_texts(texts)
-    if not any(text.strip() for text in texts):
-        which = "the only training text is" if len(texts) == 1 else f"all {len(texts)} training texts are"
-        raise DataError(f"{which} empty or only whitespace; train on texts with words in them")
-    return texts
-
-
-WEIGHT_RANGE = (1e-6, 1e6)  # weights beyond it overflow (naive Bayes) or stall the solvers (logistic regression)
-WEIGHTS_ARE = (f"weights must be 0 or from {WEIGHT_RANGE[0]:g} to {WEIGHT_RANGE[1]:g} (rescale them: their ratios are "
-               "what weighs)")
-
-
-def outside_weight_range(values: np.ndarray) -> np.ndarray:
-    """Which of ``values`` are no weight: not finite, below 0, or outside :data:`WEIGHT_RANGE` (0 is a weight)."""
-    values = np.asarray(values, dtype=np.float64)
-    with np.errstate(invalid="ignore"):
-        return ~np.isfinite(values) | ((values != 0) & ((values < WEIGHT_RANGE[0]) | (values > WEIGHT_RANGE[1])))
-
-
-def check_sample_weight(weights, n_texts: int, scoring: bool = False) -> np.ndarray:
-    """``weights`` (one per text, as ``fit`` and with ``scoring`` ``score`` take them) as float64, or a DataError."""
-    if isinstance(weights, (str, bytes, dict)) or np.ndim(weights) != 1:
-        raise DataError(f"sample_weight must be one number per text (a list or 1-D array), not {_short(weights)}")
-    try:
-        values = np.asarray(weights, dtype=np.float64)
-    except (TypeError, ValueError):
-        raise DataError(f"sample_weight must hold numbers, not {_short(list(weights))}") from None
-    if len(values) != n_texts:
-        raise DataError(f"got {counted(n_texts, 'text')} but {counted(len(values), 'sample weight')}; give one weight per text")
-    bad = np.flatnonzero(outside_weight_range(values))
-    if len(bad):
-        raise DataError(f"sample_weight {bad[0]} is {float(values[bad[0]])!r}; {WEIGHTS_ARE}")
-    if not values.sum() > 0:
-        raise DataError(f"every sample_weight is 0, so nothing would be {'scored' if scoring else 'learnt'}; give some "
-                        "texts a positive weight")
-    return values
 
 
 def read_weights(file: str | Path, column: str) -> np.ndarray:
@@ -117,123 +51,13 @@ def read_weights(file: str | Path, column: str) -> np.ndarray:
     if len(bad):
         value = values.iloc[bad[0]]
         value = value.item() if isinstance(value, np.generic) else value
-        held = "nothing" if is_na(value) or str(value).strip() == "" else _short(value)
+        held = "nothing" if is_na(value) or str(value).strip() == "" else short_repr(value)
         advice = "not a weight; give every text a number of 0 or more" if not_weights[bad[0]] else WEIGHTS_ARE
         raise DataError(f"{file}: data row {bad[0] + 1} of column {column!r} holds {held}; {advice}")
     if not numbers.sum() > 0:
         raise DataError(f"{file}: every weight in column {column!r} is 0, so nothing would be learnt; give some texts "
                         "a positive weight")
     return numbers
-
-
-def check_labels(labels: Sequence, n_texts: int) -> tuple[np.ndarray, np.ndarray]:
-    """Return ``(codes, classes)``: integer codes 0..k-1 and the sorted distinct labels."""
-    if isinstance(labels, (str, bytes)):
-        raise DataError("labels must be a list with one label per text, not a single string")
-    values = list(labels)
-    if len(values) != n_texts:
-        raise DataError(f"got {counted(n_texts, 'text')} but {counted(len(values), 'label')}; give one label per text")
-    check_labels_present(values, several=False)
-    _check_one_type(values)
-    classes, codes = np.unique(np.asarray(values), return_inverse=True)
-    if len(classes) < 2:
-        raise DataError(f"all labels are {classes.tolist()[0]!r}; training needs at least two different labels")
-    return codes.astype(np.int64), classes
-
-
-def label_spelling_note(classes) -> str | None:
-    """What to say of labels that differ only in capitalisation or in spaces around them ("Positive",
-    "positive ", "positive"), or None: they are different classes, which is seldom what was meant."""
-    spellings: dict[str, list[str]] = {}
-    for value in sorted(str(v) for v in classes if isinstance(v, str)):  # str: numpy's str_ reprs as np.str_('…')
-        spellings.setdefault(value.strip().casefold(), []).append(value)
-    alike = [names for names in spellings.values() if len(names) > 1]
-    if not alike:
-        return None
-    cases = [names for names in alike if len({name.strip() for name in names}) > 1]
-    spaces = [names for names in alike if any(name != name.strip() for name in names)]
-    how = " or ".join(what for what, found in (("capitalisation", cases), ("spaces around them", spaces)) if found)
-    shown = "; ".join(" / ".join(repr(name) if name != name.strip() else name for name in names) for names in alike[:3])
-    return (f"some labels differ only in {how} ({shown}) and are different classes; write each label one way if "
-            "they mean the same")
-
-
-def is_multi_label(labels: Sequence, what: str = "label") -> bool:
-    """Whether ``labels`` give several labels per text: every label is a list, tuple or set of labels (a
-    DataError for a mix; ``what`` names the labels in it, e.g. "dev label")."""
-    if isinstance(labels, (str, bytes)):
-        return False
-    labels = list(labels)
-    sets = [isinstance(value, LABEL_SETS) for value in labels]
-    if any(sets) and not all(sets):
-        first = labels[sets.index(False)]
-        if is_na(first):
-            raise DataError(f"{what} {sets.index(False)} is missing (None/NaN); drop that text or give it a list of "
-                            "labels (GoEmotions gives ['neutral'])")
-        raise DataError(
-            f"{what} {sets.index(False)} is a single label but others are lists; give every text a list of labels "
-            "(several labels per text) or every text one label"
-        )
-    return bool(sets) and all(sets)
-
-
-def check_label_sets(labels: Sequence, n_texts: int) -> tuple[np.ndarray, np.ndarray]:
-    """Return ``(indicator, classes)`` for several labels per text: a 0/1 matrix (texts x labels, uint8)
-    and the sorted distinct labels. Every text needs at least one label."""
-    sets = [list(dict.fromkeys(value)) for value in labels]
-    if len(sets) != n_texts:
-        raise DataError(f"got {counted(n_texts, 'text')} but {counted(len(sets), 'label list')}; give one list of labels per text")
-    check_labels_present(sets, several=True)
-    flat = [m for members in sets for m in members]
-    _check_one_type(flat)
-    classes = np.unique(np.asarray(flat))
-    rows = np.repeat(np.arange(n_texts), [len(members) for members in sets])
-    indicator = np.zeros((n_texts, len(classes)), dtype=np.uint8)
-    indicator[rows, np.searchsorted(classes, np.asarray(flat))] = 1
-    if len(classes) < 2:
-        raise DataError(f"all labels are {classes.tolist()[0]!r}; training needs at least two different labels")
-    everywhere = classes[indicator.all(axis=0)].tolist()
-    if everywhere:
-        raise DataError(f"label {everywhere[0]!r} is on every text, so there is nothing to learn about it; drop it")
-    return indicator, classes
-
-
-def check_labels_present(labels: list, several: bool, what: str = "label") -> None:
-    """A DataError for a missing label (None, NaN, a blank string), or with ``several`` labels per text for
-    an empty list of labels or one that holds a missing label; training and scoring say it alike. ``what``
-    names the labels in the message (e.g. "dev label")."""
-    for i, value in enumerate(labels):
-        if not several and _missing(value):
-            raise DataError(f"{what} {i} is missing; drop or fill the rows without a label")
-        if several and not len(value):
-            raise DataError(f"{what} list {i} is empty; give every text at least one label (e.g. 'neutral' or 'none')")
-        if several and any(_missing(m) for m in value):
-            raise DataError(f"{what} list {i} holds a missing or empty label ({list(value)!r}); drop it")
-
-
-def _missing(value) -> bool:
-    return is_na(value) or (isinstance(value, str) and not value.strip())
-
-
-def is_na(value) -> bool:
-    """None, NaN, ``pd.NA`` or ``pd.NaT``: a missing value as pandas and numpy give it."""
-    return value is None or (isinstance(value, (float, np.floating)) and math.isnan(value)) or is_pandas_na(value)
-
-
-def is_pandas_na(value) -> bool:
-    """``pd.NA`` / ``pd.NaT`` (missing values of pandas' nullable columns), without importing pandas."""
-    return type(value).__name__ in ("NAType", "NaTType")
-
-
-def _check_one_type(values: list) -> None:
-    first: dict[type, Any] = {}  # the first label of each type
-    for v in values:
-        v = v.item() if isinstance(v, np.generic) else v
-        first.setdefault(type(v), v)
-    if len(first) > 1:  # True and 1 would be one class, and score would then know neither
-        examples = ", ".join(f"{first[k]!r} ({k.__name__})" for k in sorted(first, key=lambda k: k.__name__))
-        advice = "all names or all numbers" if str in first else "all of one type"
-        raise DataError(f"labels mix types, e.g. {examples}; use one kind of label for all ({advice})")
 
 
 def split_labels(values: Sequence, separator: str, where: str = "the labels") -> list[tuple]:
@@ -323,7 +147,7 @@ def iter_table(path: str | Path, columns: Sequence[str] | None, fmt: str | None 
     """
     import pandas as pd
 
-    file = _existing(path)
+    file = existing_file(path)
     fmt = fmt or table_format(file)
     if fmt == "sst":
         raise DataError(f"{file} holds SST trees, not a table of texts; give a .csv, .tsv, .jsonl or .parquet file "
@@ -672,13 +496,15 @@ def read_labelled(path: str | Path, text_column: str = "text", label_column: str
     With a ``separator``, each label cell holds several labels joined by it (``"admiration;joy"``),
     and every label becomes a tuple of labels. ``phrases`` and ``binary`` (SST-2: neutral dropped,
     0 negative, 1 positive) and ``every_sentence`` (each tree's sentence, repeated ones too, as a scorer
-    counts them) apply to SST trees, see :func:`read_sst_trees`.
+    counts them) apply to SST trees, see :func:`~sentiment.sst.read_sst_trees`.
     """
-    file = _existing(path)
+    file = existing_file(path)
     fmt = fmt or table_format(file)
     if fmt == "sst":
         if separator is not None:
             raise DataError(f"{file} holds SST trees, which give one label per text; leave out --multi-label")
+        from .sst import read_sst_trees  # which reads its files through this module
+
         return read_sst_trees(file, phrases=phrases, binary=binary, every_sentence=every_sentence)
     for flag, given in (("--phrases", phrases), ("--binary", binary)):
         if given:
@@ -734,7 +560,7 @@ def _check_no_label_lists(values: list, file, column: str) -> None:
     mapping = next((i for i, v in enumerate(values, 1) if isinstance(v, dict)), None)
     if mapping is not None:  # a JSON object (Parquet struct) is no label: its text would become a class
         raise DataError(f"{file} column {column!r} holds a JSON object, not a label (data row {mapping}: "
-                        f"{_short(values[mapping - 1])}); give one label (a text or number) per row")
+                        f"{short_repr(values[mapping - 1])}); give one label (a text or number) per row")
     row = next((i for i, v in enumerate(values, 1) if isinstance(v, (*LABEL_SETS, np.ndarray))), None)
     if row is None:
         joined = joined_label(values)
@@ -744,18 +570,10 @@ def _check_no_label_lists(values: list, file, column: str) -> None:
                             "model trained with --multi-label; if it is one label of its own, rename it without ';'")
         return
     shown = [x.item() if isinstance(x, np.generic) else x for x in values[row - 1]]
-    raise DataError(f"{file} column {column!r} holds lists of labels (data row {row}: {_short(shown)}); several labels "
+    raise DataError(f"{file} column {column!r} holds lists of labels (data row {row}: {short_repr(shown)}); several labels "
                     "per text need a model trained with `sentiment fit --multi-label` (Python: fit_file(..., "
                     "multi_label=True), or the lists of labels to Pipeline.fit), or give one label per row")
 
-
-def _short(value) -> str:
-    """``repr(value)`` cut short (the first items of a list, the start of a long text) for a message."""
-    import reprlib
-
-    shortened = reprlib.Repr()
-    shortened.maxlist, shortened.maxdict, shortened.maxstring, shortened.maxother = 5, 3, 40, 40
-    return shortened.repr(value)
 
 
 def _parse_labels(values: list) -> list:
@@ -787,138 +605,6 @@ def _parse_label(value):
     return int(text) if re.fullmatch(r"[+-]?\d+", text) else text
 
 
-# -- SST trees -------------------------------------------------------------------------------
-_TREE_TOKEN = re.compile(r"\(|\)|[^\s()]+")
-_PTB_BRACKETS = {"-LRB-": "(", "-RRB-": ")"}  # whole tokens
-_PTB_ESCAPED = re.compile(r"\\([/*])")  # inside tokens too: co-writer\/director, 9\/11
-
-
-def read_sst_trees(path: str | Path, phrases: bool = False, binary: bool = False,
-                   held_out: Collection[str] = (), every_sentence: bool = False) -> tuple[list[str], list[int]]:
-    """Texts and labels (0..4) from Stanford Sentiment Treebank PTB trees: each distinct sentence once, or with
-    ``every_sentence`` (no phrases) the sentence of every tree, as a scorer counts them (SST-5 dev has 1,101
-    trees and 1,100 distinct sentences).
-
-    ``phrases=True`` yields every labelled phrase (each distinct phrase once, the sentences first),
-    a known large gain for training on SST. ``binary=True`` drops neutral (2) and maps 0-1 -> 0, 3-4 -> 1.
-    ``held_out``: sentences kept out of training (e.g. for early stopping): they stay among the
-    sentences, but their trees give no phrases, so a model trained on the phrases has not seen their
-    parts (unless another tree has the same phrase).
-    """
-    if every_sentence and phrases:
-        raise ValueError("every_sentence gives sentences only; leave out phrases")
-    file, trees = _read_trees(path)
-    return _tree_examples(file, trees, phrases, binary, held_out, every_sentence)
-
-
-def _read_trees(path: str | Path) -> tuple[Path, list[list[tuple[str, int]]]]:
-    """The file and its parsed trees (each the list of its labelled nodes, the root first)."""
-    file = _existing(path)
-    with open(file, encoding="utf-8-sig") as handle:  # a byte-order mark is not part of the first tree
-        try:
-            lines = handle.readlines()
-        except UnicodeDecodeError:
-            raise not_utf8_error(file) from None
-    trees: list[list[tuple[str, int]]] = []
-    for number, line in enumerate(lines, 1):
-        if not line.strip():
-            continue
-        try:
-            trees.append(_parse_tree(line))
-        except ValueError as exc:
-            raise DataError(f"{file} line {number} is not a PTB sentiment tree ({exc})") from None
-    return file, trees
-
-
-def _tree_examples(file: Path, trees: list, phrases: bool, binary: bool,
-                   held_out: Collection[str] = (), every_sentence: bool = False) -> tuple[list[str], list[int]]:
-    """:func:`read_sst_trees` on trees already parsed."""
-    # Sentences first, each with its own label (the first tree's, unless every_sentence); then every phrase not seen before.
-    roots = [nodes[0] for nodes in trees]
-    sentences = roots if every_sentence else list({root[0]: root for root in reversed(roots)}.values())[::-1]
-    seen = {text for text, _ in sentences}
-    parts: list[tuple[str, int]] = []
-    if phrases:
-        held_out = set(held_out)
-        for nodes in trees:
-            if nodes[0][0] in held_out:
-                continue
-            for text, label in nodes[1:]:
-                if text not in seen:
-                    seen.add(text)
-                    parts.append((text, label))
-    examples = sentences + parts
-    if binary:
-        examples = [(t, int(label > 2)) for t, label in examples if label != 2]
-    if not examples:
-        raise DataError(f"{file} holds no trees; give an SST trees file such as trees/train.txt")
-    texts, labels = zip(*examples)
-    return list(texts), list(labels)
-
-
-def sst_phrase_split(path: str | Path, fraction: float = 0.1, seed: int = 0, binary: bool = False,
-                     exclude: Collection[str] = ()):
-    """A dev split of SST trees for phrase-level training: ``(train_texts, train_labels, dev_texts, dev_labels)``.
-
-    The dev part is a ``fraction`` of the trees' sentences (stratified, as :func:`train_dev_split`); the
-    training part is every labelled phrase of the other trees. A split of the phrases themselves would
-    score the model on parts of sentences it learnt whole. ``binary``: as :func:`read_sst_trees`. The
-    sentences in ``exclude`` (a dev part split off before) are in neither part, and their trees give no
-    phrases: the second split of a fit's training part, e.g. for early stopping.
-    """
-    file, trees = _read_trees(path)
-    exclude = set(exclude)
-    if exclude:
-        trees = [nodes for nodes in trees if nodes[0][0] not in exclude]
-    sentences, labels = _tree_examples(file, trees, phrases=False, binary=binary)
-    _, _, dev_texts, dev_labels = train_dev_split(sentences, labels, fraction, seed)
-    held_out = set(dev_texts)
-    texts, phrase_labels = _tree_examples(file, trees, phrases=True, binary=binary, held_out=held_out)
-    train = [(t, y) for t, y in zip(texts, phrase_labels) if t not in held_out and t not in exclude]
-    return [t for t, _ in train], [y for _, y in train], dev_texts, dev_labels
-
-
-def _parse_tree(line: str) -> list[tuple[str, int]]:
-    """All (phrase, label) nodes of one tree, the root first."""
-    tokens = _TREE_TOKEN.findall(line)
-    position = 0
-    nodes: list[tuple[str, int]] = []
-
-    def node() -> list[str]:
-        nonlocal position
-        if tokens[position] != "(":
-            raise ValueError(f"expected '(' at token {position}")
-        label = int(tokens[position + 1])
-        if not 0 <= label <= 4:
-            raise ValueError(f"label {label} is outside 0..4")
-        position += 2
-        slot = len(nodes)
-        nodes.append(("", label))
-        words: list[str] = []
-        while tokens[position] != ")":
-            if tokens[position] == "(":
-                words.extend(node())
-            else:
-                word = tokens[position]
-                words.append(_PTB_BRACKETS.get(word) or (_PTB_ESCAPED.sub(r"\1", word) if "\\" in word else word))
-                position += 1
-        position += 1
-        nodes[slot] = (" ".join(words), label)
-        return words
-
-    try:
-        node()
-    except IndexError:  # the tokens ran out inside a node
-        raise ValueError("a bracket is not closed") from None
-    except RecursionError:  # thousands of nested brackets: no sentence's tree is that deep
-        raise ValueError("its brackets are nested too deeply (thousands of levels) for a sentence's tree") from None
-    except ValueError as exc:  # int() of a node's label, or one of the messages above
-        message = str(exc)
-        raise ValueError(message if not message.startswith("invalid literal") else
-                         f"a node's label is not a number 0..4 ({message.split(': ', 1)[-1]})") from None
-    if position != len(tokens):
-        raise ValueError("text after the end of the tree")
-    return nodes
 
 
 def _looks_like_trees(path) -> bool:
@@ -931,7 +617,7 @@ def _looks_like_trees(path) -> bool:
     return first.startswith("(") and first.endswith(")")
 
 
-def _existing(path: str | Path) -> Path:
+def existing_file(path: str | Path) -> Path:
     file = Path(path)
     if str(path) == "-":
         raise DataError("a data file cannot be read from stdin ('-'); give its path (`sentiment predict -` reads "
@@ -943,83 +629,3 @@ def _existing(path: str | Path) -> Path:
     return file
 
 
-def check_fraction(fraction, name: str, *, zero: bool = False, error: type[Exception] = ConfigError) -> None:
-    """An ``error`` (a ConfigError: a bad setting) naming the setting ``name`` unless ``fraction`` is a number
-    between 0 and 1, or from 0 (included) to below 1 with ``zero``: a share of the data to hold out."""
-    if (isinstance(fraction, bool) or not isinstance(fraction, (int, float))
-            or not (0 <= fraction if zero else 0 < fraction) or not fraction < 1):
-        raise error(f"{name} must be {'a number from 0 to below 1' if zero else 'a number above 0 and below 1'}, "
-                    f"not {fraction!r}")
-
-
-def weighted_split(texts: list[str], labels: list, weights: np.ndarray | None, fraction: float, seed: int = 0,
-                   part: str = "dev") -> tuple[list[str], list, np.ndarray | None, list[str], list]:
-    """:func:`train_dev_split` with the texts' ``weights`` (or None) taken along: ``(train_texts, train_labels,
-    train_weights, dev_texts, dev_labels)``."""
-    rows, train_labels, dev_rows, dev_labels = train_dev_split(list(range(len(texts))), labels, fraction, seed, part,
-                                                               weights=weights)
-    return ([texts[i] for i in rows], train_labels, None if weights is None else weights[rows],
-            [texts[i] for i in dev_rows], dev_labels)
-
-
-def train_dev_split(texts: list[str], labels: list, fraction: float = 0.1, seed: int = 0, part: str = "dev",
-                    weights: np.ndarray | None = None):
-    """Split off a dev part (seeded): ``(train_texts, train_labels, dev_texts, dev_labels)``.
-
-    With one label per text the split is stratified by label, unless a label has a single text or the
-    dev part is too small to hold every label: then (and with several labels per text) it is a plain
-    random split. A dev row whose label the training
-    part lacks goes back to the training part, so the model knows every label it is scored on, and so does,
-    with several labels per text, a dev row without a label that every training row has (there is then
-    something to learn about it). ``part`` names the split in errors (``"dev"``, ``"tune"``). With ``weights``
-    (one per text, e.g. sample weights), a training row of weight 0 does not count as having its label
-    (:func:`weighted_split` takes the weights along).
-    """
-    from sklearn.model_selection import train_test_split
-
-    check_fraction(fraction, f"the {part} fraction (--{part}-fraction)", error=DataError)  # as it always raised
-    stratify = None  # several labels per text: a plain random split
-    if not is_multi_label(labels) and np.unique(np.asarray(labels), return_counts=True)[1].min() >= 2:
-        stratify = labels
-    positions = list(range(len(labels)))  # split along, for the weights
-    try:
-        try:
-            train_x, dev_x, train_y, dev_y, train_at, dev_at = train_test_split(
-                texts, labels, positions, test_size=fraction, random_state=seed, stratify=stratify
-            )
-        except ValueError:
-            if stratify is None:
-                raise
-            # too few dev rows to hold every class: a plain random split (a row the training part lacks goes back below)
-            train_x, dev_x, train_y, dev_y, train_at, dev_at = train_test_split(texts, labels, positions,
-                                                                                test_size=fraction, random_state=seed)
-    except ValueError:
-        raise DataError(f"cannot split off a {part} set: {fraction:g} of {len(texts)} texts leaves no text on one side; "
-                        f"give more data, another --{part}-fraction, or pass --dev FILE") from None
-    train_x, train_y, dev_x, dev_y = list(train_x), list(train_y), list(dev_x), list(dev_y)
-    multi = is_multi_label(labels)
-    known = {y for ys in train_y for y in ys} if multi else set(train_y)
-    unseen = [i for i, y in enumerate(dev_y) if not known.issuperset(y if multi else (y,))]
-    if weights is not None:  # a label whose training rows all weigh 0 gets back the dev rows that weigh something
-        weighted = [y for y, at in zip(train_y, train_at) if weights[at] > 0]
-        learnt = {y for ys in weighted for y in ys} if multi else set(weighted)
-        unseen = sorted(set(unseen) | {i for i, (y, at) in enumerate(zip(dev_y, dev_at))
-                                       if weights[at] > 0 and not learnt.issuperset(y if multi else (y,))})
-    if multi:  # a label on every training text (and not on every text) gets back a text without it
-        on_every = set.intersection(*(set(ys) for ys in train_y + [dev_y[i] for i in unseen])) if train_y else set()
-        for label in on_every:
-            without = next((i for i, ys in enumerate(dev_y) if label not in ys), None)
-            if without is not None:
-                unseen.append(without)
-        unseen = sorted(set(unseen))
-    if unseen:  # rows whose label the training part lacks go back to it
-        moved = set(unseen)
-        train_x += [dev_x[i] for i in unseen]
-        train_y += [dev_y[i] for i in unseen]
-        dev_x = [x for i, x in enumerate(dev_x) if i not in moved]
-        dev_y = [y for i, y in enumerate(dev_y) if i not in moved]
-        if not dev_x:
-            raise DataError(f"cannot split off a {part} set: every {part} text is needed in training (it has a label "
-                            "seen nowhere else, or lacks one that every other text has); give more data or pass "
-                            "--dev FILE")
-    return train_x, train_y, dev_x, dev_y

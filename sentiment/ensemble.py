@@ -27,7 +27,7 @@ from typing import Sequence
 
 import numpy as np
 
-from .data import check_texts
+from .checks import check_texts
 from .errors import ConfigError, ModelFileError, with_article
 from .multilabel import tune_thresholds
 from . import __version__

@@ -12,7 +12,8 @@ from typing import Any, Callable, Sequence
 
 import numpy as np
 
-from .data import check_labels_present, check_texts, is_multi_label, whole_number
+from .checks import check_labels_present, check_texts, is_multi_label
+from .data import whole_number
 from .errors import ConfigError, DataError, UnknownLabelsError, counted, on_one_line
 from .groupings import group_labels, resolve_grouping
 from .multilabel import decide, f1_of_counts, label_counts, present_mean

@@ -20,7 +20,7 @@ from typing import Any, Sequence
 
 import numpy as np
 
-from .data import check_texts
+from .checks import check_texts
 from .errors import ConfigError, DataError, UnknownLabelsError
 from .pipeline import MAX_EXPLAINED_WORDS, SCORE_DECIMALS
 from .tokens import token_spans

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Sequence
 
-from .data import LABEL_SETS
+from .checks import LABEL_SETS
 from .errors import ConfigError, UngroupedLabelError
 
 SENTIMENT = {

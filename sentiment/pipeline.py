@@ -35,8 +35,10 @@ import numpy as np
 
 from . import __version__
 from .cleaning import READING_VERSION, Cleaner
-from .data import (check_fraction, check_label_sets, check_labels, check_sample_weight, check_texts,
-                   check_training_texts, is_multi_label, joined_label, label_spelling_note, weighted_split)
+from .checks import (check_fraction, check_label_sets, check_labels, check_sample_weight, check_texts,
+                     check_training_texts, is_multi_label, label_spelling_note)
+from .data import joined_label
+from .splits import weighted_split
 from .errors import (AbsentLabelWarning, ConfigError, DataError, LabelSpellingWarning, ModelFileError, NotFittedError,
                      TuningWarning, counted, with_article)
 from .groupings import group_labels, resolve_grouping

@@ -19,7 +19,7 @@ from typing import Any, ClassVar
 
 import numpy as np
 
-from .data import WEIGHT_RANGE, outside_weight_range
+from .checks import WEIGHT_RANGE, outside_weight_range
 from .errors import ConfigError, NotFittedError
 
 

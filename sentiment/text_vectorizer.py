@@ -25,7 +25,7 @@ import numpy as np
 
 from . import __version__
 from .cleaning import READING_VERSION, Cleaner
-from .data import check_texts, check_training_texts
+from .checks import check_texts, check_training_texts
 from .errors import ConfigError, DataError, ModelFileError, NotFittedError, with_article
 from .options import (OptionAttributes, all_option_names, canonical_options, cleaner_options, saved_cleaner,
                       split_options, unknown_name_hint)

@@ -632,7 +632,7 @@ def test_an_aspect_model_is_not_loaded_as_a_pipeline(tiny_model, tmp_path):
 
 def test_pretraining_texts_from_sst_trees_and_tables(sst_file, tmp_path):
     from sentiment.aspects.data import read_polarity_texts
-    from sentiment.data import read_sst_trees
+    from sentiment.sst import read_sst_trees
 
     texts, polarities = read_polarity_texts(sst_file)
     phrases, labels = read_sst_trees(sst_file, phrases=True)

@@ -239,7 +239,7 @@ def test_pretraining_carries_sentiment_words_the_aspect_data_lack():
 def test_pipeline_pretrains_on_a_file_and_saves_only_its_name(data, sst_file, tmp_path):
     import json
 
-    from sentiment.data import read_sst_trees
+    from sentiment.sst import read_sst_trees
 
     pipe = AspectPipeline(extractor="classical", polarity="lstm", prior=None, polarity_epochs=2, hidden_size=16,
                           pretrain=str(sst_file), dev_fraction=0.0, device="cpu", categories=False).fit(data)

@@ -581,7 +581,7 @@ def test_fit_weighs_the_texts_by_a_weight_column(binary_frames, tmp_path):
     write_table(train.assign(w=weights), tmp_path / "random.csv")
     assert_ok(invoke("fit", tmp_path / "random.csv", "--model", "logreg", "--weight-column", "w", "--no-refit",
                      "--out", tmp_path / "r"))
-    from sentiment.data import train_dev_split
+    from sentiment.splits import train_dev_split
 
     rows, kept_labels, _, _ = train_dev_split(list(range(len(train))), train["label"].tolist(), 0.1, 0)
     by_hand = sentiment.Pipeline("tfidf", "logreg").fit([train["text"][i] for i in rows], kept_labels,

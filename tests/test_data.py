@@ -13,8 +13,10 @@ import pytest
 
 from sentiment import DataError, Pipeline, commands
 from sentiment import data as data_module
-from sentiment.data import (check_labels, check_texts, iter_table, read_labelled, read_sst_trees, read_table,
-                            sst_phrase_split, table_format, train_dev_split)
+from sentiment.checks import check_labels, check_texts
+from sentiment.data import iter_table, read_labelled, read_table, table_format
+from sentiment.splits import train_dev_split
+from sentiment.sst import read_sst_trees, sst_phrase_split
 
 from conftest import CSV, SST_TREES, write_table
 from test_cli import assert_error, invoke

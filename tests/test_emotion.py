@@ -19,7 +19,9 @@ from typer.testing import CliRunner
 import sentiment
 from sentiment import ConfigError, DataError, ModelFileError, Pipeline, load
 from sentiment.cli import app
-from sentiment.data import check_label_sets, read_labelled, split_labels, train_dev_split
+from sentiment.checks import check_label_sets
+from sentiment.data import read_labelled, split_labels
+from sentiment.splits import train_dev_split
 from sentiment.evaluation import evaluate
 from sentiment.groupings import EKMAN, group_labels, group_of
 from sentiment.multilabel import decide, label_f1, tune_thresholds

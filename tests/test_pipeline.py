@@ -388,7 +388,7 @@ def test_sample_weights_count_across_batches_not_only_within_one(binary):
 def test_sample_weight_follows_its_texts_into_the_held_out_tuning_part():
     """The same model as one fitted on the texts kept for training, with their own weights, and tuned on the
     ones held out."""
-    from sentiment.data import train_dev_split
+    from sentiment.splits import train_dev_split
 
     rng = np.random.default_rng(0)
     texts = [f"{a} and {b} text {i}" for i, (a, b) in enumerate(rng.choice(["glad", "furious", "scared", "calm"], (60, 2)))]

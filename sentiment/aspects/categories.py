@@ -74,7 +74,7 @@ class CategoryModel:
         return [name for name in self.detector_.label_names_ if name != NONE]
 
     def fit(self, sentences: list[dict]) -> "CategoryModel":
-        from ..data import train_dev_split
+        from ..splits import train_dev_split
         from ..pipeline import Pipeline
 
         labelled = [s for s in sentences if s.get("categories")]

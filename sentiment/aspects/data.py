@@ -276,7 +276,8 @@ def read_polarity_texts(path) -> tuple[list[str], list[str]]:
     """Whole texts, each with a polarity (negative / neutral / positive), to pre-train the ``lstm``
     polarity model on: SST trees (every labelled phrase; labels 0-1 negative, 2 neutral, 3-4 positive)
     or a labelled table (``text`` and ``label`` columns) whose labels are those three names."""
-    from ..data import _looks_like_trees, read_labelled, read_sst_trees
+    from ..data import _looks_like_trees, read_labelled
+    from ..sst import read_sst_trees
 
     if _looks_like_trees(path):
         texts, labels = read_sst_trees(path, phrases=True)
@@ -291,7 +292,7 @@ def read_polarity_texts(path) -> tuple[list[str], list[str]]:
 
 def split_sentences(sentences: list[dict], fraction: float = 0.15, seed: int = 0) -> tuple[list[dict], list[dict]]:
     """Train/dev split by sentence (a plain random split, as aspects of one sentence must stay together)."""
-    from ..data import train_dev_split
+    from ..splits import train_dev_split
 
     index = list(range(len(sentences)))
     train_idx, _, dev_idx, _ = train_dev_split(index, [[0]] * len(index), fraction=fraction, seed=seed)

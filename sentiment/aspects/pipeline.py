@@ -35,7 +35,7 @@ import numpy as np
 
 from .. import __version__
 from ..cleaning import READING_VERSION
-from ..data import check_texts
+from ..checks import check_texts
 from ..devices import check_device_name
 from ..errors import (ConfigError, DataError, ModelFileError, NotFittedError, SentimentError, counted, did_you_mean,
                       known_options, with_article)

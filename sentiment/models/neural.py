@@ -394,7 +394,7 @@ class LSTMModel(NeuralModel):
 def _hold_out(X, y: np.ndarray, fraction: float, rng, weights: np.ndarray | None = None):
     """Split off a random ``fraction`` of the rows as dev data: ``(X_train, y_train, (X_dev, y_dev))``. The
     held-out rows of a class (with several labels per text: a label) that no training row has stay in
-    training, so that every class is learnt (as :func:`sentiment.data.train_dev_split` keeps it); with
+    training, so that every class is learnt (as :func:`sentiment.splits.train_dev_split` keeps it); with
     ``weights`` (one per row), a training row of weight 0 does not count as having its class."""
     train_rows, dev_rows = trainer.hold_out_rows(len(y), fraction, rng)
     if len(dev_rows):

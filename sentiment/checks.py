@@ -1,0 +1,210 @@
+"""Checks of what users give the estimators: texts, labels (one or several per text), sample weights, and
+the shares of data held out. Each refuses bad input with a DataError (a ConfigError for a bad setting) that
+says what to do."""
+
+from __future__ import annotations
+
+import math
+from typing import Any, Sequence
+
+import numpy as np
+
+from .errors import ConfigError, DataError, counted, with_article
+
+LABEL_SETS = (list, tuple, set, frozenset)  # the labels of one text, when a text can have several
+
+
+def check_texts(texts: Sequence[str], what: str = "text") -> list[str]:
+    """Return ``texts`` as a list of strings, or raise a DataError that names the bad one (as ``what``, e.g.
+    "dev text", and its index). An empty string is a text without words, as one that cleans to nothing
+    ("<br />") is: its vector is all zeros (scikit-learn's vectorizers do the same)."""
+    if isinstance(texts, (str, bytes)):
+        raise DataError("pass a list of texts, not a single string: e.g. [\"some text\"]")
+    if hasattr(texts, "columns"):  # iterating a DataFrame gives its column names
+        raise DataError("pass one column of texts (e.g. df[\"text\"]), not a DataFrame")
+    if isinstance(texts, (dict, set, frozenset)):  # keys only / no order to match labels or outputs to
+        raise DataError(f"texts must be a list of strings, not {with_article(type(texts).__name__)}")
+    if getattr(texts, "ndim", 1) != 1:
+        raise DataError(f"texts must be one-dimensional (one string per text), not an array of shape {texts.shape}")
+    try:
+        texts = list(texts)
+    except TypeError:
+        raise DataError(f"texts must be a list of strings, not {type(texts).__name__}") from None
+    if not texts:
+        raise DataError(f"no {what}s given; pass at least one {what}")
+    for i, text in enumerate(texts):
+        if not isinstance(text, str):
+            if is_na(text):
+                raise DataError(f"{what} {i} is missing (None/NaN); drop or fill the missing texts")
+            raise DataError(f"{what} {i} is not a string (its type: {type(text).__name__}); pass texts as strings")
+    return texts
+
+
+def check_training_texts(texts: Sequence[str]) -> list[str]:
+    """:func:`check_texts` for training, which also needs a text with something in it."""
+    texts = check_texts(texts)
+    if not any(text.strip() for text in texts):
+        which = "the only training text is" if len(texts) == 1 else f"all {len(texts)} training texts are"
+        raise DataError(f"{which} empty or only whitespace; train on texts with words in them")
+    return texts
+
+
+WEIGHT_RANGE = (1e-6, 1e6)  # weights beyond it overflow (naive Bayes) or stall the solvers (logistic regression)
+
+
+WEIGHTS_ARE = (f"weights must be 0 or from {WEIGHT_RANGE[0]:g} to {WEIGHT_RANGE[1]:g} (rescale them: their ratios are "
+               "what weighs)")
+
+
+def outside_weight_range(values: np.ndarray) -> np.ndarray:
+    """Which of ``values`` are no weight: not finite, below 0, or outside :data:`WEIGHT_RANGE` (0 is a weight)."""
+    values = np.asarray(values, dtype=np.float64)
+    with np.errstate(invalid="ignore"):
+        return ~np.isfinite(values) | ((values != 0) & ((values < WEIGHT_RANGE[0]) | (values > WEIGHT_RANGE[1])))
+
+
+def check_sample_weight(weights, n_texts: int, scoring: bool = False) -> np.ndarray:
+    """``weights`` (one per text, as ``fit`` and with ``scoring`` ``score`` take them) as float64, or a DataError."""
+    if isinstance(weights, (str, bytes, dict)) or np.ndim(weights) != 1:
+        raise DataError(f"sample_weight must be one number per text (a list or 1-D array), not {short_repr(weights)}")
+    try:
+        values = np.asarray(weights, dtype=np.float64)
+    except (TypeError, ValueError):
+        raise DataError(f"sample_weight must hold numbers, not {short_repr(list(weights))}") from None
+    if len(values) != n_texts:
+        raise DataError(f"got {counted(n_texts, 'text')} but {counted(len(values), 'sample weight')}; give one weight per text")
+    bad = np.flatnonzero(outside_weight_range(values))
+    if len(bad):
+        raise DataError(f"sample_weight {bad[0]} is {float(values[bad[0]])!r}; {WEIGHTS_ARE}")
+    if not values.sum() > 0:
+        raise DataError(f"every sample_weight is 0, so nothing would be {'scored' if scoring else 'learnt'}; give some "
+                        "texts a positive weight")
+    return values
+
+
+def check_labels(labels: Sequence, n_texts: int) -> tuple[np.ndarray, np.ndarray]:
+    """Return ``(codes, classes)``: integer codes 0..k-1 and the sorted distinct labels."""
+    if isinstance(labels, (str, bytes)):
+        raise DataError("labels must be a list with one label per text, not a single string")
+    values = list(labels)
+    if len(values) != n_texts:
+        raise DataError(f"got {counted(n_texts, 'text')} but {counted(len(values), 'label')}; give one label per text")
+    check_labels_present(values, several=False)
+    _check_one_type(values)
+    classes, codes = np.unique(np.asarray(values), return_inverse=True)
+    if len(classes) < 2:
+        raise DataError(f"all labels are {classes.tolist()[0]!r}; training needs at least two different labels")
+    return codes.astype(np.int64), classes
+
+
+def label_spelling_note(classes) -> str | None:
+    """What to say of labels that differ only in capitalisation or in spaces around them ("Positive",
+    "positive ", "positive"), or None: they are different classes, which is seldom what was meant."""
+    spellings: dict[str, list[str]] = {}
+    for value in sorted(str(v) for v in classes if isinstance(v, str)):  # str: numpy's str_ reprs as np.str_('…')
+        spellings.setdefault(value.strip().casefold(), []).append(value)
+    alike = [names for names in spellings.values() if len(names) > 1]
+    if not alike:
+        return None
+    cases = [names for names in alike if len({name.strip() for name in names}) > 1]
+    spaces = [names for names in alike if any(name != name.strip() for name in names)]
+    how = " or ".join(what for what, found in (("capitalisation", cases), ("spaces around them", spaces)) if found)
+    shown = "; ".join(" / ".join(repr(name) if name != name.strip() else name for name in names) for names in alike[:3])
+    return (f"some labels differ only in {how} ({shown}) and are different classes; write each label one way if "
+            "they mean the same")
+
+
+def is_multi_label(labels: Sequence, what: str = "label") -> bool:
+    """Whether ``labels`` give several labels per text: every label is a list, tuple or set of labels (a
+    DataError for a mix; ``what`` names the labels in it, e.g. "dev label")."""
+    if isinstance(labels, (str, bytes)):
+        return False
+    labels = list(labels)
+    sets = [isinstance(value, LABEL_SETS) for value in labels]
+    if any(sets) and not all(sets):
+        first = labels[sets.index(False)]
+        if is_na(first):
+            raise DataError(f"{what} {sets.index(False)} is missing (None/NaN); drop that text or give it a list of "
+                            "labels (GoEmotions gives ['neutral'])")
+        raise DataError(
+            f"{what} {sets.index(False)} is a single label but others are lists; give every text a list of labels "
+            "(several labels per text) or every text one label"
+        )
+    return bool(sets) and all(sets)
+
+
+def check_label_sets(labels: Sequence, n_texts: int) -> tuple[np.ndarray, np.ndarray]:
+    """Return ``(indicator, classes)`` for several labels per text: a 0/1 matrix (texts x labels, uint8)
+    and the sorted distinct labels. Every text needs at least one label."""
+    sets = [list(dict.fromkeys(value)) for value in labels]
+    if len(sets) != n_texts:
+        raise DataError(f"got {counted(n_texts, 'text')} but {counted(len(sets), 'label list')}; give one list of labels per text")
+    check_labels_present(sets, several=True)
+    flat = [m for members in sets for m in members]
+    _check_one_type(flat)
+    classes = np.unique(np.asarray(flat))
+    rows = np.repeat(np.arange(n_texts), [len(members) for members in sets])
+    indicator = np.zeros((n_texts, len(classes)), dtype=np.uint8)
+    indicator[rows, np.searchsorted(classes, np.asarray(flat))] = 1
+    if len(classes) < 2:
+        raise DataError(f"all labels are {classes.tolist()[0]!r}; training needs at least two different labels")
+    everywhere = classes[indicator.all(axis=0)].tolist()
+    if everywhere:
+        raise DataError(f"label {everywhere[0]!r} is on every text, so there is nothing to learn about it; drop it")
+    return indicator, classes
+
+
+def check_labels_present(labels: list, several: bool, what: str = "label") -> None:
+    """A DataError for a missing label (None, NaN, a blank string), or with ``several`` labels per text for
+    an empty list of labels or one that holds a missing label; training and scoring say it alike. ``what``
+    names the labels in the message (e.g. "dev label")."""
+    for i, value in enumerate(labels):
+        if not several and _missing(value):
+            raise DataError(f"{what} {i} is missing; drop or fill the rows without a label")
+        if several and not len(value):
+            raise DataError(f"{what} list {i} is empty; give every text at least one label (e.g. 'neutral' or 'none')")
+        if several and any(_missing(m) for m in value):
+            raise DataError(f"{what} list {i} holds a missing or empty label ({list(value)!r}); drop it")
+
+
+def _missing(value) -> bool:
+    return is_na(value) or (isinstance(value, str) and not value.strip())
+
+
+def is_na(value) -> bool:
+    """None, NaN, ``pd.NA`` or ``pd.NaT``: a missing value as pandas and numpy give it."""
+    return value is None or (isinstance(value, (float, np.floating)) and math.isnan(value)) or is_pandas_na(value)
+
+
+def is_pandas_na(value) -> bool:
+    """``pd.NA`` / ``pd.NaT`` (missing values of pandas' nullable columns), without importing pandas."""
+    return type(value).__name__ in ("NAType", "NaTType")
+
+
+def _check_one_type(values: list) -> None:
+    first: dict[type, Any] = {}  # the first label of each type
+    for v in values:
+        v = v.item() if isinstance(v, np.generic) else v
+        first.setdefault(type(v), v)
+    if len(first) > 1:  # True and 1 would be one class, and score would then know neither
+        examples = ", ".join(f"{first[k]!r} ({k.__name__})" for k in sorted(first, key=lambda k: k.__name__))
+        advice = "all names or all numbers" if str in first else "all of one type"
+        raise DataError(f"labels mix types, e.g. {examples}; use one kind of label for all ({advice})")
+
+
+def check_fraction(fraction, name: str, *, zero: bool = False, error: type[Exception] = ConfigError) -> None:
+    """An ``error`` (a ConfigError: a bad setting) naming the setting ``name`` unless ``fraction`` is a number
+    between 0 and 1, or from 0 (included) to below 1 with ``zero``: a share of the data to hold out."""
+    if (isinstance(fraction, bool) or not isinstance(fraction, (int, float))
+            or not (0 <= fraction if zero else 0 < fraction) or not fraction < 1):
+        raise error(f"{name} must be {'a number from 0 to below 1' if zero else 'a number above 0 and below 1'}, "
+                    f"not {fraction!r}")
+
+
+def short_repr(value) -> str:
+    """``repr(value)`` cut short (the first items of a list, the start of a long text) for a message."""
+    import reprlib
+
+    shortened = reprlib.Repr()
+    shortened.maxlist, shortened.maxdict, shortened.maxstring, shortened.maxother = 5, 3, 40, 40
+    return shortened.repr(value)

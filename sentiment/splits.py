@@ -1,0 +1,81 @@
+"""Seeded train / dev splits that keep every label the dev part is scored on in the training part."""
+
+from __future__ import annotations
+
+import numpy as np
+
+from .checks import check_fraction, is_multi_label
+from .errors import DataError
+
+
+def weighted_split(texts: list[str], labels: list, weights: np.ndarray | None, fraction: float, seed: int = 0,
+                   part: str = "dev") -> tuple[list[str], list, np.ndarray | None, list[str], list]:
+    """:func:`train_dev_split` with the texts' ``weights`` (or None) taken along: ``(train_texts, train_labels,
+    train_weights, dev_texts, dev_labels)``."""
+    rows, train_labels, dev_rows, dev_labels = train_dev_split(list(range(len(texts))), labels, fraction, seed, part,
+                                                               weights=weights)
+    return ([texts[i] for i in rows], train_labels, None if weights is None else weights[rows],
+            [texts[i] for i in dev_rows], dev_labels)
+
+
+def train_dev_split(texts: list[str], labels: list, fraction: float = 0.1, seed: int = 0, part: str = "dev",
+                    weights: np.ndarray | None = None):
+    """Split off a dev part (seeded): ``(train_texts, train_labels, dev_texts, dev_labels)``.
+
+    With one label per text the split is stratified by label, unless a label has a single text or the
+    dev part is too small to hold every label: then (and with several labels per text) it is a plain
+    random split. A dev row whose label the training
+    part lacks goes back to the training part, so the model knows every label it is scored on, and so does,
+    with several labels per text, a dev row without a label that every training row has (there is then
+    something to learn about it). ``part`` names the split in errors (``"dev"``, ``"tune"``). With ``weights``
+    (one per text, e.g. sample weights), a training row of weight 0 does not count as having its label
+    (:func:`weighted_split` takes the weights along).
+    """
+    from sklearn.model_selection import train_test_split
+
+    check_fraction(fraction, f"the {part} fraction (--{part}-fraction)", error=DataError)  # as it always raised
+    stratify = None  # several labels per text: a plain random split
+    if not is_multi_label(labels) and np.unique(np.asarray(labels), return_counts=True)[1].min() >= 2:
+        stratify = labels
+    positions = list(range(len(labels)))  # split along, for the weights
+    try:
+        try:
+            train_x, dev_x, train_y, dev_y, train_at, dev_at = train_test_split(
+                texts, labels, positions, test_size=fraction, random_state=seed, stratify=stratify
+            )
+        except ValueError:
+            if stratify is None:
+                raise
+            # too few dev rows to hold every class: a plain random split (a row the training part lacks goes back below)
+            train_x, dev_x, train_y, dev_y, train_at, dev_at = train_test_split(texts, labels, positions,
+                                                                                test_size=fraction, random_state=seed)
+    except ValueError:
+        raise DataError(f"cannot split off a {part} set: {fraction:g} of {len(texts)} texts leaves no text on one side; "
+                        f"give more data, another --{part}-fraction, or pass --dev FILE") from None
+    train_x, train_y, dev_x, dev_y = list(train_x), list(train_y), list(dev_x), list(dev_y)
+    multi = is_multi_label(labels)
+    known = {y for ys in train_y for y in ys} if multi else set(train_y)
+    unseen = [i for i, y in enumerate(dev_y) if not known.issuperset(y if multi else (y,))]
+    if weights is not None:  # a label whose training rows all weigh 0 gets back the dev rows that weigh something
+        weighted = [y for y, at in zip(train_y, train_at) if weights[at] > 0]
+        learnt = {y for ys in weighted for y in ys} if multi else set(weighted)
+        unseen = sorted(set(unseen) | {i for i, (y, at) in enumerate(zip(dev_y, dev_at))
+                                       if weights[at] > 0 and not learnt.issuperset(y if multi else (y,))})
+    if multi:  # a label on every training text (and not on every text) gets back a text without it
+        on_every = set.intersection(*(set(ys) for ys in train_y + [dev_y[i] for i in unseen])) if train_y else set()
+        for label in on_every:
+            without = next((i for i, ys in enumerate(dev_y) if label not in ys), None)
+            if without is not None:
+                unseen.append(without)
+        unseen = sorted(set(unseen))
+    if unseen:  # rows whose label the training part lacks go back to it
+        moved = set(unseen)
+        train_x += [dev_x[i] for i in unseen]
+        train_y += [dev_y[i] for i in unseen]
+        dev_x = [x for i, x in enumerate(dev_x) if i not in moved]
+        dev_y = [y for i, y in enumerate(dev_y) if i not in moved]
+        if not dev_x:
+            raise DataError(f"cannot split off a {part} set: every {part} text is needed in training (it has a label "
+                            "seen nowhere else, or lacks one that every other text has); give more data or pass "
+                            "--dev FILE")
+    return train_x, train_y, dev_x, dev_y
