@@ -324,7 +324,7 @@ def fit(
     dev: Optional[Path] = _path_option(None, help="Dev data for the metrics (nothing is tuned on it: early stopping and thresholds use held-out training data); default: a stratified part of DATA."),
     text_column: str = typer.Option("text", help="Column with the texts."),
     label_column: str = typer.Option("label", help="Column with the labels."),
-    weight_column: Optional[str] = typer.Option(None, help="Column with each text's weight in training (a number of 0 or more, as scikit-learn's sample_weight); the dev figures count every text once."),
+    weight_column: Optional[str] = typer.Option(None, help="Column with each text's weight in training (0, or from 1e-6 to 1e6, as scikit-learn's sample_weight); the dev figures count every text once."),
     task: str = typer.Option(DEFAULT_TASK, help=f"{or_list(TASK_NAMES)}: its default configuration is one the benchmarks chose."),
     multi_label: bool = typer.Option(False, "--multi-label", help="Several labels per text, joined by --label-sep in the label column."),
     label_sep: Optional[str] = typer.Option(None, help="With --multi-label: the separator between the labels of a text (default ';')."),

@@ -614,6 +614,13 @@ def test_version_prints_the_package_version_and_runs_no_command():
     assert invoke("--version", "predict", "good").stdout == result.stdout  # eager: the command is not run
 
 
+def test_python_dash_m_runs_the_command():
+    import subprocess
+
+    result = subprocess.run([sys.executable, "-m", "sentiment", "--version"], capture_output=True, text=True, timeout=60)
+    assert result.returncode == 0 and result.stdout == f"sentiment {sentiment.__version__}\n", result.stderr
+
+
 # -- errors ---------------------------------------------------------------------------------------------------
 @pytest.fixture
 def bad_files(tmp_path):

@@ -1,0 +1,5 @@
+"""``python -m sentiment``: the ``sentiment`` command."""
+
+from .cli import main
+
+main()
