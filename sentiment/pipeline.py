@@ -107,7 +107,7 @@ class Classifier:
         chosen = decide(probabilities, self.thresholds_, top_if_none) if self.multi_label_ else None
         results = annotations(texts, probabilities, self.label_names_, chosen)
         if chosen is not None and top_if_none:
-            for result, none_passed in zip(results, ~(probabilities >= self.thresholds_).any(axis=1)):
+            for result, none_passed in zip(results, ~decide(probabilities, self.thresholds_).any(axis=1)):
                 result["below_threshold"] = bool(none_passed)
         if known is not None:
             for result, n in zip(results, known):
