@@ -18,8 +18,6 @@ from .checks import (LABEL_SETS, check_fraction, check_label_sets, check_labels,
                      label_spelling_note)
 from .data import (LABEL_SEPARATOR, csv_quoting, holds_sst_trees, iter_table, missing_columns, read_labelled,
                    read_weights, text_values)
-from .splits import weighted_split
-from .sst import sst_phrase_split
 from .errors import (AbsentLabelWarning, ConfigError, DataError, LabelSpellingWarning, MissingColumnsError, SeparatorError,
                      TuningWarning, UngroupedLabelError, UnknownLabelsError, counted, refuse_flags, with_article)
 from .evaluation import evaluate
@@ -27,6 +25,8 @@ from .multilabel import MIN_POSITIVES
 from .persistence import atomic_file, check_model_target, check_outside_models, read_config
 from .pipeline import MAX_EXPLAINED_WORDS, PIPELINE_OPTIONS, POLARITY_NAMES, Pipeline, load, polarity_names
 from .registry import resolve
+from .splits import weighted_split
+from .sst import sst_phrase_split
 from .tasks import DEFAULT_TASK, DEFAULT_VECTORIZER, get_task
 
 HEADLINE = ("n", "accuracy", "macro_f1", "macro_f1_labels", "micro_f1")  # the dev metrics kept in a model's config

@@ -34,11 +34,10 @@ from typing import Any, Mapping, Sequence
 import numpy as np
 
 from . import __version__
-from .cleaning import READING_VERSION, Cleaner
 from .checks import (check_fraction, check_label_sets, check_labels, check_sample_weight, check_texts,
                      check_training_texts, is_multi_label, label_spelling_note)
+from .cleaning import READING_VERSION, Cleaner
 from .data import joined_label
-from .splits import weighted_split
 from .errors import (AbsentLabelWarning, ConfigError, DataError, LabelSpellingWarning, ModelFileError, NotFittedError,
                      TuningWarning, counted, with_article)
 from .groupings import group_labels, resolve_grouping
@@ -49,6 +48,7 @@ from .persistence import (INCONSISTENT_MODEL, check_columns, check_extra, jsonab
                           saved_reading, warn_of_reading, write_model)
 from .progress import FitProgress, clean_tokens
 from .registry import available, resolve
+from .splits import weighted_split
 from .tasks import DEFAULT_MODEL, DEFAULT_TASK, DEFAULT_VECTORIZER, get_task
 
 # The pipeline's own options (the per-task configurations are in sentiment/tasks.py).
