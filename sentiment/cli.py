@@ -24,6 +24,7 @@ from typing import Iterator, List, Optional
 import typer
 
 from .errors import AbsentLabelWarning, LabelSpellingWarning, ReadingVersionWarning, SentimentError, on_one_line
+from .registry import available
 from .tasks import CONFIGURATIONS, DEFAULT_TASK, TASK_NAMES, TASKS, or_list
 
 app = typer.Typer(
@@ -330,8 +331,8 @@ def fit(
     label_sep: Optional[str] = typer.Option(None, help="With --multi-label: the separator between the labels of a text (default ';')."),
     grouping: Optional[str] = typer.Option(None, help="Learn groups of fine emotion labels: ekman or sentiment."),
     tune_fraction: Optional[float] = typer.Option(None, help="With --multi-label: share of the training texts held out to tune each label's threshold (default 0.1; 0: thresholds stay 0.5)."),
-    vectorizer: Optional[str] = typer.Option(None, help="count, tfidf or word2vec; default: the one the benchmarks chose for --task."),
-    model: Optional[str] = typer.Option(None, help="logreg, linearsvm, nb, complement_nb, nbsvm, mlp or lstm; default: the one the benchmarks chose for --task."),
+    vectorizer: Optional[str] = typer.Option(None, help=f"{or_list(available('vectorizer'))}; default: the one the benchmarks chose for --task."),
+    model: Optional[str] = typer.Option(None, help=f"{or_list(available('model'))}; default: the one the benchmarks chose for --task."),
     set_: List[str] = typer.Option([], "--set", "-s", metavar="KEY=VALUE", help="Option KEY=VALUE for a stage, repeatable (see `sentiment options`)."),
     out: Path = _path_option(Path("sentiment-model"), help="Directory to write the model to (replaced as a whole, atomically: it may hold nothing but a model)."),
     phrases: bool = typer.Option(False, help="SST trees: train on every labelled phrase, not only sentences."),

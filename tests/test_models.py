@@ -306,3 +306,33 @@ def test_models_package_docstring_names_real_classes():
     for name in names:
         module, _, attribute = name.rpartition(".")
         assert hasattr(importlib.import_module(module), attribute), name
+
+
+def test_a_model_whose_weights_come_out_in_another_shape_fails_as_it_is_trained():
+    """A new model class that gives its weights as one flat row (RidgeClassifier's coef_ for two classes) is
+    told so by fit, not later by an IndexError when it first predicts."""
+    from sentiment.models.classical import LogisticRegressionModel, Trained
+
+    class FlatWeights(LogisticRegressionModel):
+        def _train(self, X, y, n_classes):
+            coef, intercept, link, calibration = super()._train(X, y, n_classes)
+            return Trained(coef.ravel(), intercept, "softmax", calibration)  # softmax wants two rows
+
+    X = sp.random(20, 5, density=0.5, format="csr", random_state=0)
+    with pytest.raises(ValueError, match=r"weights have shapes \(5,\) and \(1,\) \(intercept\), expected \(2, 5\)"):
+        FlatWeights().fit(X, np.array([0, 1] * 10))
+
+
+def test_linearsvm_probabilities_never_turn_its_scores_around():
+    """On 40 texts the Platt scaling learnt on held-out folds can come out decreasing (a > 0), which turned
+    every prediction around (0% on the training texts); the plain sigmoid of the scores is used then."""
+    import pandas as pd
+    from pathlib import Path
+
+    frame = pd.read_csv(Path(__file__).resolve().parents[1] / "data" / "sample_reviews.csv")
+    pipe = Pipeline("tfidf", "linearsvm").fit(frame.text, frame.label)
+    a, _ = pipe.model_.calibration_
+    assert (a < 0).all()
+    assert pipe.score(frame.text, frame.label) > 0.9
+    scores = pipe.model_.decision_function(pipe.vectorizer_.transform(pipe.cleaner_.tokens_of(frame.text.tolist())))
+    assert np.array_equal(pipe.predict_proba(frame.text)[:, 1] > 0.5, scores[:, 0] > 0)  # the SVM's own sides

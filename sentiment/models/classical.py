@@ -69,6 +69,7 @@ class LinearModel(Stage):
         self.coef_, self.intercept_, self.link_, self.calibration_ = trained
         self.coef_ = np.asarray(self.coef_, dtype=np.float32)
         self.intercept_ = np.asarray(self.intercept_, dtype=np.float64).ravel()
+        self._check_shapes()
         self.fitted = True
         return self
 
@@ -159,14 +160,20 @@ class LinearModel(Stage):
         self.coef_ = as_float32(arrays["coef"], "weights")
         self.intercept_ = np.asarray(arrays["intercept"], dtype=np.float64)
         self.calibration_ = arrays.get("calibration")
+        self._check_shapes()
+        if self.calibration_ is not None:
+            self.calibration_ = np.asarray(self.calibration_, dtype=np.float64)
+
+    def _check_shapes(self) -> None:
+        """A ValueError unless the weights (and a Platt calibration's a and b) have the shapes that the link
+        and the numbers of classes and features call for: of a loaded model, and of every fit (a new model
+        class whose weights come out in another shape fails as it is trained, not when it first predicts)."""
         rows = 1 if self.link_ == "logistic" or (self.link_ == "platt" and self.n_classes_ == 2) else self.n_classes_
         if self.coef_.shape != (rows, self.n_features_) or self.intercept_.shape != (rows,):
             raise ValueError(f"weights have shapes {self.coef_.shape} and {self.intercept_.shape} (intercept), "
                              f"expected {(rows, self.n_features_)} and {(rows,)}")
-        if self.link_ == "platt":  # a and b of each calibrated score
-            if self.calibration_ is None or np.shape(self.calibration_) != (2, rows):
-                raise ValueError(f"a Platt-calibrated model needs calibration of shape {(2, rows)}")
-            self.calibration_ = np.asarray(self.calibration_, dtype=np.float64)
+        if self.link_ == "platt" and (self.calibration_ is None or np.shape(self.calibration_) != (2, rows)):
+            raise ValueError(f"a Platt-calibrated model needs calibration of shape {(2, rows)}")  # a and b per score
 
 
 class LogisticRegressionModel(LinearModel):
@@ -192,7 +199,8 @@ class LogisticRegressionModel(LinearModel):
 
 
 class LinearSVMModel(LinearModel):
-    """Linear SVM (squared hinge loss); probabilities by Platt scaling fitted on 3-fold cross-validation."""
+    """Linear SVM (squared hinge loss); probabilities by Platt scaling fitted on 3-fold cross-validation (where
+    that scaling would turn the scores around, as on a few dozen texts it can, the plain sigmoid of the scores)."""
 
     name = "linearsvm"
     defaults = {"C": 1.0, "class_weight": None, "max_iter": 2000}
@@ -216,6 +224,8 @@ class LinearSVMModel(LinearModel):
             X, y, sample_weight=self._sample_weight)
         fitted = calibrated.calibrated_classifiers_[0]
         calibration = np.array([[c.a_ for c in fitted.calibrators], [c.b_ for c in fitted.calibrators]])
+        if (calibration[0] >= 0).any():  # a higher score, a lower probability: the folds' texts were too few to
+            calibration = np.array([-np.ones(calibration.shape[1]), np.zeros(calibration.shape[1])])  # calibrate on
         return Trained(fitted.estimator.coef_, fitted.estimator.intercept_, "platt", calibration)
 
 
