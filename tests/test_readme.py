@@ -1,0 +1,39 @@
+"""The README's tables of cleaning options and of stages name every option and every registered stage, with
+the defaults the code has (a new option or stage must be documented there)."""
+
+import re
+from pathlib import Path
+
+from sentiment import Cleaner
+from sentiment.registry import available
+
+README = (Path(__file__).resolve().parents[1] / "README.md").read_text(encoding="utf-8")
+
+
+def _section(title: str) -> str:
+    return README.split(f"\n## {title}\n", 1)[1].split("\n## ", 1)[0]
+
+
+def _rows(section: str) -> dict[str, list[str]]:
+    """First-column names (``a`` / ``b`` split) -> the row's other cells, of every table row of ``section``."""
+    rows = {}
+    for line in section.splitlines():
+        cells = [cell.strip() for cell in line.strip().strip("|").split("|")]
+        if line.startswith("| `"):
+            for name in re.findall(r"`([^`]+)`", cells[0]):
+                rows[name] = cells[1:]
+    return rows
+
+
+def test_every_cleaning_option_is_in_the_readme_with_its_default():
+    rows = _rows(_section("Cleaning"))
+    defaults = Cleaner().to_dict()
+    assert set(rows) == set(defaults)
+    for name, default in defaults.items():
+        shown = rows[name][0].strip("`")
+        assert shown == (f'"{default}"' if isinstance(default, str) else str(default)), name
+
+
+def test_every_registered_stage_is_in_the_readme():
+    rows = _rows(_section("Vectorizers and models"))
+    assert set(available("vectorizer")) | set(available("model")) <= set(rows)
