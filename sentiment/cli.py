@@ -126,6 +126,7 @@ def friendly(command):
             os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())  # no second error when Python flushes
             raise typer.Exit(141)  # what the shell reports for a writer killed by SIGPIPE (128 + 13)
         except OSError as exc:  # a path that cannot be read or written: missing, a file where a folder must be, ...
+            _flush_stdout()  # stdout on the full disk too: said once, here
             _fail(_os_error_message(exc))
         except MemoryError:
             _fail("out of memory; use a smaller file, a smaller model (e.g. --set max_features=200000 for count or tf-idf "
@@ -909,6 +910,18 @@ class _ClosedOutput(io.TextIOBase):
         return 0
 
 
+def _flush_stdout() -> OSError | None:
+    """Write out what standard output holds now; the OSError where it cannot (a full disk), and then it drops
+    what it holds, so that Python's own flush at exit does not fail a second time (a traceback, exit status 120)."""
+    try:
+        sys.stdout.flush()
+    except OSError as exc:
+        with contextlib.suppress(OSError, ValueError, AttributeError, io.UnsupportedOperation):
+            os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return exc
+    return None
+
+
 def main() -> None:
     signal.signal(signal.SIGTERM, _terminate)
     if sys.stderr is None:  # started with stderr closed (2>&-): notes and errors go nowhere, the exit status tells
@@ -921,8 +934,17 @@ def main() -> None:
         sys.stderr.write(f"Error: {exc}\n")
         sys.exit(1)
     except OSError as exc:  # --version or --help written to a full disk (/dev/full): outside any command
+        _flush_stdout()
         sys.stderr.write(f"Error: {_os_error_message(exc)}\n")
         sys.exit(1)
+    except SystemExit as done:  # every command ends so; what it printed may still wait in stdout's buffer
+        failed = _flush_stdout()
+        if isinstance(failed, BrokenPipeError):  # the reader stopped early, as the commands' own handling says
+            sys.exit(done.code or 141)
+        if failed is not None and not done.code:  # it ran, but its output could not be written
+            sys.stderr.write(f"Error: {_os_error_message(failed)}\n")
+            sys.exit(1)
+        raise
     finally:  # the command has finished, or failed and said so: a Ctrl-C while Python shuts down changes nothing,
         signal.signal(signal.SIGINT, signal.SIG_IGN)  # and would only print a traceback from an exit handler
 

@@ -288,15 +288,16 @@ def test_a_multi_line_package_error_prints_on_one_line(monkeypatch, data, saved_
     assert_error(invoke("evaluate", data["dev"], "--model", saved_model), r"\(line 1 line 2\); check the file")
 
 
-def test_a_reader_that_stops_early_is_no_error():
+@pytest.mark.parametrize("unbuffered", ["", "1"])
+def test_a_reader_that_stops_early_is_no_error(unbuffered):
     """`sentiment predict - | head -1`: the closed pipe ends the command quietly (exit 141, as SIGPIPE
     would), with no error line on stderr."""
     import subprocess
     import sys
 
-    code = "import sys; from sentiment.cli import app; sys.argv = ['sentiment', 'predict', '-']; app()"
+    code = "import sys; from sentiment.cli import main; sys.argv = ['sentiment', 'predict', '-']; main()"
     proc = subprocess.Popen([sys.executable, "-c", code], stdin=subprocess.PIPE, stdout=subprocess.PIPE,
-                            stderr=subprocess.PIPE)
+                            stderr=subprocess.PIPE, env={**os.environ, "PYTHONUNBUFFERED": unbuffered})
     import threading
 
     def feed():  # from a thread, as a shell pipe feeds it: stdin is read (and printed) batch by batch
@@ -333,15 +334,18 @@ def test_a_closed_standard_stream_is_said_or_borne(closed, args, status, stdout,
 
 
 @pytest.mark.skipif(not os.path.exists("/dev/full"), reason="needs /dev/full")
-@pytest.mark.parametrize("args", [["--version"], ["--help"]])
-def test_the_top_level_options_say_a_full_disk_in_one_line(args):
+@pytest.mark.parametrize("unbuffered", ["", "1"])  # stdout buffered (the usual case) or not (python -u)
+@pytest.mark.parametrize("args", [["--version"], ["--help"], ["info"], ["predict", "good"]])
+def test_output_to_a_full_disk_is_said_in_one_line(args, unbuffered):
     import subprocess
     import sys
 
     code = f"import sys; from sentiment.cli import main; sys.argv = ['sentiment', *{args!r}]; main()"
+    env = {**os.environ, "PYTHONUNBUFFERED": unbuffered}
     with open("/dev/full", "w") as full:
-        proc = subprocess.run([sys.executable, "-c", code], stdout=full, stderr=subprocess.PIPE, text=True, timeout=120)
-    assert proc.returncode == 1
+        proc = subprocess.run([sys.executable, "-c", code], stdout=full, stderr=subprocess.PIPE, text=True, timeout=120,
+                              env=env)
+    assert proc.returncode == 1  # not Python's 120 for a failed flush at exit
     assert proc.stderr == "Error: no space left on the device; free some space or write elsewhere\n"
 
 
