@@ -1,7 +1,8 @@
 """Shared fixtures: small synthetic sentiment data sets, word-vector files, fitted and saved pipelines (and a
 saved ensemble), tiny data files; helpers to write tables and edit a saved model's config.json.
 
-Everything is generated in code with fixed seeds; no file from the shared data sets is read.
+Everything is generated in code with fixed seeds; no file from the shared data sets is read (one test reads
+data/sample_reviews.csv, the project's own 40-text example, whose size is what it is about).
 """
 
 from __future__ import annotations

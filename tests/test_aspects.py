@@ -1145,3 +1145,11 @@ def test_each_texts_terms_may_be_any_list_like():
     for first in (["C++"], ("C++",), {"C++"}, np.array(["C++"]), pd.Series(["C++"])):
         assert locate_terms(texts, [first, ["b"]]) == expected
     assert locate_terms(texts, np.array(["b"])) == [[{"term": "b", "from": 6, "to": 7}], expected[1]]  # one for all
+
+
+def test_a_term_right_after_an_html_tag_is_found():
+    from sentiment.aspects.pipeline import locate_terms
+
+    assert [(a["term"], a["from"], a["to"]) for a in locate_terms(["<b>pizza</b> was great"], ["pizza"])[0]] == \
+        [("pizza", 3, 8)]
+    assert locate_terms(['<a title="pizza">menu</a>'], ["pizza"]) == [[]]  # inside the tag: none

@@ -550,8 +550,9 @@ def test_top_level_help_lists_every_command_with_a_whole_sentence():
     assert all(line.rstrip().endswith(".") and not line.rstrip().endswith("...") for line in listed if line.strip())
 
 
-def test_fit_takes_a_class_weight_dict_as_json(tmp_path):
-    data = Path(__file__).parents[1] / "data" / "sample_reviews.csv"  # labels negative / positive
+def test_fit_takes_a_class_weight_dict_as_json(binary_frames, tmp_path):
+    data = tmp_path / "train.csv"
+    write_table(binary_frames[0].assign(label=binary_frames[0]["label"].map({0: "negative", 1: "positive"})), data)
     result = invoke("fit", data, "--model", "logreg", "--set", 'class_weight={"positive": 3}', "--out", tmp_path / "m")
     assert_ok(result)
     described = json.loads(invoke("info", tmp_path / "m", "--json").stdout)

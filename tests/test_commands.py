@@ -362,3 +362,39 @@ def test_several_integer_labels_stay_numbers_for_the_emotion_task(tmp_path):
                               "labels": [f"{i % 5};{(i + 1) % 5}" for i in range(100)]}), path)
     pipe, _ = commands.fit_file(path, tmp_path / "m", task="emotion", multi_label=True, label_column="labels")
     assert pipe.label_names_ == ["0", "1", "2", "3", "4"]
+
+
+def test_a_single_dev_text_that_is_also_a_training_text_is_noted(tmp_path):
+    path = tmp_path / "train.csv"
+    rows = [(f"great film number {i}", "positive") for i in range(30)] + [(f"awful film number {i}", "negative")
+                                                                        for i in range(30)]
+    write_table(pd.DataFrame(rows + [rows[0]], columns=["text", "label"]), path)  # one row twice
+    for seed in range(20):  # a seed whose dev part holds one copy and the training part the other
+        logged = []
+        commands.fit_file(path, tmp_path / "m", model="logreg", seed=seed, refit=False, log=logged.append)
+        repeated = [line for line in logged if "dev texts also occur among the training texts" in line]
+        if repeated:
+            assert repeated == [f"note: 1 of the 7 dev texts also occur among the training texts (duplicated rows), "
+                                "so the dev figures are optimistic; drop the duplicates (pandas: "
+                                "df.drop_duplicates('text'))"]
+            break
+    else:
+        pytest.fail("no seed split the duplicated row")
+
+
+def test_the_seed_chooses_the_dev_part(tmp_path, monkeypatch):
+    from sentiment.splits import train_dev_split
+
+    path = tmp_path / "train.csv"
+    texts = [f"great film number {i}" for i in range(30)] + [f"awful film number {i}" for i in range(30)]
+    labels = ["positive"] * 30 + ["negative"] * 30
+    write_table(pd.DataFrame({"text": texts, "label": labels}), path)
+    scored = []
+    real = commands.evaluate
+    monkeypatch.setattr(commands, "evaluate", lambda pipe, dev_texts, *a, **k: scored.append(dev_texts) or real(pipe, dev_texts, *a, **k))
+    for seed in (0, 5):
+        commands.fit_file(path, tmp_path / "m", model="logreg", seed=seed, refit=False)
+    assert scored[0] != scored[1]
+    assert scored[1] == train_dev_split(texts, labels, 0.1, 5)[2]
+    config = json.loads((tmp_path / "m" / "config.json").read_text())
+    assert config["data"]["dev"].endswith("(seed 5)")

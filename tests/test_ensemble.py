@@ -339,3 +339,11 @@ def test_an_ensemble_whose_label_list_disagrees_with_its_members_is_refused(ense
     edit_config(ensemble_dir, lambda c: c["labels"].update(names=list(reversed(c["labels"]["names"]))))
     with pytest.raises(ModelFileError, match="not a consistent ensemble .*its label list .* is not its members'"):
         sentiment.load(ensemble_dir)
+
+
+def test_a_member_of_weight_0_counts_for_nothing_and_all_0_is_refused(members, binary):
+    a, b = members
+    texts = binary.dev_texts[:20]
+    np.testing.assert_allclose(Ensemble([a, b], weights=[0, 1]).predict_proba(texts), b.predict_proba(texts), rtol=1e-12)
+    with pytest.raises(ConfigError, match="not all 0"):
+        Ensemble([a, b], weights=[0, 0])

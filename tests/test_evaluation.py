@@ -253,3 +253,13 @@ def test_a_report_into_a_file_is_a_config_error(tmp_path):
         with pytest.raises(ConfigError, match="notes.txt is a file; give a directory for the report"):
             write_report(evaluate(pipe, ["good"], ["pos"]), folder, "dev")
     assert notes.read_text() == "mine"
+
+
+def test_mistakes_of_several_labels_per_text_come_most_wrong_labels_first():
+    from sentiment.evaluation import wrong_predictions
+
+    truth = np.array([[1, 0, 0, 0], [1, 1, 1, 0], [0, 1, 0, 0]])
+    predicted = np.array([[1, 1, 0, 0], [0, 0, 0, 1], [0, 1, 0, 0]])  # 1 wrong label, 4 wrong, none
+    rows = wrong_predictions(["one off", "all off", "right"], truth, predicted, ["a", "b", "c", "d"], truth * 0.5)
+    assert [row["text"] for row in rows] == ["all off", "one off"]
+    assert rows[0]["missed"] == ["a", "b", "c"] and rows[0]["extra"] == ["d"]

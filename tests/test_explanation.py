@@ -122,3 +122,19 @@ def test_explain_errors(pipe):
         Pipeline().explain(["great"])
     with pytest.raises(Exception, match="not a single string"):
         pipe.explain("great")
+
+
+def test_a_text_of_exactly_max_words_is_explained(pipe):
+    assert len(pipe.explain(["a truly wonderful film"], max_words=4)[0]["words"]) >= 1
+
+
+def test_the_cli_takes_a_text_of_exactly_its_word_limit_and_notes_one_over_a_thousand_words(capsys):
+    from sentiment import cli
+    from sentiment.commands import LONG_TO_EXPLAIN, MAX_EXPLAINED_WORDS, check_explainable
+
+    assert check_explainable(["word " * MAX_EXPLAINED_WORDS]) == [MAX_EXPLAINED_WORDS]
+    with pytest.raises(DataError, match=f"text 1 has {MAX_EXPLAINED_WORDS + 1:,} words, more than --explain takes"):
+        check_explainable(["word " * (MAX_EXPLAINED_WORDS + 1)])
+    cli._note_long_texts(["word " * LONG_TO_EXPLAIN, "word " * (LONG_TO_EXPLAIN + 1)], done=10)
+    notes = capsys.readouterr().err.splitlines()
+    assert len(notes) == 1 and notes[0].startswith(f"note: text 12 has {LONG_TO_EXPLAIN + 1:,} words")

@@ -828,3 +828,13 @@ def test_a_linked_config_or_a_file_name_that_is_no_path_is_a_model_error(model_c
     (linked / CONFIG).symlink_to(saved_model / CONFIG)
     with pytest.raises(ModelFileError, match=r"config.json is a symbolic link"):
         sentiment.load(linked)
+
+
+def test_an_interrupted_swap_names_the_newest_of_several_backups(saved_model, tmp_path):
+    older, newer = tmp_path / ".model.aaaa1111.old", tmp_path / ".model.zzzz9999.old"
+    for path, when in ((older, 2_000_000_000), (newer, 1_000_000_000)):  # the newer one sorts first by name
+        shutil.copytree(saved_model, path)
+        os.utime(path, (when, when))
+    os.utime(newer, (2_100_000_000, 2_100_000_000))
+    with pytest.raises(ModelFileError, match=r"\.model\.zzzz9999\.old; rename"):
+        sentiment.load(tmp_path / "model")
