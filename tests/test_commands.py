@@ -374,7 +374,7 @@ def test_a_single_dev_text_that_is_also_a_training_text_is_noted(tmp_path):
         commands.fit_file(path, tmp_path / "m", model="logreg", seed=seed, refit=False, log=logged.append)
         repeated = [line for line in logged if "dev texts also occur among the training texts" in line]
         if repeated:
-            assert repeated == [f"note: 1 of the 7 dev texts also occur among the training texts (duplicated rows), "
+            assert repeated == ["note: 1 of the 7 dev texts also occur among the training texts (duplicated rows), "
                                 "so the dev figures are optimistic; drop the duplicates (pandas: "
                                 "df.drop_duplicates('text'))"]
             break
