@@ -77,6 +77,7 @@ NGRAM_OPTIONS = [
     {"analyzer": "word+char", "char_ngram_range": (3, 5)},
     {"ngram_range": (1, 3), "min_df": 2},
     {"max_df": 0.3},
+    {"max_df": 3},  # a number of texts, as scikit-learn reads an int
     {"max_features": 25},
 ]
 TFIDF_OPTIONS = [
@@ -89,6 +90,7 @@ TFIDF_OPTIONS = [
     {"analyzer": "char", "sublinear_tf": False},
     {"analyzer": "word+char", "char_ngram_range": (2, 3), "binary": True},
     {"min_df": 2, "max_features": 30},
+    {"max_df": 3},
 ]
 
 
@@ -216,7 +218,7 @@ def test_word_char_model_saved_before_the_fix_predicts_as_before(binary, tmp_pat
     ("count", {"analyzer": "words"}), ("count", {"ngram_range": (2, 1)}), ("count", {"ngram_range": (0, 1)}),
     ("count", {"min_df": 0}), ("count", {"min_df": 1.5}), ("count", {"min_df": 0.0}), ("count", {"min_df": True}),
     ("count", {"ngram_range": (1, 11)}), ("count", {"char_ngram_range": (2, 31)}),
-    ("count", {"ngram_range": (True, 2)}), ("count", {"max_df": 1.5}), ("count", {"max_features": 0}),
+    ("count", {"ngram_range": (True, 2)}), ("count", {"max_df": 1.5}), ("count", {"max_df": 0}), ("count", {"max_df": True}), ("count", {"max_features": 0}),
     ("tfidf", {"norm": "l3"}), ("tfidf", {"sublinear_tf": "yes"}), ("count", {"binary": "no"}),
     ("word2vec", {"vector_size": 0}), ("word2vec", {"pooling": "max"}), ("word2vec", {"vectors_format": "fasttext"}),
     ("tfidf", {"vector_size": 10}),

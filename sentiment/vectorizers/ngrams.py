@@ -211,10 +211,14 @@ class CountVectorizer(Stage):
         elif isinstance(min_df, bool) or not isinstance(min_df, int) or min_df < 1:
             raise ConfigError(f"min_df must be a whole number of texts (at least 1) or a share of the texts between 0 "
                               f"and 1 (e.g. 0.001), not {min_df!r}")
-        self._number("max_df", 0.0, 1.0)
-        if self.params["max_df"] <= 0:  # 0 keeps no term at all (scikit-learn fails on it when fitting)
-            raise ConfigError(f"max_df must be a fraction of the texts above 0 and at most 1.0, not {self.params['max_df']!r}")
-        self.params["max_df"] = float(self.params["max_df"])  # an int 1 would be one text for scikit-learn, not all
+        max_df = python_number(self.params["max_df"])
+        if isinstance(max_df, int) and not isinstance(max_df, bool) and max_df >= 2:
+            self.params["max_df"] = max_df  # a number of texts, as scikit-learn reads an int
+        elif isinstance(max_df, (int, float)) and not isinstance(max_df, bool) and 0.0 < max_df <= 1.0:
+            self.params["max_df"] = float(max_df)  # a share; an int 1 is all texts here (for scikit-learn: one text)
+        else:  # 0 keeps no term at all (scikit-learn fails on it when fitting)
+            raise ConfigError(f"max_df must be a share of the texts above 0 and at most 1.0 (e.g. 0.9), or a whole "
+                              f"number of texts (at least 2), not {max_df!r}")
         self._number("max_features", 1, integer=True, none="no limit")
         self._choice("binary", (True, False))
 
@@ -267,7 +271,7 @@ class CountVectorizer(Stage):
             counts = sk.fit_transform(docs).tocsr()
         except ValueError as exc:  # min_df above max_df, or no term left
             min_df, max_df, n = self.params["min_df"], self.params["max_df"], len(docs)
-            least, most = (min_df if isinstance(min_df, int) else min_df * n), max_df * n  # as scikit-learn counts
+            least, most = ((limit if isinstance(limit, int) else limit * n) for limit in (min_df, max_df))  # as scikit-learn counts
             if most < least:
                 raise DataError(f"min_df={min_df} keeps the terms of at least {least:g} texts, and max_df={max_df} "
                                 f"those of at most {most:g} of the {n} texts; lower min_df (or give a share of the "
