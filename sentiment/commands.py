@@ -75,7 +75,8 @@ def fit_file(
     several labels per text) is used, see :meth:`Pipeline.for_task`. With ``multi_label``, each label cell holds several labels joined by
     ``separator``; the per-label thresholds (and the early stopping of neural models) then use the
     pipeline's ``tune_fraction`` option's share of the training data (seed 0). With one label per text, a model trained by epochs (mlp,
-    lstm) early-stops on its own ``dev_fraction`` option's share of the training data. Either way the
+    lstm) early-stops on its own ``dev_fraction`` option's share of the training data (with ``phrases``, of the
+    training sentences, whose trees then give no training phrases). Either way the
     dev data choose nothing, so the dev figures are not tuned on them. Returns the fitted pipeline and
     the dev report (with ``mistakes``, also the dev texts that the scored model labels wrongly: see
     :func:`~sentiment.evaluation.evaluate`). ``weight_column``: a column of ``data`` with each text's weight in
@@ -126,8 +127,11 @@ def fit_file(
     stop_share = _sentence_stopping_share(phrases, multi_label, model_stage)
     stop_dev = None
     if stop_share:  # the training phrases less those of the sentences held out to stop on
-        texts, labels, *stop_dev = sst_phrase_split(data, stop_share, seed, binary=binary,
-                                                    exclude=dev_texts if dev is None else ())
+        split = _stopping_split(data, stop_share, seed, binary, exclude=dev_texts if dev is None else (), log=log)
+        if split is None:
+            stop_share = 0
+        else:
+            texts, labels, stop_dev = split
     same_file = dev is not None and Path(dev).resolve() == Path(data).resolve()  # said above
     # SST phrases: a dev sentence may well be a phrase of a training tree, which no row duplicates
     overlap = [] if same_file or phrases else _dev_overlap_notes(texts, dev_texts)
@@ -193,12 +197,12 @@ def fit_file(
                         "and --label-names") from None
     refitted = dev is None and refit
     if refitted:  # the dev figures are in; the saved model learns from the dev texts too
-        if stop_share:  # again, sentences of all the trees held out to stop on
-            texts, labels, *stop_dev = sst_phrase_split(data, stop_share, seed, binary=binary)
-            everything = texts, labels, None, stop_dev
-        held = " less the sentences held out to stop on" if stop_share else ""
-        log(f"dev {_headline(report)}; training again on all {len(everything[0])} texts{held} "
-            "(--no-refit keeps the model just scored)")
+        split = _stopping_split(data, stop_share, seed, binary, log=log) if stop_share else None
+        if split is not None:  # again, sentences of all the trees held out to stop on
+            everything = split[0], split[1], None, split[2]
+        held = f", {len(split[2][0])} sentences of them held out to stop on" if split is not None else ""
+        log(f"dev {_headline(report)}; training again on all the data ({len(everything[0])} texts{held}; "
+            "--no-refit keeps the model just scored)")
         n_train = train(*everything)  # the dev texts are among them
     extra = {
         "columns": {"text": text_column, "label": label_column, **({"separator": separator} if multi_label else {})},
@@ -243,6 +247,19 @@ def _sentence_stopping_share(phrases: bool, multi_label: bool, model_stage) -> f
     if not phrases or multi_label or not _trains_by_epochs(model_stage):
         return 0
     return model_stage.params["dev_fraction"]
+
+
+def _stopping_split(data, share: float, seed: int, binary: bool, exclude=(), log=lambda message: None):
+    """``(texts, labels, (held-out sentences, their labels))``: the training phrases of the SST trees in ``data``
+    less those of the ``share`` of their sentences (but ``exclude``) held out for early stopping; None, with a
+    note, where the sentences are too few to hold any out (the model then holds out phrases itself)."""
+    try:
+        texts, labels, held, held_labels = sst_phrase_split(data, share, seed, binary=binary, exclude=exclude)
+    except DataError:
+        log(f"note: too few training sentences to hold out {share:.0%} of them for early stopping, so the model holds "
+            "out that share of the phrases (--set dev_fraction=0 trains every epoch instead)")
+        return None
+    return texts, labels, (held, held_labels)
 
 
 def _what_is_tuned(tune_fraction: float, model_stage, multi_label: bool,

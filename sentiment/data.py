@@ -629,3 +629,18 @@ def existing_file(path: str | Path) -> Path:
     return file
 
 
+
+
+def __getattr__(name: str):
+    """The checks, splits and SST readers that lived here before 3 December 2026 (``from sentiment.data import
+    train_dev_split``), with a DeprecationWarning that names their module now."""
+    import importlib
+    import warnings
+
+    for module in ("checks", "splits", "sst"):
+        moved = importlib.import_module(f"{__package__}.{module}")
+        if not name.startswith("_") and hasattr(moved, name):
+            warnings.warn(f"sentiment.data.{name} is now sentiment.{module}.{name}; import it from there",
+                          DeprecationWarning, stacklevel=2)
+            return getattr(moved, name)
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

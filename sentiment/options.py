@@ -19,6 +19,7 @@ from .persistence import jsonable
 from .registry import available, resolve
 from .stage import saved_value
 
+
 class OptionAttributes:
     """Options as attributes, as for scikit-learn estimators: ``est.C`` reads an option given (or, not given,
     the chosen stage's default), ``est.C = 4.0`` is ``est.set_params(C=4.0)`` and ``del est.C`` puts the

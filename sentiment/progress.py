@@ -6,7 +6,9 @@ from typing import Iterable
 
 from .cleaning import Cleaner
 
+
 def clean_tokens(cleaner: Cleaner, texts: list[str], bar: "FitProgress", batch: int = 2000) -> list[list[str]]:
+    """The tokens of each text by ``cleaner``, ``batch`` texts at a time, the ``bar`` moved on after each batch."""
     docs: list[list[str]] = []
     for start in range(0, len(texts), batch):
         chunk = texts[start : start + batch]

@@ -248,6 +248,17 @@ def test_a_network_on_phrases_early_stops_on_whole_training_sentences(tmp_path, 
     assert data["early_stopping"].startswith("20% of the training sentences")
 
 
+def test_a_network_on_too_few_trees_to_hold_sentences_out_holds_out_phrases(tmp_path):
+    trees = tmp_path / "train.txt"
+    trees.write_text(SST_TREES)  # five sentences: a tenth of them is none
+    result = invoke("fit", trees, "--phrases", "--dev", trees, "--model", "mlp", "--set", "epochs=1", "--out",
+                    tmp_path / "m")
+    assert_ok(result)
+    assert "too few training sentences to hold out 10% of them for early stopping" in result.stderr
+    data = json.loads((tmp_path / "m" / "config.json").read_text())["data"]
+    assert data["early_stopping"].startswith("10% of the training part")
+
+
 def test_evaluate_with_label_names_for_other_label_values(model, files, tmp_path):
     out, fit_report = model
     renamed = tmp_path / "dev.csv"

@@ -704,3 +704,15 @@ def test_sst_phrase_split_leaves_out_the_sentences_split_off_before(tmp_path):
     trees_out = {text.split()[0][len("item"):] for text in dev + held}
     expected = {text for i in range(40) if str(i) not in trees_out for text in (f"item{i} word{i}", f"item{i}", f"word{i}")}
     assert set(train) == expected  # no phrase of a dev or held-out tree
+
+
+def test_what_moved_out_of_data_still_imports_from_it_with_a_deprecation_warning():
+    from sentiment import splits, sst
+
+    with pytest.warns(DeprecationWarning, match=r"sentiment.data.train_dev_split is now sentiment.splits.train_dev_split"):
+        from sentiment.data import train_dev_split
+    assert train_dev_split is splits.train_dev_split
+    with pytest.warns(DeprecationWarning, match="sentiment.sst.read_sst_trees"):
+        assert data_module.read_sst_trees is sst.read_sst_trees
+    with pytest.raises(AttributeError, match="no attribute 'no_such_thing'"):
+        data_module.no_such_thing

@@ -462,18 +462,18 @@ def test_bad_sample_weights_are_refused_before_any_work(binary, no_cleaning, wei
 
 def test_fits_warnings_point_at_the_callers_line(binary):
     """A warning names the line that called fit (as scikit-learn's do), not a line inside the package."""
+    import sys
     import warnings
 
     from sentiment import AbsentLabelWarning
     from sentiment.errors import TuningWarning
 
-    fits = [
-        (AbsentLabelWarning, lambda: Pipeline(class_weight={"good": 2}).fit(binary.train_texts, binary.train_labels)),
-        (LabelSpellingWarning, lambda: Pipeline().fit(["good", "bad", "fine"], ["pos", "neg", "Pos"])),
-        (TuningWarning, lambda: Pipeline().fit(["good", "bad"], [["pos"], ["neg"]])),
-    ]
-    for category, fit in fits:
+    def caught_at(category, fit, *args) -> list[tuple[str, int]]:
         with warnings.catch_warnings(record=True) as caught:
             warnings.simplefilter("always")
-            fit()
-        assert [w.filename for w in caught if issubclass(w.category, category)] == [__file__], category
+            fit(*args); line = sys._getframe().f_lineno  # noqa: E702 - the line of the call itself
+        assert [(w.filename, w.lineno) for w in caught if issubclass(w.category, category)] == [(__file__, line)]
+
+    caught_at(AbsentLabelWarning, Pipeline(class_weight={"good": 2}).fit, binary.train_texts, binary.train_labels)
+    caught_at(LabelSpellingWarning, Pipeline().fit, ["good", "bad", "fine"], ["pos", "neg", "Pos"])
+    caught_at(TuningWarning, Pipeline().fit, ["good", "bad"], [["pos"], ["neg"]])

@@ -37,3 +37,9 @@ def test_every_cleaning_option_is_in_the_readme_with_its_default():
 def test_every_registered_stage_is_in_the_readme():
     rows = _rows(_section("Vectorizers and models"))
     assert set(available("vectorizer")) | set(available("model")) <= set(rows)
+
+
+def test_every_aspect_stage_is_in_the_readme():
+    extractor, polarity = (_rows(_section("Use"))[name][1] for name in ("extractor", "polarity"))
+    assert all(f"`{name}`" in extractor for name in available("aspect_extractor"))
+    assert all(f"`{name}`" in polarity for name in available("aspect_polarity"))

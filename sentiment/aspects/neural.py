@@ -193,7 +193,7 @@ def _train_nets(o: dict, n_rows: int, batches_of, new_net, matrix: np.ndarray, c
             train_rows, dev_rows = trainer.hold_out_rows(n_rows, o["dev_fraction"], rng, always_draw=True)
         else:
             train_rows, dev_rows = trainer.hold_out_groups(groups, o["dev_fraction"], rng)
-        with trainer.device_errors(device, advice=TRAINING_ADVICE):
+        with trainer.device_errors(device, advice=_training_advice(device)):
             batches = batches_of(train_rows, device, rng)
             dev = batches_of(dev_rows, device, None) if len(dev_rows) else None
             with trainer.seeded(seed, device):
@@ -208,8 +208,9 @@ def _train_nets(o: dict, n_rows: int, batches_of, new_net, matrix: np.ndarray, c
     return nets, histories
 
 
-# What a network or batch too large for the device's memory calls for (the aspect models' own options)
-TRAINING_ADVICE = "use a smaller hidden_size, fewer networks (n_nets) or fewer extra_words, or device='cpu'"
+def _training_advice(device) -> str:
+    """What a network too large for the ``device``'s memory calls for, in the aspect models' own options."""
+    return "use a smaller hidden_size or fewer extra_words" + (", or device='cpu'" if device.type != "cpu" else "")
 
 
 def network_options(p: dict, epochs: int, freeze: bool) -> dict:

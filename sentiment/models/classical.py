@@ -200,7 +200,7 @@ class LogisticRegressionModel(LinearModel):
 
 class LinearSVMModel(LinearModel):
     """Linear SVM (squared hinge loss); probabilities by Platt scaling fitted on 3-fold cross-validation (where
-    that scaling would turn the scores around, as on a few dozen texts it can, the plain sigmoid of the scores)."""
+    that scaling would turn a class's scores around, as on a few dozen texts it can, the plain sigmoid of them)."""
 
     name = "linearsvm"
     defaults = {"C": 1.0, "class_weight": None, "max_iter": 2000}
@@ -224,8 +224,8 @@ class LinearSVMModel(LinearModel):
             X, y, sample_weight=self._sample_weight)
         fitted = calibrated.calibrated_classifiers_[0]
         calibration = np.array([[c.a_ for c in fitted.calibrators], [c.b_ for c in fitted.calibrators]])
-        if (calibration[0] >= 0).any():  # a higher score, a lower probability: the folds' texts were too few to
-            calibration = np.array([-np.ones(calibration.shape[1]), np.zeros(calibration.shape[1])])  # calibrate on
+        turned = calibration[0] >= 0  # a higher score, a lower probability: the folds' texts were too few to
+        calibration[:, turned] = [[-1.0], [0.0]]  # calibrate that score on; its plain sigmoid instead
         return Trained(fitted.estimator.coef_, fitted.estimator.intercept_, "platt", calibration)
 
 
