@@ -82,19 +82,40 @@ def check_sample_weight(weights, n_texts: int, scoring: bool = False) -> np.ndar
     return values
 
 
-def check_labels(labels: Sequence, n_texts: int) -> tuple[np.ndarray, np.ndarray]:
-    """Return ``(codes, classes)``: integer codes 0..k-1 and the sorted distinct labels."""
+def label_list(labels: Any) -> list:
+    """``labels`` as a list, one entry per text; a DataError for what cannot be one label per text."""
     if isinstance(labels, (str, bytes)):
         raise DataError("labels must be a list with one label per text, not a single string")
+    if labels is None or isinstance(labels, dict) or hasattr(labels, "columns") or not hasattr(labels, "__iter__"):
+        raise DataError(f"labels must be a list with one label (or one list of labels) per text, "
+                        f"not {type(labels).__name__}")
+    if getattr(labels, "ndim", 1) != 1:
+        raise DataError(f"labels must be one-dimensional (one per text), not an array of shape {labels.shape}; "
+                        "for several labels per text give one list of labels per text (from a 0/1 matrix: "
+                        "sklearn.preprocessing.MultiLabelBinarizer.inverse_transform)")
     values = list(labels)
+    for i, value in enumerate(values):
+        if getattr(value, "ndim", 0):  # rows of a 2-D array given as a list
+            raise DataError(f"label {i} is {with_article(type(value).__name__)}; give one label, or one list of labels, per text "
+                            "(a row of a 0/1 matrix is neither; convert arrays of labels with .tolist())")
+    return values
+
+
+def check_labels(labels: Sequence, n_texts: int) -> tuple[np.ndarray, np.ndarray]:
+    """Return ``(codes, classes)``: integer codes 0..k-1 and the sorted distinct labels."""
+    values = label_list(labels)
     if len(values) != n_texts:
         raise DataError(f"got {counted(n_texts, 'text')} but {counted(len(values), 'label')}; give one label per text")
     check_labels_present(values, several=False)
     _check_one_type(values)
     classes, codes = np.unique(np.asarray(values), return_inverse=True)
+    _check_two_classes(classes)
+    return codes.astype(np.int64), classes
+
+
+def _check_two_classes(classes: np.ndarray) -> None:
     if len(classes) < 2:
         raise DataError(f"all labels are {classes.tolist()[0]!r}; training needs at least two different labels")
-    return codes.astype(np.int64), classes
 
 
 def label_spelling_note(classes) -> str | None:
@@ -146,8 +167,7 @@ def check_label_sets(labels: Sequence, n_texts: int) -> tuple[np.ndarray, np.nda
     rows = np.repeat(np.arange(n_texts), [len(members) for members in sets])
     indicator = np.zeros((n_texts, len(classes)), dtype=np.uint8)
     indicator[rows, np.searchsorted(classes, np.asarray(flat))] = 1
-    if len(classes) < 2:
-        raise DataError(f"all labels are {classes.tolist()[0]!r}; training needs at least two different labels")
+    _check_two_classes(classes)
     everywhere = classes[indicator.all(axis=0)].tolist()
     if everywhere:
         raise DataError(f"label {everywhere[0]!r} is on every text, so there is nothing to learn about it; drop it")

@@ -27,12 +27,12 @@ from typing import Sequence
 
 import numpy as np
 
-from .checks import check_texts
+from .checks import check_texts, label_list
 from .errors import ConfigError, ModelFileError, with_article
 from .multilabel import tune_thresholds
 from . import __version__
 from .persistence import CONFIG, INCONSISTENT_MODEL, atomic_directory, check_columns, checksum, one_line, read_model, write_config
-from .pipeline import Classifier, _label_list
+from .pipeline import Classifier
 
 
 class Ensemble(Classifier):
@@ -102,7 +102,7 @@ class Ensemble(Classifier):
         if not self.multi_label_:
             raise ConfigError("only ensembles of models with several labels per text have thresholds to tune")
         texts = check_texts(texts)
-        truth = label_codes(self, self._grouped(_label_list(labels)), texts)
+        truth = label_codes(self, self._grouped(label_list(labels)), texts)
         self.thresholds_ = tune_thresholds(truth, self.predict_proba(texts), default=np.asarray(self.thresholds_))
         self.tune_support_ = truth.sum(axis=0).tolist()
         return self

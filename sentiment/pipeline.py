@@ -35,7 +35,7 @@ import numpy as np
 
 from . import __version__
 from .checks import (check_fraction, check_label_sets, check_labels, check_sample_weight, check_texts,
-                     check_training_texts, is_multi_label, label_spelling_note)
+                     check_training_texts, is_multi_label, label_list, label_spelling_note)
 from .cleaning import READING_VERSION, Cleaner
 from .data import joined_label
 from .errors import (AbsentLabelWarning, ConfigError, DataError, LabelSpellingWarning, ModelFileError, NotFittedError,
@@ -188,7 +188,7 @@ class Classifier:
 
         self._check_fitted()
         texts = check_texts(texts)
-        truth = label_codes(self, self._grouped(_label_list(labels)), texts, unseen=True)  # values or display names
+        truth = label_codes(self, self._grouped(label_list(labels)), texts, unseen=True)  # values or display names
         weights = None if sample_weight is None else check_sample_weight(sample_weight, len(texts), scoring=True)
         probabilities = self.predict_proba(texts)
         if self.multi_label_:
@@ -420,7 +420,7 @@ class Pipeline(OptionAttributes, Classifier):
         """``labels`` as fit learns them (a list, mapped to the ``grouping``'s groups), and whether they are
         several per text; labels that cannot be learnt (joined by ';', one group on every text, lists for a
         one-label task's setting) are refused."""
-        labels = _label_list(labels)
+        labels = label_list(labels)
         joined = None if is_multi_label(labels) else joined_label(labels)
         if joined is not None:
             raise DataError(f"label {joined[0]} ({joined[1]!r}) joins labels of other texts by ';': for several labels "
@@ -690,32 +690,13 @@ def class_array(classes) -> np.ndarray:
     return values.astype(object) if values.dtype.kind in "US" else values
 
 
-def _label_list(labels: Any) -> list:
-    """``labels`` as a list, one entry per text; a DataError for what cannot be one label per text."""
-    if isinstance(labels, (str, bytes)):
-        raise DataError("labels must be a list with one label per text, not a single string")
-    if labels is None or isinstance(labels, dict) or hasattr(labels, "columns") or not hasattr(labels, "__iter__"):
-        raise DataError(f"labels must be a list with one label (or one list of labels) per text, "
-                        f"not {type(labels).__name__}")
-    if getattr(labels, "ndim", 1) != 1:
-        raise DataError(f"labels must be one-dimensional (one per text), not an array of shape {labels.shape}; "
-                        "for several labels per text give one list of labels per text (from a 0/1 matrix: "
-                        "sklearn.preprocessing.MultiLabelBinarizer.inverse_transform)")
-    values = list(labels)
-    for i, value in enumerate(values):
-        if getattr(value, "ndim", 0):  # rows of a 2-D array given as a list
-            raise DataError(f"label {i} is {with_article(type(value).__name__)}; give one label, or one list of labels, per text "
-                            "(a row of a 0/1 matrix is neither; convert arrays of labels with .tolist())")
-    return values
-
-
 def _dev_pair(dev: Any) -> tuple | None:
     """``dev`` checked to be ``None`` or a ``(texts, labels)`` pair of equal length."""
     if dev is None:
         return None
     if isinstance(dev, (str, bytes)) or not isinstance(dev, (tuple, list)) or len(dev) != 2:
         raise DataError("dev must be a (texts, labels) pair, e.g. dev=(dev_texts, dev_labels)")
-    texts, labels = check_texts(dev[0], what="dev text"), _label_list(dev[1])
+    texts, labels = check_texts(dev[0], what="dev text"), label_list(dev[1])
     if len(texts) != len(labels):
         raise DataError(f"dev has {counted(len(texts), 'text')} but {counted(len(labels), 'label')}; give one label per dev text")
     return texts, labels
