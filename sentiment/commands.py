@@ -230,9 +230,9 @@ def _read_dev(dev, data, labels: list, text_column: str, label_column: str, labe
             "read as SST-2 (neutral dropped, 0-1 negative, 3-4 positive)")
     dev_texts, dev_labels = read_labelled(dev, text_column, label_column, separator=label_sep, binary=dev_binary,
                                           every_sentence=True)
-    tree_names = POLARITY_NAMES[2 if dev_binary else 5]
-    if dev_trees and not label_names and set(tree_names) <= {str(v) for v in _label_values(labels)}:
-        dev_labels = [tree_names[y] for y in dev_labels]  # trees' codes beside named labels, as evaluate reads them
+    named = _tree_code_names({str(v) for v in _label_values(labels)}, dev_binary) if dev_trees and not label_names else None
+    if named:  # trees' codes beside named labels, as evaluate reads them
+        dev_labels = _renamed(dev_labels, named)
     if label_names and _named_already(labels, label_names):  # the names map the dev file's values alone
         _check_label_names(label_names, dev_labels, Path(dev).name, every=False)
         dev_labels = _renamed(dev_labels, label_names)
@@ -367,6 +367,13 @@ def _named_already(labels: list, label_names: dict) -> bool:
     keys, names = {str(k) for k in label_names}, {str(v) for v in label_names.values()}
     values = {str(v) for v in _label_values(labels)}
     return bool(values) and values <= names and not values & keys
+
+
+def _tree_code_names(names: set, binary: bool) -> dict | None:
+    """The polarity names of SST trees' codes (0-4, or 0/1 with ``binary``) where ``names`` (the training labels
+    or a model's classes) hold them all, so that trees are scored against named classes; else None."""
+    tree_names = POLARITY_NAMES[2 if binary else 5]
+    return dict(enumerate(tree_names)) if set(tree_names) <= names else None
 
 
 def _renamed(labels: list, label_names: dict) -> list:
@@ -581,9 +588,9 @@ def evaluate_file(data: str | Path, model: str | Path | None = None, *, text_col
     except SeparatorError as exc:  # its advice (--label-sep, --multi-label) is fit's
         raise DataError(f"{Path(data).name} joins its labels by {exc.found!r}, and the model by {columns['separator']!r} "
                         f"(it was trained so); write the file's labels joined by {columns['separator']!r}") from None
-    tree_names, given = POLARITY_NAMES[2 if binary else 5], label_names
-    if trees and not label_names and set(tree_names) <= set(pipe.label_names_):  # e.g. classes named, not 0/1
-        label_names = dict(enumerate(tree_names))
+    given = label_names
+    if trees and not label_names:  # e.g. classes named, not 0/1
+        label_names = _tree_code_names(set(pipe.label_names_), binary)
     if label_names:
         if label_names is given:  # not the polarity names given to trees' codes above (a file may lack some)
             _check_label_names(label_names, labels, Path(data).name, every=False)
