@@ -170,6 +170,7 @@ def test_evaluate_refuses_data_without_gold_aspects(model_dir, tmp_path):
     (["--model", "nbsvm"], "--model does not apply to --task aspect"),
     (["--multi-label"], "--multi-label does not apply"),
     (["--set", "C=3"], "'C' is not an option of the aspect model"),
+    (["--set", "seed=3"], "the aspect model's seed is not a --set option: give it as --seed N"),
     (["--set", "pretrain=trees.txt"], "pretrain goes with polarity='lstm'"),
     (["--set", "polarity=lstm", "--set", "pretrain=no-such-trees.txt"], "no-such-trees.txt does not exist"),
 ])

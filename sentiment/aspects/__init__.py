@@ -59,14 +59,15 @@ def aspect_options() -> dict:
 
 
 def check_options(options: dict) -> None:
-    """Raise a ConfigError for an option that :class:`AspectPipeline` does not have."""
-    from ..errors import ConfigError, did_you_mean
+    """Raise a ConfigError for an option that :class:`AspectPipeline` does not have (``--set``: the seed is
+    ``--seed``)."""
+    from ..errors import ConfigError
+    from .pipeline import check_option_names
 
-    known = list(aspect_options())
-    unknown = sorted(set(options) - set(known))
-    if unknown:
-        raise ConfigError(f"{unknown[0]!r} is not an option of the aspect model{did_you_mean(unknown[0], known)}; "
-                          f"choose from: {', '.join(known)}")
+    if "seed" in options:
+        raise ConfigError("the aspect model's seed is not a --set option: give it as --seed N (in Python: "
+                          "fit_aspects(..., seed=N))")
+    check_option_names(options, list(aspect_options()))
 
 
 def fit_aspects(data_path, out=None, *, dev_path=None, dev_fraction: float = 0.1, refit: bool = True,

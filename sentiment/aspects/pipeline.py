@@ -182,10 +182,7 @@ class AspectPipeline:
         """Change settings (scikit-learn's ``set_params``), checked as the constructor checks them; returns the
         pipeline. A fitted pipeline keeps what it learnt, and saves the settings it learnt with, until it is
         fitted again."""
-        unknown = sorted(set(params) - set(self.params))
-        if unknown:
-            raise ConfigError(f"{unknown[0]!r} is not an option of the aspect model{did_you_mean(unknown[0], self.params)}; "
-                              f"choose from: {', '.join(self.params)}")
+        check_option_names(params, list(self.params))
         self.params = type(self)(**{**self.params, **params}).params
         return self
 
@@ -486,6 +483,14 @@ def _checksums(root: Path, folder: str) -> dict[str, str]:
     """The checksum of every file below ``root / folder`` (a model saved inside this one), by relative path."""
     return {file.relative_to(root).as_posix(): checksum(file)
             for file in sorted((root / folder).rglob("*")) if file.is_file()}
+
+
+def check_option_names(options, known: list[str]) -> None:
+    """A ConfigError for the first of ``options`` that is not among the ``known`` settings of the aspect model."""
+    unknown = sorted(set(options) - set(known))
+    if unknown:
+        raise ConfigError(f"{unknown[0]!r} is not an option of the aspect model{did_you_mean(unknown[0], known)}; "
+                          f"choose from: {', '.join(known)}")
 
 
 def stage_class(stage: str, state: dict):
