@@ -154,28 +154,8 @@ def fit_file(
     def train(texts: list[str], labels: list, weights, stop_dev=None) -> int:
         """Fit ``pipe`` on ``texts`` (weighted by ``weights``, or None; early-stopping on ``stop_dev``, a pair of
         texts and labels, or None); returns how many texts the model itself learnt from."""
-        from sklearn.exceptions import ConvergenceWarning
-
-        with warnings.catch_warnings(record=True) as caught:
-            warnings.simplefilter("ignore", TuningWarning)  # logged below, in the command's words
-            warnings.simplefilter("ignore", LabelSpellingWarning)  # warned before training
-            warnings.simplefilter("always", ConvergenceWarning)
-            warnings.simplefilter("error", AbsentLabelWarning)  # the training part holds every class: a misspelling
-            try:
-                pipe.fit(texts, labels, dev=stop_dev, label_names=label_names, progress=progress, sample_weight=weights)
-            except AbsentLabelWarning as exc:  # raised before any training
-                raise ConfigError(f"class_weight names {', '.join(map(repr, exc.absent))}, which no training text has "
-                                  f"as its label; name the labels as the data do: {', '.join(map(str, exc.labels))}") from None
-        for warning in caught:  # scikit-learn's warnings in the command's words; others as they came
-            if issubclass(warning.category, ConvergenceWarning) and "converge" not in said:
-                said.add("converge")
-                limit = pipe.model_.params.get("max_iter")
-                log(f"note: {pipe.model} did not converge within max_iter={limit} and may be less accurate; raise it, "
-                    f"e.g. --set max_iter={2 * limit}" if limit else f"note: {warning.message}")
-                break
-        for warning in caught:
-            if not issubclass(warning.category, ConvergenceWarning):
-                warnings.warn_explicit(warning.message, warning.category, warning.filename, warning.lineno)
+        _fit_saying_why(pipe, texts, labels, weights, stop_dev, label_names=label_names, progress=progress, log=log,
+                        said=said)
         if multi_label:
             tune_info["n_tune"] = pipe.info_.get("tuned_on", 0)
             if tune_fraction and not tune_info["n_tune"]:
@@ -213,6 +193,36 @@ def fit_file(
     }
     pipe.save(out, extra=extra)
     return pipe, report
+
+
+def _fit_saying_why(pipe: Pipeline, texts: list[str], labels: list, weights, stop_dev, *, label_names, progress: bool,
+                    log, said: set) -> None:
+    """``pipe.fit`` with what it warns of in the command's words: a class_weight label no training text has is a
+    ConfigError (the training part holds every class, so it is a misspelling), scikit-learn's convergence warning
+    a note (once per command: ``said``); the spelling and tuning warnings are the command's own, other warnings
+    pass as they came."""
+    from sklearn.exceptions import ConvergenceWarning
+
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("ignore", TuningWarning)  # logged by fit_file, in the command's words
+        warnings.simplefilter("ignore", LabelSpellingWarning)  # warned before training
+        warnings.simplefilter("always", ConvergenceWarning)
+        warnings.simplefilter("error", AbsentLabelWarning)
+        try:
+            pipe.fit(texts, labels, dev=stop_dev, label_names=label_names, progress=progress, sample_weight=weights)
+        except AbsentLabelWarning as exc:  # raised before any training
+            raise ConfigError(f"class_weight names {', '.join(map(repr, exc.absent))}, which no training text has "
+                              f"as its label; name the labels as the data do: {', '.join(map(str, exc.labels))}") from None
+    for warning in caught:
+        if issubclass(warning.category, ConvergenceWarning) and "converge" not in said:
+            said.add("converge")
+            limit = pipe.model_.params.get("max_iter")
+            log(f"note: {pipe.model} did not converge within max_iter={limit} and may be less accurate; raise it, "
+                f"e.g. --set max_iter={2 * limit}" if limit else f"note: {warning.message}")
+            break
+    for warning in caught:
+        if not issubclass(warning.category, ConvergenceWarning):
+            warnings.warn_explicit(warning.message, warning.category, warning.filename, warning.lineno)
 
 
 def _read_dev(dev, data, labels: list, text_column: str, label_column: str, label_sep: str | None, binary: bool,
