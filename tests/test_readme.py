@@ -43,3 +43,12 @@ def test_every_aspect_stage_is_in_the_readme():
     extractor, polarity = (_rows(_section("Use"))[name][1] for name in ("extractor", "polarity"))
     assert all(f"`{name}`" in extractor for name in available("aspect_extractor"))
     assert all(f"`{name}`" in polarity for name in available("aspect_polarity"))
+
+
+def test_the_layout_names_every_module_of_the_package():
+    layout = README.split("\n## Layout\n", 1)[1].split("\n## ", 1)[0]
+    package = Path(__file__).resolve().parents[1] / "sentiment"
+    for module in sorted(package.glob("*.py")):
+        assert f"{module.name} " in layout or f"`{module.name}`" in layout, module.name
+    for folder in sorted(p for p in package.iterdir() if p.is_dir() and (p / "__init__.py").exists()):
+        assert f"{folder.name}/" in layout, folder.name
