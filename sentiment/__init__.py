@@ -24,6 +24,7 @@ def __getattr__(name: str):
         return importlib.import_module(".aspects", __name__)
     raise AttributeError(f"module 'sentiment' has no attribute {name!r}")
 
+
 __all__ = [
     "Pipeline",
     "Ensemble",

@@ -16,6 +16,7 @@ import numpy as np
 from .checks import LABEL_SETS, WEIGHTS_ARE, is_na, outside_weight_range, short_repr
 from .errors import DataError, MissingColumnsError, SeparatorError, with_article
 
+
 class Compression(NamedTuple):
     pandas: str  # pandas' name for it (read_csv(compression=...))
     name: str  # its usual name, for messages
@@ -30,8 +31,6 @@ COMPRESSIONS = tuple(COMPRESSION)
 TABLES = ".csv, .tsv, .jsonl or .parquet (optionally .gz)"
 SEPARATORS = (";", ",", "|", "/", "+")  # usual ways to join several labels in one column
 LABEL_SEPARATOR = SEPARATORS[0]  # the one several labels per text are read with unless told otherwise
-
-
 
 
 def read_weights(file: str | Path, column: str) -> np.ndarray:
@@ -575,7 +574,6 @@ def _check_no_label_lists(values: list, file, column: str) -> None:
                     "multi_label=True), or the lists of labels to Pipeline.fit), or give one label per row")
 
 
-
 def _parse_labels(values: list) -> list:
     """The labels of a column (see :func:`_parse_label`); when every one is a whole number, those written as
     floats (``1.0``, ``"1.0"``: an integer column with a gap, as pandas writes it) are ints too, while a
@@ -605,8 +603,6 @@ def _parse_label(value):
     return int(text) if re.fullmatch(r"[+-]?\d+", text) else text
 
 
-
-
 def _looks_like_trees(path) -> bool:
     """Whether the first line that is not blank is a tree, ``(...)``."""
     try:
@@ -627,8 +623,6 @@ def existing_file(path: str | Path) -> Path:
     if file.is_dir():
         raise DataError(f"{file} is a directory; give a data file")
     return file
-
-
 
 
 def __getattr__(name: str):

@@ -177,4 +177,3 @@ def _ranked(text: str, spans: list[tuple[int, int]], probability: np.ndarray, to
     order = sorted(np.flatnonzero(weights), key=lambda i: (-abs(weights[i]), i))[:top]
     return [{"word": text[spans[i][0]:spans[i][1]], "from": spans[i][0], "to": spans[i][1],
              "weight": float(weights[i])} for i in order]
-

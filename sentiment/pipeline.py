@@ -785,5 +785,3 @@ def _thresholds(stage: tuple[dict, dict], names: list[str]) -> np.ndarray:
     if state.get("labels") != names or thresholds.shape != (len(names),) or not np.all((thresholds >= 0) & (thresholds <= 1)):
         raise ValueError("the decision thresholds do not fit the labels (one threshold in [0, 1] per label)")
     return thresholds
-
-

@@ -591,6 +591,7 @@ def locate_terms(texts: list[str], aspects) -> list[list[dict]]:
     if isinstance(aspects, str):
         aspects = [aspects]
     aspects = list(aspects)
+
     def is_list(terms) -> bool:  # one text's terms: a list, tuple, set, or 1-D array or Series
         return isinstance(terms, (list, tuple, set, frozenset)) or getattr(terms, "ndim", 0) == 1
 
