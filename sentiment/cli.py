@@ -922,8 +922,20 @@ def _flush_stdout() -> OSError | None:
     return None
 
 
+def _utf8_streams() -> None:
+    """Read stdin and write stdout and stderr as UTF-8, as the files the commands read and write are, whatever
+    the platform gives a redirected stream (Windows: the ANSI code page, in which an emoji cannot be written and
+    UTF-8 input is misread)."""
+    for stream in (sys.stdin, sys.stdout, sys.stderr):
+        encoding = (getattr(stream, "encoding", None) or "").lower().replace("-", "").replace("_", "")
+        if encoding != "utf8" and hasattr(stream, "reconfigure"):
+            with contextlib.suppress(OSError, ValueError, io.UnsupportedOperation):
+                stream.reconfigure(encoding="utf-8")
+
+
 def main() -> None:
     signal.signal(signal.SIGTERM, _terminate)
+    _utf8_streams()
     if sys.stderr is None:  # started with stderr closed (2>&-): notes and errors go nowhere, the exit status tells
         sys.stderr = open(os.devnull, "w", encoding="utf-8")
     if sys.stdout is None:  # started with stdout closed (>&-): printing fails, in one line, when the command prints

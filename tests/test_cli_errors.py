@@ -549,3 +549,16 @@ def test_an_output_folder_where_no_file_can_be_made_is_named_as_given(tmp_path, 
     monkeypatch.setattr(tempfile, "mkstemp", refuse)
     result = invoke("predict", "--model", saved_model, "--input", data["dev"], "--output", tmp_path / "p.csv")
     assert_error(result, r"No such file or directory: .*/p\.csv; check the path")
+
+
+def test_stdin_and_stdout_are_utf8_whatever_the_platform_gives_redirected_streams():
+    """Windows gives a redirected stream its ANSI code page (PYTHONIOENCODING=cp1252 stands in for it here): the
+    command still reads and writes UTF-8, so an emoji neither fails to print nor is misread."""
+    import subprocess
+    import sys
+
+    code = "import sys; from sentiment.cli import main; sys.argv = ['sentiment', 'predict', '-']; main()"
+    proc = subprocess.run([sys.executable, "-c", code], input="très bon 😍\n".encode("utf-8"), capture_output=True,
+                          timeout=120, env={**os.environ, "PYTHONIOENCODING": "cp1252"})
+    assert proc.returncode == 0, proc.stderr.decode("utf-8", "replace")
+    assert proc.stdout.decode("utf-8").rstrip("\n").endswith("\ttrès bon 😍")
