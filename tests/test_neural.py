@@ -562,3 +562,25 @@ def test_seeded_touches_only_the_generators_of_the_training_device(monkeypatch, 
     with trainer.seeded(3, torch.device("cpu")):
         assert torch.equal(torch.rand(3), first)
     Pipeline(model="mlp", epochs=1, device="cpu").fit(binary.train_texts[:40], binary.train_labels[:40])
+
+
+def test_a_network_is_moved_only_when_it_is_elsewhere(monkeypatch):
+    """Moving rebuilds an LSTM's flat weights, which a prediction in another thread may be reading."""
+    net = torch.nn.LSTM(4, 3)
+    moved = []
+    monkeypatch.setattr(net, "to", lambda *args, **kwargs: moved.append(args))
+    assert trainer.on_device(net, torch.device("cpu")) is net and moved == []
+    trainer.on_device(net, torch.device("meta"))
+    assert moved == [(torch.device("meta"),)]
+
+
+def test_an_lstm_predicts_from_several_threads_at_once(binary):
+    from concurrent.futures import ThreadPoolExecutor
+
+    pipe = Pipeline("word2vec", "lstm", epochs=1, hidden_size=8, vector_size=8, w2v_epochs=1).fit(
+        binary.train_texts, binary.train_labels)
+    texts = binary.dev_texts[:20]
+    expected = pipe.predict_proba(texts)
+    with ThreadPoolExecutor(6) as pool:
+        results = list(pool.map(lambda _: pipe.predict_proba(texts), range(120)))
+    assert all(np.allclose(result, expected) for result in results)

@@ -512,7 +512,7 @@ class BiLSTMTagger:
         with trainer.device_errors(device, training=False):
             batches = PaddedBatches([[f[i] for i in keep] for f in fields], None, PREDICT_BATCH_SIZE, device)
             for net in self.nets:
-                net.to(device).eval()
+                trainer.on_device(net, device).eval()
                 for batch in batches:
                     emissions = net.emissions(*batch.inputs)  # full precision: the same tags on a GPU and a CPU
                     if not net.config.crf:
@@ -521,7 +521,6 @@ class BiLSTMTagger:
                     for row, i in zip(emissions, batch.rows):
                         n = len(tokenized[keep[i]])
                         scores[keep[i]] += row[:n] / len(self.nets)
-                net.cpu()
         return tokenized, scores, trans
 
     def extract(self, texts: list[str]) -> list[list[dict]]:
@@ -854,10 +853,8 @@ class AttentionPolarity:
         with trainer.device_errors(device, training=False):
             batches = PaddedBatches(fields, None, PREDICT_BATCH_SIZE, device, dense=dense if needs else None)
             for net in self.nets:
-                net.to(device)
-                probabilities, _ = trainer.predict(net, batches, device)
+                probabilities, _ = trainer.predict(trainer.on_device(net, device), batches, device)
                 total += probabilities / len(self.nets)
-                net.cpu()
         return total / total.sum(axis=1, keepdims=True)
 
     def _check_fitted(self):

@@ -135,7 +135,7 @@ class NeuralModel(Stage):
             return np.zeros((0, self.n_classes_))
         device = trainer.resolve_device(self.params["device"], fallback=True)  # e.g. trained on a GPU, used on a laptop
         with trainer.device_errors(device, training=False):
-            self.net_.to(device)
+            trainer.on_device(self.net_, device)
             probabilities, _ = trainer.predict(self.net_, self._batches(X, None, device, PREDICT_BATCH_SIZE), device)
         probabilities = probabilities.astype(np.float64)
         if self.multi_label_:

@@ -134,6 +134,17 @@ def device_errors(device: torch.device, training: bool = True, advice: str | Non
                           f"{advice}") from None
 
 
+def on_device(net: torch.nn.Module, device: torch.device) -> torch.nn.Module:
+    """``net`` on ``device``, moved only when it is elsewhere: a move rebuilds an LSTM's flat weights, which a
+    prediction running in another thread may be reading (torch then fails with a ValueError), so a model that
+    stays where it predicts can predict from several threads at once."""
+    first = next(net.parameters(), None)
+    if first is not None and (first.device.type != device.type
+                              or (device.index is not None and first.device.index != device.index)):
+        net.to(device)
+    return net
+
+
 def _out_of_memory(exc: RuntimeError) -> bool:
     """Whether torch's RuntimeError says that memory could not be allocated (CPU or GPU)."""
     text = str(exc).lower()
