@@ -1153,3 +1153,27 @@ def test_a_term_right_after_an_html_tag_is_found():
     assert [(a["term"], a["from"], a["to"]) for a in locate_terms(["<b>pizza</b> was great"], ["pizza"])[0]] == \
         [("pizza", 3, 8)]
     assert locate_terms(['<a title="pizza">menu</a>'], ["pizza"]) == [[]]  # inside the tag: none
+
+
+def test_a_fit_that_fails_leaves_the_pipeline_as_it_was(monkeypatch):
+    from sentiment.aspects import evaluation
+    from sentiment.errors import DataError
+
+    data = synthetic(60, seed=3)
+    fitted = AspectPipeline(prior=None).fit(data)
+    expected = fitted.predict_aspects(["The food was great"])
+    with pytest.raises(DataError, match="hold no gold aspect terms"):  # said before training
+        fitted.fit(synthetic(60, seed=4), dev=[{"text": "hello", "aspects": []}])
+    assert fitted.predict_aspects(["The food was great"]) == expected
+
+    def fails(*args, **kwargs):
+        raise MemoryError()
+
+    monkeypatch.setattr(evaluation, "evaluate_pipeline", fails)
+    with pytest.raises(MemoryError):  # while scoring dev, after training
+        fitted.fit(synthetic(60, seed=4), dev=data[:5])
+    assert fitted.predict_aspects(["The food was great"]) == expected
+    fresh = AspectPipeline(prior=None)
+    with pytest.raises(MemoryError):
+        fresh.fit(data, dev=data[:5])
+    assert fresh.extractor_ is None

@@ -107,9 +107,7 @@ def evaluate_pipeline(pipeline, sentences, *, progress: bool = False) -> dict:
     from .pipeline import _as_sentences
 
     sentences = _as_sentences(sentences, pipeline.params["keep_conflict"])
-    if not any(s["aspects"] or s.get("categories") for s in sentences):
-        raise DataError("the data hold no gold aspect terms (nor categories) to score the model against; "
-                        "give sentences labelled with their aspects")
+    check_scorable(sentences)
     texts = [s["text"] for s in sentences]
     extracted = in_batches(pipeline.predict_aspects, texts, progress=progress, desc="finding aspects") if texts else []
     items = [(s["text"], a["from"], a["to"]) for s in sentences for a in s["aspects"]]
@@ -165,3 +163,10 @@ def format_aspect_report(report: dict) -> str:
     for name, row in zip(report["labels"], report["confusion_matrix"]):
         lines.append(f"{name:<{width}}" + "".join(f"{v:>{width + 2}}" for v in row))
     return "\n".join(lines)
+
+
+def check_scorable(sentences: list[dict]) -> None:
+    """A DataError unless some of ``sentences`` have gold aspect terms or categories to score a model against."""
+    if not any(s["aspects"] or s.get("categories") for s in sentences):
+        raise DataError("the data hold no gold aspect terms (nor categories) to score the model against; "
+                        "give sentences labelled with their aspects")

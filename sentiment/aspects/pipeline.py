@@ -215,6 +215,10 @@ class AspectPipeline:
         extractor, polarity, reads_vectors = self.check_fit_options()
         sentences = _as_sentences(sentences, p["keep_conflict"])
         dev = _as_sentences(dev, p["keep_conflict"]) if dev is not None else None  # read before training
+        if dev is not None:
+            from .evaluation import check_scorable
+
+            check_scorable(dev)
         items, labels = aspect_items(sentences)
         if not any(s["aspects"] for s in sentences):
             raise DataError("the training data hold no aspect terms; give sentences with aspects")
@@ -236,15 +240,21 @@ class AspectPipeline:
         categories = None
         if p["categories"] and has_categories(sentences):
             categories = CategoryModel(seed=p["seed"]).fit(sentences)
-        self.prior_, self.extractor_, self.polarity_, self.categories_ = prior, extractor, polarity, categories
-        self.reading_version_ = READING_VERSION
-        self._fitted_params = dict(self.params)  # what save writes, whatever set_params changes after fit
-        self.info_ = {"n_sentences": len(sentences), "n_aspects": len(items),
-                      "polarity_counts": {c: labels.count(c) for c in POLARITIES}}
-        if dev is not None:
-            from .evaluation import evaluate_pipeline
+        before = dict(vars(self))  # what a failure while scoring dev puts back
+        try:
+            self.prior_, self.extractor_, self.polarity_, self.categories_ = prior, extractor, polarity, categories
+            self.reading_version_ = READING_VERSION
+            self._fitted_params = dict(self.params)  # what save writes, whatever set_params changes after fit
+            self.info_ = {"n_sentences": len(sentences), "n_aspects": len(items),
+                          "polarity_counts": {c: labels.count(c) for c in POLARITIES}}
+            if dev is not None:
+                from .evaluation import evaluate_pipeline
 
-            self.info_["dev"] = evaluate_pipeline(self, dev)
+                self.info_["dev"] = evaluate_pipeline(self, dev)
+        except BaseException:
+            vars(self).clear()
+            vars(self).update(before)
+            raise
         return self
 
     def _word_vectors(self, sentences):
