@@ -1177,3 +1177,19 @@ def test_a_fit_that_fails_leaves_the_pipeline_as_it_was(monkeypatch):
     with pytest.raises(MemoryError):
         fresh.fit(data, dev=data[:5])
     assert fresh.extractor_ is None
+
+
+@pytest.mark.parametrize("options", [{"seed": -1}, {"seed": 2**40}, {"seed": "abc"}, {"seed": 1.5}, {"seed": True},
+                                     {"tagger_C": float("nan")}, {"polarity_C": float("inf")}, {"tagger_C": True},
+                                     {"prior": 123}])
+def test_bad_aspect_settings_are_refused_when_given(options):
+    from sentiment.errors import ConfigError
+
+    with pytest.raises(ConfigError, match=f"{next(iter(options))} must be"):
+        AspectPipeline(**options)
+    with pytest.raises(ConfigError, match=f"{next(iter(options))} must be"):
+        AspectPipeline(prior=None).set_params(**options)
+
+
+def test_a_numpy_seed_is_a_seed():
+    assert AspectPipeline(prior=None, seed=np.int64(3)).get_params()["seed"] == 3

@@ -139,8 +139,14 @@ class AspectPipeline:
         if not (isinstance(bits, int) and 10 <= bits <= 24):
             raise ConfigError(f"bits must be an integer from 10 to 24, not {bits!r}")
         for name, value in (("tagger_C", tagger_C), ("polarity_C", polarity_C)):
-            if not isinstance(value, (int, float)) or value <= 0:
+            if isinstance(value, bool) or not isinstance(value, (int, float)) or not 0 < value < float("inf"):
                 raise ConfigError(f"{name} must be a positive number, not {value!r}")
+        if isinstance(seed, np.integer):
+            seed = int(seed)
+        if isinstance(seed, bool) or not isinstance(seed, int) or not 0 <= seed < 2**32:
+            raise ConfigError(f"seed must be a whole number from 0 to {2**32 - 1}, not {seed!r}")
+        if prior is not None and not isinstance(prior, (str, os.PathLike)):
+            raise ConfigError(f"prior must be 'default', a model directory or None, not {prior!r}")
         for name, value, low in (("tagger_epochs", tagger_epochs, 1), ("polarity_epochs", polarity_epochs, 1),
                                  ("hidden_size", hidden_size, 1), ("n_nets", n_nets, 1), ("extra_words", extra_words, 0),
                                  ("pretrain_epochs", pretrain_epochs, 1),
