@@ -157,7 +157,12 @@ def is_multi_label(labels: Sequence, what: str = "label") -> bool:
 def check_label_sets(labels: Sequence, n_texts: int) -> tuple[np.ndarray, np.ndarray]:
     """Return ``(indicator, classes)`` for several labels per text: a 0/1 matrix (texts x labels, uint8)
     and the sorted distinct labels. Every text needs at least one label."""
-    sets = [list(dict.fromkeys(value)) for value in labels]
+    sets = []
+    for i, value in enumerate(labels):
+        try:
+            sets.append(list(dict.fromkeys(value)))
+        except TypeError:  # a list or dict among the labels of a text: no class can be made of it
+            raise DataError(f"label list {i} holds {short_repr(value)}; give each text a list of names or numbers") from None
     if len(sets) != n_texts:
         raise DataError(f"got {counted(n_texts, 'text')} but {counted(len(sets), 'label list')}; give one list of labels per text")
     check_labels_present(sets, several=True)
@@ -202,9 +207,14 @@ def is_pandas_na(value) -> bool:
 
 
 def _check_one_type(values: list) -> None:
+    """A DataError for labels that are not names or numbers (a dict, a nested list: no class can be made of
+    them), or that mix types."""
     first: dict[type, Any] = {}  # the first label of each type
-    for v in values:
+    for i, v in enumerate(values):
         v = v.item() if isinstance(v, np.generic) else v
+        if not isinstance(v, (str, bytes, int, float)):
+            raise DataError(f"label {i} is {with_article(type(v).__name__)} ({short_repr(v)}); a label is a name or a "
+                            "number (with several labels per text: a list of names or numbers)")
         first.setdefault(type(v), v)
     if len(first) > 1:  # True and 1 would be one class, and score would then know neither
         examples = ", ".join(f"{first[k]!r} ({k.__name__})" for k in sorted(first, key=lambda k: k.__name__))

@@ -477,3 +477,11 @@ def test_fits_warnings_point_at_the_callers_line(binary):
     caught_at(AbsentLabelWarning, Pipeline(class_weight={"good": 2}).fit, binary.train_texts, binary.train_labels)
     caught_at(LabelSpellingWarning, Pipeline().fit, ["good", "bad", "fine"], ["pos", "neg", "Pos"])
     caught_at(TuningWarning, Pipeline().fit, ["good", "bad"], [["pos"], ["neg"]])
+
+
+def test_labels_that_are_neither_names_nor_numbers_are_refused(binary):
+    texts, labels = binary.train_texts, binary.train_labels
+    with pytest.raises(DataError, match=r"label 0 is a dict \(\{'y': '\w+'\}\); a label is a name or a number"):
+        Pipeline().fit(texts, [{"y": y} for y in labels])
+    with pytest.raises(DataError, match=r"label list 0 holds \[\['\w+'\]\]; give each text a list of names or numbers"):
+        Pipeline().fit(texts, [[[y]] for y in labels])
