@@ -147,9 +147,7 @@ def check_model_target(path: str | os.PathLike, vectorizer: bool = False) -> Pat
     model never replace each other (``vectorizer``: what is to be saved is a vectorizer); a damaged model
     may be replaced by either. Returns the real path to replace (a symbolic link is saved through: the
     directory it points to is replaced, the link stays)."""
-    if not isinstance(path, (str, os.PathLike)):
-        raise ModelFileError(f"give the model's directory as a path (a str or pathlib.Path), not {type(path).__name__}")
-    given = Path(path)
+    given = _model_path(path)
     target = Path(os.path.realpath(path))
     if target.exists() and not target.is_dir():
         raise ModelFileError(f"{given} is a file; give a directory path for the model")
@@ -264,9 +262,25 @@ def _foreign_files(root: Path) -> list[str]:
     return [name for name in files if name not in known]
 
 
+def _model_path(path) -> Path:
+    """``path`` (a model directory to read or write) as a Path; a ModelFileError for what is no usable path."""
+    if isinstance(path, bytes) or not isinstance(path, (str, os.PathLike)):
+        raise ModelFileError(f"give the model's directory as a path (a str or pathlib.Path), not {type(path).__name__}")
+    if "\x00" in os.fspath(path):
+        raise ModelFileError(f"the model path {os.fspath(path)!r} holds a NUL character, which no file name can; "
+                             "check the path")
+    root = Path(path)
+    try:
+        root.exists()
+    except OSError as exc:  # a name too long for the file system, ...
+        raise ModelFileError(f"cannot use {str(root)[:80]}{'…' if len(str(root)) > 80 else ''} as a model directory "
+                             f"({exc.strerror or one_line(exc)}); give a shorter path") from None
+    return root
+
+
 def read_config(path: str | os.PathLike) -> dict:
     """Read and check a model directory's ``config.json`` (not its other files)."""
-    root = Path(path)
+    root = _model_path(path)
     if not root.exists():
         backup = _interrupted_save_backup(Path(os.path.realpath(root)))  # a link: beside its target
         if backup is not None:

@@ -838,3 +838,14 @@ def test_an_interrupted_swap_names_the_newest_of_several_backups(saved_model, tm
     os.utime(newer, (2_100_000_000, 2_100_000_000))
     with pytest.raises(ModelFileError, match=r"\.model\.zzzz9999\.old; rename"):
         sentiment.load(tmp_path / "model")
+
+
+@pytest.mark.parametrize("path, message", [(5, "not int"), (["a"], "not list"), (b"model", "not bytes"),
+                                           ("a\x00b", "holds a NUL character"), ("a" * 5000, "give a shorter path")])
+def test_no_usable_path_is_a_model_file_error_for_load_and_save(fitted, tmp_path, path, message):
+    path = tmp_path / path if isinstance(path, str) else path
+    with pytest.raises(ModelFileError, match=message):
+        sentiment.load(path)
+    with pytest.raises(ModelFileError, match=message) as raised:
+        fitted("tfidf", "logreg").save(path)
+    assert len(str(raised.value)) < 300
