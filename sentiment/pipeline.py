@@ -280,8 +280,9 @@ class Pipeline(OptionAttributes, Classifier):
         import copy
 
         clone = type(self)(**copy.deepcopy(self.get_params()))
-        if "_one_label_task" in self.__dict__:
-            clone._one_label_task = self._one_label_task
+        for setting in ("_one_label_task", "_several_labels_task"):
+            if setting in self.__dict__:
+                setattr(clone, setting, self.__dict__[setting])
         return clone
 
     def __repr__(self) -> str:
@@ -330,6 +331,8 @@ class Pipeline(OptionAttributes, Classifier):
         pipe.build_stages()  # e.g. word2vec given beside the task's nbsvm: said now, not when fit starts
         if not multi_label and "multi" in configurations:  # fit then refuses lists of labels (and so do clones)
             pipe._one_label_task = task
+        if multi_label:  # and labels one per text
+            pipe._several_labels_task = task
         return pipe
 
     def _split_options(self) -> tuple[dict, dict, dict]:
@@ -434,6 +437,11 @@ class Pipeline(OptionAttributes, Classifier):
         if multi_label and task:
             raise ConfigError(f"the labels are lists (several per text), and this pipeline has the {task} task's setting "
                               f"for one label per text; build it with Pipeline.for_task({task!r}, multi_label=True)")
+        task = self.__dict__.get("_several_labels_task")
+        if not multi_label and task:
+            raise DataError(f"the labels are one per text, and this pipeline has the {task} task's setting for several "
+                            "labels per text: give each text a list of labels (e.g. labels.str.split(';')), or build it "
+                            f"with Pipeline.for_task({task!r}) for one label per text")
         return labels, multi_label
 
     def _hold_out_tune_part(self, texts: list[str], labels: list, weights) -> tuple:

@@ -709,3 +709,16 @@ def test_fit_notes_that_several_labels_early_stop_on_the_tune_part(files, tmp_pa
     commands.fit_file(files["train"], tmp_path / "m", label_column="labels", multi_label=True, model="mlp",
                       options={"epochs": 1, "hidden_sizes": [8]}, refit=False, log=logged.append)
     assert not any("dev_fraction is not used" in line for line in logged)
+
+
+def test_the_several_labels_setting_of_a_task_refuses_one_label_per_text(data):
+    from sklearn.base import clone
+
+    (texts, labels), _ = data
+    one_each = [labels_of[0] for labels_of in labels]
+    pipe = Pipeline.for_task("emotion", multi_label=True)
+    for candidate in (pipe, clone(pipe)):
+        with pytest.raises(DataError, match=r"the labels are one per text, and this pipeline has the emotion task's "
+                                            r"setting for several labels per text: give each text a list of labels"):
+            candidate.fit(texts, one_each)
+    assert pipe.fit(texts, labels).multi_label_
