@@ -165,7 +165,7 @@ def check_model_target(path: str | os.PathLike, vectorizer: bool = False) -> Pat
     if target == cwd or target in cwd.parents:
         raise ModelFileError(f"{given} is the current directory or holds it, and saving replaces the whole directory; "
                              "give the model a directory of its own, e.g. my-model")
-    if target.is_dir() and any(target.iterdir()) and not _holds_model(target):
+    if target.is_dir() and any(p.name not in SYSTEM_FILES for p in target.iterdir()) and not _holds_model(target):
         raise ModelFileError(f"{given} is a non-empty directory that holds no model; choose another path")
     if target.is_dir() and not target.stat().st_mode & stat.S_IWUSR:  # its owner made it read-only: kept so
         raise ModelFileError(f"{given} is write-protected; make it writable (chmod u+w {given}) to save there, "
@@ -180,6 +180,9 @@ def check_model_target(path: str | os.PathLike, vectorizer: bool = False) -> Pat
 
 
 VECTORIZER_KIND = "vectorizer"  # the config's "kind" of a saved TextVectorizer
+# What the desktop writes into any folder it shows (macOS Finder, Windows Explorer): not the user's files, so a
+# save may replace a folder that holds them
+SYSTEM_FILES = frozenset({".DS_Store", "Thumbs.db", "desktop.ini"})
 
 
 def _check_same_kind(target: Path, given: Path, vectorizer: bool) -> None:
@@ -254,7 +257,8 @@ def _foreign_files(root: Path) -> list[str]:
                 found |= own(folder / inner, prefix + inner)
         return found
 
-    files = sorted(path.relative_to(root).as_posix() for path in root.rglob("*") if path.is_file())
+    files = sorted(path.relative_to(root).as_posix() for path in root.rglob("*")
+                   if path.is_file() and path.name not in SYSTEM_FILES)
     try:
         known = own(root, "")
     except (OSError, ValueError, TypeError, AttributeError):

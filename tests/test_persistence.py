@@ -849,3 +849,16 @@ def test_no_usable_path_is_a_model_file_error_for_load_and_save(fitted, tmp_path
     with pytest.raises(ModelFileError, match=message) as raised:
         fitted("tfidf", "logreg").save(path)
     assert len(str(raised.value)) < 300
+
+
+def test_a_folder_the_desktop_wrote_its_metadata_into_can_be_saved_to(fitted, tmp_path):
+    fresh = tmp_path / "made-in-finder"
+    fresh.mkdir()
+    (fresh / ".DS_Store").write_bytes(b"\x00\x00\x00\x01Bud1")
+    fitted("tfidf", "logreg").save(fresh)  # an otherwise empty folder
+    (fresh / "Thumbs.db").write_bytes(b"\xd0\xcf")
+    fitted("tfidf", "logreg").save(fresh)  # a model folder the desktop has looked at: replaced as usual
+    assert sentiment.load(fresh).predict(["a great film"]).shape == (1,)
+    (fresh / "notes.txt").write_text("mine")
+    with pytest.raises(ModelFileError, match="also holds notes.txt"):  # the user's own files are still kept
+        fitted("tfidf", "logreg").save(fresh)
