@@ -8,6 +8,7 @@ from __future__ import annotations
 import contextlib
 import json
 import math
+import os
 import warnings
 from pathlib import Path
 from typing import Any, Callable
@@ -33,6 +34,16 @@ HEADLINE = ("n", "accuracy", "macro_f1", "macro_f1_labels", "micro_f1")  # the d
 ASPECT_HEADLINE = ("n", "extraction_f1", "polarity_accuracy", "polarity_macro_f1", "end_to_end_f1", "category_f1",
                    "category_polarity_accuracy")  # an aspect model's dev metrics that `info` shows
 RELIABLE_POSITIVES = 10  # texts of a label in a --tune file below which its tuned threshold is a rough guess
+
+
+def _same_file(a, b) -> bool:
+    """Whether the paths ``a`` and ``b`` name one file (or folder): by the file system where both exist, so that a
+    link or another letter case on a case-insensitive disk (macOS, Windows) is seen through; else by their
+    resolved paths."""
+    try:
+        return os.path.samefile(a, b)
+    except (OSError, ValueError):
+        return Path(a).resolve() == Path(b).resolve()
 
 
 def is_aspect_model(model) -> bool:
@@ -132,7 +143,7 @@ def fit_file(
             stop_share = 0
         else:
             texts, labels, stop_dev = split
-    same_file = dev is not None and Path(dev).resolve() == Path(data).resolve()  # said above
+    same_file = dev is not None and _same_file(dev, data)  # said above
     # SST phrases: a dev sentence may well be a phrase of a training tree, which no row duplicates
     overlap = [] if same_file or phrases else _dev_overlap_notes(texts, dev_texts)
     spelling = label_spelling_note(_label_values(everything[1]))
@@ -230,7 +241,7 @@ def _read_dev(dev, data, labels: list, text_column: str, label_column: str, labe
     """``fit --dev``: the dev file's texts and labels, read as evaluate reads them (SST trees beside two
     training classes as SST-2, the trees' codes as the training labels' names where those are names), and the
     ``label_names`` left for training (None where they name the dev file's values alone)."""
-    if Path(dev).resolve() == Path(data).resolve():
+    if _same_file(dev, data):
         log("note: --dev is the training file, so the dev figures are figures on training data")
     dev_trees = holds_sst_trees(dev)
     # a table's labels stay as they are; trees beside two classes of a table are SST-2, as evaluate reads them
@@ -625,7 +636,7 @@ def ensemble_models(models: list[str | Path], out: str | Path, *, weights: list[
     from .ensemble import Ensemble
 
     check_model_target(out)
-    if any(Path(m).resolve() == Path(out).resolve() for m in models):
+    if any(_same_file(m, out) for m in models):
         raise ConfigError(f"--out {out} is one of the members, which the ensemble would replace; choose another path")
     seen = set()
     for member in models:
@@ -742,7 +753,7 @@ def predict_file(pipe: Pipeline, source: str | Path, target: str | Path, *, text
     target = Path(target)
     check_outside_models(target, "--output")
     out_format = _output_format(target)
-    if target.exists() and target.resolve() == Path(source).resolve():
+    if _same_file(target, source):
         raise DataError("--output is the input file; choose another output path")
     gold = columns["label"] if getattr(pipe, "multi_label_", False) else None  # a label-list column of the input
     rows = 0
@@ -945,7 +956,7 @@ def vectorize_file(data: str | Path, out: str | Path, *, vectorizer: str | None 
     files += [(Path(names), "--names", ".json")] if names is not None else []
     for target, flag, suffix in files:
         _check_vector_target(target, flag, suffix, Path(data), vec.vectorizer, dense, save)
-    if names is not None and Path(names).resolve() == Path(out).resolve():  # the same file under two names (a link)
+    if names is not None and _same_file(names, out):  # the same file under two names (a link)
         raise DataError("--names and --out are the same file; give each its own")
     text_column = text_column or column
     frame = read_table(data, [text_column])  # a table without rows is refused there
@@ -980,9 +991,9 @@ def _check_vector_target(target: Path, flag: str, suffix: str, data: Path, vecto
         kind = "dense: numpy.load reads a .npy file" if dense else "sparse: scipy.sparse.load_npz reads a .npz file"
         why = f"{vectorizer} vectors are {kind}" if flag == "--out" else "the names are written as a JSON array"
         raise DataError(f"{flag} {target.name}: {why}; give {flag} a file name ending in {suffix}")
-    if target.exists() and target.resolve() == data.resolve():
+    if _same_file(target, data):
         raise DataError(f"{flag} is the input file; choose another path")
-    if save is not None and target.resolve() == Path(save).resolve():
+    if save is not None and _same_file(target, save):
         raise DataError(f"{flag} and --save are the same path; the vectorizer goes to a directory of its own")
     if save is not None and target.resolve().is_relative_to(Path(save).resolve()):
         raise DataError(f"{flag} {target} lies inside --save {save}, which saving replaces as a whole; write it elsewhere")

@@ -5,6 +5,7 @@ below a file; predict_file and evaluate_file refuse bad rows, outputs and labels
 from __future__ import annotations
 
 import json
+import os
 import warnings
 
 import numpy as np
@@ -146,6 +147,11 @@ def test_predict_file_refuses_overwriting_input_and_unknown_output_format(saved_
     pipe = sentiment.load(saved_model)
     with pytest.raises(DataError, match="is the input file"):
         predict_file(pipe, source, source)
+    os.link(source, tmp_path / "same.csv")  # one file under two names, as "In.csv" is on a case-insensitive disk
+    with pytest.raises(DataError, match="is the input file"):
+        predict_file(pipe, source, tmp_path / "same.csv")
+    assert pd.read_csv(source).columns.tolist() == ["text"]
+    os.remove(tmp_path / "same.csv")
     for name in ("out.parquet", "out.csv.gz", "out.txt"):
         with pytest.raises(DataError, match="give --output a .csv, .tsv or .jsonl file name"):
             predict_file(pipe, source, tmp_path / name)
