@@ -1193,3 +1193,12 @@ def test_bad_aspect_settings_are_refused_when_given(options):
 
 def test_a_numpy_seed_is_a_seed():
     assert AspectPipeline(prior=None, seed=np.int64(3)).get_params()["seed"] == 3
+
+
+@pytest.mark.parametrize("aspects", [5, np.array("battery"), b"battery", {"battery": 1}])
+def test_aspects_that_are_no_terms_are_refused_in_one_line(aspects):
+    from sentiment.aspects.pipeline import locate_terms
+    from sentiment.errors import DataError
+
+    with pytest.raises(DataError, match="aspects must be a term, a list of terms, or one list of terms per text"):
+        locate_terms(["Great battery."], aspects)

@@ -606,6 +606,9 @@ def locate_terms(texts: list[str], aspects) -> list[list[dict]]:
     overlapping spans of different terms ("pizza", "pizza crust") are each given."""
     if isinstance(aspects, str):
         aspects = [aspects]
+    if isinstance(aspects, (bytes, dict)) or not hasattr(aspects, "__iter__") or getattr(aspects, "ndim", 1) == 0:
+        raise DataError(f"aspects must be a term, a list of terms, or one list of terms per text, not "
+                        f"{type(aspects).__name__} ({aspects!r:.60})")
     aspects = list(aspects)
 
     def is_list(terms) -> bool:  # one text's terms: a list, tuple, set, or 1-D array or Series
