@@ -222,6 +222,13 @@ def _check_one_type(values: list) -> None:
         raise DataError(f"labels mix types, e.g. {examples}; use one kind of label for all ({advice})")
 
 
+def check_seed(seed, name: str = "seed") -> None:
+    """A ConfigError naming the setting ``name`` unless ``seed`` is a whole number from 0 to 2**32 - 1 (what
+    numpy's and scikit-learn's random states take)."""
+    if isinstance(seed, bool) or not isinstance(seed, int) or not 0 <= seed < 2**32:
+        raise ConfigError(f"{name} must be a whole number from 0 to {2**32 - 1}, not {seed!r}")
+
+
 def check_fraction(fraction, name: str, *, zero: bool = False, error: type[Exception] = ConfigError) -> None:
     """An ``error`` (a ConfigError: a bad setting) naming the setting ``name`` unless ``fraction`` is a number
     between 0 and 1, or from 0 (included) to below 1 with ``zero``: a share of the data to hold out."""

@@ -123,7 +123,7 @@ def friendly(command):
         except SentimentError as exc:
             _fail(str(exc))
         except BrokenPipeError:  # the reader stopped early (`sentiment predict - | head`): not an error of ours
-            os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())  # no second error when Python flushes
+            _discard_stdout()  # no second error when Python flushes
             raise typer.Exit(141)  # what the shell reports for a writer killed by SIGPIPE (128 + 13)
         except OSError as exc:  # a path that cannot be read or written: missing, a file where a folder must be, ...
             _flush_stdout()  # stdout on the full disk too: said once, here
@@ -917,9 +917,19 @@ def _flush_stdout() -> OSError | None:
         sys.stdout.flush()
     except OSError as exc:
         with contextlib.suppress(OSError, ValueError, AttributeError, io.UnsupportedOperation):
-            os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+            _discard_stdout()
         return exc
     return None
+
+
+def _discard_stdout() -> None:
+    """Point standard output at the null device: what it still holds is dropped, not written (and not failed
+    at) when Python flushes it at exit."""
+    null = os.open(os.devnull, os.O_WRONLY)
+    try:
+        os.dup2(null, sys.stdout.fileno())
+    finally:
+        os.close(null)
 
 
 def _utf8_streams() -> None:

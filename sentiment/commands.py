@@ -15,8 +15,8 @@ from typing import Any, Callable
 
 import numpy as np
 
-from .checks import (LABEL_SETS, check_fraction, check_label_sets, check_labels, is_multi_label, is_pandas_na,
-                     label_spelling_note)
+from .checks import (LABEL_SETS, check_fraction, check_label_sets, check_labels, check_seed, is_multi_label,
+                     is_pandas_na, label_spelling_note)
 from .data import (LABEL_SEPARATOR, csv_quoting, holds_sst_trees, iter_table, missing_columns, read_labelled,
                    read_weights, text_values)
 from .errors import (AbsentLabelWarning, ConfigError, DataError, LabelSpellingWarning, MissingColumnsError, SeparatorError,
@@ -94,8 +94,7 @@ def fit_file(
     training (``sample_weight``; the dev figures count every text once).
     """
     get_task(task)  # an unknown name fails here
-    if isinstance(seed, bool) or not isinstance(seed, int) or not 0 <= seed < 2**32:
-        raise ConfigError(f"the seed (--seed) must be a whole number from 0 to {2**32 - 1}, not {seed!r}")
+    check_seed(seed, "the seed (--seed)")
     check_model_target(out)  # a save path below a file (--out train.csv/model) fails before any work
     check_fraction(dev_fraction, "the dev fraction (--dev-fraction)")  # before the data are read
     if task == "aspect":

@@ -35,7 +35,7 @@ import numpy as np
 
 from .. import __version__
 from ..cleaning import READING_VERSION
-from ..checks import check_texts
+from ..checks import check_seed, check_texts
 from ..devices import check_device_name
 from ..errors import (ConfigError, DataError, ModelFileError, NotFittedError, SentimentError, counted, did_you_mean,
                       known_options, with_article)
@@ -143,8 +143,7 @@ class AspectPipeline:
                 raise ConfigError(f"{name} must be a positive number, not {value!r}")
         if isinstance(seed, np.integer):
             seed = int(seed)
-        if isinstance(seed, bool) or not isinstance(seed, int) or not 0 <= seed < 2**32:
-            raise ConfigError(f"seed must be a whole number from 0 to {2**32 - 1}, not {seed!r}")
+        check_seed(seed)
         if prior is not None and not isinstance(prior, (str, os.PathLike)):
             raise ConfigError(f"prior must be 'default', a model directory or None, not {prior!r}")
         for name, value, low in (("tagger_epochs", tagger_epochs, 1), ("polarity_epochs", polarity_epochs, 1),
