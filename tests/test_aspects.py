@@ -241,7 +241,8 @@ def test_unknown_category_polarity_is_a_clear_error():
 
 
 @pytest.mark.parametrize("data, message", [({"text": "Great pizza", "aspects": []}, "not one sentence dict"),
-                                           (["Great pizza"], "sentence 0: a sentence is a dict")])
+                                           (["Great pizza"], "sentence 0: a sentence is a dict"),
+                                           (None, "not NoneType"), (5, "not int"), (b"[]", "not bytes")])
 def test_sentences_that_are_not_dicts_are_clear_errors(data, message):
     with pytest.raises(DataError, match=message):
         AspectPipeline(prior=None).fit(data)
@@ -855,6 +856,17 @@ def test_evaluate_pipeline_reads_a_file_as_fit_does(tiny_model, tmp_path):
     assert evaluate_pipeline(tiny_model, path) == evaluate_pipeline(tiny_model, sentences)
     with pytest.raises(DataError, match="not one sentence dict"):
         evaluate_pipeline(tiny_model, sentences[0])
+
+
+def test_the_evaluate_of_aspects_refuses_a_model_of_labels(binary):
+    from sentiment.aspects import evaluate_aspects
+    from sentiment.aspects.evaluation import evaluate_pipeline
+
+    pipe = sentiment.Pipeline(vectorizer="count").fit(binary.train_texts, binary.train_labels)
+    with pytest.raises(ConfigError, match="not a Pipeline; score a model .* sentiment.evaluate"):
+        evaluate_pipeline(pipe, synthetic(3, seed=1))
+    with pytest.raises(ConfigError, match="not a Pipeline"):
+        evaluate_aspects("dev.jsonl", pipe)
 
 
 def test_the_evaluate_of_labels_refuses_an_aspect_model_and_a_vectorizer(tiny_model, binary):

@@ -143,7 +143,7 @@ def evaluate_aspects(data_path, model=None, *, progress: bool = False) -> dict:
     trained: dropped, unless it was fit with ``keep_conflict``."""
     from .evaluation import evaluate_pipeline
 
-    pipe = model if isinstance(model, AspectPipeline) else load_aspect_model(model)
+    pipe = model if isinstance(model, AspectPipeline) or hasattr(model, "predict") else load_aspect_model(model)
     report = evaluate_pipeline(pipe, data_path, progress=progress)
     report["data"] = str(data_path)
     return report

@@ -532,6 +532,9 @@ def _as_sentences(data, keep_conflict: bool) -> list[dict]:
 
         if isinstance(data, dict):
             raise DataError("give a list of sentence dicts (or a SemEval XML / JSONL file), not one sentence dict")
+        if isinstance(data, (bytes, bytearray)) or not hasattr(data, "__iter__"):
+            raise DataError(f"give a list of sentence dicts or the path of a SemEval XML / JSONL file, "
+                            f"not {type(data).__name__}")
         data = list(data)
         if not data:
             raise DataError("no sentences given; pass sentence dicts or a SemEval XML / JSONL file")
