@@ -964,6 +964,13 @@ def test_by_sentence_reads_each_aspect_in_its_own_sentence(tiny_model, monkeypat
     assert seen[-1] == [(text, 4, 9)]
 
 
+@pytest.mark.parametrize("method", ["predict_aspects", "extract", "annotate", "explain"])
+def test_by_sentence_is_true_or_false(tiny_model, method):
+    with pytest.raises(ConfigError, match="by_sentence is True .* or False .*, not 'no'"):
+        getattr(tiny_model, method)(["The pizza was awful."], by_sentence="no")
+    assert getattr(tiny_model, method)(["The pizza was awful."], by_sentence=np.False_)
+
+
 def test_terms_are_found_in_each_sentence_on_its_own(tiny_model, monkeypatch):
     text = "  The pizza was awful.\nThe service was superb. "
     seen = []

@@ -288,7 +288,7 @@ class AspectPipeline:
         depend on its neighbours) unless ``by_sentence`` is False; offsets are into the whole text."""
         self._check_fitted()
         texts = check_texts(texts)
-        return self._extract(texts, _Sentences() if by_sentence else None)
+        return self._extract(texts, _sentence_spans(by_sentence))
 
     def _extract(self, texts: list[str], sentences: "_Sentences | None") -> list[list[dict]]:
         read = encodable(texts)
@@ -308,7 +308,7 @@ class AspectPipeline:
         its sentence unless ``by_sentence`` is False (see :meth:`predict_aspects`)."""
         self._check_fitted()
         items = _checked_items(items)
-        return self._polarity_proba(items, _Sentences() if by_sentence else None)
+        return self._polarity_proba(items, _sentence_spans(by_sentence))
 
     def _polarity_proba(self, items: list[tuple[str, int, int]], sentences: "_Sentences | None") -> np.ndarray:
         if not items:
@@ -332,7 +332,7 @@ class AspectPipeline:
         """
         self._check_fitted()
         texts = check_texts(texts)  # an empty text has no aspects
-        sentences = _Sentences() if by_sentence else None  # each text split into sentences once
+        sentences = _sentence_spans(by_sentence)  # each text split into sentences once
         found = self._extract(texts, sentences) if aspects is None else locate_terms(texts, aspects)
         items = [(t, a["from"], a["to"]) for t, spans in zip(texts, found) for a in spans]
         probs = self._polarity_proba(items, sentences)
@@ -461,6 +461,14 @@ class AspectPipeline:
 
 
 # -- helpers ---------------------------------------------------------------------------------------
+def _sentence_spans(by_sentence) -> "_Sentences | None":
+    """A fresh :class:`_Sentences` when aspects are read by sentence, None when within the whole text."""
+    if not isinstance(by_sentence, (bool, np.bool_)):
+        raise ConfigError(f"by_sentence is True (each sentence on its own) or False (the whole text), "
+                          f"not {by_sentence!r}")
+    return _Sentences() if by_sentence else None
+
+
 class _Sentences(dict):
     """Text -> its sentence spans (:func:`~sentiment.aspects.data.sentence_spans`), each text split once."""
 
