@@ -68,7 +68,10 @@ def check_sample_weight(weights, n_texts: int, scoring: bool = False) -> np.ndar
     if isinstance(weights, (str, bytes, dict)) or np.ndim(weights) != 1:
         raise DataError(f"sample_weight must be one number per text (a list or 1-D array), not {short_repr(weights)}")
     try:
-        values = np.asarray(weights, dtype=np.float64)
+        given = np.asarray(weights)
+        if np.iscomplexobj(given):  # numpy would keep the real part and warn
+            raise TypeError
+        values = given.astype(np.float64)
     except (TypeError, ValueError):
         raise DataError(f"sample_weight must hold numbers, not {short_repr(list(weights))}") from None
     if len(values) != n_texts:

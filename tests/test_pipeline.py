@@ -449,6 +449,7 @@ def test_sample_weight_in_cross_validation(binary):
     ("heavy", "sample_weight must be one number per text"),
     ([[1.0]] * 200, "sample_weight must be one number per text"),
     (["a"] * 200, "sample_weight must hold numbers"),
+    (np.full(200, 1 + 1j), "sample_weight must hold numbers"),  # not their real parts, with a warning
     ([1.0] * 199 + [-1.0], r"sample_weight 199 is -1.0; weights must be 0 or from 1e-06 to 1e\+06"),
     ([1.0] * 199 + [float("nan")], r"sample_weight 199 is nan"),
     ([1.0] * 199 + [1e308], r"sample_weight 199 is 1e\+308; weights must be 0 or from 1e-06 to 1e\+06 \(rescale them"),
