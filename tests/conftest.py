@@ -8,6 +8,7 @@ data/sample_reviews.csv, the project's own 40-text example, whose size is what i
 from __future__ import annotations
 
 import json
+import os
 import random
 import shutil
 from dataclasses import dataclass
@@ -234,6 +235,18 @@ def craft_stage(path, stage: str, edit_state=None, edit_arrays=None) -> None:
     for file in (state_file, arrays_file):
         config["files"][f"{stage}/{file.name}"] = checksum(file)
     config_file.write_text(json.dumps(config))
+
+
+def symlink(link, target) -> None:
+    """``link`` made a symbolic link to ``target``, or the test skipped where links cannot be made (Windows
+    without the privilege)."""
+    try:
+        os.symlink(target, link, target_is_directory=os.path.isdir(target))
+    except (OSError, NotImplementedError) as exc:
+        pytest.skip(f"cannot make symbolic links here: {exc}")
+
+
+posix_modes = pytest.mark.skipif(os.name != "posix", reason="file modes (chmod) are POSIX")
 
 
 def edit_config(folder, change) -> None:

@@ -21,7 +21,7 @@ from sentiment.cleaning import READING_VERSION
 from sentiment.cli import app
 from sentiment.default_models import default_model_path
 
-from conftest import SST_TREES, write_table
+from conftest import SST_TREES, symlink, write_table
 
 runner = CliRunner()
 
@@ -506,7 +506,7 @@ def test_evaluate_json_and_report(model, files, tmp_path):
     assert_error(invoke("evaluate", inside, "--model", out, "--report", tmp_path / "rep"),
                  "is a file that the report writes")
     link = tmp_path / "data.csv"  # also through a link to it
-    link.symlink_to(inside)
+    symlink(link, inside)
     assert_error(invoke("evaluate", link, "--model", out, "--report", tmp_path / "rep"), "is a file that the report writes")
     assert inside.read_bytes() == before
 

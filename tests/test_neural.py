@@ -25,6 +25,7 @@ from sentiment.models import trainer  # noqa: E402
 from sentiment.models.neural import LSTMModel, MLPModel, plot_history  # noqa: E402
 from sentiment.persistence import CONFIG  # noqa: E402
 from sentiment.registry import REGISTRY, resolve  # noqa: E402
+from conftest import symlink  # noqa: E402
 
 torch.set_num_threads(1)  # tiny networks: threads only contend with each other on a shared CPU
 
@@ -428,7 +429,7 @@ def test_export_from_python_reads_the_format_and_the_model_as_the_cli_does(mlp_p
 def test_export_does_not_write_through_a_link_to_a_file_of_another_kind(mlp_pipe, tmp_path):
     notes = tmp_path / "notes.txt"
     notes.write_text("my notes")
-    (tmp_path / "link.pt").symlink_to(notes)
+    symlink(tmp_path / "link.pt", notes)
     with pytest.raises(ConfigError, match="is a link to .*notes.txt, which: a torchscript export is written to"):
         export_model(mlp_pipe, tmp_path / "link.pt")
     assert notes.read_text() == "my notes"

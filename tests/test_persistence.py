@@ -19,7 +19,7 @@ import sentiment
 from sentiment import ConfigError, Ensemble, ModelFileError, Pipeline
 from sentiment.persistence import CONFIG, FORMAT_VERSION, check_model_target
 
-from conftest import CSV, craft_stage, edit_config, valid_combinations
+from conftest import CSV, craft_stage, edit_config, posix_modes, symlink, valid_combinations
 
 
 def _leftovers(folder):
@@ -352,7 +352,7 @@ def test_the_current_directory_is_refused_before_anything_is_written(fitted, tmp
 
 def test_a_save_through_a_link_replaces_the_directory_it_points_to(fitted, tmp_path):
     fitted("tfidf", "logreg").save(tmp_path / "real")
-    (tmp_path / "link").symlink_to(tmp_path / "real")
+    symlink(tmp_path / "link", tmp_path / "real")
     fitted("tfidf", "nb").save(tmp_path / "link")
     assert (tmp_path / "link").is_symlink() and sentiment.load(tmp_path / "real").get_params()["model"] == "nb"
     assert sorted(p.name for p in tmp_path.iterdir()) == ["link", "real"]  # no backup left behind
@@ -369,7 +369,7 @@ def test_only_a_readable_model_config_keeps_files_out_of_a_folder(tmp_path):
 
 def test_an_interrupted_save_through_a_link_names_the_backup(fitted, tmp_path):
     fitted("tfidf", "logreg").save(tmp_path / "real")
-    (tmp_path / "link").symlink_to(tmp_path / "real")
+    symlink(tmp_path / "link", tmp_path / "real")
     (tmp_path / "real").rename(tmp_path / ".real.x1y2.old")  # as if a save stopped between its two renames
     with pytest.raises(ModelFileError, match=r"a save over it was interrupted, and the previous model is in .*\.real\.x1y2\.old"):
         sentiment.load(tmp_path / "link")
@@ -444,6 +444,7 @@ def test_interrupted_first_save_leaves_nothing(fitted, tmp_path, monkeypatch):
     assert list(tmp_path.iterdir()) == []
 
 
+@posix_modes
 def test_a_write_protected_model_directory_is_kept(fitted, tmp_path):
     pipe = fitted("tfidf", "logreg")
     path = pipe.save(tmp_path / "model")
@@ -517,7 +518,7 @@ def test_atomic_file_replaces_the_file_only_when_the_write_succeeds(tmp_path):
     assert target.read_text() == "first"
     assert [p.name for p in target.parent.iterdir()] == ["metrics.json"]  # no partial file left
     link = tmp_path / "link.json"
-    link.symlink_to(target)
+    symlink(link, target)
     with atomic_file(link) as partial:  # written through the link, which stays
         Path(partial).write_text("second")
     assert link.is_symlink() and target.read_text() == "second"
@@ -562,7 +563,7 @@ def test_atomic_file_refuses_a_link_to_a_directory(tmp_path):
     from sentiment.persistence import atomic_file
 
     (tmp_path / "folder").mkdir()
-    (tmp_path / "metrics.json").symlink_to(tmp_path / "folder")
+    symlink(tmp_path / "metrics.json", tmp_path / "folder")
     with pytest.raises(IsADirectoryError, match="metrics.json"):
         with atomic_file(tmp_path / "metrics.json") as partial:
             Path(partial).write_text("x")
@@ -750,12 +751,12 @@ def test_a_link_inside_a_model_directory_is_refused(saved_ensemble, tmp_path):
     ensemble = shutil.copytree(saved_ensemble, tmp_path / "ens")
     real = ensemble / "member1"
     shutil.move(real, tmp_path / "elsewhere")
-    real.symlink_to(tmp_path / "elsewhere")
+    symlink(real, tmp_path / "elsewhere")
     with pytest.raises(ModelFileError, match=r"ens/member1 is a symbolic link; a model directory holds its own files "
                                              r"\(copy the linked ones in, e.g. cp -rL\)"):
         sentiment.load(ensemble)  # what to do, rather than "names a file outside the model directory"
     real.unlink()
-    real.symlink_to(ensemble / "member0")  # the same member twice: links could make one folder count many times
+    symlink(real, ensemble / "member0")  # the same member twice: links could make one folder count many times
     with pytest.raises(ModelFileError, match=r"ens/member1 is a symbolic link; a model directory holds its own files"):
         sentiment.load(ensemble)
 
@@ -825,7 +826,7 @@ def test_a_linked_config_or_a_file_name_that_is_no_path_is_a_model_error(model_c
         sentiment.load(model_copy)
     linked = shutil.copytree(saved_model, tmp_path / "linked")
     (linked / CONFIG).unlink()
-    (linked / CONFIG).symlink_to(saved_model / CONFIG)
+    symlink(linked / CONFIG, saved_model / CONFIG)
     with pytest.raises(ModelFileError, match=r"config.json is a symbolic link"):
         sentiment.load(linked)
 
