@@ -23,7 +23,8 @@ from typing import Iterator, List, Optional
 
 import typer
 
-from .errors import AbsentLabelWarning, LabelSpellingWarning, ReadingVersionWarning, SentimentError, on_one_line
+from .errors import (AbsentLabelWarning, LabelSpellingWarning, ReadingVersionWarning, SentimentError, on_one_line,
+                     reencode_hint)
 from .registry import available
 from .tasks import CONFIGURATIONS, DEFAULT_TASK, TASK_NAMES, TASKS, or_list
 
@@ -310,7 +311,7 @@ def _check_texts(texts: List[str], where: str, first: int = 1) -> None:
         try:
             text.encode("utf-8")
         except UnicodeEncodeError:
-            _fail(f"text {n}{where} is not UTF-8; pass UTF-8 text (e.g. convert it with iconv -f latin1 -t utf-8)")
+            _fail(f"text {n}{where} is not UTF-8; pass UTF-8 text ({reencode_hint(files='')})")
         if not text.strip():
             _fail(f"text {n}{where} is empty or only whitespace; give texts with words in them")
 
@@ -559,7 +560,7 @@ def _stdin_batches(size: int = 1000) -> Iterator[list[str]]:
                 yield batch
                 batch = []
     except UnicodeDecodeError:
-        _fail("stdin is not UTF-8 text; pass UTF-8 (e.g. convert it with iconv -f latin1 -t utf-8)")
+        _fail(f"stdin is not UTF-8 text; pass UTF-8 ({reencode_hint(files='')})")
     if batch:
         yield batch
 

@@ -14,7 +14,7 @@ from typing import Iterator, NamedTuple, Sequence
 import numpy as np
 
 from .checks import LABEL_SETS, WEIGHTS_ARE, is_na, outside_weight_range, short_repr
-from .errors import DataError, MissingColumnsError, SeparatorError, with_article
+from .errors import DataError, MissingColumnsError, SeparatorError, reencode_hint, with_article
 
 
 class Compression(NamedTuple):
@@ -380,7 +380,7 @@ def _check_text(file: Path, head: bytes | None) -> None:
     if head and head.count(b"\0") > len(head) // 4:
         encoding = "utf-16" if head[:2] in (b"\xff\xfe", b"\xfe\xff") else "utf-16le"  # by its byte-order mark
         raise DataError(f"{file} is not UTF-8 text (a quarter or more of its first bytes are NUL: UTF-16 text, or not "
-                        f"text at all); re-encode text, e.g. iconv -f {encoding} -t utf-8 IN > OUT")
+                        f"text at all); re-encode text, {reencode_hint(encoding)}")
 
 
 def _parquet_chunks(file: Path, columns, chunksize, compression: str | None = None):
@@ -459,7 +459,7 @@ def _columns(frame, columns, file):
 
 def not_utf8_error(file: Path) -> DataError:
     """The error for a file that is not UTF-8, with the command that converts it."""
-    return DataError(f"{file} is not UTF-8 text; re-encode it, e.g. iconv -f {_encoding_guess(file)} -t utf-8 IN > OUT")
+    return DataError(f"{file} is not UTF-8 text; re-encode it, {reencode_hint(_encoding_guess(file))}")
 
 
 def _encoding_guess(file: Path) -> str:

@@ -123,6 +123,13 @@ def refuse_flags(flags: dict[str, object], where: str, hint: str = "leave it out
         raise ConfigError(f"{given} does not apply to {where}; {hint}")
 
 
+def reencode_hint(encoding: str = "latin1", files: str = " IN > OUT") -> str:
+    """How to turn ``encoding`` text into UTF-8 on this platform: iconv, or an editor on Windows (no iconv)."""
+    if sys.platform == "win32":
+        return "e.g. open it in Notepad and save it with the UTF-8 encoding"
+    return f"e.g. iconv -f {encoding} -t utf-8{files}"
+
+
 def with_article(word: str) -> str:
     """``word`` with its indefinite article, for messages: "an aspect", "a pipeline", "an onnx", and for
     a name without vowels, read letter by letter, "an mlp", "an lstm"."""

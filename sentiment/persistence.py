@@ -168,7 +168,8 @@ def check_model_target(path: str | os.PathLike, vectorizer: bool = False) -> Pat
     if target.is_dir() and any(p.name not in SYSTEM_FILES for p in target.iterdir()) and not _holds_model(target):
         raise ModelFileError(f"{given} is a non-empty directory that holds no model; choose another path")
     if target.is_dir() and not target.stat().st_mode & stat.S_IWUSR:  # its owner made it read-only: kept so
-        raise ModelFileError(f"{given} is write-protected; make it writable (chmod u+w {given}) to save there, "
+        how = "clear its read-only attribute" if sys.platform == "win32" else f"chmod u+w {given}"
+        raise ModelFileError(f"{given} is write-protected; make it writable ({how}) to save there, "
                              "or choose another path")
     if (target / CONFIG).is_file():  # a save replaces the whole directory: nothing else in it may be lost
         foreign = _foreign_files(target)

@@ -6,6 +6,7 @@ from __future__ import annotations
 import bz2
 import gzip
 import lzma
+import sys
 
 import numpy as np
 import pandas as pd
@@ -345,10 +346,14 @@ def test_jsonl_line_that_is_not_an_object(tmp_path):
 
 
 # -- file errors ------------------------------------------------------------------------------------
-def test_non_utf8_file(tmp_path):
+@pytest.mark.parametrize("platform, advice", [("linux", "iconv -f latin1 -t utf-8 IN > OUT"),
+                                              ("win32", "open it in Notepad and save it with the UTF-8 encoding")])
+def test_non_utf8_file(tmp_path, monkeypatch, platform, advice):
+    """The advice names a tool of the user's platform (Windows has no iconv)."""
+    monkeypatch.setattr(sys, "platform", platform)
     path = tmp_path / "latin.csv"
     path.write_bytes("text,label\ncafé crème great,1\nbad,0\n".encode("latin-1"))
-    with pytest.raises(DataError, match="not UTF-8"):
+    with pytest.raises(DataError, match=f"latin.csv is not UTF-8 text; re-encode it, e.g. {advice}$"):
         read_labelled(path)
 
 

@@ -9,6 +9,7 @@ import json
 import os
 import shutil
 import stat
+import sys
 from pathlib import Path
 
 import numpy as np
@@ -445,14 +446,17 @@ def test_interrupted_first_save_leaves_nothing(fitted, tmp_path, monkeypatch):
 
 
 @posix_modes
-def test_a_write_protected_model_directory_is_kept(fitted, tmp_path):
+@pytest.mark.parametrize("platform, advice", [("linux", r"chmod u\+w .*model"),
+                                              ("win32", "clear its read-only attribute")])
+def test_a_write_protected_model_directory_is_kept(fitted, tmp_path, monkeypatch, platform, advice):
     pipe = fitted("tfidf", "logreg")
     path = pipe.save(tmp_path / "model")
     before = sorted((p.name, p.stat().st_mtime_ns) for p in path.rglob("*"))
     path.chmod(0o555)
+    monkeypatch.setattr(sys, "platform", platform)  # the advice only: the save itself runs as on this machine
     try:
-        with pytest.raises(ModelFileError, match=r"model is write-protected; make it writable \(chmod u\+w "
-                                                 r".*model\) to save there"):
+        with pytest.raises(ModelFileError, match=rf"model is write-protected; make it writable \({advice}\) to "
+                                                 "save there"):
             pipe.save(path)
         assert sorted((p.name, p.stat().st_mtime_ns) for p in path.rglob("*")) == before
     finally:
