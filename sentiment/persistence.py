@@ -123,7 +123,7 @@ def atomic_file(path: str | os.PathLike) -> Iterator[str]:
     try:
         share_permissions(partial)
         yield partial
-        os.replace(partial, target)
+        _move(partial, target, replace=True)
     except BaseException as exc:
         Path(partial).unlink(missing_ok=True)
         # a failed write (a full disk) names no file, or (atomic_file within atomic_file) the temporary one;
@@ -541,17 +541,33 @@ def _interrupted_save_backup(target: Path) -> Path | None:
 def _replace_dir(staging: Path, target: Path) -> None:
     """Move ``staging`` to ``target``; an existing ``target`` is swapped out, then removed."""
     if not target.exists():
-        os.rename(staging, target)
+        _move(staging, target)
         return
     backup = Path(tempfile.mkdtemp(prefix=f".{target.name}.", suffix=".old", dir=target.parent))
     os.rmdir(backup)
-    os.rename(target, backup)
+    _move(target, backup)
     try:
-        os.rename(staging, target)
+        _move(staging, target)
     except BaseException:
-        os.rename(backup, target)
+        _move(backup, target)
         raise
     shutil.rmtree(backup, ignore_errors=True)
+
+
+WINDOWS_RENAME_WAITS_S = (0.05, 0.1, 0.2, 0.4, 0.8)
+
+
+def _move(source: str | os.PathLike, target: str | os.PathLike, replace: bool = False) -> None:
+    """``os.rename`` (``os.replace`` with ``replace``), tried again for about 1.5 s on Windows, where a program
+    that holds a file open for a moment (a virus scanner, the search indexer) makes the rename fail with a
+    PermissionError."""
+    move = os.replace if replace else os.rename
+    for wait in WINDOWS_RENAME_WAITS_S if sys.platform == "win32" else ():
+        try:
+            return move(source, target)
+        except PermissionError:
+            time.sleep(wait)
+    move(source, target)
 
 
 def share_permissions(path: str | os.PathLike) -> None:

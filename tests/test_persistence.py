@@ -433,6 +433,45 @@ def test_interrupted_save_keeps_the_previous_model(fitted, binary, tmp_path, mon
                                   good.predict_proba(binary.dev_texts))
 
 
+@pytest.mark.parametrize("platform, held_for, saved", [("win32", 3, True), ("win32", 99, False), ("linux", 1, False)])
+def test_a_rename_blocked_for_a_moment_is_tried_again_on_windows(fitted, binary, tmp_path, monkeypatch, platform,
+                                                                 held_for, saved):
+    """On Windows a program that holds a file open for a moment (a virus scanner) blocks renames: a save tries
+    again for a while; elsewhere such an error is real and said at once."""
+    from sentiment import persistence
+
+    path = tmp_path / "model"
+    fitted("count", "nb").save(path)
+    before = _snapshot(path)
+    rename, replace, calls, waits = os.rename, os.replace, [], []
+
+    def held(move):
+        def blocked(source, target):
+            calls.append(target)
+            if len(calls) <= held_for:
+                raise PermissionError(13, "The process cannot access the file", str(source))
+            return move(source, target)
+        return blocked
+
+    monkeypatch.setattr(os, "rename", held(rename))
+    monkeypatch.setattr(os, "replace", held(replace))
+    monkeypatch.setattr(persistence.time, "sleep", waits.append)
+    monkeypatch.setattr(sys, "platform", platform)
+    pipe = fitted("tfidf", "logreg")
+    if saved:
+        pipe.save(path)
+        monkeypatch.undo()
+        np.testing.assert_array_equal(sentiment.load(path).predict_proba(binary.dev_texts),
+                                      pipe.predict_proba(binary.dev_texts))
+        assert waits == list(persistence.WINDOWS_RENAME_WAITS_S[:held_for])
+    else:
+        with pytest.raises(ModelFileError, match="could not write the model"):
+            pipe.save(path)
+        monkeypatch.undo()
+        assert _snapshot(path) == before and _leftovers(tmp_path) == []
+        assert len(waits) == (len(persistence.WINDOWS_RENAME_WAITS_S) if platform == "win32" else 0)
+
+
 def test_interrupted_first_save_leaves_nothing(fitted, tmp_path, monkeypatch):
     import safetensors.numpy
 
