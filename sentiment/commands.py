@@ -974,7 +974,7 @@ def vectorize_file(data: str | Path, out: str | Path, *, vectorizer: str | None 
             with open(written.enter_context(atomic_file(names)), "w", encoding="utf-8") as handle:
                 json.dump(vec.get_feature_names_out().tolist(), handle, ensure_ascii=False)
         if save is not None:
-            fitted_on = {"columns": {"text": text_column}, "data": {"train": str(data)}}
+            fitted_on = {"columns": {"text": text_column}, "data": {"train": Path(data).name}}
             vec.save(save, extra=None if model is not None else fitted_on)
     return {"rows": int(vectors.shape[0]), "columns": int(vectors.shape[1]), "vectorizer": vec.vectorizer,
             "out": str(out), "names": str(names) if names is not None else None,

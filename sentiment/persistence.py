@@ -616,6 +616,17 @@ def jsonable(value: Any) -> Any:
     return value
 
 
+PATH_OPTIONS = ("vectors_path", "init_from", "pretrain")  # options that name a file or folder to learn from
+
+
+def saved_params(params: dict) -> dict:
+    """``params`` as a model's config keeps them: JSON-able, and each of :data:`PATH_OPTIONS` cut to its
+    file or folder name. What that file gave is in the weights now, and a model others may be sent should
+    not say where files lay on the machine that trained it."""
+    return jsonable({key: Path(value).name if key in PATH_OPTIONS and isinstance(value, (str, os.PathLike)) and value
+                     else value for key, value in params.items()})
+
+
 def check_extra(extra: dict | None) -> None:
     """``Pipeline.save``'s ``extra``: a JSON-able dict whose keys the config does not use itself."""
     if extra is None:

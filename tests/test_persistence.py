@@ -386,11 +386,20 @@ def test_save_writes_the_fitted_settings_not_those_set_after_fit(binary, tmp_pat
     assert pipe.get_params()["model"] == "nb"  # what the next fit uses
 
 
-def test_a_path_option_is_saved_as_text(binary, vectors_files, tmp_path):
+@pytest.mark.parametrize("make", [lambda vectors: Pipeline("word2vec", "logreg", vectors_path=vectors),
+                                  lambda vectors: sentiment.TextVectorizer("word2vec", vectors_path=vectors)])
+def test_a_path_option_is_saved_as_its_name(binary, vectors_files, tmp_path, monkeypatch, make):
+    """The vectors are in the weights: the config keeps the file's name, not where it lay on this machine."""
     vectors = vectors_files["word2vec"]
-    pipe = Pipeline("word2vec", "logreg", vectors_path=vectors).fit(binary.train_texts, binary.train_labels)
-    loaded = sentiment.load(pipe.save(tmp_path / "m"))
-    assert loaded.get_params()["vectors_path"] == str(vectors)
+    fitted = make(vectors).fit(binary.train_texts, binary.train_labels)
+    path = fitted.save(tmp_path / "m")
+    assert str(vectors.parent) not in (path / CONFIG).read_text() and vectors.name in (path / CONFIG).read_text()
+    loaded = sentiment.load(path)
+    assert loaded.get_params()["vectors_path"] == vectors.name and fitted.get_params()["vectors_path"] == vectors
+    outputs = "predict_proba" if isinstance(fitted, Pipeline) else "transform"
+    np.testing.assert_array_equal(getattr(loaded, outputs)(binary.dev_texts), getattr(fitted, outputs)(binary.dev_texts))
+    monkeypatch.chdir(vectors.parent)  # beside the file, a refit of the loaded model finds it by its name
+    assert loaded.fit(binary.train_texts, binary.train_labels) is loaded
 
 
 @pytest.mark.parametrize("extra, pattern", [

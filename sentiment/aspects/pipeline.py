@@ -41,7 +41,7 @@ from ..errors import (ConfigError, DataError, ModelFileError, NotFittedError, Se
                       known_options, with_article)
 from ..marks import JOINERS, MARKS
 from ..persistence import (CONFIG, INCONSISTENT_MODEL, atomic_directory, checksum, one_line, read_model,
-                           reading_answered_for, saved_reading, warn_of_reading, write_config, write_stages)
+                           reading_answered_for, saved_params, saved_reading, warn_of_reading, write_config, write_stages)
 from ..pipeline import MAX_EXPLAINED_WORDS
 from ..registry import available, resolve
 from ..tokens import markup_spans, token_cleaner
@@ -395,11 +395,8 @@ class AspectPipeline:
             if self.categories_ is not None:
                 category_state = self.categories_.save(staging / "categories")
                 files.update(_checksums(staging, "categories"))
-            params = dict(vars(self).get("_fitted_params", self.params))  # what it learnt with (set_params may differ)
+            params = saved_params(vars(self).get("_fitted_params", self.params))  # what it learnt with (not set_params')
             params["prior"] = "prior" if self.prior_ is not None else None
-            for key in ("vectors_path", "pretrain"):  # in the weights now: keep the file's name, not a local path
-                if params[key]:
-                    params[key] = Path(params[key]).name
             reading = getattr(self, "reading_version_", None)
             config = {"kind": "aspect", "sentiment_version": __version__,
                       **({"reading_version": reading} if reading is not None else {}), "pipeline": params,
