@@ -158,21 +158,13 @@ class PaddedBatches(trainer.PreparedBatches):
         self.y = None if y is None else trainer.targets_array(np.concatenate(y) if per_token else y)
         self.batches = []
         for rows in trainer.by_length(lengths, batch_size, rng):
-            padded = [_pad([field[i] for i in rows]).to(device) for field in fields]
+            padded = [trainer.pad_arrays([field[i] for i in rows]).to(device) for field in fields]
             inputs = [*padded, torch.from_numpy(lengths[rows])]
             if dense is not None:
                 inputs.append(torch.as_tensor(dense[rows], dtype=torch.float32).to(device))
             index = np.concatenate([np.arange(starts[i], starts[i + 1]) for i in rows]) if per_token else rows
             targets = None if self.y is None else torch.as_tensor(self.y[index]).to(device)
             self.batches.append(trainer.Batch(tuple(inputs), targets, index))
-
-
-def _pad(arrays: list[np.ndarray]) -> torch.Tensor:
-    shape = (len(arrays), max(len(a) for a in arrays), *np.max([a.shape[1:] for a in arrays], axis=0).astype(int))
-    out = np.zeros(shape, dtype=np.int64)
-    for row, a in enumerate(arrays):
-        out[(row, *(slice(0, s) for s in a.shape))] = a
-    return torch.from_numpy(out)
 
 
 def _train_nets(o: dict, n_rows: int, batches_of, new_net, matrix: np.ndarray, config, progress,

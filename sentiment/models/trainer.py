@@ -353,10 +353,19 @@ def pad_sequences(sequences, max_length: int | None = None) -> tuple[torch.Tenso
     cut = [np.asarray(s[:max_length] if max_length else s, dtype=np.int64) for s in sequences]
     cut = [s if len(s) else np.array([EMPTY_DOCUMENT], dtype=np.int64) for s in cut]
     lengths = np.array([len(s) for s in cut], dtype=np.int64)
-    tokens = np.zeros((len(cut), int(lengths.max(initial=1))), dtype=np.int64)
-    for row, s in enumerate(cut):
-        tokens[row, : len(s)] = s
-    return torch.from_numpy(tokens), torch.from_numpy(lengths)
+    return pad_arrays(cut), torch.from_numpy(lengths)
+
+
+def pad_arrays(arrays: list[np.ndarray]) -> torch.Tensor:
+    """Integer arrays (one per row, of one or more axes) padded with 0 to the largest size on each axis, as one
+    int64 CPU tensor of ``(rows, *sizes)``."""
+    if not arrays:
+        return torch.zeros((0, 1), dtype=torch.int64)
+    shape = (len(arrays), *np.max([a.shape for a in arrays], axis=0).astype(int))
+    out = np.zeros(shape, dtype=np.int64)
+    for row, a in enumerate(arrays):
+        out[(row, *(slice(0, s) for s in a.shape))] = a
+    return torch.from_numpy(out)
 
 
 class PreparedBatches:
