@@ -152,8 +152,11 @@ class Ensemble(Classifier):
         return self._become(type(self)(**{**self.get_params(), **params}))
 
     def _become(self, other: "Ensemble") -> "Ensemble":
-        """Take the whole state of ``other`` (a new ensemble): nothing of the old one is left to go stale."""
-        vars(self).clear()
+        """Take the whole state of ``other`` (a new ensemble): nothing learnt by the old one (``name_``
+        attributes, as ``tune`` sets) or read at its load is left to go stale, while attributes that others
+        keep on it stay (scikit-learn's searches set one for the length of a fit)."""
+        for name in [name for name in vars(self) if name.endswith("_") or name == "_loaded_folders"]:
+            del vars(self)[name]
         vars(self).update(vars(other))
         return self
 

@@ -70,6 +70,25 @@ def test_an_ensemble_is_a_fitted_scikit_learn_classifier(members, binary):
     assert [m.get_params() for m in refit.members] == [a.get_params(), b.get_params()]
 
 
+def test_an_ensemble_in_a_search_and_in_a_scikit_learn_pipeline(members, binary):
+    """A search over the weights, and a step of a scikit-learn pipeline: what scikit-learn keeps on the
+    estimator during a fit survives the fit (it replaces the ensemble's own state only)."""
+    from sklearn.model_selection import GridSearchCV
+    from sklearn.pipeline import make_pipeline
+    from sklearn.preprocessing import FunctionTransformer
+
+    ensemble = Ensemble(members)
+    ensemble.note = "kept"  # an attribute that is none of the ensemble's own
+    ensemble.tune_support_ = [1, 2]  # learnt state, which a fit drops
+    search = GridSearchCV(ensemble, {"weights": [[1, 1], [3, 1]]}, cv=3, error_score="raise")
+    search.fit(binary.train_texts, binary.train_labels)
+    assert search.best_params_["weights"] in ([1, 1], [3, 1]) and 0 <= search.best_score_ <= 1
+    steps = make_pipeline(FunctionTransformer(), ensemble).fit(binary.train_texts, binary.train_labels)
+    assert steps.score(binary.dev_texts, binary.dev_labels) > 0.8
+    assert ensemble.fit(binary.train_texts, binary.train_labels).note == "kept"
+    assert not hasattr(ensemble, "tune_support_")
+
+
 def test_an_ensemble_takes_the_label_values_of_any_member(binary, tmp_path):
     named = Pipeline("tfidf", "logreg").fit(binary.train_texts, ["negative" if y == "neg" else "positive"
                                                                   for y in binary.train_labels])
