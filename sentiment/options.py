@@ -58,8 +58,8 @@ class OptionAttributes:
 
     def __delattr__(self, name: str) -> None:
         options = self.__dict__.get("_options", {})
-        if name in options and name not in self.__dict__:
-            del options[name]  # back to the stage's default
+        if name in options and name not in self.__dict__:  # back to the stage's default (a new dict, as set_params)
+            self._options = {key: value for key, value in options.items() if key != name}
         else:
             object.__delattr__(self, name)
 

@@ -271,7 +271,7 @@ class Pipeline(OptionAttributes, Classifier):
                                   "model) lists the options of each stage")
         object.__setattr__(self, "vectorizer", vectorizer)
         object.__setattr__(self, "model", model)
-        self._options.update(options)
+        self._options = {**self._options, **options}  # a new dict: a copy.copy of the pipeline keeps its own
         return self
 
     def __sklearn_clone__(self) -> "Pipeline":

@@ -81,7 +81,7 @@ class TextVectorizer(OptionAttributes):
         vectorizer = params.pop("vectorizer", self.vectorizer)
         _check_names(vectorizer, params, strict=False)
         self.vectorizer = vectorizer
-        self._options.update(params)
+        self._options = {**self._options, **params}  # a new dict: a copy.copy of the vectorizer keeps its own
         return self
 
     def __repr__(self) -> str:

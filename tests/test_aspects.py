@@ -1210,8 +1210,21 @@ def test_bad_aspect_settings_are_refused_when_given(options):
         AspectPipeline(prior=None).set_params(**options)
 
 
-def test_a_numpy_seed_is_a_seed():
-    assert AspectPipeline(prior=None, seed=np.int64(3)).get_params()["seed"] == 3
+def test_numpy_settings_are_settings(tiny_model):
+    """As a grid of np.arange / np.logspace values gives them, and scikit-learn's clone and fitted check."""
+    from sklearn.base import clone
+    from sklearn.exceptions import NotFittedError as SklearnNotFitted
+    from sklearn.utils.validation import check_is_fitted
+
+    given = AspectPipeline(prior=None, seed=np.int64(3), hidden_size=np.int64(64), crf=np.False_,
+                           tagger_C=np.float32(2.0), bits=np.int64(12), dropout=np.float64(0.25))
+    params = given.get_params()
+    assert (params["seed"], params["hidden_size"], params["crf"], params["tagger_C"], params["bits"]) == (3, 64, False, 2.0, 12)
+    assert all(not isinstance(value, np.generic) for value in params.values())  # JSON-able as they are
+    assert clone(given.set_params(n_nets=np.int64(2))).get_params() == {**params, "n_nets": 2}
+    with pytest.raises(SklearnNotFitted):
+        check_is_fitted(given)
+    check_is_fitted(tiny_model)
 
 
 @pytest.mark.parametrize("aspects", [5, np.array("battery"), b"battery", {"battery": 1}])

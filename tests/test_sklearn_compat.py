@@ -239,3 +239,22 @@ def test_text_classes_are_an_object_array_so_predictions_take_any_label(tmp_path
         predicted[0] = "very positive"
         assert predicted[0] == "very positive"
     assert Pipeline().fit(texts, [1, 0, 1, 0]).classes_.dtype.kind == "i"  # numbers stay numbers
+
+
+@pytest.mark.parametrize("make, name", [(lambda: Pipeline("tfidf", "logreg", C=1.0), "C"),
+                                        (lambda: TextVectorizer("tfidf", min_df=1), "min_df")])
+def test_a_shallow_copy_has_options_of_its_own(make, name):
+    """As with scikit-learn's estimators, changing a copy.copy (set_params, an attribute, del) leaves the
+    original as it was."""
+    import copy
+
+    original = make()
+    before = original.get_params()
+    copied = copy.copy(original)
+    copied.set_params(**{name: 3})
+    assert getattr(copied, name) == 3 and original.get_params() == before
+    setattr(copied, name, 4)
+    assert getattr(copied, name) == 4 and original.get_params() == before
+    again = copy.copy(copied)
+    delattr(again, name)
+    assert name not in again.get_params() and getattr(copied, name) == 4 and original.get_params() == before

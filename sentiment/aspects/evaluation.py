@@ -104,9 +104,9 @@ def evaluate_pipeline(pipeline, sentences, *, progress: bool = False) -> dict:
     unless it keeps them), each aspect read within its sentence, as ``predict`` reads it; and the category
     scores when the sentences have categories and the pipeline predicts them. ``progress`` shows a progress
     bar per step."""
-    from .pipeline import AspectPipeline, _as_sentences
+    from .pipeline import _as_sentences
 
-    if not isinstance(pipeline, AspectPipeline):
+    if not hasattr(pipeline, "predict_aspects"):
         raise ConfigError(f"this scores an aspect model (an AspectPipeline), not a {type(pipeline).__name__}; score "
                           "a model that gives each text a label with sentiment.evaluate(model, texts, labels)")
     sentences = _as_sentences(sentences, pipeline.params["keep_conflict"])

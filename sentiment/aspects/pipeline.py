@@ -132,49 +132,8 @@ class AspectPipeline:
                  n_nets: int = 1, extra_words: int = 0, freeze_embeddings=None, dev_fraction: float = 0.1,
                  device: str = "auto", pretrain=None, pretrain_epochs: int = 2, categories: bool = True,
                  contrast: float = 0.5, clusters: int | None = None):
-        for stage, name in (("extractor", extractor), ("polarity", polarity)):
-            if name not in available(f"aspect_{stage}"):
-                raise ConfigError(f"{stage}={name!r} is not valid; choose one of: "
-                                  f"{', '.join(available(f'aspect_{stage}'))}")
-        if not (isinstance(bits, int) and 10 <= bits <= 24):
-            raise ConfigError(f"bits must be an integer from 10 to 24, not {bits!r}")
-        for name, value in (("tagger_C", tagger_C), ("polarity_C", polarity_C)):
-            if isinstance(value, bool) or not isinstance(value, (int, float)) or not 0 < value < float("inf"):
-                raise ConfigError(f"{name} must be a positive number, not {value!r}")
-        if isinstance(seed, np.integer):
-            seed = int(seed)
-        check_seed(seed)
-        if prior is not None and not isinstance(prior, (str, os.PathLike)):
-            raise ConfigError(f"prior must be 'default', a model directory or None, not {prior!r}")
-        for name, value, low in (("tagger_epochs", tagger_epochs, 1), ("polarity_epochs", polarity_epochs, 1),
-                                 ("hidden_size", hidden_size, 1), ("n_nets", n_nets, 1), ("extra_words", extra_words, 0),
-                                 ("pretrain_epochs", pretrain_epochs, 1),
-                                 ("clusters", 0 if clusters is None else clusters, 0)):
-            if not isinstance(value, int) or isinstance(value, bool) or value < low:
-                raise ConfigError(f"{name} must be a whole number >= {low}, not {value!r}")
-        if not isinstance(dev_fraction, (int, float)) or not 0 <= dev_fraction < 1:
-            raise ConfigError(f"dev_fraction must be a number from 0 to below 1, not {dev_fraction!r}")
-        if not isinstance(contrast, (int, float)) or isinstance(contrast, bool) or not 0 <= contrast <= 10:
-            raise ConfigError(f"contrast must be a number from 0 to 10, not {contrast!r}")
-        if not isinstance(dropout, (int, float)) or not 0 <= dropout < 1:
-            raise ConfigError(f"dropout must be a number from 0 to below 1, not {dropout!r}")
-        for name, value in (("crf", crf), ("char_features", char_features), ("freeze_embeddings", freeze_embeddings),
-                            ("categories", categories), ("keep_conflict", keep_conflict)):
-            if not isinstance(value, bool) and not (name == "freeze_embeddings" and value is None):
-                raise ConfigError(f"{name} must be true or false, not {value!r}")
-        if pretrain is not None and polarity == "classical":
-            raise ConfigError("pretrain goes with polarity='lstm' or 'mean' (the network pre-trains on the texts); "
-                              "add polarity=lstm or polarity=mean, or leave pretrain out")
-        check_device_name(device)
-        self.params = {"extractor": extractor, "polarity": polarity, "prior": prior, "tagger_C": float(tagger_C),
-                       "polarity_C": float(polarity_C), "bits": bits, "seed": seed, "keep_conflict": keep_conflict,
-                       "vectors_path": None if vectors_path is None else str(vectors_path),
-                       "tagger_epochs": tagger_epochs, "polarity_epochs": polarity_epochs, "hidden_size": hidden_size,
-                       "dropout": float(dropout), "crf": crf, "char_features": char_features, "n_nets": n_nets,
-                       "extra_words": extra_words, "freeze_embeddings": freeze_embeddings,
-                       "dev_fraction": float(dev_fraction), "device": device,
-                       "pretrain": None if pretrain is None else str(pretrain), "pretrain_epochs": pretrain_epochs,
-                       "categories": categories, "contrast": float(contrast), "clusters": clusters}
+        self.params = _checked_settings({name: value.item() if isinstance(value, (np.integer, np.floating, np.bool_))
+                                         else value for name, value in locals().items() if name != "self"})
         self.cleaner = token_cleaner()
         self.extractor_ = self.polarity_ = self.prior_ = self.categories_ = None
         self.info_: dict = {}
@@ -276,6 +235,17 @@ class AspectPipeline:
 
     def _prior_scorer(self):
         return prior_scorer(self.prior_)
+
+    def __sklearn_is_fitted__(self) -> bool:
+        return self.extractor_ is not None
+
+    def __sklearn_tags__(self):
+        """scikit-learn's tags (``check_is_fitted`` and ``clone`` read them): an estimator of texts whose output,
+        aspects with spans, is neither a class nor a number, so no scorer or search of scikit-learn's scores it."""
+        from sklearn.utils import InputTags, Tags, TargetTags
+
+        return Tags(estimator_type=None, target_tags=TargetTags(required=False),
+                    input_tags=InputTags(one_d_array=True, two_d_array=False, string=True))
 
     def _check_fitted(self):
         if self.extractor_ is None:
@@ -458,6 +428,44 @@ class AspectPipeline:
 
 
 # -- helpers ---------------------------------------------------------------------------------------
+def _checked_settings(p: dict) -> dict:
+    """The constructor's settings ``p`` (numpy numbers and bools as Python's: a grid of ``np.arange`` values),
+    checked, as :attr:`AspectPipeline.params` holds them; a ConfigError names the first that is wrong."""
+    for stage in ("extractor", "polarity"):
+        if p[stage] not in available(f"aspect_{stage}"):
+            raise ConfigError(f"{stage}={p[stage]!r} is not valid; choose one of: "
+                              f"{', '.join(available(f'aspect_{stage}'))}")
+    if not (isinstance(p["bits"], int) and 10 <= p["bits"] <= 24):
+        raise ConfigError(f"bits must be an integer from 10 to 24, not {p['bits']!r}")
+    for name in ("tagger_C", "polarity_C"):
+        if isinstance(p[name], bool) or not isinstance(p[name], (int, float)) or not 0 < p[name] < float("inf"):
+            raise ConfigError(f"{name} must be a positive number, not {p[name]!r}")
+    check_seed(p["seed"])
+    if p["prior"] is not None and not isinstance(p["prior"], (str, os.PathLike)):
+        raise ConfigError(f"prior must be 'default', a model directory or None, not {p['prior']!r}")
+    for name, low in (("tagger_epochs", 1), ("polarity_epochs", 1), ("hidden_size", 1), ("n_nets", 1),
+                      ("extra_words", 0), ("pretrain_epochs", 1), ("clusters", 0)):
+        value = 0 if name == "clusters" and p[name] is None else p[name]
+        if not isinstance(value, int) or isinstance(value, bool) or value < low:
+            raise ConfigError(f"{name} must be a whole number >= {low}, not {value!r}")
+    if not isinstance(p["dev_fraction"], (int, float)) or not 0 <= p["dev_fraction"] < 1:
+        raise ConfigError(f"dev_fraction must be a number from 0 to below 1, not {p['dev_fraction']!r}")
+    if not isinstance(p["contrast"], (int, float)) or isinstance(p["contrast"], bool) or not 0 <= p["contrast"] <= 10:
+        raise ConfigError(f"contrast must be a number from 0 to 10, not {p['contrast']!r}")
+    if not isinstance(p["dropout"], (int, float)) or not 0 <= p["dropout"] < 1:
+        raise ConfigError(f"dropout must be a number from 0 to below 1, not {p['dropout']!r}")
+    for name in ("crf", "char_features", "freeze_embeddings", "categories", "keep_conflict"):
+        if not isinstance(p[name], bool) and not (name == "freeze_embeddings" and p[name] is None):
+            raise ConfigError(f"{name} must be true or false, not {p[name]!r}")
+    if p["pretrain"] is not None and p["polarity"] == "classical":
+        raise ConfigError("pretrain goes with polarity='lstm' or 'mean' (the network pre-trains on the texts); "
+                          "add polarity=lstm or polarity=mean, or leave pretrain out")
+    check_device_name(p["device"])
+    floats = {name: float(p[name]) for name in ("tagger_C", "polarity_C", "dropout", "dev_fraction", "contrast")}
+    paths = {name: None if p[name] is None else str(p[name]) for name in ("vectors_path", "pretrain")}
+    return {**p, **floats, **paths}
+
+
 def _sentence_spans(by_sentence) -> "_Sentences | None":
     """A fresh :class:`_Sentences` when aspects are read by sentence, None when within the whole text."""
     if not isinstance(by_sentence, (bool, np.bool_)):
