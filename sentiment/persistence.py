@@ -404,6 +404,7 @@ def read_model(path: str | os.PathLike) -> tuple[dict, dict[str, tuple[dict, dic
     parsed = {relative for relative in files if relative.count("/") == 1
               and relative.endswith(("/state.json", "/arrays.safetensors"))}
     contents: dict[str, bytes] = {}
+    size, memory = 0, physical_memory()
     for relative, digest in files.items():
         try:
             file = (root / relative).resolve()
@@ -419,6 +420,11 @@ def read_model(path: str | os.PathLike) -> tuple[dict, dict[str, tuple[dict, dic
                                  "load it: the model is damaged or tampered with, restore it or train it again")
         if not file.is_file():
             raise ModelFileError(f"{root} is incomplete: {relative} is missing; restore the model or train it again")
+        size += file.stat().st_size  # a model is loaded whole: more than the memory cannot be, however long it reads
+        if memory is not None and size > memory:
+            raise ModelFileError(f"{root}'s files are bigger ({size / 2**30:.1f} GiB up to {relative}) than this "
+                                 f"machine's memory ({memory / 2**30:.1f} GiB); load it on a bigger machine, or the "
+                                 "model is damaged: train it again")
         if relative in parsed:  # read once: the bytes hashed are the bytes parsed
             contents[relative] = file.read_bytes()
             actual = hashlib.sha256(contents[relative]).hexdigest()
@@ -440,14 +446,29 @@ def read_model(path: str | os.PathLike) -> tuple[dict, dict[str, tuple[dict, dic
             state = json.loads(contents[relative].decode("utf-8"))
             arrays = load_arrays(contents[f"{stage_name}/arrays.safetensors"])
         except (json.JSONDecodeError, UnicodeDecodeError, SafetensorError, OSError, RecursionError, TypeError,
-                ValueError) as exc:  # TypeError: a dtype numpy lacks (bfloat16)
+                ValueError, KeyError) as exc:  # a dtype numpy lacks (bfloat16): a TypeError or KeyError
             raise ModelFileError(f"cannot read stage {stage_name!r} of {root} ({one_line(exc)}); train the model again") from None
-        for name, values in arrays.items():  # a NaN weight would make every prediction NaN, silently
-            if np.issubdtype(values.dtype, np.floating) and not np.isfinite(values).all():
+        for name, values in arrays.items():
+            if values.dtype not in SAVED_DTYPES:  # complex numbers would lose their imaginary part unseen, ...
+                raise ModelFileError(f"{root / stage_name / 'arrays.safetensors'} holds {values.dtype} values in {name}, "
+                                     "and this package's models hold float32 or float64 ones; the model is damaged or "
+                                     "of another program, train it again")
+            if not np.isfinite(values).all():  # a NaN weight would make every prediction NaN, silently
                 raise ModelFileError(f"{root / stage_name / 'arrays.safetensors'} holds NaN or infinite values in {name}; "
                                      "the model is damaged, train it again")
         stages[stage_name] = (state, arrays)
     return config, stages
+
+
+SAVED_DTYPES = (np.dtype(np.float32), np.dtype(np.float64))  # what the stages' get_state gives
+
+
+def physical_memory() -> int | None:
+    """This machine's memory in bytes, or None where the platform does not say (Windows)."""
+    try:
+        return os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES")
+    except (AttributeError, ValueError, OSError):
+        return None
 
 
 def _linked_part(root: Path, relative: str) -> str | None:

@@ -706,6 +706,43 @@ def test_a_non_finite_vectorizer_array_is_refused(tmp_path, fitted):
         sentiment.load(tmp_path / "m")
 
 
+@pytest.mark.parametrize("dtype", [np.complex64, np.int32, np.float16, np.bool_])
+def test_weights_of_a_type_this_package_never_writes_are_refused(model_copy, dtype):
+    """Complex weights would lose their imaginary part (an infinite one: every text positive 1.000); none but
+    float32 and float64 are this package's."""
+    craft_stage(model_copy, "model", edit_arrays=lambda arrays: arrays.update(
+        intercept=arrays["intercept"].astype(dtype)))
+    with pytest.raises(ModelFileError, match=f"model/arrays.safetensors holds {np.dtype(dtype)} values in intercept, and "
+                                             "this package's models hold float32 or float64 ones"):
+        sentiment.load(model_copy)
+
+
+def test_weights_of_a_type_numpy_lacks_are_a_model_error(model_copy):
+    import struct
+
+    from sentiment.persistence import checksum
+
+    header = json.dumps({"intercept": {"dtype": "BF16", "shape": [1], "data_offsets": [0, 2]}}).encode()
+    arrays = model_copy / "model" / "arrays.safetensors"
+    arrays.write_bytes(struct.pack("<Q", len(header)) + header + b"\0\0")
+    edit_config(model_copy, lambda config: config["files"].update({"model/arrays.safetensors": checksum(arrays)}))
+    with pytest.raises(ModelFileError, match="cannot read stage 'model' of .*; train the model again"):
+        sentiment.load(model_copy)
+
+
+def test_a_model_bigger_than_the_memory_is_refused_before_it_is_read(model_copy, monkeypatch):
+    """A file listed in config.json may be sparse: terabytes on disk in a few bytes of download, which
+    hashing alone would take many minutes to read."""
+    from sentiment import persistence
+
+    monkeypatch.setattr(persistence, "physical_memory", lambda: 2**30)
+    with open(model_copy / "model" / "arrays.safetensors", "r+b") as handle:
+        handle.truncate(2**31)  # sparse where the file system can
+    with pytest.raises(ModelFileError, match=r"files are bigger \(2\.0 GiB up to model/arrays.safetensors\) than "
+                                             r"this machine's memory \(1\.0 GiB\); load it on a bigger machine"):
+        sentiment.load(model_copy)
+
+
 def test_a_failed_write_inside_a_nested_save_names_the_model_being_saved(saved_ensemble, tmp_path, monkeypatch):
     from sentiment import persistence
 
