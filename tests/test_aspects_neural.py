@@ -14,9 +14,10 @@ from sentiment.aspects import AspectPipeline  # noqa: E402
 from sentiment.aspects import neural  # noqa: E402
 from sentiment.aspects.data import POLARITIES, TAGS, bio_tags  # noqa: E402
 from sentiment.tokens import token_cleaner, tokenize  # noqa: E402
-from sentiment.errors import ConfigError  # noqa: E402
+from sentiment.errors import ConfigError, ModelFileError  # noqa: E402
 from sentiment.models import trainer  # noqa: E402
 
+from conftest import craft_stage  # noqa: E402
 from test_aspects import synthetic  # noqa: E402
 
 SMALL = {"hidden_size": 16, "epochs": 12, "batch_size": 16, "dev_fraction": 0.0}
@@ -340,3 +341,17 @@ def test_a_network_too_large_for_memory_is_refused_in_words(data, vectors, tiny_
     monkeypatch.setattr(trainer, "predict", out_of_memory)
     with pytest.raises(ConfigError, match=r"does not fit in the memory.*; predict fewer or shorter texts"):
         tiny_pipeline.polarity_.predict_proba([("the food was great", 4, 8)])
+
+
+@pytest.mark.parametrize("stage, edit", [
+    ("extractor", lambda s: s["words"].extend(["x0", "x1"])),
+    ("extractor", lambda s: s.update(chars=s["chars"][:-1])),
+    ("polarity", lambda s: s["words"].append("zzz")),
+])
+def test_a_vocabulary_that_does_not_fit_its_network_is_refused_at_load(tiny_pipeline, tmp_path, stage, edit):
+    """Word or character ids past an embedding's end would fail only at predict (on a GPU, breaking the
+    process's CUDA context)."""
+    path = tiny_pipeline.save(tmp_path / "m")
+    craft_stage(path, stage, edit_state=edit)
+    with pytest.raises(ModelFileError, match=r"the network's n_(words|chars) \(\d+\) does not match its vocabulary"):
+        AspectPipeline.load(path)

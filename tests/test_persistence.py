@@ -644,6 +644,21 @@ def neural_models(tmp_path_factory, binary):
     return folder
 
 
+@pytest.mark.parametrize("model, weights, size", [("mlp", "input.weight", "n_features"),
+                                                 ("lstm", "embedding.weight", "n_tokens")])
+def test_a_network_with_fewer_inputs_than_its_features_is_refused_at_load(neural_models, tmp_path, model, weights,
+                                                                          size):
+    """Consistent in itself, the network would meet ids past its inputs only at predict (on a GPU, an
+    error that breaks the process's CUDA context)."""
+    path = tmp_path / model
+    shutil.copytree(neural_models / model, path)
+    craft_stage(path, "model", edit_state=lambda s: s["net"].update({size: s["net"][size] - 5}),
+                edit_arrays=lambda a: a.update({weights: a[weights][:-5]}))
+    with pytest.raises(ModelFileError, match=r"not a consistent sentiment model \(the network's inputs \(\d+\) do not "
+                                             r"match the features \(\d+\)\)"):
+        sentiment.load(path)
+
+
 @pytest.mark.parametrize("model, edit, pattern", [
     ("mlp", lambda s: s["net"].update(n_features=50 * 10**6), "n_features \\(50000000\\) does not fit its saved weights"),
     ("mlp", lambda s: s["net"].update(hidden_sizes=[10**12]), "hidden_sizes .* does not fit its saved weights"),

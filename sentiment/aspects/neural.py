@@ -538,6 +538,10 @@ class BiLSTMTagger:
             tagger.clusters_ = WordClusters.from_state(state["clusters"])
         tagger.history_ = list(state.get("history", []))
         tagger.nets = _load_nets(TaggerNet, TaggerConfig, state["nets"], arrays)
+        clusters = tagger.clusters_
+        for net in tagger.nets:
+            _check_sizes(net.config, n_words=len(tagger.words_) + 2, n_chars=len(tagger.chars_) + 2,
+                         **({"n_cluster_ids": clusters.n_ids, "n_prefixes": len(clusters.prefixes)} if clusters else {}))
         return tagger
 
 
@@ -617,6 +621,15 @@ def _softmax(scores: np.ndarray) -> np.ndarray:
 def _net_arrays(nets) -> dict:
     """All networks' weights in one dict, network k's named ``net{k}.<name>``."""
     return {name: value for k, net in enumerate(nets) for name, value in trainer.net_arrays(net, f"net{k}.").items()}
+
+
+def _check_sizes(config, **sizes: int) -> None:
+    """A ValueError (a damaged model) unless the saved network's embeddings have the ``sizes`` its word,
+    character and cluster lists give: an id past an embedding's end fails only at predict (on a GPU it
+    breaks the whole process's CUDA context)."""
+    for name, size in sizes.items():
+        if getattr(config, name) != size:
+            raise ValueError(f"the network's {name} ({getattr(config, name)}) does not match its vocabulary ({size})")
 
 
 def _load_nets(net_class, config_class, configs, arrays) -> list:
@@ -868,4 +881,6 @@ class AttentionPolarity:
         model.history_ = list(state.get("history", []))
         model.pretrained_on_ = int(state.get("pretrained_on", 0))
         model.nets = _load_nets(PolarityNet, PolarityConfig, state["nets"], arrays)
+        for net in model.nets:
+            _check_sizes(net.config, n_words=len(model.words_) + 2)
         return model

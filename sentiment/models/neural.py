@@ -185,6 +185,9 @@ class NeuralModel(Stage):
         net = trainer.build_net(self.net_class, self.config_class, state["net"], arrays)
         if net.config.n_classes != self.n_classes_:
             raise ValueError("the network's outputs do not match the number of classes")
+        inputs = getattr(net.config, "n_features", None) or getattr(net.config, "n_tokens", None)
+        if inputs != self.n_features_:  # an id or column past the network's inputs would fail only at predict
+            raise ValueError(f"the network's inputs ({inputs}) do not match the features ({self.n_features_})")
         self.net_ = net
 
 
