@@ -9,9 +9,11 @@ model/
   model/arrays.safetensors
 ```
 
-Nothing on the load path can run code: JSON and safetensors only (no pickle, no joblib). Every
+Nothing on the load path can run code: JSON and safetensors only (no pickle, no joblib). Every other
 file's SHA-256 is in ``config.json``, so a truncated, corrupted or edited file is refused with a
-clear message. Saving writes a temporary sibling directory and renames it into place, so an
+clear message; ``config.json`` itself is checked for consistency (known settings and values, labels
+that fit the model), not against a checksum, so an edit that stays consistent (renamed labels) is
+taken as written. Saving writes a temporary sibling directory and renames it into place, so an
 interrupted save never leaves a half-written model where a good one was.
 """
 

@@ -535,6 +535,8 @@ class Pipeline(OptionAttributes, Classifier):
             built = {}
             for stage in ("vectorizer", "model"):
                 spec = config["stages"][stage]
+                if spec["name"] != pipeline_config[stage]:  # info and get_params would name the other
+                    raise ValueError(f"its {stage} is {spec['name']!r} in one place, {pipeline_config[stage]!r} in another")
                 state, arrays = states[stage]
                 built[stage] = resolve(stage, spec["name"]).from_state(spec["params"], state, arrays)
             pipe.vectorizer_, pipe.model_ = built["vectorizer"], built["model"]
@@ -542,7 +544,8 @@ class Pipeline(OptionAttributes, Classifier):
             if pipe.model_.n_features_ != expected:
                 raise ValueError("the model and the vectorizer disagree on the number of features")
             classes, names = config["labels"]["classes"], config["labels"]["names"]
-            if not all(isinstance(values, list) and None not in values and len({str(v) for v in values}) == len(values)
+            if not all(isinstance(values, list) and len({str(v) for v in values}) == len(values)
+                       and all(isinstance(v, (str, int, float)) and v == v for v in values)  # no None, NaN, list
                        for values in (classes, names)):
                 raise ValueError("its labels are not lists of distinct values")
             pipe.classes_ = class_array(classes)

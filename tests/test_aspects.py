@@ -763,6 +763,16 @@ def test_models_saved_before_contrast_and_marked_features_load_as_trained(tiny_m
     assert "XS=awful" in marked and "XS=awful" not in unmarked and "S=awful" in unmarked
 
 
+@pytest.mark.parametrize("version", [99, 0, "2", 2.5])
+def test_polarity_features_of_an_unknown_version_are_refused(tiny_model, tmp_path, version):
+    """Read as the current version, a newer model's features would be misread without a word."""
+    tiny_model.save(tmp_path / "m")
+    craft_stage(tmp_path / "m", "polarity", edit_state=lambda state: state.update(features_version=version))
+    with pytest.raises(ModelFileError, match=f"its polarity features are of version {version!r}, and this package "
+                                             "reads versions 1 to 2; install the version of sentiment that trained it"):
+        AspectPipeline.load(tmp_path / "m")
+
+
 def test_bad_keep_conflict_and_prior_are_named(tmp_path):
     with pytest.raises(ConfigError, match="keep_conflict must be true or false"):
         AspectPipeline(keep_conflict="maybe")

@@ -161,6 +161,19 @@ def test_options_that_disagree_with_the_saved_cleaner(model_copy):
         sentiment.load(model_copy)
 
 
+@pytest.mark.parametrize("edit, pattern", [
+    (lambda c: c["pipeline"].update(model="nb"), "its model is 'logreg' in one place, 'nb' in another"),
+    (lambda c: c["labels"].update(classes=[["neg"], ["pos"]]), "its labels are not lists of distinct values"),
+    (lambda c: c["labels"].update(names=["neg", float("nan")]), "its labels are not lists of distinct values"),
+    (lambda c: c["labels"].update(classes=[{"a": 1}, "pos"]), "its labels are not lists of distinct values"),
+])
+def test_a_config_at_odds_with_itself_is_refused(model_copy, edit, pattern):
+    """Consistent in each part, it would predict 2-D arrays or NaN labels, or say it is another model."""
+    edit_config(model_copy, edit)
+    with pytest.raises(ModelFileError, match=f"not a consistent sentiment model \\({pattern}"):
+        sentiment.load(model_copy)
+
+
 def test_a_model_of_an_unknown_kind(model_copy):
     edit_config(model_copy, lambda c: c.update(kind="transformer"))
     for loader in (sentiment.load, Pipeline.load):

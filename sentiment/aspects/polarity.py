@@ -177,7 +177,11 @@ class ClassicalPolarity:
     def from_state(cls, state, arrays, cleaner=None, prior=None):
         polarity = cls(cleaner=cleaner, prior=prior)
         polarity.model = HashedLogistic.from_state(state, arrays, allowed=POLARITIES, what="polarity")
-        polarity.features_version = int(state.get("features_version", 1))
+        version = state.get("features_version", 1)
+        if not isinstance(version, int) or isinstance(version, bool) or not 1 <= version <= FEATURES_VERSION:
+            raise ValueError(f"its polarity features are of version {version!r}, and this package reads versions 1 "
+                             f"to {FEATURES_VERSION}; install the version of sentiment that trained it, or train it again")
+        polarity.features_version = version
         return polarity
 
 
