@@ -276,14 +276,16 @@ def _shipped_choices(describe: bool = False) -> str:
     return or_list(choice(task) for task in TASKS.values())
 
 
-def _load(model: Optional[Path], task: Optional[str]):
-    """The model of ``--model``, or the shipped model of ``--task``."""
+def _load(model: Optional[Path], task: Optional[str], labels: bool = True):
+    """The model of ``--model``, or the shipped model of ``--task``; with ``labels``, one that labels texts
+    (not a text vectorizer)."""
     from .commands import check_classifier
     from .pipeline import load
 
     with _status("loading the model (and its libraries)..."):
         pipe = load(model, task=_shipped_task(model, task))
-    check_classifier(pipe, model)
+    if labels:
+        check_classifier(pipe, model)
     return pipe
 
 
@@ -314,6 +316,21 @@ def _check_texts(texts: List[str], where: str, first: int = 1) -> None:
             _fail(f"text {n}{where} is not UTF-8; pass UTF-8 text ({reencode_hint(files='')})")
         if not text.strip():
             _fail(f"text {n}{where} is empty or only whitespace; give texts with words in them")
+
+
+def _texts_given(texts: List[str], example: str) -> tuple[bool, str]:
+    """Whether the TEXT arguments ask for stdin ('-', alone), and the words that name where a bad text is
+    (" on stdin" or nothing); a one-line error for no text (``example`` shows how to give one), for '-'
+    among other texts, or for a bad text among the arguments."""
+    if not texts:
+        _fail(f"give at least one text, e.g. {example}")
+    from_stdin = "-" in texts
+    if from_stdin and texts != ["-"]:
+        _fail("'-' reads the texts from stdin; give it alone, without other texts")
+    where = " on stdin" if from_stdin else ""
+    if not from_stdin:
+        _check_texts(texts, where)
+    return from_stdin, where
 
 
 def _print_json(value) -> None:
@@ -462,14 +479,7 @@ def predict(
     for flag, value in (("--output", output), ("--text-column", text_column), ("--batch-size", batch_size)):
         if value is not None:
             _fail(f"{flag} goes with --input FILE")
-    if not texts:
-        _fail('give at least one text, e.g. sentiment predict "great film", or --input FILE')
-    from_stdin = "-" in texts
-    if from_stdin and texts != ["-"]:
-        _fail("'-' reads the texts from stdin; give it alone, without other texts")
-    where = " on stdin" if from_stdin else ""
-    if not from_stdin:
-        _check_texts(texts, where)
+    from_stdin, where = _texts_given(texts, 'sentiment predict "great film", or --input FILE')
     from .commands import check_predict_flags
 
     pipe = _load(model, task)
@@ -659,6 +669,53 @@ def evaluate(
         _print_json({**result, "model": str(model if model is not None else default_model_path(shipped))})  # as fit's
     else:
         _echo(format_report(result))
+
+
+@app.command(short_help="Show the tokens that the cleaning makes of texts.")
+@friendly
+def clean(
+    texts: List[str] = typer.Argument(None, metavar="TEXT", help="Texts to clean; '-' reads one text per line from stdin (blank lines skipped)."),
+    set_: List[str] = typer.Option([], "--set", "-s", metavar="KEY=VALUE", help="A cleaning option, repeatable (`sentiment options` lists them with their defaults)."),
+    model: Optional[Path] = _path_option(None, help="Clean as this saved model (or text vectorizer) was trained to, with its options."),
+    task: Optional[str] = typer.Option(None, help="Clean as the shipped model of this task does (polarity or emotion)."),
+    as_json: bool = typer.Option(False, "--json", help="Print a JSON array: per text, the text and its tokens."),
+):
+    """Print the tokens that the cleaning makes of each text, one text per line, tokens separated by
+    spaces: what a vectorizer counts and a model reads (negated words marked not_, emoji as words, ...).
+
+    Examples:
+
+    \b
+      sentiment clean "I don't like it :( <br/> Sooooo boring!!!"
+      sentiment clean --set negation=false --set emoji=remove "Not bad 😍"
+      sentiment clean --task polarity "it isnt good"
+      sentiment clean --model my-model --json "The acting was superb."
+      cat reviews.txt | sentiment clean -
+    """
+    from .commands import cleaner_of
+
+    from_stdin, where = _texts_given(texts, 'sentiment clean "Not bad at all!", or - to read them from stdin')
+    options = _parse_options(set_, stages=())
+    if model is not None or task is not None:
+        cleaner = cleaner_of(options, _load(model, task, labels=False), f"--task {task}" if model is None else "--model")
+    else:
+        cleaner = cleaner_of(options)
+    array = _JsonArray() if as_json else None
+    done = 0
+    for batch in _stdin_batches() if from_stdin else [texts]:
+        if from_stdin:
+            _check_texts(batch, where, done + 1)
+        tokens = cleaner.tokens_of(batch)
+        if array is not None:
+            array.add([{"text": text, "tokens": found} for text, found in zip(batch, tokens)])
+        else:
+            for found in tokens:
+                _echo(" ".join(_field(token) for token in found))
+        done += len(batch)
+    if not done:
+        _fail("no text on stdin; give one text per line")
+    if array is not None:
+        array.close()
 
 
 @app.command(short_help="Turn the texts of a file into vectors (count, tf-idf or word2vec).")

@@ -17,6 +17,7 @@ import numpy as np
 
 from .checks import (LABEL_SETS, check_fraction, check_label_sets, check_labels, check_seed, is_multi_label,
                      is_pandas_na, label_spelling_note)
+from .cleaning import Cleaner
 from .data import (LABEL_SEPARATOR, csv_quoting, holds_sst_trees, iter_table, missing_columns, read_labelled,
                    read_weights, text_values)
 from .errors import (AbsentLabelWarning, ConfigError, DataError, LabelSpellingWarning, MissingColumnsError, SeparatorError,
@@ -618,6 +619,23 @@ def evaluate_file(data: str | Path, model: str | Path | None = None, *, text_col
     elif grouping is None:
         _refuse_codes_of_two_for_many(labels, list(pipe.classes_), getattr(pipe, "label_names_", None), str(data))
     return pipe, evaluate(pipe, texts, labels, grouping, progress=progress, mistakes=mistakes)
+
+
+def cleaner_of(options: dict, model=None, where: str = "--model") -> Cleaner:
+    """The cleaning ``sentiment clean`` shows: ``options`` (cleaning options only; a ConfigError names the
+    valid ones), or the cleaning of ``model`` (a loaded pipeline or text vectorizer) as it was trained."""
+    if model is None:
+        return Cleaner(**options)
+    if options:
+        raise ConfigError(f"{where} cleans as the model was trained; --set changes a cleaning of your own: give one of them")
+    cleaner = getattr(model, "cleaner_", None)
+    if cleaner is None:
+        kind = getattr(model, "kind", None) or type(model).__name__.lower()
+        why = ("its members each clean in their own way: give a member's folder (member0, member1, ...)"
+               if kind == "ensemble" else "it reads texts with a tokenizer of its own, which keeps character offsets"
+               if kind == "aspect" else "it keeps no cleaning")
+        raise ConfigError(f"{where} is {with_article(kind)} model, whose cleaning is not one to show: {why}")
+    return cleaner
 
 
 def check_classifier(pipe, path: str | Path | None) -> None:

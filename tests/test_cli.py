@@ -541,7 +541,7 @@ def test_options_command():
     assert "not used" not in invoke("options", "--model", "mlp").stdout
 
 
-@pytest.mark.parametrize("command", ["fit", "predict", "evaluate", "ensemble", "export", "options", "info"])
+@pytest.mark.parametrize("command", ["fit", "predict", "evaluate", "clean", "ensemble", "export", "options", "info"])
 def test_help_has_examples_printed_whole_to_copy(command):
     result = invoke(command, "--help")
     assert_ok(result)
@@ -1042,3 +1042,57 @@ def test_a_status_line_shows_on_a_terminal_while_a_model_loads_and_is_wiped(monk
                 assert stream.getvalue() == expected[:7]
                 raise KeyError
         assert stream.getvalue() == expected
+
+
+# -- clean -----------------------------------------------------------------------------------------------
+def test_clean_prints_the_tokens_of_each_text_with_the_options_given():
+    texts = ["I don't like it :( <br/> Sooooo boring!!!", "Not bad @bob http://x.io"]
+    result = invoke("clean", *texts)
+    assert_ok(result)
+    assert result.stdout.splitlines() == [" ".join(sentiment.clean(text)) for text in texts]
+    assert "not_like" in result.stdout and "frowning face" in result.stdout
+    result = invoke("clean", "--set", "negation=false", "-s", "emoji=remove", "--json", *texts)
+    assert_ok(result)
+    options = {"negation": False, "emoji": "remove"}
+    assert json.loads(result.stdout) == [{"text": text, "tokens": sentiment.clean(text, **options)} for text in texts]
+    assert "not_like" not in result.stdout and "frowning" not in result.stdout
+
+
+def test_clean_reads_stdin_line_by_line():
+    result = invoke("clean", "-", input="\ufeffgood one\n\n   \nnot bad\n")
+    assert_ok(result)
+    assert result.stdout.splitlines() == ["good one", "not not_bad"]
+    assert_error(invoke("clean", "-", input="\n\n"), "no text on stdin")
+
+
+def test_clean_with_a_model_cleans_as_the_model_was_trained(binary, tmp_path):
+    text = "It isnt GOOD!!! 😍"
+    pipe = sentiment.Pipeline("count", "nb", lowercase=False, missing_apostrophes=True, emoji="remove")
+    pipe.fit(binary.train_texts, binary.train_labels).save(tmp_path / "m")
+    sentiment.TextVectorizer("count", lowercase=False).fit(binary.train_texts).save(tmp_path / "v")
+    for folder, cleaner in ((tmp_path / "m", pipe.cleaner_), (tmp_path / "v", sentiment.Cleaner(lowercase=False))):
+        result = invoke("clean", "--model", folder, "--json", text)
+        assert_ok(result)
+        assert json.loads(result.stdout)[0]["tokens"] == cleaner(text) != sentiment.clean(text)
+    assert json.loads(invoke("clean", "--model", tmp_path / "m", "--json", text).stdout)[0]["tokens"] == [
+        "It", "is", "not", "not_GOOD", "!!"]
+
+
+@pytest.mark.parametrize("args, pattern", [
+    ([], "give at least one text"),
+    (["-", "more"], "'-' reads the texts from stdin; give it alone"),
+    (["--set", "min_df=2", "x"], "'min_df' is not an option of the cleaning; choose from: normalize_unicode"),
+    (["--set", "negaton=false", "x"], "did you mean 'negation'"),
+    (["--set", "lowercase=maybe", "x"], "lowercase must be true or false"),
+    (["--task", "polarity", "--set", "lowercase=false", "x"], "--task polarity cleans as the model was trained; --set"),
+    (["--task", "aspect", "x"], "--task aspect is an aspect model, whose cleaning is not one to show: it reads texts "
+                                "with a tokenizer of its own"),
+    (["  "], "text 1 is empty or only whitespace"),
+])
+def test_clean_errors_are_one_line(args, pattern):
+    assert_error(invoke("clean", *args), pattern)
+
+
+def test_clean_refuses_an_ensemble_naming_its_members(saved_ensemble):
+    assert_error(invoke("clean", "--model", saved_ensemble, "x"),
+                 "is an ensemble model, whose cleaning is not one to show: its members each clean in their own way")
