@@ -577,6 +577,38 @@ def test_a_network_is_moved_only_when_it_is_elsewhere(monkeypatch):
     assert moved == [(torch.device("meta"),)]
 
 
+def test_no_thread_sees_a_network_half_moved(monkeypatch):
+    """A second thread that comes while the first is moving the network waits for the move to end,
+    rather than taking a network whose first tensors are there and the rest not yet."""
+    import threading
+    import time
+
+    net = torch.nn.Sequential(torch.nn.Linear(4, 4), torch.nn.Linear(4, 2))
+    moves, seen = [], []
+
+    def slow_to(device):  # tensor by tensor, as a move to a GPU takes its time
+        moves.append(device)
+        for module in net:
+            for name, parameter in list(module.named_parameters(recurse=False)):
+                setattr(module, name, torch.nn.Parameter(parameter.detach().to(device)))
+                time.sleep(0.05)
+        return net
+
+    monkeypatch.setattr(net, "to", slow_to)
+
+    def predict(delay):
+        time.sleep(delay)
+        trainer.on_device(net, torch.device("meta"))
+        seen.append({parameter.device.type for parameter in net.parameters()})
+
+    threads = [threading.Thread(target=predict, args=(delay,)) for delay in (0.0, 0.02)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert seen == [{"meta"}, {"meta"}] and moves == [torch.device("meta")]
+
+
 def test_an_lstm_predicts_from_several_threads_at_once(binary):
     from concurrent.futures import ThreadPoolExecutor
 

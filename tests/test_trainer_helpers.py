@@ -256,3 +256,20 @@ def test_hold_out_groups_holds_nothing_out_when_it_cannot(groups, fraction):
     rng = np.random.default_rng(0)
     train, dev = trainer.hold_out_groups(groups, fraction, rng)
     assert train.tolist() == list(range(len(groups))) and dev.tolist() == []
+
+
+def test_the_lstm_layers_run_in_float32_under_autocast():
+    """Autocast runs a cuDNN LSTM in float16 whatever dtype it is given (bf16 here), without loss scaling;
+    the networks' LSTMs leave autocast for float32 (CPU autocast, which runs LSTMs in bf16, shows it)."""
+    from sentiment.models.nets import run_lstm
+
+    torch.manual_seed(0)
+    lstm = torch.nn.LSTM(4, 3, batch_first=True, bidirectional=True)
+    x, lengths = torch.randn(2, 5, 4), torch.tensor([5, 2])
+    plain = run_lstm(lstm, x, lengths)
+    with torch.autocast("cpu", dtype=torch.bfloat16):
+        assert lstm(x)[0].dtype == torch.bfloat16  # what autocast alone does
+        states = run_lstm(lstm, x.bfloat16(), lengths)
+    assert states.dtype == torch.float32 and states.shape == (2, 5, 6)
+    torch.testing.assert_close(states, plain, atol=1e-2, rtol=0)  # the input's bf16 rounding only
+    assert states[1, 2:].abs().sum() == 0  # padded back with zeros past each row's length

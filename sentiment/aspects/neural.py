@@ -40,6 +40,7 @@ from torch import nn
 from ..devices import check_device_name
 from ..errors import ConfigError, DataError, NotFittedError
 from ..models import trainer
+from ..models.nets import run_lstm
 from ..persistence import arrays_under, member_arrays, member_states
 from .clusters import WordClusters, lexeme_clusters
 from ..tokens import Token, tokenize
@@ -218,12 +219,6 @@ def _encoder(n_in: int, hidden: int, layers: int, dropout: float) -> nn.LSTM:
                    dropout=dropout if layers > 1 else 0.0)
 
 
-def _run_lstm(lstm: nn.LSTM, x: torch.Tensor, lengths: torch.Tensor) -> torch.Tensor:
-    packed = nn.utils.rnn.pack_padded_sequence(x, lengths, batch_first=True, enforce_sorted=False)
-    states, _ = nn.utils.rnn.pad_packed_sequence(lstm(packed)[0], batch_first=True, total_length=x.shape[1])
-    return states
-
-
 # -- the tagger ----------------------------------------------------------------------------------
 @dataclass
 class TaggerConfig:
@@ -287,7 +282,7 @@ class TaggerNet(nn.Module):
             parts.append(self.case_embedding(cases))
         if self.config.cluster_dim:
             parts.append(self.cluster_embedding(clusters).flatten(2))
-        states = _run_lstm(self.lstm, self.dropout(torch.cat(parts, dim=-1)), lengths)
+        states = run_lstm(self.lstm, self.dropout(torch.cat(parts, dim=-1)), lengths)
         return self.scores(self.dropout(states))
 
     def char_features(self, chars: torch.Tensor) -> torch.Tensor:
@@ -673,7 +668,7 @@ class PolarityNet(nn.Module):
     def forward(self, words, positions, lengths, prior=None) -> torch.Tensor:
         """Logits. ``positions``: 1 + distance to the aspect (1 inside it, 0 padding)."""
         x = torch.cat([self.embedding(words), self.position(positions)], dim=-1)
-        states = _run_lstm(self.lstm, self.dropout(x), lengths)
+        states = run_lstm(self.lstm, self.dropout(x), lengths)
         mask = (words != PAD).unsqueeze(-1)
         inside = (positions == 1).unsqueeze(-1).to(states.dtype)
         aspect = (states * inside).sum(dim=1) / inside.sum(dim=1).clamp(min=1.0)

@@ -46,6 +46,19 @@ def head_loss(head: str, logits: torch.Tensor, targets: torch.Tensor, class_weig
     return (per_row * sample_weights).sum() / len(targets)
 
 
+def run_lstm(lstm: nn.LSTM, x: torch.Tensor, lengths: torch.Tensor) -> torch.Tensor:
+    """The states of a batch-first ``lstm`` over ``x`` (batch, time, features), packed by ``lengths`` (CPU
+    int64) and padded back to ``x``'s length with zeros. In float32 even under autocast: autocast runs a
+    cuDNN LSTM in float16 whatever dtype it was given (bf16 here), without the loss scaling float16 needs,
+    so small gradients could vanish."""
+    if torch.is_autocast_enabled(x.device.type):
+        with torch.autocast(x.device.type, enabled=False):
+            return run_lstm(lstm, x.float(), lengths)
+    packed = nn.utils.rnn.pack_padded_sequence(x, lengths, batch_first=True, enforce_sorted=False)
+    states, _ = nn.utils.rnn.pad_packed_sequence(lstm(packed)[0], batch_first=True, total_length=x.shape[1])
+    return states
+
+
 def head_probabilities(head: str, logits: torch.Tensor) -> torch.Tensor:
     """Probabilities from logits: a softmax over the classes, or one sigmoid per label."""
     if head == "softmax":
@@ -181,11 +194,7 @@ class LSTMNet(nn.Module):
     def forward(self, tokens: torch.Tensor, lengths: torch.Tensor) -> torch.Tensor:
         """Logits. ``tokens``: (batch, time) ids padded with 0, at least one non-zero id per row;
         ``lengths``: (batch,) the number of non-zero ids per row, int64 on the CPU (as packing needs)."""
-        embedded = self.dropout(self.embedding(tokens))
-        packed = nn.utils.rnn.pack_padded_sequence(embedded, lengths, batch_first=True, enforce_sorted=False)
-        states, _ = nn.utils.rnn.pad_packed_sequence(
-            self.lstm(packed)[0], batch_first=True, total_length=tokens.shape[1]
-        )
+        states = run_lstm(self.lstm, self.dropout(self.embedding(tokens)), lengths)
         mask = (tokens != 0).unsqueeze(-1)
         if self.config.pooling == "max":
             pooled = states.masked_fill(~mask, float("-inf")).max(dim=1).values

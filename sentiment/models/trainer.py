@@ -22,6 +22,7 @@ from __future__ import annotations
 import dataclasses
 import itertools
 import math
+import threading
 import time
 from contextlib import contextmanager, nullcontext
 from dataclasses import dataclass
@@ -134,14 +135,20 @@ def device_errors(device: torch.device, training: bool = True, advice: str | Non
                           f"{advice}") from None
 
 
+_MOVES = threading.Lock()
+
+
 def on_device(net: torch.nn.Module, device: torch.device) -> torch.nn.Module:
-    """``net`` on ``device``, moved only when it is elsewhere: a move rebuilds an LSTM's flat weights, which a
-    prediction running in another thread may be reading (torch then fails with a ValueError), so a model that
-    stays where it predicts can predict from several threads at once."""
-    first = next(net.parameters(), None)
-    if first is not None and (first.device.type != device.type
-                              or (device.index is not None and first.device.index != device.index)):
-        net.to(device)
+    """``net`` on ``device``, moved only when some of it is elsewhere: a move rebuilds an LSTM's flat weights,
+    which a prediction running in another thread may be reading (torch then fails with a ValueError), so a
+    model that stays where it predicts can predict from several threads at once. Moves are made one at a
+    time, and no thread sees a network half moved (its first tensors there, the rest not yet)."""
+    def elsewhere(tensor: torch.Tensor) -> bool:
+        return tensor.device.type != device.type or (device.index is not None and tensor.device.index != device.index)
+
+    with _MOVES:
+        if any(map(elsewhere, itertools.chain(net.parameters(), net.buffers()))):
+            net.to(device)
     return net
 
 
