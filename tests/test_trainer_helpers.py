@@ -228,6 +228,28 @@ def test_a_network_too_large_for_memory_says_what_to_make_smaller():
             raise RuntimeError("mat1 and mat2 shapes cannot be multiplied")
 
 
+def test_a_device_error_keeps_nothing_of_the_failed_work_alive():
+    """The finished frames of the failed work (the training loop's batches, optimizer state) let go of what
+    they held: the one-line error keeps the first error as its context, and a notebook the last error."""
+    import gc
+    import weakref
+
+    class Batches:
+        pass
+
+    def train():  # what the training loop holds when the GPU's memory runs out
+        batches = Batches()
+        train.made = weakref.ref(batches)
+        raise RuntimeError("CUDA out of memory. Tried to allocate 20.00 GiB")
+
+    with pytest.raises(ConfigError) as caught:
+        with trainer.device_errors(torch.device("cpu")):
+            train()
+    assert isinstance(caught.value.__context__, RuntimeError)  # kept, as the error's context
+    gc.collect()
+    assert train.made() is None
+
+
 def test_a_huge_hidden_layer_is_refused_in_words(binary):
     from sentiment import Pipeline
 

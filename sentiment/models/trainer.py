@@ -24,6 +24,7 @@ import itertools
 import math
 import threading
 import time
+import traceback
 from contextlib import contextmanager, nullcontext
 from dataclasses import dataclass
 from typing import Iterator, NamedTuple
@@ -118,6 +119,7 @@ def device_errors(device: torch.device, training: bool = True, advice: str | Non
         if device.type != "mps":
             raise
         first = str(exc).strip().splitlines()[0] if str(exc).strip() else "an operation"
+        _forget_frames(exc, device)
         raise ConfigError(f"this torch build cannot run the model on Apple MPS ({first}); upgrade torch, set "
                           "PYTORCH_ENABLE_MPS_FALLBACK=1 to run the missing operations on the CPU, or set "
                           "device='cpu'") from None
@@ -131,11 +133,21 @@ def device_errors(device: torch.device, training: bool = True, advice: str | Non
         elif advice is None:
             advice = ("use smaller hidden sizes (hidden_sizes, hidden_size), a smaller batch_size, shorter texts "
                       "(an lstm's max_length) or fewer features (max_features)")
+        _forget_frames(exc, device)
         raise ConfigError(f"the network or a batch does not fit in the memory of the {device.type} device{detail}; "
                           f"{advice}") from None
 
 
 _MOVES = threading.Lock()
+
+
+def _forget_frames(error: BaseException, device: torch.device) -> None:
+    """Clear the variables of the finished frames that ``error`` passed through (the training loop's batches,
+    optimizer state, activations): the one-line error keeps it as its context, and a notebook keeps the
+    last error, so their GPU memory would never come back. The device's cached blocks are released too."""
+    traceback.clear_frames(error.__traceback__)  # frames still running (the caller's) keep theirs
+    if device.type == "cuda":
+        torch.cuda.empty_cache()
 
 
 def on_device(net: torch.nn.Module, device: torch.device) -> torch.nn.Module:
