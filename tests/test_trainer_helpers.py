@@ -295,3 +295,19 @@ def test_the_lstm_layers_run_in_float32_under_autocast():
     assert states.dtype == torch.float32 and states.shape == (2, 5, 6)
     torch.testing.assert_close(states, plain, atol=1e-2, rtol=0)  # the input's bf16 rounding only
     assert states[1, 2:].abs().sum() == 0  # padded back with zeros past each row's length
+
+
+@pytest.mark.parametrize("runs, chosen", [(True, "mps"), (False, "cpu")])
+def test_auto_picks_apple_mps_only_where_it_runs_the_networks(monkeypatch, runs, chosen):
+    """Many torch builds lack the mlp's embedding bag on MPS: "auto" then trains on the CPU rather than
+    failing mid-fit on a device the user never chose (a named device="mps" is taken as asked)."""
+    monkeypatch.setattr(torch.cuda, "is_available", lambda: False)
+    monkeypatch.setattr(torch.backends.mps, "is_available", lambda: True)
+    monkeypatch.setattr(trainer, "_mps_runs_the_nets", lambda: runs)
+    assert trainer.resolve_device("auto") == torch.device(chosen)
+    assert trainer.resolve_device("mps") == torch.device("mps")
+
+
+@pytest.mark.skipif(torch.backends.mps.is_available(), reason="this machine has Apple MPS")
+def test_the_mps_check_says_no_where_there_is_no_mps():
+    assert trainer._mps_runs_the_nets.__wrapped__() is False

@@ -20,6 +20,7 @@ which would stop training before it starts.)
 from __future__ import annotations
 
 import dataclasses
+import functools
 import itertools
 import math
 import threading
@@ -55,7 +56,7 @@ def resolve_device(name: str, fallback: bool = False) -> torch.device:
     mps = getattr(torch.backends, "mps", None)
     mps_ok = mps is not None and mps.is_available()
     if name == "auto":
-        return torch.device("cuda" if torch.cuda.is_available() else "mps" if mps_ok else "cpu")
+        return torch.device("cuda" if torch.cuda.is_available() else "mps" if mps_ok and _mps_runs_the_nets() else "cpu")
     device = torch.device(name)
     missing = None
     if device.type == "cuda" and not torch.cuda.is_available():
@@ -69,6 +70,22 @@ def resolve_device(name: str, fallback: bool = False) -> torch.device:
     if missing:
         raise ConfigError(f"device={name!r}, but {missing}; use device='auto' or 'cpu'")
     return device
+
+
+@functools.cache
+def _mps_runs_the_nets() -> bool:
+    """Whether this torch build runs on Apple MPS what the networks need and some builds lack there (the
+    mlp's embedding bag over sparse rows had no MPS kernel in many): tried once, forward and backward, so
+    that ``"auto"`` picks the CPU rather than a device that fails mid-fit."""
+    try:
+        weight = torch.ones((3, 2), device="mps", requires_grad=True)
+        bag = torch.nn.functional.embedding_bag(torch.tensor([0, 2], device="mps"), weight,
+                                                torch.tensor([0], device="mps"), mode="sum",
+                                                per_sample_weights=torch.ones(2, device="mps"))
+        bag.sum().backward()
+        return True
+    except (NotImplementedError, RuntimeError):
+        return False
 
 
 def device_name(device: torch.device) -> str:
