@@ -355,3 +355,13 @@ def test_a_vocabulary_that_does_not_fit_its_network_is_refused_at_load(tiny_pipe
     craft_stage(path, stage, edit_state=edit)
     with pytest.raises(ModelFileError, match=r"the network's n_(words|chars) \(\d+\) does not match its vocabulary"):
         AspectPipeline.load(path)
+
+
+@pytest.mark.skipif(torch.cuda.is_available(), reason="this machine has a GPU")
+def test_a_missing_device_is_refused_before_anything_trains(data, monkeypatch):
+    def no_training(*args, **kwargs):
+        raise AssertionError("word vectors trained before the device was checked")
+
+    monkeypatch.setattr(neural, "train_word_vectors", no_training)
+    with pytest.raises(ConfigError, match="device='cuda', but this machine has no CUDA GPU"):
+        AspectPipeline(extractor="lstm", prior=None, device="cuda").fit(data)

@@ -170,6 +170,10 @@ class AspectPipeline:
             raise ConfigError("vectors_path goes with extractor='lstm' or 'combined', or polarity='lstm' or 'mean' (the "
                               "PyTorch models read the word vectors): add --set extractor=lstm or --set polarity=mean, or leave "
                               "vectors_path out")
+        if reads_vectors:  # the networks' device is there (not found out after the word vectors have trained)
+            from ..models.trainer import resolve_device
+
+            resolve_device(p["device"])
         return extractor, polarity, reads_vectors
 
     def fit(self, sentences, dev=None, *, progress: bool = False) -> "AspectPipeline":
