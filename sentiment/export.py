@@ -18,7 +18,6 @@ vectorizing stay in Python: turn texts into those tensors with
 
 from __future__ import annotations
 
-import copy
 import io
 import os
 import sys
@@ -84,9 +83,14 @@ def export_model(pipeline, path: str | os.PathLike, fmt: str | None = None) -> P
         raise ConfigError(
             f"model {model.name!r} has no torch network to export; only the neural models (mlp, lstm) export"
         )
+    from dataclasses import asdict
+
+    from .models import trainer
     from .models.nets import Probabilities
 
-    wrapped = Probabilities(copy.deepcopy(model.net_).cpu()).eval().requires_grad_(False)
+    # a CPU copy built from the weights' CPU arrays: a net on a nearly full GPU is not copied there first
+    on_cpu = trainer.build_net(model.net_class, model.config_class, asdict(model.net_.config), trainer.net_arrays(model.net_))
+    wrapped = Probabilities(on_cpu).eval().requires_grad_(False)
     example = model.torch_inputs(_example_rows(model))
     names = input_names(model)
     if fmt == "onnx":
