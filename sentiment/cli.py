@@ -351,7 +351,7 @@ def fit(
     grouping: Optional[str] = typer.Option(None, help="Learn groups of fine emotion labels: ekman or sentiment."),
     tune_fraction: Optional[float] = typer.Option(None, help="With --multi-label: share of the training texts held out to tune each label's threshold (default 0.1; 0: thresholds stay 0.5)."),
     vectorizer: Optional[str] = typer.Option(None, help=f"{or_list(available('vectorizer'))}; default: the one the benchmarks chose for --task."),
-    model: Optional[str] = typer.Option(None, help=f"{or_list(available('model'))}; default: the one the benchmarks chose for --task."),
+    model: Optional[str] = typer.Option(None, help=f"{or_list(available('model'))}; default: the one the benchmarks chose for --task (with --vectorizer word2vec, whose values that one cannot read: logreg)."),
     set_: List[str] = typer.Option([], "--set", "-s", metavar="KEY=VALUE", help="Option KEY=VALUE for a stage, repeatable (see `sentiment options`)."),
     out: Path = _path_option(Path("sentiment-model"), help="Directory to write the model to (replaced as a whole, atomically: it may hold nothing but a model)."),
     phrases: bool = typer.Option(False, help="SST trees: train on every labelled phrase, not only sentences."),
@@ -883,7 +883,7 @@ def _shown(value) -> str:
 @friendly
 def options(
     vectorizer: Optional[str] = typer.Option(None, help="Vectorizer whose options to list; default: the one `fit --task` uses."),
-    model: Optional[str] = typer.Option(None, help="Model whose options to list; default: the one `fit --task` uses."),
+    model: Optional[str] = typer.Option(None, help="Model whose options to list; default: the one `fit --task` uses (with --vectorizer word2vec: logreg)."),
     task: str = typer.Option(DEFAULT_TASK, help=f"{or_list(CONFIGURATIONS)}: list the values `fit --task` starts from; aspect: the aspect model's options."),
     multi_label: bool = typer.Option(False, "--multi-label", help="The defaults of --task for several labels per text, as `fit --multi-label` uses them."),
     as_json: bool = typer.Option(False, "--json", help="Print a JSON object: per stage, each option's value and default."),

@@ -310,8 +310,10 @@ class Pipeline(OptionAttributes, Classifier):
 
         ``vectorizer``, ``model`` and ``options`` override it; the task's own options that the chosen
         stages do not have are left out. A model of token sequences (``lstm``) without a ``vectorizer``
-        gets the one that gives them (``word2vec``); stages that cannot work together (``word2vec`` with
-        the task's ``nbsvm``) are refused here, as ``fit`` would refuse them.
+        gets the one that gives them (``word2vec``), and a ``vectorizer`` whose values the task's model
+        cannot read (``word2vec`` beside ``nbsvm``, which needs counts) without a ``model`` gets ``logreg``,
+        the best classical model over word2vec in the benchmarks; stages given that cannot work together
+        (``word2vec`` with ``model="nbsvm"``) are refused here, as ``fit`` would refuse them.
 
         >>> Pipeline.for_task("emotion", C=4.0).get_params()
         {'vectorizer': 'tfidf', 'model': 'nbsvm', 'negation': False, 'C': 4.0}
@@ -322,6 +324,8 @@ class Pipeline(OptionAttributes, Classifier):
                               "(aspect: sentiment.aspects.AspectPipeline)")
         task_vectorizer, task_model, task_options = configurations.get("multi" if multi_label else "single",
                                                                        configurations["single"])
+        if model is None and vectorizer is not None and not reads(task_model, vectorizer):
+            model = DENSE_MODEL
         model = model or task_model
         if vectorizer is None and resolve("model", model).input_kind == "sequences":  # lstm: a vectorizer of token ids
             vectorizer = next(name for name in available("vectorizer") if hasattr(resolve("vectorizer", name), "sequences"))
@@ -367,7 +371,7 @@ class Pipeline(OptionAttributes, Classifier):
         stopping. ``label_names`` maps label values to display names (``{0: "negative", 1: "positive"}``);
         without it, integer labels 0/1 and 0..4 are named as binary and 5-way polarity.
         ``texts`` and ``labels`` may be lists, 1-D numpy arrays or pandas Series. ``sample_weight``: one weight
-        per text (0 or more), as scikit-learn's estimators take it: how much each text counts in the training
+        per text (0, or from 1e-6 to 1e6), as scikit-learn's estimators take it: how much each text counts in the training
         loss (the thresholds' tuning and early stopping count every text once). Returns the pipeline.
         """
         texts = check_training_texts(texts)
@@ -693,6 +697,16 @@ def _fit_info(model, n_texts: int, n_tune: int) -> dict:
             "created": datetime.now(timezone.utc).isoformat(timespec="seconds")}
 
 
+DENSE_MODEL = "logreg"  # for_task's model over a vectorizer that the task's own model cannot read
+
+
+def reads(model: str, vectorizer: str) -> bool:
+    """Whether the registered ``model`` can read what ``vectorizer`` gives (one that needs non-negative
+    features cannot read word2vec's standardised vectors)."""
+    return not (getattr(resolve("model", model), "needs_nonnegative", False)
+                and not getattr(resolve("vectorizer", vectorizer), "nonnegative", True))
+
+
 def class_array(classes) -> np.ndarray:
     """The classes as ``classes_`` holds them: text labels in an object array (as scikit-learn keeps them), so
     that an array of predictions takes any label, not only those as long as the longest class ("very positive"
@@ -724,7 +738,7 @@ def check_stages(vectorizer, model) -> None:
     """
     if model.input_kind == "sequences" and not hasattr(vectorizer, "sequences"):
         raise _sequences_error(model.name)
-    if getattr(model, "needs_nonnegative", False) and not getattr(vectorizer, "nonnegative", True):
+    if not reads(model.name, vectorizer.name):
         from .models.classical import nonnegative_error
 
         raise nonnegative_error(model.name, vectorizer.name)

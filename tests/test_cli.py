@@ -535,6 +535,9 @@ def test_options_command():
     result = invoke("options", "--vectorizer", "word2vec", "--model", "logreg")
     assert_ok(result)
     assert "vector_size = 100" in result.stdout and "nb_alpha" not in result.stdout
+    result = invoke("options", "--vectorizer", "word2vec")  # the task's nbsvm cannot read it: logreg
+    assert_ok(result)
+    assert "vectorizer word2vec, model logreg" in result.stdout and "vector_size = 100" in result.stdout
     assert_error(invoke("options", "--model", "forest"), "unknown model 'forest'")
     several = invoke("options", "--task", "emotion", "--multi-label", "--model", "mlp").stdout
     assert "dev_fraction = 0.1  (not used with several labels: early stopping uses the tune_fraction part)" in several

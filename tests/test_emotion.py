@@ -231,9 +231,12 @@ def test_sklearn_clone_keeps_the_grouping():
         "vectorizer": "tfidf", "model": "nb", "analyzer": "word+char", "char_ngram_range": (2, 5),
         "min_df": 2}  # logreg's C and class_weight are left out
     assert Pipeline.for_task("polarity", multi_label=True).model == "nbsvm"
+    # the task's nbsvm cannot read word2vec's vectors: logreg, the best classical model over them, unless named
+    assert Pipeline.for_task("emotion", vectorizer="word2vec").get_params() == {
+        "vectorizer": "word2vec", "model": "logreg", "negation": False}
+    assert Pipeline.for_task("emotion", vectorizer="count").model == "nbsvm"  # one it can read keeps it
     with pytest.raises(ConfigError, match="model 'nbsvm' needs non-negative features .* vectorizer 'word2vec'"):
-        Pipeline.for_task("emotion", vectorizer="word2vec")  # the task's model cannot read it: said at once
-    assert Pipeline.for_task("emotion", vectorizer="word2vec", model="logreg").model == "logreg"
+        Pipeline.for_task("emotion", vectorizer="word2vec", model="nbsvm")  # named: said at once
 
 
 def test_the_one_label_setting_of_a_task_refuses_lists_of_labels(data):
