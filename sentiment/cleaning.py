@@ -16,11 +16,13 @@ Every step is a field of :class:`Cleaner` and can be switched off. The steps run
    :mod:`sentiment.marks`), or with spaCy (``tokenizer="spacy"``).
 7. ``lemmatize``: spaCy lookup lemmas (``spacy.blank("en")`` + ``spacy-lookups-data``, works offline).
 8. ``contractions``: expand (``don't`` -> ``do not``, ``it's`` -> ``it 's``).
-9. ``stopwords``: drop English stop words, never negations (``not``, ``no``, ``never`` ...).
-10. ``negation``: prefix words after a negation with ``not_`` up to the next punctuation or "but", so
-    ``"not good"`` gives the feature ``not_good``, which differs from ``good``. A line break, an HTML
-    block tag (``<br>``, ``<p>`` ...) and an emoji or emoticon end the scope too (``negation_scope=2``;
-    models saved before this rule keep ``negation_scope=1``, under which the scope ran on over them).
+9. ``negation``: prefix words after a negation with ``not_`` up to the next ``. , ; : ! ?`` or "but" (a
+    dash, bracket, quote or slash does not end it), so ``"not good"`` gives the feature ``not_good``,
+    which differs from ``good``. A line break, an HTML block tag (``<br>``, ``<p>`` ...) and an emoji or
+    emoticon end the scope too (``negation_scope=2``; models saved before this rule keep
+    ``negation_scope=1``, under which the scope ran on over them).
+10. ``stopwords``: drop English stop words, never negations (``not``, ``no``, ``never`` ...): after the
+    negation marking, so that "but", a stop word, still ends a scope.
 
 >>> Cleaner()("I don't like it :( <br/>Never again!!!!")
 ['i', 'do', 'not', 'not_like', 'not_it', 'frowning', 'face', 'never', 'not_again', '!!']
@@ -206,7 +208,7 @@ class Cleaner:
     negation : bool
         Prefix the words in a negation's scope with ``not_``.
     negation_scope : {2, 1}
-        Where that scope ends: 2, at punctuation, "but", a line break, an HTML block tag (``<br>``, ``<p>``)
+        Where that scope ends: 2, at ``. , ; : ! ?``, "but", a line break, an HTML block tag (``<br>``, ``<p>``)
         or an emoji or emoticon (whose words are never negated); 1, at punctuation and "but" only, the rule
         of models saved before this option existed (they load with 1 and keep their predictions).
     """
