@@ -28,7 +28,7 @@ from typing import Sequence
 import numpy as np
 
 from .checks import check_texts, label_list
-from .errors import ConfigError, ModelFileError, with_article
+from .errors import ConfigError, ModelFileError, NotFittedError, with_article
 from .multilabel import tune_thresholds
 from . import __version__
 from .persistence import CONFIG, INCONSISTENT_MODEL, atomic_directory, check_columns, checksum, one_line, read_model, write_config
@@ -51,14 +51,18 @@ class Ensemble(Classifier):
         if len(members) < 2:
             raise ConfigError("an ensemble needs at least two fitted models")
         first = members[0]
-        for member in members:
+        for i, member in enumerate(members):
             if isinstance(member, (str, bytes, os.PathLike)):
                 raise ConfigError(f"give loaded models (sentiment.load({str(member)!r})), not their paths")
             if not isinstance(member, Classifier):
                 kind = str(getattr(member, "kind", type(member).__name__))
                 raise ConfigError(f"an ensemble combines polarity or emotion models; {with_article(kind)} "
                                   "model cannot be a member")
-            member._check_fitted()
+            try:
+                member._check_fitted()
+            except NotFittedError:
+                raise NotFittedError(f"an ensemble combines fitted models, and member {i} is not fitted; fit each "
+                                     "member first (Ensemble.fit then trains fresh copies of them)") from None
             if member.multi_label_ != first.multi_label_:
                 raise ConfigError("ensemble members must all give one label per text, or all several labels per text; "
                                   "combine models of one kind")

@@ -155,7 +155,9 @@ def did_you_mean(name: str, candidates, owners: dict[str, str] | None = None) ->
     ``owners`` names where a candidate belongs when that is not where it was given (", an option of word2vec")."""
     import difflib
 
-    close = difflib.get_close_matches(str(name), [str(c) for c in candidates], n=1, cutoff=0.75)
+    candidates = [str(c) for c in candidates]
+    same = [c for c in candidates if c.lower() == str(name).lower()]  # "c" for "C": too short for difflib
+    close = same or difflib.get_close_matches(str(name), candidates, n=1, cutoff=0.75)
     if not close:
         return ""
     owner = (owners or {}).get(close[0])

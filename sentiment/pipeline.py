@@ -182,13 +182,22 @@ class Classifier:
         """Accuracy on ``texts`` (scikit-learn's default score for classifiers); with several labels per
         text, the macro-F1 over the labels true or predicted for some text (as ``evaluate`` gives it).
         A label the model never saw counts as one it never predicts (wrong, as in scikit-learn's scores;
-        a cross-validation fold may hold one that its training part lacks). ``sample_weight``: one weight
+        a cross-validation fold may hold one that its training part lacks); when the model knows none of
+        the labels (0/1 given to a model of "neg"/"pos"), an AbsentLabelWarning says so. ``sample_weight``: one weight
         per text, in the accuracy or in the counts behind the F1."""
         from .evaluation import label_codes
 
         self._check_fitted()
         texts = check_texts(texts)
         truth = label_codes(self, self._grouped(label_list(labels)), texts, unseen=True)  # values or display names
+        n_known = len(self.classes_)
+        if len(texts) and not (truth[:, :n_known].any() if self.multi_label_ else (truth < n_known).any()):
+            given = sorted({str(y) for y in np.ravel(label_list(labels)).tolist()}) if not self.multi_label_ else []
+            warnings.warn(AbsentLabelWarning(
+                f"none of the labels is one the model knows ({', '.join(map(str, self.label_names_))}), so every "
+                "text counts as wrong: name the labels as the model does (its values or display names), unless this "
+                "is a cross-validation fold of a class that its training part lacks", given, self.label_names_),
+                stacklevel=2)
         weights = None if sample_weight is None else check_sample_weight(sample_weight, len(texts), scoring=True)
         probabilities = self.predict_proba(texts)
         if self.multi_label_:

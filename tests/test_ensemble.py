@@ -124,6 +124,9 @@ def test_ensemble_rejects_bad_members(members, five):
         Ensemble([a])
     with pytest.raises(ConfigError, match="weight"):
         Ensemble([a, a], weights=[1, -1])
+    with pytest.raises(sentiment.NotFittedError, match="an ensemble combines fitted models, and member 1 is not "
+                                                       "fitted; fit each member first"):
+        Ensemble([a, Pipeline("count", "nb")])
 
 
 def test_ensemble_arguments(fitted):

@@ -190,6 +190,8 @@ def test_unknown_pipeline_names_and_options():
         Pipeline().set_params(ngram_rang=(1, 2))
     with pytest.raises(ConfigError, match=r"'lowercas' is not an option of the cleaning \(did you mean 'lowercase'\?\)"):
         sentiment.Cleaner(lowercas=True)
+    with pytest.raises(ConfigError, match=r"unknown option 'c' .* \(did you mean 'C'\?\); valid"):
+        Pipeline(c=1.0)  # in another case: too short for a near match
     with pytest.raises(ConfigError, match=r"unknown option 'epochs' .* \(an option of model 'lstm' or 'mlp': choose "
                                           r"one of them\); valid options"):
         Pipeline(epochs=3)  # another stage's option by its exact name: which stages have it

@@ -8,7 +8,7 @@ import pytest
 from sklearn.base import clone, is_classifier
 from sklearn.model_selection import GridSearchCV, cross_val_score
 
-from sentiment import ConfigError, DataError, Pipeline, TextVectorizer
+from sentiment import AbsentLabelWarning, ConfigError, DataError, Pipeline, TextVectorizer
 
 
 def test_get_params_and_set_params_round_trip():
@@ -150,14 +150,18 @@ def test_score_counts_a_label_never_seen_in_training_as_wrong(fitted, binary):
     pipe = fitted("count", "nb")
     texts, gold = binary.dev_texts, list(binary.dev_labels)
     longer = [y + "_WRONG" for y in gold]  # would match if cut to the classes' string width
-    assert pipe.score(texts, longer) == 0.0
+    with pytest.warns(AbsentLabelWarning, match=r"none of the labels is one the model knows \(neg, pos\), so "
+                                                "every text counts as wrong: name the labels as the model does"):
+        assert pipe.score(texts, longer) == 0.0
     mixed = ["other" if i % 3 == 0 else y for i, y in enumerate(gold)]
     right = pipe.predict(texts) == np.array(gold)
     assert pipe.score(texts, mixed) == pytest.approx(np.mean(right & (np.arange(len(gold)) % 3 != 0)))
     with pytest.raises(DataError, match="not seen in training"):
         evaluate(pipe, texts, longer)
     three = ["a"] * 14 + ["b"] * 14 + ["c"] * 12  # the last fold's class is in no training part
-    scores = cross_val_score(Pipeline("count", "logreg"), binary.train_texts[:40], three, cv=KFold(3), error_score="raise")
+    with pytest.warns(AbsentLabelWarning, match="unless this is a cross-validation fold of a class"):
+        scores = cross_val_score(Pipeline("count", "logreg"), binary.train_texts[:40], three, cv=KFold(3),
+                                 error_score="raise")
     assert np.isfinite(scores).all() and scores[2] == 0.0
 
 
