@@ -98,16 +98,16 @@ def _number_of(label) -> int | None:
 
 def in_batches(function: Callable[[list], Any], items: Sequence, *, progress: bool = False, desc: str = "scoring",
                unit: str = "text", size: int = 512) -> Any:
-    """``function(items)``, computed ``size`` items at a time under a progress bar when ``progress`` (the
-    parts joined: arrays stacked, lists concatenated); for functions whose output row ``i`` depends on
-    item ``i`` alone, as prediction does."""
+    """``function(items)``, computed ``size`` items at a time (so that memory stays that of a batch, however
+    many items), under a progress bar when ``progress`` (the parts joined: arrays stacked, lists
+    concatenated); for functions whose output row ``i`` depends on item ``i`` alone, as prediction does."""
     items = list(items)
-    if not progress or len(items) <= size:
+    if len(items) <= size:
         return function(items)
     from tqdm.auto import tqdm
 
     parts = []
-    with tqdm(total=len(items), desc=desc, unit=unit, dynamic_ncols=True, leave=False) as bar:
+    with tqdm(total=len(items), desc=desc, unit=unit, dynamic_ncols=True, leave=False, disable=not progress) as bar:
         for start in range(0, len(items), size):
             parts.append(function(items[start:start + size]))
             bar.update(len(items[start:start + size]))
