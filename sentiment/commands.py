@@ -788,7 +788,7 @@ def predict_file(pipe: Pipeline, source: str | Path, target: str | Path, *, text
             if explain:
                 check_explainable(values, first=rows + 1, what=f"{source}: data row")
             added = _prediction_columns(pipe, values, top_if_none, aspects, by_sentence, columns["separator"],
-                                        nested=out_format == "jsonl", explain=explain)
+                                        nested=out_format == "jsonl", explain=explain, progress=progress)
             chunk = chunk.assign(**{prefix + name: column for name, column in added.items()})
             if out_format == "jsonl":  # strict JSON: a missing or infinite value is null, not NaN or Infinity
                 for record in chunk.to_dict(orient="records"):
@@ -824,7 +824,7 @@ def _added_names(pipe, explain: bool, top_if_none: bool = False) -> list[str]:
 
 
 def _prediction_columns(pipe, texts: list[str], top_if_none: bool, aspects, by_sentence: bool, separator: str,
-                        nested: bool, explain: bool = False) -> dict[str, list]:
+                        nested: bool, explain: bool = False, progress: bool = False) -> dict[str, list]:
     """The columns ``predict_file`` adds: ``label`` or ``labels`` and ``score_<label>`` per class, and with
     ``explain`` ``explanation``; for an aspect model, ``aspects`` (with ``explain``, each with its ``words``) and
     (when it has them) ``categories``. List values (aspects, categories, several labels, explanations) stay
@@ -834,7 +834,7 @@ def _prediction_columns(pipe, texts: list[str], top_if_none: bool, aspects, by_s
         return value if nested else json.dumps(value, ensure_ascii=False)
 
     results = annotate_texts(pipe, texts, top_if_none=top_if_none, aspects=aspects, by_sentence=by_sentence,
-                             explain=explain)
+                             explain=explain, progress=progress)
     if is_aspect_model(pipe):
         keys = ("aspects", "categories") if pipe.categories_ is not None else ("aspects",)
         return {key: [cell(row[key]) for row in results] for key in keys}
@@ -850,24 +850,36 @@ def _prediction_columns(pipe, texts: list[str], top_if_none: bool, aspects, by_s
 
 
 def annotate_texts(pipe, texts: list[str], *, top_if_none: bool = False, aspects=None, by_sentence: bool = True,
-                   explain: bool = False, known_features: bool = False) -> list[dict]:
+                   explain: bool = False, known_features: bool = False, progress: bool = False) -> list[dict]:
     """What ``predict`` gives each text, for the terminal and for files alike: the model's ``annotate`` dicts
     (a classifier's: ``{"text", "label"`` or ``"labels", "scores"}``, ``top_if_none`` and ``known_features``
     as there; an aspect model's: ``{"text", "aspects"}`` and its ``categories``, the terms named by ``aspects``
     or found, each read within its sentence unless ``by_sentence`` is False). With ``explain``, a classifier's
-    dicts get ``"explanation": {"label", "score", "words"}`` and each aspect its ``"words"``."""
+    dicts get ``"explanation": {"label", "score", "words"}`` and each aspect its ``"words"``, under a progress
+    bar of the texts explained when ``progress`` (explanations take a prediction per word)."""
+    from .evaluation import in_batches
+
     if is_aspect_model(pipe):
         results = pipe.annotate(texts, aspects=aspects or None, by_sentence=by_sentence)
         if explain:
             from .explanation import add_aspect_words
 
-            add_aspect_words(pipe, texts, [result["aspects"] for result in results], by_sentence=by_sentence)
+            def add_words(rows: list[int]) -> list[int]:
+                add_aspect_words(pipe, [texts[i] for i in rows], [results[i]["aspects"] for i in rows],
+                                 by_sentence=by_sentence)
+                return rows
+
+            in_batches(add_words, range(len(texts)), progress=progress, desc="explaining", size=EXPLAINED_AT_ONCE)
         return results
     results = pipe.annotate(texts, top_if_none=top_if_none, known_features=known_features)
     if explain:
-        for result, explained in zip(results, pipe.explain(texts)):
-            result["explanation"] = {key: explained[key] for key in ("label", "score", "words")}
+        explained = in_batches(pipe.explain, texts, progress=progress, desc="explaining", size=EXPLAINED_AT_ONCE)
+        for result, explanation in zip(results, explained):
+            result["explanation"] = {key: explanation[key] for key in ("label", "score", "words")}
     return results
+
+
+EXPLAINED_AT_ONCE = 20  # texts per step of the progress bar of explanations
 
 
 LONG_TO_EXPLAIN = 1000  # words in a text above which --explain notes that it will take a while

@@ -7,6 +7,7 @@ labels read are checked by :mod:`sentiment.checks`. pandas is imported only when
 
 from __future__ import annotations
 
+import contextlib
 import re
 from pathlib import Path
 from typing import Iterator, NamedTuple, Sequence
@@ -159,14 +160,15 @@ def iter_table(path: str | Path, columns: Sequence[str] | None, fmt: str | None 
     head = None if fmt == "parquet" else _head(file, compression)  # read once for the checks of its format
     _check_text(file, head)
     handle = open(file, "rb")  # after the checks, so that none of them leaves it open
-    if progress:
-        from tqdm.auto import tqdm
+    bar = contextlib.nullcontext()
+    if progress:  # the bytes read, from the file's position at each chunk (pandas reads JSON Lines by iterating
+        from tqdm.auto import tqdm  # the file, past a wrapped read(); a compressed file: the compressed bytes)
 
-        handle = tqdm.wrapattr(handle, "read", total=file.stat().st_size, desc="reading", unit="B",
-                               unit_scale=True, dynamic_ncols=True, leave=False)
+        bar = tqdm(total=file.stat().st_size, desc="reading", unit="B", unit_scale=True, dynamic_ncols=True,
+                   leave=False)
     separator = None  # of a csv or tsv table
     try:
-        with handle as stream:  # tqdm.wrapattr is a context manager that yields the wrapped file
+        with handle as stream, bar:
             if fmt == "parquet":
                 yield from _parquet_chunks(file, columns, chunksize, compression)
                 return
@@ -197,6 +199,8 @@ def iter_table(path: str | Path, columns: Sequence[str] | None, fmt: str | None 
                     raise DataError(f"{file} holds one JSON object of columns; write one object per row, as JSON Lines "
                                     "(pandas: df.to_json(path, orient='records', lines=True)) or a JSON array")
                 rows += len(chunk)
+                if progress:
+                    bar.update(max(0, stream.tell() - bar.n))
                 yield _columns(chunk, columns, file)
             if not rows:
                 if empty is not None and fmt in ("csv", "tsv"):

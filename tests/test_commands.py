@@ -404,3 +404,19 @@ def test_the_seed_chooses_the_dev_part(tmp_path, monkeypatch):
     assert scored[1] == train_dev_split(texts, labels, 0.1, 5)[2]
     config = json.loads((tmp_path / "m" / "config.json").read_text())
     assert config["data"]["dev"].endswith("(seed 5)")
+
+
+def test_explanations_go_in_steps_under_their_progress_bar(fitted, binary, tmp_path, monkeypatch):
+    """--explain takes a prediction per word: a file's chunk is explained some texts at a time, so that its
+    bar moves, and gives what one call gives."""
+    pipe = fitted("tfidf", "logreg")
+    texts = list(binary.dev_texts[:45])
+    whole = commands.annotate_texts(pipe, texts, explain=True)
+    sizes, explain = [], Pipeline.explain
+    monkeypatch.setattr(Pipeline, "explain", lambda self, batch: sizes.append(len(batch)) or explain(self, batch))
+    assert commands.annotate_texts(pipe, texts, explain=True, progress=True) == whole
+    assert sizes == [20, 20, 5]
+    source = tmp_path / "in.csv"
+    pd.DataFrame({"text": texts}).to_csv(source, index=False)
+    sizes.clear()
+    assert predict_file(pipe, source, tmp_path / "out.csv", explain=True, progress=True) == 45 and sizes == [20, 20, 5]

@@ -322,15 +322,25 @@ def test_chunked_reading(tmp_path):
 
 
 @pytest.mark.parametrize("suffix", [".csv", ".jsonl", ".csv.gz"])
-def test_reading_with_a_progress_bar(tmp_path, suffix):
+def test_reading_with_a_progress_bar(tmp_path, suffix, monkeypatch):
+    """The bar follows the bytes read chunk by chunk, JSON Lines too (pandas iterates that file's lines,
+    past any wrapped read()), and ends at the file's size (compressed: the compressed bytes)."""
+    import tqdm.auto
+
     path = tmp_path / f"d{suffix}"
-    frame = pd.DataFrame({"text": [f"t{i}" for i in range(25)], "label": [i % 2 for i in range(25)]})
+    rng = np.random.default_rng(0)  # random letters: a compressed file is about as large, and read in parts too
+    texts = ["".join(rng.choice(list("abcdefgh "), 6000)) for _ in range(300)]
+    frame = pd.DataFrame({"text": texts, "label": [i % 2 for i in range(300)]})
     if suffix == ".jsonl":
         frame.to_json(path, orient="records", lines=True)
     else:
         frame.to_csv(path, index=False)
-    chunks = list(iter_table(path, ["text"], chunksize=10, progress=True))
+    positions, update = [], tqdm.auto.tqdm.update
+    monkeypatch.setattr(tqdm.auto.tqdm, "update", lambda bar, n=1: positions.append(bar.n + n) or update(bar, n))
+    chunks = list(iter_table(path, ["text"], chunksize=100, progress=True))
     assert pd.concat(chunks).text.tolist() == frame.text.tolist()
+    assert positions[-1] == path.stat().st_size and len(positions) == 3 and positions == sorted(positions)
+    assert 0 < positions[0] < path.stat().st_size  # moved at the first chunk already
 
 
 def test_jsonl_line_that_is_not_an_object(tmp_path):
