@@ -377,7 +377,9 @@ class Pipeline(OptionAttributes, Classifier):
         on ``dev``, or without dev data on the ``tune_fraction`` of the texts held out from training
         (seed 0; see :mod:`sentiment.multilabel`).
         ``dev`` is an optional ``(texts, labels)`` pair that models trained by epochs also use for early
-        stopping. ``label_names`` maps label values to display names (``{0: "negative", 1: "positive"}``);
+        stopping; a classical model of one label per text learns nothing from it (checked, then unused: score
+        the fitted pipeline with :func:`~sentiment.evaluation.evaluate`, which an early-stopped network's
+        dev figures would flatter). ``label_names`` maps label values to display names (``{0: "negative", 1: "positive"}``);
         without it, integer labels 0/1 and 0..4 are named as binary and 5-way polarity.
         ``texts`` and ``labels`` may be lists, 1-D numpy arrays or pandas Series. ``sample_weight``: one weight
         per text (0, or from 1e-6 to 1e6), as scikit-learn's estimators take it: how much each text counts in the training
