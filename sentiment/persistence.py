@@ -639,13 +639,14 @@ def jsonable(value: Any) -> Any:
     return value
 
 
-PATH_OPTIONS = ("vectors_path", "init_from", "pretrain")  # options that name a file or folder to learn from
+PATH_OPTIONS = ("vectors_path", "pretrain")  # an aspect model's options that name a file to learn from
 
 
 def saved_params(params: dict) -> dict:
-    """``params`` as a model's config keeps them: JSON-able, and each of :data:`PATH_OPTIONS` cut to its
-    file or folder name. What that file gave is in the weights now, and a model others may be sent should
-    not say where files lay on the machine that trained it."""
+    """An aspect model's ``params`` as its config keeps them: JSON-able, and each of :data:`PATH_OPTIONS` cut
+    to its file name (what that file gave is in the weights; a model others may be sent should not say
+    where files lay on the machine that trained it). A Pipeline keeps such paths as given: scikit-learn's
+    clone and an Ensemble's fit train a loaded pipeline again from its settings, which must find them."""
     return jsonable({key: Path(value).name if key in PATH_OPTIONS and isinstance(value, (str, os.PathLike)) and value
                      else value for key, value in params.items()})
 

@@ -45,7 +45,7 @@ from .multilabel import DEFAULT_THRESHOLD, chosen_labels, decide, macro_f1, tune
 from .options import (OptionAttributes, all_option_names, canonical_options, cleaner_options, saved_cleaner,
                       split_options, unknown_name_hint)
 from .persistence import (INCONSISTENT_MODEL, check_columns, check_extra, jsonable, one_line, read_config, read_model,
-                          saved_params, saved_reading, warn_of_reading, write_model)
+                          saved_reading, warn_of_reading, write_model)
 from .progress import FitProgress, clean_tokens
 from .registry import available, resolve
 from .splits import weighted_split
@@ -512,11 +512,11 @@ class Pipeline(OptionAttributes, Classifier):
             "sentiment_version": __version__,
             **({"reading_version": reading} if reading is not None else {}),
             "pipeline": {"vectorizer": fitted.pop("vectorizer"), "model": fitted.pop("model"),
-                         "options": saved_params(fitted)},
+                         "options": jsonable(fitted)},
             "cleaner": self.cleaner_.to_dict(),
             "stages": {
-                "vectorizer": {"name": self.vectorizer_.name, "params": saved_params(self.vectorizer_.params)},
-                "model": {"name": self.model_.name, "params": saved_params(self.model_.params)},
+                "vectorizer": {"name": self.vectorizer_.name, "params": jsonable(self.vectorizer_.params)},
+                "model": {"name": self.model_.name, "params": jsonable(self.model_.params)},
             },
             "labels": {"classes": jsonable(self.classes_.tolist()), "names": self.label_names_,
                        "multi_label": self.multi_label_},

@@ -30,7 +30,7 @@ from .errors import ConfigError, DataError, ModelFileError, NotFittedError, with
 from .options import (OptionAttributes, all_option_names, canonical_options, cleaner_options, saved_cleaner,
                       split_options, unknown_name_hint)
 from .persistence import (INCONSISTENT_MODEL, VECTORIZER_KIND, check_columns, check_extra, jsonable, one_line, read_model,
-                          saved_params, saved_reading, warn_of_reading, write_model)
+                          saved_reading, warn_of_reading, write_model)
 from .progress import FitProgress, clean_tokens
 from .registry import available, resolve
 from .tasks import DEFAULT_VECTORIZER
@@ -284,9 +284,9 @@ class TextVectorizer(OptionAttributes):
             "kind": KIND,
             "sentiment_version": __version__,
             **({"reading_version": reading} if reading is not None else {}),
-            "vectorizer": {"name": fitted.pop("vectorizer"), "options": saved_params(fitted)},
+            "vectorizer": {"name": fitted.pop("vectorizer"), "options": jsonable(fitted)},
             "cleaner": self.cleaner_.to_dict(),
-            "stages": {"vectorizer": {"name": self.vectorizer_.name, "params": saved_params(self.vectorizer_.params),
+            "stages": {"vectorizer": {"name": self.vectorizer_.name, "params": jsonable(self.vectorizer_.params),
                                       **({"output": output} if (output := self._own_output()) else {})}},
             "info": self.info_,
             **kept,

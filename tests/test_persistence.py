@@ -401,18 +401,25 @@ def test_save_writes_the_fitted_settings_not_those_set_after_fit(binary, tmp_pat
 
 @pytest.mark.parametrize("make", [lambda vectors: Pipeline("word2vec", "logreg", vectors_path=vectors),
                                   lambda vectors: sentiment.TextVectorizer("word2vec", vectors_path=vectors)])
-def test_a_path_option_is_saved_as_its_name(binary, vectors_files, tmp_path, monkeypatch, make):
-    """The vectors are in the weights: the config keeps the file's name, not where it lay on this machine."""
+def test_a_loaded_model_trains_again_from_its_settings(binary, vectors_files, tmp_path, monkeypatch, make):
+    """A path option is saved as given (as text), so that scikit-learn's clone of a loaded model, and an
+    Ensemble of loaded models in cross_val_score, train again from anywhere."""
+    from sklearn.base import clone
+    from sklearn.model_selection import cross_val_score
+
     vectors = vectors_files["word2vec"]
     fitted = make(vectors).fit(binary.train_texts, binary.train_labels)
-    path = fitted.save(tmp_path / "m")
-    assert str(vectors.parent) not in (path / CONFIG).read_text() and vectors.name in (path / CONFIG).read_text()
-    loaded = sentiment.load(path)
-    assert loaded.get_params()["vectors_path"] == vectors.name and fitted.get_params()["vectors_path"] == vectors
+    loaded = sentiment.load(fitted.save(tmp_path / "m"))
+    assert loaded.get_params()["vectors_path"] == str(vectors)
+    monkeypatch.chdir(tmp_path)  # elsewhere than the vectors
+    again = clone(loaded).fit(binary.train_texts, binary.train_labels)
     outputs = "predict_proba" if isinstance(fitted, Pipeline) else "transform"
-    np.testing.assert_array_equal(getattr(loaded, outputs)(binary.dev_texts), getattr(fitted, outputs)(binary.dev_texts))
-    monkeypatch.chdir(vectors.parent)  # beside the file, a refit of the loaded model finds it by its name
-    assert loaded.fit(binary.train_texts, binary.train_labels) is loaded
+    np.testing.assert_allclose(getattr(again, outputs)(binary.dev_texts), getattr(fitted, outputs)(binary.dev_texts))
+    if isinstance(fitted, Pipeline):
+        other = sentiment.load(Pipeline("tfidf", "logreg").fit(binary.train_texts, binary.train_labels).save(tmp_path / "o"))
+        scores = cross_val_score(Ensemble([loaded, other]), binary.train_texts, binary.train_labels, cv=3,
+                                 error_score="raise")
+        assert np.isfinite(scores).all()
 
 
 @pytest.mark.parametrize("extra, pattern", [

@@ -123,7 +123,7 @@ def train_and_score(train: list[dict], dev: list[dict], *, data: str, refit_on: 
         pipe = AspectPipeline(seed=seed, **options).fit(refit_on, progress=progress)
         report["refit_on_all"] = True
     pipe.info_["dev"] = report["dev"]
-    pipe.info_["data"] = data
+    pipe.info_["data"] = Path(data).name  # the file's name: a shared model does not say where it lay
     pipe.info_["refit_on_all"] = refit_on is not None  # the dev figures then come from a model trained on less
     if out is not None:
         pipe.save(out)
