@@ -67,13 +67,13 @@ def check_sample_weight(weights, n_texts: int, scoring: bool = False) -> np.ndar
     """``weights`` (one per text, as ``fit`` and with ``scoring`` ``score`` take them) as float64, or a DataError."""
     if isinstance(weights, (str, bytes, dict)) or np.ndim(weights) != 1:
         raise DataError(f"sample_weight must be one number per text (a list or 1-D array), not {short_repr(weights)}")
+    given = np.asarray(weights)
     try:
-        given = np.asarray(weights)
-        if np.iscomplexobj(given):  # numpy would keep the real part and warn
-            raise TypeError
-        values = given.astype(np.float64)
+        values = None if np.iscomplexobj(given) else given.astype(np.float64)  # complex: numpy keeps the real part
     except (TypeError, ValueError):
-        raise DataError(f"sample_weight must hold numbers, not {short_repr(list(weights))}") from None
+        values = None
+    if values is None:
+        raise DataError(f"sample_weight must hold numbers, not {short_repr(list(weights))}")
     if len(values) != n_texts:
         raise DataError(f"got {counted(n_texts, 'text')} but {counted(len(values), 'sample weight')}; give one weight per text")
     bad = np.flatnonzero(outside_weight_range(values))

@@ -313,7 +313,7 @@ def _check_texts(texts: List[str], where: str, first: int = 1) -> None:
         try:
             text.encode("utf-8")
         except UnicodeEncodeError:
-            _fail(f"text {n}{where} is not UTF-8; pass UTF-8 text ({reencode_hint(files='')})")
+            _fail(f"text {n}{where} is not UTF-8; pass UTF-8 text ({reencode_hint(file=False)})")
         if not text.strip():
             _fail(f"text {n}{where} is empty or only whitespace; give texts with words in them")
 
@@ -570,7 +570,7 @@ def _stdin_batches(size: int = 1000) -> Iterator[list[str]]:
                 yield batch
                 batch = []
     except UnicodeDecodeError:
-        _fail(f"stdin is not UTF-8 text; pass UTF-8 ({reencode_hint(files='')})")
+        _fail(f"stdin is not UTF-8 text; pass UTF-8 ({reencode_hint(file=False)})")
     if batch:
         yield batch
 

@@ -156,10 +156,10 @@ class Ensemble(Classifier):
         return self._become(type(self)(**{**self.get_params(), **params}))
 
     def _become(self, other: "Ensemble") -> "Ensemble":
-        """Take the whole state of ``other`` (a new ensemble): nothing learnt by the old one (``name_``
-        attributes, as ``tune`` sets) or read at its load is left to go stale, while attributes that others
+        """Take the whole state of ``other`` (a new ensemble): nothing learnt by the old one or read at its
+        load (``name_`` attributes: ``tune_support_``, ``loaded_folders_``) is left to go stale, while attributes that others
         keep on it stay (scikit-learn's searches set one for the length of a fit)."""
-        for name in [name for name in vars(self) if name.endswith("_") or name == "_loaded_folders"]:
+        for name in [name for name in vars(self) if name.endswith("_")]:
             del vars(self)[name]
         vars(self).update(vars(other))
         return self
@@ -183,7 +183,7 @@ class Ensemble(Classifier):
 
     def _folders(self) -> list[str]:
         """The members' folder names: those of the directory it was loaded from, else those save writes."""
-        loaded = self.__dict__.get("_loaded_folders")
+        loaded = self.__dict__.get("loaded_folders_")
         return loaded if loaded and len(loaded) == len(self.members) else [f"member{i}" for i in range(len(self.members))]
 
     def save(self, path: str | os.PathLike) -> Path:
@@ -226,7 +226,7 @@ class Ensemble(Classifier):
                 raise ValueError(f"its label list {saved!r} is not its members' ({ensemble.label_names_})")
             if "columns" in config:  # checked above: a dict of non-empty strings
                 ensemble.config_["columns"] = dict(config["columns"])
-            ensemble._loaded_folders = list(names)  # its members' folders, as `info` names them
+            ensemble.loaded_folders_ = list(names)  # its members' folders, as `info` names them
             return ensemble
         except RecursionError:  # ensembles of ensembles hundreds deep (a RuntimeError: caught first)
             raise ModelFileError(f"{path} nests ensembles too deep to load; build it again") from None

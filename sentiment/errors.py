@@ -97,8 +97,9 @@ class LabelSpellingWarning(UserWarning):
 
 class AbsentLabelWarning(UserWarning):
     """A label that a setting names (a ``class_weight`` key) and no training text has: it is left out (a
-    cross-validation fold may lack a rare class; a misspelt label is said). ``absent`` lists such labels,
-    ``labels`` the training labels' names."""
+    cross-validation fold may lack a rare class; a misspelt label is said); or labels given to ``score``
+    none of which the model knows. ``absent`` lists such labels (one label per text), ``labels`` the
+    model's label names."""
 
     def __init__(self, message: str, absent: list = (), labels: list = ()) -> None:
         super().__init__(message)
@@ -123,11 +124,13 @@ def refuse_flags(flags: dict[str, object], where: str, hint: str = "leave it out
         raise ConfigError(f"{given} does not apply to {where}; {hint}")
 
 
-def reencode_hint(encoding: str = "latin1", files: str = " IN > OUT") -> str:
-    """How to turn ``encoding`` text into UTF-8 on this platform: iconv, or an editor on Windows (no iconv)."""
+def reencode_hint(encoding: str = "latin1", file: bool = True) -> str:
+    """How to turn ``encoding`` text (a ``file``, or text piped in or given as arguments) into UTF-8 on this
+    platform: iconv, or on Windows (no iconv) an editor."""
     if sys.platform == "win32":
-        return "e.g. open it in Notepad and save it with the UTF-8 encoding"
-    return f"e.g. iconv -f {encoding} -t utf-8{files}"
+        return ("e.g. open it in Notepad and save it with the UTF-8 encoding" if file
+                else "e.g. save the text from an editor with the UTF-8 encoding first")
+    return f"e.g. iconv -f {encoding} -t utf-8" + (" IN > OUT" if file else "")
 
 
 def with_article(word: str) -> str:

@@ -731,3 +731,15 @@ def test_what_moved_out_of_data_still_imports_from_it_with_a_deprecation_warning
         assert data_module.read_sst_trees is sst.read_sst_trees
     with pytest.raises(AttributeError, match="no attribute 'no_such_thing'"):
         data_module.no_such_thing
+
+
+@pytest.mark.parametrize("platform, file, advice", [
+    ("linux", True, "e.g. iconv -f cp1252 -t utf-8 IN > OUT"), ("linux", False, "e.g. iconv -f cp1252 -t utf-8"),
+    ("win32", True, "e.g. open it in Notepad and save it with the UTF-8 encoding"),
+    ("win32", False, "e.g. save the text from an editor with the UTF-8 encoding first"),
+])
+def test_the_advice_to_re_encode_fits_the_platform_and_what_was_given(monkeypatch, platform, file, advice):
+    from sentiment.errors import reencode_hint
+
+    monkeypatch.setattr(sys, "platform", platform)
+    assert reencode_hint("cp1252", file=file) == advice

@@ -179,7 +179,7 @@ def test_tuned_thresholds_are_learnt_state_that_a_refit_recomputes(multi_label, 
     members_mean = Ensemble([a, b]).thresholds_.tolist()
     assert clone(loaded).thresholds_.tolist() == members_mean
     refit = loaded.fit(texts, labels)
-    assert refit.thresholds_.tolist() == members_mean and "_loaded_folders" not in vars(refit)
+    assert refit.thresholds_.tolist() == members_mean and "loaded_folders_" not in vars(refit)
     given = Ensemble([a, b], thresholds=[0.3, 0.4, 0.7])  # a setting, which load, clone and fit keep
     given.save(tmp_path / "given")
     again = sentiment.load(tmp_path / "given")

@@ -32,6 +32,7 @@ Command line
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 from ..tokens import tokenize
@@ -143,7 +144,7 @@ def evaluate_aspects(data_path, model=None, *, progress: bool = False) -> dict:
     trained: dropped, unless it was fit with ``keep_conflict``."""
     from .evaluation import evaluate_pipeline
 
-    pipe = model if isinstance(model, AspectPipeline) or hasattr(model, "predict") else load_aspect_model(model)
+    pipe = load_aspect_model(model) if model is None or isinstance(model, (str, os.PathLike)) else model
     report = evaluate_pipeline(pipe, data_path, progress=progress)
     report["data"] = str(data_path)
     return report

@@ -244,7 +244,7 @@ class AspectPipeline:
         return self.extractor_ is not None
 
     def __sklearn_tags__(self):
-        """scikit-learn's tags (``check_is_fitted`` and ``clone`` read them): an estimator of texts whose output,
+        """scikit-learn's tags (``check_is_fitted`` reads them): an estimator of texts whose output,
         aspects with spans, is neither a class nor a number, so no scorer or search of scikit-learn's scores it."""
         from sklearn.utils import InputTags, Tags, TargetTags
 

@@ -48,7 +48,8 @@ EMPTY_DOCUMENT = 1  # an empty token sequence reads as one unknown word (id 1, a
 
 # -- device and seeds ----------------------------------------------------------------------------
 def resolve_device(name: str, fallback: bool = False) -> torch.device:
-    """``"auto"``: CUDA if present, then Apple MPS, then the CPU; or the named device, if it is there.
+    """``"auto"``: CUDA if present, then Apple MPS (where this torch build runs the networks there: see
+    :func:`_mps_runs_the_nets`), then the CPU; or the named device, if it is there.
 
     A named device that is missing is a ConfigError, or with ``fallback`` (prediction with a model
     trained elsewhere) the ``"auto"`` choice.
@@ -76,7 +77,9 @@ def resolve_device(name: str, fallback: bool = False) -> torch.device:
 def _mps_runs_the_nets() -> bool:
     """Whether this torch build runs on Apple MPS what the networks need and some builds lack there (the
     mlp's embedding bag over sparse rows had no MPS kernel in many): tried once, forward and backward, so
-    that ``"auto"`` picks the CPU rather than a device that fails mid-fit."""
+    that ``"auto"`` picks the CPU rather than a device that fails mid-fit. One answer for every network
+    (the LSTMs, which need no embedding bag, go to the CPU with the mlp) and for the whole process (a
+    failure of the moment, such as memory, is kept too); ``device="mps"`` asks for MPS whatever it says."""
     try:
         weight = torch.ones((3, 2), device="mps", requires_grad=True)
         bag = torch.nn.functional.embedding_bag(torch.tensor([0, 2], device="mps"), weight,
@@ -155,9 +158,6 @@ def device_errors(device: torch.device, training: bool = True, advice: str | Non
                           f"{advice}") from None
 
 
-_MOVES = threading.Lock()
-
-
 def _forget_frames(error: BaseException, device: torch.device) -> None:
     """Clear the variables of the finished frames that ``error`` passed through (the training loop's batches,
     optimizer state, activations): the one-line error keeps it as its context, and a notebook keeps the
@@ -167,11 +167,15 @@ def _forget_frames(error: BaseException, device: torch.device) -> None:
         torch.cuda.empty_cache()
 
 
+_MOVES = threading.Lock()  # one network moved at a time (on_device)
+
+
 def on_device(net: torch.nn.Module, device: torch.device) -> torch.nn.Module:
     """``net`` on ``device``, moved only when some of it is elsewhere: a move rebuilds an LSTM's flat weights,
     which a prediction running in another thread may be reading (torch then fails with a ValueError), so a
     model that stays where it predicts can predict from several threads at once. Moves are made one at a
-    time, and no thread sees a network half moved (its first tensors there, the rest not yet)."""
+    time, and no thread that comes through here sees a network half moved (its first tensors there, the
+    rest not yet); a forward pass already running elsewhere is not stopped by it."""
     def elsewhere(tensor: torch.Tensor) -> bool:
         return tensor.device.type != device.type or (device.index is not None and tensor.device.index != device.index)
 
