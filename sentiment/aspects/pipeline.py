@@ -132,6 +132,8 @@ class AspectPipeline:
                  n_nets: int = 1, extra_words: int = 0, freeze_embeddings=None, dev_fraction: float = 0.1,
                  device: str = "auto", pretrain=None, pretrain_epochs: int = 2, categories: bool = True,
                  contrast: float = 0.5, clusters: int | None = None):
+        # locals() as the first statement holds the arguments alone (keep it first, and no super() here,
+        # which would add __class__)
         self.params = _checked_settings({name: value.item() if isinstance(value, (np.integer, np.floating, np.bool_))
                                          else value for name, value in locals().items() if name != "self"})
         self.cleaner = token_cleaner()
