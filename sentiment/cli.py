@@ -486,13 +486,9 @@ def predict(
     check_predict_flags(pipe, top_if_none, aspect, by_sentence)
     array = _JsonArray() if as_json else None
     unknown, found = [], set()
-    try:
+    with _closed_on_error(array):
         done = _predict_batches(pipe, _stdin_batches() if from_stdin else [texts], where, array, aspect, by_sentence,
                                 top_if_none, explain, unknown, found)
-    except Exception as exc:  # a bad text mid-stream: the batches before it are printed; their JSON array is closed
-        if array is not None and array.count and not isinstance(exc, BrokenPipeError):
-            array.close()
-        raise
     if not done:
         _fail("no text on stdin; give one text per line")
     if array is not None:
@@ -610,6 +606,18 @@ def _print_words(words: list[dict], indent: str = "  ") -> None:
         _echo(f"{indent}{word['weight']:+8.3f}  {_field(word['word'])}")
 
 
+@contextlib.contextmanager
+def _closed_on_error(array: "_JsonArray | None") -> Iterator[None]:
+    """Close ``array`` (if any, once it has items) when a bad text stops the stream midway: the batches
+    before it are printed, and their JSON array stays valid JSON (not after a broken pipe: no reader)."""
+    try:
+        yield
+    except Exception as exc:
+        if array is not None and array.count and not isinstance(exc, BrokenPipeError):
+            array.close()
+        raise
+
+
 class _JsonArray:
     """A JSON array printed item by item (for predictions printed batch by batch), exactly as
     ``json.dumps(items, indent=2)`` prints it at once."""
@@ -702,16 +710,17 @@ def clean(
         cleaner = cleaner_of(options)
     array = _JsonArray() if as_json else None
     done = 0
-    for batch in _stdin_batches() if from_stdin else [texts]:
-        if from_stdin:
-            _check_texts(batch, where, done + 1)
-        tokens = cleaner.tokens_of(batch)
-        if array is not None:
-            array.add([{"text": text, "tokens": found} for text, found in zip(batch, tokens)])
-        else:
-            for found in tokens:
-                _echo(" ".join(_field(token) for token in found))
-        done += len(batch)
+    with _closed_on_error(array):
+        for batch in _stdin_batches() if from_stdin else [texts]:
+            if from_stdin:
+                _check_texts(batch, where, done + 1)
+            tokens = cleaner.tokens_of(batch)
+            if array is not None:
+                array.add([{"text": text, "tokens": found} for text, found in zip(batch, tokens)])
+            else:
+                for found in tokens:
+                    _echo(" ".join(_field(token) for token in found))
+            done += len(batch)
     if not done:
         _fail("no text on stdin; give one text per line")
     if array is not None:

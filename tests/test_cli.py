@@ -7,6 +7,7 @@ import json
 import os
 import re
 import stat
+import subprocess
 import sys
 from pathlib import Path
 
@@ -1066,6 +1067,11 @@ def test_clean_reads_stdin_line_by_line():
     assert_ok(result)
     assert result.stdout.splitlines() == ["good one", "not not_bad"]
     assert_error(invoke("clean", "-", input="\n\n"), "no text on stdin")
+    stdin = ("good one\n" * 1500).encode() + "caf\xe9\n".encode("latin-1")  # a bad line in the second batch
+    stopped = subprocess.run([sys.executable, "-m", "sentiment", "clean", "--json", "-"], input=stdin,
+                             capture_output=True, timeout=120)
+    assert stopped.returncode == 1 and b"not UTF-8" in stopped.stderr
+    assert len(json.loads(stopped.stdout)) == 1000  # the batch before it, as a whole JSON array, as predict's
 
 
 def test_clean_with_a_model_cleans_as_the_model_was_trained(binary, tmp_path):
