@@ -24,7 +24,7 @@ from .errors import (AbsentLabelWarning, ConfigError, DataError, LabelSpellingWa
                      TuningWarning, UngroupedLabelError, UnknownLabelsError, counted, refuse_flags, with_article)
 from .evaluation import evaluate
 from .multilabel import MIN_POSITIVES
-from .persistence import atomic_file, check_model_target, check_outside_models, read_config
+from .persistence import atomic_file, check_model_target, check_output_file, read_config
 from .pipeline import MAX_EXPLAINED_WORDS, PIPELINE_OPTIONS, POLARITY_NAMES, Pipeline, load, polarity_names
 from .registry import resolve
 from .splits import weighted_split
@@ -768,8 +768,8 @@ def predict_file(pipe: Pipeline, source: str | Path, target: str | Path, *, text
     columns = model_columns(pipe)
     text_column = text_column or columns["text"]
     target = Path(target)
-    check_outside_models(target, "--output")
     out_format = _output_format(target)
+    check_output_file(target, "--output", ("." + out_format,))
     if _same_file(target, source):
         raise DataError("--output is the input file; choose another output path")
     gold = columns["label"] if getattr(pipe, "multi_label_", False) else None  # a label-list column of the input
@@ -1026,7 +1026,7 @@ def _check_vector_target(target: Path, flag: str, suffix: str, data: Path, vecto
         raise DataError(f"{flag} and --save are the same path; the vectorizer goes to a directory of its own")
     if save is not None and target.resolve().is_relative_to(Path(save).resolve()):
         raise DataError(f"{flag} {target} lies inside --save {save}, which saving replaces as a whole; write it elsewhere")
-    check_outside_models(target, flag)
+    check_output_file(target, flag, (suffix,))
 
 
 def _fitted_vectorizer(model: str | Path) -> tuple[Any, str]:

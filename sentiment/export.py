@@ -27,7 +27,7 @@ from contextlib import contextmanager
 from pathlib import Path
 
 from .errors import ConfigError, with_article
-from .persistence import atomic_file, check_outside_models
+from .persistence import atomic_file, check_output_file
 
 FORMATS = ("torchscript", "onnx")
 SUFFIXES = {"torchscript": (".pt", ".pth", ".ts"), "onnx": (".onnx",)}  # of the file written, first: the usual one
@@ -53,7 +53,6 @@ def export_model(pipeline, path: str | os.PathLike, fmt: str | None = None) -> P
     if isinstance(fmt, str):
         fmt = fmt.strip().lower()
     target = Path(path)
-    check_outside_models(target, "--out")
     if target.is_dir():
         example_name = "model" + (SUFFIXES[fmt][0] if fmt in SUFFIXES else ".pt")
         raise ConfigError(f"{target} is a directory; give the output (--out) a file name, e.g. {target / example_name}")
@@ -65,12 +64,10 @@ def export_model(pipeline, path: str | os.PathLike, fmt: str | None = None) -> P
     if fmt not in FORMATS:
         raise ConfigError(f"unknown export format {fmt!r}; choose one of: {', '.join(FORMATS)}")
     suffixes = SUFFIXES[fmt]
-    for name in (target, Path(os.path.realpath(target))):  # a link: its target too
-        if name.suffix.lower() not in suffixes:
-            example = target.with_suffix(suffixes[0]).name
-            through = "" if name == target else f" is a link to {name}, which"
-            raise ConfigError(f"{target}{through}: {with_article(fmt)} export is written to a {' or '.join(suffixes)} "
-                              f"file (so that no other file is overwritten by mistake); give e.g. {example}")
+    if target.suffix.lower() not in suffixes:
+        raise ConfigError(f"{target}: {with_article(fmt)} export is written to a {' or '.join(suffixes)} file (so that "
+                          f"no other file is overwritten by mistake); give e.g. {target.with_suffix(suffixes[0]).name}")
+    check_output_file(target, "--out", suffixes)
     if hasattr(pipeline, "members"):
         raise ConfigError("an ensemble does not export as one network; export each member model on its own")
     if hasattr(pipeline, "_check_fitted"):
@@ -129,8 +126,8 @@ def _write(wrapped, example, names: list[str], fmt: str, path: str) -> None:
 @contextmanager
 def _native_stderr_held():
     """Hold back what C++ code writes to the standard error stream (the ONNX exporter warns that it cannot
-    infer the shapes of packed sequences, although the exported lstm gives the model's outputs): dropped
-    when the block succeeds, written out when it fails."""
+    infer the shapes of packed sequences, although the exported lstm gives the model's outputs): dropped,
+    so that a failure, too, ends in its one-line error; written out when it fails with SENTIMENT_DEBUG set."""
     sys.stderr.flush()
     saved = os.dup(2)
     with tempfile.TemporaryFile() as held:
@@ -139,8 +136,9 @@ def _native_stderr_held():
             yield
         except BaseException:
             os.dup2(saved, 2)
-            held.seek(0)
-            os.write(2, held.read())
+            if os.environ.get("SENTIMENT_DEBUG"):
+                held.seek(0)
+                os.write(2, held.read())
             raise
         finally:
             os.dup2(saved, 2)

@@ -115,6 +115,7 @@ def atomic_file(path: str | os.PathLike) -> Iterator[str]:
     target = Path(os.path.realpath(path))
     if target.is_dir():
         raise IsADirectoryError(errno.EISDIR, "a directory is where the file should be written", str(path))
+    _refuse_special(target, path)  # a device or a FIFO would be replaced by the rename
     target.parent.mkdir(parents=True, exist_ok=True)
     try:
         fd, partial = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".partial", dir=target.parent)
@@ -211,6 +212,34 @@ def check_outside_models(path: str | os.PathLike, flag: str) -> None:
     if holder is not None:
         raise ModelFileError(f"{flag} {path} lies inside the model directory {holder}, which saving replaces as a "
                              "whole; write it elsewhere")
+
+
+def check_output_file(path: str | os.PathLike, flag: str, suffixes: tuple[str, ...]) -> None:
+    """Refuse early a file to be written (``flag`` names it) whose name ends in one of ``suffixes`` (the
+    caller checked that) but that is a symbolic link to a file whose name does not (writing through the link
+    would replace, say, a CSV table), that is not a regular file (a device or a FIFO, which the rename at the
+    end would replace), or that lies inside a model directory (:func:`check_outside_models`)."""
+    real = Path(os.path.realpath(path))
+    if real.suffix.lower() not in suffixes:
+        raise ConfigError(f"{flag} {path} is a link to {real}; writing through it would replace that file, which "
+                          f"is not a {' or '.join(suffixes)} file: remove the link or give another path")
+    _refuse_special(real, path, flag)
+    check_outside_models(path, flag)
+
+
+def _refuse_special(real: Path, path: str | os.PathLike, flag: str | None = None) -> None:
+    """Refuse to replace ``real`` (the real path of ``path``) when it exists and is not a regular file."""
+    try:
+        mode = real.stat().st_mode
+    except OSError:  # none there yet (or unreadable: the write says why)
+        return
+    if stat.S_ISREG(mode):
+        return
+    kind = ("a directory" if stat.S_ISDIR(mode) else "a named pipe (FIFO)" if stat.S_ISFIFO(mode)
+            else "a socket" if stat.S_ISSOCK(mode) else "a device")
+    named = f"{flag} {path}" if flag else str(path)
+    through = "" if Path(path).absolute() == real else f" (a link to {real})"
+    raise ConfigError(f"{named}{through} is {kind}, not a regular file; give the path of a file to write")
 
 
 def _model_among(folders) -> Path | None:

@@ -16,7 +16,7 @@ import sentiment
 from sentiment import ConfigError, DataError, LabelSpellingWarning, ModelFileError, Pipeline, commands
 from sentiment.commands import evaluate_file, predict_file
 
-from conftest import write_table
+from conftest import symlink, write_table
 
 
 # -- fit_file: early stopping on held-out training data, never on the reported dev data ----------------
@@ -157,6 +157,11 @@ def test_predict_file_refuses_overwriting_input_and_unknown_output_format(saved_
             predict_file(pipe, source, tmp_path / name)
     with pytest.raises(DataError, match="is a directory"):
         predict_file(pipe, source, tmp_path)
+    (tmp_path / "notes.txt").write_text("mine")
+    symlink(tmp_path / "out.jsonl", tmp_path / "notes.txt")
+    with pytest.raises(ConfigError, match="out.jsonl is a link to .*notes.txt; writing through it would replace"):
+        predict_file(pipe, source, tmp_path / "out.jsonl")
+    assert (tmp_path / "notes.txt").read_text() == "mine"
     with pytest.raises(DataError, match="has no column 'review'"):
         predict_file(pipe, source, tmp_path / "out.csv", text_column="review")
 

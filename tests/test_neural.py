@@ -430,9 +430,24 @@ def test_export_does_not_write_through_a_link_to_a_file_of_another_kind(mlp_pipe
     notes = tmp_path / "notes.txt"
     notes.write_text("my notes")
     symlink(tmp_path / "link.pt", notes)
-    with pytest.raises(ConfigError, match="is a link to .*notes.txt, which: a torchscript export is written to"):
+    with pytest.raises(ConfigError, match="--out .*link.pt is a link to .*notes.txt; writing through it would replace "
+                                          "that file, which is not a .pt or .pth or .ts file"):
         export_model(mlp_pipe, tmp_path / "link.pt")
     assert notes.read_text() == "my notes"
+
+
+@pytest.mark.parametrize("debug", [False, True])
+def test_native_warnings_of_a_failed_onnx_export_show_only_when_debugging(capfd, monkeypatch, debug):
+    from sentiment.export import _native_stderr_held
+
+    if debug:
+        monkeypatch.setenv("SENTIMENT_DEBUG", "1")
+    else:
+        monkeypatch.delenv("SENTIMENT_DEBUG", raising=False)
+    with pytest.raises(RuntimeError, match="disk full"), _native_stderr_held():
+        os.write(2, b"[W shape_type_inference.cpp] cannot infer the shape\n")
+        raise RuntimeError("disk full")
+    assert ("shape_type_inference" in capfd.readouterr().err) is debug
 
 
 def test_a_failed_torchscript_write_is_an_error_that_leaves_no_file(mlp_pipe, tmp_path, monkeypatch):

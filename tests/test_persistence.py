@@ -642,6 +642,23 @@ def test_atomic_file_refuses_a_link_to_a_directory(tmp_path):
     assert sorted(p.name for p in tmp_path.iterdir()) == ["folder", "metrics.json"]
 
 
+fifos = pytest.mark.skipif(not hasattr(os, "mkfifo"), reason="named pipes (mkfifo) are POSIX")
+
+
+@fifos
+def test_atomic_file_never_replaces_a_named_pipe(tmp_path):
+    from sentiment.persistence import atomic_file
+
+    os.mkfifo(tmp_path / "out.csv")
+    symlink(tmp_path / "link.csv", tmp_path / "out.csv")
+    for path, through in ((tmp_path / "out.csv", ""), (tmp_path / "link.csv", r" \(a link to .*out.csv\)")):
+        with pytest.raises(ConfigError, match=f"{path.name}{through} is a named pipe \\(FIFO\\), not a regular file"):
+            with atomic_file(path) as partial:
+                Path(partial).write_text("x")
+    assert stat.S_ISFIFO((tmp_path / "out.csv").stat().st_mode)
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["link.csv", "out.csv"]
+
+
 def test_a_pipeline_pickled_before_fitted_settings_were_kept_still_saves(binary, tmp_path):
     import pickle
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 
 import numpy as np
 import pandas as pd
@@ -17,7 +18,7 @@ from sklearn.preprocessing import StandardScaler
 import sentiment
 from sentiment import ConfigError, ModelFileError, NotFittedError, Pipeline, TextVectorizer
 
-from conftest import W2V, edit_config, write_table
+from conftest import W2V, edit_config, symlink, write_table
 from test_cli import assert_error, assert_ok, invoke
 
 TEXTS = ["A great film!", "not great", "a dull, dull film", "great acting and a great story"]
@@ -259,6 +260,22 @@ def test_vectorize_refuses_bad_input_and_writes_nothing(reviews, tmp_path, saved
     refused("--out", tmp_path / "vec" / "v.npz", "--save", tmp_path / "vec", pattern="lies inside --save")
     refused("--out", tmp_path / "v.npz", "--save", tmp_path / "notes", pattern="non-empty directory that holds no model")
     assert not (tmp_path / "v.npz").exists() and sorted(p.name for p in (tmp_path / "notes").iterdir()) == ["todo.txt"]
+
+
+def test_vectorize_does_not_write_through_a_link_to_another_kind_of_file(reviews, tmp_path):
+    notes = tmp_path / "notes.csv"
+    notes.write_text("mine")
+    symlink(tmp_path / "v.npz", notes)
+    symlink(tmp_path / "names.json", notes)
+    assert_error(invoke("vectorize", reviews, "--text-column", "review", "--out", tmp_path / "v.npz"),
+                 "--out .*v.npz is a link to .*notes.csv; writing through it would replace that file, which is not a .npz")
+    assert_error(invoke("vectorize", reviews, "--text-column", "review", "--out", tmp_path / "w.npz",
+                        "--names", tmp_path / "names.json"), "--names .*names.json is a link to .*notes.csv")
+    if hasattr(os, "mkfifo"):
+        os.mkfifo(tmp_path / "pipe.npz")
+        assert_error(invoke("vectorize", reviews, "--text-column", "review", "--out", tmp_path / "pipe.npz"),
+                     "--out .*pipe.npz is a named pipe \\(FIFO\\), not a regular file")
+    assert notes.read_text() == "mine" and not (tmp_path / "w.npz").exists()
 
 
 def test_vectorize_never_saves_over_a_trained_model(reviews, model_copy, tmp_path):
