@@ -24,7 +24,8 @@ from .errors import (AbsentLabelWarning, ConfigError, DataError, LabelSpellingWa
                      TuningWarning, UngroupedLabelError, UnknownLabelsError, counted, refuse_flags, with_article)
 from .evaluation import evaluate
 from .multilabel import MIN_POSITIVES
-from .persistence import atomic_file, check_model_target, check_output_file, read_config
+from .persistence import (atomic_directory, atomic_file, check_model_target, check_output_file, read_config,
+                          write_config, write_stages)
 from .pipeline import MAX_EXPLAINED_WORDS, PIPELINE_OPTIONS, POLARITY_NAMES, Pipeline, load, polarity_names
 from .registry import resolve
 from .splits import weighted_split
@@ -964,8 +965,9 @@ def vectorize_file(data: str | Path, out: str | Path, *, vectorizer: str | None 
     kind). With ``model`` (a saved text vectorizer, or a trained pipeline: the vectors its model reads),
     nothing is fitted, and ``save`` saves the vectorizer used (a pipeline's on its own, with its columns).
     ``names`` writes the columns' names as a JSON array. Every path and option is checked before the data are
-    read, and the files are written together at the end (each atomically), so a failure leaves none of them
-    changed. Returns ``{"rows", "columns", "vectorizer", "out", "names", "saved"}``.
+    read, and the files are written together at the end (each atomically; the saved vectorizer swapped in
+    last, so that an interruption never pairs a new vectorizer with old vectors), so a failure leaves none
+    of them changed. Returns ``{"rows", "columns", "vectorizer", "out", "names", "saved"}``.
     """
     from .data import read_table
     from .text_vectorizer import TextVectorizer
@@ -992,7 +994,9 @@ def vectorize_file(data: str | Path, out: str | Path, *, vectorizer: str | None 
     _check_no_blank(frame[text_column], data, text_column)
     texts = text_values(frame[text_column], data, text_column)
     vectors = vec.transform(texts) if model is not None else vec.fit_transform(texts, progress=progress)
-    with contextlib.ExitStack() as written:  # every file is renamed into place only once all are written
+    with contextlib.ExitStack() as written:  # every file is renamed into place only once all are written, --save last
+        if save is not None:
+            staging = written.enter_context(atomic_directory(save, vectorizer=True))
         with open(written.enter_context(atomic_file(out)), "wb") as handle:
             if dense:
                 np.save(handle, vectors)
@@ -1005,7 +1009,8 @@ def vectorize_file(data: str | Path, out: str | Path, *, vectorizer: str | None 
                 json.dump(vec.get_feature_names_out().tolist(), handle, ensure_ascii=False)
         if save is not None:
             fitted_on = {"columns": {"text": text_column}, "data": {"train": Path(data).name}}
-            vec.save(save, extra=None if model is not None else fitted_on)
+            config, stages = vec.saved_form(extra=None if model is not None else fitted_on)
+            write_config(staging, config, write_stages(staging, stages))
     return {"rows": int(vectors.shape[0]), "columns": int(vectors.shape[1]), "vectorizer": vec.vectorizer,
             "out": str(out), "names": str(names) if names is not None else None,
             "saved": str(save) if save is not None else None}

@@ -603,7 +603,9 @@ def _replace_dir(staging: Path, target: Path) -> None:
     except BaseException:
         _move(backup, target)
         raise
-    shutil.rmtree(backup, ignore_errors=True)
+    doomed = backup.with_name(backup.name[: -len(".old")] + ".partial")  # a .old sibling is always whole:
+    _move(backup, doomed)  # one that a deletion cut short is a leftover that a later save removes
+    shutil.rmtree(doomed, ignore_errors=True)
 
 
 WINDOWS_RENAME_WAITS_S = (0.05, 0.1, 0.2, 0.4, 0.8)

@@ -275,6 +275,12 @@ class TextVectorizer(OptionAttributes):
         is stored in the config as it is, e.g. ``{"columns": {"text": "review"}}``, the text column that
         ``sentiment vectorize --model`` then reads by default; a loaded vectorizer saved again keeps its
         columns and data. A :meth:`set_output` choice is saved too, as pickling keeps it. Returns ``path``."""
+        return write_model(path, *self.saved_form(extra))
+
+    def saved_form(self, extra: dict | None = None) -> tuple[dict, dict]:
+        """What :meth:`save` writes: the config and the stages' ``(state, arrays)``, for
+        :func:`~sentiment.persistence.write_model` (or, into a folder of one's own, ``write_config`` and
+        ``write_stages``)."""
         self._check_fitted()
         check_extra(extra)
         kept = {k: v for k, v in getattr(self, "config_", {}).items() if k in ("columns", "data")}
@@ -292,7 +298,7 @@ class TextVectorizer(OptionAttributes):
             **kept,
             **jsonable(extra or {}),
         }
-        return write_model(path, config, {"vectorizer": self.vectorizer_.get_state()})
+        return config, {"vectorizer": self.vectorizer_.get_state()}
 
     @classmethod
     def load(cls, path: str | os.PathLike) -> "TextVectorizer":

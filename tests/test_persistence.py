@@ -564,6 +564,26 @@ def test_an_interrupted_swap_says_where_the_previous_model_is(saved_model, tmp_p
         sentiment.load(tmp_path / "model")
 
 
+def test_a_previous_model_whose_deletion_was_cut_short_is_never_offered_as_a_backup(fitted, tmp_path, monkeypatch):
+    from sentiment import persistence
+
+    fitted("tfidf", "logreg").save(tmp_path / "model")
+
+    def cut_short(folder, ignore_errors=False):  # killed while deleting: the config stays, the weights are gone
+        for weights in Path(folder).rglob("arrays.safetensors"):
+            weights.unlink()
+            raise KeyboardInterrupt
+
+    monkeypatch.setattr(persistence.shutil, "rmtree", cut_short)
+    with pytest.raises(KeyboardInterrupt):
+        fitted("tfidf", "logreg").save(tmp_path / "model")
+    monkeypatch.undo()
+    assert sentiment.load(tmp_path / "model").predict(["good"]).shape == (1,)  # the new model is in place
+    (leftover,) = [p.name for p in tmp_path.iterdir() if p.name != "model"]
+    assert leftover.startswith(".model.") and leftover.endswith(".partial")  # not .old: a later save removes it
+    assert persistence._interrupted_save_backup(tmp_path / "model") is None
+
+
 def test_saved_model_directory_has_normal_permissions(fitted, tmp_path):
     previous = os.umask(0o022)
     try:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import os
+from pathlib import Path
 
 import numpy as np
 import pandas as pd
@@ -130,10 +131,10 @@ def test_pandas_output_of_dense_vectors_and_a_clear_refusal_of_sparse_ones(binar
 
 
 def test_vectorize_keeps_the_message_of_a_save_that_failed(reviews, tmp_path, monkeypatch):
-    def refused(self, path, **kwargs):
-        raise ModelFileError(f"could not write the model to {path} (No space left on device); nothing was saved")
+    def full(folder, stages):
+        raise OSError(28, "No space left on device", str(Path(folder) / "vectorizer" / "arrays.safetensors"))
 
-    monkeypatch.setattr(TextVectorizer, "save", refused)
+    monkeypatch.setattr("sentiment.commands.write_stages", full)
     out, names = tmp_path / "v.npz", tmp_path / "names.json"
     assert_error(invoke("vectorize", reviews, "--text-column", "review", "--out", out, "--names", names,
                         "--save", tmp_path / "vec"), r"could not write the model to .*vec \(No space left on device\)")
@@ -276,6 +277,18 @@ def test_vectorize_does_not_write_through_a_link_to_another_kind_of_file(reviews
         assert_error(invoke("vectorize", reviews, "--text-column", "review", "--out", tmp_path / "pipe.npz"),
                      "--out .*pipe.npz is a named pipe \\(FIFO\\), not a regular file")
     assert notes.read_text() == "mine" and not (tmp_path / "w.npz").exists()
+
+
+def test_vectorize_swaps_the_saved_vectorizer_in_after_the_vectors(reviews, tmp_path, monkeypatch):
+    from sentiment import persistence
+
+    moved = []
+    real_move = persistence._move
+    monkeypatch.setattr(persistence, "_move", lambda source, target, replace=False: (
+        moved.append(Path(target).name), real_move(source, target, replace))[1])
+    assert_ok(invoke("vectorize", reviews, "--text-column", "review", "--out", tmp_path / "v.npz",
+                     "--names", tmp_path / "names.json", "--save", tmp_path / "vec"))
+    assert moved == ["names.json", "v.npz", "vec"]  # an interruption before the last leaves the old vectorizer
 
 
 def test_vectorize_never_saves_over_a_trained_model(reviews, model_copy, tmp_path):
