@@ -216,9 +216,11 @@ def iter_table(path: str | Path, columns: Sequence[str] | None, fmt: str | None 
             raise
         raise DataError(f"reading {file.name} needs the package zstandard (pip install zstandard), or decompress "
                         f"it first (zstd -d {file})") from None
-    except (pd.errors.ParserError, ValueError, TypeError, OSError, EOFError) as exc:  # TypeError: a JSONL line that is not an object
-        if isinstance(exc, DataError):
-            raise
+    except Exception as exc:
+        if _decompression_failed(exc, compression):
+            raise _cannot_decompress(file, exc) from None
+        if isinstance(exc, DataError) or not isinstance(exc, (pd.errors.ParserError, ValueError, TypeError, OSError)):
+            raise  # TypeError: a JSONL line that is not an object
         first_line = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
         counts = re.search(r"Expected (\d+) fields in line (\d+), saw (\d+)", first_line)
         if fmt in ("csv", "tsv") and counts:
@@ -287,8 +289,35 @@ def _head(file: Path, compression: str | None, size: int = HEAD_SIZE) -> bytes |
     opener = _opener(compression)
     if opener is None:
         return None
-    with opener(file, "rb") as handle:
-        return handle.read(size).removeprefix(b"\xef\xbb\xbf")
+    try:
+        with opener(file, "rb") as handle:
+            return handle.read(size).removeprefix(b"\xef\xbb\xbf")
+    except Exception as exc:
+        if _decompression_failed(exc, compression):
+            raise _cannot_decompress(file, exc) from None
+        raise
+
+
+def _decompression_failed(exc: BaseException, compression: str | None) -> bool:
+    """Whether ``exc``, raised while a file of this (pandas-named) compression was read, says that it does not
+    decompress: cut short (EOFError), corrupt (lzma, zlib, zstandard errors; a bad gzip header or CRC, a bad bz2
+    stream: OSErrors without an errno, unlike a failed read)."""
+    import lzma
+    import zipfile
+    import zlib
+
+    if compression is None or isinstance(exc, DataError):
+        return False
+    return (isinstance(exc, (EOFError, lzma.LZMAError, zlib.error, zipfile.BadZipFile))
+            or (isinstance(exc, OSError) and exc.errno is None) or type(exc).__name__ == "ZstdError")
+
+
+def _cannot_decompress(file: Path, exc: BaseException) -> DataError:
+    """The error of a file that does not decompress as its suffix says it should."""
+    kind = COMPRESSION[file.suffix.lower()].name if file.suffix.lower() in COMPRESSION else "compressed"
+    reason = " ".join(str(exc).split()) or type(exc).__name__
+    return DataError(f"cannot decompress {file} as {kind} ({reason}); the file is cut short or damaged, or its "
+                     "extension does not name its compression: copy it again or decompress it yourself")
 
 
 def _holds_json_array(file: Path, compression: str | None) -> bool:
@@ -431,8 +460,7 @@ def _decompressed(file: Path, compression: str):
         spool.close()
         if isinstance(exc, (ImportError, DataError)):  # their own one-line messages
             raise
-        raise DataError(f"cannot decompress {file} ({exc}); check that the file is whole and its extension "
-                        "names its compression") from None
+        raise _cannot_decompress(file, exc) from None
     spool.seek(0)
     return spool
 
