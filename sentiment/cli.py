@@ -487,7 +487,7 @@ def predict(
     array = _JsonArray() if as_json else None
     unknown, found = [], set()
     with _closed_on_error(array):
-        done = _predict_batches(pipe, _stdin_batches() if from_stdin else [texts], where, array, aspect, by_sentence,
+        done = _predict_batches(pipe, _stdin_batches("predict") if from_stdin else [texts], where, array, aspect, by_sentence,
                                 top_if_none, explain, unknown, found)
     if not done:
         _fail("no text on stdin; give one text per line")
@@ -549,12 +549,12 @@ def _term_key(term: str) -> str:
     return " ".join(bare.casefold().split())
 
 
-def _stdin_batches(size: int = 1000) -> Iterator[list[str]]:
+def _stdin_batches(command: str, size: int = 1000) -> Iterator[list[str]]:
     """The lines of stdin that are not blank (without their line ends; a byte-order mark dropped from the
-    first), in lists of up to ``size``, as they come."""
+    first), in lists of up to ``size``, as they come (``command``, e.g. "predict", names the command in advice)."""
     batch: list[str] = []
     if sys.stdin is None:  # started with stdin closed (<&-)
-        _fail("stdin is closed; pipe the texts in (cat texts.txt | sentiment predict -) or give them as arguments")
+        _fail(f"stdin is closed; pipe the texts in (cat texts.txt | sentiment {command} -) or give them as arguments")
     try:
         for n, line in enumerate(sys.stdin):
             line = line.rstrip("\r\n")
@@ -711,7 +711,7 @@ def clean(
     array = _JsonArray() if as_json else None
     done = 0
     with _closed_on_error(array):
-        for batch in _stdin_batches() if from_stdin else [texts]:
+        for batch in _stdin_batches("clean") if from_stdin else [texts]:
             if from_stdin:
                 _check_texts(batch, where, done + 1)
             tokens = cleaner.tokens_of(batch)

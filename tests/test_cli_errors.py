@@ -315,7 +315,8 @@ def test_a_reader_that_stops_early_is_no_error(unbuffered):
 
 
 @pytest.mark.parametrize("closed, args, status, stdout, stderr", [
-    ("stdin", ["predict", "-"], 1, "", "Error: stdin is closed; pipe the texts in"),
+    ("stdin", ["predict", "-"], 1, "", "Error: stdin is closed; pipe the texts in (cat texts.txt | sentiment predict -)"),
+    ("stdin", ["clean", "-"], 1, "", "Error: stdin is closed; pipe the texts in (cat texts.txt | sentiment clean -)"),
     ("stdout", ["predict", "a great film"], 1, "", "Error: standard output is closed, so the command's output is lost"),
     ("stdout", ["--version"], 1, "", "Error: standard output is closed, so the command's output is lost"),
     ("stderr", ["predict", "a great film"], 0, "positive\t", ""),  # the command still runs
