@@ -52,15 +52,36 @@ def _options(version: bool = typer.Option(False, "--version", callback=_print_ve
     """Text cleaning, vectorization and sentiment analysis."""
 
 
+def _given_path(value) -> Path:
+    """A path given on the command line; an empty one (``--model ''``, which Path reads as the current
+    directory) is refused as a usage error."""
+    if isinstance(value, str) and not value.strip():
+        raise typer.BadParameter("the path is empty; give one (. for the current directory)")
+    return Path(value)
+
+
+def _given_name(value) -> str:
+    """A column name given on the command line; an empty one (``--text-column ''``) is refused as a usage
+    error, not taken for the default."""
+    if not str(value).strip():
+        raise typer.BadParameter("the name is empty; give a column's name, or leave the option out")
+    return str(value)
+
+
 def _path_option(*args, **kwargs):
     """``typer.Option`` for a path: whether it can be read is the command's to say, in one line, not click's
-    (whose readability check fails with a usage message over three lines)."""
-    return typer.Option(*args, readable=False, **kwargs)
+    (whose readability check fails with a usage message over three lines); an empty path is refused."""
+    return typer.Option(*args, parser=_given_path, **kwargs)
 
 
 def _path_argument(*args, **kwargs):
     """``typer.Argument`` for a path, as :func:`_path_option`."""
-    return typer.Argument(*args, readable=False, **kwargs)
+    return typer.Argument(*args, parser=_given_path, **kwargs)
+
+
+def _column_option(*args, **kwargs):
+    """``typer.Option`` for a column's name; an empty name is refused."""
+    return typer.Option(*args, parser=_given_name, **kwargs)
 
 
 _CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")  # control characters, but tab and line break
@@ -342,9 +363,9 @@ def _print_json(value) -> None:
 def fit(
     data: Path = _path_argument(..., metavar="DATA", help="Training data: .csv/.tsv/.jsonl/.parquet (also compressed: .gz, .bz2, .xz), or SST trees (.txt, uncompressed); --task aspect: SemEval-2014 XML or JSONL."),
     dev: Optional[Path] = _path_option(None, help="Dev data for the metrics (nothing is tuned on it: early stopping and thresholds use held-out training data); default: a stratified part of DATA."),
-    text_column: str = typer.Option("text", help="Column with the texts."),
-    label_column: str = typer.Option("label", help="Column with the labels."),
-    weight_column: Optional[str] = typer.Option(None, help="Column with each text's weight in training (0, or from 1e-6 to 1e6, as scikit-learn's sample_weight); the dev figures count every text once."),
+    text_column: str = _column_option("text", help="Column with the texts."),
+    label_column: str = _column_option("label", help="Column with the labels."),
+    weight_column: Optional[str] = _column_option(None, help="Column with each text's weight in training (0, or from 1e-6 to 1e6, as scikit-learn's sample_weight); the dev figures count every text once."),
     task: str = typer.Option(DEFAULT_TASK, help=f"{or_list(TASK_NAMES)}: its default configuration is one the benchmarks chose."),
     multi_label: bool = typer.Option(False, "--multi-label", help="Several labels per text, joined by --label-sep in the label column."),
     label_sep: Optional[str] = typer.Option(None, help="With --multi-label: the separator between the labels of a text (default ';')."),
@@ -436,7 +457,7 @@ def predict(
     as_json: bool = typer.Option(False, "--json", help="Print a JSON array: per text, its label(s), the class probabilities and known_features (how many of its words or n-grams the model knows; 0: the label is a guess); aspect models: per text its aspects (term, span, polarity, scores)."),
     input_: Optional[Path] = _path_option(None, "--input", help="Predict every row of this file (streamed in chunks); aspect models also read SemEval-2014 XML."),
     output: Optional[Path] = _path_option(None, help="With --input (and needed then): where to write the predictions (.csv, .tsv or .jsonl)."),
-    text_column: Optional[str] = typer.Option(None, help="With --input: the text column; default: the model's."),
+    text_column: Optional[str] = _column_option(None, help="With --input: the text column; default: the model's."),
     batch_size: Optional[int] = typer.Option(None, min=1, show_default=False, help="With --input: rows per chunk (default 5,000; with --explain 1,000)."),
 ):
     """Label texts, with the probability of every class (with several labels per text: every label
@@ -641,8 +662,8 @@ def evaluate(
     data: Path = _path_argument(..., metavar="DATA", help="Labelled data in any format `fit` reads."),
     model: Optional[Path] = _path_option(None, help="Model directory; default: the shipped model of --task."),
     task: Optional[str] = typer.Option(None, help=f"Without --model: the shipped model for {_shipped_choices()}."),
-    text_column: Optional[str] = typer.Option(None, help="Text column; default: the one the model was trained with."),
-    label_column: Optional[str] = typer.Option(None, help="Label column; default: the one the model was trained with."),
+    text_column: Optional[str] = _column_option(None, help="Text column; default: the one the model was trained with."),
+    label_column: Optional[str] = _column_option(None, help="Label column; default: the one the model was trained with."),
     grouping: Optional[str] = typer.Option(None, help="Score groups of the labels instead: ekman or sentiment."),
     label_names: Optional[str] = typer.Option(None, help="The model's names of the file's label values, when they differ, e.g. 0=negative,1=positive."),
     as_json: bool = typer.Option(False, "--json", help="Print one JSON object (macro_f1, n, accuracy or micro_f1, per_class, ...)."),
@@ -737,7 +758,7 @@ def vectorize(
     model: Optional[Path] = _path_option(None, help="Use this fitted vectorizer instead of fitting one: a directory saved with --save, or a trained model's vectorizer (the vectors its model reads; an lstm model reads token ids instead, so it gives the document vectors of its word2vec vectorizer)."),
     save: Optional[Path] = _path_option(None, help="Also save the vectorizer (fitted here, or a trained model's of --model, on its own) to this directory, to vectorize more texts the same way later (--model) or to reuse its word vectors (--set vectors_path=DIR)."),
     names: Optional[Path] = _path_option(None, help="Also write the name of each column (n-gram, or word2vec0, word2vec1, ...) to this .json file, as an array."),
-    text_column: Optional[str] = typer.Option(None, help="Column with the texts; default: text (with --model: the column it was fitted or trained on)."),
+    text_column: Optional[str] = _column_option(None, help="Column with the texts; default: text (with --model: the column it was fitted or trained on)."),
     as_json: bool = typer.Option(False, "--json", help="Print what was written as one JSON object (rows, columns, files)."),
 ):
     """Clean the texts of a file and turn them into vectors: n-gram counts, tf-idf weights (sparse

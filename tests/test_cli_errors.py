@@ -563,3 +563,22 @@ def test_stdin_and_stdout_are_utf8_whatever_the_platform_gives_redirected_stream
                           timeout=120, env={**os.environ, "PYTHONIOENCODING": "cp1252"})
     assert proc.returncode == 0, proc.stderr.decode("utf-8", "replace")
     assert proc.stdout.decode("utf-8").rstrip("\n").endswith("\ttrès bon 😍")
+
+
+@pytest.mark.parametrize("args, flag, what", [
+    (["predict", "--model", "", "good"], "'--model'", "path"),
+    (["info", ""], "'MODEL'", "path"),
+    (["export", "", "--out", "x.pt"], "'MODEL'", "path"),
+    (["evaluate", "data.csv", "--model", "."], None, None),  # "." is the current directory, said so
+    (["predict", "--input", "data.csv", "--output", "o.csv", "--text-column", ""], "'--text-column'", "name"),
+    (["fit", "data.csv", "--label-column", " "], "'--label-column'", "name"),
+    (["vectorize", "data.csv", "--out", "v.npz", "--text-column", ""], "'--text-column'", "name"),
+])
+def test_an_empty_path_or_column_is_refused_not_taken_for_the_default(args, flag, what, tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)  # nothing here: an empty path read as "." would be said to hold no model
+    result = invoke(*args)
+    if flag is None:
+        assert_error(result, r"\. is not a sentiment model directory")
+        return
+    assert_error(result, f"Invalid value for {flag}: the {what} is empty")
+    assert result.exit_code == 2 and list(tmp_path.iterdir()) == []
