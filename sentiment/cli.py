@@ -441,7 +441,7 @@ def fit(
         _print_json({**dev_report, "model": str(out)})
     else:
         _echo(format_report(dev_report))
-        _echo(f"\nsaved the model to {out}")
+        _echo(f"\nsaved the model to {_field(out)}")
 
 
 @app.command(short_help="Label texts given as arguments, on stdin or in a file.")
@@ -495,7 +495,7 @@ def predict(
                             chunksize=batch_size or (EXPLAINED_CHUNK_ROWS if explain else CHUNK_ROWS),
                             top_if_none=top_if_none, aspects=aspect, by_sentence=by_sentence, explain=explain,
                             progress=sys.stderr.isatty())
-        _echo(f"wrote {rows} prediction{'' if rows == 1 else 's'} to {output}", err=True)
+        _echo(f"wrote {rows} prediction{'' if rows == 1 else 's'} to {_field(output)}", err=True)
         return
     for flag, value in (("--output", output), ("--text-column", text_column), ("--batch-size", batch_size)):
         if value is not None:
@@ -782,9 +782,9 @@ def vectorize(
     if as_json:
         _print_json(written)
         return
-    _echo(f"wrote {written['rows']} x {written['columns']} {written['vectorizer']} vectors to {written['out']}"
-          + (f", the column names to {written['names']}" if written["names"] else "")
-          + (f"; saved the vectorizer to {written['saved']}" if written["saved"] else ""))
+    _echo(f"wrote {written['rows']} x {written['columns']} {written['vectorizer']} vectors to {_field(written['out'])}"
+          + (f", the column names to {_field(written['names'])}" if written["names"] else "")
+          + (f"; saved the vectorizer to {_field(written['saved'])}" if written["saved"] else ""))
 
 
 @app.command(short_help="Combine trained models by averaging their probabilities.")
@@ -818,7 +818,7 @@ def ensemble(
         except ValueError:
             _fail(f"--weights takes numbers separated by commas, e.g. 2,1; got {weights!r}")
     _, thresholds = ensemble_models(models, out, weights=parsed, tune=tune)
-    _echo(f"saved an ensemble of {len(models)} models to {out}" + (f"; thresholds: {thresholds}" if thresholds else ""))
+    _echo(f"saved an ensemble of {len(models)} models to {_field(out)}" + (f"; thresholds: {thresholds}" if thresholds else ""))
 
 
 @app.command(short_help="Export a PyTorch model's network to ONNX or TorchScript.")
@@ -843,7 +843,7 @@ def export(
     from .pipeline import load
 
     path = export_model(load(model), out, format_.strip().lower() if format_ else None)
-    _echo(f"wrote {path}")
+    _echo(f"wrote {_field(path)}")
 
 
 @app.command(short_help="Show what a saved model is and how it was trained.")
@@ -869,7 +869,7 @@ def info(
         _print_json(described)
         return
     reading = f", text reading {_reading_versions(described['reading_version'])}"
-    _echo(f"model        {described['model']} ({described['kind']}; sentiment {described['sentiment_version']}{reading})")
+    _echo(f"model        {_field(described['model'])} ({described['kind']}; sentiment {described['sentiment_version']}{reading})")
     for n, (key, value) in enumerate(described["settings"].items()):
         _echo(f"{'settings' if n == 0 else '':<12} {key}: {_pairs(value)}")
     labels = (", ".join(f"{_field(name)} {t:.3g}" for name, t in described["thresholds"].items())

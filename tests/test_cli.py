@@ -6,6 +6,7 @@ from __future__ import annotations
 import json
 import os
 import re
+import shutil
 import stat
 import subprocess
 import sys
@@ -910,6 +911,19 @@ def test_info_shows_what_a_model_is(saved_model):
     assert described["multi_label"] is False and described["thresholds"] is None
     assert described["settings"]["vectorizer"] == "tfidf"
     assert described["settings"]["pipeline_settings"] == {"grouping": None}  # tune_fraction: several labels only
+
+
+@pytest.mark.skipif(sys.platform == "win32", reason="Windows file names hold no line break")
+def test_a_line_break_in_a_path_stays_on_its_line(saved_model, files, tmp_path):
+    model = tmp_path / "my\nmodel"
+    shutil.copytree(saved_model, model)
+    result = invoke("info", model)
+    assert_ok(result)
+    assert result.stdout.splitlines()[0].startswith(f"model        {tmp_path}/my\\nmodel (pipeline;")
+    output = tmp_path / "out\nput.csv"
+    result = invoke("predict", "--model", model, "--input", files["dev"], "--output", output, "--text-column", "review")
+    assert_ok(result)
+    assert result.stderr.strip().endswith("out\\nput.csv") and len(result.stderr.strip().splitlines()) == 1
 
 
 def test_info_of_the_shipped_models_and_bad_paths(tmp_path):
