@@ -335,6 +335,10 @@ def read_config(path: str | os.PathLike) -> dict:
         raise ModelFileError(f"{config_path} is a symbolic link; a model directory holds its own files (copy the "
                              "linked one in, e.g. cp -rL)")
     if not config_path.is_file():
+        leftover = re.fullmatch(r"\.(.+)\.[a-z0-9_]{8}\.partial", Path(os.path.realpath(root)).name)
+        if leftover:  # the config is written last: a save that stopped before it
+            raise ModelFileError(f"{root} is the half-written model of a save to {leftover[1]} that was interrupted; load "
+                                 f"{root.parent / leftover[1]} instead, and delete this folder")
         raise ModelFileError(f"{root} is not a sentiment model directory (no {CONFIG}); pass the folder `sentiment fit` wrote")
     try:
         config = json.loads(config_path.read_text(encoding="utf-8"))

@@ -584,6 +584,17 @@ def test_a_previous_model_whose_deletion_was_cut_short_is_never_offered_as_a_bac
     assert persistence._interrupted_save_backup(tmp_path / "model") is None
 
 
+def test_the_half_written_folder_of_an_interrupted_save_is_said_to_be_one(tmp_path):
+    leftover = tmp_path / ".model.k3j9x_2a.partial"
+    (leftover / "vectorizer").mkdir(parents=True)  # the config is written last
+    with pytest.raises(ModelFileError, match=r"k3j9x_2a.partial is the half-written model of a save to model that "
+                                             r"was interrupted; load .*model instead, and delete this folder"):
+        sentiment.load(leftover)
+    (tmp_path / "drafts.partial").mkdir()  # not a name a save makes
+    with pytest.raises(ModelFileError, match="drafts.partial is not a sentiment model directory"):
+        sentiment.load(tmp_path / "drafts.partial")
+
+
 def test_saved_model_directory_has_normal_permissions(fitted, tmp_path):
     previous = os.umask(0o022)
     try:
