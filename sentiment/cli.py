@@ -84,13 +84,15 @@ def _column_option(*args, **kwargs):
     return typer.Option(*args, parser=_given_name, **kwargs)
 
 
-_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")  # control characters, but tab and line break
-_C1 = re.compile(r"[\x7f-\x9f]")  # the ones json.dumps leaves as they are
+# control characters, but tab and line break, and the bidirectional overrides and isolates, which reorder what
+# follows on the line (a label or a text could make a line read otherwise than it is)
+_CONTROL = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
+_LEFT_BY_JSON = re.compile("[\x7f-\x9f\u202a-\u202e\u2066-\u2069]")  # the ones json.dumps leaves as they are
 
 
 def _echo(text: str, **kwargs) -> None:
     """``typer.echo`` with control characters shown escaped (``\\x1b``, ``\\r``): a label name, a model's
-    setting or a text must not move the cursor, retitle the window or clear the screen."""
+    setting or a text must not move the cursor, retitle the window, clear the screen or reorder the line."""
     typer.echo(_CONTROL.sub(lambda m: repr(m.group())[1:-1], text), **kwargs)
 
 
@@ -99,7 +101,7 @@ _field = on_one_line  # a text, label or term as one field of a tab-separated ou
 
 def _json_text(value) -> str:
     """``value`` as indented JSON, every control character escaped (``\\u001b``, ``\\u009b``)."""
-    return _C1.sub(lambda m: f"\\u{ord(m.group()):04x}", json.dumps(value, ensure_ascii=False, indent=2))
+    return _LEFT_BY_JSON.sub(lambda m: f"\\u{ord(m.group()):04x}", json.dumps(value, ensure_ascii=False, indent=2))
 
 
 def _fail(message: str, code: int = 1) -> None:

@@ -1021,6 +1021,10 @@ def test_control_characters_from_a_model_or_a_text_reach_the_terminal_escaped(bi
     assert info.exit_code == 0 and "\x1b" not in info.stdout and "pos\\x1b]0;owned\\x07" in info.stdout
     as_json = invoke("predict", "--model", tmp_path / "m", "--json", "an awful film")
     assert "\x9b" not in as_json.stdout and json.loads(as_json.stdout)[0]["label"] == "neg\x9b2J"
+    spoof = "a great film \u202eevitagen\u202c"  # an override: the line would read "... negative"
+    shown = invoke("predict", "--model", tmp_path / "m", spoof, "--json"), invoke("predict", "--model", tmp_path / "m", spoof)
+    assert all("\u202e" not in result.stdout for result in shown) and "\\u202e" in shown[1].stdout
+    assert json.loads(shown[0].stdout)[0]["text"] == spoof
 
 
 def test_a_label_or_text_with_line_breaks_stays_on_its_own_line(binary, tmp_path):
