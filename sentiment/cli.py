@@ -55,15 +55,15 @@ def _options(version: bool = typer.Option(False, "--version", callback=_print_ve
 def _given_path(value) -> Path:
     """A path given on the command line; an empty one (``--model ''``, which Path reads as the current
     directory) is refused as a usage error."""
-    if isinstance(value, str) and not value.strip():
-        raise typer.BadParameter("the path is empty; give one (. for the current directory)")
+    if isinstance(value, str) and not value:
+        raise typer.BadParameter("the path is empty; give one")
     return Path(value)
 
 
 def _given_name(value) -> str:
     """A column name given on the command line; an empty one (``--text-column ''``) is refused as a usage
     error, not taken for the default."""
-    if not str(value).strip():
+    if not str(value):
         raise typer.BadParameter("the name is empty; give a column's name, or leave the option out")
     return str(value)
 

@@ -20,8 +20,9 @@ from .checks import (LABEL_SETS, check_fraction, check_label_sets, check_labels,
 from .cleaning import Cleaner
 from .data import (LABEL_SEPARATOR, csv_quoting, holds_sst_trees, iter_table, missing_columns, read_labelled,
                    read_weights, text_values)
-from .errors import (AbsentLabelWarning, ConfigError, DataError, LabelSpellingWarning, MissingColumnsError, SeparatorError,
-                     TuningWarning, UngroupedLabelError, UnknownLabelsError, counted, refuse_flags, with_article)
+from .errors import (AbsentLabelWarning, ConfigError, DataError, LabelSpellingWarning, MissingColumnsError, ModelFileError,
+                     SeparatorError, TuningWarning, UngroupedLabelError, UnknownLabelsError, counted, refuse_flags,
+                     with_article)
 from .evaluation import evaluate
 from .multilabel import MIN_POSITIVES
 from .persistence import (atomic_directory, atomic_file, check_model_target, check_output_file, read_config,
@@ -967,7 +968,7 @@ def vectorize_file(data: str | Path, out: str | Path, *, vectorizer: str | None 
     ``names`` writes the columns' names as a JSON array. Every path and option is checked before the data are
     read, and the files are written together at the end (each atomically; the saved vectorizer swapped in
     last, so that an interruption never pairs a new vectorizer with old vectors), so a failure leaves none
-    of them changed. Returns ``{"rows", "columns", "vectorizer", "out", "names", "saved"}``.
+    of them changed, but for a failure of that last swap, which says so. Returns ``{"rows", "columns", "vectorizer", "out", "names", "saved"}``.
     """
     from .data import read_table
     from .text_vectorizer import TextVectorizer
@@ -994,26 +995,43 @@ def vectorize_file(data: str | Path, out: str | Path, *, vectorizer: str | None 
     _check_no_blank(frame[text_column], data, text_column)
     texts = text_values(frame[text_column], data, text_column)
     vectors = vec.transform(texts) if model is not None else vec.fit_transform(texts, progress=progress)
-    with contextlib.ExitStack() as written:  # every file is renamed into place only once all are written, --save last
-        if save is not None:
-            staging = written.enter_context(atomic_directory(save, vectorizer=True))
-        with open(written.enter_context(atomic_file(out)), "wb") as handle:
-            if dense:
-                np.save(handle, vectors)
-            else:
-                from scipy.sparse import save_npz
+    replaced: list[bool] = []  # whether --out and --names are in place, before --save is swapped in
+    try:
+        with contextlib.ExitStack() as written:  # every file is renamed into place only once all are written, --save last
+            if save is not None:
+                staging = written.enter_context(atomic_directory(save, vectorizer=True))
+                written.enter_context(_on_success(lambda: replaced.append(True)))
+            with open(written.enter_context(atomic_file(out)), "wb") as handle:
+                if dense:
+                    np.save(handle, vectors)
+                else:
+                    from scipy.sparse import save_npz
 
-                save_npz(handle, vectors)
-        if names is not None:
-            with open(written.enter_context(atomic_file(names)), "w", encoding="utf-8") as handle:
-                json.dump(vec.get_feature_names_out().tolist(), handle, ensure_ascii=False)
-        if save is not None:
-            fitted_on = {"columns": {"text": text_column}, "data": {"train": Path(data).name}}
-            config, stages = vec.saved_form(extra=None if model is not None else fitted_on)
-            write_config(staging, config, write_stages(staging, stages))
+                    save_npz(handle, vectors)
+            if names is not None:
+                with open(written.enter_context(atomic_file(names)), "w", encoding="utf-8") as handle:
+                    json.dump(vec.get_feature_names_out().tolist(), handle, ensure_ascii=False)
+            if save is not None:
+                fitted_on = {"columns": {"text": text_column}, "data": {"train": Path(data).name}}
+                config, stages = vec.saved_form(extra=None if model is not None else fitted_on)
+                write_config(staging, config, write_stages(staging, stages))
+    except ModelFileError as exc:
+        if not replaced:
+            raise
+        files = f"--out {out}" + (f" and --names {names} were" if names is not None else " was")
+        raise ModelFileError(f"{exc}; {files} written all the same: vectorize again to save the vectorizer "
+                             "that made them") from exc
     return {"rows": int(vectors.shape[0]), "columns": int(vectors.shape[1]), "vectorizer": vec.vectorizer,
             "out": str(out), "names": str(names) if names is not None else None,
             "saved": str(save) if save is not None else None}
+
+
+@contextlib.contextmanager
+def _on_success(action):
+    """Call ``action`` when the block ends without an error (in an ExitStack: once the contexts entered
+    after this one have closed)."""
+    yield
+    action()
 
 
 def _check_vector_target(target: Path, flag: str, suffix: str, data: Path, vectorizer: str, dense: bool,

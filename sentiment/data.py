@@ -208,6 +208,7 @@ def iter_table(path: str | Path, columns: Sequence[str] | None, fmt: str | None 
                     raise DataError(f"{file} has a header but no rows; give at least one row")
                 raise DataError(f"{file} holds no rows; give at least one record")
     except UnicodeDecodeError:
+        _check_decompresses(file, compression)  # damage, rather, in a compressed file
         raise not_utf8_error(file) from None
     except pd.errors.EmptyDataError:
         raise DataError(f"{file} is empty; give a file with a header row and at least one row") from None
@@ -219,8 +220,10 @@ def iter_table(path: str | Path, columns: Sequence[str] | None, fmt: str | None 
     except Exception as exc:
         if _decompression_failed(exc, compression):
             raise _cannot_decompress(file, exc) from None
-        if isinstance(exc, DataError) or not isinstance(exc, (pd.errors.ParserError, ValueError, TypeError, OSError)):
-            raise  # TypeError: a JSONL line that is not an object
+        parsing = (pd.errors.ParserError, ValueError, TypeError, OSError)  # TypeError: a JSONL line that is not an object
+        if isinstance(exc, DataError) or not isinstance(exc, parsing):
+            raise
+        _check_decompresses(file, compression)  # a damaged compressed file often fails to parse before its checksum
         first_line = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
         counts = re.search(r"Expected (\d+) fields in line (\d+), saw (\d+)", first_line)
         if fmt in ("csv", "tsv") and counts:
@@ -296,6 +299,20 @@ def _head(file: Path, compression: str | None, size: int = HEAD_SIZE) -> bytes |
         if _decompression_failed(exc, compression):
             raise _cannot_decompress(file, exc) from None
         raise
+
+
+def _check_decompresses(file: Path, compression: str | None) -> None:
+    """Raise :func:`_cannot_decompress` if ``file`` (of a compression read here) does not decompress to its end."""
+    opener = _opener(compression) if compression is not None else None
+    if opener is None:
+        return
+    try:
+        with opener(file, "rb") as handle:
+            while handle.read(1 << 20):
+                pass
+    except Exception as exc:  # else the error found first is the one to say
+        if _decompression_failed(exc, compression):
+            raise _cannot_decompress(file, exc) from None
 
 
 def _decompression_failed(exc: BaseException, compression: str | None) -> bool:

@@ -74,6 +74,14 @@ def write_stages(folder: Path, stages: dict[str, tuple[dict, dict]]) -> dict[str
     return files
 
 
+def _of_this_save(written: str | os.PathLike, target: Path) -> bool:
+    """Whether the path ``written`` is the model directory ``target`` or lies in it, or in one of the
+    temporary siblings (``.NAME.xxxxxxxx.partial`` or ``.old``) that saving to it makes."""
+    real = Path(os.path.realpath(written))
+    return any(folder == target or (folder.parent == target.parent and folder.name.startswith(f".{target.name}."))
+               for folder in (real, *real.parents))
+
+
 @contextlib.contextmanager
 def atomic_directory(path: str | os.PathLike, vectorizer: bool = False) -> Iterator[Path]:
     """Yield a temporary sibling of ``path`` to fill; on success it replaces ``path``, on error it is removed.
@@ -93,8 +101,8 @@ def atomic_directory(path: str | os.PathLike, vectorizer: bool = False) -> Itera
         failed = exc.__cause__ if isinstance(exc, ModelFileError) else exc  # a nested save's failed write
         written = getattr(failed, "filename", None)
         if not isinstance(failed, OSError) or isinstance(failed, ModelFileError) or (
-                written is not None and target.parent.resolve() not in Path(os.path.realpath(written)).parents):
-            raise  # not a write of this model: e.g. a file the caller read
+                written is not None and not _of_this_save(written, target)):
+            raise  # not a write of this model: e.g. a file the caller read, or wrote beside it (vectorize --out)
         exc = failed
         kept = "the model already there is kept as it was" if target.exists() else "nothing was saved"
         space, permissions = "free some space or choose another place", f"check the permissions of {target.parent}"
@@ -219,10 +227,14 @@ def check_output_file(path: str | os.PathLike, flag: str, suffixes: tuple[str, .
     caller checked that) but that is a symbolic link to a file whose name does not (writing through the link
     would replace, say, a CSV table), that is not a regular file (a device or a FIFO, which the rename at the
     end would replace), or that lies inside a model directory (:func:`check_outside_models`)."""
+    try:
+        Path(path).resolve()
+    except RuntimeError:  # a loop of links (Python < 3.13; later ones raise an OSError, which the CLI says)
+        raise ConfigError(f"{flag} {path} is a symbolic link that leads back to itself; remove it or give another path") from None
     real = Path(os.path.realpath(path))
     if real.suffix.lower() not in suffixes:
-        raise ConfigError(f"{flag} {path} is a link to {real}; writing through it would replace that file, which "
-                          f"is not a {' or '.join(suffixes)} file: remove the link or give another path")
+        raise ConfigError(f"{flag} {path} is a link to {real}, which is not a {' or '.join(suffixes)} file (so that "
+                          "writing through the link replaces no other kind of file); remove the link or give another path")
     _refuse_special(real, path, flag)
     check_outside_models(path, flag)
 
@@ -238,7 +250,7 @@ def _refuse_special(real: Path, path: str | os.PathLike, flag: str | None = None
     kind = ("a directory" if stat.S_ISDIR(mode) else "a named pipe (FIFO)" if stat.S_ISFIFO(mode)
             else "a socket" if stat.S_ISSOCK(mode) else "a device")
     named = f"{flag} {path}" if flag else str(path)
-    through = "" if Path(path).absolute() == real else f" (a link to {real})"
+    through = f" (a link to {real})" if os.path.islink(path) else ""
     raise ConfigError(f"{named}{through} is {kind}, not a regular file; give the path of a file to write")
 
 
@@ -335,10 +347,11 @@ def read_config(path: str | os.PathLike) -> dict:
         raise ModelFileError(f"{config_path} is a symbolic link; a model directory holds its own files (copy the "
                              "linked one in, e.g. cp -rL)")
     if not config_path.is_file():
-        leftover = re.fullmatch(r"\.(.+)\.[a-z0-9_]{8}\.partial", Path(os.path.realpath(root)).name)
+        real = Path(os.path.realpath(root))
+        leftover = re.fullmatch(r"\.(.+)\.[a-z0-9_]{8}\.partial", real.name)
         if leftover:  # the config is written last: a save that stopped before it
             raise ModelFileError(f"{root} is the half-written model of a save to {leftover[1]} that was interrupted; load "
-                                 f"{root.parent / leftover[1]} instead, and delete this folder")
+                                 f"{real.parent / leftover[1]} instead, and delete this folder")
         raise ModelFileError(f"{root} is not a sentiment model directory (no {CONFIG}); pass the folder `sentiment fit` wrote")
     try:
         config = json.loads(config_path.read_text(encoding="utf-8"))
@@ -607,8 +620,11 @@ def _replace_dir(staging: Path, target: Path) -> None:
     except BaseException:
         _move(backup, target)
         raise
-    doomed = backup.with_name(backup.name[: -len(".old")] + ".partial")  # a .old sibling is always whole:
-    _move(backup, doomed)  # one that a deletion cut short is a leftover that a later save removes
+    doomed = backup.with_suffix(".partial")  # a .old sibling is always whole: one whose deletion
+    try:  # was cut short is a leftover that a later save removes
+        _move(backup, doomed)
+    except OSError:  # the new model is in place all the same (Windows: a file of the old one held open)
+        doomed = backup
     shutil.rmtree(doomed, ignore_errors=True)
 
 

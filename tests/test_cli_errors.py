@@ -571,7 +571,8 @@ def test_stdin_and_stdout_are_utf8_whatever_the_platform_gives_redirected_stream
     (["export", "", "--out", "x.pt"], "'MODEL'", "path"),
     (["evaluate", "data.csv", "--model", "."], None, None),  # "." is the current directory, said so
     (["predict", "--input", "data.csv", "--output", "o.csv", "--text-column", ""], "'--text-column'", "name"),
-    (["fit", "data.csv", "--label-column", " "], "'--label-column'", "name"),
+    (["fit", "data.csv", "--label-column", ""], "'--label-column'", "name"),
+    (["fit", "data.csv", "--out", ""], "'--out'", "path"),
     (["vectorize", "data.csv", "--out", "v.npz", "--text-column", ""], "'--text-column'", "name"),
 ])
 def test_an_empty_path_or_column_is_refused_not_taken_for_the_default(args, flag, what, tmp_path, monkeypatch):

@@ -159,7 +159,7 @@ def test_predict_file_refuses_overwriting_input_and_unknown_output_format(saved_
         predict_file(pipe, source, tmp_path)
     (tmp_path / "notes.txt").write_text("mine")
     symlink(tmp_path / "out.jsonl", tmp_path / "notes.txt")
-    with pytest.raises(ConfigError, match="out.jsonl is a link to .*notes.txt; writing through it would replace"):
+    with pytest.raises(ConfigError, match="out.jsonl is a link to .*notes.txt, which is not a .jsonl file"):
         predict_file(pipe, source, tmp_path / "out.jsonl")
     assert (tmp_path / "notes.txt").read_text() == "mine"
     with pytest.raises(DataError, match="has no column 'review'"):

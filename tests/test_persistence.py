@@ -7,6 +7,7 @@ import copy
 import errno
 import json
 import os
+import re
 import shutil
 import stat
 import sys
@@ -590,6 +591,8 @@ def test_the_half_written_folder_of_an_interrupted_save_is_said_to_be_one(tmp_pa
     with pytest.raises(ModelFileError, match=r"k3j9x_2a.partial is the half-written model of a save to model that "
                                              r"was interrupted; load .*model instead, and delete this folder"):
         sentiment.load(leftover)
+    with pytest.raises(ModelFileError, match=f"load {re.escape(str(tmp_path / 'model'))} instead"):
+        sentiment.load(leftover / "vectorizer" / "..")  # the folder beside the leftover, wherever it is named from
     (tmp_path / "drafts.partial").mkdir()  # not a name a save makes
     with pytest.raises(ModelFileError, match="drafts.partial is not a sentiment model directory"):
         sentiment.load(tmp_path / "drafts.partial")
@@ -686,8 +689,37 @@ def test_atomic_file_never_replaces_a_named_pipe(tmp_path):
         with pytest.raises(ConfigError, match=f"{path.name}{through} is a named pipe \\(FIFO\\), not a regular file"):
             with atomic_file(path) as partial:
                 Path(partial).write_text("x")
+    (tmp_path / "sub").mkdir()  # a path through ".." is no link
+    with pytest.raises(ConfigError, match=r"sub/\.\./out.csv is a named pipe"):
+        with atomic_file(tmp_path / "sub" / ".." / "out.csv") as partial:
+            Path(partial).write_text("x")
     assert stat.S_ISFIFO((tmp_path / "out.csv").stat().st_mode)
-    assert sorted(p.name for p in tmp_path.iterdir()) == ["link.csv", "out.csv"]
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["link.csv", "out.csv", "sub"]
+
+
+def test_a_link_that_leads_back_to_itself_is_refused_as_an_output(tmp_path):
+    from sentiment.persistence import check_output_file
+
+    symlink(tmp_path / "loop.csv", tmp_path / "loop.csv")
+    with pytest.raises((ConfigError, OSError), match="loop.csv"):
+        check_output_file(tmp_path / "loop.csv", "--output", (".csv",))
+
+
+def test_a_save_whose_old_model_cannot_be_set_aside_for_deletion_still_succeeds(fitted, tmp_path, monkeypatch):
+    from sentiment import persistence
+
+    fitted("tfidf", "logreg").save(tmp_path / "model")
+    real_move = persistence._move
+
+    def held_open(source, target, replace=False):  # Windows: a file of the old model held open for a moment
+        if str(source).endswith(".old"):
+            raise PermissionError(13, "Access is denied", str(source))
+        real_move(source, target, replace)
+
+    monkeypatch.setattr(persistence, "_move", held_open)
+    new = fitted("count", "logreg")
+    assert new.save(tmp_path / "model") == tmp_path / "model"  # no error: the new model is in place
+    assert sentiment.load(tmp_path / "model").vectorizer == "count"
 
 
 def test_a_pipeline_pickled_before_fitted_settings_were_kept_still_saves(binary, tmp_path):

@@ -269,7 +269,7 @@ def test_vectorize_does_not_write_through_a_link_to_another_kind_of_file(reviews
     symlink(tmp_path / "v.npz", notes)
     symlink(tmp_path / "names.json", notes)
     assert_error(invoke("vectorize", reviews, "--text-column", "review", "--out", tmp_path / "v.npz"),
-                 "--out .*v.npz is a link to .*notes.csv; writing through it would replace that file, which is not a .npz")
+                 "--out .*v.npz is a link to .*notes.csv, which is not a .npz file")
     assert_error(invoke("vectorize", reviews, "--text-column", "review", "--out", tmp_path / "w.npz",
                         "--names", tmp_path / "names.json"), "--names .*names.json is a link to .*notes.csv")
     if hasattr(os, "mkfifo"):
@@ -289,6 +289,29 @@ def test_vectorize_swaps_the_saved_vectorizer_in_after_the_vectors(reviews, tmp_
     assert_ok(invoke("vectorize", reviews, "--text-column", "review", "--out", tmp_path / "v.npz",
                      "--names", tmp_path / "names.json", "--save", tmp_path / "vec"))
     assert moved == ["names.json", "v.npz", "vec"]  # an interruption before the last leaves the old vectorizer
+
+
+def test_vectorize_says_which_file_failed_beside_the_saved_vectorizer(reviews, tmp_path, monkeypatch):
+    def too_large(handle, matrix, **kwargs):
+        raise OSError(27, "File too large")
+
+    monkeypatch.setattr("scipy.sparse.save_npz", too_large)
+    assert_error(invoke("vectorize", reviews, "--text-column", "review", "--out", tmp_path / "v.npz",
+                        "--save", tmp_path / "vec"), "file too large: .*v.npz")  # not "could not write the model"
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["reviews.csv"]
+
+
+def test_a_failed_last_swap_of_vectorize_says_the_vectors_were_written(reviews, tmp_path, monkeypatch):
+    from sentiment import persistence
+
+    def refused(staging, target):
+        raise PermissionError(13, "Permission denied", str(target))
+
+    monkeypatch.setattr(persistence, "_replace_dir", refused)
+    assert_error(invoke("vectorize", reviews, "--text-column", "review", "--out", tmp_path / "v.npz",
+                        "--names", tmp_path / "n.json", "--save", tmp_path / "vec"),
+                 "could not write the model to .*vec .*--out .*v.npz and --names .*n.json were written all the same")
+    assert (tmp_path / "v.npz").exists() and not (tmp_path / "vec").exists()
 
 
 def test_vectorize_never_saves_over_a_trained_model(reviews, model_copy, tmp_path):
