@@ -66,7 +66,8 @@ class Ensemble(Classifier):
             if member.multi_label_ != first.multi_label_:
                 raise ConfigError("ensemble members must all give one label per text, or all several labels per text; "
                                   "combine models of one kind")
-            if member.label_names_ != first.label_names_:  # names, so 0/1 and "negative"/"positive" models combine
+            if sorted(member.label_names_) != sorted(first.label_names_):  # names, in any order: 0/1 and
+                # "negative"/"positive" models combine, and so do models whose labels sort otherwise (codes, names)
                 raise ConfigError(
                     f"ensemble members must share their labels, and one has {', '.join(map(str, first.label_names_))}, "
                     f"another {', '.join(map(str, member.label_names_))}; combine models trained on the same labels "
@@ -84,15 +85,21 @@ class Ensemble(Classifier):
         self.multi_label_ = first.multi_label_
         self.thresholds_ = None
         if self.multi_label_:
-            mean = sum(w * np.asarray(m.thresholds_) for w, m in zip(weights, members)) / sum(weights)
+            mean = sum(w * np.asarray(m.thresholds_)[order]
+                       for w, m, order in zip(weights, members, self._column_orders)) / sum(weights)
             self.thresholds_ = mean if checked is None else checked
         self.config_ = {"columns": getattr(first, "config_", {}).get("columns", {"text": "text", "label": "label"})}
+
+    @property
+    def _column_orders(self) -> list[list[int]]:
+        """Per member, its columns (probabilities, thresholds, label values) in the order of ``label_names_``."""
+        return [[member.label_names_.index(name) for name in self.label_names_] for member in self.members]
 
     @property
     def member_classes_(self) -> list[list]:
         """Every member's label values (0/1 of one, "neg"/"pos" of another, a nested ensemble's members'
         too), in the order of ``classes_``, so that labels match whichever are given."""
-        return [values for member in self.members
+        return [np.asarray(values, dtype=object)[order].tolist() for member, order in zip(self.members, self._column_orders)
                 for values in [member.classes_.tolist(), *getattr(member, "member_classes_", [])]]
 
     def tune(self, texts: Sequence[str], labels: Sequence) -> "Ensemble":
@@ -127,7 +134,8 @@ class Ensemble(Classifier):
         """The weighted mean of the members' probabilities (columns in the order of ``classes_``) and, per
         text, the most features any member knows."""
         evidence = [member._evidence(texts, known, proba) for member in self.members]
-        mean = (sum(w * p for w, (p, _) in zip(self.weights, evidence)) / sum(self.weights)) if proba else None
+        mean = (sum(w * p[:, order] for w, (p, _), order in zip(self.weights, evidence, self._column_orders))
+                / sum(self.weights)) if proba else None
         return mean, np.max([counts for _, counts in evidence], axis=0) if known else None
 
     def fit(self, texts: Sequence[str], labels: Sequence, **fit_params) -> "Ensemble":

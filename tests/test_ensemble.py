@@ -107,6 +107,24 @@ def test_an_ensemble_takes_the_label_values_of_any_member(binary, tmp_path):
         assert Ensemble(pair).score(binary.dev_texts, ["positive" if y else "negative" for y in truth]) > 0.8
 
 
+def test_members_whose_labels_come_in_another_order_are_matched_by_name(binary, tmp_path):
+    named = Pipeline("tfidf", "logreg").fit(binary.train_texts, ["negative" if y == "neg" else "positive"
+                                                                  for y in binary.train_labels])
+    flipped = Pipeline("count", "nb").fit(binary.train_texts, [int(y == "neg") for y in binary.train_labels],
+                                          label_names={0: "positive", 1: "negative"})  # positive first
+    assert flipped.label_names_ == ["positive", "negative"]
+    ours, theirs = named.predict_proba(binary.dev_texts), flipped.predict_proba(binary.dev_texts)
+    first, second = Ensemble([named, flipped]), Ensemble([flipped, named])
+    assert first.label_names_ == ["negative", "positive"] and second.label_names_ == ["positive", "negative"]
+    np.testing.assert_allclose(first.predict_proba(binary.dev_texts), (ours + theirs[:, ::-1]) / 2)
+    np.testing.assert_allclose(second.predict_proba(binary.dev_texts), (theirs + ours[:, ::-1]) / 2)
+    truth = ["positive" if y == "pos" else "negative" for y in binary.dev_labels]
+    assert first.score(binary.dev_texts, truth) == second.score(binary.dev_texts, truth) > 0.8
+    assert second.score(binary.dev_texts, [int(y == "neg") for y in binary.dev_labels]) > 0.8  # flipped's codes
+    loaded = sentiment.load(second.save(tmp_path / "e"))
+    np.testing.assert_allclose(loaded.predict_proba(binary.dev_texts), second.predict_proba(binary.dev_texts))
+
+
 def test_ensemble_round_trip(members, binary, tmp_path):
     ensemble = Ensemble(list(members))
     ensemble.save(tmp_path / "ens")
