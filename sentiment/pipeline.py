@@ -380,7 +380,8 @@ class Pipeline(OptionAttributes, Classifier):
         stopping; a classical model of one label per text learns nothing from it (checked, then unused: score
         the fitted pipeline with :func:`~sentiment.evaluation.evaluate`, which an early-stopped network's
         dev figures would flatter). ``label_names`` maps label values to display names (``{0: "negative", 1: "positive"}``);
-        without it, integer labels 0/1 and 0..4 are named as binary and 5-way polarity.
+        without it, integer labels 0/1 and 0..4 are named as binary and 5-way polarity (but for a pipeline of
+        :meth:`for_task` of another task than polarity, e.g. emotion ids: they stay numbers, as in the CLI).
         ``texts`` and ``labels`` may be lists, 1-D numpy arrays or pandas Series. ``sample_weight``: one weight
         per text (0, or from 1e-6 to 1e6), as scikit-learn's estimators take it: how much each text counts in the training
         loss (the thresholds' tuning and early stopping count every text once). Returns the pipeline.
@@ -401,7 +402,8 @@ class Pipeline(OptionAttributes, Classifier):
         spelling = label_spelling_note(classes)
         if spelling:
             warnings.warn(spelling, LabelSpellingWarning, stacklevel=2)
-        names = display_names(classes, label_names)
+        task = self.__dict__.get("_one_label_task") or self.__dict__.get("_several_labels_task")  # of for_task
+        names = display_names(classes, label_names, polarity=task in (None, "polarity"))
         dev_targets = None
         if dev is not None:  # unknown dev labels fail before the (slow) cleaning, not after
             from .evaluation import targets_for
@@ -780,9 +782,9 @@ def _model_input(vectorizer, model, docs: list[list[str]]):
     return _sequences(vectorizer, docs, model.name) if model.input_kind == "sequences" else vectorizer.transform(docs)
 
 
-def display_names(classes: np.ndarray, names: dict | None = None) -> list[str]:
-    """The display name of each class: from ``names`` (value -> name), else 0/1 and 0..4 as binary and
-    5-way polarity, else the values as text."""
+def display_names(classes: np.ndarray, names: dict | None = None, polarity: bool = True) -> list[str]:
+    """The display name of each class: from ``names`` (value -> name), else (with ``polarity``) 0/1 and 0..4
+    as binary and 5-way polarity, else the values as text."""
     if names is not None and not isinstance(names, Mapping):
         raise ConfigError(f"label_names must be a dict of label -> display name (e.g. {{0: 'negative', 1: 'positive'}}), "
                           f"not {with_article(type(names).__name__)}")
@@ -802,7 +804,7 @@ def display_names(classes: np.ndarray, names: dict | None = None) -> list[str]:
             shown[str(name)] = label
         return [str(name) for name in given]
     values = classes.tolist()
-    return polarity_names(values) or [str(v) for v in values]
+    return (polarity_names(values) if polarity else None) or [str(v) for v in values]
 
 
 def polarity_names(values: list) -> list[str] | None:

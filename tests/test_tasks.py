@@ -7,6 +7,7 @@ import json
 import re
 
 import pytest
+from sklearn.base import clone
 from typer.testing import CliRunner
 
 import sentiment
@@ -122,3 +123,14 @@ def test_options_json_gives_each_options_value_and_default():
     aspect = json.loads(runner.invoke(app, ["options", "--task", "aspect", "--json"]).stdout)
     assert aspect["options"]["aspect"]["extractor"]["value"] == "classical"
     assert "lstm" in aspect["available"]["aspect_extractor"]
+
+
+def test_integer_labels_stay_numbers_for_the_emotion_task_as_in_the_cli(binary):
+    ids = [int(y == "pos") for y in binary.train_labels]  # e.g. 1 for joy, 0 for anything else
+    emotion = Pipeline.for_task("emotion").fit(binary.train_texts, ids)
+    assert emotion.label_names_ == ["0", "1"]
+    assert clone(Pipeline.for_task("emotion")).fit(binary.train_texts, ids).label_names_ == ["0", "1"]
+    several = Pipeline.for_task("emotion", multi_label=True).fit(binary.train_texts, [[y] for y in ids])
+    assert several.label_names_ == ["0", "1"]
+    assert Pipeline.for_task("polarity").fit(binary.train_texts, ids).label_names_ == ["negative", "positive"]
+    assert Pipeline().fit(binary.train_texts, ids).label_names_ == ["negative", "positive"]
