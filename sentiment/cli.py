@@ -728,7 +728,7 @@ def clean(
     from_stdin, where = _texts_given(texts, 'sentiment clean "Not bad at all!", or - to read them from stdin')
     options = _parse_options(set_, stages=())
     if model is not None or task is not None:
-        cleaner = cleaner_of(options, _load(model, task, labels=False), f"--task {task}" if model is None else "--model")
+        cleaner = cleaner_of(options, _load(model, task, labels=False), f"--task {task}" if model is None else str(model))
     else:
         cleaner = cleaner_of(options)
     array = _JsonArray() if as_json else None

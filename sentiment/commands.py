@@ -147,7 +147,7 @@ def fit_file(
             texts, labels, stop_dev = split
     same_file = dev is not None and _same_file(dev, data)  # said above
     # SST phrases: a dev sentence may well be a phrase of a training tree, which no row duplicates
-    overlap = [] if same_file or phrases else _dev_overlap_notes(texts, dev_texts)
+    overlap = [] if same_file or phrases else _dev_overlap_notes(texts, dev_texts, split=dev is None)
     spelling = label_spelling_note(_label_values(everything[1]))
     if spelling:  # warned before training (Pipeline.fit's own warning, after it, is left out); the CLI: a note
         warnings.warn(spelling, LabelSpellingWarning, stacklevel=2)
@@ -341,15 +341,17 @@ def _label_values(labels: list) -> set:
     return set(y for ys in labels for y in ys) if is_multi_label(labels) else set(labels)
 
 
-def _dev_overlap_notes(texts: list[str], dev_texts: list[str]) -> list[str]:
-    """A note when dev texts also occur among the training texts (duplicated rows): the dev figures are
-    then figures partly on training data."""
+def _dev_overlap_notes(texts: list[str], dev_texts: list[str], split: bool) -> list[str]:
+    """A note when dev texts also occur among the training texts (duplicated rows; ``split``: the dev texts
+    were held out of the training file): the dev figures are then figures partly on training data."""
     seen = set(texts)
     repeated = sum(text in seen for text in dev_texts)
     if not repeated:
         return []
+    advice = ("drop the duplicates (pandas: df.drop_duplicates('text'))" if split else
+              "drop them from one of the files (pandas: train[~train.text.isin(dev.text)])")
     return [f"note: {repeated} of the {len(dev_texts)} dev texts also occur among the training texts (duplicated "
-            "rows), so the dev figures are optimistic; drop the duplicates (pandas: df.drop_duplicates('text'))"]
+            f"rows), so the dev figures are optimistic; {advice}"]
 
 
 def _polarity_names_or_numbers(task: str, labels: list, label_names: dict | None,
@@ -623,9 +625,10 @@ def evaluate_file(data: str | Path, model: str | Path | None = None, *, text_col
     return pipe, evaluate(pipe, texts, labels, grouping, progress=progress, mistakes=mistakes)
 
 
-def cleaner_of(options: dict, model=None, where: str = "--model") -> Cleaner:
+def cleaner_of(options: dict, model=None, where: str = "the model") -> Cleaner:
     """The cleaning ``sentiment clean`` shows: ``options`` (cleaning options only; a ConfigError names the
-    valid ones), or the cleaning of ``model`` (a loaded pipeline or text vectorizer) as it was trained."""
+    valid ones), or the cleaning of ``model`` (a loaded pipeline or text vectorizer; ``where`` names it in
+    messages, e.g. its folder) as it was trained."""
     if model is None:
         return Cleaner(**options)
     if options:

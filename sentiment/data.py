@@ -550,7 +550,8 @@ def read_labelled(path: str | Path, text_column: str = "text", label_column: str
     fmt = fmt or table_format(file)
     if fmt == "sst":
         if separator is not None:
-            raise DataError(f"{file} holds SST trees, which give one label per text; leave out --multi-label")
+            raise DataError(f"{file} holds SST trees, which give one label per text: they suit a model of one label "
+                            "per text (fit without --multi-label)")
         from .sst import read_sst_trees  # which reads its files through this module
 
         return read_sst_trees(file, phrases=phrases, binary=binary, every_sentence=every_sentence)

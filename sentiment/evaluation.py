@@ -82,9 +82,9 @@ def codes_for(classes: np.ndarray, names, labels: Sequence, aliases: Sequence = 
         known = [str(name) for name in (names or classes.tolist())]
         raise UnknownLabelsError(
             f"label(s) {', '.join(unknown[:10])} were not seen in training; the model knows: {', '.join(known)}. "
-            "Check the label column (--label-column), name the labels as the model does (--label-names 0=negative; "
-            "in Python relabel them), or evaluate a model trained with these labels",
-            unknown, known)
+            f"Check the label column (--label-column), evaluate a model trained with these labels, or, where they "
+            f"are the model's under other names, name them as it does (--label-names {unknown[0]}={known[0]},...; "
+            "in Python relabel them)", unknown, known)
     return np.array([lookup[str(y)] for y in labels], dtype=np.int64)
 
 

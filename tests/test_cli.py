@@ -1122,4 +1122,4 @@ def test_clean_errors_are_one_line(args, pattern):
 
 def test_clean_refuses_an_ensemble_naming_its_members(saved_ensemble):
     assert_error(invoke("clean", "--model", saved_ensemble, "x"),
-                 "is an ensemble model, whose cleaning is not one to show: its members each clean in their own way")
+                 f"{re.escape(str(saved_ensemble))} is an ensemble model, whose cleaning is not one to show: its members each clean in their own way")

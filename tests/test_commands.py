@@ -393,6 +393,17 @@ def test_a_single_dev_text_that_is_also_a_training_text_is_noted(tmp_path):
         pytest.fail("no seed split the duplicated row")
 
 
+def test_a_dev_file_sharing_texts_with_the_training_file_is_noted_with_advice_for_two_files(tmp_path):
+    rows = [(f"great film number {i}", "positive") for i in range(20)] + [(f"awful film number {i}", "negative")
+                                                                        for i in range(20)]
+    write_table(pd.DataFrame(rows, columns=["text", "label"]), tmp_path / "train.csv")
+    write_table(pd.DataFrame(rows[:2] + [("a fine film", "positive")], columns=["text", "label"]), tmp_path / "dev.csv")
+    logged = []
+    commands.fit_file(tmp_path / "train.csv", tmp_path / "m", dev=tmp_path / "dev.csv", model="logreg", log=logged.append)
+    assert ("note: 2 of the 3 dev texts also occur among the training texts (duplicated rows), so the dev figures are "
+            "optimistic; drop them from one of the files (pandas: train[~train.text.isin(dev.text)])") in logged
+
+
 def test_the_seed_chooses_the_dev_part(tmp_path, monkeypatch):
     from sentiment.splits import train_dev_split
 
