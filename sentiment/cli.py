@@ -434,7 +434,9 @@ def fit(
         )
         if report is not None:
             try:
-                write_report(dev_report, report, "dev", model=pipe)
+                refitted = dev is None and refit is not False  # the metrics are the scored model's, the curves the saved one's
+                note = "the saved model, trained again on all of DATA after the dev figures" if refitted else None
+                write_report(dev_report, report, "dev", model=pipe, history_note=note)
             except Exception as exc:  # noqa: BLE001 - whatever stopped it, the saved model must be said
                 why = _os_error_message(exc) if isinstance(exc, OSError) else " ".join(str(exc).split())
                 _fail(f"the model was saved to {out}, but the report could not be written ({why})")

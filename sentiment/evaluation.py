@@ -297,9 +297,10 @@ def check_report_folder(folder: Path, inputs: Sequence[Path] = ()) -> None:
                               "--report another folder")
 
 
-def write_report(report: dict, folder: str | Path, title: str, model=None) -> list[Path]:
+def write_report(report: dict, folder: str | Path, title: str, model=None, history_note: str | None = None) -> list[Path]:
     """Write ``report`` to ``folder``: ``metrics.json``, then ``confusion_matrix.png`` (several labels per
-    text: ``label_scores.png``), for a ``model`` trained by epochs ``training_history.png``, and for a report
+    text: ``label_scores.png``), for a ``model`` trained by epochs ``training_history.png`` (its training
+    curves, the kept epoch marked, ``history_note`` above them), and for a report
     with ``"mistakes"`` (``evaluate(..., mistakes=True)``) ``mistakes.csv``, the texts given a wrong label
     (the metrics leave them out). The files are renamed into place one after another once all are written (a
     failure while writing leaves an earlier report as it was); those of an earlier report that this one does
@@ -323,9 +324,9 @@ def write_report(report: dict, folder: str | Path, title: str, model=None) -> li
     if history:
         from .models.neural import plot_history
 
-        weighted = model.model_.params.get("class_weight") == "balanced"
-        writers["training_history.png"] = lambda path: plot_history(history, path, weighted=weighted,
-                                                                     multi_label=bool(report.get("multi_label")))
+        options = {"weighted": model.model_.params.get("class_weight") is not None, "kept_epoch": model.model_.best_epoch_,
+                   "multi_label": bool(report.get("multi_label")), "note": history_note}
+        writers["training_history.png"] = lambda path: plot_history(history, path, **options)
     with contextlib.ExitStack() as renames:  # each file is renamed into place only once all are written
         for name, write in writers.items():
             write(renames.enter_context(atomic_file(folder / name)))

@@ -501,6 +501,25 @@ def test_plot_history(mlp_pipe, tmp_path):
     loss_ax, _ = history_figure(mlp_pipe.model_.history_, weighted=True).axes
     assert [t.get_text() for t in loss_ax.get_legend().get_texts()] == ["train (classes weighted)", "dev (early stopping)"]
     assert all(float(tick).is_integer() for tick in loss_ax.get_xticks())  # whole epochs only
+    kept = mlp_pipe.model_.best_epoch_
+    fig = history_figure(mlp_pipe.model_.history_, kept_epoch=kept, note="trained again on all")
+    assert all(f"kept: epoch {kept}" in [t.get_text() for t in ax.get_legend().get_texts()] for ax in fig.axes)
+    assert fig._suptitle.get_text() == "trained again on all"
+
+
+def test_the_report_marks_any_class_weights_and_the_kept_epoch(mlp_pipe, data, tmp_path, monkeypatch):
+    from sentiment import evaluation
+    from sentiment.models import neural
+
+    drawn = {}
+    monkeypatch.setattr(neural, "plot_history", lambda history, path, **options: drawn.update(options))
+    mlp_pipe.model_.params["class_weight"] = {"pos": 5.0}  # a dict weighs the loss too, not only "balanced"
+    try:
+        evaluation.write_report(evaluation.evaluate(mlp_pipe, data[2], data[3]), tmp_path / "r", "dev", model=mlp_pipe,
+                                history_note="note")
+    finally:
+        mlp_pipe.model_.params["class_weight"] = None
+    assert drawn == {"weighted": True, "kept_epoch": mlp_pipe.model_.best_epoch_, "multi_label": False, "note": "note"}
 
 
 @pytest.mark.skipif(torch.cuda.is_available(), reason="this machine has a GPU")

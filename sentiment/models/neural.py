@@ -418,19 +418,24 @@ def _take(X, rows: np.ndarray):
     return [X[i] for i in rows] if isinstance(X, list) else X[rows]
 
 
-def plot_history(history: list[dict], path, *, multi_label: bool = False, weighted: bool = False) -> Path:
-    """Draw :func:`history_figure` to a PNG file."""
+def plot_history(history: list[dict], path, **options) -> Path:
+    """Draw :func:`history_figure` (with its ``options``) to a PNG file."""
     from ..evaluation import save_png
 
-    return save_png(history_figure(history, multi_label=multi_label, weighted=weighted), path, dpi=110)
+    return save_png(history_figure(history, **options), path, dpi=110)
 
 
-def history_figure(history: list[dict], *, multi_label: bool = False, weighted: bool = False):
+def history_figure(history: list[dict], *, multi_label: bool = False, weighted: bool = False,
+                   kept_epoch: int | None = None, note: str | None = None):
     """The train and dev loss, and the dev accuracy (``multi_label``: exact match, the share of texts with
     exactly the right labels) and macro-F1 per epoch, as a matplotlib Figure. The dev data are those the
     model early-stopped on (a held-out part of the training data unless it was given dev data); ``weighted``:
-    the training loss weighs the classes (``class_weight="balanced"``), the dev loss does not, so the two
-    curves are not on one scale (the legend says so)."""
+    the training loss weighs the classes (a ``class_weight``), the dev loss does not, so the two curves are
+    not on one scale (the legend says so); ``kept_epoch``: the epoch whose weights the model kept
+    (``model.best_epoch_``), marked by a dashed line; ``note``: a line above the plots.
+
+    >>> history_figure(pipe.model_.history_, kept_epoch=pipe.model_.best_epoch_)  # doctest: +SKIP
+    """
     from matplotlib.figure import Figure
     from matplotlib.ticker import MaxNLocator
 
@@ -452,4 +457,12 @@ def history_figure(history: list[dict], *, multi_label: bool = False, weighted: 
     metric_ax.set(title="dev metrics (the early-stopping data)", xlabel="epoch")
     for ax in (loss_ax, metric_ax):
         ax.xaxis.set_major_locator(MaxNLocator(integer=True))  # epochs are whole
+        if kept_epoch is not None:
+            ax.axvline(kept_epoch, color="grey", linestyle="--", linewidth=1, label=f"kept: epoch {kept_epoch}")
+    if kept_epoch is not None:
+        loss_ax.legend()
+        if has_dev:
+            metric_ax.legend()
+    if note:
+        fig.suptitle(note, fontsize=9)
     return fig
