@@ -11,16 +11,31 @@ per text) is loaded by the emotion benchmark, not by the grids over ``DATASETS``
 from __future__ import annotations
 
 import os
+import sys
 from pathlib import Path
 
 import numpy as np
 
 from sentiment.data import read_labelled
+from sentiment.errors import DataError
 from sentiment.splits import train_dev_split
 from sentiment.sst import read_sst_trees
 
 ROOT = Path(os.environ.get("SENTIMENT_DATA", Path(__file__).resolve().parents[2] / "shared" / "datasets"))
 SEED = 0
+
+
+def _said_in_one_line(kind, error, trace):
+    """The scripts' excepthook: a data file that cannot be read (most often: the datasets are elsewhere) is one
+    line that says where they were looked for; anything else keeps its traceback."""
+    if isinstance(error, DataError):
+        sys.stderr.write(f"error: {error}\n(the datasets are read from {ROOT}: set SENTIMENT_DATA to their folder "
+                         "if they are elsewhere)\n")
+        return
+    sys.__excepthook__(kind, error, trace)
+
+
+sys.excepthook = _said_in_one_line  # every benchmark script imports this module
 
 
 def load(name: str):
