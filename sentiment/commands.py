@@ -487,6 +487,11 @@ def describe_options(task: str = DEFAULT_TASK, vectorizer: str | None = None, mo
             "available": {kind: available(kind) for kind in ("vectorizer", "model")}}
 
 
+def _shown_threshold(value) -> float:
+    """A threshold as ``info`` shows it: to 6 decimals (an ensemble's mean of 0.4 and 0.45 is 0.42500000000000004)."""
+    return round(float(value), 6)
+
+
 def describe_model(model: str | Path | None = None, task: str | None = None) -> dict:
     """What a saved model is (default: the one shipped for ``task``), from its files: ``{"model", "kind",
     "sentiment_version", "reading_version", "settings", "labels", "multi_label", "thresholds", "columns", "data", "dev_metrics",
@@ -520,7 +525,7 @@ def _description(pipe, path: Path) -> dict:
             "settings": _settings(kind, config, pipe, path),
             "labels": [] if kind == "vectorizer" else list(getattr(pipe, "label_names_", None) or POLARITIES),
             "multi_label": multi_label,
-            "thresholds": dict(zip(pipe.label_names_, map(float, pipe.thresholds_))) if multi_label else None,
+            "thresholds": dict(zip(pipe.label_names_, map(_shown_threshold, pipe.thresholds_))) if multi_label else None,
             "columns": config.get("columns"), "dev_metrics": dev_metrics or None,
             "data": config.get("data") or ({"train": info["data"]} if "data" in info else None),  # aspect models
             "info": {k: v for k, v in info.items() if k not in ("dev", "data")}}
@@ -540,7 +545,7 @@ def _settings(kind: str, config: dict, pipe, path: Path) -> dict:
         if settings.get("categories"):
             settings["categories_learnt"] = categories is not None  # False: the training data had none
         return {**settings, **({"category_thresholds": dict(zip(detector.label_names_, map(
-            float, detector.thresholds_)))} if detector is not None else {})}
+            _shown_threshold, detector.thresholds_)))} if detector is not None else {})}
     if kind == "vectorizer":
         return {"vectorizer": pipe.vectorizer, "features": pipe.n_features_, "cleaner_settings": config.get("cleaner", {}),
                 "vectorizer_settings": config["stages"]["vectorizer"]["params"]}

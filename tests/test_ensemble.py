@@ -387,3 +387,15 @@ def test_a_member_of_weight_0_counts_for_nothing_and_all_0_is_refused(members, b
     np.testing.assert_allclose(Ensemble([a, b], weights=[0, 1]).predict_proba(texts), b.predict_proba(texts), rtol=1e-12)
     with pytest.raises(ConfigError, match="not all 0"):
         Ensemble([a, b], weights=[0, 0])
+
+
+def test_info_shows_an_ensembles_mean_thresholds_without_float_noise(multi_label, tmp_path):
+    from sentiment.commands import describe_model
+
+    texts, labels = multi_label
+    a = Pipeline("tfidf", "logreg", C=10.0).fit(texts, labels)
+    b = Pipeline("count", "logreg", C=10.0).fit(texts, labels)
+    a.thresholds_, b.thresholds_ = np.array([0.4, 0.1, 0.7]), np.array([0.45, 0.2, 0.3])
+    Ensemble([a, b]).save(tmp_path / "e")
+    shown = describe_model(tmp_path / "e")["thresholds"]
+    assert list(shown.values()) == [0.425, 0.15, 0.5]  # 0.42500000000000004 and 0.15000000000000002 in floats
