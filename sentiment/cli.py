@@ -670,6 +670,7 @@ def evaluate(
     label_column: Optional[str] = _column_option(None, help="Label column; default: the one the model was trained with."),
     grouping: Optional[str] = typer.Option(None, help="Score groups of the labels instead: ekman or sentiment."),
     label_names: Optional[str] = typer.Option(None, help="The model's names of the file's label values, when they differ, e.g. 0=negative,1=positive."),
+    label_sep: Optional[str] = typer.Option(None, help="Several labels per text: the separator between a text's labels in this file; default: the one the model was trained with."),
     as_json: bool = typer.Option(False, "--json", help="Print one JSON object (macro_f1, n, accuracy or micro_f1, per_class, ...)."),
     report: Optional[Path] = _path_option(None, help="Also write metrics.json, confusion_matrix.png (several labels per text: label_scores.png) and the texts labelled wrongly (mistakes.csv, most confident first; not for aspect models) to this directory, replacing an earlier report's files there."),
 ):
@@ -691,7 +692,7 @@ def evaluate(
     shipped = _shipped_task(model, task)
     with _report_folder(report, [data]):
         _, result = evaluate_file(data, model, text_column=text_column, label_column=label_column, grouping=grouping,
-                                  task=shipped, label_names=_parse_label_names(label_names),
+                                  task=shipped, label_names=_parse_label_names(label_names), separator=label_sep,
                                   progress=sys.stderr.isatty(), mistakes=report is not None)
         if report is not None:
             write_report(result, report, Path(data).name)

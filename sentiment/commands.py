@@ -589,10 +589,10 @@ def model_columns(pipe: Pipeline) -> dict[str, str]:
 
 def evaluate_file(data: str | Path, model: str | Path | None = None, *, text_column: str | None = None,
                   label_column: str | None = None, grouping: str | None = None,
-                  task: str | None = None, label_names: dict | None = None,
+                  task: str | None = None, label_names: dict | None = None, separator: str | None = None,
                   progress: bool = False, mistakes: bool = False) -> tuple[Pipeline, dict]:
     """Score a saved model (default: the one shipped for ``task``) on a labelled file; the columns and the
-    label separator default to the ones the model was trained with. ``grouping`` scores label groups;
+    label ``separator`` (several labels per text) default to the ones the model was trained with. ``grouping`` scores label groups;
     ``label_names`` maps the file's label values to the model's labels (``{0: "negative"}``). SST trees
     scored by a model of two classes are read as SST-2 (neutral dropped, 0-1 and 3-4 joined), as
     ``fit --binary`` trained it; their labels match a model's by their names (negative, positive, ...).
@@ -602,22 +602,25 @@ def evaluate_file(data: str | Path, model: str | Path | None = None, *, text_col
     check_classifier(pipe, model)
     if is_aspect_model(pipe):
         refuse_flags({"--text-column": text_column, "--label-column": label_column, "--grouping": grouping,
-                      "--label-names": label_names}, "an aspect model", "leave it out (an aspect model reads SemEval XML or JSONL, whose fields are fixed)")
+                      "--label-names": label_names, "--label-sep": separator}, "an aspect model", "leave it out (an aspect model reads SemEval XML or JSONL, whose fields are fixed)")
         from .aspects import evaluate_aspects
 
         return pipe, evaluate_aspects(data, pipe, progress=progress)
     columns = model_columns(pipe)
+    if separator is not None and not pipe.multi_label_:
+        raise ConfigError("--label-sep splits several labels per text, and this model gives one; leave it out")
     trees = holds_sst_trees(data)
     if trees:
         refuse_flags({"--text-column": text_column, "--label-column": label_column}, "SST trees, which have no columns")
     binary = len(pipe.classes_) == 2 and trees
+    joined_by = columns["separator"] if separator is None else separator
     try:
         texts, labels = read_labelled(data, text_column or columns["text"], label_column or columns["label"],
-                                      separator=columns["separator"] if pipe.multi_label_ else None, binary=binary,
+                                      separator=joined_by if pipe.multi_label_ else None, binary=binary,
                                       every_sentence=True)
-    except SeparatorError as exc:  # its advice (--label-sep, --multi-label) is fit's
-        raise DataError(f"{Path(data).name} joins its labels by {exc.found!r}, and the model by {columns['separator']!r} "
-                        f"(it was trained so); write the file's labels joined by {columns['separator']!r}") from None
+    except SeparatorError as exc:  # its advice (--multi-label) is fit's
+        raise DataError(f"{Path(data).name} joins its labels by {exc.found!r}, not by {joined_by!r}: pass --label-sep "
+                        f"'{exc.found}'") from None
     given = label_names
     if trees and not label_names:  # e.g. classes named, not 0/1
         label_names = _tree_code_names(set(pipe.label_names_), binary)

@@ -481,8 +481,17 @@ def test_a_model_of_another_label_separator_is_named_by_evaluate_and_ensemble(cl
     assert_ok(invoke("fit", piped, "--label-column", "labels", "--multi-label", "--label-sep", "|", "--vectorizer",
                      "tfidf", "--model", "logreg", "--out", tmp_path / "piped"))
     assert_error(invoke("evaluate", files["dev"], "--model", tmp_path / "piped"),
-                 r"dev.csv joins its labels by ';', and the model by '\|' \(it was trained so\); write the file's labels "
-                 r"joined by '\|'")
+                 r"dev.csv joins its labels by ';', not by '\|': pass --label-sep ';'")
+    by_semicolon = json.loads(invoke("evaluate", files["dev"], "--model", tmp_path / "piped", "--label-sep", ";",
+                                     "--json").stdout)
+    piped_dev = tmp_path / "piped_dev.csv"
+    dev = pd.read_csv(files["dev"])
+    write_table(dev.assign(labels=dev["labels"].str.replace(";", "|")), piped_dev)
+    as_trained = json.loads(invoke("evaluate", piped_dev, "--model", tmp_path / "piped", "--json").stdout)
+    assert by_semicolon["micro_f1"] == as_trained["micro_f1"] and by_semicolon["n"] == as_trained["n"]
+    assert_error(invoke("evaluate", files["dev"], "--model", tmp_path / "piped", "--label-sep", ""), "separator is empty")
+    assert_error(invoke("evaluate", files["dev"], "--label-sep", ";"),  # the shipped polarity model: one label
+                 "--label-sep splits several labels per text, and this model gives one; leave it out")
     assert_error(invoke("ensemble", out, tmp_path / "piped", "--out", tmp_path / "e"),
                  r"the members join several labels differently in tables \(';', '\|'\); combine models trained "
                  "with one --label-sep")
