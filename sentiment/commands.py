@@ -703,6 +703,7 @@ def ensemble_models(models: list[str | Path], out: str | Path, *, weights: list[
                 raise DataError(f"--tune {tune}: label {exc.label!r} is not in the {exc.grouping} grouping that a "
                                 "member was trained with; fix the label or drop the rows with it") from None
             source = f"tuned on {Path(tune).name} ({len(texts)} texts)"
+            ensemble.config_["data"] = {"tune": Path(tune).name, "n_tune": len(texts)}  # shown by info
             learnt = [str(m) for m, member in zip(models, members)
                       if getattr(member, "config_", {}).get("data", {}).get("train") == Path(tune).name]
             if learnt:  # a model's config keeps the name of its training file only

@@ -203,6 +203,7 @@ class Ensemble(Classifier):
             files = {f"{name}/{CONFIG}": checksum(staging / name / CONFIG) for name in names}
             config = {"kind": "ensemble", "sentiment_version": __version__, "members": names, "weights": self.weights,
                       "columns": self.config_["columns"],
+                      **({"data": self.config_["data"]} if "data" in self.config_ else {}),  # the file --tune read
                       "labels": {"names": self.label_names_, "multi_label": self.multi_label_},
                       **({"thresholds": self.thresholds_.tolist()} if self.multi_label_ else {}),  # in use
                       **({"thresholds_given": self.thresholds} if self.thresholds is not None else {})}  # the setting
@@ -234,6 +235,8 @@ class Ensemble(Classifier):
                 raise ValueError(f"its label list {saved!r} is not its members' ({ensemble.label_names_})")
             if "columns" in config:  # checked above: a dict of non-empty strings
                 ensemble.config_["columns"] = dict(config["columns"])
+            if isinstance(config.get("data"), dict) and config.get("thresholds") is not None:  # what tuned them
+                ensemble.config_["data"] = dict(config["data"])
             ensemble.loaded_folders_ = list(names)  # its members' folders, as `info` names them
             return ensemble
         except RecursionError:  # ensembles of ensembles hundreds deep (a RuntimeError: caught first)

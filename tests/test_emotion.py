@@ -618,6 +618,10 @@ def test_cli_ensemble_of_multi_label_models(cli_model, files, tmp_path):
     assert_ok(result)
     assert "thresholds: tuned on dev.csv" in result.stdout and "rough" not in result.stdout
     assert "learnt from a file" not in result.stdout
+    described = json.loads(invoke("info", tmp_path / "mean", "--json").stdout)
+    assert described["data"] == {"tune": "dev.csv", "n_tune": len(pd.read_csv(files["dev"]))}
+    sentiment.load(tmp_path / "mean").save(tmp_path / "again")  # kept with the tuned thresholds
+    assert json.loads(invoke("info", tmp_path / "again", "--json").stdout)["data"] == described["data"]
     learnt = invoke("ensemble", out, second, "--tune", files["train"], "--out", tmp_path / "learnt")
     assert_ok(learnt)  # tuned on the members' own training file: said
     assert re.search(r"note: .*model, .*nb learnt from a file of that name, .*tune on held-out texts", learnt.stdout)
