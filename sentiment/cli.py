@@ -691,18 +691,31 @@ def evaluate(
 
     shipped = _shipped_task(model, task)
     with _report_folder(report, [data]):
-        _, result = evaluate_file(data, model, text_column=text_column, label_column=label_column, grouping=grouping,
+        pipe, result = evaluate_file(data, model, text_column=text_column, label_column=label_column, grouping=grouping,
                                   task=shipped, label_names=_parse_label_names(label_names), separator=label_sep,
                                   progress=sys.stderr.isatty(), mistakes=report is not None)
         if report is not None:
             write_report(result, report, Path(data).name)
         result.pop("mistakes", None)  # in the report folder only
+    if Path(data).name in _training_files(pipe):
+        _echo(f"note: the model was trained on a file named {_field(Path(data).name)}: if it is this one, these are "
+              "figures on training texts, which flatter it; score held-out texts", err=True)
     if as_json:
         from .default_models import default_model_path
 
         _print_json({**result, "model": str(model if model is not None else default_model_path(shipped))})  # as fit's
     else:
         _echo(format_report(result))
+
+
+def _training_files(pipe) -> set[str]:
+    """The names of the files a loaded model says it was trained on (a pipeline's config, an aspect model's info)."""
+    found = set()
+    for data in (getattr(pipe, "config_", {}).get("data"), getattr(pipe, "info_", {}).get("data")):
+        name = data.get("train") if isinstance(data, dict) else data
+        if isinstance(name, str):
+            found.add(name)
+    return found
 
 
 @app.command(short_help="Show the tokens that the cleaning makes of texts.")

@@ -513,6 +513,16 @@ def test_evaluate_json_and_report(model, files, tmp_path):
     assert inside.read_bytes() == before
 
 
+def test_evaluate_notes_a_file_named_as_the_training_data(model, files):
+    out, _ = model
+    on_train = invoke("evaluate", files["train"], "--model", out, "--text-column", "review", "--label-column", "stars")
+    assert_ok(on_train)
+    assert f"note: the model was trained on a file named {files['train'].name}" in on_train.stderr
+    on_dev = invoke("evaluate", files["dev"], "--model", out, "--text-column", "review", "--label-column", "stars")
+    assert_ok(on_dev)
+    assert "note" not in on_dev.stderr
+
+
 def test_evaluate_plain_and_explicit_columns(model, files, tmp_path):
     out, _ = model
     result = invoke("evaluate", files["dev"], "--model", out)
