@@ -577,7 +577,13 @@ def _fit_aspects(data, out, *, dev, options: dict, dev_fraction: float, seed: in
            + (", then refit on all" if refit else "")))
     pipe, report = fit_aspects(data, out, dev_path=dev, dev_fraction=dev_fraction, seed=seed, refit=refit,
                                progress=progress, log=log, settings=options)
-    return pipe, {**report["dev"], **{k: v for k, v in report.items() if k != "dev"}}
+    scores = report["dev"]
+    if scores.get("n_aspects") and not scores.get("n_predicted"):
+        network = " (the lstm tagger needs more than the classical one, extractor=classical)" if \
+            pipe.extractor == "lstm" else ""
+        log(f"note: the model found none of the {scores['n_aspects']} dev aspects, so it will find none in new texts "
+            f"either: too few training sentences?{network}")
+    return pipe, {**scores, **{k: v for k, v in report.items() if k != "dev"}}
 
 
 def model_columns(pipe: Pipeline) -> dict[str, str]:

@@ -436,3 +436,24 @@ def test_explanations_go_in_steps_under_their_progress_bar(fitted, binary, tmp_p
     pd.DataFrame({"text": texts}).to_csv(source, index=False)
     sizes.clear()
     assert predict_file(pipe, source, tmp_path / "out.csv", explain=True, progress=True) == 45 and sizes == [20, 20, 5]
+
+
+def test_an_aspect_model_that_finds_no_dev_aspect_is_noted(tmp_path, monkeypatch):
+    import sentiment.aspects
+
+    class Found:
+        extractor = "lstm"
+
+    report = {"dev": {"n_aspects": 40, "n_predicted": 0, "extraction_f1": 0.0}}
+    monkeypatch.setattr(sentiment.aspects, "fit_aspects", lambda *args, **kwargs: (Found(), report))
+    logged = []
+    commands._fit_aspects("a.jsonl", tmp_path / "m", dev=None, options={}, dev_fraction=0.1, seed=0, refit=True,
+                          progress=False, log=logged.append)
+    assert logged[-1] == ("note: the model found none of the 40 dev aspects, so it will find none in new texts either: "
+                          "too few training sentences? (the lstm tagger needs more than the classical one, "
+                          "extractor=classical)")
+    report["dev"]["n_predicted"] = 3
+    logged.clear()
+    commands._fit_aspects("a.jsonl", tmp_path / "m", dev=None, options={}, dev_fraction=0.1, seed=0, refit=True,
+                          progress=False, log=logged.append)
+    assert not any("found none" in line for line in logged)
