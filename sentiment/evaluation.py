@@ -367,6 +367,10 @@ def confusion_figure(report: dict, title: str = "Confusion matrix"):
     """The confusion matrix of ``report`` as a matplotlib Figure, titled with the report's own figures."""
     from matplotlib.figure import Figure
 
+    if "confusion_matrix" not in report:
+        raise ConfigError("a report of several labels per text has no confusion matrix: draw "
+                          "label_scores_figure(report)" if report.get("multi_label") else
+                          "this report has no confusion matrix; give one that evaluate() made")
     matrix = np.asarray(report["confusion_matrix"], dtype=float)
     names = report["labels"]
     rates = matrix / np.maximum(matrix.sum(axis=1, keepdims=True), 1)
@@ -395,9 +399,18 @@ def _headline_figures(report: dict, n: int) -> str:
 
 
 def plot_label_scores(report: dict, path: str | Path, title: str = "Per-label scores") -> Path:
-    """Save the precision, recall and F1 of every label (several labels per text) as horizontal bars (PNG)."""
+    """Save :func:`label_scores_figure` as a PNG."""
+    return save_png(label_scores_figure(report, title), path)
+
+
+def label_scores_figure(report: dict, title: str = "Per-label scores"):
+    """The precision, recall and F1 of every label of a report of several labels per text, as horizontal bars
+    in a matplotlib Figure."""
     from matplotlib.figure import Figure
 
+    if not report.get("multi_label"):
+        raise ConfigError("per-label scores are drawn for several labels per text; this report gives one label per "
+                          "text: draw confusion_figure(report)")
     names = report["labels"]
     rows = [report["per_class"][name] for name in names]
     positions = np.arange(len(names))
@@ -411,7 +424,7 @@ def plot_label_scores(report: dict, path: str | Path, title: str = "Per-label sc
     ax.set_xlabel("score (support in brackets)")
     ax.set_title(f"{title}\nmacro-F1 {report['macro_f1']:.3f}, micro-F1 {report['micro_f1']:.3f}, n={report['n']}")
     ax.legend(loc="lower right")
-    return save_png(fig, path)
+    return fig
 
 
 def save_png(fig, path: str | Path, dpi: int = 120) -> Path:

@@ -263,3 +263,17 @@ def test_mistakes_of_several_labels_per_text_come_most_wrong_labels_first():
     rows = wrong_predictions(["one off", "all off", "right"], truth, predicted, ["a", "b", "c", "d"], truth * 0.5)
     assert [row["text"] for row in rows] == ["all off", "one off"]
     assert rows[0]["missed"] == ["a", "b", "c"] and rows[0]["extra"] == ["d"]
+
+
+def test_each_kind_of_report_is_drawn_by_its_own_figure_and_points_to_the_other():
+    from matplotlib.figure import Figure
+
+    from sentiment.evaluation import _multi_label_report, _report, confusion_figure, label_scores_figure
+
+    one = _report(np.array([0, 1, 0]), np.array([0, 1, 1]), ["a", "b"])
+    several = _multi_label_report(np.array([[1, 0], [1, 1]]), np.array([[1, 0], [0, 1]]), ["a", "b"])
+    assert isinstance(confusion_figure(one), Figure) and isinstance(label_scores_figure(several), Figure)
+    with pytest.raises(ConfigError, match=r"several labels per text has no confusion matrix: draw label_scores_figure"):
+        confusion_figure(several)
+    with pytest.raises(ConfigError, match=r"this report gives one label per text: draw confusion_figure"):
+        label_scores_figure(one)
