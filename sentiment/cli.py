@@ -712,9 +712,9 @@ def _training_files(pipe) -> set[str]:
     """The names of the files a loaded model says it was trained on (a pipeline's config, an aspect model's info)."""
     found = set()
     for data in (getattr(pipe, "config_", {}).get("data"), getattr(pipe, "info_", {}).get("data")):
-        name = data.get("train") if isinstance(data, dict) else data
-        if isinstance(name, str):
-            found.add(name)
+        for name in (data.get("train"), data.get("tune")) if isinstance(data, dict) else (data,):
+            if isinstance(name, str):  # an ensemble's thresholds were fitted on its --tune file
+                found.add(name)
     return found
 
 

@@ -580,7 +580,7 @@ def _fit_aspects(data, out, *, dev, options: dict, dev_fraction: float, seed: in
     scores = report["dev"]
     if scores.get("n_aspects") and not scores.get("n_predicted"):
         network = " (the lstm tagger needs more than the classical one, extractor=classical)" if \
-            pipe.extractor == "lstm" else ""
+            pipe.get_params().get("extractor") == "lstm" else ""
         log(f"note: the model found none of the {scores['n_aspects']} dev aspects, so it will find none in new texts "
             f"either: too few training sentences?{network}")
     return pipe, {**scores, **{k: v for k, v in report.items() if k != "dev"}}
@@ -646,7 +646,8 @@ def cleaner_of(options: dict, model=None, where: str = "the model") -> Cleaner:
     if model is None:
         return Cleaner(**options)
     if options:
-        raise ConfigError(f"{where} cleans as the model was trained; --set changes a cleaning of your own: give one of them")
+        raise ConfigError(f"{where} cleans as the model was trained; --set changes a cleaning of your own: give --set "
+                          "or the model, not both")
     cleaner = getattr(model, "cleaner_", None)
     if cleaner is None:
         kind = getattr(model, "kind", None) or type(model).__name__.lower()

@@ -4,7 +4,7 @@
 >>> ensemble = Ensemble([load("nbsvm-model"), load("lstm-model")])  # doctest: +SKIP
 >>> ensemble.save("ensemble-model")                                  # doctest: +SKIP
 
-The members must share their label names (in the same order); the ensemble predicts the label values of
+The members must share their label names (matched by name, in any order); the ensemble predicts the label values of
 the first member (``[0, 1]`` or ``["negative", "positive"]`` when one member learnt 0/1 named so and
 another the names), accepts any member's values as gold labels, and keeps the first member's column
 names as its own. An ensemble saves as a model directory whose members are
@@ -116,6 +116,7 @@ class Ensemble(Classifier):
         truth = label_codes(self, self._grouped(label_list(labels)), texts)
         self.thresholds_ = tune_thresholds(truth, self.predict_proba(texts), default=np.asarray(self.thresholds_))
         self.tune_support_ = truth.sum(axis=0).tolist()
+        self.config_.pop("data", None)  # the file an earlier tuning read (the CLI names the new one)
         return self
 
     def _check_fitted(self) -> None:

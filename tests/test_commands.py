@@ -441,11 +441,10 @@ def test_explanations_go_in_steps_under_their_progress_bar(fitted, binary, tmp_p
 def test_an_aspect_model_that_finds_no_dev_aspect_is_noted(tmp_path, monkeypatch):
     import sentiment.aspects
 
-    class Found:
-        extractor = "lstm"
+    from sentiment.aspects import AspectPipeline
 
     report = {"dev": {"n_aspects": 40, "n_predicted": 0, "extraction_f1": 0.0}}
-    monkeypatch.setattr(sentiment.aspects, "fit_aspects", lambda *args, **kwargs: (Found(), report))
+    monkeypatch.setattr(sentiment.aspects, "fit_aspects", lambda *args, **kwargs: (AspectPipeline(extractor="lstm"), report))
     logged = []
     commands._fit_aspects("a.jsonl", tmp_path / "m", dev=None, options={}, dev_fraction=0.1, seed=0, refit=True,
                           progress=False, log=logged.append)

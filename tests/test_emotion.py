@@ -622,6 +622,12 @@ def test_cli_ensemble_of_multi_label_models(cli_model, files, tmp_path):
     assert described["data"] == {"tune": "dev.csv", "n_tune": len(pd.read_csv(files["dev"]))}
     sentiment.load(tmp_path / "mean").save(tmp_path / "again")  # kept with the tuned thresholds
     assert json.loads(invoke("info", tmp_path / "again", "--json").stdout)["data"] == described["data"]
+    assert "note: the model was trained on a file named dev.csv" in invoke("evaluate", files["dev"], "--model",
+                                                                           tmp_path / "mean").stderr  # tuned there
+    retuned = sentiment.load(tmp_path / "mean")
+    frame = pd.read_csv(files["train"])
+    retuned.tune(frame["text"].tolist(), [labels.split(";") for labels in frame["labels"]])
+    assert "data" not in retuned.config_  # no longer what tuned its thresholds
     learnt = invoke("ensemble", out, second, "--tune", files["train"], "--out", tmp_path / "learnt")
     assert_ok(learnt)  # tuned on the members' own training file: said
     assert re.search(r"note: .*model, .*nb learnt from a file of that name, .*tune on held-out texts", learnt.stdout)
