@@ -26,7 +26,7 @@ from .errors import (AbsentLabelWarning, ConfigError, DataError, LabelSpellingWa
 from .evaluation import evaluate
 from .multilabel import MIN_POSITIVES
 from .persistence import (atomic_directory, atomic_file, check_model_target, check_output_file, read_config,
-                          write_config, write_stages)
+                          write_model_files)
 from .pipeline import MAX_EXPLAINED_WORDS, PIPELINE_OPTIONS, POLARITY_NAMES, Pipeline, load, polarity_names
 from .registry import resolve
 from .splits import weighted_split
@@ -42,11 +42,11 @@ RELIABLE_POSITIVES = 10  # texts of a label in a --tune file below which its tun
 def _same_file(a, b) -> bool:
     """Whether the paths ``a`` and ``b`` name one file (or folder): by the file system where both exist, so that a
     link or another letter case on a case-insensitive disk (macOS, Windows) is seen through; else by their
-    resolved paths."""
+    real paths (a loop of links is no error here: the check of the output file says what it is)."""
     try:
         return os.path.samefile(a, b)
     except (OSError, ValueError):
-        return Path(a).resolve() == Path(b).resolve()
+        return os.path.realpath(a) == os.path.realpath(b)
 
 
 def is_aspect_model(model) -> bool:
@@ -1033,7 +1033,7 @@ def vectorize_file(data: str | Path, out: str | Path, *, vectorizer: str | None 
             if save is not None:
                 fitted_on = {"columns": {"text": text_column}, "data": {"train": Path(data).name}}
                 config, stages = vec.saved_form(extra=None if model is not None else fitted_on)
-                write_config(staging, config, write_stages(staging, stages))
+                write_model_files(staging, config, stages)
     except ModelFileError as exc:
         if not replaced:
             raise
@@ -1066,7 +1066,7 @@ def _check_vector_target(target: Path, flag: str, suffix: str, data: Path, vecto
         raise DataError(f"{flag} is the input file; choose another path")
     if save is not None and _same_file(target, save):
         raise DataError(f"{flag} and --save are the same path; the vectorizer goes to a directory of its own")
-    if save is not None and target.resolve().is_relative_to(Path(save).resolve()):
+    if save is not None and Path(os.path.realpath(target)).is_relative_to(os.path.realpath(save)):
         raise DataError(f"{flag} {target} lies inside --save {save}, which saving replaces as a whole; write it elsewhere")
     check_output_file(target, flag, (suffix,))
 

@@ -49,8 +49,14 @@ CONFIG = "config.json"
 def write_model(path: str | os.PathLike, config: dict[str, Any], stages: dict[str, tuple[dict, dict]]) -> Path:
     """Write ``config`` and each stage's ``(state, arrays)`` to the directory ``path``, atomically."""
     with atomic_directory(path, vectorizer=config.get("kind") == VECTORIZER_KIND) as staging:
-        write_config(staging, config, write_stages(staging, stages))
+        write_model_files(staging, config, stages)
     return Path(path)
+
+
+def write_model_files(folder: Path, config: dict[str, Any], stages: dict[str, tuple[dict, dict]]) -> None:
+    """Write ``config`` and each stage's ``(state, arrays)`` into ``folder`` (a staging directory of
+    :func:`atomic_directory`), the config last, with the stages' checksums."""
+    write_config(folder, config, write_stages(folder, stages))
 
 
 def write_stages(folder: Path, stages: dict[str, tuple[dict, dict]]) -> dict[str, str]:

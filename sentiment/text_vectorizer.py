@@ -279,8 +279,8 @@ class TextVectorizer(OptionAttributes):
 
     def saved_form(self, extra: dict | None = None) -> tuple[dict, dict]:
         """What :meth:`save` writes: the config and the stages' ``(state, arrays)``, for
-        :func:`~sentiment.persistence.write_model` (or, into a folder of one's own, ``write_config`` and
-        ``write_stages``)."""
+        :func:`~sentiment.persistence.write_model` (or, into a staging folder of one's own,
+        ``write_model_files``)."""
         self._check_fitted()
         check_extra(extra)
         kept = {k: v for k, v in getattr(self, "config_", {}).items() if k in ("columns", "data")}

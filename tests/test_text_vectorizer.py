@@ -131,10 +131,10 @@ def test_pandas_output_of_dense_vectors_and_a_clear_refusal_of_sparse_ones(binar
 
 
 def test_vectorize_keeps_the_message_of_a_save_that_failed(reviews, tmp_path, monkeypatch):
-    def full(folder, stages):
+    def full(folder, stages):  # write_stages, as write_model_files calls it
         raise OSError(28, "No space left on device", str(Path(folder) / "vectorizer" / "arrays.safetensors"))
 
-    monkeypatch.setattr("sentiment.commands.write_stages", full)
+    monkeypatch.setattr("sentiment.persistence.write_stages", full)
     out, names = tmp_path / "v.npz", tmp_path / "names.json"
     assert_error(invoke("vectorize", reviews, "--text-column", "review", "--out", out, "--names", names,
                         "--save", tmp_path / "vec"), r"could not write the model to .*vec \(No space left on device\)")
@@ -276,6 +276,9 @@ def test_vectorize_does_not_write_through_a_link_to_another_kind_of_file(reviews
         os.mkfifo(tmp_path / "pipe.npz")
         assert_error(invoke("vectorize", reviews, "--text-column", "review", "--out", tmp_path / "pipe.npz"),
                      "--out .*pipe.npz is a named pipe \\(FIFO\\), not a regular file")
+    symlink(tmp_path / "loop.npz", tmp_path / "loop.npz")
+    assert_error(invoke("vectorize", reviews, "--text-column", "review", "--out", tmp_path / "loop.npz"),
+                 "--out .*loop.npz is a symbolic link that leads back to itself")  # not an unexpected RuntimeError
     assert notes.read_text() == "mine" and not (tmp_path / "w.npz").exists()
 
 
