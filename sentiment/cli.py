@@ -463,6 +463,7 @@ def predict(
     output: Optional[Path] = _path_option(None, help="With --input (and needed then): where to write the predictions (.csv, .tsv or .jsonl)."),
     text_column: Optional[str] = _column_option(None, help="With --input: the text column; default: the model's."),
     batch_size: Optional[int] = typer.Option(None, min=1, show_default=False, help="With --input: rows per chunk (default 5,000; with --explain 1,000)."),
+    skip_blank: bool = typer.Option(False, "--skip-blank", help="With --input: write rows with no text unpredicted, their prediction cells empty (JSON Lines: null), instead of stopping at the first."),
 ):
     """Label texts, with the probability of every class (with several labels per text: every label
     above its threshold, with its probability; with an aspect model: each aspect term, its character
@@ -495,13 +496,16 @@ def predict(
                   "(.jsonl for JSON lines)")
         from .commands import CHUNK_ROWS, EXPLAINED_CHUNK_ROWS, predict_file
 
-        rows = predict_file(_load(model, task), input_, output, text_column=text_column,
+        rows, unpredicted = predict_file(_load(model, task), input_, output, text_column=text_column,
                             chunksize=batch_size or (EXPLAINED_CHUNK_ROWS if explain else CHUNK_ROWS),
                             top_if_none=top_if_none, aspects=aspect, by_sentence=by_sentence, explain=explain,
-                            progress=sys.stderr.isatty())
-        _echo(f"wrote {rows} prediction{'' if rows == 1 else 's'} to {_field(output)}", err=True)
+                                         skip_blank=skip_blank, progress=sys.stderr.isatty())
+        predicted = rows - unpredicted
+        skipped = f" ({unpredicted} row{'' if unpredicted == 1 else 's'} without text left unpredicted)" if unpredicted else ""
+        _echo(f"wrote {predicted} prediction{'' if predicted == 1 else 's'} to {_field(output)}{skipped}", err=True)
         return
-    for flag, value in (("--output", output), ("--text-column", text_column), ("--batch-size", batch_size)):
+    for flag, value in (("--output", output), ("--text-column", text_column), ("--batch-size", batch_size),
+                        ("--skip-blank", skip_blank or None)):
         if value is not None:
             _fail(f"{flag} goes with --input FILE")
     from_stdin, where = _texts_given(texts, 'sentiment predict "great film", or --input FILE')

@@ -765,7 +765,8 @@ def check_top_if_none(aspect_model: bool, multi_label: bool) -> None:
 
 def predict_file(pipe: Pipeline, source: str | Path, target: str | Path, *, text_column: str | None = None,
                  chunksize: int = CHUNK_ROWS, top_if_none: bool = False, aspects: list[str] | None = None,
-                 by_sentence: bool | None = None, explain: bool = False, progress: bool = False) -> int:
+                 by_sentence: bool | None = None, explain: bool = False, skip_blank: bool = False,
+                 progress: bool = False) -> tuple[int, int]:
     """Predict every row of ``source`` into ``target`` (CSV, TSV or JSONL, by its extension), chunk by chunk;
     an aspect model also reads the sentences (``id``, ``text``) of SemEval-2014 XML.
 
@@ -776,13 +777,15 @@ def predict_file(pipe: Pipeline, source: str | Path, target: str | Path, *, text
     read within its own sentence unless ``by_sentence`` is False, and ``categories``). With ``explain``, also
     ``explanation``: the words that move each text's (first) label most (:func:`sentiment.explanation.explain`;
     an aspect model: ``words`` in each aspect instead); a text of more words than explain takes is refused
-    before its chunk is written. If the input already has a column of one of those names (e.g. the gold
+    before its chunk is written. A row with no text (missing or blank) stops the run, naming the row, unless
+    ``skip_blank``: then it is written unpredicted, its added cells empty (JSON Lines: null), so the output
+    keeps every input row in its place. If the input already has a column of one of those names (e.g. the gold
     ``label``), every added column is named ``predicted_<name>`` instead, so no input column is overwritten. In a
     CSV or TSV, list cells of a JSON Lines input are written as JSON text, but a gold label column of lists (the
     model's label column, for several labels per text) is joined by the model's separator, so that ``evaluate``
     reads the file back. It is written to a temporary file and renamed at the end, so an interrupted run leaves
     no partial output. Flags the model cannot honour are refused (:func:`check_predict_flags`). Returns the
-    number of rows predicted.
+    number of rows written and, of them, those written unpredicted (no text, with ``skip_blank``).
     """
     check_predict_flags(pipe, top_if_none, aspects, by_sentence)
     by_sentence = by_sentence is not False
@@ -794,22 +797,29 @@ def predict_file(pipe: Pipeline, source: str | Path, target: str | Path, *, text
     if _same_file(target, source):
         raise DataError("--output is the input file; choose another output path")
     gold = columns["label"] if getattr(pipe, "multi_label_", False) else None  # a label-list column of the input
-    rows = 0
+    rows = unpredicted = 0
     with atomic_file(target) as partial, open(partial, "w", encoding="utf-8", newline="") as handle:
         for chunk in _all_columns(source, text_column, chunksize, progress, is_aspect_model(pipe)):
             texts = chunk[text_column]
-            _check_no_blank(texts, source, text_column, rows)
+            blank = _blank_texts(texts)
+            if not skip_blank:
+                _check_no_blank(blank, source, text_column, rows, skip_flag=True)
             names = _added_names(pipe, explain, top_if_none)
             prefix = "predicted_" if any(name in chunk.columns for name in names) else ""  # keep e.g. a gold label
             taken = [prefix + name for name in names if prefix and prefix + name in chunk.columns]
             if taken:  # before any work on the chunk
                 raise DataError(f"{source} already has the columns {', '.join(taken)}; rename them "
                                 "(predictions would overwrite them)")
-            values = text_values(texts, source, text_column, rows)
+            values = text_values(texts.mask(blank, ""), source, text_column, rows)  # row numbers count blank rows
             if explain:
                 check_explainable(values, first=rows + 1, what=f"{source}: data row")
-            added = _prediction_columns(pipe, values, top_if_none, aspects, by_sentence, columns["separator"],
-                                        nested=out_format == "jsonl", explain=explain, progress=progress)
+            kept = [value for value, empty in zip(values, blank) if not empty]
+            added = (_prediction_columns(pipe, kept, top_if_none, aspects, by_sentence, columns["separator"],
+                                         nested=out_format == "jsonl", explain=explain, progress=progress)
+                     if kept else dict.fromkeys(names, []))
+            if blank.any():  # the skipped rows' cells stay empty
+                added = {name: _with_gaps(column, blank) for name, column in added.items()}
+                unpredicted += int(blank.sum())
             chunk = chunk.assign(**{prefix + name: column for name, column in added.items()})
             if out_format == "jsonl":  # strict JSON: a missing or infinite value is null, not NaN or Infinity
                 for record in chunk.to_dict(orient="records"):
@@ -822,7 +832,7 @@ def predict_file(pipe: Pipeline, source: str | Path, target: str | Path, *, text
                 table.to_csv(handle, sep="," if out_format == "csv" else "\t", index=False, header=rows == 0,
                              quoting=csv_quoting(table))
             rows += len(chunk)
-    return rows
+    return rows, unpredicted
 
 
 def _output_format(target: Path) -> str:
@@ -1011,7 +1021,7 @@ def vectorize_file(data: str | Path, out: str | Path, *, vectorizer: str | None 
         raise DataError("--names and --out are the same file; give each its own")
     text_column = text_column or column
     frame = read_table(data, [text_column])  # a table without rows is refused there
-    _check_no_blank(frame[text_column], data, text_column)
+    _check_no_blank(_blank_texts(frame[text_column]), data, text_column)
     texts = text_values(frame[text_column], data, text_column)
     vectors = vec.transform(texts) if model is not None else vec.fit_transform(texts, progress=progress)
     replaced: list[bool] = []  # whether --out and --names are in place, before --save is swapped in
@@ -1085,10 +1095,21 @@ def _fitted_vectorizer(model: str | Path) -> tuple[Any, str]:
     return vec, model_columns(vec)["text"]
 
 
-def _check_no_blank(texts, source, column: str, before: int = 0) -> None:
-    """Refuse a table column (pandas) with a missing or blank text, naming its data row (``before``: rows of
-    earlier chunks)."""
-    blank = texts.isna() | texts.astype(str).str.strip().eq("")
+def _blank_texts(texts) -> np.ndarray:
+    """Which texts of a table column (pandas) are missing or blank."""
+    return (texts.isna() | texts.astype(str).str.strip().eq("")).to_numpy()
+
+
+def _check_no_blank(blank: np.ndarray, source, column: str, before: int = 0, skip_flag: bool = False) -> None:
+    """Refuse a table column with a missing or blank text (``blank``: :func:`_blank_texts`), naming its data
+    row (``before``: rows of earlier chunks); ``skip_flag``: say that predict's --skip-blank passes over it."""
     if blank.any():
-        row = before + int(blank.to_numpy().argmax()) + 1
-        raise DataError(f"{source}: data row {row} has no text in column {column!r}; drop or fill it")
+        row = before + int(blank.argmax()) + 1
+        skip = " (or give --skip-blank to write such rows unpredicted)" if skip_flag else ""
+        raise DataError(f"{source}: data row {row} has no text in column {column!r}; drop or fill it{skip}")
+
+
+def _with_gaps(column: list, blank: np.ndarray) -> list:
+    """``column``'s values in the places of the rows not ``blank``, None in the others."""
+    values = iter(column)
+    return [None if empty else next(values) for empty in blank]

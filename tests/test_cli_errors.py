@@ -458,6 +458,18 @@ def test_empty_texts_on_the_command_line_are_counted_from_one(saved_model):
     assert result.exit_code == 0 and len(result.stdout.splitlines()) == 2
 
 
+def test_predict_input_with_a_blank_row_stops_or_skips_it(saved_model, tmp_path):
+    source, out = tmp_path / "in.csv", tmp_path / "o.csv"
+    source.write_text('text\ngood\n""\nbad\n')
+    assert_error(invoke("predict", "--model", saved_model, "--input", source, "--output", out),
+                 "data row 2 has no text .* give --skip-blank")
+    assert not out.exists()
+    result = invoke("predict", "--model", saved_model, "--input", source, "--output", out, "--skip-blank")
+    assert result.exit_code == 0 and "wrote 2 predictions" in result.stderr and "1 row without text" in result.stderr
+    assert len(out.read_text().splitlines()) == 4
+    assert_error(invoke("predict", "--model", saved_model, "--skip-blank", "good"), "--skip-blank goes with --input")
+
+
 def test_path_arguments_leave_unreadable_paths_to_the_commands_one_line_errors(saved_model, monkeypatch):
     """The CLI layer must not refuse a path it thinks unreadable with a three-line usage message: reading
     it is the command's job, whose errors are one line (here the check would be wrong: the files read)."""

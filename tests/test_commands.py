@@ -141,6 +141,28 @@ def test_predict_file_with_a_blank_text_row(saved_model, tmp_path):
     assert [p.name for p in tmp_path.iterdir()] == ["in.csv"]  # no partial output left
 
 
+@pytest.mark.parametrize("suffix", ["csv", "jsonl"])
+def test_predict_file_skip_blank_keeps_rows_in_place_unpredicted(saved_model, tmp_path, suffix):
+    pipe = sentiment.load(saved_model)
+    source, out = tmp_path / "in.csv", tmp_path / f"out.{suffix}"
+    pd.DataFrame({"id": [1, 2, 3, 4, 5], "text": ["good", "", "bad", "  ", "awful"]}).to_csv(source, index=False)
+    assert predict_file(pipe, source, out, skip_blank=True, chunksize=2, explain=True) == (5, 2)
+    table = pd.read_csv(out) if suffix == "csv" else pd.read_json(out, lines=True)
+    assert table["id"].tolist() == [1, 2, 3, 4, 5]
+    predicted = pipe.predict(["good", "bad", "awful"])
+    assert table["label"][[0, 2, 4]].tolist() == list(predicted)
+    added = [name for name in table.columns if name not in ("id", "text")]
+    assert table.loc[[1, 3], added].isna().all().all()  # every added cell of a blank row is empty
+    assert table.loc[[0, 2, 4], added].notna().all().all()
+
+
+def test_predict_file_skip_blank_with_a_chunk_of_blank_rows_only(saved_model, tmp_path):
+    source, out = tmp_path / "in.csv", tmp_path / "out.csv"
+    pd.DataFrame({"id": [1, 2, 3], "text": ["", " ", "good"]}).to_csv(source, index=False)
+    assert predict_file(sentiment.load(saved_model), source, out, skip_blank=True, chunksize=2) == (3, 2)
+    assert pd.read_csv(out)["label"].isna().tolist() == [True, True, False]
+
+
 def test_predict_file_refuses_overwriting_input_and_unknown_output_format(saved_model, tmp_path):
     source = tmp_path / "in.csv"
     pd.DataFrame({"text": ["good", "bad"]}).to_csv(source, index=False)
@@ -435,7 +457,7 @@ def test_explanations_go_in_steps_under_their_progress_bar(fitted, binary, tmp_p
     source = tmp_path / "in.csv"
     pd.DataFrame({"text": texts}).to_csv(source, index=False)
     sizes.clear()
-    assert predict_file(pipe, source, tmp_path / "out.csv", explain=True, progress=True) == 45 and sizes == [20, 20, 5]
+    assert predict_file(pipe, source, tmp_path / "out.csv", explain=True, progress=True) == (45, 0) and sizes == [20, 20, 5]
 
 
 def test_an_aspect_model_that_finds_no_dev_aspect_is_noted(tmp_path, monkeypatch):
