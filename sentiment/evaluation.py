@@ -182,8 +182,11 @@ def wrong_predictions(texts: list[str], truth: np.ndarray, predicted: np.ndarray
 
 
 def _groups_of(names: list[str], grouping: str) -> tuple[np.ndarray, list[str]]:
-    """The group index of every label name, and the group names (in the grouping's order)."""
+    """The group index of every label name, and the group names (in the grouping's order; a model whose
+    labels are already the groups, trained with that grouping, keeps its own order, as fit's report has it)."""
     groups = group_labels(names, grouping)
+    if groups == list(names):
+        return np.arange(len(names), dtype=np.int64), list(names)
     group_names = [g for g in resolve_grouping(grouping) if g in groups]
     return np.array([group_names.index(g) for g in groups], dtype=np.int64), group_names
 

@@ -285,6 +285,9 @@ def test_pipeline_learns_groups(data):
     assert pipe.classes_.tolist() == ["anger", "fear", "joy", "neutral", "sadness"]
     assert pipe.predict(["so hilarious"]) == [["joy"]]
     assert pipe.score(dev_texts, dev_labels) > 0.9  # fine dev labels are grouped the same way
+    own, again = evaluate(pipe, dev_texts, dev_labels), evaluate(pipe, dev_texts, dev_labels, grouping="ekman")
+    assert again["labels"] == own["labels"] == pipe.classes_.tolist()  # its own grouping: the order fit reported
+    assert again["per_class"] == own["per_class"]
 
 
 def test_info_says_a_model_predicts_groups(data, tmp_path):
