@@ -806,6 +806,21 @@ def test_a_prior_whose_classes_are_0_and_1_is_read_by_the_name_positive(tmp_path
         AspectPipeline(prior=str(tmp_path / "ab"), bits=12).fit(synthetic(60))
 
 
+def test_a_loaded_model_with_a_prior_fits_again_and_clones_with_its_prior(tmp_path, monkeypatch):
+    from sklearn.base import clone
+
+    texts = ["a wonderful film", "truly dreadful", "superb", "awful"] * 6
+    sentiment.Pipeline(vectorizer="count", model="logreg").fit(texts, [1, 0, 1, 0] * 6).save(tmp_path / "p")
+    AspectPipeline(prior=str(tmp_path / "p"), bits=12).fit(synthetic(60)).save(tmp_path / "m")
+    monkeypatch.chdir(tmp_path)  # a folder named "prior" in the working directory must not be read instead
+    (tmp_path / "prior").mkdir()
+    loaded = sentiment.load(tmp_path / "m")
+    for pipe in (loaded, clone(loaded)):
+        pipe.fit(synthetic(60))
+        scores = pipe._prior_scorer()(["a wonderful film", "truly dreadful"])
+        assert scores[0] > 0.5 > scores[1]
+
+
 def test_a_pipeline_with_a_prior_pickles(tmp_path):
     texts = ["a wonderful film", "truly dreadful", "superb", "awful"] * 6
     sentiment.Pipeline(vectorizer="count", model="logreg").fit(texts, [1, 0, 1, 0] * 6).save(tmp_path / "prior")

@@ -410,7 +410,7 @@ class AspectPipeline:
         prior_dir = params.pop("prior", None)
         known = inspect.signature(cls).parameters  # a newer model's extra keys are left out
         pipe = cls(**{k: v for k, v in params.items() if k in known}, prior=None)
-        pipe.params["prior"] = prior_dir
+        pipe.params["prior"] = str(Path(path) / "prior") if prior_dir else None  # a refit or clone reads that copy
         if isinstance(config.get("cleaner"), dict):  # the token cleaner it was trained with, should the defaults change
             pipe.cleaner = token_cleaner(**config["cleaner"])
         if prior_dir and f"prior/{CONFIG}" not in config["files"]:  # read_model verified the listed files only
