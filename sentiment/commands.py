@@ -163,16 +163,19 @@ def fit_file(
             "texts are too few to hold that part out)")
 
     said = set()  # notes logged once per command, not once per fit
+    planned = dict(tune_info)
 
     def train(texts: list[str], labels: list, weights, stop_dev=None) -> int:
         """Fit ``pipe`` on ``texts`` (weighted by ``weights``, or None; early-stopping on ``stop_dev``, a pair of
         texts and labels, or None); returns how many texts the model itself learnt from."""
         _fit_saying_why(pipe, texts, labels, weights, stop_dev, label_names=label_names, progress=progress, log=log,
                         said=said)
-        if multi_label:
-            tune_info["n_tune"] = pipe.info_.get("tuned_on", 0)
+        if multi_label:  # recorded after each fit: a refit on all the data may hold out what the first could not
+            tune_info.update(planned, n_tune=pipe.info_.get("tuned_on", 0))
             if tune_fraction and not tune_info["n_tune"]:
                 tune_info["tune"] = "none (too few texts to hold out)"
+                if "early_stopping" in planned:  # the model held out its own dev_fraction instead
+                    tune_info["early_stopping"] = _own_stopping(model_stage)
                 other = "smaller" if tune_fraction > 0.5 else "larger"  # too few left to train on, or none held out
                 log(f"note: too few texts to hold out {tune_fraction:.0%} for tuning the label thresholds: they stay at 0.5; "
                     f"give more texts or a {other} --tune-fraction")
@@ -305,11 +308,17 @@ def _what_is_tuned(tune_fraction: float, model_stage, multi_label: bool,
                                            f"phrases (the model's dev_fraction, seed {sentence_seed})")
             notes.append(f"early stopping on {share:.0%} of the training sentences (dev_fraction)")
         else:
-            tune_info["early_stopping"] = (f"{share:.0%} of the training part (the model's dev_fraction, net_seed "
-                                           f"{model_stage.params['net_seed']})" if share > 0 else "none (dev_fraction=0)")
+            tune_info["early_stopping"] = _own_stopping(model_stage)
             notes.append(f"early stopping on {share:.0%} of the training texts (dev_fraction)" if share > 0
                          else "no early stopping (dev_fraction=0)")
     return tune_info, notes
+
+
+def _own_stopping(model_stage) -> str:
+    """The config's record of a model trained by epochs that early-stops on its own ``dev_fraction``."""
+    share = model_stage.params["dev_fraction"]
+    return (f"{share:.0%} of the training part (the model's dev_fraction, net_seed {model_stage.params['net_seed']})"
+            if share > 0 else "none (dev_fraction=0)")
 
 
 def _check_classes_are_classes(labels: list, data, label_column: str) -> None:
