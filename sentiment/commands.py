@@ -122,6 +122,7 @@ def fit_file(
     weights = None if weight_column is None else read_weights(data, weight_column)
     if label_names and not (dev is not None and _named_already(labels, label_names)):  # else: checked on the dev file
         _check_label_names(label_names, labels, Path(data).name)
+    names_given = bool(label_names)
     label_names = _polarity_names_or_numbers(task, labels, label_names, log)
     _check_classes_are_classes(labels, data, label_column)
     if not multi_label:
@@ -182,7 +183,7 @@ def fit_file(
         return pipe.info_["trained_on"]
 
     try:  # a carved dev part has only training labels; a --dev file may not: checked before training
-        _check_dev_labels(pipe, labels, dev_labels, label_names, multi_label, dev_source)
+        _check_dev_labels(pipe, labels, dev_labels, label_names, multi_label, dev_source, names_given)
         log(f"training {pipe.vectorizer} + {pipe.model} on {counted(len(texts), 'text')}; dev: {dev_source} "
             f"({counted(len(dev_texts), 'text')})" + "".join(f"; {note}" for note in notes))
         n_train = train(texts, labels, weights, stop_dev)
@@ -421,16 +422,17 @@ def _renamed(labels: list, label_names: dict) -> list:
 
 
 def _check_dev_labels(pipe: Pipeline, labels: list, dev_labels: list, label_names: dict | None,
-                      multi_label: bool, dev_source: str) -> None:
+                      multi_label: bool, dev_source: str, names_given: bool = False) -> None:
     """Refuse dev labels that the training labels lack (after the pipeline's grouping), as fit does for the
-    dev data it is given, so that a bad dev file fails before training, not after it."""
+    dev data it is given, so that a bad dev file fails before training, not after it; and, unless the user
+    named the labels (``names_given``), codes 0 and 1 only beside more classes, as evaluate refuses them."""
     from .evaluation import targets_for
     from .pipeline import display_names
 
     labels, dev_labels = pipe._grouped(labels), pipe._grouped(dev_labels)
     classes = (check_label_sets if multi_label else check_labels)(labels, len(labels))[1]
     names = display_names(classes, label_names)
-    if label_names is None:
+    if not names_given:
         _refuse_codes_of_two_for_many(dev_labels, classes.tolist(), names, f"--dev {dev_source}", "the training data have")
     targets_for(classes, names, dev_labels, multi_label)
 

@@ -214,6 +214,17 @@ def test_a_two_class_file_is_refused_for_a_five_class_model(tmp_path):
     assert json.loads(named.stdout)["n"] == 2
 
 
+def test_fit_refuses_a_two_class_dev_file_for_any_task_as_evaluate_does(tmp_path):
+    train, dev = tmp_path / "train.csv", tmp_path / "dev.csv"
+    words = ["awful", "dull", "fine", "good", "superb"]
+    pd.DataFrame({"text": [f"{w} {i}" for i in range(6) for w in words], "label": list(range(5)) * 6}).to_csv(train, index=False)
+    pd.DataFrame({"text": ["awful", "dull"], "label": [0, 1]}).to_csv(dev, index=False)
+    fit = ("fit", train, "--task", "emotion", "--model", "logreg", "--out")
+    assert_error(invoke(*fit, tmp_path / "m", "--dev", dev), "dev.csv has the labels 0 and 1 only")
+    assert_ok(invoke(*fit, tmp_path / "m"))
+    assert_error(invoke("evaluate", dev, "--model", tmp_path / "m"), "dev.csv has the labels 0 and 1 only")
+
+
 def test_fit_phrases_without_dev_holds_out_sentences(tmp_path):
     trees = tmp_path / "train.txt"
     trees.write_text("\n".join(f"({3 if i % 2 else 1} (2 item{i}) ({3 if i % 2 else 1} word{i}))" for i in range(40)))
