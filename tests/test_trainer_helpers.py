@@ -88,6 +88,29 @@ def test_the_hold_out_keeps_in_training_a_class_whose_weighted_texts_it_would_ta
         assert sorted(X_train.tolist() + ([] if dev is None else dev[0].tolist())) == list(range(60))
 
 
+def test_the_hold_out_leaves_a_row_without_a_label_that_every_training_row_has():
+    multi = np.ones((40, 2), dtype=np.uint8)
+    multi[[7], 0] = 0  # one text lacks label 0: there is something to learn about label 0 only if it trains
+    for seed in range(50):
+        X_train, y_train, dev = neural._hold_out(np.arange(40), multi, 0.25, np.random.default_rng(seed))
+        assert 7 in X_train.tolist() and not y_train[:, 0].all()
+        assert sorted(X_train.tolist() + dev[0].tolist()) == list(range(40))
+
+
+def test_the_hold_out_returns_only_weighted_rows_of_a_class_its_weighted_training_rows_lack():
+    y = np.array([0, 1] * 20)
+    weights = np.ones(40)
+    weights[1::2] = 0.0
+    weights[[1, 3]] = 1.0  # class 1: two texts that count, eighteen that weigh nothing
+    for seed in range(50):
+        rows = np.random.default_rng(seed).permutation(40)[:10]
+        if not {1, 3} <= set(rows.tolist()):  # both weighted class-1 texts held out: the case tested
+            continue
+        X_train, _, dev = neural._hold_out(np.arange(40), y, 0.25, np.random.default_rng(seed), weights)
+        assert {1, 3} <= set(X_train.tolist())  # back to training: they weigh something
+        assert {r for r in rows.tolist() if r % 2 and r not in (1, 3)} <= set(dev[0].tolist())  # those that weigh 0 stay
+
+
 @pytest.mark.parametrize("kind", ["features", "sparse", "sequences"])
 def test_batches_carry_the_weights_of_their_rows(kind):
     """Shuffled feature batches and length-bucketed sequence batches: each row keeps its own weight (scaled

@@ -395,22 +395,33 @@ class LSTMModel(NeuralModel):
 
 
 def _hold_out(X, y: np.ndarray, fraction: float, rng, weights: np.ndarray | None = None):
-    """Split off a random ``fraction`` of the rows as dev data: ``(X_train, y_train, (X_dev, y_dev))``. The
-    held-out rows of a class (with several labels per text: a label) that no training row has stay in
-    training, so that every class is learnt (as :func:`sentiment.splits.train_dev_split` keeps it); with
-    ``weights`` (one per row), a training row of weight 0 does not count as having its class."""
+    """Split off a random ``fraction`` of the rows as dev data: ``(X_train, y_train, (X_dev, y_dev))``. As
+    :func:`sentiment.splits.train_dev_split` keeps them, the held-out rows of a class (with several labels
+    per text: a label) that no training row has go back to training, so that every class is learnt, and so
+    does, with several labels per text, a held-out row without a label that every training row has; with
+    ``weights`` (one per row), a training row of weight 0 does not count as having its class, and of the
+    rows of a class that only such rows have, those that weigh something go back."""
     train_rows, dev_rows = trainer.hold_out_rows(len(y), fraction, rng)
     if len(dev_rows):
-        learnt = train_rows if weights is None else train_rows[weights[train_rows] > 0]
-        if y.ndim == 2:  # a 0/1 matrix of labels
-            unlearnt = (y[learnt].sum(axis=0) == 0) & (y[dev_rows].sum(axis=0) > 0)
-            back = y[dev_rows][:, unlearnt].any(axis=1)
-        else:
-            back = ~np.isin(y[dev_rows], y[learnt])
+        back = _unlearnt(y[train_rows], y[dev_rows])
+        if weights is not None:
+            learnt = train_rows[weights[train_rows] > 0]
+            back |= _unlearnt(y[learnt], y[dev_rows]) & (weights[dev_rows] > 0)
+        if y.ndim == 2:  # a label on every training row (and not on every row) gets back a row without it
+            on_every = y[np.concatenate([train_rows, dev_rows[back]])].all(axis=0) & ~y[dev_rows].all(axis=0)
+            for label in np.flatnonzero(on_every):
+                back[np.argmin(y[dev_rows, label])] = True
         train_rows, dev_rows = np.sort(np.concatenate([train_rows, dev_rows[back]])), dev_rows[~back]
     if not len(dev_rows):
         return X, y, None
     return _take(X, train_rows), y[train_rows], (_take(X, dev_rows), y[dev_rows])
+
+
+def _unlearnt(train_y: np.ndarray, dev_y: np.ndarray) -> np.ndarray:
+    """Which ``dev_y`` rows have a class (a label of a 0/1 matrix) that no row of ``train_y`` has."""
+    if dev_y.ndim == 2:
+        return dev_y[:, train_y.sum(axis=0) == 0].any(axis=1)
+    return ~np.isin(dev_y, train_y)
 
 
 def _take(X, rows: np.ndarray):
