@@ -966,7 +966,8 @@ def options(
             unused = multi_label and stage == "model" and key == "dev_fraction"  # the tune part stops it instead
             _echo(f"  {key} = {json.dumps(shown)}" + (f"  (task {task}; default {json.dumps(default)})"
                                                       if shown != default else "")
-                  + ("  (not used with several labels: early stopping uses the tune_fraction part)" if unused else ""))
+                  + ("  (with several labels, used only where no tune part is held out: tune_fraction 0, or too few "
+                     "texts; else early stopping uses the tune part)" if unused else ""))
     _echo("\n" + "\n".join(f"{KIND_NAMES[kind]}: {', '.join(names)}" for kind, names in described["available"].items()))
 
 

@@ -415,7 +415,7 @@ class Pipeline(OptionAttributes, Classifier):
             bar.stage(f"vectorizing ({self.vectorizer})")
             features = vectorizer.fit_transform(docs)
             if model.input_kind == "sequences":
-                features = _sequences(vectorizer, docs, self.model)
+                features = vectorizer.sequences(docs)
             dev_data = None
             if dev is not None:
                 dev_data = (_model_input(vectorizer, model, cleaner.tokens_of(dev[0])), dev_targets)
@@ -770,16 +770,10 @@ def _sequences_error(model_name: str) -> ConfigError:
     return ConfigError(f"model {model_name!r} reads token sequences; use it with vectorizer 'word2vec'")
 
 
-def _sequences(vectorizer, docs, model_name: str):
-    if not hasattr(vectorizer, "sequences"):
-        raise _sequences_error(model_name)
-    return vectorizer.sequences(docs)
-
-
 def _model_input(vectorizer, model, docs: list[list[str]]):
     """What a fitted ``vectorizer`` hands ``model`` for cleaned ``docs``: token ids for a model of sequences
     (lstm), else the vectors."""
-    return _sequences(vectorizer, docs, model.name) if model.input_kind == "sequences" else vectorizer.transform(docs)
+    return vectorizer.sequences(docs) if model.input_kind == "sequences" else vectorizer.transform(docs)
 
 
 def display_names(classes: np.ndarray, names: dict | None = None, polarity: bool = True) -> list[str]:

@@ -301,6 +301,9 @@ def test_bad_options():
         AspectPipeline(polarity="lstm", n_nets=0)
     with pytest.raises(ConfigError, match="device"):
         AspectPipeline(extractor="lstm", device="tpu")
+    with pytest.raises(ConfigError, match="class_weight must be None or 'balanced', not"):
+        neural.AttentionPolarity(class_weight={"negative": 2.0})  # would be ignored by the trainer
+    assert neural.AttentionPolarity(class_weight="balanced").options["class_weight"] == "balanced"
 
 
 @pytest.mark.skipif(not torch.cuda.is_available(), reason="needs a CUDA GPU")

@@ -563,7 +563,7 @@ def test_options_command():
     assert "vectorizer word2vec, model logreg" in result.stdout and "vector_size = 100" in result.stdout
     assert_error(invoke("options", "--model", "forest"), "unknown model 'forest'")
     several = invoke("options", "--task", "emotion", "--multi-label", "--model", "mlp").stdout
-    assert "dev_fraction = 0.1  (not used with several labels: early stopping uses the tune_fraction part)" in several
+    assert "dev_fraction = 0.1  (with several labels, used only where no tune part is held out: tune_fraction 0" in several
     assert "not used" not in invoke("options", "--model", "mlp").stdout
 
 

@@ -714,6 +714,8 @@ class AttentionPolarity:
                  pretrain_epochs: int = 2, cleaner=None, prior=None) -> None:
         if not isinstance(min_epochs, int) or isinstance(min_epochs, bool) or not 1 <= min_epochs <= epochs:
             raise ConfigError(f"min_epochs must be a whole number from 1 to epochs ({epochs}), not {min_epochs!r}")
+        if class_weight not in (None, "balanced"):  # the trainer would ignore anything else
+            raise ConfigError(f"class_weight must be None or 'balanced', not {class_weight!r}")
         self.options = {"hidden_size": hidden_size, "layers": layers, "dropout": dropout,
                         "position_dim": position_dim, "epochs": epochs, "batch_size": batch_size, "lr": lr,
                         "patience": patience, "min_epochs": min_epochs, "dev_fraction": dev_fraction,

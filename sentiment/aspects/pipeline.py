@@ -153,8 +153,6 @@ class AspectPipeline:
         return self
 
     def __repr__(self) -> str:
-        import inspect
-
         defaults = {name: p.default for name, p in inspect.signature(type(self)).parameters.items()}
         changed = ", ".join(f"{k}={v!r}" for k, v in self.params.items() if v != defaults.get(k))
         fitted = "" if self.extractor_ is None else " (fitted)"

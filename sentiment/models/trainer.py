@@ -148,7 +148,7 @@ def device_errors(device: torch.device, training: bool = True, advice: str | Non
             raise
         detail = f" ({one_line(exc)})" if str(exc).strip() else ""
         if not training:
-            advice = ("predict fewer or shorter texts at a time (with predict --input: a --batch-size below 512), or "
+            advice = ("predict fewer or shorter texts at a time (with predict --input: a smaller --batch-size), or "
                       "on a device with more memory")
         elif advice is None:
             advice = ("use smaller hidden sizes (hidden_sizes, hidden_size), a smaller batch_size, shorter texts "
