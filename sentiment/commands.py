@@ -686,11 +686,9 @@ def ensemble_models(models: list[str | Path], out: str | Path, *, weights: list[
     check_model_target(out)
     if any(_same_file(m, out) for m in models):
         raise ConfigError(f"--out {out} is one of the members, which the ensemble would replace; choose another path")
-    seen = set()
-    for member in models:
-        if Path(member).resolve() in seen:
+    for i, member in enumerate(models):  # by the file system, as --out: another spelling of a path is the same model
+        if any(_same_file(member, earlier) for earlier in models[:i]):
             raise ConfigError(f"{member} is given twice; give each model once (--weights gives one a larger share)")
-        seen.add(Path(member).resolve())
     members = [load(m) for m in models]
     separators = {model_columns(m)["separator"] for m in members if getattr(m, "multi_label_", False)}
     if len(separators) > 1:  # the ensemble reads and writes tables with one of them
