@@ -74,11 +74,16 @@ class AspectPipeline:
     bits : int
         Hash size (``2**bits`` features) of both models.
     seed : int
+    keep_conflict : bool
+        Keep the aspects labelled ``conflict`` in the data read (training, dev, evaluation): the tagger
+        learns them as aspect terms, and extraction is scored on them; the polarity models learn and are
+        scored on positive, negative and neutral only. By default those aspects are dropped.
     vectors_path : str or None
         Word vectors (word2vec text or binary, GloVe text) that initialise the ``lstm`` models' embeddings;
         None trains gensim Word2Vec on the training sentences.
     tagger_epochs, polarity_epochs : int
-        Most epochs of the ``lstm`` models (early stopping on 10% of the training data, best weights kept).
+        Most epochs of the ``lstm`` models (early stopping on ``dev_fraction`` of the training sentences,
+        best weights kept).
     hidden_size, dropout : int, float
         LSTM units per direction and dropout of both ``lstm`` models.
     crf, char_features : bool
@@ -91,7 +96,8 @@ class AspectPipeline:
         Whether the ``lstm`` models keep the word vectors fixed; None: the tagger fine-tunes them, the
         polarity model keeps them fixed (what suits the SemEval data sets best).
     dev_fraction : float
-        Share of the training data the ``lstm`` models hold out for early stopping (0: train all epochs).
+        Share of the training sentences (whole sentences: each sentence's aspects stay together) the
+        ``lstm`` models hold out for early stopping (0: train all epochs).
     device : str
         Where the ``lstm`` models train and predict: "auto" (CUDA, then MPS, then the CPU), "cpu", "cuda", ...
     pretrain : str or None
@@ -177,8 +183,10 @@ class AspectPipeline:
         return extractor, polarity, reads_vectors
 
     def fit(self, sentences, dev=None, *, progress: bool = False) -> "AspectPipeline":
-        """Fit on sentence dicts (see :mod:`sentiment.aspects.data`) or a data file path; ``progress``
-        shows a progress bar per epoch of the ``lstm`` models."""
+        """Fit on sentence dicts (see :mod:`sentiment.aspects.data`) or a data file path; ``dev`` (the same
+        kinds) only scores the fitted model, into ``info_["dev"]`` (:func:`~sentiment.aspects.evaluation.
+        evaluate_pipeline`), and is read before training; ``progress`` shows a progress bar per epoch of the
+        ``lstm`` models."""
         p = self.params
         extractor, polarity, reads_vectors = self.check_fit_options()
         sentences = _as_sentences(sentences, p["keep_conflict"])

@@ -52,7 +52,7 @@ class NeuralModel(Stage):
 
     kind = "model"
     supports_multi_label = True
-    trains_by_epochs = True  # early-stops on dev data: fit_file holds that out of the training data
+    trains_by_epochs = True  # early-stops on dev data held out of the training data (fit's dev_fraction, or what fit_file or the tune part gives)
 
     # -- options ------------------------------------------------------------------------
     def check_params(self) -> None:
