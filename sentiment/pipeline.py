@@ -49,7 +49,7 @@ from .persistence import (INCONSISTENT_MODEL, check_columns, check_extra, jsonab
 from .progress import FitProgress, clean_tokens
 from .registry import available, resolve
 from .splits import weighted_split
-from .tasks import DEFAULT_MODEL, DEFAULT_TASK, DEFAULT_VECTORIZER, get_task
+from .tasks import DEFAULT_MODEL, DEFAULT_TASK, DEFAULT_VECTORIZER, TASKS, get_task
 
 # The pipeline's own options (the per-task configurations are in sentiment/tasks.py).
 # grouping: "ekman" or "sentiment": learn (and score) the groups of fine labels; tune_fraction: with several
@@ -342,11 +342,22 @@ class Pipeline(OptionAttributes, Classifier):
         known = set().union(*cls.options_for(vectorizer, model).values())
         pipe = cls(vectorizer, model, **{**{k: v for k, v in task_options.items() if k in known}, **options})
         pipe.build_stages()  # e.g. word2vec given beside the task's nbsvm: said now, not when fit starts
-        if not multi_label and "multi" in configurations:  # fit then refuses lists of labels (and so do clones)
-            pipe._one_label_task = task
-        if multi_label:  # and labels one per text
-            pipe._several_labels_task = task
+        pipe._take_task(task, multi_label)
         return pipe
+
+    def _take_task(self, task: str, multi_label: bool) -> None:
+        """Take ``task``'s setting for one label per text or (``multi_label``) several: fit then refuses the
+        other kind of labels (and so do clones and the saved model), and names integer labels as polarity
+        for the polarity task only."""
+        if not multi_label and "multi" in get_task(task).configurations:  # one label per text where several can be
+            self._one_label_task = task
+        if multi_label:  # labels one per text are refused
+            self._several_labels_task = task
+
+    @property
+    def _task(self) -> str | None:
+        """The task whose setting this pipeline has (:meth:`for_task`), or None."""
+        return self.__dict__.get("_one_label_task") or self.__dict__.get("_several_labels_task")
 
     def _split_options(self) -> tuple[dict, dict, dict]:
         split = split_options(self._options, self.options_for(self.vectorizer, self.model),
@@ -402,8 +413,7 @@ class Pipeline(OptionAttributes, Classifier):
         spelling = label_spelling_note(classes)
         if spelling:
             warnings.warn(spelling, LabelSpellingWarning, stacklevel=2)
-        task = self.__dict__.get("_one_label_task") or self.__dict__.get("_several_labels_task")  # of for_task
-        names = display_names(classes, label_names, polarity=task in (None, "polarity"))
+        names = display_names(classes, label_names, polarity=self._task in (None, "polarity"))
         dev_targets = None
         if dev is not None:  # unknown dev labels fail before the (slow) cleaning, not after
             from .evaluation import targets_for
@@ -514,7 +524,7 @@ class Pipeline(OptionAttributes, Classifier):
             "sentiment_version": __version__,
             **({"reading_version": reading} if reading is not None else {}),
             "pipeline": {"vectorizer": fitted.pop("vectorizer"), "model": fitted.pop("model"),
-                         "options": jsonable(fitted)},
+                         "options": jsonable(fitted), **({"task": self._task} if self._task else {})},
             "cleaner": self.cleaner_.to_dict(),
             "stages": {
                 "vectorizer": {"name": self.vectorizer_.name, "params": jsonable(self.vectorizer_.params)},
@@ -576,6 +586,8 @@ class Pipeline(OptionAttributes, Classifier):
             pipe.info_ = dict(config.get("info", {}))
             pipe.reading_version_ = saved_reading(config)
             pipe.config_ = config
+            if pipeline_config.get("task") in TASKS:  # a refit or clone keeps the task's setting
+                pipe._take_task(pipeline_config["task"], pipe.multi_label_)
         except INCONSISTENT_MODEL as exc:
             raise ModelFileError(f"{path} is not a consistent sentiment model ({one_line(exc)}); train it again") from None
         warn_of_reading(pipe.reading_version_, path)
@@ -599,7 +611,10 @@ def load(path: str | os.PathLike | None = None, *, task: str | None = None):
     config = read_config(path)  # the kind only: the loader of that kind reads and verifies the files
     _check_kind(config, path)
     module, name = LOADERS[config.get("kind")].split(":")
-    return getattr(importlib.import_module(module, __package__), name).load(path)
+    model = getattr(importlib.import_module(module, __package__), name).load(path)
+    if task is not None and isinstance(model, Pipeline) and model._task is None:  # a shipped model saved without it
+        model._take_task(task, model.multi_label_)
+    return model
 
 
 # config.json "kind" -> the class whose load reads it (imported when needed: aspects need PyTorch); None (no

@@ -256,6 +256,28 @@ def test_the_one_label_setting_of_a_task_refuses_lists_of_labels(data):
     assert clone(Pipeline.for_task("emotion", multi_label=True, C=10.0)).fit(texts, labels).multi_label_
 
 
+def test_a_saved_model_keeps_its_tasks_setting_for_a_refit(data, tmp_path):
+    from sklearn.base import clone
+
+    (texts, labels), _ = data
+    ids = [i % 5 for i in range(len(texts))]  # emotion ids, not polarity codes
+    Pipeline.for_task("emotion").fit(texts, ids).save(tmp_path / "one")
+    loaded = sentiment.load(tmp_path / "one")
+    for pipe in (loaded, clone(loaded)):
+        assert pipe.fit(texts, ids).label_names_ == ["0", "1", "2", "3", "4"]  # not "very negative" ...
+    with pytest.raises(ConfigError, match="the labels are lists"):
+        clone(loaded).fit(texts, labels)
+    Pipeline.for_task("emotion", multi_label=True).fit(texts, labels).save(tmp_path / "several")
+    with pytest.raises(DataError, match="the labels are one per text"):
+        clone(sentiment.load(tmp_path / "several")).fit(texts, ids)
+    with pytest.raises(DataError, match="the labels are one per text"):  # the shipped model: by the task named
+        clone(sentiment.load(task="emotion")).fit(texts, ids)
+    plain = Pipeline().fit(texts, [i % 2 for i in range(len(texts))])
+    plain.save(tmp_path / "plain")
+    assert clone(sentiment.load(tmp_path / "plain")).fit(texts, [i % 2 for i in range(len(texts))]).label_names_ == [
+        "negative", "positive"]
+
+
 # -- groupings --------------------------------------------------------------------------------------------
 def test_groupings_map_fine_labels():
     groups = group_of(EKMAN)
