@@ -19,32 +19,50 @@ class DataError(SentimentError, ValueError):
     """Input texts, labels or data files that cannot be used as they are."""
 
 
-class MissingColumnsError(DataError):
+class _Detailed:
+    """An error whose constructor takes details beside the message (``_details`` names them): it pickles
+    with them, so that one raised in a worker process (joblib, ``n_jobs``) arrives whole."""
+
+    _details: tuple[str, ...] = ()
+
+    def __reduce__(self):
+        return type(self), (self.args[0] if self.args else "", *(getattr(self, name) for name in self._details))
+
+
+class MissingColumnsError(_Detailed, DataError):
     """A table without the columns asked for: ``missing`` names them, ``present`` lists the table's own."""
+
+    _details = ("missing", "present")
 
     def __init__(self, message: str, missing: list, present: list) -> None:
         super().__init__(message)
         self.missing, self.present = list(missing), list(present)
 
 
-class SeparatorError(DataError):
+class SeparatorError(_Detailed, DataError):
     """Labels joined by another separator than the one given: ``found`` is the one they hold."""
+
+    _details = ("found",)
 
     def __init__(self, message: str, found: str) -> None:
         super().__init__(message)
         self.found = found
 
 
-class UnknownLabelsError(DataError):
+class UnknownLabelsError(_Detailed, DataError):
     """Labels a model was not trained on: ``unknown`` lists them, ``known`` the model's own."""
+
+    _details = ("unknown", "known")
 
     def __init__(self, message: str, unknown: list, known: list) -> None:
         super().__init__(message)
         self.unknown, self.known = list(unknown), list(known)
 
 
-class UngroupedLabelError(DataError):
+class UngroupedLabelError(_Detailed, DataError):
     """A label that a grouping (``Pipeline(grouping=...)``) does not know: ``label`` and ``grouping`` name them."""
+
+    _details = ("label", "grouping")
 
     def __init__(self, message: str, label, grouping: str) -> None:
         super().__init__(message)
@@ -95,11 +113,13 @@ class LabelSpellingWarning(UserWarning):
     "positive"): they are different classes, which is seldom what was meant."""
 
 
-class AbsentLabelWarning(UserWarning):
+class AbsentLabelWarning(_Detailed, UserWarning):
     """A label that a setting names (a ``class_weight`` key) and no training text has: it is left out (a
     cross-validation fold may lack a rare class; a misspelt label is said); or labels given to ``score``
     none of which the model knows. ``absent`` lists such labels (one label per text), ``labels`` the
     model's label names."""
+
+    _details = ("absent", "labels")
 
     def __init__(self, message: str, absent: list = (), labels: list = ()) -> None:
         super().__init__(message)

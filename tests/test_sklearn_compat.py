@@ -230,6 +230,28 @@ def test_not_fitted_is_scikit_learns_not_fitted_error_too():
     assert not hasattr(Pipeline(), "classes_")
 
 
+def test_errors_with_details_pickle_whole_so_parallel_workers_report_them():
+    import pickle
+
+    from sentiment import errors
+
+    for error in (errors.MissingColumnsError("no column 'text'", ["text"], ["review"]),
+                  errors.SeparatorError("joined by '|'", "|"),
+                  errors.UnknownLabelsError("unknown label", ["x"], ["a", "b"]),
+                  errors.UngroupedLabelError("not grouped", "x", "ekman"),
+                  errors.AbsentLabelWarning("absent", ["x"], ["a"])):
+        again = pickle.loads(pickle.dumps(error))
+        assert type(again) is type(error) and str(again) == str(error)
+        assert {name: getattr(again, name) for name in error._details} == {
+            name: getattr(error, name) for name in error._details} != {}
+
+
+def test_a_data_error_in_a_parallel_cross_validation_arrives_as_itself():
+    texts = ["glad", "sad", "angry", "calm"] * 3
+    with pytest.raises(DataError, match="is not in the ekman grouping"):
+        cross_val_score(Pipeline(grouping="ekman"), texts, [0, 1, 2, 3] * 3, cv=2, n_jobs=2, error_score="raise")
+
+
 def test_text_classes_are_an_object_array_so_predictions_take_any_label(tmp_path):
     """As scikit-learn keeps them: a fixed-width array would cut a longer label written into the predictions."""
     import sentiment
