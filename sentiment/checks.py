@@ -215,9 +215,18 @@ def _check_one_type(values: list) -> None:
     first: dict[type, Any] = {}  # the first label of each type
     for i, v in enumerate(values):
         v = v.item() if isinstance(v, np.generic) else v
-        if not isinstance(v, (str, bytes, int, float)):
+        if isinstance(v, bytes):  # its name would be "b'pos'", and a model file cannot hold it
+            raise DataError(f"label {i} is bytes ({short_repr(v)}); decode the labels to text first, e.g. "
+                            "[label.decode() for label in labels] or, for a NumPy array, labels.astype(str)")
+        if not isinstance(v, (str, int, float)):
             raise DataError(f"label {i} is {with_article(type(v).__name__)} ({short_repr(v)}); a label is a name or a "
                             "number (with several labels per text: a list of names or numbers)")
+        if isinstance(v, str) and not v.isascii():
+            try:
+                v.encode("utf-8")
+            except UnicodeEncodeError:  # a lone surrogate: a text decoded wrongly, which no file can hold
+                raise DataError(f"label {i} ({short_repr(v)}) holds a lone surrogate, not a character: read the "
+                                "labels with their file's encoding") from None
         first.setdefault(type(v), v)
     if len(first) > 1:  # True and 1 would be one class, and score would then know neither
         examples = ", ".join(f"{first[k]!r} ({k.__name__})" for k in sorted(first, key=lambda k: k.__name__))

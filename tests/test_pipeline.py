@@ -95,6 +95,9 @@ def test_unicode_and_odd_texts_predict(pipe):
     (np.array([1.0, np.nan, 0.0], dtype=np.float32), "label 1 is missing"),  # numpy's own NaN too
     (["p", 1, "n"], "mix types"),
     ("pnp", "not a single string"),
+    (np.array([b"p", b"n", b"p"], dtype="S"), r"label 0 is bytes \(b'p'\); decode the labels to text first"),
+    ([["p"], [b"n"], ["p"]], "label 1 is bytes"),  # several labels per text: each label
+    (["p", "n\udcff", "p"], r"label 1 .* holds a lone surrogate"),
 ])
 def test_bad_labels(labels, pattern):
     with pytest.raises(DataError, match=pattern):
