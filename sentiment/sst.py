@@ -9,7 +9,7 @@ from pathlib import Path
 from typing import Collection
 
 from .data import existing_file, not_utf8_error
-from .errors import DataError
+from .errors import ConfigError, DataError
 from .splits import train_dev_split
 
 
@@ -35,7 +35,7 @@ def read_sst_trees(path: str | Path, phrases: bool = False, binary: bool = False
     parts (unless another tree has the same phrase).
     """
     if every_sentence and phrases:
-        raise ValueError("every_sentence gives sentences only; leave out phrases")
+        raise ConfigError("every_sentence gives sentences only; leave out phrases")
     file, trees = _read_trees(path)
     return _tree_examples(file, trees, phrases, binary, held_out, every_sentence)
 

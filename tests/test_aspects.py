@@ -248,6 +248,14 @@ def test_sentences_that_are_not_dicts_are_clear_errors(data, message):
         AspectPipeline(prior=None).fit(data)
 
 
+@pytest.mark.parametrize("dev, message", [(["positive"], "dev sentence 0: a sentence is a dict"),
+                                          ({"text": "Great pizza", "aspects": []}, "give dev as a list of sentence dicts"),
+                                          ([], "no dev sentences given")])
+def test_bad_dev_sentences_are_named_as_the_dev_data(dev, message):
+    with pytest.raises(DataError, match=message):
+        AspectPipeline(prior=None).fit(synthetic(20), dev=dev)
+
+
 def test_unknown_format_and_missing_file(tmp_path):
     with pytest.raises(DataError, match="does not exist"):
         read_aspect_data(tmp_path / "nope.xml")

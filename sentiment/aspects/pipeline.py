@@ -190,7 +190,7 @@ class AspectPipeline:
         p = self.params
         extractor, polarity, reads_vectors = self.check_fit_options()
         sentences = _as_sentences(sentences, p["keep_conflict"])
-        dev = _as_sentences(dev, p["keep_conflict"]) if dev is not None else None  # read before training
+        dev = _as_sentences(dev, p["keep_conflict"], "dev") if dev is not None else None  # read before training
         if dev is not None:
             from .evaluation import check_scorable
 
@@ -549,21 +549,25 @@ def encodable(texts: list[str]) -> list[str]:
     return [t if t.isascii() or not _SURROGATE.search(t) else _SURROGATE.sub("\ufffd", t) for t in texts]
 
 
-def _as_sentences(data, keep_conflict: bool) -> list[dict]:
+def _as_sentences(data, keep_conflict: bool, what: str = "") -> list[dict]:
+    """Checked sentence dicts of ``data`` (sentence dicts, or a SemEval XML / JSONL file); ``what`` ("dev")
+    names the argument in errors."""
     if isinstance(data, (str, os.PathLike)):
         checked = read_aspect_data(data, keep_conflict)  # (JSON may escape a lone surrogate: "\udcff")
     else:
         from .data import check_sentence
 
+        named = f"{what} " if what else ""
         if isinstance(data, dict):
-            raise DataError("give a list of sentence dicts (or a SemEval XML / JSONL file), not one sentence dict")
+            raise DataError(f"give {what + ' as ' if what else ''}a list of sentence dicts (or a SemEval XML / JSONL "
+                            "file), not one sentence dict")
         if isinstance(data, (bytes, bytearray)) or not hasattr(data, "__iter__"):
-            raise DataError(f"give a list of sentence dicts or the path of a SemEval XML / JSONL file, "
-                            f"not {type(data).__name__}")
+            raise DataError(f"give {what + ' as ' if what else ''}a list of sentence dicts or the path of a SemEval "
+                            f"XML / JSONL file, not {type(data).__name__}")
         data = list(data)
         if not data:
-            raise DataError("no sentences given; pass sentence dicts or a SemEval XML / JSONL file")
-        checked = [check_sentence(s, f"sentence {i}", keep_conflict) for i, s in enumerate(data)]
+            raise DataError(f"no {named}sentences given; pass sentence dicts or a SemEval XML / JSONL file")
+        checked = [check_sentence(s, f"{named}sentence {i}", keep_conflict) for i, s in enumerate(data)]
     texts = encodable([s["text"] for s in checked])
     return [s if text is s["text"] else {**s, "text": text} for s, text in zip(checked, texts)]
 
