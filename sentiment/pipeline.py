@@ -577,6 +577,11 @@ class Pipeline(OptionAttributes, Classifier):
                 raise ValueError("its labels are not lists of distinct values")
             pipe.classes_ = class_array(classes)
             pipe.label_names_ = [str(n) for n in names]
+            weights = pipe._options.get("class_weight")
+            if isinstance(weights, dict):  # JSON keys are text: back to the classes they name (class_weight={0: 3})
+                by_text = {str(c): c for c in pipe.classes_.tolist()}
+                weights = {by_text.get(key, key): value for key, value in weights.items()}
+                pipe._options["class_weight"] = pipe._fitted_params["class_weight"] = weights
             if not (len(pipe.classes_) == len(pipe.label_names_) == pipe.model_.n_classes_):
                 raise ValueError("the label list does not match the model")
             pipe.multi_label_ = config["labels"].get("multi_label", False) is True

@@ -80,6 +80,17 @@ def test_a_loaded_pipeline_has_the_same_params(binary, tmp_path):
     assert clone(loaded).get_params() == pipe.get_params()
 
 
+@pytest.mark.parametrize("labels, weights", [([0, 1], {0: 3.0}), (["neg", "pos"], {"neg": 2.0}),
+                                             ([0, 1], {"negative": 2.0, 1: 0.5})])  # by display name too
+def test_a_class_weight_dict_comes_back_with_its_keys(binary, tmp_path, labels, weights):
+    texts = binary.train_texts[:40]
+    codes = {name: i for i, name in enumerate(binary.classes)}
+    pipe = Pipeline("count", "logreg", class_weight=weights).fit(texts, [labels[codes[y]] for y in binary.train_labels[:40]])
+    loaded = sentiment.load(pipe.save(tmp_path / "m"))
+    assert loaded.get_params() == pipe.get_params()  # JSON gives the keys back as text
+    assert sentiment.load(loaded.save(tmp_path / "again")).get_params() == pipe.get_params()
+
+
 def test_loaded_model_can_be_saved_again(saved_model, binary, tmp_path):
     first = sentiment.load(saved_model)
     again = sentiment.load(first.save(tmp_path / "again"))
