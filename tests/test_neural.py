@@ -153,6 +153,7 @@ def test_early_stopping_restores_the_best_weights(tfidf_data):
     assert len(history) < 30, "training should have stopped early"
     best = max(history, key=lambda r: r["dev_macro_f1"])
     assert best["epoch"] == model.best_epoch_ < history[-1]["epoch"]
+    assert history[-1]["epoch"] == model.best_epoch_ + 2  # stopped after patience=2 epochs without a better one
     probabilities = model.predict_proba(dev_x)
     predicted = probabilities.argmax(axis=1)
     assert f1_score(noisy, predicted, average="macro") == pytest.approx(best["dev_macro_f1"])
@@ -204,6 +205,36 @@ def test_dense_features_and_options(data):
     assert not pipe.model_.net_.config.sparse_input
     np.testing.assert_allclose(pipe.predict_proba(dev_x).sum(axis=1), 1.0)
     assert len(pipe.model_.history_) == FAST["epochs"]  # dev_fraction held out 10%: no early stop in 4 epochs
+
+
+def _matrix_sizes(model) -> float:
+    """The sum of the absolute weights of a network's matrices."""
+    return sum(float(p.detach().abs().sum()) for p in model.net_.parameters() if p.dim() >= 2)
+
+
+def test_l1_shrinks_the_weight_matrices(tfidf_data):
+    X, y, _, _ = tfidf_data
+    options = dict(hidden_sizes=[16], epochs=5, batch_size=16, lr=1e-2, dev_fraction=0.0)
+    plain, sparse = MLPModel(**options).fit(X, y), MLPModel(**options, l1=1e-3).fit(X, y)
+    assert _matrix_sizes(sparse) < 0.5 * _matrix_sizes(plain)
+
+
+def test_gradient_clipping_bounds_each_step(tfidf_data):
+    X, y, _, _ = tfidf_data
+    options = dict(hidden_sizes=[16], epochs=4, batch_size=16, optimizer="sgd", lr=0.5, dev_fraction=0.0)
+    free, clipped = (MLPModel(**options, clip_grad=clip).fit(X, y) for clip in (None, 1e-6))
+    first = clipped.history_[0]["train_loss"]
+    assert clipped.history_[-1]["train_loss"] == pytest.approx(first, abs=0.01)  # steps of norm 1e-6: no learning
+    assert free.history_[-1]["train_loss"] < first - 0.1
+
+
+def test_weight_decay_leaves_biases_and_norms_alone():
+    net = torch.nn.Sequential(torch.nn.Linear(4, 3), torch.nn.LayerNorm(3))
+    for name in ("adam", "adamw", "sgd"):
+        optimizer = trainer.make_optimizer(net, trainer.TrainConfig(optimizer=name, weight_decay=0.1),
+                                           torch.device("cpu"))
+        decay = {id(p): group["weight_decay"] for group in optimizer.param_groups for p in group["params"]}
+        assert decay == {id(p): 0.1 if p.dim() >= 2 else 0.0 for p in net.parameters()}
 
 
 def test_learning_rate_schedules():

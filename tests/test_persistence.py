@@ -513,6 +513,30 @@ def test_a_rename_blocked_for_a_moment_is_tried_again_on_windows(fitted, binary,
         assert len(waits) == (len(persistence.WINDOWS_RENAME_WAITS_S) if platform == "win32" else 0)
 
 
+@pytest.mark.parametrize("error", [OSError(28, "No space left on device"), KeyboardInterrupt()])
+def test_a_save_whose_new_model_cannot_move_in_puts_the_old_one_back(fitted, binary, tmp_path, monkeypatch, error):
+    """The old model is moved aside first, then the new one moved in: when that second move fails, the old
+    one goes back where it was, whole."""
+    path = tmp_path / "model"
+    old = fitted("count", "nb")
+    old.save(path)
+    before, rename, calls = _snapshot(path), os.rename, []
+
+    def second_fails(source, target):
+        calls.append(target)
+        if len(calls) == 2:  # staging -> model, after model -> .old
+            raise error
+        return rename(source, target)
+
+    monkeypatch.setattr(os, "rename", second_fails)
+    with pytest.raises((ModelFileError, KeyboardInterrupt)):
+        fitted("tfidf", "logreg").save(path)
+    monkeypatch.undo()
+    assert len(calls) == 3  # the old model moved back
+    assert _snapshot(path) == before and _leftovers(tmp_path) == []
+    np.testing.assert_array_equal(sentiment.load(path).predict_proba(binary.dev_texts), old.predict_proba(binary.dev_texts))
+
+
 def test_interrupted_first_save_leaves_nothing(fitted, tmp_path, monkeypatch):
     import safetensors.numpy
 
