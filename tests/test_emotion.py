@@ -105,6 +105,8 @@ def test_decide_top_if_none():
     thresholds = np.array([0.5, 0.5])
     assert decide(probabilities, thresholds).tolist() == [[False, True], [False, False], [True, True]]
     assert decide(probabilities, thresholds, top_if_none=True).tolist() == [[False, True], [True, False], [True, True]]
+    at = np.array([[0.5, 0.49], [0.25, 0.5]])  # a probability that reaches its threshold exactly passes it
+    assert decide(at, np.array([0.5, 0.5])).tolist() == [[True, False], [False, True]]
 
 
 def test_annotate_marks_a_label_given_below_its_threshold(data, fitted):
