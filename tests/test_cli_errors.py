@@ -350,6 +350,24 @@ def test_output_to_a_full_disk_is_said_in_one_line(args, unbuffered):
     assert proc.stderr == "Error: no space left on the device; free some space or write elsewhere\n"
 
 
+@pytest.mark.skipif(not os.path.exists("/dev/full"), reason="needs /dev/full")
+def test_a_command_whose_buffered_output_cannot_be_written_at_its_end_fails_in_one_line():
+    """A command that succeeded but printed through the buffer (a library's print) to a full disk: main()
+    flushes, says so, and exits 1 (Python's own flush at exit would exit 120 with a traceback)."""
+    import subprocess
+    import sys
+
+    code = ("import sys; from sentiment import cli\n"
+            "def app():\n    sys.stdout.write('x' * 100)\n    raise SystemExit(0)\n"
+            "cli.app = app; cli.main()")
+    env = {key: value for key, value in os.environ.items() if key != "PYTHONUNBUFFERED"}  # stdout buffered
+    with open("/dev/full", "w") as full:
+        proc = subprocess.run([sys.executable, "-c", code], stdout=full, stderr=subprocess.PIPE, text=True, timeout=120,
+                              env=env)
+    assert proc.returncode == 1
+    assert proc.stderr == "Error: no space left on the device; free some space or write elsewhere\n"
+
+
 def test_a_command_that_writes_files_runs_with_stdout_closed(data, tmp_path):
     import subprocess
     import sys
