@@ -647,24 +647,26 @@ def test_no_thread_sees_a_network_half_moved(monkeypatch):
     import time
 
     net = torch.nn.Sequential(torch.nn.Linear(4, 4), torch.nn.Linear(4, 2))
-    moves, seen = [], []
+    moves, seen, begun = [], [], threading.Event()
 
     def slow_to(device):  # tensor by tensor, as a move to a GPU takes its time
         moves.append(device)
         for module in net:
             for name, parameter in list(module.named_parameters(recurse=False)):
                 setattr(module, name, torch.nn.Parameter(parameter.detach().to(device)))
+                begun.set()  # the network is half moved now
                 time.sleep(0.05)
         return net
 
     monkeypatch.setattr(net, "to", slow_to)
 
-    def predict(delay):
-        time.sleep(delay)
+    def predict(second):
+        if second:  # comes once the first thread's move has begun (and 0.15 s before it ends)
+            assert begun.wait(timeout=10)
         trainer.on_device(net, torch.device("meta"))
         seen.append({parameter.device.type for parameter in net.parameters()})
 
-    threads = [threading.Thread(target=predict, args=(delay,)) for delay in (0.0, 0.02)]
+    threads = [threading.Thread(target=predict, args=(second,)) for second in (False, True)]
     for thread in threads:
         thread.start()
     for thread in threads:
