@@ -463,6 +463,7 @@ def predict(
     output: Optional[Path] = _path_option(None, help="With --input (and needed then): where to write the predictions (.csv, .tsv or .jsonl)."),
     text_column: Optional[str] = _column_option(None, help="With --input: the text column; default: the model's."),
     batch_size: Optional[int] = typer.Option(None, min=1, show_default=False, help="With --input: rows per chunk (default 5,000; with --explain 1,000)."),
+    grouping: Optional[str] = typer.Option(None, help="Tell an emotion model's labels in groups: ekman or sentiment (a group's score is its most probable label's; an explanation stays the label's)."),
     skip_blank: bool = typer.Option(False, "--skip-blank", help="With --input: write rows with no text unpredicted, their prediction cells empty (JSON Lines: null), instead of stopping at the first."),
 ):
     """Label texts, with the probability of every class (with several labels per text: every label
@@ -474,6 +475,7 @@ def predict(
     \b
       sentiment predict "What a wonderful film!" "Dull and far too long."
       sentiment predict --task emotion --top-if-none "Thank you so much, this made my day!"
+      sentiment predict --task emotion --grouping ekman "Thank you so much, this made my day!"
       sentiment predict --task aspect "The camera struggles in low light, but the battery lasts for days."
       sentiment predict --task aspect --aspect battery --aspect screen "Great screen, awful battery."
       sentiment predict --task aspect --whole-text "The food was great. Prices are fair."
@@ -497,9 +499,10 @@ def predict(
         from .commands import CHUNK_ROWS, EXPLAINED_CHUNK_ROWS, predict_file
 
         rows, unpredicted = predict_file(_load(model, task), input_, output, text_column=text_column,
-                            chunksize=batch_size or (EXPLAINED_CHUNK_ROWS if explain else CHUNK_ROWS),
-                            top_if_none=top_if_none, aspects=aspect, by_sentence=by_sentence, explain=explain,
-                                         skip_blank=skip_blank, progress=sys.stderr.isatty())
+                                         chunksize=batch_size or (EXPLAINED_CHUNK_ROWS if explain else CHUNK_ROWS),
+                                         top_if_none=top_if_none, aspects=aspect, by_sentence=by_sentence,
+                                         explain=explain, skip_blank=skip_blank, grouping=grouping,
+                                         progress=sys.stderr.isatty())
         predicted = rows - unpredicted
         skipped = f" ({unpredicted} row{'' if unpredicted == 1 else 's'} without text left unpredicted)" if unpredicted else ""
         _echo(f"wrote {predicted} prediction{'' if predicted == 1 else 's'} to {_field(output)}{skipped}", err=True)
@@ -512,12 +515,12 @@ def predict(
     from .commands import check_predict_flags
 
     pipe = _load(model, task)
-    check_predict_flags(pipe, top_if_none, aspect, by_sentence)
+    check_predict_flags(pipe, top_if_none, aspect, by_sentence, grouping)
     array = _JsonArray() if as_json else None
     unknown, found = [], set()
     with _closed_on_error(array):
         done = _predict_batches(pipe, _stdin_batches("predict") if from_stdin else [texts], where, array, aspect, by_sentence,
-                                top_if_none, explain, unknown, found)
+                                top_if_none, explain, unknown, found, grouping)
     if not done:
         _fail("no text on stdin; give one text per line")
     if array is not None:
@@ -534,7 +537,7 @@ def predict(
 
 
 def _predict_batches(pipe, batches, where: str, array, aspect: List[str], by_sentence, top_if_none: bool,
-                     explain: bool, unknown: list, found: set) -> int:
+                     explain: bool, unknown: list, found: set, grouping: Optional[str] = None) -> int:
     """Predict and print each batch of texts (stdin comes in batches, as it is read), with ``explain`` the words
     behind each prediction; collect the numbers of texts without a known word (``unknown``) and the aspect terms
     found (``found``). Returns how many texts."""
@@ -547,7 +550,8 @@ def _predict_batches(pipe, batches, where: str, array, aspect: List[str], by_sen
         if explain:
             _note_long_texts(batch, done)
         results = annotate_texts(pipe, batch, top_if_none=top_if_none, aspects=aspect,
-                                 by_sentence=by_sentence is not False, explain=explain, known_features=not is_aspect)
+                                 by_sentence=by_sentence is not False, explain=explain, known_features=not is_aspect,
+                                 grouping=grouping)
         if is_aspect:
             found |= {_term_key(a["term"]) for result in results for a in result["aspects"]}
             _print_aspects(results, array, named=bool(aspect))

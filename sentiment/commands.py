@@ -748,13 +748,16 @@ CHUNK_ROWS, EXPLAINED_CHUNK_ROWS = 5000, 1000
 
 
 def check_predict_flags(pipe, top_if_none: bool = False, aspects: list[str] | None = None,
-                        by_sentence: bool | None = None) -> None:
+                        by_sentence: bool | None = None, grouping: str | None = None) -> None:
     """Refuse predict flags that the model cannot honour: ``top_if_none`` (--top-if-none) without several
     labels per text, ``aspects`` (--aspect) or ``by_sentence`` (--by-sentence / --whole-text) without an
-    aspect model; ``by_sentence=None`` is "not given"."""
+    aspect model; ``by_sentence=None`` is "not given"; ``grouping`` (--grouping) without a model of labels
+    that the grouping groups."""
     aspect_model = is_aspect_model(pipe)
     if top_if_none:
         check_top_if_none(aspect_model, getattr(pipe, "multi_label_", False))
+    if grouping is not None:
+        _check_grouping(pipe, grouping, aspect_model)
     if aspect_model:
         return
     sentence_flag = {True: "--by-sentence", False: "--whole-text"}.get(by_sentence)
@@ -762,6 +765,21 @@ def check_predict_flags(pipe, top_if_none: bool = False, aspects: list[str] | No
         if given:
             raise ConfigError(f"{flag} needs an aspect model: add --task aspect, or --model DIR of a model trained "
                               "with --task aspect")
+
+
+def _check_grouping(pipe, grouping: str, aspect_model: bool) -> None:
+    """Refuse --grouping for a model whose labels the grouping does not group (an aspect model's polarities,
+    a polarity model's classes)."""
+    from .groupings import group_names
+
+    if aspect_model:
+        raise ConfigError("--grouping groups the emotion labels of a model, and this is an aspect model; leave it out")
+    try:
+        group_names(pipe.label_names_, grouping)
+    except UngroupedLabelError as exc:
+        raise ConfigError(f"--grouping {grouping} groups GoEmotions' emotion labels, and this model's label "
+                          f"{exc.label!r} is not one of them; leave it out, or use a model of those labels "
+                          "(--task emotion)") from None
 
 
 def check_top_if_none(aspect_model: bool, multi_label: bool) -> None:
@@ -775,7 +793,7 @@ def check_top_if_none(aspect_model: bool, multi_label: bool) -> None:
 def predict_file(pipe: Pipeline, source: str | Path, target: str | Path, *, text_column: str | None = None,
                  chunksize: int = CHUNK_ROWS, top_if_none: bool = False, aspects: list[str] | None = None,
                  by_sentence: bool | None = None, explain: bool = False, skip_blank: bool = False,
-                 progress: bool = False) -> tuple[int, int]:
+                 grouping: str | None = None, progress: bool = False) -> tuple[int, int]:
     """Predict every row of ``source`` into ``target`` (CSV, TSV or JSONL, by its extension), chunk by chunk;
     an aspect model also reads the sentences (``id``, ``text``) of SemEval-2014 XML.
 
@@ -788,7 +806,8 @@ def predict_file(pipe: Pipeline, source: str | Path, target: str | Path, *, text
     an aspect model: ``words`` in each aspect instead); a text of more words than explain takes is refused
     before its chunk is written. A row with no text (missing or blank) stops the run, naming the row, unless
     ``skip_blank``: then it is written unpredicted, its added cells empty (JSON Lines: null), so the output
-    keeps every input row in its place. If the input already has a column of one of those names (e.g. the gold
+    keeps every input row in its place. ``grouping`` tells the labels and scores in the groups of that
+    grouping (:func:`~sentiment.groupings.grouped_annotations`). If the input already has a column of one of those names (e.g. the gold
     ``label``), every added column is named ``predicted_<name>`` instead, so no input column is overwritten. In a
     CSV or TSV, list cells of a JSON Lines input are written as JSON text, but a gold label column of lists (the
     model's label column, for several labels per text) is joined by the model's separator, so that ``evaluate``
@@ -796,7 +815,7 @@ def predict_file(pipe: Pipeline, source: str | Path, target: str | Path, *, text
     no partial output. Flags the model cannot honour are refused (:func:`check_predict_flags`). Returns the
     number of rows written and, of them, those written unpredicted (no text, with ``skip_blank``).
     """
-    check_predict_flags(pipe, top_if_none, aspects, by_sentence)
+    check_predict_flags(pipe, top_if_none, aspects, by_sentence, grouping)
     by_sentence = by_sentence is not False
     columns = model_columns(pipe)
     text_column = text_column or columns["text"]
@@ -813,7 +832,7 @@ def predict_file(pipe: Pipeline, source: str | Path, target: str | Path, *, text
             blank = _blank_texts(texts)
             if not skip_blank:
                 _check_no_blank(blank, source, text_column, rows, skip_flag=True)
-            names = _added_names(pipe, explain, top_if_none)
+            names = _added_names(pipe, explain, top_if_none, grouping)
             prefix = "predicted_" if any(name in chunk.columns for name in names) else ""  # keep e.g. a gold label
             taken = [prefix + name for name in names if prefix and prefix + name in chunk.columns]
             if taken:  # before any work on the chunk
@@ -824,7 +843,8 @@ def predict_file(pipe: Pipeline, source: str | Path, target: str | Path, *, text
                 check_explainable(values, first=rows + 1, what=f"{source}: data row")
             kept = [value for value, empty in zip(values, blank) if not empty]
             added = (_prediction_columns(pipe, kept, top_if_none, aspects, by_sentence, columns["separator"],
-                                         nested=out_format == "jsonl", explain=explain, progress=progress)
+                                         nested=out_format == "jsonl", explain=explain, grouping=grouping,
+                                         progress=progress)
                      if kept else dict.fromkeys(names, []))
             if blank.any():  # the skipped rows' cells stay empty
                 added = {name: _with_gaps(column, blank) for name, column in added.items()}
@@ -855,16 +875,24 @@ def _output_format(target: Path) -> str:
     return out_format
 
 
-def _added_names(pipe, explain: bool, top_if_none: bool = False) -> list[str]:
+def _added_names(pipe, explain: bool, top_if_none: bool = False, grouping: str | None = None) -> list[str]:
     """The names of the columns that :func:`_prediction_columns` adds, in its order."""
     if is_aspect_model(pipe):
         return ["aspects", "categories"] if pipe.categories_ is not None else ["aspects"]
     labels = ["labels", *(["below_threshold"] if top_if_none else [])] if pipe.multi_label_ else ["label"]
-    return labels + [f"score_{name}" for name in pipe.label_names_] + (["explanation"] if explain else [])
+    return labels + [f"score_{name}" for name in _score_names(pipe, grouping)] + (["explanation"] if explain else [])
+
+
+def _score_names(pipe, grouping: str | None) -> list[str]:
+    """The names a classifier's predictions score: its labels, or their groups in ``grouping``."""
+    from .groupings import group_names
+
+    return list(pipe.label_names_) if grouping is None else group_names(pipe.label_names_, grouping)
 
 
 def _prediction_columns(pipe, texts: list[str], top_if_none: bool, aspects, by_sentence: bool, separator: str,
-                        nested: bool, explain: bool = False, progress: bool = False) -> dict[str, list]:
+                        nested: bool, explain: bool = False, grouping: str | None = None,
+                        progress: bool = False) -> dict[str, list]:
     """The columns ``predict_file`` adds: ``label`` or ``labels`` and ``score_<label>`` per class, and with
     ``explain`` ``explanation``; for an aspect model, ``aspects`` (with ``explain``, each with its ``words``) and
     (when it has them) ``categories``. List values (aspects, categories, several labels, explanations) stay
@@ -874,7 +902,7 @@ def _prediction_columns(pipe, texts: list[str], top_if_none: bool, aspects, by_s
         return value if nested else json.dumps(value, ensure_ascii=False)
 
     results = annotate_texts(pipe, texts, top_if_none=top_if_none, aspects=aspects, by_sentence=by_sentence,
-                             explain=explain, progress=progress)
+                             explain=explain, grouping=grouping, progress=progress)
     if is_aspect_model(pipe):
         keys = ("aspects", "categories") if pipe.categories_ is not None else ("aspects",)
         return {key: [cell(row[key]) for row in results] for key in keys}
@@ -882,7 +910,7 @@ def _prediction_columns(pipe, texts: list[str], top_if_none: bool, aspects, by_s
                if pipe.multi_label_ else {"label": [r["label"] for r in results]})
     if pipe.multi_label_ and top_if_none:  # whether the label was given below every threshold
         columns["below_threshold"] = [r["below_threshold"] for r in results]
-    for name in pipe.label_names_:
+    for name in _score_names(pipe, grouping):
         columns[f"score_{name}"] = [r["scores"][name] for r in results]
     if explain:
         columns["explanation"] = [cell(r["explanation"]) for r in results]
@@ -890,13 +918,15 @@ def _prediction_columns(pipe, texts: list[str], top_if_none: bool, aspects, by_s
 
 
 def annotate_texts(pipe, texts: list[str], *, top_if_none: bool = False, aspects=None, by_sentence: bool = True,
-                   explain: bool = False, known_features: bool = False, progress: bool = False) -> list[dict]:
+                   explain: bool = False, known_features: bool = False, grouping: str | None = None,
+                   progress: bool = False) -> list[dict]:
     """What ``predict`` gives each text, for the terminal and for files alike: the model's ``annotate`` dicts
     (a classifier's: ``{"text", "label"`` or ``"labels", "scores"}``, ``top_if_none`` and ``known_features``
     as there; an aspect model's: ``{"text", "aspects"}`` and its ``categories``, the terms named by ``aspects``
     or found, each read within its sentence unless ``by_sentence`` is False). With ``explain``, a classifier's
     dicts get ``"explanation": {"label", "score", "words"}`` and each aspect its ``"words"``, under a progress
-    bar of the texts explained when ``progress`` (explanations take a prediction per word)."""
+    bar of the texts explained when ``progress`` (explanations take a prediction per word). ``grouping``
+    tells a classifier's labels and scores in that grouping's groups (an explanation stays the label's)."""
     from .evaluation import in_batches
 
     if is_aspect_model(pipe):
@@ -916,6 +946,10 @@ def annotate_texts(pipe, texts: list[str], *, top_if_none: bool = False, aspects
         explained = in_batches(pipe.explain, texts, progress=progress, desc="explaining", size=EXPLAINED_AT_ONCE)
         for result, explanation in zip(results, explained):
             result["explanation"] = {key: explanation[key] for key in ("label", "score", "words")}
+    if grouping is not None:
+        from .groupings import grouped_annotations
+
+        results = grouped_annotations(results, pipe.label_names_, grouping)
     return results
 
 

@@ -15,7 +15,7 @@ import numpy as np
 from .checks import check_labels_present, check_texts, is_multi_label
 from .data import whole_number
 from .errors import ConfigError, DataError, UnknownLabelsError, counted, on_one_line
-from .groupings import group_labels, resolve_grouping
+from .groupings import group_labels, group_names
 from .multilabel import decide, f1_of_counts, label_counts, present_mean
 from .persistence import atomic_file
 
@@ -182,13 +182,9 @@ def wrong_predictions(texts: list[str], truth: np.ndarray, predicted: np.ndarray
 
 
 def _groups_of(names: list[str], grouping: str) -> tuple[np.ndarray, list[str]]:
-    """The group index of every label name, and the group names (in the grouping's order; a model whose
-    labels are already the groups, trained with that grouping, keeps its own order, as fit's report has it)."""
-    groups = group_labels(names, grouping)
-    if groups == list(names):
-        return np.arange(len(names), dtype=np.int64), list(names)
-    group_names = [g for g in resolve_grouping(grouping) if g in groups]
-    return np.array([group_names.index(g) for g in groups], dtype=np.int64), group_names
+    """The group index of every label name, and the group names (:func:`~sentiment.groupings.group_names`)."""
+    order = group_names(names, grouping)
+    return np.array([order.index(g) for g in group_labels(names, grouping)], dtype=np.int64), order
 
 
 def _report(truth: np.ndarray, predicted: np.ndarray, names: list[str]) -> dict:

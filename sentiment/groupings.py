@@ -69,3 +69,33 @@ def group_labels(labels: Sequence, name: str) -> list:
     return [
         tuple(dict.fromkeys(map(group, label))) if isinstance(label, LABEL_SETS) else group(label) for label in labels
     ]
+
+
+def group_names(labels: Sequence[str], name: str) -> list[str]:
+    """The groups of the ``name`` grouping that ``labels`` (a model's label names) fall into, in the grouping's
+    order; labels that are already the groups (a model trained with the grouping) keep their own order."""
+    groups = group_labels(labels, name)
+    if groups == list(labels):
+        return list(labels)
+    return [group for group in resolve_grouping(name) if group in groups]
+
+
+def grouped_annotations(results: list[dict], label_names: Sequence[str], name: str) -> list[dict]:
+    """A classifier's ``annotate`` dicts (:meth:`sentiment.Pipeline.annotate`) told in the groups of the ``name``
+    grouping, as ``evaluate`` scores groups: a group's score is its most probable label's, a text's label
+    the group of its label (several labels per text: the groups of its labels, each once, in their order).
+    Other keys (``below_threshold``, ``known_features``, ``explanation``) are kept as they are."""
+    of = dict(zip(label_names, group_labels(label_names, name)))
+    order = group_names(label_names, name)
+    grouped = []
+    for result in results:
+        scores = dict.fromkeys(order, 0.0)
+        for label, score in result["scores"].items():
+            scores[of[label]] = max(scores[of[label]], score)
+        changed = {"scores": scores}
+        if "labels" in result:
+            changed["labels"] = list(dict.fromkeys(of[label] for label in result["labels"]))
+        else:
+            changed["label"] = of[result["label"]]
+        grouped.append({**result, **changed})
+    return grouped

@@ -615,6 +615,48 @@ def test_cli_fit_grouping_and_single_label_emotion(files, tmp_path):
     assert json.loads(result.stdout)["accuracy"] > 0.5
 
 
+def test_grouped_annotations_tell_labels_and_scores_in_groups(fitted, data):
+    from sentiment.groupings import grouped_annotations
+
+    (_, _), (dev_texts, _) = data
+    fine = fitted.annotate(dev_texts[:20], top_if_none=True)
+    grouped = grouped_annotations(fine, fitted.label_names_, "ekman")
+    of = dict(zip(fitted.label_names_, group_labels(fitted.label_names_, "ekman")))
+    for f, g in zip(fine, grouped):
+        assert list(g["scores"]) == [name for name in EKMAN if name in set(of.values())]  # the grouping's order
+        for group, score in g["scores"].items():  # a group's score: its most probable label's
+            assert score == max(s for label, s in f["scores"].items() if of[label] == group)
+        assert g["labels"] == list(dict.fromkeys(of[label] for label in f["labels"]))
+        assert g["below_threshold"] == f["below_threshold"] and g["text"] == f["text"]
+    texts, labels = data[0]
+    one = Pipeline("tfidf", "logreg", C=10.0).fit(texts, [y[0] for y in labels])  # one label per text
+    fine = one.annotate(dev_texts[:20])
+    for f, g in zip(fine, grouped_annotations(fine, one.label_names_, "sentiment")):
+        assert g["label"] == group_labels([f["label"]], "sentiment")[0]
+        assert max(g["scores"], key=g["scores"].get) == g["label"]  # the group of the top label is the top group
+
+
+def test_cli_predict_grouping(cli_model, files, tmp_path):
+    out, _ = cli_model
+    texts = ["so hilarious", "I am furious"]
+    fine = json.loads(invoke("predict", "--model", out, "--json", *texts).stdout)
+    result = invoke("predict", "--model", out, "--json", "--grouping", "ekman", *texts)
+    assert_ok(result)
+    grouped = json.loads(result.stdout)
+    for f, g in zip(fine, grouped):
+        assert g["labels"] == list(dict.fromkeys(group_labels(f["labels"], "ekman")))
+    assert grouped[0]["labels"] == ["joy"]
+    predictions = tmp_path / "p.csv"
+    assert_ok(invoke("predict", "--model", out, "--input", files["dev"], "--output", predictions, "--grouping", "ekman"))
+    written = pd.read_csv(predictions)
+    assert [c for c in written.columns if "score_" in c] == [f"predicted_score_{g}" for g in grouped[0]["scores"]]
+    polarity = tmp_path / "polarity"
+    Pipeline().fit(["good", "bad", "great", "awful"], ["positive", "negative"] * 2).save(polarity)
+    assert_error(invoke("predict", "--model", polarity, "--grouping", "ekman", "good"),
+                 "model's label 'negative' is not one of them")
+    assert_error(invoke("predict", "--model", out, "--grouping", "plutchik", "good"), "unknown grouping 'plutchik'")
+
+
 def test_cli_emotion_errors(files, cli_model, tmp_path):
     out, _ = cli_model
     comma = tmp_path / "comma.csv"
