@@ -1,6 +1,7 @@
 """Train the default English polarity model shipped in models/polarity, and print its dev figures.
 
     python benchmarks/train_polarity_model.py [--out models/polarity] [--without-absa] [--set KEY=JSON ...]
+        [--results NAME.md]
 
 Training data, all mapped to negative / positive (neutral and mixed examples are left out):
 - SST-2: every labelled phrase of the SST train trees (movie-review snippets),
@@ -11,8 +12,11 @@ Training data, all mapped to negative / positive (neutral and mixed examples are
 - SemEval-2014 restaurant and laptop reviews: the sentences of the 85% train part of
   ``benchmarks/aspects.py``'s split whose aspects are all positive or all negative (product and
   restaurant text, which the others lack: "The battery died after a day").
-Dev figures come from the parts the model never saw: SST-2 dev, the IMDB 20%, GoEmotions dev, CARER
-validation and the 15% SemEval dev part, mapped the same way.
+Dev figures come from the parts held out of training: SST-2 dev, the IMDB 20%, GoEmotions dev, CARER
+validation and the 15% SemEval dev part, mapped the same way; the table counts the dev texts that also
+occur, word for word, among the training texts (duplicates within a dataset). It is written to
+``results/polarity_model.md`` (the recipe), ``results/polarity_model_without_absa.md`` (``--without-absa``)
+or ``results/polarity_model_<KEY>_<value>.md`` (``--set``), or to ``--results NAME.md``.
 
 ``--without-absa`` leaves the SemEval sentences out. The aspect benchmarks use such a model as their
 polarity prior (:func:`aspect_prior`, cached in ``results/polarity-without-absa``, with the cleaning it
@@ -108,14 +112,20 @@ def main() -> None:
     parser.add_argument("--without-absa", action="store_true", help="leave the SemEval sentences out")
     parser.add_argument("--set", action="append", default=[], metavar="KEY=JSON",
                         help="change one option of the recipe, e.g. --set missing_apostrophes=false (repeatable)")
+    parser.add_argument("--results", metavar="NAME.md", help="the results file (default: named by the variant)")
     args = parser.parse_args()
     changes = {key: json.loads(value) for key, _, value in (pair.partition("=") for pair in args.set)}
+    variant = "".join([*(f"_{key}_{str(value).lower()}" for key, value in changes.items()),
+                       "_without_absa" if args.without_absa else ""])
     build(args.out, with_absa=not args.without_absa, options={**OPTIONS, **changes},
-          recipe=" ".join(["python benchmarks/train_polarity_model.py"] + sys.argv[1:]) if changes else None)
+          recipe=" ".join(["python benchmarks/train_polarity_model.py"] + sys.argv[1:]) if changes else None,
+          results=args.results or f"polarity_model{variant}.md")
 
 
-def build(out: str, with_absa: bool = True, options: dict = OPTIONS, recipe: str | None = None) -> None:
-    """Train the model on the parts above, print its dev figures, save it to ``out``."""
+def build(out: str, with_absa: bool = True, options: dict = OPTIONS, recipe: str | None = None,
+          results: str | None = None) -> None:
+    """Train the model on the parts above, print its dev figures (also into ``results/<results>``), save it
+    to ``out``."""
     sst_x, sst_y, sst_dev_x, sst_dev_y = datasets.load("sst2-phrases")
     imdb_x, imdb_y, imdb_dev_x, imdb_dev_y = datasets.load("imdb")
     parts = {
@@ -140,12 +150,14 @@ def build(out: str, with_absa: bool = True, options: dict = OPTIONS, recipe: str
     pipe = Pipeline(options.pop("vectorizer"), options.pop("model"), **options)
     pipe.fit(texts, labels, progress=True)
     metrics = {}
-    lines = ["| dev set | n | accuracy | macro-F1 | calibration error |", "|---|---|---|---|---|"]
+    seen = set(texts)
+    lines = ["| dev set | n | accuracy | macro-F1 | calibration error | also in training |", "|---|---|---|---|---|---|"]
     for name, (x, y) in dev.items():
         report = evaluate(pipe, x, [NAMES[v] for v in y])
         ece = calibration_error(pipe.predict_proba(x), np.asarray(y))
         metrics[name] = {**{k: report[k] for k in ("n", "accuracy", "macro_f1")}, "calibration_error": ece}
-        lines.append(f"| {name} | {report['n']} | {report['accuracy']:.4f} | {report['macro_f1']:.4f} | {ece:.4f} |")
+        lines.append(f"| {name} | {report['n']} | {report['accuracy']:.4f} | {report['macro_f1']:.4f} | {ece:.4f} "
+                     f"| {sum(text in seen for text in x)} |")
     extra = {
         "columns": {"text": "text", "label": "label"},
         "data": {"train": {name: len(x) for name, (x, _) in parts.items()},
@@ -156,6 +168,11 @@ def build(out: str, with_absa: bool = True, options: dict = OPTIONS, recipe: str
     print(f"\nvocabulary: {pipe.vectorizer_.n_features} n-grams; saved to {out}")
     print("\n".join(lines))
     print(json.dumps(metrics))
+    if results:
+        command = extra["data"]["recipe"]
+        (Path(__file__).resolve().parent / "results" / results).write_text(
+            f"`{command}` ({len(texts):,} training texts, {pipe.vectorizer_.n_features:,} n-grams):\n\n"
+            + "\n".join(lines) + "\n", encoding="utf-8")
 
 
 if __name__ == "__main__":
