@@ -52,3 +52,13 @@ def test_the_layout_names_every_module_of_the_package():
         assert f"{module.name} " in layout or f"`{module.name}`" in layout, module.name
     for folder in sorted(p for p in package.iterdir() if p.is_dir() and (p / "__init__.py").exists()):
         assert f"{folder.name}/" in layout, folder.name
+
+
+def test_every_marked_readme_section_holds_its_results_file():
+    """The benchmark tables in the README are those the scripts wrote (benchmarks/fill_readme.py copies them)."""
+    import subprocess
+    import sys
+
+    script = Path(__file__).resolve().parents[1] / "benchmarks" / "fill_readme.py"
+    check = subprocess.run([sys.executable, str(script), "--check"], capture_output=True, text=True, timeout=60)
+    assert check.returncode == 0, check.stdout + check.stderr
