@@ -118,8 +118,14 @@ def main() -> None:
     variant = "".join([*(f"_{key}_{str(value).lower()}" for key, value in changes.items()),
                        "_without_absa" if args.without_absa else ""])
     build(args.out, with_absa=not args.without_absa, options={**OPTIONS, **changes},
-          recipe=" ".join(["python benchmarks/train_polarity_model.py"] + sys.argv[1:]) if changes else None,
+          recipe=" ".join(["python benchmarks/train_polarity_model.py", *(f"--set {pair}" for pair in args.set),
+                           *(["--without-absa"] if args.without_absa else [])]) if changes else None,
           results=args.results or f"polarity_model{variant}.md")
+
+
+# texts with a missing apostrophe, a hidden character or a product complaint without a sentiment word
+EXAMPLES = ["I didnt enjoy this movie", "it isnt good", "It isn\u00b4t good", "ter\u200brible",
+            "The battery died after a day.", "The screen cracked in a week"]
 
 
 def build(out: str, with_absa: bool = True, options: dict = OPTIONS, recipe: str | None = None,
@@ -168,11 +174,16 @@ def build(out: str, with_absa: bool = True, options: dict = OPTIONS, recipe: str
     print(f"\nvocabulary: {pipe.vectorizer_.n_features} n-grams; saved to {out}")
     print("\n".join(lines))
     print(json.dumps(metrics))
+    examples = ["| text | label | score |", "|---|---|---|"] + [
+        f"| {json.dumps(r['text'], ensure_ascii=True)} | {r['label']} | {r['scores'][r['label']]:.2f} |"
+        for r in pipe.annotate(EXAMPLES)]
+    print("\n".join(examples))
     if results:
         command = extra["data"]["recipe"]
         (Path(__file__).resolve().parent / "results" / results).write_text(
             f"`{command}` ({len(texts):,} training texts, {pipe.vectorizer_.n_features:,} n-grams):\n\n"
-            + "\n".join(lines) + "\n", encoding="utf-8")
+            + "\n".join(lines) + "\n\nSome texts the recipe's options are about:\n\n" + "\n".join(examples) + "\n",
+            encoding="utf-8")
 
 
 if __name__ == "__main__":
