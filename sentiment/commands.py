@@ -795,7 +795,8 @@ def predict_file(pipe: Pipeline, source: str | Path, target: str | Path, *, text
                  by_sentence: bool | None = None, explain: bool = False, skip_blank: bool = False,
                  grouping: str | None = None, progress: bool = False) -> tuple[int, int]:
     """Predict every row of ``source`` into ``target`` (CSV, TSV or JSONL, by its extension), chunk by chunk;
-    an aspect model also reads the sentences (``id``, ``text``) of SemEval-2014 XML.
+    an aspect model also reads the sentences of SemEval-2014 XML (``id``, ``text`` and any gold ``aspects``
+    and ``categories``, kept as a JSON Lines input's are).
 
     Memory stays flat on files of any size. ``target`` gets the input columns plus ``label`` (with
     several labels per text: ``labels``, joined by the model's separator, and with ``top_if_none``
@@ -816,6 +817,8 @@ def predict_file(pipe: Pipeline, source: str | Path, target: str | Path, *, text
     number of rows written and, of them, those written unpredicted (no text, with ``skip_blank``).
     """
     check_predict_flags(pipe, top_if_none, aspects, by_sentence, grouping)
+    if text_column is not None and is_aspect_model(pipe) and _is_xml(source):
+        raise ConfigError("--text-column names a table's column, and SemEval XML has its texts in <text>; leave it out")
     by_sentence = by_sentence is not False
     columns = model_columns(pipe)
     text_column = text_column or columns["text"]
@@ -862,6 +865,10 @@ def predict_file(pipe: Pipeline, source: str | Path, target: str | Path, *, text
                              quoting=csv_quoting(table))
             rows += len(chunk)
     return rows, unpredicted
+
+
+def _is_xml(source) -> bool:
+    return Path(source).suffix.lower() == ".xml"
 
 
 def _output_format(target: Path) -> str:
@@ -1007,14 +1014,19 @@ def _json_safe(value):
 
 def _all_columns(source, text_column, chunksize, progress, aspect_model: bool = False):
     """Chunks with every column of the file; the text column must be among them. For an ``aspect_model``,
-    a SemEval-2014 XML file gives one chunk of its sentences' ``id`` and ``text``."""
-    if aspect_model and Path(source).suffix.lower() == ".xml":
+    a SemEval-2014 XML file gives one chunk of its sentences' ``id`` and ``text`` and, where the file has
+    them, their gold ``aspects`` (conflict ones too) and ``categories``, as a JSON Lines file has them."""
+    if aspect_model and _is_xml(source):
         import pandas as pd
 
         from .aspects import read_aspect_data
 
-        sentences = read_aspect_data(source)
-        yield pd.DataFrame({"id": [s.get("id") for s in sentences], text_column: [s["text"] for s in sentences]})
+        sentences = read_aspect_data(source, keep_conflict=True)  # the file's gold as it is; evaluate drops conflicts
+        columns = {"id": [s.get("id") for s in sentences], text_column: [s["text"] for s in sentences]}
+        for key in ("aspects", "categories"):
+            if any(s.get(key) for s in sentences):
+                columns[key] = [s.get(key) or [] for s in sentences]
+        yield pd.DataFrame(columns)
         return
     for chunk in iter_table(source, None, chunksize=chunksize, progress=progress):
         if text_column not in chunk.columns:

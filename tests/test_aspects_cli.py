@@ -132,6 +132,27 @@ def test_predict_input_reads_the_sentences_of_semeval_xml(model_dir, tmp_path):
     assert_error(invoke("predict", "--input", source, "--output", tmp_path / "o.csv"), "is XML, which only aspect models")
 
 
+def test_predict_input_of_labelled_xml_keeps_the_gold_so_evaluate_scores_the_predictions(model_dir, tmp_path):
+    source = tmp_path / "dev.xml"
+    source.write_text('<?xml version="1.0" encoding="UTF-8"?>\n<sentences>\n'
+                      '<sentence id="1"><text>The food is lovely.</text><aspectTerms>'
+                      '<aspectTerm term="food" polarity="negative" from="4" to="8"/></aspectTerms></sentence>\n'
+                      '<sentence id="2"><text>The staff was rude.</text><aspectTerms>'
+                      '<aspectTerm term="staff" polarity="conflict" from="4" to="9"/></aspectTerms></sentence>\n'
+                      '</sentences>\n', encoding="utf-8")
+    out = tmp_path / "out.jsonl"
+    assert_ok(invoke("predict", "--model", model_dir, "--input", source, "--output", out))
+    rows = [json.loads(line) for line in out.read_text().splitlines()]
+    assert rows[0]["aspects"] == [{"term": "food", "from": 4, "to": 8, "polarity": "negative"}]  # the gold, kept
+    assert rows[1]["aspects"][0]["polarity"] == "conflict"  # as the file has it
+    assert [a["term"] for a in rows[0]["predicted_aspects"]] == ["food"]
+    assert rows[0]["predicted_aspects"][0]["polarity"] == "positive"  # so the gold "negative" scores it wrong
+    report = json.loads(invoke("evaluate", out, "--model", model_dir, "--json").stdout)
+    assert report["polarity_accuracy"] == 0.0  # scored on the gold, not on the predictions
+    assert_error(invoke("predict", "--model", model_dir, "--input", source, "--output", tmp_path / "o.csv",
+                        "--text-column", "body"), "SemEval XML has its texts in <text>; leave it out")
+
+
 def test_predict_input_file_writes_the_categories_too(tmp_path):
     from test_aspect_categories import synthetic as category_sentences
 
