@@ -187,6 +187,40 @@ def test_evaluate_refuses_data_without_gold_aspects(model_dir, tmp_path):
     assert not (tmp_path / "report").exists()
 
 
+def test_fit_refuses_a_dev_file_without_gold_aspects_before_training(tmp_path, monkeypatch):
+    train = write_jsonl(tmp_path / "train.jsonl", synthetic(60))
+    unlabelled = write_jsonl(tmp_path / "dev.jsonl", [{"text": "The pizza was great."}])
+    trained = []
+    monkeypatch.setattr(AspectPipeline, "fit", lambda self, *a, **k: trained.append(1) or self)
+    assert_error(invoke("fit", train, "--task", "aspect", "--dev", unlabelled, "--set", "prior=null", "--out",
+                        tmp_path / "m"), "the dev sentences hold no gold aspect terms")
+    assert trained == [] and not (tmp_path / "m").exists()
+
+
+def test_aspect_data_mistakes_get_advice(tmp_path):
+    folder = tmp_path / "folder"
+    folder.mkdir()
+    assert_error(invoke("fit", folder, "--task", "aspect", "--out", tmp_path / "m"), "is a directory; give a SemEval")
+    conflict = [{**s, "aspects": [{**a, "polarity": "conflict"} for a in s["aspects"]]} for s in synthetic(20)]
+    assert_error(invoke("fit", write_jsonl(tmp_path / "c.jsonl", conflict), "--task", "aspect", "--set", "prior=null",
+                        "--out", tmp_path / "m"), "labelled conflict are dropped unless .*--set keep_conflict=true")
+
+
+def test_aspect_data_as_a_json_array_is_read_as_json_lines_are(tmp_path):
+    from sentiment.aspects import read_aspect_data
+
+    sentences = synthetic(30)
+    lines = write_jsonl(tmp_path / "s.jsonl", sentences)
+    array = tmp_path / "s.json"
+    array.write_text(json.dumps(sentences, indent=1), encoding="utf-8")
+    read_lines, read_array = read_aspect_data(lines), read_aspect_data(array)
+    assert [s["text"] for s in read_array] == [s["text"] for s in read_lines]
+    assert [s["aspects"] for s in read_array] == [s["aspects"] for s in read_lines]
+    array.write_text('[{"text": "fine"}, 5]', encoding="utf-8")
+    with pytest.raises(Exception, match=r"s.json, item 2: each item needs an object"):
+        read_aspect_data(array)
+
+
 @pytest.mark.parametrize("args, message", [
     (["--model", "nbsvm"], "--model does not apply to --task aspect"),
     (["--multi-label"], "--multi-label does not apply"),

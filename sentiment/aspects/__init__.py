@@ -37,7 +37,7 @@ from pathlib import Path
 
 from ..tokens import tokenize
 from .data import POLARITIES, read_aspect_data, split_sentences
-from .pipeline import AspectPipeline
+from .pipeline import AspectPipeline, check_trainable
 
 
 def default_aspect_model_path() -> Path:
@@ -109,8 +109,10 @@ def train_and_score(train: list[dict], dev: list[dict], *, data: str, refit_on: 
     (usually train and dev together), fit it again on those; save to ``out``. ``data`` names the data in
     the report; ``log`` gets a line at each step (``refit_note`` ends the refit's). Returns the pipeline
     and the report (dev scores, counts, the output path)."""
-    from .evaluation import evaluate_pipeline
+    from .evaluation import check_scorable, evaluate_pipeline
 
+    check_trainable(train)
+    check_scorable(dev, "the dev sentences")  # before the training, which may take long
     log(f"training on {len(train)} sentences ({sum(len(s['aspects']) for s in train)} aspects); "
         f"dev: {len(dev)} sentences")
     pipe = AspectPipeline(seed=seed, **options).fit(train, progress=progress)

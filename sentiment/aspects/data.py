@@ -113,6 +113,8 @@ def read_aspect_data(path, keep_conflict: bool = False) -> list[dict]:
     training and scoring use only negative / neutral / positive.
     """
     file = Path(path)
+    if file.is_dir():
+        raise DataError(f"{file} is a directory; give a SemEval-2014 XML or a JSONL file")
     if not file.is_file():
         raise DataError(f"aspect data file {file} does not exist; pass a SemEval-2014 XML or a JSONL file")
     suffix = file.suffix.lower()
@@ -123,7 +125,7 @@ def read_aspect_data(path, keep_conflict: bool = False) -> list[dict]:
     head = file.read_bytes()[:200].removeprefix(b"\xef\xbb\xbf").lstrip()  # past a UTF-8 byte-order mark
     if head.startswith(b"<"):
         return read_semeval_xml(file, keep_conflict)
-    if head.startswith(b"{"):
+    if head.startswith((b"{", b"[")):
         return read_aspect_jsonl(file, keep_conflict)
     raise DataError(f"{file}: unknown aspect data format; give a SemEval-2014 .xml file or a .jsonl file")
 
@@ -188,7 +190,8 @@ def read_semeval_xml(path, keep_conflict: bool = False) -> list[dict]:
 
 def read_aspect_jsonl(path, keep_conflict: bool = False) -> list[dict]:
     """One sentence per line: ``{"id", "text", "aspects": [{"term","from","to","polarity"}], "categories": [...]}``;
-    ``id`` and ``categories`` are optional."""
+    ``id`` and ``categories`` are optional. A file that holds one JSON array of such objects is read too
+    (its sentences numbered as items)."""
     file = Path(path)
     sentences = []
     try:
@@ -196,6 +199,8 @@ def read_aspect_jsonl(path, keep_conflict: bool = False) -> list[dict]:
             lines = list(handle)
     except UnicodeDecodeError:
         raise not_utf8_error(file) from None
+    if "".join(lines).lstrip().startswith("["):  # a JSON array (.json), not JSON Lines
+        return _read_aspect_array(file, "".join(lines), keep_conflict)
     for line_no, line in enumerate(lines, 1):
         if not line.strip():
             continue
@@ -209,6 +214,23 @@ def read_aspect_jsonl(path, keep_conflict: bool = False) -> list[dict]:
         sentences.append(check_sentence(record, f"{file}, line {line_no}", keep_conflict))
     if not sentences:
         raise DataError(f"{file} holds no sentences; give one JSON object per line")
+    return sentences
+
+
+def _read_aspect_array(file: Path, text: str, keep_conflict: bool) -> list[dict]:
+    """The sentences of a JSON array of sentence objects (items numbered from 1)."""
+    try:
+        records = json.loads(text)
+    except json.JSONDecodeError as exc:
+        raise DataError(f"{file}: not valid JSON ({exc.msg}, line {exc.lineno}); give a JSON array of sentence "
+                        "objects or one JSON object per line") from None
+    if not records:
+        raise DataError(f"{file} holds no sentences; give one JSON object per line")
+    sentences = []
+    for n, record in enumerate(records, 1):
+        if not isinstance(record, dict) or not isinstance(record.get("text"), str):
+            raise DataError(f'{file}, item {n}: each item needs an object with a "text" string')
+        sentences.append(check_sentence({"id": str(n), **record}, f"{file}, item {n}", keep_conflict))
     return sentences
 
 

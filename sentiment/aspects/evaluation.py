@@ -168,8 +168,9 @@ def format_aspect_report(report: dict) -> str:
     return "\n".join(lines)
 
 
-def check_scorable(sentences: list[dict]) -> None:
-    """A DataError unless some of ``sentences`` have gold aspect terms or categories to score a model against."""
+def check_scorable(sentences: list[dict], what: str = "the data") -> None:
+    """A DataError unless some of ``sentences`` (``what``, in the message) have gold aspect terms or categories
+    to score a model against."""
     if not any(s["aspects"] or s.get("categories") for s in sentences):
-        raise DataError("the data hold no gold aspect terms (nor categories) to score the model against; "
+        raise DataError(f"{what} hold no gold aspect terms (nor categories) to score the model against; "
                         "give sentences labelled with their aspects")

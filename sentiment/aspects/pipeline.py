@@ -194,10 +194,9 @@ class AspectPipeline:
         if dev is not None:
             from .evaluation import check_scorable
 
-            check_scorable(dev)
+            check_scorable(dev, "the dev sentences")
         items, labels = aspect_items(sentences)
-        if not any(s["aspects"] for s in sentences):
-            raise DataError("the training data hold no aspect terms; give sentences with aspects")
+        check_trainable(sentences)
         if len(set(labels)) < 2:
             raise DataError("the training aspects need at least two different polarities; give more varied data")
         # every stage is fitted into a local and kept only when all are: a failed fit leaves the pipeline as it was
@@ -547,6 +546,13 @@ def encodable(texts: list[str]) -> list[str]:
     character for one, so offsets stay: the models' hashed features must encode as UTF-8. A text
     without one is returned as the same object."""
     return [t if t.isascii() or not _SURROGATE.search(t) else _SURROGATE.sub("\ufffd", t) for t in texts]
+
+
+def check_trainable(sentences: list[dict]) -> None:
+    """A DataError for training sentences without any aspect term (those labelled conflict were dropped)."""
+    if not any(s["aspects"] for s in sentences):
+        raise DataError("the training data hold no aspect terms; give sentences with aspects (those labelled "
+                        "conflict are dropped unless keep_conflict=True: --set keep_conflict=true)")
 
 
 def _as_sentences(data, keep_conflict: bool, what: str = "") -> list[dict]:
