@@ -408,6 +408,8 @@ def fit(
             _echo(message, err=True)
 
     for flag, value in (("--label-sep", label_sep), ("--tune-fraction", tune_fraction)):
+        if value is not None and task == "aspect":
+            _fail(f"{flag} does not apply to --task aspect; leave it out")
         if value is not None and not multi_label:
             _fail(f"{flag} goes with --multi-label (several labels per text)")
     for flag, value in (("--dev-fraction", dev_fraction), ("--refit/--no-refit", refit)):
@@ -418,7 +420,7 @@ def fit(
     options = _parse_options(set_)
     for flag, key, value in (("--grouping", "grouping", grouping), ("--tune-fraction", "tune_fraction", tune_fraction)):
         if value is not None:
-            if task == "aspect":
+            if task == "aspect":  # (--tune-fraction: said above)
                 _fail(f"{flag} does not apply to --task aspect; leave it out")
             if key in options:
                 _fail(f"{flag} and --set {key}=... say the same thing; give one")

@@ -786,6 +786,9 @@ def test_bad_keep_conflict_and_prior_are_named(tmp_path):
         AspectPipeline(keep_conflict="maybe")
     with pytest.raises(ConfigError, match="prior='nowhere' is not a model directory"):
         AspectPipeline(prior="nowhere").fit(synthetic(40))
+    for empty in ("", "  "):  # `--set prior=` would name the working directory
+        with pytest.raises(ConfigError, match=r"prior must be 'default', a model directory or None \(--set prior=null\)"):
+            AspectPipeline(prior=empty)
 
 
 def test_an_aspect_model_as_prior_is_named(tiny_model, tmp_path):

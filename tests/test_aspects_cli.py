@@ -224,6 +224,9 @@ def test_aspect_data_as_a_json_array_is_read_as_json_lines_are(tmp_path):
 @pytest.mark.parametrize("args, message", [
     (["--model", "nbsvm"], "--model does not apply to --task aspect"),
     (["--multi-label"], "--multi-label does not apply"),
+    (["--label-sep", ","], "--label-sep does not apply to --task aspect"),
+    (["--tune-fraction", "0.2"], "--tune-fraction does not apply to --task aspect"),
+    (["--set", "prior="], "prior must be 'default', a model directory or None"),
     (["--set", "C=3"], "'C' is not an option of the aspect model"),
     (["--set", "seed=3"], "the aspect model's seed is not a --set option: give it as --seed N"),
     (["--set", "pretrain=trees.txt"], "pretrain goes with polarity='lstm'"),

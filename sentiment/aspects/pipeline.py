@@ -452,8 +452,8 @@ def _checked_settings(p: dict) -> dict:
         if isinstance(p[name], bool) or not isinstance(p[name], (int, float)) or not 0 < p[name] < float("inf"):
             raise ConfigError(f"{name} must be a positive number, not {p[name]!r}")
     check_seed(p["seed"])
-    if p["prior"] is not None and not isinstance(p["prior"], (str, os.PathLike)):
-        raise ConfigError(f"prior must be 'default', a model directory or None, not {p['prior']!r}")
+    if p["prior"] is not None and (not isinstance(p["prior"], (str, os.PathLike)) or not str(p["prior"]).strip()):
+        raise ConfigError(f"prior must be 'default', a model directory or None (--set prior=null), not {p['prior']!r}")
     for name, low in (("tagger_epochs", 1), ("polarity_epochs", 1), ("hidden_size", 1), ("n_nets", 1),
                       ("extra_words", 0), ("pretrain_epochs", 1), ("clusters", 0)):
         value = 0 if name == "clusters" and p[name] is None else p[name]
