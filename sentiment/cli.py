@@ -898,8 +898,15 @@ def info(
         return
     reading = f", text reading {_reading_versions(described['reading_version'])}"
     _echo(f"model        {_field(described['model'])} ({described['kind']}; sentiment {described['sentiment_version']}{reading})")
-    for n, (key, value) in enumerate(described["settings"].items()):
-        _echo(f"{'settings' if n == 0 else '':<12} {key}: {_pairs(value)}")
+    lines = []
+    for key, value in described["settings"].items():
+        if key == "members" and isinstance(value, dict):  # an ensemble's: each member's settings on lines of their own
+            lines += [f"{name} {part}: {_pairs(setting)}" for name, settings in value.items()
+                      for part, setting in (settings.items() if isinstance(settings, dict) else [("settings", settings)])]
+        else:
+            lines.append(f"{key}: {_pairs(value)}")
+    for n, line in enumerate(lines):
+        _echo(f"{'settings' if n == 0 else '':<12} {line}")
     labels = (", ".join(f"{_field(name)} {t:.3g}" for name, t in described["thresholds"].items())
               if described["multi_label"] else ", ".join(map(_field, described["labels"])))
     if labels:  # a text vectorizer has none

@@ -274,6 +274,11 @@ def test_cli_ensemble_then_evaluate(members, binary, tmp_path):
     assert result.exit_code == 0, result.output
     report = json.loads(result.stdout)
     assert report["n"] == len(dev) and report["accuracy"] > 0.7
+    shown = runner.invoke(app, ["info", str(tmp_path / "e")])
+    assert shown.exit_code == 0
+    member_lines = [line.split()[0] for line in shown.stdout.splitlines() if line.startswith(" " * 12)]
+    assert {"member0", "member1"} <= set(member_lines) and max(map(len, shown.stdout.splitlines())) < 400
+    assert any("member1 model:" in line for line in shown.stdout.splitlines())  # each member setting on its own line
     bad = runner.invoke(app, ["ensemble", str(tmp_path / "a"), str(tmp_path / "b"), "--out", str(tmp_path / "f"),
                               "--weights", "1,x"])
     assert bad.exit_code == 1 and "Error:" in bad.stderr and "Traceback" not in bad.output
