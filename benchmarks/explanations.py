@@ -9,7 +9,10 @@ the explanation names the words the model relies on, leaving them out lowers the
 flips far more labels than leaving out as many random words ("comprehensiveness" in DeYoung et al. 2020,
 ERASER). A sentence with fewer than k words that speak for its label loses only those. Models: the default
 ``Pipeline()`` and Word2Vec (trained on the training texts) + logistic regression, both fitted on SST-2
-train. Times: the explain call's, per sentence, then for one long text of about 200, 1,000 and 3,000 words.
+train. Times: the explain call's, per sentence, then for one long text of about 200, 1,000 and 3,000 words;
+and the shipped aspect model's, for reviews joined from the SemEval-2014 restaurant dev sentences (15%,
+seed 0, as ``benchmarks/aspects.py`` splits them), each aspect read by sentence (the default) or, for the
+shortest, within the whole text.
 """
 
 from __future__ import annotations
@@ -25,6 +28,7 @@ import numpy as np
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 import datasets  # noqa: E402
 
+import sentiment  # noqa: E402
 from sentiment import Pipeline  # noqa: E402
 from sentiment.explanation import units  # noqa: E402
 
@@ -54,6 +58,34 @@ def long_text_seconds(pipe: Pipeline, sentences: list[str], sizes=LONG) -> list[
         start = time.perf_counter()
         pipe.explain([" ".join(text)])
         out.append((len(units(" ".join(text))), time.perf_counter() - start))
+    return out
+
+
+def aspect_seconds(sizes=LONG) -> list[tuple[str, int, int, float]]:
+    """``(reading, words, aspects, seconds)`` of explaining one review of each size (in units) with the shipped
+    aspect model: by sentence for every size, within the whole text for the first."""
+    from sentiment.aspects import read_aspect_data, split_sentences
+    from sentiment.explanation import add_aspect_words
+
+    model = sentiment.load(task="aspect")
+    dev = split_sentences(read_aspect_data(datasets.ROOT / "semeval2014_absa" / "restaurants_train.jsonl"),
+                          0.15, seed=0)[1]
+    sentences = [s["text"] for s in dev]
+    out = []
+    for size in sizes:
+        text, words = [], 0
+        for sentence in sentences * 10:
+            if words >= size:
+                break
+            text.append(sentence)
+            words += len(units(sentence))
+        review = " ".join(text)
+        for by_sentence in (True, False) if size == sizes[0] else (True,):
+            found = model.predict_aspects([review], by_sentence=by_sentence)
+            start = time.perf_counter()
+            add_aspect_words(model, [review], found, by_sentence=by_sentence)
+            out.append(("by sentence" if by_sentence else "whole text", len(units(review)), len(found[0]),
+                        time.perf_counter() - start))
     return out
 
 
@@ -115,6 +147,9 @@ def main() -> None:
     lines += ["", "Seconds to explain one long text (dev sentences joined), which grow with the square of its length:",
               "", "| model | words | seconds |", "|---|---|---|"]
     lines += [f"| {name} | {size:,} | {seconds:.2f} |" for name, size, seconds in long]
+    lines += ["", "Seconds to explain every aspect of one review with the shipped aspect model (the words around each "
+              "aspect, weighed as above):", "", "| reading | words | aspects | seconds |", "|---|---|---|---|"]
+    lines += [f"| {reading} | {size:,} | {n} | {seconds:.2f} |" for reading, size, n, seconds in aspect_seconds()]
     table = "\n".join(lines)
     print(table)
     datasets.results_file(args.out, "explanations.md", complete=True).write_text(table + "\n", encoding="utf-8")

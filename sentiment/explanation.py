@@ -124,22 +124,31 @@ def add_aspect_words(pipeline, texts: list[str], found: list[list[dict]], *, by_
     ``annotate`` give them) its ``"words"``, in place: the ``top`` words of the text outside the term that
     move the polarity toward it most, weighed as :func:`explain` weighs them (the fall of the polarity's
     log-odds without the word). With ``by_sentence`` (the default) an aspect's polarity is read from its own
-    sentence, so the words of other sentences move it only where leaving one out joins two sentences. Each
-    aspect costs one prediction per word."""
+    sentence, so the words of other sentences move it only where leaving one out joins two sentences, and
+    an aspect costs one prediction per word of its sentence; else one per word of the text."""
     from .aspects.data import POLARITIES
 
     _check_top(top)
     for text, aspects_of in zip(texts, found):
         spans = units(text)
+        without = {span: left_out(text, span) for span in spans}  # the same texts for every aspect
+        arounds, items = [], []
         for aspect in aspects_of:
             start, end = aspect["from"], aspect["to"]
             around = [(a, b) for a, b in spans if b <= start or a >= end]  # the term's own words stay
             # a word before the term moves its offsets: it becomes one space
-            items = [(text, start, end)] + [(left_out(text, (a, b)), *((start - (b - a - 1), end - (b - a - 1))
-                                                                        if b <= start else (start, end)))
-                                            for a, b in around]
-            probabilities = _batched(lambda part: pipeline.polarity_proba(part, by_sentence=by_sentence), items)
-            aspect["words"] = _ranked(text, around, probabilities[:, POLARITIES.index(aspect["polarity"])], top)
+            items += [(text, start, end)] + [(without[(a, b)], *((start - (b - a - 1), end - (b - a - 1))
+                                                                  if b <= start else (start, end)))
+                                             for a, b in around]
+            arounds.append(around)
+        # one call for the text: by sentence, each text is split once and each sentence's reading predicted
+        # once (leaving out a word of another sentence leaves the aspect's own as it was)
+        probabilities = pipeline.polarity_proba(items, by_sentence=by_sentence).astype(np.float64)
+        first = 0
+        for aspect, around in zip(aspects_of, arounds):
+            rows = probabilities[first:first + 1 + len(around), POLARITIES.index(aspect["polarity"])]
+            aspect["words"] = _ranked(text, around, rows, top)
+            first += 1 + len(around)
 
 
 def _units_within(texts: list[str], max_words: int | None) -> list[list[tuple[int, int]]]:

@@ -345,6 +345,37 @@ def test_each_aspect_is_explained_by_the_words_of_its_own_opinion(tiny_model):
         tiny_model.explain([text], max_words=5)
 
 
+def test_explaining_by_sentence_predicts_each_sentence_reading_once_and_weighs_as_word_by_word(tiny_model):
+    from sentiment.explanation import left_out, units
+
+    text = "The camera is terrible. The battery is excellent! Prices are fair and the screen is sharp."
+    sizes = []
+    real = tiny_model.polarity_.predict_proba
+    tiny_model.polarity_.predict_proba = lambda pairs: sizes.append(len(pairs)) or real(pairs)
+    try:
+        [result] = tiny_model.explain([text], top=None)
+    finally:
+        del tiny_model.polarity_.predict_proba
+    words = units(text)
+    aspects = result["aspects"]
+    assert len(aspects) >= 3 and sum(sizes) < len(aspects) * len(words) / 2  # not one prediction per word and aspect
+    for aspect in aspects:  # the same weights as predicting every variant on its own
+        j = POLARITIES.index(aspect["polarity"])
+        base = tiny_model.polarity_proba([(text, aspect["from"], aspect["to"])])[0][j]
+        expected = {}
+        for a, b in words:
+            if a < aspect["to"] and b > aspect["from"]:
+                continue
+            shift = (b - a - 1) if b <= aspect["from"] else 0
+            q = tiny_model.polarity_proba([(left_out(text, (a, b)), aspect["from"] - shift, aspect["to"] - shift)])[0][j]
+            weight = round(float(np.log(base / (1 - base)) - np.log(q / (1 - q))), 6)
+            if weight:
+                expected[(a, b)] = weight
+        got = {(w["from"], w["to"]): w["weight"] for w in aspect["words"]}
+        assert got.keys() == expected.keys()
+        assert all(got[k] == pytest.approx(expected[k], abs=1e-5) for k in got)
+
+
 def test_given_aspects_are_located_and_scored(tiny_model):
     text = "The Camera is awful, but the battery is superb."
     out = tiny_model.predict_aspects([text], aspects=["camera", "battery"])[0]

@@ -292,10 +292,21 @@ class AspectPipeline:
         return self._polarity_proba(items, _sentence_spans(by_sentence))
 
     def _polarity_proba(self, items: list[tuple[str, int, int]], sentences: "_Sentences | None") -> np.ndarray:
+        """The polarity probabilities of ``items``, each read within its sentence (``sentences``) or its whole
+        text (None). An item that comes again (after the cut to its sentence: an explanation's texts that
+        leave out a word of another sentence) is predicted once."""
         if not items:
             return np.zeros((0, len(POLARITIES)))
         items = list(items) if sentences is None else _within_sentences(items, sentences)
-        return self.polarity_.predict_proba([(text, a, b) for text, (_, a, b) in zip(encodable([t for t, _, _ in items]), items)])
+        distinct = list(dict.fromkeys(items))
+        texts = encodable([text for text, _, _ in distinct])
+        pairs = [(text, a, b) for text, (_, a, b) in zip(texts, distinct)]
+        probabilities = np.vstack([self.polarity_.predict_proba(pairs[i:i + POLARITY_CHUNK])
+                                   for i in range(0, len(pairs), POLARITY_CHUNK)])  # memory stays bounded
+        if len(distinct) == len(items):
+            return probabilities
+        row = {item: i for i, item in enumerate(distinct)}
+        return probabilities[[row[item] for item in items]]
 
     def predict_aspects(self, texts, aspects=None, *, by_sentence: bool = True) -> list[list[dict]]:
         """Per text a list of ``{"term", "from", "to", "polarity", "score"}`` (``score``: the polarity's
@@ -475,6 +486,9 @@ def _checked_settings(p: dict) -> dict:
     floats = {name: float(p[name]) for name in ("tagger_C", "polarity_C", "dropout", "dev_fraction", "contrast")}
     paths = {name: None if p[name] is None else str(p[name]) for name in ("vectors_path", "pretrain")}
     return {**p, **floats, **paths}
+
+
+POLARITY_CHUNK = 2048  # aspects whose polarity features are built and predicted at once
 
 
 def _sentence_spans(by_sentence) -> "_Sentences | None":
