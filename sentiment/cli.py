@@ -572,9 +572,9 @@ def _note_long_texts(texts: list[str], done: int) -> None:
 
     for i, n in enumerate(check_explainable(texts, first=done + 1)):
         if n > LONG_TO_EXPLAIN:
-            _echo(f"note: text {done + i + 1} has {n:,} words; explaining it predicts it {n + 1:,} times (for each "
-                  "aspect, with an aspect model), so it may take a while (leave out --explain, or explain a part "
-                  "of it)", err=True)
+            _echo(f"note: text {done + i + 1} has {n:,} words; explaining it predicts it {n + 1:,} times (an aspect "
+                  "model: for each aspect, once per word of its sentence, or of the text with --whole-text), so it "
+                  "may take a while (leave out --explain, or explain a part of it)", err=True)
 
 
 def _term_key(term: str) -> str:
