@@ -30,7 +30,7 @@ from sentiment import load
 from sentiment.commands import predict_file
 pipe = load()
 start = time.perf_counter()
-rows = predict_file(pipe, sys.argv[1], sys.argv[2], chunksize=int(sys.argv[3]))
+rows, _ = predict_file(pipe, sys.argv[1], sys.argv[2], chunksize=int(sys.argv[3]))
 seconds = time.perf_counter() - start
 print(json.dumps({"rows": rows, "seconds": seconds, "peak_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024}))
 """

@@ -170,7 +170,7 @@ def check_label_sets(labels: Sequence, n_texts: int) -> tuple[np.ndarray, np.nda
         raise DataError(f"got {counted(n_texts, 'text')} but {counted(len(sets), 'label list')}; give one list of labels per text")
     check_labels_present(sets, several=True)
     flat = [m for members in sets for m in members]
-    _check_one_type(flat)
+    _check_one_type(flat, [i for i, members in enumerate(sets) for _ in members])
     classes = np.unique(np.asarray(flat))
     rows = np.repeat(np.arange(n_texts), [len(members) for members in sets])
     indicator = np.zeros((n_texts, len(classes)), dtype=np.uint8)
@@ -209,23 +209,26 @@ def is_pandas_na(value) -> bool:
     return type(value).__name__ in ("NAType", "NaTType")
 
 
-def _check_one_type(values: list) -> None:
+def _check_one_type(values: list, text_of: list[int] | None = None) -> None:
     """A DataError for labels that are not names or numbers (a dict, a nested list: no class can be made of
-    them), or that mix types."""
+    them), or that mix types; ``text_of`` (several labels per text: the text of each label in ``values``)
+    names a label by its text's label list."""
     first: dict[type, Any] = {}  # the first label of each type
     for i, v in enumerate(values):
         v = v.item() if isinstance(v, np.generic) else v
+        where = f"label {i}" if text_of is None else f"a label of label list {text_of[i]}"
         if isinstance(v, bytes):  # its name would be "b'pos'", and a model file cannot hold it
-            raise DataError(f"label {i} is bytes ({short_repr(v)}); decode the labels to text first, e.g. "
-                            "[label.decode() for label in labels] or, for a NumPy array, labels.astype(str)")
+            decode = ("[label.decode() for label in labels] or, for a NumPy array, labels.astype(str)" if text_of is None
+                      else "[[label.decode() for label in text_labels] for text_labels in labels]")
+            raise DataError(f"{where} is bytes ({short_repr(v)}); decode the labels to text first, e.g. {decode}")
         if not isinstance(v, (str, int, float)):
-            raise DataError(f"label {i} is {with_article(type(v).__name__)} ({short_repr(v)}); a label is a name or a "
+            raise DataError(f"{where} is {with_article(type(v).__name__)} ({short_repr(v)}); a label is a name or a "
                             "number (with several labels per text: a list of names or numbers)")
         if isinstance(v, str) and not v.isascii():
             try:
                 v.encode("utf-8")
             except UnicodeEncodeError:  # a lone surrogate: a text decoded wrongly, which no file can hold
-                raise DataError(f"label {i} ({short_repr(v)}) holds a lone surrogate, not a character: read the "
+                raise DataError(f"{where} ({short_repr(v)}) holds a lone surrogate, not a character: read the "
                                 "labels with their file's encoding") from None
         first.setdefault(type(v), v)
     if len(first) > 1:  # True and 1 would be one class, and score would then know neither

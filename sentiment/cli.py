@@ -619,8 +619,10 @@ def _print_labels(results: list[dict], array: "_JsonArray | None") -> None:
         else:
             _echo(f"{_field(result['label'])}\t{result['scores'][result['label']]:.3f}\t{_field(result['text'])}")
         if "explanation" in result:
-            _print_explanation(result["explanation"], "labels" in result,
-                               passed=result["explanation"]["label"] in result.get("labels", [result.get("label")]))
+            # the label explained is the first given, or the most probable where none passes its threshold
+            # (with --grouping the labels shown are groups, the explained one a label)
+            passed = "labels" not in result or (bool(result["labels"]) and not result.get("below_threshold"))
+            _print_explanation(result["explanation"], "labels" in result, passed=passed)
 
 
 def _print_explanation(explanation: dict, several: bool, passed: bool = True) -> None:

@@ -775,11 +775,14 @@ def _check_grouping(pipe, grouping: str, aspect_model: bool) -> None:
     if aspect_model:
         raise ConfigError("--grouping groups the emotion labels of a model, and this is an aspect model; leave it out")
     try:
-        group_names(pipe.label_names_, grouping)
+        groups = group_names(pipe.label_names_, grouping)
     except UngroupedLabelError as exc:
         raise ConfigError(f"--grouping {grouping} groups GoEmotions' emotion labels, and this model's label "
                           f"{exc.label!r} is not one of them; leave it out, or use a model of those labels "
                           "(--task emotion)") from None
+    if groups == list(pipe.label_names_) and getattr(pipe, "get_params", dict)().get("grouping") != grouping:
+        raise ConfigError(f"--grouping {grouping} groups GoEmotions' emotion labels, and this model's labels "
+                          f"({', '.join(groups)}) are its groups already; leave it out")
 
 
 def check_top_if_none(aspect_model: bool, multi_label: bool) -> None:

@@ -345,6 +345,14 @@ def test_each_aspect_is_explained_by_the_words_of_its_own_opinion(tiny_model):
         tiny_model.explain([text], max_words=5)
 
 
+def test_polarity_items_may_be_lists_or_tuples_and_repeat(tiny_model):
+    items = [("Great screen.", 6, 12), ("Awful battery.", 6, 13), ("Great screen.", 6, 12)]
+    for by_sentence in (True, False):
+        expected = np.vstack([tiny_model.polarity_proba([item], by_sentence=by_sentence) for item in items])
+        for given in (items, [list(item) for item in items]):
+            np.testing.assert_allclose(tiny_model.polarity_proba(given, by_sentence=by_sentence), expected, atol=1e-12)
+
+
 def test_explaining_by_sentence_predicts_each_sentence_reading_once_and_weighs_as_word_by_word(tiny_model):
     from sentiment.explanation import left_out, units
 
@@ -856,7 +864,9 @@ def test_a_loaded_model_with_a_prior_fits_again_and_clones_with_its_prior(tmp_pa
     AspectPipeline(prior=str(tmp_path / "p"), bits=12).fit(synthetic(60)).save(tmp_path / "m")
     monkeypatch.chdir(tmp_path)  # a folder named "prior" in the working directory must not be read instead
     (tmp_path / "prior").mkdir()
-    loaded = sentiment.load(tmp_path / "m")
+    loaded = sentiment.load("m")  # a relative path, then another working directory
+    (tmp_path / "elsewhere").mkdir()
+    monkeypatch.chdir(tmp_path / "elsewhere")
     for pipe in (loaded, clone(loaded)):
         pipe.fit(synthetic(60))
         scores = pipe._prior_scorer()(["a wonderful film", "truly dreadful"])

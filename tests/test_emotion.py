@@ -655,6 +655,24 @@ def test_cli_predict_grouping(cli_model, files, tmp_path):
     assert_error(invoke("predict", "--model", polarity, "--grouping", "ekman", "good"),
                  "model's label 'negative' is not one of them")
     assert_error(invoke("predict", "--model", out, "--grouping", "plutchik", "good"), "unknown grouping 'plutchik'")
+    assert_error(invoke("predict", "--model", polarity, "--grouping", "sentiment", "good"),
+                 r"labels \(negative, positive\) are its groups already; leave it out")
+    grouped = tmp_path / "grouped"
+    assert_ok(invoke("fit", files["train"], "--label-column", "labels", "--multi-label", "--grouping", "ekman",
+                     "--out", grouped))
+    assert_ok(invoke("predict", "--model", grouped, "--grouping", "ekman", "so hilarious"))  # its own grouping
+
+
+def test_cli_explain_says_when_the_explained_label_passes_no_threshold(cli_model):
+    out, _ = cli_model
+    note = "(the most probable label; none passes its threshold)"
+    for extra in ([], ["--grouping", "ekman"]):  # grouped: the labels shown are groups, the explained one a label
+        result = invoke("predict", "--model", out, "--explain", *extra, "so hilarious")
+        assert_ok(result)
+        assert "  why " in result.stdout and note not in result.stdout
+    below = invoke("predict", "--model", out, "--explain", "--top-if-none", "qqq zzz xxx")
+    assert_ok(below)
+    assert "below its threshold" in below.stdout and note in below.stdout
 
 
 def test_cli_emotion_errors(files, cli_model, tmp_path):

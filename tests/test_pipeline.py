@@ -96,7 +96,7 @@ def test_unicode_and_odd_texts_predict(pipe):
     (["p", 1, "n"], "mix types"),
     ("pnp", "not a single string"),
     (np.array([b"p", b"n", b"p"], dtype="S"), r"label 0 is bytes \(b'p'\); decode the labels to text first"),
-    ([["p"], [b"n"], ["p"]], "label 1 is bytes"),  # several labels per text: each label
+    ([["p", "q"], [b"n"], ["p"]], r"a label of label list 1 is bytes \(b'n'\); decode .*for text_labels in labels"),
     (["p", "n\udcff", "p"], r"label 1 .* holds a lone surrogate"),
 ])
 def test_bad_labels(labels, pattern):

@@ -297,8 +297,8 @@ class AspectPipeline:
         leave out a word of another sentence) is predicted once."""
         if not items:
             return np.zeros((0, len(POLARITIES)))
-        items = list(items) if sentences is None else _within_sentences(items, sentences)
-        distinct = list(dict.fromkeys(items))
+        items = [tuple(item) for item in items] if sentences is None else _within_sentences(items, sentences)
+        distinct = list(dict.fromkeys(items))  # (tuples: an item may come as a list)
         texts = encodable([text for text, _, _ in distinct])
         pairs = [(text, a, b) for text, (_, a, b) in zip(texts, distinct)]
         probabilities = np.vstack([self.polarity_.predict_proba(pairs[i:i + POLARITY_CHUNK])
@@ -426,7 +426,7 @@ class AspectPipeline:
         prior_dir = params.pop("prior", None)
         known = inspect.signature(cls).parameters  # a newer model's extra keys are left out
         pipe = cls(**{k: v for k, v in params.items() if k in known}, prior=None)
-        pipe.params["prior"] = str(Path(path) / "prior") if prior_dir else None  # a refit or clone reads that copy
+        pipe.params["prior"] = str(Path(path).resolve() / "prior") if prior_dir else None  # a refit or clone reads it
         if isinstance(config.get("cleaner"), dict):  # the token cleaner it was trained with, should the defaults change
             pipe.cleaner = token_cleaner(**config["cleaner"])
         if prior_dir and f"prior/{CONFIG}" not in config["files"]:  # read_model verified the listed files only
