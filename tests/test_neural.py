@@ -4,6 +4,7 @@ import hashlib
 import json
 import math
 import os
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -443,6 +444,9 @@ def test_export_takes_its_format_from_the_suffix(mlp_pipe, data, tmp_path):
                                mlp_pipe.predict_proba(data[2][:5]), atol=1e-5)
     with pytest.raises(ConfigError, match=r"the suffix names no export format; give a .pt file .*, e.g. m.pt$"):
         export_model(mlp_pipe, tmp_path / "m.bin")
+    for name, example in ((".onnx", "model.onnx"), (".PT", "model.pt")):  # a suffix alone is no file name
+        with pytest.raises(ConfigError, match=rf"is a suffix without a name; .*e\.g\. {re.escape(example)}$"):
+            export_model(mlp_pipe, tmp_path / name)
 
 
 @pytest.mark.filterwarnings("ignore::DeprecationWarning")  # torch.jit.load
