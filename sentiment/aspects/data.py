@@ -199,7 +199,8 @@ def read_aspect_jsonl(path, keep_conflict: bool = False) -> list[dict]:
             lines = list(handle)
     except UnicodeDecodeError:
         raise not_utf8_error(file) from None
-    if "".join(lines).lstrip().startswith("["):  # a JSON array (.json), not JSON Lines
+    first = next((line.lstrip() for line in lines if line.strip()), "")
+    if first.startswith("["):  # a JSON array (.json), not JSON Lines
         return _read_aspect_array(file, "".join(lines), keep_conflict)
     for line_no, line in enumerate(lines, 1):
         if not line.strip():
