@@ -184,7 +184,7 @@ def fit_file(
 
     try:  # a carved dev part has only training labels; a --dev file may not: checked before training
         _check_dev_labels(pipe, labels, dev_labels, label_names, multi_label, dev_source, names_given)
-        log(f"training {pipe.vectorizer} + {pipe.model} on {counted(len(texts), 'text')}; dev: {dev_source} "
+        log(f"training {pipe.vectorizer_name} + {pipe.model} on {counted(len(texts), 'text')}; dev: {dev_source} "
             f"({counted(len(dev_texts), 'text')})" + "".join(f"; {note}" for note in notes))
         n_train = train(texts, labels, weights, stop_dev)
         report = evaluate(pipe, dev_texts, dev_labels, mistakes=mistakes)
@@ -563,7 +563,7 @@ def _settings(kind: str, config: dict, pipe, path: Path) -> dict:
     options = config.get("pipeline", {}).get("options", {})
     pipeline = {key: options.get(key, default) for key, default in PIPELINE_OPTIONS.items()
                 if key != "tune_fraction" or getattr(pipe, "multi_label_", False)}  # tuning: several labels only
-    return {"vectorizer": pipe.vectorizer, "model": pipe.model, "pipeline_settings": pipeline,
+    return {"vectorizer": pipe.vectorizer_name, "model": pipe.model, "pipeline_settings": pipeline,
             "cleaner_settings": config.get("cleaner", {}),
             **{f"{stage}_settings": config["stages"][stage]["params"] for stage in ("vectorizer", "model")}}
 

@@ -212,8 +212,10 @@ class Pipeline(OptionAttributes, Classifier):
 
     Parameters
     ----------
-    vectorizer : str
-        ``"count"``, ``"tfidf"`` or ``"word2vec"`` (see ``sentiment.available("vectorizer")``).
+    vectorizer : str or None
+        ``"count"``, ``"tfidf"`` or ``"word2vec"`` (see ``sentiment.available("vectorizer")``); None (the
+        default): the one the model reads, ``"word2vec"`` for the token sequences of ``"lstm"``, else
+        ``"tfidf"``.
     model : str
         ``"logreg"``, ``"linearsvm"``, ``"nb"``, ``"complement_nb"``, ``"nbsvm"``, or the PyTorch models
         ``"mlp"`` and ``"lstm"`` (the latter with ``vectorizer="word2vec"``; see ``sentiment.available("model")``).
@@ -236,7 +238,7 @@ class Pipeline(OptionAttributes, Classifier):
     _NAMED, _FITTED, _FITTED_MARK = ("vectorizer", "model"), FITTED_ATTRIBUTES, "model_"
     _HOW_TO_FIT = "call fit(texts, labels) or load a saved model"
 
-    def __init__(self, vectorizer: str = DEFAULT_VECTORIZER, model: str = DEFAULT_MODEL, **options: Any) -> None:
+    def __init__(self, vectorizer: str | None = None, model: str = DEFAULT_MODEL, **options: Any) -> None:
         self.vectorizer = vectorizer
         self.model = model
         self._options = dict(options)
@@ -301,12 +303,19 @@ class Pipeline(OptionAttributes, Classifier):
     def __sklearn_is_fitted__(self) -> bool:
         return hasattr(self, "model_")
 
+    @property
+    def vectorizer_name(self) -> str:
+        """The vectorizer this pipeline uses: ``vectorizer``, or when that is None the one ``model`` reads
+        (:func:`vectorizer_for`)."""
+        return vectorizer_for(self.model) if self.vectorizer is None else self.vectorizer
+
     @staticmethod
-    def options_for(vectorizer: str = DEFAULT_VECTORIZER, model: str = DEFAULT_MODEL) -> dict[str, dict[str, Any]]:
-        """The options (with defaults) of the cleaner, of the named vectorizer and model, and of the pipeline."""
+    def options_for(vectorizer: str | None = None, model: str = DEFAULT_MODEL) -> dict[str, dict[str, Any]]:
+        """The options (with defaults) of the cleaner, of the named vectorizer (None: the one ``model``
+        reads) and model, and of the pipeline."""
         return {
             "cleaner": cleaner_options(),
-            "vectorizer": dict(resolve("vectorizer", vectorizer).defaults),
+            "vectorizer": dict(resolve("vectorizer", vectorizer_for(model) if vectorizer is None else vectorizer).defaults),
             "model": dict(resolve("model", model).defaults),
             "pipeline": dict(PIPELINE_OPTIONS),
         }
@@ -336,9 +345,8 @@ class Pipeline(OptionAttributes, Classifier):
         if model is None and vectorizer is not None and not reads(task_model, vectorizer):
             model = DENSE_MODEL
         model = model or task_model
-        if vectorizer is None and resolve("model", model).input_kind == "sequences":  # lstm: a vectorizer of token ids
-            vectorizer = next(name for name in available("vectorizer") if hasattr(resolve("vectorizer", name), "sequences"))
-        vectorizer = vectorizer or task_vectorizer
+        if vectorizer is None:
+            vectorizer = task_vectorizer if vectorizer_for(model) == DEFAULT_VECTORIZER else vectorizer_for(model)
         known = set().union(*cls.options_for(vectorizer, model).values())
         pipe = cls(vectorizer, model, **{**{k: v for k, v in task_options.items() if k in known}, **options})
         pipe.build_stages()  # e.g. word2vec given beside the task's nbsvm: said now, not when fit starts
@@ -361,7 +369,7 @@ class Pipeline(OptionAttributes, Classifier):
 
     def _split_options(self) -> tuple[dict, dict, dict]:
         split = split_options(self._options, self.options_for(self.vectorizer, self.model),
-                              f"vectorizer {self.vectorizer!r} and model {self.model!r}")
+                              f"vectorizer {self.vectorizer_name!r} and model {self.model!r}")
         if split["pipeline"].get("grouping") is not None:
             resolve_grouping(split["pipeline"]["grouping"])
         check_fraction(self.tune_fraction, "tune_fraction", zero=True)
@@ -373,7 +381,7 @@ class Pipeline(OptionAttributes, Classifier):
         value fails here, cheaply (``sentiment fit`` calls it before reading the data)."""
         cleaner_options, vectorizer_options, model_options = self._split_options()
         cleaner = Cleaner(**cleaner_options)
-        vectorizer = resolve("vectorizer", self.vectorizer)(**vectorizer_options)
+        vectorizer = resolve("vectorizer", self.vectorizer_name)(**vectorizer_options)
         model = resolve("model", self.model)(**model_options)
         check_stages(vectorizer, model)
         return cleaner, vectorizer, model
@@ -422,7 +430,7 @@ class Pipeline(OptionAttributes, Classifier):
         weighting = _weighting(model, weights, targets, classes, names, multi_label)
         with FitProgress(progress, len(texts)) as bar:
             docs = clean_tokens(cleaner, texts, bar)
-            bar.stage(f"vectorizing ({self.vectorizer})")
+            bar.stage(f"vectorizing ({self.vectorizer_name})")
             features = vectorizer.fit_transform(docs)
             if model.input_kind == "sequences":
                 features = vectorizer.sequences(docs)
@@ -432,7 +440,8 @@ class Pipeline(OptionAttributes, Classifier):
             bar.stage(f"training ({self.model})")
             model.fit(features, targets, dev=dev_data, vectorizer=vectorizer, labels=names, progress=progress, **weighting)
         self.cleaner_, self.vectorizer_, self.model_ = cleaner, vectorizer, model
-        self._fitted_params = self.get_params()  # what save writes, whatever set_params changes after fit
+        # what save writes, whatever set_params changes after fit; the vectorizer by the name it had
+        self._fitted_params = {**self.get_params(), "vectorizer": vectorizer.name}
         self.config_ = {}  # a loaded pipeline fitted again forgets the saved config
         self.multi_label_ = multi_label
         self.thresholds_ = None
@@ -731,6 +740,19 @@ def _fit_info(model, n_texts: int, n_tune: int) -> dict:
 
 
 DENSE_MODEL = "logreg"  # for_task's model over a vectorizer that the task's own model cannot read
+
+
+def vectorizer_for(model: Any) -> str:
+    """The vectorizer a pipeline of ``model`` gets when none is named: one that gives token sequences
+    (``word2vec``) for a model that reads them (``lstm``), else ``tfidf``; an unknown model name gets
+    ``tfidf`` too, and is refused where the model is built."""
+    try:
+        sequences = resolve("model", model).input_kind == "sequences"
+    except ConfigError:
+        return DEFAULT_VECTORIZER
+    if not sequences:
+        return DEFAULT_VECTORIZER
+    return next(name for name in available("vectorizer") if hasattr(resolve("vectorizer", name), "sequences"))
 
 
 def reads(model: str, vectorizer: str) -> bool:

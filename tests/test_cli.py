@@ -137,7 +137,7 @@ def test_fit_plain_output(files, tmp_path):
     assert "accuracy" in result.stdout and "macro-F1" in result.stdout and "confusion matrix" in result.stdout
     assert f"saved the model to {tmp_path / 'm'}" in result.stdout
     defaults = Pipeline()
-    assert f"training {defaults.vectorizer} + {defaults.model}" in result.stderr  # logged to stderr
+    assert f"training {defaults.vectorizer_name} + {defaults.model}" in result.stderr  # logged to stderr
 
 
 def test_fit_set_options(files, tmp_path):

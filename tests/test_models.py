@@ -274,8 +274,8 @@ def test_default_pipeline_and_options_for():
     from sentiment.pipeline import DEFAULT_MODEL, DEFAULT_VECTORIZER
 
     pipe = Pipeline()
-    assert (pipe.vectorizer, pipe.model) == (DEFAULT_VECTORIZER, DEFAULT_MODEL)
-    assert pipe.get_params() == {"vectorizer": DEFAULT_VECTORIZER, "model": DEFAULT_MODEL}
+    assert (pipe.vectorizer_name, pipe.model) == (DEFAULT_VECTORIZER, DEFAULT_MODEL)
+    assert pipe.get_params() == {"vectorizer": None, "model": DEFAULT_MODEL}  # None: the one the model reads
     options = Pipeline.options_for("tfidf", "nbsvm")
     assert set(options) == {"cleaner", "vectorizer", "model", "pipeline"}
     assert options["pipeline"] == {"grouping": None, "tune_fraction": 0.1}

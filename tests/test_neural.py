@@ -12,6 +12,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 import scipy.sparse as sp
+from sklearn.base import clone
 from sklearn.metrics import f1_score
 
 torch = pytest.importorskip("torch")
@@ -73,7 +74,7 @@ def mlp_pipe(data):
 @pytest.fixture(scope="module")
 def lstm_pipe(data):
     train_x, train_y, dev_x, dev_y = data
-    return Pipeline("word2vec", "lstm", hidden_size=16, **SMALL_W2V, **FAST).fit(train_x, train_y, dev=(dev_x, dev_y))
+    return Pipeline(model="lstm", hidden_size=16, **SMALL_W2V, **FAST).fit(train_x, train_y, dev=(dev_x, dev_y))
 
 
 # -- options and imports -------------------------------------------------------------------------
@@ -112,6 +113,15 @@ def test_bad_options_are_config_errors(model, options):
 def test_lstm_needs_sequences(data):
     with pytest.raises(ConfigError, match="word2vec"):
         Pipeline("tfidf", "lstm", **FAST).fit(data[0], data[1])
+
+
+def test_a_pipeline_without_a_vectorizer_gets_the_one_its_model_reads(lstm_pipe):
+    assert lstm_pipe.get_params()["vectorizer"] is None  # as given: clone builds the same pipeline
+    assert lstm_pipe.vectorizer_name == lstm_pipe.vectorizer_.name == "word2vec"
+    assert clone(lstm_pipe).vectorizer_name == "word2vec"
+    assert [Pipeline(model=name).vectorizer_name for name in ("logreg", "mlp", "nbsvm")] == ["tfidf"] * 3
+    assert Pipeline("count", "lstm").vectorizer_name == "count"  # named: kept, and refused by fit
+    assert "vector_size" in Pipeline.options_for(model="lstm")["vectorizer"]
 
 
 @pytest.mark.skipif(torch.cuda.is_available(), reason="this machine has a GPU")
