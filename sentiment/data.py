@@ -218,8 +218,7 @@ def iter_table(path: str | Path, columns: Sequence[str] | None, fmt: str | None 
         raise DataError(f"reading {file.name} needs the package zstandard (pip install zstandard), or decompress "
                         f"it first (zstd -d {file})") from None
     except Exception as exc:
-        if _decompression_failed(exc, compression):
-            raise _cannot_decompress(file, exc) from None
+        _raise_if_damaged(exc, file, compression)
         parsing = (pd.errors.ParserError, ValueError, TypeError, OSError)  # TypeError: a JSONL line that is not an object
         if isinstance(exc, DataError) or not isinstance(exc, parsing):
             raise
@@ -296,8 +295,7 @@ def _head(file: Path, compression: str | None, size: int = HEAD_SIZE) -> bytes |
         with opener(file, "rb") as handle:
             return handle.read(size).removeprefix(b"\xef\xbb\xbf")
     except Exception as exc:
-        if _decompression_failed(exc, compression):
-            raise _cannot_decompress(file, exc) from None
+        _raise_if_damaged(exc, file, compression)
         raise
 
 
@@ -311,8 +309,13 @@ def _check_decompresses(file: Path, compression: str | None) -> None:
             while handle.read(1 << 20):
                 pass
     except Exception as exc:  # else the error found first is the one to say
-        if _decompression_failed(exc, compression):
-            raise _cannot_decompress(file, exc) from None
+        _raise_if_damaged(exc, file, compression)
+
+
+def _raise_if_damaged(exc: BaseException, file: Path, compression: str | None) -> None:
+    """Raise :func:`_cannot_decompress` if ``exc``, raised while ``file`` was read, says it does not decompress."""
+    if _decompression_failed(exc, compression):
+        raise _cannot_decompress(file, exc) from None
 
 
 def _decompression_failed(exc: BaseException, compression: str | None) -> bool:
