@@ -53,6 +53,7 @@ class Stage:
                 f"its options are: {', '.join(sorted(self.defaults)) or 'none'}"
             )
         self.params = {**self.defaults, **params}
+        self.given = frozenset(params)  # the options asked for, beside the defaults
         self.check_params()
         self.fitted = False
 

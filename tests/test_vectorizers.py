@@ -343,11 +343,18 @@ def test_word2vec_vectors_in_all_formats_give_the_same_pipeline(vectors_files, b
 
 def test_word2vec_training_options_with_a_vectors_file_are_refused(vectors_files, docs):
     path = str(vectors_files["word2vec"])
-    with pytest.raises(ConfigError, match=r"^vector_size=300, min_count=50 set\(s\) how word vectors are trained, but "
-                                          r"vectors_path loads them"):
-        resolve("vectorizer", "word2vec")(vectors_path=path, vector_size=300, min_count=50).fit(docs)
-    vectorizer = resolve("vectorizer", "word2vec")(vectors_path=path, vector_size=100, pooling="mean").fit(docs)
-    assert vectorizer.n_features == 8  # the defaults are no request: the file's size is kept
+    for options, shown in (({"vector_size": 8, "min_count": 50}, "min_count=50"),
+                           ({"window": 5, "workers": 2}, "window=5, workers=2")):  # given, even as the default
+        with pytest.raises(ConfigError, match=rf"^{shown} set\(s\) how word vectors are trained, but vectors_path "
+                                              r"loads them"):
+            resolve("vectorizer", "word2vec")(vectors_path=path, **options).fit(docs)
+    for size in (100, 300):  # the default too, when asked for: a grid over vector_size must not pass silently
+        with pytest.raises(ConfigError, match=rf"^vector_size={size} differs from the size of the vectors in .*, 8; "
+                                              r"leave vector_size out"):
+            resolve("vectorizer", "word2vec")(vectors_path=path, vector_size=size).fit(docs)
+    vectorizer = resolve("vectorizer", "word2vec")(vectors_path=path, vector_size=8, pooling="mean").fit(docs)
+    assert vectorizer.n_features == 8  # the file's own size, asked for
+    assert resolve("vectorizer", "word2vec")(vectors_path=path).fit(docs).n_features == 8  # not asked: the file's
 
 
 def test_lstm_embedding_dim_against_a_vectors_file_says_what_to_do(vectors_files, binary):
@@ -429,3 +436,59 @@ def test_vectors_of_other_words_than_the_cleaned_tokens_say_so(tmp_path):
 def test_texts_the_cleaning_empties_say_which_options_did_it():
     with pytest.raises(DataError, match="the cleaning left no words in any of the 2 training texts; check the cleaning"):
         Pipeline(emoji="remove").fit(["\U0001F60D", "\U0001F622"], ["pos", "neg"])
+
+
+def _small_vectors(tmp_path):
+    words = ["the", "film", "was", "good", "bad", "great", "awful", "superb", "dreadful", "not"]
+    rng = np.random.default_rng(1)
+    path = tmp_path / "small.txt"
+    path.write_text("".join(f"{w} " + " ".join(f"{v:.4f}" for v in rng.normal(size=5)) + "\n" for w in words))
+    return path, words
+
+
+def test_file_words_all_keeps_the_words_the_training_texts_lack(tmp_path):
+    path, words = _small_vectors(tmp_path)
+    docs = [["the", "film", "was", "good"], ["the", "film", "was", "bad"], ["good", "film"], ["bad", "film"]]
+    seen = resolve("vectorizer", "word2vec")(vectors_path=str(path)).fit(docs)
+    every = resolve("vectorizer", "word2vec")(vectors_path=str(path), file_words="all").fit(docs)
+    assert seen.words_ == ["bad", "film", "good", "the", "was"] and every.words_ == sorted(words)
+    assert seen.n_known([["superb", "dreadful"]]).tolist() == [0]
+    assert every.n_known([["superb", "dreadful"]]).tolist() == [2]
+    superb, dreadful = every.transform([["superb"], ["dreadful"]])
+    assert np.abs(superb - dreadful).max() > 0.1  # unseen words keep their own vectors
+    np.testing.assert_allclose(every.transform(docs), seen.transform(docs), rtol=1e-5)  # the training words alike
+    assert every.idf_[every.vocabulary_["superb"]] == every.idf_.max()  # in no training text: the rarest
+    with pytest.raises(ConfigError, match="file_words chooses which words of a vectors file to keep; set vectors_path"):
+        resolve("vectorizer", "word2vec")(file_words="all", **W2V).fit(docs)
+
+
+def test_a_negated_word_without_a_vector_of_its_own_takes_its_words(tmp_path):
+    path, _ = _small_vectors(tmp_path)
+    pipe = Pipeline("word2vec", "logreg", vectors_path=str(path), pooling="mean")
+    pipe.fit(["the film was great", "the film was awful", "a good film", "a bad film", "not good"], [1, 0, 1, 0, 0])
+    vectorizer = pipe.vectorizer_
+    assert "not_good" in vectorizer.words_  # in the training texts, not in the file
+    np.testing.assert_array_equal(vectorizer.vectors_[vectorizer.vocabulary_["not_good"]],
+                                  vectorizer.vectors_[vectorizer.vocabulary_["good"]])
+    features = pipe.vectorizer_.transform(pipe.cleaner_.tokens_of(["not good", "not bad"]))
+    assert not np.allclose(features[0], features[1])  # "not bad" is not "not good" (both were the vector of "not")
+    assert pipe.known_features(["not good"]).tolist() == [2]
+
+
+def test_a_dimension_that_does_not_vary_is_centred_not_blown_up(tmp_path):
+    path, _ = _small_vectors(tmp_path)
+    vectorizer = resolve("vectorizer", "word2vec")(vectors_path=str(path), pooling="mean").fit([["the", "film", "was", "good"]])
+    np.testing.assert_array_equal(vectorizer.scale_, 1.0)  # one text: no deviation to divide by
+    features = vectorizer.transform([["the", "film", "was", "bad"]])
+    raw = vectorizer.vectors_[[vectorizer.vocabulary_[w] for w in ("the", "film", "was")]]
+    assert np.abs(features).max() < 10  # was about 1e5
+    np.testing.assert_allclose(features[0], raw.mean(axis=0) - vectorizer.mean_, rtol=1e-5, atol=1e-6)
+
+
+def test_vectors_made_with_the_negation_marks_keep_their_own(tmp_path):
+    path, _ = _small_vectors(tmp_path)
+    with path.open("a") as handle:  # vectors of cleaned text: "not_good" has its own; a rarer marked word none
+        handle.write("not_good 9 9 9 9 9\n")
+    vectorizer = resolve("vectorizer", "word2vec")(vectors_path=str(path)).fit([["not", "not_good"], ["not", "not_bad"]])
+    assert vectorizer.words_ == ["not", "not_good"]
+    np.testing.assert_array_equal(vectorizer.vectors_[1], 9)

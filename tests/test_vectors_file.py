@@ -11,7 +11,7 @@ import numpy as np
 import pytest
 
 from sentiment.errors import DataError
-from sentiment.vectorizers.vectors_file import load_vectors
+from sentiment.vectorizers.vectors_file import first_words, load_vectors
 
 WORDS = ["good", "café", "movie", ". . ."]
 VECTORS = np.array([[0.1, 0.2, 0.3], [0.4, 0.5, 0.6], [0.7, 0.8, 0.9], [1.0, -1.0, 0.5]], dtype=np.float32)
@@ -191,3 +191,56 @@ def test_a_path_that_is_no_regular_file_is_said_to_be_so(tmp_path):
         check_source("/dev/null")
     with pytest.raises(DataError, match="vectors file .*nope.txt does not exist"):
         check_source(tmp_path / "nope.txt")
+
+
+@pytest.mark.parametrize("fmt", ["word2vec", "glove", "word2vec-binary"])
+def test_keep_holds_only_the_words_asked_for_and_still_checks_the_whole_file(tmp_path, fmt):
+    path = tmp_path / "v.txt"
+    if fmt == "word2vec-binary":
+        path.write_bytes(binary_bytes())
+        kept, place = ["movie", "good"], 3  # binary words hold no space
+    else:
+        header = [f"{len(WORDS)} 3"] if fmt == "word2vec" else []
+        path.write_text("\n".join(header + text_lines()) + "\n", encoding="utf-8")
+        kept, place = ["movie", ". . .", "good"], 3
+    keyed = load_vectors(path, fmt, keep=set(kept) | {"absent"})
+    assert sorted(keyed.index_to_key) == sorted(kept)
+    for word in kept:
+        np.testing.assert_allclose(keyed[word], VECTORS[WORDS.index(word) if word in WORDS else 3], rtol=1e-6)
+    assert load_vectors(path, fmt, keep=set()).vectors.shape == (0, 3)
+    assert first_words(path, fmt, n=2) == ["good", "café"]
+    if fmt == "word2vec-binary":
+        return
+    broken = tmp_path / "broken.txt"  # a line not kept is checked all the same
+    lines = header + text_lines()
+    lines[-1] = lines[-1][:-1] + "x"
+    broken.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    with pytest.raises(DataError, match=r"line \d: '[0-9.]*x' is not a number"):
+        load_vectors(broken, fmt, keep={"good"})
+    nan = tmp_path / "nan.txt"  # the place of a bad vector among the file's vectors, not among those kept
+    vectors = VECTORS.copy()
+    vectors[2, 1] = np.nan
+    lines = header + text_lines(vectors=vectors)
+    nan.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    with pytest.raises(DataError, match=rf"the first for 'movie' \(vector {place}\)"):
+        load_vectors(nan, fmt, keep={"movie"})
+
+
+def test_a_blank_line_after_the_header_keeps_a_text_file_text(tmp_path):
+    path = tmp_path / "v.txt"
+    path.write_text(f"{len(WORDS)} 3\n\n" + "\n".join(text_lines()) + "\n", encoding="utf-8")
+    same(load_vectors(path))  # was read as binary: "vector 2 has no word before it"
+
+
+@pytest.mark.parametrize("suffix, advice", [
+    (".zip", "a zip archive; unzip it and pass the vectors file inside"),
+    (".kv", r"gensim's own KeyedVectors format, which is a pickle and not read here; write it as a word2vec file first: "
+            r"KeyedVectors.load\(path\).save_word2vec_format\('vectors.txt'\)"),
+    (".model", r"a saved gensim model, .*Word2Vec.load\(path\).wv.save_word2vec_format"),
+    (".npy", "a bare array without its words"),
+])
+def test_vectors_in_forms_not_read_here_say_what_to_do(tmp_path, suffix, advice):
+    path = tmp_path / f"vectors{suffix}"
+    path.write_bytes(b"PK\x03\x04 not vectors")
+    with pytest.raises(DataError, match=rf"^vectors_path .*vectors\{suffix} is {advice}"):
+        load_vectors(path)

@@ -36,36 +36,54 @@ CHUNK = 1 << 20
 _SEPARATORS = re.compile(r"[ \t]+")
 
 
-def load_vectors(path, fmt: str = "auto"):
+def load_vectors(path, fmt: str = "auto", keep: set[str] | None = None):
     """The word vectors of the file ``path`` as gensim ``KeyedVectors``; ``fmt``: ``"word2vec"``,
     ``"word2vec-binary"``, ``"glove"`` or ``"auto"`` (told from the file). A word given twice keeps its
-    first vector, as gensim keeps it."""
+    first vector, as gensim keeps it. With ``keep``, only the vectors of those words are kept (every line
+    is still checked), so that a big file's vectors take no more memory than the words asked for."""
     from gensim.models import KeyedVectors
 
     file = check_source(path, fmt)
     if file.is_dir():
         return _model_vectors(file)
-    opener = OPENERS.get(file.suffix.lower(), open)
-    try:
-        with opener(file, "rb") as handle:
-            words, vectors = _read(_Stream(handle), str(path), fmt)
-    except (OSError, EOFError, zlib.error, lzma.LZMAError) as exc:
-        compressed = f" {file.suffix} file" if opener is not open else " file"
-        raise DataError(f"cannot read the vectors{compressed} {path} ({exc}); check that it is whole and that its "
-                        "suffix names its compression (.gz, .bz2, .xz; none for a plain file)") from None
+    words, matrix, entries = _read_file(file, str(path), fmt, keep)
     first = {}
     for i, word in enumerate(words):
         first.setdefault(word, i)
-    rows = np.fromiter(first.values(), dtype=np.int64, count=len(first))
-    matrix = np.stack(vectors)[rows] if len(rows) < len(words) else np.stack(vectors)
+    if len(first) < len(words):
+        rows = np.fromiter(first.values(), dtype=np.int64, count=len(first))
+        matrix = matrix[rows]
+    else:
+        rows = np.arange(len(words))
     finite = np.isfinite(matrix).all(axis=1)
     if not finite.all():  # a NaN would make every text's features, and a model trained on them, NaN
         bad = int(np.flatnonzero(~finite)[0])
         raise DataError(f"vectors file {path} has NaN or infinite values in {int((~finite).sum())} vector(s), the "
-                        f"first for {list(first)[bad]!r} (vector {rows[bad] + 1}); fix or drop those lines")
-    keyed = KeyedVectors(matrix.shape[1], dtype=np.float32)
+                        f"first for {list(first)[bad]!r} (vector {entries[rows[bad]]}); fix or drop those lines")
+    keyed = KeyedVectors(matrix.shape[1], count=0, dtype=np.float32)
     keyed.add_vectors(list(first), matrix)
     return keyed
+
+
+def first_words(path, fmt: str = "auto", n: int = 3) -> list[str]:
+    """The first ``n`` words of the vectors file ``path`` (read no further), e.g. to show what it holds."""
+    file = check_source(path, fmt)
+    if file.is_dir():
+        return list(_model_vectors(file).index_to_key[:n])
+    return _read_file(file, str(path), fmt, None, limit=n)[0]
+
+
+def _read_file(file: Path, path: str, fmt: str, keep: set[str] | None, limit: int | None = None):
+    """The words and the vectors (a float32 matrix) of the vectors file ``file`` (named ``path``), and each
+    one's place among the file's vectors (from 1)."""
+    opener = OPENERS.get(file.suffix.lower(), open)
+    try:
+        with opener(file, "rb") as handle:
+            return _read(_Stream(handle), path, fmt, keep, limit)
+    except (OSError, EOFError, zlib.error, lzma.LZMAError) as exc:
+        compressed = f" {file.suffix} file" if opener is not open else " file"
+        raise DataError(f"cannot read the vectors{compressed} {path} ({exc}); check that it is whole and that its "
+                        "suffix names its compression (.gz, .bz2, .xz; none for a plain file)") from None
 
 
 def check_source(path, fmt: str = "auto") -> Path:
@@ -85,6 +103,8 @@ def check_source(path, fmt: str = "auto") -> Path:
         if fmt != "auto":
             raise ConfigError(f"vectors_format={fmt} names a file format, and vectors_path {path} is a saved model's "
                               "directory; leave vectors_format out")
+    elif file.suffix.lower() in OTHER_FORMATS and file.exists():
+        raise DataError(f"vectors_path {path} is {OTHER_FORMATS[file.suffix.lower()]}")
     elif not file.exists():
         raise DataError(f"vectors file {path} does not exist; pass the path of a word2vec or GloVe file, or the "
                         "directory of a model saved with a word2vec vectorizer")
@@ -110,10 +130,18 @@ def _model_vectors(folder: Path):
     return keyed
 
 
+OTHER_FORMATS = {  # files of word vectors in a form not read here, and what to do
+    ".zip": "a zip archive; unzip it and pass the vectors file inside (GloVe's glove.6B.zip holds several: pick one)",
+    ".kv": "gensim's own KeyedVectors format, which is a pickle and not read here; write it as a word2vec file "
+           "first: KeyedVectors.load(path).save_word2vec_format('vectors.txt')",
+    ".model": "a saved gensim model, which is a pickle and not read here; write its vectors as a word2vec file "
+              "first: Word2Vec.load(path).wv.save_word2vec_format('vectors.txt')",
+    ".npy": "a bare array without its words; pass a word2vec or GloVe file (a word and its values on each line)",
+}
 MAX_VECTOR_SIZE = 100_000  # values per vector; published vectors have at most a few thousand
 
 
-def _read(stream: "_Stream", path: str, fmt: str) -> tuple[list[str], list[np.ndarray]]:
+def _read(stream: "_Stream", path: str, fmt: str, keep: set[str] | None, limit: int | None):
     first = stream.readline()
     header = _header(first)
     if fmt in ("word2vec", "word2vec-binary") and header is None:
@@ -124,16 +152,17 @@ def _read(stream: "_Stream", path: str, fmt: str) -> tuple[list[str], list[np.nd
                         "vectors_format=word2vec (or auto)")
     if header is None:
         stream.unread_line(first)
-        return _read_text(stream, path, None, _glove_size(stream, path), first_line=1)
+        return _read_text(stream, path, None, _glove_size(stream, path), 1, keep, limit)
     count, size = header
     if size > MAX_VECTOR_SIZE:  # a wrong header would otherwise ask for terabytes before any check
         raise DataError(f"{path}: the header line says each vector has {size} values, more than any word vectors file "
                         f"holds (at most {MAX_VECTOR_SIZE} read here); fix the header line ('count size')")
-    if fmt == "auto":
-        fmt = "word2vec" if _text_entry(stream.peekline(), size) else "word2vec-binary"
+    if fmt == "auto":  # the first entry tells: a text line (after any blank ones) or binary values
+        entry = next((line for line in stream.peeklines(SNIFF_LINES) if line.strip()), b"")
+        fmt = "word2vec" if _text_entry(entry, size) else "word2vec-binary"
     if fmt == "word2vec":
-        return _read_text(stream, path, count, size, first_line=2)
-    return _read_binary(stream, path, count, size)
+        return _read_text(stream, path, count, size, 2, keep, limit)
+    return _read_binary(stream, path, count, size, keep, limit)
 
 
 def _header(line: bytes) -> tuple[int, int] | None:
@@ -160,8 +189,9 @@ def _fields(line: str) -> list[str]:
     return [field for field in _SEPARATORS.split(line.strip(" \t\r\n")) if field]
 
 
-def _read_text(stream: "_Stream", path: str, count: int | None, size: int, first_line: int):
-    words, vectors = [], []
+def _read_text(stream: "_Stream", path: str, count: int | None, size: int, first_line: int,
+               keep: set[str] | None = None, limit: int | None = None):
+    words, vectors, entries, seen = [], [], [], 0
     for number, raw in enumerate(stream.lines(), first_line):
         fields = _fields(_decoded(raw))
         if not fields:
@@ -170,22 +200,32 @@ def _read_text(stream: "_Stream", path: str, count: int | None, size: int, first
         if not word_part or (len(word_part) > 1 and _is_number(word_part[-1])):  # too few values, or too many
             raise DataError(f"{path}, line {number}: {len(fields) - 1} values after the word where the file's "
                             f"vectors have {size}; fix the line" + (", or the header line" if count is not None else ""))
+        seen += 1
         try:
-            vectors.append(np.array(values, dtype=np.float32))
+            vector = np.array(values, dtype=np.float32)  # checked also where not kept: the file is checked whole
         except ValueError:
             bad = next(v for v in values if not _is_number(v))
             raise DataError(f"{path}, line {number}: {bad[:30]!r} is not a number; a line is a word and its "
                             f"{size} values, separated by spaces") from None
-        words.append(" ".join(word_part))  # a word of several parts: GloVe 840B's ". . ."
-    if count is not None and len(words) != count:
-        raise DataError(f"{path}: the header line says {count} vectors but the file holds {len(words)}; fix the header")
-    if not words:
-        raise DataError(f"{path} holds no word vectors; pass a word2vec or GloVe file")
-    return words, vectors
+        word = " ".join(word_part)  # a word of several parts: GloVe 840B's ". . ."
+        if keep is not None and word not in keep:
+            continue
+        vectors.append(vector)
+        words.append(word)
+        entries.append(seen)
+        if limit is not None and len(words) >= limit:
+            break
+    else:
+        if count is not None and seen != count:
+            raise DataError(f"{path}: the header line says {count} vectors but the file holds {seen}; fix the header")
+        if not seen:
+            raise DataError(f"{path} holds no word vectors; pass a word2vec or GloVe file")
+    return words, _matrix(vectors, size), entries
 
 
-def _read_binary(stream: "_Stream", path: str, count: int, size: int):
-    words, vectors = [], []
+def _read_binary(stream: "_Stream", path: str, count: int, size: int, keep: set[str] | None = None,
+                 limit: int | None = None):
+    words, vectors, entries = [], [], []
     width = 4 * size
     for n in range(count):
         word = stream.read_until(b" ").lstrip(b"\n")
@@ -198,13 +238,22 @@ def _read_binary(stream: "_Stream", path: str, count: int, size: int):
             raise DataError(f"{path}: vector {n + 1} has no word before it ({_shown(word)}: "
                             f"{'control characters' if text else 'nothing'} where a word should be); the header's vector size "
                             f"{size} may be wrong, or the file is not word2vec binary (set vectors_format)")
+        if keep is not None and text not in keep:
+            continue
         words.append(text)
         vectors.append(np.frombuffer(values, dtype="<f4").astype(np.float32))
+        entries.append(n + 1)
+        if limit is not None and len(words) >= limit:
+            return words, _matrix(vectors, size), entries
     if stream.rest_holds_data():
         raise DataError(f"{path} holds more than the {count} vectors its header line announces; fix the header")
-    if not words:
+    if not count:
         raise DataError(f"{path} holds no word vectors (its header line announces none); pass a word2vec or GloVe file")
-    return words, vectors
+    return words, _matrix(vectors, size), entries
+
+
+def _matrix(vectors: list[np.ndarray], size: int) -> np.ndarray:
+    return np.stack(vectors) if vectors else np.zeros((0, size), dtype=np.float32)
 
 
 def _text_entry(line: bytes, size: int) -> bool:

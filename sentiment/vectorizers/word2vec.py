@@ -4,7 +4,13 @@ The word vectors are trained on the training texts (gensim's ``Word2Vec``) or lo
 vectors file (word2vec text or binary format, or GloVe text without a header line: :mod:`.vectors_file`). A
 document is the mean of its words' vectors, or the IDF-weighted mean (``pooling="tfidf"``), standardised with
 the training mean and deviation of each dimension (a document without a known word is the mean: all zeros).
-Only the vectors of words seen in the training texts are kept in the saved model.
+
+The model keeps the vectors of the words seen in the training texts, or with a vectors file and
+``file_words="all"`` every word of the file, so that words the training texts lack keep their vectors
+when the model predicts (a bigger model file: a file's whole vocabulary). A vectors file made outside
+this package has no words marked by the cleaning's negation step (``not_good``): where the file knows
+none of them, each takes the vector of the word itself (the negation before it still counts), rather
+than dropping out of the text.
 """
 
 from __future__ import annotations
@@ -16,11 +22,12 @@ import numpy as np
 from ..errors import ConfigError, DataError
 from ..stage import Stage
 from .ngrams import count_matrix, normalize_rows
-from .vectors_file import check_source, load_vectors
+from .vectors_file import check_source, first_words, load_vectors
 
 
 TRAINING_ONLY = ("vector_size", "window", "min_count", "w2v_epochs", "skipgram", "workers")  # not for a vectors file
-
+NEGATED = "not_"  # the cleaning's mark of a word in a negation's scope
+MIN_SCALE = 1e-6  # a dimension that varies less over the training documents is centred, not scaled
 
 class Word2VecVectorizer(Stage):
     kind = "vectorizer"
@@ -36,6 +43,7 @@ class Word2VecVectorizer(Stage):
         "pooling": "tfidf",
         "vectors_path": None,
         "vectors_format": "auto",
+        "file_words": "training",
         "seed": 0,
         "workers": 1,
     }
@@ -48,6 +56,7 @@ class Word2VecVectorizer(Stage):
         self._choice("skipgram", (True, False))
         self._choice("pooling", ("mean", "tfidf"))
         self._choice("vectors_format", ("auto", "word2vec", "word2vec-binary", "glove"))
+        self._choice("file_words", ("training", "all"))
         self._number("seed", 0, 2**32 - 1, integer=True)
         self._number("workers", 1, 64, integer=True)
         path = self.params["vectors_path"]
@@ -72,34 +81,66 @@ class Word2VecVectorizer(Stage):
     def fit_transform(self, docs: list[list[str]]) -> np.ndarray:
         counts = Counter(t for tokens in docs for t in tokens)
         if self.params["vectors_path"]:
-            unused = [f"{k}={self.params[k]!r}" for k in TRAINING_ONLY if self.params[k] != self.defaults[k]]
-            if unused:  # they would be ignored without a word: the file's vectors are taken as they are
-                raise ConfigError(f"{', '.join(unused)} set(s) how word vectors are trained, but vectors_path loads them "
-                                  "from a file (whose size they keep); leave those options out, or vectors_path")
-            keyed = load_vectors(self.params["vectors_path"], self.params["vectors_format"])
+            words, vectors = self._file_vectors(counts)
         else:
+            if self.params["file_words"] != "training":
+                raise ConfigError("file_words chooses which words of a vectors file to keep; set vectors_path too, "
+                                  "or leave file_words out")
             keyed = self._train(docs, counts)
-        words = sorted(w for w in counts if w in keyed.key_to_index)
-        if not words:
-            if self.params["vectors_path"]:
-                sample = ", ".join(repr(w) for w in keyed.index_to_key[:3])
-                raise DataError(f"no word of the training texts is in the vectors file {self.params['vectors_path']} "
-                                f"(its words: {sample}, ...); the texts are cleaned first (lowercased by default: "
-                                "lowercase=False keeps the case), so use vectors of words written as the cleaned tokens")
-            raise DataError("no word of the training texts has a word vector; train on more text or lower min_count")
+            words = sorted(w for w in counts if w in keyed.key_to_index)
+            if not words:
+                raise DataError("no word of the training texts has a word vector; train on more text or lower min_count")
+            vectors = np.stack([keyed[w] for w in words])
         self.words_ = words
         self.vocabulary_ = {w: i for i, w in enumerate(words)}
-        self.vectors_ = np.stack([keyed[w] for w in words]).astype(np.float32)
+        self.vectors_ = np.asarray(vectors, dtype=np.float32)
         doc_freq = Counter(t for tokens in docs for t in set(tokens) if t in self.vocabulary_)
         df = np.array([doc_freq[w] for w in words], dtype=np.float64)
         self.idf_ = np.log((1 + len(docs)) / (1 + df)) + 1.0
         pooled, known = self._pool(docs)
         # Standardised features suit the linear models (their regularisation assumes comparable scales); the
-        # statistics are those of the documents with a known word (at least one has, or the check above fails)
+        # statistics are those of the documents with a known word (at least one has, or the check above fails).
+        # A dimension that hardly varies (one text, a constant column of a vectors file) is centred only, as
+        # scikit-learn's StandardScaler does: divided by its tiny deviation it would blow up to 1e5.
         self.mean_ = pooled[known].mean(axis=0)
-        self.scale_ = np.maximum(pooled[known].std(axis=0), 1e-6)
+        std = pooled[known].std(axis=0)
+        self.scale_ = np.where(std < MIN_SCALE, 1.0, std).astype(np.float32)
         self.fitted = True
         return self._standardised(pooled, known)
+
+    def _file_vectors(self, counts: Counter) -> tuple[list[str], np.ndarray]:
+        """The words to keep and their vectors, from ``vectors_path``: those of the training texts (``counts``)
+        or (``file_words="all"``) every word of the file; where the file knows none of the training texts'
+        negation-marked words, those take their word's vector."""
+        path = self.params["vectors_path"]
+        unused = [f"{k}={self.params[k]!r}" for k in TRAINING_ONLY if k in self.given and k != "vector_size"]
+        if unused:  # they would be ignored without a word: the file's vectors are taken as they are
+            raise ConfigError(f"{', '.join(unused)} set(s) how word vectors are trained, but vectors_path loads them "
+                              "from a file (whose size they keep); leave those options out, or vectors_path")
+        marked = {w: w[len(NEGATED):] for w in counts if w.startswith(NEGATED) and len(w) > len(NEGATED)}
+        wanted = None if self.params["file_words"] == "all" else set(counts) | set(marked.values())
+        keyed = load_vectors(path, self.params["vectors_format"], keep=wanted)
+        size = keyed.vector_size
+        if "vector_size" in self.given and self.params["vector_size"] != size:
+            raise ConfigError(f"vector_size={self.params['vector_size']} differs from the size of the vectors in "
+                              f"{path}, {size}; leave vector_size out (a vectors file keeps its own size)")
+        index = keyed.key_to_index
+        # vectors made from text cleaned without the negation marks (any vectors file from elsewhere) know none
+        # of the marked words: each takes its word's vector; vectors made with them keep their own (a rare marked
+        # word missing there is left out, as a rare word is)
+        unmarked = not any(w in index for w in marked)
+        backed = {w: base for w, base in marked.items() if unmarked and base in index}
+        if self.params["file_words"] == "all":
+            words = sorted(set(index) | set(backed))
+        else:
+            words = sorted(w for w in counts if w in index or w in backed)
+        if not words:
+            sample = ", ".join(repr(w) for w in first_words(path, self.params["vectors_format"]))
+            raise DataError(f"no word of the training texts is in the vectors file {path} (its words: {sample}, ...); "
+                            "the texts are cleaned first (lowercased by default: lowercase=False keeps the case), so use "
+                            "vectors of words written as the cleaned tokens")
+        rows = np.fromiter((index[backed.get(w, w)] for w in words), dtype=np.int64, count=len(words))
+        return words, keyed.vectors[rows]
 
     def _train(self, docs, counts: Counter):
         from gensim.models import Word2Vec
