@@ -39,7 +39,7 @@ import re
 import unicodedata
 from dataclasses import asdict, dataclass, fields
 from functools import cached_property
-from typing import Iterable, Iterator
+from typing import Iterable, Iterator, Mapping
 
 from .errors import ConfigError, DataError, known_options
 from .marks import MARKS, WORD
@@ -234,8 +234,15 @@ class Cleaner:
             if getattr(self, name) not in choices:
                 raise ConfigError(f"{name}={getattr(self, name)!r} is not valid; choose one of: {', '.join(choices)}")
         for f in fields(self):
-            if f.type == "bool" and not isinstance(getattr(self, f.name), bool):
-                raise ConfigError(f"{f.name} must be true or false, not {getattr(self, f.name)!r}")
+            value = getattr(self, f.name)
+            if f.type == "bool" and getattr(value, "dtype", None) is not None and value.dtype.kind == "b" and value.ndim == 0:
+                # numpy's, as ParameterGrid gives a grid's array
+                object.__setattr__(self, f.name, bool(value))
+            elif f.type == "bool" and not isinstance(value, bool):
+                raise ConfigError(f"{f.name} must be true or false, not {value!r}")
+        if getattr(self.negation_scope, "dtype", None) is not None and self.negation_scope.dtype.kind in "iu" \
+                and self.negation_scope.ndim == 0:
+            object.__setattr__(self, "negation_scope", int(self.negation_scope))
         scope = self.negation_scope
         if not isinstance(scope, int) or isinstance(scope, bool) or scope not in NEGATION_SCOPES:
             raise ConfigError(f"negation_scope={scope!r} is not valid; choose 2 (line breaks, HTML breaks and emoji "
@@ -336,8 +343,16 @@ class Cleaner:
 
     def tokens_of(self, texts: Iterable[str]) -> list[list[str]]:
         """Clean many texts; spaCy (when asked for) runs over them in batches."""
-        if isinstance(texts, str):
-            raise DataError("tokens_of takes a list of texts, not one string; wrap it: tokens_of([text])")
+        if isinstance(texts, (str, bytes)):
+            raise DataError("tokens_of takes a list of texts, not one string; wrap it: tokens_of([text])"
+                            if isinstance(texts, str) else "tokens_of takes a list of texts, not bytes; decode them "
+                            "and wrap them: tokens_of([data.decode('utf-8')])")
+        if hasattr(texts, "columns") or isinstance(texts, Mapping):  # iterating would give the column names or keys
+            raise DataError(f"tokens_of takes a list of texts, not a {type(texts).__name__}; pass one column of texts "
+                            "(frame['text'], not frame[['text']])" if hasattr(texts, "columns") else
+                            f"tokens_of takes a list of texts, not a {type(texts).__name__}; pass its values (list(d.values()))")
+        if not isinstance(texts, Iterable):
+            raise DataError(f"tokens_of takes a list of texts, not {type(texts).__name__}")
         breaks = self._breaks  # then the tokens hold _BREAK where a scope ends, until _token_steps drops them
         texts = list(texts)
         wrong = next((i for i, t in enumerate(texts) if not isinstance(t, str)), None)
@@ -393,7 +408,7 @@ class Cleaner:
             ends = _SCOPE_END_OR_BREAK if marked else _SCOPE_END
             negated = False
             for i, low in enumerate(lows):
-                if low in ends or low[0] in "!?":
+                if low in ends or low[:1] in ("!", "?"):
                     negated = False
                 elif low in NEGATIONS or ("'" in low and low.endswith("n't")):
                     negated = True

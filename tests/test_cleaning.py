@@ -7,7 +7,7 @@ import inspect
 import pytest
 
 import sentiment
-from sentiment import Cleaner, ConfigError, clean
+from sentiment import Cleaner, ConfigError, DataError, clean
 from sentiment.cleaning import NEGATIONS, expand_contraction, mark_negation, plain_text
 
 # Cleaning with only the step under test (and tokenizing) on, so each test sees one effect.
@@ -439,3 +439,31 @@ def test_negation_is_marked_whatever_the_case(lowercase):
     marked = [t.lower() for t in tokens]
     assert marked == ["not", "not_good", ".", "never", "not_again"]
     assert Cleaner(lowercase=lowercase)("Good film") == (["good", "film"] if lowercase else ["Good", "film"])
+
+
+def test_tokens_of_refuses_containers_that_iterate_as_something_else():
+    import pandas as pd
+
+    cleaner = Cleaner()
+    for wrong, message in ((pd.DataFrame({"text": ["good"]}), r"not a DataFrame; pass one column of texts \(frame\['text'\]"),
+                           ({"a": "good"}, r"not a dict; pass its values"),
+                           (b"good", r"not bytes; decode them"),
+                           ("good", r"not one string; wrap it"),
+                           (None, r"not NoneType$")):
+        with pytest.raises(DataError, match=rf"^tokens_of takes a list of texts, {message}"):
+            cleaner.tokens_of(wrong)
+    assert cleaner.tokens_of(pd.Series(["not good"])) == [["not", "not_good"]]
+
+
+def test_numpy_values_from_a_parameter_grid_are_taken():
+    import numpy as np
+
+    cleaner = Cleaner(html=np.False_, negation=np.bool_(True), negation_scope=np.int64(1))
+    assert cleaner.to_dict()["html"] is False and cleaner.negation is True and type(cleaner.negation_scope) is int
+    assert cleaner == Cleaner(html=False, negation_scope=1)
+    with pytest.raises(ConfigError, match="html must be true or false, not np.int64"):
+        Cleaner(html=np.int64(1))
+
+
+def test_an_empty_token_does_not_stop_the_negation_step():
+    assert mark_negation(["not", "", "good", "!", "fine"])[-1] == "fine"  # was an IndexError
