@@ -57,7 +57,7 @@ def main() -> None:
             results[variant][name] = accuracy
             print(f"{name:6s} {variant:22s} acc={accuracy:.4f} ({time.perf_counter() - start:.1f}s)", flush=True)
     default = Pipeline()
-    header = f"| cleaning (pipeline: {default.vectorizer} + {default.model}) | " + " | ".join(names) + " |"
+    header = f"| cleaning (pipeline: {default.vectorizer_name} + {default.model}) | " + " | ".join(names) + " |"
     lines = [header, "|---" * (len(names) + 1) + "|"]
     for variant, scores in results.items():
         cells = []

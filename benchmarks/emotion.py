@@ -85,7 +85,7 @@ def configurations(dataset: str, vectors: str, args) -> dict[str, Pipeline]:
 def _label(pipe: Pipeline) -> str:
     options = {k: v for k, v in pipe.get_params().items() if k not in ("vectorizer", "model", "vectors_path")}
     shown = ", ".join(f"{k}={v}" for k, v in options.items())
-    return f"{pipe.vectorizer} + {pipe.model}" + (f" ({shown})" if shown else "")
+    return f"{pipe.vectorizer_name} + {pipe.model}" + (f" ({shown})" if shown else "")
 
 
 def _sample(texts: list, labels: list, n: int) -> tuple[list, list]:
@@ -118,7 +118,7 @@ def goemotions(args, vectors: str, rows: list, log) -> None:
                 pipe.set_params(grouping=grouping)
             start = time.perf_counter()
             fitted.append(pipe.fit(train_x, train_y, dev=(tune_x, tune_y)))
-            names.append(f"{pipe.vectorizer} + {pipe.model}")
+            names.append(f"{pipe.vectorizer_name} + {pipe.model}")
             rows.append(_multi_label_row(name, label, pipe, dev_x, dev_y, start))
             log(rows[-1])
         if len(fitted) < 2:

@@ -131,7 +131,7 @@ def main() -> None:
     for name, pipe in (("default Pipeline()", Pipeline()),
                        ("word2vec + logreg", Pipeline("word2vec", "logreg"))):
         pipe.fit(train_x, train_y)
-        name = f"{name}: {pipe.vectorizer} + {pipe.model}" if "default" in name else name
+        name = f"{name}: {pipe.vectorizer_name} + {pipe.model}" if "default" in name else name
         rows += deletion_rows(name, pipe, dev_x)
         long += [(name, size, seconds) for size, seconds in long_text_seconds(pipe, dev_x)]
         print(f"{name} done", file=sys.stderr)

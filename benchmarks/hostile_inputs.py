@@ -3,8 +3,8 @@
     python benchmarks/hostile_inputs.py [--out benchmarks/results/hostile_inputs.md]
 
 Each text is one long run of what once made a step slow down quadratically (a run of spaces, of "!",
-unclosed HTML comments, emoji joined by U+200D, punctuation for spaCy's tokenizer, combining marks for
-Unicode normalization). Linear time gives a
+unclosed HTML comments, emoji joined by U+200D, punctuation or a long word of inner punctuation for spaCy's
+tokenizer, combining marks for Unicode normalization). Linear time gives a
 ratio near 4 between the two sizes, quadratic time near 16. Every figure is the best of 3 rounds. No data
 set is read: the models are the shipped ones (``models/``).
 """
@@ -32,6 +32,9 @@ def texts(n: int) -> dict[str, str]:
         "emoji joined by U+200D": "😍\u200d" * (n // 2),
         "mixed punctuation": "wow " + "!?.," * (n // 4) + " great",
         "a run of combining marks": "good a" + "\u0301\u0316" * (n // 2) + " pizza",  # NFC sorts them
+        'minified JSON ("key":"value",… without a space)': "{" + ",".join(f'"k{i}":"v{i}"' for i in range(n // 10)) + "}",
+        'a run of "a:"': "review: " + "a:" * (n // 2),  # spaCy's infixes
+        "a web address and a run of dots": "see http://x.co/" + "." * n,
     }
 
 

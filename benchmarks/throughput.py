@@ -45,7 +45,7 @@ def main() -> None:
     train_x, train_y, _, _ = datasets.load("sst2")
     texts, _ = read_labelled(datasets.ROOT / "sst5" / "train.csv")
     ours = Pipeline().fit(train_x, train_y)
-    labels = [f"sentiment Pipeline() ({ours.vectorizer} + {ours.model}, default cleaning)"]
+    labels = [f"sentiment Pipeline() ({ours.vectorizer_name} + {ours.model}, default cleaning)"]
     predicts = [lambda: ours.predict_proba(texts)]
     for label, ngrams in (("bare TfidfVectorizer(1,2) + LogisticRegression", (1, 2)),
                           ("bare TfidfVectorizer() + LogisticRegression", (1, 1))):

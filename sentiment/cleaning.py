@@ -44,17 +44,25 @@ from typing import Iterable, Iterator, Mapping
 from .errors import ConfigError, DataError, known_options
 from .marks import MARKS, WORD
 
-# A tag starts with its name (or "!" for <!-- comments --> and <!DOCTYPE>): "I <3 it >_<" keeps its middle. Past
-# 500 characters only a well-formed tag of name="value" attributes counts (inline styles, images as data:
-# addresses), so that a stray "<" does not take a review with it up to some later ">" (none of the benchmark
-# texts holds such a long tag). Each try stops at the next "<" or ">": time stays linear.
-_TAG = re.compile(r"</?[A-Za-z!][^<>]{0,500}>"
-                  r"|<[A-Za-z][A-Za-z0-9]*+(?:\s++[-\w:.]++\s*+=\s*+(?:\"[^\"<>]*+\"|'[^'<>]*+'|[^\s<>\"']++))++\s*+/?>")
-_URL = re.compile(r"(?:https?://|www\.)[^\s<>\"']+", re.IGNORECASE)
+# Markup: a tag is a name, then only name="value" attributes (not bare ones such as "nowrap": "<b and the screen>"
+# and "Samsung<Apple for cameras, but Apple>Samsung" are text), within one line (for the Cleaner, over lines
+# too: "<div\nid=a>"); a comment may span lines and holds
+# no "<!--" (an unclosed one is given up at the next). The aspect models' tokenizer (sentiment.tokens) reads
+# markup by the same pattern. The possessive quantifiers (*+, ++) match what plain ones would here, without the
+# backtracking that made "<a" + 10,000 spaces take seconds.
+HTML_TAG = (r"</?(?P<name>[A-Za-z][A-Za-z0-9]*+)(?:[^\S\n]++[A-Za-z_:][-\w:.]*+[^\S\n]*+=[^\S\n]*+"
+            r"(?:\"[^\"<>\n]*+\"|'[^'<>\n]*+'|[^\s\"'<>`]++)?+)*[^\S\n]*+/?[^\S\n]*+>|<!--(?s:(?!<!--|-->).)*+-->"
+            r"|<!DOCTYPE[^<>\n]*+>")
+_TAG = re.compile(HTML_TAG.replace(r"[^\S\n]", r"\s").replace(r"<>\n]", "<>]"), re.IGNORECASE)  # here over lines too
+# A web address ends before the punctuation that follows it ("see http://x.com, then"), which ends a negation scope.
+_URL = re.compile(r"(?:https?://|www\.)[^\s<>\"']*[^\s<>\"'.,;:!?)\]]", re.IGNORECASE)
 _URL_HINT = re.compile("http|www", re.IGNORECASE)  # a quick test before the full pattern
 _MENTION = re.compile(rf"(?<![\w@])@(\w[\w{MARKS}]{{0,49}})")
 _HASHTAG = re.compile(rf"(?<![\w#&])#({WORD})")
 _REPEAT = re.compile(r"(\D)\1\1+")  # digits are left alone: 1000 stays 1000
+# ... and an emoji of several code points repeated: with its variation selector (❤️), skin tone (👍🏽), keycap or
+# joined parts (👨‍👩‍👧); at most 10 of them, so that a long run of joined emoji is searched in linear time
+_REPEATED_EMOJI = re.compile("([^\x00-\x7f](?:[\ufe0f\u20e3\U0001f3fb-\U0001f3ff]|\u200d[^\x00-\x7f]){1,10})\\1\\1+")
 _TRIPLE = re.compile(r"(.)\1\1", re.DOTALL)  # a quick test (4x faster than _REPEAT's \D) for texts _REPEAT may change
 _APOSTROPHE = re.compile(r"[’‘`´ʼ׳]")  # ... and the Hebrew geresh, which Hebrew writes in words ("ג׳ירפה")
 # Non-ASCII text, before any other step but HTML: canonical composition (NFC: a decomposed "phở" and the
@@ -71,6 +79,10 @@ _TO_PLAIN = re.compile(f"[{''.join(_PLAIN)}\ud800-\udfff]")  # a scan, then a lo
 _MARK_RUN = re.compile(f"([{MARKS}]{{30}})[{MARKS}]+")
 _LONG_RUN = 50
 _PUNCTUATION_RUN = re.compile(rf"[^\w\s]{{{_LONG_RUN},}}")
+# ... and a run of 200+ characters without a space (minified JSON, "a:a:a:..."), in which spaCy looks for infixes
+# in quadratic time too, gets spaces around its punctuation
+_LONG_WORD = re.compile(r"(?<!\S)(?!https?://|www\.)\S{200,}", re.IGNORECASE)  # a web address kept (urls="keep") stays whole
+_INNER_PUNCTUATION = re.compile(r"([^\w\s])")
 # Format characters that split a word without showing (zero-width space, soft hyphen, word joiner and invisible
 # operators, direction marks and embeddings, byte-order mark); the zero-width joiner and non-joiner stay where
 # they mean something (emoji sequences, Indic and Persian words) and go between two Latin letters, where they
@@ -79,7 +91,10 @@ _INVISIBLE = re.compile("[\u00ad\u200b\u200e\u200f\u202a-\u202e\u2060-\u2064\u20
                         "|(?<=[A-Za-z\u00c0-\u024f])[\u200c\u200d]+(?=[A-Za-z\u00c0-\u024f])")
 # Words (with their combining marks: a Hindi word keeps its vowel signs) joined by inner apostrophes ("don't")
 # or by the Hebrew gershayim of an acronym ("צה״ל"; around a word it is a quotation mark, and goes).
-_TOKEN = re.compile(rf"{WORD}(?:['״]{WORD})*|'{WORD}|[!?]+|[.,;:]")
+# A number with inner points, commas or colons ("9.99", "1,299", "10:30") is one token: its punctuation ends no
+# negation scope. An apostrophe before a word is a quotation mark ("'not good'") and goes, but before the clitics
+# that SST-style text writes apart ("it 's", "they 're") and "'tis" / "'twas".
+_TOKEN = re.compile(rf"\d+(?:[.,:]\d+)+(?!\w)|{WORD}(?:['״]{WORD})*|'(?i:s|re|ve|ll|m|d|tis|twas)(?!\w)|[!?]+|[.,;:]")
 # A negated verb written without its apostrophe ("dont", "Isnt", "CANT"): its "n" and "t" take one between them.
 _MISSING_APOSTROPHE = re.compile(r"\b(do|does|did|is|are|was|were|has|have|had|would|should|could|must|need|ca|wo|ai"
                                  r"|sha)(n)(t)\b", re.IGNORECASE)
@@ -91,7 +106,11 @@ _BREAK = "\n"
 _TOKEN_OR_BREAK = re.compile(_TOKEN.pattern + "|\n")
 # HTML elements that break a line, as a <br> does.
 BREAK_TAG_NAMES = frozenset({"br", "p", "div", "li", "ul", "ol", "dd", "dt", "dl", "hr", "h1", "h2", "h3", "h4", "h5", "h6",
-                             "tr", "table", "blockquote", "pre"})
+                             "tr", "td", "th", "table", "thead", "tbody", "tfoot", "caption", "blockquote", "pre",
+                             "section", "article", "header", "footer", "nav", "aside", "main", "figure", "figcaption",
+                             "form", "details", "summary", "address"})
+# Line breaks besides "\n": each ends a negation scope as "\n" does.
+_OTHER_BREAKS = re.compile("[\r\x0b\x0c\x85\u2028\u2029]")
 _BREAK_TAG = re.compile(rf"</?(?:{'|'.join(sorted(BREAK_TAG_NAMES))})\b", re.IGNORECASE)
 NEGATION_SCOPES = (1, 2)  # 1: punctuation and "but" only (models saved before negation_scope existed)
 
@@ -106,7 +125,12 @@ NEGATION_SCOPES = (1, 2)  # 1: punctuation and "but" only (models saved before n
 # 2: normalize_unicode drops a zero-width joiner or non-joiner between two Latin letters.
 # 3: the Hebrew geresh reads as an apostrophe: a word that holds one stays one word.
 # 4: a Hebrew gershayim between two letters (an acronym: "צה״ל") keeps the word whole.
-READING_VERSION = 4
+# 5: quoted words lose their quotation marks ("'not good'"); numbers keep inner points, commas and colons
+#    ("9.99"); a web address leaves the punctuation after it; an emoticon may be glued to a word ("thanks:)"),
+#    "):" only stands apart, a heart may have more 3s; ®, © and ™ go; repeated emoji count twice at most; HTML
+#    tags are those of the aspect tokenizer (no bare attributes); table and section tags and Unicode line
+#    separators end a negation scope.
+READING_VERSION = 5
 
 # Contractions are expanded per token (only tokens with an apostrophe, or "cannot", need work).
 _IRREGULAR = {"won't": ["will", "not"], "can't": ["can", "not"], "shan't": ["shall", "not"],
@@ -145,10 +169,23 @@ _EMOTICONS = {
     ":p": "face with tongue", ":/": "confused face", ":-/": "confused face", ":|": "neutral face",
     ":O": "astonished face", ":o": "astonished face", "<3": "red heart", "</3": "broken heart",
 }
+# An emoticon stands apart from words ("so good :)"), or is glued to the end of one when it is a smile, a frown, a
+# grin, a tongue or a wink ("thanks:)", "wow:D"; not "Note:Do", nor the ":/" of an address); "):" only after a
+# space or at the start (not the ")" and ":" of "(really!): the"); a heart may have more 3s ("<333").
 _EMOTICON = re.compile(
-    r"(?<![\w:;=])(" + "|".join(re.escape(e) for e in sorted(_EMOTICONS, key=len, reverse=True)) + r")[)(\]\[]*(?!\w)"
+    r"(?:(?<![\w:;=])(?!\):)|(?<=[^\W\d_])(?=[:;]-?[()DPp](?![\w/]))|(?<!\S)(?=\):))"
+    r"((?:" + "|".join(re.escape(e) for e in sorted(_EMOTICONS, key=len, reverse=True)) + r")(?:(?<=<3)3+)?)"
+    r"[)(\]\[]*(?!\w)"
 )
 
+
+def emoticon_name(emoticon: str) -> str:
+    """The name of an emoticon :data:`_EMOTICON` found (its group 1: a heart may have more 3s)."""
+    return _EMOTICONS.get(emoticon) or _EMOTICONS[emoticon[:2]]
+# Symbols the emoji package counts as emoji that read as no word in a review: dropped, not named ("Nike®")
+_SYMBOLS = frozenset({"®", "©", "™", "®\ufe0f", "©\ufe0f", "™\ufe0f"})
+
+NEGATION_MARK = "not_"  # the prefix of a word in a negation's scope
 NEGATIONS = frozenset(
     "not no never nor none nobody nothing neither nowhere cannot without hardly barely scarcely".split()
 )
@@ -293,10 +330,10 @@ class Cleaner:
             text = _MENTION.sub(" xxuser " if self.mentions == "token" else " ", text)
         if self.hashtags != "keep" and "#" in text:
             text = _HASHTAG.sub(r" \1 " if self.hashtags == "word" else " ", text)
+        if self.repeats:  # before the emoji are named: "😂😂😂😂" counts as two, as "!!!!" does
+            text = self._squeeze_repeats(text)
         if self.emoji != "keep":
             text = self._emoji(text, " \n " if breaks else " ")
-        if self.repeats:
-            text = self._squeeze_repeats(text)
         if "`" in text or not text.isascii():
             text = _APOSTROPHE.sub("'", text)
         if self.lowercase:
@@ -305,8 +342,8 @@ class Cleaner:
                 text = text.replace("i\u0307", "i")
         if self.missing_apostrophes and "nt" in (text if self.lowercase else text.lower()):
             text = _MISSING_APOSTROPHE.sub(r"\1\2'\3", text)
-        if breaks and "\r" in text:
-            text = text.replace("\r", "\n")
+        if breaks and _OTHER_BREAKS.search(text):
+            text = _OTHER_BREAKS.sub("\n", text)
         return text
 
     def _squeeze_repeats(self, text: str) -> str:
@@ -315,23 +352,32 @@ class Cleaner:
             addresses = _URL.findall(text)
             squeezed = [_REPEAT.sub(r"\1\1", piece) for piece in pieces]
             return "".join(p + a for p, a in zip(squeezed, addresses + [""]))
+        if not text.isascii():
+            text = _REPEATED_EMOJI.sub(r"\1\1", text)
         return _REPEAT.sub(r"\1\1", text) if _TRIPLE.search(text) else text
 
     def _emoji(self, text: str, edge: str = " ") -> str:
         """Emoji and emoticons as their names between two ``edge`` (or as one ``edge`` when removed)."""
         words = self.emoji == "words"
         if ":" in text or ";" in text or "=" in text or "<3" in text or "</3" in text:
-            text = _EMOTICON.sub((lambda m: f"{edge}{_EMOTICONS[m.group(1)]}{edge}") if words else edge, text)
+            text = _EMOTICON.sub((lambda m: f"{edge}{emoticon_name(m.group(1))}{edge}") if words else edge, text)
         if _holds_emoji(text):
             name = functools.partial(self._emoji_name, edge=edge)
             replace = _emoji_lib().replace_emoji
-            text = "".join(replace(piece, replace=name if words else edge) for _, piece in _emoji_pieces(text))
+            drop = functools.partial(self._emoji_dropped, edge=edge)
+            text = "".join(replace(piece, replace=name if words else drop) for _, piece in _emoji_pieces(text))
         return text
 
     @staticmethod
     def _emoji_name(chars: str, data: dict, edge: str = " ") -> str:
+        if chars in _SYMBOLS:
+            return " "
         name = data.get("en", "").strip(":").replace("_", " ").replace("-", " ")
         return f"{edge}{name}{edge}"
+
+    @staticmethod
+    def _emoji_dropped(chars: str, data: dict, edge: str = " ") -> str:
+        return " " if chars in _SYMBOLS else edge
 
     # -- token-level steps --------------------------------------------------------------
     def __call__(self, text: str) -> list[str]:
@@ -365,7 +411,8 @@ class Cleaner:
             # spaCy splits a long run of punctuation one character at a time, in quadratic time ("!?.," * 2000
             # took 11 s): a run of 50+ gets spaces between its characters first, so each is a token, as spaCy
             # makes most of them anyway (a run glued to a word, or emoticons kept in it, now split too)
-            spaced = (_PUNCTUATION_RUN.sub(_spaced, t) if len(t) >= _LONG_RUN else t for t in normalized)
+            spaced = (_LONG_WORD.sub(_punctuation_spaced, _PUNCTUATION_RUN.sub(_spaced, t)) if len(t) >= _LONG_RUN
+                      else t for t in normalized)
             docs = self._spacy.pipe(spaced, batch_size=1000)
             tokenized = [_spacy_tokens(doc, self.lemmatize, breaks, self.emoji == "keep") for doc in docs]
             if self.tokenizer == "regex":  # lemmas from spaCy, token boundaries from our pattern
@@ -413,7 +460,7 @@ class Cleaner:
                 elif low in NEGATIONS or ("'" in low and low.endswith("n't")):
                     negated = True
                 elif negated:
-                    pieces[i] = "not_" + pieces[i]
+                    pieces[i] = NEGATION_MARK + pieces[i]
         if self.stopwords:
             stop = self._stopwords_and_break if marked else self._stopwords
             return [piece for piece, low in zip(pieces, lows) if low not in stop]
@@ -456,6 +503,10 @@ class Cleaner:
 
 def _spaced(match: re.Match) -> str:
     return " ".join(match.group())
+
+
+def _punctuation_spaced(match: re.Match) -> str:
+    return _INNER_PUNCTUATION.sub(r" \1 ", match.group())
 
 
 def _tag_space_or_break(match: re.Match) -> str:

@@ -13,18 +13,12 @@ import re
 from functools import lru_cache
 from typing import NamedTuple
 
-from .cleaning import Cleaner, emoji_spans
+from .cleaning import HTML_TAG, Cleaner, emoji_spans
 from .marks import WORD
 
-# Markup, stricter than the Cleaner's patterns, since a markup token's characters can hold no aspect term: a tag is
-# a name, then only name="value" attributes (not bare ones such as "nowrap": "<b and the screen>" is text),
-# within one line; a comment may span lines and holds no "<!--" (an unclosed one is given up at the next). A web
-# address stops before a comma and before closing punctuation, but keeps a bracketed part ("wiki/Foo_(bar)").
-# The possessive quantifiers (*+, ++) match what plain ones would here, without the backtracking that made
-# "<a" + 10,000 spaces take seconds.
-HTML_TAG = (r"</?(?P<name>[A-Za-z][A-Za-z0-9]*+)(?:[^\S\n]++[A-Za-z_:][-\w:.]*+[^\S\n]*+=[^\S\n]*+"
-            r"(?:\"[^\"<>\n]*+\"|'[^'<>\n]*+'|[^\s\"'<>=`]++))*[^\S\n]*+/?[^\S\n]*+>|<!--(?s:(?!<!--|-->).)*+-->"
-            r"|<!DOCTYPE[^<>\n]*+>")
+# Markup: web addresses and HTML tags (the Cleaner's pattern, HTML_TAG: a name and name="value" attributes only, within
+# one line). A web address stops before a comma and before closing punctuation, but keeps a bracketed part
+# ("wiki/Foo_(bar)").
 _URL_PART = r"[^\s<>\"'(),]|\([^\s<>\"'()]*\)"
 _WEB_ADDRESS = rf"(?:https?://|www\.)(?:{_URL_PART})*(?:[^\s<>\"'(),.;:!?\]]|\([^\s<>\"'()]*\))"
 _MARKUP = rf"(?P<markup>{_WEB_ADDRESS}|{HTML_TAG})"

@@ -182,9 +182,10 @@ def test_emoji_remove_and_keep():
 @pytest.mark.parametrize("unit", ["{0}", "a{0}", "{0} ", "{0}{0}{0}"])
 def test_long_runs_of_emoji_read_as_each_one_does(sequence, unit):
     # the emoji package gets long texts in pieces; no piece may cut an emoji sequence in two
-    one = unit.format(sequence)
-    assert clean(one * 300, negation=False) == clean(one, negation=False) * 300
-    assert clean(one * 300, emoji="keep", negation=False) == clean(one, emoji="keep", negation=False) * 300
+    one = unit.format(sequence)  # (repeats off: on, a run of one emoji counts twice)
+    kept = {"negation": False, "repeats": False}
+    assert clean(one * 300, **kept) == clean(one, **kept) * 300
+    assert clean(one * 300, emoji="keep", **kept) == clean(one, emoji="keep", **kept) * 300
 
 
 def test_a_long_run_of_flags_after_an_odd_number_of_characters_keeps_its_pairs():
@@ -467,3 +468,88 @@ def test_numpy_values_from_a_parameter_grid_are_taken():
 
 def test_an_empty_token_does_not_stop_the_negation_step():
     assert mark_negation(["not", "", "good", "!", "fine"])[-1] == "fine"  # was an IndexError
+
+
+@pytest.mark.parametrize("text, tokens", [
+    ("my verdict: 'not good'", ["my", "verdict", ":", "not", "not_good"]),  # was "'not": no negation
+    ("Not \u2018great\u2019 at all", ["not", "not_great", "not_at", "not_all"]),  # was "not_'great"
+    ("I 'didn't' like it", ["i", "did", "not", "not_like", "not_it"]),
+    ("it 's good , they 're fine", ["it", "'s", "good", ",", "they", "are", "fine"]),  # SST-style clitics stay
+    ("'tis fine in the '90s", ["'tis", "fine", "in", "the", "90s"]),
+])
+def test_quotation_marks_go_and_clitics_stay(text, tokens):
+    assert clean(text) == tokens
+
+
+@pytest.mark.parametrize("text, tokens", [
+    ("I wouldn't pay 9.99 for this junk", ["i", "would", "not", "not_pay", "not_9.99", "not_for", "not_this", "not_junk"]),
+    ("not worth $1,299 at all", ["not", "not_worth", "not_1,299", "not_at", "not_all"]),
+    ("not until 10:30 tonight", ["not", "not_until", "not_10:30", "not_tonight"]),
+    ("not good. 5 stars", ["not", "not_good", ".", "5", "stars"]),  # a sentence's full stop still ends the scope
+    ("not good.Great", ["not", "not_good", ".", "great"]),  # a missing space after it too
+])
+def test_a_number_keeps_its_inner_punctuation_which_ends_no_scope(text, tokens):
+    assert clean(text) == tokens
+
+
+def test_a_web_address_leaves_the_punctuation_after_it():
+    assert clean("not good http://x.com, great") == ["not", "not_good", "not_xxurl", ",", "great"]
+    assert clean("see www.x.com/a, now!", urls="remove") == ["see", ",", "now", "!"]  # the comma was taken with it
+
+
+@pytest.mark.parametrize("text, tokens", [
+    ("thanks:)", ["thanks", "smiling", "face"]),  # was "thanks", ":" (the smile lost)
+    ("wow:D", ["wow", "grinning", "face"]),
+    ("love you <333", ["love", "you", "red", "heart"]),
+    ("so sad ):", ["so", "sad", "frowning", "face"]),
+    ("I loved it (really!): the acting", ["i", "loved", "it", "really", "!", ":", "the", "acting"]),  # no made-up face
+    ("Note:Do this", ["note", ":", "do", "this"]),
+    ("10:( late", ["10", ":", "late"]),
+])
+def test_emoticons_glued_to_words_and_what_only_looks_like_one(text, tokens):
+    assert clean(text) == tokens
+
+
+def test_registered_copyright_and_trade_mark_signs_go():
+    assert clean("not Nike\u00ae quality") == ["not", "not_nike", "not_quality"]  # no word, no end of the scope
+    assert clean("copyright\u00a92020 Acme\u2122", emoji="remove") == ["copyright", "2020", "acme"]
+
+
+def test_repeated_emoji_count_twice_as_repeated_punctuation_does():
+    joy = ["face", "with", "tears", "of", "joy"]
+    assert clean("\U0001f602\U0001f602\U0001f602\U0001f602 lol") == joy * 2 + ["lol"]
+    assert clean("\U0001f602\U0001f602\U0001f602\U0001f602 lol", repeats=False) == joy * 4 + ["lol"]
+    for sequence, name in (("\u2764\ufe0f", ["red", "heart"]), ("\U0001f44d\U0001f3fd", ["thumbs", "up", "medium", "skin", "tone"])):
+        assert clean(sequence * 4) == name * 2  # an emoji of several code points too (variation selector, skin tone)
+    assert Cleaner(emoji="keep")("not good <333 great") == ["not", "not_good", "<333", "great"]  # one heart
+
+
+def test_a_tag_may_have_unquoted_values_with_equals_signs_and_empty_ones():
+    assert clean("x <a href=/search?q=a&page=2>link</a> y") == ["x", "link", "y"]
+    assert clean("x <img src=a.png alt=>y") == ["x", "y"]
+
+
+def test_the_spacy_tokenizer_keeps_a_long_web_address_whole():
+    address = "https://www.example.com/" + "a1/" * 70
+    tokens = Cleaner(tokenizer="spacy", urls="keep", negation=False)(f"see {address} now")
+    assert len(tokens) == 3 and tokens[0] == "see" and tokens[-1] == "now"
+
+
+def test_text_between_angle_brackets_is_no_tag_without_attributes_of_name_and_value():
+    assert clean("Samsung<Apple for cameras, but Apple>Samsung", negation=False) == [
+        "samsung", "apple", "for", "cameras", ",", "but", "apple", "samsung"]  # was "samsung", "samsung", ...
+    assert clean('<a href="x" class=big>link</a> and <img src=a.png/>') == ["link", "and"]
+
+
+@pytest.mark.parametrize("text", ["not good<td>great</td>", "not good<section>great", "not good\u2028great",
+                                  "not good\u2029great", "not good\x0cgreat"])
+def test_table_cells_sections_and_unicode_line_separators_end_a_negation_scope(text):
+    assert clean(text) == ["not", "not_good", "great"]
+    assert clean(text, negation_scope=1)[-1] == "not_great"  # the older rule: punctuation only
+
+
+def test_the_spacy_tokenizer_splits_a_long_run_without_spaces_at_its_punctuation():
+    run = "{" + ",".join(f'"k{i}":"v{i}"' for i in range(30)) + "}"  # minified JSON: spaCy's infix search was
+    tokens = Cleaner(tokenizer="spacy", negation=False)(f"ok {run}")  # quadratic in such runs, and kept them whole
+    assert tokens[:6] == ["ok", "{", '"', "k0", '"', ":"] and "v29" in tokens and max(map(len, tokens)) <= 3
+    assert Cleaner(tokenizer="spacy", negation=False)("ok a:b") == ["ok", "a", ":", "b"]  # short ones as spaCy reads them

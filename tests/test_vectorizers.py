@@ -492,3 +492,42 @@ def test_vectors_made_with_the_negation_marks_keep_their_own(tmp_path):
     vectorizer = resolve("vectorizer", "word2vec")(vectors_path=str(path)).fit([["not", "not_good"], ["not", "not_bad"]])
     assert vectorizer.words_ == ["not", "not_good"]
     np.testing.assert_array_equal(vectorizer.vectors_[1], 9)
+
+
+def test_a_negated_word_first_met_when_predicting_takes_its_words_vector_too(tmp_path):
+    path, _ = _small_vectors(tmp_path)
+    docs = [["the", "film", "was", "good"], ["not", "not_good"], ["bad", "film"]]
+    for file_words in ("training", "all"):
+        vectorizer = resolve("vectorizer", "word2vec")(vectors_path=str(path), file_words=file_words).fit(docs)
+        assert vectorizer.negation_backoff_
+        unseen = [["not", "not_superb"], ["not", "superb"]] if file_words == "all" else [["not", "not_film"], ["not", "film"]]
+        features = vectorizer.transform(unseen)
+        np.testing.assert_array_equal(features[0], features[1])  # was the vector of "not" alone
+        assert vectorizer.n_known(unseen).tolist() == [2, 2]
+        ids = vectorizer.sequences(unseen)
+        np.testing.assert_array_equal(ids[0], ids[1])
+        again = resolve("vectorizer", "word2vec").from_state(vectorizer.params, *vectorizer.get_state())
+        np.testing.assert_array_equal(again.transform(unseen), features)  # the rule is saved with the model
+
+
+def test_a_saved_models_vectors_back_off_as_the_file_they_came_from(tmp_path):
+    path, _ = _small_vectors(tmp_path)
+    first = Pipeline("word2vec", "logreg", vectors_path=str(path), pooling="mean")
+    first.fit(["a good film", "a bad film", "not good"], [1, 0, 0]).save(tmp_path / "m")
+    assert "not_good" in first.vectorizer_.words_  # a copy of "good"'s vector
+    docs = [["film", "bad"], ["not", "not_film"], ["not", "not_good"]]  # "not_film": in neither source
+    from_file = resolve("vectorizer", "word2vec")(vectors_path=str(path)).fit(docs)
+    from_model = resolve("vectorizer", "word2vec")(vectors_path=str(tmp_path / "m")).fit(docs)
+    assert from_file.words_ == from_model.words_ == ["bad", "film", "not", "not_film", "not_good"]
+    assert from_model.negation_backoff_  # its copied "not_good" is not taken for vectors of marked words
+    np.testing.assert_array_equal(from_model.vectors_, from_file.vectors_)
+
+
+def test_a_stage_pickled_before_it_recorded_its_given_options_still_fits(tmp_path):
+    import pickle
+
+    path, _ = _small_vectors(tmp_path)
+    stage = resolve("vectorizer", "word2vec")(vectors_path=str(path))
+    del stage.__dict__["given"]  # as a stage pickled by an earlier version
+    stage = pickle.loads(pickle.dumps(stage))
+    assert stage.fit([["good", "film"]]).words_ == ["film", "good"]

@@ -39,8 +39,9 @@ _SEPARATORS = re.compile(r"[ \t]+")
 def load_vectors(path, fmt: str = "auto", keep: set[str] | None = None):
     """The word vectors of the file ``path`` as gensim ``KeyedVectors``; ``fmt``: ``"word2vec"``,
     ``"word2vec-binary"``, ``"glove"`` or ``"auto"`` (told from the file). A word given twice keeps its
-    first vector, as gensim keeps it. With ``keep``, only the vectors of those words are kept (every line
-    is still checked), so that a big file's vectors take no more memory than the words asked for."""
+    first vector, as gensim keeps it. With ``keep``, only the vectors of those words are kept, so that a big
+    file's vectors take no more memory than the words asked for (every line is still read as a word and
+    numbers; only the kept vectors are checked for NaN and infinity)."""
     from gensim.models import KeyedVectors
 
     file = check_source(path, fmt)
@@ -125,8 +126,14 @@ def _model_vectors(folder: Path):
         what = f"a {stage.name} vectorizer" if stage is not None else "no single vectorizer"
         raise DataError(f"vectors_path {folder} holds a model with {what}, so no word vectors; give a model saved "
                         "with vectorizer word2vec, or a word2vec or GloVe file")
-    keyed = KeyedVectors(stage.vectors_.shape[1], dtype=np.float32)
-    keyed.add_vectors(list(stage.words_), stage.vectors_)
+    words, vectors = list(stage.words_), stage.vectors_
+    if getattr(stage, "negation_backoff_", False):  # its negation-marked words are copies of their words' vectors
+        from ..cleaning import NEGATION_MARK
+
+        rows = [i for i, word in enumerate(words) if not word.startswith(NEGATION_MARK)]
+        words, vectors = [words[i] for i in rows], vectors[rows]
+    keyed = KeyedVectors(vectors.shape[1], dtype=np.float32)
+    keyed.add_vectors(words, vectors)
     return keyed
 
 

@@ -19,6 +19,7 @@ from collections import Counter
 
 import numpy as np
 
+from ..cleaning import NEGATION_MARK as NEGATED
 from ..errors import ConfigError, DataError
 from ..stage import Stage
 from .ngrams import count_matrix, normalize_rows
@@ -26,7 +27,6 @@ from .vectors_file import check_source, first_words, load_vectors
 
 
 TRAINING_ONLY = ("vector_size", "window", "min_count", "w2v_epochs", "skipgram", "workers")  # not for a vectors file
-NEGATED = "not_"  # the cleaning's mark of a word in a negation's scope
 MIN_SCALE = 1e-6  # a dimension that varies less over the training documents is centred, not scaled
 
 class Word2VecVectorizer(Stage):
@@ -80,6 +80,7 @@ class Word2VecVectorizer(Stage):
 
     def fit_transform(self, docs: list[list[str]]) -> np.ndarray:
         counts = Counter(t for tokens in docs for t in tokens)
+        self.negation_backoff_ = False
         if self.params["vectors_path"]:
             words, vectors = self._file_vectors(counts)
         else:
@@ -129,6 +130,7 @@ class Word2VecVectorizer(Stage):
         # of the marked words: each takes its word's vector; vectors made with them keep their own (a rare marked
         # word missing there is left out, as a rare word is)
         unmarked = not any(w in index for w in marked)
+        self.negation_backoff_ = unmarked  # also for marked words first met when predicting
         backed = {w: base for w, base in marked.items() if unmarked and base in index}
         if self.params["file_words"] == "all":
             words = sorted(set(index) | set(backed))
@@ -167,12 +169,20 @@ class Word2VecVectorizer(Stage):
     def n_known(self, docs: list[list[str]]) -> np.ndarray:
         """How many of each document's distinct words have a vector."""
         self.check_fitted()
-        return np.diff(count_matrix(docs, self.vocabulary_, list).indptr)
+        return np.diff(count_matrix(self._backed_off(docs), self.vocabulary_, list).indptr)
+
+    def _backed_off(self, docs: list[list[str]]) -> list[list[str]]:
+        """``docs`` with each negation-marked word that has no vector read as its word, where the vectors knew
+        none of the marked words (``negation_backoff_``); else as they are."""
+        if not getattr(self, "negation_backoff_", False):
+            return docs
+        vocabulary, cut = self.vocabulary_, len(NEGATED)
+        return [[t[cut:] if t not in vocabulary and t.startswith(NEGATED) else t for t in tokens] for tokens in docs]
 
     def _pool(self, docs: list[list[str]]) -> tuple[np.ndarray, np.ndarray]:
         """Mean (or IDF-weighted mean) of each document's word vectors (zeros for a document with none), and
         whether each document has a word with a vector."""
-        counts = count_matrix(docs, self.vocabulary_, list)
+        counts = count_matrix(self._backed_off(docs), self.vocabulary_, list)
         known = np.diff(counts.indptr) > 0
         if self.params["pooling"] == "tfidf":
             counts.data[:] *= self.idf_[counts.indices]
@@ -194,7 +204,8 @@ class Word2VecVectorizer(Stage):
         """Token ids per document: 0 pads, 1 is an unknown word, words are 2 + their row in ``vectors_``."""
         self.check_fitted()
         get = self.vocabulary_.get
-        return [np.fromiter((get(t, -1) + 2 for t in tokens), dtype=np.int64, count=len(tokens)) for tokens in docs]
+        return [np.fromiter((get(t, -1) + 2 for t in tokens), dtype=np.int64, count=len(tokens))
+                for tokens in self._backed_off(docs)]
 
     def embedding_matrix(self) -> np.ndarray:
         """Initial embeddings matching :meth:`sequences`: a zero row (padding), a zero row (unknown), the word vectors."""
@@ -206,9 +217,12 @@ class Word2VecVectorizer(Stage):
         return len(self.words_) + 2
 
     def get_state(self):
-        return {"words": self.words_}, {"vectors": self.vectors_, "idf": self.idf_, "mean": self.mean_, "scale": self.scale_}
+        backoff = {"negation_backoff": True} if getattr(self, "negation_backoff_", False) else {}
+        return ({"words": self.words_, **backoff},
+                {"vectors": self.vectors_, "idf": self.idf_, "mean": self.mean_, "scale": self.scale_})
 
     def set_state(self, state, arrays):
+        self.negation_backoff_ = state.get("negation_backoff", False) is True  # absent: saved before it existed
         self.words_ = list(state["words"])
         self.vocabulary_ = {w: i for i, w in enumerate(self.words_)}
         self.vectors_ = np.asarray(arrays["vectors"], dtype=np.float32)
