@@ -809,7 +809,8 @@ def check_stages(vectorizer, model) -> None:
 
 
 def _sequences_error(model_name: str) -> ConfigError:
-    return ConfigError(f"model {model_name!r} reads token sequences; use it with vectorizer 'word2vec'")
+    return ConfigError(f"model {model_name!r} reads token sequences; use it with vectorizer 'word2vec', or leave the "
+                       "vectorizer out (a pipeline then gets the one its model reads)")
 
 
 def _model_input(vectorizer, model, docs: list[list[str]]):
