@@ -531,3 +531,15 @@ def test_a_stage_pickled_before_it_recorded_its_given_options_still_fits(tmp_pat
     del stage.__dict__["given"]  # as a stage pickled by an earlier version
     stage = pickle.loads(pickle.dumps(stage))
     assert stage.fit([["good", "film"]]).words_ == ["film", "good"]
+
+
+def test_a_fitted_vectorizer_of_a_vectors_file_records_the_files_vector_size(tmp_path):
+    path, _ = _small_vectors(tmp_path)  # 5 values per word
+    pipe = Pipeline("word2vec", "logreg", vectors_path=str(path)).fit(["a good film", "a bad film"], [1, 0])
+    assert pipe.vectorizer_.params["vector_size"] == 5  # not the default 100, which it never had
+    pipe.save(tmp_path / "m")
+    assert sentiment.load(tmp_path / "m").vectorizer_.params["vector_size"] == 5
+    big = tmp_path / "big.txt"  # wider than word2vec trains here (2048): still loads once saved
+    big.write_text("".join(f"{w} " + " ".join(["0.5"] * 2500) + "\n" for w in ("good", "bad", "film")))
+    Pipeline("word2vec", "logreg", vectors_path=str(big)).fit(["good film", "bad film"], [1, 0]).save(tmp_path / "w")
+    assert sentiment.load(tmp_path / "w").vectorizer_.n_features == 2500

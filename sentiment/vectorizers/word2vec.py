@@ -23,7 +23,7 @@ from ..cleaning import NEGATION_MARK as NEGATED
 from ..errors import ConfigError, DataError
 from ..stage import Stage
 from .ngrams import count_matrix, normalize_rows
-from .vectors_file import check_source, first_words, load_vectors
+from .vectors_file import MAX_VECTOR_SIZE, check_source, first_words, load_vectors
 
 
 TRAINING_ONLY = ("vector_size", "window", "min_count", "w2v_epochs", "skipgram", "workers")  # not for a vectors file
@@ -49,7 +49,8 @@ class Word2VecVectorizer(Stage):
     }
 
     def check_params(self) -> None:
-        self._number("vector_size", 1, 2048, integer=True)
+        # trained here: at most 2048; a vectors file's own size (recorded once fitted) as large as it reads
+        self._number("vector_size", 1, 2048 if not self.params["vectors_path"] else MAX_VECTOR_SIZE, integer=True)
         self._number("window", 1, 100, integer=True)
         self._number("min_count", 1, integer=True)
         self._number("w2v_epochs", 1, 1000, integer=True)
@@ -125,6 +126,7 @@ class Word2VecVectorizer(Stage):
         if "vector_size" in self.given and self.params["vector_size"] != size:
             raise ConfigError(f"vector_size={self.params['vector_size']} differs from the size of the vectors in "
                               f"{path}, {size}; leave vector_size out (a vectors file keeps its own size)")
+        self.params["vector_size"] = size  # what the fitted stage has (sentiment info shows it), not the default
         index = keyed.key_to_index
         # vectors made from text cleaned without the negation marks (any vectors file from elsewhere) know none
         # of the marked words: each takes its word's vector; vectors made with them keep their own (a rare marked
