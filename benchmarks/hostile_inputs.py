@@ -35,6 +35,8 @@ def texts(n: int) -> dict[str, str]:
         'minified JSON ("key":"value",… without a space)': "{" + ",".join(f'"k{i}":"v{i}"' for i in range(n // 10)) + "}",
         'a run of "a:"': "review: " + "a:" * (n // 2),  # spaCy's infixes
         "a web address and a run of dots": "see http://x.co/" + "." * n,
+        'a web address and a run of "a:"': "see http://x.co/" + "a:" * (n // 2),
+        'unclosed "<![CDATA["': "<![CDATA[" * (n // 9) + " the pizza",
     }
 
 
@@ -55,6 +57,7 @@ def main() -> None:
     readers = {
         "cleaning (default)": Cleaner(),
         "cleaning (spaCy tokenizer)": spacy,
+        "cleaning (spaCy tokenizer, addresses kept)": Cleaner(tokenizer="spacy", urls="keep"),
         "polarity model (predict)": lambda text: polarity.predict([text]),
         "aspect model (predict)": lambda text: aspects.annotate([text]),
     }

@@ -44,15 +44,19 @@ from typing import Iterable, Iterator, Mapping
 from .errors import ConfigError, DataError, known_options
 from .marks import MARKS, WORD
 
-# Markup: a tag is a name, then only name="value" attributes (not bare ones such as "nowrap": "<b and the screen>"
-# and "Samsung<Apple for cameras, but Apple>Samsung" are text), within one line (for the Cleaner, over lines
-# too: "<div\nid=a>"); a comment may span lines and holds
-# no "<!--" (an unclosed one is given up at the next). The aspect models' tokenizer (sentiment.tokens) reads
-# markup by the same pattern. The possessive quantifiers (*+, ++) match what plain ones would here, without the
-# backtracking that made "<a" + 10,000 spaces take seconds.
-HTML_TAG = (r"</?(?P<name>[A-Za-z][A-Za-z0-9]*+)(?:[^\S\n]++[A-Za-z_:][-\w:.]*+[^\S\n]*+=[^\S\n]*+"
-            r"(?:\"[^\"<>\n]*+\"|'[^'<>\n]*+'|[^\s\"'<>`]++)?+)*[^\S\n]*+/?[^\S\n]*+>|<!--(?s:(?!<!--|-->).)*+-->"
-            r"|<!DOCTYPE[^<>\n]*+>")
+# Markup: a tag is a name (with ":" or "-" in it: Word's "<o:p>", custom elements), then name="value" attributes
+# (a value may be unquoted or empty) and HTML's bare boolean attributes ("<td nowrap>"), but no other bare words:
+# "<b and the screen>" and "Samsung<Apple for cameras, but Apple>Samsung" are text; within one line (for the
+# Cleaner, over lines too: "<div\nid=a>"); a comment may span lines and holds no "<!--" (an unclosed one is given
+# up at the next); CDATA and DOCTYPE too. The aspect models' tokenizer (sentiment.tokens) reads markup by the same
+# pattern. The possessive quantifiers (*+, ++) match what plain ones would here, without the backtracking that
+# made "<a" + 10,000 spaces take seconds.
+_BARE_ATTRIBUTES = ("allowfullscreen|async|autofocus|autoplay|checked|compact|controls|declare|default|defer|disabled|"
+                    "download|formnovalidate|hidden|inert|ismap|itemscope|loop|multiple|muted|nohref|noresize|noshade|"
+                    "novalidate|nowrap|open|playsinline|readonly|required|reversed|scoped|selected")
+HTML_TAG = (r"</?(?P<name>[A-Za-z][A-Za-z0-9]*+(?:[:-][A-Za-z0-9]++)*+)(?:[^\S\n]++(?:[A-Za-z_:][-\w:.]*+[^\S\n]*+"
+            r"=[^\S\n]*+(?:\"[^\"<>\n]*+\"|'[^'<>\n]*+'|[^\s\"'<>`]++)?+|(?:" + _BARE_ATTRIBUTES + r")(?![-\w:.])))*"
+            r"[^\S\n]*+/?[^\S\n]*+>|<!--(?s:(?!<!--|-->).)*+-->|<!DOCTYPE[^<>\n]*+>|<!\[CDATA\[(?s:(?!<!\[CDATA\[|\]\]>).)*+\]\]>")
 _TAG = re.compile(HTML_TAG.replace(r"[^\S\n]", r"\s").replace(r"<>\n]", "<>]"), re.IGNORECASE)  # here over lines too
 # A web address ends before the punctuation that follows it ("see http://x.com, then"), which ends a negation scope.
 _URL = re.compile(r"(?:https?://|www\.)[^\s<>\"']*[^\s<>\"'.,;:!?)\]]", re.IGNORECASE)
@@ -81,8 +85,9 @@ _LONG_RUN = 50
 _PUNCTUATION_RUN = re.compile(rf"[^\w\s]{{{_LONG_RUN},}}")
 # ... and a run of 200+ characters without a space (minified JSON, "a:a:a:..."), in which spaCy looks for infixes
 # in quadratic time too, gets spaces around its punctuation
-_LONG_WORD = re.compile(r"(?<!\S)(?!https?://|www\.)\S{200,}", re.IGNORECASE)  # a web address kept (urls="keep") stays whole
-_INNER_PUNCTUATION = re.compile(r"([^\w\s])")
+# (a web address kept, urls="keep", stays whole up to 2,000 characters; a point or comma between digits stays)
+_LONG_WORD = re.compile(r"(?<!\S)(?:(?!https?://|www\.)\S{200,}|\S{2000,})", re.IGNORECASE)
+_INNER_PUNCTUATION = re.compile(r"(?<!\d)([^\w\s])|([^\w\s])(?!\d)")
 # Format characters that split a word without showing (zero-width space, soft hyphen, word joiner and invisible
 # operators, direction marks and embeddings, byte-order mark); the zero-width joiner and non-joiner stay where
 # they mean something (emoji sequences, Indic and Persian words) and go between two Latin letters, where they
@@ -128,8 +133,8 @@ NEGATION_SCOPES = (1, 2)  # 1: punctuation and "but" only (models saved before n
 # 5: quoted words lose their quotation marks ("'not good'"); numbers keep inner points, commas and colons
 #    ("9.99"); a web address leaves the punctuation after it; an emoticon may be glued to a word ("thanks:)"),
 #    "):" only stands apart, a heart may have more 3s; ®, © and ™ go; repeated emoji count twice at most; HTML
-#    tags are those of the aspect tokenizer (no bare attributes); table and section tags and Unicode line
-#    separators end a negation scope.
+#    tags are those of the aspect tokenizer (name="value" and HTML's boolean attributes, no other bare words);
+#    table and section tags and Unicode line separators end a negation scope.
 READING_VERSION = 5
 
 # Contractions are expanded per token (only tokens with an apostrophe, or "cannot", need work).
@@ -350,11 +355,8 @@ class Cleaner:
         if self.urls == "keep" and _URL_HINT.search(text):  # kept addresses stay intact ("www.")
             pieces = _URL.split(text)
             addresses = _URL.findall(text)
-            squeezed = [_REPEAT.sub(r"\1\1", piece) for piece in pieces]
-            return "".join(p + a for p, a in zip(squeezed, addresses + [""]))
-        if not text.isascii():
-            text = _REPEATED_EMOJI.sub(r"\1\1", text)
-        return _REPEAT.sub(r"\1\1", text) if _TRIPLE.search(text) else text
+            return "".join(_squeezed(p) + a for p, a in zip(pieces, addresses + [""]))
+        return _squeezed(text)
 
     def _emoji(self, text: str, edge: str = " ") -> str:
         """Emoji and emoticons as their names between two ``edge`` (or as one ``edge`` when removed)."""
@@ -501,12 +503,19 @@ class Cleaner:
         self.__dict__.update({"negation_scope": 1, **state})  # pickled before negation_scope existed: the old rule
 
 
+def _squeezed(text: str) -> str:
+    """``text`` with runs of three or more of a character, or of an emoji of several code points, cut to two."""
+    if not text.isascii():
+        text = _REPEATED_EMOJI.sub(r"\1\1", text)
+    return _REPEAT.sub(r"\1\1", text) if _TRIPLE.search(text) else text
+
+
 def _spaced(match: re.Match) -> str:
     return " ".join(match.group())
 
 
 def _punctuation_spaced(match: re.Match) -> str:
-    return _INNER_PUNCTUATION.sub(r" \1 ", match.group())
+    return _INNER_PUNCTUATION.sub(lambda m: f" {m.group()} ", match.group())
 
 
 def _tag_space_or_break(match: re.Match) -> str:

@@ -529,6 +529,28 @@ def test_a_tag_may_have_unquoted_values_with_equals_signs_and_empty_ones():
     assert clean("x <img src=a.png alt=>y") == ["x", "y"]
 
 
+@pytest.mark.parametrize("html, tokens", [
+    ("<p class=MsoNormal>Not good<o:p></o:p></p><p>Great phone</p>", ["not", "not_good", "great", "phone"]),  # Word's
+    ("<td nowrap>not good</td> great", ["not", "not_good", "great"]),  # a bare boolean attribute
+    ('<script async src="x.js"></script>ok', ["ok"]),
+    ("<my-widget data-x=1>hi</my-widget>", ["hi"]),  # a custom element
+    ("<![CDATA[x]]> ok", ["ok"]),
+    ("<b and the screen> <b nowrapx> z", ["b", "and", "the", "screen", "b", "nowrapx", "z"]),  # other bare words: text
+])
+def test_tags_of_scraped_and_pasted_html_go(html, tokens):
+    assert clean(html) == tokens
+
+
+def test_repeated_emoji_are_squeezed_beside_a_kept_web_address_too():
+    assert Cleaner(urls="keep")("\u2764\ufe0f" * 4 + " see http://x.co")[:4] == ["red", "heart"] * 2
+
+
+def test_the_spacy_tokenizer_keeps_numbers_whole_in_a_long_run_without_spaces():
+    unit = "\u3053\u306e\u5546\u54c1\u306f3.5\u30a4\u30f3\u30c1\u3067\u3001\u5024\u6bb5\u306f1,980\u5186\u3002"
+    tokens = Cleaner(tokenizer="spacy", negation=False)(unit * 12)  # Japanese: a review without spaces
+    assert any("3.5" in token for token in tokens) and not any(token.startswith("5") for token in tokens)
+
+
 def test_the_spacy_tokenizer_keeps_a_long_web_address_whole():
     address = "https://www.example.com/" + "a1/" * 70
     tokens = Cleaner(tokenizer="spacy", urls="keep", negation=False)(f"see {address} now")

@@ -33,6 +33,7 @@ SAMPLE = [
     "\u05d2\u05f3\u05d9\u05e8\u05e4\u05d4 \u05d8\u05d5\u05d1\u05d4 \u05e6\u05d4\u05f4\u05dc, O'Brien's rock'n'roll",
     "my verdict: 'not good' for 9.99, not $1,299 at 10:30 (see www.x.com, then) thanks:) wow:D <333 ): (really!): "
     "Nike\u00ae \u00a9 not good\u2028great <b and c> Samsung<Apple, but Apple>Samsung <td> <a href=/s?q=a&p=2>x</a>",
+    "not good<o:p></o:p> <td nowrap>ok</td> <b nowrapx> <![CDATA[x]]> <my-widget a=1>y</my-widget>",
 ]
 OPTIONS = [{}, {"missing_apostrophes": True, "normalize_unicode": True}, {"negation_scope": 1},
            {"lowercase": False, "negation": False, "contractions": False, "urls": "keep", "mentions": "remove",
@@ -44,7 +45,7 @@ OPTIONS = [{}, {"missing_apostrophes": True, "normalize_unicode": True}, {"negat
 FINGERPRINTS = {2: "f6604949140be4090cf8047402c9cac61e353926ac11eddd3f7440fbdd878f52",
                 3: "95bbb2a395fab53e117c609982fa1165c64cd0005621d753fd9eafabe92555a9",
                 4: "0e88202c458eb5b84cbe2931887611797388e85c57840ddb6e33e5e035586fa9",
-                5: "98c1e5c7fb7f6904244f0e4a558351b34ab477a275d796e55f06b1dbb3cf0a9f"}
+                5: "1c038451dd21c661d0713904e907e3c23c9fe949fd18b9e3a457d0e0f9216b16"}
 
 
 def _alternatives(pattern: str) -> list[str]:
