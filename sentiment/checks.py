@@ -14,10 +14,11 @@ from .errors import ConfigError, DataError, counted, with_article
 LABEL_SETS = (list, tuple, set, frozenset)  # the labels of one text, when a text can have several
 
 
-def check_texts(texts: Sequence[str], what: str = "text") -> list[str]:
+def check_texts(texts: Sequence[str], what: str = "text", empty: bool = False) -> list[str]:
     """Return ``texts`` as a list of strings, or raise a DataError that names the bad one (as ``what``, e.g.
     "dev text", and its index). An empty string is a text without words, as one that cleans to nothing
-    ("<br />") is: its vector is all zeros (scikit-learn's vectorizers do the same)."""
+    ("<br />") is: its vector is all zeros (scikit-learn's vectorizers do the same). No texts at all are
+    refused unless ``empty`` (a transformer's empty batch: no rows)."""
     if isinstance(texts, (str, bytes)):
         raise DataError("pass a list of texts, not a single string: e.g. [\"some text\"]")
     if hasattr(texts, "columns"):  # iterating a DataFrame gives its column names
@@ -30,7 +31,7 @@ def check_texts(texts: Sequence[str], what: str = "text") -> list[str]:
         texts = list(texts)
     except TypeError:
         raise DataError(f"texts must be a list of strings, not {type(texts).__name__}") from None
-    if not texts:
+    if not texts and not empty:
         raise DataError(f"no {what}s given; pass at least one {what}")
     for i, text in enumerate(texts):
         if not isinstance(text, str):

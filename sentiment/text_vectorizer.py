@@ -143,7 +143,8 @@ class TextVectorizer(OptionAttributes):
         a DataFrame of word2vec's vectors)."""
         self._check_fitted()
         pandas, index = self._pandas_output(self.vectorizer_), _index_of(texts)
-        return self._output(self.vectorizer_.transform(self.cleaner_.tokens_of(check_texts(texts))), pandas, index)
+        texts = check_texts(texts, empty=True)  # no texts: no rows, as scikit-learn's vectorizers give
+        return self._output(self.vectorizer_.transform(self.cleaner_.tokens_of(texts)), pandas, index)
 
     def set_output(self, *, transform: str | None = None) -> "TextVectorizer":
         """scikit-learn's output setting: ``"pandas"`` makes ``transform`` and ``fit_transform`` return a

@@ -456,3 +456,13 @@ def test_a_trained_models_vectorizer_can_be_saved_on_its_own(tmp_path, saved_mod
     assert np.allclose(pipe.model_.predict_proba(vec.transform(binary.dev_texts)), pipe.predict_proba(binary.dev_texts))
     assert_error(invoke("vectorize", path, "--model", saved_model, "--out", tmp_path / "b.npz", "--save", saved_model),
                  "holds a trained model, which saving a vectorizer would replace")
+
+
+@pytest.mark.parametrize("name", ["count", "tfidf", "word2vec"])
+def test_no_texts_transform_to_no_rows_as_scikit_learns_vectorizers_do(binary, name):
+    options = {"vector_size": 8, "min_count": 1} if name == "word2vec" else {}
+    vec = TextVectorizer(name, **options).fit(binary.train_texts)
+    for empty in ([], np.array([], dtype=object)):
+        assert vec.transform(empty).shape == (0, vec.n_features_)
+    with pytest.raises(sentiment.DataError, match="no texts given"):
+        vec.fit([])  # nothing to learn from: still refused
