@@ -345,8 +345,9 @@ class Pipeline(OptionAttributes, Classifier):
         if model is None and vectorizer is not None and not reads(task_model, vectorizer):
             model = DENSE_MODEL
         model = model or task_model
-        if vectorizer is None:
-            vectorizer = task_vectorizer if vectorizer_for(model) == DEFAULT_VECTORIZER else vectorizer_for(model)
+        if vectorizer is None:  # the task's, unless the model reads what only another gives (lstm: word2vec)
+            natural = vectorizer_for(model)
+            vectorizer = task_vectorizer if natural == DEFAULT_VECTORIZER else natural
         known = set().union(*cls.options_for(vectorizer, model).values())
         pipe = cls(vectorizer, model, **{**{k: v for k, v in task_options.items() if k in known}, **options})
         pipe.build_stages()  # e.g. word2vec given beside the task's nbsvm: said now, not when fit starts

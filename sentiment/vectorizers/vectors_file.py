@@ -27,6 +27,7 @@ from pathlib import Path
 
 import numpy as np
 
+from ..cleaning import NEGATION_MARK
 from ..errors import ConfigError, DataError
 
 FORMATS = ("word2vec", "word2vec-binary", "glove")
@@ -127,9 +128,7 @@ def _model_vectors(folder: Path):
         raise DataError(f"vectors_path {folder} holds a model with {what}, so no word vectors; give a model saved "
                         "with vectorizer word2vec, or a word2vec or GloVe file")
     words, vectors = list(stage.words_), stage.vectors_
-    if getattr(stage, "negation_backoff_", False):  # its negation-marked words are copies of their words' vectors
-        from ..cleaning import NEGATION_MARK
-
+    if stage.negation_backoff_:  # its negation-marked words are copies of their words' vectors
         rows = [i for i, word in enumerate(words) if not word.startswith(NEGATION_MARK)]
         words, vectors = [words[i] for i in rows], vectors[rows]
     keyed = KeyedVectors(vectors.shape[1], dtype=np.float32)

@@ -29,11 +29,13 @@ from .vectors_file import MAX_VECTOR_SIZE, check_source, first_words, load_vecto
 TRAINING_ONLY = ("vector_size", "window", "min_count", "w2v_epochs", "skipgram", "workers")  # not for a vectors file
 MIN_SCALE = 1e-6  # a dimension that varies less over the training documents is centred, not scaled
 
+
 class Word2VecVectorizer(Stage):
     kind = "vectorizer"
     name = "word2vec"
     nonnegative = False  # standardised document vectors: models that need non-negative features cannot use them
     dense = True  # transform gives a dense array
+    negation_backoff_ = False  # set by fit and set_state; a stage pickled before it existed has none
     defaults = {
         "vector_size": 100,
         "window": 5,
@@ -176,7 +178,7 @@ class Word2VecVectorizer(Stage):
     def _backed_off(self, docs: list[list[str]]) -> list[list[str]]:
         """``docs`` with each negation-marked word that has no vector read as its word, where the vectors knew
         none of the marked words (``negation_backoff_``); else as they are."""
-        if not getattr(self, "negation_backoff_", False):
+        if not self.negation_backoff_:
             return docs
         vocabulary, cut = self.vocabulary_, len(NEGATED)
         return [[t[cut:] if t not in vocabulary and t.startswith(NEGATED) else t for t in tokens] for tokens in docs]
@@ -219,7 +221,7 @@ class Word2VecVectorizer(Stage):
         return len(self.words_) + 2
 
     def get_state(self):
-        backoff = {"negation_backoff": True} if getattr(self, "negation_backoff_", False) else {}
+        backoff = {"negation_backoff": True} if self.negation_backoff_ else {}
         return ({"words": self.words_, **backoff},
                 {"vectors": self.vectors_, "idf": self.idf_, "mean": self.mean_, "scale": self.scale_})
 
