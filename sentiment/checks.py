@@ -19,12 +19,15 @@ def check_texts(texts: Sequence[str], what: str = "text", empty: bool = False) -
     "dev text", and its index). An empty string is a text without words, as one that cleans to nothing
     ("<br />") is: its vector is all zeros (scikit-learn's vectorizers do the same). No texts at all are
     refused unless ``empty`` (a transformer's empty batch: no rows)."""
-    if isinstance(texts, (str, bytes)):
+    if isinstance(texts, str):
         raise DataError("pass a list of texts, not a single string: e.g. [\"some text\"]")
+    if isinstance(texts, bytes):
+        raise DataError("pass a list of texts, not bytes: decode them and wrap them, e.g. [data.decode(\"utf-8\")]")
     if hasattr(texts, "columns"):  # iterating a DataFrame gives its column names
         raise DataError("pass one column of texts (e.g. df[\"text\"]), not a DataFrame")
     if isinstance(texts, (dict, set, frozenset)):  # keys only / no order to match labels or outputs to
-        raise DataError(f"texts must be a list of strings, not {with_article(type(texts).__name__)}")
+        raise DataError(f"texts must be a list of strings, not {with_article(type(texts).__name__)}"
+                        + ("; pass its values (list(d.values()))" if isinstance(texts, dict) else ""))
     if getattr(texts, "ndim", 1) != 1:
         raise DataError(f"texts must be one-dimensional (one string per text), not an array of shape {texts.shape}")
     try:

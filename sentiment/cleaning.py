@@ -39,8 +39,9 @@ import re
 import unicodedata
 from dataclasses import asdict, dataclass, fields
 from functools import cached_property
-from typing import Iterable, Iterator, Mapping
+from typing import Iterable, Iterator
 
+from .checks import check_texts
 from .errors import ConfigError, DataError, known_options
 from .marks import MARKS, WORD
 
@@ -273,8 +274,10 @@ class Cleaner:
 
     def __post_init__(self) -> None:
         for name, choices in CHOICES.items():
-            if getattr(self, name) not in choices:
-                raise ConfigError(f"{name}={getattr(self, name)!r} is not valid; choose one of: {', '.join(choices)}")
+            value = getattr(self, name)
+            if value not in choices:
+                wrong = f"{name} needs a value (not null / None)" if value is None else f"{name}={value!r} is not valid"
+                raise ConfigError(f"{wrong}; choose one of: {', '.join(choices)}")
         for f in fields(self):
             value = getattr(self, f.name)
             if f.type == "bool" and getattr(value, "dtype", None) is not None and value.dtype.kind == "b" and value.ndim == 0:
@@ -391,22 +394,8 @@ class Cleaner:
 
     def tokens_of(self, texts: Iterable[str]) -> list[list[str]]:
         """Clean many texts; spaCy (when asked for) runs over them in batches."""
-        if isinstance(texts, (str, bytes)):
-            raise DataError("tokens_of takes a list of texts, not one string; wrap it: tokens_of([text])"
-                            if isinstance(texts, str) else "tokens_of takes a list of texts, not bytes; decode them "
-                            "and wrap them: tokens_of([data.decode('utf-8')])")
-        if hasattr(texts, "columns") or isinstance(texts, Mapping):  # iterating would give the column names or keys
-            raise DataError(f"tokens_of takes a list of texts, not a {type(texts).__name__}; pass one column of texts "
-                            "(frame['text'], not frame[['text']])" if hasattr(texts, "columns") else
-                            f"tokens_of takes a list of texts, not a {type(texts).__name__}; pass its values (list(d.values()))")
-        if not isinstance(texts, Iterable):
-            raise DataError(f"tokens_of takes a list of texts, not {type(texts).__name__}")
+        texts = check_texts(texts, empty=True)
         breaks = self._breaks  # then the tokens hold _BREAK where a scope ends, until _token_steps drops them
-        texts = list(texts)
-        wrong = next((i for i, t in enumerate(texts) if not isinstance(t, str)), None)
-        if wrong is not None:
-            raise DataError(f"tokens_of takes texts (strings); item {wrong} is {type(texts[wrong]).__name__}: "
-                            "convert it to text or drop it")
         normalized = [self._normalize(t, breaks) for t in texts]
         pattern = _TOKEN_OR_BREAK if breaks else _TOKEN
         if self.tokenizer == "spacy" or self.lemmatize:

@@ -126,12 +126,6 @@ def test_a_cleaner_takes_one_text(bad, pattern):
         Cleaner()(bad)
 
 
-@pytest.mark.parametrize("bad, pattern", [("hello", "not one string"), (["fine", None], "item 1 is NoneType")])
-def test_tokens_of_takes_a_list_of_texts(bad, pattern):
-    with pytest.raises(sentiment.DataError, match=pattern):
-        Cleaner().tokens_of(bad)
-
-
 def test_mentions_token_remove_keep():
     assert bare("thanks @bob_99 !", mentions="token") == ["thanks", "xxuser", "!"]
     assert bare("thanks @bob_99 !", mentions="remove") == ["thanks", "!"]
@@ -410,6 +404,12 @@ def test_invalid_option_values_raise_config_error(option, value):
         clean("text", **{option: value})
 
 
+def test_a_choice_given_no_value_says_so():
+    """`--set urls=null` reads as None: the message names no Python value the user did not type."""
+    with pytest.raises(ConfigError, match=r"^urls needs a value \(not null / None\); choose one of: token, remove, keep$"):
+        Cleaner(urls=None)
+
+
 def test_unknown_option_raises_config_error_listing_the_valid_ones():
     with pytest.raises(ConfigError, match="'lowercas' is not an option of the cleaning \\(did you mean 'lowercase'\\?\\); choose from:.*negation"):
         clean("text", lowercas=True)
@@ -443,17 +443,21 @@ def test_negation_is_marked_whatever_the_case(lowercase):
 
 
 def test_tokens_of_refuses_containers_that_iterate_as_something_else():
+    """The same checks, and messages, as the estimators' (checks.check_texts)."""
     import pandas as pd
 
     cleaner = Cleaner()
-    for wrong, message in ((pd.DataFrame({"text": ["good"]}), r"not a DataFrame; pass one column of texts \(frame\['text'\]"),
-                           ({"a": "good"}, r"not a dict; pass its values"),
-                           (b"good", r"not bytes; decode them"),
-                           ("good", r"not one string; wrap it"),
-                           (None, r"not NoneType$")):
-        with pytest.raises(DataError, match=rf"^tokens_of takes a list of texts, {message}"):
+    for wrong, message in ((pd.DataFrame({"text": ["good"]}), r"pass one column of texts \(e.g. df\["),
+                           ({"a": "good"}, r"texts must be a list of strings, not a dict; pass its values"),
+                           (b"good", r"pass a list of texts, not bytes: decode them"),
+                           ("good", r"pass a list of texts, not a single string"),
+                           (None, r"texts must be a list of strings, not NoneType$"),
+                           (["good", None], r"text 1 is missing"),
+                           (["good", 3], r"text 1 is not a string")):
+        with pytest.raises(DataError, match=rf"^{message}"):
             cleaner.tokens_of(wrong)
     assert cleaner.tokens_of(pd.Series(["not good"])) == [["not", "not_good"]]
+    assert cleaner.tokens_of([]) == []
 
 
 def test_numpy_values_from_a_parameter_grid_are_taken():

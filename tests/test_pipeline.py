@@ -18,7 +18,7 @@ from sentiment.errors import UnknownLabelsError
 @pytest.mark.parametrize("texts, pattern", [
     ([], "no texts"),
     ("a great film", "not a single string"),
-    (b"a great film", "not a single string"),
+    (b"a great film", "not bytes: decode them"),
     (["fine", None], "text 1 is missing"),
     ([float("nan")], "text 0 is missing"),
     ([np.nan, "x"], "text 0 is missing"),
