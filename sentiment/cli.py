@@ -436,8 +436,9 @@ def fit(
         )
         if report is not None:
             try:
-                refitted = dev is None and refit is not False  # the metrics are the scored model's, the curves the saved one's
-                note = "the saved model, trained again on all of DATA after the dev figures" if refitted else None
+                # the metrics are the scored model's; after a refit, the curves are the saved one's
+                note = "the saved model, trained again on all of DATA after the dev figures" \
+                    if dev_report["refit_on_all"] else None
                 write_report(dev_report, report, "dev", model=pipe, history_note=note)
             except Exception as exc:  # noqa: BLE001 - whatever stopped it, the saved model must be said
                 why = _os_error_message(exc) if isinstance(exc, OSError) else " ".join(str(exc).split())

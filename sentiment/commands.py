@@ -92,7 +92,8 @@ def fit_file(
     lstm) early-stops on its own ``dev_fraction`` option's share of the training data (with ``phrases``, of the
     training sentences, whose trees then give no training phrases). Either way the
     dev data choose nothing, so the dev figures are not tuned on them. Returns the fitted pipeline and
-    the dev report (with ``mistakes``, also the dev texts that the scored model labels wrongly: see
+    the dev report, with ``refit_on_all`` (whether the saved model was trained again on all of ``data`` after
+    the dev figures) and, with ``mistakes``, the dev texts that the scored model labels wrongly (see
     :func:`~sentiment.evaluation.evaluate`). ``weight_column``: a column of ``data`` with each text's weight in
     training (``sample_weight``; the dev figures count every text once).
     """
@@ -209,7 +210,7 @@ def fit_file(
         "metrics": {"dev": {k: report[k] for k in HEADLINE if k in report}},
     }
     pipe.save(out, extra=extra)
-    return pipe, report
+    return pipe, {**report, "refit_on_all": refitted}
 
 
 def _fit_saying_why(pipe: Pipeline, texts: list[str], labels: list, weights, stop_dev, *, label_names, progress: bool,

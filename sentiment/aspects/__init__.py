@@ -124,10 +124,10 @@ def train_and_score(train: list[dict], dev: list[dict], *, data: str, refit_on: 
         log(f"dev extraction F1 {shown['extraction_f1']}, polarity accuracy {shown['polarity_accuracy']}; "
             f"training again on all {len(refit_on)} sentences{refit_note}")
         pipe = AspectPipeline(seed=seed, **options).fit(refit_on, progress=progress)
-        report["refit_on_all"] = True
+    report["refit_on_all"] = refit_on is not None
     pipe.info_["dev"] = report["dev"]
     pipe.info_["data"] = Path(data).name  # the file's name: a shared model does not say where it lay
-    pipe.info_["refit_on_all"] = refit_on is not None  # the dev figures then come from a model trained on less
+    pipe.info_["refit_on_all"] = report["refit_on_all"]  # the dev figures then come from a model trained on less
     if out is not None:
         pipe.save(out)
         report["model"] = str(out)
