@@ -136,7 +136,10 @@ NEGATION_SCOPES = (1, 2)  # 1: punctuation and "but" only (models saved before n
 #    "):" only stands apart, a heart may have more 3s; ®, © and ™ go; repeated emoji count twice at most; HTML
 #    tags are those of the aspect tokenizer (name="value" and HTML's boolean attributes, no other bare words);
 #    table and section tags and Unicode line separators end a negation scope.
-READING_VERSION = 5
+# 6: the aspect tokenizer only (the Cleaner reads every text as under 5): a word keeps an apostrophe written as
+#    an HTML entity ("Don&#x27;t"), hexadecimal and digit-bearing entities ("&#x201D;", "&frac12;") are one
+#    token, and zero-width and direction marks are no tokens.
+READING_VERSION = 6
 
 # Contractions are expanded per token (only tokens with an apostrophe, or "cannot", need work).
 _IRREGULAR = {"won't": ["will", "not"], "can't": ["can", "not"], "shan't": ["shall", "not"],

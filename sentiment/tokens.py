@@ -27,8 +27,14 @@ _MARKUP = rf"(?P<markup>{_WEB_ADDRESS}|{HTML_TAG})"
 # "i7-3770" split into pieces whose spans tile the term.
 # A word goes on over combining marks (a decomposed "café" is one word, as the composed one is; a Hindi
 # word keeps its vowel signs).
-_TOKEN = re.compile(_MARKUP + rf"|&(?:[a-zA-Z]+|#\d+);|{WORD}(?:['’׳״](?![sS]\b){WORD})*|['’][sS]\b|[^\w\s]",
-                    re.IGNORECASE)
+# An apostrophe may come as an HTML entity ("Don&#x27;t", "battery&#39;s", as many web pages write it): the
+# word stays whole, as the Cleaner reads it once the entity is decoded. Zero-width and direction marks
+# (U+200B-U+200F, U+2060-U+2064, U+FEFF) are no tokens: they are invisible, and no token of the Cleaner either.
+_APOSTROPHE = r"(?:['’]|&(?:#0*39|#x0*27|#0*8217|#x0*2019|apos|rsquo);)"
+_ENTITY = r"&(?:[a-z]+\d*|#\d+|#x[0-9a-f]+);"
+_INVISIBLE = "\u200b-\u200f\u2060-\u2064\ufeff"
+_TOKEN = re.compile(_MARKUP + rf"|{WORD}(?:(?:{_APOSTROPHE}|[׳״])(?![sS]\b){WORD})*|{_APOSTROPHE}[sS]\b|{_ENTITY}"
+                    rf"|[^\w\s{_INVISIBLE}]", re.IGNORECASE)
 _MARKUP_ONLY = re.compile(_MARKUP, re.IGNORECASE)
 
 

@@ -401,9 +401,10 @@ def test_emoji_entities_and_invisible_characters_are_no_edge_of_a_term():
 
     text = "The service&nbsp; and 🍕 pizza 🍕 were fine, \u200dwaiter too"
     tokens = tokenize(text)
-    tags = ["O", "B", "I", "O", "B", "I", "I", "O", "O", "O", "B", "I", "O"]  # as a tagger might mark them
+    assert "\u200d" not in [text[t.start:t.end] for t in tokens]  # invisible: no token (the Cleaner drops it)
+    tags = ["O", "B", "I", "O", "B", "I", "I", "O", "O", "O", "B", "O"]  # as a tagger might mark them
     assert [text[t.start:t.end] for t, tag in zip(tokens, tags) if tag != "O"] == [
-        "service", "&nbsp;", "🍕", "pizza", "🍕", "\u200d", "waiter"]
+        "service", "&nbsp;", "🍕", "pizza", "🍕", "waiter"]
     found = tagged_spans(text, tokens, tags, np.ones(len(tokens)))
     assert [(f["term"], text[f["from"]:f["to"]]) for f in found] == [("service",) * 2, ("pizza",) * 2, ("waiter",) * 2]
     hindi = "गुरु"  # its vowel signs stay in its one token
@@ -411,6 +412,19 @@ def test_emoji_entities_and_invisible_characters_are_no_edge_of_a_term():
     assert [(t.text, t.start, t.end) for t in tokens] == [(hindi, 0, 4)]
     found = tagged_spans(hindi, tokens, ["B"] + ["I"] * (len(tokens) - 1), np.ones(len(tokens)))
     assert [f["term"] for f in found] == [hindi]
+
+
+@pytest.mark.parametrize("text, tokens", [
+    ("Don&#x27;t buy", [("don't", "Don&#x27;t"), ("buy", "buy")]),  # as many web pages write an apostrophe
+    ("I can&#39;t, it&apos;s", [("i", "I"), ("can't", "can&#39;t"), (",", ","), ("it", "it"), ("'s", "&apos;s")]),
+    ("the battery&#8217;s life", [("the", "the"), ("battery", "battery"), ("'s", "&#8217;s"), ("life", "life")]),
+    ("&#x201C;ok&#X201D; &frac12;", [("\u201c", "&#x201C;"), ("ok", "ok"), ("\u201d", "&#X201D;"), ("½", "&frac12;")]),
+    ("great\u200bscreen \u200e ok\ufeff", [("great", "great"), ("screen", "screen"), ("ok", "ok")]),
+    ("fish & chips; AT&T", [("fish", "fish"), ("&", "&"), ("chips", "chips"), (";", ";"), ("at", "AT"), ("&", "&"),
+                            ("t", "T")]),
+])
+def test_entities_are_one_token_and_invisible_marks_none(text, tokens):
+    assert [(t.text, text[t.start:t.end]) for t in tokenize(text)] == tokens
 
 
 def test_an_emoji_sequence_is_one_token_that_no_term_includes():

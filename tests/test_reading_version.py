@@ -34,18 +34,20 @@ SAMPLE = [
     "my verdict: 'not good' for 9.99, not $1,299 at 10:30 (see www.x.com, then) thanks:) wow:D <333 ): (really!): "
     "Nike\u00ae \u00a9 not good\u2028great <b and c> Samsung<Apple, but Apple>Samsung <td> <a href=/s?q=a&p=2>x</a>",
     "not good<o:p></o:p> <td nowrap>ok</td> <b nowrapx> <![CDATA[x]]> <my-widget a=1>y</my-widget>",
+    "Don&#x27;t buy! The battery&#39;s life &#x201C;sucks&#x201D;, &frac12; price \u200b \u200e\u200d\u2640\ufe0f ok\ufeff",
 ]
 OPTIONS = [{}, {"missing_apostrophes": True, "normalize_unicode": True}, {"negation_scope": 1},
            {"lowercase": False, "negation": False, "contractions": False, "urls": "keep", "mentions": "remove",
             "hashtags": "keep", "html": False, "repeats": False, "stopwords": True}]
 # READING_VERSION -> the fingerprint of what the sample reads as under it. A change that alters what the
 # Cleaner or the aspect tokenizer gives for some text raises READING_VERSION (sentiment/cleaning.py) and adds
-# the new fingerprint here, so that models trained before it warn when loaded. (The sample grew with versions 3
-# and 5: each fingerprint is of the sample as it was at its version.)
+# the new fingerprint here, so that models trained before it warn when loaded. (The sample grew with versions 3,
+# 5 and 6: each fingerprint is of the sample as it was at its version.)
 FINGERPRINTS = {2: "f6604949140be4090cf8047402c9cac61e353926ac11eddd3f7440fbdd878f52",
                 3: "95bbb2a395fab53e117c609982fa1165c64cd0005621d753fd9eafabe92555a9",
                 4: "0e88202c458eb5b84cbe2931887611797388e85c57840ddb6e33e5e035586fa9",
-                5: "1c038451dd21c661d0713904e907e3c23c9fe949fd18b9e3a457d0e0f9216b16"}
+                5: "1c038451dd21c661d0713904e907e3c23c9fe949fd18b9e3a457d0e0f9216b16",
+                6: "42704031bb569974a15e325ead69e32b951c1175b75d00ac796f4f2f17d8e7b3"}
 
 
 def _alternatives(pattern: str) -> list[str]:
