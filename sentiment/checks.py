@@ -5,7 +5,7 @@ says what to do."""
 from __future__ import annotations
 
 import math
-from typing import Any, Sequence
+from typing import Any, Mapping, Sequence
 
 import numpy as np
 
@@ -25,15 +25,17 @@ def check_texts(texts: Sequence[str], what: str = "text", empty: bool = False) -
         raise DataError("pass a list of texts, not bytes: decode them and wrap them, e.g. [data.decode(\"utf-8\")]")
     if hasattr(texts, "columns"):  # iterating a DataFrame gives its column names
         raise DataError("pass one column of texts (e.g. df[\"text\"]), not a DataFrame")
-    if isinstance(texts, (dict, set, frozenset)):  # keys only / no order to match labels or outputs to
+    if isinstance(texts, (Mapping, set, frozenset)):  # keys only / no order to match labels or outputs to
         raise DataError(f"texts must be a list of strings, not {with_article(type(texts).__name__)}"
-                        + ("; pass its values (list(d.values()))" if isinstance(texts, dict) else ""))
+                        + ("; pass its values (list(d.values()))" if isinstance(texts, Mapping) else ""))
     if getattr(texts, "ndim", 1) != 1:
         raise DataError(f"texts must be one-dimensional (one string per text), not an array of shape {texts.shape}")
+    if texts is None:
+        raise DataError("texts must be a list of strings, not None")
     try:
         texts = list(texts)
     except TypeError:
-        raise DataError(f"texts must be a list of strings, not {type(texts).__name__}") from None
+        raise DataError(f"texts must be a list of strings, not {with_article(type(texts).__name__)}") from None
     if not texts and not empty:
         raise DataError(f"no {what}s given; pass at least one {what}")
     for i, text in enumerate(texts):

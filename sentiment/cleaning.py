@@ -93,7 +93,8 @@ _INNER_PUNCTUATION = re.compile(r"(?<!\d)([^\w\s])|([^\w\s])(?!\d)")
 # operators, direction marks and embeddings, byte-order mark); the zero-width joiner and non-joiner stay where
 # they mean something (emoji sequences, Indic and Persian words) and go between two Latin letters, where they
 # only hide a word ("ter\u200drible").
-_INVISIBLE = re.compile("[\u00ad\u200b\u200e\u200f\u202a-\u202e\u2060-\u2064\u2066-\u2069\ufeff]"
+INVISIBLE_MARKS = "\u00ad\u200b\u200e\u200f\u202a-\u202e\u2060-\u2064\u2066-\u2069\ufeff"  # a character class's ranges
+_INVISIBLE = re.compile(f"[{INVISIBLE_MARKS}]"
                         "|(?<=[A-Za-z\u00c0-\u024f])[\u200c\u200d]+(?=[A-Za-z\u00c0-\u024f])")
 # Words (with their combining marks: a Hindi word keeps its vowel signs) joined by inner apostrophes ("don't")
 # or by the Hebrew gershayim of an acronym ("צה״ל"; around a word it is a quotation mark, and goes).
@@ -140,6 +141,21 @@ NEGATION_SCOPES = (1, 2)  # 1: punctuation and "but" only (models saved before n
 #    an HTML entity ("Don&#x27;t"), hexadecimal and digit-bearing entities ("&#x201D;", "&frac12;") are one
 #    token, and zero-width and direction marks are no tokens.
 READING_VERSION = 6
+# The versions that changed the aspect tokenizer only: a model that reads text with the Cleaner alone (a
+# Pipeline, a TextVectorizer) read every text under them as under the version before, so it is not warned.
+ASPECT_TOKENIZER_ONLY = frozenset({6})
+
+
+def cleaner_reading(version: int) -> int:
+    """The text-reading version whose Cleaner reads every text as ``version``'s does: the last one up to
+    ``version`` that changed the Cleaner.
+
+    >>> cleaner_reading(6), cleaner_reading(5)
+    (5, 5)
+    """
+    while version in ASPECT_TOKENIZER_ONLY:
+        version -= 1
+    return version
 
 # Contractions are expanded per token (only tokens with an apostrophe, or "cannot", need work).
 _IRREGULAR = {"won't": ["will", "not"], "can't": ["can", "not"], "shan't": ["shall", "not"],

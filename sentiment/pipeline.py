@@ -605,7 +605,7 @@ class Pipeline(OptionAttributes, Classifier):
                 pipe._take_task(pipeline_config["task"], pipe.multi_label_)
         except INCONSISTENT_MODEL as exc:
             raise ModelFileError(f"{path} is not a consistent sentiment model ({one_line(exc)}); train it again") from None
-        warn_of_reading(pipe.reading_version_, path)
+        warn_of_reading(pipe.reading_version_, path, cleaner_only=True)
         return pipe
 
 

@@ -9,11 +9,12 @@ tokens maps back to ``text[start_of_first:end_of_last]``.
 
 from __future__ import annotations
 
+import html
 import re
 from functools import lru_cache
 from typing import NamedTuple
 
-from .cleaning import HTML_TAG, Cleaner, emoji_spans
+from .cleaning import HTML_TAG, INVISIBLE_MARKS, Cleaner, emoji_spans
 from .marks import WORD
 
 # Markup: web addresses and HTML tags (the Cleaner's pattern, HTML_TAG: a name and name="value" attributes only, within
@@ -28,13 +29,16 @@ _MARKUP = rf"(?P<markup>{_WEB_ADDRESS}|{HTML_TAG})"
 # A word goes on over combining marks (a decomposed "café" is one word, as the composed one is; a Hindi
 # word keeps its vowel signs).
 # An apostrophe may come as an HTML entity ("Don&#x27;t", "battery&#39;s", as many web pages write it): the
-# word stays whole, as the Cleaner reads it once the entity is decoded. Zero-width and direction marks
-# (U+200B-U+200F, U+2060-U+2064, U+FEFF) are no tokens: they are invisible, and no token of the Cleaner either.
-_APOSTROPHE = r"(?:['’]|&(?:#0*39|#x0*27|#0*8217|#x0*2019|apos|rsquo);)"
+# word stays whole, as the Cleaner reads it once the entity is decoded (named entities are case-sensitive:
+# "&APOS;" is no apostrophe). Invisible marks (the Cleaner's INVISIBLE_MARKS: soft hyphens, zero-width and
+# direction marks; and joiners outside a word or an emoji sequence) are no tokens, also when written as an
+# entity ("&#x200B;", "&shy;"): no token of the Cleaner comes from them either.
+_APOSTROPHE = r"(?:['’]|&(?:#0*39|#x0*27|#0*8217|#x0*2019|(?-i:apos|rsquo));)"
 _ENTITY = r"&(?:[a-z]+\d*|#\d+|#x[0-9a-f]+);"
-_INVISIBLE = "\u200b-\u200f\u2060-\u2064\ufeff"
+_INVISIBLE_CHARS = INVISIBLE_MARKS + "\u200c\u200d"
 _TOKEN = re.compile(_MARKUP + rf"|{WORD}(?:(?:{_APOSTROPHE}|[׳״])(?![sS]\b){WORD})*|{_APOSTROPHE}[sS]\b|{_ENTITY}"
-                    rf"|[^\w\s{_INVISIBLE}]", re.IGNORECASE)
+                    rf"|[^\w\s{_INVISIBLE_CHARS}]", re.IGNORECASE)
+_ONLY_INVISIBLE = re.compile(f"[{_INVISIBLE_CHARS}]+")
 _MARKUP_ONLY = re.compile(_MARKUP, re.IGNORECASE)
 
 
@@ -72,7 +76,8 @@ def normalize_token(raw: str, cleaner: Cleaner | None = None) -> str:
 def token_spans(text: str) -> list[tuple[int, int, bool]]:
     """``(start, end, markup)`` of each token of ``text`` (as :func:`tokenize` finds them), ``markup`` true for a
     web address or an HTML tag."""
-    pieces = [(m.start(), m.end(), m.group("markup") is not None) for m in _TOKEN.finditer(text)]
+    pieces = [(m.start(), m.end(), m.group("markup") is not None) for m in _TOKEN.finditer(text)
+              if not (m.group()[0] == "&" and _ONLY_INVISIBLE.fullmatch(html.unescape(m.group())))]
     return pieces if text.isascii() else _emoji_whole(pieces, emoji_spans(text))
 
 

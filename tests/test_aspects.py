@@ -420,6 +420,9 @@ def test_emoji_entities_and_invisible_characters_are_no_edge_of_a_term():
     ("the battery&#8217;s life", [("the", "the"), ("battery", "battery"), ("'s", "&#8217;s"), ("life", "life")]),
     ("&#x201C;ok&#X201D; &frac12;", [("\u201c", "&#x201C;"), ("ok", "ok"), ("\u201d", "&#X201D;"), ("½", "&frac12;")]),
     ("great\u200bscreen \u200e ok\ufeff", [("great", "great"), ("screen", "screen"), ("ok", "ok")]),
+    ("ter\u00adrible \u202aok\u202c \u2066x\u2069 a&#x200B;b&shy;c &lrm;", [("ter", "ter"), ("rible", "rible"), ("ok", "ok"),
+                                                                     ("x", "x"), ("a", "a"), ("b", "b"), ("c", "c")]),
+    ("Don&APOS;t", [("don", "Don"), ("&apos;", "&APOS;"), ("t", "t")]),  # named entities are case-sensitive: no apostrophe
     ("fish & chips; AT&T", [("fish", "fish"), ("&", "&"), ("chips", "chips"), (";", ";"), ("at", "AT"), ("&", "&"),
                             ("t", "T")]),
 ])

@@ -444,6 +444,8 @@ def test_negation_is_marked_whatever_the_case(lowercase):
 
 def test_tokens_of_refuses_containers_that_iterate_as_something_else():
     """The same checks, and messages, as the estimators' (checks.check_texts)."""
+    import types
+
     import pandas as pd
 
     cleaner = Cleaner()
@@ -451,7 +453,10 @@ def test_tokens_of_refuses_containers_that_iterate_as_something_else():
                            ({"a": "good"}, r"texts must be a list of strings, not a dict; pass its values"),
                            (b"good", r"pass a list of texts, not bytes: decode them"),
                            ("good", r"pass a list of texts, not a single string"),
-                           (None, r"texts must be a list of strings, not NoneType$"),
+                           (types.MappingProxyType({"a": "good"}), r"texts must be a list of strings, not a mappingproxy; "
+                                                                    r"pass its values"),
+                           (None, r"texts must be a list of strings, not None$"),
+                           (3, r"texts must be a list of strings, not an int$"),
                            (["good", None], r"text 1 is missing"),
                            (["good", 3], r"text 1 is not a string")):
         with pytest.raises(DataError, match=rf"^{message}"):

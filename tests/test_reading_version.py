@@ -17,7 +17,7 @@ from sentiment import cleaning
 from sentiment.aspects import data as aspect_data
 from sentiment.aspects.data import sentence_spans
 from sentiment.tokens import tokenize
-from sentiment.cleaning import READING_VERSION
+from sentiment.cleaning import ASPECT_TOKENIZER_ONLY, READING_VERSION, cleaner_reading
 from sentiment.cli import app
 from sentiment.persistence import CONFIG
 
@@ -34,7 +34,8 @@ SAMPLE = [
     "my verdict: 'not good' for 9.99, not $1,299 at 10:30 (see www.x.com, then) thanks:) wow:D <333 ): (really!): "
     "Nike\u00ae \u00a9 not good\u2028great <b and c> Samsung<Apple, but Apple>Samsung <td> <a href=/s?q=a&p=2>x</a>",
     "not good<o:p></o:p> <td nowrap>ok</td> <b nowrapx> <![CDATA[x]]> <my-widget a=1>y</my-widget>",
-    "Don&#x27;t buy! The battery&#39;s life &#x201C;sucks&#x201D;, &frac12; price \u200b \u200e\u200d\u2640\ufe0f ok\ufeff",
+    "Don&#x27;t buy! The battery&#39;s life &#x201C;sucks&#x201D;, &frac12; price \u200b \u200e\u200d\u2640\ufe0f ok\ufeff "
+    "ter\u00adrible \u202aok\u202c a&#x200B;b&shy;c Don&APOS;t",
 ]
 OPTIONS = [{}, {"missing_apostrophes": True, "normalize_unicode": True}, {"negation_scope": 1},
            {"lowercase": False, "negation": False, "contractions": False, "urls": "keep", "mentions": "remove",
@@ -47,7 +48,7 @@ FINGERPRINTS = {2: "f6604949140be4090cf8047402c9cac61e353926ac11eddd3f7440fbdd87
                 3: "95bbb2a395fab53e117c609982fa1165c64cd0005621d753fd9eafabe92555a9",
                 4: "0e88202c458eb5b84cbe2931887611797388e85c57840ddb6e33e5e035586fa9",
                 5: "1c038451dd21c661d0713904e907e3c23c9fe949fd18b9e3a457d0e0f9216b16",
-                6: "42704031bb569974a15e325ead69e32b951c1175b75d00ac796f4f2f17d8e7b3"}
+                6: "c14de827f131132f0c047a7030676e7c8e3e6ecfe734ae873fa035223ff84fa6"}
 
 
 def _alternatives(pattern: str) -> list[str]:
@@ -131,7 +132,7 @@ def test_a_model_records_the_reading_it_was_trained_with_and_loads_without_a_war
         assert sentiment.load(saved).reading_version_ == READING_VERSION
 
 
-@pytest.mark.parametrize("version, says", [(READING_VERSION - 1, "train it again"), (None, "recorded"),
+@pytest.mark.parametrize("version, says", [(cleaner_reading(READING_VERSION) - 1, "train it again"), (None, "recorded"),
                                            (READING_VERSION + 1, "install the newer sentiment")])
 def test_a_model_read_differently_warns_and_still_predicts(saved, binary, version, says):
     expected = sentiment.load(saved).predict(binary.dev_texts)
@@ -141,6 +142,25 @@ def test_a_model_read_differently_warns_and_still_predicts(saved, binary, versio
     assert len(caught) == 1 and str(saved) in str(caught[0].message)
     assert caught[0].filename == __file__  # the user's line, not the package's
     assert list(pipe.predict(binary.dev_texts)) == list(expected)
+
+
+def test_a_version_that_changed_the_aspect_tokenizer_only_warns_aspect_models_only(saved, tmp_path, monkeypatch):
+    """A Pipeline reads text with the Cleaner alone: a version whose Cleaner reads as this one's is no
+    other reading for it; an aspect model, which reads with the aspect tokenizer too, is warned."""
+    from sentiment.aspects import AspectPipeline
+    from test_aspects import synthetic
+
+    monkeypatch.setattr(cleaning, "ASPECT_TOKENIZER_ONLY", ASPECT_TOKENIZER_ONLY | {READING_VERSION})  # as 6 is
+    same_cleaner = READING_VERSION - 1
+    assert cleaner_reading(same_cleaner) == cleaner_reading(READING_VERSION)
+    _rewrite(saved, reading_version=same_cleaner)
+    with warnings.catch_warnings():
+        warnings.simplefilter("error", ReadingVersionWarning)
+        assert sentiment.load(saved).reading_version_ == same_cleaner  # recorded as it was, and quiet
+    AspectPipeline(extractor="classical", polarity="classical", bits=12).fit(synthetic(40)).save(tmp_path / "aspect")
+    _rewrite(tmp_path / "aspect", reading_version=same_cleaner)
+    with pytest.warns(ReadingVersionWarning, match=f"version {same_cleaner}"):
+        sentiment.load(tmp_path / "aspect")
 
 
 def test_saving_a_loaded_model_again_keeps_the_reading_it_was_trained_with(saved, tmp_path):
