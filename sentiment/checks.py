@@ -19,6 +19,8 @@ def check_texts(texts: Sequence[str], what: str = "text", empty: bool = False) -
     "dev text", and its index). An empty string is a text without words, as one that cleans to nothing
     ("<br />") is: its vector is all zeros (scikit-learn's vectorizers do the same). No texts at all are
     refused unless ``empty`` (a transformer's empty batch: no rows)."""
+    if texts is None:
+        raise DataError("texts must be a list of strings, not None")
     if isinstance(texts, str):
         raise DataError("pass a list of texts, not a single string: e.g. [\"some text\"]")
     if isinstance(texts, bytes):
@@ -30,8 +32,6 @@ def check_texts(texts: Sequence[str], what: str = "text", empty: bool = False) -
                         + ("; pass its values (list(d.values()))" if isinstance(texts, Mapping) else ""))
     if getattr(texts, "ndim", 1) != 1:
         raise DataError(f"texts must be one-dimensional (one string per text), not an array of shape {texts.shape}")
-    if texts is None:
-        raise DataError("texts must be a list of strings, not None")
     try:
         texts = list(texts)
     except TypeError:

@@ -138,8 +138,9 @@ NEGATION_SCOPES = (1, 2)  # 1: punctuation and "but" only (models saved before n
 #    tags are those of the aspect tokenizer (name="value" and HTML's boolean attributes, no other bare words);
 #    table and section tags and Unicode line separators end a negation scope.
 # 6: the aspect tokenizer only (the Cleaner reads every text as under 5): a word keeps an apostrophe written as
-#    an HTML entity ("Don&#x27;t"), hexadecimal and digit-bearing entities ("&#x201D;", "&frac12;") are one
-#    token, and zero-width and direction marks are no tokens.
+#    an HTML entity ("Don&#x27;t"; not "&APOS;", which HTML does not decode), hexadecimal and digit-bearing
+#    entities ("&#x201D;", "&frac12;") are one token, and the marks _INVISIBLE drops (soft hyphen, zero-width
+#    and direction marks; also written as entities) are no tokens.
 READING_VERSION = 6
 # The versions that changed the aspect tokenizer only: a model that reads text with the Cleaner alone (a
 # Pipeline, a TextVectorizer) read every text under them as under the version before, so it is not warned.
