@@ -336,7 +336,8 @@ def test_polarity_network_holds_out_whole_sentences(data, vectors, monkeypatch):
 
 def test_a_network_too_large_for_memory_is_refused_in_words(data, vectors, tiny_pipeline, monkeypatch):
     with pytest.raises(ConfigError, match=r"does not fit in the memory of the cpu device.*; use a smaller hidden_size or fewer extra_words$"):
-        neural.BiLSTMTagger(**{**SMALL, "hidden_size": 10**11, "epochs": 1}, cleaner=token_cleaner()).fit(data, vectors)
+        neural.BiLSTMTagger(**{**SMALL, "hidden_size": 10**11, "epochs": 1, "device": "cpu"},
+                            cleaner=token_cleaner()).fit(data, vectors)
 
     def out_of_memory(*args, **kwargs):
         raise RuntimeError("CUDA out of memory. Tried to allocate 2 GiB")

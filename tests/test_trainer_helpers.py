@@ -239,7 +239,8 @@ def test_an_operation_missing_on_apple_mps_says_what_to_do():
 
 def test_a_network_too_large_for_memory_says_what_to_make_smaller():
     for error in (RuntimeError("[enforce fail at alloc_cpu.cpp:127] DefaultCPUAllocator: can't allocate memory"),
-                  RuntimeError("CUDA out of memory. Tried to allocate 20.00 GiB"), MemoryError()):
+                  RuntimeError("CUDA out of memory. Tried to allocate 20.00 GiB"), MemoryError(),
+                  RuntimeError("Storage size calculation overflowed with sizes=[400000000000, 100000000000]")):
         with pytest.raises(ConfigError, match=r"does not fit in the memory of the cpu device( \(.+\))?; use smaller hidden sizes"):
             with trainer.device_errors(torch.device("cpu")):
                 raise error

@@ -186,10 +186,13 @@ def on_device(net: torch.nn.Module, device: torch.device) -> torch.nn.Module:
 
 
 def _out_of_memory(exc: RuntimeError) -> bool:
-    """Whether torch's RuntimeError says that memory could not be allocated (CPU or GPU)."""
+    """Whether torch's RuntimeError says that memory could not be allocated (CPU or GPU), or that a tensor's
+    size is past what can be addressed (torch 2.11 says so of an LSTM of hidden_size 10**11, where 2.13
+    fails to allocate it)."""
     text = str(exc).lower()
     return isinstance(exc, getattr(torch, "OutOfMemoryError", ())) or "out of memory" in text \
-        or "can't allocate memory" in text or "failed to allocate" in text
+        or "can't allocate memory" in text or "failed to allocate" in text \
+        or "storage size calculation overflowed" in text
 
 
 # -- held-out rows and saved weights ------------------------------------------------------------
