@@ -1,19 +1,21 @@
-"""Seconds per training epoch of the PyTorch LSTM on IMDB and SST-5 phrases, on any device (a GPU's figure
+"""Seconds per training epoch of the PyTorch models on IMDB and SST-5 phrases, on any device (a GPU's figure
 next to the CPU's gives the ratio).
 
     python benchmarks/training_speed.py prepare [--to DIR]      # where the data and gensim are: read once
-    python benchmarks/training_speed.py run --data DIR [--device cuda] [--datasets imdb,sst5-phrases]
+    python benchmarks/training_speed.py run --data DIR [--device cuda] [--datasets imdb,imdb-mlp,sst5-phrases]
                                           [--epochs N] [--batch-size N] [--threads N] [--out FILE]
 
 ``prepare`` reads each data set as ``neural.py`` does (the default ``Cleaner``, the word2vec vectorizer
-over the movie word vectors of ``neural.movie_vectors``) and saves what the network is given: the token
-ids of every text (IMDB's cut to the model's 400 tokens, as the model cuts them), the labels and the
-embedding matrix (as float16, to travel light), in one ``DATASET.npz`` per set. ``run`` needs neither the
-data, gensim nor spaCy, so it runs on a GPU machine that has only PyTorch: it trains the networks of two
-rows of ``results/neural.md``, "lstm word2vec emb. (IMDB+SST text)" on IMDB (batches of 32, early stopping
-on 10% of the training reviews) and "..., dropout 0.5, batch 64" on SST-5 phrases (early stopping on the
-held-out training sentences), scores the dev split and adds a row per set and device to
-``results/training_speed.json`` / ``.md`` (rows of the same set, model and device replaced).
+over the movie word vectors of ``neural.movie_vectors``; for ``imdb-mlp`` the tf-idf vectorizer of
+``neural.VECTORIZERS``) and saves what the network is given: the token ids of every text (IMDB's cut to
+the model's 400 tokens, as the model cuts them), the labels and the embedding matrix, or the tf-idf rows
+(their numbers as float16, to travel light), in one ``NAME.npz`` per run. ``run`` needs neither the data, gensim
+nor spaCy, so it runs on a GPU machine that has only PyTorch: it trains the networks of three rows of
+``results/neural.md``, "lstm word2vec emb. (IMDB+SST text)" and "mlp" on IMDB (the lstm in batches of
+32, the mlp of 64; early stopping on 10% of the training reviews) and "..., dropout 0.5, batch 64" on
+SST-5 phrases (early stopping on the held-out training sentences), scores the dev split and adds a row
+per run and device to ``results/training_speed.json`` / ``.md`` (rows of the same set, model and device
+replaced).
 
 "s/epoch" is the mean wall time of an epoch including its held-out check (the trainer's history), "first"
 the first epoch's (CUDA start-up and cuDNN's choice of kernels fall in it), "prepare s" the time from the
@@ -30,20 +32,22 @@ import time
 from pathlib import Path
 
 import numpy as np
+import scipy.sparse as sp
 from sklearn.metrics import accuracy_score, f1_score
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 import datasets  # noqa: E402
 
 from sentiment.checks import check_labels  # noqa: E402
-from sentiment.models.neural import LSTMModel  # noqa: E402
+from sentiment.models.neural import LSTMModel, MLPModel  # noqa: E402
 from sentiment.models.trainer import device_name, resolve_device  # noqa: E402
 
 RESULTS = Path(__file__).resolve().parent / "results"
 MAX_LENGTH = 400  # LSTMModel's default max_length: the tokens it keeps of a text
-MODELS = {  # dataset: (the row's model in results/neural.md, LSTMModel options)
-    "imdb": ("lstm word2vec emb. (IMDB+SST text)", {"init_embeddings": True}),
-    "sst5-phrases": ("lstm word2vec emb. (IMDB+SST text), dropout 0.5, batch 64",
+RUNS = {  # name: (dataset, the row's model in results/neural.md, model, its options)
+    "imdb": ("imdb", "lstm word2vec emb. (IMDB+SST text)", LSTMModel, {"init_embeddings": True}),
+    "imdb-mlp": ("imdb", "mlp", MLPModel, {"hidden_sizes": (256,), "dropout": 0.5, "epochs": 20}),
+    "sst5-phrases": ("sst5-phrases", "lstm word2vec emb. (IMDB+SST text), dropout 0.5, batch 64", LSTMModel,
                      {"init_embeddings": True, "dropout": 0.5, "batch_size": 64}),
 }
 
@@ -73,7 +77,7 @@ def unflat(ids: np.ndarray, offsets: np.ndarray) -> list[np.ndarray]:
 
 
 def prepare(to: Path, names: list[str]) -> None:
-    from neural import movie_vectors
+    from neural import VECTORIZERS, movie_vectors
 
     from sentiment.cleaning import Cleaner
     from sentiment.registry import resolve
@@ -81,33 +85,48 @@ def prepare(to: Path, names: list[str]) -> None:
     to.mkdir(parents=True, exist_ok=True)
     cleaner = Cleaner()
     for name in names:
-        train_x, train_y, dev_x, dev_y = datasets.load(name)
+        dataset = RUNS[name][0]
+        train_x, train_y, dev_x, dev_y = datasets.load(dataset)
         held_out = np.zeros(len(train_x), dtype=bool)
-        if name.endswith("-phrases"):
-            train_x, train_y, held_out = datasets.phrases_holding_out(name)
+        if dataset.endswith("-phrases"):
+            train_x, train_y, held_out = datasets.phrases_holding_out(dataset)
         codes, classes = check_labels(train_y, len(train_x))
         lookup = {c: i for i, c in enumerate(classes.tolist())}
         train_docs, dev_docs = cleaner.tokens_of(train_x), cleaner.tokens_of(dev_x)
-        vectorizer = resolve("vectorizer", "word2vec")(vectors_path=movie_vectors()).fit(train_docs)
-        cut = MAX_LENGTH if name == "imdb" else None
-        train_ids, train_offsets = flat([s[:cut] for s in vectorizer.sequences(train_docs)])
-        dev_ids, dev_offsets = flat([s[:cut] for s in vectorizer.sequences(dev_docs)])
-        np.savez_compressed(
-            to / f"{name}.npz", train_ids=train_ids, train_offsets=train_offsets, train_y=codes,
-            held_out=held_out, dev_ids=dev_ids, dev_offsets=dev_offsets,
-            dev_y=np.array([lookup[y] for y in dev_y]), classes=np.array([str(c) for c in classes]),
-            embeddings=vectorizer.embedding_matrix().astype(np.float16),
-        )
-        print(f"{name}: {len(train_docs)} training texts, {len(dev_docs)} dev, {vectorizer.n_tokens} token ids "
+        labels = {"train_y": codes, "held_out": held_out, "dev_y": np.array([lookup[y] for y in dev_y]),
+                  "classes": np.array([str(c) for c in classes])}
+        if RUNS[name][2] is MLPModel:
+            vec_name, vec_options = VECTORIZERS["tfidf"]
+            vectorizer = resolve("vectorizer", vec_name)(**vec_options)
+            train, dev = sp.csr_matrix(vectorizer.fit_transform(train_docs)), sp.csr_matrix(vectorizer.transform(dev_docs))
+            arrays = {f"{part}_{key}": getattr(matrix, key) for part, matrix in (("train", train), ("dev", dev))
+                      for key in ("indices", "indptr", "shape")}
+            arrays.update(train_data=train.data.astype(np.float16), dev_data=dev.data.astype(np.float16))
+        else:
+            vectorizer = resolve("vectorizer", "word2vec")(vectors_path=movie_vectors()).fit(train_docs)
+            cut = MAX_LENGTH if dataset == "imdb" else None
+            train_ids, train_offsets = flat([s[:cut] for s in vectorizer.sequences(train_docs)])
+            dev_ids, dev_offsets = flat([s[:cut] for s in vectorizer.sequences(dev_docs)])
+            arrays = {"train_ids": train_ids, "train_offsets": train_offsets, "dev_ids": dev_ids,
+                      "dev_offsets": dev_offsets, "embeddings": vectorizer.embedding_matrix().astype(np.float16)}
+        np.savez_compressed(to / f"{name}.npz", **labels, **arrays)
+        print(f"{name}: {len(train_docs)} training texts, {len(dev_docs)} dev "
               f"-> {to / f'{name}.npz'} ({(to / f'{name}.npz').stat().st_size / 1e6:.1f} MB)", flush=True)
 
 
 def run_one(name: str, data: Path, device: str, epochs: int | None, batch_size: int | None = None) -> dict:
     saved = np.load(data / f"{name}.npz")
-    train = unflat(saved["train_ids"], saved["train_offsets"])
-    dev = unflat(saved["dev_ids"], saved["dev_offsets"])
+    dataset, label, model_class, options = RUNS[name]
+    if model_class is MLPModel:
+        train, dev = (sp.csr_matrix((saved[f"{part}_data"].astype(np.float32), saved[f"{part}_indices"],
+                                     saved[f"{part}_indptr"]),
+                                    shape=tuple(saved[f"{part}_shape"])) for part in ("train", "dev"))
+        vectors = None
+    else:
+        train = unflat(saved["train_ids"], saved["train_offsets"])
+        dev = unflat(saved["dev_ids"], saved["dev_offsets"])
+        vectors = SavedVectors(saved["embeddings"].astype(np.float32))
     codes, held_out = saved["train_y"], saved["held_out"]
-    label, options = MODELS[name]
     options = {**options, "device": device, **({"epochs": epochs} if epochs else {})}
     if batch_size:  # another batch size than the row's: a row of its own
         label = re.sub(r", batch \d+$", "", label) + f", batch {batch_size}"
@@ -117,8 +136,8 @@ def run_one(name: str, data: Path, device: str, epochs: int | None, batch_size: 
         stopping = ([s for s, h in zip(train, held_out) if h], codes[held_out])
         train, codes = [s for s, h in zip(train, held_out) if not h], codes[~held_out]
     start = time.perf_counter()
-    model = LSTMModel(**options).fit(train, codes, dev=stopping, vectorizer=SavedVectors(
-        saved["embeddings"].astype(np.float32)), labels=[str(c) for c in saved["classes"]])
+    model = model_class(**options).fit(train, codes, dev=stopping, vectorizer=vectors,
+                                       labels=[str(c) for c in saved["classes"]])
     seconds = time.perf_counter() - start
     predicted = model.predict_proba(dev).argmax(axis=1)
     epoch_seconds = [r["seconds"] for r in model.history_]
@@ -131,8 +150,8 @@ def run_one(name: str, data: Path, device: str, epochs: int | None, batch_size: 
     else:
         where_name = device_name(where)
     return {
-        "dataset": name, "model": label, "device": where_name,
-        "training texts": len(train), "epochs": len(epoch_seconds), "best_epoch": model.best_epoch_,
+        "dataset": dataset, "model": label, "device": where_name,
+        "training texts": len(codes), "epochs": len(epoch_seconds), "best_epoch": model.best_epoch_,
         "epoch_seconds": float(np.mean(epoch_seconds)), "first_epoch_seconds": epoch_seconds[0],
         "prepare_seconds": seconds - sum(epoch_seconds), "seconds": seconds,
         "accuracy": accuracy_score(saved["dev_y"], predicted),
@@ -141,21 +160,27 @@ def run_one(name: str, data: Path, device: str, epochs: int | None, batch_size: 
 
 
 def table(rows: list[dict]) -> str:
+    """The rows (by set, model, batch size and device), and per set and model the ratio of its slowest
+    device's epoch to its fastest's."""
+    def natural(text: str) -> list:  # "batch 64" before "batch 128"
+        return [int(part) if part.isdigit() else part for part in re.split(r"(\d+)", text)]
+
+    rows = sorted(rows, key=lambda r: (r["dataset"], natural(r["model"]), r["device"]))
     lines = ["| dataset | model | device | training texts | epochs (best) | s/epoch | first epoch s | prepare s | "
              "dev accuracy | dev macro-F1 |", "|---|---|---|---|---|---|---|---|---|---|"]
-    for r in sorted(rows, key=lambda r: (r["dataset"], r["model"], r["device"])):
+    for r in rows:
         lines.append(f"| {r['dataset']} | {r['model']} | {r['device']} | {r['training texts']:,} | {r['epochs']} "
                      f"({r['best_epoch']}) | {r['epoch_seconds']:.2f} | {r['first_epoch_seconds']:.2f} | "
                      f"{r['prepare_seconds']:.1f} | {r['accuracy']:.4f} | {r['macro_f1']:.4f} |")
-    # the ratio of each set's slowest and fastest device, per model
-    for (dataset, model) in dict.fromkeys((r["dataset"], r["model"]) for r in rows):
+    ratios = []
+    for dataset, model in dict.fromkeys((r["dataset"], r["model"]) for r in rows):
         same = sorted((r for r in rows if (r["dataset"], r["model"]) == (dataset, model)),
                       key=lambda r: r["epoch_seconds"])
         if len(same) > 1:
-            lines.append("")
-            lines.append(f"{dataset}: an epoch on {same[-1]['device']} takes {same[-1]['epoch_seconds'] / same[0]['epoch_seconds']:.0f} "
-                         f"times as long as on {same[0]['device']}.")
-    return "\n".join(lines)
+            ratios.append(f"- {dataset}, {model}: an epoch on {same[-1]['device']} takes "
+                          f"{same[-1]['epoch_seconds'] / same[0]['epoch_seconds']:.0f} times as long as on "
+                          f"{same[0]['device']}")
+    return "\n".join(lines + ([""] + ratios if ratios else []))
 
 
 def main() -> None:
@@ -163,7 +188,7 @@ def main() -> None:
     parser.add_argument("step", choices=("prepare", "run"))
     parser.add_argument("--to", "--data", dest="data", default=str(RESULTS / "training-speed-data"),
                         help="where prepare writes, and run reads, the DATASET.npz files")
-    parser.add_argument("--datasets", default="imdb,sst5-phrases")
+    parser.add_argument("--datasets", default="imdb,imdb-mlp,sst5-phrases", help="runs, of " + ", ".join(RUNS))
     parser.add_argument("--device", default="auto", help="auto, cpu, cuda, cuda:N or mps")
     parser.add_argument("--epochs", type=int, default=None, help="at most this many epochs (default: the model's 10)")
     parser.add_argument("--batch-size", type=int, default=None,
@@ -173,9 +198,9 @@ def main() -> None:
                         help="markdown table; its rows merged with those of the .json beside it")
     args = parser.parse_args()
     names = args.datasets.split(",")
-    unknown = [n for n in names if n not in MODELS]
+    unknown = [n for n in names if n not in RUNS]
     if unknown:
-        parser.error(f"unknown dataset(s) {', '.join(unknown)}; choose among {', '.join(MODELS)}")
+        parser.error(f"unknown run(s) {', '.join(unknown)}; choose among {', '.join(RUNS)}")
     if args.step == "prepare":
         prepare(Path(args.data), names)
         return

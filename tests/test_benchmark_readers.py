@@ -37,3 +37,28 @@ def test_the_aspect_vectors_read_the_aspect_models_words():
     words = aspects.vector_words(text, cleaner)
     assert words == [t.text for t in tokenize(text, cleaner)]
     assert all(isinstance(w, str) and w and " " not in w for w in words)
+
+
+def test_the_training_speed_files_hold_what_the_networks_train_on(tmp_path):
+    """training_speed.py's files (made where the data are, trained on where a GPU is) train the row's
+    networks: token ids travel through flat / unflat unchanged, and a tiny set of each kind trains."""
+    import numpy as np
+    import scipy.sparse as sp
+    import training_speed
+
+    rng = np.random.default_rng(0)
+    sequences = [rng.integers(2, 50, size=n) for n in [3, 1, 7, 0, 5] * 8]
+    ids, offsets = training_speed.flat(sequences)
+    assert ids.dtype == np.uint16 and all(np.array_equal(a, b) for a, b in zip(training_speed.unflat(ids, offsets), sequences))
+    labels = {"train_y": np.arange(40) % 2, "held_out": np.zeros(40, dtype=bool), "dev_y": np.arange(40) % 2,
+              "classes": np.array(["negative", "positive"])}
+    np.savez(tmp_path / "imdb.npz", **labels, train_ids=ids, train_offsets=offsets, dev_ids=ids, dev_offsets=offsets,
+             embeddings=rng.normal(size=(50, 8)).astype(np.float16))
+    tfidf = sp.csr_matrix(rng.random((40, 30)) * (rng.random((40, 30)) < 0.2))
+    parts = {f"{part}_{key}": getattr(tfidf, key) for part in ("train", "dev") for key in ("indices", "indptr", "shape")}
+    np.savez(tmp_path / "imdb-mlp.npz", **labels, **parts, train_data=tfidf.data.astype(np.float16),
+             dev_data=tfidf.data.astype(np.float16))
+    for name, model in (("imdb", "lstm word2vec emb. (IMDB+SST text), batch 8"), ("imdb-mlp", "mlp, batch 8")):
+        row = training_speed.run_one(name, tmp_path, "cpu", epochs=2, batch_size=8)
+        assert (row["dataset"], row["model"], row["training texts"]) == ("imdb", model, 40)
+        assert row["device"].startswith("CPU") and 1 <= row["epochs"] <= 2 and 0 <= row["accuracy"] <= 1
