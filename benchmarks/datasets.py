@@ -105,6 +105,13 @@ def results_file(given: str | None, name: str, complete: bool) -> Path | None:
     return None
 
 
+def select_rows(features, mask: np.ndarray):
+    """The rows of a feature matrix or a list of token-id sequences where ``mask`` is true."""
+    if isinstance(features, list):
+        return [f for f, keep in zip(features, mask) if keep]
+    return features[np.flatnonzero(mask)]
+
+
 def accumulate(rows: list[dict], cache: Path, key: tuple[str, ...]) -> list[dict]:
     """The rows of earlier runs kept in ``cache`` (JSON) with this run's ``rows`` in place of those with
     the same ``key`` fields; written back to ``cache``. Lets slow benchmarks run in parts."""

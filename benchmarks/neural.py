@@ -168,8 +168,8 @@ def run(name: str, args, rows: list, log) -> None:
         options = {**options, "device": args.device, **({"epochs": QUICK["epochs"]} if args.quick else {})}
         fit_on, dev_for_stopping = (train_features, codes), None
         if held_out is not None:
-            fit_on = (_rows(train_features, ~held_out), codes[~held_out])
-            dev_for_stopping = (_rows(train_features, held_out), codes[held_out])
+            fit_on = (datasets.select_rows(train_features, ~held_out), codes[~held_out])
+            dev_for_stopping = (datasets.select_rows(train_features, held_out), codes[held_out])
         start = time.perf_counter()
         model = model_cls(**options).fit(*fit_on, dev=dev_for_stopping, vectorizer=vectorizer,
                                          labels=display_names(classes), progress=args.progress)
@@ -183,13 +183,6 @@ def run(name: str, args, rows: list, log) -> None:
             "seconds": seconds, "device": device_name(resolve_device(args.device)),
         })
         log(rows[-1])
-
-
-def _rows(features, mask: np.ndarray):
-    """The rows of a feature matrix or a list of token-id sequences where ``mask`` is true."""
-    if isinstance(features, list):
-        return [f for f, keep in zip(features, mask) if keep]
-    return features[np.flatnonzero(mask)]
 
 
 def table(rows: list) -> str:

@@ -9,7 +9,8 @@ next to the CPU's gives the ratio).
 over the movie word vectors of ``neural.movie_vectors``; for ``imdb-mlp`` the tf-idf vectorizer of
 ``neural.VECTORIZERS``) and saves what the network is given: the token ids of every text (IMDB's cut to
 the model's 400 tokens, as the model cuts them), the labels and the embedding matrix, or the tf-idf rows
-(their numbers as float16, to travel light), in one ``NAME.npz`` per run. ``run`` needs neither the data, gensim
+(their numbers rounded to float16, to travel light: so an lstm starts from slightly other vectors than
+``neural.py``'s and scores a little differently), in one ``NAME.npz`` per run. ``run`` needs neither the data, gensim
 nor spaCy, so it runs on a GPU machine that has only PyTorch: it trains the networks of three rows of
 ``results/neural.md``, "lstm word2vec emb. (IMDB+SST text)" and "mlp" on IMDB (the lstm in batches of
 32, the mlp of 64; early stopping on 10% of the training reviews) and "..., dropout 0.5, batch 64" on
@@ -17,9 +18,12 @@ SST-5 phrases (early stopping on the held-out training sentences), scores the de
 per run and device to ``results/training_speed.json`` / ``.md`` (rows of the same set, model and device
 replaced).
 
-"s/epoch" is the mean wall time of an epoch including its held-out check (the trainer's history), "first"
-the first epoch's (CUDA start-up and cuDNN's choice of kernels fall in it), "prepare s" the time from the
-fit's start to the first epoch's start (padding, bucketing and copying the batches to the device, once).
+"texts given to fit" counts the training texts passed to ``fit``: on IMDB the models hold out 10% of them
+to stop on (on SST-5 phrases the held-out sentences are passed apart). "s/epoch" is the mean wall time of
+an epoch including its held-out check (the trainer's history), "first epoch s" the first one's, "prepare
+s" the fit's time outside its epochs: on a GPU mostly CUDA's start-up (at the first copy to the device),
+then building the network and padding, bucketing and copying every batch to the device, once. A ratio
+line compares the mean epochs of a model's slowest and fastest device.
 """
 
 from __future__ import annotations
@@ -114,7 +118,8 @@ def prepare(to: Path, names: list[str]) -> None:
               f"-> {to / f'{name}.npz'} ({(to / f'{name}.npz').stat().st_size / 1e6:.1f} MB)", flush=True)
 
 
-def run_one(name: str, data: Path, device: str, epochs: int | None, batch_size: int | None = None) -> dict:
+def run_one(name: str, data: Path, device: str, epochs: int | None, batch_size: int | None = None):
+    """Train the run ``name`` from its file in ``data`` on ``device``: the fitted model and its table row."""
     saved = np.load(data / f"{name}.npz")
     dataset, label, model_class, options = RUNS[name]
     if model_class is MLPModel:
@@ -133,8 +138,8 @@ def run_one(name: str, data: Path, device: str, epochs: int | None, batch_size: 
         options["batch_size"] = batch_size
     stopping = None
     if held_out.any():  # the phrase set stops on whole held-out sentences, as in neural.py
-        stopping = ([s for s, h in zip(train, held_out) if h], codes[held_out])
-        train, codes = [s for s, h in zip(train, held_out) if not h], codes[~held_out]
+        stopping = (datasets.select_rows(train, held_out), codes[held_out])
+        train, codes = datasets.select_rows(train, ~held_out), codes[~held_out]
     start = time.perf_counter()
     model = model_class(**options).fit(train, codes, dev=stopping, vectorizer=vectors,
                                        labels=[str(c) for c in saved["classes"]])
@@ -149,9 +154,9 @@ def run_one(name: str, data: Path, device: str, epochs: int | None, batch_size: 
         where_name = f"CPU, {threads} thread{'s' if threads > 1 else ''}"
     else:
         where_name = device_name(where)
-    return {
+    return model, {
         "dataset": dataset, "model": label, "device": where_name,
-        "training texts": len(codes), "epochs": len(epoch_seconds), "best_epoch": model.best_epoch_,
+        "texts given to fit": len(codes), "epochs": len(epoch_seconds), "best_epoch": model.best_epoch_,
         "epoch_seconds": float(np.mean(epoch_seconds)), "first_epoch_seconds": epoch_seconds[0],
         "prepare_seconds": seconds - sum(epoch_seconds), "seconds": seconds,
         "accuracy": accuracy_score(saved["dev_y"], predicted),
@@ -166,10 +171,10 @@ def table(rows: list[dict]) -> str:
         return [int(part) if part.isdigit() else part for part in re.split(r"(\d+)", text)]
 
     rows = sorted(rows, key=lambda r: (r["dataset"], natural(r["model"]), r["device"]))
-    lines = ["| dataset | model | device | training texts | epochs (best) | s/epoch | first epoch s | prepare s | "
+    lines = ["| dataset | model | device | texts given to fit | epochs (best) | s/epoch | first epoch s | prepare s | "
              "dev accuracy | dev macro-F1 |", "|---|---|---|---|---|---|---|---|---|---|"]
     for r in rows:
-        lines.append(f"| {r['dataset']} | {r['model']} | {r['device']} | {r['training texts']:,} | {r['epochs']} "
+        lines.append(f"| {r['dataset']} | {r['model']} | {r['device']} | {r['texts given to fit']:,} | {r['epochs']} "
                      f"({r['best_epoch']}) | {r['epoch_seconds']:.2f} | {r['first_epoch_seconds']:.2f} | "
                      f"{r['prepare_seconds']:.1f} | {r['accuracy']:.4f} | {r['macro_f1']:.4f} |")
     ratios = []
@@ -190,9 +195,11 @@ def main() -> None:
                         help="where prepare writes, and run reads, the DATASET.npz files")
     parser.add_argument("--datasets", default="imdb,imdb-mlp,sst5-phrases", help="runs, of " + ", ".join(RUNS))
     parser.add_argument("--device", default="auto", help="auto, cpu, cuda, cuda:N or mps")
-    parser.add_argument("--epochs", type=int, default=None, help="at most this many epochs (default: the model's 10)")
+    parser.add_argument("--epochs", type=int, default=None,
+                        help="at most this many epochs (default: the model's, 10 for the lstm, 20 for the mlp)")
     parser.add_argument("--batch-size", type=int, default=None,
-                        help="another batch size than the row's (32 on IMDB, 64 on SST-5 phrases): a row of its own")
+                        help="another batch size than the row's (the lstm's 32 on IMDB and 64 on SST-5 phrases, the "
+                             "mlp's 64), for every run given: rows of their own")
     parser.add_argument("--threads", type=int, default=None, help="torch CPU threads")
     parser.add_argument("--out", default=str(RESULTS / "training_speed.md"),
                         help="markdown table; its rows merged with those of the .json beside it")
@@ -210,7 +217,7 @@ def main() -> None:
         torch.set_num_threads(args.threads)
     out, done = Path(args.out), []
     for name in names:
-        row = run_one(name, Path(args.data), args.device, args.epochs, args.batch_size)
+        _, row = run_one(name, Path(args.data), args.device, args.epochs, args.batch_size)
         print(json.dumps(row), flush=True)
         done.append(row)
         merged = datasets.accumulate(done, out.with_suffix(".json"), ("dataset", "model", "device"))
