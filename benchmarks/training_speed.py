@@ -211,6 +211,10 @@ def main() -> None:
     if args.step == "prepare":
         prepare(Path(args.data), names)
         return
+    missing = [n for n in names if not (Path(args.data) / f"{n}.npz").is_file()]
+    if missing:
+        parser.error(f"no {', '.join(f'{n}.npz' for n in missing)} in {args.data}: run "
+                     f"'training_speed.py prepare --datasets {','.join(missing)}' where the data are, or give --data")
     import torch
 
     if args.threads:
