@@ -125,22 +125,30 @@ def best_classical(path: Path = RESULTS / "classical.md") -> dict[str, tuple]:
     return best
 
 
-def run(name: str, args, rows: list, log) -> None:
+def read_set(name: str, quick: bool = False):
+    """A data set as the networks read it: ``(train_docs, codes, classes, held_out, dev_docs, dev_codes)``,
+    the texts as default-Cleaner tokens, the labels as class codes; on a phrase set ``held_out`` marks the
+    training sentences held out to stop on (else None). ``quick``: 2,000 training and 500 dev texts (seed 0),
+    the phrase sets' sentences only."""
     train_x, train_y, dev_x, dev_y = datasets.load(name)
-    if args.quick:
+    if quick:
         rng = np.random.default_rng(0)
         keep = rng.permutation(len(train_x))[: QUICK["train"]]
         train_x, train_y = [train_x[i] for i in keep], [train_y[i] for i in keep]
         keep = rng.permutation(len(dev_x))[: QUICK["dev"]]
         dev_x, dev_y = [dev_x[i] for i in keep], [dev_y[i] for i in keep]
     held_out = None
-    if name.endswith("-phrases") and not args.quick:  # stop on whole held-out sentences, none of whose parts are trained on
+    if name.endswith("-phrases") and not quick:  # stop on whole held-out sentences, none of whose parts are trained on
         train_x, train_y, held_out = datasets.phrases_holding_out(name)
     codes, classes = check_labels(train_y, len(train_x))
     lookup = {c: i for i, c in enumerate(classes.tolist())}
-    dev_codes = np.array([lookup[y] for y in dev_y])
     cleaner = Cleaner()
-    train_docs, dev_docs = cleaner.tokens_of(train_x), cleaner.tokens_of(dev_x)
+    return (cleaner.tokens_of(train_x), codes, classes, held_out, cleaner.tokens_of(dev_x),
+            np.array([lookup[y] for y in dev_y]))
+
+
+def run(name: str, args, rows: list, log) -> None:
+    train_docs, codes, classes, held_out, dev_docs, dev_codes = read_set(name, args.quick)
     fitted: dict[str, tuple] = {}
     names, epoch_cap = (list(EXPERIMENTS), None) if args.full else CPU_PLAN[name]
     if args.experiments:

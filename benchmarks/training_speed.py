@@ -42,7 +42,6 @@ from sklearn.metrics import accuracy_score, f1_score
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 import datasets  # noqa: E402
 
-from sentiment.checks import check_labels  # noqa: E402
 from sentiment.models.neural import LSTMModel, MLPModel  # noqa: E402
 from sentiment.models.trainer import device_name, resolve_device  # noqa: E402
 
@@ -81,23 +80,17 @@ def unflat(ids: np.ndarray, offsets: np.ndarray) -> list[np.ndarray]:
 
 
 def prepare(to: Path, names: list[str]) -> None:
-    from neural import VECTORIZERS, movie_vectors
+    from neural import VECTORIZERS, movie_vectors, read_set
 
-    from sentiment.cleaning import Cleaner
     from sentiment.registry import resolve
 
     to.mkdir(parents=True, exist_ok=True)
-    cleaner = Cleaner()
     for name in names:
         dataset = RUNS[name][0]
-        train_x, train_y, dev_x, dev_y = datasets.load(dataset)
-        held_out = np.zeros(len(train_x), dtype=bool)
-        if dataset.endswith("-phrases"):
-            train_x, train_y, held_out = datasets.phrases_holding_out(dataset)
-        codes, classes = check_labels(train_y, len(train_x))
-        lookup = {c: i for i, c in enumerate(classes.tolist())}
-        train_docs, dev_docs = cleaner.tokens_of(train_x), cleaner.tokens_of(dev_x)
-        labels = {"train_y": codes, "held_out": held_out, "dev_y": np.array([lookup[y] for y in dev_y]),
+        train_docs, codes, classes, held_out, dev_docs, dev_codes = read_set(dataset)
+        if held_out is None:
+            held_out = np.zeros(len(codes), dtype=bool)
+        labels = {"train_y": codes, "held_out": held_out, "dev_y": dev_codes,
                   "classes": np.array([str(c) for c in classes])}
         if RUNS[name][2] is MLPModel:
             vec_name, vec_options = VECTORIZERS["tfidf"]
@@ -113,9 +106,10 @@ def prepare(to: Path, names: list[str]) -> None:
             dev_ids, dev_offsets = flat([s[:cut] for s in vectorizer.sequences(dev_docs)])
             arrays = {"train_ids": train_ids, "train_offsets": train_offsets, "dev_ids": dev_ids,
                       "dev_offsets": dev_offsets, "embeddings": vectorizer.embedding_matrix().astype(np.float16)}
-        np.savez_compressed(to / f"{name}.npz", **labels, **arrays)
-        print(f"{name}: {len(train_docs)} training texts, {len(dev_docs)} dev "
-              f"-> {to / f'{name}.npz'} ({(to / f'{name}.npz').stat().st_size / 1e6:.1f} MB)", flush=True)
+        path = to / f"{name}.npz"
+        np.savez_compressed(path, **labels, **arrays)
+        print(f"{name}: {len(train_docs)} training texts, {len(dev_docs)} dev -> {path} "
+              f"({path.stat().st_size / 1e6:.1f} MB)", flush=True)
 
 
 def run_one(name: str, data: Path, device: str, epochs: int | None, batch_size: int | None = None):
