@@ -245,12 +245,12 @@ def main() -> None:
         print(f"{r['dataset']:13s} {r['model']:20s} acc={r['accuracy']:.4f} f1={r['macro_f1']:.4f} "
               f"epochs={r['epochs']} (best {r['best_epoch']}) {r['epoch_seconds']:.1f}s/epoch ({r['seconds']:.0f}s)",
               flush=True)
+        if out:  # after each row (a run cut short keeps what it finished), with the rows of earlier runs
+            merged = datasets.accumulate([r], Path(out).with_suffix(".json"), ("dataset", "model"))
+            Path(out).write_text(table(merged) + "\n")
 
     for name in args.datasets.split(","):
         run(name, args, rows, log)
-        if out:  # with the rows of earlier runs (other --datasets), in the order of DATASETS
-            merged = datasets.accumulate(rows, Path(out).with_suffix(".json"), ("dataset", "model"))
-            Path(out).write_text(table(merged) + "\n")
     print()
     print(Path(out).read_text() if out else table(rows))
 
