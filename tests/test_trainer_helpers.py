@@ -335,3 +335,70 @@ def test_auto_picks_apple_mps_only_where_it_runs_the_networks(monkeypatch, runs,
 @pytest.mark.skipif(torch.backends.mps.is_available(), reason="this machine has Apple MPS")
 def test_the_mps_check_says_no_where_there_is_no_mps():
     assert trainer._mps_runs_the_nets.__wrapped__() is False
+
+
+def test_batches_longest_first_hold_the_same_rows_in_decreasing_length():
+    lengths = np.array([5, 1, 3, 3, 4, 2, 3, 6, 1])
+    plain = trainer.by_length(lengths, 3, np.random.default_rng(0))
+    longest = trainer.by_length(lengths, 3, np.random.default_rng(0), longest_first=True)
+    assert [sorted(rows.tolist()) for rows in longest] == [sorted(rows.tolist()) for rows in plain]
+    assert all(np.all(np.diff(lengths[rows]) <= 0) for rows in longest)
+    assert not all(np.all(np.diff(lengths[rows]) <= 0) for rows in plain)  # the CPU's order: shortest first
+    assert trainer.longest_first(torch.device("cuda")) and not trainer.longest_first(torch.device("cpu"))
+
+
+def test_an_lstm_batch_in_decreasing_length_packs_as_an_unsorted_one_does():
+    """run_lstm packs a batch that is already longest first without sorting it (no host-device wait on a
+    GPU); the states are the same as those of the same rows in another order."""
+    from sentiment.models.nets import run_lstm
+
+    torch.manual_seed(0)
+    lstm = torch.nn.LSTM(4, 3, batch_first=True, bidirectional=True)
+    x, lengths = torch.randn(3, 5, 4), torch.tensor([5, 4, 2])
+    order = torch.tensor([2, 0, 1])  # not sorted by length
+    in_order, shuffled = run_lstm(lstm, x, lengths), run_lstm(lstm, x[order], lengths[order])
+    torch.testing.assert_close(in_order[order], shuffled, atol=1e-6, rtol=0)
+    assert in_order[2, 2:].abs().sum() == 0
+
+
+def test_an_lstm_trained_on_longest_first_batches_learns_and_predicts_in_any_order(monkeypatch):
+    """The GPU's batch order (longest first), run on the CPU: training lowers the loss and the predictions
+    of texts do not depend on their order."""
+    monkeypatch.setattr(trainer, "longest_first", lambda device: True)
+    rng = np.random.default_rng(0)
+    sequences = [rng.integers(1, 50, rng.integers(1, 12)) for _ in range(300)]
+    y = np.array([int((s < 25).mean() > 0.5) for s in sequences])
+    model = neural.LSTMModel(init_embeddings=False, hidden_size=16, epochs=4, dev_fraction=0.0, lr=0.01)
+    model.fit(sequences, y, labels=["a", "b"])
+    losses = [r["train_loss"] for r in model.history_]
+    assert losses[-1] < losses[0]
+    order = rng.permutation(len(sequences))
+    np.testing.assert_allclose(model.predict_proba([sequences[i] for i in order]),
+                               model.predict_proba(sequences)[order], atol=1e-6, rtol=0)
+
+
+@pytest.mark.skipif(not torch.cuda.is_available(), reason="needs a CUDA GPU")
+def test_a_gpu_training_epoch_does_not_wait_for_the_host_at_every_batch():
+    """Batches are made once, on the device, longest first: the steps of an epoch queue work on the GPU
+    without a synchronising call each (the epoch's end reads its loss back, once)."""
+    import warnings
+
+    from sentiment.models.nets import LSTMConfig, LSTMNet
+
+    device = torch.device("cuda")
+    rng = np.random.default_rng(0)
+    sequences = [rng.integers(1, 50, rng.integers(1, 12)) for _ in range(320)]
+    batches = trainer.SequenceBatches(sequences, rng.integers(0, 2, 320), 16, device, rng=rng)
+    net = LSTMNet(LSTMConfig(n_tokens=50, embedding_dim=8, hidden_size=8, n_classes=2))
+    config = trainer.TrainConfig(epochs=1, clip_grad=1.0)
+    trainer.train(net, batches, None, config, device)  # the first epoch: CUDA's and cuDNN's start-up
+    torch.cuda.synchronize()
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        torch.cuda.set_sync_debug_mode("warn")
+        try:
+            trainer.train(net, batches, None, config, device)
+        finally:
+            torch.cuda.set_sync_debug_mode(0)
+    syncs = [w for w in caught if "synchroniz" in str(w.message)]
+    assert len(syncs) < len(batches) / 4, [f"{w.filename}:{w.lineno}" for w in syncs][:10]

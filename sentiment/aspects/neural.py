@@ -158,7 +158,7 @@ class PaddedBatches(trainer.PreparedBatches):
         self.n = int(starts[-1]) if per_token else len(lengths)
         self.y = None if y is None else trainer.targets_array(np.concatenate(y) if per_token else y)
         self.batches = []
-        for rows in trainer.by_length(lengths, batch_size, rng):
+        for rows in trainer.by_length(lengths, batch_size, rng, trainer.longest_first(device)):
             padded = [trainer.pad_arrays([field[i] for i in rows]).to(device) for field in fields]
             inputs = [*padded, torch.from_numpy(lengths[rows])]
             if dense is not None:

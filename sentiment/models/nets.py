@@ -54,7 +54,11 @@ def run_lstm(lstm: nn.LSTM, x: torch.Tensor, lengths: torch.Tensor) -> torch.Ten
     if torch.is_autocast_enabled(x.device.type):
         with torch.autocast(x.device.type, enabled=False):
             return run_lstm(lstm, x.float(), lengths)
-    packed = nn.utils.rnn.pack_padded_sequence(x, lengths, batch_first=True, enforce_sorted=False)
+    # A batch already in decreasing length (as the trainer's batches come on a GPU) packs as it is: sorting it
+    # here would cost a GPU two waits on the host per batch (the order copied to it, the inverse copied back).
+    # A traced export must take batches in any order.
+    in_order = not torch.jit.is_tracing() and bool((lengths[:-1] >= lengths[1:]).all())
+    packed = nn.utils.rnn.pack_padded_sequence(x, lengths, batch_first=True, enforce_sorted=in_order)
     states, _ = nn.utils.rnn.pad_packed_sequence(lstm(packed)[0], batch_first=True, total_length=x.shape[1])
     return states
 

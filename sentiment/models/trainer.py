@@ -426,11 +426,20 @@ class PreparedBatches:
         return (self.batches[i] for i in order)
 
 
-def by_length(lengths: np.ndarray, batch_size: int, rng=None) -> list[np.ndarray]:
+def by_length(lengths: np.ndarray, batch_size: int, rng=None, longest_first: bool = False) -> list[np.ndarray]:
     """Row indices cut into batches of similar length (:func:`_split`); ties in length broken at random with
-    ``rng``, else in row order."""
+    ``rng``, else in row order. ``longest_first``: each batch's rows in decreasing length, as packing a
+    batch for an LSTM without sorting it again needs (:func:`~sentiment.models.nets.run_lstm`)."""
     ties = rng.random(len(lengths)) if rng is not None else np.arange(len(lengths))
-    return [rows for rows in _split(np.lexsort((ties, lengths)), batch_size) if len(rows)]
+    batches = [rows for rows in _split(np.lexsort((ties, lengths)), batch_size) if len(rows)]
+    return [rows[::-1] for rows in batches] if longest_first else batches
+
+
+def longest_first(device: torch.device) -> bool:
+    """Whether batches for ``device`` come longest first (:func:`by_length`): on a GPU, where sorting a batch
+    while packing it makes the device wait for the host twice a batch; on the CPU the rows keep their
+    order, so that a CPU run trains exactly as before this option (floating-point sums in the same order)."""
+    return device.type != "cpu"
 
 
 class SequenceBatches(PreparedBatches):
@@ -449,7 +458,7 @@ class SequenceBatches(PreparedBatches):
         if max_length:
             lengths = np.minimum(lengths, max_length)
         self.batches = []
-        for rows in by_length(lengths, batch_size, rng):
+        for rows in by_length(lengths, batch_size, rng, longest_first(device)):
             tokens, lengths_cpu = pad_sequences([sequences[i] for i in rows], max_length)
             targets = None if self.y is None else torch.as_tensor(self.y[rows]).to(device)
             batch_weights = None if weights is None else weights[torch.from_numpy(rows)].to(device)
