@@ -252,7 +252,7 @@ def main() -> None:
     for name in args.datasets.split(","):
         run(name, args, rows, log)
     print()
-    print(Path(out).read_text() if out else table(rows))
+    print(Path(out).read_text() if out and Path(out).is_file() else table(rows))
 
 
 if __name__ == "__main__":

@@ -111,15 +111,16 @@ def test_the_hold_out_returns_only_weighted_rows_of_a_class_its_weighted_trainin
         assert {r for r in rows.tolist() if r % 2 and r not in (1, 3)} <= set(dev[0].tolist())  # those that weigh 0 stay
 
 
-@pytest.mark.parametrize("kind", ["features", "sparse", "sequences"])
-def test_batches_carry_the_weights_of_their_rows(kind):
-    """Shuffled feature batches and length-bucketed sequence batches: each row keeps its own weight (scaled
-    to a mean of 1)."""
+@pytest.mark.parametrize("kind", ["features", "sparse", "sequences", "sequences longest first"])
+def test_batches_carry_the_weights_of_their_rows(kind, monkeypatch):
+    """Shuffled feature batches and length-bucketed sequence batches (also longest first, as on a GPU): each
+    row keeps its own weight (scaled to a mean of 1)."""
+    monkeypatch.setattr(trainer, "longest_first", lambda device: kind == "sequences longest first")
     rng = np.random.default_rng(0)
     n = 37
     weights = rng.uniform(0.1, 5.0, n)
     y = rng.integers(0, 3, n)
-    if kind == "sequences":
+    if kind.startswith("sequences"):
         sequences = [rng.integers(1, 50, rng.integers(1, 9)).tolist() for _ in range(n)]
         batches = trainer.SequenceBatches(sequences, y, 5, torch.device("cpu"), rng=rng, sample_weight=weights)
     else:
@@ -347,34 +348,80 @@ def test_batches_longest_first_hold_the_same_rows_in_decreasing_length():
     assert trainer.longest_first(torch.device("cuda")) and not trainer.longest_first(torch.device("cpu"))
 
 
-def test_an_lstm_batch_in_decreasing_length_packs_as_an_unsorted_one_does():
-    """run_lstm packs a batch that is already longest first without sorting it (no host-device wait on a
-    GPU); the states are the same as those of the same rows in another order."""
-    from sentiment.models.nets import run_lstm
+def _packs_as_given_anywhere(x, lengths):
+    """The GPU's packing rule (:func:`sentiment.models.nets.packs_as_given`) without its device condition, so
+    the CPU tests can run the path a GPU takes."""
+    return not torch.jit.is_tracing() and bool((lengths[:-1] >= lengths[1:]).all())
 
+
+def test_only_a_gpu_batch_longest_first_packs_as_given():
+    from sentiment.models.nets import packs_as_given
+
+    on_a_device = torch.empty(3, 5, 4, device="meta")  # any device but the CPU, as a GPU would be
+    assert packs_as_given(on_a_device, torch.tensor([5, 4, 2])) and packs_as_given(on_a_device, torch.tensor([3, 3, 3]))
+    assert not packs_as_given(on_a_device, torch.tensor([2, 4, 5]))
+    assert not packs_as_given(torch.empty(3, 5, 4), torch.tensor([5, 4, 2]))  # the CPU sorts, as it always did
+    assert not packs_as_given(on_a_device, torch.tensor([5, 4, 2], device="meta"))  # no reading lengths off a device
+
+
+def test_an_lstm_batch_packed_as_given_has_the_states_of_a_sorted_one(monkeypatch):
+    """A batch longest first packed without sorting (the GPU's path) gives the states that the same rows in
+    another order, sorted while packing, give."""
+    from sentiment.models import nets
+
+    asked = []
+    pack = torch.nn.utils.rnn.pack_padded_sequence
+    monkeypatch.setattr(torch.nn.utils.rnn, "pack_padded_sequence",
+                        lambda *a, **k: asked.append(k["enforce_sorted"]) or pack(*a, **k))
+    monkeypatch.setattr(nets, "packs_as_given", _packs_as_given_anywhere)
     torch.manual_seed(0)
     lstm = torch.nn.LSTM(4, 3, batch_first=True, bidirectional=True)
     x, lengths = torch.randn(3, 5, 4), torch.tensor([5, 4, 2])
     order = torch.tensor([2, 0, 1])  # not sorted by length
-    in_order, shuffled = run_lstm(lstm, x, lengths), run_lstm(lstm, x[order], lengths[order])
+    in_order, shuffled = nets.run_lstm(lstm, x, lengths), nets.run_lstm(lstm, x[order], lengths[order])
+    assert asked == [True, False]
     torch.testing.assert_close(in_order[order], shuffled, atol=1e-6, rtol=0)
     assert in_order[2, 2:].abs().sum() == 0
 
 
 def test_an_lstm_trained_on_longest_first_batches_learns_and_predicts_in_any_order(monkeypatch):
-    """The GPU's batch order (longest first), run on the CPU: training lowers the loss and the predictions
-    of texts do not depend on their order."""
+    """The GPU's batches (longest first, packed as given), on the CPU: training lowers the loss and the
+    predictions of texts do not depend on their order."""
+    from sentiment.models import nets
+
     monkeypatch.setattr(trainer, "longest_first", lambda device: True)
+    monkeypatch.setattr(nets, "packs_as_given", _packs_as_given_anywhere)
     rng = np.random.default_rng(0)
     sequences = [rng.integers(1, 50, rng.integers(1, 12)) for _ in range(300)]
     y = np.array([int((s < 25).mean() > 0.5) for s in sequences])
     model = neural.LSTMModel(init_embeddings=False, hidden_size=16, epochs=4, dev_fraction=0.0, lr=0.01)
-    model.fit(sequences, y, labels=["a", "b"])
+    model.fit(sequences, y, labels=["a", "b"], sample_weight=rng.uniform(0.5, 2.0, len(y)))
     losses = [r["train_loss"] for r in model.history_]
     assert losses[-1] < losses[0]
     order = rng.permutation(len(sequences))
     np.testing.assert_allclose(model.predict_proba([sequences[i] for i in order]),
                                model.predict_proba(sequences)[order], atol=1e-6, rtol=0)
+
+
+def test_aspect_token_batches_longest_first_keep_each_token_with_its_tag(monkeypatch):
+    """The aspect tagger's batches, longest first as on a GPU: a batch's per-token targets are its rows' tags
+    in the order the network gives its tokens (row by row, each row's tokens in order)."""
+    monkeypatch.setattr(trainer, "longest_first", lambda device: True)
+    rng = np.random.default_rng(0)
+    words = [rng.integers(1, 30, n) for n in (3, 1, 4, 4, 2, 5, 1)]
+    tags = [rng.integers(0, 3, len(w)) for w in words]
+    batches = aspect_neural.PaddedBatches([words], tags, 3, torch.device("cpu"), per_token=True, rng=rng)
+    starts = np.concatenate([[0], np.cumsum([len(w) for w in words])])
+    seen = []
+    for batch in batches:
+        padded, lengths = batch.inputs
+        assert np.all(np.diff(lengths.numpy()) <= 0)
+        rows = [int(np.searchsorted(starts, t, side="right")) - 1 for t in batch.rows[np.r_[0, np.cumsum(lengths.numpy())[:-1]]]]
+        tokens = padded[padded != 0].numpy()  # what TaggerNet.forward keeps: row-major, padding dropped
+        np.testing.assert_array_equal(tokens, np.concatenate([words[r] for r in rows]))
+        np.testing.assert_array_equal(batch.targets.numpy(), np.concatenate([tags[r] for r in rows]))
+        seen += rows
+    assert sorted(seen) == list(range(len(words)))
 
 
 @pytest.mark.skipif(not torch.cuda.is_available(), reason="needs a CUDA GPU")
@@ -397,8 +444,11 @@ def test_a_gpu_training_epoch_does_not_wait_for_the_host_at_every_batch():
         warnings.simplefilter("always")
         torch.cuda.set_sync_debug_mode("warn")
         try:
+            torch.ones(1, device=device).item()  # one wait for certain: the check sees waits at all
+            control = len(caught)
             trainer.train(net, batches, None, config, device)
         finally:
             torch.cuda.set_sync_debug_mode(0)
-    syncs = [w for w in caught if "synchroniz" in str(w.message)]
+    assert control >= 1
+    syncs = [w for w in caught[control:] if "synchroniz" in str(w.message)]
     assert len(syncs) < len(batches) / 4, [f"{w.filename}:{w.lineno}" for w in syncs][:10]

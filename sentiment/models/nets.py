@@ -46,6 +46,16 @@ def head_loss(head: str, logits: torch.Tensor, targets: torch.Tensor, class_weig
     return (per_row * sample_weights).sum() / len(targets)
 
 
+def packs_as_given(x: torch.Tensor, lengths: torch.Tensor) -> bool:
+    """Whether :func:`run_lstm` packs the batch ``x`` as it comes, not sorted by length: on a GPU, when its
+    rows come longest first (as the trainer's batches do there), since sorting them and sorting the states
+    back makes the host wait for the device twice a batch (an order copied to it, another copied back). On
+    the CPU, where sorting costs no such wait, batches are sorted as they always were (a CPU run repeats
+    bit for bit); a traced export must take batches in any order."""
+    return (x.device.type != "cpu" and lengths.device.type == "cpu" and not torch.jit.is_tracing()
+            and bool((lengths[:-1] >= lengths[1:]).all()))
+
+
 def run_lstm(lstm: nn.LSTM, x: torch.Tensor, lengths: torch.Tensor) -> torch.Tensor:
     """The states of a batch-first ``lstm`` over ``x`` (batch, time, features), packed by ``lengths`` (CPU
     int64) and padded back to ``x``'s length with zeros. In float32 even under autocast: autocast runs a
@@ -54,11 +64,7 @@ def run_lstm(lstm: nn.LSTM, x: torch.Tensor, lengths: torch.Tensor) -> torch.Ten
     if torch.is_autocast_enabled(x.device.type):
         with torch.autocast(x.device.type, enabled=False):
             return run_lstm(lstm, x.float(), lengths)
-    # A batch already in decreasing length (as the trainer's batches come on a GPU) packs as it is: sorting it
-    # here would cost a GPU two waits on the host per batch (the order copied to it, the inverse copied back).
-    # A traced export must take batches in any order.
-    in_order = not torch.jit.is_tracing() and bool((lengths[:-1] >= lengths[1:]).all())
-    packed = nn.utils.rnn.pack_padded_sequence(x, lengths, batch_first=True, enforce_sorted=in_order)
+    packed = nn.utils.rnn.pack_padded_sequence(x, lengths, batch_first=True, enforce_sorted=packs_as_given(x, lengths))
     states, _ = nn.utils.rnn.pad_packed_sequence(lstm(packed)[0], batch_first=True, total_length=x.shape[1])
     return states
 

@@ -432,13 +432,14 @@ def by_length(lengths: np.ndarray, batch_size: int, rng=None, longest_first: boo
     batch for an LSTM without sorting it again needs (:func:`~sentiment.models.nets.run_lstm`)."""
     ties = rng.random(len(lengths)) if rng is not None else np.arange(len(lengths))
     batches = [rows for rows in _split(np.lexsort((ties, lengths)), batch_size) if len(rows)]
-    return [rows[::-1] for rows in batches] if longest_first else batches
+    return [rows[::-1].copy() for rows in batches] if longest_first else batches  # copies: torch takes no negative strides
 
 
 def longest_first(device: torch.device) -> bool:
     """Whether batches for ``device`` come longest first (:func:`by_length`): on a GPU, where sorting a batch
-    while packing it makes the device wait for the host twice a batch; on the CPU the rows keep their
-    order, so that a CPU run trains exactly as before this option (floating-point sums in the same order)."""
+    while packing it makes the host wait for the device twice a batch
+    (:func:`~sentiment.models.nets.packs_as_given`); on the CPU the rows keep their order, so that a CPU
+    run trains exactly as before this option (the same dropout masks on the same rows)."""
     return device.type != "cpu"
 
 
