@@ -35,8 +35,9 @@ Rows marked "both domains" (``--pooled``) come from one set of models trained on
 laptops training sentences together (no categories: laptops have none), scored on each domain's dev.
 
 Run: ``python benchmarks/aspects.py [--data DIR] [--domains restaurants,laptops] [--pooled] [--classical-only] [--out benchmarks/results/aspects.md]``
-(on one CPU thread shared with two other runs: about 50 minutes for restaurants, 30 for laptops, 75 for
---pooled; the word vectors are built once, about 4 minutes).
+(on one CPU thread, with ``--domains restaurants,laptops`` and ``--domains "" --pooled`` side by side on
+2 cores: about 13 minutes a domain and 26 for --pooled on 4 December 2026, 50 / 30 / 75 on a busier
+day; the word vectors and the prior are built once first, about 3 minutes).
 With ``--out``, each run adds its rows to ``aspects.json`` beside the table (replacing rows of the same
 domain and model) and writes the table of all of them, so the domains can run apart.
 """
