@@ -364,6 +364,17 @@ def test_only_a_gpu_batch_longest_first_packs_as_given():
     assert not packs_as_given(on_a_device, torch.tensor([5, 4, 2], device="meta"))  # no reading lengths off a device
 
 
+def test_run_lstm_takes_lengths_as_a_list_too(monkeypatch):
+    """As packing does, also on the GPU's path (packing as given, which reads the lengths' order)."""
+    from sentiment.models import nets
+
+    monkeypatch.setattr(nets, "packs_as_given", _packs_as_given_anywhere)
+    torch.manual_seed(0)
+    lstm = torch.nn.LSTM(4, 3, batch_first=True)
+    x = torch.randn(2, 5, 4)
+    torch.testing.assert_close(nets.run_lstm(lstm, x, [5, 2]), nets.run_lstm(lstm, x, torch.tensor([5, 2])))
+
+
 def test_an_lstm_batch_packed_as_given_has_the_states_of_a_sorted_one(monkeypatch):
     """A batch longest first packed without sorting (the GPU's path) gives the states that the same rows in
     another order, sorted while packing, give."""
