@@ -348,12 +348,6 @@ def test_batches_longest_first_hold_the_same_rows_in_decreasing_length():
     assert trainer.longest_first(torch.device("cuda")) and not trainer.longest_first(torch.device("cpu"))
 
 
-def _packs_as_given_anywhere(x, lengths):
-    """The GPU's packing rule (:func:`sentiment.models.nets.packs_as_given`) without its device condition, so
-    the CPU tests can run the path a GPU takes."""
-    return not torch.jit.is_tracing() and bool((lengths[:-1] >= lengths[1:]).all())
-
-
 def test_only_a_gpu_batch_longest_first_packs_as_given():
     from sentiment.models.nets import packs_as_given
 
@@ -368,7 +362,7 @@ def test_run_lstm_takes_lengths_as_a_list_too(monkeypatch):
     """As packing does, also on the GPU's path (packing as given, which reads the lengths' order)."""
     from sentiment.models import nets
 
-    monkeypatch.setattr(nets, "packs_as_given", _packs_as_given_anywhere)
+    monkeypatch.setattr(nets, "longest_first", lambda device: True)  # the GPU's packing, on the CPU
     torch.manual_seed(0)
     lstm = torch.nn.LSTM(4, 3, batch_first=True)
     x = torch.randn(2, 5, 4)
@@ -384,7 +378,7 @@ def test_an_lstm_batch_packed_as_given_has_the_states_of_a_sorted_one(monkeypatc
     pack = torch.nn.utils.rnn.pack_padded_sequence
     monkeypatch.setattr(torch.nn.utils.rnn, "pack_padded_sequence",
                         lambda *a, **k: asked.append(k["enforce_sorted"]) or pack(*a, **k))
-    monkeypatch.setattr(nets, "packs_as_given", _packs_as_given_anywhere)
+    monkeypatch.setattr(nets, "longest_first", lambda device: True)  # the GPU's packing, on the CPU
     torch.manual_seed(0)
     lstm = torch.nn.LSTM(4, 3, batch_first=True, bidirectional=True)
     x, lengths = torch.randn(3, 5, 4), torch.tensor([5, 4, 2])
@@ -401,7 +395,7 @@ def test_an_lstm_trained_on_longest_first_batches_learns_and_predicts_in_any_ord
     from sentiment.models import nets
 
     monkeypatch.setattr(trainer, "longest_first", lambda device: True)
-    monkeypatch.setattr(nets, "packs_as_given", _packs_as_given_anywhere)
+    monkeypatch.setattr(nets, "longest_first", lambda device: True)  # the GPU's packing, on the CPU
     rng = np.random.default_rng(0)
     sequences = [rng.integers(1, 50, rng.integers(1, 12)) for _ in range(300)]
     y = np.array([int((s < 25).mean() > 0.5) for s in sequences])

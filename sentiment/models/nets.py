@@ -46,13 +46,20 @@ def head_loss(head: str, logits: torch.Tensor, targets: torch.Tensor, class_weig
     return (per_row * sample_weights).sum() / len(targets)
 
 
+def longest_first(device: torch.device) -> bool:
+    """Whether batches for ``device`` come longest first (``trainer.by_length``) and :func:`run_lstm` packs
+    them as they come: on a GPU, where sorting a batch by length and sorting the states back makes the host
+    wait for the device twice a batch (an order copied to it, another copied back). On the CPU, where sorting
+    costs no such wait, the rows keep their order and are sorted while packing, as they always were, so a
+    CPU run trains exactly as before (the same dropout masks on the same rows)."""
+    return device.type != "cpu"
+
+
 def packs_as_given(x: torch.Tensor, lengths: torch.Tensor) -> bool:
-    """Whether :func:`run_lstm` packs the batch ``x`` as it comes, not sorted by length: on a GPU, when its
-    rows come longest first (as the trainer's batches do there), since sorting them and sorting the states
-    back makes the host wait for the device twice a batch (an order copied to it, another copied back). On
-    the CPU, where sorting costs no such wait, batches are sorted as they always were (a CPU run repeats
-    bit for bit); a traced export must take batches in any order."""
-    return (x.device.type != "cpu" and lengths.device.type == "cpu" and not torch.jit.is_tracing()
+    """Whether :func:`run_lstm` packs the batch ``x`` as it comes, not sorted by length: on a device whose
+    batches come longest first (:func:`longest_first`), when its rows do; a traced export must take
+    batches in any order."""
+    return (longest_first(x.device) and lengths.device.type == "cpu" and not torch.jit.is_tracing()
             and bool((lengths[:-1] >= lengths[1:]).all()))
 
 

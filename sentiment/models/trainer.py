@@ -38,7 +38,7 @@ from tqdm.auto import tqdm
 from ..errors import ConfigError, TrainingError
 from ..multilabel import label_f1, tune_thresholds
 from ..persistence import one_line
-from .nets import HEADS, head_loss, head_probabilities
+from .nets import HEADS, head_loss, head_probabilities, longest_first
 
 OPTIMIZERS = ("adam", "adamw", "sgd")
 SCHEDULES = ("plateau", "cosine", None)
@@ -429,18 +429,10 @@ class PreparedBatches:
 def by_length(lengths: np.ndarray, batch_size: int, rng=None, longest_first: bool = False) -> list[np.ndarray]:
     """Row indices cut into batches of similar length (:func:`_split`); ties in length broken at random with
     ``rng``, else in row order. ``longest_first``: each batch's rows in decreasing length, as packing a
-    batch for an LSTM without sorting it again needs (:func:`~sentiment.models.nets.run_lstm`)."""
+    batch for an LSTM without sorting it again needs (:func:`~sentiment.models.nets.longest_first`)."""
     ties = rng.random(len(lengths)) if rng is not None else np.arange(len(lengths))
     batches = [rows for rows in _split(np.lexsort((ties, lengths)), batch_size) if len(rows)]
     return [rows[::-1].copy() for rows in batches] if longest_first else batches  # copies: torch takes no negative strides
-
-
-def longest_first(device: torch.device) -> bool:
-    """Whether batches for ``device`` come longest first (:func:`by_length`): on a GPU, where sorting a batch
-    while packing it makes the host wait for the device twice a batch
-    (:func:`~sentiment.models.nets.packs_as_given`); on the CPU the rows keep their order, so that a CPU
-    run trains exactly as before this option (the same dropout masks on the same rows)."""
-    return device.type != "cpu"
 
 
 class SequenceBatches(PreparedBatches):
