@@ -120,7 +120,8 @@ def accumulate(rows: list[dict], cache: Path, key: tuple[str, ...]) -> list[dict
     kept = json.loads(cache.read_text()) if cache.is_file() else []
     done = {tuple(r[k] for k in key) for r in rows}
     merged = [r for r in kept if tuple(r[k] for k in key) not in done] + rows
-    partial = cache.with_name(cache.name + ".partial")  # then renamed: a run killed mid-write loses no rows
-    partial.write_text(json.dumps(merged, indent=1) + "\n")
-    partial.replace(cache)
+    from sentiment.persistence import atomic_file
+
+    with atomic_file(cache) as partial:  # a run killed mid-write loses no rows
+        Path(partial).write_text(json.dumps(merged, indent=1) + "\n")
     return merged
