@@ -292,6 +292,70 @@ def test_sparse_input_is_never_densified(data, monkeypatch):
     assert pipe.predict_proba(dev_x).shape == (len(dev_x), 2)
 
 
+def test_a_weight_average_is_the_mean_of_the_steps_so_far_then_a_moving_average():
+    net = torch.nn.Sequential(torch.nn.Linear(2, 2), torch.nn.BatchNorm1d(2))
+    net[0].bias.requires_grad_(False)  # frozen: never averaged
+    frozen_before = net[0].bias.detach().clone()
+    average = trainer.WeightAverage(net, horizon=3.0)
+    seen = []
+    for step in range(1, 9):
+        with torch.no_grad():
+            net[0].weight.fill_(float(step))
+            net[0].bias.fill_(100.0)  # changed behind the optimizer's back: the average keeps the copy
+        net[1].running_mean.fill_(float(step))
+        net[1].num_batches_tracked.fill_(step)
+        average.update()
+        seen.append(float(step))
+        kept = average.net[0].weight.detach()
+        if step <= 3:  # 1 / step is above 1 - exp(-1/3): the plain mean of the steps so far
+            expected = np.mean(seen)
+        else:  # then each step moves it 1 - exp(-1/3) of the way
+            expected = expected + (1 - math.exp(-1 / 3)) * (step - expected)
+        assert float(kept[0, 0]) == pytest.approx(expected)
+        assert float(average.net[1].running_mean[0]) == pytest.approx(expected)  # float buffers too
+        assert int(average.net[1].num_batches_tracked) == step  # counts are copied
+    torch.testing.assert_close(average.net[0].bias, frozen_before)
+    assert not any(p.requires_grad for p in average.net.parameters())
+
+
+def test_ema_leaves_training_as_it_was_and_keeps_the_averaged_weights(tfidf_data):
+    X, y, _, _ = tfidf_data
+    plain = MLPModel(hidden_sizes=[16], dev_fraction=0.0, **FAST).fit(X, y)
+    averaged = MLPModel(hidden_sizes=[16], dev_fraction=0.0, ema_epochs=1.0, **FAST).fit(X, y)
+    # the same steps: the average only watches them
+    assert [r["train_loss"] for r in averaged.history_] == [r["train_loss"] for r in plain.history_]
+    # ... but the model keeps other weights than the last step's: the average of the last epoch or so
+    assert not np.allclose(averaged.predict_proba(X), plain.predict_proba(X))
+    assert np.mean(averaged.predict_proba(X).argmax(axis=1) == y) > 0.9
+
+
+def test_ema_scores_and_keeps_the_average_on_dev_data(tfidf_data):
+    X, y, dev_x, dev_y = tfidf_data
+    noisy = dev_y.copy()
+    noisy[::3] = 1 - noisy[::3]
+    model = MLPModel(hidden_sizes=[16], epochs=30, patience=2, lr=1e-2, batch_size=16, ema_epochs=0.5).fit(
+        X, y, dev=(dev_x, noisy))
+    best = max(model.history_, key=lambda r: r["dev_macro_f1"])
+    assert best["epoch"] == model.best_epoch_
+    probabilities = model.predict_proba(dev_x)
+    # the weights kept are the ones scored: the average at the end of the best epoch
+    assert f1_score(noisy, probabilities.argmax(axis=1), average="macro") == pytest.approx(best["dev_macro_f1"])
+    dev_loss = -np.mean(np.log(probabilities[np.arange(len(noisy)), noisy]))
+    assert dev_loss == pytest.approx(best["dev_loss"], rel=1e-4)
+    with pytest.raises(ConfigError, match="ema_epochs must be a number between 0.0 and 10000"):
+        MLPModel(ema_epochs=-1)
+
+
+def test_ema_leaves_frozen_embeddings_as_they_were(data):
+    train_x, train_y, _, _ = data
+    runs = {ema: Pipeline("word2vec", "lstm", hidden_size=8, freeze_embeddings=True, ema_epochs=ema,
+                          **SMALL_W2V, **FAST).fit(train_x, train_y) for ema in (0.0, 0.5)}
+    averaged, plain = runs[0.5].model_.net_, runs[0.0].model_.net_
+    np.testing.assert_array_equal(averaged.embedding.weight.detach().cpu().numpy(),
+                                  runs[0.5].vectorizer_.embedding_matrix())
+    assert not torch.equal(averaged.lstm.weight_hh_l0, plain.lstm.weight_hh_l0)  # the trained weights were averaged
+
+
 # -- LSTM ------------------------------------------------------------------------------------------
 def test_lstm_learns_and_keeps_frozen_embeddings(data, lstm_pipe):
     train_x, train_y, dev_x, dev_y = data

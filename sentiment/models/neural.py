@@ -40,6 +40,7 @@ TRAINING_DEFAULTS = {
     "patience": 3,
     "min_epochs": 1,
     "stop_metric": "macro_f1",
+    "ema_epochs": 0.0,
     "class_weight": None,
     "dev_fraction": 0.1,
     "net_seed": 0,
@@ -74,6 +75,7 @@ class NeuralModel(Stage):
             raise ConfigError(f"min_epochs={self.params['min_epochs']} is more than epochs={self.params['epochs']}: "
                               "early stopping would never judge; lower min_epochs or raise epochs")
         self._choice("stop_metric", trainer.STOP_METRICS)
+        self._number("ema_epochs", 0.0, 10_000)
         self._class_weight()
         self._number("dev_fraction", 0.0, 0.9)
         self._number("net_seed", 0, 2**63 - 1, integer=True)  # what torch and numpy take
@@ -86,6 +88,7 @@ class NeuralModel(Stage):
             weight_decay=p["weight_decay"], l1=p.get("l1", 0.0), schedule=p["schedule"],
             warmup_epochs=p["warmup_epochs"], clip_grad=p["clip_grad"], patience=p["patience"],
             min_epochs=p["min_epochs"], stop_metric=p["stop_metric"], class_weight=self._resolved_class_weight(),
+            ema_epochs=p["ema_epochs"],
         )
 
     def _resolved_class_weight(self):

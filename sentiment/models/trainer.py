@@ -8,7 +8,8 @@ waits on Python to build a batch.
 
 Training: Adam, AdamW or SGD with momentum; weight decay on weight matrices only; an optional L1
 penalty; a linear warm-up then cosine decay, or halving the learning rate when the dev metric
-stalls ("plateau"); gradient clipping; bf16 autocast on CUDA while training (predictions in full precision); early stopping on the dev macro-F1 or
+stalls ("plateau"); gradient clipping; optionally an exponential moving average of the weights
+(:class:`WeightAverage`), which is then what is scored, kept and returned; bf16 autocast on CUDA while training (predictions in full precision); early stopping on the dev macro-F1 or
 accuracy, restoring the best weights at the end. Runs are reproducible on the CPU for a given seed
 (on CUDA some kernels are not deterministic). With several labels per text (targets a 0/1 matrix,
 the sigmoid head), the dev metrics decide each label at the threshold that suits it best on the dev
@@ -19,6 +20,7 @@ which would stop training before it starts.)
 
 from __future__ import annotations
 
+import copy
 import dataclasses
 import functools
 import itertools
@@ -476,6 +478,42 @@ class TrainConfig:
     min_epochs: int = 1  # the first epoch whose weights may be kept; before it, no stopping and no plateau
     stop_metric: str = "macro_f1"  # or "accuracy"
     class_weight: str | tuple | None = None  # or "balanced", or one weight per class code
+    ema_epochs: float = 0.0  # time constant, in epochs, of a moving average of the weights (WeightAverage); 0: none
+
+
+class WeightAverage:
+    """An exponential moving average of a network's weights over its training steps (as in Polyak
+    averaging; Izmailov et al. 2018 on why averaged weights generalise better): ``self.net``, a copy of the
+    network whose trainable parameters and floating-point buffers follow the trained ones, each step by
+    ``max(1 - decay, 1 / step)`` of the way: the plain mean of the weights so far for the first
+    ``horizon`` steps, then the moving average of time constant ``horizon`` steps. Frozen weights are left
+    as they were copied, since they do not change.
+
+    Not ``torch.optim.swa_utils.AveragedModel``: it reads its step count back from the device at every
+    step (a GPU would wait for Python at each batch, what these batches are built to avoid), averages
+    frozen weights too, and fails on integer buffers when told to average buffers.
+    """
+
+    def __init__(self, net: torch.nn.Module, horizon: float) -> None:
+        self.net = copy.deepcopy(net).eval()
+        self.decay = math.exp(-1.0 / max(horizon, 1e-9))
+        self.steps = 0
+        own = dict(itertools.chain(self.net.named_parameters(), self.net.named_buffers()))
+        live = [(name, t) for name, t in itertools.chain(net.named_parameters(), net.named_buffers())
+                if t.is_floating_point() and (t.requires_grad or not isinstance(t, torch.nn.Parameter))]
+        self.pairs = [(own[name].detach(), t.detach()) for name, t in live]
+        self.copied = [(own[name].detach(), t.detach()) for name, t in net.named_buffers() if not t.is_floating_point()]
+        for param in self.net.parameters():
+            param.requires_grad_(False)
+
+    def update(self) -> None:
+        """Move the average toward the network's weights after an optimizer step."""
+        self.steps += 1
+        weight = max(1.0 - self.decay, 1.0 / self.steps)
+        for averaged, trained in self.pairs:
+            averaged.lerp_(trained, weight)
+        for averaged, trained in self.copied:  # e.g. a batch norm's count of batches
+            averaged.copy_(trained)
 
 
 class LRSchedule:
@@ -584,6 +622,8 @@ def train(net: torch.nn.Module, batches, dev, config: TrainConfig, device: torch
 
     With ``dev`` batches, training stops after ``patience`` epochs without a better dev metric and
     the best epoch's weights are restored; without, it runs all epochs and keeps the last weights.
+    With ``config.ema_epochs``, "the weights" are the moving average of :class:`WeightAverage` at the
+    end of each epoch: it is scored on ``dev`` and kept (the training loss is the trained network's).
     Early stopping judges from epoch ``min_epochs`` on: the epochs before it always train on (the
     plateau schedule keeps its rate) and their weights are never the ones kept, for a small dev split
     that would otherwise stop a network at a lucky first epoch.
@@ -600,6 +640,8 @@ def train(net: torch.nn.Module, batches, dev, config: TrainConfig, device: torch
         class_weights = torch.as_tensor(config.class_weight, dtype=torch.float32).to(device)
     penalized = [p for p in net.parameters() if p.requires_grad and p.dim() >= 2] if config.l1 else []
     trainable = [p for p in net.parameters() if p.requires_grad]
+    average = WeightAverage(net, config.ema_epochs * steps) if config.ema_epochs else None
+    scored = average.net if average is not None else net  # the weights that are scored and kept
     history: list[dict] = []
     best_score, best_state, stale = -math.inf, None, 0
     # a disabled bar is a no-op; the context closes it (and its line) however training ends
@@ -622,6 +664,8 @@ def train(net: torch.nn.Module, batches, dev, config: TrainConfig, device: torch
                     torch.nn.utils.clip_grad_norm_(trainable, config.clip_grad)
                 schedule.step()
                 optimizer.step()
+                if average is not None:
+                    average.update()
                 bar.update()
             record = {"epoch": epoch, "train_loss": total_loss.item() / batches.n, "lr": schedule.lr,
                       "dev_loss": None, "dev_accuracy": None, "dev_macro_f1": None}
@@ -630,7 +674,7 @@ def train(net: torch.nn.Module, batches, dev, config: TrainConfig, device: torch
                                     "inputs hold NaN or infinite values, or the learning rate is too high "
                                     f"(lr={config.lr:g}); check the data and word vectors, or lower lr")
             if dev is not None:
-                probabilities, record["dev_loss"] = predict(net, dev, device)
+                probabilities, record["dev_loss"] = predict(scored, dev, device)
                 record["dev_accuracy"], record["dev_macro_f1"] = dev_scores(dev.y, probabilities)
                 score = record[f"dev_{config.stop_metric}"]
             else:
@@ -642,7 +686,7 @@ def train(net: torch.nn.Module, batches, dev, config: TrainConfig, device: torch
             if improved:
                 best_score, stale = score, 0
                 if dev is not None:
-                    best_state = {k: v.detach().clone() for k, v in net.state_dict().items()}
+                    best_state = {k: v.detach().clone() for k, v in scored.state_dict().items()}
             elif judged:
                 stale += 1
             schedule.epoch_end(improved or not judged)
@@ -652,6 +696,8 @@ def train(net: torch.nn.Module, batches, dev, config: TrainConfig, device: torch
             bar.set_postfix(shown)
             if dev is not None and stale >= config.patience:
                 break
+    if best_state is None and average is not None:  # no dev data: the last average
+        best_state = average.net.state_dict()
     if best_state is not None:
         net.load_state_dict(best_state)
     net.eval()
