@@ -306,6 +306,24 @@ def test_bad_options():
     assert neural.AttentionPolarity(class_weight="balanced").options["class_weight"] == "balanced"
 
 
+def test_both_networks_train_with_the_pipelines_weight_average(data, monkeypatch):
+    seen = []
+    real = trainer.train
+    monkeypatch.setattr(trainer, "train", lambda net, batches, dev, config, *a: seen.append(
+        (type(net).__name__, config.ema_epochs)) or real(net, batches, dev, config, *a))
+    AspectPipeline(extractor="lstm", polarity="lstm", prior=None, tagger_epochs=1, polarity_epochs=1, hidden_size=8,
+                   ema_epochs=0.5, device="cpu").fit(data)
+    assert sorted(seen) == [("PolarityNet", 0.5), ("TaggerNet", 0.5)]
+    for bad in (-1, "often", True, float("nan")):
+        with pytest.raises(ConfigError, match="ema_epochs must be a number from 0 to 10000"):
+            AspectPipeline(polarity="lstm", ema_epochs=bad)
+    items = [(s["text"], a["from"], a["to"]) for s in data for a in s["aspects"]][:20]
+    labels = [a["polarity"] for s in data for a in s["aspects"]][:20]
+    with pytest.raises(ConfigError, match="ema_epochs must be a number of at least 0"):  # the classes alone
+        neural.AttentionPolarity(**{**SMALL, "epochs": 1}, ema_epochs=-2, cleaner=token_cleaner()).fit(
+            items, labels, neural.train_word_vectors([["a"]], vector_size=16, epochs=1))
+
+
 @pytest.mark.skipif(not torch.cuda.is_available(), reason="needs a CUDA GPU")
 def test_trained_on_gpu_loads_on_cpu(data, tmp_path, monkeypatch):
     pipe = AspectPipeline(extractor="lstm", polarity="lstm", prior=None, tagger_epochs=2, polarity_epochs=2,

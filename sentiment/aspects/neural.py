@@ -211,7 +211,8 @@ def network_options(p: dict, epochs: int, freeze: bool) -> dict:
     stage keeps its word vectors fixed unless ``p["freeze_embeddings"]`` says otherwise."""
     return {"epochs": epochs, "freeze_embeddings": freeze if p["freeze_embeddings"] is None else p["freeze_embeddings"],
             "hidden_size": p["hidden_size"], "dropout": p["dropout"], "n_nets": p["n_nets"],
-            "extra_words": p["extra_words"], "dev_fraction": p["dev_fraction"], "device": p["device"], "seed": p["seed"]}
+            "extra_words": p["extra_words"], "dev_fraction": p["dev_fraction"], "ema_epochs": p["ema_epochs"],
+            "device": p["device"], "seed": p["seed"]}
 
 
 def _encoder(n_in: int, hidden: int, layers: int, dropout: float) -> nn.LSTM:
@@ -390,14 +391,14 @@ class BiLSTMTagger:
                  char_filters: int = 50, case_dim: int = 8, epochs: int = 30, batch_size: int = 32,
                  lr: float = 2e-3, patience: int = 5, dev_fraction: float = 0.1, n_nets: int = 1,
                  extra_words: int = 0, freeze_embeddings: bool = False, word_dropout: float = 0.25,
-                 clusters: int = 0, cluster_dim: int = 16, device: str = "auto", seed: int = 0,
-                 cleaner=None) -> None:
+                 clusters: int = 0, cluster_dim: int = 16, ema_epochs: float = 0.0, device: str = "auto",
+                 seed: int = 0, cleaner=None) -> None:
         self.options = {"hidden_size": hidden_size, "layers": layers, "dropout": dropout, "crf": crf,
                         "char_filters": char_filters, "case_dim": case_dim, "epochs": epochs,
                         "batch_size": batch_size, "lr": lr, "patience": patience, "dev_fraction": dev_fraction,
                         "n_nets": n_nets, "extra_words": extra_words, "freeze_embeddings": freeze_embeddings,
                         "word_dropout": word_dropout, "clusters": clusters, "cluster_dim": cluster_dim,
-                        "device": device, "seed": seed}
+                        "ema_epochs": ema_epochs, "device": device, "seed": seed}
         self.cleaner = cleaner
         self.clusters_: WordClusters | None = None
         self.nets: list[TaggerNet] = []
@@ -453,8 +454,8 @@ class BiLSTMTagger:
         keep = np.array([i for i, toks in enumerate(tokenized) if toks])
         if not len(keep):
             raise DataError("the training sentences hold no tokens; give sentences with words")
-        config = trainer.TrainConfig(epochs=o["epochs"], lr=o["lr"],
-                                     patience=o["patience"], stop_metric="macro_f1")
+        config = trainer.TrainConfig(epochs=o["epochs"], lr=o["lr"], patience=o["patience"], stop_metric="macro_f1",
+                                     ema_epochs=o["ema_epochs"])
 
         def batches_of(rows, device, rng):
             return PaddedBatches([[f[i] for i in keep[rows]] for f in fields], [targets[i] for i in keep[rows]],
@@ -710,8 +711,8 @@ class AttentionPolarity:
     def __init__(self, *, hidden_size: int = 128, layers: int = 1, dropout: float = 0.5, position_dim: int = 25,
                  epochs: int = 20, batch_size: int = 32, lr: float = 1e-3, patience: int = 4, min_epochs: int = 1,
                  dev_fraction: float = 0.1, n_nets: int = 1, extra_words: int = 0, freeze_embeddings: bool = True,
-                 class_weight=None, device: str = "auto", seed: int = 0, use_prior: bool = True,
-                 pretrain_epochs: int = 2, cleaner=None, prior=None) -> None:
+                 class_weight=None, ema_epochs: float = 0.0, device: str = "auto", seed: int = 0,
+                 use_prior: bool = True, pretrain_epochs: int = 2, cleaner=None, prior=None) -> None:
         if not isinstance(min_epochs, int) or isinstance(min_epochs, bool) or not 1 <= min_epochs <= epochs:
             raise ConfigError(f"min_epochs must be a whole number from 1 to epochs ({epochs}), not {min_epochs!r}")
         if class_weight not in (None, "balanced"):  # the trainer would ignore anything else
@@ -720,7 +721,7 @@ class AttentionPolarity:
                         "position_dim": position_dim, "epochs": epochs, "batch_size": batch_size, "lr": lr,
                         "patience": patience, "min_epochs": min_epochs, "dev_fraction": dev_fraction,
                         "n_nets": n_nets, "extra_words": extra_words, "freeze_embeddings": freeze_embeddings,
-                        "class_weight": class_weight, "device": device, "seed": seed,
+                        "class_weight": class_weight, "ema_epochs": ema_epochs, "device": device, "seed": seed,
                         "use_prior": use_prior, "pretrain_epochs": pretrain_epochs}
         self.cleaner, self.prior = cleaner, prior
         self.nets: list[PolarityNet] = []
@@ -796,7 +797,7 @@ class AttentionPolarity:
         y = np.array([POLARITIES.index(label) for label in labels], dtype=np.int64)
         config = trainer.TrainConfig(epochs=o["epochs"], lr=o["lr"],
                                      patience=o["patience"], min_epochs=o["min_epochs"], stop_metric="accuracy",
-                                     class_weight=o["class_weight"])
+                                     class_weight=o["class_weight"], ema_epochs=o["ema_epochs"])
 
         def batches_of(rows, device, rng):
             return PaddedBatches([[f[i] for i in rows] for f in fields], y[rows],

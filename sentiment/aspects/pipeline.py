@@ -98,6 +98,9 @@ class AspectPipeline:
     dev_fraction : float
         Share of the training sentences (whole sentences: each sentence's aspects stay together) the
         ``lstm`` models hold out for early stopping (0: train all epochs).
+    ema_epochs : float
+        The ``lstm`` models keep a moving average of their weights, its time constant in epochs (0: the
+        weights as trained; see the trainer's ``ema_epochs``).
     device : str
         Where the ``lstm`` models train and predict: "auto" (CUDA, then MPS, then the CPU), "cpu", "cuda", ...
     pretrain : str or None
@@ -137,7 +140,7 @@ class AspectPipeline:
                  hidden_size: int = 128, dropout: float = 0.5, crf: bool = True, char_features: bool = True,
                  n_nets: int = 1, extra_words: int = 0, freeze_embeddings=None, dev_fraction: float = 0.1,
                  device: str = "auto", pretrain=None, pretrain_epochs: int = 2, categories: bool = True,
-                 contrast: float = 0.5, clusters: int | None = None):
+                 contrast: float = 0.5, clusters: int | None = None, ema_epochs: float = 0.0):
         # locals() as the first statement holds the arguments alone (keep it first, and no super() here,
         # which would add __class__)
         self.params = _checked_settings({name: value.item() if isinstance(value, (np.integer, np.floating, np.bool_))
@@ -474,6 +477,8 @@ def _checked_settings(p: dict) -> dict:
         raise ConfigError(f"dev_fraction must be a number from 0 to below 1, not {p['dev_fraction']!r}")
     if not isinstance(p["contrast"], (int, float)) or isinstance(p["contrast"], bool) or not 0 <= p["contrast"] <= 10:
         raise ConfigError(f"contrast must be a number from 0 to 10, not {p['contrast']!r}")
+    if isinstance(p["ema_epochs"], bool) or not isinstance(p["ema_epochs"], (int, float)) or not 0 <= p["ema_epochs"] <= 10_000:
+        raise ConfigError(f"ema_epochs must be a number from 0 to 10000, not {p['ema_epochs']!r}")
     if not isinstance(p["dropout"], (int, float)) or not 0 <= p["dropout"] < 1:
         raise ConfigError(f"dropout must be a number from 0 to below 1, not {p['dropout']!r}")
     for name in ("crf", "char_features", "freeze_embeddings", "categories", "keep_conflict"):
@@ -483,7 +488,8 @@ def _checked_settings(p: dict) -> dict:
         raise ConfigError("pretrain goes with polarity='lstm' or 'mean' (the network pre-trains on the texts); "
                           "add polarity=lstm or polarity=mean, or leave pretrain out")
     check_device_name(p["device"])
-    floats = {name: float(p[name]) for name in ("tagger_C", "polarity_C", "dropout", "dev_fraction", "contrast")}
+    floats = {name: float(p[name]) for name in ("tagger_C", "polarity_C", "dropout", "dev_fraction", "contrast",
+                                                "ema_epochs")}
     paths = {name: None if p[name] is None else str(p[name]) for name in ("vectors_path", "pretrain")}
     return {**p, **floats, **paths}
 

@@ -628,6 +628,8 @@ def train(net: torch.nn.Module, batches, dev, config: TrainConfig, device: torch
     plateau schedule keeps its rate) and their weights are never the ones kept, for a small dev split
     that would otherwise stop a network at a lucky first epoch.
     """
+    if isinstance(config.ema_epochs, bool) or not 0 <= config.ema_epochs < math.inf:  # NaN fails too
+        raise ConfigError(f"ema_epochs must be a number of at least 0 (0: no average), not {config.ema_epochs!r}")
     net.to(device)
     n_classes = net.config.n_classes
     optimizer = make_optimizer(net, config, device)
