@@ -31,10 +31,14 @@ The tagger of the ``lstm`` rows trains with word dropout (``BiLSTMTagger(word_dr
 aspects have more than one polarity (188 restaurant and 63 laptop aspects), where reading the sentence
 as a whole cannot be right.
 
+With ``--ema EPOCHS`` every network (tagger and polarity, their SST pre-training included) keeps a moving
+average of its weights (``ema_epochs``), and each row's label says so; run it with ``--out`` to a file of
+its own (``results/aspects_ema.md``) to set the two tables side by side.
+
 Rows marked "both domains" (``--pooled``) come from one set of models trained on the restaurants and
 laptops training sentences together (no categories: laptops have none), scored on each domain's dev.
 
-Run: ``python benchmarks/aspects.py [--data DIR] [--domains restaurants,laptops] [--pooled] [--classical-only] [--out benchmarks/results/aspects.md]``
+Run: ``python benchmarks/aspects.py [--data DIR] [--domains restaurants,laptops] [--pooled] [--classical-only] [--ema EPOCHS] [--out benchmarks/results/aspects.md]``
 (on one CPU thread, with ``--domains restaurants,laptops`` and ``--domains "" --pooled`` side by side on
 2 cores: about 13 minutes a domain and 26 for --pooled on 4 December 2026, 50 / 30 / 75 on a busier
 day; the word vectors and the prior are built once first, about 3 minutes).
@@ -122,15 +126,15 @@ def domain_split(folder: Path, domain: str) -> tuple[list[dict], list[dict]]:
 
 
 def neural_rows(train, keyed, classical_prior: AspectPipeline, classical_contrast: AspectPipeline,
-                seconds_classical: float) -> list[tuple[str, AspectPipeline, float]]:
+                seconds_classical: float, ema: float = 0.0) -> list[tuple[str, AspectPipeline, float]]:
     """The PyTorch rows: one tagger; polarity without and with the prior, with SST pre-training (two
     seeds; and with contrast sentences), the means of the seed-0 networks with the classical models, and
-    the last mean with the combined tagger."""
+    the last mean with the combined tagger; ``ema``: every network's ``ema_epochs``."""
     from sentiment.aspects.neural import AttentionPolarity, BiLSTMTagger, CombinedTagger
 
     items, labels = aspect_items(train)
     start = time.perf_counter()
-    tagger = BiLSTMTagger(cleaner=classical_prior.cleaner).fit(train, keyed)
+    tagger = BiLSTMTagger(cleaner=classical_prior.cleaner, ema_epochs=ema).fit(train, keyed)
     seconds_tagger = time.perf_counter() - start
     sst = read_polarity_texts(DATA / "sst5" / "trees" / "train.txt")
     scorer = classical_prior._prior_scorer()
@@ -142,14 +146,15 @@ def neural_rows(train, keyed, classical_prior: AspectPipeline, classical_contras
         pipe = AspectPipeline(extractor="lstm", polarity="lstm", prior=None)
         pipe.prior_ = classical_prior.prior_ if prior else None
         pipe.extractor_ = tagger
-        pipe.polarity_ = AttentionPolarity(extra_words=20_000, cleaner=pipe.cleaner, prior=prior, seed=seed).fit(
-            items, labels, keyed, pretrain=pretrain)
+        pipe.polarity_ = AttentionPolarity(extra_words=20_000, cleaner=pipe.cleaner, prior=prior, seed=seed,
+                                           ema_epochs=ema).fit(items, labels, keyed, pretrain=pretrain)
         rows.append((label, pipe, seconds_tagger + time.perf_counter() - start))
     start = time.perf_counter()
     contrast = AspectPipeline(extractor="lstm", polarity="lstm", prior=None, contrast=CONTRAST)
     contrast.prior_, contrast.extractor_ = classical_prior.prior_, tagger
     joined = train + contrastive_sentences(train, CONTRAST)
-    contrast.polarity_ = AttentionPolarity(extra_words=20_000, cleaner=contrast.cleaner, prior=scorer).fit(
+    contrast.polarity_ = AttentionPolarity(extra_words=20_000, cleaner=contrast.cleaner, prior=scorer,
+                                           ema_epochs=ema).fit(
         *aspect_items(joined), keyed, pretrain=sst, groups=aspect_groups(joined))
     rows.append((f"lstm + prior + SST pre-training + contrast {CONTRAST}", contrast,
                  seconds_tagger + time.perf_counter() - start))
@@ -185,7 +190,15 @@ def main() -> None:
     parser.add_argument("--out", default=None, help="also write the table (markdown) to this file")
     parser.add_argument("--classical-only", action="store_true",
                         help="only the classical rows (a few minutes; with --out the other rows of the table stay)")
+    parser.add_argument("--ema", type=float, default=0.0,
+                        help="every network keeps a moving average of its weights, of this time constant in epochs")
     args = parser.parse_args()
+    if args.ema < 0:
+        parser.error("--ema must be 0 or more")
+
+    def averaged(label: str) -> str:  # the classical rows have no network to average
+        return label if not args.ema or label.startswith("classical") else f"{label}, weights averaged (ema_epochs={args.ema:g})"
+
     keyed = None if args.classical_only else load_vectors(all_text_vectors())
     lines = ["| domain | model | extraction P | extraction R | extraction F1 | polarity acc | polarity macro-F1 | "
              "mixed-sentence polarity acc | end-to-end F1 | category F1 | category polarity acc | fit s |",
@@ -215,21 +228,22 @@ def main() -> None:
 
     for domain in args.domains.split(",") if args.domains else []:
         train, dev = domain_split(Path(args.data), domain)
-        for label, pipe, seconds in pipelines(train, keyed, neural=not args.classical_only):
-            record(domain, label, pipe, seconds, dev)
+        for label, pipe, seconds in pipelines(train, keyed, neural=not args.classical_only, ema=args.ema):
+            record(domain, averaged(label), pipe, seconds, dev)
     if args.pooled:  # one set of models on both domains' training sentences, scored on each domain's dev
         splits = {domain: domain_split(Path(args.data), domain) for domain in FILES}
         pooled = [s for train, _ in splits.values() for s in train]
-        for label, pipe, seconds in pipelines(pooled, keyed, categories=False, neural=not args.classical_only):
+        for label, pipe, seconds in pipelines(pooled, keyed, categories=False, neural=not args.classical_only,
+                                              ema=args.ema):
             for domain, (_, dev) in splits.items():
-                record(domain, f"{label}, both domains", pipe, seconds, dev)
+                record(domain, averaged(f"{label}, both domains"), pipe, seconds, dev)
     print("\n".join(notes))
 
 
-def pipelines(train: list[dict], keyed, categories: bool = True,
-              neural: bool = True) -> list[tuple[str, AspectPipeline, float]]:
+def pipelines(train: list[dict], keyed, categories: bool = True, neural: bool = True,
+              ema: float = 0.0) -> list[tuple[str, AspectPipeline, float]]:
     """The benchmark's models fitted on ``train``, as ``(row label, pipeline, fit seconds)``; ``neural``:
-    the PyTorch rows too."""
+    the PyTorch rows too; ``ema``: their networks' ``ema_epochs``."""
     start = time.perf_counter()
     plain = AspectPipeline(prior=None, categories=categories, contrast=0.0).fit(train)
     seconds_plain = time.perf_counter() - start
@@ -248,7 +262,7 @@ def pipelines(train: list[dict], keyed, categories: bool = True,
     seconds_contrast = time.perf_counter() - start
     rows = [("classical", plain, seconds_plain), ("classical + prior", with_prior, seconds_prior),
             (f"classical + prior + contrast {CONTRAST}", contrast, seconds_contrast)]
-    return rows + neural_rows(train, keyed, with_prior, contrast, seconds_plain) if neural else rows
+    return rows + neural_rows(train, keyed, with_prior, contrast, seconds_plain, ema) if neural else rows
 
 
 def ordered(rows: list[dict]) -> list[dict]:
