@@ -323,7 +323,8 @@ def write_report(report: dict, folder: str | Path, title: str, model=None, histo
     if history:
         from .models.neural import plot_history
 
-        options = {"weighted": model.model_.params.get("class_weight") is not None, "kept_epoch": model.model_.best_epoch_,
+        options = {"weighted": model.model_.params.get("class_weight") is not None,
+                   "averaged": bool(model.model_.params.get("ema_epochs")), "kept_epoch": model.model_.best_epoch_,
                    "multi_label": bool(report.get("multi_label")), "note": history_note}
         writers["training_history.png"] = lambda path: plot_history(history, path, **options)
     with contextlib.ExitStack() as renames:  # each file is renamed into place only once all are written

@@ -612,6 +612,10 @@ def test_plot_history(mlp_pipe, tmp_path):
 
     loss_ax, _ = history_figure(mlp_pipe.model_.history_, weighted=True).axes
     assert [t.get_text() for t in loss_ax.get_legend().get_texts()] == ["train (classes weighted)", "dev (early stopping)"]
+    loss_ax, metric_ax = history_figure(mlp_pipe.model_.history_, averaged=True).axes
+    assert [t.get_text() for t in loss_ax.get_legend().get_texts()] == ["train", "dev (early stopping, weights averaged)"]
+    assert [t.get_text() for t in metric_ax.get_legend().get_texts()] == [
+        "dev accuracy (weights averaged)", "dev macro-F1 (weights averaged)"]
     assert all(float(tick).is_integer() for tick in loss_ax.get_xticks())  # whole epochs only
     kept = mlp_pipe.model_.best_epoch_
     fig = history_figure(mlp_pipe.model_.history_, kept_epoch=kept, note="trained again on all")
@@ -631,7 +635,14 @@ def test_the_report_marks_any_class_weights_and_the_kept_epoch(mlp_pipe, data, t
                                 history_note="note")
     finally:
         mlp_pipe.model_.params["class_weight"] = None
-    assert drawn == {"weighted": True, "kept_epoch": mlp_pipe.model_.best_epoch_, "multi_label": False, "note": "note"}
+    assert drawn == {"weighted": True, "averaged": False, "kept_epoch": mlp_pipe.model_.best_epoch_,
+                     "multi_label": False, "note": "note"}
+    mlp_pipe.model_.params["ema_epochs"] = 0.5  # the dev curves are then the average's
+    try:
+        evaluation.write_report(evaluation.evaluate(mlp_pipe, data[2], data[3]), tmp_path / "r", "dev", model=mlp_pipe)
+    finally:
+        mlp_pipe.model_.params["ema_epochs"] = 0.0
+    assert drawn["averaged"] is True and drawn["weighted"] is False
 
 
 @pytest.mark.skipif(torch.cuda.is_available(), reason="this machine has a GPU")

@@ -440,12 +440,14 @@ def plot_history(history: list[dict], path, **options) -> Path:
 
 
 def history_figure(history: list[dict], *, multi_label: bool = False, weighted: bool = False,
-                   kept_epoch: int | None = None, note: str | None = None):
+                   averaged: bool = False, kept_epoch: int | None = None, note: str | None = None):
     """The train and dev loss, and the dev accuracy (``multi_label``: exact match, the share of texts with
     exactly the right labels) and macro-F1 per epoch, as a matplotlib Figure. The dev data are those the
     model early-stopped on (a held-out part of the training data unless it was given dev data); ``weighted``:
     the training loss weighs the classes (a ``class_weight``), the dev loss does not, so the two curves are
-    not on one scale (the legend says so); ``kept_epoch``: the epoch whose weights the model kept
+    not on one scale (the legend says so); ``averaged``: the dev curves score the moving average of the
+    weights (``ema_epochs``), not the weights that the training loss was computed with (the legend says so);
+    ``kept_epoch``: the epoch whose weights the model kept
     (``model.best_epoch_``), marked by a dashed line; ``note``: a line above the plots.
 
     >>> history_figure(pipe.model_.history_, kept_epoch=pipe.model_.best_epoch_)  # doctest: +SKIP
@@ -460,9 +462,12 @@ def history_figure(history: list[dict], *, multi_label: bool = False, weighted: 
                  label="train (classes weighted)" if weighted else "train")
     has_dev = any(r["dev_loss"] is not None for r in history)
     if has_dev:
-        loss_ax.plot(epochs, [r["dev_loss"] for r in history], marker="o", label="dev (early stopping)")
-        metric_ax.plot(epochs, [r["dev_accuracy"] for r in history], marker="o", label="dev exact match" if multi_label else "dev accuracy")
-        metric_ax.plot(epochs, [r["dev_macro_f1"] for r in history], marker="o", label="dev macro-F1")
+        loss_ax.plot(epochs, [r["dev_loss"] for r in history], marker="o",
+                     label="dev (early stopping, weights averaged)" if averaged else "dev (early stopping)")
+        which = " (weights averaged)" if averaged else ""
+        metric_ax.plot(epochs, [r["dev_accuracy"] for r in history], marker="o",
+                       label=("dev exact match" if multi_label else "dev accuracy") + which)
+        metric_ax.plot(epochs, [r["dev_macro_f1"] for r in history], marker="o", label="dev macro-F1" + which)
         metric_ax.legend()
     else:
         metric_ax.text(0.5, 0.5, "no dev data", ha="center", va="center", transform=metric_ax.transAxes)
