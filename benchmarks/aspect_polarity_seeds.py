@@ -1,0 +1,91 @@
+"""How much do seeds move the aspect polarity network, with and without the weight average?
+
+    python benchmarks/aspect_polarity_seeds.py [--domains laptops] [--seeds 0,1,2,3] [--ema 0,1]
+                                               [--out benchmarks/results/aspect_polarity_seeds.md]
+
+The network of ``aspects.py``'s "lstm + prior + SST pre-training" rows (target-aware attention BiLSTM,
+the prior's scores as features, first trained on every SST-5 training phrase, then on the aspects),
+trained on one domain's training sentences, for each seed and each ``ema_epochs``; scored on that
+domain's dev split (the same 15% of its training file, seed 0) for polarity on the gold aspects. The
+word vectors, the prior and the split are ``aspects.py``'s (cached there), so seeds 0 and 1 repeat the
+figures of that table's rows on the same builds. Runs on one CPU thread; each run adds its rows to the
+JSON beside ``--out`` (replacing rows of the same domain, seed and ``ema_epochs``), and the table shows
+them all with each setting's mean over the seeds.
+"""
+
+from __future__ import annotations
+
+import argparse
+import fcntl
+import statistics
+import sys
+import time
+from pathlib import Path
+
+import torch
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from aspects import DATA, all_text_vectors, domain_split  # noqa: E402
+from datasets import accumulate  # noqa: E402
+from train_polarity_model import aspect_prior  # noqa: E402
+
+from sentiment.aspects.data import read_polarity_texts  # noqa: E402
+from sentiment.aspects.evaluation import evaluate_pipeline  # noqa: E402
+from sentiment.aspects.neural import AttentionPolarity  # noqa: E402
+from sentiment.aspects.pipeline import AspectPipeline, _load_prior  # noqa: E402
+from sentiment.aspects.polarity import aspect_items  # noqa: E402
+from sentiment.vectorizers.vectors_file import load_vectors  # noqa: E402
+
+RESULTS = Path(__file__).resolve().parent / "results"
+
+
+def table(rows: list[dict]) -> str:
+    rows = sorted(rows, key=lambda r: (r["domain"], r["ema_epochs"], r["seed"]))
+    lines = ["| domain | ema_epochs | seed | polarity acc | polarity macro-F1 | fit s |", "|---|---|---|---|---|---|"]
+    lines += [f"| {r['domain']} | {r['ema_epochs']:g} | {r['seed']} | {r['polarity_accuracy']:.3f} | "
+              f"{r['polarity_macro_f1']:.3f} | {r['seconds']:.0f} |" for r in rows]
+    lines += ["", "| domain | ema_epochs | seeds | mean polarity acc | lowest | highest |", "|---|---|---|---|---|---|"]
+    for key in dict.fromkeys((r["domain"], r["ema_epochs"]) for r in rows):
+        accs = [r["polarity_accuracy"] for r in rows if (r["domain"], r["ema_epochs"]) == key]
+        lines.append(f"| {key[0]} | {key[1]:g} | {len(accs)} | {statistics.mean(accs):.3f} | {min(accs):.3f} | "
+                     f"{max(accs):.3f} |")
+    return "\n".join(lines)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--data", default=str(DATA / "semeval2014_absa"))
+    parser.add_argument("--domains", default="laptops", help="comma-separated: restaurants, laptops")
+    parser.add_argument("--seeds", default="0,1,2,3")
+    parser.add_argument("--ema", default="0,1", help="comma-separated ema_epochs values (0: no average)")
+    parser.add_argument("--out", default=str(RESULTS / "aspect_polarity_seeds.md"))
+    args = parser.parse_args()
+    torch.set_num_threads(1)
+    keyed = load_vectors(all_text_vectors())
+    sst = read_polarity_texts(DATA / "sst5" / "trees" / "train.txt")
+    out = Path(args.out)
+    for domain in args.domains.split(","):
+        train, dev = domain_split(Path(args.data), domain)
+        # the classical tagger finds the terms (extraction is not scored here); the prior gives its scores
+        pipe = AspectPipeline(prior=None, categories=False, contrast=0.0).fit(train)
+        pipe.prior_ = _load_prior(aspect_prior())
+        items, labels = aspect_items(train)
+        for ema in (float(e) for e in args.ema.split(",")):
+            for seed in (int(s) for s in args.seeds.split(",")):
+                start = time.perf_counter()
+                pipe.polarity_ = AttentionPolarity(extra_words=20_000, cleaner=pipe.cleaner, prior=pipe._prior_scorer(),
+                                                   seed=seed, ema_epochs=ema).fit(items, labels, keyed, pretrain=sst)
+                report = evaluate_pipeline(pipe, dev)
+                row = {"domain": domain, "ema_epochs": ema, "seed": seed, "seconds": time.perf_counter() - start,
+                       "polarity_accuracy": report["polarity_accuracy"], "polarity_macro_f1": report["polarity_macro_f1"]}
+                print(f"{domain} ema_epochs={ema:g} seed={seed}: {row['polarity_accuracy']:.4f} "
+                      f"(macro-F1 {row['polarity_macro_f1']:.4f}, {row['seconds']:.0f} s)", flush=True)
+                with open(out.with_suffix(".lock"), "w") as lock:  # a run beside this one waits its turn
+                    fcntl.flock(lock, fcntl.LOCK_EX)
+                    merged = accumulate([row], out.with_suffix(".json"), ("domain", "ema_epochs", "seed"))
+                    out.write_text(table(merged) + "\n")
+    print(out.read_text())
+
+
+if __name__ == "__main__":
+    main()
