@@ -1,7 +1,7 @@
 """Dev-split accuracy and macro-F1 of the neural models, next to the best classical model.
 
     python benchmarks/neural.py [--datasets sst2,sst5-phrases,...] [--device auto] [--quick]
-                                [--out benchmarks/results/neural.md] [--progress] [--threads N]
+                                [--out benchmarks/results/neural.md] [--progress] [--threads N] [--epoch-cap N]
 
 Per dataset: ``mlp`` over tf-idf 1-2-grams, and ``lstm`` with random or word2vec-initialised
 embeddings (``sst2-phrases`` / ``sst5-phrases`` train on every labelled SST phrase, the dev split stays
@@ -166,6 +166,7 @@ def run(name: str, args, rows: list, log) -> None:
     train_docs, codes, classes, held_out, dev_docs, dev_codes = read_set(name, args.quick)
     fitted: dict[str, tuple] = {}
     names, epoch_cap = (list(EXPERIMENTS), None) if args.full else CPU_PLAN[name]
+    epoch_cap = args.epoch_cap or epoch_cap
     if args.experiments:
         names = [n for n in names if n in args.experiments.split(",")]
     for key in names:
@@ -236,6 +237,8 @@ def main() -> None:
     parser.add_argument("--quick", action="store_true", help="2,000 training texts and 2 epochs: a smoke test")
     parser.add_argument("--full", action="store_true", help="every experiment on every dataset (for a GPU)")
     parser.add_argument("--experiments", default=None, help="only these experiments (of EXPERIMENTS), comma-separated")
+    parser.add_argument("--epoch-cap", type=int, default=None,
+                        help="at most this many epochs, instead of the plan's cap (use another --out: rows keep their labels)")
     parser.add_argument("--out", default=None, help="markdown results (default: results/neural.md; none with --quick)")
     parser.add_argument("--progress", action="store_true", help="show a progress bar while training")
     parser.add_argument("--threads", type=int, default=None, help="torch CPU threads (1 is fastest on a busy CPU)")
