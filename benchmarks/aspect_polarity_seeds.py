@@ -16,7 +16,6 @@ them all with each setting's mean over the seeds.
 from __future__ import annotations
 
 import argparse
-import fcntl
 import statistics
 import sys
 import time
@@ -26,7 +25,7 @@ import torch
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from aspects import DATA, all_text_vectors, domain_split  # noqa: E402
-from datasets import accumulate  # noqa: E402
+from datasets import accumulate_table  # noqa: E402
 from train_polarity_model import aspect_prior  # noqa: E402
 
 from sentiment.aspects.data import read_polarity_texts  # noqa: E402
@@ -80,10 +79,7 @@ def main() -> None:
                        "polarity_accuracy": report["polarity_accuracy"], "polarity_macro_f1": report["polarity_macro_f1"]}
                 print(f"{domain} ema_epochs={ema:g} seed={seed}: {row['polarity_accuracy']:.4f} "
                       f"(macro-F1 {row['polarity_macro_f1']:.4f}, {row['seconds']:.0f} s)", flush=True)
-                with open(out.with_suffix(".lock"), "w") as lock:  # a run beside this one waits its turn
-                    fcntl.flock(lock, fcntl.LOCK_EX)
-                    merged = accumulate([row], out.with_suffix(".json"), ("domain", "ema_epochs", "seed"))
-                    out.write_text(table(merged) + "\n")
+                accumulate_table([row], out, ("domain", "ema_epochs", "seed"), lambda merged: table(merged) + "\n")
     print(out.read_text())
 
 

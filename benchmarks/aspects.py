@@ -49,7 +49,6 @@ domain and model) and writes the table of all of them, so the domains can run ap
 from __future__ import annotations
 
 import argparse
-import fcntl
 import sys
 import time
 from pathlib import Path
@@ -63,7 +62,7 @@ from sentiment.aspects.polarity import ClassicalPolarity, MeanPolarity, aspect_g
 from sentiment.vectorizers.vectors_file import load_vectors
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from datasets import ROOT, accumulate  # noqa: E402
+from datasets import ROOT, accumulate_table  # noqa: E402
 from train_polarity_model import aspect_prior  # noqa: E402
 
 GOALS = {"restaurants": {"extraction_f1": 0.82, "polarity_accuracy": 0.79},
@@ -221,10 +220,8 @@ def main() -> None:
         results.append(r)
         print(_line(r), flush=True)
         if args.out:  # with the rows of earlier runs (other --domains; a run beside this one waits its turn)
-            with open(Path(args.out).with_suffix(".lock"), "w") as lock:
-                fcntl.flock(lock, fcntl.LOCK_EX)
-                merged = accumulate(results, Path(args.out).with_suffix(".json"), ("domain", "model"))
-                Path(args.out).write_text("\n".join(lines + [_line(row) for row in ordered(merged)] + notes) + "\n")
+            accumulate_table(results, Path(args.out), ("domain", "model"),
+                             lambda merged: "\n".join(lines + [_line(row) for row in ordered(merged)] + notes) + "\n")
 
     for domain in args.domains.split(",") if args.domains else []:
         train, dev = domain_split(Path(args.data), domain)

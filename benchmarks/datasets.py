@@ -125,3 +125,17 @@ def accumulate(rows: list[dict], cache: Path, key: tuple[str, ...]) -> list[dict
     with atomic_file(cache) as partial:  # a run killed mid-write loses no rows
         Path(partial).write_text(json.dumps(merged, indent=1) + "\n")
     return merged
+
+
+def accumulate_table(rows: list[dict], out: Path, key: tuple[str, ...], render) -> list[dict]:
+    """:func:`accumulate` ``rows`` into the JSON beside ``out`` and write ``render(merged)`` (the table's text)
+    to ``out``, one run at a time (a lock file beside them): runs of one benchmark side by side keep each
+    other's rows, and the table is never one run behind. Returns the merged rows."""
+    import fcntl
+
+    out = Path(out)
+    with open(out.with_suffix(".lock"), "w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        merged = accumulate(rows, out.with_suffix(".json"), key)
+        out.write_text(render(merged))
+    return merged

@@ -264,8 +264,7 @@ def main() -> None:
               f"epochs={r['epochs']} (best {r['best_epoch']}) {r['epoch_seconds']:.1f}s/epoch ({r['seconds']:.0f}s)",
               flush=True)
         if out:  # after each row (a run cut short keeps what it finished), with the rows of earlier runs
-            merged = datasets.accumulate([r], Path(out).with_suffix(".json"), ("dataset", "model"))
-            Path(out).write_text(table(merged) + "\n")
+            datasets.accumulate_table([r], Path(out), ("dataset", "model"), lambda merged: table(merged) + "\n")
 
     for name in args.datasets.split(","):
         run(name, args, rows, log)
