@@ -499,10 +499,11 @@ class WeightAverage:
         self.decay = math.exp(-1.0 / max(horizon, 1e-9))
         self.steps = 0
         own = dict(itertools.chain(self.net.named_parameters(), self.net.named_buffers()))
-        live = [(name, t) for name, t in itertools.chain(net.named_parameters(), net.named_buffers())
-                if t.is_floating_point() and (t.requires_grad or not isinstance(t, torch.nn.Parameter))]
-        self.pairs = [(own[name].detach(), t.detach()) for name, t in live]
-        self.copied = [(own[name].detach(), t.detach()) for name, t in net.named_buffers() if not t.is_floating_point()]
+        trained = [(name, p) for name, p in net.named_parameters() if p.requires_grad]
+        buffers = list(net.named_buffers())
+        self.pairs = [(own[name].detach(), t.detach())
+                      for name, t in trained + [(name, b) for name, b in buffers if b.is_floating_point()]]
+        self.copied = [(own[name].detach(), b.detach()) for name, b in buffers if not b.is_floating_point()]
         for param in self.net.parameters():
             param.requires_grad_(False)
 
