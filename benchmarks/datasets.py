@@ -133,9 +133,12 @@ def accumulate_table(rows: list[dict], out: Path, key: tuple[str, ...], render) 
     other's rows, and the table is never one run behind. Returns the merged rows."""
     import fcntl
 
+    from sentiment.persistence import atomic_file
+
     out = Path(out)
     with open(out.with_suffix(".lock"), "w") as lock:
         fcntl.flock(lock, fcntl.LOCK_EX)
         merged = accumulate(rows, out.with_suffix(".json"), key)
-        out.write_text(render(merged))
+        with atomic_file(out) as partial:
+            Path(partial).write_text(render(merged))
     return merged

@@ -79,13 +79,17 @@ def main() -> None:
                          "macro_f1": report["macro_f1"]})
             print(f"{name} | {label} | {report['accuracy']:.4f} | {report['macro_f1']:.4f}", flush=True)
         print(f"({time.perf_counter() - start:.0f}s)", flush=True)
-        merged = datasets.accumulate(rows, out.with_suffix(".json"), ("dataset",)) if out else list(rows)
-        merged.sort(key=lambda r: datasets.DATASETS.index(r["dataset"]))
-        lines = ["| dataset | model | dev accuracy | dev macro-F1 |", "|---|---|---|---|"]
-        lines += [f"| {r['dataset']} | {r['model']} | {r['accuracy']:.4f} | {r['macro_f1']:.4f} |" for r in merged]
         if out:
-            out.write_text("\n".join(lines) + "\n")
-    print("\n" + "\n".join(lines))
+            datasets.accumulate_table(rows, out, ("dataset",), table)
+    print("\n" + (out.read_text() if out else table(rows)))
+
+
+def table(rows: list[dict]) -> str:
+    """The markdown table of ``rows``, in the order of :data:`datasets.DATASETS`."""
+    lines = ["| dataset | model | dev accuracy | dev macro-F1 |", "|---|---|---|---|"]
+    lines += [f"| {r['dataset']} | {r['model']} | {r['accuracy']:.4f} | {r['macro_f1']:.4f} |"
+              for r in sorted(rows, key=lambda r: datasets.DATASETS.index(r["dataset"]))]
+    return "\n".join(lines) + "\n"
 
 
 if __name__ == "__main__":

@@ -218,8 +218,7 @@ def main() -> None:
         _, row = run_one(name, Path(args.data), args.device, args.epochs, args.batch_size)
         print(json.dumps(row), flush=True)
         done.append(row)
-        merged = datasets.accumulate(done, out.with_suffix(".json"), ("dataset", "model", "device"))
-        out.write_text(table(merged) + "\n")
+        datasets.accumulate_table(done, out, ("dataset", "model", "device"), lambda merged: table(merged) + "\n")
     print(out.read_text())
 
 
