@@ -21,7 +21,7 @@ from sentiment.aspects import (AspectPipeline, evaluate_aspects, fit_aspects, pr
 from sentiment.aspects.data import (CONTRAST_JOINS, POLARITIES, bio_tags, check_sentence, contrastive_sentences, sentence_spans,
                                     spans_from_tags, split_sentences)
 from sentiment.aspects.evaluation import format_aspect_report, score_aspects
-from sentiment.aspects.polarity import context_features
+from sentiment.aspects.polarity import FEATURES_VERSION, ClassicalPolarity, context_features, contrasted_part
 from sentiment.errors import ConfigError, DataError, ModelFileError
 from sentiment.persistence import write_model
 from sentiment.tokens import tokenize
@@ -811,7 +811,7 @@ def test_models_saved_before_contrast_and_marked_features_load_as_trained(tiny_m
     tiny_model.save(tmp_path / "m")
     config = json.loads((tmp_path / "m" / "config.json").read_text())
     state = json.loads((tmp_path / "m" / "polarity" / "state.json").read_text())
-    assert config["pipeline"]["contrast"] == 0.5 and state["features_version"] == 2
+    assert config["pipeline"]["contrast"] == 0.5 and state["features_version"] == FEATURES_VERSION
     # an older file: no contrast setting, no feature version (written before they existed)
     del config["pipeline"]["contrast"], state["features_version"]
     (tmp_path / "m" / "polarity" / "state.json").write_text(json.dumps(state))
@@ -827,13 +827,40 @@ def test_models_saved_before_contrast_and_marked_features_load_as_trained(tiny_m
     assert "XS=awful" in marked and "XS=awful" not in unmarked and "S=awful" in unmarked
 
 
+def test_the_part_across_a_contrast_word_is_the_other_opinion():
+    words = "great food but slow service , though the decor is nice".split()
+    part = lambda term: " ".join(words[slice(*contrasted_part(words, words.index(term), words.index(term) + 1))])
+    assert (part("food"), part("service"), part("decor")) == ("slow service ,", "great food", "slow service ,")
+    assert contrasted_part("the food was fine".split(), 1, 2) == (0, 0)
+
+
+def test_the_prior_of_the_contrasted_part_is_a_feature_from_version_3():
+    """"A, but B": the prior's score of A informs B's polarity (Po); a sentence of one part has none, and a
+    model of an older features version reads as it was trained."""
+    scored = []
+
+    def prior(texts):
+        scored.extend(texts)
+        return np.array([0.1 if "slow" in t else 0.9 for t in texts])
+
+    model = ClassicalPolarity(prior=prior)
+    text = "The service was slow, but the pizza was great"
+    rows = model.features([(text, text.index("pizza"), text.index("pizza") + 5), ("The pizza was great", 4, 9)])
+    po = [f for f in rows[0] if isinstance(f, tuple) and f[0] == "Po"]
+    assert po == [("Po", pytest.approx(np.log(0.1 / 0.9)))] and "Pobin=0" in rows[0]
+    assert "The service was slow," in scored
+    assert not [f for f in rows[1] if "Po" in (f[0] if isinstance(f, tuple) else f)]
+    model.features_version = 2
+    assert not [f for f in model.features([(text, text.index("pizza"), text.index("pizza") + 5)])[0] if "Po" in (f[0] if isinstance(f, tuple) else f)]
+
+
 @pytest.mark.parametrize("version", [99, 0, "2", 2.5])
 def test_polarity_features_of_an_unknown_version_are_refused(tiny_model, tmp_path, version):
     """Read as the current version, a newer model's features would be misread without a word."""
     tiny_model.save(tmp_path / "m")
     craft_stage(tmp_path / "m", "polarity", edit_state=lambda state: state.update(features_version=version))
     with pytest.raises(ModelFileError, match=f"its polarity features are of version {version!r}, and this package "
-                                             "reads versions 1 to 2; install the version of sentiment that trained it"):
+                                             f"reads versions 1 to {FEATURES_VERSION}; install the version of sentiment that trained it"):
         AspectPipeline.load(tmp_path / "m")
 
 

@@ -7,7 +7,10 @@
   "but"/"although"/"though"/"however"/"while"/"whereas"), with negation marking (``C=``),
 * left and right windows of 4 tokens, unigrams and bigrams (``L=``, ``R=``, ``LB=``, ``RB=``),
 * a distance-weighted bag of all words in the sentence (weight ``1 / (1 + distance)``, ``D=``),
-* the sentence's words at a low weight (``S=``), for sentences with one opinion.
+* the sentence's words at a low weight (``S=``), for sentences with one opinion;
+* with a prior (a sentence polarity model): its scores of the clause, the windows and the sentence, and of
+  the part across a contrast word (``Po``: "The camera struggles in low light" for the battery of "..., but
+  the battery lasts for days"), whose opinion the aspect's part tends to oppose.
 
 The target-aware neural model is :class:`sentiment.aspects.neural.AttentionPolarity`;
 :class:`MeanPolarity` averages the probabilities of several polarity models (``polarity="mean"``).
@@ -58,39 +61,55 @@ def clause_bounds(words: list[str], first: int, last: int, breaks=CLAUSE_BREAKS)
     return start, end
 
 
-def prior_texts(text: str, tokens: list[Token], first: int, last: int) -> list[str]:
-    """The pieces of text a sentence-level polarity model scores: clause, left and right context, sentence."""
+def contrasted_part(words: list[str], first: int, last: int) -> tuple[int, int]:
+    """The token range of the part of a two-opinion sentence across the contrast word nearest the aspect
+    ("The camera struggles in low light" for the battery of "The camera struggles in low light, but the
+    battery lasts for days"); an empty range when no contrast word parts the sentence around the aspect."""
+    s0, s1 = clause_bounds(words, first, last, CONTRASTS)
+    if s0 > 0:  # the part before the contrast word that opens the aspect's part
+        return clause_bounds(words, s0 - 1, s0 - 1, CONTRASTS)[0], s0 - 1
+    if s1 < len(words):  # the part after the contrast word that closes it
+        return s1 + 1, clause_bounds(words, s1 + 1, s1 + 1, CONTRASTS)[1]
+    return 0, 0
+
+
+def prior_texts(text: str, tokens: list[Token], first: int, last: int, contrasted: bool = False) -> list[str]:
+    """The pieces of text a sentence-level polarity model scores: clause, left and right context, sentence;
+    with ``contrasted`` also the part across a contrast word (:func:`contrasted_part`, "" when none)."""
     words = [t.text for t in tokens]
     c0, c1 = clause_bounds(words, first, last)
     piece = lambda a, b: text[tokens[a].start:tokens[b - 1].end] if b > a else ""
-    return [piece(c0, c1), piece(max(0, first - WINDOW), first), piece(last, min(len(tokens), last + WINDOW)), text]
+    pieces = [piece(c0, c1), piece(max(0, first - WINDOW), first), piece(last, min(len(tokens), last + WINDOW)), text]
+    return pieces + [piece(*contrasted_part(words, first, last))] if contrasted else pieces
 
 
 PRIOR_NAMES = ("Pc", "Pl", "Pr", "Ps")
 
 
 def prior_positive(prior, pieces: list[list[str]]) -> np.ndarray:
-    """The prior's positive probability of each item's pieces (:func:`prior_texts`), (items, pieces);
-    0.5 for an empty piece."""
+    """The prior's positive probability of each item's pieces (:func:`prior_texts`; as many for every
+    item), (items, pieces); 0.5 for an empty piece."""
     flat = [p for group in pieces for p in group]
     filled = [i for i, p in enumerate(flat) if p.strip()]
     positive = np.full(len(flat), 0.5)
     if filled:
         positive[filled] = prior([flat[i] for i in filled])
-    return positive.reshape(len(pieces), len(PRIOR_NAMES))
+    return positive.reshape(len(pieces), len(pieces[0]) if pieces else len(PRIOR_NAMES))
 
 
-def prior_features(probabilities) -> list:
+def prior_features(probabilities, names=PRIOR_NAMES) -> list:
     """Features from the positive probability of each piece: the log-odds and a coarse bin."""
     out = []
-    for name, p in zip(PRIOR_NAMES, probabilities):
+    for name, p in zip(names, probabilities):
         p = min(max(float(p), 1e-4), 1 - 1e-4)
         out.append((name, float(np.log(p / (1 - p)))))
         out.append(f"{name}bin={int(p * 5)}")
     return out
 
 
-FEATURES_VERSION = 2  # 2: sentence-wide words beyond a contrast word are marked "X" (1: not marked)
+# 2: sentence-wide words beyond a contrast word are marked "X" (1: not marked); 3: the prior's score of the
+# part across a contrast word (Po), which a two-opinion sentence's other aspect takes the opposite of
+FEATURES_VERSION = 3
 
 
 def context_features(tokens: list[Token], first: int, last: int, version: int = FEATURES_VERSION) -> list:
@@ -149,10 +168,14 @@ class ClassicalPolarity:
             span = locate(toks, start, end)
             rows.append(context_features(toks, *span, version=self.features_version) if toks else ["b"])
             if self.prior is not None:
-                pieces.append(prior_texts(text, toks, *span) if toks else [text] * len(PRIOR_NAMES))
+                contrasted = self.features_version >= 3
+                pieces.append(prior_texts(text, toks, *span, contrasted) if toks
+                              else [text] * len(PRIOR_NAMES) + [""] * contrasted)
         if self.prior is not None and rows:
-            for row, probs in zip(rows, prior_positive(self.prior, pieces)):
+            for row, probs, texts in zip(rows, prior_positive(self.prior, pieces), pieces):
                 row.extend(prior_features(probs))
+                if texts[len(PRIOR_NAMES):] not in ([], [""]):  # a part across a contrast word
+                    row.extend(prior_features(probs[len(PRIOR_NAMES):], ("Po",)))
         return rows
 
     def fit(self, items: list[tuple[str, int, int]], labels: list[str], keyed=None, progress: bool = False,
