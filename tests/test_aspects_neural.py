@@ -204,8 +204,15 @@ def test_softmax_tagger_and_prior_features(data, vectors):
     prior = lambda texts: np.array([0.9 if ("great" in t or "superb" in t) else 0.3 for t in texts])
     model = neural.AttentionPolarity(**{**SMALL, "epochs": 2}, cleaner=token_cleaner(), prior=prior)
     model.fit(items, labels, vectors)
-    assert model.nets[0].config.n_prior == 4
+    assert model.nets[0].config.n_prior == 5  # clause, windows, sentence, the part across a contrast word
     assert model.predict_proba(items[:3]).shape == (3, 3)
+    contrast = [("The screen was awful, but the camera was great.", 30, 36)]
+    assert model._encode(contrast)[1][0, 4] == pytest.approx(np.log(0.3 / 0.7), rel=1e-4)  # "The screen was awful,"
+    # a network trained before the contrast part was a feature reads four, as it was trained
+    from dataclasses import replace
+
+    model.nets = [neural.PolarityNet(replace(model.nets[0].config, n_prior=4))]
+    assert model._encode(contrast)[1].shape == (1, 4) and model.predict_proba(contrast).shape == (1, 3)
 
 
 def test_pretraining_carries_sentiment_words_the_aspect_data_lack():

@@ -11,7 +11,8 @@
   joined with an embedding of its distance to the aspect (0 inside it); the aspect's mean state
   conditions an attention over the sentence (as in ATAE-LSTM / IAN); the attended context, the
   aspect state, a max-pool of the states and, optionally, the sentence-polarity "prior" scores of the
-  aspect's clause and context windows (:func:`sentiment.aspects.polarity.prior_texts`) feed the
+  aspect's clause, its context windows, the sentence and the part across a contrast word
+  (:func:`sentiment.aspects.polarity.prior_texts`) feed the
   negative / neutral / positive layer.
 
 Both train with the package's one loop (:func:`sentiment.models.trainer.train`): device ``"auto"``
@@ -737,11 +738,19 @@ class AttentionPolarity:
     def _uses_prior(self) -> bool:
         return self.prior is not None and self.options["use_prior"]
 
+    @property
+    def _contrasted(self) -> bool:
+        """Whether the prior features include the score of the part across a contrast word
+        (:func:`~sentiment.aspects.polarity.contrasted_part`): for a network trained from 5 December 2026
+        on, or about to be trained."""
+        return not self.nets or self.nets[0].config.n_prior > len(PRIOR_NAMES)
+
     def _encode(self, items: list[tuple[str, int, int]], cache: dict[str, list[Token]] | None = None,
                 with_prior: bool = True):
         """Per item its word ids and positions, and (with a prior, unless ``with_prior`` is false) the prior
         features. ``cache``: tokens of texts already tokenized (filled with the others)."""
         cache = {} if cache is None else cache
+        contrasted = self._contrasted
         words, positions, pieces = [], [], []
         for text, start, end in items:
             if text not in cache:
@@ -750,13 +759,13 @@ class AttentionPolarity:
             if not toks:  # no word at all: one unknown token standing for the aspect
                 words.append(np.array([UNKNOWN], dtype=np.int64))
                 positions.append(np.array([1], dtype=np.int64))
-                pieces.append([text] * len(PRIOR_NAMES))
+                pieces.append([text] * len(PRIOR_NAMES) + [""] * contrasted)
                 continue
             first, last = locate(toks, start, end)
             words.append(np.array([self._word_index.get(t.text, UNKNOWN) for t in toks], dtype=np.int64))
             distance = [first - i if i < first else max(0, i - last + 1) for i in range(len(toks))]
             positions.append(np.minimum(distance, MAX_DISTANCE).astype(np.int64) + 1)
-            pieces.append(prior_texts(text, toks, first, last))
+            pieces.append(prior_texts(text, toks, first, last, contrasted))
         dense = None
         if with_prior and self._uses_prior and items:
             p = np.clip(prior_positive(self.prior, pieces), 1e-4, 1 - 1e-4)
@@ -780,6 +789,7 @@ class AttentionPolarity:
         o = self.options
         if pretrain is not None:
             _check_pretraining(*pretrain)
+        self.nets = []  # a refit reads the prior features as a new network does (_contrasted)
         pretraining = pretrain is not None and o["pretrain_epochs"] > 0
         texts = list(dict.fromkeys(text for text, _, _ in items))
         token_lists = [[t.text for t in tokenize(text, self.cleaner)] for text in texts]
@@ -808,7 +818,7 @@ class AttentionPolarity:
             return PolarityNet(PolarityConfig(
                 n_words=len(self.words_) + 2, embedding_dim=dim, position_dim=o["position_dim"],
                 hidden_size=o["hidden_size"], layers=o["layers"], dropout=o["dropout"],
-                n_prior=len(PRIOR_NAMES) if dense is not None else 0))
+                n_prior=dense.shape[1] if dense is not None else 0))
 
         before = self._pretrainer(pretrain, pretrain_tokens, config, progress) if pretraining else None
         if groups is None:
