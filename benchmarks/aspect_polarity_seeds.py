@@ -1,12 +1,14 @@
 """How much do seeds move the aspect polarity network, with and without the weight average?
 
-    python benchmarks/aspect_polarity_seeds.py [--domains laptops] [--seeds 0,1,2,3] [--ema 0,1]
+    python benchmarks/aspect_polarity_seeds.py [--domains laptops | --pooled] [--seeds 0,1,2,3] [--ema 0,1]
                                                [--out benchmarks/results/aspect_polarity_seeds.md]
 
 The network of ``aspects.py``'s "lstm + prior + SST pre-training" rows (target-aware attention BiLSTM,
 the prior's scores as features, first trained on every SST-5 training phrase, then on the aspects),
 trained on one domain's training sentences, for each seed and each ``ema_epochs``; scored on that
-domain's dev split (the same 15% of its training file, seed 0) for polarity on the gold aspects. The
+domain's dev split (the same 15% of its training file, seed 0) for polarity on the gold aspects; with
+``--pooled``, trained on both domains' training sentences, as ``models/aspect`` is, and scored on each
+domain's dev split (rows "DOMAIN, both domains"). The
 word vectors, the prior and the split are ``aspects.py``'s (cached there), so seeds 0 and 1 repeat the
 figures of that table's rows on the same builds. Runs on one CPU thread; each run adds its rows to the
 JSON beside ``--out`` (replacing rows of the same domain, seed and ``ema_epochs``), and the table shows
@@ -24,7 +26,7 @@ from pathlib import Path
 import torch
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from aspects import DATA, all_text_vectors, domain_split  # noqa: E402
+from aspects import DATA, FILES, all_text_vectors, domain_split  # noqa: E402
 from datasets import accumulate_table  # noqa: E402
 from train_polarity_model import aspect_prior  # noqa: E402
 
@@ -57,14 +59,22 @@ def main() -> None:
     parser.add_argument("--domains", default="laptops", help="comma-separated: restaurants, laptops")
     parser.add_argument("--seeds", default="0,1,2,3")
     parser.add_argument("--ema", default="0,1", help="comma-separated ema_epochs values (0: no average)")
+    parser.add_argument("--pooled", action="store_true",
+                        help="train on both domains' training sentences, score on each domain's dev split")
     parser.add_argument("--out", default=str(RESULTS / "aspect_polarity_seeds.md"))
     args = parser.parse_args()
     torch.set_num_threads(1)
     keyed = load_vectors(all_text_vectors())
     sst = read_polarity_texts(DATA / "sst5" / "trees" / "train.txt")
     out = Path(args.out)
-    for domain in args.domains.split(","):
-        train, dev = domain_split(Path(args.data), domain)
+    if args.pooled:  # (what trains, {row's domain: its dev sentences})
+        splits = {domain: domain_split(Path(args.data), domain) for domain in FILES}
+        runs = [([s for train, _ in splits.values() for s in train],
+                 {f"{domain}, both domains": dev for domain, (_, dev) in splits.items()})]
+    else:
+        runs = [(train, {domain: dev}) for domain in args.domains.split(",")
+                for train, dev in [domain_split(Path(args.data), domain)]]
+    for train, devs in runs:
         # the classical tagger finds the terms (extraction is not scored here); the prior gives its scores
         pipe = AspectPipeline(prior=None, categories=False, contrast=0.0).fit(train)
         pipe.prior_ = _load_prior(aspect_prior())
@@ -74,12 +84,16 @@ def main() -> None:
                 start = time.perf_counter()
                 pipe.polarity_ = AttentionPolarity(extra_words=20_000, cleaner=pipe.cleaner, prior=pipe._prior_scorer(),
                                                    seed=seed, ema_epochs=ema).fit(items, labels, keyed, pretrain=sst)
-                report = evaluate_pipeline(pipe, dev)
-                row = {"domain": domain, "ema_epochs": ema, "seed": seed, "seconds": time.perf_counter() - start,
-                       "polarity_accuracy": report["polarity_accuracy"], "polarity_macro_f1": report["polarity_macro_f1"]}
-                print(f"{domain} ema_epochs={ema:g} seed={seed}: {row['polarity_accuracy']:.4f} "
-                      f"(macro-F1 {row['polarity_macro_f1']:.4f}, {row['seconds']:.0f} s)", flush=True)
-                accumulate_table([row], out, ("domain", "ema_epochs", "seed"), lambda merged: table(merged) + "\n")
+                seconds = time.perf_counter() - start
+                rows = []
+                for domain, dev in devs.items():
+                    report = evaluate_pipeline(pipe, dev)
+                    rows.append({"domain": domain, "ema_epochs": ema, "seed": seed, "seconds": seconds,
+                                 "polarity_accuracy": report["polarity_accuracy"],
+                                 "polarity_macro_f1": report["polarity_macro_f1"]})
+                    print(f"{domain} ema_epochs={ema:g} seed={seed}: {report['polarity_accuracy']:.4f} "
+                          f"(macro-F1 {report['polarity_macro_f1']:.4f}, {seconds:.0f} s)", flush=True)
+                accumulate_table(rows, out, ("domain", "ema_epochs", "seed"), lambda merged: table(merged) + "\n")
     print(out.read_text())
 
 
