@@ -136,6 +136,7 @@ def accumulate_table(rows: list[dict], out: Path, key: tuple[str, ...], render) 
     from sentiment.persistence import atomic_file
 
     out = Path(out)
+    out.parent.mkdir(parents=True, exist_ok=True)
     with open(out.with_suffix(".lock"), "w") as lock:
         fcntl.flock(lock, fcntl.LOCK_EX)
         merged = accumulate(rows, out.with_suffix(".json"), key)

@@ -834,6 +834,19 @@ def test_the_part_across_a_contrast_word_is_the_other_opinion():
     assert contrasted_part("the food was fine".split(), 1, 2) == (0, 0)
 
 
+@pytest.mark.parametrize("sentence, term, part", [
+    ("but the screen is great , though the battery is bad", "screen", "the battery is bad"),  # none before: after
+    ("the screen is great , but although the battery is bad", "battery", "the screen is great ,"),  # a run of two
+    ("the screen is great but although the battery is bad", "screen", "the battery is bad"),
+    ("the screen is great but .", "screen", ""),  # punctuation alone is no part
+    ("although the food is good , the service is slow", "service", ""),  # both aspects share a part
+])
+def test_the_contrasted_part_at_the_edges_of_a_sentence(sentence, term, part):
+    words = sentence.split()
+    at = words.index(term)
+    assert " ".join(words[slice(*contrasted_part(words, at, at + 1))]) == part
+
+
 def test_the_prior_of_the_contrasted_part_is_a_feature_from_version_3():
     """"A, but B": the prior's score of A informs B's polarity (Po); a sentence of one part has none, and a
     model of an older features version reads as it was trained."""
@@ -850,6 +863,7 @@ def test_the_prior_of_the_contrasted_part_is_a_feature_from_version_3():
     assert po == [("Po", pytest.approx(np.log(0.1 / 0.9)))] and "Pobin=0" in rows[0]
     assert "The service was slow," in scored
     assert not [f for f in rows[1] if "Po" in (f[0] if isinstance(f, tuple) else f)]
+    assert not [f for f in model.features([("   ", 0, 3)])[0] if "Po" in (f[0] if isinstance(f, tuple) else f)]  # no token
     model.features_version = 2
     assert not [f for f in model.features([(text, text.index("pizza"), text.index("pizza") + 5)])[0] if "Po" in (f[0] if isinstance(f, tuple) else f)]
 

@@ -741,8 +741,8 @@ class AttentionPolarity:
     @property
     def _contrasted(self) -> bool:
         """Whether the prior features include the score of the part across a contrast word
-        (:func:`~sentiment.aspects.polarity.contrasted_part`): for a network trained from 5 December 2026
-        on, or about to be trained."""
+        (:func:`~sentiment.aspects.polarity.contrasted_part`): for a network about to be trained, or one
+        with more prior inputs than :data:`PRIOR_NAMES` (one saved before that feature has four)."""
         return not self.nets or self.nets[0].config.n_prior > len(PRIOR_NAMES)
 
     def _encode(self, items: list[tuple[str, int, int]], cache: dict[str, list[Token]] | None = None,

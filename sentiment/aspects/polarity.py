@@ -62,15 +62,22 @@ def clause_bounds(words: list[str], first: int, last: int, breaks=CLAUSE_BREAKS)
 
 
 def contrasted_part(words: list[str], first: int, last: int) -> tuple[int, int]:
-    """The token range of the part of a two-opinion sentence across the contrast word nearest the aspect
-    ("The camera struggles in low light" for the battery of "The camera struggles in low light, but the
-    battery lasts for days"); an empty range when no contrast word parts the sentence around the aspect."""
+    """The token range of the part of a two-opinion sentence across a contrast word from the aspect ("The
+    camera struggles in low light ," for the battery of "The camera struggles in low light, but the battery
+    lasts for days"): the part before the contrast word that opens the aspect's part, else the part after
+    the one that closes it (a run of contrast words counts as one: "but although"); a part of punctuation
+    alone is none. An empty range when no part is found: no contrast word parts the sentence around the
+    aspect, or one opens it ("Although the food is good, the service is slow": both aspects share a part)."""
     s0, s1 = clause_bounds(words, first, last, CONTRASTS)
-    if s0 > 0:  # the part before the contrast word that opens the aspect's part
-        return clause_bounds(words, s0 - 1, s0 - 1, CONTRASTS)[0], s0 - 1
-    if s1 < len(words):  # the part after the contrast word that closes it
-        return s1 + 1, clause_bounds(words, s1 + 1, s1 + 1, CONTRASTS)[1]
-    return 0, 0
+    end = s0 - 1  # the contrast word before the aspect's part, then the end of the part before it
+    while end >= 0 and words[end] in CONTRASTS:
+        end -= 1
+    start = s1  # the contrast word after, then the start of the part after it
+    while start < len(words) and words[start] in CONTRASTS:
+        start += 1
+    parts = ([(clause_bounds(words, end, end + 1, CONTRASTS)[0], end + 1)] if end >= 0 else []) + \
+            ([(start, clause_bounds(words, start, start + 1, CONTRASTS)[1])] if start < len(words) else [])
+    return next((part for part in parts if any(w not in CLAUSE_BREAKS for w in words[slice(*part)])), (0, 0))
 
 
 def prior_texts(text: str, tokens: list[Token], first: int, last: int, contrasted: bool = False) -> list[str]:
