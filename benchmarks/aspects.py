@@ -7,9 +7,9 @@ on the gold aspects, end-to-end F1 (span and polarity right). Rows:
 * ``classical``: per-token logistic regression tagger (with Brown word-cluster features, the default)
   + context-feature logistic regression polarity;
 * ``classical + prior``: the same, plus a sentence polarity model's scores of the aspect's clause,
-  left/right windows, sentence and the part across a contrast word ("A, but B") as polarity features (the default ``models/aspect`` setting); the
-  prior is the default polarity model's recipe without its SemEval sentences
-  (``train_polarity_model.aspect_prior``), so it has not seen these training sentences;
+  left/right windows, sentence and the part across a contrast word ("A, but B") as polarity features
+  (the default ``models/aspect`` setting); the prior is the default polarity model's recipe without its
+  SemEval sentences (``train_polarity_model.aspect_prior``), so it has not seen these training sentences;
 * ``lstm``: the PyTorch models of :mod:`sentiment.aspects.neural` (BiLSTM-CRF tagger with a character
   CNN, embeddings fine-tuned; target-aware attention BiLSTM polarity, embeddings fixed, the vectors'
   20,000 most frequent words added to its vocabulary), embeddings from :func:`all_text_vectors`;

@@ -183,7 +183,8 @@ def main() -> None:
 
     def save() -> None:  # with the rows of earlier runs (other --datasets or --pytorch)
         if out:
-            datasets.accumulate_table(rows, Path(out), ("dataset", "labels", "model"), lambda merged: table(merged) + "\n")
+            datasets.accumulate_table(rows, Path(out), ("dataset", "labels", "model"),
+                                      lambda merged: table(merged) + "\n")
 
     def log(r):
         figures = ", ".join(f"{k}={v:.4f}" for k, v in r.items() if isinstance(v, float) and k != "seconds")
