@@ -759,7 +759,7 @@ class AttentionPolarity:
             if not toks:  # no word at all: one unknown token standing for the aspect
                 words.append(np.array([UNKNOWN], dtype=np.int64))
                 positions.append(np.array([1], dtype=np.int64))
-                pieces.append([text] * len(PRIOR_NAMES) + [""] * contrasted)
+                pieces.append(prior_texts(text, toks, 0, 0, contrasted))
                 continue
             first, last = locate(toks, start, end)
             words.append(np.array([self._word_index.get(t.text, UNKNOWN) for t in toks], dtype=np.int64))

@@ -80,17 +80,20 @@ def contrasted_part(words: list[str], first: int, last: int) -> tuple[int, int]:
     return next((part for part in parts if any(w not in CLAUSE_BREAKS for w in words[slice(*part)])), (0, 0))
 
 
+PRIOR_NAMES = ("Pc", "Pl", "Pr", "Ps")
+
+
 def prior_texts(text: str, tokens: list[Token], first: int, last: int, contrasted: bool = False) -> list[str]:
     """The pieces of text a sentence-level polarity model scores: clause, left and right context, sentence;
-    with ``contrasted`` also the part across a contrast word (:func:`contrasted_part`, "" when none)."""
+    with ``contrasted`` also the part across a contrast word (:func:`contrasted_part`, "" when none). A
+    text without tokens is its own clause, context and sentence."""
+    if not tokens:
+        return [text] * len(PRIOR_NAMES) + [""] * contrasted
     words = [t.text for t in tokens]
     c0, c1 = clause_bounds(words, first, last)
     piece = lambda a, b: text[tokens[a].start:tokens[b - 1].end] if b > a else ""
     pieces = [piece(c0, c1), piece(max(0, first - WINDOW), first), piece(last, min(len(tokens), last + WINDOW)), text]
     return pieces + [piece(*contrasted_part(words, first, last))] if contrasted else pieces
-
-
-PRIOR_NAMES = ("Pc", "Pl", "Pr", "Ps")
 
 
 def prior_positive(prior, pieces: list[list[str]]) -> np.ndarray:
@@ -168,6 +171,7 @@ class ClassicalPolarity:
     def features(self, items: list[tuple[str, int, int]]) -> list[list]:
         cache: dict[str, list[Token]] = {}
         rows, pieces = [], []
+        contrasted = self.features_version >= 3
         for text, start, end in items:
             if text not in cache:
                 cache[text] = tokenize(text, self.cleaner)
@@ -175,13 +179,11 @@ class ClassicalPolarity:
             span = locate(toks, start, end)
             rows.append(context_features(toks, *span, version=self.features_version) if toks else ["b"])
             if self.prior is not None:
-                contrasted = self.features_version >= 3
-                pieces.append(prior_texts(text, toks, *span, contrasted) if toks
-                              else [text] * len(PRIOR_NAMES) + [""] * contrasted)
+                pieces.append(prior_texts(text, toks, *span, contrasted))
         if self.prior is not None and rows:
             for row, probs, texts in zip(rows, prior_positive(self.prior, pieces), pieces):
                 row.extend(prior_features(probs))
-                if texts[len(PRIOR_NAMES):] not in ([], [""]):  # a part across a contrast word
+                if contrasted and texts[-1]:  # a part across a contrast word
                     row.extend(prior_features(probs[len(PRIOR_NAMES):], ("Po",)))
         return rows
 
