@@ -65,9 +65,11 @@ _URL_HINT = re.compile("http|www", re.IGNORECASE)  # a quick test before the ful
 _MENTION = re.compile(rf"(?<![\w@])@(\w[\w{MARKS}]{{0,49}})")
 _HASHTAG = re.compile(rf"(?<![\w#&])#({WORD})")
 _REPEAT = re.compile(r"(\D)\1\1+")  # digits are left alone: 1000 stays 1000
-# ... and an emoji of several code points repeated: with its variation selector (❤️), skin tone (👍🏽), keycap or
-# joined parts (👨‍👩‍👧); at most 10 of them, so that a long run of joined emoji is searched in linear time
-_REPEATED_EMOJI = re.compile("([^\x00-\x7f](?:[\ufe0f\u20e3\U0001f3fb-\U0001f3ff]|\u200d[^\x00-\x7f]){1,10})\\1\\1+")
+# ... and an emoji of several code points repeated: a flag (two regional indicators: 🇺🇸), or one with its
+# variation selector (❤️), skin tone (👍🏽), keycap or joined parts (👨‍👩‍👧); at most 10 of them, so that a long run of
+# joined emoji is searched in linear time. A digit's keycap (1️⃣) is a digit: left alone, as 1000 is.
+_REPEATED_EMOJI = re.compile("([\U0001f1e6-\U0001f1ff]{2}|[^\x00-\x7f](?:[\ufe0f\u20e3\U0001f3fb-\U0001f3ff]"
+                             "|\u200d[^\x00-\x7f]){1,10})\\1\\1+")
 _TRIPLE = re.compile(r"(.)\1\1", re.DOTALL)  # a quick test (4x faster than _REPEAT's \D) for texts _REPEAT may change
 _APOSTROPHE = re.compile(r"[’‘`´ʼ׳]")  # ... and the Hebrew geresh, which Hebrew writes in words ("ג׳ירפה")
 # Non-ASCII text, before any other step but HTML: canonical composition (NFC: a decomposed "phở" and the
@@ -141,7 +143,10 @@ NEGATION_SCOPES = (1, 2)  # 1: punctuation and "but" only (models saved before n
 #    an HTML entity ("Don&#x27;t"; not "&APOS;", which HTML does not decode), hexadecimal and digit-bearing
 #    entities ("&#x201D;", "&frac12;") are one token, and the marks _INVISIBLE drops (soft hyphen, zero-width
 #    and direction marks; also written as entities) are no tokens.
-READING_VERSION = 6
+# 7: the Cleaner only: a double contraction expands whole ("couldn't've" -> "could not have", was "couldn't
+#    not_have"); a smile, frown, grin, tongue or wink glued to a number is one ("10/10:)"), a heart glued to a
+#    word too ("ily<3"; both lost to punctuation before); a flag repeated counts twice at most, as other emoji.
+READING_VERSION = 7
 # The versions that changed the aspect tokenizer only: a model that reads text with the Cleaner alone (a
 # Pipeline, a TextVectorizer) read every text under them as under the version before, so it is not warned.
 ASPECT_TOKENIZER_ONLY = frozenset({6})
@@ -167,10 +172,11 @@ _SPLIT_STEMS = {"wo": "will", "ca": "can", "sha": "shall", "ai": "are"}
 
 
 def expand_contraction(token: str) -> list[str]:
-    """``don't`` -> ``do not``, ``won't`` -> ``will not``, ``they're`` -> ``they are``; ``'s`` is split off.
+    """``don't`` -> ``do not``, ``won't`` -> ``will not``, ``they're`` -> ``they are``; ``'s`` is split off;
+    a double contraction expands whole (``couldn't've`` -> ``could not have``).
 
-    >>> expand_contraction("Don't"), expand_contraction("it's")
-    (['Do', 'not'], ['it', "'s"])
+    >>> expand_contraction("Don't"), expand_contraction("it's"), expand_contraction("I'd've")
+    (['Do', 'not'], ['it', "'s"], ['I', 'would', 'have'])
     """
     low = token.lower()
     if low in _IRREGULAR:
@@ -179,7 +185,8 @@ def expand_contraction(token: str) -> list[str]:
         return [_CLITICS[low]]
     for clitic in (low[-3:], low[-2:]):
         if clitic in _CLITICS and len(low) > len(clitic):
-            return [token[: -len(clitic)], _CLITICS[clitic]]
+            stem = token[: -len(clitic)]
+            return [*(expand_contraction(stem) if "'" in stem else [stem]), _CLITICS[clitic]]
         if clitic == "'s" and len(low) > 2:
             return [token[:-2], token[-2:]]
     return [token]
@@ -195,11 +202,12 @@ _EMOTICONS = {
     ":p": "face with tongue", ":/": "confused face", ":-/": "confused face", ":|": "neutral face",
     ":O": "astonished face", ":o": "astonished face", "<3": "red heart", "</3": "broken heart",
 }
-# An emoticon stands apart from words ("so good :)"), or is glued to the end of one when it is a smile, a frown, a
-# grin, a tongue or a wink ("thanks:)", "wow:D"; not "Note:Do", nor the ":/" of an address); "):" only after a
+# An emoticon stands apart from words ("so good :)"), or is glued to the end of a word or a number when it is a
+# smile, a frown, a grin, a tongue or a wink ("thanks:)", "wow:D", "10/10:)"; not "Note:Do", nor the ":/" of an
+# address, nor "1:(2+3)"), or to the end of a word when it is a heart ("ily<3"; not "5<3"); "):" only after a
 # space or at the start (not the ")" and ":" of "(really!): the"); a heart may have more 3s ("<333").
 _EMOTICON = re.compile(
-    r"(?:(?<![\w:;=])(?!\):)|(?<=[^\W\d_])(?=[:;]-?[()DPp](?![\w/]))|(?<!\S)(?=\):))"
+    r"(?:(?<![\w:;=])(?!\):)|(?<=[^\W_])(?=[:;]-?[()DPp](?![\w/]))|(?<=[^\W\d_])(?=</?3)|(?<!\S)(?=\):))"
     r"((?:" + "|".join(re.escape(e) for e in sorted(_EMOTICONS, key=len, reverse=True)) + r")(?:(?<=<3)3+)?)"
     r"[)(\]\[]*(?!\w)"
 )
@@ -454,7 +462,7 @@ class Cleaner:
             for token in tokens:
                 if "'" in token or (len(token) == 6 and token.lower() == "cannot"):
                     expanded = expand_contraction(token)
-                    if expanded == ["not"] and pieces and pieces[-1].lower() in _SPLIT_STEMS:
+                    if expanded[0] == "not" and pieces and pieces[-1].lower() in _SPLIT_STEMS:  # "wo n't('ve)"
                         pieces[-1] = _SPLIT_STEMS[pieces[-1].lower()]
                     pieces += expanded
                 else:

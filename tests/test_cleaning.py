@@ -214,6 +214,8 @@ def test_repeats_squeezed_to_two():
     ("they're here, I'm sure we've won", ["they", "are", "here", ",", "I", "am", "sure", "we", "have", "won"]),
     ("it's fine", ["it", "'s", "fine"]),
     ("don’t stop", ["do", "not", "stop"]),  # typographic apostrophe
+    ("I couldn't've, you'd've", ["I", "could", "not", "have", ",", "you", "would", "have"]),  # double contractions
+    ("it wo n't've", ["it", "will", "not", "have"]),  # SST-style, with a second clitic
 ])
 def test_contractions_expanded(text, expected):
     assert bare(text, contractions=True) == expected
@@ -227,6 +229,11 @@ def test_expand_contraction_keeps_case():
     assert expand_contraction("Don't") == ["Do", "not"]
     assert expand_contraction("WON'T") == ["will", "not"]
     assert expand_contraction("film") == ["film"]
+
+
+def test_a_double_contraction_negates_as_its_words_written_apart_do():
+    assert clean("I couldn't've done it") == clean("I couldn't have done it") == [
+        "i", "could", "not", "not_have", "not_done", "not_it"]
 
 
 def test_sst_style_clitics_expand_like_joined_ones():
@@ -513,7 +520,11 @@ def test_a_web_address_leaves_the_punctuation_after_it():
     ("so sad ):", ["so", "sad", "frowning", "face"]),
     ("I loved it (really!): the acting", ["i", "loved", "it", "really", "!", ":", "the", "acting"]),  # no made-up face
     ("Note:Do this", ["note", ":", "do", "this"]),
-    ("10:( late", ["10", ":", "late"]),
+    ("10/10:) would watch again", ["10", "10", "smiling", "face", "would", "watch", "again"]),  # after a number
+    ("rated it 2:( sad", ["rated", "it", "2", "frowning", "face", "sad"]),
+    ("ily<3", ["ily", "red", "heart"]),  # a heart after a word
+    ("5<3 is false", ["5", "3", "is", "false"]),  # not after a number
+    ("see 1:(2+3) and 10:(a)", ["see", "1", ":", "2", "3", "and", "10", ":", "a"]),  # a bracket that opens
 ])
 def test_emoticons_glued_to_words_and_what_only_looks_like_one(text, tokens):
     assert clean(text) == tokens
@@ -525,6 +536,11 @@ def test_registered_copyright_and_trade_mark_signs_go():
 
 
 def test_repeated_emoji_count_twice_as_repeated_punctuation_does():
+    usa, uk = ["united", "states"], ["united", "kingdom"]
+    assert clean("go " + "\U0001f1fa\U0001f1f8" * 4) == ["go"] + usa * 2  # a flag: two code points, one emoji
+    assert clean("\U0001f1ec\U0001f1e7" + "\U0001f1fa\U0001f1f8" * 3) == uk + usa * 2
+    assert clean("\U0001f1fa\U0001f1f8\U0001f1ec\U0001f1e7\U0001f1fa\U0001f1f8") == usa + uk + usa  # no repeat
+    assert clean("1\ufe0f\u20e3" + "0\ufe0f\u20e3" * 3) == ["keycap", "1"] + ["keycap", "0"] * 3  # 1000 stays
     joy = ["face", "with", "tears", "of", "joy"]
     assert clean("\U0001f602\U0001f602\U0001f602\U0001f602 lol") == joy * 2 + ["lol"]
     assert clean("\U0001f602\U0001f602\U0001f602\U0001f602 lol", repeats=False) == joy * 4 + ["lol"]
