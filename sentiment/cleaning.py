@@ -60,7 +60,8 @@ HTML_TAG = (r"</?(?P<name>[A-Za-z][A-Za-z0-9]*+(?:[:-][A-Za-z0-9]++)*+)(?:[^\S\n
             r"[^\S\n]*+/?[^\S\n]*+>|<!--(?s:(?!<!--|-->).)*+-->|<!DOCTYPE[^<>\n]*+>|<!\[CDATA\[(?s:(?!<!\[CDATA\[|\]\]>).)*+\]\]>")
 _TAG = re.compile(HTML_TAG.replace(r"[^\S\n]", r"\s").replace(r"<>\n]", "<>]"), re.IGNORECASE)  # here over lines too
 # A web address ends before the punctuation that follows it ("see http://x.com, then"), which ends a negation scope.
-_URL = re.compile(r"(?:https?://|www\.)[^\s<>\"']*[^\s<>\"'.,;:!?)\]]", re.IGNORECASE)
+# A web address starts with http(s):// or with a www. that ends no word ("Awww...love it" holds none)
+_URL = re.compile(r"(?:https?://|(?<!\w)www\.)[^\s<>\"']*[^\s<>\"'.,;:!?)\]]", re.IGNORECASE)
 _URL_HINT = re.compile("http|www", re.IGNORECASE)  # a quick test before the full pattern
 _MENTION = re.compile(rf"(?<![\w@])@(\w[\w{MARKS}]{{0,49}})")
 _HASHTAG = re.compile(rf"(?<![\w#&])#({WORD})")
@@ -146,7 +147,9 @@ NEGATION_SCOPES = (1, 2)  # 1: punctuation and "but" only (models saved before n
 # 7: the Cleaner only: a double contraction expands whole ("couldn't've" -> "could not have", was "couldn't
 #    not_have"); a smile, frown, grin, tongue or wink glued to a number is one ("10/10:)"), a heart glued to a
 #    word too ("ily<3"; both lost to punctuation before); a flag repeated counts twice at most, as other emoji.
-READING_VERSION = 7
+# 8: the Cleaner only: a "www." that ends a word starts no web address ("Awww...love it" lost "love" to
+#    xxurl); a heart glued to a heart ("<3<3") and "=)" / "=(" glued to a word ("hi=(") read as faces.
+READING_VERSION = 8
 # The versions that changed the aspect tokenizer only: a model that reads text with the Cleaner alone (a
 # Pipeline, a TextVectorizer) read every text under them as under the version before, so it is not warned.
 ASPECT_TOKENIZER_ONLY = frozenset({6})
@@ -203,11 +206,13 @@ _EMOTICONS = {
     ":O": "astonished face", ":o": "astonished face", "<3": "red heart", "</3": "broken heart",
 }
 # An emoticon stands apart from words ("so good :)"), or is glued to the end of a word or a number when it is a
-# smile, a frown, a grin, a tongue or a wink ("thanks:)", "wow:D", "10/10:)"; not "Note:Do", nor the ":/" of an
-# address, nor "1:(2+3)"), or to the end of a word when it is a heart ("ily<3"; not "5<3"); "):" only after a
-# space or at the start (not the ")" and ":" of "(really!): the"); a heart may have more 3s ("<333").
+# smile, a frown, a grin, a tongue or a wink ("thanks:)", "hi=(", "wow:D", "10/10:)"; not "Note:Do", nor the ":/"
+# of an address, nor "1:(2+3)"), or to the end of a word or of another heart when it is a heart ("ily<3",
+# "<3<3"; not "5<3"); "):" only after a space or at the start (not the ")" and ":" of "(really!): the"); a
+# heart may have more 3s ("<333").
 _EMOTICON = re.compile(
-    r"(?:(?<![\w:;=])(?!\):)|(?<=[^\W_])(?=[:;]-?[()DPp](?![\w/]))|(?<=[^\W\d_])(?=</?3)|(?<!\S)(?=\):))"
+    r"(?:(?<![\w:;=])(?!\):)|(?<=[^\W_])(?=[:;=]-?[()DPp](?![\w/]))|(?:(?<=[^\W\d_])|(?<=<3|33))(?=</?3)"
+    r"|(?<!\S)(?=\):))"
     r"((?:" + "|".join(re.escape(e) for e in sorted(_EMOTICONS, key=len, reverse=True)) + r")(?:(?<=<3)3+)?)"
     r"[)(\]\[]*(?!\w)"
 )
@@ -280,7 +285,8 @@ class Cleaner:
         Prefix the words in a negation's scope with ``not_``.
     negation_scope : {2, 1}
         Where that scope ends: 2, at ``. , ; : ! ?``, "but", a line break, an HTML block tag (``<br>``, ``<p>``)
-        or an emoji or emoticon (whose words are never negated); 1, at punctuation and "but" only, the rule
+        or an emoji or emoticon (whose words are never negated, but by a negation in its own name: 🚭, "no
+        smoking", reads as ``no not_smoking``); 1, at punctuation and "but" only, the rule
         of models saved before this option existed (they load with 1 and keep their predictions).
     """
 

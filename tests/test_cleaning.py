@@ -508,6 +508,16 @@ def test_a_number_keeps_its_inner_punctuation_which_ends_no_scope(text, tokens):
     assert clean(text) == tokens
 
 
+@pytest.mark.parametrize("text, tokens", [
+    ("Awww...love it", ["aww", ".", ".", "love", "it"]),  # was "a", "xxurl", "it": "love" lost
+    ("Awww.Thank you", ["aww", ".", "thank", "you"]),
+    ("check it out...www.x.com!", ["check", "it", "out", ".", ".", "xxurl", "!"]),  # after punctuation: one
+    ("(www.x.com)", ["xxurl"]),
+])
+def test_a_www_that_ends_a_word_starts_no_web_address(text, tokens):
+    assert clean(text) == tokens
+
+
 def test_a_web_address_leaves_the_punctuation_after_it():
     assert clean("not good http://x.com, great") == ["not", "not_good", "not_xxurl", ",", "great"]
     assert clean("see www.x.com/a, now!", urls="remove") == ["see", ",", "now", "!"]  # the comma was taken with it
@@ -523,6 +533,11 @@ def test_a_web_address_leaves_the_punctuation_after_it():
     ("10/10:) would watch again", ["10", "10", "smiling", "face", "would", "watch", "again"]),  # after a number
     ("rated it 2:( sad", ["rated", "it", "2", "frowning", "face", "sad"]),
     ("ily<3", ["ily", "red", "heart"]),  # a heart after a word
+    ("love you <3<3<3", ["love", "you"] + ["red", "heart"] * 3),  # after a heart (was a heart, then 3s)
+    ("<333<3", ["red", "heart"] * 2),
+    ("3<3 too", ["3", "3", "too"]),
+    ("thanks=) hi=(", ["thanks", "smiling", "face", "hi", "frowning", "face"]),  # "=" faces too
+    ("a=(b+c) x=)y", ["a", "b", "c", "x", "y"]),
     ("5<3 is false", ["5", "3", "is", "false"]),  # not after a number
     ("see 1:(2+3) and 10:(a)", ["see", "1", ":", "2", "3", "and", "10", ":", "a"]),  # a bracket that opens
 ])

@@ -37,6 +37,7 @@ SAMPLE = [
     "Don&#x27;t buy! The battery&#39;s life &#x201C;sucks&#x201D;, &frac12; price \u200b \u200e\u200d\u2640\ufe0f ok\ufeff "
     "ter\u00adrible \u202aok\u202c a&#x200B;b&shy;c Don&APOS;t",
     "I couldn't've, you'd've, it wo n't've: 10/10:) 2:( ily<3 x</3 5<3 1:(2+3)",
+    "Awww...love it, foo.www.x.com...www.y.com <3<3<333<3 3<3 thanks=) hi=( a=(b+c)",
 ]
 OPTIONS = [{}, {"missing_apostrophes": True, "normalize_unicode": True}, {"negation_scope": 1},
            {"lowercase": False, "negation": False, "contractions": False, "urls": "keep", "mentions": "remove",
@@ -44,13 +45,14 @@ OPTIONS = [{}, {"missing_apostrophes": True, "normalize_unicode": True}, {"negat
 # READING_VERSION -> the fingerprint of what the sample reads as under it. A change that alters what the
 # Cleaner or the aspect tokenizer gives for some text raises READING_VERSION (sentiment/cleaning.py) and adds
 # the new fingerprint here, so that models trained before it warn when loaded. (The sample grew with versions 3,
-# 5, 6 and 7: each fingerprint is of the sample as it was at its version.)
+# 5, 6, 7 and 8: each fingerprint is of the sample as it was at its version.)
 FINGERPRINTS = {2: "f6604949140be4090cf8047402c9cac61e353926ac11eddd3f7440fbdd878f52",
                 3: "95bbb2a395fab53e117c609982fa1165c64cd0005621d753fd9eafabe92555a9",
                 4: "0e88202c458eb5b84cbe2931887611797388e85c57840ddb6e33e5e035586fa9",
                 5: "1c038451dd21c661d0713904e907e3c23c9fe949fd18b9e3a457d0e0f9216b16",
                 6: "c14de827f131132f0c047a7030676e7c8e3e6ecfe734ae873fa035223ff84fa6",
-                7: "bd951f58ada6ac1e8d0d28ba97778615e38aa6f9c07cb4af645aa1d1091b619b"}
+                7: "bd951f58ada6ac1e8d0d28ba97778615e38aa6f9c07cb4af645aa1d1091b619b",
+                8: "7d4d9f6d6b82c2f0c55b5b4a6bc8f889b71dc2a8a8d844127a0a279ed8fc590b"}
 
 
 def _alternatives(pattern: str) -> list[str]:
