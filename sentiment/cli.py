@@ -530,7 +530,7 @@ def predict(
         array.close()
     for term in dict.fromkeys(t.strip() for t in aspect):
         if _term_key(term) not in found:
-            _echo(f"note: {term!r} occurs in none of the texts (terms match as written, in any case, "
+            _echo(f"note: {term!r} occurs in none of the texts (terms match as whole words, in any case, "
                   "outside web addresses and HTML tags)", err=True)
     if unknown:
         shown = ", ".join(map(str, unknown[:10])) + (", …" if len(unknown) > 10 else "")

@@ -67,6 +67,10 @@ MARKS = (
 
 # The zero-width non-joiner and joiner, which Persian, Sinhala and Indic scripts write inside words.
 JOINERS = "\u200c\u200d"
+# Letters of the scripts written without spaces between words, where a word may start or end inside a run
+# of letters: Thai, Lao, Myanmar, Khmer, the Japanese kana and the CJK ideographs.
+UNSPACED = ("\u0e00-\u0eff\u1000-\u109f\u1780-\u17ff\u3040-\u30ff\u31f0-\u31ff\u3400-\u4dbf\u4e00-\u9fff"
+            "\uf900-\ufaff\uff66-\uff9f\U00020000-\U0003134f")
 # A word: letters and digits with the marks among and after them, and joiners between letters. A class of
 # some 300 ranges is slow to test (re compares them one by one), so it is tested only after a character
 # from U+0300 on (where the marks begin): English text tokenizes at nearly the speed of a bare \\w+.

@@ -465,6 +465,23 @@ def test_a_decomposed_accent_stays_with_its_word():
     assert [(a["from"], a["to"]) for a in locate_terms(["A \uf900 here"], ["\uf900"])[0]] == [(2, 3)]  # as written
 
 
+@pytest.mark.parametrize("text, term, found", [
+    ("The service was slow, but the rice was nice.", "ice", []),  # was three: serv-ice, r-ice, n-ice
+    ("We had pizza instead of tea.", "tea", [(24, 27)]),  # not the "tea" of "ins-tea-d"
+    ("The staff barely spoke to us.", "bar", []),
+    ("Two pizzas, one pizza", "pizza", [(16, 21)]),
+    ("The pizza-crust and (pizza)", "pizza", [(4, 9), (21, 26)]),
+    ("这部电影很好看，电影院也好", "电影", [(2, 4), (8, 10)]),  # a script without spaces: within a run
+    ("我喜欢pizza和电影", "pizza", [(3, 8)]),
+    ("อาหารอร่อยมาก", "อร่อย", [(5, 10)]),  # Thai
+    ("อาหารอร่อยมาก", "อร", []),  # ... but not cut from the tone mark after it
+])
+def test_a_named_term_is_found_as_a_whole_word_or_in_a_script_without_spaces(text, term, found):
+    from sentiment.aspects.pipeline import locate_terms
+
+    assert [(a["from"], a["to"]) for a in locate_terms([text], [term])[0]] == found
+
+
 def test_other_scripts_words_and_undecodable_characters(tmp_path):
     from sentiment.aspects.pipeline import locate_terms
 
@@ -1369,3 +1386,15 @@ def test_aspects_that_are_no_terms_are_refused_in_one_line(aspects):
 
     with pytest.raises(DataError, match="aspects must be a term, a list of terms, or one list of terms per text"):
         locate_terms(["Great battery."], aspects)
+
+
+def test_polarity_chunks_bound_both_the_aspects_and_their_texts_characters(monkeypatch):
+    from sentiment.aspects import pipeline
+
+    monkeypatch.setattr(pipeline, "POLARITY_CHUNK", 3)
+    monkeypatch.setattr(pipeline, "POLARITY_CHUNK_CHARS", 10)
+    pairs = [("abcd", i, i + 1) for i in range(5)] + [("x" * 25, 0, 1)] + [("ab", i, i + 1) for i in range(4)]
+    chunks = list(pipeline._polarity_chunks(pairs))
+    assert [p for chunk in chunks for p in chunk] == pairs  # every pair once, in order
+    assert [len(chunk) for chunk in chunks] == [2, 2, 1, 1, 3, 1]  # 8 characters; a longer text alone; 3 aspects
+    assert list(pipeline._polarity_chunks([])) == []

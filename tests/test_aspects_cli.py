@@ -255,7 +255,7 @@ def test_named_aspects_missing_from_some_texts_or_all(model_dir):
     lines = result.stdout.splitlines()
     assert lines[0] == "The food is good." and lines[1].startswith("  food\t4-8\t")
     assert lines[2:] == ["Nice place.", "  (none of the named aspects is in this text)"]
-    assert result.stderr.strip() == ("note: 'battery' occurs in none of the texts (terms match as written, in any case, "
+    assert result.stderr.strip() == ("note: 'battery' occurs in none of the texts (terms match as whole words, in any case, "
                                      "outside web addresses and HTML tags)")
     spaced = invoke("predict", "--model", model_dir, "--aspect", "good  food", "Good food here.")
     assert spaced.exit_code == 0 and "Good food\t0-9\t" in spaced.stdout and "note:" not in spaced.stderr

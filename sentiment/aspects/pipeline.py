@@ -39,7 +39,7 @@ from ..checks import check_seed, check_texts
 from ..devices import check_device_name
 from ..errors import (ConfigError, DataError, ModelFileError, NotFittedError, SentimentError, counted, did_you_mean,
                       known_options, with_article)
-from ..marks import JOINERS, MARKS
+from ..marks import JOINERS, MARKS, UNSPACED
 from ..persistence import (CONFIG, INCONSISTENT_MODEL, atomic_directory, checksum, one_line, read_model,
                            reading_answered_for, saved_params, saved_reading, warn_of_reading, write_config, write_stages)
 from ..pipeline import MAX_EXPLAINED_WORDS
@@ -305,8 +305,7 @@ class AspectPipeline:
         distinct = list(dict.fromkeys(items))  # (tuples: an item may come as a list)
         texts = encodable([text for text, _, _ in distinct])
         pairs = [(text, a, b) for text, (_, a, b) in zip(texts, distinct)]
-        probabilities = np.vstack([self.polarity_.predict_proba(pairs[i:i + POLARITY_CHUNK])
-                                   for i in range(0, len(pairs), POLARITY_CHUNK)])  # memory stays bounded
+        probabilities = np.vstack([self.polarity_.predict_proba(chunk) for chunk in _polarity_chunks(pairs)])
         if len(distinct) == len(items):
             return probabilities
         row = {item: i for i, item in enumerate(distinct)}
@@ -319,7 +318,8 @@ class AspectPipeline:
 
         Without ``aspects`` the terms are extracted. With ``aspects`` (terms to score, the same list
         for every text, or one list per text) each term is located in the text (case-insensitive,
-        whole words preferred; every occurrence is scored; a text without them gets an empty list).
+        as whole words, or within a run of a script written without spaces; every occurrence is scored; a
+        text without them gets an empty list).
         ``by_sentence`` (the default): the terms are found in each sentence on its own and the polarity
         toward each aspect is read from its own sentence (see :func:`~sentiment.aspects.data.sentence_spans`),
         as the models learnt both from single sentences, so one sentence does not change what is found in
@@ -495,7 +495,23 @@ def _checked_settings(p: dict) -> dict:
     return {**p, **floats, **paths}
 
 
-POLARITY_CHUNK = 2048  # aspects whose polarity features are built and predicted at once
+# The aspects whose polarity features are built and predicted at once: at most POLARITY_CHUNK, and texts of
+# at most POLARITY_CHUNK_CHARS characters together (each aspect is read over its whole sentence, so hundreds
+# of aspects in one long unpunctuated text would otherwise take gigabytes), so that memory stays bounded.
+POLARITY_CHUNK = 2048
+POLARITY_CHUNK_CHARS = 400_000
+
+
+def _polarity_chunks(pairs: list[tuple[str, int, int]]):
+    """``pairs`` (text, from, to) in consecutive chunks within both bounds (one pair at least in each)."""
+    start, chars = 0, 0
+    for i, (text, _, _) in enumerate(pairs):
+        if i > start and (i - start == POLARITY_CHUNK or chars + len(text) > POLARITY_CHUNK_CHARS):
+            yield pairs[start:i]
+            start, chars = i, 0
+        chars += len(text)
+    if start < len(pairs):
+        yield pairs[start:]
 
 
 def _sentence_spans(by_sentence) -> "_Sentences | None":
@@ -659,7 +675,7 @@ def _load_prior(prior):
 
 def locate_terms(texts: list[str], aspects) -> list[list[dict]]:
     """Spans of the given terms in each text (case-insensitive, any run of spaces where the term has one;
-    whole-word matches when there are any); a text without any of them gets none, and neither does a web
+    whole words, or inside a run of a script written without spaces: Chinese, Japanese, Thai); a text without any of them gets none, and neither does a web
     address or HTML tag that holds one. A span that two terms find ("pizza", "Pizza") is given once;
     overlapping spans of different terms ("pizza", "pizza crust") are each given."""
     if isinstance(aspects, str):
@@ -682,9 +698,10 @@ def locate_terms(texts: list[str], aspects) -> list[list[dict]]:
             if not isinstance(term, str) or not term.strip():
                 raise DataError(f"aspect {term!r} is not a non-empty string; pass the aspect terms as text")
             pattern = r"\s+".join(_either_form(word) for word in term.split())
-            # a whole word, else (for scripts written without spaces) anywhere, but never cut from its marks
-            matches = (_outside(rf"(?<![\w{MARKS}{JOINERS}]){pattern}(?![\w{MARKS}{JOINERS}])", text, markup)
-                       or _outside(rf"{pattern}(?![{MARKS}])", text, markup))
+            # whole words ("ice" is not in "service"), but where a script written without spaces meets the
+            # match's edge (Chinese "电影" in "这部电影很好看"); never cut from its marks
+            matches = _outside(rf"(?:(?<![\w{MARKS}{JOINERS}])|(?<=[{UNSPACED}])|(?=[{UNSPACED}])){pattern}"
+                               rf"(?![{MARKS}])(?:(?![\w{JOINERS}])|(?=[{UNSPACED}])|(?<=[{UNSPACED}]))", text, markup)
             spans.extend({"term": text[m.start():m.end()], "from": m.start(), "to": m.end()} for m in matches)
         unique = {(a["from"], a["to"]): a for a in spans}  # a term given twice ("pizza", "Pizza") is one aspect
         results.append([unique[key] for key in sorted(unique)])
