@@ -25,8 +25,8 @@ from .errors import (AbsentLabelWarning, ConfigError, DataError, LabelSpellingWa
                      with_article)
 from .evaluation import evaluate
 from .multilabel import MIN_POSITIVES
-from .persistence import (atomic_directory, atomic_file, check_model_target, check_output_file, read_config,
-                          write_model_files)
+from .persistence import (atomic_directory, atomic_file, check_model_target, check_output_file, file_name_for,
+                          read_config, write_model_files)
 from .pipeline import MAX_EXPLAINED_WORDS, PIPELINE_OPTIONS, POLARITY_NAMES, Pipeline, load, polarity_names
 from .registry import resolve
 from .splits import weighted_split
@@ -878,7 +878,7 @@ def _is_xml(source) -> bool:
 def _output_format(target: Path) -> str:
     """The format of a predictions file, by its extension."""
     if target.is_dir():
-        raise DataError(f"--output {target} is a directory; give a file name, e.g. {target / 'predictions.csv'}")
+        raise DataError(f"--output {target} is a directory; give a file name, e.g. {file_name_for(target, 'predictions.csv')}")
     out_format = target.suffix.lower().lstrip(".")
     if out_format not in OUTPUT_FORMATS:
         raise DataError(f"cannot write predictions to {target.name}; give --output a .csv, .tsv or .jsonl file name "
@@ -1126,7 +1126,7 @@ def _check_vector_target(target: Path, flag: str, suffix: str, data: Path, vecto
                          save: str | Path | None) -> None:
     """Refuse a file of ``vectorize_file`` that it could not write, or should not."""
     if target.is_dir():
-        raise DataError(f"{flag} {target} is a directory; give a file name, e.g. {target / ('vectors' + suffix)}")
+        raise DataError(f"{flag} {target} is a directory; give a file name, e.g. {file_name_for(target, 'vectors' + suffix)}")
     if target.suffix.lower() != suffix:
         kind = "dense: numpy.load reads a .npy file" if dense else "sparse: scipy.sparse.load_npz reads a .npz file"
         why = f"{vectorizer} vectors are {kind}" if flag == "--out" else "the names are written as a JSON array"

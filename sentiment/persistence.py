@@ -228,6 +228,15 @@ def check_outside_models(path: str | os.PathLike, flag: str) -> None:
                              "whole; write it elsewhere")
 
 
+def file_name_for(directory: Path, name: str) -> Path:
+    """An example file path for an output given as ``directory``: ``name`` inside it, or, where that
+    would lie inside a model directory (which no output may), a file beside that model named after it."""
+    holder = _model_among([Path(os.path.realpath(directory)), *Path(os.path.realpath(directory)).parents])
+    if holder is None:
+        return directory / name
+    return Path(os.path.relpath(holder.parent / (holder.name + Path(name).suffix)))
+
+
 def check_output_file(path: str | os.PathLike, flag: str, suffixes: tuple[str, ...]) -> None:
     """Refuse early a file to be written (``flag`` names it) whose name ends in one of ``suffixes`` (the
     caller checked that) but that is a symbolic link to a file whose name does not (writing through the link

@@ -616,3 +616,19 @@ def test_an_empty_path_or_column_is_refused_not_taken_for_the_default(args, flag
         return
     assert_error(result, f"Invalid value for {flag}: the {what} is empty")
     assert result.exit_code == 2 and list(tmp_path.iterdir()) == []
+
+
+def test_a_directory_given_for_an_output_file_gets_a_file_name_it_may_use(data, model_copy, tmp_path, monkeypatch):
+    """The suggested file lies inside a plain directory, but beside a model directory (no output may lie in it)."""
+    from sentiment.persistence import file_name_for
+
+    monkeypatch.chdir(tmp_path)
+    plain = tmp_path / "out"
+    plain.mkdir()
+    for args, suggested in [(["predict", "--model", "model", "--input", data["dev"], "--output", "out"], "out/predictions.csv"),
+                            (["predict", "--model", "model", "--input", data["dev"], "--output", "model"], "model.csv"),
+                            (["vectorize", data["dev"], "--out", "model/vectorizer"], "model.npz")]:
+        result = invoke(*args)
+        assert_error(result, f"is a directory; give a file name, e.g. {suggested}")
+        assert "Error" not in invoke(*args[:-1], suggested).stderr  # the suggestion is taken
+    assert file_name_for(model_copy, "model.onnx") == model_copy.relative_to(tmp_path).with_suffix(".onnx")
