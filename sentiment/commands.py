@@ -878,7 +878,8 @@ def _is_xml(source) -> bool:
 def _output_format(target: Path) -> str:
     """The format of a predictions file, by its extension."""
     if target.is_dir():
-        raise DataError(f"--output {target} is a directory; give a file name, e.g. {file_name_for(target, 'predictions.csv')}")
+        raise DataError(f"--output {target} is a directory; give a file name, e.g. "
+                        f"{file_name_for(target, 'predictions.csv')}")
     out_format = target.suffix.lower().lstrip(".")
     if out_format not in OUTPUT_FORMATS:
         raise DataError(f"cannot write predictions to {target.name}; give --output a .csv, .tsv or .jsonl file name "
@@ -1126,7 +1127,8 @@ def _check_vector_target(target: Path, flag: str, suffix: str, data: Path, vecto
                          save: str | Path | None) -> None:
     """Refuse a file of ``vectorize_file`` that it could not write, or should not."""
     if target.is_dir():
-        raise DataError(f"{flag} {target} is a directory; give a file name, e.g. {file_name_for(target, 'vectors' + suffix)}")
+        raise DataError(f"{flag} {target} is a directory; give a file name, e.g. "
+                        f"{file_name_for(target, 'vectors' + suffix)}")
     if target.suffix.lower() != suffix:
         kind = "dense: numpy.load reads a .npy file" if dense else "sparse: scipy.sparse.load_npz reads a .npz file"
         why = f"{vectorizer} vectors are {kind}" if flag == "--out" else "the names are written as a JSON array"

@@ -55,7 +55,8 @@ def export_model(pipeline, path: str | os.PathLike, fmt: str | None = None) -> P
     target = Path(path)
     if target.is_dir():
         example_name = "model" + (SUFFIXES[fmt][0] if fmt in SUFFIXES else ".pt")
-        raise ConfigError(f"{target} is a directory; give the output (--out) a file name, e.g. {file_name_for(target, example_name)}")
+        raise ConfigError(f"{target} is a directory; give the output (--out) a file name, e.g. "
+                          f"{file_name_for(target, example_name)}")
     named = target.name.lower()
     if not target.suffix and any(named == s for suffixes in SUFFIXES.values() for s in suffixes):  # ".onnx": no stem
         raise ConfigError(f"{target} is a suffix without a name; give the output (--out) a file name, e.g. "

@@ -231,10 +231,17 @@ def check_outside_models(path: str | os.PathLike, flag: str) -> None:
 def file_name_for(directory: Path, name: str) -> Path:
     """An example file path for an output given as ``directory``: ``name`` inside it, or, where that
     would lie inside a model directory (which no output may), a file beside that model named after it."""
-    holder = _model_among([Path(os.path.realpath(directory)), *Path(os.path.realpath(directory)).parents])
+    real = Path(os.path.realpath(directory))
+    holder = _model_among([real, *real.parents])
     if holder is None:
         return directory / name
-    return Path(os.path.relpath(holder.parent / (holder.name + Path(name).suffix)))
+    beside = holder.parent / (holder.name + Path(name).suffix)
+    if directory.is_absolute():
+        return beside
+    try:  # as the user wrote it: relative to the current directory
+        return Path(os.path.relpath(beside))
+    except ValueError:  # another drive (Windows)
+        return beside
 
 
 def check_output_file(path: str | os.PathLike, flag: str, suffixes: tuple[str, ...]) -> None:

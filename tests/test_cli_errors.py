@@ -631,4 +631,5 @@ def test_a_directory_given_for_an_output_file_gets_a_file_name_it_may_use(data, 
         result = invoke(*args)
         assert_error(result, f"is a directory; give a file name, e.g. {suggested}")
         assert "Error" not in invoke(*args[:-1], suggested).stderr  # the suggestion is taken
-    assert file_name_for(model_copy, "model.onnx") == model_copy.relative_to(tmp_path).with_suffix(".onnx")
+    assert file_name_for(model_copy, "model.onnx") == model_copy.with_suffix(".onnx")  # absolute as given
+    assert file_name_for(model_copy.relative_to(tmp_path), "model.onnx") == model_copy.relative_to(tmp_path).with_suffix(".onnx")

@@ -675,8 +675,8 @@ def _load_prior(prior):
 
 def locate_terms(texts: list[str], aspects) -> list[list[dict]]:
     """Spans of the given terms in each text (case-insensitive, any run of spaces where the term has one;
-    whole words, or inside a run of a script written without spaces: Chinese, Japanese, Thai); a text without any of them gets none, and neither does a web
-    address or HTML tag that holds one. A span that two terms find ("pizza", "Pizza") is given once;
+    whole words, or inside a run of a script written without spaces: Chinese, Japanese, Thai); a text
+    without any of them gets none, and neither does a web address or HTML tag that holds one. A span that two terms find ("pizza", "Pizza") is given once;
     overlapping spans of different terms ("pizza", "pizza crust") are each given."""
     if isinstance(aspects, str):
         aspects = [aspects]
