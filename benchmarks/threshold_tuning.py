@@ -28,6 +28,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 import datasets  # noqa: E402
 
 from sentiment import Pipeline  # noqa: E402
+from sentiment.evaluation import targets_for  # noqa: E402
 from sentiment.multilabel import (DEFAULT_THRESHOLD, MIN_POSITIVES, THRESHOLD_GRID, decide, label_f1,  # noqa: E402
                                   macro_f1, tune_thresholds)
 from sentiment.splits import train_dev_split  # noqa: E402
@@ -54,14 +55,6 @@ RULES = {"0.5": lambda truth, p: np.full(truth.shape[1], DEFAULT_THRESHOLD), "pe
          "per label, smoothed": smoothed_thresholds, "one for all": shared_threshold}
 
 
-def matrix(labels: list[list[str]], classes: list[str]) -> np.ndarray:
-    index = {c: i for i, c in enumerate(classes)}
-    out = np.zeros((len(labels), len(classes)), dtype=bool)
-    for row, names in enumerate(labels):
-        out[row, [index[n] for n in names]] = True
-    return out
-
-
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--seeds", default="0,1,2,3,4")
@@ -74,9 +67,9 @@ def main() -> None:
         fit_x, fit_y, tune_x, tune_y = train_dev_split(list(train_x), list(train_y), 0.1, seed, part="tune")
         pipe = Pipeline.for_task("emotion", multi_label=True, max_features=100_000)
         pipe.fit(fit_x, fit_y, dev=(tune_x, tune_y))  # given the tuning split, fit holds out no other
-        classes = list(pipe.classes_)
         tune_p, dev_p = pipe.predict_proba(tune_x), pipe.predict_proba(list(dev_x))
-        tune_t, dev_t = matrix(tune_y, classes), matrix(dev_y, classes)
+        tune_t, dev_t = (targets_for(pipe.classes_, pipe.label_names_, labels, multi_label=True)
+                         for labels in (tune_y, dev_y))
         for rule, choose in RULES.items():
             scores[rule].append(macro_f1(dev_t, decide(dev_p, choose(tune_t, tune_p)))[0])
         print(f"seed {seed}: " + ", ".join(f"{rule} {s[-1]:.4f}" for rule, s in scores.items()), flush=True)

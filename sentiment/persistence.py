@@ -221,8 +221,7 @@ def _check_same_kind(target: Path, given: Path, vectorizer: bool) -> None:
 def check_outside_models(path: str | os.PathLike, flag: str) -> None:
     """Refuse to write ``path`` (a report, an export, predictions) inside a model directory: the next save
     there replaces the directory as a whole, and refuses to while the file is in it."""
-    target = Path(os.path.realpath(path))
-    holder = _model_among([target, *target.parents])
+    holder = _model_holding(path)
     if holder is not None:
         raise ModelFileError(f"{flag} {path} lies inside the model directory {holder}, which saving replaces as a "
                              "whole; write it elsewhere")
@@ -231,8 +230,7 @@ def check_outside_models(path: str | os.PathLike, flag: str) -> None:
 def file_name_for(directory: Path, name: str) -> Path:
     """An example file path for an output given as ``directory``: ``name`` inside it, or, where that
     would lie inside a model directory (which no output may), a file beside that model named after it."""
-    real = Path(os.path.realpath(directory))
-    holder = _model_among([real, *real.parents])
+    holder = _model_holding(directory)
     if holder is None:
         return directory / name
     beside = holder.parent / (holder.name + Path(name).suffix)
@@ -274,6 +272,12 @@ def _refuse_special(real: Path, path: str | os.PathLike, flag: str | None = None
     named = f"{flag} {path}" if flag else str(path)
     through = f" (a link to {real})" if os.path.islink(path) else ""
     raise ConfigError(f"{named}{through} is {kind}, not a regular file; give the path of a file to write")
+
+
+def _model_holding(path: str | os.PathLike) -> Path | None:
+    """The model directory that ``path`` (followed through links) is or lies inside, or None."""
+    real = Path(os.path.realpath(path))
+    return _model_among([real, *real.parents])
 
 
 def _model_among(folders) -> Path | None:
