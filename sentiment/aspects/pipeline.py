@@ -697,15 +697,21 @@ def locate_terms(texts: list[str], aspects) -> list[list[dict]]:
         for term in terms:
             if not isinstance(term, str) or not term.strip():
                 raise DataError(f"aspect {term!r} is not a non-empty string; pass the aspect terms as text")
-            pattern = r"\s+".join(_either_form(word) for word in term.split())
-            # whole words ("ice" is not in "service"), but where a script written without spaces meets the
-            # match's edge (Chinese "电影" in "这部电影很好看"); never cut from its marks
-            matches = _outside(rf"(?:(?<![\w{MARKS}{JOINERS}])|(?<=[{UNSPACED}])|(?=[{UNSPACED}])){pattern}"
-                               rf"(?![{MARKS}])(?:(?![\w{JOINERS}])|(?=[{UNSPACED}])|(?<=[{UNSPACED}]))", text, markup)
+            matches = _outside(_term_pattern(term), text, markup)
             spans.extend({"term": text[m.start():m.end()], "from": m.start(), "to": m.end()} for m in matches)
         unique = {(a["from"], a["to"]): a for a in spans}  # a term given twice ("pizza", "Pizza") is one aspect
         results.append([unique[key] for key in sorted(unique)])
     return results
+
+
+@functools.lru_cache(maxsize=1024)
+def _term_pattern(term: str) -> re.Pattern:
+    """The case-blind pattern of a term given by the user (:func:`locate_terms`), built once per term."""
+    pattern = r"\s+".join(_either_form(word) for word in term.split())
+    # whole words ("ice" is not in "service"), but where a script written without spaces meets the match's
+    # edge (Chinese "电影" in "这部电影很好看"); never cut from its marks
+    return re.compile(rf"(?:(?<![\w{MARKS}{JOINERS}])|(?<=[{UNSPACED}])|(?=[{UNSPACED}])){pattern}"
+                      rf"(?![{MARKS}])(?:(?![\w{JOINERS}])|(?=[{UNSPACED}])|(?<=[{UNSPACED}]))", re.IGNORECASE)
 
 
 def _either_form(word: str) -> str:
@@ -761,9 +767,9 @@ def _singletons() -> dict[str, tuple[str, ...]]:
     return {char: tuple(others) for char, others in found.items()}
 
 
-def _outside(pattern: str, text: str, markup: list[tuple[int, int]]) -> list[re.Match]:
-    """The case-blind matches of ``pattern`` in ``text`` that overlap none of the ``markup`` spans."""
-    return [m for m in re.finditer(pattern, text, re.IGNORECASE) if not _inside_any(m.span(), markup)]
+def _outside(pattern: re.Pattern, text: str, markup: list[tuple[int, int]]) -> list[re.Match]:
+    """The matches of ``pattern`` in ``text`` that overlap none of the ``markup`` spans."""
+    return [m for m in pattern.finditer(text) if not _inside_any(m.span(), markup)]
 
 
 def _inside_any(span: tuple[int, int], markup: list[tuple[int, int]]) -> bool:
