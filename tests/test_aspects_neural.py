@@ -5,6 +5,8 @@ Tiny synthetic data, CPU only; the CUDA check runs only where a GPU is present.
 
 from __future__ import annotations
 
+import dataclasses
+
 import numpy as np
 import pytest
 
@@ -382,8 +384,29 @@ def test_a_vocabulary_that_does_not_fit_its_network_is_refused_at_load(tiny_pipe
     process's CUDA context)."""
     path = tiny_pipeline.save(tmp_path / "m")
     craft_stage(path, stage, edit_state=edit)
-    with pytest.raises(ModelFileError, match=r"the network's n_(words|chars) \(\d+\) does not match its vocabulary"):
+    with pytest.raises(ModelFileError, match=r"the network's n_(words|chars) \(\d+\) does not match its model"):
         AspectPipeline.load(path)
+
+
+@pytest.mark.parametrize("model_class, net_class, config, says", [
+    (neural.AttentionPolarity, neural.PolarityNet, neural.PolarityConfig(n_words=5, n_classes=2), "n_classes"),
+    (neural.AttentionPolarity, neural.PolarityNet, neural.PolarityConfig(n_words=5, n_prior=2), "n_prior"),
+    (neural.BiLSTMTagger, neural.TaggerNet, neural.TaggerConfig(n_words=5, n_chars=4, n_classes=2), "n_classes"),
+    # cluster embeddings without the cluster table that gives their ids: packed inputs narrower than the
+    # LSTM expects pass torch's checks, and the tagger would tag garbage
+    (neural.BiLSTMTagger, neural.TaggerNet,
+     neural.TaggerConfig(n_words=5, n_chars=4, n_cluster_ids=6, n_prefixes=2, cluster_dim=3), "cluster_dim"),
+])
+def test_a_network_of_a_shape_its_model_cannot_use_is_refused_at_load(model_class, net_class, config, says):
+    """A network whose weights fit its settings, but whose settings do not fit the model around it, fails at
+    load, not at predict (or never, with wrong answers)."""
+    small = dataclasses.replace(config, embedding_dim=4, hidden_size=3)
+    state = {"name": "lstm", "options": {"device": "cpu"}, "words": ["good", "bad", "food"], "chars": ["a", "b"],
+             "nets": [dataclasses.asdict(small)], "history": []}
+    if model_class is neural.AttentionPolarity:
+        del state["chars"]
+    with pytest.raises(ValueError, match=f"the network's {says} "):
+        model_class.from_state(state, trainer.net_arrays(net_class(small), "net0."))
 
 
 @pytest.mark.skipif(torch.cuda.is_available(), reason="this machine has a GPU")

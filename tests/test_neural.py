@@ -208,6 +208,30 @@ def test_same_seed_same_model_and_balanced_weights(tfidf_data):
     assert trainer.balanced_weights(np.array([0, 0, 0, 1]), 3).tolist() == [4 / 9, 4 / 3, 0.0]
 
 
+def test_fits_in_threads_give_the_models_of_fits_one_after_another(tfidf_data):
+    """The seeded generators are the process's: two fits running at once must not draw from each other's."""
+    import threading
+
+    X, y, dev_x, _ = tfidf_data
+
+    def fit(seed):
+        return MLPModel(hidden_sizes=[16], dropout=0.5, net_seed=seed, **FAST).fit(X, y)
+
+    alone = [fit(seed).predict_proba(dev_x) for seed in (0, 1)]
+    together = [None, None]
+
+    def work(seed):
+        together[seed] = fit(seed).predict_proba(dev_x)
+
+    threads = [threading.Thread(target=work, args=(seed,)) for seed in (0, 1)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    for seed in (0, 1):
+        np.testing.assert_array_equal(together[seed], alone[seed])
+
+
 def test_dense_features_and_options(data):
     train_x, train_y, dev_x, _ = data
     pipe = Pipeline(

@@ -297,6 +297,13 @@ def test_hold_out_groups_keeps_each_group_on_one_side():
     assert [a.tolist() for a in again] == [train.tolist(), dev.tolist()]
 
 
+def test_hold_out_groups_trains_on_a_row_of_no_group_and_never_holds_it_out():
+    groups = [(0,), (1,), (), (2,), (3,)]
+    for seed in range(5):
+        train, dev = trainer.hold_out_groups(groups, 0.5, np.random.default_rng(seed))
+        assert set(train.tolist()).isdisjoint(dev.tolist()) and 2 in train.tolist()
+
+
 @pytest.mark.parametrize("groups, fraction", [([], 0.1), ([(0,), (0,)], 0.5), ([(0,), (1,)], 0.1),
                                               ([(0,), (1,), (0, 1)], 0.99)])
 def test_hold_out_groups_holds_nothing_out_when_it_cannot(groups, fraction):

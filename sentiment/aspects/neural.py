@@ -4,8 +4,9 @@
   Word2Vec vectors, fine-tuned), a character CNN over the raw token, a capitalisation class and
   optionally the word's Brown cluster prefixes (``clusters``), a
   BiLSTM over the sentence, per-token O/B/I scores and a CRF layer (or a plain softmax,
-  ``crf=False``). Decoding is Viterbi over the CRF scores, with ``O -> I`` forbidden, so every span is
-  well formed. Spans map back to character offsets through the tokens' spans, as in the classical
+  ``crf=False``). Decoding is Viterbi over the CRF scores, with ``O -> I`` (and a first ``I``) forbidden,
+  so every span is well formed; training leaves those paths in the CRF's normaliser, where gold BIO tags
+  never lead, so their transitions only learn to score low. Spans map back to character offsets through the tokens' spans, as in the classical
   tagger (:func:`sentiment.tokens.tokenize`).
 * :class:`AttentionPolarity` (``polarity="lstm"``): a BiLSTM over the sentence, each word's embedding
   joined with an embedding of its distance to the aspect (0 inside it); the aspect's mean state
@@ -538,7 +539,8 @@ class BiLSTMTagger:
         clusters = tagger.clusters_
         for net in tagger.nets:
             _check_sizes(net.config, n_words=len(tagger.words_) + 2, n_chars=len(tagger.chars_) + 2,
-                         **({"n_cluster_ids": clusters.n_ids, "n_prefixes": len(clusters.prefixes)} if clusters else {}))
+                         n_classes=len(TAGS), **({"n_cluster_ids": clusters.n_ids, "n_prefixes": len(clusters.prefixes)}
+                                                 if clusters else {"cluster_dim": 0}))
         return tagger
 
 
@@ -621,12 +623,13 @@ def _net_arrays(nets) -> dict:
 
 
 def _check_sizes(config, **sizes: int) -> None:
-    """A ValueError (a damaged model) unless the saved network's embeddings have the ``sizes`` its word,
-    character and cluster lists give: an id past an embedding's end fails only at predict (on a GPU it
-    breaks the whole process's CUDA context)."""
+    """A ValueError (a damaged model) unless the saved network has the ``sizes`` that the model's word,
+    character and cluster lists and its classes give: an id past an embedding's end fails only at predict
+    (on a GPU it breaks the whole process's CUDA context), and inputs narrower than the LSTM expects pass
+    torch's checks in packed form (a tagger without its cluster table would tag garbage)."""
     for name, size in sizes.items():
         if getattr(config, name) != size:
-            raise ValueError(f"the network's {name} ({getattr(config, name)}) does not match its vocabulary ({size})")
+            raise ValueError(f"the network's {name} ({getattr(config, name)}) does not match its model ({size})")
 
 
 def _load_nets(net_class, config_class, configs, arrays) -> list:
@@ -750,7 +753,7 @@ class AttentionPolarity:
         """Per item its word ids and positions, and (with a prior, unless ``with_prior`` is false) the prior
         features. ``cache``: tokens of texts already tokenized (filled with the others)."""
         cache = {} if cache is None else cache
-        contrasted = self._contrasted
+        contrasted, scored = self._contrasted, with_prior and self._uses_prior
         words, positions, pieces = [], [], []
         for text, start, end in items:
             if text not in cache:
@@ -759,15 +762,17 @@ class AttentionPolarity:
             if not toks:  # no word at all: one unknown token standing for the aspect
                 words.append(np.array([UNKNOWN], dtype=np.int64))
                 positions.append(np.array([1], dtype=np.int64))
-                pieces.append(prior_texts(text, toks, 0, 0, contrasted))
+                if scored:
+                    pieces.append(prior_texts(text, toks, 0, 0, contrasted))
                 continue
             first, last = locate(toks, start, end)
             words.append(np.array([self._word_index.get(t.text, UNKNOWN) for t in toks], dtype=np.int64))
             distance = [first - i if i < first else max(0, i - last + 1) for i in range(len(toks))]
             positions.append(np.minimum(distance, MAX_DISTANCE).astype(np.int64) + 1)
-            pieces.append(prior_texts(text, toks, first, last, contrasted))
+            if scored:
+                pieces.append(prior_texts(text, toks, first, last, contrasted))
         dense = None
-        if with_prior and self._uses_prior and items:
+        if scored and items:
             p = np.clip(prior_positive(self.prior, pieces), 1e-4, 1 - 1e-4)
             dense = np.log(p / (1 - p)).astype(np.float32)
         return [words, positions], dense
@@ -890,5 +895,8 @@ class AttentionPolarity:
         model.pretrained_on_ = int(state.get("pretrained_on", 0))
         model.nets = _load_nets(PolarityNet, PolarityConfig, state["nets"], arrays)
         for net in model.nets:
-            _check_sizes(net.config, n_words=len(model.words_) + 2)
+            _check_sizes(net.config, n_words=len(model.words_) + 2, n_classes=len(POLARITIES))
+            if net.config.n_prior not in (0, len(PRIOR_NAMES), len(PRIOR_NAMES) + 1):
+                raise ValueError(f"the network's n_prior ({net.config.n_prior}) is none of the prior feature counts "
+                                 f"(0, {len(PRIOR_NAMES)} or {len(PRIOR_NAMES) + 1})")
         return model

@@ -3,8 +3,8 @@
 :class:`ClassicalPolarity` is a logistic regression over features of the aspect's context:
 
 * the aspect's own words (``T=``),
-* the words of the clause that holds the aspect (clauses end at ``, ; : . ! ?`` and at
-  "but"/"although"/"though"/"however"/"while"/"whereas"), with negation marking (``C=``),
+* the words of the clause that holds the aspect (clauses end at ``, ; : . ! ?``, at ``.. !! ?? ?! !?`` and at
+  "but"/"although"/"though"/"however"/"while"/"whereas"/"yet"), with negation marking (``C=``),
 * left and right windows of 4 tokens, unigrams and bigrams (``L=``, ``R=``, ``LB=``, ``RB=``),
 * a distance-weighted bag of all words in the sentence (weight ``1 / (1 + distance)``, ``D=``),
 * the sentence's words at a low weight (``S=``), for sentences with one opinion;

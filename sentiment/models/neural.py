@@ -2,7 +2,7 @@
 ``lstm`` over the token-id sequences of the ``word2vec`` vectorizer.
 
 Both train with :mod:`sentiment.models.trainer` (mini-batches on the device, early stopping on dev
-data, bf16 training on CUDA) and save their network as its config (JSON) plus its weights (float32 arrays),
+data, bf16 training on a CUDA GPU of the Ampere generation or later) and save their network as its config (JSON) plus its weights (float32 arrays),
 so a model trained on a GPU loads on a machine without one. Without dev data, ``dev_fraction`` of
 the training data is held out for early stopping (0 trains on everything for ``epochs`` epochs).
 Given a 0/1 label matrix (several labels per text), a model gets the sigmoid head (one probability
@@ -260,8 +260,8 @@ class LSTMModel(NeuralModel):
     (tokens kept per text; None keeps all), and the training options shared with ``mlp``.
 
     ``init_from``: the directory of a saved ``lstm`` model to start from (transfer learning, e.g. a
-    model trained on many reviews, fine-tuned on a small data set). Its LSTM weights are copied, its
-    embeddings word by word (words it lacks keep their ``init_embeddings`` start), and its output layer
+    model trained on many reviews, fine-tuned on a small data set). Its LSTM and attention-pooling weights are
+    copied, its embeddings word by word (words it lacks keep their ``init_embeddings`` start), and its output layer
     when both models have the same label names (matched by name; else a new one is trained). The network's shape options
     (``hidden_size``, ``layers``, ``bidirectional``, ``lstm_pooling``) must match the saved model's.
     """

@@ -9,7 +9,7 @@ waits on Python to build a batch.
 Training: Adam, AdamW or SGD with momentum; weight decay on weight matrices only; an optional L1
 penalty; a linear warm-up then cosine decay, or halving the learning rate when the dev metric
 stalls ("plateau"); gradient clipping; optionally an exponential moving average of the weights
-(:class:`WeightAverage`), which is then what is scored, kept and returned; bf16 autocast on CUDA while training (predictions in full precision); early stopping on the dev macro-F1 or
+(:class:`WeightAverage`), which is then what is scored, kept and returned; bf16 autocast while training on a CUDA GPU of the Ampere generation or later (predictions in full precision); early stopping on the dev macro-F1 or
 accuracy, restoring the best weights at the end. Runs are reproducible on the CPU for a given seed
 (on CUDA some kernels are not deterministic). With several labels per text (targets a 0/1 matrix,
 the sigmoid head), the dev metrics decide each label at the threshold that suits it best on the dev
@@ -100,25 +100,31 @@ def device_name(device: torch.device) -> str:
     return "Apple MPS" if device.type == "mps" else "CPU"
 
 
+_SEEDED = threading.RLock()  # one seeded block at a time: they share the process's generators
+
+
 @contextmanager
 def seeded(seed: int, device: torch.device) -> Iterator[None]:
-    """Run the block with the generators it draws from, the CPU's (network initialisation) and ``device``'s
-    (dropout on a GPU), seeded by ``seed``, and give the caller's states back afterwards: fitting a model
-    leaves the global random state alone. (Shuffling and held-out draws use their own numpy generators.)"""
-    if device.type in ("cuda", "mps"):
-        index = device.index if device.index is not None else (
-            torch.cuda.current_device() if device.type == "cuda" else 0)
-        forked = torch.random.fork_rng(devices=[index], device_type=device.type)
-    else:
-        forked = torch.random.fork_rng(devices=[])
-    with forked:
-        torch.random.default_generator.manual_seed(seed)  # not torch.manual_seed, which seeds every device
-        if device.type == "cuda":
-            with torch.cuda.device(index):
-                torch.cuda.manual_seed(seed)
-        elif device.type == "mps":
-            torch.mps.manual_seed(seed)
-        yield
+    """Run the block with the generators it draws from, the CPU's (network initialisation, dropout) and
+    ``device``'s (dropout on a GPU), seeded by ``seed``, and give the caller's states back afterwards:
+    fitting a model leaves the global random state alone. (Shuffling and held-out draws use their own numpy
+    generators.) Those generators are the process's, so blocks in other threads wait for this one to end:
+    fits started in several threads run one after another, each as it would alone."""
+    with _SEEDED:
+        if device.type in ("cuda", "mps"):
+            index = device.index if device.index is not None else (
+                torch.cuda.current_device() if device.type == "cuda" else 0)
+            forked = torch.random.fork_rng(devices=[index], device_type=device.type)
+        else:
+            forked = torch.random.fork_rng(devices=[])
+        with forked:
+            torch.random.default_generator.manual_seed(seed)  # not torch.manual_seed, which seeds every device
+            if device.type == "cuda":
+                with torch.cuda.device(index):
+                    torch.cuda.manual_seed(seed)
+            elif device.type == "mps":
+                torch.mps.manual_seed(seed)
+            yield
 
 
 def autocast(device: torch.device):
@@ -229,7 +235,7 @@ def hold_out_groups(groups: list, fraction: float, rng) -> tuple[np.ndarray, np.
     n_dev = int(round(len(ids) * fraction))
     held = {ids[i] for i in order[:n_dev]}
     train = [r for r, row in enumerate(groups) if held.isdisjoint(row)]
-    dev = [r for r, row in enumerate(groups) if held.issuperset(row)]
+    dev = [r for r, row in enumerate(groups) if row and held.issuperset(row)]  # a row of no group trains
     if not train or not dev:
         return np.arange(len(groups)), np.arange(0)
     return np.array(train), np.array(dev)
