@@ -677,9 +677,22 @@ def _move(source: str | os.PathLike, target: str | os.PathLike, replace: bool = 
 
 def share_permissions(path: str | os.PathLike) -> None:
     """Give a ``mkdtemp``/``mkstemp`` result (private by design) the permissions of a normal new file or folder."""
+    os.chmod(path, (0o777 if os.path.isdir(path) else 0o666) & ~_umask())
+
+
+def _umask() -> int:
+    """The process's umask: read from /proc where Linux gives it, for setting it to learn it leaves a moment in
+    which another thread's new files would get it; elsewhere set and restored at once."""
+    try:
+        with open("/proc/self/status", encoding="ascii", errors="replace") as status:
+            for line in status:
+                if line.startswith("Umask:"):
+                    return int(line.split()[1], 8)
+    except (OSError, ValueError, IndexError):
+        pass
     mask = os.umask(0)
     os.umask(mask)
-    os.chmod(path, (0o777 if os.path.isdir(path) else 0o666) & ~mask)
+    return mask
 
 
 def _write_bytes(path: Path, data: bytes) -> None:

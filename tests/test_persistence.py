@@ -642,6 +642,21 @@ def test_saved_model_directory_has_normal_permissions(fitted, tmp_path):
     assert stat.S_IMODE(os.stat(path).st_mode) == 0o755
 
 
+@pytest.mark.skipif(not (os.path.isfile("/proc/self/status") and "Umask:" in Path("/proc/self/status").read_text()),
+                    reason="the system tells no process its umask")
+def test_the_umask_is_read_without_setting_it(monkeypatch):
+    """Setting the umask to learn it would give another thread's new files that mask for a moment."""
+    from sentiment import persistence
+
+    previous = os.umask(0o027)
+    try:
+        monkeypatch.setattr(os, "umask", lambda mask: pytest.fail("the umask was set to read it"))
+        assert persistence._umask() == 0o027
+    finally:
+        monkeypatch.undo()
+        os.umask(previous)
+
+
 # -- atomic writes and what a save may replace ------------------------------------------------------------
 def test_atomic_file_replaces_the_file_only_when_the_write_succeeds(tmp_path):
     from sentiment.persistence import atomic_file

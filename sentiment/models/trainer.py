@@ -78,7 +78,8 @@ def resolve_device(name: str, fallback: bool = False) -> torch.device:
 @functools.cache
 def _mps_runs_the_nets() -> bool:
     """Whether this torch build runs on Apple MPS what the networks need and some builds lack there (the
-    mlp's embedding bag over sparse rows had no MPS kernel in many): tried once, forward and backward, so
+    mlp's embedding bag over sparse rows had no MPS kernel in many, and older builds refused an int64
+    cumsum, which gathering sparse rows uses: :class:`FeatureBatches`): tried once, forward and backward, so
     that ``"auto"`` picks the CPU rather than a device that fails mid-fit. One answer for every network
     (the LSTMs, which need no embedding bag, go to the CPU with the mlp) and for the whole process (a
     failure of the moment, such as memory, is kept too); ``device="mps"`` asks for MPS whatever it says."""
@@ -88,6 +89,8 @@ def _mps_runs_the_nets() -> bool:
                                                 torch.tensor([0], device="mps"), mode="sum",
                                                 per_sample_weights=torch.ones(2, device="mps"))
         bag.sum().backward()
+        counts = torch.tensor([2, 1], device="mps")
+        torch.repeat_interleave(torch.cumsum(counts, 0) - counts, counts, output_size=3)
         return True
     except (NotImplementedError, RuntimeError):
         return False
