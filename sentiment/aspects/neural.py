@@ -42,7 +42,7 @@ from torch import nn
 from ..devices import check_device_name
 from ..errors import ConfigError, DataError, NotFittedError
 from ..models import trainer
-from ..models.nets import run_lstm
+from ..models.nets import attend, max_pool, run_lstm
 from ..persistence import arrays_under, member_arrays, member_states
 from .clusters import WordClusters, lexeme_clusters
 from ..tokens import Token, tokenize
@@ -51,6 +51,7 @@ from .extraction import tagged_spans
 from .polarity import PRIOR_NAMES, locate, prior_positive, prior_texts
 
 PAD, UNKNOWN = 0, 1  # ids of padding and of an unknown word / character
+FIRST_ID = 2  # the id of a vocabulary's first word or character: the ones above come after
 MAX_CHARS = 16  # characters of a token seen by the character CNN
 MAX_DISTANCE = 40  # distances to the aspect beyond this share one position embedding
 PREDICT_BATCH_SIZE = 256
@@ -92,7 +93,7 @@ def unknown_rates(vocabulary: list[str], token_lists: list[list[str]], alpha: fl
     if not alpha:
         return None
     counts = Counter(w for words in token_lists for w in words)
-    rates = [0.0, 0.0] + [alpha / (alpha + counts[w]) if counts[w] else 0.0 for w in vocabulary]
+    rates = [0.0] * FIRST_ID + [alpha / (alpha + counts[w]) if counts[w] else 0.0 for w in vocabulary]
     return torch.tensor(rates, dtype=torch.float32)
 
 
@@ -103,11 +104,11 @@ def embedding_matrix(words: list[str], keyed, dim: int, seed: int) -> tuple[np.n
     scale = 0.1
     if keyed is not None and len(keyed.index_to_key):
         scale = float(np.std(keyed.vectors[: min(len(keyed.index_to_key), 10_000)]))
-    matrix = rng.normal(0.0, scale, size=(len(words) + 2, dim)).astype(np.float32)
+    matrix = rng.normal(0.0, scale, size=(FIRST_ID + len(words), dim)).astype(np.float32)
     matrix[PAD] = 0.0
     found = 0
     if keyed is not None:
-        for i, w in enumerate(words, 2):
+        for i, w in enumerate(words, FIRST_ID):
             if w in keyed.key_to_index:
                 matrix[i] = keyed[w]
                 found += 1
@@ -431,8 +432,8 @@ class BiLSTMTagger:
 
     def _set_vocabularies(self, words, chars):
         self.words_, self.chars_ = list(words), list(chars)
-        self._word_index = {w: i for i, w in enumerate(self.words_, 2)}
-        self._char_index = {c: i for i, c in enumerate(self.chars_, 2)}
+        self._word_index = {w: i for i, w in enumerate(self.words_, FIRST_ID)}
+        self._char_index = {c: i for i, c in enumerate(self.chars_, FIRST_ID)}
 
     # -- training ---------------------------------------------------------------------------
     def fit(self, sentences: list[dict], keyed=None, progress: bool = False) -> "BiLSTMTagger":
@@ -468,7 +469,7 @@ class BiLSTMTagger:
 
         def new_net():
             net = TaggerNet(TaggerConfig(
-                n_words=len(self.words_) + 2, n_chars=len(self.chars_) + 2, embedding_dim=dim,
+                n_words=FIRST_ID + len(self.words_), n_chars=FIRST_ID + len(self.chars_), embedding_dim=dim,
                 char_filters=o["char_filters"], case_dim=o["case_dim"], hidden_size=o["hidden_size"],
                 layers=o["layers"], dropout=o["dropout"], crf=o["crf"],
                 **({"n_cluster_ids": self.clusters_.n_ids, "n_prefixes": len(self.clusters_.prefixes),
@@ -538,7 +539,7 @@ class BiLSTMTagger:
         tagger.nets = _load_nets(TaggerNet, TaggerConfig, state["nets"], arrays)
         clusters = tagger.clusters_
         for net in tagger.nets:
-            _check_sizes(net.config, n_words=len(tagger.words_) + 2, n_chars=len(tagger.chars_) + 2,
+            _check_sizes(net.config, n_words=FIRST_ID + len(tagger.words_), n_chars=FIRST_ID + len(tagger.chars_),
                          n_classes=len(TAGS), **({"n_cluster_ids": clusters.n_ids, "n_prefixes": len(clusters.prefixes)}
                                                  if clusters else {"cluster_dim": 0}))
         return tagger
@@ -678,10 +679,8 @@ class PolarityNet(nn.Module):
         inside = (positions == 1).unsqueeze(-1).to(states.dtype)
         aspect = (states * inside).sum(dim=1) / inside.sum(dim=1).clamp(min=1.0)
         joined = torch.cat([states, aspect.unsqueeze(1).expand_as(states)], dim=-1)
-        weights = torch.softmax(self.attention(joined).masked_fill(~mask, float("-inf")), dim=1)
-        attended = (weights * states).sum(dim=1)
-        pooled = states.masked_fill(~mask, float("-inf")).max(dim=1).values
-        features = [self.dropout(torch.cat([attended, aspect, pooled], dim=-1))]
+        features = [self.dropout(torch.cat([attend(self.attention(joined), states, mask), aspect,
+                                            max_pool(states, mask)], dim=-1))]
         if self.config.n_prior:  # a handful of strong features: no dropout
             features.append(prior.to(states.dtype))
         return self.head(torch.cat(features, dim=-1))
@@ -735,7 +734,7 @@ class AttentionPolarity:
 
     def _set_vocabulary(self, words):
         self.words_ = list(words)
-        self._word_index = {w: i for i, w in enumerate(self.words_, 2)}
+        self._word_index = {w: i for i, w in enumerate(self.words_, FIRST_ID)}
 
     @property
     def _uses_prior(self) -> bool:
@@ -821,7 +820,7 @@ class AttentionPolarity:
 
         def new_net():
             return PolarityNet(PolarityConfig(
-                n_words=len(self.words_) + 2, embedding_dim=dim, position_dim=o["position_dim"],
+                n_words=FIRST_ID + len(self.words_), embedding_dim=dim, position_dim=o["position_dim"],
                 hidden_size=o["hidden_size"], layers=o["layers"], dropout=o["dropout"],
                 n_prior=dense.shape[1] if dense is not None else 0))
 
@@ -895,7 +894,7 @@ class AttentionPolarity:
         model.pretrained_on_ = int(state.get("pretrained_on", 0))
         model.nets = _load_nets(PolarityNet, PolarityConfig, state["nets"], arrays)
         for net in model.nets:
-            _check_sizes(net.config, n_words=len(model.words_) + 2, n_classes=len(POLARITIES))
+            _check_sizes(net.config, n_words=FIRST_ID + len(model.words_), n_classes=len(POLARITIES))
             if net.config.n_prior not in (0, len(PRIOR_NAMES), len(PRIOR_NAMES) + 1):
                 raise ValueError(f"the network's n_prior ({net.config.n_prior}) is none of the prior feature counts "
                                  f"(0, {len(PRIOR_NAMES)} or {len(PRIOR_NAMES) + 1})")

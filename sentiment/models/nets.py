@@ -77,6 +77,17 @@ def run_lstm(lstm: nn.LSTM, x: torch.Tensor, lengths: torch.Tensor) -> torch.Ten
     return states
 
 
+def max_pool(states: torch.Tensor, mask: torch.Tensor) -> torch.Tensor:
+    """The largest value of each feature over the time steps that ``mask`` (batch, time, 1) marks real."""
+    return states.masked_fill(~mask, float("-inf")).max(dim=1).values
+
+
+def attend(scores: torch.Tensor, states: torch.Tensor, mask: torch.Tensor) -> torch.Tensor:
+    """The states (batch, time, features) weighted by a softmax of ``scores`` (batch, time, 1) over the
+    time steps that ``mask`` marks real."""
+    return (torch.softmax(scores.masked_fill(~mask, float("-inf")), dim=1) * states).sum(dim=1)
+
+
 def head_probabilities(head: str, logits: torch.Tensor) -> torch.Tensor:
     """Probabilities from logits: a softmax over the classes, or one sigmoid per label."""
     if head == "softmax":
@@ -215,10 +226,9 @@ class LSTMNet(nn.Module):
         states = run_lstm(self.lstm, self.dropout(self.embedding(tokens)), lengths)
         mask = (tokens != 0).unsqueeze(-1)
         if self.config.pooling == "max":
-            pooled = states.masked_fill(~mask, float("-inf")).max(dim=1).values
+            pooled = max_pool(states, mask)
         elif self.config.pooling == "mean":
             pooled = (states * mask).sum(dim=1) / mask.sum(dim=1)
         else:
-            scores = self.attention(states).masked_fill(~mask, float("-inf"))
-            pooled = (torch.softmax(scores, dim=1) * states).sum(dim=1)
+            pooled = attend(self.attention(states), states, mask)
         return self.head(self.dropout(pooled))

@@ -385,7 +385,8 @@ class LSTMModel(NeuralModel):
         old_rows = source.vectorizer_.vocabulary_
         pairs = [(row, old_rows[word]) for word, row in vectorizer.vocabulary_.items() if word in old_rows]
         if pairs:
-            new, previous = torch.tensor([2 + a for a, _ in pairs]), torch.tensor([2 + b for _, b in pairs])
+            first = vectorizer.FIRST_ID
+            new, previous = torch.tensor([first + a for a, _ in pairs]), torch.tensor([first + b for _, b in pairs])
             net.embedding.weight[new] = old.embedding.weight[previous]
         net.embedding.weight[vectorizer.UNKNOWN] = old.embedding.weight[vectorizer.UNKNOWN]
 

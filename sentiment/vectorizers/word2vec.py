@@ -202,23 +202,23 @@ class Word2VecVectorizer(Stage):
         return standardised
 
     # -- token ids, for sequence models (LSTM) ----------------------------------------------
-    PAD, UNKNOWN = 0, 1
+    PAD, UNKNOWN, FIRST_ID = 0, 1, 2  # padding, an unknown word, then the words in the order of vectors_
 
     def sequences(self, docs: list[list[str]]) -> list[np.ndarray]:
-        """Token ids per document: 0 pads, 1 is an unknown word, words are 2 + their row in ``vectors_``."""
+        """Token ids per document: 0 pads, 1 is an unknown word, a word is ``FIRST_ID`` + its row in ``vectors_``."""
         self.check_fitted()
-        get = self.vocabulary_.get
-        return [np.fromiter((get(t, -1) + 2 for t in tokens), dtype=np.int64, count=len(tokens))
+        get, missing = self.vocabulary_.get, self.UNKNOWN - self.FIRST_ID  # missing: the "row" of the unknown id
+        return [np.fromiter((get(t, missing) + self.FIRST_ID for t in tokens), dtype=np.int64, count=len(tokens))
                 for tokens in self._backed_off(docs)]
 
     def embedding_matrix(self) -> np.ndarray:
         """Initial embeddings matching :meth:`sequences`: a zero row (padding), a zero row (unknown), the word vectors."""
         self.check_fitted()
-        return np.vstack([np.zeros((2, self.vectors_.shape[1]), dtype=np.float32), self.vectors_])
+        return np.vstack([np.zeros((self.FIRST_ID, self.vectors_.shape[1]), dtype=np.float32), self.vectors_])
 
     @property
     def n_tokens(self) -> int:
-        return len(self.words_) + 2
+        return self.FIRST_ID + len(self.words_)
 
     def get_state(self):
         backoff = {"negation_backoff": True} if self.negation_backoff_ else {}
