@@ -388,6 +388,15 @@ def test_a_vocabulary_that_does_not_fit_its_network_is_refused_at_load(tiny_pipe
         AspectPipeline.load(path)
 
 
+@pytest.mark.parametrize("model_class", [neural.BiLSTMTagger, neural.AttentionPolarity])
+def test_a_network_model_saves_every_option_of_its_constructor(model_class):
+    import inspect
+
+    given = {name: p.default for name, p in inspect.signature(model_class).parameters.items()
+             if name not in ("cleaner", "prior")}
+    assert model_class().options == given
+
+
 @pytest.mark.parametrize("model_class, net_class, config, says", [
     (neural.AttentionPolarity, neural.PolarityNet, neural.PolarityConfig(n_words=5, n_classes=2), "n_classes"),
     (neural.AttentionPolarity, neural.PolarityNet, neural.PolarityConfig(n_words=5, n_prior=2), "n_prior"),

@@ -396,12 +396,7 @@ class BiLSTMTagger:
                  extra_words: int = 0, freeze_embeddings: bool = False, word_dropout: float = 0.25,
                  clusters: int = 0, cluster_dim: int = 16, ema_epochs: float = 0.0, device: str = "auto",
                  seed: int = 0, cleaner=None) -> None:
-        self.options = {"hidden_size": hidden_size, "layers": layers, "dropout": dropout, "crf": crf,
-                        "char_filters": char_filters, "case_dim": case_dim, "epochs": epochs,
-                        "batch_size": batch_size, "lr": lr, "patience": patience, "dev_fraction": dev_fraction,
-                        "n_nets": n_nets, "extra_words": extra_words, "freeze_embeddings": freeze_embeddings,
-                        "word_dropout": word_dropout, "clusters": clusters, "cluster_dim": cluster_dim,
-                        "ema_epochs": ema_epochs, "device": device, "seed": seed}
+        self.options = keyword_options(locals())
         self.cleaner = cleaner
         self.clusters_: WordClusters | None = None
         self.nets: list[TaggerNet] = []
@@ -623,6 +618,12 @@ def _net_arrays(nets) -> dict:
     return {name: value for k, net in enumerate(nets) for name, value in trainer.net_arrays(net, f"net{k}.").items()}
 
 
+def keyword_options(arguments: dict) -> dict:
+    """A model's options, saved with it: its constructor's keyword arguments (the ``locals()`` of its
+    ``__init__``, taken before it sets any other name), but the objects it is handed (``cleaner``, ``prior``)."""
+    return {name: value for name, value in arguments.items() if name not in ("self", "cleaner", "prior")}
+
+
 def _check_sizes(config, **sizes: int) -> None:
     """A ValueError (a damaged model) unless the saved network has the ``sizes`` that the model's word,
     character and cluster lists and its classes give: an id past an embedding's end fails only at predict
@@ -720,12 +721,7 @@ class AttentionPolarity:
             raise ConfigError(f"min_epochs must be a whole number from 1 to epochs ({epochs}), not {min_epochs!r}")
         if class_weight not in (None, "balanced"):  # the trainer would ignore anything else
             raise ConfigError(f"class_weight must be None or 'balanced', not {class_weight!r}")
-        self.options = {"hidden_size": hidden_size, "layers": layers, "dropout": dropout,
-                        "position_dim": position_dim, "epochs": epochs, "batch_size": batch_size, "lr": lr,
-                        "patience": patience, "min_epochs": min_epochs, "dev_fraction": dev_fraction,
-                        "n_nets": n_nets, "extra_words": extra_words, "freeze_embeddings": freeze_embeddings,
-                        "class_weight": class_weight, "ema_epochs": ema_epochs, "device": device, "seed": seed,
-                        "use_prior": use_prior, "pretrain_epochs": pretrain_epochs}
+        self.options = keyword_options(locals())
         self.cleaner, self.prior = cleaner, prior
         self.nets: list[PolarityNet] = []
         self.words_: list[str] = []
