@@ -30,6 +30,19 @@ def old_model_hold_out(X, y, fraction, rng):
     return take(train_rows), y[train_rows], (take(dev_rows), y[dev_rows])
 
 
+def test_the_models_training_defaults_are_the_trainers():
+    """The mlp and lstm options and the trainer's settings name the same defaults, so that the aspect
+    networks, which pass only some settings, train as the documented options say."""
+    import dataclasses
+
+    from sentiment.models.neural import TRAINING_DEFAULTS
+
+    trainer_defaults = {f.name: f.default for f in dataclasses.fields(trainer.TrainConfig)}
+    shared = TRAINING_DEFAULTS.keys() & trainer_defaults.keys()
+    assert len(shared) >= 10
+    assert {k: TRAINING_DEFAULTS[k] for k in shared} == {k: trainer_defaults[k] for k in shared}
+
+
 def test_hold_out_rows_fixed_seed():
     train, dev = trainer.hold_out_rows(10, 0.3, np.random.default_rng(0))
     assert train.tolist() == [0, 1, 3, 5, 7, 8, 9]

@@ -366,6 +366,8 @@ class LSTMModel(NeuralModel):
         self.check_start()
         source = Pipeline.load(path)
         old = source.model_.net_
+        # the loaded network's own sizes, which check_start could not see: the word vectors' size, and the shape
+        # options that an older model's params lack
         for key in ("embedding_dim", "hidden_size", "layers", "bidirectional", "pooling"):
             saved, here = getattr(old.config, key), getattr(net.config, key)
             if saved == here:
