@@ -36,7 +36,7 @@ import datasets  # noqa: E402
 
 from sentiment.cleaning import Cleaner  # noqa: E402
 from sentiment.checks import check_labels  # noqa: E402
-from sentiment.models.trainer import device_name, resolve_device  # noqa: E402
+from sentiment.models.hardware import device_name, resolve_device  # noqa: E402
 from sentiment.pipeline import display_names  # noqa: E402
 from sentiment.registry import resolve  # noqa: E402
 

@@ -43,7 +43,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 import datasets  # noqa: E402
 
 from sentiment.models.neural import LSTMModel, MLPModel  # noqa: E402
-from sentiment.models.trainer import device_name, resolve_device  # noqa: E402
+from sentiment.models.hardware import device_name, resolve_device  # noqa: E402
 
 RESULTS = Path(__file__).resolve().parent / "results"
 MAX_LENGTH = 400  # LSTMModel's default max_length: the tokens it keeps of a text

@@ -1,4 +1,4 @@
-"""Device names the neural models and the aspect pipeline's options accept, checked without importing torch. :func:`sentiment.models.trainer.resolve_device` turns a name
+"""Device names the neural models and the aspect pipeline's options accept, checked without importing torch. :func:`sentiment.models.hardware.resolve_device` turns a name
 into a torch device."""
 
 from __future__ import annotations

@@ -87,11 +87,11 @@ def export_model(pipeline, path: str | os.PathLike, fmt: str | None = None) -> P
         )
     from dataclasses import asdict
 
-    from .models import trainer
+    from .models import saved_nets
     from .models.nets import Probabilities
 
     # a CPU copy built from the weights' CPU arrays: a net on a nearly full GPU is not copied there first
-    on_cpu = trainer.build_net(model.net_class, model.config_class, asdict(model.net_.config), trainer.net_arrays(model.net_))
+    on_cpu = saved_nets.build_net(model.net_class, model.config_class, asdict(model.net_.config), saved_nets.net_arrays(model.net_))
     wrapped = Probabilities(on_cpu).eval().requires_grad_(False)
     example = model.torch_inputs(_example_rows(model))
     names = input_names(model)

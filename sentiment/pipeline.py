@@ -789,7 +789,7 @@ def check_stages(vectorizer, model) -> None:
 
     A model that reads token sequences (lstm) needs a vectorizer that gives them (word2vec); one that needs
     non-negative features (nb, complement_nb, nbsvm) cannot read word2vec's standardised document vectors;
-    ``device`` (mlp, lstm) must name a device this machine has (see ``trainer.resolve_device``); an lstm's
+    ``device`` (mlp, lstm) must name a device this machine has (see ``hardware.resolve_device``); an lstm's
     ``init_from`` must be a saved lstm model; word2vec's ``vectors_path`` must be there.
     """
     if model.input_kind == "sequences" and not hasattr(vectorizer, "sequences"):
@@ -800,9 +800,9 @@ def check_stages(vectorizer, model) -> None:
         raise nonnegative_error(model.name, vectorizer.name)
     device = model.params.get("device")
     if isinstance(device, str) and device != "auto":  # only the neural models have a device; auto always works
-        from .models import trainer
+        from .models import hardware
 
-        trainer.resolve_device(device)
+        hardware.resolve_device(device)
     if hasattr(model, "check_start"):  # lstm: the saved model init_from names
         model.check_start()
     if hasattr(vectorizer, "check_source"):  # word2vec: the vectors file or model directory vectors_path names

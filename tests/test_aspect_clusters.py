@@ -112,9 +112,17 @@ def test_bilstm_tagger_gives_unseen_words_their_cluster():
     state, arrays = tagger.get_state()
     loaded = neural.BiLSTMTagger.from_state(json.loads(json.dumps(state)), arrays, cleaner=token_cleaner())
     assert loaded.extract(["The car breaks"]) == tagger.extract(["The car breaks"])
-    old = {**state, "options": {k: v for k, v in state["options"].items() if k != "clusters"}}
-    del old["clusters"]
-    assert neural.BiLSTMTagger.from_state(old, arrays).options["clusters"] == 0
+    lost = {k: v for k, v in state.items() if k != "clusters"}  # a network that reads clusters, without their table
+    with pytest.raises(ValueError, match=r"the network's cluster_dim \(4\) does not match its model \(0\)"):
+        neural.BiLSTMTagger.from_state(lost, arrays)
+    # a file saved before word dropout and clusters: neither option, nor a cluster table
+    plain = neural.BiLSTMTagger(hidden_size=8, epochs=1, dev_fraction=0.0, word_dropout=0.0,
+                                cleaner=token_cleaner()).fit(data, vectors)
+    state, arrays = plain.get_state()
+    old = {**state, "options": {k: v for k, v in state["options"].items() if k not in ("clusters", "word_dropout")}}
+    loaded = neural.BiLSTMTagger.from_state(old, arrays, cleaner=token_cleaner())
+    assert (loaded.options["clusters"], loaded.options["word_dropout"]) == (0, 0.0)
+    assert loaded.extract(["The car breaks"]) == plain.extract(["The car breaks"])
 
 
 def test_by_default_the_classical_tagger_reads_clusters_and_the_lstm_tagger_does_not():

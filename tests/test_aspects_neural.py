@@ -17,7 +17,7 @@ from sentiment.aspects import neural  # noqa: E402
 from sentiment.aspects.data import POLARITIES, TAGS, bio_tags  # noqa: E402
 from sentiment.tokens import token_cleaner, tokenize  # noqa: E402
 from sentiment.errors import ConfigError, ModelFileError  # noqa: E402
-from sentiment.models import trainer  # noqa: E402
+from sentiment.models import hardware, saved_nets, trainer  # noqa: E402
 
 from conftest import craft_stage  # noqa: E402
 from test_aspects import synthetic  # noqa: E402
@@ -340,7 +340,7 @@ def test_trained_on_gpu_loads_on_cpu(data, tmp_path, monkeypatch):
     pipe.save(tmp_path / "gpu")
     monkeypatch.setattr(torch.cuda, "is_available", lambda: False)
     loaded = AspectPipeline.load(tmp_path / "gpu")
-    assert trainer.resolve_device(loaded.polarity_.options["device"], fallback=True).type == "cpu"
+    assert hardware.resolve_device(loaded.polarity_.options["device"], fallback=True).type == "cpu"
     assert len(loaded.predict_aspects(["The pizza was great."])) == 1
 
 
@@ -415,7 +415,7 @@ def test_a_network_of_a_shape_its_model_cannot_use_is_refused_at_load(model_clas
     if model_class is neural.AttentionPolarity:
         del state["chars"]
     with pytest.raises(ValueError, match=f"the network's {says} "):
-        model_class.from_state(state, trainer.net_arrays(net_class(small), "net0."))
+        model_class.from_state(state, saved_nets.net_arrays(net_class(small), "net0."))
 
 
 @pytest.mark.skipif(torch.cuda.is_available(), reason="this machine has a GPU")

@@ -23,7 +23,7 @@ from sentiment.errors import NotFittedError  # noqa: E402
 from sentiment.cleaning import Cleaner  # noqa: E402
 from sentiment.export import export_model, input_names  # noqa: E402
 from sentiment.explanation import left_out  # noqa: E402
-from sentiment.models import trainer  # noqa: E402
+from sentiment.models import hardware, trainer  # noqa: E402
 from sentiment.models.neural import LSTMModel, MLPModel, plot_history  # noqa: E402
 from sentiment.persistence import CONFIG  # noqa: E402
 from sentiment.registry import REGISTRY, resolve  # noqa: E402
@@ -140,10 +140,10 @@ def test_asking_for_a_missing_gpu_is_a_config_error(tfidf_data, monkeypatch):
 def test_a_gpu_number_beyond_the_machines_is_missing(monkeypatch):
     monkeypatch.setattr(torch.cuda, "is_available", lambda: True)
     monkeypatch.setattr(torch.cuda, "device_count", lambda: 1)
-    assert trainer.resolve_device("cuda:0") == torch.device("cuda:0")
+    assert hardware.resolve_device("cuda:0") == torch.device("cuda:0")
     with pytest.raises(ConfigError, match="1 CUDA GPU"):
-        trainer.resolve_device("cuda:3")
-    assert trainer.resolve_device("cuda:3", fallback=True) == torch.device("cuda")  # "auto" on that machine
+        hardware.resolve_device("cuda:3")
+    assert hardware.resolve_device("cuda:3", fallback=True) == torch.device("cuda")  # "auto" on that machine
 
 
 # -- training --------------------------------------------------------------------------------------
@@ -728,7 +728,7 @@ def test_prediction_runs_without_autocast(fitted, binary, monkeypatch):
     def no_autocast(device):
         raise AssertionError("predictions must not run under autocast")
 
-    monkeypatch.setattr(trainer, "autocast", no_autocast)
+    monkeypatch.setattr(hardware, "autocast", no_autocast)
     np.testing.assert_array_equal(pipe.predict_proba(binary.dev_texts), expected)
 
 
@@ -739,9 +739,9 @@ def test_seeded_touches_only_the_generators_of_the_training_device(monkeypatch, 
     monkeypatch.setattr(torch.cuda, "manual_seed_all", refuse)
     monkeypatch.setattr(torch.cuda, "manual_seed", refuse)
     monkeypatch.setattr(torch.mps, "manual_seed", refuse)
-    with trainer.seeded(3, torch.device("cpu")):
+    with hardware.seeded(3, torch.device("cpu")):
         first = torch.rand(3)
-    with trainer.seeded(3, torch.device("cpu")):
+    with hardware.seeded(3, torch.device("cpu")):
         assert torch.equal(torch.rand(3), first)
     Pipeline(model="mlp", epochs=1, device="cpu").fit(binary.train_texts[:40], binary.train_labels[:40])
 
@@ -751,8 +751,8 @@ def test_a_network_is_moved_only_when_it_is_elsewhere(monkeypatch):
     net = torch.nn.LSTM(4, 3)
     moved = []
     monkeypatch.setattr(net, "to", lambda *args, **kwargs: moved.append(args))
-    assert trainer.on_device(net, torch.device("cpu")) is net and moved == []
-    trainer.on_device(net, torch.device("meta"))
+    assert hardware.on_device(net, torch.device("cpu")) is net and moved == []
+    hardware.on_device(net, torch.device("meta"))
     assert moved == [(torch.device("meta"),)]
 
 
@@ -779,7 +779,7 @@ def test_no_thread_sees_a_network_half_moved(monkeypatch):
     def predict(second):
         if second:  # comes once the first thread's move has begun (and 0.15 s before it ends)
             assert begun.wait(timeout=10)
-        trainer.on_device(net, torch.device("meta"))
+        hardware.on_device(net, torch.device("meta"))
         seen.append({parameter.device.type for parameter in net.parameters()})
 
     threads = [threading.Thread(target=predict, args=(second,)) for second in (False, True)]

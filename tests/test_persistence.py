@@ -1026,29 +1026,29 @@ def test_a_config_with_an_integer_of_thousands_of_digits_is_a_model_error(model_
     ("sparse_input", 1, "not of type bool"), ("activation", 3, "not of type str"), ("n_features", 2.5, "not of type int"),
 ])
 def test_network_settings_of_the_wrong_kind_fail_at_load(fitted, tmp_path, key, value, message):
-    from sentiment.models import trainer
+    from sentiment.models import saved_nets
     from sentiment.models.nets import MLPConfig, MLPNet
 
     net = MLPNet(MLPConfig(n_features=6, n_classes=2, hidden_sizes=(4,)))
     config = {**MLPConfig(n_features=6, n_classes=2, hidden_sizes=(4,)).__dict__, key: value}
     with pytest.raises(ValueError, match=message):
-        trainer.build_net(MLPNet, MLPConfig, config, trainer.net_arrays(net))
+        saved_nets.build_net(MLPNet, MLPConfig, config, saved_nets.net_arrays(net))
 
 
 def test_a_network_larger_than_its_saved_weights_is_not_built(monkeypatch):
     import torch
 
-    from sentiment.models import trainer
+    from sentiment.models import saved_nets
     from sentiment.models.nets import MLPConfig, MLPNet
 
     config = MLPConfig(n_features=6, n_classes=2, hidden_sizes=(4,))
-    arrays = trainer.net_arrays(MLPNet(config))
+    arrays = saved_nets.net_arrays(MLPNet(config))
     arrays["pad"] = np.zeros((100_000, 0), dtype=np.float32)  # raises the size bound for free
     built = []
     monkeypatch.setattr(MLPNet, "__init__", lambda self, c, real=MLPNet.__init__: (
         built.append(torch.empty(0).device.type), real(self, c))[1])
     with pytest.raises(ValueError, match="do not fit the network its settings describe"):
-        trainer.build_net(MLPNet, MLPConfig, {**config.__dict__, "hidden_sizes": [50_000, 50_000]}, arrays)
+        saved_nets.build_net(MLPNet, MLPConfig, {**config.__dict__, "hidden_sizes": [50_000, 50_000]}, arrays)
     assert built == ["meta"]  # sized on the meta device only: nothing allocated
 
 

@@ -8,7 +8,7 @@ torch = pytest.importorskip("torch")
 from sentiment.aspects import neural as aspect_neural  # noqa: E402
 from sentiment.aspects.pipeline import AspectPipeline  # noqa: E402
 from sentiment.errors import ConfigError  # noqa: E402
-from sentiment.models import neural, trainer  # noqa: E402
+from sentiment.models import hardware, neural, saved_nets, trainer  # noqa: E402
 
 
 # The two functions hold_out_rows replaced, as they were, to check it draws the same rows.
@@ -154,17 +154,17 @@ def test_batches_carry_the_weights_of_their_rows(kind, monkeypatch):
 def test_net_arrays_round_trip():
     torch.manual_seed(0)
     net = torch.nn.Sequential(torch.nn.Linear(3, 2), torch.nn.BatchNorm1d(2))
-    arrays = trainer.net_arrays(net, "net0.")
+    arrays = saved_nets.net_arrays(net, "net0.")
     assert set(arrays) == {f"net0.{k}" for k in net.state_dict()}
     assert all(a.dtype == np.float32 for a in arrays.values())
     copy = torch.nn.Sequential(torch.nn.Linear(3, 2), torch.nn.BatchNorm1d(2)).train()
-    loaded = trainer.load_net_arrays(copy, {k[len("net0."):]: v for k, v in arrays.items()})
+    loaded = saved_nets.load_net_arrays(copy, {k[len("net0."):]: v for k, v in arrays.items()})
     assert loaded is copy and not copy.training
     for name, value in net.state_dict().items():
         assert torch.equal(copy.state_dict()[name], value)  # int64 counters keep their dtype
         assert copy.state_dict()[name].dtype == value.dtype
     with pytest.raises(ValueError, match="do not fit"):
-        trainer.load_net_arrays(torch.nn.Linear(4, 2), trainer.net_arrays(torch.nn.Linear(3, 2)))
+        saved_nets.load_net_arrays(torch.nn.Linear(4, 2), saved_nets.net_arrays(torch.nn.Linear(3, 2)))
 
 
 def test_a_saved_network_is_rebuilt_from_its_weights_alone():
@@ -175,8 +175,8 @@ def test_a_saved_network_is_rebuilt_from_its_weights_alone():
             (MLPNet, MLPConfig, {"n_features": 7, "n_classes": 3, "sparse_input": False, "normalization": "batch"}),
             (LSTMNet, LSTMConfig, {"n_tokens": 9, "n_classes": 2, "embedding_dim": 4, "hidden_size": 3})]:
         net = net_class(config_class(**config)).eval()
-        arrays = trainer.net_arrays(net)
-        loaded = trainer.build_net(net_class, config_class, config, arrays)
+        arrays = saved_nets.net_arrays(net)
+        loaded = saved_nets.build_net(net_class, config_class, config, arrays)
         for name, value in net.state_dict().items():
             assert not loaded.state_dict()[name].is_meta and loaded.state_dict()[name].dtype == value.dtype
             assert torch.equal(loaded.state_dict()[name], value), name
@@ -184,7 +184,7 @@ def test_a_saved_network_is_rebuilt_from_its_weights_alone():
             ids, lengths = torch.tensor([[1, 2, 3], [4, 5, 0]]), torch.tensor([3, 2])
             assert torch.equal(loaded(ids, lengths), net(ids, lengths))
         with pytest.raises(ValueError, match="do not fit"):
-            trainer.build_net(net_class, config_class, config, {k: v for k, v in list(arrays.items())[:-1]})
+            saved_nets.build_net(net_class, config_class, config, {k: v for k, v in list(arrays.items())[:-1]})
 
 
 def test_building_a_network_for_saved_weights_runs_no_initialisation(tmp_path):
@@ -196,14 +196,14 @@ def test_building_a_network_for_saved_weights_runs_no_initialisation(tmp_path):
     from sentiment.models.nets import LSTMConfig, LSTMNet
 
     config = {"n_tokens": 9, "n_classes": 2, "embedding_dim": 4, "hidden_size": 3}
-    arrays = trainer.net_arrays(LSTMNet(LSTMConfig(**config)).eval())
+    arrays = saved_nets.net_arrays(LSTMNet(LSTMConfig(**config)).eval())
     np.savez(tmp_path / "weights.npz", **arrays)
     code = (
         "import sys, json, numpy as np, torch\n"
-        "from sentiment.models import trainer\n"
+        "from sentiment.models import saved_nets\n"
         "from sentiment.models.nets import LSTMConfig, LSTMNet\n"
         f"arrays = dict(np.load({str(tmp_path / 'weights.npz')!r}))\n"
-        f"net = trainer.build_net(LSTMNet, LSTMConfig, {config!r}, arrays)\n"
+        f"net = saved_nets.build_net(LSTMNet, LSTMConfig, {config!r}, arrays)\n"
         "net(torch.tensor([[1, 2, 3]]), torch.tensor([3]))\n"
         "print(json.dumps([name for name in sys.modules if name.startswith('torch._dynamo')]))\n")
     result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
@@ -237,17 +237,17 @@ def test_every_stage_with_a_device_checks_it_the_same_way(device):
 @pytest.mark.filterwarnings("ignore:CUDA is not available")  # made, not entered, on this CPU-only machine
 def test_bf16_only_on_gpus_that_compute_in_it(monkeypatch, capability, mixed):
     monkeypatch.setattr(torch.cuda, "get_device_capability", lambda device=None: capability)
-    context = trainer.autocast(torch.device("cuda"))
+    context = hardware.autocast(torch.device("cuda"))
     assert isinstance(context, torch.autocast) == mixed
-    assert not isinstance(trainer.autocast(torch.device("cpu")), torch.autocast)
+    assert not isinstance(hardware.autocast(torch.device("cpu")), torch.autocast)
 
 
 def test_an_operation_missing_on_apple_mps_says_what_to_do():
     with pytest.raises(ConfigError, match=r"cannot run the model on Apple MPS \(aten::_embedding_bag\).*device='cpu'"):
-        with trainer.device_errors(torch.device("mps")):
+        with hardware.device_errors(torch.device("mps")):
             raise NotImplementedError("aten::_embedding_bag\nmore lines")
     with pytest.raises(NotImplementedError):  # elsewhere it is not a device's gap
-        with trainer.device_errors(torch.device("cpu")):
+        with hardware.device_errors(torch.device("cpu")):
             raise NotImplementedError("something")
 
 
@@ -256,13 +256,13 @@ def test_a_network_too_large_for_memory_says_what_to_make_smaller():
                   RuntimeError("CUDA out of memory. Tried to allocate 20.00 GiB"), MemoryError(),
                   RuntimeError("Storage size calculation overflowed with sizes=[400000000000, 100000000000]")):
         with pytest.raises(ConfigError, match=r"does not fit in the memory of the cpu device( \(.+\))?; use smaller hidden sizes"):
-            with trainer.device_errors(torch.device("cpu")):
+            with hardware.device_errors(torch.device("cpu")):
                 raise error
     with pytest.raises(ConfigError, match=r"cpu device \(CUDA out of memory. Tried to allocate 2 GiB\); predict fewer"):
-        with trainer.device_errors(torch.device("cpu"), training=False):  # a trained model, predicting
+        with hardware.device_errors(torch.device("cpu"), training=False):  # a trained model, predicting
             raise RuntimeError("CUDA out of memory. Tried to allocate 2 GiB")
     with pytest.raises(RuntimeError, match="shapes cannot be multiplied"):  # another RuntimeError stays a bug
-        with trainer.device_errors(torch.device("cpu")):
+        with hardware.device_errors(torch.device("cpu")):
             raise RuntimeError("mat1 and mat2 shapes cannot be multiplied")
 
 
@@ -281,7 +281,7 @@ def test_a_device_error_keeps_nothing_of_the_failed_work_alive():
         raise RuntimeError("CUDA out of memory. Tried to allocate 20.00 GiB")
 
     with pytest.raises(ConfigError) as caught:
-        with trainer.device_errors(torch.device("cpu")):
+        with hardware.device_errors(torch.device("cpu")):
             train()
     assert isinstance(caught.value.__context__, RuntimeError)  # kept, as the error's context
     gc.collect()
@@ -348,14 +348,14 @@ def test_auto_picks_apple_mps_only_where_it_runs_the_networks(monkeypatch, runs,
     failing mid-fit on a device the user never chose (a named device="mps" is taken as asked)."""
     monkeypatch.setattr(torch.cuda, "is_available", lambda: False)
     monkeypatch.setattr(torch.backends.mps, "is_available", lambda: True)
-    monkeypatch.setattr(trainer, "_mps_runs_the_nets", lambda: runs)
-    assert trainer.resolve_device("auto") == torch.device(chosen)
-    assert trainer.resolve_device("mps") == torch.device("mps")
+    monkeypatch.setattr(hardware, "_mps_runs_the_nets", lambda: runs)
+    assert hardware.resolve_device("auto") == torch.device(chosen)
+    assert hardware.resolve_device("mps") == torch.device("mps")
 
 
 @pytest.mark.skipif(torch.backends.mps.is_available(), reason="this machine has Apple MPS")
 def test_the_mps_check_says_no_where_there_is_no_mps():
-    assert trainer._mps_runs_the_nets.__wrapped__() is False
+    assert hardware._mps_runs_the_nets.__wrapped__() is False
 
 
 def test_batches_longest_first_hold_the_same_rows_in_decreasing_length():

@@ -41,7 +41,7 @@ from torch import nn
 
 from ..devices import check_device_name
 from ..errors import ConfigError, DataError, NotFittedError
-from ..models import trainer
+from ..models import hardware, saved_nets, trainer
 from ..models.nets import attend, max_pool, run_lstm
 from ..persistence import arrays_under, member_arrays, member_states
 from .clusters import WordClusters, lexeme_clusters
@@ -180,7 +180,7 @@ def _train_nets(o: dict, n_rows: int, batches_of, new_net, matrix: np.ndarray, c
     untrained network whose embedding starts from ``matrix``; ``before(net, device, rng)``, if given,
     prepares each network before its training (e.g. pre-training). Returns the trained networks (on the
     CPU, in eval mode) and their training histories."""
-    device = trainer.resolve_device(o["device"])
+    device = hardware.resolve_device(o["device"])
     nets, histories = [], []
     for k in range(o["n_nets"]):
         seed = o["seed"] + k
@@ -189,10 +189,10 @@ def _train_nets(o: dict, n_rows: int, batches_of, new_net, matrix: np.ndarray, c
             train_rows, dev_rows = trainer.hold_out_rows(n_rows, o["dev_fraction"], rng, always_draw=True)
         else:
             train_rows, dev_rows = trainer.hold_out_groups(groups, o["dev_fraction"], rng)
-        with trainer.device_errors(device, advice=_training_advice(device)):
+        with hardware.device_errors(device, advice=_training_advice(device)):
             batches = batches_of(train_rows, device, rng)
             dev = batches_of(dev_rows, device, None) if len(dev_rows) else None
-            with trainer.seeded(seed, device):
+            with hardware.seeded(seed, device):
                 net = new_net()
                 with torch.no_grad():
                     net.embedding.weight.copy_(torch.from_numpy(matrix))
@@ -486,7 +486,7 @@ class BiLSTMTagger:
         without a CRF), and the averaged transition scores for Viterbi decoding."""
         self._check_fitted()
         tokenized, fields = self._encode(texts)
-        device = trainer.resolve_device(self.options["device"], fallback=True)
+        device = hardware.resolve_device(self.options["device"], fallback=True)
         keep = [i for i, toks in enumerate(tokenized) if toks]
         scores = [np.zeros((len(toks), len(TAGS))) for toks in tokenized]
         trans = [np.zeros((len(TAGS), len(TAGS))), np.zeros(len(TAGS)), np.zeros(len(TAGS))]
@@ -495,10 +495,10 @@ class BiLSTMTagger:
                 part += value / len(self.nets)
         if not keep:
             return tokenized, scores, trans
-        with trainer.device_errors(device, training=False):
+        with hardware.device_errors(device, training=False):
             batches = PaddedBatches([[f[i] for i in keep] for f in fields], None, PREDICT_BATCH_SIZE, device)
             for net in self.nets:
-                trainer.on_device(net, device).eval()
+                hardware.on_device(net, device).eval()
                 for batch in batches:
                     emissions = net.emissions(*batch.inputs)  # full precision: the same tags on a GPU and a CPU
                     if not net.config.crf:
@@ -615,7 +615,7 @@ def _softmax(scores: np.ndarray) -> np.ndarray:
 
 def _net_arrays(nets) -> dict:
     """All networks' weights in one dict, network k's named ``net{k}.<name>``."""
-    return {name: value for k, net in enumerate(nets) for name, value in trainer.net_arrays(net, f"net{k}.").items()}
+    return {name: value for k, net in enumerate(nets) for name, value in saved_nets.net_arrays(net, f"net{k}.").items()}
 
 
 def keyword_options(arguments: dict) -> dict:
@@ -637,7 +637,7 @@ def _check_sizes(config, **sizes: int) -> None:
 def _load_nets(net_class, config_class, configs, arrays) -> list:
     nets = []
     for k, config in enumerate(configs):
-        nets.append(trainer.build_net(net_class, config_class, config, arrays_under(arrays, f"net{k}.")))
+        nets.append(saved_nets.build_net(net_class, config_class, config, arrays_under(arrays, f"net{k}.")))
     if not nets:
         raise ValueError("the saved model holds no network")
     return nets
@@ -861,12 +861,12 @@ class AttentionPolarity:
         needs = self.nets[0].config.n_prior
         if needs and dense is None:
             raise ConfigError("this polarity model was trained with prior scores; load it with its prior model")
-        device = trainer.resolve_device(self.options["device"], fallback=True)
+        device = hardware.resolve_device(self.options["device"], fallback=True)
         total = np.zeros((len(items), len(POLARITIES)))
-        with trainer.device_errors(device, training=False):
+        with hardware.device_errors(device, training=False):
             batches = PaddedBatches(fields, None, PREDICT_BATCH_SIZE, device, dense=dense if needs else None)
             for net in self.nets:
-                probabilities, _ = trainer.predict(trainer.on_device(net, device), batches, device)
+                probabilities, _ = trainer.predict(hardware.on_device(net, device), batches, device)
                 total += probabilities / len(self.nets)
         return total / total.sum(axis=1, keepdims=True)
 

@@ -181,7 +181,7 @@ class AspectPipeline:
                               "PyTorch models read the word vectors): add --set extractor=lstm or --set polarity=mean, or leave "
                               "vectors_path out")
         if reads_vectors:  # the networks' device is there (not found out after the word vectors have trained)
-            from ..models.trainer import resolve_device
+            from ..models.hardware import resolve_device
 
             resolve_device(p["device"])
         return extractor, polarity, reads_vectors

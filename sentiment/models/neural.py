@@ -24,7 +24,7 @@ import torch
 from ..devices import check_device_name
 from ..errors import ConfigError, with_article
 from ..stage import Stage
-from . import nets, trainer
+from . import hardware, nets, saved_nets, trainer
 
 PREDICT_BATCH_SIZE = 512
 
@@ -104,7 +104,7 @@ class NeuralModel(Stage):
         reuses a saved model's output layer only for the same names); ``class_weights``: one weight per
         class code (a ``class_weight`` dict, as the pipeline resolves it); ``sample_weight``: one weight per
         row, in the training loss."""
-        device = trainer.resolve_device(self.params["device"])
+        device = hardware.resolve_device(self.params["device"])
         y = trainer.targets_array(y)
         self._take_class_weights(class_weights, y)
         rng = np.random.default_rng(self.params["net_seed"])
@@ -117,7 +117,7 @@ class NeuralModel(Stage):
                 X, y = _take(X, rows), y[rows]
                 sample_weight = None if sample_weight is None else sample_weight[rows]
         self.n_trained_ = len(y)  # the rows learnt from, the held-out ones left out
-        with trainer.seeded(self.params["net_seed"], device), trainer.device_errors(device):
+        with hardware.seeded(self.params["net_seed"], device), hardware.device_errors(device):
             self.net_ = self._build_net(X, dev, vectorizer, "sigmoid" if multi_label else "softmax", labels)
             batches = self._batches(X, y, device, self.params["batch_size"], rng, sample_weight=sample_weight)
             dev_batches = None
@@ -136,9 +136,9 @@ class NeuralModel(Stage):
         n = X.shape[0] if hasattr(X, "shape") else len(X)
         if n == 0:
             return np.zeros((0, self.n_classes_))
-        device = trainer.resolve_device(self.params["device"], fallback=True)  # e.g. trained on a GPU, used on a laptop
-        with trainer.device_errors(device, training=False):
-            trainer.on_device(self.net_, device)
+        device = hardware.resolve_device(self.params["device"], fallback=True)  # e.g. trained on a GPU, used on a laptop
+        with hardware.device_errors(device, training=False):
+            hardware.on_device(self.net_, device)
             probabilities, _ = trainer.predict(self.net_, self._batches(X, None, device, PREDICT_BATCH_SIZE), device)
         probabilities = probabilities.astype(np.float64)
         if self.multi_label_:
@@ -179,13 +179,13 @@ class NeuralModel(Stage):
             "n_features": self.n_features_,
             "history": self.history_,
         }
-        return state, trainer.net_arrays(self.net_)
+        return state, saved_nets.net_arrays(self.net_)
 
     def set_state(self, state, arrays):
         self.n_classes_ = int(state["n_classes"])
         self.n_features_ = int(state["n_features"])
         self.history_ = list(state["history"])
-        net = trainer.build_net(self.net_class, self.config_class, state["net"], arrays)
+        net = saved_nets.build_net(self.net_class, self.config_class, state["net"], arrays)
         if net.config.n_classes != self.n_classes_:
             raise ValueError("the network's outputs do not match the number of classes")
         inputs = getattr(net.config, "n_features", None) or getattr(net.config, "n_tokens", None)

@@ -21,14 +21,9 @@ which would stop training before it starts.)
 from __future__ import annotations
 
 import copy
-import dataclasses
-import functools
 import itertools
 import math
-import threading
 import time
-import traceback
-from contextlib import contextmanager, nullcontext
 from dataclasses import dataclass
 from typing import Iterator, NamedTuple
 
@@ -39,8 +34,8 @@ from tqdm.auto import tqdm
 
 from ..errors import ConfigError, TrainingError
 from ..multilabel import label_f1, tune_thresholds
-from ..persistence import one_line
-from .nets import HEADS, head_loss, head_probabilities, longest_first
+from . import hardware
+from .nets import head_loss, head_probabilities, longest_first
 
 OPTIMIZERS = ("adam", "adamw", "sgd")
 SCHEDULES = ("plateau", "cosine", None)
@@ -48,165 +43,7 @@ STOP_METRICS = ("macro_f1", "accuracy")
 EMPTY_DOCUMENT = 1  # an empty token sequence reads as one unknown word (id 1, as in Word2VecVectorizer.sequences)
 
 
-# -- device and seeds ----------------------------------------------------------------------------
-def resolve_device(name: str, fallback: bool = False) -> torch.device:
-    """``"auto"``: CUDA if present, then Apple MPS (where this torch build runs the networks there: see
-    :func:`_mps_runs_the_nets`), then the CPU; or the named device, if it is there.
-
-    A named device that is missing is a ConfigError, or with ``fallback`` (prediction with a model
-    trained elsewhere) the ``"auto"`` choice.
-    """
-    mps = getattr(torch.backends, "mps", None)
-    mps_ok = mps is not None and mps.is_available()
-    if name == "auto":
-        return torch.device("cuda" if torch.cuda.is_available() else "mps" if mps_ok and _mps_runs_the_nets() else "cpu")
-    device = torch.device(name)
-    missing = None
-    if device.type == "cuda" and not torch.cuda.is_available():
-        missing = "this machine has no CUDA GPU usable by torch"
-    elif device.type == "cuda" and (device.index or 0) >= torch.cuda.device_count():
-        missing = f"this machine has {torch.cuda.device_count()} CUDA GPU(s), numbered from 0"
-    elif device.type == "mps" and not mps_ok:
-        missing = "Apple MPS is not available here"
-    if missing and fallback:
-        return resolve_device("auto")
-    if missing:
-        raise ConfigError(f"device={name!r}, but {missing}; use device='auto' or 'cpu'")
-    return device
-
-
-@functools.cache
-def _mps_runs_the_nets() -> bool:
-    """Whether this torch build runs on Apple MPS what the networks need and some builds lack there (the
-    mlp's embedding bag over sparse rows had no MPS kernel in many, and older builds refused an int64
-    cumsum, which gathering sparse rows uses: :class:`FeatureBatches`): tried once, forward and backward, so
-    that ``"auto"`` picks the CPU rather than a device that fails mid-fit. One answer for every network
-    (the LSTMs, which need no embedding bag, go to the CPU with the mlp) and for the whole process (a
-    failure of the moment, such as memory, is kept too); ``device="mps"`` asks for MPS whatever it says."""
-    try:
-        weight = torch.ones((3, 2), device="mps", requires_grad=True)
-        bag = torch.nn.functional.embedding_bag(torch.tensor([0, 2], device="mps"), weight,
-                                                torch.tensor([0], device="mps"), mode="sum",
-                                                per_sample_weights=torch.ones(2, device="mps"))
-        bag.sum().backward()
-        counts = torch.tensor([2, 1], device="mps")
-        torch.repeat_interleave(torch.cumsum(counts, 0) - counts, counts, output_size=3)
-        return True
-    except (NotImplementedError, RuntimeError):
-        return False
-
-
-def device_name(device: torch.device) -> str:
-    """A readable name: the GPU's model, "Apple MPS" or "CPU"."""
-    if device.type == "cuda":
-        return torch.cuda.get_device_name(device)
-    return "Apple MPS" if device.type == "mps" else "CPU"
-
-
-_SEEDED = threading.RLock()  # one seeded block at a time: they share the process's generators
-
-
-@contextmanager
-def seeded(seed: int, device: torch.device) -> Iterator[None]:
-    """Run the block with the generators it draws from, the CPU's (network initialisation, dropout) and
-    ``device``'s (dropout on a GPU), seeded by ``seed``, and give the caller's states back afterwards:
-    fitting a model leaves the global random state alone. (Shuffling and held-out draws use their own numpy
-    generators.) Those generators are the process's, so blocks in other threads wait for this one to end:
-    fits started in several threads run one after another, each as it would alone."""
-    with _SEEDED:
-        if device.type in ("cuda", "mps"):
-            index = device.index if device.index is not None else (
-                torch.cuda.current_device() if device.type == "cuda" else 0)
-            forked = torch.random.fork_rng(devices=[index], device_type=device.type)
-        else:
-            forked = torch.random.fork_rng(devices=[])
-        with forked:
-            torch.random.default_generator.manual_seed(seed)  # not torch.manual_seed, which seeds every device
-            if device.type == "cuda":
-                with torch.cuda.device(index):
-                    torch.cuda.manual_seed(seed)
-            elif device.type == "mps":
-                torch.mps.manual_seed(seed)
-            yield
-
-
-def autocast(device: torch.device):
-    """bf16 mixed precision on a CUDA GPU that computes in bf16 (compute capability 8.0, Ampere, and later);
-    full precision elsewhere (older GPUs would emulate bf16 slowly, or refuse it)."""
-    if device.type == "cuda" and torch.cuda.get_device_capability(device)[0] >= 8:
-        return torch.autocast("cuda", dtype=torch.bfloat16)
-    return nullcontext()
-
-
-@contextmanager
-def device_errors(device: torch.device, training: bool = True, advice: str | None = None) -> Iterator[None]:
-    """Turn an operation that this torch build lacks on Apple MPS (NotImplementedError), and a network or
-    batch too large for the device's memory (while ``training``, or while predicting), into a ConfigError
-    that says what to do (``advice``: the training advice of a model with other options); other errors
-    pass as they are."""
-    try:
-        yield
-    except NotImplementedError as exc:  # a RuntimeError too: caught first
-        if device.type != "mps":
-            raise
-        first = str(exc).strip().splitlines()[0] if str(exc).strip() else "an operation"
-        _forget_frames(exc, device)
-        raise ConfigError(f"this torch build cannot run the model on Apple MPS ({first}); upgrade torch, set "
-                          "PYTORCH_ENABLE_MPS_FALLBACK=1 to run the missing operations on the CPU, or set "
-                          "device='cpu'") from None
-    except (MemoryError, RuntimeError) as exc:  # torch.OutOfMemoryError (a GPU's) is a RuntimeError too
-        if not isinstance(exc, MemoryError) and not _out_of_memory(exc):
-            raise
-        detail = f" ({one_line(exc)})" if str(exc).strip() else ""
-        if not training:
-            advice = ("predict fewer or shorter texts at a time (with predict --input: a smaller --batch-size), or "
-                      "on a device with more memory")
-        elif advice is None:
-            advice = ("use smaller hidden sizes (hidden_sizes, hidden_size), a smaller batch_size, shorter texts "
-                      "(an lstm's max_length) or fewer features (max_features)")
-        _forget_frames(exc, device)
-        raise ConfigError(f"the network or a batch does not fit in the memory of the {device.type} device{detail}; "
-                          f"{advice}") from None
-
-
-def _forget_frames(error: BaseException, device: torch.device) -> None:
-    """Clear the variables of the finished frames that ``error`` passed through (the training loop's batches,
-    optimizer state, activations): the one-line error keeps it as its context, and a notebook keeps the
-    last error, so their GPU memory would never come back. The device's cached blocks are released too."""
-    traceback.clear_frames(error.__traceback__)  # frames still running (the caller's) keep theirs
-    if device.type == "cuda":
-        torch.cuda.empty_cache()
-
-
-_MOVES = threading.Lock()  # one network moved at a time (on_device)
-
-
-def on_device(net: torch.nn.Module, device: torch.device) -> torch.nn.Module:
-    """``net`` on ``device``, moved only when some of it is elsewhere: a move rebuilds an LSTM's flat weights,
-    which a prediction running in another thread may be reading (torch then fails with a ValueError), so a
-    model that stays where it predicts can predict from several threads at once. Moves are made one at a
-    time, and no thread that comes through here sees a network half moved (its first tensors there, the
-    rest not yet); a forward pass already running elsewhere is not stopped by it."""
-    def elsewhere(tensor: torch.Tensor) -> bool:
-        return tensor.device.type != device.type or (device.index is not None and tensor.device.index != device.index)
-
-    with _MOVES:
-        if any(map(elsewhere, itertools.chain(net.parameters(), net.buffers()))):
-            net.to(device)
-    return net
-
-
-def _out_of_memory(exc: RuntimeError) -> bool:
-    """Whether torch's RuntimeError says that memory could not be allocated (CPU or GPU), or that a tensor's
-    size is past what can be addressed (torch 2.11 says so of an LSTM of hidden_size 10**11, where 2.13
-    fails to allocate it)."""
-    text = str(exc).lower()
-    return isinstance(exc, getattr(torch, "OutOfMemoryError", ())) or "out of memory" in text \
-        or "can't allocate memory" in text or "failed to allocate" in text \
-        or "storage size calculation overflowed" in text
-
-
-# -- held-out rows and saved weights ------------------------------------------------------------
+# -- held-out rows -------------------------------------------------------------------------------------
 def hold_out_rows(n: int, fraction: float, rng, *, always_draw: bool = False) -> tuple[np.ndarray, np.ndarray]:
     """Train and held-out (dev) row indices, each sorted: a random ``round(n * fraction)`` rows held out.
 
@@ -242,87 +79,6 @@ def hold_out_groups(groups: list, fraction: float, rng) -> tuple[np.ndarray, np.
     if not train or not dev:
         return np.arange(len(groups)), np.arange(0)
     return np.array(train), np.array(dev)
-
-
-def net_arrays(net: torch.nn.Module, prefix: str = "") -> dict[str, np.ndarray]:
-    """The network's weights (its ``state_dict``) as float32 numpy arrays on the CPU, named ``prefix + name``."""
-    return {prefix + name: value.detach().float().cpu().numpy() for name, value in net.state_dict().items()}
-
-
-def build_net(net_class, config_class, config: dict, arrays) -> torch.nn.Module:
-    """The network of a saved ``config`` with its saved weights ``arrays``, checked before it is built: every
-    size in the config must be a whole number from 0 to the largest dimension (or the count) of the arrays,
-    so a crafted config cannot make loading build a huge network (:func:`sentiment.persistence.read_model`
-    has checked that every weight is finite). Anything that does not fit is a ValueError (a damaged model,
-    for the loaders)."""
-    if not isinstance(config, dict):
-        raise ValueError("the network's settings are not a JSON object")
-    shapes = [np.shape(value) for value in arrays.values()]
-    bound = max([len(shapes), *(dim for shape in shapes for dim in shape)], default=0)
-    for key, value in config.items():
-        for size in (value if isinstance(value, (list, tuple)) else [value]):
-            if isinstance(size, int) and not isinstance(size, bool) and not 0 <= size <= bound:
-                raise ValueError(f"the network's {key} ({size}) does not fit its saved weights")
-    _check_setting_types(config_class, config)
-    try:
-        settings = config_class(**config)
-        # on the meta device, nothing allocated or drawn at random, until the saved weights, checked against
-        # its sizes, take its place (a crafted config cannot make loading allocate a huge network)
-        with torch.device("meta"), _WithoutInitialisation():
-            net = net_class(settings)
-        sizes = {name: value.numel() for name, value in net.state_dict().items()}
-        if sizes != {name: int(np.size(value)) for name, value in arrays.items()}:  # shapes: load_net_arrays
-            raise ValueError("the saved weights do not fit the network its settings describe")
-    except (TypeError, ZeroDivisionError, RuntimeError, IndexError) as exc:  # e.g. an unknown or a zero setting
-        raise ValueError(f"the network's settings do not make a network ({exc})") from None
-    return load_net_arrays(net, arrays)
-
-
-class _WithoutInitialisation(torch.overrides.TorchFunctionMode):
-    """Makes ``torch.nn.init`` functions return their tensor untouched while a network is built to take
-    saved weights. On the meta device they would go through PyTorch's Python reference kernels, whose
-    first use imports torch._dynamo: 1.4 s of every load of a PyTorch model."""
-
-    def __torch_function__(self, func, types, args=(), kwargs=None):
-        kwargs = kwargs or {}
-        if getattr(func, "__module__", None) == "torch.nn.init":
-            return args[0] if args else kwargs["tensor"]
-        return func(*args, **kwargs)
-
-
-def _check_setting_types(config_class, config: dict) -> None:
-    """Each saved setting of the type its dataclass field declares (a bool is no number, numbers are finite,
-    dropout from 0 to below 1), so that a crafted value fails at load, not at the first prediction."""
-    declared = {field.name: str(field.type) for field in dataclasses.fields(config_class)}
-    for key, value in config.items():
-        kind = declared.get(key)
-        number = isinstance(value, (int, float)) and not isinstance(value, bool)
-        if ((kind == "int" and not (number and isinstance(value, int))) or (kind == "float" and not number)
-                or (kind == "bool" and not isinstance(value, bool)) or (kind == "str" and not isinstance(value, str))):
-            raise ValueError(f"the network's {key} is {value!r}, not of type {kind}")
-        if kind == "float" and not (math.isfinite(value) and (0 <= value < 1 or "dropout" not in key)):
-            raise ValueError(f"the network's {key} ({value!r}) is out of range")
-        if key == "head" and value not in HEADS:
-            raise ValueError(f"the network's head is {value!r}, not one of {', '.join(HEADS)}")
-
-
-def load_net_arrays(net: torch.nn.Module, arrays) -> torch.nn.Module:
-    """Load saved weights (name -> array, as :func:`net_arrays` gives) into ``net``; returns it in eval mode.
-
-    Each value is copied into the tensor's own dtype (e.g. int64 counters). A network built on the meta
-    device (sizes only) takes the weights as its tensors, on the CPU. Weights that do not fit the network
-    are a ValueError.
-    """
-    own = net.state_dict()
-    weights = {name: torch.tensor(np.asarray(value), dtype=own[name].dtype if name in own else None)
-               for name, value in arrays.items()}
-    try:
-        net.load_state_dict(weights, assign=any(value.is_meta for value in own.values()))
-    except RuntimeError as exc:
-        raise ValueError(f"the saved weights do not fit the network: {exc}") from None
-    if any(value.is_meta for value in itertools.chain(net.parameters(), net.buffers())):
-        raise ValueError("the saved weights leave part of the network unset")
-    return net.eval()
 
 
 # -- batches ---------------------------------------------------------------------------------------
@@ -657,14 +413,14 @@ def train(net: torch.nn.Module, batches, dev, config: TrainConfig, device: torch
     history: list[dict] = []
     best_score, best_state, stale = -math.inf, None, 0
     # a disabled bar is a no-op; the context closes it (and its line) however training ends
-    with tqdm(total=config.epochs * steps, desc=f"training ({device_name(device)})", unit="batch",
+    with tqdm(total=config.epochs * steps, desc=f"training ({hardware.device_name(device)})", unit="batch",
               dynamic_ncols=True, leave=False, disable=not progress) as bar:
         for epoch in range(1, config.epochs + 1):
             start = time.perf_counter()
             net.train()
             total_loss = torch.zeros((), device=device)
             for batch in batches:
-                with autocast(device):
+                with hardware.autocast(device):
                     logits = net(*batch.inputs)
                 loss = net_loss(net, logits, batch, class_weights, batch.weights)
                 total_loss += loss.detach() * len(batch.rows)
