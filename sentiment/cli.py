@@ -454,7 +454,7 @@ def fit(
 @app.command(short_help="Label texts given as arguments, on stdin or in a file.")
 @friendly
 def predict(
-    texts: List[str] = typer.Argument(None, metavar="TEXT", help="Texts to classify; '-' reads one text per line from stdin (blank lines skipped), 1,000 lines at a time, printing each batch's predictions as it goes (a bad line stops it there, with the batches before it printed)."),
+    texts: List[str] = typer.Argument(None, metavar="TEXT", help="Texts to classify; '-' reads one text per line from stdin (blank lines skipped, and named in a note, as the output then has fewer lines), 1,000 lines at a time, printing each batch's predictions as it goes (a bad line stops it there, with the batches before it printed)."),
     model: Optional[Path] = _path_option(None, help="Model directory; default: the English model of --task shipped with the package."),
     task: Optional[str] = typer.Option(None, help=f"Without --model: the shipped model for {_shipped_choices(describe=True)}."),
     aspect: List[str] = typer.Option([], "--aspect", metavar="TERM", help="Aspect models: score this aspect term (as written in the text, in any case and spacing, not inside web addresses or HTML tags; whole words first, else inside a word) instead of finding the aspects; repeatable; also with --input."),
@@ -520,14 +520,15 @@ def predict(
     pipe = _load(model, task)
     check_predict_flags(pipe, top_if_none, aspect, by_sentence, grouping)
     array = _JsonArray() if as_json else None
-    unknown, found = [], set()
+    unknown, found, blanks = [], set(), []
     with _closed_on_error(array):
-        done = _predict_batches(pipe, _stdin_batches("predict") if from_stdin else [texts], where, array, aspect, by_sentence,
-                                top_if_none, explain, unknown, found, grouping)
+        done = _predict_batches(pipe, _stdin_batches("predict", blanks) if from_stdin else [texts], where, array, aspect,
+                                by_sentence, top_if_none, explain, unknown, found, grouping)
     if not done:
         _fail("no text on stdin; give one text per line")
     if array is not None:
         array.close()
+    _note_blank_lines(blanks)
     for term in dict.fromkeys(t.strip() for t in aspect):
         if _term_key(term) not in found:
             _echo(f"note: {term!r} occurs in none of the texts (terms match as whole words, in any case, "
@@ -585,10 +586,12 @@ def _term_key(term: str) -> str:
     return " ".join(bare.casefold().split())
 
 
-def _stdin_batches(command: str, size: int = 1000) -> Iterator[list[str]]:
+def _stdin_batches(command: str, blanks: list[int], size: int = 1000) -> Iterator[list[str]]:
     """The lines of stdin that are not blank (without their line ends; a byte-order mark dropped from the
-    first), in lists of up to ``size``, as they come (``command``, e.g. "predict", names the command in advice)."""
+    first), in lists of up to ``size``, as they come (``command``, e.g. "predict", names the command in advice);
+    ``blanks`` gets the numbers of the blank lines skipped before a text (:func:`_note_blank_lines`)."""
     batch: list[str] = []
+    pending: list[int] = []  # blank lines not yet followed by a text (trailing ones shift no output line)
     if sys.stdin is None:  # started with stdin closed (<&-)
         _fail(f"stdin is closed; pipe the texts in (cat texts.txt | sentiment {command} -) or give them as arguments")
     try:
@@ -598,6 +601,10 @@ def _stdin_batches(command: str, size: int = 1000) -> Iterator[list[str]]:
                 line = line.removeprefix("\ufeff")  # a byte-order mark is not part of the first text
             if line.strip():
                 batch.append(line)
+                blanks += pending
+                pending = []
+            else:
+                pending.append(n + 1)
             if len(batch) == size:
                 yield batch
                 batch = []
@@ -605,6 +612,14 @@ def _stdin_batches(command: str, size: int = 1000) -> Iterator[list[str]]:
         _fail(f"stdin is not UTF-8 text; pass UTF-8 ({reencode_hint(file=False)})")
     if batch:
         yield batch
+
+
+def _note_blank_lines(blanks: list[int]) -> None:
+    """Say which blank lines of stdin were skipped before a text: the output then has fewer lines than the input."""
+    if blanks:
+        shown = ", ".join(map(str, blanks[:10])) + (", …" if len(blanks) > 10 else "")
+        _echo(f"note: skipped blank line{'s' if len(blanks) > 1 else ''} {shown} of stdin: the output has a line per "
+              "text, so its lines do not line up with the input's (texts are numbered without the blank lines)", err=True)
 
 
 def _print_labels(results: list[dict], array: "_JsonArray | None") -> None:
@@ -734,7 +749,7 @@ def _training_files(pipe) -> set[str]:
 @app.command(short_help="Show the tokens that the cleaning makes of texts.")
 @friendly
 def clean(
-    texts: List[str] = typer.Argument(None, metavar="TEXT", help="Texts to clean; '-' reads one text per line from stdin (blank lines skipped)."),
+    texts: List[str] = typer.Argument(None, metavar="TEXT", help="Texts to clean; '-' reads one text per line from stdin (blank lines skipped, and named in a note)."),
     set_: List[str] = typer.Option([], "--set", "-s", metavar="KEY=VALUE", help="A cleaning option, repeatable (`sentiment options` lists them with their defaults)."),
     model: Optional[Path] = _path_option(None, help="Clean as this saved model (or text vectorizer) was trained to, with its options."),
     task: Optional[str] = typer.Option(None, help="Clean as the shipped model of this task does (polarity or emotion)."),
@@ -761,9 +776,9 @@ def clean(
     else:
         cleaner = cleaner_of(options)
     array = _JsonArray() if as_json else None
-    done = 0
+    done, blanks = 0, []
     with _closed_on_error(array):
-        for batch in _stdin_batches("clean") if from_stdin else [texts]:
+        for batch in _stdin_batches("clean", blanks) if from_stdin else [texts]:
             if from_stdin:
                 _check_texts(batch, where, done + 1)
             tokens = cleaner.tokens_of(batch)
@@ -777,6 +792,7 @@ def clean(
         _fail("no text on stdin; give one text per line")
     if array is not None:
         array.close()
+    _note_blank_lines(blanks)
 
 
 @app.command(short_help="Turn the texts of a file into vectors (count, tf-idf or word2vec).")

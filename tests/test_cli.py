@@ -352,9 +352,12 @@ def test_predict_json(model):
 
 def test_predict_from_stdin(model):
     out, _ = model
-    result = invoke("predict", "--model", out, "-", input="A superb film\n\nso dull and boring\n")
+    result = invoke("predict", "--model", out, "-", input="A superb film\n\nso dull and boring\n\n")
     assert_ok(result)
     assert [line.split("\t")[0] for line in result.stdout.strip().splitlines()] == ["positive", "negative"]
+    # the output has fewer lines than the input: said, with the blank lines before a text (not the last one)
+    assert "note: skipped blank line 2 of stdin: the output has a line per text" in result.stderr
+    assert "note: skipped" not in invoke("predict", "--model", out, "-", input="A superb film\nso dull\n\n").stderr
 
 
 def test_predict_explain_prints_the_words_under_each_prediction(model):
@@ -1118,6 +1121,7 @@ def test_clean_reads_stdin_line_by_line():
     result = invoke("clean", "-", input="\ufeffgood one\n\n   \nnot bad\n")
     assert_ok(result)
     assert result.stdout.splitlines() == ["good one", "not not_bad"]
+    assert "note: skipped blank lines 2, 3 of stdin" in result.stderr
     assert_error(invoke("clean", "-", input="\n\n"), "no text on stdin")
     stdin = ("good one\n" * 1500).encode() + "caf\xe9\n".encode("latin-1")  # a bad line in the second batch
     stopped = subprocess.run([sys.executable, "-m", "sentiment", "clean", "--json", "-"], input=stdin,
