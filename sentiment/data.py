@@ -44,7 +44,10 @@ def read_weights(file: str | Path, column: str) -> np.ndarray:
     except MissingColumnsError as exc:
         raise DataError(f"{file} has no column {column!r}; its columns are: {', '.join(map(str, exc.present))}; name "
                         "the column of weights with --weight-column") from None
-    numbers = pd.to_numeric(values, errors="coerce").to_numpy(dtype=np.float64)
+    readable = values
+    if not pd.api.types.is_numeric_dtype(values) and _separated_by_semicolons(Path(file)):  # "1,5": the comma is the decimal mark
+        readable = values.map(lambda v: v.replace(",", ".") if isinstance(v, str) and _DECIMAL_COMMA.fullmatch(v) else v)
+    numbers = pd.to_numeric(readable, errors="coerce").to_numpy(dtype=np.float64)
     flags = values.map(lambda v: isinstance(v, (bool, np.bool_))).to_numpy(dtype=bool)  # JSON true is no weight
     not_weights = ~np.isfinite(numbers) | (numbers < 0) | flags
     bad = np.flatnonzero(not_weights | outside_weight_range(numbers))
@@ -52,7 +55,7 @@ def read_weights(file: str | Path, column: str) -> np.ndarray:
         value = values.iloc[bad[0]]
         value = value.item() if isinstance(value, np.generic) else value
         held = "nothing" if is_na(value) or str(value).strip() == "" else short_repr(value)
-        advice = "not a weight; give every text a number of 0 or more" if not_weights[bad[0]] else WEIGHTS_ARE
+        advice = f"not a weight; {WEIGHTS_ARE}" if not_weights[bad[0]] else WEIGHTS_ARE
         raise DataError(f"{file}: data row {bad[0] + 1} of column {column!r} holds {held}; {advice}")
     if not numbers.sum() > 0:
         raise DataError(f"{file}: every weight in column {column!r} is 0, so nothing would be learnt; give some texts "
@@ -355,6 +358,18 @@ def _header_line(head: bytes | None) -> bytes | None:
     lines = (head or b"").split(b"\n")
     whole = lines if len(head or b"") < HEAD_SIZE else lines[:-1]  # the whole file was read, or the last line is cut
     return next((line.rstrip(b"\r") for line in whole if line.strip()), None)
+
+
+_DECIMAL_COMMA = re.compile(r"\s*[-+]?\d*,\d+\s*")  # "1,5", ",5": a number where the comma is the decimal mark
+
+
+def _separated_by_semicolons(file: Path) -> bool:
+    """Whether ``file`` is a .csv table separated by ``;`` (:func:`_csv_separator`), as spreadsheets write CSV
+    where the comma is the decimal mark, so that its numbers may be written so too."""
+    if table_format(file) != "csv":
+        return False
+    compression = COMPRESSION[file.suffix.lower()].pandas if file.suffix.lower() in COMPRESSION else None
+    return _csv_separator(_header_line(_head(file, compression))) == ";"
 
 
 def _csv_separator(header: bytes | None) -> str:

@@ -639,7 +639,7 @@ def test_fit_weighs_the_texts_by_a_weight_column(binary_frames, tmp_path):
     assert_ok(invoke("fit", tmp_path / "lone.csv", "--model", "logreg", "--weight-column", "w", "--out", tmp_path / "l"))
     write_table(train.assign(w=["x"] + [1.0] * (len(train) - 1)), tmp_path / "bad.csv")
     assert_error(invoke("fit", tmp_path / "bad.csv", "--weight-column", "w", "--out", tmp_path / "b"),
-                 r"bad.csv: data row 1 of column 'w' holds 'x'; not a weight; give every text a number of 0 or more")
+                 r"bad.csv: data row 1 of column 'w' holds 'x'; not a weight; weights must be 0 or from 1e-06 to 1e\+06")
     write_table(train.assign(w=[1.0, None] + [1.0] * (len(train) - 2)), tmp_path / "gap.csv")
     assert_error(invoke("fit", tmp_path / "gap.csv", "--weight-column", "w", "--out", tmp_path / "b"),
                  r"data row 2 of column 'w' holds nothing; not a weight")

@@ -761,3 +761,16 @@ def test_the_advice_to_re_encode_fits_the_platform_and_what_was_given(monkeypatc
 
     monkeypatch.setattr(sys, "platform", platform)
     assert reencode_hint("cp1252", file=file) == advice
+
+
+def test_weights_of_a_semicolon_csv_may_have_a_decimal_comma(tmp_path):
+    """Spreadsheets that write CSV with ";" write "1,5" where the comma is the decimal mark."""
+    (tmp_path / "semi.csv").write_text("text;label;weight\ngood film;pos;2\nbad film;neg;1,5\nfine;pos;,25\nok;pos;0.5\n")
+    assert data_module.read_weights(tmp_path / "semi.csv", "weight").tolist() == [2.0, 1.5, 0.25, 0.5]
+    # with "," as the separator, a quoted "1,5" may be a thousands mark: no guess
+    (tmp_path / "comma.csv").write_text('text,label,weight\ngood film,pos,2\nbad film,neg,"1,5"\n')
+    with pytest.raises(DataError, match=r"data row 2 of column 'weight' holds '1,5'; not a weight; weights must be 0"):
+        data_module.read_weights(tmp_path / "comma.csv", "weight")
+    (tmp_path / "semi_bad.csv").write_text("text;label;weight\ngood film;pos;1,5,2\n")
+    with pytest.raises(DataError, match=r"holds '1,5,2'; not a weight"):
+        data_module.read_weights(tmp_path / "semi_bad.csv", "weight")
