@@ -203,14 +203,15 @@ def _distinct_keys(pairs: list) -> dict:
 
 def _parse_options(pairs: List[str], stages: tuple[str, ...] = ("vectorizer", "model")) -> dict:
     """``KEY=VALUE`` pairs; VALUE is read as JSON when it can be (numbers, true, null, [1,3]), else as text;
-    None, True and False are read as null, true and false, and a Python tuple ``(1,3)`` as ``[1,3]``; a
-    whole number in exponent form (``1e5``) is an int. A KEY among ``stages`` (the stages the command's own
+    None, True and False are read as null, true and false, and a Python tuple ``(1,3)`` or bare numbers joined
+    by commas ``1,3`` (no brackets for the shell to read as a pattern) as ``[1,3]``; a whole number in exponent
+    form (``1e5``) is an int. A KEY among ``stages`` (the stages the command's own
     flags choose) is refused."""
     options = {}
     for pair in pairs:
         key, sep, raw = pair.partition("=")
         if not sep or not key.strip():
-            _fail(f"--set takes KEY=VALUE, e.g. --set min_df=2 or --set ngram_range=[1,3]; got {pair!r}")
+            _fail(f"--set takes KEY=VALUE, e.g. --set min_df=2 or --set ngram_range=1,3; got {pair!r}")
         if key.strip() in stages:
             _fail(f"--set {key.strip()}=... chooses a stage, which --{key.strip()} NAME does; give it there")
         if raw.strip() in PYTHON_CONSTANTS:
@@ -223,7 +224,9 @@ def _parse_options(pairs: List[str], stages: tuple[str, ...] = ("vectorizer", "m
             try:
                 value = json.loads(text, object_pairs_hook=_distinct_keys)
             except json.JSONDecodeError:
-                value = raw.strip()  # as a JSON value is read: --set "analyzer= word " is analyzer=word
+                value = _numbers_joined(text)
+                if value is None:
+                    value = raw.strip()  # as a JSON value is read: --set "analyzer= word " is analyzer=word
             except _DuplicateKey as exc:
                 _fail(f"--set {key.strip()}=... names {exc.args[0]!r} twice; give each key once")
         if isinstance(value, float) and "e" in raw.lower() and value.is_integer() and abs(value) < 2**53:
@@ -233,6 +236,18 @@ def _parse_options(pairs: List[str], stages: tuple[str, ...] = ("vectorizer", "m
             _fail(f"--set {key.strip()} is given twice, with different values; give it once")
         options[key.strip()] = value
     return options
+
+
+def _numbers_joined(text: str) -> Optional[list]:
+    """``1,3`` as ``[1, 3]``: two or more JSON numbers joined by commas; None for any other text."""
+    parts = text.split(",")
+    if len(parts) < 2:
+        return None
+    try:
+        numbers = [json.loads(part) for part in parts]
+    except json.JSONDecodeError:
+        return None
+    return numbers if all(isinstance(n, (int, float)) and not isinstance(n, bool) for n in numbers) else None
 
 
 def _parse_label_names(text: Optional[str]) -> Optional[dict]:
@@ -818,7 +833,7 @@ def vectorize(
       sentiment vectorize reviews.csv --out tfidf.npz --names terms.json --save tfidf-vectorizer
       sentiment vectorize new-reviews.csv --model tfidf-vectorizer --out new.npz
       sentiment vectorize reviews.csv --vectorizer word2vec --set vector_size=50 --out vectors.npy
-      sentiment vectorize reviews.csv --vectorizer count --set ngram_range=[1,2] --set min_df=2 --out counts.npz
+      sentiment vectorize reviews.csv --vectorizer count --set ngram_range=1,2 --set min_df=2 --out counts.npz
       sentiment vectorize reviews.csv --model my-model --out features.npz
     """
     from .commands import vectorize_file

@@ -113,7 +113,7 @@ class Stage:
             or value[0] > value[1]
         ):
             raise ConfigError(f"{key} must be two whole numbers (min, max) with 1 <= min <= max <= {most}, not {value!r}; "
-                              f"e.g. (1, 2), on the command line --set {key}=[1,2]")
+                              f"e.g. (1, 2), on the command line --set {key}=1,2")
         self.params[key] = tuple(value)
 
     def _number(self, key: str, low: float, high: float = float("inf"), integer: bool = False,
