@@ -574,6 +574,24 @@ def _trains_by_epochs(model) -> bool:
     return bool(getattr(model, "trains_by_epochs", False))
 
 
+def _note_what_the_default_prior_saw(log) -> None:
+    """A note when the shipped polarity model, the aspect models' default prior, learnt from SemEval-2014
+    sentences: dev sentences among them would be scored with features that have seen their labels."""
+    from .default_models import default_model_path
+    from .persistence import read_config
+
+    try:
+        seen = [name for name in read_config(default_model_path("polarity")).get("data", {}).get("train", {})
+                if "SemEval" in name]
+    except (OSError, ValueError, AttributeError, ModelFileError):  # loading the prior says what is wrong with it
+        return
+    if seen:
+        log(f"note: the default prior, the shipped polarity model, learnt from {seen[0]}: if the dev sentences "
+            "come from SemEval-2014's training files, the dev polarity figures overstate (the prior has seen their "
+            "sentences' labels); for honest ones give --set prior=DIR, a polarity model trained without them "
+            "(python benchmarks/train_polarity_model.py --without-absa --out DIR), or --set prior=null")
+
+
 def _fit_aspects(data, out, *, dev, options: dict, dev_fraction: float, seed: int, refit: bool, progress: bool,
                  log) -> tuple[Any, dict]:
     """``fit_file`` for ``task="aspect"``: an :class:`~sentiment.aspects.AspectPipeline` on SemEval XML or JSONL.
@@ -589,6 +607,8 @@ def _fit_aspects(data, out, *, dev, options: dict, dev_fraction: float, seed: in
            + (", then refit on all" if refit else "")))
     pipe, report = fit_aspects(data, out, dev_path=dev, dev_fraction=dev_fraction, seed=seed, refit=refit,
                                progress=progress, log=log, settings=options)
+    if options.get("prior", "default") == "default":
+        _note_what_the_default_prior_saw(log)
     scores = report["dev"]
     if scores.get("n_aspects") and not scores.get("n_predicted"):
         network = " (the lstm tagger needs more than the classical one, extractor=classical)" if \

@@ -56,6 +56,20 @@ def test_fit_prints_a_readable_report(files, tmp_path):
     assert (tmp_path / "m" / "config.json").is_file()
 
 
+def test_fit_with_the_default_prior_says_what_the_prior_learnt_from(files, tmp_path):
+    """The shipped polarity model learnt from SemEval-2014 sentences: dev sentences among them would be scored
+    with a prior that has seen their labels."""
+    result = invoke("fit", files["train"], "--task", "aspect", "--dev", files["dev"], "--out", tmp_path / "m",
+                    "--set", "bits=12")
+    assert_ok(result)
+    assert "note: the default prior, the shipped polarity model, learnt from SemEval-2014" in result.stderr
+    assert "--set prior=null" in result.stderr
+    quiet = invoke("fit", files["train"], "--task", "aspect", "--dev", files["dev"], "--out", tmp_path / "n",
+                   "--set", "prior=null", "--set", "bits=12")
+    assert_ok(quiet)
+    assert "default prior" not in quiet.stderr
+
+
 def test_predict_finds_two_aspects_of_opposite_polarity(model_dir):
     result = invoke("predict", "--model", model_dir, "--json", "The camera is great but the battery is awful.")
     assert_ok(result)
