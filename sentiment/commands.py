@@ -19,7 +19,7 @@ from .checks import (LABEL_SETS, check_fraction, check_label_sets, check_labels,
                      is_pandas_na, label_spelling_note)
 from .cleaning import Cleaner
 from .data import (LABEL_SEPARATOR, csv_quoting, holds_sst_trees, iter_table, missing_columns, read_labelled,
-                   read_weights, text_values)
+                   read_weights, table_format, text_values)
 from .errors import (AbsentLabelWarning, ConfigError, DataError, LabelSpellingWarning, MissingColumnsError, ModelFileError,
                      SeparatorError, TuningWarning, UngroupedLabelError, UnknownLabelsError, counted, refuse_flags,
                      with_article)
@@ -836,7 +836,9 @@ def predict_file(pipe: Pipeline, source: str | Path, target: str | Path, *, text
     ``label``), every added column is named ``predicted_<name>`` instead, so no input column is overwritten. In a
     CSV or TSV, list cells of a JSON Lines input are written as JSON text, but a gold label column of lists (the
     model's label column, for several labels per text) is joined by the model's separator, so that ``evaluate``
-    reads the file back. It is written to a temporary file and renamed at the end, so an interrupted run leaves
+    reads the file back. Every row of a JSON Lines input gets every key that any of its rows has (read in a first
+    pass; null, or an empty cell, where a row lacks it), in the order the rows first name them. It is written to a
+    temporary file and renamed at the end, so an interrupted run leaves
     no partial output. Flags the model cannot honour are refused (:func:`check_predict_flags`). Returns the
     number of rows written and, of them, those written unpredicted (no text, with ``skip_blank``).
     """
@@ -852,15 +854,22 @@ def predict_file(pipe: Pipeline, source: str | Path, target: str | Path, *, text
     if _same_file(target, source):
         raise DataError("--output is the input file; choose another output path")
     gold = columns["label"] if getattr(pipe, "multi_label_", False) else None  # a label-list column of the input
+    layout = _input_columns(source, text_column, chunksize, is_aspect_model(pipe))
+    names = _added_names(pipe, explain, top_if_none, grouping)
+    prefix = "predicted_" if layout is not None and any(name in layout for name in names) else ""  # keep a gold label
     rows = unpredicted = 0
     with atomic_file(target) as partial, open(partial, "w", encoding="utf-8", newline="") as handle:
-        for chunk in _all_columns(source, text_column, chunksize, progress, is_aspect_model(pipe)):
+        for chunk in _all_columns(source, text_column, chunksize, progress, is_aspect_model(pipe),
+                                  check_text=layout is None):
+            if layout is None:  # a table with a header: its first chunk has every column
+                layout = list(chunk.columns)
+                prefix = "predicted_" if any(name in layout for name in names) else ""
+            elif list(chunk.columns) != layout:  # JSON Lines rows without some keys: null there
+                chunk = chunk.reindex(columns=layout)
             texts = chunk[text_column]
             blank = _blank_texts(texts)
             if not skip_blank:
                 _check_no_blank(blank, source, text_column, rows, skip_flag=True)
-            names = _added_names(pipe, explain, top_if_none, grouping)
-            prefix = "predicted_" if any(name in chunk.columns for name in names) else ""  # keep e.g. a gold label
             taken = [prefix + name for name in names if prefix and prefix + name in chunk.columns]
             if taken:  # before any work on the chunk
                 raise DataError(f"{source} already has the columns {', '.join(taken)}; rename them "
@@ -1037,7 +1046,23 @@ def _json_safe(value):
     return value
 
 
-def _all_columns(source, text_column, chunksize, progress, aspect_model: bool = False):
+def _input_columns(source, text_column, chunksize, aspect_model: bool) -> list | None:
+    """Every column of a JSON Lines (or JSON) input, in the order its rows first name them, read in a first pass:
+    their rows may differ in keys, and a chunk's columns must not decide the output's (a CSV header is written
+    once, and a later chunk's gold label would take the prediction's name). None for a table whose header names
+    every column, and for SemEval XML, read as one chunk."""
+    if (aspect_model and _is_xml(source)) or table_format(source) not in ("jsonl", "json"):
+        return None
+    seen: dict = {}
+    for chunk in _all_columns(source, text_column, chunksize, progress=False, aspect_model=aspect_model,
+                              check_text=False):
+        seen.update(dict.fromkeys(chunk.columns))
+    if text_column not in seen:
+        raise missing_columns(source, [text_column], list(seen))
+    return list(seen)
+
+
+def _all_columns(source, text_column, chunksize, progress, aspect_model: bool = False, check_text: bool = True):
     """Chunks with every column of the file; the text column must be among them. For an ``aspect_model``,
     a SemEval-2014 XML file gives one chunk of its sentences' ``id`` and ``text`` and, where the file has
     them, their gold ``aspects`` (conflict ones too) and ``categories``, as a JSON Lines file has them."""
@@ -1054,7 +1079,7 @@ def _all_columns(source, text_column, chunksize, progress, aspect_model: bool = 
         yield pd.DataFrame(columns)
         return
     for chunk in iter_table(source, None, chunksize=chunksize, progress=progress):
-        if text_column not in chunk.columns:
+        if check_text and text_column not in chunk.columns:
             raise missing_columns(source, [text_column], list(chunk.columns))
         yield chunk
 

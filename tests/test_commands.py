@@ -156,6 +156,27 @@ def test_predict_file_skip_blank_keeps_rows_in_place_unpredicted(saved_model, tm
     assert table.loc[[0, 2, 4], added].notna().all().all()
 
 
+@pytest.mark.parametrize("suffix", ["csv", "jsonl"])
+def test_predict_file_gives_every_row_the_columns_of_the_whole_json_lines_input(saved_model, tmp_path, suffix):
+    """Rows of a JSON Lines file may differ in keys: a key first seen in a later chunk, or the gold label only
+    there, must neither shift a CSV's cells under a header written once nor rename the prediction midway."""
+    pipe = sentiment.load(saved_model)
+    source, out = tmp_path / "in.jsonl", tmp_path / f"out.{suffix}"
+    rows = [{"text": "good"}, {"text": "bad"}, {"text": "fine", "label": "pos", "helpful": 3}, {"text": "awful"}]
+    source.write_text("".join(json.dumps(row) + "\n" for row in rows))
+    assert predict_file(pipe, source, out, chunksize=2) == (4, 0)
+    if suffix == "csv":
+        table = pd.read_csv(out)
+    else:
+        records = [json.loads(line) for line in out.read_text().splitlines()]
+        assert len({tuple(record) for record in records}) == 1  # every record with the same keys
+        table = pd.DataFrame(records)
+    assert table.columns.tolist()[:3] == ["text", "label", "helpful"]
+    assert table["predicted_label"].tolist() == list(pipe.predict([row["text"] for row in rows]))
+    assert table["label"].isna().tolist() == [True, True, False, True]
+    assert table["helpful"].tolist()[2] == 3
+
+
 def test_predict_file_skip_blank_with_a_chunk_of_blank_rows_only(saved_model, tmp_path):
     source, out = tmp_path / "in.csv", tmp_path / "out.csv"
     pd.DataFrame({"id": [1, 2, 3], "text": ["", " ", "good"]}).to_csv(source, index=False)
