@@ -354,10 +354,11 @@ def _holds_json_array(file: Path, compression: str | None) -> bool:
 
 def _header_line(head: bytes | None) -> bytes | None:
     """The header row among a table's first bytes: the first line that is not blank (pandas skips blank lines,
-    spaces only too), without its line end; None when no whole line is among them."""
-    lines = (head or b"").split(b"\n")
+    spaces only too), without its line end (``\n``, ``\r\n``, or ``\r`` alone, as classic Mac OS and some
+    spreadsheet exports end lines); None when no whole line is among them."""
+    lines = re.split(rb"\r\n|\r|\n", head or b"")
     whole = lines if len(head or b"") < HEAD_SIZE else lines[:-1]  # the whole file was read, or the last line is cut
-    return next((line.rstrip(b"\r") for line in whole if line.strip()), None)
+    return next((line for line in whole if line.strip()), None)
 
 
 _DECIMAL_COMMA = re.compile(r"\s*[-+]?\d*,\d+\s*")  # "1,5", ",5": a number where the comma is the decimal mark

@@ -774,3 +774,18 @@ def test_weights_of_a_semicolon_csv_may_have_a_decimal_comma(tmp_path):
     (tmp_path / "semi_bad.csv").write_text("text;label;weight\ngood film;pos;1,5,2\n")
     with pytest.raises(DataError, match=r"holds '1,5,2'; not a weight"):
         data_module.read_weights(tmp_path / "semi_bad.csv", "weight")
+
+
+@pytest.mark.parametrize("name, separator", [("cr.csv", ","), ("cr.tsv", "\t"), ("semicolons.csv", ";"),
+                                             ("cr.csv.gz", ",")])
+def test_a_table_whose_lines_end_in_a_carriage_return_alone_is_read(tmp_path, name, separator):
+    """Classic Mac OS and some spreadsheet exports end lines with "\r" alone; pandas reads them, so must the
+    checks of the header row."""
+    import gzip
+
+    body = f"text{separator}label\rgood film{separator}pos\rbad, awful film{separator}neg\r"
+    if separator == ",":
+        body = body.replace("bad, awful film", '"bad, awful film"')
+    path = tmp_path / name
+    path.write_bytes(gzip.compress(body.encode()) if name.endswith(".gz") else body.encode())
+    assert read_labelled(path) == (["good film", "bad, awful film"], ["pos", "neg"])
