@@ -223,7 +223,11 @@ def _parse_options(pairs: List[str], stages: tuple[str, ...] = ("vectorizer", "m
                 text = "[" + inner.rstrip(",") + "]" if "," in inner else inner  # (1e5) is a number, as in Python
             try:
                 value = json.loads(text, object_pairs_hook=_distinct_keys)
-            except json.JSONDecodeError:
+            except RecursionError:
+                _fail(f"--set {key.strip()}=... nests too deeply; give a plain value")
+            except ValueError as exc:
+                if not isinstance(exc, json.JSONDecodeError):  # a whole number of more digits than Python reads
+                    _fail(f"--set {key.strip()}=... holds a number of more digits than can be read; give a plain value")
                 value = _numbers_joined(text)
                 if value is None:
                     value = raw.strip()  # as a JSON value is read: --set "analyzer= word " is analyzer=word
@@ -245,7 +249,7 @@ def _numbers_joined(text: str) -> Optional[list]:
         return None
     try:
         numbers = [json.loads(part) for part in parts]
-    except json.JSONDecodeError:
+    except ValueError:  # not JSON, or a number of more digits than Python reads
         return None
     return numbers if all(isinstance(n, (int, float)) and not isinstance(n, bool) for n in numbers) else None
 

@@ -236,6 +236,9 @@ def iter_table(path: str | Path, columns: Sequence[str] | None, fmt: str | None 
         if where is not None:
             raise DataError(f"cannot parse {file} as JSON Lines: line {where[0]} is not a JSON object ({where[1]}); "
                             "fix or drop that line") from None
+        if fmt in ("jsonl", "json") and "Value is too big" in first_line:  # the JSON reader's 64-bit numbers
+            raise DataError(f"cannot parse {file}: it holds a whole number beyond 64 bits (an id?), which the JSON "
+                            "reader cannot read; write such numbers as strings (\"18446744073709551617\")") from None
         raise DataError(f"cannot parse {file} as {fmt} ({first_line}); check the file and its extension") from None
 
 
@@ -269,7 +272,11 @@ def _bad_json_line(file: Path, compression: str | None) -> tuple[int, str] | Non
             try:
                 value = json.loads(line)
             except ValueError as exc:
-                return number, exc.msg if isinstance(exc, json.JSONDecodeError) else str(exc)
+                if isinstance(exc, json.JSONDecodeError):
+                    return number, exc.msg
+                return number, "a number of more digits than can be read; write it as a string"
+            except RecursionError:
+                return number, "its values nest too deeply"
             if not isinstance(value, dict):
                 return number, f"it is a JSON {type(value).__name__}"
     return None
@@ -660,7 +667,7 @@ def _ints_if_whole(labels: list) -> list:
 def whole_number(label) -> int | None:
     """The int that a label written as a whole float stands for (``"1.0"`` -> 1), else None."""
     text = str(label).strip()
-    return int(text.split(".")[0]) if re.fullmatch(r"[+-]?\d+\.0*", text) else None
+    return _int_or(text.split(".")[0], None) if re.fullmatch(r"[+-]?\d+\.0*", text) else None
 
 
 def _parse_label(value):
@@ -669,7 +676,15 @@ def _parse_label(value):
     if isinstance(value, (int, np.integer)) and not isinstance(value, bool):
         return int(value)
     text = str(value).strip()
-    return int(text) if re.fullmatch(r"[+-]?\d+", text) else text
+    return _int_or(text, text) if re.fullmatch(r"[+-]?\d+", text) else text
+
+
+def _int_or(digits: str, otherwise):
+    """The int that ``digits`` write, or ``otherwise`` for more digits than Python reads (4,300 by default)."""
+    try:
+        return int(digits)
+    except ValueError:
+        return otherwise
 
 
 def _looks_like_trees(path) -> bool:

@@ -1398,3 +1398,16 @@ def test_polarity_chunks_bound_both_the_aspects_and_their_texts_characters(monke
     assert [p for chunk in chunks for p in chunk] == pairs  # every pair once, in order
     assert [len(chunk) for chunk in chunks] == [2, 2, 1, 1, 3, 1]  # 8 characters; a longer text alone; 3 aspects
     assert list(pipeline._polarity_chunks([])) == []
+
+
+def test_aspect_json_that_python_cannot_read_is_refused_naming_the_line(tmp_path):
+    from sentiment.aspects.data import read_aspect_data
+
+    lines = tmp_path / "deep.jsonl"
+    lines.write_text('{"text": "The food", "aspects": []}\n{"text": "x", "aspects": ' + "[" * 3000 + "]" * 3000 + "}\n")
+    with pytest.raises(DataError, match=r"deep.jsonl, line 2: not valid JSON \(its values nest too deeply\)"):
+        read_aspect_data(lines)
+    array = tmp_path / "digits.json"
+    array.write_text('[{"text": "The food", "aspects": [], "id": ' + "1" * 5000 + "}]")
+    with pytest.raises(DataError, match=r"digits.json: not valid JSON \(Exceeds the limit"):
+        read_aspect_data(array)

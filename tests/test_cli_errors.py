@@ -79,6 +79,12 @@ def test_set_values_read_as_python_writes_them():
         {"ngram_range": (1, 3), "h": (0.5, 2), "token_pattern": "\\w{2,}", "i": "1,x", "j": "1,"}
 
 
+@pytest.mark.parametrize("value, says", [("[" * 5000 + "]" * 5000, "nests too deeply"),
+                                         ("1" * 5000, "holds a number of more digits than can be read")])
+def test_set_values_json_cannot_read_are_refused_in_a_line(data, tmp_path, value, says):
+    assert_error(invoke(*fit_args(data, tmp_path / "m", "--set", f"C={value}")), f"--set C=... {says}")
+
+
 def test_set_the_same_key_twice_with_different_values(data, tmp_path):
     assert_error(invoke(*fit_args(data, tmp_path / "m", "--set", "C=1", "--set", "C=2")), "--set C is given twice")
     assert_ok(invoke(*fit_args(data, tmp_path / "m", "--set", "C=2", "--set", "C=2")))

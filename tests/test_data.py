@@ -789,3 +789,24 @@ def test_a_table_whose_lines_end_in_a_carriage_return_alone_is_read(tmp_path, na
     path = tmp_path / name
     path.write_bytes(gzip.compress(body.encode()) if name.endswith(".gz") else body.encode())
     assert read_labelled(path) == (["good film", "bad, awful film"], ["pos", "neg"])
+
+
+def test_json_that_python_cannot_read_is_refused_naming_the_line(tmp_path):
+    deep = tmp_path / "deep.jsonl"
+    deep.write_text('{"text": "good", "label": 1}\n{"text": "bad", "label": 0, "x": ' + "[" * 3000 + "]" * 3000 + "}\n")
+    with pytest.raises(DataError, match="line 2 is not a JSON object \\(its values nest too deeply\\)"):
+        read_labelled(deep)
+    digits = tmp_path / "digits.jsonl"
+    digits.write_text('{"text": "good", "label": 1, "id": ' + "1" * 5000 + "}\n")
+    with pytest.raises(DataError, match="line 1 is not a JSON object \\(a number of more digits than can be read"):
+        read_labelled(digits)
+    wide = tmp_path / "wide.jsonl"  # valid JSON, beyond the 64 bits of pandas' JSON reader
+    wide.write_text('{"text": "good", "label": 1, "id": 18446744073709551617}\n')
+    with pytest.raises(DataError, match="a whole number beyond 64 bits .*write such numbers as strings"):
+        read_labelled(wide)
+
+
+def test_a_label_of_more_digits_than_python_reads_stays_text(tmp_path):
+    path = tmp_path / "labels.csv"
+    path.write_text("text,label\ngood,1\nbad," + "1" * 5000 + "\n")
+    assert read_labelled(path)[1] == [1, "1" * 5000]

@@ -207,8 +207,9 @@ def read_aspect_jsonl(path, keep_conflict: bool = False) -> list[dict]:
             continue
         try:
             record = json.loads(line)
-        except json.JSONDecodeError as exc:
-            raise DataError(f"{file}, line {line_no}: not valid JSON ({exc.msg}); one JSON object per line") from None
+        except (ValueError, RecursionError) as exc:  # a number of too many digits, or values nested too deeply
+            raise DataError(f"{file}, line {line_no}: not valid JSON ({_json_problem(exc)}); one JSON object per "
+                            "line") from None
         if not isinstance(record, dict) or not isinstance(record.get("text"), str):
             raise DataError(f'{file}, line {line_no}: each line needs an object with a "text" string')
         record.setdefault("id", str(line_no))
@@ -218,12 +219,20 @@ def read_aspect_jsonl(path, keep_conflict: bool = False) -> list[dict]:
     return sentences
 
 
+def _json_problem(exc: Exception) -> str:
+    """What json.loads found wrong: its message, or for the errors it raises without one, what they mean."""
+    if isinstance(exc, json.JSONDecodeError):
+        return exc.msg
+    return "its values nest too deeply" if isinstance(exc, RecursionError) else str(exc)
+
+
 def _read_aspect_array(file: Path, text: str, keep_conflict: bool) -> list[dict]:
     """The sentences of a JSON array of sentence objects (items numbered from 1)."""
     try:
         records = json.loads(text)
-    except json.JSONDecodeError as exc:
-        raise DataError(f"{file}: not valid JSON ({exc.msg}, line {exc.lineno}); give a JSON array of sentence "
+    except (ValueError, RecursionError) as exc:
+        where = f", line {exc.lineno}" if isinstance(exc, json.JSONDecodeError) else ""
+        raise DataError(f"{file}: not valid JSON ({_json_problem(exc)}{where}); give a JSON array of sentence "
                         "objects or one JSON object per line") from None
     if not records:
         raise DataError(f"{file} holds no sentences; give one JSON object per line")
