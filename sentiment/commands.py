@@ -19,7 +19,7 @@ from .checks import (LABEL_SETS, check_fraction, check_label_sets, check_labels,
                      is_pandas_na, label_spelling_note)
 from .cleaning import Cleaner
 from .data import (LABEL_SEPARATOR, csv_quoting, holds_sst_trees, iter_table, missing_columns, read_labelled,
-                   read_weights, table_format, text_values)
+                   read_weights, existing_file, table_format, text_values)
 from .errors import (AbsentLabelWarning, ConfigError, DataError, LabelSpellingWarning, MissingColumnsError, ModelFileError,
                      SeparatorError, TuningWarning, UngroupedLabelError, UnknownLabelsError, counted, refuse_flags,
                      with_article)
@@ -1051,7 +1051,7 @@ def _input_columns(source, text_column, chunksize, aspect_model: bool) -> list |
     their rows may differ in keys, and a chunk's columns must not decide the output's (a CSV header is written
     once, and a later chunk's gold label would take the prediction's name). None for a table whose header names
     every column, and for SemEval XML, read as one chunk."""
-    if (aspect_model and _is_xml(source)) or table_format(source) not in ("jsonl", "json"):
+    if (aspect_model and _is_xml(source)) or table_format(existing_file(source)) not in ("jsonl", "json"):
         return None
     seen: dict = {}
     for chunk in _all_columns(source, text_column, chunksize, progress=False, aspect_model=aspect_model,
