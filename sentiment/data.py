@@ -84,8 +84,13 @@ def split_labels(values: Sequence, separator: str, where: str = "the labels") ->
                     other)
     result = []
     for row, value in enumerate(values, 1):
+        if isinstance(value, list):  # a list of labels (JSON Lines, Parquet): each a name or a whole number
+            odd = next((part for part in value if not _scalar_label(part)), _NO_LABEL)
+            if odd is not _NO_LABEL:
+                raise DataError(f"{where}: data row {row} has {short_repr(odd)} among its labels {short_repr(value)}; "
+                                "give every label as a name or a whole number")
         parts = [str(part).strip() for part in (value.split(separator) if isinstance(value, str) else value)]
-        if isinstance(value, list):  # a list of labels (JSON Lines, Parquet): no separator was read
+        if isinstance(value, list):  # no separator was read
             if not parts or not all(parts):
                 raise DataError(f"{where}: data row {row} has {'an empty label in ' if parts else 'no label: '}{value!r}; "
                                 "give every text at least one label, none of them empty")
@@ -99,6 +104,19 @@ def split_labels(values: Sequence, separator: str, where: str = "the labels") ->
     flat = [label for labels in result for label in labels]
     as_ints = dict(zip(flat, _ints_if_whole(flat)))  # the column's rule, over every label of every text
     return [tuple(dict.fromkeys(as_ints[y] for y in labels)) for labels in result]
+
+
+_NO_LABEL = object()
+
+
+def _scalar_label(part) -> bool:
+    """Whether an item of a label list is a label: a string or a whole number (not null, true/false, a fraction,
+    or a list or object, whose text would silently become a class such as 'None' or "['joy']")."""
+    if isinstance(part, (bool, np.bool_)):
+        return False
+    if isinstance(part, (str, int, np.integer)):
+        return True
+    return isinstance(part, (float, np.floating)) and float(part).is_integer()
 
 
 # -- tables ----------------------------------------------------------------------------------

@@ -810,3 +810,14 @@ def test_a_label_of_more_digits_than_python_reads_stays_text(tmp_path):
     path = tmp_path / "labels.csv"
     path.write_text("text,label\ngood,1\nbad," + "1" * 5000 + "\n")
     assert read_labelled(path)[1] == [1, "1" * 5000]
+
+
+@pytest.mark.parametrize("odd", [None, True, 1.5, {"a": 1}, ["anger"]])
+def test_a_label_list_holding_what_is_no_label_is_refused(odd):
+    """null, true, a fraction, an object or a nested list would silently become classes 'None', 'True', ..."""
+    from sentiment.data import split_labels
+
+    assert split_labels([["joy", "anger"], ["fear"]], ";") == [("joy", "anger"), ("fear",)]
+    assert split_labels([[3], [1, 2.0]], ";") == [(3,), (1, 2)]  # 2.0: a whole number, as pandas writes ints
+    with pytest.raises(DataError, match=r"data row 2 has .* among its labels .*; give every label as a name or a whole"):
+        split_labels([["joy"], ["anger", odd]], ";")
