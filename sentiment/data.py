@@ -8,6 +8,7 @@ labels read are checked by :mod:`sentiment.checks`. pandas is imported only when
 from __future__ import annotations
 
 import contextlib
+import functools
 import re
 from pathlib import Path
 from typing import Iterator, NamedTuple, Sequence
@@ -214,7 +215,7 @@ def iter_table(path: str | Path, columns: Sequence[str] | None, fmt: str | None 
                     empty = chunk
                     continue
                 if separator == "\t":
-                    _check_no_tabs(chunk, file, rows)
+                    _check_no_tabs(chunk, file, rows, compression)
                 if fmt == "jsonl" and rows == 0 and len(chunk) == 1 and all(isinstance(v, (dict, list))
                                                                             for v in chunk.iloc[0]):
                     raise DataError(f"{file} holds one JSON object of columns; write one object per row, as JSON Lines "
@@ -428,18 +429,38 @@ def _without_implicit_index(reader, file: Path, separator: str, chunksize: int |
     return checked(reader) if chunksize is None else map(checked, reader)
 
 
-def _check_no_tabs(chunk, file: Path, before: int) -> None:
-    """Refuse a TSV value that holds a tab and a line break: a quote that opens a value and is never closed
-    (``"Hello there<TAB>neg``) makes the reader join the following rows into it, silently. (A tab alone
-    is a value in quotes, as pandas and ``predict --output x.tsv`` write it.)"""
+def _check_no_tabs(chunk, file: Path, before: int, compression: str | None = None) -> None:
+    """Refuse a TSV value that holds a tab and a line break where the file's quotes are not all well formed: a
+    quote that opens a value and is never closed (``"Hello there<TAB>neg``) makes the reader join the following
+    rows into it, silently, up to a later quote, which then stands inside a value (``He said "hi``). A value
+    quoted as pandas and ``predict --output x.tsv`` write it (its quotes doubled) may hold tabs and line breaks."""
     for name in chunk.columns:  # every column is read as text
         text = chunk[name]
         joined = (text.str.contains("\t", regex=False) & text.str.contains("\n", regex=False)).fillna(False)
         joined = joined.to_numpy(dtype=bool)
-        if joined.any():
+        if joined.any() and not _quotes_well_formed(file, compression, file.stat().st_mtime_ns, file.stat().st_size):
             row = before + int(joined.argmax()) + 1
             raise DataError(f"{file}: data row {row} holds a tab inside column {name!r}: a value that starts with a "
                             "quote (\") whose closing quote is missing joins the rows after it; close or remove the quote")
+
+
+@functools.lru_cache(maxsize=8)
+def _quotes_well_formed(file: Path, compression: str | None, modified: int, size: int) -> bool:
+    """Whether every quote of a TSV file opens a value, closes it (before a tab or the line's end) or is doubled
+    inside it, as the csv module's strict reading demands (read once per version of a file: ``modified``,
+    ``size``)."""
+    import csv
+
+    opener = _opener(compression)
+    if opener is None:
+        return False
+    try:
+        with opener(file, "rt", encoding="utf-8-sig", newline="") as handle:
+            for _ in csv.reader(handle, delimiter="\t", strict=True):
+                pass
+    except (csv.Error, UnicodeDecodeError, OSError):
+        return False
+    return True
 
 
 def _check_not_compressed(file: Path) -> None:

@@ -67,8 +67,8 @@ def test_a_tab_separated_file_named_csv_reads_as_a_table(tmp_path):
     path = tmp_path / "d.csv"
     path.write_text(FRAME.to_csv(sep="\t", index=False), encoding="utf-8")
     assert read_labelled(path) == (FRAME.text.tolist(), [1, 0, 1, 0])
-    bad = tmp_path / "bad.csv"  # a value with a tab and a line break: checked as in a .tsv file
-    bad.write_text('text\tlabel\n"Hello there\tneg\nnext one"\tpos\nfine\tneg\n', encoding="utf-8")
+    bad = tmp_path / "bad.csv"  # a quote never closed joins rows, up to a stray one: checked as in a .tsv file
+    bad.write_text('text\tlabel\n"Hello there\tneg\nHe said "hi\tpos\nfine\tneg\n', encoding="utf-8")
     with pytest.raises(DataError, match="data row 1 holds a tab inside column 'text': a value that starts with a quote"):
         read_labelled(bad)
 
@@ -174,6 +174,15 @@ def test_a_tsv_quote_that_is_never_closed_is_refused_not_joined_rows(tmp_path):
         read_labelled(path)
     path.write_text('text\tlabel\n"He said ""hi"""\tpos\n"a, b"\tneg\n')  # quoted as pandas writes it
     assert read_labelled(path) == (['He said "hi"', "a, b"], ["pos", "neg"])
+
+
+@pytest.mark.parametrize("suffix", ["tsv", "tsv.gz"])
+def test_a_tsv_value_with_a_tab_and_a_line_break_reads_back_as_written(tmp_path, suffix):
+    """predict --output x.tsv quotes such a value, as pandas does; fit, evaluate and predict must read it back."""
+    path = tmp_path / f"d.{suffix}"
+    frame = pd.DataFrame({"text": ['great\tfilm\nwith "quotes"', "fine"], "label": ["pos", "neg"]})
+    frame.to_csv(path, sep="\t", index=False)
+    assert read_labelled(path) == (frame.text.tolist(), ["pos", "neg"])
 
 
 def test_a_quoted_tab_in_a_tsv_is_read_as_pandas_writes_it(tmp_path):
