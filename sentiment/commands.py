@@ -18,8 +18,8 @@ import numpy as np
 from .checks import (LABEL_SETS, check_fraction, check_label_sets, check_labels, check_seed, is_multi_label,
                      is_pandas_na, label_spelling_note)
 from .cleaning import Cleaner
-from .data import (LABEL_SEPARATOR, csv_quoting, holds_sst_trees, iter_table, missing_columns, read_labelled,
-                   read_weights, existing_file, table_format, text_values)
+from .data import (LABEL_SEPARATOR, csv_quoting, existing_file, holds_sst_trees, iter_table, missing_columns,
+                   read_labelled, read_weights, table_format, text_values, whole_number)
 from .errors import (AbsentLabelWarning, ConfigError, DataError, LabelSpellingWarning, MissingColumnsError, ModelFileError,
                      SeparatorError, TuningWarning, UngroupedLabelError, UnknownLabelsError, counted, refuse_flags,
                      with_article)
@@ -122,7 +122,7 @@ def fit_file(
     texts, labels = read_labelled(data, text_column, label_column, phrases=phrases, separator=label_sep, binary=binary)
     weights = None if weight_column is None else read_weights(data, weight_column)
     if label_names and not (dev is not None and _named_already(labels, label_names)):  # else: checked on the dev file
-        _check_label_names(label_names, labels, Path(data).name)
+        label_names = _check_label_names(label_names, labels, Path(data).name)
     names_given = bool(label_names)
     label_names = _polarity_names_or_numbers(task, labels, label_names, log)
     _check_classes_are_classes(labels, data, label_column)
@@ -262,7 +262,7 @@ def _read_dev(dev, data, labels: list, text_column: str, label_column: str, labe
     if named:  # trees' codes beside named labels, as evaluate reads them
         dev_labels = _renamed(dev_labels, named)
     if label_names and _named_already(labels, label_names):  # the names map the dev file's values alone
-        _check_label_names(label_names, dev_labels, Path(dev).name, every=False)
+        label_names = _check_label_names(label_names, dev_labels, Path(dev).name, every=False)
         dev_labels = _renamed(dev_labels, label_names)
         label_names = None
     return dev_texts, dev_labels, label_names
@@ -382,11 +382,14 @@ def _polarity_names_or_numbers(task: str, labels: list, label_names: dict | None
     return None
 
 
-def _check_label_names(label_names: dict, labels: list, source: str, every: bool = True) -> None:
-    """``--label-names`` against the labels of the file ``source``: a DataError when it names none of them (a
-    typo, or the names of another file), and with ``every`` when it leaves one unnamed. A value that this
-    file lacks is fine (a small file may lack a class)."""
+def _check_label_names(label_names: dict, labels: list, source: str, every: bool = True) -> dict:
+    """``--label-names`` against the labels of the file ``source``, returned with each value spelt as the file's
+    labels are read (``1.0=pos`` or ``01=pos`` names the label 1 of a column of whole numbers, which pandas
+    writes as 1.0 where the column has a gap): a DataError when it names none of them (a typo, or the names of
+    another file), and with ``every`` when it leaves one unnamed. A value that this file lacks is fine (a small
+    file may lack a class)."""
     values = {str(v) for v in _label_values(labels)}
+    label_names = {_as_read(value, values): name for value, name in label_names.items()}
     keys = {str(k) for k in label_names}
     shown = ", ".join(sorted(values)[:10]) + (" ..." if len(values) > 10 else "")
     if every and (unnamed := sorted(values - keys)):
@@ -395,6 +398,16 @@ def _check_label_names(label_names: dict, labels: list, source: str, every: bool
     if not keys & values:
         raise DataError(f"--label-names names none of the labels of {source} (its labels: {shown}); check the values "
                         "before each '='")
+    return label_names
+
+
+def _as_read(value, values: set[str]):
+    """A ``--label-names`` value as the data's labels spell it: a whole number written otherwise (``1.0``,
+    ``01``) as the int, where the data have that int and not the value as written."""
+    if str(value) in values:
+        return value
+    number = whole_number(value)
+    return number if number is not None and str(number) in values else value
 
 
 def _named_already(labels: list, label_names: dict) -> bool:
@@ -664,7 +677,7 @@ def evaluate_file(data: str | Path, model: str | Path | None = None, *, text_col
         label_names = _tree_code_names(set(pipe.label_names_), binary)
     if label_names:
         if label_names is given:  # not the polarity names given to trees' codes above (a file may lack some)
-            _check_label_names(label_names, labels, Path(data).name, every=False)
+            label_names = _check_label_names(label_names, labels, Path(data).name, every=False)
         labels = _renamed(labels, label_names)
     elif grouping is None:
         _refuse_codes_of_two_for_many(labels, list(pipe.classes_), getattr(pipe, "label_names_", None), str(data))

@@ -704,9 +704,9 @@ def _ints_if_whole(labels: list) -> list:
 
 
 def whole_number(label) -> int | None:
-    """The int that a label written as a whole float stands for (``"1.0"`` -> 1), else None."""
+    """The int that a label written as a whole number stands for (``"1.0"``, ``"01"``, ``"1"`` -> 1), else None."""
     text = str(label).strip()
-    return _int_or(text.split(".")[0], None) if re.fullmatch(r"[+-]?\d+\.0*", text) else None
+    return _int_or(text.split(".")[0], None) if re.fullmatch(r"[+-]?\d+(?:\.0*)?", text) else None
 
 
 def _parse_label(value):

@@ -285,6 +285,22 @@ def test_evaluate_with_label_names_for_other_label_values(model, files, tmp_path
     assert json.loads(result.stdout)["accuracy"] == pytest.approx(fit_report["accuracy"])
 
 
+def test_label_names_may_spell_whole_numbers_as_the_file_does(model, files, tmp_path):
+    """pandas writes an int column with a gap as 1.0, 0.0; the labels read as 1, 0, and --label-names written as
+    the file spells them must name them."""
+    out, fit_report = model
+    floats = tmp_path / "floats.csv"
+    files["dev_frame"].assign(stars=files["dev_frame"].stars.astype(float)).to_csv(floats, index=False)
+    assert "1.0" in floats.read_text()
+    result = invoke("evaluate", floats, "--model", out, "--text-column", "review", "--label-column", "stars",
+                    "--label-names", "0.0=negative,01=positive", "--json")
+    assert_ok(result)
+    assert json.loads(result.stdout)["accuracy"] == pytest.approx(fit_report["accuracy"])
+    assert_ok(invoke("fit", floats, "--text-column", "review", "--label-column", "stars", "--label-names",
+                     "0.0=bad,1.0=good", "--no-refit", "--out", tmp_path / "m"))
+    assert json.loads((tmp_path / "m" / "config.json").read_text())["labels"]["names"] == ["bad", "good"]
+
+
 def test_fit_binary_sst_trees(tmp_path):
     trees = tmp_path / "train.txt"
     trees.write_text(SST_TREES * 3)
