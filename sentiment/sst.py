@@ -77,10 +77,14 @@ def _tree_examples(file: Path, trees: list, phrases: bool, binary: bool,
                     seen.add(text)
                     parts.append((text, label))
     examples = sentences + parts
-    if binary:
-        examples = [(t, int(label > 2)) for t, label in examples if label != 2]
     if not examples:
         raise DataError(f"{file} holds no trees; give an SST trees file such as trees/train.txt")
+    if binary:
+        examples = [(t, int(label > 2)) for t, label in examples if label != 2]
+        if not examples:
+            what = "sentence and phrase" if phrases else "sentence"
+            raise DataError(f"every {what} of {file} is neutral (label 2), which the two-class reading (SST-2) drops, "
+                            "so none is left; give trees with positive or negative labels, or read them in five classes")
     texts, labels = zip(*examples)
     return list(texts), list(labels)
 

@@ -830,3 +830,12 @@ def test_a_label_list_holding_what_is_no_label_is_refused(odd):
     assert split_labels([[3], [1, 2.0]], ";") == [(3,), (1, 2)]  # 2.0: a whole number, as pandas writes ints
     with pytest.raises(DataError, match=r"data row 2 has .* among its labels .*; give every label as a name or a whole"):
         split_labels([["joy"], ["anger", odd]], ";")
+
+
+@pytest.mark.parametrize("phrases", [False, True])
+def test_trees_that_are_all_neutral_say_so_under_the_two_class_reading(tmp_path, phrases):
+    path = tmp_path / "neutral.txt"
+    path.write_text("(2 (2 it) (2 (2 is) (2 a film)))\n(2 (2 some) (2 words))\n")
+    assert read_sst_trees(path, phrases=phrases)[1][:2] == [2, 2]  # five classes: read
+    with pytest.raises(DataError, match=r"neutral.txt is neutral \(label 2\), which the two-class reading .* drops"):
+        read_sst_trees(path, phrases=phrases, binary=True)
