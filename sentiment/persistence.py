@@ -157,6 +157,9 @@ def write_config(folder: Path, config: dict[str, Any], files: dict[str, str]) ->
     _write_bytes(folder / CONFIG, json.dumps(full, indent=2, ensure_ascii=False).encode("utf-8"))
 
 
+_TEMPORARY_NAME = re.compile(r"\.(.+)\.[a-z0-9_]{8}\.partial")  # what a save to NAME writes first (atomic_directory)
+
+
 def check_model_target(path: str | os.PathLike, vectorizer: bool = False) -> Path:
     """Refuse early a save path that is a file, lies below a file (``train.csv/model``), is the current
     directory or one above it, is a non-empty directory that holds no model, or is a write-protected
@@ -168,6 +171,10 @@ def check_model_target(path: str | os.PathLike, vectorizer: bool = False) -> Pat
     target = Path(os.path.realpath(path))
     if target.exists() and not target.is_dir():
         raise ModelFileError(f"{given} is a file; give a directory path for the model")
+    temporary = _TEMPORARY_NAME.fullmatch(target.name)
+    if temporary:  # a later save to NAME would remove it as the leftover of an interrupted one
+        raise ModelFileError(f"{given} is named as the unfinished save of a model to {temporary[1]}, which later saves "
+                             f"clean up; give the model another name")
     for parent in target.parents:  # the nearest one that exists must be a directory
         if parent.exists():
             if not parent.is_dir():
@@ -374,7 +381,7 @@ def read_config(path: str | os.PathLike) -> dict:
                              "linked one in, e.g. cp -rL)")
     if not config_path.is_file():
         real = Path(os.path.realpath(root))
-        leftover = re.fullmatch(r"\.(.+)\.[a-z0-9_]{8}\.partial", real.name)
+        leftover = _TEMPORARY_NAME.fullmatch(real.name)
         if leftover:  # the config is written last: a save that stopped before it
             raise ModelFileError(f"{root} is the half-written model of a save to {leftover[1]} that was interrupted; load "
                                  f"{real.parent / leftover[1]} instead, and delete this folder")

@@ -591,6 +591,14 @@ def test_a_save_removes_what_killed_saves_to_its_path_left_an_hour_ago(fitted, t
     assert sorted(p.name for p in tmp_path.iterdir()) == sorted([p.name for p in kept] + ["model", "out.csv"])
 
 
+def test_a_model_is_not_saved_under_the_name_of_an_unfinished_save(fitted, tmp_path):
+    """A later save to "mine" would remove it as the leftover of an interrupted save."""
+    with pytest.raises(ModelFileError, match=r"is named as the unfinished save of a model to mine, .* another name"):
+        fitted("tfidf", "logreg").save(tmp_path / ".mine.abcd1234.partial")
+    assert list(tmp_path.iterdir()) == []
+    fitted("tfidf", "logreg").save(tmp_path / ".mine.my-draft.partial")  # not a name tempfile makes
+
+
 def test_an_interrupted_swap_says_where_the_previous_model_is(saved_model, tmp_path):
     # _replace_dir renames the old model aside, then the new one into place; a crash between the two
     # leaves no model at the path, and the previous one in a hidden sibling.
