@@ -763,6 +763,7 @@ def check_extra(extra: dict | None) -> None:
     if clash:
         raise ConfigError(f"extra cannot set {clash[0]!r}, which the model config holds itself; use another key")
     try:
-        json.dumps(jsonable(extra))
+        json.dumps(jsonable(extra), allow_nan=False)  # NaN and Infinity are no JSON: other tools refuse the file
     except (TypeError, ValueError) as exc:
-        raise ConfigError(f"extra must hold JSON values only (dicts, lists, strings, numbers, booleans, None): {exc}") from None
+        raise ConfigError(f"extra must hold JSON values only (dicts, lists, strings, finite numbers, booleans, None): "
+                          f"{exc}") from None

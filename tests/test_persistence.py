@@ -439,6 +439,7 @@ def test_a_loaded_model_trains_again_from_its_settings(binary, vectors_files, tm
     ({"format": "mine"}, "cannot set 'format'"),
     ({"files": {}}, "cannot set 'files'"),
     ({"note": object()}, "JSON values only"),
+    ({"note": {"score": float("nan")}}, "finite numbers"),  # config.json would hold a bare NaN, no JSON
     (["columns"], "must be a dict"),
 ])
 def test_save_extra_cannot_break_the_model(fitted, tmp_path, extra, pattern):
