@@ -43,7 +43,7 @@ def read_weights(file: str | Path, column: str) -> np.ndarray:
     try:
         values = read_table(file, [column])[column]
     except MissingColumnsError as exc:
-        raise DataError(f"{file} has no column {column!r}; its columns are: {', '.join(map(str, exc.present))}; name "
+        raise DataError(f"{file} has no column {column!r}; its columns are: {column_list(exc.present)}; name "
                         "the column of weights with --weight-column") from None
     readable = values
     if not pd.api.types.is_numeric_dtype(values) and _separated_by_semicolons(Path(file)):  # "1,5": the comma is the decimal mark
@@ -597,8 +597,18 @@ def missing_columns(file, missing, present, requested=None) -> DataError:
     if "aspects" in map(str, present):  # SemEval-style aspect data read as a table of labels
         which += ", or for aspect data use an aspect model (--task aspect)"
     return MissingColumnsError(
-        f"{file} has no column {', '.join(map(repr, missing))}; its columns are: "
-        f"{', '.join(map(str, present)) or 'none'}; name the right one with {which}", missing, present)
+        f"{file} has no column {', '.join(map(repr, missing))}; its columns are: {column_list(present)}; name the "
+        f"right one with {which}", missing, present)
+
+
+def column_list(names, most: int = 20) -> str:
+    """A table's column names for a message: plain where they are words, quoted (and cut short) where spaces, other
+    characters or their length would hide what they are (" text ", a second byte-order mark, a first row of text
+    read as the header); the first ``most`` of them."""
+    names = list(names)
+    shown = [str(n) if re.fullmatch(r"[\w.-]{1,40}", str(n)) else short_repr(str(n)) for n in names[:most]]
+    more = f", ... ({len(names)} in all)" if len(names) > most else ""
+    return ", ".join(shown) + more if shown else "none"
 
 
 def read_labelled(path: str | Path, text_column: str = "text", label_column: str = "label",

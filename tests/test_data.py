@@ -839,3 +839,18 @@ def test_trees_that_are_all_neutral_say_so_under_the_two_class_reading(tmp_path,
     assert read_sst_trees(path, phrases=phrases)[1][:2] == [2, 2]  # five classes: read
     with pytest.raises(DataError, match=r"neutral.txt is neutral \(label 2\), which the two-class reading .* drops"):
         read_sst_trees(path, phrases=phrases, binary=True)
+
+
+def test_the_columns_a_message_lists_show_what_hides_in_their_names(tmp_path):
+    from sentiment.data import column_list
+
+    assert column_list(["text", "label", "stars.1"]) == "text, label, stars.1"
+    assert column_list([" text ", "\ufefflabel"]) == "' text ', '\\ufefflabel'"
+    assert column_list([]) == "none"
+    listed = column_list(["x" * 5000] + [f"c{i}" for i in range(30)])
+    assert len(listed) < 300 and listed.endswith("... (31 in all)")
+    path = tmp_path / "headerless.csv"  # a first row of text read as the header: no 10 KB message
+    path.write_text("a" * 10_000 + ",1\nfine,0\n")
+    with pytest.raises(DataError, match=r"has no column 'text', 'label'; its columns are: 'aaa") as error:
+        read_labelled(path)
+    assert len(str(error.value)) < 400
