@@ -355,7 +355,9 @@ def _check_texts(texts: List[str], where: str, first: int = 1) -> None:
         try:
             text.encode("utf-8")
         except UnicodeEncodeError:
-            _fail(f"text {n}{where} is not UTF-8; pass UTF-8 text ({reencode_hint(file=False)})")
+            utf16 = n == 1 and text[:2] in ("\udcff\udcfe", "\udcfe\udcff")  # UTF-16's byte-order mark, undecoded
+            _fail(f"text {n}{where} is not UTF-8{' but UTF-16' if utf16 else ''}; pass UTF-8 text "
+                  f"({reencode_hint('utf-16' if utf16 else 'latin1', file=False)})")
         if not text.strip():
             _fail(f"text {n}{where} is empty or only whitespace; give texts with words in them")
 

@@ -272,6 +272,17 @@ def test_predict_stdin_that_is_not_utf8(saved_model):
     assert_error(result, "stdin is not UTF-8")
 
 
+def test_utf16_on_stdin_is_named_with_the_command_that_converts_it():
+    import subprocess
+    import sys
+
+    text = "good film\n".encode("utf-16")  # with its byte-order mark, as Windows tools write it
+    result = subprocess.run([sys.executable, "-m", "sentiment", "clean", "-"], input=text, capture_output=True,
+                            timeout=120)
+    assert result.returncode == 1
+    assert "is not UTF-8 but UTF-16" in result.stderr.decode() and "iconv -f utf-16" in result.stderr.decode()
+
+
 # -- errors that are bugs still end in one line ---------------------------------------------------------
 def test_an_unexpected_exception_is_one_line(monkeypatch, data, saved_model):
     import sentiment.commands
