@@ -1411,3 +1411,14 @@ def test_aspect_json_that_python_cannot_read_is_refused_naming_the_line(tmp_path
     array.write_text('[{"text": "The food", "aspects": [], "id": ' + "1" * 5000 + "}]")
     with pytest.raises(DataError, match=r"digits.json: not valid JSON \(Exceeds the limit"):
         read_aspect_data(array)
+
+
+def test_a_table_of_labelled_texts_read_as_aspect_data_says_what_it_is(tmp_path):
+    from sentiment.aspects.data import read_aspect_data
+
+    path = tmp_path / "labels.jsonl"
+    path.write_text('{"text": "The food was great.", "label": "positive"}\n{"text": "Slow.", "label": "negative"}\n')
+    with pytest.raises(DataError, match=r'has a "label" and no "aspects" in any line: labelled texts for a polarity'):
+        read_aspect_data(path)
+    path.write_text('{"text": "The food was great.", "label": "positive", "aspects": []}\n')
+    assert read_aspect_data(path)[0]["aspects"] == []  # aspect data that also carry a label: read

@@ -202,6 +202,7 @@ def read_aspect_jsonl(path, keep_conflict: bool = False) -> list[dict]:
     first = next((line.lstrip() for line in lines if line.strip()), "")
     if first.startswith("["):  # a JSON array (.json), not JSON Lines
         return _read_aspect_array(file, "".join(lines), keep_conflict)
+    keys: set = set()
     for line_no, line in enumerate(lines, 1):
         if not line.strip():
             continue
@@ -212,10 +213,14 @@ def read_aspect_jsonl(path, keep_conflict: bool = False) -> list[dict]:
                             "line") from None
         if not isinstance(record, dict) or not isinstance(record.get("text"), str):
             raise DataError(f'{file}, line {line_no}: each line needs an object with a "text" string')
+        keys.update(record)
         record.setdefault("id", str(line_no))
         sentences.append(check_sentence(record, f"{file}, line {line_no}", keep_conflict))
     if not sentences:
         raise DataError(f"{file} holds no sentences; give one JSON object per line")
+    if "aspects" not in keys and "label" in keys:
+        raise DataError(f'{file} has a "label" and no "aspects" in any line: labelled texts for a polarity or emotion '
+                        "model (leave out --task aspect), not aspect data; or give each sentence its aspects")
     return sentences
 
 
