@@ -253,7 +253,7 @@ def iter_table(path: str | Path, columns: Sequence[str] | None, fmt: str | None 
                             f"{_QUOTE_ADVICE['tsv' if separator == chr(9) else 'csv']}") from None
         where = _bad_json_line(file, compression) if fmt == "jsonl" else None
         if where is not None:
-            raise DataError(f"cannot parse {file} as JSON Lines: line {where[0]} is not a JSON object ({where[1]}); "
+            raise DataError(f"cannot parse {file} as JSON Lines: line {where[0]} cannot be read as a JSON object ({where[1]}); "
                             "fix or drop that line") from None
         if fmt in ("jsonl", "json") and "Value is too big" in first_line:  # the JSON reader's 64-bit numbers
             raise DataError(f"cannot parse {file}: it holds a whole number beyond 64 bits (an id?), which the JSON "
@@ -298,6 +298,10 @@ def _bad_json_line(file: Path, compression: str | None) -> tuple[int, str] | Non
                 return number, "its values nest too deeply"
             if not isinstance(value, dict):
                 return number, f"it is a JSON {type(value).__name__}"
+            try:
+                json.dumps(value, ensure_ascii=False).encode("utf-8")
+            except UnicodeEncodeError:  # "\udc00": half of a character, which no text column can hold
+                return number, "it holds a \\u escape of half a character (a lone surrogate such as \\udc00)"
     return None
 
 

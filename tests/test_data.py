@@ -355,12 +355,12 @@ def test_reading_with_a_progress_bar(tmp_path, suffix, monkeypatch):
 def test_jsonl_line_that_is_not_an_object(tmp_path):
     path = tmp_path / "d.jsonl"
     path.write_text('{"text": "a", "label": "x"}\n[1, 2]\n')
-    with pytest.raises(DataError, match="d.jsonl as JSON Lines: line 2 is not a JSON object \\(it is a JSON list\\); "
+    with pytest.raises(DataError, match="d.jsonl as JSON Lines: line 2 cannot be read as a JSON object \\(it is a JSON list\\); "
                                         "fix or drop that line"):
         read_labelled(path)
     zipped = tmp_path / "e.jsonl.gz"
     zipped.write_bytes(gzip.compress(b'{"text": "a", "label": "x"}\n\n{"text": "b", "label": nul}\n'))
-    with pytest.raises(DataError, match="line 3 is not a JSON object \\(Expecting value\\)"):
+    with pytest.raises(DataError, match="line 3 cannot be read as a JSON object \\(Expecting value\\)"):
         read_labelled(zipped)
 
 
@@ -502,7 +502,7 @@ def test_garbage_parquet_and_jsonl(tmp_path):
         read_labelled(truncated)
     jsonl = tmp_path / "d.jsonl"
     jsonl.write_text('{"text": "a", "label": 1}\n{broken\n')
-    with pytest.raises(DataError, match="cannot parse .*d.jsonl as JSON Lines: line 2 is not a JSON object"):
+    with pytest.raises(DataError, match="cannot parse .*d.jsonl as JSON Lines: line 2 cannot be read as a JSON object"):
         read_labelled(jsonl)
 
 
@@ -803,11 +803,11 @@ def test_a_table_whose_lines_end_in_a_carriage_return_alone_is_read(tmp_path, na
 def test_json_that_python_cannot_read_is_refused_naming_the_line(tmp_path):
     deep = tmp_path / "deep.jsonl"
     deep.write_text('{"text": "good", "label": 1}\n{"text": "bad", "label": 0, "x": ' + "[" * 3000 + "]" * 3000 + "}\n")
-    with pytest.raises(DataError, match="line 2 is not a JSON object \\(its values nest too deeply\\)"):
+    with pytest.raises(DataError, match="line 2 cannot be read as a JSON object \\(its values nest too deeply\\)"):
         read_labelled(deep)
     digits = tmp_path / "digits.jsonl"
     digits.write_text('{"text": "good", "label": 1, "id": ' + "1" * 5000 + "}\n")
-    with pytest.raises(DataError, match="line 1 is not a JSON object \\(a number of more digits than can be read"):
+    with pytest.raises(DataError, match="line 1 cannot be read as a JSON object \\(a number of more digits than can be read"):
         read_labelled(digits)
     wide = tmp_path / "wide.jsonl"  # valid JSON, beyond the 64 bits of pandas' JSON reader
     wide.write_text('{"text": "good", "label": 1, "id": 18446744073709551617}\n')
@@ -854,3 +854,10 @@ def test_the_columns_a_message_lists_show_what_hides_in_their_names(tmp_path):
     with pytest.raises(DataError, match=r"has no column 'text', 'label'; its columns are: 'aaa") as error:
         read_labelled(path)
     assert len(str(error.value)) < 400
+
+
+def test_a_lone_surrogate_escape_in_json_lines_names_its_line(tmp_path):
+    path = tmp_path / "d.jsonl"
+    path.write_text('{"text": "good film", "label": "pos"}\n{"text": "bad film", "label": "neg\\udc00"}\n')
+    with pytest.raises(DataError, match=r"line 2 cannot be read as a JSON object \(it holds a \\u escape of half a "):
+        read_labelled(path)
