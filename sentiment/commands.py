@@ -185,7 +185,8 @@ def fit_file(
 
     try:  # a carved dev part has only training labels; a --dev file may not: checked before training
         _check_dev_labels(pipe, labels, dev_labels, label_names, multi_label, dev_source, names_given)
-        log(f"training {pipe.vectorizer_name} + {pipe.model} on {counted(len(texts), 'text')}; dev: {dev_source} "
+        weighted = f" weighted by column {weight_column!r}" if weight_column is not None else ""
+        log(f"training {pipe.vectorizer_name} + {pipe.model} on {counted(len(texts), 'text')}{weighted}; dev: {dev_source} "
             f"({counted(len(dev_texts), 'text')})" + "".join(f"; {note}" for note in notes))
         n_train = train(texts, labels, weights, stop_dev)
         report = evaluate(pipe, dev_texts, dev_labels, mistakes=mistakes)

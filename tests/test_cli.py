@@ -633,7 +633,9 @@ def test_fit_weighs_the_texts_by_a_weight_column(binary_frames, tmp_path):
     assert (ones.predict_proba(texts) == plain.predict_proba(texts)).all()  # weights of 1 change nothing
     assert json.loads(invoke("info", tmp_path / "ones", "--json").stdout)["data"]["weight_column"] == "w"
     write_table(train.assign(w=[5.0 if y == 0 else 1.0 for y in train["label"]]), tmp_path / "heavy.csv")
-    assert_ok(invoke("fit", tmp_path / "heavy.csv", "--model", "logreg", "--weight-column", "w", "--out", tmp_path / "h"))
+    result = invoke("fit", tmp_path / "heavy.csv", "--model", "logreg", "--weight-column", "w", "--out", tmp_path / "h")
+    assert_ok(result)
+    assert " weighted by column 'w'; dev:" in result.stderr
     heavy = sentiment.load(tmp_path / "h")
     assert heavy.predict_proba(texts)[:, 0].mean() > plain.predict_proba(texts)[:, 0].mean() + 0.02
     # the carve: the texts of the scored model, each with its weight (--no-refit keeps that model)
