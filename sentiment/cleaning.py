@@ -122,6 +122,13 @@ BREAK_TAG_NAMES = frozenset({"br", "p", "div", "li", "ul", "ol", "dd", "dt", "dl
 # Line breaks besides "\n": each ends a negation scope as "\n" does.
 _OTHER_BREAKS = re.compile("[\r\x0b\x0c\x85\u2028\u2029]")
 _BREAK_TAG = re.compile(rf"</?(?:{'|'.join(sorted(BREAK_TAG_NAMES))})\b", re.IGNORECASE)
+
+
+def is_break_tag(tag: str) -> bool:
+    """Whether the HTML tag ``tag`` (``<br/>``, ``</p>``) breaks a line, as :data:`BREAK_TAG_NAMES` says."""
+    return bool(_BREAK_TAG.match(tag))
+
+
 NEGATION_SCOPES = (1, 2)  # 1: punctuation and "but" only (models saved before negation_scope existed)
 
 # The version of how this package reads text: the Cleaner's tokens, and the aspect models' tokens and sentences

@@ -1422,3 +1422,23 @@ def test_a_table_of_labelled_texts_read_as_aspect_data_says_what_it_is(tmp_path)
         read_aspect_data(path)
     path.write_text('{"text": "The food was great.", "label": "positive", "aspects": []}\n')
     assert read_aspect_data(path)[0]["aspects"] == []  # aspect data that also carry a label: read
+
+
+@pytest.mark.parametrize("text", ["The food was not good 😞 the service was great",
+                                  "The food was not good\nthe service was great",
+                                  "The food was not good\u2028the service was great",
+                                  "The food was not good<br>the service was great"])
+def test_a_clause_and_its_negation_end_where_the_cleaner_ends_a_negation_scope(text):
+    """At a line break and on both sides of an emoji or an HTML block tag, as the Cleaner's negation scope."""
+    from sentiment.aspects.polarity import clause_cuts, context_features, locate, prior_texts
+
+    tokens = tokenize(text)
+    start = text.index("service")
+    span = locate(tokens, start, start + len("service"))
+    cuts = clause_cuts(text, tokens)
+    clause = [f for f in context_features(tokens, *span, cuts=cuts) if isinstance(f, str) and f.startswith("C=")]
+    assert clause == ["C=the", "C=was", "C=great"]
+    assert prior_texts(text, tokens, *span)[0] == "the service was great"
+    plain = "The food was not good, the service was great 👍 <b>really</b>"  # an emoji cuts; an inline tag does not
+    assert clause_cuts(plain, tokenize(plain)) == {10, 11}
+    assert "C=not_great" in context_features(tokens, *span)  # without the cuts: the scope runs on

@@ -3,8 +3,10 @@
 :class:`ClassicalPolarity` is a logistic regression over features of the aspect's context:
 
 * the aspect's own words (``T=``),
-* the words of the clause that holds the aspect (clauses end at ``, ; : . ! ?``, at ``.. !! ?? ?! !?`` and at
-  "but"/"although"/"though"/"however"/"while"/"whereas"/"yet"), with negation marking (``C=``),
+* the words of the clause that holds the aspect (clauses end at ``, ; : . ! ?``, at ``.. !! ?? ?! !?``, at
+  "but"/"although"/"though"/"however"/"while"/"whereas"/"yet", and where the Cleaner ends a negation's scope
+  too: at a line break and on both sides of an emoji or an HTML block tag such as ``<br>``:
+  :func:`clause_cuts`), with negation marking up to the clause's end (``C=``),
 * left and right windows of 4 tokens, unigrams and bigrams (``L=``, ``R=``, ``LB=``, ``RB=``),
 * a distance-weighted bag of all words in the sentence (weight ``1 / (1 + distance)``, ``D=``),
 * the sentence's words at a low weight (``S=``), for sentences with one opinion;
@@ -18,9 +20,11 @@ The target-aware neural model is :class:`sentiment.aspects.neural.AttentionPolar
 
 from __future__ import annotations
 
+import re
+
 import numpy as np
 
-from ..cleaning import NEGATIONS
+from ..cleaning import NEGATIONS, emoji_spans, is_break_tag
 from ..persistence import member_arrays, member_states
 from ..tokens import Token, tokenize
 from .data import POLARITIES, aspect_token_range
@@ -33,10 +37,30 @@ CLAUSE_BREAKS = frozenset(",;:.!?") | frozenset({"..", "!!", "??", "?!", "!?"}) 
 WINDOW = 4
 
 
-def _negated(words: list[str]) -> list[str]:
-    """``not_`` before the words after a negation, up to the next clause break."""
+_LINE_BREAK = re.compile("[\n\r\x0b\x0c\x85\u2028\u2029]")
+
+
+def clause_cuts(text: str, tokens: list[Token]) -> frozenset[int]:
+    """The token positions where a clause ends though no punctuation token or contrast word ends it: ``i`` when
+    a line break lies between tokens ``i - 1`` and ``i``, and on both sides of an emoji or an HTML block tag
+    (``<br>``, ``<p>``), where the Cleaner ends a negation's scope too ("The food was not good 😞 the service
+    was great": the service's clause starts after the emoji, unnegated)."""
+    cuts = set()
+    for i, token in enumerate(tokens):
+        if i and _LINE_BREAK.search(text, tokens[i - 1].end, token.start):
+            cuts.add(i)
+        raw = text[token.start:token.end]
+        if (is_break_tag(raw) if token.markup else not raw.isascii() and emoji_spans(raw) == [(0, len(raw))]):
+            cuts.update((i, i + 1))
+    return frozenset(cuts)
+
+
+def _negated(words: list[str], cuts: frozenset[int] = frozenset()) -> list[str]:
+    """``not_`` before the words after a negation, up to the next clause break (or ``cuts``: :func:`clause_cuts`)."""
     out, neg = [], False
-    for w in words:
+    for i, w in enumerate(words):
+        if i in cuts:
+            neg = False
         if w in CLAUSE_BREAKS:
             neg = False
             out.append(w)
@@ -48,15 +72,16 @@ def _negated(words: list[str]) -> list[str]:
     return out
 
 
-def clause_bounds(words: list[str], first: int, last: int, breaks=CLAUSE_BREAKS) -> tuple[int, int]:
-    """The token range around tokens ``first:last`` up to the nearest of ``breaks`` on either side: the
-    aspect's clause, or with ``breaks=CONTRASTS`` the part of a two-opinion sentence ("but", "although",
-    ...) that speaks of the aspect."""
+def clause_bounds(words: list[str], first: int, last: int, breaks=CLAUSE_BREAKS,
+                  cuts: frozenset[int] = frozenset()) -> tuple[int, int]:
+    """The token range around tokens ``first:last`` up to the nearest of ``breaks`` or ``cuts`` (the positions
+    of :func:`clause_cuts`) on either side: the aspect's clause, or with ``breaks=CONTRASTS`` the part of a
+    two-opinion sentence ("but", "although", ...) that speaks of the aspect."""
     start = first
-    while start > 0 and words[start - 1] not in breaks:
+    while start > 0 and start not in cuts and words[start - 1] not in breaks:
         start -= 1
     end = last
-    while end < len(words) and words[end] not in breaks:
+    while end < len(words) and end not in cuts and words[end] not in breaks:
         end += 1
     return start, end
 
@@ -90,7 +115,7 @@ def prior_texts(text: str, tokens: list[Token], first: int, last: int, contraste
     if not tokens:
         return [text] * len(PRIOR_NAMES) + [""] * contrasted
     words = [t.text for t in tokens]
-    c0, c1 = clause_bounds(words, first, last)
+    c0, c1 = clause_bounds(words, first, last, cuts=clause_cuts(text, tokens))
     piece = lambda a, b: text[tokens[a].start:tokens[b - 1].end] if b > a else ""
     pieces = [piece(c0, c1), piece(max(0, first - WINDOW), first), piece(last, min(len(tokens), last + WINDOW)), text]
     return pieces + [piece(*contrasted_part(words, first, last))] if contrasted else pieces
@@ -122,13 +147,16 @@ def prior_features(probabilities, names=PRIOR_NAMES) -> list:
 FEATURES_VERSION = 3
 
 
-def context_features(tokens: list[Token], first: int, last: int, version: int = FEATURES_VERSION) -> list:
+def context_features(tokens: list[Token], first: int, last: int, version: int = FEATURES_VERSION,
+                     cuts: frozenset[int] = frozenset()) -> list:
+    """The features of the aspect at tokens ``first:last`` (see the module docstring); ``cuts``: where clauses
+    end besides punctuation and contrast words (:func:`clause_cuts`)."""
     words = [t.text for t in tokens]
-    marked = _negated(words)
+    marked = _negated(words, cuts)
     f: list = ["b"]
     f += ["T=" + w for w in words[first:last]]
     f.append("TT=" + " ".join(words[first:last]))
-    c0, c1 = clause_bounds(words, first, last)
+    c0, c1 = clause_bounds(words, first, last, cuts=cuts)
     clause = marked[c0:first] + marked[last:c1]
     f += ["C=" + w for w in clause]
     f += ["CB=" + a + "|" + b for a, b in zip(clause, clause[1:])]
@@ -170,14 +198,16 @@ class ClassicalPolarity:
 
     def features(self, items: list[tuple[str, int, int]]) -> list[list]:
         cache: dict[str, list[Token]] = {}
+        cuts: dict[str, frozenset[int]] = {}
         rows, pieces = [], []
         contrasted = self.features_version >= 3
         for text, start, end in items:
             if text not in cache:
                 cache[text] = tokenize(text, self.cleaner)
+                cuts[text] = clause_cuts(text, cache[text])
             toks = cache[text]
             span = locate(toks, start, end)
-            rows.append(context_features(toks, *span, version=self.features_version) if toks else ["b"])
+            rows.append(context_features(toks, *span, version=self.features_version, cuts=cuts[text]) if toks else ["b"])
             if self.prior is not None:
                 pieces.append(prior_texts(text, toks, *span, contrasted))
         if self.prior is not None and rows:
