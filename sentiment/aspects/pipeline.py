@@ -362,7 +362,7 @@ class AspectPipeline:
         found = self.predict_aspects(texts, aspects, by_sentence=by_sentence)
         rows = [{"text": text, "aspects": _rounded(aspects_of)} for text, aspects_of in zip(texts, found)]
         if self.categories_ is not None:
-            for row, categories in zip(rows, self.categories_.predict(encodable(texts))):
+            for row, categories in zip(rows, self.predict_categories(texts)):
                 row["categories"] = _rounded(categories)
         return rows
 
