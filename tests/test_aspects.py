@@ -1442,3 +1442,14 @@ def test_a_clause_and_its_negation_end_where_the_cleaner_ends_a_negation_scope(t
     plain = "The food was not good, the service was great 👍 <b>really</b>"  # an emoji cuts; an inline tag does not
     assert clause_cuts(plain, tokenize(plain)) == {10, 11}
     assert "C=not_great" in context_features(tokens, *span)  # without the cuts: the scope runs on
+
+
+def test_the_polarity_macro_f1_names_the_polarities_it_averages():
+    gold = [{"text": "good food, bad wine", "aspects": [{"term": "food", "from": 5, "to": 9, "polarity": "positive"},
+                                                          {"term": "wine", "from": 15, "to": 19, "polarity": "negative"}]}]
+    report = score_aspects(gold, [[]], [["positive", "negative"]])
+    assert report["polarity_macro_f1"] == 1.0 and report["polarity_macro_f1_labels"] == ["negative", "positive"]
+    assert "macro-F1 1.0000 (over the 2 of 3 polarities present: negative, positive)" in format_aspect_report(report)
+    report = score_aspects(gold, [[]], [["neutral", "negative"]])
+    assert report["polarity_macro_f1_labels"] == ["negative", "neutral", "positive"]
+    assert "polarities present" not in format_aspect_report(report)

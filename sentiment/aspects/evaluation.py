@@ -1,7 +1,8 @@
 """Scores of aspect predictions against gold sentences.
 
 * extraction: precision / recall / F1 of predicted spans, exact ``(from, to)`` match;
-* polarity on the gold aspects: accuracy and macro-F1 over negative / neutral / positive, and the
+* polarity on the gold aspects: accuracy and macro-F1 over negative / neutral / positive (those present in
+  the gold or predicted polarities: ``polarity_macro_f1_labels``, as the general report does), and the
   accuracy on the aspects of *mixed* sentences (gold aspects of more than one polarity), where reading
   the sentence as a whole cannot be right;
 * end to end: F1 of predicted ``(from, to, polarity)`` triples;
@@ -28,7 +29,8 @@ def prf(tp: int, n_predicted: int, n_gold: int) -> tuple[float, float, float]:
 
 def polarity_scores(truth: list[str], predicted: list[str]) -> dict:
     if not truth:
-        return {"polarity_accuracy": None, "polarity_macro_f1": None, "polarity_per_class_f1": {},
+        return {"polarity_accuracy": None, "polarity_macro_f1": None, "polarity_macro_f1_labels": [],
+                "polarity_per_class_f1": {},
                 "labels": list(POLARITIES), "confusion_matrix": [[0] * len(POLARITIES) for _ in POLARITIES]}
     t, p = np.asarray(truth), np.asarray(predicted)
     per_class = {}
@@ -38,6 +40,7 @@ def polarity_scores(truth: list[str], predicted: list[str]) -> dict:
     present = [label for label in POLARITIES if np.any(t == label) or np.any(p == label)]
     return {"polarity_accuracy": float(np.mean(t == p)),
             "polarity_macro_f1": float(np.mean([per_class[c] for c in present])) if present else 0.0,
+            "polarity_macro_f1_labels": present,  # a class that neither gold nor predictions hold has no F1
             "polarity_per_class_f1": per_class,
             "labels": list(POLARITIES),  # the polarity confusion matrix, for plot_confusion_matrix
             "confusion_matrix": [[int(np.sum((t == a) & (p == b))) for b in POLARITIES] for a in POLARITIES]}
@@ -139,6 +142,13 @@ def _per_sentence(probs: np.ndarray, sizes: list[int]) -> list[list[str]]:
     return [labels[end - size:end] for size, end in zip(sizes, ends)]
 
 
+def _over(labels) -> str:
+    """The macro-F1's note when some polarities are absent from both the gold and the predictions."""
+    if labels is None or not labels or len(labels) == len(POLARITIES):
+        return ""
+    return f" (over the {len(labels)} of {len(POLARITIES)} polarities present: {', '.join(labels)})"
+
+
 def format_aspect_report(report: dict) -> str:
     """A plain-text report of :func:`score_aspects`' figures, with the polarity confusion matrix."""
     def figure(value) -> str:
@@ -148,7 +158,7 @@ def format_aspect_report(report: dict) -> str:
              f"extraction          P {figure(report['extraction_precision'])}  R {figure(report['extraction_recall'])}  "
              f"F1 {figure(report['extraction_f1'])}",
              f"polarity (gold)     accuracy {figure(report['polarity_accuracy'])}  "
-             f"macro-F1 {figure(report['polarity_macro_f1'])}",
+             f"macro-F1 {figure(report['polarity_macro_f1'])}" + _over(report.get("polarity_macro_f1_labels")),
              f"mixed sentences     accuracy {figure(report.get('mixed_polarity_accuracy'))}  "
              f"({report.get('n_mixed', 0)} aspects in sentences of several polarities)",
              f"end to end          F1 {figure(report['end_to_end_f1'])}"]
