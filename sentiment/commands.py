@@ -1037,10 +1037,14 @@ def _cell_text(value):
 
 
 def _joined_labels(value, separator: str):
-    """A list of labels as one table cell joined by ``separator``, as ``fit`` and ``evaluate`` read it;
-    anything else (labels that are not text, or that hold the separator) as :func:`_cell_text` writes it."""
-    if isinstance(value, (list, tuple, np.ndarray)) and all(isinstance(v, str) and separator not in v for v in value):
-        return separator.join(value)
+    """A list of labels (names or whole numbers) as one table cell joined by ``separator``, as ``fit`` and
+    ``evaluate`` read it; anything else (other values, or names that hold the separator) as :func:`_cell_text`
+    writes it."""
+    def label(v) -> bool:
+        return (isinstance(v, str) and separator not in v) or (isinstance(v, (int, np.integer)) and not isinstance(v, bool))
+
+    if isinstance(value, (list, tuple, np.ndarray)) and all(map(label, value)):
+        return separator.join(map(str, value))
     return _cell_text(value)
 
 

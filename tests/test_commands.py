@@ -499,3 +499,19 @@ def test_an_aspect_model_that_finds_no_dev_aspect_is_noted(tmp_path, monkeypatch
     commands._fit_aspects("a.jsonl", tmp_path / "m", dev=None, options={}, dev_fraction=0.1, seed=0, refit=True,
                           progress=False, log=logged.append)
     assert not any("found none" in line for line in logged)
+
+
+def test_predict_file_joins_gold_label_lists_of_ids_as_evaluate_reads_them(tmp_path):
+    """GoEmotions as Hugging Face ships it: labels are lists of integer ids."""
+    words = {0: "happy glad", 1: "sad down", 2: "scared afraid"}
+    rows = [{"text": " ".join(words[k] for k in ks), "label": list(ks)}
+            for ks in [(0,), (1,), (2,), (0, 1), (1, 2), (0, 2)] * 8]
+    pipe = Pipeline("tfidf", "logreg", tune_fraction=0).fit([r["text"] for r in rows], [r["label"] for r in rows])
+    model = pipe.save(tmp_path / "m")
+    source = tmp_path / "in.jsonl"
+    source.write_text("".join(json.dumps(row) + "\n" for row in rows[:12]))
+    predict_file(sentiment.load(model), source, tmp_path / "out.csv")
+    table = pd.read_csv(tmp_path / "out.csv")
+    assert table["label"].tolist()[:4] == ["0", "1", "2", "0;1"]
+    _, report = evaluate_file(tmp_path / "out.csv", model)
+    assert report["n"] == 12
