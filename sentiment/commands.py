@@ -124,7 +124,7 @@ def fit_file(
     if label_names and not (dev is not None and _named_already(labels, label_names)):  # else: checked on the dev file
         label_names = _check_label_names(label_names, labels, Path(data).name)
     names_given = bool(label_names)
-    label_names = _polarity_names_or_numbers(task, labels, label_names, log)
+    label_names = _polarity_names_or_numbers(task, labels, label_names, log, multi_label)
     _check_classes_are_classes(labels, data, label_column)
     if not multi_label:
         _note_joined_labels(labels, separator, log)
@@ -367,16 +367,17 @@ def _dev_overlap_notes(texts: list[str], dev_texts: list[str], split: bool) -> l
 
 
 def _polarity_names_or_numbers(task: str, labels: list, label_names: dict | None,
-                               log: Callable[[str], None]) -> dict | None:
+                               log: Callable[[str], None], multi_label: bool = False) -> dict | None:
     """The label names to fit with: integer labels 0/1 or 0..4 are polarity (negative … positive, said in
-    the log) for the polarity task, and stay numbers for another task; given names are kept."""
+    the log) for the polarity task with one label per text, and stay numbers for another task or with
+    several labels per text (two points of one polarity scale cannot both hold); given names are kept."""
     if label_names is not None:
         return label_names
     values = _label_values(labels)
     names = polarity_names(sorted(values)) if all(type(v) is int for v in values) else None  # not bools
     if names is None:
         return None
-    if task != "polarity":
+    if task != "polarity" or multi_label:
         return {v: str(v) for v in values}
     named = ", ".join(f"{v}={name}" for v, name in zip(sorted(values), names))
     log(f"labels named as polarity: {named} (--label-names names them otherwise)")

@@ -422,7 +422,8 @@ class Pipeline(OptionAttributes, Classifier):
         spelling = label_spelling_note(classes)
         if spelling:
             warnings.warn(spelling, LabelSpellingWarning, stacklevel=2)
-        names = display_names(classes, label_names, polarity=self._task in (None, "polarity"))
+        # ids 0/1 or 0..4 name polarity for one label per text; several points of one scale per text are ids
+        names = display_names(classes, label_names, polarity=self._task in (None, "polarity") and not multi_label)
         dev_targets = None
         if dev is not None:  # unknown dev labels fail before the (slow) cleaning, not after
             from .evaluation import targets_for

@@ -831,3 +831,11 @@ def test_the_several_labels_setting_of_a_task_refuses_one_label_per_text(data):
                                             r"setting for several labels per text: give each text a list of labels"):
             candidate.fit(texts, one_each)
     assert pipe.fit(texts, labels).multi_label_
+
+
+def test_several_integer_labels_per_text_are_no_polarity_scale(tmp_path):
+    """Ids 0..4 name 5-way polarity for one label per text; a text cannot be 'neutral' and 'very negative'."""
+    texts = ["happy glad", "sad down", "meh ok", "good nice", "great super", "happy sad", "glad down", "great awful"]
+    pipe = Pipeline(tune_fraction=0).fit(texts * 3, [[0], [1], [2], [3], [4], [0, 2], [1, 3], [0, 4]] * 3)
+    assert pipe.label_names_ == ["0", "1", "2", "3", "4"]
+    assert Pipeline().fit(texts[:5] * 3, [0, 1, 2, 3, 4] * 3).label_names_[0] == "very negative"  # one per text
