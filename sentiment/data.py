@@ -711,10 +711,17 @@ def _parse_labels(values: list) -> list:
 
 
 def _ints_if_whole(labels: list) -> list:
-    """``labels`` with the whole floats (``"1.0"``) as ints when every label is a whole number, else as they are."""
+    """``labels`` with the whole floats (``"1.0"``) as ints when every label is a whole number; as text, every
+    one, when every label is a number but not all whole (half-point ratings ``1, 1.5``: classes "1", "1.5");
+    else as they are (names, or numbers mixed with names, which the label checks refuse)."""
     if all(isinstance(y, int) or whole_number(y) is not None for y in labels):
         return [y if isinstance(y, int) else whole_number(y) for y in labels]
+    if all(isinstance(y, int) or _NUMBER.fullmatch(str(y).strip()) for y in labels):  # each as it is written
+        return [str(y).strip() for y in labels]
     return labels
+
+
+_NUMBER = re.compile(r"[+-]?(?:\d+\.?\d*|\.\d+)")
 
 
 def whole_number(label) -> int | None:

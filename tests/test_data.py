@@ -818,7 +818,7 @@ def test_json_that_python_cannot_read_is_refused_naming_the_line(tmp_path):
 def test_a_label_of_more_digits_than_python_reads_stays_text(tmp_path):
     path = tmp_path / "labels.csv"
     path.write_text("text,label\ngood,1\nbad," + "1" * 5000 + "\n")
-    assert read_labelled(path)[1] == [1, "1" * 5000]
+    assert read_labelled(path)[1] == ["1", "1" * 5000]  # a number, not all whole ones read: text, as ratings
 
 
 @pytest.mark.parametrize("odd", [None, True, 1.5, {"a": 1}, ["anger"]])
@@ -861,3 +861,15 @@ def test_a_lone_surrogate_escape_in_json_lines_names_its_line(tmp_path):
     path.write_text('{"text": "good film", "label": "pos"}\n{"text": "bad film", "label": "neg\\udc00"}\n')
     with pytest.raises(DataError, match=r"line 2 cannot be read as a JSON object \(it holds a \\u escape of half a "):
         read_labelled(path)
+
+
+def test_half_point_ratings_are_read_as_text_every_one(tmp_path):
+    """Numbers that are not all whole are classes by their text: "1" beside "1.5" must not be an int beside a
+    string, which the label checks refuse as a mix of kinds."""
+    path = tmp_path / "halves.csv"
+    path.write_text("text,label\ngreat,5\ngood,4.5\nawful,1\nbad,1.5\n")
+    assert read_labelled(path)[1] == ["5", "4.5", "1", "1.5"]
+    (tmp_path / "halves.jsonl").write_text('{"text": "a", "label": 1}\n{"text": "b", "label": 1.5}\n')
+    assert read_labelled(tmp_path / "halves.jsonl")[1] == ["1.0", "1.5"]  # a JSON column of numbers reads as floats
+    (tmp_path / "whole.csv").write_text("text,label\na,1.0\nb,2\n")
+    assert read_labelled(tmp_path / "whole.csv")[1] == [1, 2]
