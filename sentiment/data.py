@@ -195,7 +195,7 @@ def iter_table(path: str | Path, columns: Sequence[str] | None, fmt: str | None 
                 yield from _parquet_chunks(file, columns, chunksize, compression)
                 return
             if fmt in ("csv", "tsv"):
-                header = _header_line(head)
+                header = _header_line(file, compression)
                 separator = _csv_separator(header) if fmt == "csv" else "\t"
                 _check_unique_header(file, header, separator)  # before pandas reads every row
                 reader = pd.read_csv(stream, sep=separator, chunksize=chunksize, dtype=str,
@@ -382,13 +382,25 @@ def _holds_json_array(file: Path, compression: str | None) -> bool:
     return head is not None and head.lstrip(b" \t\r\n").startswith(b"[")
 
 
-def _header_line(head: bytes | None) -> bytes | None:
-    """The header row among a table's first bytes: the first line that is not blank (pandas skips blank lines,
-    spaces only too), without its line end (``\n``, ``\r\n``, or ``\r`` alone, as classic Mac OS and some
-    spreadsheet exports end lines); None when no whole line is among them."""
-    lines = re.split(rb"\r\n|\r|\n", head or b"")
-    whole = lines if len(head or b"") < HEAD_SIZE else lines[:-1]  # the whole file was read, or the last line is cut
-    return next((line for line in whole if line.strip()), None)
+HEADER_LIMIT = 1 << 20  # bytes read at most to find a table's header row (a wider one is left to pandas)
+
+
+def _header_line(file: Path, compression: str | None) -> bytes | None:
+    """The header row of a table: the first line that is not blank (pandas skips blank lines, spaces only too),
+    without its line end (``\n``, ``\r\n``, or ``\r`` alone, as classic Mac OS and some spreadsheet exports
+    end lines), read from as many of the file's first bytes as it takes (a wide table's header is longer than
+    :data:`HEAD_SIZE`); None when none is found within :data:`HEADER_LIMIT` bytes, or the file is not read here."""
+    opener, size = _opener(compression), HEAD_SIZE
+    while opener is not None and size <= HEADER_LIMIT:
+        with opener(file, "rb") as handle:
+            raw = handle.read(size)
+        complete = len(raw) < size  # the whole file was read; else its last line may be cut
+        lines = re.split(rb"\r\n|\r|\n", raw.removeprefix(b"\xef\xbb\xbf"))
+        header = next((line for line in (lines if complete else lines[:-1]) if line.strip()), None)
+        if header is not None or complete:
+            return header
+        size *= 16
+    return None
 
 
 _DECIMAL_COMMA = re.compile(r"\s*[-+]?\d*,\d+\s*")  # "1,5", ",5": a number where the comma is the decimal mark
@@ -400,7 +412,7 @@ def _separated_by_semicolons(file: Path) -> bool:
     if table_format(file) != "csv":
         return False
     compression = COMPRESSION[file.suffix.lower()].pandas if file.suffix.lower() in COMPRESSION else None
-    return _csv_separator(_header_line(_head(file, compression))) == ";"
+    return _csv_separator(_header_line(file, compression)) == ";"
 
 
 def _csv_separator(header: bytes | None) -> str:

@@ -873,3 +873,15 @@ def test_half_point_ratings_are_read_as_text_every_one(tmp_path):
     assert read_labelled(tmp_path / "halves.jsonl")[1] == ["1.0", "1.5"]  # a JSON column of numbers reads as floats
     (tmp_path / "whole.csv").write_text("text,label\na,1.0\nb,2\n")
     assert read_labelled(tmp_path / "whole.csv")[1] == [1, 2]
+
+
+@pytest.mark.parametrize("separator, bom", [(";", ""), (",", "\ufeff"), ("\t", "")])
+def test_a_header_row_longer_than_the_first_bytes_read_is_read_whole(tmp_path, separator, bom):
+    """A wide table (hundreds of columns) has a header row of more than 4 KiB: its separator and names must
+    still come from the whole row."""
+    names = ["text", "label"] + [f"feature_{i:04d}_{'x' * 20}" for i in range(300)]
+    rows = [names, ["good film", "pos"] + ["1"] * 300, ["bad film", "neg"] + ["0"] * 300]
+    path = tmp_path / "wide.csv"
+    path.write_text(bom + "\n".join(separator.join(row) for row in rows) + "\n", encoding="utf-8")
+    assert len(separator.join(names)) > 4096
+    assert read_labelled(path) == (["good film", "bad film"], ["pos", "neg"])
