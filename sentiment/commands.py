@@ -905,7 +905,7 @@ def predict_file(pipe: Pipeline, source: str | Path, target: str | Path, *, text
                 for record in chunk.to_dict(orient="records"):
                     handle.write(json.dumps(_json_safe(record), ensure_ascii=False, default=str, allow_nan=False) + "\n")
             else:  # nested values of a JSON Lines input stay JSON text; gold label lists are joined as fit reads them
-                nested_as_text = {name: chunk[name].map(_cell_text) for name in chunk.columns if chunk[name].dtype == object}
+                nested_as_text = {name: _as_cells(chunk[name]) for name in chunk.columns if chunk[name].dtype == object}
                 if gold in nested_as_text:
                     nested_as_text[gold] = chunk[gold].map(lambda value: _joined_labels(value, columns["separator"]))
                 table = chunk.assign(**nested_as_text)
@@ -1028,6 +1028,14 @@ def check_explainable(texts: list[str], first: int = 1, what: str = "text") -> l
                             f"({MAX_EXPLAINED_WORDS:,}: it predicts a text once per word, each time whole); explain a "
                             "part of it, or leave out --explain")
     return counts
+
+
+def _as_cells(column):
+    """A column's values as table cells (:func:`_cell_text`), kept as objects: pandas' own ``map`` would turn
+    whole numbers beside a gap into floats (an id 12345678901234567 into 1.2345678901234568e+16)."""
+    import pandas as pd
+
+    return pd.Series([_cell_text(value) for value in column], index=column.index, dtype=object)
 
 
 def _cell_text(value):

@@ -571,11 +571,12 @@ def _parquet_batches(parquet, file: Path, columns, chunksize):
     wanted = list(columns) if columns is not None else None
     if not parquet.metadata.num_rows:
         raise DataError(f"{file} has columns but no rows; give at least one row")
+    # an integer column with gaps stays whole numbers (and None), not floats that round ids past 2**53
     if chunksize is None:
-        yield _columns(parquet.read(columns=wanted).to_pandas(), columns, file)
+        yield _columns(parquet.read(columns=wanted).to_pandas(integer_object_nulls=True), columns, file)
         return
     for batch in parquet.iter_batches(batch_size=chunksize, columns=wanted):
-        yield _columns(batch.to_pandas(), columns, file)
+        yield _columns(batch.to_pandas(integer_object_nulls=True), columns, file)
 
 
 def _columns(frame, columns, file):

@@ -515,3 +515,19 @@ def test_predict_file_joins_gold_label_lists_of_ids_as_evaluate_reads_them(tmp_p
     assert table["label"].tolist()[:4] == ["0", "1", "2", "0;1"]
     _, report = evaluate_file(tmp_path / "out.csv", model)
     assert report["n"] == 12
+
+
+@pytest.mark.parametrize("suffix", ["csv", "jsonl"])
+def test_predict_file_keeps_a_parquet_integer_column_with_gaps_whole(saved_model, tmp_path, suffix):
+    """Floats would round an id past 2**53 (12345678901234567 -> 1.2345678901234568e+16)."""
+    pa = pytest.importorskip("pyarrow")
+    import pyarrow.parquet as pq
+
+    table = pa.table({"id": pa.array([1, None, 12345678901234567], type=pa.int64()), "text": ["good", "bad", "fine"]})
+    pq.write_table(table, tmp_path / "in.parquet")
+    out = tmp_path / f"out.{suffix}"
+    predict_file(sentiment.load(saved_model), tmp_path / "in.parquet", out)
+    if suffix == "csv":
+        assert [line.split(",")[0] for line in out.read_text().splitlines()] == ["id", "1", "", "12345678901234567"]
+    else:
+        assert [json.loads(line)["id"] for line in out.read_text().splitlines()] == [1, None, 12345678901234567]
