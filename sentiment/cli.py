@@ -202,7 +202,8 @@ def _distinct_keys(pairs: list) -> dict:
 
 
 def _parse_options(pairs: List[str], stages: tuple[str, ...] = ("vectorizer", "model")) -> dict:
-    """``KEY=VALUE`` pairs; VALUE is read as JSON when it can be (numbers, true, null, [1,3]), else as text;
+    """``KEY=VALUE`` pairs; VALUE is read as JSON when it can be (numbers, true, null, [1,3]), or as a number
+    Python writes (``.5``, ``+5``), else as text;
     None, True and False are read as null, true and false, and a Python tuple ``(1,3)`` or bare numbers joined
     by commas ``1,3`` (no brackets for the shell to read as a pattern) as ``[1,3]``; a whole number in exponent
     form (``1e5``) is an int. A KEY among ``stages`` (the stages the command's own
@@ -230,6 +231,8 @@ def _parse_options(pairs: List[str], stages: tuple[str, ...] = ("vectorizer", "m
                     _fail(f"--set {key.strip()}=... holds a number of more digits than can be read; give a plain value")
                 value = _numbers_joined(text)
                 if value is None:
+                    value = _python_number(text)
+                if value is None:
                     value = raw.strip()  # as a JSON value is read: --set "analyzer= word " is analyzer=word
             except _DuplicateKey as exc:
                 _fail(f"--set {key.strip()}=... names {exc.args[0]!r} twice; give each key once")
@@ -240,6 +243,14 @@ def _parse_options(pairs: List[str], stages: tuple[str, ...] = ("vectorizer", "m
             _fail(f"--set {key.strip()} is given twice, with different values; give it once")
         options[key.strip()] = value
     return options
+
+
+def _python_number(text: str):
+    """A number as Python writes it and JSON does not (``.5``, ``5.``, ``+5``), or None."""
+    if not re.fullmatch(r"[+-]?(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?", text):
+        return None
+    number = float(text)
+    return int(number) if re.fullmatch(r"[+-]?\d+", text) else number
 
 
 def _numbers_joined(text: str) -> Optional[list]:

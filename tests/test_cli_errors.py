@@ -74,6 +74,8 @@ def test_set_values_read_as_python_writes_them():
 
     assert _parse_options(["a=(1, 3)", "b=(64,)", "c=(1e5)", "d=(x)", "e=1.0", "f= word ", "g= 2 "]) == \
         {"a": (1, 3), "b": (64,), "c": 100000, "d": "(x)", "e": 1.0, "f": "word", "g": 2}
+    # numbers as Python writes them and JSON does not
+    assert _parse_options(["max_df=.5", "C=5.", "n=+5", "x=x.5"]) == {"max_df": 0.5, "C": 5.0, "n": 5, "x": "x.5"}
     # bare numbers joined by commas, which a shell passes as they are (brackets are a pattern to zsh)
     assert _parse_options(["ngram_range=1,3", "h=0.5, 2", "token_pattern=\\w{2,}", "i=1,x", "j=1,"]) == \
         {"ngram_range": (1, 3), "h": (0.5, 2), "token_pattern": "\\w{2,}", "i": "1,x", "j": "1,"}
