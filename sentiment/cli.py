@@ -395,8 +395,8 @@ def _print_json(value) -> None:
 @app.command(short_help="Train a model on labelled data, score it and save it.")
 @friendly
 def fit(
-    data: Path = _path_argument(..., metavar="DATA", help="Training data: .csv/.tsv/.jsonl/.parquet or a .json array of records (also compressed: .gz, .bz2, .xz), or SST trees (.txt, uncompressed); --task aspect: SemEval-2014 XML or JSONL."),
-    dev: Optional[Path] = _path_option(None, help="Dev data for the metrics (nothing is tuned on it: early stopping and thresholds use held-out training data); default: a stratified part of DATA."),
+    data: Path = _path_argument(..., metavar="DATA", help="Training data: .csv/.tsv/.jsonl/.parquet or a .json array of records (also compressed: .gz, .bz2, .xz, .zst, .zip), or SST trees (.txt, uncompressed); --task aspect: SemEval-2014 XML or JSONL."),
+    dev: Optional[Path] = _path_option(None, help="Dev data for the metrics (nothing is tuned on it: early stopping and thresholds use held-out training data); default: a part of DATA, stratified by label where every class has two texts or more (random with --multi-label)."),
     text_column: str = _column_option("text", help="Column with the texts."),
     label_column: str = _column_option("label", help="Column with the labels."),
     weight_column: Optional[str] = _column_option(None, help="Column with each text's weight in training (0, or from 1e-6 to 1e6, as scikit-learn's sample_weight); the dev figures count every text once."),
@@ -830,7 +830,7 @@ def clean(
 @app.command(short_help="Turn the texts of a file into vectors (count, tf-idf or word2vec).")
 @friendly
 def vectorize(
-    data: Path = _path_argument(..., metavar="DATA", help="Texts: .csv/.tsv/.jsonl/.parquet or a .json array of records (also compressed: .gz, .bz2, .xz); other columns are ignored."),
+    data: Path = _path_argument(..., metavar="DATA", help="Texts: .csv/.tsv/.jsonl/.parquet or a .json array of records (also compressed: .gz, .bz2, .xz, .zst, .zip); other columns are ignored."),
     out: Path = _path_option(..., help="File to write the vectors to, one row per data row: .npz for count and tfidf (sparse; scipy.sparse.load_npz reads it), .npy for word2vec (dense; numpy.load)."),
     vectorizer: Optional[str] = typer.Option(None, help="count, tfidf (the default) or word2vec, fitted on DATA."),
     set_: List[str] = typer.Option([], "--set", "-s", metavar="KEY=VALUE", help="Option KEY=VALUE of the cleaner or the vectorizer, repeatable (see the cleaner and vectorizer parts, and their defaults, in `sentiment options --vectorizer NAME --model logreg`)."),

@@ -78,7 +78,8 @@ def fit_file(
     weight_column: str | None = None,
     log: Callable[[str], None] = lambda message: None,
 ) -> tuple[Pipeline, dict]:
-    """Train on ``data``, score on ``dev`` (or on a stratified ``dev_fraction`` of ``data``), save to ``out``.
+    """Train on ``data``, score on ``dev`` (or on a ``dev_fraction`` of ``data``, stratified by label where every
+    class has two texts or more, random with several labels per text), save to ``out``.
 
     Without ``dev``, the model is scored on the held-out part and then (``refit``) trained again on all of
     ``data``, so the saved model has learnt from every text; its config keeps the held-out scores. With
@@ -837,7 +838,7 @@ def predict_file(pipe: Pipeline, source: str | Path, target: str | Path, *, text
     an aspect model also reads the sentences of SemEval-2014 XML (``id``, ``text`` and any gold ``aspects``
     and ``categories``, kept as a JSON Lines input's are).
 
-    Memory stays flat on files of any size. ``target`` gets the input columns plus ``label`` (with
+    Memory stays flat on files of any size (a ``.json`` array of records is read whole, twice: once for its keys). ``target`` gets the input columns plus ``label`` (with
     several labels per text: ``labels``, joined by the model's separator, and with ``top_if_none``
     ``below_threshold``, whether the label was given although none passes its threshold) and one ``score_<label>``
     column per class (for an aspect model: ``aspects``, the terms found or, with ``aspects``, those named, each

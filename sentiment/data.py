@@ -1,6 +1,6 @@
 """Reading labelled data files: their format told by name and first bytes, their columns, texts and labels.
 
-Tables: CSV, TSV, JSON Lines and Parquet, optionally compressed (``.gz``, ``.bz2``, ``.xz``, ``.zst``),
+Tables: CSV, TSV, JSON Lines and Parquet, optionally compressed (``.gz``, ``.bz2``, ``.xz``, ``.zst``, ``.zip``),
 read with pandas; the Stanford Sentiment Treebank's trees through :mod:`sentiment.sst`. The texts and
 labels read are checked by :mod:`sentiment.checks`. pandas is imported only when a file is read.
 """
@@ -30,7 +30,7 @@ COMPRESSION = {".gz": Compression("gzip", "gzip", rb"\x1f\x8b"), ".bz2": Compres
                ".xz": Compression("xz", "xz", rb"\xfd7zXZ\x00"), ".zst": Compression("zstd", "zstd", rb"\x28\xb5\x2f\xfd"),
                ".zip": Compression("zip", "zip", rb"PK\x03\x04")}
 COMPRESSIONS = tuple(COMPRESSION)
-TABLES = ".csv, .tsv, .jsonl or .parquet (optionally .gz)"
+TABLES = ".csv, .tsv, .jsonl or .parquet (optionally .gz, .bz2, .xz, .zst or .zip)"
 SEPARATORS = (";", ",", "|", "/", "+")  # usual ways to join several labels in one column
 LABEL_SEPARATOR = SEPARATORS[0]  # the one several labels per text are read with unless told otherwise
 
@@ -164,7 +164,8 @@ def iter_table(path: str | Path, columns: Sequence[str] | None, fmt: str | None 
                progress: bool = False) -> Iterator:
     """Yield DataFrames of ``columns`` (all when None), at most ``chunksize`` rows each (all when None).
 
-    Memory stays flat however large the file: rows are parsed chunk by chunk. ``progress`` shows a
+    Memory stays flat however large the file: rows are parsed chunk by chunk (but for a ``.json`` array of
+    records, which is read whole). ``progress`` shows a
     bar of the bytes read.
     """
     import pandas as pd

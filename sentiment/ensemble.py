@@ -105,8 +105,8 @@ class Ensemble(Classifier):
     def tune(self, texts: Sequence[str], labels: Sequence) -> "Ensemble":
         """Set each label's threshold to the one with the best F1 on labelled held-out ``texts`` (several
         labels per text only; see :func:`sentiment.multilabel.tune_thresholds`); a label fewer than
-        :data:`~sentiment.multilabel.MIN_POSITIVES` of the texts have keeps its threshold (the members' mean,
-        unless tuned before). ``tune_support_`` holds how many
+        :data:`~sentiment.multilabel.MIN_POSITIVES` of the texts have keeps its threshold (the one given to
+        the constructor, else the members' mean, unless tuned before). ``tune_support_`` holds how many
         of the texts have each label (in the order of ``label_names_``). Returns the ensemble."""
         from .evaluation import label_codes
 
