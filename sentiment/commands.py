@@ -1075,11 +1075,11 @@ def _json_safe(value):
 
 
 def _input_columns(source, text_column, chunksize, aspect_model: bool) -> list | None:
-    """Every column of a JSON Lines (or JSON) input, in the order its rows first name them, read in a first pass:
+    """Every column of a JSON Lines input (or a .json array of records), in the order its rows first name them, read in a first pass:
     their rows may differ in keys, and a chunk's columns must not decide the output's (a CSV header is written
     once, and a later chunk's gold label would take the prediction's name). None for a table whose header names
     every column, and for SemEval XML, read as one chunk."""
-    if (aspect_model and _is_xml(source)) or table_format(existing_file(source)) not in ("jsonl", "json"):
+    if (aspect_model and _is_xml(source)) or table_format(existing_file(source)) != "jsonl":
         return None
     seen: dict = {}
     for chunk in _all_columns(source, text_column, chunksize, progress=False, aspect_model=aspect_model,

@@ -177,7 +177,7 @@ def iter_table(path: str | Path, columns: Sequence[str] | None, fmt: str | None 
                         "(fit and evaluate read trees)")
     if file.stat().st_size == 0:
         raise DataError(f"{file} is empty; give a file with a header row and at least one row")
-    compression = COMPRESSION[file.suffix.lower()].pandas if file.suffix.lower() in COMPRESSION else None
+    compression = _compression_of(file)
     if compression is None and fmt != "parquet":
         _check_not_compressed(file)
     head = None if fmt == "parquet" else _head(file, compression)  # read once for the checks of its format
@@ -256,7 +256,7 @@ def iter_table(path: str | Path, columns: Sequence[str] | None, fmt: str | None 
         if where is not None:
             raise DataError(f"cannot parse {file} as JSON Lines: line {where[0]} cannot be read as a JSON object ({where[1]}); "
                             "fix or drop that line") from None
-        if fmt in ("jsonl", "json") and "Value is too big" in first_line:  # the JSON reader's 64-bit numbers
+        if fmt == "jsonl" and "Value is too big" in first_line:  # the JSON reader's 64-bit numbers
             raise DataError(f"cannot parse {file}: it holds a whole number beyond 64 bits (an id?), which the JSON "
                             "reader cannot read; write such numbers as strings (\"18446744073709551617\")") from None
         raise DataError(f"cannot parse {file} as {fmt} ({first_line}); check the file and its extension") from None
@@ -317,6 +317,12 @@ def _opener(compression: str | None):
 
 
 HEAD_SIZE = 4096  # bytes of a file read to tell its format
+
+
+def _compression_of(file: Path) -> str | None:
+    """pandas' name of the compression that ``file``'s suffix says (None: uncompressed)."""
+    found = COMPRESSION.get(file.suffix.lower())
+    return found.pandas if found else None
 
 
 def _head(file: Path, compression: str | None, size: int = HEAD_SIZE) -> bytes | None:
@@ -412,7 +418,7 @@ def _separated_by_semicolons(file: Path) -> bool:
     where the comma is the decimal mark, so that its numbers may be written so too."""
     if table_format(file) != "csv":
         return False
-    compression = COMPRESSION[file.suffix.lower()].pandas if file.suffix.lower() in COMPRESSION else None
+    compression = _compression_of(file)
     return _csv_separator(_header_line(file, compression)) == ";"
 
 
