@@ -206,7 +206,10 @@ def iter_table(path: str | Path, columns: Sequence[str] | None, fmt: str | None 
                 frame = pd.read_json(stream, orient="records", dtype=False, precise_float=True, compression=compression,
                                      encoding="utf-8-sig")
                 reader = frame if chunksize is None else (frame[i:i + chunksize] for i in range(0, len(frame), chunksize))
-            else:
+            elif _opener(compression) is not None:
+                reader = _json_lines(stream, compression, chunksize)
+                reader = next(reader, pd.DataFrame()) if chunksize is None else reader
+            else:  # .zst, .zip: through pandas, whose numbers are 64-bit and whose columns with a gap are floats
                 reader = pd.read_json(stream, lines=True, chunksize=chunksize or None, dtype=False, precise_float=True,
                                       compression=compression, encoding="utf-8-sig")  # precise: 0.974349 stays so
             chunks = [reader] if chunksize is None else reader
@@ -317,6 +320,42 @@ def _opener(compression: str | None):
 
 
 HEAD_SIZE = 4096  # bytes of a file read to tell its format
+
+
+def _json_lines(stream, compression: str | None, chunksize: int | None):
+    """Frames of up to ``chunksize`` records (all: None) of a JSON Lines ``stream``, read by the json module,
+    every column as Python objects: a whole number stays exact (pandas' reader makes floats of a column with a
+    gap, rounding an id past 2**53, and refuses numbers past 64 bits), a missing key is NaN. A line that is not
+    a JSON object is a ValueError or TypeError, which :func:`iter_table` says in words."""
+    import io
+    import json
+
+    import pandas as pd
+
+    text = io.TextIOWrapper(stream, encoding="utf-8-sig") if compression is None else \
+        _opener(compression)(stream, "rt", encoding="utf-8-sig")
+    records: list = []
+    try:
+        for line in text:
+            if not line.strip():
+                continue
+            try:
+                record = json.loads(line)
+            except RecursionError:  # values nested thousands deep
+                raise ValueError("a line's values nest too deeply") from None
+            if not isinstance(record, dict):
+                raise TypeError("a line is not a JSON object")
+            if "\\u" in line:  # an escape of half a character ("\udc00"), which no column of text can hold
+                json.dumps(record, ensure_ascii=False).encode("utf-8")  # a UnicodeEncodeError: a ValueError
+            records.append(record)
+            if chunksize and len(records) == chunksize:
+                yield pd.DataFrame(records, dtype=object)
+                records = []
+        if records:
+            yield pd.DataFrame(records, dtype=object)
+    finally:
+        if compression is None and not stream.closed:
+            text.detach()  # the file stays open for its owner (iter_table), as pandas leaves it
 
 
 def _compression_of(file: Path) -> str | None:

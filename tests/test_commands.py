@@ -517,16 +517,24 @@ def test_predict_file_joins_gold_label_lists_of_ids_as_evaluate_reads_them(tmp_p
     assert report["n"] == 12
 
 
+@pytest.mark.parametrize("source", ["parquet", "jsonl", "jsonl.gz"])
 @pytest.mark.parametrize("suffix", ["csv", "jsonl"])
-def test_predict_file_keeps_a_parquet_integer_column_with_gaps_whole(saved_model, tmp_path, suffix):
+def test_predict_file_keeps_an_integer_column_with_gaps_whole(saved_model, tmp_path, source, suffix):
     """Floats would round an id past 2**53 (12345678901234567 -> 1.2345678901234568e+16)."""
-    pa = pytest.importorskip("pyarrow")
-    import pyarrow.parquet as pq
+    import gzip
 
-    table = pa.table({"id": pa.array([1, None, 12345678901234567], type=pa.int64()), "text": ["good", "bad", "fine"]})
-    pq.write_table(table, tmp_path / "in.parquet")
+    ids, texts = [1, None, 12345678901234567], ["good", "bad", "fine"]
+    path = tmp_path / f"in.{source}"
+    if source == "parquet":
+        pa = pytest.importorskip("pyarrow")
+        import pyarrow.parquet as pq
+
+        pq.write_table(pa.table({"id": pa.array(ids, type=pa.int64()), "text": texts}), path)
+    else:
+        lines = "".join(json.dumps({"id": i, "text": t}) + "\n" for i, t in zip(ids, texts)).encode()
+        path.write_bytes(gzip.compress(lines) if source.endswith(".gz") else lines)
     out = tmp_path / f"out.{suffix}"
-    predict_file(sentiment.load(saved_model), tmp_path / "in.parquet", out)
+    predict_file(sentiment.load(saved_model), path, out)
     if suffix == "csv":
         assert [line.split(",")[0] for line in out.read_text().splitlines()] == ["id", "1", "", "12345678901234567"]
     else:
