@@ -62,9 +62,8 @@ def test_every_format_plain_or_compressed(tmp_path, suffix, opener, fmt):
 def test_a_word_that_is_not_utf8_stays_a_text_file(tmp_path):
     path = tmp_path / "v.txt"
     path.write_bytes(b"3 3\ngood 0.1 0.2 0.3\ncaf\xe9 0.4 0.5 0.6\nmovie 0.7 0.8 0.9\n")
-    keyed = load_vectors(path)
-    assert keyed.index_to_key == ["good", "caf\ufffd", "movie"]
-    np.testing.assert_allclose(keyed["movie"], [0.7, 0.8, 0.9], rtol=1e-6)
+    with pytest.raises(DataError, match="v.txt, line 3: the word 'caf.' is not UTF-8 text"):  # read as text, by line
+        load_vectors(path)
 
 
 def test_trailing_spaces_tabs_a_bom_and_crlf_are_read(tmp_path):
@@ -171,9 +170,8 @@ def test_words_of_other_white_space_and_a_tab_separated_extra_value(tmp_path):
 def test_a_non_utf8_first_word_keeps_a_text_file_text(tmp_path):
     path = tmp_path / "v.txt"
     path.write_bytes(b"2 3\ncaf\xe9 0.125 0.25 0.5\nmovie 0.75 0.5 0.25\n")
-    keyed = load_vectors(path)
-    assert keyed.index_to_key == ["caf\ufffd", "movie"]
-    np.testing.assert_allclose(keyed["movie"], [0.75, 0.5, 0.25])
+    with pytest.raises(DataError, match="v.txt, line 2: the word 'caf.' is not UTF-8 text"):  # read as text, by line
+        load_vectors(path)
 
 
 @pytest.mark.parametrize("fmt", ["auto", "word2vec-binary"])
@@ -244,3 +242,13 @@ def test_vectors_in_forms_not_read_here_say_what_to_do(tmp_path, suffix, advice)
     path.write_bytes(b"PK\x03\x04 not vectors")
     with pytest.raises(DataError, match=rf"^vectors_path .*vectors\{suffix} is {advice}"):
         load_vectors(path)
+
+
+def test_a_text_vectors_file_that_is_not_utf8_is_refused_naming_the_line(tmp_path):
+    """Its bytes read as U+FFFD would merge "café" and "cafè" (latin-1) into one word that matches no text."""
+    path = tmp_path / "latin1.txt"
+    path.write_bytes("good 0 1 0\ncaf\xe9 1 0 0\ncaf\xe8 0 1 0\n".encode("latin-1"))
+    with pytest.raises(DataError, match=r"latin1.txt, line 2: the word 'caf.' is not UTF-8 text; re-encode the file"):
+        load_vectors(str(path))
+    path.write_bytes("good 0 1 0\ncafé 1 0 0\ncafè 0 1 0\n".encode("utf-8"))
+    assert load_vectors(str(path)).index_to_key == ["good", "café", "cafè"]

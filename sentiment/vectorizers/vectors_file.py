@@ -11,7 +11,10 @@ The vectors end up in gensim's ``KeyedVectors``, but the file is read here: a ve
 user's input, and gensim's reader (``KeyedVectors.load_word2vec_format``) takes a line of too few
 values as its first value repeated, stops at the header's count when the file holds more, and reads
 a word with a space in it as a value. Here every line is checked, a word may hold spaces (GloVe's
-840B vectors have ". . ."), and each fault is a one-line DataError that names the line.
+840B vectors have ". . ."), and each fault is a one-line DataError that names the line, a word of a
+text file that is not UTF-8 too (its bytes read as U+FFFD would merge "café" and "cafè" in latin-1, and
+match no text). A binary file's word keeps U+FFFD in place of such bytes, as big published binary files
+hold a few cut words; words made alike that way keep the first.
 """
 
 from __future__ import annotations
@@ -28,7 +31,7 @@ from pathlib import Path
 import numpy as np
 
 from ..cleaning import NEGATION_MARK
-from ..errors import ConfigError, DataError
+from ..errors import ConfigError, DataError, reencode_hint
 
 FORMATS = ("word2vec", "word2vec-binary", "glove")
 OPENERS = {".gz": gzip.open, ".bz2": bz2.open, ".xz": lzma.open, ".lzma": lzma.open}
@@ -214,6 +217,9 @@ def _read_text(stream: "_Stream", path: str, count: int | None, size: int, first
             raise DataError(f"{path}, line {number}: {bad[:30]!r} is not a number; a line is a word and its "
                             f"{size} values, separated by spaces") from None
         word = " ".join(word_part)  # a word of several parts: GloVe 840B's ". . ."
+        if "\ufffd" in word and _not_utf8(raw):
+            raise DataError(f"{path}, line {number}: the word {_shown(raw.split()[0])} is not UTF-8 text; re-encode "
+                            f"the file as UTF-8 ({reencode_hint()})")
         if keep is not None and word not in keep:
             continue
         vectors.append(vector)
@@ -274,6 +280,14 @@ def _is_number(text: str) -> bool:
     except ValueError:
         return False
     return True
+
+
+def _not_utf8(raw: bytes) -> bool:
+    try:
+        raw.decode("utf-8")
+    except UnicodeDecodeError:
+        return True
+    return False
 
 
 def _decoded(line: bytes) -> str:
