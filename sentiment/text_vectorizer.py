@@ -24,7 +24,7 @@ from typing import Any, Sequence
 import numpy as np
 
 from . import __version__
-from .cleaning import READING_VERSION, Cleaner
+from .cleaning import NEGATION_MARK, READING_VERSION, Cleaner
 from .checks import check_texts, check_training_texts
 from .errors import ConfigError, DataError, ModelFileError, NotFittedError, with_article
 from .options import (OptionAttributes, all_option_names, canonical_options, cleaner_options, saved_cleaner,
@@ -233,8 +233,15 @@ class TextVectorizer(OptionAttributes):
         norms = np.linalg.norm(vectors, axis=1)
         similarity = vectors @ vectors[row] / np.maximum(norms * norms[row], 1e-12)
         similarity[row] = -np.inf  # not the word itself
-        nearest = np.argsort(-similarity, kind="stable")[: min(top, len(vocabulary) - 1)]
         words = self.vectorizer_.words_
+        if getattr(self.vectorizer_, "negation_backoff_", False):  # "not_good" holds a copy of "good"'s vector
+            copies = [i for i, w in enumerate(words) if w.startswith(NEGATION_MARK) and w[len(NEGATION_MARK):] in vocabulary]
+            similarity[copies] = -np.inf
+            base = vocabulary.get(words[row].removeprefix(NEGATION_MARK))
+            if base is not None:  # the word's own copy, or the word it copies
+                similarity[base] = -np.inf
+        shown = int(np.isfinite(similarity).sum())
+        nearest = np.argsort(-similarity, kind="stable")[: min(top, shown)]
         return [(words[i], round(float(similarity[i]), 4)) for i in nearest]
 
     @property

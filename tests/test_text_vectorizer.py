@@ -402,6 +402,17 @@ def test_similar_words_are_the_nearest_word_vectors(binary):
         TextVectorizer("tfidf").fit(TEXTS).similar_words("great")
 
 
+def test_similar_words_leave_out_the_copies_of_negation_back_off(tmp_path):
+    """With a vectors file from elsewhere, "not_good" holds "good"'s vector: no neighbour of its own word."""
+    path = tmp_path / "v.txt"
+    path.write_text("good 1 0.1 0\ngreat 0.9 0.2 0\nbad -1 0 0.1\nfilm 0 0 1\n")
+    vec = TextVectorizer("word2vec", vectors_path=str(path)).fit(["good film", "not good at all", "great", "bad"])
+    assert vec.vectorizer_.negation_backoff_ and "not_good" in vec.vectorizer_.vocabulary_
+    assert vec.similar_words("good", top=2)[0][0] == "great"
+    assert "good" not in [w for w, _ in vec.similar_words("not_good", top=3)]
+    assert all(w != "not_good" for w, _ in vec.similar_words("great", top=3))
+
+
 def test_saved_word_vectors_serve_another_model(binary, tmp_path, saved_model):
     words = TextVectorizer("word2vec", **W2V).fit(binary.train_texts)
     words.save(tmp_path / "w2v")
