@@ -194,7 +194,7 @@ class TextVectorizer(OptionAttributes):
         """How many features of each text (distinct n-grams, or words with a vector) the vocabulary holds;
         0: its vector says nothing about it (all zeros: for word2vec, the standardised training mean)."""
         self._check_fitted()
-        return self.vectorizer_.n_known(self.cleaner_.tokens_of(check_texts(texts)))
+        return self.vectorizer_.n_known(self.cleaner_.tokens_of(check_texts(texts, empty=True)))  # [] as transform
 
     def get_feature_names_out(self, input_features: Any = None) -> np.ndarray:
         """The name of each column: the n-gram (``"not_good"``, ``"great film"``; a character n-gram of

@@ -43,6 +43,7 @@ def test_tfidf_rows_are_unit_length_and_unknown_words_give_empty_rows():
     assert np.allclose(sp.linalg.norm(rows[0]), 1.0) and rows[1].nnz == 0
     assert vec.known_features(["a great story", "zzz qqq"]).tolist()[1] == 0
     assert vec.known_features(["a great story"])[0] > 0
+    assert vec.known_features([]).tolist() == [] and vec.transform([]).shape[0] == 0  # no texts, as transform
 
 
 def test_word2vec_gives_dense_document_vectors(binary):

@@ -344,9 +344,11 @@ class CountVectorizer(Stage):
 
 
 class TfidfVectorizer(CountVectorizer):
-    """Counts reweighted by inverse document frequency (smoothed) and L2-normalised per document.
+    """Counts reweighted by inverse document frequency (smoothed) and normalised per document (``norm``: "l2",
+    the default, "l1" or None).
 
-    ``sublinear_tf`` replaces a count c by 1 + log(c), which helps on long texts.
+    ``sublinear_tf`` (on by default, unlike scikit-learn's) replaces a count c by 1 + log(c), which helps on
+    long texts.
     """
 
     name = "tfidf"

@@ -335,9 +335,6 @@ class _Stream:
     def unread_line(self, line: bytes) -> None:
         self.buffer, self.pos = line + b"\n" + self.buffer[self.pos:], 0
 
-    def peekline(self) -> bytes:
-        return self.peeklines(1)[0]
-
     def peeklines(self, n: int) -> list[bytes]:
         """Up to ``n`` lines ahead, left to be read."""
         while not self.done and self.buffer.count(b"\n", self.pos) < n:
