@@ -252,3 +252,14 @@ def test_a_text_vectors_file_that_is_not_utf8_is_refused_naming_the_line(tmp_pat
         load_vectors(str(path))
     path.write_bytes("good 0 1 0\ncafé 1 0 0\ncafè 0 1 0\n".encode("utf-8"))
     assert load_vectors(str(path)).index_to_key == ["good", "café", "cafè"]
+
+
+@pytest.mark.parametrize("name, data, says", [
+    ("v.txt", gzip.compress(b"good 1 0\nbad 0 1\n"), "is gzip-compressed; name it v.txt.gz so it is decompressed"),
+    ("v.zst", b"\x28\xb5\x2f\xfd" + b"\0" * 20, "is zstd-compressed; decompress it first, or compress it as .gz"),
+])
+def test_a_compressed_vectors_file_whose_name_does_not_say_so_is_named(tmp_path, name, data, says):
+    path = tmp_path / name
+    path.write_bytes(data)
+    with pytest.raises(DataError, match=says):
+        load_vectors(str(path))

@@ -82,6 +82,8 @@ def _read_file(file: Path, path: str, fmt: str, keep: set[str] | None, limit: in
     """The words and the vectors (a float32 matrix) of the vectors file ``file`` (named ``path``), and each
     one's place among the file's vectors (from 1)."""
     opener = OPENERS.get(file.suffix.lower(), open)
+    if opener is open:
+        _check_not_compressed(file, path)
     try:
         with opener(file, "rb") as handle:
             return _read(_Stream(handle), path, fmt, keep, limit)
@@ -89,6 +91,20 @@ def _read_file(file: Path, path: str, fmt: str, keep: set[str] | None, limit: in
         compressed = f" {file.suffix} file" if opener is not open else " file"
         raise DataError(f"cannot read the vectors{compressed} {path} ({exc}); check that it is whole and that its "
                         "suffix names its compression (.gz, .bz2, .xz; none for a plain file)") from None
+
+
+def _check_not_compressed(file: Path, path: str) -> None:
+    """Refuse a compressed file whose name does not say so (gzip data named .txt, a .zst file), which would be
+    read as text and fail at its first line, said as what it is."""
+    from ..data import COMPRESSION
+
+    with open(file, "rb") as handle:
+        head = handle.read(8)
+    for suffix, compression in COMPRESSION.items():
+        if re.match(compression.magic, head):
+            advice = (f"name it {file.name}{suffix} so it is decompressed when read" if suffix in OPENERS
+                      else "decompress it first, or compress it as .gz, .bz2 or .xz")
+            raise DataError(f"vectors_path {path} is {compression.name}-compressed; {advice}")
 
 
 def check_source(path, fmt: str = "auto") -> Path:
