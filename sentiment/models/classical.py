@@ -288,12 +288,11 @@ class NBSVMModel(LinearModel):
 
         X = sp.csr_matrix(X)
         targets = [1] if n_classes == 2 else range(n_classes)
-        per_class = self._class_weights  # a class_weight dict: each text weighs as its class
-        by_class = per_class is not None and len(per_class) == n_classes
+        per_class = self._class_weights  # a class_weight dict: one weight per class code; each text weighs as its class
         sample_weight = self._sample_weight
-        if by_class:
+        if per_class is not None:
             sample_weight = per_class[y] * (1.0 if sample_weight is None else sample_weight)
-        class_weight = None if by_class else self._sklearn_class_weight()
+        class_weight = None if per_class is not None else self._sklearn_class_weight()
         counted = X if sample_weight is None else sp.diags(sample_weight) @ X  # the NB counts, weighted as the texts
         coefs, intercepts = [], []
         for k in targets:
