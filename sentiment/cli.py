@@ -760,12 +760,23 @@ def evaluate(
     if Path(data).name in _training_files(pipe):
         _echo(f"note: the model was trained on a file named {_field(Path(data).name)}: if it is this one, these are "
               "figures on training texts, which flatter it; score held-out texts", err=True)
+    elif model is None and "train" in Path(data).name.lower():  # a shipped model names its data sets, not files
+        _echo(f"note: the shipped {shipped} model learnt from {_training_sets(pipe)}: if {_field(Path(data).name)} is one "
+              "of their training files, these are figures on training texts, which flatter it; score a dev split",
+              err=True)
     if as_json:
         from .default_models import default_model_path
 
         _print_json({**result, "model": str(model if model is not None else default_model_path(shipped))})  # as fit's
     else:
         _echo(format_report(result))
+
+
+def _training_sets(pipe) -> str:
+    """What a shipped model's config or info says it learnt from, for a note."""
+    data = getattr(pipe, "config_", {}).get("data") or getattr(pipe, "info_", {}).get("data")
+    train = data.get("train") if isinstance(data, dict) else data
+    return ", ".join(map(str, train)) if isinstance(train, dict) else str(train or "its training data")
 
 
 def _training_files(pipe) -> set[str]:

@@ -556,6 +556,18 @@ def test_evaluate_notes_a_file_named_as_the_training_data(model, files):
     assert "note" not in on_dev.stderr
 
 
+def test_evaluate_notes_what_a_shipped_model_learnt_from_on_a_file_named_train(tmp_path):
+    """A shipped model records data sets, not file names: a file named as a training split is noted with them."""
+    rows = "text,label\nA wonderful film,positive\nDull and far too long,negative\n"
+    (tmp_path / "Laptop_Train.csv").write_text(rows)
+    (tmp_path / "reviews.csv").write_text(rows)
+    on_train = invoke("evaluate", tmp_path / "Laptop_Train.csv")
+    assert_ok(on_train)
+    assert "note: the shipped polarity model learnt from SST-2 phrases, IMDB" in on_train.stderr
+    assert "if Laptop_Train.csv is one of their training files" in on_train.stderr
+    assert "note" not in invoke("evaluate", tmp_path / "reviews.csv").stderr
+
+
 def test_evaluate_plain_and_explicit_columns(model, files, tmp_path):
     out, _ = model
     result = invoke("evaluate", files["dev"], "--model", out)
