@@ -46,7 +46,8 @@ def read_weights(file: str | Path, column: str) -> np.ndarray:
         raise DataError(f"{file} has no column {column!r}; its columns are: {column_list(exc.present)}; name "
                         "the column of weights with --weight-column") from None
     readable = values
-    if not pd.api.types.is_numeric_dtype(values) and _separated_by_semicolons(Path(file)):  # "1,5": the comma is the decimal mark
+    if not pd.api.types.is_numeric_dtype(values) and _separated_by_semicolons(Path(file)):
+        # "1,5": where a spreadsheet separates by ";", the comma is the decimal mark
         readable = values.map(lambda v: v.replace(",", ".") if isinstance(v, str) and _DECIMAL_COMMA.fullmatch(v) else v)
     numbers = pd.to_numeric(readable, errors="coerce").to_numpy(dtype=np.float64)
     flags = values.map(lambda v: isinstance(v, (bool, np.bool_))).to_numpy(dtype=bool)  # JSON true is no weight
