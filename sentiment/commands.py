@@ -446,7 +446,7 @@ def _check_dev_labels(pipe: Pipeline, labels: list, dev_labels: list, label_name
     from .evaluation import targets_for
     from .pipeline import display_names
 
-    labels, dev_labels = pipe._grouped(labels), pipe._grouped(dev_labels)
+    labels, dev_labels = pipe._grouped(labels, fitting=True), pipe._grouped(dev_labels, fitting=True)
     classes = (check_label_sets if multi_label else check_labels)(labels, len(labels))[1]
     names = display_names(classes, label_names)
     if not names_given:

@@ -428,7 +428,7 @@ class Pipeline(OptionAttributes, Classifier):
         if dev is not None:  # unknown dev labels fail before the (slow) cleaning, not after
             from .evaluation import targets_for
 
-            dev_targets = targets_for(classes, names, self._grouped(dev[1]), multi_label, what="dev label")
+            dev_targets = targets_for(classes, names, self._grouped(dev[1], fitting=True), multi_label, what="dev label")
         weighting = _weighting(model, weights, targets, classes, names, multi_label)
         with FitProgress(progress, len(texts)) as bar:
             docs = clean_tokens(cleaner, texts, bar)
@@ -467,7 +467,7 @@ class Pipeline(OptionAttributes, Classifier):
             raise DataError(f"label {joined[0]} ({joined[1]!r}) joins labels of other texts by ';': for several labels "
                             "per text give each text a list of labels (e.g. labels.str.split(';')); if it is one "
                             "label of its own, rename it without ';'")
-        labels = self._grouped(labels)
+        labels = self._grouped(labels, fitting=True)
         multi_label = is_multi_label(labels)
         if self._options.get("grouping"):
             _check_groups_differ(labels, self._options["grouping"], multi_label)
@@ -508,9 +508,12 @@ class Pipeline(OptionAttributes, Classifier):
             return None, counts
         return self.model_.predict_proba(_model_input(self.vectorizer_, self.model_, docs)), counts
 
-    def _grouped(self, labels: Sequence) -> Sequence:
-        """``labels`` mapped to the groups of the ``grouping`` option, if any."""
-        grouping = self._options.get("grouping")
+    def _grouped(self, labels: Sequence, fitting: bool = False) -> Sequence:
+        """``labels`` mapped to the groups of the grouping the model learnt, if any: a fitted pipeline's own,
+        whatever ``set_params`` changed since (as its saved copy keeps it), or while ``fitting`` (and before a
+        fit) the ``grouping`` option's."""
+        fitted = getattr(self, "_fitted_params", None) if hasattr(self, "model_") and not fitting else None
+        grouping = (fitted if fitted is not None else self._options).get("grouping")
         return group_labels(labels, grouping) if grouping and not isinstance(labels, (str, bytes)) else labels
 
     def _check_fitted(self) -> None:

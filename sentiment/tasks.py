@@ -61,7 +61,7 @@ CONFIGURATIONS: Mapping[str, Mapping[str, Configuration]] = MappingProxyType(
 
 def get_task(name: str) -> Task:
     """The task called ``name``; any other name is the one ConfigError that lists the tasks."""
-    if name not in TASKS:
+    if not isinstance(name, str) or name not in TASKS:  # a list is no name (and no key: a TypeError)
         raise ConfigError(f"unknown task {name!r}; choose {or_list(TASK_NAMES)}")
     return TASKS[name]
 

@@ -839,3 +839,15 @@ def test_several_integer_labels_per_text_are_no_polarity_scale(tmp_path):
     pipe = Pipeline(tune_fraction=0).fit(texts * 3, [[0], [1], [2], [3], [4], [0, 2], [1, 3], [0, 4]] * 3)
     assert pipe.label_names_ == ["0", "1", "2", "3", "4"]
     assert Pipeline().fit(texts[:5] * 3, [0, 1, 2, 3, 4] * 3).label_names_[0] == "very negative"  # one per text
+
+
+def test_a_fitted_pipeline_scores_with_the_grouping_it_learnt(tmp_path):
+    """set_params(grouping=...) after fit changes the next fit, not how the fitted model reads labels (its
+    saved copy keeps the grouping it learnt, and the two must agree)."""
+    texts = ["i am so happy", "what joy", "i am furious", "so angry", "happy happy", "angry mad"] * 4
+    labels = ["joy", "joy", "anger", "anger", "joy", "anger"] * 4
+    pipe = Pipeline(grouping="sentiment").fit(texts, labels)
+    learnt = pipe.score(texts, labels)
+    pipe.set_params(grouping=None)
+    assert pipe.score(texts, labels) == learnt == sentiment.load(pipe.save(tmp_path / "m")).score(texts, labels)
+    assert list(pipe.fit(texts, labels).label_names_) == ["anger", "joy"]  # the next fit learns the new setting

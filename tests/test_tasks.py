@@ -41,6 +41,9 @@ def test_every_entry_point_refuses_an_unknown_task_with_the_one_message(tmp_path
         with pytest.raises(ConfigError) as caught:
             call()
         assert str(caught.value) == message
+    for name in (["emotion"], None, 3):  # no name at all: the same ConfigError, not a TypeError
+        with pytest.raises(ConfigError, match="unknown task"):
+            sentiment.Pipeline.for_task(name)
 
 
 def test_for_task_offers_the_text_classifier_tasks_and_points_elsewhere_for_the_others():
