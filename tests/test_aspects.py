@@ -1453,3 +1453,15 @@ def test_the_polarity_macro_f1_names_the_polarities_it_averages():
     report = score_aspects(gold, [[]], [["neutral", "negative"]])
     assert report["polarity_macro_f1_labels"] == ["negative", "neutral", "positive"]
     assert "polarities present" not in format_aspect_report(report)
+
+
+def test_html_tags_and_web_addresses_give_no_context_features():
+    from sentiment.aspects.polarity import clause_cuts, locate
+
+    text = "The food was not good<br>the <b>service</b> was great, see www.example.com"
+    tokens = tokenize(text)
+    start = text.index("service")
+    features = context_features(tokens, *locate(tokens, start, start + 7), cuts=clause_cuts(text, tokens))
+    named = [f if isinstance(f, str) else f[0] for f in features]
+    assert not any(tag in f for f in named for tag in ("<br>", "<b>", "</b>", "xxurl"))
+    assert "C=great" in named and "C=not_great" not in named

@@ -150,23 +150,29 @@ FEATURES_VERSION = 3
 def context_features(tokens: list[Token], first: int, last: int, version: int = FEATURES_VERSION,
                      cuts: frozenset[int] = frozenset()) -> list:
     """The features of the aspect at tokens ``first:last`` (see the module docstring); ``cuts``: where clauses
-    end besides punctuation and contrast words (:func:`clause_cuts`)."""
+    end besides punctuation and contrast words (:func:`clause_cuts`). HTML tags and web addresses around the
+    aspect give no context feature (no ``C=not_<br>``): they still bound clauses and windows."""
     words = [t.text for t in tokens]
     marked = _negated(words, cuts)
+    said = [None if t.markup else w for t, w in zip(tokens, marked)]  # the words that context features may name
+
+    def context(a: int, b: int) -> list[str]:
+        return [w for w in said[a:b] if w is not None]
+
     f: list = ["b"]
     f += ["T=" + w for w in words[first:last]]
     f.append("TT=" + " ".join(words[first:last]))
     c0, c1 = clause_bounds(words, first, last, cuts=cuts)
-    clause = marked[c0:first] + marked[last:c1]
+    clause = context(c0, first) + context(last, c1)
     f += ["C=" + w for w in clause]
     f += ["CB=" + a + "|" + b for a, b in zip(clause, clause[1:])]
-    left = ["<s>"] + marked[max(0, first - WINDOW):first]
-    right = marked[last:last + WINDOW] + ["</s>"]
+    left = ["<s>"] + context(max(0, first - WINDOW), first)
+    right = context(last, last + WINDOW) + ["</s>"]
     f += ["L=" + w for w in left[1:]] + ["R=" + w for w in right[:-1]]
     f += ["LB=" + a + "|" + b for a, b in zip(left, left[1:])] + ["RB=" + a + "|" + b for a, b in zip(right, right[1:])]
     s0, s1 = clause_bounds(words, first, last, CONTRASTS) if version >= 2 else (0, len(words))
-    for i, w in enumerate(marked):
-        if first <= i < last:
+    for i, w in enumerate(said):
+        if first <= i < last or w is None:
             continue
         distance = first - i if i < first else i - last + 1
         side = "" if s0 <= i < s1 else "X"  # X: beyond a "but" (or the like) from the aspect
