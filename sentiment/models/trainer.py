@@ -9,13 +9,17 @@ waits on Python to build a batch.
 Training: Adam, AdamW or SGD with momentum; weight decay on weight matrices only; an optional L1
 penalty; a linear warm-up then cosine decay, or halving the learning rate when the dev metric
 stalls ("plateau"); gradient clipping; optionally an exponential moving average of the weights
-(:class:`WeightAverage`), which is then what is scored, kept and returned; bf16 autocast while training on a CUDA GPU of the Ampere generation or later (predictions in full precision); early stopping on the dev macro-F1 or
-accuracy, restoring the best weights at the end. Runs are reproducible on the CPU for a given seed
+(:class:`WeightAverage`), which is then what is scored, kept and returned; bf16 autocast while training
+on a CUDA GPU of the Ampere generation or later (predictions in full precision); early stopping on the dev
+macro-F1 or accuracy, restoring the best weights at the end. Runs are reproducible on the CPU for a given seed
 (on CUDA some kernels are not deterministic). With several labels per text (targets a 0/1 matrix,
 the sigmoid head), the dev metrics decide each label at the threshold that suits it best on the dev
 data, as the pipeline tunes them after training: macro-F1 over the labels, and as accuracy the share
 of texts whose labels are all right. (At a fixed 0.5, rare labels score 0 for the first epochs,
 which would stop training before it starts.)
+
+The device, its seeds and precision are :mod:`sentiment.models.hardware`'s; a network to and from its saved
+arrays, :mod:`sentiment.models.saved_nets`'s.
 """
 
 from __future__ import annotations
