@@ -437,8 +437,8 @@ class Pipeline(OptionAttributes, Classifier):
             if model.input_kind == "sequences":
                 features = vectorizer.sequences(docs)
             dev_data = None
-            if dev is not None:
-                dev_data = (_model_input(vectorizer, model, cleaner.tokens_of(dev[0])), dev_targets)
+            if dev is not None and (multi_label or getattr(model, "trains_by_epochs", False)):  # else unused:
+                dev_data = (_model_input(vectorizer, model, cleaner.tokens_of(dev[0])), dev_targets)  # not cleaned
             bar.stage(f"training ({self.model})")
             model.fit(features, targets, dev=dev_data, vectorizer=vectorizer, labels=names, progress=progress, **weighting)
         self.cleaner_, self.vectorizer_, self.model_ = cleaner, vectorizer, model

@@ -491,3 +491,18 @@ def test_labels_that_are_neither_names_nor_numbers_are_refused(binary):
         Pipeline().fit(texts, [{"y": y} for y in labels])
     with pytest.raises(DataError, match=r"label list 0 holds \[\['\w+'\]\]; give each text a list of names or numbers"):
         Pipeline().fit(texts, [[[y]] for y in labels])
+
+
+def test_a_classical_model_of_one_label_per_text_does_not_read_the_dev_texts_it_would_not_use(monkeypatch):
+    """fit checks the dev labels, but cleaning and vectorizing the dev texts is work for a model that neither
+    early-stops nor tunes thresholds on them."""
+    import sentiment.pipeline as pipeline_module
+
+    def refuse(*args, **kwargs):
+        raise AssertionError("the dev texts were vectorized")
+
+    monkeypatch.setattr(pipeline_module, "_model_input", refuse)
+    texts, labels = ["good film", "bad film", "great", "awful"] * 3, [1, 0, 1, 0] * 3
+    Pipeline().fit(texts, labels, dev=(["fine film"], [1]))
+    with pytest.raises(sentiment.DataError):  # still checked: a dev label the training labels lack
+        Pipeline().fit(texts, labels, dev=(["fine film"], [7]))
