@@ -48,7 +48,7 @@ from .clusters import WordClusters, lexeme_clusters
 from ..tokens import Token, tokenize
 from .data import POLARITIES, TAGS, bio_tags
 from .extraction import tagged_spans
-from .polarity import PRIOR_NAMES, locate, prior_positive, prior_texts
+from .polarity import PRIOR_NAMES, clause_cuts, locate, prior_positive, prior_texts
 
 PAD, UNKNOWN = 0, 1  # ids of padding and of an unknown word / character
 FIRST_ID = 2  # the id of a vocabulary's first word or character: the ones above come after
@@ -749,7 +749,7 @@ class AttentionPolarity:
         features. ``cache``: tokens of texts already tokenized (filled with the others)."""
         cache = {} if cache is None else cache
         contrasted, scored = self._contrasted, with_prior and self._uses_prior
-        words, positions, pieces = [], [], []
+        words, positions, pieces, cuts = [], [], [], {}  # cuts: clause_cuts of each text, found once
         for text, start, end in items:
             if text not in cache:
                 cache[text] = tokenize(text, self.cleaner)
@@ -765,7 +765,9 @@ class AttentionPolarity:
             distance = [first - i if i < first else max(0, i - last + 1) for i in range(len(toks))]
             positions.append(np.minimum(distance, MAX_DISTANCE).astype(np.int64) + 1)
             if scored:
-                pieces.append(prior_texts(text, toks, first, last, contrasted))
+                if text not in cuts:
+                    cuts[text] = clause_cuts(text, toks)
+                pieces.append(prior_texts(text, toks, first, last, contrasted, cuts[text]))
         dense = None
         if scored and items:
             p = np.clip(prior_positive(self.prior, pieces), 1e-4, 1 - 1e-4)

@@ -108,14 +108,16 @@ def contrasted_part(words: list[str], first: int, last: int) -> tuple[int, int]:
 PRIOR_NAMES = ("Pc", "Pl", "Pr", "Ps")
 
 
-def prior_texts(text: str, tokens: list[Token], first: int, last: int, contrasted: bool = False) -> list[str]:
+def prior_texts(text: str, tokens: list[Token], first: int, last: int, contrasted: bool = False,
+                cuts: frozenset[int] | None = None) -> list[str]:
     """The pieces of text a sentence-level polarity model scores: clause, left and right context, sentence;
     with ``contrasted`` also the part across a contrast word (:func:`contrasted_part`, "" when none). A
-    text without tokens is its own clause, context and sentence."""
+    text without tokens is its own clause, context and sentence. ``cuts``: the text's :func:`clause_cuts`,
+    where the caller has them (a text of several aspects), else found here."""
     if not tokens:
         return [text] * len(PRIOR_NAMES) + [""] * contrasted
     words = [t.text for t in tokens]
-    c0, c1 = clause_bounds(words, first, last, cuts=clause_cuts(text, tokens))
+    c0, c1 = clause_bounds(words, first, last, cuts=clause_cuts(text, tokens) if cuts is None else cuts)
     piece = lambda a, b: text[tokens[a].start:tokens[b - 1].end] if b > a else ""
     pieces = [piece(c0, c1), piece(max(0, first - WINDOW), first), piece(last, min(len(tokens), last + WINDOW)), text]
     return pieces + [piece(*contrasted_part(words, first, last))] if contrasted else pieces
@@ -215,7 +217,7 @@ class ClassicalPolarity:
             span = locate(toks, start, end)
             rows.append(context_features(toks, *span, version=self.features_version, cuts=cuts[text]) if toks else ["b"])
             if self.prior is not None:
-                pieces.append(prior_texts(text, toks, *span, contrasted))
+                pieces.append(prior_texts(text, toks, *span, contrasted, cuts[text]))
         if self.prior is not None and rows:
             for row, probs, texts in zip(rows, prior_positive(self.prior, pieces), pieces):
                 row.extend(prior_features(probs))
