@@ -303,9 +303,7 @@ def _bad_json_line(file: Path, compression: str | None) -> tuple[int, str] | Non
                 return number, "its values nest too deeply"
             if not isinstance(value, dict):
                 return number, f"it is a JSON {type(value).__name__}"
-            try:
-                json.dumps(value, ensure_ascii=False).encode("utf-8")
-            except UnicodeEncodeError:  # "\udc00": half of a character, which no text column can hold
+            if _holds_lone_surrogate(value):
                 return number, "it holds a \\u escape of half a character (a lone surrogate such as \\udc00)"
     return None
 
@@ -346,8 +344,8 @@ def _json_lines(stream, compression: str | None, chunksize: int | None):
                 raise ValueError("a line's values nest too deeply") from None
             if not isinstance(record, dict):
                 raise TypeError("a line is not a JSON object")
-            if "\\u" in line:  # an escape of half a character ("\udc00"), which no column of text can hold
-                json.dumps(record, ensure_ascii=False).encode("utf-8")  # a UnicodeEncodeError: a ValueError
+            if "\\u" in line and _holds_lone_surrogate(record):
+                raise ValueError("a line holds half a character")  # which _bad_json_line names
             records.append(record)
             if chunksize and len(records) == chunksize:
                 yield pd.DataFrame(records, dtype=object)
@@ -357,6 +355,18 @@ def _json_lines(stream, compression: str | None, chunksize: int | None):
     finally:
         if compression is None and not stream.closed:
             text.detach()  # the file stays open for its owner (iter_table), as pandas leaves it
+
+
+def _holds_lone_surrogate(record) -> bool:
+    """Whether a parsed JSON value holds a ``\\u`` escape of half a character ("\\udc00"), which no column
+    of text can hold."""
+    import json
+
+    try:
+        json.dumps(record, ensure_ascii=False).encode("utf-8")
+    except UnicodeEncodeError:
+        return True
+    return False
 
 
 def _compression_of(file: Path) -> str | None:
@@ -501,10 +511,16 @@ def _check_no_tabs(chunk, file: Path, before: int, compression: str | None = Non
         text = chunk[name]
         joined = (text.str.contains("\t", regex=False) & text.str.contains("\n", regex=False)).fillna(False)
         joined = joined.to_numpy(dtype=bool)
-        if joined.any() and not _quotes_well_formed(file, compression, file.stat().st_mtime_ns, file.stat().st_size):
+        if joined.any() and not _quotes_well_formed(file, compression, *_version_of(file)):
             row = before + int(joined.argmax()) + 1
             raise DataError(f"{file}: data row {row} holds a tab inside column {name!r}: a value that starts with a "
                             "quote (\") whose closing quote is missing joins the rows after it; close or remove the quote")
+
+
+def _version_of(file: Path) -> tuple[int, int]:
+    """The file's modification time and size: a key that changes when it is written again."""
+    stat = file.stat()
+    return stat.st_mtime_ns, stat.st_size
 
 
 @functools.lru_cache(maxsize=8)
