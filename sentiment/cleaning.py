@@ -550,7 +550,7 @@ def _punctuation_spaced(match: re.Match) -> str:
 
 def _tag_space_or_break(match: re.Match) -> str:
     """An HTML tag becomes a space, or a line break (a negation scope end) for a block tag such as ``<br>``."""
-    return " \n " if _BREAK_TAG.match(match.group()) else " "
+    return " \n " if is_break_tag(match.group()) else " "
 
 
 def _spacy_tokens(doc, lemmatize: bool, breaks: bool = False, emoji_kept: bool = False) -> list[str]:
