@@ -119,8 +119,10 @@ BREAK_TAG_NAMES = frozenset({"br", "p", "div", "li", "ul", "ol", "dd", "dt", "dl
                              "tr", "td", "th", "table", "thead", "tbody", "tfoot", "caption", "blockquote", "pre",
                              "section", "article", "header", "footer", "nav", "aside", "main", "figure", "figcaption",
                              "form", "details", "summary", "address"})
-# Line breaks besides "\n": each ends a negation scope as "\n" does.
-_OTHER_BREAKS = re.compile("[\r\x0b\x0c\x85\u2028\u2029]")
+# The characters that break a line (those of str.splitlines but the ASCII separators \x1c-\x1e); those besides
+# "\n" end a negation scope as "\n" does, and the aspect models' clauses and sentences end at every one.
+LINE_BREAKS = "\n\r\x0b\x0c\x85\u2028\u2029"
+_OTHER_BREAKS = re.compile(f"[{LINE_BREAKS[1:]}]")
 _BREAK_TAG = re.compile(rf"</?(?:{'|'.join(sorted(BREAK_TAG_NAMES))})\b", re.IGNORECASE)
 
 
@@ -156,10 +158,15 @@ NEGATION_SCOPES = (1, 2)  # 1: punctuation and "but" only (models saved before n
 #    word too ("ily<3"; both lost to punctuation before); a flag repeated counts twice at most, as other emoji.
 # 8: the Cleaner only: a "www." that ends a word starts no web address ("Awww...love it" lost "love" to
 #    xxurl); a heart glued to a heart ("<3<3") and "=)" / "=(" glued to a word ("hi=(") read as faces.
-READING_VERSION = 8
-# The versions that changed the aspect tokenizer only: a model that reads text with the Cleaner alone (a
-# Pipeline, a TextVectorizer) read every text under them as under the version before, so it is not warned.
-ASPECT_TOKENIZER_ONLY = frozenset({6})
+# 9: the aspect models only: a sentence ends at a carriage return, U+2028 and the other line breaks the Cleaner
+#    knows, not only at "\n"; "while", "yet" and "though" part a clause only where they contrast ("wait a while",
+#    "as though", "not yet", "yet another", "the best yet" do not: polarity.contrast_use); a category's focus
+#    keeps a short label with what follows its colon ("Food: awful").
+READING_VERSION = 9
+# The versions that changed the aspect models' reading only (their tokens, sentences and clauses): a model that
+# reads text with the Cleaner alone (a Pipeline, a TextVectorizer) read every text under them as under the
+# version before, so it is not warned.
+ASPECT_READING_ONLY = frozenset({6, 9})
 
 
 def cleaner_reading(version: int) -> int:
@@ -169,7 +176,7 @@ def cleaner_reading(version: int) -> int:
     >>> cleaner_reading(6), cleaner_reading(5)
     (5, 5)
     """
-    while version in ASPECT_TOKENIZER_ONLY:
+    while version in ASPECT_READING_ONLY:
         version -= 1
     return version
 

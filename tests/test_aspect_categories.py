@@ -57,6 +57,22 @@ def test_an_ellipsis_or_another_scripts_punctuation_splits_clauses(model):
         assert model.focus([text], ["service"]) == ["service rude"], text
 
 
+def test_a_bare_label_keeps_what_its_colon_introduces(model):
+    """"Food: awful." is one clause, so the food polarity reads "awful", not the bare label "Food"."""
+    assert model.focus(["Pasta: awful. Service: wonderful"], ["food"]) == ["Pasta: awful"]
+    [found] = model.predict(["Pasta: awful."])
+    assert {c["category"]: c["polarity"] for c in found} == {"food": "negative"}
+    long_label = "the pasta that we ordered at the bar"  # more than a label's words: its colon splits
+    assert model.focus([f"{long_label}: the waiter was awful"], ["service"]) == ["the waiter was awful"]
+
+
+def test_a_while_that_is_no_contrast_splits_no_clause(model):
+    assert model.focus(["The waiter was rude for a while but the pasta was wonderful"], ["service"]) == [
+        "The waiter was rude for a while"]
+    assert model.focus(["We have not yet tried the pasta"], ["food"]) == ["We have not yet tried the pasta"]
+    assert model.focus(["The pasta was simple yet wonderful"], ["food"])[0] in ("The pasta was simple", "wonderful")
+
+
 def test_an_empty_text_has_no_categories(model):
     text = "The pasta was wonderful but the waiter was rude and slow."
     assert model.predict(["", text, "  "]) == [[], *model.predict([text]), []]

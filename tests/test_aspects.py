@@ -454,6 +454,25 @@ def test_an_ellipsis_or_another_scripts_stop_ends_a_clause():
         assert clause(f"The staff was not nice{stop} the food was good", "food") == ["the", "was", "good"], stop
 
 
+@pytest.mark.parametrize("text, term, clause", [
+    ("We waited a while for the pasta", "pasta", ["we", "waited", "a", "while", "for", "the"]),  # a noun
+    ("It felt as though the waiter hated us", "waiter", ["it", "felt", "as", "though", "the", "hated", "us"]),
+    ("We have not yet tried the pasta", "pasta", ["we", "have", "not", "not_yet", "not_tried", "not_the"]),
+    ("Yet another great pizza", "pizza", ["yet", "another", "great"]),
+    ("I have yet to find better sushi", "sushi", ["i", "have", "yet", "to", "find", "better"]),
+    ("The best yet and the pasta too", "pasta", ["the", "best", "yet", "and", "the", "too"]),
+    ("Simple yet elegant decor", "decor", ["elegant"]),  # contrasts
+    ("The food is good, and yet the wine is sour", "wine", ["the", "is", "sour"]),
+    ("While the wine is sour, the food is good", "wine", ["the", "is", "sour"]),
+    ("The service was slow though the food was great", "food", ["the", "was", "great"]),
+])
+def test_while_yet_and_though_part_a_clause_only_where_they_contrast(text, term, clause):
+    tokens = tokenize(text)
+    words = [t.text for t in tokens]
+    at = words.index(term)
+    assert [f[2:] for f in context_features(tokens, at, at + 1) if isinstance(f, str) and f.startswith("C=")] == clause
+
+
 def test_a_decomposed_accent_stays_with_its_word():
     from sentiment.aspects.pipeline import locate_terms
 
@@ -1071,6 +1090,7 @@ def test_a_failed_fit_leaves_the_fitted_pipeline_as_it_was(tmp_path):
     ("खाना अच्छा था। सेवा खराब थी", ["खाना अच्छा था।", "सेवा खराब थी"]),
     ("هل هو جيد؟ نعم", ["هل هو جيد؟", "نعم"]),
     ("Great food… The service was slow… really", ["Great food…", "The service was slow… really"]),
+    ("Great food\rslow service\u2028fair prices\u2029ok\x85fine", ["Great food", "slow service", "fair prices", "ok", "fine"]),
 ])
 def test_sentence_spans(text, sentences):
     assert [text[a:b] for a, b in sentence_spans(text)] == sentences

@@ -15,9 +15,11 @@ import sentiment
 from sentiment import Cleaner, ModelFileError, Pipeline, ReadingVersionWarning
 from sentiment import cleaning
 from sentiment.aspects import data as aspect_data
+from sentiment.aspects.categories import clauses
 from sentiment.aspects.data import sentence_spans
+from sentiment.aspects.polarity import breaks_at, clause_cuts
 from sentiment.tokens import tokenize
-from sentiment.cleaning import ASPECT_TOKENIZER_ONLY, READING_VERSION, cleaner_reading
+from sentiment.cleaning import ASPECT_READING_ONLY, READING_VERSION, cleaner_reading
 from sentiment.cli import app
 from sentiment.persistence import CONFIG
 
@@ -38,6 +40,7 @@ SAMPLE = [
     "ter\u00adrible \u202aok\u202c a&#x200B;b&shy;c Don&APOS;t",
     "I couldn't've, you'd've, it wo n't've: 10/10:) 2:( ily<3 x</3 5<3 1:(2+3)",
     "Awww...love it, foo.www.x.com...www.y.com <3<3<333<3 3<3 thanks=) hi=( a=(b+c)",
+    "We waited a while, yet the food was great\rnot yet, as though. Simple yet elegant; the best yet! Food: awful",
 ]
 OPTIONS = [{}, {"missing_apostrophes": True, "normalize_unicode": True}, {"negation_scope": 1},
            {"lowercase": False, "negation": False, "contractions": False, "urls": "keep", "mentions": "remove",
@@ -45,14 +48,16 @@ OPTIONS = [{}, {"missing_apostrophes": True, "normalize_unicode": True}, {"negat
 # READING_VERSION -> the fingerprint of what the sample reads as under it. A change that alters what the
 # Cleaner or the aspect tokenizer gives for some text raises READING_VERSION (sentiment/cleaning.py) and adds
 # the new fingerprint here, so that models trained before it warn when loaded. (The sample grew with versions 3,
-# 5, 6, 7 and 8: each fingerprint is of the sample as it was at its version.)
+# 5, 6, 7, 8 and 9, and from 9 it is read into clauses too: each fingerprint is of the sample as it was at its
+# version.)
 FINGERPRINTS = {2: "f6604949140be4090cf8047402c9cac61e353926ac11eddd3f7440fbdd878f52",
                 3: "95bbb2a395fab53e117c609982fa1165c64cd0005621d753fd9eafabe92555a9",
                 4: "0e88202c458eb5b84cbe2931887611797388e85c57840ddb6e33e5e035586fa9",
                 5: "1c038451dd21c661d0713904e907e3c23c9fe949fd18b9e3a457d0e0f9216b16",
                 6: "c14de827f131132f0c047a7030676e7c8e3e6ecfe734ae873fa035223ff84fa6",
                 7: "bd951f58ada6ac1e8d0d28ba97778615e38aa6f9c07cb4af645aa1d1091b619b",
-                8: "7d4d9f6d6b82c2f0c55b5b4a6bc8f889b71dc2a8a8d844127a0a279ed8fc590b"}
+                8: "7d4d9f6d6b82c2f0c55b5b4a6bc8f889b71dc2a8a8d844127a0a279ed8fc590b",
+                9: "9ed9d79154c4e72d04575c29548f43284a6d2aa6b4ab5816cdc5fc3c1ba08ecb"}
 
 
 def _alternatives(pattern: str) -> list[str]:
@@ -82,12 +87,20 @@ FINGERPRINTED_CHOICES = {"urls": ("token", "remove", "keep"), "mentions": ("toke
                          "hashtags": ("word", "remove", "keep"), "emoji": ("words", "remove", "keep")}
 
 
+def _clause_ends(text: str) -> list[int]:
+    tokens = tokenize(text)
+    words = [token.text for token in tokens]
+    return sorted({i for i in range(len(words)) if breaks_at(words, i)} | clause_cuts(text, tokens))
+
+
 def reading_of_sample() -> str:
     texts = SAMPLE + table_sample()
     options = OPTIONS + [{name: value} for name, values in FINGERPRINTED_CHOICES.items() for value in values]
     read = {"cleaner": [[Cleaner(**option)(text) for text in texts] for option in options],
             "aspect_tokens": [[tuple(token) for token in tokenize(text)] for text in texts],
             "sentences": [sentence_spans(text) for text in texts]}
+    if READING_VERSION >= 9:  # the aspect models' clauses: where a clause ends, and a category's clauses
+        read["clauses"] = [[_clause_ends(text) for text in texts], [clauses(text) for text in texts]]
     return hashlib.sha256(json.dumps(read, ensure_ascii=True).encode()).hexdigest()
 
 
@@ -154,7 +167,7 @@ def test_a_version_that_changed_the_aspect_tokenizer_only_warns_aspect_models_on
     from sentiment.aspects import AspectPipeline
     from test_aspects import synthetic
 
-    monkeypatch.setattr(cleaning, "ASPECT_TOKENIZER_ONLY", ASPECT_TOKENIZER_ONLY | {READING_VERSION})  # as 6 is
+    monkeypatch.setattr(cleaning, "ASPECT_READING_ONLY", ASPECT_READING_ONLY | {READING_VERSION})  # as 6 is
     same_cleaner = READING_VERSION - 1
     assert cleaner_reading(same_cleaner) == cleaner_reading(READING_VERSION)
     _rewrite(saved, reading_version=same_cleaner)

@@ -35,13 +35,41 @@ from ..cleaning import plain_text
 from ..errors import DataError, ModelFileError
 from ..persistence import one_line
 from .data import POLARITIES
-from .polarity import CONTRASTS
+from .polarity import CONTRASTS, contrast_use
 
-# Where a sentence splits into clauses: punctuation and contrastive conjunctions (the polarity model's
-# CONTRASTS; saved category models depend on this rule: editing those words changes how they read texts). It
-# reads a text's plain_text, in which "…" and other scripts' stops and commas are ASCII.
+# Where a sentence may split into clauses: punctuation and contrastive conjunctions (the polarity model's
+# CONTRASTS, where they contrast: polarity.contrast_use; saved category models depend on this rule: editing it
+# changes how they read texts, a change of READING_VERSION). It reads a text's plain_text, in which "…" and
+# other scripts' stops and commas are ASCII.
 CLAUSE_BREAK = re.compile(r"\s*(?:[,;:!?()]|\.(?!\d)|\s-+\s|\b(?:" + "|".join(sorted(CONTRASTS)) + r")\b)\s*", re.IGNORECASE)
 _LONG_SPACE = re.compile(r"\s{50,}")
+_TOKEN_BEFORE = re.compile(r"(\w+(?:'\w+)?|\S)\s*$")  # the last word or mark of a text ("haven't", ",")
+_TOKEN_AFTER = re.compile(r"\s*(\w+|\S)")
+LABEL_WORDS = 3  # a clause of at most this many words before a colon is a label of what follows ("Food: awful")
+
+
+def clauses(text: str) -> list[str]:
+    """The clauses of ``text`` (:data:`CLAUSE_BREAK`, without outer white space) that hold a word, or ``[text]``
+    when none does. A contrast word splits only where it contrasts (:func:`~sentiment.aspects.polarity.contrast_use`: not in
+    "wait a while"), and a label keeps what its colon introduces ("Food: awful" is one clause)."""
+    # a run of 50+ spaces becomes one (a line break, if it holds one: it ends a negation): CLAUSE_BREAK tries
+    # each of a run's characters, so a long run took seconds
+    plain = _LONG_SPACE.sub(_one_space, plain_text(text))
+    found, start = [], 0
+    for cut in CLAUSE_BREAK.finditer(plain):
+        mark = cut.group().strip()
+        piece = plain[start:cut.start()]
+        if mark.isalpha():
+            before = _TOKEN_BEFORE.search(plain, max(0, cut.start() - 64), cut.start())
+            after = _TOKEN_AFTER.match(plain, cut.end())
+            if not contrast_use(before.group(1) if before else "", mark, after.group(1) if after else ""):
+                continue
+        elif mark == ":" and piece.strip() and len(piece.split()) <= LABEL_WORDS and cut.end() < len(plain):
+            continue
+        found.append(piece)
+        start = cut.end()
+    found.append(plain[start:])
+    return [c.strip() for c in found if c.strip()] or [text]
 
 
 def _one_space(run: re.Match) -> str:
@@ -114,21 +142,17 @@ class CategoryModel:
 
     def focus(self, texts: list[str], categories: list[str]) -> list[str]:
         """Per ``(text, category)`` pair, the clause of the text most about the category (see above)."""
-        # a run of 50+ spaces becomes one (a line break, if it holds one: it ends a negation): CLAUSE_BREAK tries
-        # each of a run's characters, so a long run took seconds
-        clauses = [[c for c in CLAUSE_BREAK.split(_LONG_SPACE.sub(_one_space, plain_text(text))) if c and c.strip()]
-                   or [text]
-                   for text in texts]
-        split = [i for i, found in enumerate(clauses) if len(found) > 1]
-        flat = [c for i in split for c in clauses[i]]
+        pieces = [clauses(text) for text in texts]
+        split = [i for i, found in enumerate(pieces) if len(found) > 1]
+        flat = [c for i in split for c in pieces[i]]
         if not flat:
             return list(texts)
         probs = self.detector_.predict_proba(flat)
         names, out, k = list(self.detector_.label_names_), list(texts), 0
         for i in split:
-            n = len(clauses[i])
+            n = len(pieces[i])
             if categories[i] in names:
-                out[i] = clauses[i][int(probs[k:k + n, names.index(categories[i])].argmax())]
+                out[i] = pieces[i][int(probs[k:k + n, names.index(categories[i])].argmax())]
             k += n
         return out
 

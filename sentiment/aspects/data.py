@@ -15,7 +15,7 @@ import json
 import re
 from pathlib import Path
 
-from ..cleaning import BREAK_TAG_NAMES
+from ..cleaning import BREAK_TAG_NAMES, LINE_BREAKS
 from ..data import not_utf8_error
 from ..errors import DataError
 from ..tokens import HTML_TAG, Token
@@ -28,8 +28,11 @@ TAGS = ("O", "B", "I")
 # of spaces none of those follow, taken whole so that no match is tried again from each of its characters. A
 # punctuation run is tried from its first character only: the same matches, in linear time.
 # Devanagari "।", Arabic "؟" and the ellipsis end one as "." does; CJK "。！？" need no white space after them.
+# A line break is any of the Cleaner's (LINE_BREAKS: "\r", U+2028 ...).
 _SENTENCE_END = re.compile(rf"(?<![.!?।॥؟…۔])[.!?।॥؟…۔]++[\"'”’)\]]*+\s+|[。！？]++[\"'”’)\]」』）]*+\s*"
-                           rf"|\s*\n\s*|[^\S\n]*+(?P<tag>{HTML_TAG})[^\S\n]*|(?P<space>[^\S\n]++)", re.IGNORECASE)
+                           rf"|\s*[{LINE_BREAKS}]\s*|[^\S{LINE_BREAKS}]*+(?P<tag>{HTML_TAG})[^\S{LINE_BREAKS}]*"
+                           rf"|(?P<space>[^\S{LINE_BREAKS}]++)", re.IGNORECASE)
+_LINE_BREAK = re.compile(f"[{LINE_BREAKS}]")
 # Abbreviations whose full stop ends no sentence ("Cafe St. Bart's", "3 vs. 4 items", "Sat, Nov. 6th").
 _ABBREVIATION = re.compile(r"(?<![\w.])(?:mr|mrs|ms|dr|prof|st|mt|jr|sr|vs|approx|jan|feb|mar|apr|jun|jul|aug|sep|sept"
                            r"|oct|nov|dec)\.$", re.IGNORECASE)
@@ -40,7 +43,8 @@ def sentence_spans(text: str) -> list[tuple[int, int]]:
     ``؟``; with any closing quotes or brackets) followed by white space and a word that does not start in
     lower case ("The service... was slow" and "(Tom!) was rude" stay whole), after CJK ``。！？`` (no
     white space needed), but not after a common abbreviation ("St.",
-    "Dr.", "vs.", "Nov."), and at line breaks, also HTML ones (``<br>``, ``</p>``, ...; the tag belongs to
+    "Dr.", "vs.", "Nov."), and at line breaks ("\\n", "\\r", U+2028 ...: the Cleaner's
+    :data:`~sentiment.cleaning.LINE_BREAKS`), also HTML ones (``<br>``, ``</p>``, ...; the tag belongs to
     neither side). Spans hold no outer white space."""
     spans, start = [], 0
     for end in _SENTENCE_END.finditer(text):
@@ -49,7 +53,7 @@ def sentence_spans(text: str) -> list[tuple[int, int]]:
         tag = end.group("tag")
         if tag is not None and (end.group("name") or "").lower() not in BREAK_TAG_NAMES:
             continue  # an inline tag (<b>, <a href=...>) goes on with the sentence
-        if (tag is None and "\n" not in end.group() and end.group()[0] not in "。！？"  # a CJK stop always ends one
+        if (tag is None and not _LINE_BREAK.search(end.group()) and end.group()[0] not in "。！？"  # a CJK stop always ends one
                 and (text[end.end():end.end() + 1].islower()
                      or _ABBREVIATION.search(text, max(end.start() - 8, 0), end.start() + 1))):
             continue

@@ -4,7 +4,8 @@
 
 * the aspect's own words (``T=``),
 * the words of the clause that holds the aspect (clauses end at ``, ; : . ! ?``, at ``.. !! ?? ?! !?``, at
-  "but"/"although"/"though"/"however"/"while"/"whereas"/"yet", and where the Cleaner ends a negation's scope
+  "but"/"although"/"though"/"however"/"while"/"whereas"/"yet" where they contrast (not "wait a while", "not
+  yet": :func:`contrast_use`), and where the Cleaner ends a negation's scope
   too: at a line break and on both sides of an emoji or an HTML block tag such as ``<br>``:
   :func:`clause_cuts`), with negation marking up to the clause's end (``C=``),
 * left and right windows of 4 tokens, unigrams and bigrams (``L=``, ``R=``, ``LB=``, ``RB=``),
@@ -24,20 +25,54 @@ import re
 
 import numpy as np
 
-from ..cleaning import NEGATIONS, emoji_spans, is_break_tag
+from ..cleaning import LINE_BREAKS, NEGATIONS, emoji_spans, is_break_tag
 from ..persistence import member_arrays, member_states
 from ..tokens import Token, tokenize
 from .data import POLARITIES, aspect_token_range
 from .linear import HashedLogistic
 
 CONTRASTS = frozenset({"but", "although", "though", "however", "while", "whereas", "yet"})
+# Words before "while" that make it a noun ("a while", "worth your while"); words before or after "yet" that make
+# it an adverb ("not yet", "as yet", "the best yet"; "have yet to", "yet another", "yet again").
+_BEFORE_NOUN_WHILE = frozenset({"a", "the", "little", "whole", "good", "long", "short", "my", "your", "his", "her",
+                                "its", "our", "their"})
+_BEFORE_ADVERB_YET = frozenset({"not", "never", "nor", "as", "best", "worst"})
+_AFTER_ADVERB_YET = frozenset({"to", "another", "again", "more"})
 # Punctuation tokens that end a clause; the two-character ones are single characters of the raw text ("…", "‼",
 # "⁉"), which the token normalization writes as ASCII (other scripts' stops and commas come out as ". , ; ? !").
 CLAUSE_BREAKS = frozenset(",;:.!?") | frozenset({"..", "!!", "??", "?!", "!?"}) | CONTRASTS
 WINDOW = 4
 
 
-_LINE_BREAK = re.compile("[\n\r\x0b\x0c\x85\u2028\u2029]")
+_LINE_BREAK = re.compile(f"[{LINE_BREAKS}]")
+
+
+def contrast_use(before: str, word: str, after: str) -> bool:
+    """Whether the contrast word ``word`` (one of :data:`CONTRASTS`, any case) parts a clause where it stands,
+    between the tokens ``before`` and ``after`` it ("" at either end of the text): "while" not as a noun ("wait
+    a while", "once in a while"), "though" not in "as though", "yet" not as an adverb ("not yet", "as yet",
+    "the best yet", "have yet to", "yet another", "yet again", "haven't tried it yet."; "and yet", "simple yet
+    elegant", "Yet, ..." contrast)."""
+    word, before, after = word.lower(), before.lower(), after.lower()
+    if word == "while":
+        return before not in _BEFORE_NOUN_WHILE
+    if word == "though":
+        return before != "as"
+    if word == "yet":
+        if before in _BEFORE_ADVERB_YET or before.endswith("n't") or after in _AFTER_ADVERB_YET:
+            return False
+        ends_a_clause = not after[:1].isalnum()  # "... it yet." / "... yet, so"
+        return not (ends_a_clause and before[:1].isalnum() and before not in ("and", "but"))
+    return True
+
+
+def breaks_at(words: list[str], i: int, breaks=None) -> bool:
+    """Whether ``words[i]`` ends a clause: it is one of ``breaks`` (:data:`CLAUSE_BREAKS` by default), and a
+    contrast word among them stands in a contrast (:func:`contrast_use`)."""
+    word = words[i]
+    if word not in (CLAUSE_BREAKS if breaks is None else breaks):
+        return False
+    return word not in CONTRASTS or contrast_use(words[i - 1] if i else "", word, words[i + 1] if i + 1 < len(words) else "")
 
 
 def clause_cuts(text: str, tokens: list[Token]) -> frozenset[int]:
@@ -61,7 +96,7 @@ def _negated(words: list[str], cuts: frozenset[int] = frozenset()) -> list[str]:
     for i, w in enumerate(words):
         if i in cuts:
             neg = False
-        if w in CLAUSE_BREAKS:
+        if breaks_at(words, i):
             neg = False
             out.append(w)
         elif w in NEGATIONS or w.endswith("n't"):
@@ -74,14 +109,14 @@ def _negated(words: list[str], cuts: frozenset[int] = frozenset()) -> list[str]:
 
 def clause_bounds(words: list[str], first: int, last: int, breaks=CLAUSE_BREAKS,
                   cuts: frozenset[int] = frozenset()) -> tuple[int, int]:
-    """The token range around tokens ``first:last`` up to the nearest of ``breaks`` or ``cuts`` (the positions
-    of :func:`clause_cuts`) on either side: the aspect's clause, or with ``breaks=CONTRASTS`` the part of a
-    two-opinion sentence ("but", "although", ...) that speaks of the aspect."""
+    """The token range around tokens ``first:last`` up to the nearest of ``breaks`` (:func:`breaks_at`) or
+    ``cuts`` (the positions of :func:`clause_cuts`) on either side: the aspect's clause, or with
+    ``breaks=CONTRASTS`` the part of a two-opinion sentence ("but", "although", ...) that speaks of the aspect."""
     start = first
-    while start > 0 and start not in cuts and words[start - 1] not in breaks:
+    while start > 0 and start not in cuts and not breaks_at(words, start - 1, breaks):
         start -= 1
     end = last
-    while end < len(words) and end not in cuts and words[end] not in breaks:
+    while end < len(words) and end not in cuts and not breaks_at(words, end, breaks):
         end += 1
     return start, end
 
@@ -95,10 +130,10 @@ def contrasted_part(words: list[str], first: int, last: int) -> tuple[int, int]:
     aspect, or one opens it ("Although the food is good, the service is slow": both aspects share a part)."""
     s0, s1 = clause_bounds(words, first, last, CONTRASTS)
     end = s0 - 1  # the contrast word before the aspect's part, then the end of the part before it
-    while end >= 0 and words[end] in CONTRASTS:
+    while end >= 0 and breaks_at(words, end, CONTRASTS):
         end -= 1
     start = s1  # the contrast word after, then the start of the part after it
-    while start < len(words) and words[start] in CONTRASTS:
+    while start < len(words) and breaks_at(words, start, CONTRASTS):
         start += 1
     parts = ([(clause_bounds(words, end, end + 1, CONTRASTS)[0], end + 1)] if end >= 0 else []) + \
             ([(start, clause_bounds(words, start, start + 1, CONTRASTS)[1])] if start < len(words) else [])
