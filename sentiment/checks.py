@@ -117,9 +117,20 @@ def check_labels(labels: Sequence, n_texts: int) -> tuple[np.ndarray, np.ndarray
         raise DataError(f"got {counted(n_texts, 'text')} but {counted(len(values), 'label')}; give one label per text")
     check_labels_present(values, several=False)
     _check_one_type(values)
+    _check_not_continuous(values)
     classes, codes = np.unique(np.asarray(values), return_inverse=True)
     _check_two_classes(classes)
     return codes.astype(np.int64), classes
+
+
+def _check_not_continuous(values: list) -> None:
+    """A DataError for numbers that are not whole (0.37): a continuous target, which a classifier would
+    take as that many classes (scikit-learn refuses them too); 1.0, 2.0 are classes."""
+    fraction = next((v for v in values if isinstance(v, (float, np.floating)) and not float(v).is_integer()), None)
+    if fraction is not None:
+        raise DataError(f"the labels are numbers that are not whole (e.g. {float(fraction)!r}): a classifier learns classes, "
+                        "not a continuous score; bin them (e.g. round a rating), or give them as strings to keep "
+                        "each value as a class")
 
 
 def _check_two_classes(classes: np.ndarray) -> None:

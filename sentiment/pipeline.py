@@ -369,11 +369,11 @@ class Pipeline(OptionAttributes, Classifier):
         return self.__dict__.get("_one_label_task") or self.__dict__.get("_several_labels_task")
 
     def _split_options(self) -> tuple[dict, dict, dict]:
+        """The options of the cleaner, the vectorizer and the model (a ConfigError for a name none of them
+        has; the values are checked by :meth:`build_stages`, as scikit-learn checks them in ``fit``, not in
+        the constructor that ``clone`` calls)."""
         split = split_options(self._options, self.options_for(self.vectorizer, self.model),
                               f"vectorizer {self.vectorizer_name!r} and model {self.model!r}")
-        if split["pipeline"].get("grouping") is not None:
-            resolve_grouping(split["pipeline"]["grouping"])
-        check_fraction(self.tune_fraction, "tune_fraction", zero=True)
         return split["cleaner"], split["vectorizer"], split["model"]
 
     def build_stages(self) -> tuple:
@@ -381,6 +381,9 @@ class Pipeline(OptionAttributes, Classifier):
         go together (:func:`check_stages`: e.g. tfidf + lstm, or device='cuda' without a GPU): a bad name or
         value fails here, cheaply (``sentiment fit`` calls it before reading the data)."""
         cleaner_options, vectorizer_options, model_options = self._split_options()
+        if self._options.get("grouping") is not None:
+            resolve_grouping(self._options["grouping"])
+        check_fraction(self.tune_fraction, "tune_fraction", zero=True)
         cleaner = Cleaner(**cleaner_options)
         vectorizer = resolve("vectorizer", self.vectorizer_name)(**vectorizer_options)
         model = resolve("model", self.model)(**model_options)
@@ -442,8 +445,9 @@ class Pipeline(OptionAttributes, Classifier):
             bar.stage(f"training ({self.model})")
             model.fit(features, targets, dev=dev_data, vectorizer=vectorizer, labels=names, progress=progress, **weighting)
         self.cleaner_, self.vectorizer_, self.model_ = cleaner, vectorizer, model
-        # what save writes, whatever set_params changes after fit; the vectorizer by the name it had
-        self._fitted_params = {**self.get_params(), "vectorizer": vectorizer.name}
+        # what save writes, whatever set_params changes after fit (a vectorizer left to the model stays None, so
+        # that the loaded pipeline's get_params are these, and a clone of it given another model takes that one's)
+        self._fitted_params = self.get_params()
         self.config_ = {}  # a loaded pipeline fitted again forgets the saved config
         self.multi_label_ = multi_label
         self.thresholds_ = None
@@ -576,8 +580,9 @@ class Pipeline(OptionAttributes, Classifier):
             built = {}
             for stage in ("vectorizer", "model"):
                 spec = config["stages"][stage]
-                if spec["name"] != pipeline_config[stage]:  # info and get_params would name the other
-                    raise ValueError(f"its {stage} is {spec['name']!r} in one place, {pipeline_config[stage]!r} in another")
+                named = pipe.vectorizer_name if stage == "vectorizer" else pipe.model  # a vectorizer None: the model's
+                if spec["name"] != named:  # info and get_params would name the other
+                    raise ValueError(f"its {stage} is {spec['name']!r} in one place, {named!r} in another")
                 state, arrays = states[stage]
                 built[stage] = resolve(stage, spec["name"]).from_state(spec["params"], state, arrays)
             pipe.vectorizer_, pipe.model_ = built["vectorizer"], built["model"]

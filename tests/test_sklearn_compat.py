@@ -284,3 +284,46 @@ def test_a_shallow_copy_has_options_of_its_own(make, name):
     again = copy.copy(copied)
     delattr(again, name)
     assert name not in again.get_params() and getattr(copied, name) == 4 and original.get_params() == before
+
+
+def test_continuous_labels_are_refused_as_scikit_learns_classifiers_refuse_them(binary):
+    scores = np.linspace(0.01, 0.99, len(binary.train_texts))
+    with pytest.raises(DataError, match=r"labels are numbers that are not whole \(e\.g\. 0\.01\).*bin them"):
+        Pipeline().fit(binary.train_texts, scores)
+    stars = np.array([1.0, 2.0, 3.0, 4.0, 5.0] * (len(binary.train_texts) // 5))  # whole numbers: classes
+    assert Pipeline().fit(binary.train_texts[:len(stars)], stars).classes_.tolist() == [1.0, 2.0, 3.0, 4.0, 5.0]
+
+
+def test_a_loaded_pipeline_has_the_parameters_it_was_saved_with(binary, tmp_path):
+    """A vectorizer left to the model stays None, so a clone of the loaded model given another model
+    takes that model's vectorizer, as a clone of the fitted one does."""
+    from sentiment import load
+
+    pipe = Pipeline(model="nbsvm", C=2.0).fit(binary.train_texts, binary.train_labels)
+    pipe.save(tmp_path / "m")
+    loaded = load(tmp_path / "m")
+    assert loaded.get_params() == pipe.get_params() == {"vectorizer": None, "model": "nbsvm", "C": 2.0}
+    assert loaded.vectorizer_name == "tfidf" and loaded.vectorizer_.name == "tfidf"
+    other = clone(loaded).set_params(model="nb", C=None)
+    del other.C
+    assert other.build_stages()[1].name == clone(pipe).set_params(model="nb").vectorizer_name
+
+
+@pytest.mark.parametrize("options", [{"tune_fraction": 5}, {"grouping": "nope"}])
+def test_option_values_are_checked_by_fit_not_by_the_constructor_that_clone_calls(binary, options):
+    pipe = Pipeline().set_params(**options)
+    assert clone(pipe).get_params() == pipe.get_params()  # scikit-learn's clone does not raise
+    with pytest.raises(ValueError, match="All the 2 fits failed"):  # each fit failed (not clone, before them)
+        cross_val_score(pipe, binary.train_texts, binary.train_labels, cv=2, error_score=np.nan)
+    with pytest.raises(ConfigError):
+        pipe.fit(binary.train_texts, binary.train_labels)
+
+
+def test_a_saved_linear_model_predicts_bit_for_bit_as_before_it_was_saved(five, tmp_path):
+    """Its weights are kept in C order when fitted, as they are read back: the same sums, the same bits
+    (scikit-learn's multinomial weights come in Fortran order)."""
+    from sentiment import load
+
+    pipe = Pipeline("word2vec", "logreg", seed=0).fit(five.train_texts, five.train_labels)
+    pipe.save(tmp_path / "m")
+    np.testing.assert_array_equal(load(tmp_path / "m").predict_proba(five.dev_texts), pipe.predict_proba(five.dev_texts))

@@ -67,7 +67,7 @@ class LinearModel(Stage):
             trained = self._train(X, y, self.n_classes_)
         self._sample_weight = None  # for this training only
         self.coef_, self.intercept_, self.link_, self.calibration_ = trained
-        self.coef_ = np.asarray(self.coef_, dtype=np.float32)
+        self.coef_ = np.ascontiguousarray(self.coef_, dtype=np.float32)  # C order, as a loaded model has it: the same sums
         self.intercept_ = np.asarray(self.intercept_, dtype=np.float64).ravel()
         self._check_shapes()
         self.fitted = True
