@@ -6,9 +6,10 @@ with ``--save``, on the code after it with ``--compare``.
 
 Every text of the train and dev splits (SST sentences, IMDB reviews, CARER tweets, GoEmotions comments,
 SemEval-2014 sentences) is cleaned under the default cleaning and under the shipped polarity model's
-(``normalize_unicode`` and ``missing_apostrophes`` on), and read by the aspect models' tokenizer (its tokens
-and sentences); a text counts as changed when what it reads as differs. The saved file holds a hash of
-each text's reading, not the texts.
+(``normalize_unicode`` and ``missing_apostrophes`` on), read by the aspect models' tokenizer (its tokens
+and sentences), and cut into the aspect models' clauses (the clause around each token and the negation
+marks of the polarity features, and the restaurant categories' clauses); a text counts as changed when
+what it reads as differs. The saved file holds a hash of each text's reading, not the texts.
 """
 
 from __future__ import annotations
@@ -22,13 +23,15 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from datasets import ROOT, load  # noqa: E402 - and the scripts' excepthook
 
+from sentiment.aspects import categories  # noqa: E402
 from sentiment.aspects.data import read_aspect_jsonl, sentence_spans  # noqa: E402
+from sentiment.aspects.polarity import _negated, clause_bounds, clause_cuts  # noqa: E402
 from sentiment.cleaning import READING_VERSION, Cleaner  # noqa: E402
 from sentiment.tokens import tokenize  # noqa: E402
 
 READINGS = {"default cleaning": {}, "shipped polarity model's cleaning": {"normalize_unicode": True,
                                                                          "missing_apostrophes": True},
-            "aspect tokenizer": None}
+            "aspect tokenizer": None, "aspect clauses": None}
 
 
 def texts() -> dict[str, list[str]]:
@@ -46,10 +49,30 @@ def _hash(reading) -> str:
     return hashlib.sha1(json.dumps(reading).encode()).hexdigest()[:12]
 
 
+def aspect_clauses(text: str) -> list:
+    """The aspect models' clauses of ``text``: the polarity features' clause around each token and negation
+    marks, and the categories' clauses."""
+    tokens = tokenize(text)
+    words, cuts = [t.text for t in tokens], clause_cuts(text, tokens)
+    around = [clause_bounds(words, i, i + 1, cuts=cuts) for i in range(len(words))]
+    return [around, _negated(words, cuts), category_clauses(text)]
+
+
+def category_clauses(text: str) -> list[str]:
+    if hasattr(categories, "clauses"):
+        return categories.clauses(text)
+    # the code before text-reading version 9 (a --save run on it) split the text with CLAUSE_BREAK alone
+    plain = categories._LONG_SPACE.sub(categories._one_space, categories.plain_text(text))
+    return [c.strip() for c in categories.CLAUSE_BREAK.split(plain) if c and c.strip()] or [text]
+
+
 def readings() -> dict:
     data = texts()
     hashes = {}
     for reading, options in READINGS.items():
+        if reading == "aspect clauses":
+            hashes[reading] = {name: [_hash(aspect_clauses(text)) for text in items] for name, items in data.items()}
+            continue
         if options is None:  # the aspect models' tokens (with their spans) and sentences
             hashes[reading] = {name: [_hash([[tuple(t) for t in tokenize(text)], sentence_spans(text)]) for text in items]
                                for name, items in data.items()}
@@ -78,7 +101,7 @@ def main() -> None:
     for name in now["hashes"]["default cleaning"]:
         cells = []
         for reading in READINGS:
-            if reading not in before["hashes"]:  # saved by the script before it read aspect tokens
+            if reading not in before["hashes"]:  # saved by the script before it read aspect tokens or clauses
                 cells.append("")
                 continue
             old, new = before["hashes"][reading][name], now["hashes"][reading][name]
