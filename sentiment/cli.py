@@ -489,7 +489,7 @@ def predict(
     texts: List[str] = typer.Argument(None, metavar="TEXT", help="Texts to classify; '-' reads one text per line from stdin (blank lines skipped, and named in a note, as the output then has fewer lines), 1,000 lines at a time, printing each batch's predictions as it goes (a bad line stops it there, with the batches before it printed)."),
     model: Optional[Path] = _path_option(None, help="Model directory; default: the English model of --task shipped with the package."),
     task: Optional[str] = typer.Option(None, help=f"Without --model: the shipped model for {_shipped_choices(describe=True)}."),
-    aspect: List[str] = typer.Option([], "--aspect", metavar="TERM", help="Aspect models: score this aspect term (as written in the text, in any case and spacing, not inside web addresses or HTML tags; whole words first, else inside a word) instead of finding the aspects; repeatable; also with --input."),
+    aspect: List[str] = typer.Option([], "--aspect", metavar="TERM", help="Aspect models: score this aspect term (as written in the text, in any case and spacing, not inside web addresses or HTML tags; as whole words; in Chinese, Japanese or Thai also within a run of letters) instead of finding the aspects; repeatable; also with --input."),
     by_sentence: Optional[bool] = typer.Option(None, "--by-sentence/--whole-text", show_default=False, help="Aspect models: find the terms in each sentence on its own and read the polarity toward each aspect from its own sentence (the default; the models learn from single sentences), or do both over the whole text; categories are read from the whole text."),
     top_if_none: bool = typer.Option(False, "--top-if-none", help="Several labels per text: give the most probable label to a text where none passes its threshold (marked so; JSON and --input files: below_threshold)."),
     explain: bool = typer.Option(False, "--explain", help="Also show the words that move each prediction most: how far the label's log-odds fall when the word is left out (below 0: the word speaks against it); with several labels per text, for the first label given (or the most probable); aspect models: for each aspect's polarity. With --input: an 'explanation' column (aspect models: 'words' in each aspect); it predicts each text once per word, so it is slow on long texts."),
@@ -814,6 +814,11 @@ def clean(
 
     from_stdin, where = _texts_given(texts, 'sentiment clean "Not bad at all!", or - to read them from stdin')
     options = _parse_options(set_, stages=())
+    if model is None and task == "aspect":  # said before the slow load of the model
+        from .errors import ConfigError
+
+        raise ConfigError("--task aspect is an aspect model, whose cleaning is not one to show: it reads texts with a "
+                          "tokenizer of its own, which keeps character offsets; use --task polarity or emotion")
     if model is not None or task is not None:
         cleaner = cleaner_of(options, _load(model, task, labels=False), f"--task {task}" if model is None else str(model))
     else:

@@ -1188,6 +1188,16 @@ def test_clean_errors_are_one_line(args, pattern):
     assert_error(invoke("clean", *args), pattern)
 
 
+def test_clean_refuses_the_aspect_task_without_loading_its_model(monkeypatch):
+    import sentiment.cli
+
+    def no_load(*args, **kwargs):
+        raise AssertionError("the aspect model was loaded")
+
+    monkeypatch.setattr(sentiment.cli, "_load", no_load)
+    assert_error(invoke("clean", "--task", "aspect", "x"), "--task aspect is an aspect model, whose cleaning is not one to show")
+
+
 def test_clean_refuses_an_ensemble_naming_its_members(saved_ensemble):
     assert_error(invoke("clean", "--model", saved_ensemble, "x"),
                  f"{re.escape(str(saved_ensemble))} is an ensemble model, whose cleaning is not one to show: its members each clean in their own way")
