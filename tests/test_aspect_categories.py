@@ -49,7 +49,7 @@ def test_a_long_run_of_spaces_reads_as_one(model):
     assert {c["category"]: c["polarity"] for c in found} == {"food": "positive", "service": "negative"}
     assert model.focus(["Pasta great" + " " * 60 + "but service rude"], ["service"]) == ["service rude"]
     [clause] = model.focus(["The waiter was not friendly" + "\n" * 60 + "the food tasty, prices ok"], ["food"])
-    assert clause == "The waiter was not friendly\nthe food tasty"  # a line break stays one: it ends a negation
+    assert clause == "the food tasty"  # the run is a line break, which ends a clause
 
 
 def test_an_ellipsis_or_another_scripts_punctuation_splits_clauses(model):
@@ -64,6 +64,23 @@ def test_a_bare_label_keeps_what_its_colon_introduces(model):
     assert {c["category"]: c["polarity"] for c in found} == {"food": "negative"}
     long_label = "the pasta that we ordered at the bar"  # more than a label's words: its colon splits
     assert model.focus([f"{long_label}: the waiter was awful"], ["service"]) == ["the waiter was awful"]
+
+
+@pytest.mark.parametrize("text, expected", [
+    ("Food: awful\nService: great", ["Food: awful", "Service: great"]),  # a line break ends a clause
+    ("Food: great\r\nService: slow\u2028Wine list: dear", ["Food: great", "Service: slow", "Wine list: dear"]),
+    ("Loved the pasta: the waiter was awful", ["Loved the pasta", "the waiter was awful"]),  # more than a label
+    ("We arrived at 10:30, the waiter was rude", ["We arrived at 10:30", "the waiter was rude"]),  # a time
+    ("Food was great :) service was slow", ["Food was great", "service was slow"]),
+    ("Pasta:!", ["Pasta"]),
+    ("We haven&#39;t yet tried the pasta", ["We haven't yet tried the pasta"]),  # an entity is its character
+    ("The food was not good while the service was great", ["The food was not good", "the service was great"]),
+    ("pasta not good" + " " * 60 + "\u2028" + " " * 60 + "waiter great", ["pasta not good", "waiter great"]),
+])
+def test_the_clauses_a_category_reads(text, expected):
+    from sentiment.aspects.categories import clauses
+
+    assert clauses(text) == expected
 
 
 def test_a_while_that_is_no_contrast_splits_no_clause(model):

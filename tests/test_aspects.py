@@ -465,6 +465,11 @@ def test_an_ellipsis_or_another_scripts_stop_ends_a_clause():
     ("The food is good, and yet the wine is sour", "wine", ["the", "is", "sour"]),
     ("While the wine is sour, the food is good", "wine", ["the", "is", "sour"]),
     ("The service was slow though the food was great", "food", ["the", "was", "great"]),
+    ("The food was not good while the service was great", "service", ["the", "was", "great"]),  # an adjective alone
+    ("We waited for a long while for the pasta", "pasta", ["we", "waited", "for", "a", "long", "while", "for", "the"]),
+    ("I haven't yet tried the pasta", "pasta", ["i", "haven't", "not_yet", "not_tried", "not_the"]),
+    ("I never yet tried the pasta", "pasta", ["i", "never", "not_yet", "not_tried", "not_the"]),
+    ("Not <b>yet</b> tried the pasta", "pasta", ["not", "not_yet", "not_tried", "not_the"]),  # tags are no neighbours
 ])
 def test_while_yet_and_though_part_a_clause_only_where_they_contrast(text, term, clause):
     tokens = tokenize(text)

@@ -26,54 +26,65 @@ Saved as pipeline directories inside the aspect model (``categories/detector``,
 
 from __future__ import annotations
 
+import html
 import re
 from pathlib import Path
 
 import numpy as np
 
-from ..cleaning import plain_text
+from ..cleaning import LINE_BREAKS, plain_text
 from ..errors import DataError, ModelFileError
 from ..persistence import one_line
+from ..tokens import tokenize
 from .data import POLARITIES
-from .polarity import CONTRASTS, contrast_use
+from .polarity import CONTRASTS, breaks_at
 
-# Where a sentence may split into clauses: punctuation and contrastive conjunctions (the polarity model's
-# CONTRASTS, where they contrast: polarity.contrast_use; saved category models depend on this rule: editing it
-# changes how they read texts, a change of READING_VERSION). It reads a text's plain_text, in which "…" and
-# other scripts' stops and commas are ASCII.
-CLAUSE_BREAK = re.compile(r"\s*(?:[,;:!?()]|\.(?!\d)|\s-+\s|\b(?:" + "|".join(sorted(CONTRASTS)) + r")\b)\s*", re.IGNORECASE)
+# Where a sentence may split into clauses: punctuation (a colon not between digits: "10:30"), contrastive
+# conjunctions (the polarity model's CONTRASTS, where they contrast: polarity.breaks_at) and line breaks; saved
+# category models depend on this rule: editing it changes how they read texts, a change of READING_VERSION. It
+# reads a text's plain_text, in which "…" and other scripts' stops and commas are ASCII.
+CLAUSE_BREAK = re.compile(r"\s*(?:[,;!?()]|(?<!\d):|:(?!\d)|\.(?!\d)|\s-+\s|[" + LINE_BREAKS + r"]|\b(?:"
+                          + "|".join(sorted(CONTRASTS)) + r")\b)\s*", re.IGNORECASE)
 _LONG_SPACE = re.compile(r"\s{50,}")
-_TOKEN_BEFORE = re.compile(r"(\w+(?:'\w+)?|\S)\s*$")  # the last word or mark of a text ("haven't", ",")
-_TOKEN_AFTER = re.compile(r"\s*(\w+|\S)")
-LABEL_WORDS = 3  # a clause of at most this many words before a colon is a label of what follows ("Food: awful")
+_LINE_BREAK = re.compile(f"[{LINE_BREAKS}]")
+LABEL_WORDS = 2  # at most this many words before a colon are a label of what follows ("Food: awful", "Wine list:")
+_LABEL_CHARACTERS = 40
 
 
 def clauses(text: str) -> list[str]:
-    """The clauses of ``text`` (:data:`CLAUSE_BREAK`, without outer white space) that hold a word, or ``[text]``
-    when none does. A contrast word splits only where it contrasts (:func:`~sentiment.aspects.polarity.contrast_use`: not in
-    "wait a while"), and a label keeps what its colon introduces ("Food: awful" is one clause)."""
-    # a run of 50+ spaces becomes one (a line break, if it holds one: it ends a negation): CLAUSE_BREAK tries
-    # each of a run's characters, so a long run took seconds
-    plain = _LONG_SPACE.sub(_one_space, plain_text(text))
-    found, start = [], 0
+    """The clauses of ``text`` (:data:`CLAUSE_BREAK`, without outer white space or a colon at the end) that
+    hold a word, or ``[text]`` when none does. HTML entities are read as their characters (``&#39;`` is an
+    apostrophe, not a ";"). A contrast word splits only where it contrasts, as the polarity model's clauses
+    see it (:func:`~sentiment.aspects.polarity.breaks_at` on the aspect tokens around it: not in "wait a
+    while"), and a label keeps what its colon introduces ("Food: awful" is one clause; "Food: awful\nService:
+    great" two)."""
+    # a run of 50+ spaces becomes one (a line break, if it holds one): CLAUSE_BREAK tries each of a run's
+    # characters, so a long run took seconds
+    plain = _LONG_SPACE.sub(_one_space, plain_text(html.unescape(text) if "&" in text else text))
+    found, start, label = [], 0, 0  # label: where the words before a colon start (after a cut or a label's colon)
+    words = None  # the aspect tokens' words, and the token at each start: read when a contrast word is met
     for cut in CLAUSE_BREAK.finditer(plain):
         mark = cut.group().strip()
-        piece = plain[start:cut.start()]
-        if mark.isalpha():
-            before = _TOKEN_BEFORE.search(plain, max(0, cut.start() - 64), cut.start())
-            after = _TOKEN_AFTER.match(plain, cut.end())
-            if not contrast_use(before.group(1) if before else "", mark, after.group(1) if after else ""):
+        if mark[:1].isalpha():
+            if words is None:
+                tokens = tokenize(plain)
+                words, at = [t.text for t in tokens], {t.start: i for i, t in enumerate(tokens)}
+            i = at.get(cut.start() + len(cut.group()) - len(cut.group().lstrip()))
+            if i is not None and not breaks_at(words, i, CONTRASTS):
                 continue
-        elif mark == ":" and piece.strip() and len(piece.split()) <= LABEL_WORDS and cut.end() < len(plain):
+        if mark == ":" and cut.end() < len(plain) and cut.start() - label <= _LABEL_CHARACTERS \
+                and 0 < len(plain[label:cut.start()].split()) <= LABEL_WORDS:
+            label = cut.end()
             continue
-        found.append(piece)
-        start = cut.end()
+        found.append(plain[start:cut.start()])
+        start = label = cut.end()
     found.append(plain[start:])
-    return [c.strip() for c in found if c.strip()] or [text]
+    found = [c.strip().removesuffix(":").strip() for c in found]
+    return [c for c in found if c] or [text]
 
 
 def _one_space(run: re.Match) -> str:
-    return "\n" if "\n" in run.group() or "\r" in run.group() else " "
+    return "\n" if _LINE_BREAK.search(run.group()) else " "
 
 
 MIN_EXAMPLES = 30  # a category's own polarity model needs this many examples, of two polarities at least

@@ -32,12 +32,18 @@ from .data import POLARITIES, aspect_token_range
 from .linear import HashedLogistic
 
 CONTRASTS = frozenset({"but", "although", "though", "however", "while", "whereas", "yet"})
-# Words before "while" that make it a noun ("a while", "worth your while"); words before or after "yet" that make
-# it an adverb ("not yet", "as yet", "the best yet"; "have yet to", "yet another", "yet again").
-_BEFORE_NOUN_WHILE = frozenset({"a", "the", "little", "whole", "good", "long", "short", "my", "your", "his", "her",
-                                "its", "our", "their"})
-_BEFORE_ADVERB_YET = frozenset({"not", "never", "nor", "as", "best", "worst"})
-_AFTER_ADVERB_YET = frozenset({"to", "another", "again", "more"})
+# The words before "while" that make it a noun ("a while", "worth your while"), and the adjectives that do after
+# "a" or "the" ("a long while", "the whole while"; not "the wait was long while the food was great").
+_NOUN_WHILE_AFTER = frozenset({"a", "the", "my", "your", "its", "our", "their"})
+_NOUN_WHILE_ADJECTIVES = frozenset({"little", "whole", "good", "long", "short", "great"})
+# The words before or after "yet" that make it an adverb ("not yet", "as yet", "the best yet"; "have yet to",
+# "yet another", "yet again"); a negation before it does too ("never", "haven't", "havent").
+_ADVERB_YET_AFTER = frozenset({"as", "best", "worst"}) | NEGATIONS
+_ADVERB_YET_BEFORE = frozenset({"to", "another", "again", "more"})
+_NEGATED_VERB = re.compile(r"(?:do|does|did|is|are|was|were|has|have|had|would|should|could|must|need|ca|wo|ai|sha)"
+                           r"(?:n't|nt)")
+# Tokens that are no neighbour of a contrast word: HTML tags and entities ("Not <b>yet</b>", "a&nbsp;while").
+_NO_NEIGHBOUR = re.compile(r"<.*>|&#?\w+;", re.DOTALL)
 # Punctuation tokens that end a clause; the two-character ones are single characters of the raw text ("…", "‼",
 # "⁉"), which the token normalization writes as ASCII (other scripts' stops and commas come out as ". , ; ? !").
 CLAUSE_BREAKS = frozenset(",;:.!?") | frozenset({"..", "!!", "??", "?!", "!?"}) | CONTRASTS
@@ -47,32 +53,39 @@ WINDOW = 4
 _LINE_BREAK = re.compile(f"[{LINE_BREAKS}]")
 
 
-def contrast_use(before: str, word: str, after: str) -> bool:
-    """Whether the contrast word ``word`` (one of :data:`CONTRASTS`, any case) parts a clause where it stands,
-    between the tokens ``before`` and ``after`` it ("" at either end of the text): "while" not as a noun ("wait
-    a while", "once in a while"), "though" not in "as though", "yet" not as an adverb ("not yet", "as yet",
-    "the best yet", "have yet to", "yet another", "yet again", "haven't tried it yet."; "and yet", "simple yet
-    elegant", "Yet, ..." contrast)."""
-    word, before, after = word.lower(), before.lower(), after.lower()
+def contrast_use(before: list[str], word: str, after: str) -> bool:
+    """Whether the contrast word ``word`` (one of :data:`CONTRASTS`, in lower case) parts a clause where it
+    stands, after the words ``before`` (nearest first; up to two count) and before the word ``after`` ("" at
+    the text's end): "while" not as a noun ("wait a while", "once in a while", "for a long while"), "though"
+    not in "as though", "yet" not as an adverb ("not yet", "haven't yet", "as yet", "the best yet", "have yet
+    to", "yet another", "yet again", "haven't tried it yet."; "and yet", "simple yet elegant", "Yet, ..."
+    contrast)."""
+    near, far = (list(before) + ["", ""])[:2]
     if word == "while":
-        return before not in _BEFORE_NOUN_WHILE
+        return not (near in _NOUN_WHILE_AFTER or (near in _NOUN_WHILE_ADJECTIVES and far in ("a", "the")))
     if word == "though":
-        return before != "as"
+        return near != "as"
     if word == "yet":
-        if before in _BEFORE_ADVERB_YET or before.endswith("n't") or after in _AFTER_ADVERB_YET:
+        if near in _ADVERB_YET_AFTER or near.endswith("n't") or _NEGATED_VERB.fullmatch(near) \
+                or after in _ADVERB_YET_BEFORE:
             return False
         ends_a_clause = not after[:1].isalnum()  # "... it yet." / "... yet, so"
-        return not (ends_a_clause and before[:1].isalnum() and before not in ("and", "but"))
+        return not (ends_a_clause and near[:1].isalnum() and near not in ("and", "but"))
     return True
 
 
 def breaks_at(words: list[str], i: int, breaks=None) -> bool:
-    """Whether ``words[i]`` ends a clause: it is one of ``breaks`` (:data:`CLAUSE_BREAKS` by default), and a
-    contrast word among them stands in a contrast (:func:`contrast_use`)."""
+    """Whether ``words[i]`` (lower-case token texts) ends a clause: it is one of ``breaks`` (:data:`CLAUSE_BREAKS`
+    by default), and a contrast word among them stands in a contrast (:func:`contrast_use`; its neighbours
+    are the nearest words that are no HTML tag or entity)."""
     word = words[i]
     if word not in (CLAUSE_BREAKS if breaks is None else breaks):
         return False
-    return word not in CONTRASTS or contrast_use(words[i - 1] if i else "", word, words[i + 1] if i + 1 < len(words) else "")
+    if word not in CONTRASTS:
+        return True
+    before = [w for w in words[max(0, i - 6):i] if not _NO_NEIGHBOUR.fullmatch(w)][::-1]
+    after = next((w for w in words[i + 1:i + 7] if not _NO_NEIGHBOUR.fullmatch(w)), "")
+    return contrast_use(before, word, after)
 
 
 def clause_cuts(text: str, tokens: list[Token]) -> frozenset[int]:
