@@ -177,8 +177,12 @@ class Ensemble(Classifier):
         return True
 
     def __sklearn_clone__(self) -> "Ensemble":
-        """scikit-learn's ``clone``: a new ensemble of the same fitted members (cloning them would unfit them)."""
-        return type(self)(**self.get_params())
+        """scikit-learn's ``clone``: a new ensemble of the same fitted members (cloning them would unfit them),
+        asking for the metadata this one asks for (:meth:`set_fit_request`)."""
+        clone = type(self)(**self.get_params())
+        if "_metadata_requests" in self.__dict__:
+            clone._metadata_requests = dict(self._metadata_requests)
+        return clone
 
     def __repr__(self) -> str:
         weights = "" if len(set(self.weights)) == 1 else f", weights={self.weights}"

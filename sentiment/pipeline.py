@@ -206,6 +206,36 @@ class Classifier:
             return macro_f1(truth, predicted, weights)[0]
         return float(np.average(probabilities.argmax(axis=1) == truth, weights=weights))
 
+    # -- scikit-learn's metadata routing (sklearn.set_config(enable_metadata_routing=True)) ----------------
+    def set_fit_request(self, *, sample_weight: bool | str | None = None) -> "Classifier":
+        """Whether ``fit`` asks for ``sample_weight`` where scikit-learn routes metadata (a search or
+        ``cross_validate(params=...)`` with metadata routing on): True, False, None (the default: an error
+        if one is passed) or the name it is passed by. scikit-learn is read only here, so that ``import
+        sentiment`` stays light. Returns the estimator."""
+        return self._request("fit", sample_weight)
+
+    def set_score_request(self, *, sample_weight: bool | str | None = None) -> "Classifier":
+        """As :meth:`set_fit_request`, for ``score``."""
+        return self._request("score", sample_weight)
+
+    def _request(self, method: str, sample_weight) -> "Classifier":
+        if not (sample_weight is None or isinstance(sample_weight, (bool, str))):
+            raise ConfigError(f"sample_weight of set_{method}_request must be True, False, None or a name, "
+                              f"not {sample_weight!r}")
+        self._metadata_requests = {**self.__dict__.get("_metadata_requests", {}), method: sample_weight}
+        return self
+
+    def get_metadata_routing(self):
+        """scikit-learn's ``MetadataRequest`` of this estimator: ``sample_weight`` for ``fit`` and ``score``, as
+        :meth:`set_fit_request` and :meth:`set_score_request` set it."""
+        from sklearn.utils.metadata_routing import MetadataRequest
+
+        request = MetadataRequest(owner=type(self).__name__)
+        asked = self.__dict__.get("_metadata_requests", {})
+        for method in ("fit", "score"):
+            getattr(request, method).add_request(param="sample_weight", alias=asked.get(method))
+        return request
+
 
 class Pipeline(OptionAttributes, Classifier):
     """Clean texts, vectorize them and classify them; one estimator chosen by names.
@@ -291,7 +321,7 @@ class Pipeline(OptionAttributes, Classifier):
         import copy
 
         clone = type(self)(**copy.deepcopy(self.get_params()))
-        for setting in ("_one_label_task", "_several_labels_task"):
+        for setting in ("_one_label_task", "_several_labels_task", "_metadata_requests"):
             if setting in self.__dict__:
                 setattr(clone, setting, self.__dict__[setting])
         return clone

@@ -6,7 +6,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 from sklearn.base import clone, is_classifier
-from sklearn.model_selection import GridSearchCV, cross_val_score
+from sklearn.model_selection import GridSearchCV, StratifiedKFold, cross_val_score
 
 from sentiment import AbsentLabelWarning, ConfigError, DataError, Pipeline, TextVectorizer
 
@@ -327,3 +327,33 @@ def test_a_saved_linear_model_predicts_bit_for_bit_as_before_it_was_saved(five, 
     pipe = Pipeline("word2vec", "logreg", seed=0).fit(five.train_texts, five.train_labels)
     pipe.save(tmp_path / "m")
     np.testing.assert_array_equal(load(tmp_path / "m").predict_proba(five.dev_texts), pipe.predict_proba(five.dev_texts))
+
+
+def test_sample_weight_reaches_fit_and_score_through_metadata_routing(binary):
+    import sklearn
+    from sklearn.model_selection import cross_validate
+
+    texts, labels = binary.train_texts, binary.train_labels
+    weights = np.where(np.arange(len(texts)) % 3 == 0, 5.0, 0.5)
+    unrouted = cross_validate(Pipeline(), texts, labels, cv=3, params={"sample_weight": weights})["test_score"]
+    with sklearn.config_context(enable_metadata_routing=True):
+        with pytest.raises(ValueError, match="not explicitly set as requested or not requested for Pipeline.fit"):
+            cross_validate(Pipeline(), texts, labels, cv=3, params={"sample_weight": weights})
+        asked = Pipeline().set_fit_request(sample_weight=True).set_score_request(sample_weight=False)
+        assert clone(asked).get_metadata_routing().fit.requests == {"sample_weight": True}
+        routed = cross_validate(asked, texts, labels, cv=3, params={"sample_weight": weights})["test_score"]
+        np.testing.assert_array_equal(routed, unrouted)  # the weights reached fit, and not score, as without routing
+        scored = cross_validate(clone(asked).set_score_request(sample_weight=True), texts, labels, cv=3,
+                                params={"sample_weight": weights})["test_score"]
+        folds = StratifiedKFold(3).split(texts, labels)
+        expected = [Pipeline().fit([texts[i] for i in train], [labels[i] for i in train], sample_weight=weights[train])
+                    .score([texts[i] for i in test], [labels[i] for i in test], sample_weight=weights[test])
+                    for train, test in folds]
+        np.testing.assert_allclose(scored, expected)  # the weights reached score too
+    with pytest.raises(ConfigError, match="must be True, False, None or a name"):
+        Pipeline().set_fit_request(sample_weight=3)
+    from sentiment import Ensemble
+
+    member = Pipeline().fit(texts, labels)
+    ensemble = Ensemble([member, member]).set_fit_request(sample_weight="w")
+    assert clone(ensemble).get_metadata_routing().fit.requests == {"sample_weight": "w"}
