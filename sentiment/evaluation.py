@@ -329,7 +329,9 @@ def write_report(report: dict, folder: str | Path, title: str, model=None, histo
         writers["training_history.png"] = lambda path: plot_history(history, path, **options)
     with contextlib.ExitStack() as renames:  # each file is renamed into place only once all are written
         for name, write in writers.items():
-            write(renames.enter_context(atomic_file(folder / name)))
+            # a link in the folder is replaced, not written through: the report replaces none of the files of yours
+            # (the data scored, a model's) that a link at one of its names may point to
+            write(renames.enter_context(atomic_file(folder / name, through_link=False)))
     for name in REPORT_FILES:
         if name not in writers:
             (folder / name).unlink(missing_ok=True)
@@ -372,7 +374,7 @@ def confusion_figure(report: dict, title: str = "Confusion matrix"):
                           "label_scores_figure(report)" if report.get("multi_label") else
                           "this report has no confusion matrix; give one that evaluate() made")
     matrix = np.asarray(report["confusion_matrix"], dtype=float)
-    names = report["labels"]
+    names, title = [literal_text(name) for name in report["labels"]], literal_text(title)
     rates = matrix / np.maximum(matrix.sum(axis=1, keepdims=True), 1)
     size = 2.0 + 0.7 * len(names)
     fig = Figure(figsize=(size + 1, size))
@@ -411,20 +413,26 @@ def label_scores_figure(report: dict, title: str = "Per-label scores"):
     if not report.get("multi_label"):
         raise ConfigError("per-label scores are drawn for several labels per text; this report gives one label per "
                           "text: draw confusion_figure(report)")
-    names = report["labels"]
+    names, title = report["labels"], literal_text(title)
     rows = [report["per_class"][name] for name in names]
     positions = np.arange(len(names))
     fig = Figure(figsize=(8, 1.5 + 0.35 * len(names)))
     ax = fig.subplots()
     for offset, metric in zip((-0.27, 0.0, 0.27), ("precision", "recall", "f1")):
         ax.barh(positions + offset, [row[metric] for row in rows], height=0.27, label=metric)
-    ax.set_yticks(positions, [f"{name} ({row['support']})" for name, row in zip(names, rows)])
+    ax.set_yticks(positions, [f"{literal_text(name)} ({row['support']})" for name, row in zip(names, rows)])
     ax.invert_yaxis()
     ax.set_xlim(0, 1)
     ax.set_xlabel("score (support in brackets)")
     ax.set_title(f"{title}\nmacro-F1 {report['macro_f1']:.3f}, micro-F1 {report['micro_f1']:.3f}, n={report['n']}")
-    ax.legend(loc="lower right")
+    ax.legend(loc="upper left", bbox_to_anchor=(1.01, 1))  # beside the bars, covering none
     return fig
+
+
+def literal_text(text) -> str:
+    """``text`` as a plot shows it as written: matplotlib reads what stands between two "$" as a formula (a file
+    "deals_$5_to_$10.csv" failed to draw, "$5-$10" lost its dollars), so each "$" is escaped."""
+    return str(text).replace("$", r"\$")
 
 
 def save_png(fig, path: str | Path, dpi: int = 120) -> Path:

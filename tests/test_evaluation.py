@@ -109,6 +109,37 @@ def test_write_report_writes_the_metrics_and_the_plot_that_fits_the_report(pipe,
     assert sorted(p.name for p in (tmp_path / "one").iterdir()) == ["label_scores.png", "metrics.json", "notes.txt"]
 
 
+def test_a_link_in_the_report_folder_is_replaced_not_written_through(pipe, tmp_path):
+    """A link at a report file's name may point at the data scored or a model's config: the report replaces
+    the link, and the file it points to stays as it was."""
+    from sentiment.evaluation import evaluate, write_report
+
+    data, folder = tmp_path / "dev.csv", tmp_path / "report"
+    data.write_text("text,label\ngood,pos\n")
+    folder.mkdir()
+    (folder / "metrics.json").symlink_to(data)
+    (folder / "confusion_matrix.png").symlink_to(tmp_path / "elsewhere.png")  # a dangling one too
+    write_report(evaluate(pipe, ["good film", "bad film"], ["pos", "neg"]), folder, "dev")
+    assert data.read_text() == "text,label\ngood,pos\n" and not (tmp_path / "elsewhere.png").exists()
+    assert not (folder / "metrics.json").is_symlink() and (folder / "metrics.json").read_text().startswith("{")
+
+
+@pytest.mark.parametrize("name", ["deals_$5_to_$10.csv", "a_b^c $x^$"])
+def test_plots_show_dollars_as_written_not_as_formulas(tmp_path, name):
+    from sentiment.evaluation import _report, confusion_figure, label_scores_figure, save_png
+    from sentiment.models.neural import history_figure
+
+    report = _report(np.array([0, 1]), np.array([0, 1]), [name, "b"])
+    figure = confusion_figure(report, name)
+    assert figure.axes[0].get_title().startswith(name.replace("$", r"\$"))
+    save_png(figure, tmp_path / "cm.png")  # matplotlib drew it (a formula of "$5_to_$" failed to)
+    multi = {"multi_label": True, "labels": [name, "b"], "macro_f1": 0.5, "micro_f1": 0.5, "n": 2,
+             "per_class": {label: {"precision": 0.5, "recall": 0.5, "f1": 0.5, "support": 1} for label in (name, "b")}}
+    save_png(label_scores_figure(multi, name), tmp_path / "labels.png")
+    history = [{"epoch": 1, "train_loss": 1.0, "dev_loss": None, "dev_accuracy": None, "dev_macro_f1": None}]
+    save_png(history_figure(history, note=name), tmp_path / "history.png")
+
+
 def test_a_report_that_fails_partway_leaves_the_earlier_report_whole(pipe, tmp_path, monkeypatch):
     import errno
 

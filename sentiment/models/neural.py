@@ -486,5 +486,7 @@ def history_figure(history: list[dict], *, multi_label: bool = False, weighted: 
         if has_dev:
             metric_ax.legend()
     if note:
-        fig.suptitle(note, fontsize=9)
+        from ..evaluation import literal_text
+
+        fig.suptitle(literal_text(note), fontsize=9)
     return fig
