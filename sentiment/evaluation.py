@@ -244,7 +244,7 @@ def format_report(report: dict) -> str:
         return format_aspect_report(report)
     labels = report["labels"]
     names = [on_one_line(name) for name in labels]  # shown with tabs and line breaks escaped: one line a row
-    width = max(12, *(len(n) for n in names))
+    width = max(12, *(columns(n) for n in names))
     over = (f"  (over the {report['macro_f1_labels']} of {len(names)} labels that occur in the data or the predictions)"
             if "macro_f1_labels" in report else "")
     if report.get("multi_label"):
@@ -262,16 +262,31 @@ def format_report(report: dict) -> str:
     for label, name in zip(labels, names):
         row = report["per_class"][label]
         lines.append(
-            f"{name:<{width}}  {row['precision']:9.4f}  {row['recall']:6.4f}  {row['f1']:.4f}  {row['support']:7d}"
+            f"{padded(name, width)}  {row['precision']:9.4f}  {row['recall']:6.4f}  {row['f1']:.4f}  {row['support']:7d}"
         )
     if report.get("multi_label"):
         return "\n".join(lines)
     lines += ["", "confusion matrix (rows: true, columns: predicted)"]
-    cell = max(7, *(len(n) for n in names), *(len(str(v)) for row in report["confusion_matrix"] for v in row))
-    lines.append(" " * width + "".join(f"{n:>{cell + 1}}" for n in names))
+    cell = max(7, *(columns(n) for n in names), *(len(str(v)) for row in report["confusion_matrix"] for v in row))
+    lines.append(" " * width + "".join(padded(n, cell + 1, right=True) for n in names))
     for name, row in zip(names, report["confusion_matrix"]):
-        lines.append(f"{name:<{width}}" + "".join(f"{v:>{cell + 1}}" for v in row))
+        lines.append(padded(name, width) + "".join(f"{v:>{cell + 1}}" for v in row))
     return "\n".join(lines)
+
+
+def columns(text: str) -> int:
+    """The columns ``text`` takes in a terminal: two for a wide character (Chinese, Japanese, most emoji), none
+    for a combining mark or an invisible one, one for the rest."""
+    import unicodedata
+
+    return sum(0 if unicodedata.combining(c) or unicodedata.category(c) in ("Mn", "Me", "Cf")
+               else 2 if unicodedata.east_asian_width(c) in ("W", "F") else 1 for c in text)
+
+
+def padded(text: str, width: int, right: bool = False) -> str:
+    """``text`` padded with spaces to ``width`` terminal :func:`columns` (on the left when ``right``: aligned right)."""
+    space = " " * max(0, width - columns(text))
+    return space + text if right else text + space
 
 
 REPORT_FILES = ("metrics.json", "confusion_matrix.png", "label_scores.png", "training_history.png", "mistakes.csv")

@@ -40,6 +40,20 @@ def test_the_text_report_keeps_every_class_whose_names_escape_alike():
     assert rows[0].split()[-1] == "2" and rows[1].split()[-1] == "1"  # each class its own support
 
 
+def test_the_text_report_aligns_wide_characters_by_the_columns_they_take():
+    from sentiment.evaluation import columns, format_report
+
+    names = ["正面", "negative", "café ☕", "e\u0301"]  # wide, plain, an emoji, a combining accent
+    report = {"n": 4, "accuracy": 1.0, "macro_f1": 1.0, "labels": names,
+              "confusion_matrix": [[1, 0, 0, 0], [0, 1, 0, 0], [0, 0, 1, 0], [0, 0, 0, 1]],
+              "per_class": {name: {"precision": 1.0, "recall": 1.0, "f1": 1.0, "support": 1} for name in names}}
+    lines = format_report(report).splitlines()
+    table = lines[lines.index("confusion matrix (rows: true, columns: predicted)") + 1:]
+    assert len({columns(line) for line in table}) == 1  # every row of the matrix as wide as its header
+    rows = [line for line in lines if line.endswith("      1") and "1.0000" in line]
+    assert len(rows) == 4 and len({columns(line) for line in rows}) == 1
+
+
 def test_evaluate_accepts_label_values_or_names(fitted, five):
     from sentiment.evaluation import evaluate
 
