@@ -162,11 +162,13 @@ NEGATION_SCOPES = (1, 2)  # 1: punctuation and "but" only (models saved before n
 #    knows, not only at "\n"; "while", "yet" and "though" part a clause only where they contrast ("wait a while",
 #    "as though", "not yet", "yet another", "the best yet" do not: polarity.contrast_use); a category's focus
 #    keeps a short label with what follows its colon ("Food: awful").
-READING_VERSION = 9
+# 10: the aspect models only: their tokenizer takes the Cleaner's apostrophes ("isn´t", "haven‘t", "don`t" and
+#    their HTML entities are one word, as "isn't" is; they were three tokens, and no negation).
+READING_VERSION = 10
 # The versions that changed the aspect models' reading only (their tokens, sentences and clauses): a model that
 # reads text with the Cleaner alone (a Pipeline, a TextVectorizer) read every text under them as under the
 # version before, so it is not warned.
-ASPECT_READING_ONLY = frozenset({6, 9})
+ASPECT_READING_ONLY = frozenset({6, 9, 10})
 
 
 def cleaner_reading(version: int) -> int:

@@ -33,7 +33,9 @@ _MARKUP = rf"(?P<markup>{_WEB_ADDRESS}|{HTML_TAG})"
 # "&APOS;" is no apostrophe). Invisible marks (the Cleaner's INVISIBLE_MARKS: soft hyphens, zero-width and
 # direction marks; and joiners outside a word or an emoji sequence) are no tokens, also when written as an
 # entity ("&#x200B;", "&shy;"): no token of the Cleaner comes from them either.
-_APOSTROPHE = r"(?:['’]|&(?:#0*39|#x0*27|#0*8217|#x0*2019|(?-i:apos|rsquo));)"
+# The apostrophes are the Cleaner's (its _APOSTROPHE: "isn´t", "haven‘t", "don`t" are one word, as "isn't" is).
+_APOSTROPHE = (r"(?:['’‘`´]|&(?:#0*39|#x0*27|#0*8217|#x0*2019|#0*8216|#x0*2018|#0*96|#x0*60|#0*180|#x0*b4"
+               r"|(?-i:apos|rsquo|lsquo|grave|acute));)")
 _ENTITY = r"&(?:[a-z]+\d*|#\d+|#x[0-9a-f]+);"
 _INVISIBLE_CHARS = INVISIBLE_MARKS + "\u200c\u200d"
 _TOKEN = re.compile(_MARKUP + rf"|{WORD}(?:(?:{_APOSTROPHE}|[׳״])(?![sS]\b){WORD})*|{_APOSTROPHE}[sS]\b|{_ENTITY}"

@@ -470,6 +470,8 @@ def test_an_ellipsis_or_another_scripts_stop_ends_a_clause():
     ("I haven't yet tried the pasta", "pasta", ["i", "haven't", "not_yet", "not_tried", "not_the"]),
     ("I never yet tried the pasta", "pasta", ["i", "never", "not_yet", "not_tried", "not_the"]),
     ("Not <b>yet</b> tried the pasta", "pasta", ["not", "not_yet", "not_tried", "not_the"]),  # tags are no neighbours
+    ("I haven\u2018t tried the pasta", "pasta", ["i", "haven't", "not_tried", "not_the"]),  # the Cleaner's apostrophes
+    ("It isn\u00b4t great pasta", "pasta", ["it", "isn't", "not_great"]),
 ])
 def test_while_yet_and_though_part_a_clause_only_where_they_contrast(text, term, clause):
     tokens = tokenize(text)
