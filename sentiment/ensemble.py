@@ -85,8 +85,8 @@ class Ensemble(Classifier):
         self.multi_label_ = first.multi_label_
         self.thresholds_ = None
         if self.multi_label_:
-            mean = sum(w * np.asarray(m.thresholds_)[order]
-                       for w, m, order in zip(weights, members, self._column_orders)) / sum(weights)
+            mean = sum(share * np.asarray(m.thresholds_)[order]
+                       for share, m, order in zip(_shares(weights), members, self._column_orders))
             self.thresholds_ = mean if checked is None else checked
         self.config_ = {"columns": getattr(first, "config_", {}).get("columns", {"text": "text", "label": "label"})}
 
@@ -135,8 +135,8 @@ class Ensemble(Classifier):
         """The weighted mean of the members' probabilities (columns in the order of ``classes_``) and, per
         text, the most features any member knows."""
         evidence = [member._evidence(texts, known, proba) for member in self.members]
-        mean = (sum(w * p[:, order] for w, (p, _), order in zip(self.weights, evidence, self._column_orders))
-                / sum(self.weights)) if proba else None
+        mean = (sum(share * p[:, order] for share, (p, _), order in zip(_shares(self.weights), evidence,
+                                                                       self._column_orders)) if proba else None)
         return mean, np.max([counts for _, counts in evidence], axis=0) if known else None
 
     def fit(self, texts: Sequence[str], labels: Sequence, **fit_params) -> "Ensemble":
@@ -226,6 +226,10 @@ class Ensemble(Classifier):
             raise ModelFileError(f"{path} holds {with_article(kind)} model, not an ensemble; "
                                  "load it with sentiment.load(path)")
         check_columns(config, path)
+        missing = [key for key in ("members", "weights") if key not in config]
+        if missing:
+            raise ModelFileError(f"{path} is not a consistent ensemble (its {CONFIG} has no {missing[0]!r} entry); "
+                                 "build it again")
         try:
             names = _member_names(config)
             members = [load(Path(path) / name) for name in names]
@@ -262,6 +266,13 @@ def _member_names(config: dict) -> list[str]:
         if Path(name).name != name or name in ("", ".", "..") or f"{name}/{CONFIG}" not in files:
             raise ValueError(f"member {name!r} is not a folder of the ensemble listed with its checksum")
     return names
+
+
+def _shares(weights: list[float]) -> list[float]:
+    """Each weight's share of their sum: divided before the probabilities are weighed, so that weights as small
+    as 5e-324 (which pass the checks) lose no precision in the products."""
+    total = sum(weights)
+    return [w / total for w in weights]
 
 
 def _checked_weights(weights, n_members: int) -> list[float]:

@@ -255,7 +255,8 @@ def check_output_file(path: str | os.PathLike, flag: str, suffixes: tuple[str, .
     """Refuse early a file to be written (``flag`` names it) whose name ends in one of ``suffixes`` (the
     caller checked that) but that is a symbolic link to a file whose name does not (writing through the link
     would replace, say, a CSV table), that is not a regular file (a device or a FIFO, which the rename at the
-    end would replace), or that lies inside a model directory (:func:`check_outside_models`)."""
+    end would replace), that its owner made read-only (the rename would replace it all the same), or that
+    lies inside a model directory (:func:`check_outside_models`)."""
     try:
         Path(path).resolve()
     except RuntimeError:  # a loop of links (Python < 3.13; later ones raise an OSError, which the CLI says)
@@ -265,6 +266,9 @@ def check_output_file(path: str | os.PathLike, flag: str, suffixes: tuple[str, .
         raise ConfigError(f"{flag} {path} is a link to {real}, which is not a {' or '.join(suffixes)} file (so that "
                           "writing through the link replaces no other kind of file); remove the link or give another path")
     _refuse_special(real, path, flag)
+    if real.is_file() and not real.stat().st_mode & stat.S_IWUSR:  # its owner made it read-only: kept, as a model is
+        how = "clear its read-only attribute" if sys.platform == "win32" else f"chmod u+w {path}"
+        raise ConfigError(f"{flag} {path} is write-protected; make it writable ({how}) to replace it, or give another path")
     check_outside_models(path, flag)
 
 

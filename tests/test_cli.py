@@ -449,6 +449,22 @@ def test_predict_file_csv_uses_model_text_column(model, files, tmp_path):
     assert [p.name for p in tmp_path.iterdir()] == ["predictions.csv"]
 
 
+def test_a_write_protected_output_file_is_kept(model, files, tmp_path):
+    """As a write-protected model directory is (the rename at the end would replace the file all the same)."""
+    import stat
+
+    out, _ = model
+    target = tmp_path / "kept.csv"
+    target.write_text("mine\n")
+    target.chmod(stat.S_IRUSR | stat.S_IRGRP)
+    try:
+        assert_error(invoke("predict", "--model", out, "--input", files["dev"], "--output", target),
+                     r"--output .*kept.csv is write-protected; make it writable \(chmod u\+w")
+        assert target.read_text() == "mine\n"
+    finally:
+        target.chmod(stat.S_IRUSR | stat.S_IWUSR)
+
+
 def test_predict_file_jsonl_output_and_chunks(model, files, tmp_path):
     out, _ = model
     target = tmp_path / "predictions.jsonl"

@@ -39,6 +39,24 @@ def test_ensemble_averages_member_probabilities(members, binary):
     assert repr(Ensemble([a, b])) == f"Ensemble([{a!r}, {b!r}])"
 
 
+def test_the_smallest_weights_lose_no_precision(members, binary):
+    a, b = members
+    for weights in ([5e-324, 0.0], [1e-320, 0.0]):  # weights that pass the checks: a's probabilities exactly
+        np.testing.assert_array_equal(Ensemble([a, b], weights=weights).predict_proba(binary.dev_texts),
+                                      a.predict_proba(binary.dev_texts))
+
+
+@pytest.mark.parametrize("key", ["weights", "members"])
+def test_an_ensemble_config_without_a_needed_entry_says_which(fitted, tmp_path, key):
+    path = tmp_path / "ens"
+    Ensemble([fitted("tfidf", "logreg"), fitted("count", "nb")]).save(path)
+    config = json.loads((path / "config.json").read_text())
+    del config[key]
+    (path / "config.json").write_text(json.dumps(config))
+    with pytest.raises(ModelFileError, match=rf"config.json has no '{key}' entry\); build it again"):
+        Ensemble.load(path)
+
+
 def test_an_ensemble_is_a_fitted_scikit_learn_classifier(members, binary):
     """Scorers, clone, check_is_fitted, set_params; and fit trains fresh copies of the members, so that
     cross_val_score scores the combination of their settings."""
