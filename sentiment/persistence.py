@@ -127,8 +127,10 @@ def atomic_file(path: str | os.PathLike, *, through_link: bool = True) -> Iterat
     permissions of a normal new file), on error it is removed: an interrupted write leaves ``path`` as it was.
     A symbolic link is written through: the file it points to is replaced, the link stays; unless not
     ``through_link``: then the link itself is replaced (a report's file, which is the report's own)."""
-    target = Path(os.path.realpath(path) if through_link else os.path.join(os.path.realpath(os.path.dirname(os.path.abspath(path))),
-                                                                              os.path.basename(path)))
+    if through_link:
+        target = Path(os.path.realpath(path))
+    else:  # the real folder, and the name in it (a link there is replaced)
+        target = Path(os.path.realpath(os.path.dirname(os.path.abspath(path)))) / os.path.basename(path)
     if target.is_dir():
         raise IsADirectoryError(errno.EISDIR, "a directory is where the file should be written", str(path))
     _refuse_special(target, path)  # a device or a FIFO would be replaced by the rename
