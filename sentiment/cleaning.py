@@ -72,7 +72,9 @@ _REPEAT = re.compile(r"(\D)\1\1+")  # digits are left alone: 1000 stays 1000
 _REPEATED_EMOJI = re.compile("([\U0001f1e6-\U0001f1ff]{2}|[^\x00-\x7f](?:[\ufe0f\u20e3\U0001f3fb-\U0001f3ff]"
                              "|\u200d[^\x00-\x7f]){1,10})\\1\\1+")
 _TRIPLE = re.compile(r"(.)\1\1", re.DOTALL)  # a quick test (4x faster than _REPEAT's \D) for texts _REPEAT may change
-_APOSTROPHE = re.compile(r"[’‘`´ʼ׳]")  # ... and the Hebrew geresh, which Hebrew writes in words ("ג׳ירפה")
+# Marks typed for an apostrophe ("isn´t", "haven‘t", "don`t"); the aspect tokenizer reads them as one too.
+TYPED_APOSTROPHES = "’‘`´"
+_APOSTROPHE = re.compile(f"[{TYPED_APOSTROPHES}ʼ׳]")  # ... and the Hebrew geresh, which Hebrew writes in words ("ג׳ירפה")
 # Non-ASCII text, before any other step but HTML: canonical composition (NFC: a decomposed "phở" and the
 # composed one are one word), lone surrogates (from undecodable bytes) as U+FFFD, and the punctuation of
 # other scripts and typography as ASCII, so that it ends a negation scope and makes the same tokens:
@@ -122,6 +124,7 @@ BREAK_TAG_NAMES = frozenset({"br", "p", "div", "li", "ul", "ol", "dd", "dt", "dl
 # The characters that break a line (those of str.splitlines but the ASCII separators \x1c-\x1e); those besides
 # "\n" end a negation scope as "\n" does, and the aspect models' clauses and sentences end at every one.
 LINE_BREAKS = "\n\r\x0b\x0c\x85\u2028\u2029"
+LINE_BREAK = re.compile(f"[{LINE_BREAKS}]")
 _OTHER_BREAKS = re.compile(f"[{LINE_BREAKS[1:]}]")
 _BREAK_TAG = re.compile(rf"</?(?:{'|'.join(sorted(BREAK_TAG_NAMES))})\b", re.IGNORECASE)
 

@@ -14,7 +14,7 @@ import re
 from functools import lru_cache
 from typing import NamedTuple
 
-from .cleaning import HTML_TAG, INVISIBLE_MARKS, Cleaner, emoji_spans
+from .cleaning import HTML_TAG, INVISIBLE_MARKS, TYPED_APOSTROPHES, Cleaner, emoji_spans
 from .marks import WORD
 
 # Markup: web addresses and HTML tags (the Cleaner's pattern, HTML_TAG: a name and name="value" attributes only, within
@@ -33,9 +33,9 @@ _MARKUP = rf"(?P<markup>{_WEB_ADDRESS}|{HTML_TAG})"
 # "&APOS;" is no apostrophe). Invisible marks (the Cleaner's INVISIBLE_MARKS: soft hyphens, zero-width and
 # direction marks; and joiners outside a word or an emoji sequence) are no tokens, also when written as an
 # entity ("&#x200B;", "&shy;"): no token of the Cleaner comes from them either.
-# The apostrophes are the Cleaner's (its _APOSTROPHE: "isn´t", "haven‘t", "don`t" are one word, as "isn't" is).
-_APOSTROPHE = (r"(?:['’‘`´]|&(?:#0*39|#x0*27|#0*8217|#x0*2019|#0*8216|#x0*2018|#0*96|#x0*60|#0*180|#x0*b4"
-               r"|(?-i:apos|rsquo|lsquo|grave|acute));)")
+# The apostrophes are the Cleaner's (TYPED_APOSTROPHES: "isn´t", "haven‘t", "don`t" are one word, as "isn't" is).
+_APOSTROPHE = (rf"(?:['{TYPED_APOSTROPHES}]|&(?:#0*39|#x0*27|#0*8217|#x0*2019|#0*8216|#x0*2018|#0*96|#x0*60|#0*180"
+               r"|#x0*b4|(?-i:apos|rsquo|lsquo|grave|acute));)")
 _ENTITY = r"&(?:[a-z]+\d*|#\d+|#x[0-9a-f]+);"
 _INVISIBLE_CHARS = INVISIBLE_MARKS + "\u200c\u200d"
 _TOKEN = re.compile(_MARKUP + rf"|{WORD}(?:(?:{_APOSTROPHE}|[׳״])(?![sS]\b){WORD})*|{_APOSTROPHE}[sS]\b|{_ENTITY}"

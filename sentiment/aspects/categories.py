@@ -32,7 +32,7 @@ from pathlib import Path
 
 import numpy as np
 
-from ..cleaning import LINE_BREAKS, plain_text
+from ..cleaning import LINE_BREAK, LINE_BREAKS, plain_text
 from ..errors import DataError, ModelFileError
 from ..persistence import one_line
 from ..tokens import tokenize
@@ -46,7 +46,6 @@ from .polarity import CONTRASTS, breaks_at
 CLAUSE_BREAK = re.compile(r"\s*(?:[,;!?()]|(?<!\d):|:(?!\d)|\.(?!\d)|\s-+\s|[" + LINE_BREAKS + r"]|\b(?:"
                           + "|".join(sorted(CONTRASTS)) + r")\b)\s*", re.IGNORECASE)
 _LONG_SPACE = re.compile(r"\s{50,}")
-_LINE_BREAK = re.compile(f"[{LINE_BREAKS}]")
 LABEL_WORDS = 2  # at most this many words before a colon are a label of what follows ("Food: awful", "Wine list:")
 _LABEL_CHARACTERS = 40
 
@@ -84,7 +83,7 @@ def clauses(text: str) -> list[str]:
 
 
 def _one_space(run: re.Match) -> str:
-    return "\n" if _LINE_BREAK.search(run.group()) else " "
+    return "\n" if LINE_BREAK.search(run.group()) else " "
 
 
 MIN_EXAMPLES = 30  # a category's own polarity model needs this many examples, of two polarities at least

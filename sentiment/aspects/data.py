@@ -15,7 +15,7 @@ import json
 import re
 from pathlib import Path
 
-from ..cleaning import BREAK_TAG_NAMES, LINE_BREAKS
+from ..cleaning import BREAK_TAG_NAMES, LINE_BREAK, LINE_BREAKS
 from ..data import not_utf8_error
 from ..errors import DataError
 from ..tokens import HTML_TAG, Token
@@ -32,7 +32,6 @@ TAGS = ("O", "B", "I")
 _SENTENCE_END = re.compile(rf"(?<![.!?।॥؟…۔])[.!?।॥؟…۔]++[\"'”’)\]]*+\s+|[。！？]++[\"'”’)\]」』）]*+\s*"
                            rf"|\s*[{LINE_BREAKS}]\s*|[^\S{LINE_BREAKS}]*+(?P<tag>{HTML_TAG})[^\S{LINE_BREAKS}]*"
                            rf"|(?P<space>[^\S{LINE_BREAKS}]++)", re.IGNORECASE)
-_LINE_BREAK = re.compile(f"[{LINE_BREAKS}]")
 # Abbreviations whose full stop ends no sentence ("Cafe St. Bart's", "3 vs. 4 items", "Sat, Nov. 6th").
 _ABBREVIATION = re.compile(r"(?<![\w.])(?:mr|mrs|ms|dr|prof|st|mt|jr|sr|vs|approx|jan|feb|mar|apr|jun|jul|aug|sep|sept"
                            r"|oct|nov|dec)\.$", re.IGNORECASE)
@@ -53,7 +52,7 @@ def sentence_spans(text: str) -> list[tuple[int, int]]:
         tag = end.group("tag")
         if tag is not None and (end.group("name") or "").lower() not in BREAK_TAG_NAMES:
             continue  # an inline tag (<b>, <a href=...>) goes on with the sentence
-        if (tag is None and not _LINE_BREAK.search(end.group()) and end.group()[0] not in "。！？"  # a CJK stop always ends one
+        if (tag is None and not LINE_BREAK.search(end.group()) and end.group()[0] not in "。！？"  # a CJK stop always ends one
                 and (text[end.end():end.end() + 1].islower()
                      or _ABBREVIATION.search(text, max(end.start() - 8, 0), end.start() + 1))):
             continue

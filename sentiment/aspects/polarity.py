@@ -25,7 +25,7 @@ import re
 
 import numpy as np
 
-from ..cleaning import LINE_BREAKS, NEGATIONS, emoji_spans, is_break_tag
+from ..cleaning import LINE_BREAK, NEGATIONS, emoji_spans, is_break_tag
 from ..persistence import member_arrays, member_states
 from ..tokens import Token, tokenize
 from .data import POLARITIES, aspect_token_range
@@ -48,9 +48,6 @@ _NO_NEIGHBOUR = re.compile(r"<.*>|&#?\w+;", re.DOTALL)
 # "⁉"), which the token normalization writes as ASCII (other scripts' stops and commas come out as ". , ; ? !").
 CLAUSE_BREAKS = frozenset(",;:.!?") | frozenset({"..", "!!", "??", "?!", "!?"}) | CONTRASTS
 WINDOW = 4
-
-
-_LINE_BREAK = re.compile(f"[{LINE_BREAKS}]")
 
 
 def contrast_use(before: list[str], word: str, after: str) -> bool:
@@ -95,7 +92,7 @@ def clause_cuts(text: str, tokens: list[Token]) -> frozenset[int]:
     was great": the service's clause starts after the emoji, unnegated)."""
     cuts = set()
     for i, token in enumerate(tokens):
-        if i and _LINE_BREAK.search(text, tokens[i - 1].end, token.start):
+        if i and LINE_BREAK.search(text, tokens[i - 1].end, token.start):
             cuts.add(i)
         raw = text[token.start:token.end]
         if (is_break_tag(raw) if token.markup else not raw.isascii() and emoji_spans(raw) == [(0, len(raw))]):
