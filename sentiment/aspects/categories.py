@@ -152,7 +152,8 @@ class CategoryModel:
 
     def focus(self, texts: list[str], categories: list[str]) -> list[str]:
         """Per ``(text, category)`` pair, the clause of the text most about the category (see above)."""
-        pieces = [clauses(text) for text in texts]
+        split_once = {text: clauses(text) for text in set(texts)}  # a text of several categories is split once
+        pieces = [split_once[text] for text in texts]
         split = [i for i, found in enumerate(pieces) if len(found) > 1]
         flat = [c for i in split for c in pieces[i]]
         if not flat:
