@@ -19,7 +19,7 @@ import sentiment
 from sentiment.aspects import (AspectPipeline, evaluate_aspects, fit_aspects, predict_aspect_texts,
                                read_aspect_data)
 from sentiment.aspects.data import (CONTRAST_JOINS, POLARITIES, bio_tags, check_sentence, contrastive_sentences, sentence_spans,
-                                    spans_from_tags, split_sentences)
+                                    spans_from_tags, split_sentences, tag_targets)
 from sentiment.aspects.evaluation import format_aspect_report, score_aspects
 from sentiment.aspects.polarity import FEATURES_VERSION, ClassicalPolarity, context_features, contrasted_part
 from sentiment.errors import ConfigError, DataError, ModelFileError
@@ -119,6 +119,47 @@ def test_xml_reader_drops_conflict_aspects_by_default(tmp_path):
     kept = read_aspect_data(path, keep_conflict=True)
     assert [a["polarity"] for a in kept[1]["aspects"]] == ["positive", "conflict"]
     assert len(kept[1]["categories"]) == 2
+
+
+def test_dropped_conflict_aspects_leave_their_terms_apart_and_read_again_the_same(tmp_path):
+    path = tmp_path / "train.xml"
+    path.write_text(XML, encoding="utf-8")
+    sentences = read_aspect_data(path)
+    assert sentences[1]["conflict_terms"] == [{"term": "service", "from": 18, "to": 25}]
+    assert "conflict_terms" not in sentences[0]  # only a sentence that had some
+    # a sentence read before (as a split of it reaches fit) keeps them, or gives them back as conflict aspects
+    assert check_sentence(sentences[1]) == sentences[1]
+    kept = check_sentence(sentences[1], keep_conflict=True)
+    assert kept == read_aspect_data(path, keep_conflict=True)[1]
+    with pytest.raises(DataError, match="conflict term 'service' has offsets 18:40 outside the text"):
+        check_sentence({**sentences[1], "conflict_terms": [{"term": "service", "from": 18, "to": 40}]})
+    with pytest.raises(DataError, match='"conflict_terms" must be a list'):
+        check_sentence({**sentences[1], "conflict_terms": "service"})
+
+
+def test_tag_targets_leave_the_tokens_of_conflict_terms_unknown():
+    sentence = check_sentence({"text": "Great food but the service and staff were so-so.",
+                               "aspects": [{"term": "food", "from": 6, "to": 10, "polarity": "positive"},
+                                           {"term": "service and staff", "from": 19, "to": 36, "polarity": "conflict"},
+                                           {"term": "staff", "from": 31, "to": 36, "polarity": "neutral"}]})
+    tokens = tokenize(sentence["text"])
+    tags = dict(zip((t.text for t in tokens), tag_targets(tokens, sentence)))
+    assert tags["food"] == "B" and tags["great"] == "O" and tags["the"] == "O"
+    assert tags["service"] is None and tags["and"] is None
+    assert tags["staff"] == "B"  # an aspect of its own inside the conflict term keeps its tag
+    assert tag_targets(tokens, {**sentence, "conflict_terms": []}) == bio_tags(tokens, sentence["aspects"])
+
+
+def test_the_classical_tagger_learns_nothing_from_the_tokens_of_conflict_terms():
+    # "pizza" is a term: as an aspect in a few sentences, as a conflict term (dropped) in most; learnt as no
+    # term there, it would be outvoted
+    rows = [{"text": f"The pizza was {w}.", "aspects": [{"term": "pizza", "from": 4, "to": 9, "polarity": p}]}
+            for w, p in [("great", "positive"), ("awful", "negative")] * 3 + [("fine", "conflict")] * 24]
+    rows += [{"text": f"The {w} was good.", "aspects": [{"term": w, "from": 4, "to": 4 + len(w), "polarity": "positive"}]}
+             for w in ("pasta", "wine", "staff")]
+    pipe = AspectPipeline(prior=None, bits=12, clusters=0).fit(rows)
+    found = pipe.predict_aspects(["The pizza was fine."])[0]
+    assert [a["term"] for a in found] == ["pizza"]
 
 
 def test_jsonl_reader_without_categories(tmp_path):

@@ -82,6 +82,48 @@ def test_crf_loss_matches_brute_force():
         assert nll[row].item() == pytest.approx((total - score(tags[row, :n].tolist())).item(), abs=1e-4)
 
 
+def test_crf_loss_with_unknown_tags_counts_every_path_through_the_known_ones():
+    import itertools
+
+    torch.manual_seed(1)
+    emissions = torch.randn(2, 4, 3)
+    transitions, start, end = torch.randn(3, 3), torch.randn(3), torch.randn(3)
+    unknown = trainer.NO_TARGET
+    tags = torch.tensor([[0, unknown, unknown, 2], [unknown, 1, 0, 0]])
+    mask = torch.tensor([[True, True, True, True], [True, True, True, False]])
+    nll = neural.crf_nll(emissions, tags, mask, transitions, start, end)
+    for row, n in enumerate((4, 3)):
+        def score(path):
+            s = start[path[0]] + emissions[row, 0, path[0]] + end[path[-1]]
+            for t in range(1, n):
+                s = s + transitions[path[t - 1], path[t]] + emissions[row, t, path[t]]
+            return s
+
+        paths = list(itertools.product(range(3), repeat=n))
+        fits = [p for p in paths if all(g == unknown or g == q for g, q in zip(tags[row, :n].tolist(), p))]
+        total = torch.logsumexp(torch.stack([score(p) for p in paths]), 0)
+        through = torch.logsumexp(torch.stack([score(p) for p in fits]), 0)
+        assert nll[row].item() == pytest.approx((total - through).item(), abs=1e-4)
+    assert neural.crf_nll(emissions, torch.full_like(tags, unknown), mask, transitions, start, end).abs().max() < 1e-5
+
+
+def test_tokens_of_unknown_tag_cost_nothing_and_are_not_scored():
+    net = neural.TaggerNet(neural.TaggerConfig(n_words=4, n_chars=3, embedding_dim=5, char_filters=0, case_dim=0,
+                                               hidden_size=4, dropout=0.0, crf=False))
+    logits = torch.randn(3, 3)
+    targets = torch.tensor([1, trainer.NO_TARGET, 0])
+    inputs = (torch.tensor([[2, 3, 2]]),)
+    expected = torch.nn.functional.cross_entropy(logits[[0, 2]], targets[[0, 2]])
+    assert net.loss(logits, targets, inputs).item() == pytest.approx(expected.item())
+    none = net.loss(logits.requires_grad_(), torch.full((3,), trainer.NO_TARGET), inputs)
+    assert none.item() == 0.0
+    none.backward()  # a batch of unknown tags only trains nothing, and is no error
+    truth = np.array([1, trainer.NO_TARGET, 0])
+    probabilities = np.array([[0.1, 0.9, 0.0], [1.0, 0.0, 0.0], [0.8, 0.1, 0.1]])
+    assert trainer.dev_scores(truth, probabilities) == trainer.dev_scores(truth[[0, 2]], probabilities[[0, 2]])
+    assert trainer.dev_scores(truth, probabilities)[0] == 1.0
+
+
 def test_word_dropout_trains_the_unknown_word_and_is_off_when_predicting():
     rates = neural.unknown_rates(["pizza", "rare"], [["pizza", "pizza", "pizza", "rare"]], alpha=0.25)
     assert rates[:2].tolist() == [0.0, 0.0]  # padding and the unknown word itself

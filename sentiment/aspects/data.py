@@ -2,7 +2,10 @@
 
 A *sentence* is a dict ``{"id", "text", "aspects": [{"term", "from", "to", "polarity"}],
 "categories": [{"category", "polarity"}]}``; ``from``/``to`` are character offsets into ``text``
-(end exclusive), as in the SemEval files. Every reader checks that ``text[from:to] == term``.
+(end exclusive), as in the SemEval files. Every reader checks that ``text[from:to] == term``. Aspects
+labelled ``conflict`` are dropped unless the reader is asked to keep them; a sentence that had some
+keeps their terms apart, as ``"conflict_terms": [{"term", "from", "to"}]``, so that the taggers learn
+neither that they are terms nor that they are not (:func:`tag_targets`).
 
 Offsets survive cleaning because the raw text is never rewritten: the tokens
 (:func:`sentiment.tokens.tokenize`) keep their character spans, so a predicted span of tokens maps back to
@@ -67,6 +70,19 @@ def _stripped(text: str, start: int, end: int) -> tuple[int, int]:
     """``(start, end)`` narrowed to leave out the white space at both ends of ``text[start:end]``."""
     piece = text[start:end]
     return start + len(piece) - len(piece.lstrip()), end - len(piece) + len(piece.rstrip())
+
+
+def tag_targets(tokens: list[Token], sentence: dict) -> list[str | None]:
+    """The BIO tags a tagger learns for the tokens of ``sentence`` (:func:`bio_tags` of its aspects), None for
+    a token of a dropped conflict term (``sentence["conflict_terms"]``) that no aspect covers: such a term
+    is an aspect term whose polarity the data leave out, so it is neither learnt as a term (the reader
+    dropped it) nor as no term (it is one); the taggers leave its tokens out of their training."""
+    tags: list[str | None] = list(bio_tags(tokens, sentence["aspects"]))
+    for term in sentence.get("conflict_terms", ()):
+        for i in _overlapping(tokens, term["from"], term["to"]):
+            if tags[i] == "O":
+                tags[i] = None
+    return tags
 
 
 def bio_tags(tokens: list[Token], aspects: list[dict]) -> list[str]:
@@ -253,41 +269,34 @@ def _read_aspect_array(file: Path, text: str, keep_conflict: bool) -> list[dict]
 
 
 def check_sentence(record: dict, where: str = "sentence", keep_conflict: bool = False) -> dict:
-    """Validate one sentence dict (offsets inside the text and matching the term) and drop conflict aspects."""
+    """Validate one sentence dict (offsets inside the text and matching the term) and drop conflict aspects
+    unless ``keep_conflict`` (their terms go to ``"conflict_terms"``, see the module's docstring)."""
     if not isinstance(record, dict):
         raise DataError(f'{where}: a sentence is a dict with "text" and "aspects" (got {type(record).__name__})')
     text = record.get("text")
     if not isinstance(text, str):
         raise DataError(f'{where}: "text" must be a string')
-    for key, shape in (("aspects", '{"term", "from", "to", "polarity"}'), ("categories", '{"category", "polarity"}')):
+    for key, shape in (("aspects", '{"term", "from", "to", "polarity"}'), ("categories", '{"category", "polarity"}'),
+                       ("conflict_terms", '{"term", "from", "to"}')):
         if record.get(key) is not None and not isinstance(record[key], (list, tuple)):
             raise DataError(f'{where}: "{key}" must be a list of objects {shape} (got {type(record[key]).__name__}); '
                             "fix it")
-    aspects = []
+    aspects, dropped = [], []
     for a in record.get("aspects") or []:
-        if not isinstance(a, dict) or "term" not in a or "from" not in a or "to" not in a:
-            raise DataError(f'{where}: each aspect needs "term", "from" and "to" (got {a!r})')
-        try:
-            start, end = _offset(a["from"]), _offset(a["to"])
-        except (TypeError, ValueError, OverflowError):  # OverflowError: 1e400 in JSON is infinity
-            raise DataError(f"{where}: aspect offsets must be integers (got from={a['from']!r}, to={a['to']!r}); "
-                            "give 0-based character positions, end exclusive") from None
-        if not 0 <= start < end <= len(text):
-            raise DataError(
-                f"{where}: aspect {a['term']!r} has offsets {start}:{end} outside the text (length {len(text)}); "
-                "offsets are 0-based character positions, end exclusive - fix them"
-            )
-        if text[start:end] != a["term"]:
-            raise DataError(
-                f"{where}: text[{start}:{end}] is {text[start:end]!r}, not the term {a['term']!r}; "
-                "fix the offsets (0-based characters, end exclusive) or the term"
-            )
+        start, end = _term_span(a, text, where, "aspect")
         polarity = a.get("polarity")
         if polarity is not None and polarity not in ALL_POLARITIES:
             raise DataError(f"{where}: unknown polarity {polarity!r} for {a['term']!r}; use one of {', '.join(ALL_POLARITIES)}")
         if polarity == "conflict" and not keep_conflict:
-            continue
-        aspects.append({"term": a["term"], "from": start, "to": end, "polarity": polarity})
+            dropped.append({"term": a["term"], "from": start, "to": end})
+        else:
+            aspects.append({"term": a["term"], "from": start, "to": end, "polarity": polarity})
+    for a in record.get("conflict_terms") or []:  # a sentence read before, its conflict aspects dropped
+        start, end = _term_span(a, text, where, "conflict term")
+        if keep_conflict:
+            aspects.append({"term": a["term"], "from": start, "to": end, "polarity": "conflict"})
+        else:
+            dropped.append({"term": a["term"], "from": start, "to": end})
     categories = []
     for c in record.get("categories") or []:
         name = c.get("category") if isinstance(c, dict) else None
@@ -299,7 +308,31 @@ def check_sentence(record: dict, where: str = "sentence", keep_conflict: bool = 
         categories.append({"category": c["category"], "polarity": c.get("polarity")})
     if categories and not text.strip():
         raise DataError(f"{where}: the text is empty but has categories; give its text or leave the sentence out")
-    return {"id": str(record.get("id", "")), "text": text, "aspects": aspects, "categories": categories}
+    sentence = {"id": str(record.get("id", "")), "text": text, "aspects": aspects, "categories": categories}
+    return {**sentence, "conflict_terms": dropped} if dropped else sentence
+
+
+def _term_span(a, text: str, where: str, what: str) -> tuple[int, int]:
+    """The checked ``(from, to)`` of an aspect (or conflict term) dict ``a`` of ``text``: whole numbers inside
+    the text whose characters are the term."""
+    if not isinstance(a, dict) or "term" not in a or "from" not in a or "to" not in a:
+        raise DataError(f'{where}: each {what} needs "term", "from" and "to" (got {a!r})')
+    try:
+        start, end = _offset(a["from"]), _offset(a["to"])
+    except (TypeError, ValueError, OverflowError):  # OverflowError: 1e400 in JSON is infinity
+        raise DataError(f"{where}: {what} offsets must be integers (got from={a['from']!r}, to={a['to']!r}); "
+                        "give 0-based character positions, end exclusive") from None
+    if not 0 <= start < end <= len(text):
+        raise DataError(
+            f"{where}: {what} {a['term']!r} has offsets {start}:{end} outside the text (length {len(text)}); "
+            "offsets are 0-based character positions, end exclusive - fix them"
+        )
+    if text[start:end] != a["term"]:
+        raise DataError(
+            f"{where}: text[{start}:{end}] is {text[start:end]!r}, not the term {a['term']!r}; "
+            "fix the offsets (0-based characters, end exclusive) or the term"
+        )
+    return start, end
 
 
 def _offset(value) -> int:

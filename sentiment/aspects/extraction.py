@@ -18,7 +18,7 @@ import numpy as np
 from ..cleaning import emoji_chars
 from .clusters import WordClusters, lexeme_clusters
 from ..tokens import Token, tokenize
-from .data import TAGS, bio_tags, spans_from_tags
+from .data import TAGS, spans_from_tags, tag_targets
 from .linear import HashedLogistic
 
 
@@ -81,12 +81,13 @@ class ClassicalTagger:
                            for toks, text in zip(tokenized, texts)]
 
     def fit(self, sentences: list[dict], keyed=None, progress: bool = False) -> "ClassicalTagger":
-        """Train on sentence dicts (``keyed`` and ``progress``, for the networks' sake, are not used)."""
+        """Train on sentence dicts (``keyed`` and ``progress``, for the networks' sake, are not used); the tokens
+        of dropped conflict terms are left out (:func:`~sentiment.aspects.data.tag_targets`)."""
         self.clusters_ = WordClusters(lexeme_clusters(self.clusters)) if self.clusters else None
         tokenized, feats = self._features([s["text"] for s in sentences])
-        X = [row for rows in feats for row in rows]
-        y = [tag for toks, s in zip(tokenized, sentences) for tag in bio_tags(toks, s["aspects"])]
-        self.model.fit(X, y)
+        pairs = [(row, tag) for toks, rows, s in zip(tokenized, feats, sentences)
+                 for row, tag in zip(rows, tag_targets(toks, s)) if tag is not None]
+        self.model.fit([row for row, _ in pairs], [tag for _, tag in pairs])
         return self
 
     def tag_probabilities(self, texts: list[str], tokenized: list[list[Token]] | None = None

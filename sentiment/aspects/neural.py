@@ -46,7 +46,7 @@ from ..models.nets import attend, max_pool, run_lstm
 from ..persistence import arrays_under, member_arrays, member_states
 from .clusters import WordClusters, lexeme_clusters
 from ..tokens import Token, tokenize
-from .data import POLARITIES, TAGS, bio_tags
+from .data import POLARITIES, TAGS, tag_targets
 from .extraction import tagged_spans
 from .polarity import PRIOR_NAMES, clause_cuts, locate, prior_positive, prior_texts
 
@@ -307,9 +307,13 @@ class TaggerNet(nn.Module):
     def loss(self, logits, targets, inputs, class_weights=None):
         """The trainer's loss: CRF negative log-likelihood per token, or cross-entropy without a CRF.
         ``logits`` and ``targets`` are the real tokens' (as ``forward`` gives them); ``inputs``, the
-        batch's inputs to ``forward``, place them in their rows."""
+        batch's inputs to ``forward``, place them in their rows. A target of ``trainer.NO_TARGET`` (a
+        token of a dropped conflict term) is not known: it costs nothing without a CRF, and with one the
+        likelihood is that of every tag there."""
         if not self.config.crf:
-            return F.cross_entropy(logits.float(), targets, weight=class_weights)
+            if not (targets != trainer.NO_TARGET).any():  # (the mean over no token is not a number)
+                return logits.sum() * 0.0
+            return F.cross_entropy(logits.float(), targets, weight=class_weights, ignore_index=trainer.NO_TARGET)
         mask = inputs[0] != PAD
         emissions = logits.new_zeros((*mask.shape, logits.shape[-1]), dtype=torch.float32)
         emissions[mask] = logits.float()
@@ -338,19 +342,21 @@ def constrain(trans: np.ndarray, start: np.ndarray, end: np.ndarray):
 
 def crf_nll(emissions, tags, mask, transitions, start, end) -> torch.Tensor:
     """Negative log-likelihood of the tag sequences under a linear-chain CRF, one value per row.
-    ``mask``: real tokens (each row starts with at least one)."""
-    batch = torch.arange(emissions.shape[0], device=emissions.device)
-    score = start[tags[:, 0]] + emissions[batch, 0, tags[:, 0]]
-    alpha = start + emissions[:, 0]  # (batch, tags): log-sum of all paths ending in each tag
-    for t in range(1, emissions.shape[1]):
-        on = mask[:, t]
-        step = transitions[tags[:, t - 1], tags[:, t]] + emissions[batch, t, tags[:, t]]
-        score = score + step * on
-        nxt = torch.logsumexp(alpha.unsqueeze(2) + transitions + emissions[:, t].unsqueeze(1), dim=1)
-        alpha = torch.where(on.unsqueeze(1), nxt, alpha)
-    last = mask.sum(dim=1) - 1
-    score = score + end[tags[batch, last]]
-    return torch.logsumexp(alpha + end, dim=1) - score
+    ``mask``: real tokens (each row starts with at least one). A tag of ``trainer.NO_TARGET`` is not
+    known: the likelihood is then that of all the paths through the known tags (a CRF trained on partial
+    annotation, as Tsuboi et al. 2008), the log-sum over all paths of the emissions with every other tag
+    of a known token ruled out, against the log-sum over all paths."""
+    known = tags.unsqueeze(2) != trainer.NO_TARGET
+    other = tags.unsqueeze(2) != torch.arange(emissions.shape[2], device=tags.device)
+    gold = emissions.masked_fill(known & other, IMPOSSIBLE)
+    both = torch.cat([emissions, gold])  # the two log-sums in one pass
+    on_both = torch.cat([mask, mask])
+    alpha = start + both[:, 0]  # (rows, tags): log-sum of all paths ending in each tag
+    for t in range(1, both.shape[1]):
+        nxt = torch.logsumexp(alpha.unsqueeze(2) + transitions + both[:, t].unsqueeze(1), dim=1)
+        alpha = torch.where(on_both[:, t].unsqueeze(1), nxt, alpha)
+    total = torch.logsumexp(alpha + end, dim=1)
+    return total[:len(tags)] - total[len(tags):]
 
 
 def viterbi(scores: np.ndarray, trans: np.ndarray, start: np.ndarray, end: np.ndarray) -> list[int]:
@@ -447,7 +453,7 @@ class BiLSTMTagger:
         matrix, self.coverage_ = embedding_matrix(self.words_, keyed, dim, o["seed"])
         self.clusters_ = WordClusters(lexeme_clusters(o["clusters"])) if o["clusters"] and o["cluster_dim"] else None
         tokenized, fields = self._encode(texts)
-        targets = [np.array([TAGS.index(t) for t in bio_tags(toks, s["aspects"])], dtype=np.int64)
+        targets = [np.array([trainer.NO_TARGET if t is None else TAGS.index(t) for t in tag_targets(toks, s)], dtype=np.int64)
                    for toks, s in zip(tokenized, sentences)]
         keep = np.array([i for i, toks in enumerate(tokenized) if toks])
         if not len(keep):

@@ -77,7 +77,9 @@ class AspectPipeline:
     keep_conflict : bool
         Keep the aspects labelled ``conflict`` in the data read (training, dev, evaluation): the tagger
         learns them as aspect terms, and extraction is scored on them; the polarity models learn and are
-        scored on positive, negative and neutral only. By default those aspects are dropped.
+        scored on positive, negative and neutral only. By default those aspects are dropped, and the taggers
+        leave the tokens of their terms out of training (neither a term nor no term:
+        :func:`~sentiment.aspects.data.tag_targets`).
     vectors_path : str or None
         Word vectors (word2vec text or binary, GloVe text) that initialise the ``lstm`` models' embeddings;
         None trains gensim Word2Vec on the training sentences.

@@ -101,6 +101,10 @@ def row_weights(sample_weight, device: torch.device) -> torch.Tensor | None:
     return torch.as_tensor(weights / weights.mean(), dtype=torch.float32).to(device)
 
 
+NO_TARGET = -100  # a class code that is not known (e.g. a token whose tag the data leave out): no loss, no score
+# (PyTorch's cross_entropy ignores it by default)
+
+
 def targets_array(y) -> np.ndarray | None:
     """Class codes as int64, or a label matrix (several labels per text) as float32, as the losses take them."""
     if y is None:
@@ -344,11 +348,14 @@ def balanced_weights(y: np.ndarray, n_classes: int) -> np.ndarray:
 
 
 def dev_scores(truth: np.ndarray, probabilities: np.ndarray) -> tuple[float, float]:
-    """Accuracy and macro-F1 of ``probabilities`` against class codes, or against a label matrix (each
-    label decided at its best threshold; accuracy: the share of texts with exactly the right labels)."""
+    """Accuracy and macro-F1 of ``probabilities`` against class codes (rows whose code is ``NO_TARGET`` left
+    out), or against a label matrix (each label decided at its best threshold; accuracy: the share of texts
+    with exactly the right labels)."""
     if truth.ndim == 2:
         predicted = probabilities >= tune_thresholds(truth, probabilities)
         return float(np.mean((predicted == truth.astype(bool)).all(axis=1))), float(label_f1(truth, predicted).mean())
+    known = truth != NO_TARGET
+    truth, probabilities = truth[known], probabilities[known]
     predicted = probabilities.argmax(axis=1)
     one_hot = np.eye(probabilities.shape[1], dtype=np.uint8)  # each class as a label, every class in the mean
     # (unlike evaluate, a class absent from the early-stopping texts counts as 0: the stopping rule stays as it was)
