@@ -455,6 +455,29 @@ def test_emoji_entities_and_invisible_characters_are_no_edge_of_a_term():
     assert [f["term"] for f in found] == [hindi]
 
 
+@pytest.mark.parametrize("text, marked, term", [
+    ('The "food" was great.', '"food', "food"),  # the tagger took the opening quote, not the closing one
+    ('The "food" was great.', 'food"', "food"),
+    ("The ‘pasta’ was good.", "‘pasta", "pasta"),
+    ("The currys (masaman, green, red) were hot.", "green, red)", "green, red"),
+    ("The (pasta was good.", "(pasta", "pasta"),
+    ('The "food" was great.', '"food"', '"food"'),  # closed within the span: kept, as SemEval's '"sales" team'
+    ("The currys (masaman, green, red) were hot.", "currys (masaman, green, red)", "currys (masaman, green, red)"),
+    ('A 15" screen.', '15"', '15"'),  # an inch mark
+    ("The maitre d' was rude.", "maitre d'", "maitre d'"),  # an apostrophe
+    ('Only " here.', '"', None),
+])
+def test_unmatched_quotes_and_brackets_are_no_edge_of_a_term(text, marked, term):
+    from sentiment.aspects.extraction import tagged_spans
+
+    start = text.index(marked)
+    tokens = tokenize(text)
+    inside = [start <= t.start and t.end <= start + len(marked) for t in tokens]
+    tags = ["I" if on and i and inside[i - 1] else "B" if on else "O" for i, on in enumerate(inside)]
+    found = tagged_spans(text, tokens, tags, np.ones(len(tokens)))
+    assert [(f["term"], text[f["from"]:f["to"]]) for f in found] == ([(term, term)] if term else [])
+
+
 @pytest.mark.parametrize("text, tokens", [
     ("Don&#x27;t buy", [("don't", "Don&#x27;t"), ("buy", "buy")]),  # as many web pages write an apostrophe
     ("I can&#39;t, it&apos;s", [("i", "I"), ("can't", "can&#39;t"), (",", ","), ("it", "it"), ("'s", "&apos;s")]),

@@ -139,18 +139,39 @@ def decode(texts, tokenized, probabilities) -> list[list[dict]]:
 def tagged_spans(text: str, tokens, tags: list[str], scores) -> list[dict]:
     """The spans ``tags`` mark in ``text`` (see :func:`spans_from_tags`), each with its ``extraction_score``:
     the mean of ``scores`` (one per token: the score of its chosen tag) over the span's tokens. Emoji, HTML
-    entities and invisible characters at a span's edges are left out of it ("service&nbsp;", "🍕 pizza")."""
+    entities and invisible characters at a span's edges are left out of it ("service&nbsp;", "🍕 pizza"), as
+    are quotes and brackets there that the span does not close or open ('"food' of 'The "food" was', 'red)';
+    '(pasta)', '15"' and "maitre d'" stay whole)."""
     found = []
     for first, last, _, _ in spans_from_tags(tokens, tags):
-        while first < last and _no_word(text[tokens[first].start:tokens[first].end]):
+        while first < last and (_no_word(raw := text[tokens[first].start:tokens[first].end])
+                                or _stray_opening(raw, text[tokens[first].end:tokens[last - 1].end])):
             first += 1
-        while last > first and _no_word(text[tokens[last - 1].start:tokens[last - 1].end]):
+        while last > first and (_no_word(raw := text[tokens[last - 1].start:tokens[last - 1].end])
+                                or _stray_closing(raw, text[tokens[first].start:tokens[last - 1].start])):
             last -= 1
         if first < last:
             start, end = tokens[first].start, tokens[last - 1].end
             found.append({"term": text[start:end], "from": start, "to": end,
                           "extraction_score": float(np.mean(scores[first:last]))})
     return found
+
+
+_CLOSER = {'"': '"', "'": "'", "“": "”", "‘": "’", "«": "»", "„": "“", "(": ")", "[": "]", "{": "}"}
+_OPENERS = {"”": "“„", "’": "‘", "»": "«", ")": "(", "]": "[", "}": "{"}  # and '"' (after no digit: 15")
+
+
+def _stray_opening(raw: str, rest: str) -> bool:
+    """Whether the token ``raw`` is only opening quotes or brackets that the ``rest`` of a span never closes."""
+    return bool(raw) and all(char in _CLOSER and _CLOSER[char] not in rest for char in raw)
+
+
+def _stray_closing(raw: str, before: str) -> bool:
+    """Whether the token ``raw`` is only closing quotes or brackets that the span ``before`` it never opens; an
+    apostrophe ("maitre d'") and an inch mark (a '"' after a digit: '15"') are not such."""
+    if raw == '"':
+        return '"' not in before and not before.rstrip()[-1:].isdigit()
+    return bool(raw) and all(char in _OPENERS and not any(o in before for o in _OPENERS[char]) for char in raw)
 
 
 def _no_word(raw: str) -> bool:
