@@ -34,11 +34,11 @@ _MARKUP = rf"(?P<markup>{_WEB_ADDRESS}|{HTML_TAG})"
 # direction marks; and joiners outside a word or an emoji sequence) are no tokens, also when written as an
 # entity ("&#x200B;", "&shy;"): no token of the Cleaner comes from them either.
 # The apostrophes are the Cleaner's (TYPED_APOSTROPHES: "isn´t", "haven‘t", "don`t" are one word, as "isn't" is).
-_APOSTROPHE = (rf"(?:['{TYPED_APOSTROPHES}]|&(?:#0*39|#x0*27|#0*8217|#x0*2019|#0*8216|#x0*2018|#0*96|#x0*60|#0*180"
+APOSTROPHE = (rf"(?:['{TYPED_APOSTROPHES}]|&(?:#0*39|#x0*27|#0*8217|#x0*2019|#0*8216|#x0*2018|#0*96|#x0*60|#0*180"
                r"|#x0*b4|(?-i:apos|rsquo|lsquo|grave|acute));)")
 _ENTITY = r"&(?:[a-z]+\d*|#\d+|#x[0-9a-f]+);"
 _INVISIBLE_CHARS = INVISIBLE_MARKS + "\u200c\u200d"
-_TOKEN = re.compile(_MARKUP + rf"|{WORD}(?:(?:{_APOSTROPHE}|[׳״])(?![sS]\b){WORD})*|{_APOSTROPHE}[sS]\b|{_ENTITY}"
+_TOKEN = re.compile(_MARKUP + rf"|{WORD}(?:(?:{APOSTROPHE}|[׳״])(?![sS]\b){WORD})*|{APOSTROPHE}[sS]\b|{_ENTITY}"
                     rf"|[^\w\s{_INVISIBLE_CHARS}]", re.IGNORECASE)
 _ONLY_INVISIBLE = re.compile(f"[{_INVISIBLE_CHARS}]+")
 _MARKUP_ONLY = re.compile(_MARKUP, re.IGNORECASE)

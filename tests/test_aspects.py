@@ -572,6 +572,23 @@ def test_a_named_term_is_found_as_a_whole_word_or_in_a_script_without_spaces(tex
     assert [(a["from"], a["to"]) for a in locate_terms([text], [term])[0]] == found
 
 
+@pytest.mark.parametrize("text, term, written", [
+    ("Fish &amp; chips were great", "fish & chips", "Fish &amp; chips"),
+    ("the caf&eacute; was nice", "café", "caf&eacute;"),
+    ("the CAF&Eacute; was nice", "café", "CAF&Eacute;"),  # case-blind, the entity too
+    ("the caf&#233; and", "Café", "caf&#233;"),
+    ("the chef&#39;s special was", "chef's special", "chef&#39;s special"),
+    ("The chef’s special was", "chef's special", "chef’s special"),  # a typed apostrophe
+    ("The chef's special was", "chef’s special", "chef's special"),
+    ("the food&nbsp;quality was poor", "food quality", "food&nbsp;quality"),
+])
+def test_a_named_term_is_found_however_the_text_writes_its_characters(text, term, written):
+    from sentiment.aspects.pipeline import locate_terms
+
+    start = text.index(written)
+    assert locate_terms([text], [term]) == [[{"term": written, "from": start, "to": start + len(written)}]]
+
+
 def test_other_scripts_words_and_undecodable_characters(tmp_path):
     from sentiment.aspects.pipeline import locate_terms
 

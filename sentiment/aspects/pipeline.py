@@ -24,6 +24,7 @@ from __future__ import annotations
 
 import bisect
 import functools
+import html.entities
 import inspect
 import itertools
 import os
@@ -34,7 +35,7 @@ from pathlib import Path
 import numpy as np
 
 from .. import __version__
-from ..cleaning import READING_VERSION
+from ..cleaning import READING_VERSION, TYPED_APOSTROPHES
 from ..checks import check_seed, check_texts
 from ..devices import check_device_name
 from ..errors import (ConfigError, DataError, ModelFileError, NotFittedError, SentimentError, counted, did_you_mean,
@@ -44,7 +45,7 @@ from ..persistence import (CONFIG, INCONSISTENT_MODEL, atomic_directory, checksu
                            reading_answered_for, saved_params, saved_reading, warn_of_reading, write_config, write_stages)
 from ..pipeline import MAX_EXPLAINED_WORDS
 from ..registry import available, resolve
-from ..tokens import markup_spans, token_cleaner
+from ..tokens import APOSTROPHE, markup_spans, token_cleaner
 from .data import POLARITIES, contrastive_sentences, read_aspect_data, read_polarity_texts, sentence_spans
 from .categories import CategoryModel, has_categories
 from .polarity import aspect_groups, aspect_items
@@ -708,8 +709,10 @@ def locate_terms(texts: list[str], aspects) -> list[list[dict]]:
 
 @functools.lru_cache(maxsize=1024)
 def _term_pattern(term: str) -> re.Pattern:
-    """The case-blind pattern of a term given by the user (:func:`locate_terms`), built once per term."""
-    pattern = r"\s+".join(_either_form(word) for word in term.split())
+    """The case-blind pattern of a term given by the user (:func:`locate_terms`), built once per term. The
+    text may write a character of it as an HTML entity ("Fish &amp; chips", "caf&eacute;"), an apostrophe as
+    any the tokenizer reads as one ("chef’s", "chef&#39;s") and a space as white space or ``&nbsp;``."""
+    pattern = r"(?:\s|&(?:nbsp|#0*160|#x0*a0);)+".join(_either_form(word) for word in term.split())
     # whole words ("ice" is not in "service"), but where a script written without spaces meets the match's
     # edge (Chinese "电影" in "这部电影很好看"); never cut from its marks
     return re.compile(rf"(?:(?<![\w{MARKS}{JOINERS}])|(?<=[{UNSPACED}])|(?=[{UNSPACED}])){pattern}"
@@ -723,9 +726,27 @@ def _either_form(word: str) -> str:
     parts = []
     for letter in _LETTER.findall(unicodedata.normalize("NFC", word)):
         forms = sorted(_equivalent_forms(letter), key=lambda form: (-len(form), form))  # the longest first
-        parts.append(re.escape(letter) if len(forms) == 1 else "(?:" + "|".join(map(re.escape, forms)) + ")")
+        written = [re.escape(form) for form in forms] + _entities(letter)
+        parts.append(APOSTROPHE if letter in APOSTROPHES else written[0] if len(written) == 1
+                     else "(?:" + "|".join(written) + ")")
     either = "".join(parts)
     return either if either == re.escape(word) else f"(?:{re.escape(word)}|{either})"
+
+
+APOSTROPHES = "'" + TYPED_APOSTROPHES  # what the tokenizer reads as an apostrophe (APOSTROPHE: also as an entity)
+
+
+def _entities(letter: str) -> list[str]:
+    """Patterns of the HTML entities that write ``letter`` (one character; none for an ASCII letter or digit), or
+    it in the other case: its name ("&eacute;", "&Eacute;": HTML's names are case-sensitive) and its numbers
+    ("&#233;", "&#xe9;")."""
+    if len(letter) != 1 or (letter.isascii() and letter.isalnum()):
+        return []
+    patterns = []
+    for char in dict.fromkeys(c for c in (letter, letter.lower(), letter.upper()) if len(c) == 1):
+        name = html.entities.codepoint2name.get(ord(char))
+        patterns.append(rf"&(?:{f'(?-i:{name})|' if name else ''}#0*{ord(char)}|#x0*{ord(char):x});")
+    return patterns
 
 
 # A letter as NFC leaves it: one character, with the marks that did not compose into it (a Devanagari nukta
