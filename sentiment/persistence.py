@@ -200,7 +200,10 @@ def check_model_target(path: str | os.PathLike, vectorizer: bool = False) -> Pat
         raise ModelFileError(f"{given} is write-protected; make it writable ({how}) to save there, "
                              "or choose another path")
     if (target / CONFIG).is_file():  # a save replaces the whole directory: nothing else in it may be lost
-        foreign = _foreign_files(target)
+        try:
+            foreign = _foreign_files(target)
+        except PermissionError as exc:  # a folder of it this user may not read: it could not be replaced whole
+            raise unreadable(given, exc) from None
         if foreign:
             raise ModelFileError(f"{given} also holds {foreign[0]}, which is not part of the model there, and saving "
                                  "replaces the whole directory; move it out or choose another path")
@@ -339,6 +342,8 @@ def _foreign_files(root: Path) -> list[str]:
         for name in listed:
             if name.endswith("/" + CONFIG):  # a model inside this one
                 inner = name[: -len(CONFIG)]
+                if any(part in ("", ".", "..") for part in inner[:-1].split("/")):  # never below: damaged
+                    raise ValueError(f"{name} is no folder inside")
                 found |= own(folder / inner, prefix + inner)
         return found
 
@@ -346,7 +351,7 @@ def _foreign_files(root: Path) -> list[str]:
                    if path.is_file() and path.name not in SYSTEM_FILES)
     try:
         known = own(root, "")
-    except (OSError, ValueError, TypeError, AttributeError):
+    except (OSError, ValueError, TypeError, AttributeError, RecursionError):  # (a folder linked to one above it)
         return [name for name in files if name.rsplit("/", 1)[-1] not in MODEL_FILE_NAMES]
     return [name for name in files if name not in known]
 
@@ -369,7 +374,13 @@ def _model_path(path) -> Path:
 
 def read_config(path: str | os.PathLike) -> dict:
     """Read and check a model directory's ``config.json`` (not its other files)."""
-    root = _model_path(path)
+    try:
+        return _read_config(_model_path(path))
+    except PermissionError as exc:
+        raise unreadable(path, exc) from None
+
+
+def _read_config(root: Path) -> dict:
     if not root.exists():
         backup = _interrupted_save_backup(Path(os.path.realpath(root)))  # a link: beside its target
         if backup is not None:
@@ -469,13 +480,18 @@ def _outside_this_package() -> int:
     return level
 
 
+def column_names(columns) -> bool:
+    """Whether ``columns`` is what a config's ``columns`` entry must be: a dict of non-empty strings."""
+    return isinstance(columns, dict) and all(isinstance(v, str) and v for v in columns.values())
+
+
 def check_columns(config: dict, path: str | os.PathLike) -> None:
     """The ``columns`` entry of a model's config, when present: a dict of non-empty strings (the names of the
     text and label columns, and the label separator) - else a ModelFileError."""
     if "columns" not in config:
         return
     columns = config["columns"]
-    if not isinstance(columns, dict) or not all(isinstance(v, str) and v for v in columns.values()):
+    if not column_names(columns):
         raise ModelFileError(f'{Path(path) / CONFIG} is damaged: its "columns" entry is {columns!r}, not the names '
                              "of the text and label columns; restore the model or train it again")
 
@@ -485,10 +501,23 @@ def read_model(path: str | os.PathLike) -> tuple[dict, dict[str, tuple[dict, dic
 
     Each stage file is read once: its checksum is taken of the very bytes that are parsed, so a file
     swapped between the check and the read (on shared storage) cannot slip through."""
+    try:
+        return _read_model(Path(path))
+    except PermissionError as exc:
+        raise unreadable(path, exc) from None
+
+
+def unreadable(path, exc: PermissionError) -> ModelFileError:
+    """The error for a model directory (or a file of it) that this user may not read or search."""
+    where = exc.filename or path
+    return ModelFileError(f"cannot read {where}: permission denied; make the model's files readable for you "
+                          f"(e.g. chmod -R u+rX {path}) or copy them where you can")
+
+
+def _read_model(root: Path) -> tuple[dict, dict[str, tuple[dict, dict[str, np.ndarray]]]]:
     from safetensors import SafetensorError
     from safetensors.numpy import load as load_arrays
 
-    root = Path(path)
     config = read_config(root)
     config_path = root / CONFIG
     files = config.get("files")
@@ -503,6 +532,8 @@ def read_model(path: str | os.PathLike) -> tuple[dict, dict[str, tuple[dict, dic
         try:
             file = (root / relative).resolve()
             linked = _linked_part(root, relative)
+        except PermissionError:
+            raise  # an intact model that this user may not read: said by read_model
         except (TypeError, ValueError, OSError):  # a name that is no path: a NUL byte, hundreds of characters
             raise ModelFileError(f"{config_path} names a file that cannot be a file of it ({str(relative)[:60]!r}); "
                                  "the model is damaged, train it again") from None
@@ -770,8 +801,14 @@ def check_extra(extra: dict | None) -> None:
     clash = sorted(set(map(str, extra)) & RESERVED_CONFIG_KEYS)
     if clash:
         raise ConfigError(f"extra cannot set {clash[0]!r}, which the model config holds itself; use another key")
-    try:
-        json.dumps(jsonable(extra), allow_nan=False)  # NaN and Infinity are no JSON: other tools refuse the file
+    try:  # NaN and Infinity are no JSON (other tools refuse the file); a lone surrogate is no UTF-8
+        json.dumps(jsonable(extra), allow_nan=False, ensure_ascii=False).encode("utf-8")
+    except UnicodeEncodeError:
+        raise ConfigError("extra holds a lone surrogate (an undecodable byte read as text), which a UTF-8 file cannot "
+                          "hold; give text that is valid Unicode") from None
     except (TypeError, ValueError) as exc:
         raise ConfigError(f"extra must hold JSON values only (dicts, lists, strings, finite numbers, booleans, None): "
                           f"{exc}") from None
+    if "columns" in extra and not column_names(extra["columns"]):  # else the model saved would not load
+        raise ConfigError(f'extra["columns"] must be a dict of non-empty strings (the names of the text and label '
+                          f"columns, e.g. {{'text': 'review', 'label': 'stars'}}), not {extra['columns']!r}")

@@ -875,6 +875,10 @@ def display_names(classes: np.ndarray, names: dict | None = None, polarity: bool
             if name is None or not str(name).strip():
                 raise ConfigError(f"label_names gives the label {label!r} an empty name ({name!r}); give every label "
                                   "a name that is not empty")
+            if not str(name).isascii() and any("\ud800" <= char <= "\udfff" for char in str(name)):
+                raise ConfigError(f"label_names gives the label {label!r} a name with a lone surrogate ({name!r}: an "
+                                  "undecodable byte read as text), which a model file cannot hold; give it a name of "
+                                  "valid Unicode")
             if str(name) in shown:
                 raise ConfigError(f"label_names gives the labels {shown[str(name)]!r} and {label!r} the same name "
                                   f"{str(name)!r}; give each label its own name")

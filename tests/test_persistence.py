@@ -1126,3 +1126,48 @@ def test_a_folder_the_desktop_wrote_its_metadata_into_can_be_saved_to(fitted, tm
     (fresh / "notes.txt").write_text("mine")
     with pytest.raises(ModelFileError, match="also holds notes.txt"):  # the user's own files are still kept
         fitted("tfidf", "logreg").save(fresh)
+
+
+def test_extra_that_would_not_load_is_refused_before_the_model_there_is_replaced(binary, tmp_path):
+    pipe = Pipeline("tfidf", "logreg").fit(binary.train_texts, binary.train_labels)
+    pipe.save(tmp_path / "m")
+    before = pipe.predict_proba(binary.dev_texts)
+    for extra, message in (({"columns": {"text": "review", "label": None}}, r'extra\["columns"\] must be a dict of non-empty'),
+                           ({"columns": "text"}, r'extra\["columns"\]'),
+                           ({"note": "po\udcffs"}, "extra holds a lone surrogate")):
+        with pytest.raises(ConfigError, match=message):
+            pipe.save(tmp_path / "m", extra=extra)
+        assert np.array_equal(sentiment.load(tmp_path / "m").predict_proba(binary.dev_texts), before)
+    pipe.save(tmp_path / "m", extra={"columns": {"text": "review", "label": "stars"}})  # names: saved and loaded
+    assert sentiment.load(tmp_path / "m").config_["columns"] == {"text": "review", "label": "stars"}
+
+
+def test_a_label_name_with_a_lone_surrogate_is_refused_at_fit(binary):
+    with pytest.raises(ConfigError, match="a name with a lone surrogate"):
+        Pipeline("tfidf", "logreg").fit(binary.train_texts, binary.train_labels, label_names={"neg": "neg", "pos": "po\udcffs"})
+
+
+def test_a_config_that_lists_itself_as_a_model_inside_is_damaged_and_replaced(binary, tmp_path):
+    pipe = Pipeline("tfidf", "logreg").fit(binary.train_texts, binary.train_labels)
+    pipe.save(tmp_path / "m")
+    edit_config(tmp_path / "m", lambda config: config["files"].update({"./config.json": "0" * 64}))
+    pipe.save(tmp_path / "m")  # was a RecursionError
+    assert np.array_equal(sentiment.load(tmp_path / "m").predict(binary.dev_texts), pipe.predict(binary.dev_texts))
+
+
+def test_a_model_this_user_may_not_read_is_said_so_not_called_damaged(binary, tmp_path, monkeypatch):
+    pipe = Pipeline("tfidf", "logreg").fit(binary.train_texts, binary.train_labels)
+    pipe.save(tmp_path / "m")
+
+    for what in ("read_text", "read_bytes", "resolve"):  # the config, a stage's file, a folder it cannot search
+        with monkeypatch.context() as patch:
+            patch.setattr(Path, what, lambda self, *a, **k: (_ for _ in ()).throw(
+                PermissionError(errno.EACCES, "Permission denied", str(self))))
+            with pytest.raises(ModelFileError, match=r"cannot read .*: permission denied; make the model's files readable"):
+                sentiment.load(tmp_path / "m")
+    with monkeypatch.context() as patch:
+        patch.setattr(Path, "rglob", lambda self, pattern: (_ for _ in ()).throw(
+            PermissionError(errno.EACCES, "Permission denied", str(self / "model"))))
+        with pytest.raises(ModelFileError, match="permission denied"):
+            pipe.save(tmp_path / "m")
+    assert sentiment.load(tmp_path / "m").predict(binary.dev_texts[:3]).tolist() == pipe.predict(binary.dev_texts[:3]).tolist()
