@@ -200,6 +200,7 @@ def iter_table(path: str | Path, columns: Sequence[str] | None, fmt: str | None 
                 header = _header_line(file, compression)
                 separator = _csv_separator(header) if fmt == "csv" else "\t"
                 _check_unique_header(file, header, separator)  # before pandas reads every row
+                _check_quotes(file, compression, separator)
                 reader = pd.read_csv(stream, sep=separator, chunksize=chunksize, dtype=str,
                                      keep_default_na=False, na_values=[""], compression=compression, encoding="utf-8")
                 reader = _without_implicit_index(reader, file, separator, chunksize)
@@ -219,8 +220,6 @@ def iter_table(path: str | Path, columns: Sequence[str] | None, fmt: str | None 
                 if not len(chunk):  # pandas gives a header-only file as one empty chunk
                     empty = chunk
                     continue
-                if separator == "\t":
-                    _check_no_tabs(chunk, file, rows, compression)
                 if fmt == "jsonl" and rows == 0 and len(chunk) == 1 and all(isinstance(v, (dict, list))
                                                                             for v in chunk.iloc[0]):
                     raise DataError(f"{file} holds one JSON object of columns; write one object per row, as JSON Lines "
@@ -245,6 +244,9 @@ def iter_table(path: str | Path, columns: Sequence[str] | None, fmt: str | None 
         raise DataError(f"reading {file.name} needs the package zstandard (pip install zstandard), or decompress "
                         f"it first (zstd -d {file})") from None
     except Exception as exc:
+        if compression == "zip" and isinstance(exc, RuntimeError) and "encrypted" in str(exc):
+            raise DataError(f"{file} is an encrypted zip archive; unzip it (with its password) and give the file "
+                            "inside") from None
         _raise_if_damaged(exc, file, compression)
         parsing = (pd.errors.ParserError, ValueError, TypeError, OSError)  # TypeError: a JSONL line that is not an object
         if isinstance(exc, DataError) or not isinstance(exc, parsing):
@@ -385,6 +387,9 @@ def _head(file: Path, compression: str | None, size: int = HEAD_SIZE) -> bytes |
         with opener(file, "rb") as handle:
             return handle.read(size).removeprefix(b"\xef\xbb\xbf")
     except Exception as exc:
+        if compression == "zip" and isinstance(exc, RuntimeError) and "encrypted" in str(exc):
+            raise DataError(f"{file} is an encrypted zip archive; unzip it (with its password) and give the file "
+                            "inside") from None
         _raise_if_damaged(exc, file, compression)
         raise
 
@@ -502,19 +507,20 @@ def _without_implicit_index(reader, file: Path, separator: str, chunksize: int |
     return checked(reader) if chunksize is None else map(checked, reader)
 
 
-def _check_no_tabs(chunk, file: Path, before: int, compression: str | None = None) -> None:
-    """Refuse a TSV value that holds a tab and a line break where the file's quotes are not all well formed: a
-    quote that opens a value and is never closed (``"Hello there<TAB>neg``) makes the reader join the following
-    rows into it, silently, up to a later quote, which then stands inside a value (``He said "hi``). A value
-    quoted as pandas and ``predict --output x.tsv`` write it (its quotes doubled) may hold tabs and line breaks."""
-    for name in chunk.columns:  # every column is read as text
-        text = chunk[name]
-        joined = (text.str.contains("\t", regex=False) & text.str.contains("\n", regex=False)).fillna(False)
-        joined = joined.to_numpy(dtype=bool)
-        if joined.any() and not _quotes_well_formed(file, compression, *_version_of(file)):
-            row = before + int(joined.argmax()) + 1
-            raise DataError(f"{file}: data row {row} holds a tab inside column {name!r}: a value that starts with a "
-                            "quote (\") whose closing quote is missing joins the rows after it; close or remove the quote")
+def _check_quotes(file: Path, compression: str | None, separator: str) -> None:
+    """Refuse a CSV or TSV table whose quotes are not all well formed: a quote that opens a value and is never
+    closed (``"Hello there,neg``) makes pandas join the rows after it into that value, silently, up to a later
+    quote; and one that closes a value before its end (``"Great" said nobody``) is dropped, the text changed.
+    A value quoted as pandas and ``predict --output`` write it (its quotes doubled) may hold anything."""
+    bad = _first_bad_quote(file, compression, separator, *_version_of(file))
+    if bad is not None:
+        if compression is not None:  # a damaged compressed file reads as garbage: that is what to say
+            _check_decompresses(file, compression)
+        kind = "tsv" if separator == "\t" else "csv"
+        raise DataError(f"cannot parse {file}: the value that starts with a quote (\") on line {bad} does not end with "
+                        "one before the next separator or line end, so the reader would change the text or join rows "
+                        f"into it; close or remove the quote, or {_QUOTE_ADVICE[kind]}, its own quotes doubled "
+                        '("""Great"" said nobody")')
 
 
 def _version_of(file: Path) -> tuple[int, int]:
@@ -524,22 +530,27 @@ def _version_of(file: Path) -> tuple[int, int]:
 
 
 @functools.lru_cache(maxsize=8)
-def _quotes_well_formed(file: Path, compression: str | None, modified: int, size: int) -> bool:
-    """Whether every quote of a TSV file opens a value, closes it (before a tab or the line's end) or is doubled
-    inside it, as the csv module's strict reading demands (read once per version of a file: ``modified``,
-    ``size``)."""
+def _first_bad_quote(file: Path, compression: str | None, separator: str, modified: int, size: int) -> int | None:
+    """The line on which the first value starts whose quotes the csv module's strict reading refuses (a quote
+    that opens a value must close it, before a separator or the line's end, or be doubled inside it); None
+    when all are well formed, or when the file cannot be read as UTF-8 text (said by the reader). Read once
+    per version of a file (``modified``, ``size``)."""
     import csv
 
     opener = _opener(compression)
-    if opener is None:
-        return False
+    if opener is None:  # .zst, .zip: pandas alone reads them
+        return None
     try:
         with opener(file, "rt", encoding="utf-8-sig", newline="") as handle:
-            for _ in csv.reader(handle, delimiter="\t", strict=True):
-                pass
-    except (csv.Error, UnicodeDecodeError, OSError):
-        return False
-    return True
+            reader = csv.reader(handle, delimiter=separator, strict=True)
+            start = 1
+            for _ in reader:
+                start = reader.line_num + 1
+    except csv.Error:
+        return start
+    except Exception:  # not UTF-8, a damaged compressed file: said by the reader, in its words
+        return None
+    return None
 
 
 def _check_not_compressed(file: Path) -> None:
@@ -572,9 +583,16 @@ def _check_text(file: Path, head: bytes | None) -> None:
     mark (every other byte of English text is 0) or a binary file, which a reader would otherwise misread column
     by column."""
     if head and head.count(b"\0") > len(head) // 4:
-        encoding = "utf-16" if head[:2] in (b"\xff\xfe", b"\xfe\xff") else "utf-16le"  # by its byte-order mark
-        raise DataError(f"{file} is not UTF-8 text (a quarter or more of its first bytes are NUL: UTF-16 text, or not "
-                        f"text at all); re-encode text, {reencode_hint(encoding)}")
+        encoding = _bom_encoding(head) or "utf-16le"  # UTF-16 with no byte-order mark: every other byte is NUL
+        raise DataError(f"{file} is not UTF-8 text (a quarter or more of its first bytes are NUL: {encoding.upper()} "
+                        f"text, or not text at all); re-encode text, {reencode_hint(encoding)}")
+
+
+def _bom_encoding(start: bytes) -> str | None:
+    """UTF-32 or UTF-16 by the byte-order mark at ``start`` (UTF-32's little-endian one begins as UTF-16's does)."""
+    if start[:4] in (b"\xff\xfe\x00\x00", b"\x00\x00\xfe\xff"):
+        return "utf-32"
+    return "utf-16" if start[:2] in (b"\xff\xfe", b"\xfe\xff") else None
 
 
 def _parquet_chunks(file: Path, columns, chunksize, compression: str | None = None):
@@ -657,10 +675,10 @@ def not_utf8_error(file: Path) -> DataError:
 
 
 def _encoding_guess(file: Path) -> str:
-    """The encoding to name in advice on a file that is not UTF-8: UTF-16 by its byte-order mark, else latin1."""
+    """The encoding to name in advice on a file that is not UTF-8: UTF-32 or UTF-16 by its byte-order mark, else
+    latin1."""
     with open(file, "rb") as handle:
-        start = handle.read(2)
-    return "utf-16" if start in (b"\xff\xfe", b"\xfe\xff") else "latin1"
+        return _bom_encoding(handle.read(4)) or "latin1"
 
 
 COLUMN_OPTIONS = ("--text-column", "--label-column")  # by position in the requested columns
@@ -842,6 +860,8 @@ def existing_file(path: str | Path) -> Path:
         raise DataError(f"file {file} does not exist; check the path")
     if file.is_dir():
         raise DataError(f"{file} is a directory; give a data file")
+    if not file.is_file():  # a named pipe or a device: read once, it cannot be sniffed and then read again
+        raise DataError(f"{file} is not a regular file (a pipe or a device); write its content to a file and give that")
     return file
 
 

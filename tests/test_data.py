@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import bz2
 import gzip
+import os
 import lzma
 import sys
 
@@ -69,7 +70,7 @@ def test_a_tab_separated_file_named_csv_reads_as_a_table(tmp_path):
     assert read_labelled(path) == (FRAME.text.tolist(), [1, 0, 1, 0])
     bad = tmp_path / "bad.csv"  # a quote never closed joins rows, up to a stray one: checked as in a .tsv file
     bad.write_text('text\tlabel\n"Hello there\tneg\nHe said "hi\tpos\nfine\tneg\n', encoding="utf-8")
-    with pytest.raises(DataError, match="data row 1 holds a tab inside column 'text': a value that starts with a quote"):
+    with pytest.raises(DataError, match=r"the value that starts with a quote \(\"\) on line 2 does not end with one"):
         read_labelled(bad)
 
 
@@ -170,10 +171,29 @@ def test_a_json_object_of_columns_is_refused_with_what_to_write(tmp_path):
 def test_a_tsv_quote_that_is_never_closed_is_refused_not_joined_rows(tmp_path):
     path = tmp_path / "d.tsv"
     path.write_text('text\tlabel\nfine\tpos\n"Hello there\tneg\nHe said "hi\tpos\nbad one\tneg\n')
-    with pytest.raises(DataError, match="data row 2 holds a tab inside column 'text'.*quote"):
+    with pytest.raises(DataError, match="quote .* on line 3 does not end with one.*close or remove the quote"):
         read_labelled(path)
     path.write_text('text\tlabel\n"He said ""hi"""\tpos\n"a, b"\tneg\n')  # quoted as pandas writes it
     assert read_labelled(path) == (['He said "hi"', "a, b"], ["pos", "neg"])
+
+
+@pytest.mark.parametrize("suffix", ["csv", "tsv", "csv.gz"])
+def test_a_quote_that_would_change_the_text_or_join_rows_is_refused(tmp_path, suffix):
+    import gzip
+
+    sep = "\t" if suffix == "tsv" else ","
+    rows = ["text" + sep + "label", '"Loved it' + sep + "positive"] + [f"film {i}{sep}negative" for i in range(8)]
+    rows += ['He said "wow"' + sep + "positive", "great" + sep + "positive"]  # a later quote closes the first
+    path = tmp_path / f"d.{suffix}"
+    write = (lambda text: path.write_bytes(gzip.compress(text.encode()))) if suffix.endswith(".gz") else path.write_text
+    write("\n".join(rows) + "\n")
+    with pytest.raises(DataError, match="quote .* on line 2 does not end with one"):
+        read_labelled(path)  # pandas read 2 texts of the 11
+    write("text" + sep + "label\nfine" + sep + "neg\n" + '"Great" said nobody' + sep + "negative\n")
+    with pytest.raises(DataError, match=r"on line 3 .*\"\"\"Great\"\" said nobody\""):
+        read_labelled(path)  # pandas read "Great said nobody"
+    write("text" + sep + "label\n" + '"He said ""Great"" - nobody, ever"' + sep + 'negative\nHe said "hi"' + sep + "pos\n")
+    assert read_labelled(path) == (['He said "Great" - nobody, ever', 'He said "hi"'], ["negative", "pos"])
 
 
 @pytest.mark.parametrize("suffix", ["tsv", "tsv.gz"])
@@ -884,3 +904,34 @@ def test_a_header_row_longer_than_the_first_bytes_read_is_read_whole(tmp_path, s
     path.write_text(bom + "\n".join(separator.join(row) for row in rows) + "\n", encoding="utf-8")
     assert len(separator.join(names)) > 4096
     assert read_labelled(path) == (["good film", "bad film"], ["pos", "neg"])
+
+
+def test_an_encrypted_zip_is_said_so(tmp_path):
+    import zipfile
+
+    path = tmp_path / "d.csv.zip"
+    with zipfile.ZipFile(path, "w") as archive:
+        archive.writestr("d.csv", "text,label\ngood,positive\n")
+    data = bytearray(path.read_bytes())  # mark the member encrypted (bit 0 of its flags), as zip -P does
+    for signature, flags_at in ((b"PK\x03\x04", 6), (b"PK\x01\x02", 8)):
+        at = data.index(signature) + flags_at
+        data[at] |= 1
+    path.write_bytes(bytes(data))
+    with pytest.raises(DataError, match="d.csv.zip is an encrypted zip archive; unzip it"):
+        read_labelled(path)
+
+
+def test_a_named_pipe_is_no_data_file(tmp_path):
+    if not hasattr(os, "mkfifo"):
+        pytest.skip("no named pipes here")
+    pipe = tmp_path / "p.csv"
+    os.mkfifo(pipe)
+    with pytest.raises(DataError, match="p.csv is not a regular file .*write its content to a file"):
+        read_labelled(pipe)  # was "is empty" (a pipe's size is 0), and it must not block on the pipe
+
+
+def test_a_utf32_file_gets_the_utf32_advice(tmp_path):
+    path = tmp_path / "u.csv"
+    path.write_bytes("text,label\ngood,positive\n".encode("utf-32"))
+    with pytest.raises(DataError, match="utf-32"):
+        read_labelled(path)
