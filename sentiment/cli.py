@@ -626,6 +626,9 @@ def _stdin_batches(command: str, blanks: list[int], size: int = 1000) -> Iterato
     pending: list[int] = []  # blank lines not yet followed by a text (trailing ones shift no output line)
     if sys.stdin is None:  # started with stdin closed (<&-)
         _fail(f"stdin is closed; pipe the texts in (cat texts.txt | sentiment {command} -) or give them as arguments")
+    if hasattr(sys.stdin, "reconfigure"):  # a line ends at "\r" too (old Mac files), as in the tables read
+        with contextlib.suppress(OSError, ValueError, io.UnsupportedOperation):
+            sys.stdin.reconfigure(newline=None)
     try:
         for n, line in enumerate(sys.stdin):
             line = line.rstrip("\r\n")

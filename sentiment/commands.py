@@ -18,7 +18,7 @@ import numpy as np
 from .checks import (LABEL_SETS, check_fraction, check_label_sets, check_labels, check_seed, is_multi_label,
                      is_pandas_na, label_spelling_note)
 from .cleaning import Cleaner
-from .data import (LABEL_SEPARATOR, csv_quoting, existing_file, holds_sst_trees, iter_table, missing_columns,
+from .data import (LABEL_SEPARATOR, column_list, csv_quoting, existing_file, holds_sst_trees, iter_table, missing_columns,
                    read_labelled, read_weights, table_format, text_values, whole_number)
 from .errors import (AbsentLabelWarning, ConfigError, DataError, LabelSpellingWarning, MissingColumnsError, ModelFileError,
                      SeparatorError, TuningWarning, UngroupedLabelError, UnknownLabelsError, counted, refuse_flags,
@@ -258,8 +258,13 @@ def _read_dev(dev, data, labels: list, text_column: str, label_column: str, labe
     if dev_binary and not binary:
         log(f"note: --dev {Path(dev).name} holds SST trees and the training data two classes, so the trees are "
             "read as SST-2 (neutral dropped, 0-1 negative, 3-4 positive)")
-    dev_texts, dev_labels = read_labelled(dev, text_column, label_column, separator=label_sep, binary=dev_binary,
-                                          every_sentence=True)
+    try:
+        dev_texts, dev_labels = read_labelled(dev, text_column, label_column, separator=label_sep, binary=dev_binary,
+                                              every_sentence=True)
+    except MissingColumnsError as exc:  # --text-column / --label-column name the columns of both files
+        raise DataError(f"--dev {Path(dev).name} has no column {', '.join(map(repr, exc.missing))}; its columns are: "
+                        f"{column_list(exc.present)}; the --text-column and --label-column of the training file name "
+                        "the dev file's too: rename its columns to match") from None
     named = _tree_code_names({str(v) for v in _label_values(labels)}, dev_binary) if dev_trees and not label_names else None
     if named:  # trees' codes beside named labels, as evaluate reads them
         dev_labels = _renamed(dev_labels, named)
@@ -660,6 +665,8 @@ def evaluate_file(data: str | Path, model: str | Path | None = None, *, text_col
         from .aspects import evaluate_aspects
 
         return pipe, evaluate_aspects(data, pipe, progress=progress)
+    if grouping is not None:  # as predict refuses it: a grouping that groups nothing would be a silent no-op
+        _check_grouping(pipe, grouping, aspect_model=False)
     columns = model_columns(pipe)
     if separator is not None and not pipe.multi_label_:
         raise ConfigError("--label-sep splits several labels per text, and this model gives one; leave it out")

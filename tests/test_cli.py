@@ -97,6 +97,16 @@ def test_fit_json_keeps_its_notes_on_stderr(files, tmp_path):
     assert result.stderr.splitlines() == ["note: --dev is the training file, so the dev figures are figures on training data"]
 
 
+def test_a_dev_file_with_other_column_names_is_told_to_rename_them(files, tmp_path):
+    dev = tmp_path / "dev.csv"
+    files["dev_frame"].rename(columns={"stars": "sentiment"}).to_csv(dev, index=False)
+    assert_error(invoke("fit", files["train"], "--dev", dev, "--text-column", "review", "--label-column", "stars",
+                        "--out", tmp_path / "m"),
+                 r"--dev dev.csv has no column 'stars'; its columns are: id, review, sentiment, source; the --text-column and "
+                 r"--label-column of the training file name the dev file's too: rename its columns to match")
+    assert not (tmp_path / "m").exists()
+
+
 def test_fit_notes_labels_spelt_two_ways_once(tmp_path, binary):
     path = tmp_path / "train.csv"
     labels = ["Pos" if i % 5 == 0 and y == "pos" else y for i, y in enumerate(binary.train_labels)]
@@ -927,6 +937,12 @@ def test_predict_stdin_drops_windows_line_ends(model):
     assert [r["text"] for r in json.loads(result.stdout)] == ["good one", "bad one"]
     result = invoke("predict", "--model", out, "--json", "-", input="\ufeffgood one\n")  # a byte-order mark
     assert [r["text"] for r in json.loads(result.stdout)] == ["good one"]
+    import subprocess
+    import sys
+
+    code = f"import sys; from sentiment.cli import main; sys.argv = ['sentiment', 'predict', '--model', {str(out)!r}, '--json', '-']; main()"
+    done = subprocess.run([sys.executable, "-c", code], input=b"good one\rbad one\r", capture_output=True, timeout=120)
+    assert [r["text"] for r in json.loads(done.stdout)] == ["good one", "bad one"]  # old Mac line ends, a real stdin
 
 
 def test_predict_empty_stdin(model):

@@ -657,6 +657,10 @@ def test_cli_predict_grouping(cli_model, files, tmp_path):
     assert_error(invoke("predict", "--model", out, "--grouping", "plutchik", "good"), "unknown grouping 'plutchik'")
     assert_error(invoke("predict", "--model", polarity, "--grouping", "sentiment", "good"),
                  r"labels \(negative, positive\) are its groups already; leave it out")
+    labelled = tmp_path / "labelled.csv"
+    labelled.write_text("text,label\ngood,positive\nbad,negative\n", encoding="utf-8")
+    assert_error(invoke("evaluate", labelled, "--model", polarity, "--grouping", "sentiment"),
+                 r"labels \(negative, positive\) are its groups already; leave it out")  # as predict: no silent no-op
     grouped = tmp_path / "grouped"
     assert_ok(invoke("fit", files["train"], "--label-column", "labels", "--multi-label", "--grouping", "ekman",
                      "--out", grouped))
