@@ -894,6 +894,7 @@ def ensemble(
     tune: Optional[Path] = _path_option(
         None, help="Models with several labels per text: tune each label's threshold on this labelled file "
                    "(held-out training data, not the data you evaluate on)."),
+    as_json: bool = typer.Option(False, "--json", help="Print what was saved as one JSON object (model, members, weights, labels; with several labels per text, thresholds and where they come from)."),
 ):
     """Combine trained models into one that averages their class probabilities.
 
@@ -915,7 +916,13 @@ def ensemble(
             parsed = [float(w) for w in weights.split(",")]
         except ValueError:
             _fail(f"--weights takes numbers separated by commas, e.g. 2,1; got {weights!r}")
-    _, thresholds = ensemble_models(models, out, weights=parsed, tune=tune)
+    saved, thresholds = ensemble_models(models, out, weights=parsed, tune=tune)
+    if as_json:
+        _print_json({"model": str(out), "members": [str(m) for m in models], "weights": saved.weights,
+                     "labels": [str(name) for name in saved.label_names_],
+                     **({"thresholds": dict(zip(map(str, saved.label_names_), saved.thresholds_.tolist())),
+                         "thresholds_from": thresholds} if saved.multi_label_ else {})})
+        return
     _echo(f"saved an ensemble of {len(models)} models to {_field(out)}" + (f"; thresholds: {thresholds}" if thresholds else ""))
 
 
@@ -925,6 +932,7 @@ def export(
     model: Path = _path_argument(..., metavar="MODEL", help="Directory of a trained mlp or lstm model."),
     out: Path = _path_option(..., help="File to write: a .onnx file for onnx, a .pt (.pth, .ts) file for torchscript."),
     format_: Optional[str] = typer.Option(None, "--format", help="torchscript or onnx (needs the onnx package); default: the one the --out suffix names."),
+    as_json: bool = typer.Option(False, "--json", help="Print what was written as one JSON object (model, out, format)."),
 ):
     """Export the network of a trained PyTorch model (mlp, lstm) to ONNX or TorchScript.
 
@@ -937,10 +945,13 @@ def export(
       sentiment export mlp-model --out mlp.pt
       sentiment export lstm-model --out lstm.onnx
     """
-    from .export import export_model
+    from .export import export_format, export_model
     from .pipeline import load
 
     path = export_model(load(model), out, format_.strip().lower() if format_ else None)
+    if as_json:
+        _print_json({"model": str(model), "out": str(path), "format": export_format(path)})
+        return
     _echo(f"wrote {_field(path)}")
 
 

@@ -40,6 +40,11 @@ def input_names(model) -> list[str]:
     return ["indices", "offsets", "weights"] if model.net_.config.sparse_input else ["features"]
 
 
+def export_format(path: str | os.PathLike) -> str | None:
+    """The export format that the suffix of ``path`` names ("torchscript", "onnx"), or None."""
+    return next((name for name, suffixes in SUFFIXES.items() if Path(path).suffix.lower() in suffixes), None)
+
+
 def export_model(pipeline, path: str | os.PathLike, fmt: str | None = None) -> Path:
     """Write the network of ``pipeline`` (a fitted ``mlp`` or ``lstm`` pipeline) to ``path`` in ``fmt``.
 
@@ -62,7 +67,7 @@ def export_model(pipeline, path: str | os.PathLike, fmt: str | None = None) -> P
         raise ConfigError(f"{target} is a suffix without a name; give the output (--out) a file name, e.g. "
                           f"{target.with_name('model' + named).name}")
     if fmt is None:
-        fmt = next((name for name, suffixes in SUFFIXES.items() if target.suffix.lower() in suffixes), None)
+        fmt = export_format(target)
         if fmt is None:
             raise ConfigError(f"{target}: the suffix names no export format; give a .pt file (torchscript) "
                               f"or a .onnx file (onnx), e.g. {target.with_suffix('.pt').name}")

@@ -708,6 +708,10 @@ def test_cli_ensemble_of_multi_label_models(cli_model, files, tmp_path):
     result = invoke("ensemble", out, second, "--tune", files["dev"], "--out", tmp_path / "mean")
     assert_ok(result)
     assert "thresholds: tuned on dev.csv" in result.stdout and "rough" not in result.stdout
+    as_json = json.loads(invoke("ensemble", out, second, "--tune", files["dev"], "--out", tmp_path / "mean2", "--json").stdout)
+    assert as_json["thresholds_from"].startswith("tuned on dev.csv")
+    assert as_json["thresholds"] == dict(zip(sentiment.load(tmp_path / "mean").label_names_,
+                                             json.loads((tmp_path / "mean" / "config.json").read_text())["thresholds"]))
     assert "learnt from a file" not in result.stdout
     described = json.loads(invoke("info", tmp_path / "mean", "--json").stdout)
     assert described["data"] == {"tune": "dev.csv", "n_tune": len(pd.read_csv(files["dev"]))}

@@ -286,6 +286,11 @@ def test_cli_ensemble_then_evaluate(members, binary, tmp_path):
     b.save(tmp_path / "b")
     result = runner.invoke(app, ["ensemble", str(tmp_path / "a"), str(tmp_path / "b"), "--out", str(tmp_path / "e")])
     assert result.exit_code == 0, result.output
+    result = runner.invoke(app, ["ensemble", str(tmp_path / "a"), str(tmp_path / "b"), "--weights", "2,1", "--out",
+                                 str(tmp_path / "w"), "--json"])
+    assert result.exit_code == 0, result.output
+    assert json.loads(result.stdout) == {"model": str(tmp_path / "w"), "members": [str(tmp_path / "a"), str(tmp_path / "b")],
+                                         "weights": [2.0, 1.0], "labels": [str(n) for n in a.label_names_]}
     dev = pd.DataFrame({"text": binary.dev_texts, "label": binary.dev_labels})
     dev.to_csv(tmp_path / "dev.csv", index=False)
     result = runner.invoke(app, ["evaluate", str(tmp_path / "dev.csv"), "--model", str(tmp_path / "e"), "--json"])

@@ -543,6 +543,9 @@ def test_export_takes_its_format_from_the_suffix(mlp_pipe, data, tmp_path):
     inputs = mlp_pipe.model_.torch_inputs(mlp_pipe.vectorizer_.transform(mlp_pipe.cleaner_.tokens_of(data[2][:5])))
     np.testing.assert_allclose(torch.jit.load(str(tmp_path / "m.pt"))(*inputs).numpy(),
                                mlp_pipe.predict_proba(data[2][:5]), atol=1e-5)
+    result = CliRunner().invoke(app, ["export", str(tmp_path / "m"), "--out", str(tmp_path / "n.ts"), "--json"])
+    assert result.exit_code == 0, result.output
+    assert json.loads(result.stdout) == {"model": str(tmp_path / "m"), "out": str(tmp_path / "n.ts"), "format": "torchscript"}
     with pytest.raises(ConfigError, match=r"the suffix names no export format; give a .pt file .*, e.g. m.pt$"):
         export_model(mlp_pipe, tmp_path / "m.bin")
     for name, example in ((".onnx", "model.onnx"), (".PT", "model.pt")):  # a suffix alone is no file name
