@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import contextlib
 import functools
+import io
 import re
 from pathlib import Path
 from typing import Iterator, NamedTuple, Sequence
@@ -244,9 +245,6 @@ def iter_table(path: str | Path, columns: Sequence[str] | None, fmt: str | None 
         raise DataError(f"reading {file.name} needs the package zstandard (pip install zstandard), or decompress "
                         f"it first (zstd -d {file})") from None
     except Exception as exc:
-        if compression == "zip" and isinstance(exc, RuntimeError) and "encrypted" in str(exc):
-            raise DataError(f"{file} is an encrypted zip archive; unzip it (with its password) and give the file "
-                            "inside") from None
         _raise_if_damaged(exc, file, compression)
         parsing = (pd.errors.ParserError, ValueError, TypeError, OSError)  # TypeError: a JSONL line that is not an object
         if isinstance(exc, DataError) or not isinstance(exc, parsing):
@@ -387,9 +385,6 @@ def _head(file: Path, compression: str | None, size: int = HEAD_SIZE) -> bytes |
         with opener(file, "rb") as handle:
             return handle.read(size).removeprefix(b"\xef\xbb\xbf")
     except Exception as exc:
-        if compression == "zip" and isinstance(exc, RuntimeError) and "encrypted" in str(exc):
-            raise DataError(f"{file} is an encrypted zip archive; unzip it (with its password) and give the file "
-                            "inside") from None
         _raise_if_damaged(exc, file, compression)
         raise
 
@@ -408,7 +403,11 @@ def _check_decompresses(file: Path, compression: str | None) -> None:
 
 
 def _raise_if_damaged(exc: BaseException, file: Path, compression: str | None) -> None:
-    """Raise :func:`_cannot_decompress` if ``exc``, raised while ``file`` was read, says it does not decompress."""
+    """Raise :func:`_cannot_decompress` if ``exc``, raised while ``file`` was read, says it does not decompress
+    (or a DataError if it says the zip archive is encrypted)."""
+    if compression == "zip" and isinstance(exc, RuntimeError) and "encrypted" in str(exc):
+        raise DataError(f"{file} is an encrypted zip archive; unzip it (with its password) and give the file "
+                        "inside") from None
     if _decompression_failed(exc, compression):
         raise _cannot_decompress(file, exc) from None
 
@@ -537,20 +536,46 @@ def _first_bad_quote(file: Path, compression: str | None, separator: str, modifi
     per version of a file (``modified``, ``size``)."""
     import csv
 
-    opener = _opener(compression)
-    if opener is None:  # .zst, .zip: pandas alone reads them
-        return None
+    limit = csv.field_size_limit()
+    start = 1
     try:
-        with opener(file, "rt", encoding="utf-8-sig", newline="") as handle:
+        csv.field_size_limit(2**31 - 1)  # a value may be as long as pandas reads one (the default: 131,072 characters)
+        with _text_stream(file, compression) as handle:
+            if handle is None:  # .zst: pandas alone reads it
+                return None
             reader = csv.reader(handle, delimiter=separator, strict=True)
-            start = 1
             for _ in reader:
                 start = reader.line_num + 1
     except csv.Error:
         return start
     except Exception:  # not UTF-8, a damaged compressed file: said by the reader, in its words
         return None
+    finally:
+        csv.field_size_limit(limit)
     return None
+
+
+@contextlib.contextmanager
+def _text_stream(file: Path, compression: str | None):
+    """The (decompressed) UTF-8 text of ``file`` as a stream for the csv module (None for a compression read
+    only through pandas); a zip archive's one member, as pandas reads it."""
+    if compression == "zip":
+        import zipfile
+
+        with zipfile.ZipFile(file) as archive:
+            members = [name for name in archive.namelist() if not name.endswith("/")]
+            if len(members) != 1:  # pandas says what is wrong
+                yield None
+                return
+            with archive.open(members[0]) as raw, io.TextIOWrapper(raw, encoding="utf-8-sig", newline="") as handle:
+                yield handle
+        return
+    opener = _opener(compression)
+    if opener is None:
+        yield None
+        return
+    with opener(file, "rt", encoding="utf-8-sig", newline="") as handle:
+        yield handle
 
 
 def _check_not_compressed(file: Path) -> None:

@@ -27,6 +27,7 @@ import hashlib
 import json
 import os
 import re
+import shlex
 import shutil
 import stat
 import sys
@@ -480,7 +481,7 @@ def _outside_this_package() -> int:
     return level
 
 
-def column_names(columns) -> bool:
+def valid_columns(columns) -> bool:
     """Whether ``columns`` is what a config's ``columns`` entry must be: a dict of non-empty strings."""
     return isinstance(columns, dict) and all(isinstance(v, str) and v for v in columns.values())
 
@@ -491,7 +492,7 @@ def check_columns(config: dict, path: str | os.PathLike) -> None:
     if "columns" not in config:
         return
     columns = config["columns"]
-    if not column_names(columns):
+    if not valid_columns(columns):
         raise ModelFileError(f'{Path(path) / CONFIG} is damaged: its "columns" entry is {columns!r}, not the names '
                              "of the text and label columns; restore the model or train it again")
 
@@ -511,7 +512,7 @@ def unreadable(path, exc: PermissionError) -> ModelFileError:
     """The error for a model directory (or a file of it) that this user may not read or search."""
     where = exc.filename or path
     return ModelFileError(f"cannot read {where}: permission denied; make the model's files readable for you "
-                          f"(e.g. chmod -R u+rX {path}) or copy them where you can")
+                          f"(e.g. chmod -R u+rX {shlex.quote(os.fspath(path))}) or copy them where you can")
 
 
 def _read_model(root: Path) -> tuple[dict, dict[str, tuple[dict, dict[str, np.ndarray]]]]:
@@ -809,6 +810,6 @@ def check_extra(extra: dict | None) -> None:
     except (TypeError, ValueError) as exc:
         raise ConfigError(f"extra must hold JSON values only (dicts, lists, strings, finite numbers, booleans, None): "
                           f"{exc}") from None
-    if "columns" in extra and not column_names(extra["columns"]):  # else the model saved would not load
+    if "columns" in extra and not valid_columns(extra["columns"]):  # else the model saved would not load
         raise ConfigError(f'extra["columns"] must be a dict of non-empty strings (the names of the text and label '
                           f"columns, e.g. {{'text': 'review', 'label': 'stars'}}), not {extra['columns']!r}")

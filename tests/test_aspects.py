@@ -465,6 +465,7 @@ def test_emoji_entities_and_invisible_characters_are_no_edge_of_a_term():
     ("The currys (masaman, green, red) were hot.", "currys (masaman, green, red)", "currys (masaman, green, red)"),
     ('A 15" screen.', '15"', '15"'),  # an inch mark
     ("The maitre d' was rude.", "maitre d'", "maitre d'"),  # an apostrophe
+    ("The maitre d’ was rude.", "maitre d’", "maitre d’"),  # a typed one
     ('Only " here.', '"', None),
 ])
 def test_unmatched_quotes_and_brackets_are_no_edge_of_a_term(text, marked, term):
@@ -587,6 +588,19 @@ def test_a_named_term_is_found_however_the_text_writes_its_characters(text, term
 
     start = text.index(written)
     assert locate_terms([text], [term]) == [[{"term": written, "from": start, "to": start + len(written)}]]
+
+
+def test_a_named_word_has_one_pattern_unless_typed_decomposed():
+    import re as regex
+
+    from sentiment.aspects.pipeline import _either_form, locate_terms
+
+    # a word NFC leaves alone gets one branch: two that match the same text made a failed match of many such
+    # words backtrack through 2**words combinations
+    for word in ("a-b", "chef's", "9.99", "café"):
+        assert not _either_form(word).startswith("(?:" + regex.escape(word) + "|")
+    assert _either_form("cafe\u0301").startswith("(?:" + regex.escape("cafe\u0301") + "|")  # as typed, and composed
+    assert [a["term"] for a in locate_terms(["a café, a cafe\u0301"], ["cafe\u0301"])[0]] == ["café", "cafe\u0301"]
 
 
 def test_other_scripts_words_and_undecodable_characters(tmp_path):

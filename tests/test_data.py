@@ -177,15 +177,27 @@ def test_a_tsv_quote_that_is_never_closed_is_refused_not_joined_rows(tmp_path):
     assert read_labelled(path) == (['He said "hi"', "a, b"], ["pos", "neg"])
 
 
-@pytest.mark.parametrize("suffix", ["csv", "tsv", "csv.gz"])
-def test_a_quote_that_would_change_the_text_or_join_rows_is_refused(tmp_path, suffix):
-    import gzip
+def _writer(path):
+    """A function that writes text to ``path``, compressed as its suffix says (.gz, .zip: one member)."""
+    import zipfile
 
+    if path.suffix == ".gz":
+        return lambda text: path.write_bytes(gzip.compress(text.encode()))
+    if path.suffix == ".zip":
+        def write(text):
+            with zipfile.ZipFile(path, "w") as archive:
+                archive.writestr(path.stem, text)
+        return write
+    return path.write_text
+
+
+@pytest.mark.parametrize("suffix", ["csv", "tsv", "csv.gz", "csv.zip"])
+def test_a_quote_that_would_change_the_text_or_join_rows_is_refused(tmp_path, suffix):
     sep = "\t" if suffix == "tsv" else ","
     rows = ["text" + sep + "label", '"Loved it' + sep + "positive"] + [f"film {i}{sep}negative" for i in range(8)]
     rows += ['He said "wow"' + sep + "positive", "great" + sep + "positive"]  # a later quote closes the first
     path = tmp_path / f"d.{suffix}"
-    write = (lambda text: path.write_bytes(gzip.compress(text.encode()))) if suffix.endswith(".gz") else path.write_text
+    write = _writer(path)
     write("\n".join(rows) + "\n")
     with pytest.raises(DataError, match="quote .* on line 2 does not end with one"):
         read_labelled(path)  # pandas read 2 texts of the 11
@@ -194,6 +206,9 @@ def test_a_quote_that_would_change_the_text_or_join_rows_is_refused(tmp_path, su
         read_labelled(path)  # pandas read "Great said nobody"
     write("text" + sep + "label\n" + '"He said ""Great"" - nobody, ever"' + sep + 'negative\nHe said "hi"' + sep + "pos\n")
     assert read_labelled(path) == (['He said "Great" - nobody, ever', 'He said "hi"'], ["negative", "pos"])
+    long = "word " * 30_000  # longer than the csv module's default field size limit (131,072 characters)
+    write("text" + sep + "label\n" + f'"{long}"' + sep + "pos\n" + long + sep + "neg\n")
+    assert read_labelled(path) == ([long, long], ["pos", "neg"])  # was refused as a quote never closed
 
 
 @pytest.mark.parametrize("suffix", ["tsv", "tsv.gz"])

@@ -158,7 +158,8 @@ def tagged_spans(text: str, tokens, tags: list[str], scores) -> list[dict]:
 
 
 _CLOSER = {'"': '"', "'": "'", "“": "”", "‘": "’", "«": "»", "„": "“", "(": ")", "[": "]", "{": "}"}
-_OPENERS = {"”": "“„", "’": "‘", "»": "«", ")": "(", "]": "[", "}": "{"}  # and '"' (after no digit: 15")
+# (not "’": an apostrophe, as "'" is: "maitre d’"); and '"' after no digit (15" is an inch mark)
+_OPENERS = {"”": "“„", "»": "«", ")": "(", "]": "[", "}": "{"}
 
 
 def _stray_opening(raw: str, rest: str) -> bool:
@@ -168,7 +169,7 @@ def _stray_opening(raw: str, rest: str) -> bool:
 
 def _stray_closing(raw: str, before: str) -> bool:
     """Whether the token ``raw`` is only closing quotes or brackets that the span ``before`` it never opens; an
-    apostrophe ("maitre d'") and an inch mark (a '"' after a digit: '15"') are not such."""
+    apostrophe ("maitre d'", "maitre d’") and an inch mark (a '"' after a digit: '15"') are not such."""
     if raw == '"':
         return '"' not in before and not before.rstrip()[-1:].isdigit()
     return bool(raw) and all(char in _OPENERS and not any(o in before for o in _OPENERS[char]) for char in raw)

@@ -730,7 +730,10 @@ def _either_form(word: str) -> str:
         parts.append(APOSTROPHE if letter in APOSTROPHES else written[0] if len(written) == 1
                      else "(?:" + "|".join(written) + ")")
     either = "".join(parts)
-    return either if either == re.escape(word) else f"(?:{re.escape(word)}|{either})"
+    # the word as typed, where NFC changed it: each letter's forms above match the composed text only (a
+    # word NFC leaves alone matches its own letters there, so a second branch would only add backtracking,
+    # exponential in the words a failed match tries)
+    return either if unicodedata.normalize("NFC", word) == word else f"(?:{re.escape(word)}|{either})"
 
 
 APOSTROPHES = "'" + TYPED_APOSTROPHES  # what the tokenizer reads as an apostrophe (APOSTROPHE: also as an entity)
