@@ -2,27 +2,29 @@
 
 Every step is a field of :class:`Cleaner` and can be switched off. The steps run in this order:
 
-1. ``html``: drop tags (``<br />`` becomes a space) and decode entities (``&amp;`` -> ``&``); then, always, for
+1. ``html``: drop tags (``<br />`` becomes a space) and the content of ``<script>`` and ``<style>`` elements, and
+   decode the entities that end in ";" (``&amp;`` -> ``&``; "fast&not damaged" keeps its "not"); then, always, for
    a non-ASCII text: NFC (decomposed accents composed), other scripts' and typographic punctuation as ASCII
    (``…`` -> ``...``, ``。`` -> ``.``, ``؟`` -> ``?``), lone surrogates as U+FFFD (:func:`plain_text`); then
    ``normalize_unicode`` (off by default): NFKC (``ｇｒｅａｔ`` -> ``great``, ``ﬁ`` -> ``fi``) and drop the
    invisible characters that split words (zero-width space, soft hyphen, direction marks).
 2. ``urls`` / ``mentions`` / ``hashtags``: replace, keep or remove web addresses, ``@user`` and ``#tags``.
 3. ``emoji``: turn emoji and emoticons into words (``😍`` -> ``smiling face with heart eyes``), keep or remove them.
-4. ``repeats``: squeeze characters repeated three or more times to two (``soooo`` -> ``soo``, ``!!!!`` -> ``!!``).
+4. ``repeats``: squeeze characters repeated three or more times to two (``soooo`` -> ``soo``, ``!!!!`` -> ``!!``),
+   whatever their case (``Mmmm`` -> ``Mm``, as ``mmmm`` -> ``mm``).
 5. ``lowercase``; ``missing_apostrophes`` (off by default): read ``dont``, ``isnt``, ``cant`` ... as
    ``don't``, ``isn't``, ``can't``, so that the next steps treat them alike.
 6. tokenize with a fast regular expression (a word keeps its combining marks and inner joiners:
    :mod:`sentiment.marks`), or with spaCy (``tokenizer="spacy"``).
 7. ``lemmatize``: spaCy lookup lemmas (``spacy.blank("en")`` + ``spacy-lookups-data``, works offline).
 8. ``contractions``: expand (``don't`` -> ``do not``, ``it's`` -> ``it 's``).
-9. ``negation``: prefix words after a negation with ``not_`` up to the next ``. , ; : ! ?`` or "but" (a
-    dash, bracket, quote or slash does not end it), so ``"not good"`` gives the feature ``not_good``,
-    which differs from ``good``. A line break, an HTML block tag (``<br>``, ``<p>`` ...) and an emoji or
-    emoticon end the scope too (``negation_scope=2``; models saved before this rule keep
+9. ``negation``: prefix words after a negation with ``not_`` up to the next ``. , ; : ! ?`` (or a run of them:
+    ``...``, ``?!``) or "but" (a dash, bracket, quote or slash does not end it), so ``"not good"`` gives the
+    feature ``not_good``, which differs from ``good``. A line break, an HTML block tag (``<br>``, ``<p>`` ...)
+    and an emoji or emoticon end the scope too (``negation_scope=2``; models saved before this rule keep
     ``negation_scope=1``, under which the scope ran on over them).
-10. ``stopwords``: drop English stop words, never negations (``not``, ``no``, ``never`` ...): after the
-    negation marking, so that "but", a stop word, still ends a scope.
+10. ``stopwords``: drop English stop words, never negating ones (``not``, ``no``, ``never``, ``cant``, ``noone``
+    ...): after the negation marking, so that "but", a stop word, still ends a scope.
 
 >>> Cleaner()("I don't like it :( <br/>Never again!!!!")
 ['i', 'do', 'not', 'not_like', 'not_it', 'frowning', 'face', 'never', 'not_again', '!!']
@@ -39,6 +41,7 @@ import re
 import unicodedata
 from dataclasses import asdict, dataclass, fields
 from functools import cached_property
+from html.entities import html5 as _HTML5
 from typing import Iterable, Iterator
 
 from .checks import check_texts
@@ -59,30 +62,44 @@ HTML_TAG = (r"</?(?P<name>[A-Za-z][A-Za-z0-9]*+(?:[:-][A-Za-z0-9]++)*+)(?:[^\S\n
             r"=[^\S\n]*+(?:\"[^\"<>\n]*+\"|'[^'<>\n]*+'|[^\s\"'<>`]++)?+|(?:" + _BARE_ATTRIBUTES + r")(?![-\w:.])))*"
             r"[^\S\n]*+/?[^\S\n]*+>|<!--(?s:(?!<!--|-->).)*+-->|<!DOCTYPE[^<>\n]*+>|<!\[CDATA\[(?s:(?!<!\[CDATA\[|\]\]>).)*+\]\]>")
 _TAG = re.compile(HTML_TAG.replace(r"[^\S\n]", r"\s").replace(r"<>\n]", "<>]"), re.IGNORECASE)  # here over lines too
+# Entities are decoded where they end in ";" only (named, "&#39;", "&#x27;"), as the aspect tokenizer reads them:
+# html.unescape also decodes HTML's legacy names without one, so "fast&not damaged" lost its "not" (to "¬") and
+# "oven&microwave" became "ovenµwave".
+_ENTITY = re.compile(r"&(?:[A-Za-z]++[0-9]*+|#[0-9]++|#[xX][0-9A-Fa-f]++);")
+# The content of a <script> or <style> element is code, not words: it goes with its tags (case-blind). An opening
+# tag without its closing one keeps what follows as text: a review that names the tag, or a page cut short, keeps
+# its words. Each opening searches on for its closing tag from where the last element ended, and once one finds
+# none no later one of its name can: linear time, also for many unclosed "<script>".
+_RAW_TEXT_OPENING = re.compile(r"<(script|style)(?![-\w:])", re.IGNORECASE)
+_RAW_TEXT_CLOSING = {name: re.compile(rf"</{name}\s*+>", re.IGNORECASE) for name in ("script", "style")}
 # A web address ends before the punctuation that follows it ("see http://x.com, then"), which ends a negation scope.
 # A web address starts with http(s):// or with a www. that ends no word ("Awww...love it" holds none)
 _URL = re.compile(r"(?:https?://|(?<!\w)www\.)[^\s<>\"']*[^\s<>\"'.,;:!?)\]]", re.IGNORECASE)
 _URL_HINT = re.compile("http|www", re.IGNORECASE)  # a quick test before the full pattern
 _MENTION = re.compile(rf"(?<![\w@])@(\w[\w{MARKS}]{{0,49}})")
 _HASHTAG = re.compile(rf"(?<![\w#&])#({WORD})")
-_REPEAT = re.compile(r"(\D)\1\1+")  # digits are left alone: 1000 stays 1000
+# Digits are left alone: 1000 stays 1000. Case-blind, keeping the first two as written: "Mmmm" -> "Mm" reads as
+# "mmmm" -> "mm" (the squeeze runs before lowercasing; it counted "Mmmm" as an "M" and three "m").
+_REPEAT = re.compile(r"((\D)\2)\2+", re.IGNORECASE)
 # ... and an emoji of several code points repeated: a flag (two regional indicators: 🇺🇸), or one with its
 # variation selector (❤️), skin tone (👍🏽), keycap or joined parts (👨‍👩‍👧); at most 10 of them, so that a long run of
 # joined emoji is searched in linear time. A digit's keycap (1️⃣) is a digit: left alone, as 1000 is.
 _REPEATED_EMOJI = re.compile("([\U0001f1e6-\U0001f1ff]{2}|[^\x00-\x7f](?:[\ufe0f\u20e3\U0001f3fb-\U0001f3ff]"
                              "|\u200d[^\x00-\x7f]){1,10})\\1\\1+")
-_TRIPLE = re.compile(r"(.)\1\1", re.DOTALL)  # a quick test (4x faster than _REPEAT's \D) for texts _REPEAT may change
+# a quick test (twice as fast as _REPEAT's \D) for the texts _REPEAT may change
+_TRIPLE = re.compile(r"(.)\1\1", re.DOTALL | re.IGNORECASE)
 # Marks typed for an apostrophe ("isn´t", "haven‘t", "don`t"); the aspect tokenizer reads them as one too.
 TYPED_APOSTROPHES = "’‘`´"
 _APOSTROPHE = re.compile(f"[{TYPED_APOSTROPHES}ʼ׳]")  # ... and the Hebrew geresh, which Hebrew writes in words ("ג׳ירפה")
 # Non-ASCII text, before any other step but HTML: canonical composition (NFC: a decomposed "phở" and the
 # composed one are one word), lone surrogates (from undecodable bytes) as U+FFFD, and the punctuation of
 # other scripts and typography as ASCII, so that it ends a negation scope and makes the same tokens:
-# "…" (phones write it for "..."), CJK "。！？，", Devanagari "।", Arabic "؟،؛".
+# "…" (phones write it for "..."), CJK "。！？，" and their full-width and small forms ("．", "﹒﹗﹖﹐﹑﹔﹕"),
+# Devanagari "।", Arabic "؟،؛", the full stops of Armenian "։", Ethiopic "።" and Myanmar "။".
 _PLAIN = {
-    **dict.fromkeys("’‘´ʼ", "'"), "…": "...", "‥": "..", **dict.fromkeys("。｡।॥۔", "."),
-    **dict.fromkeys("！", "!"), **dict.fromkeys("？؟", "?"), "‼": "!!", "⁇": "??", "⁈": "?!", "⁉": "!?",
-    **dict.fromkeys("，、､،", ","), **dict.fromkeys("；؛", ";"), "：": ":",
+    **dict.fromkeys("’‘´ʼ", "'"), "…": "...", "‥": "..", **dict.fromkeys("。｡．﹒।॥۔։።။", "."),
+    **dict.fromkeys("！﹗", "!"), **dict.fromkeys("？﹖؟", "?"), "‼": "!!", "⁇": "??", "⁈": "?!", "⁉": "!?",
+    **dict.fromkeys("，、､﹐﹑،", ","), **dict.fromkeys("；﹔؛", ";"), **dict.fromkeys("：﹕", ":"),
 }
 _TO_PLAIN = re.compile(f"[{''.join(_PLAIN)}\ud800-\udfff]")  # a scan, then a look-up per match only
 # Canonical ordering sorts a run of combining marks in quadratic time: "Zalgo" runs are cut to 30 marks first
@@ -167,7 +184,13 @@ NEGATION_SCOPES = (1, 2)  # 1: punctuation and "but" only (models saved before n
 #    keeps a short label with what follows its colon ("Food: awful").
 # 10: the aspect models only: their tokenizer takes the Cleaner's apostrophes ("isn´t", "haven‘t", "don`t" and
 #    their HTML entities are one word, as "isn't" is; they were three tokens, and no negation).
-READING_VERSION = 10
+# 11: the Cleaner (and through its squeeze and entities the aspect tokenizer's token texts): entities decode only
+#    with their ";" ("fast&not damaged" keeps "not"); <script> and <style> content goes; stop words keep "cant",
+#    "couldnt", "hasnt", "noone"; a squeeze is case-blind ("Mmmm" as "mmmm"); spaCy's "..", "?!" end a negation
+#    scope; lemmas read "can't" as "can not" (was "ca not"); a kept ":D" stays a face when lowercased (and with
+#    lemmas); "．", "﹒﹗﹖﹐﹑﹔﹕", "։", "።", "။" punctuate as ASCII; the restaurant categories' clauses decode
+#    entities as the Cleaner does.
+READING_VERSION = 11
 # The versions that changed the aspect models' reading only (their tokens, sentences and clauses): a model that
 # reads text with the Cleaner alone (a Pipeline, a TextVectorizer) read every text under them as under the
 # version before, so it is not warned.
@@ -228,18 +251,23 @@ _EMOTICONS = {
 # smile, a frown, a grin, a tongue or a wink ("thanks:)", "hi=(", "wow:D", "10/10:)"; not "Note:Do", nor the ":/"
 # of an address, nor "1:(2+3)"), or to the end of a word or of another heart when it is a heart ("ily<3",
 # "<3<3"; not "5<3"); "):" only after a space or at the start (not the ")" and ":" of "(really!): the"); a
-# heart may have more 3s ("<333").
+# heart may have more 3s ("<333"). A face is found whatever its letter's case: with emoji="keep" the faces are
+# found after lowercasing, which made ":D" a ":" and a "d".
 _EMOTICON = re.compile(
     r"(?:(?<![\w:;=])(?!\):)|(?<=[^\W_])(?=[:;=]-?[()DPp](?![\w/]))|(?:(?<=[^\W\d_])|(?<=<3|33))(?=</?3)"
     r"|(?<!\S)(?=\):))"
     r"((?:" + "|".join(re.escape(e) for e in sorted(_EMOTICONS, key=len, reverse=True)) + r")(?:(?<=<3)3+)?)"
-    r"[)(\]\[]*(?!\w)"
+    r"[)(\]\[]*(?!\w)", re.IGNORECASE
 )
+_EMOTICON_NAMES = {face.lower(): name for face, name in _EMOTICONS.items()}
+# The faces with a letter, in both cases, which spaCy's tokenizer would split (":d" -> ":", "d") when kept
+_LETTER_FACES = sorted({f(face) for face in _EMOTICONS if face[-1].isalpha() for f in (str.lower, str.upper)})
 
 
 def emoticon_name(emoticon: str) -> str:
-    """The name of an emoticon :data:`_EMOTICON` found (its group 1: a heart may have more 3s)."""
-    return _EMOTICONS.get(emoticon) or _EMOTICONS[emoticon[:2]]
+    """The name of an emoticon :data:`_EMOTICON` found (its group 1: a heart may have more 3s; any case)."""
+    face = emoticon.lower()
+    return _EMOTICON_NAMES.get(face) or _EMOTICON_NAMES[face[:2]]
 # Symbols the emoji package counts as emoji that read as no word in a review: dropped, not named ("Nike®")
 _SYMBOLS = frozenset({"®", "©", "™", "®\ufe0f", "©\ufe0f", "™\ufe0f"})
 
@@ -249,6 +277,13 @@ NEGATIONS = frozenset(
 )
 _SCOPE_END = frozenset(".,;:!?") | {"but"}
 _SCOPE_END_OR_BREAK = _SCOPE_END | {_BREAK}
+# A token made only of that punctuation ends a scope too: spaCy keeps "...", "..", "?!" whole, where the regular
+# expression gives "." and "!?" (a mark that a word or number holds, ".5", ends none).
+_CLAUSE_MARKS = frozenset(".,;:!?")
+_CLAUSE_PUNCTUATION = re.compile(r"[.,;:!?]+")
+# Stop words (scikit-learn's list) that negate, written without their apostrophe or space, which NEGATIONS does
+# not hold: stop-word removal keeps them, as it keeps every negation.
+_NEGATING_STOP_WORDS = frozenset({"cant", "couldnt", "hasnt", "noone"})
 
 CHOICES = {
     "urls": ("token", "remove", "keep"),
@@ -274,7 +309,8 @@ class Cleaner:
         ``ter\u200brible`` and ``ter\u200drible`` read as ``terrible``. Off by default so far: the benchmark
         figures and the models saved before it were made without it.
     html : bool
-        Remove HTML tags and decode HTML entities.
+        Remove HTML tags (and the content of ``<script>`` and ``<style>`` elements) and decode the HTML entities
+        that end in ";" (``&amp;``, ``&#39;``; not ``&amp`` or ``&not``, which text writes in words).
     urls, mentions : {"token", "remove", "keep"}
         Replace web addresses / ``@user`` mentions by the token ``xxurl`` / ``xxuser``, remove them, or keep them.
     hashtags : {"word", "remove", "keep"}
@@ -284,7 +320,7 @@ class Cleaner:
     emoji : {"words", "remove", "keep"}
         Emoji and emoticons become their names as words, are removed, or are kept.
     repeats : bool
-        Squeeze a character repeated three or more times to two.
+        Squeeze a character repeated three or more times to two, whatever its case (``Mmmm`` -> ``Mm``).
     contractions : bool
         Expand English contractions (``won't`` -> ``will not``).
     missing_apostrophes : bool
@@ -299,7 +335,7 @@ class Cleaner:
     lemmatize : bool
         Replace tokens by spaCy lookup lemmas.
     stopwords : bool
-        Drop English stop words; negations are never dropped.
+        Drop English stop words; negations (also ``cant``, ``couldnt``, ``hasnt``, ``noone``) are never dropped.
     negation : bool
         Prefix the words in a negation's scope with ``not_``.
     negation_scope : {2, 1}
@@ -379,7 +415,10 @@ class Cleaner:
         HTML block tag and on both sides of an emoji (next to the spaces put there anyway), and for a carriage
         return. The tokens are the same either way: the tokenizers skip line breaks (or give them as _BREAK)."""
         if self.html and ("<" in text or "&" in text):
-            text = _html.unescape(_TAG.sub(_tag_space_or_break if breaks else " ", text))
+            if "<" in text:
+                text = _TAG.sub(_tag_space_or_break if breaks else " ", _without_raw_text(text))
+            if "&" in text:
+                text = decode_entities(text)
         if not text.isascii():
             text = plain_text(text)
         if self.normalize_unicode and not text.isascii():  # after the entities: "ter&shy;rible" hides a word too
@@ -459,8 +498,9 @@ class Cleaner:
                       else t for t in normalized)
             docs = self._spacy.pipe(spaced, batch_size=1000)
             tokenized = [_spacy_tokens(doc, self.lemmatize, breaks, self.emoji == "keep") for doc in docs]
-            if self.tokenizer == "regex":  # lemmas from spaCy, token boundaries from our pattern
-                tokenized = [pattern.findall(" ".join(toks)) for toks in tokenized]
+            if self.tokenizer == "regex":  # lemmas from spaCy, token boundaries from our pattern (a kept face whole)
+                tokenized = [_tokens_keeping_emoji(" ".join(toks), breaks) if self.emoji == "keep"
+                             else pattern.findall(" ".join(toks)) for toks in tokenized]
         elif self.emoji == "keep":
             tokenized = [_tokens_keeping_emoji(t, breaks) for t in normalized]
         else:
@@ -499,7 +539,7 @@ class Cleaner:
             ends = _SCOPE_END_OR_BREAK if marked else _SCOPE_END
             negated = False
             for i, low in enumerate(lows):
-                if low in ends or low[:1] in ("!", "?"):
+                if low in ends or low[:1] in _CLAUSE_MARKS and (low[0] in "!?" or _CLAUSE_PUNCTUATION.fullmatch(low)):
                     negated = False
                 elif low in NEGATIONS or ("'" in low and low.endswith("n't")):
                     negated = True
@@ -518,6 +558,9 @@ class Cleaner:
 
         nlp = spacy.blank("en")
         nlp.max_length = 2**62  # spaCy's limit guards its parser's memory; tokens and lookup lemmas need none
+        if self.emoji == "keep":  # a kept face is one token, also lowercased (spaCy knows ":D", not ":d")
+            for face in _LETTER_FACES:
+                nlp.tokenizer.add_special_case(face, [{"ORTH": face}])
         if self.lemmatize:
             nlp.add_pipe("lemmatizer", config={"mode": "lookup"})
             try:
@@ -532,7 +575,7 @@ class Cleaner:
     def _stopwords(self) -> frozenset[str]:
         from sklearn.feature_extraction.text import ENGLISH_STOP_WORDS
 
-        return frozenset(ENGLISH_STOP_WORDS) - NEGATIONS
+        return frozenset(ENGLISH_STOP_WORDS) - NEGATIONS - _NEGATING_STOP_WORDS
 
     @cached_property
     def _stopwords_and_break(self) -> frozenset[str]:
@@ -549,7 +592,7 @@ def _squeezed(text: str) -> str:
     """``text`` with runs of three or more of a character, or of an emoji of several code points, cut to two."""
     if not text.isascii():
         text = _REPEATED_EMOJI.sub(r"\1\1", text)
-    return _REPEAT.sub(r"\1\1", text) if _TRIPLE.search(text) else text
+    return _REPEAT.sub(r"\1", text) if _TRIPLE.search(text) else text
 
 
 def _spaced(match: re.Match) -> str:
@@ -558,6 +601,39 @@ def _spaced(match: re.Match) -> str:
 
 def _punctuation_spaced(match: re.Match) -> str:
     return _INNER_PUNCTUATION.sub(lambda m: f" {m.group()} ", match.group())
+
+
+def decode_entities(text: str) -> str:
+    """``text`` with its HTML entities that end in ";" decoded (``&amp;`` -> ``&``, ``&#39;`` -> ``'``), as the
+    Cleaner decodes them: not ``&amp`` or ``&not`` without one, which text writes in words ("fast&not damaged")."""
+    return _ENTITY.sub(_entity, text) if "&" in text else text
+
+
+def _entity(match: re.Match) -> str:
+    """The character(s) an HTML entity that ends in ";" stands for; a name HTML does not know stays as written."""
+    entity = match.group()
+    if entity[1] == "#":  # html's rules for a number (none, a surrogate, 0x80-0x9F read as Windows-1252)
+        return _html.unescape(entity)
+    return _HTML5.get(entity[1:], entity)  # with its ";": "&notit;" is no "¬" and "it;"
+
+
+def _without_raw_text(text: str) -> str:
+    """``text`` without its ``<script>`` and ``<style>`` elements (a space for each), see _RAW_TEXT_OPENING."""
+    pieces, position, unclosed = [], 0, set()
+    for opening in _RAW_TEXT_OPENING.finditer(text):
+        name = opening.group(1).lower()
+        if opening.start() < position or name in unclosed:  # inside an element gone, or none can close
+            continue
+        tag = _TAG.match(text, opening.start())
+        if tag is None:  # "<script and the rest" is text
+            continue
+        closing = _RAW_TEXT_CLOSING[name].search(text, tag.end())
+        if closing is None:
+            unclosed.add(name)
+            continue
+        pieces += (text[position:opening.start()], " ")
+        position = closing.end()
+    return "".join(pieces) + text[position:] if pieces else text
 
 
 def _tag_space_or_break(match: re.Match) -> str:
@@ -575,6 +651,10 @@ def _spacy_tokens(doc, lemmatize: bool, breaks: bool = False, emoji_kept: bool =
                 tokens.append(_BREAK)
             continue
         token = t.lemma_ if lemmatize and t.lemma_ else t.text
+        if lemmatize and t.lower_ == "n't" and t.i and doc[t.i - 1].lower_ in _SPLIT_STEMS and tokens:
+            # the lookup lemmas leave "ca" and "wo" of "can't", "won't" (and give "n't" as "not", so the
+            # contractions step never sees the pair): "can not", "will not", as without lemmas
+            tokens[-1] = _SPLIT_STEMS[doc[t.i - 1].lower_]
         if breaks and emoji_kept and (_EMOTICON.fullmatch(t.text) or _holds_emoji(t.text)):
             tokens += (_BREAK, token, _BREAK)
         else:

@@ -74,6 +74,7 @@ def test_a_bare_label_keeps_what_its_colon_introduces(model):
     ("Food was great :) service was slow", ["Food was great", "service was slow"]),
     ("Pasta:!", ["Pasta"]),
     ("We haven&#39;t yet tried the pasta", ["We haven't yet tried the pasta"]),  # an entity is its character
+    ("Arrived fast&not damaged, pasta&amp;wine", ["Arrived fast&not damaged", "pasta&wine"]),  # as the Cleaner reads
     ("The food was not good while the service was great", ["The food was not good", "the service was great"]),
     ("pasta not good" + " " * 60 + "\u2028" + " " * 60 + "waiter great", ["pasta not good", "waiter great"]),
 ])

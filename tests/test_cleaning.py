@@ -615,3 +615,94 @@ def test_the_spacy_tokenizer_splits_a_long_run_without_spaces_at_its_punctuation
     tokens = Cleaner(tokenizer="spacy", negation=False)(f"ok {run}")  # quadratic in such runs, and kept them whole
     assert tokens[:6] == ["ok", "{", '"', "k0", '"', ":"] and "v29" in tokens and max(map(len, tokens)) <= 3
     assert Cleaner(tokenizer="spacy", negation=False)("ok a:b") == ["ok", "a", ":", "b"]  # short ones as spaCy reads them
+
+
+# -- reading version 11 ------------------------------------------------------------------------------
+def test_html_entities_are_decoded_only_with_their_semicolon():
+    # html.unescape also read HTML's legacy names without one: "&not" became "¬", "&micro" "µ", "&no" ...
+    assert clean("arrived fast&not damaged") == ["arrived", "fast", "not", "not_damaged"]
+    assert clean("fast&nothing broken", negation=False) == ["fast", "nothing", "broken"]
+    assert clean("oven&microwave safe") == ["oven", "microwave", "safe"]
+    assert Cleaner(lowercase=False).normalize("a &amp; b &#39;c&#x27; &#X27; caf&eacute; &AMP;") == "a & b 'c' ' café &"
+    assert Cleaner(lowercase=False).normalize("&notit; &APOS; &amp &bogus;") == "&notit; &APOS; &amp &bogus;"  # no "¬it;"
+
+
+@pytest.mark.parametrize("html, tokens", [
+    ('<script>var msg = "terrible";</script>great phone', ["great", "phone"]),
+    ('<SCRIPT type="text/javascript">\nbad()\n</Script >great', ["great"]),
+    ("<style>p { color: red }</style>nice <style media=print>.awful{}</style\n> screen", ["nice", "screen"]),
+    ("<script>a<style>b</style>c</script>ok<style>d</style>fine", ["ok", "fine"]),  # no nesting: code to its end
+    ("I hate the <script> tag", ["i", "hate", "the", "tag"]),  # unclosed: what follows stays text
+    ("<style>x</style> ok <script> stays", ["ok", "stays"]),
+    ("<script and more</script> words", ["script", "and", "more", "words"]),  # no tag opens it
+    ("<scripts>good</scripts>", ["good"]),  # another element
+])
+def test_script_and_style_content_goes_with_its_tags(html, tokens):
+    assert Cleaner(negation=False)(html) == tokens
+
+
+def test_many_unclosed_script_tags_keep_their_text():
+    # each opening searches on for a closing tag once at most (no rescan per opening: linear time)
+    assert Cleaner(negation=False)("<script>a " * 20_000 + "ok") == ["a"] * 20_000 + ["ok"]
+    assert Cleaner(negation=False)("<script>a " * 20_000 + "</script> ok") == ["ok"]
+
+
+def test_html_off_keeps_script_content():
+    assert bare("<script>x</script>", html=False) == ["script", "x", "script"]
+
+
+# Every stop word of scikit-learn's list that negates
+NEGATING_STOP_WORDS = ["cannot", "cant", "couldnt", "hasnt", "neither", "never", "no", "nobody", "none", "noone",
+                       "nor", "not", "nothing", "nowhere", "without"]
+
+
+def test_stopwords_keep_every_stop_word_that_negates():
+    from sklearn.feature_extraction.text import ENGLISH_STOP_WORDS
+
+    assert set(NEGATING_STOP_WORDS) <= ENGLISH_STOP_WORDS  # (so each is one it would drop)
+    for word in NEGATING_STOP_WORDS:
+        assert clean(f"{word} fun", stopwords=True, negation=False, contractions=False) == [word, "fun"]
+    assert clean("I couldnt care less", stopwords=True) == ["couldnt", "care"]
+    assert clean("I couldnt care less", stopwords=True, missing_apostrophes=True) == ["not", "not_care"]
+
+
+@pytest.mark.parametrize("options", [{"lemmatize": True}, {"lemmatize": True, "tokenizer": "spacy"}])
+def test_lemmas_read_the_stem_of_a_negated_verb_as_the_verb(options):
+    # spaCy's lookup lemma of "n't" is "not", so the contractions step never saw "ca" / "wo" before "n't"
+    assert clean("I can't, won't", **options) == ["i", "can", "not", ",", "will", "not"]
+    assert clean("it wo n't work, ai n't, sha n't", **options) == [
+        "it", "will", "not", "not_work", ",", "are", "not", ",", "shall", "not"]  # spaCy's lemma of "ai" was "have"
+    assert clean("I can't", contractions=False, **options) == ["i", "can", "not"]
+    assert clean("I can't", **options) == clean("I can't") == clean("I can not", **options)
+
+
+@pytest.mark.parametrize("tokenizer", ["regex", "spacy"])
+def test_a_kept_face_with_a_letter_is_one_token_when_lowercased(tokenizer):
+    faces = ":D :-D :P :-P :O"
+    assert clean(f"great {faces}", emoji="keep", tokenizer=tokenizer) == ["great", ":d", ":-d", ":p", ":-p", ":o"]
+    assert clean(f"great {faces}", emoji="keep", tokenizer=tokenizer, lowercase=False) == ["great", *faces.split()]
+    assert clean("great :D :)", emoji="keep", tokenizer=tokenizer, lemmatize=True) == ["great", ":d", ":)"]  # lemmas too
+    assert clean("not good :D great", emoji="keep", tokenizer=tokenizer) == ["not", "not_good", ":d", "great"]
+    # letters next to them stay words: no face inside a word
+    assert clean("XD xdxd boxdrop a:d:d", emoji="keep", tokenizer=tokenizer, negation=False)[:3] == ["xd", "xdxd", "boxdrop"]
+
+
+def test_a_face_is_found_and_named_whatever_its_case():
+    assert clean("so good :d", emoji="words") == clean("so good :D") == ["so", "good", "grinning", "face"]
+    assert clean("wow:-d") == clean("wow:-D") == ["wow", "grinning", "face"]
+    assert "face" not in clean("Note:Do it, meet at 10:30 or c:data", negation=False)
+
+
+def test_repeats_are_squeezed_whatever_their_case():
+    assert clean("Mmmm delicious") == clean("mmmm delicious") == ["mm", "delicious"]
+    assert clean("Ooooh") == clean("ooooh") == clean("Ooh") == ["ooh"]
+    assert clean("Mmm") == ["mm"]  # three, one of them a capital
+    assert bare("Mmmm SOOOO sOOOO NOoOo", repeats=True) == ["Mm", "SOO", "sOO", "NOo"]  # the first two as written
+
+
+@pytest.mark.parametrize("mark, ascii", [("\uff0e", "."), ("\ufe52", "."), ("\ufe57", "!"), ("\ufe56", "?"),
+                                         ("\ufe50", ","), ("\ufe51", ","), ("\ufe54", ";"), ("\ufe55", ":"),
+                                         ("\u0589", "."), ("\u1362", "."), ("\u104b", ".")])
+def test_full_width_small_armenian_ethiopic_and_myanmar_stops_punctuate_like_ascii(mark, ascii):
+    assert plain_text(f"good{mark}great") == f"good{ascii}great"
+    assert clean(f"not good{mark}great") == ["not", "not_good", ascii, "great"]

@@ -277,3 +277,23 @@ def test_missing_apostrophes_is_saved_and_an_older_model_loads_without_it(old_mo
     assert loaded.predict_proba(["it isnt good"]).tolist() == loaded.predict_proba(["it isn't good"]).tolist()
     assert "missing_apostrophes" not in json.loads((old_model_dir / CONFIG).read_text())["cleaner"]
     assert sentiment.load(old_model_dir).cleaner_.missing_apostrophes is False
+
+
+RUNS = ["not good... great", "not good.. great", "not good\u2026 great", "not good?! great", "not good!!!! great",
+        "not good;; great", "not good...great"]
+
+
+@pytest.mark.parametrize("path", PATHS)
+@pytest.mark.parametrize("repeats", [True, False])
+def test_a_run_of_punctuation_ends_the_scope_on_every_tokenizer_path(path, repeats):
+    # spaCy keeps "..." (squeezed to ".."), "?!" whole, where the regular expression gives "." or "?!"
+    for negation_scope in (1, 2):
+        cleaner = Cleaner(negation_scope=negation_scope, repeats=repeats, **PATHS[path])
+        for tokens in cleaner.tokens_of(RUNS):
+            assert tokens[0].lower() == "not" and tokens[-1].lower() == "great", tokens
+
+
+def test_mark_negation_ends_the_scope_at_a_run_of_punctuation_only():
+    assert mark_negation(["not", "good", "...", "great"]) == ["not", "not_good", "...", "great"]
+    assert mark_negation(["not", "good", "?!", "great"]) == ["not", "not_good", "?!", "great"]
+    assert mark_negation(["not", "good", ".5", "-", "great"]) == ["not", "not_good", "not_.5", "not_-", "not_great"]

@@ -43,6 +43,8 @@ SAMPLE = [
     "We waited a while, yet the food was great\rnot yet, as though. Simple yet elegant; the best yet! Food: awful",
     "Not good while it lasted, for a long while; haven&#39;t yet: Not <b>yet</b>. At 10:30 :) Wine list: dear\nOk",
     "haven\u2018t, don`t, Don&#8216;t, isn&acute;t, the battery\u00b4s life, \u2018quoted\u2019",
+    "Arrived fast&not damaged, oven&microwave safe &amp; &notit; <script>var msg = 'terrible';</script><STYLE "
+    "type=\"text/css\">p{}</style >Mmmm, Ooooh :D :-D :P :-P XD. I couldnt care less, noone cant <script> stays",
 ]
 OPTIONS = [{}, {"missing_apostrophes": True, "normalize_unicode": True}, {"negation_scope": 1},
            {"lowercase": False, "negation": False, "contractions": False, "urls": "keep", "mentions": "remove",
@@ -50,7 +52,7 @@ OPTIONS = [{}, {"missing_apostrophes": True, "normalize_unicode": True}, {"negat
 # READING_VERSION -> the fingerprint of what the sample reads as under it. A change that alters what the
 # Cleaner or the aspect tokenizer gives for some text raises READING_VERSION (sentiment/cleaning.py) and adds
 # the new fingerprint here, so that models trained before it warn when loaded. (The sample grew with versions 3,
-# 5, 6, 7, 8, 9 and 10, and from 9 it is read into clauses too: each fingerprint is of the sample as it was at its
+# 5, 6, 7, 8, 9, 10 and 11, and from 9 it is read into clauses too: each fingerprint is of the sample as it was at its
 # version.)
 FINGERPRINTS = {2: "f6604949140be4090cf8047402c9cac61e353926ac11eddd3f7440fbdd878f52",
                 3: "95bbb2a395fab53e117c609982fa1165c64cd0005621d753fd9eafabe92555a9",
@@ -60,7 +62,8 @@ FINGERPRINTS = {2: "f6604949140be4090cf8047402c9cac61e353926ac11eddd3f7440fbdd87
                 7: "bd951f58ada6ac1e8d0d28ba97778615e38aa6f9c07cb4af645aa1d1091b619b",
                 8: "7d4d9f6d6b82c2f0c55b5b4a6bc8f889b71dc2a8a8d844127a0a279ed8fc590b",
                 9: "1921c4cc1be514ef10d05a38cd06e94a6788fe009e2249b88c2159ad91544b58",
-                10: "e9e55278d11769cacf3f715a12e0d7aa7f636fd4eb0c5647cfc1fbedd2cecd23"}
+                10: "e9e55278d11769cacf3f715a12e0d7aa7f636fd4eb0c5647cfc1fbedd2cecd23",
+                11: "4248b74d0fbe9fb1b706f98d1b3ff18e80e496d9e60118b1f9d8189cca618cc3"}
 
 
 def _alternatives(pattern: str) -> list[str]:

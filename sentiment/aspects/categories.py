@@ -26,13 +26,12 @@ Saved as pipeline directories inside the aspect model (``categories/detector``,
 
 from __future__ import annotations
 
-import html
 import re
 from pathlib import Path
 
 import numpy as np
 
-from ..cleaning import LINE_BREAK, LINE_BREAKS, plain_text
+from ..cleaning import LINE_BREAK, LINE_BREAKS, decode_entities, plain_text
 from ..errors import DataError, ModelFileError
 from ..persistence import one_line
 from ..tokens import tokenize
@@ -53,13 +52,14 @@ _LABEL_CHARACTERS = 40
 def clauses(text: str) -> list[str]:
     """The clauses of ``text`` (:data:`CLAUSE_BREAK`, without outer white space or a colon at the end) that
     hold a word, or ``[text]`` when none does. HTML entities are read as their characters (``&#39;`` is an
-    apostrophe, not a ";"). A contrast word splits only where it contrasts, as the polarity model's clauses
+    apostrophe, not a ";"), those that end in ";" only, as the Cleaner reads them ("fast&not damaged" keeps
+    its "not"). A contrast word splits only where it contrasts, as the polarity model's clauses
     see it (:func:`~sentiment.aspects.polarity.breaks_at` on the aspect tokens around it: not in "wait a
     while"), and a label keeps what its colon introduces ("Food: awful" is one clause; "Food: awful\nService:
     great" two)."""
     # a run of 50+ spaces becomes one (a line break, if it holds one): CLAUSE_BREAK tries each of a run's
     # characters, so a long run took seconds
-    plain = _LONG_SPACE.sub(_one_space, plain_text(html.unescape(text) if "&" in text else text))
+    plain = _LONG_SPACE.sub(_one_space, plain_text(decode_entities(text)))
     found, start, label = [], 0, 0  # label: where the words before a colon start (after a cut or a label's colon)
     words = None  # the aspect tokens' words, and the token at each start: read when a contrast word is met
     for cut in CLAUSE_BREAK.finditer(plain):
