@@ -389,9 +389,9 @@ def confusion_figure(report: dict, title: str = "Confusion matrix"):
                           "label_scores_figure(report)" if report.get("multi_label") else
                           "this report has no confusion matrix; give one that evaluate() made")
     matrix = np.asarray(report["confusion_matrix"], dtype=float)
-    names, title = [literal_text(name) for name in report["labels"]], literal_text(title)
+    names, title = [literal_text(_shortened(name)) for name in report["labels"]], literal_text(title)
     rates = matrix / np.maximum(matrix.sum(axis=1, keepdims=True), 1)
-    size = 2.0 + 0.7 * len(names)
+    size = min(2.0 + 0.7 * len(names), MAX_FIGURE_INCHES)  # 150 classes would draw a 0.7-gigabyte image
     fig = Figure(figsize=(size + 1, size))
     ax = fig.subplots()
     image = ax.imshow(rates, cmap="Blues", vmin=0, vmax=1)
@@ -405,6 +405,16 @@ def confusion_figure(report: dict, title: str = "Confusion matrix"):
             ax.text(j, i, int(matrix[i, j]), ha="center", va="center", color="white" if rates[i, j] > 0.5 else "black")
     fig.colorbar(image, ax=ax, fraction=0.046, pad=0.04, label="share of the true class")
     return fig
+
+
+MAX_FIGURE_INCHES = 40
+MAX_TICK_CHARACTERS = 60  # of a label's name on a plot's axis: a longer one ends in "…" (metrics.json has it whole)
+
+
+def _shortened(name, most: int = MAX_TICK_CHARACTERS) -> str:
+    """``name`` as text, cut to ``most`` characters with an ellipsis."""
+    name = str(name)
+    return name if len(name) <= most else name[:most - 1] + "…"
 
 
 def _headline_figures(report: dict, n: int) -> str:
@@ -431,11 +441,11 @@ def label_scores_figure(report: dict, title: str = "Per-label scores"):
     names, title = report["labels"], literal_text(title)
     rows = [report["per_class"][name] for name in names]
     positions = np.arange(len(names))
-    fig = Figure(figsize=(8, 1.5 + 0.35 * len(names)))
+    fig = Figure(figsize=(8, min(1.5 + 0.35 * len(names), MAX_FIGURE_INCHES)))
     ax = fig.subplots()
     for offset, metric in zip((-0.27, 0.0, 0.27), ("precision", "recall", "f1")):
         ax.barh(positions + offset, [row[metric] for row in rows], height=0.27, label=metric)
-    ax.set_yticks(positions, [f"{literal_text(name)} ({row['support']})" for name, row in zip(names, rows)])
+    ax.set_yticks(positions, [f"{literal_text(_shortened(name))} ({row['support']})" for name, row in zip(names, rows)])
     ax.invert_yaxis()
     ax.set_xlim(0, 1)
     ax.set_xlabel("score (support in brackets)")
@@ -453,7 +463,11 @@ def literal_text(text) -> str:
 def save_png(fig, path: str | Path, dpi: int = 120) -> Path:
     """Lay out ``fig`` (a matplotlib Figure, no pyplot state) and write it to ``path`` as a PNG through a
     temporary file: an interrupted run leaves no half image."""
-    fig.tight_layout()
-    with atomic_file(path) as partial:
-        fig.savefig(partial, dpi=dpi, format="png")
+    import warnings
+
+    with warnings.catch_warnings():  # text wider than the figure: tight_layout gives up (and warns), the box below fits
+        warnings.simplefilter("ignore", UserWarning)
+        fig.tight_layout()
+    with atomic_file(path) as partial:  # the image grows to hold every label, title and caption whole
+        fig.savefig(partial, dpi=dpi, format="png", bbox_inches="tight", pad_inches=0.1)
     return Path(path)

@@ -104,6 +104,28 @@ def test_the_confusion_matrix_plot_states_the_reports_own_figures(tmp_path):
     assert path.read_bytes()[:4] == b"\x89PNG" and [p.name for p in tmp_path.iterdir()] == ["cm.png"]
 
 
+def test_a_plot_grows_to_hold_long_label_names_and_titles_whole(tmp_path):
+    import struct
+    import warnings
+
+    from sentiment.evaluation import _report, plot_confusion_matrix
+
+    def png_width(path):
+        return struct.unpack(">I", path.read_bytes()[16:20])[0]
+
+    short = _report(np.array([0, 1, 0, 1]), np.array([0, 1, 1, 1]), ["a", "b"])
+    long = _report(np.array([0, 1, 0, 1]), np.array([0, 1, 1, 1]), ["complaint about delivery time and packaging", "b"])
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")  # was "Tight layout not applied", and the name cut off at the image's edge
+        plot_confusion_matrix(short, tmp_path / "short.png", title="dev.csv")
+        plot_confusion_matrix(long, tmp_path / "long.png", title="imdb_reviews_dev_split_2024_with_a_long_name.csv")
+    assert png_width(tmp_path / "long.png") > png_width(tmp_path / "short.png") + 200
+    huge = _report(np.arange(150) % 150, np.arange(150) % 150, [f"label {i}" for i in range(150)])
+    from sentiment.evaluation import MAX_FIGURE_INCHES, confusion_figure
+
+    assert max(confusion_figure(huge).get_size_inches()) <= MAX_FIGURE_INCHES + 1
+
+
 def test_write_report_writes_the_metrics_and_the_plot_that_fits_the_report(pipe, tmp_path):
     import json
 
