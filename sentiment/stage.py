@@ -85,7 +85,13 @@ class Stage:
 
     def _take_class_weights(self, class_weights, y) -> None:
         """Keep the ``class_weights`` a fit is given (one per class code, from a ``class_weight`` dict; one label
-        per text, ``y`` codes) for :meth:`_class_weight_in_use`."""
+        per text, ``y`` codes) for :meth:`_class_weight_in_use`. A ``class_weight`` dict names labels, which a
+        :class:`~sentiment.Pipeline` turns into those weights: a stage fitted on its own without them is refused
+        rather than trained unweighted."""
+        if class_weights is None and isinstance(self.params.get("class_weight"), dict) and np.ndim(y) == 1:
+            raise ConfigError("class_weight as a dict names labels, which a Pipeline maps to the model's class codes; "
+                              "fit the model through a Pipeline, or give fit(class_weights=...) one weight per class "
+                              "code, or class_weight='balanced'")
         self._class_weights = None if class_weights is None or np.ndim(y) == 2 else np.asarray(class_weights, dtype=float)
 
     def _class_weight_in_use(self):

@@ -281,12 +281,39 @@ def test_learning_rate_schedules():
     for _ in range(6):
         cosine.step()
         rates.append(cosine.lr)
-    assert rates[:2] == [0.5, 1.0] and rates[-1] == pytest.approx(0.0)
-    assert rates[2:] == sorted(rates[2:], reverse=True)
+    # the warm-up's two steps, then the cosine from the full rate, its last step short of 0 (it was 0: a step lost)
+    assert rates == pytest.approx([0.5, 1.0, 1.0, 0.5 * (1 + math.cos(math.pi / 4)), 0.5, 0.5 * (1 + math.cos(3 * math.pi / 4))])
+    assert rates[-1] > 0
     plateau = trainer.LRSchedule(torch.optim.SGD([param], lr=1.0), "plateau", warmup_steps=0, total_steps=6)
     plateau.epoch_end(improved=False)
     plateau.step()
     assert plateau.lr == 0.5
+
+
+def test_early_stopping_waits_for_the_warm_up_to_end():
+    assert trainer.first_judged_epoch(1, 0) == 1 and trainer.first_judged_epoch(1, 5.5) == 6
+    assert trainer.first_judged_epoch(4, 2) == 4
+    torch.manual_seed(0)
+    net = torch.nn.Linear(3, 2)
+    net.config = type("C", (), {"head": "softmax", "n_classes": 2})()
+    X = torch.randn(40, 3)
+    y = (X[:, 0] > 0).long().numpy()
+    batches = trainer.FeatureBatches(X.numpy(), y, 8, torch.device("cpu"), sparse=False, rng=np.random.default_rng(0))
+    dev = trainer.FeatureBatches(X.numpy()[:10], 1 - y[:10], 8, torch.device("cpu"), sparse=False)  # only worsens
+    config = trainer.TrainConfig(epochs=10, lr=1e-2, patience=1, warmup_epochs=6, schedule="cosine")
+    history = trainer.train(net, batches, dev, config, torch.device("cpu"))
+    assert len(history) >= 7  # not stopped at epoch 2, half-way up the warm-up
+    assert max(r["lr"] for r in history) == pytest.approx(1e-2, rel=0.05)
+
+
+def test_a_class_weight_dict_without_a_pipeline_is_refused_not_ignored(tfidf_data):
+    X, y = tfidf_data[0], tfidf_data[1]
+    with pytest.raises(ConfigError, match="class_weight as a dict names labels, which a Pipeline maps"):
+        MLPModel(hidden_sizes=[8], epochs=1, class_weight={0: 20.0}).fit(X, y)
+    from sentiment.models.classical import LogisticRegressionModel
+
+    with pytest.raises(ConfigError, match="class_weight as a dict names labels"):
+        LogisticRegressionModel(class_weight={0: 20.0}).fit(X, y)
 
 
 # -- sparse input ------------------------------------------------------------------------------------

@@ -154,7 +154,8 @@ class NeuralModel(Stage):
     def best_epoch_(self) -> int:
         """The epoch whose weights the model kept."""
         key = f"dev_{self.params['stop_metric']}"
-        judged = [r for r in self.history_ if r["epoch"] >= self.params["min_epochs"]]
+        first = trainer.first_judged_epoch(self.params["min_epochs"], self.params["warmup_epochs"])
+        judged = [r for r in self.history_ if r["epoch"] >= first]
         if judged and judged[0][key] is not None:
             return max(judged, key=lambda r: r[key])["epoch"]
         return len(self.history_)

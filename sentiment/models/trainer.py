@@ -290,6 +290,12 @@ class WeightAverage:
             averaged.copy_(trained)
 
 
+def first_judged_epoch(min_epochs: int, warmup_epochs: float) -> int:
+    """The first epoch whose weights early stopping judges (and may keep): ``min_epochs``, or the last epoch of
+    the warm-up if that is later."""
+    return max(min_epochs, math.ceil(warmup_epochs))
+
+
 class LRSchedule:
     """Per-step learning rates: linear warm-up, then cosine decay to zero, halving on a plateau, or constant."""
 
@@ -300,11 +306,14 @@ class LRSchedule:
             group["initial_lr"] = group["lr"]
 
     def step(self) -> None:
-        """Set the learning rate of the next optimizer step."""
+        """Set the learning rate of the next optimizer step: the warm-up's k-th step (from 1) takes k / warm-up
+        steps of it; the cosine starts at the full rate on the first step after the warm-up and ends one step
+        short of zero on the last (whose rate would otherwise be 0: a step lost)."""
+        index = self.steps  # of the coming step, from 0
         self.steps += 1
         factor = min(1.0, self.steps / self.warmup) if self.warmup else 1.0
         if self.kind == "cosine":
-            progress = min(1.0, max(0.0, (self.steps - self.warmup) / max(1, self.total - self.warmup)))
+            progress = min(1.0, max(0.0, (index - self.warmup) / max(1, self.total - self.warmup)))
             factor *= 0.5 * (1.0 + math.cos(math.pi * progress))
         factor *= self.scale
         for group in self.optimizer.param_groups:
@@ -401,9 +410,10 @@ def train(net: torch.nn.Module, batches, dev, config: TrainConfig, device: torch
     the best epoch's weights are restored; without, it runs all epochs and keeps the last weights.
     With ``config.ema_epochs``, "the weights" are the moving average of :class:`WeightAverage` at the
     end of each epoch: it is scored on ``dev`` and kept (the training loss is the trained network's).
-    Early stopping judges from epoch ``min_epochs`` on: the epochs before it always train on (the
-    plateau schedule keeps its rate) and their weights are never the ones kept, for a small dev split
-    that would otherwise stop a network at a lucky first epoch.
+    Early stopping judges from epoch ``min_epochs`` on, and not before the warm-up has ended
+    (:func:`first_judged_epoch`): the epochs before it always train on (the plateau schedule keeps its
+    rate) and their weights are never the ones kept, for a small dev split that would otherwise stop a
+    network at a lucky first epoch, or before its learning rate ever reached ``lr``.
     """
     if isinstance(config.ema_epochs, bool) or not 0 <= config.ema_epochs < math.inf:  # NaN fails too
         raise ConfigError(f"ema_epochs must be a number of at least 0 (0: no average), not {config.ema_epochs!r}")
@@ -460,7 +470,7 @@ def train(net: torch.nn.Module, batches, dev, config: TrainConfig, device: torch
                 score = -record["train_loss"]
             record["seconds"] = time.perf_counter() - start
             history.append(record)
-            judged = epoch >= config.min_epochs
+            judged = epoch >= first_judged_epoch(config.min_epochs, config.warmup_epochs)
             improved = judged and score > best_score
             if improved:
                 best_score, stale = score, 0
