@@ -493,7 +493,7 @@ def predict(
     by_sentence: Optional[bool] = typer.Option(None, "--by-sentence/--whole-text", show_default=False, help="Aspect models: find the terms in each sentence on its own and read the polarity toward each aspect from its own sentence (the default; the models learn from single sentences), or do both over the whole text; categories are read from the whole text."),
     top_if_none: bool = typer.Option(False, "--top-if-none", help="Several labels per text: give the most probable label to a text where none passes its threshold (marked so; JSON and --input files: below_threshold)."),
     explain: bool = typer.Option(False, "--explain", help="Also show the words that move each prediction most: how far the label's log-odds fall when the word is left out (below 0: the word speaks against it); with several labels per text, for the first label given (or the most probable); aspect models: for each aspect's polarity. With --input: an 'explanation' column (aspect models: 'words' in each aspect); it predicts each text once per word, so it is slow on long texts."),
-    as_json: bool = typer.Option(False, "--json", help="Print a JSON array: per text, its label(s), the class probabilities and known_features (how many of its words or n-grams the model knows; 0: the label is a guess); aspect models: per text its aspects (term, span, polarity, scores)."),
+    as_json: bool = typer.Option(False, "--json", help="Print a JSON array: per text, its label(s), the class probabilities and known_features (how many of its words or n-grams the model knows; 0: the label is a guess); aspect models: per text its aspects (term, span, polarity, scores) and restaurant categories."),
     input_: Optional[Path] = _path_option(None, "--input", help="Predict every row of this file (streamed in chunks); aspect models also read SemEval-2014 XML."),
     output: Optional[Path] = _path_option(None, help="With --input (and needed then): where to write the predictions (.csv, .tsv or .jsonl)."),
     text_column: Optional[str] = _column_option(None, help="With --input: the text column; default: the model's."),
@@ -613,8 +613,12 @@ def _note_long_texts(texts: list[str], done: int) -> None:
 
 def _term_key(term: str) -> str:
     """An aspect term for the 'occurs in none' note, loosely (any case, spacing or accents: "İstanbul" is
-    found for "istanbul", which the case-blind match finds but str.lower() writes "i̇stanbul")."""
-    bare = "".join(char for char in unicodedata.normalize("NFKD", term) if not unicodedata.combining(char))
+    found for "istanbul", which the case-blind match finds but str.lower() writes "i̇stanbul"; entities and
+    apostrophes as the match reads them: "caf&eacute;" is "café", "chef’s" is "chef's")."""
+    from .cleaning import TYPED_APOSTROPHES, decode_entities
+
+    read = decode_entities(term).translate(str.maketrans(dict.fromkeys(TYPED_APOSTROPHES, "'")))
+    bare = "".join(char for char in unicodedata.normalize("NFKD", read) if not unicodedata.combining(char))
     return " ".join(bare.casefold().split())
 
 

@@ -275,6 +275,10 @@ def test_named_aspects_missing_from_some_texts_or_all(model_dir):
     assert spaced.exit_code == 0 and "Good food\t0-9\t" in spaced.stdout and "note:" not in spaced.stderr
     dotted = invoke("predict", "--model", model_dir, "--aspect", "istanbul", "The İstanbul kebab was great.")
     assert dotted.exit_code == 0 and "İstanbul\t4-12\t" in dotted.stdout and "note:" not in dotted.stderr
+    for term, text, written in (("café", "The caf&eacute; was nice.", "caf&eacute;"), ("chef's", "The chef’s pride.", "chef’s"),
+                                ("battery life", "The battery&nbsp;life is good.", "battery&nbsp;life")):
+        found = invoke("predict", "--model", model_dir, "--aspect", term, text)  # found as the text writes it: no note
+        assert found.exit_code == 0 and f"  {written}\t" in found.stdout and "note:" not in found.stderr, found.stderr
 
 
 def test_aspect_offsets_too_large_for_an_integer(tmp_path):
