@@ -12,7 +12,7 @@ from typing import Any, Callable, Sequence
 
 import numpy as np
 
-from .checks import check_labels_present, check_texts, is_multi_label
+from .checks import check_labels_present, check_texts, is_multi_label, label_list
 from .data import whole_number
 from .errors import ConfigError, DataError, UnknownLabelsError, counted, on_one_line
 from .groupings import group_labels, group_names
@@ -135,7 +135,7 @@ def evaluate(pipeline, texts: Sequence[str], labels: Sequence, grouping: str | N
         raise ConfigError("evaluate scores a model that gives each text a label, and this is a text vectorizer, which "
                           "labels nothing; evaluate a Pipeline (or an Ensemble)")
     texts = check_texts(texts)
-    truth = label_codes(pipeline, pipeline._grouped(labels), texts)
+    truth = label_codes(pipeline, pipeline._grouped(label_list(labels)), texts)  # as score checks them
     probabilities = in_batches(pipeline.predict_proba, texts, progress=progress)
     names = list(pipeline.label_names_)
     if pipeline.multi_label_:

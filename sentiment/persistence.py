@@ -364,6 +364,9 @@ def _model_path(path) -> Path:
     if "\x00" in os.fspath(path):
         raise ModelFileError(f"the model path {os.fspath(path)!r} holds a NUL character, which no file name can; "
                              "check the path")
+    if os.fspath(path).startswith("~"):  # a shell expands it; Python does not: a folder named "~" would be made here
+        raise ModelFileError(f"the model path {os.fspath(path)!r} starts with '~', which Python does not read as the "
+                             f"home folder; give the full path (os.path.expanduser({os.fspath(path)!r}))")
     root = Path(path)
     try:
         root.exists()

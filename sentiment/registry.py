@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import importlib
 
-from .errors import ConfigError
+from .errors import ConfigError, with_article
 
 REGISTRY: dict[str, dict[str, str]] = {
     "vectorizer": {
@@ -58,7 +58,9 @@ def resolve(kind: str, name: str):
     _check_kind(kind)
     names = REGISTRY[kind]
     if not isinstance(name, str) or name not in names:
-        raise ConfigError(f"unknown {kind} {name!r}; choose one of: {', '.join(sorted(names))}")
+        elsewhere = [other for other, known in REGISTRY.items() if other != kind and isinstance(name, str) and name in known]
+        hint = f" ({name!r} is {with_article(elsewhere[0].replace('_', ' '))}: give it as {elsewhere[0]}={name!r})" if elsewhere else ""
+        raise ConfigError(f"unknown {kind} {name!r}; choose one of: {', '.join(sorted(names))}{hint}")
     module_name, attribute = names[name].split(":")
     return getattr(importlib.import_module(module_name), attribute)
 

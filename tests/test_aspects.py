@@ -1136,7 +1136,7 @@ def test_the_evaluate_of_aspects_refuses_a_model_of_labels(binary):
     from sentiment.aspects.evaluation import evaluate_pipeline
 
     pipe = sentiment.Pipeline(vectorizer="count").fit(binary.train_texts, binary.train_labels)
-    with pytest.raises(ConfigError, match="not a Pipeline; score a model .* sentiment.evaluate"):
+    with pytest.raises(ConfigError, match="not a Pipeline; score a model .* sentiment.evaluation.evaluate"):
         evaluate_pipeline(pipe, synthetic(3, seed=1))
     with pytest.raises(ConfigError, match="not a Pipeline"):
         evaluate_aspects("dev.jsonl", pipe)
@@ -1587,3 +1587,14 @@ def test_html_tags_and_web_addresses_give_no_context_features():
     named = [f if isinstance(f, str) else f[0] for f in features]
     assert not any(tag in f for f in named for tag in ("<br>", "<b>", "</b>", "xxurl"))
     assert "C=great" in named and "C=not_great" not in named
+
+
+def test_a_report_on_sentence_dicts_keeps_no_copy_of_them(tiny_model, tmp_path):
+    rows = synthetic(30, seed=5)
+    report = evaluate_aspects(rows, tiny_model)
+    assert "data" not in report and report["n"] == len(rows)  # was the repr of the whole list
+    path = tmp_path / "dev.jsonl"
+    path.write_text("".join(json.dumps(r) + "\n" for r in rows), encoding="utf-8")
+    assert evaluate_aspects(path, tiny_model)["data"] == str(path)
+    with pytest.raises(ConfigError, match=r"sentiment\.evaluation\.evaluate\(model, texts, labels\)"):
+        evaluate_aspects(path, sentiment.Pipeline().fit(["good", "bad"], ["pos", "neg"]))

@@ -303,6 +303,10 @@ def test_pipeline_pretrains_on_a_file_and_saves_only_its_name(data, sst_file, tm
     assert loaded.polarity_.pretrained_on_ == pipe.polarity_.pretrained_on_
     texts = ["The pizza was great but the service was awful."]
     assert loaded.predict_aspects(texts) == pipe.predict_aspects(texts)
+    # only the name was kept: a refit or clone must not read another "train.txt" of the working folder
+    assert loaded.get_params()["pretrain"] is None and loaded.get_params()["vectors_path"] is None
+    loaded.save(tmp_path / "again")  # saved again, it still says what it learnt from
+    assert json.loads((tmp_path / "again" / "config.json").read_text())["pipeline"]["pretrain"] == "train.txt"
 
 
 def test_combined_extractor_decodes_both_taggers_together_and_saves_them(data, tmp_path):

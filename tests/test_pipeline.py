@@ -10,7 +10,7 @@ import pandas as pd
 import pytest
 
 import sentiment
-from sentiment import ConfigError, DataError, LabelSpellingWarning, Pipeline
+from sentiment import ConfigError, DataError, LabelSpellingWarning, ModelFileError, Pipeline
 from sentiment.errors import UnknownLabelsError
 
 
@@ -506,3 +506,30 @@ def test_a_classical_model_of_one_label_per_text_does_not_read_the_dev_texts_it_
     Pipeline().fit(texts, labels, dev=(["fine film"], [1]))
     with pytest.raises(sentiment.DataError):  # still checked: a dev label the training labels lack
         Pipeline().fit(texts, labels, dev=(["fine film"], [7]))
+
+
+def test_a_model_name_given_as_the_vectorizer_is_named_so():
+    with pytest.raises(ConfigError, match=r"unknown vectorizer 'logreg'; .*\('logreg' is a model: give it as model='logreg'\)"):
+        Pipeline("logreg")
+
+
+def test_evaluate_checks_its_labels_as_score_does(binary):
+    from sentiment.evaluation import evaluate
+
+    pipe = Pipeline("tfidf", "logreg").fit(binary.train_texts, binary.train_labels)
+    texts = binary.dev_texts[:8]
+    with pytest.raises(DataError, match="not a single string"):
+        evaluate(pipe, texts, "pos")  # was scored letter by letter: "label(s) o, p, s were not seen"
+    with pytest.raises(DataError, match="labels must be a list"):
+        evaluate(pipe, texts, None)  # was a TypeError
+
+
+def test_a_model_path_under_the_home_folder_is_refused_not_made_here(binary, tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    pipe = Pipeline("tfidf", "logreg").fit(binary.train_texts, binary.train_labels)
+    with pytest.raises(ModelFileError, match=r"starts with '~', which Python does not read as the home folder; give the "
+                                             r"full path \(os.path.expanduser"):
+        pipe.save("~/models/m")  # was saved into a folder named "~" of the working folder
+    assert not (tmp_path / "~").exists()
+    with pytest.raises(ModelFileError, match="starts with '~'"):
+        sentiment.load("~/models/m")

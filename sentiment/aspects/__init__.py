@@ -142,13 +142,14 @@ def predict_aspect_texts(model_path, texts, aspects=None, *, by_sentence: bool =
 
 def evaluate_aspects(data_path, model=None, *, progress: bool = False) -> dict:
     """Scores of ``model`` (an AspectPipeline, a model directory, or None: the default) on a SemEval XML
-    or JSONL file; ``progress`` shows a progress bar per step. Conflict aspects are read as the model was
+    or JSONL file (its path is the report's ``data``) or on sentence dicts; ``progress`` shows a progress bar per step. Conflict aspects are read as the model was
     trained: dropped, unless it was fit with ``keep_conflict``."""
     from .evaluation import evaluate_pipeline
 
     pipe = load_aspect_model(model) if model is None or isinstance(model, (str, os.PathLike)) else model
     report = evaluate_pipeline(pipe, data_path, progress=progress)
-    report["data"] = str(data_path)
+    if isinstance(data_path, (str, os.PathLike)):  # sentence dicts are no name to keep (nor a copy of the data)
+        report["data"] = str(data_path)
     return report
 
 

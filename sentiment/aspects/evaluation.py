@@ -112,7 +112,7 @@ def evaluate_pipeline(pipeline, sentences, *, progress: bool = False) -> dict:
 
     if not hasattr(pipeline, "predict_aspects"):
         raise ConfigError(f"this scores an aspect model (an AspectPipeline), not a {type(pipeline).__name__}; score "
-                          "a model that gives each text a label with sentiment.evaluate(model, texts, labels)")
+                          "a model that gives each text a label with sentiment.evaluation.evaluate(model, texts, labels)")
     sentences = _as_sentences(sentences, pipeline.params["keep_conflict"])
     check_scorable(sentences)
     texts = [s["text"] for s in sentences]

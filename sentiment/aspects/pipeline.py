@@ -41,7 +41,7 @@ from ..devices import check_device_name
 from ..errors import (ConfigError, DataError, ModelFileError, NotFittedError, SentimentError, counted, did_you_mean,
                       known_options, with_article)
 from ..marks import JOINERS, MARKS, UNSPACED
-from ..persistence import (CONFIG, INCONSISTENT_MODEL, atomic_directory, checksum, one_line, read_model,
+from ..persistence import (CONFIG, INCONSISTENT_MODEL, PATH_OPTIONS, atomic_directory, checksum, one_line, read_model,
                            reading_answered_for, saved_params, saved_reading, warn_of_reading, write_config, write_stages)
 from ..pipeline import MAX_EXPLAINED_WORDS
 from ..registry import available, resolve
@@ -83,7 +83,9 @@ class AspectPipeline:
         :func:`~sentiment.aspects.data.tag_targets`).
     vectors_path : str or None
         Word vectors (word2vec text or binary, GloVe text) that initialise the ``lstm`` models' embeddings;
-        None trains gensim Word2Vec on the training sentences.
+        None trains gensim Word2Vec on the training sentences. A saved model keeps only the file's name
+        (``info`` shows it), so a loaded one reads None here, as for ``pretrain``: give the file again to
+        train the same recipe (a refit never reads another file of that name from the working folder).
     tagger_epochs, polarity_epochs : int
         Most epochs of the ``lstm`` models (early stopping on ``dev_fraction`` of the training sentences,
         best weights kept).
@@ -452,7 +454,9 @@ class AspectPipeline:
                       if name.startswith("categories/") and name.endswith(f"/{CONFIG}") and name.count("/") == 2}
             pipe.categories_ = CategoryModel.load(Path(path) / "categories", config["categories"], listed)
         pipe.info_ = config.get("info", {})
-        pipe._fitted_params = dict(pipe.params)
+        pipe._fitted_params = dict(pipe.params)  # saved again, it keeps the names of the files it learnt from
+        for name in PATH_OPTIONS:  # only a name was kept (no folder): a refit must not read another file of that name
+            pipe.params[name] = None
         return pipe
 
 
