@@ -139,7 +139,7 @@ def fit_file(
             texts, labels, dev_texts, dev_labels = sst_phrase_split(data, dev_fraction, seed, binary=binary)
         else:
             texts, labels, weights, dev_texts, dev_labels = weighted_split(texts, labels, weights, dev_fraction, seed)
-        dev_source = f"{dev_fraction:.0%} of {Path(data).name}{' (sentences)' if phrases else ''} (seed {seed})"
+        dev_source = f"{_share(dev_fraction)} of {Path(data).name}{' (sentences)' if phrases else ''} (seed {seed})"
     stop_share = _sentence_stopping_share(phrases, multi_label, model_stage)
     stop_dev = None
     if stop_share:  # the training phrases less those of the sentences held out to stop on
@@ -162,7 +162,7 @@ def fit_file(
     tune_info, notes = _what_is_tuned(tune_fraction, model_stage, multi_label, seed if stop_share else None)
     if tune_fraction and _trains_by_epochs(model_stage) and "dev_fraction" in (options or {}):
         log(f"note: with several labels per text, {pipe.model} early-stops on the part held out to tune the "
-            f"thresholds ({tune_fraction:.0%}, --tune-fraction), so --set dev_fraction is not used (unless the "
+            f"thresholds ({_share(tune_fraction)}, --tune-fraction), so --set dev_fraction is not used (unless the "
             "texts are too few to hold that part out)")
 
     said = set()  # notes logged once per command, not once per fit
@@ -180,12 +180,13 @@ def fit_file(
                 if "early_stopping" in planned:  # the model held out its own dev_fraction instead
                     tune_info["early_stopping"] = _own_stopping(model_stage)
                 other = "smaller" if tune_fraction > 0.5 else "larger"  # too few left to train on, or none held out
-                log(f"note: too few texts to hold out {tune_fraction:.0%} for tuning the label thresholds: they stay at 0.5; "
+                log(f"note: too few texts to hold out {_share(tune_fraction)} for tuning the label thresholds: they stay at 0.5; "
                     f"give more texts or a {other} --tune-fraction")
         return pipe.info_["trained_on"]
 
     try:  # a carved dev part has only training labels; a --dev file may not: checked before training
-        _check_dev_labels(pipe, labels, dev_labels, label_names, multi_label, dev_source, names_given)
+        _check_dev_labels(pipe, labels, dev_labels, label_names, multi_label, dev_source,
+                          names_given or dev is None)  # a part carved from the data holds its labels as they are
         weighted = f" weighted by column {weight_column!r}" if weight_column is not None else ""
         log(f"training {pipe.vectorizer_name} + {pipe.model} on {counted(len(texts), 'text')}{weighted}; dev: {dev_source} "
             f"({counted(len(dev_texts), 'text')})" + "".join(f"; {note}" for note in notes))
@@ -200,7 +201,8 @@ def fit_file(
         split = _stopping_split(data, stop_share, seed, binary, log=log) if stop_share else None
         if split is not None:  # again, sentences of all the trees held out to stop on
             everything = split[0], split[1], None, split[2]
-        held = f", {len(split[2][0])} sentences of them held out to stop on" if split is not None else ""
+        held = (f", besides the {len(split[2][0])} sentences held out to stop on, whose trees give no training phrases"
+                if split is not None else "")
         log(f"dev {_headline(report)}; training again on all the data ({len(everything[0])} texts{held}; "
             "--no-refit keeps the model just scored)")
         n_train = train(*everything)  # the dev texts are among them
@@ -291,7 +293,7 @@ def _stopping_split(data, share: float, seed: int, binary: bool, exclude=(), log
     try:
         texts, labels, held, held_labels = sst_phrase_split(data, share, seed, binary=binary, exclude=exclude)
     except DataError:
-        log(f"note: too few training sentences to hold out {share:.0%} of them for early stopping, so the model holds "
+        log(f"note: too few training sentences to hold out {_share(share)} of them for early stopping, so the model holds "
             "out that share of the phrases (--set dev_fraction=0 trains every epoch instead)")
         return None
     return texts, labels, (held, held_labels)
@@ -305,20 +307,20 @@ def _what_is_tuned(tune_fraction: float, model_stage, multi_label: bool,
     tune_info: dict = {}
     notes = []
     if multi_label:
-        tune_info["tune"] = f"{tune_fraction:.0%} of the training part (seed 0)" if tune_fraction else "none (tune_fraction 0)"
-        notes.append(f"thresholds tuned on {tune_fraction:.0%} of the training texts" if tune_fraction
+        tune_info["tune"] = f"{_share(tune_fraction)} of the training part (seed 0)" if tune_fraction else "none (tune_fraction 0)"
+        notes.append(f"thresholds tuned on {_share(tune_fraction)} of the training texts" if tune_fraction
                      else "thresholds not tuned (tune_fraction 0)")
     if _trains_by_epochs(model_stage):
         share = model_stage.params["dev_fraction"]
         if tune_fraction:
             tune_info["early_stopping"] = "the tune part"
         elif sentence_seed is not None and share > 0:
-            tune_info["early_stopping"] = (f"{share:.0%} of the training sentences, whose trees give no training "
+            tune_info["early_stopping"] = (f"{_share(share)} of the training sentences, whose trees give no training "
                                            f"phrases (the model's dev_fraction, seed {sentence_seed})")
-            notes.append(f"early stopping on {share:.0%} of the training sentences (dev_fraction)")
+            notes.append(f"early stopping on {_share(share)} of the training sentences (dev_fraction)")
         else:
             tune_info["early_stopping"] = _own_stopping(model_stage)
-            notes.append(f"early stopping on {share:.0%} of the training texts (dev_fraction)" if share > 0
+            notes.append(f"early stopping on {_share(share)} of the training texts (dev_fraction)" if share > 0
                          else "no early stopping (dev_fraction=0)")
     return tune_info, notes
 
@@ -326,7 +328,7 @@ def _what_is_tuned(tune_fraction: float, model_stage, multi_label: bool,
 def _own_stopping(model_stage) -> str:
     """The config's record of a model trained by epochs that early-stops on its own ``dev_fraction``."""
     share = model_stage.params["dev_fraction"]
-    return (f"{share:.0%} of the training part (the model's dev_fraction, net_seed {model_stage.params['net_seed']})"
+    return (f"{_share(share)} of the training part (the model's dev_fraction, net_seed {model_stage.params['net_seed']})"
             if share > 0 else "none (dev_fraction=0)")
 
 
@@ -447,7 +449,9 @@ def _check_dev_labels(pipe: Pipeline, labels: list, dev_labels: list, label_name
                       multi_label: bool, dev_source: str, names_given: bool = False) -> None:
     """Refuse dev labels that the training labels lack (after the pipeline's grouping), as fit does for the
     dev data it is given, so that a bad dev file fails before training, not after it; and, unless the user
-    named the labels (``names_given``), codes 0 and 1 only beside more classes, as evaluate refuses them."""
+    named the labels (``names_given``, or the dev part was carved from the training data, whose labels are the
+    same values: a rare class may have no text there), codes 0 and 1 only beside more classes, as evaluate
+    refuses them."""
     from .evaluation import targets_for
     from .pipeline import display_names
 
@@ -585,9 +589,16 @@ def _settings(kind: str, config: dict, pipe, path: Path) -> dict:
     options = config.get("pipeline", {}).get("options", {})
     pipeline = {key: options.get(key, default) for key, default in PIPELINE_OPTIONS.items()
                 if key != "tune_fraction" or getattr(pipe, "multi_label_", False)}  # tuning: several labels only
-    return {"vectorizer": pipe.vectorizer_name, "model": pipe.model, "pipeline_settings": pipeline,
+    task = config.get("pipeline", {}).get("task")  # what fit --task trained it for (its defaults, its label names)
+    return {**({"task": task} if task else {}), "vectorizer": pipe.vectorizer_name, "model": pipe.model,
+            "pipeline_settings": pipeline,
             "cleaner_settings": config.get("cleaner", {}),
             **{f"{stage}_settings": config["stages"][stage]["params"] for stage in ("vectorizer", "model")}}
+
+
+def _share(fraction: float) -> str:
+    """A fraction as a percentage as given: 0.1 -> "10%", 0.125 -> "12.5%", 0.004 -> "0.4%" (not "0%")."""
+    return f"{fraction * 100:.3g}%"
 
 
 def _trains_by_epochs(model) -> bool:
@@ -624,7 +635,7 @@ def _fit_aspects(data, out, *, dev, options: dict, dev_fraction: float, seed: in
 
     check_options(options)
     log(f"training the aspect extractor and polarity model on {data}; dev: "
-        + (str(dev) if dev is not None else f"{dev_fraction:.0%} of the sentences (seed {seed})"
+        + (str(dev) if dev is not None else f"{_share(dev_fraction)} of the sentences (seed {seed})"
            + (", then refit on all" if refit else "")))
     pipe, report = fit_aspects(data, out, dev_path=dev, dev_fraction=dev_fraction, seed=seed, refit=refit,
                                progress=progress, log=log, settings=options)

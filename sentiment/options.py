@@ -98,11 +98,19 @@ SYNONYMS = {"random_state": " (the seeds are seed for word2vec and net_seed for 
                             "reproducible with their defaults)"}
 
 
+# options of other stages that are also flags of `sentiment fit`, which is what one given to --set may have meant
+FIT_FLAGS = {"dev_fraction": " (the share of the data held out to score the model is `sentiment fit --dev-fraction`; "
+                             "the option dev_fraction is the early-stopping share of mlp and lstm)",
+             "seed": " (the seed of the dev split is `sentiment fit --seed`; the option seed is word2vec's, net_seed "
+                     "that of mlp and lstm)"}
+
+
 def unknown_name_hint(key: str, valid, kinds: Sequence[str] = (), owners: dict[str, str] | None = None) -> str:
     """What to say of an option ``key`` that is not among the ``valid`` names: the close name it may be a typo
     of (``owners``: see :func:`~sentiment.errors.did_you_mean`), else the registered stages of ``kinds`` that
-    have it, else what scikit-learn's name stands for here (:data:`SYNONYMS`); "" when none applies."""
-    return did_you_mean(key, valid, owners) or _elsewhere(key, kinds) or SYNONYMS.get(key, "")
+    have it, else what scikit-learn's name stands for here (:data:`SYNONYMS`); "" when none applies. A name
+    that is also a flag of ``sentiment fit`` (:data:`FIT_FLAGS`) says so first."""
+    return FIT_FLAGS.get(key) or did_you_mean(key, valid, owners) or _elsewhere(key, kinds) or SYNONYMS.get(key, "")
 
 
 def _elsewhere(key: str, kinds: Sequence[str]) -> str:

@@ -656,3 +656,11 @@ def test_a_directory_given_for_an_output_file_gets_a_file_name_it_may_use(data, 
         assert "Error" not in invoke(*args[:-1], suggested).stderr  # the suggestion is taken
     assert file_name_for(model_copy, "model.onnx") == model_copy.with_suffix(".onnx")  # absolute as given
     assert file_name_for(model_copy.relative_to(tmp_path), "model.onnx") == model_copy.relative_to(tmp_path).with_suffix(".onnx")
+
+
+def test_a_fit_flag_given_to_set_is_named_as_the_flag(tmp_path):
+    data = tmp_path / "d.csv"
+    data.write_text(CSV, encoding="utf-8")
+    for option, flag in (("dev_fraction", "--dev-fraction"), ("seed", "--seed")):
+        assert_error(invoke("fit", data, "--model", "logreg", "--set", f"{option}=0.2", "--out", tmp_path / "m"),
+                     f"unknown option '{option}' .*is `sentiment fit {flag}`")  # was "did you mean 'tune_fraction'?"

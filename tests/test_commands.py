@@ -539,3 +539,25 @@ def test_predict_file_keeps_an_integer_column_with_gaps_whole(saved_model, tmp_p
         assert [line.split(",")[0] for line in out.read_text().splitlines()] == ["id", "1", "", "12345678901234567"]
     else:
         assert [json.loads(line)["id"] for line in out.read_text().splitlines()] == [1, None, 12345678901234567]
+
+
+def test_fit_file_scores_a_carved_dev_part_that_lacks_rare_classes(tmp_path):
+    # classes 2-4 have 3-4 texts each: the stratified 10% gives them none, so the dev part holds codes 0 and 1 only,
+    # which is no two-class file beside five classes (that check is for a --dev file)
+    words = {0: "dreadful", 1: "dull", 2: "ordinary", 3: "good", 4: "superb"}
+    rows = [(f"the film was {words[label]} take {label}-{i}", label) for label, n in {0: 45, 1: 45, 2: 4, 3: 3, 4: 3}.items()
+            for i in range(n)]
+    path = tmp_path / "five.csv"
+    pd.DataFrame(rows, columns=["text", "label"]).sample(frac=1, random_state=4).to_csv(path, index=False)
+    pipe, report = commands.fit_file(path, tmp_path / "m", model="logreg")
+    assert len(pipe.classes_) == 5 and report["n"] == 10
+
+
+def test_fit_file_names_its_shares_as_given_and_info_the_task(tmp_path):
+    rows = [(f"a {w} film number {i}", label) for i in range(40) for w, label in (("great", "positive"), ("awful", "negative"))]
+    path = tmp_path / "t.csv"
+    pd.DataFrame(rows, columns=["text", "label"]).to_csv(path, index=False)
+    commands.fit_file(path, tmp_path / "m", task="emotion", dev_fraction=0.125)
+    described = commands.describe_model(tmp_path / "m")
+    assert described["data"]["dev"] == "12.5% of t.csv (seed 0)"  # was "12%" (and 0.4% read "0%")
+    assert described["settings"]["task"] == "emotion"
