@@ -519,7 +519,8 @@ def describe_options(task: str = DEFAULT_TASK, vectorizer: str | None = None, mo
     task_values = {k: v for k, v in pipe.get_params().items() if k not in ("vectorizer", "model")}
     return {"task": task, "multi_label": multi_label, "vectorizer": pipe.vectorizer, "model": pipe.model,
             "options": {stage: {key: {"value": task_values.get(key, default), "default": default}
-                                for key, default in values.items()}
+                                for key, default in values.items()
+                                if key != "tune_fraction" or multi_label}  # fit refuses it for one label per text
                         for stage, values in Pipeline.options_for(pipe.vectorizer, pipe.model).items()},
             "available": {kind: available(kind) for kind in ("vectorizer", "model")}}
 

@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import numbers
 import os
+import sys
 from datetime import datetime, timezone
 from typing import Any, Sequence
 
@@ -180,6 +181,8 @@ class TextVectorizer(OptionAttributes):
         scikit-learn's own text vectorizers do."""
         own = self._own_output()
         if own is None:
+            if "sklearn" not in sys.modules:  # nothing can have set scikit-learn's option (importing it costs a second)
+                return False
             from sklearn import get_config
 
             return get_config()["transform_output"] == "pandas" and vectorizer.dense

@@ -561,3 +561,8 @@ def test_fit_file_names_its_shares_as_given_and_info_the_task(tmp_path):
     described = commands.describe_model(tmp_path / "m")
     assert described["data"]["dev"] == "12.5% of t.csv (seed 0)"  # was "12%" (and 0.4% read "0%")
     assert described["settings"]["task"] == "emotion"
+
+
+def test_options_list_tune_fraction_only_for_several_labels_per_text():
+    shown = lambda **kw: {k for stage in commands.describe_options(**kw)["options"].values() for k in stage}
+    assert "tune_fraction" not in shown() and "tune_fraction" in shown(multi_label=True)  # fit refuses it for one

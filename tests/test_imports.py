@@ -71,3 +71,18 @@ def test_cli_help_does_not_import_torch():
         assert "sklearn" not in sys.modules
     """)
     assert result.returncode == 0, result.stderr
+
+
+def test_a_saved_text_vectorizer_transforms_without_scikit_learn(tmp_path):
+    from sentiment import TextVectorizer
+
+    TextVectorizer("tfidf").fit(["a great film", "a dull film", "great acting"]).save(tmp_path / "tv")
+    result = run_python(f"""
+        import sys
+        import sentiment
+        vectors = sentiment.load({str(tmp_path / "tv")!r}).transform(["a great film"])
+        assert vectors.shape[0] == 1
+        print("sklearn" in sys.modules)
+    """)
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip() == "False"  # it was imported to read an option no one could have set
