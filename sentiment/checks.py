@@ -241,17 +241,26 @@ def _check_one_type(values: list, text_of: list[int] | None = None) -> None:
         if not isinstance(v, (str, int, float)):
             raise DataError(f"{where} is {with_article(type(v).__name__)} ({short_repr(v)}); a label is a name or a "
                             "number (with several labels per text: a list of names or numbers)")
-        if isinstance(v, str) and not v.isascii():
-            try:
-                v.encode("utf-8")
-            except UnicodeEncodeError:  # a lone surrogate: a text decoded wrongly, which no file can hold
-                raise DataError(f"{where} ({short_repr(v)}) holds a lone surrogate, not a character: read the "
-                                "labels with their file's encoding") from None
+        if isinstance(v, str) and holds_lone_surrogate(v):  # a text decoded wrongly, which no file can hold
+            raise DataError(f"{where} ({short_repr(v)}) holds a lone surrogate, not a character: read the "
+                            "labels with their file's encoding")
         first.setdefault(type(v), v)
     if len(first) > 1:  # True and 1 would be one class, and score would then know neither
         examples = ", ".join(f"{first[k]!r} ({k.__name__})" for k in sorted(first, key=lambda k: k.__name__))
         advice = "all names or all numbers" if str in first else "all of one type"
         raise DataError(f"labels mix types, e.g. {examples}; use one kind of label for all ({advice})")
+
+
+def holds_lone_surrogate(text: str) -> bool:
+    """Whether ``text`` holds a lone surrogate (an undecodable byte, as Python keeps it), which UTF-8, and so no
+    model or data file, can hold."""
+    if text.isascii():
+        return False
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:
+        return True
+    return False
 
 
 def check_seed(seed, name: str = "seed") -> None:

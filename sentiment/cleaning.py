@@ -275,12 +275,12 @@ NEGATION_MARK = "not_"  # the prefix of a word in a negation's scope
 NEGATIONS = frozenset(
     "not no never nor none nobody nothing neither nowhere cannot without hardly barely scarcely".split()
 )
-_SCOPE_END = frozenset(".,;:!?") | {"but"}
+_CLAUSE_MARKS = frozenset(".,;:!?")
+_SCOPE_END = _CLAUSE_MARKS | {"but"}
 _SCOPE_END_OR_BREAK = _SCOPE_END | {_BREAK}
 # A token made only of that punctuation ends a scope too: spaCy keeps "...", "..", "?!" whole, where the regular
 # expression gives "." and "!?" (a mark that a word or number holds, ".5", ends none).
-_CLAUSE_MARKS = frozenset(".,;:!?")
-_CLAUSE_PUNCTUATION = re.compile(r"[.,;:!?]+")
+_CLAUSE_PUNCTUATION = re.compile(f"[{re.escape(''.join(sorted(_CLAUSE_MARKS)))}]+")
 # Stop words (scikit-learn's list) that negate, written without their apostrophe or space, which NEGATIONS does
 # not hold: stop-word removal keeps them, as it keeps every negation.
 _NEGATING_STOP_WORDS = frozenset({"cant", "couldnt", "hasnt", "noone"})
@@ -417,8 +417,7 @@ class Cleaner:
         if self.html and ("<" in text or "&" in text):
             if "<" in text:
                 text = _TAG.sub(_tag_space_or_break if breaks else " ", _without_raw_text(text))
-            if "&" in text:
-                text = decode_entities(text)
+            text = decode_entities(text)
         if not text.isascii():
             text = plain_text(text)
         if self.normalize_unicode and not text.isascii():  # after the entities: "ter&shy;rible" hides a word too

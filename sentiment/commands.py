@@ -519,8 +519,7 @@ def describe_options(task: str = DEFAULT_TASK, vectorizer: str | None = None, mo
     task_values = {k: v for k, v in pipe.get_params().items() if k not in ("vectorizer", "model")}
     return {"task": task, "multi_label": multi_label, "vectorizer": pipe.vectorizer, "model": pipe.model,
             "options": {stage: {key: {"value": task_values.get(key, default), "default": default}
-                                for key, default in values.items()
-                                if key != "tune_fraction" or multi_label}  # fit refuses it for one label per text
+                                for key, default in values.items() if _applies(key, multi_label)}
                         for stage, values in Pipeline.options_for(pipe.vectorizer, pipe.model).items()},
             "available": {kind: available(kind) for kind in ("vectorizer", "model")}}
 
@@ -589,12 +588,18 @@ def _settings(kind: str, config: dict, pipe, path: Path) -> dict:
                 "vectorizer_settings": config["stages"]["vectorizer"]["params"]}
     options = config.get("pipeline", {}).get("options", {})
     pipeline = {key: options.get(key, default) for key, default in PIPELINE_OPTIONS.items()
-                if key != "tune_fraction" or getattr(pipe, "multi_label_", False)}  # tuning: several labels only
+                if _applies(key, getattr(pipe, "multi_label_", False))}
     task = config.get("pipeline", {}).get("task")  # what fit --task trained it for (its defaults, its label names)
     return {**({"task": task} if task else {}), "vectorizer": pipe.vectorizer_name, "model": pipe.model,
             "pipeline_settings": pipeline,
             "cleaner_settings": config.get("cleaner", {}),
             **{f"{stage}_settings": config["stages"][stage]["params"] for stage in ("vectorizer", "model")}}
+
+
+def _applies(option: str, multi_label: bool) -> bool:
+    """Whether a pipeline ``option`` applies to a model of one label per text or several (``multi_label``):
+    tune_fraction (the share that tunes the thresholds) to several labels only, which fit checks."""
+    return option != "tune_fraction" or multi_label
 
 
 def _share(fraction: float) -> str:

@@ -197,9 +197,8 @@ def check_model_target(path: str | os.PathLike, vectorizer: bool = False) -> Pat
     if target.is_dir() and any(p.name not in SYSTEM_FILES for p in target.iterdir()) and not _holds_model(target):
         raise ModelFileError(f"{given} is a non-empty directory that holds no model; choose another path")
     if target.is_dir() and not target.stat().st_mode & stat.S_IWUSR:  # its owner made it read-only: kept so
-        how = "clear its read-only attribute" if sys.platform == "win32" else f"chmod u+w {given}"
-        raise ModelFileError(f"{given} is write-protected; make it writable ({how}) to save there, "
-                             "or choose another path")
+        raise ModelFileError(f"{given} is write-protected; make it writable ({_how_to_unprotect(given)}) to save "
+                             "there, or choose another path")
     if (target / CONFIG).is_file():  # a save replaces the whole directory: nothing else in it may be lost
         try:
             foreign = _foreign_files(target)
@@ -273,9 +272,14 @@ def check_output_file(path: str | os.PathLike, flag: str, suffixes: tuple[str, .
                           "writing through the link replaces no other kind of file); remove the link or give another path")
     _refuse_special(real, path, flag)
     if real.is_file() and not real.stat().st_mode & stat.S_IWUSR:  # its owner made it read-only: kept, as a model is
-        how = "clear its read-only attribute" if sys.platform == "win32" else f"chmod u+w {path}"
-        raise ConfigError(f"{flag} {path} is write-protected; make it writable ({how}) to replace it, or give another path")
+        raise ConfigError(f"{flag} {path} is write-protected; make it writable ({_how_to_unprotect(path)}) to replace "
+                          "it, or give another path")
     check_outside_models(path, flag)
+
+
+def _how_to_unprotect(path) -> str:
+    """How to make the file or folder ``path``, which its owner made read-only, writable."""
+    return "clear its read-only attribute" if sys.platform == "win32" else f"chmod u+w {path}"
 
 
 def _refuse_special(real: Path, path: str | os.PathLike, flag: str | None = None) -> None:

@@ -35,7 +35,7 @@ import numpy as np
 
 from . import __version__
 from .checks import (check_fraction, check_label_sets, check_labels, check_sample_weight, check_texts,
-                     check_training_texts, is_multi_label, label_list, label_spelling_note)
+                     check_training_texts, holds_lone_surrogate, is_multi_label, label_list, label_spelling_note)
 from .cleaning import READING_VERSION, Cleaner
 from .data import joined_label
 from .errors import (AbsentLabelWarning, ConfigError, DataError, LabelSpellingWarning, ModelFileError, NotFittedError,
@@ -875,7 +875,7 @@ def display_names(classes: np.ndarray, names: dict | None = None, polarity: bool
             if name is None or not str(name).strip():
                 raise ConfigError(f"label_names gives the label {label!r} an empty name ({name!r}); give every label "
                                   "a name that is not empty")
-            if not str(name).isascii() and any("\ud800" <= char <= "\udfff" for char in str(name)):
+            if holds_lone_surrogate(str(name)):
                 raise ConfigError(f"label_names gives the label {label!r} a name with a lone surrogate ({name!r}: an "
                                   "undecodable byte read as text), which a model file cannot hold; give it a name of "
                                   "valid Unicode")
