@@ -62,6 +62,23 @@ def test_training_lowers_the_loss(data, vectors):
     assert losses[-1] < losses[0]
 
 
+def brute_force_nll(emissions, transitions, start, end, row: int, n: int, tags: list[int]) -> float:
+    """The CRF negative log-likelihood of the first ``n`` tags of ``row``, by listing every tag path: the log-sum
+    of the scores of all paths against that of the paths through the known tags (``trainer.NO_TARGET``: any)."""
+    import itertools
+
+    def score(path):
+        s = start[path[0]] + emissions[row, 0, path[0]] + end[path[-1]]
+        for t in range(1, n):
+            s = s + transitions[path[t - 1], path[t]] + emissions[row, t, path[t]]
+        return s
+
+    paths = list(itertools.product(range(emissions.shape[2]), repeat=n))
+    fits = [p for p in paths if all(g == trainer.NO_TARGET or g == q for g, q in zip(tags, p))]
+    total = torch.logsumexp(torch.stack([score(p) for p in paths]), 0)
+    return (total - torch.logsumexp(torch.stack([score(p) for p in fits]), 0)).item()
+
+
 def test_crf_loss_matches_brute_force():
     torch.manual_seed(0)
     emissions = torch.randn(2, 3, 3)
@@ -69,22 +86,12 @@ def test_crf_loss_matches_brute_force():
     tags = torch.tensor([[0, 1, 2], [2, 0, 0]])
     mask = torch.tensor([[True, True, True], [True, True, False]])
     nll = neural.crf_nll(emissions, tags, mask, transitions, start, end)
-    import itertools
-
-    for row, n in enumerate((3, 2)):
-        def score(path):
-            s = start[path[0]] + emissions[row, 0, path[0]] + end[path[-1]]
-            for t in range(1, n):
-                s = s + transitions[path[t - 1], path[t]] + emissions[row, t, path[t]]
-            return s
-
-        total = torch.logsumexp(torch.stack([score(p) for p in itertools.product(range(3), repeat=n)]), 0)
-        assert nll[row].item() == pytest.approx((total - score(tags[row, :n].tolist())).item(), abs=1e-4)
+    for row, n in enumerate((3, 2)):  # every tag known: one path through them, the gold one
+        expected = brute_force_nll(emissions, transitions, start, end, row, n, tags[row, :n].tolist())
+        assert nll[row].item() == pytest.approx(expected, abs=1e-4)
 
 
 def test_crf_loss_with_unknown_tags_counts_every_path_through_the_known_ones():
-    import itertools
-
     torch.manual_seed(1)
     emissions = torch.randn(2, 4, 3)
     transitions, start, end = torch.randn(3, 3), torch.randn(3), torch.randn(3)
@@ -93,17 +100,8 @@ def test_crf_loss_with_unknown_tags_counts_every_path_through_the_known_ones():
     mask = torch.tensor([[True, True, True, True], [True, True, True, False]])
     nll = neural.crf_nll(emissions, tags, mask, transitions, start, end)
     for row, n in enumerate((4, 3)):
-        def score(path):
-            s = start[path[0]] + emissions[row, 0, path[0]] + end[path[-1]]
-            for t in range(1, n):
-                s = s + transitions[path[t - 1], path[t]] + emissions[row, t, path[t]]
-            return s
-
-        paths = list(itertools.product(range(3), repeat=n))
-        fits = [p for p in paths if all(g == unknown or g == q for g, q in zip(tags[row, :n].tolist(), p))]
-        total = torch.logsumexp(torch.stack([score(p) for p in paths]), 0)
-        through = torch.logsumexp(torch.stack([score(p) for p in fits]), 0)
-        assert nll[row].item() == pytest.approx((total - through).item(), abs=1e-4)
+        expected = brute_force_nll(emissions, transitions, start, end, row, n, tags[row, :n].tolist())
+        assert nll[row].item() == pytest.approx(expected, abs=1e-4)
     assert neural.crf_nll(emissions, torch.full_like(tags, unknown), mask, transitions, start, end).abs().max() < 1e-5
 
 
