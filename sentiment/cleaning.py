@@ -190,11 +190,16 @@ NEGATION_SCOPES = (1, 2)  # 1: punctuation and "but" only (models saved before n
 #    scope; lemmas read "can't" as "can not" (was "ca not"); a kept ":D" stays a face when lowercased (and with
 #    lemmas); "．", "﹒﹗﹖﹐﹑﹔﹕", "։", "።", "။" punctuate as ASCII; the restaurant categories' clauses decode
 #    entities as the Cleaner does.
-READING_VERSION = 11
+# 12: the aspect models only: a dash (" - ", "--", "—") ends an aspect's clause and its negation, a bracket its
+#    negation; "not only" / "not just" negate nothing and "but also" contrasts nothing; "e.g." and "i.e." end no
+#    sentence; a word goes on over a soft hyphen, a zero-width space or a letter written as an entity
+#    ("wonder&shy;ful", "clich&eacute;d"); a restaurant category's clauses end at an HTML block tag and after an
+#    emoji, and a one-word label keeps what its dash introduces ("Service - terrible").
+READING_VERSION = 12
 # The versions that changed the aspect models' reading only (their tokens, sentences and clauses): a model that
 # reads text with the Cleaner alone (a Pipeline, a TextVectorizer) read every text under them as under the
 # version before, so it is not warned.
-ASPECT_READING_ONLY = frozenset({6, 9, 10})
+ASPECT_READING_ONLY = frozenset({6, 9, 10, 12})
 
 
 def cleaner_reading(version: int) -> int:

@@ -14,7 +14,7 @@ import re
 from functools import lru_cache
 from typing import NamedTuple
 
-from .cleaning import HTML_TAG, INVISIBLE_MARKS, TYPED_APOSTROPHES, Cleaner, emoji_spans
+from .cleaning import HTML_TAG, INVISIBLE_MARKS, TYPED_APOSTROPHES, Cleaner, decode_entities, emoji_spans
 from .marks import WORD
 
 # Markup: web addresses and HTML tags (the Cleaner's pattern, HTML_TAG: a name and name="value" attributes only, within
@@ -34,6 +34,9 @@ _MARKUP = rf"(?P<markup>{_WEB_ADDRESS}|{HTML_TAG})"
 # direction marks; and joiners outside a word or an emoji sequence) are no tokens, also when written as an
 # entity ("&#x200B;", "&shy;"): no token of the Cleaner comes from them either.
 # The apostrophes are the Cleaner's (TYPED_APOSTROPHES: "isn´t", "haven‘t", "don`t" are one word, as "isn't" is).
+# A word goes on over invisible marks ("wonder&shy;ful", "terri\u00adble": token_spans joins its pieces, and its
+# feature string leaves the marks out) and over letters written as entities ("clich&eacute;d"), as a Cleaner
+# that normalizes Unicode reads them.
 APOSTROPHE = (rf"(?:['{TYPED_APOSTROPHES}]|&(?:#0*39|#x0*27|#0*8217|#x0*2019|#0*8216|#x0*2018|#0*96|#x0*60|#0*180"
                r"|#x0*b4|(?-i:apos|rsquo|lsquo|grave|acute));)")
 _ENTITY = r"&(?:[a-z]+\d*|#\d+|#x[0-9a-f]+);"
@@ -72,6 +75,8 @@ def normalize_token(raw: str, cleaner: Cleaner | None = None) -> str:
     """One raw token's feature string, as the Cleaner's text-level steps write it ("SOOOO" -> "soo")."""
     cleaner = cleaner or token_cleaner()
     out = cleaner.normalize(raw).strip()
+    if not out.isascii() and _wordlike(raw):  # a word over a soft hyphen reads as the word
+        out = _ONLY_INVISIBLE.sub("", out)
     return "_".join(out.split()) if out else raw.lower()
 
 
@@ -80,7 +85,28 @@ def token_spans(text: str) -> list[tuple[int, int, bool]]:
     web address or an HTML tag."""
     pieces = [(m.start(), m.end(), m.group("markup") is not None) for m in _TOKEN.finditer(text)
               if not (m.group()[0] == "&" and _ONLY_INVISIBLE.fullmatch(html.unescape(m.group())))]
+    if "&" in text or not text.isascii():
+        pieces = _words_whole(text, pieces)
     return pieces if text.isascii() else _emoji_whole(pieces, emoji_spans(text))
+
+
+def _wordlike(raw: str) -> bool:
+    """Whether a token is (part of) a word: it starts with a letter or digit, or it is an entity of letters."""
+    return raw[:1].isalnum() or raw[:1] == "_" or (raw[:1] == "&" and decode_entities(raw).isalpha())
+
+
+def _words_whole(text: str, pieces: list[tuple[int, int, bool]]) -> list[tuple[int, int, bool]]:
+    """``pieces`` with the word pieces that only invisible marks (or nothing) part merged into one word
+    ("wonder&shy;ful", "clich&eacute;d")."""
+    out: list[tuple[int, int, bool]] = []
+    for start, end, markup in pieces:
+        if out and not markup and not out[-1][2] and _wordlike(text[start:end]) \
+                and _wordlike(text[out[-1][0]:out[-1][1]]) \
+                and (out[-1][1] == start or _ONLY_INVISIBLE.fullmatch(decode_entities(text[out[-1][1]:start]))):
+            out[-1] = (out[-1][0], end, False)
+        else:
+            out.append((start, end, markup))
+    return out
 
 
 def tokenize(text: str, cleaner: Cleaner | None = None) -> list[Token]:

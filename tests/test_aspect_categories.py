@@ -77,6 +77,13 @@ def test_a_bare_label_keeps_what_its_colon_introduces(model):
     ("Arrived fast&not damaged, pasta&amp;wine", ["Arrived fast&not damaged", "pasta&wine"]),  # as the Cleaner reads
     ("The food was not good while the service was great", ["The food was not good", "the service was great"]),
     ("pasta not good" + " " * 60 + "\u2028" + " " * 60 + "waiter great", ["pasta not good", "waiter great"]),
+    ("Service - terrible. Food \u2014 great", ["Service - terrible", "Food \u2014 great"]),  # a one-word label's dash
+    ("Great food - awful service", ["Great food", "awful service"]),  # more than a dash label's one word
+    ("The pasta was bad--the waiter was great&mdash;ok", ["The pasta was bad", "the waiter was great", "ok"]),
+    ("A hard-boiled egg, 2-3 days", ["A hard-boiled egg", "2-3 days"]),  # a hyphen in a word or a number
+    ("Food: awful<br/>Service: <b>great</b>", ["Food: awful", "Service: <b>great</b>"]),  # a block tag ends one
+    ("Rude waiter \U0001f620 the pasta was great", ["Rude waiter \U0001f620", "the pasta was great"]),  # after an emoji
+    ("The pizza was not only tasty but also cheap", ["The pizza was not only tasty but also cheap"]),
 ])
 def test_the_clauses_a_category_reads(text, expected):
     from sentiment.aspects.categories import clauses

@@ -484,9 +484,12 @@ def test_unmatched_quotes_and_brackets_are_no_edge_of_a_term(text, marked, term)
     ("I can&#39;t, it&apos;s", [("i", "I"), ("can't", "can&#39;t"), (",", ","), ("it", "it"), ("'s", "&apos;s")]),
     ("the battery&#8217;s life", [("the", "the"), ("battery", "battery"), ("'s", "&#8217;s"), ("life", "life")]),
     ("&#x201C;ok&#X201D; &frac12;", [("\u201c", "&#x201C;"), ("ok", "ok"), ("\u201d", "&#X201D;"), ("½", "&frac12;")]),
-    ("great\u200bscreen \u200e ok\ufeff", [("great", "great"), ("screen", "screen"), ("ok", "ok")]),
-    ("ter\u00adrible \u202aok\u202c \u2066x\u2069 a&#x200B;b&shy;c &lrm;", [("ter", "ter"), ("rible", "rible"), ("ok", "ok"),
-                                                                     ("x", "x"), ("a", "a"), ("b", "b"), ("c", "c")]),
+    # a word goes on over invisible marks, as a Cleaner that normalizes Unicode reads it (text-reading version 12)
+    ("great\u200bscreen \u200e ok\ufeff", [("greatscreen", "great\u200bscreen"), ("ok", "ok")]),
+    ("ter\u00adrible \u202aok\u202c \u2066x\u2069 a&#x200B;b&shy;c &lrm;", [("terrible", "ter\u00adrible"), ("ok", "ok"),
+                                                                     ("x", "x"), ("abc", "a&#x200B;b&shy;c")]),
+    ("clich&eacute;d &eacute; caf&#xE9;", [("clichéd", "clich&eacute;d"), ("é", "&eacute;"), ("café", "caf&#xE9;")]),
+    ("wonder\u00ad ful", [("wonder", "wonder"), ("ful", "ful")]),  # a space parts them
     ("Don&APOS;t", [("don", "Don"), ("&apos;", "&APOS;"), ("t", "t")]),  # named entities are case-sensitive: no apostrophe
     ("fish & chips; AT&T", [("fish", "fish"), ("&", "&"), ("chips", "chips"), (";", ";"), ("at", "AT"), ("&", "&"),
                             ("t", "T")]),
@@ -1185,6 +1188,7 @@ def test_a_failed_fit_leaves_the_fitted_pipeline_as_it_was(tmp_path):
     ("Try Cafe St. Bart's. Dr. Who came on Nov. 6th, 3 vs. 4 items. Fine", [
         "Try Cafe St. Bart's.", "Dr. Who came on Nov. 6th, 3 vs. 4 items.", "Fine"]),  # abbreviations end none
     ("A fast TEST. Then more. From L.A. Being there", ["A fast TEST.", "Then more.", "From L.A.", "Being there"]),
+    ("Good apps, e.g. Word. Bad (i.e. Windows) keys, cf. Excel", ["Good apps, e.g. Word.", "Bad (i.e. Windows) keys, cf. Excel"]),
     ("Great pizza!" + "!" * 5000 + " " * 5000 + "Then" + " " * 5000 + "more\n\n\n" + "!" * 5000,
      ["Great pizza" + "!" * 5001, "Then" + " " * 5000 + "more", "!" * 5000]),  # long runs read as short ones
     ("这部电影很好看！服务很差。", ["这部电影很好看！", "服务很差。"]),  # CJK: no white space after the stop
@@ -1549,7 +1553,12 @@ def test_a_table_of_labelled_texts_read_as_aspect_data_says_what_it_is(tmp_path)
 @pytest.mark.parametrize("text", ["The food was not good 😞 the service was great",
                                   "The food was not good\nthe service was great",
                                   "The food was not good\u2028the service was great",
-                                  "The food was not good<br>the service was great"])
+                                  "The food was not good<br>the service was great",
+                                  # a dash too (text-reading version 12), which the Cleaner drops
+                                  "The food was not good - the service was great",
+                                  "The food was not good\u2014the service was great",
+                                  "The food was not good -- the service was great",
+                                  "The food was not good&mdash;the service was great"])
 def test_a_clause_and_its_negation_end_where_the_cleaner_ends_a_negation_scope(text):
     """At a line break and on both sides of an emoji or an HTML block tag, as the Cleaner's negation scope."""
     from sentiment.aspects.polarity import clause_cuts, context_features, locate, prior_texts
@@ -1564,6 +1573,30 @@ def test_a_clause_and_its_negation_end_where_the_cleaner_ends_a_negation_scope(t
     plain = "The food was not good, the service was great 👍 <b>really</b>"  # an emoji cuts; an inline tag does not
     assert clause_cuts(plain, tokenize(plain)) == {10, 11}
     assert "C=not_great" in context_features(tokens, *span)  # without the cuts: the scope runs on
+
+
+@pytest.mark.parametrize("text, term, clause", [
+    ("The food was not good (the service was great)", "service", ["the", "food", "was", "not", "not_good", "(", "the",
+                                                                 "was", "great", ")"]),  # a bracket ends a negation
+    ("The wine list (by the glass) is not great", "list", ["the", "wine", "(", "by", "the", "glass", ")", "is", "not",
+                                                           "not_great"]),  # but no clause
+    ("The pizza was not only tasty but also cheap", "pizza", ["the", "was", "not", "only", "tasty", "but", "also", "cheap"]),
+    ("The pasta isn't just good, it is great", "pasta", ["the", "isn't", "just", "good"]),
+    ("The hard-drive is not great", "drive", ["the", "hard", "-", "is", "not", "not_great"]),  # a hyphen in a word
+    ("The battery lasts -5 degrees", "battery", ["the", "lasts", "-", "5", "degrees"]),
+    ("The food was not good - the service was great", "food", ["the", "was", "not", "not_good"]),
+])
+def test_dashes_brackets_and_not_only_in_an_aspects_clause(text, term, clause):
+    """Text-reading version 12: a dash ends a clause and its negation, a bracket the negation only; "not only"
+    negates nothing and "but also" contrasts nothing."""
+    from sentiment.aspects.polarity import clause_cuts, contrasted_part
+
+    tokens = tokenize(text)
+    words = [t.text for t in tokens]
+    at = words.index(term)
+    features = context_features(tokens, at, at + 1, cuts=clause_cuts(text, tokens))
+    assert [f[2:] for f in features if isinstance(f, str) and f.startswith("C=")] == clause
+    assert contrasted_part(words, at, at + 1) == (0, 0)  # no contrast word parts any of them
 
 
 def test_the_polarity_macro_f1_names_the_polarities_it_averages():

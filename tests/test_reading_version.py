@@ -45,6 +45,9 @@ SAMPLE = [
     "haven\u2018t, don`t, Don&#8216;t, isn&acute;t, the battery\u00b4s life, \u2018quoted\u2019",
     "Arrived fast&not damaged, oven&microwave safe &amp; &notit; <script>var msg = 'terrible';</script><STYLE "
     "type=\"text/css\">p{}</style >Mmmm, Ooooh :D :-D :P :-P XD. I couldnt care less, noone cant <script> stays",
+    "The food was not good - the service was great -- really\u2014ok &mdash; x; not (here) good; a hard-drive at -5, "
+    "2\u20133. Not only tasty but also cheap, isn't just good; apps, e.g. Word, i.e. Excel. Service - terrible. "
+    "wonder&shy;ful clich&eacute;d Food: bad<br>Service: ok. Great food - awful service",
 ]
 OPTIONS = [{}, {"missing_apostrophes": True, "normalize_unicode": True}, {"negation_scope": 1},
            {"lowercase": False, "negation": False, "contractions": False, "urls": "keep", "mentions": "remove",
@@ -52,7 +55,7 @@ OPTIONS = [{}, {"missing_apostrophes": True, "normalize_unicode": True}, {"negat
 # READING_VERSION -> the fingerprint of what the sample reads as under it. A change that alters what the
 # Cleaner or the aspect tokenizer gives for some text raises READING_VERSION (sentiment/cleaning.py) and adds
 # the new fingerprint here, so that models trained before it warn when loaded. (The sample grew with versions 3,
-# 5, 6, 7, 8, 9, 10 and 11, and from 9 it is read into clauses too: each fingerprint is of the sample as it was at its
+# 5, 6, 7, 8, 9, 10, 11 and 12, and from 9 it is read into clauses too: each fingerprint is of the sample as it was at its
 # version.)
 FINGERPRINTS = {2: "f6604949140be4090cf8047402c9cac61e353926ac11eddd3f7440fbdd878f52",
                 3: "95bbb2a395fab53e117c609982fa1165c64cd0005621d753fd9eafabe92555a9",
@@ -63,12 +66,13 @@ FINGERPRINTS = {2: "f6604949140be4090cf8047402c9cac61e353926ac11eddd3f7440fbdd87
                 8: "7d4d9f6d6b82c2f0c55b5b4a6bc8f889b71dc2a8a8d844127a0a279ed8fc590b",
                 9: "1921c4cc1be514ef10d05a38cd06e94a6788fe009e2249b88c2159ad91544b58",
                 10: "e9e55278d11769cacf3f715a12e0d7aa7f636fd4eb0c5647cfc1fbedd2cecd23",
-                11: "4248b74d0fbe9fb1b706f98d1b3ff18e80e496d9e60118b1f9d8189cca618cc3"}
+                11: "4248b74d0fbe9fb1b706f98d1b3ff18e80e496d9e60118b1f9d8189cca618cc3",
+                12: "4a85713dfb59d26c6e69d174c1f7cd6e0b513f2c636e395edd6ab81a0fe0d04e"}
 
 
 def _alternatives(pattern: str) -> list[str]:
     """The words of a pattern's first ``(?:a|b|c)`` or ``(a|b|c)`` group."""
-    return re.search(r"\((?:\?:)?([a-z|]+)\)", pattern.replace("\n", "")).group(1).split("|")
+    return re.search(r"\((?:\?:)?((?:[a-z|]|\\\.)+)\)", pattern.replace("\n", "")).group(1).replace("\\.", ".").split("|")
 
 
 def table_sample() -> list[str]:

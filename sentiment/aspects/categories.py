@@ -31,21 +31,25 @@ from pathlib import Path
 
 import numpy as np
 
-from ..cleaning import LINE_BREAK, LINE_BREAKS, decode_entities, plain_text
+from ..cleaning import HTML_TAG, LINE_BREAK, LINE_BREAKS, decode_entities, emoji_spans, is_break_tag, plain_text
 from ..errors import DataError, ModelFileError
 from ..persistence import one_line
 from ..tokens import tokenize
 from .data import POLARITIES
 from .polarity import CONTRASTS, breaks_at
 
-# Where a sentence may split into clauses: punctuation (a colon not between digits: "10:30"), contrastive
-# conjunctions (the polarity model's CONTRASTS, where they contrast: polarity.breaks_at) and line breaks; saved
+# Where a sentence may split into clauses: punctuation (a colon not between digits: "10:30"; a dash: " - ", "--",
+# "—", not "hard-drive"), contrastive conjunctions (the polarity model's CONTRASTS, where they contrast:
+# polarity.breaks_at) and line breaks (also where clauses() puts one: an HTML block tag, after an emoji); saved
 # category models depend on this rule: editing it changes how they read texts, a change of READING_VERSION. It
 # reads a text's plain_text, in which "…" and other scripts' stops and commas are ASCII.
-CLAUSE_BREAK = re.compile(r"\s*(?:[,;!?()]|(?<!\d):|:(?!\d)|\.(?!\d)|\s-+\s|[" + LINE_BREAKS + r"]|\b(?:"
+CLAUSE_BREAK = re.compile(r"\s*(?:[,;!?()]|(?<!\d):|:(?!\d)|\.(?!\d)|\s[-–]+\s|-{2,}|[—―]+|[" + LINE_BREAKS + r"]|\b(?:"
                           + "|".join(sorted(CONTRASTS)) + r")\b)\s*", re.IGNORECASE)
 _LONG_SPACE = re.compile(r"\s{50,}")
 LABEL_WORDS = 2  # at most this many words before a colon are a label of what follows ("Food: awful", "Wine list:")
+DASH_LABEL_WORDS = 1  # and one word before a dash ("Service - terrible"; "Great food - awful service" is two clauses)
+_DASH = re.compile(r"[-–—―]+")
+_BLOCK_TAG = re.compile(HTML_TAG, re.IGNORECASE)
 _LABEL_CHARACTERS = 40
 
 
@@ -55,11 +59,12 @@ def clauses(text: str) -> list[str]:
     apostrophe, not a ";"), those that end in ";" only, as the Cleaner reads them ("fast&not damaged" keeps
     its "not"). A contrast word splits only where it contrasts, as the polarity model's clauses
     see it (:func:`~sentiment.aspects.polarity.breaks_at` on the aspect tokens around it: not in "wait a
-    while"), and a label keeps what its colon introduces ("Food: awful" is one clause; "Food: awful\nService:
-    great" two)."""
+    while"), a label keeps what its colon or dash introduces ("Food: awful" and "Service - terrible" are one
+    clause each; "Food: awful\nService: great" two), and a clause ends at an HTML block tag (``<br>``) and after
+    an emoji, which stays with the words before it ("Rude waiter 😠 the pasta was great")."""
     # a run of 50+ spaces becomes one (a line break, if it holds one): CLAUSE_BREAK tries each of a run's
     # characters, so a long run took seconds
-    plain = _LONG_SPACE.sub(_one_space, plain_text(decode_entities(text)))
+    plain = _LONG_SPACE.sub(_one_space, _broken(plain_text(decode_entities(text))))
     found, start, label = [], 0, 0  # label: where the words before a colon start (after a cut or a label's colon)
     words = None  # the aspect tokens' words, and the token at each start: read when a contrast word is met
     for cut in CLAUSE_BREAK.finditer(plain):
@@ -71,8 +76,9 @@ def clauses(text: str) -> list[str]:
             i = at.get(cut.start() + len(cut.group()) - len(cut.group().lstrip()))
             if i is not None and not breaks_at(words, i, CONTRASTS):
                 continue
-        if mark == ":" and cut.end() < len(plain) and cut.start() - label <= _LABEL_CHARACTERS \
-                and 0 < len(plain[label:cut.start()].split()) <= LABEL_WORDS:
+        most = LABEL_WORDS if mark == ":" else DASH_LABEL_WORDS if _DASH.fullmatch(mark) else 0
+        if most and cut.end() < len(plain) and cut.start() - label <= _LABEL_CHARACTERS \
+                and 0 < len(plain[label:cut.start()].split()) <= most:
             label = cut.end()
             continue
         found.append(plain[start:cut.start()])
@@ -80,6 +86,17 @@ def clauses(text: str) -> list[str]:
     found.append(plain[start:])
     found = [c.strip().removesuffix(":").strip() for c in found]
     return [c for c in found if c] or [text]
+
+
+def _broken(text: str) -> str:
+    """``text`` with a line break for each HTML block tag (``<br>``, ``</p>``) and after each emoji (where the
+    aspect clauses end too: :func:`~sentiment.aspects.polarity.clause_cuts`)."""
+    if "<" in text:
+        text = _BLOCK_TAG.sub(lambda tag: "\n" if is_break_tag(tag.group()) else tag.group(), text)
+    if not text.isascii():
+        for _, end in reversed(emoji_spans(text)):
+            text = text[:end] + "\n" + text[end:]
+    return text
 
 
 def _one_space(run: re.Match) -> str:

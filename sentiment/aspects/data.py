@@ -35,9 +35,9 @@ TAGS = ("O", "B", "I")
 _SENTENCE_END = re.compile(rf"(?<![.!?।॥؟…۔])[.!?।॥؟…۔]++[\"'”’)\]]*+\s+|[。！？]++[\"'”’)\]」』）]*+\s*"
                            rf"|\s*[{LINE_BREAKS}]\s*|[^\S{LINE_BREAKS}]*+(?P<tag>{HTML_TAG})[^\S{LINE_BREAKS}]*"
                            rf"|(?P<space>[^\S{LINE_BREAKS}]++)", re.IGNORECASE)
-# Abbreviations whose full stop ends no sentence ("Cafe St. Bart's", "3 vs. 4 items", "Sat, Nov. 6th").
+# Abbreviations whose full stop ends no sentence ("Cafe St. Bart's", "3 vs. 4 items", "Sat, Nov. 6th", "e.g. Word").
 _ABBREVIATION = re.compile(r"(?<![\w.])(?:mr|mrs|ms|dr|prof|st|mt|jr|sr|vs|approx|jan|feb|mar|apr|jun|jul|aug|sep|sept"
-                           r"|oct|nov|dec)\.$", re.IGNORECASE)
+                           r"|oct|nov|dec|e\.g|i\.e|cf)\.$", re.IGNORECASE)
 
 
 def sentence_spans(text: str) -> list[tuple[int, int]]:
@@ -45,7 +45,7 @@ def sentence_spans(text: str) -> list[tuple[int, int]]:
     ``؟``; with any closing quotes or brackets) followed by white space and a word that does not start in
     lower case ("The service... was slow" and "(Tom!) was rude" stay whole), after CJK ``。！？`` (no
     white space needed), but not after a common abbreviation ("St.",
-    "Dr.", "vs.", "Nov."), and at line breaks ("\\n", "\\r", U+2028 ...: the Cleaner's
+    "Dr.", "vs.", "Nov.", "e.g.", "i.e."), and at line breaks ("\\n", "\\r", U+2028 ...: the Cleaner's
     :data:`~sentiment.cleaning.LINE_BREAKS`), also HTML ones (``<br>``, ``</p>``, ...; the tag belongs to
     neither side). Spans hold no outer white space."""
     spans, start = [], 0

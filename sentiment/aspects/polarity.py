@@ -5,9 +5,11 @@
 * the aspect's own words (``T=``),
 * the words of the clause that holds the aspect (clauses end at ``, ; : . ! ?``, at ``.. !! ?? ?! !?``, at
   "but"/"although"/"though"/"however"/"while"/"whereas"/"yet" where they contrast (not "wait a while", "not
-  yet": :func:`contrast_use`), and where the Cleaner ends a negation's scope
-  too: at a line break and on both sides of an emoji or an HTML block tag such as ``<br>``:
-  :func:`clause_cuts`), with negation marking up to the clause's end (``C=``),
+  yet", "not only ... but also": :func:`contrast_use`), where the Cleaner ends a negation's scope
+  too: at a line break and on both sides of an emoji or an HTML block tag such as ``<br>``, and on both sides
+  of a dash ("good — the service", "good - the service", "good--the service"; not "hard-drive":
+  :func:`clause_cuts`), with negation marking up to the clause's end or a bracket ("not only" negates
+  nothing) (``C=``),
 * left and right windows of 4 tokens, unigrams and bigrams (``L=``, ``R=``, ``LB=``, ``RB=``),
 * a distance-weighted bag of all words in the sentence (weight ``1 / (1 + distance)``, ``D=``),
 * the sentence's words at a low weight (``S=``), for sentences with one opinion;
@@ -25,7 +27,7 @@ import re
 
 import numpy as np
 
-from ..cleaning import LINE_BREAK, NEGATIONS, emoji_spans, is_break_tag
+from ..cleaning import LINE_BREAK, NEGATIONS, decode_entities, emoji_spans, is_break_tag
 from ..persistence import member_arrays, member_states
 from ..tokens import Token, tokenize
 from .data import POLARITIES, aspect_token_range
@@ -53,11 +55,13 @@ WINDOW = 4
 def contrast_use(before: list[str], word: str, after: str) -> bool:
     """Whether the contrast word ``word`` (one of :data:`CONTRASTS`, in lower case) parts a clause where it
     stands, after the words ``before`` (nearest first; up to two count) and before the word ``after`` ("" at
-    the text's end): "while" not as a noun ("wait a while", "once in a while", "for a long while"), "though"
+    the text's end): "but" not before "also" ("not only tasty but also cheap"), "while" not as a noun ("wait a while", "once in a while", "for a long while"), "though"
     not in "as though", "yet" not as an adverb ("not yet", "haven't yet", "as yet", "the best yet", "have yet
     to", "yet another", "yet again", "haven't tried it yet."; "and yet", "simple yet elegant", "Yet, ..."
     contrast)."""
     near, far = (list(before) + ["", ""])[:2]
+    if word == "but":
+        return after != "also"  # "not only tasty but also cheap" adds, it does not contrast
     if word == "while":
         return not (near in _NOUN_WHILE_AFTER or (near in _NOUN_WHILE_ADJECTIVES and far in ("a", "the")))
     if word == "though":
@@ -89,27 +93,56 @@ def clause_cuts(text: str, tokens: list[Token]) -> frozenset[int]:
     """The token positions where a clause ends though no punctuation token or contrast word ends it: ``i`` when
     a line break lies between tokens ``i - 1`` and ``i``, and on both sides of an emoji or an HTML block tag
     (``<br>``, ``<p>``), where the Cleaner ends a negation's scope too ("The food was not good 😞 the service
-    was great": the service's clause starts after the emoji, unnegated)."""
+    was great": the service's clause starts after the emoji, unnegated), and of a dash (:func:`_is_dash`:
+    "The food was not good - the service was great")."""
     cuts = set()
     for i, token in enumerate(tokens):
         if i and LINE_BREAK.search(text, tokens[i - 1].end, token.start):
             cuts.add(i)
         raw = text[token.start:token.end]
-        if (is_break_tag(raw) if token.markup else not raw.isascii() and emoji_spans(raw) == [(0, len(raw))]):
+        if (is_break_tag(raw) if token.markup else _is_dash(text, token) or not raw.isascii()
+                and emoji_spans(raw) == [(0, len(raw))]):
             cuts.update((i, i + 1))
     return frozenset(cuts)
 
 
+def _is_dash(text: str, token: Token) -> bool:
+    """Whether ``token`` (one character) is a dash that parts two clauses: an em dash or a horizontal bar
+    anywhere, a hyphen (or en dash) next to another ("--") or with white space (or the text's edge) on a side,
+    but not one before a digit ("-5 degrees") or inside a word or a number ("hard-drive", "2–3")."""
+    mark = text[token.start:token.end]
+    if mark[:1] == "&":  # "&mdash;", "&#8211;"
+        mark = decode_entities(mark)
+    if mark in ("—", "―"):
+        return True
+    if mark not in ("-", "–"):
+        return False
+    before = text[token.start - 1:token.start]
+    after = text[token.end:token.end + 1]
+    if before in ("-", "–") or after in ("-", "–"):
+        return True
+    return (not before or before.isspace() or not after or after.isspace()) and not after.isdigit()
+
+
+# Where a negation's scope ends though the clause goes on: a bracket ("The food was not good (the service was
+# great)"; a clause does not end there: "The wine list (by the glass) is great" speaks of the wine list).
+_BRACKETS = frozenset("()[]{}")
+# The words after "not" (or "isn't") that make it no negation: "not only tasty but also cheap", "isn't just good".
+_NOT_NEGATING = frozenset({"only", "just", "merely"})
+
+
 def _negated(words: list[str], cuts: frozenset[int] = frozenset()) -> list[str]:
-    """``not_`` before the words after a negation, up to the next clause break (or ``cuts``: :func:`clause_cuts`)."""
+    """``not_`` before the words after a negation, up to the next clause break (or ``cuts``: :func:`clause_cuts`)
+    or bracket; "not only" (or "not just") negates nothing."""
     out, neg = [], False
     for i, w in enumerate(words):
         if i in cuts:
             neg = False
-        if breaks_at(words, i):
+        if breaks_at(words, i) or w in _BRACKETS:
             neg = False
             out.append(w)
-        elif w in NEGATIONS or w.endswith("n't"):
+        elif (w in NEGATIONS or w.endswith("n't")) and not (
+                (w == "not" or w.endswith("n't")) and i + 1 < len(words) and words[i + 1] in _NOT_NEGATING):
             neg = True
             out.append(w)
         else:
