@@ -198,11 +198,10 @@ def iter_table(path: str | Path, columns: Sequence[str] | None, fmt: str | None 
                 yield from _parquet_chunks(file, columns, chunksize, compression)
                 return
             if fmt in ("csv", "tsv"):
-                header = _header_line(file, compression)
-                separator = _csv_separator(header) if fmt == "csv" else "\t"
+                separator, header, skip = _csv_layout(file, compression, fmt)
                 _check_unique_header(file, header, separator)  # before pandas reads every row
                 _check_quotes(file, compression, separator)
-                reader = pd.read_csv(stream, sep=separator, chunksize=chunksize, dtype=str,
+                reader = pd.read_csv(stream, sep=separator, chunksize=chunksize, dtype=str, skiprows=skip,
                                      keep_default_na=False, na_values=[""], compression=compression, encoding="utf-8")
                 reader = _without_implicit_index(reader, file, separator, chunksize)
             elif _holds_json_array(file, compression):  # a .json file may hold one array of records
@@ -303,6 +302,9 @@ def _bad_json_line(file: Path, compression: str | None) -> tuple[int, str] | Non
                 return number, "its values nest too deeply"
             if not isinstance(value, dict):
                 return number, f"it is a JSON {type(value).__name__}"
+            repeated = _repeated_key(line, value)
+            if repeated is not None:
+                return number, f"its key {repeated!r} appears twice, so which value is meant is unclear; keep one"
             if _holds_lone_surrogate(value):
                 return number, "it holds a \\u escape of half a character (a lone surrogate such as \\udc00)"
     return None
@@ -344,6 +346,8 @@ def _json_lines(stream, compression: str | None, chunksize: int | None):
                 raise ValueError("a line's values nest too deeply") from None
             if not isinstance(record, dict):
                 raise TypeError("a line is not a JSON object")
+            if _repeated_key(line, record) is not None:
+                raise ValueError("a line repeats a key")  # which _bad_json_line names
             if "\\u" in line and _holds_lone_surrogate(record):
                 raise ValueError("a line holds half a character")  # which _bad_json_line names
             records.append(record)
@@ -355,6 +359,26 @@ def _json_lines(stream, compression: str | None, chunksize: int | None):
     finally:
         if compression is None and not stream.closed:
             text.detach()  # the file stays open for its owner (iter_table), as pandas leaves it
+
+
+def _repeated_key(line: str, record: dict) -> str | None:
+    """The first key that an object of the JSON ``line`` (parsed as ``record``) holds twice (json keeps the last
+    value, silently), else None. Every key has its colon: a line with no more colons than ``record`` has
+    keys repeats none, and only the others are parsed again, with a check of each object's keys."""
+    import json
+
+    if line.count(":") <= len(record):
+        return None
+    repeated: list[str] = []
+
+    def unique(pairs: list) -> dict:
+        keys = [key for key, _ in pairs]
+        if len(set(keys)) < len(keys) and not repeated:
+            repeated.append(next(key for i, key in enumerate(keys) if key in keys[:i]))
+        return dict(pairs)
+
+    json.loads(line, object_pairs_hook=unique)
+    return repeated[0] if repeated else None
 
 
 def _holds_lone_surrogate(record) -> bool:
@@ -446,22 +470,38 @@ def _holds_json_array(file: Path, compression: str | None) -> bool:
 HEADER_LIMIT = 1 << 20  # bytes read at most to find a table's header row (a wider one is left to pandas)
 
 
-def _header_line(file: Path, compression: str | None) -> bytes | None:
-    """The header row of a table: the first line that is not blank (pandas skips blank lines, spaces only too),
-    without its line end (``\n``, ``\r\n``, or ``\r`` alone, as classic Mac OS and some spreadsheet exports
-    end lines), read from as many of the file's first bytes as it takes (a wide table's header is longer than
-    :data:`HEAD_SIZE`); None when none is found within :data:`HEADER_LIMIT` bytes, or the file is not read here."""
+def _header_line(file: Path, compression: str | None, skip: int = 0) -> bytes | None:
+    """The header row of a table: the first line that is not blank (pandas skips blank lines, spaces only too;
+    with ``skip``, the one after as many such lines), without its line end (``\n``, ``\r\n``, or ``\r``
+    alone, as classic Mac OS and some spreadsheet exports end lines), read from as many of the file's first
+    bytes as it takes (a wide table's header is longer than :data:`HEAD_SIZE`); None when none is found
+    within :data:`HEADER_LIMIT` bytes, or the file is not read here."""
     opener, size = _opener(compression), HEAD_SIZE
     while opener is not None and size <= HEADER_LIMIT:
         with opener(file, "rb") as handle:
             raw = handle.read(size)
         complete = len(raw) < size  # the whole file was read; else its last line may be cut
         lines = re.split(rb"\r\n|\r|\n", raw.removeprefix(b"\xef\xbb\xbf"))
-        header = next((line for line in (lines if complete else lines[:-1]) if line.strip()), None)
-        if header is not None or complete:
-            return header
+        filled = [line for line in (lines if complete else lines[:-1]) if line.strip()]
+        if len(filled) > skip or complete:
+            return filled[skip] if len(filled) > skip else None
         size *= 16
     return None
+
+
+# The first line that spreadsheets (Excel) write to name a CSV file's separator: "sep=;".
+_SEPARATOR_LINE = re.compile(rb"sep=([^\r\n])\s*")
+
+
+def _csv_layout(file: Path, compression: str | None, fmt: str) -> tuple[str, bytes | None, int]:
+    """The separator of a .csv or .tsv table, its header row and the lines before it that pandas must skip:
+    a first line ``sep=;`` names the separator (as Excel writes it; 1 line skipped), else a .csv file's is
+    :func:`_csv_separator`'s and a .tsv file's a tab."""
+    first = _header_line(file, compression)
+    named = _SEPARATOR_LINE.fullmatch(first) if first is not None else None
+    if named is not None and (_head(file, compression) or b"").startswith(first):  # on the very first line
+        return named.group(1).decode("latin-1"), _header_line(file, compression, skip=1), 1
+    return (_csv_separator(first) if fmt == "csv" else "\t"), first, 0
 
 
 _DECIMAL_COMMA = re.compile(r"\s*[-+]?\d*,\d+\s*")  # "1,5", ",5": a number where the comma is the decimal mark
@@ -472,8 +512,7 @@ def _separated_by_semicolons(file: Path) -> bool:
     where the comma is the decimal mark, so that its numbers may be written so too."""
     if table_format(file) != "csv":
         return False
-    compression = _compression_of(file)
-    return _csv_separator(_header_line(file, compression)) == ";"
+    return _csv_layout(file, _compression_of(file), "csv")[0] == ";"
 
 
 def _csv_separator(header: bytes | None) -> str:

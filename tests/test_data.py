@@ -64,6 +64,19 @@ def test_a_semicolon_separated_csv_reads_as_a_table(tmp_path, name):
     assert read_labelled(blank_first) == (FRAME.text.tolist(), [1, 0, 1, 0])
 
 
+@pytest.mark.parametrize("name", ["d.csv", "d.tsv", "d.csv.gz"])
+def test_a_first_sep_line_names_the_separator_as_excel_writes_it(tmp_path, name):
+    text = "\ufeffsep=;\r\n" + FRAME.to_csv(sep=";", index=False, lineterminator="\r\n")
+    path = tmp_path / name
+    path.write_bytes(gzip.compress(text.encode()) if name.endswith(".gz") else text.encode())
+    assert read_labelled(path) == (FRAME.text.tolist(), [1, 0, 1, 0])
+    (tmp_path / "w.csv").write_text("sep=;\ntext;label;weight\ngood;pos;1,5\nbad;neg;2\n")  # a decimal comma
+    assert data_module.read_weights(tmp_path / "w.csv", "weight").tolist() == [1.5, 2.0]
+    later = tmp_path / "later.csv"  # only the first line names it: a later one is a row
+    later.write_text("text\nsep=;\ngood\n", encoding="utf-8")
+    assert read_table(later, ["text"])["text"].tolist() == ["sep=;", "good"]
+
+
 def test_a_tab_separated_file_named_csv_reads_as_a_table(tmp_path):
     path = tmp_path / "d.csv"
     path.write_text(FRAME.to_csv(sep="\t", index=False), encoding="utf-8")
@@ -385,6 +398,16 @@ def test_reading_with_a_progress_bar(tmp_path, suffix, monkeypatch):
     assert pd.concat(chunks).text.tolist() == frame.text.tolist()
     assert positions[-1] == path.stat().st_size and len(positions) == 3 and positions == sorted(positions)
     assert 0 < positions[0] < path.stat().st_size  # moved at the first chunk already
+
+
+@pytest.mark.parametrize("line, key", [('{"text": "good", "label": 1, "text": "bad"}', "text"),
+                                       ('{"text": "at 10:30", "label": 1, "meta": {"a": 1, "a": 2}}', "a")])
+def test_a_json_lines_key_given_twice_is_refused_naming_the_line(tmp_path, line, key):
+    """json keeps the last of two values of a key, silently: which one the writer meant is unclear."""
+    path = tmp_path / "d.jsonl"
+    path.write_text('{"text": "fine: really", "label": 0}\n' + line + "\n", encoding="utf-8")
+    with pytest.raises(DataError, match=rf"line 2 cannot be read as a JSON object \(its key '{key}' appears twice"):
+        read_labelled(path)
 
 
 def test_jsonl_line_that_is_not_an_object(tmp_path):
