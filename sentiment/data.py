@@ -184,7 +184,11 @@ def iter_table(path: str | Path, columns: Sequence[str] | None, fmt: str | None 
         _check_not_compressed(file)
     head = None if fmt == "parquet" else _head(file, compression)  # read once for the checks of its format
     _check_text(file, head)
-    handle = open(file, "rb")  # after the checks, so that none of them leaves it open
+    # opened after the checks, so that none of them leaves it open; of a zip archive its one file, which pandas
+    # then reads as it is (pandas refuses an archive that also holds the file's folder)
+    member = compression == "zip" and fmt != "parquet"
+    handle = _zip_member(file) if member else open(file, "rb")
+    unpacked = None if member else compression  # the compression left for pandas to undo
     bar = contextlib.nullcontext()
     if progress:  # the bytes read, from the file's position at each chunk (pandas reads JSON Lines by iterating
         from tqdm.auto import tqdm  # the file, past a wrapped read(); a compressed file: the compressed bytes)
@@ -202,10 +206,10 @@ def iter_table(path: str | Path, columns: Sequence[str] | None, fmt: str | None 
                 _check_unique_header(file, header, separator)  # before pandas reads every row
                 _check_quotes(file, compression, separator)
                 reader = pd.read_csv(stream, sep=separator, chunksize=chunksize, dtype=str, skiprows=skip,
-                                     keep_default_na=False, na_values=[""], compression=compression, encoding="utf-8")
+                                     keep_default_na=False, na_values=[""], compression=unpacked, encoding="utf-8")
                 reader = _without_implicit_index(reader, file, separator, chunksize)
             elif _holds_json_array(file, compression):  # a .json file may hold one array of records
-                frame = pd.read_json(stream, orient="records", dtype=False, precise_float=True, compression=compression,
+                frame = pd.read_json(stream, orient="records", dtype=False, precise_float=True, compression=unpacked,
                                      encoding="utf-8-sig")
                 reader = frame if chunksize is None else (frame[i:i + chunksize] for i in range(0, len(frame), chunksize))
             elif _opener(compression) is not None:
@@ -213,7 +217,7 @@ def iter_table(path: str | Path, columns: Sequence[str] | None, fmt: str | None 
                 reader = next(reader, pd.DataFrame()) if chunksize is None else reader
             else:  # .zst, .zip: through pandas, whose numbers are 64-bit and whose columns with a gap are floats
                 reader = pd.read_json(stream, lines=True, chunksize=chunksize or None, dtype=False, precise_float=True,
-                                      compression=compression, encoding="utf-8-sig")  # precise: 0.974349 stays so
+                                      compression=unpacked, encoding="utf-8-sig")  # precise: 0.974349 stays so
             chunks = [reader] if chunksize is None else reader
             rows, empty = 0, None
             for chunk in chunks:
@@ -424,6 +428,25 @@ def _check_decompresses(file: Path, compression: str | None) -> None:
                 pass
     except Exception as exc:  # else the error found first is the one to say
         _raise_if_damaged(exc, file, compression)
+
+
+def _zip_member(file: Path):
+    """The one file of the zip archive ``file``, opened for reading in binary (its folders are no files: a
+    folder zipped whole holds its file and the folder); a DataError if it holds none or several, or is
+    damaged."""
+    import zipfile
+
+    try:
+        with zipfile.ZipFile(file) as archive:  # the member keeps the archive's file open until it is closed
+            names = [name for name in archive.namelist() if not name.endswith("/")]
+            if len(names) != 1:
+                listed = ", ".join(names[:3]) + (" ..." if len(names) > 3 else "")
+                raise DataError(f"{file} holds {len(names)} files{f' ({listed})' if names else ''}; give a zip "
+                                "archive of one table, or unzip it and give the file")
+            return archive.open(names[0])
+    except Exception as exc:  # damaged, or encrypted: said in words
+        _raise_if_damaged(exc, file, "zip")
+        raise
 
 
 def _raise_if_damaged(exc: BaseException, file: Path, compression: str | None) -> None:

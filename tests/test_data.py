@@ -959,6 +959,25 @@ def test_an_encrypted_zip_is_said_so(tmp_path):
         read_labelled(path)
 
 
+@pytest.mark.parametrize("name", ["d.csv.zip", "d.jsonl.zip"])
+def test_a_zipped_folder_of_one_table_is_read_and_one_of_two_refused(tmp_path, name):
+    """A folder zipped whole ("zip -r d.zip folder") holds the folder and its file: the file is read."""
+    import zipfile
+
+    table = tmp_path / name.removesuffix(".zip")
+    write_table(FRAME, table)
+    path = tmp_path / name
+    with zipfile.ZipFile(path, "w") as archive:
+        archive.writestr("folder/", "")
+        archive.write(table, f"folder/{table.name}")
+    assert read_labelled(path) == (FRAME.text.tolist(), [1, 0, 1, 0])
+    with zipfile.ZipFile(path, "a") as archive:
+        archive.writestr("folder/notes.txt", "other")
+    with pytest.raises(DataError, match=rf"{name} holds 2 files \(folder/{table.name}, folder/notes.txt\); give a zip "
+                                        "archive of one table"):
+        read_labelled(path)
+
+
 def test_a_named_pipe_is_no_data_file(tmp_path):
     if not hasattr(os, "mkfifo"):
         pytest.skip("no named pipes here")
