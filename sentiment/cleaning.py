@@ -19,10 +19,11 @@ Every step is a field of :class:`Cleaner` and can be switched off. The steps run
 7. ``lemmatize``: spaCy lookup lemmas (``spacy.blank("en")`` + ``spacy-lookups-data``, works offline).
 8. ``contractions``: expand (``don't`` -> ``do not``, ``it's`` -> ``it 's``).
 9. ``negation``: prefix words after a negation with ``not_`` up to the next ``. , ; : ! ?`` (or a run of them:
-    ``...``, ``?!``) or "but" (a dash, bracket, quote or slash does not end it), so ``"not good"`` gives the
+    ``...``, ``?!``) or "but" (a quote or slash does not end it), so ``"not good"`` gives the
     feature ``not_good``, which differs from ``good``. A line break, an HTML block tag (``<br>``, ``<p>`` ...)
     and an emoji or emoticon end the scope too (``negation_scope=2``; models saved before this rule keep
-    ``negation_scope=1``, under which the scope ran on over them).
+    ``negation_scope=1``, under which the scope ran on over them), and so do a dash and a bracket, while
+    "not only" and "not just" start none (``negation_scope=3``, the default; models saved before keep 2).
 10. ``stopwords``: drop English stop words, never negating ones (``not``, ``no``, ``never``, ``cant``, ``noone``
     ...): after the negation marking, so that "but", a stop word, still ends a scope.
 
@@ -30,6 +31,8 @@ Every step is a field of :class:`Cleaner` and can be switched off. The steps run
 ['i', 'do', 'not', 'not_like', 'not_it', 'frowning', 'face', 'never', 'not_again', '!!']
 >>> Cleaner(negation_scope=1)("I don't like it :( <br/>Never again!!!!")
 ['i', 'do', 'not', 'not_like', 'not_it', 'not_frowning', 'not_face', 'never', 'not_again', '!!']
+>>> Cleaner()("Not only cheap - it is not bad (the staff are great)")
+['not', 'only', 'cheap', 'it', 'is', 'not', 'not_bad', 'the', 'staff', 'are', 'great']
 """
 
 from __future__ import annotations
@@ -151,7 +154,16 @@ def is_break_tag(tag: str) -> bool:
     return bool(_BREAK_TAG.match(tag))
 
 
-NEGATION_SCOPES = (1, 2)  # 1: punctuation and "but" only (models saved before negation_scope existed)
+NEGATION_SCOPES = (1, 2, 3)  # 1: punctuation and "but" only (models saved before negation_scope existed)
+# A dash that parts two clauses: an em dash or a horizontal bar, a hyphen or en dash beside another ("--"), or
+# one with white space (or the text's edge) on a side, not before a digit ("-5"); not one inside a word or a
+# number ("hard-drive", "2–3"). Each of its characters matches alone (the aspect models test one token).
+DASH = re.compile(r"[—―]|[-–](?=[-–])|(?<=[-–])[-–]|(?<!\S)[-–](?!\d)|[-–](?!\S)")
+# Where negation_scope=3 ends a scope besides those of 2: a dash or a bracket.
+_SCOPE_MARK = re.compile(DASH.pattern + r"|[()\[\]{}]")
+# The words after "not" (or "isn't") that make it no negation (negation_scope=3): "not only cheap but also
+# good", "isn't just good".
+NOT_NEGATING = frozenset({"only", "just", "merely"})
 
 # The version of how this package reads text: the Cleaner's tokens, and the aspect models' tokens and sentences
 # (sentiment.tokens.tokenize, sentiment.aspects.data.sentence_spans), for a given text and settings. A model
@@ -195,21 +207,39 @@ NEGATION_SCOPES = (1, 2)  # 1: punctuation and "but" only (models saved before n
 #    sentence; a word goes on over a soft hyphen, a zero-width space or a letter written as an entity
 #    ("wonder&shy;ful", "clich&eacute;d"); a restaurant category's clauses end at an HTML block tag and after an
 #    emoji, and a one-word label keeps what its dash introduces ("Service - terrible").
-READING_VERSION = 12
+# 13: the Cleaner's default only: negation_scope 3 (a dash or a bracket ends a negation's scope; "not only",
+#    "not just" start none; the aspect clauses' dashes are the Cleaner's DASH); a model saved before it names
+#    its negation_scope (2), so it reads every text as it did.
+READING_VERSION = 13
 # The versions that changed the aspect models' reading only (their tokens, sentences and clauses): a model that
 # reads text with the Cleaner alone (a Pipeline, a TextVectorizer) read every text under them as under the
 # version before, so it is not warned.
 ASPECT_READING_ONLY = frozenset({6, 9, 10, 12})
+# The versions that changed only the default of a Cleaner option (a new choice made the default): every saved
+# model names its options, so none reads a text otherwise than under the version before, and none is warned.
+DEFAULTS_ONLY = frozenset({13})
+
+
+def model_reading(version: int) -> int:
+    """The text-reading version under which a model saved under ``version`` reads every text as it does now:
+    the last one up to ``version`` that changed more than a default (:data:`DEFAULTS_ONLY`).
+
+    >>> model_reading(13), model_reading(12)
+    (12, 12)
+    """
+    while version in DEFAULTS_ONLY:
+        version -= 1
+    return version
 
 
 def cleaner_reading(version: int) -> int:
-    """The text-reading version whose Cleaner reads every text as ``version``'s does: the last one up to
-    ``version`` that changed the Cleaner.
+    """The text-reading version whose Cleaner reads every text as ``version``'s does for a saved model: the
+    last one up to ``version`` that changed the Cleaner's reading of some model.
 
-    >>> cleaner_reading(6), cleaner_reading(5)
-    (5, 5)
+    >>> cleaner_reading(6), cleaner_reading(5), cleaner_reading(13)
+    (5, 5, 11)
     """
-    while version in ASPECT_READING_ONLY:
+    while version in ASPECT_READING_ONLY or version in DEFAULTS_ONLY:
         version -= 1
     return version
 
@@ -343,11 +373,13 @@ class Cleaner:
         Drop English stop words; negations (also ``cant``, ``couldnt``, ``hasnt``, ``noone``) are never dropped.
     negation : bool
         Prefix the words in a negation's scope with ``not_``.
-    negation_scope : {2, 1}
+    negation_scope : {3, 2, 1}
         Where that scope ends: 2, at ``. , ; : ! ?``, "but", a line break, an HTML block tag (``<br>``, ``<p>``)
         or an emoji or emoticon (whose words are never negated, but by a negation in its own name: 🚭, "no
-        smoking", reads as ``no not_smoking``); 1, at punctuation and "but" only, the rule
-        of models saved before this option existed (they load with 1 and keep their predictions).
+        smoking", reads as ``no not_smoking``); 3, there and at a dash (" - ", "--", "—"; not "hard-drive")
+        or a bracket, and "not only" / "not just" negate nothing ("not only cheap but also good"); 1, at
+        punctuation and "but" only, the rule of models saved before this option existed (they load with 1
+        and keep their predictions; those saved with 2 keep 2).
     """
 
     normalize_unicode: bool = False
@@ -364,7 +396,7 @@ class Cleaner:
     lemmatize: bool = False
     stopwords: bool = False
     negation: bool = True
-    negation_scope: int = 2
+    negation_scope: int = 3
 
     def __post_init__(self) -> None:
         for name, choices in CHOICES.items():
@@ -384,8 +416,9 @@ class Cleaner:
             object.__setattr__(self, "negation_scope", int(self.negation_scope))
         scope = self.negation_scope
         if not isinstance(scope, int) or isinstance(scope, bool) or scope not in NEGATION_SCOPES:
-            raise ConfigError(f"negation_scope={scope!r} is not valid; choose 2 (line breaks, HTML breaks and emoji "
-                              "end the scope too) or 1 (punctuation and 'but' only, as models saved before it)")
+            raise ConfigError(f"negation_scope={scope!r} is not valid; choose 3 (dashes and brackets end the scope too, "
+                              "'not only' negates nothing), 2 (line breaks, HTML breaks and emoji end it too, as "
+                              "models saved before 3) or 1 (punctuation and 'but' only, as models saved before 2)")
 
     @classmethod
     def option_names(cls) -> list[str]:
@@ -448,7 +481,24 @@ class Cleaner:
             text = _MISSING_APOSTROPHE.sub(r"\1\2'\3", text)
         if breaks and _OTHER_BREAKS.search(text):
             text = _OTHER_BREAKS.sub("\n", text)
+        if breaks and self.negation_scope >= 3 and self.tokenizer == "regex" and not self.lemmatize \
+                and _SCOPE_MARK.search(text):  # spaCy's tokens hold the marks: _spacy_tokens breaks there
+            text = self._scope_marks(text)
         return text
+
+    def _scope_marks(self, text: str) -> str:
+        """``text`` with a line break before each dash and bracket (where ``negation_scope=3`` ends a scope; the
+        regular expression's tokens, which leave them out, stay those of scope 2), but within a web address
+        kept as is or a face kept as written."""
+        kept = [m.span() for m in _URL.finditer(text)] if self.urls == "keep" and _URL_HINT.search(text) else []
+        if self.emoji == "keep":
+            kept += [m.span(1) for m in _EMOTICON.finditer(text)]
+        out, position = [], 0
+        for start, end in sorted(kept) + [(len(text), len(text))]:
+            if start >= position:
+                out += [_broken_before_marks(text, position, start), text[start:end]]
+                position = end
+        return "".join(out)
 
     def _squeeze_repeats(self, text: str) -> str:
         if self.urls == "keep" and _URL_HINT.search(text):  # kept addresses stay intact ("www.")
@@ -501,7 +551,8 @@ class Cleaner:
             spaced = (_LONG_WORD.sub(_punctuation_spaced, _PUNCTUATION_RUN.sub(_spaced, t)) if len(t) >= _LONG_RUN
                       else t for t in normalized)
             docs = self._spacy.pipe(spaced, batch_size=1000)
-            tokenized = [_spacy_tokens(doc, self.lemmatize, breaks, self.emoji == "keep") for doc in docs]
+            tokenized = [_spacy_tokens(doc, self.lemmatize, breaks, self.emoji == "keep",
+                                       breaks and self.negation_scope >= 3) for doc in docs]
             if self.tokenizer == "regex":  # lemmas from spaCy, token boundaries from our pattern (a kept face whole)
                 tokenized = [_tokens_keeping_emoji(" ".join(toks), breaks) if self.emoji == "keep"
                              else pattern.findall(" ".join(toks)) for toks in tokenized]
@@ -510,7 +561,10 @@ class Cleaner:
         else:
             tokenized = [(pattern if "\n" in t else _TOKEN).findall(t) for t in normalized]  # most have no break
         # which texts may hold _BREAK: those with a line break, or with a kept emoji (marked on both sides)
-        marked = ((self.emoji == "keep" or "\n" in t) for t in normalized) if breaks else itertools.repeat(False)
+        # (and under negation_scope 3 those with a dash or bracket, before which spaCy's tokens get one)
+        marks = breaks and self.negation_scope >= 3
+        marked = ((self.emoji == "keep" or "\n" in t or marks and _SCOPE_MARK.search(t) is not None) for t in normalized) \
+            if breaks else itertools.repeat(False)
         if self.stopwords:
             tokenized = [self._token_steps(tokens, marks) for tokens, marks in zip(tokenized, marked)]
         elif self.contractions or self.negation:  # most texts have no apostrophe and no negation: skip those
@@ -546,7 +600,9 @@ class Cleaner:
                 if low in ends or low[:1] in _CLAUSE_MARKS and (low[0] in "!?" or _CLAUSE_PUNCTUATION.fullmatch(low)):
                     negated = False
                 elif low in NEGATIONS or ("'" in low and low.endswith("n't")):
-                    negated = True
+                    if not (self.negation_scope >= 3 and i + 1 < len(lows) and lows[i + 1] in NOT_NEGATING
+                            and (low == "not" or low.endswith("n't"))):  # "not only", "isn't just"
+                        negated = True
                 elif negated:
                     pieces[i] = NEGATION_MARK + pieces[i]
         if self.stopwords:
@@ -645,15 +701,42 @@ def _tag_space_or_break(match: re.Match) -> str:
     return " \n " if is_break_tag(match.group()) else " "
 
 
-def _spacy_tokens(doc, lemmatize: bool, breaks: bool = False, emoji_kept: bool = False) -> list[str]:
+def _is_scope_mark(doc, t) -> bool:
+    """Whether the spaCy token ``t`` of ``doc`` is a bracket, or a dash (:data:`DASH`, read with the characters
+    around it: "good - the", "good--the", not "hard-drive"), where ``negation_scope=3`` ends a scope."""
+    text = t.text
+    if text in ("(", ")", "[", "]", "{", "}"):
+        return True
+    if not text or text.strip("-–—―"):
+        return False
+    before = " " if t.i == 0 or doc[t.i - 1].whitespace_ else doc[t.i - 1].text[-1:]
+    after = " " if t.whitespace_ or t.i + 1 == len(doc) else doc[t.i + 1].text[:1]
+    return DASH.match(before + text + after, len(before)) is not None
+
+
+def _broken_before_marks(text: str, start: int, end: int) -> str:
+    """``text[start:end]`` with a line break before each dash and bracket (:data:`_SCOPE_MARK`, which sees the
+    characters around the piece)."""
+    out, position = [], start
+    for mark in _SCOPE_MARK.finditer(text, start, end):
+        out += [text[position:mark.start()], "\n"]
+        position = mark.start()
+    return "".join(out) + text[position:end]
+
+
+def _spacy_tokens(doc, lemmatize: bool, breaks: bool = False, emoji_kept: bool = False,
+                  marks: bool = False) -> list[str]:
     """The tokens (or lemmas) of a spaCy ``doc``, whitespace left out; with ``breaks``, _BREAK for each
-    whitespace token that holds a line break, and (``emoji_kept``) on both sides of an emoji."""
+    whitespace token that holds a line break, and (``emoji_kept``) on both sides of an emoji; with ``marks``
+    (``negation_scope=3``), before each dash and bracket (:func:`_is_scope_mark`)."""
     tokens: list[str] = []
     for t in doc:
         if t.is_space:
             if breaks and "\n" in t.text:
                 tokens.append(_BREAK)
             continue
+        if marks and _is_scope_mark(doc, t):
+            tokens.append(_BREAK)
         token = t.lemma_ if lemmatize and t.lemma_ else t.text
         if lemmatize and t.lower_ == "n't" and t.i and doc[t.i - 1].lower_ in _SPLIT_STEMS and tokens:
             # the lookup lemmas leave "ca" and "wo" of "can't", "won't" (and give "n't" as "not", so the

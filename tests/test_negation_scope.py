@@ -1,4 +1,5 @@
-"""Negation scope: line breaks, HTML block tags and emoji end it (negation_scope=2); saved models keep rule 1."""
+"""Negation scope: line breaks, HTML block tags and emoji end it (negation_scope=2), and dashes and brackets, while
+"not only" starts none (3, the default); saved models keep rule 1 or 2."""
 
 from __future__ import annotations
 
@@ -70,21 +71,27 @@ def _lower(tokens):
     return [t.lower() for t in tokens]
 
 
+def _as_read_on(path: str, *expected: list[str]) -> list[list[str]]:
+    """The expected tokens as the tokenizer path reads them: without stop words where it drops them."""
+    if not PATHS[path].get("stopwords"):
+        return list(expected)
+    stop = Cleaner()._stopwords
+    return [[t for t in tokens if t.removeprefix("not_") not in stop] for tokens in expected]
+
+
 @pytest.mark.parametrize("path", PATHS)
 @pytest.mark.parametrize("text, new, old", CASES)
 def test_breaks_and_emoji_end_the_scope_on_every_tokenizer_path(path, text, new, old):
     options = PATHS[path]
-    if options.get("stopwords"):
-        stop = Cleaner()._stopwords
-        new, old = ([t for t in ts if t.removeprefix("not_") not in stop] for ts in (new, old))
+    new, old = _as_read_on(path, new, old)
     # lemmas change some words ("frowning" -> "frown"): then compare only where the not_ marks go
     same = _negated if options.get("lemmatize") else _lower
     assert same(_cleaner(path)(text)) == same(new)
     assert same(_cleaner(path, 1)(text)) == same(old)
 
 
-def test_the_new_rule_is_the_default_and_the_old_one_is_version_1():
-    assert Cleaner().negation_scope == 2
+def test_the_newest_rule_is_the_default_and_the_older_ones_are_2_and_1():
+    assert Cleaner().negation_scope == 3
     assert clean("I don't like it :( <br/>Never again!!!!") == [
         "i", "do", "not", "not_like", "not_it", "frowning", "face", "never", "not_again", "!!"]
     assert clean("I don't like it :( <br/>Never again!!!!", negation_scope=1) == [
@@ -115,6 +122,7 @@ TEXTS = [
     "\nnot", "line one\r\nline two<br/>three <p>four</p>", "x:( :)greatnever:(  ", "Not GOOD 👍🏽 <hr>Never again",
     "it's not <div>my</div> thing &amp; never 😍😍 <3", "plain text without negation", "", "   ", "<br><br>",
     "no way :-) http://x.io @bob #fun\nsoooo good!!!", "NOTHING <P>special</P> here but I can't complain :D :D",
+    "not good - fine (really) -- ok\u2014yes [no] {x}", "isn't just good, not only fun", "not (at) all :-( http://x.io/a-(b) ok",
 ]
 
 
@@ -147,15 +155,15 @@ def test_normalize_keeps_its_output():
 # -- the setting --------------------------------------------------------------------------------
 def test_negation_scope_is_an_option_with_its_default():
     assert "negation_scope" in Cleaner.option_names()
-    assert Cleaner().to_dict()["negation_scope"] == 2
-    assert Pipeline.options_for()["cleaner"]["negation_scope"] == 2
+    assert Cleaner().to_dict()["negation_scope"] == 3
+    assert Pipeline.options_for()["cleaner"]["negation_scope"] == 3
     assert Cleaner(**Cleaner(negation_scope=1).to_dict()) == Cleaner(negation_scope=1)
     assert "negation_scope" in (Cleaner.__doc__ or "")
 
 
-@pytest.mark.parametrize("value", [0, 3, "2", "1", 1.0, True, None, [2]])
+@pytest.mark.parametrize("value", [0, 4, "2", "1", 1.0, True, None, [2]])
 def test_bad_negation_scope_is_a_one_line_config_error(value):
-    with pytest.raises(ConfigError, match=r"negation_scope=.* is not valid; choose 2 .* or 1 ") as caught:
+    with pytest.raises(ConfigError, match=r"negation_scope=.* is not valid; choose 3 .*, 2 .* or 1 ") as caught:
         Cleaner(negation_scope=value)
     assert "\n" not in str(caught.value)
     with pytest.raises(ConfigError, match=r"negation_scope=.* is not valid"):
@@ -171,14 +179,14 @@ def test_config_saved_before_the_setting_loads_as_version_1():
     old_style = {k: v for k, v in Cleaner().to_dict().items() if k != "negation_scope"}
     assert Cleaner.from_dict(old_style).negation_scope == 1
     assert Cleaner.from_dict(old_style) == Cleaner(negation_scope=1)
-    assert Cleaner.from_dict(Cleaner().to_dict()).negation_scope == 2
+    assert Cleaner.from_dict(Cleaner().to_dict()).negation_scope == 3
     assert Cleaner.from_dict({**old_style, "negation_scope": 2}).negation_scope == 2
     with pytest.raises(ConfigError, match="negation_scope=9 is not valid"):
         Cleaner.from_dict({**old_style, "negation_scope": 9})
 
 
 def test_pickles_keep_the_setting_and_old_pickles_get_version_1():
-    assert pickle.loads(pickle.dumps(Cleaner())).negation_scope == 2
+    assert pickle.loads(pickle.dumps(Cleaner())).negation_scope == 3
     assert copy.deepcopy(Cleaner(negation_scope=1)).negation_scope == 1
     state = {k: v for k, v in Cleaner().__getstate__().items() if k != "negation_scope"}
     cleaner = Cleaner.__new__(Cleaner)
@@ -228,13 +236,14 @@ def test_a_refit_or_clone_of_an_old_model_keeps_its_rule(old_model_dir, binary):
 
 def test_new_fits_use_and_save_the_new_rule(binary, tmp_path):
     pipe = Pipeline("tfidf", "logreg").fit(binary.train_texts, binary.train_labels)
-    assert pipe.cleaner_.negation_scope == 2
+    assert pipe.cleaner_.negation_scope == 3
     loaded = sentiment.load(pipe.save(tmp_path / "m"))
-    assert json.loads((tmp_path / "m" / CONFIG).read_text())["cleaner"]["negation_scope"] == 2
+    assert json.loads((tmp_path / "m" / CONFIG).read_text())["cleaner"]["negation_scope"] == 3
     assert loaded.cleaner_ == pipe.cleaner_
-    kept = sentiment.load(Pipeline("tfidf", "logreg", negation_scope=1).fit(
-        binary.train_texts, binary.train_labels).save(tmp_path / "v1"))
-    assert kept.cleaner_.negation_scope == 1
+    for scope in (1, 2):
+        kept = sentiment.load(Pipeline("tfidf", "logreg", negation_scope=scope).fit(
+            binary.train_texts, binary.train_labels).save(tmp_path / f"v{scope}"))
+        assert kept.cleaner_.negation_scope == scope and kept.get_params()["negation_scope"] == scope
 
 
 def test_bad_saved_negation_scope_is_refused(old_model_dir, tmp_path):
@@ -287,7 +296,7 @@ RUNS = ["not good... great", "not good.. great", "not good\u2026 great", "not go
 @pytest.mark.parametrize("repeats", [True, False])
 def test_a_run_of_punctuation_ends_the_scope_on_every_tokenizer_path(path, repeats):
     # spaCy keeps "..." (squeezed to ".."), "?!" whole, where the regular expression gives "." or "?!"
-    for negation_scope in (1, 2):
+    for negation_scope in (1, 2, 3):
         cleaner = Cleaner(negation_scope=negation_scope, repeats=repeats, **PATHS[path])
         for tokens in cleaner.tokens_of(RUNS):
             assert tokens[0].lower() == "not" and tokens[-1].lower() == "great", tokens
@@ -297,3 +306,40 @@ def test_mark_negation_ends_the_scope_at_a_run_of_punctuation_only():
     assert mark_negation(["not", "good", "...", "great"]) == ["not", "not_good", "...", "great"]
     assert mark_negation(["not", "good", "?!", "great"]) == ["not", "not_good", "?!", "great"]
     assert mark_negation(["not", "good", ".5", "-", "great"]) == ["not", "not_good", "not_.5", "not_-", "not_great"]
+
+
+# text, under rule 3, under rule 2
+SCOPE_3_CASES = [
+    ("not good - the staff are great", ["not", "not_good", "the", "staff", "are", "great"],
+     ["not", "not_good", "not_the", "not_staff", "not_are", "not_great"]),
+    ("not good\u2014the staff", ["not", "not_good", "the", "staff"], ["not", "not_good", "not_the", "not_staff"]),
+    ("not good--the staff", ["not", "not_good", "the", "staff"], ["not", "not_good", "not_the", "not_staff"]),
+    ("not good (the staff are great)", ["not", "not_good", "the", "staff", "are", "great"],
+     ["not", "not_good", "not_the", "not_staff", "not_are", "not_great"]),
+    ("(not good) the staff", ["not", "not_good", "the", "staff"], ["not", "not_good", "not_the", "not_staff"]),
+    ("not only cheap but also good", ["not", "only", "cheap", "but", "also", "good"],
+     ["not", "not_only", "not_cheap", "but", "also", "good"]),
+    ("it isn't just good", ["it", "is", "not", "just", "good"], ["it", "is", "not", "not_just", "not_good"]),
+    ("not a hard-drive at -5 degrees", ["not", "not_a", "not_hard", "not_drive", "not_at", "not_5", "not_degrees"],
+     ["not", "not_a", "not_hard", "not_drive", "not_at", "not_5", "not_degrees"]),  # no dash between clauses
+]
+
+
+@pytest.mark.parametrize("path", PATHS)
+@pytest.mark.parametrize("text, new, old", SCOPE_3_CASES)
+def test_dashes_and_brackets_end_the_scope_and_not_only_starts_none_under_rule_3(path, text, new, old):
+    new, old = _as_read_on(path, new, old)
+    bare = [_without_marks(t) for t in (_cleaner(path, 3)(text), _cleaner(path, 2)(text))]
+    assert _negated(bare[0]) == _negated(new) and _negated(bare[1]) == _negated(old)  # where the not_ marks go
+    if path == "regex":
+        assert bare == [new, old]
+
+
+def _without_marks(tokens):
+    """Tokens without the dashes and brackets spaCy keeps as tokens (the regular expression drops them)."""
+    return [t for t in tokens if t.removeprefix("not_") not in ("-", "--", "\u2014", "(", ")")]
+
+
+def test_a_kept_face_or_web_address_keeps_its_dashes_and_brackets():
+    assert clean("not good :-( great (yes)", emoji="keep") == ["not", "not_good", ":-(", "great", "yes"]
+    assert clean("not in http://x.io/a--b ok", urls="keep", tokenizer="spacy")[-2:] == ["not_http://x.io/a--b", "not_ok"]

@@ -27,7 +27,7 @@ import re
 
 import numpy as np
 
-from ..cleaning import LINE_BREAK, NEGATIONS, decode_entities, emoji_spans, is_break_tag
+from ..cleaning import DASH, LINE_BREAK, NEGATIONS, NOT_NEGATING, decode_entities, emoji_spans, is_break_tag
 from ..persistence import member_arrays, member_states
 from ..tokens import Token, tokenize
 from .data import POLARITIES, aspect_token_range
@@ -107,28 +107,20 @@ def clause_cuts(text: str, tokens: list[Token]) -> frozenset[int]:
 
 
 def _is_dash(text: str, token: Token) -> bool:
-    """Whether ``token`` (one character) is a dash that parts two clauses: an em dash or a horizontal bar
-    anywhere, a hyphen (or en dash) next to another ("--") or with white space (or the text's edge) on a side,
-    but not one before a digit ("-5 degrees") or inside a word or a number ("hard-drive", "2–3")."""
+    """Whether ``token`` is a dash that parts two clauses (the Cleaner's :data:`~sentiment.cleaning.DASH`: " - ",
+    "--", "—", "&mdash;"; not "hard-drive", "-5 degrees" or "2–3"), read with the characters around it."""
     mark = text[token.start:token.end]
     if mark[:1] == "&":  # "&mdash;", "&#8211;"
         mark = decode_entities(mark)
-    if mark in ("—", "―"):
-        return True
-    if mark not in ("-", "–"):
+    if len(mark) != 1:
         return False
-    before = text[token.start - 1:token.start]
-    after = text[token.end:token.end + 1]
-    if before in ("-", "–") or after in ("-", "–"):
-        return True
-    return (not before or before.isspace() or not after or after.isspace()) and not after.isdigit()
+    before, after = text[token.start - 1:token.start], text[token.end:token.end + 1]
+    return DASH.match(before + mark + after, len(before)) is not None
 
 
 # Where a negation's scope ends though the clause goes on: a bracket ("The food was not good (the service was
 # great)"; a clause does not end there: "The wine list (by the glass) is great" speaks of the wine list).
 _BRACKETS = frozenset("()[]{}")
-# The words after "not" (or "isn't") that make it no negation: "not only tasty but also cheap", "isn't just good".
-_NOT_NEGATING = frozenset({"only", "just", "merely"})
 
 
 def _negated(words: list[str], cuts: frozenset[int] = frozenset()) -> list[str]:
@@ -142,7 +134,7 @@ def _negated(words: list[str], cuts: frozenset[int] = frozenset()) -> list[str]:
             neg = False
             out.append(w)
         elif (w in NEGATIONS or w.endswith("n't")) and not (
-                (w == "not" or w.endswith("n't")) and i + 1 < len(words) and words[i + 1] in _NOT_NEGATING):
+                (w == "not" or w.endswith("n't")) and i + 1 < len(words) and words[i + 1] in NOT_NEGATING):
             neg = True
             out.append(w)
         else:
