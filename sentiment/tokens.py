@@ -85,8 +85,8 @@ def token_spans(text: str) -> list[tuple[int, int, bool]]:
     web address or an HTML tag."""
     pieces = [(m.start(), m.end(), m.group("markup") is not None) for m in _TOKEN.finditer(text)
               if not (m.group()[0] == "&" and _ONLY_INVISIBLE.fullmatch(html.unescape(m.group())))]
-    if "&" in text or not text.isascii():
-        pieces = _words_whole(text, pieces)
+    if ("&" in text and ";" in text) or (not text.isascii() and _ONLY_INVISIBLE.search(text)):
+        pieces = _words_whole(text, pieces)  # a letter entity or an invisible mark may part a word
     return pieces if text.isascii() else _emoji_whole(pieces, emoji_spans(text))
 
 
