@@ -202,12 +202,17 @@ def iter_table(path: str | Path, columns: Sequence[str] | None, fmt: str | None 
                 yield from _parquet_chunks(file, columns, chunksize, compression)
                 return
             if fmt in ("csv", "tsv"):
-                separator, header, skip = _csv_layout(file, compression, fmt)
+                separator, header, before = _csv_layout(file, compression, fmt)
                 _check_unique_header(file, header, separator)  # before pandas reads every row
                 _check_quotes(file, compression, separator)
-                reader = pd.read_csv(stream, sep=separator, chunksize=chunksize, dtype=str, skiprows=skip,
-                                     keep_default_na=False, na_values=[""], compression=unpacked, encoding="utf-8")
+                # a table of one column: a blank line is an empty text, which keeps its place among the rows
+                one_column = header is not None and separator.encode() not in header
+                reader = pd.read_csv(stream, sep=separator, chunksize=chunksize, dtype=str, skiprows=before,
+                                     skip_blank_lines=not one_column, keep_default_na=False, na_values=[""],
+                                     compression=unpacked, encoding="utf-8")
                 reader = _without_implicit_index(reader, file, separator, chunksize)
+                if one_column:
+                    reader = _without_trailing_blanks(reader, chunksize)
             elif _holds_json_array(file, compression):  # a .json file may hold one array of records
                 frame = pd.read_json(stream, orient="records", dtype=False, precise_float=True, compression=unpacked,
                                      encoding="utf-8-sig")
@@ -493,23 +498,23 @@ def _holds_json_array(file: Path, compression: str | None) -> bool:
 HEADER_LIMIT = 1 << 20  # bytes read at most to find a table's header row (a wider one is left to pandas)
 
 
-def _header_line(file: Path, compression: str | None, skip: int = 0) -> bytes | None:
+def _header_line(file: Path, compression: str | None, skip: int = 0) -> tuple[bytes | None, int]:
     """The header row of a table: the first line that is not blank (pandas skips blank lines, spaces only too;
     with ``skip``, the one after as many such lines), without its line end (``\n``, ``\r\n``, or ``\r``
     alone, as classic Mac OS and some spreadsheet exports end lines), read from as many of the file's first
-    bytes as it takes (a wide table's header is longer than :data:`HEAD_SIZE`); None when none is found
-    within :data:`HEADER_LIMIT` bytes, or the file is not read here."""
+    bytes as it takes (a wide table's header is longer than :data:`HEAD_SIZE`), and the number of lines
+    before it; None (and 0) when none is found within :data:`HEADER_LIMIT` bytes, or the file is not read here."""
     opener, size = _opener(compression), HEAD_SIZE
     while opener is not None and size <= HEADER_LIMIT:
         with opener(file, "rb") as handle:
             raw = handle.read(size)
         complete = len(raw) < size  # the whole file was read; else its last line may be cut
         lines = re.split(rb"\r\n|\r|\n", raw.removeprefix(b"\xef\xbb\xbf"))
-        filled = [line for line in (lines if complete else lines[:-1]) if line.strip()]
+        filled = [i for i, line in enumerate(lines if complete else lines[:-1]) if line.strip()]
         if len(filled) > skip or complete:
-            return filled[skip] if len(filled) > skip else None
+            return (lines[filled[skip]], filled[skip]) if len(filled) > skip else (None, 0)
         size *= 16
-    return None
+    return None, 0
 
 
 # The first line that spreadsheets (Excel) write to name a CSV file's separator: "sep=;".
@@ -517,14 +522,15 @@ _SEPARATOR_LINE = re.compile(rb"sep=([^\r\n])\s*")
 
 
 def _csv_layout(file: Path, compression: str | None, fmt: str) -> tuple[str, bytes | None, int]:
-    """The separator of a .csv or .tsv table, its header row and the lines before it that pandas must skip:
-    a first line ``sep=;`` names the separator (as Excel writes it; 1 line skipped), else a .csv file's is
+    """The separator of a .csv or .tsv table, its header row and the number of lines before it (blank ones,
+    or a first line ``sep=;`` that names the separator, as Excel writes it); else a .csv file's separator is
     :func:`_csv_separator`'s and a .tsv file's a tab."""
-    first = _header_line(file, compression)
+    first, before = _header_line(file, compression)
     named = _SEPARATOR_LINE.fullmatch(first) if first is not None else None
-    if named is not None and (_head(file, compression) or b"").startswith(first):  # on the very first line
-        return named.group(1).decode("latin-1"), _header_line(file, compression, skip=1), 1
-    return (_csv_separator(first) if fmt == "csv" else "\t"), first, 0
+    if named is not None and before == 0:  # on the very first line
+        header, before = _header_line(file, compression, skip=1)
+        return named.group(1).decode("latin-1"), header, before
+    return (_csv_separator(first) if fmt == "csv" else "\t"), first, before
 
 
 _DECIMAL_COMMA = re.compile(r"\s*[-+]?\d*,\d+\s*")  # "1,5", ",5": a number where the comma is the decimal mark
@@ -566,6 +572,31 @@ def _without_implicit_index(reader, file: Path, separator: str, chunksize: int |
         return frame
 
     return checked(reader) if chunksize is None else map(checked, reader)
+
+
+def _without_trailing_blanks(reader, chunksize: int | None):
+    """``reader`` (a DataFrame, or an iterator of them) of a one-column table without the empty rows at its
+    end: blank lines after the last text are the file's end, not empty texts (a chunk's trailing empty rows
+    wait for the next chunk, which takes them back if it holds a text)."""
+    import pandas as pd
+
+    def trimmed(frame):
+        column = frame.iloc[:, 0] if len(frame.columns) else pd.Series([], dtype=object)
+        filled = (column.notna() & column.astype(str).str.strip().astype(bool)).to_numpy().nonzero()[0]  # spaces: blank
+        end = int(filled[-1]) + 1 if len(filled) else 0
+        return frame.iloc[:end], frame.iloc[end:]
+
+    if chunksize is None:
+        return trimmed(reader)[0]
+
+    def chunks():
+        pending = None
+        for frame in reader:
+            if pending is not None and len(pending):
+                frame = pd.concat([pending, frame])
+            frame, pending = trimmed(frame)
+            yield frame  # empty too: iter_table says what an empty table lacks
+    return chunks()
 
 
 def _check_quotes(file: Path, compression: str | None, separator: str) -> None:

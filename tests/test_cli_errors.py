@@ -511,6 +511,22 @@ def test_predict_input_with_a_blank_row_stops_or_skips_it(saved_model, tmp_path)
     assert_error(invoke("predict", "--model", saved_model, "--skip-blank", "good"), "--skip-blank goes with --input")
 
 
+def test_a_blank_line_of_a_one_column_table_is_an_empty_text_that_keeps_its_place(saved_model, tmp_path):
+    """pandas skips blank lines, so the rows after one lost their places; in a table of one column a blank
+    line is an empty text (those after the last text are the file's end)."""
+    source, out = tmp_path / "in.csv", tmp_path / "o.csv"
+    source.write_text("\ntext\ngood film\n\nbad film\n\n\n")
+    assert_error(invoke("predict", "--model", saved_model, "--input", source, "--output", out),
+                 "data row 2 has no text .* give --skip-blank")
+    result = invoke("predict", "--model", saved_model, "--input", source, "--output", out, "--skip-blank")
+    assert result.exit_code == 0 and "1 row without text" in result.stderr
+    assert [line.split(",")[0] for line in out.read_text().splitlines()] == ["text", "good film", "", "bad film"]
+    two = tmp_path / "two.csv"  # a blank line of a table of several columns is no row, as before
+    two.write_text("text,id\ngood film,1\n\nbad film,2\n")
+    result = invoke("predict", "--model", saved_model, "--input", two, "--output", out)
+    assert result.exit_code == 0 and len(out.read_text().splitlines()) == 3
+
+
 def test_path_arguments_leave_unreadable_paths_to_the_commands_one_line_errors(saved_model, monkeypatch):
     """The CLI layer must not refuse a path it thinks unreadable with a three-line usage message: reading
     it is the command's job, whose errors are one line (here the check would be wrong: the files read)."""

@@ -77,6 +77,17 @@ def test_a_first_sep_line_names_the_separator_as_excel_writes_it(tmp_path, name)
     assert read_table(later, ["text"])["text"].tolist() == ["sep=;", "good"]
 
 
+@pytest.mark.parametrize("chunksize", [None, 1, 2, 10_000])
+def test_a_one_column_table_keeps_its_blank_lines_as_empty_texts_but_not_its_trailing_ones(tmp_path, chunksize):
+    from sentiment.data import iter_table
+
+    path = tmp_path / "d.csv"
+    path.write_text("\n\ntext\ngood\n\n\nbad\n\n  \n\n", encoding="utf-8")  # blank before the header too
+    frames = list(iter_table(path, ["text"], chunksize=chunksize))
+    values = [None if pd.isna(v) else v for frame in frames for v in frame["text"]]
+    assert values == ["good", None, None, "bad"]
+
+
 def test_a_tab_separated_file_named_csv_reads_as_a_table(tmp_path):
     path = tmp_path / "d.csv"
     path.write_text(FRAME.to_csv(sep="\t", index=False), encoding="utf-8")
