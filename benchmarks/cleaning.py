@@ -29,7 +29,7 @@ VARIANTS = {
     "contractions off": {"contractions": False},
     "missing apostrophes read (dont -> don't)": {"missing_apostrophes": True},
     "negation off": {"negation": False},
-    "negation scope not ended by a dash or bracket, 'not only' negates (negation_scope 2)": {"negation_scope": 2},
+    "negation scope also ends at a dash or bracket, 'not only' negates nothing (negation_scope 3)": {"negation_scope": 3},
     "negation scope ends at punctuation and 'but' only (negation_scope 1)": {"negation_scope": 1},
     "repeats off": {"repeats": False},
     "html off": {"html": False},

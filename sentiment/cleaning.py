@@ -22,8 +22,9 @@ Every step is a field of :class:`Cleaner` and can be switched off. The steps run
     ``...``, ``?!``) or "but" (a quote or slash does not end it), so ``"not good"`` gives the
     feature ``not_good``, which differs from ``good``. A line break, an HTML block tag (``<br>``, ``<p>`` ...)
     and an emoji or emoticon end the scope too (``negation_scope=2``; models saved before this rule keep
-    ``negation_scope=1``, under which the scope ran on over them), and so do a dash and a bracket, while
-    "not only" and "not just" start none (``negation_scope=3``, the default; models saved before keep 2).
+    ``negation_scope=1``, under which the scope ran on over them); ``negation_scope=3`` ends it at a dash and
+    a bracket too, and lets "not only" and "not just" start none (not the default: it scored a little lower
+    on two of three polarity dev sets, ``benchmarks/results/cleaning_scope.md``).
 10. ``stopwords``: drop English stop words, never negating ones (``not``, ``no``, ``never``, ``cant``, ``noone``
     ...): after the negation marking, so that "but", a stop word, still ends a scope.
 
@@ -31,7 +32,7 @@ Every step is a field of :class:`Cleaner` and can be switched off. The steps run
 ['i', 'do', 'not', 'not_like', 'not_it', 'frowning', 'face', 'never', 'not_again', '!!']
 >>> Cleaner(negation_scope=1)("I don't like it :( <br/>Never again!!!!")
 ['i', 'do', 'not', 'not_like', 'not_it', 'not_frowning', 'not_face', 'never', 'not_again', '!!']
->>> Cleaner()("Not only cheap - it is not bad (the staff are great)")
+>>> Cleaner(negation_scope=3)("Not only cheap - it is not bad (the staff are great)")
 ['not', 'only', 'cheap', 'it', 'is', 'not', 'not_bad', 'the', 'staff', 'are', 'great']
 """
 
@@ -206,40 +207,21 @@ NOT_NEGATING = frozenset({"only", "just", "merely"})
 #    negation; "not only" / "not just" negate nothing and "but also" contrasts nothing; "e.g." and "i.e." end no
 #    sentence; a word goes on over a soft hyphen, a zero-width space or a letter written as an entity
 #    ("wonder&shy;ful", "clich&eacute;d"); a restaurant category's clauses end at an HTML block tag and after an
-#    emoji, and a one-word label keeps what its dash introduces ("Service - terrible").
-# 13: the Cleaner's default only: negation_scope 3 (a dash or a bracket ends a negation's scope; "not only",
-#    "not just" start none; the aspect clauses' dashes are the Cleaner's DASH); a model saved before it names
-#    its negation_scope (2), so it reads every text as it did.
-READING_VERSION = 13
+#    emoji, and a one-word label keeps what its dash introduces ("Service - terrible"). (The Cleaner gained
+#    negation_scope=3, not the default: no default reading, nor any saved model's, changed.)
+READING_VERSION = 12
 # The versions that changed the aspect models' reading only (their tokens, sentences and clauses): a model that
 # reads text with the Cleaner alone (a Pipeline, a TextVectorizer) read every text under them as under the
 # version before, so it is not warned.
 ASPECT_READING_ONLY = frozenset({6, 9, 10, 12})
-# The versions that changed only the default of a Cleaner option (a new choice made the default): every saved
-# model names its options, so none reads a text otherwise than under the version before, and none is warned.
-DEFAULTS_ONLY = frozenset({13})
-
-
-def model_reading(version: int) -> int:
-    """The text-reading version under which a model saved under ``version`` reads every text as it does now:
-    the last one up to ``version`` that changed more than a default (:data:`DEFAULTS_ONLY`).
-
-    >>> model_reading(13), model_reading(12)
-    (12, 12)
-    """
-    while version in DEFAULTS_ONLY:
-        version -= 1
-    return version
-
-
 def cleaner_reading(version: int) -> int:
-    """The text-reading version whose Cleaner reads every text as ``version``'s does for a saved model: the
-    last one up to ``version`` that changed the Cleaner's reading of some model.
+    """The text-reading version whose Cleaner reads every text as ``version``'s does: the last one up to
+    ``version`` that changed the Cleaner.
 
-    >>> cleaner_reading(6), cleaner_reading(5), cleaner_reading(13)
-    (5, 5, 11)
+    >>> cleaner_reading(6), cleaner_reading(5)
+    (5, 5)
     """
-    while version in ASPECT_READING_ONLY or version in DEFAULTS_ONLY:
+    while version in ASPECT_READING_ONLY:
         version -= 1
     return version
 
@@ -373,13 +355,13 @@ class Cleaner:
         Drop English stop words; negations (also ``cant``, ``couldnt``, ``hasnt``, ``noone``) are never dropped.
     negation : bool
         Prefix the words in a negation's scope with ``not_``.
-    negation_scope : {3, 2, 1}
+    negation_scope : {2, 3, 1}
         Where that scope ends: 2, at ``. , ; : ! ?``, "but", a line break, an HTML block tag (``<br>``, ``<p>``)
         or an emoji or emoticon (whose words are never negated, but by a negation in its own name: 🚭, "no
         smoking", reads as ``no not_smoking``); 3, there and at a dash (" - ", "--", "—"; not "hard-drive")
         or a bracket, and "not only" / "not just" negate nothing ("not only cheap but also good"); 1, at
         punctuation and "but" only, the rule of models saved before this option existed (they load with 1
-        and keep their predictions; those saved with 2 keep 2).
+        and keep their predictions).
     """
 
     normalize_unicode: bool = False
@@ -396,7 +378,7 @@ class Cleaner:
     lemmatize: bool = False
     stopwords: bool = False
     negation: bool = True
-    negation_scope: int = 3
+    negation_scope: int = 2
 
     def __post_init__(self) -> None:
         for name, choices in CHOICES.items():
@@ -416,9 +398,9 @@ class Cleaner:
             object.__setattr__(self, "negation_scope", int(self.negation_scope))
         scope = self.negation_scope
         if not isinstance(scope, int) or isinstance(scope, bool) or scope not in NEGATION_SCOPES:
-            raise ConfigError(f"negation_scope={scope!r} is not valid; choose 3 (dashes and brackets end the scope too, "
-                              "'not only' negates nothing), 2 (line breaks, HTML breaks and emoji end it too, as "
-                              "models saved before 3) or 1 (punctuation and 'but' only, as models saved before 2)")
+            raise ConfigError(f"negation_scope={scope!r} is not valid; choose 2 (line breaks, HTML breaks and emoji "
+                              "end the scope too), 3 (dashes and brackets too, and 'not only' negates nothing) or 1 "
+                              "(punctuation and 'but' only, as models saved before it)")
 
     @classmethod
     def option_names(cls) -> list[str]:

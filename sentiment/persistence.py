@@ -39,7 +39,7 @@ from typing import Any, Iterator
 
 import numpy as np
 
-from .cleaning import READING_VERSION, cleaner_reading, model_reading
+from .cleaning import READING_VERSION, cleaner_reading
 from .errors import ConfigError, ModelFileError, ReadingVersionWarning, TrainingError
 
 FORMAT = "sentiment-model"
@@ -457,15 +457,12 @@ def reading_answered_for() -> Iterator[None]:
 def warn_of_reading(version: int | None, path: str | os.PathLike, *, cleaner_only: bool = False) -> None:
     """Warn (:class:`ReadingVersionWarning`) when a model learnt from texts read under another text-reading
     ``version`` than this package's (:data:`sentiment.cleaning.READING_VERSION`), or under one from before it
-    was recorded (None): some of its predictions may differ a little from those it gave then. No model is
-    warned of versions that changed only a default (:func:`sentiment.cleaning.model_reading`). A model that
+    was recorded (None): some of its predictions may differ a little from those it gave then. A model that
     reads text with the Cleaner alone (``cleaner_only``) is not warned of an older version whose Cleaner
     reads as this one's (:func:`sentiment.cleaning.cleaner_reading`). The warning points at the first
     caller outside this package."""
     if version == READING_VERSION or _READING_QUIET.get():
         return
-    if version is not None and model_reading(version) == model_reading(READING_VERSION):
-        return  # the versions between changed only defaults, which a saved model names
     if cleaner_only and version is not None and version < READING_VERSION \
             and cleaner_reading(version) == cleaner_reading(READING_VERSION):
         return

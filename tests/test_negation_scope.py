@@ -1,5 +1,5 @@
-"""Negation scope: line breaks, HTML block tags and emoji end it (negation_scope=2), and dashes and brackets, while
-"not only" starts none (3, the default); saved models keep rule 1 or 2."""
+"""Negation scope: line breaks, HTML block tags and emoji end it (negation_scope=2, the default); dashes and brackets
+too, while "not only" starts none (3); saved models keep rule 1."""
 
 from __future__ import annotations
 
@@ -90,8 +90,8 @@ def test_breaks_and_emoji_end_the_scope_on_every_tokenizer_path(path, text, new,
     assert same(_cleaner(path, 1)(text)) == same(old)
 
 
-def test_the_newest_rule_is_the_default_and_the_older_ones_are_2_and_1():
-    assert Cleaner().negation_scope == 3
+def test_the_new_rule_is_the_default_and_the_old_one_is_version_1():
+    assert Cleaner().negation_scope == 2
     assert clean("I don't like it :( <br/>Never again!!!!") == [
         "i", "do", "not", "not_like", "not_it", "frowning", "face", "never", "not_again", "!!"]
     assert clean("I don't like it :( <br/>Never again!!!!", negation_scope=1) == [
@@ -144,6 +144,7 @@ def test_the_new_rule_changes_only_the_not_prefixes(options):
     assert not any(not token.strip() for doc in new for token in doc)  # no "\n" marker, no empty token
     assert new == [cleaner(t) for t in TEXTS]  # one text at a time
     assert new != old or options.get("html") is False  # the texts above do hit the new rule
+    assert bare(Cleaner(negation_scope=3, **options).tokens_of(TEXTS)) == bare(old)  # rule 3 too
 
 
 def test_normalize_keeps_its_output():
@@ -155,15 +156,15 @@ def test_normalize_keeps_its_output():
 # -- the setting --------------------------------------------------------------------------------
 def test_negation_scope_is_an_option_with_its_default():
     assert "negation_scope" in Cleaner.option_names()
-    assert Cleaner().to_dict()["negation_scope"] == 3
-    assert Pipeline.options_for()["cleaner"]["negation_scope"] == 3
+    assert Cleaner().to_dict()["negation_scope"] == 2
+    assert Pipeline.options_for()["cleaner"]["negation_scope"] == 2
     assert Cleaner(**Cleaner(negation_scope=1).to_dict()) == Cleaner(negation_scope=1)
     assert "negation_scope" in (Cleaner.__doc__ or "")
 
 
 @pytest.mark.parametrize("value", [0, 4, "2", "1", 1.0, True, None, [2]])
 def test_bad_negation_scope_is_a_one_line_config_error(value):
-    with pytest.raises(ConfigError, match=r"negation_scope=.* is not valid; choose 3 .*, 2 .* or 1 ") as caught:
+    with pytest.raises(ConfigError, match=r"negation_scope=.* is not valid; choose 2 .*, 3 .* or 1 ") as caught:
         Cleaner(negation_scope=value)
     assert "\n" not in str(caught.value)
     with pytest.raises(ConfigError, match=r"negation_scope=.* is not valid"):
@@ -179,14 +180,16 @@ def test_config_saved_before_the_setting_loads_as_version_1():
     old_style = {k: v for k, v in Cleaner().to_dict().items() if k != "negation_scope"}
     assert Cleaner.from_dict(old_style).negation_scope == 1
     assert Cleaner.from_dict(old_style) == Cleaner(negation_scope=1)
-    assert Cleaner.from_dict(Cleaner().to_dict()).negation_scope == 3
+    assert Cleaner.from_dict(Cleaner().to_dict()).negation_scope == 2
+    assert Cleaner.from_dict(Cleaner(negation_scope=3).to_dict()).negation_scope == 3
     assert Cleaner.from_dict({**old_style, "negation_scope": 2}).negation_scope == 2
     with pytest.raises(ConfigError, match="negation_scope=9 is not valid"):
         Cleaner.from_dict({**old_style, "negation_scope": 9})
 
 
 def test_pickles_keep_the_setting_and_old_pickles_get_version_1():
-    assert pickle.loads(pickle.dumps(Cleaner())).negation_scope == 3
+    assert pickle.loads(pickle.dumps(Cleaner())).negation_scope == 2
+    assert pickle.loads(pickle.dumps(Cleaner(negation_scope=3))).negation_scope == 3
     assert copy.deepcopy(Cleaner(negation_scope=1)).negation_scope == 1
     state = {k: v for k, v in Cleaner().__getstate__().items() if k != "negation_scope"}
     cleaner = Cleaner.__new__(Cleaner)
@@ -236,11 +239,11 @@ def test_a_refit_or_clone_of_an_old_model_keeps_its_rule(old_model_dir, binary):
 
 def test_new_fits_use_and_save_the_new_rule(binary, tmp_path):
     pipe = Pipeline("tfidf", "logreg").fit(binary.train_texts, binary.train_labels)
-    assert pipe.cleaner_.negation_scope == 3
+    assert pipe.cleaner_.negation_scope == 2
     loaded = sentiment.load(pipe.save(tmp_path / "m"))
-    assert json.loads((tmp_path / "m" / CONFIG).read_text())["cleaner"]["negation_scope"] == 3
+    assert json.loads((tmp_path / "m" / CONFIG).read_text())["cleaner"]["negation_scope"] == 2
     assert loaded.cleaner_ == pipe.cleaner_
-    for scope in (1, 2):
+    for scope in (1, 3):
         kept = sentiment.load(Pipeline("tfidf", "logreg", negation_scope=scope).fit(
             binary.train_texts, binary.train_labels).save(tmp_path / f"v{scope}"))
         assert kept.cleaner_.negation_scope == scope and kept.get_params()["negation_scope"] == scope
@@ -341,5 +344,6 @@ def _without_marks(tokens):
 
 
 def test_a_kept_face_or_web_address_keeps_its_dashes_and_brackets():
-    assert clean("not good :-( great (yes)", emoji="keep") == ["not", "not_good", ":-(", "great", "yes"]
-    assert clean("not in http://x.io/a--b ok", urls="keep", tokenizer="spacy")[-2:] == ["not_http://x.io/a--b", "not_ok"]
+    assert clean("not good :-( great (yes)", emoji="keep", negation_scope=3) == ["not", "not_good", ":-(", "great", "yes"]
+    assert clean("not in http://x.io/a--b ok", urls="keep", tokenizer="spacy", negation_scope=3)[-2:] == [
+        "not_http://x.io/a--b", "not_ok"]

@@ -67,8 +67,7 @@ FINGERPRINTS = {2: "f6604949140be4090cf8047402c9cac61e353926ac11eddd3f7440fbdd87
                 9: "1921c4cc1be514ef10d05a38cd06e94a6788fe009e2249b88c2159ad91544b58",
                 10: "e9e55278d11769cacf3f715a12e0d7aa7f636fd4eb0c5647cfc1fbedd2cecd23",
                 11: "4248b74d0fbe9fb1b706f98d1b3ff18e80e496d9e60118b1f9d8189cca618cc3",
-                12: "4a85713dfb59d26c6e69d174c1f7cd6e0b513f2c636e395edd6ab81a0fe0d04e",
-                13: "8558c0c544fe173b1e32661ea9005a98abe1d533461f6a36f239b7a0c51451d0"}
+                12: "4a85713dfb59d26c6e69d174c1f7cd6e0b513f2c636e395edd6ab81a0fe0d04e"}
 
 
 def _alternatives(pattern: str) -> list[str]:
@@ -179,7 +178,6 @@ def test_a_version_that_changed_the_aspect_tokenizer_only_warns_aspect_models_on
     from test_aspects import synthetic
 
     monkeypatch.setattr(cleaning, "ASPECT_READING_ONLY", ASPECT_READING_ONLY | {READING_VERSION})  # as 6 is
-    monkeypatch.setattr(cleaning, "DEFAULTS_ONLY", frozenset())
     same_cleaner = READING_VERSION - 1
     assert cleaner_reading(same_cleaner) == cleaner_reading(READING_VERSION)
     _rewrite(saved, reading_version=same_cleaner)
@@ -189,32 +187,6 @@ def test_a_version_that_changed_the_aspect_tokenizer_only_warns_aspect_models_on
     AspectPipeline(extractor="classical", polarity="classical", bits=12).fit(synthetic(40)).save(tmp_path / "aspect")
     _rewrite(tmp_path / "aspect", reading_version=same_cleaner)
     with pytest.warns(ReadingVersionWarning, match=f"version {same_cleaner}"):
-        sentiment.load(tmp_path / "aspect")
-
-
-def test_a_version_that_changed_only_a_default_warns_no_model(saved, tmp_path, monkeypatch):
-    """Every saved model names its cleaning options: a version that made a new choice the default (13:
-    negation_scope 3) reads no saved model's texts otherwise, so none is warned of it; of the version
-    before it, all are."""
-    from sentiment.aspects import AspectPipeline
-    from test_aspects import synthetic
-
-    monkeypatch.setattr(cleaning, "DEFAULTS_ONLY", frozenset({READING_VERSION}))  # as 13 is
-    before = READING_VERSION - 1
-    assert cleaning.model_reading(READING_VERSION) == before
-    AspectPipeline(extractor="classical", polarity="classical", bits=12).fit(synthetic(40)).save(tmp_path / "aspect")
-    for path in (saved, tmp_path / "aspect"):
-        _rewrite(path, reading_version=before)
-        with warnings.catch_warnings():
-            warnings.simplefilter("error", ReadingVersionWarning)
-            assert sentiment.load(path).reading_version_ == before
-        older = cleaner_reading(before) - 1  # a version whose Cleaner read otherwise
-        _rewrite(path, reading_version=older)
-        with pytest.warns(ReadingVersionWarning, match=f"version {older} "):
-            sentiment.load(path)
-    _rewrite(tmp_path / "aspect", reading_version=before)
-    monkeypatch.setattr(cleaning, "DEFAULTS_ONLY", frozenset())
-    with pytest.warns(ReadingVersionWarning, match=f"version {before} "):
         sentiment.load(tmp_path / "aspect")
 
 
