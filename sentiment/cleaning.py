@@ -214,6 +214,8 @@ READING_VERSION = 12
 # reads text with the Cleaner alone (a Pipeline, a TextVectorizer) read every text under them as under the
 # version before, so it is not warned.
 ASPECT_READING_ONLY = frozenset({6, 9, 10, 12})
+
+
 def cleaner_reading(version: int) -> int:
     """The text-reading version whose Cleaner reads every text as ``version``'s does: the last one up to
     ``version`` that changed the Cleaner.
@@ -544,9 +546,9 @@ class Cleaner:
             tokenized = [(pattern if "\n" in t else _TOKEN).findall(t) for t in normalized]  # most have no break
         # which texts may hold _BREAK: those with a line break, or with a kept emoji (marked on both sides)
         # (and under negation_scope 3 those with a dash or bracket, before which spaCy's tokens get one)
-        marks = breaks and self.negation_scope >= 3
-        marked = ((self.emoji == "keep" or "\n" in t or marks and _SCOPE_MARK.search(t) is not None) for t in normalized) \
-            if breaks else itertools.repeat(False)
+        scope_marks = breaks and self.negation_scope >= 3
+        marked = ((self.emoji == "keep" or "\n" in t or scope_marks and _SCOPE_MARK.search(t) is not None)
+                  for t in normalized) if breaks else itertools.repeat(False)
         if self.stopwords:
             tokenized = [self._token_steps(tokens, marks) for tokens, marks in zip(tokenized, marked)]
         elif self.contractions or self.negation:  # most texts have no apostrophe and no negation: skip those

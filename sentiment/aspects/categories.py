@@ -43,7 +43,8 @@ from .polarity import CONTRASTS, breaks_at
 # polarity.breaks_at) and line breaks (also where clauses() puts one: an HTML block tag, after an emoji); saved
 # category models depend on this rule: editing it changes how they read texts, a change of READING_VERSION. It
 # reads a text's plain_text, in which "…" and other scripts' stops and commas are ASCII.
-CLAUSE_BREAK = re.compile(r"\s*(?:[,;!?()]|(?<!\d):|:(?!\d)|\.(?!\d)|\s[-–]+\s|-{2,}|[—―]+|[" + LINE_BREAKS + r"]|\b(?:"
+CLAUSE_BREAK = re.compile(r"\s*(?:[,;!?()]|(?<!\d):|:(?!\d)|\.(?!\d)|\s[-–]+\s|-{2,}|[—―]+"
+                          r"|[" + LINE_BREAKS + r"]|\b(?:"
                           + "|".join(sorted(CONTRASTS)) + r")\b)\s*", re.IGNORECASE)
 _LONG_SPACE = re.compile(r"\s{50,}")
 LABEL_WORDS = 2  # at most this many words before a colon are a label of what follows ("Food: awful", "Wine list:")

@@ -55,10 +55,10 @@ WINDOW = 4
 def contrast_use(before: list[str], word: str, after: str) -> bool:
     """Whether the contrast word ``word`` (one of :data:`CONTRASTS`, in lower case) parts a clause where it
     stands, after the words ``before`` (nearest first; up to two count) and before the word ``after`` ("" at
-    the text's end): "but" not before "also" ("not only tasty but also cheap"), "while" not as a noun ("wait a while", "once in a while", "for a long while"), "though"
-    not in "as though", "yet" not as an adverb ("not yet", "haven't yet", "as yet", "the best yet", "have yet
-    to", "yet another", "yet again", "haven't tried it yet."; "and yet", "simple yet elegant", "Yet, ..."
-    contrast)."""
+    the text's end): "but" not before "also" ("not only tasty but also cheap"), "while" not as a noun ("wait a
+    while", "once in a while", "for a long while"), "though" not in "as though", "yet" not as an adverb ("not
+    yet", "haven't yet", "as yet", "the best yet", "have yet to", "yet another", "yet again", "haven't tried
+    it yet."; "and yet", "simple yet elegant", "Yet, ..." contrast)."""
     near, far = (list(before) + ["", ""])[:2]
     if word == "but":
         return after != "also"  # "not only tasty but also cheap" adds, it does not contrast
