@@ -1,0 +1,104 @@
+"""Which of text-reading version 12's clause rules move the classical aspect polarity figures?
+
+    python benchmarks/aspect_reading_ablation.py [--domains restaurants,laptops] [--out FILE]
+
+Version 12 changed how the aspect models read a clause in four ways (:mod:`sentiment.aspects.polarity`):
+a dash ends an aspect's clause and its negation (``_is_dash``), a bracket ends its negation
+(``_BRACKETS``), "not only" / "not just" negate nothing (``NOT_NEGATING``), and "but also" contrasts
+nothing (``contrast_use``). Each row here fits ``aspects.py``'s classical rows (the classical tagger and
+polarity model, without and with the prior, and with two-opinion sentences; no categories) with one rule
+switched back to version 11's, or all four; the classical models are deterministic, so the differences
+are the rules' own (on the same prior and split as ``aspects.py``). The tagger does not read clauses:
+its extraction figures are the same in every row. Polarity accuracy on the gold dev aspects; the last
+column is that of the "+ prior + contrast" model on the aspects of mixed sentences.
+
+Runs on one CPU thread, about 3 minutes a row and domain; ``--out`` (default
+``results/aspect_reading_ablation.md``) adds this run's rows to the JSON beside it, so the domains can run
+side by side.
+"""
+
+from __future__ import annotations
+
+import argparse
+import contextlib
+import sys
+from pathlib import Path
+
+import torch
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from aspects import DATA, FILES, domain_split, pipelines  # noqa: E402
+from datasets import accumulate_table  # noqa: E402
+
+from sentiment.aspects import polarity  # noqa: E402
+from sentiment.aspects.evaluation import evaluate_pipeline  # noqa: E402
+
+RESULTS = Path(__file__).resolve().parent / "results"
+
+
+def _but_contrasts(contrast_use):
+    """``contrast_use`` with version 11's "but", which always contrasts ("but also" too)."""
+    return lambda before, word, after: True if word == "but" else contrast_use(before, word, after)
+
+
+# rule -> the module attribute that version 12 added and the value that reads as version 11 did
+RULES = {
+    "dash ends a clause": ("_is_dash", lambda original: (lambda text, token: False)),
+    "bracket ends a negation": ("_BRACKETS", lambda original: frozenset()),
+    "'not only' negates nothing": ("NOT_NEGATING", lambda original: frozenset()),
+    "'but also' contrasts nothing": ("contrast_use", _but_contrasts),
+}
+VARIANTS = {"version 12": (), **{f"without: {rule}": (rule,) for rule in RULES}, "version 11 (none of the four)": tuple(RULES)}
+
+
+@contextlib.contextmanager
+def without(rules: tuple[str, ...]):
+    """Within the block, the aspect polarity module reads clauses without ``rules`` (as version 11 did)."""
+    saved = {}
+    try:
+        for rule in rules:
+            name, old = RULES[rule]
+            saved[name] = getattr(polarity, name)
+            setattr(polarity, name, old(saved[name]))
+        yield
+    finally:
+        for name, value in saved.items():
+            setattr(polarity, name, value)
+
+
+def main() -> None:
+    torch.set_num_threads(1)
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--data", default=str(DATA / "semeval2014_absa"))
+    parser.add_argument("--domains", default=",".join(FILES))
+    parser.add_argument("--out", default=str(RESULTS / "aspect_reading_ablation.md"))
+    args = parser.parse_args()
+    header = ["| domain | reading | classical | classical + prior | classical + prior + contrast | "
+              "mixed-sentence acc (+ contrast) |", "|---|---|---|---|---|---|"]
+
+    def line(row: dict) -> str:
+        return (f"| {row['domain']} | {row['reading']} | {row['classical']:.3f} | {row['prior']:.3f} | "
+                f"{row['contrast']:.3f} | {row['mixed']:.3f} |")
+
+    def ordered(rows: list[dict]) -> list[dict]:
+        return sorted(rows, key=lambda row: (list(FILES).index(row["domain"]), list(VARIANTS).index(row["reading"])))
+
+    print(*header, sep="\n", flush=True)
+    rows = []
+    for domain in args.domains.split(","):
+        train, dev = domain_split(Path(args.data), domain)
+        for variant, rules in VARIANTS.items():
+            with without(rules):
+                fitted = pipelines(train, None, categories=False, neural=False)
+                reports = [evaluate_pipeline(pipe, dev) for _, pipe, _ in fitted]
+            row = {"domain": domain, "reading": variant, "classical": reports[0]["polarity_accuracy"],
+                   "prior": reports[1]["polarity_accuracy"], "contrast": reports[2]["polarity_accuracy"],
+                   "mixed": reports[2]["mixed_polarity_accuracy"]}
+            rows.append(row)
+            print(line(row), flush=True)
+            accumulate_table(rows, Path(args.out), ("domain", "reading"),
+                             lambda merged: "\n".join(header + [line(r) for r in ordered(merged)]) + "\n")
+
+
+if __name__ == "__main__":
+    main()
