@@ -162,6 +162,8 @@ NEGATION_SCOPES = (1, 2, 3)  # 1: punctuation and "but" only (models saved befor
 DASH = re.compile(r"[—―]|[-–](?=[-–])|(?<=[-–])[-–]|(?<!\S)[-–](?!\d)|[-–](?!\S)")
 # Where negation_scope=3 ends a scope besides those of 2: a dash or a bracket.
 _SCOPE_MARK = re.compile(DASH.pattern + r"|[()\[\]{}]")
+# A bracket or dash beside a face's eyes or nose, where a kept emoticon may begin or end ("sad):", "it(:").
+_FACE_BRACKET = re.compile(r"[:;=8xX'\-]*[()\[\]{}\-]+[:;=8xX'\-]+|[:;=8xX'\-]+[()\[\]{}\-]+")
 # The words after "not" (or "isn't") that make it no negation (negation_scope=3): "not only cheap but also
 # good", "isn't just good".
 NOT_NEGATING = frozenset({"only", "just", "merely"})
@@ -475,8 +477,8 @@ class Cleaner:
         regular expression's tokens, which leave them out, stay those of scope 2), but within a web address
         kept as is or a face kept as written."""
         kept = [m.span() for m in _URL.finditer(text)] if self.urls == "keep" and _URL_HINT.search(text) else []
-        if self.emoji == "keep":
-            kept += [m.span(1) for m in _EMOTICON.finditer(text)]
+        if self.emoji == "keep":  # faces, and a bracket beside a face's eyes, which a break would make one ("sad):")
+            kept += [m.span(1) for m in _EMOTICON.finditer(text)] + [m.span() for m in _FACE_BRACKET.finditer(text)]
         out, position = [], 0
         for start, end in sorted(kept) + [(len(text), len(text))]:
             if start >= position:
@@ -544,11 +546,9 @@ class Cleaner:
             tokenized = [_tokens_keeping_emoji(t, breaks) for t in normalized]
         else:
             tokenized = [(pattern if "\n" in t else _TOKEN).findall(t) for t in normalized]  # most have no break
-        # which texts may hold _BREAK: those with a line break, or with a kept emoji (marked on both sides)
-        # (and under negation_scope 3 those with a dash or bracket, before which spaCy's tokens get one)
-        scope_marks = breaks and self.negation_scope >= 3
-        marked = ((self.emoji == "keep" or "\n" in t or scope_marks and _SCOPE_MARK.search(t) is not None)
-                  for t in normalized) if breaks else itertools.repeat(False)
+        # which texts hold _BREAK (a line break, a kept emoji marked on both sides, a scope mark of
+        # negation_scope 3): the token lists say it, whichever path put it there
+        marked = (_BREAK in tokens for tokens in tokenized) if breaks else itertools.repeat(False)
         if self.stopwords:
             tokenized = [self._token_steps(tokens, marks) for tokens, marks in zip(tokenized, marked)]
         elif self.contractions or self.negation:  # most texts have no apostrophe and no negation: skip those

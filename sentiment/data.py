@@ -381,10 +381,11 @@ def _repeated_key(line: str, record: dict) -> str | None:
     repeated: list[str] = []
 
     def unique(pairs: list) -> dict:
-        keys = [key for key, _ in pairs]
-        if len(set(keys)) < len(keys) and not repeated:
-            repeated.append(next(key for i, key in enumerate(keys) if key in keys[:i]))
-        return dict(pairs)
+        record = dict(pairs)
+        if len(record) < len(pairs) and not repeated:
+            seen: set[str] = set()
+            repeated.append(next(key for key, _ in pairs if key in seen or seen.add(key)))
+        return record
 
     json.loads(line, object_pairs_hook=unique)
     return repeated[0] if repeated else None
@@ -529,7 +530,7 @@ def _csv_layout(file: Path, compression: str | None, fmt: str) -> tuple[str, byt
     named = _SEPARATOR_LINE.fullmatch(first) if first is not None else None
     if named is not None and before == 0:  # on the very first line
         header, before = _header_line(file, compression, skip=1)
-        return named.group(1).decode("latin-1"), header, before
+        return named.group(1).decode("latin-1"), header, before if header is not None else 1
     return (_csv_separator(first) if fmt == "csv" else "\t"), first, before
 
 

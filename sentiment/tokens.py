@@ -44,6 +44,7 @@ _INVISIBLE_CHARS = INVISIBLE_MARKS + "\u200c\u200d"
 _TOKEN = re.compile(_MARKUP + rf"|{WORD}(?:(?:{APOSTROPHE}|[׳״])(?![sS]\b){WORD})*|{APOSTROPHE}[sS]\b|{_ENTITY}"
                     rf"|[^\w\s{_INVISIBLE_CHARS}]", re.IGNORECASE)
 _ONLY_INVISIBLE = re.compile(f"[{_INVISIBLE_CHARS}]+")
+_INVISIBLE_MARK = re.compile(f"[{INVISIBLE_MARKS}]+")
 _MARKUP_ONLY = re.compile(_MARKUP, re.IGNORECASE)
 
 
@@ -75,8 +76,8 @@ def normalize_token(raw: str, cleaner: Cleaner | None = None) -> str:
     """One raw token's feature string, as the Cleaner's text-level steps write it ("SOOOO" -> "soo")."""
     cleaner = cleaner or token_cleaner()
     out = cleaner.normalize(raw).strip()
-    if not out.isascii() and _wordlike(raw):  # a word over a soft hyphen reads as the word
-        out = _ONLY_INVISIBLE.sub("", out)
+    if not out.isascii() and _wordlike(raw):  # a word over a soft hyphen reads as the word (joiners stay:
+        out = _INVISIBLE_MARK.sub("", out)  # a Persian word keeps its non-joiner, as the Cleaner reads it)
     return "_".join(out.split()) if out else raw.lower()
 
 
@@ -99,13 +100,15 @@ def _words_whole(text: str, pieces: list[tuple[int, int, bool]]) -> list[tuple[i
     """``pieces`` with the word pieces that only invisible marks (or nothing) part merged into one word
     ("wonder&shy;ful", "clich&eacute;d")."""
     out: list[tuple[int, int, bool]] = []
+    last_wordlike = False  # whether out[-1] is a word (its first piece says it: only words are merged)
     for start, end, markup in pieces:
-        if out and not markup and not out[-1][2] and _wordlike(text[start:end]) \
-                and _wordlike(text[out[-1][0]:out[-1][1]]) \
+        wordlike = not markup and _wordlike(text[start:end])
+        if wordlike and last_wordlike \
                 and (out[-1][1] == start or _ONLY_INVISIBLE.fullmatch(decode_entities(text[out[-1][1]:start]))):
             out[-1] = (out[-1][0], end, False)
         else:
             out.append((start, end, markup))
+            last_wordlike = wordlike
     return out
 
 

@@ -84,6 +84,8 @@ def test_a_bare_label_keeps_what_its_colon_introduces(model):
     ("Food: awful<br/>Service: <b>great</b>", ["Food: awful", "Service: <b>great</b>"]),  # a block tag ends one
     ("Rude waiter \U0001f620 the pasta was great", ["Rude waiter \U0001f620", "the pasta was great"]),  # after an emoji
     ("The pizza was not only tasty but also cheap", ["The pizza was not only tasty but also cheap"]),
+    ("Food: great - service: bad", ["Food: great", "service: bad"]),  # a dash's label only after a cut
+    ("Staff - friendly - room - dirty", ["Staff - friendly", "room - dirty"]),
 ])
 def test_the_clauses_a_category_reads(text, expected):
     from sentiment.aspects.categories import clauses
@@ -230,3 +232,10 @@ def test_category_models_the_checksums_do_not_cover_are_refused(model, tmp_path)
     state = model.save(tmp_path)
     with pytest.raises(ModelFileError, match=r"holds category models that the model's checksums do not cover \(polarity_0"):
         CategoryModel.load(tmp_path, state, {"detector"})
+
+
+def test_each_emoji_ends_a_clause_that_keeps_it():
+    from sentiment.aspects.categories import clauses
+
+    assert clauses("good \U0001f600 bad \U0001f620\U0001f620 fine") == ["good \U0001f600", "bad \U0001f620",
+                                                                     "\U0001f620", "fine"]

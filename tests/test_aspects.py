@@ -490,6 +490,8 @@ def test_unmatched_quotes_and_brackets_are_no_edge_of_a_term(text, marked, term)
                                                                      ("x", "x"), ("abc", "a&#x200B;b&shy;c")]),
     ("clich&eacute;d &eacute; caf&#xE9;", [("clichéd", "clich&eacute;d"), ("é", "&eacute;"), ("café", "caf&#xE9;")]),
     ("wonder\u00ad ful", [("wonder", "wonder"), ("ful", "ful")]),  # a space parts them
+    ("\u0645\u06cc\u200c\u062e\u0648\u0627\u0647\u0645", [("\u0645\u06cc\u200c\u062e\u0648\u0627\u0647\u0645",
+                                         "\u0645\u06cc\u200c\u062e\u0648\u0627\u0647\u0645")]),  # a Persian word keeps its non-joiner
     ("Don&APOS;t", [("don", "Don"), ("&apos;", "&APOS;"), ("t", "t")]),  # named entities are case-sensitive: no apostrophe
     ("fish & chips; AT&T", [("fish", "fish"), ("&", "&"), ("chips", "chips"), (";", ";"), ("at", "AT"), ("&", "&"),
                             ("t", "T")]),

@@ -72,6 +72,9 @@ def test_a_first_sep_line_names_the_separator_as_excel_writes_it(tmp_path, name)
     assert read_labelled(path) == (FRAME.text.tolist(), [1, 0, 1, 0])
     (tmp_path / "w.csv").write_text("sep=;\ntext;label;weight\ngood;pos;1,5\nbad;neg;2\n")  # a decimal comma
     assert data_module.read_weights(tmp_path / "w.csv", "weight").tolist() == [1.5, 2.0]
+    (tmp_path / "only.csv").write_text("sep=;\n")  # the separator's line alone: no header
+    with pytest.raises(DataError, match="only.csv is empty; give a file with a header row"):
+        read_labelled(tmp_path / "only.csv")
     later = tmp_path / "later.csv"  # only the first line names it: a later one is a row
     later.write_text("text\nsep=;\ngood\n", encoding="utf-8")
     assert read_table(later, ["text"])["text"].tolist() == ["sep=;", "good"]

@@ -347,3 +347,17 @@ def test_a_kept_face_or_web_address_keeps_its_dashes_and_brackets():
     assert clean("not good :-( great (yes)", emoji="keep", negation_scope=3) == ["not", "not_good", ":-(", "great", "yes"]
     assert clean("not in http://x.io/a--b ok", urls="keep", tokenizer="spacy", negation_scope=3)[-2:] == [
         "not_http://x.io/a--b", "not_ok"]
+
+
+@pytest.mark.parametrize("options", [{"tokenizer": "spacy"}, {"lemmatize": True}, {"emoji": "keep"},
+                                     {"emoji": "keep", "tokenizer": "spacy"}, {}])
+def test_rule_3_changes_only_the_not_prefixes_also_beside_faces_and_in_long_runs(options):
+    """A long hyphenated run (which spaCy gets spaced) leaves no break marker, and a bracket beside a face's
+    eyes makes no face of it ("sad):")."""
+    from sentiment.cleaning import _EMOTICONS
+
+    texts = ["-".join(["well"] * 50), "so sad): bye", "it(:", "not (at) all :-( ok"]
+    texts += [f"so sad{face} bye (not) - x" for face in list(_EMOTICONS)[:40]]
+    old, new = Cleaner(**options).tokens_of(texts), Cleaner(negation_scope=3, **options).tokens_of(texts)
+    assert [[t.removeprefix("not_") for t in doc] for doc in new] == [[t.removeprefix("not_") for t in doc] for doc in old]
+    assert not any("\n" in token for doc in new for token in doc)

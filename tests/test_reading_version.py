@@ -67,7 +67,7 @@ FINGERPRINTS = {2: "f6604949140be4090cf8047402c9cac61e353926ac11eddd3f7440fbdd87
                 9: "1921c4cc1be514ef10d05a38cd06e94a6788fe009e2249b88c2159ad91544b58",
                 10: "e9e55278d11769cacf3f715a12e0d7aa7f636fd4eb0c5647cfc1fbedd2cecd23",
                 11: "4248b74d0fbe9fb1b706f98d1b3ff18e80e496d9e60118b1f9d8189cca618cc3",
-                12: "4a85713dfb59d26c6e69d174c1f7cd6e0b513f2c636e395edd6ab81a0fe0d04e"}
+                12: "7942dae87a8e485e439781f53bb96fbd2f81eb3194d9bd9a44f16c84e746d8fe"}
 
 
 def _alternatives(pattern: str) -> list[str]:

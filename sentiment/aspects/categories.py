@@ -77,7 +77,8 @@ def clauses(text: str) -> list[str]:
             i = at.get(cut.start() + len(cut.group()) - len(cut.group().lstrip()))
             if i is not None and not breaks_at(words, i, CONTRASTS):
                 continue
-        most = LABEL_WORDS if mark == ":" else DASH_LABEL_WORDS if _DASH.fullmatch(mark) else 0
+        # a dash's label only right after a cut: "Food: great - service: bad" is two clauses
+        most = LABEL_WORDS if mark == ":" else DASH_LABEL_WORDS if _DASH.fullmatch(mark) and label == start else 0
         if most and cut.end() < len(plain) and cut.start() - label <= _LABEL_CHARACTERS \
                 and 0 < len(plain[label:cut.start()].split()) <= most:
             label = cut.end()
@@ -95,8 +96,8 @@ def _broken(text: str) -> str:
     if "<" in text:
         text = _BLOCK_TAG.sub(lambda tag: "\n" if is_break_tag(tag.group()) else tag.group(), text)
     if not text.isascii():
-        for _, end in reversed(emoji_spans(text)):
-            text = text[:end] + "\n" + text[end:]
+        ends = [end for _, end in emoji_spans(text)]
+        text = "\n".join(text[a:b] for a, b in zip([0] + ends, ends + [len(text)]))  # one pass, not a copy per emoji
     return text
 
 
