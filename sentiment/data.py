@@ -217,10 +217,10 @@ def iter_table(path: str | Path, columns: Sequence[str] | None, fmt: str | None 
                 frame = pd.read_json(stream, orient="records", dtype=False, precise_float=True, compression=unpacked,
                                      encoding="utf-8-sig")
                 reader = frame if chunksize is None else (frame[i:i + chunksize] for i in range(0, len(frame), chunksize))
-            elif _opener(compression) is not None:
-                reader = _json_lines(stream, compression, chunksize)
+            elif _opener(unpacked) is not None:  # a zip archive's member: read as it is
+                reader = _json_lines(stream, unpacked, chunksize)
                 reader = next(reader, pd.DataFrame()) if chunksize is None else reader
-            else:  # .zst, .zip: through pandas, whose numbers are 64-bit and whose columns with a gap are floats
+            else:  # .zst: through pandas, whose numbers are 64-bit and whose columns with a gap are floats
                 reader = pd.read_json(stream, lines=True, chunksize=chunksize or None, dtype=False, precise_float=True,
                                       compression=unpacked, encoding="utf-8-sig")  # precise: 0.974349 stays so
             chunks = [reader] if chunksize is None else reader
@@ -294,10 +294,10 @@ def _bad_json_line(file: Path, compression: str | None) -> tuple[int, str] | Non
     line is (or the file is a JSON array, or compressed in a way read only through pandas)."""
     import json
 
-    opener = _opener(compression)
-    if opener is None or _holds_json_array(file, compression):
+    raw = _raw_handle(file, compression)
+    if raw is None or _holds_json_array(file, compression):
         return None
-    with opener(file, "rt", encoding="utf-8-sig") as handle:
+    with io.TextIOWrapper(raw, encoding="utf-8-sig") as handle:
         for number, line in enumerate(handle, 1):
             if not line.strip():
                 continue
@@ -436,6 +436,18 @@ def _check_decompresses(file: Path, compression: str | None) -> None:
         _raise_if_damaged(exc, file, compression)
 
 
+_RAW_HANDLES = (None, "gzip", "bz2", "xz", "zip")  # the compressions read here (.zst only through pandas)
+
+
+def _raw_handle(file: Path, compression: str | None):
+    """``file`` opened for reading its (decompressed) bytes: a zip archive's one member (:func:`_zip_member`);
+    None for a compression read only through pandas (zstd)."""
+    if compression == "zip":
+        return _zip_member(file)
+    opener = _opener(compression)
+    return opener(file, "rb") if opener is not None else None
+
+
 def _zip_member(file: Path):
     """The one file of the zip archive ``file``, opened for reading in binary (its folders are no files: a
     folder zipped whole holds its file and the folder); a DataError if it holds none or several, or is
@@ -505,9 +517,9 @@ def _header_line(file: Path, compression: str | None, skip: int = 0) -> tuple[by
     alone, as classic Mac OS and some spreadsheet exports end lines), read from as many of the file's first
     bytes as it takes (a wide table's header is longer than :data:`HEAD_SIZE`), and the number of lines
     before it; None (and 0) when none is found within :data:`HEADER_LIMIT` bytes, or the file is not read here."""
-    opener, size = _opener(compression), HEAD_SIZE
-    while opener is not None and size <= HEADER_LIMIT:
-        with opener(file, "rb") as handle:
+    size = HEAD_SIZE
+    while compression in _RAW_HANDLES and size <= HEADER_LIMIT:
+        with _raw_handle(file, compression) as handle:
             raw = handle.read(size)
         complete = len(raw) < size  # the whole file was read; else its last line may be cut
         lines = re.split(rb"\r\n|\r|\n", raw.removeprefix(b"\xef\xbb\xbf"))

@@ -992,6 +992,31 @@ def test_a_zipped_folder_of_one_table_is_read_and_one_of_two_refused(tmp_path, n
         read_labelled(path)
 
 
+def test_a_zipped_table_reads_as_the_same_table_unzipped(tmp_path):
+    """A zip archive's member gets the checks of a plain file: a "sep=" line, a one-column table's blank
+    lines, a JSON key given twice (named by its line), whole numbers kept exact."""
+    import zipfile
+
+    def zipped(name: str, text: str):
+        path = tmp_path / f"{name}.zip"
+        with zipfile.ZipFile(path, "w") as archive:
+            archive.writestr(name, text)
+        return path
+
+    assert read_labelled(zipped("s.csv", "sep=;\ntext;label\ngood, really;pos\nbad;neg\n")) == (
+        ["good, really", "bad"], ["pos", "neg"])
+    assert read_labelled(zipped("semi.csv", "text;label\ngood, really;pos\n")) == (["good, really"], ["pos"])
+    from sentiment.data import iter_table
+
+    frame = next(iter_table(zipped("one.csv", "text\ngreat\n\nawful\n\n"), ["text"]))
+    assert [None if pd.isna(v) else v for v in frame["text"]] == ["great", None, "awful"]
+    with pytest.raises(DataError, match=r"line 2 cannot be read as a JSON object \(its key 'text' appears twice"):
+        read_labelled(zipped("d.jsonl", '{"text": "a", "label": 1}\n{"text": "b", "text": "c", "label": 0}\n'))
+    frame = next(iter_table(zipped("ids.jsonl", '{"text": "a", "id": 18014398509481985}\n{"text": "b"}\n'),
+                            ["text", "id"]))
+    assert frame["id"].tolist()[0] == 18014398509481985  # exact past 2**53, beside a gap
+
+
 def test_a_named_pipe_is_no_data_file(tmp_path):
     if not hasattr(os, "mkfifo"):
         pytest.skip("no named pipes here")
