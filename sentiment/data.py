@@ -311,7 +311,10 @@ def _bad_json_line(file: Path, compression: str | None) -> tuple[int, str] | Non
                 return number, "its values nest too deeply"
             if not isinstance(value, dict):
                 return number, f"it is a JSON {type(value).__name__}"
-            repeated = _repeated_key(line, value)
+            try:
+                repeated = _repeated_key(line, value)
+            except ValueError:
+                return number, "its values nest too deeply"
             if repeated is not None:
                 return number, f"its key {repeated!r} appears twice, so which value is meant is unclear; keep one"
             if _holds_lone_surrogate(value):
@@ -387,7 +390,10 @@ def _repeated_key(line: str, record: dict) -> str | None:
             repeated.append(next(key for key, _ in pairs if key in seen or seen.add(key)))
         return record
 
-    json.loads(line, object_pairs_hook=unique)
+    try:
+        json.loads(line, object_pairs_hook=unique)
+    except RecursionError:  # the hook's frames on top of json's, for values nested about a thousand deep
+        raise ValueError("a line's values nest too deeply") from None
     return repeated[0] if repeated else None
 
 

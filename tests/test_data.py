@@ -424,6 +424,20 @@ def test_a_json_lines_key_given_twice_is_refused_naming_the_line(tmp_path, line,
         read_labelled(path)
 
 
+def test_a_line_too_deep_for_the_repeated_key_check_is_said_in_words(tmp_path, monkeypatch):
+    """The key check parses a line again with a hook, whose frames can pass Python's recursion limit where
+    json's own parse did not (values nested about a thousand deep): one line of error, not a traceback."""
+    import json
+
+    loads = json.loads
+    monkeypatch.setattr(json, "loads", lambda text, **kw: (_ for _ in ()).throw(RecursionError())
+                        if "object_pairs_hook" in kw else loads(text, **kw))
+    path = tmp_path / "d.jsonl"
+    path.write_text('{"text": "at 10:30", "label": 1}\n', encoding="utf-8")
+    with pytest.raises(DataError, match=r"line 1 cannot be read as a JSON object \(its values nest too deeply\)"):
+        read_labelled(path)
+
+
 def test_jsonl_line_that_is_not_an_object(tmp_path):
     path = tmp_path / "d.jsonl"
     path.write_text('{"text": "a", "label": "x"}\n[1, 2]\n')
