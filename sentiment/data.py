@@ -191,10 +191,10 @@ def iter_table(path: str | Path, columns: Sequence[str] | None, fmt: str | None 
     unpacked = None if member else compression  # the compression left for pandas to undo
     bar = contextlib.nullcontext()
     if progress:  # the bytes read, from the file's position at each chunk (pandas reads JSON Lines by iterating
-        from tqdm.auto import tqdm  # the file, past a wrapped read(); a compressed file: the compressed bytes)
-
-        bar = tqdm(total=file.stat().st_size, desc="reading", unit="B", unit_scale=True, dynamic_ncols=True,
-                   leave=False)
+        from tqdm.auto import tqdm  # the file, past a wrapped read(); a compressed file: the compressed bytes,
+        # but a zip archive's member, whose position counts its own bytes)
+        total = _zip_file_size(file) if member else file.stat().st_size
+        bar = tqdm(total=total, desc="reading", unit="B", unit_scale=True, dynamic_ncols=True, leave=False)
     separator = None  # of a csv or tsv table
     try:
         with handle as stream, bar:
@@ -471,6 +471,14 @@ def _zip_member(file: Path):
     except Exception as exc:  # damaged, or encrypted: said in words
         _raise_if_damaged(exc, file, "zip")
         raise
+
+
+def _zip_file_size(file: Path) -> int:
+    """The uncompressed size of the files in the zip archive ``file`` (its one table, :func:`_zip_member`)."""
+    import zipfile
+
+    with zipfile.ZipFile(file) as archive:
+        return sum(info.file_size for info in archive.infolist() if not info.is_dir())
 
 
 def _raise_if_damaged(exc: BaseException, file: Path, compression: str | None) -> None:

@@ -392,10 +392,11 @@ def test_chunked_reading(tmp_path):
     assert list(next(iter(iter_table(path, None, chunksize=10))).columns) == ["text", "label"]
 
 
-@pytest.mark.parametrize("suffix", [".csv", ".jsonl", ".csv.gz"])
+@pytest.mark.parametrize("suffix", [".csv", ".jsonl", ".csv.gz", ".csv.zip"])
 def test_reading_with_a_progress_bar(tmp_path, suffix, monkeypatch):
     """The bar follows the bytes read chunk by chunk, JSON Lines too (pandas iterates that file's lines,
-    past any wrapped read()), and ends at the file's size (compressed: the compressed bytes)."""
+    past any wrapped read()), and ends at the file's size (compressed: the compressed bytes; a zip archive:
+    its table's own bytes)."""
     import tqdm.auto
 
     path = tmp_path / f"d{suffix}"
@@ -407,11 +408,20 @@ def test_reading_with_a_progress_bar(tmp_path, suffix, monkeypatch):
     else:
         frame.to_csv(path, index=False)
     positions, update = [], tqdm.auto.tqdm.update
-    monkeypatch.setattr(tqdm.auto.tqdm, "update", lambda bar, n=1: positions.append(bar.n + n) or update(bar, n))
+    totals = []
+    monkeypatch.setattr(tqdm.auto.tqdm, "update", lambda bar, n=1: positions.append(bar.n + n) or totals.append(bar.total)
+                        or update(bar, n))
+    size = path.stat().st_size
+    if suffix == ".csv.zip":
+        import zipfile
+
+        size = frame.to_csv(index=False).encode().__len__()
+        with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as archive:
+            archive.writestr("d.csv", frame.to_csv(index=False))
     chunks = list(iter_table(path, ["text"], chunksize=100, progress=True))
     assert pd.concat(chunks).text.tolist() == frame.text.tolist()
-    assert positions[-1] == path.stat().st_size and len(positions) == 3 and positions == sorted(positions)
-    assert 0 < positions[0] < path.stat().st_size  # moved at the first chunk already
+    assert positions[-1] == size == totals[-1] and len(positions) == 3 and positions == sorted(positions)
+    assert 0 < positions[0] < size  # moved at the first chunk already
 
 
 @pytest.mark.parametrize("line, key", [('{"text": "good", "label": 1, "text": "bad"}', "text"),
