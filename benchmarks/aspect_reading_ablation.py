@@ -4,7 +4,7 @@
 
 Version 12 changed how the aspect models read a clause in four ways (:mod:`sentiment.aspects.polarity`):
 a dash ends an aspect's clause and its negation (``_is_dash``), a bracket ends its negation
-(``_BRACKETS``), "not only" / "not just" negate nothing (``NOT_NEGATING``), and "but also" contrasts
+(``BRACKETS``), "not only" / "not just" negate nothing (``negates_nothing``), and "but also" contrasts
 nothing (``contrast_use``). Each row here fits ``aspects.py``'s classical rows (the classical tagger and
 polarity model, without and with the prior, and with two-opinion sentences; no categories) with one rule
 switched back to version 11's, or all four; the classical models are deterministic, so the differences
@@ -44,8 +44,8 @@ def _but_contrasts(contrast_use):
 # rule -> the module attribute that version 12 added and the value that reads as version 11 did
 RULES = {
     "dash ends a clause": ("_is_dash", lambda original: (lambda text, token: False)),
-    "bracket ends a negation": ("_BRACKETS", lambda original: frozenset()),
-    "'not only' negates nothing": ("NOT_NEGATING", lambda original: frozenset()),
+    "bracket ends a negation": ("BRACKETS", lambda original: frozenset()),
+    "'not only' negates nothing": ("negates_nothing", lambda original: (lambda words, i: False)),
     "'but also' contrasts nothing": ("contrast_use", _but_contrasts),
 }
 VARIANTS = {"version 12": (), **{f"without: {rule}": (rule,) for rule in RULES}, "version 11 (none of the four)": tuple(RULES)}

@@ -160,13 +160,27 @@ NEGATION_SCOPES = (1, 2, 3)  # 1: punctuation and "but" only (models saved befor
 # one with white space (or the text's edge) on a side, not before a digit ("-5"); not one inside a word or a
 # number ("hard-drive", "2–3"). Each of its characters matches alone (the aspect models test one token).
 DASH = re.compile(r"[—―]|[-–](?=[-–])|(?<=[-–])[-–]|(?<!\S)[-–](?!\d)|[-–](?!\S)")
+BRACKETS = frozenset("()[]{}")
 # Where negation_scope=3 ends a scope besides those of 2: a dash or a bracket.
-_SCOPE_MARK = re.compile(DASH.pattern + r"|[()\[\]{}]")
+_SCOPE_MARK = re.compile(DASH.pattern + f"|[{re.escape(''.join(sorted(BRACKETS)))}]")
 # A bracket or dash beside a face's eyes or nose, where a kept emoticon may begin or end ("sad):", "it(:").
 _FACE_BRACKET = re.compile(r"[:;=8xX'\-]*[()\[\]{}\-]+[:;=8xX'\-]+|[:;=8xX'\-]+[()\[\]{}\-]+")
 # The words after "not" (or "isn't") that make it no negation (negation_scope=3): "not only cheap but also
 # good", "isn't just good".
 NOT_NEGATING = frozenset({"only", "just", "merely"})
+
+
+def is_dash(before: str, mark: str, after: str) -> bool:
+    """Whether ``mark`` (a dash's character or characters) between the characters ``before`` and ``after`` ("" at
+    the text's edge, " " for white space) parts two clauses (:data:`DASH`)."""
+    return DASH.match(before + mark + after, len(before)) is not None
+
+
+def negates_nothing(words: list[str], i: int) -> bool:
+    """Whether ``words[i]`` (lower case) is a "not" or "...n't" that negates nothing: one of :data:`NOT_NEGATING`
+    follows ("not only", "isn't just")."""
+    word = words[i]
+    return (word == "not" or word.endswith("n't")) and i + 1 < len(words) and words[i + 1] in NOT_NEGATING
 
 # The version of how this package reads text: the Cleaner's tokens, and the aspect models' tokens and sentences
 # (sentiment.tokens.tokenize, sentiment.aspects.data.sentence_spans), for a given text and settings. A model
@@ -584,8 +598,7 @@ class Cleaner:
                 if low in ends or low[:1] in _CLAUSE_MARKS and (low[0] in "!?" or _CLAUSE_PUNCTUATION.fullmatch(low)):
                     negated = False
                 elif low in NEGATIONS or ("'" in low and low.endswith("n't")):
-                    if not (self.negation_scope >= 3 and i + 1 < len(lows) and lows[i + 1] in NOT_NEGATING
-                            and (low == "not" or low.endswith("n't"))):  # "not only", "isn't just"
+                    if not (self.negation_scope >= 3 and negates_nothing(lows, i)):  # "not only", "isn't just"
                         negated = True
                 elif negated:
                     pieces[i] = NEGATION_MARK + pieces[i]
@@ -689,13 +702,13 @@ def _is_scope_mark(doc, t) -> bool:
     """Whether the spaCy token ``t`` of ``doc`` is a bracket, or a dash (:data:`DASH`, read with the characters
     around it: "good - the", "good--the", not "hard-drive"), where ``negation_scope=3`` ends a scope."""
     text = t.text
-    if text in ("(", ")", "[", "]", "{", "}"):
+    if text in BRACKETS:
         return True
     if not text or text.strip("-–—―"):
         return False
     before = " " if t.i == 0 or doc[t.i - 1].whitespace_ else doc[t.i - 1].text[-1:]
     after = " " if t.whitespace_ or t.i + 1 == len(doc) else doc[t.i + 1].text[:1]
-    return DASH.match(before + text + after, len(before)) is not None
+    return is_dash(before, text, after)
 
 
 def _broken_before_marks(text: str, start: int, end: int) -> str:

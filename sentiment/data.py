@@ -678,23 +678,12 @@ def _first_bad_quote(file: Path, compression: str | None, separator: str, modifi
 @contextlib.contextmanager
 def _text_stream(file: Path, compression: str | None):
     """The (decompressed) UTF-8 text of ``file`` as a stream for the csv module (None for a compression read
-    only through pandas); a zip archive's one member, as pandas reads it."""
-    if compression == "zip":
-        import zipfile
-
-        with zipfile.ZipFile(file) as archive:
-            members = [name for name in archive.namelist() if not name.endswith("/")]
-            if len(members) != 1:  # pandas says what is wrong
-                yield None
-                return
-            with archive.open(members[0]) as raw, io.TextIOWrapper(raw, encoding="utf-8-sig", newline="") as handle:
-                yield handle
-        return
-    opener = _opener(compression)
-    if opener is None:
+    only through pandas); a zip archive's one member (:func:`_raw_handle`)."""
+    raw = _raw_handle(file, compression)
+    if raw is None:
         yield None
         return
-    with opener(file, "rt", encoding="utf-8-sig", newline="") as handle:
+    with io.TextIOWrapper(raw, encoding="utf-8-sig", newline="") as handle:
         yield handle
 
 

@@ -27,7 +27,7 @@ import re
 
 import numpy as np
 
-from ..cleaning import DASH, LINE_BREAK, NEGATIONS, NOT_NEGATING, decode_entities, emoji_spans, is_break_tag
+from ..cleaning import BRACKETS, LINE_BREAK, NEGATIONS, decode_entities, emoji_spans, is_break_tag, is_dash, negates_nothing
 from ..persistence import member_arrays, member_states
 from ..tokens import Token, tokenize
 from .data import POLARITIES, aspect_token_range
@@ -112,15 +112,7 @@ def _is_dash(text: str, token: Token) -> bool:
     mark = text[token.start:token.end]
     if mark[:1] == "&":  # "&mdash;", "&#8211;"
         mark = decode_entities(mark)
-    if len(mark) != 1:
-        return False
-    before, after = text[token.start - 1:token.start], text[token.end:token.end + 1]
-    return DASH.match(before + mark + after, len(before)) is not None
-
-
-# Where a negation's scope ends though the clause goes on: a bracket ("The food was not good (the service was
-# great)"; a clause does not end there: "The wine list (by the glass) is great" speaks of the wine list).
-_BRACKETS = frozenset("()[]{}")
+    return len(mark) == 1 and is_dash(text[token.start - 1:token.start], mark, text[token.end:token.end + 1])
 
 
 def _negated(words: list[str], cuts: frozenset[int] = frozenset()) -> list[str]:
@@ -130,11 +122,11 @@ def _negated(words: list[str], cuts: frozenset[int] = frozenset()) -> list[str]:
     for i, w in enumerate(words):
         if i in cuts:
             neg = False
-        if breaks_at(words, i) or w in _BRACKETS:
+        if breaks_at(words, i) or w in BRACKETS:  # a bracket ends a negation, not a clause ("The wine list (by
+            # the glass) is great" speaks of the wine list)
             neg = False
             out.append(w)
-        elif (w in NEGATIONS or w.endswith("n't")) and not (
-                (w == "not" or w.endswith("n't")) and i + 1 < len(words) and words[i + 1] in NOT_NEGATING):
+        elif (w in NEGATIONS or w.endswith("n't")) and not negates_nothing(words, i):
             neg = True
             out.append(w)
         else:
