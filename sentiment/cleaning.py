@@ -160,6 +160,7 @@ NEGATION_SCOPES = (1, 2, 3)  # 1: punctuation and "but" only (models saved befor
 # one with white space (or the text's edge) on a side, not before a digit ("-5"); not one inside a word or a
 # number ("hard-drive", "2–3"). Each of its characters matches alone (the aspect models test one token).
 DASH = re.compile(r"[—―]|[-–](?=[-–])|(?<=[-–])[-–]|(?<!\S)[-–](?!\d)|[-–](?!\S)")
+DASH_CHARACTERS = "-\u2013\u2014\u2015"  # hyphen-minus, en dash, em dash, horizontal bar: those DASH reads
 BRACKETS = frozenset("()[]{}")
 # Where negation_scope=3 ends a scope besides those of 2: a dash or a bracket.
 _SCOPE_MARK = re.compile(DASH.pattern + f"|[{re.escape(''.join(sorted(BRACKETS)))}]")
@@ -704,7 +705,7 @@ def _is_scope_mark(doc, t) -> bool:
     text = t.text
     if text in BRACKETS:
         return True
-    if not text or text.strip("-–—―"):
+    if not text or text.strip(DASH_CHARACTERS):
         return False
     before = " " if t.i == 0 or doc[t.i - 1].whitespace_ else doc[t.i - 1].text[-1:]
     after = " " if t.whitespace_ or t.i + 1 == len(doc) else doc[t.i + 1].text[:1]

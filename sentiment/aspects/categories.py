@@ -31,7 +31,8 @@ from pathlib import Path
 
 import numpy as np
 
-from ..cleaning import HTML_TAG, LINE_BREAK, LINE_BREAKS, decode_entities, emoji_spans, is_break_tag, plain_text
+from ..cleaning import (DASH_CHARACTERS, HTML_TAG, LINE_BREAK, LINE_BREAKS, decode_entities, emoji_spans, is_break_tag,
+                        plain_text)
 from ..errors import DataError, ModelFileError
 from ..persistence import one_line
 from ..tokens import tokenize
@@ -49,7 +50,7 @@ CLAUSE_BREAK = re.compile(r"\s*(?:[,;!?()]|(?<!\d):|:(?!\d)|\.(?!\d)|\s[-–]+\s
 _LONG_SPACE = re.compile(r"\s{50,}")
 LABEL_WORDS = 2  # at most this many words before a colon are a label of what follows ("Food: awful", "Wine list:")
 DASH_LABEL_WORDS = 1  # and one word before a dash ("Service - terrible"; "Great food - awful service" is two clauses)
-_DASH = re.compile(r"[-–—―]+")
+_DASH = re.compile(f"[{DASH_CHARACTERS}]+")
 _BLOCK_TAG = re.compile(HTML_TAG, re.IGNORECASE)
 _LABEL_CHARACTERS = 40
 
