@@ -17,7 +17,7 @@ from sentiment import cleaning
 from sentiment.aspects import data as aspect_data
 from sentiment.aspects.categories import clauses
 from sentiment.aspects.data import sentence_spans
-from sentiment.aspects.polarity import breaks_at, clause_cuts
+from sentiment.aspects.polarity import _negated, breaks_at, clause_cuts
 from sentiment.tokens import tokenize
 from sentiment.cleaning import ASPECT_READING_ONLY, READING_VERSION, cleaner_reading
 from sentiment.cli import app
@@ -55,7 +55,7 @@ OPTIONS = [{}, {"missing_apostrophes": True, "normalize_unicode": True}, {"negat
 # READING_VERSION -> the fingerprint of what the sample reads as under it. A change that alters what the
 # Cleaner or the aspect tokenizer gives for some text raises READING_VERSION (sentiment/cleaning.py) and adds
 # the new fingerprint here, so that models trained before it warn when loaded. (The sample grew with versions 3,
-# 5, 6, 7, 8, 9, 10, 11 and 12, and from 9 it is read into clauses too: each fingerprint is of the sample as it was at its
+# 5, 6, 7, 8, 9, 10, 11 and 12, from 9 it is read into clauses too, and from 13 into negation marks: each fingerprint is of the sample as it was at its
 # version.)
 FINGERPRINTS = {2: "f6604949140be4090cf8047402c9cac61e353926ac11eddd3f7440fbdd878f52",
                 3: "95bbb2a395fab53e117c609982fa1165c64cd0005621d753fd9eafabe92555a9",
@@ -67,7 +67,8 @@ FINGERPRINTS = {2: "f6604949140be4090cf8047402c9cac61e353926ac11eddd3f7440fbdd87
                 9: "1921c4cc1be514ef10d05a38cd06e94a6788fe009e2249b88c2159ad91544b58",
                 10: "e9e55278d11769cacf3f715a12e0d7aa7f636fd4eb0c5647cfc1fbedd2cecd23",
                 11: "4248b74d0fbe9fb1b706f98d1b3ff18e80e496d9e60118b1f9d8189cca618cc3",
-                12: "7942dae87a8e485e439781f53bb96fbd2f81eb3194d9bd9a44f16c84e746d8fe"}
+                12: "7942dae87a8e485e439781f53bb96fbd2f81eb3194d9bd9a44f16c84e746d8fe",
+                13: "00ec8f0e0d0a975756908527bfc56da767813becb0be28f4cbd324f22e362d25"}
 
 
 def _alternatives(pattern: str) -> list[str]:
@@ -103,6 +104,11 @@ def _clause_ends(text: str) -> list[int]:
     return sorted({i for i in range(len(words)) if breaks_at(words, i)} | clause_cuts(text, tokens))
 
 
+def _negation_marks(text: str) -> list[str]:
+    words = [token.text for token in tokenize(text)]
+    return _negated(words, clause_cuts(text, tokenize(text)))
+
+
 def reading_of_sample() -> str:
     texts = SAMPLE + table_sample()
     options = OPTIONS + [{name: value} for name, values in FINGERPRINTED_CHOICES.items() for value in values]
@@ -111,6 +117,8 @@ def reading_of_sample() -> str:
             "sentences": [sentence_spans(text) for text in texts]}
     if READING_VERSION >= 9:  # the aspect models' clauses: where a clause ends, and a category's clauses
         read["clauses"] = [[_clause_ends(text) for text in texts], [clauses(text) for text in texts]]
+    if READING_VERSION >= 13:  # and the negation marks of the classical aspect polarity model's clause words
+        read["negated"] = [_negation_marks(text) for text in texts]
     return hashlib.sha256(json.dumps(read, ensure_ascii=True).encode()).hexdigest()
 
 
@@ -128,6 +136,16 @@ def test_the_fingerprinted_choices_are_choices_of_the_cleaning():
 def test_the_fingerprint_sees_a_change_of_reading(monkeypatch):
     before = reading_of_sample()
     monkeypatch.setattr(Cleaner, "__call__", lambda self, text: text.split())
+    assert reading_of_sample() != before
+
+
+def test_the_fingerprint_sees_where_a_negation_ends(monkeypatch):
+    """The classical aspect polarity model's negation marks are part of the reading (version 13 changed them
+    alone: a bracket ends no negation); version 12's bracket rule reads the sample differently."""
+    from sentiment.aspects import polarity
+
+    before = reading_of_sample()
+    monkeypatch.setattr(polarity, "breaks_at", lambda words, i, *rest: words[i] in "()" or breaks_at(words, i, *rest))
     assert reading_of_sample() != before
 
 

@@ -8,8 +8,8 @@
   yet", "not only ... but also": :func:`contrast_use`), where the Cleaner ends a negation's scope
   too: at a line break and on both sides of an emoji or an HTML block tag such as ``<br>``, and on both sides
   of a dash ("good — the service", "good - the service", "good--the service"; not "hard-drive":
-  :func:`clause_cuts`), with negation marking up to the clause's end or a bracket ("not only" negates
-  nothing) (``C=``),
+  :func:`clause_cuts`), with negation marking up to the clause's end ("not only" negates nothing)
+  (``C=``),
 * left and right windows of 4 tokens, unigrams and bigrams (``L=``, ``R=``, ``LB=``, ``RB=``),
 * a distance-weighted bag of all words in the sentence (weight ``1 / (1 + distance)``, ``D=``),
 * the sentence's words at a low weight (``S=``), for sentences with one opinion;
@@ -27,7 +27,7 @@ import re
 
 import numpy as np
 
-from ..cleaning import BRACKETS, LINE_BREAK, NEGATIONS, decode_entities, emoji_spans, is_break_tag, is_dash, negates_nothing
+from ..cleaning import LINE_BREAK, NEGATIONS, decode_entities, emoji_spans, is_break_tag, is_dash, negates_nothing
 from ..persistence import member_arrays, member_states
 from ..tokens import Token, tokenize
 from .data import POLARITIES, aspect_token_range
@@ -116,14 +116,14 @@ def _is_dash(text: str, token: Token) -> bool:
 
 
 def _negated(words: list[str], cuts: frozenset[int] = frozenset()) -> list[str]:
-    """``not_`` before the words after a negation, up to the next clause break (or ``cuts``: :func:`clause_cuts`)
-    or bracket; "not only" (or "not just") negates nothing."""
+    """``not_`` before the words after a negation, up to the next clause break (or ``cuts``: :func:`clause_cuts`);
+    "not only" (or "not just") negates nothing. A bracket ends no negation (version 12's rule that it did cost
+    the classical polarity model on both domains' dev splits: benchmarks/results/aspect_reading_ablation.md)."""
     out, neg = [], False
     for i, w in enumerate(words):
         if i in cuts:
             neg = False
-        if breaks_at(words, i) or w in BRACKETS:  # a bracket ends a negation, not a clause ("The wine list (by
-            # the glass) is great" speaks of the wine list)
+        if breaks_at(words, i):
             neg = False
             out.append(w)
         elif (w in NEGATIONS or w.endswith("n't")) and not negates_nothing(words, i):
