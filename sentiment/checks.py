@@ -4,6 +4,7 @@ says what to do."""
 
 from __future__ import annotations
 
+import contextlib
 import math
 from typing import Any, Mapping, Sequence
 
@@ -110,6 +111,18 @@ def label_list(labels: Any) -> list:
     return values
 
 
+def label_array(labels: Sequence) -> np.ndarray:
+    """``labels`` as an array, whole numbers kept whole: numpy reads ``[-1, 2**63 + 1]`` as floats, which merge
+    labels beyond 2**53 (2**63 + 1 and 2**63 + 2 are one float); those come back as uint64, or Python's ints."""
+    values = np.asarray(labels)
+    if values.dtype.kind in "fO" and len(values) and all(type(label) is int for label in labels):
+        for whole in (np.int64, np.uint64):
+            with contextlib.suppress(OverflowError):
+                return np.array(labels, dtype=whole)
+        return np.array(labels, dtype=object)
+    return values
+
+
 def check_labels(labels: Sequence, n_texts: int) -> tuple[np.ndarray, np.ndarray]:
     """Return ``(codes, classes)``: integer codes 0..k-1 and the sorted distinct labels."""
     values = label_list(labels)
@@ -118,7 +131,7 @@ def check_labels(labels: Sequence, n_texts: int) -> tuple[np.ndarray, np.ndarray
     check_labels_present(values, several=False)
     _check_one_type(values)
     _check_not_continuous(values)
-    classes, codes = np.unique(np.asarray(values), return_inverse=True)
+    classes, codes = np.unique(label_array(values), return_inverse=True)
     _check_two_classes(classes)
     return codes.astype(np.int64), classes
 
@@ -188,10 +201,11 @@ def check_label_sets(labels: Sequence, n_texts: int) -> tuple[np.ndarray, np.nda
     check_labels_present(sets, several=True)
     flat = [m for members in sets for m in members]
     _check_one_type(flat, [i for i, members in enumerate(sets) for _ in members])
-    classes = np.unique(np.asarray(flat))
+    flat_array = label_array(flat)
+    classes = np.unique(flat_array)
     rows = np.repeat(np.arange(n_texts), [len(members) for members in sets])
     indicator = np.zeros((n_texts, len(classes)), dtype=np.uint8)
-    indicator[rows, np.searchsorted(classes, np.asarray(flat))] = 1
+    indicator[rows, np.searchsorted(classes, flat_array)] = 1
     _check_two_classes(classes)
     everywhere = classes[indicator.all(axis=0)].tolist()
     if everywhere:

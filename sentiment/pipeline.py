@@ -35,7 +35,8 @@ import numpy as np
 
 from . import __version__
 from .checks import (check_fraction, check_label_sets, check_labels, check_sample_weight, check_texts,
-                     check_training_texts, holds_lone_surrogate, is_multi_label, label_list, label_spelling_note)
+                     check_training_texts, holds_lone_surrogate, is_multi_label, label_array, label_list,
+                     label_spelling_note)
 from .cleaning import READING_VERSION, Cleaner
 from .data import joined_label
 from .errors import (AbsentLabelWarning, ConfigError, DataError, LabelSpellingWarning, ModelFileError, NotFittedError,
@@ -805,8 +806,8 @@ def reads(model: str, vectorizer: str) -> bool:
 def class_array(classes) -> np.ndarray:
     """The classes as ``classes_`` holds them: text labels in an object array (as scikit-learn keeps them), so
     that an array of predictions takes any label, not only those as long as the longest class ("very positive"
-    cut to "very pos"); numbers as numbers."""
-    values = np.asarray(classes)
+    cut to "very pos"); numbers as numbers, whole numbers whole (:func:`~sentiment.checks.label_array`)."""
+    values = label_array(classes)
     return values.astype(object) if values.dtype.kind in "US" else values
 
 

@@ -55,6 +55,21 @@ def test_round_trip_five_classes_with_integer_labels(fitted, five, tmp_path, vec
     assert loaded.annotate(five.dev_texts[:3]) == pipe.annotate(five.dev_texts[:3])
 
 
+@pytest.mark.parametrize("labels, kind", [([2**63 + 1, 3], "u"), ([2**63 + 1, 2**63 + 2], "u"), ([-1, 2**63 + 1], "O"),
+                                         ([2**70, 1], "O")])
+def test_whole_number_labels_beyond_int64_stay_whole_through_fit_and_load(binary, tmp_path, labels, kind):
+    """numpy reads [-1, 2**63 + 1] as floats, which are no longer the labels, and 2**63 + 1 and 2**63 + 2 as one
+    float; JSON holds them as written."""
+    texts = binary.train_texts[:40]
+    classes = dict(zip(sorted(set(binary.train_labels)), labels))
+    targets = np.array([classes[label] for label in binary.train_labels[:40]], dtype=object if kind == "O" else np.uint64)
+    pipe = Pipeline("tfidf", "logreg").fit(texts, targets)
+    loaded = sentiment.load(pipe.save(tmp_path / "m"))
+    predictions = loaded.predict(texts)
+    assert predictions.dtype.kind == kind and predictions.tolist() == pipe.predict(texts).tolist()
+    assert set(predictions.tolist()) <= set(labels) and loaded.classes_.tolist() == sorted(labels)
+
+
 def test_round_trip_keeps_cleaner_and_options(binary, tmp_path):
     pipe = Pipeline("tfidf", "logreg", ngram_range=(1, 3), C=2.5, stopwords=True, negation=False, urls="remove")
     pipe.fit(binary.train_texts, binary.train_labels)
