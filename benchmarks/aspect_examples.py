@@ -3,7 +3,8 @@
     python benchmarks/aspect_examples.py [--model models/aspect]
 
 For each sentence: the terms the model finds, the polarity and score of each (the mean of its polarity
-models), then each polarity model's probabilities (negative / neutral / positive) for that term, which is
+models), then the probabilities (negative / neutral / positive) of the polarity models together and of each
+for that term, which is
 what "The default models" in the README quotes. ``sentiment predict --task aspect --explain TEXT`` shows
 which words moved each verdict.
 """
@@ -37,8 +38,9 @@ def main() -> None:
         print(text)
         for aspect in aspects:
             item = [(text, aspect["from"], aspect["to"])]
-            parts = "; ".join(f"{type(m).__name__} " + " / ".join(f"{p:.2f}" for p in m.predict_proba(item)[0])
-                              for m in members)
+            together = " / ".join(f"{p:.3f}" for p in model.polarity_.predict_proba(item)[0])
+            parts = "; ".join([f"together {together}"] + [f"{type(m).__name__} " + " / ".join(
+                f"{p:.2f}" for p in m.predict_proba(item)[0]) for m in members])
             print(f"  {aspect['term']}\t{aspect['from']}-{aspect['to']}\t{aspect['polarity']}\t{aspect['score']:.3f}"
                   f"\t({parts})")
 
