@@ -33,8 +33,8 @@ from aspects import DATA, FILES, domain_split, pipelines  # noqa: E402
 from datasets import accumulate_table  # noqa: E402
 
 from sentiment.aspects import polarity  # noqa: E402
-from sentiment.cleaning import BRACKETS  # noqa: E402
 from sentiment.aspects.evaluation import evaluate_pipeline  # noqa: E402
+from sentiment.cleaning import BRACKETS  # noqa: E402
 
 RESULTS = Path(__file__).resolve().parent / "results"
 

@@ -115,11 +115,13 @@ def label_array(labels: Sequence) -> np.ndarray:
     """``labels`` as an array, whole numbers kept whole: numpy reads ``[-1, 2**63 + 1]`` as floats, which merge
     labels beyond 2**53 (2**63 + 1 and 2**63 + 2 are one float); those come back as uint64, or Python's ints."""
     values = np.asarray(labels)
-    if values.dtype.kind in "fO" and len(values) and all(type(label) is int for label in labels):
+    if values.dtype.kind in "fO" and len(values) and all(
+            isinstance(label, (int, np.integer)) and not isinstance(label, bool) for label in labels):
+        whole_numbers = [int(label) for label in labels]  # numpy's own too ([np.int64(-1), np.uint64(2**63)])
         for whole in (np.int64, np.uint64):
             with contextlib.suppress(OverflowError):
-                return np.array(labels, dtype=whole)
-        return np.array(labels, dtype=object)
+                return np.array(whole_numbers, dtype=whole)
+        return np.array(whole_numbers, dtype=object)
     return values
 
 

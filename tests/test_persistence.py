@@ -70,6 +70,13 @@ def test_whole_number_labels_beyond_int64_stay_whole_through_fit_and_load(binary
     assert set(predictions.tolist()) <= set(labels) and loaded.classes_.tolist() == sorted(labels)
 
 
+def test_labels_of_numpy_whole_number_types_mixed_stay_whole(binary):
+    texts = binary.train_texts[:40]
+    kinds = dict(zip(sorted(set(binary.train_labels)), [np.int64(-1), np.uint64(2**63 + 1)]))  # numpy: floats
+    pipe = Pipeline("tfidf", "logreg").fit(texts, [kinds[label] for label in binary.train_labels[:40]])
+    assert pipe.classes_.tolist() == [-1, 2**63 + 1] and set(pipe.predict(texts).tolist()) <= {-1, 2**63 + 1}
+
+
 def test_round_trip_keeps_cleaner_and_options(binary, tmp_path):
     pipe = Pipeline("tfidf", "logreg", ngram_range=(1, 3), C=2.5, stopwords=True, negation=False, urls="remove")
     pipe.fit(binary.train_texts, binary.train_labels)
