@@ -22,6 +22,7 @@ or, better, thresholds tuned on labelled held-out texts with :meth:`Ensemble.tun
 from __future__ import annotations
 
 import os
+from collections.abc import Mapping, Set
 from pathlib import Path
 from typing import Sequence
 
@@ -44,7 +45,7 @@ class Ensemble(Classifier):
 
     def __init__(self, members: Sequence, weights: Sequence[float] | None = None,
                  thresholds: Sequence[float] | None = None) -> None:
-        if isinstance(members, (str, bytes, os.PathLike)) or not hasattr(members, "__iter__"):
+        if isinstance(members, (str, bytes, os.PathLike, Mapping)) or not hasattr(members, "__iter__"):
             raise ConfigError(f"members must be a list of fitted models (e.g. [load('a'), load('b')]), "
                               f"not {type(members).__name__}")
         members = list(members)
@@ -279,6 +280,9 @@ def _checked_weights(weights, n_members: int) -> list[float]:
     advice = f"give one finite, non-negative weight per member ({n_members})"
     if isinstance(weights, (str, bytes)):  # "21" would read as the weights 2 and 1
         raise ConfigError(f"weights must be a list of numbers (e.g. [2, 1]), not the text {weights!r}; {advice}")
+    if isinstance(weights, (Mapping, Set)):  # a dict's keys, or a set's own order, are not the members' weights
+        raise ConfigError(f"weights must be a list in the order of the members (e.g. [2, 1]), not a "
+                          f"{type(weights).__name__}; {advice}")
     try:
         values = [float(w) for w in weights]
     except (TypeError, ValueError):

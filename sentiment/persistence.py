@@ -510,7 +510,7 @@ def read_model(path: str | os.PathLike) -> tuple[dict, dict[str, tuple[dict, dic
     Each stage file is read once: its checksum is taken of the very bytes that are parsed, so a file
     swapped between the check and the read (on shared storage) cannot slip through."""
     try:
-        return _read_model(Path(path))
+        return _read_model(_model_path(path))
     except PermissionError as exc:
         raise unreadable(path, exc) from None
 

@@ -174,6 +174,20 @@ def test_ensemble_arguments(fitted):
     for weights in (["a", 1], [None, 1], [float("inf"), 1], [float("nan"), 1], 3, [1]):
         with pytest.raises(ConfigError, match="one finite, non-negative weight per member"):
             Ensemble([a, b], weights=weights)
+    with pytest.raises(ConfigError, match="members must be a list"):  # not its names: the models are its values
+        Ensemble({"a": a, "b": b})
+    for weights in ({0: 1, 1: 2}, {2.0, 1.0}):  # a dict's keys, a set's own order: not the members' weights
+        with pytest.raises(ConfigError, match=f"weights must be a list in the order of the members .*not a {type(weights).__name__}"):
+            Ensemble([a, b], weights=weights)
+        with pytest.raises(ConfigError, match="in the order of the members"):
+            Ensemble([a, b]).set_params(weights=weights)
+
+
+@pytest.mark.parametrize("path", [None, 123, b"/tmp/model"])
+def test_loading_what_is_no_path_is_a_one_line_error(path):
+    for load in (Pipeline.load, Ensemble.load) + ((sentiment.load,) if path is not None else ()):  # None: the default
+        with pytest.raises(ModelFileError, match="give the model's directory as a path"):
+            load(path)
 
 
 @pytest.fixture(scope="module")

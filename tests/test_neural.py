@@ -18,7 +18,7 @@ from sklearn.metrics import f1_score
 torch = pytest.importorskip("torch")
 
 import sentiment  # noqa: E402
-from sentiment import ConfigError, ModelFileError, Pipeline  # noqa: E402
+from sentiment import ConfigError, DataError, ModelFileError, Pipeline  # noqa: E402
 from sentiment.errors import NotFittedError  # noqa: E402
 from sentiment.cleaning import Cleaner  # noqa: E402
 from sentiment.export import export_model, input_names  # noqa: E402
@@ -154,6 +154,36 @@ def test_training_lowers_the_loss(tfidf_data):
     assert len(losses) == FAST["epochs"] and losses[-1] < 0.8 * losses[0]
     assert model.history_[0]["dev_loss"] is None and model.n_features_ == X.shape[1]
     assert {"epoch", "train_loss", "dev_loss", "dev_accuracy", "dev_macro_f1", "seconds"} <= set(model.history_[0])
+
+
+def _id_sequences(as_lists: bool) -> list:
+    rng = np.random.default_rng(0)
+    sequences = [rng.integers(2, 20, size=5) for _ in range(30)]
+    return [[int(i) for i in s] for s in sequences] if as_lists else sequences
+
+
+def test_an_lstm_fitted_on_its_own_takes_token_ids_as_lists_and_refuses_ids_it_never_saw():
+    """Without a vectorizer the ids seen define the vocabulary; an id beyond it has no embedding row."""
+    options = dict(init_embeddings=False, embedding_dim=4, hidden_size=4, epochs=1, batch_size=8)
+    y = np.arange(30) % 2
+    model = LSTMModel(**options).fit(_id_sequences(as_lists=True), y)
+    assert model.n_features_ == max(max(s) for s in _id_sequences(as_lists=True)) + 1
+    assert model.predict_proba([[2, 3], []]).shape == (2, 2)
+    with pytest.raises(DataError, match=f"sequence 1 holds a token id outside 0 to {model.n_features_ - 1}"):
+        model.predict_proba([[2, 3], [2, model.n_features_]])
+    with pytest.raises(DataError, match="sequence 0 holds a token id outside"):
+        model.predict_proba([np.array([-1, 2])])
+
+
+def test_a_model_fitted_on_its_own_takes_sample_weights_as_a_list_and_checks_its_class_weights(tfidf_data):
+    X, y, _, _ = tfidf_data
+    listed = MLPModel(hidden_sizes=[8], net_seed=0, **FAST).fit(X, y, sample_weight=[1.0] * len(y))  # with hold-out
+    array = MLPModel(hidden_sizes=[8], net_seed=0, **FAST).fit(X, y, sample_weight=np.ones(len(y)))
+    np.testing.assert_array_equal(listed.predict_proba(X), array.predict_proba(X))
+    n_classes = len(np.unique(y))
+    for model in (MLPModel(hidden_sizes=[8], **FAST), resolve("model", "logreg")()):
+        with pytest.raises(ConfigError, match=f"gives {n_classes + 1} weights for {n_classes} class codes"):
+            model.fit(X, y, class_weights=np.ones(n_classes + 1))
 
 
 def test_early_stopping_restores_the_best_weights(tfidf_data):

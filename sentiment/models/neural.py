@@ -22,7 +22,7 @@ import scipy.sparse as sp
 import torch
 
 from ..devices import check_device_name
-from ..errors import ConfigError, with_article
+from ..errors import ConfigError, DataError, with_article
 from ..stage import Stage
 from . import hardware, nets, saved_nets, trainer
 
@@ -106,6 +106,7 @@ class NeuralModel(Stage):
         row, in the training loss."""
         device = hardware.resolve_device(self.params["device"])
         y = trainer.targets_array(y)
+        sample_weight = None if sample_weight is None else np.asarray(sample_weight, dtype=float)  # a list too
         self._take_class_weights(class_weights, y)
         rng = np.random.default_rng(self.params["net_seed"])
         multi_label = y.ndim == 2
@@ -320,7 +321,7 @@ class LSTMModel(NeuralModel):
             self.n_features_ = vectorizer.n_tokens
         else:  # sequences given without their vectorizer: the ids seen define the vocabulary
             seen = [s for s in (*X, *(dev[0] if dev else ())) if len(s)]
-            self.n_features_ = int(max((s.max() for s in seen), default=1)) + 1
+            self.n_features_ = int(max((np.max(s) for s in seen), default=1)) + 1  # lists of ids too
         config = nets.LSTMConfig(
             n_tokens=self.n_features_, n_classes=self.n_classes_,
             embedding_dim=vectors.shape[1] if vectors is not None else p["embedding_dim"] or 100,
@@ -394,6 +395,10 @@ class LSTMModel(NeuralModel):
         net.embedding.weight[vectorizer.UNKNOWN] = old.embedding.weight[vectorizer.UNKNOWN]
 
     def _batches(self, X, y, device, batch_size, rng=None, sample_weight=None):
+        outside = [i for i, s in enumerate(X) if len(s) and not 0 <= np.min(s) <= np.max(s) < self.n_features_]
+        if outside:  # the embedding has no row for it: torch would fail with an IndexError
+            raise DataError(f"sequence {outside[0]} holds a token id outside 0 to {self.n_features_ - 1}, the ids this "
+                            "model knows; give the ids of the vectorizer it was trained with")
         return trainer.SequenceBatches(X, y, batch_size, device, max_length=self.params["max_length"], rng=rng,
                                        sample_weight=sample_weight)
 
