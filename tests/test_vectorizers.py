@@ -462,6 +462,14 @@ def test_file_words_all_keeps_the_words_the_training_texts_lack(tmp_path):
         resolve("vectorizer", "word2vec")(file_words="all", **W2V).fit(docs)
 
 
+def test_file_words_all_with_no_word_in_the_training_texts_is_refused(tmp_path):
+    """Every word of the file is kept, so the vocabulary is not empty; but no training text has one of them
+    (their statistics were NaN, and so were the vectors of every later text)."""
+    path, _ = _small_vectors(tmp_path)
+    with pytest.raises(DataError, match=f"no training text has a word of the vectors file {path}"):
+        resolve("vectorizer", "word2vec")(vectors_path=str(path), file_words="all").fit([["zzz", "qqq"], ["xxx"]])
+
+
 def test_a_negated_word_without_a_vector_of_its_own_takes_its_words(tmp_path):
     path, _ = _small_vectors(tmp_path)
     pipe = Pipeline("word2vec", "logreg", vectors_path=str(path), pooling="mean")

@@ -263,3 +263,11 @@ def test_a_compressed_vectors_file_whose_name_does_not_say_so_is_named(tmp_path,
     path.write_bytes(data)
     with pytest.raises(DataError, match=says):
         load_vectors(str(path))
+
+
+def test_a_glove_files_size_is_the_smaller_of_two_as_common_line_lengths(tmp_path):
+    """A word with a space in it only makes a line longer ("new york 0.1 0.2" beside "good 1 2")."""
+    path = tmp_path / "g.txt"
+    path.write_text("new york 0.1 0.2\ngood 1 2\n", encoding="utf-8")
+    vectors = load_vectors(str(path), "glove")
+    assert vectors.vector_size == 2 and set(vectors.key_to_index) == {"new york", "good"}

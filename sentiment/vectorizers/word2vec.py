@@ -30,6 +30,10 @@ TRAINING_ONLY = ("vector_size", "window", "min_count", "w2v_epochs", "skipgram",
 MIN_SCALE = 1e-6  # a dimension that varies less over the training documents is centred, not scaled
 
 
+# What a vectors file whose words no training text has should hold instead.
+_CLEANED_TOKENS = ("the texts are cleaned first (lowercased by default: lowercase=False keeps the case), so use vectors "
+                   "of words written as the cleaned tokens")
+
 class Word2VecVectorizer(Stage):
     kind = "vectorizer"
     name = "word2vec"
@@ -102,8 +106,11 @@ class Word2VecVectorizer(Stage):
         df = np.array([doc_freq[w] for w in words], dtype=np.float64)
         self.idf_ = np.log((1 + len(docs)) / (1 + df)) + 1.0
         pooled, known = self._pool(docs)
+        if not known.any():  # file_words="all": the file's words, none of them in a training text
+            raise DataError(f"no training text has a word of the vectors file {self.params['vectors_path']}; "
+                            + _CLEANED_TOKENS)
         # Standardised features suit the linear models (their regularisation assumes comparable scales); the
-        # statistics are those of the documents with a known word (at least one has, or the check above fails).
+        # statistics are those of the documents with a known word (at least one has: checked above).
         # A dimension that hardly varies (one text, a constant column of a vectors file) is centred only, as
         # scikit-learn's StandardScaler does: divided by its tiny deviation it would blow up to 1e5.
         self.mean_ = pooled[known].mean(axis=0)
@@ -143,8 +150,7 @@ class Word2VecVectorizer(Stage):
         if not words:
             sample = ", ".join(repr(w) for w in first_words(path, self.params["vectors_format"]))
             raise DataError(f"no word of the training texts is in the vectors file {path} (its words: {sample}, ...); "
-                            "the texts are cleaned first (lowercased by default: lowercase=False keeps the case), so use "
-                            "vectors of words written as the cleaned tokens")
+                            + _CLEANED_TOKENS)
         rows = np.fromiter((index[backed.get(w, w)] for w in words), dtype=np.int64, count=len(words))
         return words, keyed.vectors[rows]
 
