@@ -227,6 +227,47 @@ def test_xml_in_another_encoding_than_it_declares(tmp_path):
     assert "caméra" in read_aspect_data(declared)[0]["text"]  # a declared encoding is read
 
 
+@pytest.mark.parametrize("encoding, detail", [("Shift_JIS", "multi-byte encodings are not supported"),
+                                              ("bogus", "unknown encoding: bogus")])
+def test_xml_declaring_an_encoding_the_reader_cannot_read(tmp_path, encoding, detail):
+    path = tmp_path / "declared.xml"
+    path.write_bytes(XML.replace('"UTF-8"', f'"{encoding}"').encode("ascii"))
+    with pytest.raises(DataError, match=rf"declared.xml declares the encoding '{encoding}', which the XML reader cannot "
+                                        rf"read \({detail}\); re-encode it as UTF-8 \(e.g. iconv -f {encoding} -t utf-8"):
+        read_aspect_data(path)
+
+
+def test_an_aspect_given_twice_counts_once_and_two_polarities_for_one_span_are_refused():
+    text = "The food was great but the service was slow."
+    food = {"term": "food", "from": 4, "to": 8, "polarity": "positive"}
+    service = {"term": "service", "from": 27, "to": 34, "polarity": "negative"}
+    assert check_sentence({"text": text, "aspects": [food, food, service]})["aspects"] == [food, service]
+    with pytest.raises(DataError, match="the aspect 'food' at 4-8 is given twice, as positive and as negative"):
+        check_sentence({"text": text, "aspects": [food, {**food, "polarity": "negative"}]})
+    found = [[{**food, "polarity": "negative"}, service]]
+    report = score_aspects([{"text": text, "aspects": [food, food, service]}], found, [["negative"] * 3])
+    assert report["n_aspects"] == report["n_polarity"] == 2 and report["polarity_accuracy"] == 0.5
+
+
+def test_training_sentences_that_are_all_aspect_terms_are_refused_in_one_line():
+    sentences = [{"text": word, "aspects": [{"term": word, "from": 0, "to": len(word), "polarity": polarity}]}
+                 for word, polarity in [("pizza", "positive"), ("service", "negative"), ("sushi", "positive")] * 3]
+    with pytest.raises(DataError, match="every word of the training sentences is part of an aspect term"):
+        AspectPipeline(prior=None, bits=12, categories=False, extractor="classical").fit(sentences)
+
+
+def test_evaluation_reads_conflict_aspects_as_the_model_was_trained(tiny_model):
+    text = "Then the pizza was great, the service was mixed."
+    dev = [{"text": text, "aspects": [{"term": "pizza", "from": 9, "to": 14, "polarity": "positive"},
+                                      {"term": "service", "from": 30, "to": 37, "polarity": "conflict"}]}]
+    before = evaluate_aspects(dev, tiny_model)
+    tiny_model.set_params(keep_conflict=True)  # not fitted again: it learnt without conflict aspects
+    try:
+        assert evaluate_aspects(dev, tiny_model) == before and before["n_aspects"] == 1
+    finally:
+        tiny_model.set_params(keep_conflict=False)
+
+
 @pytest.mark.parametrize("aspect, message", [
     ({"term": "camera", "from": 40, "to": 46, "polarity": "negative"}, "outside the text.*fix them"),
     ({"term": "camera", "from": 5, "to": 11, "polarity": "negative"}, "not the term 'camera'.*fix the offsets"),

@@ -20,7 +20,8 @@ from pathlib import Path
 
 from ..cleaning import BREAK_TAG_NAMES, LINE_BREAK, LINE_BREAKS
 from ..data import not_utf8_error
-from ..errors import DataError
+from ..errors import DataError, reencode_hint
+from ..persistence import one_line
 from ..tokens import HTML_TAG, Token
 
 POLARITIES = ("negative", "neutral", "positive")
@@ -149,12 +150,18 @@ def read_aspect_data(path, keep_conflict: bool = False) -> list[dict]:
     raise DataError(f"{file}: unknown aspect data format; give a SemEval-2014 .xml file or a .jsonl file")
 
 
-def _declares_another_encoding(file: Path) -> bool:
-    """Whether the XML declaration names an encoding other than UTF-8 (the parser then decodes it)."""
+def _declared_encoding(file: Path) -> str | None:
+    """The encoding the XML declaration names, if it names one."""
     with open(file, "rb") as handle:
         start = handle.read(200).removeprefix(b"\xef\xbb\xbf")
     declared = re.match(rb"\s*<\?xml[^>]*encoding\s*=\s*[\"']([\w.-]+)", start)
-    return declared is not None and declared.group(1).lower().replace(b"_", b"-") not in (b"utf-8", b"utf8")
+    return declared.group(1).decode("ascii") if declared else None
+
+
+def _declares_another_encoding(file: Path) -> bool:
+    """Whether the XML declaration names an encoding other than UTF-8 (the parser then decodes it)."""
+    declared = _declared_encoding(file)
+    return declared is not None and declared.lower().replace("_", "-") not in ("utf-8", "utf8")
 
 
 def _is_utf8(file: Path) -> bool:
@@ -178,6 +185,11 @@ def read_semeval_xml(path, keep_conflict: bool = False) -> list[dict]:
         raise DataError(
             f"{file} is not well-formed XML ({exc}); fix the file or pass the original SemEval-2014 XML"
         ) from None
+    except (LookupError, ValueError) as exc:  # an encoding the XML parser cannot read: "Shift_JIS", "bogus"
+        declared = _declared_encoding(file) or "latin1"
+        raise DataError(f"{file} declares the encoding {declared!r}, which the XML reader cannot read ({one_line(exc)}); "
+                        f"re-encode it as UTF-8 ({reencode_hint(declared)}) and write encoding=\"UTF-8\" in its "
+                        "<?xml ...?> line") from None
     if root.tag != "sentences":
         raise DataError(f"{file}: the root element is <{root.tag}>, not <sentences>; pass a SemEval-2014 Task 4 XML file")
     sentences = []
@@ -287,6 +299,12 @@ def check_sentence(record: dict, where: str = "sentence", keep_conflict: bool = 
         polarity = a.get("polarity")
         if polarity is not None and polarity not in ALL_POLARITIES:
             raise DataError(f"{where}: unknown polarity {polarity!r} for {a['term']!r}; use one of {', '.join(ALL_POLARITIES)}")
+        twin = next((b for b in aspects if (b["from"], b["to"]) == (start, end)), None)
+        if twin is not None:  # the same term given twice: once is enough (it would count twice in the scores)
+            if twin["polarity"] != polarity:
+                raise DataError(f"{where}: the aspect {a['term']!r} at {start}-{end} is given twice, as {twin['polarity']} "
+                                f"and as {polarity}; keep the one that is right")
+            continue
         if polarity == "conflict" and not keep_conflict:
             dropped.append({"term": a["term"], "from": start, "to": end})
         else:

@@ -63,8 +63,10 @@ def score_aspects(gold: list[dict], extracted: list[list[dict]], polarity_on_gol
         tp_span += len(pred_spans & gold_spans)
         tp_full += len(pred_full & gold_full)
         several = len({a["polarity"] for a in gold_aspects if a["polarity"] in POLARITIES}) > 1
+        scored = set()  # a gold aspect listed twice counts once, as in the span scores above
         for a, label in zip(gold_aspects, on_gold):
-            if a["polarity"] in POLARITIES:
+            if a["polarity"] in POLARITIES and (a["from"], a["to"]) not in scored:
+                scored.add((a["from"], a["to"]))
                 truth.append(a["polarity"])
                 predicted.append(label)
                 if several:
@@ -113,7 +115,7 @@ def evaluate_pipeline(pipeline, sentences, *, progress: bool = False) -> dict:
     if not hasattr(pipeline, "predict_aspects"):
         raise ConfigError(f"this scores an aspect model (an AspectPipeline), not a {type(pipeline).__name__}; score "
                           "a model that gives each text a label with sentiment.evaluation.evaluate(model, texts, labels)")
-    sentences = _as_sentences(sentences, pipeline.params["keep_conflict"])
+    sentences = _as_sentences(sentences, vars(pipeline).get("_fitted_params", pipeline.params)["keep_conflict"])  # as trained
     check_scorable(sentences)
     texts = [s["text"] for s in sentences]
     extracted = in_batches(pipeline.predict_aspects, texts, progress=progress, desc="finding aspects") if texts else []

@@ -16,6 +16,7 @@ import unicodedata
 import numpy as np
 
 from ..cleaning import emoji_chars
+from ..errors import DataError
 from .clusters import WordClusters, lexeme_clusters
 from ..tokens import Token, tokenize
 from .data import TAGS, spans_from_tags, tag_targets
@@ -87,6 +88,9 @@ class ClassicalTagger:
         tokenized, feats = self._features([s["text"] for s in sentences])
         pairs = [(row, tag) for toks, rows, s in zip(tokenized, feats, sentences)
                  for row, tag in zip(rows, tag_targets(toks, s)) if tag is not None]
+        if pairs and "O" not in {tag for _, tag in pairs}:  # one kind of tag: nothing to tell apart
+            raise DataError("every word of the training sentences is part of an aspect term; give sentences with "
+                            "other words too, so that the tagger learns where terms begin and end")
         self.model.fit([row for row, _ in pairs], [tag for _, tag in pairs])
         return self
 
