@@ -6,6 +6,8 @@ from __future__ import annotations
 
 import contextlib
 import math
+import os
+from pathlib import Path
 from typing import Any, Mapping, Sequence
 
 import numpy as np
@@ -90,6 +92,13 @@ def check_sample_weight(weights, n_texts: int, scoring: bool = False) -> np.ndar
         raise DataError(f"every sample_weight is 0, so nothing would be {'scored' if scoring else 'learnt'}; give some "
                         "texts a positive weight")
     return values
+
+
+def path_of(path: Any, what: str, error: type[Exception] = ConfigError) -> Path:
+    """``path`` as a Path; an ``error`` naming ``what`` it should be for what is no path (None, a number, bytes)."""
+    if isinstance(path, bytes) or not isinstance(path, (str, os.PathLike)):
+        raise error(f"give {what} as a path (a str or pathlib.Path), not {type(path).__name__}")
+    return Path(path)
 
 
 def label_list(labels: Any) -> list:
@@ -189,15 +198,22 @@ def is_multi_label(labels: Sequence, what: str = "label") -> bool:
     return bool(sets) and all(sets)
 
 
-def check_label_sets(labels: Sequence, n_texts: int) -> tuple[np.ndarray, np.ndarray]:
-    """Return ``(indicator, classes)`` for several labels per text: a 0/1 matrix (texts x labels, uint8)
-    and the sorted distinct labels. Every text needs at least one label."""
+def label_sets(labels: Sequence, what: str = "label") -> list[list]:
+    """Each text's list of labels, each label once; a DataError for a list that holds a list or dict (no class
+    can be made of it)."""
     sets = []
     for i, value in enumerate(labels):
         try:
             sets.append(list(dict.fromkeys(value)))
-        except TypeError:  # a list or dict among the labels of a text: no class can be made of it
-            raise DataError(f"label list {i} holds {short_repr(value)}; give each text a list of names or numbers") from None
+        except TypeError:
+            raise DataError(f"{what} list {i} holds {short_repr(value)}; give each text a list of names or numbers") from None
+    return sets
+
+
+def check_label_sets(labels: Sequence, n_texts: int) -> tuple[np.ndarray, np.ndarray]:
+    """Return ``(indicator, classes)`` for several labels per text: a 0/1 matrix (texts x labels, uint8)
+    and the sorted distinct labels. Every text needs at least one label."""
+    sets = label_sets(labels)
     if len(sets) != n_texts:
         raise DataError(f"got {counted(n_texts, 'text')} but {counted(len(sets), 'label list')}; give one list of labels per text")
     check_labels_present(sets, several=True)

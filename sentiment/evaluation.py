@@ -12,7 +12,7 @@ from typing import Any, Callable, Sequence
 
 import numpy as np
 
-from .checks import check_labels_present, check_texts, is_multi_label, label_list
+from .checks import check_labels_present, check_texts, is_multi_label, label_list, label_sets, path_of
 from .data import whole_number
 from .errors import ConfigError, DataError, UnknownLabelsError, counted, on_one_line
 from .groupings import group_labels, group_names
@@ -45,7 +45,7 @@ def targets_for(classes: np.ndarray, names, labels: Sequence, multi_label: bool,
     check_labels_present(labels, several=multi_label, what=what)
     if not multi_label:
         return codes_for(classes, names, labels, aliases, unseen)
-    sets = [list(dict.fromkeys(label)) for label in labels]
+    sets = label_sets(labels, what)
     codes = codes_for(classes, names, [y for s in sets for y in s], aliases, unseen)
     matrix = np.zeros((len(sets), max(len(classes), int(codes.max(initial=-1)) + 1)), dtype=np.uint8)
     matrix[np.repeat(np.arange(len(sets)), [len(s) for s in sets]), codes] = 1
@@ -322,7 +322,7 @@ def write_report(report: dict, folder: str | Path, title: str, model=None, histo
     import contextlib
     import json
 
-    folder = Path(folder)
+    folder = path_of(folder, "the report's folder")
     check_report_folder(folder)
     metrics = {key: value for key, value in report.items() if key != "mistakes"}
     writers = {"metrics.json": lambda path: Path(path).write_text(json.dumps(metrics, indent=2, ensure_ascii=False) + "\n",

@@ -26,6 +26,7 @@ import warnings
 from contextlib import contextmanager
 from pathlib import Path
 
+from .checks import path_of
 from .errors import ConfigError, with_article
 from .persistence import atomic_file, check_output_file, file_name_for
 
@@ -57,7 +58,9 @@ def export_model(pipeline, path: str | os.PathLike, fmt: str | None = None) -> P
         raise ConfigError(f"give a loaded model (sentiment.load({str(pipeline)!r})), not its path")
     if isinstance(fmt, str):
         fmt = fmt.strip().lower()
-    target = Path(path)
+    elif fmt is not None:
+        raise ConfigError(f"fmt must be one of {', '.join(map(repr, SUFFIXES))} or None, not {type(fmt).__name__}")
+    target = path_of(path, "the exported model's file")
     if target.is_dir():
         example_name = "model" + (SUFFIXES[fmt][0] if fmt in SUFFIXES else ".pt")
         raise ConfigError(f"{target} is a directory; give the output (--out) a file name, e.g. "

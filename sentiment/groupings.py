@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from typing import Sequence
 
-from .checks import LABEL_SETS
-from .errors import ConfigError, UngroupedLabelError
+from .checks import LABEL_SETS, short_repr
+from .errors import ConfigError, DataError, UngroupedLabelError
 
 SENTIMENT = {
     "positive": ["admiration", "amusement", "approval", "caring", "desire", "excitement", "gratitude", "joy", "love",
@@ -58,7 +58,12 @@ def group_labels(labels: Sequence, name: str) -> list:
     lookup = {**{group: group for group in grouping}, **group_of(grouping)}
 
     def group(label):
-        if label not in lookup:
+        try:
+            known = label in lookup
+        except TypeError:  # a list or dict where a label should be: no label can be made of it
+            raise DataError(f"label {short_repr(label)} is no name or number; give each text a label, or a list of "
+                            "names or numbers") from None
+        if not known:
             raise UngroupedLabelError(
                 f"label {label!r} is not in the {name} grouping, which groups GoEmotions' {len(group_of(grouping))} emotion "
                 f"labels ({', '.join(sorted(group_of(grouping))[:4])}, ...) into {', '.join(grouping)}; it is for models "

@@ -39,6 +39,7 @@ from typing import Any, Iterator
 
 import numpy as np
 
+from .checks import path_of
 from .cleaning import READING_VERSION, cleaner_reading
 from .errors import ConfigError, ModelFileError, ReadingVersionWarning, TrainingError
 
@@ -363,8 +364,7 @@ def _foreign_files(root: Path) -> list[str]:
 
 def _model_path(path) -> Path:
     """``path`` (a model directory to read or write) as a Path; a ModelFileError for what is no usable path."""
-    if isinstance(path, bytes) or not isinstance(path, (str, os.PathLike)):
-        raise ModelFileError(f"give the model's directory as a path (a str or pathlib.Path), not {type(path).__name__}")
+    path_of(path, "the model's directory", ModelFileError)
     if "\x00" in os.fspath(path):
         raise ModelFileError(f"the model path {os.fspath(path)!r} holds a NUL character, which no file name can; "
                              "check the path")

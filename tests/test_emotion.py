@@ -303,6 +303,20 @@ def test_labels_of_one_group_are_refused_naming_the_grouping(labels):
         Pipeline(grouping="sentiment").fit(["a", "b", "c"], labels)
 
 
+def test_a_list_or_dict_among_the_labels_is_refused_in_one_line_with_a_grouping_and_in_scores(data):
+    (texts, labels), _ = data
+    nested = [["joy", ["anger"]]] + [list(y) for y in labels[1:]]  # a list inside a text's label list
+    with pytest.raises(DataError, match=r"label \['anger'\] is no name or number"):
+        Pipeline("tfidf", "logreg", grouping="ekman").fit(texts, nested)
+    with pytest.raises(DataError, match=r"label \{'a': 1\} is no name or number"):
+        Pipeline("tfidf", "logreg", grouping="ekman").fit(texts, [{"a": 1}] + [y[0] for y in labels[1:]])
+    pipe = Pipeline("tfidf", "logreg").fit(texts, labels)
+    with pytest.raises(DataError, match=r"label list 0 holds \['joy', \['anger'\]\]; give each text a list of names"):
+        evaluate(pipe, texts, nested)
+    with pytest.raises(DataError, match=r"dev label list 0 holds"):
+        Pipeline("tfidf", "logreg").fit(texts, labels, dev=(texts[:10], nested[:10]))
+
+
 def test_pipeline_learns_groups(data):
     (texts, labels), (dev_texts, dev_labels) = data
     pipe = Pipeline("tfidf", "logreg", C=10.0, grouping="ekman").fit(texts, labels, dev=(dev_texts, dev_labels))

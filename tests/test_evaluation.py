@@ -132,6 +132,8 @@ def test_write_report_writes_the_metrics_and_the_plot_that_fits_the_report(pipe,
     from sentiment.evaluation import evaluate, write_report
 
     report = evaluate(pipe, ["good film", "bad film", "great", "awful"], ["pos", "neg", "pos", "neg"])
+    with pytest.raises(ConfigError, match="give the report's folder as a path .*not NoneType"):
+        write_report(report, None, "dev")
     written = write_report(report, tmp_path / "one", "dev", model=pipe)
     assert [p.name for p in written] == ["metrics.json", "confusion_matrix.png"]  # no history: not trained by epochs
     assert json.loads((tmp_path / "one" / "metrics.json").read_text()) == report

@@ -620,6 +620,11 @@ def test_export_from_python_reads_the_format_and_the_model_as_the_cli_does(mlp_p
         export_model(str(tmp_path / "saved"), tmp_path / "x.pt")
     with pytest.raises(NotFittedError):  # not "a Pipeline model does not export"
         export_model(Pipeline("tfidf", "mlp"), tmp_path / "x.pt")
+    for path in (None, 123):
+        with pytest.raises(ConfigError, match="give the exported model's file as a path"):
+            export_model(mlp_pipe, path)
+    with pytest.raises(ConfigError, match="fmt must be one of 'torchscript', 'onnx' or None, not list"):
+        export_model(mlp_pipe, tmp_path, ["onnx"])
 
 
 def test_export_does_not_write_through_a_link_to_a_file_of_another_kind(mlp_pipe, tmp_path):
