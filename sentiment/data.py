@@ -416,14 +416,16 @@ def _compression_of(file: Path) -> str | None:
 
 
 def _head(file: Path, compression: str | None, size: int = HEAD_SIZE) -> bytes | None:
-    """The first ``size`` bytes of the (decompressed) file, without a byte-order mark; None when
-    :func:`_opener` has no opener for its compression."""
-    opener = _opener(compression)
-    if opener is None:
-        return None
+    """The first ``size`` bytes of the (decompressed) file, a zip archive's one member's, without a byte-order
+    mark; None when it is not read here (:func:`_raw_handle`)."""
     try:
-        with opener(file, "rb") as handle:
+        handle = _raw_handle(file, compression)
+        if handle is None:
+            return None
+        with handle:
             return handle.read(size).removeprefix(b"\xef\xbb\xbf")
+    except DataError:
+        raise
     except Exception as exc:
         _raise_if_damaged(exc, file, compression)
         raise
@@ -431,25 +433,36 @@ def _head(file: Path, compression: str | None, size: int = HEAD_SIZE) -> bytes |
 
 def _check_decompresses(file: Path, compression: str | None) -> None:
     """Raise :func:`_cannot_decompress` if ``file`` (of a compression read here) does not decompress to its end."""
-    opener = _opener(compression) if compression is not None else None
-    if opener is None:
+    if compression is None:
         return
     try:
-        with opener(file, "rb") as handle:
+        handle = _raw_handle(file, compression)
+        if handle is None:
+            return
+        with handle:
             while handle.read(1 << 20):
                 pass
+    except DataError:
+        raise
     except Exception as exc:  # else the error found first is the one to say
         _raise_if_damaged(exc, file, compression)
 
 
-_RAW_HANDLES = (None, "gzip", "bz2", "xz", "zip")  # the compressions read here (.zst only through pandas)
+# the compressions whose bytes are read here too (.zst where the optional zstandard is installed, as pandas needs)
+_RAW_HANDLES = (None, "gzip", "bz2", "xz", "zip", "zstd")
 
 
 def _raw_handle(file: Path, compression: str | None):
     """``file`` opened for reading its (decompressed) bytes: a zip archive's one member (:func:`_zip_member`);
-    None for a compression read only through pandas (zstd)."""
+    None for .zst without the optional package zstandard (which pandas then asks for)."""
     if compression == "zip":
         return _zip_member(file)
+    if compression == "zstd":
+        try:
+            import zstandard
+        except ImportError:
+            return None
+        return zstandard.ZstdDecompressor().stream_reader(open(file, "rb"), closefd=True)
     opener = _opener(compression)
     return opener(file, "rb") if opener is not None else None
 
@@ -533,7 +546,10 @@ def _header_line(file: Path, compression: str | None, skip: int = 0) -> tuple[by
     before it; None (and 0) when none is found within :data:`HEADER_LIMIT` bytes, or the file is not read here."""
     size = HEAD_SIZE
     while compression in _RAW_HANDLES and size <= HEADER_LIMIT:
-        with _raw_handle(file, compression) as handle:
+        handle = _raw_handle(file, compression)
+        if handle is None:  # .zst without zstandard
+            break
+        with handle:
             raw = handle.read(size)
         complete = len(raw) < size  # the whole file was read; else its last line may be cut
         lines = re.split(rb"\r\n|\r|\n", raw.removeprefix(b"\xef\xbb\xbf"))
@@ -594,8 +610,11 @@ def _without_implicit_index(reader, file: Path, separator: str, chunksize: int |
 
     def checked(frame):
         if not isinstance(frame.index, pd.RangeIndex):
-            raise DataError(f"cannot parse {file}: data row 1 has more values than the header; "
-                            f"{_QUOTE_ADVICE['tsv' if separator == chr(9) else 'csv']}")
+            trailing = len(frame) and len(frame.columns) and pd.isna(frame.iloc[0, -1])  # "a,b," under "x,y"
+            advice = _QUOTE_ADVICE['tsv' if separator == chr(9) else 'csv']
+            raise DataError(f"cannot parse {file}: data row 1 has more values than the header" + (
+                f", the last of them empty: if the rows end with a separator ({separator!r}), remove it or name that "
+                f"column in the header; otherwise {advice}" if trailing else f"; {advice}"))
         return frame
 
     return checked(reader) if chunksize is None else map(checked, reader)
@@ -809,10 +828,13 @@ def not_utf8_error(file: Path) -> DataError:
 
 
 def _encoding_guess(file: Path) -> str:
-    """The encoding to name in advice on a file that is not UTF-8: UTF-32 or UTF-16 by its byte-order mark, else
-    latin1."""
-    with open(file, "rb") as handle:
-        return _bom_encoding(handle.read(4)) or "latin1"
+    """The encoding to name in advice on a file that is not UTF-8: UTF-32 or UTF-16 by the byte-order mark of its
+    (decompressed) text, else latin1."""
+    try:
+        head = _head(file, _compression_of(file), 4) if file.is_file() else None
+    except Exception:  # damaged: said elsewhere; the advice stays general
+        head = None
+    return _bom_encoding(head or b"") or "latin1"
 
 
 COLUMN_OPTIONS = ("--text-column", "--label-column")  # by position in the requested columns
@@ -940,13 +962,23 @@ def _parse_labels(values: list) -> list:
 
 def _ints_if_whole(labels: list) -> list:
     """``labels`` with the whole floats (``"1.0"``) as ints when every label is a whole number; as text, every
-    one, when every label is a number but not all whole (half-point ratings ``1, 1.5``: classes "1", "1.5");
-    else as they are (names, or numbers mixed with names, which the label checks refuse)."""
+    one, when every label is a number but not all whole (half-point ratings ``1, 1.5``: classes "1", "1.5"),
+    each number written one way ("1.0", "01" and "1" are "1"; "1.50" is "1.5"), so that a rating is one class
+    however a file writes it; else as they are (names, or numbers mixed with names, which the label checks
+    refuse)."""
     if all(isinstance(y, int) or whole_number(y) is not None for y in labels):
         return [y if isinstance(y, int) else whole_number(y) for y in labels]
-    if all(isinstance(y, int) or _NUMBER.fullmatch(str(y).strip()) for y in labels):  # each as it is written
-        return [str(y).strip() for y in labels]
+    if all(isinstance(y, int) or _NUMBER.fullmatch(str(y).strip()) for y in labels):
+        return [_plain_number(str(y).strip()) for y in labels]
     return labels
+
+
+def _plain_number(text: str) -> str:
+    """A number (:data:`_NUMBER`) written without a sign's "+", leading zeros or trailing decimal zeros:
+    "+01.50" -> "1.5", ".5" -> "0.5", "-0.0" -> "0"; every digit kept (no rounding, however long)."""
+    whole, _, fraction = text.lstrip("+-").partition(".")
+    plain = (whole.lstrip("0") or "0") + ("." + fraction.rstrip("0") if fraction.rstrip("0") else "")
+    return "-" + plain if text.startswith("-") and plain != "0" else plain
 
 
 _NUMBER = re.compile(r"[+-]?(?:\d+\.?\d*|\.\d+)")

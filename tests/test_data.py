@@ -301,11 +301,12 @@ def test_other_column_names(tmp_path):
     (["pos", "neg", "pos"], ["pos", "neg", "pos"]),
     (["1.5", "2", "x"], ["1.5", 2, "x"]),
     (["1.0", "0.0", "-1.0"], [1, 0, -1]),  # an integer column with a gap, as pandas writes it
-    (["1.0", "1.5", "2.0"], ["1.0", "1.5", "2.0"]),  # half-point ratings stay text, all of them
+    (["1.0", "1.5", "2.0"], ["1", "1.5", "2"]),  # half-point ratings are text, all of them, each number written
+    (["1", "1.0", "01.50", "+2", "-0.0", ".5"], ["1", "1", "1.5", "2", "0", "0.5"]),  # one way: one rating, one class
 ])
 def test_integer_like_labels_are_ints(tmp_path, raw, expected):
     path = tmp_path / "d.csv"
-    pd.DataFrame({"text": ["a", "b", "c"], "label": raw}).to_csv(path, index=False)
+    pd.DataFrame({"text": [f"text {i}" for i in range(len(raw))], "label": raw}).to_csv(path, index=False)
     assert read_labelled(path)[1] == expected
 
 
@@ -1039,6 +1040,33 @@ def test_a_zipped_table_reads_as_the_same_table_unzipped(tmp_path):
     frame = next(iter_table(zipped("ids.jsonl", '{"text": "a", "id": 18014398509481985}\n{"text": "b"}\n'),
                             ["text", "id"]))
     assert frame["id"].tolist()[0] == 18014398509481985  # exact past 2**53, beside a gap
+    assert read_labelled(zipped("arr.json", '[{"text": "good", "label": 1}, {"text": "bad", "label": 0}]')) == (
+        ["good", "bad"], [1, 0])  # a JSON array, found in the member's first bytes
+    with pytest.raises(DataError, match=r"u16.csv.zip is not UTF-8 text .*UTF-16 text.*iconv -f utf-16 -t utf-8"):
+        read_labelled(zipped("u16.csv", "text,label\ngood,1\n".encode("utf-16")))  # not the archive's own bytes
+
+
+def test_a_zstd_table_gets_the_checks_of_a_plain_one(tmp_path):
+    zstandard = pytest.importorskip("zstandard")  # optional: pandas reads .zst through it
+
+    def packed(name: str, text: str):
+        path = tmp_path / f"{name}.zst"
+        path.write_bytes(zstandard.ZstdCompressor().compress(text.encode()))
+        return path
+
+    assert read_labelled(packed("semi.csv", "sep=;\ntext;label\ngood, really;pos\n")) == (["good, really"], ["pos"])
+    with pytest.raises(DataError, match="names the column 'text' 2 times"):
+        read_labelled(packed("dup.csv", "text,text,label\na,b,1\n"))
+    with pytest.raises(DataError, match="on line 2 does not end with one"):
+        read_labelled(packed("quote.csv", 'text,label\n"Hello there,0\nb,1\n"c",0\n'))  # pandas: one row of 3
+
+
+def test_rows_that_end_with_a_separator_are_said_so(tmp_path):
+    path = tmp_path / "trail.csv"
+    path.write_text("text,label\ngood film,1,\nbad film,0,\n", encoding="utf-8")
+    with pytest.raises(DataError, match=r"data row 1 has more values than the header, the last of them empty: if the "
+                                        r"rows end with a separator \(','\), remove it or name that column"):
+        read_labelled(path)
 
 
 def test_a_named_pipe_is_no_data_file(tmp_path):
