@@ -334,7 +334,7 @@ CHOICES = {
 
 
 @known_options("the cleaning")
-@dataclass
+@dataclass(frozen=True)  # a value: its cached spaCy pipeline and checks hold for its options, never changed after
 class Cleaner:
     """Configurable text cleaning; call it on one text to get its tokens.
 
@@ -405,7 +405,7 @@ class Cleaner:
     def __post_init__(self) -> None:
         for name, choices in CHOICES.items():
             value = getattr(self, name)
-            if value not in choices:
+            if not isinstance(value, str) or value not in choices:  # not an array: its "in" asks every element
                 wrong = f"{name} needs a value (not null / None)" if value is None else f"{name}={value!r} is not valid"
                 raise ConfigError(f"{wrong}; choose one of: {', '.join(choices)}")
         for f in fields(self):
@@ -670,11 +670,22 @@ def decode_entities(text: str) -> str:
     return _ENTITY.sub(_entity, text) if "&" in text else text
 
 
+# A character reference to a number past Unicode's last (0x10FFFF), which html.unescape reads as U+FFFD, but only
+# after converting its digits: thousands of them exceed Python's limit on converting a number (a ValueError).
+_HUGE_CHARACTER_REFERENCE = re.compile(r"&#(?:[xX]0*[1-9a-fA-F][0-9a-fA-F]{6,}|0*[1-9][0-9]{7,});?")
+
+
+def unescape(text: str) -> str:
+    """``html.unescape(text)``, also for a character reference of thousands of digits (U+FFFD, as for any
+    number past Unicode's last)."""
+    return _html.unescape(_HUGE_CHARACTER_REFERENCE.sub("\ufffd", text) if "&#" in text else text)
+
+
 def _entity(match: re.Match) -> str:
     """The character(s) an HTML entity that ends in ";" stands for; a name HTML does not know stays as written."""
     entity = match.group()
     if entity[1] == "#":  # html's rules for a number (none, a surrogate, 0x80-0x9F read as Windows-1252)
-        return _html.unescape(entity)
+        return unescape(entity)
     return _HTML5.get(entity[1:], entity)  # with its ";": "&notit;" is no "¬" and "it;"
 
 

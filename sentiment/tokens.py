@@ -9,12 +9,11 @@ tokens maps back to ``text[start_of_first:end_of_last]``.
 
 from __future__ import annotations
 
-import html
 import re
 from functools import lru_cache
 from typing import NamedTuple
 
-from .cleaning import HTML_TAG, INVISIBLE_MARKS, TYPED_APOSTROPHES, Cleaner, decode_entities, emoji_spans
+from .cleaning import HTML_TAG, INVISIBLE_MARKS, TYPED_APOSTROPHES, Cleaner, decode_entities, emoji_spans, unescape
 from .marks import WORD
 
 # Markup: web addresses and HTML tags (the Cleaner's pattern, HTML_TAG: a name and name="value" attributes only, within
@@ -85,7 +84,7 @@ def token_spans(text: str) -> list[tuple[int, int, bool]]:
     """``(start, end, markup)`` of each token of ``text`` (as :func:`tokenize` finds them), ``markup`` true for a
     web address or an HTML tag."""
     pieces = [(m.start(), m.end(), m.group("markup") is not None) for m in _TOKEN.finditer(text)
-              if not (m.group()[0] == "&" and _ONLY_INVISIBLE.fullmatch(html.unescape(m.group())))]
+              if not (m.group()[0] == "&" and _ONLY_INVISIBLE.fullmatch(unescape(m.group())))]
     if ("&" in text and ";" in text) or (not text.isascii() and _ONLY_INVISIBLE.search(text)):
         pieces = _words_whole(text, pieces)  # a letter entity or an invisible mark may part a word
     return pieces if text.isascii() else _emoji_whole(pieces, emoji_spans(text))

@@ -411,6 +411,44 @@ def test_invalid_option_values_raise_config_error(option, value):
         clean("text", **{option: value})
 
 
+def test_a_choice_given_as_an_array_is_refused_in_one_line():
+    import numpy as np
+
+    with pytest.raises(ConfigError, match=r"urls=array\(\['token', 'keep'\].*is not valid; choose one of: token"):
+        Cleaner(urls=np.array(["token", "keep"]))  # numpy's "in" had asked every element: a ValueError
+    assert Cleaner(urls=np.str_("keep")) == Cleaner(urls="keep")  # a grid's value stays a choice
+
+
+def test_a_cleaner_is_a_value_its_options_fixed_once_made():
+    """Its spaCy pipeline is built for its options on first use: an option changed afterwards would be read
+    with the old pipeline (and skip the checks), so none can be."""
+    import dataclasses
+
+    cleaner = Cleaner(tokenizer="spacy")
+    assert cleaner("The dogs were running") == ["the", "dogs", "were", "running"]
+    with pytest.raises(dataclasses.FrozenInstanceError):
+        cleaner.lemmatize = True
+    with pytest.raises(dataclasses.FrozenInstanceError):
+        cleaner.urls = "bogus"
+    assert cleaner == Cleaner(tokenizer="spacy") and hash(cleaner) == hash(Cleaner(tokenizer="spacy"))
+
+
+@pytest.mark.parametrize("reference", ["&#" + "1" * 5000 + ";", "&#x" + "f" * 5000 + ";", "&#" + "9" * 5000],
+                         ids=["decimal", "hexadecimal", "without its semicolon"])
+def test_a_character_reference_of_thousands_of_digits_reads_as_a_replacement_character(reference):
+    """Past Unicode's last character, as html.unescape reads any such number: not Python's ValueError about
+    converting that many digits."""
+    from sentiment.cleaning import decode_entities, unescape
+    from sentiment.tokens import tokenize
+
+    text = f"great {reference} stuff"
+    assert unescape("&#1114112;") == "\ufffd" and unescape("&#00000065;") == "A"
+    for tokens in (Cleaner()(text), Cleaner(tokenizer="spacy")(text), [token.text for token in tokenize(text)]):
+        assert tokens[0] == "great" and tokens[-1] == "stuff"
+    if reference.endswith(";"):  # the Cleaner decodes an entity with its ";" only
+        assert decode_entities(text) == "great \ufffd stuff" and Cleaner()(text) == ["great", "stuff"]
+
+
 def test_a_choice_given_no_value_says_so():
     """`--set urls=null` reads as None: the message names no Python value the user did not type."""
     with pytest.raises(ConfigError, match=r"^urls needs a value \(not null / None\); choose one of: token, remove, keep$"):
