@@ -307,6 +307,20 @@ def test_category_names_must_be_non_empty_strings(category):
         check_sentence(record)
 
 
+@pytest.mark.parametrize("name", ["(none)", "*"])
+def test_a_category_named_as_the_model_keeps_for_itself_is_refused(name):
+    """"(none)": the detector's label of a sentence of no category (never reported); "*": the key of the shared
+    polarity model (a category of that name would have replaced it)."""
+    from sentiment.aspects.categories import CategoryModel
+
+    sentences = [{"text": f"The {word} was {mood}", "aspects": [],
+                  "categories": [{"category": category, "polarity": polarity}]}
+                 for word, category in [("pizza", "food"), ("bill", name), ("waiter", "service")]
+                 for mood, polarity in [("great", "positive"), ("awful", "negative")]] * 5
+    with pytest.raises(DataError, match=rf"the category name '{re.escape(name)}' is one this model keeps for itself"):
+        CategoryModel().fit(sentences)
+
+
 def test_an_empty_text_with_categories_is_named_where_it_is_read(tmp_path):
     lines = [{"text": "Great pizza", "aspects": [], "categories": [{"category": "food", "polarity": "positive"}]},
              {"text": "  ", "aspects": [], "categories": [{"category": "food", "polarity": "positive"}]}]

@@ -113,6 +113,7 @@ POLARITY = {"vectorizer": "tfidf", "model": "logreg", "C": 4.0, "class_weight": 
 
 
 NONE = "(none)"  # the detector's label of a training sentence without categories; never reported
+SHARED = "*"  # the key of the polarity model shared by the categories too rare for one of their own
 
 
 def has_categories(sentences: list[dict]) -> bool:
@@ -125,7 +126,7 @@ class CategoryModel:
     def __init__(self, seed: int = 0) -> None:
         self.seed = seed
         self.detector_ = None
-        self.polarity_: dict[str, object] = {}  # category -> pipeline ("*" is the shared fallback)
+        self.polarity_: dict[str, object] = {}  # category -> pipeline (SHARED: the shared fallback)
 
     @property
     def categories_(self) -> list[str]:
@@ -139,6 +140,9 @@ class CategoryModel:
         if not labelled:
             raise DataError("no sentence has categories; give data with a \"categories\" list (SemEval restaurants)")
         sets = [sorted({c["category"] for c in s["categories"]}) for s in labelled]
+        reserved = sorted({c for found in sets for c in found} & {NONE, SHARED})
+        if reserved:  # the detector's label of no category, the key of the shared polarity model
+            raise DataError(f"the category name {reserved[0]!r} is one this model keeps for itself; rename that category")
         if len({c for found in sets for c in found}) < 2:
             raise DataError("the categories need at least two different names; give more varied data")
         others = [s["text"] for s in sentences if not s.get("categories") and s["text"].strip()]
@@ -157,7 +161,7 @@ class CategoryModel:
             raise DataError("the categories need at least two different polarities; give more varied data")
         focus = self.focus([t for t, _, _ in pairs], [c for _, c, _ in pairs])
         pairs = [(f, c, p) for f, (_, c, p) in zip(focus, pairs)]
-        self.polarity_ = {"*": Pipeline(**POLARITY).fit([f"{c} : {t}" for t, c, _ in pairs], [p for *_, p in pairs])}
+        self.polarity_ = {SHARED: Pipeline(**POLARITY).fit([f"{c} : {t}" for t, c, _ in pairs], [p for *_, p in pairs])}
         for category in self.categories_:
             own = [(t, p) for t, c, p in pairs if c == category]
             if len(own) >= MIN_EXAMPLES and len({p for _, p in own}) >= 2:
@@ -195,7 +199,7 @@ class CategoryModel:
         for category in set(categories):
             rows = [i for i, c in enumerate(categories) if c == category]
             own = category in self.polarity_
-            pipe = self.polarity_[category if own else "*"]
+            pipe = self.polarity_[category if own else SHARED]
             batch = [texts[i] if own else f"{category} : {texts[i]}" for i in rows]
             probs = pipe.predict_proba(batch)
             for column, label in enumerate(pipe.classes_):
@@ -260,6 +264,6 @@ class CategoryModel:
             model.polarity_ = {category: Pipeline.load(folder / sub) for sub, category in state["polarity"].items()}
         except (KeyError, TypeError, AttributeError) as exc:
             raise ModelFileError(f"cannot read the category models in {folder} ({one_line(exc)}); train the model again") from None
-        if "*" not in model.polarity_:
+        if SHARED not in model.polarity_:
             raise ModelFileError(f"{folder} lacks the shared category polarity model; train the model again")
         return model
