@@ -336,3 +336,22 @@ def test_linearsvm_probabilities_never_turn_its_scores_around():
     assert pipe.score(frame.text, frame.label) > 0.9
     scores = pipe.model_.decision_function(pipe.vectorizer_.transform(pipe.cleaner_.tokens_of(frame.text.tolist())))
     assert np.array_equal(pipe.predict_proba(frame.text)[:, 1] > 0.5, scores[:, 0] > 0)  # the SVM's own sides
+
+
+def test_linearsvm_texts_of_weight_zero_count_nowhere_not_even_in_the_calibration_folds():
+    """liblinear drops them; so do the calibration folds, else a fold could hold no text of a class that
+    weighs (a traceback from scikit-learn with three classes or more, a skewed calibration with two)."""
+    rng = np.random.default_rng(0)
+    X = sp.csr_matrix(rng.random((60, 12)) * (rng.random((60, 12)) > 0.5))
+    y = np.arange(60) % 2
+    weights = np.ones(60)
+    weights[np.flatnonzero(y == 1)[2:]] = 0  # class 1: 2 texts that weigh, 28 that do not
+    weighted = resolve("model", "linearsvm")().fit(X, y, sample_weight=weights)
+    kept = weights > 0
+    dropped = resolve("model", "linearsvm")().fit(X[kept], y[kept])
+    np.testing.assert_allclose(weighted.predict_proba(X), dropped.predict_proba(X), rtol=1e-6)
+    y5 = np.arange(60) % 5
+    weights5 = np.where((y5 == 0) & (np.arange(60) >= 5), 0.0, 1.0)  # class 0: one text that weighs
+    with pytest.raises(ConfigError, match="linearsvm needs at least 2 examples of every class .*each of a weight above 0"):
+        resolve("model", "linearsvm")().fit(X, y5, sample_weight=weights5)
+

@@ -216,12 +216,16 @@ class LinearSVMModel(LinearModel):
 
         svm = LinearSVC(C=self.params["C"], class_weight=self._sklearn_class_weight(), max_iter=self.params["max_iter"],
                         random_state=0)  # its coordinate descent shuffles: the same data give the same model
-        folds = min(3, int(np.bincount(y).min()))
+        weights = self._sample_weight
+        if weights is not None and not np.all(np.asarray(weights) > 0):  # liblinear drops them: so must the folds,
+            kept = np.flatnonzero(np.asarray(weights) > 0)  # or a fold may hold no text of a class that weighs
+            X, y, weights = X[kept], y[kept], np.asarray(weights)[kept]
+        folds = min(3, int(np.bincount(y, minlength=n_classes).min()))
         if folds < 2:
             raise ConfigError("linearsvm needs at least 2 examples of every class (of every label, with several "
-                              "labels per text) for its calibration")
+                              "labels per text), each of a weight above 0, for its calibration")
         calibrated = CalibratedClassifierCV(svm, method="sigmoid", cv=folds, ensemble=False).fit(
-            X, y, sample_weight=self._sample_weight)
+            X, y, sample_weight=weights)
         fitted = calibrated.calibrated_classifiers_[0]
         calibration = np.array([[c.a_ for c in fitted.calibrators], [c.b_ for c in fitted.calibrators]])
         turned = calibration[0] >= 0  # a higher score, a lower probability: the folds' texts were too few to
