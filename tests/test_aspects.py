@@ -256,6 +256,13 @@ def test_training_sentences_that_are_all_aspect_terms_are_refused_in_one_line():
         AspectPipeline(prior=None, bits=12, categories=False, extractor="classical").fit(sentences)
 
 
+def test_training_terms_that_cover_no_word_are_refused_in_one_line():
+    sentences = [{"text": f"The \u200b was {mood}", "aspects": [{"term": "\u200b", "from": 4, "to": 5, "polarity": polarity}]}
+                 for mood, polarity in [("fine", "positive"), ("bad", "negative")]]  # a zero-width space: no token
+    with pytest.raises(DataError, match="no aspect term of the training sentences covers a word; check the terms'"):
+        AspectPipeline(prior=None, bits=12, categories=False, extractor="classical").fit(sentences)
+
+
 def test_evaluation_reads_conflict_aspects_as_the_model_was_trained(tiny_model):
     text = "Then the pizza was great, the service was mixed."
     dev = [{"text": text, "aspects": [{"term": "pizza", "from": 9, "to": 14, "polarity": "positive"},

@@ -88,9 +88,12 @@ class ClassicalTagger:
         tokenized, feats = self._features([s["text"] for s in sentences])
         pairs = [(row, tag) for toks, rows, s in zip(tokenized, feats, sentences)
                  for row, tag in zip(rows, tag_targets(toks, s)) if tag is not None]
-        if pairs and "O" not in {tag for _, tag in pairs}:  # one kind of tag: nothing to tell apart
+        tags = {tag for _, tag in pairs}
+        if "O" not in tags and tags:  # one kind of tag: nothing to tell apart
             raise DataError("every word of the training sentences is part of an aspect term; give sentences with "
                             "other words too, so that the tagger learns where terms begin and end")
+        if not tags & {"B", "I"}:  # no word, or no term that covers one ("\u00ad" alone)
+            raise DataError("no aspect term of the training sentences covers a word; check the terms' from/to offsets")
         self.model.fit([row for row, _ in pairs], [tag for _, tag in pairs])
         return self
 
