@@ -96,6 +96,7 @@ def atomic_directory(path: str | os.PathLike, vectorizer: bool = False) -> Itera
     ``vectorizer``: what is saved is a text vectorizer (see :func:`check_model_target`)."""
     target = check_model_target(path, vectorizer)
     staging = None
+    made = [folder for folder in (target.parent, *target.parent.parents) if not os.path.lexists(folder)]
     try:
         target.parent.mkdir(parents=True, exist_ok=True)
         staging = Path(tempfile.mkdtemp(prefix=f".{target.name}.", suffix=".partial", dir=target.parent))
@@ -112,6 +113,7 @@ def atomic_directory(path: str | os.PathLike, vectorizer: bool = False) -> Itera
                 written is not None and not _of_this_save(written, target)):
             raise  # not a write of this model: e.g. a file the caller read, or wrote beside it (vectorize --out)
         exc = failed
+        _remove_empty(made)
         kept = "the model already there is kept as it was" if target.exists() else "nothing was saved"
         space, permissions = "free some space or choose another place", f"check the permissions of {target.parent}"
         advice = {errno.ENOSPC: space, errno.EFBIG: space, errno.EDQUOT: space, errno.EACCES: permissions,
@@ -120,7 +122,17 @@ def atomic_directory(path: str | os.PathLike, vectorizer: bool = False) -> Itera
     except BaseException:
         if staging is not None:
             shutil.rmtree(staging, ignore_errors=True)
+        _remove_empty(made)
         raise
+
+
+def _remove_empty(folders: list[Path]) -> None:
+    """Remove the ``folders`` (made for a save that failed; deepest first) that are still empty."""
+    for folder in folders:
+        try:
+            folder.rmdir()
+        except OSError:  # not empty (another process wrote there), or gone: left as it is
+            return
 
 
 @contextlib.contextmanager
@@ -182,12 +194,15 @@ def check_model_target(path: str | os.PathLike, vectorizer: bool = False) -> Pat
         raise ModelFileError(f"{given} is named as the unfinished save of a model to {temporary[1]}, which later saves "
                              f"clean up; give the model another name")
     for parent in target.parents:  # the nearest one that exists must be a directory
+        if os.path.lexists(parent) and not parent.exists():  # a link that leads nowhere, or back to itself
+            raise ModelFileError(f"{given} lies inside {parent}, a symbolic link that leads to no folder (nowhere, or "
+                                 "round in a loop); give a path without it")
         if parent.exists():
             if not parent.is_dir():
                 raise ModelFileError(f"{given} lies inside {parent}, which is a file, not a directory; "
                                      "give a directory path for the model outside it")
             break
-    holder = _model_among(target.parents)
+    holder = next((folder for folder in target.parents if folder.is_dir() and _holds_model(folder)), None)  # damaged too
     if holder is not None:
         raise ModelFileError(f"{given} lies inside the model directory {holder}, which saving replaces as a whole; "
                              "give the model a directory of its own")
@@ -315,8 +330,10 @@ def _holds_model(folder: Path) -> bool:
     one that cannot be read beside the files of a model's stages (a damaged model). Another tool's
     ``config.json`` is not a model."""
     ours = _config_is_ours(folder)
-    if ours is None:  # a config.json that cannot be read: damaged if the stages' files are there
-        return any(p.name in MODEL_FILE_NAMES - {CONFIG} for p in folder.rglob("*") if p.is_file())
+    if ours is None:  # a config.json that cannot be read: damaged if the stages' files are in its stage folders
+        # (NAME/<stage>/state.json: not deeper, where they may be another model's, saved inside another tool's folder)
+        return any((stage / name).is_file() for stage in folder.iterdir() if stage.is_dir()
+                   for name in MODEL_FILE_NAMES - {CONFIG})
     return ours
 
 
@@ -358,7 +375,12 @@ def _foreign_files(root: Path) -> list[str]:
     try:
         known = own(root, "")
     except (OSError, ValueError, TypeError, AttributeError, RecursionError):  # (a folder linked to one above it)
-        return [name for name in files if name.rsplit("/", 1)[-1] not in MODEL_FILE_NAMES]
+        # a damaged model: what a save never writes, and every file of a readable model saved inside it (which
+        # its unreadable config cannot be known to list: another save's, kept rather than replaced unseen)
+        inside = [folder.relative_to(root).as_posix() + "/" for folder in root.rglob("*")
+                  if folder.is_dir() and _config_is_ours(folder)]
+        return [name for name in files if name.rsplit("/", 1)[-1] not in MODEL_FILE_NAMES
+                or any(name.startswith(folder) for folder in inside)]
     return [name for name in files if name not in known]
 
 

@@ -740,6 +740,47 @@ def test_a_damaged_model_can_be_overwritten_but_not_the_users_files_in_it(fitted
     assert sentiment.load(model_copy).get_params()["model"] == "logreg"
 
 
+def test_a_model_saved_inside_a_damaged_one_or_another_tools_folder_is_never_removed_unseen(fitted, model_copy,
+                                                                                            tmp_path):
+    """A damaged model's unreadable config cannot say which files are its own; a readable model below it is
+    another save's. Another tool's unreadable config.json (JSON with comments) makes no model of its folder."""
+    pipe = fitted("tfidf", "logreg")
+    (model_copy / "config.json").write_text("{ not json")
+    with pytest.raises(ModelFileError, match="lies inside the model directory"):  # a damaged model holds none
+        pipe.save(model_copy / "sub")
+    good = tmp_path / "other" / "run1"
+    pipe.save(good)
+    shutil.move(str(good), str(model_copy / "run1"))  # a model that got inside it all the same
+    with pytest.raises(ModelFileError, match="also holds run1/config.json"):
+        pipe.save(model_copy)
+    assert sentiment.load(model_copy / "run1").get_params()["model"] == "logreg"
+    project = tmp_path / "project"
+    project.mkdir()
+    (project / "config.json").write_text('{\n  // editor settings\n  "tabSize": 2\n}\n')
+    pipe.save(project / "run1")
+    with pytest.raises(ModelFileError, match="is a non-empty directory that holds no model"):
+        pipe.save(project)
+    assert (project / "config.json").read_text().startswith("{\n  // editor") and (project / "run1" / "config.json").is_file()
+
+
+def test_a_save_path_through_a_looping_link_is_refused_before_the_work(fitted, tmp_path):
+    symlink(tmp_path / "loop", tmp_path / "loop")
+    with pytest.raises(ModelFileError, match="a symbolic link that leads to no folder"):
+        check_model_target(tmp_path / "loop" / "m")
+
+
+def test_a_failed_first_save_leaves_no_folders_it_made(fitted, tmp_path, monkeypatch):
+    from sentiment import persistence
+
+    def full(*args, **kwargs):
+        raise OSError(errno.ENOSPC, "No space left on device")
+
+    monkeypatch.setattr(persistence, "write_model_files", full)
+    with pytest.raises(ModelFileError, match="nothing was saved"):
+        fitted("tfidf", "logreg").save(tmp_path / "a" / "b" / "model")
+    assert list(tmp_path.iterdir()) == []
+
+
 def test_load_takes_a_path_or_a_task_not_both(saved_model):
     assert sentiment.load(task="polarity").label_names_ == ["negative", "positive"]
     with pytest.raises(ConfigError, match="give a model path or a task"):
