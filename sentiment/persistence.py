@@ -332,8 +332,11 @@ def _holds_model(folder: Path) -> bool:
     ours = _config_is_ours(folder)
     if ours is None:  # a config.json that cannot be read: damaged if the stages' files are in its stage folders
         # (NAME/<stage>/state.json: not deeper, where they may be another model's, saved inside another tool's folder)
-        return any((stage / name).is_file() for stage in folder.iterdir() if stage.is_dir()
-                   for name in MODEL_FILE_NAMES - {CONFIG})
+        try:
+            return any((stage / name).is_file() for stage in folder.iterdir() if stage.is_dir()
+                       for name in MODEL_FILE_NAMES - {CONFIG})
+        except OSError:  # a folder this user may not list: not known to hold a model
+            return False
     return ours
 
 
