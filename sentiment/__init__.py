@@ -9,8 +9,8 @@ __version__ = "0.1.0"
 
 from .cleaning import Cleaner, clean  # noqa: E402
 from .ensemble import Ensemble  # noqa: E402
-from .errors import (AbsentLabelWarning, ConfigError, DataError, LabelSpellingWarning, ModelFileError, NotFittedError,  # noqa: E402
-                     ReadingVersionWarning, SentimentError, TrainingError, TuningWarning)
+from .errors import (AbsentLabelWarning, ConfigError, DataError, IgnoredOptionWarning, LabelSpellingWarning,  # noqa: E402
+                     ModelFileError, NotFittedError, ReadingVersionWarning, SentimentError, TrainingError, TuningWarning)
 from .pipeline import Pipeline, load  # noqa: E402
 from .registry import available  # noqa: E402
 from .text_vectorizer import TextVectorizer  # noqa: E402
@@ -43,5 +43,6 @@ __all__ = [
     "LabelSpellingWarning",
     "AbsentLabelWarning",
     "ReadingVersionWarning",
+    "IgnoredOptionWarning",
     "__version__",
 ]

@@ -23,8 +23,8 @@ from typing import Iterator, List, Optional
 
 import typer
 
-from .errors import (AbsentLabelWarning, LabelSpellingWarning, ReadingVersionWarning, SentimentError, on_one_line,
-                     reencode_hint)
+from .errors import (AbsentLabelWarning, IgnoredOptionWarning, LabelSpellingWarning, ReadingVersionWarning, SentimentError,
+                     on_one_line, reencode_hint)
 from .registry import available
 from .tasks import CONFIGURATIONS, DEFAULT_TASK, TASK_NAMES, TASKS, or_list
 
@@ -177,7 +177,7 @@ def _shown_as_note(show):
     said = set()
 
     def shown(message, category, filename, lineno, file=None, line=None):
-        if not issubclass(category, (ReadingVersionWarning, LabelSpellingWarning, AbsentLabelWarning)):
+        if not issubclass(category, (ReadingVersionWarning, LabelSpellingWarning, AbsentLabelWarning, IgnoredOptionWarning)):
             show(message, category, filename, lineno, file, line)
         elif str(message) not in said:
             said.add(str(message))

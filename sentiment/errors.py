@@ -130,6 +130,11 @@ class TuningWarning(UserWarning):
     """Label thresholds that could not be tuned (too few texts to hold any out) and keep their default."""
 
 
+class IgnoredOptionWarning(UserWarning):
+    """An option given that the chosen stages never read (``sublinear_tf`` for nbsvm, which reads every feature as
+    0 or 1; ``char_ngram_range`` for word n-grams): the fit runs as without it."""
+
+
 class ReadingVersionWarning(UserWarning):
     """A model trained by a version of this package that read text differently (another ``reading_version``,
     or one from before it was recorded): its predictions may differ a little from those it gave then.

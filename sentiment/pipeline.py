@@ -39,8 +39,8 @@ from .checks import (check_fraction, check_label_sets, check_labels, check_sampl
                      label_spelling_note)
 from .cleaning import READING_VERSION, Cleaner
 from .data import joined_label
-from .errors import (AbsentLabelWarning, ConfigError, DataError, LabelSpellingWarning, ModelFileError, NotFittedError,
-                     TuningWarning, counted, with_article)
+from .errors import (AbsentLabelWarning, ConfigError, DataError, IgnoredOptionWarning, LabelSpellingWarning, ModelFileError,
+                     NotFittedError, TuningWarning, counted, with_article)
 from .groupings import group_labels, resolve_grouping
 from .multilabel import DEFAULT_THRESHOLD, chosen_labels, decide, macro_f1, tune_thresholds
 from .options import (OptionAttributes, all_option_names, canonical_options, cleaner_options, saved_cleaner,
@@ -834,6 +834,20 @@ def check_stages(vectorizer, model) -> None:
     """
     if model.input_kind == "sequences" and not hasattr(vectorizer, "sequences"):
         raise _sequences_error(model.name)
+    given = getattr(vectorizer, "given", frozenset())
+    unread = {"char": ["ngram_range"], "word": ["char_ngram_range"]}.get(vectorizer.params.get("analyzer"), [])
+    unread = [name for name in unread if name in given]
+    if unread:
+        warnings.warn(IgnoredOptionWarning(f"{unread[0]} changes nothing with analyzer="
+                                           f"{vectorizer.params['analyzer']!r}; leave it out, or set analyzer='word+char'"),
+                      stacklevel=4)  # the caller of fit
+    binarized = [name for name in ("sublinear_tf", "norm", "binary") if name in given] \
+        if getattr(model, "binarize_input", False) else []
+    if binarized:
+        verb, pronoun = ("changes", "it") if len(binarized) == 1 else ("change", "them")
+        warnings.warn(IgnoredOptionWarning(f"{' and '.join(binarized)} {verb} nothing for model {model.name!r}, which "
+                                           f"reads each feature as 0 or 1 (there or not); leave {pronoun} out"),
+                      stacklevel=4)
     if not reads(model.name, vectorizer.name):
         from .models.classical import nonnegative_error
 

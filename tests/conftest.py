@@ -11,6 +11,7 @@ import json
 import os
 import random
 import shutil
+import warnings
 from dataclasses import dataclass
 
 import numpy as np
@@ -183,7 +184,9 @@ def fitted(binary, five, vectorizer_spec):
         if key not in cache:
             data = binary if dataset == "binary" else five
             name, options = vectorizer_spec(vec_id)
-            cache[key] = sentiment.Pipeline(name, model, **options).fit(data.train_texts, data.train_labels)
+            with warnings.catch_warnings():  # every combination is tried: count-binary with nbsvm, which binarizes too
+                warnings.simplefilter("ignore", sentiment.IgnoredOptionWarning)
+                cache[key] = sentiment.Pipeline(name, model, **options).fit(data.train_texts, data.train_labels)
         return cache[key]
 
     return get

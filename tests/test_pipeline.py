@@ -178,6 +178,23 @@ def test_bad_dev_data(binary, dev, pattern):
 
 
 # -- stages: unknown names and options, stages that do not fit together --------------------------------
+@pytest.mark.parametrize("model, options, message", [
+    ("nbsvm", {"sublinear_tf": False}, "sublinear_tf changes nothing for model 'nbsvm', which reads each feature as 0 or 1"),
+    ("nbsvm", {"norm": "l1", "binary": True}, "norm and binary change nothing for model 'nbsvm'.*leave them out"),
+    ("logreg", {"char_ngram_range": (2, 4)}, "char_ngram_range changes nothing with analyzer='word'"),
+    ("logreg", {"analyzer": "char", "ngram_range": (1, 3)}, "ngram_range changes nothing with analyzer='char'"),
+])
+def test_an_option_the_stages_never_read_is_said_so(binary, model, options, message):
+    from sentiment import IgnoredOptionWarning
+
+    with pytest.warns(IgnoredOptionWarning, match=message):
+        Pipeline("tfidf", model, **options).fit(binary.train_texts, binary.train_labels)
+    with warnings.catch_warnings():
+        warnings.simplefilter("error", IgnoredOptionWarning)  # the same stages given what they read: no word
+        Pipeline("tfidf", "logreg", sublinear_tf=False, ngram_range=(1, 3)).fit(binary.train_texts, binary.train_labels)
+        Pipeline("tfidf", model).fit(binary.train_texts, binary.train_labels)
+
+
 def test_unknown_pipeline_names_and_options():
     with pytest.raises(ConfigError, match="unknown vectorizer 'bert'.*count"):
         Pipeline(vectorizer="bert")
