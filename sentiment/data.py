@@ -772,11 +772,7 @@ def _decompressed(file: Path, compression: str):
 
     spool = tempfile.TemporaryFile()
     try:
-        if compression == "zstd":
-            import zstandard  # optional; its ImportError gets iter_table's one-line advice
-
-            stream = zstandard.ZstdDecompressor().stream_reader(open(file, "rb"), closefd=True)
-        elif compression == "zip":
+        if compression == "zip":
             import zipfile
 
             archive = zipfile.ZipFile(file)
@@ -785,7 +781,9 @@ def _decompressed(file: Path, compression: str):
                 raise DataError(f"{file} holds {len(names)} files; give a zip archive of one Parquet file")
             stream = archive.open(names[0])
         else:
-            stream = _opener(compression)(file, "rb")
+            stream = _raw_handle(file, compression)
+            if stream is None:  # .zst without the optional zstandard: iter_table gives its one-line advice
+                raise ImportError("zstandard")
         with stream:
             shutil.copyfileobj(stream, spool, 1 << 20)
     except Exception as exc:  # gzip, bz2, lzma, zipfile and zstandard each raise their own errors
