@@ -202,7 +202,7 @@ def check_model_target(path: str | os.PathLike, vectorizer: bool = False) -> Pat
                 raise ModelFileError(f"{given} lies inside {parent}, which is a file, not a directory; "
                                      "give a directory path for the model outside it")
             break
-    holder = next((folder for folder in target.parents if folder.is_dir() and _holds_model(folder)), None)  # damaged too
+    holder = _model_among(target.parents)
     if holder is not None:
         raise ModelFileError(f"{given} lies inside the model directory {holder}, which saving replaces as a whole; "
                              "give the model a directory of its own")
@@ -320,9 +320,8 @@ def _model_holding(path: str | os.PathLike) -> Path | None:
 
 
 def _model_among(folders) -> Path | None:
-    """The first of ``folders`` with a readable model config of this format (a damaged config is not searched
-    for, so that no folder far up the tree is walked through)."""
-    return next((folder for folder in folders if _config_is_ours(folder)), None)
+    """The first of ``folders`` that holds a model (:func:`_holds_model`: a damaged one too)."""
+    return next((folder for folder in folders if folder.is_dir() and _holds_model(folder)), None)
 
 
 def _holds_model(folder: Path) -> bool:
