@@ -202,7 +202,8 @@ def _glove_size(stream: "_Stream", path: str) -> int:
     """The vector size of a file without a header: the most common number of values after the word
     on its first lines, the smallest of those as common (a word with spaces in it makes a line longer)."""
     lengths = Counter(len(_fields(_decoded(line))) - 1 for line in stream.peeklines(SNIFF_LINES) if line.strip())
-    size = min(n for n, times in lengths.items() if times == max(lengths.values())) if lengths else 0
+    most = max(lengths.values(), default=0)
+    size = min((n for n, times in lengths.items() if times == most), default=0)
     if size < 1:
         raise DataError(f"{path} holds no word vectors (a line is a word and its values, separated by spaces); "
                         "pass a word2vec or GloVe file")
