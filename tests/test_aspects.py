@@ -1073,6 +1073,19 @@ def test_the_prior_of_the_contrasted_part_is_a_feature_from_version_3():
     assert not [f for f in model.features([(text, text.index("pizza"), text.index("pizza") + 5)])[0] if "Po" in (f[0] if isinstance(f, tuple) else f)]
 
 
+def test_window_bigrams_mark_the_texts_edges_from_version_4():
+    """"<s>"/"</s>" say that the window reaches the text's start or end; before version 4 they stood at the
+    window's edge wherever it fell (a model of version 3 reads as it was trained)."""
+    tokens = tokenize("Sadly , after a long wait , the pasta came cold and the waiter never came back at all")
+    words = [t.text for t in tokens]
+    edges = lambda at, **kw: sorted(f for f in context_features(tokens, at, at + 1, **kw)
+                                    if isinstance(f, str) and ("<s>" in f or "</s>" in f))
+    assert edges(words.index("pasta")) == []  # 8 tokens from the start, 10 from the end
+    assert edges(words.index("pasta"), version=3) == ["LB=<s>|long", "RB=the|</s>"]
+    assert edges(words.index("long")) == ["LB=<s>|sadly"]
+    assert edges(words.index("back")) == ["RB=not_all|</s>"]
+
+
 @pytest.mark.parametrize("version", [99, 0, "2", 2.5])
 def test_polarity_features_of_an_unknown_version_are_refused(tiny_model, tmp_path, version):
     """Read as the current version, a newer model's features would be misread without a word."""

@@ -10,7 +10,8 @@
   of a dash ("good — the service", "good - the service", "good--the service"; not "hard-drive":
   :func:`clause_cuts`), with negation marking up to the clause's end ("not only" negates nothing)
   (``C=``),
-* left and right windows of 4 tokens, unigrams and bigrams (``L=``, ``R=``, ``LB=``, ``RB=``),
+* left and right windows of 4 tokens, unigrams and bigrams (``L=``, ``R=``, ``LB=``, ``RB=``; a window that
+  reaches the text's start or end has ``<s>`` or ``</s>`` there as a bigram neighbour),
 * a distance-weighted bag of all words in the sentence (weight ``1 / (1 + distance)``, ``D=``),
 * the sentence's words at a low weight (``S=``), for sentences with one opinion;
 * with a prior (a sentence polarity model): its scores of the clause, the windows and the sentence, and of
@@ -207,8 +208,9 @@ def prior_features(probabilities, names=PRIOR_NAMES) -> list:
 
 
 # 2: sentence-wide words beyond a contrast word are marked "X" (1: not marked); 3: the prior's score of the
-# part across a contrast word (Po), which a two-opinion sentence's other aspect takes the opposite of
-FEATURES_VERSION = 3
+# part across a contrast word (Po), which a two-opinion sentence's other aspect takes the opposite of; 4: the
+# window bigrams' edge markers <s> and </s> stand at the text's edges only (3: at the windows' edges)
+FEATURES_VERSION = 4
 
 
 def context_features(tokens: list[Token], first: int, last: int, version: int = FEATURES_VERSION,
@@ -230,9 +232,11 @@ def context_features(tokens: list[Token], first: int, last: int, version: int = 
     clause = context(c0, first) + context(last, c1)
     f += ["C=" + w for w in clause]
     f += ["CB=" + a + "|" + b for a, b in zip(clause, clause[1:])]
-    left = ["<s>"] + context(max(0, first - WINDOW), first)
-    right = context(last, last + WINDOW) + ["</s>"]
-    f += ["L=" + w for w in left[1:]] + ["R=" + w for w in right[:-1]]
+    left, right = context(max(0, first - WINDOW), first), context(last, last + WINDOW)
+    f += ["L=" + w for w in left] + ["R=" + w for w in right]
+    # the text's edges as bigram neighbours (before version 4: the window's edges, wherever they fell)
+    left = ["<s>"] * (version < 4 or first <= WINDOW) + left
+    right += ["</s>"] * (version < 4 or last + WINDOW >= len(words))
     f += ["LB=" + a + "|" + b for a, b in zip(left, left[1:])] + ["RB=" + a + "|" + b for a, b in zip(right, right[1:])]
     s0, s1 = clause_bounds(words, first, last, CONTRASTS) if version >= 2 else (0, len(words))
     for i, w in enumerate(said):
