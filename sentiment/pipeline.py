@@ -41,7 +41,7 @@ from .cleaning import READING_VERSION, Cleaner
 from .data import joined_label
 from .errors import (AbsentLabelWarning, ConfigError, DataError, IgnoredOptionWarning, LabelSpellingWarning, ModelFileError,
                      NotFittedError, TuningWarning, counted, with_article)
-from .groupings import group_labels, resolve_grouping
+from .groupings import group_labels, group_of, resolve_grouping
 from .multilabel import DEFAULT_THRESHOLD, chosen_labels, decide, macro_f1, tune_thresholds
 from .options import (OptionAttributes, all_option_names, canonical_options, cleaner_options, saved_cleaner,
                       split_options, unknown_name_hint)
@@ -463,7 +463,7 @@ class Pipeline(OptionAttributes, Classifier):
             from .evaluation import targets_for
 
             dev_targets = targets_for(classes, names, self._grouped(dev[1], fitting=True), multi_label, what="dev label")
-        weighting = _weighting(model, weights, targets, classes, names, multi_label)
+        weighting = _weighting(model, weights, targets, classes, names, multi_label, self._options.get("grouping"))
         with FitProgress(progress, len(texts)) as bar:
             docs = clean_tokens(cleaner, texts, bar)
             bar.stage(f"vectorizing ({self.vectorizer_name})")
@@ -736,10 +736,12 @@ def _check_weighted_classes(weights: np.ndarray, targets: np.ndarray, names: lis
                         "or leave its texts out")
 
 
-def _class_weights(weights: dict, classes: np.ndarray, names: list[str], multi_label: bool) -> np.ndarray:
+def _class_weights(weights: dict, classes: np.ndarray, names: list[str], multi_label: bool,
+                   grouping: str | None = None) -> np.ndarray:
     """A ``class_weight`` dict (labels as values or display names) as one weight per class, 1 where unnamed. A
     label no training text has is left out with a warning, as a cross-validation fold may lack a rare class
-    (scikit-learn leaves it out silently; a typo is said)."""
+    (scikit-learn leaves it out silently; a typo is said); under a ``grouping``, a label that it puts in a
+    group is refused (the classes are the groups)."""
     from .evaluation import codes_for
 
     if multi_label:
@@ -747,6 +749,12 @@ def _class_weights(weights: dict, classes: np.ndarray, names: list[str], multi_l
                           "text use class_weight='balanced'")
     codes = codes_for(classes, names, list(weights), unseen=True)  # a label of no class: an index past them
     absent = [key for key, code in zip(weights, codes) if code >= len(classes)]
+    member_of = group_of(resolve_grouping(grouping)) if grouping else {}
+    grouped = [key for key in absent if isinstance(key, str) and member_of.get(key, key) != key]  # not a group
+    if grouped:
+        raise ConfigError(f"class_weight names {grouped[0]!r}, which the {grouping} grouping puts in its group "
+                          f"{member_of[grouped[0]]!r}; the model learns the groups, so weigh those: "
+                          f"{', '.join(map(str, names))}")
     if absent:
         warnings.warn(AbsentLabelWarning(f"class_weight names {', '.join(map(repr, absent))}, which no training text "
                                          f"has as its label, so it weighs nothing here; the labels are: "
@@ -759,12 +767,14 @@ def _class_weights(weights: dict, classes: np.ndarray, names: list[str], multi_l
     return per_class
 
 
-def _weighting(model, weights, targets: np.ndarray, classes: np.ndarray, names: list[str], multi_label: bool) -> dict:
+def _weighting(model, weights, targets: np.ndarray, classes: np.ndarray, names: list[str], multi_label: bool,
+               grouping: str | None = None) -> dict:
     """What ``model.fit`` takes to weigh the training loss: ``class_weights`` for a ``class_weight`` dict of
-    labels and the checked ``sample_weight``, as given."""
+    labels (of the ``grouping``'s groups, where there is one) and the checked ``sample_weight``, as given."""
     weighting = {}
     if isinstance(model.params.get("class_weight"), dict):
-        weighting["class_weights"] = _class_weights(model.params["class_weight"], classes, names, multi_label)
+        weighting["class_weights"] = _class_weights(model.params["class_weight"], classes, names, multi_label,
+                                                    grouping)
     if weights is not None:
         _check_weighted_classes(weights, targets, names)
         weighting["sample_weight"] = weights

@@ -17,7 +17,7 @@ import pytest
 from typer.testing import CliRunner
 
 import sentiment
-from sentiment import ConfigError, DataError, ModelFileError, Pipeline, load
+from sentiment import AbsentLabelWarning, ConfigError, DataError, ModelFileError, Pipeline, load
 from sentiment.cli import app
 from sentiment.checks import check_label_sets
 from sentiment.data import read_labelled, split_labels
@@ -315,6 +315,27 @@ def test_a_list_or_dict_among_the_labels_is_refused_in_one_line_with_a_grouping_
         evaluate(pipe, texts, nested)
     with pytest.raises(DataError, match=r"dev label list 0 holds"):
         Pipeline("tfidf", "logreg").fit(texts, labels, dev=(texts[:10], nested[:10]))
+
+
+def test_a_class_weight_naming_a_label_that_a_grouping_puts_in_a_group_is_refused():
+    """Under a grouping the classes are its groups: a weight for "anger" (a negative label) would weigh nothing."""
+    texts = ["so angry", "so sad", "so happy", "so glad", "furious", "delighted"]
+    labels = ["anger", "sadness", "joy", "joy", "anger", "joy"]
+    with pytest.raises(ConfigError, match="class_weight names 'anger', which the sentiment grouping puts in its group "
+                                          "'negative'; the model learns the groups, so weigh those: negative, positive"):
+        Pipeline(grouping="sentiment", class_weight={"anger": 2}).fit(texts, labels)
+    weighted = Pipeline(grouping="sentiment", class_weight={"negative": 2}).fit(texts, labels)
+    assert weighted.classes_.tolist() == ["negative", "positive"]
+    with pytest.warns(AbsentLabelWarning, match="class_weight names 'fear', which no training text has"):
+        Pipeline(grouping="ekman", class_weight={"fear": 2}).fit(texts, labels)  # a group, absent from the data
+
+
+def test_the_cli_refuses_a_class_weight_of_a_grouped_label_in_one_line(tmp_path):
+    data = tmp_path / "train.csv"
+    write_table(pd.DataFrame({"text": ["so angry", "so sad", "so happy", "glad"], "label": ["anger", "sadness", "joy", "joy"]}), data)
+    assert_error(invoke("fit", data, "--grouping", "sentiment", "--set", 'class_weight={"anger": 2}', "--out", tmp_path / "m"),
+                 "class_weight names 'anger', which the sentiment grouping puts in its group 'negative'")
+    assert not (tmp_path / "m").exists()
 
 
 def test_pipeline_learns_groups(data):
