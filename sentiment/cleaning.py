@@ -229,11 +229,15 @@ def negates_nothing(words: list[str], i: int) -> bool:
 # 13: the aspect models only: a bracket ends no negation of the classical polarity model's features (version
 #    12's rule cost it on both domains' dev splits: "The food was not good (the service was great)" marks
 #    "not_great" again).
-READING_VERSION = 13
+# 14: the aspect models only: a ".", "," or ":" inside a number ("2.1 GHz", "1,000", "8:00") and a "." after an
+#    abbreviation or a single letter ("St.", "vs.", "e.g.", "o.k.") end no aspect clause or negation; ©, ® and ™
+#    part no clause (the Cleaner drops them: "Norton™ antivirus"); an entity of white space ("&nbsp;") is no
+#    token (the Cleaner reads it as a space).
+READING_VERSION = 14
 # The versions that changed the aspect models' reading only (their tokens, sentences and clauses): a model that
 # reads text with the Cleaner alone (a Pipeline, a TextVectorizer) read every text under them as under the
 # version before, so it is not warned.
-ASPECT_READING_ONLY = frozenset({6, 9, 10, 12, 13})
+ASPECT_READING_ONLY = frozenset({6, 9, 10, 12, 13, 14})
 
 
 def cleaner_reading(version: int) -> int:
@@ -308,7 +312,7 @@ def emoticon_name(emoticon: str) -> str:
     face = emoticon.lower()
     return _EMOTICON_NAMES.get(face) or _EMOTICON_NAMES[face[:2]]
 # Symbols the emoji package counts as emoji that read as no word in a review: dropped, not named ("Nike®")
-_SYMBOLS = frozenset({"®", "©", "™", "®\ufe0f", "©\ufe0f", "™\ufe0f"})
+SYMBOLS = frozenset({"®", "©", "™", "®\ufe0f", "©\ufe0f", "™\ufe0f"})
 
 NEGATION_MARK = "not_"  # the prefix of a word in a negation's scope
 NEGATIONS = frozenset(
@@ -525,14 +529,14 @@ class Cleaner:
 
     @staticmethod
     def _emoji_name(chars: str, data: dict, edge: str = " ") -> str:
-        if chars in _SYMBOLS:
+        if chars in SYMBOLS:
             return " "
         name = data.get("en", "").strip(":").replace("_", " ").replace("-", " ")
         return f"{edge}{name}{edge}"
 
     @staticmethod
     def _emoji_dropped(chars: str, data: dict, edge: str = " ") -> str:
-        return " " if chars in _SYMBOLS else edge
+        return " " if chars in SYMBOLS else edge
 
     # -- token-level steps --------------------------------------------------------------
     def __call__(self, text: str) -> list[str]:

@@ -31,7 +31,8 @@ _MARKUP = rf"(?P<markup>{_WEB_ADDRESS}|{HTML_TAG})"
 # word stays whole, as the Cleaner reads it once the entity is decoded (named entities are case-sensitive:
 # "&APOS;" is no apostrophe). Invisible marks (the Cleaner's INVISIBLE_MARKS: soft hyphens, zero-width and
 # direction marks; and joiners outside a word or an emoji sequence) are no tokens, also when written as an
-# entity ("&#x200B;", "&shy;"): no token of the Cleaner comes from them either.
+# entity ("&#x200B;", "&shy;"): no token of the Cleaner comes from them either; nor is an entity of white space
+# ("&nbsp;", "&#32;"), which the Cleaner reads as a space.
 # The apostrophes are the Cleaner's (TYPED_APOSTROPHES: "isn´t", "haven‘t", "don`t" are one word, as "isn't" is).
 # A word goes on over invisible marks ("wonder&shy;ful", "terri\u00adble": token_spans joins its pieces, and its
 # feature string leaves the marks out) and over letters written as entities ("clich&eacute;d"), as a Cleaner
@@ -84,10 +85,16 @@ def token_spans(text: str) -> list[tuple[int, int, bool]]:
     """``(start, end, markup)`` of each token of ``text`` (as :func:`tokenize` finds them), ``markup`` true for a
     web address or an HTML tag."""
     pieces = [(m.start(), m.end(), m.group("markup") is not None) for m in _TOKEN.finditer(text)
-              if not (m.group()[0] == "&" and _ONLY_INVISIBLE.fullmatch(unescape(m.group())))]
+              if not (m.group()[0] == "&" and _blank(unescape(m.group())))]
     if ("&" in text and ";" in text) or (not text.isascii() and _ONLY_INVISIBLE.search(text)):
         pieces = _words_whole(text, pieces)  # a letter entity or an invisible mark may part a word
     return pieces if text.isascii() else _emoji_whole(pieces, emoji_spans(text))
+
+
+def _blank(text: str) -> bool:
+    """Whether an entity's text is no token: only invisible marks (``&shy;``, ``&zwj;``) or white space
+    (``&nbsp;``, which the Cleaner reads as a space)."""
+    return bool(_ONLY_INVISIBLE.fullmatch(text)) or text.isspace()
 
 
 def _wordlike(raw: str) -> bool:

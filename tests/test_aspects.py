@@ -502,12 +502,13 @@ def test_emoji_entities_and_invisible_characters_are_no_edge_of_a_term():
 
     from sentiment.aspects.extraction import tagged_spans
 
-    text = "The service&nbsp; and 🍕 pizza 🍕 were fine, \u200dwaiter too"
+    text = "The service&#9733; and 🍕 pizza 🍕 were fine, \u200dwaiter&nbsp;too"
     tokens = tokenize(text)
     assert "\u200d" not in [text[t.start:t.end] for t in tokens]  # invisible: no token (the Cleaner drops it)
+    assert "&nbsp;" not in [text[t.start:t.end] for t in tokens]  # white space: no token (the Cleaner's space)
     tags = ["O", "B", "I", "O", "B", "I", "I", "O", "O", "O", "B", "O"]  # as a tagger might mark them
     assert [text[t.start:t.end] for t, tag in zip(tokens, tags) if tag != "O"] == [
-        "service", "&nbsp;", "🍕", "pizza", "🍕", "waiter"]
+        "service", "&#9733;", "🍕", "pizza", "🍕", "waiter"]
     found = tagged_spans(text, tokens, tags, np.ones(len(tokens)))
     assert [(f["term"], text[f["from"]:f["to"]]) for f in found] == [("service",) * 2, ("pizza",) * 2, ("waiter",) * 2]
     hindi = "गुरु"  # its vowel signs stay in its one token
@@ -1675,6 +1676,31 @@ def test_dashes_brackets_and_not_only_in_an_aspects_clause(text, term, clause):
     features = context_features(tokens, at, at + 1, cuts=clause_cuts(text, tokens))
     assert [f[2:] for f in features if isinstance(f, str) and f.startswith("C=")] == clause
     assert contrasted_part(words, at, at + 1) == (0, 0)  # no contrast word parts any of them
+
+
+@pytest.mark.parametrize("text, term, clause", [
+    ("I have had no problems with Windows 8.1 or the keyboard", "keyboard",
+     ["i", "have", "had", "no", "not_problems", "not_with", "not_windows", "not_8", "not_.", "not_1", "not_or", "not_the"]),
+    ("The processor at 2.1 GHz is a bummer", "processor", ["the", "at", "2", ".", "1", "ghz", "is", "a", "bummer"]),
+    ("The staff at St. Mark's was rude", "staff", ["the", "at", "st", ".", "mark", "'s", "was", "rude"]),
+    ("Opens at 8:00, not worth 1,000 dollars", "dollars", ["not", "not_worth", "not_1", "not_,", "not_000"]),
+    ("The pasta e.g. was not good", "pasta", ["the", "e", ".", "g", ".", "was", "not", "not_good"]),
+    ("I wouldn't recommend the Norton™ antivirus", "antivirus",  # the Cleaner drops ™ and reads on
+     ["i", "wouldn't", "not_recommend", "not_the", "not_norton", "not_™"]),
+    ("The pizza&nbsp;was&nbsp;really&nbsp;good", "pizza", ["the", "was", "really", "good"]),  # &nbsp;: a space
+    # still clause ends: a stop between a number and a word, a comma after a number, a full stop after a word
+    ("It cost 20. The pasta was not good", "pasta", ["the", "was", "not", "not_good"]),
+    ("It cost 20, the pasta was not good", "pasta", ["the", "was", "not", "not_good"]),
+])
+def test_numbers_abbreviations_and_signs_in_an_aspects_clause(text, term, clause):
+    """Text-reading version 14: a mark inside a number or after an abbreviation ends no clause or negation,
+    ©, ® and ™ part none, and an entity of white space is no token, as the Cleaner reads them."""
+    from sentiment.aspects.polarity import clause_cuts, locate
+
+    tokens = tokenize(text)
+    start = text.index(term)
+    features = context_features(tokens, *locate(tokens, start, start + len(term)), cuts=clause_cuts(text, tokens))
+    assert [f[2:] for f in features if isinstance(f, str) and f.startswith("C=")] == clause
 
 
 def test_the_polarity_macro_f1_names_the_polarities_it_averages():

@@ -68,7 +68,8 @@ FINGERPRINTS = {2: "f6604949140be4090cf8047402c9cac61e353926ac11eddd3f7440fbdd87
                 10: "e9e55278d11769cacf3f715a12e0d7aa7f636fd4eb0c5647cfc1fbedd2cecd23",
                 11: "4248b74d0fbe9fb1b706f98d1b3ff18e80e496d9e60118b1f9d8189cca618cc3",
                 12: "7942dae87a8e485e439781f53bb96fbd2f81eb3194d9bd9a44f16c84e746d8fe",
-                13: "00ec8f0e0d0a975756908527bfc56da767813becb0be28f4cbd324f22e362d25"}
+                13: "00ec8f0e0d0a975756908527bfc56da767813becb0be28f4cbd324f22e362d25",
+                14: "34b9a207f7f0e38cc05f583c1d58840514014330ff6a412c321be13204263b40"}
 
 
 def _alternatives(pattern: str) -> list[str]:

@@ -37,8 +37,9 @@ _SENTENCE_END = re.compile(rf"(?<![.!?।॥؟…۔])[.!?।॥؟…۔]++[\"'”
                            rf"|\s*[{LINE_BREAKS}]\s*|[^\S{LINE_BREAKS}]*+(?P<tag>{HTML_TAG})[^\S{LINE_BREAKS}]*"
                            rf"|(?P<space>[^\S{LINE_BREAKS}]++)", re.IGNORECASE)
 # Abbreviations whose full stop ends no sentence ("Cafe St. Bart's", "3 vs. 4 items", "Sat, Nov. 6th", "e.g. Word").
-_ABBREVIATION = re.compile(r"(?<![\w.])(?:mr|mrs|ms|dr|prof|st|mt|jr|sr|vs|approx|jan|feb|mar|apr|jun|jul|aug|sep|sept"
-                           r"|oct|nov|dec|e\.g|i\.e|cf)\.$", re.IGNORECASE)
+ABBREVIATIONS = ("mr", "mrs", "ms", "dr", "prof", "st", "mt", "jr", "sr", "vs", "approx", "jan", "feb", "mar", "apr",
+                 "jun", "jul", "aug", "sep", "sept", "oct", "nov", "dec", "e.g", "i.e", "cf")
+_ABBREVIATION = re.compile(r"(?<![\w.])(?:" + "|".join(map(re.escape, ABBREVIATIONS)) + r")\.$", re.IGNORECASE)
 
 
 def sentence_spans(text: str) -> list[tuple[int, int]]:

@@ -3,7 +3,8 @@
 :class:`ClassicalPolarity` is a logistic regression over features of the aspect's context:
 
 * the aspect's own words (``T=``),
-* the words of the clause that holds the aspect (clauses end at ``, ; : . ! ?``, at ``.. !! ?? ?! !?``, at
+* the words of the clause that holds the aspect (clauses end at ``, ; : . ! ?`` but inside a number or after
+  an abbreviation: "2.1 GHz", "St. Mark's", at ``.. !! ?? ?! !?``, at
   "but"/"although"/"though"/"however"/"while"/"whereas"/"yet" where they contrast (not "wait a while", "not
   yet", "not only ... but also": :func:`contrast_use`), where the Cleaner ends a negation's scope
   too: at a line break and on both sides of an emoji or an HTML block tag such as ``<br>``, and on both sides
@@ -28,10 +29,10 @@ import re
 
 import numpy as np
 
-from ..cleaning import LINE_BREAK, NEGATIONS, decode_entities, emoji_spans, is_break_tag, is_dash, negates_nothing
+from ..cleaning import LINE_BREAK, NEGATIONS, SYMBOLS, decode_entities, emoji_spans, is_break_tag, is_dash, negates_nothing
 from ..persistence import member_arrays, member_states
 from ..tokens import Token, tokenize
-from .data import POLARITIES, aspect_token_range
+from .data import ABBREVIATIONS, POLARITIES, aspect_token_range
 from .linear import HashedLogistic
 
 CONTRASTS = frozenset({"but", "although", "though", "however", "while", "whereas", "yet"})
@@ -51,6 +52,7 @@ _NO_NEIGHBOUR = re.compile(r"<.*>|&#?\w+;", re.DOTALL)
 # "⁉"), which the token normalization writes as ASCII (other scripts' stops and commas come out as ". , ; ? !").
 CLAUSE_BREAKS = frozenset(",;:.!?") | frozenset({"..", "!!", "??", "?!", "!?"}) | CONTRASTS
 WINDOW = 4
+_NO_STOP_AFTER = frozenset(a for a in ABBREVIATIONS if "." not in a)  # "e.g." and "i.e.": letters and stops
 
 
 def contrast_use(before: list[str], word: str, after: str) -> bool:
@@ -84,10 +86,21 @@ def breaks_at(words: list[str], i: int, breaks=None) -> bool:
     if word not in (CLAUSE_BREAKS if breaks is None else breaks):
         return False
     if word not in CONTRASTS:
-        return True
+        return not _inside_a_word(words, i)
     before = [w for w in words[max(0, i - 6):i] if not _NO_NEIGHBOUR.fullmatch(w)][::-1]
     after = next((w for w in words[i + 1:i + 7] if not _NO_NEIGHBOUR.fullmatch(w)), "")
     return contrast_use(before, word, after)
+
+
+def _inside_a_word(words: list[str], i: int) -> bool:
+    """Whether the mark ``words[i]`` belongs to a number or an abbreviation, where it ends no clause: a ``.``,
+    ``,`` or ``:`` between digits ("2.1 GHz", "1,000", "8:00"), a ``.`` after an abbreviation whose full stop
+    ends no sentence either ("St.", "vs.": :data:`~sentiment.aspects.data.ABBREVIATIONS`) or after a single
+    letter ("e.g.", "o.k.", "U.S.")."""
+    before = words[i - 1] if i else ""
+    if words[i] in ".,:" and before[-1:].isdigit() and words[i + 1:i + 2] and words[i + 1][:1].isdigit():
+        return True
+    return words[i] == "." and (before in _NO_STOP_AFTER or (len(before) == 1 and before.isalpha()))
 
 
 def clause_cuts(text: str, tokens: list[Token]) -> frozenset[int]:
@@ -102,7 +115,7 @@ def clause_cuts(text: str, tokens: list[Token]) -> frozenset[int]:
             cuts.add(i)
         raw = text[token.start:token.end]
         if (is_break_tag(raw) if token.markup else _is_dash(text, token) or not raw.isascii()
-                and emoji_spans(raw) == [(0, len(raw))]):
+                and raw not in SYMBOLS and emoji_spans(raw) == [(0, len(raw))]):  # not "Norton™": a sign the Cleaner drops
             cuts.update((i, i + 1))
     return frozenset(cuts)
 
