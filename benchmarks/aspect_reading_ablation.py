@@ -1,4 +1,4 @@
-"""Which of the clause rules of text-reading versions 12 and 13, and which features, move the classical aspect
+"""Which of the clause rules of text-reading versions 12 to 14, and which features, move the classical aspect
 polarity figures?
 
     python benchmarks/aspect_reading_ablation.py [--domains restaurants,laptops] [--out FILE]
@@ -7,11 +7,13 @@ Version 12 changed how the aspect models read a clause in four ways (:mod:`senti
 a dash ends an aspect's clause and its negation (``_is_dash``), a bracket ends its negation, "not only" /
 "not just" negate nothing (``negates_nothing``), and "but also" contrasts nothing (``contrast_use``).
 Version 13 dropped the bracket rule, which this table's version 12 run showed to cost the classical model
-on both domains. Polarity features version 4 puts the window bigrams' ``<s>`` / ``</s>`` at the text's
+on both domains. Version 14 added a fourth kept rule: a mark inside a number ("2.1 GHz", "1,000") or a
+stop after an abbreviation ("St.", "e.g.") ends no clause or negation (``_inside_a_word``); the "version 11"
+row switches it off too. Polarity features version 4 puts the window bigrams' ``<s>`` / ``</s>`` at the text's
 edges only (version 3: at every window's edge, wherever it fell). Each row fits ``aspects.py``'s classical
 rows (the classical tagger and polarity model, without and with the prior, and with two-opinion
 sentences; no categories) with one rule switched back to version 11's (or, for the bracket, to version
-12's; for the markers, to features version 3's), or all three to version 11's; the classical
+12's; for the markers, to features version 3's), or all four to version 11's; the classical
 models are deterministic, so the differences are the rules' own (on the same prior and split as
 ``aspects.py``). The tagger does not read clauses: its extraction figures are the same in every row.
 Polarity accuracy on the gold dev aspects; the last column is that of the "+ prior + contrast" model on
@@ -60,9 +62,11 @@ RULES = {
     "'but also' contrasts nothing": ("contrast_use", _but_contrasts),
     "bracket ends a negation": ("_negated", _bracket_ends_negation),
     "markers at every window's edge": ("FEATURES_VERSION", lambda original: 3),
+    "numbers and abbreviations end no clause": ("_inside_a_word", lambda original: (lambda words, i: False)),
 }
 BRACKET, MARKERS = "bracket ends a negation", "markers at every window's edge"
-VARIANTS = {"version 13 (features version 4)": (), **{f"without: {rule}": (rule,) for rule in RULES if rule not in (BRACKET, MARKERS)},
+VARIANTS = {"version 14 (features version 4)": (),
+            **{f"without: {rule}": (rule,) for rule in RULES if rule not in (BRACKET, MARKERS)},
             f"with: {BRACKET} (version 12)": (BRACKET,),
             f"with: {MARKERS} (features version 3)": (MARKERS,),
             "version 11 (none of the four)": tuple(rule for rule in RULES if rule not in (BRACKET, MARKERS))}
