@@ -1703,6 +1703,19 @@ def test_numbers_abbreviations_and_signs_in_an_aspects_clause(text, term, clause
     assert [f[2:] for f in features if isinstance(f, str) and f.startswith("C=")] == clause
 
 
+def test_the_features_of_several_aspects_of_a_text_are_those_of_each_alone():
+    """The negation marks are found once per text: each aspect's features are those it has alone."""
+    from sentiment.aspects.polarity import clause_cuts, locate
+
+    text = "The pizza was not good, but the staff and the wine were great"
+    items = [(text, text.index(term), text.index(term) + len(term)) for term in ("pizza", "staff", "wine")]
+    tokens = tokenize(text)
+    alone = [context_features(tokens, *locate(tokens, start, end), cuts=clause_cuts(text, tokens))
+             for _, start, end in items]
+    assert ClassicalPolarity().features(items) == alone
+    assert "C=not_good" in alone[0] and "C=great" in alone[1]
+
+
 def test_the_polarity_macro_f1_names_the_polarities_it_averages():
     gold = [{"text": "good food, bad wine", "aspects": [{"term": "food", "from": 5, "to": 9, "polarity": "positive"},
                                                           {"term": "wine", "from": 15, "to": 19, "polarity": "negative"}]}]

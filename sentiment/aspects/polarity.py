@@ -227,12 +227,14 @@ FEATURES_VERSION = 4
 
 
 def context_features(tokens: list[Token], first: int, last: int, version: int = FEATURES_VERSION,
-                     cuts: frozenset[int] = frozenset()) -> list:
+                     cuts: frozenset[int] = frozenset(), marked: list[str] | None = None) -> list:
     """The features of the aspect at tokens ``first:last`` (see the module docstring); ``cuts``: where clauses
-    end besides punctuation and contrast words (:func:`clause_cuts`). HTML tags and web addresses around the
-    aspect give no context feature (no ``C=not_<br>``): they still bound clauses and windows."""
+    end besides punctuation and contrast words (:func:`clause_cuts`); ``marked``: the tokens' texts with their
+    negation marks (``_negated(words, cuts)``), where the caller has them (a text of several aspects). HTML
+    tags and web addresses around the aspect give no context feature (no ``C=not_<br>``): they still bound
+    clauses and windows."""
     words = [t.text for t in tokens]
-    marked = _negated(words, cuts)
+    marked = _negated(words, cuts) if marked is None else marked
     said = [None if t.markup else w for t, w in zip(tokens, marked)]  # the words that context features may name
 
     def context(a: int, b: int) -> list[str]:
@@ -286,15 +288,18 @@ class ClassicalPolarity:
     def features(self, items: list[tuple[str, int, int]]) -> list[list]:
         cache: dict[str, list[Token]] = {}
         cuts: dict[str, frozenset[int]] = {}
+        marked: dict[str, list[str]] = {}  # computed once per text, however many aspects it holds
         rows, pieces = [], []
         contrasted = self.features_version >= 3
         for text, start, end in items:
             if text not in cache:
                 cache[text] = tokenize(text, self.cleaner)
                 cuts[text] = clause_cuts(text, cache[text])
+                marked[text] = _negated([t.text for t in cache[text]], cuts[text])
             toks = cache[text]
             span = locate(toks, start, end)
-            rows.append(context_features(toks, *span, version=self.features_version, cuts=cuts[text]) if toks else ["b"])
+            rows.append(context_features(toks, *span, version=self.features_version, cuts=cuts[text],
+                                         marked=marked[text]) if toks else ["b"])
             if self.prior is not None:
                 pieces.append(prior_texts(text, toks, *span, contrasted, cuts[text]))
         if self.prior is not None and rows:
