@@ -29,7 +29,8 @@ import re
 
 import numpy as np
 
-from ..cleaning import LINE_BREAK, NEGATIONS, SYMBOLS, decode_entities, emoji_spans, is_break_tag, is_dash, negates_nothing
+from ..cleaning import (LINE_BREAK, NEGATIONS, SYMBOLS, decode_entities, emoji_spans, is_break_tag, is_dash,
+                        negates_nothing)
 from ..persistence import member_arrays, member_states
 from ..tokens import Token, tokenize
 from .data import ABBREVIATIONS, POLARITIES, aspect_token_range
@@ -115,7 +116,7 @@ def clause_cuts(text: str, tokens: list[Token]) -> frozenset[int]:
             cuts.add(i)
         raw = text[token.start:token.end]
         if (is_break_tag(raw) if token.markup else _is_dash(text, token) or not raw.isascii()
-                and raw not in SYMBOLS and emoji_spans(raw) == [(0, len(raw))]):  # not "Norton™": a sign the Cleaner drops
+                and raw not in SYMBOLS and emoji_spans(raw) == [(0, len(raw))]):  # "Norton™": the Cleaner drops ™
             cuts.update((i, i + 1))
     return frozenset(cuts)
 
