@@ -1087,6 +1087,21 @@ def test_window_bigrams_mark_the_texts_edges_from_version_4():
     assert edges(words.index("back")) == ["RB=not_all|</s>"]
 
 
+def test_markup_before_an_aspect_leaves_it_first_in_its_clause_from_version_5():
+    from sentiment.aspects.polarity import clause_cuts, locate
+
+    def first(text, **kw):
+        tokens = tokenize(text)
+        start = text.lower().index("pizza")
+        features = context_features(tokens, *locate(tokens, start, start + 5), cuts=clause_cuts(text, tokens), **kw)
+        return dict(f for f in features if isinstance(f, tuple))["first_in_clause"]
+
+    assert first("<b>Pizza</b> was great") == first("Pizza was great") == 1.0
+    assert first("The service was slow, www.example.com pizza was great") == 1.0
+    assert first("The pizza was great") == 0.0
+    assert first("<b>Pizza</b> was great", version=4) == 0.0  # a model of version 4 reads as it was trained
+
+
 @pytest.mark.parametrize("version", [99, 0, "2", 2.5])
 def test_polarity_features_of_an_unknown_version_are_refused(tiny_model, tmp_path, version):
     """Read as the current version, a newer model's features would be misread without a word."""

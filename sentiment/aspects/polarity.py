@@ -223,8 +223,9 @@ def prior_features(probabilities, names=PRIOR_NAMES) -> list:
 
 # 2: sentence-wide words beyond a contrast word are marked "X" (1: not marked); 3: the prior's score of the
 # part across a contrast word (Po), which a two-opinion sentence's other aspect takes the opposite of; 4: the
-# window bigrams' edge markers <s> and </s> stand at the text's edges only (3: at the windows' edges)
-FEATURES_VERSION = 4
+# window bigrams' edge markers <s> and </s> stand at the text's edges only (3: at the windows' edges); 5: an aspect
+# after nothing but HTML tags or web addresses in its clause is first in it
+FEATURES_VERSION = 5
 
 
 def context_features(tokens: list[Token], first: int, last: int, version: int = FEATURES_VERSION,
@@ -262,7 +263,9 @@ def context_features(tokens: list[Token], first: int, last: int, version: int = 
         side = "" if s0 <= i < s1 else "X"  # X: beyond a "but" (or the like) from the aspect
         f.append((side + "D=" + w, 1.0 / (1.0 + distance)))
         f.append((side + "S=" + w, 0.3))
-    f.append(("first_in_clause", 1.0 if c0 == first else 0.0))
+    # from version 5 HTML tags and web addresses before the aspect leave it first ("<b>Pizza</b> was great")
+    opens = all(said[i] is None for i in range(c0, first)) if version >= 5 else c0 == first
+    f.append(("first_in_clause", 1.0 if opens else 0.0))
     return f
 
 
