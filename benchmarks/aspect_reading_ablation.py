@@ -39,7 +39,7 @@ from datasets import accumulate_table  # noqa: E402
 
 from sentiment.aspects import polarity  # noqa: E402
 from sentiment.aspects.evaluation import evaluate_pipeline  # noqa: E402
-from sentiment.cleaning import BRACKETS  # noqa: E402
+from sentiment.cleaning import BRACKETS, READING_VERSION  # noqa: E402
 
 RESULTS = Path(__file__).resolve().parent / "results"
 
@@ -65,7 +65,7 @@ RULES = {
     "numbers and abbreviations end no clause": ("_inside_a_word", lambda original: (lambda words, i: False)),
 }
 BRACKET, MARKERS = "bracket ends a negation", "markers at every window's edge"
-VARIANTS = {"version 14 (features version 4)": (),
+VARIANTS = {f"version {READING_VERSION} (features version {polarity.FEATURES_VERSION})": (),  # the code as it is
             **{f"without: {rule}": (rule,) for rule in RULES if rule not in (BRACKET, MARKERS)},
             f"with: {BRACKET} (version 12)": (BRACKET,),
             f"with: {MARKERS} (features version 3)": (MARKERS,),
