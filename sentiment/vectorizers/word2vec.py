@@ -34,6 +34,7 @@ MIN_SCALE = 1e-6  # a dimension that varies less over the training documents is 
 _CLEANED_TOKENS = ("the texts are cleaned first (lowercased by default: lowercase=False keeps the case), so use vectors "
                    "of words written as the cleaned tokens")
 
+
 class Word2VecVectorizer(Stage):
     kind = "vectorizer"
     name = "word2vec"
