@@ -16,7 +16,6 @@ import re
 import signal
 import sys
 import textwrap
-import unicodedata
 import warnings
 from pathlib import Path
 from typing import Iterator, List, Optional
@@ -562,7 +561,7 @@ def predict(
         array.close()
     _note_blank_lines(blanks)
     for term in dict.fromkeys(t.strip() for t in aspect):
-        if _term_key(term) not in found:
+        if term not in found:
             _echo(f"note: {term!r} occurs in none of the texts (terms match as whole words, in any case, "
                   "outside web addresses and HTML tags)", err=True)
     if unknown:
@@ -575,8 +574,8 @@ def predict(
 def _predict_batches(pipe, batches, where: str, array, aspect: List[str], by_sentence, top_if_none: bool,
                      explain: bool, unknown: list, found: set, grouping: Optional[str] = None) -> int:
     """Predict and print each batch of texts (stdin comes in batches, as it is read), with ``explain`` the words
-    behind each prediction; collect the numbers of texts without a known word (``unknown``) and the aspect terms
-    found (``found``). Returns how many texts."""
+    behind each prediction; collect the numbers of texts without a known word (``unknown``) and the given aspect
+    terms found in some text (``found``, stripped). Returns how many texts."""
     from .commands import annotate_texts, is_aspect_model
 
     is_aspect = is_aspect_model(pipe)
@@ -589,7 +588,10 @@ def _predict_batches(pipe, batches, where: str, array, aspect: List[str], by_sen
                                  by_sentence=by_sentence is not False, explain=explain, known_features=not is_aspect,
                                  grouping=grouping)
         if is_aspect:
-            found |= {_term_key(a["term"]) for result in results for a in result["aspects"]}
+            if aspect:
+                from .aspects.pipeline import terms_found
+
+                found |= {term.strip() for term in terms_found(batch, aspect)}
             _print_aspects(results, array, named=bool(aspect))
         else:
             unknown += [done + i + 1 for i, result in enumerate(results) if result["known_features"] == 0]
@@ -609,17 +611,6 @@ def _note_long_texts(texts: list[str], done: int) -> None:
             _echo(f"note: text {done + i + 1} has {n:,} words; explaining it predicts it {n + 1:,} times (an aspect "
                   "model: for each aspect, once per word of its sentence, or of the text with --whole-text), so it "
                   "may take a while (leave out --explain, or explain a part of it)", err=True)
-
-
-def _term_key(term: str) -> str:
-    """An aspect term for the 'occurs in none' note, loosely (any case, spacing or accents: "İstanbul" is
-    found for "istanbul", which the case-blind match finds but str.lower() writes "i̇stanbul"; entities and
-    apostrophes as the match reads them: "caf&eacute;" is "café", "chef’s" is "chef's")."""
-    from .cleaning import TYPED_APOSTROPHES, decode_entities
-
-    read = decode_entities(term).translate(str.maketrans(dict.fromkeys(TYPED_APOSTROPHES, "'")))
-    bare = "".join(char for char in unicodedata.normalize("NFKD", read) if not unicodedata.combining(char))
-    return " ".join(bare.casefold().split())
 
 
 def _stdin_batches(command: str, blanks: list[int], size: int = 1000) -> Iterator[list[str]]:

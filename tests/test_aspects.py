@@ -1253,7 +1253,7 @@ def test_a_failed_fit_leaves_the_fitted_pipeline_as_it_was(tmp_path):
     stages = (pipe.extractor_, pipe.polarity_, pipe.categories_)
     text = "The soup was great but the waiter was rude."
     before = pipe.predict_aspects([text])
-    late_failure = synthetic(40, seed=1)  # categories of one polarity: refused after the other stages are fitted
+    late_failure = synthetic(40, seed=1)  # categories of one polarity: refused (before any stage trains)
     for i, sentence in enumerate(late_failure):
         sentence["categories"] = [{"category": ("food", "service")[i % 2], "polarity": "positive"}]
     with pytest.raises(DataError, match="two different polarities"):
@@ -1763,3 +1763,106 @@ def test_a_report_on_sentence_dicts_keeps_no_copy_of_them(tiny_model, tmp_path):
     assert evaluate_aspects(path, tiny_model)["data"] == str(path)
     with pytest.raises(ConfigError, match=r"sentiment\.evaluation\.evaluate\(model, texts, labels\)"):
         evaluate_aspects(path, sentiment.Pipeline().fit(["good", "bad"], ["pos", "neg"]))
+
+
+# -- data that score or train nothing, found out before any training ---------------------------------
+FOOD = {"term": "food", "from": 4, "to": 8}
+MEAL = "The food was great but the service was slow."
+
+
+def test_data_without_gold_terms_have_no_extraction_recall_or_f1():
+    gold = [{"text": MEAL, "aspects": [], "categories": [{"category": "food", "polarity": "positive"}]}]
+    found = score_aspects(gold, [[{**FOOD, "polarity": "positive"}]], [[]])
+    assert found["extraction_precision"] == found["end_to_end_precision"] == 0.0  # a term found there is wrong
+    assert [found[k] for k in ("extraction_recall", "extraction_f1", "end_to_end_recall", "end_to_end_f1")] == [None] * 4
+    assert "F1 n/a" in format_aspect_report(found) and "F1 0.0000" not in format_aspect_report(found)
+    none_found = score_aspects(gold, [[]], [[]])
+    assert none_found["extraction_precision"] is None and none_found["end_to_end_precision"] is None
+
+
+def test_a_polarity_in_neither_the_gold_nor_the_predictions_has_no_f1():
+    gold = [{"text": MEAL, "aspects": [{**FOOD, "polarity": "positive"},
+                                       {"term": "service", "from": 27, "to": 34, "polarity": "negative"}]}]
+    report = score_aspects(gold, [[]], [["positive", "negative"]])
+    assert report["polarity_per_class_f1"] == {"negative": 1.0, "neutral": None, "positive": 1.0}
+    assert report["polarity_macro_f1_labels"] == ["negative", "positive"] and report["polarity_macro_f1"] == 1.0
+
+
+def test_a_category_given_twice_counts_once_and_two_polarities_for_it_are_refused():
+    food = {"category": "food", "polarity": "positive"}
+    assert check_sentence({"text": MEAL, "aspects": [], "categories": [food, food]})["categories"] == [food]
+    with pytest.raises(DataError, match="the category 'food' is given twice, as positive and as negative; keep"):
+        check_sentence({"text": MEAL, "aspects": [], "categories": [food, {**food, "polarity": "negative"}]})
+
+
+@pytest.mark.parametrize("keep_conflict", [False, True])
+def test_a_span_given_as_conflict_and_as_another_polarity_is_refused_in_either_order(keep_conflict):
+    conflict, positive = {**FOOD, "polarity": "conflict"}, {**FOOD, "polarity": "positive"}
+    for aspects in ([conflict, positive], [positive, conflict]):
+        with pytest.raises(DataError, match="'food' at 4-8 is given twice, as (conflict and as positive|positive and "
+                                            "as conflict)"):
+            check_sentence({"text": MEAL, "aspects": aspects}, keep_conflict=keep_conflict)
+    with pytest.raises(DataError, match="given twice, as positive and as conflict"):  # a sentence read before
+        check_sentence({"text": MEAL, "aspects": [positive], "conflict_terms": [FOOD]}, keep_conflict=keep_conflict)
+    twice = check_sentence({"text": MEAL, "aspects": [conflict], "conflict_terms": [FOOD]}, keep_conflict=keep_conflict)
+    assert (twice["aspects"], twice.get("conflict_terms")) == (([conflict], None) if keep_conflict else ([], [FOOD]))
+
+
+def test_evaluate_refuses_categories_alone_for_a_model_without_categories(tiny_model):
+    assert tiny_model.categories_ is None
+    only = [{"text": MEAL, "aspects": [], "categories": [{"category": "food", "polarity": "positive"}]}]
+    with pytest.raises(DataError, match="label categories alone, and this model learnt none; score it on sentences"):
+        evaluate_aspects(only, tiny_model)
+
+
+def test_evaluate_says_when_the_only_gold_aspects_are_conflict_ones(tiny_model):
+    with pytest.raises(DataError, match="no gold aspect terms but those labelled conflict, which a model trained "
+                                        "without keep_conflict neither learns nor scores"):
+        evaluate_aspects([{"text": MEAL, "aspects": [{**FOOD, "polarity": "conflict"}]}], tiny_model)
+
+
+@pytest.mark.parametrize("names, polarities, message", [
+    (["food"], ["positive", "negative"], "the categories need at least two different names; give more varied data, or "
+                                         r"learn no categories \(--set categories=false\)"),
+    (["food", "service"], ["positive"], "the categories need at least two different polarities; give more varied data, "
+                                        r"or learn no categories \(--set categories=false\)")])
+def test_categories_too_uniform_to_learn_are_refused_before_any_stage_trains(monkeypatch, names, polarities, message):
+    from sentiment.aspects import extraction
+
+    sentences = synthetic(40)
+    for i, sentence in enumerate(sentences):
+        sentence["categories"] = [{"category": names[i % len(names)], "polarity": polarities[i % len(polarities)]}]
+    trained = []
+    monkeypatch.setattr(extraction.ClassicalTagger, "fit", lambda self, *a, **k: trained.append(1) or self)
+    with pytest.raises(DataError, match=message):
+        AspectPipeline(prior=None, bits=12).fit(sentences)
+    assert trained == []
+    AspectPipeline(prior=None, bits=12, categories=False).fit(sentences)  # as the message advises
+    assert trained == [1]
+
+
+def test_fit_refuses_categories_of_the_refit_data_before_the_first_training(monkeypatch, tmp_path):
+    sentences = synthetic(40)
+    for sentence in sentences:  # a dev split of these would be fine to train on: the refit on all would not
+        sentence["categories"] = [{"category": "food", "polarity": "positive"}]
+    trained = []
+    monkeypatch.setattr(AspectPipeline, "fit", lambda self, *a, **k: trained.append(1) or self)
+    path = tmp_path / "one_category.jsonl"
+    path.write_text("".join(json.dumps(s) + "\n" for s in sentences), encoding="utf-8")
+    with pytest.raises(DataError, match="two different names"):
+        fit_aspects(path, prior=None)
+    assert trained == []
+
+
+def test_a_held_out_dev_part_without_aspects_is_refused_with_advice_on_the_split(monkeypatch, tmp_path):
+    sentences = synthetic(8)[:3] + [{"text": f"We went there on day {i}.", "aspects": []} for i in range(12)]
+    seed = next(s for s in range(100) if not any(x["aspects"] for x in split_sentences(sentences, 0.1, s)[1]))
+    path = tmp_path / "sparse.jsonl"
+    path.write_text("".join(json.dumps(s) + "\n" for s in sentences), encoding="utf-8")
+    trained = []
+    monkeypatch.setattr(AspectPipeline, "fit", lambda self, *a, **k: trained.append(1) or self)
+    with pytest.raises(DataError, match=r"the dev sentences held out of the data hold no gold aspect terms \(nor "
+                                        r"categories\) to score the model against; give a dev file \(--dev\), a larger "
+                                        r"dev fraction \(--dev-fraction\) or another --seed"):
+        fit_aspects(path, dev_fraction=0.1, seed=seed, prior=None)
+    assert trained == []

@@ -281,6 +281,21 @@ def test_named_aspects_missing_from_some_texts_or_all(model_dir):
         assert found.exit_code == 0 and f"  {written}\t" in found.stdout and "note:" not in found.stderr, found.stderr
 
 
+def test_a_named_aspect_that_the_case_blind_match_finds_gets_no_note(model_dir):
+    # the match reads dotless ı as I, which str.casefold does not: the note asks the match itself
+    result = invoke("predict", "--model", model_dir, "--aspect", "ılık su", "ILIK SU was great.")
+    assert result.exit_code == 0 and "  ILIK SU\t0-7\t" in result.stdout and "note:" not in result.stderr, result.stderr
+    inside = invoke("predict", "--model", model_dir, "--aspect", "pizza", "See http://pizza.example.com today.")
+    assert inside.exit_code == 0 and "note: 'pizza' occurs in none of the texts" in inside.stderr  # a web address
+
+
+def test_evaluate_refuses_categories_alone_for_a_model_without_categories(model_dir, tmp_path):
+    only = write_jsonl(tmp_path / "categories.jsonl", [{"text": "We waited an hour for a table.", "aspects": [],
+                                                         "categories": [{"category": "service", "polarity": "negative"}]}])
+    assert_error(invoke("evaluate", only, "--model", model_dir, "--json"),
+                 "label categories alone, and this model learnt none")
+
+
 def test_aspect_offsets_too_large_for_an_integer(tmp_path):
     path = tmp_path / "a.jsonl"
     path.write_text('{"text": "The food", "aspects": [{"term": "food", "from": 1e400, "to": 8}]}\n')

@@ -99,20 +99,30 @@ def fit_aspects(data_path, out=None, *, dev_path=None, dev_fraction: float = 0.1
         train, dev = split_sentences(sentences, dev_fraction, seed)
     return train_and_score(train, dev, data=str(data_path), refit_on=sentences if dev_path is None and refit else None,
                            out=out, seed=seed, progress=progress, log=log,
-                           refit_note=" (--no-refit keeps the model just scored)", **options)
+                           refit_note=" (--no-refit keeps the model just scored)", dev_is_split=dev_path is None,
+                           **options)
 
 
 def train_and_score(train: list[dict], dev: list[dict], *, data: str, refit_on: list[dict] | None = None, out=None,
                     seed: int = 0, progress: bool = False, log=lambda message: None, refit_note: str = "",
-                    **options) -> tuple[AspectPipeline, dict]:
+                    dev_is_split: bool = False, **options) -> tuple[AspectPipeline, dict]:
     """Fit an :class:`AspectPipeline` on the ``train`` sentences and score it on ``dev``; with ``refit_on``
     (usually train and dev together), fit it again on those; save to ``out``. ``data`` names the data in
-    the report; ``log`` gets a line at each step (``refit_note`` ends the refit's). Returns the pipeline
-    and the report (dev scores, counts, the output path)."""
+    the report; ``log`` gets a line at each step (``refit_note`` ends the refit's); ``dev_is_split``: the
+    dev sentences were held out of the data (errors then advise another split). Returns the pipeline and
+    the report (dev scores, counts, the output path)."""
+    from .categories import has_categories
     from .evaluation import check_scorable, evaluate_pipeline
 
-    check_trainable(train)
-    check_scorable(dev, "the dev sentences")  # before the training, which may take long
+    learns_categories = AspectPipeline(seed=seed, **options).params["categories"]
+    for sentences in (train,) if refit_on is None else (train, refit_on):  # before the training, which may take long
+        check_trainable(sentences, categories=learns_categories, seed=seed)
+    scored = learns_categories and has_categories(train)  # whether the model will predict categories
+    if dev_is_split:
+        check_scorable(dev, "the dev sentences held out of the data", categories=scored,
+                       advice="give a dev file (--dev), a larger dev fraction (--dev-fraction) or another --seed")
+    else:
+        check_scorable(dev, "the dev sentences", categories=scored)
     log(f"training on {len(train)} sentences ({sum(len(s['aspects']) for s in train)} aspects); "
         f"dev: {len(dev)} sentences")
     pipe = AspectPipeline(seed=seed, **options).fit(train, progress=progress)

@@ -132,10 +132,14 @@ class CategoryModel:
     def categories_(self) -> list[str]:
         return [name for name in self.detector_.label_names_ if name != NONE]
 
-    def fit(self, sentences: list[dict]) -> "CategoryModel":
+    @staticmethod
+    def _data(sentences: list[dict], seed: int) -> tuple[tuple, list[tuple[str, str, str]]]:
+        """The detector's training and tuning parts (texts and category sets: the sentences with categories,
+        and the others as no category) and the ``(text, category, polarity)`` pairs the polarity models
+        learn; DataErrors for data they cannot learn from (each advises learning no categories)."""
         from ..splits import train_dev_split
-        from ..pipeline import Pipeline
 
+        instead = "; give more varied data, or learn no categories (--set categories=false)"
         labelled = [s for s in sentences if s.get("categories")]
         if not labelled:
             raise DataError("no sentence has categories; give data with a \"categories\" list (SemEval restaurants)")
@@ -144,21 +148,32 @@ class CategoryModel:
         if reserved:  # the detector's label of no category, the key of the shared polarity model
             raise DataError(f"the category name {reserved[0]!r} is one this model keeps for itself; rename that category")
         if len({c for found in sets for c in found}) < 2:
-            raise DataError("the categories need at least two different names; give more varied data")
-        others = [s["text"] for s in sentences if not s.get("categories") and s["text"].strip()]
-        texts = [s["text"] for s in labelled] + others
-        sets += [[NONE]] * len(others)
-        try:
-            train_x, train_y, tune_x, tune_y = train_dev_split(texts, sets, 0.1, seed=self.seed, part="tune")
-        except DataError:
-            raise DataError(f"too few sentences with categories ({len(labelled)}) to hold out a tenth for tuning the "
-                            "category thresholds; give more data, or learn no categories (--set categories=false)") from None
-        self.detector_ = Pipeline(**DETECTOR).fit(train_x, train_y, dev=(tune_x, tune_y))
-
+            raise DataError("the categories need at least two different names" + instead)
         pairs = [(s["text"], c["category"], c["polarity"]) for s in labelled for c in s["categories"]
                  if c.get("polarity") in POLARITIES]
         if len({p for _, _, p in pairs}) < 2:
-            raise DataError("the categories need at least two different polarities; give more varied data")
+            raise DataError("the categories need at least two different polarities" + instead)
+        others = [s["text"] for s in sentences if not s.get("categories") and s["text"].strip()]
+        try:
+            split = train_dev_split([s["text"] for s in labelled] + others, sets + [[NONE]] * len(others), 0.1,
+                                    seed=seed, part="tune")
+        except DataError:
+            raise DataError(f"too few sentences with categories ({len(labelled)}) to hold out a tenth for tuning the "
+                            "category thresholds; give more data, or learn no categories (--set categories=false)") from None
+        return split, pairs
+
+    @classmethod
+    def check_trainable(cls, sentences: list[dict], seed: int = 0) -> None:
+        """The DataError that :meth:`fit` on ``sentences`` would raise, found at once (an aspect pipeline checks
+        before it trains its other stages)."""
+        cls._data(sentences, seed)
+
+    def fit(self, sentences: list[dict]) -> "CategoryModel":
+        from ..pipeline import Pipeline
+
+        (train_x, train_y, tune_x, tune_y), pairs = self._data(sentences, self.seed)
+        self.detector_ = Pipeline(**DETECTOR).fit(train_x, train_y, dev=(tune_x, tune_y))
+
         focus = self.focus([t for t, _, _ in pairs], [c for _, c, _ in pairs])
         pairs = [(f, c, p) for f, (_, c, p) in zip(focus, pairs)]
         self.polarity_ = {SHARED: Pipeline(**POLARITY).fit([f"{c} : {t}" for t, c, _ in pairs], [p for *_, p in pairs])}

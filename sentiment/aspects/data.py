@@ -294,29 +294,28 @@ def check_sentence(record: dict, where: str = "sentence", keep_conflict: bool = 
         if record.get(key) is not None and not isinstance(record[key], (list, tuple)):
             raise DataError(f'{where}: "{key}" must be a list of objects {shape} (got {type(record[key]).__name__}); '
                             "fix it")
-    aspects, dropped = [], []
+    given = []  # (term, from, to, polarity) of each aspect and each conflict term of a sentence read before
     for a in record.get("aspects") or []:
         start, end = _term_span(a, text, where, "aspect")
         polarity = a.get("polarity")
         if polarity is not None and polarity not in ALL_POLARITIES:
             raise DataError(f"{where}: unknown polarity {polarity!r} for {a['term']!r}; use one of {', '.join(ALL_POLARITIES)}")
-        twin = next((b for b in aspects if (b["from"], b["to"]) == (start, end)), None)
-        if twin is not None:  # the same term given twice: once is enough (it would count twice in the scores)
-            if twin["polarity"] != polarity:
-                raise DataError(f"{where}: the aspect {a['term']!r} at {start}-{end} is given twice, as {twin['polarity']} "
-                                f"and as {polarity}; keep the one that is right")
-            continue
-        if polarity == "conflict" and not keep_conflict:
-            dropped.append({"term": a["term"], "from": start, "to": end})
-        else:
-            aspects.append({"term": a["term"], "from": start, "to": end, "polarity": polarity})
+        given.append((a["term"], start, end, polarity))
     for a in record.get("conflict_terms") or []:  # a sentence read before, its conflict aspects dropped
-        start, end = _term_span(a, text, where, "conflict term")
-        if keep_conflict:
-            aspects.append({"term": a["term"], "from": start, "to": end, "polarity": "conflict"})
+        given.append((a["term"], *_term_span(a, text, where, "conflict term"), "conflict"))
+    aspects, dropped, seen = [], [], {}
+    for term, start, end, polarity in given:
+        if (start, end) in seen:  # the same term given twice: once is enough (it would count twice in the scores)
+            if seen[start, end] != polarity:
+                raise DataError(f"{where}: the aspect {term!r} at {start}-{end} is given twice, as "
+                                f"{seen[start, end]} and as {polarity}; keep the one that is right")
+            continue
+        seen[start, end] = polarity
+        if polarity == "conflict" and not keep_conflict:
+            dropped.append({"term": term, "from": start, "to": end})
         else:
-            dropped.append({"term": a["term"], "from": start, "to": end})
-    categories = []
+            aspects.append({"term": term, "from": start, "to": end, "polarity": polarity})
+    categories: dict[str, dict] = {}
     for c in record.get("categories") or []:
         name = c.get("category") if isinstance(c, dict) else None
         if not isinstance(name, str) or not name.strip():
@@ -324,7 +323,13 @@ def check_sentence(record: dict, where: str = "sentence", keep_conflict: bool = 
         if c.get("polarity") is not None and c["polarity"] not in ALL_POLARITIES:
             raise DataError(f"{where}: unknown polarity {c['polarity']!r} for category {name!r}; "
                             f"use one of {', '.join(ALL_POLARITIES)}")
-        categories.append({"category": c["category"], "polarity": c.get("polarity")})
+        if name in categories:  # as an aspect given twice
+            if categories[name]["polarity"] != c.get("polarity"):
+                raise DataError(f"{where}: the category {name!r} is given twice, as {categories[name]['polarity']} "
+                                f"and as {c.get('polarity')}; keep the one that is right")
+            continue
+        categories[name] = {"category": name, "polarity": c.get("polarity")}
+    categories = list(categories.values())
     if categories and not text.strip():
         raise DataError(f"{where}: the text is empty but has categories; give its text or leave the sentence out")
     sentence = {"id": str(record.get("id", "")), "text": text, "aspects": aspects, "categories": categories}

@@ -34,14 +34,14 @@ def polarity_scores(truth: list[str], predicted: list[str]) -> dict:
                 "polarity_per_class_f1": {},
                 "labels": list(POLARITIES), "confusion_matrix": [[0] * len(POLARITIES) for _ in POLARITIES]}
     t, p = np.asarray(truth), np.asarray(predicted)
-    per_class = {}
+    present = [label for label in POLARITIES if np.any(t == label) or np.any(p == label)]
+    per_class = {}  # a class that neither gold nor predictions hold has no F1 (None)
     for label in POLARITIES:
         tp = int(np.sum((t == label) & (p == label)))
-        per_class[label] = prf(tp, int(np.sum(p == label)), int(np.sum(t == label)))[2]
-    present = [label for label in POLARITIES if np.any(t == label) or np.any(p == label)]
+        per_class[label] = prf(tp, int(np.sum(p == label)), int(np.sum(t == label)))[2] if label in present else None
     return {"polarity_accuracy": float(np.mean(t == p)),
             "polarity_macro_f1": float(np.mean([per_class[c] for c in present])) if present else 0.0,
-            "polarity_macro_f1_labels": present,  # a class that neither gold nor predictions hold has no F1
+            "polarity_macro_f1_labels": present,
             "polarity_per_class_f1": per_class,
             "labels": list(POLARITIES),  # the polarity confusion matrix, for plot_confusion_matrix
             "confusion_matrix": [[int(np.sum((t == a) & (p == b))) for b in POLARITIES] for a in POLARITIES]}
@@ -75,6 +75,9 @@ def score_aspects(gold: list[dict], extracted: list[list[dict]], polarity_on_gol
     # gold terms without polarities (as in files for term extraction alone) have no end-to-end score
     unpolarised = any(a["polarity"] is None for s in gold for a in s["aspects"])
     ep, er, ef = (None, None, None) if unpolarised else prf(tp_full, n_pred, n_gold)
+    if not n_gold:  # data with categories alone: no recall or F1; a term found there is wrong (precision 0)
+        p = ep = 0.0 if n_pred else None
+        r = f = er = ef = None
     report = {"task": "aspect", "multi_label": False, "n": len(gold), "n_aspects": n_gold, "n_predicted": n_pred,
               "extraction_precision": p, "extraction_recall": r, "extraction_f1": f,
               "end_to_end_precision": ep, "end_to_end_recall": er, "end_to_end_f1": ef,
@@ -116,7 +119,7 @@ def evaluate_pipeline(pipeline, sentences, *, progress: bool = False) -> dict:
         raise ConfigError(f"this scores an aspect model (an AspectPipeline), not a {type(pipeline).__name__}; score "
                           "a model that gives each text a label with sentiment.evaluation.evaluate(model, texts, labels)")
     sentences = _as_sentences(sentences, vars(pipeline).get("_fitted_params", pipeline.params)["keep_conflict"])  # as trained
-    check_scorable(sentences)
+    check_scorable(sentences, categories=getattr(pipeline, "categories_", None) is not None)
     texts = [s["text"] for s in sentences]
     extracted = in_batches(pipeline.predict_aspects, texts, progress=progress, desc="finding aspects") if texts else []
     items = [(s["text"], a["from"], a["to"]) for s in sentences for a in s["aspects"]]
@@ -181,9 +184,18 @@ def format_aspect_report(report: dict) -> str:
     return "\n".join(lines)
 
 
-def check_scorable(sentences: list[dict], what: str = "the data") -> None:
-    """A DataError unless some of ``sentences`` (``what``, in the message) have gold aspect terms or categories
-    to score a model against."""
-    if not any(s["aspects"] or s.get("categories") for s in sentences):
-        raise DataError(f"{what} hold no gold aspect terms (nor categories) to score the model against; "
-                        "give sentences labelled with their aspects")
+def check_scorable(sentences: list[dict], what: str = "the data", *, categories: bool = True,
+                   advice: str = "give sentences labelled with their aspects") -> None:
+    """A DataError unless some of ``sentences`` (``what``, in the message) have gold aspect terms, or with
+    ``categories`` (the model predicts categories) categories, to score a model against; ``advice`` ends the
+    message where the data hold neither."""
+    if any(s["aspects"] for s in sentences) or (categories and any(s.get("categories") for s in sentences)):
+        return
+    if any(s.get("categories") for s in sentences):
+        raise DataError(f"{what} label categories alone, and this model learnt none; score it on sentences labelled "
+                        "with their aspect terms, or train a model with categories on data that have them")
+    if any(s.get("conflict_terms") for s in sentences):
+        raise DataError(f"{what} hold no gold aspect terms but those labelled conflict, which a model trained without "
+                        "keep_conflict neither learns nor scores; give aspects labelled positive, negative or neutral, "
+                        "or train with --set keep_conflict=true")
+    raise DataError(f"{what} hold no gold aspect terms (nor categories) to score the model against; {advice}")

@@ -200,14 +200,12 @@ class AspectPipeline:
         extractor, polarity, reads_vectors = self.check_fit_options()
         sentences = _as_sentences(sentences, p["keep_conflict"])
         dev = _as_sentences(dev, p["keep_conflict"], "dev") if dev is not None else None  # read before training
+        check_trainable(sentences, categories=p["categories"], seed=p["seed"])  # before any stage trains
         if dev is not None:
             from .evaluation import check_scorable
 
-            check_scorable(dev, "the dev sentences")
+            check_scorable(dev, "the dev sentences", categories=p["categories"] and has_categories(sentences))
         items, labels = aspect_items(sentences)
-        check_trainable(sentences)
-        if len(set(labels)) < 2:
-            raise DataError("the training aspects need at least two different polarities; give more varied data")
         # every stage is fitted into a local and kept only when all are: a failed fit leaves the pipeline as it was
         prior = _load_prior(p["prior"])
         pretrain = read_polarity_texts(p["pretrain"]) if p["pretrain"] else None  # read first: fail before training
@@ -592,11 +590,18 @@ def encodable(texts: list[str]) -> list[str]:
     return [t if t.isascii() or not _SURROGATE.search(t) else _SURROGATE.sub("\ufffd", t) for t in texts]
 
 
-def check_trainable(sentences: list[dict]) -> None:
-    """A DataError for training sentences without any aspect term (those labelled conflict were dropped)."""
+def check_trainable(sentences: list[dict], *, categories: bool = False, seed: int = 0) -> None:
+    """A DataError for training sentences that an :class:`AspectPipeline` cannot learn from: without any aspect
+    term (those labelled conflict were dropped), with aspects of one polarity, or with ``categories`` (the
+    pipeline learns them where the data have them) categories too uniform or too few to learn (the checks of
+    :meth:`CategoryModel.fit`, made before any stage trains)."""
     if not any(s["aspects"] for s in sentences):
         raise DataError("the training data hold no aspect terms; give sentences with aspects (those labelled "
                         "conflict are dropped unless keep_conflict=True: --set keep_conflict=true)")
+    if len(set(aspect_items(sentences)[1])) < 2:
+        raise DataError("the training aspects need at least two different polarities; give more varied data")
+    if categories and has_categories(sentences):
+        CategoryModel.check_trainable(sentences, seed)
 
 
 def _as_sentences(data, keep_conflict: bool, what: str = "") -> list[dict]:
@@ -709,6 +714,13 @@ def locate_terms(texts: list[str], aspects) -> list[list[dict]]:
         unique = {(a["from"], a["to"]): a for a in spans}  # a term given twice ("pizza", "Pizza") is one aspect
         results.append([unique[key] for key in sorted(unique)])
     return results
+
+
+def terms_found(texts: list[str], terms: list[str]) -> set[str]:
+    """The ``terms`` (one list for all ``texts``) that :func:`locate_terms` finds in at least one of the texts."""
+    markups = [markup_spans(text) for text in texts]
+    return {term for term in terms
+            if any(_outside(_term_pattern(term), text, markup) for text, markup in zip(texts, markups))}
 
 
 @functools.lru_cache(maxsize=1024)
