@@ -1866,3 +1866,22 @@ def test_a_held_out_dev_part_without_aspects_is_refused_with_advice_on_the_split
                                         r"dev fraction \(--dev-fraction\) or another --seed"):
         fit_aspects(path, dev_fraction=0.1, seed=seed, prior=None)
     assert trained == []
+
+
+def test_xml_offsets_counted_over_carriage_returns_get_that_said(tmp_path):
+    text = "Nice place.\r\nThe food was great."  # offsets over the CR LF, which XML reads as "\n"
+    start = text.index("food")
+    xml = (f'<?xml version="1.0" encoding="UTF-8"?><sentences><sentence id="1"><text>{text}</text><aspectTerms>'
+           f'<aspectTerm term="food" polarity="positive" from="{start}" to="{start + 4}"/></aspectTerms></sentence></sentences>')
+    path = tmp_path / "crlf.xml"
+    path.write_bytes(xml.encode("utf-8"))
+    with pytest.raises(DataError, match=r"not the term 'food'; fix the offsets .* \(the offsets count each line end as "
+                                        r"two characters, CR LF, which XML reads as one"):
+        read_aspect_data(path)
+    path.write_bytes(xml.replace("\r\n", "&#13;\n").encode("utf-8"))  # the CR kept: the offsets are right
+    [sentence] = read_aspect_data(path)
+    assert sentence["text"][sentence["aspects"][0]["from"]:sentence["aspects"][0]["to"]] == "food"
+    path.write_bytes(xml.replace(f'from="{start}"', f'from="{start - 1}"').encode("utf-8"))  # wrong either way
+    with pytest.raises(DataError, match="fix the offsets") as wrong:
+        read_aspect_data(path)
+    assert "CR LF" not in str(wrong.value)

@@ -217,7 +217,18 @@ def read_semeval_xml(path, keep_conflict: bool = False) -> list[dict]:
                           "categories": categories})
     if not sentences:
         raise DataError(f"{file} holds no <sentence> elements; pass a SemEval-2014 Task 4 XML file")
-    return [check_sentence(s, f"{file}: sentence {s['id']}", keep_conflict) for s in sentences]
+    checked = []
+    for sentence in sentences:
+        try:
+            checked.append(check_sentence(sentence, f"{file}: sentence {sentence['id']}", keep_conflict))
+        except DataError as exc:
+            # XML reads a line end written CR LF as a line feed alone: offsets that counted the CR run past the term
+            written = sentence["text"].replace("\n", "\r\n")
+            if written == sentence["text"] or any(written[a["from"]:a["to"]] != a["term"] for a in sentence["aspects"]):
+                raise
+            raise DataError(f"{exc} (the offsets count each line end as two characters, CR LF, which XML reads as "
+                            "one, a line feed: count it as one, or write the CR as &#13; in the file)") from None
+    return checked
 
 
 def read_aspect_jsonl(path, keep_conflict: bool = False) -> list[dict]:
