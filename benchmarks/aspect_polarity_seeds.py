@@ -107,9 +107,10 @@ def main() -> None:
                                  "seconds": seconds,
                                  "polarity_accuracy": report["polarity_accuracy"],
                                  "polarity_macro_f1": report["polarity_macro_f1"]})
-                    print(f"{domain} ema_epochs={ema:g} nets={args.nets} seed={seed}: {report['polarity_accuracy']:.4f} "
-                          f"(macro-F1 {report['polarity_macro_f1']:.4f}, {seconds:.0f} s)", flush=True)
-                accumulate_table(rows, out, ("domain", "ema_epochs", "nets", "seed"), lambda merged: table(merged) + "\n")
+                    print(f"{domain} ema_epochs={ema:g} nets={args.nets} seed={seed}: "
+                          f"{report['polarity_accuracy']:.4f} (macro-F1 {report['polarity_macro_f1']:.4f}, {seconds:.0f} s)", flush=True)
+                accumulate_table(rows, out, ("domain", "ema_epochs", "nets", "seed"),
+                                 lambda merged: table(merged) + "\n")
     print(out.read_text())
 
 
