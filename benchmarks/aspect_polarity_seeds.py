@@ -108,7 +108,8 @@ def main() -> None:
                                  "polarity_accuracy": report["polarity_accuracy"],
                                  "polarity_macro_f1": report["polarity_macro_f1"]})
                     print(f"{domain} ema_epochs={ema:g} nets={args.nets} seed={seed}: "
-                          f"{report['polarity_accuracy']:.4f} (macro-F1 {report['polarity_macro_f1']:.4f}, {seconds:.0f} s)", flush=True)
+                          f"{report['polarity_accuracy']:.4f} (macro-F1 {report['polarity_macro_f1']:.4f}, "
+                          f"{seconds:.0f} s)", flush=True)
                 accumulate_table(rows, out, ("domain", "ema_epochs", "nets", "seed"),
                                  lambda merged: table(merged) + "\n")
     print(out.read_text())
