@@ -26,7 +26,7 @@ from .errors import (AbsentLabelWarning, ConfigError, DataError, LabelSpellingWa
 from .evaluation import evaluate
 from .multilabel import MIN_POSITIVES
 from .persistence import (atomic_directory, atomic_file, check_model_target, check_output_file, file_name_for,
-                          read_config, write_model_files)
+                          read_config, same_path, write_model_files)
 from .pipeline import MAX_EXPLAINED_WORDS, PIPELINE_OPTIONS, POLARITY_NAMES, Pipeline, load, polarity_names
 from .registry import resolve
 from .splits import weighted_split
@@ -37,16 +37,6 @@ HEADLINE = ("n", "accuracy", "macro_f1", "macro_f1_labels", "micro_f1")  # the d
 ASPECT_HEADLINE = ("n", "extraction_f1", "polarity_accuracy", "polarity_macro_f1", "end_to_end_f1", "category_f1",
                    "category_polarity_accuracy")  # an aspect model's dev metrics that `info` shows
 RELIABLE_POSITIVES = 10  # texts of a label in a --tune file below which its tuned threshold is a rough guess
-
-
-def _same_file(a, b) -> bool:
-    """Whether the paths ``a`` and ``b`` name one file (or folder): by the file system where both exist, so that a
-    link or another letter case on a case-insensitive disk (macOS, Windows) is seen through; else by their
-    real paths (a loop of links is no error here: the check of the output file says what it is)."""
-    try:
-        return os.path.samefile(a, b)
-    except (OSError, ValueError):
-        return os.path.realpath(a) == os.path.realpath(b)
 
 
 def is_aspect_model(model) -> bool:
@@ -148,7 +138,7 @@ def fit_file(
             stop_share = 0
         else:
             texts, labels, stop_dev = split
-    same_file = dev is not None and _same_file(dev, data)  # said above
+    same_file = dev is not None and same_path(dev, data)  # said above
     # SST phrases: a dev sentence may well be a phrase of a training tree, which no row duplicates
     overlap = [] if same_file or phrases else _dev_overlap_notes(texts, dev_texts, split=dev is None)
     spelling = label_spelling_note(_label_values(everything[1]))
@@ -252,7 +242,7 @@ def _read_dev(dev, data, labels: list, text_column: str, label_column: str, labe
     """``fit --dev``: the dev file's texts and labels, read as evaluate reads them (SST trees beside two
     training classes as SST-2, the trees' codes as the training labels' names where those are names), and the
     ``label_names`` left for training (None where they name the dev file's values alone)."""
-    if _same_file(dev, data):
+    if same_path(dev, data):
         log("note: --dev is the training file, so the dev figures are figures on training data")
     dev_trees = holds_sst_trees(dev)
     # a table's labels stay as they are; trees beside two classes of a table are SST-2, as evaluate reads them
@@ -745,10 +735,10 @@ def ensemble_models(models: list[str | Path], out: str | Path, *, weights: list[
     from .ensemble import Ensemble
 
     check_model_target(out)
-    if any(_same_file(m, out) for m in models):
+    if any(same_path(m, out) for m in models):
         raise ConfigError(f"--out {out} is one of the members, which the ensemble would replace; choose another path")
     for i, member in enumerate(models):  # by the file system, as --out: another spelling of a path is the same model
-        if any(_same_file(member, earlier) for earlier in models[:i]):
+        if any(same_path(member, earlier) for earlier in models[:i]):
             raise ConfigError(f"{member} is given twice; give each model once (--weights gives one a larger share)")
     members = [load(m) for m in models]
     separators = {model_columns(m)["separator"] for m in members if getattr(m, "multi_label_", False)}
@@ -891,7 +881,7 @@ def predict_file(pipe: Pipeline, source: str | Path, target: str | Path, *, text
     target = Path(target)
     out_format = _output_format(target)
     check_output_file(target, "--output", ("." + out_format,))
-    if _same_file(target, source):
+    if same_path(target, source):
         raise DataError("--output is the input file; choose another output path")
     gold = columns["label"] if getattr(pipe, "multi_label_", False) else None  # a label-list column of the input
     layout = _input_columns(source, text_column, chunksize, is_aspect_model(pipe))
@@ -1174,7 +1164,7 @@ def vectorize_file(data: str | Path, out: str | Path, *, vectorizer: str | None 
     files += [(Path(names), "--names", ".json")] if names is not None else []
     for target, flag, suffix in files:
         _check_vector_target(target, flag, suffix, Path(data), vec.vectorizer, dense, save)
-    if names is not None and _same_file(names, out):  # the same file under two names (a link)
+    if names is not None and same_path(names, out):  # the same file under two names (a link)
         raise DataError("--names and --out are the same file; give each its own")
     text_column = text_column or column
     frame = read_table(data, [text_column])  # a table without rows is refused there
@@ -1230,9 +1220,9 @@ def _check_vector_target(target: Path, flag: str, suffix: str, data: Path, vecto
         kind = "dense: numpy.load reads a .npy file" if dense else "sparse: scipy.sparse.load_npz reads a .npz file"
         why = f"{vectorizer} vectors are {kind}" if flag == "--out" else "the names are written as a JSON array"
         raise DataError(f"{flag} {target.name}: {why}; give {flag} a file name ending in {suffix}")
-    if _same_file(target, data):
+    if same_path(target, data):
         raise DataError(f"{flag} is the input file; choose another path")
-    if save is not None and _same_file(target, save):
+    if save is not None and same_path(target, save):
         raise DataError(f"{flag} and --save are the same path; the vectorizer goes to a directory of its own")
     if save is not None and Path(os.path.realpath(target)).is_relative_to(os.path.realpath(save)):
         raise DataError(f"{flag} {target} lies inside --save {save}, which saving replaces as a whole; write it elsewhere")

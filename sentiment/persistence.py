@@ -176,6 +176,31 @@ def write_config(folder: Path, config: dict[str, Any], files: dict[str, str]) ->
 
 
 _TEMPORARY_NAME = re.compile(r"\.(.+)\.[a-z0-9_]{8}\.partial")  # what a save to NAME writes first (atomic_directory)
+# a file name's longest in bytes on the common file systems (ext4, APFS, NTFS in characters), and what the temporary
+# sibling that a save writes first (".NAME.xxxxxxxx.partial") adds to the name
+NAME_MAX = 255
+TEMPORARY_EXTRA = len("..xxxxxxxx.partial")
+
+
+def _too_long(target: Path, given) -> str | None:
+    """Why the name of ``target`` (``given``, as the user wrote it) cannot be saved to, or None: a name
+    whose temporary sibling would be longer than a file name may be."""
+    size = len(os.fsencode(target.name))
+    if size + TEMPORARY_EXTRA <= NAME_MAX:
+        return None
+    return (f"the name of {given} is {size} bytes long, and saving first writes a temporary file beside it whose "
+            f"name is {TEMPORARY_EXTRA} bytes longer, past the {NAME_MAX} a file name may have; give a name of at "
+            f"most {NAME_MAX - TEMPORARY_EXTRA} bytes")
+
+
+def same_path(a, b) -> bool:
+    """Whether the paths ``a`` and ``b`` name one file (or folder): by the file system where both exist, so that a
+    link or another letter case on a case-insensitive disk (macOS, Windows) is seen through; else by their
+    real paths (a loop of links is no error here: the check of the output file says what it is)."""
+    try:
+        return os.path.samefile(a, b)
+    except (OSError, ValueError):
+        return os.path.realpath(a) == os.path.realpath(b)
 
 
 def check_model_target(path: str | os.PathLike, vectorizer: bool = False) -> Path:
@@ -189,6 +214,8 @@ def check_model_target(path: str | os.PathLike, vectorizer: bool = False) -> Pat
     target = Path(os.path.realpath(path))
     if target.exists() and not target.is_dir():
         raise ModelFileError(f"{given} is a file; give a directory path for the model")
+    if _too_long(target, given):
+        raise ModelFileError(_too_long(target, given))
     temporary = _TEMPORARY_NAME.fullmatch(target.name)
     if temporary:  # a later save to NAME would remove it as the leftover of an interrupted one
         raise ModelFileError(f"{given} is named as the unfinished save of a model to {temporary[1]}, which later saves "
@@ -287,6 +314,8 @@ def check_output_file(path: str | os.PathLike, flag: str, suffixes: tuple[str, .
         raise ConfigError(f"{flag} {path} is a link to {real}, which is not a {' or '.join(suffixes)} file (so that "
                           "writing through the link replaces no other kind of file); remove the link or give another path")
     _refuse_special(real, path, flag)
+    if _too_long(real, f"{flag} {path}"):
+        raise ConfigError(_too_long(real, f"{flag} {path}"))
     if real.is_file() and not real.stat().st_mode & stat.S_IWUSR:  # its owner made it read-only: kept, as a model is
         raise ConfigError(f"{flag} {path} is write-protected; make it writable ({_how_to_unprotect(path)}) to replace "
                           "it, or give another path")
@@ -345,13 +374,16 @@ def _config_is_ours(folder: Path) -> bool | None:
     if not config.is_file():
         return False
     try:
+        if config.stat().st_size > MAX_CONFIG_BYTES:
+            return None
         content = json.loads(config.read_text(encoding="utf-8"))
-    except (OSError, UnicodeDecodeError, json.JSONDecodeError):
+    except (OSError, UnicodeDecodeError, json.JSONDecodeError, RecursionError):
         return None
     return isinstance(content, dict) and content.get("format") == FORMAT
 
 
 MODEL_FILE_NAMES = frozenset({CONFIG, "state.json", "arrays.safetensors"})  # what a save writes, at any depth
+MAX_CONFIG_BYTES = 16 * 2**20  # a config.json larger than this is damaged (the shipped ones are a few kB)
 
 
 def _foreign_files(root: Path) -> list[str]:
@@ -359,6 +391,8 @@ def _foreign_files(root: Path) -> list[str]:
     members, an aspect model's prior) lists. Where a config cannot be read (a damaged model, which may be
     overwritten), every file whose name a save never writes."""
     def own(folder: Path, prefix: str) -> set[str]:
+        if (folder / CONFIG).stat().st_size > MAX_CONFIG_BYTES:
+            raise ValueError("a config too large to read")  # damaged
         files = json.loads((folder / CONFIG).read_text(encoding="utf-8")).get("files")
         if not isinstance(files, dict):
             raise ValueError("no files table")  # as damaged as an unreadable config
@@ -437,6 +471,10 @@ def _read_config(root: Path) -> dict:
             raise ModelFileError(f"{root} is the half-written model of a save to {leftover[1]} that was interrupted; load "
                                  f"{real.parent / leftover[1]} instead, and delete this folder")
         raise ModelFileError(f"{root} is not a sentiment model directory (no {CONFIG}); pass the folder `sentiment fit` wrote")
+    size = config_path.stat().st_size
+    if size > MAX_CONFIG_BYTES:  # read whole, it could fill the memory
+        raise ModelFileError(f"{config_path} is {size / 2**20:,.0f} MB, where a model's settings take a few kB: the model "
+                             "is damaged; restore it or train it again")
     try:
         config = json.loads(config_path.read_text(encoding="utf-8"))
     except (ValueError, RecursionError):  # not UTF-8 or JSON, an integer of thousands of digits, absurd nesting
@@ -723,11 +761,12 @@ def _replace_dir(staging: Path, target: Path) -> None:
         return
     backup = Path(tempfile.mkdtemp(prefix=f".{target.name}.", suffix=".old", dir=target.parent))
     os.rmdir(backup)
-    _move(target, backup)
     try:
+        _move(target, backup)
         _move(staging, target)
-    except BaseException:
-        _move(backup, target)
+    except BaseException:  # an interrupt too, between the two moves: the old model goes back in place
+        if os.path.lexists(backup) and not os.path.lexists(target):
+            _move(backup, target)
         raise
     doomed = backup.with_suffix(".partial")  # a .old sibling is always whole: one whose deletion
     try:  # was cut short is a leftover that a later save removes

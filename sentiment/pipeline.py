@@ -41,7 +41,7 @@ from .cleaning import READING_VERSION, Cleaner
 from .data import joined_label
 from .errors import (AbsentLabelWarning, ConfigError, DataError, IgnoredOptionWarning, LabelSpellingWarning, ModelFileError,
                      NotFittedError, TuningWarning, counted, with_article)
-from .groupings import group_labels, group_of, resolve_grouping
+from .groupings import GROUPINGS, group_labels, group_of, resolve_grouping
 from .multilabel import DEFAULT_THRESHOLD, chosen_labels, decide, macro_f1, tune_thresholds
 from .options import (OptionAttributes, all_option_names, canonical_options, cleaner_options, saved_cleaner,
                       split_options, unknown_name_hint)
@@ -626,7 +626,11 @@ class Pipeline(OptionAttributes, Classifier):
                        for values in (classes, names)):
                 raise ValueError("its labels are not lists of distinct values")
             pipe.classes_ = class_array(classes)
+            if len(set(pipe.classes_.tolist())) != len(classes):  # 1 and 1.0, or 1 and true: one label as read
+                raise ValueError("its labels are not lists of distinct values")
             pipe.label_names_ = [str(n) for n in names]
+            if pipe._options.get("grouping") not in (None, *GROUPINGS):
+                raise ValueError(f"its grouping {pipe._options['grouping']!r} is none this package knows")
             weights = pipe._options.get("class_weight")
             if isinstance(weights, dict):  # JSON keys are text: back to the classes they name (class_weight={0: 3})
                 by_text = {str(c): c for c in pipe.classes_.tolist()}
@@ -637,7 +641,7 @@ class Pipeline(OptionAttributes, Classifier):
             pipe.multi_label_ = config["labels"].get("multi_label", False) is True
             if getattr(pipe.model_, "multi_label_", False) != pipe.multi_label_:
                 raise ValueError("the model and the label list disagree on several labels per text")
-            pipe.thresholds_ = _thresholds(states["thresholds"], pipe.label_names_) if pipe.multi_label_ else None
+            pipe.thresholds_ = _thresholds(states["thresholds"], len(pipe.label_names_)) if pipe.multi_label_ else None
             pipe.info_ = dict(config.get("info", {}))
             pipe.reading_version_ = saved_reading(config)
             pipe.config_ = config
@@ -922,10 +926,12 @@ def polarity_names(values: list) -> list[str] | None:
     return None
 
 
-def _thresholds(stage: tuple[dict, dict], names: list[str]) -> np.ndarray:
-    """The saved decision thresholds, checked against the labels."""
-    state, arrays = stage
+def _thresholds(stage: tuple[dict, dict], n_labels: int) -> np.ndarray:
+    """The saved decision thresholds, checked against the number of labels: one per label, in their order
+    (the label names they were saved with may have been renamed in the config since, which is taken as
+    written)."""
+    _, arrays = stage
     thresholds = np.asarray(arrays["thresholds"], dtype=np.float64)
-    if state.get("labels") != names or thresholds.shape != (len(names),) or not np.all((thresholds >= 0) & (thresholds <= 1)):
+    if thresholds.shape != (n_labels,) or not np.all((thresholds >= 0) & (thresholds <= 1)):
         raise ValueError("the decision thresholds do not fit the labels (one threshold in [0, 1] per label)")
     return thresholds

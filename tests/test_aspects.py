@@ -1885,3 +1885,41 @@ def test_xml_offsets_counted_over_carriage_returns_get_that_said(tmp_path):
     with pytest.raises(DataError, match="fix the offsets") as wrong:
         read_aspect_data(path)
     assert "CR LF" not in str(wrong.value)
+
+
+def test_an_aspect_models_info_that_is_not_an_object_is_refused_at_load(tiny_model, tmp_path):
+    from conftest import edit_config
+
+    tiny_model.save(tmp_path / "m")
+    edit_config(tmp_path / "m", lambda c: c.update(info=["x"]))
+    with pytest.raises(ModelFileError, match=r"not a consistent aspect model \(its info is list, not an object\)"):
+        sentiment.load(tmp_path / "m")
+
+
+def test_saving_an_aspect_model_over_its_prior_is_refused_before_training(tmp_path, monkeypatch):
+    texts = ["a wonderful film", "truly dreadful", "superb", "awful"] * 6
+    sentiment.Pipeline(vectorizer="count", model="logreg").fit(texts, ["positive", "negative"] * 12).save(tmp_path / "p")
+    before = sorted(p.read_bytes() for p in (tmp_path / "p").rglob("*") if p.is_file())
+    pipe = AspectPipeline(prior=str(tmp_path / "p"), bits=12).fit(synthetic(60))
+    with pytest.raises(ConfigError, match="is the folder of the prior polarity model, which saving the aspect model "
+                                          "there would replace; save the aspect model to another folder"):
+        pipe.save(tmp_path / "p")
+    data = tmp_path / "train.jsonl"
+    data.write_text("".join(json.dumps(s) + "\n" for s in synthetic(60)), encoding="utf-8")
+    trained = []
+    monkeypatch.setattr(AspectPipeline, "fit", lambda self, *a, **k: trained.append(1) or self)
+    with pytest.raises(ConfigError, match="is the folder of the prior polarity model"):
+        fit_aspects(data, tmp_path / "p" / ".." / "p", prior=str(tmp_path / "p"))
+    assert trained == [] and sorted(p.read_bytes() for p in (tmp_path / "p").rglob("*") if p.is_file()) == before
+    pipe.save(tmp_path / "m")  # elsewhere: saved, with its own copy of the prior
+    assert sentiment.load(tmp_path / "m").prior_ is not None
+
+
+def test_the_shipped_polarity_model_is_kept_from_an_aspect_model_that_reads_it_as_its_prior(tmp_path):
+    from sentiment.aspects.pipeline import check_prior_kept
+    from sentiment.default_models import default_model_path
+
+    with pytest.raises(ConfigError, match="is the folder of the prior polarity model"):
+        check_prior_kept(default_model_path("polarity"), "default")
+    check_prior_kept(tmp_path / "elsewhere", "default")
+    check_prior_kept(default_model_path("polarity"), None)  # no prior: nothing of it to keep

@@ -200,12 +200,59 @@ def test_options_that_disagree_with_the_saved_cleaner(model_copy):
     (lambda c: c["labels"].update(classes=[["neg"], ["pos"]]), "its labels are not lists of distinct values"),
     (lambda c: c["labels"].update(names=["neg", float("nan")]), "its labels are not lists of distinct values"),
     (lambda c: c["labels"].update(classes=[{"a": 1}, "pos"]), "its labels are not lists of distinct values"),
+    (lambda c: c["labels"].update(classes=[1, 1.0]), "its labels are not lists of distinct values"),  # one value
+    (lambda c: c["labels"].update(classes=[True, 1]), "its labels are not lists of distinct values"),
+    (lambda c: c["labels"].update(classes=[0, False]), "its labels are not lists of distinct values"),
+    (lambda c: c["pipeline"]["options"].update(grouping="bogus"), "its grouping 'bogus' is none this package knows"),
 ])
 def test_a_config_at_odds_with_itself_is_refused(model_copy, edit, pattern):
     """Consistent in each part, it would predict 2-D arrays or NaN labels, or say it is another model."""
     edit_config(model_copy, edit)
     with pytest.raises(ModelFileError, match=f"not a consistent sentiment model \\({pattern}"):
         sentiment.load(model_copy)
+
+
+def test_renamed_or_swapped_labels_of_a_multi_label_model_are_taken_as_written(binary, tmp_path):
+    labels = [["joy"] if y == "pos" else (["anger", "sadness"] if i % 2 else ["anger"])
+              for i, y in enumerate(binary.train_labels)]
+    pipe = Pipeline.for_task("emotion", multi_label=True).fit(binary.train_texts, labels)
+    pipe.save(tmp_path / "model")
+    names = pipe.label_names_
+    edit_config(tmp_path / "model", lambda c: c["labels"].update(names=[names[1], names[0], "happiness"]))
+    loaded = sentiment.load(tmp_path / "model")
+    assert loaded.label_names_ == [names[1], names[0], "happiness"]
+    np.testing.assert_array_equal(loaded.thresholds_, pipe.thresholds_)  # by position
+    np.testing.assert_array_equal(loaded.predict_proba(binary.dev_texts), pipe.predict_proba(binary.dev_texts))
+
+
+def test_a_config_too_large_to_be_a_models_is_refused_before_it_is_read(model_copy, fitted, monkeypatch):
+    from sentiment.persistence import MAX_CONFIG_BYTES, _config_is_ours
+
+    with open(model_copy / CONFIG, "r+b") as file:  # sparse: no disk taken
+        file.truncate(MAX_CONFIG_BYTES + 1)
+    monkeypatch.setattr(Path, "read_text", lambda *a, **k: pytest.fail("the config was read"))
+    with pytest.raises(ModelFileError, match=r"config.json is 16 MB, where a model's settings take a few kB: the model "
+                                             "is damaged; restore it or train it again"):
+        sentiment.load(model_copy)
+    assert _config_is_ours(model_copy) is None  # cannot be read
+    monkeypatch.undo()
+    fitted("count", "nb").save(model_copy)  # a damaged model may be replaced
+    assert sentiment.load(model_copy).model == "nb"
+
+
+def test_a_name_too_long_for_the_temporary_file_beside_it_is_refused_before_saving(fitted, tmp_path):
+    from sentiment.persistence import NAME_MAX, TEMPORARY_EXTRA, check_output_file
+
+    longest = "m" * (NAME_MAX - TEMPORARY_EXTRA)
+    fitted("count", "nb").save(tmp_path / longest)
+    assert sentiment.load(tmp_path / longest).model == "nb"
+    with pytest.raises(ModelFileError, match=f"is {len(longest) + 1} bytes long, and saving first writes a temporary "
+                                             f"file beside it .*; give a name of at most {len(longest)} bytes"):
+        check_model_target(tmp_path / (longest + "m"))
+    with pytest.raises(ConfigError, match=f"--out .* is {len(longest) + 1} bytes long"):
+        check_output_file(tmp_path / (longest[:-3] + "m.pt"), "--out", (".pt",))
+    with pytest.raises(ModelFileError, match="bytes long"):  # UTF-8 bytes: "é" takes two
+        check_model_target(tmp_path / ("é" * (len(longest) // 2 + 1)))
 
 
 def test_a_model_of_an_unknown_kind(model_copy):
@@ -556,6 +603,28 @@ def test_a_save_whose_new_model_cannot_move_in_puts_the_old_one_back(fitted, bin
         fitted("tfidf", "logreg").save(path)
     monkeypatch.undo()
     assert len(calls) == 3  # the old model moved back
+    assert _snapshot(path) == before and _leftovers(tmp_path) == []
+    np.testing.assert_array_equal(sentiment.load(path).predict_proba(binary.dev_texts), old.predict_proba(binary.dev_texts))
+
+
+def test_an_interrupt_between_the_two_moves_of_a_replacement_puts_the_old_model_back(fitted, binary, tmp_path,
+                                                                                     monkeypatch):
+    from sentiment import persistence
+
+    path = tmp_path / "model"
+    old = fitted("count", "nb")
+    old.save(path)
+    before, move = _snapshot(path), persistence._move
+
+    def interrupted(source, target, replace=False):
+        move(source, target, replace)
+        if Path(target).name.endswith(".old"):  # the old model just moved aside: Ctrl-C before the new one moves in
+            raise KeyboardInterrupt
+
+    monkeypatch.setattr(persistence, "_move", interrupted)
+    with pytest.raises(KeyboardInterrupt):
+        fitted("tfidf", "logreg").save(path)
+    monkeypatch.undo()
     assert _snapshot(path) == before and _leftovers(tmp_path) == []
     np.testing.assert_array_equal(sentiment.load(path).predict_proba(binary.dev_texts), old.predict_proba(binary.dev_texts))
 

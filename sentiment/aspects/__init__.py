@@ -84,6 +84,7 @@ def fit_aspects(data_path, out=None, *, dev_path=None, dev_fraction: float = 0.1
     Returns the pipeline and a report (dev scores, counts, the output path).
     """
     from ..persistence import check_model_target
+    from .pipeline import check_prior_kept
 
     options = {**(settings or {}), **options}
     check_options(options)
@@ -92,6 +93,7 @@ def fit_aspects(data_path, out=None, *, dev_path=None, dev_fraction: float = 0.1
     keep_conflict = checked.params["keep_conflict"]
     if out is not None:
         check_model_target(out)  # fail before training, not after
+        check_prior_kept(out, checked.params["prior"])
     sentences = read_aspect_data(data_path, keep_conflict)
     if dev_path is not None:
         train, dev = sentences, read_aspect_data(dev_path, keep_conflict)

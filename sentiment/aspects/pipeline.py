@@ -42,7 +42,8 @@ from ..errors import (ConfigError, DataError, ModelFileError, NotFittedError, Se
                       known_options, with_article)
 from ..marks import JOINERS, MARKS, UNSPACED
 from ..persistence import (CONFIG, INCONSISTENT_MODEL, PATH_OPTIONS, atomic_directory, checksum, one_line, read_model,
-                           reading_answered_for, saved_params, saved_reading, warn_of_reading, write_config, write_stages)
+                           reading_answered_for, same_path, saved_params, saved_reading, warn_of_reading, write_config,
+                           write_stages)
 from ..pipeline import MAX_EXPLAINED_WORDS
 from ..registry import available, resolve
 from ..tokens import APOSTROPHE, markup_spans, token_cleaner
@@ -384,6 +385,7 @@ class AspectPipeline:
     # -- persistence ---------------------------------------------------------------------------
     def save(self, path) -> Path:
         self._check_fitted()
+        check_prior_kept(path, vars(self).get("_fitted_params", self.params)["prior"])
         stages = {"extractor": self.extractor_.get_state(), "polarity": self.polarity_.get_state()}
         with atomic_directory(path) as staging:
             files = write_stages(staging, stages)
@@ -452,6 +454,8 @@ class AspectPipeline:
                       if name.startswith("categories/") and name.endswith(f"/{CONFIG}") and name.count("/") == 2}
             pipe.categories_ = CategoryModel.load(Path(path) / "categories", config["categories"], listed)
         pipe.info_ = config.get("info", {})
+        if not isinstance(pipe.info_, dict):
+            raise ValueError(f"its info is {type(pipe.info_).__name__}, not an object")
         pipe._fitted_params = dict(pipe.params)  # saved again, it keeps the names of the files it learnt from
         for name in PATH_OPTIONS:  # only a name was kept (no folder): a refit must not read another file of that name
             pipe.params[name] = None
@@ -663,6 +667,20 @@ def prior_scorer(model):
     if model is None:
         return None
     return _PositiveProbability(model, list(model.label_names_).index("positive"))  # 1 for labels 0/1
+
+
+def check_prior_kept(out, prior) -> None:
+    """A ConfigError where saving an aspect model to ``out`` would replace the polarity model it reads as its
+    ``prior`` (a directory, "default" or None)."""
+    if prior is None:
+        return
+    if prior == "default":
+        from ..default_models import default_model_path
+
+        prior = default_model_path("polarity")
+    if same_path(prior, out):
+        raise ConfigError(f"{out} is the folder of the prior polarity model, which saving the aspect model there would "
+                          "replace; save the aspect model to another folder")
 
 
 def _load_prior(prior):
