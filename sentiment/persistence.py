@@ -713,6 +713,15 @@ def as_float32(values, what: str) -> np.ndarray:
 INCONSISTENT_MODEL = (KeyError, TypeError, ValueError, AttributeError, RuntimeError, IndexError, ArithmeticError)
 
 
+def saved_vocabulary(words, what: str = "vocabulary") -> list[str]:
+    """A saved vocabulary (``what`` names it in the error) as a list: a ValueError unless it is distinct,
+    non-empty strings, one id each."""
+    words = list(words)
+    if not all(isinstance(w, str) and w for w in words) or len(set(words)) != len(words):
+        raise ValueError(f"the {what} is not a list of distinct words")
+    return words
+
+
 def one_line(error: BaseException) -> str:
     """An exception's message on one line (PyTorch's state-dict errors span several), at most 300 characters;
     its type's name when it has no message."""

@@ -432,6 +432,19 @@ def test_a_vocabulary_that_does_not_fit_its_network_is_refused_at_load(tiny_pipe
         AspectPipeline.load(path)
 
 
+@pytest.mark.parametrize("stage, edit, what", [
+    ("extractor", lambda s: s["words"].__setitem__(0, s["words"][1]), "tagger's vocabulary"),
+    ("extractor", lambda s: s["chars"].__setitem__(0, ""), "tagger's characters"),
+    ("polarity", lambda s: s["words"].__setitem__(1, None), "polarity network's vocabulary"),
+])
+def test_a_vocabulary_of_repeated_or_empty_words_is_refused_at_load(tiny_pipeline, tmp_path, stage, edit, what):
+    """A word given twice would leave its first id unused, and another's vector read for it."""
+    path = tiny_pipeline.save(tmp_path / "m")
+    craft_stage(path, stage, edit_state=edit)
+    with pytest.raises(ModelFileError, match=f"the {what} is not a list of distinct words"):
+        AspectPipeline.load(path)
+
+
 @pytest.mark.parametrize("model_class", [neural.BiLSTMTagger, neural.AttentionPolarity])
 def test_a_network_model_saves_every_option_of_its_constructor(model_class):
     import inspect

@@ -1303,3 +1303,29 @@ def test_a_model_this_user_may_not_read_is_said_so_not_called_damaged(binary, tm
         with pytest.raises(ModelFileError, match="permission denied"):
             pipe.save(tmp_path / "m")
     assert sentiment.load(tmp_path / "m").predict(binary.dev_texts[:3]).tolist() == pipe.predict(binary.dev_texts[:3]).tolist()
+
+
+@pytest.mark.parametrize("words, pattern", [
+    (lambda w: [w[1]] + w[1:], "the word vectors' vocabulary is not a list of distinct words"),
+    (lambda w: [""] + w[1:], "the word vectors' vocabulary is not a list of distinct words"),
+    (lambda w: [3] + w[1:], "the word vectors' vocabulary is not a list of distinct words"),
+])
+def test_a_word2vec_vocabulary_that_is_not_distinct_words_is_refused(fitted, tmp_path, words, pattern):
+    fitted("word2vec-mean", "logreg").save(tmp_path / "m")
+    craft_stage(tmp_path / "m", "vectorizer", edit_state=lambda state: state.update(words=words(state["words"])))
+    with pytest.raises(ModelFileError, match=f"not a consistent sentiment model \\({pattern}"):
+        sentiment.load(tmp_path / "m")
+
+
+def test_word_vectors_of_another_size_than_their_setting(fitted, tmp_path):
+    trained = fitted("word2vec-mean", "logreg")
+    trained.save(tmp_path / "trained")
+    size = trained.vectorizer_.params["vector_size"]
+    edit_config(tmp_path / "trained", lambda c: c["stages"]["vectorizer"]["params"].update(vector_size=size + 1))
+    with pytest.raises(ModelFileError, match=f"the word vectors have {size} values each, not vector_size={size + 1}"):
+        sentiment.load(tmp_path / "trained")
+    from_file = fitted("word2vec-file", "logreg")  # a file's size, whatever an older save wrote as the setting
+    from_file.save(tmp_path / "file")
+    size = from_file.vectorizer_.params["vector_size"]
+    edit_config(tmp_path / "file", lambda c: c["stages"]["vectorizer"]["params"].update(vector_size=100))
+    assert sentiment.load(tmp_path / "file").vectorizer_.params["vector_size"] == size != 100

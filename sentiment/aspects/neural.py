@@ -43,7 +43,7 @@ from ..devices import check_device_name
 from ..errors import ConfigError, DataError, NotFittedError
 from ..models import hardware, saved_nets, trainer
 from ..models.nets import attend, max_pool, run_lstm
-from ..persistence import arrays_under, member_arrays, member_states
+from ..persistence import arrays_under, member_arrays, member_states, saved_vocabulary
 from .clusters import WordClusters, lexeme_clusters
 from ..tokens import Token, tokenize
 from .data import POLARITIES, TAGS, tag_targets
@@ -533,7 +533,8 @@ class BiLSTMTagger:
         # older files: trained without word dropout and clusters
         check_device_name(state["options"].get("device", "auto"))
         tagger = cls(**{"word_dropout": 0.0, "clusters": 0, **state["options"]}, cleaner=cleaner)
-        tagger._set_vocabularies(state["words"], state["chars"])
+        tagger._set_vocabularies(saved_vocabulary(state["words"], "tagger's vocabulary"),
+                                 saved_vocabulary(state["chars"], "tagger's characters"))
         if "clusters" in state:
             tagger.clusters_ = WordClusters.from_state(state["clusters"])
         tagger.history_ = list(state.get("history", []))
@@ -893,7 +894,7 @@ class AttentionPolarity:
     def from_state(cls, state, arrays, cleaner=None, prior=None) -> "AttentionPolarity":
         check_device_name(state["options"].get("device", "auto"))
         model = cls(**state["options"], cleaner=cleaner, prior=prior)
-        model._set_vocabulary(state["words"])
+        model._set_vocabulary(saved_vocabulary(state["words"], "polarity network's vocabulary"))
         model.history_ = list(state.get("history", []))
         model.pretrained_on_ = int(state.get("pretrained_on", 0))
         model.nets = _load_nets(PolarityNet, PolarityConfig, state["nets"], arrays)

@@ -21,6 +21,7 @@ import numpy as np
 
 from ..cleaning import NEGATION_MARK as NEGATED
 from ..errors import ConfigError, DataError
+from ..persistence import saved_vocabulary
 from ..stage import Stage
 from .ngrams import count_matrix, normalize_rows
 from .vectors_file import MAX_VECTOR_SIZE, check_source, first_words, load_vectors
@@ -234,7 +235,7 @@ class Word2VecVectorizer(Stage):
 
     def set_state(self, state, arrays):
         self.negation_backoff_ = state.get("negation_backoff", False) is True  # absent: saved before it existed
-        self.words_ = list(state["words"])
+        self.words_ = saved_vocabulary(state["words"], "word vectors' vocabulary")
         self.vocabulary_ = {w: i for i, w in enumerate(self.words_)}
         self.vectors_ = np.asarray(arrays["vectors"], dtype=np.float32)
         self.idf_ = np.asarray(arrays["idf"], dtype=np.float64)
@@ -244,3 +245,8 @@ class Word2VecVectorizer(Stage):
             raise ValueError("word2vec scaling arrays do not match the vector size")
         if self.vectors_.shape[0] != len(self.words_) or self.idf_.shape != (len(self.words_),):
             raise ValueError("word vectors and vocabulary differ in length")
+        if self.params["vectors_path"]:  # the file's size (one saved before 4 December 2026 kept the default 100)
+            self.params["vector_size"] = self.vectors_.shape[1]
+        elif self.vectors_.shape[1] != self.params["vector_size"]:  # trained here: as many values as it was told
+            raise ValueError(f"the word vectors have {self.vectors_.shape[1]} values each, not vector_size="
+                             f"{self.params['vector_size']}")
