@@ -32,6 +32,9 @@ from .persistence import atomic_file, check_output_file, file_name_for
 
 FORMATS = ("torchscript", "onnx")
 SUFFIXES = {"torchscript": (".pt", ".pth", ".ts"), "onnx": (".onnx",)}  # of the file written, first: the usual one
+# an ONNX file is one protobuf message, of 2 GB at most; larger weights go to files of their own beside it, named
+# after the tensors, which would not be written atomically (nor kept from other files of those names)
+ONNX_WEIGHTS_LIMIT = 2**31 - 2**26  # bytes, leaving room for the graph
 
 
 def input_names(model) -> list[str]:
@@ -104,6 +107,10 @@ def export_model(pipeline, path: str | os.PathLike, fmt: str | None = None) -> P
     example = model.torch_inputs(_example_rows(model))
     names = input_names(model)
     if fmt == "onnx":
+        size = sum(p.numel() * p.element_size() for p in on_cpu.state_dict().values())
+        if size > ONNX_WEIGHTS_LIMIT:
+            raise ConfigError(f"the network's weights take {size / 2**30:.1f} GB, more than an ONNX file holds (2 GB); "
+                              "export it as TorchScript (--format torchscript, a .pt file), or train a smaller one")
         try:
             import onnx  # noqa: F401
         except ImportError:

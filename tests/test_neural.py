@@ -661,6 +661,20 @@ def test_a_failed_torchscript_write_is_an_error_that_leaves_no_file(mlp_pipe, tm
     assert list(tmp_path.iterdir()) == []
 
 
+def test_weights_too_large_for_an_onnx_file_are_refused_before_writing(mlp_pipe, tmp_path, monkeypatch):
+    from sentiment import export
+
+    size = sum(p.numel() * p.element_size() for p in mlp_pipe.model_.net_.state_dict().values())
+    monkeypatch.setattr(export, "ONNX_WEIGHTS_LIMIT", size - 1)  # as a network of 2 GB would be
+    with pytest.raises(ConfigError, match=r"the network's weights take 0\.0 GB, more than an ONNX file holds \(2 GB\); "
+                                          r"export it as TorchScript \(--format torchscript, a \.pt file\)"):
+        export_model(mlp_pipe, tmp_path / "m.onnx")
+    assert list(tmp_path.iterdir()) == []
+    monkeypatch.setattr(export, "ONNX_WEIGHTS_LIMIT", size)
+    pytest.importorskip("onnx")
+    assert export_model(mlp_pipe, tmp_path / "m.onnx").stat().st_size > size  # the weights and the graph
+
+
 def test_export_refuses_linear_models(data, tmp_path):
     pipe = Pipeline("tfidf", "logreg").fit(data[0], data[1])
     with pytest.raises(ConfigError, match="mlp, lstm"):
