@@ -904,7 +904,8 @@ def predict_file(pipe: Pipeline, source: str | Path, target: str | Path, *, text
             if taken:  # before any work on the chunk
                 raise DataError(f"{source} already has the columns {', '.join(taken)}; rename them "
                                 "(predictions would overwrite them)")
-            values = text_values(texts.mask(blank, ""), source, text_column, rows)  # row numbers count blank rows
+            # (as objects: a categorical column, Parquet's dictionary-encoded text, takes no new value "")
+            values = text_values(texts.astype(object).mask(blank, ""), source, text_column, rows)  # rows count blank ones
             if explain:
                 check_explainable(values, first=rows + 1, what=f"{source}: data row")
             kept = [value for value, empty in zip(values, blank) if not empty]

@@ -206,7 +206,7 @@ def iter_table(path: str | Path, columns: Sequence[str] | None, fmt: str | None 
                 _check_unique_header(file, header, separator)  # before pandas reads every row
                 _check_quotes(file, compression, separator)
                 # a table of one column: a blank line is an empty text, which keeps its place among the rows
-                one_column = header is not None and separator.encode() not in header
+                one_column = header is not None and len(_header_names(header, separator)) == 1
                 reader = pd.read_csv(stream, sep=separator, chunksize=chunksize, dtype=str, skiprows=before,
                                      skip_blank_lines=not one_column, keep_default_na=False, na_values=[""],
                                      compression=unpacked, encoding="utf-8")
@@ -214,8 +214,7 @@ def iter_table(path: str | Path, columns: Sequence[str] | None, fmt: str | None 
                 if one_column:
                     reader = _without_trailing_blanks(reader, chunksize)
             elif _holds_json_array(file, compression):  # a .json file may hold one array of records
-                frame = pd.read_json(stream, orient="records", dtype=False, precise_float=True, compression=unpacked,
-                                     encoding="utf-8-sig")
+                frame = _json_array(stream, unpacked, file)
                 reader = frame if chunksize is None else (frame[i:i + chunksize] for i in range(0, len(frame), chunksize))
             elif _opener(unpacked) is not None:  # a zip archive's member: read as it is
                 reader = _json_lines(stream, unpacked, chunksize)
@@ -371,6 +370,45 @@ def _json_lines(stream, compression: str | None, chunksize: int | None):
     finally:
         if compression is None and not stream.closed:
             text.detach()  # the file stays open for its owner (iter_table), as pandas leaves it
+
+
+def _json_array(stream, compression: str | None, file: Path):
+    """The records of a JSON array (a ``.json`` file) as one frame, read by the json module as
+    :func:`_json_lines` reads a line: every column as Python objects, whole numbers exact; an item that is
+    not an object or holds half a character, or an object that gives a key twice, is a DataError."""
+    import json
+
+    import pandas as pd
+
+    text = io.TextIOWrapper(stream, encoding="utf-8-sig") if compression is None else \
+        _opener(compression)(stream, "rt", encoding="utf-8-sig")
+    repeated: list[str] = []
+
+    def unique(pairs: list) -> dict:  # json keeps a repeated key's last value, silently
+        record = dict(pairs)
+        if len(record) < len(pairs):
+            seen: set[str] = set()
+            repeated.append(next(key for key, _ in pairs if key in seen or seen.add(key)))
+        return record
+
+    try:
+        records = json.loads(text.read(), object_pairs_hook=unique)
+    except RecursionError:  # values nested thousands deep
+        raise ValueError("its values nest too deeply") from None
+    finally:
+        if compression is None and not stream.closed:
+            text.detach()  # the file stays open for its owner (iter_table)
+    if repeated:
+        raise DataError(f"{file}: an object of its array gives the key {repeated[0]!r} twice, so which value is meant "
+                        "is unclear; keep one")
+    for n, record in enumerate(records if isinstance(records, list) else [records], 1):
+        if not isinstance(record, dict):
+            raise DataError(f"{file}: item {n} of its array is a JSON {type(record).__name__}, not an object; give "
+                            "one object per record")
+        if _holds_lone_surrogate(record):
+            raise DataError(f"{file}: item {n} of its array holds a \\u escape of half a character (a lone surrogate "
+                            "such as \\udc00); fix or drop that item")
+    return pd.DataFrame(records, dtype=object)
 
 
 def _repeated_key(line: str, record: dict) -> str | None:
@@ -717,14 +755,20 @@ def _check_not_compressed(file: Path) -> None:
                             f"(e.g. mv {file} {file}{suffix}) so it is decompressed when read")
 
 
+def _header_names(header: bytes, separator: str) -> list[str]:
+    """The column names of a table's ``header`` row (:func:`_header_line`), quoted ones read whole
+    (``"review, full"`` is one name)."""
+    import csv
+
+    return next(csv.reader([header.decode("utf-8", "replace")], delimiter=separator), [])
+
+
 def _check_unique_header(file: Path, header: bytes | None, separator: str) -> None:
     """Refuse a ``header`` row (:func:`_header_line`) that names a column twice: pandas would read the second as
     ``name.1``, so which of them holds the texts (or labels) would be a silent choice."""
-    import csv
-
     if header is None:  # a header row longer than the bytes read: left to pandas
         return
-    names = next(csv.reader([header.decode("utf-8", "replace")], delimiter=separator), [])
+    names = _header_names(header, separator)
     twice = next((name for name in names if name.strip() and names.count(name) > 1), None)
     if twice is not None:
         raise DataError(f"{file}: its header row names the column {twice!r} {names.count(twice)} times; give every "
@@ -797,6 +841,9 @@ def _decompressed(file: Path, compression: str):
 
 def _parquet_batches(parquet, file: Path, columns, chunksize):
     names = parquet.schema_arrow.names
+    twice = next((name for name in names if names.count(name) > 1), None)
+    if twice is not None:  # as a table's header may not (_check_unique_header)
+        raise DataError(f"{file} names the column {twice!r} {names.count(twice)} times; give every column its own name")
     missing = [c for c in columns or [] if c not in names]
     if missing:
         raise missing_columns(file, missing, names, columns)
@@ -805,10 +852,16 @@ def _parquet_batches(parquet, file: Path, columns, chunksize):
         raise DataError(f"{file} has columns but no rows; give at least one row")
     # an integer column with gaps stays whole numbers (and None), not floats that round ids past 2**53
     if chunksize is None:
-        yield _columns(parquet.read(columns=wanted).to_pandas(integer_object_nulls=True), columns, file)
+        yield _columns(_indexed_columns(parquet.read(columns=wanted).to_pandas(integer_object_nulls=True)), columns, file)
         return
     for batch in parquet.iter_batches(batch_size=chunksize, columns=wanted):
-        yield _columns(batch.to_pandas(integer_object_nulls=True), columns, file)
+        yield _columns(_indexed_columns(batch.to_pandas(integer_object_nulls=True)), columns, file)
+
+
+def _indexed_columns(frame):
+    """A frame read from Parquet with the columns that pandas wrote as its index (``df.set_index("id")
+    .to_parquet``) back among the others, where the file lists them: an unnamed range index is no column."""
+    return frame.reset_index() if any(name is not None for name in frame.index.names) else frame
 
 
 def _columns(frame, columns, file):

@@ -566,3 +566,16 @@ def test_fit_file_names_its_shares_as_given_and_info_the_task(tmp_path):
 def test_options_list_tune_fraction_only_for_several_labels_per_text():
     shown = lambda **kw: {k for stage in commands.describe_options(**kw)["options"].values() for k in stage}
     assert "tune_fraction" not in shown() and "tune_fraction" in shown(multi_label=True)  # fit refuses it for one
+
+
+def test_predict_file_skip_blank_on_a_dictionary_encoded_parquet_text_column(saved_model, tmp_path):
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
+    pipe, source, out = sentiment.load(saved_model), tmp_path / "in.parquet", tmp_path / "out.csv"
+    texts = pa.array(["great film", None, "awful film"]).dictionary_encode()  # read back as a categorical column
+    pq.write_table(pa.table({"id": [1, 2, 3], "text": texts}), source)
+    assert predict_file(pipe, source, out, skip_blank=True) == (3, 1)
+    table = pd.read_csv(out)
+    assert table["id"].tolist() == [1, 2, 3] and table["label"].isna().tolist() == [False, True, False]
+    assert table["label"][[0, 2]].tolist() == list(pipe.predict(["great film", "awful film"]))

@@ -1083,3 +1083,56 @@ def test_a_utf32_file_gets_the_utf32_advice(tmp_path):
     path.write_bytes("text,label\ngood,positive\n".encode("utf-32"))
     with pytest.raises(DataError, match="utf-32"):
         read_labelled(path)
+
+
+def test_a_json_array_keeps_whole_numbers_exact_and_refuses_what_json_lines_refuse(tmp_path):
+    import json
+
+    path = tmp_path / "d.json"
+    path.write_text('[{"id": 12345678901234567, "text": "great film", "label": 1}, {"text": "awful", "label": 0}]')
+    [frame] = list(iter_table(path, None))
+    assert frame["id"].tolist()[0] == 12345678901234567 and isinstance(frame["id"].tolist()[0], int)
+    assert read_labelled(path) == (["great film", "awful"], [1, 0])
+    for text, message in (
+            ('[{"text": "great", "label": "negative", "label": "positive"}, {"text": "x", "label": "negative"}]',
+             "d.json: an object of its array gives the key 'label' twice, so which value is meant is unclear; keep one"),
+            ('[{"text": "great", "label": 1}, ["x", 0]]', "d.json: item 2 of its array is a JSON list, not an object"),
+            ('[{"text": "bad \\ud800", "label": 0}]', r"d.json: item 1 of its array holds a \\u escape of half a character")):
+        path.write_text(text)
+        with pytest.raises(DataError, match=message):
+            read_labelled(path)
+    path.write_text(json.dumps([{"text": "fine", "label": 1}]) + " junk")
+    with pytest.raises(DataError, match=r"cannot parse .*d.json as jsonl \(Extra data"):
+        read_labelled(path)
+
+
+def test_a_parquet_file_that_names_a_column_twice_is_refused(tmp_path):
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
+    path = tmp_path / "dup.parquet"
+    pq.write_table(pa.table([["Good", "Bad"], ["positive", "negative"], ["x", "y"]], names=["text", "label", "text"]), path)
+    with pytest.raises(DataError, match="dup.parquet names the column 'text' 2 times; give every column its own name"):
+        read_labelled(path)
+    for chunksize in (None, 1):
+        with pytest.raises(DataError, match="names the column 'text' 2 times"):
+            list(iter_table(path, None, chunksize=chunksize))
+
+
+def test_the_columns_a_parquet_file_keeps_as_its_index_read_as_columns(tmp_path):
+    frame = pd.DataFrame({"id": ["a7", "b9"], "text": ["great film", "awful film"], "label": ["positive", "negative"]})
+    frame.set_index("id").to_parquet(tmp_path / "id.parquet")
+    frame.set_index("label").to_parquet(tmp_path / "label.parquet")
+    for chunksize in (None, 1):
+        read = pd.concat(list(iter_table(tmp_path / "id.parquet", None, chunksize=chunksize)))
+        assert read["id"].tolist() == ["a7", "b9"] and read.columns.tolist() == ["id", "text", "label"]
+    assert read_labelled(tmp_path / "label.parquet") == (["great film", "awful film"], ["positive", "negative"])
+    frame.to_parquet(tmp_path / "plain.parquet")  # pandas' range index: no column
+    assert next(iter_table(tmp_path / "plain.parquet", None)).columns.tolist() == ["id", "text", "label"]
+
+
+def test_a_one_column_table_whose_quoted_name_holds_the_separator_keeps_its_blank_rows(tmp_path):
+    path = tmp_path / "one.csv"
+    path.write_text('"review, full"\ngreat film\n\nawful film\n', encoding="utf-8")
+    assert pd.concat(list(iter_table(path, ["review, full"])))["review, full"].fillna("").tolist() == \
+        ["great film", "", "awful film"]
