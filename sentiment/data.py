@@ -626,13 +626,13 @@ def _separated_by_semicolons(file: Path) -> bool:
 
 
 def _csv_separator(header: bytes | None) -> str:
-    """The separator of a .csv file by its ``header`` row (:func:`_header_line`): ``,`` where it has one; else a
-    tab where it has one (a tab-separated file named .csv), or ``;`` (as spreadsheets write CSV where the comma
-    is the decimal mark)."""
+    """The separator of a .csv file by its ``header`` row (:func:`_header_line`): ``,`` where it parts the row in
+    columns; else a tab where one does (a tab-separated file named .csv), or ``;`` (as spreadsheets write CSV
+    where the comma is the decimal mark). Quoted names are read whole: ``"review, full";label`` is parted by
+    the semicolon."""
     header = header or b""
-    if b"," in header:
-        return ","
-    return "\t" if b"\t" in header else ";" if b";" in header else ","
+    return next((separator for separator in (",", "\t", ";")
+                 if separator.encode() in header and len(_header_names(header, separator)) > 1), ",")
 
 
 _QUOTE_ADVICE = {"csv": "put each text that holds the separator in double quotes (\"Good, really good\"), as "

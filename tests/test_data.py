@@ -1136,3 +1136,11 @@ def test_a_one_column_table_whose_quoted_name_holds_the_separator_keeps_its_blan
     path.write_text('"review, full"\ngreat film\n\nawful film\n', encoding="utf-8")
     assert pd.concat(list(iter_table(path, ["review, full"])))["review, full"].fillna("").tolist() == \
         ["great film", "", "awful film"]
+
+
+def test_a_semicolon_table_whose_quoted_column_name_holds_a_comma_is_parted_by_the_semicolon(tmp_path):
+    path = tmp_path / "semi.csv"
+    path.write_text('"review, full";label\ngreat film;1\nawful film;0\n', encoding="utf-8")
+    assert read_labelled(path, "review, full", "label") == (["great film", "awful film"], [1, 0])
+    path.write_text("text,label\n\"a; b\",1\nc,0\n", encoding="utf-8")  # commas part it, as before
+    assert read_labelled(path) == (["a; b", "c"], [1, 0])
