@@ -93,10 +93,9 @@ class Stage:
                               "fit the model through a Pipeline, or give fit(class_weights=...) one weight per class "
                               "code, or class_weight='balanced'")
         self._class_weights = None if class_weights is None or np.ndim(y) == 2 else np.asarray(class_weights, dtype=float)
-        n_codes = None if self._class_weights is None else int(np.max(y)) + 1
-        if n_codes is not None and self._class_weights.shape != (n_codes,):
-            raise ConfigError(f"fit(class_weights=...) gives {self._class_weights.size} weights for {n_codes} class "
-                              "codes; give one weight per class code, in code order")
+        if self._class_weights is not None and self._class_weights.shape != (int(np.max(y)) + 1,):
+            raise ConfigError(f"fit(class_weights=...) gives {self._class_weights.size} weights for {int(np.max(y)) + 1} "
+                              "class codes; give one weight per class code, in code order")
 
     def _class_weight_in_use(self):
         """How the fit weighs the classes: None, "balanced", or the weights per class code (an array) of a
