@@ -88,7 +88,10 @@ class Stage:
         per text, ``y`` codes) for :meth:`_class_weight_in_use`. A ``class_weight`` dict names labels, which a
         :class:`~sentiment.Pipeline` turns into those weights: a stage fitted on its own without them is refused
         rather than trained unweighted."""
-        if class_weights is None and isinstance(self.params.get("class_weight"), dict) and np.ndim(y) == 1:
+        if class_weights is None and isinstance(self.params.get("class_weight"), dict):
+            if np.ndim(y) == 2:  # as a Pipeline says it
+                raise ConfigError("class_weight as a dict of labels goes with one label per text; with several labels "
+                                  "per text use class_weight='balanced'")
             raise ConfigError("class_weight as a dict names labels, which a Pipeline maps to the model's class codes; "
                               "fit the model through a Pipeline, or give fit(class_weights=...) one weight per class "
                               "code, or class_weight='balanced'")

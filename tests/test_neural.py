@@ -169,10 +169,38 @@ def test_an_lstm_fitted_on_its_own_takes_token_ids_as_lists_and_refuses_ids_it_n
     model = LSTMModel(**options).fit(_id_sequences(as_lists=True), y)
     assert model.n_features_ == max(max(s) for s in _id_sequences(as_lists=True)) + 1
     assert model.predict_proba([[2, 3], []]).shape == (2, 2)
-    with pytest.raises(DataError, match=f"sequence 1 holds a token id outside 0 to {model.n_features_ - 1}"):
+    with pytest.raises(DataError, match=f"sequence 1 holds a token id outside 1 to {model.n_features_ - 1}"):
         model.predict_proba([[2, 3], [2, model.n_features_]])
     with pytest.raises(DataError, match="sequence 0 holds a token id outside"):
         model.predict_proba([np.array([-1, 2])])
+    with pytest.raises(DataError, match=r"sequence 0 holds a token id outside 1 to .* \(0 pads the sequences\)"):
+        model.predict_proba([np.array([0])])  # the padding's id: pooled over nothing it would give NaN
+
+
+def test_a_failed_refit_leaves_a_model_fitted_on_its_own_as_it_was(tfidf_data):
+    X, y, _, _ = tfidf_data
+    model = MLPModel(hidden_sizes=[8], net_seed=0, **FAST).fit(X, y)
+    expected, history = model.predict_proba(X[:3]), list(model.history_)
+    bad = X.copy().astype(np.float64)
+    bad[3, 0] = np.nan
+    with pytest.raises(Exception):  # diverges: no weights to keep
+        model.fit(bad, (np.arange(X.shape[0]) % 3))
+    assert model.n_classes_ == len(np.unique(y)) and model.history_ == history
+    np.testing.assert_array_equal(model.predict_proba(X[:3]), expected)
+
+
+def test_a_model_fitted_on_its_own_refuses_inputs_it_cannot_read_in_one_line(tfidf_data):
+    X, y, X_dev, y_dev = tfidf_data
+    model = MLPModel(hidden_sizes=[8], net_seed=0, **FAST).fit(X, y)
+    with pytest.raises(DataError, match=f"the input has {X.shape[1] + 1} columns, where this model was trained on "
+                                        f"{X.shape[1]}; give the features of the vectorizer it was trained with"):
+        model.predict_proba(sp.hstack([X, X[:, :1]]).tocsr())
+    with pytest.raises(DataError, match="no rows to train on"):
+        MLPModel(**FAST).fit(X[:0], y[:0])
+    with pytest.raises(DataError, match=r"the dev labels are not codes of the \d+ training classes"):
+        MLPModel(**FAST).fit(X, y, dev=(X_dev, np.asarray(y_dev) + 5))
+    with pytest.raises(ConfigError, match="class_weight as a dict of labels goes with one label per text"):
+        MLPModel(class_weight={"a": 5.0}, **FAST).fit(X, np.eye(2, dtype=np.float32)[np.asarray(y) % 2])
 
 
 def test_a_model_fitted_on_its_own_takes_sample_weights_as_a_list_and_checks_its_class_weights(tfidf_data):

@@ -104,13 +104,31 @@ class NeuralModel(Stage):
         reuses a saved model's output layer only for the same names); ``class_weights``: one weight per
         class code (a ``class_weight`` dict, as the pipeline resolves it); ``sample_weight``: one weight per
         row, in the training loss."""
+        before = dict(vars(self))  # what a failed fit puts back: a model fitted before stays as it was
+        try:
+            return self._fit(X, y, dev, vectorizer, labels, progress, class_weights, sample_weight)
+        except BaseException:
+            vars(self).clear()
+            vars(self).update(before)
+            raise
+
+    def _fit(self, X, y, dev, vectorizer, labels, progress, class_weights, sample_weight) -> "NeuralModel":
         device = hardware.resolve_device(self.params["device"])
         y = trainer.targets_array(y)
+        if not len(y):
+            raise DataError("no rows to train on; give at least one text (row) and its label")
         sample_weight = None if sample_weight is None else np.asarray(sample_weight, dtype=float)  # a list too
         self._take_class_weights(class_weights, y)
         rng = np.random.default_rng(self.params["net_seed"])
         multi_label = y.ndim == 2
         self.n_classes_ = y.shape[1] if multi_label else int(y.max()) + 1
+        if dev is not None:  # codes the output layer has (a Pipeline gives the dev labels the training codes)
+            dev_y = trainer.targets_array(dev[1])
+            if (dev_y.ndim == 2) != multi_label or (dev_y.shape[1] != self.n_classes_ if multi_label else
+                                                    len(dev_y) and not 0 <= dev_y.min() <= dev_y.max() < self.n_classes_):
+                raise DataError(f"the dev labels are not codes of the {self.n_classes_} training classes "
+                                f"(0 to {self.n_classes_ - 1}{', one column each' if multi_label else ''}); code them "
+                                "as the training labels are")
         if dev is None and self.params["dev_fraction"] > 0:  # split by row, so that the weights follow
             rows, _, held = _hold_out(np.arange(len(y)), y, self.params["dev_fraction"], rng, sample_weight)
             if held is not None:
@@ -245,6 +263,9 @@ class MLPModel(NeuralModel):
         return nets.MLPNet(config)
 
     def _batches(self, X, y, device, batch_size, rng=None, sample_weight=None):
+        if X.shape[1] != self.n_features_:  # torch would fail with an IndexError or a shape error
+            raise DataError(f"the input has {X.shape[1]} columns, where this model was trained on {self.n_features_}; "
+                            "give the features of the vectorizer it was trained with")
         return trainer.FeatureBatches(X, y, batch_size, device, sparse=self.net_.config.sparse_input, rng=rng,
                                       sample_weight=sample_weight)
 
@@ -395,10 +416,10 @@ class LSTMModel(NeuralModel):
         net.embedding.weight[vectorizer.UNKNOWN] = old.embedding.weight[vectorizer.UNKNOWN]
 
     def _batches(self, X, y, device, batch_size, rng=None, sample_weight=None):
-        outside = [i for i, s in enumerate(X) if len(s) and not 0 <= np.min(s) <= np.max(s) < self.n_features_]
-        if outside:  # the embedding has no row for it: torch would fail with an IndexError
-            raise DataError(f"sequence {outside[0]} holds a token id outside 0 to {self.n_features_ - 1}, the ids this "
-                            "model knows; give the ids of the vectorizer it was trained with")
+        outside = [i for i, s in enumerate(X) if len(s) and not 1 <= np.min(s) <= np.max(s) < self.n_features_]
+        if outside:  # the embedding has no row for it (torch would fail with an IndexError), or it is 0, the padding's
+            raise DataError(f"sequence {outside[0]} holds a token id outside 1 to {self.n_features_ - 1}, the ids this "
+                            "model knows (0 pads the sequences); give the ids of the vectorizer it was trained with")
         return trainer.SequenceBatches(X, y, batch_size, device, max_length=self.params["max_length"], rng=rng,
                                        sample_weight=sample_weight)
 
