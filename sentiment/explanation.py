@@ -26,7 +26,8 @@ from .pipeline import MAX_EXPLAINED_WORDS, SCORE_DECIMALS
 from .tokens import token_spans
 
 _BATCH = 512  # variants predicted at a time, to bound the memory a long text takes
-_EPSILON = 1e-12  # probabilities are kept this far from 0 and 1, where the log-odds are infinite
+_EPSILON = 1e-12  # a label's own probability (several per text) is kept this far from 0 and 1 (infinite log-odds)
+_TINY = np.finfo(np.float64).tiny  # the least a probability counts as, where one label per text's other ones sum
 
 
 def units(text: str) -> list[tuple[int, int]]:
@@ -83,7 +84,7 @@ def explain(classifier, texts: Sequence[str], label=None, top: int | None = 10,
         explained = _predicted(classifier, probabilities[0]) if column is None else column
         results.append({"text": text, "label": classifier.label_names_[explained],
                         "score": round(float(probabilities[0, explained]), SCORE_DECIMALS),
-                        "words": _ranked(text, spans, probabilities[:, explained], top)})
+                        "words": _ranked(text, spans, probabilities, explained, top, classifier.multi_label_)})
     return results
 
 
@@ -146,8 +147,8 @@ def add_aspect_words(pipeline, texts: list[str], found: list[list[dict]], *, by_
         probabilities = pipeline.polarity_proba(items, by_sentence=by_sentence).astype(np.float64)
         first = 0
         for aspect, around in zip(aspects_of, arounds):
-            rows = probabilities[first:first + 1 + len(around), POLARITIES.index(aspect["polarity"])]
-            aspect["words"] = _ranked(text, around, rows, top)
+            rows = probabilities[first:first + 1 + len(around)]
+            aspect["words"] = _ranked(text, around, rows, POLARITIES.index(aspect["polarity"]), top)
             first += 1 + len(around)
 
 
@@ -176,12 +177,24 @@ def _batched(predict, items: list) -> np.ndarray:
     return np.vstack([predict(items[i:i + _BATCH]) for i in range(0, len(items), _BATCH)]).astype(np.float64)
 
 
-def _ranked(text: str, spans: list[tuple[int, int]], probability: np.ndarray, top: int | None) -> list[dict]:
-    """The words at ``spans`` that move ``probability`` most (``probability[0]``: the whole text's;
-    ``probability[1 + i]``: without ``spans[i]``), largest log-odds change first, those that move nothing
-    left out."""
-    p = np.clip(probability, _EPSILON, 1 - _EPSILON)
-    log_odds = np.log(p) - np.log1p(-p)
+def _log_odds(probabilities: np.ndarray, column: int, independent: bool) -> np.ndarray:
+    """The log-odds of ``column`` in each row: against the sum of the other columns (one label per text),
+    read from those small probabilities themselves, which keep their precision where 1 - p rounds to 0
+    (a confident prediction); with ``independent`` labels against 1 - p, kept finite."""
+    p = probabilities[:, column]
+    if independent:
+        p = np.clip(p, _EPSILON, 1 - _EPSILON)
+        return np.log(p) - np.log1p(-p)
+    rest = np.delete(probabilities, column, axis=1).sum(axis=1)
+    return np.log(np.maximum(p, _TINY)) - np.log(np.maximum(rest, _TINY))
+
+
+def _ranked(text: str, spans: list[tuple[int, int]], probabilities: np.ndarray, column: int, top: int | None,
+            independent: bool = False) -> list[dict]:
+    """The words at ``spans`` that move the probability of ``column`` most (row 0 of ``probabilities``: the
+    whole text's; row ``1 + i``: without ``spans[i]``), largest log-odds change first, those that move nothing
+    left out. ``independent``: each column is a label's own probability (several labels per text)."""
+    log_odds = _log_odds(probabilities, column, independent)
     weights = np.round(log_odds[0] - log_odds[1:], SCORE_DECIMALS)
     order = sorted(np.flatnonzero(weights), key=lambda i: (-abs(weights[i]), i))[:top]
     return [{"word": text[spans[i][0]:spans[i][1]], "from": spans[i][0], "to": spans[i][1],

@@ -138,3 +138,23 @@ def test_the_cli_takes_a_text_of_exactly_its_word_limit_and_notes_one_over_a_tho
     cli._note_long_texts(["word " * LONG_TO_EXPLAIN, "word " * (LONG_TO_EXPLAIN + 1)], done=10)
     notes = capsys.readouterr().err.splitlines()
     assert len(notes) == 1 and notes[0].startswith(f"note: text 12 has {LONG_TO_EXPLAIN + 1:,} words")
+
+
+@pytest.mark.parametrize("model", ["logreg", "linearsvm", "nb"])  # logistic, Platt-calibrated, softmax
+def test_a_confident_prediction_is_explained_too(model):
+    """Past a score of about 37, 1 - p rounds to 0: the log-odds are read from the other class's own tiny
+    probability, so the words still show."""
+    texts = ["great film", "a great cast", "great fun", "awful film", "an awful plot", "awful acting"] * 2
+    pipe = Pipeline("count", model, ngram_range=(1, 1)).fit(texts, ["pos", "pos", "pos", "neg", "neg", "neg"] * 2)
+    column = pipe.label_names_.index("pos")
+    text = " ".join(["great"] * 30 + ["awful"])  # a score of about 75: far past 37, short of where e^-s is 0
+    confident = pipe.predict_proba([text])[0]
+    assert confident[column] == 1.0 and 0 < confident[1 - column] < 1e-16  # each side's own sigmoid
+    words = {w["word"]: w["weight"] for w in pipe.explain([text], top=None)[0]["words"]}
+    without_awful = pipe.predict_proba([" ".join(["great"] * 30)])[0]
+    expected = log_odds_of(confident, column) - log_odds_of(without_awful, column)
+    assert words["awful"] == pytest.approx(expected, abs=2e-3) and words["awful"] < 0  # it speaks against the label
+
+
+def log_odds_of(row, column: int) -> float:
+    return float(np.log(row[column]) - np.log(np.delete(row, column).sum()))

@@ -119,8 +119,8 @@ class LinearModel(Stage):
     def predict_proba(self, X) -> np.ndarray:
         scores = self.decision_function(X)
         if self.link_ == "logistic":
-            positive = _sigmoid(scores[:, 0])
-            return np.column_stack([1.0 - positive, positive])
+            # each side by its own sigmoid: 1 - p rounds to 0 where the other side's is tiny, not 0
+            return np.column_stack([_sigmoid(-scores[:, 0]), _sigmoid(scores[:, 0])])
         if self.link_ == "independent":
             return _sigmoid(scores)
         if self.link_ == "softmax":
@@ -131,7 +131,7 @@ class LinearModel(Stage):
             a, b = self.calibration_
             probs = _sigmoid(-(scores * a + b))
             if probs.shape[1] == 1:
-                return np.column_stack([1.0 - probs[:, 0], probs[:, 0]])
+                return np.column_stack([_sigmoid(scores[:, 0] * a + b), probs[:, 0]])
         else:  # "ovr": one-vs-rest logistic scores, normalised
             probs = _sigmoid(scores)
         total = probs.sum(axis=1, keepdims=True)
@@ -324,7 +324,11 @@ def nonnegative_error(model: str, vectorizer: str | None = None) -> ConfigError:
 
 
 def _sigmoid(x: np.ndarray) -> np.ndarray:
-    return 0.5 * (1.0 + np.tanh(0.5 * x))  # stable for large |x|
+    """1 / (1 + e^-x), stable for large |x| and exact in the tail: sigmoid(-41) is 1.6e-18, not 0 (the
+    log-odds an explanation reads stay finite)."""
+    from scipy.special import expit
+
+    return expit(x)
 
 
 def _has_negative(X) -> bool:
