@@ -214,8 +214,9 @@ def check_model_target(path: str | os.PathLike, vectorizer: bool = False) -> Pat
     target = Path(os.path.realpath(path))
     if target.exists() and not target.is_dir():
         raise ModelFileError(f"{given} is a file; give a directory path for the model")
-    if _too_long(target, given):
-        raise ModelFileError(_too_long(target, given))
+    too_long = _too_long(target, given)
+    if too_long:
+        raise ModelFileError(too_long)
     temporary = _TEMPORARY_NAME.fullmatch(target.name)
     if temporary:  # a later save to NAME would remove it as the leftover of an interrupted one
         raise ModelFileError(f"{given} is named as the unfinished save of a model to {temporary[1]}, which later saves "
@@ -314,8 +315,9 @@ def check_output_file(path: str | os.PathLike, flag: str, suffixes: tuple[str, .
         raise ConfigError(f"{flag} {path} is a link to {real}, which is not a {' or '.join(suffixes)} file (so that "
                           "writing through the link replaces no other kind of file); remove the link or give another path")
     _refuse_special(real, path, flag)
-    if _too_long(real, f"{flag} {path}"):
-        raise ConfigError(_too_long(real, f"{flag} {path}"))
+    too_long = _too_long(real, f"{flag} {path}")
+    if too_long:
+        raise ConfigError(too_long)
     if real.is_file() and not real.stat().st_mode & stat.S_IWUSR:  # its owner made it read-only: kept, as a model is
         raise ConfigError(f"{flag} {path} is write-protected; make it writable ({_how_to_unprotect(path)}) to replace "
                           "it, or give another path")
