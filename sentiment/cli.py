@@ -283,6 +283,11 @@ def _parse_label_names(text: Optional[str]) -> Optional[dict]:
     return names
 
 
+def _note_report(folder: Path, written: List[Path]) -> None:
+    """Say on stderr (stdout may be --json) where the report went and what it holds."""
+    _echo(f"wrote the report to {_field(folder)} ({', '.join(Path(p).name for p in written)})", err=True)
+
+
 @contextlib.contextmanager
 def _report_folder(folder: Optional[Path], inputs: List[Optional[Path]] = ()):
     """Create the --report folder before any work, so a bad path (or one whose report would replace one of the
@@ -470,10 +475,11 @@ def fit(
                 # the metrics are the scored model's; after a refit, the curves are the saved one's
                 note = "the saved model, trained again on all of DATA after the dev figures" \
                     if dev_report["refit_on_all"] else None
-                write_report(dev_report, report, "dev", model=pipe, history_note=note)
+                written = write_report(dev_report, report, "dev", model=pipe, history_note=note)
             except Exception as exc:  # noqa: BLE001 - whatever stopped it, the saved model must be said
                 why = _os_error_message(exc) if isinstance(exc, OSError) else " ".join(str(exc).split())
                 _fail(f"the model was saved to {out}, but the report could not be written ({why})")
+            _note_report(report, written)
         dev_report.pop("mistakes", None)  # in the report folder only
     if as_json:
         _print_json({**dev_report, "model": str(out)})
@@ -753,7 +759,7 @@ def evaluate(
                                   task=shipped, label_names=_parse_label_names(label_names), separator=label_sep,
                                   progress=sys.stderr.isatty(), mistakes=report is not None)
         if report is not None:
-            write_report(result, report, Path(data).name)
+            _note_report(report, write_report(result, report, Path(data).name))
         result.pop("mistakes", None)  # in the report folder only
     if Path(data).name in _training_files(pipe):
         _echo(f"note: the model was trained on a file named {_field(Path(data).name)}: if it is this one, these are "

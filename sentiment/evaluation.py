@@ -80,11 +80,15 @@ def codes_for(classes: np.ndarray, names, labels: Sequence, aliases: Sequence = 
         lookup.update({label: len(classes) + k for k, label in enumerate(unknown)})
     elif unknown:
         known = [str(name) for name in (names or classes.tolist())]
+        # labels none of which the model knows may be its own under other names ("bad", "good" for 0, 1); beside
+        # labels it knows, they are others (GoEmotions' "relief" for a model that never saw it)
+        renamed = (f", or, where they are the model's under other names, name them as it does (--label-names "
+                   f"{unknown[0]}={known[0]},...; in Python relabel them)"
+                   if len(unknown) == len({str(y) for y in labels}) else "")
         raise UnknownLabelsError(
             f"label(s) {', '.join(unknown[:10])} were not seen in training; the model knows: {', '.join(known)}. "
-            f"Check the label column (--label-column), evaluate a model trained with these labels, or, where they "
-            f"are the model's under other names, name them as it does (--label-names {unknown[0]}={known[0]},...; "
-            "in Python relabel them)", unknown, known)
+            f"Check the label column (--label-column), drop the rows of those labels, or evaluate a model trained "
+            f"with them{renamed}", unknown, known)
     return np.array([lookup[str(y)] for y in labels], dtype=np.int64)
 
 

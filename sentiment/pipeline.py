@@ -620,6 +620,8 @@ class Pipeline(OptionAttributes, Classifier):
             expected = pipe.vectorizer_.n_tokens if pipe.model_.input_kind == "sequences" else pipe.vectorizer_.n_features
             if pipe.model_.n_features_ != expected:
                 raise ValueError("the model and the vectorizer disagree on the number of features")
+            if not isinstance(config.get("labels"), dict) or not {"classes", "names"} <= set(config["labels"]):
+                raise ValueError('its "labels" entry is not an object with "classes" and "names"')
             classes, names = config["labels"]["classes"], config["labels"]["names"]
             if not all(isinstance(values, list) and len({str(v) for v in values}) == len(values)
                        and all(isinstance(v, (str, int, float)) and v == v for v in values)  # no None, NaN, list

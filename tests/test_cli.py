@@ -172,6 +172,7 @@ def test_fit_label_names_and_report(files, tmp_path):
                     "--label-names", "0=bad,1=good", "--out", tmp_path / "m", "--report", tmp_path / "rep")
     assert_ok(result)
     assert (tmp_path / "rep" / "metrics.json").is_file()
+    assert f"wrote the report to {tmp_path / 'rep'} (metrics.json, mistakes.csv, confusion_matrix.png)" in result.stderr
     assert (tmp_path / "rep" / "confusion_matrix.png").read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
     assert json.loads((tmp_path / "rep" / "metrics.json").read_text())["labels"] == ["bad", "good"]
     mistakes = pd.read_csv(tmp_path / "rep" / "mistakes.csv", keep_default_na=False)
@@ -552,7 +553,8 @@ def test_evaluate_json_and_report(model, files, tmp_path):
     out, fit_report = model
     result = invoke("evaluate", files["dev"], "--model", out, "--json", "--report", tmp_path / "rep")
     assert_ok(result)
-    report = json.loads(result.stdout)
+    assert f"wrote the report to {tmp_path / 'rep'} (metrics.json, mistakes.csv, confusion_matrix.png)" in result.stderr
+    report = json.loads(result.stdout)  # stdout holds the JSON alone
     assert report["n"] == len(files["dev_frame"])
     assert report["accuracy"] == pytest.approx(fit_report["accuracy"])
     assert report["macro_f1"] == pytest.approx(fit_report["macro_f1"])

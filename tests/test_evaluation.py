@@ -346,3 +346,15 @@ def test_each_kind_of_report_is_drawn_by_its_own_figure_and_points_to_the_other(
         confusion_figure(several)
     with pytest.raises(ConfigError, match=r"this report gives one label per text: draw confusion_figure"):
         label_scores_figure(one)
+
+
+def test_an_unseen_label_beside_known_ones_is_not_offered_a_new_name():
+    from sentiment.errors import UnknownLabelsError
+    from sentiment.evaluation import codes_for
+
+    classes, names = np.array(["anger", "joy"], dtype=object), ["anger", "joy"]
+    with pytest.raises(UnknownLabelsError, match=r"label\(s\) relief were not seen in training; .* drop the rows of "
+                                                 r"those labels, or evaluate a model trained with them$"):
+        codes_for(classes, names, ["joy", "relief", "anger"])
+    with pytest.raises(UnknownLabelsError, match=r"name them as it does \(--label-names glad=anger"):
+        codes_for(classes, names, ["glad", "mad"])  # none known: perhaps the model's own under other names

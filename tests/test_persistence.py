@@ -204,6 +204,8 @@ def test_options_that_disagree_with_the_saved_cleaner(model_copy):
     (lambda c: c["labels"].update(classes=[True, 1]), "its labels are not lists of distinct values"),
     (lambda c: c["labels"].update(classes=[0, False]), "its labels are not lists of distinct values"),
     (lambda c: c["pipeline"]["options"].update(grouping="bogus"), "its grouping 'bogus' is none this package knows"),
+    (lambda c: c.update(labels=["neg", "pos"]), 'its "labels" entry is not an object with "classes" and "names"'),
+    (lambda c: c["labels"].pop("names"), 'its "labels" entry is not an object with "classes" and "names"'),
 ])
 def test_a_config_at_odds_with_itself_is_refused(model_copy, edit, pattern):
     """Consistent in each part, it would predict 2-D arrays or NaN labels, or say it is another model."""
