@@ -396,6 +396,21 @@ def _print_json(value) -> None:
     typer.echo(_json_text(value))
 
 
+class _TextsCommand(typer.core.TyperCommand):
+    """A command that takes texts as arguments, where a text that starts with "-" ("-5 stars: awful") reads as an
+    option: an unknown option of one dash gets the way to give such a text (after --)."""
+
+    def parse_args(self, ctx, args):
+        try:
+            return super().parse_args(ctx, args)
+        except Exception as exc:  # click's NoSuchOption (typer's own copy of click raises its own class)
+            if type(exc).__name__ != "NoSuchOption" or not re.fullmatch(r"-[^-]", exc.option_name):
+                raise  # --modle: click offers the option meant
+            raise type(exc)(exc.option_name, message=f"No such option: {exc.option_name} (a text that starts with "
+                            f"'-' goes after --, e.g. sentiment {ctx.info_name} -- \"-5 stars: awful\")",
+                            ctx=ctx) from None
+
+
 @app.command(short_help="Train a model on labelled data, score it and save it.")
 @friendly
 def fit(
@@ -488,7 +503,7 @@ def fit(
         _echo(f"\nsaved the model to {_field(out)}")
 
 
-@app.command(short_help="Label texts given as arguments, on stdin or in a file.")
+@app.command(short_help="Label texts given as arguments, on stdin or in a file.", cls=_TextsCommand)
 @friendly
 def predict(
     texts: List[str] = typer.Argument(None, metavar="TEXT", help="Texts to classify; '-' reads one text per line from stdin (blank lines skipped, and named in a note, as the output then has fewer lines), 1,000 lines at a time, printing each batch's predictions as it goes (a bad line stops it there, with the batches before it printed)."),
@@ -793,7 +808,7 @@ def _training_files(pipe) -> set[str]:
     return found
 
 
-@app.command(short_help="Show the tokens that the cleaning makes of texts.")
+@app.command(short_help="Show the tokens that the cleaning makes of texts.", cls=_TextsCommand)
 @friendly
 def clean(
     texts: List[str] = typer.Argument(None, metavar="TEXT", help="Texts to clean; '-' reads one text per line from stdin (blank lines skipped, and named in a note)."),

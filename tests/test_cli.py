@@ -1235,3 +1235,12 @@ def test_clean_refuses_the_aspect_task_without_loading_its_model(monkeypatch):
 def test_clean_refuses_an_ensemble_naming_its_members(saved_ensemble):
     assert_error(invoke("clean", "--model", saved_ensemble, "x"),
                  f"{re.escape(str(saved_ensemble))} is an ensemble model, whose cleaning is not one to show: its members each clean in their own way")
+
+
+@pytest.mark.parametrize("command", ["predict", "clean"])
+def test_a_text_that_starts_with_a_dash_is_told_to_go_after_double_dash(command):
+    result = invoke(command, "-5 stars: awful")
+    assert result.exit_code == 2 and "No such option: -5 (a text that starts with '-' goes after --, e.g. " \
+        f'sentiment {command} -- "-5 stars: awful")' in result.output
+    assert "goes after --" not in invoke(command, "--modle", "x").output  # a misspelt option: click names the one meant
+    assert_ok(invoke(command, "--", "-5 stars: awful"))
