@@ -339,15 +339,12 @@ def _json_lines(stream, compression: str | None, chunksize: int | None):
     every column as Python objects: a whole number stays exact (pandas' reader makes floats of a column with a
     gap, rounding an id past 2**53, and refuses numbers past 64 bits), a missing key is NaN. A line that is not
     a JSON object is a ValueError or TypeError, which :func:`iter_table` says in words."""
-    import io
     import json
 
     import pandas as pd
 
-    text = io.TextIOWrapper(stream, encoding="utf-8-sig") if compression is None else \
-        _opener(compression)(stream, "rt", encoding="utf-8-sig")
     records: list = []
-    try:
+    with _text_of(stream, compression) as text:
         for line in text:
             if not line.strip():
                 continue
@@ -367,9 +364,19 @@ def _json_lines(stream, compression: str | None, chunksize: int | None):
                 records = []
         if records:
             yield pd.DataFrame(records, dtype=object)
+
+
+@contextlib.contextmanager
+def _text_of(stream, compression: str | None):
+    """The bytes of ``stream`` read as UTF-8 text (a byte-order mark skipped), decompressed where ``compression``
+    names one; the file stays open for its owner (iter_table), as pandas leaves it."""
+    text = io.TextIOWrapper(stream, encoding="utf-8-sig") if compression is None else \
+        _opener(compression)(stream, "rt", encoding="utf-8-sig")
+    try:
+        yield text
     finally:
         if compression is None and not stream.closed:
-            text.detach()  # the file stays open for its owner (iter_table), as pandas leaves it
+            text.detach()
 
 
 def _json_array(stream, compression: str | None, file: Path):
@@ -380,24 +387,12 @@ def _json_array(stream, compression: str | None, file: Path):
 
     import pandas as pd
 
-    text = io.TextIOWrapper(stream, encoding="utf-8-sig") if compression is None else \
-        _opener(compression)(stream, "rt", encoding="utf-8-sig")
     repeated: list[str] = []
-
-    def unique(pairs: list) -> dict:  # json keeps a repeated key's last value, silently
-        record = dict(pairs)
-        if len(record) < len(pairs):
-            seen: set[str] = set()
-            repeated.append(next(key for key, _ in pairs if key in seen or seen.add(key)))
-        return record
-
-    try:
-        records = json.loads(text.read(), object_pairs_hook=unique)
-    except RecursionError:  # values nested thousands deep
-        raise ValueError("its values nest too deeply") from None
-    finally:
-        if compression is None and not stream.closed:
-            text.detach()  # the file stays open for its owner (iter_table)
+    with _text_of(stream, compression) as text:
+        try:
+            records = json.loads(text.read(), object_pairs_hook=_noting_repeats(repeated))
+        except RecursionError:  # values nested thousands deep
+            raise ValueError("its values nest too deeply") from None
     if repeated:
         raise DataError(f"{file}: an object of its array gives the key {repeated[0]!r} twice, so which value is meant "
                         "is unclear; keep one")
@@ -420,19 +415,24 @@ def _repeated_key(line: str, record: dict) -> str | None:
     if line.count(":") <= len(record):
         return None
     repeated: list[str] = []
+    try:
+        json.loads(line, object_pairs_hook=_noting_repeats(repeated))
+    except RecursionError:  # the hook's frames on top of json's, for values nested about a thousand deep
+        raise ValueError("a line's values nest too deeply") from None
+    return repeated[0] if repeated else None
 
+
+def _noting_repeats(repeated: list[str]):
+    """A ``json.loads`` object hook that builds each object as json does (a repeated key's last value, silently)
+    and adds to ``repeated`` the first key of each object that gives one twice."""
     def unique(pairs: list) -> dict:
         record = dict(pairs)
-        if len(record) < len(pairs) and not repeated:
+        if len(record) < len(pairs):
             seen: set[str] = set()
             repeated.append(next(key for key, _ in pairs if key in seen or seen.add(key)))
         return record
 
-    try:
-        json.loads(line, object_pairs_hook=unique)
-    except RecursionError:  # the hook's frames on top of json's, for values nested about a thousand deep
-        raise ValueError("a line's values nest too deeply") from None
-    return repeated[0] if repeated else None
+    return unique
 
 
 def _holds_lone_surrogate(record) -> bool:
@@ -763,16 +763,21 @@ def _header_names(header: bytes, separator: str) -> list[str]:
     return next(csv.reader([header.decode("utf-8", "replace")], delimiter=separator), [])
 
 
+def _check_named_once(names: list[str], what: str) -> None:
+    """Refuse column ``names`` (of ``what``: a file, its header row) that name a column twice: which of them
+    holds the texts (or labels) would be a silent choice."""
+    twice = next((name for name in names if names.count(name) > 1), None)
+    if twice is not None:
+        raise DataError(f"{what} names the column {twice!r} {names.count(twice)} times; give every column its own name")
+
+
 def _check_unique_header(file: Path, header: bytes | None, separator: str) -> None:
     """Refuse a ``header`` row (:func:`_header_line`) that names a column twice: pandas would read the second as
     ``name.1``, so which of them holds the texts (or labels) would be a silent choice."""
     if header is None:  # a header row longer than the bytes read: left to pandas
         return
     names = _header_names(header, separator)
-    twice = next((name for name in names if name.strip() and names.count(name) > 1), None)
-    if twice is not None:
-        raise DataError(f"{file}: its header row names the column {twice!r} {names.count(twice)} times; give every "
-                        "column its own name")
+    _check_named_once([name for name in names if name.strip()], f"{file}: its header row")  # blank: pandas numbers them
 
 
 def _check_text(file: Path, head: bytes | None) -> None:
@@ -841,9 +846,7 @@ def _decompressed(file: Path, compression: str):
 
 def _parquet_batches(parquet, file: Path, columns, chunksize):
     names = parquet.schema_arrow.names
-    twice = next((name for name in names if names.count(name) > 1), None)
-    if twice is not None:  # as a table's header may not (_check_unique_header)
-        raise DataError(f"{file} names the column {twice!r} {names.count(twice)} times; give every column its own name")
+    _check_named_once(names, str(file))
     missing = [c for c in columns or [] if c not in names]
     if missing:
         raise missing_columns(file, missing, names, columns)
