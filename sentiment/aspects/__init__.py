@@ -116,7 +116,8 @@ def train_and_score(train: list[dict], dev: list[dict], *, data: str, refit_on: 
     from .categories import has_categories
     from .evaluation import check_scorable, evaluate_pipeline
 
-    learns_categories = AspectPipeline(seed=seed, **options).params["categories"]
+    pipe = AspectPipeline(seed=seed, **options)
+    learns_categories = pipe.params["categories"]
     for sentences in (train,) if refit_on is None else (train, refit_on):  # before the training, which may take long
         check_trainable(sentences, categories=learns_categories, seed=seed)
     scored = learns_categories and has_categories(train)  # whether the model will predict categories
@@ -127,7 +128,7 @@ def train_and_score(train: list[dict], dev: list[dict], *, data: str, refit_on: 
         check_scorable(dev, "the dev sentences", categories=scored)
     log(f"training on {len(train)} sentences ({sum(len(s['aspects']) for s in train)} aspects); "
         f"dev: {len(dev)} sentences")
-    pipe = AspectPipeline(seed=seed, **options).fit(train, progress=progress)
+    pipe.fit(train, progress=progress)
     report = {"task": "aspect", "data": data, "n_train": len(train), "n_dev": len(dev),
               "dev": evaluate_pipeline(pipe, dev)}
     if refit_on is not None:
