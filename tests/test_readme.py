@@ -62,3 +62,23 @@ def test_every_marked_readme_section_holds_its_results_file():
     script = Path(__file__).resolve().parents[1] / "benchmarks" / "fill_readme.py"
     check = subprocess.run([sys.executable, str(script), "--check"], capture_output=True, text=True, timeout=60)
     assert check.returncode == 0, check.stdout + check.stderr
+
+
+def _anchors() -> list[str]:
+    """GitHub's anchor of every heading outside code blocks: lower case, punctuation dropped, spaces as
+    hyphens, and a repeated title numbered ("emotion", "emotion-1")."""
+    anchors, seen, in_code = [], {}, False
+    for line in README.splitlines():
+        if line.startswith("```"):
+            in_code = not in_code
+        elif not in_code and re.match(r"#{1,6} ", line):
+            slug = re.sub(r"[^\w\- ]", "", line.lstrip("#").strip().lower()).replace(" ", "-")
+            anchors.append(slug if slug not in seen else f"{slug}-{seen[slug]}")
+            seen[slug] = seen.get(slug, 0) + 1
+    return anchors
+
+
+def test_every_link_within_the_readme_leads_to_a_heading():
+    links = re.findall(r"\]\(#([^)]+)\)", README)
+    assert links, "the README's contents line links its sections"
+    assert sorted(set(links) - set(_anchors())) == []
