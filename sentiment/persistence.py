@@ -376,12 +376,23 @@ def _config_is_ours(folder: Path) -> bool | None:
     if not config.is_file():
         return False
     try:
-        if config.stat().st_size > MAX_CONFIG_BYTES:
-            return None
-        content = json.loads(config.read_text(encoding="utf-8"))
-    except (OSError, UnicodeDecodeError, json.JSONDecodeError, RecursionError):
+        content = _config_content(folder)
+    except (OSError, ValueError, RecursionError):  # (a UnicodeDecodeError and a JSONDecodeError are ValueErrors)
         return None
     return isinstance(content, dict) and content.get("format") == FORMAT
+
+
+class _ConfigTooLarge(ValueError):
+    """A ``config.json`` larger than any model's settings (read whole, it could fill the memory): damaged."""
+
+
+def _config_content(folder: Path):
+    """The JSON value of ``folder``'s ``config.json``, unchecked: a ValueError for one that is not UTF-8 JSON
+    (_ConfigTooLarge for one over MAX_CONFIG_BYTES, left unread), an OSError for one that cannot be read."""
+    size = (folder / CONFIG).stat().st_size
+    if size > MAX_CONFIG_BYTES:
+        raise _ConfigTooLarge(f"{size / 2**20:,.0f} MB")
+    return json.loads((folder / CONFIG).read_text(encoding="utf-8"))
 
 
 MODEL_FILE_NAMES = frozenset({CONFIG, "state.json", "arrays.safetensors"})  # what a save writes, at any depth
@@ -393,9 +404,7 @@ def _foreign_files(root: Path) -> list[str]:
     members, an aspect model's prior) lists. Where a config cannot be read (a damaged model, which may be
     overwritten), every file whose name a save never writes."""
     def own(folder: Path, prefix: str) -> set[str]:
-        if (folder / CONFIG).stat().st_size > MAX_CONFIG_BYTES:
-            raise ValueError("a config too large to read")  # damaged
-        files = json.loads((folder / CONFIG).read_text(encoding="utf-8")).get("files")
+        files = _config_content(folder).get("files")  # (damaged: a ValueError, or no dict's get)
         if not isinstance(files, dict):
             raise ValueError("no files table")  # as damaged as an unreadable config
         listed = set(files)
@@ -473,12 +482,11 @@ def _read_config(root: Path) -> dict:
             raise ModelFileError(f"{root} is the half-written model of a save to {leftover[1]} that was interrupted; load "
                                  f"{real.parent / leftover[1]} instead, and delete this folder")
         raise ModelFileError(f"{root} is not a sentiment model directory (no {CONFIG}); pass the folder `sentiment fit` wrote")
-    size = config_path.stat().st_size
-    if size > MAX_CONFIG_BYTES:  # read whole, it could fill the memory
-        raise ModelFileError(f"{config_path} is {size / 2**20:,.0f} MB, where a model's settings take a few kB: the model "
-                             "is damaged; restore it or train it again")
     try:
-        config = json.loads(config_path.read_text(encoding="utf-8"))
+        config = _config_content(root)
+    except _ConfigTooLarge as exc:
+        raise ModelFileError(f"{config_path} is {exc}, where a model's settings take a few kB: the model "
+                             "is damaged; restore it or train it again") from None
     except (ValueError, RecursionError):  # not UTF-8 or JSON, an integer of thousands of digits, absurd nesting
         raise ModelFileError(f"{config_path} is corrupted (not valid JSON); restore the model or train it again") from None
     if not isinstance(config, dict) or config.get("format") != FORMAT:
