@@ -25,6 +25,10 @@ def __getattr__(name: str):
     raise AttributeError(f"module 'sentiment' has no attribute {name!r}")
 
 
+def __dir__() -> list[str]:
+    return sorted(set(globals()) | {"aspects"})  # tab completion offers the lazily loaded subpackage too
+
+
 __all__ = [
     "Pipeline",
     "Ensemble",
@@ -33,6 +37,7 @@ __all__ = [
     "available",
     "clean",
     "Cleaner",
+    "aspects",
     "SentimentError",
     "ConfigError",
     "DataError",

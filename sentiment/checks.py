@@ -295,6 +295,14 @@ def holds_lone_surrogate(text: str) -> bool:
     return False
 
 
+def check_flag(value, name: str, true: str = "", false: str = "") -> None:
+    """A ConfigError unless ``value`` is True or False (a string "false" would read as true); ``true`` and
+    ``false`` say what each does, e.g. "each sentence on its own"."""
+    if not isinstance(value, (bool, np.bool_)):
+        raise ConfigError(f"{name} is True{f' ({true})' if true else ''} or False{f' ({false})' if false else ''}, "
+                          f"not {short_repr(value)}")
+
+
 def check_seed(seed, name: str = "seed") -> None:
     """A ConfigError naming the setting ``name`` unless ``seed`` is a whole number from 0 to 2**32 - 1 (what
     numpy's and scikit-learn's random states take)."""

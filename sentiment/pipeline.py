@@ -34,7 +34,7 @@ from typing import Any, Mapping, Sequence
 import numpy as np
 
 from . import __version__
-from .checks import (check_fraction, check_label_sets, check_labels, check_sample_weight, check_texts,
+from .checks import (check_flag, check_fraction, check_label_sets, check_labels, check_sample_weight, check_texts,
                      check_training_texts, holds_lone_surrogate, is_multi_label, label_array, label_list,
                      label_spelling_note)
 from .cleaning import READING_VERSION, Cleaner
@@ -85,6 +85,7 @@ class Classifier:
         threshold, most probable first; ``top_if_none`` gives the most probable label to a text where none does.
         """
         self._check_fitted()
+        check_flag(top_if_none, "top_if_none", "the most probable label where none passes its threshold")
         probabilities = self.predict_proba(texts)
         if not self.multi_label_:
             return self.classes_[probabilities.argmax(axis=1)]
@@ -104,6 +105,8 @@ class Classifier:
         'positive'
         """
         texts = check_texts(texts)
+        check_flag(top_if_none, "top_if_none", "the most probable label where none passes its threshold")
+        check_flag(known_features, "known_features", "each text's count of words the model knows")
         probabilities, known = self._finite(*self._evidence(texts, known_features))
         chosen = decide(probabilities, self.thresholds_, top_if_none) if self.multi_label_ else None
         results = annotations(texts, probabilities, self.label_names_, chosen)

@@ -109,6 +109,15 @@ def test_decide_top_if_none():
     assert decide(at, np.array([0.5, 0.5])).tolist() == [[True, False], [False, True]]
 
 
+@pytest.mark.parametrize("call", ["predict", "annotate"])
+@pytest.mark.parametrize("flag", ["false", "no", 0, None])
+def test_a_flag_that_is_not_true_or_false_is_refused(data, fitted, call, flag):
+    with pytest.raises(ConfigError, match=rf"top_if_none is True \(.*\) or False, not {re.escape(repr(flag))}$"):
+        getattr(fitted, call)(["good"], top_if_none=flag)
+    with pytest.raises(ConfigError, match=r"known_features is True \(.*\) or False, not 'no'"):
+        fitted.annotate(["good"], known_features="no")
+
+
 def test_annotate_marks_a_label_given_below_its_threshold(data, fitted):
     (_, _), (dev_texts, _) = data
     texts = dev_texts[:6] + ["zzz qqq"]

@@ -40,6 +40,17 @@ def test_aspects_need_no_import_of_their_own():
     assert result.stdout.splitlines() == ["AspectPipeline", "module 'sentiment' has no attribute 'nothing'"]
 
 
+def test_the_aspects_subpackage_is_offered_by_dir_and_star_import():
+    result = run_python("""
+        import sentiment
+        print("aspects" in dir(sentiment), "Pipeline" in dir(sentiment))
+        from sentiment import *
+        print(aspects.AspectPipeline.__name__)
+    """)
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.splitlines() == ["True True", "AspectPipeline"]
+
+
 @pytest.mark.parametrize("vec_id, model", [("tfidf", "nbsvm"), ("count", "linearsvm"), ("word2vec-mean", "logreg")])
 def test_load_and_predict_do_not_import_sklearn_or_torch(fitted, binary, tmp_path, vec_id, model):
     pipe = fitted(vec_id, model)

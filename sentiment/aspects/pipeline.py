@@ -36,7 +36,7 @@ import numpy as np
 
 from .. import __version__
 from ..cleaning import READING_VERSION, TYPED_APOSTROPHES
-from ..checks import check_seed, check_texts
+from ..checks import check_flag, check_seed, check_texts
 from ..devices import check_device_name
 from ..errors import (ConfigError, DataError, ModelFileError, NotFittedError, SentimentError, counted, did_you_mean,
                       known_options, with_article)
@@ -525,9 +525,7 @@ def _polarity_chunks(pairs: list[tuple[str, int, int]]):
 
 def _sentence_spans(by_sentence) -> "_Sentences | None":
     """A fresh :class:`_Sentences` when aspects are read by sentence, None when within the whole text."""
-    if not isinstance(by_sentence, (bool, np.bool_)):
-        raise ConfigError(f"by_sentence is True (each sentence on its own) or False (the whole text), "
-                          f"not {by_sentence!r}")
+    check_flag(by_sentence, "by_sentence", "each sentence on its own", "the whole text")
     return _Sentences() if by_sentence else None
 
 
