@@ -404,8 +404,10 @@ class _TextsCommand(typer.core.TyperCommand):
         try:
             return super().parse_args(ctx, args)
         except Exception as exc:  # click's NoSuchOption (typer's own copy of click raises its own class)
-            if type(exc).__name__ != "NoSuchOption" or not re.fullmatch(r"-[^-]", exc.option_name):
-                raise  # --modle: click offers the option meant
+            # "-5 stars" is read as "-5", "-- worst" whole: a text, where "--modle" is a mistyped option (click
+            # offers the one meant), as no option has a space in its name or starts with "---"
+            if type(exc).__name__ != "NoSuchOption" or not re.fullmatch(r"-[^-]|---.*|--.*\s.*", exc.option_name, re.DOTALL):
+                raise
             raise type(exc)(exc.option_name, message=f"No such option: {exc.option_name} (a text that starts with "
                             f"'-' goes after --, e.g. sentiment {ctx.info_name} -- \"-5 stars: awful\")",
                             ctx=ctx) from None
@@ -932,7 +934,9 @@ def ensemble(
             parsed = [float(w) for w in weights.split(",")]
         except ValueError:
             _fail(f"--weights takes numbers separated by commas, e.g. 2,1; got {weights!r}")
-    saved, thresholds = ensemble_models(models, out, weights=parsed, tune=tune)
+    saved, thresholds, notes = ensemble_models(models, out, weights=parsed, tune=tune)
+    for note in notes:
+        _echo(f"note: {note}", err=True)
     if as_json:
         _print_json({"model": str(out), "members": [str(m) for m in models], "weights": saved.weights,
                      "labels": [str(name) for name in saved.label_names_],

@@ -115,7 +115,8 @@ def fit_file(
     if label_names and not (dev is not None and _named_already(labels, label_names)):  # else: checked on the dev file
         label_names = _check_label_names(label_names, labels, Path(data).name)
     names_given = bool(label_names)
-    label_names = _polarity_names_or_numbers(task, labels, label_names, log, multi_label)
+    label_names = _polarity_names_or_numbers(task, labels, label_names, log, multi_label,
+                                             trees=holds_sst_trees(data) and not binary)
     _check_classes_are_classes(labels, data, label_column)
     if not multi_label:
         _note_joined_labels(labels, separator, log)
@@ -365,13 +366,21 @@ def _dev_overlap_notes(texts: list[str], dev_texts: list[str], split: bool) -> l
 
 
 def _polarity_names_or_numbers(task: str, labels: list, label_names: dict | None,
-                               log: Callable[[str], None], multi_label: bool = False) -> dict | None:
+                               log: Callable[[str], None], multi_label: bool = False, trees: bool = False) -> dict | None:
     """The label names to fit with: integer labels 0/1 or 0..4 are polarity (negative … positive, said in
     the log) for the polarity task with one label per text, and stay numbers for another task or with
-    several labels per text (two points of one polarity scale cannot both hold); given names are kept."""
+    several labels per text (two points of one polarity scale cannot both hold); given names are kept.
+    The codes of SST ``trees`` (not made binary) are points of their 0-4 scale, also where the file lacks
+    some of them: 0 and 1 alone are "very negative" and "negative", not "negative" and "positive"."""
     if label_names is not None:
         return label_names
     values = _label_values(labels)
+    if trees and task == "polarity" and values != set(range(5)):
+        scale = dict(enumerate(POLARITY_NAMES[5]))
+        named = {v: scale[v] for v in sorted(values)}
+        log("labels named as the trees' polarity scale: " + ", ".join(f"{v}={name}" for v, name in named.items())
+            + " (--label-names names them otherwise)")
+        return named
     names = polarity_names(sorted(values)) if all(type(v) is int for v in values) else None  # not bools
     if names is None:
         return None
@@ -728,10 +737,10 @@ def check_classifier(pipe, path: str | Path | None) -> None:
 
 
 def ensemble_models(models: list[str | Path], out: str | Path, *, weights: list[float] | None = None,
-                    tune: str | Path | None = None) -> tuple[Any, str]:
+                    tune: str | Path | None = None) -> tuple[Any, str, list[str]]:
     """Combine saved models into an ensemble saved at ``out``; with several labels per text, ``tune`` (a
-    labelled file in the members' columns) sets its thresholds. Returns the ensemble and where its
-    thresholds come from (empty for one label per text)."""
+    labelled file in the members' columns) sets its thresholds. Returns the ensemble, where its
+    thresholds come from (empty for one label per text) and notes for the user (stderr's)."""
     from .ensemble import Ensemble
 
     check_model_target(out)
@@ -746,7 +755,7 @@ def ensemble_models(models: list[str | Path], out: str | Path, *, weights: list[
         raise ConfigError(f"the members join several labels differently in tables ({', '.join(map(repr, sorted(separators)))}); "
                           "combine models trained with one --label-sep")
     ensemble = Ensemble(members, weights)
-    source = ""
+    source, notes = "", []
     if ensemble.multi_label_:
         source = "the weighted mean of the members' thresholds"
         if tune is not None:
@@ -774,8 +783,8 @@ def ensemble_models(models: list[str | Path], out: str | Path, *, weights: list[
             learnt = [str(m) for m, member in zip(models, members)
                       if getattr(member, "config_", {}).get("data", {}).get("train") == Path(tune).name]
             if learnt:  # a model's config keeps the name of its training file only
-                source += (f"; note: {', '.join(learnt)} learnt from a file of that name, and thresholds tuned on texts "
-                           "a member learnt from fit those texts, not new ones: tune on held-out texts")
+                notes.append(f"{', '.join(learnt)} learnt from a file of that name, and thresholds tuned on texts a "
+                             "member learnt from fit those texts, not new ones: tune on held-out texts")
             counts = list(zip(ensemble.label_names_, ensemble.tune_support_))
             rare = sorted(name for name, n in counts if MIN_POSITIVES <= n < RELIABLE_POSITIVES)
             scarce = sorted(name for name, n in counts if n < MIN_POSITIVES)
@@ -788,7 +797,7 @@ def ensemble_models(models: list[str | Path], out: str | Path, *, weights: list[
     elif tune is not None:
         raise ConfigError("--tune sets the thresholds of models with several labels per text; leave it out")
     ensemble.save(out)
-    return ensemble, source
+    return ensemble, source, notes
 
 
 OUTPUT_FORMATS = ("csv", "tsv", "jsonl")

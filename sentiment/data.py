@@ -151,8 +151,8 @@ def table_format(path: str | Path) -> str:
                         f"such as \"(3 (2 a) (3 good) (2 film))\"), and this one does not; give a table of texts (and "
                         f"labels) as a {TABLES} file, or predict one text per line with {stdin}")
     if suffix == "xml":
-        raise DataError(f"{path} is XML, which only aspect models read (SemEval-2014 aspect data): to fit or evaluate "
-                        f"one, add --task aspect (task=\"aspect\"); otherwise give a {TABLES} file, or SST trees (.txt)")
+        raise DataError(f"{path} is XML, which only aspect models read (SemEval-2014 aspect data): to fit, evaluate or "
+                        f"predict with one, add --task aspect (task=\"aspect\"); otherwise give a {TABLES} file, or SST trees (.txt)")
     raise DataError(f"cannot tell the format of {path}; use a {TABLES} file, or SST trees (.txt)")
 
 

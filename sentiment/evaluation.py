@@ -7,6 +7,7 @@ figures (plotted as bars). Either can be scored on the groups of the labels (``g
 
 from __future__ import annotations
 
+import stat
 from pathlib import Path
 from typing import Any, Callable, Sequence
 
@@ -313,6 +314,12 @@ def check_report_folder(folder: Path, inputs: Sequence[Path] = ()) -> None:
         if (folder / name).is_dir():
             raise ConfigError(f"{folder / name} is a directory where the report writes a file; move it, or give "
                               "--report another folder")
+    from .persistence import how_to_unprotect
+
+    for path in (folder, *(folder / name for name in REPORT_FILES)):  # its owner made it read-only: kept, as a
+        if path.exists() and not path.stat().st_mode & stat.S_IWUSR:  # model is (root, too, could replace it)
+            raise ConfigError(f"{path} is write-protected; make it writable ({how_to_unprotect(path)}) to write the "
+                              "report there, or give --report another folder")
 
 
 def write_report(report: dict, folder: str | Path, title: str, model=None, history_note: str | None = None) -> list[Path]:

@@ -229,6 +229,7 @@ def check_model_target(path: str | os.PathLike, vectorizer: bool = False) -> Pat
             if not parent.is_dir():
                 raise ModelFileError(f"{given} lies inside {parent}, which is a file, not a directory; "
                                      "give a directory path for the model outside it")
+            _check_writable(parent, target, given)  # where the save writes first (not found out after training)
             break
     holder = _model_among(target.parents)
     if holder is not None:
@@ -241,7 +242,7 @@ def check_model_target(path: str | os.PathLike, vectorizer: bool = False) -> Pat
     if target.is_dir() and any(p.name not in SYSTEM_FILES for p in target.iterdir()) and not _holds_model(target):
         raise ModelFileError(f"{given} is a non-empty directory that holds no model; choose another path")
     if target.is_dir() and not target.stat().st_mode & stat.S_IWUSR:  # its owner made it read-only: kept so
-        raise ModelFileError(f"{given} is write-protected; make it writable ({_how_to_unprotect(given)}) to save "
+        raise ModelFileError(f"{given} is write-protected; make it writable ({how_to_unprotect(given)}) to save "
                              "there, or choose another path")
     if (target / CONFIG).is_file():  # a save replaces the whole directory: nothing else in it may be lost
         try:
@@ -253,6 +254,17 @@ def check_model_target(path: str | os.PathLike, vectorizer: bool = False) -> Pat
                                  "replaces the whole directory; move it out or choose another path")
         _check_same_kind(target, given, vectorizer)
     return target
+
+
+def _check_writable(folder: Path, target: Path, given: Path) -> None:
+    """Refuse a save below ``folder`` (the nearest folder of its path that exists) where no folder can be made:
+    a read-only file system, a folder made immutable, one this user may not write (as root: any). Tried by
+    making (and removing) an empty folder named as a save's unfinished one, which later saves clean up."""
+    try:
+        os.rmdir(tempfile.mkdtemp(prefix=f".{target.name}.", suffix=".partial", dir=folder))
+    except OSError as exc:
+        raise ModelFileError(f"cannot save {given}: {folder} cannot be written ({exc.strerror or one_line(exc)}); "
+                             "choose another path, or make it writable") from None
 
 
 VECTORIZER_KIND = "vectorizer"  # the config's "kind" of a saved TextVectorizer
@@ -319,12 +331,12 @@ def check_output_file(path: str | os.PathLike, flag: str, suffixes: tuple[str, .
     if too_long:
         raise ConfigError(too_long)
     if real.is_file() and not real.stat().st_mode & stat.S_IWUSR:  # its owner made it read-only: kept, as a model is
-        raise ConfigError(f"{flag} {path} is write-protected; make it writable ({_how_to_unprotect(path)}) to replace "
+        raise ConfigError(f"{flag} {path} is write-protected; make it writable ({how_to_unprotect(path)}) to replace "
                           "it, or give another path")
     check_outside_models(path, flag)
 
 
-def _how_to_unprotect(path) -> str:
+def how_to_unprotect(path) -> str:
     """How to make the file or folder ``path``, which its owner made read-only, writable."""
     return "clear its read-only attribute" if sys.platform == "win32" else f"chmod u+w {path}"
 

@@ -417,7 +417,7 @@ class Pipeline(OptionAttributes, Classifier):
         cleaner_options, vectorizer_options, model_options = self._split_options()
         if self._options.get("grouping") is not None:
             resolve_grouping(self._options["grouping"])
-        check_fraction(self.tune_fraction, "tune_fraction", zero=True)
+        check_fraction(self.tune_fraction, "tune_fraction (--tune-fraction)", zero=True)
         cleaner = Cleaner(**cleaner_options)
         vectorizer = resolve("vectorizer", self.vectorizer_name)(**vectorizer_options)
         model = resolve("model", self.model)(**model_options)

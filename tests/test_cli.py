@@ -785,7 +785,7 @@ def test_fit_header_only_file_with_dev(bad_files, files, tmp_path):
     (["--dev-fraction", "2"], "must be a number above 0 and below 1, not 2.0"),
     (["--dev-fraction", "0"], "must be a number above 0 and below 1, not 0.0"),
     (["--tune-fraction", "0.2"], "--tune-fraction goes with --multi-label"),
-    (["--multi-label", "--tune-fraction", "1"], "tune_fraction must be a number from 0 to below 1"),
+    (["--multi-label", "--tune-fraction", "1"], r"tune_fraction \(--tune-fraction\) must be a number from 0 to below 1"),
     (["--multi-label", "--tune-fraction", "0.2", "--set", "tune_fraction=0.3"], "--tune-fraction and --set tune_fraction"),
     (["--grouping", "ekman", "--set", "grouping=sentiment"], "--grouping and --set grouping"),
     (["--task", "sarcasm"], "unknown task .sarcasm.; choose polarity, emotion or aspect"),
@@ -1244,3 +1244,6 @@ def test_a_text_that_starts_with_a_dash_is_told_to_go_after_double_dash(command)
         f'sentiment {command} -- "-5 stars: awful")' in result.output
     assert "goes after --" not in invoke(command, "--modle", "x").output  # a misspelt option: click names the one meant
     assert_ok(invoke(command, "--", "-5 stars: awful"))
+    for text in ("--- worst film ever", "-- worst", "--worst film"):  # no option has a space or starts with ---
+        result = invoke(command, text)
+        assert result.exit_code == 2 and f"No such option: {text} (a text that starts with '-' goes after --" in result.output

@@ -11,7 +11,9 @@ import gzip
 import hashlib
 import json
 import os
+import re
 import shutil
+from pathlib import Path
 
 import pandas as pd
 import pytest
@@ -181,6 +183,26 @@ def test_out_below_a_file_fails_before_training(data, tmp_path, saved_model):
     assert data["train"].read_bytes() == before
 
 
+def test_out_in_a_folder_that_cannot_be_written_fails_before_training(data, tmp_path, saved_model, monkeypatch):
+    import tempfile
+
+    made = tempfile.mkdtemp
+    shut = tmp_path / "shut"
+    shut.mkdir()
+
+    def immutable(*args, dir=None, **kwargs):  # (as root, a chmod would not keep it; chattr +i does)
+        if dir is not None and Path(dir) == shut:
+            raise OSError(errno.EPERM, os.strerror(errno.EPERM))
+        return made(*args, dir=dir, **kwargs)
+
+    monkeypatch.setattr(tempfile, "mkdtemp", immutable)
+    result = invoke(*fit_args(data, shut / "model"))
+    assert_error(result, rf"cannot save .*model: .*shut cannot be written \({os.strerror(errno.EPERM)}\)")
+    assert no_training_started(result), result.stderr
+    assert_error(invoke("ensemble", saved_model, saved_model, "--out", shut / "ens"), "shut cannot be written")
+    assert list(shut.iterdir()) == []
+
+
 def test_failed_fit_keeps_the_old_model(data, tmp_path, model_copy):
     before = digest(model_copy)
     for more in (["--set", "C=abc"], ["--label-names", "neg=x,pos=x"], ["--label-column", "text"]):
@@ -201,6 +223,25 @@ def test_report_folder_is_removed_when_the_command_fails(data, tmp_path, saved_m
     (kept / "notes.txt").write_text("mine")
     assert_error(invoke("evaluate", empty, "--model", saved_model, "--report", kept), "is empty")
     assert (kept / "notes.txt").read_text() == "mine"  # a folder that was there stays as it was
+
+
+@pytest.mark.parametrize("protected", ["metrics.json", "confusion_matrix.png", ""])
+def test_a_write_protected_report_file_or_folder_is_kept(data, tmp_path, saved_model, protected):
+    folder = tmp_path / "report"
+    folder.mkdir()
+    (folder / "metrics.json").write_text("mine")
+    path = folder / protected
+    if protected:
+        path.write_text("mine")
+    path.chmod(0o555 if path.is_dir() else 0o444)  # its owner made it read-only (root would write it all the same)
+    try:
+        for args in (("evaluate", data["dev"], "--model", saved_model), (*fit_args(data, tmp_path / "m"),)):
+            result = invoke(*args, "--report", folder)
+            assert_error(result, rf"{re.escape(str(path))} is write-protected; make it writable \(chmod u\+w .*\) to write "
+                                 "the report there, or give --report another folder")
+            assert no_training_started(result) and (folder / "metrics.json").read_text() == "mine"
+    finally:
+        path.chmod(0o755 if path.is_dir() else 0o644)
 
 
 def test_a_path_through_a_file_is_named(data, saved_model, tmp_path):

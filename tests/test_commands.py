@@ -363,6 +363,19 @@ def test_integer_labels_are_named_as_polarity_for_the_polarity_task_only(tmp_pat
     assert any("labels named as polarity: 0=very negative" in line for line in logged) == (task == "polarity")
 
 
+@pytest.mark.parametrize("codes, names", [((0, 1), ["very negative", "negative"]),
+                                          ((0, 1, 3, 4), ["very negative", "negative", "positive", "very positive"])])
+def test_the_codes_of_sst_trees_are_named_by_their_scale_also_where_some_are_missing(tmp_path, codes, names):
+    words = {0: "dreadful", 1: "dull", 3: "good", 4: "wonderful"}
+    path = tmp_path / "trees.txt"
+    path.write_text("".join(f"({c} (2 n{i}) ({c} {words[c]}))\n" for i, c in enumerate(codes * 10)), encoding="utf-8")
+    logged = []
+    pipe, _ = commands.fit_file(path, tmp_path / "m", model="logreg", log=logged.append)
+    assert pipe.label_names_ == names  # 0 and 1 are negative (SST's scale), not "negative" and "positive"
+    assert pipe.annotate([f"so {words[codes[0]]}"])[0]["label"] == "very negative"
+    assert any(line.startswith("labels named as the trees' polarity scale: 0=very negative, 1=negative") for line in logged)
+
+
 def test_a_model_that_did_not_converge_is_a_note_in_the_log(tmp_path, recwarn):
     path = tmp_path / "train.csv"
     write_table(pd.DataFrame({"text": [f"{'good' if i % 2 else 'bad'} film {i}" for i in range(60)],

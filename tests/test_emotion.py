@@ -151,7 +151,7 @@ def test_without_dev_data_the_thresholds_are_tuned_on_a_held_out_part(data):
     np.testing.assert_array_equal(held_out.thresholds_, explicit.thresholds_)
     assert held_out.thresholds_.tolist() != [0.5] * len(held_out.classes_)
     assert held_out.info_["trained_on"] == len(rest_texts) < len(texts)
-    with pytest.raises(ConfigError, match="tune_fraction must be a number from 0 to below 1"):
+    with pytest.raises(ConfigError, match=r"tune_fraction \(--tune-fraction\) must be a number from 0 to below 1"):
         Pipeline("tfidf", "logreg", tune_fraction=1.0).fit(texts, labels)
 
 
@@ -769,7 +769,8 @@ def test_cli_ensemble_of_multi_label_models(cli_model, files, tmp_path):
     assert "data" not in retuned.config_  # no longer what tuned its thresholds
     learnt = invoke("ensemble", out, second, "--tune", files["train"], "--out", tmp_path / "learnt")
     assert_ok(learnt)  # tuned on the members' own training file: said
-    assert re.search(r"note: .*model, .*nb learnt from a file of that name, .*tune on held-out texts", learnt.stdout)
+    assert re.search(r"^note: .*model, .*nb learnt from a file of that name, .*tune on held-out texts$", learnt.stderr, re.M)
+    assert "note" not in learnt.stdout  # notes go to stderr, as every other command's
     few = tmp_path / "few.csv"
     frame = pd.read_csv(files["dev"])
     counts = frame["labels"].str.split(";").head(30).explode().value_counts()

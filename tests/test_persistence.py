@@ -447,6 +447,28 @@ def test_the_current_directory_is_refused_before_anything_is_written(fitted, tmp
     assert list((tmp_path / "empty").iterdir()) == [] and sorted(p.name for p in tmp_path.iterdir()) == ["empty"]
 
 
+def test_a_folder_that_cannot_be_written_is_refused_before_anything_is_saved(fitted, tmp_path, monkeypatch):
+    import tempfile
+
+    from sentiment.persistence import check_model_target
+
+    made = tempfile.mkdtemp
+
+    def read_only(*args, dir=None, **kwargs):
+        if dir is not None and Path(dir) == tmp_path:
+            raise OSError(errno.EROFS, os.strerror(errno.EROFS))
+        return made(*args, dir=dir, **kwargs)
+
+    check_model_target(tmp_path / "deeper" / "model")  # allowed, and nothing left behind by the test of it
+    assert list(tmp_path.iterdir()) == []
+    monkeypatch.setattr(tempfile, "mkdtemp", read_only)
+    for target in (tmp_path / "model", tmp_path / "deeper" / "model"):  # the nearest folder that exists is tried
+        with pytest.raises(ModelFileError, match=rf"^cannot save .*model: {re.escape(str(tmp_path))} cannot be written "
+                                                 r"\(Read-only file system\); choose another path, or make it writable$"):
+            fitted("tfidf", "logreg").save(target)
+    assert list(tmp_path.iterdir()) == []
+
+
 def test_a_save_through_a_link_replaces_the_directory_it_points_to(fitted, tmp_path):
     fitted("tfidf", "logreg").save(tmp_path / "real")
     symlink(tmp_path / "link", tmp_path / "real")

@@ -148,7 +148,8 @@ def read_aspect_data(path, keep_conflict: bool = False) -> list[dict]:
         return read_semeval_xml(file, keep_conflict)
     if head.startswith((b"{", b"[")):
         return read_aspect_jsonl(file, keep_conflict)
-    raise DataError(f"{file}: unknown aspect data format; give a SemEval-2014 .xml file or a .jsonl file")
+    raise DataError(f"{file}: unknown aspect data format; give a SemEval-2014 .xml file or a .jsonl file (a table "
+                    "of texts and labels is sentence-level data: leave out --task aspect)")
 
 
 def _declared_encoding(file: Path) -> str | None:
