@@ -25,8 +25,9 @@ Every step is a field of :class:`Cleaner` and can be switched off. The steps run
     ``negation_scope=1``, under which the scope ran on over them); ``negation_scope=3`` ends it at a dash and
     a bracket too, and lets "not only" and "not just" start none (not the default: it scored a little lower
     on two of three polarity dev sets, ``benchmarks/results/cleaning_scope.md``).
-10. ``stopwords``: drop English stop words, never negating ones (``not``, ``no``, ``never``, ``cant``, ``noone``
-    ...): after the negation marking, so that "but", a stop word, still ends a scope.
+10. ``stopwords``: drop English stop words (scikit-learn's list), never negating ones (``not``, ``no``,
+    ``never``, ``cant``, ``noone`` ...) nor those that carry sentiment (``cry``, ``well``, ``too``, ``very``,
+    ``but``, ``however`` ...: :data:`SENTIMENT_STOP_WORDS`); after the negation marking.
 
 >>> Cleaner()("I don't like it :( <br/>Never again!!!!")
 ['i', 'do', 'not', 'not_like', 'not_it', 'frowning', 'face', 'never', 'not_again', '!!']
@@ -76,21 +77,31 @@ _ENTITY = re.compile(r"&(?:[A-Za-z]++[0-9]*+|#[0-9]++|#[xX][0-9A-Fa-f]++);")
 # none no later one of its name can: linear time, also for many unclosed "<script>".
 _RAW_TEXT_OPENING = re.compile(r"<(script|style)(?![-\w:])", re.IGNORECASE)
 _RAW_TEXT_CLOSING = {name: re.compile(rf"</{name}\s*+>", re.IGNORECASE) for name in ("script", "style")}
-# A web address ends before the punctuation that follows it ("see http://x.com, then"), which ends a negation scope.
-# A web address starts with http(s):// or with a www. that ends no word ("Awww...love it" holds none)
-_URL = re.compile(r"(?:https?://|(?<!\w)www\.)[^\s<>\"']*[^\s<>\"'.,;:!?)\]]", re.IGNORECASE)
+# A web address starts with http(s):// or with a www. that ends no word ("Awww...love it" holds none). It ends
+# before a comma and before the punctuation that follows it ("see http://x.com, then"), which ends a negation
+# scope, but keeps a bracketed part ("wiki/Foo_(bar)"). Beyond ASCII it holds letters, digits and marks
+# ("wiki/Straße"), not an emoji or typographic punctuation glued to it ("t.co/x😂", "x.com/a—not good": the
+# address ends there). The aspect models' tokenizer (sentiment.tokens) reads addresses by the same pattern.
+_URL_CHAR = rf"(?![\s<>\"'])[\x00-\x7f\w{MARKS}]"  # (no negated class: case-blind, [^...\x80-...] refuses "i", "k")
+_BRACKETED = rf"\((?:(?![()]){_URL_CHAR})*\)"
+WEB_ADDRESS = (rf"(?:https?://|(?<!\w)www\.)(?:(?![(),]){_URL_CHAR}|{_BRACKETED})*"
+               rf"(?:(?![(),.;:!?\]]){_URL_CHAR}|{_BRACKETED})")
+_URL = re.compile(WEB_ADDRESS, re.IGNORECASE)
 _URL_HINT = re.compile("http|www", re.IGNORECASE)  # a quick test before the full pattern
 _MENTION = re.compile(rf"(?<![\w@])@(\w[\w{MARKS}]{{0,49}})")
 _HASHTAG = re.compile(rf"(?<![\w#&])#({WORD})")
 # Digits are left alone: 1000 stays 1000. Case-blind, keeping the first two as written: "Mmmm" -> "Mm" reads as
 # "mmmm" -> "mm" (the squeeze runs before lowercasing; it counted "Mmmm" as an "M" and three "m").
 _REPEAT = re.compile(r"((\D)\2)\2+", re.IGNORECASE)
-# ... and an emoji of several code points repeated: a flag (two regional indicators: 🇺🇸), or one with its
-# variation selector (❤️), skin tone (👍🏽), keycap or joined parts (👨‍👩‍👧); at most 10 of them, so that a long run of
-# joined emoji is searched in linear time. A digit's keycap (1️⃣) is a digit: left alone, as 1000 is.
-_REPEATED_EMOJI = re.compile("([\U0001f1e6-\U0001f1ff]{2}|[^\x00-\x7f](?:[\ufe0f\u20e3\U0001f3fb-\U0001f3ff]"
-                             "|\u200d[^\x00-\x7f]){1,10})\\1\\1+")
+# ... and an emoji of several code points repeated: a flag (two regional indicators: 🇺🇸; or tag characters:
+# England's), or one with its variation selector (❤️), skin tone (👍🏽), keycap ("#️⃣") or joined parts (👨‍👩‍👧); at most
+# 10 of them, so that a long run of joined emoji is searched in linear time. A digit's keycap (1️⃣) is a digit:
+# left alone, as 1000 is.
+_REPEATED_EMOJI = re.compile("([\U0001f1e6-\U0001f1ff]{2}|[#*]\ufe0f?\u20e3|[^\x00-\x7f](?:[\ufe0f\u20e3"
+                             "\U0001f3fb-\U0001f3ff\U000e0020-\U000e007f]|\u200d[^\x00-\x7f]){1,10})\\1\\1+")
 # a quick test (twice as fast as _REPEAT's \D) for the texts _REPEAT may change
+# Characters that are no token of the regular expression, and no space: control characters, U+FFFD
+_NO_TOKEN = re.compile("[\x00-\x08\x0e-\x1b\x7f-\x84\x86-\x9f\ufffd]")
 _TRIPLE = re.compile(r"(.)\1\1", re.DOTALL | re.IGNORECASE)
 # Marks typed for an apostrophe ("isn´t", "haven‘t", "don`t"); the aspect tokenizer reads them as one too.
 TYPED_APOSTROPHES = "’‘`´"
@@ -165,7 +176,8 @@ BRACKETS = frozenset("()[]{}")
 # Where negation_scope=3 ends a scope besides those of 2: a dash or a bracket.
 _SCOPE_MARK = re.compile(DASH.pattern + f"|[{re.escape(''.join(sorted(BRACKETS)))}]")
 # A bracket or dash beside a face's eyes or nose, where a kept emoticon may begin or end ("sad):", "it(:").
-_FACE_BRACKET = re.compile(r"[:;=8xX'\-]*[()\[\]{}\-]+[:;=8xX'\-]+|[:;=8xX'\-]+[()\[\]{}\-]+")
+_FACE_BRACKET = re.compile(r"(?=[-()\[\]{}]*[:;=8xX'])"  # eyes in it: a dash ("--") is no face
+                           r"(?:[:;=8xX'\-]*[()\[\]{}\-]+[:;=8xX'\-]+|[:;=8xX'\-]+[()\[\]{}\-]+)")
 # The words after "not" (or "isn't") that make it no negation (negation_scope=3): "not only cheap but also
 # good", "isn't just good".
 NOT_NEGATING = frozenset({"only", "just", "merely"})
@@ -233,7 +245,15 @@ def negates_nothing(words: list[str], i: int) -> bool:
 #    abbreviation or a single letter ("St.", "vs.", "e.g.", "o.k.") end no aspect clause or negation; ©, ® and ™
 #    part no clause (the Cleaner drops them: "Norton™ antivirus"); an entity of white space ("&nbsp;") is no
 #    token (the Cleaner reads it as a space).
-READING_VERSION = 14
+# 15: a web address holds no emoji or typographic punctuation glued to it ("t.co/x😂", "x.com/a—not good"), keeps a
+#    bracketed part and ends before a comma in the Cleaner too, and the aspect tokenizer's "www." ends no word
+#    ("Awww.love"), as the Cleaner's does; England's, Scotland's and Wales's flags and the "#" and "*" keycaps
+#    repeated count twice at most; a dash ("--") is no face (emoji="keep" with negation_scope=3). Options off by
+#    default: stopwords keep the words that carry sentiment (SENTIMENT_STOP_WORDS); lemmas are looked up for the
+#    regular expression's own tokens (a kept emoji stays whole, "'s" stays "'s", "Movies" reads "movie");
+#    spaCy's tokenizer parts ".!?;" between two letters ("it.Would"), keeps an emoji of several code points
+#    whole, and reads control characters and U+FFFD as spaces.
+READING_VERSION = 15
 # The versions that changed the aspect models' reading only (their tokens, sentences and clauses): a model that
 # reads text with the Cleaner alone (a Pipeline, a TextVectorizer) read every text under them as under the
 # version before, so it is not warned.
@@ -327,6 +347,14 @@ _CLAUSE_PUNCTUATION = re.compile(f"[{re.escape(''.join(sorted(_CLAUSE_MARKS)))}]
 # Stop words (scikit-learn's list) that negate, written without their apostrophe or space, which NEGATIONS does
 # not hold: stop-word removal keeps them, as it keeps every negation.
 _NEGATING_STOP_WORDS = frozenset({"cant", "couldnt", "hasnt", "noone"})
+# ... and the stop words of that list that carry sentiment, which stop-word removal keeps too: words of feeling
+# or judgement ("it made me cry", "so empty", "a sincere apology", "well done"), of degree ("too long", "very
+# good", "not enough", "the least funny") and of contrast ("good, but", "however", "although").
+SENTIMENT_STOP_WORDS = frozenset(
+    "cry empty sincere serious well thick thin "
+    "very too so only least less few enough much more most mostly almost rather even "
+    "but however although though yet nevertheless otherwise except whereas against".split()
+)
 
 CHOICES = {
     "urls": ("token", "remove", "keep"),
@@ -489,8 +517,7 @@ class Cleaner:
             text = _MISSING_APOSTROPHE.sub(r"\1\2'\3", text)
         if breaks and _OTHER_BREAKS.search(text):
             text = _OTHER_BREAKS.sub("\n", text)
-        if breaks and self.negation_scope >= 3 and self.tokenizer == "regex" and not self.lemmatize \
-                and _SCOPE_MARK.search(text):  # spaCy's tokens hold the marks: _spacy_tokens breaks there
+        if breaks and self.negation_scope >= 3 and self.tokenizer == "regex" and _SCOPE_MARK.search(text):  # spaCy's tokens hold the marks: _spacy_tokens breaks there
             text = self._scope_marks(text)
         return text
 
@@ -552,22 +579,23 @@ class Cleaner:
         breaks = self._breaks  # then the tokens hold _BREAK where a scope ends, until _token_steps drops them
         normalized = [self._normalize(t, breaks) for t in texts]
         pattern = _TOKEN_OR_BREAK if breaks else _TOKEN
-        if self.tokenizer == "spacy" or self.lemmatize:
+        if self.tokenizer == "spacy":
             # spaCy splits a long run of punctuation one character at a time, in quadratic time ("!?.," * 2000
             # took 11 s): a run of 50+ gets spaces between its characters first, so each is a token, as spaCy
             # makes most of them anyway (a run glued to a word, or emoticons kept in it, now split too)
+            # Control characters and U+FFFD, which the regular expression's tokens leave out, are spaces to it.
             spaced = (_LONG_WORD.sub(_punctuation_spaced, _PUNCTUATION_RUN.sub(_spaced, t)) if len(t) >= _LONG_RUN
-                      else t for t in normalized)
+                      else t for t in (t if t.isprintable() else _NO_TOKEN.sub(" ", t) for t in normalized))
             docs = self._spacy.pipe(spaced, batch_size=1000)
-            tokenized = [_spacy_tokens(doc, self.lemmatize, breaks, self.emoji == "keep",
+            tokenized = [_spacy_tokens(doc, self._lemmas if self.lemmatize else None, breaks, self.emoji == "keep",
                                        breaks and self.negation_scope >= 3) for doc in docs]
-            if self.tokenizer == "regex":  # lemmas from spaCy, token boundaries from our pattern (a kept face whole)
-                tokenized = [_tokens_keeping_emoji(" ".join(toks), breaks) if self.emoji == "keep"
-                             else pattern.findall(" ".join(toks)) for toks in tokenized]
-        elif self.emoji == "keep":
-            tokenized = [_tokens_keeping_emoji(t, breaks) for t in normalized]
         else:
-            tokenized = [(pattern if "\n" in t else _TOKEN).findall(t) for t in normalized]  # most have no break
+            if self.emoji == "keep":
+                tokenized = [_tokens_keeping_emoji(t, breaks) for t in normalized]
+            else:
+                tokenized = [(pattern if "\n" in t else _TOKEN).findall(t) for t in normalized]  # most have no break
+            if self.lemmatize:
+                tokenized = [_lemmatized(tokens, self._lemmas) for tokens in tokenized]
         # which texts hold _BREAK (a line break, a kept emoji marked on both sides, a scope mark of
         # negation_scope 3): the token lists say it, whichever path put it there
         marked = (_BREAK in tokens for tokens in tokenized) if breaks else itertools.repeat(False)
@@ -620,27 +648,30 @@ class Cleaner:
     @cached_property
     def _spacy(self):
         import spacy
+        from spacy.util import compile_infix_regex
 
         nlp = spacy.blank("en")
         nlp.max_length = 2**62  # spaCy's limit guards its parser's memory; tokens and lookup lemmas need none
+        # ".", "!", "?" and ";" between two letters part them, as they part the regular expression's tokens
+        # ("worth it.Would never buy again!Great"; spaCy parts "it.Would" only): they end a negation scope
+        infixes = compile_infix_regex([*nlp.Defaults.infixes, r"(?<=[^\W\d_])[.!?;]+(?=[^\W\d_])"])
+        nlp.tokenizer.infix_finditer = infixes.finditer
+        # a web address is ours (WEB_ADDRESS, where urls="keep" leaves them): spaCy's takes "it.would" for one
+        nlp.tokenizer.url_match = re.compile(rf"(?:{WEB_ADDRESS})$", re.IGNORECASE).match
         if self.emoji == "keep":  # a kept face is one token, also lowercased (spaCy knows ":D", not ":d")
             for face in _LETTER_FACES:
                 nlp.tokenizer.add_special_case(face, [{"ORTH": face}])
-        if self.lemmatize:
-            nlp.add_pipe("lemmatizer", config={"mode": "lookup"})
-            try:
-                nlp.initialize()
-            except (OSError, ValueError) as exc:  # spacy-lookups-data missing
-                raise ConfigError(
-                    "lemmatize=True needs the package spacy-lookups-data: pip install spacy-lookups-data"
-                ) from exc
         return nlp
+
+    @property
+    def _lemmas(self):
+        return _lemma_table()
 
     @cached_property
     def _stopwords(self) -> frozenset[str]:
         from sklearn.feature_extraction.text import ENGLISH_STOP_WORDS
 
-        return frozenset(ENGLISH_STOP_WORDS) - NEGATIONS - _NEGATING_STOP_WORDS
+        return frozenset(ENGLISH_STOP_WORDS) - NEGATIONS - _NEGATING_STOP_WORDS - SENTIMENT_STOP_WORDS
 
     @cached_property
     def _stopwords_and_break(self) -> frozenset[str]:
@@ -740,11 +771,56 @@ def _broken_before_marks(text: str, start: int, end: int) -> str:
     return "".join(out) + text[position:end]
 
 
-def _spacy_tokens(doc, lemmatize: bool, breaks: bool = False, emoji_kept: bool = False,
+@functools.cache
+def _lemma_table():
+    """spaCy's English lookup table of lemmas (``spacy-lookups-data``): what spaCy's lemmatizer in "lookup"
+    mode reads, looked up here token by token (:func:`lemma_of`); read once (it is never changed)."""
+    from spacy.lookups import load_lookups
+
+    try:
+        return load_lookups("en", ["lemma_lookup"]).get_table("lemma_lookup")
+    except (OSError, ValueError, KeyError) as exc:  # spacy-lookups-data missing
+        raise ConfigError("lemmatize=True needs the package spacy-lookups-data: pip install spacy-lookups-data") from exc
+
+
+def lemma_of(token: str, lemmas) -> str:
+    """The lemma of ``token`` in spaCy's lookup table ``lemmas``: as written ("Movies" -> "movie" too, where
+    the table holds lower case only); "'s" (is, has or a possessive) stays "'s", as the contractions step
+    leaves it, where the table has "have"; a token the table lacks stays as it is."""
+    if token == "'s" or token == _BREAK:
+        return token
+    lemma = lemmas.get(token)
+    if lemma is None and not token.islower():
+        lemma = lemmas.get(token.lower())
+    return lemma or token
+
+
+def _lemmatized(tokens: list[str], lemmas) -> list[str]:
+    """The lemma of each of the regular expression's ``tokens`` (a kept emoji or face stays whole), and of the
+    words of a contraction, which spaCy's tokenizer splits off for its lemmas ("wasn't": "be not"); SST's "wo
+    n't" reads "will not", as without lemmas (the lemma of "n't" is "not": the contractions step never sees it)."""
+    out, previous = [], ""
+    for token in tokens:
+        words = expand_contraction(token) if "'" in token else (token,)
+        if words[0] == "not" and previous.lower() in _SPLIT_STEMS and out:
+            out[-1] = _SPLIT_STEMS[previous.lower()]
+        out += [lemma_of(word, lemmas) for word in words]
+        previous = words[-1]
+    return out
+
+
+def _spacy_tokens(doc, lemmas=None, breaks: bool = False, emoji_kept: bool = False,
                   marks: bool = False) -> list[str]:
-    """The tokens (or lemmas) of a spaCy ``doc``, whitespace left out; with ``breaks``, _BREAK for each
+    """The tokens of a spaCy ``doc`` (with ``lemmas``, a lookup table, their lemmas: :func:`lemma_of`),
+    whitespace left out; with ``breaks``, _BREAK for each
     whitespace token that holds a line break, and (``emoji_kept``) on both sides of an emoji; with ``marks``
     (``negation_scope=3``), before each dash and bracket (:func:`_is_scope_mark`)."""
+    if emoji_kept and not doc.text.isascii():  # an emoji of several code points is one token ("👍🏽", "❤️")
+        with doc.retokenize() as retokenizer:
+            for start, end in emoji_spans(doc.text):
+                span = doc.char_span(start, end)
+                if span is not None and len(span) > 1:
+                    retokenizer.merge(span)
     tokens: list[str] = []
     for t in doc:
         if t.is_space:
@@ -753,8 +829,8 @@ def _spacy_tokens(doc, lemmatize: bool, breaks: bool = False, emoji_kept: bool =
             continue
         if marks and _is_scope_mark(doc, t):
             tokens.append(_BREAK)
-        token = t.lemma_ if lemmatize and t.lemma_ else t.text
-        if lemmatize and t.lower_ == "n't" and t.i and doc[t.i - 1].lower_ in _SPLIT_STEMS and tokens:
+        token = t.text if lemmas is None else lemma_of(t.text, lemmas)
+        if lemmas is not None and t.lower_ == "n't" and t.i and doc[t.i - 1].lower_ in _SPLIT_STEMS and tokens:
             # the lookup lemmas leave "ca" and "wo" of "can't", "won't" (and give "n't" as "not", so the
             # contractions step never sees the pair): "can not", "will not", as without lemmas
             tokens[-1] = _SPLIT_STEMS[doc[t.i - 1].lower_]

@@ -13,15 +13,13 @@ import re
 from functools import lru_cache
 from typing import NamedTuple
 
-from .cleaning import HTML_TAG, INVISIBLE_MARKS, TYPED_APOSTROPHES, Cleaner, decode_entities, emoji_spans, unescape
+from .cleaning import (HTML_TAG, INVISIBLE_MARKS, TYPED_APOSTROPHES, WEB_ADDRESS, Cleaner, decode_entities, emoji_spans,
+                       unescape)
 from .marks import WORD
 
-# Markup: web addresses and HTML tags (the Cleaner's pattern, HTML_TAG: a name and name="value" attributes only, within
-# one line). A web address stops before a comma and before closing punctuation, but keeps a bracketed part
-# ("wiki/Foo_(bar)").
-_URL_PART = r"[^\s<>\"'(),]|\([^\s<>\"'()]*\)"
-_WEB_ADDRESS = rf"(?:https?://|www\.)(?:{_URL_PART})*(?:[^\s<>\"'(),.;:!?\]]|\([^\s<>\"'()]*\))"
-_MARKUP = rf"(?P<markup>{_WEB_ADDRESS}|{HTML_TAG})"
+# Markup: web addresses and HTML tags, by the Cleaner's patterns (WEB_ADDRESS, HTML_TAG: a name and name="value"
+# attributes only, within one line).
+_MARKUP = rf"(?P<markup>{WEB_ADDRESS}|{HTML_TAG})"
 # Tokens: web addresses and HTML tags whole (markup: never part of an aspect term), then words (with inner
 # apostrophes, or the Hebrew geresh and gershayim: "ג׳ירפה", "צה״ל"), HTML entities, and any other single non-space character, so that "hard-drive", "$20" or
 # "i7-3770" split into pieces whose spans tile the term.

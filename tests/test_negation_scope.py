@@ -349,6 +349,11 @@ def test_a_kept_face_or_web_address_keeps_its_dashes_and_brackets():
         "not_http://x.io/a--b", "not_ok"]
 
 
+@pytest.mark.parametrize("dash", ["--", "---", " - "])
+def test_a_dash_kept_beside_faces_is_no_face_and_ends_the_scope(dash):
+    assert clean(f"not good{dash}the staff", emoji="keep", negation_scope=3) == ["not", "not_good", "the", "staff"]
+
+
 @pytest.mark.parametrize("options", [{"tokenizer": "spacy"}, {"lemmatize": True}, {"emoji": "keep"},
                                      {"emoji": "keep", "tokenizer": "spacy"}, {}])
 def test_rule_3_changes_only_the_not_prefixes_also_beside_faces_and_in_long_runs(options):
