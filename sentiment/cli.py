@@ -119,7 +119,9 @@ def _os_error_message(exc: OSError) -> str:
     where = f": {exc.filename}" if exc.filename else ""
     if exc.errno in (errno.ENOSPC, errno.EDQUOT):
         full = "no space left on the device" if exc.errno == errno.ENOSPC else "over the disk quota"
-        return f"{full}{where}; free some space or write elsewhere"
+        # no file named: standard output (`> /dev/full`), which may fail after a model was saved
+        kept = "" if exc.filename else " (files the command finished, a saved model among them, are kept)"
+        return f"{full}{where}{kept}; free some space or write elsewhere"
     if exc.errno == errno.EFBIG:
         return f"file too large{where} (a limit of the file system or of the shell: ulimit -f); write elsewhere or less"
     return f"{exc.strerror or exc}{where}; check the path and its permissions"

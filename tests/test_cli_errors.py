@@ -19,6 +19,7 @@ import pandas as pd
 import pytest
 from typer.testing import CliRunner
 
+import sentiment
 from sentiment.cli import app
 
 from conftest import CSV, binary_examples
@@ -411,7 +412,23 @@ def test_output_to_a_full_disk_is_said_in_one_line(args, unbuffered):
         proc = subprocess.run([sys.executable, "-c", code], stdout=full, stderr=subprocess.PIPE, text=True, timeout=120,
                               env=env)
     assert proc.returncode == 1  # not Python's 120 for a failed flush at exit
-    assert proc.stderr == "Error: no space left on the device; free some space or write elsewhere\n"
+    assert proc.stderr == ("Error: no space left on the device (files the command finished, a saved model among them, "
+                           "are kept); free some space or write elsewhere\n")
+
+
+@pytest.mark.skipif(not os.path.exists("/dev/full"), reason="needs /dev/full")
+def test_a_fit_whose_output_cannot_be_written_says_its_model_is_kept(data, tmp_path):
+    import subprocess
+    import sys
+
+    code = (f"import sys; from sentiment.cli import main; sys.argv = ['sentiment', 'fit', {str(data['train'])!r}, "
+            f"'--model', 'logreg', '--out', {str(tmp_path / 'm')!r}]; main()")
+    with open("/dev/full", "w") as full:
+        proc = subprocess.run([sys.executable, "-c", code], stdout=full, stderr=subprocess.PIPE, text=True, timeout=120)
+    assert proc.returncode == 1 and proc.stderr.splitlines()[-1] == (
+        "Error: no space left on the device (files the command finished, a saved model among them, are kept); free "
+        "some space or write elsewhere")
+    assert sentiment.load(tmp_path / "m").model == "logreg"
 
 
 @pytest.mark.skipif(not os.path.exists("/dev/full"), reason="needs /dev/full")
@@ -429,7 +446,8 @@ def test_a_command_whose_buffered_output_cannot_be_written_at_its_end_fails_in_o
         proc = subprocess.run([sys.executable, "-c", code], stdout=full, stderr=subprocess.PIPE, text=True, timeout=120,
                               env=env)
     assert proc.returncode == 1
-    assert proc.stderr == "Error: no space left on the device; free some space or write elsewhere\n"
+    assert proc.stderr == ("Error: no space left on the device (files the command finished, a saved model among them, "
+                           "are kept); free some space or write elsewhere\n")
 
 
 def test_a_command_that_writes_files_runs_with_stdout_closed(data, tmp_path):
