@@ -40,7 +40,7 @@ from .checks import (check_flag, check_fraction, check_label_sets, check_labels,
 from .cleaning import READING_VERSION, Cleaner
 from .data import joined_label
 from .errors import (AbsentLabelWarning, ConfigError, DataError, IgnoredOptionWarning, LabelSpellingWarning, ModelFileError,
-                     NotFittedError, TuningWarning, counted, with_article)
+                     NotFittedError, TuningWarning, UnknownLabelsError, counted, with_article)
 from .groupings import GROUPINGS, group_labels, group_of, resolve_grouping
 from .multilabel import DEFAULT_THRESHOLD, chosen_labels, decide, macro_f1, tune_thresholds
 from .options import (OptionAttributes, all_option_names, canonical_options, cleaner_options, saved_cleaner,
@@ -465,7 +465,14 @@ class Pipeline(OptionAttributes, Classifier):
         if dev is not None:  # unknown dev labels fail before the (slow) cleaning, not after
             from .evaluation import targets_for
 
-            dev_targets = targets_for(classes, names, self._grouped(dev[1], fitting=True), multi_label, what="dev label")
+            try:
+                dev_targets = targets_for(classes, names, self._grouped(dev[1], fitting=True), multi_label,
+                                          what="dev label")
+            except UnknownLabelsError as exc:  # (its message is evaluate's: "evaluate a model trained with them")
+                raise UnknownLabelsError(
+                    f"dev label(s) {', '.join(map(str, exc.unknown[:10]))} are none of the training labels "
+                    f"({', '.join(map(str, exc.known))}); fix them, or leave those texts out of dev", exc.unknown,
+                    exc.known) from None
         weighting = _weighting(model, weights, targets, classes, names, multi_label, self._options.get("grouping"))
         with FitProgress(progress, len(texts)) as bar:
             docs = clean_tokens(cleaner, texts, bar)

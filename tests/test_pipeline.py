@@ -171,6 +171,8 @@ def test_dev_labels_may_be_the_display_names(binary):
     ((["good", "bad"], None), "not NoneType"),
     ((["good", "bad"], ["pos", None]), "^dev label 1 is missing; drop or fill"),
     ((["good", "bad"], [("pos",), None]), r"^dev label 1 is missing \(None/NaN\)"),
+    ((["good", "bad"], ["pos", "maybe"]), r"^dev label\(s\) maybe are none of the training labels \(neg, pos\); fix them, "
+                                          r"or leave those texts out of dev$"),  # (not evaluate's advice)
 ])
 def test_bad_dev_data(binary, dev, pattern):
     with pytest.raises(DataError, match=pattern):
