@@ -140,8 +140,13 @@ def fit_file(
         else:
             texts, labels, stop_dev = split
     same_file = dev is not None and same_path(dev, data)  # said above
-    # SST phrases: a dev sentence may well be a phrase of a training tree, which no row duplicates
-    overlap = [] if same_file or phrases else _dev_overlap_notes(texts, dev_texts, split=dev is None)
+    # SST phrases: a dev sentence may well be a phrase of a training tree, which no row duplicates; a training
+    # tree's whole sentence may not (a --dev file of trees the training file also holds)
+    if same_file or (phrases and dev is None):
+        overlap = []
+    else:
+        sentences = read_labelled(data, text_column, label_column, binary=binary)[0] if phrases else texts
+        overlap = _dev_overlap_notes(sentences, dev_texts, split=dev is None)
     spelling = label_spelling_note(_label_values(everything[1]))
     if spelling:  # warned before training (Pipeline.fit's own warning, after it, is left out); the CLI: a note
         warnings.warn(spelling, LabelSpellingWarning, stacklevel=2)
@@ -247,7 +252,7 @@ def _read_dev(dev, data, labels: list, text_column: str, label_column: str, labe
         log("note: --dev is the training file, so the dev figures are figures on training data")
     dev_trees = holds_sst_trees(dev)
     # a table's labels stay as they are; trees beside two classes of a table are SST-2, as evaluate reads them
-    dev_binary = dev_trees and (binary or (not holds_sst_trees(data) and len(_label_values(labels)) == 2))
+    dev_binary = dev_trees and (binary or (not holds_sst_trees(data) and reads_trees_as_sst2(_label_values(labels))))
     if dev_binary and not binary:
         log(f"note: --dev {Path(dev).name} holds SST trees and the training data two classes, so the trees are "
             "read as SST-2 (neutral dropped, 0-1 negative, 3-4 positive)")
@@ -427,11 +432,30 @@ def _named_already(labels: list, label_names: dict) -> bool:
     return bool(values) and values <= names and not values & keys
 
 
+def reads_trees_as_sst2(classes) -> bool:
+    """Whether SST trees scored against (or beside) the two ``classes`` read as SST-2: two classes that are not
+    two points of the trees' five-point scale other than negative and positive (a model trained on trees of
+    codes 0 and 1 alone has classes "very negative" and "negative", which the codes name as they are)."""
+    names = {str(c) for c in classes}
+    return len(names) == 2 and not (names <= set(POLARITY_NAMES[5]) and names != set(POLARITY_NAMES[2]))
+
+
+# SST's five points read as three classes (as aspect pre-training reads them): 0-1 negative, 2 neutral, 3-4 positive
+_THREE_CLASSES = {0: "negative", 1: "negative", 2: "neutral", 3: "positive", 4: "positive"}
+
+
 def _tree_code_names(names: set, binary: bool) -> dict | None:
-    """The polarity names of SST trees' codes (0-4, or 0/1 with ``binary``) where ``names`` (the training labels
-    or a model's classes) hold them all, so that trees are scored against named classes; else None."""
-    tree_names = POLARITY_NAMES[2 if binary else 5]
-    return dict(enumerate(tree_names)) if set(tree_names) <= names else None
+    """The names of SST trees' codes (0-4, or 0/1 with ``binary``) among ``names`` (the training labels or a
+    model's classes), so that trees are scored against named classes: with ``binary`` negative and positive
+    (both needed); classes negative, neutral and positive read the codes in three; else each code whose point of
+    the scale ("very negative" ... "very positive") is a class (a code whose point none is stays a code, which
+    the classes then lack). None where no code is named."""
+    names = {str(n) for n in names}
+    if binary:
+        return dict(enumerate(POLARITY_NAMES[2])) if set(POLARITY_NAMES[2]) <= names else None
+    if names == set(_THREE_CLASSES.values()):
+        return dict(_THREE_CLASSES)
+    return {code: name for code, name in enumerate(POLARITY_NAMES[5]) if name in names} or None
 
 
 def _renamed(labels: list, label_names: dict) -> list:
@@ -689,7 +713,10 @@ def evaluate_file(data: str | Path, model: str | Path | None = None, *, text_col
     trees = holds_sst_trees(data)
     if trees:
         refuse_flags({"--text-column": text_column, "--label-column": label_column}, "SST trees, which have no columns")
-    binary = len(pipe.classes_) == 2 and trees
+    # trees are SST-2 for a two-class model (0-1 negative, 3-4 positive, neutral dropped), unless it learnt two
+    # points of the trees' own scale (codes 0 and 1 of trees: very negative, negative)
+    binary = trees and (getattr(pipe, "config_", {}).get("data", {}).get("binary") is True
+                        or reads_trees_as_sst2(getattr(pipe, "label_names_", None) or pipe.classes_.tolist()))
     joined_by = columns["separator"] if separator is None else separator
     try:
         texts, labels = read_labelled(data, text_column or columns["text"], label_column or columns["label"],

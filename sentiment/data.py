@@ -1062,13 +1062,14 @@ def _int_or(digits: str, otherwise):
 
 
 def _looks_like_trees(path) -> bool:
-    """Whether the first line that is not blank is a tree, ``(...)``."""
+    """Whether the first line that is not blank is a tree, ``(...)``; read as bytes, so that trees in another
+    encoding than UTF-8 are trees whose reader says so (not a file of no known format)."""
     try:
-        with open(path, encoding="utf-8-sig") as handle:
-            first = next((line.strip() for line in handle if line.strip()), "")
-    except (OSError, UnicodeDecodeError):
+        with open(path, "rb") as handle:
+            first = next((line.strip() for line in handle if line.strip()), b"").removeprefix(b"\xef\xbb\xbf")
+    except OSError:
         return False
-    return first.startswith("(") and first.endswith(")")
+    return first.startswith(b"(") and first.endswith(b")")
 
 
 def existing_file(path: str | Path) -> Path:

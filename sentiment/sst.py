@@ -52,6 +52,9 @@ def _read_trees(path: str | Path) -> tuple[Path, list[list[tuple[str, int]]]]:
     for number, line in enumerate(lines, 1):
         if not line.strip():
             continue
+        if "\ufeff" in line:  # files joined after each began with a byte-order mark: an invisible character
+            raise DataError(f"{file} line {number} holds a byte-order mark (U+FEFF), as where files that each began "
+                            "with one were joined; remove it (e.g. sed -i 's/\\xef\\xbb\\xbf//g' FILE)")
         try:
             trees.append(_parse_tree(line))
         except ValueError as exc:
@@ -121,7 +124,11 @@ def _parse_tree(line: str) -> list[tuple[str, int]]:
         nonlocal position
         if tokens[position] != "(":
             raise ValueError(f"expected '(' at token {position}")
-        label = int(tokens[position + 1])
+        code = tokens[position + 1]
+        if not (code.isascii() and code.isdigit()):  # int() takes "３" and "+3" too
+            raise ValueError(f"a node's label is not a number 0..4 ({code!r})" if code not in "()" else
+                             f"a node has no label (expected a number 0..4 after '(' at token {position})")
+        label = int(code)
         if not 0 <= label <= 4:
             raise ValueError(f"label {label} is outside 0..4")
         position += 2
@@ -136,19 +143,20 @@ def _parse_tree(line: str) -> list[tuple[str, int]]:
                 words.append(_PTB_BRACKETS.get(word) or (_PTB_ESCAPED.sub(r"\1", word) if "\\" in word else word))
                 position += 1
         position += 1
+        if not words:  # "(2 )": a phrase of no words, which would train or score an empty text
+            raise ValueError(f"a node labelled {label} holds no words")
         nodes[slot] = (" ".join(words), label)
         return words
 
     try:
         node()
     except IndexError:  # the tokens ran out inside a node
-        raise ValueError("a bracket is not closed") from None
+        raise ValueError("a bracket is not closed; each tree must be on a line of its own, not spread over "
+                         "several lines as a pretty-printed tree is") from None
     except RecursionError:  # thousands of nested brackets: no sentence's tree is that deep
         raise ValueError("its brackets are nested too deeply (thousands of levels) for a sentence's tree") from None
-    except ValueError as exc:  # int() of a node's label, or one of the messages above
-        message = str(exc)
-        raise ValueError(message if not message.startswith("invalid literal") else
-                         f"a node's label is not a number 0..4 ({message.split(': ', 1)[-1]})") from None
+    except ValueError as exc:  # one of the messages above
+        raise ValueError(str(exc)) from None
     if position != len(tokens):
         raise ValueError("text after the end of the tree")
     return nodes

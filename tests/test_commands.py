@@ -376,6 +376,65 @@ def test_the_codes_of_sst_trees_are_named_by_their_scale_also_where_some_are_mis
     assert any(line.startswith("labels named as the trees' polarity scale: 0=very negative, 1=negative") for line in logged)
 
 
+_WORDS = {0: "dreadful", 1: "dull", 2: "plain", 3: "good", 4: "wonderful"}
+
+
+def _trees(path, codes, n: int, start: int = 0):
+    path.write_text("".join(f"({c} (2 n{start + i}) ({c} {_WORDS[c]}))\n" for i, c in
+                            enumerate(codes[i % len(codes)] for i in range(n))), encoding="utf-8")
+    return path
+
+
+def _table(path, names: dict, n: int):
+    codes = list(names)
+    write_table(pd.DataFrame({"text": [f"n{i} {_WORDS[codes[i % len(codes)]]}" for i in range(n)],
+                              "label": [names[codes[i % len(codes)]] for i in range(n)]}), path)
+    return path
+
+
+def test_trees_are_scored_in_the_points_a_model_learnt_not_merged_as_sst2(tmp_path):
+    # a model of trees' codes 0 and 1 alone (very negative, negative): evaluate read its trees as SST-2 and
+    # merged both codes into one class
+    train, dev = _trees(tmp_path / "train.txt", [0, 1], 40), _trees(tmp_path / "dev.txt", [0, 1], 12, 100)
+    pipe, _ = commands.fit_file(train, tmp_path / "m", model="logreg", dev=dev, log=lambda m: None)
+    assert pipe.label_names_ == ["very negative", "negative"]
+    _, report = commands.evaluate_file(dev, tmp_path / "m")
+    assert report["n"] == 12 and report["accuracy"] == 1.0
+
+
+@pytest.mark.parametrize("names", [{0: "very negative", 1: "negative", 3: "positive", 4: "very positive"},
+                                   {0: "negative", 2: "neutral", 4: "positive"}])
+def test_trees_are_named_by_the_classes_a_table_model_has(tmp_path, names):
+    # four points of the scale: each code named by its point; negative / neutral / positive: the codes in three
+    train = _table(tmp_path / "train.csv", names, 40)
+    codes = [0, 1, 3, 4] if len(names) == 4 else [0, 1, 2, 3, 4]
+    dev = _trees(tmp_path / "dev.txt", codes, 20, 100)
+    commands.fit_file(train, tmp_path / "m", model="logreg", log=lambda m: None)
+    _, report = commands.evaluate_file(dev, tmp_path / "m")
+    assert report["n"] == 20 and report["accuracy"] >= 0.6  # the codes of words it never saw may go either way
+    _, scored = commands.fit_file(train, tmp_path / "m2", model="logreg", dev=dev, log=lambda m: None)
+    assert scored["n"] == 20
+
+
+def test_sst2_reading_is_kept_for_two_classes_that_are_not_points_of_the_scale(tmp_path):
+    assert commands.reads_trees_as_sst2(["bad", "fine"]) and commands.reads_trees_as_sst2(["negative", "positive"])
+    assert commands.reads_trees_as_sst2([0, 1]) and not commands.reads_trees_as_sst2(["very negative", "negative"])
+    commands.fit_file(_table(tmp_path / "named.csv", {0: "negative", 4: "positive"}, 40), tmp_path / "m",
+                      model="logreg", log=lambda m: None)
+    _, report = commands.evaluate_file(_trees(tmp_path / "dev.txt", [0, 1, 2, 3, 4], 20, 100), tmp_path / "m")
+    assert report["n"] == 16  # SST-2: the neutral trees dropped
+
+
+def test_phrases_beside_a_dev_file_of_training_trees_are_noted(tmp_path):
+    train = _trees(tmp_path / "train.txt", [0, 1, 3, 4], 40)
+    dev = tmp_path / "dev.txt"
+    dev.write_text("".join(train.read_text().splitlines(keepends=True)[:10])
+                   + _trees(tmp_path / "other.txt", [0, 1, 3, 4], 20, 100).read_text(), encoding="utf-8")
+    logged = []
+    commands.fit_file(train, tmp_path / "m", model="logreg", phrases=True, dev=dev, log=logged.append)
+    assert any(line.startswith("note: 10 of the 30 dev texts also occur among the training texts") for line in logged)
+
+
 def test_a_model_that_did_not_converge_is_a_note_in_the_log(tmp_path, recwarn):
     path = tmp_path / "train.csv"
     write_table(pd.DataFrame({"text": [f"{'good' if i % 2 else 'bad'} film {i}" for i in range(60)],

@@ -716,7 +716,13 @@ def test_sst_held_out_sentences_give_no_phrases(sst_file):
 
 
 @pytest.mark.parametrize("line, why", [
-    ("(3 (2 The) (4 wonderful)", "a bracket is not closed"),
+    ("(3 (2 The) (4 wonderful)", "a bracket is not closed; each tree must be on a line of its own, not spread over "
+                                 "several lines as a pretty-printed tree is"),
+    ("(2 )", "a node labelled 2 holds no words"),  # it would train or score an empty text
+    ("(3 (2 ) (3 good))", "a node labelled 2 holds no words"),
+    ("(\uff13 (2 a) (4 great))", "a node's label is not a number 0..4 \\('\uff13'\\)"),  # a full-width 3: int() reads it
+    ("(+3 (2 a) (4 great))", "a node's label is not a number 0..4 \\('\\+3'\\)"),
+    ("((2 a) (3 b))", "a node has no label \\(expected a number 0..4 after '\\(' at token 0\\)"),
     ("(3 (2 The) (4 wonderful)))", "text after the end of the tree"),
     ("(7 (2 The) (4 film))", "label 7 is outside 0..4"),
     ("(x (2 The) (4 film))", "a node's label is not a number 0..4 \\('x'\\)"),
@@ -728,6 +734,21 @@ def test_malformed_tree(tmp_path, line, why):
     path.write_text(SST_TREES + line + "\n")
     with pytest.raises(DataError, match=f"trees.txt line 6 is not a PTB sentiment tree \\({why}\\)$"):
         read_sst_trees(path)
+
+
+def test_a_byte_order_mark_inside_a_trees_file_is_named(tmp_path):
+    path = tmp_path / "trees.txt"
+    path.write_text("\ufeff" + SST_TREES + "\ufeff" + SST_TREES, encoding="utf-8")  # two files that began with one
+    with pytest.raises(DataError, match=r"trees.txt line 6 holds a byte-order mark \(U\+FEFF\), as where files that each "
+                                        r"began with one were joined; remove it"):
+        read_sst_trees(path)
+
+
+def test_trees_not_in_utf8_are_told_to_be_reencoded(tmp_path):
+    path = tmp_path / "trees.txt"
+    path.write_bytes("(3 (2 café) (3 good))\n".encode("latin-1") + SST_TREES.encode())
+    with pytest.raises(DataError, match=r"trees.txt is not UTF-8 text; re-encode it, e.g. iconv -f latin1"):
+        read_labelled(path)  # not "cannot tell the format": its first line is a tree
 
 
 def test_empty_trees_file(tmp_path):
