@@ -803,12 +803,15 @@ def _training_sets(pipe) -> str:
 
 
 def _training_files(pipe) -> set[str]:
-    """The names of the files a loaded model says it was trained on (a pipeline's config, an aspect model's info)."""
+    """The names of the files a loaded model says it was trained on (a pipeline's config, an aspect model's
+    info; an ensemble's --tune file and its members' training files)."""
     found = set()
     for data in (getattr(pipe, "config_", {}).get("data"), getattr(pipe, "info_", {}).get("data")):
         for name in (data.get("train"), data.get("tune")) if isinstance(data, dict) else (data,):
             if isinstance(name, str):  # an ensemble's thresholds were fitted on its --tune file
                 found.add(name)
+    for member in getattr(pipe, "members", None) or []:
+        found |= _training_files(member)
     return found
 
 

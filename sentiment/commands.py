@@ -27,7 +27,7 @@ from .evaluation import evaluate
 from .multilabel import MIN_POSITIVES
 from .persistence import (atomic_directory, atomic_file, check_model_target, check_output_file, file_name_for,
                           read_config, same_path, write_model_files)
-from .pipeline import MAX_EXPLAINED_WORDS, PIPELINE_OPTIONS, POLARITY_NAMES, Pipeline, load, polarity_names
+from .pipeline import MAX_EXPLAINED_WORDS, PIPELINE_OPTIONS, POLARITY_NAMES, Pipeline, load, named_labels, polarity_names
 from .registry import resolve
 from .splits import weighted_split
 from .sst import sst_phrase_split
@@ -117,6 +117,9 @@ def fit_file(
     names_given = bool(label_names)
     label_names = _polarity_names_or_numbers(task, labels, label_names, log, multi_label,
                                              trees=holds_sst_trees(data) and not binary)
+    grouped_names = None  # --label-names beside a grouping: the grouping groups names, so the ids are named first
+    if label_names and pipe.get_params().get("grouping"):
+        labels, grouped_names, label_names = named_labels(labels, label_names), label_names, None
     _check_classes_are_classes(labels, data, label_column)
     if not multi_label:
         _note_joined_labels(labels, separator, log)
@@ -124,6 +127,8 @@ def fit_file(
     if dev is not None:
         dev_texts, dev_labels, label_names = _read_dev(dev, data, labels, text_column, label_column, label_sep,
                                                        binary, label_names, log)
+        if grouped_names:
+            dev_labels = named_labels(dev_labels, grouped_names)
         dev_source = Path(dev).name
     else:
         if phrases:  # dev: whole sentences whose trees give no training phrases
@@ -265,10 +270,10 @@ def _read_dev(dev, data, labels: list, text_column: str, label_column: str, labe
                         "the dev file's too: rename its columns to match") from None
     named = _tree_code_names({str(v) for v in _label_values(labels)}, dev_binary) if dev_trees and not label_names else None
     if named:  # trees' codes beside named labels, as evaluate reads them
-        dev_labels = _renamed(dev_labels, named)
+        dev_labels = named_labels(dev_labels, named)
     if label_names and _named_already(labels, label_names):  # the names map the dev file's values alone
         label_names = _check_label_names(label_names, dev_labels, Path(dev).name, every=False)
-        dev_labels = _renamed(dev_labels, label_names)
+        dev_labels = named_labels(dev_labels, label_names)
         label_names = None
     return dev_texts, dev_labels, label_names
 
@@ -456,16 +461,6 @@ def _tree_code_names(names: set, binary: bool) -> dict | None:
     if names == set(_THREE_CLASSES.values()):
         return dict(_THREE_CLASSES)
     return {code: name for code, name in enumerate(POLARITY_NAMES[5]) if name in names} or None
-
-
-def _renamed(labels: list, label_names: dict) -> list:
-    """``labels`` (or label sets) with each value that ``label_names`` names replaced by its name (0 and "0" alike)."""
-    names = {str(value): name for value, name in label_names.items()}
-
-    def rename(label):
-        return names.get(str(label), label)
-
-    return [tuple(map(rename, y)) if isinstance(y, tuple) else rename(y) for y in labels]
 
 
 def _check_dev_labels(pipe: Pipeline, labels: list, dev_labels: list, label_names: dict | None,
@@ -731,7 +726,7 @@ def evaluate_file(data: str | Path, model: str | Path | None = None, *, text_col
     if label_names:
         if label_names is given:  # not the polarity names given to trees' codes above (a file may lack some)
             label_names = _check_label_names(label_names, labels, Path(data).name, every=False)
-        labels = _renamed(labels, label_names)
+        labels = named_labels(labels, label_names)
     elif grouping is None:
         _refuse_codes_of_two_for_many(labels, list(pipe.classes_), getattr(pipe, "label_names_", None), str(data))
     return pipe, evaluate(pipe, texts, labels, grouping, progress=progress, mistakes=mistakes)

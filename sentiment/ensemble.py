@@ -28,8 +28,8 @@ from typing import Sequence
 
 import numpy as np
 
-from .checks import check_texts, label_list
-from .errors import ConfigError, ModelFileError, NotFittedError, with_article
+from .checks import LABEL_SETS, check_texts, label_list
+from .errors import ConfigError, ModelFileError, NotFittedError, UngroupedLabelError, with_article
 from .multilabel import tune_thresholds
 from . import __version__
 from .persistence import CONFIG, INCONSISTENT_MODEL, atomic_directory, check_columns, checksum, one_line, read_model, write_config
@@ -125,20 +125,27 @@ class Ensemble(Classifier):
 
     def _grouped(self, labels: Sequence) -> Sequence:
         """``labels`` mapped to the groups a member learned from finer labels (see ``Pipeline(grouping=...)``),
-        so that it and a member trained on the groups themselves combine in either order."""
+        so that it and a member trained on the groups themselves combine in either order; a label that is
+        already the ensemble's (any member's value or name: the 0 / 1 of a polarity member beside the
+        "negative" / "positive" of a grouped emotion model) stays as it is."""
+        own = {str(v) for values in self.member_classes_ for v in values} | {str(n) for n in self.label_names_}
         for member in self.members:
-            grouped = member._grouped(labels)
+            try:
+                grouped = member._grouped(labels)
+            except UngroupedLabelError:  # raised again below for a label that is no one's
+                grouped = [_grouped_unless_own(member, label, own) for label in labels]
             if grouped is not labels:
                 return grouped
         return labels
 
     def _evidence(self, texts: list[str], known: bool = False, proba: bool = True) -> tuple:
         """The weighted mean of the members' probabilities (columns in the order of ``classes_``) and, per
-        text, the most features any member knows."""
+        text, the most features any member of a weight above 0 knows (one of weight 0 has no say)."""
         evidence = [member._evidence(texts, known, proba) for member in self.members]
         mean = (sum(share * p[:, order] for share, (p, _), order in zip(_shares(self.weights), evidence,
                                                                        self._column_orders)) if proba else None)
-        return mean, np.max([counts for _, counts in evidence], axis=0) if known else None
+        counted = [counts for (_, counts), weight in zip(evidence, self.weights) if weight > 0]
+        return mean, np.max(counted, axis=0) if known else None
 
     def fit(self, texts: Sequence[str], labels: Sequence, **fit_params) -> "Ensemble":
         """Train a fresh copy of every member (its settings, as scikit-learn's ``clone`` gives them) on
@@ -274,6 +281,13 @@ def _shares(weights: list[float]) -> list[float]:
     as 5e-324 (which pass the checks) lose no precision in the products."""
     total = sum(weights)
     return [w / total for w in weights]
+
+
+def _grouped_unless_own(member, label, own: set):
+    """One text's ``label`` (or label set) in ``member``'s groups, but for the labels in ``own``."""
+    if isinstance(label, LABEL_SETS):
+        return tuple(dict.fromkeys(_grouped_unless_own(member, one, own) for one in label))
+    return label if str(label) in own else member._grouped([label])[0]
 
 
 def _checked_weights(weights, n_members: int) -> list[float]:

@@ -34,7 +34,7 @@ from typing import Any, Mapping, Sequence
 import numpy as np
 
 from . import __version__
-from .checks import (check_flag, check_fraction, check_label_sets, check_labels, check_sample_weight, check_texts,
+from .checks import (LABEL_SETS, check_flag, check_fraction, check_label_sets, check_labels, check_sample_weight, check_texts,
                      check_training_texts, holds_lone_surrogate, is_multi_label, label_array, label_list,
                      label_spelling_note)
 from .cleaning import READING_VERSION, Cleaner
@@ -446,6 +446,13 @@ class Pipeline(OptionAttributes, Classifier):
         texts = check_training_texts(texts)
         weights = None if sample_weight is None else check_sample_weight(sample_weight, len(texts))
         cleaner, vectorizer, model = self.build_stages()  # a bad option fails before the data are read
+        if label_names is not None and self._options.get("grouping"):  # the grouping groups names: ids named first
+            labels = label_list(labels)
+            display_names((check_label_sets if is_multi_label(labels) else check_labels)(labels, len(labels))[1],
+                          label_names)  # (a name missing, given twice, empty: refused as without a grouping)
+            labels = named_labels(labels, label_names)
+            dev = None if dev is None else (_dev_pair(dev)[0], named_labels(_dev_pair(dev)[1], label_names))
+            label_names = None
         labels, multi_label = self._labels_to_learn(labels)
         if multi_label and not model.supports_multi_label:
             able = [name for name in available("model") if resolve("model", name).supports_multi_label]
@@ -927,6 +934,16 @@ def display_names(classes: np.ndarray, names: dict | None = None, polarity: bool
         return [str(name) for name in given]
     values = classes.tolist()
     return (polarity_names(values) if polarity else None) or [str(v) for v in values]
+
+
+def named_labels(labels: list, label_names: dict) -> list:
+    """``labels`` (or label sets) with each value that ``label_names`` names replaced by its name (0 and "0" alike)."""
+    names = {str(value): name for value, name in label_names.items()}
+
+    def rename(label):
+        return names.get(str(label), label)
+
+    return [type(y)(map(rename, y)) if isinstance(y, LABEL_SETS) else rename(y) for y in labels]
 
 
 def polarity_names(values: list) -> list[str] | None:

@@ -582,6 +582,10 @@ def test_evaluate_notes_a_file_named_as_the_training_data(model, files):
     on_dev = invoke("evaluate", files["dev"], "--model", out, "--text-column", "review", "--label-column", "stars")
     assert_ok(on_dev)
     assert "note" not in on_dev.stderr
+    ensemble = out.parent / "ensemble"  # a member's training file too
+    sentiment.Ensemble([sentiment.load(out), sentiment.load(out)]).save(ensemble)
+    on_train = invoke("evaluate", files["train"], "--model", ensemble, "--text-column", "review", "--label-column", "stars")
+    assert f"note: the model was trained on a file named {files['train'].name}" in on_train.stderr
 
 
 def test_evaluate_notes_what_a_shipped_model_learnt_from_on_a_file_named_train(tmp_path):

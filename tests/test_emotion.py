@@ -904,3 +904,25 @@ def test_a_fitted_pipeline_scores_with_the_grouping_it_learnt(tmp_path):
     pipe.set_params(grouping=None)
     assert pipe.score(texts, labels) == learnt == sentiment.load(pipe.save(tmp_path / "m")).score(texts, labels)
     assert list(pipe.fit(texts, labels).label_names_) == ["anger", "joy"]  # the next fit learns the new setting
+
+
+def test_a_grouping_groups_the_names_given_to_label_ids(data, tmp_path):
+    (texts, labels), (dev_texts, dev_labels) = data
+    names = sorted({y for row in labels for y in row})
+    ids = {name: i for i, name in enumerate(names)}
+    as_ids = [tuple(ids[y] for y in row) for row in labels]
+    by_name = Pipeline("tfidf", "logreg", grouping="ekman").fit(texts, labels)
+    by_id = Pipeline("tfidf", "logreg", grouping="ekman").fit(  # the grouping read the ids, which it lacks
+        texts, as_ids, label_names={i: name for name, i in ids.items()},
+        dev=(dev_texts, [tuple(ids[y] for y in row) for row in dev_labels]))
+    assert by_id.label_names_ == by_name.label_names_ and by_id.score(dev_texts, dev_labels) > 0.8
+    with pytest.raises(ConfigError, match="label_names gives no name for the label"):
+        Pipeline("tfidf", "logreg", grouping="ekman").fit(texts, as_ids, label_names={0: names[0]})
+    train, dev = tmp_path / "train.csv", tmp_path / "dev.csv"  # the CLI: --label-names with --grouping
+    write_table(pd.DataFrame({"text": texts, "labels": [";".join(str(ids[y]) for y in row) for row in labels]}), train)
+    write_table(pd.DataFrame({"text": dev_texts, "labels": [";".join(str(ids[y]) for y in row) for row in dev_labels]}), dev)
+    named = ",".join(f"{i}={name}" for name, i in ids.items())
+    result = invoke("fit", train, "--task", "emotion", "--multi-label", "--label-column", "labels", "--model", "logreg",
+                    "--label-names", named, "--grouping", "ekman", "--dev", dev, "--out", tmp_path / "m")
+    assert result.exit_code == 0, result.output
+    assert sentiment.load(tmp_path / "m").label_names_ == by_name.label_names_

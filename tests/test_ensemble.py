@@ -441,3 +441,27 @@ def test_info_shows_an_ensembles_mean_thresholds_without_float_noise(multi_label
     Ensemble([a, b]).save(tmp_path / "e")
     shown = describe_model(tmp_path / "e")["thresholds"]
     assert list(shown.values()) == [0.425, 0.15, 0.5]  # 0.42500000000000004 and 0.15000000000000002 in floats
+
+
+def test_a_member_of_weight_zero_has_no_say_in_the_known_features():
+    english = Pipeline(vectorizer="count", model="logreg").fit(["good fun", "great film", "bad plot", "awful acting"],
+                                                               [1, 1, 0, 0])
+    german = Pipeline(vectorizer="count", model="logreg").fit(["gut spass", "toll film", "schlecht", "furchtbar"],
+                                                              [1, 1, 0, 0])
+    text = ["schlecht toll"]
+    assert english.annotate(text, known_features=True)[0]["known_features"] == 0
+    assert Ensemble([english, german], weights=[1, 0]).annotate(text, known_features=True)[0]["known_features"] == 0
+    assert Ensemble([english, german], weights=[1, 1]).annotate(text, known_features=True)[0]["known_features"] == 2
+
+
+def test_an_ensemble_with_a_grouped_member_takes_any_members_values_as_gold_labels():
+    texts = [f"{word} day {i}" for i, word in enumerate(["happy", "glad", "angry", "sad"] * 6)]
+    emotions = ["joy", "gratitude", "anger", "sadness"] * 6
+    polarity = [1, 1, 0, 0] * 6
+    ensemble = Ensemble([Pipeline(model="logreg").fit(texts, polarity),
+                         Pipeline(model="logreg", grouping="sentiment").fit(texts, emotions)])
+    assert sorted(ensemble.label_names_) == ["negative", "positive"]
+    assert ensemble.score(texts, ensemble.predict(texts)) == 1.0  # its own predicted values (0 / 1): were refused
+    assert ensemble.score(texts, polarity) == ensemble.score(texts, emotions) > 0.9  # fine labels are grouped
+    with pytest.raises(DataError, match="label 'boredom' is not in the sentiment grouping"):
+        ensemble.score(texts[:2], ["joy", "boredom"])
