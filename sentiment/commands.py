@@ -689,7 +689,9 @@ def evaluate_file(data: str | Path, model: str | Path | None = None, *, text_col
     label ``separator`` (several labels per text) default to the ones the model was trained with. ``grouping`` scores label groups;
     ``label_names`` maps the file's label values to the model's labels (``{0: "negative"}``). SST trees
     scored by a model of two classes are read as SST-2 (neutral dropped, 0-1 and 3-4 joined), as
-    ``fit --binary`` trained it; their labels match a model's by their names (negative, positive, ...).
+    ``fit --binary`` trained it, unless they are two points of the trees' scale other than negative and
+    positive (:func:`reads_trees_as_sst2`); their codes match a model's classes by their names (negative,
+    positive, ...; :func:`_tree_code_names`).
     ``progress`` shows a progress bar while the model predicts; ``mistakes`` adds the texts labelled wrongly
     (not for an aspect model)."""
     pipe = load(model, task=task)
