@@ -82,7 +82,7 @@ _RAW_TEXT_CLOSING = {name: re.compile(rf"</{name}\s*+>", re.IGNORECASE) for name
 # scope, but keeps a bracketed part ("wiki/Foo_(bar)"). Beyond ASCII it holds letters, digits and marks
 # ("wiki/Straße"), not an emoji or typographic punctuation glued to it ("t.co/x😂", "x.com/a—not good": the
 # address ends there). The aspect models' tokenizer (sentiment.tokens) reads addresses by the same pattern.
-_URL_CHAR = rf"(?![\s<>\"'])[\x00-\x7f\w{MARKS}]"  # (no negated class: case-blind, [^...\x80-...] refuses "i", "k")
+_URL_CHAR = rf"(?![\s<>\"']|&(?!amp;)#?\w+;)[\x00-\x7f\w{MARKS}]"  # (no negated class: case-blind, [^...\x80-...] refuses "i", "k")
 _BRACKETED = rf"\((?:(?![()]){_URL_CHAR})*\)"
 WEB_ADDRESS = (rf"(?:https?://|(?<!\w)www\.)(?:(?![(),]){_URL_CHAR}|{_BRACKETED})*"
                rf"(?:(?![(),.;:!?\]]){_URL_CHAR}|{_BRACKETED})")
@@ -176,7 +176,8 @@ BRACKETS = frozenset("()[]{}")
 # Where negation_scope=3 ends a scope besides those of 2: a dash or a bracket.
 _SCOPE_MARK = re.compile(DASH.pattern + f"|[{re.escape(''.join(sorted(BRACKETS)))}]")
 # A bracket or dash beside a face's eyes or nose, where a kept emoticon may begin or end ("sad):", "it(:").
-_FACE_BRACKET = re.compile(r"(?=[-()\[\]{}]*[:;=8xX'])"  # eyes in it: a dash ("--") is no face
+_FACE_BRACKET = re.compile(r"(?:(?<![^\W\d_])|(?![8xX]))(?=[-()\[\]{}]*[:;=8xX'])"  # eyes in it: a dash ("--") is
+                           # no face, nor is the last letter of a word before one ("box--great")
                            r"(?:[:;=8xX'\-]*[()\[\]{}\-]+[:;=8xX'\-]+|[:;=8xX'\-]+[()\[\]{}\-]+)")
 # The words after "not" (or "isn't") that make it no negation (negation_scope=3): "not only cheap but also
 # good", "isn't just good".
@@ -253,7 +254,12 @@ def negates_nothing(words: list[str], i: int) -> bool:
 #    regular expression's own tokens (a kept emoji stays whole, "'s" stays "'s", "Movies" reads "movie");
 #    spaCy's tokenizer parts ".!?;" between two letters ("it.Would"), keeps an emoji of several code points
 #    whole, and reads control characters and U+FFFD as spaces.
-READING_VERSION = 15
+# 16: (a review of 15) a web address ends before other scripts' punctuation as written ("x.com/a…not",
+#    "x.com/a。很好": the Cleaner read them as ASCII first, which an address holds) and at an HTML entity other
+#    than "&amp;" ("x.com/a&mdash;not"), in the Cleaner and the aspect tokenizer alike; a word's last letter is no
+#    face's eyes ("box--great", emoji="keep" with negation_scope=3). Options off by default: lemmas read "wo" /
+#    "ca" before SST's "n't" only ("The AI not helpful" kept "AI"), and spaCy's tokenizer keeps a "#" keycap whole.
+READING_VERSION = 16
 # The versions that changed the aspect models' reading only (their tokens, sentences and clauses): a model that
 # reads text with the Cleaner alone (a Pipeline, a TextVectorizer) read every text under them as under the
 # version before, so it is not warned.
@@ -492,13 +498,16 @@ class Cleaner:
             if "<" in text:
                 text = _TAG.sub(_tag_space_or_break if breaks else " ", _without_raw_text(text))
             text = decode_entities(text)
+        # web addresses before other scripts' punctuation reads as ASCII: "x.com/a…not", "x.com/a。很好" end there
+        if self.urls != "keep" and _URL_HINT.search(text):
+            text = _URL.sub(" xxurl " if self.urls == "token" else " ", text)
         if not text.isascii():
             text = plain_text(text)
         if self.normalize_unicode and not text.isascii():  # after the entities: "ter&shy;rible" hides a word too
             # typographic apostrophes first: NFKC writes "´" as a space and a combining accent
             text = _INVISIBLE.sub("", unicodedata.normalize("NFKC", _APOSTROPHE.sub("'", text)))
-        if self.urls != "keep" and _URL_HINT.search(text):
-            text = _URL.sub(" xxurl " if self.urls == "token" else " ", text)
+            if self.urls != "keep" and _URL_HINT.search(text):  # a full-width address ("ｈｔｔｐ://...") is one now
+                text = _URL.sub(" xxurl " if self.urls == "token" else " ", text)
         if self.mentions != "keep" and "@" in text:
             text = _MENTION.sub(" xxuser " if self.mentions == "token" else " ", text)
         if self.hashtags != "keep" and "#" in text:
@@ -584,8 +593,10 @@ class Cleaner:
             # took 11 s): a run of 50+ gets spaces between its characters first, so each is a token, as spaCy
             # makes most of them anyway (a run glued to a word, or emoticons kept in it, now split too)
             # Control characters and U+FFFD, which the regular expression's tokens leave out, are spaces to it.
+            # A kept emoji stands apart, so that spaCy's split of it (at "#" of "#️⃣", of "great👍🏽") ends where it ends.
             spaced = (_LONG_WORD.sub(_punctuation_spaced, _PUNCTUATION_RUN.sub(_spaced, t)) if len(t) >= _LONG_RUN
-                      else t for t in (t if t.isprintable() else _NO_TOKEN.sub(" ", t) for t in normalized))
+                      else t for t in (t if t.isprintable() else _NO_TOKEN.sub(" ", t) for t in
+                                       (_emoji_apart(t) if self.emoji == "keep" else t for t in normalized)))
             docs = self._spacy.pipe(spaced, batch_size=1000)
             tokenized = [_spacy_tokens(doc, self._lemmas if self.lemmatize else None, breaks, self.emoji == "keep",
                                        breaks and self.negation_scope >= 3) for doc in docs]
@@ -802,7 +813,7 @@ def _lemmatized(tokens: list[str], lemmas) -> list[str]:
     out, previous = [], ""
     for token in tokens:
         words = expand_contraction(token) if "'" in token else (token,)
-        if words[0] == "not" and previous.lower() in _SPLIT_STEMS and out:
+        if token.lower() == "n't" and previous.lower() in _SPLIT_STEMS and out:  # (not "The AI not helpful")
             out[-1] = _SPLIT_STEMS[previous.lower()]
         out += [lemma_of(word, lemmas) for word in words]
         previous = words[-1]
@@ -839,6 +850,17 @@ def _spacy_tokens(doc, lemmas=None, breaks: bool = False, emoji_kept: bool = Fal
         else:
             tokens.append(token)
     return tokens
+
+
+def _emoji_apart(text: str) -> str:
+    """``text`` with a space on both sides of each emoji (none for an ASCII text)."""
+    if text.isascii():
+        return text
+    out, position = [], 0
+    for start, end in emoji_spans(text):
+        out += [text[position:start], " ", text[start:end], " "]
+        position = end
+    return "".join(out) + text[position:]
 
 
 def _tokens_keeping_emoji(text: str, breaks: bool = False) -> list[str]:

@@ -120,7 +120,7 @@ def _os_error_message(exc: OSError) -> str:
     if exc.errno in (errno.ENOSPC, errno.EDQUOT):
         full = "no space left on the device" if exc.errno == errno.ENOSPC else "over the disk quota"
         # no file named: standard output (`> /dev/full`), which may fail after a model was saved
-        kept = "" if exc.filename else " (files the command finished, a saved model among them, are kept)"
+        kept = "" if exc.filename else " (the files the command finished, such as a saved model, are kept)"
         return f"{full}{where}{kept}; free some space or write elsewhere"
     if exc.errno == errno.EFBIG:
         return f"file too large{where} (a limit of the file system or of the shell: ulimit -f); write elsewhere or less"

@@ -1066,7 +1066,14 @@ def _looks_like_trees(path) -> bool:
     encoding than UTF-8 are trees whose reader says so (not a file of no known format)."""
     try:
         with open(path, "rb") as handle:
-            first = next((line.strip() for line in handle if line.strip()), b"").removeprefix(b"\xef\xbb\xbf")
+            head = handle.read(2)
+            if head in (b"\xff\xfe", b"\xfe\xff"):  # UTF-16 (PowerShell's `>`): its reader says to re-encode it
+                text = (head + handle.read(4096)).decode("utf-16", errors="replace")
+                first = next((line.strip() for line in text.splitlines() if line.strip()), "")
+                return first.startswith("(")
+            lines = (line.strip() for line in [head + handle.readline(), *handle])
+            first = next((line.removeprefix(b"\xef\xbb\xbf").strip() for line in lines
+                          if line.removeprefix(b"\xef\xbb\xbf").strip()), b"")
     except OSError:
         return False
     return first.startswith(b"(") and first.endswith(b")")

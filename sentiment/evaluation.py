@@ -317,7 +317,9 @@ def check_report_folder(folder: Path, inputs: Sequence[Path] = ()) -> None:
     from .persistence import how_to_unprotect
 
     for path in (folder, *(folder / name for name in REPORT_FILES)):  # its owner made it read-only: kept, as a
-        if path.exists() and not path.stat().st_mode & stat.S_IWUSR:  # model is (root, too, could replace it)
+        if path.is_symlink() and path != folder:  # model is (root, too, could replace it); a link is replaced, not
+            continue  # written through
+        if path.exists() and not path.stat().st_mode & stat.S_IWUSR:
             raise ConfigError(f"{path} is write-protected; make it writable ({how_to_unprotect(path)}) to write the "
                               "report there, or give --report another folder")
 

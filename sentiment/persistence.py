@@ -221,6 +221,7 @@ def check_model_target(path: str | os.PathLike, vectorizer: bool = False) -> Pat
     if temporary:  # a later save to NAME would remove it as the leftover of an interrupted one
         raise ModelFileError(f"{given} is named as the unfinished save of a model to {temporary[1]}, which later saves "
                              f"clean up; give the model another name")
+    nearest = target.parent
     for parent in target.parents:  # the nearest one that exists must be a directory
         if os.path.lexists(parent) and not parent.exists():  # a link that leads nowhere, or back to itself
             raise ModelFileError(f"{given} lies inside {parent}, a symbolic link that leads to no folder (nowhere, or "
@@ -229,7 +230,7 @@ def check_model_target(path: str | os.PathLike, vectorizer: bool = False) -> Pat
             if not parent.is_dir():
                 raise ModelFileError(f"{given} lies inside {parent}, which is a file, not a directory; "
                                      "give a directory path for the model outside it")
-            _check_writable(parent, target, given)  # where the save writes first (not found out after training)
+            nearest = parent
             break
     holder = _model_among(target.parents)
     if holder is not None:
@@ -239,6 +240,7 @@ def check_model_target(path: str | os.PathLike, vectorizer: bool = False) -> Pat
     if target == cwd or target in cwd.parents:
         raise ModelFileError(f"{given} is the current directory or holds it, and saving replaces the whole directory; "
                              "give the model a directory of its own, e.g. my-model")
+    _check_writable(nearest, target, given)  # where the save writes first (not found out after training)
     if target.is_dir() and any(p.name not in SYSTEM_FILES for p in target.iterdir()) and not _holds_model(target):
         raise ModelFileError(f"{given} is a non-empty directory that holds no model; choose another path")
     if target.is_dir() and not target.stat().st_mode & stat.S_IWUSR:  # its owner made it read-only: kept so

@@ -127,6 +127,10 @@ def test_urls_keep_keeps_www_address_with_repeats_on(address):
     ("see https://en.wikipedia.org/wiki/Foo_(bar), ok", ["see", "xxurl", ",", "ok"]),  # a bracketed part is
     ("(see http://x.com/a) not bad", ["see", "xxurl", "not", "not_bad"]),  # a bracket around it is not
     ("WWW.KIKS.COM/Sıs! ok", ["xxurl", "!", "ok"]),  # case-blind, also for the letters that fold beyond ASCII
+    ("see http://x.com/a…not good", ["see", "xxurl", ".", ".", "not", "not_good"]),  # "…" as written ends it
+    ("看这个 http://x.com/a。很好", ["看这个", "xxurl", ".", "很好"]),
+    ("see http://x.com/a&mdash;not good", ["see", "xxurl", "not", "not_good"]),  # an entity (but &amp;) ends it
+    ("see http://x.com/a?b=1&amp;c=2 ok", ["see", "xxurl", "ok"]),
 ])
 def test_a_web_address_ends_where_its_characters_end(text, tokens):
     from sentiment.tokens import tokenize
@@ -447,6 +451,11 @@ def test_lemmas_keep_an_emoji_of_several_code_points_whole():
     assert clean("👍🏽 great ❤️ 👨‍👩‍👧", emoji="keep", lemmatize=True) == ["👍🏽", "great", "❤️", "👨\u200d👩\u200d👧"]
 
 
+def test_lemmas_read_a_stem_before_an_ordinary_not_as_itself():
+    assert clean("moved to CA not happy", lemmatize=True) == ["move", "to", "ca", "not", "not_happy"]
+    assert clean("it ca n't work", lemmatize=True) == ["it", "can", "not", "not_work"]  # SST's split "n't" only
+
+
 def test_lemmas_of_the_words_of_a_contraction():
     assert clean("they weren't running", lemmatize=True) == ["they", "be", "not", "not_run"]
     assert clean("they weren't running", lemmatize=True, tokenizer="spacy") == ["they", "be", "not", "not_run"]
@@ -706,6 +715,11 @@ def test_the_spacy_tokenizer_keeps_an_emoji_of_several_code_points_whole():
     text = "👍🏽 ❤️ love 🇺🇸 usa 👨‍👩‍👧 great👍🏽"
     assert clean(text, emoji="keep", tokenizer="spacy") == clean(text, emoji="keep") == [
         "👍🏽", "❤️", "love", "🇺🇸", "usa", "👨\u200d👩\u200d👧", "great", "👍🏽"]
+
+
+def test_the_spacy_tokenizer_keeps_keycaps_whole():
+    for text in ("not good #\ufe0f\u20e3#\ufe0f\u20e3#\ufe0f\u20e3 great", "ok#\ufe0f\u20e3", "1\ufe0f\u20e32\ufe0f\u20e3 stars"):
+        assert clean(text, emoji="keep", tokenizer="spacy") == clean(text, emoji="keep")
 
 
 def test_the_spacy_tokenizer_reads_control_characters_and_replacement_characters_as_spaces():

@@ -22,7 +22,7 @@ from typer.testing import CliRunner
 import sentiment
 from sentiment.cli import app
 
-from conftest import CSV, binary_examples
+from conftest import CSV, binary_examples, symlink
 from test_cli import assert_error, assert_ok, invoke
 
 
@@ -245,6 +245,17 @@ def test_a_write_protected_report_file_or_folder_is_kept(data, tmp_path, saved_m
         path.chmod(0o755 if path.is_dir() else 0o644)
 
 
+def test_a_report_file_that_links_to_a_write_protected_file_is_replaced_not_refused(data, tmp_path, saved_model):
+    mine = tmp_path / "mine.json"
+    mine.write_text("mine")
+    mine.chmod(0o444)
+    folder = tmp_path / "report"
+    folder.mkdir()
+    symlink(folder / "metrics.json", mine)
+    assert_ok(invoke("evaluate", data["dev"], "--model", saved_model, "--report", folder))
+    assert mine.read_text() == "mine" and not (folder / "metrics.json").is_symlink()  # the link replaced
+
+
 def test_a_path_through_a_file_is_named(data, saved_model, tmp_path):
     # predict_file creates the output's folder: the message says which path component is a file
     result = invoke("predict", "--model", saved_model, "--input", data["dev"], "--output", data["train"] / "p.csv")
@@ -412,7 +423,7 @@ def test_output_to_a_full_disk_is_said_in_one_line(args, unbuffered):
         proc = subprocess.run([sys.executable, "-c", code], stdout=full, stderr=subprocess.PIPE, text=True, timeout=120,
                               env=env)
     assert proc.returncode == 1  # not Python's 120 for a failed flush at exit
-    assert proc.stderr == ("Error: no space left on the device (files the command finished, a saved model among them, "
+    assert proc.stderr == ("Error: no space left on the device (the files the command finished, such as a saved model, "
                            "are kept); free some space or write elsewhere\n")
 
 
@@ -426,7 +437,7 @@ def test_a_fit_whose_output_cannot_be_written_says_its_model_is_kept(data, tmp_p
     with open("/dev/full", "w") as full:
         proc = subprocess.run([sys.executable, "-c", code], stdout=full, stderr=subprocess.PIPE, text=True, timeout=120)
     assert proc.returncode == 1 and proc.stderr.splitlines()[-1] == (
-        "Error: no space left on the device (files the command finished, a saved model among them, are kept); free "
+        "Error: no space left on the device (the files the command finished, such as a saved model, are kept); free "
         "some space or write elsewhere")
     assert sentiment.load(tmp_path / "m").model == "logreg"
 
@@ -446,7 +457,7 @@ def test_a_command_whose_buffered_output_cannot_be_written_at_its_end_fails_in_o
         proc = subprocess.run([sys.executable, "-c", code], stdout=full, stderr=subprocess.PIPE, text=True, timeout=120,
                               env=env)
     assert proc.returncode == 1
-    assert proc.stderr == ("Error: no space left on the device (files the command finished, a saved model among them, "
+    assert proc.stderr == ("Error: no space left on the device (the files the command finished, such as a saved model, "
                            "are kept); free some space or write elsewhere\n")
 
 

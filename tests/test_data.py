@@ -744,11 +744,18 @@ def test_a_byte_order_mark_inside_a_trees_file_is_named(tmp_path):
         read_sst_trees(path)
 
 
-def test_trees_not_in_utf8_are_told_to_be_reencoded(tmp_path):
+@pytest.mark.parametrize("encoding, named", [("latin-1", "latin1"), ("utf-16", "utf-16")])
+def test_trees_not_in_utf8_are_told_to_be_reencoded(tmp_path, encoding, named):
     path = tmp_path / "trees.txt"
-    path.write_bytes("(3 (2 café) (3 good))\n".encode("latin-1") + SST_TREES.encode())
-    with pytest.raises(DataError, match=r"trees.txt is not UTF-8 text; re-encode it, e.g. iconv -f latin1"):
+    path.write_bytes(("(3 (2 café) (3 good))\n" + SST_TREES).encode(encoding))  # (UTF-16: PowerShell's `>`)
+    with pytest.raises(DataError, match=rf"trees.txt is not UTF-8 text; re-encode it, e.g. iconv -f {named}"):
         read_labelled(path)  # not "cannot tell the format": its first line is a tree
+
+
+def test_trees_after_a_byte_order_mark_and_a_blank_line_are_trees(tmp_path):
+    path = tmp_path / "trees.txt"
+    path.write_bytes(b"\xef\xbb\xbf\n  " + SST_TREES.encode())
+    assert len(read_labelled(path)[0]) == 5
 
 
 def test_empty_trees_file(tmp_path):

@@ -352,6 +352,9 @@ def test_a_kept_face_or_web_address_keeps_its_dashes_and_brackets():
 @pytest.mark.parametrize("dash", ["--", "---", " - "])
 def test_a_dash_kept_beside_faces_is_no_face_and_ends_the_scope(dash):
     assert clean(f"not good{dash}the staff", emoji="keep", negation_scope=3) == ["not", "not_good", "the", "staff"]
+    # nor is a word's last letter (x, X, 8) the eyes of one
+    assert clean(f"not the box{dash}great staff", emoji="keep", negation_scope=3) == [
+        "not", "not_the", "not_box", "great", "staff"]
 
 
 @pytest.mark.parametrize("options", [{"tokenizer": "spacy"}, {"lemmatize": True}, {"emoji": "keep"},

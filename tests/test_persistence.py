@@ -467,6 +467,10 @@ def test_a_folder_that_cannot_be_written_is_refused_before_anything_is_saved(fit
                                                  r"\(Read-only file system\); choose another path, or make it writable$"):
             fitted("tfidf", "logreg").save(target)
     assert list(tmp_path.iterdir()) == []
+    (tmp_path / "inside").mkdir()
+    monkeypatch.chdir(tmp_path / "inside")
+    with pytest.raises(ModelFileError, match="is the current directory or holds it"):  # said first
+        fitted("tfidf", "logreg").save(".")
 
 
 def test_a_save_through_a_link_replaces_the_directory_it_points_to(fitted, tmp_path):

@@ -48,6 +48,9 @@ SAMPLE = [
     "The food was not good - the service was great -- really\u2014ok &mdash; x; not (here) good; a hard-drive at -5, "
     "2\u20133. Not only tasty but also cheap, isn't just good; apps, e.g. Word, i.e. Excel. Service - terrible. "
     "wonder&shy;ful clich&eacute;d Food: bad<br>Service: ok. Great food - awful service",
+    "see http://x.com/a\u2026not good, http://x.com/b\u3002\u5f88\u597d https://de.wikipedia.org/wiki/Stra\u00dfe "
+    "https://en.wikipedia.org/wiki/Foo_(bar), ok http://x.com/c&mdash;not good http://x.com/d?e=1&amp;f=2 x.com/g,h "
+    "Awww.love it, not the box--great staff, not good -- the staff",
 ]
 OPTIONS = [{}, {"missing_apostrophes": True, "normalize_unicode": True}, {"negation_scope": 1},
            {"lowercase": False, "negation": False, "contractions": False, "urls": "keep", "mentions": "remove",
@@ -55,7 +58,7 @@ OPTIONS = [{}, {"missing_apostrophes": True, "normalize_unicode": True}, {"negat
 # READING_VERSION -> the fingerprint of what the sample reads as under it. A change that alters what the
 # Cleaner or the aspect tokenizer gives for some text raises READING_VERSION (sentiment/cleaning.py) and adds
 # the new fingerprint here, so that models trained before it warn when loaded. (The sample grew with versions 3,
-# 5, 6, 7, 8, 9, 10, 11 and 12, from 9 it is read into clauses too, and from 13 into negation marks: each fingerprint is of the sample as it was at its
+# 5, 6, 7, 8, 9, 10, 11, 12 and 16, from 9 it is read into clauses too, and from 13 into negation marks: each fingerprint is of the sample as it was at its
 # version.)
 FINGERPRINTS = {2: "f6604949140be4090cf8047402c9cac61e353926ac11eddd3f7440fbdd878f52",
                 3: "95bbb2a395fab53e117c609982fa1165c64cd0005621d753fd9eafabe92555a9",
@@ -70,7 +73,8 @@ FINGERPRINTS = {2: "f6604949140be4090cf8047402c9cac61e353926ac11eddd3f7440fbdd87
                 12: "7942dae87a8e485e439781f53bb96fbd2f81eb3194d9bd9a44f16c84e746d8fe",
                 13: "00ec8f0e0d0a975756908527bfc56da767813becb0be28f4cbd324f22e362d25",
                 14: "34b9a207f7f0e38cc05f583c1d58840514014330ff6a412c321be13204263b40",
-                15: "944780f809ad1b9bdee233d1a3ed3b422b50c4cb4a189c727b94008664776ca2"}
+                15: "944780f809ad1b9bdee233d1a3ed3b422b50c4cb4a189c727b94008664776ca2",
+                16: "fa6eaf04618a7d19a14dc24be93a5a4d9681c285507aa14ea3fad12682838f5f"}
 
 
 def _alternatives(pattern: str) -> list[str]:
