@@ -10,6 +10,7 @@ from __future__ import annotations
 import contextlib
 import functools
 import io
+import itertools
 import re
 from pathlib import Path
 from typing import Iterator, NamedTuple, Sequence
@@ -1071,9 +1072,8 @@ def _looks_like_trees(path) -> bool:
                 text = (head + handle.read(4096)).decode("utf-16", errors="replace")
                 first = next((line.strip() for line in text.splitlines() if line.strip()), "")
                 return first.startswith("(")
-            lines = (line.strip() for line in [head + handle.readline(), *handle])
-            first = next((line.removeprefix(b"\xef\xbb\xbf").strip() for line in lines
-                          if line.removeprefix(b"\xef\xbb\xbf").strip()), b"")
+            lines = itertools.chain([(head + handle.readline()).removeprefix(b"\xef\xbb\xbf")], handle)  # lazily
+            first = next((line.strip() for line in lines if line.strip()), b"")
     except OSError:
         return False
     return first.startswith(b"(") and first.endswith(b")")
