@@ -263,10 +263,16 @@ def _check_writable(folder: Path, target: Path, given: Path) -> None:
     a read-only file system, a folder made immutable, one this user may not write (as root: any). Tried by
     making (and removing) an empty folder named as a save's unfinished one, which later saves clean up."""
     try:
-        os.rmdir(tempfile.mkdtemp(prefix=f".{target.name}.", suffix=".partial", dir=folder))
+        probe = tempfile.mkdtemp(prefix=f".{target.name}.", suffix=".partial", dir=folder)
     except OSError as exc:
         raise ModelFileError(f"cannot save {given}: {folder} cannot be written ({exc.strerror or one_line(exc)}); "
                              "choose another path, or make it writable") from None
+    try:
+        os.rmdir(probe)
+    except OSError as exc:  # an append-only folder (chattr +a): a save could not replace or clean up there either
+        raise ModelFileError(f"cannot save {given}: in {folder} a folder can be made but not removed "
+                             f"({exc.strerror or one_line(exc)}; an append-only folder?); choose another path (and "
+                             f"remove the empty test folder {probe} once you can)") from None
 
 
 VECTORIZER_KIND = "vectorizer"  # the config's "kind" of a saved TextVectorizer

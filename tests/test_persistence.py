@@ -467,6 +467,21 @@ def test_a_folder_that_cannot_be_written_is_refused_before_anything_is_saved(fit
                                                  r"\(Read-only file system\); choose another path, or make it writable$"):
             fitted("tfidf", "logreg").save(target)
     assert list(tmp_path.iterdir()) == []
+    monkeypatch.setattr(tempfile, "mkdtemp", made)
+    removed = os.rmdir
+
+    def append_only(path):
+        raise OSError(errno.EPERM, os.strerror(errno.EPERM))
+
+    monkeypatch.setattr(os, "rmdir", append_only)
+    with pytest.raises(ModelFileError, match=r"^cannot save .*model: in .* a folder can be made but not removed \(Operation "
+                                             r"not permitted; an append-only folder\?\); choose another path \(and remove "
+                                             r"the empty test folder .*\.model\.\w{8}\.partial once you can\)$"):
+        fitted("tfidf", "logreg").save(tmp_path / "model")
+    monkeypatch.setattr(os, "rmdir", removed)
+    for leftover in tmp_path.iterdir():
+        leftover.rmdir()
+    monkeypatch.setattr(tempfile, "mkdtemp", read_only)
     (tmp_path / "inside").mkdir()
     monkeypatch.chdir(tmp_path / "inside")
     with pytest.raises(ModelFileError, match="is the current directory or holds it"):  # said first
