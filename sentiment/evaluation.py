@@ -140,7 +140,13 @@ def evaluate(pipeline, texts: Sequence[str], labels: Sequence, grouping: str | N
         raise ConfigError("evaluate scores a model that gives each text a label, and this is a text vectorizer, which "
                           "labels nothing; evaluate a Pipeline (or an Ensemble)")
     texts = check_texts(texts)
-    truth = label_codes(pipeline, pipeline._grouped(label_list(labels)), texts)  # as score checks them
+    gold = pipeline._grouped(label_list(labels))
+    try:
+        truth = label_codes(pipeline, gold, texts)  # as score checks them
+    except UnknownLabelsError:
+        if grouping is None:
+            raise
+        truth = None  # scored in groups: a gold label the model never learnt counts by its group
     probabilities = in_batches(pipeline.predict_proba, texts, progress=progress)
     names = list(pipeline.label_names_)
     if pipeline.multi_label_:
@@ -151,9 +157,11 @@ def evaluate(pipeline, texts: Sequence[str], labels: Sequence, grouping: str | N
         index, names = _groups_of(names, grouping)
         if pipeline.multi_label_:
             members = np.eye(len(names), dtype=np.uint8)[index]  # labels x groups
-            truth, predicted = truth @ members > 0, predicted @ members > 0
+            predicted = predicted @ members > 0
+            truth = truth @ members > 0 if truth is not None else _group_truth(gold, grouping, names, True)
         else:
-            truth, predicted = index[truth], index[predicted]
+            predicted = index[predicted]
+            truth = index[truth] if truth is not None else _group_truth(gold, grouping, names, False)
             # a group's probability: its most probable label's, on which the predicted group was chosen
             probabilities = np.stack([probabilities[:, index == g].max(axis=1) for g in range(len(names))], axis=1)
     report = _multi_label_report(truth, predicted, names) if pipeline.multi_label_ else _report(truth, predicted, names)
@@ -184,6 +192,25 @@ def wrong_predictions(texts: list[str], truth: np.ndarray, predicted: np.ndarray
              "score": round(float(probabilities[i, predicted[i]]), 6),
              "label_score": round(float(probabilities[i, truth[i]]), 6)} for i in np.flatnonzero(truth != predicted)]
     return sorted(rows, key=lambda r: -r["score"])
+
+
+def _group_truth(labels: list, grouping: str, groups: list[str], multi_label: bool) -> np.ndarray:
+    """Gold ``labels`` given by name (some of which the model never learnt: GoEmotions' "love" beside a model of
+    "joy") as indices into ``groups`` (the groups of the model's labels), or with ``multi_label`` a 0/1 matrix
+    (texts x groups); a label of a group that none of the model's labels is in cannot be scored: a DataError."""
+    grouped = group_labels(labels, grouping)  # a label of no group: an UngroupedLabelError, which names it
+    found = {g for row in grouped for g in (row if isinstance(row, tuple) else (row,))}
+    missing = sorted(str(g) for g in found - set(groups))
+    if missing:
+        raise UnknownLabelsError(f"label(s) of the {grouping} group(s) {', '.join(missing)} were not seen in training, nor "
+                                 f"any label of those groups (the model's groups: {', '.join(groups)}); drop the rows "
+                                 "of those labels", missing, groups)
+    if not multi_label:
+        return np.array([groups.index(g) for g in grouped], dtype=np.int64)
+    matrix = np.zeros((len(grouped), len(groups)), dtype=bool)
+    for i, row in enumerate(grouped):
+        matrix[i, [groups.index(g) for g in row]] = True
+    return matrix
 
 
 def _groups_of(names: list[str], grouping: str) -> tuple[np.ndarray, list[str]]:

@@ -926,3 +926,25 @@ def test_a_grouping_groups_the_names_given_to_label_ids(data, tmp_path):
                     "--label-names", named, "--grouping", "ekman", "--dev", dev, "--out", tmp_path / "m")
     assert result.exit_code == 0, result.output
     assert sentiment.load(tmp_path / "m").label_names_ == by_name.label_names_
+
+
+def test_evaluate_in_groups_takes_gold_labels_the_model_never_learnt_by_their_group(data, tmp_path):
+    from sentiment.evaluation import evaluate
+
+    (texts, labels), (dev_texts, dev_labels) = data
+    kept = [(t, y) for t, y in zip(texts, labels) if "amusement" not in y]  # a model that never learnt "amusement"
+    single = Pipeline("tfidf", "logreg").fit([t for t, _ in kept], [y[0] for _, y in kept])
+    several = Pipeline("tfidf", "logreg").fit([t for t, _ in kept], [y for _, y in kept])
+    assert "amusement" not in single.label_names_ and any(y[0] == "amusement" for y in dev_labels)
+    for pipe, gold in ((single, [y[0] for y in dev_labels]), (several, dev_labels)):
+        with pytest.raises(DataError, match="amusement"):  # scored label by label: not a label of the model
+            evaluate(pipe, dev_texts, gold)
+        report = evaluate(pipe, dev_texts, gold, grouping="ekman")  # "amusement" is of the group "joy", which it has
+        assert report["n"] == len(dev_texts) and report["grouping"] == "ekman"
+        assert report["macro_f1"] > 0.5
+    with pytest.raises(DataError, match="label 'boredom' is not in the ekman grouping"):
+        evaluate(single, dev_texts[:2], ["joy", "boredom"], grouping="ekman")
+    written = tmp_path / "dev.csv"
+    write_table(pd.DataFrame({"text": dev_texts, "label": [y[0] for y in dev_labels]}), written)
+    single.save(tmp_path / "m")
+    assert invoke("evaluate", written, "--model", tmp_path / "m", "--grouping", "ekman").exit_code == 0
