@@ -944,6 +944,9 @@ def test_evaluate_in_groups_takes_gold_labels_the_model_never_learnt_by_their_gr
         assert report["macro_f1"] > 0.5
     with pytest.raises(DataError, match="label 'boredom' is not in the ekman grouping"):
         evaluate(single, dev_texts[:2], ["joy", "boredom"], grouping="ekman")
+    with pytest.raises(DataError, match=r"^label\(s\) of the ekman group\(s\) surprise were not seen in training, nor any "
+                                        r"label of those groups \(the model's groups: anger, fear, joy, sadness, neutral\)"):
+        evaluate(single, dev_texts[:2], ["joy", "realization"], grouping="ekman")  # surprise: no label of it learnt
     written = tmp_path / "dev.csv"
     write_table(pd.DataFrame({"text": dev_texts, "label": [y[0] for y in dev_labels]}), written)
     single.save(tmp_path / "m")
