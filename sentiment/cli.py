@@ -403,12 +403,16 @@ class _TextsCommand(typer.core.TyperCommand):
     option: an unknown option of one dash gets the way to give such a text (after --)."""
 
     def parse_args(self, ctx, args):
+        given_args = list(args)  # (the parser consumes the list)
         try:
             return super().parse_args(ctx, args)
         except Exception as exc:  # click's NoSuchOption (typer's own copy of click raises its own class)
-            # "-5 stars" is read as "-5", "-- worst" whole: a text, where "--modle" is a mistyped option (click
-            # offers the one meant), as no option has a space in its name or starts with "---"
-            if type(exc).__name__ != "NoSuchOption" or not re.fullmatch(r"-[^-]|---.*|--.*\s.*", exc.option_name, re.DOTALL):
+            # "-5 stars" is read as "-5", "-- worst" whole, "--bad=awful film" as "--bad": a text, where "--modle" is a
+            # mistyped option (click offers the one meant), as no option has a space in it or starts with "---"
+            if type(exc).__name__ != "NoSuchOption":
+                raise
+            given = next((arg for arg in given_args if isinstance(arg, str) and arg.startswith(exc.option_name)), "")
+            if not re.fullmatch(r"-[^-]|---.*|--.*\s.*", exc.option_name, re.DOTALL) and not re.search(r"\s", given):
                 raise
             raise type(exc)(exc.option_name, message=f"No such option: {exc.option_name} (a text that starts with "
                             f"'-' goes after --, e.g. sentiment {ctx.info_name} -- \"-5 stars: awful\")",
