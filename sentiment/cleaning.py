@@ -99,9 +99,9 @@ _REPEAT = re.compile(r"((\D)\2)\2+", re.IGNORECASE)
 # left alone, as 1000 is.
 _REPEATED_EMOJI = re.compile("([\U0001f1e6-\U0001f1ff]{2}|[#*]\ufe0f?\u20e3|[^\x00-\x7f](?:[\ufe0f\u20e3"
                              "\U0001f3fb-\U0001f3ff\U000e0020-\U000e007f]|\u200d[^\x00-\x7f]){1,10})\\1\\1+")
-# a quick test (twice as fast as _REPEAT's \D) for the texts _REPEAT may change
 # Characters that are no token of the regular expression, and no space: control characters, U+FFFD
 _NO_TOKEN = re.compile("[\x00-\x08\x0e-\x1b\x7f-\x84\x86-\x9f\ufffd]")
+# a quick test (twice as fast as _REPEAT's \D) for the texts _REPEAT may change
 _TRIPLE = re.compile(r"(.)\1\1", re.DOTALL | re.IGNORECASE)
 # Marks typed for an apostrophe ("isn´t", "haven‘t", "don`t"); the aspect tokenizer reads them as one too.
 TYPED_APOSTROPHES = "’‘`´"
@@ -498,16 +498,13 @@ class Cleaner:
             if "<" in text:
                 text = _TAG.sub(_tag_space_or_break if breaks else " ", _without_raw_text(text))
             text = decode_entities(text)
-        # web addresses before other scripts' punctuation reads as ASCII: "x.com/a…not", "x.com/a。很好" end there
-        if self.urls != "keep" and _URL_HINT.search(text):
-            text = _URL.sub(" xxurl " if self.urls == "token" else " ", text)
+        text = self._addresses(text)  # before other scripts' punctuation reads as ASCII: "x.com/a…not" ends there
         if not text.isascii():
             text = plain_text(text)
         if self.normalize_unicode and not text.isascii():  # after the entities: "ter&shy;rible" hides a word too
             # typographic apostrophes first: NFKC writes "´" as a space and a combining accent
             text = _INVISIBLE.sub("", unicodedata.normalize("NFKC", _APOSTROPHE.sub("'", text)))
-            if self.urls != "keep" and _URL_HINT.search(text):  # a full-width address ("ｈｔｔｐ://...") is one now
-                text = _URL.sub(" xxurl " if self.urls == "token" else " ", text)
+            text = self._addresses(text)  # a full-width address ("ｈｔｔｐ://...") is one now
         if self.mentions != "keep" and "@" in text:
             text = _MENTION.sub(" xxuser " if self.mentions == "token" else " ", text)
         if self.hashtags != "keep" and "#" in text:
@@ -528,6 +525,12 @@ class Cleaner:
             text = _OTHER_BREAKS.sub("\n", text)
         if breaks and self.negation_scope >= 3 and self.tokenizer == "regex" and _SCOPE_MARK.search(text):  # spaCy's tokens hold the marks: _spacy_tokens breaks there
             text = self._scope_marks(text)
+        return text
+
+    def _addresses(self, text: str) -> str:
+        """``text`` with its web addresses replaced as ``urls`` says (a token, nothing, or kept)."""
+        if self.urls != "keep" and _URL_HINT.search(text):
+            text = _URL.sub(" xxurl " if self.urls == "token" else " ", text)
         return text
 
     def _scope_marks(self, text: str) -> str:
@@ -589,16 +592,8 @@ class Cleaner:
         normalized = [self._normalize(t, breaks) for t in texts]
         pattern = _TOKEN_OR_BREAK if breaks else _TOKEN
         if self.tokenizer == "spacy":
-            # spaCy splits a long run of punctuation one character at a time, in quadratic time ("!?.," * 2000
-            # took 11 s): a run of 50+ gets spaces between its characters first, so each is a token, as spaCy
-            # makes most of them anyway (a run glued to a word, or emoticons kept in it, now split too)
-            # Control characters and U+FFFD, which the regular expression's tokens leave out, are spaces to it.
-            # A kept emoji stands apart, so that spaCy's split of it (at "#" of "#️⃣", of "great👍🏽") ends where it ends.
-            spaced = (_LONG_WORD.sub(_punctuation_spaced, _PUNCTUATION_RUN.sub(_spaced, t)) if len(t) >= _LONG_RUN
-                      else t for t in (t if t.isprintable() else _NO_TOKEN.sub(" ", t) for t in
-                                       (_emoji_apart(t) if self.emoji == "keep" else t for t in normalized)))
-            docs = self._spacy.pipe(spaced, batch_size=1000)
-            tokenized = [_spacy_tokens(doc, self._lemmas if self.lemmatize else None, breaks, self.emoji == "keep",
+            docs = self._spacy.pipe((_for_spacy(t, self.emoji == "keep") for t in normalized), batch_size=1000)
+            tokenized = [_spacy_tokens(doc, _lemma_table() if self.lemmatize else None, breaks, self.emoji == "keep",
                                        breaks and self.negation_scope >= 3) for doc in docs]
         else:
             if self.emoji == "keep":
@@ -606,7 +601,7 @@ class Cleaner:
             else:
                 tokenized = [(pattern if "\n" in t else _TOKEN).findall(t) for t in normalized]  # most have no break
             if self.lemmatize:
-                tokenized = [_lemmatized(tokens, self._lemmas) for tokens in tokenized]
+                tokenized = [_lemmatized(tokens, _lemma_table()) for tokens in tokenized]
         # which texts hold _BREAK (a line break, a kept emoji marked on both sides, a scope mark of
         # negation_scope 3): the token lists say it, whichever path put it there
         marked = (_BREAK in tokens for tokens in tokenized) if breaks else itertools.repeat(False)
@@ -673,10 +668,6 @@ class Cleaner:
             for face in _LETTER_FACES:
                 nlp.tokenizer.add_special_case(face, [{"ORTH": face}])
         return nlp
-
-    @property
-    def _lemmas(self):
-        return _lemma_table()
 
     @cached_property
     def _stopwords(self) -> frozenset[str]:
@@ -850,6 +841,21 @@ def _spacy_tokens(doc, lemmas=None, breaks: bool = False, emoji_kept: bool = Fal
         else:
             tokens.append(token)
     return tokens
+
+
+def _for_spacy(text: str, emoji_kept: bool) -> str:
+    """``text`` as spaCy's tokenizer is given it: a kept emoji stands apart, so that spaCy's split of it (at "#" of
+    "#️⃣", of "great👍🏽") ends where it ends; control characters and U+FFFD, which the regular expression's tokens
+    leave out, are spaces; and spaCy, which splits a long run of punctuation one character at a time in quadratic
+    time ("!?.," * 2000 took 11 s), gets a run of 50+ with spaces between its characters, so each is a token, as
+    spaCy makes most of them anyway (a run glued to a word, or emoticons kept in it, now split too)."""
+    if emoji_kept:
+        text = _emoji_apart(text)
+    if not text.isprintable():
+        text = _NO_TOKEN.sub(" ", text)
+    if len(text) >= _LONG_RUN:
+        text = _LONG_WORD.sub(_punctuation_spaced, _PUNCTUATION_RUN.sub(_spaced, text))
+    return text
 
 
 def _emoji_apart(text: str) -> str:

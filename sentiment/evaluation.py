@@ -18,7 +18,7 @@ from .data import whole_number
 from .errors import ConfigError, DataError, UnknownLabelsError, counted, on_one_line
 from .groupings import group_labels, group_names
 from .multilabel import decide, f1_of_counts, label_counts, present_mean
-from .persistence import atomic_file
+from .persistence import atomic_file, how_to_unprotect
 
 
 def label_codes(pipeline, labels: Sequence, texts: Sequence[str] | None = None, unseen: bool = False) -> np.ndarray:
@@ -341,8 +341,6 @@ def check_report_folder(folder: Path, inputs: Sequence[Path] = ()) -> None:
         if (folder / name).is_dir():
             raise ConfigError(f"{folder / name} is a directory where the report writes a file; move it, or give "
                               "--report another folder")
-    from .persistence import how_to_unprotect
-
     for path in (folder, *(folder / name for name in REPORT_FILES)):  # its owner made it read-only: kept, as a
         if path.is_symlink() and path != folder:  # model is (root, too, could replace it); a link is replaced, not
             continue  # written through

@@ -451,7 +451,9 @@ class Pipeline(OptionAttributes, Classifier):
             display_names((check_label_sets if is_multi_label(labels) else check_labels)(labels, len(labels))[1],
                           label_names)  # (a name missing, given twice, empty: refused as without a grouping)
             labels = named_labels(labels, label_names)
-            dev = None if dev is None else (_dev_pair(dev)[0], named_labels(_dev_pair(dev)[1], label_names))
+            if dev is not None:
+                dev_texts, dev_labels = _dev_pair(dev)
+                dev = (dev_texts, named_labels(dev_labels, label_names))
             label_names = None
         labels, multi_label = self._labels_to_learn(labels)
         if multi_label and not model.supports_multi_label:
