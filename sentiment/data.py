@@ -786,12 +786,12 @@ def _check_text(file: Path, head: bytes | None) -> None:
     mark (every other byte of English text is 0) or a binary file, which a reader would otherwise misread column
     by column."""
     if head and head.count(b"\0") > len(head) // 4:
-        encoding = _bom_encoding(head) or "utf-16le"  # UTF-16 with no byte-order mark: every other byte is NUL
+        encoding = bom_encoding(head) or "utf-16le"  # UTF-16 with no byte-order mark: every other byte is NUL
         raise DataError(f"{file} is not UTF-8 text (a quarter or more of its first bytes are NUL: {encoding.upper()} "
                         f"text, or not text at all); re-encode text, {reencode_hint(encoding)}")
 
 
-def _bom_encoding(start: bytes) -> str | None:
+def bom_encoding(start: bytes) -> str | None:
     """UTF-32 or UTF-16 by the byte-order mark at ``start`` (UTF-32's little-endian one begins as UTF-16's does)."""
     if start[:4] in (b"\xff\xfe\x00\x00", b"\x00\x00\xfe\xff"):
         return "utf-32"
@@ -889,7 +889,7 @@ def _encoding_guess(file: Path) -> str:
         head = _head(file, _compression_of(file), 4) if file.is_file() else None
     except Exception:  # damaged: said elsewhere; the advice stays general
         head = None
-    return _bom_encoding(head or b"") or "latin1"
+    return bom_encoding(head or b"") or "latin1"
 
 
 COLUMN_OPTIONS = ("--text-column", "--label-column")  # by position in the requested columns

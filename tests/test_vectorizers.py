@@ -458,8 +458,73 @@ def test_file_words_all_keeps_the_words_the_training_texts_lack(tmp_path):
     assert np.abs(superb - dreadful).max() > 0.1  # unseen words keep their own vectors
     np.testing.assert_allclose(every.transform(docs), seen.transform(docs), rtol=1e-5)  # the training words alike
     assert every.idf_[every.vocabulary_["superb"]] == every.idf_.max()  # in no training text: the rarest
-    with pytest.raises(ConfigError, match="file_words chooses which words of a vectors file to keep; set vectors_path"):
-        resolve("vectorizer", "word2vec")(file_words="all", **W2V).fit(docs)
+    with pytest.raises(ConfigError, match=r"^file_words='all' go\(es\) with a vectors file; set vectors_path"):
+        resolve("vectorizer", "word2vec")(file_words="all", **W2V)
+
+
+@pytest.mark.parametrize("options, says", [
+    ({"vectors_path": ""}, r"^vectors_path is empty; give a word2vec or GloVe file"),
+    ({"vectors_path": "  "}, r"^vectors_path is empty"),  # the command line strips it to ""
+    ({"vectors_format": "glove"}, r"^vectors_format='glove' go\(es\) with a vectors file; set vectors_path too"),
+    ({"vectors_format": "glove", "file_words": "all"}, r"^vectors_format='glove', file_words='all' go\(es\)"),
+])
+def test_word2vec_options_that_would_be_ignored_are_refused_when_made(options, says):
+    """An empty vectors_path (an unset shell variable) trained the vectors on the texts instead, and a
+    vectors_format without a file was accepted and did nothing."""
+    with pytest.raises(ConfigError, match=says):
+        resolve("vectorizer", "word2vec")(**options)
+
+
+def test_word2vec_seed_with_a_vectors_file_is_refused_as_the_other_training_options(tmp_path):
+    path, _ = _small_vectors(tmp_path)
+    with pytest.raises(ConfigError, match=r"^seed=5 set\(s\) how word vectors are trained, but vectors_path"):
+        resolve("vectorizer", "word2vec")(vectors_path=str(path), seed=5)
+    saved = resolve("vectorizer", "word2vec")(vectors_path=str(path)).fit([["good", "film"], ["bad", "film"]])
+    params, state, arrays = saved.params, *saved.get_state()  # a saved model holds every option, seed too
+    assert type(saved).from_state(params, state, arrays).transform([["good"]]).shape == (1, 5)
+
+
+def test_word2vec_option_conflicts_come_before_the_data_are_read(tmp_path):
+    """The CLI checks every option before it reads the data (here a file with an empty text, which reading
+    would refuse first): a vector_size other than the file's by its first line, not after reading it whole."""
+    from typer.testing import CliRunner
+
+    from sentiment.cli import app
+
+    path, _ = _small_vectors(tmp_path)
+    data = tmp_path / "blank.csv"
+    data.write_text("text\ngood film\n\nbad film\n")
+    given = f"vectors_path={path}"
+    for args, says in (([given, "vector_size=7"], f"vector_size=7 differs from the size of the vectors in {path}, 5"),
+                       ([given, "window=3"], "window=3 set(s) how word vectors are trained"),
+                       (["vectors_path="], "vectors_path is empty"), (["file_words=all"], "file_words='all' go(es)")):
+        result = CliRunner().invoke(app, ["vectorize", str(data), "--vectorizer", "word2vec", "--out",
+                                          str(tmp_path / "o.npy")] + [a for o in args for a in ("--set", o)])
+        assert result.exit_code == 1 and says in result.output and "no text" not in result.output
+        assert not (tmp_path / "o.npy").exists()
+
+
+def test_word2vec_standardises_a_vectors_files_large_values(tmp_path):
+    """Values of 1e20 are finite, but their squares overflow float32: every feature was 0 (the scale
+    infinite) and saving said the training had diverged."""
+    words = ["good", "bad", "film", "plot"]
+    rng = np.random.default_rng(0)
+    path = tmp_path / "big.txt"
+    path.write_text("".join(f"{w} " + " ".join(f"{v:.4e}" for v in rng.normal(size=4) * 1e20) + "\n" for w in words))
+    texts = ["good film", "bad plot", "good plot", "bad film film"]
+    vectorizer = sentiment.TextVectorizer("word2vec", vectors_path=str(path))
+    features = vectorizer.fit_transform(texts)
+    assert np.isfinite(vectorizer.vectorizer_.scale_).all() and np.isfinite(features).all()
+    np.testing.assert_allclose(features.std(axis=0), 1.0, rtol=1e-3)  # standardised, as for small values
+    vectorizer.save(tmp_path / "saved")  # not refused as holding "values that are not numbers"
+    np.testing.assert_allclose(sentiment.TextVectorizer.load(tmp_path / "saved").transform(texts), features)
+
+
+def test_integer_min_df_above_integer_max_df_is_refused_when_made():
+    with pytest.raises(ConfigError, match=r"^min_df=5 keeps the terms of at least 5 texts and max_df=3 those of at most "
+                                          r"3: no term is both; lower min_df or raise max_df"):
+        CountVectorizer(min_df=5, max_df=3)
+    assert CountVectorizer(min_df=3, max_df=3).params["min_df"] == 3  # equal limits keep the terms of 3 texts
 
 
 def test_file_words_all_with_no_word_in_the_training_texts_is_refused(tmp_path):

@@ -271,3 +271,26 @@ def test_a_glove_files_size_is_the_smaller_of_two_as_common_line_lengths(tmp_pat
     path.write_text("new york 0.1 0.2\ngood 1 2\n", encoding="utf-8")
     vectors = load_vectors(str(path), "glove")
     assert vectors.vector_size == 2 and set(vectors.key_to_index) == {"new york", "good"}
+
+
+def test_a_text_file_whose_first_entry_is_short_is_read_as_text_and_names_the_line(tmp_path):
+    """With a header, a first entry of fewer values than the header says was taken for binary values:
+    its bytes read as float32 numbers without a word (or said to be cut short)."""
+    for first in ("good 1.50000", "good 1.5"):
+        path = tmp_path / "short.txt"
+        path.write_text(f"2 2\n{first}\nbad 2.0 1.0\n")
+        with pytest.raises(DataError, match=r"short.txt, line 2: 1 values after the word where the file's vectors have "
+                                            r"2; fix the line, or the header line$"):
+            load_vectors(path)
+    (tmp_path / "ok.bin").write_bytes(binary_bytes())  # binary files stay binary
+    same(load_vectors(tmp_path / "ok.bin"), WORDS[:3] + ["..."])
+
+
+@pytest.mark.parametrize("encoding, header", [("utf-16", ""), ("utf-16-le", "2 2\n"), ("utf-16-be", ""),
+                                              ("utf-32", "2 2\n")])
+def test_a_utf16_or_utf32_vectors_file_is_told_to_be_reencoded(tmp_path, encoding, header):
+    path = tmp_path / "wide.txt"
+    path.write_bytes(f"{header}good 1 2\nbad 3 4\n".encode(encoding))
+    with pytest.raises(DataError, match=r"^vectors file .*wide.txt is not UTF-8 text \(UTF-(16|32)(LE)?, or not text at "
+                                        r"all\); re-encode it as UTF-8, e.g. iconv -f utf-(16|32)(le)? -t utf-8"):
+        load_vectors(path)

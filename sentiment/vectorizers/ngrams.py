@@ -219,6 +219,10 @@ class CountVectorizer(Stage):
         else:  # 0 keeps no term at all (scikit-learn fails on it when fitting)
             raise ConfigError(f"max_df must be a share of the texts above 0 and at most 1.0 (e.g. 0.9), or a whole "
                               f"number of texts (at least 2), not {max_df!r}")
+        min_df, max_df = self.params["min_df"], self.params["max_df"]
+        if isinstance(min_df, int) and isinstance(max_df, int) and min_df > max_df and not self.from_saved:
+            raise ConfigError(f"min_df={min_df} keeps the terms of at least {min_df} texts and max_df={max_df} those of "
+                              f"at most {max_df}: no term is both; lower min_df or raise max_df")
         self._number("max_features", 1, integer=True, none="no limit")
         self._choice("binary", (True, False))
 

@@ -78,6 +78,14 @@ def first_words(path, fmt: str = "auto", n: int = 3) -> list[str]:
     return _read_file(file, str(path), fmt, None, limit=n)[0]
 
 
+def vector_size(path, fmt: str = "auto") -> int:
+    """The number of values per vector of the vectors file (or saved model) ``path``, read from its start."""
+    file = check_source(path, fmt)
+    if file.is_dir():
+        return _model_vectors(file).vector_size
+    return _read_file(file, str(path), fmt, None, limit=1)[1].shape[1]
+
+
 def _read_file(file: Path, path: str, fmt: str, keep: set[str] | None, limit: int | None = None):
     """The words and the vectors (a float32 matrix) of the vectors file ``file`` (named ``path``), and each
     one's place among the file's vectors (from 1)."""
@@ -168,6 +176,7 @@ MAX_VECTOR_SIZE = 100_000  # values per vector; published vectors have at most a
 
 def _read(stream: "_Stream", path: str, fmt: str, keep: set[str] | None, limit: int | None):
     first = stream.readline()
+    _check_encoding(first, path)
     header = _header(first)
     if fmt in ("word2vec", "word2vec-binary") and header is None:
         raise DataError(f"{path} has no 'count size' header line ({_shown(first)}); a GloVe file has none: set "
@@ -182,9 +191,9 @@ def _read(stream: "_Stream", path: str, fmt: str, keep: set[str] | None, limit: 
     if size > MAX_VECTOR_SIZE:  # a wrong header would otherwise ask for terabytes before any check
         raise DataError(f"{path}: the header line says each vector has {size} values, more than any word vectors file "
                         f"holds (at most {MAX_VECTOR_SIZE} read here); fix the header line ('count size')")
-    if fmt == "auto":  # the first entry tells: a text line (after any blank ones) or binary values
-        entry = next((line for line in stream.peeklines(SNIFF_LINES) if line.strip()), b"")
-        fmt = "word2vec" if _text_entry(entry, size) else "word2vec-binary"
+    if fmt == "auto":  # the first entries tell: text lines (after any blank ones) or binary values
+        entries = [line for line in stream.peeklines(SNIFF_LINES) if line.strip()]
+        fmt = "word2vec" if _text_entries(entries, size) else "word2vec-binary"
     if fmt == "word2vec":
         return _read_text(stream, path, count, size, 2, keep, limit)
     return _read_binary(stream, path, count, size, keep, limit)
@@ -285,10 +294,38 @@ def _matrix(vectors: list[np.ndarray], size: int) -> np.ndarray:
     return np.stack(vectors) if vectors else np.zeros((0, size), dtype=np.float32)
 
 
-def _text_entry(line: bytes, size: int) -> bool:
-    """Whether ``line`` reads as a text entry: a word and ``size`` numbers."""
-    fields = _fields(_decoded(line))  # a word that is not UTF-8 still leaves its numbers readable
-    return len(fields) >= size + 1 and all(_is_number(v) for v in fields[-size:])
+def _text_entries(lines: list[bytes], size: int) -> bool:
+    """Whether the first entries of a file with a header (``lines``, not blank) are text: the first a word and
+    ``size`` numbers, or the first three (or as many as there are) lines of plain text that end in a number, of
+    whatever length (a text file with a short line, said by its line, not read as binary values)."""
+    if not lines:
+        return False
+    fields = _fields(_decoded(lines[0]))  # a word that is not UTF-8 still leaves its numbers readable
+    if len(fields) >= size + 1 and all(_is_number(v) for v in fields[-size:]):
+        return True
+    return all(_plain_text(line) and len(fields := _fields(_decoded(line))) >= 2 and _is_number(fields[-1])
+               for line in lines[:3])
+
+
+def _plain_text(line: bytes) -> bool:
+    """Whether ``line`` is UTF-8 without control characters (but tab and line ends): binary float32 values
+    are not, apart from a rare few bytes."""
+    try:
+        text = line.decode("utf-8")
+    except UnicodeDecodeError:
+        return False
+    return not any(unicodedata.category(c) == "Cc" and c not in "\t\r\n" for c in text)
+
+
+def _check_encoding(first: bytes, path: str) -> None:
+    """Refuse a file whose first line (``first``) is UTF-16 or UTF-32 text (a byte-order mark, or NUL bytes,
+    which no line of a vectors file's text has): read as UTF-8, its lines would not split into numbers."""
+    from ..data import bom_encoding
+
+    encoding = bom_encoding(first) or ("utf-16le" if b"\0" in first else None)
+    if encoding:
+        raise DataError(f"vectors file {path} is not UTF-8 text ({encoding.upper()}, or not text at all); re-encode "
+                        f"it as UTF-8, {reencode_hint(encoding)}")
 
 
 def _is_number(text: str) -> bool:

@@ -24,10 +24,11 @@ from ..errors import ConfigError, DataError
 from ..persistence import saved_vocabulary
 from ..stage import Stage
 from .ngrams import count_matrix, normalize_rows
-from .vectors_file import MAX_VECTOR_SIZE, check_source, first_words, load_vectors
+from .vectors_file import MAX_VECTOR_SIZE, check_source, first_words, load_vectors, vector_size
 
 
-TRAINING_ONLY = ("vector_size", "window", "min_count", "w2v_epochs", "skipgram", "workers")  # not for a vectors file
+# how word vectors are trained, which a vectors file's vectors are not (vector_size: see check_source)
+TRAINING_ONLY = ("vector_size", "window", "min_count", "w2v_epochs", "skipgram", "workers", "seed")
 MIN_SCALE = 1e-6  # a dimension that varies less over the training documents is centred, not scaled
 
 
@@ -70,14 +71,43 @@ class Word2VecVectorizer(Stage):
         self._number("workers", 1, 64, integer=True)
         path = self.params["vectors_path"]
         if path is not None:
-            self.params["vectors_path"] = str(path)
+            self.params["vectors_path"] = path = str(path)
+            if not path.strip():  # an unset shell variable: training here instead would be a silent change
+                raise ConfigError("vectors_path is empty; give a word2vec or GloVe file (or a saved model's directory), "
+                                  "or leave vectors_path out to train the vectors on the texts")
+        if not self.from_saved:  # rules between options (a saved model keeps what it was trained with)
+            self._check_source_options()
+
+    def _check_source_options(self) -> None:
+        """Refuse options that the source of the vectors (trained here, or a vectors file) would ignore."""
+        if self.params["vectors_path"] is None:
+            ignored = [f"{k}={self.params[k]!r}" for k in ("vectors_format", "file_words")
+                       if self.params[k] != self.defaults[k]]
+            if ignored:
+                raise ConfigError(f"{', '.join(ignored)} go(es) with a vectors file; set vectors_path too, "
+                                  "or leave them out")
+            return
+        unused = [f"{k}={self.params[k]!r}" for k in TRAINING_ONLY if k in self.given and k != "vector_size"]
+        if unused:  # they would be ignored without a word: the file's vectors are taken as they are
+            raise ConfigError(f"{', '.join(unused)} set(s) how word vectors are trained, but vectors_path loads them "
+                              "from a file (whose size they keep); leave those options out, or vectors_path")
 
     def check_source(self) -> None:
-        """Refuse a ``vectors_path`` that cannot be read (missing, a directory without a model) before any work;
-        the pipelines call it when they build their stages to fit (not when they load a fitted model, which
-        keeps its vectors and needs the file no more)."""
-        if self.params["vectors_path"]:
-            check_source(self.params["vectors_path"], self.params["vectors_format"])
+        """Refuse a ``vectors_path`` that cannot be read (missing, a directory without a model) and a
+        ``vector_size`` other than its vectors' before any work; the pipelines call it when they build their
+        stages to fit (not when they load a fitted model, which keeps its vectors and needs the file no more)."""
+        path = self.params["vectors_path"]
+        if path is None:
+            return
+        check_source(path, self.params["vectors_format"])
+        if "vector_size" in self.given:
+            self._check_size(vector_size(path, self.params["vectors_format"]))
+
+    def _check_size(self, size: int) -> None:
+        if self.params["vector_size"] != size:
+            raise ConfigError(f"vector_size={self.params['vector_size']} differs from the size of the vectors in "
+                              f"{self.params['vectors_path']}, {size}; leave vector_size out (a vectors file keeps its "
+                              "own size)")
 
     @property
     def n_features(self) -> int:
@@ -90,12 +120,9 @@ class Word2VecVectorizer(Stage):
     def fit_transform(self, docs: list[list[str]]) -> np.ndarray:
         counts = Counter(t for tokens in docs for t in tokens)
         self.negation_backoff_ = False
-        if self.params["vectors_path"]:
+        if self.params["vectors_path"] is not None:
             words, vectors = self._file_vectors(counts)
         else:
-            if self.params["file_words"] != "training":
-                raise ConfigError("file_words chooses which words of a vectors file to keep; set vectors_path too, "
-                                  "or leave file_words out")
             keyed = self._train(docs, counts)
             words = sorted(w for w in counts if w in keyed.key_to_index)
             if not words:
@@ -115,8 +142,9 @@ class Word2VecVectorizer(Stage):
         # statistics are those of the documents with a known word (at least one has: checked above).
         # A dimension that hardly varies (one text, a constant column of a vectors file) is centred only, as
         # scikit-learn's StandardScaler does: divided by its tiny deviation it would blow up to 1e5.
-        self.mean_ = pooled[known].mean(axis=0)
-        std = pooled[known].std(axis=0)
+        # (in float64: the squares of a vectors file's large values, 1e20, overflow float32)
+        self.mean_ = pooled[known].mean(axis=0, dtype=np.float64).astype(np.float32)
+        std = pooled[known].std(axis=0, dtype=np.float64)
         self.scale_ = np.where(std < MIN_SCALE, 1.0, std).astype(np.float32)
         self.fitted = True
         return self._standardised(pooled, known)
@@ -126,17 +154,12 @@ class Word2VecVectorizer(Stage):
         or (``file_words="all"``) every word of the file; where the file knows none of the training texts'
         negation-marked words, those take their word's vector."""
         path = self.params["vectors_path"]
-        unused = [f"{k}={self.params[k]!r}" for k in TRAINING_ONLY if k in self.given and k != "vector_size"]
-        if unused:  # they would be ignored without a word: the file's vectors are taken as they are
-            raise ConfigError(f"{', '.join(unused)} set(s) how word vectors are trained, but vectors_path loads them "
-                              "from a file (whose size they keep); leave those options out, or vectors_path")
         marked = {w: w[len(NEGATED):] for w in counts if w.startswith(NEGATED) and len(w) > len(NEGATED)}
         wanted = None if self.params["file_words"] == "all" else set(counts) | set(marked.values())
         keyed = load_vectors(path, self.params["vectors_format"], keep=wanted)
         size = keyed.vector_size
-        if "vector_size" in self.given and self.params["vector_size"] != size:
-            raise ConfigError(f"vector_size={self.params['vector_size']} differs from the size of the vectors in "
-                              f"{path}, {size}; leave vector_size out (a vectors file keeps its own size)")
+        if "vector_size" in self.given:  # (check_source has said so already where a pipeline called it)
+            self._check_size(size)
         self.params["vector_size"] = size  # what the fitted stage has (sentiment info shows it), not the default
         index = keyed.key_to_index
         # vectors made from text cleaned without the negation marks (any vectors file from elsewhere) know none
