@@ -86,7 +86,8 @@ def _column_option(*args, **kwargs):
 # control characters, but tab and line break, and the bidirectional overrides and isolates, which reorder what
 # follows on the line (a label or a text could make a line read otherwise than it is)
 _CONTROL = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
-_LEFT_BY_JSON = re.compile("[\x7f-\x9f\u202a-\u202e\u2066-\u2069]")  # the ones json.dumps leaves as they are
+# the ones json.dumps leaves as they are, and U+2028 / U+2029, which str.splitlines (the indenting) reads as line ends
+_LEFT_BY_JSON = re.compile("[\x7f-\x9f\u2028\u2029\u202a-\u202e\u2066-\u2069]")
 
 
 def _echo(text: str, **kwargs) -> None:

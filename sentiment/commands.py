@@ -29,7 +29,7 @@ from .persistence import (atomic_directory, atomic_file, check_model_target, che
                           read_config, same_path, write_model_files)
 from .pipeline import MAX_EXPLAINED_WORDS, PIPELINE_OPTIONS, POLARITY_NAMES, Pipeline, load, named_labels, polarity_names
 from .registry import resolve
-from .splits import weighted_split
+from .splits import dev_overlap_notes, weighted_split
 from .sst import sst_phrase_split
 from .tasks import DEFAULT_TASK, DEFAULT_VECTORIZER, get_task
 
@@ -151,7 +151,7 @@ def fit_file(
         overlap = []
     else:
         sentences = read_labelled(data, text_column, label_column, binary=binary)[0] if phrases else texts
-        overlap = _dev_overlap_notes(sentences, dev_texts, split=dev is None)
+        overlap = dev_overlap_notes(sentences, dev_texts, split=dev is None)
     spelling = label_spelling_note(_label_values(everything[1]))
     if spelling:  # warned before training (Pipeline.fit's own warning, after it, is left out); the CLI: a note
         warnings.warn(spelling, LabelSpellingWarning, stacklevel=2)
@@ -360,19 +360,6 @@ def _note_joined_labels(labels: list, separator: str, log: Callable[[str], None]
 def _label_values(labels: list) -> set:
     """The distinct label values of one label per text, or of the lists of several labels per text."""
     return set(y for ys in labels for y in ys) if is_multi_label(labels) else set(labels)
-
-
-def _dev_overlap_notes(texts: list[str], dev_texts: list[str], split: bool) -> list[str]:
-    """A note when dev texts also occur among the training texts (duplicated rows; ``split``: the dev texts
-    were held out of the training file): the dev figures are then figures partly on training data."""
-    seen = set(texts)
-    repeated = sum(text in seen for text in dev_texts)
-    if not repeated:
-        return []
-    advice = ("drop the duplicates (pandas: df.drop_duplicates('text'))" if split else
-              "drop them from one of the files (pandas: train[~train.text.isin(dev.text)])")
-    return [f"note: {repeated} of the {len(dev_texts)} dev texts also occur among the training texts (duplicated "
-            f"rows), so the dev figures are optimistic; {advice}"]
 
 
 def _polarity_names_or_numbers(task: str, labels: list, label_names: dict | None,
@@ -702,8 +689,8 @@ def evaluate_file(data: str | Path, model: str | Path | None = None, *, text_col
         from .aspects import evaluate_aspects
 
         return pipe, evaluate_aspects(data, pipe, progress=progress)
-    if grouping is not None:  # as predict refuses it: a grouping that groups nothing would be a silent no-op
-        _check_grouping(pipe, grouping, aspect_model=False)
+    # as predict refuses it: a grouping that groups nothing would be a silent no-op
+    grouped_already = grouping is not None and _check_grouping(pipe, grouping, aspect_model=False, scoring=True)
     columns = model_columns(pipe)
     if separator is not None and not pipe.multi_label_:
         raise ConfigError("--label-sep splits several labels per text, and this model gives one; leave it out")
@@ -731,6 +718,8 @@ def evaluate_file(data: str | Path, model: str | Path | None = None, *, text_col
         labels = named_labels(labels, label_names)
     elif grouping is None:
         _refuse_codes_of_two_for_many(labels, list(pipe.classes_), getattr(pipe, "label_names_", None), str(data))
+    if grouped_already:  # the gold labels may still be grouped ("love" scored as the model's "joy")
+        _check_grouped_gold(pipe, grouping, labels, data)
     return pipe, evaluate(pipe, texts, labels, grouping, progress=progress, mistakes=mistakes)
 
 
@@ -851,9 +840,10 @@ def check_predict_flags(pipe, top_if_none: bool = False, aspects: list[str] | No
                               "with --task aspect")
 
 
-def _check_grouping(pipe, grouping: str, aspect_model: bool) -> None:
+def _check_grouping(pipe, grouping: str, aspect_model: bool, scoring: bool = False) -> bool:
     """Refuse --grouping for a model whose labels the grouping does not group (an aspect model's polarities,
-    a polarity model's classes)."""
+    a polarity model's classes), or whose labels are its groups already, unless ``scoring`` (the gold labels
+    of a file may still be grouped; returns whether they are its groups, for :func:`_check_grouped_gold`)."""
     from .groupings import group_names
 
     if aspect_model:
@@ -864,9 +854,21 @@ def _check_grouping(pipe, grouping: str, aspect_model: bool) -> None:
         raise ConfigError(f"--grouping {grouping} groups GoEmotions' emotion labels, and this model's label "
                           f"{exc.label!r} is not one of them; leave it out, or use a model of those labels "
                           "(--task emotion)") from None
-    if groups == list(pipe.label_names_) and getattr(pipe, "get_params", dict)().get("grouping") != grouping:
+    already = groups == list(pipe.label_names_) and getattr(pipe, "get_params", dict)().get("grouping") != grouping
+    if already and not scoring:
         raise ConfigError(f"--grouping {grouping} groups GoEmotions' emotion labels, and this model's labels "
                           f"({', '.join(groups)}) are its groups already; leave it out")
+    return already
+
+
+def _check_grouped_gold(pipe, grouping: str, labels: list, data) -> None:
+    """Refuse --grouping where the model's labels are its groups already (:func:`_check_grouping`) and so are
+    the gold ``labels`` of ``data``: it would group nothing."""
+    names = set(pipe.label_names_)
+    if all(label in names for y in labels for label in (y if isinstance(y, (list, tuple)) else (y,))):
+        raise ConfigError(f"--grouping {grouping} groups GoEmotions' emotion labels, and this model's labels "
+                          f"({', '.join(pipe.label_names_)}) are its groups already, as are those of "
+                          f"{Path(data).name}; leave it out")
 
 
 def check_top_if_none(aspect_model: bool, multi_label: bool) -> None:

@@ -955,13 +955,43 @@ def read_labelled(path: str | Path, text_column: str = "text", label_column: str
             raise DataError(
                 f"{file}: {len(rows)} row(s) have no {what} in column {column!r} (data rows {shown}); drop or fill them"
             )
+    again = np.flatnonzero((frame[text_column].astype(str).str.strip() == text_column).to_numpy()
+                           & (frame[label_column].astype(str).str.strip() == label_column).to_numpy())
+    if len(again):  # its label would become a class named after the column
+        raise DataError(f"{file}: data row {again[0] + 1} repeats the header row ({text_column!r}, {label_column!r}), "
+                        "as files joined with their header rows do; drop that row")
+    values = [label_list_of(v) for v in frame[label_column].tolist()]  # "['joy', 'anger']": a list of labels
     if separator is not None:
-        labels = split_labels(frame[label_column].tolist(), separator, f"{file} column {label_column!r}")
+        labels = split_labels(values, separator, f"{file} column {label_column!r}")
     else:
-        values = frame[label_column].tolist()
         _check_no_label_lists(values, file, label_column)
         labels = _parse_labels(values)
     return text_values(frame[text_column], file, text_column), labels
+
+
+_LIST_TEXT = re.compile(r"\s*\[.*\]\s*", re.S)
+_NUMPY_INTS = re.compile(r"\s*\[\s*(-?\d+\s+)*(-?\d+)?\s*\]\s*")  # numpy's "[ 2 27]"
+
+
+def label_list_of(value):
+    """A label cell that a table holds as the text of a list (``"['joy', 'anger']"``, as pandas' ``to_csv``
+    writes a column of lists; ``'["joy"]'``; numpy's ``"[ 2 27]"``) as that list; any other value as it is
+    (a label such as "[positive]", which no list reads, stays text)."""
+    if not isinstance(value, str) or len(value) > 100_000 or not _LIST_TEXT.fullmatch(value):
+        return value
+    if _NUMPY_INTS.fullmatch(value):
+        return [int(part) for part in value.strip()[1:-1].split()]
+    import ast
+    import json
+
+    for parse in (json.loads, ast.literal_eval):
+        try:
+            parsed = parse(value.strip())
+        except (ValueError, SyntaxError, TypeError, RecursionError, MemoryError):
+            continue
+        if isinstance(parsed, list):
+            return parsed
+    return value
 
 
 def text_values(column, file, name: str, before: int = 0) -> list[str]:

@@ -355,8 +355,8 @@ def write_report(report: dict, folder: str | Path, title: str, model=None, histo
     curves, the kept epoch marked, ``history_note`` above them), and for a report
     with ``"mistakes"`` (``evaluate(..., mistakes=True)``) ``mistakes.csv``, the texts given a wrong label
     (the metrics leave them out). The files are renamed into place one after another once all are written (a
-    failure while writing leaves an earlier report as it was); those of an earlier report that this one does
-    not write are then removed, so the folder does not mix two runs. Returns the paths written."""
+    failure while writing leaves an earlier report as it was); those of an earlier report (a ``metrics.json``
+    was there) that this one does not write are then removed, so the folder does not mix two runs. Returns the paths written."""
     import contextlib
     import json
 
@@ -380,12 +380,13 @@ def write_report(report: dict, folder: str | Path, title: str, model=None, histo
                    "averaged": bool(model.model_.params.get("ema_epochs")), "kept_epoch": model.model_.best_epoch_,
                    "multi_label": bool(report.get("multi_label")), "note": history_note}
         writers["training_history.png"] = lambda path: plot_history(history, path, **options)
+    earlier = (folder / "metrics.json").is_file()  # a report was written here before: its other files are stale
     with contextlib.ExitStack() as renames:  # each file is renamed into place only once all are written
         for name, write in writers.items():
             # a link in the folder is replaced, not written through: the report replaces none of the files of yours
             # (the data scored, a model's) that a link at one of its names may point to
             write(renames.enter_context(atomic_file(folder / name, through_link=False)))
-    for name in REPORT_FILES:
+    for name in REPORT_FILES if earlier else ():  # not files of yours in a folder that held no report
         if name not in writers:
             (folder / name).unlink(missing_ok=True)
     return [folder / name for name in writers]

@@ -35,8 +35,15 @@ def train_dev_split(texts: list[str], labels: list, fraction: float = 0.1, seed:
 
     check_fraction(fraction, f"the {part} fraction (--{part}-fraction)", error=DataError)  # as it always raised
     stratify = None  # several labels per text: a plain random split
-    if not is_multi_label(labels) and np.unique(np.asarray(labels), return_counts=True)[1].min() >= 2:
-        stratify = labels
+    if not is_multi_label(labels):
+        counts = np.unique(np.asarray(labels), return_counts=True)[1]
+        kept = len(labels) - int(np.ceil(fraction * len(labels)))  # scikit-learn rounds the held-out part up
+        if 0 < kept < len(counts):  # the dev rows of the labels it lacks would go back: a dev part of another size
+            raise DataError(f"a {part} fraction of {fraction:g} leaves {kept} of the {len(labels)} texts to train on, "
+                            f"fewer than their {len(counts)} labels; give a smaller --{part}-fraction, or pass --dev "
+                            "FILE")
+        if counts.min() >= 2:
+            stratify = labels
     positions = list(range(len(labels)))  # split along, for the weights
     try:
         try:
@@ -79,3 +86,22 @@ def train_dev_split(texts: list[str], labels: list, fraction: float = 0.1, seed:
                             "seen nowhere else, or lacks one that every other text has); give more data or pass "
                             "--dev FILE")
     return train_x, train_y, dev_x, dev_y
+
+
+def dev_overlap_notes(texts: list[str], dev_texts: list[str], split: bool, unit: str = "text") -> list[str]:
+    """A note when dev texts also occur among the training texts (duplicated rows; ``split``: the dev texts
+    were held out of the training file): the dev figures are then figures partly on training data. ``unit``
+    names a text in the note ("sentence" for aspect data, whose files are no tables)."""
+    seen = set(texts)
+    repeated = sum(text in seen for text in dev_texts)
+    if not repeated:
+        return []
+    if unit == "text":
+        advice = ("drop the duplicates (pandas: df.drop_duplicates('text'))" if split else
+                  "drop them from one of the files (pandas: train[~train.text.isin(dev.text)])")
+        duplicated = "duplicated rows"
+    else:
+        advice = "leave the repeated ones out of the data" if split else "leave them out of one of the files"
+        duplicated = f"repeated {unit}s"
+    return [f"note: {repeated} of the {len(dev_texts)} dev {unit}s also occur among the training {unit}s ({duplicated}), "
+            f"so the dev figures are optimistic; {advice}"]

@@ -270,7 +270,7 @@ def test_evaluation_reads_conflict_aspects_as_the_model_was_trained(tiny_model):
     before = evaluate_aspects(dev, tiny_model)
     tiny_model.set_params(keep_conflict=True)  # not fitted again: it learnt without conflict aspects
     try:
-        assert evaluate_aspects(dev, tiny_model) == before and before["n_aspects"] == 1
+        assert evaluate_aspects(dev, tiny_model) == before and before["n_polarity"] == 1 and before["n_aspects"] == 2
     finally:
         tiny_model.set_params(keep_conflict=False)
 
@@ -280,10 +280,61 @@ def test_evaluation_reads_conflict_aspects_as_the_model_was_trained(tiny_model):
     ({"term": "camera", "from": 5, "to": 11, "polarity": "negative"}, "not the term 'camera'.*fix the offsets"),
     ({"term": "camera", "from": "four", "to": 10, "polarity": "negative"}, "must be integers"),
     ({"term": "camera", "from": 4, "to": 10, "polarity": "great"}, "unknown polarity"),
+    ({"term": "camera", "from": 10, "to": 4, "polarity": "negative"}, r"from=10 and to=4, an empty or reversed span; "
+                                                                      r'"to" is the position after'),
+    ({"term": "camera", "from": 4, "to": 4, "polarity": "negative"}, "from=4 and to=4, an empty or reversed span"),
+    ({"term": " ", "from": 3, "to": 4, "polarity": "negative"}, r"the aspect at 3:4 is white space alone \(' '\); "
+                                                                r"give the words of the aspect, or leave it out"),
 ])
 def test_bad_offsets_are_clear_data_errors(tmp_path, aspect, message):
     path = tmp_path / "bad.jsonl"
     path.write_text(json.dumps({"text": "The camera is bad", "aspects": [aspect]}) + "\n", encoding="utf-8")
+    with pytest.raises(DataError, match=message):
+        read_aspect_data(path)
+
+
+def test_white_space_at_a_terms_edges_is_left_out_of_its_span(tmp_path):
+    """SemEval's laptops hold the term "uninstall\xa0": its span could never be found exactly."""
+    text = "I had to uninstall\xa0 it and the  screen  died"
+    path = tmp_path / "edges.jsonl"
+    path.write_text(json.dumps({"text": text, "aspects": [
+        {"term": "uninstall\xa0", "from": 9, "to": 19, "polarity": "negative"},
+        {"term": " screen ", "from": 31, "to": 39, "polarity": "negative"}]}) + "\n", encoding="utf-8")
+    aspects = read_aspect_data(path)[0]["aspects"]
+    assert [(a["term"], a["from"], a["to"]) for a in aspects] == [("uninstall", 9, 18), ("screen", 32, 38)]
+    assert all(text[a["from"]:a["to"]] == a["term"] for a in aspects)
+
+
+def test_a_term_in_another_unicode_form_than_the_text_is_said_to_be_so(tmp_path):
+    path = tmp_path / "nfd.jsonl"
+    path.write_text(json.dumps({"text": "The cafe\u0301 food was great", "aspects": [
+        {"term": "caf\u00e9 food", "from": 4, "to": 14, "polarity": "positive"}]}) + "\n", encoding="utf-8")
+    with pytest.raises(DataError, match=r"text\[4:14\] and the term 'café food' write the same letters in different "
+                                        r"Unicode forms .*\(NFC: Python's unicodedata.normalize\('NFC', s\)\)"):
+        read_aspect_data(path)
+
+
+@pytest.mark.parametrize("sentence, message", [
+    ('<text>Good food</text><aspectTerm term="food" polarity="positive" from="5" to="9"/>',
+     "sentence 1 holds an <aspectTerm> outside <aspectTerms>; put the sentence's <aspectTerm> elements inside one "
+     "<aspectTerms>"),
+    ('<text>Good food</text><AspectTerms><aspectTerm term="food" polarity="positive" from="5" to="9"/></AspectTerms>',
+     r"sentence 1 holds <AspectTerms>, which a SemEval-2014 sentence has not \(it holds <text>, <aspectTerms>, "
+     r"<aspectCategories>\)"),
+    ('<text>Good food</text><aspectTerms><aspectTerm term="food" polarty="positive" from="5" to="9"/></aspectTerms>',
+     r"sentence 1: an <aspectTerm> has the attribute\(s\) polarty, which are not read \(an <aspectTerm> has term, "
+     r"polarity, from, to\); fix the names"),
+    ('<text>Good food</text><aspectCategories><aspectCategory categroy="food" polarity="positive"/></aspectCategories>',
+     r"an <aspectCategory> has the attribute\(s\) categroy, which are not read"),
+    ('<text>Good food</text><aspectTerms><term>food</term></aspectTerms>',
+     "its <aspectTerms> holds <term>, not <aspectTerm> alone"),
+    ('<text>Good food</text><text>Bad food</text>', "sentence 1 has 2 <text> elements; give each sentence one"),
+])
+def test_xml_of_another_shape_than_semevals_is_refused_not_read_in_part(tmp_path, sentence, message):
+    """A term outside its list, a misspelled element or attribute were left out without a word (a
+    "polarty" read as a term without polarity, which left the whole file without end-to-end scores)."""
+    path = tmp_path / "odd.xml"
+    path.write_text(f'<sentences><sentence id="1">{sentence}</sentence></sentences>', encoding="utf-8")
     with pytest.raises(DataError, match=message):
         read_aspect_data(path)
 
@@ -799,6 +850,28 @@ def test_score_aspects_counts():
     assert r["mixed_polarity_accuracy"] == 0.5 and r["n_mixed"] == 2  # the sentence holds two polarities
 
 
+def test_terms_of_dropped_conflict_aspects_are_gold_terms_for_extraction_and_count_neither_way_end_to_end():
+    """As SemEval-2014 scored term extraction: a term is one whatever the opinion on it. A model that found
+    the term of a dropped conflict aspect was counted wrong (precision 0.5 here), and one that kept conflict
+    aspects was scored against more terms than one that dropped them."""
+    food = {"term": "a", "from": 0, "to": 1, "polarity": "positive"}
+    dropped = [{"text": "a b", "aspects": [food], "conflict_terms": [{"term": "b", "from": 2, "to": 3}]}]
+    kept = [{"text": "a b", "aspects": [food, {"term": "b", "from": 2, "to": 3, "polarity": "conflict"}]}]
+    found = [[{"from": 0, "to": 1, "polarity": "positive"}, {"from": 2, "to": 3, "polarity": "negative"}]]
+    r = score_aspects(dropped, found, [["positive"]])
+    assert (r["extraction_precision"], r["extraction_recall"], r["n_aspects"]) == (1.0, 1.0, 2)
+    assert r["end_to_end_precision"] == 1.0 and r["end_to_end_recall"] == 1.0  # "b" unscorable: neither way
+    assert r["n_polarity"] == 1 and r["polarity_accuracy"] == 1.0
+    same = score_aspects(kept, found, [["positive", "negative"]])
+    assert {k: same[k] for k in ("extraction_precision", "extraction_recall", "n_aspects")} == {
+        "extraction_precision": 1.0, "extraction_recall": 1.0, "n_aspects": 2}
+    missed = score_aspects(dropped, [[{"from": 0, "to": 1, "polarity": "positive"}]], [["positive"]])
+    assert missed["extraction_recall"] == 0.5 and missed["end_to_end_recall"] == 1.0
+    only = [{"text": "b", "aspects": [], "conflict_terms": [{"term": "b", "from": 0, "to": 1}]}]
+    r = score_aspects(only, [[{"from": 0, "to": 1, "polarity": "positive"}]], [[]])
+    assert r["extraction_f1"] == 1.0 and r["end_to_end_f1"] is None and r["polarity_accuracy"] is None
+
+
 def test_gold_terms_without_polarities_have_no_end_to_end_score():
     gold = [{"text": "a b", "aspects": [{"term": "a", "from": 0, "to": 1, "polarity": None}]}]
     r = score_aspects(gold, [[{"from": 0, "to": 1, "polarity": "positive"}]], [["positive"]])
@@ -871,9 +944,10 @@ def test_evaluate_reads_conflict_aspects_as_the_model_was_trained(tmp_path):
     data.write_text("".join(json.dumps(r) + "\n" for r in rows), encoding="utf-8")
     n_all = sum(len(r["aspects"]) for r in rows)
     keeping = AspectPipeline(prior=None, bits=12, keep_conflict=True).fit(rows)
-    assert evaluate_aspects(data, keeping)["n_aspects"] == n_all
     dropping = AspectPipeline(prior=None, bits=12).fit(rows)
-    assert evaluate_aspects(data, dropping)["n_aspects"] == n_all - 10
+    for model in (keeping, dropping):  # extraction against every term, polarity on the three polarities
+        report = evaluate_aspects(data, model)
+        assert (report["n_aspects"], report["n_polarity"]) == (n_all, n_all - 10)
 
 
 def test_split_is_by_sentence_and_reproducible():
@@ -1428,10 +1502,30 @@ def test_fit_aspects_logs_each_step(tmp_path):
     assert refitted.info_["refit_on_all"] is True  # saved with the model: its dev figures came from a smaller one
     import re
 
+    assert re.fullmatch(r"note: \d+ of the \d+ dev sentences also occur among the training sentences \(repeated "
+                        r"sentences\), so the dev figures are optimistic; leave the repeated ones out of the data",
+                        logged.pop(0))  # synthetic() repeats "We went there on a Tuesday."
+
     train, dev = map(int, re.fullmatch(r"training on (\d+) sentences \(\d+ aspects\); dev: (\d+) sentences",
                                        logged[0]).groups())
     assert train + dev == len(rows) and 0 < dev < train
     assert logged[1].startswith("dev extraction F1 ") and f"training again on all {len(rows)} sentences" in logged[1]
+
+
+def test_fit_aspects_notes_a_dev_file_that_is_the_training_file_or_repeats_its_sentences(tmp_path):
+    rows = [r for r in synthetic(60, seed=2) if r["aspects"]]  # no repeated sentence
+    data, dev = tmp_path / "train.jsonl", tmp_path / "dev.jsonl"
+    data.write_text("".join(json.dumps(r) + "\n" for r in rows), encoding="utf-8")
+    dev.write_text("".join(json.dumps(r) + "\n" for r in rows[:4] + synthetic(10, seed=7)), encoding="utf-8")
+    for dev_path, note in ((data, "note: the dev file is the training file, so the dev figures are figures on training "
+                                  "data"),
+                           (dev, "note: 4 of the 16 dev sentences also occur among the training sentences (repeated "
+                                 "sentences), so the dev figures are optimistic; leave them out of one of the files"),
+                           (None, None)):
+        logged = []
+        fit_aspects(data, None, dev_path=dev_path, refit=False, prior=None, bits=12, categories=False,
+                    log=logged.append)
+        assert [line for line in logged if line.startswith("note:")] == ([note] if note else [])
 
 
 def test_the_pipelines_own_dev_fraction_is_a_setting_apart_from_the_dev_split(tmp_path):
@@ -1637,10 +1731,15 @@ def test_a_table_of_labelled_texts_read_as_aspect_data_says_what_it_is(tmp_path)
 
     path = tmp_path / "labels.jsonl"
     path.write_text('{"text": "The food was great.", "label": "positive"}\n{"text": "Slow.", "label": "negative"}\n')
-    with pytest.raises(DataError, match=r'has a "label" and no "aspects" in any line: labelled texts for a polarity'):
+    with pytest.raises(DataError, match=r'has a "label" and no "aspects" in any line: labelled texts for a polarity or emotion model, not aspect data for an aspect model'):
         read_aspect_data(path)
     path.write_text('{"text": "The food was great.", "label": "positive", "aspects": []}\n')
     assert read_aspect_data(path)[0]["aspects"] == []  # aspect data that also carry a label: read
+    table = tmp_path / "labels.csv"  # said alike by fit --task aspect and by evaluate with an aspect --model
+    table.write_text("text,label\ngood film,positive\n")
+    with pytest.raises(DataError, match=r"a table of texts and labels is sentence-level data, for a polarity or emotion "
+                                        r"model, not an aspect model\)$"):
+        read_aspect_data(table)
 
 
 @pytest.mark.parametrize("text", ["The food was not good 😞 the service was great",
@@ -1815,10 +1914,10 @@ def test_evaluate_refuses_categories_alone_for_a_model_without_categories(tiny_m
         evaluate_aspects(only, tiny_model)
 
 
-def test_evaluate_says_when_the_only_gold_aspects_are_conflict_ones(tiny_model):
-    with pytest.raises(DataError, match="no gold aspect terms but those labelled conflict, which a model trained "
-                                        "without keep_conflict neither learns nor scores"):
-        evaluate_aspects([{"text": MEAL, "aspects": [{**FOOD, "polarity": "conflict"}]}], tiny_model)
+def test_evaluate_scores_the_extraction_where_the_only_gold_aspects_are_conflict_ones(tiny_model):
+    report = evaluate_aspects([{"text": MEAL, "aspects": [{**FOOD, "polarity": "conflict"}]}], tiny_model)
+    assert report["n_aspects"] == 1 and report["extraction_recall"] is not None
+    assert report["polarity_accuracy"] is None and report["end_to_end_recall"] is None  # no polarity to score
 
 
 @pytest.mark.parametrize("names, polarities, message", [

@@ -377,6 +377,20 @@ def test_predict_json(model):
     assert sum(items[1]["scores"].values()) == pytest.approx(1, abs=1e-5)
 
 
+def test_json_gives_back_texts_with_unicode_line_separators_as_they_are(model):
+    """U+2028 and U+2029, which json.dumps leaves as they are, were read as line ends by the indenting, which
+    put two spaces into the text."""
+    out, _ = model
+    texts = ["good\u2028film", "bad\u2029film"]
+    result = invoke("predict", "--model", out, "--json", *texts)
+    assert_ok(result)
+    assert [item["text"] for item in json.loads(result.stdout)] == texts
+    assert "\u2028" not in result.stdout and "\\u2028" in result.stdout  # escaped: one line each
+    cleaned = invoke("clean", "--json", *texts)
+    assert_ok(cleaned)
+    assert [item["text"] for item in json.loads(cleaned.stdout)] == texts
+
+
 def test_predict_from_stdin(model):
     out, _ = model
     result = invoke("predict", "--model", out, "-", input="A superb film\n\nso dull and boring\n\n")

@@ -127,6 +127,17 @@ def test_a_weighted_split_keeps_a_lone_weighted_text_in_training_and_the_class_i
         assert (train, dev) == (plain[0], plain[2]) or 0 in plain[2]  # the same split unless row 0 was carved
 
 
+def test_a_dev_fraction_that_leaves_fewer_training_texts_than_labels_is_refused():
+    """0.99 of 150 texts of three labels left one to train on; the dev rows of the two labels it lacked went
+    back to training, and the "99%" dev part was a third of the texts, of one label."""
+    labels = [i % 3 for i in range(150)]
+    with pytest.raises(DataError, match=r"^a dev fraction of 0.99 leaves 1 of the 150 texts to train on, fewer than "
+                                        r"their 3 labels; give a smaller --dev-fraction, or pass --dev FILE$"):
+        train_dev_split(list(range(150)), labels, 0.99, 0)
+    train, _, dev, dev_labels = train_dev_split(list(range(150)), labels, 0.9, 0)
+    assert (len(train), len(dev), sorted(set(dev_labels))) == (15, 135, [0, 1, 2])  # as asked
+
+
 def test_a_json_object_of_columns_is_refused_with_the_records_advice(tmp_path):
     import json
 
@@ -1172,3 +1183,33 @@ def test_a_semicolon_table_whose_quoted_column_name_holds_a_comma_is_parted_by_t
     assert read_labelled(path, "review, full", "label") == (["great film", "awful film"], [1, 0])
     path.write_text("text,label\n\"a; b\",1\nc,0\n", encoding="utf-8")  # commas part it, as before
     assert read_labelled(path) == (["a; b", "c"], [1, 0])
+
+
+def test_label_cells_written_as_lists_are_read_as_lists_of_labels(tmp_path):
+    """pandas' to_csv writes a column of lists as "['joy', 'anger']": each list string became a class of its
+    own, and --label-sep ',' (which an error advised) made classes such as "['anger'"."""
+    from sentiment.data import read_labelled
+
+    path = tmp_path / "lists.csv"
+    pd.DataFrame({"text": ["glad", "furious and scared", "numbers"],
+                  "labels": [["joy"], ["anger", "fear"], ["joy"]]}).to_csv(path, index=False)
+    assert read_labelled(path, "text", "labels", separator=";")[1] == [("joy",), ("anger", "fear"), ("joy",)]
+    written = tmp_path / "written.csv"  # JSON's spelling, numbers, numpy's spelling of an array
+    written.write_text('text,labels\nglad,"[""joy""]"\nsad,"[2, 27]"\nmad,[ 2 27]\nodd,[positive]\n')
+    assert read_labelled(written, "text", "labels", separator=";")[1] == [("joy",), (2, 27), (2, 27), ("[positive]",)]
+    with pytest.raises(DataError, match=r"column 'labels' holds lists of labels \(data row 1: \['joy'\]\); several "
+                                        r"labels per text need a model trained with `sentiment fit --multi-label`"):
+        read_labelled(path, "text", "labels")
+
+
+def test_a_header_row_repeated_inside_a_table_is_refused(tmp_path):
+    from sentiment.data import read_labelled
+
+    path = tmp_path / "joined.csv"
+    path.write_text("text,label\ngood film,positive\nbad film,negative\ntext,label\nfine film,positive\n")
+    with pytest.raises(DataError, match=r"joined.csv: data row 3 repeats the header row \('text', 'label'\), as files "
+                                        r"joined with their header rows do; drop that row$"):
+        read_labelled(path, "text", "label")
+    path.write_text("text,label\ngood film,positive\ntext,negative\n")  # a text "text" of its own is one
+    assert read_labelled(path, "text", "label")[0] == ["good film", "text"]
+

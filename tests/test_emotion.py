@@ -704,11 +704,26 @@ def test_cli_predict_grouping(cli_model, files, tmp_path):
     labelled = tmp_path / "labelled.csv"
     labelled.write_text("text,label\ngood,positive\nbad,negative\n", encoding="utf-8")
     assert_error(invoke("evaluate", labelled, "--model", polarity, "--grouping", "sentiment"),
-                 r"labels \(negative, positive\) are its groups already; leave it out")  # as predict: no silent no-op
+                 r"labels \(negative, positive\) are its groups already, as are those of labelled.csv; leave it out")
     grouped = tmp_path / "grouped"
     assert_ok(invoke("fit", files["train"], "--label-column", "labels", "--multi-label", "--grouping", "ekman",
                      "--out", grouped))
     assert_ok(invoke("predict", "--model", grouped, "--grouping", "ekman", "so hilarious"))  # its own grouping
+
+
+def test_evaluate_groups_gold_labels_for_a_model_whose_labels_are_the_groups(tmp_path):
+    """A model of Ekman's groups scored on GoEmotions labels: --grouping ekman counts "love" as joy. It was
+    refused as grouping nothing, and without it "love" is a label the model never saw."""
+    model = tmp_path / "groups"
+    texts = ["so angry at this", "I am scared", "what a joy", "so sad today"] * 3
+    Pipeline().fit(texts, ["anger", "fear", "joy", "sadness"] * 3).save(model)
+    gold = tmp_path / "gold.csv"
+    gold.write_text("text,label\nwhat a joy,love\nso sad today,grief\nI am scared,fear\n", encoding="utf-8")
+    result = invoke("evaluate", gold, "--model", model, "--grouping", "ekman", "--json")
+    assert_ok(result)
+    report = json.loads(result.stdout)
+    assert report["n"] == 3 and report["accuracy"] == 1.0  # love as joy, grief as sadness
+    assert_error(invoke("evaluate", gold, "--model", model), "grief, love were not seen in training")
 
 
 def test_cli_explain_says_when_the_explained_label_passes_no_threshold(cli_model):

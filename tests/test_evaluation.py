@@ -145,6 +145,11 @@ def test_write_report_writes_the_metrics_and_the_plot_that_fits_the_report(pipe,
     (tmp_path / "one" / "notes.txt").write_text("mine")
     write_report(multi, tmp_path / "one", "dev")
     assert sorted(p.name for p in (tmp_path / "one").iterdir()) == ["label_scores.png", "metrics.json", "notes.txt"]
+    # in a folder that held no report, files of the report's names are the user's own: kept
+    (tmp_path / "mine").mkdir()
+    (tmp_path / "mine" / "training_history.png").write_bytes(b"my own plot")
+    write_report(report, tmp_path / "mine", "dev")
+    assert (tmp_path / "mine" / "training_history.png").read_bytes() == b"my own plot"
 
 
 def test_a_link_in_the_report_folder_is_replaced_not_written_through(pipe, tmp_path):

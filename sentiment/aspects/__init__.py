@@ -83,7 +83,8 @@ def fit_aspects(data_path, out=None, *, dev_path=None, dev_fraction: float = 0.1
     the training sentences its networks hold out for early stopping), which the keyword here is not.
     Returns the pipeline and a report (dev scores, counts, the output path).
     """
-    from ..persistence import check_model_target
+    from ..persistence import check_model_target, same_path
+    from ..splits import dev_overlap_notes
     from .pipeline import check_prior_kept
 
     options = {**(settings or {}), **options}
@@ -99,6 +100,12 @@ def fit_aspects(data_path, out=None, *, dev_path=None, dev_fraction: float = 0.1
         train, dev = sentences, read_aspect_data(dev_path, keep_conflict)
     else:
         train, dev = split_sentences(sentences, dev_fraction, seed)
+    if dev_path is not None and same_path(dev_path, data_path):
+        log("note: the dev file is the training file, so the dev figures are figures on training data")
+    else:
+        for note in dev_overlap_notes([s["text"] for s in train], [s["text"] for s in dev], split=dev_path is None,
+                                      unit="sentence"):
+            log(note)
     return train_and_score(train, dev, data=str(data_path), refit_on=sentences if dev_path is None and refit else None,
                            out=out, seed=seed, progress=progress, log=log,
                            refit_note=" (--no-refit keeps the model just scored)", dev_is_split=dev_path is None,

@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import json
 import re
+import unicodedata
 from pathlib import Path
 
 from ..cleaning import BREAK_TAG_NAMES, LINE_BREAK, LINE_BREAKS
@@ -149,7 +150,7 @@ def read_aspect_data(path, keep_conflict: bool = False) -> list[dict]:
     if head.startswith((b"{", b"[")):
         return read_aspect_jsonl(file, keep_conflict)
     raise DataError(f"{file}: unknown aspect data format; give a SemEval-2014 .xml file or a .jsonl file (a table "
-                    "of texts and labels is sentence-level data: leave out --task aspect)")
+                    "of texts and labels is sentence-level data, for a polarity or emotion model, not an aspect model)")
 
 
 def _declared_encoding(file: Path) -> str | None:
@@ -196,6 +197,7 @@ def read_semeval_xml(path, keep_conflict: bool = False) -> list[dict]:
         raise DataError(f"{file}: the root element is <{root.tag}>, not <sentences>; pass a SemEval-2014 Task 4 XML file")
     sentences = []
     for n, node in enumerate(root.iter("sentence")):
+        _check_xml_sentence(file, node, node.get("id", str(n)))
         text_node = node.find("text")
         if text_node is None:
             raise DataError(f"{file}: sentence {node.get('id', n)} has no <text>; fix the file")
@@ -232,6 +234,37 @@ def read_semeval_xml(path, keep_conflict: bool = False) -> list[dict]:
     return checked
 
 
+# The elements of a SemEval-2014 sentence and the attributes of its terms and categories: anything else (a
+# term outside <aspectTerms>, a misspelled "polarty") would be left out without a word.
+_XML_SHAPE = {"sentence": {"text": None, "aspectTerms": "aspectTerm", "aspectCategories": "aspectCategory"},
+              "aspectTerm": ("term", "polarity", "from", "to"), "aspectCategory": ("category", "polarity")}
+
+
+def _check_xml_sentence(file: Path, node, sentence_id: str) -> None:
+    """Refuse a <sentence> element (``node``) of another shape than SemEval-2014's: other elements, a second
+    <text>, other elements in its lists, or attributes of a term or category that the reader would not read."""
+    where = f"{file}: sentence {sentence_id}"
+    elements = _XML_SHAPE["sentence"]
+    lists = {item: tag for tag, item in elements.items() if item}  # aspectTerm: aspectTerms
+    for child in node:
+        if child.tag in lists:  # <aspectTerm> without its <aspectTerms>
+            raise DataError(f"{where} holds an <{child.tag}> outside <{lists[child.tag]}>; put the sentence's "
+                            f"<{child.tag}> elements inside one <{lists[child.tag]}>")
+        if child.tag not in elements:
+            raise DataError(f"{where} holds <{child.tag}>, which a SemEval-2014 sentence has not (it holds "
+                            f"{', '.join(f'<{tag}>' for tag in elements)}); fix the file")
+        item = elements[child.tag]
+        for part in child if item else ():
+            if part.tag != item:
+                raise DataError(f"{where}: its <{child.tag}> holds <{part.tag}>, not <{item}> alone; fix the file")
+            unknown = sorted(set(part.attrib) - set(_XML_SHAPE[item]))
+            if unknown:
+                raise DataError(f"{where}: an <{item}> has the attribute(s) {', '.join(unknown)}, which are not "
+                                f"read (an <{item}> has {', '.join(_XML_SHAPE[item])}); fix the names")
+    if len(node.findall("text")) > 1:
+        raise DataError(f"{where} has {len(node.findall('text'))} <text> elements; give each sentence one")
+
+
 def read_aspect_jsonl(path, keep_conflict: bool = False) -> list[dict]:
     """One sentence per line: ``{"id", "text", "aspects": [{"term","from","to","polarity"}], "categories": [...]}``;
     ``id`` and ``categories`` are optional. A file that holds one JSON array of such objects is read too
@@ -264,7 +297,7 @@ def read_aspect_jsonl(path, keep_conflict: bool = False) -> list[dict]:
         raise DataError(f"{file} holds no sentences; give one JSON object per line")
     if "aspects" not in keys and "label" in keys:
         raise DataError(f'{file} has a "label" and no "aspects" in any line: labelled texts for a polarity or emotion '
-                        "model (leave out --task aspect), not aspect data; or give each sentence its aspects")
+                        "model, not aspect data for an aspect model; or give each sentence its aspects")
     return sentences
 
 
@@ -308,13 +341,13 @@ def check_sentence(record: dict, where: str = "sentence", keep_conflict: bool = 
                             "fix it")
     given = []  # (term, from, to, polarity) of each aspect and each conflict term of a sentence read before
     for a in record.get("aspects") or []:
-        start, end = _term_span(a, text, where, "aspect")
+        term, start, end = _term_span(a, text, where, "aspect")
         polarity = a.get("polarity")
         if polarity is not None and polarity not in ALL_POLARITIES:
-            raise DataError(f"{where}: unknown polarity {polarity!r} for {a['term']!r}; use one of {', '.join(ALL_POLARITIES)}")
-        given.append((a["term"], start, end, polarity))
+            raise DataError(f"{where}: unknown polarity {polarity!r} for {term!r}; use one of {', '.join(ALL_POLARITIES)}")
+        given.append((term, start, end, polarity))
     for a in record.get("conflict_terms") or []:  # a sentence read before, its conflict aspects dropped
-        given.append((a["term"], *_term_span(a, text, where, "conflict term"), "conflict"))
+        given.append((*_term_span(a, text, where, "conflict term"), "conflict"))
     aspects, dropped, seen = [], [], {}
     for term, start, end, polarity in given:
         if (start, end) in seen:  # the same term given twice: once is enough (it would count twice in the scores)
@@ -348,9 +381,10 @@ def check_sentence(record: dict, where: str = "sentence", keep_conflict: bool = 
     return {**sentence, "conflict_terms": dropped} if dropped else sentence
 
 
-def _term_span(a, text: str, where: str, what: str) -> tuple[int, int]:
-    """The checked ``(from, to)`` of an aspect (or conflict term) dict ``a`` of ``text``: whole numbers inside
-    the text whose characters are the term."""
+def _term_span(a, text: str, where: str, what: str) -> tuple[str, int, int]:
+    """The checked term and ``(from, to)`` of an aspect (or conflict term) dict ``a`` of ``text``: whole numbers
+    inside the text whose characters are the term; white space at the term's edges (SemEval's laptops have
+    "uninstall\xa0") is left out of the span, which no tagger could find exactly."""
     if not isinstance(a, dict) or "term" not in a or "from" not in a or "to" not in a:
         raise DataError(f'{where}: each {what} needs "term", "from" and "to" (got {a!r})')
     try:
@@ -358,17 +392,30 @@ def _term_span(a, text: str, where: str, what: str) -> tuple[int, int]:
     except (TypeError, ValueError, OverflowError):  # OverflowError: 1e400 in JSON is infinity
         raise DataError(f"{where}: {what} offsets must be integers (got from={a['from']!r}, to={a['to']!r}); "
                         "give 0-based character positions, end exclusive") from None
+    if start >= end and 0 <= start <= len(text):
+        raise DataError(f"{where}: {what} {a['term']!r} has from={start} and to={end}, an empty or reversed span; \"to\" is "
+                        "the position after the term's last character (0-based, end exclusive) - fix them")
     if not 0 <= start < end <= len(text):
         raise DataError(
             f"{where}: {what} {a['term']!r} has offsets {start}:{end} outside the text (length {len(text)}); "
             "offsets are 0-based character positions, end exclusive - fix them"
         )
-    if text[start:end] != a["term"]:
+    term = a["term"]
+    if text[start:end] != term:
+        if isinstance(term, str) and unicodedata.normalize("NFC", text[start:end]) == unicodedata.normalize("NFC", term):
+            raise DataError(f"{where}: text[{start}:{end}] and the term {term!r} write the same letters in different "
+                            "Unicode forms (an accent as a letter of its own or as a combining mark); write texts and "
+                            "terms in one form (NFC: Python's unicodedata.normalize('NFC', s)) and count the offsets "
+                            "again")
         raise DataError(
-            f"{where}: text[{start}:{end}] is {text[start:end]!r}, not the term {a['term']!r}; "
+            f"{where}: text[{start}:{end}] is {text[start:end]!r}, not the term {term!r}; "
             "fix the offsets (0-based characters, end exclusive) or the term"
         )
-    return start, end
+    if not term.strip():
+        raise DataError(f"{where}: the {what} at {start}:{end} is white space alone ({term!r}); give the words of "
+                        "the aspect, or leave it out")
+    leading, trailing = len(term) - len(term.lstrip()), len(term) - len(term.rstrip())
+    return term.strip(), start + leading, end - trailing
 
 
 def _offset(value) -> int:

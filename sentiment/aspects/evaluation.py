@@ -1,12 +1,15 @@
 """Scores of aspect predictions against gold sentences.
 
-* extraction: precision / recall / F1 of predicted spans, exact ``(from, to)`` match;
+* extraction: precision / recall / F1 of predicted spans, exact ``(from, to)`` match, against every gold term,
+  those of dropped conflict aspects (``conflict_terms``) too, as SemEval-2014 scored term extraction: a term is
+  one whatever the opinion on it, so the scores do not depend on ``keep_conflict``;
 * polarity on the gold aspects: accuracy and macro-F1 over negative / neutral / positive (those present in
   the gold or predicted polarities, as the general report averages; ``polarity_macro_f1_labels`` names
   them, always, where the general report's ``macro_f1_labels`` counts them when some are absent), and the
   accuracy on the aspects of *mixed* sentences (gold aspects of more than one polarity), where reading
   the sentence as a whole cannot be right;
-* end to end: F1 of predicted ``(from, to, polarity)`` triples;
+* end to end: F1 of predicted ``(from, to, polarity)`` triples (a predicted span of a dropped conflict aspect,
+  whose polarity no model without ``keep_conflict`` gives, counts neither way);
 * categories (when the gold sentences have them and the model predicts them): micro-F1 of the
   sentence's category set, and the accuracy of the polarity toward each gold category; when only some
   sentences have categories (restaurants pooled with laptops), the share of the others that are
@@ -50,17 +53,20 @@ def polarity_scores(truth: list[str], predicted: list[str]) -> dict:
 def score_aspects(gold: list[dict], extracted: list[list[dict]], polarity_on_gold: list[list[str]]) -> dict:
     """``extracted``: per sentence the predicted aspects (with polarity); ``polarity_on_gold``: per sentence
     the predicted polarity of each gold aspect, in order."""
-    tp_span = tp_full = n_pred = n_gold = 0
+    tp_span = tp_full = n_pred = n_gold = n_pred_full = n_gold_full = 0
     truth, predicted, mixed = [], [], []
     for sentence, found, on_gold in zip(gold, extracted, polarity_on_gold):
         gold_aspects = sentence["aspects"]
+        conflict_spans = {(t["from"], t["to"]) for t in sentence.get("conflict_terms", ())}
         gold_spans = {(a["from"], a["to"]) for a in gold_aspects}
         gold_full = {(a["from"], a["to"], a["polarity"]) for a in gold_aspects}
         pred_spans = {(a["from"], a["to"]) for a in found}
-        pred_full = {(a["from"], a["to"], a["polarity"]) for a in found}
+        pred_full = {(a["from"], a["to"], a["polarity"]) for a in found if (a["from"], a["to"]) not in conflict_spans}
         n_pred += len(pred_spans)
-        n_gold += len(gold_spans)
-        tp_span += len(pred_spans & gold_spans)
+        n_gold += len(gold_spans | conflict_spans)
+        tp_span += len(pred_spans & (gold_spans | conflict_spans))
+        n_pred_full += len(pred_full)
+        n_gold_full += len(gold_full)
         tp_full += len(pred_full & gold_full)
         several = len({a["polarity"] for a in gold_aspects if a["polarity"] in POLARITIES}) > 1
         scored = set()  # a gold aspect listed twice counts once, as in the span scores above
@@ -74,10 +80,12 @@ def score_aspects(gold: list[dict], extracted: list[list[dict]], polarity_on_gol
     p, r, f = prf(tp_span, n_pred, n_gold)
     # gold terms without polarities (as in files for term extraction alone) have no end-to-end score
     unpolarised = any(a["polarity"] is None for s in gold for a in s["aspects"])
-    ep, er, ef = (None, None, None) if unpolarised else prf(tp_full, n_pred, n_gold)
+    ep, er, ef = (None, None, None) if unpolarised else prf(tp_full, n_pred_full, n_gold_full)
     if not n_gold:  # data with categories alone: no recall or F1; a term found there is wrong (precision 0)
-        p = ep = 0.0 if n_pred else None
-        r = f = er = ef = None
+        p = 0.0 if n_pred else None
+        r = f = None
+    if not n_gold_full and not unpolarised:  # the same, and gold terms of conflict aspects alone
+        ep, er, ef = 0.0 if n_pred_full else None, None, None
     report = {"task": "aspect", "multi_label": False, "n": len(gold), "n_aspects": n_gold, "n_predicted": n_pred,
               "extraction_precision": p, "extraction_recall": r, "extraction_f1": f,
               "end_to_end_precision": ep, "end_to_end_recall": er, "end_to_end_f1": ef,
@@ -189,13 +197,10 @@ def check_scorable(sentences: list[dict], what: str = "the data", *, categories:
     """A DataError unless some of ``sentences`` (``what``, in the message) have gold aspect terms, or with
     ``categories`` (the model predicts categories) categories, to score a model against; ``advice`` ends the
     message where the data hold neither."""
-    if any(s["aspects"] for s in sentences) or (categories and any(s.get("categories") for s in sentences)):
+    if any(s["aspects"] or s.get("conflict_terms") for s in sentences) or (
+            categories and any(s.get("categories") for s in sentences)):
         return
     if any(s.get("categories") for s in sentences):
         raise DataError(f"{what} label categories alone, and this model learnt none; score it on sentences labelled "
                         "with their aspect terms, or train a model with categories on data that have them")
-    if any(s.get("conflict_terms") for s in sentences):
-        raise DataError(f"{what} hold no gold aspect terms but those labelled conflict, which a model trained without "
-                        "keep_conflict neither learns nor scores; give aspects labelled positive, negative or neutral, "
-                        "or train with --set keep_conflict=true")
     raise DataError(f"{what} hold no gold aspect terms (nor categories) to score the model against; {advice}")
