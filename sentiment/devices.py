@@ -7,7 +7,7 @@ import re
 
 from .errors import ConfigError
 
-DEVICE_PATTERN = re.compile(r"auto|cpu|mps|cuda(:\d+)?")
+DEVICE_PATTERN = re.compile(r"auto|cpu|mps|cuda(:(0|[1-9]\d{0,3}))?")  # as torch reads an index: no "cuda:01"
 
 
 def check_device_name(device) -> None:

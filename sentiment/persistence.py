@@ -148,11 +148,13 @@ def atomic_file(path: str | os.PathLike, *, through_link: bool = True) -> Iterat
     if target.is_dir():
         raise IsADirectoryError(errno.EISDIR, "a directory is where the file should be written", str(path))
     _refuse_special(target, path)  # a device or a FIFO would be replaced by the rename
+    made = [folder for folder in (target.parent, *target.parent.parents) if not os.path.lexists(folder)]
     target.parent.mkdir(parents=True, exist_ok=True)
     try:
         fd, partial = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".partial", dir=target.parent)
     except OSError as exc:  # a folder where no file can be made (/proc): say the path asked for, not the temporary one
         exc.filename = str(path)
+        _remove_empty(made)
         raise
     os.close(fd)
     try:
@@ -161,6 +163,7 @@ def atomic_file(path: str | os.PathLike, *, through_link: bool = True) -> Iterat
         _move(partial, target, replace=True)
     except BaseException as exc:
         Path(partial).unlink(missing_ok=True)
+        _remove_empty(made)  # the folders made for the file, as a failed model save leaves none
         # a failed write (a full disk) names no file, or (atomic_file within atomic_file) the temporary one;
         # our own errors (a ModelFileError is an OSError too) keep their message
         if isinstance(exc, OSError) and exc.errno is not None and exc.filename in (None, partial):

@@ -907,3 +907,33 @@ def test_an_lstm_predicts_from_several_threads_at_once(binary):
     with ThreadPoolExecutor(6) as pool:
         results = list(pool.map(lambda _: pipe.predict_proba(texts), range(120)))
     assert all(np.allclose(result, expected) for result in results)
+
+
+@pytest.mark.parametrize("change, message", [
+    (lambda X, y: dict(y=y[:30]), r"^the features have 40 rows and the labels 30; give one label \(row\) per text$"),
+    (lambda X, y: dict(dev=(X[:10], y[:5])), r"^the dev features have 10 rows and the dev labels 5"),
+    (lambda X, y: dict(dev=(X[:0], y[:0])), r"^the dev pair holds no rows"),
+    (lambda X, y: dict(y=y - 1), r"^the labels must be class codes, whole numbers from 0 .*got \[-1, 0, -1, 0, -1\]$"),
+    (lambda X, y: dict(y=y + 0.5), r"^the labels must be class codes, whole numbers from 0"),
+    (lambda X, y: dict(sample_weight=np.where(y == 0, 2.0, -1.0)), r"^sample_weight 1 is -1.0; weights must be 0 or"),
+    (lambda X, y: dict(sample_weight=np.zeros(40)), r"^every sample_weight is 0, so nothing would be learnt"),
+    (lambda X, y: dict(sample_weight=np.ones(10)), r"^got 40 texts but 10 sample weights"),
+])
+def test_a_network_fitted_alone_checks_its_inputs_as_a_pipeline_does(change, message):
+    """Rows of X without a label were dropped, negative weights trained away from their labels, codes 0.5
+    were cut to 0; the rest failed deep in torch (IndexError, ZeroDivisionError)."""
+    rng = np.random.default_rng(0)
+    X, y = rng.normal(size=(40, 5)).astype("float32"), np.arange(40) % 2
+    given = {"y": y, **change(X, y)}
+    model = MLPModel(epochs=1)
+    with pytest.raises(DataError, match=message):
+        model.fit(X, given.pop("y"), **given)
+    assert not model.fitted
+
+
+def test_hidden_sizes_take_numpy_numbers_as_the_other_options_do():
+    for sizes, kept in ((np.int64(8), (8,)), ((np.int64(8),), (8,)), (np.array([8, 4]), (8, 4))):
+        assert MLPModel(hidden_sizes=sizes).params["hidden_sizes"] == kept
+    with pytest.raises(ConfigError, match="hidden_sizes must be a list of layer widths"):
+        MLPModel(hidden_sizes=[8.5])
+

@@ -821,6 +821,12 @@ def test_atomic_file_replaces_the_file_only_when_the_write_succeeds(tmp_path):
     with atomic_file(link) as partial:  # written through the link, which stays
         Path(partial).write_text("second")
     assert link.is_symlink() and target.read_text() == "second"
+    deep = tmp_path / "new" / "sub" / "model.pt"  # a failed write leaves none of the folders it made
+    with pytest.raises(RuntimeError):
+        with atomic_file(deep) as partial:
+            Path(partial).write_text("half")
+            raise RuntimeError("interrupted")
+    assert not (tmp_path / "new").exists()
 
 
 def test_a_save_never_deletes_files_that_are_not_part_of_the_model(fitted, model_copy):

@@ -218,7 +218,15 @@ def test_aspect_net_arrays_names():
 
 
 VALID_DEVICES = ["auto", "cpu", "mps", "cuda", "cuda:0", "cuda:12"]
-INVALID_DEVICES = ["gpu", "CUDA", "cuda:", "cuda:x", "cpu ", "", "tpu", "cuda:0:1", None, 0]
+INVALID_DEVICES = ["gpu", "CUDA", "cuda:", "cuda:x", "cpu ", "", "tpu", "cuda:0:1", None, 0,
+                   "cuda:01", "cuda:99999999999999999999"]  # torch reads neither (it failed deep in fit)
+
+
+def test_a_device_name_torch_cannot_read_is_a_config_error_where_it_is_resolved():
+    """A saved model's config is not checked as an option is: its device is resolved when it predicts."""
+    for name in ("cuda:01", "cuda:99999999999999999999"):
+        with pytest.raises(ConfigError, match=f"^device must be 'auto', 'cpu', 'cuda', 'cuda:N' or 'mps', not '{name}'$"):
+            hardware.resolve_device(name, fallback=True)
 
 
 @pytest.mark.parametrize("device", VALID_DEVICES + INVALID_DEVICES)

@@ -28,7 +28,10 @@ def resolve_device(name: str, fallback: bool = False) -> torch.device:
     mps_ok = mps is not None and mps.is_available()
     if name == "auto":
         return torch.device("cuda" if torch.cuda.is_available() else "mps" if mps_ok and _mps_runs_the_nets() else "cpu")
-    device = torch.device(name)
+    try:
+        device = torch.device(name)
+    except RuntimeError:  # a name that check_device_name did not see (a model file's): "cuda:01"
+        raise ConfigError(f"device must be 'auto', 'cpu', 'cuda', 'cuda:N' or 'mps', not {name!r}") from None
     missing = None
     if device.type == "cuda" and not torch.cuda.is_available():
         missing = "this machine has no CUDA GPU usable by torch"

@@ -21,9 +21,10 @@ import numpy as np
 import scipy.sparse as sp
 import torch
 
+from ..checks import check_sample_weight, short_repr
 from ..devices import check_device_name
 from ..errors import ConfigError, DataError, with_article
-from ..stage import Stage
+from ..stage import Stage, python_number
 from . import hardware, nets, saved_nets, trainer
 
 PREDICT_BATCH_SIZE = 512
@@ -114,10 +115,18 @@ class NeuralModel(Stage):
 
     def _fit(self, X, y, dev, vectorizer, labels, progress, class_weights, sample_weight) -> "NeuralModel":
         device = hardware.resolve_device(self.params["device"])
+        _check_codes(y, "the labels")
         y = trainer.targets_array(y)
         if not len(y):
             raise DataError("no rows to train on; give at least one text (row) and its label")
-        sample_weight = None if sample_weight is None else np.asarray(sample_weight, dtype=float)  # a list too
+        _check_rows(X, y, "")
+        if sample_weight is not None:  # a Pipeline checks them too; a model fitted alone gets the same checks
+            sample_weight = check_sample_weight(sample_weight, len(y))
+        if dev is not None:
+            _check_codes(dev[1], "the dev labels")
+            _check_rows(dev[0], trainer.targets_array(dev[1]), "dev ")
+            if not len(dev[1]):
+                raise DataError("the dev pair holds no rows; give dev=(X_dev, y_dev) with some, or dev=None")
         self._take_class_weights(class_weights, y)
         rng = np.random.default_rng(self.params["net_seed"])
         multi_label = y.ndim == 2
@@ -238,6 +247,10 @@ class MLPModel(NeuralModel):
     def check_params(self) -> None:
         super().check_params()
         sizes = self.params["hidden_sizes"]
+        if hasattr(sizes, "tolist") and not isinstance(sizes, (str, bytes)):  # numpy's (a grid over np.arange)
+            sizes = sizes.tolist()
+        if isinstance(sizes, (list, tuple)):
+            sizes = [python_number(s) for s in sizes]
         if isinstance(sizes, int) and not isinstance(sizes, bool):  # one hidden layer: hidden_sizes=128
             sizes = (sizes,)
         if not isinstance(sizes, (list, tuple)) or not all(
@@ -517,3 +530,24 @@ def history_figure(history: list[dict], *, multi_label: bool = False, weighted: 
 
         fig.suptitle(literal_text(note), fontsize=9)
     return fig
+
+
+def _check_rows(X, y: np.ndarray, what: str) -> None:
+    """A DataError unless the features (or token sequences) ``X`` have a row per label of ``y``."""
+    rows = X.shape[0] if hasattr(X, "shape") else len(X)
+    if rows != len(y):
+        raise DataError(f"the {what}features have {rows} rows and the {what}labels {len(y)}; give one label (row) per "
+                        "text")
+
+
+def _check_codes(y, what: str) -> None:
+    """A DataError unless ``y`` holds class codes (whole numbers from 0) or a 0/1 label matrix: the losses would
+    cut 0.5 to 0, and a negative code fails deep in torch."""
+    values = np.asarray(y)
+    if values.ndim == 2:
+        if values.size and not np.isin(values, (0, 1)).all():
+            raise DataError(f"{what} as a matrix (several labels per text) must hold 0 and 1 alone")
+        return
+    if values.size and (values.dtype.kind not in "iuf" or not np.all(np.mod(values, 1) == 0) or values.min() < 0):
+        raise DataError(f"{what} must be class codes, whole numbers from 0 (a Pipeline codes named labels so); "
+                        f"got {short_repr(values[:5].tolist())}")
