@@ -540,7 +540,7 @@ def predict(
       sentiment predict "What a wonderful film!" "Dull and far too long."
       sentiment predict --task emotion --top-if-none "Thank you so much, this made my day!"
       sentiment predict --task emotion --grouping ekman "Thank you so much, this made my day!"
-      sentiment predict --task aspect "The camera struggles in low light, but the battery lasts for days."
+      sentiment predict --task aspect "The screen is dim, but the keyboard feels great."
       sentiment predict --task aspect --aspect battery --aspect screen "Great screen, awful battery."
       sentiment predict --task aspect --whole-text "The food was great. Prices are fair."
       sentiment predict --json "The battery died after a day."
@@ -885,7 +885,7 @@ def vectorize(
     save: Optional[Path] = _path_option(None, help="Also save the vectorizer (fitted here, or a trained model's of --model, on its own) to this directory, to vectorize more texts the same way later (--model) or to reuse its word vectors (--set vectors_path=DIR)."),
     names: Optional[Path] = _path_option(None, help="Also write the name of each column (n-gram, or word2vec0, word2vec1, ...) to this .json file, as an array."),
     text_column: Optional[str] = _column_option(None, help="Column with the texts; default: text (with --model: the column it was fitted or trained on)."),
-    as_json: bool = typer.Option(False, "--json", help="Print what was written as one JSON object (rows, columns, files)."),
+    as_json: bool = typer.Option(False, "--json", help="Print what was written as one JSON object (rows, columns, vectorizer, out, names, saved)."),
 ):
     """Clean the texts of a file and turn them into vectors: n-gram counts, tf-idf weights (sparse
     matrices) or word2vec document vectors (a dense array), with the same cleaning and vectorizers as
@@ -1018,8 +1018,10 @@ def info(
             lines.append(f"{key}: {_pairs(value)}")
     for n, line in enumerate(lines):
         _echo(f"{'settings' if n == 0 else '':<12} {line}")
+    values = described["label_values"]  # 1=negative: what predict() gives in Python, where the names differ
     labels = (", ".join(f"{_field(name)} {t:.3g}" for name, t in described["thresholds"].items())
-              if described["multi_label"] else ", ".join(map(_field, described["labels"])))
+              if described["multi_label"] else ", ".join(
+                  f"{_field(str(values[name]))}={_field(name)}" if values else _field(name) for name in described["labels"]))
     if labels:  # a text vectorizer has none
         _echo(f"labels       {'several per text, each with its threshold: ' if described['multi_label'] else ''}{labels}")
     for key, title in (("columns", "columns"), ("data", "data"), ("dev_metrics", "dev"), ("info", "training")):

@@ -536,8 +536,9 @@ def _shown_threshold(value) -> float:
 
 def describe_model(model: str | Path | None = None, task: str | None = None) -> dict:
     """What a saved model is (default: the one shipped for ``task``), from its files: ``{"model", "kind",
-    "sentiment_version", "reading_version", "settings", "labels", "multi_label", "thresholds", "columns", "data", "dev_metrics",
-    "info"}``. ``reading_version`` is the text-reading version it was trained under (None: before it was
+    "sentiment_version", "reading_version", "settings", "labels", "label_values", "multi_label", "thresholds", "columns",
+    "data", "dev_metrics", "info"}``; ``label_values`` gives the value a pipeline's ``predict`` returns for each
+    label name, where they differ (None where they do not). ``reading_version`` is the text-reading version it was trained under (None: before it was
     recorded; an ensemble: its members' by name). ``settings`` holds what a pipeline was trained with (vectorizer and model names, its own
     settings: ``grouping`` and, with several labels per text, ``tune_fraction``, and every setting of the
     cleaner, vectorizer and model), an aspect model's settings (with categories, whether it learnt any and
@@ -566,11 +567,21 @@ def _description(pipe, path: Path) -> dict:
             "reading_version": pipe.reading_version_,  # an ensemble: its members', by folder
             "settings": _settings(kind, config, pipe, path),
             "labels": [] if kind == "vectorizer" else list(getattr(pipe, "label_names_", None) or POLARITIES),
+            "label_values": _label_values_named(pipe),
             "multi_label": multi_label,
             "thresholds": dict(zip(pipe.label_names_, map(_shown_threshold, pipe.thresholds_))) if multi_label else None,
             "columns": config.get("columns"), "dev_metrics": dev_metrics or None,
             "data": config.get("data") or ({"train": info["data"]} if "data" in info else None),  # aspect models
             "info": {k: v for k, v in info.items() if k not in ("dev", "data")}}
+
+
+def _label_values_named(pipe) -> dict | None:
+    """The values a pipeline's ``predict`` gives (``classes_``) by the names it shows, where they differ: a model
+    fitted on labels 1 and 5 named negative and positive (``--label-names``) predicts 1 and 5 in Python."""
+    classes, names = getattr(pipe, "classes_", None), getattr(pipe, "label_names_", None)
+    if classes is None or names is None or [str(c) for c in classes.tolist()] == [str(n) for n in names]:
+        return None
+    return {str(name): value for value, name in zip(classes.tolist(), names)}
 
 
 def _settings(kind: str, config: dict, pipe, path: Path) -> dict:

@@ -280,14 +280,14 @@ def format_report(report: dict) -> str:
     over = (f"  (over the {report['macro_f1_labels']} of {len(names)} labels that occur in the data or the predictions)"
             if "macro_f1_labels" in report else "")
     if report.get("multi_label"):
-        headline = [f"macro-F1   {report['macro_f1']:.4f}{over}", f"micro-F1   {report['micro_f1']:.4f}",
-                    f"exact match {report['exact_match']:.4f}"]
+        figures = [("macro-F1", f"{report['macro_f1']:.4f}{over}"), ("micro-F1", f"{report['micro_f1']:.4f}"),
+                   ("exact match", f"{report['exact_match']:.4f}")]
     else:
-        headline = [f"accuracy   {report['accuracy']:.4f}", f"macro-F1   {report['macro_f1']:.4f}{over}"]
+        figures = [("accuracy", f"{report['accuracy']:.4f}"), ("macro-F1", f"{report['macro_f1']:.4f}{over}")]
+    figures = [("n", str(report["n"])), *figures, *([("grouping", report["grouping"])] if report.get("grouping") else [])]
+    pad = max(11, *(len(name) + 1 for name, _ in figures))  # the figures in one column
     lines = [
-        f"n          {report['n']}",
-        *headline,
-        *([f"grouping   {report['grouping']}"] if report.get("grouping") else []),
+        *(f"{name:<{pad}}{value}" for name, value in figures),
         "",
         f"{'class':<{width}}  precision  recall     f1  support",
     ]

@@ -1922,9 +1922,9 @@ def test_evaluate_scores_the_extraction_where_the_only_gold_aspects_are_conflict
 
 @pytest.mark.parametrize("names, polarities, message", [
     (["food"], ["positive", "negative"], "the categories need at least two different names; give more varied data, or "
-                                         r"learn no categories \(--set categories=false\)"),
+                                         r"learn no categories \(categories=False; --set categories=false\)"),
     (["food", "service"], ["positive"], "the categories need at least two different polarities; give more varied data, "
-                                        r"or learn no categories \(--set categories=false\)")])
+                                        r"or learn no categories \(categories=False; --set categories=false\)")])
 def test_categories_too_uniform_to_learn_are_refused_before_any_stage_trains(monkeypatch, names, polarities, message):
     from sentiment.aspects import extraction
 

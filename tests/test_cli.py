@@ -1020,6 +1020,21 @@ def test_info_shows_what_a_model_is(saved_model):
     assert described["multi_label"] is False and described["thresholds"] is None
     assert described["settings"]["vectorizer"] == "tfidf"
     assert described["settings"]["pipeline_settings"] == {"grouping": None}  # tune_fraction: several labels only
+    assert described["label_values"] is None  # predict gives the names themselves
+
+
+def test_info_shows_the_values_predict_gives_where_label_names_name_them(tmp_path):
+    """Fitted on stars 1 and 5 named negative and positive, Python's predict() gives 1 and 5, which info left
+    unsaid (it showed the names alone)."""
+    data = tmp_path / "stars.csv"
+    data.write_text("text,stars\n" + "".join(f"{t},{s}\n" for t, s in [("awful film", 1), ("great film", 5),
+                                                                      ("dull plot", 1), ("lovely plot", 5)] * 5))
+    assert_ok(invoke("fit", data, "--label-column", "stars", "--label-names", "1=negative,5=positive", "--model",
+                     "logreg", "--out", tmp_path / "m"))
+    assert "labels       1=negative, 5=positive" in invoke("info", tmp_path / "m").stdout.splitlines()
+    described = json.loads(invoke("info", tmp_path / "m", "--json").stdout)
+    assert described["labels"] == ["negative", "positive"] and described["label_values"] == {"negative": 1, "positive": 5}
+    assert sentiment.load(tmp_path / "m").predict(["great film"]).tolist() == [5]
 
 
 @pytest.mark.skipif(sys.platform == "win32", reason="Windows file names hold no line break")

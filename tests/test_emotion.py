@@ -635,7 +635,7 @@ def test_cli_evaluate_multi_label(cli_model, files, tmp_path):
     assert json.loads((tmp_path / "report" / "metrics.json").read_text())["micro_f1"] == report["micro_f1"]
     result = invoke("evaluate", files["dev"], "--model", out, "--grouping", "ekman")
     assert_ok(result)
-    assert "micro-F1" in result.stdout and "grouping   ekman" in result.stdout and "amusement" not in result.stdout
+    assert "micro-F1" in result.stdout and "grouping    ekman" in result.stdout and "amusement" not in result.stdout
 
 
 def test_cli_fit_grouping_and_single_label_emotion(files, tmp_path):

@@ -363,3 +363,14 @@ def test_an_unseen_label_beside_known_ones_is_not_offered_a_new_name():
         codes_for(classes, names, ["joy", "relief", "anger"])
     with pytest.raises(UnknownLabelsError, match=r"name them as it does \(--label-names glad=anger"):
         codes_for(classes, names, ["glad", "mad"])  # none known: perhaps the model's own under other names
+
+
+def test_the_text_reports_figures_stand_in_one_column():
+    """"exact match" is a character longer than the other names: its figure stood a column to the right."""
+    from sentiment.evaluation import format_report
+
+    multi = {"multi_label": True, "labels": ["joy"], "macro_f1": 1.0, "micro_f1": 0.5, "exact_match": 0.25, "n": 4,
+             "grouping": "ekman", "per_class": {"joy": {"precision": 1.0, "recall": 1.0, "f1": 1.0, "support": 1}}}
+    headline = format_report(multi).split("\n\n")[0].splitlines()
+    assert [line.split()[0] for line in headline] == ["n", "macro-F1", "micro-F1", "exact", "grouping"]
+    assert len({line.index(value) for line, value in zip(headline, ["4", "1.0000", "0.5000", "0.2500", "ekman"])}) == 1

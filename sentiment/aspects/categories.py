@@ -139,7 +139,7 @@ class CategoryModel:
         learn; DataErrors for data they cannot learn from (each advises learning no categories)."""
         from ..splits import train_dev_split
 
-        instead = "; give more varied data, or learn no categories (--set categories=false)"
+        instead = "; give more varied data, or learn no categories (categories=False; --set categories=false)"
         labelled = [s for s in sentences if s.get("categories")]
         if not labelled:
             raise DataError("no sentence has categories; give data with a \"categories\" list (SemEval restaurants)")
@@ -159,7 +159,7 @@ class CategoryModel:
                                     seed=seed, part="tune")
         except DataError:
             raise DataError(f"too few sentences with categories ({len(labelled)}) to hold out a tenth for tuning the "
-                            "category thresholds; give more data, or learn no categories (--set categories=false)") from None
+                            "category thresholds; give more data, or learn no categories (categories=False; --set categories=false)") from None
         return split, pairs
 
     @classmethod
