@@ -875,8 +875,8 @@ def _check_grouping(pipe, grouping: str, aspect_model: bool, scoring: bool = Fal
 def _check_grouped_gold(pipe, grouping: str, labels: list, data) -> None:
     """Refuse --grouping where the model's labels are its groups already (:func:`_check_grouping`) and so are
     the gold ``labels`` of ``data``: it would group nothing."""
-    names = set(pipe.label_names_)
-    if all(label in names for y in labels for label in (y if isinstance(y, (list, tuple)) else (y,))):
+    known = {str(label) for label in [*pipe.label_names_, *pipe.classes_.tolist()]}  # a name, or the value it names
+    if {str(label) for label in _label_values(labels)} <= known:
         raise ConfigError(f"--grouping {grouping} groups GoEmotions' emotion labels, and this model's labels "
                           f"({', '.join(pipe.label_names_)}) are its groups already, as are those of "
                           f"{Path(data).name}; leave it out")

@@ -786,9 +786,15 @@ def _check_text(file: Path, head: bytes | None) -> None:
     mark (every other byte of English text is 0) or a binary file, which a reader would otherwise misread column
     by column."""
     if head and head.count(b"\0") > len(head) // 4:
-        encoding = bom_encoding(head) or "utf-16le"  # UTF-16 with no byte-order mark: every other byte is NUL
+        encoding = bom_encoding(head) or utf16_without_bom(head)
         raise DataError(f"{file} is not UTF-8 text (a quarter or more of its first bytes are NUL: {encoding.upper()} "
                         f"text, or not text at all); re-encode text, {reencode_hint(encoding)}")
+
+
+def utf16_without_bom(start: bytes) -> str:
+    """The byte order of UTF-16 text without a byte-order mark, whose every other byte is NUL (ASCII text):
+    "utf-16be" where the first byte is NUL and the second not, else "utf-16le"."""
+    return "utf-16be" if start[:1] == b"\0" and start[1:2] not in (b"\0", b"") else "utf-16le"
 
 
 def bom_encoding(start: bytes) -> str | None:
@@ -971,16 +977,20 @@ def read_labelled(path: str | Path, text_column: str = "text", label_column: str
 
 _LIST_TEXT = re.compile(r"\s*\[.*\]\s*", re.S)
 _NUMPY_INTS = re.compile(r"\s*\[\s*(-?\d+\s+)*(-?\d+)?\s*\]\s*")  # numpy's "[ 2 27]"
+_QUOTED = r"'[^'\\]*'" + "|" + r'"[^"\\]*"'  # a string in quotes, without escapes
+_NUMPY_STRINGS = re.compile(rf"\s*\[\s*({_QUOTED})(\s+({_QUOTED}))*\s*\]\s*")  # numpy's "['anger' 'fear']"
 
 
 def label_list_of(value):
     """A label cell that a table holds as the text of a list (``"['joy', 'anger']"``, as pandas' ``to_csv``
-    writes a column of lists; ``'["joy"]'``; numpy's ``"[ 2 27]"``) as that list; any other value as it is
+    writes a column of lists; ``'["joy"]'``; numpy's ``"[ 2 27]"`` and ``"['joy' 'anger']"``) as that list; any other value as it is
     (a label such as "[positive]", which no list reads, stays text)."""
     if not isinstance(value, str) or len(value) > 100_000 or not _LIST_TEXT.fullmatch(value):
         return value
     if _NUMPY_INTS.fullmatch(value):
         return [int(part) for part in value.strip()[1:-1].split()]
+    if _NUMPY_STRINGS.fullmatch(value):  # (Python would join the strings without a comma into one)
+        return [m.group()[1:-1] for m in re.finditer(_QUOTED, value)]
     import ast
     import json
 

@@ -1197,6 +1197,10 @@ def test_label_cells_written_as_lists_are_read_as_lists_of_labels(tmp_path):
     written = tmp_path / "written.csv"  # JSON's spelling, numbers, numpy's spelling of an array
     written.write_text('text,labels\nglad,"[""joy""]"\nsad,"[2, 27]"\nmad,[ 2 27]\nodd,[positive]\n')
     assert read_labelled(written, "text", "labels", separator=";")[1] == [("joy",), (2, 27), (2, 27), ("[positive]",)]
+    arrays = tmp_path / "arrays.csv"  # numpy arrays of strings: "['anger' 'fear']", which Python would join into one
+    pd.DataFrame({"text": ["a", "b"], "labels": [np.array(["anger", "fear"]), np.array(["joy"])]}).to_csv(arrays,
+                                                                                                       index=False)
+    assert read_labelled(arrays, "text", "labels", separator=";")[1] == [("anger", "fear"), ("joy",)]
     with pytest.raises(DataError, match=r"column 'labels' holds lists of labels \(data row 1: \['joy'\]\); several "
                                         r"labels per text need a model trained with `sentiment fit --multi-label`"):
         read_labelled(path, "text", "labels")
@@ -1213,3 +1217,15 @@ def test_a_header_row_repeated_inside_a_table_is_refused(tmp_path):
     path.write_text("text,label\ngood film,positive\ntext,negative\n")  # a text "text" of its own is one
     assert read_labelled(path, "text", "label")[0] == ["good film", "text"]
 
+
+
+def test_a_utf16_table_without_a_byte_order_mark_is_named_by_its_byte_order(tmp_path):
+    """A big-endian file was named UTF-16LE, and the iconv command given made garbage of it."""
+    from sentiment.data import read_labelled
+
+    for encoding, named in (("utf-16-be", "utf-16be"), ("utf-16-le", "utf-16le")):
+        path = tmp_path / "wide.csv"
+        path.write_bytes("text,label\ngood,pos\nbad,neg\n".encode(encoding))
+        with pytest.raises(DataError, match=rf"NUL: {named.upper()} text, or not text at all\); re-encode text, e.g. "
+                                            rf"iconv -f {named} -t utf-8"):
+            read_labelled(path)

@@ -724,6 +724,12 @@ def test_evaluate_groups_gold_labels_for_a_model_whose_labels_are_the_groups(tmp
     report = json.loads(result.stdout)
     assert report["n"] == 3 and report["accuracy"] == 1.0  # love as joy, grief as sadness
     assert_error(invoke("evaluate", gold, "--model", model), "grief, love were not seen in training")
+    polarity = tmp_path / "polarity"  # gold labels that are the values a model's names name: nothing to group
+    Pipeline().fit(["good", "bad", "great", "awful"], [1, 0, 1, 0]).save(polarity)
+    codes = tmp_path / "codes.csv"
+    codes.write_text("text,label\ngood,1\nbad,0\n", encoding="utf-8")
+    assert_error(invoke("evaluate", codes, "--model", polarity, "--grouping", "sentiment"),
+                 r"are its groups already, as are those of codes.csv; leave it out")
 
 
 def test_cli_explain_says_when_the_explained_label_passes_no_threshold(cli_model):

@@ -931,6 +931,12 @@ def test_a_network_fitted_alone_checks_its_inputs_as_a_pipeline_does(change, mes
     assert not model.fitted
 
 
+def test_a_network_fitted_alone_takes_true_and_false_as_class_codes():
+    rng = np.random.default_rng(0)
+    model = MLPModel(epochs=1).fit(rng.normal(size=(20, 4)).astype("float32"), np.array([True, False] * 10))
+    assert model.n_classes_ == 2
+
+
 def test_hidden_sizes_take_numpy_numbers_as_the_other_options_do():
     for sizes, kept in ((np.int64(8), (8,)), ((np.int64(8),), (8,)), (np.array([8, 4]), (8, 4))):
         assert MLPModel(hidden_sizes=sizes).params["hidden_sizes"] == kept

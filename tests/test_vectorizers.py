@@ -475,6 +475,15 @@ def test_word2vec_options_that_would_be_ignored_are_refused_when_made(options, s
         resolve("vectorizer", "word2vec")(**options)
 
 
+def test_a_model_saved_with_an_empty_vectors_path_loads_as_it_was(tmp_path):
+    """Before it was refused, vectors_path="" trained the vectors on the texts; such a saved model still loads."""
+    docs = [["good", "film"], ["bad", "film"], ["good", "plot"], ["bad", "plot"]]
+    trained = resolve("vectorizer", "word2vec")(**W2V).fit(docs)
+    params, (state, arrays) = {**trained.params, "vectors_path": ""}, trained.get_state()
+    loaded = type(trained).from_state(params, state, arrays)
+    np.testing.assert_array_equal(loaded.transform(docs), trained.transform(docs))
+
+
 def test_word2vec_seed_with_a_vectors_file_is_refused_as_the_other_training_options(tmp_path):
     path, _ = _small_vectors(tmp_path)
     with pytest.raises(ConfigError, match=r"^seed=5 set\(s\) how word vectors are trained, but vectors_path"):
@@ -525,6 +534,9 @@ def test_integer_min_df_above_integer_max_df_is_refused_when_made():
                                           r"3: no term is both; lower min_df or raise max_df"):
         CountVectorizer(min_df=5, max_df=3)
     assert CountVectorizer(min_df=3, max_df=3).params["min_df"] == 3  # equal limits keep the terms of 3 texts
+    with pytest.raises(ConfigError, match=r"^min_df=5 keeps the terms of at least 5 texts"):  # numpy's (a grid)
+        CountVectorizer(min_df=np.int64(5), max_df=np.int64(3))
+    assert type(CountVectorizer(min_df=np.int64(2)).params["min_df"]) is int
 
 
 def test_file_words_all_with_no_word_in_the_training_texts_is_refused(tmp_path):

@@ -234,15 +234,17 @@ def read_semeval_xml(path, keep_conflict: bool = False) -> list[dict]:
     return checked
 
 
-# The elements of a SemEval-2014 sentence and the attributes of its terms and categories: anything else (a
-# term outside <aspectTerms>, a misspelled "polarty") would be left out without a word.
+# The elements of a SemEval-2014 sentence and the attributes of its terms and categories. A name close to one
+# of them ("polarty", <AspectTerms>) is refused, as it would be left out without a word (a term without its
+# polarity); others are left alone (re-releases of the files add "implicit_sentiment", "opinion_words").
 _XML_SHAPE = {"sentence": {"text": None, "aspectTerms": "aspectTerm", "aspectCategories": "aspectCategory"},
               "aspectTerm": ("term", "polarity", "from", "to"), "aspectCategory": ("category", "polarity")}
 
 
 def _check_xml_sentence(file: Path, node, sentence_id: str) -> None:
-    """Refuse a <sentence> element (``node``) of another shape than SemEval-2014's: other elements, a second
-    <text>, other elements in its lists, or attributes of a term or category that the reader would not read."""
+    """Refuse a <sentence> element (``node``) whose parts the reader would miss: a term or category outside
+    its list, an element or attribute named almost as one it reads (a misspelling), another element inside
+    a list, a second <text>."""
     where = f"{file}: sentence {sentence_id}"
     elements = _XML_SHAPE["sentence"]
     lists = {item: tag for tag, item in elements.items() if item}  # aspectTerm: aspectTerms
@@ -251,18 +253,31 @@ def _check_xml_sentence(file: Path, node, sentence_id: str) -> None:
             raise DataError(f"{where} holds an <{child.tag}> outside <{lists[child.tag]}>; put the sentence's "
                             f"<{child.tag}> elements inside one <{lists[child.tag]}>")
         if child.tag not in elements:
-            raise DataError(f"{where} holds <{child.tag}>, which a SemEval-2014 sentence has not (it holds "
-                            f"{', '.join(f'<{tag}>' for tag in elements)}); fix the file")
+            meant = _misspelt(child.tag, [*elements, *lists])
+            if meant:
+                raise DataError(f"{where} holds <{child.tag}>, not <{meant}>, which the reader reads; fix the name")
+            continue  # an element of a re-release the reader has no use for
         item = elements[child.tag]
         for part in child if item else ():
             if part.tag != item:
                 raise DataError(f"{where}: its <{child.tag}> holds <{part.tag}>, not <{item}> alone; fix the file")
-            unknown = sorted(set(part.attrib) - set(_XML_SHAPE[item]))
-            if unknown:
-                raise DataError(f"{where}: an <{item}> has the attribute(s) {', '.join(unknown)}, which are not "
-                                f"read (an <{item}> has {', '.join(_XML_SHAPE[item])}); fix the names")
+            for name in part.attrib:
+                meant = name not in _XML_SHAPE[item] and _misspelt(name, [a for a in _XML_SHAPE[item]
+                                                                          if a not in part.attrib])
+                if meant:
+                    raise DataError(f"{where}: an <{item}> has the attribute {name}, not {meant}, which the reader "
+                                    "reads; fix the name")
     if len(node.findall("text")) > 1:
         raise DataError(f"{where} has {len(node.findall('text'))} <text> elements; give each sentence one")
+
+
+def _misspelt(name: str, known: list[str]) -> str | None:
+    """The one of ``known`` that ``name`` is a misspelling of (another case, a letter or two off), or None."""
+    import difflib
+
+    same = [k for k in known if k.lower() == name.lower()]
+    close = same or difflib.get_close_matches(name.lower(), [k.lower() for k in known], n=1, cutoff=0.8)
+    return next((k for k in known if k.lower() == close[0].lower()), None) if close else None
 
 
 def read_aspect_jsonl(path, keep_conflict: bool = False) -> list[dict]:

@@ -548,6 +548,6 @@ def _check_codes(y, what: str) -> None:
         if values.size and not np.isin(values, (0, 1)).all():
             raise DataError(f"{what} as a matrix (several labels per text) must hold 0 and 1 alone")
         return
-    if values.size and (values.dtype.kind not in "iuf" or not np.all(np.mod(values, 1) == 0) or values.min() < 0):
+    if values.size and (values.dtype.kind not in "biuf" or not np.all(np.mod(values, 1) == 0) or values.min() < 0):
         raise DataError(f"{what} must be class codes, whole numbers from 0 (a Pipeline codes named labels so); "
                         f"got {short_repr(values[:5].tolist())}")

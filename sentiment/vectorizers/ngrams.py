@@ -211,6 +211,8 @@ class CountVectorizer(Stage):
         elif isinstance(min_df, bool) or not isinstance(min_df, int) or min_df < 1:
             raise ConfigError(f"min_df must be a whole number of texts (at least 1) or a share of the texts between 0 "
                               f"and 1 (e.g. 0.001), not {min_df!r}")
+        else:
+            self.params["min_df"] = min_df  # a numpy integer as Python's (a grid over np.arange)
         max_df = python_number(self.params["max_df"])
         if isinstance(max_df, int) and not isinstance(max_df, bool) and max_df >= 2:
             self.params["max_df"] = max_df  # a number of texts, as scikit-learn reads an int

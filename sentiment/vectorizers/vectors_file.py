@@ -320,9 +320,9 @@ def _plain_text(line: bytes) -> bool:
 def _check_encoding(first: bytes, path: str) -> None:
     """Refuse a file whose first line (``first``) is UTF-16 or UTF-32 text (a byte-order mark, or NUL bytes,
     which no line of a vectors file's text has): read as UTF-8, its lines would not split into numbers."""
-    from ..data import bom_encoding
+    from ..data import bom_encoding, utf16_without_bom
 
-    encoding = bom_encoding(first) or ("utf-16le" if b"\0" in first else None)
+    encoding = bom_encoding(first) or (utf16_without_bom(first) if b"\0" in first else None)
     if encoding:
         raise DataError(f"vectors file {path} is not UTF-8 text ({encoding.upper()}, or not text at all); re-encode "
                         f"it as UTF-8, {reencode_hint(encoding)}")

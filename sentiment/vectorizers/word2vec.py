@@ -72,7 +72,8 @@ class Word2VecVectorizer(Stage):
         path = self.params["vectors_path"]
         if path is not None:
             self.params["vectors_path"] = path = str(path)
-            if not path.strip():  # an unset shell variable: training here instead would be a silent change
+            if not path.strip() and not self.from_saved:  # an unset shell variable: trained here, silently (a model
+                # saved so, before this check, trained its own vectors and loads as it was)
                 raise ConfigError("vectors_path is empty; give a word2vec or GloVe file (or a saved model's directory), "
                                   "or leave vectors_path out to train the vectors on the texts")
         if not self.from_saved:  # rules between options (a saved model keeps what it was trained with)
