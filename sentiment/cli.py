@@ -322,7 +322,7 @@ def _shipped_task(model: Optional[Path], task: Optional[str]) -> Optional[str]:
     is refused."""
     if model is not None and task is not None:
         _fail("--task picks a shipped model; with a model directory leave it out (the model knows its task)")
-    return None if model is not None else task or DEFAULT_TASK
+    return None if model is not None else DEFAULT_TASK if task is None else task  # "" is refused as unknown
 
 
 def _shipped_choices(describe: bool = False) -> str:
@@ -698,13 +698,14 @@ def _print_labels(results: list[dict], array: "_JsonArray | None") -> None:
             # the label explained is the first given, or the most probable where none passes its threshold
             # (with --grouping the labels shown are groups, the explained one a label)
             passed = "labels" not in result or (bool(result["labels"]) and not result.get("below_threshold"))
-            _print_explanation(result["explanation"], "labels" in result, passed=passed)
+            named = "labels" in result or result["explanation"]["label"] != result["label"]  # a group shown
+            _print_explanation(result["explanation"], named, passed=passed)
 
 
 def _print_explanation(explanation: dict, several: bool, passed: bool = True) -> None:
     """The words behind a prediction, one per line under it: the fall of the label's log-odds without the word
     (those that print as 0.000 left out)."""
-    if several:  # with several labels, say which one is explained
+    if several:  # with several labels (or a label's group shown), say which one is explained
         below = "" if passed else " (the most probable label; none passes its threshold)"
         _echo(f"  why {_field(explanation['label'])}{below}:")
     _print_words(explanation["words"])

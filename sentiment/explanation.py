@@ -21,6 +21,7 @@ from typing import Any, Sequence
 import numpy as np
 
 from .checks import check_texts
+from .cleaning import _EMOTICON, _MENTION
 from .errors import ConfigError, DataError, UnknownLabelsError
 from .pipeline import MAX_EXPLAINED_WORDS, SCORE_DECIMALS
 from .tokens import token_spans
@@ -32,8 +33,10 @@ _TINY = np.finfo(np.float64).tiny  # the least a probability counts as, where on
 
 def units(text: str) -> list[tuple[int, int]]:
     """``(from, to)`` of each unit of ``text`` that an explanation leaves out whole: a word (with inner
-    apostrophes: "don't"), an emoji sequence, a web address, an HTML tag or entity, or a run of punctuation
-    without a space (":)", "!!!"); the tokens of :func:`sentiment.tokens.token_spans`, punctuation joined."""
+    apostrophes: "don't"), an emoji sequence, a web address, an HTML tag or entity, a run of punctuation
+    without a space (":)", "!!!"), or what the cleaner reads as one token though its tokens are several: an
+    emoticon with a letter or digit (":D", "<3") and a mention ("@bob"); the tokens of
+    :func:`sentiment.tokens.token_spans`, punctuation joined."""
     spans: list[tuple[int, int]] = []
     after_punctuation = False
     for start, end, markup in token_spans(text):
@@ -43,6 +46,17 @@ def units(text: str) -> list[tuple[int, int]]:
         else:
             spans.append((start, end))
         after_punctuation = punctuation
+    return _joined(spans, [m.span(1) for m in _EMOTICON.finditer(text)] + [m.span() for m in _MENTION.finditer(text)])
+
+
+def _joined(spans: list[tuple[int, int]], wholes: list[tuple[int, int]]) -> list[tuple[int, int]]:
+    """``spans`` with those that make up one of ``wholes`` exactly (its first starting and its last ending
+    there) joined into it."""
+    for start, end in sorted(wholes):
+        inside = [i for i, (a, b) in enumerate(spans) if start <= a and b <= end]
+        if len(inside) > 1 and spans[inside[0]][0] == start and spans[inside[-1]][1] == end \
+                and inside == list(range(inside[0], inside[-1] + 1)):
+            spans[inside[0]:inside[-1] + 1] = [(start, end)]
     return spans
 
 

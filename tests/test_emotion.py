@@ -732,6 +732,27 @@ def test_evaluate_groups_gold_labels_for_a_model_whose_labels_are_the_groups(tmp
                  r"are its groups already, as are those of codes.csv; leave it out")
 
 
+def test_explain_names_the_label_it_explains_where_a_group_is_shown(tmp_path):
+    """With one label per text and --grouping, the words explained the fine label ("love") under the group
+    shown ("joy"), unnamed: "happy" seemed to speak against joy."""
+    data = tmp_path / "e.csv"
+    rows = [("i adore you darling", "love"), ("adore my darling", "love"), ("so happy today", "joy"),
+            ("happy glad day", "joy"), ("i am furious", "anger"), ("angry and furious", "anger"),
+            ("sad tears", "sadness"), ("so sad and gloomy", "sadness")] * 5
+    data.write_text("text,label\n" + "".join(f"{t},{y}\n" for t, y in rows), encoding="utf-8")
+    assert_ok(invoke("fit", data, "--task", "emotion", "--out", tmp_path / "m"))
+    lines = invoke("predict", "--model", tmp_path / "m", "--grouping", "ekman", "--explain",
+                   "adore my darling").stdout.splitlines()
+    assert lines[0].startswith("joy\t") and lines[1] == "  why love:"
+    plain = invoke("predict", "--model", tmp_path / "m", "--explain", "adore my darling").stdout.splitlines()
+    assert plain[0].startswith("love\t") and not plain[1].startswith("  why")  # the label shown is the one explained
+
+
+def test_an_empty_task_is_refused_as_an_unknown_one():
+    for command in (["predict", "--task", "", "great film"], ["info", "--task", ""]):
+        assert_error(invoke(*command), r"unknown task ''; choose polarity, emotion or aspect")
+
+
 def test_cli_explain_says_when_the_explained_label_passes_no_threshold(cli_model):
     out, _ = cli_model
     note = "(the most probable label; none passes its threshold)"

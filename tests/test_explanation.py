@@ -23,6 +23,9 @@ def log_odds(p: float) -> float:
     ("Fish &amp; chips, $20", ["Fish", "&amp;", "chips", ",", "$", "20"]),
     ("great", ["great"]),
     ("  ", []),
+    # what the cleaner reads as one token: an emoticon with a letter or digit, a mention (were split in two)
+    ("great :D and <3 to @bob", ["great", ":D", "and", "<3", "to", "@bob"]),
+    ("Note:Do it", ["Note", ":", "Do", "it"]),  # no emoticon: ":D" of "Note:Do" is not one
 ])
 def test_units_are_words_emoji_markup_and_runs_of_punctuation(text, expected):
     spans = units(text)
