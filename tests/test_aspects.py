@@ -590,6 +590,14 @@ def test_emoji_entities_and_invisible_characters_are_no_edge_of_a_term():
     ("The maitre d' was rude.", "maitre d'", "maitre d'"),  # an apostrophe
     ("The maitre d’ was rude.", "maitre d’", "maitre d’"),  # a typed one
     ('Only " here.', '"', None),
+    ("The 'service' was poor.", "service'", "service"),  # a quote opened before the span: was "service'"
+    ("The ‘service’ was poor.", "service’", "service"),
+    # other symbols and punctuation are no edge of a term (were "pizza ★★", "| Service", "pizza •")
+    ("Great pizza ★★★★★", "pizza ★★", "pizza"),
+    ("Food: 5/5 | Service: 2/5", "| Service", "Service"),
+    ("The pizza • was great", "pizza •", "pizza"),
+    ("The \ufffdpizza was great", "\ufffdpizza", "pizza"),
+    ("Fish & chips", "Fish & chips", "Fish & chips"),  # inside a term: kept
 ])
 def test_unmatched_quotes_and_brackets_are_no_edge_of_a_term(text, marked, term):
     from sentiment.aspects.extraction import tagged_spans

@@ -155,7 +155,8 @@ def tagged_spans(text: str, tokens, tags: list[str], scores) -> list[dict]:
                                 or _stray_opening(raw, text[tokens[first].end:tokens[last - 1].end])):
             first += 1
         while last > first and (_no_word(raw := text[tokens[last - 1].start:tokens[last - 1].end])
-                                or _stray_closing(raw, text[tokens[first].start:tokens[last - 1].start])):
+                                or _stray_closing(raw, text[tokens[first].start:tokens[last - 1].start])
+                                or _quote_closing(raw, text[:tokens[first].start])):
             last -= 1
         if first < last:
             start, end = tokens[first].start, tokens[last - 1].end
@@ -182,9 +183,24 @@ def _stray_closing(raw: str, before: str) -> bool:
     return bool(raw) and all(char in _OPENERS and not any(o in before for o in _OPENERS[char]) for char in raw)
 
 
+def _quote_closing(raw: str, before_span: str) -> bool:
+    """Whether the token ``raw``, a ``'`` or ``’`` that would end a span, closes a quote opened just before the
+    span ("The 'service' was poor": the span is "service", not "service'"); elsewhere it is an apostrophe
+    ("maitre d'")."""
+    return raw in ("'", "’") and before_span.endswith("'" if raw == "'" else "‘")
+
+
+# The quotes and brackets a span's edge may hold (see _stray_opening, _stray_closing), and the apostrophe
+_PAIRED = set(_CLOSER) | set(_CLOSER.values()) | set(_OPENERS) | {"’"}
+
+
 def _no_word(raw: str) -> bool:
-    """Whether a token is an emoji (also ©, ®, ™), an HTML entity or only invisible characters: never the
-    edge of a term. (Combining marks are not: a Hindi or Thai vowel sign may be a token of its own.)"""
+    """Whether a token is an emoji (also ©, ®, ™), an HTML entity, only invisible characters, or only other
+    symbols and punctuation ("★", "|", "•", "–", U+FFFD; not the quotes and brackets a span may open or close):
+    never the edge of a term. (Combining marks are not: a Hindi or Thai vowel sign may be a token of its own.)"""
     if raw.startswith("&") and raw.endswith(";") and len(raw) > 2:
+        return True
+    if raw and all(unicodedata.category(char)[0] in "PS" or unicodedata.category(char) in ("Co", "Cn", "Cs")
+                   for char in raw) and not any(char in _PAIRED for char in raw):
         return True
     return not raw.isascii() and all(char in emoji_chars() or unicodedata.category(char) == "Cf" for char in raw)
