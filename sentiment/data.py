@@ -961,9 +961,9 @@ def read_labelled(path: str | Path, text_column: str = "text", label_column: str
             raise DataError(
                 f"{file}: {len(rows)} row(s) have no {what} in column {column!r} (data rows {shown}); drop or fill them"
             )
-    again = np.flatnonzero((frame[text_column].astype(str).str.strip() == text_column).to_numpy()
-                           & (frame[label_column].astype(str).str.strip() == label_column).to_numpy())
-    if len(again):  # its label would become a class named after the column
+    again = np.flatnonzero((frame[label_column].astype(str).str.strip() == label_column).to_numpy())  # labels: short
+    again = [row for row in again if str(frame[text_column].iat[row]).strip() == text_column]
+    if again:  # its label would become a class named after the column
         raise DataError(f"{file}: data row {again[0] + 1} repeats the header row ({text_column!r}, {label_column!r}), "
                         "as files joined with their header rows do; drop that row")
     values = [label_list_of(v) for v in frame[label_column].tolist()]  # "['joy', 'anger']": a list of labels

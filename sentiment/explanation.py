@@ -24,7 +24,7 @@ from .checks import check_texts
 from .cleaning import _EMOTICON, _MENTION
 from .errors import ConfigError, DataError, UnknownLabelsError
 from .pipeline import MAX_EXPLAINED_WORDS, SCORE_DECIMALS
-from .tokens import token_spans
+from .tokens import joined_tiles, token_spans
 
 _BATCH = 512  # variants predicted at a time, to bound the memory a long text takes
 _EPSILON = 1e-12  # a label's own probability (several per text) is kept this far from 0 and 1 (infinite log-odds)
@@ -46,18 +46,8 @@ def units(text: str) -> list[tuple[int, int]]:
         else:
             spans.append((start, end))
         after_punctuation = punctuation
-    return _joined(spans, [m.span(1) for m in _EMOTICON.finditer(text)] + [m.span() for m in _MENTION.finditer(text)])
-
-
-def _joined(spans: list[tuple[int, int]], wholes: list[tuple[int, int]]) -> list[tuple[int, int]]:
-    """``spans`` with those that make up one of ``wholes`` exactly (its first starting and its last ending
-    there) joined into it."""
-    for start, end in sorted(wholes):
-        inside = [i for i, (a, b) in enumerate(spans) if start <= a and b <= end]
-        if len(inside) > 1 and spans[inside[0]][0] == start and spans[inside[-1]][1] == end \
-                and inside == list(range(inside[0], inside[-1] + 1)):
-            spans[inside[0]:inside[-1] + 1] = [(start, end)]
-    return spans
+    wholes = sorted([m.span(1) for m in _EMOTICON.finditer(text)] + [m.span() for m in _MENTION.finditer(text)])
+    return [(start, end) for start, end, _ in joined_tiles([(start, end, False) for start, end in spans], wholes)]
 
 
 def _is_punctuation(piece: str) -> bool:

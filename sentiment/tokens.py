@@ -86,7 +86,7 @@ def token_spans(text: str) -> list[tuple[int, int, bool]]:
               if not (m.group()[0] == "&" and _blank(unescape(m.group())))]
     if ("&" in text and ";" in text) or (not text.isascii() and _ONLY_INVISIBLE.search(text)):
         pieces = _words_whole(text, pieces)  # a letter entity or an invisible mark may part a word
-    return pieces if text.isascii() else _emoji_whole(pieces, emoji_spans(text))
+    return pieces if text.isascii() else joined_tiles(pieces, emoji_spans(text))
 
 
 def _blank(text: str) -> bool:
@@ -131,12 +131,13 @@ def tokenize(text: str, cleaner: Cleaner | None = None) -> list[Token]:
     return tokens
 
 
-def _emoji_whole(pieces: list[tuple[int, int, bool]], emoji: list[tuple[int, int]]) -> list[tuple[int, int, bool]]:
-    """``pieces`` with the pieces that tile an emoji sequence (its characters, its joiners) merged into one."""
-    if not emoji:
+def joined_tiles(pieces: list[tuple[int, int, bool]], wholes: list[tuple[int, int]]) -> list[tuple[int, int, bool]]:
+    """``pieces`` (``(from, to, markup)``, in order) with those that tile one of ``wholes`` (spans in order, not
+    overlapping: an emoji sequence, its characters and joiners) merged into one, not markup."""
+    if not wholes:
         return pieces
     out, k = [], 0
-    for start, end in emoji:
+    for start, end in wholes:
         while k < len(pieces) and pieces[k][0] < start:
             out.append(pieces[k])
             k += 1

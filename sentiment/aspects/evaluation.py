@@ -58,13 +58,13 @@ def score_aspects(gold: list[dict], extracted: list[list[dict]], polarity_on_gol
     for sentence, found, on_gold in zip(gold, extracted, polarity_on_gold):
         gold_aspects = sentence["aspects"]
         conflict_spans = {(t["from"], t["to"]) for t in sentence.get("conflict_terms", ())}
-        gold_spans = {(a["from"], a["to"]) for a in gold_aspects}
+        gold_spans = {(a["from"], a["to"]) for a in gold_aspects} | conflict_spans  # every term, as SemEval
         gold_full = {(a["from"], a["to"], a["polarity"]) for a in gold_aspects}
         pred_spans = {(a["from"], a["to"]) for a in found}
         pred_full = {(a["from"], a["to"], a["polarity"]) for a in found if (a["from"], a["to"]) not in conflict_spans}
         n_pred += len(pred_spans)
-        n_gold += len(gold_spans | conflict_spans)
-        tp_span += len(pred_spans & (gold_spans | conflict_spans))
+        n_gold += len(gold_spans)
+        tp_span += len(pred_spans & gold_spans)
         n_pred_full += len(pred_full)
         n_gold_full += len(gold_full)
         tp_full += len(pred_full & gold_full)

@@ -156,7 +156,7 @@ def tagged_spans(text: str, tokens, tags: list[str], scores) -> list[dict]:
             first += 1
         while last > first and (_no_word(raw := text[tokens[last - 1].start:tokens[last - 1].end])
                                 or _stray_closing(raw, text[tokens[first].start:tokens[last - 1].start])
-                                or _quote_closing(raw, text[:tokens[first].start])):
+                                or _quote_closing(raw, text[tokens[first].start - 1:tokens[first].start])):
             last -= 1
         if first < last:
             start, end = tokens[first].start, tokens[last - 1].end
@@ -185,9 +185,9 @@ def _stray_closing(raw: str, before: str) -> bool:
 
 def _quote_closing(raw: str, before_span: str) -> bool:
     """Whether the token ``raw``, a ``'`` or ``’`` that would end a span, closes a quote opened just before the
-    span ("The 'service' was poor": the span is "service", not "service'"); elsewhere it is an apostrophe
-    ("maitre d'")."""
-    return raw in ("'", "’") and before_span.endswith("'" if raw == "'" else "‘")
+    span (``before_span``: the character before it; "The 'service' was poor": the span is "service", not
+    "service'"); elsewhere it is an apostrophe ("maitre d'")."""
+    return raw in ("'", "’") and before_span == ("'" if raw == "'" else "‘")
 
 
 # The quotes and brackets a span's edge may hold (see _stray_opening, _stray_closing), and the apostrophe

@@ -27,8 +27,9 @@ from .ngrams import count_matrix, normalize_rows
 from .vectors_file import MAX_VECTOR_SIZE, check_source, first_words, load_vectors, vector_size
 
 
-# how word vectors are trained, which a vectors file's vectors are not (vector_size: see check_source)
-TRAINING_ONLY = ("vector_size", "window", "min_count", "w2v_epochs", "skipgram", "workers", "seed")
+# how word vectors are trained, which a vectors file's vectors are not (vector_size, which a file's must equal
+# where it is given, is checked apart: see check_source)
+TRAINING_ONLY = ("window", "min_count", "w2v_epochs", "skipgram", "workers", "seed")
 MIN_SCALE = 1e-6  # a dimension that varies less over the training documents is centred, not scaled
 
 
@@ -88,7 +89,7 @@ class Word2VecVectorizer(Stage):
                 raise ConfigError(f"{', '.join(ignored)} go(es) with a vectors file; set vectors_path too, "
                                   "or leave them out")
             return
-        unused = [f"{k}={self.params[k]!r}" for k in TRAINING_ONLY if k in self.given and k != "vector_size"]
+        unused = [f"{k}={self.params[k]!r}" for k in TRAINING_ONLY if k in self.given]
         if unused:  # they would be ignored without a word: the file's vectors are taken as they are
             raise ConfigError(f"{', '.join(unused)} set(s) how word vectors are trained, but vectors_path loads them "
                               "from a file (whose size they keep); leave those options out, or vectors_path")
