@@ -7,8 +7,8 @@ with ``--save``, on the code after it with ``--compare``.
 Every text of the train and dev splits (SST sentences, IMDB reviews, CARER tweets, GoEmotions comments,
 SemEval-2014 sentences) is cleaned under the default cleaning and under the shipped polarity model's
 (``normalize_unicode`` and ``missing_apostrophes`` on), read by the aspect models' tokenizer (its tokens
-and sentences), and cut into the aspect models' clauses (the clause around each token and the negation
-marks of the polarity features, and the restaurant categories' clauses); a text counts as changed when
+and sentences), and cut into the aspect models' clauses (the clause around each token, the predicate a bare subject's
+clause takes, and the negation marks of the polarity features, and the restaurant categories' clauses); a text counts as changed when
 what it reads as differs. The saved file holds a hash of each text's reading, not the texts.
 """
 
@@ -25,7 +25,7 @@ from datasets import ROOT, load  # noqa: E402 - and the scripts' excepthook
 
 from sentiment.aspects import categories  # noqa: E402
 from sentiment.aspects.data import read_aspect_jsonl, sentence_spans  # noqa: E402
-from sentiment.aspects.polarity import _negated, clause_bounds, clause_cuts  # noqa: E402
+from sentiment.aspects.polarity import _negated, clause_bounds, clause_cuts, predicate_part  # noqa: E402
 from sentiment.cleaning import READING_VERSION, Cleaner  # noqa: E402
 from sentiment.tokens import tokenize  # noqa: E402
 
@@ -55,7 +55,8 @@ def aspect_clauses(text: str) -> list:
     tokens = tokenize(text)
     words, cuts = [t.text for t in tokens], clause_cuts(text, tokens)
     around = [clause_bounds(words, i, i + 1, cuts=cuts) for i in range(len(words))]
-    return [around, _negated(words, cuts), category_clauses(text)]
+    predicates = [predicate_part(words, *bounds, cuts) for bounds in around]
+    return [around, _negated(words, cuts), category_clauses(text)] + [predicates] * any(a != b for a, b in predicates)
 
 
 def category_clauses(text: str) -> list[str]:

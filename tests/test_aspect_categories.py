@@ -86,11 +86,41 @@ def test_a_bare_label_keeps_what_its_colon_introduces(model):
     ("The pizza was not only tasty but also cheap", ["The pizza was not only tasty but also cheap"]),
     ("Food: great - service: bad", ["Food: great", "service: bad"]),  # a dash's label only after a cut
     ("Staff - friendly - room - dirty", ["Staff - friendly", "room - dirty"]),
+    # version 17: a bare subject joins its predicate past asides, brackets or an ellipsis; no stop after an
+    # abbreviation; "nothing but" contrasts nothing
+    ("The service, however, was terrible.", ["The service was terrible"]),  # a lone connective is no clause
+    ("The pasta, while pricey, was delicious", ["while pricey", "The pasta was delicious"]),
+    ("The staff, who were new, were lovely", ["who were new", "The staff were lovely"]),
+    ("The food (which was cold) was great", ["which was cold", "The food was great"]),
+    ("The service... wasn't good", ["The service wasn't good"]),
+    ("The service \u2026was terrible", ["The service was terrible"]),
+    ("The staff were nothing but friendly", ["The staff were nothing but friendly"]),
+    ("Mr. Smith was rude, e.g. to us", ["Mr. Smith was rude", "e.g. to us"]),
+    ("Great food, however, the service was slow", ["Great food", "the service was slow"]),  # still a contrast
+    ("It is, however, very heavy", ["It is", "very heavy"]),
+    ("The service. Was terrible", ["The service", "Was terrible"]),  # a full stop
+    ("The food was great, the service was slow", ["The food was great", "the service was slow"]),
+    ("Pasta, pizza, salads were fine", ["Pasta", "pizza", "salads were fine"]),  # no aside between
+    ("The food, *sigh*, was cold", ["The food", "*sigh* was cold"]),  # a clause that opens with no word: no aside
+    ("Nha Trang, while slow, rude staff, is great", ["Nha Trang", "slow", "rude staff", "is great"]),  # an aside's rest
+    ("If you want cheap wine, don't go here", ["If you want cheap wine", "don't go here"]),
+    ("Despite its lovely decor, will not return", ["Despite its lovely decor", "will not return"]),
+    ("The food, \"which\", was cold; ... was bad", ["\"which\"", "The food was cold", "was bad"]),
 ])
 def test_the_clauses_a_category_reads(text, expected):
     from sentiment.aspects.categories import clauses
 
     assert clauses(text) == expected
+
+
+def test_a_bare_subjects_focus_is_its_clause_with_its_predicate(model):
+    """Version 17: the service's focus in "The service, however, was terrible." is "The service was terrible",
+    not the bare "The service" (its polarity read as the subject's alone)."""
+    text = "The service, however, was terrible."
+    assert model.focus([text], ["service"]) == [text]  # one clause: the whole text
+    assert model.focus(["The service, however, was terrible, the pasta was wonderful"], ["service"]) == [
+        "The service was terrible"]
+    assert model.focus(["The waiter... was rude, the pasta was wonderful"], ["service"]) == ["The waiter was rude"]
 
 
 def test_a_while_that_is_no_contrast_splits_no_clause(model):

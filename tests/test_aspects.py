@@ -1834,6 +1834,57 @@ def test_numbers_abbreviations_and_signs_in_an_aspects_clause(text, term, clause
     assert [f[2:] for f in features if isinstance(f, str) and f.startswith("C=")] == clause
 
 
+@pytest.mark.parametrize("text, term, clause, across, scored", [
+    # an aside between commas that a predicate follows parts nothing: the bare subject takes its predicate
+    ("The service, however, was terrible.", "service", ["the", "was", "terrible"], "", "The service was terrible"),
+    ("The food, though, was great", "food", ["the", "was", "great"], "", "The food was great"),
+    ("The pasta, while pricey, was delicious.", "pasta", ["the", "was", "delicious"], "", "The pasta was delicious"),
+    ("My favorite, although the most expensive, was my Sony.", "favorite", ["my", "was", "my", "sony"], "", "My favorite was my Sony"),
+    ("The staff, who were new, were lovely", "staff", ["the", "were", "lovely"], "", "The staff were lovely"),
+    ("The prices, while not cheap, won't hurt", "prices", ["the", "won't", "not_hurt"], "", "The prices won't hurt"),
+    ("The service... was terrible", "service", ["the", "was", "terrible"], "", "The service was terrible"),  # an ellipsis
+    ("The service\u2026 wasn't good", "service", ["the", "wasn't", "not_good"], "", "The service wasn't good"),
+    # "nothing but" and "anything but" say how much, they contrast nothing
+    ("The staff were nothing but friendly", "staff", ["the", "were", "nothing", "but", "friendly"], "", "The staff were nothing but friendly"),
+    ("The prices are anything but cheap", "prices", ["the", "are", "anything", "but", "not_cheap"], "", "The prices are anything but cheap"),
+    ("I never had anything but praise for the staff", "staff",
+     ["i", "never", "not_had", "not_anything", "but", "praise", "for", "the"], "", "I never had anything but praise for the staff"),
+    # still contrasts: what follows the aside is a clause of its own, or nothing; a full stop ends a sentence
+    ("Great food, however, the service was slow", "food", ["great"], ", the service was slow", "Great food"),
+    ("Great food, however, the service was slow", "service", ["the", "was", "slow"], "Great food,", "the service was slow"),
+    ("The service was fine, though.", "service", ["the", "was", "fine"], "", "The service was fine"),
+    ("The service. Was terrible", "service", ["the"], "", "The service"),
+    ("The service; was terrible", "service", ["the"], "", "The service"),
+    ("The pasta, while pricey, the wine was cheap", "pasta", ["the"], "pricey, the wine was cheap", "The pasta"),
+    ("Nha Trang, while slow to serve, rude staff and cold meals, is great", "staff", ["rude", "and", "cold", "meals"],
+     "Nha Trang,", "rude staff and cold meals"),  # the rest of an aside ("while" contrasts: no predicate follows)
+    ("If you want cheap wine, don't go here", "wine", ["if", "you", "want", "cheap"], "", "If you want cheap wine"),
+    ("I am a 100 lb girl, had no wine", "girl", ["i", "am", "a", "100", "lb"], "", "I am a 100 lb girl"),
+    ("Despite its lovely atmosphere, will not return", "atmosphere", ["despite", "its", "lovely"], "",
+     "Despite its lovely atmosphere"),  # no subject
+    ("It took an hour to get our check, didn't tip", "check", ["it", "took", "an", "hour", "to", "get", "our"], "",
+     "It took an hour to get our check"),
+    ("The food was not good but the staff were great", "staff", ["the", "were", "great"], "The food was not good", "the staff were great"),
+])
+def test_asides_and_bare_subjects_in_an_aspects_clause(text, term, clause, across, scored):
+    """Text-reading version 17: "however", "though", "although", "while" and "whereas" in an aside between
+    commas that a predicate follows part no clause, a bare subject's clause takes its predicate past asides
+    or an ellipsis, and "nothing but" / "anything but" contrast nothing ("anything but" negates)."""
+    from sentiment.aspects.polarity import CONTRASTS, clause_cuts, contrasted_part, locate, prior_texts
+
+    tokens = tokenize(text)
+    span = locate(tokens, text.index(term), text.index(term) + len(term))
+    cuts = clause_cuts(text, tokens)
+    features = context_features(tokens, *span, cuts=cuts)
+    assert [f[2:] for f in features if isinstance(f, str) and f.startswith("C=")] == clause
+    words = [t.text for t in tokens]
+    part = contrasted_part(words, *span)
+    assert (text[tokens[part[0]].start:tokens[part[1] - 1].end] if part[1] > part[0] else "") == across
+    assert prior_texts(text, tokens, *span, True, cuts) == [scored, *prior_texts(text, tokens, *span)[1:], across]
+    beyond = [f[0][3:] for f in features if isinstance(f, tuple) and f[0].startswith("XD=")]  # words across a contrast
+    assert any(w[:1].isalnum() and w not in CONTRASTS for w in beyond) == bool(across)
+
+
 def test_the_features_of_several_aspects_of_a_text_are_those_of_each_alone():
     """The negation marks are found once per text: each aspect's features are those it has alone."""
     from sentiment.aspects.polarity import clause_cuts, locate

@@ -17,7 +17,7 @@ from sentiment import cleaning
 from sentiment.aspects import data as aspect_data
 from sentiment.aspects.categories import clauses
 from sentiment.aspects.data import sentence_spans
-from sentiment.aspects.polarity import _negated, breaks_at, clause_cuts
+from sentiment.aspects.polarity import _negated, breaks_at, clause_bounds, clause_cuts, predicate_part
 from sentiment.tokens import tokenize
 from sentiment.cleaning import ASPECT_READING_ONLY, READING_VERSION, cleaner_reading
 from sentiment.cli import app
@@ -51,6 +51,9 @@ SAMPLE = [
     "see http://x.com/a\u2026not good, http://x.com/b\u3002\u5f88\u597d https://de.wikipedia.org/wiki/Stra\u00dfe "
     "https://en.wikipedia.org/wiki/Foo_(bar), ok http://x.com/c&mdash;not good http://x.com/d?e=1&amp;f=2 x.com/g,h "
     "Awww.love it, not the box--great staff, not good -- the staff",
+    "The service, however, was terrible. The pasta, while pricey, wasn't bad; the staff, who were new, were "
+    "nothing but kind... the wine (which was cold) was anything but cheap. Great food, however, the service was "
+    "slow, though. Mr. Smith was rude, e.g. to us. It is, however, heavy. The food. Was bad",
 ]
 OPTIONS = [{}, {"missing_apostrophes": True, "normalize_unicode": True}, {"negation_scope": 1},
            {"lowercase": False, "negation": False, "contractions": False, "urls": "keep", "mentions": "remove",
@@ -58,7 +61,8 @@ OPTIONS = [{}, {"missing_apostrophes": True, "normalize_unicode": True}, {"negat
 # READING_VERSION -> the fingerprint of what the sample reads as under it. A change that alters what the
 # Cleaner or the aspect tokenizer gives for some text raises READING_VERSION (sentiment/cleaning.py) and adds
 # the new fingerprint here, so that models trained before it warn when loaded. (The sample grew with versions 3,
-# 5, 6, 7, 8, 9, 10, 11, 12 and 16, from 9 it is read into clauses too, and from 13 into negation marks: each fingerprint is of the sample as it was at its
+# 5, 6, 7, 8, 9, 10, 11, 12, 16 and 17, from 9 it is read into clauses too, from 13 into negation marks, and from
+# 17 into the predicates of bare subjects: each fingerprint is of the sample as it was at its
 # version.)
 FINGERPRINTS = {2: "f6604949140be4090cf8047402c9cac61e353926ac11eddd3f7440fbdd878f52",
                 3: "95bbb2a395fab53e117c609982fa1165c64cd0005621d753fd9eafabe92555a9",
@@ -74,7 +78,8 @@ FINGERPRINTS = {2: "f6604949140be4090cf8047402c9cac61e353926ac11eddd3f7440fbdd87
                 13: "00ec8f0e0d0a975756908527bfc56da767813becb0be28f4cbd324f22e362d25",
                 14: "34b9a207f7f0e38cc05f583c1d58840514014330ff6a412c321be13204263b40",
                 15: "944780f809ad1b9bdee233d1a3ed3b422b50c4cb4a189c727b94008664776ca2",
-                16: "fa6eaf04618a7d19a14dc24be93a5a4d9681c285507aa14ea3fad12682838f5f"}
+                16: "fa6eaf04618a7d19a14dc24be93a5a4d9681c285507aa14ea3fad12682838f5f",
+                17: "873e424f0dafe41738932db5a11bd2fa1e4edf25a6981cba6996fd9711b45018"}
 
 
 def _alternatives(pattern: str) -> list[str]:
@@ -115,6 +120,12 @@ def _negation_marks(text: str) -> list[str]:
     return _negated(words, clause_cuts(text, tokenize(text)))
 
 
+def _predicates(text: str) -> list[tuple[int, int]]:
+    tokens = tokenize(text)
+    words, cuts = [token.text for token in tokens], clause_cuts(text, tokens)
+    return [predicate_part(words, *clause_bounds(words, i, i + 1, cuts=cuts), cuts) for i in range(len(words))]
+
+
 def reading_of_sample() -> str:
     texts = SAMPLE + table_sample()
     options = OPTIONS + [{name: value} for name, values in FINGERPRINTED_CHOICES.items() for value in values]
@@ -125,6 +136,8 @@ def reading_of_sample() -> str:
         read["clauses"] = [[_clause_ends(text) for text in texts], [clauses(text) for text in texts]]
     if READING_VERSION >= 13:  # and the negation marks of the classical aspect polarity model's clause words
         read["negated"] = [_negation_marks(text) for text in texts]
+    if READING_VERSION >= 17:  # and the predicate that a bare subject's clause takes
+        read["predicates"] = [_predicates(text) for text in texts]
     return hashlib.sha256(json.dumps(read, ensure_ascii=True).encode()).hexdigest()
 
 
@@ -152,6 +165,14 @@ def test_the_fingerprint_sees_where_a_negation_ends(monkeypatch):
 
     before = reading_of_sample()
     monkeypatch.setattr(polarity, "breaks_at", lambda words, i, *rest: words[i] in "()" or breaks_at(words, i, *rest))
+    assert reading_of_sample() != before
+
+
+def test_the_fingerprint_sees_where_a_bare_subject_finds_its_predicate(monkeypatch):
+    """Version 17 joined a bare subject's clause to its predicate ("The service, however, was terrible"); the
+    fingerprint reads those joins."""
+    before = reading_of_sample()
+    monkeypatch.setitem(globals(), "predicate_part", lambda words, start, end, cuts=frozenset(): (end, end))
     assert reading_of_sample() != before
 
 

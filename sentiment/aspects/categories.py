@@ -37,7 +37,7 @@ from ..errors import DataError, ModelFileError
 from ..persistence import one_line
 from ..tokens import tokenize
 from .data import POLARITIES
-from .polarity import CONTRASTS, breaks_at
+from .polarity import ASIDE_OPENERS, CONTRASTS, NO_SUBJECT_OPENERS, abbreviated, breaks_at, opens_predicate
 
 # Where a sentence may split into clauses: punctuation (a colon not between digits: "10:30"; a dash: " - ", "--",
 # "—", not "hard-drive"), contrastive conjunctions (the polarity model's CONTRASTS, where they contrast:
@@ -48,6 +48,8 @@ CLAUSE_BREAK = re.compile(r"\s*(?:[,;!?()]|(?<!\d):|:(?!\d)|\.(?!\d)|\s[-–]+\s
                           r"|[" + LINE_BREAKS + r"]|\b(?:"
                           + "|".join(sorted(CONTRASTS)) + r")\b)\s*", re.IGNORECASE)
 _LONG_SPACE = re.compile(r"\s{50,}")
+_LAST_WORD = re.compile(r"\w*$")
+_WORD = re.compile(r"\w+(?:'\w+)?")
 LABEL_WORDS = 2  # at most this many words before a colon are a label of what follows ("Food: awful", "Wine list:")
 DASH_LABEL_WORDS = 1  # and one word before a dash ("Service - terrible"; "Great food - awful service" is two clauses)
 _DASH = re.compile(f"[{DASH_CHARACTERS}]+")
@@ -71,6 +73,8 @@ def clauses(text: str) -> list[str]:
     words = None  # the aspect tokens' words, and the token at each start: read when a contrast word is met
     for cut in CLAUSE_BREAK.finditer(plain):
         mark = cut.group().strip()
+        if cut.group()[:1] == "." and abbreviated(_LAST_WORD.search(plain, 0, cut.start()).group().lower()):
+            continue  # "Mr. Smith", "e.g. Word": no stop (as the aspect clauses read it)
         if mark[:1].isalpha():
             if words is None:
                 tokens = tokenize(plain)
@@ -84,11 +88,49 @@ def clauses(text: str) -> list[str]:
                 and 0 < len(plain[label:cut.start()].split()) <= most:
             label = cut.end()
             continue
-        found.append(plain[start:cut.start()])
+        found.append((plain[start:cut.start()], mark))
         start = label = cut.end()
-    found.append(plain[start:])
-    found = [c.strip().removesuffix(":").strip() for c in found]
-    return [c for c in found if c] or [text]
+    found.append((plain[start:], ""))
+    found = _with_predicates([(c.strip().removesuffix(":").strip(), mark) for c, mark in found])
+    return [c for c, _ in found if c and c.lower() not in CONTRASTS] or [text]  # not a lone "however"
+
+
+def _with_predicates(found: list[tuple[str, str]]) -> list[tuple[str, str]]:
+    """The clauses ``found`` (each with the mark that ends it) with a bare subject joined to its predicate, as
+    the aspect clauses read them (:func:`~sentiment.aspects.polarity.predicate_part`): a clause that opens with
+    a verb takes the clause before it, past up to two asides, where commas, brackets or an ellipsis part them,
+    that clause holds no such verb nor opens with a pronoun or preposition (``NO_SUBJECT_OPENERS``), and it is
+    not the rest of an aside after a comma ("The service, however, was
+    terrible": "The service was terrible" and no clause "The service"; "The pasta, while pricey, was delicious":
+    "while pricey" and "The pasta was delicious")."""
+    out: list[tuple[str, str]] = []
+    for clause, mark in found:
+        if not clause and out and out[-1][1][:1] == "." and mark == ".":  # the stops of an ellipsis
+            out[-1] = (out[-1][0], out[-1][1] + mark)
+            continue
+        if opens_predicate(_opener(clause)):
+            k = len(out) - 1
+            while k >= 0 and len(out) - k <= 3 and _parts(out[k][1]) and _opener(out[k][0]) in ASIDE_OPENERS:
+                k -= 1
+            rest_of_aside = k > 0 and out[k - 1][1] == "," and (  # "while slow, rude staff, is great": no subject
+                _opener(out[k - 1][0]) in ASIDE_OPENERS or k > 1 and out[k - 2][1].lower() in ASIDE_OPENERS)
+            if k >= 0 and len(out) - k <= 3 and _parts(out[k][1]) and _WORD.search(out[k][0]) and not rest_of_aside \
+                    and _opener(out[k][0]) not in NO_SUBJECT_OPENERS \
+                    and not any(map(opens_predicate, _WORD.findall(out[k][0].lower()))):
+                clause = out.pop(k)[0] + " " + clause
+        out.append((clause, mark))
+    return out
+
+
+def _opener(clause: str) -> str:
+    """The first word of ``clause``, in lower case ("" when it has none)."""
+    word = _WORD.search(clause)
+    return word.group().lower() if word else ""
+
+
+def _parts(mark: str) -> bool:
+    """Whether the clause-ending ``mark`` may part a subject from its predicate: a comma, a bracket, an ellipsis."""
+    return mark in (",", "(", ")") or (len(mark) >= 2 and set(mark) == {"."})
 
 
 def _broken(text: str) -> str:

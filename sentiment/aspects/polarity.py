@@ -6,11 +6,13 @@
 * the words of the clause that holds the aspect (clauses end at ``, ; : . ! ?`` but inside a number or after
   an abbreviation: "2.1 GHz", "St. Mark's", at ``.. !! ?? ?! !?``, at
   "but"/"although"/"though"/"however"/"while"/"whereas"/"yet" where they contrast (not "wait a while", "not
-  yet", "not only ... but also": :func:`contrast_use`), where the Cleaner ends a negation's scope
+  yet", "not only ... but also", "nothing but": :func:`contrast_use`; not in an aside between commas that a
+  predicate follows: "The service, however, was terrible"), where the Cleaner ends a negation's scope
   too: at a line break and on both sides of an emoji or an HTML block tag such as ``<br>``, and on both sides
   of a dash ("good — the service", "good - the service", "good--the service"; not "hard-drive":
-  :func:`clause_cuts`), with negation marking up to the clause's end ("not only" negates nothing)
-  (``C=``),
+  :func:`clause_cuts`), with negation marking up to the clause's end ("not only" negates nothing); a clause
+  that is a bare subject takes its predicate's words too, across asides or an ellipsis ("The service, however,
+  was terrible", "The service... was terrible": :func:`predicate_part`) (``C=``),
 * left and right windows of 4 tokens, unigrams and bigrams (``L=``, ``R=``, ``LB=``, ``RB=``; a window that
   reaches the text's start or end has ``<s>`` or ``</s>`` there as a bigram neighbour),
 * a distance-weighted bag of all words in the sentence (weight ``1 / (1 + distance)``, ``D=``),
@@ -45,6 +47,7 @@ _NOUN_WHILE_ADJECTIVES = frozenset({"little", "whole", "good", "long", "short", 
 # "yet another", "yet again"); a negation before it does too ("never", "haven't", "havent").
 _ADVERB_YET_AFTER = frozenset({"as", "best", "worst"}) | NEGATIONS
 _ADVERB_YET_BEFORE = frozenset({"to", "another", "again", "more"})
+_BUT_AS_ONLY = frozenset({"nothing", "anything"})
 _NEGATED_VERB = re.compile(r"(?:do|does|did|is|are|was|were|has|have|had|would|should|could|must|need|ca|wo|ai|sha)"
                            r"(?:n't|nt)")
 # Tokens that are no neighbour of a contrast word: HTML tags and entities ("Not <b>yet</b>", "a&nbsp;while").
@@ -54,6 +57,20 @@ _NO_NEIGHBOUR = re.compile(r"<.*>|&#?\w+;", re.DOTALL)
 CLAUSE_BREAKS = frozenset(",;:.!?") | frozenset({"..", "!!", "??", "?!", "!?"}) | CONTRASTS
 WINDOW = 4
 _NO_STOP_AFTER = frozenset(a for a in ABBREVIATIONS if "." not in a)  # "e.g." and "i.e.": letters and stops
+# The contrast words that may stand in an aside between commas, and the words that open one ("The service,
+# however, was terrible", "The pasta, while pricey, was delicious", "The staff, who were new, were lovely").
+_ASIDE_CONTRASTS = frozenset({"however", "though", "although", "while", "whereas"})
+ASIDE_OPENERS = _ASIDE_CONTRASTS | {"which", "who", "whom", "whose"}
+# The verbs that open a predicate: a clause that starts with one has no subject of its own (and their negated
+# forms: _NEGATED_VERB).
+PREDICATE_OPENERS = frozenset("am is was are were has have had does did can could will would should may might must "
+                              "seems seemed looks looked tastes tasted feels felt remains remained".split())
+_IMPERATIVES = frozenset({"don't", "dont"})  # "If you want to save money, don't go here": no predicate of a subject
+# The words that open no bare subject: a clause that opens with a personal pronoun has its subject ("it took an
+# hour to get our check, ..."), one that opens with a preposition or a subordinating word is none ("Despite its
+# lovely atmosphere, will not return").
+NO_SUBJECT_OPENERS = frozenset("i we you he she it they there despite if when because since as after before unlike "
+                               "like with without for from in on at by to than unless until once whether".split())
 
 
 def contrast_use(before: list[str], word: str, after: str) -> bool:
@@ -64,8 +81,8 @@ def contrast_use(before: list[str], word: str, after: str) -> bool:
     yet", "haven't yet", "as yet", "the best yet", "have yet to", "yet another", "yet again", "haven't tried
     it yet."; "and yet", "simple yet elegant", "Yet, ..." contrast)."""
     near, far = (list(before) + ["", ""])[:2]
-    if word == "but":
-        return after != "also"  # "not only tasty but also cheap" adds, it does not contrast
+    if word == "but":  # "not only tasty but also cheap" adds, "nothing but friendly" and "anything but cheap"
+        return after != "also" and near not in _BUT_AS_ONLY  # say how much: none contrasts
     if word == "while":
         return not (near in _NOUN_WHILE_AFTER or (near in _NOUN_WHILE_ADJECTIVES and far in ("a", "the")))
     if word == "though":
@@ -82,7 +99,7 @@ def contrast_use(before: list[str], word: str, after: str) -> bool:
 def breaks_at(words: list[str], i: int, breaks=None) -> bool:
     """Whether ``words[i]`` (lower-case token texts) ends a clause: it is one of ``breaks`` (:data:`CLAUSE_BREAKS`
     by default), and a contrast word among them stands in a contrast (:func:`contrast_use`; its neighbours
-    are the nearest words that are no HTML tag or entity)."""
+    are the nearest words that are no HTML tag or entity) and opens no aside (:func:`_opens_aside`)."""
     word = words[i]
     if word not in (CLAUSE_BREAKS if breaks is None else breaks):
         return False
@@ -90,7 +107,31 @@ def breaks_at(words: list[str], i: int, breaks=None) -> bool:
         return not _inside_a_word(words, i)
     before = [w for w in words[max(0, i - 6):i] if not _NO_NEIGHBOUR.fullmatch(w)][::-1]
     after = next((w for w in words[i + 1:i + 7] if not _NO_NEIGHBOUR.fullmatch(w)), "")
-    return contrast_use(before, word, after)
+    return contrast_use(before, word, after) and not (word in _ASIDE_CONTRASTS and _opens_aside(words, i, before))
+
+
+def opens_predicate(word: str) -> bool:
+    """Whether ``word`` (lower case) is a verb that opens a predicate (:data:`PREDICATE_OPENERS`, "wasn't")."""
+    return word in PREDICATE_OPENERS or (word not in _IMPERATIVES and bool(_NEGATED_VERB.fullmatch(word)))
+
+
+_ASIDE_WORDS = 10  # an aside closes within this many tokens
+
+
+def _opens_aside(words: list[str], i: int, before: list[str]) -> bool:
+    """Whether the contrast word ``words[i]`` (after the words ``before``, nearest first) opens an aside between
+    commas that a predicate follows, where it parts nothing: "The service, however, was terrible", "The pasta,
+    while pricey, was delicious" speak of the service and the pasta in one clause; "Great food, however, the
+    service was slow" and "It was good, though." still contrast."""
+    if before[:1] != [","]:
+        return False
+    for j in range(i + 1, min(len(words), i + 1 + _ASIDE_WORDS)):
+        if words[j] == "," and not _inside_a_word(words, j):
+            after = next((w for w in words[j + 1:j + 7] if not _NO_NEIGHBOUR.fullmatch(w)), "")
+            return opens_predicate(after)
+        if words[j] in CLAUSE_BREAKS and not _inside_a_word(words, j):
+            return False
+    return False
 
 
 def _inside_a_word(words: list[str], i: int) -> bool:
@@ -101,7 +142,13 @@ def _inside_a_word(words: list[str], i: int) -> bool:
     before = words[i - 1] if i else ""
     if words[i] in ".,:" and before[-1:].isdigit() and words[i + 1:i + 2] and words[i + 1][:1].isdigit():
         return True
-    return words[i] == "." and (before in _NO_STOP_AFTER or (len(before) == 1 and before.isalpha()))
+    return words[i] == "." and abbreviated(before)
+
+
+def abbreviated(word: str) -> bool:
+    """Whether a full stop after ``word`` (lower case) ends no sentence or clause: it is an abbreviation
+    (:data:`~sentiment.aspects.data.ABBREVIATIONS`: "St.", "vs.") or a single letter ("e.g.", "o.k.", "U.S.")."""
+    return word in _NO_STOP_AFTER or (len(word) == 1 and word.isalpha())
 
 
 def clause_cuts(text: str, tokens: list[Token]) -> frozenset[int]:
@@ -132,16 +179,21 @@ def _is_dash(text: str, token: Token) -> bool:
 
 def _negated(words: list[str], cuts: frozenset[int] = frozenset()) -> list[str]:
     """``not_`` before the words after a negation, up to the next clause break (or ``cuts``: :func:`clause_cuts`);
-    "not only" (or "not just") negates nothing. A bracket ends no negation (version 12's rule that it did cost
+    "not only" (or "not just") and "nothing but" negate nothing, "anything but" negates ("anything but cheap"; "never
+    had anything but praise" then negates nothing). A bracket ends no negation (version 12's rule that it did cost
     the classical polarity model on both domains' dev splits: benchmarks/results/aspect_reading_ablation.md)."""
     out, neg = [], False
     for i, w in enumerate(words):
         if i in cuts:
             neg = False
-        if breaks_at(words, i):
+        if w == "but" and i and words[i - 1] in _BUT_AS_ONLY:  # no contrast (contrast_use): no break either
+            neg = neg != (words[i - 1] == "anything")
+            out.append(w)
+        elif breaks_at(words, i):
             neg = False
             out.append(w)
-        elif (w in NEGATIONS or w.endswith("n't")) and not negates_nothing(words, i):
+        elif (w in NEGATIONS or w.endswith("n't")) and not negates_nothing(words, i) \
+                and not (w == "nothing" and words[i + 1:i + 2] == ["but"]):
             neg = True
             out.append(w)
         else:
@@ -161,6 +213,40 @@ def clause_bounds(words: list[str], first: int, last: int, breaks=CLAUSE_BREAKS,
     while end < len(words) and end not in cuts and not breaks_at(words, end, breaks):
         end += 1
     return start, end
+
+
+def predicate_part(words: list[str], start: int, end: int, cuts: frozenset[int] = frozenset()) -> tuple[int, int]:
+    """The predicate of the clause ``words[start:end]`` where that clause is a bare subject, parted from its
+    predicate by asides between commas or by an ellipsis: "was terrible" for "The service" in "The service,
+    however, was terrible", "The pasta, while pricey, was delicious", "The staff, who were new, were lovely" or
+    "The service... was terrible". The predicate is the first clause after the subject's that opens with a verb
+    (:func:`opens_predicate`), where at most two asides (clauses that open with one of :data:`ASIDE_OPENERS`)
+    come between; the clause itself holds no such verb, opens with none of :data:`NO_SUBJECT_OPENERS` ("it",
+    "despite") and is no aside, nor the rest of one after a comma ("Nha Trang, while slow to serve, rude staff
+    and cold meals, is great": the staff's clause takes nothing).
+    ``(end, end)`` when there is none; ``cuts``: as for :func:`clause_bounds`."""
+    none = (end, end)
+    if start < end and words[start] in ASIDE_OPENERS | NO_SUBJECT_OPENERS or any(map(opens_predicate, words[start:end])):
+        return none
+    if start >= 2 and start not in cuts and words[start - 1] == "," and breaks_at(words, start - 1):
+        before = clause_bounds(words, start - 2, start - 1, cuts=cuts)[0]
+        if words[before] in ASIDE_OPENERS or before and words[before - 1] in ASIDE_OPENERS:  # "while slow, rude staff"
+            return none
+    for _ in range(3):  # the subject's clause, then up to two asides
+        j, stops = end, 0
+        while j < len(words) and j not in cuts and words[j] not in CONTRASTS and breaks_at(words, j):
+            if words[j] not in (",", ".", ".."):
+                return none
+            stops += {",": 0, ".": 1, "..": 2}[words[j]]
+            j += 1
+        if j == end or j >= len(words) or j in cuts or stops == 1:  # no comma or ellipsis; a full stop
+            return none
+        end = clause_bounds(words, j, j + 1, cuts=cuts)[1]
+        if opens_predicate(words[j]):
+            return j, end
+        if words[j] not in ASIDE_OPENERS:
+            return none
+    return none
 
 
 def contrasted_part(words: list[str], first: int, last: int) -> tuple[int, int]:
@@ -194,9 +280,11 @@ def prior_texts(text: str, tokens: list[Token], first: int, last: int, contraste
     if not tokens:
         return [text] * len(PRIOR_NAMES) + [""] * contrasted
     words = [t.text for t in tokens]
-    c0, c1 = clause_bounds(words, first, last, cuts=clause_cuts(text, tokens) if cuts is None else cuts)
+    cuts = clause_cuts(text, tokens) if cuts is None else cuts
+    c0, c1 = clause_bounds(words, first, last, cuts=cuts)
     piece = lambda a, b: text[tokens[a].start:tokens[b - 1].end] if b > a else ""
-    pieces = [piece(c0, c1), piece(max(0, first - WINDOW), first), piece(last, min(len(tokens), last + WINDOW)), text]
+    clause = " ".join(filter(None, [piece(c0, c1), piece(*predicate_part(words, c0, c1, cuts))]))
+    pieces = [clause, piece(max(0, first - WINDOW), first), piece(last, min(len(tokens), last + WINDOW)), text]
     return pieces + [piece(*contrasted_part(words, first, last))] if contrasted else pieces
 
 
@@ -246,7 +334,7 @@ def context_features(tokens: list[Token], first: int, last: int, version: int = 
     f += ["T=" + w for w in words[first:last]]
     f.append("TT=" + " ".join(words[first:last]))
     c0, c1 = clause_bounds(words, first, last, cuts=cuts)
-    clause = context(c0, first) + context(last, c1)
+    clause = context(c0, first) + context(last, c1) + context(*predicate_part(words, c0, c1, cuts))
     f += ["C=" + w for w in clause]
     f += ["CB=" + a + "|" + b for a, b in zip(clause, clause[1:])]
     left, right = context(max(0, first - WINDOW), first), context(last, last + WINDOW)
