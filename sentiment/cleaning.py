@@ -377,6 +377,27 @@ CHOICES = {
 }
 
 
+# What `sentiment options` says of each option of the Cleaner (its docstring says more).
+CLEANER_OPTION_HELP = {
+    "normalize_unicode": "NFKC (full-width letters, ligatures) and no invisible characters inside words",
+    "html": "drop HTML tags and decode entities (&amp; -> &)",
+    "urls": 'web addresses -> xxurl ("token"), "remove" or "keep"',
+    "mentions": '@user -> xxuser ("token"), "remove" or "keep"',
+    "hashtags": '#great -> great ("word"), "remove" or "keep"',
+    "emoji": 'emoji and emoticons -> their names as words ("words"), "remove" or "keep"',
+    "repeats": "squeeze a character repeated 3 or more times to two (soooo -> soo)",
+    "contractions": "expand contractions (don't -> do not)",
+    "missing_apostrophes": "read dont, isnt, cant ... as don't, isn't, can't ...",
+    "lowercase": "lowercase the text",
+    "tokenizer": '"regex" (fast) or "spacy" (spaCy\'s English tokenizer)',
+    "lemmatize": "spaCy's lookup lemmas (movies -> movie)",
+    "stopwords": "drop English stop words (never a negation or a word of sentiment)",
+    "negation": "prefix the words after a negation with not_ (not good -> not not_good)",
+    "negation_scope": "where a negation ends: 2 at punctuation, but, line breaks, emoji; 3 also at dashes, brackets; "
+                      "1 at punctuation and but",
+}
+
+
 @known_options("the cleaning")
 @dataclass(frozen=True)  # a value: its cached spaCy pipeline and checks hold for its options, never changed after
 class Cleaner:

@@ -1058,7 +1058,7 @@ def _shown(value) -> str:
     return json.dumps(value, ensure_ascii=False)
 
 
-@app.command(short_help="List every option of the stages, with its default.")
+@app.command(short_help="List every option of the stages, with its default and what it does.")
 @friendly
 def options(
     vectorizer: Optional[str] = typer.Option(None, help="Vectorizer whose options to list; default: the one `fit --task` uses."),
@@ -1068,7 +1068,8 @@ def options(
     as_json: bool = typer.Option(False, "--json", help="Print a JSON object: per stage, each option's value and default."),
 ):
     """List the options of the cleaner, a vectorizer and a model, with the values `fit --task` trains with
-    unless --set changes them (the task's own settings where it has them, else each stage's default).
+    unless --set changes them (the task's own settings where it has them, else each stage's default) and a
+    line on what each does.
 
     Examples:
 
@@ -1088,12 +1089,16 @@ def options(
               f"{described['vectorizer']}, model {described['model']}")
     for stage, values in described["options"].items():
         _echo(f"{stage}:")
+        settings = {}
         for key, option in values.items():
             shown, default = (list(v) if isinstance(v, tuple) else v for v in (option["value"], option["default"]))
+            settings[key] = f"  {key} = {json.dumps(shown)}" + (f" (task {task}; default {json.dumps(default)})"
+                                                                 if shown != default else "")
+        width = max(map(len, settings.values()), default=0)
+        for key, option in values.items():
             unused = multi_label and stage == "model" and key == "dev_fraction"  # the tune part stops it instead
-            _echo(f"  {key} = {json.dumps(shown)}" + (f"  (task {task}; default {json.dumps(default)})"
-                                                      if shown != default else "")
-                  + ("  (with several labels, used only where no tune part is held out: tune_fraction 0, or too few "
+            _echo(f"{settings[key]:<{width}}  # {option['help']}"
+                  + (" (with several labels, used only where no tune part is held out: tune_fraction 0, or too few "
                      "texts; else early stopping uses the tune part)" if unused else ""))
     _echo("\n" + "\n".join(f"{KIND_NAMES[kind]}: {', '.join(names)}" for kind, names in described["available"].items()))
 

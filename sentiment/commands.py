@@ -506,24 +506,28 @@ def _headline(report: dict) -> str:
 def describe_options(task: str = DEFAULT_TASK, vectorizer: str | None = None, model: str | None = None,
                      multi_label: bool = False) -> dict:
     """What ``fit --task`` trains with unless ``--set`` changes it: ``{"task", "multi_label", "vectorizer",
-    "model", "options": {stage: {key: {"value", "default"}}}, "available": {kind: [names]}}``, where
-    ``value`` is the task's own setting where it has one, else the stage's ``default``. For the aspect
+    "model", "options": {stage: {key: {"value", "default", "help"}}}, "available": {kind: [names]}}``, where
+    ``value`` is the task's own setting where it has one, else the stage's ``default``, and ``help`` says in
+    a line what the option does. For the aspect
     task, the single stage ``"aspect"`` holds the :class:`~sentiment.aspects.AspectPipeline` settings."""
     from .registry import available
 
     if task == "aspect":
-        from .aspects import aspect_options
+        from .aspects import AspectPipeline, aspect_options
 
         refuse_flags({"--vectorizer": vectorizer, "--model": model, "--multi-label": multi_label},
                      "--task aspect (its stages are listed below its options)")
         return {"task": task, "multi_label": False, "vectorizer": None, "model": None,
-                "options": {"aspect": {k: {"value": v, "default": v} for k, v in aspect_options().items()}},
+                "options": {"aspect": {k: {"value": v, "default": v, "help": AspectPipeline.option_help[k]}
+                                       for k, v in aspect_options().items()}},
                 "available": {kind: available(kind) for kind in ("aspect_extractor", "aspect_polarity")}}
     get_task(task)
     pipe = Pipeline.for_task(task, vectorizer, model, multi_label=multi_label)  # what `fit --task` starts from
     task_values = {k: v for k, v in pipe.get_params().items() if k not in ("vectorizer", "model")}
+    described = Pipeline.option_help_for(pipe.vectorizer, pipe.model)
     return {"task": task, "multi_label": multi_label, "vectorizer": pipe.vectorizer, "model": pipe.model,
-            "options": {stage: {key: {"value": task_values.get(key, default), "default": default}
+            "options": {stage: {key: {"value": task_values.get(key, default), "default": default,
+                                      "help": described[stage][key]}
                                 for key, default in values.items() if _applies(key, multi_label)}
                         for stage, values in Pipeline.options_for(pipe.vectorizer, pipe.model).items()},
             "available": {kind: available(kind) for kind in ("vectorizer", "model")}}

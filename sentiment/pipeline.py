@@ -37,7 +37,7 @@ from . import __version__
 from .checks import (LABEL_SETS, check_flag, check_fraction, check_label_sets, check_labels, check_sample_weight, check_texts,
                      check_training_texts, holds_lone_surrogate, is_multi_label, label_array, label_list,
                      label_spelling_note)
-from .cleaning import READING_VERSION, Cleaner
+from .cleaning import CLEANER_OPTION_HELP, READING_VERSION, Cleaner
 from .data import joined_label
 from .errors import (AbsentLabelWarning, ConfigError, DataError, IgnoredOptionWarning, LabelSpellingWarning, ModelFileError,
                      NotFittedError, TuningWarning, UnknownLabelsError, counted, with_article)
@@ -56,6 +56,10 @@ from .tasks import DEFAULT_MODEL, DEFAULT_TASK, DEFAULT_VECTORIZER, TASKS, get_t
 # grouping: "ekman" or "sentiment": learn (and score) the groups of fine labels; tune_fraction: with several
 # labels per text and no dev data, the share of the training texts held out to tune the label thresholds
 PIPELINE_OPTIONS = {"grouping": None, "tune_fraction": 0.1}
+PIPELINE_OPTION_HELP = {
+    "grouping": 'learn GoEmotions\' emotion groups: "ekman" or "sentiment" (null: the labels as given)',
+    "tune_fraction": "several labels per text, no dev data: share held out to tune the thresholds (0: all 0.5)",
+}
 # What fit learns; reading one of these from an unfitted pipeline is a NotFittedError (an AttributeError).
 FITTED_ATTRIBUTES = frozenset({"classes_", "label_names_", "multi_label_", "thresholds_", "cleaner_", "vectorizer_",
                                "model_", "info_", "config_", "reading_version_"})
@@ -352,6 +356,16 @@ class Pipeline(OptionAttributes, Classifier):
             "vectorizer": dict(resolve("vectorizer", vectorizer_for(model) if vectorizer is None else vectorizer).defaults),
             "model": dict(resolve("model", model).defaults),
             "pipeline": dict(PIPELINE_OPTIONS),
+        }
+
+    @staticmethod
+    def option_help_for(vectorizer: str | None = None, model: str = DEFAULT_MODEL) -> dict[str, dict[str, str]]:
+        """One line on each option of :meth:`options_for` (what ``sentiment options`` prints beside it)."""
+        return {
+            "cleaner": dict(CLEANER_OPTION_HELP),
+            "vectorizer": dict(resolve("vectorizer", vectorizer_for(model) if vectorizer is None else vectorizer).option_help),
+            "model": dict(resolve("model", model).option_help),
+            "pipeline": dict(PIPELINE_OPTION_HELP),
         }
 
     @classmethod

@@ -44,6 +44,7 @@ class Stage:
     supports_multi_label: ClassVar[bool] = False
     name: ClassVar[str]
     defaults: ClassVar[dict[str, Any]] = {}
+    option_help: ClassVar[dict[str, str]] = {}  # one line per option of defaults: what `sentiment options` says of it
     given: frozenset = frozenset()  # the options asked for (set by __init__; a stage pickled before it: none)
 
     def __init__(self, **params: Any) -> None:

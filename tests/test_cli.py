@@ -643,8 +643,24 @@ def test_options_command():
     assert "vectorizer word2vec, model logreg" in result.stdout and "vector_size = 100" in result.stdout
     assert_error(invoke("options", "--model", "forest"), "unknown model 'forest'")
     several = invoke("options", "--task", "emotion", "--multi-label", "--model", "mlp").stdout
-    assert "dev_fraction = 0.1  (with several labels, used only where no tune part is held out: tune_fraction 0" in several
-    assert "not used" not in invoke("options", "--model", "mlp").stdout
+    dev_fraction = next(line for line in several.splitlines() if line.startswith("  dev_fraction = 0.1 "))
+    assert dev_fraction.endswith(" (with several labels, used only where no tune part is held out: tune_fraction 0, or "
+                                 "too few texts; else early stopping uses the tune part)")
+    assert "tune part" not in invoke("options", "--model", "mlp").stdout
+
+
+def test_options_say_in_a_line_what_each_option_does():
+    """Each option's line ends with what it does, aligned within its stage; --json gives it as "help"."""
+    printed = invoke("options", "--model", "lstm").stdout.splitlines()
+    described = json.loads(invoke("options", "--model", "lstm", "--json").stdout)["options"]
+    for stage, values in described.items():
+        lines = printed[printed.index(f"{stage}:") + 1:][:len(values)]
+        for line, (key, option) in zip(lines, values.items()):
+            assert line.startswith(f"  {key} = ") and line.endswith(f"  # {option['help']}") and option["help"], line
+        assert len({line.index("  # ") for line in lines}) == 1  # one column per stage
+    assert described["model"]["lstm_pooling"]["help"].endswith('"max", "mean" or "attention"')
+    aspect = json.loads(invoke("options", "--task", "aspect", "--json").stdout)["options"]["aspect"]
+    assert aspect["contrast"]["help"].startswith("two-opinion sentences")
 
 
 @pytest.mark.parametrize("command", ["fit", "predict", "evaluate", "clean", "ensemble", "export", "options", "info"])

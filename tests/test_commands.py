@@ -635,6 +635,23 @@ def test_fit_file_names_its_shares_as_given_and_info_the_task(tmp_path):
     assert described["settings"]["task"] == "emotion"
 
 
+def test_every_option_of_every_stage_says_what_it_does():
+    """An option added without its line for `sentiment options` fails here (and a line left for one removed)."""
+    from sentiment.aspects import AspectPipeline, aspect_options
+    from sentiment.cleaning import CLEANER_OPTION_HELP, Cleaner
+    from sentiment.pipeline import PIPELINE_OPTION_HELP, PIPELINE_OPTIONS
+    from sentiment.registry import available, resolve
+
+    for kind in ("vectorizer", "model"):
+        for name in available(kind):
+            stage = resolve(kind, name)
+            assert set(stage.option_help) == set(stage.defaults), (kind, name)
+            assert all(isinstance(line, str) and line and "\n" not in line for line in stage.option_help.values())
+    assert set(CLEANER_OPTION_HELP) == set(Cleaner.option_names())
+    assert set(PIPELINE_OPTION_HELP) == set(PIPELINE_OPTIONS)
+    assert set(AspectPipeline.option_help) == set(aspect_options())
+
+
 def test_options_list_tune_fraction_only_for_several_labels_per_text():
     shown = lambda **kw: {k for stage in commands.describe_options(**kw)["options"].values() for k in stage}
     assert "tune_fraction" not in shown() and "tune_fraction" in shown(multi_label=True)  # fit refuses it for one

@@ -12,6 +12,7 @@ from typer.testing import CliRunner
 
 import sentiment
 from sentiment import Pipeline
+from sentiment.cleaning import CLEANER_OPTION_HELP
 from sentiment.cli import app
 from sentiment.commands import fit_file
 from sentiment.default_models import default_model_path
@@ -121,7 +122,8 @@ def test_one_hidden_layer_width_needs_no_list():
 def test_options_json_gives_each_options_value_and_default():
     emotion = json.loads(runner.invoke(app, ["options", "--task", "emotion", "--json"]).stdout)
     assert (emotion["vectorizer"], emotion["model"]) == CONFIGURATIONS["emotion"]["single"][:2]
-    assert emotion["options"]["cleaner"]["negation"] == {"value": False, "default": True}  # the task's own setting
+    assert emotion["options"]["cleaner"]["negation"] == {"value": False, "default": True,  # the task's own setting
+                                                         "help": CLEANER_OPTION_HELP["negation"]}
     assert "nbsvm" in emotion["available"]["model"]
     aspect = json.loads(runner.invoke(app, ["options", "--task", "aspect", "--json"]).stdout)
     assert aspect["options"]["aspect"]["extractor"]["value"] == "classical"

@@ -140,6 +140,33 @@ class AspectPipeline:
     """
 
     kind = "aspect"  # what `sentiment.load` found in the directory (config.json "kind")
+    option_help = {  # what `sentiment options --task aspect` says of each option (the docstring above says more)
+        "extractor": 'term tagger: "classical", "lstm" (BiLSTM-CRF) or "combined" (both, decoded together)',
+        "polarity": 'polarity model: "classical", "lstm" (attention on the aspect) or "mean" (both, averaged)',
+        "prior": 'a sentence polarity model whose scores are features: "default" (the shipped one), a directory, null',
+        "tagger_C": "inverse regularisation strength of the classical tagger",
+        "polarity_C": "inverse regularisation strength of the classical polarity model",
+        "bits": "hash size of the classical models (2**bits features)",
+        "keep_conflict": "keep the aspects labelled conflict (as terms to find; no polarity is learnt for them)",
+        "vectors_path": "word vectors that start the lstm models' embeddings (null: Word2Vec on the training texts)",
+        "tagger_epochs": "most epochs of the lstm tagger",
+        "polarity_epochs": "most epochs of the lstm polarity model",
+        "hidden_size": "LSTM units per direction of both lstm models",
+        "dropout": "dropout rate of both lstm models",
+        "crf": "the lstm tagger's CRF layer (else a softmax per token)",
+        "char_features": "the lstm tagger's character CNN",
+        "n_nets": "networks per lstm model, their scores averaged",
+        "extra_words": "words of the vectors kept beyond the training words (the most frequent)",
+        "freeze_embeddings": "keep the lstm models' word vectors fixed (null: the tagger tunes them, polarity not)",
+        "dev_fraction": "share of the training sentences the lstm models hold out for early stopping",
+        "device": '"auto" (CUDA, then Apple MPS, then the CPU), "cpu", "cuda", "cuda:1", "mps"',
+        "pretrain": "texts of known polarity (SST trees or a text,label table) the lstm polarity model learns first",
+        "pretrain_epochs": "epochs of that pre-training",
+        "categories": "also learn the sentences' categories and their polarity, where the data have them",
+        "contrast": "two-opinion sentences added to the polarity training, per one-opinion sentence",
+        "clusters": "words of the Brown cluster table the tagger reads (null: 100,000 classical, 0 lstm)",
+        "ema_epochs": "the lstm models keep a moving average of their weights, its time constant in epochs (0: off)",
+    }
 
     def __init__(self, extractor: str = "classical", polarity: str = "classical", prior="default",
                  tagger_C: float = 1.0, polarity_C: float = 1.0, bits: int = 18, seed: int = 0,

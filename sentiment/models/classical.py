@@ -181,6 +181,9 @@ class LogisticRegressionModel(LinearModel):
 
     name = "logreg"
     defaults = {"C": 10.0, "class_weight": None, "max_iter": 1000}  # C: scikit-learn's default is 1.0
+    option_help = {"C": "inverse regularisation strength (larger: closer fit to the training texts)",
+                   "class_weight": '"balanced", or a dict of labels to weights (null: all 1)',
+                   "max_iter": "most iterations of the solver"}
 
     def check_params(self):
         self._number("C", 1e-6, 1e6)
@@ -204,6 +207,7 @@ class LinearSVMModel(LinearModel):
 
     name = "linearsvm"
     defaults = {"C": 1.0, "class_weight": None, "max_iter": 2000}
+    option_help = LogisticRegressionModel.option_help
 
     def check_params(self):
         self._number("C", 1e-6, 1e6)
@@ -238,6 +242,7 @@ class MultinomialNBModel(LinearModel):
 
     name = "nb"
     defaults = {"alpha": 0.1}
+    option_help = {"alpha": "additive smoothing of the word counts"}
     needs_nonnegative = True
 
     def check_params(self):
@@ -255,6 +260,7 @@ class ComplementNBModel(LinearModel):
 
     name = "complement_nb"
     defaults = {"alpha": 0.3}
+    option_help = {"alpha": "additive smoothing of the word counts"}
     needs_nonnegative = True
 
     def check_params(self):
@@ -276,6 +282,8 @@ class NBSVMModel(LinearModel):
 
     name = "nbsvm"
     defaults = {"C": 1.0, "nb_alpha": 1.0, "class_weight": None, "max_iter": 1000}
+    option_help = {**LogisticRegressionModel.option_help,
+                   "nb_alpha": "smoothing of the naive Bayes log-count ratios that scale the features"}
     needs_nonnegative = True
     binarize_input = True
 

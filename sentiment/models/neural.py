@@ -47,6 +47,24 @@ TRAINING_DEFAULTS = {
     "net_seed": 0,
     "device": "auto",
 }
+TRAINING_HELP = {
+    "epochs": "most training epochs (early stopping may end sooner)",
+    "batch_size": "texts per mini-batch",
+    "lr": "learning rate",
+    "optimizer": '"adam", "adamw" or "sgd" (momentum 0.9)',
+    "weight_decay": "L2 penalty on the weight matrices",
+    "schedule": 'learning-rate schedule: "plateau" (lower it when the dev metric stalls), "cosine" or null',
+    "warmup_epochs": "epochs of linear learning-rate warm-up (early stopping waits for them)",
+    "clip_grad": "largest gradient norm (null: no clipping)",
+    "patience": "epochs without a better dev metric before training stops",
+    "min_epochs": "epochs trained before early stopping may stop",
+    "stop_metric": 'the dev metric that early stopping follows: "macro_f1" or "accuracy"',
+    "ema_epochs": "keep a moving average of the weights, its time constant in epochs (0: off)",
+    "class_weight": '"balanced", or a dict of labels to weights (null: all 1)',
+    "dev_fraction": "share of the training texts held out for early stopping when fit has no dev data",
+    "net_seed": "random seed of the network's weights and batches",
+    "device": '"auto" (CUDA, then Apple MPS, then the CPU), "cpu", "cuda", "cuda:1", "mps"',
+}
 
 
 class NeuralModel(Stage):
@@ -243,6 +261,14 @@ class MLPModel(NeuralModel):
         "l1": 0.0,
         **TRAINING_DEFAULTS,
     }
+    option_help = {
+        "hidden_sizes": "width of each hidden layer, e.g. [256] ([] for a linear model)",
+        "activation": '"relu", "gelu" or "tanh"',
+        "dropout": "dropout rate after each hidden layer",
+        "normalization": 'null, "batch" or "layer" normalisation of each hidden layer',
+        "l1": "L1 penalty on the weight matrices",
+        **TRAINING_HELP,
+    }
 
     def check_params(self) -> None:
         super().check_params()
@@ -319,6 +345,19 @@ class LSTMModel(NeuralModel):
         **TRAINING_DEFAULTS,
         "epochs": 10,
         "batch_size": 32,
+    }
+    option_help = {
+        "init_embeddings": "start the embeddings from the word2vec vectorizer's vectors (else random)",
+        "freeze_embeddings": "keep the embeddings as they start",
+        "embedding_dim": "size of random embeddings (null: 100; init_embeddings takes the vectors' size)",
+        "hidden_size": "LSTM units per direction",
+        "layers": "stacked LSTM layers",
+        "bidirectional": "read the tokens in both directions",
+        "lstm_pooling": 'how the LSTM\'s outputs become one vector: "max", "mean" or "attention"',
+        "dropout": "dropout rate of the embeddings, between LSTM layers and of the pooled vector",
+        "max_length": "tokens kept per text (null: all)",
+        "init_from": "a saved lstm model to start from (fine-tuning)",
+        **TRAINING_HELP,
     }
 
     def check_params(self) -> None:

@@ -200,6 +200,15 @@ class CountVectorizer(Stage):
         "max_features": None,
         "binary": False,
     }
+    option_help = {
+        "analyzer": '"word" n-grams, "char" n-grams inside each word, or both ("word+char")',
+        "ngram_range": "smallest and largest word n-gram, e.g. [1, 2]",
+        "char_ngram_range": "smallest and largest character n-gram (analyzer char or word+char)",
+        "min_df": "drop n-grams of fewer texts than this (a count, or a share of the texts below 1)",
+        "max_df": "drop n-grams of more texts than this (a share up to 1.0, or a count from 2)",
+        "max_features": "keep this many of the most frequent n-grams (null: all)",
+        "binary": "an n-gram counts once per text",
+    }
 
     def check_params(self) -> None:
         self._choice("analyzer", ("word", "char", "word+char"))
@@ -359,6 +368,8 @@ class TfidfVectorizer(CountVectorizer):
 
     name = "tfidf"
     defaults = {**CountVectorizer.defaults, "sublinear_tf": True, "norm": "l2"}
+    option_help = {**CountVectorizer.option_help, "sublinear_tf": "1 + log(count) instead of the count",
+                   "norm": 'scale each text\'s row to unit length: "l2", "l1" or null (none)'}
 
     def check_params(self) -> None:
         super().check_params()

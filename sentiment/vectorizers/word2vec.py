@@ -57,6 +57,19 @@ class Word2VecVectorizer(Stage):
         "seed": 0,
         "workers": 1,
     }
+    option_help = {
+        "vector_size": "dimensions of the word vectors (with vectors_path: the file's, if given)",
+        "window": "context words on each side of a word (training the vectors)",
+        "min_count": "words fewer times in the training texts get no vector (training the vectors)",
+        "w2v_epochs": "passes over the training texts (training the vectors)",
+        "skipgram": "skip-gram (true) or CBOW (false) (training the vectors)",
+        "pooling": 'a text\'s vector: the IDF-weighted ("tfidf") or plain ("mean") mean of its word vectors',
+        "vectors_path": "load the vectors from this file (word2vec, GloVe) or saved model instead of training them",
+        "vectors_format": 'the file\'s format: "auto", "word2vec", "word2vec-binary" or "glove"',
+        "file_words": 'keep the vectors of the training texts\' words ("training") or of every word of the file ("all")',
+        "seed": "random seed of the vectors' training",
+        "workers": "threads training the vectors (1: the same vectors every run)",
+    }
 
     def check_params(self) -> None:
         # trained here: at most 2048; a vectors file's own size (recorded once fitted) as large as it reads
