@@ -260,11 +260,11 @@ def negates_nothing(words: list[str], i: int) -> bool:
 #    face's eyes ("box--great", emoji="keep" with negation_scope=3). Options off by default: lemmas read "wo" /
 #    "ca" before SST's "n't" only ("The AI not helpful" kept "AI"), and spaCy's tokenizer keeps a "#" keycap whole.
 # 17: the aspect models only: "however", "though", "although", "while" and "whereas" in an aside between commas
-#    that a predicate follows part no clause ("The service, however, was terrible"); a clause that is a bare
-#    subject takes its predicate's words past such asides or an ellipsis ("The service... was terrible":
-#    polarity.predicate_part), in the categories' clauses too, which drop a lone "however" and, as the aspect
-#    clauses, end at no stop after an abbreviation ("Mr. Smith"); "nothing but" and "anything but" contrast
-#    nothing ("nothing" before "but" negates nothing, "anything but" negates: "anything but cheap").
+#    that parts a bare subject from its predicate part no clause ("The service, however, was terrible"); a bare
+#    subject (polarity.bare_subject) takes its predicate's words past such asides, brackets or an ellipsis ("The
+#    service... was terrible": polarity.predicate_part), in the categories' clauses too, which drop a lone
+#    contrast word and, as the aspect clauses, end at no stop after an abbreviation ("Mr. Smith"); "nothing but"
+#    and "anything but" contrast nothing ("nothing" before "but" negates nothing, "anything but" negates).
 READING_VERSION = 17
 # The versions that changed the aspect models' reading only (their tokens, sentences and clauses): a model that
 # reads text with the Cleaner alone (a Pipeline, a TextVectorizer) read every text under them as under the

@@ -101,11 +101,25 @@ def test_a_bare_label_keeps_what_its_colon_introduces(model):
     ("The service. Was terrible", ["The service", "Was terrible"]),  # a full stop
     ("The food was great, the service was slow", ["The food was great", "the service was slow"]),
     ("Pasta, pizza, salads were fine", ["Pasta", "pizza", "salads were fine"]),  # no aside between
-    ("The food, *sigh*, was cold", ["The food", "*sigh* was cold"]),  # a clause that opens with no word: no aside
+    ("The food, *sigh*, was cold", ["The food", "*sigh*", "was cold"]),  # no aside opens "*sigh*"
     ("Nha Trang, while slow, rude staff, is great", ["Nha Trang", "slow", "rude staff", "is great"]),  # an aside's rest
     ("If you want cheap wine, don't go here", ["If you want cheap wine", "don't go here"]),
     ("Despite its lovely decor, will not return", ["Despite its lovely decor", "will not return"]),
-    ("The food, \"which\", was cold; ... was bad", ["\"which\"", "The food was cold", "was bad"]),
+    ("The food, \"which\", was cold; ... was bad", ["The food", "\"which\"", "was cold", "was bad"]),  # a quote
+    # version 17 (after a review): a lone comma parts no subject from its predicate, a subject is a noun phrase
+    # that opens with a determiner or a possessive, and a line break or a contrast parts them
+    ("The waitress, seems rude", ["The waitress", "seems rude"]),
+    ("Loved the food, however, was disappointed with the service", ["Loved the food", "was disappointed with the service"]),
+    ("Great food, can't say the same for the service", ["Great food", "can't say the same for the service"]),
+    ("I'm a fan of their pizza, wasn't impressed", ["I'm a fan of their pizza", "wasn't impressed"]),
+    ("The service,\nwas terrible", ["The service", "was terrible"]),
+    ("The service...\nwas terrible", ["The service", "was terrible"]),
+    ("The pasta, however... was delicious", ["The pasta", "was delicious"]),
+    ("The pasta, even though a bit pricey, was delicious", ["even though a bit pricey", "The pasta was delicious"]),
+    ("The steak (ordered rare) was overcooked", ["ordered rare", "The steak was overcooked"]),  # a bracket's aside
+    ("The staff,... were lovely", ["The staff were lovely"]),
+    ("The food was great at Joe's. The service was slow", ["The food was great at Joe's", "The service was slow"]),
+    ("I don't. The service is slow", ["I don't", "The service is slow"]),
 ])
 def test_the_clauses_a_category_reads(text, expected):
     from sentiment.aspects.categories import clauses

@@ -1860,6 +1860,23 @@ def test_numbers_abbreviations_and_signs_in_an_aspects_clause(text, term, clause
      "Nha Trang,", "rude staff and cold meals"),  # the rest of an aside ("while" contrasts: no predicate follows)
     ("If you want cheap wine, don't go here", "wine", ["if", "you", "want", "cheap"], "", "If you want cheap wine"),
     ("I am a 100 lb girl, had no wine", "girl", ["i", "am", "a", "100", "lb"], "", "I am a 100 lb girl"),
+    # after a review: a lone comma parts no subject from its predicate, a subject opens with a determiner or a
+    # possessive, a line break or a contrast parts them, and tags are no neighbours of "but"
+    ("Loved the food, however, was disappointed with the service", "food", ["loved", "the"],
+     ", was disappointed with the service", "Loved the food"),
+    ("Great food, can't say the same for the service", "food", ["great"], "", "Great food"),
+    ("I'm a fan of their pizza, wasn't impressed", "pizza", ["i'm", "a", "fan", "of", "their"], "",
+     "I'm a fan of their pizza"),
+    ("The waitress, seems rude", "waitress", ["the"], "", "The waitress"),
+    ("The service,\nwas terrible", "service", ["the"], "", "The service"),
+    ("The pasta, however... was delicious", "pasta", ["the"], "... was delicious", "The pasta"),
+    ("The pasta, even though a bit pricey, was delicious", "pasta", ["the", "was", "delicious"], "",
+     "The pasta was delicious"),
+    ("Nha Trang, while slow, the rude staff, is great", "staff", ["the", "rude"], "Nha Trang,", "the rude staff"),
+    ("The staff were nothing <b>but</b> friendly", "staff", ["the", "were", "nothing", "but", "friendly"], "",
+     "The staff were nothing <b>but</b> friendly"),
+    ("The prices are anything <i>but</i> cheap", "prices", ["the", "are", "anything", "but", "not_cheap"], "",
+     "The prices are anything <i>but</i> cheap"),
     ("Despite its lovely atmosphere, will not return", "atmosphere", ["despite", "its", "lovely"], "",
      "Despite its lovely atmosphere"),  # no subject
     ("It took an hour to get our check, didn't tip", "check", ["it", "took", "an", "hour", "to", "get", "our"], "",

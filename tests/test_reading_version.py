@@ -79,7 +79,7 @@ FINGERPRINTS = {2: "f6604949140be4090cf8047402c9cac61e353926ac11eddd3f7440fbdd87
                 14: "34b9a207f7f0e38cc05f583c1d58840514014330ff6a412c321be13204263b40",
                 15: "944780f809ad1b9bdee233d1a3ed3b422b50c4cb4a189c727b94008664776ca2",
                 16: "fa6eaf04618a7d19a14dc24be93a5a4d9681c285507aa14ea3fad12682838f5f",
-                17: "873e424f0dafe41738932db5a11bd2fa1e4edf25a6981cba6996fd9711b45018"}
+                17: "bf00158d3c6b6ff122a4d653f7b198477f2e4a8d03cec7a0e1bcd543b1577ee7"}
 
 
 def _alternatives(pattern: str) -> list[str]:

@@ -37,7 +37,8 @@ from ..errors import DataError, ModelFileError
 from ..persistence import one_line
 from ..tokens import tokenize
 from .data import POLARITIES
-from .polarity import ASIDE_OPENERS, CONTRASTS, NO_SUBJECT_OPENERS, abbreviated, breaks_at, opens_predicate
+from .polarity import (ASIDE_CONTRASTS, ASIDE_OPENERS, CONTRASTS, abbreviated, bare_subject, breaks_at,
+                       opens_predicate)
 
 # Where a sentence may split into clauses: punctuation (a colon not between digits: "10:30"; a dash: " - ", "--",
 # "—", not "hard-drive"), contrastive conjunctions (the polarity model's CONTRASTS, where they contrast:
@@ -48,8 +49,8 @@ CLAUSE_BREAK = re.compile(r"\s*(?:[,;!?()]|(?<!\d):|:(?!\d)|\.(?!\d)|\s[-–]+\s
                           r"|[" + LINE_BREAKS + r"]|\b(?:"
                           + "|".join(sorted(CONTRASTS)) + r")\b)\s*", re.IGNORECASE)
 _LONG_SPACE = re.compile(r"\s{50,}")
-_LAST_WORD = re.compile(r"\w*$")
-_WORD = re.compile(r"\w+(?:'\w+)?")
+_LAST_WORD = re.compile(r"[\w']*$")
+_ABBREVIATION_CHARACTERS = 12  # no abbreviation is longer
 LABEL_WORDS = 2  # at most this many words before a colon are a label of what follows ("Food: awful", "Wine list:")
 DASH_LABEL_WORDS = 1  # and one word before a dash ("Service - terrible"; "Great food - awful service" is two clauses)
 _DASH = re.compile(f"[{DASH_CHARACTERS}]+")
@@ -64,8 +65,11 @@ def clauses(text: str) -> list[str]:
     its "not"). A contrast word splits only where it contrasts, as the polarity model's clauses
     see it (:func:`~sentiment.aspects.polarity.breaks_at` on the aspect tokens around it: not in "wait a
     while"), a label keeps what its colon or dash introduces ("Food: awful" and "Service - terrible" are one
-    clause each; "Food: awful\nService: great" two), and a clause ends at an HTML block tag (``<br>``) and after
-    an emoji, which stays with the words before it ("Rude waiter 😠 the pasta was great")."""
+    clause each; "Food: awful\nService: great" two), a clause ends at an HTML block tag (``<br>``) and after
+    an emoji, which stays with the words before it ("Rude waiter 😠 the pasta was great"), a stop after an
+    abbreviation ends none ("Mr. Smith"), a bare subject joins its predicate (:func:`_with_predicates`: "The
+    service, however, was terrible" is one clause, "The service was terrible"), and a lone contrast word is
+    no clause."""
     # a run of 50+ spaces becomes one (a line break, if it holds one): CLAUSE_BREAK tries each of a run's
     # characters, so a long run took seconds
     plain = _LONG_SPACE.sub(_one_space, _broken(plain_text(decode_entities(text))))
@@ -73,7 +77,7 @@ def clauses(text: str) -> list[str]:
     words = None  # the aspect tokens' words, and the token at each start: read when a contrast word is met
     for cut in CLAUSE_BREAK.finditer(plain):
         mark = cut.group().strip()
-        if cut.group()[:1] == "." and abbreviated(_LAST_WORD.search(plain, 0, cut.start()).group().lower()):
+        if cut.group()[:1] == "." and abbreviated(_last_word(plain, cut.start())):
             continue  # "Mr. Smith", "e.g. Word": no stop (as the aspect clauses read it)
         if mark[:1].isalpha():
             if words is None:
@@ -88,49 +92,82 @@ def clauses(text: str) -> list[str]:
                 and 0 < len(plain[label:cut.start()].split()) <= most:
             label = cut.end()
             continue
-        found.append((plain[start:cut.start()], mark))
+        found.append((plain[start:cut.start()], cut.group()))
         start = label = cut.end()
     found.append((plain[start:], ""))
     found = _with_predicates([(c.strip().removesuffix(":").strip(), mark) for c, mark in found])
-    return [c for c, _ in found if c and c.lower() not in CONTRASTS] or [text]  # not a lone "however"
+    return [c for c, _ in found if c and c.lower() not in CONTRASTS] or [text]  # not a lone "however" or "but"
 
 
 def _with_predicates(found: list[tuple[str, str]]) -> list[tuple[str, str]]:
-    """The clauses ``found`` (each with the mark that ends it) with a bare subject joined to its predicate, as
-    the aspect clauses read them (:func:`~sentiment.aspects.polarity.predicate_part`): a clause that opens with
-    a verb takes the clause before it, past up to two asides, where commas, brackets or an ellipsis part them,
-    that clause holds no such verb nor opens with a pronoun or preposition (``NO_SUBJECT_OPENERS``), and it is
-    not the rest of an aside after a comma ("The service, however, was
-    terrible": "The service was terrible" and no clause "The service"; "The pasta, while pricey, was delicious":
-    "while pricey" and "The pasta was delicious")."""
+    """The clauses ``found`` (each with the cut that ends it, white space and all) with a bare subject joined to
+    its predicate, as the aspect clauses read them (:func:`~sentiment.aspects.polarity.predicate_part`): a
+    clause that opens with a verb takes the clause before it, past one or two asides (clauses that open with
+    one of ``ASIDE_OPENERS`` or stand in brackets) or an ellipsis, where that clause is a bare subject
+    (:func:`~sentiment.aspects.polarity.bare_subject`) and not the rest of an aside; commas, brackets and
+    ellipses part them, no line break ("The service, however, was terrible": "The service was terrible" and
+    no clause "The service"; "The pasta, while pricey, was delicious": "while pricey" and "The pasta was
+    delicious"; "The waitress, seems rude" and "Great food, can't say the same for the service": as they are)."""
     out: list[tuple[str, str]] = []
-    for clause, mark in found:
-        if not clause and out and out[-1][1][:1] == "." and mark == ".":  # the stops of an ellipsis
-            out[-1] = (out[-1][0], out[-1][1] + mark)
+    for clause, cut in found:
+        if not clause and out and _parting(out[-1][1]) and _parting(cut):  # ", ," or the stops of an ellipsis
+            out[-1] = (out[-1][0], out[-1][1] + cut)
             continue
-        if opens_predicate(_opener(clause)):
-            k = len(out) - 1
-            while k >= 0 and len(out) - k <= 3 and _parts(out[k][1]) and _opener(out[k][0]) in ASIDE_OPENERS:
-                k -= 1
-            rest_of_aside = k > 0 and out[k - 1][1] == "," and (  # "while slow, rude staff, is great": no subject
-                _opener(out[k - 1][0]) in ASIDE_OPENERS or k > 1 and out[k - 2][1].lower() in ASIDE_OPENERS)
-            if k >= 0 and len(out) - k <= 3 and _parts(out[k][1]) and _WORD.search(out[k][0]) and not rest_of_aside \
-                    and _opener(out[k][0]) not in NO_SUBJECT_OPENERS \
-                    and not any(map(opens_predicate, _WORD.findall(out[k][0].lower()))):
-                clause = out.pop(k)[0] + " " + clause
-        out.append((clause, mark))
+        if out and opens_predicate(_first_token(clause)):
+            k, asides = len(out) - 1, 0
+            while k >= 0 and asides <= 2 and _parting(out[k][1]) and not _full_stop(out[k][1]):
+                if _opens_aside(out, k):
+                    k, asides = k - 1, asides + 1
+                    continue
+                if (asides or _ellipsis(out[k][1])) and bare_subject(_tokens(out[k][0])) and not _rest_of_aside(out, k):
+                    clause = out.pop(k)[0] + " " + clause
+                break
+        out.append((clause, cut))
     return out
 
 
-def _opener(clause: str) -> str:
-    """The first word of ``clause``, in lower case ("" when it has none)."""
-    word = _WORD.search(clause)
+def _opens_aside(out: list[tuple[str, str]], k: int) -> bool:
+    """Whether clause ``k`` of ``out`` is an aside: it opens with one of ``ASIDE_OPENERS`` or stands in brackets."""
+    bracketed = k > 0 and out[k - 1][1].rstrip().endswith("(") and out[k][1].lstrip().startswith(")")
+    return bracketed or _first_token(out[k][0]) in ASIDE_OPENERS
+
+
+def _rest_of_aside(out: list[tuple[str, str]], k: int) -> bool:
+    """Whether clause ``k`` of ``out`` goes on an aside after a comma ("Nha Trang, while slow, the staff, is great":
+    "the staff"): the clause before it opens one, or follows one's contrast word."""
+    return k > 0 and out[k - 1][1].strip() == "," and (
+        _first_token(out[k - 1][0]) in ASIDE_OPENERS or k > 1 and out[k - 2][1].strip().lower() in ASIDE_CONTRASTS)
+
+
+def _tokens(clause: str) -> list[str]:
+    return [token.text for token in tokenize(clause)]
+
+
+def _first_token(clause: str) -> str:
+    """The first token of ``clause`` as the aspect models read it, in lower case ("" when it has none)."""
+    tokens = tokenize(clause[:40])
+    return tokens[0].text if tokens else ""
+
+
+def _parting(cut: str) -> bool:
+    """Whether ``cut`` (a clause's end, white space and all) may part a subject from its predicate: commas,
+    brackets and stops, no line break."""
+    return bool(cut.strip()) and not LINE_BREAK.search(cut) and set(cut) <= set(",.() \t")
+
+
+def _ellipsis(cut: str) -> bool:
+    return cut.count(".") >= 2
+
+
+def _full_stop(cut: str) -> bool:
+    return cut.count(".") == 1
+
+
+def _last_word(text: str, end: int) -> str:
+    """The word (apostrophes and all) that ends right before ``end`` in ``text``, in lower case: "joe's" in
+    "Joe's.", "g" in "e.g." (a bounded look back: a text of many stops reads in linear time)."""
+    word = _LAST_WORD.search(text, max(0, end - _ABBREVIATION_CHARACTERS), end)
     return word.group().lower() if word else ""
-
-
-def _parts(mark: str) -> bool:
-    """Whether the clause-ending ``mark`` may part a subject from its predicate: a comma, a bracket, an ellipsis."""
-    return mark in (",", "(", ")") or (len(mark) >= 2 and set(mark) == {"."})
 
 
 def _broken(text: str) -> str:

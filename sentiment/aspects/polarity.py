@@ -58,19 +58,19 @@ CLAUSE_BREAKS = frozenset(",;:.!?") | frozenset({"..", "!!", "??", "?!", "!?"}) 
 WINDOW = 4
 _NO_STOP_AFTER = frozenset(a for a in ABBREVIATIONS if "." not in a)  # "e.g." and "i.e.": letters and stops
 # The contrast words that may stand in an aside between commas, and the words that open one ("The service,
-# however, was terrible", "The pasta, while pricey, was delicious", "The staff, who were new, were lovely").
-_ASIDE_CONTRASTS = frozenset({"however", "though", "although", "while", "whereas"})
-ASIDE_OPENERS = _ASIDE_CONTRASTS | {"which", "who", "whom", "whose"}
+# however, was terrible", "The pasta, while pricey, was delicious", "The staff, who were new, were lovely", "The
+# pasta, even if pricey, was delicious").
+ASIDE_CONTRASTS = frozenset({"however", "though", "although", "while", "whereas"})
+ASIDE_OPENERS = ASIDE_CONTRASTS | {"which", "who", "whom", "whose", "even"}
 # The verbs that open a predicate: a clause that starts with one has no subject of its own (and their negated
 # forms: _NEGATED_VERB).
 PREDICATE_OPENERS = frozenset("am is was are were has have had does did can could will would should may might must "
                               "seems seemed looks looked tastes tasted feels felt remains remained".split())
 _IMPERATIVES = frozenset({"don't", "dont"})  # "If you want to save money, don't go here": no predicate of a subject
-# The words that open no bare subject: a clause that opens with a personal pronoun has its subject ("it took an
-# hour to get our check, ..."), one that opens with a preposition or a subordinating word is none ("Despite its
-# lovely atmosphere, will not return").
-NO_SUBJECT_OPENERS = frozenset("i we you he she it they there despite if when because since as after before unlike "
-                               "like with without for from in on at by to than unless until once whether".split())
+# The words a bare subject opens with (after an "and"): a determiner or a possessive ("The service", "and the
+# prices"; not "Loved the food", "Great food", "It's a nice place", "I'm a fan").
+SUBJECT_OPENERS = frozenset("the a an this that these those my our your their his her its".split())
+_SUBJECT_WORDS = 10  # a bare subject holds at most this many tokens
 
 
 def contrast_use(before: list[str], word: str, after: str) -> bool:
@@ -107,7 +107,7 @@ def breaks_at(words: list[str], i: int, breaks=None) -> bool:
         return not _inside_a_word(words, i)
     before = [w for w in words[max(0, i - 6):i] if not _NO_NEIGHBOUR.fullmatch(w)][::-1]
     after = next((w for w in words[i + 1:i + 7] if not _NO_NEIGHBOUR.fullmatch(w)), "")
-    return contrast_use(before, word, after) and not (word in _ASIDE_CONTRASTS and _opens_aside(words, i, before))
+    return contrast_use(before, word, after) and not (word in ASIDE_CONTRASTS and _opens_aside(words, i, before))
 
 
 def opens_predicate(word: str) -> bool:
@@ -115,15 +115,33 @@ def opens_predicate(word: str) -> bool:
     return word in PREDICATE_OPENERS or (word not in _IMPERATIVES and bool(_NEGATED_VERB.fullmatch(word)))
 
 
+def bare_subject(words: list[str]) -> bool:
+    """Whether the clause ``words`` (lower case) is a bare subject, a noun phrase without its predicate: it
+    opens with one of :data:`SUBJECT_OPENERS` (after an "and"), holds at most ``_SUBJECT_WORDS`` tokens and no
+    verb that :func:`opens_predicate` ("The service", "and the prices", "My favorite by far"; not "Loved the
+    food", "Great food", "The food was great")."""
+    words = words[1:] if words[:1] == ["and"] else words
+    return 0 < len(words) <= _SUBJECT_WORDS and words[0] in SUBJECT_OPENERS and not any(map(opens_predicate, words))
+
+
 _ASIDE_WORDS = 10  # an aside closes within this many tokens
 
 
 def _opens_aside(words: list[str], i: int, before: list[str]) -> bool:
     """Whether the contrast word ``words[i]`` (after the words ``before``, nearest first) opens an aside between
-    commas that a predicate follows, where it parts nothing: "The service, however, was terrible", "The pasta,
-    while pricey, was delicious" speak of the service and the pasta in one clause; "Great food, however, the
-    service was slow" and "It was good, though." still contrast."""
-    if before[:1] != [","]:
+    commas that parts a bare subject (:func:`bare_subject`) from the predicate that follows the aside, where it
+    parts nothing: "The service, however, was terrible", "The pasta, while pricey, was delicious", "The pasta,
+    even though pricey, was delicious" speak of the service and the pasta in one clause; "Great food, however,
+    the service was slow", "Loved the food, however, was disappointed with the service" and "It was good,
+    though." still contrast."""
+    comma = before.index(",") if "," in before[:2] else -1
+    if comma < 0 or (comma == 1 and before[0] != "even"):
+        return False
+    at = next((k for k in range(i - 1, max(-1, i - 9), -1) if words[k] == ","), -1)
+    start = at
+    while start > 0 and at - start < _SUBJECT_WORDS + 1 and words[start - 1] not in CLAUSE_BREAKS:
+        start -= 1
+    if at < 0 or not bare_subject([w for w in words[start:at] if not _NO_NEIGHBOUR.fullmatch(w)]):
         return False
     for j in range(i + 1, min(len(words), i + 1 + _ASIDE_WORDS)):
         if words[j] == "," and not _inside_a_word(words, j):
@@ -183,17 +201,20 @@ def _negated(words: list[str], cuts: frozenset[int] = frozenset()) -> list[str]:
     had anything but praise" then negates nothing). A bracket ends no negation (version 12's rule that it did cost
     the classical polarity model on both domains' dev splits: benchmarks/results/aspect_reading_ablation.md)."""
     out, neg = [], False
+    said = [i for i, w in enumerate(words) if not _NO_NEIGHBOUR.fullmatch(w)]  # no tag is a neighbour ("nothing <b>but")
+    before = dict(zip(said[1:], said))
+    after = dict(zip(said, said[1:]))
     for i, w in enumerate(words):
         if i in cuts:
             neg = False
-        if w == "but" and i and words[i - 1] in _BUT_AS_ONLY:  # no contrast (contrast_use): no break either
-            neg = neg != (words[i - 1] == "anything")
+        if w == "but" and words[before.get(i, i)] in _BUT_AS_ONLY:  # no contrast (contrast_use): no break either
+            neg = neg != (words[before[i]] == "anything")
             out.append(w)
         elif breaks_at(words, i):
             neg = False
             out.append(w)
         elif (w in NEGATIONS or w.endswith("n't")) and not negates_nothing(words, i) \
-                and not (w == "nothing" and words[i + 1:i + 2] == ["but"]):
+                and not (w == "nothing" and words[after.get(i, i)] == "but"):
             neg = True
             out.append(w)
         else:
@@ -216,22 +237,22 @@ def clause_bounds(words: list[str], first: int, last: int, breaks=CLAUSE_BREAKS,
 
 
 def predicate_part(words: list[str], start: int, end: int, cuts: frozenset[int] = frozenset()) -> tuple[int, int]:
-    """The predicate of the clause ``words[start:end]`` where that clause is a bare subject, parted from its
-    predicate by asides between commas or by an ellipsis: "was terrible" for "The service" in "The service,
-    however, was terrible", "The pasta, while pricey, was delicious", "The staff, who were new, were lovely" or
-    "The service... was terrible". The predicate is the first clause after the subject's that opens with a verb
-    (:func:`opens_predicate`), where at most two asides (clauses that open with one of :data:`ASIDE_OPENERS`)
-    come between; the clause itself holds no such verb, opens with none of :data:`NO_SUBJECT_OPENERS` ("it",
-    "despite") and is no aside, nor the rest of one after a comma ("Nha Trang, while slow to serve, rude staff
-    and cold meals, is great": the staff's clause takes nothing).
+    """The predicate of the clause ``words[start:end]`` where that clause is a bare subject (:func:`bare_subject`)
+    parted from its predicate by asides between commas or by an ellipsis: "was terrible" for "The service" in
+    "The service, however, was terrible", "The pasta, while pricey, was delicious", "The staff, who were new,
+    were lovely" or "The service... was terrible". The predicate is the first clause after the subject's that
+    opens with a verb (:func:`opens_predicate`), past one or two asides (clauses that open with one of
+    :data:`ASIDE_OPENERS` and no contrast) or an ellipsis; a comma alone parts none ("The waitress, seems
+    rude"). No clause after an aside's contrast word takes one ("Nha Trang, while slow, the staff, is great").
     ``(end, end)`` when there is none; ``cuts``: as for :func:`clause_bounds`."""
     none = (end, end)
-    if start < end and words[start] in ASIDE_OPENERS | NO_SUBJECT_OPENERS or any(map(opens_predicate, words[start:end])):
+    if not bare_subject(words[start:end]):
         return none
-    if start >= 2 and start not in cuts and words[start - 1] == "," and breaks_at(words, start - 1):
+    if start >= 2 and start not in cuts and words[start - 1] == ",":  # the clause before, past the comma
         before = clause_bounds(words, start - 2, start - 1, cuts=cuts)[0]
-        if words[before] in ASIDE_OPENERS or before and words[before - 1] in ASIDE_OPENERS:  # "while slow, rude staff"
-            return none
+        if words[before] in ASIDE_OPENERS or before and words[before - 1] in ASIDE_CONTRASTS:
+            return none  # "Nha Trang, while slow, the staff, is great": the rest of an aside
+    asides = 0
     for _ in range(3):  # the subject's clause, then up to two asides
         j, stops = end, 0
         while j < len(words) and j not in cuts and words[j] not in CONTRASTS and breaks_at(words, j):
@@ -241,11 +262,14 @@ def predicate_part(words: list[str], start: int, end: int, cuts: frozenset[int] 
             j += 1
         if j == end or j >= len(words) or j in cuts or stops == 1:  # no comma or ellipsis; a full stop
             return none
+        if words[j] in CONTRASTS and breaks_at(words, j):  # "The pasta, however... was": a contrast
+            return none
         end = clause_bounds(words, j, j + 1, cuts=cuts)[1]
         if opens_predicate(words[j]):
-            return j, end
+            return (j, end) if asides or stops else none
         if words[j] not in ASIDE_OPENERS:
             return none
+        asides += 1
     return none
 
 
