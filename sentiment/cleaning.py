@@ -566,7 +566,7 @@ class Cleaner:
         kept as is or a face kept as written."""
         kept = [m.span() for m in _URL.finditer(text)] if self.urls == "keep" and _URL_HINT.search(text) else []
         if self.emoji == "keep":  # faces, and a bracket beside a face's eyes, which a break would make one ("sad):")
-            kept += [m.span(1) for m in _EMOTICON.finditer(text)] + [m.span() for m in _FACE_BRACKET.finditer(text)]
+            kept += emoticon_spans(text) + [m.span() for m in _FACE_BRACKET.finditer(text)]
         out, position = [], 0
         for start, end in sorted(kept) + [(len(text), len(text))]:
             if start >= position:
@@ -900,7 +900,7 @@ def _tokens_keeping_emoji(text: str, breaks: bool = False) -> list[str]:
     """Tokens of ``text`` where each emoticon (``:)``) and emoji (``😍``) is one token, as written; with
     ``breaks``, line breaks give _BREAK, and so do both sides of each emoji (it ends a negation scope)."""
     pattern = _TOKEN_OR_BREAK if breaks else _TOKEN
-    spans = [m.span(1) for m in _EMOTICON.finditer(text)] + emoji_spans(text)
+    spans = emoticon_spans(text) + emoji_spans(text)
     tokens, position = [], 0
     for start, end in sorted(spans):
         if start >= position:
@@ -956,6 +956,16 @@ def _may_cut(text: str, k: int, start: int = 0) -> bool:
     while k - letters - 1 >= start and _FLAG_LETTER.match(text, k - letters - 1):
         letters += 1
     return letters % 2 == 0
+
+
+def emoticon_spans(text: str) -> list[tuple[int, int]]:
+    """``(start, end)`` of each emoticon of ``text`` the Cleaner reads as a face or a heart (``:)``, ``:D``, ``<3``)."""
+    return [m.span(1) for m in _EMOTICON.finditer(text)]
+
+
+def mention_spans(text: str) -> list[tuple[int, int]]:
+    """``(start, end)`` of each ``@user`` mention of ``text``, as the Cleaner finds them."""
+    return [m.span() for m in _MENTION.finditer(text)]
 
 
 def emoji_spans(text: str) -> list[tuple[int, int]]:

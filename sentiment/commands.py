@@ -871,9 +871,14 @@ def _check_grouping(pipe, grouping: str, aspect_model: bool, scoring: bool = Fal
                           "(--task emotion)") from None
     already = groups == list(pipe.label_names_) and getattr(pipe, "get_params", dict)().get("grouping") != grouping
     if already and not scoring:
-        raise ConfigError(f"--grouping {grouping} groups GoEmotions' emotion labels, and this model's labels "
-                          f"({', '.join(groups)}) are its groups already; leave it out")
+        raise _already_grouped(grouping, groups)
     return already
+
+
+def _already_grouped(grouping: str, labels, also: str = "") -> ConfigError:
+    """The error for --grouping where the model's ``labels`` are its groups already (``also``: what else is)."""
+    return ConfigError(f"--grouping {grouping} groups GoEmotions' emotion labels, and this model's labels "
+                       f"({', '.join(labels)}) are its groups already{also}; leave it out")
 
 
 def _check_grouped_gold(pipe, grouping: str, labels: list, data) -> None:
@@ -881,9 +886,7 @@ def _check_grouped_gold(pipe, grouping: str, labels: list, data) -> None:
     the gold ``labels`` of ``data``: it would group nothing."""
     known = {str(label) for label in [*pipe.label_names_, *pipe.classes_.tolist()]}  # a name, or the value it names
     if {str(label) for label in _label_values(labels)} <= known:
-        raise ConfigError(f"--grouping {grouping} groups GoEmotions' emotion labels, and this model's labels "
-                          f"({', '.join(pipe.label_names_)}) are its groups already, as are those of "
-                          f"{Path(data).name}; leave it out")
+        raise _already_grouped(grouping, pipe.label_names_, f", as are those of {Path(data).name}")
 
 
 def check_top_if_none(aspect_model: bool, multi_label: bool) -> None:

@@ -21,7 +21,7 @@ from typing import Any, Sequence
 import numpy as np
 
 from .checks import check_texts
-from .cleaning import _EMOTICON, _MENTION
+from .cleaning import emoticon_spans, mention_spans
 from .errors import ConfigError, DataError, UnknownLabelsError
 from .pipeline import MAX_EXPLAINED_WORDS, SCORE_DECIMALS
 from .tokens import joined_tiles, token_spans
@@ -46,7 +46,7 @@ def units(text: str) -> list[tuple[int, int]]:
         else:
             spans.append((start, end))
         after_punctuation = punctuation
-    wholes = sorted([m.span(1) for m in _EMOTICON.finditer(text)] + [m.span() for m in _MENTION.finditer(text)])
+    wholes = sorted(emoticon_spans(text) + mention_spans(text))
     return [(start, end) for start, end, _ in joined_tiles([(start, end, False) for start, end in spans], wholes)]
 
 

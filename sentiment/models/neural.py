@@ -140,17 +140,18 @@ class NeuralModel(Stage):
         _check_rows(X, y, "")
         if sample_weight is not None:  # a Pipeline checks them too; a model fitted alone gets the same checks
             sample_weight = check_sample_weight(sample_weight, len(y))
+        dev_y = None
         if dev is not None:
             _check_codes(dev[1], "the dev labels")
-            _check_rows(dev[0], trainer.targets_array(dev[1]), "dev ")
+            dev_y = trainer.targets_array(dev[1])
+            _check_rows(dev[0], dev_y, "dev ")
             if not len(dev[1]):
                 raise DataError("the dev pair holds no rows; give dev=(X_dev, y_dev) with some, or dev=None")
         self._take_class_weights(class_weights, y)
         rng = np.random.default_rng(self.params["net_seed"])
         multi_label = y.ndim == 2
         self.n_classes_ = y.shape[1] if multi_label else int(y.max()) + 1
-        if dev is not None:  # codes the output layer has (a Pipeline gives the dev labels the training codes)
-            dev_y = trainer.targets_array(dev[1])
+        if dev_y is not None:  # codes the output layer has (a Pipeline gives the dev labels the training codes)
             if (dev_y.ndim == 2) != multi_label or (dev_y.shape[1] != self.n_classes_ if multi_label else
                                                     len(dev_y) and not 0 <= dev_y.min() <= dev_y.max() < self.n_classes_):
                 raise DataError(f"the dev labels are not codes of the {self.n_classes_} training classes "
