@@ -385,7 +385,7 @@ CLEANER_OPTION_HELP = {
     "mentions": '@user -> xxuser ("token"), "remove" or "keep"',
     "hashtags": '#great -> great ("word"), "remove" or "keep"',
     "emoji": 'emoji and emoticons -> their names as words ("words"), "remove" or "keep"',
-    "repeats": "squeeze a character repeated 3 or more times to two (soooo -> soo)",
+    "repeats": "squeeze a character (not a digit) repeated 3 or more times to two (soooo -> soo)",
     "contractions": "expand contractions (don't -> do not)",
     "missing_apostrophes": "read dont, isnt, cant ... as don't, isn't, can't ...",
     "lowercase": "lowercase the text",

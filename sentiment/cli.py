@@ -1065,7 +1065,7 @@ def options(
     model: Optional[str] = typer.Option(None, help="Model whose options to list; default: the one `fit --task` uses (with --vectorizer word2vec: logreg)."),
     task: str = typer.Option(DEFAULT_TASK, help=f"{or_list(CONFIGURATIONS)}: list the values `fit --task` starts from; aspect: the aspect model's options."),
     multi_label: bool = typer.Option(False, "--multi-label", help="The defaults of --task for several labels per text, as `fit --multi-label` uses them."),
-    as_json: bool = typer.Option(False, "--json", help="Print a JSON object: per stage, each option's value and default."),
+    as_json: bool = typer.Option(False, "--json", help="Print a JSON object: per stage, each option's value, default and help line."),
 ):
     """List the options of the cleaner, a vectorizer and a model, with the values `fit --task` trains with
     unless --set changes them (the task's own settings where it has them, else each stage's default) and a

@@ -120,6 +120,16 @@ def test_a_bare_label_keeps_what_its_colon_introduces(model):
     ("The staff,... were lovely", ["The staff were lovely"]),
     ("The food was great at Joe's. The service was slow", ["The food was great at Joe's", "The service was slow"]),
     ("I don't. The service is slow", ["I don't", "The service is slow"]),
+    # after a second review: cuts before the subject, a sentence that opens with a subordinate clause, no-break
+    # spaces, quotes before an abbreviation, tags and brackets
+    ("Great food\nThe service, however, was terrible", ["Great food", "The service was terrible"]),
+    ("Great food - the service, however, was terrible", ["Great food", "the service was terrible"]),
+    ("Even on a busy night, the staff, however, were rude", ["Even on a busy night", "the staff were rude"]),
+    ("While the pasta was great, the service, however, was slow", ["the pasta was great", "the service was slow"]),
+    ("The food, however,\u00a0was terrible", ["The food was terrible"]),
+    ("They call him 'Dr. Bob' and the food is great", ["They call him 'Dr. Bob' and the food is great"]),
+    ("<b>The service</b>, however, was terrible", ["<b>The service</b> was terrible"]),
+    ("The food, (which we ordered), was terrible", ["which we ordered", "The food was terrible"]),
 ])
 def test_the_clauses_a_category_reads(text, expected):
     from sentiment.aspects.categories import clauses

@@ -1877,6 +1877,17 @@ def test_numbers_abbreviations_and_signs_in_an_aspects_clause(text, term, clause
      "The staff were nothing <b>but</b> friendly"),
     ("The prices are anything <i>but</i> cheap", "prices", ["the", "are", "anything", "but", "not_cheap"], "",
      "The prices are anything <i>but</i> cheap"),
+    # after a second review: a cut (dash, emoji, line break) before the subject, a sentence that opens with a
+    # subordinate clause, tags and brackets around the subject
+    ("Great food - the service, however, was terrible", "service", ["the", "was", "terrible"], "",
+     "the service was terrible"),
+    ("Even on a busy night, the staff, however, were rude", "staff", ["the", "were", "rude"], "",
+     "the staff were rude"),
+    ("<b>The service</b>, however, was terrible", "service", ["the", "was", "terrible"], "",
+     "<b>The service</b> was terrible"),
+    ("The food (which we ordered), was terrible", "food", ["the", "(", "which", "we", "ordered", ")", "was", "terrible"],
+     "", "The food (which we ordered) was terrible"),
+    ("The food, (which we ordered), was terrible", "food", ["the", "was", "terrible"], "", "The food was terrible"),
     ("Despite its lovely atmosphere, will not return", "atmosphere", ["despite", "its", "lovely"], "",
      "Despite its lovely atmosphere"),  # no subject
     ("It took an hour to get our check, didn't tip", "check", ["it", "took", "an", "hour", "to", "get", "our"], "",
@@ -1895,7 +1906,7 @@ def test_asides_and_bare_subjects_in_an_aspects_clause(text, term, clause, acros
     features = context_features(tokens, *span, cuts=cuts)
     assert [f[2:] for f in features if isinstance(f, str) and f.startswith("C=")] == clause
     words = [t.text for t in tokens]
-    part = contrasted_part(words, *span)
+    part = contrasted_part(words, *span, cuts)
     assert (text[tokens[part[0]].start:tokens[part[1] - 1].end] if part[1] > part[0] else "") == across
     assert prior_texts(text, tokens, *span, True, cuts) == [scored, *prior_texts(text, tokens, *span)[1:], across]
     beyond = [f[0][3:] for f in features if isinstance(f, tuple) and f[0].startswith("XD=")]  # words across a contrast

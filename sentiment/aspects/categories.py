@@ -27,6 +27,7 @@ Saved as pipeline directories inside the aspect model (``categories/detector``,
 from __future__ import annotations
 
 import re
+from typing import NamedTuple
 from pathlib import Path
 
 import numpy as np
@@ -37,7 +38,7 @@ from ..errors import DataError, ModelFileError
 from ..persistence import one_line
 from ..tokens import tokenize
 from .data import POLARITIES
-from .polarity import (ASIDE_CONTRASTS, ASIDE_OPENERS, CONTRASTS, abbreviated, bare_subject, breaks_at,
+from .polarity import (ASIDE_CONTRASTS, ASIDE_OPENERS, CONTRASTS, abbreviated, bare_subject, breaks_at, clause_cuts,
                        opens_predicate)
 
 # Where a sentence may split into clauses: punctuation (a colon not between digits: "10:30"; a dash: " - ", "--",
@@ -49,7 +50,7 @@ CLAUSE_BREAK = re.compile(r"\s*(?:[,;!?()]|(?<!\d):|:(?!\d)|\.(?!\d)|\s[-–]+\s
                           r"|[" + LINE_BREAKS + r"]|\b(?:"
                           + "|".join(sorted(CONTRASTS)) + r")\b)\s*", re.IGNORECASE)
 _LONG_SPACE = re.compile(r"\s{50,}")
-_LAST_WORD = re.compile(r"[\w']*$")
+_LAST_WORD = re.compile(r"\w+(?:'\w+)*$")
 _ABBREVIATION_CHARACTERS = 12  # no abbreviation is longer
 LABEL_WORDS = 2  # at most this many words before a colon are a label of what follows ("Food: awful", "Wine list:")
 DASH_LABEL_WORDS = 1  # and one word before a dash ("Service - terrible"; "Great food - awful service" is two clauses)
@@ -83,8 +84,9 @@ def clauses(text: str) -> list[str]:
             if words is None:
                 tokens = tokenize(plain)
                 words, at = [t.text for t in tokens], {t.start: i for i, t in enumerate(tokens)}
+                cuts = clause_cuts(plain, tokens)
             i = at.get(cut.start() + len(cut.group()) - len(cut.group().lstrip()))
-            if i is not None and not breaks_at(words, i, CONTRASTS):
+            if i is not None and not breaks_at(words, i, CONTRASTS, cuts):
                 continue
         # a dash's label only right after a cut: "Food: great - service: bad" is two clauses
         most = LABEL_WORDS if mark == ":" else DASH_LABEL_WORDS if _DASH.fullmatch(mark) and label == start else 0
@@ -99,6 +101,25 @@ def clauses(text: str) -> list[str]:
     return [c for c, _ in found if c and c.lower() not in CONTRASTS] or [text]  # not a lone "however" or "but"
 
 
+class _Cut(NamedTuple):
+    """What :func:`_with_predicates` reads of the cut that ends a clause (cuts of empty clauses between joined)."""
+
+    parting: bool  # commas, brackets and stops alone, no line break: it may part a subject from its predicate
+    stops: int  # "." in it: 1 ends a sentence, 2 or more make an ellipsis
+    opens: bool  # it ends with "(": the next clause stands in brackets
+    closes: bool  # it starts with ")"
+    text: str  # the cut, stripped and in lower case (a contrast word, ","); "" for a joined cut
+
+    @classmethod
+    def of(cls, cut: str) -> "_Cut":
+        mark = cut.strip()
+        parting = bool(mark) and not LINE_BREAK.search(cut) and set(mark) <= set(",.() ")
+        return cls(parting, mark.count("."), mark.endswith("("), mark.startswith(")"), mark.lower())
+
+    def __add__(self, other: "_Cut") -> "_Cut":  # type: ignore[override]
+        return _Cut(self.parting and other.parting, self.stops + other.stops, other.opens, self.closes, "")
+
+
 def _with_predicates(found: list[tuple[str, str]]) -> list[tuple[str, str]]:
     """The clauses ``found`` (each with the cut that ends it, white space and all) with a bare subject joined to
     its predicate, as the aspect clauses read them (:func:`~sentiment.aspects.polarity.predicate_part`): a
@@ -108,59 +129,47 @@ def _with_predicates(found: list[tuple[str, str]]) -> list[tuple[str, str]]:
     ellipses part them, no line break ("The service, however, was terrible": "The service was terrible" and
     no clause "The service"; "The pasta, while pricey, was delicious": "while pricey" and "The pasta was
     delicious"; "The waitress, seems rude" and "Great food, can't say the same for the service": as they are)."""
-    out: list[tuple[str, str]] = []
-    for clause, cut in found:
-        if not clause and out and _parting(out[-1][1]) and _parting(cut):  # ", ," or the stops of an ellipsis
+    out: list[tuple[str, _Cut]] = []
+    for clause, raw in found:
+        cut = _Cut.of(raw)
+        if not clause and out and out[-1][1].parting and cut.parting:  # ", ," or the stops of an ellipsis: one cut
             out[-1] = (out[-1][0], out[-1][1] + cut)
             continue
         if out and opens_predicate(_first_token(clause)):
             k, asides = len(out) - 1, 0
-            while k >= 0 and asides <= 2 and _parting(out[k][1]) and not _full_stop(out[k][1]):
-                if _opens_aside(out, k):
+            while k >= 0 and asides <= 2 and out[k][1].parting and out[k][1].stops != 1:
+                if _is_aside(out, k):
                     k, asides = k - 1, asides + 1
                     continue
-                if (asides or _ellipsis(out[k][1])) and bare_subject(_tokens(out[k][0])) and not _rest_of_aside(out, k):
+                if (asides or out[k][1].stops) and bare_subject(_tokens(out[k][0])) and not _rest_of_aside(out, k):
                     clause = out.pop(k)[0] + " " + clause
                 break
         out.append((clause, cut))
-    return out
+    return [(clause, cut.text) for clause, cut in out]
 
 
-def _opens_aside(out: list[tuple[str, str]], k: int) -> bool:
+def _is_aside(out: list[tuple[str, _Cut]], k: int) -> bool:
     """Whether clause ``k`` of ``out`` is an aside: it opens with one of ``ASIDE_OPENERS`` or stands in brackets."""
-    bracketed = k > 0 and out[k - 1][1].rstrip().endswith("(") and out[k][1].lstrip().startswith(")")
-    return bracketed or _first_token(out[k][0]) in ASIDE_OPENERS
+    return k > 0 and out[k - 1][1].opens and out[k][1].closes or _first_token(out[k][0]) in ASIDE_OPENERS
 
 
-def _rest_of_aside(out: list[tuple[str, str]], k: int) -> bool:
-    """Whether clause ``k`` of ``out`` goes on an aside after a comma ("Nha Trang, while slow, the staff, is great":
-    "the staff"): the clause before it opens one, or follows one's contrast word."""
-    return k > 0 and out[k - 1][1].strip() == "," and (
-        _first_token(out[k - 1][0]) in ASIDE_OPENERS or k > 1 and out[k - 2][1].strip().lower() in ASIDE_CONTRASTS)
+def _rest_of_aside(out: list[tuple[str, _Cut]], k: int) -> bool:
+    """Whether clause ``k`` of ``out`` goes on an aside that a comma opened ("Nha Trang, while slow, the staff, is
+    great": "the staff"): the clause before it, after a comma, opens one or follows one's contrast word."""
+    comma = lambda i: i >= 0 and out[i][1].text == ","  # noqa: E731
+    return comma(k - 1) and (_first_token(out[k - 1][0]) in ASIDE_OPENERS and comma(k - 2)
+                             or k > 1 and out[k - 2][1].text in ASIDE_CONTRASTS and comma(k - 3))
 
 
 def _tokens(clause: str) -> list[str]:
-    return [token.text for token in tokenize(clause)]
+    """The words of ``clause`` as the aspect models read them, HTML tags left out ("<b>The service</b>")."""
+    return [token.text for token in tokenize(clause) if not token.markup]
 
 
 def _first_token(clause: str) -> str:
     """The first token of ``clause`` as the aspect models read it, in lower case ("" when it has none)."""
     tokens = tokenize(clause[:40])
     return tokens[0].text if tokens else ""
-
-
-def _parting(cut: str) -> bool:
-    """Whether ``cut`` (a clause's end, white space and all) may part a subject from its predicate: commas,
-    brackets and stops, no line break."""
-    return bool(cut.strip()) and not LINE_BREAK.search(cut) and set(cut) <= set(",.() \t")
-
-
-def _ellipsis(cut: str) -> bool:
-    return cut.count(".") >= 2
-
-
-def _full_stop(cut: str) -> bool:
-    return cut.count(".") == 1
 
 
 def _last_word(text: str, end: int) -> str:

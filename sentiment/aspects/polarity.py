@@ -96,10 +96,11 @@ def contrast_use(before: list[str], word: str, after: str) -> bool:
     return True
 
 
-def breaks_at(words: list[str], i: int, breaks=None) -> bool:
+def breaks_at(words: list[str], i: int, breaks=None, cuts: frozenset[int] = frozenset()) -> bool:
     """Whether ``words[i]`` (lower-case token texts) ends a clause: it is one of ``breaks`` (:data:`CLAUSE_BREAKS`
     by default), and a contrast word among them stands in a contrast (:func:`contrast_use`; its neighbours
-    are the nearest words that are no HTML tag or entity) and opens no aside (:func:`_opens_aside`)."""
+    are the nearest words that are no HTML tag or entity) and opens no aside (:func:`_opens_aside`, which
+    reads where clauses end besides punctuation: ``cuts``, as for :func:`clause_bounds`)."""
     word = words[i]
     if word not in (CLAUSE_BREAKS if breaks is None else breaks):
         return False
@@ -107,7 +108,7 @@ def breaks_at(words: list[str], i: int, breaks=None) -> bool:
         return not _inside_a_word(words, i)
     before = [w for w in words[max(0, i - 6):i] if not _NO_NEIGHBOUR.fullmatch(w)][::-1]
     after = next((w for w in words[i + 1:i + 7] if not _NO_NEIGHBOUR.fullmatch(w)), "")
-    return contrast_use(before, word, after) and not (word in ASIDE_CONTRASTS and _opens_aside(words, i, before))
+    return contrast_use(before, word, after) and not (word in ASIDE_CONTRASTS and _opens_aside(words, i, before, cuts))
 
 
 def opens_predicate(word: str) -> bool:
@@ -127,7 +128,7 @@ def bare_subject(words: list[str]) -> bool:
 _ASIDE_WORDS = 10  # an aside closes within this many tokens
 
 
-def _opens_aside(words: list[str], i: int, before: list[str]) -> bool:
+def _opens_aside(words: list[str], i: int, before: list[str], cuts: frozenset[int]) -> bool:
     """Whether the contrast word ``words[i]`` (after the words ``before``, nearest first) opens an aside between
     commas that parts a bare subject (:func:`bare_subject`) from the predicate that follows the aside, where it
     parts nothing: "The service, however, was terrible", "The pasta, while pricey, was delicious", "The pasta,
@@ -139,11 +140,13 @@ def _opens_aside(words: list[str], i: int, before: list[str]) -> bool:
         return False
     at = next((k for k in range(i - 1, max(-1, i - 9), -1) if words[k] == ","), -1)
     start = at
-    while start > 0 and at - start < _SUBJECT_WORDS + 1 and words[start - 1] not in CLAUSE_BREAKS:
+    while start > 0 and start not in cuts and at - start < _SUBJECT_WORDS + 1 and words[start - 1] not in CLAUSE_BREAKS:
         start -= 1
     if at < 0 or not bare_subject([w for w in words[start:at] if not _NO_NEIGHBOUR.fullmatch(w)]):
         return False
     for j in range(i + 1, min(len(words), i + 1 + _ASIDE_WORDS)):
+        if j in cuts:
+            return False
         if words[j] == "," and not _inside_a_word(words, j):
             after = next((w for w in words[j + 1:j + 7] if not _NO_NEIGHBOUR.fullmatch(w)), "")
             return opens_predicate(after)
@@ -210,7 +213,7 @@ def _negated(words: list[str], cuts: frozenset[int] = frozenset()) -> list[str]:
         if w == "but" and words[before.get(i, i)] in _BUT_AS_ONLY:  # no contrast (contrast_use): no break either
             neg = neg != (words[before[i]] == "anything")
             out.append(w)
-        elif breaks_at(words, i):
+        elif breaks_at(words, i, cuts=cuts):
             neg = False
             out.append(w)
         elif (w in NEGATIONS or w.endswith("n't")) and not negates_nothing(words, i) \
@@ -226,12 +229,14 @@ def clause_bounds(words: list[str], first: int, last: int, breaks=CLAUSE_BREAKS,
                   cuts: frozenset[int] = frozenset()) -> tuple[int, int]:
     """The token range around tokens ``first:last`` up to the nearest of ``breaks`` (:func:`breaks_at`) or
     ``cuts`` (the positions of :func:`clause_cuts`) on either side: the aspect's clause, or with
-    ``breaks=CONTRASTS`` the part of a two-opinion sentence ("but", "although", ...) that speaks of the aspect."""
+    ``breaks=CONTRASTS`` the part of a two-opinion sentence ("but", "although", ...) that speaks of the aspect,
+    which ``cuts`` do not end (they tell only where an aside's subject starts: :func:`breaks_at`)."""
+    bounds = frozenset() if breaks == CONTRASTS else cuts
     start = first
-    while start > 0 and start not in cuts and not breaks_at(words, start - 1, breaks):
+    while start > 0 and start not in bounds and not breaks_at(words, start - 1, breaks, cuts):
         start -= 1
     end = last
-    while end < len(words) and end not in cuts and not breaks_at(words, end, breaks):
+    while end < len(words) and end not in bounds and not breaks_at(words, end, breaks, cuts):
         end += 1
     return start, end
 
@@ -246,49 +251,52 @@ def predicate_part(words: list[str], start: int, end: int, cuts: frozenset[int] 
     rude"). No clause after an aside's contrast word takes one ("Nha Trang, while slow, the staff, is great").
     ``(end, end)`` when there is none; ``cuts``: as for :func:`clause_bounds`."""
     none = (end, end)
-    if not bare_subject(words[start:end]):
+    said = [w for w in words[start:end] if not _NO_NEIGHBOUR.fullmatch(w)]  # no HTML tag: "<b>The service</b>"
+    asides = int(said[-1:] == [")"] and "(" in said)  # "The food (which we ordered), was terrible": an aside
+    if not bare_subject(said[:said.index("(")] if asides else said):
         return none
     if start >= 2 and start not in cuts and words[start - 1] == ",":  # the clause before, past the comma
         before = clause_bounds(words, start - 2, start - 1, cuts=cuts)[0]
-        if words[before] in ASIDE_OPENERS or before and words[before - 1] in ASIDE_CONTRASTS:
+        if before and words[before - 1] == "," and words[before] in ASIDE_OPENERS or before > 1 and \
+                words[before - 2] == "," and words[before - 1] in ASIDE_CONTRASTS:
             return none  # "Nha Trang, while slow, the staff, is great": the rest of an aside
-    asides = 0
     for _ in range(3):  # the subject's clause, then up to two asides
         j, stops = end, 0
-        while j < len(words) and j not in cuts and words[j] not in CONTRASTS and breaks_at(words, j):
+        while j < len(words) and j not in cuts and words[j] not in CONTRASTS and breaks_at(words, j, cuts=cuts):
             if words[j] not in (",", ".", ".."):
                 return none
             stops += {",": 0, ".": 1, "..": 2}[words[j]]
             j += 1
         if j == end or j >= len(words) or j in cuts or stops == 1:  # no comma or ellipsis; a full stop
             return none
-        if words[j] in CONTRASTS and breaks_at(words, j):  # "The pasta, however... was": a contrast
+        if words[j] in CONTRASTS and breaks_at(words, j, cuts=cuts):  # "The pasta, however... was": a contrast
             return none
         end = clause_bounds(words, j, j + 1, cuts=cuts)[1]
         if opens_predicate(words[j]):
             return (j, end) if asides or stops else none
-        if words[j] not in ASIDE_OPENERS:
+        if words[j] not in ASIDE_OPENERS and words[j] != "(":  # "The food, (which we ordered), was"
             return none
         asides += 1
     return none
 
 
-def contrasted_part(words: list[str], first: int, last: int) -> tuple[int, int]:
+def contrasted_part(words: list[str], first: int, last: int, cuts: frozenset[int] = frozenset()) -> tuple[int, int]:
     """The token range of the part of a two-opinion sentence across a contrast word from the aspect ("The
     camera struggles in low light ," for the battery of "The camera struggles in low light, but the battery
     lasts for days"): the part before the contrast word that opens the aspect's part, else the part after
     the one that closes it (a run of contrast words counts as one: "but although"); a part of punctuation
     alone is none. An empty range when no part is found: no contrast word parts the sentence around the
-    aspect, or one opens it ("Although the food is good, the service is slow": both aspects share a part)."""
-    s0, s1 = clause_bounds(words, first, last, CONTRASTS)
+    aspect, or one opens it ("Although the food is good, the service is slow": both aspects share a part).
+    ``cuts``: as for :func:`clause_bounds` (they end no part)."""
+    s0, s1 = clause_bounds(words, first, last, CONTRASTS, cuts)
     end = s0 - 1  # the contrast word before the aspect's part, then the end of the part before it
-    while end >= 0 and breaks_at(words, end, CONTRASTS):
+    while end >= 0 and breaks_at(words, end, CONTRASTS, cuts):
         end -= 1
     start = s1  # the contrast word after, then the start of the part after it
-    while start < len(words) and breaks_at(words, start, CONTRASTS):
+    while start < len(words) and breaks_at(words, start, CONTRASTS, cuts):
         start += 1
-    parts = ([(clause_bounds(words, end, end + 1, CONTRASTS)[0], end + 1)] if end >= 0 else []) + \
-            ([(start, clause_bounds(words, start, start + 1, CONTRASTS)[1])] if start < len(words) else [])
+    parts = ([(clause_bounds(words, end, end + 1, CONTRASTS, cuts)[0], end + 1)] if end >= 0 else []) + \
+            ([(start, clause_bounds(words, start, start + 1, CONTRASTS, cuts)[1])] if start < len(words) else [])
     return next((part for part in parts if any(w not in CLAUSE_BREAKS for w in words[slice(*part)])), (0, 0))
 
 
@@ -309,7 +317,7 @@ def prior_texts(text: str, tokens: list[Token], first: int, last: int, contraste
     piece = lambda a, b: text[tokens[a].start:tokens[b - 1].end] if b > a else ""
     clause = " ".join(filter(None, [piece(c0, c1), piece(*predicate_part(words, c0, c1, cuts))]))
     pieces = [clause, piece(max(0, first - WINDOW), first), piece(last, min(len(tokens), last + WINDOW)), text]
-    return pieces + [piece(*contrasted_part(words, first, last))] if contrasted else pieces
+    return pieces + [piece(*contrasted_part(words, first, last, cuts))] if contrasted else pieces
 
 
 def prior_positive(prior, pieces: list[list[str]]) -> np.ndarray:
@@ -367,7 +375,7 @@ def context_features(tokens: list[Token], first: int, last: int, version: int = 
     left = ["<s>"] * (version < 4 or first <= WINDOW) + left
     right += ["</s>"] * (version < 4 or last + WINDOW >= len(words))
     f += ["LB=" + a + "|" + b for a, b in zip(left, left[1:])] + ["RB=" + a + "|" + b for a, b in zip(right, right[1:])]
-    s0, s1 = clause_bounds(words, first, last, CONTRASTS) if version >= 2 else (0, len(words))
+    s0, s1 = clause_bounds(words, first, last, CONTRASTS, cuts) if version >= 2 else (0, len(words))
     for i, w in enumerate(said):
         if first <= i < last or w is None:
             continue

@@ -242,7 +242,7 @@ class MultinomialNBModel(LinearModel):
 
     name = "nb"
     defaults = {"alpha": 0.1}
-    option_help = {"alpha": "additive smoothing of the word counts"}
+    option_help = {"alpha": "additive smoothing of the features (counts or tf-idf weights) per class"}
     needs_nonnegative = True
 
     def check_params(self):
@@ -260,7 +260,7 @@ class ComplementNBModel(LinearModel):
 
     name = "complement_nb"
     defaults = {"alpha": 0.3}
-    option_help = {"alpha": "additive smoothing of the word counts"}
+    option_help = {"alpha": "additive smoothing of the features (counts or tf-idf weights) per class"}
     needs_nonnegative = True
 
     def check_params(self):

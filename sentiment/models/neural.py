@@ -52,7 +52,7 @@ TRAINING_HELP = {
     "batch_size": "texts per mini-batch",
     "lr": "learning rate",
     "optimizer": '"adam", "adamw" or "sgd" (momentum 0.9)',
-    "weight_decay": "L2 penalty on the weight matrices",
+    "weight_decay": "weight decay of the weight matrices (an L2 penalty with adam and sgd, decoupled with adamw)",
     "schedule": 'learning-rate schedule: "plateau" (lower it when the dev metric stalls), "cosine" or null',
     "warmup_epochs": "epochs of linear learning-rate warm-up (early stopping waits for them)",
     "clip_grad": "largest gradient norm (null: no clipping)",
