@@ -53,7 +53,7 @@ TRAINING_HELP = {
     "lr": "learning rate",
     "optimizer": '"adam", "adamw" or "sgd" (momentum 0.9)',
     "weight_decay": "weight decay of the weight matrices (an L2 penalty with adam and sgd, decoupled with adamw)",
-    "schedule": 'learning-rate schedule: "plateau" (lower it when the dev metric stalls), "cosine" or null',
+    "schedule": 'learning rate: "plateau" (halved after an epoch that did not improve), "cosine" (to 0) or null',
     "warmup_epochs": "epochs of linear learning-rate warm-up (early stopping waits for them)",
     "clip_grad": "largest gradient norm (null: no clipping)",
     "patience": "epochs without a better dev metric before training stops",

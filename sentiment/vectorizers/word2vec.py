@@ -63,7 +63,7 @@ class Word2VecVectorizer(Stage):
         "min_count": "words fewer times in the training texts get no vector (training the vectors)",
         "w2v_epochs": "passes over the training texts (training the vectors)",
         "skipgram": "skip-gram (true) or CBOW (false) (training the vectors)",
-        "pooling": 'a text\'s vector: the IDF-weighted ("tfidf") or plain ("mean") mean of its word vectors',
+        "pooling": 'a text\'s vector: the IDF-weighted ("tfidf") or plain ("mean") mean of its word vectors (no lstm)',
         "vectors_path": "load the vectors from this file (word2vec, GloVe) or saved model instead of training them",
         "vectors_format": 'the file\'s format: "auto", "word2vec", "word2vec-binary" or "glove"',
         "file_words": 'keep the vectors of the training texts\' words ("training") or of every word of the file ("all")',
