@@ -13,6 +13,7 @@ import io
 import json
 import os
 import re
+import shutil
 import signal
 import sys
 import textwrap
@@ -1009,7 +1010,9 @@ def info(
         _print_json(described)
         return
     reading = f", text reading {_reading_versions(described['reading_version'])}"
-    _echo(f"model        {_field(described['model'])} ({described['kind']}; sentiment {described['sentiment_version']}{reading})")
+    width = _terminal_width()
+    _echo(_info_line("model", f"{_field(described['model'])} ({described['kind']}; sentiment "
+                              f"{described['sentiment_version']}{reading})", width))
     lines = []
     for key, value in described["settings"].items():
         if key == "members" and isinstance(value, dict):  # an ensemble's: each member's settings on lines of their own
@@ -1018,16 +1021,42 @@ def info(
         else:
             lines.append(f"{key}: {_pairs(value)}")
     for n, line in enumerate(lines):
-        _echo(f"{'settings' if n == 0 else '':<12} {line}")
+        _echo(_info_line("settings" if n == 0 else "", line, width))
     values = described["label_values"]  # 1=negative: what predict() gives in Python, where the names differ
     labels = (", ".join(f"{_field(name)} {t:.3g}" for name, t in described["thresholds"].items())
               if described["multi_label"] else ", ".join(
                   f"{_field(str(values[name]))}={_field(name)}" if values else _field(name) for name in described["labels"]))
     if labels:  # a text vectorizer has none
-        _echo(f"labels       {'several per text, each with its threshold: ' if described['multi_label'] else ''}{labels}")
+        _echo(_info_line("labels", ("several per text, each with its threshold: " if described["multi_label"] else "")
+                         + labels, width))
     for key, title in (("columns", "columns"), ("data", "data"), ("dev_metrics", "dev"), ("info", "training")):
         if described[key]:
-            _echo(f"{title:<12} {_pairs(described[key])}")
+            _echo(_info_line(title, _pairs(described[key]), width))
+
+
+def _terminal_width() -> int | None:
+    """The width ``info`` wraps its lines at: the terminal's, where the output goes to one; None for a pipe or a
+    file, which get each line whole (for scripts; ``--json`` is theirs)."""
+    if not sys.stdout.isatty():
+        return None
+    return max(60, shutil.get_terminal_size().columns)
+
+
+def _info_line(title: str, text: str, width: int | None) -> str:
+    """``title`` in its column, then ``text``; wrapped after its commas to ``width`` (None: not wrapped), the
+    lines after the first indented under the text."""
+    head = f"{title:<12} "
+    if width is None or len(head) + len(text) <= width:
+        return head + text
+    parts = text.split(", ")
+    lines, line = [], head + parts[0]
+    for part in parts[1:]:
+        if len(line) + 2 + len(part) > width:
+            lines.append(line + ",")
+            line = " " * (len(head) + 2) + part
+        else:
+            line += ", " + part
+    return "\n".join(lines + [line])
 
 
 def _reading_versions(reading, within: str = "") -> str:

@@ -1039,6 +1039,26 @@ def test_info_shows_what_a_model_is(saved_model):
     assert described["label_values"] is None  # predict gives the names themselves
 
 
+def test_info_wraps_its_long_lines_to_a_terminal_and_not_in_a_pipe(monkeypatch):
+    """On a terminal each line of `info` fits its width, broken after a comma with the rest indented under the
+    text; to a pipe (as here) each stays whole, for scripts."""
+    from sentiment import cli
+
+    whole = invoke("info").stdout.splitlines()
+    assert max(map(len, whole)) > 100  # the cleaner's settings, the dev figures
+    monkeypatch.setattr(cli, "_terminal_width", lambda: 70)
+    wrapped = invoke("info").stdout.splitlines()
+    assert all(len(line) <= 70 or ", " not in line[15:] for line in wrapped) and len(wrapped) > len(whole)
+    joined, line = [], ""
+    for part in wrapped:
+        if part.startswith(" " * 15) and part[15] != " " and line.endswith(","):  # a wrapped line goes on
+            line += " " + part.strip()
+        else:
+            joined.append(line) if line else None
+            line = part
+    assert joined + [line] == whole
+
+
 def test_info_shows_the_values_predict_gives_where_label_names_name_them(tmp_path):
     """Fitted on stars 1 and 5 named negative and positive, Python's predict() gives 1 and 5, which info left
     unsaid (it showed the names alone)."""
