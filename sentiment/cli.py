@@ -94,7 +94,12 @@ _LEFT_BY_JSON = re.compile("[\x7f-\x9f\u2028\u2029\u202a-\u202e\u2066-\u2069]")
 def _echo(text: str, **kwargs) -> None:
     """``typer.echo`` with control characters shown escaped (``\\x1b``, ``\\r``): a label name, a model's
     setting or a text must not move the cursor, retitle the window, clear the screen or reorder the line."""
-    typer.echo(_CONTROL.sub(lambda m: repr(m.group())[1:-1], text), **kwargs)
+    typer.echo(_escaped(text), **kwargs)
+
+
+def _escaped(text: str) -> str:
+    """``text`` with its control characters as escapes (``\\x1b``)."""
+    return _CONTROL.sub(lambda m: repr(m.group())[1:-1], text)
 
 
 _field = on_one_line  # a text, label or term as one field of a tab-separated output line
@@ -1039,19 +1044,19 @@ def _terminal_width() -> int | None:
     file, which get each line whole (for scripts; ``--json`` is theirs)."""
     if not sys.stdout.isatty():
         return None
-    return max(60, shutil.get_terminal_size().columns)
+    return max(40, shutil.get_terminal_size().columns)
 
 
 def _info_line(title: str, text: str, width: int | None) -> str:
     """``title`` in its column, then ``text``; wrapped after its commas to ``width`` (None: not wrapped), the
     lines after the first indented under the text."""
-    head = f"{title:<12} "
+    head, text = f"{title:<12} ", _escaped(text)  # measured as printed: "\x07" takes 4 columns
     if width is None or len(head) + len(text) <= width:
         return head + text
     parts = text.split(", ")
     lines, line = [], head + parts[0]
-    for part in parts[1:]:
-        if len(line) + 2 + len(part) > width:
+    for k, part in enumerate(parts[1:], 2):
+        if len(line) + 2 + len(part) + (k < len(parts)) > width:  # room for the comma after it, but for the last
             lines.append(line + ",")
             line = " " * (len(head) + 2) + part
         else:

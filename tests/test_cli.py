@@ -1046,17 +1046,22 @@ def test_info_wraps_its_long_lines_to_a_terminal_and_not_in_a_pipe(monkeypatch):
 
     whole = invoke("info").stdout.splitlines()
     assert max(map(len, whole)) > 100  # the cleaner's settings, the dev figures
-    monkeypatch.setattr(cli, "_terminal_width", lambda: 70)
-    wrapped = invoke("info").stdout.splitlines()
-    assert all(len(line) <= 70 or ", " not in line[15:] for line in wrapped) and len(wrapped) > len(whole)
-    joined, line = [], ""
-    for part in wrapped:
-        if part.startswith(" " * 15) and part[15] != " " and line.endswith(","):  # a wrapped line goes on
-            line += " " + part.strip()
-        else:
-            joined.append(line) if line else None
-            line = part
-    assert joined + [line] == whole
+    for width in (70, 100, 120):
+        monkeypatch.setattr(cli, "_terminal_width", lambda: width)
+        wrapped = invoke("info").stdout.splitlines()
+        assert all(len(line) <= width or ", " not in line[15:] for line in wrapped) and len(wrapped) > len(whole)
+        joined, line = [], ""
+        for part in wrapped:
+            if part.startswith(" " * 15) and part[15] != " " and line.endswith(","):  # a wrapped line goes on
+                line += " " + part.strip()
+            else:
+                joined.append(line) if line else None
+                line = part
+        assert joined + [line] == whole
+    for n in range(18, 25):  # a line that fills the width keeps room for the comma a break adds (25: the part alone)
+        assert max(map(len, cli._info_line("settings", f"a, {'b' * n}, next", 40).splitlines())) <= 40, n
+    bells = cli._info_line("labels", ", ".join(f"label\x07{k}" for k in range(10)), 60)  # measured as printed
+    assert "\x07" not in bells and all(len(line) <= 60 for line in bells.splitlines())
 
 
 def test_info_shows_the_values_predict_gives_where_label_names_name_them(tmp_path):
