@@ -2,7 +2,7 @@
 
 The task: "The camera struggles in artificial light, but the battery lasts for days" should come back
 as ``camera: negative``, ``battery: positive`` (the shipped ``models/aspect`` finds both terms and gets
-the camera right, the battery not: see the README's "The default models").
+both right, the battery narrowly: see the README's "The default models").
 
 Python API
 ----------
