@@ -4,7 +4,8 @@
 
 Each text is one long run of what once made a step slow down quadratically (a run of spaces, of "!",
 unclosed HTML comments, emoji joined by U+200D, punctuation or a long word of inner punctuation for spaCy's
-tokenizer, combining marks for Unicode normalization). Linear time gives a
+tokenizer, combining marks for Unicode normalization; runs of stops, brackets and asides for the aspect
+model's clauses). Linear time gives a
 ratio near 4 between the two sizes, quadratic time near 16. Every figure is the best of 3 rounds. No data
 set is read: the models are the shipped ones (``models/``).
 """
@@ -37,6 +38,10 @@ def texts(n: int) -> dict[str, str]:
         "a web address and a run of dots": "see http://x.co/" + "." * n,
         'a web address and a run of "a:"': "see http://x.co/" + "a:" * (n // 2),
         'unclosed "<![CDATA["': "<![CDATA[" * (n // 9) + " the pizza",
+        'a run of "."': "The pizza" + "." * n,  # the restaurant categories' clauses looked back at each stop
+        'a run of "("': "The pizza" + "(" * n,  # and joined cuts of empty clauses one by one
+        "short sentences": "Good food. " * (n // 11),
+        'asides (", however,")': "The pizza" + ", however," * (n // 10) + " was great",
     }
 
 
