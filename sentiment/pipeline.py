@@ -351,22 +351,21 @@ class Pipeline(OptionAttributes, Classifier):
     def options_for(vectorizer: str | None = None, model: str = DEFAULT_MODEL) -> dict[str, dict[str, Any]]:
         """The options (with defaults) of the cleaner, of the named vectorizer (None: the one ``model``
         reads) and model, and of the pipeline."""
-        return {
-            "cleaner": cleaner_options(),
-            "vectorizer": dict(resolve("vectorizer", vectorizer_for(model) if vectorizer is None else vectorizer).defaults),
-            "model": dict(resolve("model", model).defaults),
-            "pipeline": dict(PIPELINE_OPTIONS),
-        }
+        vectorizer_stage, model_stage = Pipeline._stages(vectorizer, model)
+        return {"cleaner": cleaner_options(), "vectorizer": dict(vectorizer_stage.defaults),
+                "model": dict(model_stage.defaults), "pipeline": dict(PIPELINE_OPTIONS)}
 
     @staticmethod
     def option_help_for(vectorizer: str | None = None, model: str = DEFAULT_MODEL) -> dict[str, dict[str, str]]:
         """One line on each option of :meth:`options_for` (what ``sentiment options`` prints beside it)."""
-        return {
-            "cleaner": dict(CLEANER_OPTION_HELP),
-            "vectorizer": dict(resolve("vectorizer", vectorizer_for(model) if vectorizer is None else vectorizer).option_help),
-            "model": dict(resolve("model", model).option_help),
-            "pipeline": dict(PIPELINE_OPTION_HELP),
-        }
+        vectorizer_stage, model_stage = Pipeline._stages(vectorizer, model)
+        return {"cleaner": dict(CLEANER_OPTION_HELP), "vectorizer": dict(vectorizer_stage.option_help),
+                "model": dict(model_stage.option_help), "pipeline": dict(PIPELINE_OPTION_HELP)}
+
+    @staticmethod
+    def _stages(vectorizer: str | None, model: str) -> tuple[type, type]:
+        """The vectorizer class (None: the one ``model`` reads) and the model class named."""
+        return resolve("vectorizer", vectorizer_for(model) if vectorizer is None else vectorizer), resolve("model", model)
 
     @classmethod
     def for_task(cls, task: str, vectorizer: str | None = None, model: str | None = None, *,

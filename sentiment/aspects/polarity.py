@@ -107,8 +107,12 @@ def breaks_at(words: list[str], i: int, breaks=None, cuts: frozenset[int] = froz
     if word not in CONTRASTS:
         return not _inside_a_word(words, i)
     before = [w for w in words[max(0, i - 6):i] if not _NO_NEIGHBOUR.fullmatch(w)][::-1]
-    after = next((w for w in words[i + 1:i + 7] if not _NO_NEIGHBOUR.fullmatch(w)), "")
-    return contrast_use(before, word, after) and not (word in ASIDE_CONTRASTS and _opens_aside(words, i, before, cuts))
+    return contrast_use(before, word, _word_after(words, i)) and not (word in ASIDE_CONTRASTS and _opens_aside(words, i, before, cuts))
+
+
+def _word_after(words: list[str], i: int) -> str:
+    """The nearest of the six words after ``words[i]`` that is no HTML tag or entity ("" when none is)."""
+    return next((w for w in words[i + 1:i + 7] if not _NO_NEIGHBOUR.fullmatch(w)), "")
 
 
 def opens_predicate(word: str) -> bool:
@@ -148,8 +152,7 @@ def _opens_aside(words: list[str], i: int, before: list[str], cuts: frozenset[in
         if j in cuts:
             return False
         if words[j] == "," and not _inside_a_word(words, j):
-            after = next((w for w in words[j + 1:j + 7] if not _NO_NEIGHBOUR.fullmatch(w)), "")
-            return opens_predicate(after)
+            return opens_predicate(_word_after(words, j))
         if words[j] in CLAUSE_BREAKS and not _inside_a_word(words, j):
             return False
     return False
