@@ -12,8 +12,8 @@ Every step is a field of :class:`Cleaner` and can be switched off. The steps run
 3. ``emoji``: turn emoji and emoticons into words (``😍`` -> ``smiling face with heart eyes``), keep or remove them.
 4. ``repeats``: squeeze characters repeated three or more times to two (``soooo`` -> ``soo``, ``!!!!`` -> ``!!``),
    whatever their case (``Mmmm`` -> ``Mm``, as ``mmmm`` -> ``mm``).
-5. ``lowercase``; ``missing_apostrophes`` (off by default): read ``dont``, ``isnt``, ``cant`` ... as
-   ``don't``, ``isn't``, ``can't``, so that the next steps treat them alike.
+5. ``lowercase``; ``missing_apostrophes`` (off by default): read ``dont``, ``isnt``, ``cant`` ... (and
+   ``didn t``, ``did'nt``) as ``don't``, ``isn't``, ``can't``, so that the next steps treat them alike.
 6. tokenize with a fast regular expression (a word keeps its combining marks and inner joiners:
    :mod:`sentiment.marks`), or with spaCy (``tokenizer="spacy"``).
 7. ``lemmatize``: spaCy lookup lemmas (``spacy.blank("en")`` + ``spacy-lookups-data``, works offline).
@@ -89,7 +89,6 @@ WEB_ADDRESS = (rf"(?:https?://|(?<!\w)www\.)(?:(?![(),]){_URL_CHAR}|{_BRACKETED}
 _URL = re.compile(WEB_ADDRESS, re.IGNORECASE)
 _URL_HINT = re.compile("http|www", re.IGNORECASE)  # a quick test before the full pattern
 _MENTION = re.compile(rf"(?<![\w@])@(\w[\w{MARKS}]{{0,49}})")
-_HASHTAG = re.compile(rf"(?<![\w#&])#({WORD})")
 # Digits are left alone: 1000 stays 1000. Case-blind, keeping the first two as written: "Mmmm" -> "Mm" reads as
 # "mmmm" -> "mm" (the squeeze runs before lowercasing; it counted "Mmmm" as an "M" and three "m").
 _REPEAT = re.compile(r"((\D)\2)\2+", re.IGNORECASE)
@@ -105,6 +104,8 @@ _NO_TOKEN = re.compile("[\x00-\x08\x0e-\x1b\x7f-\x84\x86-\x9f\ufffd]")
 _TRIPLE = re.compile(r"(.)\1\1", re.DOTALL | re.IGNORECASE)
 # Marks typed for an apostrophe ("isn´t", "haven‘t", "don`t"); the aspect tokenizer reads them as one too.
 TYPED_APOSTROPHES = "’‘`´"
+# A hashtag holds the apostrophes inside its words ("#don't" reads "don't", a negation), as a word does.
+_HASHTAG = re.compile(rf"(?<![\w#&])#({WORD}(?:['{TYPED_APOSTROPHES}]{WORD})*)")
 _APOSTROPHE = re.compile(f"[{TYPED_APOSTROPHES}ʼ׳]")  # ... and the Hebrew geresh, which Hebrew writes in words ("ג׳ירפה")
 # Non-ASCII text, before any other step but HTML: canonical composition (NFC: a decomposed "phở" and the
 # composed one are one word), lone surrogates (from undecodable bytes) as U+FFFD, and the punctuation of
@@ -139,9 +140,10 @@ _INVISIBLE = re.compile(f"[{INVISIBLE_MARKS}]"
 # negation scope. An apostrophe before a word is a quotation mark ("'not good'") and goes, but before the clitics
 # that SST-style text writes apart ("it 's", "they 're") and "'tis" / "'twas".
 _TOKEN = re.compile(rf"\d+(?:[.,:]\d+)+(?!\w)|{WORD}(?:['״]{WORD})*|'(?i:s|re|ve|ll|m|d|tis|twas)(?!\w)|[!?]+|[.,;:]")
-# A negated verb written without its apostrophe ("dont", "Isnt", "CANT"): its "n" and "t" take one between them.
+# A negated verb written without its apostrophe ("dont", "Isnt", "CANT"), with a space for it ("didn t", as
+# CARER's tweets write it) or with it before the "n" ("did'nt"): its "n" and "t" take one between them.
 _MISSING_APOSTROPHE = re.compile(r"\b(do|does|did|is|are|was|were|has|have|had|would|should|could|must|need|ca|wo|ai"
-                                 r"|sha)(n)(t)\b", re.IGNORECASE)
+                                 r"|sha)(?:(n) ?|'(n))(t)\b", re.IGNORECASE)
 
 # Where a negation's scope ends besides punctuation (negation_scope=2): the text-level steps leave a line
 # break there (at an HTML block tag, on both sides of an emoji, for a carriage return); the tokenizers turn
@@ -265,7 +267,12 @@ def negates_nothing(words: list[str], i: int) -> bool:
 #    service... was terrible": polarity.predicate_part), in the categories' clauses too, which drop a lone
 #    contrast word and, as the aspect clauses, end at no stop after an abbreviation ("Mr. Smith"); "nothing but"
 #    and "anything but" contrast nothing ("nothing" before "but" negates nothing, "anything but" negates).
-READING_VERSION = 17
+# 18: the Cleaner (and through its faces the aspect tokenizer's token texts): a negated verb whose apostrophe is
+#    written as a space or before the "n" reads as the contraction under missing_apostrophes ("didn t", as 2.9%
+#    of CARER's tweets write it, and "did'nt"); "noone" negates; ";P", ";(", ":')", "=D", "xD" and "-_-" are
+#    faces; a hashtag keeps the apostrophes inside its words ("#don't"); markup escaped twice ("&lt;br /&gt;")
+#    goes as markup does.
+READING_VERSION = 18
 # The versions that changed the aspect models' reading only (their tokens, sentences and clauses): a model that
 # reads text with the Cleaner alone (a Pipeline, a TextVectorizer) read every text under them as under the
 # version before, so it is not warned.
@@ -321,6 +328,9 @@ _EMOTICONS = {
     ":'(": "crying face", ":,(": "crying face", ":P": "face with tongue", ":-P": "face with tongue",
     ":p": "face with tongue", ":/": "confused face", ":-/": "confused face", ":|": "neutral face",
     ":O": "astonished face", ":o": "astonished face", "<3": "red heart", "</3": "broken heart",
+    ";P": "winking face with tongue", ";-P": "winking face with tongue", ";(": "crying face", ";-(": "crying face",
+    ":')": "smiling face with tear", "=D": "grinning face", "xD": "grinning squinting face",
+    "-_-": "expressionless face",
 }
 # An emoticon stands apart from words ("so good :)"), or is glued to the end of a word or a number when it is a
 # smile, a frown, a grin, a tongue or a wink ("thanks:)", "hi=(", "wow:D", "10/10:)"; not "Note:Do", nor the ":/"
@@ -335,6 +345,7 @@ _EMOTICON = re.compile(
     r"[)(\]\[]*(?!\w)", re.IGNORECASE
 )
 _EMOTICON_NAMES = {face.lower(): name for face, name in _EMOTICONS.items()}
+_EMOTICON_HINT = re.compile(r"[:;=]|</?3|xd|-_-", re.IGNORECASE)  # a quick test before the full pattern
 # The faces with a letter, in both cases, which spaCy's tokenizer would split (":d" -> ":", "d") when kept
 _LETTER_FACES = sorted({f(face) for face in _EMOTICONS if face[-1].isalpha() for f in (str.lower, str.upper)})
 
@@ -348,7 +359,7 @@ SYMBOLS = frozenset({"®", "©", "™", "®\ufe0f", "©\ufe0f", "™\ufe0f"})
 
 NEGATION_MARK = "not_"  # the prefix of a word in a negation's scope
 NEGATIONS = frozenset(
-    "not no never nor none nobody nothing neither nowhere cannot without hardly barely scarcely".split()
+    "not no never nor none nobody noone nothing neither nowhere cannot without hardly barely scarcely".split()
 )
 _CLAUSE_MARKS = frozenset(".,;:!?")
 _SCOPE_END = _CLAUSE_MARKS | {"but"}
@@ -387,7 +398,7 @@ CLEANER_OPTION_HELP = {
     "emoji": 'emoji and emoticons -> their names as words ("words"), "remove" or "keep"',
     "repeats": "squeeze a character (not a digit) repeated 3 or more times to two (soooo -> soo)",
     "contractions": "expand contractions (don't -> do not)",
-    "missing_apostrophes": "read dont, isnt, cant ... as don't, isn't, can't ...",
+    "missing_apostrophes": "read dont, didn t, did'nt, cant ... as don't, didn't, can't ...",
     "lowercase": "lowercase the text",
     "tokenizer": '"regex" (fast) or "spacy" (spaCy\'s English tokenizer)',
     "lemmatize": "spaCy's lookup lemmas (movies -> movie)",
@@ -429,7 +440,8 @@ class Cleaner:
         Expand English contractions (``won't`` -> ``will not``).
     missing_apostrophes : bool
         Read negated verbs written without their apostrophe as contractions: ``dont``, ``didnt``, ``isnt``,
-        ``cant``, ``wont``, ``aint`` ... become ``don't``, ``didn't``, ``isn't`` ..., so that they start a
+        ``cant``, ``wont``, ``aint`` ... become ``don't``, ``didn't``, ``isn't`` ... (and ``didn t`` and
+        ``did'nt``, an apostrophe written as a space or before the ``n``), so that they start a
         negation scope and expand like them. Off by default so far: the benchmark figures and the models
         saved before it were made without it.
     lowercase : bool
@@ -522,9 +534,13 @@ class Cleaner:
         HTML block tag and on both sides of an emoji (next to the spaces put there anyway), and for a carriage
         return. The tokens are the same either way: the tokenizers skip line breaks (or give them as _BREAK)."""
         if self.html and ("<" in text or "&" in text):
+            tags = _tag_space_or_break if breaks else " "
             if "<" in text:
-                text = _TAG.sub(_tag_space_or_break if breaks else " ", _without_raw_text(text))
-            text = decode_entities(text)
+                text = _TAG.sub(tags, _without_raw_text(text))
+            if "&" in text:
+                text = decode_entities(text)
+                if "<" in text:  # markup escaped twice, as some scraped pages hold it: "&lt;br /&gt;"
+                    text = _TAG.sub(tags, _without_raw_text(text))
         text = self._addresses(text)  # before other scripts' punctuation reads as ASCII: "x.com/a…not" ends there
         if not text.isascii():
             text = plain_text(text)
@@ -546,8 +562,8 @@ class Cleaner:
             text = text.lower()
             if "\u0307" in text:  # "İ" lowers to "i" and a combining dot: "İYİ" and "iyi" are one word
                 text = text.replace("i\u0307", "i")
-        if self.missing_apostrophes and "nt" in (text if self.lowercase else text.lower()):
-            text = _MISSING_APOSTROPHE.sub(r"\1\2'\3", text)
+        if self.missing_apostrophes and ("nt" in (low := text if self.lowercase else text.lower()) or "n t" in low):
+            text = _MISSING_APOSTROPHE.sub(_with_apostrophe, text)
         if breaks and _OTHER_BREAKS.search(text):
             text = _OTHER_BREAKS.sub("\n", text)
         if breaks and self.negation_scope >= 3 and self.tokenizer == "regex" and _SCOPE_MARK.search(text):  # spaCy's tokens hold the marks: _spacy_tokens breaks there
@@ -584,7 +600,7 @@ class Cleaner:
     def _emoji(self, text: str, edge: str = " ") -> str:
         """Emoji and emoticons as their names between two ``edge`` (or as one ``edge`` when removed)."""
         words = self.emoji == "words"
-        if ":" in text or ";" in text or "=" in text or "<3" in text or "</3" in text:
+        if _EMOTICON_HINT.search(text):
             text = _EMOTICON.sub((lambda m: f"{edge}{emoticon_name(m.group(1))}{edge}") if words else edge, text)
         if _holds_emoji(text):
             name = functools.partial(self._emoji_name, edge=edge)
@@ -726,6 +742,11 @@ def _spaced(match: re.Match) -> str:
 
 def _punctuation_spaced(match: re.Match) -> str:
     return _INNER_PUNCTUATION.sub(lambda m: f" {m.group()} ", match.group())
+
+
+def _with_apostrophe(match: re.Match) -> str:
+    """The negated verb :data:`_MISSING_APOSTROPHE` found, written with its apostrophe ("didnt" -> "didn't")."""
+    return f"{match[1]}{match[2] or match[3]}'{match[4]}"
 
 
 def decode_entities(text: str) -> str:
