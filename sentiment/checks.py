@@ -144,6 +144,7 @@ def check_labels(labels: Sequence, n_texts: int) -> tuple[np.ndarray, np.ndarray
     _check_not_continuous(values)
     classes, codes = np.unique(label_array(values), return_inverse=True)
     _check_two_classes(classes)
+    check_not_one_per_text(classes, len(values))
     return codes.astype(np.int64), classes
 
 
@@ -160,6 +161,18 @@ def _check_not_continuous(values: list) -> None:
 def _check_two_classes(classes: np.ndarray) -> None:
     if len(classes) < 2:
         raise DataError(f"all labels are {classes.tolist()[0]!r}; training needs at least two different labels")
+
+
+_FEW_TEXTS = 10  # below this many texts a label per text may be a small example, not a wrong column
+
+
+def check_not_one_per_text(classes: np.ndarray, n_texts: int) -> None:
+    """A DataError when every text has a label of its own: a column of ids or of texts taken for the labels,
+    from which no classifier learns anything (a dev part carved from it cannot hold its labels either)."""
+    if n_texts >= _FEW_TEXTS and len(classes) == n_texts:
+        shown = ", ".join(short_repr(c) for c in classes.tolist()[:3])
+        raise DataError(f"every one of the {n_texts} texts has a label of its own ({shown}, ...): these look like "
+                        "ids or texts, not labels; name the column that holds the labels (--label-column)")
 
 
 def label_spelling_note(classes) -> str | None:

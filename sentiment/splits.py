@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from .checks import check_fraction, is_multi_label
+from .checks import check_fraction, check_not_one_per_text, is_multi_label
 from .errors import DataError
 
 
@@ -36,7 +36,8 @@ def train_dev_split(texts: list[str], labels: list, fraction: float = 0.1, seed:
     check_fraction(fraction, f"the {part} fraction (--{part}-fraction)", error=DataError)  # as it always raised
     stratify = None  # several labels per text: a plain random split
     if not is_multi_label(labels):
-        counts = np.unique(np.asarray(labels), return_counts=True)[1]
+        classes, counts = np.unique(np.asarray(labels), return_counts=True)
+        check_not_one_per_text(classes, len(labels))  # no fraction would help: say what would
         kept = len(labels) - int(np.ceil(fraction * len(labels)))  # scikit-learn rounds the held-out part up
         if 0 < kept < len(counts):  # the dev rows of the labels it lacks would go back: a dev part of another size
             raise DataError(f"a {part} fraction of {fraction:g} leaves {kept} of the {len(labels)} texts to train on, "

@@ -57,6 +57,17 @@ def no_training_started(result) -> bool:
 
 
 # -- fit: options ----------------------------------------------------------------------------------------
+@pytest.mark.parametrize("columns", [["--label-column", "id"], ["--text-column", "label", "--label-column", "text"]])
+def test_a_column_with_a_value_per_row_is_named_as_no_label_column(data, tmp_path, columns):
+    table = pd.read_csv(data["train"]).drop_duplicates("text")
+    table.insert(0, "id", range(len(table)))
+    table.to_csv(tmp_path / "ids.csv", index=False)
+    for dev in ([], ["--dev-fraction", "0.01"], ["--dev", str(tmp_path / "ids.csv")]):  # no fraction would help
+        result = invoke("fit", str(tmp_path / "ids.csv"), *columns, *dev, "--out", str(tmp_path / "m"))
+        assert_error(result, f"every one of the {len(table)} texts has a label of its own .*--label-column")
+    assert not (tmp_path / "m").exists()
+
+
 def test_set_reads_python_none_as_null(data, tmp_path):
     # the error for norm lists "None" among the choices, so None must be accepted as written
     assert_ok(invoke(*fit_args(data, tmp_path / "m", "--set", "norm=None", "--set", "class_weight=None")))

@@ -111,6 +111,15 @@ def test_single_class_message_shows_the_plain_label():
         Pipeline().fit(["good film", "great film"], ["p", "p"])
 
 
+def test_a_label_of_its_own_for_every_text_is_refused_as_no_label_column():
+    texts = [f"film number {i}" for i in range(12)]
+    with pytest.raises(DataError, match="every one of the 12 texts has a label of its own .*--label-column"):
+        Pipeline().fit(texts, list(range(12)))  # an id column
+    with pytest.raises(DataError, match="every one of the 12 texts has a label of its own"):
+        Pipeline().fit(texts, texts)  # the texts again
+    assert len(Pipeline().fit(texts[:3], ["a", "b", "c"]).classes_) == 3  # a small example may
+
+
 @pytest.mark.parametrize("labels, pattern", [
     (None, "not NoneType"),
     (5, "not int"),
