@@ -293,3 +293,23 @@ def test_each_emoji_ends_a_clause_that_keeps_it():
 
     assert clauses("good \U0001f600 bad \U0001f620\U0001f620 fine") == ["good \U0001f600", "bad \U0001f620",
                                                                      "\U0001f620", "fine"]
+
+
+def test_categories_the_model_does_not_know_are_refused_before_scoring(tmp_path):
+    from sentiment.aspects import AspectPipeline
+    from sentiment.aspects.evaluation import evaluate_pipeline
+
+    from test_aspects import synthetic as with_aspects
+
+    misspelt = synthetic(20, seed=2)
+    misspelt[3]["categories"] = [{"category": "drinks", "polarity": "positive"}]  # another scheme's, or a typo
+    misspelt[5]["categories"] = [{"category": "servce", "polarity": "negative"}]
+    pipe = AspectPipeline(prior=None, bits=12)
+    with pytest.raises(DataError, match=r"the dev sentences name categories the model does not know \('drinks', "
+                                        r"'servce'; it knows food, price, service\); correct their names"):
+        pipe.fit(with_aspects(60) + synthetic(200), dev=misspelt)  # refused before any training
+    assert pipe.extractor_ is None
+    pipe.fit(with_aspects(60) + synthetic(200))
+    with pytest.raises(DataError, match=r"the data name categories the model does not know \('drinks', 'servce'"):
+        evaluate_pipeline(pipe, misspelt)
+    assert evaluate_pipeline(pipe, synthetic(20, seed=2))["n_categories"] > 0

@@ -702,6 +702,9 @@ def test_a_decomposed_accent_stays_with_its_word():
     ("我喜欢pizza和电影", "pizza", [(3, 8)]),
     ("อาหารอร่อยมาก", "อร่อย", [(5, 10)]),  # Thai
     ("อาหารอร่อยมาก", "อร", []),  # ... but not cut from the tone mark after it
+    ("I hate my battery\nlife is short", "battery life", []),  # a sentence ends at a line break
+    ("The wine\r\nlist and\u2028the wine  list", "wine list", [(23, 33)]),
+    ("the battery \t life", "battery life", [(4, 18)]),  # other white space is a space
 ])
 def test_a_named_term_is_found_as_a_whole_word_or_in_a_script_without_spaces(text, term, found):
     from sentiment.aspects.pipeline import locate_terms
@@ -801,10 +804,10 @@ def test_given_aspects_match_any_spacing_but_not_inside_web_addresses_or_tags():
     from sentiment.aspects.pipeline import locate_terms
 
     texts = ["Order at www.pizza.com, the pizza was cold.", 'See <a href="pizza">the menu</a>; the pizza was cold.',
-             "Battery \n life is great", "only at https://pizza.example"]
+             "Battery \t life is great", "Battery\nlife is great", "only at https://pizza.example"]
     found = locate_terms(texts, ["pizza", "battery life"])
     assert [[(a["term"], a["from"]) for a in spans] for spans in found] == [
-        [("pizza", 28)], [("pizza", 38)], [("Battery \n life", 0)], []]
+        [("pizza", 28)], [("pizza", 38)], [("Battery \t life", 0)], [], []]  # a line break ends a sentence
 
 
 def test_save_load_round_trip(tiny_model, tmp_path):

@@ -192,6 +192,19 @@ def test_two_aspects_of_opposite_polarity(tiny_pipeline):
     assert [(a["term"], a["polarity"]) for a in by_term] == [("pizza", "positive"), ("service", "negative")]
 
 
+def test_the_polarity_network_reads_a_bounded_context_around_each_aspect(tiny_pipeline):
+    net = tiny_pipeline.polarity_
+    filler = "and it was a day like many others " * 40  # 320 tokens without a full stop: one sentence
+    text = filler + "but the service was awful " + filler
+    start = text.index("service")
+    (words,), (positions,) = net._encode([(text, start, start + len("service"))])[0]
+    assert len(words) == 2 * neural.CONTEXT + 1 and positions[neural.CONTEXT] == 1  # the aspect, in the middle
+    assert net.predict_proba([(text, start, start + 7)]).argmax() == POLARITIES.index("negative")
+    short = "The pizza was great but the service was awful."  # a sentence shorter than the context: read whole
+    (words,), _ = net._encode([(short, 4, 9)])[0]
+    assert len(words) == len(tokenize(short))
+
+
 def test_offsets_survive(tiny_pipeline):
     texts = ["I thought the Battery Life was superb although the keyboard seemed dreadful.",
              "  The  camera  was  lovely!!  "]

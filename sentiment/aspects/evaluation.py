@@ -128,6 +128,8 @@ def evaluate_pipeline(pipeline, sentences, *, progress: bool = False) -> dict:
                           "a model that gives each text a label with sentiment.evaluation.evaluate(model, texts, labels)")
     sentences = _as_sentences(sentences, vars(pipeline).get("_fitted_params", pipeline.params)["keep_conflict"])  # as trained
     check_scorable(sentences, categories=getattr(pipeline, "categories_", None) is not None)
+    if getattr(pipeline, "categories_", None) is not None:  # before the slow part
+        check_known_categories(sentences, pipeline.categories_.categories_)
     texts = [s["text"] for s in sentences]
     extracted = in_batches(pipeline.predict_aspects, texts, progress=progress, desc="finding aspects") if texts else []
     items = [(s["text"], a["from"], a["to"]) for s in sentences for a in s["aspects"]]
@@ -190,6 +192,17 @@ def format_aspect_report(report: dict) -> str:
     for name, row in zip(report["labels"], report["confusion_matrix"]):
         lines.append(f"{name:<{width}}" + "".join(f"{v:>{width + 2}}" for v in row))
     return "\n".join(lines)
+
+
+def check_known_categories(sentences: list[dict], known, what: str = "the data") -> None:
+    """A DataError when ``sentences`` (``what``, in the message) name a category outside ``known`` (the model's
+    or the training data's): a misspelt one, or another scheme's, would be scored as a category the model
+    never finds, and its polarity read by a model of no such category."""
+    unknown = sorted({c["category"] for s in sentences for c in s.get("categories") or ()} - set(known))
+    if unknown:
+        shown = ", ".join(map(repr, unknown[:4])) + (f" and {len(unknown) - 4} more" if len(unknown) > 4 else "")
+        raise DataError(f"{what} name categories the model does not know ({shown}; it knows "
+                        f"{', '.join(sorted(known))}); correct their names, or leave the categories out of the data")
 
 
 def check_scorable(sentences: list[dict], what: str = "the data", *, categories: bool = True,

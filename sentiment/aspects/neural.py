@@ -54,6 +54,10 @@ PAD, UNKNOWN = 0, 1  # ids of padding and of an unknown word / character
 FIRST_ID = 2  # the id of a vocabulary's first word or character: the ones above come after
 MAX_CHARS = 16  # characters of a token seen by the character CNN
 MAX_DISTANCE = 40  # distances to the aspect beyond this share one position embedding
+# The tokens the polarity network reads on each side of the aspect: more than any training sentence holds
+# (SemEval-2014's longest has 82 tokens, SST's fewer), so that no sentence it learnt from is cut, while a text
+# of thousands of words without a full stop (one sentence, hundreds of aspects) takes time linear in its length.
+CONTEXT = 100
 PREDICT_BATCH_SIZE = 256
 IMPOSSIBLE = -1e4  # score of a forbidden tag transition (O -> I, start -> I)
 
@@ -768,8 +772,9 @@ class AttentionPolarity:
                     pieces.append(prior_texts(text, toks, 0, 0, contrasted))
                 continue
             first, last = locate(toks, start, end)
-            words.append(np.array([self._word_index.get(t.text, UNKNOWN) for t in toks], dtype=np.int64))
-            distance = [first - i if i < first else max(0, i - last + 1) for i in range(len(toks))]
+            read = range(max(0, first - CONTEXT), min(len(toks), last + CONTEXT))  # last: one past the aspect
+            words.append(np.array([self._word_index.get(toks[i].text, UNKNOWN) for i in read], dtype=np.int64))
+            distance = [first - i if i < first else max(0, i - last + 1) for i in read]
             positions.append(np.minimum(distance, MAX_DISTANCE).astype(np.int64) + 1)
             if scored:
                 if text not in cuts:

@@ -35,7 +35,7 @@ from pathlib import Path
 import numpy as np
 
 from .. import __version__
-from ..cleaning import READING_VERSION, TYPED_APOSTROPHES
+from ..cleaning import LINE_BREAKS, READING_VERSION, TYPED_APOSTROPHES
 from ..checks import check_flag, check_seed, check_texts
 from ..devices import check_device_name
 from ..errors import (ConfigError, DataError, ModelFileError, NotFittedError, SentimentError, counted, did_you_mean,
@@ -230,9 +230,12 @@ class AspectPipeline:
         dev = _as_sentences(dev, p["keep_conflict"], "dev") if dev is not None else None  # read before training
         check_trainable(sentences, categories=p["categories"], seed=p["seed"])  # before any stage trains
         if dev is not None:
-            from .evaluation import check_scorable
+            from .evaluation import check_known_categories, check_scorable
 
             check_scorable(dev, "the dev sentences", categories=p["categories"] and has_categories(sentences))
+            if p["categories"] and has_categories(sentences):
+                check_known_categories(dev, {c["category"] for s in sentences for c in s.get("categories") or ()},
+                                       "the dev sentences")
         items, labels = aspect_items(sentences)
         # every stage is fitted into a local and kept only when all are: a failed fit leaves the pipeline as it was
         prior = _load_prior(p["prior"])
@@ -770,8 +773,9 @@ def terms_found(texts: list[str], terms: list[str]) -> set[str]:
 def _term_pattern(term: str) -> re.Pattern:
     """The case-blind pattern of a term given by the user (:func:`locate_terms`), built once per term. The
     text may write a character of it as an HTML entity ("Fish &amp; chips", "caf&eacute;"), an apostrophe as
-    any the tokenizer reads as one ("chef’s", "chef&#39;s") and a space as white space or ``&nbsp;``."""
-    pattern = r"(?:\s|&(?:nbsp|#0*160|#x0*a0);)+".join(_either_form(word) for word in term.split())
+    any the tokenizer reads as one ("chef’s", "chef&#39;s") and a space as white space or ``&nbsp;``, not a line
+    break, where the aspect models' sentences end ("battery\nlife" is no "battery life")."""
+    pattern = rf"(?:(?![{LINE_BREAKS}])\s|&(?:nbsp|#0*160|#x0*a0);)+".join(_either_form(word) for word in term.split())
     # whole words ("ice" is not in "service"), but where a script written without spaces meets the match's
     # edge (Chinese "电影" in "这部电影很好看"); never cut from its marks
     return re.compile(rf"(?:(?<![\w{MARKS}{JOINERS}])|(?<=[{UNSPACED}])|(?=[{UNSPACED}])){pattern}"
