@@ -141,9 +141,10 @@ _INVISIBLE = re.compile(f"[{INVISIBLE_MARKS}]"
 # that SST-style text writes apart ("it 's", "they 're") and "'tis" / "'twas".
 _TOKEN = re.compile(rf"\d+(?:[.,:]\d+)+(?!\w)|{WORD}(?:['״]{WORD})*|'(?i:s|re|ve|ll|m|d|tis|twas)(?!\w)|[!?]+|[.,;:]")
 # A negated verb written without its apostrophe ("dont", "Isnt", "CANT"), with a space for it ("didn t", as
-# CARER's tweets write it) or with it before the "n" ("did'nt"): its "n" and "t" take one between them.
+# CARER's tweets write it; not before a hyphen or an initial's stop, "can t-shirt", "Can T. Smith") or with it
+# before the "n" ("did'nt"): its "n" and "t" take one between them.
 _MISSING_APOSTROPHE = re.compile(r"\b(do|does|did|is|are|was|were|has|have|had|would|should|could|must|need|ca|wo|ai"
-                                 r"|sha)(?:(n) ?|'(n))(t)\b", re.IGNORECASE)
+                                 r"|sha)(?:(n)(t)|(n) (t)(?![-'])(?!\.\s*[A-Z])|'(n)(t))\b", re.IGNORECASE)
 
 # Where a negation's scope ends besides punctuation (negation_scope=2): the text-level steps leave a line
 # break there (at an HTML block tag, on both sides of an emoji, for a carriage return); the tokenizers turn
@@ -212,7 +213,8 @@ def negates_nothing(words: list[str], i: int) -> bool:
 # 5: quoted words lose their quotation marks ("'not good'"); numbers keep inner points, commas and colons
 #    ("9.99"); a web address leaves the punctuation after it; an emoticon may be glued to a word ("thanks:)"),
 #    "):" only stands apart, a heart may have more 3s; ®, © and ™ go; repeated emoji count twice at most; HTML
-#    tags are those of the aspect tokenizer (name="value" and HTML's boolean attributes, no other bare words);
+#    tags are those of the aspect tokenizer (name="value" and HTML's boolean attributes, no other bare words;
+#    since 18 the Cleaner also drops the tags of markup escaped twice, which the aspect tokenizer reads as text);
 #    table and section tags and Unicode line separators end a negation scope.
 # 6: the aspect tokenizer only (the Cleaner reads every text as under 5): a word keeps an apostrophe written as
 #    an HTML entity ("Don&#x27;t"; not "&APOS;", which HTML does not decode), hexadecimal and digit-bearing
@@ -272,7 +274,9 @@ def negates_nothing(words: list[str], i: int) -> bool:
 #    of CARER's tweets write it, and "did'nt"); "noone" negates; ";P", ";(", ":')", "=D", "xD" and "-_-" are
 #    faces; a hashtag keeps the apostrophes inside its words ("#don't"); markup escaped twice ("&lt;br /&gt;")
 #    goes as markup does.
-READING_VERSION = 18
+# 19: (a review of 18) a spaced "n t" before a hyphen or an initial's stop is no negation ("can t-shirt", "Can
+#    T. Smith"); "=D" glued to a letter ("A=D") and "xD" ("Fuji xD card") are no faces.
+READING_VERSION = 19
 # The versions that changed the aspect models' reading only (their tokens, sentences and clauses): a model that
 # reads text with the Cleaner alone (a Pipeline, a TextVectorizer) read every text under them as under the
 # version before, so it is not warned.
@@ -329,23 +333,22 @@ _EMOTICONS = {
     ":p": "face with tongue", ":/": "confused face", ":-/": "confused face", ":|": "neutral face",
     ":O": "astonished face", ":o": "astonished face", "<3": "red heart", "</3": "broken heart",
     ";P": "winking face with tongue", ";-P": "winking face with tongue", ";(": "crying face", ";-(": "crying face",
-    ":')": "smiling face with tear", "=D": "grinning face", "xD": "grinning squinting face",
-    "-_-": "expressionless face",
+    ":')": "smiling face with tear", "=D": "grinning face", "-_-": "expressionless face",
 }
 # An emoticon stands apart from words ("so good :)"), or is glued to the end of a word or a number when it is a
-# smile, a frown, a grin, a tongue or a wink ("thanks:)", "hi=(", "wow:D", "10/10:)"; not "Note:Do", nor the ":/"
+# smile, a frown, a grin, a tongue or a wink ("thanks:)", "hi=(", "wow:D", "10/10:)"; not "Note:Do", "A=D", nor the ":/"
 # of an address, nor "1:(2+3)"), or to the end of a word or of another heart when it is a heart ("ily<3",
 # "<3<3"; not "5<3"); "):" only after a space or at the start (not the ")" and ":" of "(really!): the"); a
 # heart may have more 3s ("<333"). A face is found whatever its letter's case: with emoji="keep" the faces are
 # found after lowercasing, which made ":D" a ":" and a "d".
 _EMOTICON = re.compile(
-    r"(?:(?<![\w:;=])(?!\):)|(?<=[^\W_])(?=[:;=]-?[()DPp](?![\w/]))|(?:(?<=[^\W\d_])|(?<=<3|33))(?=</?3)"
+    r"(?:(?<![\w:;=])(?!\):)|(?<=[^\W_])(?=(?:[:;]-?[()DPp]|=-?[()])(?![\w/]))|(?:(?<=[^\W\d_])|(?<=<3|33))(?=</?3)"
     r"|(?<!\S)(?=\):))"
     r"((?:" + "|".join(re.escape(e) for e in sorted(_EMOTICONS, key=len, reverse=True)) + r")(?:(?<=<3)3+)?)"
     r"[)(\]\[]*(?!\w)", re.IGNORECASE
 )
 _EMOTICON_NAMES = {face.lower(): name for face, name in _EMOTICONS.items()}
-_EMOTICON_HINT = re.compile(r"[:;=]|</?3|xd|-_-", re.IGNORECASE)  # a quick test before the full pattern
+_EMOTICON_HINT = re.compile(r"[:;=<]|-_-")  # a quick test before the full pattern
 # The faces with a letter, in both cases, which spaCy's tokenizer would split (":d" -> ":", "d") when kept
 _LETTER_FACES = sorted({f(face) for face in _EMOTICONS if face[-1].isalpha() for f in (str.lower, str.upper)})
 
@@ -746,7 +749,7 @@ def _punctuation_spaced(match: re.Match) -> str:
 
 def _with_apostrophe(match: re.Match) -> str:
     """The negated verb :data:`_MISSING_APOSTROPHE` found, written with its apostrophe ("didnt" -> "didn't")."""
-    return f"{match[1]}{match[2] or match[3]}'{match[4]}"
+    return f"{match[1]}{match[2] or match[4] or match[6]}'{match[3] or match[5] or match[7]}"
 
 
 def decode_entities(text: str) -> str:
