@@ -320,6 +320,10 @@ def test_a_space_after_another_n_is_no_apostrophe():
     for text in ["they can t-shirt print it", "you can t-test the means", "with Can T. Yilmaz", "Don T. Smith"]:
         assert clean(text, missing_apostrophes=True) == clean(text), text  # a hyphen or an initial's stop
     assert clean("I don t.", missing_apostrophes=True) == clean("I don't.")
+    for text in ["I didn t. Then I left", "i didn t. then i left", "I DIDN T, THEN"]:  # a sentence's stop, no initial
+        assert clean(text, missing_apostrophes=True) == clean(text.replace("n t", "n't").replace("N T", "N'T")), text
+        assert clean(text, missing_apostrophes=True, lowercase=False) == \
+            clean(text.replace("n t", "n't").replace("N T", "N'T"), lowercase=False), text
 
 
 def test_new_faces_stay_out_of_words_and_names():
