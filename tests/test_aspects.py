@@ -721,6 +721,8 @@ def test_a_named_term_is_found_as_a_whole_word_or_in_a_script_without_spaces(tex
     ("The chef’s special was", "chef's special", "chef’s special"),  # a typed apostrophe
     ("The chef's special was", "chef’s special", "chef's special"),
     ("the food&nbsp;quality was poor", "food quality", "food&nbsp;quality"),
+    ("The cafe&#769; was nice", "café", "cafe&#769;"),  # the accent written apart, as an entity
+    ("The CAFE&#X301; was nice", "Café", "CAFE&#X301;"),
 ])
 def test_a_named_term_is_found_however_the_text_writes_its_characters(text, term, written):
     from sentiment.aspects.pipeline import locate_terms

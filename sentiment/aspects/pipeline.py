@@ -789,7 +789,7 @@ def _either_form(word: str) -> str:
     parts = []
     for letter in _LETTER.findall(unicodedata.normalize("NFC", word)):
         forms = sorted(_equivalent_forms(letter), key=lambda form: (-len(form), form))  # the longest first
-        written = [re.escape(form) for form in forms] + _entities(letter)
+        written = [_marks_as_entities(form) for form in forms] + _entities(letter)
         parts.append(APOSTROPHE if letter in APOSTROPHES else written[0] if len(written) == 1
                      else "(?:" + "|".join(written) + ")")
     either = "".join(parts)
@@ -797,6 +797,13 @@ def _either_form(word: str) -> str:
     # word NFC leaves alone matches its own letters there, so a second branch would only add backtracking,
     # exponential in the words a failed match tries)
     return either if unicodedata.normalize("NFC", word) == word else f"(?:{re.escape(word)}|{either})"
+
+
+def _marks_as_entities(form: str) -> str:
+    """A pattern for one spelling of a letter (a character and the combining marks after it), each mark as
+    written or as its numeric HTML entity ("cafe&#769;" is "café" with its accent written apart)."""
+    return re.escape(form[0]) + "".join(f"(?:{re.escape(mark)}|&#0*{ord(mark)};|&#x0*{ord(mark):x};)"
+                                        for mark in form[1:])
 
 
 APOSTROPHES = "'" + TYPED_APOSTROPHES  # what the tokenizer reads as an apostrophe (APOSTROPHE: also as an entity)
