@@ -130,6 +130,13 @@ def test_a_bare_label_keeps_what_its_colon_introduces(model):
     ("They call him 'Dr. Bob' and the food is great", ["They call him 'Dr. Bob' and the food is great"]),
     ("<b>The service</b>, however, was terrible", ["<b>The service</b> was terrible"]),
     ("The food, (which we ordered), was terrible", ["which we ordered", "The food was terrible"]),
+    # version 21: a subject without a determiner that starts a sentence, not one inside it, nor "Loved it"
+    ("Service, however, was awful", ["Service was awful"]),
+    ("Great food! Service, however, was awful", ["Great food", "Service was awful"]),
+    ("Great food\nService... was awful", ["Great food", "Service was awful"]),
+    ("Great food, service, however, was awful", ["Great food", "service", "was awful"]),
+    ("Loved it, however, was sad", ["Loved it", "was sad"]),
+    ("Pasta, pizza, were fine", ["Pasta", "pizza", "were fine"]),  # a lone comma parts them still
 ])
 def test_the_clauses_a_category_reads(text, expected):
     from sentiment.aspects.categories import clauses

@@ -1898,6 +1898,13 @@ def test_numbers_abbreviations_and_signs_in_an_aspects_clause(text, term, clause
     ("It took an hour to get our check, didn't tip", "check", ["it", "took", "an", "hour", "to", "get", "our"], "",
      "It took an hour to get our check"),
     ("The food was not good but the staff were great", "staff", ["the", "were", "great"], "The food was not good", "the staff were great"),
+    # version 21: a subject without a determiner that starts a sentence (not one inside it, nor "Loved it")
+    ("Service, however, was awful", "Service", ["was", "awful"], "", "Service was awful"),
+    ("Great food. Service, however, was awful", "Service", ["was", "awful"], "", "Service was awful"),
+    ("Food and service, while pricey, were great", "service", ["food", "and", "were", "great"], "",
+     "Food and service were great"),
+    ("Loved it, however, the food was bad", "food", ["the", "was", "bad"], "Loved it,", "the food was bad"),
+    ("Great food, service, however, was awful", "service", [], ", was awful", "service"),
 ])
 def test_asides_and_bare_subjects_in_an_aspects_clause(text, term, clause, across, scored):
     """Text-reading version 17: "however", "though", "although", "while" and "whereas" in an aside between

@@ -60,6 +60,8 @@ SAMPLE = [
     "Great&lt;br /&gt;film &lt;script&gt;var x = 'bad';&lt;/script&gt; ok &lt;b&gt; 5 &lt; 6",
     "they can t-shirt it, Can T. Smith, I don t. if A=D then a Fuji xD card XD wow=D",
     "I didn t. Then I left, i can t. then",
+    "Service, however, was awful. Food and service... were great. Loved it, however, was sad. Great food, "
+    "service, however, was slow. Pasta, pizza, were fine!",
 ]
 OPTIONS = [{}, {"missing_apostrophes": True, "normalize_unicode": True}, {"negation_scope": 1},
            {"lowercase": False, "negation": False, "contractions": False, "urls": "keep", "mentions": "remove",
@@ -67,7 +69,7 @@ OPTIONS = [{}, {"missing_apostrophes": True, "normalize_unicode": True}, {"negat
 # READING_VERSION -> the fingerprint of what the sample reads as under it. A change that alters what the
 # Cleaner or the aspect tokenizer gives for some text raises READING_VERSION (sentiment/cleaning.py) and adds
 # the new fingerprint here, so that models trained before it warn when loaded. (The sample grew with versions 3,
-# 5, 6, 7, 8, 9, 10, 11, 12, 16, 17, 18, 19 and 20, from 9 it is read into clauses too, from 13 into negation marks, and from
+# 5, 6, 7, 8, 9, 10, 11, 12, 16, 17, 18, 19, 20 and 21, from 9 it is read into clauses too, from 13 into negation marks, and from
 # 17 into the predicates of bare subjects: each fingerprint is of the sample as it was at its
 # version.)
 FINGERPRINTS = {2: "f6604949140be4090cf8047402c9cac61e353926ac11eddd3f7440fbdd878f52",
@@ -88,7 +90,8 @@ FINGERPRINTS = {2: "f6604949140be4090cf8047402c9cac61e353926ac11eddd3f7440fbdd87
                 17: "dab96d86937e1571ca1b9f9e5a03f420094a36a1271035eea1235da74117a058",
                 18: "a3aa5b96816f37994af1d20599a6462d25e8685351cc00d5f41ba3ee79aed18c",
                 19: "d1330617705ac3eb5c44e1c1caaf12e1d36b88de17282a2975c6631230744ffc",
-                20: "a386f55f73d4e35b7dc21dc9f7b8f979c7987385f0f841f34063d550f8bba4b1"}
+                20: "a386f55f73d4e35b7dc21dc9f7b8f979c7987385f0f841f34063d550f8bba4b1",
+                21: "3382b0c62aa91f7e93804b6d0b0989fe15514bbe831bf069c0e712949e3854e4"}
 
 
 def _alternatives(pattern: str) -> list[str]:

@@ -106,6 +106,7 @@ class _Cut(NamedTuple):
 
     parting: bool  # commas, brackets and stops alone, no line break: it may part a subject from its predicate
     stops: int  # "." in it: 1 ends a sentence, 2 or more make an ellipsis
+    ends_sentence: bool  # one ".", or a "!", "?" or line break in it: the next clause starts a sentence
     opens: bool  # it ends with "(": the next clause stands in brackets
     closes: bool  # it starts with ")"
     text: str  # the cut, stripped and in lower case (a contrast word, ","); "" for a joined cut
@@ -114,10 +115,12 @@ class _Cut(NamedTuple):
     def of(cls, cut: str) -> "_Cut":
         mark = cut.strip()
         parting = bool(mark) and not LINE_BREAK.search(cut) and set(mark) <= set(",.() ")
-        return cls(parting, mark.count("."), mark.endswith("("), mark.startswith(")"), mark.lower())
+        ends = mark.count(".") == 1 or "!" in mark or "?" in mark or bool(LINE_BREAK.search(cut))
+        return cls(parting, mark.count("."), ends, mark.endswith("("), mark.startswith(")"), mark.lower())
 
     def __add__(self, other: "_Cut") -> "_Cut":  # type: ignore[override]
-        return _Cut(self.parting and other.parting, self.stops + other.stops, other.opens, self.closes, "")
+        return _Cut(self.parting and other.parting, self.stops + other.stops, self.ends_sentence or other.ends_sentence,
+                    other.opens, self.closes, "")
 
 
 def _with_predicates(found: list[tuple[str, str]]) -> list[tuple[str, str]]:
@@ -141,7 +144,8 @@ def _with_predicates(found: list[tuple[str, str]]) -> list[tuple[str, str]]:
                 if _is_aside(out, k):
                     k, asides = k - 1, asides + 1
                     continue
-                if (asides or out[k][1].stops) and bare_subject(_tokens(out[k][0])) and not _rest_of_aside(out, k):
+                opens = k == 0 or out[k - 1][1].ends_sentence  # a subject without a determiner starts a sentence
+                if (asides or out[k][1].stops) and bare_subject(_tokens(out[k][0]), opens) and not _rest_of_aside(out, k):
                     clause = out.pop(k)[0] + " " + clause
                 break
         out.append((clause, cut))

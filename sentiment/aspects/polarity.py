@@ -71,6 +71,12 @@ _IMPERATIVES = frozenset({"don't", "dont"})  # "If you want to save money, don't
 # prices"; not "Loved the food", "Great food", "It's a nice place", "I'm a fan").
 SUBJECT_OPENERS = frozenset("the a an this that these those my our your their his her its".split())
 _SUBJECT_WORDS = 10  # a bare subject holds at most this many tokens
+# ... or, opening a sentence, a few words without a determiner ("Service, however, was awful", "Food and
+# service... were great"; not "Loved the food, however, was sad", "Loved it, however, ...": a determiner or a
+# pronoun inside says it is no noun phrase of its own)
+_PLAIN_SUBJECT_WORDS = 3
+_PRONOUNS = frozenset("i we you they he she it me us them".split())
+SENTENCE_STOPS = frozenset(".!?") | frozenset({"!!", "??", "?!", "!?"})
 
 
 def contrast_use(before: list[str], word: str, after: str) -> bool:
@@ -120,13 +126,24 @@ def opens_predicate(word: str) -> bool:
     return word in PREDICATE_OPENERS or (word not in _IMPERATIVES and bool(_NEGATED_VERB.fullmatch(word)))
 
 
-def bare_subject(words: list[str]) -> bool:
+def bare_subject(words: list[str], opens_sentence: bool = False) -> bool:
     """Whether the clause ``words`` (lower case) is a bare subject, a noun phrase without its predicate: it
     opens with one of :data:`SUBJECT_OPENERS` (after an "and"), holds at most ``_SUBJECT_WORDS`` tokens and no
     verb that :func:`opens_predicate` ("The service", "and the prices", "My favorite by far"; not "Loved the
-    food", "Great food", "The food was great")."""
+    food", "Great food", "The food was great"); with ``opens_sentence`` (the clause starts a sentence) also
+    up to ``_PLAIN_SUBJECT_WORDS`` words with neither a determiner nor a pronoun ("Service", "Food and
+    service"; not "Loved the food", "Loved it")."""
     words = words[1:] if words[:1] == ["and"] else words
-    return 0 < len(words) <= _SUBJECT_WORDS and words[0] in SUBJECT_OPENERS and not any(map(opens_predicate, words))
+    if not 0 < len(words) <= _SUBJECT_WORDS or any(map(opens_predicate, words)):
+        return False
+    return words[0] in SUBJECT_OPENERS or opens_sentence and len(words) <= _PLAIN_SUBJECT_WORDS and all(
+        w.isalpha() and w not in SUBJECT_OPENERS and w not in _PRONOUNS for w in words)
+
+
+def opens_sentence(words: list[str], start: int, cuts: frozenset[int] = frozenset()) -> bool:
+    """Whether token ``start`` of ``words`` starts a sentence: the first token, one after a line break (or
+    another of ``cuts``: :func:`clause_cuts`) or after a stop that ends a sentence (not "St.", "9.5")."""
+    return start == 0 or start in cuts or words[start - 1] in SENTENCE_STOPS and not _inside_a_word(words, start - 1)
 
 
 _ASIDE_WORDS = 10  # an aside closes within this many tokens
@@ -146,7 +163,8 @@ def _opens_aside(words: list[str], i: int, before: list[str], cuts: frozenset[in
     start = at
     while start > 0 and start not in cuts and at - start < _SUBJECT_WORDS + 1 and words[start - 1] not in CLAUSE_BREAKS:
         start -= 1
-    if at < 0 or not bare_subject([w for w in words[start:at] if not _NO_NEIGHBOUR.fullmatch(w)]):
+    if at < 0 or not bare_subject([w for w in words[start:at] if not _NO_NEIGHBOUR.fullmatch(w)],
+                                  opens_sentence(words, start, cuts)):
         return False
     for j in range(i + 1, min(len(words), i + 1 + _ASIDE_WORDS)):
         if j in cuts:
@@ -256,7 +274,7 @@ def predicate_part(words: list[str], start: int, end: int, cuts: frozenset[int] 
     none = (end, end)
     said = [w for w in words[start:end] if not _NO_NEIGHBOUR.fullmatch(w)]  # no HTML tag: "<b>The service</b>"
     asides = int(said[-1:] == [")"] and "(" in said)  # "The food (which we ordered), was terrible": an aside
-    if not bare_subject(said[:said.index("(")] if asides else said):
+    if not bare_subject(said[:said.index("(")] if asides else said, opens_sentence(words, start, cuts)):
         return none
     if start >= 2 and start not in cuts and words[start - 1] == ",":  # the clause before, past the comma
         before = clause_bounds(words, start - 2, start - 1, cuts=cuts)[0]
