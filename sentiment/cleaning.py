@@ -278,9 +278,9 @@ def negates_nothing(words: list[str], i: int) -> bool:
 #    T. Smith"); "=D" glued to a letter ("A=D") and "xD" ("Fuji xD card") are no faces.
 # 20: (a review of 19) a spaced "n t" before a stop reads as the contraction unless its "t" is a capital initial
 #    ("I didn t. Then I left" lost its negation to 19's rule for "Can T. Smith").
-# 21: the aspect models only: a subject of up to three words without a determiner or pronoun that starts a
+# 21: the aspect models only: a subject of one word without a determiner, or two joined by "and", that starts a
 #    sentence is a bare subject too ("Service, however, was awful": was read "Service" across a contrast
-#    from "was awful"; "Food and service... were great").
+#    from "was awful"; "Food and service... were great"; not "Great pizza, however, wasn't a fan").
 READING_VERSION = 21
 # The versions that changed the aspect models' reading only (their tokens, sentences and clauses): a model that
 # reads text with the Cleaner alone (a Pipeline, a TextVectorizer) read every text under them as under the

@@ -137,6 +137,9 @@ def test_a_bare_label_keeps_what_its_colon_introduces(model):
     ("Great food, service, however, was awful", ["Great food", "service", "was awful"]),
     ("Loved it, however, was sad", ["Loved it", "was sad"]),
     ("Pasta, pizza, were fine", ["Pasta", "pizza", "were fine"]),  # a lone comma parts them still
+    ("Great pizza, however, wasn't a fan of the wings", ["Great pizza", "wasn't a fan of the wings"]),  # the writer's
+    ("Tasty wings. Not great, however, was the service", ["Tasty wings", "Not great", "was the service"]),
+    ("Great food - service, however, was awful", ["Great food", "service", "was awful"]),  # a dash starts no sentence
 ])
 def test_the_clauses_a_category_reads(text, expected):
     from sentiment.aspects.categories import clauses

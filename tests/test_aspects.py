@@ -1905,6 +1905,8 @@ def test_numbers_abbreviations_and_signs_in_an_aspects_clause(text, term, clause
      "Food and service were great"),
     ("Loved it, however, the food was bad", "food", ["the", "was", "bad"], "Loved it,", "the food was bad"),
     ("Great food, service, however, was awful", "service", [], ", was awful", "service"),
+    ("Great pizza, however, wasn't a fan of the wings", "pizza", ["great"], ", wasn't a fan of the wings", "Great pizza"),
+    ("Great food - service, however, was awful", "service", [], ", was awful", "service"),
 ])
 def test_asides_and_bare_subjects_in_an_aspects_clause(text, term, clause, across, scored):
     """Text-reading version 17: "however", "though", "although", "while" and "whereas" in an aside between

@@ -71,11 +71,11 @@ _IMPERATIVES = frozenset({"don't", "dont"})  # "If you want to save money, don't
 # prices"; not "Loved the food", "Great food", "It's a nice place", "I'm a fan").
 SUBJECT_OPENERS = frozenset("the a an this that these those my our your their his her its".split())
 _SUBJECT_WORDS = 10  # a bare subject holds at most this many tokens
-# ... or, opening a sentence, a few words without a determiner ("Service, however, was awful", "Food and
-# service... were great"; not "Loved the food, however, was sad", "Loved it, however, ...": a determiner or a
-# pronoun inside says it is no noun phrase of its own)
-_PLAIN_SUBJECT_WORDS = 3
+# ... or, opening a sentence, one word without a determiner, or two joined by "and" ("Service, however, was
+# awful", "Food and service... were great"; not "Great pizza, however, wasn't a fan of the wings", where the
+# predicate is the writer's, nor a pronoun or a negation: "Loved it, however, ...", "Not great, however, was")
 _PRONOUNS = frozenset("i we you they he she it me us them".split())
+_NO_PLAIN_SUBJECT = SUBJECT_OPENERS | _PRONOUNS | NEGATIONS
 SENTENCE_STOPS = frozenset(".!?") | frozenset({"!!", "??", "?!", "!?"})
 
 
@@ -131,19 +131,24 @@ def bare_subject(words: list[str], opens_sentence: bool = False) -> bool:
     opens with one of :data:`SUBJECT_OPENERS` (after an "and"), holds at most ``_SUBJECT_WORDS`` tokens and no
     verb that :func:`opens_predicate` ("The service", "and the prices", "My favorite by far"; not "Loved the
     food", "Great food", "The food was great"); with ``opens_sentence`` (the clause starts a sentence) also
-    up to ``_PLAIN_SUBJECT_WORDS`` words with neither a determiner nor a pronoun ("Service", "Food and
-    service"; not "Loved the food", "Loved it")."""
+    one word, or two joined by "and", that is no determiner, pronoun or negation ("Service", "Food and
+    service"; not "Great pizza", "Loved it", "Not great")."""
     words = words[1:] if words[:1] == ["and"] else words
     if not 0 < len(words) <= _SUBJECT_WORDS or any(map(opens_predicate, words)):
         return False
-    return words[0] in SUBJECT_OPENERS or opens_sentence and len(words) <= _PLAIN_SUBJECT_WORDS and all(
-        w.isalpha() and w not in SUBJECT_OPENERS and w not in _PRONOUNS for w in words)
+    if words[0] in SUBJECT_OPENERS:
+        return True
+    nouns = words if len(words) == 1 else words[::2] if len(words) == 3 and words[1] in ("and", "&") else []
+    return opens_sentence and bool(nouns) and all(w.isalpha() and w not in _NO_PLAIN_SUBJECT for w in nouns)
 
 
 def opens_sentence(words: list[str], start: int, cuts: frozenset[int] = frozenset()) -> bool:
     """Whether token ``start`` of ``words`` starts a sentence: the first token, one after a line break (or
-    another of ``cuts``: :func:`clause_cuts`) or after a stop that ends a sentence (not "St.", "9.5")."""
-    return start == 0 or start in cuts or words[start - 1] in SENTENCE_STOPS and not _inside_a_word(words, start - 1)
+    another of ``cuts``, :func:`clause_cuts`, but a dash: "Great food - service, however, was awful") or after
+    a stop that ends a sentence (not "St.", "9.5")."""
+    before = words[start - 1] if start else ""
+    return start == 0 or start in cuts and not set(before) <= set("-–—") or \
+        before in SENTENCE_STOPS and not _inside_a_word(words, start - 1)
 
 
 _ASIDE_WORDS = 10  # an aside closes within this many tokens
