@@ -140,6 +140,7 @@ def test_a_bare_label_keeps_what_its_colon_introduces(model):
     ("Great pizza, however, wasn't a fan of the wings", ["Great pizza", "wasn't a fan of the wings"]),  # the writer's
     ("Tasty wings. Not great, however, was the service", ["Tasty wings", "Not great", "was the service"]),
     ("Great food - service, however, was awful", ["Great food", "service", "was awful"]),  # a dash starts no sentence
+    ("Great food \u2015 service, however, was awful", ["Great food", "service", "was awful"]),
 ])
 def test_the_clauses_a_category_reads(text, expected):
     from sentiment.aspects.categories import clauses

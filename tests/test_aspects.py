@@ -1907,6 +1907,7 @@ def test_numbers_abbreviations_and_signs_in_an_aspects_clause(text, term, clause
     ("Great food, service, however, was awful", "service", [], ", was awful", "service"),
     ("Great pizza, however, wasn't a fan of the wings", "pizza", ["great"], ", wasn't a fan of the wings", "Great pizza"),
     ("Great food - service, however, was awful", "service", [], ", was awful", "service"),
+    ("Great food \u2015 service, however, was awful", "service", [], ", was awful", "service"),  # any dash
 ])
 def test_asides_and_bare_subjects_in_an_aspects_clause(text, term, clause, across, scored):
     """Text-reading version 17: "however", "though", "although", "while" and "whereas" in an aside between

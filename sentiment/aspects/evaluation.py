@@ -127,16 +127,16 @@ def evaluate_pipeline(pipeline, sentences, *, progress: bool = False) -> dict:
         raise ConfigError(f"this scores an aspect model (an AspectPipeline), not a {type(pipeline).__name__}; score "
                           "a model that gives each text a label with sentiment.evaluation.evaluate(model, texts, labels)")
     sentences = _as_sentences(sentences, vars(pipeline).get("_fitted_params", pipeline.params)["keep_conflict"])  # as trained
-    check_scorable(sentences, categories=getattr(pipeline, "categories_", None) is not None)
-    if getattr(pipeline, "categories_", None) is not None:  # before the slow part
-        check_known_categories(sentences, pipeline.categories_.categories_)
+    model = getattr(pipeline, "categories_", None)
+    check_scorable(sentences, categories=model is not None)
+    if model is not None:  # before the slow part
+        check_known_categories(sentences, model.categories_)
     texts = [s["text"] for s in sentences]
     extracted = in_batches(pipeline.predict_aspects, texts, progress=progress, desc="finding aspects") if texts else []
     items = [(s["text"], a["from"], a["to"]) for s in sentences for a in s["aspects"]]
     probs = in_batches(pipeline.polarity_proba, items, progress=progress, desc="polarity of the gold aspects",
                        unit="aspect")
     report = score_aspects(sentences, extracted, _per_sentence(probs, [len(s["aspects"]) for s in sentences]))
-    model = getattr(pipeline, "categories_", None)
     with_categories = [s for s in sentences if s.get("categories")]
     if model is not None and with_categories:
         texts = [s["text"] for s in with_categories]
@@ -194,11 +194,16 @@ def format_aspect_report(report: dict) -> str:
     return "\n".join(lines)
 
 
+def category_names(sentences: list[dict]) -> set[str]:
+    """The categories that ``sentences`` name (none for sentences without the ``categories`` key)."""
+    return {c["category"] for s in sentences for c in s.get("categories") or ()}
+
+
 def check_known_categories(sentences: list[dict], known, what: str = "the data") -> None:
     """A DataError when ``sentences`` (``what``, in the message) name a category outside ``known`` (the model's
     or the training data's): a misspelt one, or another scheme's, would be scored as a category the model
     never finds, and its polarity read by a model of no such category."""
-    unknown = sorted({c["category"] for s in sentences for c in s.get("categories") or ()} - set(known))
+    unknown = sorted(category_names(sentences) - set(known))
     if unknown:
         shown = ", ".join(map(repr, unknown[:4])) + (f" and {len(unknown) - 4} more" if len(unknown) > 4 else "")
         raise DataError(f"{what} name categories the model does not know ({shown}; it knows "

@@ -230,12 +230,11 @@ class AspectPipeline:
         dev = _as_sentences(dev, p["keep_conflict"], "dev") if dev is not None else None  # read before training
         check_trainable(sentences, categories=p["categories"], seed=p["seed"])  # before any stage trains
         if dev is not None:
-            from .evaluation import check_known_categories, check_scorable
+            from .evaluation import category_names, check_known_categories, check_scorable
 
             check_scorable(dev, "the dev sentences", categories=p["categories"] and has_categories(sentences))
             if p["categories"] and has_categories(sentences):
-                check_known_categories(dev, {c["category"] for s in sentences for c in s.get("categories") or ()},
-                                       "the dev sentences")
+                check_known_categories(dev, category_names(sentences), "the dev sentences")
         items, labels = aspect_items(sentences)
         # every stage is fitted into a local and kept only when all are: a failed fit leaves the pipeline as it was
         prior = _load_prior(p["prior"])

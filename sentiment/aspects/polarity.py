@@ -31,8 +31,8 @@ import re
 
 import numpy as np
 
-from ..cleaning import (LINE_BREAK, NEGATIONS, SYMBOLS, decode_entities, emoji_spans, is_break_tag, is_dash,
-                        negates_nothing)
+from ..cleaning import (DASH_CHARACTERS, LINE_BREAK, NEGATIONS, SYMBOLS, decode_entities, emoji_spans, is_break_tag,
+                        is_dash, negates_nothing)
 from ..persistence import member_arrays, member_states
 from ..tokens import Token, tokenize
 from .data import ABBREVIATIONS, POLARITIES, aspect_token_range
@@ -147,7 +147,7 @@ def opens_sentence(words: list[str], start: int, cuts: frozenset[int] = frozense
     another of ``cuts``, :func:`clause_cuts`, but a dash: "Great food - service, however, was awful") or after
     a stop that ends a sentence (not "St.", "9.5")."""
     before = words[start - 1] if start else ""
-    return start == 0 or start in cuts and not set(before) <= set("-–—") or \
+    return start == 0 or start in cuts and not set(before) <= set(DASH_CHARACTERS) or \
         before in SENTENCE_STOPS and not _inside_a_word(words, start - 1)
 
 
