@@ -50,7 +50,7 @@ def _but_contrasts(contrast_use):
 
 
 def _bracket_ends_negation(negated):
-    """``_negated`` as version 12 read it: a bracket ends a negation (it marks no word after it)."""
+    """``negation_marks`` as version 12 read it: a bracket ends a negation (it marks no word after it)."""
     return lambda words, cuts=frozenset(): negated(words, cuts | {i for i, w in enumerate(words) if w in BRACKETS})
 
 
@@ -60,7 +60,7 @@ RULES = {
     "dash ends a clause": ("_is_dash", lambda original: (lambda text, token: False)),
     "'not only' negates nothing": ("negates_nothing", lambda original: (lambda words, i: False)),
     "'but also' contrasts nothing": ("contrast_use", _but_contrasts),
-    "bracket ends a negation": ("_negated", _bracket_ends_negation),
+    "bracket ends a negation": ("negation_marks", _bracket_ends_negation),
     "markers at every window's edge": ("FEATURES_VERSION", lambda original: 3),
     "numbers and abbreviations end no clause": ("_inside_a_word", lambda original: (lambda words, i: False)),
 }

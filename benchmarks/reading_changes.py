@@ -25,7 +25,7 @@ from datasets import ROOT, load  # noqa: E402 - and the scripts' excepthook
 
 from sentiment.aspects import categories  # noqa: E402
 from sentiment.aspects.data import read_aspect_jsonl, sentence_spans  # noqa: E402
-from sentiment.aspects.polarity import _negated, clause_bounds, clause_cuts, predicate_part  # noqa: E402
+from sentiment.aspects.polarity import clause_bounds, clause_cuts, negation_marks, predicate_part  # noqa: E402
 from sentiment.cleaning import READING_VERSION, Cleaner  # noqa: E402
 from sentiment.tokens import tokenize  # noqa: E402
 
@@ -56,7 +56,7 @@ def aspect_clauses(text: str) -> list:
     words, cuts = [t.text for t in tokens], clause_cuts(text, tokens)
     around = [clause_bounds(words, i, i + 1, cuts=cuts) for i in range(len(words))]
     predicates = [predicate_part(words, *bounds, cuts) for bounds in around]
-    return [around, _negated(words, cuts), category_clauses(text)] + [predicates] * any(a != b for a, b in predicates)
+    return [around, negation_marks(words, cuts), category_clauses(text)] + [predicates] * any(a != b for a, b in predicates)
 
 
 def category_clauses(text: str) -> list[str]:

@@ -1114,15 +1114,16 @@ def test_models_saved_before_contrast_and_marked_features_load_as_trained(tiny_m
     config = json.loads((tmp_path / "m" / "config.json").read_text())
     state = json.loads((tmp_path / "m" / "polarity" / "state.json").read_text())
     assert config["pipeline"]["contrast"] == 0.5 and state["features_version"] == FEATURES_VERSION
-    # an older file: no contrast setting, no feature version (written before they existed)
-    del config["pipeline"]["contrast"], state["features_version"]
+    assert config["pipeline"]["negated"] == 0.0
+    # an older file: no contrast or negated setting, no feature version (written before they existed)
+    del config["pipeline"]["contrast"], config["pipeline"]["negated"], state["features_version"]
     (tmp_path / "m" / "polarity" / "state.json").write_text(json.dumps(state))
     from sentiment.persistence import checksum
 
     config["files"]["polarity/state.json"] = checksum(tmp_path / "m" / "polarity" / "state.json")
     (tmp_path / "m" / "config.json").write_text(json.dumps(config))
     old = AspectPipeline.load(tmp_path / "m")
-    assert old.params["contrast"] == 0.0 and old.polarity_.features_version == 1
+    assert old.params["contrast"] == 0.0 and old.params["negated"] == 0.0 and old.polarity_.features_version == 1
     words = [t for t in tokenize("The pizza was great but the service was awful.")]
     marked = {f if isinstance(f, str) else f[0] for f in context_features(words, 1, 2)}
     unmarked = {f if isinstance(f, str) else f[0] for f in context_features(words, 1, 2, version=1)}

@@ -17,7 +17,7 @@ from sentiment import cleaning
 from sentiment.aspects import data as aspect_data
 from sentiment.aspects.categories import clauses
 from sentiment.aspects.data import sentence_spans
-from sentiment.aspects.polarity import _negated, breaks_at, clause_bounds, clause_cuts, predicate_part
+from sentiment.aspects.polarity import breaks_at, clause_bounds, clause_cuts, negation_marks, predicate_part
 from sentiment.tokens import tokenize
 from sentiment.cleaning import ASPECT_READING_ONLY, READING_VERSION, cleaner_reading
 from sentiment.cli import app
@@ -130,7 +130,7 @@ def _clause_ends(text: str) -> list[int]:
 
 def _negation_marks(text: str) -> list[str]:
     words = [token.text for token in tokenize(text)]
-    return _negated(words, clause_cuts(text, tokenize(text)))
+    return negation_marks(words, clause_cuts(text, tokenize(text)))
 
 
 def _predicates(text: str) -> list[tuple[int, int]]:

@@ -47,6 +47,7 @@ from ..persistence import (CONFIG, INCONSISTENT_MODEL, PATH_OPTIONS, atomic_dire
 from ..pipeline import MAX_EXPLAINED_WORDS
 from ..registry import available, resolve
 from ..tokens import APOSTROPHE, markup_spans, token_cleaner
+from .augmentation import negated_sentences
 from .data import POLARITIES, contrastive_sentences, read_aspect_data, read_polarity_texts, sentence_spans
 from .categories import CategoryModel, has_categories
 from .polarity import aspect_groups, aspect_items
@@ -131,6 +132,12 @@ class AspectPipeline:
         and the categories learn the real sentences only; the ``lstm`` network's early-stopping
         hold-out is drawn by sentence, and a two-opinion sentence trains only when neither of its
         sentences is held out.
+    negated : float
+        Share (0 to 1) of the sentences whose aspect is the subject of a plain "is/are/was/were" that the polarity
+        models also learn negated, the polarity turned over (:func:`~sentiment.aspects.augmentation.negated_sentences`:
+        "The pizza was cold", negative -> "The pizza was not cold" or "wasn't cold", positive). SemEval seldom
+        denies a complaint, so without them "not" beside a complaint word reads as one more complaint. Like
+        ``contrast``, for the polarity models alone, and a copy trains only when its sentence is not held out.
     clusters : int or None
         Words of the Brown cluster table (:mod:`sentiment.aspects.clusters`, from spacy-lookups-data)
         whose cluster prefixes the tagger reads: a word class for words the training sentences lack.
@@ -164,6 +171,7 @@ class AspectPipeline:
         "pretrain_epochs": "epochs of that pre-training",
         "categories": "also learn the sentences' categories and their polarity, where the data have them",
         "contrast": "two-opinion sentences added to the polarity training, per one-opinion sentence",
+        "negated": "share of the sentences the polarity models also learn negated, the polarity turned over",
         "clusters": "words of the Brown cluster table the tagger reads (null: 100,000 classical, 0 lstm)",
         "ema_epochs": "the lstm models keep a moving average of their weights, its time constant in epochs (0: off)",
     }
@@ -174,7 +182,8 @@ class AspectPipeline:
                  hidden_size: int = 128, dropout: float = 0.5, crf: bool = True, char_features: bool = True,
                  n_nets: int = 1, extra_words: int = 0, freeze_embeddings=None, dev_fraction: float = 0.1,
                  device: str = "auto", pretrain=None, pretrain_epochs: int = 2, categories: bool = True,
-                 contrast: float = 0.5, clusters: int | None = None, ema_epochs: float = 0.0):
+                 contrast: float = 0.5, clusters: int | None = None, ema_epochs: float = 0.0,
+                 negated: float = 0.0):
         # locals() as the first statement holds the arguments alone (keep it first, and no super() here,
         # which would add __class__)
         self.params = _checked_settings({name: value.item() if isinstance(value, (np.integer, np.floating, np.bool_))
@@ -246,6 +255,8 @@ class AspectPipeline:
         polarity_sentences = sentences  # with contrast, the polarity models also learn two-opinion sentences
         if p["contrast"]:
             polarity_sentences = sentences + contrastive_sentences(sentences, p["contrast"], p["seed"])
+        if p["negated"]:  # ... and with negated, negated copies ("sources" index the real sentences, first in the list)
+            polarity_sentences = polarity_sentences + negated_sentences(sentences, p["negated"], p["seed"])
         polarity = polarity.configured(p, cleaner=self.cleaner, prior=prior_scorer(prior))
         polarity.fit(*aspect_items(polarity_sentences), keyed=keyed, progress=progress, pretrain=pretrain,
                      groups=aspect_groups(polarity_sentences))
@@ -460,7 +471,7 @@ class AspectPipeline:
         missing = [s for s in ("extractor", "polarity") if s not in stages]
         if missing:
             raise ModelFileError(f"{path} is incomplete: stage {missing[0]!r} is missing; train the model again")
-        params = {"contrast": 0.0, "clusters": 0, **config["pipeline"]}  # models saved before these had none
+        params = {"contrast": 0.0, "clusters": 0, "negated": 0.0, **config["pipeline"]}  # models saved before these had none
         prior_dir = params.pop("prior", None)
         known = inspect.signature(cls).parameters  # a newer model's extra keys are left out
         pipe = cls(**{k: v for k, v in params.items() if k in known}, prior=None)
@@ -516,6 +527,8 @@ def _checked_settings(p: dict) -> dict:
         raise ConfigError(f"dev_fraction must be a number from 0 to below 1, not {p['dev_fraction']!r}")
     if not isinstance(p["contrast"], (int, float)) or isinstance(p["contrast"], bool) or not 0 <= p["contrast"] <= 10:
         raise ConfigError(f"contrast must be a number from 0 to 10, not {p['contrast']!r}")
+    if not isinstance(p["negated"], (int, float)) or isinstance(p["negated"], bool) or not 0 <= p["negated"] <= 1:
+        raise ConfigError(f"negated must be a number from 0 to 1, not {p['negated']!r}")
     if isinstance(p["ema_epochs"], bool) or not isinstance(p["ema_epochs"], (int, float)) or not 0 <= p["ema_epochs"] <= 10_000:
         raise ConfigError(f"ema_epochs must be a number from 0 to 10000, not {p['ema_epochs']!r}")
     if not isinstance(p["dropout"], (int, float)) or not 0 <= p["dropout"] < 1:
@@ -528,7 +541,7 @@ def _checked_settings(p: dict) -> dict:
                           "add polarity=lstm or polarity=mean, or leave pretrain out")
     check_device_name(p["device"])
     floats = {name: float(p[name]) for name in ("tagger_C", "polarity_C", "dropout", "dev_fraction", "contrast",
-                                                "ema_epochs")}
+                                                "ema_epochs", "negated")}
     paths = {name: None if p[name] is None else str(p[name]) for name in ("vectors_path", "pretrain")}
     return {**p, **floats, **paths}
 

@@ -19,7 +19,9 @@
 * the sentence's words at a low weight (``S=``), for sentences with one opinion;
 * with a prior (a sentence polarity model): its scores of the clause, the windows and the sentence, and of
   the part across a contrast word (``Po``: "The camera struggles in low light" for the battery of "..., but
-  the battery lasts for days"), whose opinion the aspect's part tends to oppose.
+  the battery lasts for days"), whose opinion the aspect's part tends to oppose, and of the clause without
+  its negations where something in it is negated (``Pn``: "the staff were rude" for "The staff weren't rude"),
+  whose opinion the clause denies.
 
 The target-aware neural model is :class:`sentiment.aspects.neural.AttentionPolarity`;
 :class:`MeanPolarity` averages the probabilities of several polarity models (``polarity="mean"``).
@@ -224,7 +226,15 @@ def _is_dash(text: str, token: Token) -> bool:
     return len(mark) == 1 and is_dash(text[token.start - 1:token.start], mark, text[token.end:token.end + 1])
 
 
-def _negated(words: list[str], cuts: frozenset[int] = frozenset()) -> list[str]:
+def opens_negation(words: list[str], i: int, next_word: str) -> bool:
+    """Whether ``words[i]`` is a negation that negates the words after it (``next_word``: the nearest word after
+    it that is no HTML tag or entity): not "not only", "isn't just" (:func:`negates_nothing`), "nothing but"."""
+    word = words[i]
+    return (word in NEGATIONS or word.endswith("n't")) and not negates_nothing(words, i) \
+        and not (word == "nothing" and next_word == "but")
+
+
+def negation_marks(words: list[str], cuts: frozenset[int] = frozenset()) -> list[str]:
     """``not_`` before the words after a negation, up to the next clause break (or ``cuts``: :func:`clause_cuts`);
     "not only" (or "not just") and "nothing but" negate nothing, "anything but" negates ("anything but cheap"; "never
     had anything but praise" then negates nothing). A bracket ends no negation (version 12's rule that it did cost
@@ -242,8 +252,7 @@ def _negated(words: list[str], cuts: frozenset[int] = frozenset()) -> list[str]:
         elif breaks_at(words, i, cuts=cuts):
             neg = False
             out.append(w)
-        elif (w in NEGATIONS or w.endswith("n't")) and not negates_nothing(words, i) \
-                and not (w == "nothing" and words[after.get(i, i)] == "but"):
+        elif opens_negation(words, i, words[after.get(i, i)]):
             neg = True
             out.append(w)
         else:
@@ -330,20 +339,59 @@ PRIOR_NAMES = ("Pc", "Pl", "Pr", "Ps")
 
 
 def prior_texts(text: str, tokens: list[Token], first: int, last: int, contrasted: bool = False,
-                cuts: frozenset[int] | None = None) -> list[str]:
+                cuts: frozenset[int] | None = None, denied: bool = False, marked: list[str] | None = None) -> list[str]:
     """The pieces of text a sentence-level polarity model scores: clause, left and right context, sentence;
-    with ``contrasted`` also the part across a contrast word (:func:`contrasted_part`, "" when none). A
-    text without tokens is its own clause, context and sentence. ``cuts``: the text's :func:`clause_cuts`,
-    where the caller has them (a text of several aspects), else found here."""
+    with ``contrasted`` also the part across a contrast word (:func:`contrasted_part`, "" when none); with
+    ``denied`` (last) the clause without its negations (:func:`denied_clause`, "" when nothing in it is
+    negated). A text without tokens is its own clause, context and sentence. ``cuts``: the text's
+    :func:`clause_cuts`, and ``marked`` its words' negation marks (:func:`negation_marks`), where the caller has them (a
+    text of several aspects), else found here."""
     if not tokens:
-        return [text] * len(PRIOR_NAMES) + [""] * contrasted
+        return [text] * len(PRIOR_NAMES) + [""] * (contrasted + denied)
     words = [t.text for t in tokens]
     cuts = clause_cuts(text, tokens) if cuts is None else cuts
     c0, c1 = clause_bounds(words, first, last, cuts=cuts)
     piece = lambda a, b: text[tokens[a].start:tokens[b - 1].end] if b > a else ""
     clause = " ".join(filter(None, [piece(c0, c1), piece(*predicate_part(words, c0, c1, cuts))]))
     pieces = [clause, piece(max(0, first - WINDOW), first), piece(last, min(len(tokens), last + WINDOW)), text]
-    return pieces + [piece(*contrasted_part(words, first, last, cuts))] if contrasted else pieces
+    if contrasted:
+        pieces.append(piece(*contrasted_part(words, first, last, cuts)))
+    if denied:
+        pieces.append(denied_clause(tokens, negation_marks(words, cuts) if marked is None else marked, first, last, cuts))
+    return pieces
+
+
+# the stems of negated verbs whose "n't" leaves no word behind ("can't" -> "can", not "ca"), and "cannot"
+_DENIED_STEMS = {"ca": "can", "wo": "will", "sha": "shall", "ai": "is", "cannot": "can"}
+
+
+def denied_clause(tokens: list[Token], marked: list[str], first: int, last: int,
+                  cuts: frozenset[int] = frozenset()) -> str:
+    """The words of the aspect's clause (as :func:`prior_texts` takes it, with its predicate part) without the
+    negations that negate something in it (:func:`opens_negation`: "The staff weren't rude" -> "the staff were
+    rude", "no complaints" -> "complaints", "cannot" -> "can", "wo n't" -> "will"), for the prior to score what the
+    clause denies; "" when nothing in the clause is negated. ``marked``: the tokens' texts with their negation
+    marks (:func:`negation_marks`)."""
+    words = [t.text for t in tokens]
+    c0, c1 = clause_bounds(words, first, last, cuts=cuts)
+    span = [*range(c0, c1), *range(*predicate_part(words, c0, c1, cuts))]
+    if not any(marked[i].startswith("not_") and not words[i].startswith("not_") for i in span):
+        return ""
+    said = [i for i, w in enumerate(words) if not _NO_NEIGHBOUR.fullmatch(w)]
+    after = dict(zip(said, said[1:]))
+    kept: list[str] = []
+    for i in span:
+        word = words[i]
+        if tokens[i].markup:
+            continue
+        if marked[i] == word and opens_negation(words, i, words[after.get(i, i)]):
+            if word == "n't" and kept:  # "wo n't": the verb before it
+                kept[-1] = _DENIED_STEMS.get(kept[-1], kept[-1])
+            stem = word[:-3] if word.endswith("n't") else word if word == "cannot" else ""
+            word = _DENIED_STEMS.get(stem, stem)
+        if word:
+            kept.append(word)
+    return " ".join(kept)
 
 
 def prior_positive(prior, pieces: list[list[str]]) -> np.ndarray:
@@ -370,19 +418,20 @@ def prior_features(probabilities, names=PRIOR_NAMES) -> list:
 # 2: sentence-wide words beyond a contrast word are marked "X" (1: not marked); 3: the prior's score of the
 # part across a contrast word (Po), which a two-opinion sentence's other aspect takes the opposite of; 4: the
 # window bigrams' edge markers <s> and </s> stand at the text's edges only (3: at the windows' edges); 5: an aspect
-# after nothing but HTML tags or web addresses in its clause is first in it
-FEATURES_VERSION = 5
+# after nothing but HTML tags or web addresses in its clause is first in it; 6: the prior's score of the aspect's
+# clause with its negations left out (Pn: denied_clause), where something in it is negated
+FEATURES_VERSION = 6
 
 
 def context_features(tokens: list[Token], first: int, last: int, version: int = FEATURES_VERSION,
                      cuts: frozenset[int] = frozenset(), marked: list[str] | None = None) -> list:
     """The features of the aspect at tokens ``first:last`` (see the module docstring); ``cuts``: where clauses
     end besides punctuation and contrast words (:func:`clause_cuts`); ``marked``: the tokens' texts with their
-    negation marks (``_negated(words, cuts)``), where the caller has them (a text of several aspects). HTML
+    negation marks (``negation_marks(words, cuts)``), where the caller has them (a text of several aspects). HTML
     tags and web addresses around the aspect give no context feature (no ``C=not_<br>``): they still bound
     clauses and windows."""
     words = [t.text for t in tokens]
-    marked = _negated(words, cuts) if marked is None else marked
+    marked = negation_marks(words, cuts) if marked is None else marked
     said = [None if t.markup else w for t, w in zip(tokens, marked)]  # the words that context features may name
 
     def context(a: int, b: int) -> list[str]:
@@ -440,23 +489,25 @@ class ClassicalPolarity:
         cuts: dict[str, frozenset[int]] = {}
         marked: dict[str, list[str]] = {}  # computed once per text, however many aspects it holds
         rows, pieces = [], []
-        contrasted = self.features_version >= 3
+        contrasted, denied = self.features_version >= 3, self.features_version >= 6
         for text, start, end in items:
             if text not in cache:
                 cache[text] = tokenize(text, self.cleaner)
                 cuts[text] = clause_cuts(text, cache[text])
-                marked[text] = _negated([t.text for t in cache[text]], cuts[text])
+                marked[text] = negation_marks([t.text for t in cache[text]], cuts[text])
             toks = cache[text]
             span = locate(toks, start, end)
             rows.append(context_features(toks, *span, version=self.features_version, cuts=cuts[text],
                                          marked=marked[text]) if toks else ["b"])
             if self.prior is not None:
-                pieces.append(prior_texts(text, toks, *span, contrasted, cuts[text]))
+                pieces.append(prior_texts(text, toks, *span, contrasted, cuts[text], denied, marked[text]))
         if self.prior is not None and rows:
             for row, probs, texts in zip(rows, prior_positive(self.prior, pieces), pieces):
                 row.extend(prior_features(probs))
-                if contrasted and texts[-1]:  # a part across a contrast word
+                if contrasted and texts[len(PRIOR_NAMES)]:  # a part across a contrast word
                     row.extend(prior_features(probs[len(PRIOR_NAMES):], ("Po",)))
+                if denied and texts[-1]:  # the clause without its negations
+                    row.extend(prior_features(probs[-1:], ("Pn",)))
         return rows
 
     def fit(self, items: list[tuple[str, int, int]], labels: list[str], keyed=None, progress: bool = False,

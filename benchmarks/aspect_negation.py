@@ -1,0 +1,90 @@
+"""Do negated copies of training sentences teach the aspect polarity models that a denied complaint is none?
+
+    python benchmarks/aspect_negation.py [--negated 0,0.5,1] [--seeds 0,1] [--out benchmarks/results/aspect_negation.md]
+
+For each share of negated copies (``AspectPipeline(negated=...)``, :func:`sentiment.aspects.augmentation.
+negated_sentences`: "The pizza was cold" -> "The pizza was not cold", the polarity turned over) and each seed,
+the recipe of ``models/aspect``'s polarity (``polarity="mean"``: the classical context model and the attention
+network, the prior, SST pre-training, two-opinion sentences ``contrast=0.5``, the word vectors of
+``aspects.py``; the classical tagger finds the terms, which polarity is not scored on) is trained on the
+85% train parts of both SemEval domains and scored on their 15% dev parts (the split of ``aspects.py`` and
+``train_aspect_model.py``): polarity accuracy and macro-F1 on the gold aspects, the accuracy on the aspects of
+dev sentences with two polarities ("mixed"), and the challenge patterns of ``aspect_challenges.py`` (sentences
+right of each). Runs on one CPU thread, about 5 minutes a run; each run adds its row to the JSON beside
+``--out`` (runs side by side keep each other's rows), and the table shows them all and each share's mean.
+"""
+
+from __future__ import annotations
+
+import argparse
+import statistics
+import sys
+import time
+from pathlib import Path
+
+import torch
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from aspect_challenges import patterns, score  # noqa: E402
+from aspects import DATA, FILES, all_text_vectors, domain_split  # noqa: E402
+from datasets import accumulate_table  # noqa: E402
+from train_polarity_model import aspect_prior  # noqa: E402
+
+from sentiment.aspects import AspectPipeline  # noqa: E402
+from sentiment.aspects.evaluation import evaluate_pipeline  # noqa: E402
+
+RESULTS = Path(__file__).resolve().parent / "results"
+CHALLENGES = ("negated complaint", "negated praise", "complaint", "contrast (but)", "two clauses, a comma")
+
+
+def table(rows: list[dict]) -> str:
+    rows = sorted(rows, key=lambda r: (r["negated"], r["seed"]))
+    lines = ["| negated | seed | dev polarity acc | macro-F1 | mixed | " + " | ".join(CHALLENGES) + " | fit s |",
+             "|---|---|---|---|---|" + "---|" * len(CHALLENGES) + "---|"]
+    lines += [f"| {r['negated']:g} | {r['seed']} | {r['accuracy']:.4f} | {r['macro_f1']:.4f} | {r['mixed']:.4f} | "
+              + " | ".join(r[c] for c in CHALLENGES) + f" | {r['seconds']:.0f} |" for r in rows]
+    lines += ["", "| negated | runs | mean dev polarity acc | mean mixed | negated complaints right (all runs) |",
+              "|---|---|---|---|---|"]
+    for share in dict.fromkeys(r["negated"] for r in rows):
+        runs = [r for r in rows if r["negated"] == share]
+        right = [tuple(map(int, r["negated complaint"].split("/"))) for r in runs]
+        lines.append(f"| {share:g} | {len(runs)} | {statistics.mean(r['accuracy'] for r in runs):.4f} | "
+                     f"{statistics.mean(r['mixed'] for r in runs):.4f} | "
+                     f"{sum(a for a, _ in right)} of {sum(n for _, n in right)} |")
+    return "\n".join(lines) + "\n"
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--data", default=str(DATA / "semeval2014_absa"))
+    parser.add_argument("--negated", default="0,0.5,1", help="comma-separated shares of negated copies")
+    parser.add_argument("--seeds", default="0,1")
+    parser.add_argument("--out", default=str(RESULTS / "aspect_negation.md"))
+    args = parser.parse_args()
+    torch.set_num_threads(1)
+    train, dev = [], []
+    for domain in FILES:
+        domain_train, domain_dev = domain_split(Path(args.data), domain)
+        train, dev = train + domain_train, dev + domain_dev
+    options = {"extractor": "classical", "polarity": "mean", "prior": aspect_prior(), "vectors_path": all_text_vectors(),
+               "pretrain": str(DATA / "sst5" / "trees" / "train.txt"), "extra_words": 20_000, "contrast": 0.5,
+               "categories": False}
+    for share in (float(n) for n in args.negated.split(",")):
+        for seed in (int(s) for s in args.seeds.split(",")):
+            start = time.perf_counter()
+            pipe = AspectPipeline(**options, negated=share, seed=seed).fit(train)
+            seconds = time.perf_counter() - start
+            report = evaluate_pipeline(pipe, dev)
+            row = {"negated": share, "seed": seed, "seconds": seconds, "accuracy": report["polarity_accuracy"],
+                   "macro_f1": report["polarity_macro_f1"], "mixed": report["mixed_polarity_accuracy"]}
+            for name, sentences in patterns().items():
+                if name in CHALLENGES:
+                    right, n = score(pipe, sentences)
+                    row[name] = f"{right}/{n}"
+            print(row, flush=True)
+            accumulate_table([row], Path(args.out), ("negated", "seed"), table)
+    print(Path(args.out).read_text())
+
+
+if __name__ == "__main__":
+    main()
