@@ -23,6 +23,8 @@ EXAMPLES = [
     "The camera is great but the battery dies quickly",
     "The food was delicious but the service was slow",
     "The screen is dim, but the battery lasts forever",
+    "Horrible service, delicious food.",
+    "The staff weren't rude.",
 ]
 
 

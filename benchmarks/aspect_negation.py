@@ -1,6 +1,7 @@
 """Do negated copies of training sentences teach the aspect polarity models that a denied complaint is none?
 
-    python benchmarks/aspect_negation.py [--negated 0,0.5,1] [--seeds 0,1] [--out benchmarks/results/aspect_negation.md]
+    python benchmarks/aspect_negation.py [--negated 0,0.5,1] [--seeds 0,1] [--polarity mean|classical]
+                                         [--out benchmarks/results/aspect_negation.md]
 
 For each share of negated copies (``AspectPipeline(negated=...)``, :func:`sentiment.aspects.augmentation.
 negated_sentences`: "The pizza was cold" -> "The pizza was not cold", the polarity turned over) and each seed,
@@ -12,6 +13,8 @@ network, the prior, SST pre-training, two-opinion sentences ``contrast=0.5``, th
 dev sentences with two polarities ("mixed"), and the challenge patterns of ``aspect_challenges.py`` (sentences
 right of each). Runs on one CPU thread, about 5 minutes a run; each run adds its row to the JSON beside
 ``--out`` (runs side by side keep each other's rows), and the table shows them all and each share's mean.
+``--polarity classical``: the classical context model alone (with the prior and the two-opinion sentences; a
+minute or two a run), written to ``results/aspect_negation_classical.md`` unless ``--out`` says otherwise.
 """
 
 from __future__ import annotations
@@ -59,16 +62,20 @@ def main() -> None:
     parser.add_argument("--data", default=str(DATA / "semeval2014_absa"))
     parser.add_argument("--negated", default="0,0.5,1", help="comma-separated shares of negated copies")
     parser.add_argument("--seeds", default="0,1")
-    parser.add_argument("--out", default=str(RESULTS / "aspect_negation.md"))
+    parser.add_argument("--polarity", default="mean", choices=("mean", "classical"))
+    parser.add_argument("--out", default=None, help="default: results/aspect_negation.md, or aspect_negation_classical.md")
     args = parser.parse_args()
+    out = Path(args.out or RESULTS / ("aspect_negation.md" if args.polarity == "mean" else "aspect_negation_classical.md"))
     torch.set_num_threads(1)
     train, dev = [], []
     for domain in FILES:
         domain_train, domain_dev = domain_split(Path(args.data), domain)
         train, dev = train + domain_train, dev + domain_dev
-    options = {"extractor": "classical", "polarity": "mean", "prior": aspect_prior(), "vectors_path": all_text_vectors(),
-               "pretrain": str(DATA / "sst5" / "trees" / "train.txt"), "extra_words": 20_000, "contrast": 0.5,
+    options = {"extractor": "classical", "polarity": args.polarity, "prior": aspect_prior(), "contrast": 0.5,
                "categories": False}
+    if args.polarity == "mean":
+        options.update(vectors_path=all_text_vectors(), pretrain=str(DATA / "sst5" / "trees" / "train.txt"),
+                       extra_words=20_000)
     for share in (float(n) for n in args.negated.split(",")):
         for seed in (int(s) for s in args.seeds.split(",")):
             start = time.perf_counter()
@@ -82,8 +89,8 @@ def main() -> None:
                     right, n = score(pipe, sentences)
                     row[name] = f"{right}/{n}"
             print(row, flush=True)
-            accumulate_table([row], Path(args.out), ("negated", "seed"), table)
-    print(Path(args.out).read_text())
+            accumulate_table([row], out, ("negated", "seed"), table)
+    print(out.read_text())
 
 
 if __name__ == "__main__":
