@@ -1,6 +1,6 @@
 """Do negated copies of training sentences teach the aspect polarity models that a denied complaint is none?
 
-    python benchmarks/aspect_negation.py [--negated 0,0.5,1] [--seeds 0,1] [--polarity mean|classical]
+    python benchmarks/aspect_negation.py [--negated 0,0.5,1] [--seeds 0,1,2,3] [--polarity mean|classical]
                                          [--out benchmarks/results/aspect_negation.md]
 
 For each share of negated copies (``AspectPipeline(negated=...)``, :func:`sentiment.aspects.augmentation.
@@ -61,7 +61,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--data", default=str(DATA / "semeval2014_absa"))
     parser.add_argument("--negated", default="0,0.5,1", help="comma-separated shares of negated copies")
-    parser.add_argument("--seeds", default="0,1")
+    parser.add_argument("--seeds", default="0,1,2,3")
     parser.add_argument("--polarity", default="mean", choices=("mean", "classical"))
     parser.add_argument("--out", default=None, help="default: results/aspect_negation.md, or aspect_negation_classical.md")
     args = parser.parse_args()

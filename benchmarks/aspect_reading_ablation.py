@@ -13,7 +13,9 @@ row switches it off too. Polarity features version 4 puts the window bigrams' ``
 edges only (version 3: at every window's edge, wherever it fell). Each row fits ``aspects.py``'s classical
 rows (the classical tagger and polarity model, without and with the prior, and with two-opinion
 sentences; no categories) with one rule switched back to version 11's (or, for the bracket, to version
-12's; for the markers, to features version 3's), or all four to version 11's; the classical
+12's; for the markers, to features version 3's as a whole, so that row also goes without the later
+versions' features: version 5's markup rule and version 6's score of the denied clause), or all four to
+version 11's; the classical
 models are deterministic, so the differences are the rules' own (on the same prior and split as
 ``aspects.py``). The tagger does not read clauses: its extraction figures are the same in every row.
 Polarity accuracy on the gold dev aspects; the last column is that of the "+ prior + contrast" model on

@@ -11,15 +11,16 @@ without its SemEval sentences, ``train_polarity_model.aspect_prior``; the model 
 pre-trained on the SST-5 training phrases (``--pretrain FILE``; ``--pretrain ''`` for none), both also
 trained on two-opinion sentences (``--contrast 0.5``) and on negated copies of half the sentences whose aspect is the
 subject of a plain copula, the polarity turned over (``--negated 0.5``: "The pizza was not cold", positive;
-``benchmarks/aspect_negation.py``: +0.7 dev polarity accuracy on each of four seeds, and a denied complaint read
-right in 18 of 64 templated sentences, against none). Both PyTorch models keep the vectors of the
+``benchmarks/aspect_negation.py``: +0.3 to +1.0 points of dev polarity accuracy on each of four seeds, 0.7 on
+average, and a denied complaint read right in 18 of 64 templated sentences, against none; with ``--polarity
+classical`` the default is 0, as the copies cost the classical model alone about half a point). Both PyTorch models keep the vectors of the
 20,000 most frequent words of the vectors besides their training words (``--extra-words``): a user's
 word that SemEval lacks ("struggles") then has its vector instead of the unknown word's (about 15 MB
 more; chosen on an earlier dev split of the pooled sentences whose text the vectors had seen). ``--polarity
 classical --extra-words 0`` keeps the directory much smaller and needs no pre-training.
 
 Run: ``python benchmarks/train_aspect_model.py [--data DIR] [--out models/aspect] [--extractor classical|lstm|combined]
-[--polarity classical|lstm|mean] [--contrast 0.5] [--negated 0.5] [--extra-words N]``.
+[--polarity classical|lstm|mean] [--contrast 0.5] [--negated SHARE] [--extra-words N]``.
 """
 
 from __future__ import annotations
@@ -52,13 +53,15 @@ def main() -> None:
                         help="vocabulary of the PyTorch models beyond the training words: the vectors' most frequent words")
     parser.add_argument("--contrast", type=float, default=0.5,
                         help="two-opinion training sentences for the polarity model, per one-opinion sentence")
-    parser.add_argument("--negated", type=float, default=0.5,
-                        help="negated copies of the sentences whose aspect is a copula's subject, as a share of them")
+    parser.add_argument("--negated", type=float, default=None,
+                        help="negated copies of the sentences whose aspect is a copula's subject, as a share of them "
+                             "(default: 0.5, or 0 with --polarity classical)")
     parser.add_argument("--pretrain", default=str(ROOT / "sst5" / "trees" / "train.txt"),
                         help="with --polarity lstm or mean: texts to pre-train the polarity network on ('' for none)")
     args = parser.parse_args()
     neural = args.extractor != "classical" or args.polarity != "classical"
-    options = {"extractor": args.extractor, "polarity": args.polarity, "contrast": args.contrast, "negated": args.negated,
+    options = {"extractor": args.extractor, "polarity": args.polarity, "contrast": args.contrast,
+               "negated": args.negated if args.negated is not None else 0.0 if args.polarity == "classical" else 0.5,
                "extra_words": args.extra_words, "prior": aspect_prior(),
                "vectors_path": all_text_vectors() if neural else None}
     if args.polarity != "classical" and args.pretrain:
