@@ -9,8 +9,9 @@ the recipe of ``models/aspect``'s polarity (``polarity="mean"``: the classical c
 network, the prior, SST pre-training, two-opinion sentences ``contrast=0.5``, the word vectors of
 ``aspects.py``; the classical tagger finds the terms, which polarity is not scored on) is trained on the
 85% train parts of both SemEval domains and scored on their 15% dev parts (the split of ``aspects.py`` and
-``train_aspect_model.py``): polarity accuracy and macro-F1 on the gold aspects, the accuracy on the aspects of
-dev sentences with two polarities ("mixed"), and the challenge patterns of ``aspect_challenges.py`` (sentences
+``train_aspect_model.py``): polarity accuracy and macro-F1 on the gold aspects (and the accuracy on each
+domain's dev part: rows run before these columns show "-"), the accuracy on the aspects of dev sentences with two
+polarities ("mixed"), and the challenge patterns of ``aspect_challenges.py`` (sentences
 right of each). Runs on one CPU thread, about 5 minutes a run; each run adds its row to the JSON beside
 ``--out`` (runs side by side keep each other's rows), and the table shows them all and each share's mean.
 ``--polarity classical``: the classical context model alone (with the prior and the two-opinion sentences; a
@@ -37,24 +38,33 @@ from sentiment.aspects import AspectPipeline  # noqa: E402
 from sentiment.aspects.evaluation import evaluate_pipeline  # noqa: E402
 
 RESULTS = Path(__file__).resolve().parent / "results"
+DOMAINS = tuple(FILES)  # restaurants, laptops: each domain's dev part scored alone too
 CHALLENGES = ("negated complaint", "negated praise", "complaint", "contrast (but)", "two clauses, a comma")
 
 
 def table(rows: list[dict]) -> str:
     rows = sorted(rows, key=lambda r: (r["negated"], r["seed"]))
-    lines = ["| negated | seed | dev polarity acc | macro-F1 | mixed | " + " | ".join(CHALLENGES) + " | fit s |",
-             "|---|---|---|---|---|" + "---|" * len(CHALLENGES) + "---|"]
-    lines += [f"| {r['negated']:g} | {r['seed']} | {r['accuracy']:.4f} | {r['macro_f1']:.4f} | {r['mixed']:.4f} | "
-              + " | ".join(r[c] for c in CHALLENGES) + f" | {r['seconds']:.0f} |" for r in rows]
-    lines += ["", "| negated | runs | mean dev polarity acc | mean mixed | negated complaints right (all runs) |",
-              "|---|---|---|---|---|"]
+    lines = ["| negated | seed | dev polarity acc | " + " | ".join(DOMAINS) + " | macro-F1 | mixed | "
+             + " | ".join(CHALLENGES) + " | fit s |",
+             "|---|---|---|" + "---|" * len(DOMAINS) + "---|---|" + "---|" * len(CHALLENGES) + "---|"]
+    lines += [f"| {r['negated']:g} | {r['seed']} | {r['accuracy']:.4f} | " + " | ".join(_domain(r, d) for d in DOMAINS)
+              + f" | {r['macro_f1']:.4f} | {r['mixed']:.4f} | " + " | ".join(r[c] for c in CHALLENGES)
+              + f" | {r['seconds']:.0f} |" for r in rows]
+    lines += ["", "| negated | runs | mean dev polarity acc | " + " | ".join(f"mean {d}" for d in DOMAINS)
+              + " | mean mixed | negated complaints right (all runs) |", "|---|---|---|" + "---|" * len(DOMAINS) + "---|---|"]
     for share in dict.fromkeys(r["negated"] for r in rows):
         runs = [r for r in rows if r["negated"] == share]
         right = [tuple(map(int, r["negated complaint"].split("/"))) for r in runs]
+        domains = [statistics.mean(r[d] for r in runs) if all(d in r for r in runs) else None for d in DOMAINS]
         lines.append(f"| {share:g} | {len(runs)} | {statistics.mean(r['accuracy'] for r in runs):.4f} | "
-                     f"{statistics.mean(r['mixed'] for r in runs):.4f} | "
+                     + " | ".join("-" if m is None else f"{m:.4f}" for m in domains)
+                     + f" | {statistics.mean(r['mixed'] for r in runs):.4f} | "
                      f"{sum(a for a, _ in right)} of {sum(n for _, n in right)} |")
     return "\n".join(lines) + "\n"
+
+
+def _domain(row: dict, domain: str) -> str:
+    return f"{row[domain]:.4f}" if domain in row else "-"
 
 
 def main() -> None:
@@ -67,10 +77,11 @@ def main() -> None:
     args = parser.parse_args()
     out = Path(args.out or RESULTS / ("aspect_negation.md" if args.polarity == "mean" else "aspect_negation_classical.md"))
     torch.set_num_threads(1)
-    train, dev = [], []
-    for domain in FILES:
-        domain_train, domain_dev = domain_split(Path(args.data), domain)
-        train, dev = train + domain_train, dev + domain_dev
+    train, devs = [], {}
+    for domain in DOMAINS:
+        domain_train, devs[domain] = domain_split(Path(args.data), domain)
+        train += domain_train
+    dev = [s for domain_dev in devs.values() for s in domain_dev]
     options = {"extractor": "classical", "polarity": args.polarity, "prior": aspect_prior(), "contrast": 0.5,
                "categories": False}
     if args.polarity == "mean":
@@ -83,7 +94,8 @@ def main() -> None:
             seconds = time.perf_counter() - start
             report = evaluate_pipeline(pipe, dev)
             row = {"negated": share, "seed": seed, "seconds": seconds, "accuracy": report["polarity_accuracy"],
-                   "macro_f1": report["polarity_macro_f1"], "mixed": report["mixed_polarity_accuracy"]}
+                   "macro_f1": report["polarity_macro_f1"], "mixed": report["mixed_polarity_accuracy"],
+                   **{domain: evaluate_pipeline(pipe, devs[domain])["polarity_accuracy"] for domain in DOMAINS}}
             for name, sentences in patterns().items():
                 if name in CHALLENGES:
                     right, n = score(pipe, sentences)
