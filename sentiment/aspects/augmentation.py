@@ -36,7 +36,7 @@ _SUBJECT_STARTS = SUBJECT_OPENERS | _PRONOUNS
 
 
 def _negates(word: str) -> bool:
-    return word in NEGATIONS or word.endswith("n't") or word in ("nt", "no")
+    return word in NEGATIONS or word.endswith("n't") or word == "nt"  # NEGATIONS holds "no"
 
 
 def subject_start(words: list[str], start: int, i: int) -> int:

@@ -226,12 +226,18 @@ def _is_dash(text: str, token: Token) -> bool:
     return len(mark) == 1 and is_dash(text[token.start - 1:token.start], mark, text[token.end:token.end + 1])
 
 
-def opens_negation(words: list[str], i: int, next_word: str) -> bool:
-    """Whether ``words[i]`` is a negation that negates the words after it (``next_word``: the nearest word after
-    it that is no HTML tag or entity): not "not only", "isn't just" (:func:`negates_nothing`), "nothing but"."""
+def opens_negation(words: list[str], i: int, next_word: str | None = None) -> bool:
+    """Whether ``words[i]`` is a negation that negates the words after it: not "not only", "isn't just"
+    (:func:`negates_nothing`), "nothing but". ``next_word``: the nearest word after it that is no HTML tag or
+    entity (itself when none is), where the caller has it; else found here, for a "nothing" only."""
     word = words[i]
-    return (word in NEGATIONS or word.endswith("n't")) and not negates_nothing(words, i) \
-        and not (word == "nothing" and next_word == "but")
+    if not (word in NEGATIONS or word.endswith("n't")) or negates_nothing(words, i):
+        return False
+    if word != "nothing":
+        return True
+    if next_word is None:
+        next_word = next((w for w in words[i + 1:] if not _NO_NEIGHBOUR.fullmatch(w)), word)
+    return next_word != "but"
 
 
 def negation_marks(words: list[str], cuts: frozenset[int] = frozenset()) -> list[str]:
@@ -351,13 +357,15 @@ def prior_texts(text: str, tokens: list[Token], first: int, last: int, contraste
     words = [t.text for t in tokens]
     cuts = clause_cuts(text, tokens) if cuts is None else cuts
     c0, c1 = clause_bounds(words, first, last, cuts=cuts)
+    predicate = predicate_part(words, c0, c1, cuts)
     piece = lambda a, b: text[tokens[a].start:tokens[b - 1].end] if b > a else ""
-    clause = " ".join(filter(None, [piece(c0, c1), piece(*predicate_part(words, c0, c1, cuts))]))
+    clause = " ".join(filter(None, [piece(c0, c1), piece(*predicate)]))
     pieces = [clause, piece(max(0, first - WINDOW), first), piece(last, min(len(tokens), last + WINDOW)), text]
     if contrasted:
         pieces.append(piece(*contrasted_part(words, first, last, cuts)))
     if denied:
-        pieces.append(denied_clause(tokens, negation_marks(words, cuts) if marked is None else marked, first, last, cuts))
+        marked = negation_marks(words, cuts) if marked is None else marked
+        pieces.append(_denied_words(tokens, words, marked, [*range(c0, c1), *range(*predicate)]))
     return pieces
 
 
@@ -374,17 +382,19 @@ def denied_clause(tokens: list[Token], marked: list[str], first: int, last: int,
     marks (:func:`negation_marks`)."""
     words = [t.text for t in tokens]
     c0, c1 = clause_bounds(words, first, last, cuts=cuts)
-    span = [*range(c0, c1), *range(*predicate_part(words, c0, c1, cuts))]
+    return _denied_words(tokens, words, marked, [*range(c0, c1), *range(*predicate_part(words, c0, c1, cuts))])
+
+
+def _denied_words(tokens: list[Token], words: list[str], marked: list[str], span: list[int]) -> str:
+    """:func:`denied_clause` of the clause at token indices ``span`` (``words``: the tokens' texts)."""
     if not any(marked[i].startswith("not_") and not words[i].startswith("not_") for i in span):
         return ""
-    said = [i for i, w in enumerate(words) if not _NO_NEIGHBOUR.fullmatch(w)]
-    after = dict(zip(said, said[1:]))
     kept: list[str] = []
     for i in span:
         word = words[i]
         if tokens[i].markup:
             continue
-        if marked[i] == word and opens_negation(words, i, words[after.get(i, i)]):
+        if marked[i] == word and opens_negation(words, i):
             if word == "n't" and kept:  # "wo n't": the verb before it
                 kept[-1] = _DENIED_STEMS.get(kept[-1], kept[-1])
             stem = word[:-3] if word.endswith("n't") else word if word == "cannot" else ""
