@@ -30,7 +30,7 @@ import torch
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from aspect_challenges import patterns, score  # noqa: E402
-from aspects import DATA, FILES, all_text_vectors, domain_split  # noqa: E402
+from aspects import DATA, FILES, all_text_vectors, pooled_split  # noqa: E402
 from datasets import accumulate_table  # noqa: E402
 from train_polarity_model import aspect_prior  # noqa: E402
 
@@ -77,10 +77,7 @@ def main() -> None:
     args = parser.parse_args()
     out = Path(args.out or RESULTS / ("aspect_negation.md" if args.polarity == "mean" else "aspect_negation_classical.md"))
     torch.set_num_threads(1)
-    train, devs = [], {}
-    for domain in DOMAINS:
-        domain_train, devs[domain] = domain_split(Path(args.data), domain)
-        train += domain_train
+    train, devs = pooled_split(Path(args.data))
     dev = [s for domain_dev in devs.values() for s in domain_dev]
     options = {"extractor": "classical", "polarity": args.polarity, "prior": aspect_prior(), "contrast": 0.5,
                "categories": False}

@@ -29,7 +29,7 @@ from pathlib import Path
 import torch
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from aspects import DATA, FILES, all_text_vectors, domain_split  # noqa: E402
+from aspects import DATA, all_text_vectors, domain_split, pooled_split  # noqa: E402
 from datasets import accumulate_table  # noqa: E402
 from train_polarity_model import aspect_prior  # noqa: E402
 
@@ -82,9 +82,8 @@ def main() -> None:
     sst = read_polarity_texts(DATA / "sst5" / "trees" / "train.txt")
     out = Path(args.out)
     if args.pooled:  # (what trains, {row's domain: its dev sentences})
-        splits = {domain: domain_split(Path(args.data), domain) for domain in FILES}
-        runs = [([s for train, _ in splits.values() for s in train],
-                 {f"{domain}, both domains": dev for domain, (_, dev) in splits.items()})]
+        pooled, devs = pooled_split(Path(args.data))
+        runs = [(pooled, {f"{domain}, both domains": dev for domain, dev in devs.items()})]
     else:
         runs = [(train, {domain: dev}) for domain in args.domains.split(",")
                 for train, dev in [domain_split(Path(args.data), domain)]]

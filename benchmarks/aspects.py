@@ -124,6 +124,12 @@ def domain_split(folder: Path, domain: str) -> tuple[list[dict], list[dict]]:
     return split_sentences(read_aspect_data(folder / FILES[domain]), 0.15, seed=0)
 
 
+def pooled_split(folder: Path) -> tuple[list[dict], dict[str, list[dict]]]:
+    """Both domains' train parts together (restaurants first), and each domain's dev part (:func:`domain_split`)."""
+    splits = {domain: domain_split(folder, domain) for domain in FILES}
+    return [s for train, _ in splits.values() for s in train], {domain: dev for domain, (_, dev) in splits.items()}
+
+
 def neural_rows(train, keyed, classical_prior: AspectPipeline, classical_contrast: AspectPipeline,
                 seconds_classical: float, ema: float = 0.0) -> list[tuple[str, AspectPipeline, float]]:
     """The PyTorch rows: one tagger; polarity without and with the prior, with SST pre-training (two
@@ -229,11 +235,10 @@ def main() -> None:
         for label, pipe, seconds in pipelines(train, keyed, neural=not args.classical_only, ema=args.ema):
             record(domain, averaged(label), pipe, seconds, dev)
     if args.pooled:  # one set of models on both domains' training sentences, scored on each domain's dev
-        splits = {domain: domain_split(Path(args.data), domain) for domain in FILES}
-        pooled = [s for train, _ in splits.values() for s in train]
+        pooled, devs = pooled_split(Path(args.data))
         for label, pipe, seconds in pipelines(pooled, keyed, categories=False, neural=not args.classical_only,
                                               ema=args.ema):
-            for domain, (_, dev) in splits.items():
+            for domain, dev in devs.items():
                 record(domain, averaged(f"{label}, both domains"), pipe, seconds, dev)
     print("\n".join(notes))
 

@@ -33,7 +33,7 @@ from pathlib import Path
 import torch
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from aspects import FILES, all_text_vectors, domain_split  # noqa: E402
+from aspects import FILES, all_text_vectors, pooled_split  # noqa: E402
 from datasets import ROOT  # noqa: E402
 from train_polarity_model import aspect_prior  # noqa: E402
 
@@ -67,11 +67,9 @@ def main() -> None:
     if args.polarity != "classical" and args.pretrain:
         options["pretrain"] = args.pretrain
     check_model_target(args.out)  # before hours of training, not after
-    train, dev, sentences = [], [], []
-    for domain, name in FILES.items():
-        domain_train, domain_dev = domain_split(Path(args.data), domain)
-        train, dev = train + domain_train, dev + domain_dev
-        sentences += read_aspect_data(Path(args.data) / name)
+    train, devs = pooled_split(Path(args.data))
+    dev = [s for domain_dev in devs.values() for s in domain_dev]
+    sentences = [s for name in FILES.values() for s in read_aspect_data(Path(args.data) / name)]
     _, report = train_and_score(train, dev, data="SemEval-2014 Task 4 restaurants + laptops train (pooled)",
                                 refit_on=sentences, out=args.out, seed=0,
                                 log=lambda line: print(line, file=sys.stderr), **options)
