@@ -262,8 +262,13 @@ def _read_dev(dev, data, labels: list, text_column: str, label_column: str, labe
         log(f"note: --dev {Path(dev).name} holds SST trees and the training data two classes, so the trees are "
             "read as SST-2 (neutral dropped, 0-1 negative, 3-4 positive)")
     try:
-        dev_texts, dev_labels = read_labelled(dev, text_column, label_column, separator=label_sep, binary=dev_binary,
-                                              every_sentence=True)
+        try:
+            dev_texts, dev_labels = read_labelled(dev, text_column, label_column, separator=label_sep,
+                                                  binary=dev_binary, every_sentence=True)
+        except SeparatorError as exc:  # the training file's separator is --label-sep's; this file may join by another
+            log(f"note: --dev {Path(dev).name} joins its labels by {exc.found!r}, not by {label_sep!r}: read so")
+            dev_texts, dev_labels = read_labelled(dev, text_column, label_column, separator=exc.found,
+                                                  binary=dev_binary, every_sentence=True)
     except MissingColumnsError as exc:  # --text-column / --label-column name the columns of both files
         raise DataError(f"--dev {Path(dev).name} has no column {', '.join(map(repr, exc.missing))}; its columns are: "
                         f"{column_list(exc.present)}; the --text-column and --label-column of the training file name "
@@ -1147,7 +1152,7 @@ def _input_columns(source, text_column, chunksize, aspect_model: bool) -> list |
     their rows may differ in keys, and a chunk's columns must not decide the output's (a CSV header is written
     once, and a later chunk's gold label would take the prediction's name). None for a table whose header names
     every column, and for SemEval XML, read as one chunk."""
-    if (aspect_model and _is_xml(source)) or table_format(existing_file(source)) != "jsonl":
+    if (aspect_model and _is_xml(source)) or table_format(existing_file(source), trees=False) != "jsonl":
         return None
     seen: dict = {}
     for chunk in _all_columns(source, text_column, chunksize, progress=False, aspect_model=aspect_model,

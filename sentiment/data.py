@@ -129,8 +129,10 @@ def holds_sst_trees(path: str | Path) -> bool:
     return Path(path).is_file() and table_format(path) == "sst"
 
 
-def table_format(path: str | Path) -> str:
-    """``csv``, ``tsv``, ``jsonl``, ``parquet`` or ``sst`` from a file name (compression suffixes skipped)."""
+def table_format(path: str | Path, trees: bool = True) -> str:
+    """``csv``, ``tsv``, ``jsonl``, ``parquet`` or ``sst`` from a file name (compression suffixes skipped);
+    ``trees``: whether the caller reads SST trees too, so that the error for a file of no known format offers
+    them (``predict`` reads tables alone)."""
     name = Path(path).name.lower()
     for suffix in COMPRESSIONS:
         if name.endswith(suffix):
@@ -151,10 +153,11 @@ def table_format(path: str | Path) -> str:
         raise DataError(f"cannot tell the format of {path}: a .txt file must hold SST trees (one PTB tree per line, "
                         f"such as \"(3 (2 a) (3 good) (2 film))\"), and this one does not; give a table of texts (and "
                         f"labels) as a {TABLES} file, or predict one text per line with {stdin}")
+    or_trees = ", or SST trees (.txt)" if trees else ""
     if suffix == "xml":
         raise DataError(f"{path} is XML, which only aspect models read (SemEval-2014 aspect data): to fit, evaluate or "
-                        f"predict with one, add --task aspect (task=\"aspect\"); otherwise give a {TABLES} file, or SST trees (.txt)")
-    raise DataError(f"cannot tell the format of {path}; use a {TABLES} file, or SST trees (.txt)")
+                        f"predict with one, add --task aspect (task=\"aspect\"); otherwise give a {TABLES} file{or_trees}")
+    raise DataError(f"cannot tell the format of {path}; use a {TABLES} file{or_trees}")
 
 
 def read_table(path: str | Path, columns: Sequence[str], fmt: str | None = None):
@@ -174,7 +177,7 @@ def iter_table(path: str | Path, columns: Sequence[str] | None, fmt: str | None 
     import pandas as pd
 
     file = existing_file(path)
-    fmt = fmt or table_format(file)
+    fmt = fmt or table_format(file, trees=False)
     if fmt == "sst":
         raise DataError(f"{file} holds SST trees, not a table of texts; give a .csv, .tsv, .jsonl or .parquet file "
                         "(fit and evaluate read trees)")
@@ -1044,14 +1047,22 @@ def _check_no_label_lists(values: list, file, column: str) -> None:
         return
     shown = [x.item() if isinstance(x, np.generic) else x for x in values[row - 1]]
     raise DataError(f"{file} column {column!r} holds lists of labels (data row {row}: {short_repr(shown)}); several labels "
-                    "per text need a model trained with `sentiment fit --multi-label` (Python: fit_file(..., "
-                    "multi_label=True), or the lists of labels to Pipeline.fit), or give one label per row")
+                    "per text need a model trained with `sentiment fit --multi-label` (Python: pass the lists of labels "
+                    "to Pipeline.fit), or give one label per row")
 
 
 def _parse_labels(values: list) -> list:
     """The labels of a column (see :func:`_parse_label`); when every one is a whole number, those written as
     floats (``1.0``, ``"1.0"``: an integer column with a gap, as pandas writes it) are ints too, while a
-    column of half-point ratings (``1.0, 1.5``) stays text throughout."""
+    column of half-point ratings (``1.0, 1.5``) stays text throughout. A column of JSON booleans gives the
+    classes "True" and "False"; booleans among other labels are refused, as other mixed types are."""
+    flags = [isinstance(v, (bool, np.bool_)) for v in values]
+    if any(flags) and not all(flags):
+        other = next(v for v, flag in zip(values, flags) if not flag)
+        flag = next(bool(v) for v, flag in zip(values, flags) if flag)
+        raise DataError(f"labels mix types, e.g. {str(flag).lower()} (a boolean) and {short_repr(other)} "
+                        f"({type(other).__name__}); use one kind of label for all (all names, all numbers or all "
+                        "true/false)")
     return _ints_if_whole([_parse_label(v) for v in values])
 
 

@@ -26,7 +26,7 @@ from sentiment.errors import ConfigError, DataError, ModelFileError
 from sentiment.persistence import write_model
 from sentiment.tokens import tokenize
 
-from conftest import craft_stage
+from conftest import craft_stage, edit_config
 
 NOUNS = ["camera", "battery", "screen", "keyboard", "food", "service", "waiter", "pizza", "price", "staff",
          "battery life", "sushi"]
@@ -1260,6 +1260,24 @@ def test_a_loaded_model_with_a_prior_fits_again_and_clones_with_its_prior(tmp_pa
         pipe.fit(synthetic(60))
         scores = pipe._prior_scorer()(["a wonderful film", "truly dreadful"])
         assert scores[0] > 0.5 > scores[1]
+
+
+@pytest.mark.parametrize("change, pattern", [
+    (lambda c: c["pipeline"].update(prior=None), "trained with prior scores, and the model has no prior model"),
+    (lambda c: c["pipeline"].update(extractor="lstm"), "settings name the extractor 'lstm', its saved extractor is "
+                                                       "'classical'"),
+    (lambda c: c.update(labels=["neg", "neu", "pos"]), r"its labels are \['neg', 'neu', 'pos'\]"),
+])
+def test_an_aspect_config_edited_against_its_stages_is_refused(tmp_path, change, pattern):
+    # config.json carries no checksum of its own: what it says must fit the stages it lists, or the model
+    # would predict without the prior it learnt with (other polarities, silently) or describe stages it lacks
+    texts = ["a wonderful film", "truly dreadful", "superb", "awful"] * 6
+    sentiment.Pipeline(vectorizer="count", model="logreg").fit(texts, [1, 0, 1, 0] * 6).save(tmp_path / "p")
+    AspectPipeline(prior=str(tmp_path / "p"), bits=12).fit(synthetic(60)).save(tmp_path / "m")
+    assert sentiment.load(tmp_path / "m").prior_ is not None
+    edit_config(tmp_path / "m", change)
+    with pytest.raises(ModelFileError, match="not a consistent aspect model .*" + pattern):
+        sentiment.load(tmp_path / "m")
 
 
 def test_a_pipeline_with_a_prior_pickles(tmp_path):

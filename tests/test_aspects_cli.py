@@ -143,7 +143,9 @@ def test_predict_input_reads_the_sentences_of_semeval_xml(model_dir, tmp_path):
     rows = pd.read_csv(tmp_path / "out.csv", dtype={"id": str})
     assert rows["id"].tolist() == ["7", "8"] and rows["text"].tolist()[1] == "We went there on a Tuesday."
     assert [a["term"] for a in json.loads(rows["aspects"][0])] == ["food"]
-    assert_error(invoke("predict", "--input", source, "--output", tmp_path / "o.csv"), "is XML, which only aspect models")
+    refused = invoke("predict", "--input", source, "--output", tmp_path / "o.csv")
+    assert_error(refused, "is XML, which only aspect models")
+    assert "SST trees" not in refused.output  # which predict does not read: fit's and evaluate's advice
 
 
 def test_predict_input_of_labelled_xml_keeps_the_gold_so_evaluate_scores_the_predictions(model_dir, tmp_path):

@@ -359,7 +359,7 @@ def test_label_lists_without_multi_label_are_refused(tmp_path, suffix):
     write_table(frame, path)
     with pytest.raises(DataError, match="holds lists of labels.*--multi-label") as caught:
         read_labelled(path)
-    assert "\n" not in str(caught.value) and "multi_label=True" in str(caught.value)
+    assert "\n" not in str(caught.value) and "pass the lists of labels to Pipeline.fit" in str(caught.value)
     with pytest.raises(DataError, match="--multi-label"):
         commands.fit_file(path, tmp_path / "m")
     _, labels = read_labelled(path, separator=";")  # as several labels per text, the lists are read as they are
@@ -965,6 +965,16 @@ def test_a_label_list_holding_what_is_no_label_is_refused(odd):
     assert split_labels([[3], [1, 2.0]], ";") == [(3,), (1, 2)]  # 2.0: a whole number, as pandas writes ints
     with pytest.raises(DataError, match=r"data row 2 has .* among its labels .*; give every label as a name or a whole"):
         split_labels([["joy"], ["anger", odd]], ";")
+
+
+def test_json_booleans_are_labels_of_their_own_but_not_among_names(tmp_path):
+    path = tmp_path / "flags.jsonl"
+    path.write_text('{"text": "great", "label": true}\n{"text": "awful", "label": false}\n')
+    assert read_labelled(path)[1] == ["True", "False"]  # a yes/no column: two classes
+    path.write_text('{"text": "great", "label": "positive"}\n{"text": "ok", "label": true}\n')
+    with pytest.raises(DataError, match=r"labels mix types, e.g. true \(a boolean\) and 'positive' \(str\); use one "
+                                        r"kind of label for all \(all names, all numbers or all true/false\)"):
+        read_labelled(path)  # not a third class "True" beside the names
 
 
 @pytest.mark.parametrize("phrases", [False, True])

@@ -561,6 +561,12 @@ def test_a_model_of_another_label_separator_is_named_by_evaluate_and_ensemble(cl
     as_trained = json.loads(invoke("evaluate", piped_dev, "--model", tmp_path / "piped", "--json").stdout)
     assert by_semicolon["micro_f1"] == as_trained["micro_f1"] and by_semicolon["n"] == as_trained["n"]
     assert_error(invoke("evaluate", files["dev"], "--model", tmp_path / "piped", "--label-sep", ""), "separator is empty")
+    # fit --dev: --label-sep is the training file's; a dev file joined by another is read by its own
+    refit = invoke("fit", piped, "--label-column", "labels", "--multi-label", "--label-sep", "|", "--vectorizer",
+                   "tfidf", "--model", "logreg", "--dev", files["dev"], "--out", tmp_path / "piped2", "--json")
+    assert_ok(refit)
+    assert "note: --dev dev.csv joins its labels by ';', not by '|': read so" in refit.stderr
+    assert json.loads(refit.stdout)["micro_f1"] == pytest.approx(as_trained["micro_f1"])
     assert_error(invoke("evaluate", files["dev"], "--label-sep", ";"),  # the shipped polarity model: one label
                  "--label-sep splits several labels per text, and this model gives one; leave it out")
     assert_error(invoke("ensemble", out, tmp_path / "piped", "--out", tmp_path / "e"),

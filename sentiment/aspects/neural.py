@@ -908,4 +908,6 @@ class AttentionPolarity:
             if net.config.n_prior not in (0, len(PRIOR_NAMES), len(PRIOR_NAMES) + 1):
                 raise ValueError(f"the network's n_prior ({net.config.n_prior}) is none of the prior feature counts "
                                  f"(0, {len(PRIOR_NAMES)} or {len(PRIOR_NAMES) + 1})")
+            if net.config.n_prior and prior is None:
+                raise ValueError("its polarity network was trained with prior scores, and the model has no prior model")
         return model

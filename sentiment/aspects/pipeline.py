@@ -475,6 +475,9 @@ class AspectPipeline:
             raise ModelFileError(f"{path} is incomplete: stage {missing[0]!r} is missing; train the model again")
         params = {"contrast": 0.0, "clusters": 0, "negated": 0.0, **config["pipeline"]}  # models saved before these had none
         prior_dir = params.pop("prior", None)
+        if config.get("labels", list(POLARITIES)) != list(POLARITIES):
+            raise ValueError(f"its labels are {config['labels']!r}; an aspect model's polarities are "
+                             f"{', '.join(POLARITIES)}, in that order")
         known = inspect.signature(cls).parameters  # a newer model's extra keys are left out
         pipe = cls(**{k: v for k, v in params.items() if k in known}, prior=None)
         pipe.params["prior"] = str(Path(path).resolve() / "prior") if prior_dir else None  # a refit or clone reads it
@@ -491,6 +494,9 @@ class AspectPipeline:
                                                                                   cleaner=pipe.cleaner)
         pipe.polarity_ = stage_class("polarity", stages["polarity"][0]).from_state(
             *stages["polarity"], cleaner=pipe.cleaner, prior=pipe._prior_scorer())
+        for stage in ("extractor", "polarity"):  # an edited config.json would name settings the stages never had
+            if pipe.params[stage] != (saved := stages[stage][0]["name"]):
+                raise ValueError(f"its settings name the {stage} {pipe.params[stage]!r}, its saved {stage} is {saved!r}")
         if config.get("categories"):
             listed = {name.split("/")[1] for name in config["files"]
                       if name.startswith("categories/") and name.endswith(f"/{CONFIG}") and name.count("/") == 2}

@@ -536,10 +536,14 @@ class ClassicalPolarity:
 
     def get_state(self):
         state, arrays = self.model.get_state()
-        return {"name": self.name, "features_version": self.features_version, **state}, arrays
+        return {"name": self.name, "features_version": self.features_version, "prior": self.prior is not None,
+                **state}, arrays
 
     @classmethod
     def from_state(cls, state, arrays, cleaner=None, prior=None):
+        if state.get("prior", prior is not None) != (prior is not None):  # (models saved before this say nothing)
+            raise ValueError("its polarity model was trained " + ("with" if state["prior"] else "without")
+                             + " prior scores, and the model has " + ("no" if prior is None else "a") + " prior model")
         polarity = cls(cleaner=cleaner, prior=prior)
         polarity.model = HashedLogistic.from_state(state, arrays, allowed=POLARITIES, what="polarity")
         version = state.get("features_version", 1)
