@@ -50,8 +50,12 @@ def test_the_layout_names_every_module_of_the_package():
     package = Path(__file__).resolve().parents[1] / "sentiment"
     for module in sorted(package.glob("*.py")):
         assert f"{module.name} " in layout or f"`{module.name}`" in layout, module.name
+    entries = re.split(r"\n(?=  \S)", layout)  # an entry: its line and the indented lines that go on with it
     for folder in sorted(p for p in package.iterdir() if p.is_dir() and (p / "__init__.py").exists()):
-        assert f"{folder.name}/" in layout, folder.name
+        entry = next((e for e in entries if e.startswith(f"  {folder.name}/")), None)
+        assert entry is not None, folder.name
+        for module in sorted(folder.glob("*.py")):  # each module of a subpackage, in its folder's entry
+            assert module.name == "__init__.py" or re.search(rf"\b{re.escape(module.name)}\b", entry), module
 
 
 def test_every_marked_readme_section_holds_its_results_file():
@@ -82,3 +86,11 @@ def test_every_link_within_the_readme_leads_to_a_heading():
     links = re.findall(r"\]\(#([^)]+)\)", README)
     assert links, "the README's contents line links its sections"
     assert sorted(set(links) - set(_anchors())) == []
+
+
+def test_the_readme_lists_the_versions_that_changed_the_aspect_reading_only():
+    from sentiment.cleaning import ASPECT_READING_ONLY
+
+    listed = re.search(r"aspect models' reading only \(([\d, ]+)\)", " ".join(README.split()))
+    assert listed is not None
+    assert [int(v) for v in listed[1].split(",")] == sorted(ASPECT_READING_ONLY)
