@@ -24,6 +24,7 @@ from __future__ import annotations
 
 import bisect
 import functools
+import html
 import html.entities
 import inspect
 import itertools
@@ -884,8 +885,39 @@ def _singletons() -> dict[str, tuple[str, ...]]:
 
 
 def _outside(pattern: re.Pattern, text: str, markup: list[tuple[int, int]]) -> list[re.Match]:
-    """The matches of ``pattern`` in ``text`` that overlap none of the ``markup`` spans."""
-    return [m for m in pattern.finditer(text) if not _inside_any(m.span(), markup)]
+    """The matches of ``pattern`` in ``text`` that overlap none of the ``markup`` spans, and that neither start
+    nor end inside an HTML entity ("amp" in "&amp;") nor beside one that writes a letter of the same word
+    ("caf" in "caf&eacute;", "cafe" in "cafe&#769;"): an entity counts as the character it stands for."""
+    entities = _entity_spans(text) if "&" in text else {}
+    return [m for m in pattern.finditer(text) if not _inside_any(m.span(), markup)
+            and not (entities and _cuts_an_entity(m.span(), entities))]
+
+
+_ENTITY = re.compile(r"&(?:#[0-9]+|#[xX][0-9a-fA-F]+|[A-Za-z][A-Za-z0-9]*);")
+
+
+def _entity_spans(text: str) -> dict[tuple[int, int], str]:
+    """The HTML entities of ``text`` that stand for a character: their spans and that character."""
+    found = {}
+    for m in _ENTITY.finditer(text):
+        char = html.unescape(m.group())
+        if char != m.group() and len(char) == 1:
+            found[m.span()] = char
+    return found
+
+
+def _cuts_an_entity(span: tuple[int, int], entities: dict[tuple[int, int], str]) -> bool:
+    """Whether the match ``span`` starts or ends inside one of the ``entities``, or beside one that writes a
+    letter, digit or mark that would go on the match's word (not a letter of a script written without spaces)."""
+    start, end = span
+    for (a, b), char in entities.items():
+        if a < start < b or a < end < b:
+            return True
+        joins = (char.isalnum() or char == "_" or unicodedata.category(char).startswith("M")) and \
+            not re.fullmatch(f"[{UNSPACED}]", char)
+        if joins and (b == start or a == end):
+            return True
+    return False
 
 
 def _inside_any(span: tuple[int, int], markup: list[tuple[int, int]]) -> bool:
