@@ -904,6 +904,8 @@ def test_terms_of_dropped_conflict_aspects_are_gold_terms_for_extraction_and_cou
     same = score_aspects(kept, found, [["positive", "negative"]])
     assert {k: same[k] for k in ("extraction_precision", "extraction_recall", "n_aspects")} == {
         "extraction_precision": 1.0, "extraction_recall": 1.0, "n_aspects": 2}
+    # kept (keep_conflict), its triple could never be right, as no model gives "conflict": neither way either
+    assert same["end_to_end_precision"] == 1.0 and same["end_to_end_recall"] == 1.0 and same["n_polarity"] == 1
     missed = score_aspects(dropped, [[{"from": 0, "to": 1, "polarity": "positive"}]], [["positive"]])
     assert missed["extraction_recall"] == 0.5 and missed["end_to_end_recall"] == 1.0
     only = [{"text": "b", "aspects": [], "conflict_terms": [{"term": "b", "from": 0, "to": 1}]}]

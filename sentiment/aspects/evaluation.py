@@ -8,8 +8,8 @@
   them, always, where the general report's ``macro_f1_labels`` counts them when some are absent), and the
   accuracy on the aspects of *mixed* sentences (gold aspects of more than one polarity), where reading
   the sentence as a whole cannot be right;
-* end to end: F1 of predicted ``(from, to, polarity)`` triples (a predicted span of a dropped conflict aspect,
-  whose polarity no model without ``keep_conflict`` gives, counts neither way);
+* end to end: F1 of predicted ``(from, to, polarity)`` triples (a conflict aspect, dropped or kept with
+  ``keep_conflict``, counts neither way: no model gives that polarity, so its triple could never be right);
 * categories (when the gold sentences have them and the model predicts them): micro-F1 of the
   sentence's category set, and the accuracy of the polarity toward each gold category; when only some
   sentences have categories (restaurants pooled with laptops), the share of the others that are
@@ -59,7 +59,9 @@ def score_aspects(gold: list[dict], extracted: list[list[dict]], polarity_on_gol
         gold_aspects = sentence["aspects"]
         conflict_spans = {(t["from"], t["to"]) for t in sentence.get("conflict_terms", ())}
         gold_spans = {(a["from"], a["to"]) for a in gold_aspects} | conflict_spans  # every term, as SemEval
-        gold_full = {(a["from"], a["to"], a["polarity"]) for a in gold_aspects}
+        conflict_spans |= {(a["from"], a["to"]) for a in gold_aspects  # kept ones (keep_conflict) too
+                           if a["polarity"] is not None and a["polarity"] not in POLARITIES}
+        gold_full = {(a["from"], a["to"], a["polarity"]) for a in gold_aspects if a["polarity"] in POLARITIES}
         pred_spans = {(a["from"], a["to"]) for a in found}
         pred_full = {(a["from"], a["to"], a["polarity"]) for a in found if (a["from"], a["to"]) not in conflict_spans}
         n_pred += len(pred_spans)
