@@ -792,6 +792,9 @@ def evaluate(
         if report is not None:
             _note_report(report, write_report(result, report, Path(data).name))
         result.pop("mistakes", None)  # in the report folder only
+    if result.get("n_without_polarity"):  # terms for extraction alone: no triple can be scored
+        _echo(f"note: {result['n_without_polarity']} of the gold aspects have no polarity, so there is no end-to-end "
+              "score; give every aspect its polarity to have one", err=True)
     if Path(data).name in _training_files(pipe):
         _echo(f"note: the model was trained on a file named {_field(Path(data).name)}: if it is this one, these are "
               "figures on training texts, which flatter it; score held-out texts", err=True)

@@ -275,6 +275,27 @@ def test_evaluation_reads_conflict_aspects_as_the_model_was_trained(tiny_model):
         tiny_model.set_params(keep_conflict=False)
 
 
+@pytest.mark.parametrize("record, message", [
+    ({"text": "Rude staff.", "aspect": [{"term": "staff", "from": 5, "to": 10, "polarity": "negative"}]},
+     'the sentence has the key "aspect", not "aspects", which the reader reads; fix the name'),
+    ({"text": "Rude staff.", "aspects": [{"term": "staff", "from": 5, "to": 10, "polarty": "negative"}]},
+     r"an aspect \('staff'\) has the key \"polarty\", not \"polarity\""),
+    ({"text": "Rude staff.", "categories": [{"categroy": "service", "polarity": "negative"}]},
+     'a category has the key "categroy", not "category"'),
+])
+def test_a_misspelt_key_is_refused_as_the_xml_reader_refuses_a_misspelt_attribute(tmp_path, record, message):
+    # read over, the sentence would have no aspects (a found term counted wrong) or an aspect no polarity
+    # (no end-to-end score for the whole file), without a word
+    path = tmp_path / "typo.jsonl"
+    path.write_text(json.dumps(record) + "\n", encoding="utf-8")
+    with pytest.raises(DataError, match=message):
+        read_aspect_data(path)
+    fields = {"text": "Rude staff.", "source": "web", "aspects": [  # a data set's own fields: read past
+        {"term": "staff", "from": 5, "to": 10, "polarity": "negative", "annotator": 2}]}
+    path.write_text(json.dumps(fields) + "\n", encoding="utf-8")
+    assert read_aspect_data(path)[0]["aspects"][0]["polarity"] == "negative"
+
+
 @pytest.mark.parametrize("aspect, message", [
     ({"term": "camera", "from": 40, "to": 46, "polarity": "negative"}, "outside the text.*fix them"),
     ({"term": "camera", "from": 5, "to": 11, "polarity": "negative"}, "not the term 'camera'.*fix the offsets"),

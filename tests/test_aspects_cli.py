@@ -196,6 +196,19 @@ def test_evaluate_json_and_report(model_dir, files, tmp_path):
     assert json.loads((tmp_path / "report" / "metrics.json").read_text())["n"] == report["n"]
 
 
+def test_evaluate_notes_gold_aspects_without_a_polarity(model_dir, tmp_path):
+    terms_only = write_jsonl(tmp_path / "terms.jsonl", [
+        {"text": "The pizza was great.", "aspects": [{"term": "pizza", "from": 4, "to": 9}]},
+        {"text": "Bad service.", "aspects": [{"term": "service", "from": 4, "to": 11, "polarity": "negative"}]}])
+    result = invoke("evaluate", terms_only, "--model", model_dir, "--json")
+    assert_ok(result)
+    assert json.loads(result.stdout)["end_to_end_f1"] is None and json.loads(result.stdout)["n_without_polarity"] == 1
+    assert "note: 1 of the gold aspects have no polarity, so there is no end-to-end score" in result.stderr
+    polarised = write_jsonl(tmp_path / "polarised.jsonl", [
+        {"text": "Bad service.", "aspects": [{"term": "service", "from": 4, "to": 11, "polarity": "negative"}]}])
+    assert "no polarity" not in invoke("evaluate", polarised, "--model", model_dir).stderr
+
+
 def test_evaluate_refuses_data_without_gold_aspects(model_dir, tmp_path):
     unlabelled = write_jsonl(tmp_path / "unlabelled.jsonl", [{"text": "The pizza was great."}, {"text": "Bad service."}])
     result = invoke("evaluate", unlabelled, "--model", model_dir, "--json", "--report", tmp_path / "report")

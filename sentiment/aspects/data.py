@@ -20,6 +20,7 @@ import unicodedata
 from pathlib import Path
 
 from ..cleaning import BREAK_TAG_NAMES, LINE_BREAK, LINE_BREAKS
+from ..checks import short_repr
 from ..data import not_utf8_error
 from ..errors import DataError, reencode_hint
 from ..persistence import one_line
@@ -354,8 +355,11 @@ def check_sentence(record: dict, where: str = "sentence", keep_conflict: bool = 
         if record.get(key) is not None and not isinstance(record[key], (list, tuple)):
             raise DataError(f'{where}: "{key}" must be a list of objects {shape} (got {type(record[key]).__name__}); '
                             "fix it")
+    _check_key_names(record, _SENTENCE_KEYS, where, "the sentence")
     given = []  # (term, from, to, polarity) of each aspect and each conflict term of a sentence read before
     for a in record.get("aspects") or []:
+        if isinstance(a, dict):
+            _check_key_names(a, _ASPECT_KEYS, where, f"an aspect ({short_repr(a.get('term'))})")
         term, start, end = _term_span(a, text, where, "aspect")
         polarity = a.get("polarity")
         if polarity is not None and polarity not in ALL_POLARITIES:
@@ -377,6 +381,8 @@ def check_sentence(record: dict, where: str = "sentence", keep_conflict: bool = 
             aspects.append({"term": term, "from": start, "to": end, "polarity": polarity})
     categories: dict[str, dict] = {}
     for c in record.get("categories") or []:
+        if isinstance(c, dict):
+            _check_key_names(c, _CATEGORY_KEYS, where, "a category")
         name = c.get("category") if isinstance(c, dict) else None
         if not isinstance(name, str) or not name.strip():
             raise DataError(f'{where}: each category needs a "category" name, a non-empty string (got {c!r})')
@@ -394,6 +400,21 @@ def check_sentence(record: dict, where: str = "sentence", keep_conflict: bool = 
         raise DataError(f"{where}: the text is empty but has categories; give its text or leave the sentence out")
     sentence = {"id": str(record.get("id", "")), "text": text, "aspects": aspects, "categories": categories}
     return {**sentence, "conflict_terms": dropped} if dropped else sentence
+
+
+_SENTENCE_KEYS = ("id", "text", "aspects", "categories", "conflict_terms")
+_ASPECT_KEYS = ("term", "from", "to", "polarity")
+_CATEGORY_KEYS = ("category", "polarity")
+
+
+def _check_key_names(record: dict, known: tuple[str, ...], where: str, what: str) -> None:
+    """Refuse a key of ``record`` named almost as one of the ``known`` keys that it lacks (a misspelling:
+    "aspect", "polarty"), which the reader would pass over, as the XML reader refuses such attributes; other
+    keys are left alone (a data set's own fields)."""
+    for key in record:
+        meant = isinstance(key, str) and key not in known and _misspelt(key, [k for k in known if k not in record])
+        if meant:
+            raise DataError(f'{where}: {what} has the key "{key}", not "{meant}", which the reader reads; fix the name')
 
 
 def _term_span(a, text: str, where: str, what: str) -> tuple[str, int, int]:

@@ -81,7 +81,7 @@ def score_aspects(gold: list[dict], extracted: list[list[dict]], polarity_on_gol
                     mixed.append(a["polarity"] == label)
     p, r, f = prf(tp_span, n_pred, n_gold)
     # gold terms without polarities (as in files for term extraction alone) have no end-to-end score
-    unpolarised = any(a["polarity"] is None for s in gold for a in s["aspects"])
+    unpolarised = sum(a["polarity"] is None for s in gold for a in s["aspects"])
     ep, er, ef = (None, None, None) if unpolarised else prf(tp_full, n_pred_full, n_gold_full)
     if not n_gold:  # data with categories alone: no recall or F1; a term found there is wrong (precision 0)
         p = 0.0 if n_pred else None
@@ -91,7 +91,7 @@ def score_aspects(gold: list[dict], extracted: list[list[dict]], polarity_on_gol
     report = {"task": "aspect", "multi_label": False, "n": len(gold), "n_aspects": n_gold, "n_predicted": n_pred,
               "extraction_precision": p, "extraction_recall": r, "extraction_f1": f,
               "end_to_end_precision": ep, "end_to_end_recall": er, "end_to_end_f1": ef,
-              "n_polarity": len(truth),
+              "n_polarity": len(truth), "n_without_polarity": unpolarised,
               "mixed_polarity_accuracy": float(np.mean(mixed)) if mixed else None, "n_mixed": len(mixed)}
     report.update(polarity_scores(truth, predicted))
     return report
