@@ -605,7 +605,12 @@ def test_emoji_entities_and_invisible_characters_are_no_edge_of_a_term():
     ("The ‘pasta’ was good.", "‘pasta", "pasta"),
     ("The currys (masaman, green, red) were hot.", "green, red)", "green, red"),
     ("The (pasta was good.", "(pasta", "pasta"),
-    ('The "food" was great.', '"food"', '"food"'),  # closed within the span: kept, as SemEval's '"sales" team'
+    ('The "food" was great.', '"food"', "food"),  # quotes around the whole term: no SemEval term has them
+    ("The food but the ‘wine’ was sour.", "‘wine’", "wine"),
+    ("The «tapas» were good.", "«tapas»", "tapas"),
+    ('The "sales" team was rude.', '"sales" team', '"sales" team'),  # closed within the span: kept, as SemEval's
+    ('"Godmother" pizza "special"', '"Godmother" pizza "special"', '"Godmother" pizza "special"'),  # two pairs
+    ("The (pasta) was good.", "(pasta)", "(pasta)"),  # brackets: kept
     ("The currys (masaman, green, red) were hot.", "currys (masaman, green, red)", "currys (masaman, green, red)"),
     ('A 15" screen.', '15"', '15"'),  # an inch mark
     ("The maitre d' was rude.", "maitre d'", "maitre d'"),  # an apostrophe

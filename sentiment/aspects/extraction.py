@@ -147,8 +147,9 @@ def tagged_spans(text: str, tokens, tags: list[str], scores) -> list[dict]:
     """The spans ``tags`` mark in ``text`` (see :func:`spans_from_tags`), each with its ``extraction_score``:
     the mean of ``scores`` (one per token: the score of its chosen tag) over the span's tokens. Emoji, HTML
     entities and invisible characters at a span's edges are left out of it ("service&nbsp;", "🍕 pizza"), as
-    are quotes and brackets there that the span does not close or open ('"food' of 'The "food" was', 'red)';
-    '(pasta)', '15"' and "maitre d'" stay whole)."""
+    are quotes and brackets there that the span does not close or open ('"food' of 'The "food" was', 'red)'),
+    and quotes around the whole span ("‘wine’", '"food"'; '(pasta)', '15"', "maitre d'" and '"Godmother" pizza'
+    stay whole)."""
     found = []
     for first, last, _, _ in spans_from_tags(tokens, tags):
         while first < last and (_no_word(raw := text[tokens[first].start:tokens[first].end])
@@ -158,6 +159,10 @@ def tagged_spans(text: str, tokens, tags: list[str], scores) -> list[dict]:
                                 or _stray_closing(raw, text[tokens[first].start:tokens[last - 1].start])
                                 or _quote_closing(raw, text[tokens[first].start - 1:tokens[first].start])):
             last -= 1
+        while last - first > 2 and _around(text[tokens[first].start:tokens[first].end],
+                                           text[tokens[first].end:tokens[last - 1].start],
+                                           text[tokens[last - 1].start:tokens[last - 1].end]):
+            first, last = first + 1, last - 1  # quotes around the whole term are no part of it
         if first < last:
             start, end = tokens[first].start, tokens[last - 1].end
             found.append({"term": text[start:end], "from": start, "to": end,
@@ -166,8 +171,15 @@ def tagged_spans(text: str, tokens, tags: list[str], scores) -> list[dict]:
 
 
 _CLOSER = {'"': '"', "'": "'", "“": "”", "‘": "’", "«": "»", "„": "“", "(": ")", "[": "]", "{": "}"}
+_QUOTE_PAIRS = {k: v for k, v in _CLOSER.items() if k not in "([{"}  # a bracket pair stays: "(pasta)"
 # (not "’": an apostrophe, as "'" is: "maitre d’"); and '"' after no digit (15" is an inch mark)
 _OPENERS = {"”": "“„", "»": "«", ")": "(", "]": "[", "}": "{"}
+
+
+def _around(opening: str, inside: str, closing: str) -> bool:
+    """Whether the tokens ``opening`` and ``closing`` are a pair of quotes around ``inside`` alone (no quote of
+    the pair inside: '"Godmother" pizza "special"' is no quoted term)."""
+    return _QUOTE_PAIRS.get(opening) == closing and opening not in inside and closing not in inside
 
 
 def _stray_opening(raw: str, rest: str) -> bool:
