@@ -568,14 +568,16 @@ def predict(
                   "(.jsonl for JSON lines)")
         from .commands import CHUNK_ROWS, EXPLAINED_CHUNK_ROWS, predict_file
 
+        found: set = set()
         rows, unpredicted = predict_file(_load(model, task), input_, output, text_column=text_column,
                                          chunksize=batch_size or (EXPLAINED_CHUNK_ROWS if explain else CHUNK_ROWS),
                                          top_if_none=top_if_none, aspects=aspect, by_sentence=by_sentence,
                                          explain=explain, skip_blank=skip_blank, grouping=grouping,
-                                         progress=sys.stderr.isatty())
+                                         progress=sys.stderr.isatty(), found=found)
         predicted = rows - unpredicted
         skipped = f" ({unpredicted} row{'' if unpredicted == 1 else 's'} without text left unpredicted)" if unpredicted else ""
         _echo(f"wrote {predicted} prediction{'' if predicted == 1 else 's'} to {_field(output)}{skipped}", err=True)
+        _note_terms_not_found(aspect, found)
         return
     for flag, value in (("--output", output), ("--text-column", text_column), ("--batch-size", batch_size),
                         ("--skip-blank", skip_blank or None)):
@@ -596,15 +598,20 @@ def predict(
     if array is not None:
         array.close()
     _note_blank_lines(blanks)
-    for term in dict.fromkeys(t.strip() for t in aspect):
-        if term not in found:
-            _echo(f"note: {term!r} occurs in none of the texts (terms match as whole words, in any case, "
-                  "outside web addresses and HTML tags)", err=True)
+    _note_terms_not_found(aspect, found)
     if unknown:
         shown = ", ".join(map(str, unknown[:10])) + (", …" if len(unknown) > 10 else "")
         hint = "another language? the shipped models know English" if model is None else "words its training data lack?"
         _echo(f"note: the model knows none of the words (or n-grams) of text(s) {shown}: their labels are its "
               f"guess without evidence ({hint})", err=True)
+
+
+def _note_terms_not_found(aspect: List[str], found: set) -> None:
+    """A note on stderr for each ``--aspect`` term that none of the texts holds (``found``: those some text holds)."""
+    for term in dict.fromkeys(t.strip() for t in aspect):
+        if term not in found:
+            _echo(f"note: {term!r} occurs in none of the texts (terms match as whole words, in any case, "
+                  "outside web addresses and HTML tags)", err=True)
 
 
 def _predict_batches(pipe, batches, where: str, array, aspect: List[str], by_sentence, top_if_none: bool,

@@ -905,7 +905,7 @@ def check_top_if_none(aspect_model: bool, multi_label: bool) -> None:
 def predict_file(pipe: Pipeline, source: str | Path, target: str | Path, *, text_column: str | None = None,
                  chunksize: int = CHUNK_ROWS, top_if_none: bool = False, aspects: list[str] | None = None,
                  by_sentence: bool | None = None, explain: bool = False, skip_blank: bool = False,
-                 grouping: str | None = None, progress: bool = False) -> tuple[int, int]:
+                 grouping: str | None = None, progress: bool = False, found: set | None = None) -> tuple[int, int]:
     """Predict every row of ``source`` into ``target`` (CSV, TSV or JSONL, by its extension), chunk by chunk;
     an aspect model also reads the sentences of SemEval-2014 XML (``id``, ``text`` and any gold ``aspects``
     and ``categories``, kept as a JSON Lines input's are).
@@ -928,7 +928,8 @@ def predict_file(pipe: Pipeline, source: str | Path, target: str | Path, *, text
     pass; null, or an empty cell, where a row lacks it), in the order the rows first name them. It is written to a
     temporary file and renamed at the end, so an interrupted run leaves
     no partial output. Flags the model cannot honour are refused (:func:`check_predict_flags`). Returns the
-    number of rows written and, of them, those written unpredicted (no text, with ``skip_blank``).
+    number of rows written and, of them, those written unpredicted (no text, with ``skip_blank``); ``found``, if
+    given, gets the given ``aspects`` terms that some text holds (stripped), so the caller can name the others.
     """
     check_predict_flags(pipe, top_if_none, aspects, by_sentence, grouping)
     if text_column is not None and is_aspect_model(pipe) and _is_xml(source):
@@ -967,6 +968,10 @@ def predict_file(pipe: Pipeline, source: str | Path, target: str | Path, *, text
             if explain:
                 check_explainable(values, first=rows + 1, what=f"{source}: data row")
             kept = [value for value, empty in zip(values, blank) if not empty]
+            if aspects and found is not None:
+                from .aspects.pipeline import terms_found
+
+                found |= {term.strip() for term in terms_found(kept, aspects)}
             added = (_prediction_columns(pipe, kept, top_if_none, aspects, by_sentence, columns["separator"],
                                          nested=out_format == "jsonl", explain=explain, grouping=grouping,
                                          progress=progress)

@@ -277,7 +277,7 @@ def test_aspect_flags_on_other_models_are_errors(model_dir, files):
     assert "does not apply to an aspect model" in result.stderr
 
 
-def test_named_aspects_missing_from_some_texts_or_all(model_dir):
+def test_named_aspects_missing_from_some_texts_or_all(model_dir, tmp_path):
     result = invoke("predict", "--model", model_dir, "--aspect", "battery", "--aspect", "food",
                     "The food is good.", "Nice place.")
     assert result.exit_code == 0, result.output
@@ -286,6 +286,11 @@ def test_named_aspects_missing_from_some_texts_or_all(model_dir):
     assert lines[2:] == ["Nice place.", "  (none of the named aspects is in this text)"]
     assert result.stderr.strip() == ("note: 'battery' occurs in none of the texts (terms match as whole words, in any case, "
                                      "outside web addresses and HTML tags)")
+    source = write_jsonl(tmp_path / "named.jsonl", [{"text": "The food is good."}, {"text": "Nice place."}])
+    from_file = invoke("predict", "--model", model_dir, "--aspect", "battery", "--aspect", "food", "--input", source,
+                       "--output", tmp_path / "named_out.jsonl")  # --input too notes a term found nowhere
+    assert from_file.exit_code == 0 and "note: 'battery' occurs in none of the texts" in from_file.stderr
+    assert "'food'" not in from_file.stderr
     spaced = invoke("predict", "--model", model_dir, "--aspect", "good  food", "Good food here.")
     assert spaced.exit_code == 0 and "Good food\t0-9\t" in spaced.stdout and "note:" not in spaced.stderr
     dotted = invoke("predict", "--model", model_dir, "--aspect", "istanbul", "The İstanbul kebab was great.")
