@@ -871,6 +871,25 @@ def _dev_pair(dev: Any) -> tuple | None:
     return texts, labels
 
 
+def _warn_of_unread_network_options(vectorizer, model) -> None:
+    """An IgnoredOptionWarning for the options given that the network never reads: an lstm reads the word
+    sequence, not word2vec's pooled text vector (``pooling``); an mlp without hidden layers (``hidden_sizes=[]``, a
+    linear model) has no layer for ``activation``, ``dropout`` or ``normalization`` to act on."""
+    given = getattr(model, "given", frozenset())
+    if model.input_kind == "sequences" and "pooling" in getattr(vectorizer, "given", frozenset()):
+        warnings.warn(IgnoredOptionWarning(f"pooling changes nothing for model {model.name!r}, which reads the words "
+                                           "in order, not word2vec's text vector; leave it out (lstm_pooling pools "
+                                           "the network's states)"), stacklevel=5)
+    sizes = model.params.get("hidden_sizes") if model.name == "mlp" else None
+    unread = [name for name in ("activation", "dropout", "normalization") if name in given] \
+        if isinstance(sizes, (list, tuple)) and not sizes else []
+    if unread:
+        verb, pronoun = ("changes", "it") if len(unread) == 1 else ("change", "them")
+        warnings.warn(IgnoredOptionWarning(f"{' and '.join(unread)} {verb} nothing for an mlp without hidden layers "
+                                           f"(hidden_sizes=[]: a linear model); leave {pronoun} out, or give "
+                                           "hidden_sizes"), stacklevel=5)
+
+
 def check_stages(vectorizer, model) -> None:
     """Refuse a vectorizer and a model (unfitted stages) that cannot work together, or a model's device that
     is not there, cheaply: ``fit`` calls it before cleaning the texts, and the CLI before reading the data.
@@ -896,6 +915,7 @@ def check_stages(vectorizer, model) -> None:
         warnings.warn(IgnoredOptionWarning(f"{' and '.join(binarized)} {verb} nothing for model {model.name!r}, which "
                                            f"reads each feature as 0 or 1 (there or not); leave {pronoun} out"),
                       stacklevel=4)
+    _warn_of_unread_network_options(vectorizer, model)
     if not reads(model.name, vectorizer.name):
         from .models.classical import nonnegative_error
 

@@ -206,6 +206,23 @@ def test_an_option_the_stages_never_read_is_said_so(binary, model, options, mess
         Pipeline("tfidf", model).fit(binary.train_texts, binary.train_labels)
 
 
+@pytest.mark.parametrize("vectorizer, model, options, message", [
+    ("tfidf", "mlp", {"hidden_sizes": [], "dropout": 0.2, "activation": "tanh"},
+     r"activation and dropout change nothing for an mlp without hidden layers \(hidden_sizes=\[\]: a linear model\)"),
+    ("word2vec", "lstm", {"pooling": "mean"}, "pooling changes nothing for model 'lstm', which reads the words in order"),
+])
+def test_a_network_option_the_network_never_reads_is_said_so(binary, vectorizer, model, options, message):
+    from sentiment import IgnoredOptionWarning
+
+    texts, labels = binary.train_texts[:40], binary.train_labels[:40]
+    with pytest.warns(IgnoredOptionWarning, match=message):
+        Pipeline(vectorizer, model, epochs=1, **options).fit(texts, labels)
+    with warnings.catch_warnings():
+        warnings.simplefilter("error", IgnoredOptionWarning)  # where the network reads them: no word
+        Pipeline("tfidf", "mlp", epochs=1, dropout=0.2, activation="tanh").fit(texts, labels)
+        Pipeline("word2vec", "mlp", epochs=1, pooling="mean").fit(texts, labels)
+
+
 def test_unknown_pipeline_names_and_options():
     with pytest.raises(ConfigError, match="unknown vectorizer 'bert'.*count"):
         Pipeline(vectorizer="bert")
