@@ -521,7 +521,8 @@ class Pipeline(OptionAttributes, Classifier):
         self.classes_ = class_array(classes)
         self.label_names_ = names
         self.reading_version_ = READING_VERSION
-        self.info_ = _fit_info(model, len(texts), n_tune)
+        given_dev = len(dev[0]) if dev_data is not None and getattr(model, "trains_by_epochs", False) else 0
+        self.info_ = _fit_info(model, len(texts), n_tune, given_dev)
         return self
 
     def _labels_to_learn(self, labels: Sequence) -> tuple[Sequence, bool]:
@@ -819,10 +820,12 @@ def _weighting(model, weights, targets: np.ndarray, classes: np.ndarray, names: 
     return weighting
 
 
-def _fit_info(model, n_texts: int, n_tune: int) -> dict:
-    """``info_`` of a fit on ``n_texts`` texts (``n_tune`` more held out to tune the thresholds)."""
+def _fit_info(model, n_texts: int, n_tune: int, n_dev: int = 0) -> dict:
+    """``info_`` of a fit on ``n_texts`` texts (``n_tune`` more held out to tune the thresholds; ``n_dev``: the dev
+    texts given, on which a model trained by epochs stopped)."""
     trained_on = getattr(model, "n_trained_", n_texts)  # a model trained by epochs holds some out to stop
-    return {"trained_on": trained_on, **({"early_stopping_on": n_texts - trained_on} if trained_on < n_texts else {}),
+    stopping_on = n_dev or n_texts - trained_on
+    return {"trained_on": trained_on, **({"early_stopping_on": stopping_on} if stopping_on else {}),
             **({"tuned_on": n_tune} if n_tune else {}),
             **getattr(model, "fit_info_", {}),  # a network's device, epochs run and best epoch
             "created": datetime.now(timezone.utc).isoformat(timespec="seconds")}

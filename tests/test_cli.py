@@ -273,6 +273,7 @@ def test_a_network_on_phrases_early_stops_on_whole_training_sentences(tmp_path, 
         assert not any(tree_of(text) in held_trees for text in texts)  # no phrase of a held-out tree is learnt
     data = json.loads((tmp_path / "m" / "config.json").read_text())["data"]
     assert data["early_stopping"].startswith("20% of the training sentences")
+    assert "early_stopping_on=8" in invoke("info", tmp_path / "m").stdout  # the held-out sentences, as given
 
 
 def test_a_network_on_too_few_trees_to_hold_sentences_out_holds_out_phrases(tmp_path):
