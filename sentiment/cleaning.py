@@ -763,6 +763,15 @@ def decode_entities(text: str) -> str:
     return _ENTITY.sub(_entity, text) if "&" in text else text
 
 
+def entity_spans(text: str) -> list[tuple[int, int, str]]:
+    """The HTML entities of ``text`` that :func:`decode_entities` decodes: their spans and what each stands for, in
+    order (entities never overlap)."""
+    if "&" not in text:
+        return []
+    found = [(m.start(), m.end(), _entity(m)) for m in _ENTITY.finditer(text)]
+    return [(start, end, char) for start, end, char in found if char != text[start:end]]
+
+
 # A character reference to a number past Unicode's last (0x10FFFF), which html.unescape reads as U+FFFD, but only
 # after converting its digits: thousands of them exceed Python's limit on converting a number (a ValueError).
 _HUGE_CHARACTER_REFERENCE = re.compile(r"&#(?:[xX]0*[1-9a-fA-F][0-9a-fA-F]{6,}|0*[1-9][0-9]{7,});?")

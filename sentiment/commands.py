@@ -265,10 +265,14 @@ def _read_dev(dev, data, labels: list, text_column: str, label_column: str, labe
         try:
             dev_texts, dev_labels = read_labelled(dev, text_column, label_column, separator=label_sep,
                                                   binary=dev_binary, every_sentence=True)
-        except SeparatorError as exc:  # the training file's separator is --label-sep's; this file may join by another
-            log(f"note: --dev {Path(dev).name} joins its labels by {exc.found!r}, not by {label_sep!r}: read so")
+        except SeparatorError as exc:  # --label-sep is the training file's; this file may join its labels by another
             dev_texts, dev_labels = read_labelled(dev, text_column, label_column, separator=exc.found,
                                                   binary=dev_binary, every_sentence=True)
+            if _label_values(dev_labels) <= _label_values(labels):  # so split, they are the training labels
+                log(f"note: --dev {Path(dev).name} joins its labels by {exc.found!r}, not by {label_sep!r}: read so")
+            else:  # one label a row, holding the other mark ("anecdotes/miscellaneous"): as --label-sep reads it
+                dev_texts, dev_labels = read_labelled(dev, text_column, label_column, separator=label_sep,
+                                                      binary=dev_binary, every_sentence=True, guess_separator=False)
     except MissingColumnsError as exc:  # --text-column / --label-column name the columns of both files
         raise DataError(f"--dev {Path(dev).name} has no column {', '.join(map(repr, exc.missing))}; its columns are: "
                         f"{column_list(exc.present)}; the --text-column and --label-column of the training file name "

@@ -67,18 +67,18 @@ def read_weights(file: str | Path, column: str) -> np.ndarray:
     return numbers
 
 
-def split_labels(values: Sequence, separator: str, where: str = "the labels") -> list[tuple]:
+def split_labels(values: Sequence, separator: str, where: str = "the labels", guess: bool = True) -> list[tuple]:
     """Split joined labels (``"admiration;joy"``) into tuples of labels (whole numbers become ints).
 
     Values that are lists already (JSON Lines, Parquet) are taken as they are. A separator that no
-    label contains, while some contain another usual one, is an error: the labels are most likely
-    joined by that other one.
+    label contains, while some contain another usual one, is an error (unless ``guess`` is false): the labels
+    are most likely joined by that other one.
     """
     if not separator:
         raise DataError("the label separator is empty; give one such as ';' (--label-sep)")
     values = [list(v) if isinstance(v, (*LABEL_SETS, np.ndarray)) else str(v) for v in values]
     joined = [v for v in values if isinstance(v, str)]
-    if joined and not any(separator in v for v in joined):
+    if guess and joined and not any(separator in v for v in joined):
         for other in SEPARATORS:
             example = next((v for v in joined if other != separator and other in v), None)
             if example is not None:
@@ -931,7 +931,8 @@ def column_list(names, most: int = 20) -> str:
 
 def read_labelled(path: str | Path, text_column: str = "text", label_column: str = "label",
                   fmt: str | None = None, phrases: bool = False, separator: str | None = None,
-                  binary: bool = False, every_sentence: bool = False) -> tuple[list[str], list]:
+                  binary: bool = False, every_sentence: bool = False, guess_separator: bool = True
+                  ) -> tuple[list[str], list]:
     """Texts and labels from a table or from SST trees; rows with missing values are an error.
 
     With a ``separator``, each label cell holds several labels joined by it (``"admiration;joy"``),
@@ -971,7 +972,7 @@ def read_labelled(path: str | Path, text_column: str = "text", label_column: str
                         "as files joined with their header rows do; drop that row")
     values = [label_list_of(v) for v in frame[label_column].tolist()]  # "['joy', 'anger']": a list of labels
     if separator is not None:
-        labels = split_labels(values, separator, f"{file} column {label_column!r}")
+        labels = split_labels(values, separator, f"{file} column {label_column!r}", guess_separator)
     else:
         _check_no_label_lists(values, file, label_column)
         labels = _parse_labels(values)

@@ -290,7 +290,7 @@ def test_a_misspelt_key_is_refused_as_the_xml_reader_refuses_a_misspelt_attribut
     path.write_text(json.dumps(record) + "\n", encoding="utf-8")
     with pytest.raises(DataError, match=message):
         read_aspect_data(path)
-    fields = {"text": "Rude staff.", "source": "web", "aspects": [  # a data set's own fields: read past
+    fields = {"text": "Rude staff.", "source": "web", "idx": 7, "aspects": [  # a data set's own fields: read past
         {"term": "staff", "from": 5, "to": 10, "polarity": "negative", "annotator": 2}]}
     path.write_text(json.dumps(fields) + "\n", encoding="utf-8")
     assert read_aspect_data(path)[0]["aspects"][0]["polarity"] == "negative"
@@ -610,6 +610,8 @@ def test_emoji_entities_and_invisible_characters_are_no_edge_of_a_term():
     ("The «tapas» were good.", "«tapas»", "tapas"),
     ('The "sales" team was rude.', '"sales" team', '"sales" team'),  # closed within the span: kept, as SemEval's
     ('"Godmother" pizza "special"', '"Godmother" pizza "special"', '"Godmother" pizza "special"'),  # two pairs
+    ("The ‘chef’s special’ was great.", "‘chef’s special’", "chef’s special"),  # an apostrophe is no quote
+    ("The 'chef's special' was great.", "'chef's special'", "chef's special"),
     ("The (pasta) was good.", "(pasta)", "(pasta)"),  # brackets: kept
     ("The currys (masaman, green, red) were hot.", "currys (masaman, green, red)", "currys (masaman, green, red)"),
     ('A 15" screen.', '15"', '15"'),  # an inch mark
@@ -727,6 +729,9 @@ def test_a_decomposed_accent_stays_with_its_word():
     ("The cafe&#769; was lovely.", "cafe", []),  # and here the accent of its last letter
     ("The caf&eacute; was lovely.", "café", [(4, 15)]),
     ("Fish &amp; chips, fish", "fish & chips", [(0, 16)]),  # an entity inside the term: its character
+    ("&eacute;a a a", "a a", [(10, 13)]),  # the refused first match hides no later one (as "éa a a": 3-6)
+    ("pizza&zwj;x", "pizza", []),  # a joiner written as an entity joins, as "pizza\u200dx" does
+    ("&#" + "9" * 5000 + "; pizza", "pizza", [(5004, 5009)]),  # a number of more digits than Python converts
 ])
 def test_a_term_is_never_part_of_an_html_entity(text, term, found):
     from sentiment.aspects.pipeline import locate_terms, terms_found

@@ -544,6 +544,20 @@ def cli_model(files):
     return out, json.loads(result.stdout)
 
 
+def test_fit_dev_keeps_label_sep_where_the_other_mark_is_inside_one_label(tmp_path):
+    # the dev file has one label a row, one of them "anecdotes/miscellaneous": no ';' anywhere and a '/', yet it is
+    # not joined by '/' (split so, "anecdotes" and "miscellaneous" would be labels the training data lack)
+    rows = [("great pasta", "food"), ("rude waiter", "service"), ("we went on a tuesday", "anecdotes/miscellaneous"),
+            ("good food and kind staff", "food;service")] * 6
+    train, dev = tmp_path / "train.csv", tmp_path / "dev.csv"
+    write_table(pd.DataFrame(rows, columns=["text", "labels"]), train)
+    write_table(pd.DataFrame(rows[:3], columns=["text", "labels"]), dev)
+    result = invoke("fit", train, "--label-column", "labels", "--multi-label", "--vectorizer", "tfidf", "--model",
+                    "logreg", "--dev", dev, "--out", tmp_path / "m", "--json")
+    assert_ok(result)
+    assert "joins its labels by" not in result.stderr and json.loads(result.stdout)["n"] == 3
+
+
 def test_a_model_of_another_label_separator_is_named_by_evaluate_and_ensemble(cli_model, files, tmp_path):
     out, _ = cli_model
     piped = tmp_path / "piped.csv"

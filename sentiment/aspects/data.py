@@ -411,8 +411,9 @@ def _check_key_names(record: dict, known: tuple[str, ...], where: str, what: str
     """Refuse a key of ``record`` named almost as one of the ``known`` keys that it lacks (a misspelling:
     "aspect", "polarty"), which the reader would pass over, as the XML reader refuses such attributes; other
     keys are left alone (a data set's own fields)."""
-    for key in record:
-        meant = isinstance(key, str) and key not in known and _misspelt(key, [k for k in known if k not in record])
+    for key in record:  # not "id": "idx", "uid", "_id" are ids of their own, and a lost id loses no data
+        meant = isinstance(key, str) and key not in known and _misspelt(key, [k for k in known
+                                                                          if k not in record and k != "id"])
         if meant:
             raise DataError(f'{where}: {what} has the key "{key}", not "{meant}", which the reader reads; fix the name')
 

@@ -159,9 +159,7 @@ def tagged_spans(text: str, tokens, tags: list[str], scores) -> list[dict]:
                                 or _stray_closing(raw, text[tokens[first].start:tokens[last - 1].start])
                                 or _quote_closing(raw, text[tokens[first].start - 1:tokens[first].start])):
             last -= 1
-        while last - first > 2 and _around(text[tokens[first].start:tokens[first].end],
-                                           text[tokens[first].end:tokens[last - 1].start],
-                                           text[tokens[last - 1].start:tokens[last - 1].end]):
+        while last - first > 2 and _around([text[t.start:t.end] for t in tokens[first:last]]):
             first, last = first + 1, last - 1  # quotes around the whole term are no part of it
         if first < last:
             start, end = tokens[first].start, tokens[last - 1].end
@@ -176,10 +174,12 @@ _QUOTE_PAIRS = {k: v for k, v in _CLOSER.items() if k not in "([{"}  # a bracket
 _OPENERS = {"”": "“„", "»": "«", ")": "(", "]": "[", "}": "{"}
 
 
-def _around(opening: str, inside: str, closing: str) -> bool:
-    """Whether the tokens ``opening`` and ``closing`` are a pair of quotes around ``inside`` alone (no quote of
-    the pair inside: '"Godmother" pizza "special"' is no quoted term)."""
-    return _QUOTE_PAIRS.get(opening) == closing and opening not in inside and closing not in inside
+def _around(raw: list[str]) -> bool:
+    """Whether the first and last of the tokens ``raw`` are a pair of quotes around the others, none of which is
+    a quote of the pair ('"Godmother" pizza "special"' is no quoted term; "'chef's special'" is one: its "'s" is
+    no quote)."""
+    opening, closing = raw[0], raw[-1]
+    return _QUOTE_PAIRS.get(opening) == closing and not {opening, closing} & set(raw[1:-1])
 
 
 def _stray_opening(raw: str, rest: str) -> bool:

@@ -24,7 +24,6 @@ from __future__ import annotations
 
 import bisect
 import functools
-import html
 import html.entities
 import inspect
 import itertools
@@ -36,7 +35,7 @@ from pathlib import Path
 import numpy as np
 
 from .. import __version__
-from ..cleaning import LINE_BREAKS, READING_VERSION, TYPED_APOSTROPHES
+from ..cleaning import LINE_BREAKS, READING_VERSION, TYPED_APOSTROPHES, entity_spans
 from ..checks import check_flag, check_seed, check_texts
 from ..devices import check_device_name
 from ..errors import (ConfigError, DataError, ModelFileError, NotFittedError, SentimentError, counted, did_you_mean,
@@ -772,11 +771,11 @@ def locate_terms(texts: list[str], aspects) -> list[list[dict]]:
         raise DataError(f"{counted(len(per_text), 'aspect list')} for {counted(len(texts), 'text')}; give one list per text or one list for all")
     results = []
     for text, terms in zip(texts, per_text):
-        spans, markup = [], markup_spans(text)
+        spans, markup, entities = [], markup_spans(text), _Entities(text)
         for term in terms:
             if not isinstance(term, str) or not term.strip():
                 raise DataError(f"aspect {term!r} is not a non-empty string; pass the aspect terms as text")
-            matches = _outside(_term_pattern(term), text, markup)
+            matches = _outside(_term_pattern(term), text, markup, entities)
             spans.extend({"term": text[m.start():m.end()], "from": m.start(), "to": m.end()} for m in matches)
         unique = {(a["from"], a["to"]): a for a in spans}  # a term given twice ("pizza", "Pizza") is one aspect
         results.append([unique[key] for key in sorted(unique)])
@@ -785,9 +784,8 @@ def locate_terms(texts: list[str], aspects) -> list[list[dict]]:
 
 def terms_found(texts: list[str], terms: list[str]) -> set[str]:
     """The ``terms`` (one list for all ``texts``) that :func:`locate_terms` finds in at least one of the texts."""
-    markups = [markup_spans(text) for text in texts]
-    return {term for term in terms
-            if any(_outside(_term_pattern(term), text, markup) for text, markup in zip(texts, markups))}
+    read = [(text, markup_spans(text), _Entities(text)) for text in texts]
+    return {term for term in terms if any(_outside(_term_pattern(term), *parts, first=True) for parts in read)}
 
 
 @functools.lru_cache(maxsize=1024)
@@ -884,40 +882,53 @@ def _singletons() -> dict[str, tuple[str, ...]]:
     return {char: tuple(others) for char, others in found.items()}
 
 
-def _outside(pattern: re.Pattern, text: str, markup: list[tuple[int, int]]) -> list[re.Match]:
-    """The matches of ``pattern`` in ``text`` that overlap none of the ``markup`` spans, and that neither start
-    nor end inside an HTML entity ("amp" in "&amp;") nor beside one that writes a letter of the same word
-    ("caf" in "caf&eacute;", "cafe" in "cafe&#769;"): an entity counts as the character it stands for."""
-    entities = _entity_spans(text) if "&" in text else {}
-    return [m for m in pattern.finditer(text) if not _inside_any(m.span(), markup)
-            and not (entities and _cuts_an_entity(m.span(), entities))]
-
-
-_ENTITY = re.compile(r"&(?:#[0-9]+|#[xX][0-9a-fA-F]+|[A-Za-z][A-Za-z0-9]*);")
-
-
-def _entity_spans(text: str) -> dict[tuple[int, int], str]:
-    """The HTML entities of ``text`` that stand for a character: their spans and that character."""
-    found = {}
-    for m in _ENTITY.finditer(text):
-        char = html.unescape(m.group())
-        if char != m.group() and len(char) == 1:
-            found[m.span()] = char
+def _outside(pattern: re.Pattern, text: str, markup: list[tuple[int, int]], entities: "_Entities",
+             first: bool = False) -> list[re.Match]:
+    """The matches of ``pattern`` in ``text`` that overlap none of the ``markup`` spans and cut no HTML entity
+    (:class:`_Entities`: an entity counts as the character it stands for), each looked for from where the last
+    one ended, or past the start of a match refused ("&eacute;a a a" holds "a a" after the refused first one);
+    ``first``: the first such match alone (whether the text holds the term)."""
+    found, at = [], 0
+    while (match := pattern.search(text, at)) is not None:
+        if _inside_any(match.span(), markup) or entities.cut(*match.span(), text):
+            at = match.start() + 1
+            continue
+        found.append(match)
+        if first:
+            break
+        at = match.end()
     return found
 
 
-def _cuts_an_entity(span: tuple[int, int], entities: dict[tuple[int, int], str]) -> bool:
-    """Whether the match ``span`` starts or ends inside one of the ``entities``, or beside one that writes a
-    letter, digit or mark that would go on the match's word (not a letter of a script written without spaces)."""
-    start, end = span
-    for (a, b), char in entities.items():
-        if a < start < b or a < end < b:
-            return True
-        joins = (char.isalnum() or char == "_" or unicodedata.category(char).startswith("M")) and \
-            not re.fullmatch(f"[{UNSPACED}]", char)
-        if joins and (b == start or a == end):
-            return True
-    return False
+_WORD_CHARACTER = re.compile(rf"[\w{MARKS}{JOINERS}]")
+_UNSPACED_CHARACTER = re.compile(f"[{UNSPACED}]")
+
+
+class _Entities:
+    """The HTML entities of a text, for the term matches (:func:`_outside`): a match neither starts nor ends
+    inside one ("amp" in "&amp;") nor beside one that writes a letter, digit, mark or joiner of the same word
+    ("caf" in "caf&eacute;", "cafe" in "cafe&#769;"), as the term pattern's word edges read the characters
+    themselves; where a script written without spaces meets the match's edge, a word may end there."""
+
+    def __init__(self, text: str) -> None:
+        spans = [(a, b, char) for a, b, char in entity_spans(text) if len(char) == 1]
+        self.starts = [a for a, _, _ in spans]
+        self.ends = [b for _, b, _ in spans]
+        joining = [(a, b) for a, b, char in spans
+                   if _WORD_CHARACTER.match(char) and not _UNSPACED_CHARACTER.match(char)]
+        self.joining_starts = {a for a, _ in joining}
+        self.joining_ends = {b for _, b in joining}
+
+    def cut(self, start: int, end: int, text: str) -> bool:
+        """Whether the match ``text[start:end]`` cuts an entity or goes on a word that one writes."""
+        if not self.starts:
+            return False
+        for at in (start, end):
+            i = bisect.bisect_left(self.starts, at)  # the entities that start before ``at``: [:i]
+            if i and self.ends[i - 1] > at:
+                return True
+        return (start in self.joining_ends and not _UNSPACED_CHARACTER.match(text[start])
+                or end in self.joining_starts and not _UNSPACED_CHARACTER.match(text[end - 1]))
 
 
 def _inside_any(span: tuple[int, int], markup: list[tuple[int, int]]) -> bool:
