@@ -281,11 +281,15 @@ def negates_nothing(words: list[str], i: int) -> bool:
 # 21: the aspect models only: a subject of one word without a determiner, or two joined by "and", that starts a
 #    sentence is a bare subject too ("Service, however, was awful": was read "Service" across a contrast
 #    from "was awful"; "Food and service... were great"; not "Great pizza, however, wasn't a fan").
-READING_VERSION = 21
+# 22: the aspect models only: a sentence adverb ("sadly", "unfortunately", "honestly", ...:
+#    polarity.ASIDE_ADVERBS) opens an aside between commas as "however" does, so a bare subject takes the
+#    predicate past it ("The keyboard, sadly, is mushy": the keyboard's clause was "The keyboard" alone, and the
+#    category polarity of "The staff, honestly, were rude" was read from "The staff").
+READING_VERSION = 22
 # The versions that changed the aspect models' reading only (their tokens, sentences and clauses): a model that
 # reads text with the Cleaner alone (a Pipeline, a TextVectorizer) read every text under them as under the
 # version before, so it is not warned.
-ASPECT_READING_ONLY = frozenset({6, 9, 10, 12, 13, 14, 17, 21})
+ASPECT_READING_ONLY = frozenset({6, 9, 10, 12, 13, 14, 17, 21, 22})
 
 
 def cleaner_reading(version: int) -> int:

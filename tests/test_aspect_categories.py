@@ -91,6 +91,8 @@ def test_a_bare_label_keeps_what_its_colon_introduces(model):
     ("The service, however, was terrible.", ["The service was terrible"]),  # a lone connective is no clause
     ("The pasta, while pricey, was delicious", ["while pricey", "The pasta was delicious"]),
     ("The staff, who were new, were lovely", ["who were new", "The staff were lovely"]),
+    ("The staff, honestly, were rude", ["honestly", "The staff were rude"]),  # version 22: a sentence adverb
+    ("Sadly, the pizza was cold", ["Sadly", "the pizza was cold"]),  # where it parts no subject: as before
     ("The food (which was cold) was great", ["which was cold", "The food was great"]),
     ("The service... wasn't good", ["The service wasn't good"]),
     ("The service \u2026was terrible", ["The service was terrible"]),

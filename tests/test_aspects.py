@@ -1977,6 +1977,10 @@ def test_numbers_abbreviations_and_signs_in_an_aspects_clause(text, term, clause
     ("Great pizza, however, wasn't a fan of the wings", "pizza", ["great"], ", wasn't a fan of the wings", "Great pizza"),
     ("Great food - service, however, was awful", "service", [], ", was awful", "service"),
     ("Great food \u2015 service, however, was awful", "service", [], ", was awful", "service"),  # any dash
+    # version 22: a sentence adverb between commas is an aside too (the clause was the bare subject alone)
+    ("The keyboard, sadly, is mushy.", "keyboard", ["the", "is", "mushy"], "", "The keyboard is mushy"),
+    ("The staff, honestly, were rude", "staff", ["the", "were", "rude"], "", "The staff were rude"),
+    ("Great food, sadly, the service was slow", "service", ["the", "was", "slow"], "", "the service was slow"),
 ])
 def test_asides_and_bare_subjects_in_an_aspects_clause(text, term, clause, across, scored):
     """Text-reading version 17: "however", "though", "although", "while" and "whereas" in an aside between

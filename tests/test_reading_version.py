@@ -63,6 +63,8 @@ SAMPLE = [
     "Service, however, was awful. Food and service... were great. Loved it, however, was sad. Great food, "
     "service, however, was slow. Pasta, pizza, were fine! Great pizza, however, wasn't a fan. Great food - service, "
     "however, was awful. Not great, however, was it",
+    "The keyboard, sadly, is mushy. The staff, honestly, were rude; Great food, sadly, the service was slow. The "
+    "pizza was cold, unfortunately. Honestly, the wine was fine",
 ]
 OPTIONS = [{}, {"missing_apostrophes": True, "normalize_unicode": True}, {"negation_scope": 1},
            {"lowercase": False, "negation": False, "contractions": False, "urls": "keep", "mentions": "remove",
@@ -70,7 +72,7 @@ OPTIONS = [{}, {"missing_apostrophes": True, "normalize_unicode": True}, {"negat
 # READING_VERSION -> the fingerprint of what the sample reads as under it. A change that alters what the
 # Cleaner or the aspect tokenizer gives for some text raises READING_VERSION (sentiment/cleaning.py) and adds
 # the new fingerprint here, so that models trained before it warn when loaded. (The sample grew with versions 3,
-# 5, 6, 7, 8, 9, 10, 11, 12, 16, 17, 18, 19, 20 and 21, from 9 it is read into clauses too, from 13 into negation marks, and from
+# 5, 6, 7, 8, 9, 10, 11, 12, 16, 17, 18, 19, 20, 21 and 22, from 9 it is read into clauses too, from 13 into negation marks, and from
 # 17 into the predicates of bare subjects: each fingerprint is of the sample as it was at its
 # version.)
 FINGERPRINTS = {2: "f6604949140be4090cf8047402c9cac61e353926ac11eddd3f7440fbdd878f52",
@@ -92,7 +94,8 @@ FINGERPRINTS = {2: "f6604949140be4090cf8047402c9cac61e353926ac11eddd3f7440fbdd87
                 18: "a3aa5b96816f37994af1d20599a6462d25e8685351cc00d5f41ba3ee79aed18c",
                 19: "d1330617705ac3eb5c44e1c1caaf12e1d36b88de17282a2975c6631230744ffc",
                 20: "a386f55f73d4e35b7dc21dc9f7b8f979c7987385f0f841f34063d550f8bba4b1",
-                21: "9c475da1152f9ef22acda58a54a7d9aab88ebf7ec83a324f28c923cf8c9318e1"}
+                21: "9c475da1152f9ef22acda58a54a7d9aab88ebf7ec83a324f28c923cf8c9318e1",
+                22: "251ea35d66ed454aacb13b9b1286e7829b3719df585379d530732a7f9cb297e5"}
 
 
 def _alternatives(pattern: str) -> list[str]:

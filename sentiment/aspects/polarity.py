@@ -61,9 +61,12 @@ WINDOW = 4
 _NO_STOP_AFTER = frozenset(a for a in ABBREVIATIONS if "." not in a)  # "e.g." and "i.e.": letters and stops
 # The contrast words that may stand in an aside between commas, and the words that open one ("The service,
 # however, was terrible", "The pasta, while pricey, was delicious", "The staff, who were new, were lovely", "The
-# pasta, even if pricey, was delicious").
+# pasta, even if pricey, was delicious", and from version 22 a sentence adverb: "The keyboard, sadly, is mushy").
 ASIDE_CONTRASTS = frozenset({"however", "though", "although", "while", "whereas"})
-ASIDE_OPENERS = ASIDE_CONTRASTS | {"which", "who", "whom", "whose", "even"}
+ASIDE_ADVERBS = frozenset("sadly unfortunately fortunately thankfully luckily honestly frankly surprisingly "
+                          "unsurprisingly admittedly apparently obviously clearly personally seriously "
+                          "strangely oddly ironically predictably regrettably interestingly".split())
+ASIDE_OPENERS = ASIDE_CONTRASTS | ASIDE_ADVERBS | {"which", "who", "whom", "whose", "even"}
 # The verbs that open a predicate: a clause that starts with one has no subject of its own (and their negated
 # forms: _NEGATED_VERB).
 PREDICATE_OPENERS = frozenset("am is was are were has have had does did can could will would should may might must "
