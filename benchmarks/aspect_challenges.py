@@ -48,6 +48,7 @@ def patterns() -> dict[str, list[tuple[str, list[tuple[str, tuple[str, ...]]]]]]
     out["negated complaint"] = [(f"The {a} {v} not {n}.", [(a, NOT_NEGATIVE)]) for a, v, p, n in one]
     out["aside (however)"] = [(f"The {a}, however, {v} {n}.", [(a, ("negative",))]) for a, v, p, n in one]
     out["aside, no determiner"] = [(f"{cap(a)}, however, {v} {n}.", [(a, ("negative",))]) for a, v, p, n in one]
+    out["aside (sadly)"] = [(f"The {a}, sadly, {v} {n}.", [(a, ("negative",))]) for a, v, p, n in one]
     pairs = [(x, y) for x, y in product(one, one) if x[0] != y[0] and
              list(ASPECTS).index(x[0]) // 4 == list(ASPECTS).index(y[0]) // 4]  # same domain, other aspect
     out["contrast (but)"] = [
