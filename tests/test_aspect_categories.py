@@ -93,6 +93,7 @@ def test_a_bare_label_keeps_what_its_colon_introduces(model):
     ("The staff, who were new, were lovely", ["who were new", "The staff were lovely"]),
     ("The staff, honestly, were rude", ["honestly", "The staff were rude"]),  # version 22: a sentence adverb
     ("Sadly, the pizza was cold", ["Sadly", "the pizza was cold"]),  # where it parts no subject: as before
+    ("The food was great, sadly, the service... was slow", ["The food was great", "sadly", "the service was slow"]),
     ("The food (which was cold) was great", ["which was cold", "The food was great"]),
     ("The service... wasn't good", ["The service wasn't good"]),
     ("The service \u2026was terrible", ["The service was terrible"]),

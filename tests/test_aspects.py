@@ -731,6 +731,10 @@ def test_a_decomposed_accent_stays_with_its_word():
     ("Fish &amp; chips, fish", "fish & chips", [(0, 16)]),  # an entity inside the term: its character
     ("&eacute;a a a", "a a", [(10, 13)]),  # the refused first match hides no later one (as "éa a a": 3-6)
     ("pizza&zwj;x", "pizza", []),  # a joiner written as an entity joins, as "pizza\u200dx" does
+    ("寿司&#769; good", "寿司", []),  # a mark after the term goes on with it, even in a script without spaces
+    ("寿司&eacute; good", "寿司", [(0, 2)]),  # a letter after it need not
+    ("&fjlig;ord is nice", "ord", []),  # an entity of two letters: "fjord"
+    ("&fjlig; x", "fjlig", []),
     ("&#" + "9" * 5000 + "; pizza", "pizza", [(5004, 5009)]),  # a number of more digits than Python converts
 ])
 def test_a_term_is_never_part_of_an_html_entity(text, term, found):
@@ -1981,6 +1985,8 @@ def test_numbers_abbreviations_and_signs_in_an_aspects_clause(text, term, clause
     ("The keyboard, sadly, is mushy.", "keyboard", ["the", "is", "mushy"], "", "The keyboard is mushy"),
     ("The staff, honestly, were rude", "staff", ["the", "were", "rude"], "", "The staff were rude"),
     ("Great food, sadly, the service was slow", "service", ["the", "was", "slow"], "", "the service was slow"),
+    ("We went on Friday, honestly, the pizza... was cold.", "pizza", ["the", "was", "cold"], "",
+     "the pizza was cold"),  # a lone adverb has no rest that the subject would go on
 ])
 def test_asides_and_bare_subjects_in_an_aspects_clause(text, term, clause, across, scored):
     """Text-reading version 17: "however", "though", "although", "while" and "whereas" in an aside between

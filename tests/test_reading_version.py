@@ -64,7 +64,7 @@ SAMPLE = [
     "service, however, was slow. Pasta, pizza, were fine! Great pizza, however, wasn't a fan. Great food - service, "
     "however, was awful. Not great, however, was it",
     "The keyboard, sadly, is mushy. The staff, honestly, were rude; Great food, sadly, the service was slow. The "
-    "pizza was cold, unfortunately. Honestly, the wine was fine",
+    "pizza was cold, unfortunately. Honestly, the wine was fine. We went on Friday, honestly, the pizza... was cold",
 ]
 OPTIONS = [{}, {"missing_apostrophes": True, "normalize_unicode": True}, {"negation_scope": 1},
            {"lowercase": False, "negation": False, "contractions": False, "urls": "keep", "mentions": "remove",
@@ -95,7 +95,7 @@ FINGERPRINTS = {2: "f6604949140be4090cf8047402c9cac61e353926ac11eddd3f7440fbdd87
                 19: "d1330617705ac3eb5c44e1c1caaf12e1d36b88de17282a2975c6631230744ffc",
                 20: "a386f55f73d4e35b7dc21dc9f7b8f979c7987385f0f841f34063d550f8bba4b1",
                 21: "9c475da1152f9ef22acda58a54a7d9aab88ebf7ec83a324f28c923cf8c9318e1",
-                22: "251ea35d66ed454aacb13b9b1286e7829b3719df585379d530732a7f9cb297e5"}
+                22: "b0bdfc71a176f7129a21d425b615d8412664e18681e4f11d60070f35043d53ad"}
 
 
 def _alternatives(pattern: str) -> list[str]:

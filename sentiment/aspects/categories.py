@@ -38,8 +38,8 @@ from ..errors import DataError, ModelFileError
 from ..persistence import one_line
 from ..tokens import tokenize
 from .data import POLARITIES
-from .polarity import (ASIDE_CONTRASTS, ASIDE_OPENERS, CONTRASTS, abbreviated, bare_subject, breaks_at, clause_cuts,
-                       opens_predicate)
+from .polarity import (ASIDE_CONTRASTS, ASIDE_OPENERS, CONTRASTS, REST_OPENERS, abbreviated, bare_subject, breaks_at,
+                       clause_cuts, opens_predicate)
 
 # Where a sentence may split into clauses: punctuation (a colon not between digits: "10:30"; a dash: " - ", "--",
 # "—", not "hard-drive"), contrastive conjunctions (the polarity model's CONTRASTS, where they contrast:
@@ -161,7 +161,7 @@ def _rest_of_aside(out: list[tuple[str, _Cut]], k: int) -> bool:
     """Whether clause ``k`` of ``out`` goes on an aside that a comma opened ("Nha Trang, while slow, the staff, is
     great": "the staff"): the clause before it, after a comma, opens one or follows one's contrast word."""
     comma = lambda i: i >= 0 and out[i][1].text == ","  # noqa: E731
-    return comma(k - 1) and (_first_token(out[k - 1][0]) in ASIDE_OPENERS and comma(k - 2)
+    return comma(k - 1) and (_first_token(out[k - 1][0]) in REST_OPENERS and comma(k - 2)
                              or k > 1 and out[k - 2][1].text in ASIDE_CONTRASTS and comma(k - 3))
 
 

@@ -908,16 +908,16 @@ class _Entities:
     """The HTML entities of a text, for the term matches (:func:`_outside`): a match neither starts nor ends
     inside one ("amp" in "&amp;") nor beside one that writes a letter, digit, mark or joiner of the same word
     ("caf" in "caf&eacute;", "cafe" in "cafe&#769;"), as the term pattern's word edges read the characters
-    themselves; where a script written without spaces meets the match's edge, a word may end there."""
+    themselves: a word may end where a script written without spaces meets the match's edge, but a mark after
+    it always goes on with it."""
 
     def __init__(self, text: str) -> None:
-        spans = [(a, b, char) for a, b, char in entity_spans(text) if len(char) == 1]
+        spans = [(a, b, chars) for a, b, chars in entity_spans(text) if chars]
         self.starts = [a for a, _, _ in spans]
         self.ends = [b for _, b, _ in spans]
-        joining = [(a, b) for a, b, char in spans
-                   if _WORD_CHARACTER.match(char) and not _UNSPACED_CHARACTER.match(char)]
-        self.joining_starts = {a for a, _ in joining}
-        self.joining_ends = {b for _, b in joining}
+        self.joining_starts = {a for a, _, chars in spans if _joins(chars[0])}  # on a word that ends before it
+        self.joining_ends = {b for _, b, chars in spans if _joins(chars[-1])}  # on a word that starts after it
+        self.mark_starts = {a for a, _, chars in spans if _MARK.match(chars[0])}
 
     def cut(self, start: int, end: int, text: str) -> bool:
         """Whether the match ``text[start:end]`` cuts an entity or goes on a word that one writes."""
@@ -927,8 +927,18 @@ class _Entities:
             i = bisect.bisect_left(self.starts, at)  # the entities that start before ``at``: [:i]
             if i and self.ends[i - 1] > at:
                 return True
-        return (start in self.joining_ends and not _UNSPACED_CHARACTER.match(text[start])
+        return (end in self.mark_starts
+                or start in self.joining_ends and not _UNSPACED_CHARACTER.match(text[start])
                 or end in self.joining_starts and not _UNSPACED_CHARACTER.match(text[end - 1]))
+
+
+def _joins(char: str) -> bool:
+    """Whether ``char`` (written as an entity) is part of a word beside it: a letter, digit, mark or joiner, not
+    one of a script written without spaces."""
+    return bool(_WORD_CHARACTER.match(char)) and not _UNSPACED_CHARACTER.match(char)
+
+
+_MARK = re.compile(f"[{MARKS}]")
 
 
 def _inside_any(span: tuple[int, int], markup: list[tuple[int, int]]) -> bool:

@@ -67,6 +67,9 @@ ASIDE_ADVERBS = frozenset("sadly unfortunately fortunately thankfully luckily ho
                           "unsurprisingly admittedly apparently obviously clearly personally seriously "
                           "strangely oddly ironically predictably regrettably interestingly".split())
 ASIDE_OPENERS = ASIDE_CONTRASTS | ASIDE_ADVERBS | {"which", "who", "whom", "whose", "even"}
+# The words that open an aside with more to it, so that a clause after it may be its rest ("Nha Trang, while slow,
+# the staff, is great"); a lone adverb has none ("We went on Friday, honestly, the pizza... was cold").
+REST_OPENERS = ASIDE_OPENERS - ASIDE_ADVERBS
 # The verbs that open a predicate: a clause that starts with one has no subject of its own (and their negated
 # forms: _NEGATED_VERB).
 PREDICATE_OPENERS = frozenset("am is was are were has have had does did can could will would should may might must "
@@ -301,7 +304,7 @@ def predicate_part(words: list[str], start: int, end: int, cuts: frozenset[int] 
         return none
     if start >= 2 and start not in cuts and words[start - 1] == ",":  # the clause before, past the comma
         before = clause_bounds(words, start - 2, start - 1, cuts=cuts)[0]
-        if before and words[before - 1] == "," and words[before] in ASIDE_OPENERS or before > 1 and \
+        if before and words[before - 1] == "," and words[before] in REST_OPENERS or before > 1 and \
                 words[before - 2] == "," and words[before - 1] in ASIDE_CONTRASTS:
             return none  # "Nha Trang, while slow, the staff, is great": the rest of an aside
     for _ in range(3):  # the subject's clause, then up to two asides
