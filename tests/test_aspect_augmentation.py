@@ -10,7 +10,7 @@ import pytest
 
 from sentiment.aspects import AspectPipeline
 from sentiment.aspects.augmentation import negated_sentences, negation_site
-from sentiment.aspects.polarity import ClassicalPolarity, clause_cuts, denied_clause, negation_marks
+from sentiment.aspects.polarity import ClassicalPolarity, clause_cuts, negation_marks, prior_texts
 from sentiment.errors import ConfigError
 from sentiment.tokens import token_cleaner, tokenize
 
@@ -126,7 +126,8 @@ def denied(text: str, term: str) -> str:
     tokens = tokenize(text)
     cuts = clause_cuts(text, tokens)
     first = next(k for k, t in enumerate(tokens) if t.start == text.index(term))
-    return denied_clause(tokens, negation_marks([t.text for t in tokens], cuts), first, first + 1, cuts)
+    return prior_texts(text, tokens, first, first + 1, cuts=cuts, denied=True,
+                       marked=negation_marks([t.text for t in tokens], cuts))[-1]
 
 
 @pytest.mark.parametrize("text, term, expected", [

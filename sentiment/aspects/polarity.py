@@ -354,7 +354,7 @@ def prior_texts(text: str, tokens: list[Token], first: int, last: int, contraste
                 cuts: frozenset[int] | None = None, denied: bool = False, marked: list[str] | None = None) -> list[str]:
     """The pieces of text a sentence-level polarity model scores: clause, left and right context, sentence;
     with ``contrasted`` also the part across a contrast word (:func:`contrasted_part`, "" when none); with
-    ``denied`` (last) the clause without its negations (:func:`denied_clause`, "" when nothing in it is
+    ``denied`` (last) the clause without its negations (:func:`_denied_words`, "" when nothing in it is
     negated). A text without tokens is its own clause, context and sentence. ``cuts``: the text's
     :func:`clause_cuts`, and ``marked`` its words' negation marks (:func:`negation_marks`), where the caller has them (a
     text of several aspects), else found here."""
@@ -379,20 +379,12 @@ def prior_texts(text: str, tokens: list[Token], first: int, last: int, contraste
 _DENIED_STEMS = {"ca": "can", "wo": "will", "sha": "shall", "ai": "is", "cannot": "can"}
 
 
-def denied_clause(tokens: list[Token], marked: list[str], first: int, last: int,
-                  cuts: frozenset[int] = frozenset()) -> str:
-    """The words of the aspect's clause (as :func:`prior_texts` takes it, with its predicate part) without the
-    negations that negate something in it (:func:`opens_negation`: "The staff weren't rude" -> "the staff were
-    rude", "no complaints" -> "complaints", "cannot" -> "can", "wo n't" -> "will"), for the prior to score what the
-    clause denies; "" when nothing in the clause is negated. ``marked``: the tokens' texts with their negation
-    marks (:func:`negation_marks`)."""
-    words = [t.text for t in tokens]
-    c0, c1 = clause_bounds(words, first, last, cuts=cuts)
-    return _denied_words(tokens, words, marked, [*range(c0, c1), *range(*predicate_part(words, c0, c1, cuts))])
-
-
 def _denied_words(tokens: list[Token], words: list[str], marked: list[str], span: list[int]) -> str:
-    """:func:`denied_clause` of the clause at token indices ``span`` (``words``: the tokens' texts)."""
+    """The words of the clause at token indices ``span`` (the aspect's clause with its predicate part, as
+    :func:`prior_texts` takes it) without the negations that negate something in it (:func:`opens_negation`: "The
+    staff weren't rude" -> "the staff were rude", "no complaints" -> "complaints", "cannot" -> "can", "wo n't" ->
+    "will"), for the prior to score what the clause denies; "" when nothing in the clause is negated. ``words``:
+    the tokens' texts; ``marked``: the same with their negation marks (:func:`negation_marks`)."""
     if not any(marked[i].startswith("not_") and not words[i].startswith("not_") for i in span):
         return ""
     kept: list[str] = []
@@ -435,7 +427,7 @@ def prior_features(probabilities, names=PRIOR_NAMES) -> list:
 # part across a contrast word (Po), which a two-opinion sentence's other aspect takes the opposite of; 4: the
 # window bigrams' edge markers <s> and </s> stand at the text's edges only (3: at the windows' edges); 5: an aspect
 # after nothing but HTML tags or web addresses in its clause is first in it; 6: the prior's score of the aspect's
-# clause with its negations left out (Pn: denied_clause), where something in it is negated
+# clause with its negations left out (Pn: prior_texts' denied piece), where something in it is negated
 FEATURES_VERSION = 6
 
 
