@@ -874,23 +874,12 @@ def _dev_pair(dev: Any) -> tuple | None:
     return texts, labels
 
 
-def _warn_of_unread_network_options(vectorizer, model) -> None:
-    """An IgnoredOptionWarning for the options given that the network never reads: an lstm reads the word
-    sequence, not word2vec's pooled text vector (``pooling``); an mlp without hidden layers (``hidden_sizes=[]``, a
-    linear model) has no layer for ``activation``, ``dropout`` or ``normalization`` to act on."""
-    given = getattr(model, "given", frozenset())
-    if model.input_kind == "sequences" and "pooling" in getattr(vectorizer, "given", frozenset()):
-        warnings.warn(IgnoredOptionWarning(f"pooling changes nothing for model {model.name!r}, which reads the words "
-                                           "in order, not word2vec's text vector; leave it out (lstm_pooling pools "
-                                           "the network's states)"), stacklevel=5)
-    sizes = model.params.get("hidden_sizes") if model.name == "mlp" else None
-    unread = [name for name in ("activation", "dropout", "normalization") if name in given] \
-        if isinstance(sizes, (list, tuple)) and not sizes else []
-    if unread:
-        verb, pronoun = ("changes", "it") if len(unread) == 1 else ("change", "them")
-        warnings.warn(IgnoredOptionWarning(f"{' and '.join(unread)} {verb} nothing for an mlp without hidden layers "
-                                           f"(hidden_sizes=[]: a linear model); leave {pronoun} out, or give "
-                                           "hidden_sizes"), stacklevel=5)
+def _say_unread(names: list[str], why: str, otherwise: str = "") -> None:
+    """An IgnoredOptionWarning that the options ``names`` (given) change nothing ``why``, for the caller of
+    ``fit`` (or of the CLI's check), through :func:`check_stages`."""
+    verb, pronoun = ("changes", "it") if len(names) == 1 else ("change", "them")
+    warnings.warn(IgnoredOptionWarning(f"{' and '.join(names)} {verb} nothing {why}; leave {pronoun} out{otherwise}"),
+                  stacklevel=5)
 
 
 def check_stages(vectorizer, model) -> None:
@@ -908,17 +897,21 @@ def check_stages(vectorizer, model) -> None:
     unread = {"char": ["ngram_range"], "word": ["char_ngram_range"]}.get(vectorizer.params.get("analyzer"), [])
     unread = [name for name in unread if name in given]
     if unread:
-        warnings.warn(IgnoredOptionWarning(f"{unread[0]} changes nothing with analyzer="
-                                           f"{vectorizer.params['analyzer']!r}; leave it out, or set analyzer='word+char'"),
-                      stacklevel=4)  # the caller of fit
+        _say_unread(unread[:1], f"with analyzer={vectorizer.params['analyzer']!r}", ", or set analyzer='word+char'")
     binarized = [name for name in ("sublinear_tf", "norm", "binary") if name in given] \
         if getattr(model, "binarize_input", False) else []
     if binarized:
-        verb, pronoun = ("changes", "it") if len(binarized) == 1 else ("change", "them")
-        warnings.warn(IgnoredOptionWarning(f"{' and '.join(binarized)} {verb} nothing for model {model.name!r}, which "
-                                           f"reads each feature as 0 or 1 (there or not); leave {pronoun} out"),
-                      stacklevel=4)
-    _warn_of_unread_network_options(vectorizer, model)
+        _say_unread(binarized, f"for model {model.name!r}, which reads each feature as 0 or 1 (there or not)")
+    # the network's: an lstm reads the word sequence, not word2vec's pooled text vector; an mlp without hidden
+    # layers (a linear model) has no layer for activation, dropout or normalization to act on
+    if model.input_kind == "sequences" and "pooling" in given:
+        _say_unread(["pooling"], f"for model {model.name!r}, which reads the words in order, not word2vec's text "
+                    "vector", " (lstm_pooling pools the network's states)")
+    sizes = model.params.get("hidden_sizes") if model.name == "mlp" else None
+    unused = [name for name in ("activation", "dropout", "normalization") if name in getattr(model, "given", ())] \
+        if isinstance(sizes, (list, tuple)) and not sizes else []
+    if unused:
+        _say_unread(unused, "for an mlp without hidden layers (hidden_sizes=[]: a linear model)", ", or give hidden_sizes")
     if not reads(model.name, vectorizer.name):
         from .models.classical import nonnegative_error
 
