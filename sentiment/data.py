@@ -148,8 +148,8 @@ def table_format(path: str | Path, trees: bool = True) -> str:
         import shlex
 
         compressed = str(path).lower().endswith(COMPRESSIONS)
-        stdin = ("`sentiment predict [--model DIR] -` with the file decompressed into it" if compressed
-                 else f"`sentiment predict [--model DIR] - < {shlex.quote(str(path))}`")
+        stdin = ("`sentiment predict [--model DIR | --task TASK] -` with the file decompressed into it" if compressed
+                 else f"`sentiment predict [--model DIR | --task TASK] - < {shlex.quote(str(path))}`")
         raise DataError(f"cannot tell the format of {path}: a .txt file must hold SST trees (one PTB tree per line, "
                         f"such as \"(3 (2 a) (3 good) (2 film))\"), and this one does not; give a table of texts (and "
                         f"labels) as a {TABLES} file, or predict one text per line with {stdin}")

@@ -1268,6 +1268,8 @@ def test_bad_keep_conflict_and_prior_are_named(tmp_path):
         AspectPipeline(keep_conflict="maybe")
     with pytest.raises(ConfigError, match="prior='nowhere' is not a model directory"):
         AspectPipeline(prior="nowhere").fit(synthetic(40))
+    with pytest.raises(ConfigError, match="prior='nowhere' is not a model directory"):  # before the (missing) data
+        fit_aspects(tmp_path / "missing.jsonl", None, prior="nowhere")
     for empty in ("", "  "):  # `--set prior=` would name the working directory
         with pytest.raises(ConfigError, match=r"prior must be 'default', a model directory or None \(--set prior=null\)"):
             AspectPipeline(prior=empty)

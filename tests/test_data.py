@@ -651,6 +651,8 @@ def test_txt_file_without_trees(tmp_path):
         read_labelled(path)
     assert "SST trees (.txt)" not in str(info.value)
     assert all(suffix in str(info.value) for suffix in (".csv", ".tsv", ".jsonl", ".parquet"))
+    # one text per line goes to predict on stdin, with the model it was asked for (an aspect model: --task aspect)
+    assert f"sentiment predict [--model DIR | --task TASK] - < {path}" in str(info.value)
 
 
 def test_xml_file_for_the_polarity_task_points_at_the_aspect_task(tmp_path):

@@ -220,6 +220,7 @@ class AspectPipeline:
         p = self.params
         extractor, polarity = resolve("aspect_extractor", p["extractor"]), resolve("aspect_polarity", p["polarity"])
         reads_vectors = extractor.reads_word_vectors or polarity.reads_word_vectors
+        _prior_path(p["prior"])  # a prior that names no directory fails before the data are read
         if p["vectors_path"] is not None and not reads_vectors:
             raise ConfigError("vectors_path goes with extractor='lstm' or 'combined', or polarity='lstm' or 'mean' (the "
                               "PyTorch models read the word vectors): add --set extractor=lstm or --set polarity=mean, or leave "
@@ -731,18 +732,27 @@ def check_prior_kept(out, prior) -> None:
                           "replace; save the aspect model to another folder")
 
 
+def _prior_path(prior):
+    """The directory of the ``prior`` setting ("default": the shipped polarity model; None: None), a
+    ConfigError where it names no directory."""
+    if prior is None:
+        return None
+    if prior == "default":
+        from ..default_models import default_model_path
+
+        return default_model_path("polarity")
+    if not Path(prior).is_dir():
+        raise ConfigError(f"prior={str(prior)!r} is not a model directory; give the directory of a trained polarity "
+                          "model, 'default' (the shipped one) or None (no prior)")
+    return prior
+
+
 def _load_prior(prior):
+    prior = _prior_path(prior)
     if prior is None:
         return None
     from ..pipeline import load as load_pipeline
 
-    if prior == "default":
-        from ..default_models import default_model_path
-
-        prior = default_model_path("polarity")
-    elif not Path(prior).is_dir():
-        raise ConfigError(f"prior={str(prior)!r} is not a model directory; give the directory of a trained polarity "
-                          "model, 'default' (the shipped one) or None (no prior)")
     model = load_pipeline(prior)
     if getattr(model, "kind", None) == "aspect":
         raise ConfigError(f"the prior {prior} is an aspect model; give a sentence polarity model (e.g. 'default')")
