@@ -285,21 +285,32 @@ def negates_nothing(words: list[str], i: int) -> bool:
 #    polarity.ASIDE_ADVERBS) opens an aside between commas as "however" does, so a bare subject takes the
 #    predicate past it ("The keyboard, sadly, is mushy": the keyboard's clause was "The keyboard" alone, and the
 #    category polarity of "The staff, honestly, were rude" was read from "The staff").
-READING_VERSION = 22
+# 23: the Cleaner under urls="keep" only: the steps for mentions, hashtags, repeats and missing apostrophes leave a
+#    kept web address alone, as the negation marks did ("x.com/dont-panic" started a negation under
+#    missing_apostrophes, "x.com/@bob" held a mention, "x.com/#top" a hashtag).
+READING_VERSION = 23
 # The versions that changed the aspect models' reading only (their tokens, sentences and clauses): a model that
 # reads text with the Cleaner alone (a Pipeline, a TextVectorizer) read every text under them as under the
 # version before, so it is not warned.
 ASPECT_READING_ONLY = frozenset({6, 9, 10, 12, 13, 14, 17, 21, 22})
+# The versions that changed the Cleaner's reading under some settings only, with those settings: a model whose
+# Cleaner has none of them read every text under them as under the version before, so it is not warned either.
+SETTINGS_READING_ONLY = {23: {"urls": "keep"}}
 
 
-def cleaner_reading(version: int) -> int:
-    """The text-reading version whose Cleaner reads every text as ``version``'s does: the last one up to
-    ``version`` that changed the Cleaner.
+def cleaner_reading(version: int, cleaner: "Cleaner | None" = None, *, aspect: bool = False) -> int:
+    """The text-reading version that reads every text as ``version`` does: the last one up to ``version`` that
+    changed the Cleaner (with ``aspect``, or the aspect models' reading), or that changed it under the settings of
+    ``cleaner`` where one is given.
 
-    >>> cleaner_reading(6), cleaner_reading(5)
-    (5, 5)
+    >>> cleaner_reading(6), cleaner_reading(5), cleaner_reading(6, aspect=True)
+    (5, 5, 6)
+    >>> cleaner_reading(23, Cleaner()), cleaner_reading(23, Cleaner(), aspect=True), cleaner_reading(23, Cleaner(urls="keep"))
+    (20, 22, 23)
     """
-    while version in ASPECT_READING_ONLY:
+    while (not aspect and version in ASPECT_READING_ONLY) or (
+            cleaner is not None and version in SETTINGS_READING_ONLY
+            and not any(getattr(cleaner, name) == value for name, value in SETTINGS_READING_ONLY[version].items())):
         version -= 1
     return version
 
@@ -560,18 +571,22 @@ class Cleaner:
             # typographic apostrophes first: NFKC writes "´" as a space and a combining accent
             text = _INVISIBLE.sub("", unicodedata.normalize("NFKC", _APOSTROPHE.sub("'", text)))
             text = self._addresses(text)  # a full-width address ("ｈｔｔｐ://...") is one now
+        # the steps up to the apostrophes leave a web address kept as is alone ("x.com/@bob/dont-panic#top")
         if self.mentions != "keep" and "@" in text:
-            text = _MENTION.sub(" xxuser " if self.mentions == "token" else " ", text)
+            text = self._outside_kept_addresses(text, functools.partial(
+                _MENTION.sub, " xxuser " if self.mentions == "token" else " "))
         if self.hashtags != "keep" and "#" in text:
-            text = _HASHTAG.sub(r" \1 " if self.hashtags == "word" else " ", text)
+            text = self._outside_kept_addresses(text, functools.partial(
+                _HASHTAG.sub, r" \1 " if self.hashtags == "word" else " "))
         if self.repeats:  # before the emoji are named: "😂😂😂😂" counts as two, as "!!!!" does
-            text = self._squeeze_repeats(text)
+            text = self._outside_kept_addresses(text, _squeezed)
         if self.emoji != "keep":
             text = self._emoji(text, " \n " if breaks else " ")
         if "`" in text or not text.isascii():
             text = _APOSTROPHE.sub("'", text)
         if self.missing_apostrophes and ("nt" in (low := text.lower()) or "n t" in low):  # before lowercasing:
-            text = _MISSING_APOSTROPHE.sub(_with_apostrophe, text)  # an initial is a capital ("Can T. Smith")
+            # an initial is a capital ("Can T. Smith")
+            text = self._outside_kept_addresses(text, functools.partial(_MISSING_APOSTROPHE.sub, _with_apostrophe))
         if self.lowercase:
             text = text.lower()
             if "\u0307" in text:  # "İ" lowers to "i" and a combining dot: "İYİ" and "iyi" are one word
@@ -602,12 +617,14 @@ class Cleaner:
                 position = end
         return "".join(out)
 
-    def _squeeze_repeats(self, text: str) -> str:
-        if self.urls == "keep" and _URL_HINT.search(text):  # kept addresses stay intact ("www.")
+    def _outside_kept_addresses(self, text: str, step) -> str:
+        """``step`` (a function of a string) applied to ``text``, but to none of its web addresses where
+        ``urls`` keeps them ("www." is no repeat, "x.com/@bob" no mention)."""
+        if self.urls == "keep" and _URL_HINT.search(text):
             pieces = _URL.split(text)
             addresses = _URL.findall(text)
-            return "".join(_squeezed(p) + a for p, a in zip(pieces, addresses + [""]))
-        return _squeezed(text)
+            return "".join(step(p) + a for p, a in zip(pieces, addresses + [""]))
+        return step(text)
 
     def _emoji(self, text: str, edge: str = " ") -> str:
         """Emoji and emoticons as their names between two ``edge`` (or as one ``edge`` when removed)."""

@@ -11,6 +11,7 @@ import errno
 import functools
 import io
 import json
+import math
 import os
 import re
 import shutil
@@ -106,8 +107,21 @@ _field = on_one_line  # a text, label or term as one field of a tab-separated ou
 
 
 def _json_text(value) -> str:
-    """``value`` as indented JSON, every control character escaped (``\\u001b``, ``\\u009b``)."""
-    return _LEFT_BY_JSON.sub(lambda m: f"\\u{ord(m.group()):04x}", json.dumps(value, ensure_ascii=False, indent=2))
+    """``value`` as indented JSON, every control character escaped (``\\u001b``, ``\\u009b``), a number that is
+    not finite (a hand-edited config's ``NaN``) as null: NaN and Infinity are no JSON, and strict readers refuse them."""
+    return _LEFT_BY_JSON.sub(lambda m: f"\\u{ord(m.group()):04x}",
+                             json.dumps(_finite(value), ensure_ascii=False, indent=2, allow_nan=False))
+
+
+def _finite(value):
+    """``value`` (made of dicts, lists and scalars) with each float that is not finite as None."""
+    if isinstance(value, float):
+        return value if math.isfinite(value) else None
+    if isinstance(value, dict):
+        return {key: _finite(item) for key, item in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [_finite(item) for item in value]
+    return value
 
 
 def _fail(message: str, code: int = 1) -> None:

@@ -172,8 +172,8 @@ def fit_file(
     def train(texts: list[str], labels: list, weights, stop_dev=None) -> int:
         """Fit ``pipe`` on ``texts`` (weighted by ``weights``, or None; early-stopping on ``stop_dev``, a pair of
         texts and labels, or None); returns how many texts the model itself learnt from."""
-        _fit_saying_why(pipe, texts, labels, weights, stop_dev, label_names=label_names, progress=progress, log=log,
-                        said=said)
+        _fit_saying_why(pipe, texts, labels, weights, stop_dev, label_names=grouped_names or label_names,
+                        progress=progress, log=log, said=said)  # (named labels and their names: the model keeps them)
         if multi_label:  # recorded after each fit: a refit on all the data may hold out what the first could not
             tune_info.update(planned, n_tune=pipe.info_.get("tuned_on", 0))
             if tune_fraction and not tune_info["n_tune"]:

@@ -146,7 +146,9 @@ def evaluate(pipeline, texts: Sequence[str], labels: Sequence, grouping: str | N
     except UnknownLabelsError:
         if grouping is None:
             raise
-        truth = None  # scored in groups: a gold label the model never learnt counts by its group
+        truth = None  # scored in groups: a gold label the model never learnt counts by its group, by its name
+        if hasattr(pipeline, "_named"):  # (ids named as fit named them: 19 is "nervousness")
+            gold = pipeline._named(gold)
     probabilities = in_batches(pipeline.predict_proba, texts, progress=progress)
     names = list(pipeline.label_names_)
     if pipeline.multi_label_:

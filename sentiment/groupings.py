@@ -67,7 +67,8 @@ def group_labels(labels: Sequence, name: str) -> list:
             raise UngroupedLabelError(
                 f"label {label!r} is not in the {name} grouping, which groups GoEmotions' {len(group_of(grouping))} emotion "
                 f"labels ({', '.join(sorted(group_of(grouping))[:4])}, ...) into {', '.join(grouping)}; it is for models "
-                "of those labels: fix the label or leave out the grouping", label, name
+                "of those labels: fix the label (numbered labels: give their names, --label-names), or leave out a grouping "
+                "you gave", label, name
             )
         return lookup[label]
 

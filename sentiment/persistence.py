@@ -102,6 +102,7 @@ def atomic_directory(path: str | os.PathLike, vectorizer: bool = False) -> Itera
         staging = Path(tempfile.mkdtemp(prefix=f".{target.name}.", suffix=".partial", dir=target.parent))
         share_permissions(staging)
         yield staging
+        keep_permissions(staging, target)
         _replace_dir(staging, target)
         _remove_leftovers(target)
     except OSError as exc:  # a full disk, a size limit, a permission: say what it means for the model
@@ -137,8 +138,8 @@ def _remove_empty(folders: list[Path]) -> None:
 
 @contextlib.contextmanager
 def atomic_file(path: str | os.PathLike, *, through_link: bool = True) -> Iterator[str]:
-    """Yield a temporary sibling of the file ``path`` to write; on success it replaces ``path`` (with the
-    permissions of a normal new file), on error it is removed: an interrupted write leaves ``path`` as it was.
+    """Yield a temporary sibling of the file ``path`` to write; on success it replaces ``path`` (with its
+    permissions, or those of a normal new file where there was none), on error it is removed: an interrupted write leaves ``path`` as it was.
     A symbolic link is written through: the file it points to is replaced, the link stays; unless not
     ``through_link``: then the link itself is replaced (a report's file, which is the report's own)."""
     if through_link:
@@ -160,6 +161,7 @@ def atomic_file(path: str | os.PathLike, *, through_link: bool = True) -> Iterat
     try:
         share_permissions(partial)
         yield partial
+        keep_permissions(partial, target)
         _move(partial, target, replace=True)
     except BaseException as exc:
         Path(partial).unlink(missing_ok=True)
@@ -549,17 +551,17 @@ def reading_answered_for() -> Iterator[None]:
         _READING_QUIET.reset(token)
 
 
-def warn_of_reading(version: int | None, path: str | os.PathLike, *, cleaner_only: bool = False) -> None:
+def warn_of_reading(version: int | None, path: str | os.PathLike, cleaner, *, cleaner_only: bool = False) -> None:
     """Warn (:class:`ReadingVersionWarning`) when a model learnt from texts read under another text-reading
     ``version`` than this package's (:data:`sentiment.cleaning.READING_VERSION`), or under one from before it
-    was recorded (None): some of its predictions may differ a little from those it gave then. A model that
-    reads text with the Cleaner alone (``cleaner_only``) is not warned of an older version whose Cleaner
-    reads as this one's (:func:`sentiment.cleaning.cleaner_reading`). The warning points at the first
-    caller outside this package."""
+    was recorded (None): some of its predictions may differ a little from those it gave then. A model is not
+    warned of an older version that reads as this one's with its ``cleaner``'s settings and, where it reads
+    text with the Cleaner alone (``cleaner_only``), of one that changed the aspect models' reading only
+    (:func:`sentiment.cleaning.cleaner_reading`). The warning points at the first caller outside this package."""
     if version == READING_VERSION or _READING_QUIET.get():
         return
-    if cleaner_only and version is not None and version < READING_VERSION \
-            and cleaner_reading(version) == cleaner_reading(READING_VERSION):
+    if version is not None and version < READING_VERSION and cleaner_reading(
+            version, cleaner, aspect=not cleaner_only) == cleaner_reading(READING_VERSION, cleaner, aspect=not cleaner_only):
         return
     if version is None:
         when, advice = "before sentiment recorded how it reads text (3 December 2026)", "train it again to match"
@@ -837,6 +839,16 @@ def _move(source: str | os.PathLike, target: str | os.PathLike, replace: bool = 
 def share_permissions(path: str | os.PathLike) -> None:
     """Give a ``mkdtemp``/``mkstemp`` result (private by design) the permissions of a normal new file or folder."""
     os.chmod(path, (0o777 if os.path.isdir(path) else 0o666) & ~_umask())
+
+
+def keep_permissions(written: str | os.PathLike, target: Path) -> None:
+    """Give ``written``, about to replace ``target``, the permissions ``target`` has (where it exists): a model or
+    file kept private stays private when saved again (its owner keeps reading and writing it)."""
+    try:
+        mode = stat.S_IMODE(os.stat(target).st_mode)
+    except OSError:  # nothing there yet (or nothing that can be read): a normal new file's
+        return
+    os.chmod(written, mode | (stat.S_IRWXU if os.path.isdir(written) else stat.S_IRUSR | stat.S_IWUSR))
 
 
 def _umask() -> int:

@@ -61,7 +61,7 @@ PIPELINE_OPTION_HELP = {
     "tune_fraction": "several labels per text, no dev data: share held out to tune the thresholds (0: all 0.5)",
 }
 # What fit learns; reading one of these from an unfitted pipeline is a NotFittedError (an AttributeError).
-FITTED_ATTRIBUTES = frozenset({"classes_", "label_names_", "multi_label_", "thresholds_", "cleaner_", "vectorizer_",
+FITTED_ATTRIBUTES = frozenset({"classes_", "label_names_", "label_ids_", "multi_label_", "thresholds_", "cleaner_", "vectorizer_",
                                "model_", "info_", "config_", "reading_version_"})
 
 SCORE_DECIMALS = 6  # how the annotations of every task round their scores
@@ -459,11 +459,13 @@ class Pipeline(OptionAttributes, Classifier):
         texts = check_training_texts(texts)
         weights = None if sample_weight is None else check_sample_weight(sample_weight, len(texts))
         cleaner, vectorizer, model = self.build_stages()  # a bad option fails before the data are read
+        label_ids = _label_ids(label_names)
         if label_names is not None and self._options.get("grouping"):  # the grouping groups names: ids named first
             labels = label_list(labels)
-            display_names((check_label_sets if is_multi_label(labels) else check_labels)(labels, len(labels))[1],
-                          label_names)  # (a name missing, given twice, empty: refused as without a grouping)
-            labels = named_labels(labels, label_names)
+            classes = (check_label_sets if is_multi_label(labels) else check_labels)(labels, len(labels))[1]
+            display_names(np.array([c for c in classes.tolist() if str(c) not in set(label_ids.values())], dtype=object),
+                          label_names)  # (a name missing, given twice, empty: refused as without a grouping; a label
+            labels = named_labels(labels, label_names)  # given by its name, as the CLI gives them, is named)
             if dev is not None:
                 dev_texts, dev_labels = _dev_pair(dev)
                 dev = (dev_texts, named_labels(dev_labels, label_names))
@@ -520,6 +522,7 @@ class Pipeline(OptionAttributes, Classifier):
                 self.thresholds_ = tune_thresholds(dev_data[1], model.predict_proba(dev_data[0]))
         self.classes_ = class_array(classes)
         self.label_names_ = names
+        self.label_ids_ = label_ids
         self.reading_version_ = READING_VERSION
         given_dev = len(dev[0]) if dev_data is not None and getattr(model, "trains_by_epochs", False) else 0
         self.info_ = _fit_info(model, len(texts), n_tune, given_dev)
@@ -582,7 +585,16 @@ class Pipeline(OptionAttributes, Classifier):
         fit) the ``grouping`` option's."""
         fitted = getattr(self, "_fitted_params", None) if hasattr(self, "model_") and not fitting else None
         grouping = (fitted if fitted is not None else self._options).get("grouping")
-        return group_labels(labels, grouping) if grouping and not isinstance(labels, (str, bytes)) else labels
+        if not grouping or isinstance(labels, (str, bytes)):
+            return labels
+        ids = getattr(self, "label_ids_", None) if fitted is not None else None  # as fit named them first
+        return group_labels(named_labels(labels, ids) if ids else labels, grouping)
+
+    def _named(self, labels: Sequence) -> list:
+        """``labels`` (or label sets) with each value the fitted model can name by its name: by the
+        ``label_names`` given to fit (those of labels it never learnt too), else by its classes' display names."""
+        names = getattr(self, "label_ids_", None) or dict(zip(map(str, self.classes_.tolist()), self.label_names_))
+        return named_labels(label_list(labels), names)
 
     def _check_fitted(self) -> None:
         if not hasattr(self, "model_"):
@@ -613,7 +625,8 @@ class Pipeline(OptionAttributes, Classifier):
                 "model": {"name": self.model_.name, "params": jsonable(self.model_.params)},
             },
             "labels": {"classes": jsonable(self.classes_.tolist()), "names": self.label_names_,
-                       "multi_label": self.multi_label_},
+                       "multi_label": self.multi_label_,
+                       **({"ids": self.label_ids_} if getattr(self, "label_ids_", None) else {})},
             "info": self.info_,
             **kept,
             **jsonable(extra or {}),
@@ -664,6 +677,10 @@ class Pipeline(OptionAttributes, Classifier):
             if len(set(pipe.classes_.tolist())) != len(classes):  # 1 and 1.0, or 1 and true: one label as read
                 raise ValueError("its labels are not lists of distinct values")
             pipe.label_names_ = [str(n) for n in names]
+            pipe.label_ids_ = config["labels"].get("ids")
+            if pipe.label_ids_ is not None and not (isinstance(pipe.label_ids_, dict) and pipe.label_ids_ and all(
+                    isinstance(name, str) and name.strip() for name in pipe.label_ids_.values())):
+                raise ValueError('its label "ids" are not an object of label -> name')
             if pipe._options.get("grouping") not in (None, *GROUPINGS):
                 raise ValueError(f"its grouping {pipe._options['grouping']!r} is none this package knows")
             weights = pipe._options.get("class_weight")
@@ -684,7 +701,7 @@ class Pipeline(OptionAttributes, Classifier):
                 pipe._take_task(pipeline_config["task"], pipe.multi_label_)
         except INCONSISTENT_MODEL as exc:
             raise ModelFileError(f"{path} is not a consistent sentiment model ({one_line(exc)}); train it again") from None
-        warn_of_reading(pipe.reading_version_, path, cleaner_only=True)
+        warn_of_reading(pipe.reading_version_, path, pipe.cleaner_, cleaner_only=True)
         return pipe
 
 
@@ -965,6 +982,13 @@ def display_names(classes: np.ndarray, names: dict | None = None, polarity: bool
         return [str(name) for name in given]
     values = classes.tolist()
     return (polarity_names(values) if polarity else None) or [str(v) for v in values]
+
+
+def _label_ids(label_names) -> dict[str, str] | None:
+    """The ``label_names`` given to fit as the model keeps them (label value as text -> name), or None."""
+    if not label_names or not isinstance(label_names, Mapping):  # (not a dict: display_names says what is wrong)
+        return None
+    return {str(value): str(name) for value, name in label_names.items() if name is not None and str(name).strip()}
 
 
 def named_labels(labels: list, label_names: dict) -> list:

@@ -337,7 +337,7 @@ class TextVectorizer(OptionAttributes):
         except INCONSISTENT_MODEL as exc:  # a ConfigError is a ValueError
             raise ModelFileError(f"{path} is not a consistent sentiment vectorizer ({one_line(exc)}); fit it "
                                  "again") from None
-        warn_of_reading(vec.reading_version_, path, cleaner_only=True)
+        warn_of_reading(vec.reading_version_, path, vec.cleaner_, cleaner_only=True)
         return vec
 
 

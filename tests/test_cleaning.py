@@ -129,6 +129,19 @@ def test_urls_keep_keeps_www_address_with_repeats_on(address):
     assert address.lower() in Cleaner(urls="keep").normalize(f"see {address} now sooo")
 
 
+@pytest.mark.parametrize("address", ["https://medium.com/@bob/why-i-quit", "https://x.com/guide/#setup",
+                                     "https://shop.com/dont-panic-towel", "www.x.com/isnt-it/aaaargh"])
+def test_a_kept_address_holds_no_mention_hashtag_repeat_or_missing_apostrophe(address):
+    cleaner = Cleaner(urls="keep", missing_apostrophes=True, lowercase=False)
+    assert address in cleaner.normalize(f"read {address} @amy #Fun dont go, sooo good")
+    # the text around it is read as ever, and no negation starts inside it
+    assert cleaner.normalize(f"read {address} @amy #Fun dont go, sooo good").split()[-6:] == [
+        "xxuser", "Fun", "don't", "go,", "soo", "good"]
+    assert Cleaner(urls="keep", tokenizer="spacy", missing_apostrophes=True)(f"read {address} it is great")[-3:] == [
+        "it", "is", "great"]
+    assert address.lower() in Cleaner(urls="keep", tokenizer="spacy")(f"read {address} it is great")
+
+
 @pytest.mark.parametrize("text, tokens", [
     ("check https://t.co/abc😂 so funny", ["check", "xxurl", "face", "with", "tears", "of", "joy", "so", "funny"]),
     ("link:https://x.com/a—not good", ["link", ":", "xxurl", "not", "not_good"]),  # the dash is no part of it

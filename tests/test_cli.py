@@ -918,11 +918,11 @@ def test_predict_input_of_plain_text_points_to_stdin(model, tmp_path):
     notes = tmp_path / "reviews.txt"
     notes.write_text("great film\nawful film\n")
     assert_error(invoke("predict", "--model", model[0], "--input", notes, "--output", tmp_path / "out.csv"),
-                 r"predict one text per line with `sentiment predict \[--model DIR\] - < .*reviews.txt`")
+                 r"predict one text per line with `sentiment predict \[--model DIR \| --task TASK\] - < .*reviews.txt`")
     spaced = tmp_path / "my reviews.txt"
     spaced.write_text("great film\n")
     assert_error(invoke("predict", "--model", model[0], "--input", spaced, "--output", tmp_path / "out.csv"),
-                 r"`sentiment predict \[--model DIR\] - < '.*my reviews.txt'`")  # quoted: the advice works as given
+                 r"`sentiment predict \[--model DIR \| --task TASK\] - < '.*my reviews.txt'`")  # quoted: the advice works as given
 
 
 def test_fit_missing_data_file(tmp_path):
@@ -1324,3 +1324,17 @@ def test_a_text_that_starts_with_a_dash_is_told_to_go_after_double_dash(command)
         result = invoke(command, text)
         assert result.exit_code == 2 and f"No such option: {text.split('=')[0]} (a text that starts with '-' goes after --" \
             in result.output
+
+
+def test_info_json_gives_a_number_that_is_not_finite_as_null(model, tmp_path):
+    """A hand-edited config may hold NaN or Infinity, which Python's json reads; the JSON printed stays JSON."""
+    from conftest import edit_config
+
+    copy = tmp_path / "copy"
+    shutil.copytree(model[0], copy)
+    edit_config(copy, lambda c: c.update(info={**c.get("info", {}), "created": float("inf"), "note": [float("nan")]}))
+    result = invoke("info", copy, "--json")
+    assert_ok(result)
+    assert "NaN" not in result.stdout and "Infinity" not in result.stdout
+    described = json.loads(result.stdout, parse_constant=lambda name: pytest.fail(f"{name} printed"))
+    assert described["info"]["created"] is None and described["info"]["note"] == [None]

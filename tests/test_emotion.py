@@ -988,6 +988,12 @@ def test_a_grouping_groups_the_names_given_to_label_ids(data, tmp_path):
                     "--label-names", named, "--grouping", "ekman", "--dev", dev, "--out", tmp_path / "m")
     assert result.exit_code == 0, result.output
     assert sentiment.load(tmp_path / "m").label_names_ == by_name.label_names_
+    # the model keeps the ids' names, so that it scores a file of ids as it learnt them (in Python too)
+    result = invoke("evaluate", dev, "--model", tmp_path / "m", "--label-column", "labels", "--json")
+    assert result.exit_code == 0, result.output
+    assert json.loads(result.stdout)["macro_f1"] == evaluate(sentiment.load(tmp_path / "m"), dev_texts, dev_labels)["macro_f1"]
+    dev_ids = [tuple(ids[y] for y in row) for row in dev_labels]
+    assert sentiment.load(by_id.save(tmp_path / "py")).score(dev_texts, dev_ids) == by_id.score(dev_texts, dev_labels)
 
 
 def test_evaluate_in_groups_takes_gold_labels_the_model_never_learnt_by_their_group(data, tmp_path):
@@ -1013,3 +1019,10 @@ def test_evaluate_in_groups_takes_gold_labels_the_model_never_learnt_by_their_gr
     write_table(pd.DataFrame({"text": dev_texts, "label": [y[0] for y in dev_labels]}), written)
     single.save(tmp_path / "m")
     assert invoke("evaluate", written, "--model", tmp_path / "m", "--grouping", "ekman").exit_code == 0
+    # a model of ids named at fit names a gold id it never learnt by those names too
+    ids = {name: i for i, name in enumerate(sorted({y for row in labels for y in row}))}
+    by_id = Pipeline("tfidf", "logreg").fit([t for t, _ in kept], [ids[y[0]] for _, y in kept],
+                                            label_names={i: name for name, i in ids.items()})
+    assert evaluate(sentiment.load(by_id.save(tmp_path / "ids")), dev_texts, [ids[y[0]] for y in dev_labels],
+                    grouping="ekman")["macro_f1"] == evaluate(single, dev_texts, [y[0] for y in dev_labels],
+                                                              grouping="ekman")["macro_f1"]

@@ -206,6 +206,8 @@ def test_options_that_disagree_with_the_saved_cleaner(model_copy):
     (lambda c: c["pipeline"]["options"].update(grouping="bogus"), "its grouping 'bogus' is none this package knows"),
     (lambda c: c.update(labels=["neg", "pos"]), 'its "labels" entry is not an object with "classes" and "names"'),
     (lambda c: c["labels"].pop("names"), 'its "labels" entry is not an object with "classes" and "names"'),
+    (lambda c: c["labels"].update(ids=["neg", "pos"]), 'its label "ids" are not an object of label -> name'),
+    (lambda c: c["labels"].update(ids={"0": None}), 'its label "ids" are not an object of label -> name'),
 ])
 def test_a_config_at_odds_with_itself_is_refused(model_copy, edit, pattern):
     """Consistent in each part, it would predict 2-D arrays or NaN labels, or say it is another model."""
@@ -783,6 +785,22 @@ def test_saved_model_directory_has_normal_permissions(fitted, tmp_path):
     finally:
         os.umask(previous)
     assert stat.S_IMODE(os.stat(path).st_mode) == 0o755
+
+
+def test_a_model_or_file_kept_private_stays_private_when_saved_again(fitted, tmp_path):
+    from sentiment.persistence import atomic_file
+
+    pipe = fitted("tfidf", "logreg")
+    path = pipe.save(tmp_path / "model")
+    os.chmod(path, 0o700)
+    pipe.save(path)
+    assert stat.S_IMODE(os.stat(path).st_mode) == 0o700
+    (tmp_path / "predictions.csv").write_text("old")
+    os.chmod(tmp_path / "predictions.csv", 0o600)
+    with atomic_file(tmp_path / "predictions.csv") as partial:
+        Path(partial).write_text("new")
+    assert stat.S_IMODE(os.stat(tmp_path / "predictions.csv").st_mode) == 0o600
+    assert (tmp_path / "predictions.csv").read_text() == "new"
 
 
 @pytest.mark.skipif(not (os.path.isfile("/proc/self/status") and "Umask:" in Path("/proc/self/status").read_text()),

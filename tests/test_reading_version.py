@@ -65,14 +65,16 @@ SAMPLE = [
     "however, was awful. Not great, however, was it",
     "The keyboard, sadly, is mushy. The staff, honestly, were rude; Great food, sadly, the service was slow. The "
     "pizza was cold, unfortunately. Honestly, the wine was fine. We went on Friday, honestly, the pizza... was cold",
+    "see http://x.com/@bob/dont-panic#top it is great, www.y.com/isnt-it/aaaargh!!!! #Fun @amy dont, sooo good",
 ]
 OPTIONS = [{}, {"missing_apostrophes": True, "normalize_unicode": True}, {"negation_scope": 1},
            {"lowercase": False, "negation": False, "contractions": False, "urls": "keep", "mentions": "remove",
-            "hashtags": "keep", "html": False, "repeats": False, "stopwords": True}]
+            "hashtags": "keep", "html": False, "repeats": False, "stopwords": True},
+           {"urls": "keep", "missing_apostrophes": True}]
 # READING_VERSION -> the fingerprint of what the sample reads as under it. A change that alters what the
 # Cleaner or the aspect tokenizer gives for some text raises READING_VERSION (sentiment/cleaning.py) and adds
 # the new fingerprint here, so that models trained before it warn when loaded. (The sample grew with versions 3,
-# 5, 6, 7, 8, 9, 10, 11, 12, 16, 17, 18, 19, 20, 21 and 22, from 9 it is read into clauses too, from 13 into negation marks, and from
+# 5, 6, 7, 8, 9, 10, 11, 12, 16, 17, 18, 19, 20, 21, 22 and 23 (and its options), from 9 it is read into clauses too, from 13 into negation marks, and from
 # 17 into the predicates of bare subjects: each fingerprint is of the sample as it was at its
 # version.)
 FINGERPRINTS = {2: "f6604949140be4090cf8047402c9cac61e353926ac11eddd3f7440fbdd878f52",
@@ -95,7 +97,8 @@ FINGERPRINTS = {2: "f6604949140be4090cf8047402c9cac61e353926ac11eddd3f7440fbdd87
                 19: "d1330617705ac3eb5c44e1c1caaf12e1d36b88de17282a2975c6631230744ffc",
                 20: "a386f55f73d4e35b7dc21dc9f7b8f979c7987385f0f841f34063d550f8bba4b1",
                 21: "9c475da1152f9ef22acda58a54a7d9aab88ebf7ec83a324f28c923cf8c9318e1",
-                22: "b0bdfc71a176f7129a21d425b615d8412664e18681e4f11d60070f35043d53ad"}
+                22: "b0bdfc71a176f7129a21d425b615d8412664e18681e4f11d60070f35043d53ad",
+                23: "aa83d0cac6a2760f1bd8ba13a68fc8d4664791da579ccd08d9a11df7a3bc1ce9"}
 
 
 def _alternatives(pattern: str) -> list[str]:
@@ -221,7 +224,7 @@ def test_a_model_records_the_reading_it_was_trained_with_and_loads_without_a_war
         assert sentiment.load(saved).reading_version_ == READING_VERSION
 
 
-@pytest.mark.parametrize("version, says", [(cleaner_reading(READING_VERSION) - 1, "train it again"), (None, "recorded"),
+@pytest.mark.parametrize("version, says", [(cleaner_reading(READING_VERSION, Cleaner()) - 1, "train it again"), (None, "recorded"),
                                            (READING_VERSION + 1, "install the newer sentiment")])
 def test_a_model_read_differently_warns_and_still_predicts(saved, binary, version, says):
     expected = sentiment.load(saved).predict(binary.dev_texts)
@@ -240,6 +243,7 @@ def test_a_version_that_changed_the_aspect_tokenizer_only_warns_aspect_models_on
     from test_aspects import synthetic
 
     monkeypatch.setattr(cleaning, "ASPECT_READING_ONLY", ASPECT_READING_ONLY | {READING_VERSION})  # as 6 is
+    monkeypatch.setattr(cleaning, "SETTINGS_READING_ONLY", {})
     same_cleaner = READING_VERSION - 1
     assert cleaner_reading(same_cleaner) == cleaner_reading(READING_VERSION)
     _rewrite(saved, reading_version=same_cleaner)
@@ -249,6 +253,29 @@ def test_a_version_that_changed_the_aspect_tokenizer_only_warns_aspect_models_on
     AspectPipeline(extractor="classical", polarity="classical", bits=12).fit(synthetic(40)).save(tmp_path / "aspect")
     _rewrite(tmp_path / "aspect", reading_version=same_cleaner)
     with pytest.warns(ReadingVersionWarning, match=f"version {same_cleaner}"):
+        sentiment.load(tmp_path / "aspect")
+
+
+def test_a_version_that_changed_some_settings_only_warns_the_models_read_with_them(binary, tmp_path, monkeypatch):
+    """Version 23 changed the Cleaner under urls="keep" alone: a model of the other settings read every text
+    under 22 as under 23 (the shipped ones among them), and is not warned; one that keeps web addresses is."""
+    from sentiment.aspects import AspectPipeline
+    from test_aspects import synthetic
+
+    monkeypatch.setattr(cleaning, "SETTINGS_READING_ONLY", {READING_VERSION: {"urls": "keep"}})
+    before = READING_VERSION - 1
+    for urls, warned in (("token", False), ("remove", False), ("keep", True)):
+        path = tmp_path / urls
+        Pipeline("tfidf", "logreg", urls=urls).fit(binary.train_texts, binary.train_labels).save(path)
+        _rewrite(path, reading_version=cleaner_reading(before))
+        with warnings.catch_warnings(record=True) as caught:
+            warnings.simplefilter("always")
+            sentiment.load(path)
+        assert [w.category for w in caught] == ([ReadingVersionWarning] if warned else []), urls
+    AspectPipeline(extractor="classical", polarity="classical", bits=12).fit(synthetic(40)).save(tmp_path / "aspect")
+    _rewrite(tmp_path / "aspect", reading_version=before)  # its Cleaner replaces web addresses by a token
+    with warnings.catch_warnings():
+        warnings.simplefilter("error", ReadingVersionWarning)
         sentiment.load(tmp_path / "aspect")
 
 

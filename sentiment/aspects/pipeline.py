@@ -461,7 +461,7 @@ class AspectPipeline:
             raise
         except (SentimentError, RecursionError, *INCONSISTENT_MODEL) as exc:
             raise ModelFileError(f"{path} is not a consistent aspect model ({one_line(exc)}); train it again") from None
-        warn_of_reading(pipe.reading_version_, path)
+        warn_of_reading(pipe.reading_version_, path, pipe.cleaner)
         return pipe
 
     @classmethod
