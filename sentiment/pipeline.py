@@ -892,11 +892,23 @@ def _dev_pair(dev: Any) -> tuple | None:
 
 
 def _say_unread(names: list[str], why: str, otherwise: str = "") -> None:
-    """An IgnoredOptionWarning that the options ``names`` (given) change nothing ``why``, for the caller of
-    ``fit`` (or of the CLI's check), through :func:`check_stages`."""
+    """An IgnoredOptionWarning that the options ``names`` (given) change nothing ``why``, pointing at the first
+    caller outside this package (of ``fit``, or of the CLI's check)."""
+    from .persistence import _outside_this_package
+
     verb, pronoun = ("changes", "it") if len(names) == 1 else ("change", "them")
     warnings.warn(IgnoredOptionWarning(f"{' and '.join(names)} {verb} nothing {why}; leave {pronoun} out{otherwise}"),
-                  stacklevel=5)
+                  stacklevel=_outside_this_package())
+
+
+def check_vectorizer_options(vectorizer) -> None:
+    """Say (:func:`_say_unread`) which given options of an unfitted vectorizer stage its analyzer does not read:
+    ``ngram_range`` with ``analyzer='char'``, ``char_ngram_range`` with ``'word'``."""
+    given = getattr(vectorizer, "given", frozenset())
+    unread = {"char": ["ngram_range"], "word": ["char_ngram_range"]}.get(vectorizer.params.get("analyzer"), [])
+    unread = [name for name in unread if name in given]
+    if unread:
+        _say_unread(unread[:1], f"with analyzer={vectorizer.params['analyzer']!r}", ", or set analyzer='word+char'")
 
 
 def check_stages(vectorizer, model) -> None:
@@ -910,11 +922,8 @@ def check_stages(vectorizer, model) -> None:
     """
     if model.input_kind == "sequences" and not hasattr(vectorizer, "sequences"):
         raise _sequences_error(model.name)
+    check_vectorizer_options(vectorizer)
     given = getattr(vectorizer, "given", frozenset())
-    unread = {"char": ["ngram_range"], "word": ["char_ngram_range"]}.get(vectorizer.params.get("analyzer"), [])
-    unread = [name for name in unread if name in given]
-    if unread:
-        _say_unread(unread[:1], f"with analyzer={vectorizer.params['analyzer']!r}", ", or set analyzer='word+char'")
     binarized = [name for name in ("sublinear_tf", "norm", "binary") if name in given] \
         if getattr(model, "binarize_input", False) else []
     if binarized:

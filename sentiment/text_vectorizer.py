@@ -112,6 +112,9 @@ class TextVectorizer(OptionAttributes):
         vectorizer = resolve("vectorizer", self.vectorizer)(**split["vectorizer"])
         if hasattr(vectorizer, "check_source"):  # word2vec: vectors_path
             vectorizer.check_source()
+        from .pipeline import check_vectorizer_options
+
+        check_vectorizer_options(vectorizer)  # as a Pipeline's fit says it: ngram_range beside analyzer='char'
         return Cleaner(**split["cleaner"]), vectorizer
 
     # -- fitting and transforming -------------------------------------------------------------

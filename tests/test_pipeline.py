@@ -198,8 +198,14 @@ def test_bad_dev_data(binary, dev, pattern):
 def test_an_option_the_stages_never_read_is_said_so(binary, model, options, message):
     from sentiment import IgnoredOptionWarning
 
-    with pytest.warns(IgnoredOptionWarning, match=message):
+    with pytest.warns(IgnoredOptionWarning, match=message) as caught:
         Pipeline("tfidf", model, **options).fit(binary.train_texts, binary.train_labels)
+    assert caught[0].filename == __file__  # the user's line
+    vectorizer_options = {k: v for k, v in options.items() if k in ("analyzer", "ngram_range", "char_ngram_range")}
+    if vectorizer_options:  # the vectorizer alone says it too
+        with pytest.warns(IgnoredOptionWarning, match=message) as caught:
+            sentiment.TextVectorizer("tfidf", **vectorizer_options).fit(binary.train_texts)
+        assert caught[0].filename == __file__
     with warnings.catch_warnings():
         warnings.simplefilter("error", IgnoredOptionWarning)  # the same stages given what they read: no word
         Pipeline("tfidf", "logreg", sublinear_tf=False, ngram_range=(1, 3)).fit(binary.train_texts, binary.train_labels)

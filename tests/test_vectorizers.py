@@ -9,6 +9,7 @@ word+char keeps word and character n-grams in columns of their own; models saved
 from __future__ import annotations
 
 import json
+import warnings
 
 import numpy as np
 import pytest
@@ -376,13 +377,16 @@ def test_word2vec_missing_or_unreadable_vectors_file(tmp_path, docs):
         resolve("vectorizer", "word2vec")(vectors_path=str(bad), vectors_format="word2vec").fit(docs)
 
 
-@pytest.mark.parametrize("value", ["nan", "inf", "-inf"])
+@pytest.mark.parametrize("value", ["nan", "inf", "-inf", "1e40"])  # 1e40: beyond float32's range
 def test_word2vec_vectors_with_nan_are_refused(tmp_path, docs, value):
     path = tmp_path / "vectors.txt"
     path.write_text(f"good 0.1 0.2 0.3\nbad 0.3 {value} 0.1\nfilm 0.2 0.2 0.2\n", encoding="utf-8")
-    with pytest.raises(DataError, match=r"vectors\.txt has NaN or infinite values in 1 vector\(s\), the first for 'bad' "
-                                        r"\(vector 2\); fix or drop those lines"):
-        resolve("vectorizer", "word2vec")(vectors_path=str(path)).fit(docs)
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")  # numpy's overflow warning is no part of the message
+        with pytest.raises(DataError, match=r"vectors\.txt has NaN or infinite values \(or values beyond float32's "
+                                            r"range, about 3\.4e38\) in 1 vector\(s\), the first for 'bad' "
+                                            r"\(vector 2\); fix or drop those lines"):
+            resolve("vectorizer", "word2vec")(vectors_path=str(path)).fit(docs)
 
 
 def test_word2vec_vectors_covering_no_training_word(tmp_path, docs):
@@ -433,9 +437,12 @@ def test_vectors_of_other_words_than_the_cleaned_tokens_say_so(tmp_path):
     assert kept.vectorizer_.words_ == ["Awful", "Great"]
 
 
-def test_texts_the_cleaning_empties_say_which_options_did_it():
+@pytest.mark.parametrize("vectorizer", ["tfidf", "count", "word2vec"])
+def test_texts_the_cleaning_empties_say_which_options_did_it(vectorizer):
     with pytest.raises(DataError, match="the cleaning left no words in any of the 2 training texts; check the cleaning"):
-        Pipeline(emoji="remove").fit(["\U0001F60D", "\U0001F622"], ["pos", "neg"])
+        Pipeline(vectorizer, "logreg", emoji="remove").fit(["\U0001F60D", "\U0001F622"], ["pos", "neg"])
+    with pytest.raises(DataError, match="the cleaning left no words in any of the 2 training texts"):
+        sentiment.TextVectorizer(vectorizer).fit(["<br/>", "<p></p>"])
 
 
 def _small_vectors(tmp_path):

@@ -152,7 +152,8 @@ def test_nan_in_a_binary_file(tmp_path, value):
     vectors[2, 1] = float(value)
     path = tmp_path / "v.bin"
     path.write_bytes(binary_bytes(vectors=vectors))
-    with pytest.raises(DataError, match=r"NaN or infinite values in 1 vector\(s\), the first for 'movie' \(vector 3\)"):
+    with pytest.raises(DataError, match=r"NaN or infinite values \(or values beyond float32's range, about 3\.4e38\) in 1 vector\(s\), "
+                                        r"the first for 'movie' \(vector 3\)"):
         load_vectors(path)
 
 

@@ -279,9 +279,7 @@ class CountVectorizer(Stage):
             dtype=np.float64,
         )
         self._char_prefix = self.CHAR_PREFIX  # a new fit (also of a loaded model) keeps word and char n-grams apart
-        if not any(docs):
-            raise DataError(f"the cleaning left no words in any of the {len(docs)} training texts; check the cleaning "
-                            "options (emoji, urls, mentions and stopwords can remove every word of short texts)")
+        check_some_words(docs)
         try:
             counts = sk.fit_transform(docs).tocsr()
         except ValueError as exc:  # min_df above max_df, or no term left
@@ -413,3 +411,11 @@ def normalize_rows(matrix, norm: str | None):
     lengths[lengths == 0] = 1.0
     matrix.data[:] /= np.repeat(lengths, per_row)
     return matrix
+
+
+def check_some_words(docs) -> None:
+    """A DataError where the cleaning left no word in any of the training texts ``docs`` (token lists, or
+    strings of tokens): what every vectorizer says, before it says that none of its words is frequent enough."""
+    if not any(docs):
+        raise DataError(f"the cleaning left no words in any of the {len(docs)} training texts; check the cleaning "
+                        "options (emoji, urls, mentions and stopwords can remove every word of short texts)")

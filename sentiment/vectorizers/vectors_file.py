@@ -63,8 +63,9 @@ def load_vectors(path, fmt: str = "auto", keep: set[str] | None = None):
     finite = np.isfinite(matrix).all(axis=1)
     if not finite.all():  # a NaN would make every text's features, and a model trained on them, NaN
         bad = int(np.flatnonzero(~finite)[0])
-        raise DataError(f"vectors file {path} has NaN or infinite values in {int((~finite).sum())} vector(s), the "
-                        f"first for {list(first)[bad]!r} (vector {entries[rows[bad]]}); fix or drop those lines")
+        raise DataError(f"vectors file {path} has NaN or infinite values (or values beyond float32's range, about "
+                        f"3.4e38) in {int((~finite).sum())} vector(s), the first for {list(first)[bad]!r} (vector "
+                        f"{entries[rows[bad]]}); fix or drop those lines")
     keyed = KeyedVectors(matrix.shape[1], count=0, dtype=np.float32)
     keyed.add_vectors(list(first), matrix)
     return keyed
@@ -237,7 +238,8 @@ def _read_text(stream: "_Stream", path: str, count: int | None, size: int, first
                             f"vectors have {size}; fix the line" + (", or the header line" if count is not None else ""))
         seen += 1
         try:
-            vector = np.array(values, dtype=np.float32)  # checked also where not kept: the file is checked whole
+            with np.errstate(over="ignore"):  # a value beyond float32's range: infinite, and refused as such
+                vector = np.array(values, dtype=np.float32)  # checked also where not kept: the file is checked whole
         except ValueError:
             bad = next(v for v in values if not _is_number(v))
             raise DataError(f"{path}, line {number}: {bad[:30]!r} is not a number; a line is a word and its "

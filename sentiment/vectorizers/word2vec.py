@@ -23,7 +23,7 @@ from ..cleaning import NEGATION_MARK as NEGATED
 from ..errors import ConfigError, DataError
 from ..persistence import saved_vocabulary
 from ..stage import Stage
-from .ngrams import count_matrix, normalize_rows
+from .ngrams import check_some_words, count_matrix, normalize_rows
 from .vectors_file import MAX_VECTOR_SIZE, check_source, first_words, load_vectors, vector_size
 
 
@@ -133,6 +133,7 @@ class Word2VecVectorizer(Stage):
         return self
 
     def fit_transform(self, docs: list[list[str]]) -> np.ndarray:
+        check_some_words(docs)
         counts = Counter(t for tokens in docs for t in tokens)
         self.negation_backoff_ = False
         if self.params["vectors_path"] is not None:
