@@ -1168,7 +1168,7 @@ def _input_columns(source, text_column, chunksize, aspect_model: bool) -> list |
                               check_text=False):
         seen.update(dict.fromkeys(chunk.columns))
     if text_column not in seen:
-        raise missing_columns(source, [text_column], list(seen))
+        raise missing_columns(source, [text_column], list(seen), aspect_model=aspect_model)
     return list(seen)
 
 
@@ -1190,7 +1190,7 @@ def _all_columns(source, text_column, chunksize, progress, aspect_model: bool = 
         return
     for chunk in iter_table(source, None, chunksize=chunksize, progress=progress):
         if check_text and text_column not in chunk.columns:
-            raise missing_columns(source, [text_column], list(chunk.columns))
+            raise missing_columns(source, [text_column], list(chunk.columns), aspect_model=aspect_model)
         yield chunk
 
 

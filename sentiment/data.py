@@ -863,18 +863,30 @@ def _parquet_batches(parquet, file: Path, columns, chunksize):
     wanted = list(columns) if columns is not None else None
     if not parquet.metadata.num_rows:
         raise DataError(f"{file} has columns but no rows; give at least one row")
-    # an integer column with gaps stays whole numbers (and None), not floats that round ids past 2**53
+    index = _index_columns(parquet)
     if chunksize is None:
-        yield _columns(_indexed_columns(parquet.read(columns=wanted).to_pandas(integer_object_nulls=True)), columns, file)
+        yield _columns(_indexed_columns(parquet.read(columns=wanted), index), columns, file)
         return
     for batch in parquet.iter_batches(batch_size=chunksize, columns=wanted):
-        yield _columns(_indexed_columns(batch.to_pandas(integer_object_nulls=True)), columns, file)
+        yield _columns(_indexed_columns(batch, index), columns, file)
 
 
-def _indexed_columns(frame):
-    """A frame read from Parquet with the columns that pandas wrote as its index (``df.set_index("id")
-    .to_parquet``) back among the others, where the file lists them: an unnamed range index is no column."""
-    return frame.reset_index() if any(name is not None for name in frame.index.names) else frame
+def _index_columns(parquet) -> list[str]:
+    """The columns of a Parquet file that pandas wrote as the frame's index (``df.set_index("id").to_parquet``),
+    as pandas' metadata in the file names them (a range index is no column)."""
+    metadata = parquet.schema_arrow.pandas_metadata or {}
+    return [name for name in metadata.get("index_columns", []) if isinstance(name, str)]
+
+
+def _indexed_columns(table, index: list[str]):
+    """A Parquet table (or batch) as a frame, with the columns pandas wrote as its index (``index``) first,
+    among the others, and an unnamed one (``__index_level_0__``) left out, as pandas would keep it as the
+    index. Every column is read as Arrow holds it, the index's too: an integer column with gaps stays whole
+    numbers (and None), not floats that round ids past 2**53 (pandas rebuilds an index of them as floats)."""
+    frame = table.to_pandas(integer_object_nulls=True, ignore_metadata=True)
+    unnamed = [name for name in index if re.fullmatch(r"__index_level_\d+__", name) and name in frame.columns]
+    first = [name for name in index if name in frame.columns and name not in unnamed]
+    return frame[first + [name for name in frame.columns if name not in first and name not in unnamed]]
 
 
 def _columns(frame, columns, file):
@@ -904,15 +916,16 @@ def _encoding_guess(file: Path) -> str:
 COLUMN_OPTIONS = ("--text-column", "--label-column")  # by position in the requested columns
 
 
-def missing_columns(file, missing, present, requested=None) -> DataError:
-    """The error for a table without the ``missing`` columns, with the flags that name others."""
+def missing_columns(file, missing, present, requested=None, aspect_model: bool = False) -> DataError:
+    """The error for a table without the ``missing`` columns, with the flags that name others (and, for a table
+    of aspect data read for another than an ``aspect_model``, the task that reads it)."""
     requested = list(requested or missing)
     options = [COLUMN_OPTIONS[requested.index(c)] for c in missing if requested.index(c) < len(COLUMN_OPTIONS)]
     which = " / ".join(options) or "--text-column"
     if any("\t" in str(column) for column in present):  # a TSV file named .csv
         return DataError(f"{file} has no column {', '.join(map(repr, missing))}, and its header holds tabs: "
                          "it looks tab-separated; name it .tsv")
-    if "aspects" in map(str, present):  # SemEval-style aspect data read as a table of labels
+    if "aspects" in map(str, present) and not aspect_model:  # SemEval-style aspect data read as a table of labels
         which += ", or for aspect data use an aspect model (--task aspect)"
     return MissingColumnsError(
         f"{file} has no column {', '.join(map(repr, missing))}; its columns are: {column_list(present)}; name the "

@@ -131,6 +131,20 @@ def test_predict_input_file_writes_the_aspects(model_dir, tmp_path):
     assert "categories" not in rows[0]  # this model has none
 
 
+@pytest.mark.parametrize("suffix", ["csv", "jsonl"])
+def test_predict_input_of_an_aspect_model_without_the_text_column_names_the_flag_alone(model_dir, tmp_path, suffix):
+    """A table of aspect data (its "aspects" column) read by an aspect model: the advice to use one is no advice."""
+    source = tmp_path / f"in.{suffix}"
+    if suffix == "csv":
+        source.write_text('text,aspects\nThe food is lovely.,"[]"\n', encoding="utf-8")
+    else:
+        source.write_text('{"text": "The food is lovely.", "aspects": []}\n', encoding="utf-8")
+    result = invoke("predict", "--model", model_dir, "--input", source, "--output", tmp_path / "out.jsonl",
+                    "--text-column", "nope")
+    assert_error(result, "has no column 'nope'; its columns are: text, aspects; name the right one with --text-column")
+    assert "--task aspect" not in result.output
+
+
 def test_predict_input_reads_the_sentences_of_semeval_xml(model_dir, tmp_path):
     source = tmp_path / "test.xml"  # as SemEval's unlabelled test files: sentences without aspect terms
     source.write_text('<?xml version="1.0" encoding="UTF-8"?>\n<sentences>\n'

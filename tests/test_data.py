@@ -1180,6 +1180,14 @@ def test_the_columns_a_parquet_file_keeps_as_its_index_read_as_columns(tmp_path)
     assert read_labelled(tmp_path / "label.parquet") == (["great film", "awful film"], ["positive", "negative"])
     frame.to_parquet(tmp_path / "plain.parquet")  # pandas' range index: no column
     assert next(iter_table(tmp_path / "plain.parquet", None)).columns.tolist() == ["id", "text", "label"]
+    frame.set_index(pd.Index([5, 6])).to_parquet(tmp_path / "unnamed.parquet")  # nor an unnamed index
+    assert next(iter_table(tmp_path / "unnamed.parquet", None)).columns.tolist() == ["id", "text", "label"]
+    # whole numbers with a gap in the index stay whole (pandas would rebuild them as floats: 3.0, ids rounded)
+    ids = pd.DataFrame({"id": pd.array([12345678901234567, None], dtype="Int64"), "text": ["great film", "awful"]})
+    ids.set_index("id").to_parquet(tmp_path / "ids.parquet")
+    for chunksize in (None, 1):
+        read = pd.concat(list(iter_table(tmp_path / "ids.parquet", None, chunksize=chunksize)))
+        assert read["id"].tolist() == [12345678901234567, None] and read.columns.tolist() == ["id", "text"]
 
 
 def test_a_one_column_table_whose_quoted_name_holds_the_separator_keeps_its_blank_rows(tmp_path):
