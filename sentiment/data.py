@@ -863,30 +863,41 @@ def _parquet_batches(parquet, file: Path, columns, chunksize):
     wanted = list(columns) if columns is not None else None
     if not parquet.metadata.num_rows:
         raise DataError(f"{file} has columns but no rows; give at least one row")
-    index = _index_columns(parquet)
+    index = (parquet.schema_arrow.pandas_metadata or {}).get("index_columns", [])
     if chunksize is None:
-        yield _columns(_indexed_columns(parquet.read(columns=wanted), index), columns, file)
+        yield _columns(_indexed_columns(parquet.read(columns=wanted), index, 0), columns, file)
         return
+    done = 0
     for batch in parquet.iter_batches(batch_size=chunksize, columns=wanted):
-        yield _columns(_indexed_columns(batch, index), columns, file)
+        yield _columns(_indexed_columns(batch, index, done), columns, file)
+        done += batch.num_rows
 
 
-def _index_columns(parquet) -> list[str]:
-    """The columns of a Parquet file that pandas wrote as the frame's index (``df.set_index("id").to_parquet``),
-    as pandas' metadata in the file names them (a range index is no column)."""
-    metadata = parquet.schema_arrow.pandas_metadata or {}
-    return [name for name in metadata.get("index_columns", []) if isinstance(name, str)]
+def _indexed_columns(table, index: list, first_row: int):
+    """A Parquet table (or batch, whose first row is the file's ``first_row``) as a frame, with the columns that
+    pandas wrote as the frame's index (``df.set_index("id").to_parquet``; ``index``: pandas' metadata of them)
+    first among the others. A named range index, which the file keeps as its start and step alone ("id" of
+    1, 2, 3, ...), is rebuilt as a column; an unnamed index (``__index_level_0__``, or a range) is left out, as
+    pandas keeps it as the index. Every column is read as Arrow holds it, the index's too: an integer column
+    with gaps stays whole numbers (and None), not floats that round ids past 2**53 (pandas rebuilds an index
+    of them as floats)."""
+    import pandas as pd
 
-
-def _indexed_columns(table, index: list[str]):
-    """A Parquet table (or batch) as a frame, with the columns pandas wrote as its index (``index``) first,
-    among the others, and an unnamed one (``__index_level_0__``) left out, as pandas would keep it as the
-    index. Every column is read as Arrow holds it, the index's too: an integer column with gaps stays whole
-    numbers (and None), not floats that round ids past 2**53 (pandas rebuilds an index of them as floats)."""
     frame = table.to_pandas(integer_object_nulls=True, ignore_metadata=True)
-    unnamed = [name for name in index if re.fullmatch(r"__index_level_\d+__", name) and name in frame.columns]
-    first = [name for name in index if name in frame.columns and name not in unnamed]
-    return frame[first + [name for name in frame.columns if name not in first and name not in unnamed]]
+    first = []
+    for column in index:
+        if isinstance(column, dict) and column.get("kind") == "range" and column.get("name") is not None:
+            name, start, step = str(column["name"]), int(column["start"]), int(column["step"])
+            if name not in frame.columns:  # (a column of that name is the file's own)
+                values = start + step * (first_row + np.arange(len(frame), dtype=np.int64))
+                frame.insert(0, name, pd.Series(values, index=frame.index))
+                first.append(name)
+        elif isinstance(column, str) and column in frame.columns:
+            if re.fullmatch(r"__index_level_\d+__", column):
+                frame = frame.drop(columns=[column])
+            else:
+                first.append(column)
+    return frame[first + [name for name in frame.columns if name not in first]]
 
 
 def _columns(frame, columns, file):

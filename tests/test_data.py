@@ -1182,6 +1182,11 @@ def test_the_columns_a_parquet_file_keeps_as_its_index_read_as_columns(tmp_path)
     assert next(iter_table(tmp_path / "plain.parquet", None)).columns.tolist() == ["id", "text", "label"]
     frame.set_index(pd.Index([5, 6])).to_parquet(tmp_path / "unnamed.parquet")  # nor an unnamed index
     assert next(iter_table(tmp_path / "unnamed.parquet", None)).columns.tolist() == ["id", "text", "label"]
+    # an index of evenly spaced whole numbers, which the file keeps as its start and step alone, is rebuilt
+    pd.DataFrame({"id": range(1, 8, 2), "text": ["great"] * 4}).set_index("id").to_parquet(tmp_path / "range.parquet")
+    for chunksize in (None, 3):
+        read = pd.concat(list(iter_table(tmp_path / "range.parquet", None, chunksize=chunksize)))
+        assert read["id"].tolist() == [1, 3, 5, 7] and read.columns.tolist() == ["id", "text"]
     # whole numbers with a gap in the index stay whole (pandas would rebuild them as floats: 3.0, ids rounded)
     ids = pd.DataFrame({"id": pd.array([12345678901234567, None], dtype="Int64"), "text": ["great film", "awful"]})
     ids.set_index("id").to_parquet(tmp_path / "ids.parquet")
