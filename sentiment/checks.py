@@ -175,21 +175,32 @@ def check_not_one_per_text(classes: np.ndarray, n_texts: int) -> None:
                         "ids or texts, not labels; name the column that holds the labels (--label-column)")
 
 
+# How a missing value reads once written as text (pandas' astype(str), R, SQL exports): a class of that name is
+# seldom meant
+MISSING_SPELLINGS = frozenset({"nan", "none", "null", "na", "n/a", "<na>", "nat"})
+
+
 def label_spelling_note(classes) -> str | None:
     """What to say of labels that differ only in capitalisation or in spaces around them ("Positive",
-    "positive ", "positive"), or None: they are different classes, which is seldom what was meant."""
+    "positive ", "positive"), or that spell a missing value ("nan", "NULL", "NA"), or None: they are classes
+    of their own, which is seldom what was meant."""
+    names = sorted(str(v) for v in classes if isinstance(v, str))  # str: numpy's str_ reprs as np.str_('…')
+    missing = [name for name in names if name.strip().casefold() in MISSING_SPELLINGS]
+    said = (f"label(s) {', '.join(map(repr, missing))} look like missing values written as text, and are "
+            "learnt as a class; drop those rows or label them, unless it is a class") if missing else None
     spellings: dict[str, list[str]] = {}
-    for value in sorted(str(v) for v in classes if isinstance(v, str)):  # str: numpy's str_ reprs as np.str_('…')
+    for value in names:
         spellings.setdefault(value.strip().casefold(), []).append(value)
     alike = [names for names in spellings.values() if len(names) > 1]
     if not alike:
-        return None
+        return said
     cases = [names for names in alike if len({name.strip() for name in names}) > 1]
     spaces = [names for names in alike if any(name != name.strip() for name in names)]
     how = " or ".join(what for what, found in (("capitalisation", cases), ("spaces around them", spaces)) if found)
     shown = "; ".join(" / ".join(repr(name) if name != name.strip() else name for name in names) for names in alike[:3])
-    return (f"some labels differ only in {how} ({shown}) and are different classes; write each label one way if "
-            "they mean the same")
+    spelt = (f"some labels differ only in {how} ({shown}) and are different classes; write each label one way if "
+             "they mean the same")
+    return spelt if said is None else f"{said}; and {spelt}"
 
 
 def is_multi_label(labels: Sequence, what: str = "label") -> bool:

@@ -264,8 +264,10 @@ def iter_table(path: str | Path, columns: Sequence[str] | None, fmt: str | None 
         first_line = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
         counts = re.search(r"Expected (\d+) fields in line (\d+), saw (\d+)", first_line)
         if fmt in ("csv", "tsv") and counts:
-            header, line, seen = counts.groups()
-            raise DataError(f"cannot parse {file}: line {line} has {seen} values, the header {header}; "
+            header, record, seen = counts.groups()
+            line = _line_of_record(file, compression, separator, int(record))  # pandas counts rows, not lines
+            where = f"line {line}" if line is not None else f"row {record} (the header is row 1)"
+            raise DataError(f"cannot parse {file}: {where} has {seen} values, the header {header}; "
                             f"{_QUOTE_ADVICE['tsv' if separator == chr(9) else 'csv']}") from None
         where = _bad_json_line(file, compression) if fmt == "jsonl" else None
         if where is not None:
@@ -736,6 +738,31 @@ def _first_bad_quote(file: Path, compression: str | None, separator: str, modifi
     return None
 
 
+def _line_of_record(file: Path, compression: str | None, separator: str, record: int) -> int | None:
+    """The line of the file on which its ``record``-th row starts (the header is row 1, a blank line a row, a
+    value in quotes may hold line breaks: pandas numbers rows so), or None where the csv module cannot read
+    that far."""
+    import csv
+
+    limit = csv.field_size_limit()
+    start = 1
+    try:
+        csv.field_size_limit(2**31 - 1)
+        with _text_stream(file, compression) as handle:
+            if handle is None:
+                return None
+            reader = csv.reader(handle, delimiter=separator)
+            for number, _ in enumerate(reader, 1):
+                if number == record:
+                    return start
+                start = reader.line_num + 1
+    except Exception:  # not UTF-8, damaged: the row's number is said instead
+        return None
+    finally:
+        csv.field_size_limit(limit)
+    return None
+
+
 @contextlib.contextmanager
 def _text_stream(file: Path, compression: str | None):
     """The (decompressed) UTF-8 text of ``file`` as a stream for the csv module (None for a compression read
@@ -989,8 +1016,9 @@ def read_labelled(path: str | Path, text_column: str = "text", label_column: str
             raise DataError(
                 f"{file}: {len(rows)} row(s) have no {what} in column {column!r} (data rows {shown}); drop or fill them"
             )
-    again = np.flatnonzero((frame[label_column].astype(str).str.strip() == label_column).to_numpy())  # labels: short
-    again = [row for row in again if str(frame[text_column].iat[row]).strip() == text_column]
+    again = np.flatnonzero((frame[label_column].astype(str).str.strip().str.lstrip("\ufeff") == label_column).to_numpy())
+    # (an Excel export starts its header with a byte-order mark, which a file joined after another keeps there)
+    again = [row for row in again if str(frame[text_column].iat[row]).strip().lstrip("\ufeff") == text_column]
     if again:  # its label would become a class named after the column
         raise DataError(f"{file}: data row {again[0] + 1} repeats the header row ({text_column!r}, {label_column!r}), "
                         "as files joined with their header rows do; drop that row")

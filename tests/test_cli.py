@@ -120,6 +120,23 @@ def test_fit_notes_labels_spelt_two_ways_once(tmp_path, binary):
     assert lines.index(notes[0]) < next(i for i, line in enumerate(lines) if line.startswith("training "))
 
 
+def test_fit_notes_labels_that_spell_a_missing_value(tmp_path, binary):
+    path = tmp_path / "train.csv"
+    labels = ["nan" if i % 7 == 0 else y for i, y in enumerate(binary.train_labels)]  # as astype(str) writes NaN
+    write_table(pd.DataFrame({"text": binary.train_texts, "label": labels}), path)
+    result = invoke("fit", path, "--out", tmp_path / "m", "--model", "logreg")
+    assert_ok(result)
+    assert "note: label(s) 'nan' look like missing values written as text, and are learnt as a class; drop those " \
+           "rows or label them, unless it is a class" in result.stderr.splitlines()
+
+
+def test_a_header_repeated_with_its_byte_order_mark_is_refused(tmp_path):
+    """Two Excel exports joined (cat a.csv b.csv): the second header, after its mark, is no text to learn."""
+    path = tmp_path / "joined.csv"
+    path.write_text("\ufefftext,label\ngreat film,pos\n\ufefftext,label\nawful film,neg\n", encoding="utf-8")
+    assert_error(invoke("fit", path, "--out", tmp_path / "m"), r"data row 2 repeats the header row \('text', 'label'\)")
+
+
 def test_fit_without_dev_uses_dev_fraction(files, tmp_path):
     out = tmp_path / "m"
     result = invoke("fit", files["train"], "--text-column", "review", "--label-column", "stars", "--dev-fraction", "0.2",

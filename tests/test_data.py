@@ -268,6 +268,9 @@ def test_a_quoted_tab_in_a_tsv_is_read_as_pandas_writes_it(tmp_path):
     ("text\nGood, really good\nAwful, truly awful\n", "data row 1 has more values than the header"),
     ("text,label\nNot funny, not clever,negative\nA delight,positive\n", "data row 1 has more values than the header"),
     ("text,label\nfine film,positive\nNot funny, not clever,negative\n", "line 3 has 3 values, the header 2"),
+    # the file's line, after values that hold line breaks (pandas numbers the rows: row 4)
+    ('text,label\n"fine\nfilm",positive\n"good\n\nfilm",positive\nNot funny, not clever,negative\n',
+     "line 7 has 3 values, the header 2"),
 ])
 def test_a_csv_row_with_an_unquoted_separator_is_refused_not_cut(tmp_path, content, where):
     # pandas would take a first row's extra value as the row's index: "Good, really good" read as " really good"
