@@ -129,14 +129,20 @@ def holds_sst_trees(path: str | Path) -> bool:
     return Path(path).is_file() and table_format(path) == "sst"
 
 
+def _plain_name(path: str | Path) -> str:
+    """The lowercased file name of ``path`` without its compression suffix ("train.json.gz": "train.json")."""
+    name = Path(path).name.lower()
+    for suffix in COMPRESSIONS:
+        if name.endswith(suffix):
+            return name[: -len(suffix)]
+    return name
+
+
 def table_format(path: str | Path, trees: bool = True) -> str:
     """``csv``, ``tsv``, ``jsonl``, ``parquet`` or ``sst`` from a file name (compression suffixes skipped);
     ``trees``: whether the caller reads SST trees too, so that the error for a file of no known format offers
     them (``predict`` reads tables alone)."""
-    name = Path(path).name.lower()
-    for suffix in COMPRESSIONS:
-        if name.endswith(suffix):
-            name = name[: -len(suffix)]
+    name = _plain_name(path)
     suffix = name.rsplit(".", 1)[-1] if "." in name else ""
     by_suffix = {"csv": "csv", "tsv": "tsv", "tab": "tsv", "jsonl": "jsonl", "ndjson": "jsonl", "json": "jsonl",
                  "parquet": "parquet", "pq": "parquet"}
@@ -150,8 +156,10 @@ def table_format(path: str | Path, trees: bool = True) -> str:
         compressed = str(path).lower().endswith(COMPRESSIONS)
         stdin = ("`sentiment predict [--model DIR | --task TASK] -` with the file decompressed into it" if compressed
                  else f"`sentiment predict [--model DIR | --task TASK] - < {shlex.quote(str(path))}`")
+        holds = ("and SST trees are read uncompressed (decompress it first)" if compressed  # (unread: it may hold them)
+                 else "and this one does not")
         raise DataError(f"cannot tell the format of {path}: a .txt file must hold SST trees (one PTB tree per line, "
-                        f"such as \"(3 (2 a) (3 good) (2 film))\"), and this one does not; give a table of texts (and "
+                        f"such as \"(3 (2 a) (3 good) (2 film))\"), {holds}; give a table of texts (and "
                         f"labels) as a {TABLES} file, or predict one text per line with {stdin}")
     or_trees = ", or SST trees (.txt)" if trees else ""
     if suffix == "xml":
@@ -220,10 +228,10 @@ def iter_table(path: str | Path, columns: Sequence[str] | None, fmt: str | None 
             elif _holds_json_array(file, compression):  # a .json file may hold one array of records
                 frame = _json_array(stream, unpacked, file)
                 reader = frame if chunksize is None else (frame[i:i + chunksize] for i in range(0, len(frame), chunksize))
-            elif _opener(unpacked) is not None:  # a zip archive's member: read as it is
+            elif _opener(unpacked) is not None:  # (a zip archive's member: read as it is)
                 reader = _json_lines(stream, unpacked, chunksize)
                 reader = next(reader, pd.DataFrame()) if chunksize is None else reader
-            else:  # .zst: through pandas, whose numbers are 64-bit and whose columns with a gap are floats
+            else:  # .zst without zstandard: through pandas, which asks for it
                 reader = pd.read_json(stream, lines=True, chunksize=chunksize or None, dtype=False, precise_float=True,
                                       compression=unpacked, encoding="utf-8-sig")  # precise: 0.974349 stays so
             chunks = [reader] if chunksize is None else reader
@@ -276,7 +284,8 @@ def iter_table(path: str | Path, columns: Sequence[str] | None, fmt: str | None 
         if fmt == "jsonl" and "Value is too big" in first_line:  # the JSON reader's 64-bit numbers
             raise DataError(f"cannot parse {file}: it holds a whole number beyond 64 bits (an id?), which the JSON "
                             "reader cannot read; write such numbers as strings (\"18446744073709551617\")") from None
-        raise DataError(f"cannot parse {file} as {fmt} ({first_line}); check the file and its extension") from None
+        shown = "JSON" if _plain_name(file).endswith(".json") else {"jsonl": "JSON Lines"}.get(fmt, fmt.upper())
+        raise DataError(f"cannot parse {file} as {shown} ({first_line}); check the file and its extension") from None
 
 
 def csv_quoting(frame) -> int:
@@ -329,11 +338,17 @@ def _bad_json_line(file: Path, compression: str | None) -> tuple[int, str] | Non
 
 def _opener(compression: str | None):
     """The ``open`` function that reads a file of this (pandas-named) compression; None for one read here
-    only through pandas (zstd, zip)."""
+    only through pandas (zip, and zstd without the optional package zstandard)."""
     import bz2
     import gzip
     import lzma
 
+    if compression == "zstd":
+        try:
+            import zstandard
+        except ImportError:
+            return None
+        return zstandard.open
     return {None: open, "gzip": gzip.open, "bz2": bz2.open, "xz": lzma.open}.get(compression)
 
 
@@ -501,12 +516,6 @@ def _raw_handle(file: Path, compression: str | None):
     None for .zst without the optional package zstandard (which pandas then asks for)."""
     if compression == "zip":
         return _zip_member(file)
-    if compression == "zstd":
-        try:
-            import zstandard
-        except ImportError:
-            return None
-        return zstandard.ZstdDecompressor().stream_reader(open(file, "rb"), closefd=True)
     opener = _opener(compression)
     return opener(file, "rb") if opener is not None else None
 
@@ -943,12 +952,15 @@ def not_utf8_error(file: Path) -> DataError:
 
 def _encoding_guess(file: Path) -> str:
     """The encoding to name in advice on a file that is not UTF-8: UTF-32 or UTF-16 by the byte-order mark of its
-    (decompressed) text, else latin1."""
+    (decompressed) text; else cp1252 where its first bytes hold one of 0x80-0x9F after a plain ASCII one (where
+    UTF-8 has none: it continues a character there), Windows' curly quotes, dashes and euro sign, which latin1
+    reads as control characters; else latin1."""
     try:
-        head = _head(file, _compression_of(file), 4) if file.is_file() else None
+        head = _head(file, _compression_of(file), HEAD_SIZE * 16) if file.is_file() else None
     except Exception:  # damaged: said elsewhere; the advice stays general
         head = None
-    return bom_encoding(head or b"") or "latin1"
+    head = head or b""
+    return bom_encoding(head[:4]) or ("cp1252" if re.search(rb"(?:^|[\x00-\x7f])[\x80-\x9f]", head) else "latin1")
 
 
 COLUMN_OPTIONS = ("--text-column", "--label-column")  # by position in the requested columns

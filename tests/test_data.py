@@ -487,6 +487,17 @@ def test_non_utf8_file(tmp_path, monkeypatch, platform, advice):
         read_labelled(path)
 
 
+def test_a_windows_file_is_told_to_be_read_as_cp1252(tmp_path):
+    """Its curly quotes and dashes are bytes that latin1 reads as control characters (iconv would keep them so)."""
+    path = tmp_path / "win.csv"
+    path.write_bytes("text,label\n“great” film – really,1\ncafé,0\n".encode("cp1252"))
+    with pytest.raises(DataError, match="re-encode it, e.g. iconv -f cp1252 -t utf-8"):
+        read_labelled(path)
+    path.write_bytes("text,label\ncafé crème great,1\n".encode("utf-8") + "naïve,0\n".encode("latin-1"))  # mixed
+    with pytest.raises(DataError, match="re-encode it, e.g. iconv -f latin1 -t utf-8"):
+        read_labelled(path)
+
+
 def test_empty_file(tmp_path):
     path = tmp_path / "empty.csv"
     path.write_bytes(b"")
@@ -656,6 +667,15 @@ def test_txt_file_without_trees(tmp_path):
     assert all(suffix in str(info.value) for suffix in (".csv", ".tsv", ".jsonl", ".parquet"))
     # one text per line goes to predict on stdin, with the model it was asked for (an aspect model: --task aspect)
     assert f"sentiment predict [--model DIR | --task TASK] - < {path}" in str(info.value)
+
+
+def test_compressed_trees_are_told_to_be_decompressed(tmp_path, sst_file):
+    import gzip
+
+    path = tmp_path / "train.txt.gz"
+    path.write_bytes(gzip.compress(sst_file.read_bytes()))
+    with pytest.raises(DataError, match=r"SST trees are read uncompressed \(decompress it first\)"):
+        read_labelled(path)
 
 
 def test_xml_file_for_the_polarity_task_points_at_the_aspect_task(tmp_path):
@@ -1113,6 +1133,13 @@ def test_a_zstd_table_gets_the_checks_of_a_plain_one(tmp_path):
         read_labelled(packed("dup.csv", "text,text,label\na,b,1\n"))
     with pytest.raises(DataError, match="on line 2 does not end with one"):
         read_labelled(packed("quote.csv", 'text,label\n"Hello there,0\nb,1\n"c",0\n'))  # pandas: one row of 3
+    # JSON Lines and a JSON array are read by the json module, as uncompressed: keys given twice refused, ids exact
+    with pytest.raises(DataError, match="line 1 cannot be read as a JSON object .*its key 'label' appears twice"):
+        read_labelled(packed("twice.jsonl", '{"text": "good", "label": "pos", "label": "neg"}\n'))
+    lines = packed("ids.jsonl", '{"text": "good", "id": 18014398509481985}\n{"text": "bad", "id": null}\n')
+    assert pd.concat(list(iter_table(lines, None, chunksize=1)))["id"].tolist() == [18014398509481985, None]
+    assert read_labelled(packed("arr.json", '[{"text": "good", "label": 1}, {"text": "bad", "label": 0}]')) == (
+        ["good", "bad"], [1, 0])
 
 
 def test_rows_that_end_with_a_separator_are_said_so(tmp_path):
@@ -1156,7 +1183,7 @@ def test_a_json_array_keeps_whole_numbers_exact_and_refuses_what_json_lines_refu
         with pytest.raises(DataError, match=message):
             read_labelled(path)
     path.write_text(json.dumps([{"text": "fine", "label": 1}]) + " junk")
-    with pytest.raises(DataError, match=r"cannot parse .*d.json as jsonl \(Extra data"):
+    with pytest.raises(DataError, match=r"cannot parse .*d.json as JSON \(Extra data"):
         read_labelled(path)
 
 
