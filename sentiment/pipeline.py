@@ -267,7 +267,8 @@ class Pipeline(OptionAttributes, Classifier):
 
     Options are also attributes, as for scikit-learn estimators: ``pipe.C`` is the value given (else the
     chosen stage's default), ``pipe.C = 4.0`` is ``pipe.set_params(C=4.0)``. Learned state ends in ``_`` (``classes_``, ``label_names_``,
-    ``multi_label_``, ``thresholds_``, ``cleaner_``, ``vectorizer_``, ``model_``, ``reading_version_``: the
+    ``label_ids_``: the ``label_names`` given to fit, or None; ``multi_label_``, ``thresholds_``, ``cleaner_``,
+    ``vectorizer_``, ``model_``, ``reading_version_``: the
     text-reading version it was trained under, None for a model saved before it was recorded; ``info_``:
     how many texts it learnt from and when; ``config_``: a loaded model's saved config, else empty) and
     exists once fitted.
@@ -463,7 +464,8 @@ class Pipeline(OptionAttributes, Classifier):
         if label_names is not None and self._options.get("grouping"):  # the grouping groups names: ids named first
             labels = label_list(labels)
             classes = (check_label_sets if is_multi_label(labels) else check_labels)(labels, len(labels))[1]
-            display_names(np.array([c for c in classes.tolist() if str(c) not in set(label_ids.values())], dtype=object),
+            named = set(label_ids.values()) if label_ids else set()
+            display_names(np.array([c for c in classes.tolist() if str(c) not in named], dtype=object),
                           label_names)  # (a name missing, given twice, empty: refused as without a grouping; a label
             labels = named_labels(labels, label_names)  # given by its name, as the CLI gives them, is named)
             if dev is not None:

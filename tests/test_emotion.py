@@ -980,6 +980,8 @@ def test_a_grouping_groups_the_names_given_to_label_ids(data, tmp_path):
     assert by_id.label_names_ == by_name.label_names_ and by_id.score(dev_texts, dev_labels) > 0.8
     with pytest.raises(ConfigError, match="label_names gives no name for the label"):
         Pipeline("tfidf", "logreg", grouping="ekman").fit(texts, as_ids, label_names={0: names[0]})
+    with pytest.raises(ConfigError, match="label_names must be a dict of label -> display name"):
+        Pipeline("tfidf", "logreg", grouping="ekman").fit(texts, as_ids, label_names=names)
     train, dev = tmp_path / "train.csv", tmp_path / "dev.csv"  # the CLI: --label-names with --grouping
     write_table(pd.DataFrame({"text": texts, "labels": [";".join(str(ids[y]) for y in row) for row in labels]}), train)
     write_table(pd.DataFrame({"text": dev_texts, "labels": [";".join(str(ids[y]) for y in row) for row in dev_labels]}), dev)
