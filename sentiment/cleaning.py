@@ -288,7 +288,9 @@ def negates_nothing(words: list[str], i: int) -> bool:
 # 23: the Cleaner under urls="keep" only: the steps for mentions, hashtags, repeats and missing apostrophes leave a
 #    kept web address alone, as the negation marks did ("x.com/dont-panic" started a negation under
 #    missing_apostrophes, "x.com/@bob" held a mention, "x.com/#top" a hashtag).
-READING_VERSION = 23
+# 24: the Cleaner: a grin or a tongue with more of its letter is a face (":DDD", ":-DD", "=DD", ":PP", glued
+#    "wow:DD"; they read ":" and "dd"), kept whole with emoji="keep".
+READING_VERSION = 24
 # The versions that changed the aspect models' reading only (their tokens, sentences and clauses): a model that
 # reads text with the Cleaner alone (a Pipeline, a TextVectorizer) read every text under them as under the
 # version before, so it is not warned.
@@ -359,13 +361,13 @@ _EMOTICONS = {
 # smile, a frown, a grin, a tongue or a wink ("thanks:)", "hi=(", "wow:D", "10/10:)"; not "Note:Do", "A=D", nor the ":/"
 # of an address, nor "1:(2+3)"), or to the end of a word or of another heart when it is a heart ("ily<3",
 # "<3<3"; not "5<3"); "):" only after a space or at the start (not the ")" and ":" of "(really!): the"); a
-# heart may have more 3s ("<333"). A face is found whatever its letter's case: with emoji="keep" the faces are
+# heart may have more 3s ("<333"), a grin or a tongue more of its letter (":DDD", ":PP"). A face is found whatever its letter's case: with emoji="keep" the faces are
 # found after lowercasing, which made ":D" a ":" and a "d".
 _EMOTICON = re.compile(
-    r"(?:(?<![\w:;=])(?!\):)|(?<=[^\W_])(?=(?:[:;]-?[()DPp]|=-?[()])(?![\w/]))|(?:(?<=[^\W\d_])|(?<=<3|33))(?=</?3)"
+    r"(?:(?<![\w:;=])(?!\):)|(?<=[^\W_])(?=(?:[:;]-?(?:[()]|D+|P+)|=-?[()])(?![\w/]))|(?:(?<=[^\W\d_])|(?<=<3|33))(?=</?3)"
     r"|(?<!\S)(?=\):))"
-    r"((?:" + "|".join(re.escape(e) for e in sorted(_EMOTICONS, key=len, reverse=True)) + r")(?:(?<=<3)3+)?)"
-    r"[)(\]\[]*(?!\w)", re.IGNORECASE
+    r"((?:" + "|".join(re.escape(e) for e in sorted(_EMOTICONS, key=len, reverse=True)) + r")"
+    r"(?:(?<=<3)3+|(?<=D)D+|(?<=P)P+)?)[)(\]\[]*(?!\w)", re.IGNORECASE
 )
 _EMOTICON_NAMES = {face.lower(): name for face, name in _EMOTICONS.items()}
 _EMOTICON_HINT = re.compile(r"[:;=<]|-_-")  # a quick test before the full pattern
@@ -374,9 +376,14 @@ _LETTER_FACES = sorted({f(face) for face in _EMOTICONS if face[-1].isalpha() for
 
 
 def emoticon_name(emoticon: str) -> str:
-    """The name of an emoticon :data:`_EMOTICON` found (its group 1: a heart may have more 3s; any case)."""
+    """The name of an emoticon :data:`_EMOTICON` found (its group 1: a heart may have more 3s, a grin or a
+    tongue more of its letter; any case).
+
+    >>> emoticon_name(":-DDD"), emoticon_name("<333"), emoticon_name(":pP")
+    ('grinning face', 'red heart', 'face with tongue')
+    """
     face = emoticon.lower()
-    return _EMOTICON_NAMES.get(face) or _EMOTICON_NAMES[face[:2]]
+    return _EMOTICON_NAMES.get(face) or _EMOTICON_NAMES[face.rstrip(face[-1]) + face[-1]]
 # Symbols the emoji package counts as emoji that read as no word in a review: dropped, not named ("Nike®")
 SYMBOLS = frozenset({"®", "©", "™", "®\ufe0f", "©\ufe0f", "™\ufe0f"})
 

@@ -261,6 +261,22 @@ def test_repeated_emoticon_is_still_a_smile():
     assert "smiling" in clean("great film :)))")
 
 
+@pytest.mark.parametrize("face, name", [(":DDD", "grinning face"), (":-DD", "grinning face"), ("=DD", "grinning face"),
+                                        (":PP", "face with tongue"), (":ppp", "face with tongue")])
+def test_a_grin_or_tongue_with_more_of_its_letter_is_a_face(face, name):
+    assert clean(f"haha {face} so funny") == ["haha", *name.split(), "so", "funny"]
+    if not face.startswith("="):  # glued to a word, as ":D" is (not "=D": "if A=D then")
+        assert clean(f"wow{face}", negation=False) == ["wow", *name.split()]
+    assert clean(f"haha {face} so funny", emoji="keep", repeats=False) == ["haha", face.lower(), "so", "funny"]  # kept whole
+    assert clean(f"haha {face} so funny", emoji="remove") == ["haha", "so", "funny"]
+
+
+def test_a_repeated_letter_after_a_face_that_is_another_letter_or_a_word_is_no_face():
+    assert clean("Note:Do it", negation=False) == ["note", ":", "do", "it"]
+    assert clean("ok :Dx fine", negation=False) == ["ok", ":", "dx", "fine"]
+    assert clean("xDDD", negation=False) == ["xdd"]  # "xD" is a word ("a Fuji xD card"), and so is this
+
+
 # -- repeats, contractions, lowercase --------------------------------------------------------------
 def test_repeats_squeezed_to_two():
     assert bare("soooo goooood!!!!", repeats=True) == ["soo", "good", "!!"]
