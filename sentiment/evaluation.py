@@ -7,6 +7,8 @@ figures (plotted as bars). Either can be scored on the groups of the labels (``g
 
 from __future__ import annotations
 
+import json
+import os
 import stat
 from pathlib import Path
 from typing import Any, Callable, Sequence
@@ -326,9 +328,23 @@ def padded(text: str, width: int, right: bool = False) -> str:
 REPORT_FILES = ("metrics.json", "confusion_matrix.png", "label_scores.png", "training_history.png", "mistakes.csv")
 
 
+def holds_report(folder: Path) -> bool:
+    """Whether ``folder`` holds a report that :func:`write_report` wrote: a ``metrics.json`` of a JSON object with
+    the scored texts' count ``n`` and a score, as every report's has (a file of that name of other content is not
+    one, and its neighbours at the report's names are no report's files)."""
+    try:
+        metrics = json.loads((folder / "metrics.json").read_text(encoding="utf-8"))
+    except (OSError, ValueError):  # none there, unreadable, not JSON or not UTF-8
+        return False
+    return isinstance(metrics, dict) and isinstance(metrics.get("n"), int) and any(
+        key in metrics for key in ("accuracy", "macro_f1", "extraction_f1", "polarity_accuracy"))
+
+
 def check_report_folder(folder: Path, inputs: Sequence[Path] = ()) -> None:
-    """A ConfigError when ``folder``, or the nearest folder above it that exists, is a file, or when one of the
-    ``inputs`` (the data files read) is a file that a report in ``folder`` would replace."""
+    """A ConfigError when ``folder``, or the nearest folder above it that exists, is a file, when one of the
+    ``inputs`` (the data files read) is a file that a report in ``folder`` would replace, when a file there that
+    the report would replace is write-protected, or when ``folder`` holds files at the report's names but no
+    earlier report (:func:`holds_report`): the user's own."""
     for path in inputs:
         target = path.resolve()  # a link's target is what the report would replace
         if target.name in REPORT_FILES and target.parent == folder.resolve():
@@ -349,6 +365,12 @@ def check_report_folder(folder: Path, inputs: Sequence[Path] = ()) -> None:
         if path.exists() and not path.stat().st_mode & stat.S_IWUSR:
             raise ConfigError(f"{path} is write-protected; make it writable ({how_to_unprotect(path)}) to write the "
                               "report there, or give --report another folder")
+    others = [name for name in REPORT_FILES if (folder / name).is_file() and not (folder / name).is_symlink()] \
+        if not holds_report(folder) else []
+    if others:  # files of the user's own at a report's names: neither replaced nor removed (a link is replaced, and
+        # what it points to left as it is)
+        raise ConfigError(f"{folder} holds {', '.join(others)}, which no report of sentiment wrote, and a report would "
+                          "replace; give --report another folder, or move them out of it")
 
 
 def write_report(report: dict, folder: str | Path, title: str, model=None, history_note: str | None = None) -> list[Path]:
@@ -357,8 +379,9 @@ def write_report(report: dict, folder: str | Path, title: str, model=None, histo
     curves, the kept epoch marked, ``history_note`` above them), and for a report
     with ``"mistakes"`` (``evaluate(..., mistakes=True)``) ``mistakes.csv``, the texts given a wrong label
     (the metrics leave them out). The files are renamed into place one after another once all are written (a
-    failure while writing leaves an earlier report as it was); those of an earlier report (a ``metrics.json``
-    was there) that this one does not write are then removed, so the folder does not mix two runs. Returns the paths written."""
+    failure while writing leaves an earlier report as it was); those of an earlier report (:func:`holds_report`)
+    that this one does not write are then removed, so the folder does not mix two runs; files at the report's
+    names in a folder without one are refused (:func:`check_report_folder`). Returns the paths written."""
     import contextlib
     import json
 
@@ -382,7 +405,7 @@ def write_report(report: dict, folder: str | Path, title: str, model=None, histo
                    "averaged": bool(model.model_.params.get("ema_epochs")), "kept_epoch": model.model_.best_epoch_,
                    "multi_label": bool(report.get("multi_label")), "note": history_note}
         writers["training_history.png"] = lambda path: plot_history(history, path, **options)
-    earlier = (folder / "metrics.json").is_file()  # a report was written here before: its other files are stale
+    earlier = holds_report(folder)  # a report was written here before: its other files are stale
     with contextlib.ExitStack() as renames:  # each file is renamed into place only once all are written
         for name, write in writers.items():
             # a link in the folder is replaced, not written through: the report replaces none of the files of yours

@@ -604,6 +604,13 @@ def test_evaluate_json_and_report(model, files, tmp_path):
     symlink(link, inside)
     assert_error(invoke("evaluate", link, "--model", out, "--report", tmp_path / "rep"), "is a file that the report writes")
     assert inside.read_bytes() == before
+    mine = tmp_path / "project"  # a folder of the user's own files at the report's names: refused, all kept
+    mine.mkdir()
+    (mine / "metrics.json").write_text('{"my_experiment": 1}')
+    (mine / "training_history.png").write_bytes(b"my plot")
+    assert_error(invoke("evaluate", files["dev"], "--model", out, "--report", mine),
+                 "holds metrics.json, training_history.png, which no report of sentiment wrote")
+    assert (mine / "metrics.json").read_text() == '{"my_experiment": 1}' and (mine / "training_history.png").exists()
 
 
 def test_evaluate_notes_a_file_named_as_the_training_data(model, files):

@@ -145,11 +145,21 @@ def test_write_report_writes_the_metrics_and_the_plot_that_fits_the_report(pipe,
     (tmp_path / "one" / "notes.txt").write_text("mine")
     write_report(multi, tmp_path / "one", "dev")
     assert sorted(p.name for p in (tmp_path / "one").iterdir()) == ["label_scores.png", "metrics.json", "notes.txt"]
-    # in a folder that held no report, files of the report's names are the user's own: kept
+    # in a folder that held no report, files of the report's names are the user's own: neither replaced nor
+    # removed, the report refused (a metrics.json of other content is no report's)
     (tmp_path / "mine").mkdir()
     (tmp_path / "mine" / "training_history.png").write_bytes(b"my own plot")
-    write_report(report, tmp_path / "mine", "dev")
+    with pytest.raises(ConfigError, match="mine holds training_history.png, which no report of sentiment wrote"):
+        write_report(report, tmp_path / "mine", "dev")
+    (tmp_path / "mine" / "metrics.json").write_text('{"my_experiment": 1}')
+    with pytest.raises(ConfigError, match="holds metrics.json, training_history.png, which no report"):
+        write_report(report, tmp_path / "mine", "dev")
     assert (tmp_path / "mine" / "training_history.png").read_bytes() == b"my own plot"
+    assert (tmp_path / "mine" / "metrics.json").read_text() == '{"my_experiment": 1}'
+    (tmp_path / "mine" / "notes.txt").write_text("mine")  # files of other names do not matter
+    (tmp_path / "mine" / "training_history.png").unlink()
+    (tmp_path / "mine" / "metrics.json").unlink()
+    assert [p.name for p in write_report(report, tmp_path / "mine", "dev")] == ["metrics.json", "confusion_matrix.png"]
 
 
 def test_a_link_in_the_report_folder_is_replaced_not_written_through(pipe, tmp_path):
