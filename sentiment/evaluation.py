@@ -8,7 +8,6 @@ figures (plotted as bars). Either can be scored on the groups of the labels (``g
 from __future__ import annotations
 
 import json
-import os
 import stat
 from pathlib import Path
 from typing import Any, Callable, Sequence
