@@ -10,7 +10,8 @@ __version__ = "0.1.0"
 from .cleaning import Cleaner, clean  # noqa: E402
 from .ensemble import Ensemble  # noqa: E402
 from .errors import (AbsentLabelWarning, ConfigError, DataError, IgnoredOptionWarning, LabelSpellingWarning,  # noqa: E402
-                     ModelFileError, NotFittedError, ReadingVersionWarning, SentimentError, TrainingError, TuningWarning)
+                     MissingGlyphWarning, ModelFileError, NotFittedError, ReadingVersionWarning, SentimentError,
+                     TrainingError, TuningWarning)
 from .pipeline import Pipeline, load  # noqa: E402
 from .registry import available  # noqa: E402
 from .text_vectorizer import TextVectorizer  # noqa: E402
@@ -49,5 +50,6 @@ __all__ = [
     "AbsentLabelWarning",
     "ReadingVersionWarning",
     "IgnoredOptionWarning",
+    "MissingGlyphWarning",
     "__version__",
 ]

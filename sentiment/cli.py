@@ -24,7 +24,8 @@ from typing import Iterator, List, Optional
 
 import typer
 
-from .errors import (AbsentLabelWarning, IgnoredOptionWarning, LabelSpellingWarning, ReadingVersionWarning, SentimentError,
+from .errors import (AbsentLabelWarning, IgnoredOptionWarning, LabelSpellingWarning, MissingGlyphWarning,
+                     ReadingVersionWarning, SentimentError,
                      on_one_line, reencode_hint)
 from .registry import available
 from .tasks import CONFIGURATIONS, DEFAULT_TASK, TASK_NAMES, TASKS, or_list
@@ -199,7 +200,8 @@ def _shown_as_note(show):
     said = set()
 
     def shown(message, category, filename, lineno, file=None, line=None):
-        if not issubclass(category, (ReadingVersionWarning, LabelSpellingWarning, AbsentLabelWarning, IgnoredOptionWarning)):
+        if not issubclass(category, (ReadingVersionWarning, LabelSpellingWarning, AbsentLabelWarning, IgnoredOptionWarning,
+                                     MissingGlyphWarning)):
             show(message, category, filename, lineno, file, line)
         elif str(message) not in said:
             said.add(str(message))

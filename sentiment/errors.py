@@ -135,6 +135,11 @@ class IgnoredOptionWarning(UserWarning):
     0 or 1; ``char_ngram_range`` for word n-grams): the fit runs as without it."""
 
 
+class MissingGlyphWarning(UserWarning):
+    """Characters of a plot's text (a label or file name in Chinese, say) that no installed font can draw: they
+    show as empty boxes in the image (install a font that has them, e.g. Noto Sans CJK)."""
+
+
 class ReadingVersionWarning(UserWarning):
     """A model trained by a version of this package that read text differently (another ``reading_version``,
     or one from before it was recorded): its predictions may differ a little from those it gave then.

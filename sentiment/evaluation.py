@@ -7,7 +7,10 @@ figures (plotted as bars). Either can be scored on the groups of the labels (``g
 
 from __future__ import annotations
 
+import functools
+import io
 import json
+import re
 import stat
 from pathlib import Path
 from typing import Any, Callable, Sequence
@@ -16,7 +19,7 @@ import numpy as np
 
 from .checks import check_labels_present, check_texts, is_multi_label, label_list, label_sets, path_of
 from .data import whole_number
-from .errors import ConfigError, DataError, UnknownLabelsError, counted, on_one_line
+from .errors import ConfigError, DataError, MissingGlyphWarning, UnknownLabelsError, counted, on_one_line
 from .groupings import group_labels, group_names
 from .multilabel import decide, f1_of_counts, label_counts, present_mean
 from .persistence import atomic_file, how_to_unprotect
@@ -445,8 +448,6 @@ def plot_confusion_matrix(report: dict, path: str | Path, title: str = "Confusio
 
 def confusion_figure(report: dict, title: str = "Confusion matrix"):
     """The confusion matrix of ``report`` as a matplotlib Figure, titled with the report's own figures."""
-    from matplotlib.figure import Figure
-
     if "confusion_matrix" not in report:
         raise ConfigError("a report of several labels per text has no confusion matrix: draw "
                           "label_scores_figure(report)" if report.get("multi_label") else
@@ -455,7 +456,7 @@ def confusion_figure(report: dict, title: str = "Confusion matrix"):
     names, title = [literal_text(_shortened(name)) for name in report["labels"]], literal_text(title)
     rates = matrix / np.maximum(matrix.sum(axis=1, keepdims=True), 1)
     size = min(2.0 + 0.7 * len(names), MAX_FIGURE_INCHES)  # 150 classes would draw a 0.7-gigabyte image
-    fig = Figure(figsize=(size + 1, size))
+    fig = new_figure(figsize=(size + 1, size))
     ax = fig.subplots()
     image = ax.imshow(rates, cmap="Blues", vmin=0, vmax=1)
     ax.set_xticks(range(len(names)), names, rotation=45, ha="right")
@@ -481,10 +482,14 @@ def _shortened(name, most: int = MAX_TICK_CHARACTERS) -> str:
 
 
 def _headline_figures(report: dict, n: int) -> str:
-    """Accuracy, macro-F1 and n as the report states them (an aspect report's are its polarity figures), as a
-    plot subtitle: the figure and metrics.json never disagree."""
-    figures = [(name, report.get(key, report.get(f"polarity_{key}"))) for name, key in
-               (("accuracy", "accuracy"), ("macro-F1", "macro_f1"))]
+    """Accuracy, macro-F1 and n as the report states them, as a plot subtitle: the figure and metrics.json never
+    disagree (an aspect report's are its polarity figures on the ``n`` gold aspects, where its own n counts
+    sentences)."""
+    if "polarity_accuracy" in report:
+        figures = [("accuracy", report["polarity_accuracy"]), ("macro-F1", report.get("polarity_macro_f1"))]
+        shown = ", ".join(f"{name} {value:.3f}" for name, value in figures if value is not None)
+        return f"polarity on {counted(n, 'gold aspect')}: {shown}" if shown else f"polarity on {counted(n, 'gold aspect')}"
+    figures = [("accuracy", report.get("accuracy")), ("macro-F1", report.get("macro_f1"))]
     return ", ".join([f"{name} {value:.3f}" for name, value in figures if value is not None] + [f"n={n}"])
 
 
@@ -496,15 +501,13 @@ def plot_label_scores(report: dict, path: str | Path, title: str = "Per-label sc
 def label_scores_figure(report: dict, title: str = "Per-label scores"):
     """The precision, recall and F1 of every label of a report of several labels per text, as horizontal bars
     in a matplotlib Figure."""
-    from matplotlib.figure import Figure
-
     if not report.get("multi_label"):
         raise ConfigError("per-label scores are drawn for several labels per text; this report gives one label per "
                           "text: draw confusion_figure(report)")
     names, title = report["labels"], literal_text(title)
     rows = [report["per_class"][name] for name in names]
     positions = np.arange(len(names))
-    fig = Figure(figsize=(8, min(1.5 + 0.35 * len(names), MAX_FIGURE_INCHES)))
+    fig = new_figure(figsize=(8, min(1.5 + 0.35 * len(names), MAX_FIGURE_INCHES)))
     ax = fig.subplots()
     for offset, metric in zip((-0.27, 0.0, 0.27), ("precision", "recall", "f1")):
         ax.barh(positions + offset, [row[metric] for row in rows], height=0.27, label=metric)
@@ -523,6 +526,28 @@ def literal_text(text) -> str:
     return str(text).replace("$", r"\$")
 
 
+def new_figure(**options):
+    """A matplotlib ``Figure`` (``options``: its own, e.g. ``figsize``) made without pyplot, so no global state
+    and no window, that a notebook shows inline as its PNG (a bare Figure shows there only once pyplot's
+    inline backend is loaded)."""
+    return _notebook_figure_class()(**options)
+
+
+@functools.cache
+def _notebook_figure_class():
+    from matplotlib.figure import Figure
+
+    class NotebookFigure(Figure):
+        """A Figure with the PNG that IPython displays for an object that offers one."""
+
+        def _repr_png_(self) -> bytes:
+            buffer = io.BytesIO()
+            _drawn(self, lambda: self.savefig(buffer, format="png", bbox_inches="tight", pad_inches=0.1))
+            return buffer.getvalue()
+
+    return NotebookFigure
+
+
 def save_png(fig, path: str | Path, dpi: int = 120) -> Path:
     """Lay out ``fig`` (a matplotlib Figure, no pyplot state) and write it to ``path`` as a PNG through a
     temporary file: an interrupted run leaves no half image."""
@@ -532,5 +557,27 @@ def save_png(fig, path: str | Path, dpi: int = 120) -> Path:
         warnings.simplefilter("ignore", UserWarning)
         fig.tight_layout()
     with atomic_file(path) as partial:  # the image grows to hold every label, title and caption whole
-        fig.savefig(partial, dpi=dpi, format="png", bbox_inches="tight", pad_inches=0.1)
+        _drawn(fig, lambda: fig.savefig(partial, dpi=dpi, format="png", bbox_inches="tight", pad_inches=0.1))
     return Path(path)
+
+
+def _drawn(fig, draw) -> None:
+    """Run ``draw`` (a savefig of ``fig``), saying the characters no installed font has in one
+    :class:`MissingGlyphWarning` (matplotlib warns once per character, with its own source line)."""
+    import warnings
+
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        draw()
+    missing = []
+    for warning in caught:
+        found = re.search(r"Glyph (\d+) \(.*\) missing from font", str(warning.message))
+        if found and issubclass(warning.category, UserWarning):
+            missing.append(chr(int(found.group(1))))
+        else:
+            warnings.warn_explicit(warning.message, warning.category, warning.filename, warning.lineno)
+    if missing:
+        shown = " ".join(list(dict.fromkeys(missing))[:10])
+        warnings.warn(MissingGlyphWarning(f"the installed fonts cannot draw some characters of the plot ({shown}), "
+                                          "which show as empty boxes; install a font that has them (e.g. Noto Sans "
+                                          "CJK) to see them"), stacklevel=3)

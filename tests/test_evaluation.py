@@ -97,8 +97,9 @@ def test_the_confusion_matrix_plot_states_the_reports_own_figures(tmp_path):
     report = _report(np.array([0, 0, 1, 1]), np.array([0, 0, 1, 0]), ["a", "b", "c"])
     assert report["macro_f1"] == pytest.approx(0.7333333)
     assert _headline_figures(report, 4) == "accuracy 0.750, macro-F1 0.733, n=4"
-    aspect_polarity = {"polarity_accuracy": 0.5, "polarity_macro_f1": None}
-    assert _headline_figures(aspect_polarity, 3) == "accuracy 0.500, n=3"
+    # an aspect report's n counts sentences, and its matrix the gold aspects whose polarity it scores
+    aspect_polarity = {"n": 2, "polarity_accuracy": 0.5, "polarity_macro_f1": None}
+    assert _headline_figures(aspect_polarity, 3) == "polarity on 3 gold aspects: accuracy 0.500"
     assert confusion_figure(report, "dev").axes[0].get_title() == "dev\naccuracy 0.750, macro-F1 0.733, n=4"
     path = plot_confusion_matrix(report, tmp_path / "cm.png")
     assert path.read_bytes()[:4] == b"\x89PNG" and [p.name for p in tmp_path.iterdir()] == ["cm.png"]
@@ -175,6 +176,36 @@ def test_a_link_in_the_report_folder_is_replaced_not_written_through(pipe, tmp_p
     write_report(evaluate(pipe, ["good film", "bad film"], ["pos", "neg"]), folder, "dev")
     assert data.read_text() == "text,label\ngood,pos\n" and not (tmp_path / "elsewhere.png").exists()
     assert not (folder / "metrics.json").is_symlink() and (folder / "metrics.json").read_text().startswith("{")
+
+
+def test_the_figures_show_in_a_notebook_as_their_png():
+    """IPython displays an object's _repr_png_; a bare Figure (no pyplot) only once the inline backend is loaded."""
+    from sentiment.evaluation import _report, confusion_figure, label_scores_figure
+    from sentiment.models.neural import history_figure
+
+    multi = {"multi_label": True, "labels": ["joy", "b"], "macro_f1": 0.5, "micro_f1": 0.5, "n": 2,
+             "per_class": {label: {"precision": 0.5, "recall": 0.5, "f1": 0.5, "support": 1} for label in ("joy", "b")}}
+    history = [{"epoch": 1, "train_loss": 1.0, "dev_loss": 0.9, "dev_accuracy": 0.5, "dev_macro_f1": 0.5}]
+    for figure in (confusion_figure(_report(np.array([0, 1]), np.array([0, 1]), ["a", "b"])),
+                   label_scores_figure(multi), history_figure(history)):
+        assert figure._repr_png_().startswith(b"\x89PNG")
+
+
+def test_characters_no_font_has_are_said_once(tmp_path):
+    import warnings
+
+    from sentiment import MissingGlyphWarning
+    from sentiment.evaluation import _report, confusion_figure, save_png
+
+    figure = confusion_figure(_report(np.array([0, 1]), np.array([0, 1]), ["\u4e2d\u6587\u4e2d", "b"]))  # 中文中
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        save_png(figure, tmp_path / "cm.png")
+    if not caught:
+        pytest.skip("a font here draws the character")
+    assert [w.category for w in caught] == [MissingGlyphWarning]
+    assert "cannot draw some characters of the plot (\u4e2d \u6587)" in str(caught[0].message)
+    assert caught[0].filename == __file__
 
 
 @pytest.mark.parametrize("name", ["deals_$5_to_$10.csv", "a_b^c $x^$"])

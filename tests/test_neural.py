@@ -752,6 +752,13 @@ def test_plot_history(mlp_pipe, tmp_path):
     fig = history_figure(mlp_pipe.model_.history_, kept_epoch=kept, note="trained again on all")
     assert all(f"kept: epoch {kept}" in [t.get_text() for t in ax.get_legend().get_texts()] for ax in fig.axes)
     assert fig._suptitle.get_text() == "trained again on all"
+    # one epoch: its tick is 1 (not 0.95, 1.0, 1.05); no dev data: that panel spans the epochs, unmarked
+    one = history_figure([{"epoch": 1, "train_loss": 0.7, "dev_loss": 0.6, "dev_accuracy": 0.5, "dev_macro_f1": 0.5}])
+    assert list(one.axes[0].get_xticks()) == [1]
+    rows = [{"epoch": e, "train_loss": 0.7, "dev_loss": None, "dev_accuracy": None, "dev_macro_f1": None} for e in (1, 2, 3)]
+    loss_ax, metric_ax = history_figure(rows, kept_epoch=3).axes
+    assert list(metric_ax.get_xticks()) == [1, 2, 3] and metric_ax.get_xlim() == loss_ax.get_xlim()
+    assert not metric_ax.lines and len(loss_ax.lines) == 2  # the train curve and the kept epoch's line
 
 
 def test_the_report_marks_any_class_weights_and_the_kept_epoch(mlp_pipe, data, tmp_path, monkeypatch):

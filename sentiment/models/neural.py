@@ -535,12 +535,13 @@ def history_figure(history: list[dict], *, multi_label: bool = False, weighted: 
 
     >>> history_figure(pipe.model_.history_, kept_epoch=pipe.model_.best_epoch_)  # doctest: +SKIP
     """
-    from matplotlib.figure import Figure
-    from matplotlib.ticker import MaxNLocator
+    from matplotlib.ticker import FixedLocator, MaxNLocator
+
+    from ..evaluation import new_figure
 
     epochs = [r["epoch"] for r in history]
-    fig = Figure(figsize=(10, 4))
-    loss_ax, metric_ax = fig.subplots(1, 2)
+    fig = new_figure(figsize=(10, 4))
+    loss_ax, metric_ax = fig.subplots(1, 2, sharex=True)  # the panel without dev data too spans the epochs
     loss_ax.plot(epochs, [r["train_loss"] for r in history], marker="o",
                  label="train (classes weighted)" if weighted else "train")
     has_dev = any(r["dev_loss"] is not None for r in history)
@@ -557,8 +558,11 @@ def history_figure(history: list[dict], *, multi_label: bool = False, weighted: 
     loss_ax.set(title="loss", xlabel="epoch")
     loss_ax.legend()
     metric_ax.set(title="dev metrics (the early-stopping data)", xlabel="epoch")
-    for ax in (loss_ax, metric_ax):
-        ax.xaxis.set_major_locator(MaxNLocator(integer=True))  # epochs are whole
+    # epochs are whole: each of a few marked (MaxNLocator gives fractions where the view holds one whole number)
+    loss_ax.xaxis.set_major_locator(FixedLocator(epochs) if len(epochs) <= 12 else MaxNLocator(integer=True))
+    if len(set(epochs)) == 1:
+        loss_ax.set_xlim(epochs[0] - 0.5, epochs[0] + 0.5)
+    for ax in (loss_ax, metric_ax) if has_dev else (loss_ax,):
         if kept_epoch is not None:
             ax.axvline(kept_epoch, color="grey", linestyle="--", linewidth=1, label=f"kept: epoch {kept_epoch}")
     if kept_epoch is not None:
