@@ -648,7 +648,7 @@ def _predict_batches(pipe, batches, where: str, array, aspect: List[str], by_sen
                                  grouping=grouping)
         if is_aspect:
             if aspect:
-                from .aspects.pipeline import terms_found
+                from .aspects.terms import terms_found
 
                 found |= {term.strip() for term in terms_found(batch, aspect)}
             _print_aspects(results, array, named=bool(aspect))

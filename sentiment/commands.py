@@ -973,7 +973,7 @@ def predict_file(pipe: Pipeline, source: str | Path, target: str | Path, *, text
                 check_explainable(values, first=rows + 1, what=f"{source}: data row")
             kept = [value for value, empty in zip(values, blank) if not empty]
             if aspects and found is not None:
-                from .aspects.pipeline import terms_found
+                from .aspects.terms import terms_found
 
                 found |= {term.strip() for term in terms_found(kept, aspects)}
             added = (_prediction_columns(pipe, kept, top_if_none, aspects, by_sentence, columns["separator"],

@@ -149,7 +149,7 @@ def table_format(path: str | Path, trees: bool = True) -> str:
     if suffix in by_suffix:
         return by_suffix[suffix]
     if suffix == "txt":
-        if _looks_like_trees(path):
+        if looks_like_trees(path):
             return "sst"
         import shlex
 
@@ -1178,7 +1178,7 @@ def _int_or(digits: str, otherwise):
         return otherwise
 
 
-def _looks_like_trees(path) -> bool:
+def looks_like_trees(path) -> bool:
     """Whether the first line that is not blank is a tree, ``(...)``; read as bytes, so that trees in another
     encoding than UTF-8 are trees whose reader says so (not a file of no known format)."""
     try:

@@ -4,6 +4,7 @@ The CLI prints ``str(error)`` on one line and exits non-zero; the library never 
 """
 
 import functools
+import os
 import sys
 
 
@@ -220,3 +221,14 @@ def known_options(what: str):
         return cls
 
     return decorate
+
+
+def caller_stacklevel() -> int:
+    """For a ``warnings.warn`` in the function that calls this one: the ``stacklevel`` of the first frame
+    above it whose code is not this package's (1 is that function itself, 2 its caller ...), so that a
+    warning points at the user's line whichever path of the package raised it."""
+    package = os.path.dirname(os.path.abspath(__file__))
+    frame, level = sys._getframe(2), 2
+    while frame is not None and os.path.abspath(frame.f_code.co_filename).startswith(package + os.sep):
+        frame, level = frame.f_back, level + 1
+    return level

@@ -19,7 +19,7 @@ import numpy as np
 
 from .checks import check_labels_present, check_texts, is_multi_label, label_list, label_sets, path_of
 from .data import whole_number
-from .errors import ConfigError, DataError, MissingGlyphWarning, UnknownLabelsError, counted, on_one_line
+from .errors import ConfigError, DataError, MissingGlyphWarning, UnknownLabelsError, caller_stacklevel, counted, on_one_line
 from .groupings import group_labels, group_names
 from .multilabel import decide, f1_of_counts, label_counts, present_mean
 from .persistence import atomic_file, how_to_unprotect
@@ -580,4 +580,4 @@ def _drawn(fig, draw) -> None:
         shown = " ".join(list(dict.fromkeys(missing))[:10])
         warnings.warn(MissingGlyphWarning(f"the installed fonts cannot draw some characters of the plot ({shown}), "
                                           "which show as empty boxes; install a font that has them (e.g. Noto Sans "
-                                          "CJK) to see them"), stacklevel=3)
+                                          "CJK) to see them"), stacklevel=caller_stacklevel())

@@ -113,12 +113,12 @@ def explain_aspects(pipeline, texts: Sequence[str], aspects=None, *, by_sentence
     """Per text ``{"text", "aspects"}``: each aspect of ``pipeline.predict_aspects(texts, aspects,
     by_sentence=...)`` (an :class:`~sentiment.aspects.AspectPipeline`), scores rounded, with ``"words"``
     (:func:`add_aspect_words`)."""
-    from .aspects.pipeline import _rounded
+    from .aspects.pipeline import rounded_scores
 
     _check_top(top)
     texts = check_texts(texts)
     _units_within(texts, max_words)  # a text too long is refused before any work
-    found = [_rounded(aspects_of) for aspects_of in pipeline.predict_aspects(texts, aspects, by_sentence=by_sentence)]
+    found = [rounded_scores(aspects_of) for aspects_of in pipeline.predict_aspects(texts, aspects, by_sentence=by_sentence)]
     add_aspect_words(pipeline, texts, found, by_sentence=by_sentence, top=top)
     return [{"text": text, "aspects": aspects_of} for text, aspects_of in zip(texts, found)]
 

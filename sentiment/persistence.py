@@ -41,7 +41,7 @@ import numpy as np
 
 from .checks import path_of
 from .cleaning import READING_VERSION, cleaner_reading
-from .errors import ConfigError, ModelFileError, ReadingVersionWarning, TrainingError
+from .errors import ConfigError, ModelFileError, ReadingVersionWarning, TrainingError, caller_stacklevel
 
 FORMAT = "sentiment-model"
 FORMAT_VERSION = 1
@@ -572,17 +572,7 @@ def warn_of_reading(version: int | None, path: str | os.PathLike, cleaner, *, cl
         when = f"under text-reading version {version}, newer than this sentiment's ({READING_VERSION})"
         advice = "install the newer sentiment (pip install -U . in its source folder) to match"
     warnings.warn(f"{path} was trained {when}, so it may score some texts a little differently from then; {advice}",
-                  ReadingVersionWarning, stacklevel=_outside_this_package())
-
-
-def _outside_this_package() -> int:
-    """For a ``warnings.warn`` in the function that calls this one: the ``stacklevel`` of the first frame
-    above it whose code is not this package's (1 is that function itself, 2 its caller ...)."""
-    package = os.path.dirname(os.path.abspath(__file__))
-    frame, level = sys._getframe(2), 2
-    while frame is not None and os.path.abspath(frame.f_code.co_filename).startswith(package + os.sep):
-        frame, level = frame.f_back, level + 1
-    return level
+                  ReadingVersionWarning, stacklevel=caller_stacklevel())
 
 
 def valid_columns(columns) -> bool:

@@ -40,7 +40,7 @@ from .checks import (LABEL_SETS, check_flag, check_fraction, check_label_sets, c
 from .cleaning import CLEANER_OPTION_HELP, READING_VERSION, Cleaner
 from .data import joined_label
 from .errors import (AbsentLabelWarning, ConfigError, DataError, IgnoredOptionWarning, LabelSpellingWarning, ModelFileError,
-                     NotFittedError, TuningWarning, UnknownLabelsError, counted, with_article)
+                     NotFittedError, TuningWarning, UnknownLabelsError, caller_stacklevel, counted, with_article)
 from .groupings import GROUPINGS, group_labels, group_of, resolve_grouping
 from .multilabel import DEFAULT_THRESHOLD, chosen_labels, decide, macro_f1, tune_thresholds
 from .options import (OptionAttributes, all_option_names, canonical_options, cleaner_options, saved_cleaner,
@@ -896,11 +896,9 @@ def _dev_pair(dev: Any) -> tuple | None:
 def _say_unread(names: list[str], why: str, otherwise: str = "") -> None:
     """An IgnoredOptionWarning that the options ``names`` (given) change nothing ``why``, pointing at the first
     caller outside this package (of ``fit``, or of the CLI's check)."""
-    from .persistence import _outside_this_package
-
     verb, pronoun = ("changes", "it") if len(names) == 1 else ("change", "them")
     warnings.warn(IgnoredOptionWarning(f"{' and '.join(names)} {verb} nothing {why}; leave {pronoun} out{otherwise}"),
-                  stacklevel=_outside_this_package())
+                  stacklevel=caller_stacklevel())
 
 
 def check_vectorizer_options(vectorizer) -> None:

@@ -710,7 +710,7 @@ def test_while_yet_and_though_part_a_clause_only_where_they_contrast(text, term,
 
 
 def test_a_decomposed_accent_stays_with_its_word():
-    from sentiment.aspects.pipeline import locate_terms
+    from sentiment.aspects.terms import locate_terms
 
     text = "The cafe\u0301 was nice, the cafe too"
     assert [text[t.start:t.end] for t in tokenize(text)][:3] == ["The", "cafe\u0301", "was"]
@@ -738,7 +738,7 @@ def test_a_decomposed_accent_stays_with_its_word():
     ("&#" + "9" * 5000 + "; pizza", "pizza", [(5004, 5009)]),  # a number of more digits than Python converts
 ])
 def test_a_term_is_never_part_of_an_html_entity(text, term, found):
-    from sentiment.aspects.pipeline import locate_terms, terms_found
+    from sentiment.aspects.terms import locate_terms, terms_found
 
     assert [(a["from"], a["to"]) for a in locate_terms([text], [term])[0]] == found
     assert terms_found([text], [term]) == ({term} if found else set())  # so predict notes a term found nowhere
@@ -759,7 +759,7 @@ def test_a_term_is_never_part_of_an_html_entity(text, term, found):
     ("the battery \t life", "battery life", [(4, 18)]),  # other white space is a space
 ])
 def test_a_named_term_is_found_as_a_whole_word_or_in_a_script_without_spaces(text, term, found):
-    from sentiment.aspects.pipeline import locate_terms
+    from sentiment.aspects.terms import locate_terms
 
     assert [(a["from"], a["to"]) for a in locate_terms([text], [term])[0]] == found
 
@@ -777,7 +777,7 @@ def test_a_named_term_is_found_as_a_whole_word_or_in_a_script_without_spaces(tex
     ("The CAFE&#X301; was nice", "Café", "CAFE&#X301;"),
 ])
 def test_a_named_term_is_found_however_the_text_writes_its_characters(text, term, written):
-    from sentiment.aspects.pipeline import locate_terms
+    from sentiment.aspects.terms import locate_terms
 
     start = text.index(written)
     assert locate_terms([text], [term]) == [[{"term": written, "from": start, "to": start + len(written)}]]
@@ -786,7 +786,7 @@ def test_a_named_term_is_found_however_the_text_writes_its_characters(text, term
 def test_a_named_word_has_one_pattern_unless_typed_decomposed():
     import re as regex
 
-    from sentiment.aspects.pipeline import _either_form, locate_terms
+    from sentiment.aspects.terms import _either_form, locate_terms
 
     # a word NFC leaves alone gets one branch: two that match the same text made a failed match of many such
     # words backtrack through 2**words combinations
@@ -797,7 +797,7 @@ def test_a_named_word_has_one_pattern_unless_typed_decomposed():
 
 
 def test_other_scripts_words_and_undecodable_characters(tmp_path):
-    from sentiment.aspects.pipeline import locate_terms
+    from sentiment.aspects.terms import locate_terms
 
     persian = "کتاب\u200cها خوب است"  # "books": one word with a zero-width non-joiner inside
     assert [(t.start, t.end) for t in tokenize(persian)][0] == (0, 7)
@@ -820,7 +820,7 @@ def test_other_scripts_words_and_undecodable_characters(tmp_path):
 
 
 def test_given_aspects_match_partly_composed_accents_in_any_equivalent_order():
-    from sentiment.aspects.pipeline import _equivalent_forms, locate_terms
+    from sentiment.aspects.terms import _equivalent_forms, locate_terms
 
     # "phở": o + horn (216) + hook above (230); Windows-1258 text writes "ơ" + a separate hook
     spellings = ["ph\u1edf", "pho\u031b\u0309", "ph\u01a1\u0309", "pho\u0309\u031b", "ph\u1ecf\u031b"]
@@ -843,7 +843,7 @@ def test_given_aspects_match_partly_composed_accents_in_any_equivalent_order():
 
 @pytest.mark.parametrize("precomposed", ["\u095e", "\u0958", "\u09dc", "\u0a5b", "\ufb2e"])  # NFC writes them decomposed
 def test_given_aspects_match_letters_that_nfc_never_composes(precomposed):
-    from sentiment.aspects.pipeline import locate_terms
+    from sentiment.aspects.terms import locate_terms
 
     decomposed = unicodedata.normalize("NFC", precomposed)
     assert decomposed != precomposed
@@ -855,7 +855,7 @@ def test_given_aspects_match_letters_that_nfc_never_composes(precomposed):
 
 
 def test_given_aspects_match_any_spacing_but_not_inside_web_addresses_or_tags():
-    from sentiment.aspects.pipeline import locate_terms
+    from sentiment.aspects.terms import locate_terms
 
     texts = ["Order at www.pizza.com, the pizza was cold.", 'See <a href="pizza">the menu</a>; the pizza was cold.',
              "Battery \t life is great", "Battery\nlife is great", "only at https://pizza.example"]
@@ -1719,7 +1719,7 @@ def test_an_unknown_option_is_a_config_error_listing_the_valid_ones():
 def test_each_texts_terms_may_be_any_list_like():
     import pandas as pd
 
-    from sentiment.aspects.pipeline import locate_terms
+    from sentiment.aspects.terms import locate_terms
 
     texts = ["a C++ b", "the b here"]
     expected = [[{"term": "C++", "from": 2, "to": 5}], [{"term": "b", "from": 4, "to": 5}]]
@@ -1729,7 +1729,7 @@ def test_each_texts_terms_may_be_any_list_like():
 
 
 def test_a_term_right_after_an_html_tag_is_found():
-    from sentiment.aspects.pipeline import locate_terms
+    from sentiment.aspects.terms import locate_terms
 
     assert [(a["term"], a["from"], a["to"]) for a in locate_terms(["<b>pizza</b> was great"], ["pizza"])[0]] == \
         [("pizza", 3, 8)]
@@ -1791,7 +1791,7 @@ def test_numpy_settings_are_settings(tiny_model):
 
 @pytest.mark.parametrize("aspects", [5, np.array("battery"), b"battery", {"battery": 1}])
 def test_aspects_that_are_no_terms_are_refused_in_one_line(aspects):
-    from sentiment.aspects.pipeline import locate_terms
+    from sentiment.aspects.terms import locate_terms
     from sentiment.errors import DataError
 
     with pytest.raises(DataError, match="aspects must be a term, a list of terms, or one list of terms per text"):

@@ -17,6 +17,7 @@ from __future__ import annotations
 import json
 import re
 import unicodedata
+import os
 from pathlib import Path
 
 from ..cleaning import BREAK_TAG_NAMES, LINE_BREAK, LINE_BREAKS
@@ -469,10 +470,10 @@ def read_polarity_texts(path) -> tuple[list[str], list[str]]:
     """Whole texts, each with a polarity (negative / neutral / positive), to pre-train the ``lstm``
     polarity model on: SST trees (every labelled phrase; labels 0-1 negative, 2 neutral, 3-4 positive)
     or a labelled table (``text`` and ``label`` columns) whose labels are those three names."""
-    from ..data import _looks_like_trees, read_labelled
+    from ..data import looks_like_trees, read_labelled
     from ..sst import read_sst_trees
 
-    if _looks_like_trees(path):
+    if looks_like_trees(path):
         texts, labels = read_sst_trees(path, phrases=True)
         return texts, [POLARITIES[(label > 1) + (label > 2)] for label in labels]
     texts, labels = read_labelled(path)
@@ -547,3 +548,34 @@ def contrastive_sentences(sentences: list[dict], fraction: float, seed: int = 0)
         aspects += [{**a, "from": a["from"] + shift, "to": a["to"] + shift} for a in second["aspects"]]
         out.append({"id": f"contrast-{k}", "text": text, "aspects": aspects, "categories": [], "sources": (i, j)})
     return out
+
+
+_SURROGATE = re.compile("[\ud800-\udfff]")
+
+
+def encodable(texts: list[str]) -> list[str]:
+    """``texts`` with each lone surrogate (an undecodable byte, as Python keeps it) as U+FFFD, one
+    character for one, so offsets stay: the models' hashed features must encode as UTF-8. A text
+    without one is returned as the same object."""
+    return [t if t.isascii() or not _SURROGATE.search(t) else _SURROGATE.sub("\ufffd", t) for t in texts]
+
+
+def as_sentences(data, keep_conflict: bool, what: str = "") -> list[dict]:
+    """Checked sentence dicts of ``data`` (sentence dicts, or a SemEval XML / JSONL file); ``what`` ("dev")
+    names the argument in errors."""
+    if isinstance(data, (str, os.PathLike)):
+        checked = read_aspect_data(data, keep_conflict)  # (JSON may escape a lone surrogate: "\udcff")
+    else:
+        named = f"{what} " if what else ""
+        if isinstance(data, dict):
+            raise DataError(f"give {what + ' as ' if what else ''}a list of sentence dicts (or a SemEval XML / JSONL "
+                            "file), not one sentence dict")
+        if isinstance(data, (bytes, bytearray)) or not hasattr(data, "__iter__"):
+            raise DataError(f"give {what + ' as ' if what else ''}a list of sentence dicts or the path of a SemEval "
+                            f"XML / JSONL file, not {type(data).__name__}")
+        data = list(data)
+        if not data:
+            raise DataError(f"no {named}sentences given; pass sentence dicts or a SemEval XML / JSONL file")
+        checked = [check_sentence(s, f"{named}sentence {i}", keep_conflict) for i, s in enumerate(data)]
+    texts = encodable([s["text"] for s in checked])
+    return [s if text is s["text"] else {**s, "text": text} for s, text in zip(checked, texts)]

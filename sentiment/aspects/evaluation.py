@@ -123,12 +123,12 @@ def evaluate_pipeline(pipeline, sentences, *, progress: bool = False) -> dict:
     unless it keeps them), each aspect read within its sentence, as ``predict`` reads it; and the category
     scores when the sentences have categories and the pipeline predicts them. ``progress`` shows a progress
     bar per step."""
-    from .pipeline import _as_sentences
+    from .data import as_sentences
 
     if not hasattr(pipeline, "predict_aspects"):
         raise ConfigError(f"this scores an aspect model (an AspectPipeline), not a {type(pipeline).__name__}; score "
                           "a model that gives each text a label with sentiment.evaluation.evaluate(model, texts, labels)")
-    sentences = _as_sentences(sentences, vars(pipeline).get("_fitted_params", pipeline.params)["keep_conflict"])  # as trained
+    sentences = as_sentences(sentences, vars(pipeline).get("_fitted_params", pipeline.params)["keep_conflict"])  # as trained
     model = getattr(pipeline, "categories_", None)
     check_scorable(sentences, categories=model is not None)
     if model is not None:  # before the slow part

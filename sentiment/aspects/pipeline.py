@@ -23,34 +23,29 @@ Loading verifies every checksum (the prior's files included) and reads JSON and 
 from __future__ import annotations
 
 import bisect
-import functools
-import html.entities
 import inspect
-import itertools
 import os
-import re
-import unicodedata
 from pathlib import Path
 
 import numpy as np
 
 from .. import __version__
-from ..cleaning import LINE_BREAKS, READING_VERSION, TYPED_APOSTROPHES, entity_spans
+from ..cleaning import READING_VERSION
 from ..checks import check_flag, check_seed, check_texts
 from ..devices import check_device_name
-from ..errors import (ConfigError, DataError, ModelFileError, NotFittedError, SentimentError, counted, did_you_mean,
-                      known_options, with_article)
-from ..marks import JOINERS, MARKS, UNSPACED
+from ..errors import (ConfigError, DataError, ModelFileError, NotFittedError, SentimentError, did_you_mean, known_options,
+                      with_article)
 from ..persistence import (CONFIG, INCONSISTENT_MODEL, PATH_OPTIONS, atomic_directory, checksum, one_line, read_model,
                            reading_answered_for, same_path, saved_params, saved_reading, warn_of_reading, write_config,
                            write_stages)
 from ..pipeline import MAX_EXPLAINED_WORDS
 from ..registry import available, resolve
-from ..tokens import APOSTROPHE, markup_spans, token_cleaner
+from ..tokens import token_cleaner
 from .augmentation import negated_sentences
-from .data import POLARITIES, contrastive_sentences, read_aspect_data, read_polarity_texts, sentence_spans
+from .data import POLARITIES, as_sentences, contrastive_sentences, encodable, read_polarity_texts, sentence_spans
 from .categories import CategoryModel, has_categories
 from .polarity import aspect_groups, aspect_items
+from .terms import locate_terms
 
 
 @known_options("the aspect model")
@@ -238,8 +233,8 @@ class AspectPipeline:
         ``lstm`` models."""
         p = self.params
         extractor, polarity, reads_vectors = self.check_fit_options()
-        sentences = _as_sentences(sentences, p["keep_conflict"])
-        dev = _as_sentences(dev, p["keep_conflict"], "dev") if dev is not None else None  # read before training
+        sentences = as_sentences(sentences, p["keep_conflict"])
+        dev = as_sentences(dev, p["keep_conflict"], "dev") if dev is not None else None  # read before training
         check_trainable(sentences, categories=p["categories"], seed=p["seed"])  # before any stage trains
         if dev is not None:
             from .evaluation import category_names, check_known_categories, check_scorable
@@ -407,10 +402,10 @@ class AspectPipeline:
         has them; scores rounded to 6 decimals, as :meth:`sentiment.Pipeline.annotate` gives them."""
         texts = check_texts(texts)  # an empty text has no aspects, as in predict_aspects
         found = self.predict_aspects(texts, aspects, by_sentence=by_sentence)
-        rows = [{"text": text, "aspects": _rounded(aspects_of)} for text, aspects_of in zip(texts, found)]
+        rows = [{"text": text, "aspects": rounded_scores(aspects_of)} for text, aspects_of in zip(texts, found)]
         if self.categories_ is not None:
             for row, categories in zip(rows, self.predict_categories(texts)):
-                row["categories"] = _rounded(categories)
+                row["categories"] = rounded_scores(categories)
         return rows
 
     def explain(self, texts, aspects=None, *, by_sentence: bool = True, top: int | None = 10,
@@ -605,7 +600,7 @@ def _within_sentences(items: list[tuple[str, int, int]], sentences: _Sentences) 
     return out
 
 
-def _rounded(found: list[dict]) -> list[dict]:
+def rounded_scores(found: list[dict]) -> list[dict]:
     """``found`` with its scores (``score``, ``extraction_score``, ``category_score``) rounded as every task's
     annotations are (:data:`sentiment.pipeline.SCORE_DECIMALS`)."""
     from ..pipeline import SCORE_DECIMALS
@@ -633,16 +628,6 @@ def stage_class(stage: str, state: dict):
     return resolve(f"aspect_{stage}", state.get("name", "classical"))
 
 
-_SURROGATE = re.compile("[\ud800-\udfff]")
-
-
-def encodable(texts: list[str]) -> list[str]:
-    """``texts`` with each lone surrogate (an undecodable byte, as Python keeps it) as U+FFFD, one
-    character for one, so offsets stay: the models' hashed features must encode as UTF-8. A text
-    without one is returned as the same object."""
-    return [t if t.isascii() or not _SURROGATE.search(t) else _SURROGATE.sub("\ufffd", t) for t in texts]
-
-
 def check_trainable(sentences: list[dict], *, categories: bool = False, seed: int = 0) -> None:
     """A DataError for training sentences that an :class:`AspectPipeline` cannot learn from: without any aspect
     term (those labelled conflict were dropped), with aspects of one polarity, or with ``categories`` (the
@@ -655,29 +640,6 @@ def check_trainable(sentences: list[dict], *, categories: bool = False, seed: in
         raise DataError("the training aspects need at least two different polarities; give more varied data")
     if categories and has_categories(sentences):
         CategoryModel.check_trainable(sentences, seed)
-
-
-def _as_sentences(data, keep_conflict: bool, what: str = "") -> list[dict]:
-    """Checked sentence dicts of ``data`` (sentence dicts, or a SemEval XML / JSONL file); ``what`` ("dev")
-    names the argument in errors."""
-    if isinstance(data, (str, os.PathLike)):
-        checked = read_aspect_data(data, keep_conflict)  # (JSON may escape a lone surrogate: "\udcff")
-    else:
-        from .data import check_sentence
-
-        named = f"{what} " if what else ""
-        if isinstance(data, dict):
-            raise DataError(f"give {what + ' as ' if what else ''}a list of sentence dicts (or a SemEval XML / JSONL "
-                            "file), not one sentence dict")
-        if isinstance(data, (bytes, bytearray)) or not hasattr(data, "__iter__"):
-            raise DataError(f"give {what + ' as ' if what else ''}a list of sentence dicts or the path of a SemEval "
-                            f"XML / JSONL file, not {type(data).__name__}")
-        data = list(data)
-        if not data:
-            raise DataError(f"no {named}sentences given; pass sentence dicts or a SemEval XML / JSONL file")
-        checked = [check_sentence(s, f"{named}sentence {i}", keep_conflict) for i, s in enumerate(data)]
-    texts = encodable([s["text"] for s in checked])
-    return [s if text is s["text"] else {**s, "text": text} for s, text in zip(checked, texts)]
 
 
 def _checked_items(items) -> list[tuple[str, int, int]]:
@@ -759,199 +721,3 @@ def _load_prior(prior):
     if "positive" not in list(getattr(model, "label_names_", [])):
         raise ConfigError(f"the prior model {prior} has no class named 'positive'; give a polarity model as prior")
     return model
-
-
-def locate_terms(texts: list[str], aspects) -> list[list[dict]]:
-    """Spans of the given terms in each text (case-insensitive, any run of spaces where the term has one;
-    whole words, or inside a run of a script written without spaces: Chinese, Japanese, Thai); a text
-    without any of them gets none, and neither does a web address or HTML tag that holds one. A span that two terms find ("pizza", "Pizza") is given once;
-    overlapping spans of different terms ("pizza", "pizza crust") are each given."""
-    if isinstance(aspects, str):
-        aspects = [aspects]
-    if isinstance(aspects, (bytes, dict)) or not hasattr(aspects, "__iter__") or getattr(aspects, "ndim", 1) == 0:
-        raise DataError(f"aspects must be a term, a list of terms, or one list of terms per text, not "
-                        f"{type(aspects).__name__} ({aspects!r:.60})")
-    aspects = list(aspects)
-
-    def is_list(terms) -> bool:  # one text's terms: a list, tuple, set, or 1-D array or Series
-        return isinstance(terms, (list, tuple, set, frozenset)) or getattr(terms, "ndim", 0) == 1
-
-    per_text = [list(a) for a in aspects] if aspects and all(map(is_list, aspects)) else [aspects] * len(texts)
-    if len(per_text) != len(texts):
-        raise DataError(f"{counted(len(per_text), 'aspect list')} for {counted(len(texts), 'text')}; give one list per text or one list for all")
-    results = []
-    for text, terms in zip(texts, per_text):
-        spans, markup, entities = [], markup_spans(text), _Entities(text)
-        for term in terms:
-            if not isinstance(term, str) or not term.strip():
-                raise DataError(f"aspect {term!r} is not a non-empty string; pass the aspect terms as text")
-            matches = _outside(_term_pattern(term), text, markup, entities)
-            spans.extend({"term": text[m.start():m.end()], "from": m.start(), "to": m.end()} for m in matches)
-        unique = {(a["from"], a["to"]): a for a in spans}  # a term given twice ("pizza", "Pizza") is one aspect
-        results.append([unique[key] for key in sorted(unique)])
-    return results
-
-
-def terms_found(texts: list[str], terms: list[str]) -> set[str]:
-    """The ``terms`` (one list for all ``texts``) that :func:`locate_terms` finds in at least one of the texts."""
-    read = [(text, markup_spans(text), _Entities(text)) for text in texts]
-    return {term for term in terms if any(_outside(_term_pattern(term), *parts, first=True) for parts in read)}
-
-
-@functools.lru_cache(maxsize=1024)
-def _term_pattern(term: str) -> re.Pattern:
-    """The case-blind pattern of a term given by the user (:func:`locate_terms`), built once per term. The
-    text may write a character of it as an HTML entity ("Fish &amp; chips", "caf&eacute;"), an apostrophe as
-    any the tokenizer reads as one ("chef’s", "chef&#39;s") and a space as white space or ``&nbsp;``, not a line
-    break, where the aspect models' sentences end ("battery\nlife" is no "battery life")."""
-    pattern = rf"(?:(?![{LINE_BREAKS}])\s|&(?:nbsp|#0*160|#x0*a0);)+".join(_either_form(word) for word in term.split())
-    # whole words ("ice" is not in "service"), but where a script written without spaces meets the match's
-    # edge (Chinese "电影" in "这部电影很好看"); never cut from its marks
-    return re.compile(rf"(?:(?<![\w{MARKS}{JOINERS}])|(?<=[{UNSPACED}])|(?=[{UNSPACED}])){pattern}"
-                      rf"(?![{MARKS}])(?:(?![\w{JOINERS}])|(?=[{UNSPACED}])|(?<=[{UNSPACED}]))", re.IGNORECASE)
-
-
-def _either_form(word: str) -> str:
-    """A pattern for ``word`` as written, or with each accented letter in any form the text may have it:
-    composed ("é"), decomposed ("e" + accent), or partly composed with the other marks in any order that
-    means the same ("ệ" as "ê" + dot below, "ẹ" + circumflex, "e" + dot below + circumflex, ...)."""
-    parts = []
-    for letter in _LETTER.findall(unicodedata.normalize("NFC", word)):
-        forms = sorted(_equivalent_forms(letter), key=lambda form: (-len(form), form))  # the longest first
-        written = [_marks_as_entities(form) for form in forms] + _entities(letter)
-        parts.append(APOSTROPHE if letter in APOSTROPHES else written[0] if len(written) == 1
-                     else "(?:" + "|".join(written) + ")")
-    either = "".join(parts)
-    # the word as typed, where NFC changed it: each letter's forms above match the composed text only (a
-    # word NFC leaves alone matches its own letters there, so a second branch would only add backtracking,
-    # exponential in the words a failed match tries)
-    return either if unicodedata.normalize("NFC", word) == word else f"(?:{re.escape(word)}|{either})"
-
-
-def _marks_as_entities(form: str) -> str:
-    """A pattern for one spelling of a letter (a character and the combining marks after it), each mark as
-    written or as its numeric HTML entity ("cafe&#769;" is "café" with its accent written apart)."""
-    return re.escape(form[0]) + "".join(f"(?:{re.escape(mark)}|&#0*{ord(mark)};|&#x0*{ord(mark):x};)"
-                                        for mark in form[1:])
-
-
-APOSTROPHES = "'" + TYPED_APOSTROPHES  # what the tokenizer reads as an apostrophe (APOSTROPHE: also as an entity)
-
-
-def _entities(letter: str) -> list[str]:
-    """Patterns of the HTML entities that write ``letter`` (one character; none for an ASCII letter or digit), or
-    it in the other case: its name ("&eacute;", "&Eacute;": HTML's names are case-sensitive) and its numbers
-    ("&#233;", "&#xe9;")."""
-    if len(letter) != 1 or (letter.isascii() and letter.isalnum()):
-        return []
-    patterns = []
-    for char in dict.fromkeys(c for c in (letter, letter.lower(), letter.upper()) if len(c) == 1):
-        name = html.entities.codepoint2name.get(ord(char))
-        patterns.append(rf"&(?:{f'(?-i:{name})|' if name else ''}#0*{ord(char)}|#x0*{ord(char):x});")
-    return patterns
-
-
-# A letter as NFC leaves it: one character, with the marks that did not compose into it (a Devanagari nukta
-# stays apart: "फ़" precomposed, U+095E, is one of the letters NFC never composes).
-_LETTER = re.compile(f".[{MARKS}]*", re.DOTALL)
-
-
-def _equivalent_forms(char: str) -> set[str]:
-    """The spellings of the NFC letter ``char`` (a character and the marks NFC leaves after it) that Unicode
-    counts as the same (canonically equivalent): its base letter with some of its marks composed into one
-    character, the rest after it in any order with the same meaning, and the precomposed characters NFC
-    never composes. Letters of more than three marks keep two forms (all composed and all decomposed), so
-    a term cannot blow the pattern up."""
-    decomposed = unicodedata.normalize("NFD", char)
-    forms = {char, decomposed, *_singletons().get(char, ())}  # Greek oxia "ά" (U+1F71) is tonos "ά" (U+03AC)
-    base, marks = decomposed[0], decomposed[1:]
-    if not 1 <= len(marks) <= 3:
-        return forms
-    for size in range(len(marks) + 1):
-        for chosen in itertools.combinations(range(len(marks)), size):
-            head = unicodedata.normalize("NFC", base + "".join(marks[i] for i in chosen))
-            if len(head) != 1:
-                continue
-            rest = [marks[i] for i in range(len(marks)) if i not in chosen]
-            forms.update(form for order in itertools.permutations(rest) if
-                         unicodedata.normalize("NFD", form := head + "".join(order)) == decomposed)
-    return forms
-
-
-@functools.lru_cache(maxsize=1)
-def _singletons() -> dict[str, tuple[str, ...]]:
-    """NFC letter -> the other single characters that Unicode counts as the same letter (the CJK and Greek
-    compatibility forms whose normal form is another character, and the precomposed letters NFC writes
-    decomposed, such as the Devanagari nukta letters); built once, on first use."""
-    found: dict[str, list[str]] = {}
-    for code in range(0x80, 0x30000):
-        char = chr(code)
-        composed = unicodedata.normalize("NFC", char)
-        if composed != char:
-            found.setdefault(composed, []).append(char)
-    return {char: tuple(others) for char, others in found.items()}
-
-
-def _outside(pattern: re.Pattern, text: str, markup: list[tuple[int, int]], entities: "_Entities",
-             first: bool = False) -> list[re.Match]:
-    """The matches of ``pattern`` in ``text`` that overlap none of the ``markup`` spans and cut no HTML entity
-    (:class:`_Entities`: an entity counts as the character it stands for), each looked for from where the last
-    one ended, or past the start of a match refused ("&eacute;a a a" holds "a a" after the refused first one);
-    ``first``: the first such match alone (whether the text holds the term)."""
-    found, at = [], 0
-    while (match := pattern.search(text, at)) is not None:
-        if _inside_any(match.span(), markup) or entities.cut(*match.span(), text):
-            at = match.start() + 1
-            continue
-        found.append(match)
-        if first:
-            break
-        at = match.end()
-    return found
-
-
-_WORD_CHARACTER = re.compile(rf"[\w{MARKS}{JOINERS}]")
-_UNSPACED_CHARACTER = re.compile(f"[{UNSPACED}]")
-
-
-class _Entities:
-    """The HTML entities of a text, for the term matches (:func:`_outside`): a match neither starts nor ends
-    inside one ("amp" in "&amp;") nor beside one that writes a letter, digit, mark or joiner of the same word
-    ("caf" in "caf&eacute;", "cafe" in "cafe&#769;"), as the term pattern's word edges read the characters
-    themselves: a word may end where a script written without spaces meets the match's edge, but a mark after
-    it always goes on with it."""
-
-    def __init__(self, text: str) -> None:
-        spans = [(a, b, chars) for a, b, chars in entity_spans(text) if chars]
-        self.starts = [a for a, _, _ in spans]
-        self.ends = [b for _, b, _ in spans]
-        self.joining_starts = {a for a, _, chars in spans if _joins(chars[0])}  # on a word that ends before it
-        self.joining_ends = {b for _, b, chars in spans if _joins(chars[-1])}  # on a word that starts after it
-        self.mark_starts = {a for a, _, chars in spans if _MARK.match(chars[0])}
-
-    def cut(self, start: int, end: int, text: str) -> bool:
-        """Whether the match ``text[start:end]`` cuts an entity or goes on a word that one writes."""
-        if not self.starts:
-            return False
-        for at in (start, end):
-            i = bisect.bisect_left(self.starts, at)  # the entities that start before ``at``: [:i]
-            if i and self.ends[i - 1] > at:
-                return True
-        return (end in self.mark_starts
-                or start in self.joining_ends and not _UNSPACED_CHARACTER.match(text[start])
-                or end in self.joining_starts and not _UNSPACED_CHARACTER.match(text[end - 1]))
-
-
-def _joins(char: str) -> bool:
-    """Whether ``char`` (written as an entity) is part of a word beside it: a letter, digit, mark or joiner, not
-    one of a script written without spaces."""
-    return bool(_WORD_CHARACTER.match(char)) and not _UNSPACED_CHARACTER.match(char)
-
-
-_MARK = re.compile(f"[{MARKS}]")
-
-
-def _inside_any(span: tuple[int, int], markup: list[tuple[int, int]]) -> bool:
-    """Whether ``span`` overlaps one of the ``markup`` spans (in order, not overlapping each other)."""
-    i = bisect.bisect_left(markup, (span[1],))  # the markup spans that start before span ends: [:i]
-    return i > 0 and markup[i - 1][1] > span[0]
