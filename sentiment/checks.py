@@ -277,6 +277,22 @@ def is_na(value) -> bool:
     return value is None or (isinstance(value, (float, np.floating)) and math.isnan(value)) or is_pandas_na(value)
 
 
+def json_safe(value):
+    """``value`` with what JSON lacks made plain: numpy arrays and numbers as lists and numbers, a missing
+    (None, NaN, NA, NaT) or infinite number as None."""
+    if isinstance(value, dict):
+        return {key: json_safe(item) for key, item in value.items()}
+    if isinstance(value, (list, tuple, np.ndarray)):
+        return [json_safe(item) for item in value]
+    if isinstance(value, (np.datetime64, np.timedelta64)):  # .item() would give nanoseconds as an integer
+        return None if np.isnat(value) else str(value)
+    if isinstance(value, np.generic):
+        value = value.item()
+    if isinstance(value, float) and not math.isfinite(value) or is_pandas_na(value):
+        return None
+    return value
+
+
 def is_pandas_na(value) -> bool:
     """``pd.NA`` / ``pd.NaT`` (missing values of pandas' nullable columns), without importing pandas."""
     return type(value).__name__ in ("NAType", "NaTType")

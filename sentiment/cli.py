@@ -11,7 +11,6 @@ import errno
 import functools
 import io
 import json
-import math
 import os
 import re
 import shutil
@@ -24,6 +23,7 @@ from typing import Iterator, List, Optional
 
 import typer
 
+from .checks import json_safe
 from .errors import (AbsentLabelWarning, IgnoredOptionWarning, LabelSpellingWarning, MissingGlyphWarning,
                      ReadingVersionWarning, SentimentError,
                      on_one_line, reencode_hint)
@@ -109,20 +109,13 @@ _field = on_one_line  # a text, label or term as one field of a tab-separated ou
 
 def _json_text(value) -> str:
     """``value`` as indented JSON, every control character escaped (``\\u001b``, ``\\u009b``), a number that is
-    not finite (a hand-edited config's ``NaN``) as null: NaN and Infinity are no JSON, and strict readers refuse them."""
+    not finite (a hand-edited config's ``NaN``) as null (:func:`~sentiment.checks.json_safe`): NaN and Infinity
+    are no JSON, and strict readers refuse them."""
     return _LEFT_BY_JSON.sub(lambda m: f"\\u{ord(m.group()):04x}",
-                             json.dumps(_finite(value), ensure_ascii=False, indent=2, allow_nan=False))
+                             json.dumps(json_safe(value), ensure_ascii=False, indent=2, allow_nan=False))
 
 
-def _finite(value):
-    """``value`` (made of dicts, lists and scalars) with each float that is not finite as None."""
-    if isinstance(value, float):
-        return value if math.isfinite(value) else None
-    if isinstance(value, dict):
-        return {key: _finite(item) for key, item in value.items()}
-    if isinstance(value, (list, tuple)):
-        return [_finite(item) for item in value]
-    return value
+
 
 
 def _fail(message: str, code: int = 1) -> None:
@@ -502,7 +495,7 @@ def fit(
     options = _parse_options(set_)
     for flag, key, value in (("--grouping", "grouping", grouping), ("--tune-fraction", "tune_fraction", tune_fraction)):
         if value is not None:
-            if task == "aspect":  # (--tune-fraction: said above)
+            if task == "aspect":  # (--tune-fraction was refused above: it goes with --multi-label)
                 _fail(f"{flag} does not apply to --task aspect; leave it out")
             if key in options:
                 _fail(f"{flag} and --set {key}=... say the same thing; give one")
@@ -645,12 +638,8 @@ def _predict_batches(pipe, batches, where: str, array, aspect: List[str], by_sen
             _note_long_texts(batch, done)
         results = annotate_texts(pipe, batch, top_if_none=top_if_none, aspects=aspect,
                                  by_sentence=by_sentence is not False, explain=explain, known_features=not is_aspect,
-                                 grouping=grouping)
+                                 grouping=grouping, found=found)
         if is_aspect:
-            if aspect:
-                from .aspects.terms import terms_found
-
-                found |= {term.strip() for term in terms_found(batch, aspect)}
             _print_aspects(results, array, named=bool(aspect))
         else:
             unknown += [done + i + 1 for i, result in enumerate(results) if result["known_features"] == 0]

@@ -7,7 +7,6 @@ from __future__ import annotations
 
 import contextlib
 import json
-import math
 import os
 import warnings
 from pathlib import Path
@@ -16,7 +15,7 @@ from typing import Any, Callable
 import numpy as np
 
 from .checks import (LABEL_SETS, check_fraction, check_label_sets, check_labels, check_seed, is_multi_label,
-                     is_pandas_na, label_spelling_note)
+                     json_safe, label_spelling_note)
 from .cleaning import Cleaner
 from .data import (LABEL_SEPARATOR, column_list, csv_quoting, existing_file, holds_sst_trees, iter_table, missing_columns,
                    read_labelled, read_weights, table_format, text_values, whole_number)
@@ -645,7 +644,6 @@ def _note_what_the_default_prior_saw(log) -> None:
     """A note when the shipped polarity model, the aspect models' default prior, learnt from SemEval-2014
     sentences: dev sentences among them would be scored with features that have seen their labels."""
     from .default_models import default_model_path
-    from .persistence import read_config
 
     try:
         seen = [name for name in read_config(default_model_path("polarity")).get("data", {}).get("train", {})
@@ -972,13 +970,9 @@ def predict_file(pipe: Pipeline, source: str | Path, target: str | Path, *, text
             if explain:
                 check_explainable(values, first=rows + 1, what=f"{source}: data row")
             kept = [value for value, empty in zip(values, blank) if not empty]
-            if aspects and found is not None:
-                from .aspects.terms import terms_found
-
-                found |= {term.strip() for term in terms_found(kept, aspects)}
             added = (_prediction_columns(pipe, kept, top_if_none, aspects, by_sentence, columns["separator"],
                                          nested=out_format == "jsonl", explain=explain, grouping=grouping,
-                                         progress=progress)
+                                         progress=progress, found=found)
                      if kept else dict.fromkeys(names, []))
             if blank.any():  # the skipped rows' cells stay empty
                 added = {name: _with_gaps(column, blank) for name, column in added.items()}
@@ -986,7 +980,7 @@ def predict_file(pipe: Pipeline, source: str | Path, target: str | Path, *, text
             chunk = chunk.assign(**{prefix + name: column for name, column in added.items()})
             if out_format == "jsonl":  # strict JSON: a missing or infinite value is null, not NaN or Infinity
                 for record in chunk.to_dict(orient="records"):
-                    handle.write(json.dumps(_json_safe(record), ensure_ascii=False, default=str, allow_nan=False) + "\n")
+                    handle.write(json.dumps(json_safe(record), ensure_ascii=False, default=str, allow_nan=False) + "\n")
             else:  # nested values of a JSON Lines input stay JSON text; gold label lists are joined as fit reads them
                 nested_as_text = {name: _as_cells(chunk[name]) for name in chunk.columns if chunk[name].dtype == object}
                 if gold in nested_as_text:
@@ -1031,17 +1025,17 @@ def _score_names(pipe, grouping: str | None) -> list[str]:
 
 def _prediction_columns(pipe, texts: list[str], top_if_none: bool, aspects, by_sentence: bool, separator: str,
                         nested: bool, explain: bool = False, grouping: str | None = None,
-                        progress: bool = False) -> dict[str, list]:
+                        progress: bool = False, found: set | None = None) -> dict[str, list]:
     """The columns ``predict_file`` adds: ``label`` or ``labels`` and ``score_<label>`` per class, and with
     ``explain`` ``explanation``; for an aspect model, ``aspects`` (with ``explain``, each with its ``words``) and
     (when it has them) ``categories``. List values (aspects, categories, several labels, explanations) stay
     lists for a ``nested`` output (JSON Lines); in a table, labels are joined by ``separator`` and the others
-    written as JSON text."""
+    written as JSON text; ``found``: as :func:`annotate_texts` fills it."""
     def cell(value):
         return value if nested else json.dumps(value, ensure_ascii=False)
 
     results = annotate_texts(pipe, texts, top_if_none=top_if_none, aspects=aspects, by_sentence=by_sentence,
-                             explain=explain, grouping=grouping, progress=progress)
+                             explain=explain, grouping=grouping, progress=progress, found=found)
     if is_aspect_model(pipe):
         keys = ("aspects", "categories") if pipe.categories_ is not None else ("aspects",)
         return {key: [cell(row[key]) for row in results] for key in keys}
@@ -1058,18 +1052,23 @@ def _prediction_columns(pipe, texts: list[str], top_if_none: bool, aspects, by_s
 
 def annotate_texts(pipe, texts: list[str], *, top_if_none: bool = False, aspects=None, by_sentence: bool = True,
                    explain: bool = False, known_features: bool = False, grouping: str | None = None,
-                   progress: bool = False) -> list[dict]:
+                   progress: bool = False, found: set | None = None) -> list[dict]:
     """What ``predict`` gives each text, for the terminal and for files alike: the model's ``annotate`` dicts
     (a classifier's: ``{"text", "label"`` or ``"labels", "scores"}``, ``top_if_none`` and ``known_features``
     as there; an aspect model's: ``{"text", "aspects"}`` and its ``categories``, the terms named by ``aspects``
     or found, each read within its sentence unless ``by_sentence`` is False). With ``explain``, a classifier's
     dicts get ``"explanation": {"label", "score", "words"}`` and each aspect its ``"words"``, under a progress
     bar of the texts explained when ``progress`` (explanations take a prediction per word). ``grouping``
-    tells a classifier's labels and scores in that grouping's groups (an explanation stays the label's)."""
+    tells a classifier's labels and scores in that grouping's groups (an explanation stays the label's).
+    ``found`` (a set), where given with ``aspects``, gets those of the terms (stripped) that some text holds."""
     from .evaluation import in_batches
 
     if is_aspect_model(pipe):
         results = pipe.annotate(texts, aspects=aspects or None, by_sentence=by_sentence)
+        if aspects and found is not None:  # (for the note on the terms that no text holds)
+            from .aspects.terms import terms_found
+
+            found |= {term.strip() for term in terms_found(texts, aspects)}
         if explain:
             from .explanation import add_aspect_words
 
@@ -1124,7 +1123,7 @@ def _as_cells(column):
 def _cell_text(value):
     """A list, array or dict cell as JSON text (for a CSV or TSV file); any other value as it is."""
     if isinstance(value, (list, dict, np.ndarray)):
-        return json.dumps(_json_safe(value), ensure_ascii=False, default=str, allow_nan=False)
+        return json.dumps(json_safe(value), ensure_ascii=False, default=str, allow_nan=False)
     return value
 
 
@@ -1140,20 +1139,7 @@ def _joined_labels(value, separator: str):
     return _cell_text(value)
 
 
-def _json_safe(value):
-    """``value`` with what JSON lacks made plain: numpy arrays and numbers as lists and numbers, a missing
-    (None, NaN, NA, NaT) or infinite number as None."""
-    if isinstance(value, dict):
-        return {key: _json_safe(item) for key, item in value.items()}
-    if isinstance(value, (list, tuple, np.ndarray)):
-        return [_json_safe(item) for item in value]
-    if isinstance(value, (np.datetime64, np.timedelta64)):  # .item() would give nanoseconds as an integer
-        return None if np.isnat(value) else str(value)
-    if isinstance(value, np.generic):
-        value = value.item()
-    if isinstance(value, float) and not math.isfinite(value) or is_pandas_na(value):
-        return None
-    return value
+
 
 
 def _input_columns(source, text_column, chunksize, aspect_model: bool) -> list | None:

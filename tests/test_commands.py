@@ -344,9 +344,9 @@ def test_predict_file_from_parquet_writes_plain_json(saved_model, tmp_path):
 
 
 def test_plain_json_values_for_numpy_times():
-    from sentiment.commands import _json_safe
+    from sentiment.checks import json_safe
 
-    assert _json_safe([np.datetime64("2020-01-01", "ns"), np.datetime64("NaT"), np.float32("inf"), np.int64(3)]) == [
+    assert json_safe([np.datetime64("2020-01-01", "ns"), np.datetime64("NaT"), np.float32("inf"), np.int64(3)]) == [
         "2020-01-01T00:00:00.000000000", None, None, 3]
 
 
