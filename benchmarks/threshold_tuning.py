@@ -28,7 +28,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 import datasets  # noqa: E402
 
 from sentiment import Pipeline  # noqa: E402
-from sentiment.evaluation import targets_for  # noqa: E402
+from sentiment.labels import targets_for  # noqa: E402
 from sentiment.multilabel import (DEFAULT_THRESHOLD, MIN_POSITIVES, THRESHOLD_GRID, decide, label_f1,  # noqa: E402
                                   macro_f1, tune_thresholds)
 from sentiment.splits import train_dev_split  # noqa: E402

@@ -465,7 +465,7 @@ def _check_dev_labels(pipe: Pipeline, labels: list, dev_labels: list, label_name
     named the labels (``names_given``, or the dev part was carved from the training data, whose labels are the
     same values: a rare class may have no text there), codes 0 and 1 only beside more classes, as evaluate
     refuses them."""
-    from .evaluation import targets_for
+    from .labels import targets_for
     from .pipeline import display_names
 
     labels, dev_labels = pipe._grouped(labels, fitting=True), pipe._grouped(dev_labels, fitting=True)

@@ -109,7 +109,7 @@ class Ensemble(Classifier):
         :data:`~sentiment.multilabel.MIN_POSITIVES` of the texts have keeps its threshold (the one given to
         the constructor, else the members' mean, unless tuned before). ``tune_support_`` holds how many
         of the texts have each label (in the order of ``label_names_``). Returns the ensemble."""
-        from .evaluation import label_codes
+        from .labels import label_codes
 
         if not self.multi_label_:
             raise ConfigError("only ensembles of models with several labels per text have thresholds to tune")

@@ -66,7 +66,7 @@ def explain(classifier, texts: Sequence[str], label=None, top: int | None = 10,
     both show, though leaving out either leaves it nearly certain. Words whose leaving out changes nothing
     are left out (a word the model does not know, or one of two copies of a word that a model counts once).
     A text of more than ``max_words`` words is refused before any is explained (``None``: no limit)."""
-    from .evaluation import codes_for
+    from .labels import codes_for
 
     classifier._check_fitted()
     texts = check_texts(texts)

@@ -193,7 +193,7 @@ class Classifier:
         a cross-validation fold may hold one that its training part lacks); when the model knows none of
         the labels (0/1 given to a model of "neg"/"pos"), an AbsentLabelWarning says so. ``sample_weight``: one weight
         per text, in the accuracy or in the counts behind the F1."""
-        from .evaluation import label_codes
+        from .labels import label_codes
 
         self._check_fitted()
         texts = check_texts(texts)
@@ -489,7 +489,7 @@ class Pipeline(OptionAttributes, Classifier):
         names = display_names(classes, label_names, polarity=self._task in (None, "polarity") and not multi_label)
         dev_targets = None
         if dev is not None:  # unknown dev labels fail before the (slow) cleaning, not after
-            from .evaluation import targets_for
+            from .labels import targets_for
 
             try:
                 dev_targets = targets_for(classes, names, self._grouped(dev[1], fitting=True), multi_label,
@@ -800,7 +800,7 @@ def _class_weights(weights: dict, classes: np.ndarray, names: list[str], multi_l
     label no training text has is left out with a warning, as a cross-validation fold may lack a rare class
     (scikit-learn leaves it out silently; a typo is said); under a ``grouping``, a label that it puts in a
     group is refused (the classes are the groups)."""
-    from .evaluation import codes_for
+    from .labels import codes_for
 
     if multi_label:
         raise ConfigError("class_weight as a dict of labels goes with one label per text; with several labels per "

@@ -320,14 +320,14 @@ def test_mistakes_of_label_groups_give_each_groups_most_probable_label(binary):
 
 
 def test_a_model_whose_classes_were_read_as_whole_floats_still_matches_int_labels():
-    from sentiment.evaluation import codes_for
+    from sentiment.labels import codes_for
 
     classes = np.asarray(["0.0", "1.0"])  # a model trained before labels 0.0 / 1.0 were read as ints
     assert codes_for(classes, ["0.0", "1.0"], [0, 1, "1.0"]).tolist() == [0, 1, 1]
 
 
 def test_labels_written_as_whole_floats_match_int_classes():
-    from sentiment.evaluation import codes_for
+    from sentiment.labels import codes_for
 
     assert codes_for(np.asarray([1, 2]), ["1", "2"], [1.0, "2.0", 2]).tolist() == [0, 1, 1]
     with pytest.raises(DataError, match=r"label\(s\) 0.5 were not seen"):  # only the new one is named
@@ -396,7 +396,7 @@ def test_each_kind_of_report_is_drawn_by_its_own_figure_and_points_to_the_other(
 
 def test_an_unseen_label_beside_known_ones_is_not_offered_a_new_name():
     from sentiment.errors import UnknownLabelsError
-    from sentiment.evaluation import codes_for
+    from sentiment.labels import codes_for
 
     classes, names = np.array(["anger", "joy"], dtype=object), ["anger", "joy"]
     with pytest.raises(UnknownLabelsError, match=r"label\(s\) relief were not seen in training; .* drop the rows of "

@@ -1,0 +1,93 @@
+"""Labels as the models' class codes: one label per text as class indices, several as a 0/1 matrix, a label
+given by its value or its display name (an ensemble's, by any member's value), "1.0" and True as 1; what
+training, scoring and evaluation share (:func:`label_codes`, :func:`targets_for`, :func:`codes_for`)."""
+
+from __future__ import annotations
+
+from typing import Sequence
+
+import numpy as np
+
+from .checks import check_labels_present, is_multi_label, label_sets
+from .data import whole_number
+from .errors import DataError, UnknownLabelsError, counted
+
+
+def label_codes(pipeline, labels: Sequence, texts: Sequence[str] | None = None, unseen: bool = False) -> np.ndarray:
+    """Map labels to the pipeline's class indices (a 0/1 matrix with several labels per text); labels may
+    be given as values or as display names. With ``texts``, one label (list) per text is checked.
+    ``unseen``: see :func:`codes_for`."""
+    labels = list(labels)
+    if texts is not None and len(labels) != len(texts):
+        raise DataError(f"{counted(len(texts), 'text')} but {counted(len(labels), 'label')}; give one label (or list of labels) per text")
+    aliases = getattr(pipeline, "member_classes_", ())  # an ensemble: any member's label values
+    return targets_for(pipeline.classes_, pipeline.label_names_, labels, pipeline.multi_label_, aliases, unseen=unseen)
+
+
+def targets_for(classes: np.ndarray, names, labels: Sequence, multi_label: bool, aliases: Sequence = (),
+                what: str = "label", unseen: bool = False) -> np.ndarray:
+    """Class indices of ``labels`` (one per text), or with ``multi_label`` the 0/1 matrix (texts x classes,
+    and a column per label not among them with ``unseen``) of label lists; ``aliases``: further lists of
+    values, in the order of ``classes``, that name them; ``what`` names the labels in the message for a
+    missing one (e.g. "dev label"); ``unseen``: see :func:`codes_for`."""
+    if is_multi_label(labels, what) != multi_label:
+        if multi_label:
+            raise DataError("the model gives several labels per text; give a list of labels per text "
+                            "(in a file: labels joined by the separator the model was trained with)")
+        raise DataError("the model gives one label per text, but the labels are lists; give one label per text")
+    check_labels_present(labels, several=multi_label, what=what)
+    if not multi_label:
+        return codes_for(classes, names, labels, aliases, unseen)
+    sets = label_sets(labels, what)
+    codes = codes_for(classes, names, [y for s in sets for y in s], aliases, unseen)
+    matrix = np.zeros((len(sets), max(len(classes), int(codes.max(initial=-1)) + 1)), dtype=np.uint8)
+    matrix[np.repeat(np.arange(len(sets)), [len(s) for s in sets]), codes] = 1
+    return matrix
+
+
+def codes_for(classes: np.ndarray, names, labels: Sequence, aliases: Sequence = (), unseen: bool = False) -> np.ndarray:
+    """Class indices of ``labels`` given the ``classes`` (values), their display ``names`` and other
+    ``aliases`` (lists of values in the order of ``classes``). A label that none of them names is an
+    UnknownLabelsError, or with ``unseen`` one more index past the classes (a class the model never
+    predicts, as scikit-learn's scores count it)."""
+    lookup = {str(c): i for i, c in enumerate(classes.tolist())}
+    for i, name in enumerate(names or []):
+        lookup.setdefault(str(name), i)
+    ambiguous = set()  # a value that one member gives one class and another member another (1/2 beside 0/1)
+    for values in aliases:
+        for i, value in enumerate(values):
+            if lookup.setdefault(str(value), i) != i:
+                ambiguous.add(str(value))
+    unclear = sorted({str(y) for y in labels} & ambiguous)
+    if unclear:
+        raise DataError(f"label(s) {', '.join(unclear[:10])} name different classes in different members of the "
+                        f"ensemble; give the labels by their names ({', '.join(map(str, names or []))})")
+    for i, c in enumerate(classes.tolist()):  # classes "0.0", "1.0" of models trained before such labels were ints
+        if _number_of(c) is not None:
+            lookup.setdefault(str(_number_of(c)), i)
+    for y in labels:  # a label written as a whole float (1.0) or a bool matches the class 1, and the reverse
+        if str(y) not in lookup and _number_of(y) is not None and str(_number_of(y)) in lookup:
+            lookup[str(y)] = lookup[str(_number_of(y))]
+    unknown = sorted({str(y) for y in labels if str(y) not in lookup})
+    if unknown and unseen:
+        lookup.update({label: len(classes) + k for k, label in enumerate(unknown)})
+    elif unknown:
+        known = [str(name) for name in (names or classes.tolist())]
+        # labels none of which the model knows may be its own under other names ("bad", "good" for 0, 1); beside
+        # labels it knows, they are others (GoEmotions' "relief" for a model that never saw it)
+        renamed = (f", or, where they are the model's under other names, name them as it does (--label-names "
+                   f"{unknown[0]}={known[0]},...; in Python relabel them)"
+                   if len(unknown) == len({str(y) for y in labels}) else "")
+        raise UnknownLabelsError(
+            f"label(s) {', '.join(unknown[:10])} were not seen in training; the model knows: {', '.join(known)}. "
+            f"Check the label column (--label-column), drop the rows of those labels, or evaluate a model trained "
+            f"with them{renamed}", unknown, known)
+    return np.array([lookup[str(y)] for y in labels], dtype=np.int64)
+
+
+def _number_of(label) -> int | None:
+    """The whole number a label stands for: ``1`` for ``"1.0"`` (:func:`~sentiment.data.whole_number`) and for
+    ``True`` (as scikit-learn compares ``True`` with ``1``), else None."""
+    if isinstance(label, (bool, np.bool_)):
+        return int(label)
+    return whole_number(label)
