@@ -104,10 +104,11 @@ def fit_file(
     pipe = Pipeline.for_task(task, vectorizer, model, multi_label=multi_label, **(options or {}))
     model_stage = pipe.build_stages()[2]  # an unfitted copy: what it trains by and tunes (for_task checked the options)
     label_sep = separator if multi_label else None
-    if holds_sst_trees(data) and (dev is None or holds_sst_trees(dev)):  # columns no file of the fit has
+    trees = holds_sst_trees(data)  # (each call reads the file's first line)
+    if trees and (dev is None or holds_sst_trees(dev)):  # columns no file of the fit has
         refuse_flags({"--text-column": text_column != "text", "--label-column": label_column != "label"},
                      "SST trees, which have no columns")
-    if weight_column is not None and holds_sst_trees(data):
+    if weight_column is not None and trees:
         raise DataError("--weight-column goes with a table of texts; SST trees have no columns")
     texts, labels = read_labelled(data, text_column, label_column, phrases=phrases, separator=label_sep, binary=binary)
     weights = None if weight_column is None else read_weights(data, weight_column)
@@ -115,7 +116,7 @@ def fit_file(
         label_names = _check_label_names(label_names, labels, Path(data).name)
     names_given = bool(label_names)
     label_names = _polarity_names_or_numbers(task, labels, label_names, log, multi_label,
-                                             trees=holds_sst_trees(data) and not binary)
+                                             trees=trees and not binary)
     grouped_names = None  # --label-names beside a grouping: the grouping groups names, so the ids are named first
     if label_names and pipe.get_params().get("grouping"):
         labels, grouped_names, label_names = named_labels(labels, label_names), label_names, None
@@ -124,7 +125,7 @@ def fit_file(
         _note_joined_labels(labels, separator, log)
     everything = texts, labels, weights
     if dev is not None:
-        dev_texts, dev_labels, label_names = _read_dev(dev, data, labels, text_column, label_column, label_sep,
+        dev_texts, dev_labels, label_names = _read_dev(dev, data, trees, labels, text_column, label_column, label_sep,
                                                        binary, label_names, log)
         if grouped_names:
             dev_labels = named_labels(dev_labels, grouped_names)
@@ -247,16 +248,16 @@ def _fit_saying_why(pipe: Pipeline, texts: list[str], labels: list, weights, sto
             warnings.warn_explicit(warning.message, warning.category, warning.filename, warning.lineno)
 
 
-def _read_dev(dev, data, labels: list, text_column: str, label_column: str, label_sep: str | None, binary: bool,
-              label_names: dict | None, log) -> tuple[list[str], list, dict | None]:
-    """``fit --dev``: the dev file's texts and labels, read as evaluate reads them (SST trees beside two
-    training classes as SST-2, the trees' codes as the training labels' names where those are names), and the
+def _read_dev(dev, data, data_trees: bool, labels: list, text_column: str, label_column: str, label_sep: str | None,
+              binary: bool, label_names: dict | None, log) -> tuple[list[str], list, dict | None]:
+    """``fit --dev``: the dev file's texts and labels (``data_trees``: whether the training ``data`` are SST
+    trees), read as evaluate reads them (SST trees beside two training classes as SST-2, the trees' codes as the training labels' names where those are names), and the
     ``label_names`` left for training (None where they name the dev file's values alone)."""
     if same_path(dev, data):
         log("note: --dev is the training file, so the dev figures are figures on training data")
     dev_trees = holds_sst_trees(dev)
     # a table's labels stay as they are; trees beside two classes of a table are SST-2, as evaluate reads them
-    dev_binary = dev_trees and (binary or (not holds_sst_trees(data) and reads_trees_as_sst2(_label_values(labels))))
+    dev_binary = dev_trees and (binary or (not data_trees and reads_trees_as_sst2(_label_values(labels))))
     if dev_binary and not binary:
         log(f"note: --dev {Path(dev).name} holds SST trees and the training data two classes, so the trees are "
             "read as SST-2 (neutral dropped, 0-1 negative, 3-4 positive)")
