@@ -31,8 +31,8 @@ import numpy as np
 from .checks import LABEL_SETS, check_texts, label_list
 from .errors import ConfigError, ModelFileError, NotFittedError, UngroupedLabelError, with_article
 from .multilabel import tune_thresholds
-from . import __version__
-from .persistence import CONFIG, INCONSISTENT_MODEL, atomic_directory, check_columns, checksum, one_line, read_model, write_config
+from .persistence import (CONFIG, INCONSISTENT_MODEL, atomic_directory, check_columns, checksum, config_header, one_line,
+                          read_model, write_config)
 from .pipeline import Classifier
 
 
@@ -214,7 +214,7 @@ class Ensemble(Classifier):
             for name, member in zip(names, self.members):
                 member.save(staging / name)
             files = {f"{name}/{CONFIG}": checksum(staging / name / CONFIG) for name in names}
-            config = {"kind": "ensemble", "sentiment_version": __version__, "members": names, "weights": self.weights,
+            config = {**config_header("ensemble"), "members": names, "weights": self.weights,
                       "columns": self.config_["columns"],
                       **({"data": self.config_["data"]} if "data" in self.config_ else {}),  # the file --tune read
                       "labels": {"names": self.label_names_, "multi_label": self.multi_label_},

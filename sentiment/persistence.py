@@ -879,6 +879,16 @@ RESERVED_CONFIG_KEYS = frozenset({"format", "format_version", "reading_version",
                                   "stages", "labels", "info", "vectorizer"})  # "vectorizer": a TextVectorizer's
 
 
+def config_header(kind: str | None = None, reading: int | None = None) -> dict[str, Any]:
+    """The first entries of a saved model's config, in the order every kind writes them: its ``kind`` (none for
+    a Pipeline), the version of sentiment that saved it, and the text-reading version its training texts were
+    read under (none where it is unknown: a model loaded from one saved before it was recorded)."""
+    from . import __version__
+
+    return {**({"kind": kind} if kind else {}), "sentiment_version": __version__,
+            **({"reading_version": reading} if reading is not None else {})}
+
+
 def jsonable(value: Any) -> Any:
     """``value`` as JSON holds it: dict keys as text, tuples and numpy arrays as lists, numpy numbers and paths
     as Python's numbers and text."""

@@ -33,7 +33,6 @@ from typing import Any, Mapping, Sequence
 
 import numpy as np
 
-from . import __version__
 from .checks import (LABEL_SETS, check_flag, check_fraction, check_label_sets, check_labels, check_sample_weight, check_texts,
                      check_training_texts, holds_lone_surrogate, is_multi_label, label_array, label_list,
                      label_spelling_note)
@@ -45,7 +44,7 @@ from .groupings import GROUPINGS, group_labels, group_of, resolve_grouping
 from .multilabel import DEFAULT_THRESHOLD, chosen_labels, decide, macro_f1, tune_thresholds
 from .options import (OptionAttributes, all_option_names, canonical_options, cleaner_options, saved_cleaner,
                       split_options, unknown_name_hint)
-from .persistence import (INCONSISTENT_MODEL, check_columns, check_extra, jsonable, one_line, read_config, read_model,
+from .persistence import (INCONSISTENT_MODEL, check_columns, check_extra, config_header, jsonable, one_line, read_config, read_model,
                           saved_reading, warn_of_reading, write_model)
 from .progress import FitProgress, clean_tokens
 from .registry import available, resolve
@@ -617,8 +616,7 @@ class Pipeline(OptionAttributes, Classifier):
                       or {**self._options, "vectorizer": self.vectorizer_.name, "model": self.model_.name})
         reading = getattr(self, "reading_version_", None)  # None: loaded from a model saved before it was kept
         config = {
-            "sentiment_version": __version__,
-            **({"reading_version": reading} if reading is not None else {}),
+            **config_header(reading=reading),
             "pipeline": {"vectorizer": fitted.pop("vectorizer"), "model": fitted.pop("model"),
                          "options": jsonable(fitted), **({"task": self._task} if self._task else {})},
             "cleaner": self.cleaner_.to_dict(),

@@ -24,13 +24,12 @@ from typing import Any, Sequence
 
 import numpy as np
 
-from . import __version__
 from .cleaning import NEGATION_MARK, READING_VERSION, Cleaner
 from .checks import check_texts, check_training_texts
 from .errors import ConfigError, DataError, ModelFileError, NotFittedError, with_article
 from .options import (OptionAttributes, all_option_names, canonical_options, cleaner_options, saved_cleaner,
                       split_options, unknown_name_hint)
-from .persistence import (INCONSISTENT_MODEL, VECTORIZER_KIND, check_columns, check_extra, jsonable, one_line, read_model,
+from .persistence import (INCONSISTENT_MODEL, VECTORIZER_KIND, check_columns, check_extra, config_header, jsonable, one_line, read_model,
                           saved_reading, warn_of_reading, write_model)
 from .progress import FitProgress, clean_tokens
 from .registry import available, resolve
@@ -301,9 +300,7 @@ class TextVectorizer(OptionAttributes):
         fitted = dict(self._fitted_params)
         reading = getattr(self, "reading_version_", None)
         config = {
-            "kind": KIND,
-            "sentiment_version": __version__,
-            **({"reading_version": reading} if reading is not None else {}),
+            **config_header(KIND, reading),
             "vectorizer": {"name": fitted.pop("vectorizer"), "options": jsonable(fitted)},
             "cleaner": self.cleaner_.to_dict(),
             "stages": {"vectorizer": {"name": self.vectorizer_.name, "params": jsonable(self.vectorizer_.params),

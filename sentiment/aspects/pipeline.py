@@ -29,13 +29,12 @@ from pathlib import Path
 
 import numpy as np
 
-from .. import __version__
 from ..cleaning import READING_VERSION
 from ..checks import check_flag, check_seed, check_texts
 from ..devices import check_device_name
 from ..errors import (ConfigError, DataError, ModelFileError, NotFittedError, SentimentError, did_you_mean, known_options,
                       with_article)
-from ..persistence import (CONFIG, INCONSISTENT_MODEL, PATH_OPTIONS, atomic_directory, checksum, one_line, read_model,
+from ..persistence import (CONFIG, INCONSISTENT_MODEL, PATH_OPTIONS, atomic_directory, checksum, config_header, one_line, read_model,
                            reading_answered_for, same_path, saved_params, saved_reading, warn_of_reading, write_config,
                            write_stages)
 from ..pipeline import MAX_EXPLAINED_WORDS
@@ -437,8 +436,7 @@ class AspectPipeline:
             params = saved_params(vars(self).get("_fitted_params", self.params))  # what it learnt with (not set_params')
             params["prior"] = "prior" if self.prior_ is not None else None
             reading = getattr(self, "reading_version_", None)
-            config = {"kind": "aspect", "sentiment_version": __version__,
-                      **({"reading_version": reading} if reading is not None else {}), "pipeline": params,
+            config = {**config_header("aspect", reading), "pipeline": params,
                       "cleaner": self.cleaner.to_dict(), "labels": list(POLARITIES), "info": self.info_,
                       "categories": category_state}
             write_config(staging, config, files)
