@@ -793,7 +793,7 @@ def evaluate(
       sentiment evaluate sst2-dev.csv --label-names 0=negative,1=positive
       sentiment evaluate Restaurants_Test_Gold.xml --task aspect --json
     """
-    from .commands import evaluate_file
+    from .commands import evaluate_file, training_data_notes
     from .evaluation import format_report, write_report
 
     shipped = _shipped_task(model, task)
@@ -807,39 +807,14 @@ def evaluate(
     if result.get("n_without_polarity"):  # terms for extraction alone: no triple can be scored
         _echo(f"note: {result['n_without_polarity']} of the gold aspects have no polarity, so there is no end-to-end "
               "score; give every aspect its polarity to have one", err=True)
-    if Path(data).name in _training_files(pipe):
-        _echo(f"note: the model was trained on a file named {_field(Path(data).name)}: if it is this one, these are "
-              "figures on training texts, which flatter it; score held-out texts", err=True)
-    elif model is None and "train" in Path(data).name.lower():  # a shipped model names its data sets, not files
-        _echo(f"note: the shipped {shipped} model learnt from {_training_sets(pipe)}: if {_field(Path(data).name)} is one "
-              "of their training files, these are figures on training texts, which flatter it; score a dev split",
-              err=True)
+    for note in training_data_notes(pipe, data, shipped if model is None else None):
+        _echo(note, err=True)
     if as_json:
         from .default_models import default_model_path
 
         _print_json({**result, "model": str(model if model is not None else default_model_path(shipped))})  # as fit's
     else:
         _echo(format_report(result))
-
-
-def _training_sets(pipe) -> str:
-    """What a shipped model's config or info says it learnt from, for a note."""
-    data = getattr(pipe, "config_", {}).get("data") or getattr(pipe, "info_", {}).get("data")
-    train = data.get("train") if isinstance(data, dict) else data
-    return ", ".join(map(str, train)) if isinstance(train, dict) else str(train or "its training data")
-
-
-def _training_files(pipe) -> set[str]:
-    """The names of the files a loaded model says it was trained on (a pipeline's config, an aspect model's
-    info; an ensemble's --tune file and its members' training files)."""
-    found = set()
-    for data in (getattr(pipe, "config_", {}).get("data"), getattr(pipe, "info_", {}).get("data")):
-        for name in (data.get("train"), data.get("tune")) if isinstance(data, dict) else (data,):
-            if isinstance(name, str):  # an ensemble's thresholds were fitted on its --tune file
-                found.add(name)
-    for member in getattr(pipe, "members", None) or []:
-        found |= _training_files(member)
-    return found
 
 
 @app.command(short_help="Show the tokens that the cleaning makes of texts.", cls=_TextsCommand)

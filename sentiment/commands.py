@@ -20,8 +20,8 @@ from .cleaning import Cleaner
 from .data import (LABEL_SEPARATOR, column_list, csv_quoting, existing_file, holds_sst_trees, iter_table, missing_columns,
                    read_labelled, read_weights, table_format, text_values, whole_number)
 from .errors import (AbsentLabelWarning, ConfigError, DataError, LabelSpellingWarning, MissingColumnsError, ModelFileError,
-                     SeparatorError, TuningWarning, UngroupedLabelError, UnknownLabelsError, counted, refuse_flags,
-                     with_article)
+                     SeparatorError, TuningWarning, UngroupedLabelError, UnknownLabelsError, counted, on_one_line,
+                     refuse_flags, with_article)
 from .evaluation import evaluate
 from .multilabel import MIN_POSITIVES
 from .persistence import (atomic_directory, atomic_file, check_model_target, check_output_file, file_name_for,
@@ -770,6 +770,40 @@ def check_classifier(pipe, path: str | Path | None) -> None:
     if getattr(pipe, "kind", None) == "vectorizer":
         raise ConfigError(f"{path} holds a text vectorizer, which labels nothing; `sentiment vectorize DATA --model "
                           f"{path} --out FILE` gives its vectors, and `sentiment fit` trains a model that labels texts")
+
+
+def training_data_notes(pipe, data: str | Path, shipped: str | None = None) -> list[str]:
+    """Notes for ``evaluate`` where ``data`` may hold the model's training texts, whose figures flatter it: a
+    file of a name the model says it was trained on, or, for the model shipped for the task ``shipped`` (which
+    names the data sets it learnt from, not files), a file named as a training split."""
+    name = Path(data).name
+    if name in training_files(pipe):
+        return [f"note: the model was trained on a file named {on_one_line(name)}: if it is this one, these are "
+                "figures on training texts, which flatter it; score held-out texts"]
+    if shipped is not None and "train" in name.lower():
+        return [f"note: the shipped {shipped} model learnt from {training_sets(pipe)}: if {on_one_line(name)} is "
+                "one of their training files, these are figures on training texts, which flatter it; score a dev split"]
+    return []
+
+
+def training_sets(pipe) -> str:
+    """What a shipped model's config or info says it learnt from, for a note."""
+    data = getattr(pipe, "config_", {}).get("data") or getattr(pipe, "info_", {}).get("data")
+    train = data.get("train") if isinstance(data, dict) else data
+    return ", ".join(map(str, train)) if isinstance(train, dict) else str(train or "its training data")
+
+
+def training_files(pipe) -> set[str]:
+    """The names of the files a loaded model says it was trained on (a pipeline's config, an aspect model's
+    info; an ensemble's --tune file and its members' training files)."""
+    found = set()
+    for data in (getattr(pipe, "config_", {}).get("data"), getattr(pipe, "info_", {}).get("data")):
+        for name in (data.get("train"), data.get("tune")) if isinstance(data, dict) else (data,):
+            if isinstance(name, str):  # an ensemble's thresholds were fitted on its --tune file
+                found.add(name)
+    for member in getattr(pipe, "members", None) or []:
+        found |= training_files(member)
+    return found
 
 
 def ensemble_models(models: list[str | Path], out: str | Path, *, weights: list[float] | None = None,
