@@ -286,8 +286,8 @@ def negates_nothing(words: list[str], i: int) -> bool:
 #    predicate past it ("The keyboard, sadly, is mushy": the keyboard's clause was "The keyboard" alone, and the
 #    category polarity of "The staff, honestly, were rude" was read from "The staff").
 # 23: the Cleaner under urls="keep" only: the steps for mentions, hashtags, repeats and missing apostrophes leave a
-#    kept web address alone, as the negation marks did ("x.com/dont-panic" started a negation under
-#    missing_apostrophes, "x.com/@bob" held a mention, "x.com/#top" a hashtag).
+#    kept web address alone, as the negation marks did ("https://x.com/dont-panic" started a negation under
+#    missing_apostrophes, "https://x.com/@bob" held a mention, "https://x.com/#top" a hashtag).
 # 24: the Cleaner: a grin or a tongue with more of its letter is a face (":DDD", ":-DD", "=DD", ":PP", glued
 #    "wow:DD"; they read ":" and "dd"), kept whole with emoji="keep".
 READING_VERSION = 24
@@ -300,19 +300,20 @@ ASPECT_READING_ONLY = frozenset({6, 9, 10, 12, 13, 14, 17, 21, 22})
 SETTINGS_READING_ONLY = {23: {"urls": "keep"}}
 
 
-def cleaner_reading(version: int, cleaner: "Cleaner | None" = None, *, aspect: bool = False) -> int:
+def cleaner_reading(version: int, cleaner: "Cleaner | list[Cleaner] | None" = None, *, aspect: bool = False) -> int:
     """The text-reading version that reads every text as ``version`` does: the last one up to ``version`` that
     changed the Cleaner (with ``aspect``, or the aspect models' reading), or that changed it under the settings of
-    ``cleaner`` where one is given.
+    ``cleaner`` where one is given (a list: those of any of them, the Cleaners a model reads with).
 
     >>> cleaner_reading(6), cleaner_reading(5), cleaner_reading(6, aspect=True)
     (5, 5, 6)
     >>> cleaner_reading(23, Cleaner()), cleaner_reading(23, Cleaner(), aspect=True), cleaner_reading(23, Cleaner(urls="keep"))
     (20, 22, 23)
     """
+    cleaners = cleaner if isinstance(cleaner, (list, tuple)) else [] if cleaner is None else [cleaner]
     while (not aspect and version in ASPECT_READING_ONLY) or (
-            cleaner is not None and version in SETTINGS_READING_ONLY
-            and not any(getattr(cleaner, name) == value for name, value in SETTINGS_READING_ONLY[version].items())):
+            cleaners and version in SETTINGS_READING_ONLY and not any(
+                getattr(one, name) == value for one in cleaners for name, value in SETTINGS_READING_ONLY[version].items())):
         version -= 1
     return version
 
@@ -578,7 +579,7 @@ class Cleaner:
             # typographic apostrophes first: NFKC writes "´" as a space and a combining accent
             text = _INVISIBLE.sub("", unicodedata.normalize("NFKC", _APOSTROPHE.sub("'", text)))
             text = self._addresses(text)  # a full-width address ("ｈｔｔｐ://...") is one now
-        # the steps up to the apostrophes leave a web address kept as is alone ("x.com/@bob/dont-panic#top")
+        # the steps up to the apostrophes leave a web address kept as is alone ("https://x.com/@bob/dont-panic#top")
         if self.mentions != "keep" and "@" in text:
             text = self._outside_kept_addresses(text, functools.partial(
                 _MENTION.sub, " xxuser " if self.mentions == "token" else " "))
@@ -626,7 +627,7 @@ class Cleaner:
 
     def _outside_kept_addresses(self, text: str, step) -> str:
         """``step`` (a function of a string) applied to ``text``, but to none of its web addresses where
-        ``urls`` keeps them ("www." is no repeat, "x.com/@bob" no mention)."""
+        ``urls`` keeps them ("www." is no repeat, "https://x.com/@bob" no mention)."""
         if self.urls == "keep" and _URL_HINT.search(text):
             pieces = _URL.split(text)
             addresses = _URL.findall(text)

@@ -115,9 +115,6 @@ def _json_text(value) -> str:
                              json.dumps(json_safe(value), ensure_ascii=False, indent=2, allow_nan=False))
 
 
-
-
-
 def _fail(message: str, code: int = 1) -> None:
     one_line = " ".join(part.strip() for part in str(message).splitlines() if part.strip())
     _echo(f"Error: {one_line}", err=True)

@@ -26,7 +26,8 @@ from .evaluation import evaluate
 from .multilabel import MIN_POSITIVES
 from .persistence import (atomic_directory, atomic_file, check_model_target, check_output_file, file_name_for,
                           read_config, same_path, write_model_files)
-from .pipeline import MAX_EXPLAINED_WORDS, PIPELINE_OPTIONS, POLARITY_NAMES, Pipeline, load, named_labels, polarity_names
+from .pipeline import (MAX_EXPLAINED_WORDS, PIPELINE_OPTIONS, POLARITY_NAMES, Pipeline, label_ids_of, load, named_labels,
+                       polarity_names)
 from .registry import resolve
 from .splits import dev_overlap_notes, weighted_split
 from .sst import sst_phrase_split
@@ -88,6 +89,7 @@ def fit_file(
     training (``sample_weight``; the dev figures count every text once).
     """
     get_task(task)  # an unknown name fails here
+    names_of_ids = label_names  # as given: the model keeps them (Pipeline.label_ids_)
     check_seed(seed, "the seed (--seed)")
     check_model_target(out)  # a save path below a file (--out train.csv/model) fails before any work
     check_fraction(dev_fraction, "the dev fraction (--dev-fraction)")  # before the data are read
@@ -174,6 +176,8 @@ def fit_file(
         texts and labels, or None); returns how many texts the model itself learnt from."""
         _fit_saying_why(pipe, texts, labels, weights, stop_dev, label_names=grouped_names or label_names,
                         progress=progress, log=log, said=said)  # (named labels and their names: the model keeps them)
+        if names_of_ids and pipe.label_ids_ is None:  # names of the dev file's values alone: kept all the same,
+            pipe.label_ids_ = label_ids_of(names_of_ids)  # so that evaluate reads such a file as fit did
         if multi_label:  # recorded after each fit: a refit on all the data may hold out what the first could not
             tune_info.update(planned, n_tune=pipe.info_.get("tuned_on", 0))
             if tune_fraction and not tune_info["n_tune"]:
@@ -1172,9 +1176,6 @@ def _joined_labels(value, separator: str):
     if isinstance(value, (list, tuple, np.ndarray)) and all(map(label, value)):
         return separator.join(map(str, value))
     return _cell_text(value)
-
-
-
 
 
 def _input_columns(source, text_column, chunksize, aspect_model: bool) -> list | None:

@@ -284,7 +284,7 @@ def iter_table(path: str | Path, columns: Sequence[str] | None, fmt: str | None 
         if fmt == "jsonl" and "Value is too big" in first_line:  # the JSON reader's 64-bit numbers
             raise DataError(f"cannot parse {file}: it holds a whole number beyond 64 bits (an id?), which the JSON "
                             "reader cannot read; write such numbers as strings (\"18446744073709551617\")") from None
-        shown = "JSON" if _plain_name(file).endswith(".json") else {"jsonl": "JSON Lines"}.get(fmt, fmt.upper())
+        shown = "JSON" if _plain_name(file).endswith(".json") else {"jsonl": "JSON Lines", "parquet": "Parquet"}.get(fmt, fmt.upper())
         raise DataError(f"cannot parse {file} as {shown} ({first_line}); check the file and its extension") from None
 
 

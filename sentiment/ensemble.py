@@ -123,6 +123,13 @@ class Ensemble(Classifier):
     def _check_fitted(self) -> None:
         """Members are checked when the ensemble is made."""
 
+    def _name_map(self) -> dict:
+        """Label value (as text) -> name, as its members name them (the names given to their fits)."""
+        names: dict = {}
+        for member in self.members:
+            names.update({value: name for value, name in member._name_map().items() if value not in names})
+        return names
+
     def _grouped(self, labels: Sequence) -> Sequence:
         """``labels`` mapped to the groups a member learned from finer labels (see ``Pipeline(grouping=...)``),
         so that it and a member trained on the groups themselves combine in either order; a label that is

@@ -7,8 +7,6 @@ figures (plotted as bars). Either can be scored on the groups of the labels (``g
 
 from __future__ import annotations
 
-import functools
-import io
 import json
 import re
 import stat
@@ -71,8 +69,7 @@ def evaluate(pipeline, texts: Sequence[str], labels: Sequence, grouping: str | N
         if grouping is None:
             raise
         truth = None  # scored in groups: a gold label the model never learnt counts by its group, by its name
-        if hasattr(pipeline, "_named"):  # (ids named as fit named them: 19 is "nervousness")
-            gold = pipeline._named(gold)
+        gold = pipeline._named(gold)  # (ids named as fit named them: 19 is "nervousness")
     probabilities = in_batches(pipeline.predict_proba, texts, progress=progress)
     names = list(pipeline.label_names_)
     if pipeline.multi_label_:
@@ -254,9 +251,12 @@ def holds_report(folder: Path) -> bool:
     """Whether ``folder`` holds a report that :func:`write_report` wrote: a ``metrics.json`` of a JSON object with
     the scored texts' count ``n`` and a score, as every report's has (a file of that name of other content is not
     one, and its neighbours at the report's names are no report's files)."""
-    try:
-        metrics = json.loads((folder / "metrics.json").read_text(encoding="utf-8"))
-    except (OSError, ValueError):  # none there, unreadable, not JSON or not UTF-8
+    path = folder / "metrics.json"
+    try:  # (a named pipe would be waited on; a report's metrics are a few kilobytes)
+        if not path.is_file() or path.stat().st_size > 10_000_000:
+            return False
+        metrics = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, ValueError, RecursionError):  # unreadable, not JSON or not UTF-8, nested thousands deep
         return False
     return isinstance(metrics, dict) and isinstance(metrics.get("n"), int) and any(
         key in metrics for key in ("accuracy", "macro_f1", "extraction_f1", "polarity_accuracy"))
@@ -448,24 +448,10 @@ def literal_text(text) -> str:
 
 def new_figure(**options):
     """A matplotlib ``Figure`` (``options``: its own, e.g. ``figsize``) made without pyplot, so no global state
-    and no window, that a notebook shows inline as its PNG (a bare Figure shows there only once pyplot's
-    inline backend is loaded)."""
-    return _notebook_figure_class()(**options)
+    and no window, that a notebook shows inline as its PNG (:class:`~sentiment.figures.NotebookFigure`)."""
+    from .figures import NotebookFigure
 
-
-@functools.cache
-def _notebook_figure_class():
-    from matplotlib.figure import Figure
-
-    class NotebookFigure(Figure):
-        """A Figure with the PNG that IPython displays for an object that offers one."""
-
-        def _repr_png_(self) -> bytes:
-            buffer = io.BytesIO()
-            _drawn(self, lambda: self.savefig(buffer, format="png", bbox_inches="tight", pad_inches=0.1))
-            return buffer.getvalue()
-
-    return NotebookFigure
+    return NotebookFigure(**options)
 
 
 def save_png(fig, path: str | Path, dpi: int = 120) -> Path:

@@ -15,11 +15,17 @@ from .errors import DataError, UnknownLabelsError, counted
 
 def label_codes(pipeline, labels: Sequence, texts: Sequence[str] | None = None, unseen: bool = False) -> np.ndarray:
     """Map labels to the pipeline's class indices (a 0/1 matrix with several labels per text); labels may
-    be given as values or as display names. With ``texts``, one label (list) per text is checked.
+    be given as values or as display names, or as the values that the ``label_names`` given to its fit named
+    (``label_ids_``). With ``texts``, one label (list) per text is checked.
     ``unseen``: see :func:`codes_for`."""
     labels = list(labels)
     if texts is not None and len(labels) != len(texts):
         raise DataError(f"{counted(len(texts), 'text')} but {counted(len(labels), 'label')}; give one label (or list of labels) per text")
+    ids = getattr(pipeline, "label_ids_", None)  # the label_names given to its fit: the values they name, named
+    if ids:
+        from .pipeline import named_labels
+
+        labels = named_labels(labels, ids)
     aliases = getattr(pipeline, "member_classes_", ())  # an ensemble: any member's label values
     return targets_for(pipeline.classes_, pipeline.label_names_, labels, pipeline.multi_label_, aliases, unseen=unseen)
 

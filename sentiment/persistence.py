@@ -555,7 +555,8 @@ def warn_of_reading(version: int | None, path: str | os.PathLike, cleaner, *, cl
     """Warn (:class:`ReadingVersionWarning`) when a model learnt from texts read under another text-reading
     ``version`` than this package's (:data:`sentiment.cleaning.READING_VERSION`), or under one from before it
     was recorded (None): some of its predictions may differ a little from those it gave then. A model is not
-    warned of an older version that reads as this one's with its ``cleaner``'s settings and, where it reads
+    warned of an older version that reads as this one's with its ``cleaner``'s settings (a list: the Cleaners
+    it reads with, an aspect model's prior's too) and, where it reads
     text with the Cleaner alone (``cleaner_only``), of one that changed the aspect models' reading only
     (:func:`sentiment.cleaning.cleaner_reading`). The warning points at the first caller outside this package."""
     if version == READING_VERSION or _READING_QUIET.get():
@@ -835,9 +836,12 @@ def keep_permissions(written: str | os.PathLike, target: Path) -> None:
     """Give ``written``, about to replace ``target``, the permissions ``target`` has (where it exists): a model or
     file kept private stays private when saved again (its owner keeps reading and writing it)."""
     try:
-        mode = stat.S_IMODE(os.stat(target).st_mode)
+        found = os.lstat(target)
     except OSError:  # nothing there yet (or nothing that can be read): a normal new file's
         return
+    if stat.S_ISLNK(found.st_mode):  # a link that is replaced, not written through: the new file is its own
+        return
+    mode = found.st_mode & 0o777  # (not a set-user-ID or sticky bit)
     os.chmod(written, mode | (stat.S_IRWXU if os.path.isdir(written) else stat.S_IRUSR | stat.S_IWUSR))
 
 

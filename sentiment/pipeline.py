@@ -78,8 +78,13 @@ class Classifier:
     Shared by :class:`Pipeline` and :class:`~sentiment.ensemble.Ensemble`, which provide ``_evidence``
     (the probabilities and known-feature counts behind ``predict_proba`` and ``known_features``),
     ``classes_``, ``label_names_``, ``multi_label_``, ``thresholds_`` (several labels per text),
-    ``_grouped`` and ``_check_fitted``.
+    ``_grouped``, ``_name_map`` and ``_check_fitted``.
     """
+
+    def _named(self, labels: Sequence) -> list:
+        """``labels`` (or label sets) with each value the fitted model can name by its name (``_name_map``), as
+        ``evaluate`` groups gold labels the model never learnt (an id given a name at fit: 19 is "nervousness")."""
+        return named_labels(label_list(labels), self._name_map())
 
     def predict(self, texts: Sequence[str], *, top_if_none: bool = False) -> np.ndarray | list[list]:
         """The most probable label of each text.
@@ -459,7 +464,7 @@ class Pipeline(OptionAttributes, Classifier):
         texts = check_training_texts(texts)
         weights = None if sample_weight is None else check_sample_weight(sample_weight, len(texts))
         cleaner, vectorizer, model = self.build_stages()  # a bad option fails before the data are read
-        label_ids = _label_ids(label_names)
+        label_ids = label_ids_of(label_names)
         if label_names is not None and self._options.get("grouping"):  # the grouping groups names: ids named first
             labels = label_list(labels)
             classes = (check_label_sets if is_multi_label(labels) else check_labels)(labels, len(labels))[1]
@@ -591,11 +596,10 @@ class Pipeline(OptionAttributes, Classifier):
         ids = getattr(self, "label_ids_", None) if fitted is not None else None  # as fit named them first
         return group_labels(named_labels(labels, ids) if ids else labels, grouping)
 
-    def _named(self, labels: Sequence) -> list:
-        """``labels`` (or label sets) with each value the fitted model can name by its name: by the
-        ``label_names`` given to fit (those of labels it never learnt too), else by its classes' display names."""
-        names = getattr(self, "label_ids_", None) or dict(zip(map(str, self.classes_.tolist()), self.label_names_))
-        return named_labels(label_list(labels), names)
+    def _name_map(self) -> dict:
+        """Label value (as text) -> name: the ``label_names`` given to fit (those of labels it never learnt
+        too), else its classes' display names."""
+        return getattr(self, "label_ids_", None) or dict(zip(map(str, self.classes_.tolist()), self.label_names_))
 
     def _check_fitted(self) -> None:
         if not hasattr(self, "model_"):
@@ -991,7 +995,7 @@ def display_names(classes: np.ndarray, names: dict | None = None, polarity: bool
     return (polarity_names(values) if polarity else None) or [str(v) for v in values]
 
 
-def _label_ids(label_names) -> dict[str, str] | None:
+def label_ids_of(label_names) -> dict[str, str] | None:
     """The ``label_names`` given to fit as the model keeps them (label value as text -> name), or None."""
     if not label_names or not isinstance(label_names, Mapping):  # (not a dict: display_names says what is wrong)
         return None

@@ -1025,6 +1025,20 @@ def test_evaluate_in_groups_takes_gold_labels_the_model_never_learnt_by_their_gr
     ids = {name: i for i, name in enumerate(sorted({y for row in labels for y in row}))}
     by_id = Pipeline("tfidf", "logreg").fit([t for t, _ in kept], [ids[y[0]] for _, y in kept],
                                             label_names={i: name for name, i in ids.items()})
+    in_groups = evaluate(single, dev_texts, [y[0] for y in dev_labels], grouping="ekman")["macro_f1"]
     assert evaluate(sentiment.load(by_id.save(tmp_path / "ids")), dev_texts, [ids[y[0]] for y in dev_labels],
-                    grouping="ekman")["macro_f1"] == evaluate(single, dev_texts, [y[0] for y in dev_labels],
-                                                              grouping="ekman")["macro_f1"]
+                    grouping="ekman")["macro_f1"] == in_groups
+    # and an ensemble of such models, by its members' names
+    both = sentiment.Ensemble([sentiment.load(tmp_path / "ids"), sentiment.load(tmp_path / "ids")])
+    assert evaluate(both, dev_texts, [ids[y[0]] for y in dev_labels], grouping="ekman")["macro_f1"] == in_groups
+    # a model trained on names, with --label-names for the dev file's ids, keeps them: evaluate reads its ids
+    train, dev = tmp_path / "named.csv", tmp_path / "dev_ids.csv"
+    write_table(pd.DataFrame({"text": [t for t, _ in kept], "label": [y[0] for _, y in kept]}), train)
+    write_table(pd.DataFrame({"text": dev_texts, "label": [ids[y[0]] for y in dev_labels]}), dev)
+    named = ",".join(f"{i}={name}" for name, i in ids.items())
+    dev_kept = [(t, ids[y[0]]) for t, y in zip(dev_texts, dev_labels) if y[0] != "amusement"]  # (learnt labels only)
+    write_table(pd.DataFrame({"text": [t for t, _ in dev_kept], "label": [y for _, y in dev_kept]}), dev)
+    assert invoke("fit", train, "--task", "emotion", "--model", "logreg", "--dev", dev, "--label-names", named,
+                  "--out", tmp_path / "by_name").exit_code == 0
+    result = invoke("evaluate", dev, "--model", tmp_path / "by_name")
+    assert result.exit_code == 0, result.output

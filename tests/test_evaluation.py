@@ -3,6 +3,8 @@ as their names, and labels the model never saw; the report folder and its mistak
 
 from __future__ import annotations
 
+import pickle
+
 import numpy as np
 import pytest
 
@@ -189,6 +191,7 @@ def test_the_figures_show_in_a_notebook_as_their_png():
     for figure in (confusion_figure(_report(np.array([0, 1]), np.array([0, 1]), ["a", "b"])),
                    label_scores_figure(multi), history_figure(history)):
         assert figure._repr_png_().startswith(b"\x89PNG")
+        assert pickle.loads(pickle.dumps(figure))._repr_png_().startswith(b"\x89PNG")  # as a Figure pickles
 
 
 def test_characters_no_font_has_are_said_once(tmp_path):

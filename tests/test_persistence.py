@@ -801,6 +801,20 @@ def test_a_model_or_file_kept_private_stays_private_when_saved_again(fitted, tmp
         Path(partial).write_text("new")
     assert stat.S_IMODE(os.stat(tmp_path / "predictions.csv").st_mode) == 0o600
     assert (tmp_path / "predictions.csv").read_text() == "new"
+    # a link replaced (not written through) takes nothing of what it pointed to; nor does a file a set-user-ID bit
+    (tmp_path / "tool.sh").write_text("#!/bin/sh")
+    os.chmod(tmp_path / "tool.sh", 0o4755)
+    (tmp_path / "report.csv").symlink_to(tmp_path / "tool.sh")
+    previous = os.umask(0o022)
+    try:
+        with atomic_file(tmp_path / "report.csv", through_link=False) as partial:
+            Path(partial).write_text("text")
+        with atomic_file(tmp_path / "tool.sh") as partial:
+            Path(partial).write_text("#!/bin/sh")
+    finally:
+        os.umask(previous)
+    assert stat.S_IMODE(os.stat(tmp_path / "report.csv").st_mode) == 0o644
+    assert stat.S_IMODE(os.stat(tmp_path / "tool.sh").st_mode) == 0o755
 
 
 @pytest.mark.skipif(not (os.path.isfile("/proc/self/status") and "Umask:" in Path("/proc/self/status").read_text()),

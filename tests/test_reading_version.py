@@ -279,6 +279,14 @@ def test_a_version_that_changed_some_settings_only_warns_the_models_read_with_th
     with warnings.catch_warnings():
         warnings.simplefilter("error", ReadingVersionWarning)
         sentiment.load(tmp_path / "aspect")
+    # but its prior, a polarity model of the user's, may keep them: then it is warned
+    labels = ["positive" if y == binary.train_labels[0] else "negative" for y in binary.train_labels]
+    Pipeline("tfidf", "logreg", urls="keep").fit(binary.train_texts, labels).save(tmp_path / "prior")
+    AspectPipeline(extractor="classical", polarity="classical", bits=12, prior=str(tmp_path / "prior")).fit(
+        synthetic(40)).save(tmp_path / "with_prior")
+    _rewrite(tmp_path / "with_prior", reading_version=before)
+    with pytest.warns(ReadingVersionWarning, match=f"version {before}"):
+        sentiment.load(tmp_path / "with_prior")
 
 
 def test_saving_a_loaded_model_again_keeps_the_reading_it_was_trained_with(saved, tmp_path):

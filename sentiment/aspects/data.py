@@ -15,9 +15,9 @@ Offsets survive cleaning because the raw text is never rewritten: the tokens
 from __future__ import annotations
 
 import json
+import os
 import re
 import unicodedata
-import os
 from pathlib import Path
 
 from ..cleaning import BREAK_TAG_NAMES, LINE_BREAK, LINE_BREAKS

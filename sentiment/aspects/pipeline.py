@@ -454,7 +454,8 @@ class AspectPipeline:
             raise
         except (SentimentError, RecursionError, *INCONSISTENT_MODEL) as exc:
             raise ModelFileError(f"{path} is not a consistent aspect model ({one_line(exc)}); train it again") from None
-        warn_of_reading(pipe.reading_version_, path, pipe.cleaner)
+        prior = getattr(pipe, "prior_", None)  # a polarity model of the user's, which may keep web addresses
+        warn_of_reading(pipe.reading_version_, path, [pipe.cleaner, *_cleaners_of(prior)])
         return pipe
 
     @classmethod
@@ -690,6 +691,15 @@ def check_prior_kept(out, prior) -> None:
     if same_path(prior, out):
         raise ConfigError(f"{out} is the folder of the prior polarity model, which saving the aspect model there would "
                           "replace; save the aspect model to another folder")
+
+
+def _cleaners_of(model) -> list:
+    """The Cleaners a loaded polarity model reads text with (an ensemble: its members'; None: none)."""
+    if model is None:
+        return []
+    if hasattr(model, "members"):
+        return [cleaner for member in model.members for cleaner in _cleaners_of(member)]
+    return [model.cleaner_] if getattr(model, "cleaner_", None) is not None else []
 
 
 def _prior_path(prior):
