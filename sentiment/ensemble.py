@@ -83,6 +83,7 @@ class Ensemble(Classifier):
         self.thresholds = None if checked is None else checked.tolist()
         self.classes_ = first.classes_
         self.label_names_ = list(first.label_names_)
+        self.label_ids_ = _merged_ids(members)
         self.multi_label_ = first.multi_label_
         self.thresholds_ = None
         if self.multi_label_:
@@ -281,6 +282,16 @@ def _member_names(config: dict) -> list[str]:
         if Path(name).name != name or name in ("", ".", "..") or f"{name}/{CONFIG}" not in files:
             raise ValueError(f"member {name!r} is not a folder of the ensemble listed with its checksum")
     return names
+
+
+def _merged_ids(members) -> dict | None:
+    """The ``label_names`` given to the members' fits (value -> name; the first member's where two disagree), by
+    which gold labels name classes (:func:`~sentiment.labels.codes_for`); None where no member was given any."""
+    merged: dict = {}
+    for member in members:
+        for value, name in (getattr(member, "label_ids_", None) or {}).items():
+            merged.setdefault(value, name)
+    return merged or None
 
 
 def _shares(weights: list[float]) -> list[float]:

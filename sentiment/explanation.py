@@ -75,7 +75,7 @@ def explain(classifier, texts: Sequence[str], label=None, top: int | None = 10,
     if label is not None:
         try:
             column = int(codes_for(classifier.classes_, classifier.label_names_, [label],
-                                   getattr(classifier, "member_classes_", ()))[0])
+                                   getattr(classifier, "member_classes_", ()), ids=getattr(classifier, "label_ids_", None))[0])
         except UnknownLabelsError:
             values = [str(c) for c in classifier.classes_.tolist()]
             also = f" (or their values {', '.join(values)})" if values != list(classifier.label_names_) else ""

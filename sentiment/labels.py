@@ -21,21 +21,17 @@ def label_codes(pipeline, labels: Sequence, texts: Sequence[str] | None = None, 
     labels = list(labels)
     if texts is not None and len(labels) != len(texts):
         raise DataError(f"{counted(len(texts), 'text')} but {counted(len(labels), 'label')}; give one label (or list of labels) per text")
-    ids = getattr(pipeline, "label_ids_", None)  # the label_names given to its fit: the values they name, named
-    if ids:
-        from .pipeline import named_labels
-
-        labels = named_labels(labels, ids)
     aliases = getattr(pipeline, "member_classes_", ())  # an ensemble: any member's label values
-    return targets_for(pipeline.classes_, pipeline.label_names_, labels, pipeline.multi_label_, aliases, unseen=unseen)
+    return targets_for(pipeline.classes_, pipeline.label_names_, labels, pipeline.multi_label_, aliases, unseen=unseen,
+                       ids=getattr(pipeline, "label_ids_", None))
 
 
 def targets_for(classes: np.ndarray, names, labels: Sequence, multi_label: bool, aliases: Sequence = (),
-                what: str = "label", unseen: bool = False) -> np.ndarray:
+                what: str = "label", unseen: bool = False, ids: dict | None = None) -> np.ndarray:
     """Class indices of ``labels`` (one per text), or with ``multi_label`` the 0/1 matrix (texts x classes,
     and a column per label not among them with ``unseen``) of label lists; ``aliases``: further lists of
     values, in the order of ``classes``, that name them; ``what`` names the labels in the message for a
-    missing one (e.g. "dev label"); ``unseen``: see :func:`codes_for`."""
+    missing one (e.g. "dev label"); ``unseen`` and ``ids``: see :func:`codes_for`."""
     if is_multi_label(labels, what) != multi_label:
         if multi_label:
             raise DataError("the model gives several labels per text; give a list of labels per text "
@@ -43,19 +39,21 @@ def targets_for(classes: np.ndarray, names, labels: Sequence, multi_label: bool,
         raise DataError("the model gives one label per text, but the labels are lists; give one label per text")
     check_labels_present(labels, several=multi_label, what=what)
     if not multi_label:
-        return codes_for(classes, names, labels, aliases, unseen)
+        return codes_for(classes, names, labels, aliases, unseen, ids)
     sets = label_sets(labels, what)
-    codes = codes_for(classes, names, [y for s in sets for y in s], aliases, unseen)
+    codes = codes_for(classes, names, [y for s in sets for y in s], aliases, unseen, ids)
     matrix = np.zeros((len(sets), max(len(classes), int(codes.max(initial=-1)) + 1)), dtype=np.uint8)
     matrix[np.repeat(np.arange(len(sets)), [len(s) for s in sets]), codes] = 1
     return matrix
 
 
-def codes_for(classes: np.ndarray, names, labels: Sequence, aliases: Sequence = (), unseen: bool = False) -> np.ndarray:
+def codes_for(classes: np.ndarray, names, labels: Sequence, aliases: Sequence = (), unseen: bool = False,
+              ids: dict | None = None) -> np.ndarray:
     """Class indices of ``labels`` given the ``classes`` (values), their display ``names`` and other
-    ``aliases`` (lists of values in the order of ``classes``). A label that none of them names is an
-    UnknownLabelsError, or with ``unseen`` one more index past the classes (a class the model never
-    predicts, as scikit-learn's scores count it)."""
+    ``aliases`` (lists of values in the order of ``classes``); last, ``ids`` (value -> name: the
+    ``label_names`` given to the model's fit) name a class by a value that none of those is. A label that none
+    of them names is an UnknownLabelsError, or with ``unseen`` one more index past the classes (a class the
+    model never predicts, as scikit-learn's scores count it)."""
     lookup = {str(c): i for i, c in enumerate(classes.tolist())}
     for i, name in enumerate(names or []):
         lookup.setdefault(str(name), i)
@@ -71,6 +69,10 @@ def codes_for(classes: np.ndarray, names, labels: Sequence, aliases: Sequence = 
     for i, c in enumerate(classes.tolist()):  # classes "0.0", "1.0" of models trained before such labels were ints
         if _number_of(c) is not None:
             lookup.setdefault(str(_number_of(c)), i)
+    for value, name in (ids or {}).items():  # (a value written "1.0" names the label 1 too, as fit read it)
+        if str(name) in lookup:
+            for key in (str(value), str(_number_of(value))) if _number_of(value) is not None else (str(value),):
+                lookup.setdefault(key, lookup[str(name)])
     for y in labels:  # a label written as a whole float (1.0) or a bool matches the class 1, and the reverse
         if str(y) not in lookup and _number_of(y) is not None and str(_number_of(y)) in lookup:
             lookup[str(y)] = lookup[str(_number_of(y))]

@@ -497,7 +497,7 @@ class Pipeline(OptionAttributes, Classifier):
 
             try:
                 dev_targets = targets_for(classes, names, self._grouped(dev[1], fitting=True), multi_label,
-                                          what="dev label")
+                                          what="dev label", ids=label_ids)
             except UnknownLabelsError as exc:  # (its message is evaluate's: "evaluate a model trained with them")
                 raise UnknownLabelsError(
                     f"dev label(s) {', '.join(map(str, exc.unknown[:10]))} are none of the training labels "

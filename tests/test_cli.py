@@ -1362,3 +1362,25 @@ def test_info_json_gives_a_number_that_is_not_finite_as_null(model, tmp_path):
     assert "NaN" not in result.stdout and "Infinity" not in result.stdout
     described = json.loads(result.stdout, parse_constant=lambda name: pytest.fail(f"{name} printed"))
     assert described["info"]["created"] is None and described["info"]["note"] == [None]
+
+
+def test_label_names_for_the_dev_file_alone_are_kept_as_fit_read_them(tmp_path, binary):
+    """Training labels named, --label-names naming the dev file's codes (written 0.0/1.0 where pandas wrote a
+    column with a gap): evaluate reads that file, and one of whole numbers, as fit read it, also in an ensemble."""
+    names = tmp_path / "names.csv"
+    write_table(pd.DataFrame({"text": binary.train_texts, "label": binary.train_labels}), names)
+    first = binary.train_labels[0]
+    codes = tmp_path / "codes.csv"
+    write_table(pd.DataFrame({"text": binary.dev_texts, "label": ["1.0" if y == first else "0.0" for y in binary.dev_labels]}),
+                codes)
+    other = next(y for y in binary.train_labels if y != first)
+    assert_ok(invoke("fit", names, "--model", "logreg", "--dev", codes, "--label-names", f"0.0={other},1.0={first}",
+                     "--out", tmp_path / "m"))
+    ints = tmp_path / "ints.csv"
+    write_table(pd.DataFrame({"text": binary.dev_texts, "label": [1 if y == first else 0 for y in binary.dev_labels]}), ints)
+    scored = [json.loads(invoke("evaluate", data, "--model", tmp_path / "m", "--json").stdout)["accuracy"]
+              for data in (codes, ints)]
+    assert scored[0] == scored[1] > 0.7
+    assert_ok(invoke("fit", names, "--model", "nb", "--out", tmp_path / "n"))
+    assert_ok(invoke("ensemble", tmp_path / "m", tmp_path / "n", "--out", tmp_path / "e"))
+    assert json.loads(invoke("evaluate", ints, "--model", tmp_path / "e", "--json").stdout)["accuracy"] > 0.7

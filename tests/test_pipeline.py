@@ -584,3 +584,21 @@ def test_a_model_path_under_the_home_folder_is_refused_not_made_here(binary, tmp
     assert not (tmp_path / "~").exists()
     with pytest.raises(ModelFileError, match="starts with '~'"):
         sentiment.load("~/models/m")
+
+
+def test_the_label_names_given_to_fit_name_a_class_only_where_no_value_or_name_does(binary, tmp_path):
+    """A gold label that is a class value or display name matches as it is; the names given to fit (kept as
+    label_ids_) name the classes by the values they named last, so values and names that cross (1/2 data named
+    0/1, or 0/1 named "1"/"0") score as fit read them."""
+    texts, labels = binary.train_texts, binary.train_labels
+    ones_twos = [2 if y == labels[0] else 1 for y in labels]
+    pipe = Pipeline("tfidf", "logreg").fit(texts, ones_twos, label_names={1: "0", 2: "1"})
+    loaded = sentiment.load(pipe.save(tmp_path / "m"))
+    assert pipe.score(texts, ones_twos) == loaded.score(texts, ones_twos) > 0.9
+    swapped = [0 if y == labels[0] else 1 for y in labels]
+    assert Pipeline("tfidf", "logreg").fit(texts, swapped, label_names={0: "1", 1: "0"}).score(texts, swapped) > 0.9
+    # an ensemble reads its members' names too
+    named = Pipeline("tfidf", "logreg").fit(texts, labels, label_names={y: y for y in set(labels)})
+    by_name = Pipeline("count", "nb").fit(texts, labels)
+    assert sentiment.Ensemble([named, by_name]).label_ids_ == named.label_ids_
+    assert sentiment.Ensemble([by_name, named]).score(texts, labels) > 0.9
