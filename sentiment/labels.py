@@ -69,10 +69,12 @@ def codes_for(classes: np.ndarray, names, labels: Sequence, aliases: Sequence = 
     for i, c in enumerate(classes.tolist()):  # classes "0.0", "1.0" of models trained before such labels were ints
         if _number_of(c) is not None:
             lookup.setdefault(str(_number_of(c)), i)
+    by_name = {str(name): i for i, name in enumerate(names or [])}  # an id's name is a display name first
     for value, name in (ids or {}).items():  # (a value written "1.0" names the label 1 too, as fit read it)
-        if str(name) in lookup:
+        code = by_name.get(str(name), lookup.get(str(name)))
+        if code is not None:
             for key in (str(value), str(_number_of(value))) if _number_of(value) is not None else (str(value),):
-                lookup.setdefault(key, lookup[str(name)])
+                lookup.setdefault(key, code)
     for y in labels:  # a label written as a whole float (1.0) or a bool matches the class 1, and the reverse
         if str(y) not in lookup and _number_of(y) is not None and str(_number_of(y)) in lookup:
             lookup[str(y)] = lookup[str(_number_of(y))]

@@ -597,6 +597,10 @@ def test_the_label_names_given_to_fit_name_a_class_only_where_no_value_or_name_d
     assert pipe.score(texts, ones_twos) == loaded.score(texts, ones_twos) > 0.9
     swapped = [0 if y == labels[0] else 1 for y in labels]
     assert Pipeline("tfidf", "logreg").fit(texts, swapped, label_names={0: "1", 1: "0"}).score(texts, swapped) > 0.9
+    from sentiment.labels import codes_for
+
+    # an id's name means the class of that display name, where a class's value is spelt the same ("1": class 2)
+    assert codes_for(np.array([1, 2]), ["0", "1"], ["7", 1, "1"], ids={"7": "1"}).tolist() == [1, 0, 0]
     # an ensemble reads its members' names too
     named = Pipeline("tfidf", "logreg").fit(texts, labels, label_names={y: y for y in set(labels)})
     by_name = Pipeline("count", "nb").fit(texts, labels)
