@@ -594,16 +594,10 @@ def predict(
 
     pipe = _load(model, task)
     check_predict_flags(pipe, top_if_none, aspect, by_sentence, grouping)
-    array = _JsonArray() if as_json else None
-    unknown, found, blanks = [], set(), []
-    with _closed_on_error(array):
-        done = _predict_batches(pipe, _stdin_batches("predict", blanks) if from_stdin else [texts], where, array, aspect,
-                                by_sentence, top_if_none, explain, unknown, found, grouping)
-    if not done:
-        _fail("no text on stdin; give one text per line")
-    if array is not None:
-        array.close()
-    _note_blank_lines(blanks)
+    unknown, found = [], set()
+    with _text_output("predict", texts, from_stdin, as_json) as (batches, array):
+        _predict_batches(pipe, batches, where, array, aspect, by_sentence, top_if_none, explain, unknown, found,
+                         grouping)
     _note_terms_not_found(aspect, found)
     if unknown:
         shown = ", ".join(map(str, unknown[:10])) + (", …" if len(unknown) > 10 else "")
@@ -736,6 +730,30 @@ def _print_words(words: list[dict], indent: str = "  ") -> None:
 
 
 @contextlib.contextmanager
+def _text_output(command: str, texts: List[str], from_stdin: bool, as_json: bool):
+    """The texts of ``command`` (e.g. "predict"), given as arguments or on stdin ('-'), as batches (stdin's as
+    they are read, :func:`_stdin_batches`), with the JSON array (``as_json``; else None) that the batches' items
+    are printed into: closed at the end, and after the batches printed when a bad text stops it. Leaving it,
+    no text on stdin is an error, and the blank lines skipped are noted."""
+    array = _JsonArray() if as_json else None
+    blanks: list[int] = []
+    given = [0]
+
+    def batches() -> Iterator[List[str]]:
+        for batch in _stdin_batches(command, blanks) if from_stdin else [texts]:
+            given[0] += len(batch)
+            yield batch
+
+    with _closed_on_error(array):
+        yield batches(), array
+    if not given[0]:
+        _fail("no text on stdin; give one text per line")
+    if array is not None:
+        array.close()
+    _note_blank_lines(blanks)
+
+
+@contextlib.contextmanager
 def _closed_on_error(array: "_JsonArray | None") -> Iterator[None]:
     """Close ``array`` (if any, once it has items) when a bad text stops the stream midway: the batches
     before it are printed, and their JSON array stays valid JSON (not after a broken pipe: no reader)."""
@@ -848,10 +866,9 @@ def clean(
         cleaner = cleaner_of(options, _load(model, task, labels=False), f"--task {task}" if model is None else str(model))
     else:
         cleaner = cleaner_of(options)
-    array = _JsonArray() if as_json else None
-    done, blanks = 0, []
-    with _closed_on_error(array):
-        for batch in _stdin_batches("clean", blanks) if from_stdin else [texts]:
+    done = 0
+    with _text_output("clean", texts, from_stdin, as_json) as (batches, array):
+        for batch in batches:
             if from_stdin:
                 _check_texts(batch, where, done + 1)
             tokens = cleaner.tokens_of(batch)
@@ -861,11 +878,6 @@ def clean(
                 for found in tokens:
                     _echo(" ".join(_field(token) for token in found))
             done += len(batch)
-    if not done:
-        _fail("no text on stdin; give one text per line")
-    if array is not None:
-        array.close()
-    _note_blank_lines(blanks)
 
 
 @app.command(short_help="Turn the texts of a file into vectors (count, tf-idf or word2vec).")
