@@ -996,6 +996,10 @@ def predict_file(pipe: Pipeline, source: str | Path, target: str | Path, *, text
                 prefix = "predicted_" if any(name in layout for name in names) else ""
             elif list(chunk.columns) != layout:  # JSON Lines rows without some keys: null there
                 chunk = chunk.reindex(columns=layout)
+            again = _repeated_header_rows(chunk)
+            if again:  # its cells would be predicted as a text and kept as data
+                raise DataError(f"{source}: data row {rows + again[0] + 1} repeats the header row, as files joined with "
+                                "their header rows do; drop that row")
             texts = chunk[text_column]
             blank = _blank_texts(texts)
             if not skip_blank:
@@ -1331,6 +1335,17 @@ def _fitted_vectorizer(model: str | Path) -> tuple[Any, str]:
                           "text vectorizer or a pipeline model")
     vec = loaded if isinstance(loaded, TextVectorizer) else TextVectorizer.from_pipeline(loaded)
     return vec, model_columns(vec)["text"]
+
+
+def _repeated_header_rows(chunk) -> list[int]:
+    """The rows (from 0) of a table of two columns or more whose every cell is its column's name (Excel's
+    byte-order mark aside): a header row repeated where two files were joined."""
+    if chunk.shape[1] < 2:  # (a text that is the one column's name is a text)
+        return []
+    same = np.ones(len(chunk), dtype=bool)
+    for name in chunk.columns:
+        same &= (chunk[name].astype(str).str.strip().str.lstrip("\ufeff") == str(name)).to_numpy()
+    return np.flatnonzero(same).tolist()
 
 
 def _blank_texts(texts) -> np.ndarray:

@@ -1384,3 +1384,17 @@ def test_label_names_for_the_dev_file_alone_are_kept_as_fit_read_them(tmp_path, 
     assert_ok(invoke("fit", names, "--model", "nb", "--out", tmp_path / "n"))
     assert_ok(invoke("ensemble", tmp_path / "m", tmp_path / "n", "--out", tmp_path / "e"))
     assert json.loads(invoke("evaluate", ints, "--model", tmp_path / "e", "--json").stdout)["accuracy"] > 0.7
+
+
+def test_predict_input_refuses_a_repeated_header_row(model, tmp_path):
+    """Two exports joined (cat a.csv b.csv): the second header is no text to predict and keep as data."""
+    out, _ = model
+    joined = tmp_path / "joined.csv"
+    joined.write_text("review,id\ngreat film,1\n\ufeffreview,id\nawful film,2\n", encoding="utf-8")
+    assert_error(invoke("predict", "--model", out, "--input", joined, "--output", tmp_path / "o.csv"),
+                 "data row 2 repeats the header row, as files joined with their header rows do; drop that row")
+    assert not (tmp_path / "o.csv").exists()
+    single = tmp_path / "single.csv"  # one column: a text that is its name is a text
+    single.write_text("review\ngreat film\nreview\n", encoding="utf-8")
+    assert_ok(invoke("predict", "--model", out, "--input", single, "--output", tmp_path / "s.csv"))
+
