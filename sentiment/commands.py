@@ -1343,8 +1343,10 @@ def _repeated_header_rows(chunk) -> list[int]:
     if chunk.shape[1] < 2:  # (a text that is the one column's name is a text)
         return []
     same = np.ones(len(chunk), dtype=bool)
-    for name in chunk.columns:
+    for name in sorted(chunk.columns, key=lambda column: chunk[column].dtype == object):  # numbers first: cheap
         same &= (chunk[name].astype(str).str.strip().str.lstrip("\ufeff") == str(name)).to_numpy()
+        if not same.any():  # (most chunks: after their first column)
+            return []
     return np.flatnonzero(same).tolist()
 
 
