@@ -8,6 +8,7 @@ from __future__ import annotations
 import contextlib
 import json
 import os
+import re
 import warnings
 from pathlib import Path
 from typing import Any, Callable
@@ -988,6 +989,8 @@ def predict_file(pipe: Pipeline, source: str | Path, target: str | Path, *, text
     names = _added_names(pipe, explain, top_if_none, grouping)
     prefix = "predicted_" if layout is not None and any(name in layout for name in names) else ""  # keep a gold label
     rows = unpredicted = 0
+    # a table whose header row may come again where two files were joined (not JSON Lines, Parquet or XML)
+    with_header = not _is_xml(source) and table_format(existing_file(source), trees=False) in ("csv", "tsv")
     with atomic_file(target) as partial, open(partial, "w", encoding="utf-8", newline="") as handle:
         for chunk in _all_columns(source, text_column, chunksize, progress, is_aspect_model(pipe),
                                   check_text=layout is None):
@@ -996,7 +999,7 @@ def predict_file(pipe: Pipeline, source: str | Path, target: str | Path, *, text
                 prefix = "predicted_" if any(name in layout for name in names) else ""
             elif list(chunk.columns) != layout:  # JSON Lines rows without some keys: null there
                 chunk = chunk.reindex(columns=layout)
-            again = _repeated_header_rows(chunk)
+            again = _repeated_header_rows(chunk) if with_header else []
             if again:  # its cells would be predicted as a text and kept as data
                 raise DataError(f"{source}: data row {rows + again[0] + 1} repeats the header row, as files joined with "
                                 "their header rows do; drop that row")
@@ -1338,13 +1341,16 @@ def _fitted_vectorizer(model: str | Path) -> tuple[Any, str]:
 
 
 def _repeated_header_rows(chunk) -> list[int]:
-    """The rows (from 0) of a table of two columns or more whose every cell is its column's name (Excel's
-    byte-order mark aside): a header row repeated where two files were joined."""
-    if chunk.shape[1] < 2:  # (a text that is the one column's name is a text)
+    """The rows (from 0) of a table of two columns or more whose every named cell is its column's name (spaces
+    and Excel's byte-order mark aside; a column pandas named "Unnamed: 2", whose header cell is empty, is left
+    out): a header row repeated where two files were joined."""
+    named = [name for name in chunk.columns if not re.fullmatch(r"Unnamed: \d+", str(name))]
+    if len(named) < 2:  # (a text that is the one column's name is a text)
         return []
     same = np.ones(len(chunk), dtype=bool)
-    for name in sorted(chunk.columns, key=lambda column: chunk[column].dtype == object):  # numbers first: cheap
-        same &= (chunk[name].astype(str).str.strip().str.lstrip("\ufeff") == str(name)).to_numpy()
+    for name in sorted(named, key=lambda column: chunk[column].dtype == object):  # numbers first: cheap
+        spelt = str(name).strip().lstrip("\ufeff").strip()
+        same &= (chunk[name].astype(str).str.strip().str.lstrip("\ufeff").str.strip() == spelt).to_numpy()
         if not same.any():  # (most chunks: after their first column)
             return []
     return np.flatnonzero(same).tolist()

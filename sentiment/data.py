@@ -1028,9 +1028,11 @@ def read_labelled(path: str | Path, text_column: str = "text", label_column: str
             raise DataError(
                 f"{file}: {len(rows)} row(s) have no {what} in column {column!r} (data rows {shown}); drop or fill them"
             )
-    again = np.flatnonzero((frame[label_column].astype(str).str.strip().str.lstrip("\ufeff") == label_column).to_numpy())
-    # (an Excel export starts its header with a byte-order mark, which a file joined after another keeps there)
-    again = [row for row in again if str(frame[text_column].iat[row]).strip().lstrip("\ufeff") == text_column]
+    # (an Excel export starts its header with a byte-order mark, which a file joined after another keeps there;
+    # a header "text, label" names the column " label")
+    label_name, text_name = (str(name).strip().lstrip("\ufeff") for name in (label_column, text_column))
+    again = np.flatnonzero((frame[label_column].astype(str).str.strip().str.lstrip("\ufeff") == label_name).to_numpy())
+    again = [row for row in again if str(frame[text_column].iat[row]).strip().lstrip("\ufeff") == text_name]
     if again:  # its label would become a class named after the column
         raise DataError(f"{file}: data row {again[0] + 1} repeats the header row ({text_column!r}, {label_column!r}), "
                         "as files joined with their header rows do; drop that row")

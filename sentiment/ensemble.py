@@ -285,13 +285,17 @@ def _member_names(config: dict) -> list[str]:
 
 
 def _merged_ids(members) -> dict | None:
-    """The ``label_names`` given to the members' fits (value -> name; the first member's where two disagree), by
-    which gold labels name classes (:func:`~sentiment.labels.codes_for`); None where no member was given any."""
+    """The ``label_names`` given to the members' fits (value -> name; a value that members name differently ->
+    the list of their names, which :func:`~sentiment.labels.codes_for` refuses where a label uses it), by which
+    gold labels name classes; None where no member was given any."""
     merged: dict = {}
     for member in members:
         for value, name in (getattr(member, "label_ids_", None) or {}).items():
-            merged.setdefault(value, name)
-    return merged or None
+            names = merged.setdefault(value, [])
+            for one in name if isinstance(name, list) else [name]:
+                if one not in names:
+                    names.append(one)
+    return {value: names[0] if len(names) == 1 else names for value, names in merged.items()} or None
 
 
 def _shares(weights: list[float]) -> list[float]:

@@ -51,7 +51,9 @@ def codes_for(classes: np.ndarray, names, labels: Sequence, aliases: Sequence = 
               ids: dict | None = None) -> np.ndarray:
     """Class indices of ``labels`` given the ``classes`` (values), their display ``names`` and other
     ``aliases`` (lists of values in the order of ``classes``); last, ``ids`` (value -> name: the
-    ``label_names`` given to the model's fit) name a class by a value that none of those is. A label that none
+    ``label_names`` given to the model's fit; an ensemble's value that its members name differently -> the
+    list of their names) name a class by a value that none of those is; a value that they make name two
+    classes is refused, as one of ``aliases`` is. A label that none
     of them names is an UnknownLabelsError, or with ``unseen`` one more index past the classes (a class the
     model never predicts, as scikit-learn's scores count it)."""
     lookup = {str(c): i for i, c in enumerate(classes.tolist())}
@@ -70,11 +72,18 @@ def codes_for(classes: np.ndarray, names, labels: Sequence, aliases: Sequence = 
         if _number_of(c) is not None:
             lookup.setdefault(str(_number_of(c)), i)
     by_name = {str(name): i for i, name in enumerate(names or [])}  # an id's name is a display name first
-    for value, name in (ids or {}).items():  # (a value written "1.0" names the label 1 too, as fit read it)
-        code = by_name.get(str(name), lookup.get(str(name)))
-        if code is not None:
-            for key in (str(value), str(_number_of(value))) if _number_of(value) is not None else (str(value),):
-                lookup.setdefault(key, code)
+    given = {str(y) for y in labels}
+    for value, named in (ids or {}).items():  # (a value written "1.0" names the label 1 too, as fit read it)
+        codes = {by_name.get(str(name), lookup.get(str(name))) for name in (named if isinstance(named, list) else [named])}
+        codes.discard(None)
+        for key in (str(value), str(_number_of(value))) if _number_of(value) is not None else (str(value),):
+            if len(codes) == 1 and lookup.setdefault(key, next(iter(codes))) == next(iter(codes)):
+                continue
+            if codes and key in given:  # the members of an ensemble read it as different classes
+                unclear = sorted({*unclear, key})
+    if unclear:
+        raise DataError(f"label(s) {', '.join(unclear[:10])} name different classes in different members of the "
+                        f"ensemble; give the labels by their names ({', '.join(map(str, names or []))})")
     for y in labels:  # a label written as a whole float (1.0) or a bool matches the class 1, and the reverse
         if str(y) not in lookup and _number_of(y) is not None and str(_number_of(y)) in lookup:
             lookup[str(y)] = lookup[str(_number_of(y))]

@@ -135,6 +135,10 @@ def test_a_header_repeated_with_its_byte_order_mark_is_refused(tmp_path):
     path = tmp_path / "joined.csv"
     path.write_text("\ufefftext,label\ngreat film,pos\n\ufefftext,label\nawful film,neg\n", encoding="utf-8")
     assert_error(invoke("fit", path, "--out", tmp_path / "m"), r"data row 2 repeats the header row \('text', 'label'\)")
+    spaced = tmp_path / "spaced.csv"  # "text, label": the column " label"
+    spaced.write_text("text, label\ngreat film, pos\ntext, label\nawful film, neg\n", encoding="utf-8")
+    assert_error(invoke("fit", spaced, "--label-column", " label", "--out", tmp_path / "m"),
+                 r"data row 2 repeats the header row \('text', ' label'\)")
 
 
 def test_fit_without_dev_uses_dev_fraction(files, tmp_path):
@@ -1394,6 +1398,14 @@ def test_predict_input_refuses_a_repeated_header_row(model, tmp_path):
     assert_error(invoke("predict", "--model", out, "--input", joined, "--output", tmp_path / "o.csv"),
                  "data row 2 repeats the header row, as files joined with their header rows do; drop that row")
     assert not (tmp_path / "o.csv").exists()
+    for name, content in (("spaced.csv", "review, id\ngreat film, 1\nreview, id\nawful film, 2\n"),
+                          ("indexed.csv", ",review,id\n0,great film,1\n,review,id\n1,awful film,2\n")):  # to_csv()'s index
+        (tmp_path / name).write_text(content, encoding="utf-8")
+        assert_error(invoke("predict", "--model", out, "--input", tmp_path / name, "--output", tmp_path / "o.csv"),
+                     "data row 2 repeats the header row")
+    lines = tmp_path / "rows.jsonl"  # JSON Lines has no header row to repeat
+    lines.write_text('{"review": "review", "id": "id"}\n{"review": "great film", "id": "1"}\n', encoding="utf-8")
+    assert_ok(invoke("predict", "--model", out, "--input", lines, "--output", tmp_path / "l.jsonl"))
     single = tmp_path / "single.csv"  # one column: a text that is its name is a text
     single.write_text("review\ngreat film\nreview\n", encoding="utf-8")
     assert_ok(invoke("predict", "--model", out, "--input", single, "--output", tmp_path / "s.csv"))

@@ -606,3 +606,13 @@ def test_the_label_names_given_to_fit_name_a_class_only_where_no_value_or_name_d
     by_name = Pipeline("count", "nb").fit(texts, labels)
     assert sentiment.Ensemble([named, by_name]).label_ids_ == named.label_ids_
     assert sentiment.Ensemble([by_name, named]).score(texts, labels) > 0.9
+    # members given the same values as different names: refused where a label uses them, in either order
+    first, second = sorted(set(labels))
+    one = Pipeline("tfidf", "logreg").fit(texts, labels, label_names={first: first, second: second})
+    one.label_ids_ = {"0": first, "1": second}  # as fit keeps --label-names of a dev file's codes
+    other = Pipeline("count", "nb").fit(texts, labels)
+    other.label_ids_ = {"0": second, "1": first}
+    codes = [0 if y == first else 1 for y in labels]
+    for members in ((one, other), (other, one)):
+        with pytest.raises(sentiment.DataError, match="name different classes in different members of the ensemble"):
+            sentiment.Ensemble(list(members)).score(texts, codes)
