@@ -734,7 +734,7 @@ def _text_output(command: str, texts: List[str], from_stdin: bool, as_json: bool
     """The texts of ``command`` (e.g. "predict"), given as arguments or on stdin ('-'), as batches (stdin's as
     they are read, :func:`_stdin_batches`), with the JSON array (``as_json``; else None) that the batches' items
     are printed into: closed at the end, and after the batches printed when a bad text stops it. Leaving it,
-    no text on stdin is an error, and the blank lines skipped are noted."""
+    no text on stdin is an error, and the blank lines skipped are noted (also before a bad line's error)."""
     array = _JsonArray() if as_json else None
     blanks: list[int] = []
     given = [0]
@@ -744,8 +744,12 @@ def _text_output(command: str, texts: List[str], from_stdin: bool, as_json: bool
             given[0] += len(batch)
             yield batch
 
-    with _closed_on_error(array):
-        yield batches(), array
+    try:
+        with _closed_on_error(array):
+            yield batches(), array
+    except Exception:  # a bad line: the blank lines before it explain its number
+        _note_blank_lines(blanks)
+        raise
     if not given[0]:
         _fail("no text on stdin; give one text per line")
     if array is not None:

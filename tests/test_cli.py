@@ -421,6 +421,11 @@ def test_predict_from_stdin(model):
     # the output has fewer lines than the input: said, with the blank lines before a text (not the last one)
     assert "note: skipped blank line 2 of stdin: the output has a line per text" in result.stderr
     assert "note: skipped" not in invoke("predict", "--model", out, "-", input="A superb film\nso dull\n\n").stderr
+    # also where a bad line stops it: the note explains the text's number in the error
+    stopped = subprocess.run([sys.executable, "-m", "sentiment", "predict", "--model", str(out), "-"],
+                             input=b"A superb film\n\n\xff so dull\n", capture_output=True)
+    assert stopped.returncode == 1 and b"text 2 on stdin is not UTF-8" in stopped.stderr
+    assert b"note: skipped blank line 2 of stdin" in stopped.stderr
 
 
 def test_predict_explain_prints_the_words_under_each_prediction(model):
