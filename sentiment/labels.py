@@ -79,7 +79,8 @@ def codes_for(classes: np.ndarray, names, labels: Sequence, aliases: Sequence = 
         for key in (str(value), str(_number_of(value))) if _number_of(value) is not None else (str(value),):
             if len(codes) == 1 and lookup.setdefault(key, next(iter(codes))) == next(iter(codes)):
                 continue
-            if codes and key in given:  # the members of an ensemble read it as different classes
+            # the members of an ensemble read it as different classes (a single model's class value or name wins)
+            if codes and key in given and (aliases or isinstance(named, list)):
                 unclear = sorted({*unclear, key})
     if unclear:
         raise DataError(f"label(s) {', '.join(unclear[:10])} name different classes in different members of the "

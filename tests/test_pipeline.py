@@ -606,6 +606,10 @@ def test_the_label_names_given_to_fit_name_a_class_only_where_no_value_or_name_d
     by_name = Pipeline("count", "nb").fit(texts, labels)
     assert sentiment.Ensemble([named, by_name]).label_ids_ == named.label_ids_
     assert sentiment.Ensemble([by_name, named]).score(texts, labels) > 0.9
+    # a single model whose given names cross its own (the value 0 names "2", the class named "0" is 1): the class
+    # value or name wins, as without the names
+    crossed = Pipeline("tfidf", "logreg").fit(texts, ones_twos, label_names={1: "0", 2: "1", 0: "2"})
+    assert crossed.score(texts, [y - 1 for y in ones_twos]) < 0.6
     # members given the same values as different names: refused where a label uses them, in either order
     first, second = sorted(set(labels))
     one = Pipeline("tfidf", "logreg").fit(texts, labels, label_names={first: first, second: second})
