@@ -8,7 +8,6 @@ from __future__ import annotations
 import contextlib
 import json
 import os
-import re
 import warnings
 from pathlib import Path
 from typing import Any, Callable
@@ -18,8 +17,9 @@ import numpy as np
 from .checks import (LABEL_SETS, check_fraction, check_label_sets, check_labels, check_seed, is_multi_label,
                      json_safe, label_spelling_note)
 from .cleaning import Cleaner
-from .data import (LABEL_SEPARATOR, column_list, csv_quoting, existing_file, holds_sst_trees, iter_table, missing_columns,
-                   read_labelled, read_weights, table_format, text_values, whole_number)
+from .data import (LABEL_SEPARATOR, blank_cells, column_list, csv_quoting, existing_file, holds_sst_trees, iter_table,
+                   missing_columns, read_labelled, read_weights, repeated_header_rows, table_format, text_values,
+                   whole_number)
 from .errors import (AbsentLabelWarning, ConfigError, DataError, LabelSpellingWarning, MissingColumnsError, ModelFileError,
                      SeparatorError, TuningWarning, UngroupedLabelError, UnknownLabelsError, counted, on_one_line,
                      refuse_flags, with_article)
@@ -999,12 +999,12 @@ def predict_file(pipe: Pipeline, source: str | Path, target: str | Path, *, text
                 prefix = "predicted_" if any(name in layout for name in names) else ""
             elif list(chunk.columns) != layout:  # JSON Lines rows without some keys: null there
                 chunk = chunk.reindex(columns=layout)
-            again = _repeated_header_rows(chunk) if with_header else []
+            again = repeated_header_rows(chunk) if with_header else []
             if again:  # its cells would be predicted as a text and kept as data
                 raise DataError(f"{source}: data row {rows + again[0] + 1} repeats the header row, as files joined with "
                                 "their header rows do; drop that row")
             texts = chunk[text_column]
-            blank = _blank_texts(texts)
+            blank = blank_cells(texts)
             if not skip_blank:
                 _check_no_blank(blank, source, text_column, rows, skip_flag=True)
             taken = [prefix + name for name in names if prefix and prefix + name in chunk.columns]
@@ -1265,7 +1265,7 @@ def vectorize_file(data: str | Path, out: str | Path, *, vectorizer: str | None 
         raise DataError("--names and --out are the same file; give each its own")
     text_column = text_column or column
     frame = read_table(data, [text_column])  # a table without rows is refused there
-    _check_no_blank(_blank_texts(frame[text_column]), data, text_column)
+    _check_no_blank(blank_cells(frame[text_column]), data, text_column)
     texts = text_values(frame[text_column], data, text_column)
     vectors = vec.transform(texts) if model is not None else vec.fit_transform(texts, progress=progress)
     replaced: list[bool] = []  # whether --out and --names are in place, before --save is swapped in
@@ -1340,29 +1340,8 @@ def _fitted_vectorizer(model: str | Path) -> tuple[Any, str]:
     return vec, model_columns(vec)["text"]
 
 
-def _repeated_header_rows(chunk) -> list[int]:
-    """The rows (from 0) of a table of two columns or more whose every named cell is its column's name (spaces
-    and Excel's byte-order mark aside; a column pandas named "Unnamed: 2", whose header cell is empty, is left
-    out): a header row repeated where two files were joined."""
-    named = [name for name in chunk.columns if not re.fullmatch(r"Unnamed: \d+", str(name))]
-    if len(named) < 2:  # (a text that is the one column's name is a text)
-        return []
-    same = np.ones(len(chunk), dtype=bool)
-    for name in sorted(named, key=lambda column: chunk[column].dtype == object):  # numbers first: cheap
-        spelt = str(name).strip().lstrip("\ufeff").strip()
-        same &= (chunk[name].astype(str).str.strip().str.lstrip("\ufeff").str.strip() == spelt).to_numpy()
-        if not same.any():  # (most chunks: after their first column)
-            return []
-    return np.flatnonzero(same).tolist()
-
-
-def _blank_texts(texts) -> np.ndarray:
-    """Which texts of a table column (pandas) are missing or blank."""
-    return (texts.isna() | texts.astype(str).str.strip().eq("")).to_numpy()
-
-
 def _check_no_blank(blank: np.ndarray, source, column: str, before: int = 0, skip_flag: bool = False) -> None:
-    """Refuse a table column with a missing or blank text (``blank``: :func:`_blank_texts`), naming its data
+    """Refuse a table column with a missing or blank text (``blank``: :func:`~sentiment.data.blank_cells`), naming its data
     row (``before``: rows of earlier chunks); ``skip_flag``: say that predict's --skip-blank passes over it."""
     if blank.any():
         row = before + int(blank.argmax()) + 1

@@ -1020,19 +1020,14 @@ def read_labelled(path: str | Path, text_column: str = "text", label_column: str
                         "(label_column=..., --label-column)")
     frame = read_table(file, [text_column, label_column], fmt=fmt)  # a table without rows is refused there
     for column, what in ((text_column, "text"), (label_column, "label")):
-        values = frame[column]
-        blank = values.isna() | values.astype(str).str.strip().eq("")
+        blank = blank_cells(frame[column])
         if blank.any():
-            rows = (np.flatnonzero(blank.to_numpy()) + 1).tolist()
+            rows = (np.flatnonzero(blank) + 1).tolist()
             shown = ", ".join(map(str, rows[:5])) + (" ..." if len(rows) > 5 else "")
             raise DataError(
                 f"{file}: {len(rows)} row(s) have no {what} in column {column!r} (data rows {shown}); drop or fill them"
             )
-    # (an Excel export starts its header with a byte-order mark, which a file joined after another keeps there;
-    # a header "text, label" names the column " label")
-    label_name, text_name = (str(name).strip().lstrip("\ufeff") for name in (label_column, text_column))
-    again = np.flatnonzero((frame[label_column].astype(str).str.strip().str.lstrip("\ufeff") == label_name).to_numpy())
-    again = [row for row in again if str(frame[text_column].iat[row]).strip().lstrip("\ufeff") == text_name]
+    again = repeated_header_rows(frame, [label_column, text_column])  # (labels first: short)
     if again:  # its label would become a class named after the column
         raise DataError(f"{file}: data row {again[0] + 1} repeats the header row ({text_column!r}, {label_column!r}), "
                         "as files joined with their header rows do; drop that row")
@@ -1043,6 +1038,30 @@ def read_labelled(path: str | Path, text_column: str = "text", label_column: str
         _check_no_label_lists(values, file, label_column)
         labels = _parse_labels(values)
     return text_values(frame[text_column], file, text_column), labels
+
+
+def blank_cells(values) -> np.ndarray:
+    """Which cells of a table column (pandas) are missing or blank."""
+    return (values.isna() | values.astype(str).str.strip().eq("")).to_numpy()
+
+
+def repeated_header_rows(frame, columns: list | None = None) -> list[int]:
+    """The rows (from 0) of ``frame`` whose cell in each of ``columns`` is that column's name, spaces and Excel's
+    byte-order mark aside ("text, label" names the column " label"; an export joined after another keeps its
+    mark): a header row repeated where two files were joined. ``columns``: by default every column but those
+    pandas named "Unnamed: 2" (their header cell was empty); fewer than two give none (a text that is the one
+    column's name is a text)."""
+    if columns is None:
+        columns = [name for name in frame.columns if not re.fullmatch(r"Unnamed: \d+", str(name))]
+    if len(columns) < 2:
+        return []
+    same = np.ones(len(frame), dtype=bool)
+    for name in sorted(columns, key=lambda column: frame[column].dtype == object):  # numbers first: cheap
+        spelt = str(name).strip().lstrip("\ufeff").strip()
+        same &= (frame[name].astype(str).str.strip().str.lstrip("\ufeff").str.strip() == spelt).to_numpy()
+        if not same.any():  # (most chunks: after their first column)
+            return []
+    return np.flatnonzero(same).tolist()
 
 
 _LIST_TEXT = re.compile(r"\s*\[.*\]\s*", re.S)
