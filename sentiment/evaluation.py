@@ -262,11 +262,11 @@ def holds_report(folder: Path) -> bool:
         key in metrics for key in ("accuracy", "macro_f1", "extraction_f1", "polarity_accuracy"))
 
 
-def check_report_folder(folder: Path, inputs: Sequence[Path] = ()) -> None:
+def check_report_folder(folder: Path, inputs: Sequence[Path] = ()) -> bool:
     """A ConfigError when ``folder``, or the nearest folder above it that exists, is a file, when one of the
     ``inputs`` (the data files read) is a file that a report in ``folder`` would replace, when a file there that
     the report would replace is write-protected, or when ``folder`` holds files at the report's names but no
-    earlier report (:func:`holds_report`): the user's own."""
+    earlier report (:func:`holds_report`): the user's own. Returns whether it holds an earlier report."""
     for path in inputs:
         target = path.resolve()  # a link's target is what the report would replace
         if target.name in REPORT_FILES and target.parent == folder.resolve():
@@ -287,12 +287,14 @@ def check_report_folder(folder: Path, inputs: Sequence[Path] = ()) -> None:
         if path.exists() and not path.stat().st_mode & stat.S_IWUSR:
             raise ConfigError(f"{path} is write-protected; make it writable ({how_to_unprotect(path)}) to write the "
                               "report there, or give --report another folder")
+    earlier = holds_report(folder)
     others = [name for name in REPORT_FILES if (folder / name).is_file() and not (folder / name).is_symlink()] \
-        if not holds_report(folder) else []
+        if not earlier else []
     if others:  # files of the user's own at a report's names: neither replaced nor removed (a link is replaced, and
         # what it points to left as it is)
         raise ConfigError(f"{folder} holds {', '.join(others)}, which no report of sentiment wrote, and a report would "
                           "replace; give --report another folder, or move them out of it")
+    return earlier
 
 
 def write_report(report: dict, folder: str | Path, title: str, model=None, history_note: str | None = None) -> list[Path]:
@@ -308,7 +310,7 @@ def write_report(report: dict, folder: str | Path, title: str, model=None, histo
     import json
 
     folder = path_of(folder, "the report's folder")
-    check_report_folder(folder)
+    earlier = check_report_folder(folder)  # a report was written here before: its other files are stale
     metrics = {key: value for key, value in report.items() if key != "mistakes"}
     writers = {"metrics.json": lambda path: Path(path).write_text(json.dumps(metrics, indent=2, ensure_ascii=False) + "\n",
                                                                   encoding="utf-8")}
@@ -327,7 +329,6 @@ def write_report(report: dict, folder: str | Path, title: str, model=None, histo
                    "averaged": bool(model.model_.params.get("ema_epochs")), "kept_epoch": model.model_.best_epoch_,
                    "multi_label": bool(report.get("multi_label")), "note": history_note}
         writers["training_history.png"] = lambda path: plot_history(history, path, **options)
-    earlier = holds_report(folder)  # a report was written here before: its other files are stale
     with contextlib.ExitStack() as renames:  # each file is renamed into place only once all are written
         for name, write in writers.items():
             # a link in the folder is replaced, not written through: the report replaces none of the files of yours
