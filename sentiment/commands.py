@@ -113,19 +113,10 @@ def fit_file(
                      "SST trees, which have no columns")
     if weight_column is not None and trees:
         raise DataError("--weight-column goes with a table of texts; SST trees have no columns")
-    texts, labels = read_labelled(data, text_column, label_column, phrases=phrases, separator=label_sep, binary=binary)
-    weights = None if weight_column is None else read_weights(data, weight_column)
-    if label_names and not (dev is not None and _named_already(labels, label_names)):  # else: checked on the dev file
-        label_names = _check_label_names(label_names, labels, Path(data).name)
-    names_given = bool(label_names)
-    label_names = _polarity_names_or_numbers(task, labels, label_names, log, multi_label,
-                                             trees=trees and not binary)
-    grouped_names = None  # --label-names beside a grouping: the grouping groups names, so the ids are named first
-    if label_names and pipe.get_params().get("grouping"):
-        labels, grouped_names, label_names = named_labels(labels, label_names), label_names, None
-    _check_classes_are_classes(labels, data, label_column)
-    if not multi_label:
-        _note_joined_labels(labels, separator, log)
+    texts, labels, weights, label_names, grouped_names, names_given = _read_training(
+        data, pipe, task, trees=trees, text_column=text_column, label_column=label_column, separator=separator,
+        multi_label=multi_label, phrases=phrases, binary=binary, weight_column=weight_column,
+        label_names=label_names, named_for_dev=dev is not None, log=log)
     everything = texts, labels, weights
     if dev is not None:
         dev_texts, dev_labels, label_names = _read_dev(dev, data, trees, labels, text_column, label_column, label_sep,
@@ -134,10 +125,8 @@ def fit_file(
             dev_labels = named_labels(dev_labels, grouped_names)
         dev_source = Path(dev).name
     else:
-        if phrases:  # dev: whole sentences whose trees give no training phrases
-            texts, labels, dev_texts, dev_labels = sst_phrase_split(data, dev_fraction, seed, binary=binary)
-        else:
-            texts, labels, weights, dev_texts, dev_labels = weighted_split(texts, labels, weights, dev_fraction, seed)
+        texts, labels, weights, dev_texts, dev_labels = _carve_dev(data, texts, labels, weights, phrases=phrases,
+                                                                   binary=binary, dev_fraction=dev_fraction, seed=seed)
         dev_source = f"{_share(dev_fraction)} of {Path(data).name}{' (sentences)' if phrases else ''} (seed {seed})"
     stop_share = _sentence_stopping_share(phrases, multi_label, model_stage)
     stop_dev = None
@@ -147,14 +136,8 @@ def fit_file(
             stop_share = 0
         else:
             texts, labels, stop_dev = split
-    same_file = dev is not None and same_path(dev, data)  # said above
-    # SST phrases: a dev sentence may well be a phrase of a training tree, which no row duplicates; a training
-    # tree's whole sentence may not (a --dev file of trees the training file also holds)
-    if same_file or (phrases and dev is None):
-        overlap = []
-    else:
-        sentences = read_labelled(data, text_column, label_column, binary=binary)[0] if phrases else texts
-        overlap = dev_overlap_notes(sentences, dev_texts, split=dev is None)
+    overlap = _overlap_notes(data, dev, texts, dev_texts, phrases=phrases, text_column=text_column,
+                             label_column=label_column, binary=binary)
     spelling = label_spelling_note(_label_values(everything[1]))
     if spelling:  # warned before training (Pipeline.fit's own warning, after it, is left out); the CLI: a note
         warnings.warn(spelling, LabelSpellingWarning, stacklevel=2)
@@ -212,15 +195,61 @@ def fit_file(
         log(f"dev {_headline(report)}; training again on all the data ({len(everything[0])} texts{held}; "
             "--no-refit keeps the model just scored)")
         n_train = train(*everything)  # the dev texts are among them
-    extra = {
-        "columns": {"text": text_column, "label": label_column, **({"separator": separator} if multi_label else {})},
-        "data": {"train": Path(data).name, "n_train": n_train, "dev": dev_source, "n_dev": len(dev_texts),
-                 **tune_info, "phrases": phrases, "binary": binary, "refit_on_all": refitted,
-                 **({"weight_column": weight_column} if weight_column is not None else {})},
-        "metrics": {"dev": {k: report[k] for k in HEADLINE if k in report}},
-    }
-    pipe.save(out, extra=extra)
+    columns = {"text": text_column, "label": label_column, **({"separator": separator} if multi_label else {})}
+    trained = {"train": Path(data).name, "n_train": n_train, "dev": dev_source, "n_dev": len(dev_texts), **tune_info,
+               "phrases": phrases, "binary": binary, "refit_on_all": refitted,
+               **({"weight_column": weight_column} if weight_column is not None else {})}
+    pipe.save(out, extra={"columns": columns, "data": trained,
+                          "metrics": {"dev": {k: report[k] for k in HEADLINE if k in report}}})
     return pipe, {**report, "refit_on_all": refitted}
+
+
+def _read_training(data, pipe: Pipeline, task: str, *, trees: bool, text_column: str, label_column: str,
+                   separator: str, multi_label: bool, phrases: bool, binary: bool, weight_column: str | None,
+                   label_names: dict | None, named_for_dev: bool, log) -> tuple:
+    """fit_file's training data: ``(texts, labels, weights, label_names, grouped_names, names_given)``, with
+    ``label_names`` checked against the labels (unless ``named_for_dev``, a --dev file's, and they name values
+    the dev file alone has) or, not given, the polarity names of integer labels; ``grouped_names``: the names
+    given beside the pipeline's grouping, which groups names, so the labels are named by them first (and
+    ``label_names`` is then None); ``names_given``: whether the user named the labels."""
+    label_sep = separator if multi_label else None
+    texts, labels = read_labelled(data, text_column, label_column, phrases=phrases, separator=label_sep, binary=binary)
+    weights = None if weight_column is None else read_weights(data, weight_column)
+    if label_names and not (named_for_dev and _named_already(labels, label_names)):  # else: checked on the dev file
+        label_names = _check_label_names(label_names, labels, Path(data).name)
+    names_given = bool(label_names)
+    label_names = _polarity_names_or_numbers(task, labels, label_names, log, multi_label,
+                                             trees=trees and not binary)
+    grouped_names = None
+    if label_names and pipe.get_params().get("grouping"):
+        labels, grouped_names, label_names = named_labels(labels, label_names), label_names, None
+    _check_classes_are_classes(labels, data, label_column)
+    if not multi_label:
+        _note_joined_labels(labels, separator, log)
+    return texts, labels, weights, label_names, grouped_names, names_given
+
+
+def _carve_dev(data, texts: list[str], labels: list, weights, *, phrases: bool, binary: bool, dev_fraction: float,
+               seed: int) -> tuple:
+    """``(texts, labels, weights, dev_texts, dev_labels)``: a ``dev_fraction`` of the training data held out
+    (stratified where it can be, see :func:`~sentiment.splits.weighted_split`); with SST ``phrases``, whole
+    sentences whose trees then give no training phrases (and no weights: trees have no columns)."""
+    if phrases:
+        train_texts, train_labels, dev_texts, dev_labels = sst_phrase_split(data, dev_fraction, seed, binary=binary)
+        return train_texts, train_labels, None, dev_texts, dev_labels
+    return weighted_split(texts, labels, weights, dev_fraction, seed)
+
+
+def _overlap_notes(data, dev, texts: list[str], dev_texts: list[str], *, phrases: bool, text_column: str,
+                   label_column: str, binary: bool) -> list[str]:
+    """The notes on dev texts that are training texts too (none where --dev is the training file, said
+    already). With SST phrases carved from the training trees, a dev sentence may well be a phrase of a
+    training tree, which no row duplicates, so none either; a --dev file beside trees is compared with the
+    trees' whole sentences (a training tree's whole sentence may not be a dev text)."""
+    if (dev is not None and same_path(dev, data)) or (phrases and dev is None):
+        return []
+    sentences = read_labelled(data, text_column, label_column, binary=binary)[0] if phrases else texts
+    return dev_overlap_notes(sentences, dev_texts, split=dev is None)
 
 
 def _fit_saying_why(pipe: Pipeline, texts: list[str], labels: list, weights, stop_dev, *, label_names, progress: bool,
