@@ -126,10 +126,7 @@ class Ensemble(Classifier):
 
     def _name_map(self) -> dict:
         """Label value (as text) -> name, as its members name them (the names given to their fits)."""
-        names: dict = {}
-        for member in self.members:
-            names.update({value: name for value, name in member._name_map().items() if value not in names})
-        return names
+        return {value: names[0] for value, names in _merged_names(m._name_map() for m in self.members).items()}
 
     def _grouped(self, labels: Sequence) -> Sequence:
         """``labels`` mapped to the groups a member learned from finer labels (see ``Pipeline(grouping=...)``),
@@ -288,14 +285,21 @@ def _merged_ids(members) -> dict | None:
     """The ``label_names`` given to the members' fits (value -> name; a value that members name differently ->
     the list of their names, which :func:`~sentiment.labels.codes_for` refuses where a label uses it), by which
     gold labels name classes; None where no member was given any."""
+    merged = _merged_names(getattr(member, "label_ids_", None) or {} for member in members)
+    return {value: names[0] if len(names) == 1 else names for value, names in merged.items()} or None
+
+
+def _merged_names(name_maps) -> dict[str, list]:
+    """Label value -> every name that the ``name_maps`` (value -> a name, or a list of names) give it, each
+    once, in the order the maps give them (the first member's first)."""
     merged: dict = {}
-    for member in members:
-        for value, name in (getattr(member, "label_ids_", None) or {}).items():
+    for name_map in name_maps:
+        for value, name in name_map.items():
             names = merged.setdefault(value, [])
             for one in name if isinstance(name, list) else [name]:
                 if one not in names:
                     names.append(one)
-    return {value: names[0] if len(names) == 1 else names for value, names in merged.items()} or None
+    return merged
 
 
 def _shares(weights: list[float]) -> list[float]:

@@ -56,9 +56,12 @@ def codes_for(classes: np.ndarray, names, labels: Sequence, aliases: Sequence = 
     classes is refused, as one of ``aliases`` is. A label that none
     of them names is an UnknownLabelsError, or with ``unseen`` one more index past the classes (a class the
     model never predicts, as scikit-learn's scores count it)."""
-    lookup = {str(c): i for i, c in enumerate(classes.tolist())}
+    by_name: dict = {}  # display name -> class
     for i, name in enumerate(names or []):
-        lookup.setdefault(str(name), i)
+        by_name.setdefault(str(name), i)
+    lookup = {str(c): i for i, c in enumerate(classes.tolist())}  # a class value first, then a display name
+    for name, i in by_name.items():
+        lookup.setdefault(name, i)
     ambiguous = set()  # a value that one member gives one class and another member another (1/2 beside 0/1)
     for values in aliases:
         for i, value in enumerate(values):
@@ -71,9 +74,9 @@ def codes_for(classes: np.ndarray, names, labels: Sequence, aliases: Sequence = 
     for i, c in enumerate(classes.tolist()):  # classes "0.0", "1.0" of models trained before such labels were ints
         if _number_of(c) is not None:
             lookup.setdefault(str(_number_of(c)), i)
-    by_name = {str(name): i for i, name in enumerate(names or [])}  # an id's name is a display name first
     given = {str(y) for y in labels}
-    for value, named in (ids or {}).items():  # (a value written "1.0" names the label 1 too, as fit read it)
+    # an id's name is a display name first (a value written "1.0" names the label 1 too, as fit read it)
+    for value, named in (ids or {}).items():
         codes = {by_name.get(str(name), lookup.get(str(name))) for name in (named if isinstance(named, list) else [named])}
         codes.discard(None)
         for key in (str(value), str(_number_of(value))) if _number_of(value) is not None else (str(value),):
