@@ -17,7 +17,7 @@ import numpy as np
 from .checks import (LABEL_SETS, check_fraction, check_label_sets, check_labels, check_seed, is_multi_label,
                      json_safe, label_spelling_note)
 from .cleaning import Cleaner
-from .data import (LABEL_SEPARATOR, blank_cells, column_list, csv_quoting, existing_file, holds_sst_trees, iter_table,
+from .data import (LABEL_SEPARATOR, blank_cells, blank_header_names, column_list, csv_quoting, existing_file, holds_sst_trees, iter_table,
                    missing_columns, read_labelled, read_weights, repeated_header_rows, table_format, text_values,
                    whole_number)
 from .errors import (AbsentLabelWarning, ConfigError, DataError, LabelSpellingWarning, MissingColumnsError, ModelFileError,
@@ -995,7 +995,7 @@ def predict_file(pipe: Pipeline, source: str | Path, target: str | Path, *, text
     ``label``), every added column is named ``predicted_<name>`` instead, so no input column is overwritten. In a
     CSV or TSV, list cells of a JSON Lines input are written as JSON text, but a gold label column of lists (the
     model's label column, for several labels per text) is joined by the model's separator, so that ``evaluate``
-    reads the file back. Every row of a JSON Lines input gets every key that any of its rows has (read in a first
+    reads the file back; an empty header cell (the index column pandas writes) is written back empty. Every row of a JSON Lines input gets every key that any of its rows has (read in a first
     pass; null, or an empty cell, where a row lacks it), in the order the rows first name them. It is written to a
     temporary file and renamed at the end, so an interrupted run leaves
     no partial output. Flags the model cannot honour are refused (:func:`check_predict_flags`). Returns the
@@ -1020,6 +1020,7 @@ def predict_file(pipe: Pipeline, source: str | Path, target: str | Path, *, text
     rows = unpredicted = 0
     # a table whose header row may come again where two files were joined (not JSON Lines, Parquet or XML)
     with_header = not _is_xml(source) and table_format(existing_file(source), trees=False) in ("csv", "tsv")
+    unnamed = None  # the columns of empty header cells, named back as they were in a table written out
     with atomic_file(target) as partial, open(partial, "w", encoding="utf-8", newline="") as handle:
         for chunk in _all_columns(source, text_column, chunksize, progress, is_aspect_model(pipe),
                                   check_text=layout is None):
@@ -1061,7 +1062,10 @@ def predict_file(pipe: Pipeline, source: str | Path, target: str | Path, *, text
                 if gold in nested_as_text:
                     nested_as_text[gold] = chunk[gold].map(lambda value: _joined_labels(value, columns["separator"]))
                 table = chunk.assign(**nested_as_text)
-                table.to_csv(handle, sep="," if out_format == "csv" else "\t", index=False, header=rows == 0,
+                if unnamed is None:
+                    unnamed = blank_header_names(source, layout) if with_header else {}
+                table.to_csv(handle, sep="," if out_format == "csv" else "\t", index=False,
+                             header=[unnamed.get(name, name) for name in table.columns] if rows == 0 else False,
                              quoting=csv_quoting(table))
             rows += len(chunk)
     return rows, unpredicted

@@ -803,6 +803,22 @@ def _header_names(header: bytes, separator: str) -> list[str]:
     return next(csv.reader([header.decode("utf-8", "replace")], delimiter=separator), [])
 
 
+def blank_header_names(path: str | Path, columns: Sequence[str]) -> dict[str, str]:
+    """The ``columns`` that pandas named ``Unnamed: N`` for an empty cell of a .csv or .tsv table's header row
+    (the index column that pandas itself writes, or a spreadsheet's unnamed column) -> that cell as written,
+    so that a table written back keeps its header row as it was; {} for other formats, or where the header row
+    is not read here."""
+    file = existing_file(path)
+    fmt = table_format(file, trees=False)
+    if fmt not in ("csv", "tsv"):
+        return {}
+    separator, header, _ = _csv_layout(file, _compression_of(file), fmt)
+    cells = _header_names(header, separator) if header is not None else []
+    if len(cells) != len(columns):
+        return {}
+    return {name: cell for i, (name, cell) in enumerate(zip(columns, cells)) if not cell.strip() and name == f"Unnamed: {i}"}
+
+
 def _check_named_once(names: list[str], what: str) -> None:
     """Refuse column ``names`` (of ``what``: a file, its header row) that name a column twice: which of them
     holds the texts (or labels) would be a silent choice."""

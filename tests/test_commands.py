@@ -233,6 +233,18 @@ def test_predict_file_keeps_a_gold_label_column(saved_model, tmp_path):
     assert all(f"predicted_score_{name}" in out.columns for name in pipe.label_names_)
 
 
+@pytest.mark.parametrize("suffix", [".csv", ".tsv"])
+def test_predict_file_writes_an_empty_header_cell_back_empty(saved_model, tmp_path, suffix):
+    # pandas' own index column has an empty header cell, which it reads as "Unnamed: 0"; a column named so stays
+    source = tmp_path / "in.csv"
+    source.write_text(",text,Unnamed: 2,note\n7,a wonderful film,x,\n9,dull and awful,y,z\n", encoding="utf-8")
+    predict_file(sentiment.load(saved_model), source, tmp_path / f"out{suffix}")
+    header = (tmp_path / f"out{suffix}").read_text(encoding="utf-8").splitlines()[0].split("," if suffix == ".csv" else "\t")
+    assert header[:4] == ["", "text", "Unnamed: 2", "note"]
+    out = pd.read_csv(tmp_path / f"out{suffix}", sep=None, engine="python")
+    assert out["Unnamed: 0"].tolist() == [7, 9]  # read back as it was read
+
+
 def test_a_column_clash_is_refused_before_the_chunk_is_predicted(saved_model, tmp_path, monkeypatch):
     source = tmp_path / "in.csv"
     pd.DataFrame({"text": ["a wonderful film"], "explanation": ["mine"], "predicted_explanation": ["mine too"]}
