@@ -219,6 +219,7 @@ def iter_table(path: str | Path, columns: Sequence[str] | None, fmt: str | None 
                 _check_quotes(file, compression, separator)
                 # a table of one column: a blank line is an empty text, which keeps its place among the rows
                 one_column = header is not None and len(_header_names(header, separator)) == 1
+                before = _lines_to_skip(file, head, header, before, one_column)
                 reader = pd.read_csv(stream, sep=separator, chunksize=chunksize, dtype=str, skiprows=before,
                                      skip_blank_lines=not one_column, keep_default_na=False, na_values=[""],
                                      compression=unpacked, encoding="utf-8")
@@ -611,6 +612,20 @@ def _header_line(file: Path, compression: str | None, skip: int = 0) -> tuple[by
             return (lines[filled[skip]], filled[skip]) if len(filled) > skip else (None, 0)
         size *= 16
     return None, 0
+
+
+def _lines_to_skip(file: Path, head: bytes | None, header: bytes | None, before: int, one_column: bool) -> int:
+    """The ``skiprows`` that bring pandas to the header row, ``before`` lines down (:func:`_csv_layout`). pandas
+    counts lines that end in a carriage return alone (classic Mac OS) otherwise than it counts others where
+    blank lines come first, so there it skips the "sep=" line alone and then the blank lines itself (as it
+    skips blank lines); a one-column table, whose blank lines are empty texts, is refused so."""
+    first_end = re.search(rb"\r\n|\r|\n", head or b"")
+    if not before or first_end is None or first_end.group() != b"\r" or header is None:
+        return before
+    if one_column:
+        raise DataError(f"{file} ends its lines with a carriage return alone (as classic Mac OS did) and has blank "
+                        "lines before its header row; remove those lines, or save it with LF or CRLF line ends")
+    return 0 if head.lstrip().startswith(header) else 1  # else a "sep=" line comes first
 
 
 # The first line that spreadsheets (Excel) write to name a CSV file's separator: "sep=;".

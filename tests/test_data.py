@@ -961,6 +961,27 @@ def test_a_table_whose_lines_end_in_a_carriage_return_alone_is_read(tmp_path, na
     assert read_labelled(path) == (["good film", "bad, awful film"], ["pos", "neg"])
 
 
+@pytest.mark.parametrize("start", ["\r", "\r \r\r", "sep=,\r\r", "sep=,\r"])
+@pytest.mark.parametrize("gz", [False, True])
+def test_blank_lines_before_the_header_of_a_table_of_carriage_returns_alone(tmp_path, start, gz):
+    """pandas counts such lines otherwise than LF-ended ones: its skiprows must still land on the header row."""
+    import gzip
+
+    body = (start + "text,label\rgood film,pos\rbad film,neg\r").encode()
+    path = tmp_path / ("cr.csv.gz" if gz else "cr.csv")
+    path.write_bytes(gzip.compress(body) if gz else body)
+    assert read_labelled(path) == (["good film", "bad film"], ["pos", "neg"])
+
+
+def test_a_one_column_table_of_carriage_returns_alone_with_blank_lines_first_is_refused(tmp_path):
+    path = tmp_path / "texts.csv"  # its blank lines are empty texts, whose places pandas then miscounts
+    path.write_bytes(b"\r\rtext\rgood film\r\rbad film\r")
+    with pytest.raises(DataError, match="carriage return alone .* blank lines before its header row; remove those"):
+        list(iter_table(path, ["text"]))
+    path.write_bytes(b"text\rgood film\r\rbad film\r")  # none before the header: read, the empty text in its place
+    assert next(iter_table(path, ["text"]))["text"].tolist()[::2] == ["good film", "bad film"]
+
+
 def test_json_that_python_cannot_read_is_refused_naming_the_line(tmp_path):
     deep = tmp_path / "deep.jsonl"
     deep.write_text('{"text": "good", "label": 1}\n{"text": "bad", "label": 0, "x": ' + "[" * 3000 + "]" * 3000 + "}\n")
