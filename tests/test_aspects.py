@@ -721,6 +721,19 @@ def test_a_decomposed_accent_stays_with_its_word():
 
 
 @pytest.mark.parametrize("text, term, found", [
+    ("Die STRASSE ist laut, die Straße auch", "straße", [(4, 11), (26, 32)]),  # German capitals write "ß" as "SS"
+    ("Die STRASSE ist laut, die Straße auch", "Strasse", [(4, 11), (26, 32)]),  # and Swiss German "ss"
+    ("Ein GROẞES Haus, großes Glück", "grosses", [(4, 10), (17, 23)]),  # the capital sharp s too
+    ("Die Stra&szlig;e", "strasse", [(4, 16)]),
+    ("the glasses", "glass", []),  # whole words still
+])
+def test_sharp_s_and_ss_are_one_letter_to_a_term(text, term, found):
+    from sentiment.aspects.terms import locate_terms
+
+    assert [(a["from"], a["to"]) for a in locate_terms([text], [term])[0]] == found
+
+
+@pytest.mark.parametrize("text, term, found", [
     ("The amp is loud &amp; the speaker is awful.", "amp", [(4, 7)]),  # not the inside of "&amp;"
     ("battery&nbsp;life", "nbsp", []),
     ("&quot;pizza&quot; and &lt;b&gt;", "quot", []),

@@ -18,7 +18,7 @@ from ..tokens import APOSTROPHE, markup_spans
 
 
 def locate_terms(texts: list[str], aspects) -> list[list[dict]]:
-    """Spans of the given terms in each text (case-insensitive, any run of spaces where the term has one;
+    """Spans of the given terms in each text (case-insensitive, "ß" as "ss", any run of spaces where the term has one;
     whole words, or inside a run of a script written without spaces: Chinese, Japanese, Thai); a text
     without any of them gets none, and neither does a web address or HTML tag that holds one. A span that two terms find ("pizza", "Pizza") is given once;
     overlapping spans of different terms ("pizza", "pizza crust") are each given."""
@@ -72,16 +72,28 @@ def _either_form(word: str) -> str:
     composed ("é"), decomposed ("e" + accent), or partly composed with the other marks in any order that
     means the same ("ệ" as "ê" + dot below, "ẹ" + circumflex, "e" + dot below + circumflex, ...)."""
     parts = []
-    for letter in _LETTER.findall(unicodedata.normalize("NFC", word)):
+    letters = _LETTER.findall(unicodedata.normalize("NFC", word))
+    i = 0
+    while i < len(letters):
+        letter = letters[i]
+        if letter in "ßẞ" or (letter in "sS" and i + 1 < len(letters) and letters[i + 1] in "sS"):
+            parts.append(_SHARP_S)  # German capitals write "ß" as "SS", and Swiss German always "ss"
+            i += 1 if letter in "ßẞ" else 2
+            continue
         forms = sorted(_equivalent_forms(letter), key=lambda form: (-len(form), form))  # the longest first
         written = [_marks_as_entities(form) for form in forms] + _entities(letter)
         parts.append(APOSTROPHE if letter in APOSTROPHES else written[0] if len(written) == 1
                      else "(?:" + "|".join(written) + ")")
+        i += 1
     either = "".join(parts)
     # the word as typed, where NFC changed it: each letter's forms above match the composed text only (a
     # word NFC leaves alone matches its own letters there, so a second branch would only add backtracking,
     # exponential in the words a failed match tries)
     return either if unicodedata.normalize("NFC", word) == word else f"(?:{re.escape(word)}|{either})"
+
+
+# "ß" (and its capital "ẞ") and "ss" as one another (case-blind: "SS" too), or as HTML entities
+_SHARP_S = r"(?:ss|[ßẞ]|&(?:(?-i:szlig)|#0*223|#x0*df|#0*7838|#x0*1e9e);)"
 
 
 def _marks_as_entities(form: str) -> str:
