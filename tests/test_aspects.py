@@ -726,8 +726,11 @@ def test_a_decomposed_accent_stays_with_its_word():
     ("Ein GROẞES Haus, großes Glück", "grosses", [(4, 10), (17, 23)]),  # the capital sharp s too
     ("Die Stra&szlig;e", "strasse", [(4, 16)]),
     ("the glasses", "glass", []),  # whole words still
+    ("I love pizza\ufe0f!", "pizza", [(7, 13)]),  # an emoji-form selector after it is in the span, as extracted
+    ("x \u2764\ufe0f y \u2764 z", "\u2764\ufe0f", [(2, 4), (7, 8)]),  # a term typed with one finds either form
+    ("pizza\ufe0f\u0301 no", "pizza", []),  # a mark after the selector still goes on with the word
 ])
-def test_sharp_s_and_ss_are_one_letter_to_a_term(text, term, found):
+def test_a_term_is_found_however_the_text_spells_some_letters(text, term, found):
     from sentiment.aspects.terms import locate_terms
 
     assert [(a["from"], a["to"]) for a in locate_terms([text], [term])[0]] == found

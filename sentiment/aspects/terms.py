@@ -60,11 +60,17 @@ def _term_pattern(term: str) -> re.Pattern:
     text may write a character of it as an HTML entity ("Fish &amp; chips", "caf&eacute;"), an apostrophe as
     any the tokenizer reads as one ("chef’s", "chef&#39;s") and a space as white space or ``&nbsp;``, not a line
     break, where the aspect models' sentences end ("battery\nlife" is no "battery life")."""
+    term = _VARIATION_SELECTORS.sub("", term) or term  # "❤️" is "❤" as an emoji, and finds "❤" too
     pattern = rf"(?:(?![{LINE_BREAKS}])\s|&(?:nbsp|#0*160|#x0*a0);)+".join(_either_form(word) for word in term.split())
     # whole words ("ice" is not in "service"), but where a script written without spaces meets the match's
-    # edge (Chinese "电影" in "这部电影很好看"); never cut from its marks
+    # edge (Chinese "电影" in "这部电影很好看"); never cut from its marks, but with the variation selectors after
+    # it in the span, as an extracted term's ("pizza" + U+FE0F, the emoji form that some keyboards add)
     return re.compile(rf"(?:(?<![\w{MARKS}{JOINERS}])|(?<=[{UNSPACED}])|(?=[{UNSPACED}])){pattern}"
+                      rf"{_VARIATION_SELECTORS.pattern}*"
                       rf"(?![{MARKS}])(?:(?![\w{JOINERS}])|(?=[{UNSPACED}])|(?<=[{UNSPACED}]))", re.IGNORECASE)
+
+
+_VARIATION_SELECTORS = re.compile("[\ufe00-\ufe0f]")  # the text or emoji form of the character before
 
 
 def _either_form(word: str) -> str:
