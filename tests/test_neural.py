@@ -214,6 +214,21 @@ def test_a_model_fitted_on_its_own_takes_sample_weights_as_a_list_and_checks_its
             model.fit(X, y, class_weights=np.ones(n_classes + 1))
 
 
+@pytest.mark.parametrize("batch_size", [1, 16])
+def test_class_weights_weigh_the_loss_as_the_same_sample_weights_do(tfidf_data, batch_size):
+    """A class's weight multiplies its rows' losses against the other batches' too (as in scikit-learn), not
+    PyTorch's weighted mean within a batch, which a batch of one class divides out."""
+    X, y, _, _ = tfidf_data
+    y = np.asarray(y)
+    weights = np.linspace(5.0, 1.0, len(np.unique(y)))
+    params = dict(hidden_sizes=[8], net_seed=0, epochs=2, batch_size=batch_size, lr=3e-3, dev_fraction=0)
+    by_class = MLPModel(**params).fit(X, y, class_weights=weights).predict_proba(X)
+    by_row = MLPModel(**params).fit(X, y, sample_weight=weights[y]).predict_proba(X)
+    plain = MLPModel(**params).fit(X, y).predict_proba(X)
+    np.testing.assert_allclose(by_class, by_row, atol=1e-5)
+    assert np.abs(by_class - plain).max() > 1e-3
+
+
 def test_early_stopping_restores_the_best_weights(tfidf_data):
     X, y, dev_x, dev_y = tfidf_data
     noisy = dev_y.copy()

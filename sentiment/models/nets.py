@@ -25,25 +25,33 @@ def head_loss(head: str, logits: torch.Tensor, targets: torch.Tensor, class_weig
               sample_weights: torch.Tensor | None = None):
     """The training loss of ``head`` (mean over the batch), computed in float32.
 
-    ``class_weights``: one weight per class (softmax), or per label the weight of its positive examples (sigmoid).
+    ``class_weights``: softmax, one weight per class, multiplying the loss of each row of that class as a
+    sample weight would (as scikit-learn's ``class_weight`` does), scaled by the trainer so that their mean
+    over the training rows is 1; not PyTorch's weighted mean within the batch, which a batch of one class
+    (length buckets make them) divides out. Sigmoid: per label the weight of its positive examples.
     ``sample_weights``: the batch's row weights, scaled so that their mean over all the training rows is 1
-    (as the batches hold them: :func:`~sentiment.models.trainer.row_weights`): each row's loss is multiplied by its weight, and the batch's loss divided by what
-    the unweighted loss divides by, so that weights all alike give the unweighted loss and a row's weight
-    counts against the rows of other batches too.
+    (as the batches hold them: :func:`~sentiment.models.trainer.row_weights`). Either way each row's loss is
+    multiplied by its weight and the batch's loss divided by what the unweighted loss divides by, so that
+    weights all alike give the unweighted loss and a row's weight counts against the rows of other batches too.
     """
     if head not in ("softmax", "sigmoid"):
         raise ValueError(f"unknown head {head!r}")
-    if sample_weights is None:
-        if head == "softmax":
-            return F.cross_entropy(logits.float(), targets, weight=class_weights)
-        return F.binary_cross_entropy_with_logits(logits.float(), targets, pos_weight=class_weights)
     if head == "softmax":
+        if class_weights is None and sample_weights is None:
+            return F.cross_entropy(logits.float(), targets)
         per_row = F.cross_entropy(logits.float(), targets, weight=class_weights, reduction="none")
-        divisor = len(targets) if class_weights is None else class_weights[targets].sum().clamp_min(1e-12)
-        return (per_row * sample_weights).sum() / divisor
+        if sample_weights is not None:
+            per_row = per_row * sample_weights
+        return per_row.sum() / (targets != NO_TARGET).sum().clamp_min(1)
+    if sample_weights is None:
+        return F.binary_cross_entropy_with_logits(logits.float(), targets, pos_weight=class_weights)
     per_row = F.binary_cross_entropy_with_logits(logits.float(), targets, pos_weight=class_weights,
                                                  reduction="none").mean(dim=1)
     return (per_row * sample_weights).sum() / len(targets)
+
+
+NO_TARGET = -100  # a class code that is not known (e.g. a token whose tag the data leave out): no loss, no score
+# (PyTorch's cross_entropy ignores it by default)
 
 
 def longest_first(device: torch.device) -> bool:

@@ -39,7 +39,7 @@ from tqdm.auto import tqdm
 from ..errors import ConfigError, TrainingError
 from ..multilabel import label_f1, tune_thresholds
 from . import hardware
-from .nets import head_loss, head_probabilities, longest_first
+from .nets import NO_TARGET, head_loss, head_probabilities, longest_first
 
 OPTIMIZERS = ("adam", "adamw", "sgd")
 SCHEDULES = ("plateau", "cosine", None)
@@ -101,8 +101,6 @@ def row_weights(sample_weight, device: torch.device) -> torch.Tensor | None:
     return torch.as_tensor(weights / weights.mean(), dtype=torch.float32).to(device)
 
 
-NO_TARGET = -100  # a class code that is not known (e.g. a token whose tag the data leave out): no loss, no score
-# (PyTorch's cross_entropy ignores it by default)
 
 
 def targets_array(y) -> np.ndarray | None:
@@ -356,6 +354,21 @@ def balanced_weights(y: np.ndarray, n_classes: int) -> np.ndarray:
     return np.divide(len(y), n_classes * counts, out=np.zeros(n_classes), where=counts > 0)
 
 
+def loss_class_weights(class_weight, y: np.ndarray, n_classes: int, device: torch.device) -> torch.Tensor | None:
+    """The class weights that the losses take (:func:`~sentiment.models.nets.head_loss`), on the device, from
+    ``class_weight`` (None, "balanced" or a tuple of one weight per class) and the training targets ``y``: with
+    one label per text scaled so that their mean over the rows (of known class) is 1, so that they weigh
+    the rows' losses as sample weights do and leave the loss's scale, and so the step sizes, as they were."""
+    if class_weight is None:
+        return None
+    weights = balanced_weights(y, n_classes) if class_weight == "balanced" else np.asarray(class_weight, dtype=np.float64)
+    if y.ndim == 1:
+        known = y[y != NO_TARGET]
+        mean = weights[known].mean() if len(known) else 0.0
+        weights = weights / mean if mean > 0 else weights
+    return torch.as_tensor(weights, dtype=torch.float32).to(device)
+
+
 def dev_scores(truth: np.ndarray, probabilities: np.ndarray) -> tuple[float, float]:
     """Accuracy and macro-F1 of ``probabilities`` against class codes (rows whose code is ``NO_TARGET`` left
     out), or against a label matrix (each label decided at its best threshold; accuracy: the share of texts
@@ -422,11 +435,7 @@ def train(net: torch.nn.Module, batches, dev, config: TrainConfig, device: torch
     optimizer = make_optimizer(net, config, device)
     steps = len(batches)
     schedule = LRSchedule(optimizer, config.schedule, round(config.warmup_epochs * steps), config.epochs * steps)
-    class_weights = None
-    if config.class_weight == "balanced":
-        class_weights = torch.as_tensor(balanced_weights(batches.y, n_classes), dtype=torch.float32).to(device)
-    elif isinstance(config.class_weight, tuple):
-        class_weights = torch.as_tensor(config.class_weight, dtype=torch.float32).to(device)
+    class_weights = loss_class_weights(config.class_weight, batches.y, n_classes, device)
     penalized = [p for p in net.parameters() if p.requires_grad and p.dim() >= 2] if config.l1 else []
     trainable = [p for p in net.parameters() if p.requires_grad]
     average = WeightAverage(net, config.ema_epochs * steps) if config.ema_epochs else None
