@@ -216,6 +216,8 @@ def test_an_option_the_stages_never_read_is_said_so(binary, model, options, mess
     ("tfidf", "mlp", {"hidden_sizes": [], "dropout": 0.2, "activation": "tanh"},
      r"activation and dropout change nothing for an mlp without hidden layers \(hidden_sizes=\[\]: a linear model\)"),
     ("word2vec", "lstm", {"pooling": "mean"}, "pooling changes nothing for model 'lstm', which reads the words in order"),
+    ("word2vec", "lstm", {"init_embeddings": False, "vector_size": 8, "window": 2, "min_count": 1},
+     r"vector_size and window change nothing for model 'lstm' with init_embeddings=False"),
 ])
 def test_a_network_option_the_network_never_reads_is_said_so(binary, vectorizer, model, options, message):
     from sentiment import IgnoredOptionWarning
@@ -227,6 +229,7 @@ def test_a_network_option_the_network_never_reads_is_said_so(binary, vectorizer,
         warnings.simplefilter("error", IgnoredOptionWarning)  # where the network reads them: no word
         Pipeline("tfidf", "mlp", epochs=1, dropout=0.2, activation="tanh").fit(texts, labels)
         Pipeline("word2vec", "mlp", epochs=1, pooling="mean").fit(texts, labels)
+        Pipeline("word2vec", "lstm", epochs=1, vector_size=8, window=2).fit(texts, labels)  # its embeddings start so
 
 
 def test_unknown_pipeline_names_and_options():
