@@ -162,8 +162,9 @@ def fit_file(
                         progress=progress, log=log, said=said)  # (named labels and their names: the model keeps them)
         if names_of_ids and pipe.label_ids_ is None:  # names of the dev file's values alone: kept all the same,
             pipe.label_ids_ = label_ids_of(names_of_ids)  # so that evaluate reads such a file as fit did
-        if multi_label:  # recorded after each fit: a refit on all the data may hold out what the first could not
-            tune_info.update(planned, n_tune=pipe.info_.get("tuned_on", 0))
+        tune_info.update(planned)  # recorded after each fit: a refit on all the data may hold out what the first could not
+        if multi_label:
+            tune_info["n_tune"] = pipe.info_.get("tuned_on", 0)
             if tune_fraction and not tune_info["n_tune"]:
                 tune_info["tune"] = "none (too few texts to hold out)"
                 if "early_stopping" in planned:  # the model held out its own dev_fraction instead
@@ -171,6 +172,13 @@ def fit_file(
                 other = "smaller" if tune_fraction > 0.5 else "larger"  # too few left to train on, or none held out
                 log(f"note: too few texts to hold out {_share(tune_fraction)} for tuning the label thresholds: they stay at 0.5; "
                     f"give more texts or a {other} --tune-fraction")
+        if not str(planned.get("early_stopping", "none")).startswith("none") and not pipe.info_.get("early_stopping_on"):
+            tune_info["early_stopping"] = "none (too few texts to hold out)"  # the network trained every epoch
+            if "no stopping" not in said:
+                said.add("no stopping")
+                log(f"note: too few training texts to hold out {_share(model_stage.params['dev_fraction'])} of them "
+                    f"for early stopping, so {pipe.model} trains all {model_stage.params['epochs']} epochs and keeps "
+                    "the last weights; give more texts or a larger --set dev_fraction")
         return pipe.info_["trained_on"]
 
     try:  # a carved dev part has only training labels; a --dev file may not: checked before training

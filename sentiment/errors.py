@@ -128,7 +128,8 @@ class AbsentLabelWarning(_Detailed, UserWarning):
 
 
 class TuningWarning(UserWarning):
-    """Label thresholds that could not be tuned (too few texts to hold any out) and keep their default."""
+    """What fit tunes on held-out texts that it could not, for too few texts to hold any out: label thresholds,
+    which keep their default, or a network's early stopping, which then trains every epoch."""
 
 
 class IgnoredOptionWarning(UserWarning):

@@ -1209,10 +1209,11 @@ def test_fit_says_in_its_own_words_when_too_few_texts_leave_the_thresholds_untun
     data = json.loads(invoke("info", tmp_path / "r", "--json").stdout)["data"]
     assert "they stay at 0.5" in refit.stderr and data["n_tune"] == 2 and data["tune"] == "20% of the training part (seed 0)"
     mlp = invoke("fit", tmp_path / "tiny.csv", "--multi-label", "--label-column", "labels", "--model", "mlp",
-                 "--set", "epochs=2", "--dev-fraction", "0.4", "--no-refit", "--out", tmp_path / "n")
+                 "--set", "epochs=2", "--set", "dev_fraction=0.4", "--dev-fraction", "0.4", "--no-refit",
+                 "--out", tmp_path / "n")
     assert_ok(mlp)  # no tune part: the network early-stopped on its own dev_fraction, and the record says so
     data = json.loads(invoke("info", tmp_path / "n", "--json").stdout)["data"]
-    assert data["n_tune"] == 0 and data["early_stopping"].startswith("10% of the training part (the model's dev_fraction")
+    assert data["n_tune"] == 0 and data["early_stopping"].startswith("40% of the training part (the model's dev_fraction")
     most = invoke("fit", tmp_path / "tiny.csv", "--multi-label", "--label-column", "labels", "--model", "logreg",
                   "--vectorizer", "count", "--tune-fraction", "0.99", "--no-refit", "--out", tmp_path / "n")
     assert_ok(most)

@@ -71,6 +71,19 @@ def test_fit_file_neural_with_dev_fraction_zero_trains_all_epochs(train_csv, tmp
     assert json.loads((tmp_path / "m" / "config.json").read_text())["data"]["early_stopping"].startswith("none")
 
 
+def test_fit_file_says_and_records_early_stopping_on_too_few_texts_to_hold_any_out(train_csv, tmp_path, fit_dev_spy):
+    logged = []
+    pipe, _ = commands.fit_file(train_csv["train"], tmp_path / "m", model="mlp", log=logged.append,
+                                options={**SMALL_MLP, "dev_fraction": 0.001})
+    assert "early_stopping_on" not in pipe.info_ and len(pipe.model_.history_) == 3  # every epoch
+    assert sum("too few training texts to hold out 0.1% of them for early stopping" in line for line in logged) == 1
+    assert json.loads((tmp_path / "m" / "config.json").read_text())["data"]["early_stopping"] == \
+        "none (too few texts to hold out)"
+    with pytest.warns(sentiment.TuningWarning, match=r"too few training texts \(\d+\) to hold out dev_fraction=0.001") as caught:
+        Pipeline("tfidf", "mlp", **SMALL_MLP, dev_fraction=0.001).fit(["good", "bad"] * 5, [1, 0] * 5)
+    assert caught[0].filename == __file__
+
+
 @pytest.mark.parametrize("model, multi_label", [("mlp", False), ("logreg", True)])
 def test_a_dev_label_unseen_in_training_fails_before_training(tmp_path, fit_dev_spy, model, multi_label):
     train, dev = tmp_path / "train.csv", tmp_path / "dev.csv"

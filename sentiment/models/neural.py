@@ -14,6 +14,7 @@ Option names differ from the cleaner's and the vectorizers' (``net_seed``, ``lst
 
 from __future__ import annotations
 
+import warnings
 from dataclasses import asdict
 from pathlib import Path
 
@@ -23,7 +24,7 @@ import torch
 
 from ..checks import check_sample_weight, short_repr
 from ..devices import check_device_name
-from ..errors import ConfigError, DataError, with_article
+from ..errors import ConfigError, DataError, TuningWarning, caller_stacklevel, with_article
 from ..stage import Stage, python_number
 from . import hardware, nets, saved_nets, trainer
 
@@ -163,6 +164,11 @@ class NeuralModel(Stage):
                 dev = (_take(X, held[0]), held[1])
                 X, y = _take(X, rows), y[rows]
                 sample_weight = None if sample_weight is None else sample_weight[rows]
+            else:  # (patience and stop_metric then change nothing)
+                warnings.warn(f"too few training texts ({len(y)}) to hold out dev_fraction="
+                              f"{python_number(self.params['dev_fraction'])} of them for early stopping, so the network "
+                              f"trains all {self.params['epochs']} epochs and keeps the last weights; give more texts, "
+                              "a larger dev_fraction, or dev data", TuningWarning, stacklevel=caller_stacklevel())
         self.n_trained_ = len(y)  # the rows learnt from, the held-out ones left out
         with hardware.seeded(self.params["net_seed"], device), hardware.device_errors(device):
             self.net_ = self._build_net(X, dev, vectorizer, "sigmoid" if multi_label else "softmax", labels)
