@@ -959,9 +959,20 @@ def test_a_network_fitted_alone_takes_true_and_false_as_class_codes():
     assert model.n_classes_ == 2
 
 
+def test_a_network_fitted_alone_takes_any_sparse_format(tfidf_data):
+    X, y, dev_x, _ = tfidf_data
+    fitted = [MLPModel(hidden_sizes=[8], net_seed=0, **FAST).fit(fmt(X), y).predict_proba(dev_x)
+              for fmt in (sp.csr_matrix, sp.coo_matrix, sp.csc_matrix)]  # COO cannot be indexed by rows
+    np.testing.assert_allclose(fitted[1], fitted[0], atol=1e-6)  # (sums of a row's features in another order)
+    np.testing.assert_allclose(fitted[2], fitted[0], atol=1e-6)
+
+
 def test_hidden_sizes_take_numpy_numbers_as_the_other_options_do():
     for sizes, kept in ((np.int64(8), (8,)), ((np.int64(8),), (8,)), (np.array([8, 4]), (8, 4))):
         assert MLPModel(hidden_sizes=sizes).params["hidden_sizes"] == kept
     with pytest.raises(ConfigError, match="hidden_sizes must be a list of layer widths"):
         MLPModel(hidden_sizes=[8.5])
+    for wide in ([8193], [16, 2 ** 64]):  # before any data are read, not torch's overflow inside fit
+        with pytest.raises(ConfigError, match=r"hidden_sizes must be a list of layer widths \(whole numbers from 1 to 8192\)"):
+            MLPModel(hidden_sizes=wide)
 

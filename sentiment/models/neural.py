@@ -139,6 +139,7 @@ class NeuralModel(Stage):
         if not len(y):
             raise DataError("no rows to train on; give at least one text (row) and its label")
         _check_rows(X, y, "")
+        X = _as_rows(X)
         if sample_weight is not None:  # a Pipeline checks them too; a model fitted alone gets the same checks
             sample_weight = check_sample_weight(sample_weight, len(y))
         dev_y = None
@@ -248,6 +249,9 @@ class NeuralModel(Stage):
         self.net_ = net
 
 
+MAX_WIDTH = 8192  # the widest layer an option may ask for (a typo of more digits fails here, not in torch)
+
+
 class MLPModel(NeuralModel):
     """A multilayer perceptron over count / tf-idf rows (kept sparse) or word2vec document vectors.
 
@@ -287,9 +291,10 @@ class MLPModel(NeuralModel):
         if isinstance(sizes, int) and not isinstance(sizes, bool):  # one hidden layer: hidden_sizes=128
             sizes = (sizes,)
         if not isinstance(sizes, (list, tuple)) or not all(
-            isinstance(s, int) and not isinstance(s, bool) and s >= 1 for s in sizes
+            isinstance(s, int) and not isinstance(s, bool) and 1 <= s <= MAX_WIDTH for s in sizes
         ):
-            raise ConfigError(f"hidden_sizes must be a list of layer widths (whole numbers >= 1), not {sizes!r}")
+            raise ConfigError(f"hidden_sizes must be a list of layer widths (whole numbers from 1 to {MAX_WIDTH}), "
+                              f"not {short_repr(sizes)}")
         self.params["hidden_sizes"] = tuple(sizes)
         self._choice("activation", tuple(nets.ACTIVATIONS))
         self._choice("normalization", nets.NORMALIZATIONS)
@@ -372,7 +377,7 @@ class LSTMModel(NeuralModel):
         for key in ("init_embeddings", "freeze_embeddings", "bidirectional"):
             self._choice(key, (True, False))
         self._number("embedding_dim", 1, 4096, integer=True, none="the word vectors' size, 100 for random embeddings")
-        self._number("hidden_size", 1, 8192, integer=True)
+        self._number("hidden_size", 1, MAX_WIDTH, integer=True)
         self._number("layers", 1, 16, integer=True)
         self._choice("lstm_pooling", nets.POOLINGS)
         self._number("max_length", 1, 10**7, integer=True, none="no limit")
@@ -514,6 +519,12 @@ def _unlearnt(train_y: np.ndarray, dev_y: np.ndarray) -> np.ndarray:
     if dev_y.ndim == 2:
         return dev_y[:, train_y.sum(axis=0) == 0].any(axis=1)
     return ~np.isin(dev_y, train_y)
+
+
+def _as_rows(X):
+    """``X`` as its rows can be taken (:func:`_take`): a sparse matrix of another format (COO, whose rows cannot be
+    indexed) as CSR, as the batches read it; anything else as it is."""
+    return sp.csr_matrix(X) if sp.issparse(X) and X.format != "csr" else X
 
 
 def _take(X, rows: np.ndarray):
