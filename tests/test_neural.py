@@ -18,7 +18,7 @@ from sklearn.metrics import f1_score
 torch = pytest.importorskip("torch")
 
 import sentiment  # noqa: E402
-from sentiment import ConfigError, DataError, ModelFileError, Pipeline  # noqa: E402
+from sentiment import ConfigError, DataError, IgnoredOptionWarning, ModelFileError, Pipeline  # noqa: E402
 from sentiment.errors import NotFittedError  # noqa: E402
 from sentiment.cleaning import Cleaner  # noqa: E402
 from sentiment.export import export_model, input_names  # noqa: E402
@@ -497,7 +497,8 @@ def test_lstm_random_embeddings_and_pooling(data, pooling):
     train_x, train_y, dev_x, _ = data
     pipe = Pipeline("word2vec", "lstm", init_embeddings=False, embedding_dim=8, hidden_size=8, layers=2,
                     bidirectional=False, lstm_pooling=pooling, max_length=5, **SMALL_W2V, **FAST)
-    pipe.fit(train_x, train_y)
+    with pytest.warns(IgnoredOptionWarning, match="vector_size and w2v_epochs change nothing"):  # (small, to be quick)
+        pipe.fit(train_x, train_y)
     probabilities = pipe.predict_proba(dev_x + ["zzz qqq"])  # unknown words only
     np.testing.assert_allclose(probabilities.sum(axis=1), 1.0)
     assert pipe.model_.net_.config.embedding_dim == 8
