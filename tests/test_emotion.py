@@ -196,6 +196,7 @@ def test_every_classical_model_learns_several_labels(data, model):
 
 
 @pytest.mark.filterwarnings("ignore::DeprecationWarning")  # torch.jit.load
+@pytest.mark.filterwarnings("ignore::sentiment.IgnoredOptionWarning")  # small word vectors, to be quick, for random embeddings
 @pytest.mark.parametrize("vectorizer, model, options", [
     ("tfidf", "mlp", {"hidden_sizes": (32,), "epochs": 8, "lr": 0.01, "class_weight": "balanced"}),
     ("word2vec", "lstm", {**W2V, "hidden_size": 8, "epochs": 2, "init_embeddings": False, "max_length": 12}),
