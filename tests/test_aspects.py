@@ -2194,6 +2194,35 @@ def test_xml_offsets_counted_over_carriage_returns_get_that_said(tmp_path):
     assert "CR LF" not in str(wrong.value)
 
 
+def test_the_xml_line_end_hint_is_given_only_where_the_offsets_miss(tmp_path):
+    path = tmp_path / "lines.xml"  # the offsets are right over "\n"; the error is the polarity's
+    path.write_text('<sentences><sentence id="1"><text>Good food\nand more</text><aspectTerms><aspectTerm term="food" '
+                    'polarity="Positive" from="5" to="9"/></aspectTerms></sentence></sentences>', encoding="utf-8")
+    with pytest.raises(DataError, match="unknown polarity 'Positive'") as caught:
+        read_aspect_data(path)
+    assert "CR LF" not in str(caught.value)
+
+
+def test_a_term_that_xml_reads_with_a_space_for_its_tab_gets_that_said(tmp_path):
+    path = tmp_path / "tab.xml"  # an attribute's tab is a space to XML; the text's stays a tab
+    path.write_text('<sentences><sentence id="1"><text>The battery\tlife is good</text><aspectTerms><aspectTerm '
+                    'term="battery\tlife" polarity="positive" from="4" to="16"/></aspectTerms></sentence></sentences>',
+                    encoding="utf-8")
+    with pytest.raises(DataError, match=r"not the term 'battery life'; .*write it in term=\"...\" as &#9; \(tab\)"):
+        read_aspect_data(path)
+    path.write_text(path.read_text(encoding="utf-8").replace('term="battery\tlife"', 'term="battery&#9;life"'),
+                    encoding="utf-8")
+    assert read_aspect_data(path)[0]["aspects"][0]["term"] == "battery\tlife"
+
+
+def test_a_sentence_inside_a_sentence_is_refused_not_read_twice(tmp_path):
+    path = tmp_path / "nested.xml"
+    path.write_text('<sentences><sentence id="1"><text>Good food</text><sentence id="2"><text>x</text></sentence>'
+                    '</sentence></sentences>', encoding="utf-8")
+    with pytest.raises(DataError, match=r"sentence 1 holds another <sentence>; end each sentence"):
+        read_aspect_data(path)
+
+
 def test_an_aspect_models_info_that_is_not_an_object_is_refused_at_load(tiny_model, tmp_path):
     from conftest import edit_config
 

@@ -200,6 +200,9 @@ def read_semeval_xml(path, keep_conflict: bool = False) -> list[dict]:
     sentences = []
     for n, node in enumerate(root.iter("sentence")):
         _check_xml_sentence(file, node, node.get("id", str(n)))
+        if node.find(".//sentence") is not None:  # else read twice: as a part of this one and as a sentence
+            raise DataError(f"{file}: sentence {node.get('id', n)} holds another <sentence>; end each sentence "
+                            "(</sentence>) before the next begins")
         text_node = node.find("text")
         if text_node is None:
             raise DataError(f"{file}: sentence {node.get('id', n)} has no <text>; fix the file")
@@ -227,13 +230,30 @@ def read_semeval_xml(path, keep_conflict: bool = False) -> list[dict]:
         try:
             checked.append(check_sentence(sentence, f"{file}: sentence {sentence['id']}", keep_conflict))
         except DataError as exc:
-            # XML reads a line end written CR LF as a line feed alone: offsets that counted the CR run past the term
-            written = sentence["text"].replace("\n", "\r\n")
-            if written == sentence["text"] or any(written[a["from"]:a["to"]] != a["term"] for a in sentence["aspects"]):
+            hint = _xml_offsets_hint(sentence)
+            if hint is None:
                 raise
-            raise DataError(f"{exc} (the offsets count each line end as two characters, CR LF, which XML reads as "
-                            "one, a line feed: count it as one, or write the CR as &#13; in the file)") from None
+            raise DataError(f"{exc} ({hint})") from None
     return checked
+
+
+def _xml_offsets_hint(sentence: dict) -> str | None:
+    """Why the terms of a SemEval XML ``sentence`` may miss their offsets where the file itself is right, as XML
+    reads it: a line end written CR LF is read as a line feed alone (offsets that counted the CR run past the
+    term), and a tab or line end inside an attribute as a space ("battery<TAB>life"); None where neither is so,
+    or every term is at its offsets (the error is another)."""
+    text = sentence["text"]
+    missed = [a for a in sentence["aspects"] if text[a["from"]:a["to"]] != a["term"]]
+    if not missed:
+        return None
+    written = text.replace("\n", "\r\n")
+    if written != text and all(written[a["from"]:a["to"]] == a["term"] for a in sentence["aspects"]):
+        return ("the offsets count each line end as two characters, CR LF, which XML reads as one, a line feed: count "
+                "it as one, or write the CR as &#13; in the file")
+    if all(re.sub(r"[\t\r\n]", " ", text[a["from"]:a["to"]]) == a["term"] for a in missed):
+        return ("XML reads a tab or line end inside an attribute as a space, and the text has one inside the term: "
+                "write it in term=\"...\" as &#9; (tab) or &#10; (line feed)")
+    return None
 
 
 # The elements of a SemEval-2014 sentence and the attributes of its terms and categories. A name close to one
