@@ -6,6 +6,7 @@ All data are tiny synthetic fixtures written here; nothing from the shared data 
 from __future__ import annotations
 
 import json
+import os
 import pickle
 import random
 import re
@@ -2173,6 +2174,40 @@ def test_a_held_out_dev_part_without_aspects_is_refused_with_advice_on_the_split
                                         r"dev fraction \(--dev-fraction\) or another --seed"):
         fit_aspects(path, dev_fraction=0.1, seed=seed, prior=None)
     assert trained == []
+
+
+def test_a_split_that_leaves_training_one_polarity_is_blamed_on_the_split(monkeypatch, tmp_path):
+    sentences = [{"text": f"The pizza number {i} was great.", "aspects": [{"term": "pizza", "from": 4, "to": 9,
+                                                                          "polarity": "positive"}]} for i in range(12)]
+    sentences.append({"text": "The soup was cold.", "aspects": [{"term": "soup", "from": 4, "to": 8, "polarity": "negative"}]})
+    seed = next(s for s in range(200) if sentences[-1] in split_sentences(sentences, 0.1, s)[1])
+    path = tmp_path / "one_negative.jsonl"
+    path.write_text("".join(json.dumps(s) + "\n" for s in sentences), encoding="utf-8")
+    trained = []
+    monkeypatch.setattr(AspectPipeline, "fit", lambda self, *a, **k: trained.append(1) or self)
+    with pytest.raises(DataError, match=r"the training sentences left once the dev sentences are held out have aspects "
+                                        r"of one polarity only, where the data have more; give a dev file \(--dev\)"):
+        fit_aspects(path, dev_fraction=0.1, seed=seed, prior=None)
+    path.write_text("".join(json.dumps(s) + "\n" for s in sentences[:-1]), encoding="utf-8")  # the data's own fault
+    with pytest.raises(DataError, match="the training aspects need at least two different polarities; give more varied"):
+        fit_aspects(path, dev_fraction=0.1, seed=seed, prior=None)
+    assert trained == []
+
+
+def test_compressed_or_piped_aspect_data_are_refused_saying_what_they_are(tmp_path):
+    import gzip
+
+    line = json.dumps({"text": "Great food.", "aspects": [{"term": "food", "from": 6, "to": 10, "polarity": "positive"}]})
+    for name in ("a.jsonl.gz", "a.jsonl"):  # by its name, or by its first bytes
+        (tmp_path / name).write_bytes(gzip.compress(line.encode()))
+        with pytest.raises(DataError, match=rf"{name} is compressed \(gzip\); aspect data are read as plain XML or JSONL"):
+            read_aspect_data(tmp_path / name)
+    if hasattr(os, "mkfifo"):
+        os.mkfifo(tmp_path / "pipe.jsonl")
+        with pytest.raises(DataError, match="is not a regular file \\(a pipe or a device\\); write its content to a file"):
+            read_aspect_data(tmp_path / "pipe.jsonl")
+    with pytest.raises(DataError, match="aspect data file .*missing.jsonl does not exist"):
+        read_aspect_data(tmp_path / "missing.jsonl")
 
 
 def test_xml_offsets_counted_over_carriage_returns_get_that_said(tmp_path):

@@ -126,7 +126,8 @@ def train_and_score(train: list[dict], dev: list[dict], *, data: str, refit_on: 
     pipe = AspectPipeline(seed=seed, **options)
     learns_categories = pipe.params["categories"]
     for sentences in (train,) if refit_on is None else (train, refit_on):  # before the training, which may take long
-        check_trainable(sentences, categories=learns_categories, seed=seed)
+        check_trainable(sentences, categories=learns_categories, seed=seed,
+                        held_out=dev if dev_is_split and sentences is train else None)
     scored = learns_categories and has_categories(train)  # whether the model will predict categories
     if dev_is_split:
         check_scorable(dev, "the dev sentences held out of the data", categories=scored,

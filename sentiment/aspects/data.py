@@ -22,7 +22,7 @@ from pathlib import Path
 
 from ..cleaning import BREAK_TAG_NAMES, LINE_BREAK, LINE_BREAKS
 from ..checks import short_repr
-from ..data import not_utf8_error
+from ..data import COMPRESSION, existing_file, not_utf8_error
 from ..errors import DataError, reencode_hint
 from ..persistence import one_line
 from ..tokens import HTML_TAG, Token
@@ -139,14 +139,22 @@ def read_aspect_data(path, keep_conflict: bool = False) -> list[dict]:
     file = Path(path)
     if file.is_dir():
         raise DataError(f"{file} is a directory; give a SemEval-2014 XML or a JSONL file")
-    if not file.is_file():
+    if not file.exists():
         raise DataError(f"aspect data file {file} does not exist; pass a SemEval-2014 XML or a JSONL file")
+    existing_file(file)  # a pipe or a device: said so
+    with open(file, "rb") as handle:
+        head = handle.read(200)
+    packed = next((c.name for suffix, c in COMPRESSION.items()
+                   if file.name.lower().endswith(suffix) or re.match(c.magic, head)), None)
+    if packed is not None:
+        raise DataError(f"{file} is compressed ({packed}); aspect data are read as plain XML or JSONL: decompress it "
+                        "first")
     suffix = file.suffix.lower()
     if suffix == ".xml":
         return read_semeval_xml(file, keep_conflict)
     if suffix in (".jsonl", ".json", ".ndjson"):
         return read_aspect_jsonl(file, keep_conflict)
-    head = file.read_bytes()[:200].removeprefix(b"\xef\xbb\xbf").lstrip()  # past a UTF-8 byte-order mark
+    head = head.removeprefix(b"\xef\xbb\xbf").lstrip()  # past a UTF-8 byte-order mark
     if head.startswith(b"<"):
         return read_semeval_xml(file, keep_conflict)
     if head.startswith((b"{", b"[")):

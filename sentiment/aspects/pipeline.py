@@ -627,15 +627,32 @@ def stage_class(stage: str, state: dict):
     return resolve(f"aspect_{stage}", state.get("name", "classical"))
 
 
-def check_trainable(sentences: list[dict], *, categories: bool = False, seed: int = 0) -> None:
+def check_trainable(sentences: list[dict], *, categories: bool = False, seed: int = 0,
+                    held_out: list[dict] | None = None) -> None:
     """A DataError for training sentences that an :class:`AspectPipeline` cannot learn from: without any aspect
     term (those labelled conflict were dropped), with aspects of one polarity, or with ``categories`` (the
     pipeline learns them where the data have them) categories too uniform or too few to learn (the checks of
-    :meth:`CategoryModel.fit`, made before any stage trains)."""
-    if not any(s["aspects"] for s in sentences):
+    :meth:`CategoryModel.fit`, made before any stage trains). ``held_out``: the dev sentences split off the
+    same data, which the error then blames where the data as a whole would do."""
+    def split_took(check) -> bool:  # the data as a whole pass where the training part fails
+        return held_out is not None and check(sentences + held_out)
+
+    def has_terms(data) -> bool:
+        return any(s["aspects"] for s in data)
+
+    def has_polarities(data) -> bool:
+        return len(set(aspect_items(data)[1])) >= 2
+
+    split_advice = "give a dev file (--dev), a smaller dev fraction (--dev-fraction) or another --seed"
+    if not has_terms(sentences):
+        if split_took(has_terms):
+            raise DataError(f"the training sentences left once the dev sentences are held out have no aspect terms; {split_advice}")
         raise DataError("the training data hold no aspect terms; give sentences with aspects (those labelled "
                         "conflict are dropped unless keep_conflict=True: --set keep_conflict=true)")
-    if len(set(aspect_items(sentences)[1])) < 2:
+    if not has_polarities(sentences):
+        if split_took(has_polarities):
+            raise DataError("the training sentences left once the dev sentences are held out have aspects of one "
+                            f"polarity only, where the data have more; {split_advice}")
         raise DataError("the training aspects need at least two different polarities; give more varied data")
     if categories and has_categories(sentences):
         CategoryModel.check_trainable(sentences, seed)
