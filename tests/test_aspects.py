@@ -2210,6 +2210,17 @@ def test_compressed_or_piped_aspect_data_are_refused_saying_what_they_are(tmp_pa
         read_aspect_data(tmp_path / "missing.jsonl")
 
 
+@pytest.mark.parametrize("start, counted", [(11, "UTF-16 code units, as JavaScript does"), (13, "UTF-8 bytes")])
+@pytest.mark.parametrize("tail", [" was great", ""])  # the term missed, or its span past the text's end
+def test_offsets_counted_in_utf16_units_or_utf8_bytes_get_that_said(start, counted, tail):
+    sentence = {"text": "Wow \U0001F600 the pizza" + tail,  # an emoji: two UTF-16 units, four UTF-8 bytes
+                "aspects": [{"term": "pizza", "from": start, "to": start + 5, "polarity": "positive"}]}
+    with pytest.raises(DataError, match=rf"\(they count {counted}.*; count characters, code points"):
+        check_sentence(sentence, "s")
+    sentence["aspects"][0].update({"from": 10, "to": 15})
+    assert check_sentence(sentence, "s")["aspects"][0]["term"] == "pizza"
+
+
 def test_xml_offsets_counted_over_carriage_returns_get_that_said(tmp_path):
     text = "Nice place.\r\nThe food was great."  # offsets over the CR LF, which XML reads as "\n"
     start = text.index("food")

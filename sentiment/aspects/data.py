@@ -461,12 +461,12 @@ def _term_span(a, text: str, where: str, what: str) -> tuple[str, int, int]:
     if start >= end and 0 <= start <= len(text):
         raise DataError(f"{where}: {what} {a['term']!r} has from={start} and to={end}, an empty or reversed span; \"to\" is "
                         "the position after the term's last character (0-based, end exclusive) - fix them")
+    term = a["term"]
     if not 0 <= start < end <= len(text):
         raise DataError(
             f"{where}: {what} {a['term']!r} has offsets {start}:{end} outside the text (length {len(text)}); "
-            "offsets are 0-based character positions, end exclusive - fix them"
+            "offsets are 0-based character positions, end exclusive - fix them" + _units_hint(text, term, start, end)
         )
-    term = a["term"]
     if text[start:end] != term:
         if isinstance(term, str) and unicodedata.normalize("NFC", text[start:end]) == unicodedata.normalize("NFC", term):
             raise DataError(f"{where}: text[{start}:{end}] and the term {term!r} write the same letters in different "
@@ -475,13 +475,27 @@ def _term_span(a, text: str, where: str, what: str) -> tuple[str, int, int]:
                             "again")
         raise DataError(
             f"{where}: text[{start}:{end}] is {text[start:end]!r}, not the term {term!r}; "
-            "fix the offsets (0-based characters, end exclusive) or the term"
+            "fix the offsets (0-based characters, end exclusive) or the term" + _units_hint(text, term, start, end)
         )
     if not term.strip():
         raise DataError(f"{where}: the {what} at {start}:{end} is white space alone ({term!r}); give the words of "
                         "the aspect, or leave it out")
     leading, trailing = len(term) - len(term.lstrip()), len(term) - len(term.rstrip())
     return term.strip(), start + leading, end - trailing
+
+
+def _units_hint(text: str, term, start: int, end: int) -> str:
+    """Where the offsets ``start:end`` that miss ``term`` in ``text`` place it exactly when counted in UTF-16 code
+    units (JavaScript's string indices, in which a character beyond U+FFFF, an emoji, is two) or in UTF-8 bytes,
+    a note that says so; else ""."""
+    if not isinstance(term, str) or text.isascii():
+        return ""
+    for units, size, counted in (("utf-16-le", 2, "UTF-16 code units, as JavaScript does, an emoji as two"),
+                                 ("utf-8", 1, "UTF-8 bytes")):
+        encoded = text.encode(units, "surrogatepass")
+        if encoded[start * size:end * size].decode(units, "replace") == term:
+            return f" (they count {counted}; count characters, code points, as Python's str indices do)"
+    return ""
 
 
 def _offset(value) -> int:
