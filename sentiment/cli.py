@@ -23,7 +23,7 @@ from typing import Iterator, List, Optional
 
 import typer
 
-from .checks import json_safe
+from .checks import holds_lone_surrogate, json_safe
 from .errors import (AbsentLabelWarning, IgnoredOptionWarning, LabelSpellingWarning, MissingGlyphWarning,
                      ReadingVersionWarning, SentimentError,
                      on_one_line, reencode_hint)
@@ -564,6 +564,9 @@ def predict(
         from .commands import check_top_if_none
 
         check_top_if_none(aspect_model=True, multi_label=False)
+    for term in aspect:  # bytes that were not UTF-8 (a term typed in Latin-1), refused as such texts are
+        if holds_lone_surrogate(term):
+            _fail(f"--aspect {ascii(term)} is not UTF-8 text (its bytes were of another encoding); pass the term in UTF-8")
     if input_ is not None:
         if texts:
             _fail("give texts or --input FILE, not both")

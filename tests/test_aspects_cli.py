@@ -295,7 +295,7 @@ def test_an_aspect_term_that_is_not_utf8_is_refused_as_a_text_is(model_dir):
     latin1 = b"caf\xe9".decode("utf-8", "surrogateescape")  # as Python reads such an argument
     result = invoke("predict", "--model", model_dir, "--aspect", latin1, "The cafe was nice.")
     assert_error(result)
-    assert "aspect 'caf\\udce9' is not UTF-8 text (it holds a lone surrogate" in result.stderr
+    assert "--aspect 'caf\\udce9' is not UTF-8 text (its bytes were of another encoding); pass the term in UTF-8" in result.stderr
 
 
 def test_named_aspects_missing_from_some_texts_or_all(model_dir, tmp_path):

@@ -11,7 +11,6 @@ import itertools
 import re
 import unicodedata
 
-from ..checks import holds_lone_surrogate, short_repr
 from ..cleaning import LINE_BREAKS, TYPED_APOSTROPHES, entity_spans
 from ..errors import DataError, counted
 from ..marks import JOINERS, MARKS, UNSPACED
@@ -42,9 +41,6 @@ def locate_terms(texts: list[str], aspects) -> list[list[dict]]:
         for term in terms:
             if not isinstance(term, str) or not term.strip():
                 raise DataError(f"aspect {term!r} is not a non-empty string; pass the aspect terms as text")
-            if holds_lone_surrogate(term):  # bytes that were not UTF-8 (a shell's --aspect in Latin-1), as texts are
-                raise DataError(f"aspect {short_repr(term)} is not UTF-8 text (it holds a lone surrogate, an undecodable "
-                                "byte); pass the term in UTF-8")
             matches = _outside(_term_pattern(term), text, markup, entities)
             spans.extend({"term": text[m.start():m.end()], "from": m.start(), "to": m.end()} for m in matches)
         unique = {(a["from"], a["to"]): a for a in spans}  # a term given twice ("pizza", "Pizza") is one aspect
