@@ -226,8 +226,8 @@ def test_aspect_pipeline_learns_saves_and_prints_categories(tmp_path):
     assert load(tmp_path / "model").annotate([text]) == pipe.annotate([text])
     result = CliRunner().invoke(app, ["predict", "--model", str(tmp_path / "model"), text])
     assert result.exit_code == 0 and "[food]\t\tpositive" in result.stdout and "[service]\t\tnegative" in result.stdout
-    assert AspectPipeline(prior=None, bits=12, categories=False).fit(sentences).annotate([text])[0].keys() == {
-        "text", "aspects"}
+    uncategorised = AspectPipeline(prior=None, bits=12, categories=False).fit(sentences).annotate([text])[0]
+    assert uncategorised.keys() == {"text", "aspects", "categories"} and uncategorised["categories"] == []  # same keys
 
 
 LAPTOP = ["screen", "keyboard", "battery", "trackpad", "speakers"]

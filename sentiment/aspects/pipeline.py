@@ -396,16 +396,14 @@ class AspectPipeline:
         return self.categories_.predict(encodable(texts)) if self.categories_ is not None else [[] for _ in texts]
 
     def annotate(self, texts, aspects=None, *, by_sentence: bool = True) -> list[dict]:
-        """Per text: ``{"text", "aspects": [...]}`` with the aspects of :meth:`predict_aspects` (and its
-        ``aspects`` and ``by_sentence``), and ``"categories"`` (:meth:`predict_categories`) when the model
-        has them; scores rounded to 6 decimals, as :meth:`sentiment.Pipeline.annotate` gives them."""
+        """Per text: ``{"text", "aspects": [...], "categories": [...]}`` with the aspects of
+        :meth:`predict_aspects` (and its ``aspects`` and ``by_sentence``) and the categories of
+        :meth:`predict_categories` (none where the model learnt none: the keys stay the same for every model);
+        scores rounded to 6 decimals, as :meth:`sentiment.Pipeline.annotate` gives them."""
         texts = check_texts(texts)  # an empty text has no aspects, as in predict_aspects
         found = self.predict_aspects(texts, aspects, by_sentence=by_sentence)
-        rows = [{"text": text, "aspects": rounded_scores(aspects_of)} for text, aspects_of in zip(texts, found)]
-        if self.categories_ is not None:
-            for row, categories in zip(rows, self.predict_categories(texts)):
-                row["categories"] = rounded_scores(categories)
-        return rows
+        return [{"text": text, "aspects": rounded_scores(aspects_of), "categories": rounded_scores(categories)}
+                for text, aspects_of, categories in zip(texts, found, self.predict_categories(texts))]
 
     def explain(self, texts, aspects=None, *, by_sentence: bool = True, top: int | None = 10,
                 max_words: int | None = MAX_EXPLAINED_WORDS) -> list[dict]:
