@@ -710,6 +710,28 @@ def test_while_yet_and_though_part_a_clause_only_where_they_contrast(text, term,
     assert [f[2:] for f in context_features(tokens, at, at + 1) if isinstance(f, str) and f.startswith("C=")] == clause
 
 
+def test_an_aspect_of_a_long_text_is_read_within_its_reach(tiny_model):
+    from sentiment.aspects.pipeline import POLARITY_REACH
+
+    between = " and the room was there" * (POLARITY_REACH // 5 + 5)  # more words than the reach, no sentence end
+    near = " and the pizza was great"
+    scores = [tiny_model.predict_aspects([f"the room was {far}{between}{near}{between} and it was {far}"], aspects=["pizza"],
+                                         by_sentence=False)[0][0]["score"] for far in ("nice", "awful")]
+    assert scores[0] == scores[1]  # what lies beyond the reach on either side changes nothing
+    short = "the room was awful and the pizza was great"  # within the reach: every word counts, as before
+    assert tiny_model.polarity_proba([(short, 27, 32)]).tolist() == tiny_model._polarity_proba([(short, 27, 32)], None).tolist()
+
+
+def test_the_prior_scores_each_different_piece_once():
+    from sentiment.aspects.polarity import prior_positive
+
+    seen = []
+    prior = lambda texts: seen.extend(texts) or np.linspace(0.1, 0.9, len(texts))
+    positive = prior_positive(prior, [["a b", "a", "a b c d"], ["a b", "", "a b c d"]])
+    assert seen == ["a b", "a", "a b c d"]  # the sentence that both aspects share, once
+    assert positive.tolist() == [[0.1, 0.5, 0.9], [0.1, 0.5, 0.9]]  # an empty piece: 0.5
+
+
 def test_a_decomposed_accent_stays_with_its_word():
     from sentiment.aspects.terms import locate_terms
 

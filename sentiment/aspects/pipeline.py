@@ -39,7 +39,7 @@ from ..persistence import (CONFIG, INCONSISTENT_MODEL, PATH_OPTIONS, atomic_dire
                            write_stages)
 from ..pipeline import MAX_EXPLAINED_WORDS
 from ..registry import available, resolve
-from ..tokens import token_cleaner
+from ..tokens import token_cleaner, tokenize
 from .augmentation import negated_sentences
 from .data import POLARITIES, as_sentences, contrastive_sentences, encodable, read_polarity_texts, sentence_spans
 from .categories import CategoryModel, has_categories
@@ -342,7 +342,7 @@ class AspectPipeline:
         leave out a word of another sentence) is predicted once."""
         if not items:
             return np.zeros((0, len(POLARITIES)))
-        items = [tuple(item) for item in items] if sentences is None else _within_sentences(items, sentences)
+        items = _within_reach([tuple(item) for item in items] if sentences is None else _within_sentences(items, sentences))
         distinct = list(dict.fromkeys(items))  # (tuples: an item may come as a list)
         texts = encodable([text for text, _, _ in distinct])
         pairs = [(text, a, b) for text, (_, a, b) in zip(texts, distinct)]
@@ -594,6 +594,35 @@ def _within_sentences(items: list[tuple[str, int, int]], sentences: _Sentences) 
         first = min(spans[max(bisect.bisect_right(firsts, start) - 1, 0)][0], start)
         last = max(spans[max(bisect.bisect_right(firsts, end - 1) - 1, 0)][1], end)  # a span may end between two
         out.append((text[first:last], start - first, end - first))
+    return out
+
+
+POLARITY_REACH = 200  # tokens on each side of an aspect that its polarity is read from (more than any training
+# sentence holds: SemEval's longest has 82, a contrast sentence of two of them fewer than 170)
+
+
+def _within_reach(items: list[tuple[str, int, int]]) -> list[tuple[str, int, int]]:
+    """Each aspect ``(text, from, to)`` whose text runs more than :data:`POLARITY_REACH` tokens beyond it
+    (a long text without sentence ends) as the part of the text within that reach, with offsets into it; the
+    others as they are. Its polarity is read from that part alone, so the time of a text of many aspects grows
+    with their number, not with their number times the text's length (every feature of the classical model and
+    its prior read the whole sentence, and the prior scored it once per aspect)."""
+    spans: dict[str, tuple[list, list[int]]] = {}  # each long text's tokens and their starts, found once
+    out = []
+    for text, start, end in items:
+        if len(text) <= 2 * POLARITY_REACH + 1:  # (a token has a character at least: too few to cut)
+            out.append((text, start, end))
+            continue
+        if text not in spans:
+            tokens = tokenize(text)
+            spans[text] = tokens, [t.start for t in tokens]
+        tokens, starts = spans[text]
+        first = max(bisect.bisect_right(starts, start) - 1, 0)  # the token the aspect starts in
+        last = bisect.bisect_left(starts, end)  # one past the last token it reaches into
+        lo, hi = max(0, first - POLARITY_REACH), min(len(tokens), last + POLARITY_REACH)
+        a = min(tokens[lo].start, start) if lo > 0 else 0
+        b = max(tokens[hi - 1].end, end) if hi < len(tokens) else len(text)
+        out.append((text[a:b], start - a, end - a))
     return out
 
 

@@ -406,10 +406,11 @@ def prior_positive(prior, pieces: list[list[str]]) -> np.ndarray:
     """The prior's positive probability of each item's pieces (:func:`prior_texts`; as many for every
     item), (items, pieces); 0.5 for an empty piece."""
     flat = [p for group in pieces for p in group]
-    filled = [i for i, p in enumerate(flat) if p.strip()]
-    positive = np.full(len(flat), 0.5)
-    if filled:
-        positive[filled] = prior([flat[i] for i in filled])
+    # each different piece scored once: every aspect of a sentence brings the whole sentence (and a long one
+    # of many aspects, scored once per aspect, took time that grew with its length times its aspects)
+    unique = list(dict.fromkeys(p for p in flat if p.strip()))
+    scored = dict(zip(unique, prior(unique))) if unique else {}
+    positive = np.array([scored.get(p, 0.5) for p in flat], dtype=np.float64)
     return positive.reshape(len(pieces), len(pieces[0]) if pieces else len(PRIOR_NAMES))
 
 
