@@ -991,6 +991,7 @@ def test_gold_terms_without_polarities_have_no_end_to_end_score():
     gold = [{"text": "a b", "aspects": [{"term": "a", "from": 0, "to": 1, "polarity": None}]}]
     r = score_aspects(gold, [[{"from": 0, "to": 1, "polarity": "positive"}]], [["positive"]])
     assert r["extraction_f1"] == 1.0 and r["polarity_accuracy"] is None
+    assert r["polarity_per_class_f1"] == {"negative": None, "neutral": None, "positive": None}  # the keys of any file
     assert r["end_to_end_f1"] is None and r["end_to_end_precision"] is None  # not 0.0, which reads as a score
     assert "end to end          F1 n/a" in format_aspect_report(r)
     gold.append({"text": "c", "aspects": [{"term": "c", "from": 0, "to": 1, "polarity": "negative"}]})

@@ -34,7 +34,7 @@ def prf(tp: int, n_predicted: int, n_gold: int) -> tuple[float, float, float]:
 def polarity_scores(truth: list[str], predicted: list[str]) -> dict:
     if not truth:
         return {"polarity_accuracy": None, "polarity_macro_f1": None, "polarity_macro_f1_labels": [],
-                "polarity_per_class_f1": {},
+                "polarity_per_class_f1": dict.fromkeys(POLARITIES),  # the same keys, without F1s
                 "labels": list(POLARITIES), "confusion_matrix": [[0] * len(POLARITIES) for _ in POLARITIES]}
     t, p = np.asarray(truth), np.asarray(predicted)
     present = [label for label in POLARITIES if np.any(t == label) or np.any(p == label)]
