@@ -172,13 +172,15 @@ def fit_file(
                 other = "smaller" if tune_fraction > 0.5 else "larger"  # too few left to train on, or none held out
                 log(f"note: too few texts to hold out {_share(tune_fraction)} for tuning the label thresholds: they stay at 0.5; "
                     f"give more texts or a {other} --tune-fraction")
-        if not str(planned.get("early_stopping", "none")).startswith("none") and not pipe.info_.get("early_stopping_on"):
+        if not str(tune_info.get("early_stopping", "none")).startswith("none") and not pipe.info_.get("early_stopping_on"):
             tune_info["early_stopping"] = "none (too few texts to hold out)"  # the network trained every epoch
             if "no stopping" not in said:
                 said.add("no stopping")
-                log(f"note: too few training texts to hold out {_share(model_stage.params['dev_fraction'])} of them "
-                    f"for early stopping, so {pipe.model} trains all {model_stage.params['epochs']} epochs and keeps "
-                    "the last weights; give more texts or a larger --set dev_fraction")
+                share = model_stage.params["dev_fraction"]
+                other = "smaller" if round(len(texts) * share) >= len(texts) else "larger"  # none left, or none held out
+                log(f"note: too few training texts to hold out {_share(share)} of them for early stopping, so "
+                    f"{pipe.model} trains all {counted(model_stage.params['epochs'], 'epoch')} and keeps the last "
+                    f"weights; give more texts or a {other} --set dev_fraction")
         return pipe.info_["trained_on"]
 
     try:  # a carved dev part has only training labels; a --dev file may not: checked before training

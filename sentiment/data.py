@@ -622,10 +622,13 @@ def _lines_to_skip(file: Path, head: bytes | None, header: bytes | None, before:
     first_end = re.search(rb"\r\n|\r|\n", head or b"")
     if not before or first_end is None or first_end.group() != b"\r" or header is None:
         return before
+    named = 0 if head.lstrip().startswith(header.lstrip()) else 1  # else a "sep=" line comes first
+    if before == named:  # no blank line before the header: counted alike
+        return before
     if one_column:
         raise DataError(f"{file} ends its lines with a carriage return alone (as classic Mac OS did) and has blank "
                         "lines before its header row; remove those lines, or save it with LF or CRLF line ends")
-    return 0 if head.lstrip().startswith(header) else 1  # else a "sep=" line comes first
+    return named
 
 
 # The first line that spreadsheets (Excel) write to name a CSV file's separator: "sep=;".

@@ -752,6 +752,10 @@ def test_a_decomposed_accent_stays_with_its_word():
     ("I love pizza\ufe0f!", "pizza", [(7, 13)]),  # an emoji-form selector after it is in the span, as extracted
     ("x \u2764\ufe0f y \u2764 z", "\u2764\ufe0f", [(2, 4), (7, 8)]),  # a term typed with one finds either form
     ("pizza\ufe0f\u0301 no", "pizza", []),  # a mark after the selector still goes on with the word
+    ("I \u2764\ufe0f pizza, \u2764 pizza", "\u2764 pizza", [(2, 10), (12, 19)]),  # within a term too
+    ("I \u2764\ufe0f pizza, \u2764 pizza", "\u2764\ufe0f pizza", [(2, 10), (12, 19)]),
+    ("Room 1\ufe0f\u20e3 was fine", "1\ufe0f\u20e3", [(5, 8)]),  # a keycap: the selector between the digit and its mark
+    ("The \U0001F3F3\ufe0f\u200d\U0001F308 flag", "\U0001F3F3\ufe0f\u200d\U0001F308", [(4, 8)]),  # before a joiner
 ])
 def test_a_term_is_found_however_the_text_spells_some_letters(text, term, found):
     from sentiment.aspects.terms import locate_terms

@@ -1214,6 +1214,12 @@ def test_fit_says_in_its_own_words_when_too_few_texts_leave_the_thresholds_untun
     assert_ok(mlp)  # no tune part: the network early-stopped on its own dev_fraction, and the record says so
     data = json.loads(invoke("info", tmp_path / "n", "--json").stdout)["data"]
     assert data["n_tune"] == 0 and data["early_stopping"].startswith("40% of the training part (the model's dev_fraction")
+    unstopped = invoke("fit", tmp_path / "tiny.csv", "--multi-label", "--label-column", "labels", "--model", "mlp",
+                       "--set", "epochs=2", "--set", "dev_fraction=0", "--dev-fraction", "0.4", "--no-refit",
+                       "--out", tmp_path / "z")
+    assert_ok(unstopped)  # no early stopping asked for: none recorded as such, not as too few texts
+    assert json.loads(invoke("info", tmp_path / "z", "--json").stdout)["data"]["early_stopping"] == "none (dev_fraction=0)"
+    assert "for early stopping" not in unstopped.stderr
     most = invoke("fit", tmp_path / "tiny.csv", "--multi-label", "--label-column", "labels", "--model", "logreg",
                   "--vectorizer", "count", "--tune-fraction", "0.99", "--no-refit", "--out", tmp_path / "n")
     assert_ok(most)

@@ -79,9 +79,12 @@ def test_fit_file_says_and_records_early_stopping_on_too_few_texts_to_hold_any_o
     assert sum("too few training texts to hold out 0.1% of them for early stopping" in line for line in logged) == 1
     assert json.loads((tmp_path / "m" / "config.json").read_text())["data"]["early_stopping"] == \
         "none (too few texts to hold out)"
-    with pytest.warns(sentiment.TuningWarning, match=r"too few training texts \(\d+\) to hold out dev_fraction=0.001") as caught:
+    with pytest.warns(sentiment.TuningWarning, match=r"too few training texts \(\d+\) to hold out dev_fraction=0.001 "
+                                                     r".*trains all 3 epochs.* a larger dev_fraction") as caught:
         Pipeline("tfidf", "mlp", **SMALL_MLP, dev_fraction=0.001).fit(["good", "bad"] * 5, [1, 0] * 5)
     assert caught[0].filename == __file__
+    with pytest.warns(sentiment.TuningWarning, match=r"trains all 1 epoch and .* a smaller dev_fraction"):  # all held out
+        Pipeline("tfidf", "mlp", **{**SMALL_MLP, "epochs": 1}, dev_fraction=0.9).fit(["good", "bad"] * 2, [1, 0] * 2)
 
 
 @pytest.mark.parametrize("model, multi_label", [("mlp", False), ("logreg", True)])

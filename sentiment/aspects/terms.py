@@ -60,7 +60,7 @@ def _term_pattern(term: str) -> re.Pattern:
     text may write a character of it as an HTML entity ("Fish &amp; chips", "caf&eacute;"), an apostrophe as
     any the tokenizer reads as one ("chef’s", "chef&#39;s") and a space as white space or ``&nbsp;``, not a line
     break, where the aspect models' sentences end ("battery\nlife" is no "battery life")."""
-    term = _VARIATION_SELECTORS.sub("", term) or term  # "❤️" is "❤" as an emoji, and finds "❤" too
+    term = _VARIATION_SELECTORS.sub("", term) or term  # "❤️" is "❤" as an emoji: each character may have one or not
     pattern = rf"(?:(?![{LINE_BREAKS}])\s|&(?:nbsp|#0*160|#x0*a0);)+".join(_either_form(word) for word in term.split())
     # whole words ("ice" is not in "service"), but where a script written without spaces meets the match's
     # edge (Chinese "电影" in "这部电影很好看"); never cut from its marks, but with the variation selectors after
@@ -71,6 +71,7 @@ def _term_pattern(term: str) -> re.Pattern:
 
 
 _VARIATION_SELECTORS = re.compile("[\ufe00-\ufe0f]")  # the text or emoji form of the character before
+_OPTIONAL_SELECTOR = f"{_VARIATION_SELECTORS.pattern}?"  # after each character of a term ("1️⃣": between 1 and its keycap)
 
 
 def _either_form(word: str) -> str:
@@ -105,8 +106,8 @@ _SHARP_S = r"(?:ss|[ßẞ]|&(?:(?-i:szlig)|#0*223|#x0*df|#0*7838|#x0*1e9e);)"
 def _marks_as_entities(form: str) -> str:
     """A pattern for one spelling of a letter (a character and the combining marks after it), each mark as
     written or as its numeric HTML entity ("cafe&#769;" is "café" with its accent written apart)."""
-    return re.escape(form[0]) + "".join(f"(?:{re.escape(mark)}|&#0*{ord(mark)};|&#x0*{ord(mark):x};)"
-                                        for mark in form[1:])
+    return re.escape(form[0]) + _OPTIONAL_SELECTOR + "".join(f"(?:{re.escape(mark)}|&#0*{ord(mark)};|&#x0*{ord(mark):x};)"
+                                                             for mark in form[1:])
 
 
 APOSTROPHES = "'" + TYPED_APOSTROPHES  # what the tokenizer reads as an apostrophe (APOSTROPHE: also as an entity)

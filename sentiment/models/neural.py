@@ -24,7 +24,7 @@ import torch
 
 from ..checks import check_sample_weight, short_repr
 from ..devices import check_device_name
-from ..errors import ConfigError, DataError, TuningWarning, caller_stacklevel, with_article
+from ..errors import ConfigError, DataError, TuningWarning, caller_stacklevel, counted, with_article
 from ..stage import Stage, python_number
 from . import hardware, nets, saved_nets, trainer
 
@@ -166,10 +166,12 @@ class NeuralModel(Stage):
                 X, y = _take(X, rows), y[rows]
                 sample_weight = None if sample_weight is None else sample_weight[rows]
             else:  # (patience and stop_metric then change nothing)
-                warnings.warn(f"too few training texts ({len(y)}) to hold out dev_fraction="
-                              f"{python_number(self.params['dev_fraction'])} of them for early stopping, so the network "
-                              f"trains all {self.params['epochs']} epochs and keeps the last weights; give more texts, "
-                              "a larger dev_fraction, or dev data", TuningWarning, stacklevel=caller_stacklevel())
+                share = self.params["dev_fraction"]
+                other = "smaller" if round(len(y) * share) >= len(y) else "larger"  # none left to train, or none held out
+                warnings.warn(f"too few training texts ({len(y)}) to hold out dev_fraction={python_number(share)} of "
+                              f"them for early stopping, so the network trains all {counted(self.params['epochs'], 'epoch')} "
+                              f"and keeps the last weights; give more texts, a {other} dev_fraction, or dev data",
+                              TuningWarning, stacklevel=caller_stacklevel())
         self.n_trained_ = len(y)  # the rows learnt from, the held-out ones left out
         with hardware.seeded(self.params["net_seed"], device), hardware.device_errors(device):
             self.net_ = self._build_net(X, dev, vectorizer, "sigmoid" if multi_label else "softmax", labels)
