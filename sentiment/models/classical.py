@@ -237,40 +237,42 @@ class LinearSVMModel(LinearModel):
         return Trained(fitted.estimator.coef_, fitted.estimator.intercept_, "platt", calibration)
 
 
-class MultinomialNBModel(LinearModel):
+class _NaiveBayes(LinearModel):
+    """A naive Bayes model of scikit-learn (``estimator``, by name): the log-probabilities of the words per class
+    as weights, and (``class_prior``) the log prior of each class as intercepts."""
+
+    option_help = {"alpha": "additive smoothing of the features (counts or tf-idf weights) per class"}
+    needs_nonnegative = True
+    estimator = ""
+    class_prior = True
+
+    def check_params(self):
+        self._number("alpha", 1e-6, 1e6)  # 0 gives log(0) for a word unseen in a class
+
+    def _train(self, X, y, n_classes):
+        import sklearn.naive_bayes
+
+        nb = getattr(sklearn.naive_bayes, self.estimator)(alpha=self.params["alpha"])
+        nb.fit(X, y, sample_weight=self._sample_weight)
+        return Trained(nb.feature_log_prob_, nb.class_log_prior_ if self.class_prior else np.zeros(n_classes), "softmax")
+
+
+class MultinomialNBModel(_NaiveBayes):
     """Multinomial naive Bayes: log P(class) + sum of count x log P(word | class)."""
 
     name = "nb"
     defaults = {"alpha": 0.1}
-    option_help = {"alpha": "additive smoothing of the features (counts or tf-idf weights) per class"}
-    needs_nonnegative = True
-
-    def check_params(self):
-        self._number("alpha", 1e-6, 1e6)  # 0 gives log(0) for a word unseen in a class
-
-    def _train(self, X, y, n_classes):
-        from sklearn.naive_bayes import MultinomialNB
-
-        nb = MultinomialNB(alpha=self.params["alpha"]).fit(X, y, sample_weight=self._sample_weight)
-        return Trained(nb.feature_log_prob_, nb.class_log_prior_, "softmax")
+    estimator = "MultinomialNB"
 
 
-class ComplementNBModel(LinearModel):
-    """Complement naive Bayes (Rennie et al. 2003), more robust than multinomial NB on imbalanced classes."""
+class ComplementNBModel(_NaiveBayes):
+    """Complement naive Bayes (Rennie et al. 2003), more robust than multinomial NB on imbalanced classes (its
+    weights decide alone: no class prior)."""
 
     name = "complement_nb"
     defaults = {"alpha": 0.3}
-    option_help = {"alpha": "additive smoothing of the features (counts or tf-idf weights) per class"}
-    needs_nonnegative = True
-
-    def check_params(self):
-        self._number("alpha", 1e-6, 1e6)  # 0 gives log(0) for a word unseen in a class
-
-    def _train(self, X, y, n_classes):
-        from sklearn.naive_bayes import ComplementNB
-
-        nb = ComplementNB(alpha=self.params["alpha"]).fit(X, y, sample_weight=self._sample_weight)
-        return Trained(nb.feature_log_prob_, np.zeros(n_classes), "softmax")
+    estimator = "ComplementNB"
+    class_prior = False
 
 
 class NBSVMModel(LinearModel):
