@@ -954,7 +954,10 @@ def ensemble(
     parsed = None
     if weights is not None:
         try:
-            parsed = [float(w) for w in weights.split(",")]
+            items = weights.split(",")
+            if any("_" in w for w in items):  # Python's float reads "1_0" as 10
+                raise ValueError
+            parsed = [float(w) for w in items]
         except ValueError:
             _fail(f"--weights takes numbers separated by commas, e.g. 2,1; got {weights!r}")
     saved, thresholds, notes = ensemble_models(models, out, weights=parsed, tune=tune)
@@ -991,7 +994,7 @@ def export(
     from .export import export_format, export_model
     from .pipeline import load
 
-    path = export_model(load(model), out, format_.strip().lower() if format_ else None)
+    path = export_model(load(model), out, format_.strip().lower() if format_ is not None else None)
     if as_json:
         _print_json({"model": str(model), "out": str(path), "format": export_format(path)})
         return
@@ -1059,7 +1062,7 @@ def _info_line(title: str, text: str, width: int | None) -> str:
     head, text = f"{title:<12} ", _escaped(text)  # measured as printed: "\x07" takes 4 columns
     if width is None or len(head) + len(text) <= width:
         return head + text
-    parts = text.split(", ")
+    parts = _settings_parts(text)
     lines, line = [], head + parts[0]
     for k, part in enumerate(parts[1:], 2):
         if len(line) + 2 + len(part) + (k < len(parts)) > width:  # room for the comma after it, but for the last
@@ -1068,6 +1071,18 @@ def _info_line(title: str, text: str, width: int | None) -> str:
         else:
             line += ", " + part
     return "\n".join(lines + [line])
+
+
+def _settings_parts(text: str) -> list[str]:
+    """``text`` cut at each ", " outside brackets: one setting a part, a list value (``ngram_range=[1, 2]``)
+    kept whole, so that a wrapped line can still be copied to --set."""
+    parts, depth, start = [], 0, 0
+    for i, char in enumerate(text):
+        depth += {"[": 1, "{": 1, "]": -1, "}": -1}.get(char, 0)
+        if depth <= 0 and text.startswith(", ", i):
+            parts.append(text[start:i])
+            start = i + 2
+    return parts + [text[start:]]
 
 
 def _reading_versions(reading, within: str = "") -> str:

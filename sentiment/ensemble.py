@@ -50,7 +50,8 @@ class Ensemble(Classifier):
                               f"not {type(members).__name__}")
         members = list(members)
         if len(members) < 2:
-            raise ConfigError("an ensemble needs at least two fitted models")
+            raise ConfigError(f"an ensemble needs at least two fitted models, not {len(members)}; give two or more (on "
+                              "the command line, two or more model directories)")
         first = members[0]
         for i, member in enumerate(members):
             if isinstance(member, (str, bytes, os.PathLike)):

@@ -302,6 +302,7 @@ def test_model_arguments_that_do_not_exist(saved_model, tmp_path):
     ("nan,1", "finite numbers >= 0"),
     ("-1,2", "finite numbers >= 0"),
     ("", "--weights takes numbers"),
+    ("1_0,1", "--weights takes numbers"),  # not 10 and 1, as Python's float reads it
 ])
 def test_ensemble_weights(saved_model, tmp_path, weights, pattern):
     other = shutil.copytree(saved_model, tmp_path / "other")
@@ -323,6 +324,12 @@ def test_export_format_is_case_insensitive(saved_model, tmp_path):
     # TorchScript as the docs spell it is the torchscript format; the logreg model then has no network
     assert_error(invoke("export", saved_model, "--format", "TorchScript", "--out", tmp_path / "m.pt"), "no torch network")
     assert_error(invoke("export", saved_model, "--format", "keras", "--out", tmp_path / "m.pt"), "unknown export format")
+    assert_error(invoke("export", saved_model, "--format", "", "--out", tmp_path / "m.pt"), "unknown export format ''")
+
+
+def test_an_ensemble_of_one_model_says_to_give_more(saved_model, tmp_path):
+    assert_error(invoke("ensemble", saved_model, "--out", tmp_path / "e"),
+                 "an ensemble needs at least two fitted models, not 1; give two or more")
 
 
 # -- predict ---------------------------------------------------------------------------------------------

@@ -62,7 +62,7 @@ TRAINING_HELP = {
     "stop_metric": 'the dev metric that early stopping follows: "macro_f1" or "accuracy"',
     "ema_epochs": "keep a moving average of the weights, its time constant in epochs (0: off)",
     "class_weight": '"balanced", or a dict of labels to weights (null: all 1)',
-    "dev_fraction": "share of the training texts held out for early stopping when fit has no dev data",
+    "dev_fraction": "share of the training texts held out for early stopping (sentiment fit always; Python's fit when given no dev data)",
     "net_seed": "random seed of the network's weights and batches",
     "device": '"auto" (CUDA, then Apple MPS, then the CPU), "cpu", "cuda", "cuda:1", "mps"',
 }
