@@ -153,11 +153,15 @@ class Ensemble(Classifier):
         counted = [counts for (_, counts), weight in zip(evidence, self.weights) if weight > 0]
         return mean, np.max(counted, axis=0) if known else None
 
-    def fit(self, texts: Sequence[str], labels: Sequence, **fit_params) -> "Ensemble":
+    def fit(self, texts: Sequence[str], labels: Sequence, sample_weight=None, **fit_params) -> "Ensemble":
         """Train a fresh copy of every member (its settings, as scikit-learn's ``clone`` gives them) on
-        ``texts`` and ``labels`` (``fit_params``, e.g. ``dev``, go to each member's ``fit``); the members
-        given are left as they were. So ``cross_val_score(ensemble, texts, labels)`` scores the combination
-        of these settings. Returns the ensemble."""
+        ``texts`` and ``labels`` (``sample_weight`` and ``fit_params``, e.g. ``dev``, go to each member's
+        ``fit``; ``sample_weight`` is named, so that scikit-learn's tools that look for it, such as
+        ``CalibratedClassifierCV``, pass it); the members given are left as they were. So
+        ``cross_val_score(ensemble, texts, labels)`` scores the combination of these settings. Returns the
+        ensemble."""
+        if sample_weight is not None:
+            fit_params["sample_weight"] = sample_weight
         fresh = [member.__sklearn_clone__().fit(texts, labels, **fit_params) for member in self.members]
         return self._become(type(self)(fresh, self.weights, self.thresholds))
 

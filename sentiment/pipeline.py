@@ -209,7 +209,7 @@ class Classifier:
                 f"none of the labels is one the model knows ({', '.join(map(str, self.label_names_))}), so every "
                 "text counts as wrong: name the labels as the model does (its values or display names), unless this "
                 "is a cross-validation fold of a class that its training part lacks", given, self.label_names_),
-                stacklevel=2)
+                stacklevel=caller_stacklevel())
         weights = None if sample_weight is None else check_sample_weight(sample_weight, len(texts), scoring=True)
         probabilities = self.predict_proba(texts)
         if self.multi_label_:
@@ -488,7 +488,7 @@ class Pipeline(OptionAttributes, Classifier):
         targets, classes = (check_label_sets if multi_label else check_labels)(labels, len(texts))
         spelling = label_spelling_note(classes)
         if spelling:
-            warnings.warn(spelling, LabelSpellingWarning, stacklevel=2)
+            warnings.warn(spelling, LabelSpellingWarning, stacklevel=caller_stacklevel())
         # ids 0/1 or 0..4 name polarity for one label per text; several points of one scale per text are ids
         names = display_names(classes, label_names, polarity=self._task in (None, "polarity") and not multi_label)
         dev_targets = None
@@ -569,7 +569,8 @@ class Pipeline(OptionAttributes, Classifier):
             return texts, labels, weights, tuple(dev)
         except DataError:  # too few texts to hold any out (every one has a label of its own)
             warnings.warn("too few texts to hold out a part for tuning the label thresholds: they stay at "
-                          f"{DEFAULT_THRESHOLD}; give more texts or dev=(texts, labels)", TuningWarning, stacklevel=3)
+                          f"{DEFAULT_THRESHOLD}; give more texts or dev=(texts, labels)", TuningWarning,
+                          stacklevel=caller_stacklevel())
             return texts, labels, weights, None
 
     # -- prediction -----------------------------------------------------------------------
@@ -818,7 +819,8 @@ def _class_weights(weights: dict, classes: np.ndarray, names: list[str], multi_l
     if absent:
         warnings.warn(AbsentLabelWarning(f"class_weight names {', '.join(map(repr, absent))}, which no training text "
                                          f"has as its label, so it weighs nothing here; the labels are: "
-                                         f"{', '.join(map(str, names))}", absent, names), stacklevel=4)
+                                         f"{', '.join(map(str, names))}", absent, names),
+                      stacklevel=caller_stacklevel())
     known = codes[codes < len(classes)]
     if len(set(known.tolist())) < len(known):
         raise ConfigError("class_weight names one class twice (by its value and by its display name); name it once")

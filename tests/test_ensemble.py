@@ -107,6 +107,26 @@ def test_an_ensemble_in_a_search_and_in_a_scikit_learn_pipeline(members, binary)
     assert not hasattr(ensemble, "tune_support_")
 
 
+def test_an_ensemble_names_sample_weight_for_scikit_learn_and_passes_it_on(members, binary):
+    import warnings
+
+    from sklearn.utils.validation import has_fit_parameter
+
+    ensemble = Ensemble(members)
+    assert has_fit_parameter(ensemble, "sample_weight")  # CalibratedClassifierCV, bagging, ... look for it
+    texts, labels = binary.train_texts[:60], binary.train_labels[:60]
+    weights = np.linspace(0.2, 3.0, len(texts))
+    weighted = ensemble.fit(texts, labels, sample_weight=weights).predict_proba(binary.dev_texts)
+    alone = [m.__sklearn_clone__().fit(texts, labels, sample_weight=weights).predict_proba(binary.dev_texts)
+             for m in members]
+    np.testing.assert_allclose(weighted, (alone[0] + alone[1]) / 2)
+    with warnings.catch_warnings(record=True) as caught:  # a member's warning points at the caller's line
+        warnings.simplefilter("always")
+        Ensemble(members).fit(texts, ["Pos" if y == "pos" and i % 4 == 0 else y for i, y in enumerate(labels)])
+    spelling = [w for w in caught if issubclass(w.category, sentiment.LabelSpellingWarning)]
+    assert spelling and all(w.filename == __file__ for w in spelling)
+
+
 def test_an_ensemble_takes_the_label_values_of_any_member(binary, tmp_path):
     named = Pipeline("tfidf", "logreg").fit(binary.train_texts, ["negative" if y == "neg" else "positive"
                                                                   for y in binary.train_labels])
