@@ -80,7 +80,8 @@ def all_text_vectors(path: Path = RESULTS / "all_text.w2v.txt", root: Path = DAT
     IMDB's whole train split (the 20% that the polarity benchmarks hold out as dev included: unlabelled
     text here, but vectors not to reuse for IMDB figures), SST-5 train sentences, GoEmotions train
     comments and CARER train texts; no test split (there are none in the tree), no SST/GoEmotions/CARER
-    dev file, and not the text of the 15% of ABSA sentences that this benchmark scores (:func:`domain_split`). Tokens are the
+    dev file, and not the text of the 15% of ABSA sentences that this benchmark scores (:func:`domain_split`; but for the 5
+    sentences that SemEval's files hold twice, once in each part). Tokens are the
     aspect models' own (:func:`sentiment.tokens.tokenize` feature strings), so every word of a
     sentence finds its vector.
     """
