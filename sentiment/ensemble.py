@@ -157,7 +157,9 @@ class Ensemble(Classifier):
         """Train a fresh copy of every member (its settings, as scikit-learn's ``clone`` gives them) on
         ``texts`` and ``labels`` (``sample_weight`` and ``fit_params``, e.g. ``dev``, go to each member's
         ``fit``; ``sample_weight`` is named, so that scikit-learn's tools that look for it, such as
-        ``CalibratedClassifierCV``, pass it); the members given are left as they were. So
+        ``CalibratedClassifierCV``, pass it); the members given are left as they were, and ``members`` then
+        holds the new copies (an ensemble's members are its fitted state as well as its parameter: unlike
+        scikit-learn's ``VotingClassifier``, which keeps them apart as ``estimators`` and ``estimators_``). So
         ``cross_val_score(ensemble, texts, labels)`` scores the combination of these settings. Returns the
         ensemble."""
         if sample_weight is not None:
