@@ -456,7 +456,7 @@ def fit(
     seed: int = typer.Option(0, help="Seed of the dev split (and, for --task aspect, of the models' training)."),
     label_names: Optional[str] = typer.Option(None, help="Names of the label values, e.g. 0=negative,1=positive; when the training labels are those names already, they name the --dev file's values."),
     as_json: bool = typer.Option(False, "--json", help="Print the dev metrics as one JSON object."),
-    report: Optional[Path] = _path_option(None, help="Also write dev metrics (metrics.json), the confusion matrix (or per-label scores) and (--model mlp, lstm) the saved model's training curves as PNG, and the dev texts the scored model labels wrongly (mistakes.csv, most confident first; a model trained again on all of DATA afterwards may read them otherwise; not for aspect models) to this directory, replacing an earlier report's files there."),
+    report: Optional[Path] = _path_option(None, help="Also write dev metrics (metrics.json), the confusion matrix (or per-label scores) and (--model mlp, lstm) the saved model's training curves as PNG, and the dev texts the scored model labels wrongly (mistakes.csv, most confident first, or with several labels per text most wrong first; a model trained again on all of DATA afterwards may read them otherwise; not for aspect models) to this directory, replacing an earlier report's files there."),
 ):
     """Train a model on labelled data, print its dev metrics and save it.
 
@@ -801,7 +801,7 @@ def evaluate(
     label_names: Optional[str] = typer.Option(None, help="The model's names of the file's label values, when they differ, e.g. 0=negative,1=positive."),
     label_sep: Optional[str] = typer.Option(None, help="Several labels per text: the separator between a text's labels in this file; default: the one the model was trained with."),
     as_json: bool = typer.Option(False, "--json", help="Print one JSON object (macro_f1, n, accuracy or micro_f1, per_class, ...)."),
-    report: Optional[Path] = _path_option(None, help="Also write metrics.json, confusion_matrix.png (several labels per text: label_scores.png) and the texts labelled wrongly (mistakes.csv, most confident first; not for aspect models) to this directory, replacing an earlier report's files there."),
+    report: Optional[Path] = _path_option(None, help="Also write metrics.json, confusion_matrix.png (several labels per text: label_scores.png) and the texts labelled wrongly (mistakes.csv, most confident first, or with several labels per text most wrong first; not for aspect models) to this directory, replacing an earlier report's files there."),
 ):
     """Score a model on labelled data: accuracy (or micro-F1 with several labels per text), macro-F1,
     per-class report and confusion matrix.
