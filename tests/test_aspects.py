@@ -756,6 +756,11 @@ def test_a_decomposed_accent_stays_with_its_word():
     ("I \u2764\ufe0f pizza, \u2764 pizza", "\u2764\ufe0f pizza", [(2, 10), (12, 19)]),
     ("Room 1\ufe0f\u20e3 was fine", "1\ufe0f\u20e3", [(5, 8)]),  # a keycap: the selector between the digit and its mark
     ("The \U0001F3F3\ufe0f\u200d\U0001F308 flag", "\U0001F3F3\ufe0f\u200d\U0001F308", [(4, 8)]),  # before a joiner
+    ("Stra\u00df\ufe0fe, clas\ufe0fs", "stra\u00dfe", [(0, 7)]),  # after any letter, however the term reads it
+    ("Stra\u00df\ufe0fe, clas\ufe0fs", "class", [(9, 15)]),
+    ("the chef'\ufe0fs pride", "chef's", [(4, 11)]),
+    ("I &#10084;\ufe0f pizza", "\u2764 pizza", [(2, 17)]),  # a letter written as an entity
+    ("cafe\u0301\ufe0fs and caf\u00e9\ufe0fs", "caf\u00e9s", [(0, 7), (12, 18)]),  # either form of the accent
 ])
 def test_a_term_is_found_however_the_text_spells_some_letters(text, term, found):
     from sentiment.aspects.terms import locate_terms

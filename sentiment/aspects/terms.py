@@ -63,15 +63,14 @@ def _term_pattern(term: str) -> re.Pattern:
     term = _VARIATION_SELECTORS.sub("", term) or term  # "❤️" is "❤" as an emoji: each character may have one or not
     pattern = rf"(?:(?![{LINE_BREAKS}])\s|&(?:nbsp|#0*160|#x0*a0);)+".join(_either_form(word) for word in term.split())
     # whole words ("ice" is not in "service"), but where a script written without spaces meets the match's
-    # edge (Chinese "电影" in "这部电影很好看"); never cut from its marks, but with the variation selectors after
-    # it in the span, as an extracted term's ("pizza" + U+FE0F, the emoji form that some keyboards add)
+    # edge (Chinese "电影" in "这部电影很好看"); never cut from its marks, but with a variation selector after its
+    # last letter in the span, as an extracted term's ("pizza" + U+FE0F, the emoji form that some keyboards add)
     return re.compile(rf"(?:(?<![\w{MARKS}{JOINERS}])|(?<=[{UNSPACED}])|(?=[{UNSPACED}])){pattern}"
-                      rf"{_VARIATION_SELECTORS.pattern}*"
                       rf"(?![{MARKS}])(?:(?![\w{JOINERS}])|(?=[{UNSPACED}])|(?<=[{UNSPACED}]))", re.IGNORECASE)
 
 
 _VARIATION_SELECTORS = re.compile("[\ufe00-\ufe0f]")  # the text or emoji form of the character before
-_OPTIONAL_SELECTOR = f"{_VARIATION_SELECTORS.pattern}?"  # after each character of a term ("1️⃣": between 1 and its keycap)
+_OPTIONAL_SELECTOR = f"{_VARIATION_SELECTORS.pattern}?"  # after each letter of a term (and "1️⃣": before its keycap)
 
 
 def _either_form(word: str) -> str:
@@ -84,13 +83,13 @@ def _either_form(word: str) -> str:
     while i < len(letters):
         letter = letters[i]
         if letter in "ßẞ" or (letter in "sS" and i + 1 < len(letters) and letters[i + 1] in "sS"):
-            parts.append(_SHARP_S)  # German capitals write "ß" as "SS", and Swiss German always "ss"
+            parts.append(_SHARP_S + _OPTIONAL_SELECTOR)  # German capitals write "ß" as "SS", Swiss German "ss"
             i += 1 if letter in "ßẞ" else 2
             continue
         forms = sorted(_equivalent_forms(letter), key=lambda form: (-len(form), form))  # the longest first
         written = [_marks_as_entities(form) for form in forms] + _entities(letter)
-        parts.append(APOSTROPHE if letter in APOSTROPHES else written[0] if len(written) == 1
-                     else "(?:" + "|".join(written) + ")")
+        parts.append((APOSTROPHE if letter in APOSTROPHES else written[0] if len(written) == 1
+                      else "(?:" + "|".join(written) + ")") + _OPTIONAL_SELECTOR)  # whichever way it is written
         i += 1
     either = "".join(parts)
     # the word as typed, where NFC changed it: each letter's forms above match the composed text only (a
@@ -100,14 +99,14 @@ def _either_form(word: str) -> str:
 
 
 # "ß" (and its capital "ẞ") and "ss" as one another (case-blind: "SS" too), or as HTML entities
-_SHARP_S = r"(?:ss|[ßẞ]|&(?:(?-i:szlig)|#0*223|#x0*df|#0*7838|#x0*1e9e);)"
+_SHARP_S = r"(?:s[\ufe00-\ufe0f]?s|[ßẞ]|&(?:(?-i:szlig)|#0*223|#x0*df|#0*7838|#x0*1e9e);)"
 
 
 def _marks_as_entities(form: str) -> str:
     """A pattern for one spelling of a letter (a character and the combining marks after it), each mark as
     written or as its numeric HTML entity ("cafe&#769;" is "café" with its accent written apart)."""
-    return re.escape(form[0]) + _OPTIONAL_SELECTOR + "".join(f"(?:{re.escape(mark)}|&#0*{ord(mark)};|&#x0*{ord(mark):x};)"
-                                                             for mark in form[1:])
+    marks = "".join(f"(?:{re.escape(mark)}|&#0*{ord(mark)};|&#x0*{ord(mark):x};)" for mark in form[1:])
+    return re.escape(form[0]) + (_OPTIONAL_SELECTOR + marks if marks else "")  # a selector before the marks too
 
 
 APOSTROPHES = "'" + TYPED_APOSTROPHES  # what the tokenizer reads as an apostrophe (APOSTROPHE: also as an entity)
