@@ -1075,14 +1075,17 @@ def _info_line(title: str, text: str, width: int | None) -> str:
 
 def _settings_parts(text: str) -> list[str]:
     """``text`` cut at each ", " outside brackets: one setting a part, a list value (``ngram_range=[1, 2]``)
-    kept whole, so that a wrapped line can still be copied to --set."""
+    kept whole, so that a wrapped line can still be copied to --set; at every ", " where the brackets do not
+    pair up (a label ":[" in a list of labels)."""
     parts, depth, start = [], 0, 0
     for i, char in enumerate(text):
         depth += {"[": 1, "{": 1, "]": -1, "}": -1}.get(char, 0)
-        if depth <= 0 and text.startswith(", ", i):
+        if depth < 0:
+            break
+        if depth == 0 and text.startswith(", ", i):
             parts.append(text[start:i])
             start = i + 2
-    return parts + [text[start:]]
+    return parts + [text[start:]] if depth == 0 else text.split(", ")
 
 
 def _reading_versions(reading, within: str = "") -> str:

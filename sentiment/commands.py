@@ -30,7 +30,7 @@ from .persistence import (atomic_directory, atomic_file, check_model_target, che
 from .pipeline import (MAX_EXPLAINED_WORDS, PIPELINE_OPTIONS, POLARITY_NAMES, Pipeline, label_ids_of, load, named_labels,
                        polarity_names)
 from .registry import resolve
-from .splits import dev_overlap_notes, weighted_split
+from .splits import dev_overlap_notes, held_none_advice, weighted_split
 from .sst import sst_phrase_split
 from .tasks import DEFAULT_TASK, DEFAULT_VECTORIZER, get_task
 
@@ -177,10 +177,9 @@ def fit_file(
             if "no stopping" not in said:
                 said.add("no stopping")
                 share = model_stage.params["dev_fraction"]
-                other = "smaller" if round(len(texts) * share) >= len(texts) else "larger"  # none left, or none held out
                 log(f"note: too few training texts to hold out {_share(share)} of them for early stopping, so "
                     f"{pipe.model} trains all {counted(model_stage.params['epochs'], 'epoch')} and keeps the last "
-                    f"weights; give more texts or a {other} --set dev_fraction")
+                    f"weights; give {held_none_advice(len(texts), share, '--set dev_fraction')}")
         return pipe.info_["trained_on"]
 
     try:  # a carved dev part has only training labels; a --dev file may not: checked before training

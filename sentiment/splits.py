@@ -106,3 +106,15 @@ def dev_overlap_notes(texts: list[str], dev_texts: list[str], split: bool, unit:
         duplicated = f"repeated {unit}s"
     return [f"note: {repeated} of the {len(dev_texts)} dev {unit}s also occur among the training {unit}s ({duplicated}), "
             f"so the dev figures are optimistic; {advice}"]
+
+
+def held_none_advice(n: int, share: float, option: str) -> str:
+    """What to give where holding out ``share`` of ``n`` texts (the ``option`` that sets it) held out none: fewer
+    to hold out where every text would be, more where none would, and more texts of each class where the ones
+    held out went back to training, as their classes had no other text there."""
+    held = round(n * share)
+    if held >= n:
+        return f"more texts or a smaller {option}"
+    if held == 0:
+        return f"more texts or a larger {option}"
+    return "more texts of each class (the texts held out went back to training, having no other of their class there)"

@@ -1097,6 +1097,8 @@ def test_info_wraps_its_long_lines_to_a_terminal_and_not_in_a_pipe(monkeypatch):
         assert max(map(len, cli._info_line("settings", f"a, {'b' * n}, next", 40).splitlines())) <= 40, n
     ranged = cli._info_line("vectorizer", "analyzer=word, ngram_range=[1, 2], char_ngram_range=[2, 5], min_df=2", 44)
     assert "[1, 2]" in ranged and "[2, 5]" in ranged  # a list value is never cut: the line can go to --set
+    faces = cli._info_line("labels", ", ".join([":[", "angry", "happy", "sad", "calm", "tired", "bored", "glad"]), 30)
+    assert all(len(line) <= 30 for line in faces.splitlines())  # brackets that do not pair up cut nothing short
     bells = cli._info_line("labels", ", ".join(f"label\x07{k}" for k in range(10)), 60)  # measured as printed
     assert "\x07" not in bells and all(len(line) <= 60 for line in bells.splitlines())
 

@@ -85,6 +85,8 @@ def test_fit_file_says_and_records_early_stopping_on_too_few_texts_to_hold_any_o
     assert caught[0].filename == __file__
     with pytest.warns(sentiment.TuningWarning, match=r"trains all 1 epoch and .* a smaller dev_fraction"):  # all held out
         Pipeline("tfidf", "mlp", **{**SMALL_MLP, "epochs": 1}, dev_fraction=0.9).fit(["good", "bad"] * 2, [1, 0] * 2)
+    with pytest.warns(sentiment.TuningWarning, match=r"give more texts of each class \(the texts held out went back"):
+        Pipeline("count", "mlp", **SMALL_MLP, dev_fraction=0.4).fit(["good film", "bad film", "meh film"], ["p", "n", "m"])
 
 
 @pytest.mark.parametrize("model, multi_label", [("mlp", False), ("logreg", True)])

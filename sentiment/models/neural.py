@@ -25,6 +25,7 @@ import torch
 from ..checks import check_sample_weight, short_repr
 from ..devices import check_device_name
 from ..errors import ConfigError, DataError, TuningWarning, caller_stacklevel, counted, with_article
+from ..splits import held_none_advice
 from ..stage import Stage, python_number
 from . import hardware, nets, saved_nets, trainer
 
@@ -62,7 +63,7 @@ TRAINING_HELP = {
     "stop_metric": 'the dev metric that early stopping follows: "macro_f1" or "accuracy"',
     "ema_epochs": "keep a moving average of the weights, its time constant in epochs (0: off)",
     "class_weight": '"balanced", or a dict of labels to weights (null: all 1)',
-    "dev_fraction": "share of the training texts held out for early stopping (sentiment fit always; Python's fit when given no dev data)",
+    "dev_fraction": "share of the training texts held out for early stopping when fit is given no dev data (as sentiment fit never is, but with several labels per text, where it stops on the part that tunes the thresholds)",
     "net_seed": "random seed of the network's weights and batches",
     "device": '"auto" (CUDA, then Apple MPS, then the CPU), "cpu", "cuda", "cuda:1", "mps"',
 }
@@ -167,11 +168,10 @@ class NeuralModel(Stage):
                 sample_weight = None if sample_weight is None else sample_weight[rows]
             else:  # (patience and stop_metric then change nothing)
                 share = self.params["dev_fraction"]
-                other = "smaller" if round(len(y) * share) >= len(y) else "larger"  # none left to train, or none held out
                 warnings.warn(f"too few training texts ({len(y)}) to hold out dev_fraction={python_number(share)} of "
                               f"them for early stopping, so the network trains all {counted(self.params['epochs'], 'epoch')} "
-                              f"and keeps the last weights; give more texts, a {other} dev_fraction, or dev data",
-                              TuningWarning, stacklevel=caller_stacklevel())
+                              f"and keeps the last weights; give {held_none_advice(len(y), share, 'dev_fraction')}, "
+                              "or dev data", TuningWarning, stacklevel=caller_stacklevel())
         self.n_trained_ = len(y)  # the rows learnt from, the held-out ones left out
         with hardware.seeded(self.params["net_seed"], device), hardware.device_errors(device):
             self.net_ = self._build_net(X, dev, vectorizer, "sigmoid" if multi_label else "softmax", labels)
