@@ -94,8 +94,9 @@ def _either_form(word: str) -> str:
     either = "".join(parts)
     # the word as typed, where NFC changed it: each letter's forms above match the composed text only (a
     # word NFC leaves alone matches its own letters there, so a second branch would only add backtracking,
-    # exponential in the words a failed match tries)
-    return either if unicodedata.normalize("NFC", word) == word else f"(?:{re.escape(word)}|{either})"
+    # exponential in the words a failed match tries); an atomic group, so that a text both branches match is
+    # matched once, never tried again through the other (a term of many such words failed in exponential time)
+    return either if unicodedata.normalize("NFC", word) == word else f"(?>{either}|{re.escape(word)})"
 
 
 # "ß" (and its capital "ẞ") and "ss" as one another (case-blind: "SS" too), or as HTML entities
