@@ -17,9 +17,9 @@ import numpy as np
 from .checks import (LABEL_SETS, check_fraction, check_label_sets, check_labels, check_seed, is_multi_label,
                      json_safe, label_spelling_note)
 from .cleaning import Cleaner
-from .data import (LABEL_SEPARATOR, blank_cells, blank_header_names, column_list, csv_quoting, existing_file, holds_sst_trees, iter_table,
-                   missing_columns, read_labelled, read_weights, repeated_header_rows, table_format, text_values,
-                   whole_number)
+from .data import (LABEL_SEPARATOR, blank_cells, blank_header_names, column_list, csv_quoting, existing_file,
+                   holds_sst_trees, iter_table, missing_columns, read_labelled, read_weights, repeated_header_rows,
+                   table_format, text_values, whole_number)
 from .errors import (AbsentLabelWarning, ConfigError, DataError, LabelSpellingWarning, MissingColumnsError, ModelFileError,
                      SeparatorError, TuningWarning, UngroupedLabelError, UnknownLabelsError, counted, on_one_line,
                      refuse_flags, with_article)
@@ -1004,7 +1004,8 @@ def predict_file(pipe: Pipeline, source: str | Path, target: str | Path, *, text
     ``label``), every added column is named ``predicted_<name>`` instead, so no input column is overwritten. In a
     CSV or TSV, list cells of a JSON Lines input are written as JSON text, but a gold label column of lists (the
     model's label column, for several labels per text) is joined by the model's separator, so that ``evaluate``
-    reads the file back; an empty header cell (the index column pandas writes) is written back empty. Every row of a JSON Lines input gets every key that any of its rows has (read in a first
+    reads the file back; an empty header cell (the index column pandas writes) is written back empty. Every
+    row of a JSON Lines input gets every key that any of its rows has (read in a first
     pass; null, or an empty cell, where a row lacks it), in the order the rows first name them. It is written to a
     temporary file and renamed at the end, so an interrupted run leaves
     no partial output. Flags the model cannot honour are refused (:func:`check_predict_flags`). Returns the

@@ -342,7 +342,8 @@ class AspectPipeline:
         leave out a word of another sentence) is predicted once."""
         if not items:
             return np.zeros((0, len(POLARITIES)))
-        items = _within_reach([tuple(item) for item in items] if sentences is None else _within_sentences(items, sentences))
+        items = [tuple(item) for item in items] if sentences is None else _within_sentences(items, sentences)
+        items = _within_reach(items)
         distinct = list(dict.fromkeys(items))  # (tuples: an item may come as a list)
         texts = encodable([text for text, _, _ in distinct])
         pairs = [(text, a, b) for text, (_, a, b) in zip(texts, distinct)]
@@ -673,7 +674,8 @@ def check_trainable(sentences: list[dict], *, categories: bool = False, seed: in
     split_advice = "give a dev file (--dev), a smaller dev fraction (--dev-fraction) or another --seed"
     if not has_terms(sentences):
         if split_took(has_terms):
-            raise DataError(f"the training sentences left once the dev sentences are held out have no aspect terms; {split_advice}")
+            raise DataError("the training sentences left once the dev sentences are held out have no aspect terms; "
+                            + split_advice)
         raise DataError("the training data hold no aspect terms; give sentences with aspects (those labelled "
                         "conflict are dropped unless keep_conflict=True: --set keep_conflict=true)")
     if not has_polarities(sentences):
