@@ -72,6 +72,25 @@ def test_trailing_spaces_tabs_a_bom_and_crlf_are_read(tmp_path):
     same(load_vectors(path), ["good", "movie"], VECTORS[[0, 2]])
 
 
+@pytest.mark.parametrize("binary", [False, True])
+def test_a_word_written_decomposed_is_read_composed_as_the_cleaner_writes_texts(tmp_path, binary):
+    decomposed = ["good", "cafe\u0301", "movie"]  # "café" with its accent as a combining mark
+    path = tmp_path / ("v.bin" if binary else "v.txt")
+    if binary:
+        path.write_bytes(binary_bytes(decomposed, VECTORS[:3]))
+    else:
+        path.write_text("\n".join(text_lines(decomposed, VECTORS[:3])) + "\n", encoding="utf-8")
+    keyed = load_vectors(path, "word2vec-binary" if binary else "auto", keep={"caf\u00e9", "movie"})
+    same(keyed, ["caf\u00e9", "movie"], VECTORS[1:3])
+
+
+def test_a_word_of_several_parts_ending_in_a_number_is_said_to_read_as_a_value(tmp_path):
+    path = tmp_path / "v.txt"
+    path.write_text("good 0.1 0.2 0.3\nroute 66 0.4 0.5 0.6\n")
+    with pytest.raises(DataError, match="line 2: 4 values .*; a word of several parts cannot end in a number"):
+        load_vectors(path)
+
+
 def test_a_repeated_word_keeps_its_first_vector(tmp_path):
     path = tmp_path / "v.txt"
     path.write_text("good 0.1 0.2 0.3\nmovie 0.7 0.8 0.9\ngood 9 9 9\n")

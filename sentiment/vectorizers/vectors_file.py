@@ -225,6 +225,11 @@ def _fields(line: str) -> list[str]:
     return [field for field in _SEPARATORS.split(line.strip(" \t\r\n")) if field]
 
 
+def _composed(word: str) -> str:
+    """A file's word in NFC, as the cleaner writes every text's words (a decomposed "café" would match none)."""
+    return word if word.isascii() or unicodedata.is_normalized("NFC", word) else unicodedata.normalize("NFC", word)
+
+
 def _read_text(stream: "_Stream", path: str, count: int | None, size: int, first_line: int,
                keep: set[str] | None = None, limit: int | None = None):
     words, vectors, entries, seen = [], [], [], 0
@@ -235,7 +240,9 @@ def _read_text(stream: "_Stream", path: str, count: int | None, size: int, first
         word_part, values = fields[:-size], fields[-size:]
         if not word_part or (len(word_part) > 1 and _is_number(word_part[-1])):  # too few values, or too many
             raise DataError(f"{path}, line {number}: {len(fields) - 1} values after the word where the file's "
-                            f"vectors have {size}; fix the line" + (", or the header line" if count is not None else ""))
+                            f"vectors have {size}; fix the line" + (", or the header line" if count is not None else "")
+                            + ("; a word of several parts cannot end in a number, which reads as a value"
+                               if len(word_part) > 1 and word_part[-1].isdigit() else ""))  # ("route 66", not "0.4")
         seen += 1
         try:
             with np.errstate(over="ignore"):  # a value beyond float32's range: infinite, and refused as such
@@ -244,7 +251,7 @@ def _read_text(stream: "_Stream", path: str, count: int | None, size: int, first
             bad = next(v for v in values if not _is_number(v))
             raise DataError(f"{path}, line {number}: {bad[:30]!r} is not a number; a line is a word and its "
                             f"{size} values, separated by spaces") from None
-        word = " ".join(word_part)  # a word of several parts: GloVe 840B's ". . ."
+        word = _composed(" ".join(word_part))  # a word of several parts: GloVe 840B's ". . ."
         if "\ufffd" in word and _not_utf8(raw):
             raise DataError(f"{path}, line {number}: the word {_shown(raw.split()[0])} is not UTF-8 text; re-encode "
                             f"the file as UTF-8 ({reencode_hint()})")
@@ -278,6 +285,7 @@ def _read_binary(stream: "_Stream", path: str, count: int, size: int, keep: set[
             raise DataError(f"{path}: vector {n + 1} has no word before it ({_shown(word)}: "
                             f"{'control characters' if text else 'nothing'} where a word should be); the header's vector size "
                             f"{size} may be wrong, or the file is not word2vec binary (set vectors_format)")
+        text = _composed(text)
         if keep is not None and text not in keep:
             continue
         words.append(text)
