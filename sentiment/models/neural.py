@@ -63,7 +63,7 @@ TRAINING_HELP = {
     "stop_metric": 'the dev metric that early stopping follows: "macro_f1" or "accuracy"',
     "ema_epochs": "keep a moving average of the weights, its time constant in epochs (0: off)",
     "class_weight": '"balanced", or a dict of labels to weights (null: all 1)',
-    "dev_fraction": "share of the training texts held out for early stopping when fit is given no dev data (as sentiment fit never is, but with several labels per text, where it stops on the part that tunes the thresholds)",
+    "dev_fraction": "share of the training texts held out for early stopping where fit gets no dev data (always in sentiment fit; with several labels per text, the part that tunes the thresholds is used instead)",
     "net_seed": "random seed of the network's weights and batches",
     "device": '"auto" (CUDA, then Apple MPS, then the CPU), "cpu", "cuda", "cuda:1", "mps"',
 }
