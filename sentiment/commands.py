@@ -657,7 +657,7 @@ def _settings(kind: str, config: dict, pipe, path: Path) -> dict:
             _shown_threshold, detector.thresholds_)))} if detector is not None else {})}
     if kind == "vectorizer":
         return {"vectorizer": pipe.vectorizer, "features": pipe.n_features_, "cleaner_settings": config.get("cleaner", {}),
-                "vectorizer_settings": config["stages"]["vectorizer"]["params"]}
+                "vectorizer_settings": _stage_settings(config["stages"]["vectorizer"])}
     options = config.get("pipeline", {}).get("options", {})
     pipeline = {key: options.get(key, default) for key, default in PIPELINE_OPTIONS.items()
                 if _applies(key, getattr(pipe, "multi_label_", False))}
@@ -665,7 +665,19 @@ def _settings(kind: str, config: dict, pipe, path: Path) -> dict:
     return {**({"task": task} if task else {}), "vectorizer": pipe.vectorizer_name, "model": pipe.model,
             "pipeline_settings": pipeline,
             "cleaner_settings": config.get("cleaner", {}),
-            **{f"{stage}_settings": config["stages"][stage]["params"] for stage in ("vectorizer", "model")}}
+            **{f"{stage}_settings": _stage_settings(config["stages"][stage]) for stage in ("vectorizer", "model")}}
+
+
+def _stage_settings(stage: dict) -> dict:
+    """A saved stage's settings as ``info`` shows them: those of a word2vec vectorizer that read its vectors
+    from a file without the ones that would only have trained them (refused beside a file: their defaults
+    changed nothing)."""
+    params = stage["params"]
+    if stage.get("name") == "word2vec" and params.get("vectors_path"):
+        from .vectorizers.word2vec import TRAINING_ONLY
+
+        return {key: value for key, value in params.items() if key not in TRAINING_ONLY}
+    return params
 
 
 def _applies(option: str, multi_label: bool) -> bool:

@@ -1130,6 +1130,17 @@ def test_a_line_break_in_a_path_stays_on_its_line(saved_model, files, tmp_path):
     assert result.stderr.strip().endswith("out\\nput.csv") and len(result.stderr.strip().splitlines()) == 1
 
 
+def test_info_leaves_out_the_vector_training_settings_of_vectors_read_from_a_file(tmp_path):
+    (tmp_path / "glove.txt").write_text("good 1 0 0\nbad 0 1 0\nfilm 0 0 1\n", encoding="utf-8")
+    texts, labels = ["good film", "bad film", "good", "bad"] * 3, ["pos", "neg", "pos", "neg"] * 3
+    sentiment.Pipeline("word2vec", "logreg", vectors_path=str(tmp_path / "glove.txt")).fit(texts, labels).save(tmp_path / "m")
+    settings = json.loads(invoke("info", tmp_path / "m", "--json").stdout)["settings"]["vectorizer_settings"]
+    assert settings["vectors_path"].endswith("glove.txt") and settings["vector_size"] == 3
+    assert not {"window", "min_count", "w2v_epochs", "skipgram", "workers", "seed"} & set(settings)  # changed nothing
+    sentiment.Pipeline("word2vec", "logreg", vector_size=4, min_count=1).fit(texts, labels).save(tmp_path / "trained")
+    assert "window" in json.loads(invoke("info", tmp_path / "trained", "--json").stdout)["settings"]["vectorizer_settings"]
+
+
 def test_info_of_the_shipped_models_and_bad_paths(tmp_path):
     emotion = json.loads(invoke("info", "--task", "emotion", "--json").stdout)
     assert emotion["multi_label"] and set(emotion["thresholds"]) == set(emotion["labels"])
