@@ -1177,11 +1177,11 @@ def _print_aspects(results: list[dict], array: "_JsonArray | None", named: bool 
             _echo(f"  {_field(a['term'])}\t{a['from']}-{a['to']}\t{a['polarity']}\t{a['score']:.3f}")
             if "words" in a:
                 _print_words(a["words"], indent="      ")
-        if not result["aspects"]:
+        if not result["aspects"] and (named or not result.get("categories")):  # (categories found: said below)
             _echo("  (none of the named aspects is in this text)" if named
                   else "  (no aspect found; name one with --aspect TERM)")
         for c in result.get("categories", []):
-            _echo(f"  [{c['category']}]\t\t{c['polarity']}\t{c['score']:.3f}")
+            _echo(f"  [{_field(c['category'])}]\t\t{c['polarity']}\t{c['score']:.3f}")
 
 
 class Terminated(KeyboardInterrupt):

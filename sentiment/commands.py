@@ -646,6 +646,8 @@ def _settings(kind: str, config: dict, pipe, path: Path) -> dict:
         return {"weights": config["weights"], "members": {
             name: _description(member, path / name)["settings"] for name, member in zip(config["members"], pipe.members)}}
     if kind == "aspect":
+        from .aspects.categories import NONE as NO_CATEGORY
+
         settings = dict(config.get("pipeline", {}))
         if settings.get("prior") == "prior":  # the folder the model keeps its copy of the prior in
             settings["prior"] = f"{Path(path) / 'prior'} (the copy kept inside the model)"
@@ -653,8 +655,9 @@ def _settings(kind: str, config: dict, pipe, path: Path) -> dict:
         detector = getattr(categories, "detector_", None)
         if settings.get("categories"):
             settings["categories_learnt"] = categories is not None  # False: the training data had none
-        return {**settings, **({"category_thresholds": dict(zip(detector.label_names_, map(
-            _shown_threshold, detector.thresholds_)))} if detector is not None else {})}
+        thresholds = {} if detector is None else {name: _shown_threshold(threshold) for name, threshold in zip(
+            detector.label_names_, detector.thresholds_) if name != NO_CATEGORY}  # (the detector's own "none" label)
+        return {**settings, **({"category_thresholds": thresholds} if detector is not None else {})}
     if kind == "vectorizer":
         return {"vectorizer": pipe.vectorizer, "features": pipe.n_features_, "cleaner_settings": config.get("cleaner", {}),
                 "vectorizer_settings": _stage_settings(config["stages"]["vectorizer"])}

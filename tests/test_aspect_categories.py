@@ -230,6 +230,25 @@ def test_aspect_pipeline_learns_saves_and_prints_categories(tmp_path):
     assert uncategorised.keys() == {"text", "aspects", "categories"} and uncategorised["categories"] == []  # same keys
 
 
+def test_a_category_only_the_dev_sentences_have_is_refused_before_training(monkeypatch):
+    from sentiment.aspects import AspectPipeline, train_and_score
+
+    from test_aspects import synthetic as with_aspects
+
+    train = with_aspects(60) + synthetic(120)
+    rare = {"text": "The view was stunning.", "aspects": [],
+            "categories": [{"category": "anecdotes/miscellaneous", "polarity": "positive"}]}
+    dev = synthetic(10, seed=4) + [rare]
+    trained = []
+    monkeypatch.setattr(AspectPipeline, "fit", lambda self, *a, **k: trained.append(1) or self)
+    with pytest.raises(DataError, match=r"only the dev sentences held out of the data have the category "
+                                        r"'anecdotes/miscellaneous'.*give a dev file \(--dev\)"):
+        train_and_score(train, dev, data="d.jsonl", dev_is_split=True, prior=None, bits=12)
+    with pytest.raises(DataError, match=r"the dev sentences name categories the model does not know"):
+        train_and_score(train, dev, data="d.jsonl", prior=None, bits=12)  # a dev file's: a name to check
+    assert trained == []
+
+
 LAPTOP = ["screen", "keyboard", "battery", "trackpad", "speakers"]
 
 

@@ -369,6 +369,7 @@ def test_info_of_an_aspect_model(model_dir, files):
     assert described["data"] == {"train": files["train"].name}  # the file it learnt from, by name: not where it lay
     shipped = json.loads(invoke("info", "--task", "aspect", "--json").stdout)["settings"]
     assert shipped["categories"] is shipped["categories_learnt"] is True and "food" in shipped["category_thresholds"]
+    assert "(none)" not in shipped["category_thresholds"]  # the detector's own label for no category is none
     assert shipped["prior"].endswith("prior (the copy kept inside the model)")  # not the bare folder name
     assert described["labels"] == ["negative", "neutral", "positive"] and described["multi_label"] is False
     assert set(described["dev_metrics"]) >= {"extraction_f1", "polarity_accuracy"}
@@ -429,3 +430,14 @@ def test_predict_file_hands_by_sentence_to_the_polarity_model(model_dir, tmp_pat
 def test_the_shipped_model_annotates_an_empty_text_with_nothing():
     rows = load(task="aspect").annotate(["", "The food was good."])
     assert rows[0]["aspects"] == [] and rows[0]["categories"] == [] and rows[1]["aspects"]
+
+
+def test_printed_categories_keep_one_line_each_and_no_missing_aspect_note(capsys):
+    from sentiment import cli
+
+    cli._print_aspects([{"text": "Cozy decor.", "aspects": [],
+                         "categories": [{"category": "bar\nlounge", "polarity": "positive", "score": 0.78}]}], None)
+    lines = capsys.readouterr().out.splitlines()
+    assert len(lines) == 2 and lines[1].startswith("  [bar") and lines[1].endswith("]\t\tpositive\t0.780")
+    cli._print_aspects([{"text": "We went there.", "aspects": [], "categories": []}], None)
+    assert "(no aspect found" in capsys.readouterr().out  # nothing at all found: said

@@ -35,6 +35,7 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
+from ..errors import DataError
 from ..tokens import tokenize
 from .data import POLARITIES, read_aspect_data, split_sentences
 from .pipeline import AspectPipeline, check_trainable
@@ -121,7 +122,7 @@ def train_and_score(train: list[dict], dev: list[dict], *, data: str, refit_on: 
     dev sentences were held out of the data (errors then advise another split). Returns the pipeline and
     the report (dev scores, counts, the output path)."""
     from .categories import has_categories
-    from .evaluation import check_scorable, evaluate_pipeline
+    from .evaluation import category_names, check_known_categories, check_scorable, evaluate_pipeline
 
     pipe = AspectPipeline(seed=seed, **options)
     learns_categories = pipe.params["categories"]
@@ -134,6 +135,13 @@ def train_and_score(train: list[dict], dev: list[dict], *, data: str, refit_on: 
                        advice="give a dev file (--dev), a larger dev fraction (--dev-fraction) or another --seed")
     else:
         check_scorable(dev, "the dev sentences", categories=scored)
+    if scored:  # a dev category that no training sentence has is refused by the scoring: said before the training
+        only_dev = sorted(category_names(dev) - category_names(train))
+        if dev_is_split and only_dev:
+            raise DataError(f"only the dev sentences held out of the data have the categor{'y' if len(only_dev) == 1 else 'ies'} "
+                            f"{', '.join(map(repr, only_dev[:4]))}, so the model trained on the others would not know "
+                            "it; give a dev file (--dev), a smaller dev fraction (--dev-fraction) or another --seed")
+        check_known_categories(dev, category_names(train), "the dev sentences")
     log(f"training on {len(train)} sentences ({sum(len(s['aspects']) for s in train)} aspects); "
         f"dev: {len(dev)} sentences")
     pipe.fit(train, progress=progress)
