@@ -138,9 +138,11 @@ def train_and_score(train: list[dict], dev: list[dict], *, data: str, refit_on: 
     if scored:  # a dev category that no training sentence has is refused by the scoring: said before the training
         only_dev = sorted(category_names(dev) - category_names(train))
         if dev_is_split and only_dev:
-            raise DataError(f"only the dev sentences held out of the data have the categor{'y' if len(only_dev) == 1 else 'ies'} "
+            one = len(only_dev) == 1
+            raise DataError(f"only the dev sentences held out of the data have the categor{'y' if one else 'ies'} "
                             f"{', '.join(map(repr, only_dev[:4]))}, so the model trained on the others would not know "
-                            "it; give a dev file (--dev), a smaller dev fraction (--dev-fraction) or another --seed")
+                            f"{'it' if one else 'them'}; give a dev file (--dev), a smaller dev fraction (--dev-fraction) "
+                            "or another --seed")
         check_known_categories(dev, category_names(train), "the dev sentences")
     log(f"training on {len(train)} sentences ({sum(len(s['aspects']) for s in train)} aspects); "
         f"dev: {len(dev)} sentences")
