@@ -622,7 +622,7 @@ def _lines_to_skip(file: Path, head: bytes | None, header: bytes | None, before:
     first_end = re.search(rb"\r\n|\r|\n", head or b"")
     if not before or first_end is None or first_end.group() != b"\r" or header is None:
         return before
-    named = 0 if head.lstrip().startswith(header.lstrip()) else 1  # else a "sep=" line comes first
+    named = 1 if _SEPARATOR_LINE.fullmatch(head[:first_end.start()]) else 0  # Excel's "sep=" line first, as _csv_layout reads it
     if before == named:  # no blank line before the header: counted alike
         return before
     if one_column:
@@ -806,11 +806,16 @@ def _check_not_compressed(file: Path) -> None:
     """Refuse a compressed file whose name lacks the compression suffix (``train.csv`` holding gzip), which
     would otherwise be read as text and reported as not UTF-8."""
     with open(file, "rb") as handle:
-        head = handle.read(16)
-    for suffix, (_, name, magic) in COMPRESSION.items():
-        if re.match(magic, head):
-            raise DataError(f"{file} is {name}-compressed but its name does not say so; name it {file.name}{suffix} "
-                            f"(e.g. mv {file} {file}{suffix}) so it is decompressed when read")
+        suffix = compression_in(handle.read(16))
+    if suffix is not None:
+        raise DataError(f"{file} is {COMPRESSION[suffix].name}-compressed but its name does not say so; name it "
+                        f"{file.name}{suffix} (e.g. mv {file} {file}{suffix}) so it is decompressed when read")
+
+
+def compression_in(head: bytes) -> str | None:
+    """The suffix (a key of :data:`COMPRESSION`) of the compression whose mark the first bytes ``head`` of a file
+    start with (gzip's, bzip2's ...); None for none."""
+    return next((suffix for suffix, found in COMPRESSION.items() if re.match(found.magic, head)), None)
 
 
 def _header_names(header: bytes, separator: str) -> list[str]:

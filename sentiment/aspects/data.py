@@ -22,7 +22,7 @@ from pathlib import Path
 
 from ..cleaning import BREAK_TAG_NAMES, LINE_BREAK, LINE_BREAKS
 from ..checks import short_repr
-from ..data import COMPRESSION, existing_file, not_utf8_error
+from ..data import COMPRESSION, compression_in, existing_file, not_utf8_error
 from ..errors import DataError, reencode_hint
 from ..persistence import one_line
 from ..tokens import HTML_TAG, Token
@@ -144,11 +144,10 @@ def read_aspect_data(path, keep_conflict: bool = False) -> list[dict]:
     existing_file(file)  # a pipe or a device: said so
     with open(file, "rb") as handle:
         head = handle.read(200)
-    packed = next((c.name for suffix, c in COMPRESSION.items()
-                   if file.name.lower().endswith(suffix) or re.match(c.magic, head)), None)
+    packed = next((suffix for suffix in COMPRESSION if file.name.lower().endswith(suffix)), None) or compression_in(head)
     if packed is not None:
-        raise DataError(f"{file} is compressed ({packed}); aspect data are read as plain XML or JSONL: decompress it "
-                        "first")
+        raise DataError(f"{file} is compressed ({COMPRESSION[packed].name}); aspect data are read as plain XML or "
+                        "JSONL: decompress it first")
     suffix = file.suffix.lower()
     if suffix == ".xml":
         return read_semeval_xml(file, keep_conflict)
