@@ -655,9 +655,10 @@ def _settings(kind: str, config: dict, pipe, path: Path) -> dict:
         detector = getattr(categories, "detector_", None)
         if settings.get("categories"):
             settings["categories_learnt"] = categories is not None  # False: the training data had none
-        thresholds = {} if detector is None else {name: _shown_threshold(threshold) for name, threshold in zip(
-            detector.label_names_, detector.thresholds_) if name != NO_CATEGORY}  # (the detector's own "none" label)
-        return {**settings, **({"category_thresholds": thresholds} if detector is not None else {})}
+        if detector is not None:  # (not the detector's own label for no category)
+            settings["category_thresholds"] = {name: _shown_threshold(threshold) for name, threshold in zip(
+                detector.label_names_, detector.thresholds_) if name != NO_CATEGORY}
+        return settings
     if kind == "vectorizer":
         return {"vectorizer": pipe.vectorizer, "features": pipe.n_features_, "cleaner_settings": config.get("cleaner", {}),
                 "vectorizer_settings": _stage_settings(config["stages"]["vectorizer"])}
@@ -1045,13 +1046,14 @@ def predict_file(pipe: Pipeline, source: str | Path, target: str | Path, *, text
     rows = unpredicted = 0
     # a table whose header row may come again where two files were joined (not JSON Lines, Parquet or XML)
     with_header = not _is_xml(source) and table_format(existing_file(source), trees=False) in ("csv", "tsv")
-    unnamed = None  # the columns of empty header cells, named back as they were in a table written out
+    unnamed = {}  # the columns of empty header cells, named back as they were in a table written out
     with atomic_file(target) as partial, open(partial, "w", encoding="utf-8", newline="") as handle:
         for chunk in _all_columns(source, text_column, chunksize, progress, is_aspect_model(pipe),
                                   check_text=layout is None):
             if layout is None:  # a table with a header: its first chunk has every column
                 layout = list(chunk.columns)
                 prefix = "predicted_" if any(name in layout for name in names) else ""
+                unnamed = blank_header_names(source, layout) if with_header else {}
             elif list(chunk.columns) != layout:  # JSON Lines rows without some keys: null there
                 chunk = chunk.reindex(columns=layout)
             again = repeated_header_rows(chunk) if with_header else []
@@ -1087,8 +1089,6 @@ def predict_file(pipe: Pipeline, source: str | Path, target: str | Path, *, text
                 if gold in nested_as_text:
                     nested_as_text[gold] = chunk[gold].map(lambda value: _joined_labels(value, columns["separator"]))
                 table = chunk.assign(**nested_as_text)
-                if unnamed is None:
-                    unnamed = blank_header_names(source, layout) if with_header else {}
                 table.to_csv(handle, sep="," if out_format == "csv" else "\t", index=False,
                              header=[unnamed.get(name, name) for name in table.columns] if rows == 0 else False,
                              quoting=csv_quoting(table))
