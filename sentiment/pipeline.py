@@ -937,9 +937,12 @@ def check_stages(vectorizer, model) -> None:
     if model.input_kind == "sequences" and "pooling" in given:
         _say_unread(["pooling"], f"for model {model.name!r}, which reads the words in order, not word2vec's text "
                     "vector", " (lstm_pooling pools the network's states)")
-    if model.input_kind == "sequences" and model.params.get("init_embeddings") is False:
-        training = [name for name in ("vector_size", "window", "skipgram", "w2v_epochs", "seed", "workers")
-                    if name in given and not vectorizer.params.get("vectors_path")]
+    if model.input_kind == "sequences" and model.params.get("init_embeddings") is False and \
+            not vectorizer.params.get("vectors_path"):
+        from .vectorizers.word2vec import TRAINING_ONLY
+
+        # (min_count picks the vocabulary, which the lstm reads)
+        training = [name for name in ("vector_size", *TRAINING_ONLY) if name in given and name != "min_count"]
         if training:  # the vectors train all the same (the fitted vectorizer keeps them), but the lstm never reads them
             _say_unread(training, f"for model {model.name!r} with init_embeddings=False, whose embeddings start at "
                         "random (only the words of the vectorizer count: min_count)",
