@@ -100,7 +100,7 @@ def _either_form(word: str) -> str:
 
 
 # "ß" (and its capital "ẞ") and "ss" as one another (case-blind: "SS" too), or as HTML entities
-_SHARP_S = r"(?:s[\ufe00-\ufe0f]?s|[ßẞ]|&(?:(?-i:szlig)|#0*223|#x0*df|#0*7838|#x0*1e9e);)"
+_SHARP_S = rf"(?:s{_OPTIONAL_SELECTOR}s|[ßẞ]|&(?:(?-i:szlig)|#0*223|#x0*df|#0*7838|#x0*1e9e);)"
 
 
 def _marks_as_entities(form: str) -> str:

@@ -19,6 +19,8 @@ HEADS = ("softmax", "sigmoid")
 ACTIVATIONS = {"relu": nn.ReLU, "gelu": nn.GELU, "tanh": nn.Tanh}
 NORMALIZATIONS = (None, "batch", "layer")
 POOLINGS = ("max", "mean", "attention")
+NO_TARGET = -100  # a class code that is not known (e.g. a token whose tag the data leave out): no loss, no score
+# (PyTorch's cross_entropy ignores it by default)
 
 
 def head_loss(head: str, logits: torch.Tensor, targets: torch.Tensor, class_weights: torch.Tensor | None = None,
@@ -48,10 +50,6 @@ def head_loss(head: str, logits: torch.Tensor, targets: torch.Tensor, class_weig
     per_row = F.binary_cross_entropy_with_logits(logits.float(), targets, pos_weight=class_weights,
                                                  reduction="none").mean(dim=1)
     return (per_row * sample_weights).sum() / len(targets)
-
-
-NO_TARGET = -100  # a class code that is not known (e.g. a token whose tag the data leave out): no loss, no score
-# (PyTorch's cross_entropy ignores it by default)
 
 
 def longest_first(device: torch.device) -> bool:

@@ -101,8 +101,6 @@ def row_weights(sample_weight, device: torch.device) -> torch.Tensor | None:
     return torch.as_tensor(weights / weights.mean(), dtype=torch.float32).to(device)
 
 
-
-
 def targets_array(y) -> np.ndarray | None:
     """Class codes as int64, or a label matrix (several labels per text) as float32, as the losses take them."""
     if y is None:
