@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import contextlib
 import json
+import math
 import os
 import warnings
 from pathlib import Path
@@ -169,9 +170,9 @@ def fit_file(
                 tune_info["tune"] = "none (too few texts to hold out)"
                 if "early_stopping" in planned:  # the model held out its own dev_fraction instead
                     tune_info["early_stopping"] = _own_stopping(model_stage)
-                other = "smaller" if tune_fraction > 0.5 else "larger"  # too few left to train on, or none held out
+                held = math.ceil(len(texts) * tune_fraction)  # as scikit-learn's split rounds it
                 log(f"note: too few texts to hold out {_share(tune_fraction)} for tuning the label thresholds: they stay at 0.5; "
-                    f"give more texts or a {other} --tune-fraction")
+                    f"give {held_none_advice(len(texts), held, '--tune-fraction')}")
         if not str(tune_info.get("early_stopping", "none")).startswith("none") and not pipe.info_.get("early_stopping_on"):
             tune_info["early_stopping"] = "none (too few texts to hold out)"  # the network trained every epoch
             if "no stopping" not in said:
@@ -179,7 +180,7 @@ def fit_file(
                 share = model_stage.params["dev_fraction"]
                 log(f"note: too few training texts to hold out {_share(share)} of them for early stopping, so "
                     f"{pipe.model} trains all {counted(model_stage.params['epochs'], 'epoch')} and keeps the last "
-                    f"weights; give {held_none_advice(len(texts), share, '--set dev_fraction')}")
+                    f"weights; give {held_none_advice(len(texts), round(len(texts) * share), '--set dev_fraction')}")
         return pipe.info_["trained_on"]
 
     try:  # a carved dev part has only training labels; a --dev file may not: checked before training

@@ -108,11 +108,11 @@ def dev_overlap_notes(texts: list[str], dev_texts: list[str], split: bool, unit:
             f"so the dev figures are optimistic; {advice}"]
 
 
-def held_none_advice(n: int, share: float, option: str) -> str:
-    """What to give where holding out ``share`` of ``n`` texts (the ``option`` that sets it) held out none: fewer
-    to hold out where every text would be, more where none would, and more texts of each class where the ones
-    held out went back to training, as their classes had no other text there."""
-    held = round(n * share)
+def held_none_advice(n: int, held: int, option: str) -> str:
+    """What to give where holding out ``held`` of ``n`` texts (the share that ``option`` sets, as the split
+    rounds it) held out none: fewer to hold out where every text would be, more where none would, and more
+    texts of each class where the ones held out went back to training, as their classes had no other text
+    there."""
     if held >= n:
         return f"more texts or a smaller {option}"
     if held == 0:

@@ -170,7 +170,7 @@ class NeuralModel(Stage):
                 share = self.params["dev_fraction"]
                 warnings.warn(f"too few training texts ({len(y)}) to hold out dev_fraction={python_number(share)} of "
                               f"them for early stopping, so the network trains all {counted(self.params['epochs'], 'epoch')} "
-                              f"and keeps the last weights; give {held_none_advice(len(y), share, 'dev_fraction')}, "
+                              f"and keeps the last weights; give {held_none_advice(len(y), round(len(y) * share), 'dev_fraction')}, "
                               "or dev data", TuningWarning, stacklevel=caller_stacklevel())
         self.n_trained_ = len(y)  # the rows learnt from, the held-out ones left out
         with hardware.seeded(self.params["net_seed"], device), hardware.device_errors(device):
