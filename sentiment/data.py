@@ -720,16 +720,24 @@ def _check_quotes(file: Path, compression: str | None, separator: str) -> None:
     """Refuse a CSV or TSV table whose quotes are not all well formed: a quote that opens a value and is never
     closed (``"Hello there,neg``) makes pandas join the rows after it into that value, silently, up to a later
     quote; and one that closes a value before its end (``"Great" said nobody``) is dropped, the text changed.
-    A value quoted as pandas and ``predict --output`` write it (its quotes doubled) may hold anything."""
-    bad = _first_bad_quote(file, compression, separator, *_version_of(file))
-    if bad is not None:
-        if compression is not None:  # a damaged compressed file reads as garbage: that is what to say
-            _check_decompresses(file, compression)
-        kind = "tsv" if separator == "\t" else "csv"
-        raise DataError(f"cannot parse {file}: the value that starts with a quote (\") on line {bad} does not end with "
-                        "one before the next separator or line end, so the reader would change the text or join rows "
-                        f"into it; close or remove the quote, or {_QUOTE_ADVICE[kind]}, its own quotes doubled "
-                        '("""Great"" said nobody")')
+    A value quoted as pandas and ``predict --output`` write it (its quotes doubled) may hold anything. Refuse
+    also a lone carriage return outside quotes in a table whose lines end with line feeds (a stray ``\r`` of a
+    database export): pandas would end the row there, cutting a text into two rows."""
+    bad = _first_bad_line(file, compression, separator, *_version_of(file))
+    if bad is None:
+        return
+    line, problem = bad
+    if compression is not None:  # a damaged compressed file reads as garbage: that is what to say
+        _check_decompresses(file, compression)
+    kind = "tsv" if separator == "\t" else "csv"
+    if problem == "carriage return":
+        raise DataError(f"cannot parse {file}: line {line} holds a carriage return (\\r) outside quotes, where its "
+                        "lines end with line feeds, so the reader would cut that row in two there; remove the \\r "
+                        "(tr -d '\\r'), or put the text that holds it in double quotes")
+    raise DataError(f"cannot parse {file}: the value that starts with a quote (\") on line {line} does not end with "
+                    "one before the next separator or line end, so the reader would change the text or join rows "
+                    f"into it; close or remove the quote, or {_QUOTE_ADVICE[kind]}, its own quotes doubled "
+                    '("""Great"" said nobody")')
 
 
 def _version_of(file: Path) -> tuple[int, int]:
@@ -739,25 +747,48 @@ def _version_of(file: Path) -> tuple[int, int]:
 
 
 @functools.lru_cache(maxsize=8)
-def _first_bad_quote(file: Path, compression: str | None, separator: str, modified: int, size: int) -> int | None:
-    """The line on which the first value starts whose quotes the csv module's strict reading refuses (a quote
-    that opens a value must close it, before a separator or the line's end, or be doubled inside it); None
-    when all are well formed, or when the file cannot be read as UTF-8 text (said by the reader). Read once
-    per version of a file (``modified``, ``size``)."""
+def _first_bad_line(file: Path, compression: str | None, separator: str, modified: int, size: int) -> tuple[int, str] | None:
+    """The first line that :func:`_check_quotes` refuses and why (``"quote"`` or ``"carriage return"``), lines
+    counted as an editor counts them (by line feeds, where the file has any); None when all are well formed,
+    or when the file cannot be read as UTF-8 text (said by the reader). A quote: the line on which the first
+    value starts whose quotes the csv module's strict reading refuses (a quote that opens a value must close
+    it, before a separator or the line's end, or be doubled inside it). A carriage return: one that ends a row
+    (outside quotes) in a file with line feeds, and another line follows. Read once per version of a file
+    (``modified``, ``size``)."""
     import csv
 
     limit = csv.field_size_limit()
-    start = 1
+    start, feeds, lone, fed_row = 1, 0, None, False  # lines read, line feeds read, a lone "\r"'s line, a row fed
+    last = [""]  # the line the reader took last
+
+    def taken(handle):
+        nonlocal feeds
+        for line in handle:
+            last[0] = line
+            yield line
+            feeds += line.endswith("\n")  # (counted once the reader is done with the line)
+
     try:
         csv.field_size_limit(2**31 - 1)  # a value may be as long as pandas reads one (the default: 131,072 characters)
         with _text_stream(file, compression) as handle:
             if handle is None:  # .zst: pandas alone reads it
                 return None
-            reader = csv.reader(handle, delimiter=separator, strict=True)
-            for _ in reader:
+            reader = csv.reader(taken(handle), delimiter=separator, strict=True)
+            # A row that ends at a lone "\r" is cut from the next by pandas: refused where rows also end at line
+            # feeds (Excel for Mac ends its rows at "\r" and writes line feeds inside quoted values), unless it is the
+            # last row or a blank line follows it (a "\r\r\n" line end, whose blank lines pandas skips)
+            cut_at = None  # the line of the row before, where it ended at a lone "\r"
+            for row in reader:
                 start = reader.line_num + 1
+                if cut_at is not None and row and lone is None:
+                    lone = cut_at
+                ending = last[0][-1:]
+                cut_at = feeds + 1 if ending == "\r" else None
+                fed_row |= ending == "\n"
+            if lone is not None and fed_row:
+                return lone, "carriage return"
     except csv.Error:
-        return start
+        return start, "quote"
     except Exception:  # not UTF-8, a damaged compressed file: said by the reader, in its words
         return None
     finally:

@@ -249,6 +249,23 @@ def test_a_quote_that_would_change_the_text_or_join_rows_is_refused(tmp_path, su
     assert read_labelled(path) == ([long, long], ["pos", "neg"])  # was refused as a quote never closed
 
 
+@pytest.mark.parametrize("suffix", ["csv", "tsv", "csv.gz"])
+def test_a_stray_carriage_return_that_would_cut_a_row_in_two_is_refused_with_its_line(tmp_path, suffix):
+    sep = "\t" if suffix == "tsv" else ","
+    path = tmp_path / f"d.{suffix}"
+    write = _writer(path)
+    write(f"text{sep}label\ngreat film{sep}pos\nawful\rreally awful acting{sep}neg\nloved it{sep}pos\n")
+    with pytest.raises(DataError, match=r"line 3 holds a carriage return \(\\r\) outside quotes.*cut that row in two"):
+        read_labelled(path)  # pandas read "awful" without a label and a row "really awful acting", "neg"
+    write(f"text{sep}label\n\"two\rlines\"{sep}pos\nbad{sep}neg\r")  # quoted, and the last row's line end
+    assert read_labelled(path) == (["two\rlines", "bad"], ["pos", "neg"])
+    for ends in ("\r\n", "\r\r\n"):  # Windows' line ends, and Windows' written again as \r\n (blank lines)
+        write(f"text{sep}label{ends}great{sep}pos{ends}bad{sep}neg{ends}")
+        assert read_labelled(path) == (["great", "bad"], ["pos", "neg"])
+    write(f"text{sep}label\rgreat{sep}pos\r\"two\nlines\"{sep}neg\rbad{sep}neg\r")  # Excel for Mac: rows end at \r
+    assert read_labelled(path) == (["great", "two\nlines", "bad"], ["pos", "neg", "neg"])
+
+
 @pytest.mark.parametrize("suffix", ["tsv", "tsv.gz"])
 def test_a_tsv_value_with_a_tab_and_a_line_break_reads_back_as_written(tmp_path, suffix):
     """predict --output x.tsv quotes such a value, as pandas does; fit, evaluate and predict must read it back."""
