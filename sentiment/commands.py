@@ -803,7 +803,15 @@ def evaluate_file(data: str | Path, model: str | Path | None = None, *, text_col
         _refuse_codes_of_two_for_many(labels, list(pipe.classes_), getattr(pipe, "label_names_", None), str(data))
     if grouped_already:  # the gold labels may still be grouped ("love" scored as the model's "joy")
         _check_grouped_gold(pipe, grouping, labels, data)
-    return pipe, evaluate(pipe, texts, labels, grouping, progress=progress, mistakes=mistakes)
+    try:
+        return pipe, evaluate(pipe, texts, labels, grouping, progress=progress, mistakes=mistakes)
+    except UnknownLabelsError as exc:
+        misnamed = {str(value): str(name) for value, name in (given or {}).items() if str(name) in exc.unknown}
+        if not misnamed:
+            raise
+        raise DataError(f"--label-names gives the name(s) {', '.join(misnamed.values())}, which the model does not "
+                        f"know: its labels are {', '.join(map(str, exc.known))}; give each of the file's values one "
+                        "of them (--label-names VALUE=LABEL,...)") from None
 
 
 def cleaner_of(options: dict, model=None, where: str = "the model") -> Cleaner:

@@ -110,7 +110,10 @@ def codes_for(classes: np.ndarray, names, labels: Sequence, aliases: Sequence = 
 
 def _number_of(label) -> int | None:
     """The whole number a label stands for: ``1`` for ``"1.0"`` (:func:`~sentiment.data.whole_number`) and for
-    ``True`` (as scikit-learn compares ``True`` with ``1``), else None."""
+    ``True`` (as scikit-learn compares ``True`` with ``1``), also written ``"True"`` (as a model's file and
+    pandas' CSV write a class of JSON's ``true``), else None."""
     if isinstance(label, (bool, np.bool_)):
         return int(label)
+    if label in ("True", "False"):
+        return int(label == "True")
     return whole_number(label)

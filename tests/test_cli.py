@@ -316,6 +316,20 @@ def test_evaluate_with_label_names_for_other_label_values(model, files, tmp_path
     result = invoke("evaluate", renamed, "--model", out, "--label-names", "bad=negative,good=positive", "--json")
     assert_ok(result)
     assert json.loads(result.stdout)["accuracy"] == pytest.approx(fit_report["accuracy"])
+    assert_error(invoke("evaluate", renamed, "--model", out, "--label-names", "bad=neg,good=positive"),
+                 r"--label-names gives the name\(s\) neg, which the model does not know: its labels are negative, "
+                 r"positive; give each of the file's values one of them \(--label-names VALUE=LABEL")  # not neg=negative
+
+
+def test_a_model_of_json_true_and_false_scores_a_file_of_1_and_0_and_the_reverse(files, tmp_path):
+    frame = files["dev_frame"].rename(columns={"review": "text", "stars": "label"})
+    frame.assign(label=frame.label.astype(bool)).to_json(tmp_path / "bools.jsonl", orient="records", lines=True)
+    frame.to_csv(tmp_path / "ints.csv", index=False)
+    for trained, scored in (("bools.jsonl", "ints.csv"), ("ints.csv", "bools.jsonl")):
+        assert_ok(invoke("fit", tmp_path / trained, "--dev", tmp_path / trained, "--out", tmp_path / trained[:4]))
+        result = invoke("evaluate", tmp_path / scored, "--model", tmp_path / trained[:4], "--json")
+        assert_ok(result)  # the model file writes the classes True, False: "True" read as 1, as True is
+        assert json.loads(result.stdout)["n"] == len(frame)
 
 
 def test_label_names_may_spell_whole_numbers_as_the_file_does(model, files, tmp_path):
