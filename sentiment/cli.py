@@ -1025,8 +1025,8 @@ def info(
         return
     reading = f", text reading {_reading_versions(described['reading_version'])}"
     width = _terminal_width()
-    _echo(_info_line("model", f"{_field(described['model'])} ({described['kind']}; sentiment "
-                              f"{described['sentiment_version']}{reading})", width))
+    _echo(_info_line("model", f"{_field(described['model'])} ({_field(str(described['kind']))}; sentiment "
+                              f"{_field(str(described['sentiment_version']))}{reading})", width))
     lines = []
     for key, value in described["settings"].items():
         if key == "members" and isinstance(value, dict):  # an ensemble's: each member's settings on lines of their own

@@ -426,7 +426,7 @@ MAX_CONFIG_BYTES = 16 * 2**20  # a config.json larger than this is damaged (the 
 
 def _foreign_files(root: Path) -> list[str]:
     """Files below the model directory ``root`` that neither it nor a model saved inside it (an ensemble's
-    members, an aspect model's prior) lists. Where a config cannot be read (a damaged model, which may be
+    members, an aspect model's prior) lists, with links and empty folders. Where a config cannot be read (a damaged model, which may be
     overwritten), every file whose name a save never writes."""
     def own(folder: Path, prefix: str) -> set[str]:
         files = _config_content(folder).get("files")  # (damaged: a ValueError, or no dict's get)
@@ -442,8 +442,9 @@ def _foreign_files(root: Path) -> list[str]:
                 found |= own(folder / inner, prefix + inner)
         return found
 
-    files = sorted(path.relative_to(root).as_posix() for path in root.rglob("*")
-                   if path.is_file() and path.name not in SYSTEM_FILES)
+    # files, and what a save never writes and would drop unseen: links (to folders, broken) and empty folders
+    files = sorted(path.relative_to(root).as_posix() for path in root.rglob("*") if path.name not in SYSTEM_FILES and (
+        path.is_file() or path.is_symlink() or path.is_dir() and next(path.iterdir(), None) is None))
     try:
         known = own(root, "")
     except (OSError, ValueError, TypeError, AttributeError, RecursionError):  # (a folder linked to one above it)
@@ -640,7 +641,8 @@ def _read_model(root: Path) -> tuple[dict, dict[str, tuple[dict, dict[str, np.nd
             raise ModelFileError(f"{config_path} names a file outside the model directory ({relative}); refusing to "
                                  "load it: the model is damaged or tampered with, restore it or train it again")
         if not file.is_file():
-            raise ModelFileError(f"{root} is incomplete: {relative} is missing; restore the model or train it again")
+            what = "missing" if not file.exists() else "a folder" if file.is_dir() else "no regular file (a pipe, a device)"
+            raise ModelFileError(f"{root} is incomplete: {relative} is {what}; restore the model or train it again")
         size += file.stat().st_size  # a model is loaded whole: more than the memory cannot be, however long it reads
         if memory is not None and size > memory:
             raise ModelFileError(f"{root}'s files are bigger ({size / 2**30:.1f} GiB up to {relative}) than this "

@@ -695,7 +695,9 @@ class Pipeline(OptionAttributes, Classifier):
                 pipe._options["class_weight"] = pipe._fitted_params["class_weight"] = weights
             if not (len(pipe.classes_) == len(pipe.label_names_) == pipe.model_.n_classes_):
                 raise ValueError("the label list does not match the model")
-            pipe.multi_label_ = config["labels"].get("multi_label", False) is True
+            pipe.multi_label_ = config["labels"].get("multi_label", False)
+            if not isinstance(pipe.multi_label_, bool):
+                raise ValueError(f"its multi_label {pipe.multi_label_!r} is neither true nor false")
             if getattr(pipe.model_, "multi_label_", False) != pipe.multi_label_:
                 raise ValueError("the model and the label list disagree on several labels per text")
             pipe.thresholds_ = _thresholds(states["thresholds"], len(pipe.label_names_)) if pipe.multi_label_ else None

@@ -23,7 +23,7 @@ from sentiment.cleaning import READING_VERSION
 from sentiment.cli import app
 from sentiment.default_models import default_model_path
 
-from conftest import SST_TREES, symlink, write_table
+from conftest import SST_TREES, edit_config, symlink, write_table
 
 runner = CliRunner()
 
@@ -1289,6 +1289,9 @@ def test_a_label_or_text_with_line_breaks_stays_on_its_own_line(binary, tmp_path
         tmp_path / "n", extra={"columns": {"text": "review\ntext", "label": "label"}, "data": {"train": "a\tb.csv"}})
     described = invoke("info", tmp_path / "n").stdout
     assert "text=review\\ntext" in described and "train=a\\tb.csv" in described and "\t" not in described
+    edit_config(tmp_path / "n", lambda config: config.update(sentiment_version="1\n\x1b[2J"))  # (config.json: no checksum)
+    first = invoke("info", tmp_path / "n").stdout.splitlines()[0]
+    assert first.startswith("model") and first.endswith(f"(pipeline; sentiment 1\\n\\x1b[2J, text reading {READING_VERSION})")
     report = invoke("evaluate", dev, "--model", tmp_path / "m").stdout.splitlines()
     assert sum(line.startswith(shown) for line in report) == 2  # its row of the class table and of the matrix
     assert not any(line.startswith(("neg\t0.999", "\t")) for line in report)

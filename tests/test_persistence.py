@@ -285,6 +285,12 @@ def test_one_byte_changed_in_state(model_copy):
 def test_missing_stage_file(model_copy):
     (model_copy / "vectorizer" / "arrays.safetensors").unlink()
     _expect_model_error(model_copy, "incomplete.*vectorizer/arrays.safetensors.*missing")
+    (model_copy / "vectorizer" / "arrays.safetensors").mkdir()
+    _expect_model_error(model_copy, "incomplete: vectorizer/arrays.safetensors is a folder;")
+    if hasattr(os, "mkfifo"):  # (a read of it would wait for a writer)
+        (model_copy / "vectorizer" / "arrays.safetensors").rmdir()
+        os.mkfifo(model_copy / "vectorizer" / "arrays.safetensors")
+        _expect_model_error(model_copy, r"incomplete: vectorizer/arrays.safetensors is no regular file \(a pipe")
 
 
 def test_missing_stage_folder(model_copy):
@@ -861,12 +867,22 @@ def test_atomic_file_replaces_the_file_only_when_the_write_succeeds(tmp_path):
     assert not (tmp_path / "new").exists()
 
 
-def test_a_save_never_deletes_files_that_are_not_part_of_the_model(fitted, model_copy):
+def test_a_save_never_deletes_files_that_are_not_part_of_the_model(fitted, model_copy, tmp_path):
     (model_copy / "NOTES.md").write_text("my notes")
     with pytest.raises(ModelFileError, match="also holds NOTES.md, which is not part of the model"):
         fitted("tfidf", "logreg").save(model_copy)
     assert (model_copy / "NOTES.md").read_text() == "my notes"
     (model_copy / "NOTES.md").unlink()
+    (model_copy / "notes").mkdir()  # an empty folder, a link to a folder and a broken link: kept too
+    with pytest.raises(ModelFileError, match="also holds notes, which is not part of the model"):
+        fitted("tfidf", "logreg").save(model_copy)
+    (model_copy / "notes").rmdir()
+    for link, target in (("reports", tmp_path), ("dead", tmp_path / "gone")):
+        symlink(model_copy / link, target)
+        with pytest.raises(ModelFileError, match=f"also holds {link}, which is not part of the model"):
+            fitted("tfidf", "logreg").save(model_copy)
+        assert (model_copy / link).is_symlink()
+        (model_copy / link).unlink()
     fitted("tfidf", "logreg").save(model_copy)  # the model's own files alone: replaced as before
     assert sentiment.load(model_copy).get_params()["model"] == "logreg"
 
@@ -1037,6 +1053,8 @@ def test_a_network_with_fewer_inputs_than_its_features_is_refused_at_load(neural
     ("lstm", lambda s: s["net"].update(layers=10**20), "layers .* does not fit its saved weights"),
     ("lstm", lambda s: s["net"].update(pooling="__import__"), "unknown pooling '__import__'"),
     ("mlp", lambda s: s["net"].update(activation="eval"), "unknown activation 'eval'"),
+    ("mlp", lambda s: s["net"].update(dropout=-1), r"dropout \(-1\) is out of range"),  # not "does not fit its weights"
+    ("lstm", lambda s: s["net"].update(bidirectional=10**12), "bidirectional is 1000000000000, not of type bool"),
 ])
 def test_a_crafted_network_size_or_setting_is_refused_before_it_is_built(neural_models, tmp_path, model, edit, pattern):
     path = tmp_path / model
@@ -1169,6 +1187,14 @@ def test_label_lists_that_do_not_name_distinct_classes_are_refused(model_copy, l
     with pytest.raises(ModelFileError, match=r"is not a consistent sentiment model \(its labels are not lists of "
                                              r"distinct values\); train it again"):
         sentiment.load(model_copy)
+
+
+@pytest.mark.parametrize("value", ["yes", [1], {}, 0])
+def test_a_multi_label_flag_that_is_not_true_or_false_is_refused(model_copy, value):
+    edit_config(model_copy, lambda config: config["labels"].update(multi_label=value))
+    with pytest.raises(ModelFileError, match=rf"not a consistent sentiment model \(its multi_label {re.escape(repr(value))} "
+                                             r"is neither true nor false\)"):
+        sentiment.load(model_copy)  # (it loaded as a model of one label per text)
 
 
 def test_a_model_with_weights_that_are_not_numbers_is_not_saved_over_a_good_one(fitted, model_copy):

@@ -26,13 +26,13 @@ def build_net(net_class, config_class, config: dict, arrays) -> torch.nn.Module:
     for the loaders)."""
     if not isinstance(config, dict):
         raise ValueError("the network's settings are not a JSON object")
+    _check_setting_types(config_class, config)  # first: a dropout of -1 is out of range, whatever the weights
     shapes = [np.shape(value) for value in arrays.values()]
     bound = max([len(shapes), *(dim for shape in shapes for dim in shape)], default=0)
     for key, value in config.items():
         for size in (value if isinstance(value, (list, tuple)) else [value]):
             if isinstance(size, int) and not isinstance(size, bool) and not 0 <= size <= bound:
                 raise ValueError(f"the network's {key} ({size}) does not fit its saved weights")
-    _check_setting_types(config_class, config)
     try:
         settings = config_class(**config)
         # on the meta device, nothing allocated or drawn at random, until the saved weights, checked against
