@@ -54,7 +54,7 @@ from .errors import ConfigError, DataError, known_options
 from .marks import MARKS, WORD
 
 # Markup: a tag is a name (with ":" or "-" in it: Word's "<o:p>", custom elements), then name="value" attributes
-# (a value may be unquoted or empty) and HTML's bare boolean attributes ("<td nowrap>"), but no other bare words:
+# (a value may be unquoted or empty; a quoted one may hold ">", since version 25) and HTML's bare boolean attributes ("<td nowrap>"), but no other bare words:
 # "<b and the screen>" and "Samsung<Apple for cameras, but Apple>Samsung" are text; within one line (for the
 # Cleaner, over lines too: "<div\nid=a>"); a comment may span lines and holds no "<!--" (an unclosed one is given
 # up at the next); CDATA and DOCTYPE too. The aspect models' tokenizer (sentiment.tokens) reads markup by the same
@@ -64,13 +64,16 @@ _BARE_ATTRIBUTES = ("allowfullscreen|async|autofocus|autoplay|checked|compact|co
                     "download|formnovalidate|hidden|inert|ismap|itemscope|loop|multiple|muted|nohref|noresize|noshade|"
                     "novalidate|nowrap|open|playsinline|readonly|required|reversed|scoped|selected")
 HTML_TAG = (r"</?(?P<name>[A-Za-z][A-Za-z0-9]*+(?:[:-][A-Za-z0-9]++)*+)(?:[^\S\n]++(?:[A-Za-z_:][-\w:.]*+[^\S\n]*+"
-            r"=[^\S\n]*+(?:\"[^\"<>\n]*+\"|'[^'<>\n]*+'|[^\s\"'<>`]++)?+|(?:" + _BARE_ATTRIBUTES + r")(?![-\w:.])))*"
+            r"=[^\S\n]*+(?:\"[^\"<\n]*+\"|'[^'<\n]*+'|[^\s\"'<>`]++)?+|(?:" + _BARE_ATTRIBUTES + r")(?![-\w:.])))*"
             r"[^\S\n]*+/?[^\S\n]*+>|<!--(?s:(?!<!--|-->).)*+-->|<!DOCTYPE[^<>\n]*+>|<!\[CDATA\[(?s:(?!<!\[CDATA\[|\]\]>).)*+\]\]>")
-_TAG = re.compile(HTML_TAG.replace(r"[^\S\n]", r"\s").replace(r"<>\n]", "<>]"), re.IGNORECASE)  # here over lines too
+_TAG = re.compile(HTML_TAG.replace(r"[^\S\n]", r"\s").replace(r"<>\n]", "<>]").replace(r"<\n]", "<]"),
+                  re.IGNORECASE)  # here over lines too
 # Entities are decoded where they end in ";" only (named, "&#39;", "&#x27;"), as the aspect tokenizer reads them:
 # html.unescape also decodes HTML's legacy names without one, so "fast&not damaged" lost its "not" (to "¬") and
 # "oven&microwave" became "ovenµwave".
 _ENTITY = re.compile(r"&(?:[A-Za-z]++[0-9]*+|#[0-9]++|#[xX][0-9A-Fa-f]++);")
+# ... and the escaped ampersand of an entity escaped twice ("&amp;#39;", "&#38;quot;")
+_ESCAPED_ENTITY = re.compile(r"&(?:amp|AMP|#0*+38|#[xX]0*+26);(?=(?:[A-Za-z]++[0-9]*+|#[0-9]++|#[xX][0-9A-Fa-f]++);)")
 # The content of a <script> or <style> element is code, not words: it goes with its tags (case-blind). An opening
 # tag without its closing one keeps what follows as text: a review that names the tag, or a page cut short, keeps
 # its words. Each opening searches on for its closing tag from where the last element ended, and once one finds
@@ -84,10 +87,24 @@ _RAW_TEXT_CLOSING = {name: re.compile(rf"</{name}\s*+>", re.IGNORECASE) for name
 # address ends there). The aspect models' tokenizer (sentiment.tokens) reads addresses by the same pattern.
 _URL_CHAR = rf"(?![\s<>\"']|&(?!amp;)#?\w+;)[\x00-\x7f\w{MARKS}]"  # (no negated class: case-blind, [^...\x80-...] refuses "i", "k")
 _BRACKETED = rf"\((?:(?![()]){_URL_CHAR})*\)"
-WEB_ADDRESS = (rf"(?:https?://|(?<!\w)www\.)(?:(?![(),]){_URL_CHAR}|{_BRACKETED})*"
-               rf"(?:(?![(),.;:!?\]]){_URL_CHAR}|{_BRACKETED})")
+_ADDRESS_TAIL = rf"(?:(?![(),]){_URL_CHAR}|{_BRACKETED})*(?:(?![(),.;:!?\]]){_URL_CHAR}|{_BRACKETED})"
+# Since version 25 also an e-mail address and a bare domain of the common generic endings, with its path
+# ("amazon.com", "imdb.com/title/x": "not buy from amazon.com again" ended its negation at the domain's dot).
+# Marks typed for an apostrophe ("isn´t", "haven‘t", "don`t"); the aspect tokenizer reads them as one too.
+TYPED_APOSTROPHES = "’‘`´‛ʹ＇"  # (since version 25 also the reversed one, the prime letter and the full-width one)
+# A domain's parts start and end with a letter or a digit, each read whole (given back part by part only: "x.com."
+# at a stop); its ending, in lower or upper case ("the end.Com", "movies@AMC.Loved it" hold none); no address
+# starts inside a word, after an apostrophe or a slash ("O'Reilly.com"), and a name of digits alone ("1.2.com")
+# or ASP.NET, VB.NET and ADO.NET are none.
+_DOMAIN = r"(?:[A-Za-z0-9]++(?:-++[A-Za-z0-9]++)*+\.)+"
+_NOT_BEFORE_ADDRESS = rf"(?<![\w{MARKS}.+@/'{TYPED_APOSTROPHES}-])"
+_EMAIL = (rf"{_NOT_BEFORE_ADDRESS}[\w{MARKS}.+-]++@{_DOMAIN}(?-i:[a-z]{{2,}}+|[A-Z]{{2,}}+)(?![\w@-]|\.\w)")
+_GENERIC_ENDING = r"(?-i:com|org|net|edu|gov|COM|ORG|NET|EDU|GOV)(?![\w@-]|\.\w)"
+_BARE_DOMAIN = (rf"{_NOT_BEFORE_ADDRESS}(?![\d.-]++{_GENERIC_ENDING}|(?i:asp|vb|ado)\.net(?![\w-]))"
+                rf"{_DOMAIN}{_GENERIC_ENDING}(?:/(?:{_ADDRESS_TAIL})?)?")
+WEB_ADDRESS = rf"(?:(?:https?://|(?<!\w)www\.){_ADDRESS_TAIL}|{_EMAIL}|{_BARE_DOMAIN})"
 _URL = re.compile(WEB_ADDRESS, re.IGNORECASE)
-_URL_HINT = re.compile("http|www", re.IGNORECASE)  # a quick test before the full pattern
+_URL_HINT = re.compile(r"http|www|@|\.(?:com|org|net|edu|gov)", re.IGNORECASE)  # a quick test before the full pattern
 _MENTION = re.compile(rf"(?<![\w@])@(\w[\w{MARKS}]{{0,49}})")
 # Digits are left alone: 1000 stays 1000. Case-blind, keeping the first two as written: "Mmmm" -> "Mm" reads as
 # "mmmm" -> "mm" (the squeeze runs before lowercasing; it counted "Mmmm" as an "M" and three "m").
@@ -102,8 +119,6 @@ _REPEATED_EMOJI = re.compile("([\U0001f1e6-\U0001f1ff]{2}|[#*]\ufe0f?\u20e3|[^\x
 _NO_TOKEN = re.compile("[\x00-\x08\x0e-\x1b\x7f-\x84\x86-\x9f\ufffd]")
 # a quick test (twice as fast as _REPEAT's \D) for the texts _REPEAT may change
 _TRIPLE = re.compile(r"(.)\1\1", re.DOTALL | re.IGNORECASE)
-# Marks typed for an apostrophe ("isn´t", "haven‘t", "don`t"); the aspect tokenizer reads them as one too.
-TYPED_APOSTROPHES = "’‘`´"
 # A hashtag holds the apostrophes inside its words ("#don't" reads "don't", a negation), as a word does.
 _HASHTAG = re.compile(rf"(?<![\w#&])#({WORD}(?:['{TYPED_APOSTROPHES}]{WORD})*)")
 _APOSTROPHE = re.compile(f"[{TYPED_APOSTROPHES}ʼ׳]")  # ... and the Hebrew geresh, which Hebrew writes in words ("ג׳ירפה")
@@ -290,7 +305,14 @@ def negates_nothing(words: list[str], i: int) -> bool:
 #    missing_apostrophes, "https://x.com/@bob" held a mention, "https://x.com/#top" a hashtag).
 # 24: the Cleaner: a grin or a tongue with more of its letter is a face (":DDD", ":-DD", "=DD", ":PP", glued
 #    "wow:DD"; they read ":" and "dd"), kept whole with emoji="keep".
-READING_VERSION = 24
+# 25: (a review of the cleaning) an e-mail address and a bare domain of a common generic ending ("amazon.com",
+#    "imdb.com/title/x"; not "the end.Com") are web addresses; "‛", "ʹ" and "＇" are apostrophes; a quoted
+#    attribute value may hold ">" ('<a title="a > b">'), in the Cleaner and the aspect tokenizer alike; the Cleaner
+#    decodes entities escaped twice ("don&amp;#39;t") and reads "^_^", "^.^", ";-;", ";_;", ":*" and ":-*" as
+#    faces. Options off by default: lemmas read "better" and "best" as "good", "worse" and "worst" as "bad"
+#    (spaCy's table: "well", "wrong"); spaCy's tokenizer keeps "y'all" whole, and a kept web address that fills
+#    the piece between two spaces ("wiki/Foo_(bar)").
+READING_VERSION = 25
 # The versions that changed the aspect models' reading only (their tokens, sentences and clauses): a model that
 # reads text with the Cleaner alone (a Pipeline, a TextVectorizer) read every text under them as under the
 # version before, so it is not warned.
@@ -357,6 +379,8 @@ _EMOTICONS = {
     ":O": "astonished face", ":o": "astonished face", "<3": "red heart", "</3": "broken heart",
     ";P": "winking face with tongue", ";-P": "winking face with tongue", ";(": "crying face", ";-(": "crying face",
     ":')": "smiling face with tear", "=D": "grinning face", "-_-": "expressionless face",
+    "^_^": "smiling face", "^.^": "smiling face", ";-;": "crying face", ";_;": "crying face", ":*": "kissing face",
+    ":-*": "kissing face",
 }
 # An emoticon stands apart from words ("so good :)"), or is glued to the end of a word or a number when it is a
 # smile, a frown, a grin, a tongue or a wink ("thanks:)", "hi=(", "wow:D", "10/10:)"; not "Note:Do", "A=D", nor the ":/"
@@ -368,12 +392,12 @@ _EMOTICON = re.compile(
     r"(?:(?<![\w:;=])(?!\):)|(?<=[^\W_])(?=(?:[:;]-?(?:[()]|D+|P+)|=-?[()])(?![\w/]))|(?:(?<=[^\W\d_])|(?<=<3|33))(?=</?3)"
     r"|(?<!\S)(?=\):))"
     r"((?:" + "|".join(re.escape(e) for e in sorted(_EMOTICONS, key=len, reverse=True)) + r")"
-    r"(?:(?<=<3)3+|(?<=D)D+|(?<=P)P+)?)[)(\]\[]*(?!\w)", re.IGNORECASE
+    r"(?:(?<=<3)3+|(?<=D)D+|(?<=P)P+)?)[)(\]\[]*(?![\w*])", re.IGNORECASE
 )
 _EMOTICON_NAMES = {face.lower(): name for face, name in _EMOTICONS.items()}
-_EMOTICON_HINT = re.compile(r"[:;=<]|-_-")  # a quick test before the full pattern
-# The faces with a letter, in both cases, which spaCy's tokenizer would split (":d" -> ":", "d") when kept
-_LETTER_FACES = sorted({f(face) for face in _EMOTICONS if face[-1].isalpha() for f in (str.lower, str.upper)})
+_EMOTICON_HINT = re.compile(r"[:;=<^]|-_-")  # a quick test before the full pattern
+# The faces in both cases, which spaCy's tokenizer may split (":d" -> ":", "d"; ";-;") when kept
+_FACES_IN_BOTH_CASES = sorted({f(face) for face in _EMOTICONS for f in (str.lower, str.upper)})
 
 
 def emoticon_name(emoticon: str) -> str:
@@ -569,7 +593,8 @@ class Cleaner:
             if "<" in text:
                 text = _TAG.sub(tags, _without_raw_text(text))
             if "&" in text:
-                text = decode_entities(text)
+                # an entity escaped twice ("don&amp;#39;t", since version 25) loses its first escape, then all decode
+                text = decode_entities(_ESCAPED_ENTITY.sub("&", text))
                 if "<" in text:  # markup escaped twice, as some scraped pages hold it: "&lt;br /&gt;"
                     text = _TAG.sub(tags, _without_raw_text(text))
         text = self._addresses(text)  # before other scripts' punctuation reads as ASCII: "x.com/a…not" ends there
@@ -742,11 +767,16 @@ class Cleaner:
         # ("worth it.Would never buy again!Great"; spaCy parts "it.Would" only): they end a negation scope
         infixes = compile_infix_regex([*nlp.Defaults.infixes, r"(?<=[^\W\d_])[.!?;]+(?=[^\W\d_])"])
         nlp.tokenizer.infix_finditer = infixes.finditer
-        # a web address is ours (WEB_ADDRESS, where urls="keep" leaves them): spaCy's takes "it.would" for one
-        nlp.tokenizer.url_match = re.compile(rf"(?:{WEB_ADDRESS})$", re.IGNORECASE).match
-        if self.emoji == "keep":  # a kept face is one token, also lowercased (spaCy knows ":D", not ":d")
-            for face in _LETTER_FACES:
-                nlp.tokenizer.add_special_case(face, [{"ORTH": face}])
+        # a web address is ours (WEB_ADDRESS, where urls="keep" leaves them): spaCy's takes "it.would" for one; one
+        # that fills a piece between spaces is whole before spaCy parts its brackets ("wiki/Foo_(bar)", since 25)
+        address = re.compile(rf"(?:{WEB_ADDRESS})$", re.IGNORECASE).match
+        nlp.tokenizer.url_match = nlp.tokenizer.token_match = address
+        for form in ("y'all", "Y'all", "Y'ALL"):  # one word, as the regular expression reads it (spaCy: "y'", "all")
+            nlp.tokenizer.add_special_case(form, [{"ORTH": form}])
+        if self.emoji == "keep":  # a kept face is one token, also lowercased (spaCy knows ":D", not ":d"; ";-;", since
+            for face in _FACES_IN_BOTH_CASES:  # version 25, not at all)
+                if len(nlp.tokenizer(face)) > 1:
+                    nlp.tokenizer.add_special_case(face, [{"ORTH": face}])
         return nlp
 
     @cached_property
@@ -879,12 +909,20 @@ def _lemma_table():
         raise ConfigError("lemmatize=True needs the package spacy-lookups-data: pip install spacy-lookups-data") from exc
 
 
+# The table reads "better" and "best" as "well", "worse" and "worst" as "wrong"; as "happier" reads "happy", they
+# read as the adjectives they are degrees of (since version 25)
+_LEMMAS_OF_DEGREES = {"better": "good", "best": "good", "worse": "bad", "worst": "bad"}
+
+
 def lemma_of(token: str, lemmas) -> str:
     """The lemma of ``token`` in spaCy's lookup table ``lemmas``: as written ("Movies" -> "movie" too, where
     the table holds lower case only); "'s" (is, has or a possessive) stays "'s", as the contractions step
     leaves it, where the table has "have"; a token the table lacks stays as it is."""
     if token == "'s" or token == _BREAK:
         return token
+    lemma = _LEMMAS_OF_DEGREES.get(token.lower())
+    if lemma is not None:
+        return lemma
     lemma = lemmas.get(token)
     if lemma is None and not token.islower():
         lemma = lemmas.get(token.lower())

@@ -917,3 +917,62 @@ def test_repeats_are_squeezed_whatever_their_case():
 def test_full_width_small_armenian_ethiopic_and_myanmar_stops_punctuate_like_ascii(mark, ascii):
     assert plain_text(f"good{mark}great") == f"good{ascii}great"
     assert clean(f"not good{mark}great") == ["not", "not_good", ascii, "great"]
+
+
+@pytest.mark.parametrize("text, tokens", [
+    ("I would not buy from Amazon.com again", ["i", "would", "not", "not_buy", "not_from", "not_xxurl", "not_again"]),
+    ("mail bob.smith+x@example.co.uk.", ["mail", "xxurl", "."]),
+    ("see imdb.com/title/tt01, AMAZON.COM!", ["see", "xxurl", ",", "xxurl", "!"]),
+    ("the end.Com and x.com.au", ["the", "end", ".", "com", "and", "x", ".", "com", ".", "au"]),  # no address
+    ("at the movies@AMC.Loved it", ["at", "the", "movies", "amc", ".", "loved", "it"]),  # nor a glued sentence
+    ("O'Reilly.com, 10/10@imdb.com", ["o'reilly", ".", "com", ",", "10", "10", "imdb", ".", "com"]),  # nor inside a word
+    ("ASP.NET and 1.2.com", ["asp", ".", "net", "and", "1.2", ".", "com"]),
+    ("jose\u0301@my-site.com", ["xxurl"]),
+])
+def test_an_email_and_a_bare_domain_are_web_addresses(text, tokens):
+    assert clean(text) == tokens
+    kept = clean(text, urls="keep", tokenizer="spacy")  # one token each ("not_amazon.com" in a negation's scope)
+    for address in ("amazon.com", "bob.smith+x@example.co.uk", "imdb.com/title/tt01"):
+        assert address not in text.lower() or any(token.split("_", 1)[-1] == address for token in kept)
+
+
+def test_a_web_address_kept_whole_by_spacy_keeps_its_bracketed_part():
+    text = "see https://en.wikipedia.org/wiki/Foo_(bar). now"
+    assert clean(text, urls="keep", tokenizer="spacy") == ["see", "https://en.wikipedia.org/wiki/foo_(bar)", ".", "now"]
+
+
+@pytest.mark.parametrize("tokenizer", ["regex", "spacy"])
+def test_y_all_is_one_word(tokenizer):
+    assert clean("Y'all are great", tokenizer=tokenizer) == ["y'all", "are", "great"]
+
+
+def test_entities_escaped_twice_are_decoded_twice():
+    assert clean("don&amp;#39;t like it") == clean("don't like it") == ["do", "not", "not_like", "not_it"]
+    assert clean("&amp;quot;great&amp;quot; AT&amp;T") == ["great", "at", "t"]
+    assert clean("fast&amp;not damaged") == ["fast", "not", "not_damaged"]  # "&not" without its ";": no entity
+    assert clean("don&#38;#39;t") == clean("don&AMP;#39;t") == ["do", "not"]
+
+
+@pytest.mark.parametrize("apostrophe", ["\u201b", "\u02b9", "\uff07"])
+def test_reversed_prime_and_full_width_apostrophes_are_apostrophes(apostrophe):
+    assert clean(f"it isn{apostrophe}t good") == ["it", "is", "not", "not_good"]
+
+
+def test_a_quoted_attribute_value_may_hold_a_closing_angle_bracket():
+    assert clean('<a title="a > b">not good</a> x') == ["not", "not_good", "not_x"]
+    assert clean("<img alt='5 > 3'>fine") == ["fine"]
+
+
+@pytest.mark.parametrize("face, name", [("^_^", "smiling face"), ("^.^", "smiling face"), (";-;", "crying face"),
+                                        (";_;", "crying face"), (":*", "kissing face"), (":-*", "kissing face")])
+def test_more_faces_are_named(face, name):
+    assert clean(f"not good {face} great") == ["not", "not_good", *name.split(), "great"]
+    for tokenizer in ("regex", "spacy"):
+        assert clean(f"so good {face}", emoji="keep", tokenizer=tokenizer) == ["so", "good", face]
+    assert "kissing" not in clean("Rating :***** great")
+
+
+@pytest.mark.parametrize("tokenizer", ["regex", "spacy"])
+def test_lemmas_read_degrees_of_good_and_bad_as_good_and_bad(tokenizer):
+    assert clean("Better than the worst, worse than the best", lemmatize=True, tokenizer=tokenizer, negation=False) == [
+        "good", "than", "the", "bad", ",", "bad", "than", "the", "good"]
