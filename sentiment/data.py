@@ -216,9 +216,9 @@ def iter_table(path: str | Path, columns: Sequence[str] | None, fmt: str | None 
             if fmt in ("csv", "tsv"):
                 separator, header, before = _csv_layout(file, compression, fmt)
                 _check_unique_header(file, header, separator)  # before pandas reads every row
-                _check_quotes(file, compression, separator)
                 # a table of one column: a blank line is an empty text, which keeps its place among the rows
                 one_column = header is not None and len(_header_names(header, separator)) == 1
+                _check_quotes(file, compression, separator, one_column)
                 before = _lines_to_skip(file, head, header, before, one_column)
                 reader = pd.read_csv(stream, sep=separator, chunksize=chunksize, dtype=str, skiprows=before,
                                      skip_blank_lines=not one_column, keep_default_na=False, na_values=[""],
@@ -716,14 +716,13 @@ def _without_trailing_blanks(reader, chunksize: int | None):
     return chunks()
 
 
-def _check_quotes(file: Path, compression: str | None, separator: str) -> None:
+def _check_quotes(file: Path, compression: str | None, separator: str, one_column: bool = False) -> None:
     """Refuse a CSV or TSV table whose quotes are not all well formed: a quote that opens a value and is never
     closed (``"Hello there,neg``) makes pandas join the rows after it into that value, silently, up to a later
     quote; and one that closes a value before its end (``"Great" said nobody``) is dropped, the text changed.
     A value quoted as pandas and ``predict --output`` write it (its quotes doubled) may hold anything. Refuse
-    also a lone carriage return outside quotes in a table whose lines end with line feeds (a stray ``\r`` of a
-    database export): pandas would end the row there, cutting a text into two rows."""
-    bad = _first_bad_line(file, compression, separator, *_version_of(file))
+    also a lone carriage return outside quotes where pandas would cut a row there (:func:`_first_bad_line`)."""
+    bad = _first_bad_line(file, compression, separator, one_column, *_version_of(file))
     if bad is None:
         return
     line, problem = bad
@@ -732,8 +731,12 @@ def _check_quotes(file: Path, compression: str | None, separator: str) -> None:
     kind = "tsv" if separator == "\t" else "csv"
     if problem == "carriage return":
         raise DataError(f"cannot parse {file}: line {line} holds a carriage return (\\r) outside quotes, where its "
-                        "lines end with line feeds, so the reader would cut that row in two there; remove the \\r "
+                        "rows end with line feeds, so the reader would cut that row in two there; remove the \\r "
                         "(tr -d '\\r'), or put the text that holds it in double quotes")
+    if problem == "blank rows":
+        raise DataError(f"cannot parse {file}: line {line} ends with \\r\\r\\n (a Windows line end written again), so "
+                        "this table of one column would read a blank text after each row; end its lines with \\r\\n "
+                        "or \\n (tr -d '\\r')")
     raise DataError(f"cannot parse {file}: the value that starts with a quote (\") on line {line} does not end with "
                     "one before the next separator or line end, so the reader would change the text or join rows "
                     f"into it; close or remove the quote, or {_QUOTE_ADVICE[kind]}, its own quotes doubled "
@@ -746,47 +749,109 @@ def _version_of(file: Path) -> tuple[int, int]:
     return stat.st_mtime_ns, stat.st_size
 
 
+_LONE_CR = re.compile(rb"\r(?!\n)")
+
+
+def _holds_lone_cr(file: Path, compression: str | None) -> bool:
+    """Whether the (decompressed) bytes of ``file`` hold a carriage return that no line feed follows: a quick
+    scan, so that the line-by-line reading of :func:`_first_bad_line` is for such files only."""
+    with _raw_handle(file, compression) as raw:
+        carried = False  # the chunk before ended with "\r"
+        while chunk := raw.read(2**20):
+            if carried and not chunk.startswith(b"\n"):
+                return True
+            lone = _LONE_CR.search(chunk) if b"\r" in chunk else None
+            if lone is not None and lone.end() < len(chunk):  # (one that ends the chunk: see the next chunk)
+                return True
+            carried = chunk.endswith(b"\r")
+        return carried
+
+
 @functools.lru_cache(maxsize=8)
-def _first_bad_line(file: Path, compression: str | None, separator: str, modified: int, size: int) -> tuple[int, str] | None:
-    """The first line that :func:`_check_quotes` refuses and why (``"quote"`` or ``"carriage return"``), lines
-    counted as an editor counts them (by line feeds, where the file has any); None when all are well formed,
-    or when the file cannot be read as UTF-8 text (said by the reader). A quote: the line on which the first
-    value starts whose quotes the csv module's strict reading refuses (a quote that opens a value must close
-    it, before a separator or the line's end, or be doubled inside it). A carriage return: one that ends a row
-    (outside quotes) in a file with line feeds, and another line follows. Read once per version of a file
-    (``modified``, ``size``)."""
+def _first_bad_line(file: Path, compression: str | None, separator: str, one_column: bool, modified: int,
+                    size: int) -> tuple[int, str] | None:
+    """The first line that :func:`_check_quotes` refuses and why, lines counted as an editor counts them (by line
+    feeds, or by carriage returns in a file of those alone); None when all are well formed, or when the file
+    cannot be read as UTF-8 text (said by the reader). Read once per version of a file (``modified``, ``size``).
+
+    - ``"quote"``: the line on which the first value starts whose quotes the csv module's strict reading refuses
+      (a quote that opens a value must close it, before a separator or the line's end, or be doubled inside it).
+    - ``"carriage return"``: a row (outside quotes) that ends at a lone ``\r`` and a row after it, in a file most
+      of whose rows (but the last) end at line feeds: pandas would cut the row there, where the writer ended it
+      at the line feed. A file of ``\r`` rows (Excel for Mac, which writes line feeds inside quoted values), also
+      with a line feed after its header or its last row, reads as its rows.
+    - ``"blank rows"``: in a table of one ``one_column``, rows that end with ``\r\r\n``: pandas would read a
+      blank text after each (a table of several columns skips blank lines)."""
     import csv
 
+    try:
+        if not _holds_lone_cr(file, compression):  # (LF or CRLF line ends: the csv module counts lines right)
+            return _first_bad_quote(file, compression, separator)
+    except Exception:  # not readable, damaged: said by the reader, in its words
+        return None
     limit = csv.field_size_limit()
-    start, feeds, lone, fed_row = 1, 0, None, False  # lines read, line feeds read, a lone "\r"'s line, a row fed
     last = [""]  # the line the reader took last
+    feeds = 0  # line feeds the reader is done with
 
     def taken(handle):
         nonlocal feeds
         for line in handle:
             last[0] = line
             yield line
-            feeds += line.endswith("\n")  # (counted once the reader is done with the line)
+            feeds += line.endswith("\n")
 
+    starts = 1  # the line on which the next row starts
+    by_feeds = lf_rows = cr_rows = 0  # rows ending at a line feed, at a lone "\r"
+    cut = blank_after = None  # the line of the first row cut by a lone "\r" from a row pandas keeps; from a blank row
+    cr_before = None  # the line of the row before, where it ended at a lone "\r"
+    try:
+        csv.field_size_limit(2**31 - 1)
+        with _text_stream(file, compression) as handle:
+            if handle is None:
+                return None
+            reader = csv.reader(taken(handle), delimiter=separator, strict=True)
+            for row in reader:
+                if cr_before is not None:
+                    if row or one_column:
+                        cut = cut or cr_before
+                    if not row and last[0] == "\r\n":
+                        blank_after = blank_after or cr_before
+                ending = last[0][-1:]
+                lf_rows += ending == "\n"
+                cr_rows += ending == "\r"
+                by_feeds = feeds + (ending == "\n")  # lines ended so far, by line feeds
+                cr_before = by_feeds + 1 if ending == "\r" else None
+                starts = by_feeds + 1 if lf_rows else reader.line_num + 1
+            lf_rows -= last[0].endswith("\n")  # the last row's line feed, which some tools add, says nothing
+            if cut is not None and lf_rows > cr_rows:
+                return cut, "carriage return"
+            if one_column and blank_after is not None:
+                return blank_after, "blank rows"
+    except csv.Error:
+        if cut is not None and lf_rows > cr_rows:  # the cut comes first
+            return cut, "carriage return"
+        return starts, "quote"
+    except Exception:  # not UTF-8, a damaged compressed file: said by the reader, in its words
+        return None
+    finally:
+        csv.field_size_limit(limit)
+    return None
+
+
+def _first_bad_quote(file: Path, compression: str | None, separator: str) -> tuple[int, str] | None:
+    """:func:`_first_bad_line` for a file without a lone ``\r``: the quote whose value the csv module refuses."""
+    import csv
+
+    limit = csv.field_size_limit()
+    start = 1
     try:
         csv.field_size_limit(2**31 - 1)  # a value may be as long as pandas reads one (the default: 131,072 characters)
         with _text_stream(file, compression) as handle:
             if handle is None:  # .zst: pandas alone reads it
                 return None
-            reader = csv.reader(taken(handle), delimiter=separator, strict=True)
-            # A row that ends at a lone "\r" is cut from the next by pandas: refused where rows also end at line
-            # feeds (Excel for Mac ends its rows at "\r" and writes line feeds inside quoted values), unless it is the
-            # last row or a blank line follows it (a "\r\r\n" line end, whose blank lines pandas skips)
-            cut_at = None  # the line of the row before, where it ended at a lone "\r"
-            for row in reader:
+            reader = csv.reader(handle, delimiter=separator, strict=True)
+            for _ in reader:
                 start = reader.line_num + 1
-                if cut_at is not None and row and lone is None:
-                    lone = cut_at
-                ending = last[0][-1:]
-                cut_at = feeds + 1 if ending == "\r" else None
-                fed_row |= ending == "\n"
-            if lone is not None and fed_row:
-                return lone, "carriage return"
     except csv.Error:
         return start, "quote"
     except Exception:  # not UTF-8, a damaged compressed file: said by the reader, in its words

@@ -110,11 +110,14 @@ def dev_overlap_notes(texts: list[str], dev_texts: list[str], split: bool, unit:
 
 def held_none_advice(n: int, held: int, option: str) -> str:
     """What to give where holding out ``held`` of ``n`` texts (the share that ``option`` sets, as the split
-    rounds it) held out none: fewer to hold out where every text would be, more where none would, and more
-    texts of each class where the ones held out went back to training, as their classes had no other text
-    there."""
+    rounds it) held out none: more texts where there are too few to split at all, fewer to hold out where
+    every text would be, more where none would, and more texts of each class where the ones held out went
+    back to training (which needs them to learn every class, or, with several labels per text, what a
+    text without a label looks like)."""
+    if n < 2:
+        return "more texts"
     if held >= n:
         return f"more texts or a smaller {option}"
     if held == 0:
         return f"more texts or a larger {option}"
-    return "more texts of each class (the texts held out went back to training, having no other of their class there)"
+    return "more texts of each class (the texts held out went back to training, which needs them to learn every class)"
