@@ -789,7 +789,6 @@ def _first_bad_line(file: Path, compression: str | None, separator: str, one_col
             return _first_bad_quote(file, compression, separator)
     except Exception:  # not readable, damaged: said by the reader, in its words
         return None
-    limit = csv.field_size_limit()
     last = [""]  # the line the reader took last
     feeds = 0  # line feeds the reader is done with
 
@@ -805,8 +804,7 @@ def _first_bad_line(file: Path, compression: str | None, separator: str, one_col
     cut = blank_after = None  # the line of the first row cut by a lone "\r" from a row pandas keeps; from a blank row
     cr_before = None  # the line of the row before, where it ended at a lone "\r"
     try:
-        csv.field_size_limit(2**31 - 1)
-        with _text_stream(file, compression) as handle:
+        with _csv_text(file, compression) as handle:
             if handle is None:
                 return None
             reader = csv.reader(taken(handle), delimiter=separator, strict=True)
@@ -833,8 +831,6 @@ def _first_bad_line(file: Path, compression: str | None, separator: str, one_col
         return starts, "quote"
     except Exception:  # not UTF-8, a damaged compressed file: said by the reader, in its words
         return None
-    finally:
-        csv.field_size_limit(limit)
     return None
 
 
@@ -842,11 +838,9 @@ def _first_bad_quote(file: Path, compression: str | None, separator: str) -> tup
     """:func:`_first_bad_line` for a file without a lone ``\r``: the quote whose value the csv module refuses."""
     import csv
 
-    limit = csv.field_size_limit()
     start = 1
     try:
-        csv.field_size_limit(2**31 - 1)  # a value may be as long as pandas reads one (the default: 131,072 characters)
-        with _text_stream(file, compression) as handle:
+        with _csv_text(file, compression) as handle:
             if handle is None:  # .zst: pandas alone reads it
                 return None
             reader = csv.reader(handle, delimiter=separator, strict=True)
@@ -856,8 +850,6 @@ def _first_bad_quote(file: Path, compression: str | None, separator: str) -> tup
         return start, "quote"
     except Exception:  # not UTF-8, a damaged compressed file: said by the reader, in its words
         return None
-    finally:
-        csv.field_size_limit(limit)
     return None
 
 
@@ -867,11 +859,9 @@ def _line_of_record(file: Path, compression: str | None, separator: str, record:
     that far."""
     import csv
 
-    limit = csv.field_size_limit()
     start = 1
     try:
-        csv.field_size_limit(2**31 - 1)
-        with _text_stream(file, compression) as handle:
+        with _csv_text(file, compression) as handle:
             if handle is None:
                 return None
             reader = csv.reader(handle, delimiter=separator)
@@ -881,9 +871,22 @@ def _line_of_record(file: Path, compression: str | None, separator: str, record:
                 start = reader.line_num + 1
     except Exception:  # not UTF-8, damaged: the row's number is said instead
         return None
+    return None
+
+
+@contextlib.contextmanager
+def _csv_text(file: Path, compression: str | None):
+    """:func:`_text_stream` for the csv module, which meanwhile reads a value as long as pandas reads one (its
+    default limit: 131,072 characters)."""
+    import csv
+
+    limit = csv.field_size_limit()
+    csv.field_size_limit(2**31 - 1)
+    try:
+        with _text_stream(file, compression) as handle:
+            yield handle
     finally:
         csv.field_size_limit(limit)
-    return None
 
 
 @contextlib.contextmanager
