@@ -655,6 +655,9 @@ def _note_long_texts(texts: list[str], done: int) -> None:
                   "may take a while (leave out --explain, or explain a part of it)", err=True)
 
 
+_SST_TREE = re.compile(r"\(\s*[0-4]\s*\(.*\)")  # a line of SST's PTB trees: "(3 (2 It) (4 ...))"
+
+
 def _stdin_batches(command: str, blanks: list[int], size: int = 1000) -> Iterator[list[str]]:
     """The lines of stdin that are not blank (without their line ends; a byte-order mark dropped from the
     first), in lists of up to ``size``, as they come (``command``, e.g. "predict", names the command in advice);
@@ -672,6 +675,9 @@ def _stdin_batches(command: str, blanks: list[int], size: int = 1000) -> Iterato
             if n == 0:
                 line = line.removeprefix("\ufeff")  # a byte-order mark is not part of the first text
             if line.strip():
+                if not batch and not blanks and not pending and n < 2 and _SST_TREE.fullmatch(line.strip()):
+                    _echo(f"note: stdin's first line is an SST tree: {command} reads each line as a text, brackets and "
+                          "labels too; to score a file of trees, run sentiment evaluate FILE [--model DIR]", err=True)
                 batch.append(line)
                 blanks += pending
                 pending = []

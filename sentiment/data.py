@@ -1338,7 +1338,8 @@ def _int_or(digits: str, otherwise):
 
 
 def looks_like_trees(path) -> bool:
-    """Whether the first line that is not blank is a tree, ``(...)``; read as bytes, so that trees in another
+    """Whether the first line that is not blank is a tree, ``(...)``, or opens one with its root's label
+    (``(3``, of a tree spread over lines, whose reader says what is wrong); read as bytes, so that trees in another
     encoding than UTF-8 are trees whose reader says so (not a file of no known format)."""
     try:
         with open(path, "rb") as handle:
@@ -1346,12 +1347,17 @@ def looks_like_trees(path) -> bool:
             if head in (b"\xff\xfe", b"\xfe\xff"):  # UTF-16 (PowerShell's `>`): its reader says to re-encode it
                 text = (head + handle.read(4096)).decode("utf-16", errors="replace")
                 first = next((line.strip() for line in text.splitlines() if line.strip()), "")
-                return first.startswith("(")
+                return first.startswith("(")  # (its reader refuses it whole)
             lines = itertools.chain([(head + handle.readline()).removeprefix(b"\xef\xbb\xbf")], handle)  # lazily
             first = next((line.strip() for line in lines if line.strip()), b"")
     except OSError:
         return False
-    return first.startswith(b"(") and first.endswith(b")")
+    # a tree: "(...)", or a root's label opening one spread over lines (a pretty-printed tree) or with text after
+    # it, which the reader then names
+    return first.startswith(b"(") and (first.endswith(b")") or _TREE_ROOT.match(first) is not None)
+
+
+_TREE_ROOT = re.compile(rb"\(\s*[0-4]\s*(?:\(|$)")  # the label, then a child node or the line's end: "(2 stars) ..." is text
 
 
 def existing_file(path: str | Path) -> Path:

@@ -1029,6 +1029,13 @@ def test_predict_stdin_drops_windows_line_ends(model):
     assert [r["text"] for r in json.loads(done.stdout)] == ["good one", "bad one"]  # old Mac line ends, a real stdin
 
 
+def test_predict_notes_trees_on_stdin(model):
+    out, _ = model
+    result = invoke("predict", "--model", out, "-", input=SST_TREES)
+    assert result.exit_code == 0 and "note: stdin's first line is an SST tree" in result.stderr
+    assert "SST tree" not in invoke("predict", "--model", out, "-", input="great (2 x) film\n(fine)\n").stderr
+
+
 def test_predict_empty_stdin(model):
     out, _ = model
     assert_error(invoke("predict", "--model", out, "-", input="\n  \n"), "no text on stdin")

@@ -814,6 +814,20 @@ def test_trees_not_in_utf8_are_told_to_be_reencoded(tmp_path, encoding, named):
         read_labelled(path)  # not "cannot tell the format": its first line is a tree
 
 
+@pytest.mark.parametrize("content, fault", [
+    ("(3\n  (2 a)\n  (4 good))\n", "a bracket is not closed; each tree must be on a line of its own"),  # pretty-printed
+    ("(4 (2 a) (4 good)) % c\n", "text after the end of the tree"),
+])
+def test_a_file_that_opens_a_tree_is_read_as_trees_and_its_fault_named(tmp_path, content, fault):
+    path = tmp_path / "trees.txt"
+    path.write_text(content)
+    with pytest.raises(DataError, match=rf"trees.txt line 1 is not a PTB sentiment tree \({fault}"):
+        read_labelled(path)  # was "cannot tell the format", with advice for texts
+    path.write_text("(2 stars) a bad film\n")  # a text in brackets opens no tree
+    with pytest.raises(DataError, match="cannot tell the format"):
+        read_labelled(path)
+
+
 def test_trees_after_a_byte_order_mark_and_a_blank_line_are_trees(tmp_path):
     path = tmp_path / "trees.txt"
     path.write_bytes(b"\xef\xbb\xbf\n  " + SST_TREES.encode())
