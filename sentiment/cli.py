@@ -392,12 +392,23 @@ def _check_texts(texts: List[str], where: str, first: int = 1) -> None:
             _fail(f"text {n}{where} is empty or only whitespace; give texts with words in them")
 
 
+def _piped() -> bool:
+    """Whether stdin is a pipe or a file (texts given that way, without the '-' that reads them)."""
+    import stat
+
+    try:
+        mode = os.fstat(sys.stdin.fileno()).st_mode
+    except (AttributeError, OSError, ValueError, io.UnsupportedOperation):  # closed, or no real file (a test's)
+        return False
+    return stat.S_ISFIFO(mode) or stat.S_ISREG(mode)
+
+
 def _texts_given(texts: List[str], example: str) -> tuple[bool, str]:
     """Whether the TEXT arguments ask for stdin ('-', alone), and the words that name where a bad text is
     (" on stdin" or nothing); a one-line error for no text (``example`` shows how to give one), for '-'
     among other texts, or for a bad text among the arguments."""
     if not texts:
-        _fail(f"give at least one text, e.g. {example}")
+        _fail(f"give at least one text, e.g. {example}" + ("; to read the lines piped in, give '-'" if _piped() else ""))
     from_stdin = "-" in texts
     if from_stdin and texts != ["-"]:
         _fail("'-' reads the texts from stdin; give it alone, without other texts")

@@ -201,7 +201,8 @@ def fit_file(
         if split is not None:  # again, sentences of all the trees held out to stop on
             everything = split[0], split[1], None, split[2]
         held = (f", besides the {len(split[2][0])} sentences held out to stop on, whose trees give no training phrases"
-                if split is not None else "")
+                if split is not None else f", {_share(tune_fraction)} of them held out to tune the label thresholds"
+                if tune_fraction else "")
         log(f"dev {_headline(report)}; training again on all the data ({len(everything[0])} texts{held}; "
             "--no-refit keeps the model just scored)")
         n_train = train(*everything)  # the dev texts are among them

@@ -317,10 +317,12 @@ def write_report(report: dict, folder: str | Path, title: str, model=None, histo
     if "mistakes" in report:
         columns = MISTAKE_COLUMNS["several" if report.get("multi_label") else "one"]
         writers["mistakes.csv"] = lambda path: write_mistakes(report["mistakes"], path, columns)
+    grouped = f" ({report['grouping']} groups)" if report.get("grouping") else ""  # what the labels are
     if report.get("multi_label"):
-        writers["label_scores.png"] = lambda path: plot_label_scores(report, path, title=f"Per-label scores: {title}")
+        writers["label_scores.png"] = lambda path: plot_label_scores(report, path, title=f"Per-label scores{grouped}: {title}")
     else:
-        writers["confusion_matrix.png"] = lambda path: plot_confusion_matrix(report, path, title=f"Confusion matrix: {title}")
+        writers["confusion_matrix.png"] = lambda path: plot_confusion_matrix(report, path,
+                                                                             title=f"Confusion matrix{grouped}: {title}")
     history = getattr(getattr(model, "model_", None), "history_", None)  # mlp, lstm; not an aspect pipeline
     if history:
         from .models.neural import plot_history

@@ -1036,6 +1036,15 @@ def test_predict_notes_trees_on_stdin(model):
     assert "SST tree" not in invoke("predict", "--model", out, "-", input="great (2 x) film\n(fine)\n").stderr
 
 
+def test_predict_without_texts_but_with_lines_piped_in_says_to_give_a_dash(model):
+    import subprocess
+    import sys
+
+    code = f"import sys; from sentiment.cli import main; sys.argv = ['sentiment', 'predict', '--model', {str(model[0])!r}]; main()"
+    done = subprocess.run([sys.executable, "-c", code], input=b"ok then\n", capture_output=True, timeout=120)
+    assert done.returncode == 1 and done.stderr.decode().strip().endswith("to read the lines piped in, give '-'")
+
+
 def test_predict_empty_stdin(model):
     out, _ = model
     assert_error(invoke("predict", "--model", out, "-", input="\n  \n"), "no text on stdin")

@@ -129,6 +129,18 @@ def test_a_plot_grows_to_hold_long_label_names_and_titles_whole(tmp_path):
     assert max(confusion_figure(huge).get_size_inches()) <= MAX_FIGURE_INCHES + 1
 
 
+def test_a_report_of_grouped_labels_says_so_in_its_plot_title(monkeypatch, tmp_path):
+    from sentiment import evaluation
+
+    titles = []
+    monkeypatch.setattr(evaluation, "plot_label_scores", lambda report, path, title: titles.append(title))
+    multi = {"multi_label": True, "labels": ["joy", "anger"], "macro_f1": 0.5, "micro_f1": 0.5, "n": 2, "grouping": "ekman",
+             "per_class": {name: {"precision": 0.5, "recall": 0.5, "f1": 0.5, "support": 1} for name in ("joy", "anger")}}
+    evaluation.write_report(multi, tmp_path / "r", "dev.csv")
+    evaluation.write_report({**multi, "grouping": None}, tmp_path / "s", "dev.csv")
+    assert titles == ["Per-label scores (ekman groups): dev.csv", "Per-label scores: dev.csv"]
+
+
 def test_write_report_writes_the_metrics_and_the_plot_that_fits_the_report(pipe, tmp_path):
     import json
 
