@@ -1624,11 +1624,13 @@ def test_loading_another_kind_of_model_as_an_aspect_model_names_it(saved_ensembl
         AspectPipeline.load(saved_model)
 
 
-def test_word_vectors_without_a_model_that_reads_them_are_refused(tmp_path):
+def test_word_vectors_or_a_device_without_a_model_that_reads_them_are_refused(tmp_path):
     with pytest.raises(ConfigError, match="vectors_path goes with extractor='lstm' or 'combined', or polarity='lstm' or 'mean'"):
         AspectPipeline(prior=None, vectors_path=str(tmp_path / "vectors.txt")).fit(synthetic(20))
     with pytest.raises(ConfigError, match="vectors_path goes with"):  # before the (missing) data file is read
         fit_aspects(tmp_path / "missing.jsonl", None, prior=None, vectors_path=str(tmp_path / "vectors.txt"))
+    with pytest.raises(ConfigError, match=r"device goes with extractor='lstm' .*\(the PyTorch models run on it\)"):
+        AspectPipeline(prior=None, device="mps").fit(synthetic(20))  # was saved with the classical models, unused
 
 
 def test_within_sentences_keeps_every_span_inside_the_piece_it_reads():

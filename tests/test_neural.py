@@ -699,10 +699,13 @@ def test_a_failed_torchscript_write_is_an_error_that_leaves_no_file(mlp_pipe, tm
     def full(self, data):
         raise OSError(28, "No space left on device")
 
+    (tmp_path / "old.pt").write_bytes(b"an earlier export")
     monkeypatch.setattr(Path, "write_bytes", full)
     with pytest.raises(OSError, match="No space left"):
         export_model(mlp_pipe, tmp_path / "m.pt")
-    assert list(tmp_path.iterdir()) == []
+    with pytest.raises(OSError, match="No space left"):
+        export_model(mlp_pipe, tmp_path / "old.pt")  # over an earlier file: kept as it was
+    assert [p.name for p in tmp_path.iterdir()] == ["old.pt"] and (tmp_path / "old.pt").read_bytes() == b"an earlier export"
 
 
 def test_weights_too_large_for_an_onnx_file_are_refused_before_writing(mlp_pipe, tmp_path, monkeypatch):

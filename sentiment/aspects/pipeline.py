@@ -215,10 +215,11 @@ class AspectPipeline:
         extractor, polarity = resolve("aspect_extractor", p["extractor"]), resolve("aspect_polarity", p["polarity"])
         reads_vectors = extractor.reads_word_vectors or polarity.reads_word_vectors
         _prior_path(p["prior"])  # a prior that names no directory fails before the data are read
-        if p["vectors_path"] is not None and not reads_vectors:
-            raise ConfigError("vectors_path goes with extractor='lstm' or 'combined', or polarity='lstm' or 'mean' (the "
-                              "PyTorch models read the word vectors): add --set extractor=lstm or --set polarity=mean, or leave "
-                              "vectors_path out")
+        for option, default, why in (("vectors_path", None, "read the word vectors"), ("device", "auto", "run on it")):
+            if p[option] != default and not reads_vectors:  # (a classical model's would be kept, unused)
+                raise ConfigError(f"{option} goes with extractor='lstm' or 'combined', or polarity='lstm' or 'mean' (the "
+                                  f"PyTorch models {why}): add --set extractor=lstm or --set polarity=mean, or leave "
+                                  f"{option} out")
         if reads_vectors:  # the networks' device is there (not found out after the word vectors have trained)
             from ..models.hardware import resolve_device
 
