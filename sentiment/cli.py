@@ -422,7 +422,35 @@ def _print_json(value) -> None:
     typer.echo(_json_text(value))
 
 
-class _TextsCommand(typer.core.TyperCommand):
+class _Command(typer.core.TyperCommand):
+    """A command that refuses an option of one value given twice (`--model a --model b`), where click would take
+    the last silently."""
+
+    def parse_args(self, ctx, args):
+        single = {}  # option string -> the option's name, for options of one value (not flags, not repeatable)
+        for param in self.params:
+            if param.param_type_name == "option" and not (param.multiple or param.is_flag or param.count):
+                single.update(dict.fromkeys(param.opts + param.secondary_opts, param.name))
+        seen: dict = {}
+        arguments = iter(args)
+        for arg in arguments:
+            if arg == "--":  # texts after it
+                break
+            name = single.get(arg.split("=", 1)[0]) if isinstance(arg, str) and arg.startswith("-") else None
+            if name is None:
+                continue
+            if name in seen:
+                param = next(p for p in self.params if p.name == name)
+                spelled = arg.split("=", 1)[0]
+                both = "" if spelled == seen[name] else f" ({seen[name]} and {spelled})"
+                raise typer.BadParameter(f"given twice{both}; give it once", ctx=ctx, param=param)
+            seen[name] = arg.split("=", 1)[0]
+            if "=" not in arg:
+                next(arguments, None)  # its value, which may look like an option
+        return super().parse_args(ctx, args)
+
+
+class _TextsCommand(_Command):
     """A command that takes texts as arguments, where a text that starts with "-" ("-5 stars: awful") reads as an
     option: an unknown option of one dash gets the way to give such a text (after --)."""
 
@@ -443,7 +471,7 @@ class _TextsCommand(typer.core.TyperCommand):
                             ctx=ctx) from None
 
 
-@app.command(short_help="Train a model on labelled data, score it and save it.")
+@app.command(short_help="Train a model on labelled data, score it and save it.", cls=_Command)
 @friendly
 def fit(
     data: Path = _path_argument(..., metavar="DATA", help="Training data: .csv/.tsv/.jsonl/.parquet or a .json array of records (also compressed: .gz, .bz2, .xz, .zst, .zip), or SST trees (.txt, uncompressed); --task aspect: SemEval-2014 XML or JSONL."),
@@ -806,7 +834,7 @@ class _JsonArray:
         typer.echo("\n]" if self.count else "[]")
 
 
-@app.command(short_help="Score a model on labelled data.")
+@app.command(short_help="Score a model on labelled data.", cls=_Command)
 @friendly
 def evaluate(
     data: Path = _path_argument(..., metavar="DATA", help="Labelled data in any format `fit` reads."),
@@ -904,7 +932,7 @@ def clean(
             done += len(batch)
 
 
-@app.command(short_help="Turn the texts of a file into vectors (count, tf-idf or word2vec).")
+@app.command(short_help="Turn the texts of a file into vectors (count, tf-idf or word2vec).", cls=_Command)
 @friendly
 def vectorize(
     data: Path = _path_argument(..., metavar="DATA", help="Texts: .csv/.tsv/.jsonl/.parquet or a .json array of records (also compressed: .gz, .bz2, .xz, .zst, .zip); other columns are ignored."),
@@ -943,7 +971,7 @@ def vectorize(
           + (f"; saved the vectorizer to {_field(written['saved'])}" if written["saved"] else ""))
 
 
-@app.command(short_help="Combine trained models by averaging their probabilities.")
+@app.command(short_help="Combine trained models by averaging their probabilities.", cls=_Command)
 @friendly
 def ensemble(
     models: List[Path] = _path_argument(..., metavar="MODEL", help="Two or more model directories with the same labels."),
@@ -989,7 +1017,7 @@ def ensemble(
     _echo(f"saved an ensemble of {len(models)} models to {_field(out)}" + (f"; thresholds: {thresholds}" if thresholds else ""))
 
 
-@app.command(short_help="Export a PyTorch model's network to ONNX or TorchScript.")
+@app.command(short_help="Export a PyTorch model's network to ONNX or TorchScript.", cls=_Command)
 @friendly
 def export(
     model: Path = _path_argument(..., metavar="MODEL", help="Directory of a trained mlp or lstm model."),
@@ -1018,7 +1046,7 @@ def export(
     _echo(f"wrote {_field(path)}")
 
 
-@app.command(short_help="Show what a saved model is and how it was trained.")
+@app.command(short_help="Show what a saved model is and how it was trained.", cls=_Command)
 @friendly
 def info(
     model: Optional[Path] = _path_argument(None, metavar="MODEL", help="Model directory; default: the shipped model of --task."),
@@ -1133,7 +1161,7 @@ def _shown(value) -> str:
     return json.dumps(value, ensure_ascii=False)
 
 
-@app.command(short_help="List every option of the stages, with its default and what it does.")
+@app.command(short_help="List every option of the stages, with its default and what it does.", cls=_Command)
 @friendly
 def options(
     vectorizer: Optional[str] = typer.Option(None, help="Vectorizer whose options to list; default: the one `fit --task` uses."),

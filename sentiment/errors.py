@@ -192,7 +192,9 @@ def did_you_mean(name: str, candidates, owners: dict[str, str] | None = None) ->
 
     candidates = [str(c) for c in candidates]
     same = [c for c in candidates if c.lower() == str(name).lower()]  # "c" for "C": too short for difflib
-    close = same or difflib.get_close_matches(str(name), candidates, n=1, cutoff=0.75)
+    # the start of one name ("ngram" for "ngram_range"), which difflib finds too far from the whole
+    started = [c for c in candidates if len(str(name)) >= 3 and c.lower().startswith(str(name).lower())]
+    close = same or (started if len(started) == 1 else []) or difflib.get_close_matches(str(name), candidates, n=1, cutoff=0.75)
     if not close:
         return ""
     owner = (owners or {}).get(close[0])

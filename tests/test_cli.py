@@ -875,8 +875,21 @@ def test_fit_header_only_file_with_dev(bad_files, files, tmp_path):
     (["--text-column", "body"], "no column 'body'"),
 ])
 def test_fit_bad_options(files, tmp_path, args, pattern):
-    base = ["fit", files["train"], "--text-column", "review", "--label-column", "stars", "--out", tmp_path / "m"]
+    text_column = [] if "--text-column" in args else ["--text-column", "review"]  # (an option is given once)
+    base = ["fit", files["train"], *text_column, "--label-column", "stars", "--out", tmp_path / "m"]
     assert_error(invoke(*base, *args), pattern)
+
+
+def test_evaluate_with_a_kind_of_model_for_its_folder_says_what_model_takes_there(files, tmp_path):
+    assert_error(invoke("evaluate", files["train"], "--model", "nb"), "nb is a kind of model, which fit's --model names; "
+                 "here --model takes the folder of a trained one")
+
+
+@pytest.mark.parametrize("args", [["--model", "a", "--model", "b"], ["--model=a", "--model", "b"], ["--vectorizer", "count", "--vectorizer=tfidf"]])
+def test_an_option_of_one_value_given_twice_is_refused(args):
+    result = invoke("fit", "data.csv", *args, "--set", "C=1", "--set", "C=2")  # (--set may repeat)
+    assert result.exit_code == 2 and "given twice; give it once" in result.output
+    assert "given twice" not in invoke("predict", "--aspect", "--model", "--task", "aspect", "a --model b").output
 
 
 @pytest.mark.parametrize("fraction", ["--dev-fraction", "--tune-fraction"])
@@ -1376,6 +1389,7 @@ def test_clean_with_a_model_cleans_as_the_model_was_trained(binary, tmp_path):
     (["-", "more"], "'-' reads the texts from stdin; give it alone"),
     (["--set", "min_df=2", "x"], "'min_df' is not an option of the cleaning; choose from: normalize_unicode"),
     (["--set", "negaton=false", "x"], "did you mean 'negation'"),
+    (["--set", "lower=false", "x"], "did you mean 'lowercase'"),  # the start of one option's name
     (["--set", "lowercase=maybe", "x"], "lowercase must be true or false"),
     (["--task", "polarity", "--set", "lowercase=false", "x"], "--task polarity cleans as the model was trained; --set"),
     (["--task", "aspect", "x"], "--task aspect is an aspect model, whose cleaning is not one to show: it reads texts "
