@@ -876,12 +876,13 @@ def evaluate(
               "score; give every aspect its polarity to have one", err=True)
     for note in training_data_notes(pipe, data, shipped if model is None else None):
         _echo(note, err=True)
-    if as_json:
-        from .default_models import default_model_path
+    from .default_models import default_model_path
 
-        _print_json({**result, "model": str(model if model is not None else default_model_path(shipped))})  # as fit's
-    else:
-        _echo(format_report(result))
+    scored = str(model if model is not None else default_model_path(shipped))
+    if as_json:
+        _print_json({**result, "model": scored})  # as fit's
+    else:  # (the model named, as when several are scored in a loop)
+        _echo(f"{'model':<11}{_field(scored)}\n{format_report(result)}")
 
 
 @app.command(short_help="Show the tokens that the cleaning makes of texts.", cls=_TextsCommand)

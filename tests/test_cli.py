@@ -880,6 +880,12 @@ def test_fit_bad_options(files, tmp_path, args, pattern):
     assert_error(invoke(*base, *args), pattern)
 
 
+def test_evaluate_names_the_model_it_scores(model, files):
+    out, _ = model
+    first = invoke("evaluate", files["dev"], "--model", out).stdout.splitlines()[0]
+    assert first == f"model      {out}"
+
+
 def test_evaluate_with_a_kind_of_model_for_its_folder_says_what_model_takes_there(files, tmp_path):
     assert_error(invoke("evaluate", files["train"], "--model", "nb"), "nb is a kind of model, which fit's --model names; "
                  "here --model takes the folder of a trained one")
