@@ -32,7 +32,7 @@ from .checks import LABEL_SETS, check_texts, label_list
 from .errors import ConfigError, ModelFileError, NotFittedError, UngroupedLabelError, with_article
 from .multilabel import tune_thresholds
 from .persistence import (CONFIG, INCONSISTENT_MODEL, atomic_directory, check_columns, checksum, config_header, one_line,
-                          read_model, write_config)
+                          read_model, same_path, write_config)
 from .pipeline import Classifier
 
 
@@ -220,7 +220,13 @@ class Ensemble(Classifier):
         return loaded if loaded and len(loaded) == len(self.members) else [f"member{i}" for i in range(len(self.members))]
 
     def save(self, path: str | os.PathLike) -> Path:
-        """Write the ensemble and its members to the directory ``path``, atomically."""
+        """Write the ensemble and its members to the directory ``path``, atomically; not over the folder a member
+        (or a member's member) was loaded from, which it would replace."""
+        for member in _all_members(self):
+            loaded = member.__dict__.get("loaded_from_")
+            if loaded is not None and same_path(loaded, path):
+                raise ConfigError(f"{path} holds a member of the ensemble (loaded from there), which saving would "
+                                  "replace; choose another path")
         names = [f"member{i}" for i in range(len(self.members))]
         with atomic_directory(path) as staging:
             for name, member in zip(names, self.members):
@@ -267,11 +273,22 @@ class Ensemble(Classifier):
             if isinstance(config.get("data"), dict) and config.get("thresholds") is not None:  # what tuned them
                 ensemble.config_["data"] = dict(config["data"])
             ensemble.loaded_folders_ = list(names)  # its members' folders, as `info` names them
+            ensemble.loaded_from_ = os.fspath(path)  # an ensemble of it is not saved over it (save)
             return ensemble
         except RecursionError:  # ensembles of ensembles hundreds deep (a RuntimeError: caught first)
             raise ModelFileError(f"{path} nests ensembles too deep to load; build it again") from None
         except INCONSISTENT_MODEL as exc:  # a ConfigError is a ValueError
             raise ModelFileError(f"{path} is not a consistent ensemble ({one_line(exc)}); build it again") from None
+
+
+def _all_members(ensemble: "Ensemble") -> list:
+    """The members of ``ensemble``, and those of the ensembles among them, at any depth."""
+    found = []
+    for member in ensemble.members:
+        found.append(member)
+        if isinstance(member, Ensemble):
+            found += _all_members(member)
+    return found
 
 
 def _member_names(config: dict) -> list[str]:

@@ -355,7 +355,9 @@ class Pipeline(OptionAttributes, Classifier):
     @staticmethod
     def options_for(vectorizer: str | None = None, model: str = DEFAULT_MODEL) -> dict[str, dict[str, Any]]:
         """The options (with defaults) of the cleaner, of the named vectorizer (None: the one ``model``
-        reads) and model, and of the pipeline."""
+        reads) and model, and of the pipeline. Of any two stages: whether they work together (not tfidf + lstm,
+        nor word2vec + nb) is checked where a pipeline of them is built (:meth:`build_stages`, ``fit``), so that
+        scikit-learn's ``set_params`` may pass through such a pair."""
         vectorizer_stage, model_stage = Pipeline._stages(vectorizer, model)
         return {"cleaner": cleaner_options(), "vectorizer": dict(vectorizer_stage.defaults),
                 "model": dict(model_stage.defaults), "pipeline": dict(PIPELINE_OPTIONS)}
@@ -709,6 +711,7 @@ class Pipeline(OptionAttributes, Classifier):
         except INCONSISTENT_MODEL as exc:
             raise ModelFileError(f"{path} is not a consistent sentiment model ({one_line(exc)}); train it again") from None
         warn_of_reading(pipe.reading_version_, path, pipe.cleaner_, cleaner_only=True)
+        pipe.loaded_from_ = os.fspath(path)  # an ensemble of it is not saved over it (Ensemble.save)
         return pipe
 
 

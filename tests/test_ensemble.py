@@ -485,3 +485,22 @@ def test_an_ensemble_with_a_grouped_member_takes_any_members_values_as_gold_labe
     assert ensemble.score(texts, polarity) == ensemble.score(texts, emotions) > 0.9  # fine labels are grouped
     with pytest.raises(DataError, match="label 'boredom' is not in the sentiment grouping"):
         ensemble.score(texts[:2], ["joy", "boredom"])
+
+
+def test_an_ensemble_is_not_saved_over_the_folder_a_member_was_loaded_from(saved_model, tmp_path):
+    import shutil
+
+    shutil.copytree(saved_model, tmp_path / "b")
+    member = sentiment.load(tmp_path / "b")
+    with pytest.raises(sentiment.ConfigError, match="holds a member of the ensemble \\(loaded from there\\), which saving "
+                                                    "would replace; choose another path"):
+        sentiment.Ensemble([sentiment.load(saved_model), member]).save(tmp_path / "b")
+    assert type(sentiment.load(tmp_path / "b")).__name__ == "Pipeline"  # kept
+    nested = sentiment.Ensemble([sentiment.load(saved_model), member])
+    nested.save(tmp_path / "e")
+    inner = sentiment.load(tmp_path / "e")
+    with pytest.raises(sentiment.ConfigError, match="holds a member"):  # an ensemble member's folder
+        sentiment.Ensemble([inner, sentiment.load(saved_model)]).save(tmp_path / "e")
+    with pytest.raises(sentiment.ConfigError, match="holds a member"):  # and a member's member, at any depth
+        sentiment.Ensemble([sentiment.Ensemble([sentiment.load(saved_model), member]), inner]).save(tmp_path / "b")
+    sentiment.Ensemble([sentiment.load(saved_model), member]).save(tmp_path / "c")  # elsewhere: saved
