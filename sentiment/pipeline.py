@@ -579,14 +579,38 @@ class Pipeline(OptionAttributes, Classifier):
     def _evidence(self, texts: list[str], known: bool = False, proba: bool = True) -> tuple:
         self._check_fitted()
         docs = self.cleaner_.tokens_of(texts)
-        if hasattr(self.vectorizer_, "transform_csr") and proba and self.model_.input_kind != "sequences":
-            csr = self.vectorizer_.transform_csr(docs)  # n-grams: a text's known features are its row's entries
-            features = csr if getattr(self.model_, "reads_csr", False) else csr.to_scipy()  # no scipy import if not needed
-            return self.model_.predict_proba(features), np.diff(csr.indptr) if known else None
-        counts = self.vectorizer_.n_known(docs) if known else None
         if not proba:
-            return None, counts
-        return self.model_.predict_proba(_model_input(self.vectorizer_, self.model_, docs)), counts
+            return None, self.vectorizer_.n_known(docs) if known else None
+        features, csr = self._features(docs)
+        counts = None if not known else np.diff(csr.indptr) if csr is not None else self.vectorizer_.n_known(docs)
+        return self.model_.predict_proba(features), counts  # n-grams: a text's known features are its row's entries
+
+    def _features(self, docs: list[list[str]]) -> tuple:
+        """What the model reads of cleaned ``docs`` and, for n-grams, their rows as plain CSR arrays (else None)."""
+        if hasattr(self.vectorizer_, "transform_csr") and self.model_.input_kind != "sequences":
+            csr = self.vectorizer_.transform_csr(docs)
+            return (csr if getattr(self.model_, "reads_csr", False) else csr.to_scipy()), csr  # no scipy import if not needed
+        return _model_input(self.vectorizer_, self.model_, docs), None
+
+    @property
+    def decision_function(self):
+        """The linear models' scores of texts (``X @ coef.T + intercept``, before any link or calibration: logreg,
+        linearsvm, nbsvm; nb and complement_nb, the classes' joint log-likelihoods), as scikit-learn's
+        ``decision_function``: one per text for two classes (for ``classes_[1]``; naive Bayes: the difference
+        of the two), else one column per class in the order of ``classes_``. The networks have none (an
+        AttributeError, so that ``hasattr`` tells): their scores are probabilities, :meth:`predict_proba`."""
+        model = self.__dict__.get("model_") or resolve("model", self.model)
+        if not hasattr(model, "decision_function"):
+            raise AttributeError(f"model {self.model!r} has no decision_function (its scores are probabilities: "
+                                 "predict_proba)")
+        return self._decision_function
+
+    def _decision_function(self, texts: Sequence[str]) -> np.ndarray:
+        self._check_fitted()
+        scores = self.model_.decision_function(self._features(self.cleaner_.tokens_of(check_texts(texts)))[0])
+        if self.multi_label_ or len(self.classes_) > 2:
+            return scores
+        return scores[:, 0] if scores.shape[1] == 1 else scores[:, 1] - scores[:, 0]
 
     def _grouped(self, labels: Sequence, fitting: bool = False) -> Sequence:
         """``labels`` mapped to the groups of the grouping the model learnt, if any: a fitted pipeline's own,

@@ -357,3 +357,25 @@ def test_sample_weight_reaches_fit_and_score_through_metadata_routing(binary):
     member = Pipeline().fit(texts, labels)
     ensemble = Ensemble([member, member]).set_fit_request(sample_weight="w")
     assert clone(ensemble).get_metadata_routing().fit.requests == {"sample_weight": "w"}
+
+
+@pytest.mark.parametrize("model", ["logreg", "linearsvm", "nbsvm", "nb"])
+def test_decision_function_of_the_linear_models_is_scikit_learns(binary, model):
+    from sklearn.metrics import roc_auc_score
+
+    pipe = Pipeline(model=model).fit(binary.train_texts, binary.train_labels)
+    scores = pipe.decision_function(binary.dev_texts)
+    assert scores.shape == (len(binary.dev_texts),)  # two classes: one score, for classes_[1]
+    predicted = pipe.predict(binary.dev_texts)
+    if model in ("logreg", "nb"):  # the same ranking as predict_proba's (linearsvm's and nbsvm's are calibrated)
+        assert ((scores > 0) == (predicted == pipe.classes_[1])).all()
+    assert roc_auc_score(binary.dev_labels, scores) > 0.5
+
+
+def test_decision_function_has_a_column_per_class_and_the_networks_have_none(binary):
+    labels = [label if i % 5 else "neutral" for i, label in enumerate(binary.train_labels)]
+    three = Pipeline(model="logreg").fit(binary.train_texts, labels)
+    assert three.decision_function(["a fine film"]).shape == (1, 3)
+    assert not hasattr(Pipeline(model="mlp"), "decision_function") and hasattr(Pipeline(), "decision_function")
+    with pytest.raises(AttributeError, match="decision_function"):
+        Pipeline(model="lstm").decision_function(["x"])
