@@ -427,26 +427,28 @@ class _Command(typer.core.TyperCommand):
     the last silently."""
 
     def parse_args(self, ctx, args):
-        single = {}  # option string -> the option's name, for options of one value (not flags, not repeatable)
+        valued, single = set(), {}  # options that take a value; those of one value (not repeatable) -> their name
         for param in self.params:
-            if param.param_type_name == "option" and not (param.multiple or param.is_flag or param.count):
-                single.update(dict.fromkeys(param.opts + param.secondary_opts, param.name))
+            if param.param_type_name == "option" and not (param.is_flag or param.count):
+                valued.update(param.opts + param.secondary_opts)
+                if not param.multiple:
+                    single.update(dict.fromkeys(param.opts + param.secondary_opts, param.name))
         seen: dict = {}
         arguments = iter(args)
         for arg in arguments:
             if arg == "--":  # texts after it
                 break
-            name = single.get(arg.split("=", 1)[0]) if isinstance(arg, str) and arg.startswith("-") else None
+            option = arg.split("=", 1)[0] if isinstance(arg, str) and arg.startswith("-") else None
+            if option in valued and "=" not in arg:
+                next(arguments, None)  # its value, which may look like an option ("--aspect --model")
+            name = single.get(option)
             if name is None:
                 continue
             if name in seen:
                 param = next(p for p in self.params if p.name == name)
-                spelled = arg.split("=", 1)[0]
-                both = "" if spelled == seen[name] else f" ({seen[name]} and {spelled})"
+                both = "" if option == seen[name] else f" ({seen[name]} and {option})"
                 raise typer.BadParameter(f"given twice{both}; give it once", ctx=ctx, param=param)
-            seen[name] = arg.split("=", 1)[0]
-            if "=" not in arg:
-                next(arguments, None)  # its value, which may look like an option
+            seen[name] = option
         return super().parse_args(ctx, args)
 
 

@@ -896,6 +896,10 @@ def test_an_option_of_one_value_given_twice_is_refused(args):
     result = invoke("fit", "data.csv", *args, "--set", "C=1", "--set", "C=2")  # (--set may repeat)
     assert result.exit_code == 2 and "given twice; give it once" in result.output
     assert "given twice" not in invoke("predict", "--aspect", "--model", "--task", "aspect", "a --model b").output
+    twice = invoke("predict", "--aspect", "--model", "--model", "a", "--model", "b", "x")  # the value of --aspect, then two
+    assert twice.exit_code == 2 and "given twice" in twice.output
+    once = invoke("predict", "--aspect", "--model", "x", "--model", str(default_model_path("aspect")))
+    assert "given twice" not in once.output  # --model once: the first is the value of --aspect
 
 
 @pytest.mark.parametrize("fraction", ["--dev-fraction", "--tune-fraction"])
