@@ -917,7 +917,8 @@ _LEMMAS_OF_DEGREES = {"better": "good", "best": "good", "worse": "bad", "worst":
 def lemma_of(token: str, lemmas) -> str:
     """The lemma of ``token`` in spaCy's lookup table ``lemmas``: as written ("Movies" -> "movie" too, where
     the table holds lower case only); "'s" (is, has or a possessive) stays "'s", as the contractions step
-    leaves it, where the table has "have"; a token the table lacks stays as it is."""
+    leaves it, where the table has "have"; the degrees of good and bad read as they do
+    (:data:`_LEMMAS_OF_DEGREES`, not the table's "well" and "wrong"); a token the table lacks stays as it is."""
     if token == "'s" or token == _BREAK:
         return token
     lemma = _LEMMAS_OF_DEGREES.get(token.lower())

@@ -427,6 +427,8 @@ class _Command(typer.core.TyperCommand):
     the last silently."""
 
     def parse_args(self, ctx, args):
+        if ctx.resilient_parsing or any(arg in ctx.help_option_names for arg in args if isinstance(arg, str)):
+            return super().parse_args(ctx, args)  # --help shows the help, whatever else is given
         valued, single = set(), {}  # options that take a value; those of one value (not repeatable) -> their name
         for param in self.params:
             if param.param_type_name == "option" and not (param.is_flag or param.count):
@@ -696,7 +698,11 @@ def _note_long_texts(texts: list[str], done: int) -> None:
                   "may take a while (leave out --explain, or explain a part of it)", err=True)
 
 
-_SST_TREE = re.compile(r"\(\s*[0-4]\s*\(.*\)")  # a line of SST's PTB trees: "(3 (2 It) (4 ...))"
+def _is_tree(line: str) -> bool:
+    """Whether a line is one of SST's PTB trees ("(3 (2 It) (4 ...))")."""
+    from .data import TREE_LINE
+
+    return TREE_LINE.fullmatch(line.strip()) is not None
 
 
 def _stdin_batches(command: str, blanks: list[int], size: int = 1000) -> Iterator[list[str]]:
@@ -716,7 +722,7 @@ def _stdin_batches(command: str, blanks: list[int], size: int = 1000) -> Iterato
             if n == 0:
                 line = line.removeprefix("\ufeff")  # a byte-order mark is not part of the first text
             if line.strip():
-                if not batch and not blanks and not pending and n < 2 and _SST_TREE.fullmatch(line.strip()):
+                if not batch and not blanks and not pending and n < 2 and _is_tree(line):
                     _echo(f"note: stdin's first line is an SST tree: {command} reads each line as a text, brackets and "
                           "labels too; to score a file of trees, run sentiment evaluate FILE [--model DIR]", err=True)
                 batch.append(line)

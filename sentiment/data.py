@@ -776,12 +776,12 @@ def _first_bad_line(file: Path, compression: str | None, separator: str, one_col
 
     - ``"quote"``: the line on which the first value starts whose quotes the csv module's strict reading refuses
       (a quote that opens a value must close it, before a separator or the line's end, or be doubled inside it).
-    - ``"carriage return"``: a row (outside quotes) that ends at a lone ``\r`` and a row after it, in a file most
-      of whose rows (but the last) end at line feeds: pandas would cut the row there, where the writer ended it
-      at the line feed. A file of ``\r`` rows (Excel for Mac, which writes line feeds inside quoted values), also
-      with a line feed after its header or its last row, reads as its rows.
-    - ``"blank rows"``: in a table of one ``one_column``, rows that end with ``\r\r\n``: pandas would read a
-      blank text after each (a table of several columns skips blank lines)."""
+    - ``"carriage return"``: a row (outside quotes) that ends at a lone ``\r`` and a row after it, in a file whose
+      rows end at line feeds: pandas would cut the row there, where the writer ended it at the line feed. A file
+      of ``\r`` rows (Excel for Mac, which writes line feeds inside quoted values) reads as its rows, also with
+      a line feed after its header or after its last row (not both: that is a file of line feeds).
+    - ``"blank rows"``: in a table of one column (``one_column``), rows that end with ``\r\r\n``: pandas would
+      read a blank text after each (a table of several columns skips blank lines)."""
     import csv
 
     try:
@@ -800,9 +800,15 @@ def _first_bad_line(file: Path, compression: str | None, separator: str, one_col
             feeds += line.endswith("\n")
 
     starts = 1  # the line on which the next row starts
-    by_feeds = lf_rows = cr_rows = 0  # rows ending at a line feed, at a lone "\r"
+    lf_rows, first_lf = 0, None  # rows ending at a line feed; whether the first does
     cut = blank_after = None  # the line of the first row cut by a lone "\r" from a row pandas keeps; from a blank row
     cr_before = None  # the line of the row before, where it ended at a lone "\r"
+
+    def of_feeds(last_lf: bool = False) -> bool:
+        """Whether the file's rows end at line feeds: those of \r rows (Excel for Mac) have one at most, after
+        the header or (``last_lf``: the last row's) after the last row."""
+        return lf_rows > 1 or (lf_rows == 1 and not first_lf and not last_lf)
+
     try:
         with _csv_text(file, compression) as handle:
             if handle is None:
@@ -816,17 +822,16 @@ def _first_bad_line(file: Path, compression: str | None, separator: str, one_col
                         blank_after = blank_after or cr_before
                 ending = last[0][-1:]
                 lf_rows += ending == "\n"
-                cr_rows += ending == "\r"
+                first_lf = ending == "\n" if first_lf is None else first_lf
                 by_feeds = feeds + (ending == "\n")  # lines ended so far, by line feeds
                 cr_before = by_feeds + 1 if ending == "\r" else None
                 starts = by_feeds + 1 if lf_rows else reader.line_num + 1
-            lf_rows -= last[0].endswith("\n")  # the last row's line feed, which some tools add, says nothing
-            if cut is not None and lf_rows > cr_rows:
-                return cut, "carriage return"
-            if one_column and blank_after is not None:
+            if one_column and blank_after is not None:  # (\r\r\n: rows of line feeds, said more exactly)
                 return blank_after, "blank rows"
+            if cut is not None and of_feeds(last_lf=last[0].endswith("\n")):
+                return cut, "carriage return"
     except csv.Error:
-        if cut is not None and lf_rows > cr_rows:  # the cut comes first
+        if cut is not None and of_feeds():  # the cut comes first
             return cut, "carriage return"
         return starts, "quote"
     except Exception:  # not UTF-8, a damaged compressed file: said by the reader, in its words
@@ -1357,7 +1362,9 @@ def looks_like_trees(path) -> bool:
     return first.startswith(b"(") and (first.endswith(b")") or _TREE_ROOT.match(first) is not None)
 
 
-_TREE_ROOT = re.compile(rb"\(\s*[0-4]\s*(?:\(|$)")  # the label, then a child node or the line's end: "(2 stars) ..." is text
+_TREE_START = r"\(\s*[0-4]\s*"  # a tree's root: its label, then (below) a child node; "(2 stars) ..." is text
+_TREE_ROOT = re.compile((_TREE_START + r"(?:\(|$)").encode())  # a first line that opens a tree (spread over lines)
+TREE_LINE = re.compile(_TREE_START + r"\(.*\)")  # a line of SST's PTB trees: "(3 (2 It) (4 ...))"
 
 
 def existing_file(path: str | Path) -> Path:

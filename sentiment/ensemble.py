@@ -273,7 +273,7 @@ class Ensemble(Classifier):
             if isinstance(config.get("data"), dict) and config.get("thresholds") is not None:  # what tuned them
                 ensemble.config_["data"] = dict(config["data"])
             ensemble.loaded_folders_ = list(names)  # its members' folders, as `info` names them
-            ensemble.loaded_from_ = os.fspath(path)  # an ensemble of it is not saved over it (save)
+            ensemble.loaded_from_ = os.path.abspath(path)  # an ensemble of it is not saved over it (save)
             return ensemble
         except RecursionError:  # ensembles of ensembles hundreds deep (a RuntimeError: caught first)
             raise ModelFileError(f"{path} nests ensembles too deep to load; build it again") from None

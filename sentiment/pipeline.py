@@ -599,7 +599,10 @@ class Pipeline(OptionAttributes, Classifier):
         ``decision_function``: one per text for two classes (for ``classes_[1]``; naive Bayes: the difference
         of the two), else one column per class in the order of ``classes_``. The networks have none (an
         AttributeError, so that ``hasattr`` tells): their scores are probabilities, :meth:`predict_proba`."""
-        model = self.__dict__.get("model_") or resolve("model", self.model)
+        try:
+            model = self.__dict__.get("model_") or resolve("model", self.model)
+        except ConfigError:  # a model name set_params left unchecked (fit says what is wrong)
+            model = None
         if not hasattr(model, "decision_function"):
             raise AttributeError(f"model {self.model!r} has no decision_function (its scores are probabilities: "
                                  "predict_proba)")
@@ -735,7 +738,7 @@ class Pipeline(OptionAttributes, Classifier):
         except INCONSISTENT_MODEL as exc:
             raise ModelFileError(f"{path} is not a consistent sentiment model ({one_line(exc)}); train it again") from None
         warn_of_reading(pipe.reading_version_, path, pipe.cleaner_, cleaner_only=True)
-        pipe.loaded_from_ = os.fspath(path)  # an ensemble of it is not saved over it (Ensemble.save)
+        pipe.loaded_from_ = os.path.abspath(path)  # an ensemble of it is not saved over it (Ensemble.save)
         return pipe
 
 

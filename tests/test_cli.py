@@ -887,8 +887,9 @@ def test_evaluate_names_the_model_it_scores(model, files):
 
 
 def test_evaluate_with_a_kind_of_model_for_its_folder_says_what_model_takes_there(files, tmp_path):
-    assert_error(invoke("evaluate", files["train"], "--model", "nb"), "nb is a kind of model, which fit's --model names; "
-                 "here --model takes the folder of a trained one")
+    assert_error(invoke("evaluate", files["train"], "--model", "nb"), r"nb is a kind of model \(fit's --model\); give the "
+                 "folder of a trained one")
+    assert_error(invoke("info", "mlp"), r"mlp is a kind of model \(fit's --model\)")
 
 
 @pytest.mark.parametrize("args", [["--model", "a", "--model", "b"], ["--model=a", "--model", "b"], ["--vectorizer", "count", "--vectorizer=tfidf"]])
@@ -898,6 +899,7 @@ def test_an_option_of_one_value_given_twice_is_refused(args):
     assert "given twice" not in invoke("predict", "--aspect", "--model", "--task", "aspect", "a --model b").output
     twice = invoke("predict", "--aspect", "--model", "--model", "a", "--model", "b", "x")  # the value of --aspect, then two
     assert twice.exit_code == 2 and "given twice" in twice.output
+    assert invoke("evaluate", "x.csv", "--model", "a", "--model", "b", "--help").output.startswith("Usage:")  # help wins
     once = invoke("predict", "--aspect", "--model", "x", "--model", str(default_model_path("aspect")))
     assert "given twice" not in once.output  # --model once: the first is the value of --aspect
 

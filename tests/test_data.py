@@ -257,6 +257,11 @@ def test_a_stray_carriage_return_that_would_cut_a_row_in_two_is_refused_with_its
     write(f"text{sep}label\ngreat film{sep}pos\nawful\rreally awful acting{sep}neg\nloved it{sep}pos\n")
     with pytest.raises(DataError, match=r"line 3 holds a carriage return \(\\r\) outside quotes.*cut that row in two"):
         read_labelled(path)  # pandas read "awful" without a label and a row "really awful acting", "neg"
+    for text, line in ((f"text{sep}label\nawful\rreally bad{sep}neg\n", 2),  # a header and one row
+                       (f"text{sep}label\na{sep}pos\nl1\rl2\rl3\rl4{sep}neg\nb{sep}pos\n", 3)):  # several \r in a row
+        write(text)
+        with pytest.raises(DataError, match=rf"line {line} holds a carriage return"):
+            read_labelled(path)
     write(f"text{sep}label\n\"two\rlines\"{sep}pos\nbad{sep}neg\r")  # quoted, and the last row's line end
     assert read_labelled(path) == (["two\rlines", "bad"], ["pos", "neg"])
     for ends in ("\r\n", "\r\r\n"):  # Windows' line ends, and Windows' written again as \r\n (blank lines)

@@ -379,3 +379,4 @@ def test_decision_function_has_a_column_per_class_and_the_networks_have_none(bin
     assert not hasattr(Pipeline(model="mlp"), "decision_function") and hasattr(Pipeline(), "decision_function")
     with pytest.raises(AttributeError, match="decision_function"):
         Pipeline(model="lstm").decision_function(["x"])
+    assert not hasattr(Pipeline().set_params(model="bogus"), "decision_function")  # (fit names the bad model)
