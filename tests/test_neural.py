@@ -77,6 +77,21 @@ def lstm_pipe(data):
     return Pipeline(model="lstm", hidden_size=16, **SMALL_W2V, **FAST).fit(train_x, train_y, dev=(dev_x, dev_y))
 
 
+@pytest.fixture(scope="module")
+def w2v_mlp_pipe(data):
+    train_x, train_y, dev_x, dev_y = data
+    return Pipeline("word2vec", "mlp", hidden_sizes=[16], **SMALL_W2V, **FAST).fit(train_x, train_y)
+
+
+@pytest.fixture(scope="module")
+def multi_label_mlp_pipe(data):
+    train_x, train_y, _, _ = data
+    labels = [[y, 9] if len(x) > 40 else [y] for x, y in zip(train_x, train_y)]  # several labels per text
+    pipe = Pipeline("tfidf", "mlp", hidden_sizes=[16], **FAST).fit(train_x, labels)
+    assert pipe.multi_label_ and len(pipe.classes_) == 3  # a sigmoid per label
+    return pipe
+
+
 # -- options and imports -------------------------------------------------------------------------
 def test_options_go_to_exactly_one_stage():
     others = set(Cleaner.option_names())
@@ -609,7 +624,7 @@ def test_weights_that_do_not_fit_the_network_give_a_one_line_error(binary, tmp_p
 
 
 @pytest.mark.filterwarnings("ignore::DeprecationWarning")  # torch.jit.load
-@pytest.mark.parametrize("fixture", ["mlp_pipe", "lstm_pipe"])
+@pytest.mark.parametrize("fixture", ["mlp_pipe", "lstm_pipe", "w2v_mlp_pipe", "multi_label_mlp_pipe"])
 @pytest.mark.parametrize("fmt", ["torchscript", "onnx"])
 def test_export_gives_the_same_probabilities(fixture, fmt, data, tmp_path, request):
     pipe = request.getfixturevalue(fixture)
