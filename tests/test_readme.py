@@ -94,3 +94,23 @@ def test_the_readme_lists_the_versions_that_changed_the_aspect_reading_only():
     listed = re.search(r"aspect models' reading only \(([\d, ]+)\)", " ".join(README.split()))
     assert listed is not None
     assert [int(v) for v in listed[1].split(",")] == sorted(ASPECT_READING_ONLY)
+
+
+def test_the_first_model_in_three_commands_runs_as_written(tmp_path, monkeypatch):
+    import shlex
+
+    from typer.testing import CliRunner
+
+    from sentiment.cli import app
+
+    block = README.split("### A first model in three commands", 1)[1].split("```bash\n", 1)[1].split("```", 1)[0]
+    commands = [shlex.split(line.split("  #", 1)[0]) for line in block.strip().splitlines()]
+    repo = Path(__file__).resolve().parents[1]
+    monkeypatch.chdir(tmp_path)  # my-model and predictions.csv written here, the data read from the repository
+    for args in commands:
+        assert args[0] == "sentiment"
+        args = [str(repo / arg) if arg.startswith("data/") else arg for arg in args[1:]]
+        result = CliRunner().invoke(app, args)
+        assert result.exit_code == 0, result.output
+    assert (tmp_path / "my-model" / "config.json").is_file()
+    assert (tmp_path / "predictions.csv").read_text().count("\n") == 11  # a header and the 10 texts
