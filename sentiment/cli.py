@@ -10,6 +10,7 @@ import contextlib
 import errno
 import functools
 import io
+import itertools
 import json
 import os
 import re
@@ -427,7 +428,8 @@ class _Command(typer.core.TyperCommand):
     the last silently."""
 
     def parse_args(self, ctx, args):
-        if ctx.resilient_parsing or any(arg in ctx.help_option_names for arg in args if isinstance(arg, str)):
+        options = list(itertools.takewhile(lambda arg: arg != "--", args))  # (texts after "--")
+        if ctx.resilient_parsing or any(arg in ctx.help_option_names for arg in options if isinstance(arg, str)):
             return super().parse_args(ctx, args)  # --help shows the help, whatever else is given
         valued, single = set(), {}  # options that take a value; those of one value (not repeatable) -> their name
         for param in self.params:
@@ -435,6 +437,10 @@ class _Command(typer.core.TyperCommand):
                 valued.update(param.opts + param.secondary_opts)
                 if not param.multiple:
                     single.update(dict.fromkeys(param.opts + param.secondary_opts, param.name))
+            elif param.param_type_name == "option" and param.secondary_opts:  # --refit / --no-refit: one side
+                given = [opt for opt in param.opts + param.secondary_opts if opt in options]
+                if any(o in param.opts for o in given) and any(o in param.secondary_opts for o in given):
+                    raise typer.BadParameter(f"given both ways ({' and '.join(given)}); give one", ctx=ctx, param=param)
         seen: dict = {}
         arguments = iter(args)
         for arg in arguments:

@@ -594,7 +594,7 @@ HEADER_LIMIT = 1 << 20  # bytes read at most to find a table's header row (a wid
 
 def _header_line(file: Path, compression: str | None, skip: int = 0) -> tuple[bytes | None, int]:
     """The header row of a table: the first line that is not blank (pandas skips blank lines, spaces only too;
-    with ``skip``, the one after as many such lines), without its line end (``\n``, ``\r\n``, or ``\r``
+    with ``skip``, the one after as many such lines), without its line end (``\n``, ``\\r\n``, or ``\\r``
     alone, as classic Mac OS and some spreadsheet exports end lines), read from as many of the file's first
     bytes as it takes (a wide table's header is longer than :data:`HEAD_SIZE`), and the number of lines
     before it; None (and 0) when none is found within :data:`HEADER_LIMIT` bytes, or the file is not read here."""
@@ -776,11 +776,12 @@ def _first_bad_line(file: Path, compression: str | None, separator: str, one_col
 
     - ``"quote"``: the line on which the first value starts whose quotes the csv module's strict reading refuses
       (a quote that opens a value must close it, before a separator or the line's end, or be doubled inside it).
-    - ``"carriage return"``: a row (outside quotes) that ends at a lone ``\r`` and a row after it, in a file whose
+    - ``"carriage return"``: a row (outside quotes) that ends at a lone ``\\r`` and a row after it, in a file whose
       rows end at line feeds: pandas would cut the row there, where the writer ended it at the line feed. A file
-      of ``\r`` rows (Excel for Mac, which writes line feeds inside quoted values) reads as its rows, also with
-      a line feed after its header or after its last row (not both: that is a file of line feeds).
-    - ``"blank rows"``: in a table of one column (``one_column``), rows that end with ``\r\r\n``: pandas would
+      of ``\\r`` rows (Excel for Mac, which writes line feeds inside quoted values) reads as its rows, also with
+      a line feed after its header, its last row or a row added by hand: the row ends of the majority decide
+      (so a tiny table, one of whose texts holds more stray ``\\r`` than the table has rows, reads as \\r rows).
+    - ``"blank rows"``: in a table of one column (``one_column``), rows that end with ``\\r\\r\n``: pandas would
       read a blank text after each (a table of several columns skips blank lines)."""
     import csv
 
@@ -800,14 +801,14 @@ def _first_bad_line(file: Path, compression: str | None, separator: str, one_col
             feeds += line.endswith("\n")
 
     starts = 1  # the line on which the next row starts
-    lf_rows, first_lf = 0, None  # rows ending at a line feed; whether the first does
+    lf_rows = cr_rows = 0  # rows ending at a line feed, at a lone "\r"
     cut = blank_after = None  # the line of the first row cut by a lone "\r" from a row pandas keeps; from a blank row
     cr_before = None  # the line of the row before, where it ended at a lone "\r"
 
-    def of_feeds(last_lf: bool = False) -> bool:
-        """Whether the file's rows end at line feeds: those of \r rows (Excel for Mac) have one at most, after
-        the header or (``last_lf``: the last row's) after the last row."""
-        return lf_rows > 1 or (lf_rows == 1 and not first_lf and not last_lf)
+    def of_feeds() -> bool:
+        """Whether the file's rows end at line feeds, not at \\r (Excel for Mac's, with perhaps a line feed after
+        the header, the last row or a row added by hand): more of them end at a line feed than at a \\r."""
+        return lf_rows > cr_rows
 
     try:
         with _csv_text(file, compression) as handle:
@@ -822,13 +823,13 @@ def _first_bad_line(file: Path, compression: str | None, separator: str, one_col
                         blank_after = blank_after or cr_before
                 ending = last[0][-1:]
                 lf_rows += ending == "\n"
-                first_lf = ending == "\n" if first_lf is None else first_lf
+                cr_rows += ending == "\r"
                 by_feeds = feeds + (ending == "\n")  # lines ended so far, by line feeds
                 cr_before = by_feeds + 1 if ending == "\r" else None
                 starts = by_feeds + 1 if lf_rows else reader.line_num + 1
             if one_column and blank_after is not None:  # (\r\r\n: rows of line feeds, said more exactly)
                 return blank_after, "blank rows"
-            if cut is not None and of_feeds(last_lf=last[0].endswith("\n")):
+            if cut is not None and of_feeds():
                 return cut, "carriage return"
     except csv.Error:
         if cut is not None and of_feeds():  # the cut comes first
@@ -840,7 +841,7 @@ def _first_bad_line(file: Path, compression: str | None, separator: str, one_col
 
 
 def _first_bad_quote(file: Path, compression: str | None, separator: str) -> tuple[int, str] | None:
-    """:func:`_first_bad_line` for a file without a lone ``\r``: the quote whose value the csv module refuses."""
+    """:func:`_first_bad_line` for a file without a lone ``\\r``: the quote whose value the csv module refuses."""
     import csv
 
     start = 1

@@ -47,6 +47,9 @@ class OptionAttributes:
                     return defaults[name]
         if name in self._FITTED and self._FITTED_MARK not in self.__dict__:
             raise NotFittedError(f"this {type(self).__name__} is not fitted yet, so it has no {name}; {self._HOW_TO_FIT}")
+        prop = getattr(type(self), name, None)
+        if isinstance(prop, property):  # a property that has none here ("decision_function"): its own reason
+            return prop.fget(self)
         raise AttributeError(f"{type(self).__name__!s} has no attribute {name!r}")
 
     def __setattr__(self, name: str, value: Any) -> None:

@@ -494,9 +494,9 @@ def _read_config(root: Path) -> dict:
         from .registry import available
 
         if str(root) in available("model"):  # a model type, as fit's --model takes it
-            raise ModelFileError(f"model directory {root} does not exist: {root} is a kind of model (fit's --model); "
-                                 f"give the folder of a trained one (`sentiment fit DATA --model {root} --out DIR` "
-                                 "writes one)")
+            raise ModelFileError(f"model directory {root} does not exist ({root} is also a kind of model, which fit's "
+                                 f"--model names); give the folder of a trained one (`sentiment fit DATA --model {root} "
+                                 "--out DIR` writes one)")
         raise ModelFileError(
             f"model directory {root} does not exist; give the directory of a trained model "
             f"(`sentiment fit DATA --out {root}` writes one there)"

@@ -887,9 +887,9 @@ def test_evaluate_names_the_model_it_scores(model, files):
 
 
 def test_evaluate_with_a_kind_of_model_for_its_folder_says_what_model_takes_there(files, tmp_path):
-    assert_error(invoke("evaluate", files["train"], "--model", "nb"), r"nb is a kind of model \(fit's --model\); give the "
-                 "folder of a trained one")
-    assert_error(invoke("info", "mlp"), r"mlp is a kind of model \(fit's --model\)")
+    assert_error(invoke("evaluate", files["train"], "--model", "nb"), r"nb is also a kind of model, which fit's --model "
+                 r"names\); give the folder of a trained one")
+    assert_error(invoke("info", "mlp"), "mlp is also a kind of model")
 
 
 @pytest.mark.parametrize("args", [["--model", "a", "--model", "b"], ["--model=a", "--model", "b"], ["--vectorizer", "count", "--vectorizer=tfidf"]])
@@ -900,6 +900,9 @@ def test_an_option_of_one_value_given_twice_is_refused(args):
     twice = invoke("predict", "--aspect", "--model", "--model", "a", "--model", "b", "x")  # the value of --aspect, then two
     assert twice.exit_code == 2 and "given twice" in twice.output
     assert invoke("evaluate", "x.csv", "--model", "a", "--model", "b", "--help").output.startswith("Usage:")  # help wins
+    assert "given twice" in invoke("predict", "--model", "a", "--model", "b", "--", "--help").output  # a text
+    both = invoke("fit", "x.csv", "--refit", "--no-refit")
+    assert both.exit_code == 2 and "given both ways (--refit and --no-refit); give one" in both.output
     once = invoke("predict", "--aspect", "--model", "x", "--model", str(default_model_path("aspect")))
     assert "given twice" not in once.output  # --model once: the first is the value of --aspect
 

@@ -269,9 +269,12 @@ def test_a_stray_carriage_return_that_would_cut_a_row_in_two_is_refused_with_its
         assert read_labelled(path) == (["great", "bad"], ["pos", "neg"])
     write(f"text{sep}label\rgreat{sep}pos\r\"two\nlines\"{sep}neg\rbad{sep}neg\r")  # Excel for Mac: rows end at \r
     assert read_labelled(path) == (["great", "two\nlines", "bad"], ["pos", "neg", "neg"])
-    for text in (f"text{sep}label\rgreat{sep}pos\rbad{sep}neg\n", f"text{sep}label\ngreat{sep}pos\rbad{sep}neg\r"):
-        write(text)  # \r rows with a line feed after the last row or the header, as pandas reads them
-        assert read_labelled(path) == (["great", "bad"], ["pos", "neg"])
+    for text in (f"text{sep}label\rgreat{sep}pos\rbad{sep}neg\n", f"text{sep}label\ngreat{sep}pos\rbad{sep}neg\r",
+                 f"text{sep}label\ngreat{sep}pos\rbad{sep}neg\rok{sep}pos\n",  # after both
+                 f"text{sep}label\rgreat{sep}pos\rbad{sep}neg\nok{sep}pos\rfine{sep}pos\r"):  # after a row added by hand
+        write(text)  # \r rows with a line feed after the last row, the header, or a row, as pandas reads them
+        labels = read_labelled(path)[1]
+        assert len(labels) == text.count(sep) - 1 and set(labels) <= {"pos", "neg"}
     write(f"text{sep}label\n\"a\rb\"{sep}pos\nok{sep}neg\n\"open{sep}neg\n")  # lines as an editor counts them
     with pytest.raises(DataError, match="quote .* on line 4 does not end with one"):
         read_labelled(path)

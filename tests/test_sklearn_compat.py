@@ -377,6 +377,7 @@ def test_decision_function_has_a_column_per_class_and_the_networks_have_none(bin
     three = Pipeline(model="logreg").fit(binary.train_texts, labels)
     assert three.decision_function(["a fine film"]).shape == (1, 3)
     assert not hasattr(Pipeline(model="mlp"), "decision_function") and hasattr(Pipeline(), "decision_function")
-    with pytest.raises(AttributeError, match="decision_function"):
+    with pytest.raises(AttributeError, match=r"model 'lstm' has no decision_function \(its scores are probabilities: "
+                                             r"predict_proba\)"):
         Pipeline(model="lstm").decision_function(["x"])
     assert not hasattr(Pipeline().set_params(model="bogus"), "decision_function")  # (fit names the bad model)
