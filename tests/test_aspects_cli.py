@@ -210,6 +210,25 @@ def test_evaluate_json_and_report(model_dir, files, tmp_path):
     assert json.loads((tmp_path / "report" / "metrics.json").read_text())["n"] == report["n"]
 
 
+def test_gold_aspects_inside_web_addresses_are_noted_as_never_found(model_dir, tmp_path):
+    gold = write_jsonl(tmp_path / "gold.jsonl", [
+        {"text": "Dell.com shipped it fast and the screen is great.", "aspects": [
+            {"term": "Dell", "from": 0, "to": 4, "polarity": "positive"},
+            {"term": "screen", "from": 33, "to": 39, "polarity": "positive"}]},
+        {"text": "Bad service.", "aspects": [{"term": "service", "from": 4, "to": 11, "polarity": "negative"}]}])
+    result = invoke("evaluate", gold, "--model", model_dir, "--json")
+    assert_ok(result)
+    assert json.loads(result.stdout)["n_in_markup"] == 1
+    assert "note: 1 of the gold aspect terms lie inside web addresses or HTML tags" in result.stderr
+    fitted = invoke("fit", gold, "--task", "aspect", "--dev", gold, "--set", "extractor=classical", "--set",
+                    "polarity=classical", "--set", "prior=null", "--set", "categories=false", "--out", tmp_path / "m")
+    assert_ok(fitted)
+    assert "(e.g. 'Dell' in 'Dell.com')" in fitted.stderr and "the taggers cannot learn them" in fitted.stderr
+    clean = write_jsonl(tmp_path / "clean.jsonl", [
+        {"text": "Bad service at x.com.", "aspects": [{"term": "service", "from": 4, "to": 11, "polarity": "negative"}]}])
+    assert json.loads(invoke("evaluate", clean, "--model", model_dir, "--json").stdout)["n_in_markup"] == 0
+
+
 def test_evaluate_notes_gold_aspects_without_a_polarity(model_dir, tmp_path):
     terms_only = write_jsonl(tmp_path / "terms.jsonl", [
         {"text": "The pizza was great.", "aspects": [{"term": "pizza", "from": 4, "to": 9}]},

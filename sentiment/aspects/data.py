@@ -129,6 +129,35 @@ def aspect_token_range(tokens: list[Token], start: int, end: int) -> tuple[int, 
 
 
 # -- readers ---------------------------------------------------------------------------------------
+def aspects_in_markup(sentences: list[dict]) -> list[tuple[str, str]]:
+    """The gold aspects (and dropped conflict terms) of ``sentences`` whose span lies in a web address or an HTML
+    tag, which no model reads as (part of) a term: ``(term, markup)`` pairs ("Dell" in "Dell.com")."""
+    from ..tokens import markup_spans
+
+    found = []
+    for sentence in sentences:
+        text = sentence["text"]
+        if not any(mark in text for mark in "<.@"):  # (no markup without one)
+            continue
+        markup = markup_spans(text)
+        for aspect in [*sentence["aspects"], *sentence.get("conflict_terms", ())]:
+            found += [(aspect["term"], text[start:end]) for start, end in markup
+                      if start < aspect["to"] and aspect["from"] < end]
+    return found
+
+
+def markup_note(sentences: list[dict], consequence: str) -> str | None:
+    """A note on the gold aspects of ``sentences`` inside web addresses or HTML tags (:func:`aspects_in_markup`),
+    ending with its ``consequence`` there; None where there are none."""
+    found = aspects_in_markup(sentences)
+    if not found:
+        return None
+    term, markup = found[0]
+    return (f"note: {len(found)} gold aspect term(s) lie inside web addresses or HTML tags (e.g. {term!r} in "
+            f"{markup[:60]!r}), which are never part of a term (since text-reading version 25 also e-mail addresses "
+            f"and bare domains): {consequence}")
+
+
 def read_aspect_data(path, keep_conflict: bool = False) -> list[dict]:
     """Sentences from a SemEval-2014 Task 4 XML file (train or gold test) or a JSONL file.
 

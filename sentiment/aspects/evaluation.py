@@ -22,7 +22,7 @@ import numpy as np
 
 from ..errors import ConfigError, DataError
 from ..evaluation import in_batches
-from .data import POLARITIES
+from .data import POLARITIES, aspects_in_markup
 
 
 def prf(tp: int, n_predicted: int, n_gold: int) -> tuple[float, float, float]:
@@ -92,6 +92,7 @@ def score_aspects(gold: list[dict], extracted: list[list[dict]], polarity_on_gol
               "extraction_precision": p, "extraction_recall": r, "extraction_f1": f,
               "end_to_end_precision": ep, "end_to_end_recall": er, "end_to_end_f1": ef,
               "n_polarity": len(truth), "n_without_polarity": unpolarised,
+              "n_in_markup": len(aspects_in_markup(gold)),  # gold terms no model can find (web addresses, tags)
               "mixed_polarity_accuracy": float(np.mean(mixed)) if mixed else None, "n_mixed": len(mixed)}
     report.update(polarity_scores(truth, predicted))
     return report
