@@ -355,3 +355,18 @@ def test_linearsvm_texts_of_weight_zero_count_nowhere_not_even_in_the_calibratio
     with pytest.raises(ConfigError, match="linearsvm needs at least 2 examples of every class .*each of a weight above 0"):
         resolve("model", "linearsvm")().fit(X, y5, sample_weight=weights5)
 
+
+
+def test_the_linear_models_sigmoid_is_scipys_expit_without_importing_scipy():
+    import subprocess
+    import sys
+
+    from scipy.special import expit
+
+    from sentiment.models.classical import _sigmoid
+
+    x = np.concatenate([np.linspace(-700, 700, 20001), [-41.0, 0.0, 41.0, np.inf, -np.inf]]).reshape(-1, 1)
+    np.testing.assert_allclose(_sigmoid(x), expit(x), rtol=1e-12, atol=0)  # the tail too: 1.6e-18 at -41, not 0
+    code = ("import sys, sentiment; p = sentiment.load(); p.predict_proba(['not bad at all']); "
+            "print('scipy.special' in sys.modules)")
+    assert subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120).stdout.strip() == "False"

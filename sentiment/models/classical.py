@@ -335,10 +335,15 @@ def nonnegative_error(model: str, vectorizer: str | None = None) -> ConfigError:
 
 def _sigmoid(x: np.ndarray) -> np.ndarray:
     """1 / (1 + e^-x), stable for large |x| and exact in the tail: sigmoid(-41) is 1.6e-18, not 0 (the
-    log-odds an explanation reads stay finite)."""
-    from scipy.special import expit
-
-    return expit(x)
+    log-odds an explanation reads stay finite); e^x / (1 + e^x) below 0. In numpy, as scipy's expit computes
+    it: importing scipy.special took a third of `sentiment predict`'s time."""
+    x = np.asarray(x, dtype=np.float64)
+    out = np.empty_like(x)
+    below = x < 0
+    out[~below] = 1.0 / (1.0 + np.exp(-x[~below]))
+    tail = np.exp(x[below])
+    out[below] = tail / (1.0 + tail)
+    return out
 
 
 def _has_negative(X) -> bool:
