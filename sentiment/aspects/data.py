@@ -137,7 +137,7 @@ def aspects_in_markup(sentences: list[dict]) -> list[tuple[str, str]]:
     found = []
     for sentence in sentences:
         text = sentence["text"]
-        if not any(mark in text for mark in "<.@"):  # (no markup without one)
+        if not any(mark in text for mark in "<.@:"):  # (no markup without one: "http://localhost" has its ":")
             continue
         markup = markup_spans(text)
         for aspect in [*sentence["aspects"], *sentence.get("conflict_terms", ())]:
