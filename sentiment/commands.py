@@ -22,8 +22,8 @@ from .data import (LABEL_SEPARATOR, blank_cells, blank_header_names, column_list
                    holds_sst_trees, iter_table, missing_columns, read_labelled, read_weights, repeated_header_rows,
                    table_format, text_values, whole_number)
 from .errors import (AbsentLabelWarning, ConfigError, DataError, LabelSpellingWarning, MissingColumnsError, ModelFileError,
-                     SeparatorError, TuningWarning, UngroupedLabelError, UnknownLabelsError, counted, on_one_line,
-                     refuse_flags, with_article)
+                     SeparatorError, TuningWarning, UnfoundAspectWarning, UngroupedLabelError, UnknownLabelsError, counted,
+                     on_one_line, refuse_flags, with_article)
 from .evaluation import evaluate
 from .multilabel import MIN_POSITIVES
 from .persistence import (atomic_directory, atomic_file, check_model_target, check_output_file, file_name_for,
@@ -1178,7 +1178,9 @@ def annotate_texts(pipe, texts: list[str], *, top_if_none: bool = False, aspects
     from .evaluation import in_batches
 
     if is_aspect_model(pipe):
-        results = pipe.annotate(texts, aspects=aspects or None, by_sentence=by_sentence)
+        with warnings.catch_warnings():  # the terms no text holds: the CLI says so once, for all its batches
+            warnings.simplefilter("ignore", UnfoundAspectWarning)
+            results = pipe.annotate(texts, aspects=aspects or None, by_sentence=by_sentence)
         if aspects and found is not None:  # (for the note on the terms that no text holds)
             from .aspects.terms import terms_found
 

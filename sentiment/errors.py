@@ -142,6 +142,11 @@ class MissingGlyphWarning(UserWarning):
     show as empty boxes in the image (install a font that has them, e.g. Noto Sans CJK)."""
 
 
+class UnfoundAspectWarning(UserWarning):
+    """Aspect terms given to score (``predict_aspects(texts, aspects=[...])``) that none of the texts holds: they
+    get no polarity (terms match as whole words, in any case, outside web addresses and HTML tags)."""
+
+
 class ReadingVersionWarning(UserWarning):
     """A model trained by a version of this package that read text differently (another ``reading_version``,
     or one from before it was recorded): its predictions may differ a little from those it gave then.

@@ -460,3 +460,20 @@ def test_printed_categories_keep_one_line_each_and_no_missing_aspect_note(capsys
     assert len(lines) == 2 and lines[1].startswith("  [bar") and lines[1].endswith("]\t\tpositive\t0.780")
     cli._print_aspects([{"text": "We went there.", "aspects": [], "categories": []}], None)
     assert "(no aspect found" in capsys.readouterr().out  # nothing at all found: said
+
+
+def test_a_named_aspect_no_text_holds_is_warned_of_in_python_and_noted_once_by_the_cli(model_dir):
+    import warnings
+
+    import sentiment
+
+    model = load(model_dir)
+    with pytest.warns(sentiment.UnfoundAspectWarning, match="'Dell' occurs in none of the texts"):
+        assert model.predict_aspects(["bought at dell.com", "a fine screen"], aspects=["Dell", "screen"])[0] == []
+    with warnings.catch_warnings():
+        warnings.simplefilter("error", sentiment.UnfoundAspectWarning)
+        model.predict_aspects(["a fine screen"], aspects=["screen"])  # found: no warning
+        model.predict_aspects(["a fine screen", "a good pizza"], aspects=[["screen"], ["Dell"]])  # one list per text
+    result = invoke("predict", "--model", model_dir, "--aspect", "Dell", "a fine screen", "another one")
+    assert_ok(result)
+    assert result.stderr.count("'Dell' occurs in none of the texts") == 1

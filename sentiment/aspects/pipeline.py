@@ -25,6 +25,7 @@ from __future__ import annotations
 import bisect
 import inspect
 import os
+import warnings
 from pathlib import Path
 
 import numpy as np
@@ -32,8 +33,8 @@ import numpy as np
 from ..cleaning import READING_VERSION
 from ..checks import check_flag, check_seed, check_texts
 from ..devices import check_device_name
-from ..errors import (ConfigError, DataError, ModelFileError, NotFittedError, SentimentError, did_you_mean, known_options,
-                      with_article)
+from ..errors import (ConfigError, DataError, ModelFileError, NotFittedError, SentimentError, UnfoundAspectWarning,
+                      caller_stacklevel, did_you_mean, known_options, with_article)
 from ..persistence import (CONFIG, INCONSISTENT_MODEL, PATH_OPTIONS, atomic_directory, checksum, config_header, one_line, read_model,
                            reading_answered_for, same_path, saved_params, saved_reading, warn_of_reading, write_config,
                            write_stages)
@@ -373,6 +374,8 @@ class AspectPipeline:
         texts = check_texts(texts)  # an empty text has no aspects
         sentences = _sentence_spans(by_sentence)  # each text split into sentences once
         found = self._extract(texts, sentences) if aspects is None else locate_terms(texts, aspects)
+        if aspects is not None and not isinstance(aspects, str) and all(isinstance(a, str) for a in aspects):
+            _warn_of_unfound(texts, list(aspects))  # (one list for every text: a term none of them holds)
         items = [(t, a["from"], a["to"]) for t, spans in zip(texts, found) for a in spans]
         probs = self._polarity_proba(items, sentences)
         k = 0
@@ -566,6 +569,18 @@ def _polarity_chunks(pairs: list[tuple[str, int, int]]):
         chars += len(text)
     if start < len(pairs):
         yield pairs[start:]
+
+
+def _warn_of_unfound(texts: list[str], terms: list[str]) -> None:
+    """An :class:`~sentiment.errors.UnfoundAspectWarning` for each of ``terms`` that none of ``texts`` holds."""
+    from .terms import terms_found
+
+    found = {term.strip() for term in terms_found(texts, terms)}
+    for term in dict.fromkeys(t.strip() for t in terms):
+        if term not in found:
+            warnings.warn(f"{term!r} occurs in none of the texts, so it has no polarity (terms match as whole words, "
+                          "in any case, outside web addresses and HTML tags)", UnfoundAspectWarning,
+                          stacklevel=caller_stacklevel())
 
 
 def _sentence_spans(by_sentence) -> "_Sentences | None":
