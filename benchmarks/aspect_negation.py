@@ -30,7 +30,7 @@ import torch
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from aspect_challenges import patterns, score  # noqa: E402
-from aspects import DATA, FILES, all_text_vectors, pooled_split  # noqa: E402
+from aspects import DATA, FILES, all_text_vectors, pooled_split, semeval_folder  # noqa: E402
 from datasets import accumulate_table  # noqa: E402
 from train_polarity_model import aspect_prior  # noqa: E402
 
@@ -69,7 +69,7 @@ def _domain(row: dict, domain: str) -> str:
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--data", default=str(DATA / "semeval2014_absa"))
+    parser.add_argument("--data", default=str(DATA / "semeval2014_absa"), type=semeval_folder)
     parser.add_argument("--negated", default="0,0.5,1", help="comma-separated shares of negated copies")
     parser.add_argument("--seeds", default="0,1,2,3")
     parser.add_argument("--polarity", default="mean", choices=("mean", "classical"))

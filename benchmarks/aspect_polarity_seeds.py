@@ -29,7 +29,7 @@ from pathlib import Path
 import torch
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from aspects import DATA, all_text_vectors, domain_split, pooled_split  # noqa: E402
+from aspects import DATA, DOMAINS, all_text_vectors, domain_split, pooled_split, semeval_folder  # noqa: E402
 from datasets import accumulate_table  # noqa: E402
 from train_polarity_model import aspect_prior  # noqa: E402
 
@@ -65,8 +65,8 @@ def _seeds(row: dict) -> str:
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--data", default=str(DATA / "semeval2014_absa"))
-    parser.add_argument("--domains", default="laptops", help="comma-separated: restaurants, laptops")
+    parser.add_argument("--data", default=str(DATA / "semeval2014_absa"), type=semeval_folder)
+    parser.add_argument("--domains", default="laptops", type=DOMAINS, help="comma-separated: restaurants, laptops")
     parser.add_argument("--seeds", default="0,1,2,3")
     parser.add_argument("--ema", default="0,1", help="comma-separated ema_epochs values (0: no average)")
     parser.add_argument("--nets", type=int, default=1,

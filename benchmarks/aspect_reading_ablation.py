@@ -36,7 +36,7 @@ from pathlib import Path
 import torch
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from aspects import DATA, FILES, domain_split, pipelines  # noqa: E402
+from aspects import DATA, DOMAINS, FILES, domain_split, pipelines, semeval_folder  # noqa: E402
 from datasets import accumulate_table  # noqa: E402
 
 from sentiment.aspects import polarity  # noqa: E402
@@ -93,8 +93,8 @@ def read_as(rules: tuple[str, ...]):
 def main() -> None:
     torch.set_num_threads(1)
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--data", default=str(DATA / "semeval2014_absa"))
-    parser.add_argument("--domains", default=",".join(FILES))
+    parser.add_argument("--data", default=str(DATA / "semeval2014_absa"), type=semeval_folder)
+    parser.add_argument("--domains", default=",".join(FILES), type=DOMAINS)
     parser.add_argument("--out", default=str(RESULTS / "aspect_reading_ablation.md"))
     args = parser.parse_args()
     header = ["| domain | reading | classical | classical + prior | classical + prior + contrast | "

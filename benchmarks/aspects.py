@@ -62,7 +62,7 @@ from sentiment.aspects.polarity import ClassicalPolarity, MeanPolarity, aspect_g
 from sentiment.vectorizers.vectors_file import load_vectors
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from datasets import ROOT, accumulate_table  # noqa: E402
+from datasets import ROOT, accumulate_table, names_of  # noqa: E402
 from train_polarity_model import aspect_prior  # noqa: E402
 
 GOALS = {"restaurants": {"extraction_f1": 0.82, "polarity_accuracy": 0.79},
@@ -71,6 +71,19 @@ CONTRAST = 0.5  # AspectPipeline(contrast=...): two-opinion sentences, half as m
 FILES = {"restaurants": "restaurants_train.jsonl", "laptops": "laptops_train.jsonl"}
 RESULTS = Path(__file__).resolve().parent / "results"
 DATA = ROOT  # $SENTIMENT_DATA or ../shared/datasets
+DOMAINS = names_of(tuple(FILES), empty=True)  # argparse type of --domains
+
+
+def semeval_folder(value: str) -> str:
+    """argparse type of --data: a folder holding both domains' SemEval-2014 JSONL files, checked before anything
+    runs (a usage error that names --data, not a failure after minutes of training)."""
+    import argparse
+
+    missing = [name for name in FILES.values() if not (Path(value) / name).is_file()]
+    if missing:
+        raise argparse.ArgumentTypeError(f"{value} holds no {missing[0]}: give the folder of the SemEval-2014 JSONL "
+                                         f"files ({', '.join(FILES.values())}), semeval2014_absa of the datasets")
+    return value
 
 
 def all_text_vectors(path: Path = RESULTS / "all_text.w2v.txt", root: Path = DATA) -> str:
@@ -188,8 +201,8 @@ def _figure(report: dict, key: str) -> str:
 def main() -> None:
     torch.set_num_threads(1)
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--data", default=str(DATA / "semeval2014_absa"))
-    parser.add_argument("--domains", default=",".join(FILES),
+    parser.add_argument("--data", default=str(DATA / "semeval2014_absa"), type=semeval_folder)
+    parser.add_argument("--domains", default=",".join(FILES), type=DOMAINS,
                         help="comma-separated: restaurants, laptops (empty: none, e.g. with --pooled)")
     parser.add_argument("--pooled", action="store_true",
                         help="also train every model on both domains' training sentences and score each domain's dev")

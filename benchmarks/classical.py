@@ -112,7 +112,7 @@ def table(rows: list) -> str:
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--datasets", default=",".join(datasets.DATASETS))
+    parser.add_argument("--datasets", default=",".join(datasets.DATASETS), type=datasets.names_of(datasets.DATASETS))
     parser.add_argument("--out", help="where to write the table (default: results/classical.md, for a run of "
                                       "every dataset)")
     args = parser.parse_args()

@@ -45,7 +45,7 @@ ALL = ["sst2", "sst5", "carer", "imdb"]
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--datasets", default=",".join(ALL))
+    parser.add_argument("--datasets", default=",".join(ALL), type=datasets.names_of(ALL))
     parser.add_argument("--out", help="where to write the table (default: results/cleaning.md, for a run of "
                                       "every dataset)")
     parser.add_argument("--only", help="run the defaults and the rows whose name holds one of these words "

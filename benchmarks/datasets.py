@@ -38,6 +38,26 @@ def _said_in_one_line(kind, error, trace):
 sys.excepthook = _said_in_one_line  # every benchmark script imports this module
 
 
+LOADABLE = ("sst2", "sst2-phrases", "sst5", "sst5-phrases", "imdb", "carer", "goemotions")  # what load() reads
+
+
+def names_of(known, empty: bool = False):
+    """An argparse ``type`` for a comma-separated list of ``known`` names (``--datasets sst2,sst5``): a name it does
+    not know is a usage error before anything runs, not a traceback when the run reaches it; ``empty``: "" may
+    be given (no name). The value stays the string given."""
+    import argparse
+
+    def parse(value: str) -> str:
+        given = [name for name in value.split(",") if name]
+        unknown = [name for name in given if name not in known]
+        if unknown or not (given or empty):
+            raise argparse.ArgumentTypeError(f"{'unknown ' + repr(unknown[0]) if unknown else 'no name'}; give "
+                                             f"comma-separated names of: {', '.join(known)}")
+        return value
+
+    return parse
+
+
 def load(name: str):
     """``(train_texts, train_labels, dev_texts, dev_labels)`` for a benchmark dataset name."""
     r = ROOT

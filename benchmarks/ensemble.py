@@ -58,7 +58,7 @@ def members(name: str, train_x: list, train_y: list, epochs: int) -> list[tuple[
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--datasets", default="sst2,sst5,sst2-phrases,sst5-phrases")
+    parser.add_argument("--datasets", default="sst2,sst5,sst2-phrases,sst5-phrases", type=datasets.names_of(datasets.LOADABLE))
     parser.add_argument("--epochs", type=int, default=EPOCHS, help="LSTM epochs on the sentence sets")
     parser.add_argument("--out", help="where to write the table (default: results/ensemble.md, its rows merged "
                                       "by dataset with earlier runs', unless --epochs differs)")

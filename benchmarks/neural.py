@@ -232,7 +232,8 @@ def table(rows: list) -> str:
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--datasets", default="sst2,sst2-phrases,sst5,sst5-phrases,imdb,carer")
+    parser.add_argument("--datasets", default="sst2,sst2-phrases,sst5,sst5-phrases,imdb,carer",
+                        type=datasets.names_of(tuple(CPU_PLAN)))
     parser.add_argument("--device", default="auto", help="auto, cpu, cuda, cuda:N or mps")
     parser.add_argument("--quick", action="store_true", help="2,000 training texts and 2 epochs: a smoke test")
     parser.add_argument("--full", action="store_true", help="every experiment on every dataset (for a GPU)")

@@ -52,7 +52,7 @@ def best_on_dev(name: str, table: Path) -> tuple[str, str] | None:
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--datasets", default=",".join(datasets.DATASETS))
+    parser.add_argument("--datasets", default=",".join(datasets.DATASETS), type=datasets.names_of(datasets.DATASETS))
     parser.add_argument("--out", help="where to write the table (default: results/selection.md, for a run of "
                                       "every dataset)")
     args = parser.parse_args()

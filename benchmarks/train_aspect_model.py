@@ -33,7 +33,7 @@ from pathlib import Path
 import torch
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from aspects import FILES, all_text_vectors, pooled_split  # noqa: E402
+from aspects import FILES, all_text_vectors, pooled_split, semeval_folder  # noqa: E402
 from datasets import ROOT  # noqa: E402
 from train_polarity_model import aspect_prior  # noqa: E402
 
@@ -45,7 +45,7 @@ from sentiment.persistence import check_model_target
 def main() -> None:
     torch.set_num_threads(1)
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--data", default=str(ROOT / "semeval2014_absa"))
+    parser.add_argument("--data", default=str(ROOT / "semeval2014_absa"), type=semeval_folder)
     parser.add_argument("--out", default=str(Path(__file__).resolve().parent.parent / "models" / "aspect"))
     parser.add_argument("--extractor", default="combined", choices=("classical", "lstm", "combined"))
     parser.add_argument("--polarity", default="mean", choices=("classical", "lstm", "mean"))
