@@ -31,7 +31,7 @@ import torch
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from aspect_challenges import patterns, score  # noqa: E402
 from aspects import DATA, FILES, all_text_vectors, pooled_split, semeval_folder  # noqa: E402
-from datasets import accumulate_table  # noqa: E402
+from datasets import accumulate_table, numbers_of  # noqa: E402
 from train_polarity_model import aspect_prior  # noqa: E402
 
 from sentiment.aspects import AspectPipeline  # noqa: E402
@@ -70,8 +70,9 @@ def _domain(row: dict, domain: str) -> str:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--data", default=str(DATA / "semeval2014_absa"), type=semeval_folder)
-    parser.add_argument("--negated", default="0,0.5,1", help="comma-separated shares of negated copies")
-    parser.add_argument("--seeds", default="0,1,2,3")
+    parser.add_argument("--negated", default="0,0.5,1", type=numbers_of(float),
+                        help="comma-separated shares of negated copies")
+    parser.add_argument("--seeds", default="0,1,2,3", type=numbers_of(int))
     parser.add_argument("--polarity", default="mean", choices=("mean", "classical"))
     parser.add_argument("--out", default=None, help="default: results/aspect_negation.md, or aspect_negation_classical.md")
     args = parser.parse_args()

@@ -30,7 +30,7 @@ import torch
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from aspects import DATA, DOMAINS, all_text_vectors, domain_split, pooled_split, semeval_folder  # noqa: E402
-from datasets import accumulate_table  # noqa: E402
+from datasets import accumulate_table, numbers_of  # noqa: E402
 from train_polarity_model import aspect_prior  # noqa: E402
 
 from sentiment.aspects.data import read_polarity_texts  # noqa: E402
@@ -67,8 +67,9 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--data", default=str(DATA / "semeval2014_absa"), type=semeval_folder)
     parser.add_argument("--domains", default="laptops", type=DOMAINS, help="comma-separated: restaurants, laptops")
-    parser.add_argument("--seeds", default="0,1,2,3")
-    parser.add_argument("--ema", default="0,1", help="comma-separated ema_epochs values (0: no average)")
+    parser.add_argument("--seeds", default="0,1,2,3", type=numbers_of(int))
+    parser.add_argument("--ema", default="0,1", type=numbers_of(float),
+                        help="comma-separated ema_epochs values (0: no average)")
     parser.add_argument("--nets", type=int, default=1,
                         help="networks per run (n_nets), their probabilities averaged; seeds SEED to SEED + NETS - 1")
     parser.add_argument("--pooled", action="store_true",

@@ -17,7 +17,7 @@ from pathlib import Path
 import numpy as np
 
 from sentiment.data import read_labelled
-from sentiment.errors import DataError
+from sentiment.errors import DataError, SentimentError
 from sentiment.splits import train_dev_split
 from sentiment.sst import read_sst_trees
 
@@ -31,6 +31,9 @@ def _said_in_one_line(kind, error, trace):
     if isinstance(error, DataError):
         sys.stderr.write(f"error: {error}\n(the datasets are read from {ROOT}: set SENTIMENT_DATA to their folder "
                          "if they are elsewhere)\n")
+        return
+    if isinstance(error, SentimentError):  # a setting the package refuses (--device bogus): its one line says why
+        sys.stderr.write(f"error: {error}\n")
         return
     sys.__excepthook__(kind, error, trace)
 
@@ -56,6 +59,38 @@ def names_of(known, empty: bool = False):
         return value
 
     return parse
+
+
+def numbers_of(kind=int):
+    """An argparse ``type`` for a comma-separated list of numbers (``--seeds 0,1,2``) of ``kind`` (int, float),
+    checked before anything runs; the value stays the string given."""
+    import argparse
+
+    def parse(value: str) -> str:
+        try:
+            numbers = [kind(part) for part in value.split(",")]
+        except ValueError:
+            raise argparse.ArgumentTypeError(f"{value!r} is no comma-separated list of {kind.__name__}s") from None
+        if not numbers:
+            raise argparse.ArgumentTypeError("give at least one number")
+        return value
+
+    return parse
+
+
+def key_json(value: str) -> str:
+    """An argparse ``type`` for ``KEY=JSON`` (``--set missing_apostrophes=false``), checked before anything runs."""
+    import argparse
+    import json
+
+    key, sign, text = value.partition("=")
+    try:
+        if not (key and sign):
+            raise ValueError
+        json.loads(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{value!r} is no KEY=JSON (e.g. missing_apostrophes=false, C=4.0)") from None
+    return value
 
 
 def load(name: str):

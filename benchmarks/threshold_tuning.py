@@ -57,7 +57,7 @@ RULES = {"0.5": lambda truth, p: np.full(truth.shape[1], DEFAULT_THRESHOLD), "pe
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--seeds", default="0,1,2,3,4")
+    parser.add_argument("--seeds", default="0,1,2,3,4", type=datasets.numbers_of(int))
     parser.add_argument("--out", default=str(RESULTS / "threshold_tuning.md"))
     args = parser.parse_args()
     seeds = [int(s) for s in args.seeds.split(",")]

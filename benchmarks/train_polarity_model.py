@@ -110,7 +110,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--out", default=str(Path(__file__).resolve().parents[1] / "models" / "polarity"))
     parser.add_argument("--without-absa", action="store_true", help="leave the SemEval sentences out")
-    parser.add_argument("--set", action="append", default=[], metavar="KEY=JSON",
+    parser.add_argument("--set", action="append", default=[], metavar="KEY=JSON", type=datasets.key_json,
                         help="change one option of the recipe, e.g. --set missing_apostrophes=false (repeatable)")
     parser.add_argument("--results", metavar="NAME.md", help="the results file (default: named by the variant)")
     args = parser.parse_args()
