@@ -29,7 +29,7 @@ EXAMPLES = [
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--model", default=str(Path(__file__).resolve().parent.parent / "models" / "aspect"))
     args = parser.parse_args()
     with warnings.catch_warnings():

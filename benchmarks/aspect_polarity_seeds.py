@@ -64,7 +64,7 @@ def _seeds(row: dict) -> str:
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--data", default=str(DATA / "semeval2014_absa"), type=semeval_folder)
     parser.add_argument("--domains", default="laptops", type=DOMAINS, help="comma-separated: restaurants, laptops")
     parser.add_argument("--seeds", default="0,1,2,3", type=numbers_of(int))

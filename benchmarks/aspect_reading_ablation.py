@@ -92,7 +92,7 @@ def read_as(rules: tuple[str, ...]):
 
 def main() -> None:
     torch.set_num_threads(1)
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--data", default=str(DATA / "semeval2014_absa"), type=semeval_folder)
     parser.add_argument("--domains", default=",".join(FILES), type=DOMAINS)
     parser.add_argument("--out", default=str(RESULTS / "aspect_reading_ablation.md"))

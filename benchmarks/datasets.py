@@ -78,6 +78,19 @@ def numbers_of(kind=int):
     return parse
 
 
+def positive_int(value: str) -> int:
+    """An argparse ``type`` for a whole number from 1 (``--epoch-cap 5``)."""
+    import argparse
+
+    try:
+        number = int(value)
+    except ValueError:
+        number = 0
+    if number < 1:
+        raise argparse.ArgumentTypeError(f"{value!r} is no whole number from 1")
+    return number
+
+
 def key_json(value: str) -> str:
     """An argparse ``type`` for ``KEY=JSON`` (``--set missing_apostrophes=false``), checked before anything runs."""
     import argparse

@@ -169,7 +169,8 @@ def table(rows: list) -> str:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--datasets", default="carer,goemotions", type=datasets.names_of(("carer", "goemotions")))
-    parser.add_argument("--pytorch", default="lstm,mlp", help="PyTorch models to run (of PYTORCH), comma-separated")
+    parser.add_argument("--pytorch", default="lstm,mlp", type=datasets.names_of(("lstm", "mlp"), empty=True),
+                        help="PyTorch models to run (of PYTORCH), comma-separated")
     parser.add_argument("--quick", action="store_true", help="3,000 training texts and 2 epochs: a smoke test")
     parser.add_argument("--out", default=None, help="markdown results (default: results/emotion.md; none with --quick)")
     parser.add_argument("--threads", type=int, default=None, help="torch CPU threads (1 is fastest on a busy CPU)")

@@ -237,8 +237,9 @@ def main() -> None:
     parser.add_argument("--device", default="auto", help="auto, cpu, cuda, cuda:N or mps")
     parser.add_argument("--quick", action="store_true", help="2,000 training texts and 2 epochs: a smoke test")
     parser.add_argument("--full", action="store_true", help="every experiment on every dataset (for a GPU)")
-    parser.add_argument("--experiments", default=None, help="only these experiments (of EXPERIMENTS), comma-separated")
-    parser.add_argument("--epoch-cap", type=int, default=None,
+    parser.add_argument("--experiments", default=None, type=datasets.names_of(tuple(EXPERIMENTS)),
+                        help="only these experiments (of EXPERIMENTS), comma-separated")
+    parser.add_argument("--epoch-cap", type=datasets.positive_int, default=None,
                         help="at most this many epochs, instead of the plan's cap (use another --out: rows keep their labels)")
     parser.add_argument("--out", default=None, help="markdown results (default: results/neural.md; none with --quick)")
     parser.add_argument("--progress", action="store_true", help="show a progress bar while training")

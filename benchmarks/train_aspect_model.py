@@ -44,7 +44,7 @@ from sentiment.persistence import check_model_target
 
 def main() -> None:
     torch.set_num_threads(1)
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--data", default=str(ROOT / "semeval2014_absa"), type=semeval_folder)
     parser.add_argument("--out", default=str(Path(__file__).resolve().parent.parent / "models" / "aspect"))
     parser.add_argument("--extractor", default="combined", choices=("classical", "lstm", "combined"))
