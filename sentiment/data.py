@@ -594,7 +594,7 @@ HEADER_LIMIT = 1 << 20  # bytes read at most to find a table's header row (a wid
 
 def _header_line(file: Path, compression: str | None, skip: int = 0) -> tuple[bytes | None, int]:
     """The header row of a table: the first line that is not blank (pandas skips blank lines, spaces only too;
-    with ``skip``, the one after as many such lines), without its line end (``\n``, ``\\r\n``, or ``\\r``
+    with ``skip``, the one after as many such lines), without its line end (``\\n``, ``\\r\\n``, or ``\\r``
     alone, as classic Mac OS and some spreadsheet exports end lines), read from as many of the file's first
     bytes as it takes (a wide table's header is longer than :data:`HEAD_SIZE`), and the number of lines
     before it; None (and 0) when none is found within :data:`HEADER_LIMIT` bytes, or the file is not read here."""
@@ -781,7 +781,7 @@ def _first_bad_line(file: Path, compression: str | None, separator: str, one_col
       of ``\\r`` rows (Excel for Mac, which writes line feeds inside quoted values) reads as its rows, also with
       a line feed after its header, its last row or a row added by hand: the row ends of the majority decide
       (so a tiny table, one of whose texts holds more stray ``\\r`` than the table has rows, reads as \\r rows).
-    - ``"blank rows"``: in a table of one column (``one_column``), rows that end with ``\\r\\r\n``: pandas would
+    - ``"blank rows"``: in a table of one column (``one_column``), rows that end with ``\\r\\r\\n``: pandas would
       read a blank text after each (a table of several columns skips blank lines)."""
     import csv
 
