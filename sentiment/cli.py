@@ -431,12 +431,12 @@ class _Command(typer.core.TyperCommand):
         options = list(itertools.takewhile(lambda arg: arg != "--", args))  # (texts after "--")
         if ctx.resilient_parsing or any(arg in ctx.help_option_names for arg in options if isinstance(arg, str)):
             return super().parse_args(ctx, args)  # --help shows the help, whatever else is given
-        valued, single = set(), {}  # options that take a value; those of one value (not repeatable) -> their name
+        valued, single = set(), {}  # options that take a value; those of one value (not repeatable) -> the option
         for param in self.params:
             if param.param_type_name == "option" and not (param.is_flag or param.count):
                 valued.update(param.opts + param.secondary_opts)
                 if not param.multiple:
-                    single.update(dict.fromkeys(param.opts + param.secondary_opts, param.name))
+                    single.update(dict.fromkeys(param.opts + param.secondary_opts, param))
             elif param.param_type_name == "option" and param.secondary_opts:  # --refit / --no-refit: one side
                 given = [opt for opt in param.opts + param.secondary_opts if opt in options]
                 if any(o in param.opts for o in given) and any(o in param.secondary_opts for o in given):
@@ -449,14 +449,13 @@ class _Command(typer.core.TyperCommand):
             option = arg.split("=", 1)[0] if isinstance(arg, str) and arg.startswith("-") else None
             if option in valued and "=" not in arg:
                 next(arguments, None)  # its value, which may look like an option ("--aspect --model")
-            name = single.get(option)
-            if name is None:
+            param = single.get(option)
+            if param is None:
                 continue
-            if name in seen:
-                param = next(p for p in self.params if p.name == name)
-                both = "" if option == seen[name] else f" ({seen[name]} and {option})"
+            if param.name in seen:
+                both = "" if option == seen[param.name] else f" ({seen[param.name]} and {option})"
                 raise typer.BadParameter(f"given twice{both}; give it once", ctx=ctx, param=param)
-            seen[name] = option
+            seen[param.name] = option
         return super().parse_args(ctx, args)
 
 
@@ -660,10 +659,13 @@ def predict(
 
 def _note_terms_not_found(aspect: List[str], found: set) -> None:
     """A note on stderr for each ``--aspect`` term that none of the texts holds (``found``: those some text holds)."""
+    if not aspect:
+        return
+    from .aspects.terms import HOW_TERMS_MATCH
+
     for term in dict.fromkeys(t.strip() for t in aspect):
         if term not in found:
-            _echo(f"note: {term!r} occurs in none of the texts (terms match as whole words, in any case, "
-                  "outside web addresses and HTML tags)", err=True)
+            _echo(f"note: {term!r} occurs in none of the texts ({HOW_TERMS_MATCH})", err=True)
 
 
 def _predict_batches(pipe, batches, where: str, array, aspect: List[str], by_sentence, top_if_none: bool,
