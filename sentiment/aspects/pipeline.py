@@ -45,7 +45,7 @@ from .augmentation import negated_sentences
 from .data import POLARITIES, as_sentences, contrastive_sentences, encodable, read_polarity_texts, sentence_spans
 from .categories import CategoryModel, has_categories
 from .polarity import aspect_groups, aspect_items
-from .terms import locate_terms
+from .terms import HOW_TERMS_MATCH, locate_terms
 
 
 @known_options("the aspect model")
@@ -373,9 +373,10 @@ class AspectPipeline:
         self._check_fitted()
         texts = check_texts(texts)  # an empty text has no aspects
         sentences = _sentence_spans(by_sentence)  # each text split into sentences once
-        found = self._extract(texts, sentences) if aspects is None else locate_terms(texts, aspects)
+        held: set[str] = set()  # the named terms that some text holds
+        found = self._extract(texts, sentences) if aspects is None else locate_terms(texts, aspects, held)
         if aspects is not None and not isinstance(aspects, str) and all(isinstance(a, str) for a in aspects):
-            _warn_of_unfound(texts, list(aspects))  # (one list for every text: a term none of them holds)
+            _warn_of_unfound(list(aspects), held)  # (one list for every text: a term none of them holds)
         items = [(t, a["from"], a["to"]) for t, spans in zip(texts, found) for a in spans]
         probs = self._polarity_proba(items, sentences)
         k = 0
@@ -571,16 +572,13 @@ def _polarity_chunks(pairs: list[tuple[str, int, int]]):
         yield pairs[start:]
 
 
-def _warn_of_unfound(texts: list[str], terms: list[str]) -> None:
-    """An :class:`~sentiment.errors.UnfoundAspectWarning` for each of ``terms`` that none of ``texts`` holds."""
-    from .terms import terms_found
-
-    found = {term.strip() for term in terms_found(texts, terms)}
+def _warn_of_unfound(terms: list[str], held: set[str]) -> None:
+    """An :class:`~sentiment.errors.UnfoundAspectWarning` for each of ``terms`` that no text holds (not in
+    ``held``, the terms :func:`~sentiment.aspects.terms.locate_terms` found)."""
     for term in dict.fromkeys(t.strip() for t in terms):
-        if term not in found:
-            warnings.warn(f"{term!r} occurs in none of the texts, so it has no polarity (terms match as whole words, "
-                          "in any case, outside web addresses and HTML tags)", UnfoundAspectWarning,
-                          stacklevel=caller_stacklevel())
+        if term not in held:
+            warnings.warn(f"{term!r} occurs in none of the texts, so it has no polarity ({HOW_TERMS_MATCH})",
+                          UnfoundAspectWarning, stacklevel=caller_stacklevel())
 
 
 def _sentence_spans(by_sentence) -> "_Sentences | None":

@@ -17,11 +17,15 @@ from ..marks import JOINERS, MARKS, UNSPACED
 from ..tokens import APOSTROPHE, markup_spans
 
 
-def locate_terms(texts: list[str], aspects) -> list[list[dict]]:
+HOW_TERMS_MATCH = "terms match as whole words, in any case, outside web addresses and HTML tags"  # (said where none does)
+
+
+def locate_terms(texts: list[str], aspects, found: set | None = None) -> list[list[dict]]:
     """Spans of the given terms in each text (case-insensitive, "ß" as "ss", any run of spaces where the term has one;
     whole words, or inside a run of a script written without spaces: Chinese, Japanese, Thai); a text
     without any of them gets none, and neither does a web address or HTML tag that holds one. A span that two terms find ("pizza", "Pizza") is given once;
-    overlapping spans of different terms ("pizza", "pizza crust") are each given."""
+    overlapping spans of different terms ("pizza", "pizza crust") are each given. ``found`` (a set), where
+    given, gets the terms (stripped) that some text holds."""
     if isinstance(aspects, str):
         aspects = [aspects]
     if isinstance(aspects, (bytes, dict)) or not hasattr(aspects, "__iter__") or getattr(aspects, "ndim", 1) == 0:
@@ -42,6 +46,8 @@ def locate_terms(texts: list[str], aspects) -> list[list[dict]]:
             if not isinstance(term, str) or not term.strip():
                 raise DataError(f"aspect {term!r} is not a non-empty string; pass the aspect terms as text")
             matches = _outside(_term_pattern(term), text, markup, entities)
+            if matches and found is not None:
+                found.add(term.strip())
             spans.extend({"term": text[m.start():m.end()], "from": m.start(), "to": m.end()} for m in matches)
         unique = {(a["from"], a["to"]): a for a in spans}  # a term given twice ("pizza", "Pizza") is one aspect
         results.append([unique[key] for key in sorted(unique)])
