@@ -71,9 +71,10 @@ _TAG = re.compile(HTML_TAG.replace(r"[^\S\n]", r"\s").replace(r"<>\n]", "<>]").r
 # Entities are decoded where they end in ";" only (named, "&#39;", "&#x27;"), as the aspect tokenizer reads them:
 # html.unescape also decodes HTML's legacy names without one, so "fast&not damaged" lost its "not" (to "¬") and
 # "oven&microwave" became "ovenµwave".
-_ENTITY = re.compile(r"&(?:[A-Za-z]++[0-9]*+|#[0-9]++|#[xX][0-9A-Fa-f]++);")
+_ENTITY_NAME = r"(?:[A-Za-z]++[0-9]*+|#[0-9]++|#[xX][0-9A-Fa-f]++);"  # after its "&"
+_ENTITY = re.compile(rf"&{_ENTITY_NAME}")
 # ... and the escaped ampersand of an entity escaped twice ("&amp;#39;", "&#38;quot;")
-_ESCAPED_ENTITY = re.compile(r"&(?:amp|AMP|#0*+38|#[xX]0*+26);(?=(?:[A-Za-z]++[0-9]*+|#[0-9]++|#[xX][0-9A-Fa-f]++);)")
+_ESCAPED_ENTITY = re.compile(rf"&(?:amp|AMP|#0*+38|#[xX]0*+26);(?={_ENTITY_NAME})")
 # The content of a <script> or <style> element is code, not words: it goes with its tags (case-blind). An opening
 # tag without its closing one keeps what follows as text: a review that names the tag, or a page cut short, keeps
 # its words. Each opening searches on for its closing tag from where the last element ended, and once one finds
@@ -99,7 +100,8 @@ TYPED_APOSTROPHES = "’‘`´‛ʹ＇"  # (since version 25 also the reversed o
 _DOMAIN = r"(?:[A-Za-z0-9]++(?:-++[A-Za-z0-9]++)*+\.)+"
 _NOT_BEFORE_ADDRESS = rf"(?<![\w{MARKS}.+@/'{TYPED_APOSTROPHES}-])"
 _EMAIL = (rf"{_NOT_BEFORE_ADDRESS}[\w{MARKS}.+-]++@{_DOMAIN}(?-i:[a-z]{{2,}}+|[A-Z]{{2,}}+)(?![\w@-]|\.\w)")
-_GENERIC_ENDING = r"(?-i:com|org|net|edu|gov|COM|ORG|NET|EDU|GOV)(?![\w@-]|\.\w)"
+_GENERIC_NAMES = ("com", "org", "net", "edu", "gov")
+_GENERIC_ENDING = rf"(?-i:{'|'.join(_GENERIC_NAMES + tuple(map(str.upper, _GENERIC_NAMES)))})(?![\w@-]|\.\w)"
 _BARE_DOMAIN = (rf"{_NOT_BEFORE_ADDRESS}(?![\d.-]++{_GENERIC_ENDING}|(?i:asp|vb|ado)\.net(?![\w-]))"
                 rf"{_DOMAIN}{_GENERIC_ENDING}(?:/(?:{_ADDRESS_TAIL})?)?")
 WEB_ADDRESS = rf"(?:(?:https?://|(?<!\w)www\.){_ADDRESS_TAIL}|{_EMAIL}|{_BARE_DOMAIN})"
@@ -113,8 +115,15 @@ def _may_hold_address(text: str) -> bool:
     if "@" in text:
         return True
     low = text.lower()
-    return ("http" in low or "www" in low or ".com" in low or ".org" in low or ".net" in low or ".edu" in low
-            or ".gov" in low)  # (the endings of _GENERIC_ENDING)
+    if "http" in low or "www" in low:
+        return True
+    for ending in _DOTTED_ENDINGS:
+        if ending in low:
+            return True
+    return False
+
+
+_DOTTED_ENDINGS = tuple(f".{name}" for name in _GENERIC_NAMES)
 
 _MENTION = re.compile(rf"(?<![\w@])@(\w[\w{MARKS}]{{0,49}})")
 # Digits are left alone: 1000 stays 1000. Case-blind, keeping the first two as written: "Mmmm" -> "Mm" reads as
