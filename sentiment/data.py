@@ -266,7 +266,7 @@ def iter_table(path: str | Path, columns: Sequence[str] | None, fmt: str | None 
                         f"it first (zstd -d {file})") from None
     except Exception as exc:
         _raise_if_damaged(exc, file, compression)
-        parsing = (pd.errors.ParserError, ValueError, TypeError, OSError)  # TypeError: a JSONL line that is not an object
+        parsing = (pd.errors.ParserError, ValueError, TypeError, OSError)
         if isinstance(exc, DataError) or not isinstance(exc, parsing):
             raise
         _check_decompresses(file, compression)  # a damaged compressed file often fails to parse before its checksum
@@ -307,34 +307,43 @@ def csv_quoting(frame) -> int:
 def _bad_json_line(file: Path, compression: str | None) -> tuple[int, str] | None:
     """The number of the first line of a JSON Lines file that is not one JSON object, and why; None if every
     line is (or the file is a JSON array, or compressed in a way read only through pandas)."""
-    import json
-
     raw = _raw_handle(file, compression)
     if raw is None or _holds_json_array(file, compression):
         return None
     with io.TextIOWrapper(raw, encoding="utf-8-sig") as handle:
         for number, line in enumerate(handle, 1):
-            if not line.strip():
-                continue
-            try:
-                value = json.loads(line)
-            except ValueError as exc:
-                if isinstance(exc, json.JSONDecodeError):
-                    return number, exc.msg
-                return number, "a number of more digits than can be read; write it as a string"
-            except RecursionError:
-                return number, "its values nest too deeply"
-            if not isinstance(value, dict):
-                return number, f"it is a JSON {type(value).__name__}"
-            try:
-                repeated = _repeated_key(line, value)
-            except ValueError:
-                return number, "its values nest too deeply"
-            if repeated is not None:
-                return number, f"its key {repeated!r} appears twice, so which value is meant is unclear; keep one"
-            if _holds_lone_surrogate(value):
-                return number, "it holds a \\u escape of half a character (a lone surrogate such as \\udc00)"
+            if line.strip() and (problem := read_json_line(line)[1]) is not None:
+                return number, problem
     return None
+
+
+def read_json_line(line: str, lone_surrogates: bool = False) -> tuple[dict | None, str | None]:
+    """A line of a JSON Lines file, read: ``(the object, None)``, or ``(None, why it is no JSON object that can be
+    read)`` in words for an error message: not JSON, a number of too many digits, values nested too deeply, a
+    value that is no object, a key that an object gives twice (json would keep the last value, silently), or,
+    unless ``lone_surrogates`` (the aspect models read texts that hold undecodable bytes so), a ``\\u`` escape of
+    half a character, which no column of a table written out can hold."""
+    import json
+
+    try:
+        value = json.loads(line)
+    except ValueError as exc:
+        if isinstance(exc, json.JSONDecodeError):
+            return None, exc.msg
+        return None, "a number of more digits than can be read; write it as a string"
+    except RecursionError:
+        return None, "its values nest too deeply"
+    if not isinstance(value, dict):
+        return None, f"it is a JSON {type(value).__name__}"
+    try:
+        repeated = _repeated_key(line, value)
+    except ValueError:
+        return None, "its values nest too deeply"
+    if repeated is not None:
+        return None, f"its key {repeated!r} appears twice, so which value is meant is unclear; keep one"
+    if not lone_surrogates and "\\u" in line and _holds_lone_surrogate(value):
+        return None, "it holds a \\u escape of half a character (a lone surrogate such as \\udc00)"
+    return value, None
 
 
 def _opener(compression: str | None):
@@ -360,9 +369,8 @@ def _json_lines(stream, compression: str | None, chunksize: int | None):
     """Frames of up to ``chunksize`` records (all: None) of a JSON Lines ``stream``, read by the json module,
     every column as Python objects: a whole number stays exact (pandas' reader makes floats of a column with a
     gap, rounding an id past 2**53, and refuses numbers past 64 bits), a missing key is NaN. A line that is not
-    a JSON object is a ValueError or TypeError, which :func:`iter_table` says in words."""
-    import json
-
+    a JSON object that can be read (:func:`read_json_line`) is a ValueError, which :func:`iter_table` says in
+    words, with its line number."""
     import pandas as pd
 
     records: list = []
@@ -370,16 +378,9 @@ def _json_lines(stream, compression: str | None, chunksize: int | None):
         for line in text:
             if not line.strip():
                 continue
-            try:
-                record = json.loads(line)
-            except RecursionError:  # values nested thousands deep
-                raise ValueError("a line's values nest too deeply") from None
-            if not isinstance(record, dict):
-                raise TypeError("a line is not a JSON object")
-            if _repeated_key(line, record) is not None:
-                raise ValueError("a line repeats a key")  # which _bad_json_line names
-            if "\\u" in line and _holds_lone_surrogate(record):
-                raise ValueError("a line holds half a character")  # which _bad_json_line names
+            record, problem = read_json_line(line)
+            if problem is not None:
+                raise ValueError(f"a line cannot be read as a JSON object ({problem})")  # _bad_json_line says where
             records.append(record)
             if chunksize and len(records) == chunksize:
                 yield pd.DataFrame(records, dtype=object)

@@ -1869,8 +1869,15 @@ def test_aspect_json_that_python_cannot_read_is_refused_naming_the_line(tmp_path
 
     lines = tmp_path / "deep.jsonl"
     lines.write_text('{"text": "The food", "aspects": []}\n{"text": "x", "aspects": ' + "[" * 3000 + "]" * 3000 + "}\n")
-    with pytest.raises(DataError, match=r"deep.jsonl, line 2: not valid JSON \(its values nest too deeply\)"):
+    with pytest.raises(DataError, match=r"deep.jsonl, line 2 cannot be read as a JSON object \(its values nest too "
+                                        r"deeply\); give one JSON object per line"):
         read_aspect_data(lines)
+    for line, problem in [('{"text": "The food is bad", "text": "Service great", "aspects": []}', "its key 'text' appears twice"),
+                          ('{"text": "x", "aspects": [{"term": "x", "from": 0, "from": 1, "to": 1}]}', "its key 'from' appears twice"),
+                          ('["The food", []]', "it is a JSON list")]:
+        lines.write_text('{"text": "The food", "aspects": []}\n' + line + "\n")
+        with pytest.raises(DataError, match=f"deep.jsonl, line 2 cannot be read as a JSON object \\({problem}"):
+            read_aspect_data(lines)
     array = tmp_path / "digits.json"
     array.write_text('[{"text": "The food", "aspects": [], "id": ' + "1" * 5000 + "}]")
     with pytest.raises(DataError, match=r"digits.json: not valid JSON \(Exceeds the limit"):

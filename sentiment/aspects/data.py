@@ -22,7 +22,7 @@ from pathlib import Path
 
 from ..cleaning import BREAK_TAG_NAMES, LINE_BREAK, LINE_BREAKS
 from ..checks import short_repr
-from ..data import COMPRESSION, compression_in, existing_file, not_utf8_error
+from ..data import COMPRESSION, compression_in, existing_file, not_utf8_error, read_json_line
 from ..errors import DataError, reencode_hint
 from ..persistence import one_line
 from ..tokens import HTML_TAG, Token
@@ -356,12 +356,11 @@ def read_aspect_jsonl(path, keep_conflict: bool = False) -> list[dict]:
     for line_no, line in enumerate(lines, 1):
         if not line.strip():
             continue
-        try:
-            record = json.loads(line)
-        except (ValueError, RecursionError) as exc:  # a number of too many digits, or values nested too deeply
-            raise DataError(f"{file}, line {line_no}: not valid JSON ({_json_problem(exc)}); one JSON object per "
-                            "line") from None
-        if not isinstance(record, dict) or not isinstance(record.get("text"), str):
+        record, problem = read_json_line(line, lone_surrogates=True)
+        if problem is not None:
+            raise DataError(f"{file}, line {line_no} cannot be read as a JSON object ({problem}); give one JSON "
+                            "object per line") from None
+        if not isinstance(record.get("text"), str):
             raise DataError(f'{file}, line {line_no}: each line needs an object with a "text" string')
         keys.update(record)
         record.setdefault("id", str(line_no))
