@@ -67,14 +67,11 @@ def codes_for(classes: np.ndarray, names, labels: Sequence, aliases: Sequence = 
         for i, value in enumerate(values):
             if lookup.setdefault(str(value), i) != i:
                 ambiguous.add(str(value))
-    unclear = sorted({str(y) for y in labels} & ambiguous)
-    if unclear:
-        raise DataError(f"label(s) {', '.join(unclear[:10])} name different classes in different members of the "
-                        f"ensemble; give the labels by their names ({', '.join(map(str, names or []))})")
+    given = {str(y) for y in labels}
+    unclear = sorted(given & ambiguous)
     for i, c in enumerate(classes.tolist()):  # classes "0.0", "1.0" of models trained before such labels were ints
         if _number_of(c) is not None:
             lookup.setdefault(str(_number_of(c)), i)
-    given = {str(y) for y in labels}
     # an id's name is a display name first (a value written "1.0" names the label 1 too, as fit read it)
     for value, named in (ids or {}).items():
         codes = {by_name.get(str(name), lookup.get(str(name))) for name in (named if isinstance(named, list) else [named])}
