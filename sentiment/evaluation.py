@@ -466,12 +466,12 @@ def save_png(fig, path: str | Path, dpi: int = 120) -> Path:
         warnings.simplefilter("ignore", UserWarning)
         fig.tight_layout()
     with atomic_file(path) as partial:  # the image grows to hold every label, title and caption whole
-        _drawn(fig, lambda: fig.savefig(partial, dpi=dpi, format="png", bbox_inches="tight", pad_inches=0.1))
+        _drawn(lambda: fig.savefig(partial, dpi=dpi, format="png", bbox_inches="tight", pad_inches=0.1))
     return Path(path)
 
 
-def _drawn(fig, draw) -> None:
-    """Run ``draw`` (a savefig of ``fig``), saying the characters no installed font has in one
+def _drawn(draw) -> None:
+    """Run ``draw`` (a figure's savefig), saying the characters no installed font has in one
     :class:`MissingGlyphWarning` (matplotlib warns once per character, with its own source line)."""
     import warnings
 

@@ -16,5 +16,5 @@ class NotebookFigure(Figure):
         from .evaluation import _drawn
 
         buffer = io.BytesIO()
-        _drawn(self, lambda: self.savefig(buffer, format="png", bbox_inches="tight", pad_inches=0.1))
+        _drawn(lambda: self.savefig(buffer, format="png", bbox_inches="tight", pad_inches=0.1))
         return buffer.getvalue()
