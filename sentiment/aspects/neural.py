@@ -101,22 +101,20 @@ def unknown_rates(vocabulary: list[str], token_lists: list[list[str]], alpha: fl
     return torch.tensor(rates, dtype=torch.float32)
 
 
-def embedding_matrix(words: list[str], keyed, dim: int, seed: int) -> tuple[np.ndarray, float]:
+def embedding_matrix(words: list[str], keyed, dim: int, seed: int) -> np.ndarray:
     """Rows for padding, unknown and ``words``: the word vector when there is one, else small random
-    values (scaled like the vectors). Returns the matrix and the share of words that had a vector."""
+    values (scaled like the vectors)."""
     rng = np.random.default_rng(seed)
     scale = 0.1
     if keyed is not None and len(keyed.index_to_key):
         scale = float(np.std(keyed.vectors[: min(len(keyed.index_to_key), 10_000)]))
     matrix = rng.normal(0.0, scale, size=(FIRST_ID + len(words), dim)).astype(np.float32)
     matrix[PAD] = 0.0
-    found = 0
     if keyed is not None:
         for i, w in enumerate(words, FIRST_ID):
             if w in keyed.key_to_index:
                 matrix[i] = keyed[w]
-                found += 1
-    return matrix, found / max(1, len(words))
+    return matrix
 
 
 def vector_size(keyed) -> int:
@@ -454,7 +452,7 @@ class BiLSTMTagger:
         self._set_vocabularies(build_vocabulary(words, keyed, o["extra_words"]),
                                [c for c, n in char_counts.most_common() if n >= 2 and not "\ud800" <= c <= "\udfff"])
         # (a lone surrogate, an undecodable byte, reads as an unknown character: UTF-8 model files cannot hold it)
-        matrix, self.coverage_ = embedding_matrix(self.words_, keyed, dim, o["seed"])
+        matrix = embedding_matrix(self.words_, keyed, dim, o["seed"])
         self.clusters_ = WordClusters(lexeme_clusters(o["clusters"])) if o["clusters"] and o["cluster_dim"] else None
         tokenized, fields = self._encode(texts)
         targets = [np.array([trainer.NO_TARGET if t is None else TAGS.index(t) for t in tag_targets(toks, s)], dtype=np.int64)
@@ -816,7 +814,7 @@ class AttentionPolarity:
                 pretrain_tokens[text] = tokenize(text, self.cleaner)
                 token_lists.append([t.text for t in pretrain_tokens[text] if t.text in keyed.key_to_index])
         self._set_vocabulary(build_vocabulary(token_lists, keyed, o["extra_words"]))
-        matrix, self.coverage_ = embedding_matrix(self.words_, keyed, dim, o["seed"])
+        matrix = embedding_matrix(self.words_, keyed, dim, o["seed"])
         fields, dense = self._encode(items)
         y = np.array([POLARITIES.index(label) for label in labels], dtype=np.int64)
         config = trainer.TrainConfig(epochs=o["epochs"], lr=o["lr"],
