@@ -509,9 +509,10 @@ class Pipeline(OptionAttributes, Classifier):
         with FitProgress(progress, len(texts)) as bar:
             docs = clean_tokens(cleaner, texts, bar)
             bar.stage(f"vectorizing ({self.vectorizer_name})")
-            features = vectorizer.fit_transform(docs)
-            if model.input_kind == "sequences":
-                features = vectorizer.sequences(docs)
+            if model.input_kind == "sequences":  # token ids (lstm), of the words the vectorizer learns
+                features = vectorizer.fit(docs).sequences(docs)
+            else:
+                features = vectorizer.fit_transform(docs)
             dev_data = None
             if dev is not None and (multi_label or getattr(model, "trains_by_epochs", False)):  # else unused:
                 dev_data = (_model_input(vectorizer, model, cleaner.tokens_of(dev[0])), dev_targets)  # not cleaned
