@@ -15,7 +15,8 @@ with the aspect pipeline: the token cleaner and the polarity prior.
 
 from __future__ import annotations
 
-from typing import Any, ClassVar
+import contextlib
+from typing import Any, ClassVar, Iterator
 
 import numpy as np
 
@@ -175,6 +176,19 @@ class Stage:
             if set(choices) == {True, False}:  # 1 == True, but an option of true or false takes those alone
                 raise ConfigError(f"{key} must be true or false, not {value!r}")
             raise ConfigError(f"{key}={value!r} is not valid; choose one of: {', '.join(map(str, choices))}")
+
+
+@contextlib.contextmanager
+def restored_on_failure(obj: Any) -> Iterator[None]:
+    """Put ``obj``'s attributes back as they were when the block fails (an error, Ctrl-C): a model fitted
+    before a failed fit stays that model, not half of a new one."""
+    before = dict(vars(obj))
+    try:
+        yield
+    except BaseException:
+        vars(obj).clear()
+        vars(obj).update(before)
+        raise
 
 
 def saved_value(value: Any, default: Any) -> Any:

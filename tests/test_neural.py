@@ -244,6 +244,21 @@ def test_class_weights_weigh_the_loss_as_the_same_sample_weights_do(tfidf_data, 
     assert np.abs(by_class - plain).max() > 1e-3
 
 
+def test_a_failed_fit_leaves_a_fitted_model_as_it_was(tfidf_data, monkeypatch):
+    X, y, dev_x, _ = tfidf_data
+    model = MLPModel(hidden_sizes=[8], epochs=2, batch_size=16).fit(X, y)
+    before, net = model.predict_proba(dev_x), model.net_
+
+    def interrupted(net, *args, **kwargs):  # Ctrl-C in the middle of training, after the new net is made
+        torch.nn.init.zeros_(next(net.parameters()))
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(trainer, "train", interrupted)
+    with pytest.raises(KeyboardInterrupt):
+        model.fit(X, 1 - y)
+    assert model.net_ is net and model.predict_proba(dev_x) == pytest.approx(before)
+
+
 def test_early_stopping_restores_the_best_weights(tfidf_data):
     X, y, dev_x, dev_y = tfidf_data
     noisy = dev_y.copy()

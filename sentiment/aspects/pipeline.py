@@ -40,6 +40,7 @@ from ..persistence import (CONFIG, INCONSISTENT_MODEL, PATH_OPTIONS, atomic_dire
                            write_stages)
 from ..pipeline import MAX_EXPLAINED_WORDS
 from ..registry import available, resolve
+from ..stage import restored_on_failure
 from ..tokens import token_cleaner, tokenize
 from .augmentation import negated_sentences
 from .data import POLARITIES, as_sentences, contrastive_sentences, encodable, read_polarity_texts, sentence_spans
@@ -262,8 +263,7 @@ class AspectPipeline:
         categories = None
         if p["categories"] and has_categories(sentences):
             categories = CategoryModel(seed=p["seed"]).fit(sentences)
-        before = dict(vars(self))  # what a failure while scoring dev puts back
-        try:
+        with restored_on_failure(self):  # a failure while scoring dev leaves the pipeline as it was
             self.prior_, self.extractor_, self.polarity_, self.categories_ = prior, extractor, polarity, categories
             self.reading_version_ = READING_VERSION
             self._fitted_params = dict(self.params)  # what save writes, whatever set_params changes after fit
@@ -273,10 +273,6 @@ class AspectPipeline:
                 from .evaluation import evaluate_pipeline
 
                 self.info_["dev"] = evaluate_pipeline(self, dev)
-        except BaseException:
-            vars(self).clear()
-            vars(self).update(before)
-            raise
         return self
 
     def _word_vectors(self, sentences):

@@ -26,7 +26,7 @@ from ..checks import check_sample_weight, short_repr
 from ..devices import check_device_name
 from ..errors import ConfigError, DataError, TuningWarning, caller_stacklevel, counted, with_article
 from ..splits import held_none_advice
-from ..stage import Stage, python_number
+from ..stage import Stage, python_number, restored_on_failure
 from . import hardware, nets, saved_nets, trainer
 
 PREDICT_BATCH_SIZE = 512
@@ -125,13 +125,8 @@ class NeuralModel(Stage):
         reuses a saved model's output layer only for the same names); ``class_weights``: one weight per
         class code (a ``class_weight`` dict, as the pipeline resolves it); ``sample_weight``: one weight per
         row, in the training loss."""
-        before = dict(vars(self))  # what a failed fit puts back: a model fitted before stays as it was
-        try:
+        with restored_on_failure(self):  # a model fitted before stays as it was
             return self._fit(X, y, dev, vectorizer, labels, progress, class_weights, sample_weight)
-        except BaseException:
-            vars(self).clear()
-            vars(self).update(before)
-            raise
 
     def _fit(self, X, y, dev, vectorizer, labels, progress, class_weights, sample_weight) -> "NeuralModel":
         device = hardware.resolve_device(self.params["device"])
