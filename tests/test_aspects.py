@@ -1879,6 +1879,10 @@ def test_aspect_json_that_python_cannot_read_is_refused_naming_the_line(tmp_path
         with pytest.raises(DataError, match=f"deep.jsonl, line 2 cannot be read as a JSON object \\({problem}"):
             read_aspect_data(lines)
     array = tmp_path / "digits.json"
+    array.write_text(" [ ]\n")
+    with pytest.raises(DataError, match=r"digits.json holds no sentences \(an empty JSON array\); put one object per "
+                                        "sentence in it"):
+        read_aspect_data(array)
     array.write_text('[{"text": "The food", "aspects": [], "id": ' + "1" * 5000 + "}]")
     with pytest.raises(DataError, match=r"digits.json: not valid JSON \(Exceeds the limit"):
         read_aspect_data(array)

@@ -198,7 +198,7 @@ def test_a_failed_refit_leaves_a_model_fitted_on_its_own_as_it_was(tfidf_data):
     expected, history = model.predict_proba(X[:3]), list(model.history_)
     bad = X.copy().astype(np.float64)
     bad[3, 0] = np.nan
-    with pytest.raises(Exception):  # diverges: no weights to keep
+    with pytest.raises(sentiment.TrainingError, match="diverged"):  # no weights to keep
         model.fit(bad, (np.arange(X.shape[0]) % 3))
     assert model.n_classes_ == len(np.unique(y)) and model.history_ == history
     np.testing.assert_array_equal(model.predict_proba(X[:3]), expected)
@@ -921,10 +921,24 @@ def test_a_network_is_moved_only_when_it_is_elsewhere(monkeypatch):
 
 def test_no_thread_sees_a_network_half_moved(monkeypatch):
     """A second thread that comes while the first is moving the network waits for the move to end,
-    rather than taking a network whose first tensors are there and the rest not yet."""
+    rather than taking a network whose first tensors are there and the rest not yet. The move goes on only
+    once the second thread waits (no timing: the lock of moves notes a thread that has to wait for it)."""
     import threading
-    import time
 
+    class NotingLock:
+        def __init__(self):
+            self.lock, self.waited = threading.Lock(), threading.Event()
+
+        def __enter__(self):
+            if not self.lock.acquire(blocking=False):
+                self.waited.set()
+                self.lock.acquire()
+
+        def __exit__(self, *exc):
+            self.lock.release()
+
+    moves_lock = NotingLock()
+    monkeypatch.setattr(hardware, "_MOVES", moves_lock)
     net = torch.nn.Sequential(torch.nn.Linear(4, 4), torch.nn.Linear(4, 2))
     moves, seen, begun = [], [], threading.Event()
 
@@ -933,14 +947,15 @@ def test_no_thread_sees_a_network_half_moved(monkeypatch):
         for module in net:
             for name, parameter in list(module.named_parameters(recurse=False)):
                 setattr(module, name, torch.nn.Parameter(parameter.detach().to(device)))
-                begun.set()  # the network is half moved now
-                time.sleep(0.05)
+                if not begun.is_set():  # the network is half moved now: go on once the other thread waits
+                    begun.set()
+                    moves_lock.waited.wait(timeout=10)
         return net
 
     monkeypatch.setattr(net, "to", slow_to)
 
     def predict(second):
-        if second:  # comes once the first thread's move has begun (and 0.15 s before it ends)
+        if second:  # comes once the first thread's move has begun
             assert begun.wait(timeout=10)
         hardware.on_device(net, torch.device("meta"))
         seen.append({parameter.device.type for parameter in net.parameters()})
@@ -950,7 +965,7 @@ def test_no_thread_sees_a_network_half_moved(monkeypatch):
         thread.start()
     for thread in threads:
         thread.join()
-    assert seen == [{"meta"}, {"meta"}] and moves == [torch.device("meta")]
+    assert moves_lock.waited.is_set() and seen == [{"meta"}, {"meta"}] and moves == [torch.device("meta")]
 
 
 def test_an_lstm_predicts_from_several_threads_at_once(binary):

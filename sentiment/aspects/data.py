@@ -389,7 +389,7 @@ def _read_aspect_array(file: Path, text: str, keep_conflict: bool) -> list[dict]
         raise DataError(f"{file}: not valid JSON ({_json_problem(exc)}{where}); give a JSON array of sentence "
                         "objects or one JSON object per line") from None
     if not records:
-        raise DataError(f"{file} holds no sentences; give one JSON object per line")
+        raise DataError(f"{file} holds no sentences (an empty JSON array); put one object per sentence in it")
     sentences = []
     for n, record in enumerate(records, 1):
         if not isinstance(record, dict) or not isinstance(record.get("text"), str):
