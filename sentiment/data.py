@@ -266,27 +266,33 @@ def iter_table(path: str | Path, columns: Sequence[str] | None, fmt: str | None 
                         f"it first (zstd -d {file})") from None
     except Exception as exc:
         _raise_if_damaged(exc, file, compression)
-        parsing = (pd.errors.ParserError, ValueError, TypeError, OSError)
-        if isinstance(exc, DataError) or not isinstance(exc, parsing):
+        if isinstance(exc, DataError) or not isinstance(exc, (pd.errors.ParserError, ValueError, TypeError, OSError)):
             raise
-        _check_decompresses(file, compression)  # a damaged compressed file often fails to parse before its checksum
-        first_line = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
-        counts = re.search(r"Expected (\d+) fields in line (\d+), saw (\d+)", first_line)
-        if fmt in ("csv", "tsv") and counts:
-            header, record, seen = counts.groups()
-            line = _line_of_record(file, compression, separator, int(record))  # pandas counts rows, not lines
-            where = f"line {line}" if line is not None else f"row {record} (the header is row 1)"
-            raise DataError(f"cannot parse {file}: {where} has {seen} values, the header {header}; "
-                            f"{_QUOTE_ADVICE['tsv' if separator == chr(9) else 'csv']}") from None
-        where = _bad_json_line(file, compression) if fmt == "jsonl" else None
-        if where is not None:
-            raise DataError(f"cannot parse {file} as JSON Lines: line {where[0]} cannot be read as a JSON object ({where[1]}); "
-                            "fix or drop that line") from None
-        if fmt == "jsonl" and "Value is too big" in first_line:  # the JSON reader's 64-bit numbers
-            raise DataError(f"cannot parse {file}: it holds a whole number beyond 64 bits (an id?), which the JSON "
-                            "reader cannot read; write such numbers as strings (\"18446744073709551617\")") from None
-        shown = "JSON" if _plain_name(file).endswith(".json") else {"jsonl": "JSON Lines", "parquet": "Parquet"}.get(fmt, fmt.upper())
-        raise DataError(f"cannot parse {file} as {shown} ({first_line}); check the file and its extension") from None
+        raise _parse_failure(exc, file, fmt, compression, separator) from None
+
+
+def _parse_failure(exc: Exception, file: Path, fmt: str, compression: str | None, separator: str | None) -> DataError:
+    """What failed to parse in ``file`` (of format ``fmt``; ``separator``: of a csv or tsv table, once known), in
+    words: the line of a csv row of the wrong width or of a JSON Lines line that is no object, else the
+    reader's own first line of ``exc``."""
+    _check_decompresses(file, compression)  # a damaged compressed file often fails to parse before its checksum
+    first_line = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
+    counts = re.search(r"Expected (\d+) fields in line (\d+), saw (\d+)", first_line)
+    if fmt in ("csv", "tsv") and counts:
+        header, record, seen = counts.groups()
+        line = _line_of_record(file, compression, separator, int(record))  # pandas counts rows, not lines
+        where = f"line {line}" if line is not None else f"row {record} (the header is row 1)"
+        return DataError(f"cannot parse {file}: {where} has {seen} values, the header {header}; "
+                         f"{_QUOTE_ADVICE['tsv' if separator == chr(9) else 'csv']}")
+    where = _bad_json_line(file, compression) if fmt == "jsonl" else None
+    if where is not None:
+        return DataError(f"cannot parse {file} as JSON Lines: line {where[0]} cannot be read as a JSON object ({where[1]}); "
+                         "fix or drop that line")
+    if fmt == "jsonl" and "Value is too big" in first_line:  # the JSON reader's 64-bit numbers
+        return DataError(f"cannot parse {file}: it holds a whole number beyond 64 bits (an id?), which the JSON "
+                         "reader cannot read; write such numbers as strings (\"18446744073709551617\")")
+    shown = "JSON" if _plain_name(file).endswith(".json") else {"jsonl": "JSON Lines", "parquet": "Parquet"}.get(fmt, fmt.upper())
+    return DataError(f"cannot parse {file} as {shown} ({first_line}); check the file and its extension")
 
 
 def csv_quoting(frame) -> int:
