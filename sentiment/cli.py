@@ -169,9 +169,9 @@ def friendly(command):
         except MemoryError:
             _fail("out of memory; use a smaller file, a smaller model (e.g. --set max_features=200000 for count or tf-idf "
                   "features) or a bigger machine")
-        except KeyboardInterrupt as exc:  # Ctrl-C, or SIGTERM (a Terminated) once main() has set that up
+        except KeyboardInterrupt as exc:  # Ctrl-C, or SIGTERM or SIGHUP (a Terminated) once main() has set that up
             _fail("interrupted; nothing half-written was left (files and models already finished are kept)",
-                  143 if isinstance(exc, Terminated) else 130)
+                  128 + exc.signum if isinstance(exc, Terminated) else 130)
         except Exception as exc:
             if _is_cli_exception(exc) or os.environ.get("SENTIMENT_DEBUG"):
                 raise
@@ -1251,12 +1251,26 @@ def _print_aspects(results: list[dict], array: "_JsonArray | None", named: bool 
 
 
 class Terminated(KeyboardInterrupt):
-    """SIGTERM (``kill``, a job scheduler's stop) turned into an interruption, so that it cleans up as Ctrl-C does:
-    no half-written output or model is left behind."""
+    """SIGTERM (``kill``, a job scheduler's stop) or SIGHUP (the terminal closed, an SSH session dropped) turned
+    into an interruption, so that it cleans up as Ctrl-C does: no half-written output or model is left behind.
+    The command exits with 128 + the signal's number, as the shell reports a process that the signal ended."""
+
+    def __init__(self, signum: int = signal.SIGTERM) -> None:
+        super().__init__()
+        self.signum = int(signum)
 
 
 def _terminate(signum, frame):
-    raise Terminated()
+    raise Terminated(signum)
+
+
+def _stop_cleanly_on_signals() -> None:
+    """SIGTERM and SIGHUP (where there is one: not on Windows) raise :class:`Terminated`; a hang-up that is
+    ignored (``nohup sentiment fit ...``) stays ignored."""
+    signal.signal(signal.SIGTERM, _terminate)
+    hangup = getattr(signal, "SIGHUP", None)
+    if hangup is not None and signal.getsignal(hangup) is not signal.SIG_IGN:
+        signal.signal(hangup, _terminate)
 
 
 class OutputClosedError(SentimentError):
@@ -1311,7 +1325,7 @@ def _utf8_streams() -> None:
 
 
 def main() -> None:
-    signal.signal(signal.SIGTERM, _terminate)
+    _stop_cleanly_on_signals()
     _utf8_streams()
     if sys.stderr is None:  # started with stderr closed (2>&-): notes and errors go nowhere, the exit status tells
         sys.stderr = open(os.devnull, "w", encoding="utf-8")

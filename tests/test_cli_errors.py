@@ -627,7 +627,7 @@ def test_path_arguments_leave_unreadable_paths_to_the_commands_one_line_errors(s
     assert result.exit_code == 0 and "Usage" not in result.output
 
 
-@pytest.mark.parametrize("stop, status", [("sigterm", 143), ("ctrl-c", 130)])
+@pytest.mark.parametrize("stop, status", [("sigterm", 143), ("ctrl-c", 130), ("sighup", 129)])
 def test_sigterm_stops_a_prediction_run_like_ctrl_c_and_leaves_no_output(tmp_path, monkeypatch, stop, status):
     import os
     import signal
@@ -643,17 +643,19 @@ def test_sigterm_stops_a_prediction_run_like_ctrl_c_and_leaves_no_output(tmp_pat
         if len(calls) == 2:
             if stop == "ctrl-c":
                 raise KeyboardInterrupt  # what Python raises on SIGINT
-            os.kill(os.getpid(), signal.SIGTERM)  # as `kill` would, mid-run
+            # as `kill` would, mid-run, or the terminal closing
+            os.kill(os.getpid(), signal.SIGTERM if stop == "sigterm" else signal.SIGHUP)
         return real(*args, **kwargs)
 
     monkeypatch.setattr(commands, "_prediction_columns", killed_on_the_second_chunk)
-    previous = signal.getsignal(signal.SIGTERM)
+    previous = signal.getsignal(signal.SIGTERM), signal.getsignal(signal.SIGHUP)
     try:
-        signal.signal(signal.SIGTERM, cli._terminate)  # what main() sets up
+        cli._stop_cleanly_on_signals()  # what main() sets up
         result = CliRunner().invoke(app, ["predict", "--input", str(data), "--output", str(tmp_path / "out.csv"),
                                           "--batch-size", "10"])
     finally:
-        signal.signal(signal.SIGTERM, previous)
+        signal.signal(signal.SIGTERM, previous[0])
+        signal.signal(signal.SIGHUP, previous[1])
     assert result.exit_code == status and "interrupted" in result.stderr and "Traceback" not in result.output
     assert sorted(p.name for p in tmp_path.iterdir()) == ["in.csv"]  # neither the output nor its partial file
 
@@ -675,6 +677,24 @@ def test_once_the_command_has_finished_ctrl_c_is_ignored_while_python_shuts_down
     finally:
         signal.signal(signal.SIGINT, previous[0])
         signal.signal(signal.SIGTERM, previous[1])
+
+
+def test_a_hang_up_that_nohup_ignores_stays_ignored():
+    import signal
+
+    from sentiment import cli
+
+    previous = signal.getsignal(signal.SIGTERM), signal.getsignal(signal.SIGHUP)
+    try:
+        signal.signal(signal.SIGHUP, signal.SIG_IGN)  # as nohup starts a command
+        cli._stop_cleanly_on_signals()
+        assert signal.getsignal(signal.SIGHUP) is signal.SIG_IGN and signal.getsignal(signal.SIGTERM) is cli._terminate
+        signal.signal(signal.SIGHUP, signal.SIG_DFL)
+        cli._stop_cleanly_on_signals()
+        assert signal.getsignal(signal.SIGHUP) is cli._terminate
+    finally:
+        signal.signal(signal.SIGTERM, previous[0])
+        signal.signal(signal.SIGHUP, previous[1])
 
 
 @pytest.mark.parametrize("code, pattern", [
