@@ -248,9 +248,11 @@ def check_model_target(path: str | os.PathLike, vectorizer: bool = False) -> Pat
     _check_writable(nearest, target, given)  # where the save writes first (not found out after training)
     if target.is_dir() and any(p.name not in SYSTEM_FILES for p in target.iterdir()) and not _holds_model(target):
         raise ModelFileError(f"{given} is a non-empty directory that holds no model; choose another path")
-    if target.is_dir() and not target.stat().st_mode & stat.S_IWUSR:  # its owner made it read-only: kept so
-        raise ModelFileError(f"{given} is write-protected; make it writable ({how_to_unprotect(given)}) to save "
-                             "there, or choose another path")
+    protected = _write_protected_folder(target) if target.is_dir() else None
+    if protected is not None:  # its owner made it, or a folder of it, read-only: kept so (its old copy could not go)
+        shown, how = (given, how_to_unprotect(given)) if protected == target else (
+            given / protected.relative_to(target), how_to_unprotect(given, tree=True))
+        raise ModelFileError(f"{shown} is write-protected; make it writable ({how}) to save there, or choose another path")
     if (target / CONFIG).is_file():  # a save replaces the whole directory: nothing else in it may be lost
         try:
             foreign = _foreign_files(target)
@@ -349,9 +351,23 @@ def check_output_file(path: str | os.PathLike, flag: str, suffixes: tuple[str, .
     check_outside_models(path, flag)
 
 
-def how_to_unprotect(path) -> str:
-    """How to make the file or folder ``path``, which its owner made read-only, writable."""
-    return "clear its read-only attribute" if sys.platform == "win32" else f"chmod u+w {path}"
+def how_to_unprotect(path, tree: bool = False) -> str:
+    """How to make the file or folder ``path`` (``tree``: and every folder in it), which its owner made read-only,
+    writable."""
+    if sys.platform == "win32":
+        return "clear its read-only attribute"
+    return f"chmod -R u+w {path}" if tree else f"chmod u+w {path}"
+
+
+def _write_protected_folder(root: Path) -> Path | None:
+    """The first folder of ``root`` and the folders below it (not through links) that its owner made read-only
+    (mode bits, so that root, too, keeps it), where a save replacing ``root`` could not remove the old copy; None
+    if there is none."""
+    for folder, subfolders, _ in os.walk(root):
+        if not os.stat(folder).st_mode & stat.S_IWUSR:
+            return Path(folder)
+        subfolders.sort()
+    return None
 
 
 def _refuse_special(real: Path, path: str | os.PathLike, flag: str | None = None) -> None:

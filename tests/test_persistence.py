@@ -711,6 +711,24 @@ def test_a_write_protected_model_directory_is_kept(fitted, tmp_path, monkeypatch
     assert pipe.save(path) == path  # writable again: replaced as usual
 
 
+@posix_modes
+def test_a_model_with_a_write_protected_folder_inside_is_kept(fitted, tmp_path):
+    """Saving over it would have left its old copy behind, undeletable, as a hidden .partial folder."""
+    pipe = fitted("tfidf", "logreg")
+    path = pipe.save(tmp_path / "model")
+    before = sorted((p.name, p.stat().st_mtime_ns) for p in path.rglob("*"))
+    (path / "vectorizer").chmod(0o555)
+    try:
+        with pytest.raises(ModelFileError, match=r"model/vectorizer is write-protected; make it writable \(chmod -R u\+w "
+                                                 r".*model\) to save there"):
+            pipe.save(path)
+        assert sorted((p.name, p.stat().st_mtime_ns) for p in path.rglob("*")) == before
+        assert sorted(p.name for p in tmp_path.iterdir()) == ["model"]
+    finally:
+        (path / "vectorizer").chmod(0o755)
+    assert pipe.save(path) == path and sorted(p.name for p in tmp_path.iterdir()) == ["model"]
+
+
 def test_a_save_removes_what_killed_saves_to_its_path_left_an_hour_ago(fitted, tmp_path):
     import time
 
