@@ -210,8 +210,8 @@ def same_path(a, b) -> bool:
 
 def check_model_target(path: str | os.PathLike, vectorizer: bool = False) -> Path:
     """Refuse early a save path that is a file, lies below a file (``train.csv/model``), is the current
-    directory or one above it, is a non-empty directory that holds no model, or is a write-protected
-    directory (its owner's mode bits, so that root, too, keeps it). A saved text vectorizer and a trained
+    directory or one above it, a mount point, a non-empty directory that holds no model, or a write-protected
+    directory or one with a write-protected folder inside (its owner's mode bits, so that root, too, keeps it). A saved text vectorizer and a trained
     model never replace each other (``vectorizer``: what is to be saved is a vectorizer); a damaged model
     may be replaced by either. Returns the real path to replace (a symbolic link is saved through: the
     directory it points to is replaced, the link stays)."""
@@ -245,6 +245,9 @@ def check_model_target(path: str | os.PathLike, vectorizer: bool = False) -> Pat
     if target == cwd or target in cwd.parents:
         raise ModelFileError(f"{given} is the current directory or holds it, and saving replaces the whole directory; "
                              "give the model a directory of its own, e.g. my-model")
+    if target.is_dir() and os.path.ismount(target):  # (a container's volume) no rename can replace it
+        raise ModelFileError(f"{given} is a mount point, and saving replaces the whole directory; give a folder "
+                             f"inside it, e.g. {given / 'model'}")
     _check_writable(nearest, target, given)  # where the save writes first (not found out after training)
     if target.is_dir() and any(p.name not in SYSTEM_FILES for p in target.iterdir()) and not _holds_model(target):
         raise ModelFileError(f"{given} is a non-empty directory that holds no model; choose another path")

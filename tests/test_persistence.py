@@ -711,6 +711,19 @@ def test_a_write_protected_model_directory_is_kept(fitted, tmp_path, monkeypatch
     assert pipe.save(path) == path  # writable again: replaced as usual
 
 
+def test_a_mount_point_is_refused_before_training_as_no_save_can_replace_it(fitted, tmp_path, monkeypatch):
+    import os
+
+    volume = tmp_path / "volume"
+    volume.mkdir()
+    real = os.path.ismount
+    monkeypatch.setattr(os.path, "ismount", lambda path: os.fspath(path) == str(volume) or real(path))
+    with pytest.raises(ModelFileError, match=r"volume is a mount point, and saving replaces the whole directory; give a "
+                                             r"folder inside it, e.g. .*volume/model$"):
+        check_model_target(volume)
+    assert fitted("tfidf", "logreg").save(volume / "model") == volume / "model"
+
+
 @posix_modes
 def test_a_model_with_a_write_protected_folder_inside_is_kept(fitted, tmp_path):
     """Saving over it would have left its old copy behind, undeletable, as a hidden .partial folder."""
