@@ -96,7 +96,7 @@ def atomic_directory(path: str | os.PathLike, vectorizer: bool = False) -> Itera
     ``vectorizer``: what is saved is a text vectorizer (see :func:`check_model_target`)."""
     target = check_model_target(path, vectorizer)
     staging = None
-    made = [folder for folder in (target.parent, *target.parent.parents) if not os.path.lexists(folder)]
+    made = _missing_folders(target.parent)
     try:
         target.parent.mkdir(parents=True, exist_ok=True)
         staging = Path(tempfile.mkdtemp(prefix=f".{target.name}.", suffix=".partial", dir=target.parent))
@@ -127,6 +127,12 @@ def atomic_directory(path: str | os.PathLike, vectorizer: bool = False) -> Itera
         raise
 
 
+def _missing_folders(folder: Path) -> list[Path]:
+    """``folder`` and the folders above it that do not exist yet (deepest first): what a save makes, and
+    removes again (:func:`_remove_empty`) when it fails."""
+    return [one for one in (folder, *folder.parents) if not os.path.lexists(one)]
+
+
 def _remove_empty(folders: list[Path]) -> None:
     """Remove the ``folders`` (made for a save that failed; deepest first) that are still empty."""
     for folder in folders:
@@ -149,7 +155,7 @@ def atomic_file(path: str | os.PathLike, *, through_link: bool = True) -> Iterat
     if target.is_dir():
         raise IsADirectoryError(errno.EISDIR, "a directory is where the file should be written", str(path))
     _refuse_special(target, path)  # a device or a FIFO would be replaced by the rename
-    made = [folder for folder in (target.parent, *target.parent.parents) if not os.path.lexists(folder)]
+    made = _missing_folders(target.parent)
     target.parent.mkdir(parents=True, exist_ok=True)
     try:
         fd, partial = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".partial", dir=target.parent)
