@@ -41,6 +41,10 @@ class Ensemble(Classifier):
 
     With several labels per text, ``thresholds`` (one per label) decide the labels; by default the
     weighted mean of the members' thresholds (see :meth:`tune`).
+
+    Members that are all untrained (``Ensemble([Pipeline(), Pipeline(model="nb")])``, as scikit-learn's
+    ``VotingClassifier`` takes them) are settings: :meth:`fit` trains them, and until then the ensemble
+    is not fitted (their labels, and so ``thresholds``' length, are known once they are trained).
     """
 
     def __init__(self, members: Sequence, weights: Sequence[float] | None = None,
@@ -53,18 +57,23 @@ class Ensemble(Classifier):
             raise ConfigError(f"an ensemble needs at least two fitted models, not {len(members)}; give two or more (on "
                               "the command line, two or more model directories)")
         first = members[0]
-        for i, member in enumerate(members):
+        for member in members:
             if isinstance(member, (str, bytes, os.PathLike)):
                 raise ConfigError(f"give loaded models (sentiment.load({str(member)!r})), not their paths")
             if not isinstance(member, Classifier):
                 kind = str(getattr(member, "kind", type(member).__name__))
                 raise ConfigError(f"an ensemble combines polarity or emotion models; {with_article(kind)} "
                                   "model cannot be a member")
-            try:
-                member._check_fitted()
-            except NotFittedError:
-                raise NotFittedError(f"an ensemble combines fitted models, and member {i} is not fitted; fit each "
-                                     "member first (Ensemble.fit then trains fresh copies of them)") from None
+        untrained = [i for i, member in enumerate(members) if not member.__sklearn_is_fitted__()]
+        if untrained and len(untrained) < len(members):
+            raise NotFittedError(f"member {untrained[0]} of the ensemble is not fitted, and others are; fit it too, or "
+                                 "give untrained members only (fit(texts, labels) then trains them all)")
+        weights = [1.0] * len(members) if weights is None else _checked_weights(weights, len(members))
+        if untrained:  # settings for fit to train: nothing learnt is set
+            self.members, self.weights = members, weights
+            self.thresholds = None if thresholds is None else _checked_thresholds(thresholds).tolist()
+            return
+        for member in members:
             if member.multi_label_ != first.multi_label_:
                 raise ConfigError("ensemble members must all give one label per text, or all several labels per text; "
                                   "combine models of one kind")
@@ -74,7 +83,6 @@ class Ensemble(Classifier):
                     f"ensemble members must share their labels, and one has {', '.join(map(str, first.label_names_))}, "
                     f"another {', '.join(map(str, member.label_names_))}; combine models trained on the same labels "
                     "(sentiment info MODEL shows a model's)")
-        weights = [1.0] * len(members) if weights is None else _checked_weights(weights, len(members))
         if thresholds is not None and not first.multi_label_:
             raise ConfigError("thresholds apply to models with several labels per text only")
         checked = None if thresholds is None else _checked_thresholds(thresholds, len(first.label_names_))
@@ -113,6 +121,7 @@ class Ensemble(Classifier):
         of the texts have each label (in the order of ``label_names_``). Returns the ensemble."""
         from .labels import label_codes
 
+        self._check_fitted()
         if not self.multi_label_:
             raise ConfigError("only ensembles of models with several labels per text have thresholds to tune")
         texts = check_texts(texts)
@@ -123,7 +132,10 @@ class Ensemble(Classifier):
         return self
 
     def _check_fitted(self) -> None:
-        """Members are checked when the ensemble is made."""
+        """Members are checked when the ensemble is made: fitted, or all untrained until :meth:`fit`."""
+        if not self.__sklearn_is_fitted__():
+            raise NotFittedError("this Ensemble's members are not trained yet; call fit(texts, labels), or make it of "
+                                 "fitted models")
 
     def _name_map(self) -> dict:
         """Label value (as text) -> name, as its members name them (the names given to their fits)."""
@@ -147,6 +159,7 @@ class Ensemble(Classifier):
     def _evidence(self, texts: list[str], known: bool = False, proba: bool = True) -> tuple:
         """The weighted mean of the members' probabilities (columns in the order of ``classes_``) and, per
         text, the most features any member of a weight above 0 knows (one of weight 0 has no say)."""
+        self._check_fitted()
         evidence = [member._evidence(texts, known, proba) for member in self.members]
         mean = (sum(share * p[:, order] for share, (p, _), order in zip(_shares(self.weights), evidence,
                                                                        self._column_orders)) if proba else None)
@@ -167,8 +180,7 @@ class Ensemble(Classifier):
         fresh = [member.__sklearn_clone__().fit(texts, labels, **fit_params) for member in self.members]
         return self._become(type(self)(fresh, self.weights, self.thresholds))
 
-    # -- scikit-learn's estimator protocol: an ensemble is fitted when made (its members are) ----------------
-    _requires_fit = False
+    # -- scikit-learn's estimator protocol: an ensemble of fitted members is fitted when made ----------------
 
     def get_params(self, deep: bool = True) -> dict:
         """``members``, ``weights`` and ``thresholds`` as given (scikit-learn's ``get_params``; ``deep`` changes
@@ -194,11 +206,11 @@ class Ensemble(Classifier):
         return self
 
     def __sklearn_is_fitted__(self) -> bool:
-        return True
+        return "classes_" in vars(self)
 
     def __sklearn_clone__(self) -> "Ensemble":
-        """scikit-learn's ``clone``: a new ensemble of the same fitted members (cloning them would unfit them),
-        asking for the metadata this one asks for (:meth:`set_fit_request`)."""
+        """scikit-learn's ``clone``: a new ensemble of the same members (fitted ones stay fitted: cloning them
+        would unfit them), asking for the metadata this one asks for (:meth:`set_fit_request`)."""
         clone = type(self)(**self.get_params())
         if "_metadata_requests" in self.__dict__:
             clone._metadata_requests = dict(self._metadata_requests)
@@ -222,6 +234,7 @@ class Ensemble(Classifier):
     def save(self, path: str | os.PathLike) -> Path:
         """Write the ensemble and its members to the directory ``path``, atomically; not over the folder a member
         (or a member's member) was loaded from, which it would replace."""
+        self._check_fitted()
         for member in _all_members(self):
             loaded = member.__dict__.get("loaded_from_")
             if loaded is not None and same_path(loaded, path):
@@ -361,11 +374,12 @@ def _checked_weights(weights, n_members: int) -> list[float]:
     return values
 
 
-def _checked_thresholds(thresholds: Sequence[float], n_labels: int) -> np.ndarray:
+def _checked_thresholds(thresholds: Sequence[float], n_labels: int | None = None) -> np.ndarray:
+    """``thresholds`` as an array: one number in [0, 1] per label (``n_labels``; None: not known yet)."""
     try:
         values = np.asarray(thresholds, dtype=np.float64)
     except (TypeError, ValueError):
-        values = np.zeros(0)
-    if values.shape != (n_labels,) or not np.all((values >= 0) & (values <= 1)):
-        raise ConfigError(f"give one threshold in [0, 1] per label ({n_labels})")
+        values = np.zeros((0, 0))
+    if values.ndim != 1 or n_labels is not None and len(values) != n_labels or not np.all((values >= 0) & (values <= 1)):
+        raise ConfigError(f"give one threshold in [0, 1] per label{f' ({n_labels})' if n_labels is not None else ''}")
     return values

@@ -88,6 +88,33 @@ def test_an_ensemble_is_a_fitted_scikit_learn_classifier(members, binary):
     assert [m.get_params() for m in refit.members] == [a.get_params(), b.get_params()]
 
 
+def test_an_ensemble_of_untrained_members_is_settings_that_fit_trains(members, binary, tmp_path):
+    """As scikit-learn's VotingClassifier takes its estimators: not fitted until fit, then as one of the same
+    members trained."""
+    from sklearn.exceptions import NotFittedError as SklearnNotFittedError
+    from sklearn.model_selection import cross_val_score
+    from sklearn.utils.validation import check_is_fitted
+
+    a, b = members
+    texts, labels = binary.train_texts, binary.train_labels
+    ensemble = Ensemble([Pipeline(**a.get_params()), Pipeline(**b.get_params())], weights=[2, 1])
+    for use in (lambda: ensemble.predict(texts), lambda: ensemble.predict_proba(texts), lambda: ensemble.score(texts, labels),
+                lambda: ensemble.explain(texts[:1]), lambda: ensemble.save(tmp_path / "never"), lambda: check_is_fitted(ensemble)):
+        with pytest.raises(SklearnNotFittedError):  # (ours is one, as check_is_fitted's own)
+            use()
+    with pytest.raises(sentiment.NotFittedError, match="this Ensemble's members are not trained yet; call fit"):
+        ensemble.predict(texts)
+    assert not (tmp_path / "never").exists()
+    scores = cross_val_score(ensemble, texts, labels, cv=3)
+    assert np.isfinite(scores).all() and not ensemble.__sklearn_is_fitted__()  # cross_val_score fits copies
+    trained = Ensemble([a, b], weights=[2, 1])
+    assert ensemble.fit(texts, labels) is ensemble and ensemble.weights == [2.0, 1.0]
+    check_is_fitted(ensemble)
+    np.testing.assert_allclose(ensemble.predict_proba(binary.dev_texts), trained.fit(texts, labels).predict_proba(binary.dev_texts))
+    with pytest.raises(ConfigError, match=r"give one threshold in \[0, 1\] per label$"):
+        Ensemble([Pipeline(), Pipeline()], thresholds=[0.5, 2])
+
+
 def test_an_ensemble_in_a_search_and_in_a_scikit_learn_pipeline(members, binary):
     """A search over the weights, and a step of a scikit-learn pipeline: what scikit-learn keeps on the
     estimator during a fit survives the fit (it replaces the ensemble's own state only)."""
@@ -180,8 +207,8 @@ def test_ensemble_rejects_bad_members(members, five):
         Ensemble([a])
     with pytest.raises(ConfigError, match="weight"):
         Ensemble([a, a], weights=[1, -1])
-    with pytest.raises(sentiment.NotFittedError, match="an ensemble combines fitted models, and member 1 is not "
-                                                       "fitted; fit each member first"):
+    with pytest.raises(sentiment.NotFittedError, match=r"member 1 of the ensemble is not fitted, and others are; fit "
+                                                       r"it too, or give untrained members only \(fit"):
         Ensemble([a, Pipeline("count", "nb")])
 
 
