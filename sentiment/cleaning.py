@@ -332,7 +332,11 @@ def negates_nothing(words: list[str], i: int) -> bool:
 #    faces. Options off by default: lemmas read "better" and "best" as "good", "worse" and "worst" as "bad"
 #    (spaCy's table: "well", "wrong"); spaCy's tokenizer keeps "y'all" whole, and a kept web address that fills
 #    the piece between two spaces ("wiki/Foo_(bar)").
-READING_VERSION = 25
+# 26: the Cleaner: a full stop after a title ("Dr.", "Mr.", "St.", "vs.": TITLE_ABBREVIATIONS) ends no negation
+#    scope ("I didn't like Dr. Smith's film" negates "smith" and "film"). The aspect tokenizer: the modifier
+#    letter prime "ʹ" is no letter of a word (marks.WORD_CHARACTER), so "chefʹs" reads "chef" and "ʹs", as the
+#    Cleaner reads it since 25 (and as "chef's"), and "--aspect chef" finds it.
+READING_VERSION = 26
 # The versions that changed the aspect models' reading only (their tokens, sentences and clauses): a model that
 # reads text with the Cleaner alone (a Pipeline, a TextVectorizer) read every text under them as under the
 # version before, so it is not warned.
@@ -449,6 +453,11 @@ _SCOPE_END_OR_BREAK = _SCOPE_END | {_BREAK}
 # A token made only of that punctuation ends a scope too: spaCy keeps "...", "..", "?!" whole, where the regular
 # expression gives "." and "!?" (a mark that a word or number holds, ".5", ends none).
 _CLAUSE_PUNCTUATION = re.compile(f"[{re.escape(''.join(sorted(_CLAUSE_MARKS)))}]+")
+# Titles before a name, and "vs.": their full stop ends no sentence, nor (since version 26) a negation scope ("I
+# didn't like Dr. Smith's film" negates "smith" and "film", with either tokenizer).
+# The aspect models' sentences know them too (sentiment.aspects.data.ABBREVIATIONS).
+TITLE_ABBREVIATIONS = ("mr", "mrs", "ms", "dr", "prof", "st", "mt", "vs")
+_TITLES = frozenset(TITLE_ABBREVIATIONS)
 # Stop words (scikit-learn's list) that negate, written without their apostrophe or space, which NEGATIONS does
 # not hold: stop-word removal keeps them, as it keeps every negation.
 _NEGATING_STOP_WORDS = frozenset({"cant", "couldnt", "hasnt", "noone"})
@@ -770,7 +779,7 @@ class Cleaner:
             negated = False
             for i, low in enumerate(lows):
                 if low in ends or low[:1] in _CLAUSE_MARKS and (low[0] in "!?" or _CLAUSE_PUNCTUATION.fullmatch(low)):
-                    negated = False
+                    negated = negated and low == "." and i > 0 and lows[i - 1] in _TITLES  # not at "Dr."
                 elif low in NEGATIONS or ("'" in low and low.endswith("n't")):
                     if not (self.negation_scope >= 3 and negates_nothing(lows, i)):  # "not only", "isn't just"
                         negated = True

@@ -71,10 +71,13 @@ JOINERS = "\u200c\u200d"
 # of letters: Thai, Lao, Myanmar, Khmer, the Japanese kana and the CJK ideographs.
 UNSPACED = ("\u0e00-\u0eff\u1000-\u109f\u1780-\u17ff\u3040-\u30ff\u31f0-\u31ff\u3400-\u4dbf\u4e00-\u9fff"
             "\uf900-\ufaff\uff66-\uff9f\U00020000-\U0003134f")
+# A letter or a digit: \\w but the modifier letter prime "ʹ" (U+02B9), which texts write as an apostrophe
+# ("chefʹs": the Cleaner reads it as one; since text-reading version 26 the aspect models' tokenizer too).
+WORD_CHARACTER = r"[^\W\u02b9]"
 # A word: letters and digits with the marks among and after them, and joiners between letters. A class of
 # some 300 ranges is slow to test (re compares them one by one), so it is tested only after a character
 # from U+0300 on (where the marks begin): English text tokenizes at nearly the speed of a bare \\w+.
-WORD = rf"\w+(?:(?=[^\x00-\u02ff])(?:[{MARKS}]|[{JOINERS}](?=\w))+\w*)*"
+WORD = rf"{WORD_CHARACTER}+(?:(?=[^\x00-\u02ff])(?:[{MARKS}]|[{JOINERS}](?={WORD_CHARACTER}))+{WORD_CHARACTER}*)*"
 
 
 def mark_ranges() -> list[tuple[int, int]]:

@@ -15,7 +15,7 @@ from typing import NamedTuple
 
 from .cleaning import (HTML_TAG, INVISIBLE_MARKS, TYPED_APOSTROPHES, WEB_ADDRESS, Cleaner, decode_entities, emoji_spans,
                        unescape)
-from .marks import WORD
+from .marks import WORD, WORD_CHARACTER
 
 # Markup: web addresses and HTML tags, by the Cleaner's patterns (WEB_ADDRESS, HTML_TAG: a name and name="value"
 # attributes only, within one line).
@@ -40,7 +40,7 @@ APOSTROPHE = (rf"(?:['{TYPED_APOSTROPHES}]|&(?:#0*39|#x0*27|#0*8217|#x0*2019|#0*
 _ENTITY = r"&(?:[a-z]+\d*|#\d+|#x[0-9a-f]+);"
 _INVISIBLE_CHARS = INVISIBLE_MARKS + "\u200c\u200d"
 _TOKEN = re.compile(_MARKUP + rf"|{WORD}(?:(?:{APOSTROPHE}|[׳״])(?![sS]\b){WORD})*|{APOSTROPHE}[sS]\b|{_ENTITY}"
-                    rf"|[^\w\s{_INVISIBLE_CHARS}]", re.IGNORECASE)
+                    rf"|[^\w\s{_INVISIBLE_CHARS}]|\u02b9", re.IGNORECASE)  # ("ʹ": WORD_CHARACTER)
 _ONLY_INVISIBLE = re.compile(f"[{_INVISIBLE_CHARS}]+")
 _INVISIBLE_MARK = re.compile(f"[{INVISIBLE_MARKS}]+")
 _MARKUP_ONLY = re.compile(_MARKUP, re.IGNORECASE)
@@ -97,7 +97,10 @@ def _blank(text: str) -> bool:
 
 def _wordlike(raw: str) -> bool:
     """Whether a token is (part of) a word: it starts with a letter or digit, or it is an entity of letters."""
-    return raw[:1].isalnum() or raw[:1] == "_" or (raw[:1] == "&" and decode_entities(raw).isalpha())
+    return bool(_WORD_START.match(raw)) or (raw[:1] == "&" and decode_entities(raw).isalpha())
+
+
+_WORD_START = re.compile(WORD_CHARACTER)
 
 
 def _words_whole(text: str, pieces: list[tuple[int, int, bool]]) -> list[tuple[int, int, bool]]:

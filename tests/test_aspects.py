@@ -820,6 +820,8 @@ def test_a_named_term_is_found_as_a_whole_word_or_in_a_script_without_spaces(tex
     ("the chef&#39;s special was", "chef's special", "chef&#39;s special"),
     ("The chef’s special was", "chef's special", "chef’s special"),  # a typed apostrophe
     ("The chef's special was", "chef’s special", "chef's special"),
+    ("The chef\u02b9s special was", "chef's special", "chef\u02b9s special"),  # the modifier letter prime too
+    ("The chef\u02b9s special was", "chef", "chef"),  # ... which is no letter of the word
     ("the food&nbsp;quality was poor", "food quality", "food&nbsp;quality"),
     ("The cafe&#769; was nice", "café", "cafe&#769;"),  # the accent written apart, as an entity
     ("The CAFE&#X301; was nice", "Café", "CAFE&#X301;"),
@@ -829,6 +831,13 @@ def test_a_named_term_is_found_however_the_text_writes_its_characters(text, term
 
     start = text.index(written)
     assert locate_terms([text], [term]) == [[{"term": written, "from": start, "to": start + len(written)}]]
+
+
+@pytest.mark.parametrize("apostrophe", ["'", "\u2019", "\u02b9"])
+def test_the_aspect_tokenizer_reads_the_modifier_letter_prime_as_an_apostrophe(apostrophe):
+    text = f"The chef{apostrophe}s special, {apostrophe}chef{apostrophe}, wonder\u00ad{apostrophe}ful"
+    assert [token.text for token in tokenize(text)] == ["the", "chef", "'s", "special", ",", "'", "chef", "'", ",",
+                                                      "wonder", "'", "ful"]
 
 
 def test_a_named_word_has_one_pattern_unless_typed_decomposed():

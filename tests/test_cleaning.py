@@ -440,6 +440,14 @@ def test_negation_scope_ends_at_punctuation_and_but(end):
     assert tokens[-1] == "fine"
 
 
+@pytest.mark.parametrize("tokenizer", ["regex", "spacy"])
+def test_a_title_s_full_stop_ends_no_negation(tokenizer):
+    assert clean("I didn't like Dr. Smith's film. Great", tokenizer=tokenizer) == [
+        "i", "did", "not", "not_like", "not_dr", ".", "not_smith", "not_'s", "not_film", ".", "great"]
+    assert clean("not Mr. Jones vs. Bob. Fine", tokenizer=tokenizer)[-3:] == ["not_bob", ".", "fine"]
+    assert clean("not Jr. Fine", tokenizer=tokenizer)[-1] == "fine"  # after a name, a stop that may end a sentence
+
+
 def test_negation_covers_every_negation_word_and_nt():
     for word in ["never", "no", "nobody", "noone", "without", "hardly"]:
         assert clean(f"{word} fun")[-1] == "not_fun", word

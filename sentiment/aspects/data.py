@@ -20,7 +20,7 @@ import re
 import unicodedata
 from pathlib import Path
 
-from ..cleaning import BREAK_TAG_NAMES, LINE_BREAK, LINE_BREAKS
+from ..cleaning import BREAK_TAG_NAMES, LINE_BREAK, LINE_BREAKS, TITLE_ABBREVIATIONS
 from ..checks import short_repr
 from ..data import COMPRESSION, compression_in, existing_file, not_utf8_error, read_json_line
 from ..errors import DataError, reencode_hint
@@ -40,8 +40,8 @@ _SENTENCE_END = re.compile(rf"(?<![.!?।॥؟…۔])[.!?।॥؟…۔]++[\"'”
                            rf"|\s*[{LINE_BREAKS}]\s*|[^\S{LINE_BREAKS}]*+(?P<tag>{HTML_TAG})[^\S{LINE_BREAKS}]*"
                            rf"|(?P<space>[^\S{LINE_BREAKS}]++)", re.IGNORECASE)
 # Abbreviations whose full stop ends no sentence ("Cafe St. Bart's", "3 vs. 4 items", "Sat, Nov. 6th", "e.g. Word").
-ABBREVIATIONS = ("mr", "mrs", "ms", "dr", "prof", "st", "mt", "jr", "sr", "vs", "approx", "jan", "feb", "mar", "apr",
-                 "jun", "jul", "aug", "sep", "sept", "oct", "nov", "dec", "e.g", "i.e", "cf")
+ABBREVIATIONS = (*TITLE_ABBREVIATIONS, "jr", "sr", "approx", "jan", "feb", "mar", "apr", "jun", "jul", "aug", "sep",
+                 "sept", "oct", "nov", "dec", "e.g", "i.e", "cf")
 _ABBREVIATION = re.compile(r"(?<![\w.])(?:" + "|".join(map(re.escape, ABBREVIATIONS)) + r")\.$", re.IGNORECASE)
 
 

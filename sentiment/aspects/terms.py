@@ -13,7 +13,7 @@ import unicodedata
 
 from ..cleaning import LINE_BREAKS, TYPED_APOSTROPHES, entity_spans
 from ..errors import DataError, counted
-from ..marks import JOINERS, MARKS, UNSPACED
+from ..marks import JOINERS, MARKS, UNSPACED, WORD_CHARACTER
 from ..tokens import APOSTROPHE, markup_spans
 
 
@@ -71,8 +71,10 @@ def _term_pattern(term: str) -> re.Pattern:
     # whole words ("ice" is not in "service"), but where a script written without spaces meets the match's
     # edge (Chinese "电影" in "这部电影很好看"); never cut from its marks, but with a variation selector after its
     # last letter in the span, as an extracted term's ("pizza" + U+FE0F, the emoji form that some keyboards add)
-    return re.compile(rf"(?:(?<![\w{MARKS}{JOINERS}])|(?<=[{UNSPACED}])|(?=[{UNSPACED}])){pattern}"
-                      rf"(?![{MARKS}])(?:(?![\w{JOINERS}])|(?=[{UNSPACED}])|(?<=[{UNSPACED}]))", re.IGNORECASE)
+    # ("chefʹs" holds "chef": the modifier letter prime is no letter there, WORD_CHARACTER)
+    return re.compile(rf"(?:(?<!{WORD_CHARACTER})(?<![{MARKS}{JOINERS}])|(?<=[{UNSPACED}])|(?=[{UNSPACED}])){pattern}"
+                      rf"(?![{MARKS}])(?:(?!{WORD_CHARACTER})(?![{JOINERS}])|(?=[{UNSPACED}])|(?<=[{UNSPACED}]))",
+                      re.IGNORECASE)
 
 
 _VARIATION_SELECTORS = re.compile("[\ufe00-\ufe0f]")  # the text or emoji form of the character before
@@ -191,7 +193,7 @@ def _outside(pattern: re.Pattern, text: str, markup: list[tuple[int, int]], enti
     return found
 
 
-_WORD_CHARACTER = re.compile(rf"[\w{MARKS}{JOINERS}]")
+_WORD_CHARACTER = re.compile(rf"{WORD_CHARACTER}|[{MARKS}{JOINERS}]")
 _UNSPACED_CHARACTER = re.compile(f"[{UNSPACED}]")
 
 
