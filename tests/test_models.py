@@ -370,3 +370,11 @@ def test_the_linear_models_sigmoid_is_scipys_expit_without_importing_scipy():
     code = ("import sys, sentiment; p = sentiment.load(); p.predict_proba(['not bad at all']); "
             "print('scipy.special' in sys.modules)")
     assert subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120).stdout.strip() == "False"
+
+
+@pytest.mark.parametrize("model", ["logreg", "linearsvm", "nbsvm"])
+def test_max_iter_is_bounded_where_the_solvers_can_count_it(model):
+    """liblinear counts iterations in a 32-bit whole number: a larger max_iter failed in scikit-learn."""
+    with pytest.raises(ConfigError, match=r"max_iter must be a whole number between 1 and 1000000000, not 2147483648$"):
+        resolve("model", model)(max_iter=2**31)
+    assert resolve("model", model)(max_iter=10**9).params["max_iter"] == 10**9

@@ -176,6 +176,11 @@ class LinearModel(Stage):
             raise ValueError(f"a Platt-calibrated model needs calibration of shape {(2, rows)}")  # a and b per score
 
 
+# The most solver iterations an option may ask for: liblinear (linearsvm, logreg with two classes) counts them in a
+# 32-bit whole number, and a larger one failed deep in scikit-learn (OverflowError).
+MAX_ITER = 1_000_000_000
+
+
 class LogisticRegressionModel(LinearModel):
     """L2-regularised logistic regression (multinomial for more than two classes)."""
 
@@ -188,7 +193,7 @@ class LogisticRegressionModel(LinearModel):
     def check_params(self):
         self._number("C", 1e-6, 1e6)
         self._class_weight()
-        self._number("max_iter", 1, integer=True)
+        self._number("max_iter", 1, MAX_ITER, integer=True)
 
     def _train(self, X, y, n_classes):
         from sklearn.linear_model import LogisticRegression
@@ -212,7 +217,7 @@ class LinearSVMModel(LinearModel):
     def check_params(self):
         self._number("C", 1e-6, 1e6)
         self._class_weight()
-        self._number("max_iter", 1, integer=True)
+        self._number("max_iter", 1, MAX_ITER, integer=True)
 
     def _train(self, X, y, n_classes):
         from sklearn.calibration import CalibratedClassifierCV
@@ -293,7 +298,7 @@ class NBSVMModel(LinearModel):
         self._number("C", 1e-6, 1e6)
         self._number("nb_alpha", 1e-6, 1e6)
         self._class_weight()
-        self._number("max_iter", 1, integer=True)
+        self._number("max_iter", 1, MAX_ITER, integer=True)
 
     def _train(self, X, y, n_classes):
         from sklearn.linear_model import LogisticRegression
