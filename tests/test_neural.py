@@ -259,6 +259,20 @@ def test_a_failed_fit_leaves_a_fitted_model_as_it_was(tfidf_data, monkeypatch):
     assert model.net_ is net and model.predict_proba(dev_x) == pytest.approx(before)
 
 
+def test_early_stopping_options_without_anything_to_stop_on_are_said_to_change_nothing(tfidf_data):
+    import warnings
+
+    X, y, dev_x, dev_y = tfidf_data
+    with pytest.warns(IgnoredOptionWarning, match=r"^patience and stop_metric change nothing with dev_fraction=0 and no "
+                                                  r"dev data: .* trains all 2 epochs; leave them out, or give dev_fraction"):
+        model = MLPModel(hidden_sizes=[4], epochs=2, dev_fraction=0, patience=1, stop_metric="accuracy").fit(X, y)
+    assert len(model.history_) == 2
+    with warnings.catch_warnings():
+        warnings.simplefilter("error", IgnoredOptionWarning)
+        MLPModel(hidden_sizes=[4], epochs=2, dev_fraction=0, patience=1).fit(X, y, dev=(dev_x, dev_y))  # dev data: read
+        MLPModel(hidden_sizes=[4], epochs=2, dev_fraction=0).fit(X, y)  # none given
+
+
 def test_early_stopping_restores_the_best_weights(tfidf_data):
     X, y, dev_x, dev_y = tfidf_data
     noisy = dev_y.copy()

@@ -24,7 +24,8 @@ import torch
 
 from ..checks import check_sample_weight, short_repr
 from ..devices import check_device_name
-from ..errors import ConfigError, DataError, TuningWarning, caller_stacklevel, counted, with_article
+from ..errors import (ConfigError, DataError, IgnoredOptionWarning, TuningWarning, caller_stacklevel, counted,
+                      with_article)
 from ..splits import held_none_advice
 from ..stage import Stage, python_number, restored_on_failure
 from . import hardware, nets, saved_nets, trainer
@@ -102,6 +103,17 @@ class NeuralModel(Stage):
         self._number("net_seed", 0, 2**63 - 1, integer=True)  # what torch and numpy take
         check_device_name(self.params["device"])
 
+    def _say_no_stopping(self) -> None:
+        """An IgnoredOptionWarning naming the early-stopping options given, which change nothing where the network
+        has no dev data to stop on (dev_fraction=0, and fit given none)."""
+        given = [name for name in ("patience", "min_epochs", "stop_metric") if name in getattr(self, "given", ())]
+        if given:
+            verb, pronoun = ("changes", "it") if len(given) == 1 else ("change", "them")
+            warnings.warn(IgnoredOptionWarning(
+                f"{' and '.join(given)} {verb} nothing with dev_fraction=0 and no dev data: the network has nothing to "
+                f"stop early on and trains all {counted(self.params['epochs'], 'epoch')}; leave {pronoun} out, or give "
+                "dev_fraction (or dev data)"), stacklevel=caller_stacklevel())
+
     def _train_config(self) -> trainer.TrainConfig:
         p = self.params
         return trainer.TrainConfig(
@@ -167,6 +179,8 @@ class NeuralModel(Stage):
                               f"them for early stopping, so the network trains all {counted(self.params['epochs'], 'epoch')} "
                               f"and keeps the last weights; give {held_none_advice(len(y), round(len(y) * share), 'dev_fraction')}, "
                               "or dev data", TuningWarning, stacklevel=caller_stacklevel())
+        elif dev is None:  # dev_fraction=0 and no dev data: nothing to stop on
+            self._say_no_stopping()
         self.n_trained_ = len(y)  # the rows learnt from, the held-out ones left out
         with hardware.seeded(self.params["net_seed"], device), hardware.device_errors(device):
             self.net_ = self._build_net(X, dev, vectorizer, "sigmoid" if multi_label else "softmax", labels)
