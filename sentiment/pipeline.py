@@ -438,7 +438,7 @@ class Pipeline(OptionAttributes, Classifier):
         if self._options.get("grouping") is not None:
             resolve_grouping(self._options["grouping"])
         check_fraction(self.tune_fraction, "tune_fraction (--tune-fraction)", zero=True)
-        cleaner = Cleaner(**cleaner_options)
+        cleaner = checked_cleaner(cleaner_options)
         vectorizer = resolve("vectorizer", self.vectorizer_name)(**vectorizer_options)
         model = resolve("model", self.model)(**model_options)
         check_stages(vectorizer, model)
@@ -936,6 +936,15 @@ def _say_unread(names: list[str], why: str, otherwise: str = "") -> None:
     verb, pronoun = ("changes", "it") if len(names) == 1 else ("change", "them")
     warnings.warn(IgnoredOptionWarning(f"{' and '.join(names)} {verb} nothing {why}; leave {pronoun} out{otherwise}"),
                   stacklevel=caller_stacklevel())
+
+
+def checked_cleaner(options: dict) -> Cleaner:
+    """The Cleaner of the given ``options``, saying (:func:`_say_unread`) which it does not read: ``negation_scope``
+    with ``negation=False``."""
+    cleaner = Cleaner(**options)
+    if "negation_scope" in options and not cleaner.negation:
+        _say_unread(["negation_scope"], "with negation=False (no word is marked negated)", ", or set negation=True")
+    return cleaner
 
 
 def check_vectorizer_options(vectorizer) -> None:

@@ -24,7 +24,7 @@ from typing import Any, Sequence
 
 import numpy as np
 
-from .cleaning import NEGATION_MARK, READING_VERSION, Cleaner
+from .cleaning import NEGATION_MARK, READING_VERSION
 from .checks import check_texts, check_training_texts
 from .errors import ConfigError, DataError, ModelFileError, NotFittedError, with_article
 from .options import (OptionAttributes, all_option_names, canonical_options, cleaner_options, saved_cleaner,
@@ -111,10 +111,10 @@ class TextVectorizer(OptionAttributes):
         vectorizer = resolve("vectorizer", self.vectorizer)(**split["vectorizer"])
         if hasattr(vectorizer, "check_source"):  # word2vec: vectors_path
             vectorizer.check_source()
-        from .pipeline import check_vectorizer_options
+        from .pipeline import check_vectorizer_options, checked_cleaner
 
         check_vectorizer_options(vectorizer)  # as a Pipeline's fit says it: ngram_range beside analyzer='char'
-        return Cleaner(**split["cleaner"]), vectorizer
+        return checked_cleaner(split["cleaner"]), vectorizer
 
     # -- fitting and transforming -------------------------------------------------------------
     def fit(self, texts: Sequence[str], y: Any = None, *, progress: bool = False) -> "TextVectorizer":

@@ -64,8 +64,9 @@ def test_fit_file_neural_early_stops_on_training_data_not_on_the_dev_data(train_
 
 
 def test_fit_file_neural_with_dev_fraction_zero_trains_all_epochs(train_csv, tmp_path, fit_dev_spy):
-    pipe, _ = commands.fit_file(train_csv["train"], tmp_path / "m", model="mlp",
-                                options={**SMALL_MLP, "dev_fraction": 0.0})
+    with pytest.warns(sentiment.IgnoredOptionWarning, match="patience changes nothing with dev_fraction=0"):
+        pipe, _ = commands.fit_file(train_csv["train"], tmp_path / "m", model="mlp",
+                                    options={**SMALL_MLP, "dev_fraction": 0.0})
     assert fit_dev_spy == [None, None]  # scored on the held-out part, then trained again on all the texts
     assert len(pipe.model_.history_) == 3 and pipe.model_.history_[0]["dev_macro_f1"] is None
     assert json.loads((tmp_path / "m" / "config.json").read_text())["data"]["early_stopping"].startswith("none")
