@@ -9,12 +9,13 @@ Used by :class:`~sentiment.pipeline.Pipeline` and :class:`~sentiment.text_vector
 
 from __future__ import annotations
 
+import warnings
 from typing import Any, Iterable, Sequence
 
 import numpy as np
 
 from .cleaning import Cleaner
-from .errors import ConfigError, NotFittedError, did_you_mean
+from .errors import ConfigError, IgnoredOptionWarning, NotFittedError, caller_stacklevel, did_you_mean
 from .persistence import jsonable
 from .registry import available, resolve
 from .stage import saved_value
@@ -80,6 +81,24 @@ def split_options(options: dict, known: dict[str, dict], stages: str) -> dict[st
             raise ConfigError(f"unknown option {key!r} for {stages}{hint}; valid options: {', '.join(valid)}")
         split[owner][key] = python_value(value)
     return split
+
+
+def say_unsaved_changes(now: dict, fitted: dict | None) -> None:
+    """An IgnoredOptionWarning naming the options (of ``now``, the settings) that ``set_params`` changed since
+    ``fit`` (``fitted``: the settings then; None: not known): what is saved is what fit trained, with the earlier
+    values (as ``predict`` reads it), not a model of the new ones."""
+    if fitted is None:
+        return
+    missing = object()
+    changed = sorted(name for name in {*now, *fitted} if name not in ("vectorizer", "model") and
+                     repr(jsonable(now.get(name, missing))) != repr(jsonable(fitted.get(name, missing))))
+    changed = [name for name in ("vectorizer", "model") if now.get(name) != fitted.get(name)] + changed
+    if changed:
+        names = " and ".join([", ".join(changed[:-1]), changed[-1]] if len(changed) > 1 else changed)
+        verbs = "was changed since fit and is" if len(changed) == 1 else "were changed since fit and are"
+        warnings.warn(IgnoredOptionWarning(f"{names} {verbs} not saved: the saved model is the one fit trained, with the "
+                                           "earlier values; fit again to train with the new ones"),
+                      stacklevel=caller_stacklevel())
 
 
 def python_value(value: Any) -> Any:

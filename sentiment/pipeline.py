@@ -43,7 +43,7 @@ from .errors import (AbsentLabelWarning, ConfigError, DataError, IgnoredOptionWa
 from .groupings import GROUPINGS, group_labels, group_of, resolve_grouping
 from .multilabel import DEFAULT_THRESHOLD, chosen_labels, decide, macro_f1, tune_thresholds
 from .options import (OptionAttributes, all_option_names, canonical_options, cleaner_options, saved_cleaner,
-                      split_options, unknown_name_hint)
+                      say_unsaved_changes, split_options, unknown_name_hint)
 from .persistence import (INCONSISTENT_MODEL, check_columns, check_extra, config_header, jsonable, one_line, read_config, read_model,
                           saved_reading, warn_of_reading, write_model)
 from .progress import FitProgress, clean_tokens
@@ -646,6 +646,7 @@ class Pipeline(OptionAttributes, Classifier):
         """
         self._check_fitted()
         check_extra(extra)
+        say_unsaved_changes(self.get_params(), getattr(self, "_fitted_params", None))
         kept = {k: v for k, v in getattr(self, "config_", {}).items() if k in ("columns", "data", "metrics")}
         fitted = dict(getattr(self, "_fitted_params", None)  # else a pipeline pickled before it existed: its stages
                       or {**self._options, "vectorizer": self.vectorizer_.name, "model": self.model_.name})

@@ -28,7 +28,7 @@ from .cleaning import NEGATION_MARK, READING_VERSION
 from .checks import check_texts, check_training_texts
 from .errors import ConfigError, DataError, ModelFileError, NotFittedError, with_article
 from .options import (OptionAttributes, all_option_names, canonical_options, cleaner_options, saved_cleaner,
-                      split_options, unknown_name_hint)
+                      say_unsaved_changes, split_options, unknown_name_hint)
 from .persistence import (INCONSISTENT_MODEL, VECTORIZER_KIND, check_columns, check_extra, config_header, jsonable, one_line, read_model,
                           saved_reading, warn_of_reading, write_model)
 from .progress import FitProgress, clean_tokens
@@ -296,6 +296,7 @@ class TextVectorizer(OptionAttributes):
         ``write_model_files``)."""
         self._check_fitted()
         check_extra(extra)
+        say_unsaved_changes(self.get_params(), self._fitted_params)
         kept = {k: v for k, v in getattr(self, "config_", {}).items() if k in ("columns", "data")}
         fitted = dict(self._fitted_params)
         reading = getattr(self, "reading_version_", None)

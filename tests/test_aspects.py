@@ -1430,7 +1430,8 @@ def test_a_fitted_aspect_model_saves_the_settings_it_learnt_with(tiny_model, tmp
     import copy
 
     changed = copy.deepcopy(tiny_model).set_params(bits=14, tagger_C=5.0)
-    changed.save(tmp_path / "m")
+    with pytest.warns(sentiment.IgnoredOptionWarning, match="^bits and tagger_C were changed since fit and are not saved"):
+        changed.save(tmp_path / "m")
     saved = json.loads((tmp_path / "m" / "config.json").read_text())["pipeline"]
     assert saved["bits"] == 12 and saved["tagger_C"] == 1.0
     loaded = AspectPipeline.load(tmp_path / "m")

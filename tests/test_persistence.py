@@ -525,7 +525,12 @@ def test_save_writes_the_fitted_settings_not_those_set_after_fit(binary, tmp_pat
     pipe = Pipeline("tfidf", "logreg", C=4.0).fit(binary.train_texts, binary.train_labels)
     pipe.set_params(model="nb")  # for the next fit; the fitted stages are still tf-idf + logreg
     pipe.vectorizer = "count"
-    loaded = sentiment.load(pipe.save(tmp_path / "m"))
+    pipe.lowercase = False
+    with pytest.warns(sentiment.IgnoredOptionWarning, match=r"^vectorizer, model and lowercase were changed "
+                                                            r"since fit and are not saved: the saved model is the one fit "
+                                                            r"trained, with the earlier values; fit again") as caught:
+        loaded = sentiment.load(pipe.save(tmp_path / "m"))
+    assert caught[0].filename == __file__
     assert loaded.get_params() == {"vectorizer": "tfidf", "model": "logreg", "C": 4.0}
     np.testing.assert_allclose(loaded.predict_proba(binary.dev_texts), pipe.predict_proba(binary.dev_texts))
     assert pipe.get_params()["model"] == "nb"  # what the next fit uses

@@ -39,6 +39,7 @@ from ..persistence import (CONFIG, INCONSISTENT_MODEL, PATH_OPTIONS, atomic_dire
                            reading_answered_for, same_path, saved_params, saved_reading, warn_of_reading, write_config,
                            write_stages)
 from ..pipeline import MAX_EXPLAINED_WORDS
+from ..options import say_unsaved_changes
 from ..registry import available, resolve
 from ..stage import restored_on_failure
 from ..tokens import token_cleaner, tokenize
@@ -422,6 +423,10 @@ class AspectPipeline:
     # -- persistence ---------------------------------------------------------------------------
     def save(self, path) -> Path:
         self._check_fitted()
+        # (a loaded model's file names are kept, its settings cleared: no change of the user's)
+        fitted = vars(self).get("_fitted_params")
+        say_unsaved_changes(self.params, fitted and {**fitted, **{name: None for name in PATH_OPTIONS
+                                                                    if self.params.get(name) is None}})
         check_prior_kept(path, vars(self).get("_fitted_params", self.params)["prior"])
         stages = {"extractor": self.extractor_.get_state(), "polarity": self.polarity_.get_state()}
         with atomic_directory(path) as staging:
