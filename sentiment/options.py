@@ -131,8 +131,15 @@ def unknown_name_hint(key: str, valid, kinds: Sequence[str] = (), owners: dict[s
     """What to say of an option ``key`` that is not among the ``valid`` names: the close name it may be a typo
     of (``owners``: see :func:`~sentiment.errors.did_you_mean`), else the registered stages of ``kinds`` that
     have it, else what scikit-learn's name stands for here (:data:`SYNONYMS`); "" when none applies. A name
-    that is also a flag of ``sentiment fit`` (:data:`FIT_FLAGS`) says so first."""
-    return FIT_FLAGS.get(key) or did_you_mean(key, valid, owners) or _elsewhere(key, kinds) or SYNONYMS.get(key, "")
+    that is also a flag of ``sentiment fit`` (:data:`FIT_FLAGS`) says so first, and one that another stage has
+    comes before a valid name it only starts (tfidf's ``norm`` given with count is no ``normalize_unicode``)."""
+    import difflib
+
+    typo = did_you_mean(key, valid, owners)
+    if typo and not difflib.get_close_matches(key.lower(), [str(v).lower() for v in valid], n=1, cutoff=0.75):
+        # only the start of a valid name: another stage's own option of that very name is likelier
+        return FIT_FLAGS.get(key) or _elsewhere(key, kinds) or typo
+    return FIT_FLAGS.get(key) or typo or _elsewhere(key, kinds) or SYNONYMS.get(key, "")
 
 
 def _elsewhere(key: str, kinds: Sequence[str]) -> str:

@@ -625,3 +625,14 @@ def test_the_label_names_given_to_fit_name_a_class_only_where_no_value_or_name_d
     for members in ((one, other), (other, one)):
         with pytest.raises(sentiment.DataError, match="name different classes in different members of the ensemble"):
             sentiment.Ensemble(list(members)).score(texts, codes)
+
+
+def test_another_stage_s_own_option_comes_before_a_valid_name_it_only_starts(binary):
+    """norm is tfidf's option, not the start of normalize_unicode; a typo close to a valid name stays first."""
+    with pytest.raises(ConfigError, match=r"unknown option 'norm' for vectorizer 'count' and model 'logreg' \(an option "
+                                          r"of vectorizer 'tfidf': choose it\)"):
+        Pipeline("count", "logreg", norm="l1").fit(binary.train_texts, binary.train_labels)
+    with pytest.raises(ConfigError, match=r"unknown option 'hidden_size' .* \(did you mean 'hidden_sizes'\?\)"):
+        Pipeline("tfidf", "mlp", hidden_size=8).fit(binary.train_texts, binary.train_labels)
+    with pytest.raises(ConfigError, match=r"unknown option 'ngram' .* \(did you mean 'ngram_range'\?\)"):
+        Pipeline("count", "logreg", ngram=2).fit(binary.train_texts, binary.train_labels)
