@@ -1091,19 +1091,27 @@ def predict_file(pipe: Pipeline, source: str | Path, target: str | Path, *, text
                 added = {name: _with_gaps(column, blank) for name, column in added.items()}
                 unpredicted += int(blank.sum())
             chunk = chunk.assign(**{prefix + name: column for name, column in added.items()})
-            if out_format == "jsonl":  # strict JSON: a missing or infinite value is null, not NaN or Infinity
-                for record in chunk.to_dict(orient="records"):
-                    handle.write(json.dumps(json_safe(record), ensure_ascii=False, default=str, allow_nan=False) + "\n")
-            else:  # nested values of a JSON Lines input stay JSON text; gold label lists are joined as fit reads them
-                nested_as_text = {name: _as_cells(chunk[name]) for name in chunk.columns if chunk[name].dtype == object}
-                if gold in nested_as_text:
-                    nested_as_text[gold] = chunk[gold].map(lambda value: _joined_labels(value, columns["separator"]))
-                table = chunk.assign(**nested_as_text)
-                table.to_csv(handle, sep="," if out_format == "csv" else "\t", index=False,
-                             header=[unnamed.get(name, name) for name in table.columns] if rows == 0 else False,
-                             quoting=csv_quoting(table))
+            header = [unnamed.get(name, name) for name in chunk.columns] if rows == 0 else None
+            _write_chunk(handle, chunk, out_format, header, gold, columns["separator"])
             rows += len(chunk)
     return rows, unpredicted
+
+
+def _write_chunk(handle, chunk, out_format: str, header: list[str] | None, gold: str | None, separator: str) -> None:
+    """Write a chunk of rows and their predictions to ``handle``: JSON Lines records (strict JSON: a missing or
+    infinite value is null, not NaN or Infinity), or CSV / TSV rows under ``header`` (None: no header row), where
+    nested values of a JSON Lines input stay JSON text and the ``gold`` label lists are joined by ``separator``,
+    as fit reads them."""
+    if out_format == "jsonl":
+        for record in chunk.to_dict(orient="records"):
+            handle.write(json.dumps(json_safe(record), ensure_ascii=False, default=str, allow_nan=False) + "\n")
+        return
+    nested_as_text = {name: _as_cells(chunk[name]) for name in chunk.columns if chunk[name].dtype == object}
+    if gold in nested_as_text:
+        nested_as_text[gold] = chunk[gold].map(lambda value: _joined_labels(value, separator))
+    table = chunk.assign(**nested_as_text)
+    table.to_csv(handle, sep="," if out_format == "csv" else "\t", index=False,
+                 header=header if header is not None else False, quoting=csv_quoting(table))
 
 
 def _is_xml(source) -> bool:
