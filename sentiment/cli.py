@@ -170,8 +170,11 @@ def friendly(command):
             _fail("out of memory; use a smaller file, a smaller model (e.g. --set max_features=200000 for count or tf-idf "
                   "features) or a bigger machine")
         except KeyboardInterrupt as exc:  # Ctrl-C, or SIGTERM or SIGHUP (a Terminated) once main() has set that up
-            _fail("interrupted; nothing half-written was left (files and models already finished are kept)",
-                  128 + exc.signum if isinstance(exc, Terminated) else 130)
+            code = 128 + exc.signum if isinstance(exc, Terminated) else 130
+            with contextlib.suppress(OSError):  # (after a hang-up the terminal the line would go to is gone)
+                _fail("interrupted; nothing half-written was left (files and models already finished are kept)", code)
+            _discard_output()  # nothing more to write there, nor to fail at: the exit status says it
+            raise typer.Exit(code)
         except Exception as exc:
             if _is_cli_exception(exc) or os.environ.get("SENTIMENT_DEBUG"):
                 raise
@@ -1301,6 +1304,18 @@ def _flush_stdout() -> OSError | None:
             _discard_stdout()
         return exc
     return None
+
+
+def _discard_output() -> None:
+    """Point standard output and standard error at the null device (a terminal that hung up): what they hold is
+    dropped, and nothing written to them later fails (streams of no file, as a test runner's, are left)."""
+    for stream in (sys.stdout, sys.stderr):
+        with contextlib.suppress(OSError, ValueError, AttributeError, io.UnsupportedOperation):
+            null = os.open(os.devnull, os.O_WRONLY)
+            try:
+                os.dup2(null, stream.fileno())
+            finally:
+                os.close(null)
 
 
 def _discard_stdout() -> None:

@@ -669,7 +669,7 @@ def test_once_the_command_has_finished_ctrl_c_is_ignored_while_python_shuts_down
         raise SystemExit(0)
 
     monkeypatch.setattr(cli, "app", finished)
-    previous = signal.getsignal(signal.SIGINT), signal.getsignal(signal.SIGTERM)
+    previous = signal.getsignal(signal.SIGINT), signal.getsignal(signal.SIGTERM), signal.getsignal(signal.SIGHUP)
     try:
         with pytest.raises(SystemExit):
             cli.main()
@@ -677,6 +677,29 @@ def test_once_the_command_has_finished_ctrl_c_is_ignored_while_python_shuts_down
     finally:
         signal.signal(signal.SIGINT, previous[0])
         signal.signal(signal.SIGTERM, previous[1])
+        signal.signal(signal.SIGHUP, previous[2])
+
+
+def test_a_hang_up_whose_terminal_is_gone_still_exits_with_its_status(monkeypatch):
+    """After a real hang-up the terminal is gone: the interruption's line cannot be written (EIO), and the
+    command ends with 129 all the same, its output streams pointed at the null device."""
+    import errno
+    import signal
+
+    from sentiment import cli
+
+    def hung_up(*args, **kwargs):
+        raise cli.Terminated(signal.SIGHUP)
+
+    def dead_terminal(text, **kwargs):
+        raise OSError(errno.EIO, "Input/output error")
+
+    discarded = []
+    monkeypatch.setattr(cli, "_load", hung_up)
+    monkeypatch.setattr(cli, "_echo", dead_terminal)
+    monkeypatch.setattr(cli, "_discard_output", lambda: discarded.append(True))  # (not this test run's own streams)
+    result = CliRunner().invoke(app, ["predict", "a fine film"])
+    assert result.exit_code == 129 and discarded == [True]
 
 
 def test_a_hang_up_that_nohup_ignores_stays_ignored():
