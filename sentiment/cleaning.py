@@ -342,8 +342,11 @@ READING_VERSION = 26
 # version before, so it is not warned.
 ASPECT_READING_ONLY = frozenset({6, 9, 10, 12, 13, 14, 17, 21, 22})
 # The versions that changed the Cleaner's reading under some settings only, with those settings: a model whose
-# Cleaner has none of them read every text under them as under the version before, so it is not warned either.
-SETTINGS_READING_ONLY = {23: {"urls": "keep"}}
+# Cleaner has none of them read every text under them as under the version before, so it is not warned either
+# (26: a title's stop, inside a negation scope only), unless it is an aspect model and the version changed the
+# aspect models' own reading too (ASPECT_READING_TOO; 26: the modifier letter prime).
+SETTINGS_READING_ONLY = {23: {"urls": "keep"}, 26: {"negation": True}}
+ASPECT_READING_TOO = frozenset({26})
 
 
 def cleaner_reading(version: int, cleaner: "Cleaner | list[Cleaner] | None" = None, *, aspect: bool = False) -> int:
@@ -355,10 +358,12 @@ def cleaner_reading(version: int, cleaner: "Cleaner | list[Cleaner] | None" = No
     (5, 5, 6)
     >>> cleaner_reading(23, Cleaner()), cleaner_reading(23, Cleaner(), aspect=True), cleaner_reading(23, Cleaner(urls="keep"))
     (20, 22, 23)
+    >>> cleaner_reading(26, Cleaner(negation=False)), cleaner_reading(26, Cleaner(negation=False), aspect=True)
+    (25, 26)
     """
     cleaners = cleaner if isinstance(cleaner, (list, tuple)) else [] if cleaner is None else [cleaner]
     while (not aspect and version in ASPECT_READING_ONLY) or (
-            cleaners and version in SETTINGS_READING_ONLY and not any(
+            cleaners and version in SETTINGS_READING_ONLY and not (aspect and version in ASPECT_READING_TOO) and not any(
                 getattr(one, name) == value for one in cleaners for name, value in SETTINGS_READING_ONLY[version].items())):
         version -= 1
     return version

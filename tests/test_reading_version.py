@@ -272,6 +272,7 @@ def test_a_version_that_changed_some_settings_only_warns_the_models_read_with_th
     from test_aspects import synthetic
 
     monkeypatch.setattr(cleaning, "SETTINGS_READING_ONLY", {READING_VERSION: {"urls": "keep"}})
+    monkeypatch.setattr(cleaning, "ASPECT_READING_TOO", frozenset())  # (as 23 changed no aspect reading)
     before = READING_VERSION - 1
     for urls, warned in (("token", False), ("remove", False), ("keep", True)):
         path = tmp_path / urls
@@ -294,6 +295,27 @@ def test_a_version_that_changed_some_settings_only_warns_the_models_read_with_th
     _rewrite(tmp_path / "with_prior", reading_version=before)
     with pytest.warns(ReadingVersionWarning, match=f"version {before}"):
         sentiment.load(tmp_path / "with_prior")
+
+
+def test_version_26_warns_no_model_that_marks_no_negation_but_every_aspect_model(binary, tmp_path):
+    """26 moved the end of a negation scope (a title's stop) and the aspect tokenizer (the modifier letter prime):
+    a model of negation=False (an emotion model of one label per text, as its task sets it) read every text
+    under 25 as now; one that marks negations, and an aspect model, did not."""
+    from sentiment.aspects import AspectPipeline
+    from test_aspects import synthetic
+
+    for negation, warned in ((False, False), (True, True)):
+        path = tmp_path / f"negation-{negation}"
+        Pipeline("tfidf", "logreg", negation=negation).fit(binary.train_texts, binary.train_labels).save(path)
+        _rewrite(path, reading_version=25)
+        with warnings.catch_warnings(record=True) as caught:
+            warnings.simplefilter("always")
+            sentiment.load(path)
+        assert [w.category for w in caught] == ([ReadingVersionWarning] if warned else []), negation
+    AspectPipeline(extractor="classical", polarity="classical", bits=12).fit(synthetic(40)).save(tmp_path / "aspect")
+    _rewrite(tmp_path / "aspect", reading_version=25)
+    with pytest.warns(ReadingVersionWarning, match="version 25"):
+        sentiment.load(tmp_path / "aspect")
 
 
 def test_saving_a_loaded_model_again_keeps_the_reading_it_was_trained_with(saved, tmp_path):
