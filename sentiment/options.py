@@ -184,7 +184,9 @@ def saved_cleaner(config_cleaner: dict, estimator) -> Cleaner:
     differing = sorted(k for k in saved if k in options and jsonable(options[k]) != jsonable(saved[k]))
     if differing:
         raise ValueError(f"its options and its cleaner disagree on {differing[0]}")
-    estimator.set_params(**{key: value for key, value in saved.items() if value != defaults.get(key) and key not in options})
+    unread = {"negation_scope"} if not saved.get("negation", True) else set()  # no scope without negation marks
+    estimator.set_params(**{key: value for key, value in saved.items()
+                            if value != defaults.get(key) and key not in options and key not in unread})
     return cleaner
 
 

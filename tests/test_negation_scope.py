@@ -7,6 +7,7 @@ import copy
 import functools
 import json
 import pickle
+import warnings
 
 import numpy as np
 import pytest
@@ -235,6 +236,22 @@ def test_a_refit_or_clone_of_an_old_model_keeps_its_rule(old_model_dir, binary):
     loaded = sentiment.load(old_model_dir)
     assert loaded.get_params()["negation_scope"] == 1
     assert clone(loaded).fit(binary.train_texts, binary.train_labels).cleaner_.negation_scope == 1
+
+
+def test_an_old_model_without_negation_gets_no_scope_to_refit_with(binary, tmp_path):
+    """A scope changes nothing without negation marks: the old rule is no option of such a model, so its refit
+    is not told that negation_scope changes nothing."""
+    from sklearn.base import clone
+
+    path = Pipeline("tfidf", "logreg", negation=False).fit(binary.train_texts, binary.train_labels).save(tmp_path / "m")
+    config = json.loads((path / CONFIG).read_text())
+    del config["cleaner"]["negation_scope"]  # saved before the setting existed
+    (path / CONFIG).write_text(json.dumps(config))
+    loaded = sentiment.load(path)
+    assert "negation_scope" not in loaded.get_params() and loaded.cleaner_.negation is False
+    with warnings.catch_warnings():
+        warnings.simplefilter("error", sentiment.IgnoredOptionWarning)
+        clone(loaded).fit(binary.train_texts, binary.train_labels)
 
 
 def test_new_fits_use_and_save_the_new_rule(binary, tmp_path):
