@@ -378,3 +378,16 @@ def test_max_iter_is_bounded_where_the_solvers_can_count_it(model):
     with pytest.raises(ConfigError, match=r"max_iter must be a whole number between 1 and 1000000000, not 2147483648$"):
         resolve("model", model)(max_iter=2**31)
     assert resolve("model", model)(max_iter=10**9).params["max_iter"] == 10**9
+
+
+def test_a_saved_model_of_a_larger_max_iter_still_loads(binary, tmp_path):
+    """The bound came after such models could be saved (a multi-class logreg's lbfgs counts past 32 bits)."""
+    import json
+
+    import sentiment
+
+    path = sentiment.Pipeline("tfidf", "logreg").fit(binary.train_texts, binary.train_labels).save(tmp_path / "m")
+    config = json.loads((path / "config.json").read_text())
+    config["stages"]["model"]["params"]["max_iter"] = 5_000_000_000
+    (path / "config.json").write_text(json.dumps(config))
+    assert sentiment.load(path).model_.params["max_iter"] == 5_000_000_000

@@ -193,7 +193,7 @@ class LogisticRegressionModel(LinearModel):
     def check_params(self):
         self._number("C", 1e-6, 1e6)
         self._class_weight()
-        self._number("max_iter", 1, MAX_ITER, integer=True)
+        self._number("max_iter", 1, float("inf") if self.from_saved else MAX_ITER, integer=True)  # (a rule newer than some models)
 
     def _train(self, X, y, n_classes):
         from sklearn.linear_model import LogisticRegression
@@ -217,7 +217,7 @@ class LinearSVMModel(LinearModel):
     def check_params(self):
         self._number("C", 1e-6, 1e6)
         self._class_weight()
-        self._number("max_iter", 1, MAX_ITER, integer=True)
+        self._number("max_iter", 1, float("inf") if self.from_saved else MAX_ITER, integer=True)  # (a rule newer than some models)
 
     def _train(self, X, y, n_classes):
         from sklearn.calibration import CalibratedClassifierCV
@@ -298,7 +298,7 @@ class NBSVMModel(LinearModel):
         self._number("C", 1e-6, 1e6)
         self._number("nb_alpha", 1e-6, 1e6)
         self._class_weight()
-        self._number("max_iter", 1, MAX_ITER, integer=True)
+        self._number("max_iter", 1, float("inf") if self.from_saved else MAX_ITER, integer=True)  # (a rule newer than some models)
 
     def _train(self, X, y, n_classes):
         from sklearn.linear_model import LogisticRegression
