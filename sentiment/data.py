@@ -323,6 +323,13 @@ def _bad_json_line(file: Path, compression: str | None) -> tuple[int, str] | Non
     return None
 
 
+def json_kind(value) -> str:
+    """What JSON calls the kind of a parsed ``value``: object, array, string, number, true or false, null."""
+    if isinstance(value, bool):
+        return "true or false"
+    return {dict: "object", list: "array", str: "string", type(None): "null"}.get(type(value), "number")
+
+
 def read_json_line(line: str, lone_surrogates: bool = False) -> tuple[dict | None, str | None]:
     """A line of a JSON Lines file, read: ``(the object, None)``, or ``(None, why it is no JSON object that can be
     read)`` in words for an error message: not JSON, a number of too many digits, values nested too deeply, a
@@ -340,7 +347,7 @@ def read_json_line(line: str, lone_surrogates: bool = False) -> tuple[dict | Non
     except RecursionError:
         return None, "its values nest too deeply"
     if not isinstance(value, dict):
-        return None, f"it is a JSON {type(value).__name__}"
+        return None, f"it is a JSON {json_kind(value)}"
     try:
         repeated = _repeated_key(line, value)
     except ValueError:
@@ -419,7 +426,7 @@ def _json_array(stream, compression: str | None, file: Path):
     repeated: list[str] = []
     with _text_of(stream, compression) as text:
         try:
-            records = json.loads(text.read(), object_pairs_hook=_noting_repeats(repeated))
+            records = json.loads(text.read(), object_pairs_hook=noting_repeats(repeated))
         except RecursionError:  # values nested thousands deep
             raise ValueError("its values nest too deeply") from None
     if repeated:
@@ -427,7 +434,7 @@ def _json_array(stream, compression: str | None, file: Path):
                         "is unclear; keep one")
     for n, record in enumerate(records if isinstance(records, list) else [records], 1):
         if not isinstance(record, dict):
-            raise DataError(f"{file}: item {n} of its array is a JSON {type(record).__name__}, not an object; give "
+            raise DataError(f"{file}: item {n} of its array is a JSON {json_kind(record)}, not an object; give "
                             "one object per record")
         if _holds_lone_surrogate(record):
             raise DataError(f"{file}: item {n} of its array holds a \\u escape of half a character (a lone surrogate "
@@ -445,13 +452,13 @@ def _repeated_key(line: str, record: dict) -> str | None:
         return None
     repeated: list[str] = []
     try:
-        json.loads(line, object_pairs_hook=_noting_repeats(repeated))
+        json.loads(line, object_pairs_hook=noting_repeats(repeated))
     except RecursionError:  # the hook's frames on top of json's, for values nested about a thousand deep
         raise ValueError("a line's values nest too deeply") from None
     return repeated[0] if repeated else None
 
 
-def _noting_repeats(repeated: list[str]):
+def noting_repeats(repeated: list[str]):
     """A ``json.loads`` object hook that builds each object as json does (a repeated key's last value, silently)
     and adds to ``repeated`` the first key of each object that gives one twice."""
     def unique(pairs: list) -> dict:

@@ -1884,7 +1884,7 @@ def test_aspect_json_that_python_cannot_read_is_refused_naming_the_line(tmp_path
         read_aspect_data(lines)
     for line, problem in [('{"text": "The food is bad", "text": "Service great", "aspects": []}', "its key 'text' appears twice"),
                           ('{"text": "x", "aspects": [{"term": "x", "from": 0, "from": 1, "to": 1}]}', "its key 'from' appears twice"),
-                          ('["The food", []]', "it is a JSON list")]:
+                          ('["The food", []]', "it is a JSON array"), ("null", "it is a JSON null"), ("\"The food\"", "it is a JSON string")]:
         lines.write_text('{"text": "The food", "aspects": []}\n' + line + "\n")
         with pytest.raises(DataError, match=f"deep.jsonl, line 2 cannot be read as a JSON object \\({problem}"):
             read_aspect_data(lines)
@@ -1894,7 +1894,12 @@ def test_aspect_json_that_python_cannot_read_is_refused_naming_the_line(tmp_path
                                         "sentence in it"):
         read_aspect_data(array)
     array.write_text('[{"text": "The food", "aspects": [], "id": ' + "1" * 5000 + "}]")
-    with pytest.raises(DataError, match=r"digits.json: not valid JSON \(Exceeds the limit"):
+    with pytest.raises(DataError, match=r"digits.json: not valid JSON \(a number of more digits than can be read; write "
+                                        r"it as a string\); give a JSON array"):
+        read_aspect_data(array)
+    array.write_text('[{"text": "The food is bad", "text": "Service great", "aspects": []}]')
+    with pytest.raises(DataError, match=r"digits.json: an object of its array gives the key 'text' twice, so which value "
+                                        r"is meant is unclear; keep one"):
         read_aspect_data(array)
 
 

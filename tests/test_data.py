@@ -500,7 +500,7 @@ def test_a_line_too_deep_for_the_repeated_key_check_is_said_in_words(tmp_path, m
 def test_jsonl_line_that_is_not_an_object(tmp_path):
     path = tmp_path / "d.jsonl"
     path.write_text('{"text": "a", "label": "x"}\n[1, 2]\n')
-    with pytest.raises(DataError, match="d.jsonl as JSON Lines: line 2 cannot be read as a JSON object \\(it is a JSON list\\); "
+    with pytest.raises(DataError, match="d.jsonl as JSON Lines: line 2 cannot be read as a JSON object \\(it is a JSON array\\); "
                                         "fix or drop that line"):
         read_labelled(path)
     zipped = tmp_path / "e.jsonl.gz"
@@ -1247,7 +1247,7 @@ def test_a_json_array_keeps_whole_numbers_exact_and_refuses_what_json_lines_refu
     for text, message in (
             ('[{"text": "great", "label": "negative", "label": "positive"}, {"text": "x", "label": "negative"}]',
              "d.json: an object of its array gives the key 'label' twice, so which value is meant is unclear; keep one"),
-            ('[{"text": "great", "label": 1}, ["x", 0]]', "d.json: item 2 of its array is a JSON list, not an object"),
+            ('[{"text": "great", "label": 1}, ["x", 0]]', "d.json: item 2 of its array is a JSON array, not an object"),
             ('[{"text": "bad \\ud800", "label": 0}]', r"d.json: item 1 of its array holds a \\u escape of half a character")):
         path.write_text(text)
         with pytest.raises(DataError, match=message):
