@@ -28,7 +28,7 @@ from typing import Sequence
 
 import numpy as np
 
-from .checks import LABEL_SETS, check_texts, label_list
+from .checks import LABEL_SETS, check_texts, is_multi_label, label_list
 from .errors import ConfigError, ModelFileError, NotFittedError, UngroupedLabelError, with_article
 from .multilabel import tune_thresholds
 from .persistence import (CONFIG, INCONSISTENT_MODEL, atomic_directory, check_columns, checksum, config_header, one_line,
@@ -37,7 +37,7 @@ from .pipeline import Classifier
 
 
 class Ensemble(Classifier):
-    """Average the probabilities of fitted ``members`` (pipelines or ensembles), optionally weighted.
+    """Average the probabilities of ``members`` (pipelines or ensembles, fitted), optionally weighted.
 
     With several labels per text, ``thresholds`` (one per label) decide the labels; by default the
     weighted mean of the members' thresholds (see :meth:`tune`).
@@ -54,7 +54,7 @@ class Ensemble(Classifier):
                               f"not {type(members).__name__}")
         members = list(members)
         if len(members) < 2:
-            raise ConfigError(f"an ensemble needs at least two fitted models, not {len(members)}; give two or more (on "
+            raise ConfigError(f"an ensemble needs at least two models, not {len(members)}; give two or more (on "
                               "the command line, two or more model directories)")
         first = members[0]
         for member in members:
@@ -175,6 +175,9 @@ class Ensemble(Classifier):
         scikit-learn's ``VotingClassifier``, which keeps them apart as ``estimators`` and ``estimators_``). So
         ``cross_val_score(ensemble, texts, labels)`` scores the combination of these settings. Returns the
         ensemble."""
+        if self.thresholds is not None and not is_multi_label(label_list(labels)):  # before any member trains
+            raise ConfigError("thresholds apply to models with several labels per text only, and these labels give one "
+                              "per text; leave thresholds out")
         if sample_weight is not None:
             fit_params["sample_weight"] = sample_weight
         fresh = [member.__sklearn_clone__().fit(texts, labels, **fit_params) for member in self.members]
@@ -184,8 +187,8 @@ class Ensemble(Classifier):
 
     def get_params(self, deep: bool = True) -> dict:
         """``members``, ``weights`` and ``thresholds`` as given (scikit-learn's ``get_params``; ``deep`` changes
-        nothing: the members are fitted models, not parameters to search). Thresholds that :meth:`tune` set
-        are learnt, as a fit's results are, and not among them."""
+        nothing: the members are models, fitted or settings that :meth:`fit` trains whole, not parameters to search
+        one by one). Thresholds that :meth:`tune` set are learnt, as a fit's results are, and not among them."""
         return {"members": self.members, "weights": self.weights, "thresholds": self.thresholds}
 
     def set_params(self, **params) -> "Ensemble":

@@ -171,10 +171,8 @@ class Classifier:
             target_tags=TargetTags(required=True),
             classifier_tags=ClassifierTags(),
             input_tags=InputTags(one_d_array=True, two_d_array=False, string=True),
-            requires_fit=self._requires_fit,
+            requires_fit=True,
         )
-
-    _requires_fit = True  # False for an Ensemble: it is fitted when made, from fitted members
 
     def _evidence(self, texts: list[str], known: bool = False, proba: bool = True) -> tuple:
         """``(probabilities or None, known feature counts or None)`` of checked ``texts``, cleaned once."""

@@ -329,7 +329,7 @@ def test_export_format_is_case_insensitive(saved_model, tmp_path):
 
 def test_an_ensemble_of_one_model_says_to_give_more(saved_model, tmp_path):
     assert_error(invoke("ensemble", saved_model, "--out", tmp_path / "e"),
-                 "an ensemble needs at least two fitted models, not 1; give two or more")
+                 "an ensemble needs at least two models, not 1; give two or more")
 
 
 # -- predict ---------------------------------------------------------------------------------------------

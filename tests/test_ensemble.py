@@ -88,7 +88,7 @@ def test_an_ensemble_is_a_fitted_scikit_learn_classifier(members, binary):
     assert [m.get_params() for m in refit.members] == [a.get_params(), b.get_params()]
 
 
-def test_an_ensemble_of_untrained_members_is_settings_that_fit_trains(members, binary, tmp_path):
+def test_an_ensemble_of_untrained_members_is_settings_that_fit_trains(members, binary, tmp_path, monkeypatch):
     """As scikit-learn's VotingClassifier takes its estimators: not fitted until fit, then as one of the same
     members trained."""
     from sklearn.exceptions import NotFittedError as SklearnNotFittedError
@@ -113,6 +113,11 @@ def test_an_ensemble_of_untrained_members_is_settings_that_fit_trains(members, b
     np.testing.assert_allclose(ensemble.predict_proba(binary.dev_texts), trained.fit(texts, labels).predict_proba(binary.dev_texts))
     with pytest.raises(ConfigError, match=r"give one threshold in \[0, 1\] per label$"):
         Ensemble([Pipeline(), Pipeline()], thresholds=[0.5, 2])
+    fits = []
+    monkeypatch.setattr(Pipeline, "fit", lambda self, *args, **kwargs: fits.append(self))
+    with pytest.raises(ConfigError, match="thresholds apply to models with several labels per text only, and these"):
+        Ensemble([Pipeline(**a.get_params()), Pipeline(**b.get_params())], thresholds=[0.5, 0.5]).fit(texts, labels)
+    assert fits == []  # refused before any member trained
 
 
 def test_an_ensemble_in_a_search_and_in_a_scikit_learn_pipeline(members, binary):
