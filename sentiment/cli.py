@@ -87,9 +87,10 @@ def _column_option(*args, **kwargs):
     return typer.Option(*args, parser=_given_name, **kwargs)
 
 
-# control characters, but tab and line break, and the bidirectional overrides and isolates, which reorder what
+# control characters, but tab and line break, the line and paragraph separators U+2028 and U+2029 (line ends to
+# str.splitlines and JavaScript), and the bidirectional overrides and isolates, which reorder what
 # follows on the line (a label or a text could make a line read otherwise than it is)
-_CONTROL = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
+_CONTROL = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u2028\u2029\u202a-\u202e\u2066-\u2069]")
 # the ones json.dumps leaves as they are, and U+2028 / U+2029, which str.splitlines (the indenting) reads as line ends
 _LEFT_BY_JSON = re.compile("[\x7f-\x9f\u2028\u2029\u202a-\u202e\u2066-\u2069]")
 

@@ -1320,10 +1320,11 @@ def test_control_characters_from_a_model_or_a_text_reach_the_terminal_escaped(bi
 def test_a_label_or_text_with_line_breaks_stays_on_its_own_line(binary, tmp_path):
     labels = ["pos\nneg\t0.999\tforged" if y == "pos" else "neg" for y in binary.train_labels]
     Pipeline("tfidf", "logreg").fit(binary.train_texts, labels).save(tmp_path / "m")
-    result = invoke("predict", "--model", tmp_path / "m", "a great\nfilm", "an awful film")
+    result = invoke("predict", "--model", tmp_path / "m", "a great\nfilm", "an awful\u2028film\u2029")
     assert result.exit_code == 0, result.output
-    lines = result.stdout.strip().split("\n")
+    lines = result.stdout.strip().splitlines()  # (which U+2028 and U+2029 end too)
     assert len(lines) == 2 and lines[0].startswith("pos\\nneg\\t0.999\\tforged\t") and lines[0].endswith("\ta great\\nfilm")
+    assert lines[1].endswith("\tan awful\\u2028film\\u2029")
     shown = "pos\\nneg\\t0.999\\tforged"
     info = invoke("info", tmp_path / "m").stdout.splitlines()
     assert f"labels       neg, {shown}" in info  # one line
