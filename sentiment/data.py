@@ -324,10 +324,17 @@ def _bad_json_line(file: Path, compression: str | None) -> tuple[int, str] | Non
 
 
 def json_kind(value) -> str:
-    """What JSON calls the kind of a parsed ``value``: object, array, string, number, true or false, null."""
-    if isinstance(value, bool):
-        return "true or false"
-    return {dict: "object", list: "array", str: "string", type(None): "null"}.get(type(value), "number")
+    """What JSON calls the kind of a parsed ``value`` (or of a Parquet cell, a numpy value): object, array, string,
+    number, boolean or null; else its Python type's name."""
+    import numbers
+
+    if isinstance(value, (bool, np.bool_)):
+        return "boolean"
+    if isinstance(value, numbers.Number):
+        return "number"
+    if isinstance(value, (list, tuple, np.ndarray)):
+        return "array"
+    return {dict: "object", str: "string", type(None): "null"}.get(type(value), type(value).__name__)
 
 
 def read_json_line(line: str, lone_surrogates: bool = False) -> tuple[dict | None, str | None]:
@@ -1258,7 +1265,7 @@ def text_values(column, file, name: str, before: int = 0) -> list[str]:
     values = column.tolist()
     for i, value in enumerate(values):
         if not isinstance(value, str):
-            raise DataError(f"{file}: data row {before + i + 1} of column {name!r} holds {with_article(type(value).__name__)}, "
+            raise DataError(f"{file}: data row {before + i + 1} of column {name!r} holds {with_article(json_kind(value))}, "
                             "not a text; write every text as a string")
     return values
 

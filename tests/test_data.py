@@ -183,7 +183,8 @@ def test_a_json_array_of_records_reads_as_a_table(tmp_path, name, orient):
     assert [len(c) for c in chunks] == [3, 1]
 
 
-@pytest.mark.parametrize("value, kind", [(["I", "feel", "happy"], "a list"), ({"a": 1}, "a dict"), (12345, "an int")])
+@pytest.mark.parametrize("value, kind", [(["I", "feel", "happy"], "an array"), ({"a": 1}, "an object"), (12345, "a number"),
+                                         (True, "a boolean")])
 def test_a_text_that_is_not_a_string_is_refused_not_spelt_out(tmp_path, value, kind):
     import json
 
