@@ -573,7 +573,9 @@ def test_given_aspects_are_located_and_scored(tiny_model):
     text = "The Camera is awful, but the battery is superb."
     out = tiny_model.predict_aspects([text], aspects=["camera", "battery"])[0]
     assert [(a["term"], a["from"], a["polarity"]) for a in out] == [("Camera", 4, "negative"), ("battery", 29, "positive")]
-    assert all(0 <= a["score"] <= 1 and set(a) == {"term", "from", "to", "polarity", "score"} for a in out)
+    assert all(0 <= a["score"] <= 1 and a["extraction_score"] is None for a in out)  # the keys of found terms, too
+    found = tiny_model.predict_aspects([text])[0]
+    assert found and all(set(a) == set(out[0]) and 0 <= a["extraction_score"] <= 1 for a in found)
     without, with_lens = tiny_model.predict_aspects([text, "The lens is sharp."], aspects=["lens"])
     assert without == [] and [(a["term"], a["from"], a["to"]) for a in with_lens] == [("lens", 4, 8)]
     twice = tiny_model.predict_aspects([text], aspects=["camera", "CAMERA ", "battery", "camera"])[0]

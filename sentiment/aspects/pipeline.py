@@ -353,9 +353,9 @@ class AspectPipeline:
         return probabilities[[row[item] for item in items]]
 
     def predict_aspects(self, texts, aspects=None, *, by_sentence: bool = True) -> list[list[dict]]:
-        """Per text a list of ``{"term", "from", "to", "polarity", "score"}`` (``score``: the polarity's
-        probability), and for extracted terms ``"extraction_score"`` (the tagger's mean confidence in the
-        term's tags, 0 to 1: see :func:`~sentiment.aspects.extraction.tagged_spans`).
+        """Per text a list of ``{"term", "from", "to", "polarity", "score", "extraction_score"}`` (``score``: the
+        polarity's probability; ``extraction_score``: the tagger's mean confidence in an extracted term's tags, 0
+        to 1, see :func:`~sentiment.aspects.extraction.tagged_spans`, and None for a term given in ``aspects``).
 
         Without ``aspects`` the terms are extracted. With ``aspects`` (terms to score, the same list
         for every text, or one list per text) each term is located in the text (case-insensitive,
@@ -382,11 +382,8 @@ class AspectPipeline:
             out = []
             for a in spans:
                 best = int(probs[k].argmax())
-                entry = {"term": a["term"], "from": a["from"], "to": a["to"], "polarity": POLARITIES[best],
-                         "score": float(probs[k, best])}
-                if "extraction_score" in a:
-                    entry["extraction_score"] = a["extraction_score"]
-                out.append(entry)
+                out.append({"term": a["term"], "from": a["from"], "to": a["to"], "polarity": POLARITIES[best],
+                            "score": float(probs[k, best]), "extraction_score": a.get("extraction_score")})
                 k += 1
             results.append(out)
         return results
@@ -647,7 +644,8 @@ def rounded_scores(found: list[dict]) -> list[dict]:
     annotations are (:data:`sentiment.pipeline.SCORE_DECIMALS`)."""
     from ..pipeline import SCORE_DECIMALS
 
-    return [{k: round(v, SCORE_DECIMALS) if k.endswith("score") else v for k, v in entry.items()} for entry in found]
+    return [{k: round(v, SCORE_DECIMALS) if k.endswith("score") and v is not None else v for k, v in entry.items()}
+            for entry in found]
 
 
 def _checksums(root: Path, folder: str) -> dict[str, str]:
