@@ -463,9 +463,12 @@ def _check_label_names(label_names: dict, labels: list, source: str, every: bool
 
 def _as_read(value, values: set[str]):
     """A ``--label-names`` value as the data's labels spell it: a whole number written otherwise (``1.0``,
-    ``01``) as the int, where the data have that int and not the value as written."""
+    ``01``) as the int, where the data have that int and not the value as written; JSON's ``true`` / ``false``
+    as the booleans it reads as (``True`` / ``False``)."""
     if str(value) in values:
         return value
+    if str(value).lower() in ("true", "false") and str(value).capitalize() in values:
+        return str(value).capitalize()
     number = whole_number(value)
     return number if number is not None and str(number) in values else value
 

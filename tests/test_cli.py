@@ -348,6 +348,20 @@ def test_label_names_may_spell_whole_numbers_as_the_file_does(model, files, tmp_
     assert json.loads((tmp_path / "m" / "config.json").read_text())["labels"]["names"] == ["bad", "good"]
 
 
+def test_label_names_may_spell_json_booleans_as_the_file_does(model, files, tmp_path):
+    """JSON's true / false read as Python's True / False: --label-names written as the file spells them names them."""
+    out, fit_report = model
+    booleans = tmp_path / "booleans.jsonl"
+    frame = files["dev_frame"]
+    booleans.write_text("".join(json.dumps({"review": text, "stars": bool(stars)}) + "\n"
+                                for text, stars in zip(frame.review, frame.stars)), encoding="utf-8")
+    assert '"stars": true' in booleans.read_text()
+    result = invoke("evaluate", booleans, "--model", out, "--text-column", "review", "--label-column", "stars",
+                    "--label-names", "false=negative,true=positive", "--json")
+    assert_ok(result)
+    assert json.loads(result.stdout)["accuracy"] == pytest.approx(fit_report["accuracy"])
+
+
 def test_fit_binary_sst_trees(tmp_path):
     trees = tmp_path / "train.txt"
     trees.write_text(SST_TREES * 3)
