@@ -147,17 +147,15 @@ def _report(truth: np.ndarray, predicted: np.ndarray, names: list[str]) -> dict:
 
     indices = list(range(len(names)))
     precision, recall, f1, support = precision_recall_fscore_support(truth, predicted, labels=indices, zero_division=0)
-    macro, n_present = present_mean(f1, np.isin(indices, np.union1d(truth, predicted)))
+    present = np.isin(indices, np.union1d(truth, predicted))
+    macro, n_present = present_mean(f1, present)
     return {
         "n": int(len(truth)),
         "multi_label": False,  # the key every report has, so a script can branch on it
         "accuracy": float(accuracy_score(truth, predicted)),
         "macro_f1": macro,
         **_macro_note(n_present, len(names)),
-        "per_class": {
-            name: {"precision": float(p), "recall": float(r), "f1": float(f), "support": int(s)}
-            for name, p, r, f, s in zip(names, precision, recall, f1, support)
-        },
+        "per_class": _per_class(names, precision, recall, f1, support, present),
         "labels": names,
         "confusion_matrix": confusion_matrix(truth, predicted, labels=indices).tolist(),
     }
@@ -169,7 +167,8 @@ def _multi_label_report(truth: np.ndarray, predicted: np.ndarray, names: list[st
     recall = np.divide(tp, tp + fn, out=np.zeros(len(tp)), where=(tp + fn) > 0)
     f1 = f1_of_counts(tp, fp, fn)
     errors = 2 * tp.sum() + fp.sum() + fn.sum()
-    macro, n_present = present_mean(f1, (tp + fp + fn) > 0)
+    present = (tp + fp + fn) > 0
+    macro, n_present = present_mean(f1, present)
     return {
         "n": int(len(truth)),
         "multi_label": True,
@@ -177,12 +176,18 @@ def _multi_label_report(truth: np.ndarray, predicted: np.ndarray, names: list[st
         **_macro_note(n_present, len(names)),
         "micro_f1": float(2 * tp.sum() / errors) if errors else 0.0,
         "exact_match": float(np.mean((truth.astype(bool) == predicted.astype(bool)).all(axis=1))),
-        "per_class": {
-            name: {"precision": float(p), "recall": float(r), "f1": float(f), "support": int(t + n)}
-            for name, p, r, f, t, n in zip(names, precision, recall, f1, tp, fn)
-        },
+        "per_class": _per_class(names, precision, recall, f1, tp + fn, present),
         "labels": names,
     }
+
+
+def _per_class(names: list[str], precision, recall, f1, support, present) -> dict:
+    """Each label's ``{"precision", "recall", "f1", "support"}``; None for the three scores of a label that neither
+    the data nor the predictions hold (``present`` false), which macro-F1 leaves out too (an aspect report's
+    ``polarity_per_class_f1`` likewise)."""
+    return {name: {"precision": float(p) if held else None, "recall": float(r) if held else None,
+                   "f1": float(f) if held else None, "support": int(s)}
+            for name, p, r, f, s, held in zip(names, precision, recall, f1, support, present)}
 
 
 def _macro_note(n_present: int, n_labels: int) -> dict:
@@ -216,9 +221,9 @@ def format_report(report: dict) -> str:
     ]
     for label, name in zip(labels, names):
         row = report["per_class"][label]
-        lines.append(
-            f"{padded(name, width)}  {row['precision']:9.4f}  {row['recall']:6.4f}  {row['f1']:.4f}  {row['support']:7d}"
-        )
+        scores = (f"{row['precision']:9.4f}  {row['recall']:6.4f}  {row['f1']:.4f}" if row["f1"] is not None
+                  else f"{'—':>9}  {'—':>6}  {'—':>6}")  # neither in the data nor predicted: no scores
+        lines.append(f"{padded(name, width)}  {scores}  {row['support']:7d}")
     if report.get("multi_label"):
         return "\n".join(lines)
     lines += ["", "confusion matrix (rows: true, columns: predicted)"]
@@ -433,7 +438,8 @@ def label_scores_figure(report: dict, title: str = "Per-label scores"):
     fig = new_figure(figsize=(8, min(1.5 + 0.35 * len(names), MAX_FIGURE_INCHES)))
     ax = fig.subplots()
     for offset, metric in zip((-0.27, 0.0, 0.27), ("precision", "recall", "f1")):
-        ax.barh(positions + offset, [row[metric] for row in rows], height=0.27, label=metric)
+        ax.barh(positions + offset, [np.nan if row[metric] is None else row[metric] for row in rows], height=0.27,
+                label=metric)  # (no bar for a label neither the data nor the predictions hold)
     ax.set_yticks(positions, [f"{literal_text(_shortened(name))} ({row['support']})" for name, row in zip(names, rows)])
     ax.invert_yaxis()
     ax.set_xlim(0, 1)
