@@ -39,7 +39,8 @@ APOSTROPHE = (rf"(?:['{TYPED_APOSTROPHES}]|&(?:#0*39|#x0*27|#0*8217|#x0*2019|#0*
                r"|#x0*b4|(?-i:apos|rsquo|lsquo|grave|acute));)")
 _ENTITY = r"&(?:[a-z]+\d*|#\d+|#x[0-9a-f]+);"
 _INVISIBLE_CHARS = INVISIBLE_MARKS + "\u200c\u200d"
-_TOKEN = re.compile(_MARKUP + rf"|{WORD}(?:(?:{APOSTROPHE}|[׳״])(?![sS]\b){WORD})*|{APOSTROPHE}[sS]\b|{_ENTITY}"
+_S_ENDS = rf"[sS](?!{WORD_CHARACTER})"  # a possessive's "s" (a word ends there: \\b would take "ʹ" for a letter)
+_TOKEN = re.compile(_MARKUP + rf"|{WORD}(?:(?:{APOSTROPHE}|[׳״])(?!{_S_ENDS}){WORD})*|{APOSTROPHE}{_S_ENDS}|{_ENTITY}"
                     rf"|[^\w\s{_INVISIBLE_CHARS}]|\u02b9", re.IGNORECASE)  # ("ʹ": WORD_CHARACTER)
 _ONLY_INVISIBLE = re.compile(f"[{_INVISIBLE_CHARS}]+")
 _INVISIBLE_MARK = re.compile(f"[{INVISIBLE_MARKS}]+")

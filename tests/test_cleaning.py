@@ -446,6 +446,8 @@ def test_a_title_s_full_stop_ends_no_negation(tokenizer):
         "i", "did", "not", "not_like", "not_dr", ".", "not_smith", "not_'s", "not_film", ".", "great"]
     assert clean("not Mr. Jones vs. Bob. Fine", tokenizer=tokenizer)[-3:] == ["not_bob", ".", "fine"]
     assert clean("not Jr. Fine", tokenizer=tokenizer)[-1] == "fine"  # after a name, a stop that may end a sentence
+    assert clean("It didn't load in 300 ms. Great app", tokenizer=tokenizer)[-2:] == ["great", "app"]  # a unit
+    assert clean("not on Main St. The pie", tokenizer=tokenizer)[-2:] == ["the", "pie"]  # a street
 
 
 def test_negation_covers_every_negation_word_and_nt():

@@ -72,6 +72,7 @@ SAMPLE = [
     "O'Reilly.com 10/10@imdb.com ASP.NET 1.2.com don&#38;#39;t Rating :***** jose\u0301@x.com",
     "I didn't like Dr. Smith's film. Not in St. Louis vs. Boston, Mr. Jones. Not Jr. Good, not at 5 p.m. Good; "
     "the chef\u02b9s special, \u02b9chef\u02b9, wonder\u00ad\u02b9ful",
+    "It didn't load in 300 ms. Great app; not on Main St. The pie, not Ms. Jones; the chef's\u02b9 table, it\u02b9s\u02b9",
 ]
 OPTIONS = [{}, {"missing_apostrophes": True, "normalize_unicode": True}, {"negation_scope": 1},
            {"lowercase": False, "negation": False, "contractions": False, "urls": "keep", "mentions": "remove",
@@ -80,7 +81,7 @@ OPTIONS = [{}, {"missing_apostrophes": True, "normalize_unicode": True}, {"negat
 # READING_VERSION -> the fingerprint of what the sample reads as under it. A change that alters what the
 # Cleaner or the aspect tokenizer gives for some text raises READING_VERSION (sentiment/cleaning.py) and adds
 # the new fingerprint here, so that models trained before it warn when loaded. (The sample grew with versions 3,
-# 5, 6, 7, 8, 9, 10, 11, 12, 16, 17, 18, 19, 20, 21, 22, 23 (and its options), 24, 25 and 26, from 9 it is read into clauses too, from 13 into negation marks, and from
+# 5, 6, 7, 8, 9, 10, 11, 12, 16, 17, 18, 19, 20, 21, 22, 23 (and its options), 24, 25, 26 and 27, from 9 it is read into clauses too, from 13 into negation marks, and from
 # 17 into the predicates of bare subjects: each fingerprint is of the sample as it was at its
 # version.)
 FINGERPRINTS = {2: "f6604949140be4090cf8047402c9cac61e353926ac11eddd3f7440fbdd878f52",
@@ -107,7 +108,8 @@ FINGERPRINTS = {2: "f6604949140be4090cf8047402c9cac61e353926ac11eddd3f7440fbdd87
                 23: "aa83d0cac6a2760f1bd8ba13a68fc8d4664791da579ccd08d9a11df7a3bc1ce9",
                 24: "9fd244b0e90ee339589cc5c9c033fe06c312d5cf72dd51cef0ba92c61d870050",
                 25: "5c5ce635793ec1bec017644cae705b866058582a9eeaf7c4b751b9f37c8cd0a4",
-                26: "510b081885a7fa12750e6658699bd8e3df5c59559aeb8821c76f76d67263d7f0"}
+                26: "510b081885a7fa12750e6658699bd8e3df5c59559aeb8821c76f76d67263d7f0",
+                27: "135b1422a5f07ad0405de95cef292f3c072ff710c23e0290641c6c3d4819a58b"}
 
 
 def _alternatives(pattern: str) -> list[str]:
@@ -297,8 +299,8 @@ def test_a_version_that_changed_some_settings_only_warns_the_models_read_with_th
         sentiment.load(tmp_path / "with_prior")
 
 
-def test_version_26_warns_no_model_that_marks_no_negation_but_every_aspect_model(binary, tmp_path):
-    """26 moved the end of a negation scope (a title's stop) and the aspect tokenizer (the modifier letter prime):
+def test_the_title_versions_warn_no_model_that_marks_no_negation_but_every_aspect_model(binary, tmp_path):
+    """26 and 27 moved the end of a negation scope (a title's stop) and the aspect tokenizer (the modifier letter prime):
     a model of negation=False (an emotion model of one label per text, as its task sets it) read every text
     under 25 as now; one that marks negations, and an aspect model, did not."""
     from sentiment.aspects import AspectPipeline

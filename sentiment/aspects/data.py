@@ -40,8 +40,8 @@ _SENTENCE_END = re.compile(rf"(?<![.!?।॥؟…۔])[.!?।॥؟…۔]++[\"'”
                            rf"|\s*[{LINE_BREAKS}]\s*|[^\S{LINE_BREAKS}]*+(?P<tag>{HTML_TAG})[^\S{LINE_BREAKS}]*"
                            rf"|(?P<space>[^\S{LINE_BREAKS}]++)", re.IGNORECASE)
 # Abbreviations whose full stop ends no sentence ("Cafe St. Bart's", "3 vs. 4 items", "Sat, Nov. 6th", "e.g. Word").
-ABBREVIATIONS = (*TITLE_ABBREVIATIONS, "jr", "sr", "approx", "jan", "feb", "mar", "apr", "jun", "jul", "aug", "sep",
-                 "sept", "oct", "nov", "dec", "e.g", "i.e", "cf")
+ABBREVIATIONS = (*TITLE_ABBREVIATIONS, "ms", "st", "mt", "jr", "sr", "approx", "jan", "feb", "mar", "apr", "jun", "jul",
+                 "aug", "sep", "sept", "oct", "nov", "dec", "e.g", "i.e", "cf")
 _ABBREVIATION = re.compile(r"(?<![\w.])(?:" + "|".join(map(re.escape, ABBREVIATIONS)) + r")\.$", re.IGNORECASE)
 
 
