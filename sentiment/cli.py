@@ -174,7 +174,8 @@ def friendly(command):
             code = 128 + exc.signum if isinstance(exc, Terminated) else 130
             with contextlib.suppress(OSError):  # (after a hang-up the terminal the line would go to is gone)
                 _fail("interrupted; nothing half-written was left (files and models already finished are kept)", code)
-            _discard_output()  # nothing more to write there, nor to fail at: the exit status says it
+            _flush_stdout()  # what was printed still goes to a file (dropped where it cannot be written)
+            _discard_stderr()  # nothing more to write there, nor to fail at: the exit status says it
             raise typer.Exit(code)
         except Exception as exc:
             if _is_cli_exception(exc) or os.environ.get("SENTIMENT_DEBUG"):
@@ -1307,16 +1308,15 @@ def _flush_stdout() -> OSError | None:
     return None
 
 
-def _discard_output() -> None:
-    """Point standard output and standard error at the null device (a terminal that hung up): what they hold is
-    dropped, and nothing written to them later fails (streams of no file, as a test runner's, are left)."""
-    for stream in (sys.stdout, sys.stderr):
-        with contextlib.suppress(OSError, ValueError, AttributeError, io.UnsupportedOperation):
-            null = os.open(os.devnull, os.O_WRONLY)
-            try:
-                os.dup2(null, stream.fileno())
-            finally:
-                os.close(null)
+def _discard_stderr() -> None:
+    """Point standard error at the null device (a terminal that hung up): nothing written to it later fails (a
+    stream of no file, as a test runner's, is left)."""
+    with contextlib.suppress(OSError, ValueError, AttributeError, io.UnsupportedOperation):
+        null = os.open(os.devnull, os.O_WRONLY)
+        try:
+            os.dup2(null, sys.stderr.fileno())
+        finally:
+            os.close(null)
 
 
 def _discard_stdout() -> None:

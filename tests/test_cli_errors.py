@@ -682,7 +682,8 @@ def test_once_the_command_has_finished_ctrl_c_is_ignored_while_python_shuts_down
 
 def test_a_hang_up_whose_terminal_is_gone_still_exits_with_its_status(monkeypatch):
     """After a real hang-up the terminal is gone: the interruption's line cannot be written (EIO), and the
-    command ends with 129 all the same, its output streams pointed at the null device."""
+    command ends with 129 all the same, what it printed flushed (to a file, it is kept) and its error stream
+    pointed at the null device."""
     import errno
     import signal
 
@@ -694,12 +695,13 @@ def test_a_hang_up_whose_terminal_is_gone_still_exits_with_its_status(monkeypatc
     def dead_terminal(text, **kwargs):
         raise OSError(errno.EIO, "Input/output error")
 
-    discarded = []
+    done = []
     monkeypatch.setattr(cli, "_load", hung_up)
     monkeypatch.setattr(cli, "_echo", dead_terminal)
-    monkeypatch.setattr(cli, "_discard_output", lambda: discarded.append(True))  # (not this test run's own streams)
+    monkeypatch.setattr(cli, "_flush_stdout", lambda: done.append("flushed"))  # (not this test run's own streams)
+    monkeypatch.setattr(cli, "_discard_stderr", lambda: done.append("stderr dropped"))
     result = CliRunner().invoke(app, ["predict", "a fine film"])
-    assert result.exit_code == 129 and discarded == [True]
+    assert result.exit_code == 129 and done == ["flushed", "stderr dropped"]
 
 
 def test_a_hang_up_that_nohup_ignores_stays_ignored():
