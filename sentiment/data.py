@@ -436,6 +436,10 @@ def _json_array(stream, compression: str | None, file: Path):
             records = json.loads(text.read(), object_pairs_hook=noting_repeats(repeated))
         except RecursionError:  # values nested thousands deep
             raise ValueError("its values nest too deeply") from None
+        except ValueError as exc:  # (a JSONDecodeError says where; the other, int's limit, in Python's words)
+            if isinstance(exc, json.JSONDecodeError):
+                raise
+            raise ValueError("a number of more digits than can be read; write it as a string") from None
     if repeated:
         raise DataError(f"{file}: an object of its array gives the key {repeated[0]!r} twice, so which value is meant "
                         "is unclear; keep one")
@@ -1312,7 +1316,7 @@ def _parse_labels(values: list) -> list:
         other = next(v for v, flag in zip(values, flags) if not flag)
         flag = next(bool(v) for v, flag in zip(values, flags) if flag)
         raise DataError(f"labels mix types, e.g. {str(flag).lower()} (a boolean) and {short_repr(other)} "
-                        f"({type(other).__name__}); use one kind of label for all (all names, all numbers or all "
+                        f"({with_article(json_kind(other))}); use one kind of label for all (all names, all numbers or all "
                         "true/false)")
     return _ints_if_whole([_parse_label(v) for v in values])
 

@@ -50,7 +50,8 @@ class Ensemble(Classifier):
     def __init__(self, members: Sequence, weights: Sequence[float] | None = None,
                  thresholds: Sequence[float] | None = None) -> None:
         if isinstance(members, (str, bytes, os.PathLike, Mapping)) or not hasattr(members, "__iter__"):
-            raise ConfigError(f"members must be a list of fitted models (e.g. [load('a'), load('b')]), "
+            raise ConfigError(f"members must be a list of models (fitted, e.g. [load('a'), load('b')], or untrained "
+                              "settings that fit trains, e.g. [Pipeline(), Pipeline(model='nb')]), "
                               f"not {type(members).__name__}")
         members = list(members)
         if len(members) < 2:
@@ -175,7 +176,8 @@ class Ensemble(Classifier):
         scikit-learn's ``VotingClassifier``, which keeps them apart as ``estimators`` and ``estimators_``). So
         ``cross_val_score(ensemble, texts, labels)`` scores the combination of these settings. Returns the
         ensemble."""
-        if self.thresholds is not None and not is_multi_label(label_list(labels)):  # before any member trains
+        labels = label_list(labels)  # read once: a generator would give the next member nothing
+        if self.thresholds is not None and not is_multi_label(labels):  # before any member trains
             raise ConfigError("thresholds apply to models with several labels per text only, and these labels give one "
                               "per text; leave thresholds out")
         if sample_weight is not None:

@@ -177,7 +177,8 @@ def saved_cleaner(config_cleaner: dict, estimator) -> Cleaner:
     """The Cleaner of a saved model's config, for a loaded ``estimator`` (a Pipeline or TextVectorizer built from
     its saved options): a cleaning setting whose default has changed since the model was saved (negation_scope)
     becomes an explicit option of ``estimator``, so that get_params, clone and a refit keep the cleaning the model
-    was trained with; options that contradict the cleaner are a ValueError."""
+    was trained with (but a scope for a model of negation=False, which it changes nothing for); options that
+    contradict the cleaner are a ValueError."""
     cleaner = Cleaner.from_dict(config_cleaner)
     defaults, saved = Cleaner().to_dict(), cleaner.to_dict()
     options = estimator._options

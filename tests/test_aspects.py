@@ -426,14 +426,14 @@ def test_unknown_category_polarity_is_a_clear_error():
 
 
 @pytest.mark.parametrize("data, message", [({"text": "Great pizza", "aspects": []}, "not one sentence dict"),
-                                           (["Great pizza"], "sentence 0: a sentence is a dict"),
+                                           (["Great pizza"], "sentence 0: a sentence is an object with \"text\" and \"aspects\" \\(got a string\\)"),
                                            (None, "not NoneType"), (5, "not int"), (b"[]", "not bytes")])
 def test_sentences_that_are_not_dicts_are_clear_errors(data, message):
     with pytest.raises(DataError, match=message):
         AspectPipeline(prior=None).fit(data)
 
 
-@pytest.mark.parametrize("dev, message", [(["positive"], "dev sentence 0: a sentence is a dict"),
+@pytest.mark.parametrize("dev, message", [(["positive"], "dev sentence 0: a sentence is an object"),
                                           ({"text": "Great pizza", "aspects": []}, "give dev as a list of sentence dicts"),
                                           ([], "no dev sentences given")])
 def test_bad_dev_sentences_are_named_as_the_dev_data(dev, message):

@@ -1068,7 +1068,7 @@ def test_json_booleans_are_labels_of_their_own_but_not_among_names(tmp_path):
     path.write_text('{"text": "great", "label": true}\n{"text": "awful", "label": false}\n')
     assert read_labelled(path)[1] == ["True", "False"]  # a yes/no column: two classes
     path.write_text('{"text": "great", "label": "positive"}\n{"text": "ok", "label": true}\n')
-    with pytest.raises(DataError, match=r"labels mix types, e.g. true \(a boolean\) and 'positive' \(str\); use one "
+    with pytest.raises(DataError, match=r"labels mix types, e.g. true \(a boolean\) and 'positive' \(a string\); use one "
                                         r"kind of label for all \(all names, all numbers or all true/false\)"):
         read_labelled(path)  # not a third class "True" beside the names
 
@@ -1355,3 +1355,11 @@ def test_a_utf16_table_without_a_byte_order_mark_is_named_by_its_byte_order(tmp_
         with pytest.raises(DataError, match=rf"NUL: {named.upper()} text, or not text at all\); re-encode text, e.g. "
                                             rf"iconv -f {named} -t utf-8"):
             read_labelled(path)
+
+
+def test_a_json_array_with_a_number_of_too_many_digits_says_so_in_words(tmp_path):
+    path = tmp_path / "d.json"
+    path.write_text('[{"text": "great", "label": 1, "id": ' + "1" * 5000 + "}]", encoding="utf-8")
+    with pytest.raises(DataError, match=r"cannot parse .*d.json as JSON \(a number of more digits than can be read; "
+                                        r"write it as a string\)"):
+        read_labelled(path)

@@ -113,6 +113,8 @@ def test_an_ensemble_of_untrained_members_is_settings_that_fit_trains(members, b
     np.testing.assert_allclose(ensemble.predict_proba(binary.dev_texts), trained.fit(texts, labels).predict_proba(binary.dev_texts))
     with pytest.raises(ConfigError, match=r"give one threshold in \[0, 1\] per label$"):
         Ensemble([Pipeline(), Pipeline()], thresholds=[0.5, 2])
+    trained = Ensemble([Pipeline(**a.get_params()), Pipeline(**b.get_params())]).fit(texts, (y for y in labels))
+    assert [len(m.classes_) for m in trained.members] == [2, 2]  # labels given once (a generator) reach every member
     fits = []
     monkeypatch.setattr(Pipeline, "fit", lambda self, *args, **kwargs: fits.append(self))
     with pytest.raises(ConfigError, match="thresholds apply to models with several labels per text only, and these"):

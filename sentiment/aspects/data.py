@@ -22,8 +22,9 @@ from pathlib import Path
 
 from ..cleaning import BREAK_TAG_NAMES, LINE_BREAK, LINE_BREAKS, TITLE_ABBREVIATIONS
 from ..checks import short_repr
-from ..data import COMPRESSION, compression_in, existing_file, noting_repeats, not_utf8_error, read_json_line
-from ..errors import DataError, reencode_hint
+from ..data import (COMPRESSION, compression_in, existing_file, json_kind, noting_repeats, not_utf8_error,
+                    read_json_line)
+from ..errors import DataError, reencode_hint, with_article
 from ..persistence import one_line
 from ..tokens import HTML_TAG, Token
 
@@ -410,14 +411,14 @@ def check_sentence(record: dict, where: str = "sentence", keep_conflict: bool = 
     """Validate one sentence dict (offsets inside the text and matching the term) and drop conflict aspects
     unless ``keep_conflict`` (their terms go to ``"conflict_terms"``, see the module's docstring)."""
     if not isinstance(record, dict):
-        raise DataError(f'{where}: a sentence is a dict with "text" and "aspects" (got {type(record).__name__})')
+        raise DataError(f'{where}: a sentence is an object with "text" and "aspects" (got {with_article(json_kind(record))})')
     text = record.get("text")
     if not isinstance(text, str):
         raise DataError(f'{where}: "text" must be a string')
     for key, shape in (("aspects", '{"term", "from", "to", "polarity"}'), ("categories", '{"category", "polarity"}'),
                        ("conflict_terms", '{"term", "from", "to"}')):
         if record.get(key) is not None and not isinstance(record[key], (list, tuple)):
-            raise DataError(f'{where}: "{key}" must be a list of objects {shape} (got {type(record[key]).__name__}); '
+            raise DataError(f'{where}: "{key}" must be a list of objects {shape} (got {with_article(json_kind(record[key]))}); '
                             "fix it")
     _check_key_names(record, _SENTENCE_KEYS, where, "the sentence")
     given = []  # (term, from, to, polarity) of each aspect and each conflict term of a sentence read before
