@@ -111,6 +111,8 @@ def test_a_repeated_word_keeps_its_first_vector(tmp_path):
     ("\n\n", "auto", r"holds no word vectors"),
     ("good 0.1 0.2 0.3\n", "word2vec", r"has no 'count size' header line \('good 0.1 0.2 0.3'\); .* vectors_format=glove"),
     ("1 3\ngood 0.1 0.2 0.3\n", "glove", r"starts with a 'count size' header line, which a GloVe file has not"),
+    ("2 3\ngreat 0.9 0.1 0.0\nbad -0.9 0.1 0.0\n", "word2vec-binary",
+     r"v.txt holds text lines after its header \(a word and its numbers\), not binary values; set vectors_format=word2vec"),
     ("good\nbad\n", "auto", r"holds no word vectors"),
     ("3\u00b2 3\ngood 0.1 0.2 0.3\n", "word2vec", r"has no 'count size' header line"),
     ("9" * 40 + " 3\ngood 0.1 0.2 0.3\n", "word2vec", r"has no 'count size' header line"),
