@@ -1209,6 +1209,10 @@ def options(
     """
     from .commands import describe_options
 
+    for flag, name in (("--model", model), ("--vectorizer", vectorizer)):
+        if name is not None and name not in available(flag[2:]) and os.path.isdir(name):  # a saved model's folder
+            _fail(f"{flag} {name} is a saved model's folder, and options lists the options of a kind of {flag[2:]} "
+                  f"({', '.join(available(flag[2:])[:3])} ...); see its settings with: sentiment info {name}")
     described = describe_options(task, vectorizer, model, multi_label)
     if as_json:
         _print_json(described)

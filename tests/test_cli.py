@@ -711,6 +711,14 @@ def test_options_command():
     assert "tune part" not in invoke("options", "--model", "mlp").stdout
 
 
+def test_options_of_a_saved_model_s_folder_points_at_info(tmp_path):
+    (tmp_path / "pol").mkdir()
+    result = invoke("options", "--model", tmp_path / "pol")
+    assert result.exit_code == 1 and result.stderr.count("\n") == 1
+    assert f"--model {tmp_path / 'pol'} is a saved model's folder" in result.stderr
+    assert result.stderr.rstrip().endswith(f"see its settings with: sentiment info {tmp_path / 'pol'}")
+
+
 def test_options_say_in_a_line_what_each_option_does():
     """Each option's line ends with what it does, aligned within its stage; --json gives it as "help"."""
     printed = invoke("options", "--model", "lstm").stdout.splitlines()
