@@ -1415,8 +1415,9 @@ def _fitted_vectorizer(model: str | Path) -> tuple[Any, str]:
     loaded = load(model)
     if not isinstance(loaded, (TextVectorizer, Pipeline)):
         kind = getattr(loaded, "kind", None) or type(loaded).__name__.lower()  # aspect, ensemble
+        members = " (a member's folder, member0, member1, ..., holds one)" if kind == "ensemble" else ""
         raise ConfigError(f"{model} holds {with_article(kind)} model, which has no single vectorizer; give a saved "
-                          "text vectorizer or a pipeline model")
+                          f"text vectorizer or a pipeline model{members}")
     vec = loaded if isinstance(loaded, TextVectorizer) else TextVectorizer.from_pipeline(loaded)
     return vec, model_columns(vec)["text"]
 

@@ -248,7 +248,7 @@ def test_vectorize_refuses_bad_input_and_writes_nothing(reviews, tmp_path, saved
     refused("--out", tmp_path / "v.npz", "--names", tmp_path / "names.txt", pattern="--names names.txt.*JSON array")
     refused("--out", tmp_path / "v.npz", "--set", "C=4", pattern="unknown option 'C'")
     refused("--out", tmp_path / "v.npz", "--model", saved_model, "--set", "min_df=2", pattern="--set does not apply to --model")
-    refused("--out", tmp_path / "v.npz", "--model", saved_ensemble, pattern="ensemble model, which has no single vectorizer")
+    refused("--out", tmp_path / "v.npz", "--model", saved_ensemble, pattern=r"ensemble model, which has no single vectorizer; give a saved text vectorizer or a pipeline model \(a member.s folder, member0")
     refused("--out", saved_model / "v.npz", pattern="inside the model directory")
     refused("--out", tmp_path / "v.npz", "--save", reviews, pattern="is a file")
     assert sorted(p.name for p in tmp_path.iterdir()) == ["reviews.csv"]
