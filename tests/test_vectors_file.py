@@ -114,6 +114,8 @@ def test_a_repeated_word_keeps_its_first_vector(tmp_path):
     ("2 3\ngreat 0.9 0.1 0.0\nbad -0.9 0.1 0.0\n", "word2vec-binary",
      r"v.txt holds text lines after its header \(a word and its numbers\), not binary values; set vectors_format=word2vec"),
     ("good\nbad\n", "auto", r"holds no word vectors"),
+    ("text,label\ngood film,pos\nsome long text,neg\n", "auto",  # a table of texts
+     r"holds no word vectors: none of its first lines is a word and its numbers \(line 1: 'text,label'\); pass a"),
     ("3\u00b2 3\ngood 0.1 0.2 0.3\n", "word2vec", r"has no 'count size' header line"),
     ("9" * 40 + " 3\ngood 0.1 0.2 0.3\n", "word2vec", r"has no 'count size' header line"),
 ])
