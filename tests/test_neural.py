@@ -805,11 +805,12 @@ def test_plot_history(mlp_pipe, tmp_path):
     from sentiment.models.neural import history_figure
 
     loss_ax, _ = history_figure(mlp_pipe.model_.history_, weighted=True).axes
-    assert [t.get_text() for t in loss_ax.get_legend().get_texts()] == ["train (classes weighted)", "dev (early stopping)"]
+    assert [t.get_text() for t in loss_ax.get_legend().get_texts()] == ["train (classes weighted)", "early-stopping data"]
     loss_ax, metric_ax = history_figure(mlp_pipe.model_.history_, averaged=True).axes
-    assert [t.get_text() for t in loss_ax.get_legend().get_texts()] == ["train", "dev (early stopping, weights averaged)"]
+    assert [t.get_text() for t in loss_ax.get_legend().get_texts()] == ["train", "early-stopping data, weights averaged"]
     assert [t.get_text() for t in metric_ax.get_legend().get_texts()] == [
-        "dev accuracy (weights averaged)", "dev macro-F1 (weights averaged)"]
+        "accuracy (weights averaged)", "macro-F1 (weights averaged)"]  # (not "dev": fit's dev data score the model)
+    assert metric_ax.get_title() == "metrics on the early-stopping data"
     assert all(float(tick).is_integer() for tick in loss_ax.get_xticks())  # whole epochs only
     kept = mlp_pipe.model_.best_epoch_
     fig = history_figure(mlp_pipe.model_.history_, kept_epoch=kept, note="trained again on all")

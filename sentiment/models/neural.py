@@ -574,18 +574,19 @@ def history_figure(history: list[dict], *, multi_label: bool = False, weighted: 
                  label="train (classes weighted)" if weighted else "train")
     has_dev = any(r["dev_loss"] is not None for r in history)
     if has_dev:
+        # (named so, not "dev": sentiment fit's dev data only score the model, which stops on a part of its training data)
         loss_ax.plot(epochs, [r["dev_loss"] for r in history], marker="o",
-                     label="dev (early stopping, weights averaged)" if averaged else "dev (early stopping)")
+                     label="early-stopping data, weights averaged" if averaged else "early-stopping data")
         which = " (weights averaged)" if averaged else ""
         metric_ax.plot(epochs, [r["dev_accuracy"] for r in history], marker="o",
-                       label=("dev exact match" if multi_label else "dev accuracy") + which)
-        metric_ax.plot(epochs, [r["dev_macro_f1"] for r in history], marker="o", label="dev macro-F1" + which)
+                       label=("exact match" if multi_label else "accuracy") + which)
+        metric_ax.plot(epochs, [r["dev_macro_f1"] for r in history], marker="o", label="macro-F1" + which)
         metric_ax.legend()
     else:
-        metric_ax.text(0.5, 0.5, "no dev data", ha="center", va="center", transform=metric_ax.transAxes)
+        metric_ax.text(0.5, 0.5, "no early-stopping data", ha="center", va="center", transform=metric_ax.transAxes)
     loss_ax.set(title="loss", xlabel="epoch")
     loss_ax.legend()
-    metric_ax.set(title="dev metrics (the early-stopping data)", xlabel="epoch")
+    metric_ax.set(title="metrics on the early-stopping data", xlabel="epoch")
     # epochs are whole: each of a few marked (MaxNLocator gives fractions where the view holds one whole number)
     loss_ax.xaxis.set_major_locator(FixedLocator(epochs) if len(epochs) <= 12 else MaxNLocator(integer=True))
     if len(set(epochs)) == 1:
