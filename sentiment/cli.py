@@ -461,7 +461,26 @@ class _Command(typer.core.TyperCommand):
                 both = "" if option == seen[param.name] else f" ({seen[param.name]} and {option})"
                 raise typer.BadParameter(f"given twice{both}; give it once", ctx=ctx, param=param)
             seen[param.name] = option
-        return super().parse_args(ctx, args)
+        given = list(args)  # (the parser consumes the list)
+        try:
+            return super().parse_args(ctx, args)
+        except Exception as exc:  # click's UsageError (typer's own copy of click raises its own class)
+            hint = _model_directory_hint(self, given) if type(exc).__name__ == "UsageError" else ""
+            if not hint or "unexpected extra argument" not in str(exc):
+                raise
+            raise type(exc)(f"{exc.message}; {hint}", ctx=ctx) from None
+
+
+def _model_directory_hint(command, args: list) -> str:
+    """How to give a saved model that was given where a command's data go (`evaluate MODEL DATA`): with
+    --model; "" when no argument (outside an option's value) is a model directory, or the command has no --model."""
+    if not any(param.name == "model" and param.param_type_name == "option" for param in command.params):
+        return ""
+    for before, arg in zip([None, *args], args):
+        if isinstance(arg, str) and before != "--model" and not arg.startswith("-") and os.path.isfile(
+                os.path.join(arg, "config.json")):
+            return f"{arg} is a saved model: give it with --model {arg}"
+    return ""
 
 
 class _TextsCommand(_Command):

@@ -813,3 +813,12 @@ def test_a_fit_flag_given_to_set_is_named_as_the_flag(tmp_path):
     for option, flag in (("dev_fraction", "--dev-fraction"), ("seed", "--seed")):
         assert_error(invoke("fit", data, "--model", "logreg", "--set", f"{option}=0.2", "--out", tmp_path / "m"),
                      f"unknown option '{option}' .*is `sentiment fit {flag}`")  # was "did you mean 'tune_fraction'?"
+
+
+def test_a_model_given_where_the_data_go_is_pointed_at_its_option(data, saved_model):
+    result = invoke("evaluate", saved_model, data["dev"])
+    assert result.exit_code == 2
+    assert f"Got unexpected extra argument(s) ({data['dev']}); {saved_model} is a saved model: give it with --model " \
+           f"{saved_model}" in " ".join(result.stderr.split())
+    other = invoke("evaluate", data["dev"], data["dev"])  # no model among them: click's own line alone
+    assert other.exit_code == 2 and "saved model" not in other.stderr
