@@ -56,6 +56,22 @@ def test_fit_prints_a_readable_report(files, tmp_path):
     assert (tmp_path / "m" / "config.json").is_file()
 
 
+def test_fit_says_how_many_conflict_aspects_it_leaves_out(files, tmp_path):
+    sentences = synthetic(160, seed=0)
+    first = next(s for s in sentences if s["aspects"])
+    sentences[sentences.index(first)] = {**first, "aspects": [{**first["aspects"][0], "polarity": "conflict"}]}
+    train = write_jsonl(tmp_path / "train.jsonl", sentences)
+    result = invoke("fit", train, "--task", "aspect", "--dev", files["dev"], "--out", tmp_path / "m",
+                    "--set", "prior=null", "--set", "bits=12")
+    assert_ok(result)
+    assert "note: the aspects labelled conflict are left out (1 in train.jsonl); --set keep_conflict=true keeps them" \
+        in " ".join(result.stderr.split())
+    quiet = invoke("fit", files["train"], "--task", "aspect", "--dev", files["dev"], "--out", tmp_path / "n",
+                   "--set", "prior=null", "--set", "bits=12")
+    assert_ok(quiet)
+    assert "conflict" not in quiet.stderr
+
+
 def test_fit_with_the_default_prior_says_what_the_prior_learnt_from(files, tmp_path):
     """The shipped polarity model learnt from SemEval-2014 sentences: dev sentences among them would be scored
     with a prior that has seen their labels."""
