@@ -166,6 +166,13 @@ def fit_file(
         tune_info.update(planned)  # recorded after each fit: a refit on all the data may hold out what the first could not
         if multi_label:
             tune_info["n_tune"] = pipe.info_.get("tuned_on", 0)
+            untuned = pipe.info_.get("untuned_labels", [])
+            if untuned and "untuned" not in said and tune_info["n_tune"]:
+                said.add("untuned")
+                log(f"note: {len(untuned)} of the {len(pipe.label_names_)} labels are on fewer than {MIN_POSITIVES} of "
+                    f"the {tune_info['n_tune']} texts held out to tune the thresholds, and keep 0.5 (untuned): "
+                    f"{', '.join(map(str, untuned[:12]))}{' ...' if len(untuned) > 12 else ''}; more texts or a larger "
+                    "--tune-fraction tunes them")
             if tune_fraction and not tune_info["n_tune"]:
                 tune_info["tune"] = "none (too few texts to hold out)"
                 if "early_stopping" in planned:  # the model held out its own dev_fraction instead

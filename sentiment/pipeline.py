@@ -41,7 +41,7 @@ from .data import joined_label
 from .errors import (AbsentLabelWarning, ConfigError, DataError, IgnoredOptionWarning, LabelSpellingWarning, ModelFileError,
                      NotFittedError, TuningWarning, UnknownLabelsError, caller_stacklevel, counted, with_article)
 from .groupings import GROUPINGS, group_labels, group_of, resolve_grouping
-from .multilabel import DEFAULT_THRESHOLD, chosen_labels, decide, macro_f1, tune_thresholds
+from .multilabel import DEFAULT_THRESHOLD, MIN_POSITIVES, chosen_labels, decide, macro_f1, tune_thresholds
 from .options import (OptionAttributes, all_option_names, canonical_options, cleaner_options, saved_cleaner,
                       say_unsaved_changes, split_options, unknown_name_hint)
 from .persistence import (INCONSISTENT_MODEL, check_columns, check_extra, config_header, jsonable, one_line, read_config, read_model,
@@ -523,16 +523,20 @@ class Pipeline(OptionAttributes, Classifier):
         self.config_ = {}  # a loaded pipeline fitted again forgets the saved config
         self.multi_label_ = multi_label
         self.thresholds_ = None
+        untuned = []  # labels too rare in the tune part to tune (they keep DEFAULT_THRESHOLD)
         if multi_label:
             self.thresholds_ = np.full(len(classes), DEFAULT_THRESHOLD)
             if dev_data is not None:
                 self.thresholds_ = tune_thresholds(dev_data[1], model.predict_proba(dev_data[0]))
+                untuned = [name for name, n in zip(names, np.asarray(dev_data[1]).sum(axis=0)) if n < MIN_POSITIVES]
         self.classes_ = class_array(classes)
         self.label_names_ = names
         self.label_ids_ = label_ids
         self.reading_version_ = READING_VERSION
         given_dev = len(dev[0]) if dev_data is not None and getattr(model, "trains_by_epochs", False) else 0
         self.info_ = _fit_info(model, len(texts), n_tune, given_dev)
+        if untuned:
+            self.info_["untuned_labels"] = untuned
         return self
 
     def _labels_to_learn(self, labels: Sequence) -> tuple[Sequence, bool]:

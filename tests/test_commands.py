@@ -584,6 +584,19 @@ def test_explanations_go_in_steps_under_their_progress_bar(fitted, binary, tmp_p
     assert predict_file(pipe, source, tmp_path / "out.csv", explain=True, progress=True) == (45, 0) and sizes == [20, 20, 5]
 
 
+def test_labels_too_rare_to_tune_are_named_once(tmp_path):
+    rows = [("I am glad and happy", "joy"), ("so furious, angry", "anger"), ("glad, angry, both", "joy;anger")] * 20
+    rows += [("what a relief", "relief")] * 2  # on too few texts to be tuned wherever they fall
+    path = tmp_path / "multi.csv"
+    pd.DataFrame(rows, columns=["text", "label"]).to_csv(path, index=False)
+    logged = []
+    pipe, _ = commands.fit_file(path, tmp_path / "m", task="emotion", multi_label=True,
+                                options={"tune_fraction": 0.5}, log=logged.append)
+    notes = [line for line in logged if "keep 0.5 (untuned)" in line]
+    assert len(notes) == 1 and "relief" in notes[0] and "joy" not in notes[0]  # once, though fit trains twice
+    assert "relief" in pipe.info_["untuned_labels"] and "joy" not in pipe.info_["untuned_labels"]
+
+
 def test_an_aspect_model_that_finds_no_dev_aspect_is_noted(tmp_path, monkeypatch):
     import sentiment.aspects
 
