@@ -35,7 +35,7 @@ from .splits import dev_overlap_notes, held_none_advice, weighted_split
 from .sst import sst_phrase_split
 from .tasks import DEFAULT_TASK, DEFAULT_VECTORIZER, get_task
 
-HEADLINE = ("n", "accuracy", "macro_f1", "macro_f1_labels", "micro_f1")  # the dev metrics kept in a model's config
+HEADLINE = ("n", "accuracy", "macro_f1", "macro_f1_labels", "micro_f1", "exact_match")  # the dev metrics kept in a model's config
 ASPECT_HEADLINE = ("n", "extraction_f1", "polarity_accuracy", "polarity_macro_f1", "end_to_end_f1", "category_f1",
                    "category_polarity_accuracy")  # an aspect model's dev metrics that `info` shows
 RELIABLE_POSITIVES = 10  # texts of a label in a --tune file below which its tuned threshold is a rough guess
