@@ -1135,7 +1135,9 @@ def info(
                          + labels, width))
     for key, title in (("columns", "columns"), ("data", "data"), ("dev_metrics", "dev"), ("info", "training")):
         if described[key]:
-            _echo(_info_line(title, _pairs(described[key]), width))
+            refit = key == "dev_metrics" and isinstance(described["data"], dict) and described["data"].get("refit_on_all") is True
+            _echo(_info_line(title, _pairs(described[key]) + (" (of the model scored before it was trained again on all "
+                                                                "of its data)" if refit else ""), width))
 
 
 def _terminal_width() -> int | None:

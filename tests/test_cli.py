@@ -1523,3 +1523,13 @@ def test_predict_input_refuses_a_repeated_header_row(model, tmp_path):
     single.write_text("review\ngreat film\nreview\n", encoding="utf-8")
     assert_ok(invoke("predict", "--model", out, "--input", single, "--output", tmp_path / "s.csv"))
 
+
+
+def test_info_says_whose_dev_figures_a_refit_model_shows(tmp_path):
+    data = tmp_path / "d.csv"
+    pd.DataFrame({"text": ["good film", "bad film", "great movie", "awful movie"] * 10,
+                  "label": ["pos", "neg", "pos", "neg"] * 10}).to_csv(data, index=False)
+    for flag, refit in (("--refit", True), ("--no-refit", False)):
+        assert_ok(invoke("fit", data, flag, "--out", tmp_path / flag))
+        dev = next(line for line in invoke("info", tmp_path / flag).stdout.splitlines() if line.startswith("dev "))
+        assert dev.endswith("(of the model scored before it was trained again on all of its data)") == refit
