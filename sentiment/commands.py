@@ -742,8 +742,6 @@ def _fit_aspects(data, out, *, dev, options: dict, dev_fraction: float, seed: in
     log(f"training the aspect extractor and polarity model on {data}; dev: "
         + (str(dev) if dev is not None else f"{_share(dev_fraction)} of the sentences (seed {seed})"
            + (", then refit on all" if refit else "")))
-    if not options.get("keep_conflict"):
-        _note_conflict_aspects(data, dev, log)
     pipe, report = fit_aspects(data, out, dev_path=dev, dev_fraction=dev_fraction, seed=seed, refit=refit,
                                progress=progress, log=log, settings=options)
     if options.get("prior", "default") == "default":
@@ -755,19 +753,6 @@ def _fit_aspects(data, out, *, dev, options: dict, dev_fraction: float, seed: in
         log(f"note: the model found none of the {scores['n_aspects']} dev aspects, so it will find none in new texts "
             f"either: too few training sentences?{network}")
     return pipe, {**scores, **{k: v for k, v in report.items() if k != "dev"}}
-
-
-def _note_conflict_aspects(data, dev, log) -> None:
-    """Say how many aspects labelled conflict the aspect data (and ``dev``) hold, which are left out unless
-    keep_conflict (SemEval-2014's fourth polarity, which no model here learns)."""
-    from .aspects.data import read_aspect_data
-
-    counts = [(path, sum(a["polarity"] == "conflict" for sentence in read_aspect_data(path, keep_conflict=True)
-                         for a in sentence["aspects"])) for path in (data, dev) if path is not None]
-    held = [f"{n} in {Path(path).name}" for path, n in counts if n]
-    if held:
-        log(f"note: the aspects labelled conflict are left out ({', '.join(held)}); --set keep_conflict=true keeps "
-            "them as terms to find (no polarity is learnt for them)")
 
 
 def model_columns(pipe: Pipeline) -> dict[str, str]:

@@ -604,8 +604,6 @@ def test_an_aspect_model_that_finds_no_dev_aspect_is_noted(tmp_path, monkeypatch
 
     report = {"dev": {"n_aspects": 40, "n_predicted": 0, "extraction_f1": 0.0}}
     monkeypatch.setattr(sentiment.aspects, "fit_aspects", lambda *args, **kwargs: (AspectPipeline(extractor="lstm"), report))
-    monkeypatch.chdir(tmp_path)
-    (tmp_path / "a.jsonl").write_text('{"text": "The food was good.", "aspects": []}\n', encoding="utf-8")
     logged = []
     commands._fit_aspects("a.jsonl", tmp_path / "m", dev=None, options={}, dev_fraction=0.1, seed=0, refit=True,
                           progress=False, log=logged.append)

@@ -37,7 +37,7 @@ from pathlib import Path
 
 from ..errors import DataError
 from ..tokens import tokenize
-from .data import POLARITIES, markup_note, read_aspect_data, split_sentences
+from .data import POLARITIES, conflict_note, markup_note, read_aspect_data, split_sentences
 from .pipeline import AspectPipeline, check_trainable
 
 
@@ -101,8 +101,10 @@ def fit_aspects(data_path, out=None, *, dev_path=None, dev_fraction: float = 0.1
         train, dev = sentences, read_aspect_data(dev_path, keep_conflict)
     else:
         train, dev = split_sentences(sentences, dev_fraction, seed)
+    files = [(data_path, sentences)] + ([(dev_path, dev)] if dev_path is not None else [])  # (a split's dev: in sentences)
     for note in (markup_note(sentences, "the taggers cannot learn them"),
-                 markup_note(dev, "they count as missed in the dev scores") if dev_path is not None else None):
+                 markup_note(dev, "they count as missed in the dev scores") if dev_path is not None else None,
+                 None if keep_conflict else conflict_note(files)):
         if note:
             log(note)
     if dev_path is not None and same_path(dev_path, data_path):

@@ -159,6 +159,17 @@ def markup_note(sentences: list[dict], consequence: str) -> str | None:
             f"and bare domains): {consequence}")
 
 
+def conflict_note(files: list[tuple]) -> str | None:
+    """A note on the aspects labelled conflict that were left out of the sentences read from each ``(path,
+    sentences)`` of ``files`` (kept as their ``conflict_terms``), and how to keep them; None where there are none."""
+    held = [f"{n} in {Path(path).name}" for path, sentences in files
+            if (n := sum(len(sentence.get("conflict_terms", ())) for sentence in sentences))]
+    if not held:
+        return None
+    return (f"note: the aspects labelled conflict are left out ({', '.join(held)}); --set keep_conflict=true keeps "
+            "them as terms to find (no polarity is learnt for them)")
+
+
 def read_aspect_data(path, keep_conflict: bool = False) -> list[dict]:
     """Sentences from a SemEval-2014 Task 4 XML file (train or gold test) or a JSONL file.
 
