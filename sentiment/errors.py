@@ -231,6 +231,16 @@ def known_options(what: str):
     return decorate
 
 
+def say_unread(names: list[str], why: str, otherwise: str = "") -> None:
+    """An IgnoredOptionWarning that the options ``names`` (given) change nothing ``why``, pointing at the first
+    caller outside this package (of ``fit``, or of the CLI's check)."""
+    import warnings
+
+    verb, pronoun = ("changes", "it") if len(names) == 1 else ("change", "them")
+    warnings.warn(IgnoredOptionWarning(f"{' and '.join(names)} {verb} nothing {why}; leave {pronoun} out{otherwise}"),
+                  stacklevel=caller_stacklevel())
+
+
 def caller_stacklevel() -> int:
     """For a ``warnings.warn`` in the function that calls this one: the ``stacklevel`` of the first frame
     above it whose code is not this package's (1 is that function itself, 2 its caller ...), so that a

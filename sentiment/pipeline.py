@@ -38,8 +38,9 @@ from .checks import (LABEL_SETS, check_flag, check_fraction, check_label_sets, c
                      label_spelling_note)
 from .cleaning import CLEANER_OPTION_HELP, READING_VERSION, Cleaner
 from .data import joined_label
-from .errors import (AbsentLabelWarning, ConfigError, DataError, IgnoredOptionWarning, LabelSpellingWarning, ModelFileError,
-                     NotFittedError, TuningWarning, UnknownLabelsError, caller_stacklevel, counted, with_article)
+from .errors import (AbsentLabelWarning, ConfigError, DataError, LabelSpellingWarning, ModelFileError,
+                     NotFittedError, TuningWarning, UnknownLabelsError, caller_stacklevel, counted, say_unread,
+                     with_article)
 from .groupings import GROUPINGS, group_labels, group_of, resolve_grouping
 from .multilabel import DEFAULT_THRESHOLD, MIN_POSITIVES, chosen_labels, decide, macro_f1, tune_thresholds
 from .options import (OptionAttributes, all_option_names, canonical_options, cleaner_options, saved_cleaner,
@@ -933,31 +934,23 @@ def _dev_pair(dev: Any) -> tuple | None:
     return texts, labels
 
 
-def _say_unread(names: list[str], why: str, otherwise: str = "") -> None:
-    """An IgnoredOptionWarning that the options ``names`` (given) change nothing ``why``, pointing at the first
-    caller outside this package (of ``fit``, or of the CLI's check)."""
-    verb, pronoun = ("changes", "it") if len(names) == 1 else ("change", "them")
-    warnings.warn(IgnoredOptionWarning(f"{' and '.join(names)} {verb} nothing {why}; leave {pronoun} out{otherwise}"),
-                  stacklevel=caller_stacklevel())
-
-
 def checked_cleaner(options: dict) -> Cleaner:
-    """The Cleaner of the given ``options``, saying (:func:`_say_unread`) which it does not read: ``negation_scope``
+    """The Cleaner of the given ``options``, saying (:func:`say_unread`) which it does not read: ``negation_scope``
     with ``negation=False``."""
     cleaner = Cleaner(**options)
     if "negation_scope" in options and not cleaner.negation:
-        _say_unread(["negation_scope"], "with negation=False (no word is marked negated)", ", or set negation=True")
+        say_unread(["negation_scope"], "with negation=False (no word is marked negated)", ", or set negation=True")
     return cleaner
 
 
 def check_vectorizer_options(vectorizer) -> None:
-    """Say (:func:`_say_unread`) which given options of an unfitted vectorizer stage its analyzer does not read:
+    """Say (:func:`say_unread`) which given options of an unfitted vectorizer stage its analyzer does not read:
     ``ngram_range`` with ``analyzer='char'``, ``char_ngram_range`` with ``'word'``."""
     given = getattr(vectorizer, "given", frozenset())
     unread = {"char": ["ngram_range"], "word": ["char_ngram_range"]}.get(vectorizer.params.get("analyzer"), [])
     unread = [name for name in unread if name in given]
     if unread:
-        _say_unread(unread[:1], f"with analyzer={vectorizer.params['analyzer']!r}", ", or set analyzer='word+char'")
+        say_unread(unread[:1], f"with analyzer={vectorizer.params['analyzer']!r}", ", or set analyzer='word+char'")
 
 
 def check_stages(vectorizer, model) -> None:
@@ -976,11 +969,11 @@ def check_stages(vectorizer, model) -> None:
     binarized = [name for name in ("sublinear_tf", "norm", "binary") if name in given] \
         if getattr(model, "binarize_input", False) else []
     if binarized:
-        _say_unread(binarized, f"for model {model.name!r}, which reads each feature as 0 or 1 (there or not)")
+        say_unread(binarized, f"for model {model.name!r}, which reads each feature as 0 or 1 (there or not)")
     # the network's: an lstm reads the word sequence, not word2vec's pooled text vector; an mlp without hidden
     # layers (a linear model) has no layer for activation, dropout or normalization to act on
     if model.input_kind == "sequences" and "pooling" in given:
-        _say_unread(["pooling"], f"for model {model.name!r}, which reads the words in order, not word2vec's text "
+        say_unread(["pooling"], f"for model {model.name!r}, which reads the words in order, not word2vec's text "
                     "vector", " (lstm_pooling pools the network's states)")
     if model.input_kind == "sequences" and model.params.get("init_embeddings") is False and \
             not vectorizer.params.get("vectors_path"):
@@ -989,14 +982,14 @@ def check_stages(vectorizer, model) -> None:
         # (min_count picks the vocabulary, which the lstm reads)
         training = [name for name in ("vector_size", *TRAINING_ONLY) if name in given and name != "min_count"]
         if training:  # the vectors train all the same (the fitted vectorizer keeps them), but the lstm never reads them
-            _say_unread(training, f"for model {model.name!r} with init_embeddings=False, whose embeddings start at "
+            say_unread(training, f"for model {model.name!r} with init_embeddings=False, whose embeddings start at "
                         "random (only the words of the vectorizer count: min_count)",
                         " (embedding_dim sizes the embeddings)")
     sizes = model.params.get("hidden_sizes") if model.name == "mlp" else None
     unused = [name for name in ("activation", "dropout", "normalization") if name in getattr(model, "given", ())] \
         if isinstance(sizes, (list, tuple)) and not sizes else []
     if unused:
-        _say_unread(unused, "for an mlp without hidden layers (hidden_sizes=[]: a linear model)", ", or give hidden_sizes")
+        say_unread(unused, "for an mlp without hidden layers (hidden_sizes=[]: a linear model)", ", or give hidden_sizes")
     if not reads(model.name, vectorizer.name):
         from .models.classical import nonnegative_error
 

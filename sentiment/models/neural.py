@@ -24,8 +24,7 @@ import torch
 
 from ..checks import check_sample_weight, short_repr
 from ..devices import check_device_name
-from ..errors import (ConfigError, DataError, IgnoredOptionWarning, TuningWarning, caller_stacklevel, counted,
-                      with_article)
+from ..errors import ConfigError, DataError, TuningWarning, caller_stacklevel, counted, say_unread, with_article
 from ..splits import held_none_advice
 from ..stage import Stage, python_number, restored_on_failure
 from . import hardware, nets, saved_nets, trainer
@@ -108,11 +107,8 @@ class NeuralModel(Stage):
         has no dev data to stop on (dev_fraction=0, and fit given none)."""
         given = [name for name in ("patience", "min_epochs", "stop_metric") if name in getattr(self, "given", ())]
         if given:
-            verb, pronoun = ("changes", "it") if len(given) == 1 else ("change", "them")
-            warnings.warn(IgnoredOptionWarning(
-                f"{' and '.join(given)} {verb} nothing with dev_fraction=0 and no dev data: the network has nothing to "
-                f"stop early on and trains all {counted(self.params['epochs'], 'epoch')}; leave {pronoun} out, or give "
-                "dev_fraction (or dev data)"), stacklevel=caller_stacklevel())
+            say_unread(given, "with dev_fraction=0 and no dev data: the network has nothing to stop early on and trains "
+                       f"all {counted(self.params['epochs'], 'epoch')}", ", or give dev_fraction (or dev data)")
 
     def _train_config(self) -> trainer.TrainConfig:
         p = self.params
