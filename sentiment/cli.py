@@ -685,11 +685,10 @@ def _note_terms_not_found(aspect: List[str], found: set) -> None:
     """A note on stderr for each ``--aspect`` term that none of the texts holds (``found``: those some text holds)."""
     if not aspect:
         return
-    from .aspects.terms import HOW_TERMS_MATCH
+    from .aspects.terms import HOW_TERMS_MATCH, unfound_terms
 
-    for term in dict.fromkeys(t.strip() for t in aspect):
-        if term not in found:
-            _echo(f"note: {term!r} occurs in none of the texts ({HOW_TERMS_MATCH})", err=True)
+    for term in unfound_terms(aspect, found):
+        _echo(f"note: {term!r} occurs in none of the texts ({HOW_TERMS_MATCH})", err=True)
 
 
 def _predict_batches(pipe, batches, where: str, array, aspect: List[str], by_sentence, top_if_none: bool,

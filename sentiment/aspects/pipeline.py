@@ -47,7 +47,7 @@ from .augmentation import negated_sentences
 from .data import POLARITIES, as_sentences, contrastive_sentences, encodable, read_polarity_texts, sentence_spans
 from .categories import CategoryModel, has_categories
 from .polarity import aspect_groups, aspect_items
-from .terms import HOW_TERMS_MATCH, locate_terms
+from .terms import HOW_TERMS_MATCH, locate_terms, unfound_terms
 
 
 @known_options("the aspect model")
@@ -573,10 +573,9 @@ def _polarity_chunks(pairs: list[tuple[str, int, int]]):
 def _warn_of_unfound(terms: list[str], held: set[str]) -> None:
     """An :class:`~sentiment.errors.UnfoundAspectWarning` for each of ``terms`` that no text holds (not in
     ``held``, the terms :func:`~sentiment.aspects.terms.locate_terms` found)."""
-    for term in dict.fromkeys(t.strip() for t in terms):
-        if term not in held:
-            warnings.warn(f"{term!r} occurs in none of the texts, so it has no polarity ({HOW_TERMS_MATCH})",
-                          UnfoundAspectWarning, stacklevel=caller_stacklevel())
+    for term in unfound_terms(terms, held):
+        warnings.warn(f"{term!r} occurs in none of the texts, so it has no polarity ({HOW_TERMS_MATCH})",
+                      UnfoundAspectWarning, stacklevel=caller_stacklevel())
 
 
 def _sentence_spans(by_sentence) -> "_Sentences | None":

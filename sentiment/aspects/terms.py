@@ -54,6 +54,12 @@ def locate_terms(texts: list[str], aspects, found: set | None = None) -> list[li
     return results
 
 
+def unfound_terms(terms: list[str], found: set[str]) -> list[str]:
+    """The ``terms`` (stripped, each once, in their order) that are not in ``found``, the terms that
+    :func:`locate_terms` (or :func:`terms_found`) found in some text."""
+    return [term for term in dict.fromkeys(t.strip() for t in terms) if term not in found]
+
+
 def terms_found(texts: list[str], terms: list[str]) -> set[str]:
     """The ``terms`` (one list for all ``texts``) that :func:`locate_terms` finds in at least one of the texts."""
     read = [(text, markup_spans(text), _Entities(text)) for text in texts]
