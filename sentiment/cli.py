@@ -1336,19 +1336,20 @@ def _discard_stderr() -> None:
     """Point standard error at the null device (a terminal that hung up): nothing written to it later fails (a
     stream of no file, as a test runner's, is left)."""
     with contextlib.suppress(OSError, ValueError, AttributeError, io.UnsupportedOperation):
-        null = os.open(os.devnull, os.O_WRONLY)
-        try:
-            os.dup2(null, sys.stderr.fileno())
-        finally:
-            os.close(null)
+        _to_null(sys.stderr)
 
 
 def _discard_stdout() -> None:
     """Point standard output at the null device: what it still holds is dropped, not written (and not failed
     at) when Python flushes it at exit."""
+    _to_null(sys.stdout)
+
+
+def _to_null(stream) -> None:
+    """Point ``stream``'s file descriptor at the null device."""
     null = os.open(os.devnull, os.O_WRONLY)
     try:
-        os.dup2(null, sys.stdout.fileno())
+        os.dup2(null, stream.fileno())
     finally:
         os.close(null)
 
