@@ -914,9 +914,10 @@ def evaluate(
         _echo(f"note: {result['n_without_polarity']} of the gold aspects have no polarity, so there is no end-to-end "
               "score; give every aspect its polarity to have one", err=True)
     if result.get("n_in_markup"):
-        _echo(f"note: {result['n_in_markup']} of the gold aspect terms lie inside web addresses or HTML tags, which "
-              "are never part of a term (since text-reading version 25 also e-mail addresses and bare domains): they "
-              "count as missed", err=True)
+        from .aspects.data import NEVER_TERMS
+
+        _echo(f"note: {result['n_in_markup']} of the gold aspect terms lie inside web addresses or HTML tags, "
+              f"{NEVER_TERMS}: they count as missed", err=True)
     for note in training_data_notes(pipe, data, shipped if model is None else None):
         _echo(note, err=True)
     from .default_models import default_model_path

@@ -130,6 +130,10 @@ def aspect_token_range(tokens: list[Token], start: int, end: int) -> tuple[int, 
 
 
 # -- readers ---------------------------------------------------------------------------------------
+# what a note on gold aspect terms inside web addresses or HTML tags says of them (markup_note, the CLI's evaluate)
+NEVER_TERMS = "which are never part of a term (since text-reading version 25 also e-mail addresses and bare domains)"
+
+
 def aspects_in_markup(sentences: list[dict]) -> list[tuple[str, str]]:
     """The gold aspects (and dropped conflict terms) of ``sentences`` whose span lies in a web address or an HTML
     tag, which no model reads as (part of) a term: ``(term, markup)`` pairs ("Dell" in "Dell.com")."""
@@ -155,8 +159,8 @@ def markup_note(sentences: list[dict], consequence: str) -> str | None:
         return None
     term, markup = found[0]
     return (f"note: {len(found)} gold aspect term(s) lie inside web addresses or HTML tags (e.g. {term!r} in "
-            f"{markup[:60]!r}), which are never part of a term (since text-reading version 25 also e-mail addresses "
-            f"and bare domains): {consequence}")
+            f"{markup[:60]!r}), {NEVER_TERMS}: {consequence}")
+
 
 
 def conflict_note(files: list[tuple]) -> str | None:
