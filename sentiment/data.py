@@ -337,6 +337,21 @@ def json_kind(value) -> str:
     return {dict: "object", str: "string", type(None): "null"}.get(type(value), type(value).__name__)
 
 
+NESTED_TOO_DEEPLY = "its values nest too deeply"
+
+
+def json_problem(exc: Exception) -> str:
+    """What ``json.loads`` found wrong, in words for an error message: a JSONDecodeError's own message, values
+    nested too deeply (a RecursionError), or a number of too many digits (int's limit, a ValueError)."""
+    import json
+
+    if isinstance(exc, json.JSONDecodeError):
+        return exc.msg
+    if isinstance(exc, RecursionError):
+        return NESTED_TOO_DEEPLY
+    return "a number of more digits than can be read; write it as a string"
+
+
 def read_json_line(line: str, lone_surrogates: bool = False) -> tuple[dict | None, str | None]:
     """A line of a JSON Lines file, read: ``(the object, None)``, or ``(None, why it is no JSON object that can be
     read)`` in words for an error message: not JSON, a number of too many digits, values nested too deeply, a
@@ -347,18 +362,14 @@ def read_json_line(line: str, lone_surrogates: bool = False) -> tuple[dict | Non
 
     try:
         value = json.loads(line)
-    except ValueError as exc:
-        if isinstance(exc, json.JSONDecodeError):
-            return None, exc.msg
-        return None, "a number of more digits than can be read; write it as a string"
-    except RecursionError:
-        return None, "its values nest too deeply"
+    except (ValueError, RecursionError) as exc:
+        return None, json_problem(exc)
     if not isinstance(value, dict):
         return None, f"it is a JSON {json_kind(value)}"
     try:
         repeated = _repeated_key(line, value)
     except ValueError:
-        return None, "its values nest too deeply"
+        return None, NESTED_TOO_DEEPLY
     if repeated is not None:
         return None, f"its key {repeated!r} appears twice, so which value is meant is unclear; keep one"
     if not lone_surrogates and "\\u" in line and _holds_lone_surrogate(value):
@@ -434,12 +445,10 @@ def _json_array(stream, compression: str | None, file: Path):
     with _text_of(stream, compression) as text:
         try:
             records = json.loads(text.read(), object_pairs_hook=noting_repeats(repeated))
-        except RecursionError:  # values nested thousands deep
-            raise ValueError("its values nest too deeply") from None
-        except ValueError as exc:  # (a JSONDecodeError says where; the other, int's limit, in Python's words)
-            if isinstance(exc, json.JSONDecodeError):
+        except (ValueError, RecursionError) as exc:  # values nested thousands deep, or int's limit, in words
+            if isinstance(exc, json.JSONDecodeError):  # (it says where)
                 raise
-            raise ValueError("a number of more digits than can be read; write it as a string") from None
+            raise ValueError(json_problem(exc)) from None
     if repeated:
         raise DataError(f"{file}: an object of its array gives the key {repeated[0]!r} twice, so which value is meant "
                         "is unclear; keep one")

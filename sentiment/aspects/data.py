@@ -22,8 +22,8 @@ from pathlib import Path
 
 from ..cleaning import BREAK_TAG_NAMES, LINE_BREAK, LINE_BREAKS, TITLE_ABBREVIATIONS
 from ..checks import short_repr
-from ..data import (COMPRESSION, compression_in, existing_file, json_kind, noting_repeats, not_utf8_error,
-                    read_json_line)
+from ..data import (COMPRESSION, compression_in, existing_file, json_kind, json_problem, noting_repeats,
+                    not_utf8_error, read_json_line)
 from ..errors import DataError, reencode_hint, with_article
 from ..persistence import one_line
 from ..tokens import HTML_TAG, Token
@@ -389,16 +389,6 @@ def read_aspect_jsonl(path, keep_conflict: bool = False) -> list[dict]:
     return sentences
 
 
-def _json_problem(exc: Exception) -> str:
-    """What json.loads found wrong: its message, or for the errors it raises without one, what they mean (in the
-    words of :func:`~sentiment.data.read_json_line`)."""
-    if isinstance(exc, json.JSONDecodeError):
-        return exc.msg
-    if isinstance(exc, RecursionError):
-        return "its values nest too deeply"
-    return "a number of more digits than can be read; write it as a string"
-
-
 def _read_aspect_array(file: Path, text: str, keep_conflict: bool) -> list[dict]:
     """The sentences of a JSON array of sentence objects (items numbered from 1); an object that gives a key
     twice is refused, as a JSON Lines line that does."""
@@ -407,7 +397,7 @@ def _read_aspect_array(file: Path, text: str, keep_conflict: bool) -> list[dict]
         records = json.loads(text, object_pairs_hook=noting_repeats(repeated))
     except (ValueError, RecursionError) as exc:
         where = f", line {exc.lineno}" if isinstance(exc, json.JSONDecodeError) else ""
-        raise DataError(f"{file}: not valid JSON ({_json_problem(exc)}{where}); give a JSON array of sentence "
+        raise DataError(f"{file}: not valid JSON ({json_problem(exc)}{where}); give a JSON array of sentence "
                         "objects or one JSON object per line") from None
     if repeated:
         raise DataError(f"{file}: an object of its array gives the key {repeated[0]!r} twice, so which value is meant "
