@@ -216,11 +216,12 @@ def _glove_size(stream: "_Stream", path: str) -> int:
     """The vector size of a file without a header: the most common number of values after the word
     on its first lines, the smallest of those as common (a word with spaces in it makes a line longer)."""
     lines = [line for line in stream.peeklines(SNIFF_LINES) if line.strip()]
-    if lines and not any(len(fields := _fields(_decoded(line))) >= 2 and all(map(_is_number, fields[1:]))
-                         for line in lines):  # a table of texts ("text,label"), say, not a line of vectors
+    fields = [_fields(_decoded(line)) for line in lines]
+    if lines and not any(len(parts) >= 2 and all(map(_is_number, parts[1:])) for parts in fields):
+        # a table of texts ("text,label"), say, not a line of vectors
         raise DataError(f"{path} holds no word vectors: none of its first lines is a word and its numbers (line 1: "
                         f"{_shown(lines[0])}); pass a word2vec or GloVe file")
-    lengths = Counter(len(_fields(_decoded(line))) - 1 for line in lines)
+    lengths = Counter(len(parts) - 1 for parts in fields)
     most = max(lengths.values(), default=0)
     size = min((n for n, times in lengths.items() if times == most), default=0)
     if size < 1:
