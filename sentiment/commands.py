@@ -662,7 +662,9 @@ def _settings(kind: str, config: dict, pipe, path: Path) -> dict:
 
         settings = dict(config.get("pipeline", {}))
         if settings.get("prior") == "prior":  # the folder the model keeps its copy of the prior in
-            settings["prior"] = f"{Path(path) / 'prior'} (the copy kept inside the model)"
+            seen = semeval_sets(getattr(getattr(pipe, "prior_", None), "config_", {}))
+            settings["prior"] = f"{Path(path) / 'prior'} (the copy kept inside the model" + (
+                f"; it learnt from {seen[0]}: dev figures on those sentences overstate)" if seen else ")")
         categories = getattr(pipe, "categories_", None)
         detector = getattr(categories, "detector_", None)
         if settings.get("categories"):
@@ -712,15 +714,21 @@ def _trains_by_epochs(model) -> bool:
     return bool(getattr(model, "trains_by_epochs", False))
 
 
+def semeval_sets(config: dict) -> list[str]:
+    """The SemEval-2014 data sets that a model's config (as saved) says it learnt from: those of the shipped
+    polarity model, an aspect model's default prior."""
+    train = config.get("data", {}).get("train", {}) if isinstance(config.get("data"), dict) else None
+    return [name for name in train if "SemEval" in name] if isinstance(train, dict) else []
+
+
 def _note_what_the_default_prior_saw(log) -> None:
     """A note when the shipped polarity model, the aspect models' default prior, learnt from SemEval-2014
     sentences: dev sentences among them would be scored with features that have seen their labels."""
     from .default_models import default_model_path
 
     try:
-        seen = [name for name in read_config(default_model_path("polarity")).get("data", {}).get("train", {})
-                if "SemEval" in name]
-    except (OSError, ValueError, AttributeError, ModelFileError):  # loading the prior says what is wrong with it
+        seen = semeval_sets(read_config(default_model_path("polarity")))
+    except (OSError, ValueError, ModelFileError):  # loading the prior says what is wrong with it
         return
     if seen:
         log(f"note: the default prior, the shipped polarity model, learnt from {seen[0]}: if the dev sentences "
@@ -862,6 +870,11 @@ def training_data_notes(pipe, data: str | Path, shipped: str | None = None) -> l
     if shipped is not None and "train" in name.lower():
         return [f"note: the shipped {shipped} model learnt from {training_sets(pipe)}: if {on_one_line(name)} is "
                 "one of their training files, these are figures on training texts, which flatter it; score a dev split"]
+    seen = semeval_sets(getattr(getattr(pipe, "prior_", None), "config_", {}))
+    if seen:  # an aspect model fit with the default prior, the shipped polarity model
+        return [f"note: the model's prior, a polarity model inside it, learnt from {seen[0]}: if {on_one_line(name)} "
+                "holds sentences of SemEval-2014's training files, the polarity figures overstate (the prior has seen "
+                "their labels); a model fit with --set prior=null or a prior trained without them scores them honestly"]
     return []
 
 

@@ -84,6 +84,18 @@ def test_fit_with_the_default_prior_says_what_the_prior_learnt_from(files, tmp_p
                    "--set", "prior=null", "--set", "bits=12")
     assert_ok(quiet)
     assert "default prior" not in quiet.stderr
+    # evaluate and info say it again of the saved model, whose prior is a copy kept inside it
+    scored = invoke("evaluate", files["dev"], "--model", tmp_path / "m")
+    assert_ok(scored)
+    assert ("note: the model's prior, a polarity model inside it, learnt from SemEval-2014 pos/neg sentences (85%): "
+            "if dev.jsonl holds sentences of SemEval-2014's training files, the polarity figures overstate") \
+        in " ".join(scored.stderr.split())
+    described = invoke("info", tmp_path / "m", "--json")
+    assert_ok(described)
+    assert json.loads(described.stdout)["settings"]["prior"] == (
+        f"{tmp_path / 'm' / 'prior'} (the copy kept inside the model; it learnt from SemEval-2014 pos/neg sentences "
+        "(85%): dev figures on those sentences overstate)")
+    assert "prior" not in invoke("evaluate", files["dev"], "--model", tmp_path / "n").stderr
 
 
 def test_predict_finds_two_aspects_of_opposite_polarity(model_dir):
