@@ -343,7 +343,10 @@ def test_the_lstm_layers_run_in_float32_under_autocast():
     x, lengths = torch.randn(2, 5, 4), torch.tensor([5, 2])
     plain = run_lstm(lstm, x, lengths)
     with torch.autocast("cpu", dtype=torch.bfloat16):
-        assert lstm(x)[0].dtype == torch.bfloat16  # what autocast alone does
+        try:  # what autocast alone does, where this CPU's oneDNN has a bf16 LSTM (not on every x86 CPU)
+            assert lstm(x)[0].dtype == torch.bfloat16
+        except RuntimeError as exc:
+            assert "primitive" in str(exc)  # oneDNN "could not create a primitive descriptor" for it
         states = run_lstm(lstm, x.bfloat16(), lengths)
     assert states.dtype == torch.float32 and states.shape == (2, 5, 6)
     torch.testing.assert_close(states, plain, atol=1e-2, rtol=0)  # the input's bf16 rounding only
