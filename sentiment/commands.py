@@ -198,6 +198,9 @@ def fit_file(
             f"({counted(len(dev_texts), 'text')})" + "".join(f"; {note}" for note in notes))
         n_train = train(texts, labels, weights, stop_dev)
         report = evaluate(pipe, dev_texts, dev_labels, mistakes=mistakes)
+        note = never_predicted_note(report, model_stage)
+        if note:
+            log(note)
     except UnknownLabelsError as exc:
         raise DataError(f"--dev {dev_source}: label(s) {', '.join(exc.unknown[:10])} do not occur in the training "
                         f"data, whose labels are: {', '.join(exc.known)}; drop those rows, or check --label-column "
@@ -220,6 +223,24 @@ def fit_file(
     pipe.save(out, extra={"columns": columns, "data": trained,
                           "metrics": {"dev": {k: report[k] for k in HEADLINE if k in report}}})
     return pipe, {**report, "refit_on_all": refitted}
+
+
+def never_predicted_note(report: dict, model) -> str | None:
+    """A note for fit where the dev ``report`` (one label per text) has classes that the model gave no dev
+    text although some have them: a class with few training texts may never win. ``model``: the model stage,
+    whose ``class_weight`` (where it takes one) is the advice."""
+    if "confusion_matrix" not in report:
+        return None
+    matrix = np.asarray(report["confusion_matrix"])
+    missed = [(name, int(held)) for name, held, given in zip(report["labels"], matrix.sum(axis=1), matrix.sum(axis=0))
+              if held and not given]
+    if not missed:
+        return None
+    listed = ", ".join(f"{on_one_line(str(name))} ({held} in dev)" for name, held in missed[:12])
+    weighted = "class_weight" in getattr(model, "params", {}) and model.params["class_weight"] is None
+    return (f"note: the model labelled no dev text as {listed}"
+            f"{' ...' if len(missed) > 12 else ''}: a class of few training texts may never win; more of its texts"
+            + (", or --set class_weight=balanced," if weighted else "") + " may teach it")
 
 
 def _read_training(data, pipe: Pipeline, task: str, *, trees: bool, text_column: str, label_column: str,

@@ -317,8 +317,8 @@ def check_outside_models(path: str | os.PathLike, flag: str) -> None:
     there replaces the directory as a whole, and refuses to while the file is in it."""
     holder = _model_holding(path)
     if holder is not None:
-        raise ModelFileError(f"{flag} {path} lies inside the model directory {holder}, which saving replaces as a "
-                             "whole; write it elsewhere")
+        raise ModelFileError(f"{flag} {path} lies inside the model directory {holder}, which the model's next save "
+                             "replaces as a whole (and refuses to while other files are in it); write it elsewhere")
 
 
 def file_name_for(directory: Path, name: str) -> Path:

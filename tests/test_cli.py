@@ -130,6 +130,21 @@ def test_fit_notes_labels_that_spell_a_missing_value(tmp_path, binary):
            "rows or label them, unless it is a class" in result.stderr.splitlines()
 
 
+@pytest.mark.parametrize("model, advice", [("logreg", ", or --set class_weight=balanced,"), ("nb", "")])
+def test_fit_notes_a_rare_class_that_the_model_gives_no_dev_text(tmp_path, binary, model, advice):
+    """A class of a few texts of no words of its own never wins: fit says so, and what may teach it."""
+    path = tmp_path / "train.csv"
+    labels = ["mixed" if i % 30 == 0 else y for i, y in enumerate(binary.train_labels)]
+    write_table(pd.DataFrame({"text": binary.train_texts, "label": labels}), path)
+    result = invoke("fit", path, "--out", tmp_path / "m", "--model", model, "--json")
+    assert_ok(result)
+    report = json.loads(result.stdout)
+    held = report["per_class"]["mixed"]["support"]
+    assert held and report["per_class"]["mixed"]["recall"] == 0
+    assert (f"note: the model labelled no dev text as mixed ({held} in dev): a class of few training texts may never "
+            f"win; more of its texts{advice} may teach it") in result.stderr.splitlines()
+
+
 def test_a_header_repeated_with_its_byte_order_mark_is_refused(tmp_path):
     """Two Excel exports joined (cat a.csv b.csv): the second header, after its mark, is no text to learn."""
     path = tmp_path / "joined.csv"
@@ -995,7 +1010,9 @@ def test_nothing_is_written_inside_a_model_directory(model, files, tmp_path):
         (["predict", "--model", copy, "--input", source, "--output", copy / "out.csv"], "--output"),
         (["export", copy, "--out", copy / "net.pt"], "--out"),
     ]:
-        assert_error(invoke(*command), f"{pattern} .* lies inside the model directory .*m, which saving replaces")
+        assert_error(invoke(*command), f"{pattern} .* lies inside the model directory .*m, which the model's next "
+                                       r"save replaces as a whole \(and refuses to while other files are in it\); "
+                                       "write it elsewhere")
     assert sorted(p.name for p in copy.iterdir()) == sorted(p.name for p in model[0].iterdir())
     Pipeline.load(copy).save(copy)  # a save there still works
 

@@ -712,3 +712,20 @@ def test_predict_file_skip_blank_on_a_dictionary_encoded_parquet_text_column(sav
     table = pd.read_csv(out)
     assert table["id"].tolist() == [1, 2, 3] and table["label"].isna().tolist() == [False, True, False]
     assert table["label"][[0, 2]].tolist() == list(pipe.predict(["great film", "awful film"]))
+
+
+# -- never_predicted_note: classes of the dev data that the model gave no dev text ----------------------------
+def test_never_predicted_note_names_each_class_no_dev_text_got():
+    report = {"labels": ["a", "b", "c", "d"], "confusion_matrix": [[3, 0, 0, 0], [2, 0, 0, 0], [0, 0, 1, 0],
+                                                                   [0, 0, 0, 0]]}
+    model = Pipeline(model="logreg").build_stages()[2]
+    assert commands.never_predicted_note(report, model) == (
+        "note: the model labelled no dev text as b (2 in dev): a class of few training texts may never win; more of "
+        "its texts, or --set class_weight=balanced, may teach it")  # d: no dev text has it either
+    report["confusion_matrix"][3] = [1, 0, 0, 0]
+    assert "as b (2 in dev), d (1 in dev):" in commands.never_predicted_note(report, model)
+    model = Pipeline(model="logreg", class_weight="balanced").build_stages()[2]  # the advice is taken already
+    assert commands.never_predicted_note(report, model).endswith("more of its texts may teach it")
+    report["confusion_matrix"] = [[3, 0, 0, 0], [1, 1, 0, 0], [0, 0, 1, 0], [0, 0, 0, 1]]
+    assert commands.never_predicted_note(report, model) is None
+    assert commands.never_predicted_note({"multi_label": True, "labels": ["a"], "per_class": {}}, model) is None
