@@ -22,6 +22,7 @@ import sentiment
 from sentiment import Ensemble
 from sentiment import pipeline as pipeline_module
 from sentiment.persistence import CONFIG
+from sentiment.registry import REGISTRY, resolve
 
 # Tiny word2vec settings keep the suite fast.
 W2V = {"vector_size": 16, "w2v_epochs": 3}
@@ -151,8 +152,9 @@ VECTORIZERS = {
     "word2vec-tfidf": ("word2vec", {**W2V, "pooling": "tfidf"}),
     "word2vec-file": ("word2vec", {"vectors_path": "@w2v-file", "pooling": "mean"}),
 }
-MODELS = ["logreg", "linearsvm", "nb", "complement_nb", "nbsvm"]
-NONNEGATIVE_ONLY = {"nb", "complement_nb", "nbsvm"}
+# the classical models, as registered (a model added there is tested here too); those of non-negative features
+MODELS = [name for name, where in REGISTRY["model"].items() if where.startswith("sentiment.models.classical:")]
+NONNEGATIVE_ONLY = {name for name in MODELS if resolve("model", name).needs_nonnegative}
 
 
 def valid_combinations() -> list[tuple[str, str]]:

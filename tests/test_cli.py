@@ -22,6 +22,7 @@ from sentiment import Ensemble, ModelFileError, Pipeline
 from sentiment.cleaning import READING_VERSION
 from sentiment.cli import app
 from sentiment.default_models import default_model_path
+from sentiment.models.nets import POOLINGS
 
 from conftest import SST_TREES, edit_config, symlink, write_table
 
@@ -743,7 +744,9 @@ def test_options_say_in_a_line_what_each_option_does():
         for line, (key, option) in zip(lines, values.items()):
             assert line.startswith(f"  {key} = ") and line.endswith(f"  # {option['help']}") and option["help"], line
         assert len({line.index("  # ") for line in lines}) == 1  # one column per stage
-    assert described["model"]["lstm_pooling"]["help"].endswith('"max", "mean" or "attention"')
+    pooling = described["model"]["lstm_pooling"]["help"]  # every pooling the network has
+    assert pooling.startswith("how the LSTM's outputs become one vector: ") and pooling.endswith(f' or "{POOLINGS[-1]}"')
+    assert all(f'"{name}"' in pooling for name in POOLINGS) and '"max", "mean"' in pooling
     aspect = json.loads(invoke("options", "--task", "aspect", "--json").stdout)["options"]["aspect"]
     assert aspect["contrast"]["help"].startswith("two-opinion sentences")
 

@@ -26,7 +26,7 @@ from sentiment.evaluation import evaluate
 from sentiment.groupings import EKMAN, group_labels, group_of
 from sentiment.multilabel import decide, label_f1, tune_thresholds
 
-from conftest import W2V, write_table
+from conftest import MODELS, W2V, write_table
 from test_cli import assert_error, assert_ok
 
 runner = CliRunner()
@@ -187,7 +187,7 @@ def test_multi_label_round_trip(data, fitted, tmp_path):
     assert loaded.annotate(dev_texts[:3]) == fitted.annotate(dev_texts[:3])
 
 
-@pytest.mark.parametrize("model", ["linearsvm", "nb", "complement_nb", "nbsvm"])
+@pytest.mark.parametrize("model", MODELS)
 def test_every_classical_model_learns_several_labels(data, model):
     (texts, labels), (dev_texts, dev_labels) = data
     pipe = Pipeline("tfidf", model).fit(texts, labels, dev=(dev_texts, dev_labels))

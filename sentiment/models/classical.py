@@ -74,8 +74,15 @@ class LinearModel(Stage):
         return self
 
     def _train(self, X, y, n_classes: int) -> Trained:
-        """A model of ``y`` (codes ``0..n_classes-1``)."""
+        """A model of ``y`` (codes ``0..n_classes-1``): ``coef`` of shape (1, n_features) with the ``"logistic"``
+        or ``"platt"`` link of two classes, else (n_classes, n_features) (see :data:`LINKS`)."""
         raise NotImplementedError
+
+    def _check_solver_options(self) -> None:
+        """The options of a model that scikit-learn's solvers train: ``C``, ``class_weight``, ``max_iter``."""
+        self._number("C", 1e-6, 1e6)
+        self._class_weight()
+        self._number("max_iter", 1, float("inf") if self.from_saved else MAX_ITER, integer=True)  # (a rule newer than some models)
 
     def _sklearn_class_weight(self):
         """``class_weight`` as scikit-learn takes it: None, "balanced" or ``{code: weight}``."""
@@ -191,9 +198,7 @@ class LogisticRegressionModel(LinearModel):
                    "max_iter": "most iterations of the solver"}
 
     def check_params(self):
-        self._number("C", 1e-6, 1e6)
-        self._class_weight()
-        self._number("max_iter", 1, float("inf") if self.from_saved else MAX_ITER, integer=True)  # (a rule newer than some models)
+        self._check_solver_options()
 
     def _train(self, X, y, n_classes):
         from sklearn.linear_model import LogisticRegression
@@ -215,31 +220,38 @@ class LinearSVMModel(LinearModel):
     option_help = LogisticRegressionModel.option_help
 
     def check_params(self):
-        self._number("C", 1e-6, 1e6)
-        self._class_weight()
-        self._number("max_iter", 1, float("inf") if self.from_saved else MAX_ITER, integer=True)  # (a rule newer than some models)
+        self._check_solver_options()
 
     def _train(self, X, y, n_classes):
-        from sklearn.calibration import CalibratedClassifierCV
         from sklearn.svm import LinearSVC
 
         svm = LinearSVC(C=self.params["C"], class_weight=self._sklearn_class_weight(), max_iter=self.params["max_iter"],
                         random_state=0)  # its coordinate descent shuffles: the same data give the same model
-        weights = self._sample_weight
-        if weights is not None and not np.all(np.asarray(weights) > 0):  # liblinear drops them: so must the folds,
-            kept = np.flatnonzero(np.asarray(weights) > 0)  # or a fold may hold no text of a class that weighs
-            X, y, weights = X[kept], y[kept], np.asarray(weights)[kept]
-        folds = min(3, int(np.bincount(y, minlength=n_classes).min()))
-        if folds < 2:
-            raise ConfigError("linearsvm needs at least 2 examples of every class (of every label, with several "
-                              "labels per text), each of a weight above 0, for its calibration")
-        calibrated = CalibratedClassifierCV(svm, method="sigmoid", cv=folds, ensemble=False).fit(
-            X, y, sample_weight=weights)
-        fitted = calibrated.calibrated_classifiers_[0]
-        calibration = np.array([[c.a_ for c in fitted.calibrators], [c.b_ for c in fitted.calibrators]])
-        turned = calibration[0] >= 0  # a higher score, a lower probability: the folds' texts were too few to
-        calibration[:, turned] = [[-1.0], [0.0]]  # calibrate that score on; its plain sigmoid instead
-        return Trained(fitted.estimator.coef_, fitted.estimator.intercept_, "platt", calibration)
+        return platt_calibrated(svm, X, y, self._sample_weight, n_classes, self.name)
+
+
+def platt_calibrated(estimator, X, y: np.ndarray, weights, n_classes: int, name: str) -> Trained:
+    """A scikit-learn linear ``estimator`` (``coef_`` and ``intercept_`` once fitted; its scores are no
+    probabilities) trained on ``X``, ``y`` (weighted by ``weights``, or None) with Platt scaling fitted on
+    3-fold cross-validation: each class's sigmoid ``(a, b)`` kept for the ``"platt"`` link. Where that scaling
+    would turn a class's scores around, as on a few dozen texts it can, the plain sigmoid of them. ``name``:
+    the model's, for the error where some class has too few texts."""
+    from sklearn.calibration import CalibratedClassifierCV
+
+    if weights is not None and not np.all(np.asarray(weights) > 0):  # liblinear drops them: so must the folds,
+        kept = np.flatnonzero(np.asarray(weights) > 0)  # or a fold may hold no text of a class that weighs
+        X, y, weights = X[kept], y[kept], np.asarray(weights)[kept]
+    folds = min(3, int(np.bincount(y, minlength=n_classes).min()))
+    if folds < 2:
+        raise ConfigError(f"{name} needs at least 2 examples of every class (of every label, with several "
+                          "labels per text), each of a weight above 0, for its calibration")
+    calibrated = CalibratedClassifierCV(estimator, method="sigmoid", cv=folds, ensemble=False).fit(
+        X, y, sample_weight=weights)
+    fitted = calibrated.calibrated_classifiers_[0]
+    calibration = np.array([[c.a_ for c in fitted.calibrators], [c.b_ for c in fitted.calibrators]])
+    turned = calibration[0] >= 0  # a higher score, a lower probability: the folds' texts were too few to
+    calibration[:, turned] = [[-1.0], [0.0]]  # calibrate that score on; its plain sigmoid instead
+    return Trained(fitted.estimator.coef_, fitted.estimator.intercept_, "platt", calibration)
 
 
 class _NaiveBayes(LinearModel):
@@ -295,10 +307,8 @@ class NBSVMModel(LinearModel):
     binarize_input = True
 
     def check_params(self):
-        self._number("C", 1e-6, 1e6)
         self._number("nb_alpha", 1e-6, 1e6)
-        self._class_weight()
-        self._number("max_iter", 1, float("inf") if self.from_saved else MAX_ITER, integer=True)  # (a rule newer than some models)
+        self._check_solver_options()
 
     def _train(self, X, y, n_classes):
         from sklearn.linear_model import LogisticRegression

@@ -36,8 +36,7 @@ def head_loss(head: str, logits: torch.Tensor, targets: torch.Tensor, class_weig
     multiplied by its weight and the batch's loss divided by what the unweighted loss divides by, so that
     weights all alike give the unweighted loss and a row's weight counts against the rows of other batches too.
     """
-    if head not in ("softmax", "sigmoid"):
-        raise ValueError(f"unknown head {head!r}")
+    _check_choice("head", head, HEADS)
     if head == "softmax":
         if class_weights is None and sample_weights is None:
             return F.cross_entropy(logits.float(), targets)
@@ -140,7 +139,7 @@ class MLPConfig:
         self.hidden_sizes = tuple(self.hidden_sizes)
         _check_head(self)
         _check_choice("activation", self.activation, ACTIVATIONS)
-        _check_choice("normalization", self.normalization, (None, "batch", "layer"))
+        _check_choice("normalization", self.normalization, NORMALIZATIONS)
 
 
 class MLPNet(nn.Module):
@@ -191,13 +190,13 @@ class LSTMConfig:
     hidden_size: int = 128
     layers: int = 1
     bidirectional: bool = True
-    pooling: str = "max"  # "max", "mean" or "attention"
+    pooling: str = "max"  # one of POOLINGS
     dropout: float = 0.3
     head: str = "softmax"
 
     def __post_init__(self) -> None:
         _check_head(self)
-        _check_choice("pooling", self.pooling, ("max", "mean", "attention"))
+        _check_choice("pooling", self.pooling, POOLINGS)
 
 
 class LSTMNet(nn.Module):
@@ -235,6 +234,8 @@ class LSTMNet(nn.Module):
             pooled = max_pool(states, mask)
         elif self.config.pooling == "mean":
             pooled = (states * mask).sum(dim=1) / mask.sum(dim=1)
-        else:
+        elif self.config.pooling == "attention":
             pooled = attend(self.attention(states), states, mask)
+        else:  # (LSTMConfig checks it: a pooling added to POOLINGS needs its branch here)
+            raise ValueError(f"no pooling {self.config.pooling!r} in LSTMNet.forward")
         return self.head(self.dropout(pooled))

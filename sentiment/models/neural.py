@@ -337,7 +337,7 @@ class LSTMModel(NeuralModel):
 
     Options: ``init_embeddings`` (start from the vectorizer's word vectors, else random),
     ``freeze_embeddings``, ``embedding_dim`` (random embeddings only; None: 100), ``hidden_size``,
-    ``layers``, ``bidirectional``, ``lstm_pooling`` (max, mean, attention), ``dropout``, ``max_length``
+    ``layers``, ``bidirectional``, ``lstm_pooling`` (one of ``nets.POOLINGS``), ``dropout``, ``max_length``
     (tokens kept per text; None keeps all), and the training options shared with ``mlp``.
 
     ``init_from``: the directory of a saved ``lstm`` model to start from (transfer learning, e.g. a
@@ -372,7 +372,8 @@ class LSTMModel(NeuralModel):
         "hidden_size": "LSTM units per direction",
         "layers": "stacked LSTM layers",
         "bidirectional": "read the tokens in both directions",
-        "lstm_pooling": 'how the LSTM\'s outputs become one vector: "max", "mean" or "attention"',
+        "lstm_pooling": "how the LSTM's outputs become one vector: " + " or ".join(
+            (", ".join(f'"{name}"' for name in nets.POOLINGS[:-1]), f'"{nets.POOLINGS[-1]}"')),
         "dropout": "dropout rate of the embeddings, between LSTM layers and of the pooled vector",
         "max_length": "tokens kept per text (null: all)",
         "init_from": "a saved lstm model to start from (fine-tuning)",
