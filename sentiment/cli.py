@@ -232,7 +232,9 @@ def _parse_options(pairs: List[str], stages: tuple[str, ...] = ("vectorizer", "m
     for pair in pairs:
         key, sep, raw = pair.partition("=")
         if not sep or not key.strip():
-            _fail(f"--set takes KEY=VALUE, e.g. --set min_df=2 or --set ngram_range=1,3; got {pair!r}")
+            example = ("--set min_df=2 or --set ngram_range=1,3" if "vectorizer" in stages
+                       else "--set stopwords=true or --set negation=false")  # (clean: the cleaning's options alone)
+            _fail(f"--set takes KEY=VALUE, e.g. {example}; got {pair!r}")
         if key.strip() in stages:
             _fail(f"--set {key.strip()}=... chooses a stage, which --{key.strip()} NAME does; give it there")
         if raw.strip() in PYTHON_CONSTANTS:
@@ -517,7 +519,7 @@ def fit(
     label_sep: Optional[str] = typer.Option(None, help="With --multi-label: the separator between the labels of a text (default ';')."),
     grouping: Optional[str] = typer.Option(None, help="Learn groups of fine emotion labels: ekman or sentiment."),
     tune_fraction: Optional[float] = typer.Option(None, help="With --multi-label: share of the training texts held out to tune each label's threshold (default 0.1; 0: thresholds stay 0.5)."),
-    vectorizer: Optional[str] = typer.Option(None, help=f"{or_list(available('vectorizer'))}; default: the one the benchmarks chose for --task."),
+    vectorizer: Optional[str] = typer.Option(None, help=f"{or_list(available('vectorizer'))}; default: the one the benchmarks chose for --task (with --model lstm, which reads token ids that only it gives: word2vec)."),
     model: Optional[str] = typer.Option(None, help=f"{or_list(available('model'))}; default: the one the benchmarks chose for --task (with --vectorizer word2vec, whose values that one cannot read: logreg)."),
     set_: List[str] = typer.Option([], "--set", "-s", metavar="KEY=VALUE", help="Option KEY=VALUE for a stage, repeatable (see `sentiment options`)."),
     out: Path = _path_option(Path("sentiment-model"), help="Directory to write the model to (replaced as a whole, atomically: it may hold nothing but a model)."),
@@ -1067,7 +1069,7 @@ def ensemble(
 def export(
     model: Path = _path_argument(..., metavar="MODEL", help="Directory of a trained mlp or lstm model."),
     out: Path = _path_option(..., help="File to write: a .onnx file for onnx, a .pt (.pth, .ts) file for torchscript."),
-    format_: Optional[str] = typer.Option(None, "--format", help="torchscript or onnx (needs the onnx package); default: the one the --out suffix names."),
+    format_: Optional[str] = typer.Option(None, "--format", help="torchscript or onnx (needs the onnx package); it must agree with the --out suffix (.pt, .pth or .ts: torchscript; .onnx: onnx), which gives it when left out."),
     as_json: bool = typer.Option(False, "--json", help="Print what was written as one JSON object (model, out, format)."),
 ):
     """Export the network of a trained PyTorch model (mlp, lstm) to ONNX or TorchScript.
@@ -1211,7 +1213,7 @@ def _shown(value) -> str:
 @app.command(short_help="List every option of the stages, with its default and what it does.", cls=_Command)
 @friendly
 def options(
-    vectorizer: Optional[str] = typer.Option(None, help="Vectorizer whose options to list; default: the one `fit --task` uses."),
+    vectorizer: Optional[str] = typer.Option(None, help="Vectorizer whose options to list; default: the one `fit --task` uses (with --model lstm: word2vec)."),
     model: Optional[str] = typer.Option(None, help="Model whose options to list; default: the one `fit --task` uses (with --vectorizer word2vec: logreg)."),
     task: str = typer.Option(DEFAULT_TASK, help=f"{or_list(CONFIGURATIONS)}: list the values `fit --task` starts from; aspect: the aspect model's options."),
     multi_label: bool = typer.Option(False, "--multi-label", help="The defaults of --task for several labels per text, as `fit --multi-label` uses them."),

@@ -221,8 +221,15 @@ def fit_file(
                "phrases": phrases, "binary": binary, "refit_on_all": refitted,
                **({"weight_column": weight_column} if weight_column is not None else {})}
     pipe.save(out, extra={"columns": columns, "data": trained,
-                          "metrics": {"dev": {k: report[k] for k in HEADLINE if k in report}}})
+                          "metrics": {"dev": _headline_kept(report)}})
     return pipe, {**report, "refit_on_all": refitted}
+
+
+def _headline_kept(report: dict) -> dict:
+    """The dev metrics a model keeps in its config (``HEADLINE``; ``macro_f1_labels`` where macro-F1 averages
+    fewer than all the labels, as the plain report says it)."""
+    return {k: report[k] for k in HEADLINE if k in report
+            and not (k == "macro_f1_labels" and report[k] == len(report["labels"]))}
 
 
 def never_predicted_note(report: dict, model) -> str | None:

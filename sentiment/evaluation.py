@@ -191,9 +191,10 @@ def _per_class(names: list[str], precision, recall, f1, support, present) -> dic
 
 
 def _macro_note(n_present: int, n_labels: int) -> dict:
-    """``{"macro_f1_labels": k}`` when macro-F1 averages only the ``k`` labels that the data or the predictions
-    hold (of the model's ``n_labels``); nothing when it averages them all."""
-    return {"macro_f1_labels": n_present} if n_present < n_labels else {}
+    """``{"macro_f1_labels": k}``: macro-F1 averages the ``k`` labels that the data or the predictions hold (of
+    the model's ``n_labels``; the key is in every report, for scripts, and the plain one says it where
+    ``k < n_labels``)."""
+    return {"macro_f1_labels": n_present}
 
 
 def format_report(report: dict) -> str:
@@ -206,7 +207,7 @@ def format_report(report: dict) -> str:
     names = [on_one_line(name) for name in labels]  # shown with tabs and line breaks escaped: one line a row
     width = max(12, *(columns(n) for n in names))
     over = (f"  (over the {report['macro_f1_labels']} of {len(names)} labels that occur in the data or the predictions)"
-            if "macro_f1_labels" in report else "")
+            if report.get("macro_f1_labels", len(names)) < len(names) else "")
     if report.get("multi_label"):
         figures = [("macro-F1", f"{report['macro_f1']:.4f}{over}"), ("micro-F1", f"{report['micro_f1']:.4f}"),
                    ("exact match", f"{report['exact_match']:.4f}")]

@@ -358,10 +358,10 @@ def _check_names(vectorizer: str, options: dict, strict: bool = True) -> None:
         owners = {name: " or ".join(v for v in available("vectorizer") if name in resolve("vectorizer", v).defaults)
                   for name in candidates - known}  # another vectorizer's option: say whose
         close = unknown_name_hint(unknown[0], candidates, ["vectorizer"] if known else [], owners)
-        raise ConfigError(f"unknown option {unknown[0]!r} for vectorizer {vectorizer!r}{close}; "
-                          "TextVectorizer.options_for"
-                          "(vectorizer) (sentiment options --vectorizer NAME --model logreg: its cleaner and vectorizer parts) lists "
-                          "the options")
+        valid = f"valid options: {', '.join(sorted(known))} (" if known else ""
+        raise ConfigError(f"unknown option {unknown[0]!r} for vectorizer {vectorizer!r}{close}; {valid}"
+                          "TextVectorizer.options_for(vectorizer) or `sentiment options --vectorizer NAME` "
+                          f"lists them by part{')' if known else ''}")
 
 
 def _index_of(texts):

@@ -86,11 +86,12 @@ def test_macro_f1_averages_the_classes_in_the_data_or_the_predictions():
     truth, predicted = np.array([0, 2, 2, 0]), np.array([0, 1, 2, 2])  # neutral predicted once, never true
     mixed = _report(truth, predicted, names)
     assert mixed["macro_f1"] == pytest.approx(f1_score(truth, predicted, average="macro", zero_division=0))
-    assert "macro_f1_labels" not in mixed  # every class is in the truth or the predictions
+    assert mixed["macro_f1_labels"] == 3  # every class is in the truth or the predictions
+    assert "macro-F1   0.3889\n" in format_report(mixed)  # (not said where it averages them all)
     truth = np.array([[1, 0, 0], [1, 1, 0]])  # label 2 on no text and never predicted
     several = _multi_label_report(truth, truth.copy(), names)
     assert several["macro_f1"] == 1.0 and several["macro_f1_labels"] == 2
-    assert "macro_f1_labels" not in _multi_label_report(truth, np.array([[1, 0, 1], [1, 1, 0]]), names)
+    assert _multi_label_report(truth, np.array([[1, 0, 1], [1, 1, 0]]), names)["macro_f1_labels"] == 3
 
 
 def test_the_confusion_matrix_plot_states_the_reports_own_figures(tmp_path):

@@ -246,7 +246,9 @@ def test_vectorize_refuses_bad_input_and_writes_nothing(reviews, tmp_path, saved
     refused("--out", tmp_path / "v.npy", pattern="tfidf vectors are sparse.*ending in .npz")
     refused("--vectorizer", "word2vec", "--out", tmp_path / "v.npz", pattern="word2vec vectors are dense.*ending in .npy")
     refused("--out", tmp_path / "v.npz", "--names", tmp_path / "names.txt", pattern="--names names.txt.*JSON array")
-    refused("--out", tmp_path / "v.npz", "--set", "C=4", pattern="unknown option 'C'")
+    refused("--out", tmp_path / "v.npz", "--set", "C=4", pattern=r"unknown option 'C' for vectorizer 'tfidf'; valid "
+            r"options: analyzer, binary, char_ngram_range, .*, urls \(TextVectorizer.options_for\(vectorizer\) or "
+            r"`sentiment options --vectorizer NAME` lists them by part\)$")
     refused("--out", tmp_path / "v.npz", "--model", saved_model, "--set", "min_df=2", pattern="--set does not apply to --model")
     refused("--out", tmp_path / "v.npz", "--model", saved_ensemble, pattern=r"ensemble model, which has no single vectorizer; give a saved text vectorizer or a pipeline model \(a member.s folder, member0")
     refused("--out", saved_model / "v.npz", pattern="inside the model directory")
