@@ -366,3 +366,21 @@ def short_repr(value) -> str:
     shortened = reprlib.Repr()
     shortened.maxlist, shortened.maxdict, shortened.maxstring, shortened.maxother = 5, 3, 40, 40
     return shortened.repr(value)
+
+
+def spreadsheet_formula(name: str) -> bool:
+    """Whether a label ``name``, in a cell of a CSV of predictions that Excel or LibreOffice opens, would be run
+    as a formula: one that starts with "=" or "@" (and goes on), or with "+" or "-" and calls a function or
+    another program ("(", "|", "!"), as "-2+3" or "-1" do not."""
+    if len(name) < 2:
+        return False
+    return name[0] in "=@" or (name[0] in "+-" and any(mark in name for mark in "(|!"))
+
+
+def check_not_formulas(names: Sequence[str]) -> None:
+    """A DataError for a label name that :func:`spreadsheet_formula` says a spreadsheet would run."""
+    formula = next((name for name in names if spreadsheet_formula(str(name))), None)
+    if formula is not None:
+        raise DataError(f"the label {str(formula)[:40]!r} starts as a spreadsheet formula does, which a CSV of "
+                        "predictions opened in Excel or LibreOffice would run; rename it (--label-names VALUE=NAME)")
+

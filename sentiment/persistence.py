@@ -451,7 +451,7 @@ MAX_CONFIG_BYTES = 16 * 2**20  # a config.json larger than this is damaged (the 
 
 def _foreign_files(root: Path) -> list[str]:
     """Files below the model directory ``root`` that neither it nor a model saved inside it (an ensemble's
-    members, an aspect model's prior) lists, with links and empty folders. Where a config cannot be read (a damaged model, which may be
+    members, an aspect model's prior) lists, with links, empty folders, pipes, sockets and devices. Where a config cannot be read (a damaged model, which may be
     overwritten), every file whose name a save never writes."""
     def own(folder: Path, prefix: str) -> set[str]:
         files = _config_content(folder).get("files")  # (damaged: a ValueError, or no dict's get)
@@ -467,9 +467,10 @@ def _foreign_files(root: Path) -> list[str]:
                 found |= own(folder / inner, prefix + inner)
         return found
 
-    # files, and what a save never writes and would drop unseen: links (to folders, broken) and empty folders
+    # files, and what a save never writes and would drop unseen: links (to folders, broken), empty folders, and
+    # pipes, sockets and devices (anything but a folder with something in it)
     files = sorted(path.relative_to(root).as_posix() for path in root.rglob("*") if path.name not in SYSTEM_FILES and (
-        path.is_file() or path.is_symlink() or path.is_dir() and next(path.iterdir(), None) is None))
+        path.is_symlink() or not path.is_dir() or next(path.iterdir(), None) is None))
     try:
         known = own(root, "")
     except (OSError, ValueError, TypeError, AttributeError, RecursionError):  # (a folder linked to one above it)
@@ -674,11 +675,14 @@ def _read_model(root: Path) -> tuple[dict, dict[str, tuple[dict, dict[str, np.nd
         if not file.is_file():
             what = "missing" if not file.exists() else "a folder" if file.is_dir() else "no regular file (a pipe, a device)"
             raise ModelFileError(f"{root} is incomplete: {relative} is {what}; restore the model or train it again")
-        size += file.stat().st_size  # a model is loaded whole: more than the memory cannot be, however long it reads
+        # a model is loaded whole: more than the memory cannot be, however long it reads; JSON read into Python
+        # objects takes up to JSON_MEMORY times its size (a state.json of 60 million "[]," fills gigabytes)
+        size += file.stat().st_size * (JSON_MEMORY if relative in parsed and relative.endswith(".json") else 1)
         if memory is not None and size > memory:
-            raise ModelFileError(f"{root}'s files are bigger ({size / 2**30:.1f} GiB up to {relative}) than this "
-                                 f"machine's memory ({memory / 2**30:.1f} GiB); load it on a bigger machine, or the "
-                                 "model is damaged: train it again")
+            raise ModelFileError(f"{root}'s files would take more memory to load ({size / 2**30:.1f} GiB up to "
+                                 f"{relative}, JSON counted {JSON_MEMORY} times its size) than this machine has "
+                                 f"({memory / 2**30:.1f} GiB); load it on a bigger machine, or the model is damaged: "
+                                 "train it again")
         if relative in parsed:  # read once: the bytes hashed are the bytes parsed
             contents[relative] = file.read_bytes()
             actual = hashlib.sha256(contents[relative]).hexdigest()
@@ -715,6 +719,7 @@ def _read_model(root: Path) -> tuple[dict, dict[str, tuple[dict, dict[str, np.nd
 
 
 SAVED_DTYPES = (np.dtype(np.float32), np.dtype(np.float64))  # what the stages' get_state gives
+JSON_MEMORY = 32  # bytes of Python objects per byte of a stage's JSON, at most (small lists or numbers: ~25)
 
 
 def physical_memory() -> int | None:

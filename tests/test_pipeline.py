@@ -636,3 +636,15 @@ def test_another_stage_s_own_option_comes_before_a_valid_name_it_only_starts(bin
         Pipeline("tfidf", "mlp", hidden_size=8).fit(binary.train_texts, binary.train_labels)
     with pytest.raises(ConfigError, match=r"unknown option 'ngram' .* \(did you mean 'ngram_range'\?\)"):
         Pipeline("count", "logreg", ngram=2).fit(binary.train_texts, binary.train_labels)
+
+
+def test_fit_refuses_label_names_that_a_spreadsheet_would_run(binary):
+    formula = ["=cmd()" if label == "pos" else label for label in binary.train_labels]
+    with pytest.raises(DataError, match=r"the label '=cmd\(\)' starts as a spreadsheet formula does, which a CSV of "
+                                        r"predictions opened in Excel or LibreOffice would run; rename it"):
+        Pipeline("tfidf", "logreg").fit(binary.train_texts, formula)
+    with pytest.raises(DataError, match="the label '@x' starts as a spreadsheet formula does"):
+        Pipeline("tfidf", "logreg").fit(binary.train_texts, binary.train_labels, label_names={"neg": "n", "pos": "@x"})
+    signs = ["+ve" if label == "pos" else "-ve" for label in binary.train_labels]  # no function call: kept
+    assert set(Pipeline("tfidf", "logreg").fit(binary.train_texts, signs).label_names_) == {"+ve", "-ve"}
+

@@ -356,6 +356,9 @@ class CountVectorizer(Stage):
         self._vocabulary = self._index = None
 
 
+MAX_IDF = 100.0  # a smoothed idf, ln((1 + n) / (1 + df)) + 1, of a billion texts is 21.7
+
+
 class TfidfVectorizer(CountVectorizer):
     """Counts reweighted by inverse document frequency (smoothed) and normalised per document (``norm``: "l2",
     the default, "l1" or None).
@@ -396,6 +399,9 @@ class TfidfVectorizer(CountVectorizer):
         self.idf_ = np.asarray(arrays["idf"], dtype=np.float64)
         if self.idf_.shape != (len(self.terms_),):
             raise ValueError(f"idf has shape {self.idf_.shape} but the vocabulary has {len(self.terms_)} terms")
+        if self.idf_.size and not (self.idf_.min() >= 1.0 and self.idf_.max() <= MAX_IDF):  # (else overflow, or
+            raise ValueError(f"its idf values are not all between 1 and {MAX_IDF:.0f}, as "  # weights no data give)
+                             "ln((1 + n) / (1 + df)) + 1 of any data are")
 
 
 def normalize_rows(matrix, norm: str | None):
