@@ -190,18 +190,22 @@ def friendly(command):
 def _shown_as_note(show):
     """A ``warnings.showwarning`` that writes this package's warnings about a model or its labels as one
     ``note:`` line on stderr (no file name and source line), each once per command however often it is raised
-    (a model loaded twice by one command, warnings recorded and raised again), and hands every other warning
-    to ``show``.
+    (a model loaded twice by one command, warnings recorded and raised again), and every other warning (a
+    library's: scikit-learn's ConvergenceWarning, numpy's RuntimeWarning) as one ``warning:`` line naming its
+    kind, once too; with SENTIMENT_DEBUG=1 those go to ``show``, with their source line.
     Python's own filters still decide first (``python -W ignore`` keeps them quiet)."""
     said = set()
 
     def shown(message, category, filename, lineno, file=None, line=None):
-        if not issubclass(category, (ReadingVersionWarning, LabelSpellingWarning, AbsentLabelWarning, IgnoredOptionWarning,
-                                     MissingGlyphWarning)):
+        ours = issubclass(category, (ReadingVersionWarning, LabelSpellingWarning, AbsentLabelWarning,
+                                     IgnoredOptionWarning, MissingGlyphWarning))
+        if not ours and os.environ.get("SENTIMENT_DEBUG"):
             show(message, category, filename, lineno, file, line)
-        elif str(message) not in said:
-            said.add(str(message))
-            _echo(f"note: {message}", err=True)
+            return
+        text = f"note: {message}" if ours else f"warning: {on_one_line(str(message))} ({category.__name__})"
+        if text not in said:
+            said.add(text)
+            _echo(text, err=True)
 
     return shown
 

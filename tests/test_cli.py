@@ -1417,6 +1417,30 @@ def test_clean_prints_the_tokens_of_each_text_with_the_options_given():
     assert "not_like" not in result.stdout and "frowning" not in result.stdout
 
 
+def test_a_library_s_warning_is_one_line_once(monkeypatch):
+    """numpy's RuntimeWarning (or any library's) as one "warning:" line, not a file path and a source line."""
+    import warnings
+
+    from sentiment.cleaning import Cleaner
+
+    cleaned = Cleaner.tokens_of
+
+    def warned(self, texts):
+        for _ in range(2):
+            warnings.warn_explicit("overflow encountered\nin multiply", RuntimeWarning, "ngrams.py", 405)
+        return cleaned(self, texts)
+
+    monkeypatch.setattr(Cleaner, "tokens_of", warned)
+    result = invoke("clean", "a fine film")
+    assert_ok(result)
+    assert result.stderr == "warning: overflow encountered\\nin multiply (RuntimeWarning)\n"
+    assert result.stdout == "a fine film\n"
+    monkeypatch.setenv("SENTIMENT_DEBUG", "1")  # shown as Python shows it, where it was raised
+    with pytest.warns(RuntimeWarning, match="overflow encountered") as shown:
+        assert invoke("clean", "a fine film").stderr == ""
+    assert shown[0].filename == "ngrams.py" and shown[0].lineno == 405
+
+
 def test_clean_reads_stdin_line_by_line():
     result = invoke("clean", "-", input="\ufeffgood one\n\n   \nnot bad\n")
     assert_ok(result)
