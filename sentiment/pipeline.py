@@ -971,31 +971,8 @@ def check_stages(vectorizer, model) -> None:
     if model.input_kind == "sequences" and not hasattr(vectorizer, "sequences"):
         raise _sequences_error(model.name)
     check_vectorizer_options(vectorizer)
-    given = getattr(vectorizer, "given", frozenset())
-    binarized = [name for name in ("sublinear_tf", "norm", "binary") if name in given] \
-        if getattr(model, "binarize_input", False) else []
-    if binarized:
-        say_unread(binarized, f"for model {model.name!r}, which reads each feature as 0 or 1 (there or not)")
-    # the network's: an lstm reads the word sequence, not word2vec's pooled text vector; an mlp without hidden
-    # layers (a linear model) has no layer for activation, dropout or normalization to act on
-    if model.input_kind == "sequences" and "pooling" in given:
-        say_unread(["pooling"], f"for model {model.name!r}, which reads the words in order, not word2vec's text "
-                    "vector", " (lstm_pooling pools the network's states)")
-    if model.input_kind == "sequences" and model.params.get("init_embeddings") is False and \
-            not vectorizer.params.get("vectors_path"):
-        from .vectorizers.word2vec import TRAINING_ONLY
-
-        # (min_count picks the vocabulary, which the lstm reads)
-        training = [name for name in ("vector_size", *TRAINING_ONLY) if name in given and name != "min_count"]
-        if training:  # the vectors train all the same (the fitted vectorizer keeps them), but the lstm never reads them
-            say_unread(training, f"for model {model.name!r} with init_embeddings=False, whose embeddings start at "
-                        "random (only the words of the vectorizer count: min_count)",
-                        " (embedding_dim sizes the embeddings)")
-    sizes = model.params.get("hidden_sizes") if model.name == "mlp" else None
-    unused = [name for name in ("activation", "dropout", "normalization") if name in getattr(model, "given", ())] \
-        if isinstance(sizes, (list, tuple)) and not sizes else []
-    if unused:
-        say_unread(unused, "for an mlp without hidden layers (hidden_sizes=[]: a linear model)", ", or give hidden_sizes")
+    for names, why, otherwise in model.unread_options(vectorizer):
+        say_unread(names, why, otherwise)
     if not reads(model.name, vectorizer.name):
         from .models.classical import nonnegative_error
 

@@ -63,6 +63,12 @@ class Stage:
     def check_params(self) -> None:
         """Validate (and normalise, e.g. list -> tuple) ``self.params``; raise ConfigError."""
 
+    def unread_options(self, vectorizer: "Stage") -> list[tuple[list[str], str, str]]:
+        """A model's options, and the given ``vectorizer``'s, that change nothing beside each other (what
+        :func:`~sentiment.pipeline.check_stages` says, by :func:`~sentiment.errors.say_unread`): per case
+        ``(names given, why, what to do otherwise)``. None by default."""
+        return []
+
     # -- learned state ------------------------------------------------------------------
     def get_state(self) -> tuple[dict, dict[str, np.ndarray]]:
         raise NotImplementedError

@@ -73,6 +73,13 @@ class LinearModel(Stage):
         self.fitted = True
         return self
 
+    def unread_options(self, vectorizer) -> list:
+        """A model that reads each feature as 0 or 1 (``binarize_input``: nbsvm) reads no weighting of them."""
+        given = getattr(vectorizer, "given", frozenset())
+        binarized = [name for name in ("sublinear_tf", "norm", "binary") if name in given] if self.binarize_input else []
+        return [(binarized, f"for model {self.name!r}, which reads each feature as 0 or 1 (there or not)", "")] \
+            if binarized else []
+
     def _train(self, X, y, n_classes: int) -> Trained:
         """A model of ``y`` (codes ``0..n_classes-1``): ``coef`` of shape (1, n_features) with the ``"logistic"``
         or ``"platt"`` link of two classes, else (n_classes, n_features) (see :data:`LINKS`)."""

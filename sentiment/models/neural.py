@@ -310,6 +310,13 @@ class MLPModel(NeuralModel):
             raise ConfigError("normalization='batch' needs batch_size of 3 or more (it cannot normalise one row)")
         self._number("l1", 0.0, 10.0)
 
+    def unread_options(self, vectorizer) -> list:
+        """Without hidden layers (a linear model) no layer is there for activation, dropout or normalization."""
+        unused = [name for name in ("activation", "dropout", "normalization") if name in self.given] \
+            if not self.params["hidden_sizes"] else []
+        return [(unused, "for an mlp without hidden layers (hidden_sizes=[]: a linear model)",
+                 ", or give hidden_sizes")] if unused else []
+
     def _build_net(self, X, dev, vectorizer, head, labels=None):
         self.n_features_ = X.shape[1]
         p = self.params
@@ -429,6 +436,25 @@ class LSTMModel(NeuralModel):
                 self._start_from(net, vectorizer, labels)
         net.embedding.weight.requires_grad_(not p["freeze_embeddings"])
         return net
+
+    def unread_options(self, vectorizer) -> list:
+        """The lstm reads the word sequence, not word2vec's pooled text vector (``pooling``); with random
+        embeddings (``init_embeddings=False``), the word vectors' training options train vectors it never reads
+        (``min_count`` still picks its vocabulary)."""
+        from ..vectorizers.word2vec import TRAINING_ONLY
+
+        given = getattr(vectorizer, "given", frozenset())
+        unread = []
+        if "pooling" in given:
+            unread.append((["pooling"], f"for model {self.name!r}, which reads the words in order, not word2vec's text "
+                           "vector", " (lstm_pooling pools the network's states)"))
+        if self.params.get("init_embeddings") is False and not vectorizer.params.get("vectors_path"):
+            training = [name for name in ("vector_size", *TRAINING_ONLY) if name in given and name != "min_count"]
+            if training:  # the vectors train all the same (the fitted vectorizer keeps them), unread
+                unread.append((training, f"for model {self.name!r} with init_embeddings=False, whose embeddings "
+                               "start at random (only the words of the vectorizer count: min_count)",
+                               " (embedding_dim sizes the embeddings)"))
+        return unread
 
     def check_start(self) -> None:
         """Refuse an ``init_from`` that is not a saved lstm model, from its config alone: ``fit`` calls it
