@@ -1360,6 +1360,20 @@ def test_control_characters_from_a_model_or_a_text_reach_the_terminal_escaped(bi
     assert json.loads(shown[0].stdout)[0]["text"] == spoof
 
 
+def test_labels_that_differ_by_an_invisible_character_print_apart(binary, tmp_path):
+    """A zero-width space (or soft hyphen, byte-order mark, direction mark) shows as nothing: escaped in plain
+    output, so that "positive" and "positive" + U+200B do not print alike; the joiners of emoji stay."""
+    labels = ["positive\u200b" if y == "pos" else "positive" for y in binary.train_labels]
+    Pipeline("tfidf", "logreg").fit(binary.train_texts, labels).save(tmp_path / "m")
+    result = invoke("predict", "--model", tmp_path / "m", "a great film", "an awful film", "the \u00adend \U0001F468\u200d\U0001F469")
+    assert_ok(result)
+    lines = result.stdout.splitlines()
+    assert lines[0].startswith("positive\\u200b\t") and lines[1].startswith("positive\t")
+    assert lines[2].endswith("\tthe \\xadend \U0001F468\u200d\U0001F469")
+    info = invoke("info", tmp_path / "m")
+    assert "positive\\u200b" in info.stdout and "\u200b" not in info.stdout
+
+
 def test_a_label_or_text_with_line_breaks_stays_on_its_own_line(binary, tmp_path):
     labels = ["pos\nneg\t0.999\tforged" if y == "pos" else "neg" for y in binary.train_labels]
     Pipeline("tfidf", "logreg").fit(binary.train_texts, labels).save(tmp_path / "m")
