@@ -240,9 +240,8 @@ def _parse_options(pairs: List[str], stages: tuple[str, ...] = ("vectorizer", "m
     for pair in pairs:
         key, sep, raw = pair.partition("=")
         if not sep or not key.strip():
-            example = ("--set min_df=2 or --set ngram_range=1,3" if "vectorizer" in stages
-                       else "--set stopwords=true or --set negation=false")  # (clean: the cleaning's options alone)
-            _fail(f"--set takes KEY=VALUE, e.g. {example}; got {pair!r}")
+            listed = "`sentiment options` lists the keys" if stages else "clean takes the cleaning's options"
+            _fail(f"--set takes KEY=VALUE, e.g. --set stopwords=true ({listed}); got {pair!r}")
         if key.strip() in stages:
             _fail(f"--set {key.strip()}=... chooses a stage, which --{key.strip()} NAME does; give it there")
         if raw.strip() in PYTHON_CONSTANTS:

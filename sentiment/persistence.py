@@ -656,7 +656,7 @@ def _read_model(root: Path) -> tuple[dict, dict[str, tuple[dict, dict[str, np.nd
     parsed = {relative for relative in files if relative.count("/") == 1
               and relative.endswith(("/state.json", "/arrays.safetensors"))}
     contents: dict[str, bytes] = {}
-    size, memory = 0, physical_memory()
+    size, memory, json_counted = 0, physical_memory(), False
     for relative, digest in files.items():
         try:
             file = (root / relative).resolve()
@@ -677,10 +677,12 @@ def _read_model(root: Path) -> tuple[dict, dict[str, tuple[dict, dict[str, np.nd
             raise ModelFileError(f"{root} is incomplete: {relative} is {what}; restore the model or train it again")
         # a model is loaded whole: more than the memory cannot be, however long it reads; JSON read into Python
         # objects takes up to JSON_MEMORY times its size (a state.json of 60 million "[]," fills gigabytes)
+        json_counted = json_counted or (relative in parsed and relative.endswith(".json"))
         size += file.stat().st_size * (JSON_MEMORY if relative in parsed and relative.endswith(".json") else 1)
         if memory is not None and size > memory:
+            counted_as = f", JSON counted {JSON_MEMORY} times its size" if json_counted else ""
             raise ModelFileError(f"{root}'s files would take more memory to load ({size / 2**30:.1f} GiB up to "
-                                 f"{relative}, JSON counted {JSON_MEMORY} times its size) than this machine has "
+                                 f"{relative}{counted_as}) than this machine has "
                                  f"({memory / 2**30:.1f} GiB); load it on a bigger machine, or the model is damaged: "
                                  "train it again")
         if relative in parsed:  # read once: the bytes hashed are the bytes parsed

@@ -897,7 +897,7 @@ def test_fit_header_only_file_with_dev(bad_files, files, tmp_path):
 
 @pytest.mark.parametrize("args, pattern", [
     (["--set", "bogus=1"], "unknown option 'bogus'"),
-    (["--set", "C"], "--set takes KEY=VALUE, e.g. --set min_df=2 or --set ngram_range=1,3; got 'C'"),
+    (["--set", "C"], r"--set takes KEY=VALUE, e.g. --set stopwords=true \(`sentiment options` lists the keys\); got 'C'"),
     (["--set", "C=abc", "--model", "logreg"], "C must be a number"),
     (["--set", "ngram_range=[3,1]"], "ngram_range"),
     (["--model", "forest"], "unknown model 'forest'"),
@@ -1509,8 +1509,8 @@ def test_clean_with_a_model_cleans_as_the_model_was_trained(binary, tmp_path):
     (["--set", "negaton=false", "x"], "did you mean 'negation'"),
     (["--set", "lower=false", "x"], "did you mean 'lowercase'"),  # the start of one option's name
     (["--set", "lowercase=maybe", "x"], "lowercase must be true or false"),
-    (["--set", "stopwords", "x"], "--set takes KEY=VALUE, e.g. --set stopwords=true or --set negation=false; got "
-                                  "'stopwords'"),  # the cleaning's options, the only ones clean takes
+    (["--set", "stopwords", "x"], r"--set takes KEY=VALUE, e.g. --set stopwords=true \(clean takes the "
+                                  r"cleaning's options\); got 'stopwords'"),
     (["--task", "polarity", "--set", "lowercase=false", "x"], "--task polarity cleans as the model was trained; --set"),
     (["--task", "aspect", "x"], "--task aspect is an aspect model, whose cleaning is not one to show: it reads texts "
                                 "with a tokenizer of its own"),

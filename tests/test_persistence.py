@@ -1153,11 +1153,12 @@ def test_a_non_finite_vectorizer_array_is_refused(tmp_path, fitted):
         sentiment.load(tmp_path / "m")
 
 
+@pytest.mark.parametrize("vectorizer", ["tfidf", "word2vec-tfidf"])  # word2vec: its tf-idf pooling's
 @pytest.mark.parametrize("idf", [1e308, 101.0, 0.5, -3.0])
-def test_idf_values_no_data_give_are_refused(tmp_path, fitted, idf):
+def test_idf_values_no_data_give_are_refused(tmp_path, fitted, idf, vectorizer):
     """idf of 1e308, finite, overflowed in the features: every text got the same scores, with numpy's warnings;
     a smoothed idf, ln((1 + n) / (1 + df)) + 1, lies between 1 and about 25."""
-    fitted("tfidf", "logreg").save(tmp_path / "m")
+    fitted(vectorizer, "logreg").save(tmp_path / "m")
     craft_stage(tmp_path / "m", "vectorizer", edit_arrays=lambda a: a["idf"].__setitem__(0, idf))
     with pytest.raises(ModelFileError, match=r"not a consistent sentiment model \(its idf values are not all between "
                                              r"1 and 100, as ln\(\(1 \+ n\) / \(1 \+ df\)\) \+ 1 of any data"):

@@ -488,3 +488,16 @@ def test_a_gpu_training_epoch_does_not_wait_for_the_host_at_every_batch():
     assert control >= 1
     syncs = [w for w in caught[control:] if "synchroniz" in str(w.message)]
     assert len(syncs) < len(batches) / 4, [f"{w.filename}:{w.lineno}" for w in syncs][:10]
+
+
+def test_a_head_or_pooling_without_its_branch_is_refused_not_run_as_another():
+    """A head or pooling added to HEADS / POOLINGS needs its own code: the loss and the LSTM say so rather than
+    train it as a sigmoid head or an attention pooling."""
+    from sentiment.models import nets
+
+    with pytest.raises(ValueError, match="unknown head 'ranked'"):
+        nets.head_loss("ranked", torch.zeros(2, 3), torch.zeros(2, 3))
+    net = nets.LSTMNet(nets.LSTMConfig(n_tokens=5, n_classes=2, embedding_dim=4, hidden_size=3))
+    net.config.pooling = "last"  # past LSTMConfig's check, as a new name in POOLINGS would be
+    with pytest.raises(ValueError, match="no pooling 'last' in LSTMNet.forward"):
+        net(torch.tensor([[1, 2, 0]]), torch.tensor([2]))

@@ -5,7 +5,7 @@
   one whatever the opinion on it, so the scores do not depend on ``keep_conflict``;
 * polarity on the gold aspects: accuracy and macro-F1 over negative / neutral / positive (those present in
   the gold or predicted polarities, as the general report averages; ``polarity_macro_f1_labels`` names
-  them, always, where the general report's ``macro_f1_labels`` counts them when some are absent), and the
+  them, where the general report's ``macro_f1_labels`` counts them), and the
   accuracy on the aspects of *mixed* sentences (gold aspects of more than one polarity), where reading
   the sentence as a whole cannot be right;
 * end to end: F1 of predicted ``(from, to, polarity)`` triples (a conflict aspect, dropped or kept with

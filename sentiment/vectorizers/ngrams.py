@@ -359,6 +359,14 @@ class CountVectorizer(Stage):
 MAX_IDF = 100.0  # a smoothed idf, ln((1 + n) / (1 + df)) + 1, of a billion texts is 21.7
 
 
+def check_saved_idf(idf: np.ndarray) -> None:
+    """A ValueError for saved idf weights (tfidf's, word2vec's tf-idf pooling) that no data give: a smoothed idf
+    lies between 1 and ln(1 + n) + 1 (a crafted 1e308 overflowed, and every text got the same scores)."""
+    if idf.size and not (idf.min() >= 1.0 and idf.max() <= MAX_IDF):
+        raise ValueError(f"its idf values are not all between 1 and {MAX_IDF:.0f}, as ln((1 + n) / (1 + df)) + 1 of "
+                         "any data are")
+
+
 class TfidfVectorizer(CountVectorizer):
     """Counts reweighted by inverse document frequency (smoothed) and normalised per document (``norm``: "l2",
     the default, "l1" or None).
@@ -399,9 +407,7 @@ class TfidfVectorizer(CountVectorizer):
         self.idf_ = np.asarray(arrays["idf"], dtype=np.float64)
         if self.idf_.shape != (len(self.terms_),):
             raise ValueError(f"idf has shape {self.idf_.shape} but the vocabulary has {len(self.terms_)} terms")
-        if self.idf_.size and not (self.idf_.min() >= 1.0 and self.idf_.max() <= MAX_IDF):  # (else overflow, or
-            raise ValueError(f"its idf values are not all between 1 and {MAX_IDF:.0f}, as "  # weights no data give)
-                             "ln((1 + n) / (1 + df)) + 1 of any data are")
+        check_saved_idf(self.idf_)
 
 
 def normalize_rows(matrix, norm: str | None):

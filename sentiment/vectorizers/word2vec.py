@@ -23,7 +23,7 @@ from ..cleaning import NEGATION_MARK as NEGATED
 from ..errors import ConfigError, DataError
 from ..persistence import saved_vocabulary
 from ..stage import Stage
-from .ngrams import check_some_words, count_matrix, normalize_rows
+from .ngrams import check_saved_idf, check_some_words, count_matrix, normalize_rows
 from .vectors_file import MAX_VECTOR_SIZE, check_source, first_words, load_vectors, vector_size
 
 
@@ -284,6 +284,7 @@ class Word2VecVectorizer(Stage):
             raise ValueError("word2vec scaling arrays do not match the vector size")
         if self.vectors_.shape[0] != len(self.words_) or self.idf_.shape != (len(self.words_),):
             raise ValueError("word vectors and vocabulary differ in length")
+        check_saved_idf(self.idf_)
         if self.params["vectors_path"]:  # the file's size (one saved before 4 December 2026 kept the default 100)
             self.params["vector_size"] = self.vectors_.shape[1]
         elif self.vectors_.shape[1] != self.params["vector_size"]:  # trained here: as many values as it was told
