@@ -635,3 +635,20 @@ def test_a_fitted_vectorizer_of_a_vectors_file_records_the_files_vector_size(tmp
     big.write_text("".join(f"{w} " + " ".join(["0.5"] * 2500) + "\n" for w in ("good", "bad", "film")))
     Pipeline("word2vec", "logreg", vectors_path=str(big)).fit(["good film", "bad film"], [1, 0]).save(tmp_path / "w")
     assert sentiment.load(tmp_path / "w").vectorizer_.n_features == 2500
+
+
+def test_max_features_keeps_the_alphabetically_first_of_terms_as_frequent():
+    """Terms as frequent at the cut are kept in their alphabetical order, on every machine: scikit-learn's cut
+    (an unstable argsort) keeps others among many equals, and other ones on a CPU with AVX-512 than without."""
+    from collections import Counter
+
+    rng = np.random.default_rng(0)
+    words = [f"w{i:04d}" for i in range(3000)]
+    docs = [[words[j] for j in rng.integers(0, 3000, size=8)] for _ in range(600)]  # counts of 1 to 6: many ties
+    counts = Counter(term for doc in docs for term in doc)
+    for limit in (1, 10, 1000, 2500):
+        vectorizer = CountVectorizer(ngram_range=(1, 1), max_features=limit)
+        features = vectorizer.fit_transform(docs)
+        expected = sorted(sorted(counts, key=lambda term: (-counts[term], term))[:limit])
+        assert vectorizer.terms_ == expected
+        np.testing.assert_array_equal(features.toarray().sum(axis=0), [counts[term] for term in expected])

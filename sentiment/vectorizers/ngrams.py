@@ -270,12 +270,11 @@ class CountVectorizer(Stage):
     def fit_transform(self, docs: list[list[str]]):
         from sklearn.feature_extraction.text import CountVectorizer as SkCountVectorizer
 
-        sk = SkCountVectorizer(
+        sk = SkCountVectorizer(  # max_features is applied below: scikit-learn's cut breaks ties unstably
             analyzer=self.features,
             min_df=self.params["min_df"],
             max_df=self.params["max_df"],
-            max_features=self.params["max_features"],
-            binary=self.params["binary"],  # max_features then ranks terms by how many texts hold them
+            binary=self.params["binary"],
             dtype=np.float64,
         )
         self._char_prefix = self.CHAR_PREFIX  # a new fit (also of a loaded model) keeps word and char n-grams apart
@@ -291,7 +290,9 @@ class CountVectorizer(Stage):
                                 "texts, e.g. 0.01) or raise max_df") from None
             kept = f"min_df={min_df}, max_df={max_df}"
             raise DataError(f"no vocabulary on {n} texts with {kept} ({exc}); lower min_df or raise max_df") from None
-        self._set_terms([str(t) for t in sk.get_feature_names_out()])
+        terms = sk.get_feature_names_out()
+        counts, terms = _most_frequent(counts, terms, self.params["max_features"])
+        self._set_terms([str(t) for t in terms])
         self._fit_weights(counts)
         self.fitted = True
         return self._weigh(counts)
@@ -354,6 +355,18 @@ class CountVectorizer(Stage):
     def _set_terms(self, terms: list[str]) -> None:
         self.terms_ = terms
         self._vocabulary = self._index = None
+
+
+def _most_frequent(counts, terms: np.ndarray, limit: int | None) -> tuple:
+    """The columns of ``counts`` (and their ``terms``, sorted) of the ``limit`` most frequent terms (None: all), as
+    scikit-learn's ``max_features`` ranks them (total counts; with ``binary``, the texts that hold them), the
+    alphabetically first among equals: the same vocabulary on every machine (scikit-learn's cut sorts with an
+    unstable argsort, whose ties fell otherwise on a CPU with AVX-512 than on one without)."""
+    if limit is None or counts.shape[1] <= limit:
+        return counts, terms
+    totals = np.asarray(counts.sum(axis=0)).ravel()
+    kept = np.sort(np.argsort(-totals, kind="stable")[:limit])  # the columns are in the terms' order
+    return counts[:, kept], terms[kept]
 
 
 MAX_IDF = 100.0  # a smoothed idf, ln((1 + n) / (1 + df)) + 1, of a billion texts is 21.7
