@@ -206,7 +206,7 @@ class CountVectorizer(Stage):
         "char_ngram_range": "smallest and largest character n-gram (analyzer char or word+char)",
         "min_df": "drop n-grams of fewer texts than this (a count, or a share of the texts below 1)",
         "max_df": "drop n-grams of more texts than this (a share up to 1.0, or a count from 2)",
-        "max_features": "keep this many of the most frequent n-grams (null: all)",
+        "max_features": "keep this many of the most frequent n-grams, the alphabetically first among equals (null: all)",
         "binary": "an n-gram counts once per text",
     }
 
