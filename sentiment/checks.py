@@ -369,7 +369,6 @@ def short_repr(value) -> str:
     return shortened.repr(value)
 
 
-
 def spreadsheet_formula(cell: str) -> bool:
     """Whether a text ``cell`` of a CSV table, opened in Excel or LibreOffice, would run as a formula: one that
     starts (after blanks, tabs or line breaks) with "=" or its full-width form, or with "+", "-" or "@" and

@@ -690,7 +690,7 @@ def _settings(kind: str, config: dict, pipe, path: Path) -> dict:
 
         settings = dict(config.get("pipeline", {}))
         if settings.get("prior") == "prior":  # the folder the model keeps its copy of the prior in
-            seen = semeval_sets(getattr(getattr(pipe, "prior_", None), "config_", {}))
+            seen = _what_the_prior_saw(pipe)
             settings["prior"] = f"{Path(path) / 'prior'} (the copy kept inside the model" + (
                 f"; it learnt from {seen[0]}: dev figures on those sentences overstate)" if seen else ")")
         categories = getattr(pipe, "categories_", None)
@@ -747,6 +747,11 @@ def semeval_sets(config: dict) -> list[str]:
     polarity model, an aspect model's default prior."""
     train = config.get("data", {}).get("train", {}) if isinstance(config.get("data"), dict) else None
     return [name for name in train if "SemEval" in name] if isinstance(train, dict) else []
+
+
+def _what_the_prior_saw(pipe) -> list[str]:
+    """:func:`semeval_sets` of the prior an aspect model keeps inside it (none for other models)."""
+    return semeval_sets(getattr(getattr(pipe, "prior_", None), "config_", {}))
 
 
 def _note_what_the_default_prior_saw(log) -> None:
@@ -898,7 +903,7 @@ def training_data_notes(pipe, data: str | Path, shipped: str | None = None) -> l
     if shipped is not None and "train" in name.lower():
         return [f"note: the shipped {shipped} model learnt from {training_sets(pipe)}: if {on_one_line(name)} is "
                 "one of their training files, these are figures on training texts, which flatter it; score a dev split"]
-    seen = semeval_sets(getattr(getattr(pipe, "prior_", None), "config_", {}))
+    seen = _what_the_prior_saw(pipe)
     if seen:  # an aspect model fit with the default prior, the shipped polarity model
         return [f"note: the model's prior, a polarity model inside it, learnt from {seen[0]}: if {on_one_line(name)} "
                 "holds sentences of SemEval-2014's training files, the polarity figures overstate (the prior has seen "

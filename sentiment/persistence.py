@@ -677,8 +677,9 @@ def _read_model(root: Path) -> tuple[dict, dict[str, tuple[dict, dict[str, np.nd
             raise ModelFileError(f"{root} is incomplete: {relative} is {what}; restore the model or train it again")
         # a model is loaded whole: more than the memory cannot be, however long it reads; JSON read into Python
         # objects takes up to JSON_MEMORY times its size (a state.json of 60 million "[]," fills gigabytes)
-        json_counted = json_counted or (relative in parsed and relative.endswith(".json"))
-        size += file.stat().st_size * (JSON_MEMORY if relative in parsed and relative.endswith(".json") else 1)
+        is_json = relative in parsed and relative.endswith(".json")
+        json_counted = json_counted or is_json
+        size += file.stat().st_size * (JSON_MEMORY if is_json else 1)
         if memory is not None and size > memory:
             counted_as = f", JSON counted {JSON_MEMORY} times its size" if json_counted else ""
             raise ModelFileError(f"{root}'s files would take more memory to load ({size / 2**30:.1f} GiB up to "

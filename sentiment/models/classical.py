@@ -75,8 +75,9 @@ class LinearModel(Stage):
 
     def unread_options(self, vectorizer) -> list:
         """A model that reads each feature as 0 or 1 (``binarize_input``: nbsvm) reads no weighting of them."""
-        given = getattr(vectorizer, "given", frozenset())
-        binarized = [name for name in ("sublinear_tf", "norm", "binary") if name in given] if self.binarize_input else []
+        if not self.binarize_input:
+            return []
+        binarized = [name for name in ("sublinear_tf", "norm", "binary") if name in getattr(vectorizer, "given", ())]
         return [(binarized, f"for model {self.name!r}, which reads each feature as 0 or 1 (there or not)", "")] \
             if binarized else []
 

@@ -27,6 +27,7 @@ from ..devices import check_device_name
 from ..errors import ConfigError, DataError, TuningWarning, caller_stacklevel, counted, say_unread, with_article
 from ..splits import held_none_advice
 from ..stage import Stage, python_number, restored_on_failure
+from ..tasks import or_list
 from . import hardware, nets, saved_nets, trainer
 
 PREDICT_BATCH_SIZE = 512
@@ -379,8 +380,7 @@ class LSTMModel(NeuralModel):
         "hidden_size": "LSTM units per direction",
         "layers": "stacked LSTM layers",
         "bidirectional": "read the tokens in both directions",
-        "lstm_pooling": "how the LSTM's outputs become one vector: " + " or ".join(
-            (", ".join(f'"{name}"' for name in nets.POOLINGS[:-1]), f'"{nets.POOLINGS[-1]}"')),
+        "lstm_pooling": "how the LSTM's outputs become one vector: " + or_list(f'"{name}"' for name in nets.POOLINGS),
         "dropout": "dropout rate of the embeddings, between LSTM layers and of the pooled vector",
         "max_length": "tokens kept per text (null: all)",
         "init_from": "a saved lstm model to start from (fine-tuning)",
