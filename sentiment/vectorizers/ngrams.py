@@ -372,6 +372,17 @@ def _most_frequent(counts, terms: np.ndarray, limit: int | None) -> tuple:
 MAX_IDF = 100.0  # a smoothed idf, ln((1 + n) / (1 + df)) + 1, of a billion texts is 21.7
 
 
+def smoothed_idf(counts) -> np.ndarray:
+    """The smoothed idf of each column of a document-term count matrix (``CSR`` or scipy), ln((1 + n) / (1 + df))
+    + 1, as scikit-learn's ``TfidfTransformer(smooth_idf=True)`` computes it: tfidf's weights and word2vec's
+    tf-idf pooling."""
+    from sklearn.feature_extraction.text import TfidfTransformer
+
+    if isinstance(counts, CSR):
+        counts = counts.to_scipy()
+    return TfidfTransformer(smooth_idf=True).fit(counts).idf_.astype(np.float64)
+
+
 def check_saved_idf(idf: np.ndarray) -> None:
     """A ValueError for saved idf weights (tfidf's, word2vec's tf-idf pooling) that no data give: a smoothed idf
     lies between 1 and ln(1 + n) + 1 (a crafted 1e308 overflowed, and every text got the same scores)."""
@@ -399,9 +410,7 @@ class TfidfVectorizer(CountVectorizer):
         self._choice("norm", ("l2", "l1", None))
 
     def _fit_weights(self, counts):
-        from sklearn.feature_extraction.text import TfidfTransformer
-
-        self.idf_ = TfidfTransformer(smooth_idf=True).fit(counts).idf_.astype(np.float64)
+        self.idf_ = smoothed_idf(counts)
 
     def _weigh(self, counts):
         counts = super()._weigh(counts)

@@ -23,7 +23,7 @@ from ..cleaning import NEGATION_MARK as NEGATED
 from ..errors import ConfigError, DataError
 from ..persistence import saved_vocabulary
 from ..stage import Stage
-from .ngrams import check_saved_idf, check_some_words, count_matrix, normalize_rows
+from .ngrams import check_saved_idf, check_some_words, count_matrix, normalize_rows, smoothed_idf
 from .vectors_file import MAX_VECTOR_SIZE, check_source, first_words, load_vectors, vector_size
 
 
@@ -147,9 +147,7 @@ class Word2VecVectorizer(Stage):
         self.words_ = words
         self.vocabulary_ = {w: i for i, w in enumerate(words)}
         self.vectors_ = np.asarray(vectors, dtype=np.float32)
-        doc_freq = Counter(t for tokens in docs for t in set(tokens) if t in self.vocabulary_)
-        df = np.array([doc_freq[w] for w in words], dtype=np.float64)
-        self.idf_ = np.log((1 + len(docs)) / (1 + df)) + 1.0
+        self.idf_ = smoothed_idf(count_matrix(docs, self.vocabulary_, list))
         pooled, known = self._pool(docs)
         if not known.any():  # file_words="all": the file's words, none of them in a training text
             raise DataError(f"no training text has a word of the vectors file {self.params['vectors_path']}; "
