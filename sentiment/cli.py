@@ -27,9 +27,9 @@ import typer
 from .checks import holds_lone_surrogate, json_safe
 from .errors import (AbsentLabelWarning, IgnoredOptionWarning, LabelSpellingWarning, MissingGlyphWarning,
                      ReadingVersionWarning, SentimentError,
-                     on_one_line, reencode_hint)
+                     on_one_line, or_list, reencode_hint)
 from .registry import available
-from .tasks import CONFIGURATIONS, DEFAULT_TASK, TASK_NAMES, TASKS, or_list
+from .tasks import CONFIGURATIONS, DEFAULT_TASK, TASK_NAMES, TASKS
 
 app = typer.Typer(
     help="Text cleaning, vectorization and sentiment analysis.\n\n"

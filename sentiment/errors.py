@@ -231,13 +231,27 @@ def known_options(what: str):
     return decorate
 
 
+def or_list(names) -> str:
+    """``"a, b or c"``: names for a sentence."""
+    return _joined(list(names), "or")
+
+
+def and_list(names) -> str:
+    """``"a, b and c"``: names for a sentence."""
+    return _joined(list(names), "and")
+
+
+def _joined(names: list[str], word: str) -> str:
+    return names[0] if len(names) == 1 else f"{', '.join(names[:-1])} {word} {names[-1]}"
+
+
 def say_unread(names: list[str], why: str, otherwise: str = "") -> None:
     """An IgnoredOptionWarning that the options ``names`` (given) change nothing ``why``, pointing at the first
     caller outside this package (of ``fit``, or of the CLI's check)."""
     import warnings
 
     verb, pronoun = ("changes", "it") if len(names) == 1 else ("change", "them")
-    warnings.warn(IgnoredOptionWarning(f"{' and '.join(names)} {verb} nothing {why}; leave {pronoun} out{otherwise}"),
+    warnings.warn(IgnoredOptionWarning(f"{and_list(names)} {verb} nothing {why}; leave {pronoun} out{otherwise}"),
                   stacklevel=caller_stacklevel())
 
 

@@ -15,7 +15,7 @@ from typing import Any, Iterable, Sequence
 import numpy as np
 
 from .cleaning import Cleaner
-from .errors import ConfigError, IgnoredOptionWarning, NotFittedError, caller_stacklevel, did_you_mean
+from .errors import ConfigError, IgnoredOptionWarning, NotFittedError, and_list, caller_stacklevel, did_you_mean
 from .persistence import jsonable
 from .registry import available, resolve
 from .stage import saved_value
@@ -94,9 +94,8 @@ def say_unsaved_changes(now: dict, fitted: dict | None) -> None:
                      repr(jsonable(now.get(name, missing))) != repr(jsonable(fitted.get(name, missing))))
     changed = [name for name in ("vectorizer", "model") if now.get(name) != fitted.get(name)] + changed
     if changed:
-        names = " and ".join([", ".join(changed[:-1]), changed[-1]] if len(changed) > 1 else changed)
         verbs = "was changed since fit and is" if len(changed) == 1 else "were changed since fit and are"
-        warnings.warn(IgnoredOptionWarning(f"{names} {verbs} not saved: the saved model is the one fit trained, with the "
+        warnings.warn(IgnoredOptionWarning(f"{and_list(changed)} {verbs} not saved: the saved model is the one fit trained, with the "
                                            "earlier values; fit again to train with the new ones"),
                       stacklevel=caller_stacklevel())
 

@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from types import MappingProxyType
 from typing import Any, Mapping
 
-from .errors import ConfigError
+from .errors import ConfigError, or_list
 
 DEFAULT_VECTORIZER = "tfidf"
 DEFAULT_MODEL = "nbsvm"
@@ -64,9 +64,3 @@ def get_task(name: str) -> Task:
     if not isinstance(name, str) or name not in TASKS:  # a list is no name (and no key: a TypeError)
         raise ConfigError(f"unknown task {name!r}; choose {or_list(TASK_NAMES)}")
     return TASKS[name]
-
-
-def or_list(names) -> str:
-    """``"a, b or c"``: names for a sentence."""
-    names = list(names)
-    return names[0] if len(names) == 1 else f"{', '.join(names[:-1])} or {names[-1]}"

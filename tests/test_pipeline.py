@@ -192,6 +192,8 @@ def test_bad_dev_data(binary, dev, pattern):
 @pytest.mark.parametrize("model, options, message", [
     ("nbsvm", {"sublinear_tf": False}, "sublinear_tf changes nothing for model 'nbsvm', which reads each feature as 0 or 1"),
     ("nbsvm", {"norm": "l1", "binary": True}, "norm and binary change nothing for model 'nbsvm'.*leave them out"),
+    ("nbsvm", {"norm": "l1", "binary": True, "sublinear_tf": True},
+     r"^\w+, \w+ and \w+ change nothing for model 'nbsvm'"),
     ("logreg", {"char_ngram_range": (2, 4)}, "char_ngram_range changes nothing with analyzer='word'"),
     ("logreg", {"analyzer": "char", "ngram_range": (1, 3)}, "ngram_range changes nothing with analyzer='char'"),
     ("logreg", {"negation": False, "negation_scope": 3}, "negation_scope changes nothing with negation=False .*; "

@@ -17,7 +17,8 @@ from sentiment.cli import app
 from sentiment.commands import fit_file
 from sentiment.default_models import default_model_path
 from sentiment.errors import ConfigError
-from sentiment.tasks import CONFIGURATIONS, TASK_NAMES, TASKS, get_task, or_list
+from sentiment.errors import or_list
+from sentiment.tasks import CONFIGURATIONS, TASK_NAMES, TASKS, get_task
 
 runner = CliRunner()
 

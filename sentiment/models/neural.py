@@ -24,10 +24,10 @@ import torch
 
 from ..checks import check_sample_weight, short_repr
 from ..devices import check_device_name
-from ..errors import ConfigError, DataError, TuningWarning, caller_stacklevel, counted, say_unread, with_article
+from ..errors import (ConfigError, DataError, TuningWarning, caller_stacklevel, counted, or_list, say_unread,
+                      with_article)
 from ..splits import held_none_advice
 from ..stage import Stage, python_number, restored_on_failure
-from ..tasks import or_list
 from . import hardware, nets, saved_nets, trainer
 
 PREDICT_BATCH_SIZE = 512
