@@ -198,14 +198,14 @@ def fit_file(
             f"({counted(len(dev_texts), 'text')})" + "".join(f"; {note}" for note in notes))
         n_train = train(texts, labels, weights, stop_dev)
         report = evaluate(pipe, dev_texts, dev_labels, mistakes=mistakes)
-        note = never_predicted_note(report, model_stage)
-        if note:
-            log(note)
     except UnknownLabelsError as exc:
         raise DataError(f"--dev {dev_source}: label(s) {', '.join(exc.unknown[:10])} do not occur in the training "
                         f"data, whose labels are: {', '.join(exc.known)}; drop those rows, or check --label-column "
                         "and --label-names") from None
+    unpredicted = never_predicted_note(report, model_stage)  # said after the dev figures it explains
     refitted = dev is None and refit
+    if not refitted and unpredicted:
+        log(unpredicted)
     if refitted:  # the dev figures are in; the saved model learns from the dev texts too
         split = _stopping_split(data, stop_share, seed, binary, log=log) if stop_share else None
         if split is not None:  # again, sentences of all the trees held out to stop on
@@ -215,6 +215,8 @@ def fit_file(
                 if tune_fraction else "")
         log(f"dev {_headline(report)}; training again on all the data ({len(everything[0])} texts{held}; "
             "--no-refit keeps the model just scored)")
+        if unpredicted:
+            log(unpredicted)
         n_train = train(*everything)  # the dev texts are among them
     columns = {"text": text_column, "label": label_column, **({"separator": separator} if multi_label else {})}
     trained = {"train": Path(data).name, "n_train": n_train, "dev": dev_source, "n_dev": len(dev_texts), **tune_info,
