@@ -27,7 +27,7 @@ import typer
 from .checks import holds_lone_surrogate, json_safe
 from .errors import (AbsentLabelWarning, IgnoredOptionWarning, LabelSpellingWarning, MissingGlyphWarning,
                      ReadingVersionWarning, SentimentError,
-                     on_one_line, or_list, reencode_hint)
+                     and_list, on_one_line, or_list, reencode_hint)
 from .registry import available
 from .tasks import CONFIGURATIONS, DEFAULT_TASK, TASK_NAMES, TASKS
 
@@ -454,7 +454,7 @@ class _Command(typer.core.TyperCommand):
             elif param.param_type_name == "option" and param.secondary_opts:  # --refit / --no-refit: one side
                 given = [opt for opt in param.opts + param.secondary_opts if opt in options]
                 if any(o in param.opts for o in given) and any(o in param.secondary_opts for o in given):
-                    raise typer.BadParameter(f"given both ways ({' and '.join(given)}); give one", ctx=ctx, param=param)
+                    raise typer.BadParameter(f"given both ways ({and_list(dict.fromkeys(given))}); give one", ctx=ctx, param=param)
         seen: dict = {}
         arguments = iter(args)
         for arg in arguments:
