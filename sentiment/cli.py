@@ -91,10 +91,11 @@ def _column_option(*args, **kwargs):
 # str.splitlines and JavaScript), and the bidirectional overrides and isolates, which reorder what
 # follows on the line (a label or a text could make a line read otherwise than it is); and the characters that
 # show as nothing at all (zero-width space, word joiner, soft hyphen, byte-order mark, direction marks, Hangul
-# fillers), which would make two labels ("positive", "positive" + U+200B) print alike; not the joiners U+200C
-# and U+200D, parts of emoji sequences and of words in Persian or Indic scripts
+# fillers, the other invisible format characters of Unicode's Cf), which would make two labels ("positive", "positive" + U+200B)
+# print alike; not the joiners U+200C and U+200D, parts of emoji sequences and of words in Persian or Indic scripts
 _CONTROL = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\xad\u061c\u115f\u1160\u180e\u200b\u200e\u200f\u2028\u2029"
-                      "\u202a-\u202e\u2060-\u2064\u2066-\u2069\u3164\ufeff\uffa0]")
+                      "\u202a-\u202e\u2060-\u2064\u2066-\u206f\u3164\ufeff\uffa0\ufff9-\ufffb\U0001bca0-\U0001bca3"
+                      "\U0001d173-\U0001d17a\U000e0001]")
 # the ones json.dumps leaves as they are, and U+2028 / U+2029, which str.splitlines (the indenting) reads as line ends
 _LEFT_BY_JSON = re.compile("[\x7f-\x9f\u2028\u2029\u202a-\u202e\u2066-\u2069]")
 

@@ -1399,6 +1399,25 @@ def test_labels_that_differ_by_an_invisible_character_print_apart(binary, tmp_pa
     assert "positive\\u200b" in info.stdout and "\u200b" not in info.stdout
 
 
+def test_every_invisible_format_character_is_escaped_in_plain_output():
+    """Of Unicode's format characters (Cf), the plain output leaves only those that show or join: the joiners of
+    emoji and of Persian or Indic words, the tags of emoji flags (England's), Egyptian hieroglyph joiners, and
+    number signs and marks drawn over the digits (Arabic, Syriac, Kaithi)."""
+    import unicodedata
+
+    from sentiment.cli import _escaped
+
+    shown = re.compile("[\u0600-\u0605\u06dd\u070f\u0890\u0891\u08e2\u200c\u200d\U000110bd\U000110cd"
+                       "\U00013430-\U0001343f\U000e0020-\U000e007f]")
+    format_characters = [chr(c) for c in range(0x110000) if unicodedata.category(chr(c)) == "Cf"]
+    assert len(format_characters) > 150
+    left = [f"U+{ord(c):04X}" for c in format_characters if _escaped(c) == c and not shown.match(c)]
+    assert left == []
+    england = "\U0001F3F4\U000E0067\U000E0062\U000E0065\U000E006E\U000E0067\U000E007F"
+    assert _escaped(england) == england
+    assert _escaped("x\u206ay\ufff9z\U000e0001") == "x\\u206ay\\ufff9z\\U000e0001"
+
+
 def test_a_label_or_text_with_line_breaks_stays_on_its_own_line(binary, tmp_path):
     labels = ["pos\nneg\t0.999\tforged" if y == "pos" else "neg" for y in binary.train_labels]
     Pipeline("tfidf", "logreg").fit(binary.train_texts, labels).save(tmp_path / "m")
