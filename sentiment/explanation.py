@@ -15,6 +15,7 @@ word.
 
 from __future__ import annotations
 
+import re
 import unicodedata
 from typing import Any, Sequence
 
@@ -24,7 +25,7 @@ from .checks import check_texts
 from .cleaning import emoticon_spans, mention_spans
 from .errors import ConfigError, DataError, UnknownLabelsError
 from .pipeline import MAX_EXPLAINED_WORDS, SCORE_DECIMALS
-from .tokens import joined_tiles, token_spans
+from .tokens import APOSTROPHE, joined_tiles, token_spans
 
 _BATCH = 512  # variants predicted at a time, to bound the memory a long text takes
 _EPSILON = 1e-12  # a label's own probability (several per text) is kept this far from 0 and 1 (infinite log-odds)
@@ -41,13 +42,19 @@ def units(text: str) -> list[tuple[int, int]]:
     after_punctuation = False
     for start, end, markup in token_spans(text):
         punctuation = not markup and _is_punctuation(text[start:end])
-        if punctuation and after_punctuation and spans[-1][1] == start:
+        if spans and spans[-1][1] == start and (punctuation and after_punctuation
+                                                or _CLITIC.fullmatch(text, spans[-1][0], end)):
             spans[-1] = (spans[-1][0], end)
         else:
             spans.append((start, end))
         after_punctuation = punctuation
     wholes = sorted(emoticon_spans(text) + mention_spans(text))
     return [(start, end) for start, end, _ in joined_tiles([(start, end, False) for start, end in spans], wholes)]
+
+
+# A contraction's second part written apart from its first, as the Penn Treebank (and SST) write them: "you 've",
+# "I 'm", "they 'll" ("it 's" and "do n't" are single tokens already), one unit as the Cleaner reads it one word
+_CLITIC = re.compile(rf"{APOSTROPHE}(?:ve|m|ll|re|d)", re.IGNORECASE)
 
 
 def _is_punctuation(piece: str) -> bool:

@@ -26,6 +26,10 @@ def log_odds(p: float) -> float:
     # what the cleaner reads as one token: an emoticon with a letter or digit, a mention (were split in two)
     ("great :D and <3 to @bob", ["great", ":D", "and", "<3", "to", "@bob"]),
     ("Note:Do it", ["Note", ":", "Do", "it"]),  # no emoticon: ":D" of "Note:Do" is not one
+    # a contraction's second part written apart (the Penn Treebank's "you 've"): one unit, as the cleaner reads it
+    ("you 've seen I ’m sure they 'LL do n't it 's", ["you", "'ve", "seen", "I", "’m", "sure", "they", "'LL",
+                                                        "do", "n't", "it", "'s"]),
+    ("rock 'n' roll, the 'drive' wow '!!", ["rock", "'", "n", "'", "roll", ",", "the", "'", "drive", "'", "wow", "'!!"]),
 ])
 def test_units_are_words_emoji_markup_and_runs_of_punctuation(text, expected):
     spans = units(text)
