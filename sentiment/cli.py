@@ -579,6 +579,7 @@ def fit(
             if key in options:
                 _fail(f"{flag} and --set {key}=... say the same thing; give one")
             options[key] = value
+    _refuse_model_folder(model, vectorizer, "fit trains", "to fine-tune a saved lstm: --model lstm --set init_from=")
     names = _parse_label_names(label_names)
     given = {key: value for key, value in (("dev_fraction", dev_fraction), ("separator", label_sep)) if value is not None}
     with _report_folder(report, [data, dev]):
@@ -1240,10 +1241,7 @@ def options(
     """
     from .commands import describe_options
 
-    for flag, name in (("--model", model), ("--vectorizer", vectorizer)):
-        if name is not None and name not in available(flag[2:]) and os.path.isdir(name):  # a saved model's folder
-            _fail(f"{flag} {name} is a saved model's folder, and options lists the options of a kind of {flag[2:]} "
-                  f"({', '.join(available(flag[2:])[:3])} ...); see its settings with: sentiment info {name}")
+    _refuse_model_folder(model, vectorizer, "options lists the options of", "see its settings with: sentiment info ")
     described = describe_options(task, vectorizer, model, multi_label)
     if as_json:
         _print_json(described)
@@ -1265,6 +1263,17 @@ def options(
                   + (" (with several labels, used only where no tune part is held out: tune_fraction 0, or too few "
                      "texts; else early stopping uses the tune part)" if unused else ""))
     _echo("\n" + "\n".join(f"{KIND_NAMES[kind]}: {', '.join(names)}" for kind, names in described["available"].items()))
+
+
+def _refuse_model_folder(model: str | None, vectorizer: str | None, what: str, advice: str) -> None:
+    """Fail where ``--model`` or ``--vectorizer`` (which name a kind of stage: fit, options) is a saved model's
+    folder, which predict, evaluate and info take: ``what`` the command does with a kind, ``advice`` what to do
+    instead (the folder follows it)."""
+    for flag, name in (("--model", model), ("--vectorizer", vectorizer)):
+        kind = flag[2:]
+        if name is not None and name not in available(kind) and os.path.isdir(name):
+            _fail(f"{flag} {name} is a saved model's folder, and {what} a kind of {kind} "
+                  f"({', '.join(available(kind)[:3])} ...); {advice}{name}")
 
 
 KIND_NAMES = {"vectorizer": "vectorizers", "model": "models", "aspect_extractor": "extractors",

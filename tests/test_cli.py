@@ -740,6 +740,17 @@ def test_options_of_a_saved_model_s_folder_points_at_info(tmp_path):
     assert result.stderr.rstrip().endswith(f"see its settings with: sentiment info {tmp_path / 'pol'}")
 
 
+def test_fit_given_a_saved_model_s_folder_as_its_model_points_at_init_from(tmp_path):
+    """fit's --model names a kind of model; a folder there is refused before the data are read, with the way to
+    start from a saved lstm."""
+    (tmp_path / "pol").mkdir()
+    result = invoke("fit", tmp_path / "absent.csv", "--model", tmp_path / "pol", "--out", tmp_path / "m")
+    assert result.exit_code == 1 and result.stderr.count("\n") == 1
+    assert f"--model {tmp_path / 'pol'} is a saved model's folder, and fit trains a kind of model" in result.stderr
+    assert result.stderr.rstrip().endswith(f"--model lstm --set init_from={tmp_path / 'pol'}")
+    assert not (tmp_path / "m").exists()
+
+
 def test_options_say_in_a_line_what_each_option_does():
     """Each option's line ends with what it does, aligned within its stage; --json gives it as "help"."""
     printed = invoke("options", "--model", "lstm").stdout.splitlines()
