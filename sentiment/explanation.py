@@ -34,7 +34,8 @@ _TINY = np.finfo(np.float64).tiny  # the least a probability counts as, where on
 
 def units(text: str) -> list[tuple[int, int]]:
     """``(from, to)`` of each unit of ``text`` that an explanation leaves out whole: a word (with inner
-    apostrophes: "don't"), an emoji sequence, a web address, an HTML tag or entity, a run of punctuation
+    apostrophes: "don't"; a contraction's second part written apart with its apostrophe: "'ve" of "you 've"),
+    an emoji sequence, a web address, an HTML tag or entity, a run of punctuation
     without a space (":)", "!!!"), or what the cleaner reads as one token though its tokens are several: an
     emoticon with a letter or digit (":D", "<3") and a mention ("@bob"); the tokens of
     :func:`sentiment.tokens.token_spans`, punctuation joined."""
