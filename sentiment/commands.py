@@ -165,29 +165,8 @@ def fit_file(
             pipe.label_ids_ = label_ids_of(names_of_ids)  # so that evaluate reads such a file as fit did
         tune_info.update(planned)  # recorded after each fit: a refit on all the data may hold out what the first could not
         if multi_label:
-            tune_info["n_tune"] = pipe.info_.get("tuned_on", 0)
-            untuned = pipe.info_.get("untuned_labels", [])
-            if untuned and "untuned" not in said and tune_info["n_tune"]:
-                said.add("untuned")
-                log(f"note: {len(untuned)} of the {len(pipe.label_names_)} labels are on fewer than {MIN_POSITIVES} of "
-                    f"the {tune_info['n_tune']} texts held out to tune the thresholds, and keep 0.5 (untuned): "
-                    f"{', '.join(map(str, untuned[:12]))}{' ...' if len(untuned) > 12 else ''}; more texts or a larger "
-                    "--tune-fraction tunes them")
-            if tune_fraction and not tune_info["n_tune"]:
-                tune_info["tune"] = "none (too few texts to hold out)"
-                if "early_stopping" in planned:  # the model held out its own dev_fraction instead
-                    tune_info["early_stopping"] = _own_stopping(model_stage)
-                held = math.ceil(len(texts) * tune_fraction)  # as scikit-learn's split rounds it
-                log(f"note: too few texts to hold out {_share(tune_fraction)} for tuning the label thresholds: they stay at 0.5; "
-                    f"give {held_none_advice(len(texts), held, '--tune-fraction')}")
-        if not str(tune_info.get("early_stopping", "none")).startswith("none") and not pipe.info_.get("early_stopping_on"):
-            tune_info["early_stopping"] = "none (too few texts to hold out)"  # the network trained every epoch
-            if "no stopping" not in said:
-                said.add("no stopping")
-                share = model_stage.params["dev_fraction"]
-                log(f"note: too few training texts to hold out {_share(share)} of them for early stopping, so "
-                    f"{pipe.model} trains all {counted(model_stage.params['epochs'], 'epoch')} and keeps the last "
-                    f"weights; give {held_none_advice(len(texts), round(len(texts) * share), '--set dev_fraction')}")
+            _record_tuning(pipe, model_stage, tune_info, planned, tune_fraction, len(texts), said, log)
+        _record_stopping(pipe, model_stage, tune_info, len(texts), said, log)
         return pipe.info_["trained_on"]
 
     try:  # a carved dev part has only training labels; a --dev file may not: checked before training
@@ -225,6 +204,43 @@ def fit_file(
     pipe.save(out, extra={"columns": columns, "data": trained,
                           "metrics": {"dev": _headline_kept(report)}})
     return pipe, {**report, "refit_on_all": refitted}
+
+
+def _record_tuning(pipe: Pipeline, model_stage, tune_info: dict, planned: dict, tune_fraction: float, n_texts: int,
+                   said: set, log) -> None:
+    """After a multi-label fit of ``pipe`` (``model_stage``: an unfitted copy of its model) on ``n_texts``: record
+    in ``tune_info`` how many texts tuned the thresholds (none: the model's own early stopping instead of the
+    ``planned`` one), and note labels left untuned or a tune part too small to hold out (each note once per
+    command: ``said``)."""
+    tune_info["n_tune"] = pipe.info_.get("tuned_on", 0)
+    untuned = pipe.info_.get("untuned_labels", [])
+    if untuned and "untuned" not in said and tune_info["n_tune"]:
+        said.add("untuned")
+        log(f"note: {len(untuned)} of the {len(pipe.label_names_)} labels are on fewer than {MIN_POSITIVES} of "
+            f"the {tune_info['n_tune']} texts held out to tune the thresholds, and keep 0.5 (untuned): "
+            f"{', '.join(map(str, untuned[:12]))}{' ...' if len(untuned) > 12 else ''}; more texts or a larger "
+            "--tune-fraction tunes them")
+    if tune_fraction and not tune_info["n_tune"]:
+        tune_info["tune"] = "none (too few texts to hold out)"
+        if "early_stopping" in planned:  # the model held out its own dev_fraction instead
+            tune_info["early_stopping"] = _own_stopping(model_stage)
+        held = math.ceil(n_texts * tune_fraction)  # as scikit-learn's split rounds it
+        log(f"note: too few texts to hold out {_share(tune_fraction)} for tuning the label thresholds: they stay at 0.5; "
+            f"give {held_none_advice(n_texts, held, '--tune-fraction')}")
+
+
+def _record_stopping(pipe: Pipeline, model_stage, tune_info: dict, n_texts: int, said: set, log) -> None:
+    """After a fit of ``pipe`` on ``n_texts`` whose model (``model_stage``: an unfitted copy) was to early-stop but
+    held nothing out: record so in ``tune_info`` and note it (once per command: ``said``)."""
+    if str(tune_info.get("early_stopping", "none")).startswith("none") or pipe.info_.get("early_stopping_on"):
+        return
+    tune_info["early_stopping"] = "none (too few texts to hold out)"  # the network trained every epoch
+    if "no stopping" not in said:
+        said.add("no stopping")
+        params = model_stage.params
+        log(f"note: too few training texts to hold out {_share(params['dev_fraction'])} of them for early stopping, "
+            f"so {pipe.model} trains all {counted(params['epochs'], 'epoch')} and keeps the last weights; give "
+            f"{held_none_advice(n_texts, round(n_texts * params['dev_fraction']), '--set dev_fraction')}")
 
 
 def _headline_kept(report: dict) -> dict:
