@@ -111,6 +111,20 @@ def _escaped(text: str) -> str:
     return _CONTROL.sub(lambda m: repr(m.group())[1:-1], text)
 
 
+class _EscapingWriter:
+    """A text stream that writes to ``stream`` with control characters escaped (:func:`_escaped`): a file's
+    predictions printed to a terminal."""
+
+    def __init__(self, stream):
+        self._stream = stream
+
+    def write(self, text: str) -> int:
+        return self._stream.write(_escaped(text))
+
+    def flush(self) -> None:
+        self._stream.flush()
+
+
 _field = on_one_line  # a text, label or term as one field of a tab-separated output line
 
 
@@ -619,7 +633,7 @@ def predict(
     explain: bool = typer.Option(False, "--explain", help="Also show the words that move each prediction most: how far the label's log-odds fall when the word is left out (below 0: the word speaks against it); with several labels per text, for the first label given (or the most probable); aspect models: for each aspect's polarity. With --input: an 'explanation' column (aspect models: 'words' in each aspect); it predicts each text once per word, so it is slow on long texts."),
     as_json: bool = typer.Option(False, "--json", help="Print a JSON array: per text, its label(s), the class probabilities and known_features (how many of its words or n-grams the model knows; 0: the label is a guess); aspect models: per text its aspects (term, span, polarity, scores) and restaurant categories."),
     input_: Optional[Path] = _path_option(None, "--input", help="Predict every row of this file (streamed in chunks); aspect models also read SemEval-2014 XML."),
-    output: Optional[Path] = _path_option(None, help="With --input (and needed then): where to write the predictions (.csv, .tsv or .jsonl)."),
+    output: Optional[Path] = _path_option(None, help="With --input (and needed then): where to write the predictions (.csv, .tsv or .jsonl); '-': print them as CSV (with --json: JSON Lines), each chunk as it is predicted."),
     text_column: Optional[str] = _column_option(None, help="With --input: the text column; default: the model's."),
     batch_size: Optional[int] = typer.Option(None, min=1, show_default=False, help="With --input: rows per chunk (default 5,000; with --explain 1,000)."),
     grouping: Optional[str] = typer.Option(None, help="Tell an emotion model's labels in groups: ekman or sentiment (a group's score is its most probable label's; an explanation stays the label's)."),
@@ -654,21 +668,31 @@ def predict(
         if texts:
             _fail("give texts or --input FILE, not both")
         if output is None:
-            _fail("--input needs --output FILE (.csv, .tsv or .jsonl) for the predictions")
-        if as_json:
+            _fail("--input needs --output FILE (.csv, .tsv or .jsonl) for the predictions, or --output - to print "
+                  "them (CSV; with --json, JSON Lines)")
+        to_stdout = str(output) == "-"
+        if as_json and not to_stdout:
             _fail("--json prints the predictions of texts on the command line; with --input they go to --output "
-                  "(.jsonl for JSON lines)")
+                  "(.jsonl for JSON lines; --output - --json prints JSON Lines)")
         from .commands import CHUNK_ROWS, EXPLAINED_CHUNK_ROWS, predict_file
 
         found: set = set()
-        rows, unpredicted = predict_file(_load(model, task), input_, output, text_column=text_column,
-                                         chunksize=batch_size or (EXPLAINED_CHUNK_ROWS if explain else CHUNK_ROWS),
-                                         top_if_none=top_if_none, aspects=aspect, by_sentence=by_sentence,
-                                         explain=explain, skip_blank=skip_blank, grouping=grouping,
-                                         progress=sys.stderr.isatty(), found=found)
+        pipe = _load(model, task)
+        # printed to a terminal: its control characters escaped, as the plain output's are
+        with contextlib.redirect_stdout(_EscapingWriter(sys.stdout)) if to_stdout and sys.stdout.isatty() \
+                else contextlib.nullcontext():
+            rows, unpredicted = predict_file(pipe, input_, output, text_column=text_column,
+                                             chunksize=batch_size or (EXPLAINED_CHUNK_ROWS if explain else CHUNK_ROWS),
+                                             top_if_none=top_if_none, aspects=aspect, by_sentence=by_sentence,
+                                             explain=explain, skip_blank=skip_blank, grouping=grouping,
+                                             progress=sys.stderr.isatty(), found=found,
+                                             stdout_format="jsonl" if as_json else "csv")
         predicted = rows - unpredicted
         skipped = f" ({unpredicted} row{'' if unpredicted == 1 else 's'} without text left unpredicted)" if unpredicted else ""
-        _echo(f"wrote {predicted} prediction{'' if predicted == 1 else 's'} to {_field(output)}{skipped}", err=True)
+        if not to_stdout:
+            _echo(f"wrote {predicted} prediction{'' if predicted == 1 else 's'} to {_field(output)}{skipped}", err=True)
+        elif unpredicted:
+            _echo(f"note: {skipped[2:-1]}", err=True)
         _note_terms_not_found(aspect, found)
         return
     for flag, value in (("--output", output), ("--text-column", text_column), ("--batch-size", batch_size),

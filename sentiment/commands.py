@@ -9,6 +9,7 @@ import contextlib
 import json
 import math
 import os
+import sys
 import warnings
 from pathlib import Path
 from typing import Any, Callable
@@ -1085,8 +1086,10 @@ def check_top_if_none(aspect_model: bool, multi_label: bool) -> None:
 def predict_file(pipe: Pipeline, source: str | Path, target: str | Path, *, text_column: str | None = None,
                  chunksize: int = CHUNK_ROWS, top_if_none: bool = False, aspects: list[str] | None = None,
                  by_sentence: bool | None = None, explain: bool = False, skip_blank: bool = False,
-                 grouping: str | None = None, progress: bool = False, found: set | None = None) -> tuple[int, int]:
-    """Predict every row of ``source`` into ``target`` (CSV, TSV or JSONL, by its extension), chunk by chunk;
+                 grouping: str | None = None, progress: bool = False, found: set | None = None,
+                 stdout_format: str = "csv") -> tuple[int, int]:
+    """Predict every row of ``source`` into ``target`` (CSV, TSV or JSONL, by its extension; ``"-"``: standard
+    output, in ``stdout_format``, each chunk as it is predicted), chunk by chunk;
     an aspect model also reads the sentences of SemEval-2014 XML (``id``, ``text`` and any gold ``aspects``
     and ``categories``, kept as a JSON Lines input's are).
 
@@ -1106,9 +1109,9 @@ def predict_file(pipe: Pipeline, source: str | Path, target: str | Path, *, text
     model's label column, for several labels per text) is joined by the model's separator, so that ``evaluate``
     reads the file back; an empty header cell (the index column pandas writes) is written back empty. Every
     row of a JSON Lines input gets every key that any of its rows has (read in a first
-    pass; null, or an empty cell, where a row lacks it), in the order the rows first name them. It is written to a
+    pass; null, or an empty cell, where a row lacks it), in the order the rows first name them. A file is written to a
     temporary file and renamed at the end, so an interrupted run leaves
-    no partial output. Flags the model cannot honour are refused (:func:`check_predict_flags`). Returns the
+    no partial output (standard output gets the chunks predicted before a failure). Flags the model cannot honour are refused (:func:`check_predict_flags`). Returns the
     number of rows written and, of them, those written unpredicted (no text, with ``skip_blank``); ``found``, if
     given, gets the given ``aspects`` terms that some text holds (stripped), so the caller can name the others.
     """
@@ -1118,11 +1121,17 @@ def predict_file(pipe: Pipeline, source: str | Path, target: str | Path, *, text
     by_sentence = by_sentence is not False
     columns = model_columns(pipe)
     text_column = text_column or columns["text"]
-    target = Path(target)
-    out_format = _output_format(target)
-    check_output_file(target, "--output", ("." + out_format,))
-    if same_path(target, source):
-        raise DataError("--output is the input file; choose another output path")
+    to_stdout = str(target) == "-"
+    if to_stdout:
+        if stdout_format not in OUTPUT_FORMATS:
+            raise ConfigError(f"stdout_format must be one of {', '.join(OUTPUT_FORMATS)}, not {stdout_format!r}")
+        out_format = stdout_format
+    else:
+        target = Path(target)
+        out_format = _output_format(target)
+        check_output_file(target, "--output", ("." + out_format,))
+        if same_path(target, source):
+            raise DataError("--output is the input file; choose another output path")
     gold = columns["label"] if getattr(pipe, "multi_label_", False) else None  # a label-list column of the input
     layout = _input_columns(source, text_column, chunksize, is_aspect_model(pipe))
     names = _added_names(pipe, explain, top_if_none, grouping)
@@ -1131,7 +1140,7 @@ def predict_file(pipe: Pipeline, source: str | Path, target: str | Path, *, text
     # a table whose header row may come again where two files were joined (not JSON Lines, Parquet or XML)
     with_header = not _is_xml(source) and table_format(existing_file(source), trees=False) in ("csv", "tsv")
     unnamed = {}  # the columns of empty header cells, named back as they were in a table written out
-    with atomic_file(target) as partial, open(partial, "w", encoding="utf-8", newline="") as handle:
+    with _output_handle(None if to_stdout else target) as handle:
         for chunk in _all_columns(source, text_column, chunksize, progress, is_aspect_model(pipe),
                                   check_text=layout is None):
             if layout is None:  # a table with a header: its first chunk has every column
@@ -1172,6 +1181,18 @@ def predict_file(pipe: Pipeline, source: str | Path, target: str | Path, *, text
             _write_chunk(handle, chunk, out_format, header, gold, columns["separator"])
             rows += len(chunk)
     return rows, unpredicted
+
+
+@contextlib.contextmanager
+def _output_handle(target: Path | None):
+    """A text handle to write predictions to: a temporary file that replaces ``target`` once all is written
+    (an interrupted run leaves no partial output), or (None) standard output, written as it goes and left open."""
+    if target is None:
+        yield sys.stdout
+        sys.stdout.flush()
+        return
+    with atomic_file(target) as partial, open(partial, "w", encoding="utf-8", newline="") as handle:
+        yield handle
 
 
 def _write_chunk(handle, chunk, out_format: str, header: list[str] | None, gold: str | None, separator: str) -> None:

@@ -550,6 +550,50 @@ def test_predict_file_csv_uses_model_text_column(model, files, tmp_path):
     assert [p.name for p in tmp_path.iterdir()] == ["predictions.csv"]
 
 
+def test_predict_file_to_stdout_prints_what_a_file_would_hold(model, files, tmp_path):
+    """--output - prints the predictions (CSV; with --json, JSON Lines) as the file of that format holds them,
+    each chunk as it is predicted, and nothing else on stdout."""
+    out, _ = model
+    for suffix, extra in (("csv", []), ("jsonl", ["--json"])):
+        target = tmp_path / f"predictions.{suffix}"
+        assert_ok(invoke("predict", "--model", out, "--input", files["dev"], "--output", target))
+        printed = invoke("predict", "--model", out, "--input", files["dev"], "--output", "-", "--batch-size", "7", *extra)
+        assert_ok(printed)
+        assert printed.stdout == target.read_text() and printed.stderr == ""
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["predictions.csv", "predictions.jsonl"]  # no file "-"
+
+
+def test_predict_file_to_a_terminal_escapes_control_characters(tmp_path, binary):
+    """Printed to a terminal, a label's escape sequence is shown escaped, as in the plain output (a pipe or a
+    file gets the data as they are)."""
+    import pty
+
+    labels = ["pos\x1b[2J" if y == "pos" else "neg" for y in binary.train_labels]
+    Pipeline("tfidf", "logreg").fit(binary.train_texts, labels).save(tmp_path / "m")
+    write_table(pd.DataFrame({"text": ["a great great film"]}), tmp_path / "in.csv")
+    command = [sys.executable, "-m", "sentiment.cli", "predict", "--model", str(tmp_path / "m"), "--input",
+               str(tmp_path / "in.csv"), "--output", "-"]
+    main, terminal = pty.openpty()
+    try:
+        done = subprocess.run(command, stdout=terminal, stderr=subprocess.PIPE, timeout=120)
+        os.close(terminal)
+        shown = b""
+        while True:
+            try:
+                piece = os.read(main, 4096)
+            except OSError:  # the terminal's other end is closed: all is read
+                break
+            if not piece:
+                break
+            shown += piece
+    finally:
+        os.close(main)
+    assert done.returncode == 0, done.stderr
+    assert b"\x1b" not in shown and b"pos\\x1b[2J" in shown
+    piped = subprocess.run(command, capture_output=True, timeout=120)
+    assert b"pos\x1b[2J" in piped.stdout
+
+
 def test_a_write_protected_output_file_is_kept(model, files, tmp_path):
     """As a write-protected model directory is (the rename at the end would replace the file all the same)."""
     import stat
