@@ -112,13 +112,15 @@ def _escaped(text: str) -> str:
 
 
 class _EscapingWriter:
-    """A text stream that writes to ``stream`` with control characters escaped (:func:`_escaped`): a file's
-    predictions printed to a terminal."""
+    """A text stream that writes to ``stream`` with control characters escaped (:func:`_escaped`; in ``json``
+    text, as JSON escapes: ``\\u0085``): a file's predictions printed to a terminal."""
 
-    def __init__(self, stream):
-        self._stream = stream
+    def __init__(self, stream, json_text: bool = False):
+        self._stream, self._json = stream, json_text
 
     def write(self, text: str) -> int:
+        if self._json:
+            return self._stream.write(_CONTROL.sub(lambda m: json.dumps(m.group())[1:-1], text))
         return self._stream.write(_escaped(text))
 
     def flush(self) -> None:
@@ -568,7 +570,7 @@ def fit(
       sentiment fit trees/train.txt --phrases --binary --dev trees/dev.txt --out sst2-model
       sentiment fit train.csv --dev dev.csv --vectorizer word2vec --model lstm --set epochs=10 --report reports/
     """
-    from .commands import fit_file
+    from .commands import fit_file, never_predicted_note
     from .evaluation import format_report, write_report
 
     def log(message: str) -> None:
@@ -593,7 +595,8 @@ def fit(
             if key in options:
                 _fail(f"{flag} and --set {key}=... say the same thing; give one")
             options[key] = value
-    _refuse_model_folder(model, vectorizer, "fit trains", "to fine-tune a saved lstm: --model lstm --set init_from=")
+    if task != "aspect":  # (which takes neither flag: fit_file says so)
+        _refuse_model_folder(model, vectorizer, "fit trains", "to fine-tune a saved lstm: --model lstm --set init_from=")
     names = _parse_label_names(label_names)
     given = {key: value for key, value in (("dev_fraction", dev_fraction), ("separator", label_sep)) if value is not None}
     with _report_folder(report, [data, dev]):
@@ -618,6 +621,11 @@ def fit(
         _print_json({**dev_report, "model": str(out)})
     else:
         _echo(format_report(dev_report))
+    unpredicted = (None if task == "aspect" or dev_report["refit_on_all"]  # (before a refit, fit_file said it)
+                   else never_predicted_note(dev_report, pipe.model_))
+    if unpredicted:
+        log(unpredicted)
+    if not as_json:
         _echo(f"\nsaved the model to {_field(out)}")
 
 
@@ -631,7 +639,7 @@ def predict(
     by_sentence: Optional[bool] = typer.Option(None, "--by-sentence/--whole-text", show_default=False, help="Aspect models: find the terms in each sentence on its own and read the polarity toward each aspect from its own sentence (the default; the models learn from single sentences), or do both over the whole text; categories are read from the whole text."),
     top_if_none: bool = typer.Option(False, "--top-if-none", help="Several labels per text: give the most probable label to a text where none passes its threshold (marked so; JSON and --input files: below_threshold)."),
     explain: bool = typer.Option(False, "--explain", help="Also show the words that move each prediction most: how far the label's log-odds fall when the word is left out (below 0: the word speaks against it); with several labels per text, for the first label given (or the most probable); aspect models: for each aspect's polarity. With --input: an 'explanation' column (aspect models: 'words' in each aspect); it predicts each text once per word, so it is slow on long texts."),
-    as_json: bool = typer.Option(False, "--json", help="Print a JSON array: per text, its label(s), the class probabilities and known_features (how many of its words or n-grams the model knows; 0: the label is a guess); aspect models: per text its aspects (term, span, polarity, scores) and restaurant categories."),
+    as_json: bool = typer.Option(False, "--json", help="Print a JSON array: per text, its label(s), the class probabilities and known_features (how many of its words or n-grams the model knows; 0: the label is a guess); aspect models: per text its aspects (term, span, polarity, scores) and restaurant categories. With --input and --output -: JSON Lines, a record per row."),
     input_: Optional[Path] = _path_option(None, "--input", help="Predict every row of this file (streamed in chunks); aspect models also read SemEval-2014 XML."),
     output: Optional[Path] = _path_option(None, help="With --input (and needed then): where to write the predictions (.csv, .tsv or .jsonl); '-': print them as CSV (with --json: JSON Lines), each chunk as it is predicted."),
     text_column: Optional[str] = _column_option(None, help="With --input: the text column; default: the model's."),
@@ -679,13 +687,14 @@ def predict(
         found: set = set()
         pipe = _load(model, task)
         # printed to a terminal: its control characters escaped, as the plain output's are
-        with contextlib.redirect_stdout(_EscapingWriter(sys.stdout)) if to_stdout and sys.stdout.isatty() \
+        on_terminal = to_stdout and sys.stdout.isatty()
+        with contextlib.redirect_stdout(_EscapingWriter(sys.stdout, as_json)) if on_terminal \
                 else contextlib.nullcontext():
             rows, unpredicted = predict_file(pipe, input_, output, text_column=text_column,
                                              chunksize=batch_size or (EXPLAINED_CHUNK_ROWS if explain else CHUNK_ROWS),
                                              top_if_none=top_if_none, aspects=aspect, by_sentence=by_sentence,
                                              explain=explain, skip_blank=skip_blank, grouping=grouping,
-                                             progress=sys.stderr.isatty(), found=found,
+                                             progress=sys.stderr.isatty() and not on_terminal, found=found,
                                              stdout_format="jsonl" if as_json else "csv")
         predicted = rows - unpredicted
         skipped = f" ({unpredicted} row{'' if unpredicted == 1 else 's'} without text left unpredicted)" if unpredicted else ""
@@ -1265,7 +1274,7 @@ def options(
     """
     from .commands import describe_options
 
-    _refuse_model_folder(model, vectorizer, "options lists the options of", "see its settings with: sentiment info ")
+    _refuse_model_folder(model, vectorizer, "options lists the options of")
     described = describe_options(task, vectorizer, model, multi_label)
     if as_json:
         _print_json(described)
@@ -1289,11 +1298,14 @@ def options(
     _echo("\n" + "\n".join(f"{KIND_NAMES[kind]}: {', '.join(names)}" for kind, names in described["available"].items()))
 
 
-def _refuse_model_folder(model: str | None, vectorizer: str | None, what: str, advice: str) -> None:
+_INFO = "see its settings with: sentiment info "
+
+
+def _refuse_model_folder(model: str | None, vectorizer: str | None, what: str, model_advice: str = _INFO) -> None:
     """Fail where ``--model`` or ``--vectorizer`` (which name a kind of stage: fit, options) is a saved model's
-    folder, which predict, evaluate and info take: ``what`` the command does with a kind, ``advice`` what to do
-    instead (the folder follows it)."""
-    for flag, name in (("--model", model), ("--vectorizer", vectorizer)):
+    folder, which predict, evaluate and info take: ``what`` the command does with a kind, ``model_advice`` what to
+    do instead for ``--model`` (the folder follows it; for ``--vectorizer``: see the folder's settings)."""
+    for flag, name, advice in (("--model", model, model_advice), ("--vectorizer", vectorizer, _INFO)):
         kind = flag[2:]
         if name is not None and name not in available(kind) and os.path.isdir(name):
             _fail(f"{flag} {name} is a saved model's folder, and {what} a kind of {kind} "

@@ -88,7 +88,8 @@ def fit_file(
     dev data choose nothing, so the dev figures are not tuned on them. Returns the fitted pipeline and
     the dev report, with ``refit_on_all`` (whether the saved model was trained again on all of ``data`` after
     the dev figures) and, with ``mistakes``, the dev texts that the scored model labels wrongly (see
-    :func:`~sentiment.evaluation.evaluate`). ``weight_column``: a column of ``data`` with each text's weight in
+    :func:`~sentiment.evaluation.evaluate`). Classes the scored model gave no dev text (:func:`never_predicted_note`)
+    are noted after the dev figures before a refit; without one, the caller notes them after the report. ``weight_column``: a column of ``data`` with each text's weight in
     training (``sample_weight``; the dev figures count every text once).
     """
     get_task(task)  # an unknown name fails here
@@ -182,10 +183,7 @@ def fit_file(
         raise DataError(f"--dev {dev_source}: label(s) {', '.join(exc.unknown[:10])} do not occur in the training "
                         f"data, whose labels are: {', '.join(exc.known)}; drop those rows, or check --label-column "
                         "and --label-names") from None
-    unpredicted = never_predicted_note(report, model_stage)  # said after the dev figures it explains
     refitted = dev is None and refit
-    if not refitted and unpredicted:
-        log(unpredicted)
     if refitted:  # the dev figures are in; the saved model learns from the dev texts too
         split = _stopping_split(data, stop_share, seed, binary, log=log) if stop_share else None
         if split is not None:  # again, sentences of all the trees held out to stop on
@@ -195,6 +193,7 @@ def fit_file(
                 if tune_fraction else "")
         log(f"dev {_headline(report)}; training again on all the data ({len(everything[0])} texts{held}; "
             "--no-refit keeps the model just scored)")
+        unpredicted = never_predicted_note(report, model_stage)  # after the dev figures it explains
         if unpredicted:
             log(unpredicted)
         n_train = train(*everything)  # the dev texts are among them
@@ -1121,10 +1120,10 @@ def predict_file(pipe: Pipeline, source: str | Path, target: str | Path, *, text
     by_sentence = by_sentence is not False
     columns = model_columns(pipe)
     text_column = text_column or columns["text"]
+    if stdout_format not in OUTPUT_FORMATS:
+        raise ConfigError(f"stdout_format must be one of {', '.join(OUTPUT_FORMATS)}, not {stdout_format!r}")
     to_stdout = str(target) == "-"
     if to_stdout:
-        if stdout_format not in OUTPUT_FORMATS:
-            raise ConfigError(f"stdout_format must be one of {', '.join(OUTPUT_FORMATS)}, not {stdout_format!r}")
         out_format = stdout_format
     else:
         target = Path(target)
@@ -1208,7 +1207,9 @@ def _write_chunk(handle, chunk, out_format: str, header: list[str] | None, gold:
     if gold in nested_as_text:
         nested_as_text[gold] = chunk[gold].map(lambda value: _joined_labels(value, separator))
     table = chunk.assign(**nested_as_text)
-    table.to_csv(handle, sep="," if out_format == "csv" else "\t", index=False,
+    # rows end in "\n" on every system (a file is opened without newline translation; standard output, which
+    # translates, turns it into the system's line end once: pandas' default os.linesep would give "\r\r\n" there)
+    table.to_csv(handle, sep="," if out_format == "csv" else "\t", index=False, lineterminator="\n",
                  header=header if header is not None else False, quoting=csv_quoting(table))
 
 

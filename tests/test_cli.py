@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+import io
 import json
 import os
 import re
@@ -146,9 +147,13 @@ def test_fit_notes_a_rare_class_that_the_model_gives_no_dev_text(tmp_path, binar
     note = (f"note: the model labelled no dev text as mixed ({held} in dev): a class of few training texts may never "
             f"win; more of its texts{advice} may teach it")
     assert note in result.stderr.splitlines()
-    if model == "logreg":  # without --json: after the dev figures it explains
+    if model == "logreg":  # without --json: after the dev figures it explains, before a refit or after the report
         lines = invoke("fit", path, "--out", tmp_path / "m", "--model", model).stderr.splitlines()
         assert lines[lines.index(note) - 1].startswith("dev accuracy ")
+        kept = invoke("fit", path, "--out", tmp_path / "m", "--model", model, "--no-refit")
+        assert_ok(kept)
+        assert kept.output.index(note) > kept.output.index("confusion matrix")
+        assert kept.stdout.rstrip().endswith(f"saved the model to {tmp_path / 'm'}")
 
 
 def test_a_header_repeated_with_its_byte_order_mark_is_refused(tmp_path):
@@ -563,6 +568,16 @@ def test_predict_file_to_stdout_prints_what_a_file_would_hold(model, files, tmp_
     assert sorted(p.name for p in tmp_path.iterdir()) == ["predictions.csv", "predictions.jsonl"]  # no file "-"
 
 
+def test_predict_file_to_stdout_keeps_the_chunks_before_a_bad_row(model, tmp_path):
+    """Printed as it goes, the chunks predicted before a row without text stay printed; the error names the row."""
+    out, _ = model
+    write_table(pd.DataFrame({"review": ["a great film", "an awful film", "", "fine"]}), tmp_path / "in.csv")
+    result = invoke("predict", "--model", out, "--input", tmp_path / "in.csv", "--output", "-", "--batch-size", "1")
+    assert_error(result, "row 3")
+    rows = pd.read_csv(io.StringIO(result.stdout))
+    assert rows.review.tolist() == ["a great film", "an awful film"] and rows.label.tolist() == ["positive", "negative"]
+
+
 def test_predict_file_to_a_terminal_escapes_control_characters(tmp_path, binary):
     """Printed to a terminal, a label's escape sequence is shown escaped, as in the plain output (a pipe or a
     file gets the data as they are)."""
@@ -592,6 +607,18 @@ def test_predict_file_to_a_terminal_escapes_control_characters(tmp_path, binary)
     assert b"\x1b" not in shown and b"pos\\x1b[2J" in shown
     piped = subprocess.run(command, capture_output=True, timeout=120)
     assert b"pos\x1b[2J" in piped.stdout
+
+
+def test_json_lines_printed_to_a_terminal_stay_json():
+    """With --json, the escapes are JSON's (a C1 control as \\u0085, a character beyond the BMP as a surrogate
+    pair), so each line still parses, to the same text."""
+    from sentiment.cli import _EscapingWriter
+
+    text = "good\x85film \xad x\u200b \U000e0001 \u202e"
+    screen = io.StringIO()
+    _EscapingWriter(screen, json_text=True).write(json.dumps({"text": text}, ensure_ascii=False) + "\n")
+    shown = screen.getvalue()
+    assert shown.isascii() and json.loads(shown) == {"text": text}
 
 
 def test_a_write_protected_output_file_is_kept(model, files, tmp_path):
@@ -786,12 +813,18 @@ def test_options_of_a_saved_model_s_folder_points_at_info(tmp_path):
 
 def test_fit_given_a_saved_model_s_folder_as_its_model_points_at_init_from(tmp_path):
     """fit's --model names a kind of model; a folder there is refused before the data are read, with the way to
-    start from a saved lstm."""
+    start from a saved lstm; as --vectorizer, with the way to see its settings; with --task aspect, which takes
+    neither, as any --model is."""
     (tmp_path / "pol").mkdir()
     result = invoke("fit", tmp_path / "absent.csv", "--model", tmp_path / "pol", "--out", tmp_path / "m")
     assert result.exit_code == 1 and result.stderr.count("\n") == 1
     assert f"--model {tmp_path / 'pol'} is a saved model's folder, and fit trains a kind of model" in result.stderr
     assert result.stderr.rstrip().endswith(f"--model lstm --set init_from={tmp_path / 'pol'}")
+    vectorizer = invoke("fit", tmp_path / "absent.csv", "--vectorizer", tmp_path / "pol", "--out", tmp_path / "m")
+    assert_error(vectorizer, f"^Error: --vectorizer {re.escape(str(tmp_path / 'pol'))} is a saved model's folder, .*; "
+                             f"see its settings with: sentiment info {re.escape(str(tmp_path / 'pol'))}$")
+    aspect = invoke("fit", tmp_path / "absent.csv", "--task", "aspect", "--model", tmp_path / "pol")
+    assert_error(aspect, "--model does not apply to --task aspect")
     assert not (tmp_path / "m").exists()
 
 
@@ -1499,8 +1532,6 @@ def test_a_label_or_text_with_line_breaks_stays_on_its_own_line(binary, tmp_path
 
 
 def test_a_status_line_shows_on_a_terminal_while_a_model_loads_and_is_wiped(monkeypatch):
-    import io
-
     from sentiment import cli
 
     class Terminal(io.StringIO):
