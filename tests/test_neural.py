@@ -1,5 +1,6 @@
 """The PyTorch models (mlp, lstm), their trainer and export, on tiny synthetic data (CPU; CUDA tests skip)."""
 
+import copy
 import hashlib
 import json
 import math
@@ -388,6 +389,30 @@ def test_weight_decay_leaves_biases_and_norms_alone():
                                            torch.device("cpu"))
         decay = {id(p): group["weight_decay"] for group in optimizer.param_groups for p in group["params"]}
         assert decay == {id(p): 0.1 if p.dim() >= 2 else 0.0 for p in net.parameters()}
+
+
+@pytest.mark.parametrize("name", ["adam", "adamw", "sgd"])
+def test_the_fused_cpu_step_is_the_plain_step(name):
+    """On the CPU the optimizer is fused (one kernel per step, for speed) and moves the weights as the plain
+    loop of the same optimizer does, to float precision."""
+    torch.manual_seed(0)
+    fused_net = torch.nn.Sequential(torch.nn.Linear(6, 5), torch.nn.ReLU(), torch.nn.Linear(5, 3))
+    plain_net, start = copy.deepcopy(fused_net), copy.deepcopy(fused_net)
+    config = trainer.TrainConfig(optimizer=name, weight_decay=0.01, lr=0.01)
+    fused = trainer.make_optimizer(fused_net, config, torch.device("cpu"))
+    assert fused.defaults["fused"] is True
+    plain = trainer.make_optimizer(plain_net, config, torch.device("cpu"))
+    for group in plain.param_groups:
+        group["fused"] = False
+    x, y = torch.randn(32, 6), torch.randint(0, 3, (32,))
+    for _ in range(20):
+        for net, optimizer in ((fused_net, fused), (plain_net, plain)):
+            optimizer.zero_grad()
+            torch.nn.functional.cross_entropy(net(x), y).backward()
+            optimizer.step()
+    for a, b in zip(fused_net.parameters(), plain_net.parameters()):
+        torch.testing.assert_close(a, b, rtol=1e-5, atol=1e-6)
+    assert all((a - b).abs().max() > 1e-3 for a, b in zip(fused_net.parameters(), start.parameters()))  # it learnt
 
 
 def test_learning_rate_schedules():
