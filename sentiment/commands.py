@@ -88,9 +88,10 @@ def fit_file(
     dev data choose nothing, so the dev figures are not tuned on them. Returns the fitted pipeline and
     the dev report, with ``refit_on_all`` (whether the saved model was trained again on all of ``data`` after
     the dev figures) and, with ``mistakes``, the dev texts that the scored model labels wrongly (see
-    :func:`~sentiment.evaluation.evaluate`). Classes the scored model gave no dev text (:func:`never_predicted_note`)
-    are noted after the dev figures before a refit; without one, the caller notes them after the report. ``weight_column``: a column of ``data`` with each text's weight in
-    training (``sample_weight``; the dev figures count every text once).
+    :func:`~sentiment.evaluation.evaluate`). Classes the scored model gave no dev text
+    (:func:`never_predicted_note`) are noted after the dev figures before a refit; without one, the caller
+    notes them after the report. ``weight_column``: a column of ``data`` with each text's weight in training
+    (``sample_weight``; the dev figures count every text once).
     """
     get_task(task)  # an unknown name fails here
     names_of_ids = label_names  # as given: the model keeps them (Pipeline.label_ids_)
@@ -1108,9 +1109,10 @@ def predict_file(pipe: Pipeline, source: str | Path, target: str | Path, *, text
     model's label column, for several labels per text) is joined by the model's separator, so that ``evaluate``
     reads the file back; an empty header cell (the index column pandas writes) is written back empty. Every
     row of a JSON Lines input gets every key that any of its rows has (read in a first
-    pass; null, or an empty cell, where a row lacks it), in the order the rows first name them. A file is written to a
-    temporary file and renamed at the end, so an interrupted run leaves
-    no partial output (standard output gets the chunks predicted before a failure). Flags the model cannot honour are refused (:func:`check_predict_flags`). Returns the
+    pass; null, or an empty cell, where a row lacks it), in the order the rows first name them. A file is
+    written to a temporary file and renamed at the end, so an interrupted run leaves no partial output
+    (standard output gets the chunks predicted before a failure). Flags the model cannot honour are refused
+    (:func:`check_predict_flags`). Returns the
     number of rows written and, of them, those written unpredicted (no text, with ``skip_blank``); ``found``, if
     given, gets the given ``aspects`` terms that some text holds (stripped), so the caller can name the others.
     """
