@@ -91,8 +91,9 @@ def _column_option(*args, **kwargs):
 # str.splitlines and JavaScript), and the bidirectional overrides and isolates, which reorder what
 # follows on the line (a label or a text could make a line read otherwise than it is); and the characters that
 # show as nothing at all (zero-width space, word joiner, soft hyphen, byte-order mark, direction marks, Hangul
-# fillers, the other invisible format characters of Unicode's Cf), which would make two labels ("positive", "positive" + U+200B)
-# print alike; not the joiners U+200C and U+200D, parts of emoji sequences and of words in Persian or Indic scripts
+# fillers, the other invisible format characters of Unicode's Cf), which would make two labels ("positive",
+# "positive" + U+200B) print alike; not the joiners U+200C and U+200D, parts of emoji sequences and of words in
+# Persian or Indic scripts
 _CONTROL = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\xad\u061c\u115f\u1160\u180e\u200b\u200e\u200f\u2028\u2029"
                       "\u202a-\u202e\u2060-\u2064\u2066-\u206f\u3164\ufeff\uffa0\ufff9-\ufffb\U0001bca0-\U0001bca3"
                       "\U0001d173-\U0001d17a\U000e0001]")
@@ -697,11 +698,12 @@ def predict(
                                              progress=sys.stderr.isatty() and not on_terminal, found=found,
                                              stdout_format="jsonl" if as_json else "csv")
         predicted = rows - unpredicted
-        skipped = f" ({unpredicted} row{'' if unpredicted == 1 else 's'} without text left unpredicted)" if unpredicted else ""
+        blank = f"{unpredicted} row{'' if unpredicted == 1 else 's'} without text left unpredicted"
         if not to_stdout:
-            _echo(f"wrote {predicted} prediction{'' if predicted == 1 else 's'} to {_field(output)}{skipped}", err=True)
+            _echo(f"wrote {predicted} prediction{'' if predicted == 1 else 's'} to {_field(output)}"
+                  + (f" ({blank})" if unpredicted else ""), err=True)
         elif unpredicted:
-            _echo(f"note: {skipped[2:-1]}", err=True)
+            _echo(f"note: {blank}", err=True)
         _note_terms_not_found(aspect, found)
         return
     for flag, value in (("--output", output), ("--text-column", text_column), ("--batch-size", batch_size),
