@@ -596,6 +596,8 @@ def test_predict_input_with_a_blank_row_stops_or_skips_it(saved_model, tmp_path)
     result = invoke("predict", "--model", saved_model, "--input", source, "--output", out, "--skip-blank")
     assert result.exit_code == 0 and "wrote 2 predictions" in result.stderr and "1 row without text" in result.stderr
     assert len(out.read_text().splitlines()) == 4
+    printed = invoke("predict", "--model", saved_model, "--input", source, "--output", "-", "--skip-blank")
+    assert printed.stdout == out.read_text() and printed.stderr == "note: 1 row without text left unpredicted\n"
     assert_error(invoke("predict", "--model", saved_model, "--skip-blank", "good"), "--skip-blank goes with --input")
 
 
