@@ -147,8 +147,10 @@ class Word2VecVectorizer(Stage):
         self.words_ = words
         self.vocabulary_ = {w: i for i, w in enumerate(words)}
         self.vectors_ = np.asarray(vectors, dtype=np.float32)
-        self.idf_ = smoothed_idf(count_matrix(docs, self.vocabulary_, list))
-        pooled, known = self._pool(docs)
+        doc_counts = count_matrix(docs, self.vocabulary_, list)
+        self.idf_ = smoothed_idf(doc_counts)
+        # the same counts pool the vectors, unless the negation marks back off to their words there
+        pooled, known = self._pool(docs, None if self.negation_backoff_ else doc_counts)
         if not known.any():  # file_words="all": the file's words, none of them in a training text
             raise DataError(f"no training text has a word of the vectors file {self.params['vectors_path']}; "
                             + _CLEANED_TOKENS)
@@ -228,10 +230,12 @@ class Word2VecVectorizer(Stage):
         vocabulary, cut = self.vocabulary_, len(NEGATED)
         return [[t[cut:] if t not in vocabulary and t.startswith(NEGATED) else t for t in tokens] for tokens in docs]
 
-    def _pool(self, docs: list[list[str]]) -> tuple[np.ndarray, np.ndarray]:
+    def _pool(self, docs: list[list[str]], counts=None) -> tuple[np.ndarray, np.ndarray]:
         """Mean (or IDF-weighted mean) of each document's word vectors (zeros for a document with none), and
-        whether each document has a word with a vector."""
-        counts = count_matrix(self._backed_off(docs), self.vocabulary_, list)
+        whether each document has a word with a vector; ``counts``: the documents' word counts where the caller
+        has them already (reweighted in place)."""
+        if counts is None:
+            counts = count_matrix(self._backed_off(docs), self.vocabulary_, list)
         known = np.diff(counts.indptr) > 0
         if self.params["pooling"] == "tfidf":
             counts.data[:] *= self.idf_[counts.indices]
