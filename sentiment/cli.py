@@ -112,6 +112,11 @@ def _escaped(text: str) -> str:
     return _CONTROL.sub(lambda m: repr(m.group())[1:-1], text)
 
 
+def _json_escape(match: re.Match) -> str:
+    """The matched character as a JSON escape (``\\u0085``; beyond U+FFFF a surrogate pair, as JSON writes it)."""
+    return json.dumps(match.group())[1:-1]
+
+
 class _EscapingWriter:
     """A text stream that writes to ``stream`` with control characters escaped (:func:`_escaped`; in ``json``
     text, as JSON escapes: ``\\u0085``): a file's predictions printed to a terminal."""
@@ -121,7 +126,7 @@ class _EscapingWriter:
 
     def write(self, text: str) -> int:
         if self._json:
-            return self._stream.write(_CONTROL.sub(lambda m: json.dumps(m.group())[1:-1], text))
+            return self._stream.write(_CONTROL.sub(_json_escape, text))
         return self._stream.write(_escaped(text))
 
     def flush(self) -> None:
@@ -135,7 +140,7 @@ def _json_text(value) -> str:
     """``value`` as indented JSON, every control character escaped (``\\u001b``, ``\\u009b``), a number that is
     not finite (a hand-edited config's ``NaN``) as null (:func:`~sentiment.checks.json_safe`): NaN and Infinity
     are no JSON, and strict readers refuse them."""
-    return _LEFT_BY_JSON.sub(lambda m: f"\\u{ord(m.group()):04x}",
+    return _LEFT_BY_JSON.sub(_json_escape,
                              json.dumps(json_safe(value), ensure_ascii=False, indent=2, allow_nan=False))
 
 
