@@ -97,8 +97,6 @@ def _column_option(*args, **kwargs):
 _CONTROL = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\xad\u061c\u115f\u1160\u180e\u200b\u200e\u200f\u2028\u2029"
                       "\u202a-\u202e\u2060-\u2064\u2066-\u206f\u3164\ufeff\uffa0\ufff9-\ufffb\U0001bca0-\U0001bca3"
                       "\U0001d173-\U0001d17a\U000e0001]")
-# the ones json.dumps leaves as they are, and U+2028 / U+2029, which str.splitlines (the indenting) reads as line ends
-_LEFT_BY_JSON = re.compile("[\x7f-\x9f\u2028\u2029\u202a-\u202e\u2066-\u2069]")
 
 
 def _echo(text: str, **kwargs) -> None:
@@ -137,11 +135,11 @@ _field = on_one_line  # a text, label or term as one field of a tab-separated ou
 
 
 def _json_text(value) -> str:
-    """``value`` as indented JSON, every control character escaped (``\\u001b``, ``\\u009b``), a number that is
-    not finite (a hand-edited config's ``NaN``) as null (:func:`~sentiment.checks.json_safe`): NaN and Infinity
-    are no JSON, and strict readers refuse them."""
-    return _LEFT_BY_JSON.sub(_json_escape,
-                             json.dumps(json_safe(value), ensure_ascii=False, indent=2, allow_nan=False))
+    """``value`` as indented JSON, every character that :func:`_escaped` escapes as a JSON escape (``\\u001b``,
+    ``\\u009b``, ``\\u200b``: the same text to a JSON reader, and on a terminal nothing that moves the cursor or
+    shows as nothing), a number that is not finite (a hand-edited config's ``NaN``) as null
+    (:func:`~sentiment.checks.json_safe`): NaN and Infinity are no JSON, and strict readers refuse them."""
+    return _CONTROL.sub(_json_escape, json.dumps(json_safe(value), ensure_ascii=False, indent=2, allow_nan=False))
 
 
 def _fail(message: str, code: int = 1) -> None:

@@ -1475,7 +1475,8 @@ def test_label_names_a_spreadsheet_would_run_are_plain_text_in_csv_outputs(binar
 
 def test_labels_that_differ_by_an_invisible_character_print_apart(binary, tmp_path):
     """A zero-width space (or soft hyphen, byte-order mark, direction mark) shows as nothing: escaped in plain
-    output, so that "positive" and "positive" + U+200B do not print alike; the joiners of emoji stay."""
+    output, so that "positive" and "positive" + U+200B do not print alike, and as JSON escapes in JSON output
+    (the same strings to a JSON reader); the joiners of emoji stay."""
     labels = ["positive\u200b" if y == "pos" else "positive" for y in binary.train_labels]
     Pipeline("tfidf", "logreg").fit(binary.train_texts, labels).save(tmp_path / "m")
     result = invoke("predict", "--model", tmp_path / "m", "a great film", "an awful film", "the \u00adend \U0001F468\u200d\U0001F469")
@@ -1485,6 +1486,11 @@ def test_labels_that_differ_by_an_invisible_character_print_apart(binary, tmp_pa
     assert lines[2].endswith("\tthe \\xadend \U0001F468\u200d\U0001F469")
     info = invoke("info", tmp_path / "m")
     assert "positive\\u200b" in info.stdout and "\u200b" not in info.stdout
+    as_json = invoke("predict", "--model", tmp_path / "m", "--json", "a great film", "an awful film", "the \u00adend")
+    assert_ok(as_json)
+    assert "\u200b" not in as_json.stdout and "\u00ad" not in as_json.stdout and "positive\\u200b" in as_json.stdout
+    rows = json.loads(as_json.stdout)
+    assert [row["label"] for row in rows[:2]] == ["positive\u200b", "positive"] and rows[2]["text"] == "the \u00adend"
 
 
 def test_every_invisible_format_character_is_escaped_in_plain_output():
