@@ -1,35 +1,31 @@
 """The ``sentiment`` command: a thin typer layer over :mod:`sentiment.commands`.
 
 Each command parses its options, calls one library function and prints the result. Errors of the
-package (bad data, unknown names, damaged model files) print one line and exit with status 1.
+package (bad data, unknown names, damaged model files) print one line and exit with status 1; how the
+output is escaped and how a command ends (errors, signals, closed streams) is :mod:`sentiment.terminal`.
 """
 
 from __future__ import annotations
 
 import contextlib
-import errno
-import functools
 import io
 import itertools
 import json
 import os
 import re
 import shutil
-import signal
 import sys
 import textwrap
-import warnings
 from pathlib import Path
 from typing import Iterator, List, Optional
 
 import typer
 
-from .checks import holds_lone_surrogate, json_safe
-from .errors import (AbsentLabelWarning, IgnoredOptionWarning, LabelSpellingWarning, MissingGlyphWarning,
-                     ReadingVersionWarning, SentimentError,
-                     and_list, on_one_line, or_list, reencode_hint)
+from .checks import holds_lone_surrogate
+from .errors import and_list, on_one_line, or_list, reencode_hint
 from .registry import available
 from .tasks import CONFIGURATIONS, DEFAULT_TASK, TASK_NAMES, TASKS
+from .terminal import EscapingWriter, echo, escaped, fail, friendly, json_text, os_error_message, run
 
 app = typer.Typer(
     help="Text cleaning, vectorization and sentiment analysis.\n\n"
@@ -87,153 +83,7 @@ def _column_option(*args, **kwargs):
     return typer.Option(*args, parser=_given_name, **kwargs)
 
 
-# control characters, but tab and line break, the line and paragraph separators U+2028 and U+2029 (line ends to
-# str.splitlines and JavaScript), and the bidirectional overrides and isolates, which reorder what
-# follows on the line (a label or a text could make a line read otherwise than it is); and the characters that
-# show as nothing at all (zero-width space, word joiner, soft hyphen, byte-order mark, direction marks, Hangul
-# fillers, the other invisible format characters of Unicode's Cf), which would make two labels ("positive",
-# "positive" + U+200B) print alike; not the joiners U+200C and U+200D, parts of emoji sequences and of words in
-# Persian or Indic scripts
-_CONTROL = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\xad\u061c\u115f\u1160\u180e\u200b\u200e\u200f\u2028\u2029"
-                      "\u202a-\u202e\u2060-\u2064\u2066-\u206f\u3164\ufeff\uffa0\ufff9-\ufffb\U0001bca0-\U0001bca3"
-                      "\U0001d173-\U0001d17a\U000e0001]")
-
-
-def _echo(text: str, **kwargs) -> None:
-    """``typer.echo`` with control characters shown escaped (``\\x1b``, ``\\r``): a label name, a model's
-    setting or a text must not move the cursor, retitle the window, clear the screen or reorder the line."""
-    typer.echo(_escaped(text), **kwargs)
-
-
-def _escaped(text: str) -> str:
-    """``text`` with its control characters as escapes (``\\x1b``)."""
-    return _CONTROL.sub(lambda m: repr(m.group())[1:-1], text)
-
-
-def _json_escape(match: re.Match) -> str:
-    """The matched character as a JSON escape (``\\u0085``; beyond U+FFFF a surrogate pair, as JSON writes it)."""
-    return json.dumps(match.group())[1:-1]
-
-
-class _EscapingWriter:
-    """A text stream that writes to ``stream`` with control characters escaped (:func:`_escaped`; in ``json``
-    text, as JSON escapes: ``\\u0085``): a file's predictions printed to a terminal."""
-
-    def __init__(self, stream, json_text: bool = False):
-        self._stream, self._json = stream, json_text
-
-    def write(self, text: str) -> int:
-        if self._json:
-            return self._stream.write(_CONTROL.sub(_json_escape, text))
-        return self._stream.write(_escaped(text))
-
-    def flush(self) -> None:
-        self._stream.flush()
-
-
 _field = on_one_line  # a text, label or term as one field of a tab-separated output line
-
-
-def _json_text(value) -> str:
-    """``value`` as indented JSON, every character that :func:`_escaped` escapes as a JSON escape (``\\u001b``,
-    ``\\u009b``, ``\\u200b``: the same text to a JSON reader, and on a terminal nothing that moves the cursor or
-    shows as nothing), a number that is not finite (a hand-edited config's ``NaN``) as null
-    (:func:`~sentiment.checks.json_safe`): NaN and Infinity are no JSON, and strict readers refuse them."""
-    return _CONTROL.sub(_json_escape, json.dumps(json_safe(value), ensure_ascii=False, indent=2, allow_nan=False))
-
-
-def _fail(message: str, code: int = 1) -> None:
-    one_line = " ".join(part.strip() for part in str(message).splitlines() if part.strip())
-    _echo(f"Error: {one_line}", err=True)
-    raise typer.Exit(code)
-
-
-def _os_error_message(exc: OSError) -> str:
-    """One line for an OSError: a file where a directory must be gets named as such."""
-    if isinstance(exc, (FileExistsError, NotADirectoryError)) and exc.filename:
-        blocker = next((p for p in [Path(exc.filename), *Path(exc.filename).parents]
-                        if p.exists() and not p.is_dir()), None)
-        if blocker is not None:
-            return f"{blocker} is a file, so nothing can be written below it ({exc.strerror}); choose another path"
-    where = f": {exc.filename}" if exc.filename else ""
-    if exc.errno in (errno.ENOSPC, errno.EDQUOT):
-        full = "no space left on the device" if exc.errno == errno.ENOSPC else "over the disk quota"
-        # no file named: standard output (`> /dev/full`), which may fail after a model was saved
-        kept = "" if exc.filename else " (the files the command finished, such as a saved model, are kept)"
-        return f"{full}{where}{kept}; free some space or write elsewhere"
-    if exc.errno == errno.EFBIG:
-        return f"file too large{where} (a limit of the file system or of the shell: ulimit -f); write elsewhere or less"
-    return f"{exc.strerror or exc}{where}; check the path and its permissions"
-
-
-def _is_cli_exception(exc: Exception) -> bool:
-    """typer's (or click's) own exits and usage errors, which typer reports itself."""
-    return isinstance(exc, (typer.Exit, typer.Abort)) or type(exc).__module__.split(".")[0] in ("typer", "click")
-
-
-def friendly(command):
-    """Turn the package's errors (and a few OS ones) into one line on stderr and a non-zero exit.
-
-    Anything else is a bug of the package: it still ends in one line (the traceback shows with
-    SENTIMENT_DEBUG=1), never in a traceback for whoever runs the command.
-    """
-
-    @functools.wraps(command)
-    def wrapper(*args, **kwargs):
-        try:
-            with warnings.catch_warnings():
-                warnings.showwarning = _shown_as_note(warnings.showwarning)
-                return command(*args, **kwargs)
-        except SentimentError as exc:
-            _fail(str(exc))
-        except BrokenPipeError:  # the reader stopped early (`sentiment predict - | head`): not an error of ours
-            _discard_stdout()  # no second error when Python flushes
-            raise typer.Exit(141)  # what the shell reports for a writer killed by SIGPIPE (128 + 13)
-        except OSError as exc:  # a path that cannot be read or written: missing, a file where a folder must be, ...
-            _flush_stdout()  # stdout on the full disk too: said once, here
-            _fail(_os_error_message(exc))
-        except MemoryError:
-            _fail("out of memory; use a smaller file, a smaller model (e.g. --set max_features=200000 for count or tf-idf "
-                  "features) or a bigger machine")
-        except KeyboardInterrupt as exc:  # Ctrl-C, or SIGTERM or SIGHUP (a Terminated) once main() has set that up
-            code = 128 + exc.signum if isinstance(exc, Terminated) else 130
-            with contextlib.suppress(OSError):  # (after a hang-up the terminal the line would go to is gone)
-                _fail("interrupted; nothing half-written was left (files and models already finished are kept)", code)
-            _flush_stdout()  # what was printed still goes to a file (dropped where it cannot be written)
-            _discard_stderr()  # nothing more to write there, nor to fail at: the exit status says it
-            raise typer.Exit(code)
-        except Exception as exc:
-            if _is_cli_exception(exc) or os.environ.get("SENTIMENT_DEBUG"):
-                raise
-            detail = str(exc) if len(str(exc)) <= 300 else str(exc)[:300] + "..."
-            _fail(f"unexpected {type(exc).__name__} ({detail}); check the input files and options, and if they are "
-                  "right, report this as a bug of sentiment (SENTIMENT_DEBUG=1 shows the traceback)")
-
-    return wrapper
-
-
-def _shown_as_note(show):
-    """A ``warnings.showwarning`` that writes this package's warnings about a model or its labels as one
-    ``note:`` line on stderr (no file name and source line), each once per command however often it is raised
-    (a model loaded twice by one command, warnings recorded and raised again), and every other warning (a
-    library's: scikit-learn's ConvergenceWarning, numpy's RuntimeWarning) as one ``warning:`` line naming its
-    kind, once too; with SENTIMENT_DEBUG=1 those go to ``show``, with their source line.
-    Python's own filters still decide first (``python -W ignore`` keeps them quiet)."""
-    said = set()
-
-    def shown(message, category, filename, lineno, file=None, line=None):
-        ours = issubclass(category, (ReadingVersionWarning, LabelSpellingWarning, AbsentLabelWarning,
-                                     IgnoredOptionWarning, MissingGlyphWarning))
-        if not ours and os.environ.get("SENTIMENT_DEBUG"):
-            show(message, category, filename, lineno, file, line)
-            return
-        text = f"note: {message}" if ours else f"warning: {on_one_line(str(message))} ({category.__name__})"
-        if text not in said:
-            said.add(text)
-            _echo(text, err=True)
-
-    return shown
-
 
 PYTHON_CONSTANTS = {"None": None, "True": True, "False": False}  # as error messages and Python users write them
 
@@ -262,9 +112,9 @@ def _parse_options(pairs: List[str], stages: tuple[str, ...] = ("vectorizer", "m
         key, sep, raw = pair.partition("=")
         if not sep or not key.strip():
             listed = "`sentiment options` lists the keys" if stages else "clean takes the cleaning's options"
-            _fail(f"--set takes KEY=VALUE, e.g. --set stopwords=true ({listed}); got {pair!r}")
+            fail(f"--set takes KEY=VALUE, e.g. --set stopwords=true ({listed}); got {pair!r}")
         if key.strip() in stages:
-            _fail(f"--set {key.strip()}=... chooses a stage, which --{key.strip()} NAME does; give it there")
+            fail(f"--set {key.strip()}=... chooses a stage, which --{key.strip()} NAME does; give it there")
         if raw.strip() in PYTHON_CONSTANTS:
             value = PYTHON_CONSTANTS[raw.strip()]
         else:
@@ -275,22 +125,22 @@ def _parse_options(pairs: List[str], stages: tuple[str, ...] = ("vectorizer", "m
             try:
                 value = json.loads(text, object_pairs_hook=_distinct_keys)
             except RecursionError:
-                _fail(f"--set {key.strip()}=... nests too deeply; give a plain value")
+                fail(f"--set {key.strip()}=... nests too deeply; give a plain value")
             except ValueError as exc:
                 if not isinstance(exc, json.JSONDecodeError):  # a whole number of more digits than Python reads
-                    _fail(f"--set {key.strip()}=... holds a number of more digits than can be read; give a plain value")
+                    fail(f"--set {key.strip()}=... holds a number of more digits than can be read; give a plain value")
                 value = _numbers_joined(text)
                 if value is None:
                     value = _python_number(text)
                 if value is None:
                     value = raw.strip()  # as a JSON value is read: --set "analyzer= word " is analyzer=word
             except _DuplicateKey as exc:
-                _fail(f"--set {key.strip()}=... names {exc.args[0]!r} twice; give each key once")
+                fail(f"--set {key.strip()}=... names {exc.args[0]!r} twice; give each key once")
         if isinstance(value, float) and "e" in raw.lower() and value.is_integer() and abs(value) < 2**53:
             value = int(value)  # max_features=1e5 (while max_df=1.0, a share, stays a float)
         value = tuple(value) if isinstance(value, list) else value
         if key.strip() in options and options[key.strip()] != value:
-            _fail(f"--set {key.strip()} is given twice, with different values; give it once")
+            fail(f"--set {key.strip()} is given twice, with different values; give it once")
         options[key.strip()] = value
     return options
 
@@ -323,20 +173,20 @@ def _parse_label_names(text: Optional[str]) -> Optional[dict]:
     for pair in text.split(","):
         value, sep, name = (part.strip() for part in pair.partition("="))
         if not sep:
-            _fail(f"--label-names takes VALUE=NAME pairs separated by commas, {example}; got {pair!r}")
+            fail(f"--label-names takes VALUE=NAME pairs separated by commas, {example}; got {pair!r}")
         if not value or not name:
-            _fail(f"--label-names needs a label value and a name on each side of '=', {example}; got {pair!r}")
+            fail(f"--label-names needs a label value and a name on each side of '=', {example}; got {pair!r}")
         if value in names:
-            _fail(f"--label-names names the label {value!r} twice; give each label one name")
+            fail(f"--label-names names the label {value!r} twice; give each label one name")
         if name in names.values():
-            _fail(f"--label-names gives the name {name!r} to two labels; give each label its own name")
+            fail(f"--label-names gives the name {name!r} to two labels; give each label its own name")
         names[value] = name
     return names
 
 
 def _note_report(folder: Path, written: List[Path]) -> None:
     """Say on stderr (stdout may be --json) where the report went and what it holds."""
-    _echo(f"wrote the report to {_field(folder)} ({', '.join(Path(p).name for p in written)})", err=True)
+    echo(f"wrote the report to {_field(folder)} ({', '.join(Path(p).name for p in written)})", err=True)
 
 
 @contextlib.contextmanager
@@ -369,7 +219,7 @@ def _shipped_task(model: Optional[Path], task: Optional[str]) -> Optional[str]:
     """The task whose shipped model to use without ``--model`` (None with it); ``--task`` with ``--model``
     is refused."""
     if model is not None and task is not None:
-        _fail("--task picks a shipped model; with a model directory leave it out (the model knows its task)")
+        fail("--task picks a shipped model; with a model directory leave it out (the model knows its task)")
     return None if model is not None else DEFAULT_TASK if task is None else task  # "" is refused as unknown
 
 
@@ -422,10 +272,10 @@ def _check_texts(texts: List[str], where: str, first: int = 1) -> None:
             text.encode("utf-8")
         except UnicodeEncodeError:
             utf16 = n == 1 and text[:2] in ("\udcff\udcfe", "\udcfe\udcff")  # UTF-16's byte-order mark, undecoded
-            _fail(f"text {n}{where} is not UTF-8{' but UTF-16' if utf16 else ''}; pass UTF-8 text "
+            fail(f"text {n}{where} is not UTF-8{' but UTF-16' if utf16 else ''}; pass UTF-8 text "
                   f"({reencode_hint('utf-16' if utf16 else 'latin1', file=False)})")
         if not text.strip():
-            _fail(f"text {n}{where} is empty or only whitespace; give texts with words in them")
+            fail(f"text {n}{where} is empty or only whitespace; give texts with words in them")
 
 
 def _piped() -> bool:
@@ -444,10 +294,10 @@ def _texts_given(texts: List[str], example: str) -> tuple[bool, str]:
     (" on stdin" or nothing); a one-line error for no text (``example`` shows how to give one), for '-'
     among other texts, or for a bad text among the arguments."""
     if not texts:
-        _fail(f"give at least one text, e.g. {example}" + ("; to read the lines piped in, give '-'" if _piped() else ""))
+        fail(f"give at least one text, e.g. {example}" + ("; to read the lines piped in, give '-'" if _piped() else ""))
     from_stdin = "-" in texts
     if from_stdin and texts != ["-"]:
-        _fail("'-' reads the texts from stdin; give it alone, without other texts")
+        fail("'-' reads the texts from stdin; give it alone, without other texts")
     where = " on stdin" if from_stdin else ""
     if not from_stdin:
         _check_texts(texts, where)
@@ -455,7 +305,7 @@ def _texts_given(texts: List[str], example: str) -> tuple[bool, str]:
 
 
 def _print_json(value) -> None:
-    typer.echo(_json_text(value))
+    typer.echo(json_text(value))
 
 
 class _Command(typer.core.TyperCommand):
@@ -579,25 +429,25 @@ def fit(
 
     def log(message: str) -> None:
         if not as_json or message.startswith("note:"):  # with --json, stderr keeps the warnings only
-            _echo(message, err=True)
+            echo(message, err=True)
 
     for flag, value in (("--label-sep", label_sep), ("--tune-fraction", tune_fraction)):
         if value is not None and task == "aspect":
-            _fail(f"{flag} does not apply to --task aspect; leave it out")
+            fail(f"{flag} does not apply to --task aspect; leave it out")
         if value is not None and not multi_label:
-            _fail(f"{flag} goes with --multi-label (several labels per text)")
+            fail(f"{flag} goes with --multi-label (several labels per text)")
     for flag, value in (("--dev-fraction", dev_fraction), ("--refit/--no-refit", refit)):
         if value is not None and dev is not None:
-            _fail(f"{flag} shapes the part of DATA held out as dev, and --dev gives the dev data; leave one out")
+            fail(f"{flag} shapes the part of DATA held out as dev, and --dev gives the dev data; leave one out")
     if report is not None and report.resolve().is_relative_to(out.resolve()):
-        _fail(f"--report {report} lies inside --out {out}, which saving replaces as a whole; put the report elsewhere")
+        fail(f"--report {report} lies inside --out {out}, which saving replaces as a whole; put the report elsewhere")
     options = _parse_options(set_)
     for flag, key, value in (("--grouping", "grouping", grouping), ("--tune-fraction", "tune_fraction", tune_fraction)):
         if value is not None:
             if task == "aspect":  # (--tune-fraction was refused above: it goes with --multi-label)
-                _fail(f"{flag} does not apply to --task aspect; leave it out")
+                fail(f"{flag} does not apply to --task aspect; leave it out")
             if key in options:
-                _fail(f"{flag} and --set {key}=... say the same thing; give one")
+                fail(f"{flag} and --set {key}=... say the same thing; give one")
             options[key] = value
     if task != "aspect":  # (which takes neither flag: fit_file says so)
         _refuse_model_folder(model, vectorizer, "fit trains", "to fine-tune a saved lstm: --model lstm --set init_from=")
@@ -617,20 +467,20 @@ def fit(
                     if dev_report["refit_on_all"] else None
                 written = write_report(dev_report, report, "dev", model=pipe, history_note=note)
             except Exception as exc:  # noqa: BLE001 - whatever stopped it, the saved model must be said
-                why = _os_error_message(exc) if isinstance(exc, OSError) else " ".join(str(exc).split())
-                _fail(f"the model was saved to {out}, but the report could not be written ({why})")
+                why = os_error_message(exc) if isinstance(exc, OSError) else " ".join(str(exc).split())
+                fail(f"the model was saved to {out}, but the report could not be written ({why})")
             _note_report(report, written)
         dev_report.pop("mistakes", None)  # in the report folder only
     if as_json:
         _print_json({**dev_report, "model": str(out)})
     else:
-        _echo(format_report(dev_report))
+        echo(format_report(dev_report))
     unpredicted = (None if task == "aspect" or dev_report["refit_on_all"]  # (before a refit, fit_file said it)
                    else never_predicted_note(dev_report, pipe.model_))
     if unpredicted:
         log(unpredicted)
     if not as_json:
-        _echo(f"\nsaved the model to {_field(out)}")
+        echo(f"\nsaved the model to {_field(out)}")
 
 
 @app.command(short_help="Label texts given as arguments, on stdin or in a file.", cls=_TextsCommand)
@@ -675,16 +525,16 @@ def predict(
         check_top_if_none(aspect_model=True, multi_label=False)
     for term in aspect:  # bytes that were not UTF-8 (a term typed in Latin-1), refused as such texts are
         if holds_lone_surrogate(term):
-            _fail(f"--aspect {ascii(term)} is not UTF-8 text (its bytes were of another encoding); pass the term in UTF-8")
+            fail(f"--aspect {ascii(term)} is not UTF-8 text (its bytes were of another encoding); pass the term in UTF-8")
     if input_ is not None:
         if texts:
-            _fail("give texts or --input FILE, not both")
+            fail("give texts or --input FILE, not both")
         if output is None:
-            _fail("--input needs --output FILE (.csv, .tsv or .jsonl) for the predictions, or --output - to print "
+            fail("--input needs --output FILE (.csv, .tsv or .jsonl) for the predictions, or --output - to print "
                   "them (CSV; with --json, JSON Lines)")
         to_stdout = str(output) == "-"
         if as_json and not to_stdout:
-            _fail("--json prints the predictions of texts on the command line; with --input they go to --output "
+            fail("--json prints the predictions of texts on the command line; with --input they go to --output "
                   "(.jsonl for JSON lines; --output - --json prints JSON Lines)")
         from .commands import CHUNK_ROWS, EXPLAINED_CHUNK_ROWS, predict_file
 
@@ -692,7 +542,7 @@ def predict(
         pipe = _load(model, task)
         # printed to a terminal: its control characters escaped, as the plain output's are
         on_terminal = to_stdout and sys.stdout.isatty()
-        with contextlib.redirect_stdout(_EscapingWriter(sys.stdout, as_json)) if on_terminal \
+        with contextlib.redirect_stdout(EscapingWriter(sys.stdout, as_json)) if on_terminal \
                 else contextlib.nullcontext():
             rows, unpredicted = predict_file(pipe, input_, output, text_column=text_column,
                                              chunksize=batch_size or (EXPLAINED_CHUNK_ROWS if explain else CHUNK_ROWS),
@@ -703,16 +553,16 @@ def predict(
         predicted = rows - unpredicted
         blank = f"{unpredicted} row{'' if unpredicted == 1 else 's'} without text left unpredicted"
         if not to_stdout:
-            _echo(f"wrote {predicted} prediction{'' if predicted == 1 else 's'} to {_field(output)}"
+            echo(f"wrote {predicted} prediction{'' if predicted == 1 else 's'} to {_field(output)}"
                   + (f" ({blank})" if unpredicted else ""), err=True)
         elif unpredicted:
-            _echo(f"note: {blank}", err=True)
+            echo(f"note: {blank}", err=True)
         _note_terms_not_found(aspect, found)
         return
     for flag, value in (("--output", output), ("--text-column", text_column), ("--batch-size", batch_size),
                         ("--skip-blank", skip_blank or None)):
         if value is not None:
-            _fail(f"{flag} goes with --input FILE")
+            fail(f"{flag} goes with --input FILE")
     from_stdin, where = _texts_given(texts, 'sentiment predict "great film", or --input FILE')
     from .commands import check_predict_flags
 
@@ -726,7 +576,7 @@ def predict(
     if unknown:
         shown = ", ".join(map(str, unknown[:10])) + (", …" if len(unknown) > 10 else "")
         hint = "another language? the shipped models know English" if model is None else "words its training data lack?"
-        _echo(f"note: the model knows none of the words (or n-grams) of text(s) {shown}: their labels are its "
+        echo(f"note: the model knows none of the words (or n-grams) of text(s) {shown}: their labels are its "
               f"guess without evidence ({hint})", err=True)
 
 
@@ -737,7 +587,7 @@ def _note_terms_not_found(aspect: List[str], found: set) -> None:
     from .aspects.terms import HOW_TERMS_MATCH, unfound_terms
 
     for term in unfound_terms(aspect, found):
-        _echo(f"note: {term!r} occurs in none of the texts ({HOW_TERMS_MATCH})", err=True)
+        echo(f"note: {term!r} occurs in none of the texts ({HOW_TERMS_MATCH})", err=True)
 
 
 def _predict_batches(pipe, batches, where: str, array, aspect: List[str], by_sentence, top_if_none: bool,
@@ -773,7 +623,7 @@ def _note_long_texts(texts: list[str], done: int) -> None:
 
     for i, n in enumerate(check_explainable(texts, first=done + 1)):
         if n > LONG_TO_EXPLAIN:
-            _echo(f"note: text {done + i + 1} has {n:,} words; explaining it predicts it {n + 1:,} times (an aspect "
+            echo(f"note: text {done + i + 1} has {n:,} words; explaining it predicts it {n + 1:,} times (an aspect "
                   "model: for each aspect, once per word of its sentence, or of the text with --whole-text), so it "
                   "may take a while (leave out --explain, or explain a part of it)", err=True)
 
@@ -792,7 +642,7 @@ def _stdin_batches(command: str, blanks: list[int], size: int = 1000) -> Iterato
     batch: list[str] = []
     pending: list[int] = []  # blank lines not yet followed by a text (trailing ones shift no output line)
     if sys.stdin is None:  # started with stdin closed (<&-)
-        _fail(f"stdin is closed; pipe the texts in (cat texts.txt | sentiment {command} -) or give them as arguments")
+        fail(f"stdin is closed; pipe the texts in (cat texts.txt | sentiment {command} -) or give them as arguments")
     if hasattr(sys.stdin, "reconfigure"):  # a line ends at "\r" too (old Mac files), as in the tables read
         with contextlib.suppress(OSError, ValueError, io.UnsupportedOperation):
             sys.stdin.reconfigure(newline=None)
@@ -803,7 +653,7 @@ def _stdin_batches(command: str, blanks: list[int], size: int = 1000) -> Iterato
                 line = line.removeprefix("\ufeff")  # a byte-order mark is not part of the first text
             if line.strip():
                 if not batch and not blanks and not pending and n < 2 and _is_tree(line):
-                    _echo(f"note: stdin's first line is an SST tree: {command} reads each line as a text, brackets and "
+                    echo(f"note: stdin's first line is an SST tree: {command} reads each line as a text, brackets and "
                           "labels too; to score a file of trees, run sentiment evaluate FILE [--model DIR]", err=True)
                 batch.append(line)
                 blanks += pending
@@ -814,7 +664,7 @@ def _stdin_batches(command: str, blanks: list[int], size: int = 1000) -> Iterato
                 yield batch
                 batch = []
     except UnicodeDecodeError:
-        _fail(f"stdin is not UTF-8 text; pass UTF-8 ({reencode_hint(file=False)})")
+        fail(f"stdin is not UTF-8 text; pass UTF-8 ({reencode_hint(file=False)})")
     if batch:
         yield batch
 
@@ -823,7 +673,7 @@ def _note_blank_lines(blanks: list[int]) -> None:
     """Say which blank lines of stdin were skipped before a text: the output then has fewer lines than the input."""
     if blanks:
         shown = ", ".join(map(str, blanks[:10])) + (", …" if len(blanks) > 10 else "")
-        _echo(f"note: skipped blank line{'s' if len(blanks) > 1 else ''} {shown} of stdin: the output has a line per "
+        echo(f"note: skipped blank line{'s' if len(blanks) > 1 else ''} {shown} of stdin: the output has a line per "
               "text, so its lines do not line up with the input's (texts are numbered without the blank lines)", err=True)
 
 
@@ -836,9 +686,9 @@ def _print_labels(results: list[dict], array: "_JsonArray | None") -> None:
         if "labels" in result:
             found = ", ".join(f"{_field(name)} {result['scores'][name]:.3f}" for name in result["labels"])
             below = " (below its threshold: none passes)" if result.get("below_threshold") else ""
-            _echo(f"{found or '(none)'}{below}\t{_field(result['text'])}")
+            echo(f"{found or '(none)'}{below}\t{_field(result['text'])}")
         else:
-            _echo(f"{_field(result['label'])}\t{result['scores'][result['label']]:.3f}\t{_field(result['text'])}")
+            echo(f"{_field(result['label'])}\t{result['scores'][result['label']]:.3f}\t{_field(result['text'])}")
         if "explanation" in result:
             # the label explained is the first given, or the most probable where none passes its threshold
             # (with --grouping the labels shown are groups, the explained one a label)
@@ -852,7 +702,7 @@ def _print_explanation(explanation: dict, several: bool, passed: bool = True) ->
     (those that print as 0.000 left out)."""
     if several:  # with several labels (or a label's group shown), say which one is explained
         below = "" if passed else " (the most probable label; none passes its threshold)"
-        _echo(f"  why {_field(explanation['label'])}{below}:")
+        echo(f"  why {_field(explanation['label'])}{below}:")
     _print_words(explanation["words"])
 
 
@@ -860,9 +710,9 @@ def _print_words(words: list[dict], indent: str = "  ") -> None:
     """One line per explaining word, its weight first (those that print as 0.000 left out)."""
     words = [word for word in words if abs(word["weight"]) >= 0.0005]
     if not words:
-        _echo(f"{indent}(leaving out any one word changes nothing)")
+        echo(f"{indent}(leaving out any one word changes nothing)")
     for word in words:
-        _echo(f"{indent}{word['weight']:+8.3f}  {_field(word['word'])}")
+        echo(f"{indent}{word['weight']:+8.3f}  {_field(word['word'])}")
 
 
 @contextlib.contextmanager
@@ -887,7 +737,7 @@ def _text_output(command: str, texts: List[str], from_stdin: bool, as_json: bool
         _note_blank_lines(blanks)
         raise
     if not given[0]:
-        _fail("no text on stdin; give one text per line")
+        fail("no text on stdin; give one text per line")
     if array is not None:
         array.close()
     _note_blank_lines(blanks)
@@ -914,7 +764,7 @@ class _JsonArray:
 
     def add(self, items: list) -> None:
         for item in items:
-            text = textwrap.indent(_json_text(item), "  ")
+            text = textwrap.indent(json_text(item), "  ")
             typer.echo(("[\n" if self.count == 0 else ",\n") + text, nl=False)
             self.count += 1
 
@@ -960,22 +810,22 @@ def evaluate(
             _note_report(report, write_report(result, report, Path(data).name))
         result.pop("mistakes", None)  # in the report folder only
     if result.get("n_without_polarity"):  # terms for extraction alone: no triple can be scored
-        _echo(f"note: {result['n_without_polarity']} of the gold aspects have no polarity, so there is no end-to-end "
+        echo(f"note: {result['n_without_polarity']} of the gold aspects have no polarity, so there is no end-to-end "
               "score; give every aspect its polarity to have one", err=True)
     if result.get("n_in_markup"):
         from .aspects.data import NEVER_TERMS
 
-        _echo(f"note: {result['n_in_markup']} of the gold aspect terms lie inside web addresses or HTML tags, "
+        echo(f"note: {result['n_in_markup']} of the gold aspect terms lie inside web addresses or HTML tags, "
               f"{NEVER_TERMS}: they count as missed", err=True)
     for note in training_data_notes(pipe, data, shipped if model is None else None):
-        _echo(note, err=True)
+        echo(note, err=True)
     from .default_models import default_model_path
 
     scored = str(model if model is not None else default_model_path(shipped))
     if as_json:
         _print_json({**result, "model": scored})  # as fit's
     else:  # (the model named, as when several are scored in a loop)
-        _echo(f"{'model':<11}{_field(scored)}\n{format_report(result)}")
+        echo(f"{'model':<11}{_field(scored)}\n{format_report(result)}")
 
 
 @app.command(short_help="Show the tokens that the cleaning makes of texts.", cls=_TextsCommand)
@@ -1022,7 +872,7 @@ def clean(
                 array.add([{"text": text, "tokens": found} for text, found in zip(batch, tokens)])
             else:
                 for found in tokens:
-                    _echo(" ".join(_field(token) for token in found))
+                    echo(" ".join(_field(token) for token in found))
             done += len(batch)
 
 
@@ -1060,7 +910,7 @@ def vectorize(
     if as_json:
         _print_json(written)
         return
-    _echo(f"wrote {written['rows']} x {written['columns']} {written['vectorizer']} vectors to {_field(written['out'])}"
+    echo(f"wrote {written['rows']} x {written['columns']} {written['vectorizer']} vectors to {_field(written['out'])}"
           + (f", the column names to {_field(written['names'])}" if written["names"] else "")
           + (f"; saved the vectorizer to {_field(written['saved'])}" if written["saved"] else ""))
 
@@ -1098,17 +948,17 @@ def ensemble(
                 raise ValueError
             parsed = [float(w) for w in items]
         except ValueError:
-            _fail(f"--weights takes numbers separated by commas, e.g. 2,1; got {weights!r}")
+            fail(f"--weights takes numbers separated by commas, e.g. 2,1; got {weights!r}")
     saved, thresholds, notes = ensemble_models(models, out, weights=parsed, tune=tune)
     for note in notes:
-        _echo(f"note: {note}", err=True)
+        echo(f"note: {note}", err=True)
     if as_json:
         _print_json({"model": str(out), "members": [str(m) for m in models], "weights": saved.weights,
                      "labels": [str(name) for name in saved.label_names_],
                      **({"thresholds": dict(zip(map(str, saved.label_names_), saved.thresholds_.tolist())),
                          "thresholds_from": thresholds} if saved.multi_label_ else {})})
         return
-    _echo(f"saved an ensemble of {len(models)} models to {_field(out)}" + (f"; thresholds: {thresholds}" if thresholds else ""))
+    echo(f"saved an ensemble of {len(models)} models to {_field(out)}" + (f"; thresholds: {thresholds}" if thresholds else ""))
 
 
 @app.command(short_help="Export a PyTorch model's network to ONNX or TorchScript.", cls=_Command)
@@ -1137,7 +987,7 @@ def export(
     if as_json:
         _print_json({"model": str(model), "out": str(path), "format": export_format(path)})
         return
-    _echo(f"wrote {_field(path)}")
+    echo(f"wrote {_field(path)}")
 
 
 @app.command(short_help="Show what a saved model is and how it was trained.", cls=_Command)
@@ -1164,7 +1014,7 @@ def info(
         return
     reading = f", text reading {_reading_versions(described['reading_version'])}"
     width = _terminal_width()
-    _echo(_info_line("model", f"{_field(described['model'])} ({_field(str(described['kind']))}; sentiment "
+    echo(_info_line("model", f"{_field(described['model'])} ({_field(str(described['kind']))}; sentiment "
                               f"{_field(str(described['sentiment_version']))}{reading})", width))
     lines = []
     for key, value in described["settings"].items():
@@ -1174,18 +1024,18 @@ def info(
         else:
             lines.append(f"{key}: {_pairs(value)}")
     for n, line in enumerate(lines):
-        _echo(_info_line("settings" if n == 0 else "", line, width))
+        echo(_info_line("settings" if n == 0 else "", line, width))
     values = described["label_values"]  # 1=negative: what predict() gives in Python, where the names differ
     labels = (", ".join(f"{_field(name)} {t:.3g}" for name, t in described["thresholds"].items())
               if described["multi_label"] else ", ".join(
                   f"{_field(str(values[name]))}={_field(name)}" if values else _field(name) for name in described["labels"]))
     if labels:  # a text vectorizer has none
-        _echo(_info_line("labels", ("several per text, each with its threshold: " if described["multi_label"] else "")
+        echo(_info_line("labels", ("several per text, each with its threshold: " if described["multi_label"] else "")
                          + labels, width))
     for key, title in (("columns", "columns"), ("data", "data"), ("dev_metrics", "dev"), ("info", "training")):
         if described[key]:
             refit = key == "dev_metrics" and isinstance(described["data"], dict) and described["data"].get("refit_on_all") is True
-            _echo(_info_line(title, _pairs(described[key]) + (" (of the model scored before it was trained again on all "
+            echo(_info_line(title, _pairs(described[key]) + (" (of the model scored before it was trained again on all "
                                                                 "of its data)" if refit else ""), width))
 
 
@@ -1200,7 +1050,7 @@ def _terminal_width() -> int | None:
 def _info_line(title: str, text: str, width: int | None) -> str:
     """``title`` in its column, then ``text``; wrapped after its commas to ``width`` (None: not wrapped), the
     lines after the first indented under the text."""
-    head, text = f"{title:<12} ", _escaped(text)  # measured as printed: "\x07" takes 4 columns
+    head, text = f"{title:<12} ", escaped(text)  # measured as printed: "\x07" takes 4 columns
     if width is None or len(head) + len(text) <= width:
         return head + text
     parts = _settings_parts(text)
@@ -1285,10 +1135,10 @@ def options(
         _print_json(described)
         return
     if described["model"] is not None:
-        _echo(f"task {task}{' (several labels per text)' if multi_label else ''}: vectorizer "
+        echo(f"task {task}{' (several labels per text)' if multi_label else ''}: vectorizer "
               f"{described['vectorizer']}, model {described['model']}")
     for stage, values in described["options"].items():
-        _echo(f"{stage}:")
+        echo(f"{stage}:")
         settings = {}
         for key, option in values.items():
             shown, default = (list(v) if isinstance(v, tuple) else v for v in (option["value"], option["default"]))
@@ -1297,10 +1147,10 @@ def options(
         width = max(map(len, settings.values()), default=0)
         for key, option in values.items():
             unused = multi_label and stage == "model" and key == "dev_fraction"  # the tune part stops it instead
-            _echo(f"{settings[key]:<{width}}  # {option['help']}"
+            echo(f"{settings[key]:<{width}}  # {option['help']}"
                   + (" (with several labels, used only where no tune part is held out: tune_fraction 0, or too few "
                      "texts; else early stopping uses the tune part)" if unused else ""))
-    _echo("\n" + "\n".join(f"{KIND_NAMES[kind]}: {', '.join(names)}" for kind, names in described["available"].items()))
+    echo("\n" + "\n".join(f"{KIND_NAMES[kind]}: {', '.join(names)}" for kind, names in described["available"].items()))
 
 
 _INFO = "see its settings with: sentiment info "
@@ -1313,7 +1163,7 @@ def _refuse_model_folder(model: str | None, vectorizer: str | None, what: str, m
     for flag, name, advice in (("--model", model, model_advice), ("--vectorizer", vectorizer, _INFO)):
         kind = flag[2:]
         if name is not None and name not in available(kind) and os.path.isdir(name):
-            _fail(f"{flag} {name} is a saved model's folder, and {what} a kind of {kind} "
+            fail(f"{flag} {name} is a saved model's folder, and {what} a kind of {kind} "
                   f"({', '.join(available(kind)[:3])} ...); {advice}{name}")
 
 
@@ -1328,130 +1178,20 @@ def _print_aspects(results: list[dict], array: "_JsonArray | None", named: bool 
         array.add(results)
         return
     for result in results:
-        _echo(_field(result["text"]))
+        echo(_field(result["text"]))
         for a in result["aspects"]:
-            _echo(f"  {_field(a['term'])}\t{a['from']}-{a['to']}\t{a['polarity']}\t{a['score']:.3f}")
+            echo(f"  {_field(a['term'])}\t{a['from']}-{a['to']}\t{a['polarity']}\t{a['score']:.3f}")
             if "words" in a:
                 _print_words(a["words"], indent="      ")
         if not result["aspects"] and (named or not result.get("categories")):  # (categories found: said below)
-            _echo("  (none of the named aspects is in this text)" if named
+            echo("  (none of the named aspects is in this text)" if named
                   else "  (no aspect found; name one with --aspect TERM)")
         for c in result.get("categories", []):
-            _echo(f"  [{_field(c['category'])}]\t\t{c['polarity']}\t{c['score']:.3f}")
-
-
-class Terminated(KeyboardInterrupt):
-    """SIGTERM (``kill``, a job scheduler's stop) or SIGHUP (the terminal closed, an SSH session dropped) turned
-    into an interruption, so that it cleans up as Ctrl-C does: no half-written output or model is left behind.
-    The command exits with 128 + the signal's number, as the shell reports a process that the signal ended."""
-
-    def __init__(self, signum: int = signal.SIGTERM) -> None:
-        super().__init__()
-        self.signum = int(signum)
-
-
-def _terminate(signum, frame):
-    raise Terminated(signum)
-
-
-def _stop_cleanly_on_signals() -> None:
-    """SIGTERM and SIGHUP (where there is one: not on Windows) raise :class:`Terminated`; a hang-up that is
-    ignored (``nohup sentiment fit ...``) stays ignored."""
-    signal.signal(signal.SIGTERM, _terminate)
-    hangup = getattr(signal, "SIGHUP", None)
-    if hangup is not None and signal.getsignal(hangup) is not signal.SIG_IGN:
-        signal.signal(hangup, _terminate)
-
-
-class OutputClosedError(SentimentError):
-    """What the command printed could not be shown: it was started with standard output closed."""
-
-
-class _ClosedOutput(io.TextIOBase):
-    """Standard output of a command started with it closed (``>&-``): a command that writes only files runs
-    as usual, and the first line it prints fails with :class:`OutputClosedError`."""
-
-    def writable(self) -> bool:
-        return True
-
-    def write(self, text: str) -> int:
-        if text:
-            raise OutputClosedError("standard output is closed, so the command's output is lost (files it wrote are "
-                                    "kept); run it with its output going to the terminal, a file or a pipe")
-        return 0
-
-
-def _flush_stdout() -> OSError | None:
-    """Write out what standard output holds now; the OSError where it cannot (a full disk), and then it drops
-    what it holds, so that Python's own flush at exit does not fail a second time (a traceback, exit status 120)."""
-    try:
-        sys.stdout.flush()
-    except OSError as exc:
-        with contextlib.suppress(OSError, ValueError, AttributeError, io.UnsupportedOperation):
-            _discard_stdout()
-        return exc
-    return None
-
-
-def _discard_stderr() -> None:
-    """Point standard error at the null device (a terminal that hung up): nothing written to it later fails (a
-    stream of no file, as a test runner's, is left)."""
-    with contextlib.suppress(OSError, ValueError, AttributeError, io.UnsupportedOperation):
-        _to_null(sys.stderr)
-
-
-def _discard_stdout() -> None:
-    """Point standard output at the null device: what it still holds is dropped, not written (and not failed
-    at) when Python flushes it at exit."""
-    _to_null(sys.stdout)
-
-
-def _to_null(stream) -> None:
-    """Point ``stream``'s file descriptor at the null device."""
-    null = os.open(os.devnull, os.O_WRONLY)
-    try:
-        os.dup2(null, stream.fileno())
-    finally:
-        os.close(null)
-
-
-def _utf8_streams() -> None:
-    """Read stdin and write stdout and stderr as UTF-8, as the files the commands read and write are, whatever
-    the platform gives a redirected stream (Windows: the ANSI code page, in which an emoji cannot be written and
-    UTF-8 input is misread)."""
-    for stream in (sys.stdin, sys.stdout, sys.stderr):
-        encoding = (getattr(stream, "encoding", None) or "").lower().replace("-", "").replace("_", "")
-        if encoding != "utf8" and hasattr(stream, "reconfigure"):
-            with contextlib.suppress(OSError, ValueError, io.UnsupportedOperation):
-                stream.reconfigure(encoding="utf-8")
+            echo(f"  [{_field(c['category'])}]\t\t{c['polarity']}\t{c['score']:.3f}")
 
 
 def main() -> None:
-    _stop_cleanly_on_signals()
-    _utf8_streams()
-    if sys.stderr is None:  # started with stderr closed (2>&-): notes and errors go nowhere, the exit status tells
-        sys.stderr = open(os.devnull, "w", encoding="utf-8")
-    if sys.stdout is None:  # started with stdout closed (>&-): printing fails, in one line, when the command prints
-        sys.stdout = _ClosedOutput()
-    try:
-        app()
-    except OutputClosedError as exc:  # printed outside a command (--version)
-        sys.stderr.write(f"Error: {exc}\n")
-        sys.exit(1)
-    except OSError as exc:  # --version or --help written to a full disk (/dev/full): outside any command
-        _flush_stdout()
-        sys.stderr.write(f"Error: {_os_error_message(exc)}\n")
-        sys.exit(1)
-    except SystemExit as done:  # every command ends so; what it printed may still wait in stdout's buffer
-        failed = _flush_stdout()
-        if isinstance(failed, BrokenPipeError):  # the reader stopped early, as the commands' own handling says
-            sys.exit(done.code or 141)
-        if failed is not None and not done.code:  # it ran, but its output could not be written
-            sys.stderr.write(f"Error: {_os_error_message(failed)}\n")
-            sys.exit(1)
-        raise
-    finally:  # the command has finished, or failed and said so: a Ctrl-C while Python shuts down changes nothing,
-        signal.signal(signal.SIGINT, signal.SIG_IGN)  # and would only print a traceback from an exit handler
+    run(app)  # (``app`` looked up when called)
 
 
 if __name__ == "__main__":

@@ -612,11 +612,11 @@ def test_predict_file_to_a_terminal_escapes_control_characters(tmp_path, binary)
 def test_json_lines_printed_to_a_terminal_stay_json():
     """With --json, the escapes are JSON's (a C1 control as \\u0085, a character beyond the BMP as a surrogate
     pair), so each line still parses, to the same text."""
-    from sentiment.cli import _EscapingWriter
+    from sentiment.terminal import EscapingWriter
 
     text = "good\x85film \xad x\u200b \U000e0001 \u202e"
     screen = io.StringIO()
-    _EscapingWriter(screen, json_text=True).write(json.dumps({"text": text}, ensure_ascii=False) + "\n")
+    EscapingWriter(screen, json_text=True).write(json.dumps({"text": text}, ensure_ascii=False) + "\n")
     shown = screen.getvalue()
     assert shown.isascii() and json.loads(shown) == {"text": text}
 
@@ -1435,7 +1435,7 @@ def test_fit_says_in_its_own_words_when_too_few_texts_leave_the_thresholds_untun
     assert "give more texts or a smaller --tune-fraction" in most.stderr  # nothing left to train on: less held out
 
 
-def test_control_characters_from_a_model_or_a_text_reach_the_terminal_escaped(binary, tmp_path):
+def test_control_characters_from_a_model_or_a_text_reach_the_terminalescaped(binary, tmp_path):
     labels = ["pos\x1b]0;owned\x07" if y == "pos" else "neg\x9b2J" for y in binary.train_labels]
     Pipeline("tfidf", "logreg").fit(binary.train_texts, labels).save(tmp_path / "m")
     result = invoke("predict", "--model", tmp_path / "m", "a great film\r", "an awful film")
@@ -1499,17 +1499,17 @@ def test_every_invisible_format_character_is_escaped_in_plain_output():
     number signs and marks drawn over the digits (Arabic, Syriac, Kaithi)."""
     import unicodedata
 
-    from sentiment.cli import _escaped
+    from sentiment.terminal import escaped
 
     shown = re.compile("[\u0600-\u0605\u06dd\u070f\u0890\u0891\u08e2\u200c\u200d\U000110bd\U000110cd"
                        "\U00013430-\U0001343f\U000e0020-\U000e007f]")
     format_characters = [chr(c) for c in range(0x110000) if unicodedata.category(chr(c)) == "Cf"]
     assert len(format_characters) > 150
-    left = [f"U+{ord(c):04X}" for c in format_characters if _escaped(c) == c and not shown.match(c)]
+    left = [f"U+{ord(c):04X}" for c in format_characters if escaped(c) == c and not shown.match(c)]
     assert left == []
     england = "\U0001F3F4\U000E0067\U000E0062\U000E0065\U000E006E\U000E0067\U000E007F"
-    assert _escaped(england) == england
-    assert _escaped("x\u206ay\ufff9z\U000e0001") == "x\\u206ay\\ufff9z\\U000e0001"
+    assert escaped(england) == england
+    assert escaped("x\u206ay\ufff9z\U000e0001") == "x\\u206ay\\ufff9z\\U000e0001"
 
 
 def test_a_label_or_text_with_line_breaks_stays_on_its_own_line(binary, tmp_path):

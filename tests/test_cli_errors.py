@@ -634,7 +634,7 @@ def test_sigterm_stops_a_prediction_run_like_ctrl_c_and_leaves_no_output(tmp_pat
     import os
     import signal
 
-    from sentiment import cli, commands
+    from sentiment import commands, terminal
 
     data = tmp_path / "in.csv"
     data.write_text("text\n" + "a fine film\n" * 50, encoding="utf-8")
@@ -653,7 +653,7 @@ def test_sigterm_stops_a_prediction_run_like_ctrl_c_and_leaves_no_output(tmp_pat
     previous = signal.getsignal(signal.SIGTERM), signal.getsignal(signal.SIGHUP)
     try:
         signal.signal(signal.SIGHUP, signal.SIG_DFL)  # a terminal's, also where the suite itself runs under nohup
-        cli._stop_cleanly_on_signals()  # what main() sets up
+        terminal.stop_cleanly_on_signals()  # what main() sets up
         result = CliRunner().invoke(app, ["predict", "--input", str(data), "--output", str(tmp_path / "out.csv"),
                                           "--batch-size", "10"])
     finally:
@@ -690,19 +690,19 @@ def test_a_hang_up_whose_terminal_is_gone_still_exits_with_its_status(monkeypatc
     import errno
     import signal
 
-    from sentiment import cli
+    from sentiment import cli, terminal
 
     def hung_up(*args, **kwargs):
-        raise cli.Terminated(signal.SIGHUP)
+        raise terminal.Terminated(signal.SIGHUP)
 
     def dead_terminal(text, **kwargs):
         raise OSError(errno.EIO, "Input/output error")
 
     done = []
     monkeypatch.setattr(cli, "_load", hung_up)
-    monkeypatch.setattr(cli, "_echo", dead_terminal)
-    monkeypatch.setattr(cli, "_flush_stdout", lambda: done.append("flushed"))  # (not this test run's own streams)
-    monkeypatch.setattr(cli, "_discard_stderr", lambda: done.append("stderr dropped"))
+    monkeypatch.setattr(terminal, "echo", dead_terminal)
+    monkeypatch.setattr(terminal, "flush_stdout", lambda: done.append("flushed"))  # (not this test run's own streams)
+    monkeypatch.setattr(terminal, "discard_stderr", lambda: done.append("stderr dropped"))
     result = CliRunner().invoke(app, ["predict", "a fine film"])
     assert result.exit_code == 129 and done == ["flushed", "stderr dropped"]
 
@@ -710,16 +710,16 @@ def test_a_hang_up_whose_terminal_is_gone_still_exits_with_its_status(monkeypatc
 def test_a_hang_up_that_nohup_ignores_stays_ignored():
     import signal
 
-    from sentiment import cli
+    from sentiment import terminal
 
     previous = signal.getsignal(signal.SIGTERM), signal.getsignal(signal.SIGHUP)
     try:
         signal.signal(signal.SIGHUP, signal.SIG_IGN)  # as nohup starts a command
-        cli._stop_cleanly_on_signals()
-        assert signal.getsignal(signal.SIGHUP) is signal.SIG_IGN and signal.getsignal(signal.SIGTERM) is cli._terminate
+        terminal.stop_cleanly_on_signals()
+        assert signal.getsignal(signal.SIGHUP) is signal.SIG_IGN and signal.getsignal(signal.SIGTERM) is terminal._terminate
         signal.signal(signal.SIGHUP, signal.SIG_DFL)
-        cli._stop_cleanly_on_signals()
-        assert signal.getsignal(signal.SIGHUP) is cli._terminate
+        terminal.stop_cleanly_on_signals()
+        assert signal.getsignal(signal.SIGHUP) is terminal._terminate
     finally:
         signal.signal(signal.SIGTERM, previous[0])
         signal.signal(signal.SIGHUP, previous[1])
