@@ -424,7 +424,7 @@ def fit(
       sentiment fit trees/train.txt --phrases --binary --dev trees/dev.txt --out sst2-model
       sentiment fit train.csv --dev dev.csv --vectorizer word2vec --model lstm --set epochs=10 --report reports/
     """
-    from .commands import fit_file, never_predicted_note
+    from .commands import fit_file
     from .evaluation import format_report, write_report
 
     def log(message: str) -> None:
@@ -460,6 +460,7 @@ def fit(
             label_names=names, multi_label=multi_label, progress=sys.stderr.isatty() and not as_json,
             mistakes=report is not None, weight_column=weight_column, log=log, **given,
         )
+        notes = dev_report.pop("notes", [])  # about the dev figures: said after them
         if report is not None:
             try:
                 # the metrics are the scored model's; after a refit, the curves are the saved one's
@@ -475,10 +476,8 @@ def fit(
         _print_json({**dev_report, "model": str(out)})
     else:
         echo(format_report(dev_report))
-    unpredicted = (None if task == "aspect" or dev_report["refit_on_all"]  # (before a refit, fit_file said it)
-                   else never_predicted_note(dev_report, pipe.model_))
-    if unpredicted:
-        log(unpredicted)
+    for note in notes:
+        log(note)
     if not as_json:
         echo(f"\nsaved the model to {_field(out)}")
 

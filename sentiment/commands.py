@@ -11,6 +11,7 @@ import math
 import os
 import sys
 import warnings
+from collections import Counter
 from pathlib import Path
 from typing import Any, Callable
 
@@ -26,6 +27,7 @@ from .errors import (AbsentLabelWarning, ConfigError, DataError, LabelSpellingWa
                      SeparatorError, TuningWarning, UnfoundAspectWarning, UngroupedLabelError, UnknownLabelsError, counted,
                      on_one_line, refuse_flags, with_article)
 from .evaluation import evaluate
+from .labels import label_codes
 from .multilabel import MIN_POSITIVES
 from .persistence import (atomic_directory, atomic_file, check_model_target, check_output_file, file_name_for,
                           read_config, same_path, write_model_files)
@@ -88,9 +90,8 @@ def fit_file(
     dev data choose nothing, so the dev figures are not tuned on them. Returns the fitted pipeline and
     the dev report, with ``refit_on_all`` (whether the saved model was trained again on all of ``data`` after
     the dev figures) and, with ``mistakes``, the dev texts that the scored model labels wrongly (see
-    :func:`~sentiment.evaluation.evaluate`). Classes the scored model gave no dev text
-    (:func:`never_predicted_note`) are noted after the dev figures before a refit; without one, the caller
-    notes them after the report. ``weight_column``: a column of ``data`` with each text's weight in training
+    :func:`~sentiment.evaluation.evaluate`), and ``notes``: lines about the dev figures, for the caller to show
+    after them (classes the scored model gave no dev text, :func:`never_predicted_note`). ``weight_column``: a column of ``data`` with each text's weight in training
     (``sample_weight``; the dev figures count every text once).
     """
     get_task(task)  # an unknown name fails here
@@ -180,6 +181,7 @@ def fit_file(
             f"({counted(len(dev_texts), 'text')})" + "".join(f"; {note}" for note in notes))
         n_train = train(texts, labels, weights, stop_dev)
         report = evaluate(pipe, dev_texts, dev_labels, mistakes=mistakes)
+        unpredicted = never_predicted_note(report, model_stage, _class_counts(pipe, labels, report))
     except UnknownLabelsError as exc:
         raise DataError(f"--dev {dev_source}: label(s) {', '.join(exc.unknown[:10])} do not occur in the training "
                         f"data, whose labels are: {', '.join(exc.known)}; drop those rows, or check --label-column "
@@ -194,9 +196,6 @@ def fit_file(
                 if tune_fraction else "")
         log(f"dev {_headline(report)}; training again on all the data ({len(everything[0])} texts{held}; "
             "--no-refit keeps the model just scored)")
-        unpredicted = never_predicted_note(report, model_stage)  # after the dev figures it explains
-        if unpredicted:
-            log(unpredicted)
         n_train = train(*everything)  # the dev texts are among them
     columns = {"text": text_column, "label": label_column, **({"separator": separator} if multi_label else {})}
     trained = {"train": Path(data).name, "n_train": n_train, "dev": dev_source, "n_dev": len(dev_texts), **tune_info,
@@ -204,7 +203,7 @@ def fit_file(
                **({"weight_column": weight_column} if weight_column is not None else {})}
     pipe.save(out, extra={"columns": columns, "data": trained,
                           "metrics": {"dev": _headline_kept(report)}})
-    return pipe, {**report, "refit_on_all": refitted}
+    return pipe, {**report, "refit_on_all": refitted, "notes": [unpredicted] if unpredicted else []}
 
 
 def _record_tuning(pipe: Pipeline, model_stage, tune_info: dict, planned: dict, tune_fraction: float, n_texts: int,
@@ -251,10 +250,12 @@ def _headline_kept(report: dict) -> dict:
             and not (k == "macro_f1_labels" and report[k] == len(report["labels"]))}
 
 
-def never_predicted_note(report: dict, model) -> str | None:
+def never_predicted_note(report: dict, model, train_counts: dict | None = None) -> str | None:
     """A note for fit where the dev ``report`` (one label per text) has classes that the model gave no dev
-    text although some have them: a class with few training texts may never win. ``model``: the model stage,
-    whose ``class_weight`` (where it takes one) is the advice."""
+    text although some have them. ``train_counts``: how many training texts each label (by its name in the
+    report) has, where known: a class of few of them (under half of an even share) may never win, and
+    ``model``'s ``class_weight`` (the model stage's, where it takes one) is then the advice; a class as common
+    as the others the model has not learnt to tell apart (too few texts, or settings that do not suit them)."""
     if "confusion_matrix" not in report:
         return None
     matrix = np.asarray(report["confusion_matrix"])
@@ -262,11 +263,32 @@ def never_predicted_note(report: dict, model) -> str | None:
               if held and not given]
     if not missed:
         return None
-    listed = ", ".join(f"{on_one_line(str(name))} ({held} in dev)" for name, held in missed[:12])
+    total = sum(train_counts.values()) if train_counts else 0
+
+    def shown(name, held: int) -> str:
+        trained = f"; {train_counts[name]} of the {total} training texts" if train_counts and name in train_counts else ""
+        return f"{on_one_line(str(name))} ({held} in dev{trained})"
+
+    listed = ", ".join(shown(name, held) for name, held in missed[:12]) + (" ..." if len(missed) > 12 else "")
+    rare = not train_counts or any(train_counts.get(name, 0) < total / (2 * len(train_counts)) for name, _ in missed)
+    if not rare:
+        return (f"note: the model labelled no dev text as {listed}: it has not learnt to tell "
+                f"{'that class' if len(missed) == 1 else 'those classes'} apart, though no rarer than the others; more "
+                "training texts, or other settings or another --model, may teach it")
     weighted = "class_weight" in getattr(model, "params", {}) and model.params["class_weight"] is None
-    return (f"note: the model labelled no dev text as {listed}"
-            f"{' ...' if len(missed) > 12 else ''}: a class of few training texts may never win; more of its texts"
-            + (", or --set class_weight=balanced," if weighted else "") + " may teach it")
+    return (f"note: the model labelled no dev text as {listed}: a class of few training texts may never win; more of "
+            "its texts" + (", or --set class_weight=balanced," if weighted else "") + " may teach it")
+
+
+def _class_counts(pipe: Pipeline, labels: list, report: dict) -> dict | None:
+    """How many of the training ``labels`` (one per text) each class of ``pipe`` has, by the names of the dev
+    ``report``; None where the report names other labels (groups of them) or has several per text."""
+    if pipe.multi_label_ or list(report.get("labels", ())) != list(pipe.label_names_):
+        return None
+    distinct = Counter(labels)  # (each value coded once)
+    counts = np.zeros(len(pipe.label_names_), dtype=np.int64)
+    np.add.at(counts, label_codes(pipe, list(distinct)), list(distinct.values()))
+    return dict(zip(pipe.label_names_, counts.tolist()))
 
 
 def _read_training(data, pipe: Pipeline, task: str, *, trees: bool, text_column: str, label_column: str,

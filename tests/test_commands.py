@@ -729,3 +729,34 @@ def test_never_predicted_note_names_each_class_no_dev_text_got():
     report["confusion_matrix"] = [[3, 0, 0, 0], [1, 1, 0, 0], [0, 0, 1, 0], [0, 0, 0, 1]]
     assert commands.never_predicted_note(report, model) is None
     assert commands.never_predicted_note({"multi_label": True, "labels": ["a"], "per_class": {}}, model) is None
+
+
+def test_never_predicted_note_tells_a_rare_class_from_one_the_model_has_not_learnt():
+    report = {"labels": ["a", "b", "c"], "confusion_matrix": [[3, 0, 0], [2, 0, 0], [0, 0, 1]]}
+    model = Pipeline(model="logreg").build_stages()[2]
+    rare = commands.never_predicted_note(report, model, {"a": 50, "b": 4, "c": 46})
+    assert rare == ("note: the model labelled no dev text as b (2 in dev; 4 of the 100 training texts): a class of few "
+                    "training texts may never win; more of its texts, or --set class_weight=balanced, may teach it")
+    common = commands.never_predicted_note(report, model, {"a": 34, "b": 33, "c": 33})
+    assert common == ("note: the model labelled no dev text as b (2 in dev; 33 of the 100 training texts): it has not "
+                      "learnt to tell that class apart, though no rarer than the others; more training texts, or other "
+                      "settings or another --model, may teach it")
+    assert "a class of few" in commands.never_predicted_note(report, model, {"a": 84, "b": 16, "c": 0})  # 16 < 100/6
+
+
+def test_fit_file_gives_the_dev_notes_for_after_the_report(tmp_path):
+    """Balanced classes, and dev texts of words never seen in training, which the model gives all to one class:
+    the other, as common as it, is named with its share of the training texts, in the report's notes (for the
+    caller to show after the figures), not logged before them."""
+    train, dev = tmp_path / "train.csv", tmp_path / "dev.csv"
+    pd.DataFrame({"text": ["good film", "bad film", "fine film", "awful film"] * 3,
+                  "label": ["pos", "neg"] * 6}).to_csv(train, index=False)
+    pd.DataFrame({"text": ["zebra", "quokka", "ibex", "okapi"], "label": ["pos", "neg"] * 2}).to_csv(dev, index=False)
+    logged = []
+    pipe, report = commands.fit_file(train, tmp_path / "m", dev=dev, model="nb", log=logged.append)
+    [never] = [name for name, given in zip(report["labels"], np.asarray(report["confusion_matrix"]).sum(axis=0))
+               if not given]
+    assert report["notes"] == [f"note: the model labelled no dev text as {never} (2 in dev; 6 of the 12 training texts): "
+                               "it has not learnt to tell that class apart, though no rarer than the others; more "
+                               "training texts, or other settings or another --model, may teach it"]
+    assert not any("labelled no dev text" in line for line in logged)
