@@ -388,27 +388,27 @@ class _TextsCommand(_Command):
 @friendly
 def fit(
     data: Path = _path_argument(..., metavar="DATA", help="Training data: .csv/.tsv/.jsonl/.parquet or a .json array of records (also compressed: .gz, .bz2, .xz, .zst, .zip), or SST trees (.txt, uncompressed); --task aspect: SemEval-2014 XML or JSONL."),
-    dev: Optional[Path] = _path_option(None, help="Dev data for the metrics (nothing is tuned on it: early stopping and thresholds use held-out training data); default: a part of DATA, stratified by label where every class has two texts or more (random with --multi-label)."),
-    text_column: str = _column_option("text", help="Column with the texts."),
-    label_column: str = _column_option("label", help="Column with the labels."),
-    weight_column: Optional[str] = _column_option(None, help="Column with each text's weight in training (0, or from 1e-6 to 1e6, as scikit-learn's sample_weight); the dev figures count every text once."),
-    task: str = typer.Option(DEFAULT_TASK, help=f"{or_list(TASK_NAMES)}: its default configuration is one the benchmarks chose."),
+    dev: Optional[Path] = _path_option(None, metavar="FILE", help="Dev data for the metrics (nothing is tuned on it: early stopping and thresholds use held-out training data); default: a part of DATA, stratified by label where every class has two texts or more (random with --multi-label)."),
+    text_column: str = _column_option("text", metavar="COLUMN", help="Column with the texts."),
+    label_column: str = _column_option("label", metavar="COLUMN", help="Column with the labels."),
+    weight_column: Optional[str] = _column_option(None, metavar="COLUMN", help="Column with each text's weight in training (0, or from 1e-6 to 1e6, as scikit-learn's sample_weight); the dev figures count every text once."),
+    task: str = typer.Option(DEFAULT_TASK, metavar="TASK", help=f"{or_list(TASK_NAMES)}: its default configuration is one the benchmarks chose."),
     multi_label: bool = typer.Option(False, "--multi-label", help="Several labels per text, joined by --label-sep in the label column."),
-    label_sep: Optional[str] = typer.Option(None, help="With --multi-label: the separator between the labels of a text (default ';')."),
-    grouping: Optional[str] = typer.Option(None, help="Learn groups of fine emotion labels: ekman or sentiment."),
-    tune_fraction: Optional[float] = typer.Option(None, help="With --multi-label: share of the training texts held out to tune each label's threshold (default 0.1; 0: thresholds stay 0.5)."),
-    vectorizer: Optional[str] = typer.Option(None, help=f"{or_list(available('vectorizer'))}; default: the one the benchmarks chose for --task (with --model lstm, which reads token ids that only it gives: word2vec)."),
-    model: Optional[str] = typer.Option(None, help=f"{or_list(available('model'))}; default: the one the benchmarks chose for --task (with --vectorizer word2vec, whose values that one cannot read: logreg)."),
+    label_sep: Optional[str] = typer.Option(None, metavar="SEP", help="With --multi-label: the separator between the labels of a text (default ';')."),
+    grouping: Optional[str] = typer.Option(None, metavar="GROUPING", help="Learn groups of fine emotion labels: ekman or sentiment."),
+    tune_fraction: Optional[float] = typer.Option(None, metavar="FRACTION", help="With --multi-label: share of the training texts held out to tune each label's threshold (default 0.1; 0: thresholds stay 0.5)."),
+    vectorizer: Optional[str] = typer.Option(None, metavar="NAME", help=f"{or_list(available('vectorizer'))}; default: the one the benchmarks chose for --task (with --model lstm, which reads token ids that only it gives: word2vec)."),
+    model: Optional[str] = typer.Option(None, metavar="NAME", help=f"{or_list(available('model'))}; default: the one the benchmarks chose for --task (with --vectorizer word2vec, whose values that one cannot read: logreg)."),
     set_: List[str] = typer.Option([], "--set", "-s", metavar="KEY=VALUE", help="Option KEY=VALUE for a stage, repeatable (see `sentiment options`)."),
-    out: Path = _path_option(Path("sentiment-model"), help="Directory to write the model to (replaced as a whole, atomically: it may hold nothing but a model)."),
+    out: Path = _path_option(Path("sentiment-model"), metavar="DIR", help="Directory to write the model to (replaced as a whole, atomically: it may hold nothing but a model)."),
     phrases: bool = typer.Option(False, help="SST trees: train on every labelled phrase, not only sentences."),
     binary: bool = typer.Option(False, help="SST trees: two classes (SST-2): neutral dropped, 0-1 negative, 3-4 positive (a --dev trees file too)."),
-    dev_fraction: Optional[float] = typer.Option(None, help="Without --dev: the share of DATA held out as dev (default 0.1; with --phrases: of the sentences)."),
+    dev_fraction: Optional[float] = typer.Option(None, metavar="FRACTION", help="Without --dev: the share of DATA held out as dev (default 0.1; with --phrases: of the sentences)."),
     refit: Optional[bool] = typer.Option(None, "--refit/--no-refit", help="Without --dev: after scoring on the held-out part, train again on all of DATA (the default), so the saved model has learnt from every text; --no-refit saves the model that was scored."),
-    seed: int = typer.Option(0, help="Seed of the dev split (and, for --task aspect, of the models' training)."),
-    label_names: Optional[str] = typer.Option(None, help="Names of the label values, e.g. 0=negative,1=positive; when the training labels are those names already, they name the --dev file's values."),
+    seed: int = typer.Option(0, metavar="INTEGER", help="Seed of the dev split (and, for --task aspect, of the models' training)."),
+    label_names: Optional[str] = typer.Option(None, metavar="VALUE=NAME,...", help="Names of the label values, e.g. 0=negative,1=positive; when the training labels are those names already, they name the --dev file's values."),
     as_json: bool = typer.Option(False, "--json", help="Print the dev metrics as one JSON object."),
-    report: Optional[Path] = _path_option(None, help="Also write dev metrics (metrics.json), the confusion matrix (or per-label scores) and (--model mlp, lstm) the saved model's training curves as PNG, and the dev texts the scored model labels wrongly (mistakes.csv, most confident first, or with several labels per text most wrong first; a model trained again on all of DATA afterwards may read them otherwise; not for aspect models) to this directory, replacing an earlier report's files there."),
+    report: Optional[Path] = _path_option(None, metavar="DIR", help="Also write dev metrics (metrics.json), the confusion matrix (or per-label scores) and (--model mlp, lstm) the saved model's training curves as PNG, and the dev texts the scored model labels wrongly (mistakes.csv, most confident first, or with several labels per text most wrong first; a model trained again on all of DATA afterwards may read them otherwise; not for aspect models) to this directory, replacing an earlier report's files there."),
 ):
     """Train a model on labelled data, print its dev metrics and save it.
 
@@ -486,18 +486,18 @@ def fit(
 @friendly
 def predict(
     texts: List[str] = typer.Argument(None, metavar="TEXT", help="Texts to classify; '-' reads one text per line from stdin (blank lines skipped, and named in a note, as the output then has fewer lines), 1,000 lines at a time, printing each batch's predictions as it goes (a bad line stops it there, with the batches before it printed)."),
-    model: Optional[Path] = _path_option(None, help="Model directory; default: the English model of --task shipped with the package."),
-    task: Optional[str] = typer.Option(None, help=f"Without --model: the shipped model for {_shipped_choices(describe=True)}."),
+    model: Optional[Path] = _path_option(None, metavar="DIR", help="Model directory; default: the English model of --task shipped with the package."),
+    task: Optional[str] = typer.Option(None, metavar="TASK", help=f"Without --model: the shipped model for {_shipped_choices(describe=True)}."),
     aspect: List[str] = typer.Option([], "--aspect", metavar="TERM", help="Aspect models: score this aspect term (as written in the text, in any case and spacing, not inside web addresses or HTML tags; as whole words; in Chinese, Japanese or Thai also within a run of letters) instead of finding the aspects; repeatable; also with --input."),
     by_sentence: Optional[bool] = typer.Option(None, "--by-sentence/--whole-text", show_default=False, help="Aspect models: find the terms in each sentence on its own and read the polarity toward each aspect from its own sentence (the default; the models learn from single sentences), or do both over the whole text; categories are read from the whole text."),
     top_if_none: bool = typer.Option(False, "--top-if-none", help="Several labels per text: give the most probable label to a text where none passes its threshold (marked so; JSON and --input files: below_threshold)."),
     explain: bool = typer.Option(False, "--explain", help="Also show the words that move each prediction most: how far the label's log-odds fall when the word is left out (below 0: the word speaks against it); with several labels per text, for the first label given (or the most probable); aspect models: for each aspect's polarity. With --input: an 'explanation' column (aspect models: 'words' in each aspect); it predicts each text once per word, so it is slow on long texts."),
     as_json: bool = typer.Option(False, "--json", help="Print a JSON array: per text, its label(s), the class probabilities and known_features (how many of its words or n-grams the model knows; 0: the label is a guess); aspect models: per text its aspects (term, span, polarity, scores) and restaurant categories. With --input and --output -: JSON Lines, a record per row."),
-    input_: Optional[Path] = _path_option(None, "--input", help="Predict every row of this file (streamed in chunks); aspect models also read SemEval-2014 XML."),
-    output: Optional[Path] = _path_option(None, help="With --input (and needed then): where to write the predictions (.csv, .tsv or .jsonl); '-': print them as CSV (with --json: JSON Lines), each chunk as it is predicted."),
-    text_column: Optional[str] = _column_option(None, help="With --input: the text column; default: the model's."),
-    batch_size: Optional[int] = typer.Option(None, min=1, show_default=False, help="With --input: rows per chunk (default 5,000; with --explain 1,000)."),
-    grouping: Optional[str] = typer.Option(None, help="Tell an emotion model's labels in groups: ekman or sentiment (a group's score is its most probable label's; an explanation stays the label's)."),
+    input_: Optional[Path] = _path_option(None, "--input", metavar="FILE", help="Predict every row of this file (streamed in chunks); aspect models also read SemEval-2014 XML."),
+    output: Optional[Path] = _path_option(None, metavar="FILE", help="With --input (and needed then): where to write the predictions (.csv, .tsv or .jsonl); '-': print them as CSV (with --json: JSON Lines), each chunk as it is predicted."),
+    text_column: Optional[str] = _column_option(None, metavar="COLUMN", help="With --input: the text column; default: the model's."),
+    batch_size: Optional[int] = typer.Option(None, min=1, show_default=False, metavar="N", help="With --input: rows per chunk (default 5,000; with --explain 1,000)."),
+    grouping: Optional[str] = typer.Option(None, metavar="GROUPING", help="Tell an emotion model's labels in groups: ekman or sentiment (a group's score is its most probable label's; an explanation stays the label's)."),
     skip_blank: bool = typer.Option(False, "--skip-blank", help="With --input: write rows with no text unpredicted, their prediction cells empty (JSON Lines: null), instead of stopping at the first."),
 ):
     """Label texts, with the probability of every class (with several labels per text: every label
@@ -775,15 +775,15 @@ class _JsonArray:
 @friendly
 def evaluate(
     data: Path = _path_argument(..., metavar="DATA", help="Labelled data in any format `fit` reads."),
-    model: Optional[Path] = _path_option(None, help="Model directory; default: the shipped model of --task."),
-    task: Optional[str] = typer.Option(None, help=f"Without --model: the shipped model for {_shipped_choices()}."),
-    text_column: Optional[str] = _column_option(None, help="Text column; default: the one the model was trained with."),
-    label_column: Optional[str] = _column_option(None, help="Label column; default: the one the model was trained with."),
-    grouping: Optional[str] = typer.Option(None, help="Score groups of the labels instead: ekman or sentiment."),
-    label_names: Optional[str] = typer.Option(None, help="The model's names of the file's label values, when they differ, e.g. 0=negative,1=positive."),
-    label_sep: Optional[str] = typer.Option(None, help="Several labels per text: the separator between a text's labels in this file; default: the one the model was trained with."),
+    model: Optional[Path] = _path_option(None, metavar="DIR", help="Model directory; default: the shipped model of --task."),
+    task: Optional[str] = typer.Option(None, metavar="TASK", help=f"Without --model: the shipped model for {_shipped_choices()}."),
+    text_column: Optional[str] = _column_option(None, metavar="COLUMN", help="Text column; default: the one the model was trained with."),
+    label_column: Optional[str] = _column_option(None, metavar="COLUMN", help="Label column; default: the one the model was trained with."),
+    grouping: Optional[str] = typer.Option(None, metavar="GROUPING", help="Score groups of the labels instead: ekman or sentiment."),
+    label_names: Optional[str] = typer.Option(None, metavar="VALUE=NAME,...", help="The model's names of the file's label values, when they differ, e.g. 0=negative,1=positive."),
+    label_sep: Optional[str] = typer.Option(None, metavar="SEP", help="Several labels per text: the separator between a text's labels in this file; default: the one the model was trained with."),
     as_json: bool = typer.Option(False, "--json", help="Print one JSON object (macro_f1, n, accuracy or micro_f1, per_class, ...)."),
-    report: Optional[Path] = _path_option(None, help="Also write metrics.json, confusion_matrix.png (several labels per text: label_scores.png) and the texts labelled wrongly (mistakes.csv, most confident first, or with several labels per text most wrong first; not for aspect models) to this directory, replacing an earlier report's files there."),
+    report: Optional[Path] = _path_option(None, metavar="DIR", help="Also write metrics.json, confusion_matrix.png (several labels per text: label_scores.png) and the texts labelled wrongly (mistakes.csv, most confident first, or with several labels per text most wrong first; not for aspect models) to this directory, replacing an earlier report's files there."),
 ):
     """Score a model on labelled data: accuracy (or micro-F1 with several labels per text), macro-F1,
     per-class report and confusion matrix.
@@ -832,8 +832,8 @@ def evaluate(
 def clean(
     texts: List[str] = typer.Argument(None, metavar="TEXT", help="Texts to clean; '-' reads one text per line from stdin (blank lines skipped, and named in a note)."),
     set_: List[str] = typer.Option([], "--set", "-s", metavar="KEY=VALUE", help="A cleaning option, repeatable (`sentiment options` lists them with their defaults)."),
-    model: Optional[Path] = _path_option(None, help="Clean as this saved model (or text vectorizer) was trained to, with its options."),
-    task: Optional[str] = typer.Option(None, help="Clean as the shipped model of this task does (polarity or emotion)."),
+    model: Optional[Path] = _path_option(None, metavar="DIR", help="Clean as this saved model (or text vectorizer) was trained to, with its options."),
+    task: Optional[str] = typer.Option(None, metavar="TASK", help="Clean as the shipped model of this task does (polarity or emotion)."),
     as_json: bool = typer.Option(False, "--json", help="Print a JSON array: per text, the text and its tokens."),
 ):
     """Print the tokens that the cleaning makes of each text, one text per line, tokens separated by
@@ -879,13 +879,13 @@ def clean(
 @friendly
 def vectorize(
     data: Path = _path_argument(..., metavar="DATA", help="Texts: .csv/.tsv/.jsonl/.parquet or a .json array of records (also compressed: .gz, .bz2, .xz, .zst, .zip); other columns are ignored."),
-    out: Path = _path_option(..., help="File to write the vectors to, one row per data row: .npz for count and tfidf (sparse; scipy.sparse.load_npz reads it), .npy for word2vec (dense; numpy.load)."),
-    vectorizer: Optional[str] = typer.Option(None, help="count, tfidf (the default) or word2vec, fitted on DATA."),
+    out: Path = _path_option(..., metavar="FILE", help="File to write the vectors to, one row per data row: .npz for count and tfidf (sparse; scipy.sparse.load_npz reads it), .npy for word2vec (dense; numpy.load)."),
+    vectorizer: Optional[str] = typer.Option(None, metavar="NAME", help="count, tfidf (the default) or word2vec, fitted on DATA."),
     set_: List[str] = typer.Option([], "--set", "-s", metavar="KEY=VALUE", help="Option KEY=VALUE of the cleaner or the vectorizer, repeatable (see the cleaner and vectorizer parts, and their defaults, in `sentiment options --vectorizer NAME --model logreg`)."),
-    model: Optional[Path] = _path_option(None, help="Use this fitted vectorizer instead of fitting one: a directory saved with --save, or a trained model's vectorizer (the vectors its model reads; an lstm model reads token ids instead, so it gives the document vectors of its word2vec vectorizer)."),
-    save: Optional[Path] = _path_option(None, help="Also save the vectorizer (fitted here, or a trained model's of --model, on its own) to this directory, to vectorize more texts the same way later (--model) or to reuse its word vectors (--set vectors_path=DIR)."),
-    names: Optional[Path] = _path_option(None, help="Also write the name of each column (n-gram, or word2vec0, word2vec1, ...) to this .json file, as an array."),
-    text_column: Optional[str] = _column_option(None, help="Column with the texts; default: text (with --model: the column it was fitted or trained on)."),
+    model: Optional[Path] = _path_option(None, metavar="DIR", help="Use this fitted vectorizer instead of fitting one: a directory saved with --save, or a trained model's vectorizer (the vectors its model reads; an lstm model reads token ids instead, so it gives the document vectors of its word2vec vectorizer)."),
+    save: Optional[Path] = _path_option(None, metavar="DIR", help="Also save the vectorizer (fitted here, or a trained model's of --model, on its own) to this directory, to vectorize more texts the same way later (--model) or to reuse its word vectors (--set vectors_path=DIR)."),
+    names: Optional[Path] = _path_option(None, metavar="FILE", help="Also write the name of each column (n-gram, or word2vec0, word2vec1, ...) to this .json file, as an array."),
+    text_column: Optional[str] = _column_option(None, metavar="COLUMN", help="Column with the texts; default: text (with --model: the column it was fitted or trained on)."),
     as_json: bool = typer.Option(False, "--json", help="Print what was written as one JSON object (rows, columns, vectorizer, out, names, saved)."),
 ):
     """Clean the texts of a file and turn them into vectors: n-gram counts, tf-idf weights (sparse
@@ -918,10 +918,10 @@ def vectorize(
 @friendly
 def ensemble(
     models: List[Path] = _path_argument(..., metavar="MODEL", help="Two or more model directories with the same labels."),
-    out: Path = _path_option(..., help="Directory to write the ensemble to."),
-    weights: Optional[str] = typer.Option(None, help="Comma-separated weights >= 0, one per model (default: equal)."),
+    out: Path = _path_option(..., metavar="DIR", help="Directory to write the ensemble to."),
+    weights: Optional[str] = typer.Option(None, metavar="W,W,...", help="Comma-separated weights >= 0, one per model (default: equal)."),
     tune: Optional[Path] = _path_option(
-        None, help="Models with several labels per text: tune each label's threshold on this labelled file "
+        None, metavar="FILE", help="Models with several labels per text: tune each label's threshold on this labelled file "
                    "(held-out training data, not the data you evaluate on)."),
     as_json: bool = typer.Option(False, "--json", help="Print what was saved as one JSON object (model, members, weights, labels; with several labels per text, thresholds and where they come from)."),
 ):
@@ -964,8 +964,8 @@ def ensemble(
 @friendly
 def export(
     model: Path = _path_argument(..., metavar="MODEL", help="Directory of a trained mlp or lstm model."),
-    out: Path = _path_option(..., help="File to write: a .onnx file for onnx, a .pt (.pth, .ts) file for torchscript."),
-    format_: Optional[str] = typer.Option(None, "--format", help="torchscript or onnx (needs the onnx package); it must agree with the --out suffix (.pt, .pth or .ts: torchscript; .onnx: onnx), which gives it when left out."),
+    out: Path = _path_option(..., metavar="FILE", help="File to write: a .onnx file for onnx, a .pt (.pth, .ts) file for torchscript."),
+    format_: Optional[str] = typer.Option(None, "--format", metavar="FORMAT", help="torchscript or onnx (needs the onnx package); it must agree with the --out suffix (.pt, .pth or .ts: torchscript; .onnx: onnx), which gives it when left out."),
     as_json: bool = typer.Option(False, "--json", help="Print what was written as one JSON object (model, out, format)."),
 ):
     """Export the network of a trained PyTorch model (mlp, lstm) to ONNX or TorchScript.
@@ -993,7 +993,7 @@ def export(
 @friendly
 def info(
     model: Optional[Path] = _path_argument(None, metavar="MODEL", help="Model directory; default: the shipped model of --task."),
-    task: Optional[str] = typer.Option(None, help=f"Without MODEL: the shipped model for {_shipped_choices()}."),
+    task: Optional[str] = typer.Option(None, metavar="TASK", help=f"Without MODEL: the shipped model for {_shipped_choices()}."),
     as_json: bool = typer.Option(False, "--json", help="Print a JSON object instead of text."),
 ):
     """Show what a saved model is: its kind and settings, labels (and thresholds), the columns it reads,
@@ -1109,9 +1109,9 @@ def _shown(value) -> str:
 @app.command(short_help="List every option of the stages, with its default and what it does.", cls=_Command)
 @friendly
 def options(
-    vectorizer: Optional[str] = typer.Option(None, help="Vectorizer whose options to list; default: the one `fit --task` uses (with --model lstm: word2vec)."),
-    model: Optional[str] = typer.Option(None, help="Model whose options to list; default: the one `fit --task` uses (with --vectorizer word2vec: logreg)."),
-    task: str = typer.Option(DEFAULT_TASK, help=f"{or_list(CONFIGURATIONS)}: list the values `fit --task` starts from; aspect: the aspect model's options."),
+    vectorizer: Optional[str] = typer.Option(None, metavar="NAME", help="Vectorizer whose options to list; default: the one `fit --task` uses (with --model lstm: word2vec)."),
+    model: Optional[str] = typer.Option(None, metavar="NAME", help="Model whose options to list; default: the one `fit --task` uses (with --vectorizer word2vec: logreg)."),
+    task: str = typer.Option(DEFAULT_TASK, metavar="TASK", help=f"{or_list(CONFIGURATIONS)}: list the values `fit --task` starts from; aspect: the aspect model's options."),
     multi_label: bool = typer.Option(False, "--multi-label", help="The defaults of --task for several labels per text, as `fit --multi-label` uses them."),
     as_json: bool = typer.Option(False, "--json", help="Print a JSON object: per stage, each option's value, default and help line."),
 ):

@@ -855,6 +855,24 @@ def test_help_has_examples_printed_whole_to_copy(command):
     assert printed == documented  # each example on one line, to copy as it is (none split at `--label-`)
 
 
+@pytest.mark.parametrize("command", [c.name or c.callback.__name__ for c in app.registered_commands])
+def test_help_shows_what_each_option_takes_in_capitals(command):
+    """An option's value is named for what it is (--model DIR, --task TASK), not by its parser's type name
+    ("<_given_path>", "<str>"), which some typer versions print for an option without a metavar."""
+    import click
+    import typer
+
+    result = invoke(command, "--help")
+    assert_ok(result)
+    options = result.stdout.split("Options:")[1].split("Examples")[0]
+    assert "<" not in options
+    taking = [p for p in typer.main.get_command(app).commands[command].params
+              if isinstance(p, click.Option) and not p.is_flag]
+    for param in taking:
+        assert re.fullmatch(r"[A-Z][A-Z=,.]*", param.metavar or ""), param.opts
+        assert f"{max(param.opts, key=len)} {param.metavar}" in options
+
+
 def test_top_level_help_lists_every_command_with_a_whole_sentence():
     result = invoke("--help")
     assert_ok(result)
