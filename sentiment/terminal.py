@@ -84,6 +84,7 @@ def json_text(value) -> str:
 
 
 def fail(message: str, code: int = 1) -> None:
+    """End the command: ``message`` as one ``Error:`` line on stderr (its lines joined), exit status ``code``."""
     one_line = " ".join(part.strip() for part in str(message).splitlines() if part.strip())
     echo(f"Error: {one_line}", err=True)
     raise typer.Exit(code)
