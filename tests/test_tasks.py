@@ -65,7 +65,7 @@ def task_help(command: str, task: str) -> str:
     result = runner.invoke(app, [command, "--task", task, "--help"])
     assert result.exit_code == 0, result.output
     text = " ".join(result.stdout.split())
-    return text.split("--task <str> ", 1)[1].split("[default:", 1)[0]
+    return text.split("--task TASK ", 1)[1].split("[default:", 1)[0]
 
 
 @pytest.mark.parametrize("task", TASK_NAMES)
