@@ -27,6 +27,7 @@ from .errors import (AbsentLabelWarning, ConfigError, DataError, LabelSpellingWa
                      SeparatorError, TuningWarning, UnfoundAspectWarning, UngroupedLabelError, UnknownLabelsError, counted,
                      on_one_line, refuse_flags, with_article)
 from .evaluation import evaluate
+from .groupings import group_labels
 from .labels import label_codes
 from .multilabel import MIN_POSITIVES
 from .persistence import (atomic_directory, atomic_file, check_model_target, check_output_file, file_name_for,
@@ -181,11 +182,11 @@ def fit_file(
             f"({counted(len(dev_texts), 'text')})" + "".join(f"; {note}" for note in notes))
         n_train = train(texts, labels, weights, stop_dev)
         report = evaluate(pipe, dev_texts, dev_labels, mistakes=mistakes)
-        unpredicted = never_predicted_note(report, model_stage, _class_counts(pipe, labels, report))
     except UnknownLabelsError as exc:
         raise DataError(f"--dev {dev_source}: label(s) {', '.join(exc.unknown[:10])} do not occur in the training "
                         f"data, whose labels are: {', '.join(exc.known)}; drop those rows, or check --label-column "
                         "and --label-names") from None
+    unpredicted = never_predicted_note(report, model_stage, _class_counts(pipe, labels, report))
     refitted = dev is None and refit
     if refitted:  # the dev figures are in; the saved model learns from the dev texts too
         split = _stopping_split(data, stop_share, seed, binary, log=log) if stop_share else None
@@ -285,9 +286,13 @@ def _class_counts(pipe: Pipeline, labels: list, report: dict) -> dict | None:
     ``report``; None where the report names other labels (groups of them) or has several per text."""
     if pipe.multi_label_ or list(report.get("labels", ())) != list(pipe.label_names_):
         return None
-    distinct = Counter(labels)  # (each value coded once)
+    grouping = pipe.get_params().get("grouping")  # the model learnt the groups of the labels
+    distinct = Counter(group_labels(labels, grouping) if grouping else labels)  # (each value coded once)
     counts = np.zeros(len(pipe.label_names_), dtype=np.int64)
-    np.add.at(counts, label_codes(pipe, list(distinct)), list(distinct.values()))
+    try:
+        np.add.at(counts, label_codes(pipe, list(distinct)), list(distinct.values()))
+    except DataError:  # labels the model does not read as its classes: the note goes without the counts
+        return None
     return dict(zip(pipe.label_names_, counts.tolist()))
 
 

@@ -744,6 +744,19 @@ def test_never_predicted_note_tells_a_rare_class_from_one_the_model_has_not_lear
     assert "a class of few" in commands.never_predicted_note(report, model, {"a": 84, "b": 16, "c": 0})  # 16 < 100/6
 
 
+def test_class_counts_of_a_grouped_model_count_its_groups(tmp_path):
+    """A model of label groups (love learnt as joy) counts each group's training texts; a fit with a grouping
+    is not stopped by the note's counting (it once was: love is no class of such a model)."""
+    path = tmp_path / "train.csv"
+    texts = ["so happy today", "what a joyful day", "i love you so", "such a lovely friend", "this makes me angry",
+             "i am furious", "so sad and lonely", "down and sad"] * 3
+    labels = ["joy", "joy", "love", "love", "anger", "anger", "sadness", "sadness"] * 3
+    pd.DataFrame({"text": texts, "label": labels}).to_csv(path, index=False)
+    pipe, report = commands.fit_file(path, tmp_path / "m", task="emotion", options={"grouping": "ekman"})
+    assert pipe.label_names_ == ["anger", "joy", "sadness"] and report["n"] == 3
+    assert commands._class_counts(pipe, labels, report) == {"anger": 6, "joy": 12, "sadness": 6}
+
+
 def test_fit_file_gives_the_dev_notes_for_after_the_report(tmp_path):
     """Balanced classes, and dev texts of words never seen in training, which the model gives all to one class:
     the other, as common as it, is named with its share of the training texts, in the report's notes (for the
