@@ -92,8 +92,9 @@ def fit_file(
     the dev report, with ``refit_on_all`` (whether the saved model was trained again on all of ``data`` after
     the dev figures) and, with ``mistakes``, the dev texts that the scored model labels wrongly (see
     :func:`~sentiment.evaluation.evaluate`), and ``notes``: lines about the dev figures, for the caller to show
-    after them (classes the scored model gave no dev text, :func:`never_predicted_note`). ``weight_column``: a column of ``data`` with each text's weight in training
-    (``sample_weight``; the dev figures count every text once).
+    after them (classes the scored model gave no dev text, :func:`never_predicted_note`). ``weight_column``:
+    a column of ``data`` with each text's weight in training (``sample_weight``; the dev figures count every
+    text once).
     """
     get_task(task)  # an unknown name fails here
     names_of_ids = label_names  # as given: the model keeps them (Pipeline.label_ids_)
@@ -283,7 +284,8 @@ def never_predicted_note(report: dict, model, train_counts: dict | None = None) 
 
 def _class_counts(pipe: Pipeline, labels: list, report: dict) -> dict | None:
     """How many of the training ``labels`` (one per text) each class of ``pipe`` has, by the names of the dev
-    ``report``; None where the report names other labels (groups of them) or has several per text."""
+    ``report`` (a model of label groups: each group's); None where the report names other labels than the
+    model's classes or has several per text."""
     if pipe.multi_label_ or list(report.get("labels", ())) != list(pipe.label_names_):
         return None
     grouping = pipe.get_params().get("grouping")  # the model learnt the groups of the labels
