@@ -27,7 +27,6 @@ from .errors import (AbsentLabelWarning, ConfigError, DataError, LabelSpellingWa
                      SeparatorError, TuningWarning, UnfoundAspectWarning, UngroupedLabelError, UnknownLabelsError, counted,
                      on_one_line, refuse_flags, with_article)
 from .evaluation import evaluate
-from .groupings import group_labels
 from .labels import label_codes
 from .multilabel import MIN_POSITIVES
 from .persistence import (atomic_directory, atomic_file, check_model_target, check_output_file, file_name_for,
@@ -288,8 +287,7 @@ def _class_counts(pipe: Pipeline, labels: list, report: dict) -> dict | None:
     model's classes or has several per text."""
     if pipe.multi_label_ or list(report.get("labels", ())) != list(pipe.label_names_):
         return None
-    grouping = pipe.get_params().get("grouping")  # the model learnt the groups of the labels
-    distinct = Counter(group_labels(labels, grouping) if grouping else labels)  # (each value coded once)
+    distinct = Counter(pipe._grouped(labels))  # a model of label groups learnt the groups; each value coded once
     counts = np.zeros(len(pipe.label_names_), dtype=np.int64)
     try:
         np.add.at(counts, label_codes(pipe, list(distinct)), list(distinct.values()))
