@@ -1223,6 +1223,15 @@ def blank_cells(values) -> np.ndarray:
     return (values.isna() | values.astype(str).str.strip().eq("")).to_numpy()
 
 
+def check_no_blank(blank: np.ndarray, source, column: str, before: int = 0, skip_flag: bool = False) -> None:
+    """Refuse a table column with a missing or blank text (``blank``: :func:`~sentiment.data.blank_cells`), naming its data
+    row (``before``: rows of earlier chunks); ``skip_flag``: say that predict's --skip-blank passes over it."""
+    if blank.any():
+        row = before + int(blank.argmax()) + 1
+        skip = " (or give --skip-blank to write such rows unpredicted)" if skip_flag else ""
+        raise DataError(f"{source}: data row {row} has no text in column {column!r}; drop or fill it{skip}")
+
+
 def repeated_header_rows(frame, columns: list | None = None) -> list[int]:
     """The rows (from 0) of ``frame`` whose cell in each of ``columns`` is that column's name, spaces and Excel's
     byte-order mark aside ("text, label" names the column " label"; an export joined after another keeps its

@@ -52,9 +52,10 @@ def escaped(text: str) -> str:
     return _CONTROL.sub(lambda m: repr(m.group())[1:-1], text)
 
 
-def _json_escape(match: re.Match) -> str:
-    """The matched character as a JSON escape (``\\u0085``; beyond U+FFFF a surrogate pair, as JSON writes it)."""
-    return json.dumps(match.group())[1:-1]
+def json_escaped(text: str) -> str:
+    """``text`` (JSON already) with every character that :func:`escaped` escapes written as a JSON escape
+    (``\\u0085``; beyond U+FFFF a surrogate pair, as JSON writes it): the same text to a JSON reader."""
+    return _CONTROL.sub(lambda match: json.dumps(match.group())[1:-1], text)
 
 
 class EscapingWriter:
@@ -66,7 +67,7 @@ class EscapingWriter:
 
     def write(self, text: str) -> int:
         if self._json:
-            return self._stream.write(_CONTROL.sub(_json_escape, text))
+            return self._stream.write(json_escaped(text))
         return self._stream.write(escaped(text))
 
     def flush(self) -> None:
@@ -80,7 +81,7 @@ def json_text(value) -> str:
     ``\\u009b``, ``\\u200b``: the same text to a JSON reader, and on a terminal nothing that moves the cursor or
     shows as nothing), a number that is not finite (a hand-edited config's ``NaN``) as null
     (:func:`~sentiment.checks.json_safe`): NaN and Infinity are no JSON, and strict readers refuse them."""
-    return _CONTROL.sub(_json_escape, json.dumps(json_safe(value), ensure_ascii=False, indent=2, allow_nan=False))
+    return json_escaped(json.dumps(json_safe(value), ensure_ascii=False, indent=2, allow_nan=False))
 
 
 def fail(message: str, code: int = 1) -> None:

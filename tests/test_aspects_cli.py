@@ -131,7 +131,7 @@ def test_predict_file_with_explanations_gives_each_aspect_its_words(model_dir, t
     rows = [json.loads(line) for line in (tmp_path / "o.jsonl").read_text().splitlines()]
     assert [row["aspects"] for row in rows] == [row["aspects"] for row in load(model_dir).explain(texts)]
     assert rows[0]["aspects"] and all(a["words"] for a in rows[0]["aspects"])
-    from sentiment.commands import _added_names, _prediction_columns
+    from sentiment.commands.predicting import _added_names, _prediction_columns
 
     pipe = load(model_dir)
     for explain in (False, True):

@@ -638,7 +638,7 @@ def test_sigterm_stops_a_prediction_run_like_ctrl_c_and_leaves_no_output(tmp_pat
 
     data = tmp_path / "in.csv"
     data.write_text("text\n" + "a fine film\n" * 50, encoding="utf-8")
-    real, calls = commands._prediction_columns, []
+    real, calls = commands.predicting._prediction_columns, []
 
     def killed_on_the_second_chunk(*args, **kwargs):
         calls.append(1)
@@ -649,7 +649,7 @@ def test_sigterm_stops_a_prediction_run_like_ctrl_c_and_leaves_no_output(tmp_pat
             os.kill(os.getpid(), signal.SIGTERM if stop == "sigterm" else signal.SIGHUP)
         return real(*args, **kwargs)
 
-    monkeypatch.setattr(commands, "_prediction_columns", killed_on_the_second_chunk)
+    monkeypatch.setattr(commands.predicting, "_prediction_columns", killed_on_the_second_chunk)
     previous = signal.getsignal(signal.SIGTERM), signal.getsignal(signal.SIGHUP)
     try:
         signal.signal(signal.SIGHUP, signal.SIG_DFL)  # a terminal's, also where the suite itself runs under nohup

@@ -279,9 +279,9 @@ def test_a_column_clash_is_refused_before_the_chunk_is_predicted(saved_model, tm
 def test_the_added_column_names_are_the_columns_added(fitted, binary, explain):
     multi = Pipeline("tfidf", "logreg", C=10.0).fit(binary.train_texts, [[y] for y in binary.train_labels])
     for pipe in (fitted("tfidf", "logreg"), multi):
-        added = commands._prediction_columns(pipe, ["a wonderful film"], False, None, True, ";", nested=True,
+        added = commands.predicting._prediction_columns(pipe, ["a wonderful film"], False, None, True, ";", nested=True,
                                              explain=explain)
-        assert list(added) == commands._added_names(pipe, explain)
+        assert list(added) == commands.predicting._added_names(pipe, explain)
 
 
 def test_evaluate_file_with_unseen_labels(saved_model, tmp_path):
@@ -558,8 +558,8 @@ def test_the_seed_chooses_the_dev_part(tmp_path, monkeypatch):
     labels = ["positive"] * 30 + ["negative"] * 30
     write_table(pd.DataFrame({"text": texts, "label": labels}), path)
     scored = []
-    real = commands.evaluate
-    monkeypatch.setattr(commands, "evaluate", lambda pipe, dev_texts, *a, **k: scored.append(dev_texts) or real(pipe, dev_texts, *a, **k))
+    real = commands.fitting.evaluate
+    monkeypatch.setattr(commands.fitting, "evaluate", lambda pipe, dev_texts, *a, **k: scored.append(dev_texts) or real(pipe, dev_texts, *a, **k))
     for seed in (0, 5):
         commands.fit_file(path, tmp_path / "m", model="logreg", seed=seed, refit=False)
     assert scored[0] != scored[1]
@@ -605,14 +605,14 @@ def test_an_aspect_model_that_finds_no_dev_aspect_is_noted(tmp_path, monkeypatch
     report = {"dev": {"n_aspects": 40, "n_predicted": 0, "extraction_f1": 0.0}}
     monkeypatch.setattr(sentiment.aspects, "fit_aspects", lambda *args, **kwargs: (AspectPipeline(extractor="lstm"), report))
     logged = []
-    commands._fit_aspects("a.jsonl", tmp_path / "m", dev=None, options={}, dev_fraction=0.1, seed=0, refit=True,
+    commands.fitting._fit_aspects("a.jsonl", tmp_path / "m", dev=None, options={}, dev_fraction=0.1, seed=0, refit=True,
                           progress=False, log=logged.append)
     assert logged[-1] == ("note: the model found none of the 40 dev aspects, so it will find none in new texts either: "
                           "too few training sentences? (the lstm tagger needs more than the classical one, "
                           "extractor=classical)")
     report["dev"]["n_predicted"] = 3
     logged.clear()
-    commands._fit_aspects("a.jsonl", tmp_path / "m", dev=None, options={}, dev_fraction=0.1, seed=0, refit=True,
+    commands.fitting._fit_aspects("a.jsonl", tmp_path / "m", dev=None, options={}, dev_fraction=0.1, seed=0, refit=True,
                           progress=False, log=logged.append)
     assert not any("found none" in line for line in logged)
 
@@ -754,7 +754,7 @@ def test_class_counts_of_a_grouped_model_count_its_groups(tmp_path):
     pd.DataFrame({"text": texts, "label": labels}).to_csv(path, index=False)
     pipe, report = commands.fit_file(path, tmp_path / "m", task="emotion", options={"grouping": "ekman"})
     assert pipe.label_names_ == ["anger", "joy", "sadness"] and report["n"] == 3
-    assert commands._class_counts(pipe, labels, report) == {"anger": 6, "joy": 12, "sadness": 6}
+    assert commands.fitting._class_counts(pipe, labels, report) == {"anger": 6, "joy": 12, "sadness": 6}
 
 
 def test_fit_file_gives_the_dev_notes_for_after_the_report(tmp_path):

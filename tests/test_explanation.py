@@ -137,7 +137,8 @@ def test_a_text_of_exactly_max_words_is_explained(pipe):
 
 def test_the_cli_takes_a_text_of_exactly_its_word_limit_and_notes_one_over_a_thousand_words(capsys):
     from sentiment import cli
-    from sentiment.commands import LONG_TO_EXPLAIN, MAX_EXPLAINED_WORDS, check_explainable
+    from sentiment.commands import LONG_TO_EXPLAIN, check_explainable
+    from sentiment.pipeline import MAX_EXPLAINED_WORDS
 
     assert check_explainable(["word " * MAX_EXPLAINED_WORDS]) == [MAX_EXPLAINED_WORDS]
     with pytest.raises(DataError, match=f"text 1 has {MAX_EXPLAINED_WORDS + 1:,} words, more than --explain takes"):

@@ -1,0 +1,94 @@
+"""Join saved models into an ensemble model folder: ``ensemble_models``."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from ..checks import LABEL_SETS
+from ..data import read_labelled
+from ..errors import (ConfigError, DataError, MissingColumnsError, SeparatorError, UngroupedLabelError,
+                      UnknownLabelsError)
+from ..multilabel import MIN_POSITIVES
+from ..persistence import check_model_target, same_path
+from ..pipeline import load
+from .models import model_columns
+
+
+RELIABLE_POSITIVES = 10  # texts of a label in a --tune file below which its tuned threshold is a rough guess
+
+
+def _as_in_file(ensemble, labels: list, unknown: list) -> str:
+    """The ``unknown`` labels (after a member's grouping) as the file writes them: "surprise (ambiguous in
+    the members' grouping)" where a grouping renamed them."""
+    named = {}
+    for row in labels:
+        for label in row if isinstance(row, LABEL_SETS) else [row]:
+            named.setdefault(str(ensemble._grouped([label])[0]), set()).add(str(label))
+    shown = [f"{', '.join(sorted(named.get(u, {u})))} ({u} in the members' grouping)" if named.get(u, {u}) != {u} else u
+             for u in map(str, unknown[:10])]
+    return ", ".join(shown)
+
+
+def ensemble_models(models: list[str | Path], out: str | Path, *, weights: list[float] | None = None,
+                    tune: str | Path | None = None) -> tuple[Any, str, list[str]]:
+    """Combine saved models into an ensemble saved at ``out``; with several labels per text, ``tune`` (a
+    labelled file in the members' columns) sets its thresholds. Returns the ensemble, where its
+    thresholds come from (empty for one label per text) and notes for the user (stderr's)."""
+    from ..ensemble import Ensemble
+
+    check_model_target(out)
+    if any(same_path(m, out) for m in models):
+        raise ConfigError(f"--out {out} is one of the members, which the ensemble would replace; choose another path")
+    for i, member in enumerate(models):  # by the file system, as --out: another spelling of a path is the same model
+        if any(same_path(member, earlier) for earlier in models[:i]):
+            raise ConfigError(f"{member} is given twice; give each model once (--weights gives one a larger share)")
+    members = [load(m) for m in models]
+    separators = {model_columns(m)["separator"] for m in members if getattr(m, "multi_label_", False)}
+    if len(separators) > 1:  # the ensemble reads and writes tables with one of them
+        raise ConfigError(f"the members join several labels differently in tables ({', '.join(map(repr, sorted(separators)))}); "
+                          "combine models trained with one --label-sep")
+    ensemble = Ensemble(members, weights)
+    source, notes = "", []
+    if ensemble.multi_label_:
+        source = "the weighted mean of the members' thresholds"
+        if tune is not None:
+            columns = model_columns(ensemble)
+            try:  # the errors' advice (--label-column, --label-names) is for other commands
+                texts, labels = read_labelled(tune, columns["text"], columns["label"], separator=columns["separator"])
+            except SeparatorError as exc:
+                raise DataError(f"--tune {tune} joins its labels by {exc.found!r}; the members' are joined by "
+                                f"{columns['separator']!r}: write them so") from None
+            except MissingColumnsError as exc:
+                raise DataError(f"--tune {tune} has no column {', '.join(map(repr, exc.missing))} (its columns: "
+                                f"{', '.join(map(str, exc.present)) or 'none'}); it needs the members' columns "
+                                f"{columns['text']!r} (texts) and {columns['label']!r} (labels joined by "
+                                f"{columns['separator']!r})") from None
+            try:
+                ensemble.tune(texts, labels)
+            except UnknownLabelsError as exc:
+                raise DataError(f"--tune {tune}: label(s) {_as_in_file(ensemble, labels, exc.unknown)} were not seen "
+                                "in training by the members; drop the rows with those labels") from None
+            except UngroupedLabelError as exc:  # the grouping is a member's, not an option to leave out
+                raise DataError(f"--tune {tune}: label {exc.label!r} is not in the {exc.grouping} grouping that a "
+                                "member was trained with; fix the label or drop the rows with it") from None
+            source = f"tuned on {Path(tune).name} ({len(texts)} texts)"
+            ensemble.config_["data"] = {"tune": Path(tune).name, "n_tune": len(texts)}  # shown by info
+            learnt = [str(m) for m, member in zip(models, members)
+                      if getattr(member, "config_", {}).get("data", {}).get("train") == Path(tune).name]
+            if learnt:  # a model's config keeps the name of its training file only
+                notes.append(f"{', '.join(learnt)} learnt from a file of that name, and thresholds tuned on texts a "
+                             "member learnt from fit those texts, not new ones: tune on held-out texts")
+            counts = list(zip(ensemble.label_names_, ensemble.tune_support_))
+            rare = sorted(name for name, n in counts if MIN_POSITIVES <= n < RELIABLE_POSITIVES)
+            scarce = sorted(name for name, n in counts if n < MIN_POSITIVES)
+            if rare:
+                source += (f"; {len(rare)} label(s) with fewer than {RELIABLE_POSITIVES} texts there, whose thresholds "
+                           f"are rough: {', '.join(rare)}")
+            if scarce:
+                source += (f"; {len(scarce)} label(s) with fewer than {MIN_POSITIVES} texts there (too few to tune) keep "
+                           f"the members' mean threshold: {', '.join(scarce)}")
+    elif tune is not None:
+        raise ConfigError("--tune sets the thresholds of models with several labels per text; leave it out")
+    ensemble.save(out)
+    return ensemble, source, notes
