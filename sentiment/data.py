@@ -1224,8 +1224,8 @@ def blank_cells(values) -> np.ndarray:
 
 
 def check_no_blank(blank: np.ndarray, source, column: str, before: int = 0, skip_flag: bool = False) -> None:
-    """Refuse a table column with a missing or blank text (``blank``: :func:`~sentiment.data.blank_cells`), naming its data
-    row (``before``: rows of earlier chunks); ``skip_flag``: say that predict's --skip-blank passes over it."""
+    """Refuse a table column with a missing or blank text (``blank``: :func:`blank_cells`), naming its data row
+    (``before``: rows of earlier chunks); ``skip_flag``: say that predict's --skip-blank passes over it."""
     if blank.any():
         row = before + int(blank.argmax()) + 1
         skip = " (or give --skip-blank to write such rows unpredicted)" if skip_flag else ""

@@ -143,7 +143,7 @@ def test_fit_file_refuses_before_reading_the_data(tmp_path, no_cleaning, vectori
 def test_out_below_a_file_uses_the_persistence_check(tmp_path, saved_model):
     blocker = tmp_path / "train.csv"
     blocker.write_text("text,label\na,1\n")
-    assert not hasattr(commands, "_check_out")
+    assert not any(hasattr(module, "_check_out") for module in (commands.fitting, commands.ensembling))
     with pytest.raises(ModelFileError, match=r"lies inside .*train\.csv, which is a file"):
         commands.fit_file(blocker, blocker / "model")
     with pytest.raises(ModelFileError, match=r"train\.csv, which is a file"):
@@ -279,8 +279,8 @@ def test_a_column_clash_is_refused_before_the_chunk_is_predicted(saved_model, tm
 def test_the_added_column_names_are_the_columns_added(fitted, binary, explain):
     multi = Pipeline("tfidf", "logreg", C=10.0).fit(binary.train_texts, [[y] for y in binary.train_labels])
     for pipe in (fitted("tfidf", "logreg"), multi):
-        added = commands.predicting._prediction_columns(pipe, ["a wonderful film"], False, None, True, ";", nested=True,
-                                             explain=explain)
+        added = commands.predicting._prediction_columns(pipe, ["a wonderful film"], False, None, True, ";",
+                                                        nested=True, explain=explain)
         assert list(added) == commands.predicting._added_names(pipe, explain)
 
 
@@ -448,8 +448,9 @@ def test_trees_are_named_by_the_classes_a_table_model_has(tmp_path, names):
 
 
 def test_sst2_reading_is_kept_for_two_classes_that_are_not_points_of_the_scale(tmp_path):
-    assert commands.reads_trees_as_sst2(["bad", "fine"]) and commands.reads_trees_as_sst2(["negative", "positive"])
-    assert commands.reads_trees_as_sst2([0, 1]) and not commands.reads_trees_as_sst2(["very negative", "negative"])
+    reads_trees_as_sst2 = commands.gold.reads_trees_as_sst2
+    assert reads_trees_as_sst2(["bad", "fine"]) and reads_trees_as_sst2(["negative", "positive"])
+    assert reads_trees_as_sst2([0, 1]) and not reads_trees_as_sst2(["very negative", "negative"])
     commands.fit_file(_table(tmp_path / "named.csv", {0: "negative", 4: "positive"}, 40), tmp_path / "m",
                       model="logreg", log=lambda m: None)
     _, report = commands.evaluate_file(_trees(tmp_path / "dev.txt", [0, 1, 2, 3, 4], 20, 100), tmp_path / "m")
@@ -605,15 +606,15 @@ def test_an_aspect_model_that_finds_no_dev_aspect_is_noted(tmp_path, monkeypatch
     report = {"dev": {"n_aspects": 40, "n_predicted": 0, "extraction_f1": 0.0}}
     monkeypatch.setattr(sentiment.aspects, "fit_aspects", lambda *args, **kwargs: (AspectPipeline(extractor="lstm"), report))
     logged = []
-    commands.fitting._fit_aspects("a.jsonl", tmp_path / "m", dev=None, options={}, dev_fraction=0.1, seed=0, refit=True,
-                          progress=False, log=logged.append)
+    commands.fitting._fit_aspects("a.jsonl", tmp_path / "m", dev=None, options={}, dev_fraction=0.1, seed=0,
+                                  refit=True, progress=False, log=logged.append)
     assert logged[-1] == ("note: the model found none of the 40 dev aspects, so it will find none in new texts either: "
                           "too few training sentences? (the lstm tagger needs more than the classical one, "
                           "extractor=classical)")
     report["dev"]["n_predicted"] = 3
     logged.clear()
-    commands.fitting._fit_aspects("a.jsonl", tmp_path / "m", dev=None, options={}, dev_fraction=0.1, seed=0, refit=True,
-                          progress=False, log=logged.append)
+    commands.fitting._fit_aspects("a.jsonl", tmp_path / "m", dev=None, options={}, dev_fraction=0.1, seed=0,
+                                  refit=True, progress=False, log=logged.append)
     assert not any("found none" in line for line in logged)
 
 
@@ -719,29 +720,29 @@ def test_never_predicted_note_names_each_class_no_dev_text_got():
     report = {"labels": ["a", "b", "c", "d"], "confusion_matrix": [[3, 0, 0, 0], [2, 0, 0, 0], [0, 0, 1, 0],
                                                                    [0, 0, 0, 0]]}
     model = Pipeline(model="logreg").build_stages()[2]
-    assert commands.never_predicted_note(report, model) == (
+    assert commands.fitting.never_predicted_note(report, model) == (
         "note: the model labelled no dev text as b (2 in dev): a class of few training texts may never win; more of "
         "its texts, or --set class_weight=balanced, may teach it")  # d: no dev text has it either
     report["confusion_matrix"][3] = [1, 0, 0, 0]
-    assert "as b (2 in dev), d (1 in dev):" in commands.never_predicted_note(report, model)
+    assert "as b (2 in dev), d (1 in dev):" in commands.fitting.never_predicted_note(report, model)
     model = Pipeline(model="logreg", class_weight="balanced").build_stages()[2]  # the advice is taken already
-    assert commands.never_predicted_note(report, model).endswith("more of its texts may teach it")
+    assert commands.fitting.never_predicted_note(report, model).endswith("more of its texts may teach it")
     report["confusion_matrix"] = [[3, 0, 0, 0], [1, 1, 0, 0], [0, 0, 1, 0], [0, 0, 0, 1]]
-    assert commands.never_predicted_note(report, model) is None
-    assert commands.never_predicted_note({"multi_label": True, "labels": ["a"], "per_class": {}}, model) is None
+    assert commands.fitting.never_predicted_note(report, model) is None
+    assert commands.fitting.never_predicted_note({"multi_label": True, "labels": ["a"], "per_class": {}}, model) is None
 
 
 def test_never_predicted_note_tells_a_rare_class_from_one_the_model_has_not_learnt():
     report = {"labels": ["a", "b", "c"], "confusion_matrix": [[3, 0, 0], [2, 0, 0], [0, 0, 1]]}
     model = Pipeline(model="logreg").build_stages()[2]
-    rare = commands.never_predicted_note(report, model, {"a": 50, "b": 4, "c": 46})
+    rare = commands.fitting.never_predicted_note(report, model, {"a": 50, "b": 4, "c": 46})
     assert rare == ("note: the model labelled no dev text as b (2 in dev; 4 of the 100 training texts): a class of few "
                     "training texts may never win; more of its texts, or --set class_weight=balanced, may teach it")
-    common = commands.never_predicted_note(report, model, {"a": 34, "b": 33, "c": 33})
+    common = commands.fitting.never_predicted_note(report, model, {"a": 34, "b": 33, "c": 33})
     assert common == ("note: the model labelled no dev text as b (2 in dev; 33 of the 100 training texts): it has not "
                       "learnt to tell that class apart, though no rarer than the others; more training texts, or other "
                       "settings or another --model, may teach it")
-    assert "a class of few" in commands.never_predicted_note(report, model, {"a": 84, "b": 16, "c": 0})  # 16 < 100/6
+    assert "a class of few" in commands.fitting.never_predicted_note(report, model, {"a": 84, "b": 16, "c": 0})  # 16 < 100/6
 
 
 def test_class_counts_of_a_grouped_model_count_its_groups(tmp_path):
