@@ -386,7 +386,7 @@ def test_plus_and_minus_one_labels_are_both_ints(tmp_path):
     assert labels[:2] == [1, -1] and all(type(y) is int for y in labels)
     pipe = Pipeline("tfidf", "logreg").fit(texts, labels)
     assert pipe.classes_.tolist() == [-1, 1]
-    assert data_module._parse_label(" +7 ") == 7 and data_module._parse_label("+x") == "+x"
+    assert data_module.label_cells._parse_label(" +7 ") == 7 and data_module.label_cells._parse_label("+x") == "+x"
 
 
 @pytest.mark.parametrize("suffix", [".jsonl", ".parquet"])
@@ -674,7 +674,8 @@ def test_a_refused_compressed_file_is_not_left_open(tmp_path, monkeypatch):
         opened.append(handle)
         return handle
 
-    monkeypatch.setattr(data_module, "open", spy_open, raising=False)
+    for module in (data_module, data_module.opening):  # the modules of the package that open files
+        monkeypatch.setattr(module, "open", spy_open, raising=False)
     path = tmp_path / "train.csv"
     path.write_bytes(gzip.compress(b"text,label\na,1\n"))
     with pytest.raises(DataError, match="gzip-compressed"):
