@@ -921,11 +921,13 @@ def ensemble(
     out: Path = _path_option(..., metavar="DIR", help="Directory to write the ensemble to."),
     weights: Optional[str] = typer.Option(None, metavar="W,W,...", help="Comma-separated weights >= 0, one per model (default: equal)."),
     tune: Optional[Path] = _path_option(
-        None, metavar="FILE", help="Models with several labels per text: tune each label's threshold on this labelled file "
+        None, metavar="FILE", help="Choose the weights on this labelled file (the mix, in steps of a tenth, with the best "
+                   "accuracy there), or, for models with several labels per text, tune each label's threshold on it "
                    "(held-out training data, not the data you evaluate on)."),
-    as_json: bool = typer.Option(False, "--json", help="Print what was saved as one JSON object (model, members, weights, labels; with several labels per text, thresholds and where they come from)."),
+    as_json: bool = typer.Option(False, "--json", help="Print what was saved as one JSON object (model, members, weights, labels; weights_from with --tune; with several labels per text, thresholds and where they come from)."),
 ):
-    """Combine trained models into one that averages their class probabilities.
+    """Combine trained models into one that averages their class probabilities, with equal weights, the
+    weights given, or the weights that score best on a held-out file (--tune).
 
     Models with several labels per text (e.g. emotions) combine too; a label is chosen when the mean
     probability reaches its threshold (the mean of the members' thresholds, or tuned with --tune).
@@ -935,6 +937,7 @@ def ensemble(
     \b
       sentiment ensemble nbsvm-model lstm-model --out ensemble-model
       sentiment ensemble a b c --weights 2,1,1 --out abc && sentiment evaluate dev.csv --model abc
+      sentiment ensemble nbsvm-model lstm-model --tune heldout.csv --out ensemble-model
       sentiment ensemble emotions-logreg emotions-lstm --tune goemotions-heldout.csv --out emotions-mean
     """
     from .commands import ensemble_models
@@ -948,16 +951,19 @@ def ensemble(
             parsed = [float(w) for w in items]
         except ValueError:
             fail(f"--weights takes numbers separated by commas, e.g. 2,1; got {weights!r}")
-    saved, thresholds, notes = ensemble_models(models, out, weights=parsed, tune=tune)
+    saved, source, notes = ensemble_models(models, out, weights=parsed, tune=tune)
     for note in notes:
         echo(f"note: {note}", err=True)
     if as_json:
         _print_json({"model": str(out), "members": [str(m) for m in models], "weights": saved.weights,
                      "labels": [str(name) for name in saved.label_names_],
                      **({"thresholds": dict(zip(map(str, saved.label_names_), saved.thresholds_.tolist())),
-                         "thresholds_from": thresholds} if saved.multi_label_ else {})})
+                         "thresholds_from": source} if saved.multi_label_ else
+                        {"weights_from": source} if source else {})})
         return
-    echo(f"saved an ensemble of {len(models)} models to {_field(out)}" + (f"; thresholds: {thresholds}" if thresholds else ""))
+    chosen = (f"; thresholds: {source}" if saved.multi_label_ else
+              f"; weights {', '.join(f'{w:g}' for w in saved.weights)}, {source}" if source else "")
+    echo(f"saved an ensemble of {len(models)} models to {_field(out)}{chosen}")
 
 
 @app.command(short_help="Export a PyTorch model's network to ONNX or TorchScript.", cls=_Command)

@@ -11,10 +11,13 @@ names as its own. An ensemble saves as a model directory whose members are
 complete model directories (``member0/``, ``member1/`` …); ``sentiment.load`` reads either kind, and
 the CLI's ``predict`` and ``evaluate`` take either.
 
+The weights can be chosen on labelled held-out texts with :meth:`Ensemble.tune` (``sentiment ensemble …
+--tune FILE``): the mix, in steps of a tenth, with the best accuracy there.
+
 Members with several labels per text (e.g. emotions) combine too. A label is then chosen when the mean
 probability reaches the ensemble's own threshold for it: the weighted mean of the members' thresholds,
-or, better, thresholds tuned on labelled held-out texts with :meth:`Ensemble.tune`
-(``sentiment ensemble … --tune FILE``):
+or, better, thresholds tuned on labelled held-out texts with :meth:`Ensemble.tune`, which then tunes
+those instead of the weights:
 
 >>> ensemble = Ensemble([load("logreg-emotions"), load("lstm-emotions")]).tune(texts, labels)  # doctest: +SKIP
 """
@@ -115,21 +118,34 @@ class Ensemble(Classifier):
                 for values in [member.classes_.tolist(), *getattr(member, "member_classes_", [])]]
 
     def tune(self, texts: Sequence[str], labels: Sequence) -> "Ensemble":
-        """Set each label's threshold to the one with the best F1 on labelled held-out ``texts`` (several
-        labels per text only; see :func:`sentiment.multilabel.tune_thresholds`); a label fewer than
+        """Tune the ensemble on labelled held-out ``texts`` (texts no member learnt from). With one label per
+        text, set ``weights`` to the mix with the best accuracy on them, of the members' shares in steps of
+        a tenth (coarser for more than four members: :func:`_weight_grid`), the one nearest equal shares of
+        those that tie. With several labels per text, set each label's threshold to the one with the best F1
+        on them instead (see :func:`sentiment.multilabel.tune_thresholds`); a label fewer than
         :data:`~sentiment.multilabel.MIN_POSITIVES` of the texts have keeps its threshold (the one given to
         the constructor, else the members' mean, unless tuned before). ``tune_support_`` holds how many
         of the texts have each label (in the order of ``label_names_``). Returns the ensemble."""
         from .labels import label_codes
 
         self._check_fitted()
-        if not self.multi_label_:
-            raise ConfigError("only ensembles of models with several labels per text have thresholds to tune")
         texts = check_texts(texts)
         truth = label_codes(self, self._grouped(label_list(labels)), texts)
-        self.thresholds_ = tune_thresholds(truth, self.predict_proba(texts), default=np.asarray(self.thresholds_))
-        self.tune_support_ = truth.sum(axis=0).tolist()
+        counts = truth.sum(axis=0) if self.multi_label_ else np.bincount(truth, minlength=len(self.classes_))
+        self.tune_support_ = counts.tolist()
         self.config_.pop("data", None)  # the file an earlier tuning read (the CLI names the new one)
+        if self.multi_label_:
+            self.thresholds_ = tune_thresholds(truth, self.predict_proba(texts), default=np.asarray(self.thresholds_))
+            return self
+        probabilities = [member._evidence(texts)[0][:, order] for member, order in zip(self.members, self._column_orders)]
+        equal = 1 / len(self.members)
+        best, best_key = None, None
+        for shares in _weight_grid(len(self.members)):
+            accuracy = np.mean(sum(s * p for s, p in zip(shares, probabilities)).argmax(axis=1) == truth)
+            key = (accuracy, -sum((s - equal) ** 2 for s in shares))
+            if best_key is None or key > best_key:
+                best, best_key = shares, key
+        self.weights = best
         return self
 
     def _check_fitted(self) -> None:
@@ -288,7 +304,7 @@ class Ensemble(Classifier):
                 raise ValueError(f"its label list {saved!r} is not its members' ({ensemble.label_names_})")
             if "columns" in config:  # checked above: a dict of non-empty strings
                 ensemble.config_["columns"] = dict(config["columns"])
-            if isinstance(config.get("data"), dict) and config.get("thresholds") is not None:  # what tuned them
+            if isinstance(config.get("data"), dict):  # the file that tuned its weights or thresholds
                 ensemble.config_["data"] = dict(config["data"])
             ensemble.loaded_folders_ = list(names)  # its members' folders, as `info` names them
             ensemble.loaded_from_ = os.path.abspath(path)  # an ensemble of it is not saved over it (save)
@@ -342,6 +358,25 @@ def _merged_names(name_maps) -> dict[str, list]:
                 if one not in names:
                     names.append(one)
     return merged
+
+
+def _weight_grid(n_members: int, most: int = 1000) -> list[list[float]]:
+    """Every mix of ``n_members`` shares that are multiples of 1/steps and sum to 1, with as many steps (10,
+    5, 4, 2, 1) as keep the mixes at ``most`` or fewer: 11 mixes for two members, 286 for four, 126 for
+    five (in fifths)."""
+    from math import comb
+
+    steps = next((k for k in (10, 5, 4, 2) if comb(k + n_members - 1, n_members - 1) <= most), 1)
+
+    def mixes(n: int, left: int):
+        if n == 1:
+            yield [left]
+            return
+        for first in range(left + 1):
+            for rest in mixes(n - 1, left - first):
+                yield [first, *rest]
+
+    return [[round(part / steps, 10) for part in mix] for mix in mixes(n_members, steps)]
 
 
 def _shares(weights: list[float]) -> list[float]:

@@ -501,8 +501,8 @@ def test_ensemble_members_must_agree_on_several_labels(data, fitted):
         sentiment.Ensemble([fitted, single])
     with pytest.raises(ConfigError, match="one threshold in \\[0, 1\\] per label"):
         sentiment.Ensemble([fitted, fitted], thresholds=[0.5])
-    with pytest.raises(ConfigError, match="have thresholds to tune"):
-        sentiment.Ensemble([single, single]).tune(texts, [y[0] for y in labels])
+    tuned = sentiment.Ensemble([single, single], weights=[2, 1]).tune(texts, [y[0] for y in labels])
+    assert tuned.weights == [0.5, 0.5] and tuned.thresholds_ is None  # one label per text: tune sets the weights
 
 
 def test_ensemble_with_tampered_thresholds_is_refused(fitted, tmp_path):

@@ -378,6 +378,67 @@ def test_cli_ensemble_then_evaluate(members, binary, tmp_path):
     assert not (tmp_path / "g").exists()
 
 
+def _accuracy(model, texts, labels) -> float:
+    return float(np.mean(np.asarray(model.predict(texts)) == np.asarray(labels)))
+
+
+def test_tune_chooses_the_weights_with_the_best_accuracy_on_the_tune_texts(members, binary):
+    """One label per text: tune picks, of the shares in tenths, the mix that scores best on the texts given;
+    a member that learnt nothing (shuffled labels) gets the smaller share."""
+    a, _ = members
+    shuffled = list(np.random.default_rng(0).permutation(binary.train_labels))
+    noise = Pipeline("count", "logreg").fit(binary.train_texts, shuffled)
+    texts, labels = binary.dev_texts, binary.dev_labels
+    tuned = Ensemble([noise, a]).tune(texts, labels)
+    by_share = {share: _accuracy(Ensemble([noise, a], weights=[1 - share, share]), texts, labels)
+                for share in np.round(np.linspace(0, 1, 11), 1)}
+    assert tuned.weights[1] > tuned.weights[0] and sum(tuned.weights) == pytest.approx(1)
+    assert _accuracy(tuned, texts, labels) == max(by_share.values()) >= max(_accuracy(m, texts, labels) for m in (a, noise))
+    assert tuned.tune_support_ == [int(np.sum(np.asarray(labels) == c)) for c in tuned.classes_]
+
+
+def test_tune_keeps_equal_shares_where_every_mix_scores_the_same(members, binary):
+    a, _ = members
+    twin = Pipeline("tfidf", "logreg").fit(binary.train_texts, binary.train_labels)  # the same model again
+    assert Ensemble([a, twin], weights=[3, 1]).tune(binary.dev_texts, binary.dev_labels).weights == [0.5, 0.5]
+
+
+def test_weight_grid_has_every_mix_of_tenths_and_coarser_ones_for_many_members():
+    from sentiment.ensemble import _weight_grid
+
+    assert len(_weight_grid(2)) == 11 and len(_weight_grid(4)) == 286  # C(10 + n - 1, n - 1)
+    assert len(_weight_grid(5)) == 126  # in fifths: 1,001 mixes of tenths would be too many
+    for n in (2, 3, 5, 9, 40):
+        grid = _weight_grid(n)
+        assert all(len(mix) == n and abs(sum(mix) - 1) < 1e-9 and min(mix) >= 0 for mix in grid)
+        assert len({tuple(mix) for mix in grid}) == len(grid) <= 1000
+
+
+def test_cli_ensemble_tune_chooses_and_saves_the_weights(members, binary, tmp_path):
+    import pandas as pd
+
+    a, _ = members
+    shuffled = list(np.random.default_rng(0).permutation(binary.train_labels))
+    Pipeline("count", "logreg").fit(binary.train_texts, shuffled).save(tmp_path / "noise")
+    a.save(tmp_path / "a")
+    pd.DataFrame({"text": binary.dev_texts, "label": binary.dev_labels}).to_csv(tmp_path / "held.csv", index=False)
+    paths = [str(tmp_path / "noise"), str(tmp_path / "a")]
+    result = runner.invoke(app, ["ensemble", *paths, "--tune", str(tmp_path / "held.csv"), "--out", str(tmp_path / "e"),
+                                 "--json"])
+    assert result.exit_code == 0, result.output
+    shown = json.loads(result.stdout)
+    expected = Ensemble([sentiment.load(p) for p in paths]).tune(binary.dev_texts, binary.dev_labels).weights
+    assert shown["weights"] == expected == sentiment.load(tmp_path / "e").weights and expected[1] > expected[0]
+    assert shown["weights_from"] == f"tuned on held.csv ({len(binary.dev_texts)} texts)"
+    assert json.loads((tmp_path / "e" / "config.json").read_text())["data"] == {"tune": "held.csv",
+                                                                                "n_tune": len(binary.dev_texts)}
+    plain = runner.invoke(app, ["ensemble", *paths, "--tune", str(tmp_path / "held.csv"), "--out", str(tmp_path / "p")])
+    assert plain.exit_code == 0 and f"weights {expected[0]:g}, {expected[1]:g}, tuned on held.csv" in plain.stdout
+    both = runner.invoke(app, ["ensemble", *paths, "--tune", str(tmp_path / "held.csv"), "--weights", "1,1",
+                               "--out", str(tmp_path / "f")])
+    assert both.exit_code == 1 and "give --weights or --tune, not both" in both.stderr and not (tmp_path / "f").exists()
+
+
 def test_cli_neural_fit_report_and_export(binary_frames, tmp_path):
     pytest.importorskip("torch")
     train, dev = binary_frames

@@ -32,9 +32,11 @@ def _as_in_file(ensemble, labels: list, unknown: list) -> str:
 
 def ensemble_models(models: list[str | Path], out: str | Path, *, weights: list[float] | None = None,
                     tune: str | Path | None = None) -> tuple[Any, str, list[str]]:
-    """Combine saved models into an ensemble saved at ``out``; with several labels per text, ``tune`` (a
-    labelled file in the members' columns) sets its thresholds. Returns the ensemble, where its
-    thresholds come from (empty for one label per text) and notes for the user (stderr's)."""
+    """Combine saved models into an ensemble saved at ``out``. ``tune`` (a labelled file in the members'
+    columns, texts none of them learnt from) chooses its weights (one label per text) or sets its
+    thresholds (several labels per text): :meth:`~sentiment.Ensemble.tune`. Returns the ensemble, where its
+    weights (one label per text) or thresholds come from (empty: as given) and notes for the user
+    (stderr's)."""
     from ..ensemble import Ensemble
 
     check_model_target(out)
@@ -49,36 +51,29 @@ def ensemble_models(models: list[str | Path], out: str | Path, *, weights: list[
         raise ConfigError(f"the members join several labels differently in tables ({', '.join(map(repr, sorted(separators)))}); "
                           "combine models trained with one --label-sep")
     ensemble = Ensemble(members, weights)
-    source, notes = "", []
-    if ensemble.multi_label_:
-        source = "the weighted mean of the members' thresholds"
-        if tune is not None:
-            columns = model_columns(ensemble)
-            try:  # the errors' advice (--label-column, --label-names) is for other commands
-                texts, labels = read_labelled(tune, columns["text"], columns["label"], separator=columns["separator"])
-            except SeparatorError as exc:
-                raise DataError(f"--tune {tune} joins its labels by {exc.found!r}; the members' are joined by "
-                                f"{columns['separator']!r}: write them so") from None
-            except MissingColumnsError as exc:
-                raise DataError(f"--tune {tune} has no column {', '.join(map(repr, exc.missing))} (its columns: "
-                                f"{', '.join(map(str, exc.present)) or 'none'}); it needs the members' columns "
-                                f"{columns['text']!r} (texts) and {columns['label']!r} (labels joined by "
-                                f"{columns['separator']!r})") from None
-            try:
-                ensemble.tune(texts, labels)
-            except UnknownLabelsError as exc:
-                raise DataError(f"--tune {tune}: label(s) {_as_in_file(ensemble, labels, exc.unknown)} were not seen "
-                                "in training by the members; drop the rows with those labels") from None
-            except UngroupedLabelError as exc:  # the grouping is a member's, not an option to leave out
-                raise DataError(f"--tune {tune}: label {exc.label!r} is not in the {exc.grouping} grouping that a "
-                                "member was trained with; fix the label or drop the rows with it") from None
-            source = f"tuned on {Path(tune).name} ({len(texts)} texts)"
-            ensemble.config_["data"] = {"tune": Path(tune).name, "n_tune": len(texts)}  # shown by info
-            learnt = [str(m) for m, member in zip(models, members)
-                      if getattr(member, "config_", {}).get("data", {}).get("train") == Path(tune).name]
-            if learnt:  # a model's config keeps the name of its training file only
-                notes.append(f"{', '.join(learnt)} learnt from a file of that name, and thresholds tuned on texts a "
-                             "member learnt from fit those texts, not new ones: tune on held-out texts")
+    if tune is not None and weights is not None and not ensemble.multi_label_:
+        raise ConfigError("--tune chooses the weights of models with one label per text; give --weights or --tune, "
+                          "not both")
+    source, notes = ("the weighted mean of the members' thresholds" if ensemble.multi_label_ else ""), []
+    if tune is not None:
+        texts, labels = _read_tune_file(ensemble, tune)
+        try:
+            ensemble.tune(texts, labels)
+        except UnknownLabelsError as exc:
+            raise DataError(f"--tune {tune}: label(s) {_as_in_file(ensemble, labels, exc.unknown)} were not seen "
+                            "in training by the members; drop the rows with those labels") from None
+        except UngroupedLabelError as exc:  # the grouping is a member's, not an option to leave out
+            raise DataError(f"--tune {tune}: label {exc.label!r} is not in the {exc.grouping} grouping that a "
+                            "member was trained with; fix the label or drop the rows with it") from None
+        source = f"tuned on {Path(tune).name} ({len(texts)} texts)"
+        ensemble.config_["data"] = {"tune": Path(tune).name, "n_tune": len(texts)}  # shown by info
+        learnt = [str(m) for m, member in zip(models, members)
+                  if getattr(member, "config_", {}).get("data", {}).get("train") == Path(tune).name]
+        tuned = "thresholds" if ensemble.multi_label_ else "weights"
+        if learnt:  # a model's config keeps the name of its training file only
+            notes.append(f"{', '.join(learnt)} learnt from a file of that name, and {tuned} tuned on texts a "
+                         "member learnt from fit those texts, not new ones: tune on held-out texts")
+        if ensemble.multi_label_:
             counts = list(zip(ensemble.label_names_, ensemble.tune_support_))
             rare = sorted(name for name, n in counts if MIN_POSITIVES <= n < RELIABLE_POSITIVES)
             scarce = sorted(name for name, n in counts if n < MIN_POSITIVES)
@@ -88,7 +83,21 @@ def ensemble_models(models: list[str | Path], out: str | Path, *, weights: list[
             if scarce:
                 source += (f"; {len(scarce)} label(s) with fewer than {MIN_POSITIVES} texts there (too few to tune) keep "
                            f"the members' mean threshold: {', '.join(scarce)}")
-    elif tune is not None:
-        raise ConfigError("--tune sets the thresholds of models with several labels per text; leave it out")
     ensemble.save(out)
     return ensemble, source, notes
+
+
+def _read_tune_file(ensemble, tune: str | Path) -> tuple[list, list]:
+    """The texts and labels of the --tune file, in the members' columns (and label separator)."""
+    columns = model_columns(ensemble)
+    separator = columns["separator"] if ensemble.multi_label_ else None
+    try:  # the errors' advice (--label-column, --label-names) is for other commands
+        return read_labelled(tune, columns["text"], columns["label"], separator=separator)
+    except SeparatorError as exc:
+        raise DataError(f"--tune {tune} joins its labels by {exc.found!r}; the members' are joined by "
+                        f"{columns['separator']!r}: write them so") from None
+    except MissingColumnsError as exc:
+        joined = f" joined by {columns['separator']!r}" if ensemble.multi_label_ else ""
+        raise DataError(f"--tune {tune} has no column {', '.join(map(repr, exc.missing))} (its columns: "
+                        f"{', '.join(map(str, exc.present)) or 'none'}); it needs the members' columns "
+                        f"{columns['text']!r} (texts) and {columns['label']!r} (labels{joined})") from None
