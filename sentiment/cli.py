@@ -919,10 +919,10 @@ def vectorize(
 def ensemble(
     models: List[Path] = _path_argument(..., metavar="MODEL", help="Two or more model directories with the same labels."),
     out: Path = _path_option(..., metavar="DIR", help="Directory to write the ensemble to."),
-    weights: Optional[str] = typer.Option(None, metavar="W,W,...", help="Comma-separated weights >= 0, one per model (default: equal)."),
+    weights: Optional[str] = typer.Option(None, metavar="W,W,...", help="Comma-separated weights >= 0, one per model (default: equal; models with one label per text: not with --tune, which chooses them)."),
     tune: Optional[Path] = _path_option(
-        None, metavar="FILE", help="Choose the weights on this labelled file (the mix, in steps of a tenth, with the best "
-                   "accuracy there), or, for models with several labels per text, tune each label's threshold on it "
+        None, metavar="FILE", help="Choose the weights on this labelled file (the mix with the best accuracy there, in steps "
+                   "of a tenth for up to four models), or, for models with several labels per text, tune each label's threshold on it "
                    "(held-out training data, not the data you evaluate on)."),
     as_json: bool = typer.Option(False, "--json", help="Print what was saved as one JSON object (model, members, weights, labels; weights_from with --tune; with several labels per text, thresholds and where they come from)."),
 ):

@@ -12,7 +12,8 @@ complete model directories (``member0/``, ``member1/`` …); ``sentiment.load`` 
 the CLI's ``predict`` and ``evaluate`` take either.
 
 The weights can be chosen on labelled held-out texts with :meth:`Ensemble.tune` (``sentiment ensemble …
---tune FILE``): the mix, in steps of a tenth, with the best accuracy there.
+--tune FILE``): the mix with the best accuracy there, in steps of a tenth (coarser for more than four
+members).
 
 Members with several labels per text (e.g. emotions) combine too. A label is then chosen when the mean
 probability reaches the ensemble's own threshold for it: the weighted mean of the members' thresholds,
@@ -120,9 +121,12 @@ class Ensemble(Classifier):
     def tune(self, texts: Sequence[str], labels: Sequence) -> "Ensemble":
         """Tune the ensemble on labelled held-out ``texts`` (texts no member learnt from). With one label per
         text, set ``weights`` to the mix with the best accuracy on them, of the members' shares in steps of
-        a tenth (coarser for more than four members: :func:`_weight_grid`), the one nearest equal shares of
-        those that tie. With several labels per text, set each label's threshold to the one with the best F1
-        on them instead (see :func:`sentiment.multilabel.tune_thresholds`); a label fewer than
+        a tenth (coarser for more than four members: :func:`_weight_grid`), equal shares and the weights
+        given; of those that tie, the one nearest equal shares, then the one that gives the earlier members
+        more. The weights are a parameter (as ``set_params(weights=...)`` sets them): ``clone`` and
+        :meth:`fit` keep them, so tune again after a fit. With several labels per text, set each label's
+        threshold to the one with the best F1 on them instead (learnt state, which a fit recomputes; see
+        :func:`sentiment.multilabel.tune_thresholds`); a label fewer than
         :data:`~sentiment.multilabel.MIN_POSITIVES` of the texts have keeps its threshold (the one given to
         the constructor, else the members' mean, unless tuned before). ``tune_support_`` holds how many
         of the texts have each label (in the order of ``label_names_``). Returns the ensemble."""
@@ -137,15 +141,16 @@ class Ensemble(Classifier):
         if self.multi_label_:
             self.thresholds_ = tune_thresholds(truth, self.predict_proba(texts), default=np.asarray(self.thresholds_))
             return self
-        probabilities = [member._evidence(texts)[0][:, order] for member, order in zip(self.members, self._column_orders)]
-        equal = 1 / len(self.members)
-        best, best_key = None, None
-        for shares in _weight_grid(len(self.members)):
+        probabilities = [self._finite(*member._evidence(texts))[0][:, order]
+                         for member, order in zip(self.members, self._column_orders)]
+        n = len(self.members)
+        mixes = [*_weight_grid(n), [1 / n] * n, _shares(self.weights)]  # never worse than equal or given weights
+
+        def merit(shares: list[float]) -> tuple:
             accuracy = np.mean(sum(s * p for s, p in zip(shares, probabilities)).argmax(axis=1) == truth)
-            key = (accuracy, -sum((s - equal) ** 2 for s in shares))
-            if best_key is None or key > best_key:
-                best, best_key = shares, key
-        self.weights = best
+            return accuracy, -sum((s - 1 / n) ** 2 for s in shares), tuple(shares)
+
+        self.weights = [float(s) for s in max(mixes, key=merit)]
         return self
 
     def _check_fitted(self) -> None:

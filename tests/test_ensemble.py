@@ -403,6 +403,24 @@ def test_tune_keeps_equal_shares_where_every_mix_scores_the_same(members, binary
     assert Ensemble([a, twin], weights=[3, 1]).tune(binary.dev_texts, binary.dev_labels).weights == [0.5, 0.5]
 
 
+def test_tuning_scores_no_worse_than_equal_or_given_weights(binary, monkeypatch):
+    """From six members on, the grid of fifths has no mix that gives every member a share; equal shares and
+    the weights given are tried too, so tuning never scores worse on the tune texts than they do (here the
+    grid is cut down to each member alone, which scores worse than their mean)."""
+    import sentiment.ensemble
+
+    rng = np.random.default_rng(1)
+    other = {"neg": "pos", "pos": "neg"}
+    noisy = [[y if rng.random() > 0.3 else other[y] for y in binary.train_labels] for _ in range(6)]
+    members = [Pipeline("count", "logreg").fit(binary.train_texts, labels) for labels in noisy]
+    texts, labels = binary.dev_texts, binary.dev_labels
+    monkeypatch.setattr(sentiment.ensemble, "_weight_grid", lambda n: [[float(i == j) for j in range(n)] for i in range(n)])
+    equal, given = Ensemble(members), Ensemble(members, weights=[1, 2, 3, 4, 5, 6])
+    assert _accuracy(equal, texts, labels) > max(_accuracy(m, texts, labels) for m in members)  # the case at hand
+    tuned = Ensemble(members, weights=[1, 2, 3, 4, 5, 6]).tune(texts, labels)
+    assert _accuracy(tuned, texts, labels) >= max(_accuracy(equal, texts, labels), _accuracy(given, texts, labels))
+
+
 def test_weight_grid_has_every_mix_of_tenths_and_coarser_ones_for_many_members():
     from sentiment.ensemble import _weight_grid
 
@@ -437,6 +455,10 @@ def test_cli_ensemble_tune_chooses_and_saves_the_weights(members, binary, tmp_pa
     both = runner.invoke(app, ["ensemble", *paths, "--tune", str(tmp_path / "held.csv"), "--weights", "1,1",
                                "--out", str(tmp_path / "f")])
     assert both.exit_code == 1 and "give --weights or --tune, not both" in both.stderr and not (tmp_path / "f").exists()
+    pd.DataFrame({"text": ["a fine film", "great fun"], "label": ["pos", "pos"]}).to_csv(tmp_path / "one.csv", index=False)
+    one = runner.invoke(app, ["ensemble", *paths, "--tune", str(tmp_path / "one.csv"), "--out", str(tmp_path / "o")])
+    assert one.exit_code == 0, one.output
+    assert "the tune file has fewer than 10 texts of neg, pos, so the weights chosen on it are rough" in one.stderr
 
 
 def test_cli_neural_fit_report_and_export(binary_frames, tmp_path):

@@ -73,8 +73,13 @@ def ensemble_models(models: list[str | Path], out: str | Path, *, weights: list[
         if learnt:  # a model's config keeps the name of its training file only
             notes.append(f"{', '.join(learnt)} learnt from a file of that name, and {tuned} tuned on texts a "
                          "member learnt from fit those texts, not new ones: tune on held-out texts")
-        if ensemble.multi_label_:
-            counts = list(zip(ensemble.label_names_, ensemble.tune_support_))
+        counts = list(zip(ensemble.label_names_, ensemble.tune_support_))
+        if not ensemble.multi_label_:
+            few = sorted(str(name) for name, n in counts if n < RELIABLE_POSITIVES)
+            if few:  # a file of one class (or nearly) rewards the member that says that class most
+                notes.append(f"the tune file has fewer than {RELIABLE_POSITIVES} texts of {', '.join(few)}, so the "
+                             "weights chosen on it are rough: tune on held-out texts of every label")
+        else:
             rare = sorted(name for name, n in counts if MIN_POSITIVES <= n < RELIABLE_POSITIVES)
             scarce = sorted(name for name, n in counts if n < MIN_POSITIVES)
             if rare:

@@ -108,7 +108,7 @@ def training_files(pipe) -> set[str]:
     found = set()
     for data in (getattr(pipe, "config_", {}).get("data"), getattr(pipe, "info_", {}).get("data")):
         for name in (data.get("train"), data.get("tune")) if isinstance(data, dict) else (data,):
-            if isinstance(name, str):  # an ensemble's thresholds were fitted on its --tune file
+            if isinstance(name, str):  # an ensemble's weights or thresholds were tuned on its --tune file
                 found.add(name)
     for member in getattr(pipe, "members", None) or []:
         found |= training_files(member)
