@@ -485,7 +485,7 @@ def fit(
 @app.command(short_help="Label texts given as arguments, on stdin or in a file.", cls=_TextsCommand)
 @friendly
 def predict(
-    texts: List[str] = typer.Argument(None, metavar="TEXT", help="Texts to classify; '-' reads one text per line from stdin (blank lines skipped, and named in a note, as the output then has fewer lines), 1,000 lines at a time, printing each batch's predictions as it goes (a bad line stops it there, with the batches before it printed)."),
+    texts: List[str] = typer.Argument(None, metavar="TEXT...", help="Texts to classify; '-' reads one text per line from stdin (blank lines skipped, and named in a note, as the output then has fewer lines), 1,000 lines at a time, printing each batch's predictions as it goes (a bad line stops it there, with the batches before it printed)."),
     model: Optional[Path] = _path_option(None, metavar="DIR", help="Model directory; default: the English model of --task shipped with the package."),
     task: Optional[str] = typer.Option(None, metavar="TASK", help=f"Without --model: the shipped model for {_shipped_choices(describe=True)}."),
     aspect: List[str] = typer.Option([], "--aspect", metavar="TERM", help="Aspect models: score this aspect term (as written in the text, in any case and spacing, not inside web addresses or HTML tags; as whole words; in Chinese, Japanese or Thai also within a run of letters) instead of finding the aspects; repeatable; also with --input."),
@@ -830,7 +830,7 @@ def evaluate(
 @app.command(short_help="Show the tokens that the cleaning makes of texts.", cls=_TextsCommand)
 @friendly
 def clean(
-    texts: List[str] = typer.Argument(None, metavar="TEXT", help="Texts to clean; '-' reads one text per line from stdin (blank lines skipped, and named in a note)."),
+    texts: List[str] = typer.Argument(None, metavar="TEXT...", help="Texts to clean; '-' reads one text per line from stdin (blank lines skipped, and named in a note)."),
     set_: List[str] = typer.Option([], "--set", "-s", metavar="KEY=VALUE", help="A cleaning option, repeatable (`sentiment options` lists them with their defaults)."),
     model: Optional[Path] = _path_option(None, metavar="DIR", help="Clean as this saved model (or text vectorizer) was trained to, with its options."),
     task: Optional[str] = typer.Option(None, metavar="TASK", help="Clean as the shipped model of this task does (polarity or emotion)."),
@@ -917,7 +917,7 @@ def vectorize(
 @app.command(short_help="Combine trained models by averaging their probabilities.", cls=_Command)
 @friendly
 def ensemble(
-    models: List[Path] = _path_argument(..., metavar="MODEL", help="Two or more model directories with the same labels."),
+    models: List[Path] = _path_argument(..., metavar="MODEL...", help="Two or more model directories with the same labels."),
     out: Path = _path_option(..., metavar="DIR", help="Directory to write the ensemble to."),
     weights: Optional[str] = typer.Option(None, metavar="W,W,...", help="Comma-separated weights >= 0, one per model (default: equal; models with one label per text: not with --tune, which chooses them)."),
     tune: Optional[Path] = _path_option(

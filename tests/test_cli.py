@@ -859,18 +859,20 @@ def test_help_has_examples_printed_whole_to_copy(command):
 def test_help_shows_what_each_option_takes_in_capitals(command):
     """An option's value is named for what it is (--model DIR, --task TASK), not by its parser's type name
     ("<_given_path>", "<str>"), which some typer versions print for an option without a metavar."""
-    import click
     import typer
 
     result = invoke(command, "--help")
     assert_ok(result)
     options = result.stdout.split("Options:")[1].split("Examples")[0]
     assert "<" not in options
-    taking = [p for p in typer.main.get_command(app).commands[command].params
-              if isinstance(p, click.Option) and not p.is_flag]
+    params = typer.main.get_command(app).commands[command].params  # typer's own click: no isinstance(click.Option)
+    taking = [p for p in params if p.param_type_name == "option" and not p.is_flag and p.name != "help"]
+    assert taking  # every command takes some value: the check below has something to check
     for param in taking:
         assert re.fullmatch(r"[A-Z][A-Z=,.]*", param.metavar or ""), param.opts
         assert f"{max(param.opts, key=len)} {param.metavar}" in options
+    for param in (p for p in params if p.param_type_name == "argument"):  # TEXT..., MODEL...: one or more
+        assert param.metavar and param.metavar.endswith("...") == (param.nargs == -1), param.name
 
 
 def test_top_level_help_lists_every_command_with_a_whole_sentence():
