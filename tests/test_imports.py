@@ -109,3 +109,19 @@ def test_every_subpackage_is_one_that_pip_install_installs():
     listed = set(tomllib.loads((root / "pyproject.toml").read_text())["tool"]["setuptools"]["packages"])
     found = {".".join(init.parent.relative_to(root).parts) for init in (root / "sentiment").rglob("__init__.py")}
     assert found and found <= listed, sorted(found - listed)
+
+
+def test_probing_the_data_module_for_a_private_name_imports_nothing():
+    """sentiment.data forwards old public names to the modules they moved to, importing them to look; a probe
+    such as doctest's for __wrapped__ must import nothing (doctest walks sentiment's namespace, and a module
+    added to it meanwhile broke the collection of `pytest sentiment`)."""
+    result = run_python("""
+        import sys
+        import sentiment.data
+        before = set(sys.modules)
+        for name in ("__wrapped__", "_private", "__deepcopy__"):
+            assert getattr(sentiment.data, name, None) is None, name
+        print(sorted(set(sys.modules) - before))
+    """)
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip() == "[]"

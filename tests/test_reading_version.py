@@ -157,6 +157,11 @@ def _predicates(text: str) -> list[tuple[int, int]]:
 
 
 def reading_of_sample() -> str:
+    return hashlib.sha256(json.dumps(reading_parts(), ensure_ascii=True).encode()).hexdigest()
+
+
+def reading_parts() -> dict:
+    """How the package reads the sample, part by part (the fingerprint hashes them all)."""
     texts = SAMPLE + table_sample()
     options = OPTIONS + [{name: value} for name, values in FINGERPRINTED_CHOICES.items() for value in values]
     read = {"cleaner": [[Cleaner(**option)(text) for text in texts] for option in options],
@@ -168,7 +173,7 @@ def reading_of_sample() -> str:
         read["negated"] = [_negation_marks(text) for text in texts]
     if READING_VERSION >= 17:  # and the predicate that a bare subject's clause takes
         read["predicates"] = [_predicates(text) for text in texts]
-    return hashlib.sha256(json.dumps(read, ensure_ascii=True).encode()).hexdigest()
+    return read
 
 
 def test_the_reading_version_names_how_the_package_reads_text():
@@ -193,10 +198,10 @@ def test_the_fingerprint_sees_where_a_negation_ends(monkeypatch):
     alone: a bracket ends no negation); version 12's bracket rule reads the sample differently."""
     from sentiment.aspects import polarity
 
-    before = reading_of_sample()
+    before = reading_parts()
     monkeypatch.setattr(polarity, "breaks_at",
                         lambda words, i, *rest, **kw: words[i] in "()" or breaks_at(words, i, *rest, **kw))
-    assert reading_of_sample() != before
+    assert reading_parts()["negated"] != before["negated"]  # their own part (the predicates' moves too)
 
 
 def test_the_fingerprint_sees_where_a_bare_subject_finds_its_predicate(monkeypatch):
