@@ -197,6 +197,18 @@ def _macro_note(n_present: int, n_labels: int) -> dict:
     return {"macro_f1_labels": n_present}
 
 
+def _member_lines(report: dict, pad: int) -> list[str]:
+    """An ensemble's members' figures (``report["members"]``), a line each, under its own."""
+    lines = []
+    for i, member in enumerate(report.get("members") or []):
+        scores = [(name, member[key]) for name, key in (("accuracy", "accuracy"), ("macro-F1", "macro_f1"),
+                                                        ("micro-F1", "micro_f1")) if key in member]
+        shown = ", ".join(f"{name} {value:.4f}" if value is not None else f"{name} —" for name, value in scores)
+        lines.append(f"{'members' if i == 0 else '':<{pad}}{on_one_line(member['member'])} "
+                     f"({on_one_line(member['model'])}): {shown}")
+    return lines
+
+
 def format_report(report: dict) -> str:
     """A plain-text report: headline metrics, per-class table and (one label per text) confusion matrix."""
     if report.get("task") == "aspect":
@@ -215,11 +227,8 @@ def format_report(report: dict) -> str:
         figures = [("accuracy", f"{report['accuracy']:.4f}"), ("macro-F1", f"{report['macro_f1']:.4f}{over}")]
     figures = [("n", str(report["n"])), *figures, *([("grouping", report["grouping"])] if report.get("grouping") else [])]
     pad = max(11, *(len(name) + 1 for name, _ in figures))  # the figures in one column
-    lines = [
-        *(f"{name:<{pad}}{value}" for name, value in figures),
-        "",
-        f"{'class':<{width}}  precision  recall     f1  support",
-    ]
+    lines = [*(f"{name:<{pad}}{value}" for name, value in figures), *_member_lines(report, pad), "",
+             f"{'class':<{width}}  precision  recall     f1  support"]
     for label, name in zip(labels, names):
         row = report["per_class"][label]
         scores = (f"{row['precision']:9.4f}  {row['recall']:6.4f}  {row['f1']:.4f}" if row["f1"] is not None

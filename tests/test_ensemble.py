@@ -378,6 +378,27 @@ def test_cli_ensemble_then_evaluate(members, binary, tmp_path):
     assert not (tmp_path / "g").exists()
 
 
+def test_evaluate_shows_each_members_figures_beside_the_ensembles(members, binary, tmp_path):
+    """Issue 4: evaluate shows whether combining helps: an ensemble's report holds each member's figures on the
+    same texts, as evaluating the member alone gives them."""
+    import pandas as pd
+
+    from sentiment.evaluation import evaluate
+
+    a, b = members
+    Ensemble([a, b], weights=[1, 3]).save(tmp_path / "e")
+    pd.DataFrame({"text": binary.dev_texts, "label": binary.dev_labels}).to_csv(tmp_path / "dev.csv", index=False)
+    result = runner.invoke(app, ["evaluate", str(tmp_path / "dev.csv"), "--model", str(tmp_path / "e"), "--json"])
+    assert result.exit_code == 0, result.output
+    shown = json.loads(result.stdout)["members"]
+    alone = [evaluate(m, binary.dev_texts, binary.dev_labels) for m in (a, b)]
+    assert shown == [{"member": f"member{i}", "model": f"{m.vectorizer_name} + {m.model}",
+                      "accuracy": r["accuracy"], "macro_f1": r["macro_f1"]} for i, (m, r) in enumerate(zip((a, b), alone))]
+    text = runner.invoke(app, ["evaluate", str(tmp_path / "dev.csv"), "--model", str(tmp_path / "e")]).stdout
+    assert f"members    member0 (tfidf + logreg): accuracy {alone[0]['accuracy']:.4f}, macro-F1" in text
+    assert f"member1 (count + nbsvm): accuracy {alone[1]['accuracy']:.4f}" in text
+
+
 def _accuracy(model, texts, labels) -> float:
     return float(np.mean(np.asarray(model.predict(texts)) == np.asarray(labels)))
 

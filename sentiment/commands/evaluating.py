@@ -25,7 +25,8 @@ def evaluate_file(data: str | Path, model: str | Path | None = None, *, text_col
     positive (:func:`reads_trees_as_sst2`); their codes match a model's classes by their names (negative,
     positive, ...; :func:`tree_code_names`).
     ``progress`` shows a progress bar while the model predicts; ``mistakes`` adds the texts labelled wrongly
-    (not for an aspect model)."""
+    (not for an aspect model). An ensemble's report also holds ``members``: each member's headline figures on
+    the same texts (:func:`member_figures`), so that it shows whether combining them helps."""
     pipe = load(model, task=task)
     check_classifier(pipe, model)
     if is_aspect_model(pipe):
@@ -66,7 +67,10 @@ def evaluate_file(data: str | Path, model: str | Path | None = None, *, text_col
     if grouped_already:  # the gold labels may still be grouped ("love" scored as the model's "joy")
         check_grouped_gold(pipe, grouping, labels, data)
     try:
-        return pipe, evaluate(pipe, texts, labels, grouping, progress=progress, mistakes=mistakes)
+        report = evaluate(pipe, texts, labels, grouping, progress=progress, mistakes=mistakes)
+        if getattr(pipe, "members", None):  # an ensemble
+            report["members"] = member_figures(pipe, texts, labels, grouping)
+        return pipe, report
     except UnknownLabelsError as exc:
         misnamed = {str(value): str(name) for value, name in (given or {}).items() if str(name) in exc.unknown}
         if not misnamed:
@@ -74,6 +78,24 @@ def evaluate_file(data: str | Path, model: str | Path | None = None, *, text_col
         raise DataError(f"--label-names gives the name(s) {', '.join(misnamed.values())}, which the model does not "
                         f"know: its labels are {', '.join(map(str, exc.known))}; give each of the file's values one "
                         "of them (--label-names VALUE=LABEL,...)") from None
+
+
+def member_figures(ensemble, texts: list[str], labels: list, grouping: str | None = None) -> list[dict]:
+    """Each member's headline figures on ``texts`` (its folder, its vectorizer and model, accuracy and macro-F1;
+    with several labels per text macro- and micro-F1), the figures None for a member that cannot read the
+    labels (it names them otherwise than the ensemble's first member, whose values the file gives)."""
+    figures = []
+    for folder, member in zip(ensemble._folders(), ensemble.members):
+        described = (f"{member.vectorizer_name} + {member.model}" if hasattr(member, "vectorizer_name")
+                     else str(getattr(member, "kind", type(member).__name__)))
+        keys = ("macro_f1", "micro_f1") if ensemble.multi_label_ else ("accuracy", "macro_f1")
+        try:
+            scored = evaluate(member, texts, labels, grouping)
+            shown = {key: scored[key] for key in keys}
+        except (UnknownLabelsError, DataError):
+            shown = dict.fromkeys(keys)
+        figures.append({"member": folder, "model": described, **shown})
+    return figures
 
 
 def training_data_notes(pipe, data: str | Path, shipped: str | None = None) -> list[str]:
