@@ -92,7 +92,7 @@ def member_figures(ensemble, texts: list[str], labels: list, grouping: str | Non
         try:
             scored = evaluate(member, texts, labels, grouping)
             shown = {key: scored[key] for key in keys}
-        except (UnknownLabelsError, DataError):
+        except (UnknownLabelsError, DataError, ConfigError):  # e.g. a grouping that only the ensemble can score
             shown = dict.fromkeys(keys)
         figures.append({"member": folder, "model": described, **shown})
     return figures
