@@ -141,7 +141,7 @@ class Ensemble(Classifier):
         if self.multi_label_:
             self.thresholds_ = tune_thresholds(truth, self.predict_proba(texts), default=np.asarray(self.thresholds_))
             return self
-        probabilities = [self._finite(p, None)[0] for p, _ in self._member_evidence(texts)]
+        probabilities = self._in_order([member.predict_proba(texts) for member in self.members])
         n = len(self.members)
         mixes = [*_weight_grid(n), [1 / n] * n, _shares(self.weights)]  # never worse than equal or given weights
 
@@ -181,16 +181,19 @@ class Ensemble(Classifier):
         """The weighted mean of the members' probabilities (columns in the order of ``classes_``) and, per
         text, the most features any member of a weight above 0 knows (one of weight 0 has no say)."""
         self._check_fitted()
-        evidence = self._member_evidence(texts, known, proba)
-        mean = sum(share * p for share, (p, _) in zip(_shares(self.weights), evidence)) if proba else None
+        evidence = [member._evidence(texts, known, proba) for member in self.members]
+        mean = self._combined([p for p, _ in evidence]) if proba else None
         counted = [counts for (_, counts), weight in zip(evidence, self.weights) if weight > 0]
         return mean, np.max(counted, axis=0) if known else None
 
-    def _member_evidence(self, texts: list[str], known: bool = False, proba: bool = True) -> list[tuple]:
-        """Each member's ``(probabilities, known features)`` (:meth:`_evidence`), its probabilities' columns in
-        the order of ``classes_`` (None without ``proba``)."""
-        evidence = [member._evidence(texts, known, proba) for member in self.members]
-        return [(p[:, order] if proba else None, counts) for (p, counts), order in zip(evidence, self._column_orders)]
+    def _combined(self, member_probabilities: list[np.ndarray]) -> np.ndarray:
+        """The ensemble's probabilities from its members' (each member's columns in its own order, as its
+        ``predict_proba`` gives them): their mean under ``weights``, columns in the order of ``classes_``."""
+        return sum(share * p for share, p in zip(_shares(self.weights), self._in_order(member_probabilities)))
+
+    def _in_order(self, member_probabilities: list[np.ndarray]) -> list[np.ndarray]:
+        """Each member's probabilities (its own columns) with their columns in the order of ``classes_``."""
+        return [p[:, order] for p, order in zip(member_probabilities, self._column_orders)]
 
     def fit(self, texts: Sequence[str], labels: Sequence, sample_weight=None, **fit_params) -> "Ensemble":
         """Train a fresh copy of every member (its settings, as scikit-learn's ``clone`` gives them) on

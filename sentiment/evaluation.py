@@ -42,7 +42,7 @@ def in_batches(function: Callable[[list], Any], items: Sequence, *, progress: bo
 
 
 def evaluate(pipeline, texts: Sequence[str], labels: Sequence, grouping: str | None = None, *,
-             progress: bool = False, mistakes: bool = False) -> dict:
+             progress: bool = False, mistakes: bool = False, probabilities: np.ndarray | None = None) -> dict:
     """Score ``pipeline`` on ``texts`` and their true ``labels``.
 
     One label per text: accuracy, macro-F1, per-class precision/recall/F1/support and the confusion
@@ -52,25 +52,15 @@ def evaluate(pipeline, texts: Sequence[str], labels: Sequence, grouping: str | N
     groups of its predicted labels. Returns a JSON-able dict with at least ``macro_f1`` and ``n``, and
     ``accuracy`` (one label per text) or ``micro_f1`` (several). ``progress`` shows a progress bar.
     ``mistakes`` adds ``"mistakes"``, the texts given a wrong label (see :func:`wrong_predictions`), which
-    :func:`write_report` writes to ``mistakes.csv``.
+    :func:`write_report` writes to ``mistakes.csv``. ``probabilities``: the pipeline's ``predict_proba`` of
+    ``texts``, computed already (an ensemble's evaluation scores its members on the same predictions).
     """
-    kind = getattr(pipeline, "kind", None)
-    if kind == "aspect":
-        raise ConfigError("evaluate scores a model that gives each text a label, and this is an aspect model; score it "
-                          "with sentiment.aspects.evaluate_aspects(path, model) on SemEval XML or JSONL")
-    if kind == "vectorizer":
-        raise ConfigError("evaluate scores a model that gives each text a label, and this is a text vectorizer, which "
-                          "labels nothing; evaluate a Pipeline (or an Ensemble)")
-    texts = check_texts(texts)
-    gold = pipeline._grouped(label_list(labels))
-    try:
-        truth = label_codes(pipeline, gold, texts)  # as score checks them
-    except UnknownLabelsError:
-        if grouping is None:
-            raise
-        truth = None  # scored in groups: a gold label the model never learnt counts by its group, by its name
-        gold = pipeline._named(gold)  # (ids named as fit named them: 19 is "nervousness")
-    probabilities = in_batches(pipeline.predict_proba, texts, progress=progress)
+    texts, gold, truth = gold_truth(pipeline, texts, labels, grouping)
+    if probabilities is None:
+        probabilities = in_batches(pipeline.predict_proba, texts, progress=progress)
+    elif np.shape(probabilities) != (len(texts), len(pipeline.classes_)):
+        raise ConfigError(f"probabilities of shape {np.shape(probabilities)} given for {len(texts)} texts and "
+                          f"{len(pipeline.classes_)} labels; give the pipeline's predict_proba(texts)")
     names = list(pipeline.label_names_)
     if pipeline.multi_label_:
         predicted = decide(probabilities, pipeline.thresholds_)
@@ -93,6 +83,30 @@ def evaluate(pipeline, texts: Sequence[str], labels: Sequence, grouping: str | N
     if mistakes:
         report["mistakes"] = wrong_predictions(texts, truth, predicted, names, probabilities)
     return report
+
+
+def gold_truth(pipeline, texts: Sequence[str], labels: Sequence, grouping: str | None = None) -> tuple:
+    """``(texts, gold, truth)`` for :func:`evaluate`: the checked texts, the gold labels (grouped as the model
+    groups them) and their codes (None where, scored in ``grouping``, the model never learnt some gold label,
+    which then counts by its group: ``gold`` holds names). Refuses a model that labels nothing, and labels the
+    model cannot score; cheap, so a caller can check the labels before it predicts."""
+    kind = getattr(pipeline, "kind", None)
+    if kind == "aspect":
+        raise ConfigError("evaluate scores a model that gives each text a label, and this is an aspect model; score it "
+                          "with sentiment.aspects.evaluate_aspects(path, model) on SemEval XML or JSONL")
+    if kind == "vectorizer":
+        raise ConfigError("evaluate scores a model that gives each text a label, and this is a text vectorizer, which "
+                          "labels nothing; evaluate a Pipeline (or an Ensemble)")
+    texts = check_texts(texts)
+    gold = pipeline._grouped(label_list(labels))
+    try:
+        return texts, gold, label_codes(pipeline, gold, texts)  # as score checks them
+    except UnknownLabelsError:
+        if grouping is None:
+            raise
+        # scored in groups: a gold label the model never learnt counts by its group, by its name (ids named as
+        # fit named them: 19 is "nervousness")
+        return texts, pipeline._named(gold), None
 
 
 def wrong_predictions(texts: list[str], truth: np.ndarray, predicted: np.ndarray, names: list[str],

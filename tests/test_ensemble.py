@@ -399,6 +399,42 @@ def test_evaluate_shows_each_members_figures_beside_the_ensembles(members, binar
     assert f"member1 (count + nbsvm): accuracy {alone[1]['accuracy']:.4f}" in text
 
 
+def test_evaluate_of_an_ensemble_has_each_member_read_the_texts_once(members, binary, tmp_path, monkeypatch):
+    """The members' figures come from the predictions the ensemble averaged: each member predicts every text
+    once, and the ensemble's own figures are those evaluate gives it without them."""
+    import pandas as pd
+
+    from sentiment.commands import evaluate_file
+    from sentiment.evaluation import evaluate
+
+    a, b = members
+    ensemble = Ensemble([a, b], weights=[1, 3])
+    ensemble.save(tmp_path / "e")
+    pd.DataFrame({"text": binary.dev_texts, "label": binary.dev_labels}).to_csv(tmp_path / "dev.csv", index=False)
+    read = []
+    plain = Pipeline.predict_proba
+
+    def counted(self, texts):
+        read.extend(texts)
+        return plain(self, texts)
+
+    monkeypatch.setattr(Pipeline, "predict_proba", counted)
+    _, report = evaluate_file(tmp_path / "dev.csv", tmp_path / "e")
+    assert sorted(read) == sorted(binary.dev_texts * 2)  # two members, each text once
+    monkeypatch.undo()
+    assert {k: v for k, v in report.items() if k != "members"} == evaluate(ensemble, binary.dev_texts, binary.dev_labels)
+
+
+def test_evaluate_refuses_probabilities_of_another_shape(members, binary):
+    from sentiment.evaluation import evaluate
+
+    a, _ = members
+    given = a.predict_proba(binary.dev_texts)
+    assert evaluate(a, binary.dev_texts, binary.dev_labels, probabilities=given) == evaluate(a, binary.dev_texts, binary.dev_labels)
+    with pytest.raises(ConfigError, match="probabilities of shape .* give the pipeline's predict_proba"):
+        evaluate(a, binary.dev_texts, binary.dev_labels, probabilities=given[1:])
+
+
 def _accuracy(model, texts, labels) -> float:
     return float(np.mean(np.asarray(model.predict(texts)) == np.asarray(labels)))
 

@@ -4,9 +4,11 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import numpy as np
+
 from ..data import holds_sst_trees, read_labelled
 from ..errors import ConfigError, DataError, SeparatorError, UnknownLabelsError, on_one_line, refuse_flags
-from ..evaluation import evaluate
+from ..evaluation import evaluate, gold_truth, in_batches
 from ..pipeline import Pipeline, load, named_labels
 from .gold import (check_grouped_gold, check_grouping, check_label_names, reads_trees_as_sst2,
                    refuse_codes_of_two_for_many, tree_code_names)
@@ -67,9 +69,12 @@ def evaluate_file(data: str | Path, model: str | Path | None = None, *, text_col
     if grouped_already:  # the gold labels may still be grouped ("love" scored as the model's "joy")
         check_grouped_gold(pipe, grouping, labels, data)
     try:
-        report = evaluate(pipe, texts, labels, grouping, progress=progress, mistakes=mistakes)
-        if getattr(pipe, "members", None):  # an ensemble
-            report["members"] = member_figures(pipe, texts, labels, grouping)
+        if not getattr(pipe, "members", None):  # not an ensemble
+            return pipe, evaluate(pipe, texts, labels, grouping, progress=progress, mistakes=mistakes)
+        gold_truth(pipe, texts, labels, grouping)  # the labels checked before the members predict
+        each = member_probabilities(pipe, texts, progress)
+        report = evaluate(pipe, texts, labels, grouping, mistakes=mistakes, probabilities=pipe._combined(each))
+        report["members"] = member_figures(pipe, texts, labels, grouping, each)
         return pipe, report
     except UnknownLabelsError as exc:
         misnamed = {str(value): str(name) for value, name in (given or {}).items() if str(name) in exc.unknown}
@@ -80,17 +85,30 @@ def evaluate_file(data: str | Path, model: str | Path | None = None, *, text_col
                         "of them (--label-names VALUE=LABEL,...)") from None
 
 
-def member_figures(ensemble, texts: list[str], labels: list, grouping: str | None = None) -> list[dict]:
+def member_probabilities(ensemble, texts: list[str], progress: bool = False) -> list[np.ndarray]:
+    """Each member's ``predict_proba`` of ``texts`` (its own columns), the texts read in batches under one
+    progress bar for all of them."""
+    joined = in_batches(lambda batch: np.hstack([member.predict_proba(batch) for member in ensemble.members]),
+                        texts, progress=progress)
+    return np.split(joined, np.cumsum([len(member.classes_) for member in ensemble.members])[:-1], axis=1)
+
+
+def member_figures(ensemble, texts: list[str], labels: list, grouping: str | None = None,
+                   probabilities: list[np.ndarray] | None = None) -> list[dict]:
     """Each member's headline figures on ``texts`` (its folder, its vectorizer and model, accuracy and macro-F1;
     with several labels per text macro- and micro-F1), the figures None for a member that cannot read the
-    labels (it names them otherwise than the ensemble's first member, whose values the file gives)."""
+    labels (it names them otherwise than the ensemble's first member, whose values the file gives).
+    ``probabilities``: the members' ``predict_proba`` of the texts (:func:`member_probabilities`), else
+    they predict them."""
     figures = []
-    for folder, member in zip(ensemble._folders(), ensemble.members):
+    if probabilities is None:
+        probabilities = [None] * len(ensemble.members)
+    for folder, member, predicted in zip(ensemble._folders(), ensemble.members, probabilities):
         described = (f"{member.vectorizer_name} + {member.model}" if hasattr(member, "vectorizer_name")
                      else str(getattr(member, "kind", type(member).__name__)))
         keys = ("macro_f1", "micro_f1") if ensemble.multi_label_ else ("accuracy", "macro_f1")
         try:
-            scored = evaluate(member, texts, labels, grouping)
+            scored = evaluate(member, texts, labels, grouping, probabilities=predicted)
             shown = {key: scored[key] for key in keys}
         except (UnknownLabelsError, DataError, ConfigError):  # e.g. a grouping that only the ensemble can score
             shown = dict.fromkeys(keys)
