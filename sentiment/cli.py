@@ -493,7 +493,7 @@ def predict(
     top_if_none: bool = typer.Option(False, "--top-if-none", help="Several labels per text: give the most probable label to a text where none passes its threshold (marked so; JSON and --input files: below_threshold)."),
     explain: bool = typer.Option(False, "--explain", help="Also show the words that move each prediction most: how far the label's log-odds fall when the word is left out (below 0: the word speaks against it); with several labels per text, for the first label given (or the most probable); aspect models: for each aspect's polarity. With --input: an 'explanation' column (aspect models: 'words' in each aspect); it predicts each text once per word, so it is slow on long texts."),
     as_json: bool = typer.Option(False, "--json", help="Print a JSON array: per text, its label(s), the class probabilities and known_features (how many of its words or n-grams the model knows; 0: the label is a guess); aspect models: per text its aspects (term, span, polarity, scores) and restaurant categories. With --input and --output -: JSON Lines, a record per row."),
-    input_: Optional[Path] = _path_option(None, "--input", metavar="FILE", help="Predict every row of this file (streamed in chunks); aspect models also read SemEval-2014 XML."),
+    input_: Optional[Path] = _path_option(None, "--input", metavar="FILE", help="Predict every row of this file (streamed in chunks); aspect models also read SemEval-2014 XML. '-': a table piped into stdin (CSV, TSV, JSON Lines, JSON, Parquet or XML, told by its first bytes)."),
     output: Optional[Path] = _path_option(None, metavar="FILE", help="With --input (and needed then): where to write the predictions (.csv, .tsv or .jsonl); '-': print them as CSV (with --json: JSON Lines), each chunk as it is predicted."),
     text_column: Optional[str] = _column_option(None, metavar="COLUMN", help="With --input: the text column; default: the model's."),
     batch_size: Optional[int] = typer.Option(None, min=1, show_default=False, metavar="N", help="With --input: rows per chunk (default 5,000; with --explain 1,000)."),
@@ -541,9 +541,11 @@ def predict(
         pipe = _load(model, task)
         # printed to a terminal: its control characters escaped, as the plain output's are
         on_terminal = to_stdout and sys.stdout.isatty()
-        with contextlib.redirect_stdout(EscapingWriter(sys.stdout, as_json)) if on_terminal \
-                else contextlib.nullcontext():
-            rows, unpredicted = predict_file(pipe, input_, output, text_column=text_column,
+        with contextlib.ExitStack() as stack:
+            source = stack.enter_context(_stdin_table()) if str(input_) == "-" else input_
+            if on_terminal:
+                stack.enter_context(contextlib.redirect_stdout(EscapingWriter(sys.stdout, as_json)))
+            rows, unpredicted = predict_file(pipe, source, output, text_column=text_column,
                                              chunksize=batch_size or (EXPLAINED_CHUNK_ROWS if explain else CHUNK_ROWS),
                                              top_if_none=top_if_none, aspects=aspect, by_sentence=by_sentence,
                                              explain=explain, skip_blank=skip_blank, grouping=grouping,
@@ -577,6 +579,35 @@ def predict(
         hint = "another language? the shipped models know English" if model is None else "words its training data lack?"
         echo(f"note: the model knows none of the words (or n-grams) of text(s) {shown}: their labels are its "
               f"guess without evidence ({hint})", err=True)
+
+
+@contextlib.contextmanager
+def _stdin_table() -> Iterator[Path]:
+    """The table piped into stdin (``--input -``), copied to a temporary file (memory stays flat; the disk holds
+    a copy while it is predicted) named by its format, told from its first bytes (:func:`~sentiment.data.format_of_head`),
+    and removed at the end; errors about it name it "standard input"."""
+    if sys.stdin is None or sys.stdin.isatty():
+        fail("--input - reads a table piped into stdin, and none is (stdin is a terminal); pipe one in "
+             "(sentiment predict --input - --output - < reviews.csv) or give the table's path")
+    import shutil
+    import tempfile
+
+    from .data import format_of_head
+    from .data.opening import HEAD_SIZE
+    from .errors import SentimentError
+
+    with tempfile.TemporaryDirectory(prefix="sentiment-stdin-") as folder:
+        spooled = Path(folder) / "stdin"
+        with open(spooled, "wb") as handle:
+            shutil.copyfileobj(sys.stdin.buffer, handle, 1 << 20)
+        with open(spooled, "rb") as handle:
+            table = spooled.rename(spooled.with_suffix("." + format_of_head(handle.read(HEAD_SIZE))))
+        try:
+            yield table
+        except SentimentError as exc:
+            exc.args = (str(exc).replace(str(table), "standard input").replace(table.name, "standard input"),
+                        *exc.args[1:])
+            raise
 
 
 def _note_terms_not_found(aspect: List[str], found: set) -> None:

@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+import gzip
 import io
 import json
 import os
@@ -576,6 +577,33 @@ def test_predict_file_to_stdout_keeps_the_chunks_before_a_bad_row(model, tmp_pat
     assert_error(result, "row 3")
     rows = pd.read_csv(io.StringIO(result.stdout))
     assert rows.review.tolist() == ["a great film", "an awful film"] and rows.label.tolist() == ["positive", "negative"]
+
+
+def test_predict_input_dash_reads_a_table_piped_in(model, files, tmp_path, monkeypatch):
+    """--input - predicts a table piped into stdin as the same table given by its path, whatever its format
+    (told by its first bytes); errors about it name "standard input", and its temporary copy is removed."""
+    import tempfile
+
+    out, _ = model
+    monkeypatch.setattr(tempfile, "tempdir", str(tmp_path / "temp"))
+    (tmp_path / "temp").mkdir()
+    frame = files["dev_frame"]
+    for suffix, extra in (("csv", []), ("tsv", []), ("jsonl", ["--json"])):
+        source = tmp_path / f"in.{suffix}"
+        write_table(frame, source)
+        given = invoke("predict", "--model", out, "--input", source, "--output", "-", *extra)
+        piped = invoke("predict", "--model", out, "--input", "-", "--output", "-", *extra, input=source.read_bytes())
+        assert_ok(piped)
+        assert piped.stdout == given.stdout and piped.stdout.count("\n") == len(frame) + (suffix != "jsonl")
+    write_table(pd.DataFrame({"review": ["a great film", ""], "id": [1, 2]}), tmp_path / "blank.csv")
+    blank = invoke("predict", "--model", out, "--input", "-", "--output", tmp_path / "o.csv",
+                   input=(tmp_path / "blank.csv").read_bytes())
+    assert_error(blank, r"^Error: standard input: data row 2 has no text")
+    assert not (tmp_path / "o.csv").exists() and list((tmp_path / "temp").iterdir()) == []
+    assert_error(invoke("predict", "--model", out, "--input", "-", "--output", "-", input=b""),
+                 "standard input is empty; pipe a table into it")
+    assert_error(invoke("predict", "--model", out, "--input", "-", "--output", "-", input=gzip.compress(b"text\ngood\n")),
+                 "standard input is gzip-compressed; decompress it into the pipe")
 
 
 def test_predict_file_to_a_terminal_escapes_control_characters(tmp_path, binary):

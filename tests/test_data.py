@@ -1364,3 +1364,23 @@ def test_a_json_array_with_a_number_of_too_many_digits_says_so_in_words(tmp_path
     with pytest.raises(DataError, match=r"cannot parse .*d.json as JSON \(a number of more digits than can be read; "
                                         r"write it as a string\)"):
         read_labelled(path)
+
+
+@pytest.mark.parametrize("head, expected", [
+    (b"text,label\ngood,1\n", "csv"), (b"\xef\xbb\xbftext\tlabel\ngood, really\t1\n", "tsv"),
+    (b"review,note\tx\n", "csv"), (b'  {"text": "good"}\n', "jsonl"), (b'[{"text": "good"}]', "json"),
+    (b"PAR1\x15\x04", "parquet"), (b'<?xml version="1.0"?><sentences>', "xml"), (b"text\n", "csv"),
+])
+def test_format_of_head_tells_a_piped_table_by_its_first_bytes(head, expected):
+    from sentiment.data import format_of_head
+
+    assert format_of_head(head) == expected
+
+
+def test_format_of_head_refuses_empty_and_compressed_input():
+    from sentiment.data import format_of_head
+
+    with pytest.raises(DataError, match="standard input is empty"):
+        format_of_head(b" \n\n")
+    with pytest.raises(DataError, match="piped is bzip2-compressed; decompress it"):
+        format_of_head(bz2.compress(b"text\ngood\n"), shown="piped")

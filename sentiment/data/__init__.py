@@ -34,8 +34,8 @@ from .opening import (COMPRESSION, COMPRESSIONS, _check_decompresses, _check_not
 
 __all__ = [  # what the package offers; its modules hold the rest
     "blank_cells", "blank_header_names", "bom_encoding", "check_no_blank", "column_list", "COLUMN_OPTIONS",
-    "COMPRESSION", "compression_in", "COMPRESSIONS", "csv_quoting", "existing_file", "holds_sst_trees", "iter_table",
-    "joined_label", "json_kind", "json_problem", "label_list_of", "LABEL_SEPARATOR", "looks_like_trees",
+    "COMPRESSION", "compression_in", "COMPRESSIONS", "csv_quoting", "existing_file", "format_of_head", "holds_sst_trees",
+    "iter_table", "joined_label", "json_kind", "json_problem", "label_list_of", "LABEL_SEPARATOR", "looks_like_trees",
     "missing_columns", "not_utf8_error", "noting_repeats", "read_json_line", "read_labelled", "read_table",
     "read_weights", "repeated_header_rows", "SEPARATORS", "split_labels", "table_format", "TABLES", "text_values",
     "TREE_LINE", "utf16_without_bom", "whole_number",
@@ -87,6 +87,29 @@ def _plain_name(path: str | Path) -> str:
         if name.endswith(suffix):
             return name[: -len(suffix)]
     return name
+
+
+def format_of_head(head: bytes, shown: str = "standard input") -> str:
+    """The format (a file suffix: ``csv``, ``tsv``, ``jsonl``, ``json``, ``parquet`` or ``xml``) of a table that
+    has no name to tell it (one piped in: ``shown`` names it in errors), from its first bytes ``head``: Parquet's
+    mark, a JSON record or array, XML, else a header line of more tabs than commas (TSV) or CSV. Empty or
+    compressed input is refused, with advice."""
+    if head[:4] == b"PAR1":
+        return "parquet"
+    compressed = compression_in(head)
+    if compressed is not None:
+        raise DataError(f"{shown} is {COMPRESSION[compressed].name}-compressed; decompress it into the pipe (e.g. "
+                        f"zcat reviews.csv.gz | sentiment predict --input - ...) or give the file's path")
+    text = head.removeprefix(b"\xef\xbb\xbf").lstrip()
+    if not text:
+        raise DataError(f"{shown} is empty; pipe a table into it (sentiment predict --input - --output - < reviews.csv)")
+    start = text[:1]
+    if start in (b"{", b"["):
+        return "jsonl" if start == b"{" else "json"
+    if start == b"<":
+        return "xml"
+    first = text.split(b"\n", 1)[0]
+    return "tsv" if first.count(b"\t") > first.count(b",") else "csv"
 
 
 def table_format(path: str | Path, trees: bool = True) -> str:
@@ -498,8 +521,8 @@ TREE_LINE = re.compile(_TREE_START + r"\(.*\)")  # a line of SST's PTB trees: "(
 def existing_file(path: str | Path) -> Path:
     file = Path(path)
     if str(path) == "-":
-        raise DataError("a data file cannot be read from stdin ('-'); give its path (`sentiment predict -` reads "
-                        "one text per line from stdin)")
+        raise DataError("a data file cannot be read from stdin ('-') here; give its path (`sentiment predict -` reads "
+                        "one text per line from stdin, `sentiment predict --input -` a table)")
     if not file.exists():
         raise DataError(f"file {file} does not exist; check the path")
     if file.is_dir():
