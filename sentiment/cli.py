@@ -517,6 +517,7 @@ def predict(
       sentiment predict --explain "Not bad at all, and the ending is lovely."
       sentiment predict -- "-5 stars: a text that starts with a dash comes after --"
       sentiment predict --input reviews.csv --output predictions.csv --text-column review
+      zcat reviews.csv.gz | sentiment predict --input - --output - > predictions.csv
     """
     if top_if_none and task == "aspect":  # before the aspect model takes its seconds to load
         from .commands import check_top_if_none
