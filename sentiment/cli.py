@@ -345,21 +345,43 @@ class _Command(typer.core.TyperCommand):
         try:
             return super().parse_args(ctx, args)
         except Exception as exc:  # click's UsageError (typer's own copy of click raises its own class)
-            hint = _model_directory_hint(self, given) if type(exc).__name__ == "UsageError" else ""
+            hint = _extra_argument_hint(self, given, valued) if type(exc).__name__ == "UsageError" else ""
             if not hint or "unexpected extra argument" not in str(exc):
                 raise
             raise type(exc)(f"{exc.message}; {hint}", ctx=ctx) from None
 
 
-def _model_directory_hint(command, args: list) -> str:
-    """How to give a saved model that was given where a command's data go (`evaluate MODEL DATA`): with
-    --model; "" when no argument (outside an option's value) is a model directory, or the command has no --model."""
-    if not any(param.name == "model" and param.param_type_name == "option" for param in command.params):
-        return ""
-    for before, arg in zip([None, *args], args):
-        if isinstance(arg, str) and before != "--model" and not arg.startswith("-") and os.path.isfile(
-                os.path.join(arg, "config.json")):
+def _extra_argument_hint(command, args: list, valued: set) -> str:
+    """What an argument that the command did not expect may have been meant as: a saved model given where a
+    command's data go (`evaluate MODEL DATA`), for a command whose --model takes a folder: give it with --model;
+    a data file after fit's own (`fit train.csv dev.csv`): give it with --dev. "" for neither. Option values
+    (``valued``: the options that take one) are no arguments, nor is what follows "--"... but texts."""
+    options = {param.name: param for param in command.params if param.param_type_name == "option"}
+    takes_folder = "model" in options and options["model"].metavar == "DIR"
+    pairs = {opt for param in options.values() if param.metavar == "KEY=VALUE" for opt in param.opts}
+    positional, split_pair, arguments = [], None, iter(args)
+    for arg in arguments:
+        if not isinstance(arg, str) or arg == "--":
+            break
+        if arg.startswith("-"):
+            if arg.split("=", 1)[0] in valued and "=" not in arg:
+                value = next(arguments, None)  # the option's value
+                if arg in pairs and isinstance(value, str) and "=" not in value:  # --set C 4: the 4 is left over
+                    split_pair = (arg, value, next(arguments, None))
+                    if isinstance(split_pair[2], str):
+                        positional.append(split_pair[2])
+            continue
+        positional.append(arg)
+    if split_pair is not None and isinstance(split_pair[2], str):
+        option, key, value = split_pair
+        return f"{option} takes KEY=VALUE as one argument: {option} {key}={value}"
+    for arg in positional:
+        if takes_folder and os.path.isfile(os.path.join(arg, "config.json")):
             return f"{arg} is a saved model: give it with --model {arg}"
+    expected = sum(1 for param in command.params if param.param_type_name == "argument")
+    extra = [arg for arg in positional[expected:] if os.path.isfile(arg)]
+    if extra and "dev" in options:
+        return f"to score the model on {extra[0]}, give it with --dev {extra[0]}"
     return ""
 
 
@@ -566,6 +588,8 @@ def predict(
         if value is not None:
             fail(f"{flag} goes with --input FILE")
     from_stdin, where = _texts_given(texts, 'sentiment predict "great film", or --input FILE')
+    if not from_stdin:
+        _refuse_paths_as_texts(texts)
     from .commands import check_predict_flags
 
     pipe = _load(model, task)
@@ -595,7 +619,7 @@ def _stdin_table() -> Iterator[Path]:
 
     from .data import format_of_head
     from .data.opening import HEAD_SIZE
-    from .errors import SentimentError
+    from .errors import MissingColumnsError, SentimentError
 
     with tempfile.TemporaryDirectory(prefix="sentiment-stdin-") as folder:
         spooled = Path(folder) / "stdin"
@@ -606,8 +630,10 @@ def _stdin_table() -> Iterator[Path]:
         try:
             yield table
         except SentimentError as exc:
-            exc.args = (str(exc).replace(str(table), "standard input").replace(table.name, "standard input"),
-                        *exc.args[1:])
+            message = str(exc).replace(str(table), "standard input").replace(table.name, "standard input")
+            if isinstance(exc, MissingColumnsError) and len(exc.present) == 1:  # lines of text, not a table
+                message += "; for one text per line, use `sentiment predict -`"
+            exc.args = (message, *exc.args[1:])
             raise
 
 
@@ -632,6 +658,8 @@ def _predict_batches(pipe, batches, where: str, array, aspect: List[str], by_sen
     done = 0
     for batch in batches:
         _check_texts(batch, where, first=done + 1)
+        if not done and where and batch:
+            _note_a_header(batch[0], pipe)
         if explain:
             _note_long_texts(batch, done)
         results = annotate_texts(pipe, batch, top_if_none=top_if_none, aspects=aspect,
@@ -644,6 +672,32 @@ def _predict_batches(pipe, batches, where: str, array, aspect: List[str], by_sen
             _print_labels(results, array)
         done += len(batch)
     return done
+
+
+_DATA_SUFFIXES = re.compile(r"\.(csv|tsv|tab|jsonl|ndjson|json|parquet|pq|xml|txt)(\.(gz|bz2|xz|zst|zip))?$", re.I)
+
+
+def _refuse_paths_as_texts(texts: List[str]) -> None:
+    """Refuse a text argument of predict that is a saved model's folder or a data file here (`predict dev.csv`):
+    it would be labelled as the words of its name; say how to give it instead."""
+    for text in texts:
+        if os.path.isfile(os.path.join(text, "config.json")):
+            fail(f"{text} is a saved model, not a text; give it with --model {text}")
+        if _DATA_SUFFIXES.search(text) and os.path.isfile(text):
+            fail(f"{text} is a data file, not a text; to predict its rows, give --input {text} --output "
+                 "predictions.csv (or --output - to print them)")
+
+
+def _note_a_header(line: str, pipe) -> None:
+    """A note where the first line on stdin looks like a table's header that names the model's text column (a
+    CSV piped into `predict -`): every line, that one too, is labelled as a text."""
+    from .commands.models import model_columns
+
+    column = model_columns(pipe)["text"]
+    fields = [field.strip().strip('"') for field in re.split(r"[,\t]", line)]
+    if column in fields and (len(fields) > 1 or line.strip() == column):
+        echo(f"note: the first line on stdin ({_field(line)}) looks like a table's header, and each line is labelled "
+             "as a text; `sentiment predict --input - --output -` reads a table piped in", err=True)
 
 
 def _note_long_texts(texts: list[str], done: int) -> None:
@@ -826,7 +880,7 @@ def evaluate(
       sentiment evaluate dev.csv --model my-model
       sentiment evaluate dev.csv --model my-model --json --report reports/dev
       sentiment evaluate goemotions-dev.csv --task emotion --grouping ekman
-      sentiment evaluate sst2-dev.csv --label-names 0=negative,1=positive
+      sentiment evaluate reviews.csv --label-names neg=negative,pos=positive
       sentiment evaluate Restaurants_Test_Gold.xml --task aspect --json
     """
     from .commands import evaluate_file, training_data_notes
@@ -837,6 +891,8 @@ def evaluate(
         pipe, result = evaluate_file(data, model, text_column=text_column, label_column=label_column, grouping=grouping,
                                   task=shipped, label_names=_parse_label_names(label_names), separator=label_sep,
                                   progress=sys.stderr.isatty(), mistakes=report is not None)
+        for note in result.pop("notes", []):
+            echo(note, err=True)
         if report is not None:
             _note_report(report, write_report(result, report, Path(data).name))
         result.pop("mistakes", None)  # in the report folder only

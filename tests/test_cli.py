@@ -606,6 +606,36 @@ def test_predict_input_dash_reads_a_table_piped_in(model, files, tmp_path, monke
                  "standard input is gzip-compressed; decompress it into the pipe")
 
 
+def test_lines_and_tables_on_stdin_mistaken_for_each_other_get_advice(model, tmp_path):
+    """Lines of text piped to --input - are refused with the way to predict lines; a CSV piped to `predict -`
+    is labelled line by line (texts may look like anything) with a note that --input - reads a table."""
+    out, _ = model
+    lines = invoke("predict", "--model", out, "--input", "-", "--output", "-", input="great film\nawful film\n")
+    assert_error(lines, "for one text per line, use `sentiment predict -`")
+    table = invoke("predict", "--model", out, "-", input="id,review\n1,a great film\n")
+    assert_ok(table)
+    assert len(table.stdout.splitlines()) == 2
+    assert "note: the first line on stdin (id,review) looks like a table's header" in table.stderr
+    assert "note" not in invoke("predict", "--model", out, "-", input="a great film\nid, text and review\n").stderr
+
+
+def test_a_missing_column_that_the_model_named_is_said_to_be_its(model, files, tmp_path):
+    """The columns a model remembers (here review and stars) are named as its when a file lacks them, so that a
+    name the user never typed is explained; a column given on the command line is not."""
+    out, _ = model
+    write_table(pd.DataFrame({"text": ["a great film"], "label": ["pos"]}), tmp_path / "plain.csv")
+    assert_error(invoke("evaluate", tmp_path / "plain.csv", "--model", out),
+                 r"has no column 'review', 'stars'.*\('review' and 'stars': the model's, from its training\)$")
+    assert_error(invoke("evaluate", tmp_path / "plain.csv", "--model", out, "--text-column", "text"),
+                 r"has no column 'stars'.*\('stars': the model's, from its training\)$")
+    for suffix in ("csv", "jsonl"):
+        write_table(pd.DataFrame({"text": ["a great film"]}), tmp_path / f"in.{suffix}")
+        assert_error(invoke("predict", "--model", out, "--input", tmp_path / f"in.{suffix}", "--output", "-"),
+                     r"has no column 'review'.*\('review': the model's, from its training\)$")
+        given = invoke("predict", "--model", out, "--input", tmp_path / f"in.{suffix}", "--output", "-", "--text-column", "body")
+        assert_error(given, r"has no column 'body'; its columns are: text; name the right one with --text-column$")
+
+
 def test_predict_file_to_a_terminal_escapes_control_characters(tmp_path, binary):
     """Printed to a terminal, a label's escape sequence is shown escaped, as in the plain output (a pipe or a
     file gets the data as they are)."""
@@ -784,8 +814,9 @@ def test_evaluate_notes_a_file_named_as_the_training_data(model, files):
     assert f"note: the model was trained on a file named {files['train'].name}" in on_train.stderr
 
 
-def test_evaluate_notes_what_a_shipped_model_learnt_from_on_a_file_named_train(tmp_path):
-    """A shipped model records data sets, not file names: a file named as a training split is noted with them."""
+def test_evaluate_notes_what_a_shipped_model_learnt_from(tmp_path):
+    """A shipped model records data sets, not file names: a file named as a training split is noted with them,
+    and any other file more softly (the public data sets it learnt from are what a user scores it on)."""
     rows = "text,label\nA wonderful film,positive\nDull and far too long,negative\n"
     (tmp_path / "Laptop_Train.csv").write_text(rows)
     (tmp_path / "reviews.csv").write_text(rows)
@@ -793,7 +824,12 @@ def test_evaluate_notes_what_a_shipped_model_learnt_from_on_a_file_named_train(t
     assert_ok(on_train)
     assert "note: the shipped polarity model learnt from SST-2 phrases, IMDB" in on_train.stderr
     assert "if Laptop_Train.csv is one of their training files" in on_train.stderr
-    assert "note" not in invoke("evaluate", tmp_path / "reviews.csv").stderr
+    elsewhere = invoke("evaluate", tmp_path / "reviews.csv").stderr  # any file: it may hold rows of those splits
+    assert "note: the shipped polarity model learnt from SST-2 phrases, IMDB" in elsewhere
+    assert "texts of those training splits in reviews.csv are scored as texts it has seen" in elsewhere
+    model = tmp_path / "mine"
+    assert_ok(invoke("fit", tmp_path / "Laptop_Train.csv", "--out", model, "--dev", tmp_path / "reviews.csv"))
+    assert "note" not in invoke("evaluate", tmp_path / "reviews.csv", "--model", model).stderr  # a model of one's own
 
 
 def test_evaluate_plain_and_explicit_columns(model, files, tmp_path):

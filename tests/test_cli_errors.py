@@ -824,3 +824,27 @@ def test_a_model_given_where_the_data_go_is_pointed_at_its_option(data, saved_mo
            f"{saved_model}" in " ".join(result.stderr.split())
     other = invoke("evaluate", data["dev"], data["dev"])  # no model among them: click's own line alone
     assert other.exit_code == 2 and "saved model" not in other.stderr
+
+
+def test_fit_given_a_second_file_or_a_split_pair_is_told_the_way(data, saved_model):
+    """fit's extra file is its dev file (--dev), not a model (its --model names a type): the hint says so, also
+    where --out is a saved model already; --set KEY VALUE is told to join them."""
+    result = invoke("fit", data["train"], data["dev"], "--out", saved_model)
+    assert result.exit_code == 2
+    shown = " ".join(result.stderr.split())
+    assert f"({data['dev']}); to score the model on {data['dev']}, give it with --dev {data['dev']}" in shown
+    assert "saved model" not in shown
+    result = invoke("fit", data["train"], "--set", "C", "4", "--out", saved_model)
+    assert result.exit_code == 2
+    assert "(4); --set takes KEY=VALUE as one argument: --set C=4" in " ".join(result.stderr.split())
+    assert (saved_model / "config.json").is_file()  # the model already there is untouched
+
+
+def test_predict_refuses_a_data_file_or_a_model_given_as_a_text(data, saved_model):
+    """`predict dev.csv` would label the words of the name: the way to predict the file's rows is given instead;
+    likewise for a model folder given as a text. A text that only names a file that is not there is a text."""
+    assert_error(invoke("predict", "--model", saved_model, data["dev"]),
+                 rf"{re.escape(str(data['dev']))} is a data file, not a text; to predict its rows, give --input")
+    assert_error(invoke("predict", "good", saved_model), "is a saved model, not a text; give it with --model")
+    result = invoke("predict", "--model", saved_model, "missing.csv", f"{data['dev']} is great")
+    assert result.exit_code == 0 and len(result.stdout.splitlines()) == 2

@@ -774,3 +774,39 @@ def test_fit_file_gives_the_dev_notes_for_after_the_report(tmp_path):
                                "it has not learnt to tell that class apart, though no rarer than the others; more "
                                "training texts, or other settings or another --model, may teach it"]
     assert not any("labelled no dev text" in line for line in logged)
+
+
+def test_evaluate_file_reads_polarity_codes_beside_a_model_of_polarity_names(binary, five, binary_frames, tmp_path):
+    """0/1 labels scored by a model of negative/positive are read as fit reads them (0 negative), with a note;
+    0-4 beside a five-point model too (a subset of the codes as well); codes a model learnt stay its own, and
+    codes outside the scale stay unknown labels."""
+    from sentiment.pipeline import POLARITY_NAMES
+
+    named = {"neg": "negative", "pos": "positive"}
+    Pipeline("tfidf", "logreg").fit(binary.train_texts, [named[y] for y in binary.train_labels]).save(tmp_path / "names")
+    _, dev = binary_frames
+    write_table(dev, tmp_path / "codes.csv")
+    write_table(dev.assign(label=[["negative", "positive"][y] for y in dev.label]), tmp_path / "names.csv")
+    _, by_code = evaluate_file(tmp_path / "codes.csv", tmp_path / "names")
+    _, by_name = evaluate_file(tmp_path / "names.csv", tmp_path / "names")
+    assert by_code.pop("notes") == ["note: labels read as polarity: 0=negative, 1=positive (--label-names reads them "
+                                    "otherwise)"]
+    assert by_code == by_name and "notes" not in by_name
+    _, swapped = evaluate_file(tmp_path / "codes.csv", tmp_path / "names", label_names={0: "positive", 1: "negative"})
+    assert "notes" not in swapped and swapped["accuracy"] == pytest.approx(1 - by_name["accuracy"])
+    write_table(dev.assign(label=[2] + dev.label.tolist()[1:]), tmp_path / "three.csv")
+    with pytest.raises(DataError, match=r"label\(s\) 0, 1, 2 were not seen in training"):  # no scale of two
+        evaluate_file(tmp_path / "three.csv", tmp_path / "names")
+    train, _ = binary_frames
+    Pipeline("tfidf", "logreg").fit(train.text, train.label, label_names={0: "negative", 1: "positive"}
+                                    ).save(tmp_path / "ids")  # it learnt the codes: read as its own, no note
+    _, own = evaluate_file(tmp_path / "codes.csv", tmp_path / "ids")
+    assert "notes" not in own and own["accuracy"] == by_code["accuracy"]
+    scale = POLARITY_NAMES[5]
+    Pipeline("tfidf", "logreg").fit(five.train_texts, [scale[y] for y in five.train_labels]).save(tmp_path / "five")
+    kept = [i for i, y in enumerate(five.dev_labels) if y != 4]  # a file without "very positive"
+    write_table(pd.DataFrame({"text": [five.dev_texts[i] for i in kept], "label": [five.dev_labels[i] for i in kept]}),
+                tmp_path / "five.csv")
+    _, report = evaluate_file(tmp_path / "five.csv", tmp_path / "five")
+    assert report["notes"][0].startswith("note: labels read as polarity: 0=very negative, 1=negative, 2=neutral, 3=positive")
+    assert report["per_class"]["very positive"]["support"] == 0 and report["n"] == len(kept)

@@ -10,9 +10,9 @@ from ..data import holds_sst_trees, read_labelled
 from ..errors import ConfigError, DataError, SeparatorError, UnknownLabelsError, on_one_line, refuse_flags
 from ..evaluation import evaluate, gold_truth, in_batches
 from ..pipeline import Pipeline, load, named_labels
-from .gold import (check_grouped_gold, check_grouping, check_label_names, reads_trees_as_sst2,
+from .gold import (check_grouped_gold, check_grouping, check_label_names, polarity_code_names, reads_trees_as_sst2,
                    refuse_codes_of_two_for_many, tree_code_names)
-from .models import check_classifier, is_aspect_model, model_columns, what_the_prior_saw
+from .models import check_classifier, is_aspect_model, model_columns, model_columns_named, what_the_prior_saw
 
 
 def evaluate_file(data: str | Path, model: str | Path | None = None, *, text_column: str | None = None,
@@ -25,7 +25,9 @@ def evaluate_file(data: str | Path, model: str | Path | None = None, *, text_col
     scored by a model of two classes are read as SST-2 (neutral dropped, 0-1 and 3-4 joined), as
     ``fit --binary`` trained it, unless they are two points of the trees' scale other than negative and
     positive (:func:`reads_trees_as_sst2`); their codes match a model's classes by their names (negative,
-    positive, ...; :func:`tree_code_names`).
+    positive, ...; :func:`tree_code_names`); so do whole-number labels of a table scored by a model whose labels
+    are polarity names (0/1 negative and positive, as fit reads them: :func:`polarity_code_names`), which the
+    report's ``notes`` then say (lines for the caller to show; absent where there are none).
     ``progress`` shows a progress bar while the model predicts; ``mistakes`` adds the texts labelled wrongly
     (not for an aspect model). An ensemble's report also holds ``members``: each member's headline figures on
     the same texts (:func:`member_figures`), so that it shows whether combining them helps."""
@@ -51,15 +53,21 @@ def evaluate_file(data: str | Path, model: str | Path | None = None, *, text_col
                         or reads_trees_as_sst2(getattr(pipe, "label_names_", None) or pipe.classes_.tolist()))
     joined_by = columns["separator"] if separator is None else separator
     try:
-        texts, labels = read_labelled(data, text_column or columns["text"], label_column or columns["label"],
-                                      separator=joined_by if pipe.multi_label_ else None, binary=binary,
-                                      every_sentence=True)
+        with model_columns_named(columns, {"text": text_column, "label": label_column}):
+            texts, labels = read_labelled(data, text_column or columns["text"], label_column or columns["label"],
+                                          separator=joined_by if pipe.multi_label_ else None, binary=binary,
+                                          every_sentence=True)
     except SeparatorError as exc:  # its advice (--multi-label) is fit's
         raise DataError(f"{Path(data).name} joins its labels by {exc.found!r}, not by {joined_by!r}: pass --label-sep "
                         f"'{exc.found}'") from None
-    given = label_names
+    given, notes = label_names, []
     if trees and not label_names:  # e.g. classes named, not 0/1
         label_names = tree_code_names(set(pipe.label_names_), binary)
+    elif not label_names and not pipe.multi_label_:  # 0/1 beside a model of negative/positive: named as fit names them
+        label_names = polarity_code_names(labels, pipe)
+        if label_names:
+            notes.append("note: labels read as polarity: " + ", ".join(f"{code}={name}" for code, name in label_names.items())
+                         + " (--label-names reads them otherwise)")
     if label_names:
         if label_names is given:  # not the polarity names given to trees' codes above (a file may lack some)
             label_names = check_label_names(label_names, labels, Path(data).name, every=False)
@@ -70,12 +78,13 @@ def evaluate_file(data: str | Path, model: str | Path | None = None, *, text_col
         check_grouped_gold(pipe, grouping, labels, data)
     try:
         if not getattr(pipe, "members", None):  # not an ensemble
-            return pipe, evaluate(pipe, texts, labels, grouping, progress=progress, mistakes=mistakes)
-        gold_truth(pipe, texts, labels, grouping)  # the labels checked before the members predict
-        each = member_probabilities(pipe, texts, progress)
-        report = evaluate(pipe, texts, labels, grouping, mistakes=mistakes, probabilities=pipe._combined(each))
-        report["members"] = member_figures(pipe, texts, labels, grouping, each)
-        return pipe, report
+            report = evaluate(pipe, texts, labels, grouping, progress=progress, mistakes=mistakes)
+        else:
+            gold_truth(pipe, texts, labels, grouping)  # the labels checked before the members predict
+            each = member_probabilities(pipe, texts, progress)
+            report = evaluate(pipe, texts, labels, grouping, mistakes=mistakes, probabilities=pipe._combined(each))
+            report["members"] = member_figures(pipe, texts, labels, grouping, each)
+        return pipe, {**report, "notes": notes} if notes else report
     except UnknownLabelsError as exc:
         misnamed = {str(value): str(name) for value, name in (given or {}).items() if str(name) in exc.unknown}
         if not misnamed:
@@ -119,14 +128,20 @@ def member_figures(ensemble, texts: list[str], labels: list, grouping: str | Non
 def training_data_notes(pipe, data: str | Path, shipped: str | None = None) -> list[str]:
     """Notes for ``evaluate`` where ``data`` may hold the model's training texts, whose figures flatter it: a
     file of a name the model says it was trained on, or, for the model shipped for the task ``shipped`` (which
-    names the data sets it learnt from, not files), a file named as a training split."""
+    names the data sets it learnt from, not files: the public data sets a user is likely to score it on), any
+    file, more firmly where it is named as a training split."""
     name = Path(data).name
     if name in training_files(pipe):
         return [f"note: the model was trained on a file named {on_one_line(name)}: if it is this one, these are "
                 "figures on training texts, which flatter it; score held-out texts"]
-    if shipped is not None and "train" in name.lower():
-        return [f"note: the shipped {shipped} model learnt from {training_sets(pipe)}: if {on_one_line(name)} is "
-                "one of their training files, these are figures on training texts, which flatter it; score a dev split"]
+    if shipped is not None:
+        if "train" in name.lower():
+            return [f"note: the shipped {shipped} model learnt from {training_sets(pipe)}: if {on_one_line(name)} is "
+                    "one of their training files, these are figures on training texts, which flatter it; score a dev "
+                    "split"]
+        return [f"note: the shipped {shipped} model learnt from {training_sets(pipe)}: texts of those training splits "
+                f"in {on_one_line(name)} are scored as texts it has seen, which flatters it (sentiment info shows its "
+                "figures on held-out splits)"]
     seen = what_the_prior_saw(pipe)
     if seen:  # an aspect model fit with the default prior, the shipped polarity model
         return [f"note: the model's prior, a polarity model inside it, learnt from {seen[0]}: if {on_one_line(name)} "

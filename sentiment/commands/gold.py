@@ -73,6 +73,21 @@ def tree_code_names(names: set, binary: bool) -> dict | None:
     return {code: name for code, name in enumerate(POLARITY_NAMES[5]) if name in names} or None
 
 
+def polarity_code_names(labels: list, pipe) -> dict | None:
+    """``{code: name}`` for whole-number gold ``labels`` scored by a polarity model whose labels are the names
+    of a polarity scale (negative, positive; or very negative ... very positive) and which knows no such code:
+    the codes read as points of that scale, as fit names them (0/1 negative and positive, 0-4 the five points).
+    None otherwise (labels that are names, or codes the model learnt: ``_name_map``)."""
+    names = sorted(map(str, pipe.label_names_))
+    scale = POLARITY_NAMES.get(len(names))
+    values = label_values(labels)
+    if scale is None or names != sorted(scale) or not values or not all(type(v) is int for v in values):
+        return None
+    if not values <= set(range(len(scale))) or {str(v) for v in values} & set(pipe._name_map()):
+        return None
+    return {code: scale[code] for code in sorted(values)}
+
+
 def refuse_codes_of_two_for_many(labels: list, classes: list, names, source: str, owner: str = "the model has") -> None:
     """Refuse a file whose labels are the codes 0 and 1 only, scored by a model of classes 0 .. k-1 with
     k > 2: it is almost surely a two-class file (SST-2 beside an SST-5 model), and read as codes its labels

@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+import contextlib
 from pathlib import Path
 
 from ..cleaning import Cleaner
 from ..data import LABEL_SEPARATOR
-from ..errors import ConfigError, with_article
+from ..errors import ConfigError, MissingColumnsError, and_list, with_article
 from ..pipeline import Pipeline
 
 
@@ -32,6 +33,22 @@ def model_columns(pipe: Pipeline) -> dict[str, str]:
     columns = getattr(pipe, "config_", {}).get("columns", {})  # checked when loaded (persistence.check_columns)
     return {"text": columns.get("text", "text"), "label": columns.get("label", "label"),
             "separator": columns.get("separator", LABEL_SEPARATOR)}
+
+
+@contextlib.contextmanager
+def model_columns_named(columns: dict[str, str], given: dict[str, str | None]):
+    """A file's missing columns said to be the model's where they came from it: a MissingColumnsError raised
+    inside gets, for each missing column that ``given`` (``{"text": --text-column, "label": ...}``, None where
+    not given) left to the model's ``columns`` and that is not the default name (``text``, ``label``), that the
+    model was trained with it, so that a name the user never typed is explained."""
+    try:
+        yield
+    except MissingColumnsError as exc:
+        remembered = [repr(columns[key]) for key, value in given.items()
+                      if value is None and columns[key] in exc.missing and columns[key] != key]  # not the default
+        if remembered:
+            exc.args = (f"{exc.args[0]} ({and_list(remembered)}: the model's, from its training)", *exc.args[1:])
+        raise
 
 
 def cleaner_of(options: dict, model=None, where: str = "the model") -> Cleaner:

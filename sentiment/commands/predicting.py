@@ -18,7 +18,7 @@ from ..errors import ConfigError, DataError, UnfoundAspectWarning
 from ..persistence import atomic_file, check_output_file, file_name_for, same_path
 from ..pipeline import MAX_EXPLAINED_WORDS, Pipeline
 from .gold import check_grouping
-from .models import is_aspect_model, model_columns
+from .models import is_aspect_model, model_columns, model_columns_named
 
 
 OUTPUT_FORMATS = ("csv", "tsv", "jsonl")
@@ -96,6 +96,7 @@ def predict_file(pipe: Pipeline, source: str | Path, target: str | Path, *, text
         raise ConfigError("--text-column names a table's column, and SemEval XML has its texts in <text>; leave it out")
     by_sentence = by_sentence is not False
     columns = model_columns(pipe)
+    given = {"text": text_column}  # a missing column the model named is said to be its (model_columns_named)
     text_column = text_column or columns["text"]
     if stdout_format not in OUTPUT_FORMATS:
         raise ConfigError(f"stdout_format must be one of {', '.join(OUTPUT_FORMATS)}, not {stdout_format!r}")
@@ -109,7 +110,8 @@ def predict_file(pipe: Pipeline, source: str | Path, target: str | Path, *, text
         if same_path(target, source):
             raise DataError("--output is the input file; choose another output path")
     gold = columns["label"] if getattr(pipe, "multi_label_", False) else None  # a label-list column of the input
-    layout = _input_columns(source, text_column, chunksize, is_aspect_model(pipe))
+    with model_columns_named(columns, given):
+        layout = _input_columns(source, text_column, chunksize, is_aspect_model(pipe))
     names = _added_names(pipe, explain, top_if_none, grouping)
     prefix = "predicted_" if layout is not None and any(name in layout for name in names) else ""  # keep a gold label
     rows = unpredicted = 0
@@ -117,8 +119,8 @@ def predict_file(pipe: Pipeline, source: str | Path, target: str | Path, *, text
     with_header = not _is_xml(source) and table_format(existing_file(source), trees=False) in ("csv", "tsv")
     unnamed = {}  # the columns of empty header cells, named back as they were in a table written out
     with _output_handle(None if to_stdout else target) as handle:
-        for chunk in _all_columns(source, text_column, chunksize, progress, is_aspect_model(pipe),
-                                  check_text=layout is None):
+        for chunk in _columns_named(_all_columns(source, text_column, chunksize, progress, is_aspect_model(pipe),
+                                                 check_text=layout is None), columns, given):
             if layout is None:  # a table with a header: its first chunk has every column
                 layout = list(chunk.columns)
                 prefix = "predicted_" if any(name in layout for name in names) else ""
@@ -337,6 +339,12 @@ def _joined_labels(value, separator: str):
     if isinstance(value, (list, tuple, np.ndarray)) and all(map(label, value)):
         return separator.join(map(str, value))
     return _cell_text(value)
+
+
+def _columns_named(chunks, columns: dict, given: dict):
+    """``chunks`` as they come, a missing column that the model named said to be its (:func:`model_columns_named`)."""
+    with model_columns_named(columns, given):
+        yield from chunks
 
 
 def _input_columns(source, text_column, chunksize, aspect_model: bool) -> list | None:
