@@ -27,7 +27,26 @@ from .registry import available
 from .tasks import CONFIGURATIONS, DEFAULT_TASK, TASK_NAMES, TASKS
 from .terminal import EscapingWriter, echo, escaped, fail, friendly, json_text, os_error_message, run
 
+class _Group(typer.core.TyperGroup):
+    """The `sentiment` command group: an option of a command given before the command's name (`sentiment --model
+    m predict ...`) is told to go after it."""
+
+    def parse_args(self, ctx, args):
+        given = list(args)  # (the parser consumes the list)
+        try:
+            return super().parse_args(ctx, args)
+        except Exception as exc:  # click's NoSuchOption (typer's own copy of click raises its own class)
+            name = getattr(exc, "option_name", None)
+            command = next((arg for arg in given if arg in self.commands), None)
+            if type(exc).__name__ != "NoSuchOption" or command is None or not any(
+                    name in param.opts + param.secondary_opts for param in self.commands[command].params):
+                raise
+            raise type(exc)(name, message=f"No such option: {name} before the command; it is an option of {command}: "
+                            f"give it after the command's name (sentiment {command} {name} ...)", ctx=ctx) from None
+
+
 app = typer.Typer(
+    cls=_Group,
     help="Text cleaning, vectorization and sentiment analysis.\n\n"
     'Try: sentiment predict "What a wonderful film!"',
     no_args_is_help=True,
@@ -345,6 +364,20 @@ class _Command(typer.core.TyperCommand):
         try:
             return super().parse_args(ctx, args)
         except Exception as exc:  # click's UsageError (typer's own copy of click raises its own class)
+            takes = [str(param.metavar) for param in self.params
+                     if param.param_type_name == "argument" and str(param.metavar).startswith("MODEL")]
+            if type(exc).__name__ == "NoSuchOption" and exc.option_name == "--model" and takes:  # `info --model m`
+                shown = ("the model folders as its arguments: sentiment {} DIR DIR ..." if takes[0].endswith("...")
+                         else "the model folder as its argument: sentiment {} DIR").format(ctx.info_name)
+                raise type(exc)("--model", message=f"No such option: --model ({ctx.info_name} takes {shown})",
+                                ctx=ctx) from None
+            if type(exc).__name__ == "NoSuchOption" and "--set" in valued:
+                key = exc.option_name.lstrip("-").replace("-", "_")
+                from .options import all_option_names
+
+                if key in all_option_names():  # `fit --C 4`: a stage's option, given as the command's
+                    raise type(exc)(exc.option_name, message=f"No such option: {exc.option_name} ({key} is an option "
+                                    f"of a stage, given with --set: --set {key}=VALUE)", ctx=ctx) from None
             hint = _extra_argument_hint(self, given, valued) if type(exc).__name__ == "UsageError" else ""
             if not hint or "unexpected extra argument" not in str(exc):
                 raise

@@ -848,3 +848,23 @@ def test_predict_refuses_a_data_file_or_a_model_given_as_a_text(data, saved_mode
     assert_error(invoke("predict", "good", saved_model), "is a saved model, not a text; give it with --model")
     result = invoke("predict", "--model", saved_model, "missing.csv", f"{data['dev']} is great")
     assert result.exit_code == 0 and len(result.stdout.splitlines()) == 2
+
+
+def test_options_in_the_wrong_place_are_told_where_they_go(data, saved_model):
+    """A command's option before the command's name, a stage's option given as fit's own (--C), and --model to a
+    command that takes the model as its argument each get the way to give it; a plain typo keeps click's line."""
+    for option in (["--model", saved_model], ["--json"]):
+        result = invoke(*option, "predict", "good")
+        assert result.exit_code == 2
+        assert (f"No such option: {option[0]} before the command; it is an option of predict: give it after the "
+                f"command's name (sentiment predict {option[0]} ...)") in " ".join(result.stderr.split())
+    typo = invoke("--bogus", "predict", "good")
+    assert typo.exit_code == 2 and "before the command" not in typo.stderr
+    stage = invoke("fit", data["train"], "--C", "4", "--out", saved_model)
+    assert stage.exit_code == 2
+    assert "No such option: --C (C is an option of a stage, given with --set: --set C=VALUE)" in " ".join(stage.stderr.split())
+    assert "--set" not in invoke("fit", data["train"], "--dev-fractoin", "0.2").stderr  # click's "Possible options"
+    for command, shown in (("info", "the model folder as its argument: sentiment info DIR"),
+                           ("ensemble", "the model folders as its arguments: sentiment ensemble DIR DIR ...")):
+        result = invoke(command, "--model", saved_model)
+        assert result.exit_code == 2 and f"({command} takes {shown})" in " ".join(result.stderr.split())
