@@ -264,9 +264,19 @@ class Ensemble(Classifier):
         loaded = self.__dict__.get("loaded_folders_")
         return loaded if loaded and len(loaded) == len(self.members) else [f"member{i}" for i in range(len(self.members))]
 
+    def _sources(self) -> list[str | None]:
+        """What each member was loaded from, by its folder's name (``ge-model``), so that its figures and
+        settings can be told apart from the others' (all ``member0``, ``member1`` ... once saved): those the
+        ensemble was loaded with, else each member's own folder (None for one made in Python)."""
+        loaded = self.__dict__.get("member_sources_")
+        if loaded is not None and len(loaded) == len(self.members):
+            return loaded
+        return [Path(m.__dict__["loaded_from_"]).name if m.__dict__.get("loaded_from_") else None for m in self.members]
+
     def save(self, path: str | os.PathLike) -> Path:
         """Write the ensemble and its members to the directory ``path``, atomically; not over the folder a member
-        (or a member's member) was loaded from, which it would replace."""
+        (or a member's member) was loaded from, which it would replace. The config keeps the name of the folder
+        each member was loaded from (``member_sources``; not its whole path, which would tell where it lay)."""
         self._check_fitted()
         for member in _all_members(self):
             loaded = member.__dict__.get("loaded_from_")
@@ -278,7 +288,8 @@ class Ensemble(Classifier):
             for name, member in zip(names, self.members):
                 member.save(staging / name)
             files = {f"{name}/{CONFIG}": checksum(staging / name / CONFIG) for name in names}
-            config = {**config_header("ensemble"), "members": names, "weights": self.weights,
+            config = {**config_header("ensemble"), "members": names, "member_sources": self._sources(),
+                      "weights": self.weights,
                       "columns": self.config_["columns"],
                       **({"data": self.config_["data"]} if "data" in self.config_ else {}),  # the file --tune read
                       "labels": {"names": self.label_names_, "multi_label": self.multi_label_},
@@ -319,6 +330,9 @@ class Ensemble(Classifier):
             if isinstance(config.get("data"), dict):  # the file that tuned its weights or thresholds
                 ensemble.config_["data"] = dict(config["data"])
             ensemble.loaded_folders_ = list(names)  # its members' folders, as `info` names them
+            sources = config.get("member_sources")  # none in an older ensemble; one not of names is left unread
+            ensemble.member_sources_ = (list(sources) if isinstance(sources, list) and len(sources) == len(names)
+                                        and all(s is None or isinstance(s, str) for s in sources) else [None] * len(names))
             ensemble.loaded_from_ = os.path.abspath(path)  # an ensemble of it is not saved over it (save)
             return ensemble
         except RecursionError:  # ensembles of ensembles hundreds deep (a RuntimeError: caught first)

@@ -218,8 +218,9 @@ def _member_lines(report: dict, pad: int) -> list[str]:
         scores = [(name, member[key]) for name, key in (("accuracy", "accuracy"), ("macro-F1", "macro_f1"),
                                                         ("micro-F1", "micro_f1")) if key in member]
         shown = ", ".join(f"{name} {value:.4f}" if value is not None else f"{name} —" for name, value in scores)
+        source = f"{on_one_line(member['source'])}: " if member.get("source") else ""
         lines.append(f"{'members' if i == 0 else '':<{pad}}{on_one_line(member['member'])} "
-                     f"({on_one_line(member['model'])}): {shown}")
+                     f"({source}{on_one_line(member['model'])}): {shown}")
     return lines
 
 

@@ -341,6 +341,14 @@ def test_ensemble_with_bad_saved_weights(ensemble_dir, weights):
         sentiment.load(ensemble_dir)
 
 
+@pytest.mark.parametrize("sources", [5, ["a"], [1, "b"], None])
+def test_saved_member_sources_that_are_not_names_are_left_unread(ensemble_dir, sources):
+    """What each member was loaded from only names it in reports: a value that is not one name (or null) per
+    member is left unread, and the ensemble loads."""
+    edit_config(ensemble_dir, lambda c: c.update(member_sources=sources))
+    assert sentiment.load(ensemble_dir)._sources() == [None, None]
+
+
 def test_ensemble_load_of_a_pipeline_directory(saved_model):
     with pytest.raises(ModelFileError, match="holds a pipeline model, not an ensemble"):
         Ensemble.load(saved_model)
@@ -386,17 +394,23 @@ def test_evaluate_shows_each_members_figures_beside_the_ensembles(members, binar
     from sentiment.evaluation import evaluate
 
     a, b = members
-    Ensemble([a, b], weights=[1, 3]).save(tmp_path / "e")
+    a.save(tmp_path / "first-model")
+    Ensemble([sentiment.load(tmp_path / "first-model"), b], weights=[1, 3]).save(tmp_path / "e")  # b: made in Python
     pd.DataFrame({"text": binary.dev_texts, "label": binary.dev_labels}).to_csv(tmp_path / "dev.csv", index=False)
     result = runner.invoke(app, ["evaluate", str(tmp_path / "dev.csv"), "--model", str(tmp_path / "e"), "--json"])
     assert result.exit_code == 0, result.output
     shown = json.loads(result.stdout)["members"]
     alone = [evaluate(m, binary.dev_texts, binary.dev_labels) for m in (a, b)]
-    assert shown == [{"member": f"member{i}", "model": f"{m.vectorizer_name} + {m.model}",
-                      "accuracy": r["accuracy"], "macro_f1": r["macro_f1"]} for i, (m, r) in enumerate(zip((a, b), alone))]
+    assert shown == [{"member": f"member{i}", "source": source, "model": f"{m.vectorizer_name} + {m.model}",
+                      "accuracy": r["accuracy"], "macro_f1": r["macro_f1"]}
+                     for i, (m, r, source) in enumerate(zip((a, b), alone, ("first-model", None)))]
     text = runner.invoke(app, ["evaluate", str(tmp_path / "dev.csv"), "--model", str(tmp_path / "e")]).stdout
-    assert f"members    member0 (tfidf + logreg): accuracy {alone[0]['accuracy']:.4f}, macro-F1" in text
+    assert f"members    member0 (first-model: tfidf + logreg): accuracy {alone[0]['accuracy']:.4f}, macro-F1" in text
     assert f"member1 (count + nbsvm): accuracy {alone[1]['accuracy']:.4f}" in text
+    # the sources stay with the ensemble when it is loaded and saved again, and info names them
+    sentiment.load(tmp_path / "e").save(tmp_path / "again")
+    described = json.loads(runner.invoke(app, ["info", str(tmp_path / "again"), "--json"]).stdout)
+    assert described["settings"]["member_sources"] == {"member0": "first-model"}
 
 
 def test_evaluate_of_an_ensemble_has_each_member_read_the_texts_once(members, binary, tmp_path, monkeypatch):

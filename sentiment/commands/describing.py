@@ -103,7 +103,8 @@ def _label_values_named(pipe) -> dict | None:
 def _settings(kind: str, config: dict, pipe, path: Path) -> dict:
     """The ``settings`` of :func:`describe_model`, by model kind."""
     if kind == "ensemble":
-        return {"weights": config["weights"], "members": {
+        sources = {name: source for name, source in zip(config["members"], pipe._sources()) if source is not None}
+        return {"weights": config["weights"], **({"member_sources": sources} if sources else {}), "members": {
             name: _description(member, path / name)["settings"] for name, member in zip(config["members"], pipe.members)}}
     if kind == "aspect":
         from ..aspects.categories import NONE as NO_CATEGORY

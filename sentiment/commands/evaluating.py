@@ -104,7 +104,8 @@ def member_probabilities(ensemble, texts: list[str], progress: bool = False) -> 
 
 def member_figures(ensemble, texts: list[str], labels: list, grouping: str | None = None,
                    probabilities: list[np.ndarray] | None = None) -> list[dict]:
-    """Each member's headline figures on ``texts`` (its folder, its vectorizer and model, accuracy and macro-F1;
+    """Each member's headline figures on ``texts`` (its folder, the folder it was loaded from when the ensemble was
+    made (``source``, None if unknown), its vectorizer and model, accuracy and macro-F1;
     with several labels per text macro- and micro-F1), the figures None for a member that cannot read the
     labels (it names them otherwise than the ensemble's first member, whose values the file gives).
     ``probabilities``: the members' ``predict_proba`` of the texts (:func:`member_probabilities`), else
@@ -112,7 +113,8 @@ def member_figures(ensemble, texts: list[str], labels: list, grouping: str | Non
     figures = []
     if probabilities is None:
         probabilities = [None] * len(ensemble.members)
-    for folder, member, predicted in zip(ensemble._folders(), ensemble.members, probabilities):
+    for folder, source, member, predicted in zip(ensemble._folders(), ensemble._sources(), ensemble.members,
+                                                 probabilities):
         described = (f"{member.vectorizer_name} + {member.model}" if hasattr(member, "vectorizer_name")
                      else str(getattr(member, "kind", type(member).__name__)))
         keys = ("macro_f1", "micro_f1") if ensemble.multi_label_ else ("accuracy", "macro_f1")
@@ -121,7 +123,7 @@ def member_figures(ensemble, texts: list[str], labels: list, grouping: str | Non
             shown = {key: scored[key] for key in keys}
         except (UnknownLabelsError, DataError, ConfigError):  # e.g. a grouping that only the ensemble can score
             shown = dict.fromkeys(keys)
-        figures.append({"member": folder, "model": described, **shown})
+        figures.append({"member": folder, "source": source, "model": described, **shown})
     return figures
 
 
