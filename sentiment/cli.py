@@ -22,7 +22,7 @@ from typing import Iterator, List, Optional
 import typer
 
 from .checks import holds_lone_surrogate
-from .errors import and_list, on_one_line, or_list, reencode_hint
+from .errors import and_list, counted, on_one_line, or_list, reencode_hint
 from .registry import available
 from .tasks import CONFIGURATIONS, DEFAULT_TASK, TASK_NAMES, TASKS
 from .terminal import EscapingWriter, echo, escaped, fail, friendly, json_text, os_error_message, run
@@ -458,7 +458,7 @@ def fit(
     out: Path = _path_option(Path("sentiment-model"), metavar="DIR", help="Directory to write the model to (replaced as a whole, atomically: it may hold nothing but a model)."),
     phrases: bool = typer.Option(False, help="SST trees: train on every labelled phrase, not only sentences."),
     binary: bool = typer.Option(False, help="SST trees: two classes (SST-2): neutral dropped, 0-1 negative, 3-4 positive (a --dev trees file too)."),
-    dev_fraction: Optional[float] = typer.Option(None, metavar="FRACTION", help="Without --dev: the share of DATA held out as dev (default 0.1; with --phrases: of the sentences)."),
+    dev_fraction: Optional[float] = typer.Option(None, metavar="FRACTION", help="Without --dev: the share of DATA held out as dev (default 0.1; with --phrases: of the sentences); 0: none, trained once on all of DATA, with no dev figures."),
     refit: Optional[bool] = typer.Option(None, "--refit/--no-refit", help="Without --dev: after scoring on the held-out part, train again on all of DATA (the default), so the saved model has learnt from every text; --no-refit saves the model that was scored."),
     seed: int = typer.Option(0, metavar="INTEGER", help="Seed of the dev split (and, for --task aspect, of the models' training)."),
     label_names: Optional[str] = typer.Option(None, metavar="VALUE=NAME,...", help="Names of the label values, e.g. 0=negative,1=positive; when the training labels are those names already, they name the --dev file's values."),
@@ -494,6 +494,10 @@ def fit(
     for flag, value in (("--dev-fraction", dev_fraction), ("--refit/--no-refit", refit)):
         if value is not None and dev is not None:
             fail(f"{flag} shapes the part of DATA held out as dev, and --dev gives the dev data; leave one out")
+    if dev_fraction == 0:  # trained once on all of DATA: nothing scored, nothing trained again
+        for flag, value in (("--report", report), ("--refit/--no-refit", refit)):
+            if value is not None:
+                fail(f"{flag} goes with dev figures, and --dev-fraction 0 holds out no dev part; leave one out")
     if report is not None and report.resolve().is_relative_to(out.resolve()):
         fail(f"--report {report} lies inside --out {out}, which saving replaces as a whole; put the report elsewhere")
     options = _parse_options(set_)
@@ -529,6 +533,8 @@ def fit(
         dev_report.pop("mistakes", None)  # in the report folder only
     if as_json:
         _print_json({**dev_report, "model": str(out)})
+    elif not dev_report["n"]:  # --dev-fraction 0
+        echo(f"no dev figures (--dev-fraction 0); the model learnt from {counted(dev_report['n_train'], 'text')}")
     else:
         echo(format_report(dev_report))
     for note in notes:

@@ -192,6 +192,31 @@ def test_fit_without_dev_uses_dev_fraction(files, tmp_path):
     assert set(Pipeline.load(kept).vectorizer_.vocabulary_) < vocabulary  # the dev texts' words are new
 
 
+def test_fit_with_dev_fraction_0_trains_once_on_all_the_data(files, tmp_path):
+    """--dev-fraction 0 holds out nothing: the model trains once, on every text, and the saved model is the
+    one a fit on all of them gives; the output says there are no dev figures, and options that go with them
+    are refused."""
+    out = tmp_path / "m"
+    args = ("--text-column", "review", "--label-column", "stars", "--dev-fraction", "0", "--model", "logreg")
+    result = invoke("fit", files["train"], *args, "--out", out, "--json")
+    assert_ok(result)
+    assert json.loads(result.stdout) == {"n": 0, "n_train": 200, "refit_on_all": False, "model": str(out)}
+    config = json.loads((out / "config.json").read_text())
+    assert config["data"]["n_train"] == 200 and config["data"]["dev"] is None and "metrics" not in config
+    frame = files["train_frame"]
+    alone = Pipeline.for_task("polarity", None, "logreg").fit(frame.review.tolist(), frame.stars.tolist())
+    texts = frame.review.tolist()[:20]
+    np.testing.assert_allclose(Pipeline.load(out).predict_proba(texts), alone.predict_proba(texts), rtol=1e-6)
+    plain = invoke("fit", files["train"], *args, "--out", tmp_path / "p")
+    assert_ok(plain)
+    assert "no dev figures (--dev-fraction 0); the model learnt from 200 texts" in plain.stdout
+    assert "accuracy" not in plain.stdout
+    for extra in (["--report", tmp_path / "r"], ["--no-refit"]):
+        assert_error(invoke("fit", files["train"], *args, *extra, "--out", tmp_path / "x"),
+                     "goes with dev figures, and --dev-fraction 0 holds out no dev part")
+    assert not (tmp_path / "x").exists() and not (tmp_path / "r").exists()
+
+
 def test_fit_plain_output(files, tmp_path):
     result = invoke("fit", files["train"], "--text-column", "review", "--label-column", "stars", "--out", tmp_path / "m")
     assert_ok(result)
@@ -1081,8 +1106,8 @@ def test_fit_header_only_file_with_dev(bad_files, files, tmp_path):
     (["--vectorizer", "word2vec", "--model", "nbsvm", "--set", "vector_size=8"], "non-negative"),
     (["--label-names", "0:bad"], "--label-names takes VALUE=NAME"),
     (["--label-names", "0=bad"], "name every label"),
-    (["--dev-fraction", "2"], "must be a number above 0 and below 1, not 2.0"),
-    (["--dev-fraction", "0"], "must be a number above 0 and below 1, not 0.0"),
+    (["--dev-fraction", "2"], "must be a number from 0 to below 1, not 2.0"),
+    (["--dev-fraction", "-0.1"], "must be a number from 0 to below 1, not -0.1"),
     (["--tune-fraction", "0.2"], "--tune-fraction goes with --multi-label"),
     (["--multi-label", "--tune-fraction", "1"], r"tune_fraction \(--tune-fraction\) must be a number from 0 to below 1"),
     (["--multi-label", "--tune-fraction", "0.2", "--set", "tune_fraction=0.3"], "--tune-fraction and --set tune_fraction"),

@@ -56,7 +56,9 @@ def fit_file(
     log: Callable[[str], None] = lambda message: None,
 ) -> tuple[Pipeline, dict]:
     """Train on ``data``, score on ``dev`` (or on a ``dev_fraction`` of ``data``, stratified by label where every
-    class has two texts or more, random with several labels per text), save to ``out``.
+    class has two texts or more, random with several labels per text), save to ``out``. A ``dev_fraction`` of 0
+    (not for aspect models) trains once on all of ``data`` and scores nothing: the report is then
+    ``{"n": 0, "n_train", "refit_on_all": False, "notes": []}``.
 
     Without ``dev``, the model is scored on the held-out part and then (``refit``) trained again on all of
     ``data``, so the saved model has learnt from every text; its config keeps the held-out scores. With
@@ -81,7 +83,7 @@ def fit_file(
     names_of_ids = label_names  # as given: the model keeps them (Pipeline.label_ids_)
     check_seed(seed, "the seed (--seed)")
     check_model_target(out)  # a save path below a file (--out train.csv/model) fails before any work
-    check_fraction(dev_fraction, "the dev fraction (--dev-fraction)")  # before the data are read
+    check_fraction(dev_fraction, "the dev fraction (--dev-fraction)", zero=task != "aspect")  # before reading
     if task == "aspect":
         refuse_flags({"--vectorizer": vectorizer, "--model": model, "--phrases": phrases, "--binary": binary,
                       "--multi-label": multi_label, "--label-names": label_names, "--weight-column": weight_column,
@@ -106,12 +108,15 @@ def fit_file(
         multi_label=multi_label, phrases=phrases, binary=binary, weight_column=weight_column,
         label_names=label_names, named_for_dev=dev is not None, log=log)
     everything = texts, labels, weights
+    scored = dev is not None or dev_fraction > 0  # else trained once on all of DATA, with no dev figures
     if dev is not None:
         dev_texts, dev_labels, label_names = _read_dev(dev, data, trees, labels, text_column, label_column, label_sep,
                                                        binary, label_names, log)
         if grouped_names:
             dev_labels = named_labels(dev_labels, grouped_names)
         dev_source = Path(dev).name
+    elif not scored:
+        dev_texts, dev_labels, dev_source = [], [], None
     else:
         texts, labels, weights, dev_texts, dev_labels = _carve_dev(data, texts, labels, weights, phrases=phrases,
                                                                    binary=binary, dev_fraction=dev_fraction, seed=seed)
@@ -157,19 +162,21 @@ def fit_file(
         return pipe.info_["trained_on"]
 
     try:  # a carved dev part has only training labels; a --dev file may not: checked before training
-        _check_dev_labels(pipe, labels, dev_labels, label_names, multi_label, dev_source,
-                          names_given or dev is None)  # a part carved from the data holds its labels as they are
+        if scored:
+            _check_dev_labels(pipe, labels, dev_labels, label_names, multi_label, dev_source,
+                              names_given or dev is None)  # a part carved from the data holds its labels as they are
         weighted = f" weighted by column {weight_column!r}" if weight_column is not None else ""
-        log(f"training {pipe.vectorizer_name} + {pipe.model} on {counted(len(texts), 'text')}{weighted}; dev: {dev_source} "
-            f"({counted(len(dev_texts), 'text')})" + "".join(f"; {note}" for note in notes))
+        held = f"dev: {dev_source} ({counted(len(dev_texts), 'text')})" if scored else "no dev part (--dev-fraction 0)"
+        log(f"training {pipe.vectorizer_name} + {pipe.model} on {counted(len(texts), 'text')}{weighted}; {held}"
+            + "".join(f"; {note}" for note in notes))
         n_train = train(texts, labels, weights, stop_dev)
-        report = evaluate(pipe, dev_texts, dev_labels, mistakes=mistakes)
+        report = evaluate(pipe, dev_texts, dev_labels, mistakes=mistakes) if scored else None
     except UnknownLabelsError as exc:
         raise DataError(f"--dev {dev_source}: label(s) {', '.join(exc.unknown[:10])} do not occur in the training "
                         f"data, whose labels are: {', '.join(exc.known)}; drop those rows, or check --label-column "
                         "and --label-names") from None
-    unpredicted = never_predicted_note(report, model_stage, _class_counts(pipe, labels, report))
-    refitted = dev is None and refit
+    unpredicted = never_predicted_note(report, model_stage, _class_counts(pipe, labels, report)) if scored else None
+    refitted = dev is None and refit and scored
     if refitted:  # the dev figures are in; the saved model learns from the dev texts too
         split = _stopping_split(data, stop_share, seed, binary, log=log) if stop_share else None
         if split is not None:  # again, sentences of all the trees held out to stop on
@@ -185,7 +192,9 @@ def fit_file(
                "phrases": phrases, "binary": binary, "refit_on_all": refitted,
                **({"weight_column": weight_column} if weight_column is not None else {})}
     pipe.save(out, extra={"columns": columns, "data": trained,
-                          "metrics": {"dev": _headline_kept(report)}})
+                          **({"metrics": {"dev": _headline_kept(report)}} if scored else {})})
+    if not scored:
+        return pipe, {"n": 0, "n_train": n_train, "refit_on_all": False, "notes": []}
     return pipe, {**report, "refit_on_all": refitted, "notes": [unpredicted] if unpredicted else []}
 
 
