@@ -25,7 +25,8 @@ from .checks import holds_lone_surrogate
 from .errors import and_list, counted, on_one_line, or_list, reencode_hint
 from .registry import available
 from .tasks import CONFIGURATIONS, DEFAULT_TASK, TASK_NAMES, TASKS
-from .terminal import EscapingWriter, echo, escaped, fail, friendly, json_text, os_error_message, run
+from .terminal import (EscapingWriter, echo, escaped, fail, friendly, json_text, os_error_message, run,
+                       training_lines)
 
 class _Group(typer.core.TyperGroup):
     """The `sentiment` command group: an option of a command given before the command's name (`sentiment --model
@@ -512,7 +513,7 @@ def fit(
         _refuse_model_folder(model, vectorizer, "fit trains", "to fine-tune a saved lstm: --model lstm --set init_from=")
     names = _parse_label_names(label_names)
     given = {key: value for key, value in (("dev_fraction", dev_fraction), ("separator", label_sep)) if value is not None}
-    with _report_folder(report, [data, dev]):
+    with _report_folder(report, [data, dev]), training_lines(not sys.stderr.isatty() and not as_json):
         pipe, dev_report = fit_file(
             data, out, dev=dev, text_column=text_column, label_column=label_column, task=task, vectorizer=vectorizer,
             model=model, options=options, phrases=phrases, binary=binary, refit=refit is not False, seed=seed,

@@ -47,6 +47,31 @@ def echo(text: str, **kwargs) -> None:
     typer.echo(escaped(text), **kwargs)
 
 
+@contextlib.contextmanager
+def training_lines(shown: bool):
+    """While a command trains, each epoch's line of the PyTorch trainer (the ``sentiment.training`` logger) on
+    stderr if ``shown`` (where no progress bar shows the epochs: stderr is no terminal); nothing otherwise."""
+    import logging
+
+    if not shown:
+        yield
+        return
+
+    class Echoed(logging.Handler):
+        def emit(self, record: logging.LogRecord) -> None:
+            echo(self.format(record), err=True)
+
+    logger, handler = logging.getLogger("sentiment.training"), Echoed()
+    level = logger.level
+    logger.addHandler(handler)
+    logger.setLevel(logging.INFO)
+    try:
+        yield
+    finally:
+        logger.removeHandler(handler)
+        logger.setLevel(level)
+
+
 def escaped(text: str) -> str:
     """``text`` with its control characters as escapes (``\\x1b``)."""
     return _CONTROL.sub(lambda m: repr(m.group())[1:-1], text)

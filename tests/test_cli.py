@@ -217,6 +217,21 @@ def test_fit_with_dev_fraction_0_trains_once_on_all_the_data(files, tmp_path):
     assert not (tmp_path / "x").exists() and not (tmp_path / "r").exists()
 
 
+def test_fit_logs_each_epoch_where_no_progress_bar_shows(files, tmp_path):
+    """A neural fit whose stderr is no terminal (a log file, CI) gets a line per epoch there, with the loss and the
+    held-out metric it stops on; --json keeps stderr for warnings."""
+    args = ("fit", files["train"], "--text-column", "review", "--label-column", "stars", "--model", "mlp",
+            "--set", "epochs=2", "--no-refit")
+    result = invoke(*args, "--out", tmp_path / "m")
+    assert_ok(result)
+    epochs = [line for line in result.stderr.splitlines() if line.startswith("epoch ")]
+    assert len(epochs) == 2 and re.fullmatch(r"epoch 2/2 \(.+\): loss \d\.\d{4}, held-out macro-F1 \d\.\d{4}; \d+\.\d s",
+                                             epochs[1]), epochs
+    quiet = invoke(*args, "--out", tmp_path / "j", "--json")
+    assert_ok(quiet)
+    assert "epoch" not in quiet.stderr
+
+
 def test_fit_plain_output(files, tmp_path):
     result = invoke("fit", files["train"], "--text-column", "review", "--label-column", "stars", "--out", tmp_path / "m")
     assert_ok(result)

@@ -26,6 +26,7 @@ from __future__ import annotations
 
 import copy
 import itertools
+import logging
 import math
 import time
 from dataclasses import dataclass
@@ -37,6 +38,10 @@ import torch
 from tqdm.auto import tqdm
 
 from ..errors import ConfigError, TrainingError
+
+# One INFO record per epoch (loss, dev metric, seconds), for logs where no progress bar is drawn: the CLI shows
+# them on a stderr that is no terminal; in Python, logging.basicConfig(level=logging.INFO) shows them.
+log = logging.getLogger("sentiment.training")
 from ..multilabel import label_f1, tune_thresholds
 from . import hardware
 from .nets import NO_TARGET, head_loss, head_probabilities, longest_first
@@ -496,6 +501,9 @@ def train(net: torch.nn.Module, batches, dev, config: TrainConfig, device: torch
             if dev is not None:
                 shown[f"dev_{config.stop_metric}"] = f"{score:.4f}"
             bar.set_postfix(shown)
+            held_out = f", held-out {config.stop_metric.replace('macro_f1', 'macro-F1')} {score:.4f}" if dev is not None else ""
+            log.info("epoch %d/%d (%s): loss %.4f%s; %.1f s", epoch, config.epochs, hardware.device_name(device),
+                     record["train_loss"], held_out, record["seconds"])
             if dev is not None and stale >= config.patience:
                 break
     if best_state is None and average is not None:  # no dev data: the last average
