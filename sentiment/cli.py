@@ -13,6 +13,7 @@ import itertools
 import json
 import os
 import re
+import shlex
 import shutil
 import sys
 import textwrap
@@ -393,22 +394,22 @@ def _extra_argument_hint(command, args: list, valued: set) -> str:
     options = {param.name: param for param in command.params if param.param_type_name == "option"}
     takes_folder = "model" in options and options["model"].metavar == "DIR"
     pairs = {opt for param in options.values() if param.metavar == "KEY=VALUE" for opt in param.opts}
-    positional, split_pair, arguments = [], None, iter(args)
-    for arg in arguments:
-        if not isinstance(arg, str) or arg == "--":
-            break
-        if arg.startswith("-"):
-            if arg.split("=", 1)[0] in valued and "=" not in arg:
-                value = next(arguments, None)  # the option's value
-                if arg in pairs and isinstance(value, str) and "=" not in value:  # --set C 4: the 4 is left over
-                    split_pair = (arg, value, next(arguments, None))
-                    if isinstance(split_pair[2], str):
-                        positional.append(split_pair[2])
-            continue
-        positional.append(arg)
-    if split_pair is not None and isinstance(split_pair[2], str):
-        option, key, value = split_pair
-        return f"{option} takes KEY=VALUE as one argument: {option} {key}={value}"
+    positional, split, i = [], [], 0
+    while i < len(args) and isinstance(args[i], str) and args[i] != "--":
+        arg = args[i]
+        i += 1
+        if not arg.startswith("-"):
+            positional.append(arg)
+        elif arg.split("=", 1)[0] in valued and "=" not in arg:  # its value is the next argument
+            value, left = args[i] if i < len(args) else None, args[i + 1] if i + 1 < len(args) else None
+            i += 1
+            if arg in pairs and isinstance(value, str) and "=" not in value and isinstance(left, str) \
+                    and not left.startswith("-"):  # --set C 4: the 4 is left over
+                split.append(f"{arg} {value}={left}")
+                positional.append(left)
+                i += 1
+    if split:
+        return f"{split[0].split()[0]} takes KEY=VALUE as one argument: {' '.join(split)}"
     for arg in positional:
         if takes_folder and os.path.isfile(os.path.join(arg, "config.json")):
             return f"{arg} is a saved model: give it with --model {arg}"
@@ -459,7 +460,7 @@ def fit(
     out: Path = _path_option(Path("sentiment-model"), metavar="DIR", help="Directory to write the model to (replaced as a whole, atomically: it may hold nothing but a model)."),
     phrases: bool = typer.Option(False, help="SST trees: train on every labelled phrase, not only sentences."),
     binary: bool = typer.Option(False, help="SST trees: two classes (SST-2): neutral dropped, 0-1 negative, 3-4 positive (a --dev trees file too)."),
-    dev_fraction: Optional[float] = typer.Option(None, metavar="FRACTION", help="Without --dev: the share of DATA held out as dev (default 0.1; with --phrases: of the sentences); 0: none, trained once on all of DATA, with no dev figures."),
+    dev_fraction: Optional[float] = typer.Option(None, metavar="FRACTION", help="Without --dev: the share of DATA held out as dev (default 0.1; with --phrases: of the sentences); 0: none, trained once on all of DATA, with no dev figures (not for --task aspect)."),
     refit: Optional[bool] = typer.Option(None, "--refit/--no-refit", help="Without --dev: after scoring on the held-out part, train again on all of DATA (the default), so the saved model has learnt from every text; --no-refit saves the model that was scored."),
     seed: int = typer.Option(0, metavar="INTEGER", help="Seed of the dev split (and, for --task aspect, of the models' training)."),
     label_names: Optional[str] = typer.Option(None, metavar="VALUE=NAME,...", help="Names of the label values, e.g. 0=negative,1=positive; when the training labels are those names already, they name the --dev file's values."),
@@ -666,12 +667,13 @@ def _stdin_table() -> Iterator[Path]:
         with open(spooled, "wb") as handle:
             shutil.copyfileobj(sys.stdin.buffer, handle, 1 << 20)
         with open(spooled, "rb") as handle:
-            table = spooled.rename(spooled.with_suffix("." + format_of_head(handle.read(HEAD_SIZE))))
+            head = handle.read(HEAD_SIZE)
+        table = spooled.rename(spooled.with_suffix("." + format_of_head(head)))  # closed first: Windows renames no open file
         try:
             yield table
         except SentimentError as exc:
             message = str(exc).replace(str(table), "standard input").replace(table.name, "standard input")
-            if isinstance(exc, MissingColumnsError) and len(exc.present) == 1:  # lines of text, not a table
+            if isinstance(exc, MissingColumnsError) and table.suffix in (".csv", ".tsv"):  # lines of text, maybe
                 message += "; for one text per line, use `sentiment predict -`"
             exc.args = (message, *exc.args[1:])
             raise
@@ -723,7 +725,11 @@ def _refuse_paths_as_texts(texts: List[str]) -> None:
     for text in texts:
         if os.path.isfile(os.path.join(text, "config.json")):
             fail(f"{text} is a saved model, not a text; give it with --model {text}")
-        if _DATA_SUFFIXES.search(text) and os.path.isfile(text):
+        found = _DATA_SUFFIXES.search(text)
+        if found and os.path.isfile(text):
+            if found.group(1).lower() == "txt":  # lines of text (--input reads tables)
+                fail(f"{text} is a file, not a text; to predict its lines, one text each, give them on stdin: "
+                     f"sentiment predict - < {shlex.quote(text)}" + (" (decompressed)" if found.group(2) else ""))
             fail(f"{text} is a data file, not a text; to predict its rows, give --input {text} --output "
                  "predictions.csv (or --output - to print them)")
 

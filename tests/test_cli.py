@@ -200,9 +200,10 @@ def test_fit_with_dev_fraction_0_trains_once_on_all_the_data(files, tmp_path):
     args = ("--text-column", "review", "--label-column", "stars", "--dev-fraction", "0", "--model", "logreg")
     result = invoke("fit", files["train"], *args, "--out", out, "--json")
     assert_ok(result)
-    assert json.loads(result.stdout) == {"n": 0, "n_train": 200, "refit_on_all": False, "model": str(out)}
+    assert json.loads(result.stdout) == {"n": 0, "n_train": 200, "model": str(out)}
     config = json.loads((out / "config.json").read_text())
     assert config["data"]["n_train"] == 200 and config["data"]["dev"] is None and "metrics" not in config
+    assert "refit_on_all" not in config["data"]  # trained once: nothing was trained again
     frame = files["train_frame"]
     alone = Pipeline.for_task("polarity", None, "logreg").fit(frame.review.tolist(), frame.stars.tolist())
     texts = frame.review.tolist()[:20]
@@ -628,13 +629,15 @@ def test_predict_input_dash_reads_a_table_piped_in(model, files, tmp_path, monke
     monkeypatch.setattr(tempfile, "tempdir", str(tmp_path / "temp"))
     (tmp_path / "temp").mkdir()
     frame = files["dev_frame"]
-    for suffix, extra in (("csv", []), ("tsv", []), ("jsonl", ["--json"])):
+    frame.to_json(tmp_path / "in.json", orient="records")  # a JSON array of records
+    for suffix, extra in (("csv", []), ("tsv", []), ("jsonl", ["--json"]), ("parquet", ["--json"]), ("json", ["--json"])):
         source = tmp_path / f"in.{suffix}"
-        write_table(frame, source)
+        if suffix != "json":
+            write_table(frame, source)
         given = invoke("predict", "--model", out, "--input", source, "--output", "-", *extra)
         piped = invoke("predict", "--model", out, "--input", "-", "--output", "-", *extra, input=source.read_bytes())
         assert_ok(piped)
-        assert piped.stdout == given.stdout and piped.stdout.count("\n") == len(frame) + (suffix != "jsonl")
+        assert piped.stdout == given.stdout and piped.stdout.count("\n") == len(frame) + (not extra)
     write_table(pd.DataFrame({"review": ["a great film", ""], "id": [1, 2]}), tmp_path / "blank.csv")
     blank = invoke("predict", "--model", out, "--input", "-", "--output", tmp_path / "o.csv",
                    input=(tmp_path / "blank.csv").read_bytes())
@@ -650,8 +653,9 @@ def test_lines_and_tables_on_stdin_mistaken_for_each_other_get_advice(model, tmp
     """Lines of text piped to --input - are refused with the way to predict lines; a CSV piped to `predict -`
     is labelled line by line (texts may look like anything) with a note that --input - reads a table."""
     out, _ = model
-    lines = invoke("predict", "--model", out, "--input", "-", "--output", "-", input="great film\nawful film\n")
-    assert_error(lines, "for one text per line, use `sentiment predict -`")
+    for piped in ("great film\nawful film\n", "great, really great\nawful film\n"):
+        lines = invoke("predict", "--model", out, "--input", "-", "--output", "-", input=piped)
+        assert_error(lines, "for one text per line, use `sentiment predict -`")
     table = invoke("predict", "--model", out, "-", input="id,review\n1,a great film\n")
     assert_ok(table)
     assert len(table.stdout.splitlines()) == 2

@@ -837,6 +837,10 @@ def test_fit_given_a_second_file_or_a_split_pair_is_told_the_way(data, saved_mod
     result = invoke("fit", data["train"], "--set", "C", "4", "--out", saved_model)
     assert result.exit_code == 2
     assert "(4); --set takes KEY=VALUE as one argument: --set C=4" in " ".join(result.stderr.split())
+    result = invoke("fit", data["train"], "--set", "C", "4", "-s", "min_df", "2", "--out", saved_model)
+    assert "--set takes KEY=VALUE as one argument: --set C=4 -s min_df=2" in " ".join(result.stderr.split())
+    result = invoke("fit", data["train"], "--set", "C", "--out", saved_model, data["dev"])  # no value left over
+    assert f"give it with --dev {data['dev']}" in " ".join(result.stderr.split()) and "C=" not in result.stderr
     assert (saved_model / "config.json").is_file()  # the model already there is untouched
 
 
@@ -846,6 +850,11 @@ def test_predict_refuses_a_data_file_or_a_model_given_as_a_text(data, saved_mode
     assert_error(invoke("predict", "--model", saved_model, data["dev"]),
                  rf"{re.escape(str(data['dev']))} is a data file, not a text; to predict its rows, give --input")
     assert_error(invoke("predict", "good", saved_model), "is a saved model, not a text; give it with --model")
+    lines = data["dev"].parent / "lines.txt"
+    lines.write_text("good\nbad\n")
+    assert_error(invoke("predict", "--model", saved_model, lines),
+                 rf"lines.txt is a file, not a text; to predict its lines, one text each, give them on stdin: "
+                 rf"sentiment predict - < {re.escape(str(lines))}$")
     result = invoke("predict", "--model", saved_model, "missing.csv", f"{data['dev']} is great")
     assert result.exit_code == 0 and len(result.stdout.splitlines()) == 2
 

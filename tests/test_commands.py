@@ -810,3 +810,8 @@ def test_evaluate_file_reads_polarity_codes_beside_a_model_of_polarity_names(bin
     _, report = evaluate_file(tmp_path / "five.csv", tmp_path / "five")
     assert report["notes"][0].startswith("note: labels read as polarity: 0=very negative, 1=negative, 2=neutral, 3=positive")
     assert report["per_class"]["very positive"]["support"] == 0 and report["n"] == len(kept)
+    two = [i for i, y in enumerate(five.dev_labels) if y < 2]  # 0 and 1 alone: a two-class file, not two points
+    write_table(pd.DataFrame({"text": [five.dev_texts[i] for i in two], "label": [five.dev_labels[i] for i in two]}),
+                tmp_path / "two.csv")
+    with pytest.raises(DataError, match=r"label\(s\) 0, 1 were not seen in training"):
+        evaluate_file(tmp_path / "two.csv", tmp_path / "five")

@@ -102,17 +102,14 @@ def member_probabilities(ensemble, texts: list[str], progress: bool = False) -> 
     return np.split(joined, np.cumsum([len(member.classes_) for member in ensemble.members])[:-1], axis=1)
 
 
-def member_figures(ensemble, texts: list[str], labels: list, grouping: str | None = None,
-                   probabilities: list[np.ndarray] | None = None) -> list[dict]:
+def member_figures(ensemble, texts: list[str], labels: list, grouping: str | None,
+                   probabilities: list[np.ndarray]) -> list[dict]:
     """Each member's headline figures on ``texts`` (its folder, the folder it was loaded from when the ensemble was
     made (``source``, None if unknown), its vectorizer and model, accuracy and macro-F1;
     with several labels per text macro- and micro-F1), the figures None for a member that cannot read the
     labels (it names them otherwise than the ensemble's first member, whose values the file gives).
-    ``probabilities``: the members' ``predict_proba`` of the texts (:func:`member_probabilities`), else
-    they predict them."""
+    ``probabilities``: the members' ``predict_proba`` of the texts (:func:`member_probabilities`)."""
     figures = []
-    if probabilities is None:
-        probabilities = [None] * len(ensemble.members)
     for folder, source, member, predicted in zip(ensemble._folders(), ensemble._sources(), ensemble.members,
                                                  probabilities):
         described = (f"{member.vectorizer_name} + {member.model}" if hasattr(member, "vectorizer_name")

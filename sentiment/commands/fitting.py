@@ -58,7 +58,7 @@ def fit_file(
     """Train on ``data``, score on ``dev`` (or on a ``dev_fraction`` of ``data``, stratified by label where every
     class has two texts or more, random with several labels per text), save to ``out``. A ``dev_fraction`` of 0
     (not for aspect models) trains once on all of ``data`` and scores nothing: the report is then
-    ``{"n": 0, "n_train", "refit_on_all": False, "notes": []}``.
+    ``{"n": 0, "n_train", "notes": []}``.
 
     Without ``dev``, the model is scored on the held-out part and then (``refit``) trained again on all of
     ``data``, so the saved model has learnt from every text; its config keeps the held-out scores. With
@@ -189,12 +189,12 @@ def fit_file(
         n_train = train(*everything)  # the dev texts are among them
     columns = {"text": text_column, "label": label_column, **({"separator": separator} if multi_label else {})}
     trained = {"train": Path(data).name, "n_train": n_train, "dev": dev_source, "n_dev": len(dev_texts), **tune_info,
-               "phrases": phrases, "binary": binary, "refit_on_all": refitted,
+               "phrases": phrases, "binary": binary, **({"refit_on_all": refitted} if scored else {}),
                **({"weight_column": weight_column} if weight_column is not None else {})}
     pipe.save(out, extra={"columns": columns, "data": trained,
                           **({"metrics": {"dev": _headline_kept(report)}} if scored else {})})
     if not scored:
-        return pipe, {"n": 0, "n_train": n_train, "refit_on_all": False, "notes": []}
+        return pipe, {"n": 0, "n_train": n_train, "notes": []}  # (refit_on_all: there was no first training)
     return pipe, {**report, "refit_on_all": refitted, "notes": [unpredicted] if unpredicted else []}
 
 

@@ -77,13 +77,17 @@ def polarity_code_names(labels: list, pipe) -> dict | None:
     """``{code: name}`` for whole-number gold ``labels`` scored by a polarity model whose labels are the names
     of a polarity scale (negative, positive; or very negative ... very positive) and which knows no such code:
     the codes read as points of that scale, as fit names them (0/1 negative and positive, 0-4 the five points).
-    None otherwise (labels that are names, or codes the model learnt: ``_name_map``)."""
+    None otherwise (labels that are names, or codes the model learnt: ``_name_map``), and for 0 and 1 alone
+    beside a five-point model, which is almost surely a file of two classes (as :func:`refuse_codes_of_two_for_many`
+    refuses it beside a model of the codes)."""
     names = sorted(map(str, pipe.label_names_))
     scale = POLARITY_NAMES.get(len(names))
     values = label_values(labels)
     if scale is None or names != sorted(scale) or not values or not all(type(v) is int for v in values):
         return None
     if not values <= set(range(len(scale))) or {str(v) for v in values} & set(pipe._name_map()):
+        return None
+    if len(scale) > 2 and values == {0, 1}:  # almost surely a two-class file (SST-2 beside a five-point model)
         return None
     return {code: scale[code] for code in sorted(values)}
 
