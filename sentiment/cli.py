@@ -662,7 +662,7 @@ def _stdin_table() -> Iterator[Path]:
     from .data.opening import HEAD_SIZE
     from .errors import MissingColumnsError, SentimentError
 
-    with tempfile.TemporaryDirectory(prefix="sentiment-stdin-") as folder:
+    with tempfile.TemporaryDirectory(prefix="sentiment-stdin-", ignore_cleanup_errors=True) as folder:
         spooled = Path(folder) / "stdin"
         with open(spooled, "wb") as handle:
             shutil.copyfileobj(sys.stdin.buffer, handle, 1 << 20)
