@@ -1064,3 +1064,22 @@ def test_hidden_sizes_take_numpy_numbers_as_the_other_options_do():
         with pytest.raises(ConfigError, match=r"hidden_sizes must be a list of layer widths \(whole numbers from 1 to 8192\)"):
             MLPModel(hidden_sizes=wide)
 
+
+
+def test_a_sigmoid_head_starts_at_each_labels_share_of_the_training_texts(data):
+    """Several labels per text: the untrained network gives each label its share of the training texts (not 0.5
+    for all), so that early stopping does not judge epochs that only learn how rare each label is."""
+    from sentiment.models import nets
+
+    y = np.array([[1, 0, 0], [1, 1, 0], [0, 0, 0], [1, 0, 0]], dtype=np.float32)
+    for net in (nets.MLPNet(nets.MLPConfig(n_features=5, n_classes=3, hidden_sizes=(4,), head="sigmoid")),
+                nets.LSTMNet(nets.LSTMConfig(n_tokens=5, n_classes=3, embedding_dim=4, hidden_size=4, head="sigmoid"))):
+        nets.start_at_label_rates(net, y)
+        assert torch.sigmoid(net.output.bias).tolist() == pytest.approx([0.75, 0.25, 1e-4], abs=1e-6)
+        nets.start_at_label_rates(net, y, sample_weight=np.array([1, 3, 1, 1]))  # weighted shares
+        assert torch.sigmoid(net.output.bias).tolist() == pytest.approx([5 / 6, 0.5, 1e-4], abs=1e-6)
+    train_x, train_y, _, _ = data
+    labels = [[y, 9] if i % 4 == 0 else [y] for i, y in enumerate(train_y)]  # label 9 on a quarter of the texts
+    still = Pipeline("tfidf", "mlp", hidden_sizes=[16], lr=1e-8, epochs=1, dev_fraction=0).fit(train_x, labels)
+    mean = still.predict_proba(train_x).mean(axis=0)  # a network that has not learnt: the shares themselves
+    assert mean[list(still.classes_).index(9)] == pytest.approx(0.25, abs=0.05)

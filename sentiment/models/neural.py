@@ -181,6 +181,8 @@ class NeuralModel(Stage):
         self.n_trained_ = len(y)  # the rows learnt from, the held-out ones left out
         with hardware.seeded(self.params["net_seed"], device), hardware.device_errors(device):
             self.net_ = self._build_net(X, dev, vectorizer, "sigmoid" if multi_label else "softmax", labels)
+            if multi_label and not self.params.get("init_from"):  # (a fine-tuned lstm keeps the output it copied)
+                nets.start_at_label_rates(self.net_, y, sample_weight)
             batches = self._batches(X, y, device, self.params["batch_size"], rng, sample_weight=sample_weight)
             dev_batches = None
             if dev is not None:
