@@ -12,6 +12,13 @@ class NotebookFigure(Figure):
     where a bare Figure made without pyplot shows only once pyplot's inline backend is loaded. (Defined at
     module level, so that it pickles as a Figure does.)"""
 
+    def savefig(self, fname, *args, **kwargs):
+        """Matplotlib's ``savefig``, by default with the box grown to hold every label, title and legend
+        (``bbox_inches="tight"``), as the package writes its own plots: the labels reach past the figure's edge."""
+        kwargs.setdefault("bbox_inches", "tight")
+        kwargs.setdefault("pad_inches", 0.1)
+        return super().savefig(fname, *args, **kwargs)
+
     def _repr_png_(self) -> bytes:
         from .evaluation import _drawn
 

@@ -432,3 +432,18 @@ def test_the_text_reports_figures_stand_in_one_column():
     headline = format_report(multi).split("\n\n")[0].splitlines()
     assert [line.split()[0] for line in headline] == ["n", "macro-F1", "micro-F1", "exact", "grouping"]
     assert len({line.index(value) for line, value in zip(headline, ["4", "1.0000", "0.5000", "0.2500", "ekman"])}) == 1
+
+
+def test_a_figure_saved_with_plain_savefig_keeps_its_labels_whole(tmp_path):
+    """The figures the package gives are saved, by default, with the box grown to hold the tick labels, axis
+    labels and colour bar that reach past the figure's edge (as its own report files are)."""
+    from PIL import Image
+
+    from sentiment.evaluation import _report, confusion_figure
+
+    names = ["a rather long label name", "another long label name"]
+    fig = confusion_figure(_report(np.array([0, 1, 1, 0]), np.array([0, 1, 0, 0]), names))
+    fig.savefig(tmp_path / "plain.png")
+    fig.savefig(tmp_path / "whole.png", bbox_inches=None)  # matplotlib's own default: the figure's box
+    plain, whole = Image.open(tmp_path / "plain.png").size, Image.open(tmp_path / "whole.png").size
+    assert plain != whole and plain[0] > whole[0]  # the long tick labels widen it
