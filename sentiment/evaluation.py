@@ -16,7 +16,8 @@ from typing import Any, Callable, Sequence
 import numpy as np
 
 from .checks import check_texts, label_list, path_of
-from .errors import ConfigError, MissingGlyphWarning, UnknownLabelsError, caller_stacklevel, counted, on_one_line
+from .errors import (ConfigError, DataError, MissingGlyphWarning, UnknownLabelsError, caller_stacklevel, counted,
+                     on_one_line)
 from .groupings import group_labels, group_names
 from .labels import label_codes
 from .multilabel import decide, f1_of_counts, label_counts, present_mean
@@ -53,10 +54,17 @@ def evaluate(pipeline, texts: Sequence[str], labels: Sequence, grouping: str | N
     ``accuracy`` (one label per text) or ``micro_f1`` (several). ``progress`` shows a progress bar.
     ``mistakes`` adds ``"mistakes"``, the texts given a wrong label (see :func:`wrong_predictions`), which
     :func:`write_report` writes to ``mistakes.csv``. ``probabilities``: the pipeline's ``predict_proba`` of
-    ``texts``, computed already (an ensemble's evaluation scores its members on the same predictions).
+    ``texts``, computed already (nothing is predicted then). An ensemble's report (probabilities not given)
+    also holds ``members``: each member's headline figures on the same texts (:func:`member_figures`), from the
+    predictions the ensemble averages (each member predicts the texts once), so that it shows whether
+    combining them helps.
     """
-    texts, gold, truth = gold_truth(pipeline, texts, labels, grouping)
-    if probabilities is None:
+    texts, gold, truth = gold_truth(pipeline, texts, labels, grouping)  # (before anything is predicted)
+    each = None  # an ensemble's members' probabilities, for their own figures
+    if probabilities is None and getattr(pipeline, "members", None):
+        each = member_probabilities(pipeline, texts, progress)
+        probabilities = pipeline._combined(each)
+    elif probabilities is None:
         probabilities = in_batches(pipeline.predict_proba, texts, progress=progress)
     elif np.shape(probabilities) != (len(texts), len(pipeline.classes_)):
         raise ConfigError(f"probabilities of shape {np.shape(probabilities)} given for {len(texts)} texts and "
@@ -82,7 +90,39 @@ def evaluate(pipeline, texts: Sequence[str], labels: Sequence, grouping: str | N
         report["grouping"] = grouping
     if mistakes:
         report["mistakes"] = wrong_predictions(texts, truth, predicted, names, probabilities)
+    if each is not None:
+        report["members"] = member_figures(pipeline, texts, labels, grouping, each)
     return report
+
+
+def member_probabilities(ensemble, texts: list[str], progress: bool = False) -> list[np.ndarray]:
+    """Each member's ``predict_proba`` of ``texts`` (its own columns), the texts read in batches under one
+    progress bar for all of them."""
+    joined = in_batches(lambda batch: np.hstack([member.predict_proba(batch) for member in ensemble.members]),
+                        texts, progress=progress)
+    return np.split(joined, np.cumsum([len(member.classes_) for member in ensemble.members])[:-1], axis=1)
+
+
+def member_figures(ensemble, texts: list[str], labels: list, grouping: str | None,
+                   probabilities: list[np.ndarray]) -> list[dict]:
+    """Each member's headline figures on ``texts`` (its folder, the folder it was loaded from when the ensemble was
+    made (``source``, None if unknown), its vectorizer and model, accuracy and macro-F1;
+    with several labels per text macro- and micro-F1), the figures None for a member that cannot read the
+    labels (it names them otherwise than the ensemble's first member, whose values the file gives).
+    ``probabilities``: the members' ``predict_proba`` of the texts (:func:`member_probabilities`)."""
+    figures = []
+    for folder, source, member, predicted in zip(ensemble._folders(), ensemble._sources(), ensemble.members,
+                                                 probabilities):
+        described = (f"{member.vectorizer_name} + {member.model}" if hasattr(member, "vectorizer_name")
+                     else str(getattr(member, "kind", type(member).__name__)))
+        keys = ("macro_f1", "micro_f1") if ensemble.multi_label_ else ("accuracy", "macro_f1")
+        try:
+            scored = evaluate(member, texts, labels, grouping, probabilities=predicted)
+            shown = {key: scored[key] for key in keys}
+        except (UnknownLabelsError, DataError, ConfigError):  # e.g. a grouping that only the ensemble can score
+            shown = dict.fromkeys(keys)
+        figures.append({"member": folder, "source": source, "model": described, **shown})
+    return figures
 
 
 def gold_truth(pipeline, texts: Sequence[str], labels: Sequence, grouping: str | None = None) -> tuple:

@@ -435,8 +435,14 @@ def test_evaluate_of_an_ensemble_has_each_member_read_the_texts_once(members, bi
     monkeypatch.setattr(Pipeline, "_evidence", counted)
     _, report = evaluate_file(tmp_path / "dev.csv", tmp_path / "e")
     assert sorted(read) == sorted(binary.dev_texts * 2)  # two members, each text once
+    read.clear()
+    in_python = evaluate(ensemble, binary.dev_texts, binary.dev_labels)  # the same in Python, members and all
+    assert sorted(read) == sorted(binary.dev_texts * 2)
     monkeypatch.undo()
-    assert {k: v for k, v in report.items() if k != "members"} == evaluate(ensemble, binary.dev_texts, binary.dev_labels)
+    assert {k: v for k, v in report.items() if k != "members"} == {k: v for k, v in in_python.items() if k != "members"}
+    assert [m["accuracy"] for m in in_python["members"]] == [m["accuracy"] for m in report["members"]]
+    scored = ensemble.predict_proba(binary.dev_texts)  # given probabilities: nothing predicted, no members' figures
+    assert "members" not in evaluate(ensemble, binary.dev_texts, binary.dev_labels, probabilities=scored)
 
 
 def test_evaluate_refuses_probabilities_of_another_shape(members, binary):

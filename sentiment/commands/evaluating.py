@@ -4,11 +4,9 @@ from __future__ import annotations
 
 from pathlib import Path
 
-import numpy as np
-
 from ..data import holds_sst_trees, read_labelled
 from ..errors import ConfigError, DataError, SeparatorError, UnknownLabelsError, on_one_line, refuse_flags
-from ..evaluation import evaluate, gold_truth, in_batches
+from ..evaluation import evaluate
 from ..pipeline import Pipeline, load, named_labels
 from .gold import (check_grouped_gold, check_grouping, check_label_names, polarity_code_names, reads_trees_as_sst2,
                    refuse_codes_of_two_for_many, tree_code_names)
@@ -30,7 +28,7 @@ def evaluate_file(data: str | Path, model: str | Path | None = None, *, text_col
     report's ``notes`` then say (lines for the caller to show; absent where there are none).
     ``progress`` shows a progress bar while the model predicts; ``mistakes`` adds the texts labelled wrongly
     (not for an aspect model). An ensemble's report also holds ``members``: each member's headline figures on
-    the same texts (:func:`member_figures`), so that it shows whether combining them helps."""
+    the same texts (:func:`~sentiment.evaluation.member_figures`), so that it shows whether combining them helps."""
     pipe = load(model, task=task)
     check_classifier(pipe, model)
     if is_aspect_model(pipe):
@@ -77,13 +75,7 @@ def evaluate_file(data: str | Path, model: str | Path | None = None, *, text_col
     if grouped_already:  # the gold labels may still be grouped ("love" scored as the model's "joy")
         check_grouped_gold(pipe, grouping, labels, data)
     try:
-        if not getattr(pipe, "members", None):  # not an ensemble
-            report = evaluate(pipe, texts, labels, grouping, progress=progress, mistakes=mistakes)
-        else:
-            gold_truth(pipe, texts, labels, grouping)  # the labels checked before the members predict
-            each = member_probabilities(pipe, texts, progress)
-            report = evaluate(pipe, texts, labels, grouping, mistakes=mistakes, probabilities=pipe._combined(each))
-            report["members"] = member_figures(pipe, texts, labels, grouping, each)
+        report = evaluate(pipe, texts, labels, grouping, progress=progress, mistakes=mistakes)
         return pipe, {**report, "notes": notes} if notes else report
     except UnknownLabelsError as exc:
         misnamed = {str(value): str(name) for value, name in (given or {}).items() if str(name) in exc.unknown}
@@ -92,36 +84,6 @@ def evaluate_file(data: str | Path, model: str | Path | None = None, *, text_col
         raise DataError(f"--label-names gives the name(s) {', '.join(misnamed.values())}, which the model does not "
                         f"know: its labels are {', '.join(map(str, exc.known))}; give each of the file's values one "
                         "of them (--label-names VALUE=LABEL,...)") from None
-
-
-def member_probabilities(ensemble, texts: list[str], progress: bool = False) -> list[np.ndarray]:
-    """Each member's ``predict_proba`` of ``texts`` (its own columns), the texts read in batches under one
-    progress bar for all of them."""
-    joined = in_batches(lambda batch: np.hstack([member.predict_proba(batch) for member in ensemble.members]),
-                        texts, progress=progress)
-    return np.split(joined, np.cumsum([len(member.classes_) for member in ensemble.members])[:-1], axis=1)
-
-
-def member_figures(ensemble, texts: list[str], labels: list, grouping: str | None,
-                   probabilities: list[np.ndarray]) -> list[dict]:
-    """Each member's headline figures on ``texts`` (its folder, the folder it was loaded from when the ensemble was
-    made (``source``, None if unknown), its vectorizer and model, accuracy and macro-F1;
-    with several labels per text macro- and micro-F1), the figures None for a member that cannot read the
-    labels (it names them otherwise than the ensemble's first member, whose values the file gives).
-    ``probabilities``: the members' ``predict_proba`` of the texts (:func:`member_probabilities`)."""
-    figures = []
-    for folder, source, member, predicted in zip(ensemble._folders(), ensemble._sources(), ensemble.members,
-                                                 probabilities):
-        described = (f"{member.vectorizer_name} + {member.model}" if hasattr(member, "vectorizer_name")
-                     else str(getattr(member, "kind", type(member).__name__)))
-        keys = ("macro_f1", "micro_f1") if ensemble.multi_label_ else ("accuracy", "macro_f1")
-        try:
-            scored = evaluate(member, texts, labels, grouping, probabilities=predicted)
-            shown = {key: scored[key] for key in keys}
-        except (UnknownLabelsError, DataError, ConfigError):  # e.g. a grouping that only the ensemble can score
-            shown = dict.fromkeys(keys)
-        figures.append({"member": folder, "source": source, "model": described, **shown})
-    return figures
 
 
 def training_data_notes(pipe, data: str | Path, shipped: str | None = None) -> list[str]:
