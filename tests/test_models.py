@@ -352,7 +352,8 @@ def test_linearsvm_texts_of_weight_zero_count_nowhere_not_even_in_the_calibratio
     np.testing.assert_allclose(weighted.predict_proba(X), dropped.predict_proba(X), rtol=1e-6)
     y5 = np.arange(60) % 5
     weights5 = np.where((y5 == 0) & (np.arange(60) >= 5), 0.0, 1.0)  # class 0: one text that weighs
-    with pytest.raises(ConfigError, match="linearsvm needs at least 2 examples of every class .*each of a weight above 0"):
+    with pytest.raises(ConfigError, match="linearsvm needs at least 2 examples of every class .*each of a weight above 0.*"
+                                         r"\(logreg, nbsvm\)$"):
         resolve("model", "linearsvm")().fit(X, y5, sample_weight=weights5)
 
 

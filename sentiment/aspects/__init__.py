@@ -35,7 +35,7 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
-from ..errors import DataError
+from ..errors import ConfigError, DataError
 from ..tokens import tokenize
 from .data import POLARITIES, conflict_note, markup_note, read_aspect_data, split_sentences
 from .pipeline import AspectPipeline, check_trainable
@@ -63,7 +63,6 @@ def aspect_options() -> dict:
 def check_options(options: dict) -> None:
     """Raise a ConfigError for an option that :class:`AspectPipeline` does not have (``--set``: the seed is
     ``--seed``)."""
-    from ..errors import ConfigError
     from .pipeline import check_option_names
 
     if "seed" in options:
@@ -183,6 +182,8 @@ def evaluate_aspects(data_path, model=None, *, progress: bool = False) -> dict:
     trained: dropped, unless it was fit with ``keep_conflict``."""
     from .evaluation import evaluate_pipeline
 
+    if hasattr(data_path, "predict_aspects"):  # evaluate(model, texts, labels) puts the model first; this, the data
+        raise ConfigError("evaluate_aspects takes the data first and then the model: evaluate_aspects(path, model)")
     pipe = load_aspect_model(model) if model is None or isinstance(model, (str, os.PathLike)) else model
     report = evaluate_pipeline(pipe, data_path, progress=progress)
     if isinstance(data_path, (str, os.PathLike)):  # sentence dicts are no name to keep (nor a copy of the data)

@@ -252,7 +252,8 @@ def platt_calibrated(estimator, X, y: np.ndarray, weights, n_classes: int, name:
     folds = min(3, int(np.bincount(y, minlength=n_classes).min()))
     if folds < 2:
         raise ConfigError(f"{name} needs at least 2 examples of every class (of every label, with several "
-                          "labels per text), each of a weight above 0, for its calibration")
+                          "labels per text), each of a weight above 0, for its calibration; drop the texts of a "
+                          "class with fewer, or choose a model without this calibration (logreg, nbsvm)")
     calibrated = CalibratedClassifierCV(estimator, method="sigmoid", cv=folds, ensemble=False).fit(
         X, y, sample_weight=weights)
     fitted = calibrated.calibrated_classifiers_[0]
