@@ -387,10 +387,11 @@ class _Command(typer.core.TyperCommand):
 
 
 def _extra_argument_hint(command, args: list, valued: set) -> str:
-    """What an argument that the command did not expect may have been meant as: a saved model given where a
-    command's data go (`evaluate MODEL DATA`), for a command whose --model takes a folder: give it with --model;
-    a data file after fit's own (`fit train.csv dev.csv`): give it with --dev. "" for neither. Option values
-    (``valued``: the options that take one) are no arguments, nor is what follows "--"... but texts."""
+    """What an argument that the command did not expect may have been meant as: the value of a KEY=VALUE option
+    given apart (`--set C 4`): join them; a saved model given where a command's data go (`evaluate MODEL
+    DATA`), for a command whose --model takes a folder: give it with --model; a data file after fit's own
+    (`fit train.csv dev.csv`): give it with --dev. "" for none of them. The values of options (``valued``: the
+    options that take one) are not arguments, and the scan stops at "--" (texts follow it)."""
     options = {param.name: param for param in command.params if param.param_type_name == "option"}
     takes_folder = "model" in options and options["model"].metavar == "DIR"
     pairs = {opt for param in options.values() if param.metavar == "KEY=VALUE" for opt in param.opts}
