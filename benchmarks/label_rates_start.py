@@ -3,9 +3,9 @@
     python benchmarks/label_rates_start.py [--train 2000] [--seeds 0,1] [--out benchmarks/results/label_rates_start.md]
 
 The default ``mlp`` (tf-idf, as ``Pipeline(model="mlp")`` builds it) learns GoEmotions' 28 labels from a
-sample of ``--train`` training comments (drawn with each seed, and a comment of each label the draw lacks), once with the output biases at 0 (every label
-at 0.5, as before 7 December 2026: ``nets.start_at_label_rates`` replaced by a no-op) and once as the package
-starts them now (the log-odds of each label's share of the training comments). Each is scored on the whole
+sample of ``--train`` training comments (drawn with each seed, and a comment of each label the draw lacks), once with the output biases as PyTorch starts
+them (small random values: every label near 0.5, as before 7 December 2026; ``nets.start_at_label_rates``
+replaced by a no-op) and once as the package starts them now (the log-odds of each label's share of the training comments). Each is scored on the whole
 GoEmotions dev split at its tuned thresholds: macro- and micro-F1, the labels given per comment, and the epoch
 early stopping kept. A few thousand comments is where a user meets the difference: a network started at 0.5
 spends its first epochs learning how rare each label is, and early stopping judges those epochs.
@@ -47,7 +47,7 @@ def run(texts: list, labels: list, dev_x: list, dev_y: list, start_at_rates: boo
     """Fit the default mlp with the output biases started one way; its dev figures."""
     kept = nets.start_at_label_rates
     if not start_at_rates:
-        nets.start_at_label_rates = lambda net, y, sample_weight=None: None  # the biases stay at 0
+        nets.start_at_label_rates = lambda *args, **kwargs: None  # the biases stay as PyTorch drew them
     try:
         began = time.perf_counter()
         pipe = Pipeline(model="mlp").fit(texts, labels)
@@ -63,7 +63,7 @@ def run(texts: list, labels: list, dev_x: list, dev_y: list, start_at_rates: boo
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--train", type=int, default=2000, help="training comments drawn from GoEmotions train")
-    parser.add_argument("--seeds", default="0,1", help="the samples' seeds (and the networks')")
+    parser.add_argument("--seeds", default="0,1", help="the samples' seeds (the networks' own seed stays 0)")
     parser.add_argument("--out", default=str(RESULTS / "label_rates_start.md"))
     args = parser.parse_args()
     texts, labels, dev_x, dev_y = datasets.load("goemotions")
@@ -74,7 +74,7 @@ def main() -> None:
     for seed in [int(s) for s in args.seeds.split(",")]:
         rows = sample(labels, args.train, seed)
         sample_x, sample_y = [texts[i] for i in rows], [labels[i] for i in rows]
-        for at_rates, shown in ((False, "0.5 for every label (before)"), (True, "each label's share (now)")):
+        for at_rates, shown in ((False, "near 0.5 for every label (before)"), (True, "each label's share (now)")):
             r = run(sample_x, sample_y, dev_x, dev_y, at_rates)
             lines.append(f"| {seed} | {shown} | {r['macro_f1']:.4f} | {r['micro_f1']:.4f} | {r['labels_per_text']:.2f} "
                          f"| {r['epoch_kept']} ({r['epochs']}) | {r['seconds']:.0f} |")

@@ -59,6 +59,7 @@ def evaluate(pipeline, texts: Sequence[str], labels: Sequence, grouping: str | N
     predictions the ensemble averages (each member predicts the texts once), so that it shows whether
     combining them helps.
     """
+    labels = label_list(labels)  # read once: an iterator would give the members' figures nothing
     texts, gold, truth = gold_truth(pipeline, texts, labels, grouping)  # (before anything is predicted)
     each = None  # an ensemble's members' probabilities, for their own figures
     if probabilities is None and getattr(pipeline, "members", None):

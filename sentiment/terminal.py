@@ -62,14 +62,16 @@ def training_lines(shown: bool):
             echo(self.format(record), err=True)
 
     logger, handler = logging.getLogger("sentiment.training"), Echoed()
-    level = logger.level
+    level, propagate = logger.level, logger.propagate
     logger.addHandler(handler)
     logger.setLevel(logging.INFO)
+    logger.propagate = False  # said once, here, not again by a handler the host program gave the root logger
     try:
         yield
     finally:
         logger.removeHandler(handler)
         logger.setLevel(level)
+        logger.propagate = propagate
 
 
 def escaped(text: str) -> str:

@@ -231,6 +231,22 @@ def test_fit_logs_each_epoch_where_no_progress_bar_shows(files, tmp_path):
     quiet = invoke(*args, "--out", tmp_path / "j", "--json")
     assert_ok(quiet)
     assert "epoch" not in quiet.stderr
+    import logging
+
+    logger = logging.getLogger("sentiment.training")
+    assert logger.handlers == [] and logger.propagate  # the command's handler is gone
+    class Host(logging.Handler):  # a host program's handler on the root logger, writing where stderr is then
+        def emit(self, record):
+            sys.stderr.write(self.format(record) + "\n")
+
+    root, host = logging.getLogger(), Host()
+    root.addHandler(host)
+    try:
+        again = invoke(*args, "--out", tmp_path / "h")
+    finally:
+        root.removeHandler(host)
+    assert_ok(again)
+    assert sum("epoch 1/2" in line for line in again.stderr.splitlines()) == 1  # each line said once
 
 
 def test_fit_plain_output(files, tmp_path):

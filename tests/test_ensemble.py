@@ -442,7 +442,10 @@ def test_evaluate_of_an_ensemble_has_each_member_read_the_texts_once(members, bi
     assert {k: v for k, v in report.items() if k != "members"} == {k: v for k, v in in_python.items() if k != "members"}
     assert [m["accuracy"] for m in in_python["members"]] == [m["accuracy"] for m in report["members"]]
     scored = ensemble.predict_proba(binary.dev_texts)  # given probabilities: nothing predicted, no members' figures
-    assert "members" not in evaluate(ensemble, binary.dev_texts, binary.dev_labels, probabilities=scored)
+    given = evaluate(ensemble, binary.dev_texts, binary.dev_labels, probabilities=scored)
+    assert "members" not in given and given == {k: v for k, v in in_python.items() if k != "members"}  # _combined
+    once = evaluate(ensemble, binary.dev_texts, iter(binary.dev_labels))  # labels that can be read once
+    assert once == in_python and all(m["accuracy"] is not None for m in once["members"])
 
 
 def test_evaluate_refuses_probabilities_of_another_shape(members, binary):

@@ -1073,13 +1073,37 @@ def test_a_sigmoid_head_starts_at_each_labels_share_of_the_training_texts(data):
 
     y = np.array([[1, 0, 0], [1, 1, 0], [0, 0, 0], [1, 0, 0]], dtype=np.float32)
     for net in (nets.MLPNet(nets.MLPConfig(n_features=5, n_classes=3, hidden_sizes=(4,), head="sigmoid")),
+                nets.MLPNet(nets.MLPConfig(n_features=5, n_classes=3, hidden_sizes=(), head="sigmoid")),  # linear
+                nets.MLPNet(nets.MLPConfig(n_features=5, n_classes=3, hidden_sizes=(), head="sigmoid", sparse_input=False)),
                 nets.LSTMNet(nets.LSTMConfig(n_tokens=5, n_classes=3, embedding_dim=4, hidden_size=4, head="sigmoid"))):
         nets.start_at_label_rates(net, y)
-        assert torch.sigmoid(net.output.bias).tolist() == pytest.approx([0.75, 0.25, 1e-4], abs=1e-6)
+        assert torch.sigmoid(net.output_bias).tolist() == pytest.approx([0.75, 0.25, 1e-4], abs=1e-6)
         nets.start_at_label_rates(net, y, sample_weight=np.array([1, 3, 1, 1]))  # weighted shares
-        assert torch.sigmoid(net.output.bias).tolist() == pytest.approx([5 / 6, 0.5, 1e-4], abs=1e-6)
+        assert torch.sigmoid(net.output_bias).tolist() == pytest.approx([5 / 6, 0.5, 1e-4], abs=1e-6)
+        nets.start_at_label_rates(net, y, pos_weight=np.array([1 / 3, 3.0, 1.0]))  # "balanced": the weighted
+        assert torch.sigmoid(net.output_bias).tolist()[:2] == pytest.approx([0.5, 0.5], abs=1e-6)  # loss's best: 0.5
     train_x, train_y, _, _ = data
     labels = [[y, 9] if i % 4 == 0 else [y] for i, y in enumerate(train_y)]  # label 9 on a quarter of the texts
-    still = Pipeline("tfidf", "mlp", hidden_sizes=[16], lr=1e-8, epochs=1, dev_fraction=0).fit(train_x, labels)
-    mean = still.predict_proba(train_x).mean(axis=0)  # a network that has not learnt: the shares themselves
-    assert mean[list(still.classes_).index(9)] == pytest.approx(0.25, abs=0.05)
+    for hidden in ([16], []):  # a linear network too: its input layer's bias gives the logits
+        still = Pipeline("tfidf", "mlp", hidden_sizes=hidden, lr=1e-8, epochs=1, dev_fraction=0).fit(train_x, labels)
+        mean = still.predict_proba(train_x).mean(axis=0)  # a network that has not learnt: the shares themselves
+        assert mean[list(still.classes_).index(9)] == pytest.approx(0.25, abs=0.05)
+    balanced = Pipeline("tfidf", "mlp", hidden_sizes=[16], lr=1e-8, epochs=1, dev_fraction=0, class_weight="balanced")
+    assert balanced.fit(train_x, labels).predict_proba(train_x).mean(axis=0)[list(still.classes_).index(9)] \
+        == pytest.approx(0.5, abs=0.05)  # the weighted loss's best constant
+
+
+def test_a_fine_tuned_lstm_keeps_the_output_it_copies_and_starts_a_new_one_at_the_label_shares(data, tmp_path):
+    """init_from copies the saved output layer where the labels are the saved model's (its biases are kept); a
+    new output layer (other labels) starts at the label shares, as a fresh network's does."""
+    train_x, train_y, _, _ = data
+    labels = [[y, 9] if i % 4 == 0 else [y] for i, y in enumerate(train_y)]
+    still = dict(hidden_size=16, **SMALL_W2V, epochs=1, lr=1e-8, dev_fraction=0)
+    source = Pipeline("word2vec", "lstm", **{**still, "lr": 3e-3, "epochs": 3}).fit(train_x, labels)
+    source.save(tmp_path / "source")
+    copied = Pipeline("word2vec", "lstm", init_from=str(tmp_path / "source"), **still).fit(train_x, labels)
+    np.testing.assert_allclose(copied.model_.net_.head.bias.detach().cpu().numpy(),
+                               source.model_.net_.head.bias.detach().cpu().numpy(), atol=1e-5)
+    others = [[y, 7] if i % 4 == 1 else [y] for i, y in enumerate(train_y)]  # other labels: another output layer
+    new = Pipeline("word2vec", "lstm", init_from=str(tmp_path / "source"), **still).fit(train_x, others)
+    assert torch.sigmoid(new.model_.net_.head.bias).tolist()[list(new.classes_).index(7)] == pytest.approx(0.25, abs=0.01)

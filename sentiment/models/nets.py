@@ -175,9 +175,12 @@ class MLPNet(nn.Module):
         self.body = nn.Sequential(*blocks)
 
     @property
-    def output(self) -> nn.Linear:
-        """The layer that gives the logits."""
-        return self.body[-1]
+    def output_bias(self) -> nn.Parameter:
+        """The bias of the logits: the last layer's, or without hidden layers (``hidden_sizes=[]``) the input
+        layer's, which gives them."""
+        if len(self.body):
+            return self.body[-1].bias
+        return self.input_bias if self.config.sparse_input else self.input.bias
 
     def forward(self, x: torch.Tensor, offsets: torch.Tensor | None = None, weights: torch.Tensor | None = None):
         """Logits. Sparse: ``x`` the flat feature ids, ``offsets`` the row starts, ``weights`` the values."""
@@ -188,15 +191,21 @@ class MLPNet(nn.Module):
         return self.body(hidden)
 
 
-def start_at_label_rates(net: nn.Module, y: np.ndarray, sample_weight: np.ndarray | None = None) -> None:
-    """Set the output biases of a sigmoid head (several labels per text) to the log-odds of each label's share of
-    the training rows ``y`` (rows x labels, 0/1), so that the untrained network starts at the labels' base
-    rates, not at 0.5 for every label: else its first epochs only learn how rare each label is, and early
-    stopping judges that phase (on 2,000 GoEmotions texts an mlp stopped there, giving 7.7 labels a text;
-    started at the rates, 1.5 and three times the macro-F1)."""
+def start_at_label_rates(net: nn.Module, y: np.ndarray, sample_weight: np.ndarray | None = None,
+                         pos_weight: np.ndarray | None = None) -> None:
+    """Set the output biases of a sigmoid head (several labels per text) to the log-odds of each label's share
+    ``p`` of the training rows ``y`` (rows x labels, 0/1; weighted by ``sample_weight``), so that the untrained
+    network starts at the labels' base rates, not near 0.5 for every label: else its first epochs only learn
+    how rare each label is, and early stopping judges that phase (the default mlp on 2,000 GoEmotions comments
+    kept such an epoch: about ten labels a comment, macro-F1 0.05; started at the rates, 1.3 to 1.6 labels and
+    0.16 to 0.17: ``benchmarks/label_rates_start.py``). With ``pos_weight`` (the loss's weight ``w`` of each
+    label's positive rows, as ``class_weight`` gives it) the start is the weighted loss's best constant,
+    ``log(w * p / (1 - p))``: 0.5 for "balanced" weights."""
     share = np.clip(np.average(y, axis=0, weights=sample_weight), 1e-4, 1 - 1e-4)
+    odds = share / (1 - share) * (1.0 if pos_weight is None else np.asarray(pos_weight, dtype=np.float64))
+    bias = net.output_bias
     with torch.no_grad():
-        net.output.bias.copy_(torch.as_tensor(np.log(share / (1 - share)), dtype=net.output.bias.dtype))
+        bias.copy_(torch.as_tensor(np.log(np.clip(odds, 1e-8, None)), dtype=bias.dtype))
 
 
 # -- LSTM ----------------------------------------------------------------------------------------
@@ -245,9 +254,9 @@ class LSTMNet(nn.Module):
 
 
     @property
-    def output(self) -> nn.Linear:
-        """The layer that gives the logits."""
-        return self.head
+    def output_bias(self) -> nn.Parameter:
+        """The bias of the logits (the last layer's)."""
+        return self.head.bias
     def forward(self, tokens: torch.Tensor, lengths: torch.Tensor) -> torch.Tensor:
         """Logits. ``tokens``: (batch, time) ids padded with 0, at least one non-zero id per row;
         ``lengths``: (batch,) the number of non-zero ids per row, int64 on the CPU (as packing needs)."""

@@ -180,9 +180,12 @@ class NeuralModel(Stage):
             self._say_no_stopping()
         self.n_trained_ = len(y)  # the rows learnt from, the held-out ones left out
         with hardware.seeded(self.params["net_seed"], device), hardware.device_errors(device):
+            self._output_copied = False  # set by an lstm's init_from that copies the saved output layer
             self.net_ = self._build_net(X, dev, vectorizer, "sigmoid" if multi_label else "softmax", labels)
-            if multi_label and not self.params.get("init_from"):  # (a fine-tuned lstm keeps the output it copied)
-                nets.start_at_label_rates(self.net_, y, sample_weight)
+            if multi_label and not self._output_copied:
+                weights = trainer.loss_class_weights(self._resolved_class_weight(), y, self.n_classes_, torch.device("cpu"))
+                nets.start_at_label_rates(self.net_, y, sample_weight,
+                                          pos_weight=None if weights is None else weights.numpy())
             batches = self._batches(X, y, device, self.params["batch_size"], rng, sample_weight=sample_weight)
             dev_batches = None
             if dev is not None:
@@ -507,6 +510,7 @@ class LSTMModel(NeuralModel):
             rows = torch.tensor([source.label_names_.index(name) for name in labels])  # the saved row of each label
             net.head.weight.copy_(old.head.weight[rows])
             net.head.bias.copy_(old.head.bias[rows])
+            self._output_copied = True  # (fit then keeps its biases)
         old_rows = source.vectorizer_.vocabulary_
         pairs = [(row, old_rows[word]) for word, row in vectorizer.vocabulary_.items() if word in old_rows]
         if pairs:

@@ -38,13 +38,13 @@ import torch
 from tqdm.auto import tqdm
 
 from ..errors import ConfigError, TrainingError
+from ..multilabel import label_f1, tune_thresholds
+from . import hardware
+from .nets import NO_TARGET, head_loss, head_probabilities, longest_first
 
 # One INFO record per epoch (loss, dev metric, seconds), for logs where no progress bar is drawn: the CLI shows
 # them on a stderr that is no terminal; in Python, logging.basicConfig(level=logging.INFO) shows them.
 log = logging.getLogger("sentiment.training")
-from ..multilabel import label_f1, tune_thresholds
-from . import hardware
-from .nets import NO_TARGET, head_loss, head_probabilities, longest_first
 
 OPTIMIZERS = ("adam", "adamw", "sgd")
 SCHEDULES = ("plateau", "cosine", None)
