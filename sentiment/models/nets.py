@@ -252,11 +252,11 @@ class LSTMNet(nn.Module):
             self.attention = nn.Sequential(nn.Linear(width, width), nn.Tanh(), nn.Linear(width, 1, bias=False))
         self.head = nn.Linear(width, config.n_classes)
 
-
     @property
     def output_bias(self) -> nn.Parameter:
         """The bias of the logits (the last layer's)."""
         return self.head.bias
+
     def forward(self, tokens: torch.Tensor, lengths: torch.Tensor) -> torch.Tensor:
         """Logits. ``tokens``: (batch, time) ids padded with 0, at least one non-zero id per row;
         ``lengths``: (batch,) the number of non-zero ids per row, int64 on the CPU (as packing needs)."""
