@@ -1473,11 +1473,12 @@ def test_the_evaluate_of_aspects_refuses_a_model_of_labels(binary):
         evaluate_aspects("dev.jsonl", pipe)
 
 
-def test_evaluate_aspects_given_the_model_first_says_the_order(tiny_model):
+def test_evaluate_aspects_given_the_model_first_says_the_order(tiny_model, tmp_path):
     from sentiment.aspects import evaluate_aspects
 
-    with pytest.raises(ConfigError, match=r"takes the data first and then the model: evaluate_aspects\(path, model\)"):
-        evaluate_aspects(tiny_model, "dev.jsonl")
+    for model in (tiny_model, tiny_model.save(tmp_path / "model")):  # the model loaded, or its folder
+        with pytest.raises(ConfigError, match=r"takes the data first and then the model: evaluate_aspects\(path, model\)"):
+            evaluate_aspects(model, "dev.jsonl")
 
 
 def test_the_evaluate_of_labels_refuses_an_aspect_model_and_a_vectorizer(tiny_model, binary):

@@ -182,7 +182,9 @@ def evaluate_aspects(data_path, model=None, *, progress: bool = False) -> dict:
     trained: dropped, unless it was fit with ``keep_conflict``."""
     from .evaluation import evaluate_pipeline
 
-    if hasattr(data_path, "predict_aspects"):  # evaluate(model, texts, labels) puts the model first; this, the data
+    swapped = hasattr(data_path, "predict_aspects") or (  # evaluate(model, texts, labels) puts the model first
+        isinstance(data_path, (str, os.PathLike)) and os.path.isfile(os.path.join(data_path, "config.json")))
+    if swapped:
         raise ConfigError("evaluate_aspects takes the data first and then the model: evaluate_aspects(path, model)")
     pipe = load_aspect_model(model) if model is None or isinstance(model, (str, os.PathLike)) else model
     report = evaluate_pipeline(pipe, data_path, progress=progress)
