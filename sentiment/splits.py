@@ -108,6 +108,9 @@ def dev_overlap_notes(texts: list[str], dev_texts: list[str], split: bool, unit:
             f"so the dev figures are optimistic; {advice}"]
 
 
+FEW_TO_STOP_ON = 10  # held-out texts below which early stopping's choice of epoch is said to be chance
+
+
 def held_none_advice(n: int, held: int, option: str) -> str:
     """What to give where holding out ``held`` of ``n`` texts (the share that ``option`` sets, as the split
     rounds it) held out none: more texts where there are too few to split at all, fewer to hold out where

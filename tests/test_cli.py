@@ -226,6 +226,13 @@ def test_fit_logs_each_epoch_where_no_progress_bar_shows(files, tmp_path):
     result = invoke(*args, "--out", tmp_path / "m")
     assert_ok(result)
     epochs = [line for line in result.stderr.splitlines() if line.startswith("epoch ")]
+    assert "too few to tell its epochs apart" not in result.stderr  # 18 held-out texts of 180
+    few = tmp_path / "few.csv"
+    files["train_frame"].head(40).to_csv(few, index=False)
+    small = invoke("fit", few, *args[2:], "--out", tmp_path / "s")
+    assert_ok(small)
+    assert ("note: mlp early-stops on 4 held-out texts, too few to tell its epochs apart (the epoch kept is chance); "
+            "give more texts, a larger --set dev_fraction, or --set dev_fraction=0") in " ".join(small.stderr.split())
     assert len(epochs) == 2 and re.fullmatch(r"epoch 2/2 \(.+\): loss \d\.\d{4}, held-out macro-F1 \d\.\d{4}; \d+\.\d s",
                                              epochs[1]), epochs
     quiet = invoke(*args, "--out", tmp_path / "j", "--json")

@@ -8,6 +8,7 @@ import os
 import re
 import subprocess
 import sys
+import warnings
 from pathlib import Path
 
 import numpy as np
@@ -1107,3 +1108,19 @@ def test_a_fine_tuned_lstm_keeps_the_output_it_copies_and_starts_a_new_one_at_th
     others = [[y, 7] if i % 4 == 1 else [y] for i, y in enumerate(train_y)]  # other labels: another output layer
     new = Pipeline("word2vec", "lstm", init_from=str(tmp_path / "source"), **still).fit(train_x, others)
     assert torch.sigmoid(new.model_.net_.head.bias).tolist()[list(new.classes_).index(7)] == pytest.approx(0.25, abs=0.01)
+
+
+def test_early_stopping_on_a_handful_of_held_out_texts_is_said_to_be_chance(data):
+    """Early stopping on fewer than FEW_TO_STOP_ON held-out texts decides its epoch by one or two of them: a
+    TuningWarning says so (and what to do); on enough texts, none."""
+    from sentiment.errors import TuningWarning
+    from sentiment.splits import FEW_TO_STOP_ON
+
+    train_x, train_y, _, _ = data
+    with pytest.warns(TuningWarning, match=r"early stopping judges the epochs on 4 held-out texts, too few .*"
+                                           r"dev_fraction=0 to train every epoch"):
+        Pipeline("tfidf", "mlp", hidden_sizes=[8], epochs=1).fit(train_x[:40], train_y[:40])
+    with warnings.catch_warnings():
+        warnings.simplefilter("error", TuningWarning)
+        fitted = Pipeline("tfidf", "mlp", hidden_sizes=[8], epochs=1).fit(train_x, train_y)
+    assert fitted.info_["early_stopping_on"] >= FEW_TO_STOP_ON

@@ -21,7 +21,7 @@ from ..labels import label_codes
 from ..multilabel import MIN_POSITIVES
 from ..persistence import check_model_target, read_config, same_path
 from ..pipeline import POLARITY_NAMES, Pipeline, label_ids_of, named_labels, polarity_names
-from ..splits import dev_overlap_notes, held_none_advice, weighted_split
+from ..splits import FEW_TO_STOP_ON, dev_overlap_notes, held_none_advice, weighted_split
 from ..sst import sst_phrase_split
 from ..tasks import DEFAULT_TASK, get_task
 from .gold import check_label_names, label_values, reads_trees_as_sst2, refuse_codes_of_two_for_many, tree_code_names
@@ -223,8 +223,17 @@ def _record_tuning(pipe: Pipeline, model_stage, tune_info: dict, planned: dict, 
 
 def _record_stopping(pipe: Pipeline, model_stage, tune_info: dict, n_texts: int, said: set, log) -> None:
     """After a fit of ``pipe`` on ``n_texts`` whose model (``model_stage``: an unfitted copy) was to early-stop but
-    held nothing out: record so in ``tune_info`` and note it (once per command: ``said``)."""
-    if str(tune_info.get("early_stopping", "none")).startswith("none") or pipe.info_.get("early_stopping_on"):
+    held nothing out: record so in ``tune_info`` and note it; where it held out too few texts to tell the epochs
+    apart, note that (each once per command: ``said``)."""
+    if str(tune_info.get("early_stopping", "none")).startswith("none"):
+        return
+    held = pipe.info_.get("early_stopping_on")
+    if held:
+        if held < FEW_TO_STOP_ON and "few to stop on" not in said:
+            said.add("few to stop on")
+            log(f"note: {pipe.model} early-stops on {counted(held, 'held-out text')}, too few to tell its epochs apart "
+                "(the epoch kept is chance); give more texts, a larger --set dev_fraction, or --set dev_fraction=0 to "
+                "train every epoch")
         return
     tune_info["early_stopping"] = "none (too few texts to hold out)"  # the network trained every epoch
     if "no stopping" not in said:

@@ -26,7 +26,7 @@ from ..checks import check_sample_weight, short_repr
 from ..devices import check_device_name
 from ..errors import (ConfigError, DataError, TuningWarning, caller_stacklevel, counted, or_list, say_unread,
                       with_article)
-from ..splits import held_none_advice
+from ..splits import FEW_TO_STOP_ON, held_none_advice
 from ..stage import Stage, python_number, restored_on_failure
 from . import hardware, nets, saved_nets, trainer
 
@@ -170,6 +170,10 @@ class NeuralModel(Stage):
                 dev = (_take(X, held[0]), held[1])
                 X, y = _take(X, rows), y[rows]
                 sample_weight = None if sample_weight is None else sample_weight[rows]
+                if len(held[1]) < FEW_TO_STOP_ON:  # one or two texts right or wrong decide which epoch is kept
+                    warnings.warn(f"early stopping judges the epochs on {counted(len(held[1]), 'held-out text')}, too "
+                                  "few to tell them apart (the epoch kept is chance); give more texts, dev data, a larger "
+                                  "dev_fraction, or dev_fraction=0 to train every epoch", TuningWarning, stacklevel=caller_stacklevel())
             else:  # (patience and stop_metric then change nothing)
                 share = self.params["dev_fraction"]
                 warnings.warn(f"too few training texts ({len(y)}) to hold out dev_fraction={python_number(share)} of "
