@@ -411,8 +411,10 @@ def _extra_argument_hint(command, args: list, valued: set) -> str:
                 i += 1
     if split:
         return f"{split[0].split()[0]} takes KEY=VALUE as one argument: {' '.join(split)}"
+    from .persistence import holds_model
+
     for arg in positional:
-        if takes_folder and os.path.isfile(os.path.join(arg, "config.json")):
+        if takes_folder and holds_model(arg):
             return f"{arg} is a saved model: give it with --model {arg}"
     expected = sum(1 for param in command.params if param.param_type_name == "argument")
     extra = [arg for arg in positional[expected:] if os.path.isfile(arg)]
@@ -723,8 +725,10 @@ _DATA_SUFFIXES = re.compile(r"\.(csv|tsv|tab|jsonl|ndjson|json|parquet|pq|xml|tx
 def _refuse_paths_as_texts(texts: List[str]) -> None:
     """Refuse a text argument of predict that is a saved model's folder or a data file here (`predict dev.csv`):
     it would be labelled as the words of its name; say how to give it instead."""
+    from .persistence import holds_model
+
     for text in texts:
-        if os.path.isfile(os.path.join(text, "config.json")):
+        if holds_model(text):
             fail(f"{text} is a saved model, not a text; give it with --model {text}")
         found = _DATA_SUFFIXES.search(text)
         if found and os.path.isfile(text):

@@ -48,6 +48,12 @@ FORMAT_VERSION = 1
 CONFIG = "config.json"
 
 
+def holds_model(path) -> bool:
+    """Whether ``path`` is a folder that holds a saved model (its ``config.json``): a path given where a text,
+    a data file or an argument of another kind was expected, for the advice on what was meant."""
+    return os.path.isfile(os.path.join(path, CONFIG))
+
+
 def write_model(path: str | os.PathLike, config: dict[str, Any], stages: dict[str, tuple[dict, dict]]) -> Path:
     """Write ``config`` and each stage's ``(state, arrays)`` to the directory ``path``, atomically."""
     with atomic_directory(path, vectorizer=config.get("kind") == VECTORIZER_KIND) as staging:

@@ -180,10 +180,11 @@ def evaluate_aspects(data_path, model=None, *, progress: bool = False) -> dict:
     """Scores of ``model`` (an AspectPipeline, a model directory, or None: the default) on a SemEval XML
     or JSONL file (its path is the report's ``data``) or on sentence dicts; ``progress`` shows a progress bar per step. Conflict aspects are read as the model was
     trained: dropped, unless it was fit with ``keep_conflict``."""
+    from ..persistence import holds_model
     from .evaluation import evaluate_pipeline
 
     swapped = hasattr(data_path, "predict_aspects") or (  # evaluate(model, texts, labels) puts the model first
-        isinstance(data_path, (str, os.PathLike)) and os.path.isfile(os.path.join(data_path, "config.json")))
+        isinstance(data_path, (str, os.PathLike)) and holds_model(data_path))
     if swapped:
         raise ConfigError("evaluate_aspects takes the data first and then the model: evaluate_aspects(path, model)")
     pipe = load_aspect_model(model) if model is None or isinstance(model, (str, os.PathLike)) else model
