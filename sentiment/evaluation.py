@@ -60,7 +60,7 @@ def evaluate(pipeline, texts: Sequence[str], labels: Sequence, grouping: str | N
     combining them helps.
     """
     labels = label_list(labels)  # read once: an iterator would give the members' figures nothing
-    texts, gold, truth = gold_truth(pipeline, texts, labels, grouping)  # (before anything is predicted)
+    texts, gold, truth = _gold_truth(pipeline, texts, labels, grouping)  # (before anything is predicted)
     each = None  # an ensemble's members' probabilities, for their own figures
     if probabilities is None and getattr(pipeline, "members", None):
         each = member_probabilities(pipeline, texts, progress)
@@ -126,11 +126,11 @@ def member_figures(ensemble, texts: list[str], labels: list, grouping: str | Non
     return figures
 
 
-def gold_truth(pipeline, texts: Sequence[str], labels: Sequence, grouping: str | None = None) -> tuple:
-    """``(texts, gold, truth)`` for :func:`evaluate`: the checked texts, the gold labels (grouped as the model
-    groups them) and their codes (None where, scored in ``grouping``, the model never learnt some gold label,
-    which then counts by its group: ``gold`` holds names). Refuses a model that labels nothing, and labels the
-    model cannot score; cheap, so a caller can check the labels before it predicts."""
+def _gold_truth(pipeline, texts: Sequence[str], labels: list, grouping: str | None = None) -> tuple:
+    """``(texts, gold, truth)`` for :func:`evaluate`: the checked texts, the gold ``labels`` (a list, as
+    :func:`~sentiment.checks.label_list` gives it) grouped as the model groups them, and their codes (None
+    where, scored in ``grouping``, the model never learnt some gold label, which then counts by its group:
+    ``gold`` holds names). Refuses a model that labels nothing, and labels the model cannot score."""
     kind = getattr(pipeline, "kind", None)
     if kind == "aspect":
         raise ConfigError("evaluate scores a model that gives each text a label, and this is an aspect model; score it "
@@ -139,7 +139,7 @@ def gold_truth(pipeline, texts: Sequence[str], labels: Sequence, grouping: str |
         raise ConfigError("evaluate scores a model that gives each text a label, and this is a text vectorizer, which "
                           "labels nothing; evaluate a Pipeline (or an Ensemble)")
     texts = check_texts(texts)
-    gold = pipeline._grouped(label_list(labels))
+    gold = pipeline._grouped(labels)
     try:
         return texts, gold, label_codes(pipeline, gold, texts)  # as score checks them
     except UnknownLabelsError:
