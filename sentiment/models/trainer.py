@@ -451,8 +451,9 @@ def train(net: torch.nn.Module, batches, dev, config: TrainConfig, device: torch
     scored = average.net if average is not None else net  # the weights that are scored and kept
     history: list[dict] = []
     best_score, best_state, stale = -math.inf, None, 0
+    where = hardware.device_name(device)  # named in the progress bar and in each epoch's line
     # a disabled bar is a no-op; the context closes it (and its line) however training ends
-    with tqdm(total=config.epochs * steps, desc=f"training ({hardware.device_name(device)})", unit="batch",
+    with tqdm(total=config.epochs * steps, desc=f"training ({where})", unit="batch",
               dynamic_ncols=True, leave=False, disable=not progress) as bar:
         for epoch in range(1, config.epochs + 1):
             start = time.perf_counter()
@@ -502,7 +503,7 @@ def train(net: torch.nn.Module, batches, dev, config: TrainConfig, device: torch
                 shown[f"dev_{config.stop_metric}"] = f"{score:.4f}"
             bar.set_postfix(shown)
             held_out = f", held-out {config.stop_metric.replace('macro_f1', 'macro-F1')} {score:.4f}" if dev is not None else ""
-            log.info("epoch %d/%d (%s): loss %.4f%s; %.1f s", epoch, config.epochs, hardware.device_name(device),
+            log.info("epoch %d/%d (%s): loss %.4f%s; %.1f s", epoch, config.epochs, where,
                      record["train_loss"], held_out, record["seconds"])
             if dev is not None and stale >= config.patience:
                 break
