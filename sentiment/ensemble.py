@@ -33,7 +33,8 @@ from typing import Sequence
 import numpy as np
 
 from .checks import LABEL_SETS, check_texts, is_multi_label, label_list
-from .errors import ConfigError, ModelFileError, NotFittedError, UngroupedLabelError, with_article
+from .errors import (ConfigError, ModelFileError, NotFittedError, UngroupedLabelError, UnknownLabelsError,
+                     with_article)
 from .multilabel import tune_thresholds
 from .persistence import (CONFIG, INCONSISTENT_MODEL, atomic_directory, check_columns, checksum, config_header, one_line,
                           read_model, same_path, write_config)
@@ -134,7 +135,12 @@ class Ensemble(Classifier):
 
         self._check_fitted()
         texts = check_texts(texts)
-        truth = label_codes(self, self._grouped(label_list(labels)), texts)
+        try:
+            truth = label_codes(self, self._grouped(label_list(labels)), texts)
+        except UnknownLabelsError as exc:  # its advice is evaluate's
+            raise UnknownLabelsError(f"label(s) {', '.join(exc.unknown[:10])} were not seen in training by the members, "
+                                     f"which know: {', '.join(exc.known)}; tune on texts of their labels only",
+                                     exc.unknown, exc.known) from None
         counts = truth.sum(axis=0) if self.multi_label_ else np.bincount(truth, minlength=len(self.classes_))
         self.tune_support_ = counts.tolist()
         self.config_.pop("data", None)  # the file an earlier tuning read (the CLI names the new one)

@@ -571,7 +571,8 @@ class Pipeline(OptionAttributes, Classifier):
         the texts are too few to hold any out."""
         check_label_sets(labels, len(texts))  # bad labels fail as they would without the split
         try:
-            texts, labels, weights, *dev = weighted_split(texts, labels, weights, self.tune_fraction, part="tune")
+            texts, labels, weights, *dev = weighted_split(texts, labels, weights, self.tune_fraction, part="tune",
+                                                        fraction_name="tune_fraction", dev_name="dev=(texts, labels)")
             return texts, labels, weights, tuple(dev)
         except DataError:  # too few texts to hold any out (every one has a label of its own)
             warnings.warn("too few texts to hold out a part for tuning the label thresholds: they stay at "

@@ -9,17 +9,18 @@ from .errors import DataError
 
 
 def weighted_split(texts: list[str], labels: list, weights: np.ndarray | None, fraction: float, seed: int = 0,
-                   part: str = "dev") -> tuple[list[str], list, np.ndarray | None, list[str], list]:
+                   part: str = "dev", **names: str) -> tuple[list[str], list, np.ndarray | None, list[str], list]:
     """:func:`train_dev_split` with the texts' ``weights`` (or None) taken along: ``(train_texts, train_labels,
-    train_weights, dev_texts, dev_labels)``."""
+    train_weights, dev_texts, dev_labels)``. ``names``: as train_dev_split's ``fraction_name`` and ``dev_name``."""
     rows, train_labels, dev_rows, dev_labels = train_dev_split(list(range(len(texts))), labels, fraction, seed, part,
-                                                               weights=weights)
+                                                               weights=weights, **names)
     return ([texts[i] for i in rows], train_labels, None if weights is None else weights[rows],
             [texts[i] for i in dev_rows], dev_labels)
 
 
 def train_dev_split(texts: list[str], labels: list, fraction: float = 0.1, seed: int = 0, part: str = "dev",
-                    weights: np.ndarray | None = None):
+                    weights: np.ndarray | None = None, *, fraction_name: str | None = None,
+                    dev_name: str = "dev data"):
     """Split off a dev part (seeded): ``(train_texts, train_labels, dev_texts, dev_labels)``.
 
     With one label per text the split is stratified by label, unless a label has a single text or the
@@ -27,13 +28,16 @@ def train_dev_split(texts: list[str], labels: list, fraction: float = 0.1, seed:
     random split. A dev row whose label the training
     part lacks goes back to the training part, so the model knows every label it is scored on, and so does,
     with several labels per text, a dev row without a label that every training row has (there is then
-    something to learn about it). ``part`` names the split in errors (``"dev"``, ``"tune"``). With ``weights``
+    something to learn about it). ``part`` names the split in errors (``"dev"``, ``"tune"``), and their advice
+    names the fraction ``fraction_name`` (by default "dev fraction", "tune fraction") and the way round it
+    ``dev_name`` (the command line passes ``"--dev-fraction"`` and ``"--dev FILE"``). With ``weights``
     (one per text, e.g. sample weights), a training row of weight 0 does not count as having its label
     (:func:`weighted_split` takes the weights along).
     """
     from sklearn.model_selection import train_test_split
 
-    check_fraction(fraction, f"the {part} fraction (--{part}-fraction)", error=DataError)  # as it always raised
+    fraction_name = fraction_name or f"{part} fraction"
+    check_fraction(fraction, fraction_name, error=DataError)  # as it always raised
     stratify = None  # several labels per text: a plain random split
     if not is_multi_label(labels):
         classes, counts = np.unique(np.asarray(labels), return_counts=True)
@@ -41,8 +45,8 @@ def train_dev_split(texts: list[str], labels: list, fraction: float = 0.1, seed:
         kept = len(labels) - int(np.ceil(fraction * len(labels)))  # scikit-learn rounds the held-out part up
         if 0 < kept < len(counts):  # the dev rows of the labels it lacks would go back: a dev part of another size
             raise DataError(f"a {part} fraction of {fraction:g} leaves {kept} of the {len(labels)} texts to train on, "
-                            f"fewer than their {len(counts)} labels; give a smaller --{part}-fraction, or pass --dev "
-                            "FILE")
+                            f"fewer than their {len(counts)} labels; give a smaller {fraction_name}, or pass "
+                            f"{dev_name}")
         if counts.min() >= 2:
             stratify = labels
     positions = list(range(len(labels)))  # split along, for the weights
@@ -59,7 +63,7 @@ def train_dev_split(texts: list[str], labels: list, fraction: float = 0.1, seed:
                                                                                 test_size=fraction, random_state=seed)
     except ValueError:
         raise DataError(f"cannot split off a {part} set: {fraction:g} of {len(texts)} texts leaves no text on one side; "
-                        f"give more data, another --{part}-fraction, or pass --dev FILE") from None
+                        f"give more data, another {fraction_name}, or pass {dev_name}") from None
     train_x, train_y, dev_x, dev_y = list(train_x), list(train_y), list(dev_x), list(dev_y)
     multi = is_multi_label(labels)
     known = {y for ys in train_y for y in ys} if multi else set(train_y)
@@ -85,7 +89,7 @@ def train_dev_split(texts: list[str], labels: list, fraction: float = 0.1, seed:
         if not dev_x:
             raise DataError(f"cannot split off a {part} set: every {part} text is needed in training (it has a label "
                             "seen nowhere else, or lacks one that every other text has); give more data or pass "
-                            "--dev FILE")
+                            f"{dev_name}")
     return train_x, train_y, dev_x, dev_y
 
 

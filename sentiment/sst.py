@@ -93,21 +93,22 @@ def _tree_examples(file: Path, trees: list, phrases: bool, binary: bool,
 
 
 def sst_phrase_split(path: str | Path, fraction: float = 0.1, seed: int = 0, binary: bool = False,
-                     exclude: Collection[str] = ()):
+                     exclude: Collection[str] = (), **names: str):
     """A dev split of SST trees for phrase-level training: ``(train_texts, train_labels, dev_texts, dev_labels)``.
 
     The dev part is a ``fraction`` of the trees' sentences (stratified, as :func:`train_dev_split`); the
     training part is every labelled phrase of the other trees. A split of the phrases themselves would
     score the model on parts of sentences it learnt whole. ``binary``: as :func:`read_sst_trees`. The
     sentences in ``exclude`` (a dev part split off before) are in neither part, and their trees give no
-    phrases: the second split of a fit's training part, e.g. for early stopping.
+    phrases: the second split of a fit's training part, e.g. for early stopping. ``names``: how errors name
+    the fraction and the way round it (train_dev_split's ``fraction_name`` and ``dev_name``).
     """
     file, trees = _read_trees(path)
     exclude = set(exclude)
     if exclude:
         trees = [nodes for nodes in trees if nodes[0][0] not in exclude]
     sentences, labels = _tree_examples(file, trees, phrases=False, binary=binary)
-    _, _, dev_texts, dev_labels = train_dev_split(sentences, labels, fraction, seed)
+    _, _, dev_texts, dev_labels = train_dev_split(sentences, labels, fraction, seed, **names)
     held_out = set(dev_texts)
     texts, phrase_labels = _tree_examples(file, trees, phrases=True, binary=binary, held_out=held_out)
     train = [(t, y) for t, y in zip(texts, phrase_labels) if t not in held_out and t not in exclude]

@@ -1199,6 +1199,14 @@ def test_a_bad_fraction_is_refused_before_training_is_logged(files, tmp_path, fr
     assert len(result.stderr.strip().splitlines()) == 1
 
 
+def test_a_dev_fraction_too_large_to_split_names_the_flags(files, tmp_path):
+    """The split's advice is the command line's (Python callers get "dev fraction" and "dev data")."""
+    result = invoke("fit", files["train"], "--text-column", "review", "--label-column", "stars", "--dev-fraction",
+                    "0.995", "--out", tmp_path / "m")
+    assert_error(result, r"give a smaller --dev-fraction, or pass --dev FILE$")
+    assert not (tmp_path / "m").exists()
+
+
 def test_fit_refuses_non_model_out_dir(files, tmp_path):
     folder = tmp_path / "mine"
     folder.mkdir()

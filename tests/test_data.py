@@ -132,8 +132,10 @@ def test_a_dev_fraction_that_leaves_fewer_training_texts_than_labels_is_refused(
     back to training, and the "99%" dev part was a third of the texts, of one label."""
     labels = [i % 3 for i in range(150)]
     with pytest.raises(DataError, match=r"^a dev fraction of 0.99 leaves 1 of the 150 texts to train on, fewer than "
-                                        r"their 3 labels; give a smaller --dev-fraction, or pass --dev FILE$"):
-        train_dev_split(list(range(150)), labels, 0.99, 0)
+                                        r"their 3 labels; give a smaller dev fraction, or pass dev data$"):
+        train_dev_split(list(range(150)), labels, 0.99, 0)  # Python's words; the command line passes its flags
+    with pytest.raises(DataError, match=r"give a smaller --dev-fraction, or pass --dev FILE$"):
+        train_dev_split(list(range(150)), labels, 0.99, 0, fraction_name="--dev-fraction", dev_name="--dev FILE")
     train, _, dev, dev_labels = train_dev_split(list(range(150)), labels, 0.9, 0)
     assert (len(train), len(dev), sorted(set(dev_labels))) == (15, 135, [0, 1, 2])  # as asked
 
@@ -878,7 +880,7 @@ def test_a_dev_split_too_small_for_every_class_is_a_plain_one():
     train_x, train_y, dev_x, dev_y = train_dev_split(texts, labels, 0.1)  # one dev text cannot hold both classes
     assert len(dev_x) == 1 and sorted(train_x + dev_x) == texts and set(train_y) == {0, 1}
     with pytest.raises(DataError, match=r"^cannot split off a dev set: 0.5 of 1 texts leaves no text on one side; "
-                                        r"give more data, another --dev-fraction, or pass --dev FILE$"):
+                                        r"give more data, another dev fraction, or pass dev data$"):
         train_dev_split(["a"], [0], 0.5)
 
 

@@ -12,6 +12,7 @@ from typer.testing import CliRunner
 
 import sentiment
 from sentiment import ConfigError, DataError, Ensemble, ModelFileError, Pipeline
+from sentiment.errors import UnknownLabelsError
 from sentiment.cli import app
 
 from conftest import edit_config
@@ -300,6 +301,12 @@ def test_ensemble_tune_checks_the_labels(multi_label):
         ensemble.tune(texts, labels[:-1])
     with pytest.raises(DataError, match="not NoneType"):
         ensemble.tune(texts, None)
+    unseen = [list(y) for y in labels]
+    unseen[0] = ["nervousness"]
+    with pytest.raises(UnknownLabelsError, match=r"^label\(s\) nervousness were not seen in training by the members, "
+                                                 r"which know: .*; tune on texts of their labels only$") as caught:
+        ensemble.tune(texts, unseen)  # no advice of evaluate's or a command's flags
+    assert caught.value.unknown == ["nervousness"]
     assert ensemble.tune(texts, labels).thresholds_.shape == (3,)
 
 

@@ -326,10 +326,12 @@ def _carve_dev(data, texts: list[str], labels: list, weights, *, phrases: bool, 
     """``(texts, labels, weights, dev_texts, dev_labels)``: a ``dev_fraction`` of the training data held out
     (stratified where it can be, see :func:`~sentiment.splits.weighted_split`); with SST ``phrases``, whole
     sentences whose trees then give no training phrases (and no weights: trees have no columns)."""
+    flags = {"fraction_name": "--dev-fraction", "dev_name": "--dev FILE"}  # what errors advise
     if phrases:
-        train_texts, train_labels, dev_texts, dev_labels = sst_phrase_split(data, dev_fraction, seed, binary=binary)
+        train_texts, train_labels, dev_texts, dev_labels = sst_phrase_split(data, dev_fraction, seed, binary=binary,
+                                                                            **flags)
         return train_texts, train_labels, None, dev_texts, dev_labels
-    return weighted_split(texts, labels, weights, dev_fraction, seed)
+    return weighted_split(texts, labels, weights, dev_fraction, seed, **flags)
 
 
 def _overlap_notes(data, dev, texts: list[str], dev_texts: list[str], *, phrases: bool, text_column: str,
