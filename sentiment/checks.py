@@ -20,8 +20,8 @@ LABEL_SETS = (list, tuple, set, frozenset)  # the labels of one text, when a tex
 
 def check_texts(texts: Sequence[str], what: str = "text", empty: bool = False) -> list[str]:
     """Return ``texts`` as a list of strings, or raise a DataError that names the bad one (as ``what``, e.g.
-    "dev text", and its index). An empty string is a text without words, as one that cleans to nothing
-    ("<br />") is: its vector is all zeros (scikit-learn's vectorizers do the same). No texts at all are
+    "dev text", and its position; for a pandas Series also its index label where that differs). An empty
+    string is a text without words, as one that cleans to nothing ("<br />") is: its vector is all zeros (scikit-learn's vectorizers do the same). No texts at all are
     refused unless ``empty`` (a transformer's empty batch: no rows)."""
     if texts is None:
         raise DataError("texts must be a list of strings, not None")
@@ -36,6 +36,7 @@ def check_texts(texts: Sequence[str], what: str = "text", empty: bool = False) -
                         + ("; pass its values (list(d.values()))" if isinstance(texts, Mapping) else ""))
     if getattr(texts, "ndim", 1) != 1:
         raise DataError(f"texts must be one-dimensional (one string per text), not an array of shape {texts.shape}")
+    index = texts.index if hasattr(texts, "iloc") else None  # a pandas Series: its rows' labels, said in errors
     try:
         texts = list(texts)
     except TypeError:
@@ -44,9 +45,11 @@ def check_texts(texts: Sequence[str], what: str = "text", empty: bool = False) -
         raise DataError(f"no {what}s given; pass at least one {what}")
     for i, text in enumerate(texts):
         if not isinstance(text, str):
+            label = None if index is None else index[i].item() if isinstance(index[i], np.generic) else index[i]
+            where = f"{what} {i}" if index is None or label == i else f"{what} {i} (index {label!r})"
             if is_na(text):
-                raise DataError(f"{what} {i} is missing (None/NaN); drop or fill the missing texts")
-            raise DataError(f"{what} {i} is not a string (its type: {type(text).__name__}); pass texts as strings")
+                raise DataError(f"{where} is missing (None/NaN); drop or fill the missing texts")
+            raise DataError(f"{where} is not a string (its type: {type(text).__name__}); pass texts as strings")
     return texts
 
 

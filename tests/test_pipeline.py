@@ -41,6 +41,13 @@ def test_bad_texts_at_fit(binary):
         Pipeline().fit(["good", "bad", None], ["p", "n", "p"])
     with pytest.raises(DataError, match="^dev text 1 is missing"):  # said of the dev texts, not the training ones
         Pipeline().fit(["good", "bad"], ["p", "n"], dev=(["fine", None], ["p", "n"]))
+    filtered = pd.Series(["good", "bad", None, 4], index=[10, 11, 12, 13])  # e.g. df[df.lang == "en"].text
+    with pytest.raises(DataError, match=r"^text 2 \(index 12\) is missing"):  # its position, and the label .loc takes
+        Pipeline().fit(filtered, ["p", "n", "p", "n"])
+    with pytest.raises(DataError, match=r"^text 3 \(index 'd'\) is not a string"):
+        Pipeline().fit(filtered.fillna("x").set_axis(list("abcd")), ["p", "n", "p", "n"])
+    with pytest.raises(DataError, match=r"^text 2 is missing"):  # an index of positions needs no second number
+        Pipeline().fit(filtered.reset_index(drop=True), ["p", "n", "p", "n"])
 
 
 @pytest.mark.parametrize("model", ["logreg", "nbsvm", "mlp"])
