@@ -650,6 +650,10 @@ def predict(
               f"guess without evidence ({hint})", err=True)
 
 
+_PIPED_WORDS = (("; check the file and its extension", "; check what is piped in"),
+                ("; check the file", "; check what is piped in"), (" IN > OUT", " in the pipe"))
+
+
 @contextlib.contextmanager
 def _stdin_table() -> Iterator[Path]:
     """The table piped into stdin (``--input -``), copied to a temporary file (memory stays flat; the disk holds
@@ -676,6 +680,8 @@ def _stdin_table() -> Iterator[Path]:
             yield table
         except SentimentError as exc:
             message = str(exc).replace(str(table), "standard input").replace(table.name, "standard input")
+            for said, piped in _PIPED_WORDS:  # advice about a file, said of a pipe
+                message = message.replace(said, piped)
             if isinstance(exc, MissingColumnsError) and table.suffix in (".csv", ".tsv"):  # lines of text, maybe
                 message += "; for one text per line, use `sentiment predict -`"
             exc.args = (message, *exc.args[1:])

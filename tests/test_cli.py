@@ -670,6 +670,10 @@ def test_predict_input_dash_reads_a_table_piped_in(model, files, tmp_path, monke
                  "standard input is empty; pipe a table into it")
     assert_error(invoke("predict", "--model", out, "--input", "-", "--output", "-", input=gzip.compress(b"text\ngood\n")),
                  "standard input is gzip-compressed; decompress it into the pipe")
+    utf16 = invoke("predict", "--model", out, "--input", "-", "--output", "-", input="text\ngood\n".encode("utf-16"))
+    assert_error(utf16, r"standard input is not UTF-8 text .*iconv -f utf-16 -t utf-8 in the pipe$")  # not "IN > OUT"
+    assert_error(invoke("predict", "--model", out, "--input", "-", "--output", "-", input=b"PAR1 not parquet"),
+                 r"cannot read standard input as Parquet .*; check what is piped in$")
 
 
 def test_lines_and_tables_on_stdin_mistaken_for_each_other_get_advice(model, tmp_path):
