@@ -620,6 +620,10 @@ class Pipeline(OptionAttributes, Classifier):
             return scores
         return scores[:, 0] if scores.shape[1] == 1 else scores[:, 1] - scores[:, 0]
 
+    # scikit-learn tells the kind of scores by the method's name (e.g. to flip them for pos_label=classes_[0])
+    _decision_function.__name__ = "decision_function"
+    _decision_function.__qualname__ = "Pipeline.decision_function"
+
     def _grouped(self, labels: Sequence, fitting: bool = False) -> Sequence:
         """``labels`` mapped to the groups of the grouping the model learnt, if any: a fitted pipeline's own,
         whatever ``set_params`` changed since (as its saved copy keeps it), or while ``fitting`` (and before a

@@ -372,6 +372,24 @@ def test_decision_function_of_the_linear_models_is_scikit_learns(binary, model):
     assert roc_auc_score(binary.dev_labels, scores) > 0.5
 
 
+def test_scikit_learn_scorers_read_decision_function_as_scores(binary):
+    """scikit-learn tells scores by the method's name: a scorer for classes_[0] flips them, and calibration takes
+    them (a method named otherwise gave an average precision of its opposite and failed calibration)."""
+    from sklearn.calibration import CalibratedClassifierCV
+    from sklearn.frozen import FrozenEstimator
+    from sklearn.metrics import average_precision_score, make_scorer
+
+    pipe = Pipeline(model="logreg").fit(binary.train_texts, binary.train_labels)
+    first, second = pipe.classes_
+    scores = pipe.decision_function(binary.dev_texts)
+    for label, sign in ((first, -1), (second, 1)):
+        scorer = make_scorer(average_precision_score, response_method="decision_function", pos_label=label)
+        assert scorer(pipe, binary.dev_texts, binary.dev_labels) == pytest.approx(
+            average_precision_score(np.asarray(binary.dev_labels) == label, sign * scores))
+    calibrated = CalibratedClassifierCV(FrozenEstimator(pipe)).fit(binary.dev_texts, binary.dev_labels)
+    assert calibrated.predict_proba(binary.dev_texts[:3]).shape == (3, 2)
+
+
 def test_decision_function_has_a_column_per_class_and_the_networks_have_none(binary):
     labels = [label if i % 5 else "neutral" for i, label in enumerate(binary.train_labels)]
     three = Pipeline(model="logreg").fit(binary.train_texts, labels)
