@@ -3,8 +3,9 @@
     python benchmarks/explanations.py [--out FILE]
 
 For each dev sentence and its predicted label, the k words that ``Pipeline.explain`` ranks as speaking most
-for that label are left out together (a space in place of each, as ``explain`` leaves one out), and the
-label's probability is predicted again; the same for k words drawn at random (seed 0) from the sentence. If
+for that label are left out together (a space in place of each, and of each of their copies, as ``explain``
+leaves a word out), and the label's probability is predicted again; the same for k of the sentence's words
+drawn at random (seed 0), with their copies. If
 the explanation names the words the model relies on, leaving them out lowers the probability far more and
 flips far more labels than leaving out as many random words ("comprehensiveness" in DeYoung et al. 2020,
 ERASER). A sentence with fewer than k words that speak for its label loses only those. Models: the default
@@ -30,7 +31,7 @@ import datasets  # noqa: E402
 
 import sentiment  # noqa: E402
 from sentiment import Pipeline  # noqa: E402
-from sentiment.explanation import units  # noqa: E402
+from sentiment.explanation import units, word_copies  # noqa: E402
 
 KS = (1, 3)
 LONG = (200, 1000, 3000)  # words (units) of the long texts timed
@@ -100,10 +101,11 @@ def deletion_rows(name: str, pipe: Pipeline, texts: list[str]) -> list[dict]:
     for k in KS:
         top, drawn = [], []
         for text, result in zip(texts, explained):
-            supporting = [(w["from"], w["to"]) for w in result["words"] if w["weight"] > 0][:k]
-            top.append(without(text, supporting))
-            spans = units(text)
-            drawn.append(without(text, rng.sample(spans, min(k, len(spans)))))
+            words = word_copies(text, units(text))
+            copies = {spans[0]: spans for spans in words}  # a word's copies by its first
+            supporting = [copies[(w["from"], w["to"])] for w in result["words"] if w["weight"] > 0][:k]
+            top.append(without(text, [span for spans in supporting for span in spans]))
+            drawn.append(without(text, [span for spans in rng.sample(words, min(k, len(words))) for span in spans]))
         rows.append({"model": name, "k": k, "seconds": seconds,
                      **_changes("top", before, columns, scored(pipe, top)),
                      **_changes("random", before, columns, scored(pipe, drawn))})

@@ -557,7 +557,7 @@ def predict(
     aspect: List[str] = typer.Option([], "--aspect", metavar="TERM", help="Aspect models: score this aspect term (as written in the text, in any case and spacing, not inside web addresses or HTML tags; as whole words; in Chinese, Japanese or Thai also within a run of letters) instead of finding the aspects; repeatable; also with --input."),
     by_sentence: Optional[bool] = typer.Option(None, "--by-sentence/--whole-text", show_default=False, help="Aspect models: find the terms in each sentence on its own and read the polarity toward each aspect from its own sentence (the default; the models learn from single sentences), or do both over the whole text; categories are read from the whole text."),
     top_if_none: bool = typer.Option(False, "--top-if-none", help="Several labels per text: give the most probable label to a text where none passes its threshold (marked so; JSON and --input files: below_threshold)."),
-    explain: bool = typer.Option(False, "--explain", help="Also show the words that move each prediction most: how far the label's log-odds fall when the word is left out (below 0: the word speaks against it); with several labels per text, for the first label given (or the most probable); aspect models: for each aspect's polarity. With --input: an 'explanation' column (aspect models: 'words' in each aspect); it predicts each text once per word, so it is slow on long texts."),
+    explain: bool = typer.Option(False, "--explain", help="Also show the words that move each prediction most: how far the label's log-odds fall when the word (with any copies) is left out (below 0: the word speaks against it); with several labels per text, for the first label given (or the most probable); aspect models: for each aspect's polarity. With --input: an 'explanation' column (aspect models: 'words' in each aspect); it predicts each text once per word, so it is slow on long texts."),
     as_json: bool = typer.Option(False, "--json", help="Print a JSON array: per text, its label(s), the class probabilities and known_features (how many of its words or n-grams the model knows; 0: the label is a guess); aspect models: per text its aspects (term, span, polarity, scores) and restaurant categories. With --input and --output -: JSON Lines, a record per row."),
     input_: Optional[Path] = _path_option(None, "--input", metavar="FILE", help="Predict every row of this file (streamed in chunks); aspect models also read SemEval-2014 XML. '-': a table piped into stdin (CSV, TSV, JSON Lines, JSON, Parquet or XML, told by its first bytes)."),
     output: Optional[Path] = _path_option(None, metavar="FILE", help="With --input (and needed then): where to write the predictions (.csv, .tsv or .jsonl); '-': print them as CSV (with --json: JSON Lines), each chunk as it is predicted."),
@@ -849,12 +849,14 @@ def _print_explanation(explanation: dict, several: bool, passed: bool = True) ->
 
 
 def _print_words(words: list[dict], indent: str = "  ") -> None:
-    """One line per explaining word, its weight first (those that print as 0.000 left out)."""
+    """One line per explaining word, its weight first (those that print as 0.000 left out), and how many
+    times the text holds it where that is more than once (its copies were left out together)."""
     words = [word for word in words if abs(word["weight"]) >= 0.0005]
     if not words:
         echo(f"{indent}(leaving out any one word changes nothing)")
     for word in words:
-        echo(f"{indent}{word['weight']:+8.3f}  {_field(word['word'])}")
+        times = f" ({word['count']} times)" if word["count"] > 1 else ""
+        echo(f"{indent}{word['weight']:+8.3f}  {_field(word['word'])}{times}")
 
 
 @contextlib.contextmanager

@@ -1,16 +1,19 @@
-"""Which words of a text move its prediction: each word is left out in turn (a space in its place), and its
-weight is how far the log-odds of the explained label fall without it (occlusion).
+"""Which words of a text move its prediction: each word is left out in turn (a space in its place; every copy
+of a word that the text repeats, in any case, at once), and its weight is how far the log-odds of the
+explained label fall without it (occlusion). Copies go together because a model that counts a word once
+(binary n-grams) would lose nothing without one of three "good"s, and the word would never be named: LIME
+leaves out every copy of a word too (its ``bow`` default).
 
 It asks nothing of the model but probabilities, so it explains every classifier alike (n-gram or Word2Vec
 features, a classical model, an MLP or an LSTM, an ensemble, the polarity toward an aspect), and it reads the
 text as the model does: leaving out "not" in "not good" undoes the negation, so "not" gets the weight of the
-flip. A text of n words costs n + 1 predictions of about n words each, so the time grows with the square of
-the length (README, "Explanations", times it). A word is what the aspect tokenizer takes as one
+flip. A text of n distinct words costs n + 1 predictions of about its length each, so the time grows with
+the square of the length (README, "Explanations", times it). A word is what the aspect tokenizer takes as one
 (:func:`units`): in a script written without spaces (Chinese, Japanese, Thai) a whole run of letters is one
 word.
 
 >>> pipe.explain(["Dull and far too long."])[0]["words"][:2]  # doctest: +SKIP
-[{'word': 'Dull', 'from': 0, 'to': 4, 'weight': 5.32}, {'word': 'and', 'from': 5, 'to': 8, 'weight': 2.1}]
+[{'word': 'Dull', 'from': 0, 'to': 4, 'weight': 5.32, 'count': 1}, {'word': 'and', 'from': 5, 'to': 8, 'weight': 2.1, 'count': 1}]
 """
 
 from __future__ import annotations
@@ -68,11 +71,12 @@ def explain(classifier, texts: Sequence[str], label=None, top: int | None = 10,
     """Per text ``{"text", "label", "score", "words"}``: the explained label (``label``, a value or display
     name; by default the predicted one: with several labels per text, the most probable label that passes
     its threshold, else the most probable), its probability, and the ``top`` words (all with ``None``) that
-    move it most, largest first by size, each ``{"word", "from", "to", "weight"}``: how far the label's
-    log-odds fall when the word is left out (1: its odds fall by a factor e = 2.7; below 0: the label is
+    move it most, largest first by size, each ``{"word", "from", "to", "weight", "count"}``: how far the label's
+    log-odds fall when the word is left out (with its copies: ``count`` is how many times the text holds it,
+    in any case; ``word``, ``from`` and ``to`` are the first copy's) (1: its odds fall by a factor e = 2.7; below 0: the label is
     likelier without the word). Log-odds, not probabilities, so that two words that each make a text certain
     both show, though leaving out either leaves it nearly certain. Words whose leaving out changes nothing
-    are left out (a word the model does not know, or one of two copies of a word that a model counts once).
+    are left out (a word the model does not know, or one whose neighbours say the same without it).
     A text of more than ``max_words`` words is refused before any is explained (``None``: no limit)."""
     from .labels import codes_for
 
@@ -91,19 +95,33 @@ def explain(classifier, texts: Sequence[str], label=None, top: int | None = 10,
                               f"{', '.join(classifier.label_names_)}{also}") from None
     results = []
     for text, spans in zip(texts, _units_within(texts, max_words)):
+        words = word_copies(text, spans)
         # a one-word text's only variant is blank, which the model scores as a text without evidence
-        probabilities = _batched(classifier.predict_proba, [text] + [left_out(text, span) for span in spans])
+        probabilities = _batched(classifier.predict_proba, [text] + [left_out(text, *copies) for copies in words])
         explained = _predicted(classifier, probabilities[0]) if column is None else column
         results.append({"text": text, "label": classifier.label_names_[explained],
                         "score": round(float(probabilities[0, explained]), SCORE_DECIMALS),
-                        "words": _ranked(text, spans, probabilities, explained, top, classifier.multi_label_)})
+                        "words": _ranked(text, words, probabilities, explained, top, classifier.multi_label_)})
     return results
 
 
-def left_out(text: str, span: tuple[int, int]) -> str:
-    """``text`` with a space in place of the characters of ``span`` (so that the words on both sides stay two:
-    "not-good" without "-" is "not good", not "notgood")."""
-    return f"{text[:span[0]]} {text[span[1]:]}"
+def word_copies(text: str, spans: list[tuple[int, int]]) -> list[list[tuple[int, int]]]:
+    """The ``spans`` of ``text`` (its :func:`units`) grouped by word: each group the spans of one word, whatever
+    its case, in the order of their first copies; an explanation leaves a group out at once."""
+    groups: dict[str, list[tuple[int, int]]] = {}
+    for start, end in spans:
+        groups.setdefault(text[start:end].casefold(), []).append((start, end))
+    return list(groups.values())
+
+
+def left_out(text: str, *spans: tuple[int, int]) -> str:
+    """``text`` with a space in place of the characters of each of ``spans`` (apart, in order), so that the
+    words on both sides stay two: "not-good" without "-" is "not good", not "notgood"."""
+    pieces, start = [], 0
+    for a, b in spans:
+        pieces.append(text[start:a])
+        start = b
+    return " ".join([*pieces, text[start:]])
 
 
 def _predicted(classifier, probabilities: np.ndarray) -> int:
@@ -136,7 +154,7 @@ def add_aspect_words(pipeline, texts: list[str], found: list[list[dict]], *, by_
     """Give each aspect found in each text (``{"from", "to", "polarity", ...}``, as ``predict_aspects`` or
     ``annotate`` give them) its ``"words"``, in place: the ``top`` words of the text outside the term that
     move the polarity toward it most, weighed as :func:`explain` weighs them (the fall of the polarity's
-    log-odds without the word). With ``by_sentence`` (the default) an aspect's polarity is read from its own
+    log-odds without the word and its copies outside the term). With ``by_sentence`` (the default) an aspect's polarity is read from its own
     sentence, so the words of other sentences move it only where leaving one out joins two sentences, and
     an aspect costs one prediction per word of its sentence; else one per word of the text."""
     from .aspects.data import POLARITIES
@@ -144,15 +162,15 @@ def add_aspect_words(pipeline, texts: list[str], found: list[list[dict]], *, by_
     _check_top(top)
     for text, aspects_of in zip(texts, found):
         spans = units(text)
-        without = {span: left_out(text, span) for span in spans}  # the same texts for every aspect
         arounds, items = [], []
         for aspect in aspects_of:
             start, end = aspect["from"], aspect["to"]
-            around = [(a, b) for a, b in spans if b <= start or a >= end]  # the term's own words stay
-            # a word before the term moves its offsets: it becomes one space
-            items += [(text, start, end)] + [(without[(a, b)], *((start - (b - a - 1), end - (b - a - 1))
-                                                                  if b <= start else (start, end)))
-                                             for a, b in around]
+            # the term's own words stay (a copy of one elsewhere goes)
+            around = word_copies(text, [(a, b) for a, b in spans if b <= start or a >= end])
+            # each word before the term moves its offsets: it becomes one space
+            shifts = [sum(b - a - 1 for a, b in copies if b <= start) for copies in around]
+            items += [(text, start, end)] + [(left_out(text, *copies), start - shift, end - shift)
+                                             for copies, shift in zip(around, shifts)]
             arounds.append(around)
         # one call for the text: by sentence, each text is split once and each sentence's reading predicted
         # once (leaving out a word of another sentence leaves the aspect's own as it was)
@@ -201,13 +219,14 @@ def _log_odds(probabilities: np.ndarray, column: int, independent: bool) -> np.n
     return np.log(np.maximum(p, _TINY)) - np.log(np.maximum(rest, _TINY))
 
 
-def _ranked(text: str, spans: list[tuple[int, int]], probabilities: np.ndarray, column: int, top: int | None,
-            independent: bool = False) -> list[dict]:
-    """The words at ``spans`` that move the probability of ``column`` most (row 0 of ``probabilities``: the
-    whole text's; row ``1 + i``: without ``spans[i]``), largest log-odds change first, those that move nothing
-    left out. ``independent``: each column is a label's own probability (several labels per text)."""
+def _ranked(text: str, words: list[list[tuple[int, int]]], probabilities: np.ndarray, column: int,
+            top: int | None, independent: bool = False) -> list[dict]:
+    """The ``words`` (each the spans of its copies, :func:`word_copies`) that move the probability of ``column``
+    most (row 0 of ``probabilities``: the whole text's; row ``1 + i``: without ``words[i]``), largest log-odds
+    change first, those that move nothing left out. ``independent``: each column is a label's own probability
+    (several labels per text)."""
     log_odds = _log_odds(probabilities, column, independent)
     weights = np.round(log_odds[0] - log_odds[1:], SCORE_DECIMALS)
     order = sorted(np.flatnonzero(weights), key=lambda i: (-abs(weights[i]), i))[:top]
-    return [{"word": text[spans[i][0]:spans[i][1]], "from": spans[i][0], "to": spans[i][1],
-             "weight": float(weights[i])} for i in order]
+    return [{"word": text[slice(*words[i][0])], "from": words[i][0][0], "to": words[i][0][1],
+             "weight": float(weights[i]), "count": len(words[i])} for i in order]

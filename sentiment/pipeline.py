@@ -149,15 +149,15 @@ class Classifier:
     def explain(self, texts: Sequence[str], *, label=None, top: int | None = 10,
                 max_words: int | None = MAX_EXPLAINED_WORDS) -> list[dict[str, Any]]:
         """Which words move each text's prediction: per text ``{"text", "label", "score", "words"}``, the
-        ``top`` words (every one with ``None``) as ``{"word", "from", "to", "weight"}``, where the weight
-        is how far the log-odds of ``label`` (a value or display name; default: the predicted label, with
-        several labels per text the most probable one that passes its threshold, else the most probable)
-        fall when the word is left out (below 0: it speaks against the label). Any model, by occlusion: a
-        text of n words costs n + 1 predictions, so a text of more than ``max_words`` words is refused
-        (``None``: no limit; :func:`sentiment.explanation.explain`).
+        ``top`` words (every one with ``None``) as ``{"word", "from", "to", "weight", "count"}``, where the
+        weight is how far the log-odds of ``label`` (a value or display name; default: the predicted label,
+        with several labels per text the most probable one that passes its threshold, else the most
+        probable) fall when the word is left out, with its ``count`` copies (below 0: it speaks against the
+        label). Any model, by occlusion: a text of n distinct words costs n + 1 predictions, so a text of
+        more than ``max_words`` words is refused (``None``: no limit; :func:`sentiment.explanation.explain`).
 
         >>> pipe.explain(["Dull and far too long."])[0]["words"][0]  # doctest: +SKIP
-        {'word': 'Dull', 'from': 0, 'to': 4, 'weight': 5.32}
+        {'word': 'Dull', 'from': 0, 'to': 4, 'weight': 5.32, 'count': 1}
         """
         from .explanation import explain
 

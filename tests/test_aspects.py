@@ -539,7 +539,7 @@ def test_polarity_items_may_be_lists_or_tuples_and_repeat(tiny_model):
 
 
 def test_explaining_by_sentence_predicts_each_sentence_reading_once_and_weighs_as_word_by_word(tiny_model):
-    from sentiment.explanation import left_out, units
+    from sentiment.explanation import left_out, units, word_copies
 
     text = "The camera is terrible. The battery is excellent! Prices are fair and the screen is sharp."
     sizes = []
@@ -556,14 +556,12 @@ def test_explaining_by_sentence_predicts_each_sentence_reading_once_and_weighs_a
         j = POLARITIES.index(aspect["polarity"])
         base = tiny_model.polarity_proba([(text, aspect["from"], aspect["to"])])[0][j]
         expected = {}
-        for a, b in words:
-            if a < aspect["to"] and b > aspect["from"]:
-                continue
-            shift = (b - a - 1) if b <= aspect["from"] else 0
-            q = tiny_model.polarity_proba([(left_out(text, (a, b)), aspect["from"] - shift, aspect["to"] - shift)])[0][j]
+        for copies in word_copies(text, [(a, b) for a, b in words if b <= aspect["from"] or a >= aspect["to"]]):
+            shift = sum(b - a - 1 for a, b in copies if b <= aspect["from"])  # "The" twice, "is" three times
+            q = tiny_model.polarity_proba([(left_out(text, *copies), aspect["from"] - shift, aspect["to"] - shift)])[0][j]
             weight = round(float(np.log(base / (1 - base)) - np.log(q / (1 - q))), 6)
             if weight:
-                expected[(a, b)] = weight
+                expected[copies[0]] = weight
         got = {(w["from"], w["to"]): w["weight"] for w in aspect["words"]}
         assert got.keys() == expected.keys()
         assert all(got[k] == pytest.approx(expected[k], abs=1e-5) for k in got)

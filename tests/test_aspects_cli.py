@@ -114,10 +114,12 @@ def test_predict_explain_prints_the_words_under_each_aspect(model_dir):
     assert_ok(result)
     lines = result.stdout.splitlines()
     battery = next(i for i, line in enumerate(lines) if line.startswith("  battery\t"))
-    below = [line.split() for line in lines[battery + 1:]]
+    below = [line.split(None, 1) for line in lines[battery + 1:]]
     assert below and all(line[0][0] in "+-" for line in below)
-    assert [w for _, w in below] == [w["word"] for w in load(model_dir).explain([text])[0]["aspects"][1]["words"]
+    assert [w for _, w in below] == [w["word"] + (f" ({w['count']} times)" if w["count"] > 1 else "")
+                                     for w in load(model_dir).explain([text])[0]["aspects"][1]["words"]
                                      if abs(w["weight"]) >= 0.0005]
+    assert "The (2 times)" in [w for _, w in below]  # "The camera", "the battery": a word's copies go together, the first named
     as_json = json.loads(invoke("predict", "--model", model_dir, "--explain", "--json", text).stdout)
     assert [a["term"] for a in as_json[0]["aspects"]] == ["camera", "battery"]
     assert all(a["words"] for a in as_json[0]["aspects"])

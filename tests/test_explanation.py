@@ -67,6 +67,22 @@ def test_the_explained_label_and_top(binary, pipe):
     assert len(pipe.explain([text, "dull"])) == 2
 
 
+def test_the_copies_of_a_repeated_word_are_left_out_together(binary):
+    """A model that counts a word once (binary n-grams) loses nothing without one of three "great"s: left out one
+    at a time, the word that decides the label was never named. Its copies, in any case, go together."""
+    pipe = Pipeline("count", "logreg", binary=True, ngram_range=(1, 1)).fit(binary.train_texts, binary.train_labels)
+    text = "Great great GREAT, a film."
+    result = pipe.explain([text], top=None)[0]
+    good = next(w for w in result["words"] if w["word"].casefold() == "great")
+    assert (good["word"], good["from"], good["to"], good["count"]) == ("Great", 0, 5, 3)
+    column = pipe.label_names_.index(result["label"])
+    without = pipe.predict_proba([left_out(text, (0, 5), (6, 11), (12, 17))])[0, column]
+    assert without == pipe.predict_proba([" ,  a film."])[0, column]  # a space for each copy
+    assert good["weight"] == pytest.approx(log_odds(result["score"]) - log_odds(without), abs=1e-5) and good["weight"]
+    assert all(w["count"] == 1 for w in result["words"] if w is not good)
+    assert len(result["words"]) == len({w["word"].casefold() for w in result["words"]})  # each word named once
+
+
 def test_a_word_left_out_leaves_a_space_so_its_neighbours_stay_apart(pipe):
     assert left_out("not-good", (3, 4)) == "not good" and left_out("great", (0, 5)) == " "
     words = {w["word"]: w["weight"] for w in pipe.explain(["wonderful-terrible"], top=None)[0]["words"]}
