@@ -394,14 +394,9 @@ def write_report(report: dict, folder: str | Path, title: str, model=None, histo
     else:
         writers["confusion_matrix.png"] = lambda path: plot_confusion_matrix(report, path,
                                                                              title=f"Confusion matrix{grouped}: {title}")
-    history = getattr(getattr(model, "model_", None), "history_", None)  # mlp, lstm; not an aspect pipeline
-    if history:
-        from .models.neural import plot_history
-
-        options = {"weighted": model.model_.params.get("class_weight") is not None,
-                   "averaged": bool(model.model_.params.get("ema_epochs")), "kept_epoch": model.model_.best_epoch_,
-                   "multi_label": bool(report.get("multi_label")), "note": history_note}
-        writers["training_history.png"] = lambda path: plot_history(history, path, **options)
+    if getattr(getattr(model, "model_", None), "history_", None):  # mlp, lstm; not an aspect pipeline
+        writers["training_history.png"] = lambda path: save_png(model.model_.history_figure(note=history_note), path,
+                                                                dpi=110)
     with contextlib.ExitStack() as renames:  # each file is renamed into place only once all are written
         for name, write in writers.items():
             # a link in the folder is replaced, not written through: the report replaces none of the files of yours

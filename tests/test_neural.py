@@ -855,7 +855,8 @@ def test_the_report_marks_any_class_weights_and_the_kept_epoch(mlp_pipe, data, t
     from sentiment.models import neural
 
     drawn = {}
-    monkeypatch.setattr(neural, "plot_history", lambda history, path, **options: drawn.update(options))
+    draw = neural.history_figure
+    monkeypatch.setattr(neural, "history_figure", lambda history, **options: drawn.update(options) or draw(history, **options))
     mlp_pipe.model_.params["class_weight"] = {"pos": 5.0}  # a dict weighs the loss too, not only "balanced"
     try:
         evaluation.write_report(evaluation.evaluate(mlp_pipe, data[2], data[3]), tmp_path / "r", "dev", model=mlp_pipe,
@@ -870,6 +871,24 @@ def test_the_report_marks_any_class_weights_and_the_kept_epoch(mlp_pipe, data, t
     finally:
         mlp_pipe.model_.params["ema_epochs"] = 0.0
     assert drawn["averaged"] is True and drawn["weighted"] is False
+    assert (tmp_path / "r" / "training_history.png").read_bytes().startswith(b"\x89PNG")
+
+
+def test_a_models_history_figure_is_drawn_as_it_was_trained(mlp_pipe, data):
+    """pipe.model_.history_figure() needs no flags: the legend says what the model's settings did."""
+    plain = mlp_pipe.model_.history_figure(note="n")
+    legend = [t.get_text() for t in plain.axes[1].get_legend().get_texts()]
+    assert legend[:2] == ["accuracy", "macro-F1"] and f"kept: epoch {mlp_pipe.model_.best_epoch_}" in legend
+    assert plain._suptitle.get_text() == "n"
+    several = [[str(y)] + (["extra"] if i % 3 == 0 else []) for i, y in enumerate(data[1])]
+    multi = Pipeline("tfidf", "mlp", hidden_sizes=[8], ema_epochs=0.5, **FAST).fit(data[0], several)
+    loss_ax, metric_ax = multi.model_.history_figure().axes
+    assert [t.get_text() for t in metric_ax.get_legend().get_texts()][0] == "exact match (weights averaged)"
+    assert "weights averaged" in loss_ax.get_legend().get_texts()[1].get_text()
+    from sentiment.models.neural import history_figure
+
+    with pytest.raises(DataError, match="the history holds no epochs"):
+        history_figure([])
 
 
 @pytest.mark.skipif(torch.cuda.is_available(), reason="this machine has a GPU")

@@ -231,6 +231,15 @@ class NeuralModel(Stage):
             return max(judged, key=lambda r: r[key])["epoch"]
         return len(self.history_)
 
+    def history_figure(self, note: str | None = None):
+        """:func:`history_figure` of this model's training, drawn as it was trained: exact match for several
+        labels per text, the legend's notes on class weights and averaged weights, the epoch kept marked;
+        ``note``: a line above the plots."""
+        self.check_fitted()
+        return history_figure(self.history_, multi_label=self.multi_label_,
+                              weighted=self.params.get("class_weight") is not None,
+                              averaged=bool(self.params.get("ema_epochs")), kept_epoch=self.best_epoch_, note=note)
+
     def _build_net(self, X, dev, vectorizer, head: str, labels=None):
         """The untrained network for inputs ``X`` (``labels``: the names of the classes, when known)."""
         raise NotImplementedError
@@ -592,14 +601,18 @@ def history_figure(history: list[dict], *, multi_label: bool = False, weighted: 
     not on one scale (the legend says so); ``averaged``: the dev curves score the moving average of the
     weights (``ema_epochs``), not the weights that the training loss was computed with (the legend says so);
     ``kept_epoch``: the epoch whose weights the model kept
-    (``model.best_epoch_``), marked by a dashed line; ``note``: a line above the plots.
+    (``model.best_epoch_``), marked by a dashed line; ``note``: a line above the plots. A fitted model's
+    :meth:`NeuralModel.history_figure` passes these as it was trained.
 
-    >>> history_figure(pipe.model_.history_, kept_epoch=pipe.model_.best_epoch_)  # doctest: +SKIP
+    >>> pipe.model_.history_figure()  # doctest: +SKIP
     """
     from matplotlib.ticker import FixedLocator, MaxNLocator
 
     from ..evaluation import new_figure
 
+    if not history:
+        raise DataError("the history holds no epochs; give a fitted network's history_ (or draw "
+                        "pipe.model_.history_figure())")
     epochs = [r["epoch"] for r in history]
     fig = new_figure(figsize=(10, 4))
     loss_ax, metric_ax = fig.subplots(1, 2, sharex=True)  # the panel without dev data too spans the epochs
