@@ -233,6 +233,9 @@ def test_fit_logs_each_epoch_where_no_progress_bar_shows(files, tmp_path):
     assert_ok(small)
     assert ("note: mlp early-stops on 4 held-out texts, too few to tell its epochs apart (the epoch kept is chance); "
             "give more texts, a larger --set dev_fraction, or --set dev_fraction=0") in " ".join(small.stderr.split())
+    one = invoke("fit", few, *args[2:-3], "--set", "epochs=1", "--no-refit", "--out", tmp_path / "one")
+    assert_ok(one)  # one epoch: nothing for the held-out texts to choose
+    assert "too few to tell" not in one.stderr and "epoch 1/1" in one.stderr
     assert len(epochs) == 2 and re.fullmatch(r"epoch 2/2 \(.+\): loss \d\.\d{4}, held-out macro-F1 \d\.\d{4}; \d+\.\d s",
                                              epochs[1]), epochs
     quiet = invoke(*args, "--out", tmp_path / "j", "--json")

@@ -1138,8 +1138,9 @@ def test_early_stopping_on_a_handful_of_held_out_texts_is_said_to_be_chance(data
     train_x, train_y, _, _ = data
     with pytest.warns(TuningWarning, match=r"early stopping judges the epochs on 4 held-out texts, too few .*"
                                            r"dev_fraction=0 to train every epoch"):
-        Pipeline("tfidf", "mlp", hidden_sizes=[8], epochs=1).fit(train_x[:40], train_y[:40])
+        Pipeline("tfidf", "mlp", hidden_sizes=[8], epochs=2).fit(train_x[:40], train_y[:40])
     with warnings.catch_warnings():
         warnings.simplefilter("error", TuningWarning)
-        fitted = Pipeline("tfidf", "mlp", hidden_sizes=[8], epochs=1).fit(train_x, train_y)
+        Pipeline("tfidf", "mlp", hidden_sizes=[8], epochs=1).fit(train_x[:40], train_y[:40])  # one epoch: no choice
+        fitted = Pipeline("tfidf", "mlp", hidden_sizes=[8], epochs=2).fit(train_x, train_y)
     assert fitted.info_["early_stopping_on"] >= FEW_TO_STOP_ON

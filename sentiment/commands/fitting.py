@@ -229,7 +229,7 @@ def _record_stopping(pipe: Pipeline, model_stage, tune_info: dict, n_texts: int,
         return
     held = pipe.info_.get("early_stopping_on")
     if held:
-        if held < FEW_TO_STOP_ON and "few to stop on" not in said:
+        if held < FEW_TO_STOP_ON and model_stage.params["epochs"] > 1 and "few to stop on" not in said:
             said.add("few to stop on")
             log(f"note: {pipe.model} early-stops on {counted(held, 'held-out text')}, too few to tell its epochs apart "
                 "(the epoch kept is chance); give more texts, a larger --set dev_fraction, or --set dev_fraction=0 to "

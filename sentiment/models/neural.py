@@ -170,7 +170,8 @@ class NeuralModel(Stage):
                 dev = (_take(X, held[0]), held[1])
                 X, y = _take(X, rows), y[rows]
                 sample_weight = None if sample_weight is None else sample_weight[rows]
-                if len(held[1]) < FEW_TO_STOP_ON:  # one or two texts right or wrong decide which epoch is kept
+                # one or two texts right or wrong decide which epoch is kept (of one epoch, that one)
+                if len(held[1]) < FEW_TO_STOP_ON and self.params["epochs"] > 1:
                     warnings.warn(f"early stopping judges the epochs on {counted(len(held[1]), 'held-out text')}, too "
                                   "few to tell them apart (the epoch kept is chance); give more texts, dev data, a larger "
                                   "dev_fraction, or dev_fraction=0 to train every epoch", TuningWarning, stacklevel=caller_stacklevel())
