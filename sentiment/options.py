@@ -91,13 +91,27 @@ def say_unsaved_changes(now: dict, fitted: dict | None) -> None:
         return
     missing = object()
     changed = sorted(name for name in {*now, *fitted} if name not in ("vectorizer", "model") and
-                     repr(jsonable(now.get(name, missing))) != repr(jsonable(fitted.get(name, missing))))
+                     not _same_setting(jsonable(now.get(name, missing)), jsonable(fitted.get(name, missing))))
     changed = [name for name in ("vectorizer", "model") if now.get(name) != fitted.get(name)] + changed
     if changed:
         verbs = "was changed since fit and is" if len(changed) == 1 else "were changed since fit and are"
         warnings.warn(IgnoredOptionWarning(f"{and_list(changed)} {verbs} not saved: the saved model is the one fit trained, with the "
                                            "earlier values; fit again to train with the new ones"),
                       stacklevel=caller_stacklevel())
+
+
+def _same_setting(a: Any, b: Any) -> bool:
+    """Whether two settings (as :func:`~sentiment.persistence.jsonable` gives them) are one value: numbers by
+    value (``2`` and ``2.0``, as the stages read them), a bool only as that bool, lists and dicts item by item."""
+    if isinstance(a, bool) or isinstance(b, bool):
+        return type(a) is type(b) and a == b
+    if isinstance(a, (int, float)) and isinstance(b, (int, float)):
+        return a == b or (a != a and b != b)  # NaN: the same setting
+    if isinstance(a, list) and isinstance(b, list):
+        return len(a) == len(b) and all(map(_same_setting, a, b))
+    if isinstance(a, dict) and isinstance(b, dict):
+        return a.keys() == b.keys() and all(_same_setting(a[key], b[key]) for key in a)
+    return type(a) is type(b) and a == b
 
 
 def python_value(value: Any) -> Any:

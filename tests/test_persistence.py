@@ -11,6 +11,7 @@ import re
 import shutil
 import stat
 import sys
+import warnings
 from pathlib import Path
 
 import numpy as np
@@ -534,6 +535,19 @@ def test_save_writes_the_fitted_settings_not_those_set_after_fit(binary, tmp_pat
     assert loaded.get_params() == {"vectorizer": "tfidf", "model": "logreg", "C": 4.0}
     np.testing.assert_allclose(loaded.predict_proba(binary.dev_texts), pipe.predict_proba(binary.dev_texts))
     assert pipe.get_params()["model"] == "nb"  # what the next fit uses
+
+
+def test_a_setting_set_again_to_its_value_is_no_change(binary, tmp_path):
+    """2 and 2.0 are one value of C (a grid's numbers, or a value typed again): saving says nothing of them."""
+    pipe = Pipeline("tfidf", "logreg", C=2, ngram_range=(1, 2), lowercase=True).fit(binary.train_texts[:40],
+                                                                                    binary.train_labels[:40])
+    pipe.set_params(C=2.0, ngram_range=[1, 2.0], lowercase=True)
+    with warnings.catch_warnings():
+        warnings.simplefilter("error", sentiment.IgnoredOptionWarning)
+        pipe.save(tmp_path / "m")
+    pipe.set_params(lowercase=1)  # not the bool it was
+    with pytest.warns(sentiment.IgnoredOptionWarning, match="^lowercase was changed since fit"):
+        pipe.save(tmp_path / "m")
 
 
 @pytest.mark.parametrize("make", [lambda vectors: Pipeline("word2vec", "logreg", vectors_path=vectors),
