@@ -176,7 +176,7 @@ def check_not_one_per_text(classes: np.ndarray, n_texts: int) -> None:
     if n_texts >= _FEW_TEXTS and len(classes) == n_texts:
         shown = ", ".join(short_repr(c) for c in classes.tolist()[:3])
         raise DataError(f"every one of the {n_texts} texts has a label of its own ({shown}, ...): these look like "
-                        "ids or texts, not labels; name the column that holds the labels (--label-column)")
+                        "ids or texts, not labels; give the labels (sentiment fit: name their column with --label-column)")
 
 
 # How a missing value reads once written as text (pandas' astype(str), R, SQL exports): a class of that name is

@@ -134,8 +134,9 @@ SYNONYMS = {"random_state": " (the seeds are seed for word2vec and net_seed for 
 
 
 # options of other stages that are also flags of `sentiment fit`, which is what one given to --set may have meant
-FIT_FLAGS = {"dev_fraction": " (the share of the data held out to score the model is `sentiment fit --dev-fraction`; "
-                             "the option dev_fraction is the early-stopping share of mlp and lstm)",
+FIT_FLAGS = {"dev_fraction": " (the share of the data held out to score the model is `sentiment fit --dev-fraction`, "
+                             "in Python sentiment.splits.train_dev_split; the option dev_fraction is the "
+                             "early-stopping share of mlp and lstm)",
              "seed": " (the seed of the dev split is `sentiment fit --seed`; the option seed is word2vec's, net_seed "
                      "that of mlp and lstm)"}
 

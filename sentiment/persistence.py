@@ -528,13 +528,14 @@ def _read_config(root: Path) -> dict:
         if str(root) in available("model"):  # a model type, as fit's --model takes it
             raise ModelFileError(f"model directory {root} does not exist ({root} is also a kind of model, which fit's "
                                  f"--model names); give the folder of a trained one (`sentiment fit DATA --model {root} "
-                                 "--out DIR` writes one)")
+                                 f"--out DIR` writes one, as Pipeline(model={str(root)!r}).fit(...).save(DIR) does)")
         raise ModelFileError(
             f"model directory {root} does not exist; give the directory of a trained model "
             f"(`sentiment fit DATA --out {root}` writes one there)"
         )
     if not root.is_dir():
-        raise ModelFileError(f"{root} is a file, not a model directory; pass the directory that `sentiment fit` wrote")
+        raise ModelFileError(f"{root} is a file, not a model directory; pass the directory that `sentiment fit` (or "
+                             "save) wrote")
     config_path = root / CONFIG
     if config_path.is_symlink():  # it could be any file, or another model's settings
         raise ModelFileError(f"{config_path} is a symbolic link; a model directory holds its own files (copy the "

@@ -537,6 +537,16 @@ def test_save_writes_the_fitted_settings_not_those_set_after_fit(binary, tmp_pat
     assert pipe.get_params()["model"] == "nb"  # what the next fit uses
 
 
+def test_loading_a_kind_of_model_or_a_file_says_how_a_model_folder_is_made(tmp_path):
+    with pytest.raises(ModelFileError, match=r"logreg is also a kind of model.*`sentiment fit DATA --model logreg --out "
+                                             r"DIR` writes one, as Pipeline\(model='logreg'\)\.fit\(\.\.\.\)\.save\(DIR\) does\)$"):
+        sentiment.load("logreg")
+    (tmp_path / "data.csv").write_text("text,label\n")
+    with pytest.raises(ModelFileError, match=r"is a file, not a model directory; pass the directory that `sentiment fit` "
+                                             r"\(or save\) wrote$"):
+        sentiment.load(tmp_path / "data.csv")
+
+
 def test_a_setting_set_again_to_its_value_is_no_change(binary, tmp_path):
     """2 and 2.0 are one value of C (a grid's numbers, or a value typed again): saving says nothing of them."""
     pipe = Pipeline("tfidf", "logreg", C=2, ngram_range=(1, 2), lowercase=True).fit(binary.train_texts[:40],
