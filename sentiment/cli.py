@@ -557,7 +557,7 @@ def predict(
     aspect: List[str] = typer.Option([], "--aspect", metavar="TERM", help="Aspect models: score this aspect term (as written in the text, in any case and spacing, not inside web addresses or HTML tags; as whole words; in Chinese, Japanese or Thai also within a run of letters) instead of finding the aspects; repeatable; also with --input."),
     by_sentence: Optional[bool] = typer.Option(None, "--by-sentence/--whole-text", show_default=False, help="Aspect models: find the terms in each sentence on its own and read the polarity toward each aspect from its own sentence (the default; the models learn from single sentences), or do both over the whole text; categories are read from the whole text."),
     top_if_none: bool = typer.Option(False, "--top-if-none", help="Several labels per text: give the most probable label to a text where none passes its threshold (marked so; JSON and --input files: below_threshold)."),
-    explain: bool = typer.Option(False, "--explain", help="Also show the words that move each prediction most: how far the label's log-odds fall when the word (with any copies) is left out (below 0: the word speaks against it); with several labels per text, for the first label given (or the most probable); aspect models: for each aspect's polarity. With --input: an 'explanation' column (aspect models: 'words' in each aspect); it predicts each text once per word, so it is slow on long texts."),
+    explain: bool = typer.Option(False, "--explain", help="Also show the words that move each prediction most: how far the label's log-odds fall when the word (with any copies) is left out (below 0: the word speaks against it); with several labels per text, for the first label given (or the most probable); aspect models: for each aspect's polarity. With --input: an 'explanation' column (aspect models: 'words' in each aspect); it predicts each text once per distinct word, so it is slow on long texts."),
     as_json: bool = typer.Option(False, "--json", help="Print a JSON array: per text, its label(s), the class probabilities and known_features (how many of its words or n-grams the model knows; 0: the label is a guess); aspect models: per text its aspects (term, span, polarity, scores) and restaurant categories. With --input and --output -: JSON Lines, a record per row."),
     input_: Optional[Path] = _path_option(None, "--input", metavar="FILE", help="Predict every row of this file (streamed in chunks); aspect models also read SemEval-2014 XML. '-': a table piped into stdin (CSV, TSV, JSON Lines, JSON, Parquet or XML, told by its first bytes)."),
     output: Optional[Path] = _path_option(None, metavar="FILE", help="With --input (and needed then): where to write the predictions (.csv, .tsv or .jsonl); '-': print them as CSV (with --json: JSON Lines), each chunk as it is predicted."),
@@ -758,15 +758,15 @@ def _note_a_header(line: str, pipe) -> None:
 
 
 def _note_long_texts(texts: list[str], done: int) -> None:
-    """A note on stderr for each text long enough that explaining it takes seconds (its n words: n + 1
-    predictions of n words; for an aspect model, for each aspect); an error for one longer than explain takes
+    """A note on stderr for each text long enough that explaining it takes seconds (its n words: up to n + 1
+    predictions of n words, one per distinct word; for an aspect model, for each aspect); an error for one longer than explain takes
     (before any of the batch is explained)."""
     from .commands import LONG_TO_EXPLAIN, check_explainable
 
     for i, n in enumerate(check_explainable(texts, first=done + 1)):
         if n > LONG_TO_EXPLAIN:
-            echo(f"note: text {done + i + 1} has {n:,} words; explaining it predicts it {n + 1:,} times (an aspect "
-                  "model: for each aspect, once per word of its sentence, or of the text with --whole-text), so it "
+            echo(f"note: text {done + i + 1} has {n:,} words; explaining it predicts it up to {n + 1:,} times "
+                  "(once per distinct word; an aspect model: for each aspect, once per word of its sentence, or of the text with --whole-text), so it "
                   "may take a while (leave out --explain, or explain a part of it)", err=True)
 
 

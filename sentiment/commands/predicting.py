@@ -309,7 +309,7 @@ def check_explainable(texts: list[str], first: int = 1, what: str = "text") -> l
     for i, n in enumerate(counts):
         if n > MAX_EXPLAINED_WORDS:
             raise DataError(f"{what} {first + i} has {n:,} words, more than --explain takes "
-                            f"({MAX_EXPLAINED_WORDS:,}: it predicts a text once per word, each time whole); explain a "
+                            f"({MAX_EXPLAINED_WORDS:,}: it predicts a text once per distinct word, each time whole); explain a "
                             "part of it, or leave out --explain")
     return counts
 
