@@ -18,6 +18,7 @@ word.
 
 from __future__ import annotations
 
+import bisect
 import re
 import unicodedata
 from typing import Any, Sequence
@@ -105,12 +106,16 @@ def explain(classifier, texts: Sequence[str], label=None, top: int | None = 10,
     return results
 
 
-def word_copies(text: str, spans: list[tuple[int, int]]) -> list[list[tuple[int, int]]]:
+def word_copies(text: str, spans: list[tuple[int, int]],
+                parts: list[tuple[int, int]] | None = None) -> list[list[tuple[int, int]]]:
     """The ``spans`` of ``text`` (its :func:`units`) grouped by word: each group the spans of one word, whatever
-    its case, in the order of their first copies; an explanation leaves a group out at once."""
-    groups: dict[str, list[tuple[int, int]]] = {}
+    its case, in the order of their first copies; an explanation leaves a group out at once. With ``parts``
+    (``(from, to)`` of the sentences an aspect model reads apart), only the copies within one part group."""
+    starts = [start for start, _ in parts or ()]
+    groups: dict[tuple[int, str], list[tuple[int, int]]] = {}
     for start, end in spans:
-        groups.setdefault(text[start:end].casefold(), []).append((start, end))
+        part = bisect.bisect_right(starts, start)  # the part it starts in (0 without parts)
+        groups.setdefault((part, text[start:end].casefold()), []).append((start, end))
     return list(groups.values())
 
 
@@ -154,19 +159,20 @@ def add_aspect_words(pipeline, texts: list[str], found: list[list[dict]], *, by_
     """Give each aspect found in each text (``{"from", "to", "polarity", ...}``, as ``predict_aspects`` or
     ``annotate`` give them) its ``"words"``, in place: the ``top`` words of the text outside the term that
     move the polarity toward it most, weighed as :func:`explain` weighs them (the fall of the polarity's
-    log-odds without the word and its copies outside the term). With ``by_sentence`` (the default) an aspect's polarity is read from its own
+    log-odds without the word and its copies outside the term: by sentence, those of its own sentence). With ``by_sentence`` (the default) an aspect's polarity is read from its own
     sentence, so the words of other sentences move it only where leaving one out joins two sentences, and
     an aspect costs one prediction per word of its sentence; else one per word of the text."""
-    from .aspects.data import POLARITIES
+    from .aspects.data import POLARITIES, sentence_spans
 
     _check_top(top)
     for text, aspects_of in zip(texts, found):
         spans = units(text)
+        sentences = sentence_spans(text) if by_sentence else None  # a word's copies go together within one
         arounds, items = [], []
         for aspect in aspects_of:
             start, end = aspect["from"], aspect["to"]
             # the term's own words stay (a copy of one elsewhere goes)
-            around = word_copies(text, [(a, b) for a, b in spans if b <= start or a >= end])
+            around = word_copies(text, [(a, b) for a, b in spans if b <= start or a >= end], sentences)
             # each word before the term moves its offsets: it becomes one space
             shifts = [sum(b - a - 1 for a, b in copies if b <= start) for copies in around]
             items += [(text, start, end)] + [(left_out(text, *copies), start - shift, end - shift)

@@ -539,6 +539,7 @@ def test_polarity_items_may_be_lists_or_tuples_and_repeat(tiny_model):
 
 
 def test_explaining_by_sentence_predicts_each_sentence_reading_once_and_weighs_as_word_by_word(tiny_model):
+    from sentiment.aspects.data import sentence_spans
     from sentiment.explanation import left_out, units, word_copies
 
     text = "The camera is terrible. The battery is excellent! Prices are fair and the screen is sharp."
@@ -556,7 +557,8 @@ def test_explaining_by_sentence_predicts_each_sentence_reading_once_and_weighs_a
         j = POLARITIES.index(aspect["polarity"])
         base = tiny_model.polarity_proba([(text, aspect["from"], aspect["to"])])[0][j]
         expected = {}
-        for copies in word_copies(text, [(a, b) for a, b in words if b <= aspect["from"] or a >= aspect["to"]]):
+        around = [(a, b) for a, b in words if b <= aspect["from"] or a >= aspect["to"]]
+        for copies in word_copies(text, around, sentence_spans(text)):  # copies go together within a sentence
             shift = sum(b - a - 1 for a, b in copies if b <= aspect["from"])  # "The" twice, "is" three times
             q = tiny_model.polarity_proba([(left_out(text, *copies), aspect["from"] - shift, aspect["to"] - shift)])[0][j]
             weight = round(float(np.log(base / (1 - base)) - np.log(q / (1 - q))), 6)
@@ -565,6 +567,10 @@ def test_explaining_by_sentence_predicts_each_sentence_reading_once_and_weighs_a
         got = {(w["from"], w["to"]): w["weight"] for w in aspect["words"]}
         assert got.keys() == expected.keys()
         assert all(got[k] == pytest.approx(expected[k], abs=1e-5) for k in got)
+    # each sentence's "The" and "." is its own word: a copy in another sentence is read apart from the aspect's
+    assert all(w["count"] == 1 for aspect in aspects for w in aspect["words"] if w["word"] in ("The", "."))
+    whole = tiny_model.explain([text], top=None, by_sentence=False)[0]["aspects"]
+    assert any(w["count"] > 1 for aspect in whole for w in aspect["words"])  # read whole: "is" three times, ...
 
 
 def test_given_aspects_are_located_and_scored(tiny_model):
