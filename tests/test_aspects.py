@@ -839,6 +839,37 @@ def test_a_named_term_is_found_however_the_text_writes_its_characters(text, term
     assert locate_terms([text], [term]) == [[{"term": written, "from": start, "to": start + len(written)}]]
 
 
+def test_a_named_term_is_found_where_its_whole_pattern_with_the_word_edges_would_find_it():
+    """The edges are checked apart from the term (their classes of marks took tens of milliseconds to compile
+    for every term): on texts made of pieces that sit at a term's edges, every match is the one pattern's."""
+    import random
+    import re as regex
+
+    from sentiment.aspects import terms
+
+    pieces = ["pizza", "\ufe0f", " ", "ice", "serv", "x", "é", "e\u0301", "电影", "很", "&eacute;", "\u200d",
+              "\u0301", "ss", "ß", "battery", "life", "\n", "&nbsp;", "'", "’", "caf", "\u0e48", "ʹ", "1", "_"]
+    rng = random.Random(0)
+    texts = ["".join(rng.choice(pieces) for _ in range(rng.randint(1, 9))) for _ in range(1500)]
+    for term in ["pizza", "ice", "battery life", "café", "电影", "chef's", "ß", "x", "caf"]:
+        fast = terms._term_pattern(term)
+        whole = regex.compile(terms._LEFT_EDGE + fast._term + terms._RIGHT_EDGE, regex.IGNORECASE)
+        for text in texts:
+            for at in range(len(text) + 1):
+                got, expected = fast.search(text, at), whole.search(text, at)
+                assert (got and got.span()) == (expected and expected.span()), (term, text, at)
+
+
+def test_naming_many_terms_costs_no_compiled_edges_per_term(monkeypatch):
+    from sentiment.aspects import terms
+
+    compiled = []
+    real = terms.re.compile
+    monkeypatch.setattr(terms.re, "compile", lambda pattern, *flags: compiled.append(pattern) or real(pattern, *flags))
+    terms.locate_terms(["a great screen, an awful battery"], [f"feature{i}" for i in range(50)] + ["battery"])
+    assert compiled and not any(terms.MARKS[:20] in pattern for pattern in compiled)  # the terms alone
+
+
 @pytest.mark.parametrize("apostrophe", ["'", "\u2019", "\u02b9"])
 def test_the_aspect_tokenizer_reads_the_modifier_letter_prime_as_an_apostrophe(apostrophe):
     text = f"The chef{apostrophe}s special, {apostrophe}chef{apostrophe}, wonder\u00ad{apostrophe}ful"

@@ -66,21 +66,49 @@ def terms_found(texts: list[str], terms: list[str]) -> set[str]:
     return {term for term in terms if any(_outside(_term_pattern(term), *parts, first=True) for parts in read)}
 
 
-@functools.lru_cache(maxsize=1024)
-def _term_pattern(term: str) -> re.Pattern:
+@functools.lru_cache(maxsize=4096)
+def _term_pattern(term: str) -> "_TermPattern":
     """The case-blind pattern of a term given by the user (:func:`locate_terms`), built once per term. The
     text may write a character of it as an HTML entity ("Fish &amp; chips", "caf&eacute;"), an apostrophe as
     any the tokenizer reads as one ("chef’s", "chef&#39;s") and a space as white space or ``&nbsp;``, not a line
     break, where the aspect models' sentences end ("battery\nlife" is no "battery life")."""
     term = _VARIATION_SELECTORS.sub("", term) or term  # "❤️" is "❤" as an emoji: each character may have one or not
-    pattern = rf"(?:(?![{LINE_BREAKS}])\s|&(?:nbsp|#0*160|#x0*a0);)+".join(_either_form(word) for word in term.split())
-    # whole words ("ice" is not in "service"), but where a script written without spaces meets the match's
-    # edge (Chinese "电影" in "这部电影很好看"); never cut from its marks, but with a variation selector after its
-    # last letter in the span, as an extracted term's ("pizza" + U+FE0F, the emoji form that some keyboards add)
-    # ("chefʹs" holds "chef": the modifier letter prime is no letter there, WORD_CHARACTER)
-    return re.compile(rf"(?:(?<!{WORD_CHARACTER})(?<![{MARKS}{JOINERS}])|(?<=[{UNSPACED}])|(?=[{UNSPACED}])){pattern}"
-                      rf"(?![{MARKS}])(?:(?!{WORD_CHARACTER})(?![{JOINERS}])|(?=[{UNSPACED}])|(?<=[{UNSPACED}]))",
-                      re.IGNORECASE)
+    return _TermPattern(rf"(?:(?![{LINE_BREAKS}])\s|&(?:nbsp|#0*160|#x0*a0);)+".join(_either_form(word)
+                                                                                     for word in term.split()))
+
+
+# whole words ("ice" is not in "service"), but where a script written without spaces meets the match's edge
+# (Chinese "电影" in "这部电影很好看"); never cut from its marks, but with a variation selector after its last
+# letter in the span, as an extracted term's ("pizza" + U+FE0F, the emoji form that some keyboards add) ("chefʹs"
+# holds "chef": the modifier letter prime is no letter there, WORD_CHARACTER)
+_LEFT_EDGE = rf"(?:(?<!{WORD_CHARACTER})(?<![{MARKS}{JOINERS}])|(?<=[{UNSPACED}])|(?=[{UNSPACED}]))"
+_RIGHT_EDGE = rf"(?![{MARKS}])(?:(?!{WORD_CHARACTER})(?![{JOINERS}])|(?=[{UNSPACED}])|(?<=[{UNSPACED}]))"
+_LEFT, _RIGHT = (re.compile(edge, re.IGNORECASE) for edge in (_LEFT_EDGE, _RIGHT_EDGE))
+
+
+class _TermPattern:
+    """A term's pattern between the word edges, searched as the one pattern ``_LEFT_EDGE + term + _RIGHT_EDGE``
+    would be, without compiling the edges' large classes of marks for every term (tens of milliseconds each):
+    the term alone is looked for, the edges checked where it is found, and the whole pattern, compiled only
+    then, tried where the term's longest reading fails the right edge and a shorter one might pass it."""
+
+    def __init__(self, term: str) -> None:
+        self._term = term
+        self._core = re.compile(term, re.IGNORECASE)
+        self._whole: re.Pattern | None = None
+
+    def search(self, text: str, pos: int = 0) -> re.Match | None:
+        while (match := self._core.search(text, pos)) is not None:
+            start = match.start()
+            if _LEFT.match(text, start):
+                if _RIGHT.match(text, match.end()):
+                    return match
+                if self._whole is None:
+                    self._whole = re.compile(_LEFT_EDGE + self._term + _RIGHT_EDGE, re.IGNORECASE)
+                if (whole := self._whole.match(text, start)) is not None:
+                    return whole
+            pos = start + 1
+        return None
 
 
 _VARIATION_SELECTORS = re.compile("[\ufe00-\ufe0f]")  # the text or emoji form of the character before
