@@ -712,7 +712,7 @@ def _predict_batches(pipe, batches, where: str, array, aspect: List[str], by_sen
         if not done and where and batch:
             _note_a_header(batch[0], pipe)
         if explain:
-            _note_long_texts(batch, done)
+            _note_long_texts(batch, done, by_sentence=is_aspect and by_sentence is not False)
         results = annotate_texts(pipe, batch, top_if_none=top_if_none, aspects=aspect,
                                  by_sentence=by_sentence is not False, explain=explain, known_features=not is_aspect,
                                  grouping=grouping, found=found)
@@ -757,17 +757,19 @@ def _note_a_header(line: str, pipe) -> None:
              "as a text; `sentiment predict --input - --output -` reads a table piped in", err=True)
 
 
-def _note_long_texts(texts: list[str], done: int) -> None:
+def _note_long_texts(texts: list[str], done: int, by_sentence: bool = False) -> None:
     """A note on stderr for each text long enough that explaining it takes seconds (its n words: up to n + 1
-    predictions of n words, one per distinct word; for an aspect model, for each aspect); an error for one longer than explain takes
-    (before any of the batch is explained)."""
+    predictions of n words, one per distinct word; an aspect model's, ``by_sentence``: of each aspect's
+    sentence, per aspect); an error for one longer than explain takes (before any of the batch is explained)."""
     from .commands import LONG_TO_EXPLAIN, check_explainable
 
-    for i, n in enumerate(check_explainable(texts, first=done + 1)):
+    for i, n in enumerate(check_explainable(texts, first=done + 1, by_sentence=by_sentence)):
         if n > LONG_TO_EXPLAIN:
-            echo(f"note: text {done + i + 1} has {n:,} words; explaining it predicts it up to {n + 1:,} times "
-                  "(once per distinct word; an aspect model: for each aspect, once per word of its sentence, or of the text with --whole-text), so it "
-                  "may take a while (leave out --explain, or explain a part of it)", err=True)
+            cost = ("explaining each aspect predicts its sentence once per distinct word of it" if by_sentence else
+                    f"explaining it predicts it up to {n + 1:,} times (once per distinct word; an aspect model read "
+                    "with --whole-text: for each aspect)")
+            echo(f"note: text {done + i + 1} has {n:,} words; {cost}, so it may take a while (leave out --explain, "
+                 "or explain a part of it)", err=True)
 
 
 def _is_tree(line: str) -> bool:

@@ -148,7 +148,7 @@ def explain_aspects(pipeline, texts: Sequence[str], aspects=None, *, by_sentence
 
     _check_top(top)
     texts = check_texts(texts)
-    _units_within(texts, max_words)  # a text too long is refused before any work
+    _units_within(texts, max_words, by_sentence)  # a text (by sentence: a sentence) too long is refused before any work
     found = [rounded_scores(aspects_of) for aspects_of in pipeline.predict_aspects(texts, aspects, by_sentence=by_sentence)]
     add_aspect_words(pipeline, texts, found, by_sentence=by_sentence, top=top)
     return [{"text": text, "aspects": aspects_of} for text, aspects_of in zip(texts, found)]
@@ -159,9 +159,12 @@ def add_aspect_words(pipeline, texts: list[str], found: list[list[dict]], *, by_
     """Give each aspect found in each text (``{"from", "to", "polarity", ...}``, as ``predict_aspects`` or
     ``annotate`` give them) its ``"words"``, in place: the ``top`` words of the text outside the term that
     move the polarity toward it most, weighed as :func:`explain` weighs them (the fall of the polarity's
-    log-odds without the word and its copies outside the term: by sentence, those of its own sentence). With ``by_sentence`` (the default) an aspect's polarity is read from its own
-    sentence, so the words of other sentences move it only where leaving one out joins two sentences, and
-    an aspect costs one prediction per word of its sentence; else one per word of the text."""
+    log-odds without the word and its copies outside the term: by sentence, those of its own sentence). With
+    ``by_sentence`` (the default) an aspect's polarity is read from its own sentence, so the words of other
+    sentences move it only where leaving one out joins two sentences: only its own sentence's words are
+    weighed, and the last of the sentence before it and the first of the one after it (the sentence ends
+    are told from the characters on both sides of them), so an aspect costs one prediction per word of its
+    sentence, and a long review as many as its sentences; else one per word of the text."""
     from .aspects.data import POLARITIES, sentence_spans
 
     _check_top(top)
@@ -171,8 +174,9 @@ def add_aspect_words(pipeline, texts: list[str], found: list[list[dict]], *, by_
         arounds, items = [], []
         for aspect in aspects_of:
             start, end = aspect["from"], aspect["to"]
+            nearby = spans if sentences is None else _near_sentence(spans, sentences, start)
             # the term's own words stay (a copy of one elsewhere goes)
-            around = word_copies(text, [(a, b) for a, b in spans if b <= start or a >= end], sentences)
+            around = word_copies(text, [(a, b) for a, b in nearby if b <= start or a >= end], sentences)
             # each word before the term moves its offsets: it becomes one space
             shifts = [sum(b - a - 1 for a, b in copies if b <= start) for copies in around]
             items += [(text, start, end)] + [(left_out(text, *copies), start - shift, end - shift)
@@ -188,8 +192,20 @@ def add_aspect_words(pipeline, texts: list[str], found: list[list[dict]], *, by_
             first += 1 + len(around)
 
 
-def _units_within(texts: list[str], max_words: int | None) -> list[list[tuple[int, int]]]:
-    """The :func:`units` of each text; a DataError for a text of more than ``max_words``."""
+def _near_sentence(spans: list[tuple[int, int]], sentences: list[tuple[int, int]], at: int) -> list[tuple[int, int]]:
+    """The ``spans`` (a text's units) of the sentence that holds the character ``at`` (of ``sentences``, the
+    text's sentence spans), with the unit just before it and the one just after it: whether the text ends a
+    sentence at either side is told from those, so leaving out a unit further away leaves its reading as it was."""
+    starts = [start for start, _ in spans]
+    k = max(bisect.bisect_right([a for a, _ in sentences], at) - 1, 0)
+    first = max(bisect.bisect_left(starts, sentences[k][0]) - 1, 0) if sentences else 0
+    last = bisect.bisect_left(starts, sentences[k][1]) + 1 if sentences else len(spans)
+    return spans[first:last]
+
+
+def _units_within(texts: list[str], max_words: int | None, by_sentence: bool = False) -> list[list[tuple[int, int]]]:
+    """The :func:`units` of each text; a DataError for a text of more than ``max_words`` or, ``by_sentence``
+    (an aspect model that reads each aspect within its sentence), with a sentence of more."""
     if max_words is not None and (isinstance(max_words, bool) or not isinstance(max_words, (int, np.integer))
                                   or max_words < 1):
         raise ConfigError(f"max_words must be a whole number of at least 1 (or None for no limit), not {max_words!r}")
@@ -197,10 +213,25 @@ def _units_within(texts: list[str], max_words: int | None) -> list[list[tuple[in
     for i, text in enumerate(texts):
         spans = units(text)
         if max_words is not None and len(spans) > max_words:
-            raise DataError(f"text {i} has {len(spans):,} words, more than max_words={max_words:,}: explaining it "
-                            "predicts it once per word, each time whole; explain a part of it, or raise max_words")
+            longest = explained_length(text, spans, by_sentence)
+            if longest > max_words:
+                raise DataError(f"{'a sentence of ' if by_sentence else ''}text {i} has {longest:,} words, more than "
+                                f"max_words={max_words:,}: explaining it predicts it once per distinct word, each time "
+                                "whole; explain a part of it, or raise max_words")
         out.append(spans)
     return out
+
+
+def explained_length(text: str, spans: list[tuple[int, int]], by_sentence: bool) -> int:
+    """The words of ``text`` (its :func:`units`, ``spans``) that an explanation predicts at a time: all of them,
+    or ``by_sentence`` (an aspect model reading each aspect within its sentence) those of its longest sentence."""
+    if not by_sentence:
+        return len(spans)
+    from .aspects.data import sentence_spans
+
+    starts = [start for start, _ in spans]
+    return max((bisect.bisect_left(starts, end) - bisect.bisect_left(starts, start)
+                for start, end in sentence_spans(text)), default=0)
 
 
 def _check_top(top) -> None:

@@ -573,6 +573,31 @@ def test_explaining_by_sentence_predicts_each_sentence_reading_once_and_weighs_a
     assert any(w["count"] > 1 for aspect in whole for w in aspect["words"])  # read whole: "is" three times, ...
 
 
+@pytest.mark.parametrize("text, term", [
+    ("The food was great. the waiter was rude. The camera is terrible.", "waiter"),  # no sentence end before it
+    ("Dr. Who was rude.\nThe camera is terrible<br>The battery is excellent! ok then", "camera"),
+    ("Prices are fair. The battery is excellent! (Tom!) was rude. The screen is sharp.", "battery"),
+    ("Great!!! The screen is sharp... the battery is excellent? Yes. Prices are fair", "battery"),
+])
+def test_explaining_by_sentence_weighs_the_words_that_can_move_the_aspects_sentence(tiny_model, text, term):
+    """Only the aspect's sentence and the units on either side of it are left out: any other unit's leaving out
+    leaves the sentence as it was read (brute force over every word of the text)."""
+    from sentiment.explanation import left_out, units
+
+    [aspect] = tiny_model.explain([text], [term], top=None)[0]["aspects"]
+    j = POLARITIES.index(aspect["polarity"])
+    base = tiny_model.polarity_proba([(text, aspect["from"], aspect["to"])])[0][j]
+    moved = set()
+    for a, b in units(text):
+        if a < aspect["to"] and b > aspect["from"]:
+            continue
+        shift = (b - a - 1) if b <= aspect["from"] else 0
+        q = tiny_model.polarity_proba([(left_out(text, (a, b)), aspect["from"] - shift, aspect["to"] - shift)])[0][j]
+        if round(float(np.log(base / (1 - base)) - np.log(q / (1 - q))), 6):
+            moved.add(text[a:b].casefold())
+    assert moved == {w["word"].casefold() for w in aspect["words"]}
+
+
 def test_given_aspects_are_located_and_scored(tiny_model):
     text = "The Camera is awful, but the battery is superb."
     out = tiny_model.predict_aspects([text], aspects=["camera", "battery"])[0]

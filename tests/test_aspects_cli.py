@@ -9,7 +9,7 @@ import json
 
 import pytest
 
-from sentiment import load
+from sentiment import DataError, load
 from sentiment.aspects import AspectPipeline
 
 from test_aspects import synthetic
@@ -106,6 +106,22 @@ def test_predict_finds_two_aspects_of_opposite_polarity(model_dir):
     assert found == {"camera": "positive", "battery": "negative"}
     text = row["text"]
     assert all(text[a["from"]:a["to"]] == a["term"] for a in row["aspects"])
+
+
+def test_explain_limits_an_aspect_models_sentences_not_its_review(model_dir):
+    """Read by sentence, an aspect costs the words of its own sentence: a long review of short sentences is
+    explained (with a note), a sentence longer than --explain takes is refused, as a whole review read whole is."""
+    review = "The camera is great. " + "We went there on a Sunday. " * 720 + "The battery is awful."
+    result = invoke("predict", "--model", model_dir, "--explain", review)
+    assert_ok(result)
+    assert "note: text 1 has 5,050 words; explaining each aspect predicts its sentence once per distinct word" in \
+        " ".join(result.stderr.split())
+    assert_error(invoke("predict", "--model", model_dir, "--explain", "--whole-text", review),
+                 "text 1 has 5,050 words, more than --explain takes")
+    assert_error(invoke("predict", "--model", model_dir, "--explain", "The camera is " + "very " * 5001 + "good."),
+                 "a sentence of text 1 has 5,006 words, more than --explain takes")
+    with pytest.raises(DataError, match="^a sentence of text 0 has 5,006 words, more than max_words=5,000"):
+        load(model_dir).explain(["The camera is " + "very " * 5001 + "good."])
 
 
 def test_predict_explain_prints_the_words_under_each_aspect(model_dir):

@@ -142,7 +142,8 @@ def predict_file(pipe: Pipeline, source: str | Path, target: str | Path, *, text
             # (as objects: a categorical column, Parquet's dictionary-encoded text, takes no new value "")
             values = text_values(texts.astype(object).mask(blank, ""), source, text_column, rows)  # rows count blank ones
             if explain:
-                check_explainable(values, first=rows + 1, what=f"{source}: data row")
+                check_explainable(values, first=rows + 1, what=f"{source}: data row",
+                                  by_sentence=is_aspect_model(pipe) and by_sentence)
             kept = [value for value, empty in zip(values, blank) if not empty]
             added = (_prediction_columns(pipe, kept, top_if_none, aspects, by_sentence, columns["separator"],
                                          nested=out_format == "jsonl", explain=explain, grouping=grouping,
@@ -299,19 +300,20 @@ EXPLAINED_AT_ONCE = 20  # texts per step of the progress bar of explanations
 LONG_TO_EXPLAIN = 1000  # words in a text above which --explain notes that it will take a while
 
 
-def check_explainable(texts: list[str], first: int = 1, what: str = "text") -> list[int]:
+def check_explainable(texts: list[str], first: int = 1, what: str = "text", by_sentence: bool = False) -> list[int]:
     """The number of words (:func:`~sentiment.explanation.units`) of each text of more than
     :data:`LONG_TO_EXPLAIN` characters (0 for the others: a word has a character at least); a DataError naming
-    the text (``what`` and its number, ``first`` for the first) that is longer than --explain takes."""
-    from ..explanation import units
+    the text (``what`` and its number, ``first`` for the first) that is longer than --explain takes, or
+    ``by_sentence`` (an aspect model reading each aspect within its sentence) that has a sentence longer."""
+    from ..explanation import explained_length, units
 
-    counts = [len(units(text)) if len(text) > LONG_TO_EXPLAIN else 0 for text in texts]
-    for i, n in enumerate(counts):
-        if n > MAX_EXPLAINED_WORDS:
-            raise DataError(f"{what} {first + i} has {n:,} words, more than --explain takes "
-                            f"({MAX_EXPLAINED_WORDS:,}: it predicts a text once per distinct word, each time whole); explain a "
-                            "part of it, or leave out --explain")
-    return counts
+    spans = [units(text) if len(text) > LONG_TO_EXPLAIN else [] for text in texts]
+    for i, (text, words) in enumerate(zip(texts, spans)):
+        if len(words) > MAX_EXPLAINED_WORDS and (n := explained_length(text, words, by_sentence)) > MAX_EXPLAINED_WORDS:
+            raise DataError(f"{'a sentence of ' if by_sentence else ''}{what} {first + i} has {n:,} words, more than "
+                            f"--explain takes ({MAX_EXPLAINED_WORDS:,}: it predicts {'it' if by_sentence else 'a text'} "
+                            "once per distinct word, each time whole); explain a part of it, or leave out --explain")
+    return [len(words) for words in spans]
 
 
 def _as_cells(column):
