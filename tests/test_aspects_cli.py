@@ -11,6 +11,7 @@ import pytest
 
 from sentiment import DataError, load
 from sentiment.aspects import AspectPipeline
+from sentiment.default_models import default_model_path
 
 from test_aspects import synthetic
 from test_cli import assert_error, assert_ok, invoke
@@ -106,6 +107,21 @@ def test_predict_finds_two_aspects_of_opposite_polarity(model_dir):
     assert found == {"camera": "positive", "battery": "negative"}
     text = row["text"]
     assert all(text[a["from"]:a["to"]] == a["term"] for a in row["aspects"])
+
+
+def test_aspect_data_given_to_a_polarity_model_folder_gets_advice_that_works_with_it(tmp_path):
+    """--model DIR of a polarity model: the advice is an aspect model's folder (--task would be refused beside it)."""
+    xml = tmp_path / "a.xml"
+    xml.write_text('<sentences><sentence id="1"><text>The food was great.</text><aspectTerms><aspectTerm '
+                   'term="food" polarity="positive" from="4" to="8"/></aspectTerms></sentence></sentences>')
+    jsonl = tmp_path / "a.jsonl"
+    jsonl.write_text(json.dumps({"text": "The food was great.", "aspects": [{"term": "food", "from": 4, "to": 8,
+                                                                            "polarity": "positive"}]}) + "\n")
+    polarity = str(default_model_path("polarity"))
+    assert_error(invoke("evaluate", xml, "--model", polarity), r"give --model DIR of one or, for the shipped one, "
+                                                               r"--task aspect")
+    assert_error(invoke("evaluate", jsonl, "--model", polarity), r"use an aspect model \(--model DIR of one, or the "
+                                                                 r"shipped one: --task aspect\)")
 
 
 def test_explain_limits_an_aspect_models_sentences_not_its_review(model_dir):

@@ -336,7 +336,8 @@ def test_table_format_from_name(tmp_path, sst_file):
 def test_aspect_data_read_as_a_table_suggests_the_aspect_task(tmp_path):
     path = tmp_path / "laptops.jsonl"
     path.write_text('{"text": "Great screen.", "aspects": [{"term": "screen", "from": 6, "to": 12, "polarity": "positive"}]}\n')
-    with pytest.raises(DataError, match=r"no column 'label'.*or for aspect data use an aspect model \(--task aspect\)"):
+    with pytest.raises(DataError, match=r"no column 'label'.*or for aspect data use an aspect model \(--model DIR of "
+                                        r"one, or the shipped one: --task aspect\)"):
         read_labelled(path)
 
 

@@ -138,7 +138,8 @@ def table_format(path: str | Path, trees: bool = True) -> str:
     or_trees = ", or SST trees (.txt)" if trees else ""
     if suffix == "xml":
         raise DataError(f"{path} is XML, which only aspect models read (SemEval-2014 aspect data): to fit, evaluate or "
-                        f"predict with one, add --task aspect (task=\"aspect\"); otherwise give a {TABLES} file{or_trees}")
+                        f"predict with one, give --model DIR of one or, for the shipped one, --task aspect (task=\"aspect\"); "
+                        f"otherwise give a {TABLES} file{or_trees}")
     raise DataError(f"cannot tell the format of {path}; use a {TABLES} file{or_trees}")
 
 
@@ -380,7 +381,7 @@ def missing_columns(file, missing, present, requested=None, aspect_model: bool =
         return DataError(f"{file} has no column {', '.join(map(repr, missing))}, and its header holds tabs: "
                          "it looks tab-separated; name it .tsv")
     if "aspects" in map(str, present) and not aspect_model:  # SemEval-style aspect data read as a table of labels
-        which += ", or for aspect data use an aspect model (--task aspect)"
+        which += ", or for aspect data use an aspect model (--model DIR of one, or the shipped one: --task aspect)"
     return MissingColumnsError(
         f"{file} has no column {', '.join(map(repr, missing))}; its columns are: {column_list(present)}; name the "
         f"right one with {which}", missing, present)
