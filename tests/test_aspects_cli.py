@@ -57,6 +57,23 @@ def test_fit_prints_a_readable_report(files, tmp_path):
     assert (tmp_path / "m" / "config.json").is_file()
 
 
+def test_fit_notes_aspects_without_a_polarity_and_refuses_data_with_none(files, tmp_path):
+    sentences = synthetic(160, seed=0)
+    bare = [{**s, "aspects": [{k: v for k, v in a.items() if k != "polarity"} for a in s["aspects"]]} for s in sentences]
+    partly = [bare[i] if i % 10 == 0 else s for i, s in enumerate(sentences)]
+    n_bare = sum(len(s["aspects"]) for s in partly[::10])
+    result = invoke("fit", write_jsonl(tmp_path / "partly.jsonl", partly), "--task", "aspect", "--dev", files["dev"],
+                    "--out", tmp_path / "m", "--set", "prior=null", "--set", "bits=12")
+    assert_ok(result)
+    n_all = sum(len(s["aspects"]) for s in partly)
+    assert (f"note: {n_bare} of the {n_all} training aspects have no polarity: the taggers learn to find their terms, "
+            "and the polarity model leaves them out") in " ".join(result.stderr.split())
+    assert_error(invoke("fit", write_jsonl(tmp_path / "bare.jsonl", bare), "--task", "aspect", "--dev", files["dev"],
+                        "--out", tmp_path / "n", "--set", "prior=null"),
+                 r"the training aspects have no polarity \(data for finding terms alone\)")
+    assert not (tmp_path / "n").exists()
+
+
 def test_fit_says_how_many_conflict_aspects_it_leaves_out(files, tmp_path):
     sentences = synthetic(160, seed=0)
     first = next(s for s in sentences if s["aspects"])

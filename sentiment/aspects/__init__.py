@@ -37,7 +37,7 @@ from pathlib import Path
 
 from ..errors import ConfigError, DataError
 from ..tokens import tokenize
-from .data import POLARITIES, conflict_note, markup_note, read_aspect_data, split_sentences
+from .data import POLARITIES, conflict_note, markup_note, read_aspect_data, split_sentences, unpolarised_note
 from .pipeline import AspectPipeline, check_trainable
 
 
@@ -103,7 +103,7 @@ def fit_aspects(data_path, out=None, *, dev_path=None, dev_fraction: float = 0.1
     files = [(data_path, sentences)] + ([(dev_path, dev)] if dev_path is not None else [])  # (a split's dev: in sentences)
     for note in (markup_note(sentences, "the taggers cannot learn them"),
                  markup_note(dev, "they count as missed in the dev scores") if dev_path is not None else None,
-                 None if keep_conflict else conflict_note(files)):
+                 None if keep_conflict else conflict_note(files), unpolarised_note(sentences)):
         if note:
             log(note)
     if dev_path is not None and same_path(dev_path, data_path):

@@ -174,6 +174,17 @@ def conflict_note(files: list[tuple]) -> str | None:
             "them as terms to find (no polarity is learnt for them)")
 
 
+def unpolarised_note(sentences: list[dict]) -> str | None:
+    """A note on the training aspects without a polarity (terms to find alone), which the polarity model
+    leaves out; None where every aspect has one (conflict ones kept with keep_conflict have theirs)."""
+    aspects = [a for s in sentences for a in s["aspects"]]
+    bare = sum(a.get("polarity") is None for a in aspects)
+    if not bare or bare == len(aspects):  # (none at all: the polarity model cannot be trained, which fit says)
+        return None
+    return (f"note: {bare} of the {len(aspects)} training aspects have no polarity: the taggers learn to find their "
+            "terms, and the polarity model leaves them out")
+
+
 def read_aspect_data(path, keep_conflict: bool = False) -> list[dict]:
     """Sentences from a SemEval-2014 Task 4 XML file (train or gold test) or a JSONL file.
 

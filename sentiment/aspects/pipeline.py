@@ -694,6 +694,9 @@ def check_trainable(sentences: list[dict], *, categories: bool = False, seed: in
         if split_took(has_polarities):
             raise DataError("the training sentences left once the dev sentences are held out have aspects of one "
                             f"polarity only, where the data have more; {split_advice}")
+        if not any(a.get("polarity") is not None for s in sentences for a in s["aspects"]):
+            raise DataError("the training aspects have no polarity (data for finding terms alone), so the polarity "
+                            "model has nothing to learn from; give aspects with their polarities")
         raise DataError("the training aspects need at least two different polarities; give more varied data")
     if categories and has_categories(sentences):
         CategoryModel.check_trainable(sentences, seed)
