@@ -552,7 +552,11 @@ def test_a_named_aspect_no_text_holds_is_warned_of_in_python_and_noted_once_by_t
     with warnings.catch_warnings():
         warnings.simplefilter("error", sentiment.UnfoundAspectWarning)
         model.predict_aspects(["a fine screen"], aspects=["screen"])  # found: no warning
-        model.predict_aspects(["a fine screen", "a good pizza"], aspects=[["screen"], ["Dell"]])  # one list per text
+        model.predict_aspects(["a fine screen", "a good pizza"], aspects=[["screen"], ["pizza"]])  # one list per text
+    with pytest.warns(sentiment.UnfoundAspectWarning, match=r"^'Dell' \(text 1\) does not occur in the text given "
+                                                            r"with it, so it has no polarity"):  # though text 2 has it
+        assert model.predict_aspects(["a fine screen", "a good pizza", "Dell"],
+                                     aspects=[["screen"], ["Dell"], ["Dell"]])[1] == []
     result = invoke("predict", "--model", model_dir, "--aspect", "Dell", "a fine screen", "another one")
     assert_ok(result)
     assert result.stderr.count("'Dell' occurs in none of the texts") == 1

@@ -371,9 +371,13 @@ class AspectPipeline:
         texts = check_texts(texts)  # an empty text has no aspects
         sentences = _sentence_spans(by_sentence)  # each text split into sentences once
         held: set[str] = set()  # the named terms that some text holds
-        found = self._extract(texts, sentences) if aspects is None else locate_terms(texts, aspects, held)
+        held_in: list[set[str]] = []  # ... that each text holds
+        found = (self._extract(texts, sentences) if aspects is None else
+                 locate_terms(texts, aspects, held, held_in))
         if aspects is not None and not isinstance(aspects, str) and all(isinstance(a, str) for a in aspects):
             _warn_of_unfound(list(aspects), held)  # (one list for every text: a term none of them holds)
+        elif aspects is not None and not isinstance(aspects, str):  # a list per text: a term its text lacks
+            _warn_of_unfound_in(list(aspects), held_in)
         items = [(t, a["from"], a["to"]) for t, spans in zip(texts, found) for a in spans]
         probs = self._polarity_proba(items, sentences)
         k = 0
@@ -568,6 +572,19 @@ def _polarity_chunks(pairs: list[tuple[str, int, int]]):
         chars += len(text)
     if start < len(pairs):
         yield pairs[start:]
+
+
+def _warn_of_unfound_in(per_text: list, held_in: list[set[str]]) -> None:
+    """One :class:`~sentiment.errors.UnfoundAspectWarning` naming the terms of ``per_text`` (a list of terms per
+    text) that their own text does not hold (``held_in``: the terms each text holds), the first few shown."""
+    missing = [f"{term!r} (text {i})" for i, (terms, held) in enumerate(zip(per_text, held_in))
+               for term in unfound_terms(list(terms), held)]
+    if missing:
+        shown = ", ".join(missing[:5]) + (f" and {len(missing) - 5} more" if len(missing) > 5 else "")
+        one = len(missing) == 1
+        warnings.warn(f"{shown} {'does' if one else 'do'} not occur in the text given with {'it' if one else 'them'}, "
+                      f"so {'it has' if one else 'they have'} no polarity ({HOW_TERMS_MATCH})", UnfoundAspectWarning,
+                      stacklevel=caller_stacklevel())
 
 
 def _warn_of_unfound(terms: list[str], held: set[str]) -> None:

@@ -20,12 +20,14 @@ from ..tokens import APOSTROPHE, markup_spans
 HOW_TERMS_MATCH = "terms match as whole words, in any case, outside web addresses and HTML tags"  # (said where none does)
 
 
-def locate_terms(texts: list[str], aspects, found: set | None = None) -> list[list[dict]]:
+def locate_terms(texts: list[str], aspects, found: set | None = None,
+                 found_in: list[set] | None = None) -> list[list[dict]]:
     """Spans of the given terms in each text (case-insensitive, "ß" as "ss", any run of spaces where the term has one;
     whole words, or inside a run of a script written without spaces: Chinese, Japanese, Thai); a text
     without any of them gets none, and neither does a web address or HTML tag that holds one. A span that two terms find ("pizza", "Pizza") is given once;
     overlapping spans of different terms ("pizza", "pizza crust") are each given. ``found`` (a set), where
-    given, gets the terms (stripped) that some text holds."""
+    given, gets the terms (stripped) that some text holds; ``found_in`` (a list), a set per text of the terms
+    (stripped) that it holds."""
     if isinstance(aspects, str):
         aspects = [aspects]
     if isinstance(aspects, (bytes, dict)) or not hasattr(aspects, "__iter__") or getattr(aspects, "ndim", 1) == 0:
@@ -42,15 +44,20 @@ def locate_terms(texts: list[str], aspects, found: set | None = None) -> list[li
     results = []
     for text, terms in zip(texts, per_text):
         spans, markup, entities = [], markup_spans(text), _Entities(text)
+        held: set[str] = set()
         for term in terms:
             if not isinstance(term, str) or not term.strip():
                 raise DataError(f"aspect {term!r} is not a non-empty string; pass the aspect terms as text")
             matches = _outside(_term_pattern(term), text, markup, entities)
-            if matches and found is not None:
-                found.add(term.strip())
+            if matches:
+                held.add(term.strip())
             spans.extend({"term": text[m.start():m.end()], "from": m.start(), "to": m.end()} for m in matches)
         unique = {(a["from"], a["to"]): a for a in spans}  # a term given twice ("pizza", "Pizza") is one aspect
         results.append([unique[key] for key in sorted(unique)])
+        if found is not None:
+            found |= held
+        if found_in is not None:
+            found_in.append(held)
     return results
 
 
