@@ -624,6 +624,12 @@ def test_emoji_entities_and_invisible_characters_are_no_edge_of_a_term():
         "service", "&#9733;", "🍕", "pizza", "🍕", "waiter"]
     found = tagged_spans(text, tokens, tags, np.ones(len(tokens)))
     assert [(f["term"], text[f["from"]:f["to"]]) for f in found] == [("service",) * 2, ("pizza",) * 2, ("waiter",) * 2]
+    text = "The waiter\x07 and \x1bpizza were fine"  # a control character is a token of its own: no edge either
+    tokens = tokenize(text)
+    marked = [text[t.start:t.end] for t in tokens]
+    tags = ["B" if raw in ("waiter", "\x1b") else "I" if raw in ("\x07", "pizza") else "O" for raw in marked]
+    found = tagged_spans(text, tokens, tags, np.ones(len(tokens)))
+    assert [f["term"] for f in found] == ["waiter", "pizza"]
     hindi = "गुरु"  # its vowel signs stay in its one token
     tokens = tokenize(hindi)
     assert [(t.text, t.start, t.end) for t in tokens] == [(hindi, 0, 4)]

@@ -207,12 +207,12 @@ _PAIRED = set(_CLOSER) | set(_CLOSER.values()) | set(_OPENERS) | {"’"}
 
 
 def _no_word(raw: str) -> bool:
-    """Whether a token is an emoji (also ©, ®, ™), an HTML entity, only invisible characters, or only other
+    """Whether a token is an emoji (also ©, ®, ™), an HTML entity, only invisible or control characters, or only other
     symbols and punctuation ("★", "|", "•", "–", U+FFFD; not the quotes and brackets a span may open or close):
     never the edge of a term. (Combining marks are not: a Hindi or Thai vowel sign may be a token of its own.)"""
     if raw.startswith("&") and raw.endswith(";") and len(raw) > 2:
         return True
-    if raw and all(unicodedata.category(char)[0] in "PS" or unicodedata.category(char) in ("Co", "Cn", "Cs")
+    if raw and all(unicodedata.category(char)[0] in "PS" or unicodedata.category(char) in ("Cc", "Co", "Cn", "Cs")
                    for char in raw) and not any(char in _PAIRED for char in raw):
         return True
     return not raw.isascii() and all(char in emoji_chars() or unicodedata.category(char) == "Cf" for char in raw)
