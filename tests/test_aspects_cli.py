@@ -141,6 +141,12 @@ def test_aspect_data_given_to_a_polarity_model_folder_gets_advice_that_works_wit
                                                                  r"shipped one: --task aspect\)")
 
 
+def test_aspect_data_on_stdin_is_refused_as_a_table_on_stdin_is(model_dir):
+    line = json.dumps({"text": "The food was great.", "aspects": []}) + "\n"
+    for args in (("evaluate", "-", "--model", model_dir), ("fit", "-", "--task", "aspect")):
+        assert_error(invoke(*args, input=line), r"a data file cannot be read from stdin \('-'\) here; give its path")
+
+
 def test_explain_limits_an_aspect_models_sentences_not_its_review(model_dir):
     """Read by sentence, an aspect costs the words of its own sentence: a long review of short sentences is
     explained (with a note), a sentence longer than --explain takes is refused, as a whole review read whole is."""

@@ -193,6 +193,8 @@ def read_aspect_data(path, keep_conflict: bool = False) -> list[dict]:
     training and scoring use only negative / neutral / positive.
     """
     file = Path(path)
+    if str(path) == "-":  # said as for a table
+        existing_file(path)
     if file.is_dir():
         raise DataError(f"{file} is a directory; give a SemEval-2014 XML or a JSONL file")
     if not file.exists():
