@@ -960,6 +960,10 @@ def evaluate(
     if result.get("n_without_polarity"):  # terms for extraction alone: no triple can be scored
         echo(f"note: {result['n_without_polarity']} of the gold aspects have no polarity, so there is no end-to-end "
               "score; give every aspect its polarity to have one", err=True)
+    if result.get("n_categories_unscored"):
+        n = result["n_categories_unscored"]
+        echo(f"note: {counted(n, 'sentence')} of the file {'has' if n == 1 else 'have'} categories, which this model "
+             "does not score: it learnt none (fit on data with categories to have them)", err=True)
     if result.get("n_in_markup"):
         from .aspects.data import NEVER_TERMS
 

@@ -141,6 +141,17 @@ def test_aspect_data_given_to_a_polarity_model_folder_gets_advice_that_works_wit
                                                                  r"shipped one: --task aspect\)")
 
 
+def test_evaluate_notes_gold_categories_a_model_without_them_leaves_unscored(model_dir, tmp_path):
+    assert getattr(load(model_dir), "categories_", None) is None  # the synthetic data have none
+    gold = synthetic(20, seed=3)
+    gold[0] = {**gold[0], "categories": [{"category": "food", "polarity": "positive"}]}
+    result = invoke("evaluate", write_jsonl(tmp_path / "g.jsonl", gold), "--model", model_dir, "--json")
+    assert_ok(result)
+    assert json.loads(result.stdout)["n_categories_unscored"] == 1
+    assert "note: 1 sentence of the file has categories, which this model does not score" in \
+        " ".join(result.stderr.split())
+
+
 def test_aspect_data_on_stdin_is_refused_as_a_table_on_stdin_is(model_dir):
     line = json.dumps({"text": "The food was great.", "aspects": []}) + "\n"
     for args in (("evaluate", "-", "--model", model_dir), ("fit", "-", "--task", "aspect")):

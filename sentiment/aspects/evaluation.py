@@ -122,8 +122,8 @@ def evaluate_pipeline(pipeline, sentences, *, progress: bool = False) -> dict:
     """Extraction, polarity-on-gold and end-to-end scores of a fitted :class:`AspectPipeline` on ``sentences``
     (sentence dicts, or a SemEval XML / JSONL file, read as the pipeline was trained: conflict aspects dropped
     unless it keeps them), each aspect read within its sentence, as ``predict`` reads it; and the category
-    scores when the sentences have categories and the pipeline predicts them. ``progress`` shows a progress
-    bar per step."""
+    scores when the sentences have categories and the pipeline predicts them (else, where they have some,
+    ``n_categories_unscored``: the sentences with categories). ``progress`` shows a progress bar per step."""
     from .data import as_sentences
 
     if not hasattr(pipeline, "predict_aspects"):
@@ -151,6 +151,8 @@ def evaluate_pipeline(pipeline, sentences, *, progress: bool = False) -> dict:
         if without:  # data that label categories in some sentences only (e.g. restaurants + laptops)
             report["category_false_alarm_rate"] = float(np.mean([bool(found) for found in model.predict(without)]))
             report["n_without_categories"] = len(without)
+    elif with_categories:  # the gold has categories, and the model learnt none to score
+        report["n_categories_unscored"] = len(with_categories)
     return report
 
 
