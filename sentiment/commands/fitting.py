@@ -83,6 +83,9 @@ def fit_file(
     names_of_ids = label_names  # as given: the model keeps them (Pipeline.label_ids_)
     check_seed(seed, "the seed (--seed)")
     check_model_target(out)  # a save path below a file (--out train.csv/model) fails before any work
+    if task == "aspect" and dev_fraction == 0 and dev is None:  # the aspect models' fit scores on held-out sentences
+        raise ConfigError("--dev-fraction 0 holds out no dev sentences, and an aspect model's fit always scores one "
+                          "on some; give a dev file (--dev FILE) or a dev fraction above 0")
     check_fraction(dev_fraction, "the dev fraction (--dev-fraction)", zero=task != "aspect")  # before reading
     if task == "aspect":
         refuse_flags({"--vectorizer": vectorizer, "--model": model, "--phrases": phrases, "--binary": binary,
