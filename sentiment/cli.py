@@ -503,7 +503,7 @@ def fit(
         for flag, value in (("--report", report), ("--refit/--no-refit", refit)):
             if value is not None:
                 fail(f"{flag} goes with dev figures, and --dev-fraction 0 holds out no dev part; leave one out")
-    if report is not None and report.resolve().is_relative_to(out.resolve()):
+    if report is not None and Path(os.path.realpath(report)).is_relative_to(os.path.realpath(out)):  # (no loop error)
         fail(f"--report {report} lies inside --out {out}, which saving replaces as a whole; put the report elsewhere")
     options = _parse_options(set_)
     for flag, key, value in (("--grouping", "grouping", grouping), ("--tune-fraction", "tune_fraction", tune_fraction)):

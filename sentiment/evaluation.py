@@ -8,6 +8,7 @@ figures (plotted as bars). Either can be scored on the groups of the labels (``g
 from __future__ import annotations
 
 import json
+import os
 import re
 import stat
 from pathlib import Path
@@ -339,11 +340,14 @@ def check_report_folder(folder: Path, inputs: Sequence[Path] = ()) -> bool:
     the report would replace is write-protected, or when ``folder`` holds files at the report's names but no
     earlier report (:func:`holds_report`): the user's own. Returns whether it holds an earlier report."""
     for path in inputs:
-        target = path.resolve()  # a link's target is what the report would replace
-        if target.name in REPORT_FILES and target.parent == folder.resolve():
+        target = Path(os.path.realpath(path))  # a link's target is what the report would replace
+        if target.name in REPORT_FILES and target.parent == Path(os.path.realpath(folder)):
             raise ConfigError(f"{path} is a file that the report writes in {folder}; give --report another folder, "
                               "or move the file out of it")
     for place in (folder, *folder.parents):
+        if os.path.lexists(place) and not place.exists():  # no folder can be made there
+            raise ConfigError(f"{place} is a symbolic link that leads to no folder (nowhere, or round in a loop); "
+                              "give the report a path without it")
         if place.exists():
             if not place.is_dir():
                 raise ConfigError(f"{place} is a file; give a directory for the report")

@@ -229,6 +229,8 @@ def check_model_target(path: str | os.PathLike, vectorizer: bool = False) -> Pat
     directory it points to is replaced, the link stays)."""
     given = _model_path(path)
     target = Path(os.path.realpath(path))
+    if os.path.lexists(target) and not target.exists():  # realpath stops at a loop of links
+        raise ModelFileError(f"{given} is a symbolic link that leads round in a loop; remove it or give another path")
     if target.exists() and not target.is_dir():
         raise ModelFileError(f"{given} is a file; give a directory path for the model")
     too_long = _too_long(target, given)
@@ -666,7 +668,7 @@ def _read_model(root: Path) -> tuple[dict, dict[str, tuple[dict, dict[str, np.nd
     size, memory, json_counted = 0, physical_memory(), False
     for relative, digest in files.items():
         try:
-            file = (root / relative).resolve()
+            file = Path(os.path.realpath(root / relative))  # a loop of links: said below, as a link
             linked = _linked_part(root, relative)
         except PermissionError:
             raise  # an intact model that this user may not read: said by read_model
@@ -676,7 +678,7 @@ def _read_model(root: Path) -> tuple[dict, dict[str, tuple[dict, dict[str, np.nd
         if linked:  # a link inside may point anywhere, or make one folder count many times
             raise ModelFileError(f"{root / linked} is a symbolic link; a model directory holds its own files (copy "
                                  "the linked ones in, e.g. cp -rL)")
-        if root.resolve() not in file.parents:
+        if Path(os.path.realpath(root)) not in file.parents:
             raise ModelFileError(f"{config_path} names a file outside the model directory ({relative}); refusing to "
                                  "load it: the model is damaged or tampered with, restore it or train it again")
         if not file.is_file():

@@ -256,6 +256,15 @@ def test_a_write_protected_report_file_or_folder_is_kept(data, tmp_path, saved_m
         path.chmod(0o755 if path.is_dir() else 0o644)
 
 
+def test_a_report_folder_that_is_a_loop_or_a_dangling_link_is_refused_before_the_work(data, tmp_path, saved_model):
+    symlink(tmp_path / "one", tmp_path / "two")
+    symlink(tmp_path / "two", tmp_path / "one")
+    symlink(tmp_path / "nowhere", tmp_path / "missing" / "x")
+    for folder in ("one", "nowhere"):
+        assert_error(invoke("evaluate", data, "--model", saved_model, "--report", tmp_path / folder),
+                     f"{folder} is a symbolic link that leads to no folder \\(nowhere, or round in a loop\\)")
+
+
 def test_a_report_file_that_links_to_a_write_protected_file_is_replaced_not_refused(data, tmp_path, saved_model):
     mine = tmp_path / "mine.json"
     mine.write_text("mine")

@@ -999,6 +999,19 @@ def test_a_save_path_through_a_looping_link_is_refused_before_the_work(fitted, t
     symlink(tmp_path / "loop", tmp_path / "loop")
     with pytest.raises(ModelFileError, match="a symbolic link that leads to no folder"):
         check_model_target(tmp_path / "loop" / "m")
+    symlink(tmp_path / "one", tmp_path / "two")
+    symlink(tmp_path / "two", tmp_path / "one")
+    with pytest.raises(ModelFileError, match=r"one is a symbolic link that leads round in a loop; remove it"):
+        check_model_target(tmp_path / "one")  # the save path itself (it trained, then could not save)
+
+
+def test_a_loop_of_links_inside_a_model_is_a_model_error(model_copy):
+    """Path.resolve raises a RuntimeError for a loop (Python < 3.13): the load says what is wrong instead."""
+    state = next(model_copy.glob("*/state.json"))
+    state.unlink()
+    symlink(state, state)
+    with pytest.raises(ModelFileError, match=r"state.json is a symbolic link; a model directory holds its own files"):
+        sentiment.load(model_copy)
 
 
 def test_a_failed_first_save_leaves_no_folders_it_made(fitted, tmp_path, monkeypatch):

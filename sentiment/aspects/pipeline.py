@@ -481,7 +481,7 @@ class AspectPipeline:
                              f"{', '.join(POLARITIES)}, in that order")
         known = inspect.signature(cls).parameters  # a newer model's extra keys are left out
         pipe = cls(**{k: v for k, v in params.items() if k in known}, prior=None)
-        pipe.params["prior"] = str(Path(path).resolve() / "prior") if prior_dir else None  # a refit or clone reads it
+        pipe.params["prior"] = str(Path(os.path.realpath(path)) / "prior") if prior_dir else None  # a refit or clone reads it
         if isinstance(config.get("cleaner"), dict):  # the token cleaner it was trained with, should the defaults change
             pipe.cleaner = token_cleaner(**config["cleaner"])
         if prior_dir and f"prior/{CONFIG}" not in config["files"]:  # read_model verified the listed files only
