@@ -27,6 +27,7 @@ from __future__ import annotations
 
 import importlib
 import os
+import time
 import warnings
 from datetime import datetime, timezone
 from typing import Any, Mapping, Sequence
@@ -768,13 +769,44 @@ def load(path: str | os.PathLike | None = None, *, task: str | None = None):
         raise ConfigError(f"give a model path or a task (which picks a shipped model), not both: path={str(path)!r}, "
                           f"task={task!r}")
     path = default_model_path(task or DEFAULT_TASK) if path is None else path
-    config = read_config(path)  # the kind only: the loader of that kind reads and verifies the files
-    _check_kind(config, path)
-    module, name = LOADERS[config.get("kind")].split(":")
-    model = getattr(importlib.import_module(module, __package__), name).load(path)
+    # a save by another process swaps the folder as a whole, and a load that overlaps it reads files of both
+    # (a checksum that does not match) or of neither (between the swap's two renames): read it again then
+    for wait in (*RELOAD_WAITS_S, None):
+        seen = _folder_identity(path)
+        try:
+            model = _load_once(path)
+            break
+        except (ModelFileError, FileNotFoundError):
+            now = _folder_identity(path)
+            if now == seen:  # not replaced while it was read: what the error says is so
+                raise
+            if wait is None:
+                raise ModelFileError(f"{path} was replaced again and again while it was read (another process saving "
+                                     "over it); load it once that is done") from None
+            time.sleep(wait)
     if task is not None and isinstance(model, Pipeline) and model._task is None:  # a shipped model saved without it
         model._take_task(task, model.multi_label_)
     return model
+
+
+RELOAD_WAITS_S = (0.05, 0.2, 0.5, 1.0)  # before each new try of a load that a concurrent save overlapped
+
+
+def _load_once(path):
+    config = read_config(path)  # the kind only: the loader of that kind reads and verifies the files
+    _check_kind(config, path)
+    module, name = LOADERS[config.get("kind")].split(":")
+    return getattr(importlib.import_module(module, __package__), name).load(path)
+
+
+def _folder_identity(path) -> tuple[int, int] | None:
+    """The device and inode of the folder at ``path`` (through links), which a save replaces; None where
+    there is none."""
+    try:
+        status = os.stat(path)
+    except (OSError, ValueError):
+        return None
+    return status.st_dev, status.st_ino
 
 
 # config.json "kind" -> the class whose load reads it (imported when needed: aspects need PyTorch); None (no

@@ -1005,6 +1005,44 @@ def test_a_save_path_through_a_looping_link_is_refused_before_the_work(fitted, t
         check_model_target(tmp_path / "one")  # the save path itself (it trained, then could not save)
 
 
+def test_a_load_that_a_save_overlaps_reads_the_model_again(saved_model, tmp_path, monkeypatch):
+    """Another process saving over the folder swaps it while this one reads it (a checksum that does not match,
+    a file missing between the swap's renames): the load tries again; an error of a folder left as it was stands."""
+    from sentiment import pipeline
+
+    target = shutil.copytree(saved_model, tmp_path / "m")
+    real, calls = pipeline._load_once, []
+
+    def swap() -> None:  # as a save does: a new folder renamed into place
+        shutil.copytree(target, tmp_path / "new")
+        shutil.rmtree(target)
+        os.rename(tmp_path / "new", target)
+
+    def overlapped(path):
+        calls.append(path)
+        if len(calls) == 1:
+            swap()
+            raise ModelFileError(f"{path}/model/arrays.safetensors was modified or is corrupted (checksum mismatch)")
+        return real(path)
+
+    monkeypatch.setattr(pipeline, "RELOAD_WAITS_S", (0.0, 0.0))
+    monkeypatch.setattr(pipeline, "_load_once", overlapped)
+    assert sentiment.load(target).predict(["a fine film"]).shape == (1,) and len(calls) == 2
+    calls.clear()
+    monkeypatch.setattr(pipeline, "_load_once", lambda path: calls.append(path) or (_ for _ in ()).throw(
+        ModelFileError("damaged")))
+    with pytest.raises(ModelFileError, match="^damaged$"):
+        sentiment.load(target)
+    assert len(calls) == 1  # not replaced: no second try
+    calls.clear()
+    monkeypatch.setattr(pipeline, "_load_once", lambda path: calls.append(path) or swap() or (_ for _ in ()).throw(
+        FileNotFoundError(2, "No such file or directory")))
+    with pytest.raises(ModelFileError, match=r"m was replaced again and again while it was read \(another process "
+                                             r"saving over it\); load it once that is done$"):
+        sentiment.load(target)
+    assert len(calls) == 3
+
+
 def test_a_loop_of_links_inside_a_model_is_a_model_error(model_copy):
     """Path.resolve raises a RuntimeError for a loop (Python < 3.13): the load says what is wrong instead."""
     state = next(model_copy.glob("*/state.json"))
