@@ -804,7 +804,7 @@ def _folder_identity(path) -> tuple[int, int] | None:
     there is none."""
     try:
         status = os.stat(path)
-    except (OSError, ValueError):
+    except (OSError, ValueError, TypeError):  # (a path that is no path: load says so)
         return None
     return status.st_dev, status.st_ino
 

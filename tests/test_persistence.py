@@ -1549,7 +1549,7 @@ def test_a_model_this_user_may_not_read_is_said_so_not_called_damaged(binary, tm
     pipe = Pipeline("tfidf", "logreg").fit(binary.train_texts, binary.train_labels)
     pipe.save(tmp_path / "m")
 
-    for what in ("read_text", "read_bytes", "resolve"):  # the config, a stage's file, a folder it cannot search
+    for what in ("read_text", "read_bytes", "is_file"):  # the config, a stage's file, a folder it cannot search
         with monkeypatch.context() as patch:
             patch.setattr(Path, what, lambda self, *a, **k: (_ for _ in ()).throw(
                 PermissionError(errno.EACCES, "Permission denied", str(self))))
