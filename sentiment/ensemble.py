@@ -36,7 +36,7 @@ from .checks import LABEL_SETS, check_texts, is_multi_label, label_list
 from .errors import (ConfigError, ModelFileError, NotFittedError, UngroupedLabelError, UnknownLabelsError,
                      with_article)
 from .multilabel import tune_thresholds
-from .persistence import (CONFIG, INCONSISTENT_MODEL, atomic_directory, check_columns, checksum, config_header, one_line,
+from .persistence import (CONFIG, INCONSISTENT_MODEL, atomic_directory, check_columns, checksum, config_header, inconsistent_model,
                           read_model, same_path, write_config)
 from .pipeline import Classifier
 
@@ -344,7 +344,7 @@ class Ensemble(Classifier):
         except RecursionError:  # ensembles of ensembles hundreds deep (a RuntimeError: caught first)
             raise ModelFileError(f"{path} nests ensembles too deep to load; build it again") from None
         except INCONSISTENT_MODEL as exc:  # a ConfigError is a ValueError
-            raise ModelFileError(f"{path} is not a consistent ensemble ({one_line(exc)}); build it again") from None
+            raise inconsistent_model(path, "ensemble", exc, config, "build it again") from None
 
 
 def _all_members(ensemble: "Ensemble") -> list:

@@ -798,6 +798,30 @@ def saved_vocabulary(words, what: str = "vocabulary") -> list[str]:
     return words
 
 
+def inconsistent_model(path, what: str, error: BaseException, config: dict, again: str = "train it again") -> "ModelFileError":
+    """The error for a model folder whose files do not make ``what`` (e.g. "sentiment model"): ``error`` says
+    why. Saved by a newer sentiment than this one (its config's ``sentiment_version``), it may hold what this
+    version cannot read, and the advice is then to install that version; else ``again`` (train it again)."""
+    from . import __version__
+
+    saved = config.get("sentiment_version") if isinstance(config, dict) else None
+    if isinstance(saved, str) and _version_tuple(saved) > _version_tuple(__version__):
+        return ModelFileError(f"{path} was saved by sentiment {saved}, newer than this one ({__version__}), and holds "
+                              f"what this version cannot read ({one_line(error)}); install sentiment {saved} or newer "
+                              "(pip install -U . in its source folder), or train the model again with this one")
+    return ModelFileError(f"{path} is not a consistent {what} ({one_line(error)}); {again}")
+
+
+def _version_tuple(version: str) -> tuple[int, ...]:
+    """``"0.10.2"`` as ``(0, 10, 2)``, to compare versions by number (a part that is no number ends it)."""
+    parts = []
+    for part in version.split("."):
+        if not part.isdigit():
+            break
+        parts.append(int(part))
+    return tuple(parts)
+
+
 def one_line(error: BaseException) -> str:
     """An exception's message on one line (PyTorch's state-dict errors span several), at most 300 characters;
     its type's name when it has no message."""

@@ -46,7 +46,7 @@ from .groupings import GROUPINGS, group_labels, group_of, resolve_grouping
 from .multilabel import DEFAULT_THRESHOLD, MIN_POSITIVES, chosen_labels, decide, macro_f1, tune_thresholds
 from .options import (OptionAttributes, all_option_names, canonical_options, cleaner_options, saved_cleaner,
                       say_unsaved_changes, split_options, unknown_name_hint)
-from .persistence import (INCONSISTENT_MODEL, check_columns, check_extra, config_header, jsonable, one_line, read_config, read_model,
+from .persistence import (INCONSISTENT_MODEL, check_columns, check_extra, config_header, inconsistent_model, jsonable, read_config, read_model,
                           saved_reading, warn_of_reading, write_model)
 from .progress import FitProgress, clean_tokens
 from .registry import available, resolve
@@ -749,7 +749,7 @@ class Pipeline(OptionAttributes, Classifier):
             if pipeline_config.get("task") in TASKS:  # a refit or clone keeps the task's setting
                 pipe._take_task(pipeline_config["task"], pipe.multi_label_)
         except INCONSISTENT_MODEL as exc:
-            raise ModelFileError(f"{path} is not a consistent sentiment model ({one_line(exc)}); train it again") from None
+            raise inconsistent_model(path, "sentiment model", exc, config) from None
         warn_of_reading(pipe.reading_version_, path, pipe.cleaner_, cleaner_only=True)
         pipe.loaded_from_ = os.path.abspath(path)  # an ensemble of it is not saved over it (Ensemble.save)
         return pipe

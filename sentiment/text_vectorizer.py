@@ -29,7 +29,7 @@ from .checks import check_texts, check_training_texts
 from .errors import ConfigError, DataError, ModelFileError, NotFittedError, with_article
 from .options import (OptionAttributes, all_option_names, canonical_options, cleaner_options, saved_cleaner,
                       say_unsaved_changes, split_options, unknown_name_hint)
-from .persistence import (INCONSISTENT_MODEL, VECTORIZER_KIND, check_columns, check_extra, config_header, jsonable, one_line, read_model,
+from .persistence import (INCONSISTENT_MODEL, VECTORIZER_KIND, check_columns, check_extra, config_header, inconsistent_model, jsonable, read_model,
                           saved_reading, warn_of_reading, write_model)
 from .progress import FitProgress, clean_tokens
 from .registry import available, resolve
@@ -336,8 +336,7 @@ class TextVectorizer(OptionAttributes):
             if spec.get("output") is not None:  # set_output's choice
                 vec.set_output(transform=spec["output"])
         except INCONSISTENT_MODEL as exc:  # a ConfigError is a ValueError
-            raise ModelFileError(f"{path} is not a consistent sentiment vectorizer ({one_line(exc)}); fit it "
-                                 "again") from None
+            raise inconsistent_model(path, "sentiment vectorizer", exc, config, "fit it again") from None
         warn_of_reading(vec.reading_version_, path, vec.cleaner_, cleaner_only=True)
         return vec
 

@@ -1043,6 +1043,21 @@ def test_a_load_that_a_save_overlaps_reads_the_model_again(saved_model, tmp_path
     assert len(calls) == 3
 
 
+def test_a_model_a_newer_sentiment_saved_with_what_this_one_cannot_read_says_to_upgrade(model_copy):
+    def newer(config, version="0.2.0"):
+        config["sentiment_version"] = version
+        config["cleaner"]["new_option"] = True  # a setting this version does not know
+
+    edit_config(model_copy, newer)
+    with pytest.raises(ModelFileError, match=r"was saved by sentiment 0\.2\.0, newer than this one \(0\.1\.0\), and holds "
+                                             r"what this version cannot read \(.*new_option.*\); install sentiment 0\.2\.0 "
+                                             r"or newer"):
+        sentiment.load(model_copy)
+    edit_config(model_copy, lambda config: newer(config, sentiment.__version__))  # this version's: damaged
+    with pytest.raises(ModelFileError, match=r"is not a consistent sentiment model \(.*new_option.*\); train it again$"):
+        sentiment.load(model_copy)
+
+
 def test_a_loop_of_links_inside_a_model_is_a_model_error(model_copy):
     """Path.resolve raises a RuntimeError for a loop (Python < 3.13): the load says what is wrong instead."""
     state = next(model_copy.glob("*/state.json"))

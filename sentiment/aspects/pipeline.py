@@ -35,7 +35,7 @@ from ..checks import check_flag, check_seed, check_texts
 from ..devices import check_device_name
 from ..errors import (ConfigError, DataError, ModelFileError, NotFittedError, SentimentError, UnfoundAspectWarning,
                       caller_stacklevel, did_you_mean, known_options, with_article)
-from ..persistence import (CONFIG, INCONSISTENT_MODEL, PATH_OPTIONS, atomic_directory, checksum, config_header, one_line, read_model,
+from ..persistence import (CONFIG, INCONSISTENT_MODEL, PATH_OPTIONS, atomic_directory, checksum, config_header, inconsistent_model, read_model,
                            reading_answered_for, same_path, saved_params, saved_reading, warn_of_reading, write_config,
                            write_stages)
 from ..pipeline import MAX_EXPLAINED_WORDS
@@ -459,7 +459,7 @@ class AspectPipeline:
         except ModelFileError:
             raise
         except (SentimentError, RecursionError, *INCONSISTENT_MODEL) as exc:
-            raise ModelFileError(f"{path} is not a consistent aspect model ({one_line(exc)}); train it again") from None
+            raise inconsistent_model(path, "aspect model", exc, config) from None
         prior = getattr(pipe, "prior_", None)  # a polarity model of the user's, which may keep web addresses
         warn_of_reading(pipe.reading_version_, path, [pipe.cleaner, *_cleaners_of(prior)])
         return pipe
