@@ -545,7 +545,25 @@ def test_cli_ensemble_tune_chooses_and_saves_the_weights(members, binary, tmp_pa
     pd.DataFrame({"text": ["a fine film", "great fun"], "label": ["pos", "pos"]}).to_csv(tmp_path / "one.csv", index=False)
     one = runner.invoke(app, ["ensemble", *paths, "--tune", str(tmp_path / "one.csv"), "--out", str(tmp_path / "o")])
     assert one.exit_code == 0, one.output
-    assert "the tune file has fewer than 10 texts of neg, pos, so the weights chosen on it are rough" in one.stderr
+    assert "the tune file has fewer than 10 texts of neg (0), pos (2), so the weights chosen on it are rough" in one.stderr
+
+
+def test_cli_ensemble_tune_reads_0_and_1_as_polarity_beside_members_of_polarity_names(binary, tmp_path):
+    """As evaluate reads them: members that learnt "negative" / "positive" tuned on a file of 0 / 1."""
+    import pandas as pd
+
+    named = ["positive" if y == "pos" else "negative" for y in binary.train_labels]
+    for name, vectorizer in (("a", "tfidf"), ("b", "count")):
+        Pipeline(vectorizer, "logreg").fit(binary.train_texts, named).save(tmp_path / name)
+    pd.DataFrame({"text": binary.dev_texts, "label": [int(y == "pos") for y in binary.dev_labels]}).to_csv(
+        tmp_path / "codes.csv", index=False)
+    result = runner.invoke(app, ["ensemble", str(tmp_path / "a"), str(tmp_path / "b"), "--tune",
+                                 str(tmp_path / "codes.csv"), "--out", str(tmp_path / "e")])
+    assert result.exit_code == 0, result.output
+    assert "note: the --tune file's labels read as polarity: 0=negative, 1=positive" in result.stderr
+    expected = Ensemble([sentiment.load(tmp_path / "a"), sentiment.load(tmp_path / "b")]).tune(
+        binary.dev_texts, ["positive" if y == "pos" else "negative" for y in binary.dev_labels]).weights
+    assert sentiment.load(tmp_path / "e").weights == expected
 
 
 def test_cli_neural_fit_report_and_export(binary_frames, tmp_path):

@@ -11,7 +11,8 @@ from ..errors import (ConfigError, DataError, MissingColumnsError, SeparatorErro
                       UnknownLabelsError)
 from ..multilabel import MIN_POSITIVES
 from ..persistence import check_model_target, same_path
-from ..pipeline import load
+from ..pipeline import load, named_labels
+from .gold import polarity_code_names
 from .models import model_columns
 
 
@@ -57,6 +58,11 @@ def ensemble_models(models: list[str | Path], out: str | Path, *, weights: list[
     source, notes = ("the weighted mean of the members' thresholds" if ensemble.multi_label_ else ""), []
     if tune is not None:
         texts, labels = _read_tune_file(ensemble, tune)
+        codes = None if ensemble.multi_label_ else polarity_code_names(labels, ensemble)
+        if codes:  # 0/1 beside members of negative/positive: read as fit names them, as evaluate reads them
+            labels = named_labels(labels, codes)
+            notes.append("the --tune file's labels read as polarity: "
+                         + ", ".join(f"{code}={name}" for code, name in codes.items()))
         try:
             ensemble.tune(texts, labels)
         except UnknownLabelsError as exc:
@@ -75,7 +81,7 @@ def ensemble_models(models: list[str | Path], out: str | Path, *, weights: list[
                          "member learnt from fit those texts, not new ones: tune on held-out texts")
         counts = list(zip(ensemble.label_names_, ensemble.tune_support_))
         if not ensemble.multi_label_:
-            few = sorted(str(name) for name, n in counts if n < RELIABLE_POSITIVES)
+            few = sorted(f"{name} ({n})" for name, n in counts if n < RELIABLE_POSITIVES)
             if few:  # a file of one class (or nearly) rewards the member that says that class most
                 notes.append(f"the tune file has fewer than {RELIABLE_POSITIVES} texts of {', '.join(few)}, so the "
                              "weights chosen on it are rough: tune on held-out texts of every label")
