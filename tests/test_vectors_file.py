@@ -206,6 +206,17 @@ def test_a_header_of_no_vectors(tmp_path, fmt):
         load_vectors(path, fmt)
 
 
+@pytest.mark.parametrize("header", [b"-5 3", b"2 0", b"2 -3"])
+@pytest.mark.parametrize("fmt", ["auto", "word2vec", "word2vec-binary"])
+def test_a_header_of_numbers_below_one_is_said_to_be_wrong(tmp_path, header, fmt):
+    """Read as no header, "-5 3" made the file a GloVe file, and the error blamed line 2 and showed its bytes."""
+    path = tmp_path / "v.bin"
+    path.write_bytes(header + b"\ngood " + np.ones(3, dtype="<f4").tobytes() + b"\n")
+    with pytest.raises(DataError, match=rf"v.bin: the header line \('{header.decode()}'\) gives no count of vectors and "
+                                        r"number of values above 0; fix the header line"):
+        load_vectors(path, fmt)
+
+
 def test_a_path_that_is_no_regular_file_is_said_to_be_so(tmp_path):
     from sentiment.vectorizers.vectors_file import check_source
 

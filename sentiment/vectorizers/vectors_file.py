@@ -179,6 +179,9 @@ def _read(stream: "_Stream", path: str, fmt: str, keep: set[str] | None, limit: 
     first = stream.readline()
     _check_encoding(first, path)
     header = _header(first)
+    if header is None and fmt != "glove" and _NUMBERS_PAIR.fullmatch(" ".join(_fields(_decoded(first)))):
+        raise DataError(f"{path}: the header line ({_shown(first)}) gives no count of vectors and number of values "
+                        "above 0; fix the header line ('count size')")  # (-5 5: read as GloVe, line 2 was blamed)
     if fmt in ("word2vec", "word2vec-binary") and header is None:
         raise DataError(f"{path} has no 'count size' header line ({_shown(first)}); a GloVe file has none: set "
                         "vectors_format=glove")
@@ -202,6 +205,9 @@ def _read(stream: "_Stream", path: str, fmt: str, keep: set[str] | None, limit: 
     if fmt == "word2vec":
         return _read_text(stream, path, count, size, 2, keep, limit)
     return _read_binary(stream, path, count, size, keep, limit)
+
+
+_NUMBERS_PAIR = re.compile(r"[+-]?\d{1,18} [+-]?\d{1,18}")  # two whole numbers: a header, whatever their signs
 
 
 def _header(line: bytes) -> tuple[int, int] | None:
