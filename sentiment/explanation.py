@@ -73,9 +73,9 @@ def explain(classifier, texts: Sequence[str], label=None, top: int | None = 10,
     name; by default the predicted one: with several labels per text, the most probable label that passes
     its threshold, else the most probable), its probability, and the ``top`` words (all with ``None``) that
     move it most, largest first by size, each ``{"word", "from", "to", "weight", "count"}``: how far the label's
-    log-odds fall when the word is left out (with its copies: ``count`` is how many times the text holds it,
-    in any case; ``word``, ``from`` and ``to`` are the first copy's) (1: its odds fall by a factor e = 2.7; below 0: the label is
-    likelier without the word). Log-odds, not probabilities, so that two words that each make a text certain
+    log-odds fall when the word is left out with its copies (1: its odds fall by a factor e = 2.7; below 0: the
+    label is likelier without the word); ``count`` is how many times the text holds it, in any case, and
+    ``word``, ``from`` and ``to`` are its first copy's. Log-odds, not probabilities, so that two words that each make a text certain
     both show, though leaving out either leaves it nearly certain. Words whose leaving out changes nothing
     are left out (a word the model does not know, or one whose neighbours say the same without it).
     A text of more than ``max_words`` words is refused before any is explained (``None``: no limit)."""
