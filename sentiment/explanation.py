@@ -75,9 +75,10 @@ def explain(classifier, texts: Sequence[str], label=None, top: int | None = 10,
     move it most, largest first by size, each ``{"word", "from", "to", "weight", "count"}``: how far the label's
     log-odds fall when the word is left out with its copies (1: its odds fall by a factor e = 2.7; below 0: the
     label is likelier without the word); ``count`` is how many times the text holds it, in any case, and
-    ``word``, ``from`` and ``to`` are its first copy's. Log-odds, not probabilities, so that two words that each make a text certain
-    both show, though leaving out either leaves it nearly certain. Words whose leaving out changes nothing
-    are left out (a word the model does not know, or one whose neighbours say the same without it).
+    ``word``, ``from`` and ``to`` are its first copy's. Log-odds, not probabilities, so that two words that
+    each make a text certain both show, though leaving out either leaves it nearly certain. Words whose
+    leaving out changes nothing are left out (a word the model does not know, or one whose neighbours say the
+    same without it).
     A text of more than ``max_words`` words is refused before any is explained (``None``: no limit)."""
     from .labels import codes_for
 
@@ -148,7 +149,7 @@ def explain_aspects(pipeline, texts: Sequence[str], aspects=None, *, by_sentence
 
     _check_top(top)
     texts = check_texts(texts)
-    _units_within(texts, max_words, by_sentence)  # a text (by sentence: a sentence) too long is refused before any work
+    _units_within(texts, max_words, by_sentence)  # too long a text (by sentence: sentence) is refused before any work
     found = [rounded_scores(aspects_of) for aspects_of in pipeline.predict_aspects(texts, aspects, by_sentence=by_sentence)]
     add_aspect_words(pipeline, texts, found, by_sentence=by_sentence, top=top)
     return [{"text": text, "aspects": aspects_of} for text, aspects_of in zip(texts, found)]
