@@ -163,9 +163,9 @@ def add_aspect_words(pipeline, texts: list[str], found: list[list[dict]], *, by_
     log-odds without the word and its copies outside the term: by sentence, those of its own sentence). With
     ``by_sentence`` (the default) an aspect's polarity is read from its own sentence, so the words of other
     sentences move it only where leaving one out joins two sentences: only its own sentence's words are
-    weighed, and the last of the sentence before it and the first of the one after it (the sentence ends
-    are told from the characters on both sides of them), so an aspect costs one prediction per word of its
-    sentence, and a long review as many as its sentences; else one per word of the text."""
+    weighed, and the units at its edges that tell where it is cut (:func:`_near_sentence`), so an aspect
+    costs one prediction per word of its sentence, and a long review as many as its sentences; else one per
+    word of the text."""
     from .aspects.data import POLARITIES, sentence_spans
 
     _check_top(top)
@@ -195,13 +195,22 @@ def add_aspect_words(pipeline, texts: list[str], found: list[list[dict]], *, by_
 
 def _near_sentence(spans: list[tuple[int, int]], sentences: list[tuple[int, int]], at: int) -> list[tuple[int, int]]:
     """The ``spans`` (a text's units) of the sentence that holds the character ``at`` (of ``sentences``, the
-    text's sentence spans), with the unit just before it and the one just after it: whether the text ends a
-    sentence at either side is told from those, so leaving out a unit further away leaves its reading as it was."""
+    text's sentence spans), with the unit just after it and those of the last characters before it: whether
+    the text ends a sentence at either side is told from those (the full stop before it, whether the word
+    before that is an abbreviation, the case of the next sentence's first word), so leaving out a unit
+    further away leaves its reading as it was."""
+    if not sentences:
+        return spans
     starts = [start for start, _ in spans]
     k = max(bisect.bisect_right([a for a, _ in sentences], at) - 1, 0)
-    first = max(bisect.bisect_left(starts, sentences[k][0]) - 1, 0) if sentences else 0
-    last = bisect.bisect_left(starts, sentences[k][1]) + 1 if sentences else len(spans)
+    first = max(bisect.bisect_left(starts, sentences[k][0]) - 1, 0)
+    while first > 0 and spans[first - 1][1] > spans[first][0] - _ABBREVIATION_REACH:
+        first -= 1
+    last = bisect.bisect_left(starts, sentences[k][1]) + 1
     return spans[first:last]
+
+
+_ABBREVIATION_REACH = 12  # characters before a full stop that tell whether it ends an abbreviation ("Dr.", "e.g.")
 
 
 def _units_within(texts: list[str], max_words: int | None, by_sentence: bool = False) -> list[list[tuple[int, int]]]:

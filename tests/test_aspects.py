@@ -578,24 +578,28 @@ def test_explaining_by_sentence_predicts_each_sentence_reading_once_and_weighs_a
     ("Dr. Who was rude.\nThe camera is terrible<br>The battery is excellent! ok then", "camera"),
     ("Prices are fair. The battery is excellent! (Tom!) was rude. The screen is sharp.", "battery"),
     ("Great!!! The screen is sharp... the battery is excellent? Yes. Prices are fair", "battery"),
+    ("We went to x.st. The battery is excellent, Dr. Who said. Fine", "battery"),  # "x st." would be "St."
 ])
 def test_explaining_by_sentence_weighs_the_words_that_can_move_the_aspects_sentence(tiny_model, text, term):
-    """Only the aspect's sentence and the units on either side of it are left out: any other unit's leaving out
-    leaves the sentence as it was read (brute force over every word of the text)."""
-    from sentiment.explanation import left_out, units
+    """Only the aspect's sentence and the units at its edges are left out: every other word's leaving out (with
+    its copies in its sentence) leaves the sentence as it was read (brute force over every word of the text)."""
+    from sentiment.aspects.data import sentence_spans
+    from sentiment.explanation import left_out, units, word_copies
 
     [aspect] = tiny_model.explain([text], [term], top=None)[0]["aspects"]
     j = POLARITIES.index(aspect["polarity"])
     base = tiny_model.polarity_proba([(text, aspect["from"], aspect["to"])])[0][j]
-    moved = set()
-    for a, b in units(text):
-        if a < aspect["to"] and b > aspect["from"]:
-            continue
-        shift = (b - a - 1) if b <= aspect["from"] else 0
-        q = tiny_model.polarity_proba([(left_out(text, (a, b)), aspect["from"] - shift, aspect["to"] - shift)])[0][j]
-        if round(float(np.log(base / (1 - base)) - np.log(q / (1 - q))), 6):
-            moved.add(text[a:b].casefold())
-    assert moved == {w["word"].casefold() for w in aspect["words"]}
+    expected = {}
+    around = [(a, b) for a, b in units(text) if b <= aspect["from"] or a >= aspect["to"]]
+    for copies in word_copies(text, around, sentence_spans(text)):
+        shift = sum(b - a - 1 for a, b in copies if b <= aspect["from"])
+        q = tiny_model.polarity_proba([(left_out(text, *copies), aspect["from"] - shift, aspect["to"] - shift)])[0][j]
+        weight = round(float(np.log(base / (1 - base)) - np.log(q / (1 - q))), 6)
+        if weight:
+            expected[copies[0]] = weight
+    got = {(w["from"], w["to"]): w["weight"] for w in aspect["words"]}
+    assert got.keys() == expected.keys()
+    assert all(got[k] == pytest.approx(expected[k], abs=1e-5) for k in got)
 
 
 def test_given_aspects_are_located_and_scored(tiny_model):
