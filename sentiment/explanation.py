@@ -195,22 +195,20 @@ def add_aspect_words(pipeline, texts: list[str], found: list[list[dict]], *, by_
 
 def _near_sentence(spans: list[tuple[int, int]], sentences: list[tuple[int, int]], at: int) -> list[tuple[int, int]]:
     """The ``spans`` (a text's units) of the sentence that holds the character ``at`` (of ``sentences``, the
-    text's sentence spans), with the unit just after it and those of the last characters before it: whether
-    the text ends a sentence at either side is told from those (the full stop before it, whether the word
-    before that is an abbreviation, the case of the next sentence's first word), so leaving out a unit
-    further away leaves its reading as it was."""
+    text's sentence spans), with the units at its edges that tell whether the text ends a sentence there:
+    the next sentence's first unit (its case), the unit just before it (a full stop, a line break's tag)
+    and, where the word before that full stop is written against another unit ("x.st."), that unit, whose
+    leaving out could make the word an abbreviation ("x st." ends as "St." does not). Leaving out a unit
+    further away leaves the sentence's reading as it was."""
     if not sentences:
         return spans
     starts = [start for start, _ in spans]
     k = max(bisect.bisect_right([a for a, _ in sentences], at) - 1, 0)
     first = max(bisect.bisect_left(starts, sentences[k][0]) - 1, 0)
-    while first > 0 and spans[first - 1][1] > spans[first][0] - _ABBREVIATION_REACH:
-        first -= 1
+    if first >= 2 and spans[first - 2][1] == spans[first - 1][0]:  # "x.st" before the full stop
+        first -= 2
     last = bisect.bisect_left(starts, sentences[k][1]) + 1
     return spans[first:last]
-
-
-_ABBREVIATION_REACH = 12  # characters before a full stop that tell whether it ends an abbreviation ("Dr.", "e.g.")
 
 
 def _units_within(texts: list[str], max_words: int | None, by_sentence: bool = False) -> list[list[tuple[int, int]]]:
