@@ -35,7 +35,7 @@ import numpy as np
 from .checks import LABEL_SETS, check_texts, is_multi_label, label_list
 from .errors import (ConfigError, ModelFileError, NotFittedError, UngroupedLabelError, UnknownLabelsError,
                      with_article)
-from .multilabel import tune_thresholds
+from .multilabel import checked_thresholds, tune_thresholds
 from .persistence import (CONFIG, INCONSISTENT_MODEL, atomic_directory, check_columns, checksum, config_header, inconsistent_model,
                           read_model, same_path, write_config)
 from .pipeline import Classifier
@@ -77,7 +77,7 @@ class Ensemble(Classifier):
         weights = [1.0] * len(members) if weights is None else _checked_weights(weights, len(members))
         if untrained:  # settings for fit to train: nothing learnt is set
             self.members, self.weights = members, weights
-            self.thresholds = None if thresholds is None else _checked_thresholds(thresholds).tolist()
+            self.thresholds = None if thresholds is None else checked_thresholds(thresholds).tolist()
             return
         for member in members:
             if member.multi_label_ != first.multi_label_:
@@ -91,7 +91,7 @@ class Ensemble(Classifier):
                     "(sentiment info MODEL shows a model's)")
         if thresholds is not None and not first.multi_label_:
             raise ConfigError("thresholds apply to models with several labels per text only")
-        checked = None if thresholds is None else _checked_thresholds(thresholds, len(first.label_names_))
+        checked = None if thresholds is None else checked_thresholds(thresholds, len(first.label_names_))
         # every argument checked: only now is anything set (set_params and fit build a new ensemble anyway)
         self.members = members
         self.weights = weights
@@ -290,6 +290,8 @@ class Ensemble(Classifier):
                 raise ConfigError(f"{path} holds a member of the ensemble (loaded from there), which saving would "
                                   "replace; choose another path")
         names = [f"member{i}" for i in range(len(self.members))]
+        # (thresholds_ set by hand: refused before the folder is touched, as load would refuse them)
+        thresholds = checked_thresholds(self.thresholds_, len(self.label_names_), "thresholds_") if self.multi_label_ else None
         with atomic_directory(path) as staging:
             for name, member in zip(names, self.members):
                 member.save(staging / name)
@@ -299,7 +301,7 @@ class Ensemble(Classifier):
                       "columns": self.config_["columns"],
                       **({"data": self.config_["data"]} if "data" in self.config_ else {}),  # the file --tune read
                       "labels": {"names": self.label_names_, "multi_label": self.multi_label_},
-                      **({"thresholds": self.thresholds_.tolist()} if self.multi_label_ else {}),  # in use
+                      **({"thresholds": thresholds.tolist()} if self.multi_label_ else {}),  # in use
                       **({"thresholds_given": self.thresholds} if self.thresholds is not None else {})}  # the setting
             write_config(staging, config, files)
         return Path(path)
@@ -326,7 +328,7 @@ class Ensemble(Classifier):
             if config.get("thresholds") is not None:  # those in use: the setting, or tuned since (learnt state)
                 if not ensemble.multi_label_:
                     raise ValueError("thresholds apply to models with several labels per text only")
-                ensemble.thresholds_ = _checked_thresholds(config["thresholds"], len(ensemble.label_names_))
+                ensemble.thresholds_ = checked_thresholds(config["thresholds"], len(ensemble.label_names_))
             labels = config.get("labels", {})  # none in an older ensemble: the members' names hold
             saved = labels.get("names", ensemble.label_names_) if isinstance(labels, dict) else labels
             if not isinstance(saved, list) or [str(n) for n in saved] != ensemble.label_names_:  # the members' rule
@@ -443,15 +445,4 @@ def _checked_weights(weights, n_members: int) -> list[float]:
     if not np.isfinite(sum(values)):  # each finite, their sum not: the mean would be 0/0
         raise ConfigError(f"the weights {values} add up to more than a number can hold; scale them down (only their "
                           "ratios matter)")
-    return values
-
-
-def _checked_thresholds(thresholds: Sequence[float], n_labels: int | None = None) -> np.ndarray:
-    """``thresholds`` as an array: one number in [0, 1] per label (``n_labels``; None: not known yet)."""
-    try:
-        values = np.asarray(thresholds, dtype=np.float64)
-    except (TypeError, ValueError):
-        values = np.zeros((0, 0))
-    if values.ndim != 1 or n_labels is not None and len(values) != n_labels or not np.all((values >= 0) & (values <= 1)):
-        raise ConfigError(f"give one threshold in [0, 1] per label{f' ({n_labels})' if n_labels is not None else ''}")
     return values

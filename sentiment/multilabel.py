@@ -70,10 +70,28 @@ def tune_thresholds(truth: np.ndarray, probabilities: np.ndarray, grid: np.ndarr
     return np.where(truth.sum(axis=0) >= MIN_POSITIVES, thresholds, default)
 
 
+def checked_thresholds(thresholds, n_labels: int | None = None, what: str = "threshold") -> np.ndarray:
+    """``thresholds`` as an array: one number in [0, 1] per label (``n_labels``; None: not known yet); else a
+    ConfigError (``what`` names them, e.g. "thresholds_")."""
+    from .errors import ConfigError
+
+    try:
+        values = np.asarray(thresholds, dtype=np.float64)
+    except (TypeError, ValueError):
+        values = np.zeros((0, 0))
+    if values.ndim != 1 or n_labels is not None and len(values) != n_labels or not np.all((values >= 0) & (values <= 1)):
+        given = ("no list of numbers" if values.ndim != 1 else f"{len(values)} numbers"
+                 if n_labels is not None and len(values) != n_labels else "a number outside [0, 1]")
+        raise ConfigError(f"give one {what} in [0, 1] per label{f' ({n_labels})' if n_labels is not None else ''}"
+                          + (f"; {what} holds {given}" if what != "threshold" else ""))
+    return values
+
+
 def decide(probabilities: np.ndarray, thresholds: np.ndarray, top_if_none: bool = False) -> np.ndarray:
     """The 0/1 decisions: each label whose probability reaches its threshold (with ``top_if_none``, the
-    most probable label of a text where none does)."""
-    chosen = probabilities >= thresholds
+    most probable label of a text where none does); thresholds that are not one number in [0, 1] per
+    label (``thresholds_`` set by hand) are a ConfigError."""
+    chosen = probabilities >= checked_thresholds(thresholds, probabilities.shape[1], "thresholds_")
     if top_if_none:
         empty = ~chosen.any(axis=1)
         chosen[empty, probabilities[empty].argmax(axis=1)] = True

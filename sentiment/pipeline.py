@@ -43,7 +43,8 @@ from .errors import (AbsentLabelWarning, ConfigError, DataError, LabelSpellingWa
                      NotFittedError, TuningWarning, UnknownLabelsError, caller_stacklevel, counted, say_unread,
                      with_article)
 from .groupings import GROUPINGS, group_labels, group_of, resolve_grouping
-from .multilabel import DEFAULT_THRESHOLD, MIN_POSITIVES, chosen_labels, decide, macro_f1, tune_thresholds
+from .multilabel import (DEFAULT_THRESHOLD, MIN_POSITIVES, checked_thresholds, chosen_labels, decide, macro_f1,
+                         tune_thresholds)
 from .options import (OptionAttributes, all_option_names, canonical_options, cleaner_options, saved_cleaner,
                       say_unsaved_changes, split_options, unknown_name_hint)
 from .persistence import (INCONSISTENT_MODEL, check_columns, check_extra, config_header, inconsistent_model, jsonable, read_config, read_model,
@@ -677,8 +678,9 @@ class Pipeline(OptionAttributes, Classifier):
             **jsonable(extra or {}),
         }
         stages = {"vectorizer": self.vectorizer_.get_state(), "model": self.model_.get_state()}
-        if self.multi_label_:
-            stages["thresholds"] = ({"labels": self.label_names_}, {"thresholds": self.thresholds_})
+        if self.multi_label_:  # (thresholds_ set by hand: refused before the folder is touched, as load would)
+            thresholds = checked_thresholds(self.thresholds_, len(self.label_names_), "thresholds_")
+            stages["thresholds"] = ({"labels": self.label_names_}, {"thresholds": thresholds})
         return write_model(path, config, stages)
 
     @classmethod

@@ -128,7 +128,7 @@ def test_annotate_marks_a_label_given_below_its_threshold(data, fitted):
     assert all(len(r["labels"]) >= 1 for r in results)
     assert all("below_threshold" not in r for r in fitted.annotate(texts))  # without top_if_none: nothing to mark
     raised = copy.deepcopy(fitted)
-    raised.thresholds_ = np.full(len(fitted.classes_), 1.01)  # no label passes
+    raised.thresholds_ = np.full(len(fitted.classes_), 1.0)  # no label passes (no probability is 1 here)
     marked = raised.annotate(texts, top_if_none=True)
     assert all(r["below_threshold"] and len(r["labels"]) == 1 for r in marked)
     assert [r["labels"][0] for r in marked] == [fitted.label_names_[j] for j in probabilities.argmax(axis=1)]
@@ -533,6 +533,26 @@ def test_tampered_thresholds_are_refused(fitted, tmp_path):
     (path / "config.json").write_text(json.dumps(config))
     with pytest.raises(ModelFileError, match="decision thresholds do not fit the labels"):
         sentiment.load(path)
+
+
+def test_thresholds_set_by_hand_that_do_not_fit_are_refused_before_a_save_replaces_the_model(fitted, data, tmp_path):
+    """A save that load would refuse keeps the model there; predict says what is wrong, not numpy's broadcast error."""
+    import copy
+
+    path = fitted.save(tmp_path / "model")
+    saved = (path / "thresholds" / "arrays.safetensors").read_bytes()
+    n = len(fitted.label_names_)
+    for bad, given in ((np.append(fitted.thresholds_, 0.5), f"{n + 1} numbers"),
+                       (np.full(n, 1.5), "a number outside \\[0, 1\\]"), ({"joy": 0.3}, "no list of numbers")):
+        for model in (copy.deepcopy(fitted), sentiment.Ensemble([fitted, fitted])):
+            model.thresholds_ = bad
+            pattern = rf"^give one thresholds_ in \[0, 1\] per label \({n}\); thresholds_ holds {given}$"
+            with pytest.raises(ConfigError, match=pattern):
+                model.save(path)
+            with pytest.raises(ConfigError, match=pattern):
+                model.predict(data[1][0][:2])
+    assert (path / "thresholds" / "arrays.safetensors").read_bytes() == saved
+    assert sentiment.load(path).predict(data[1][0][:2]) == fitted.predict(data[1][0][:2])
 
 
 # -- command line ---------------------------------------------------------------------------------------
