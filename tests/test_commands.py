@@ -596,6 +596,8 @@ def test_labels_too_rare_to_tune_are_named_once(tmp_path):
     notes = [line for line in logged if "keep 0.5 (untuned)" in line]
     assert len(notes) == 1 and "relief" in notes[0] and "joy" not in notes[0]  # once, though fit trains twice
     assert "relief" in pipe.info_["untuned_labels"] and "joy" not in pipe.info_["untuned_labels"]
+    named = notes[0].split("(untuned): ")[1].split(";")[0].split(", ")
+    assert named == [str(label) for label in sentiment.load(tmp_path / "m").info_["untuned_labels"]]  # the saved model's, refit
 
 
 def test_an_aspect_model_that_finds_no_dev_aspect_is_noted(tmp_path, monkeypatch):

@@ -190,6 +190,8 @@ def fit_file(
         log(f"dev {_headline(report)}; training again on all the data ({len(everything[0])} texts{held}; "
             "--no-refit keeps the model just scored)")
         n_train = train(*everything)  # the dev texts are among them
+    if multi_label:
+        _note_untuned(pipe, log)
     columns = {"text": text_column, "label": label_column, **({"separator": separator} if multi_label else {})}
     trained = {"train": Path(data).name, "n_train": n_train, "dev": dev_source, "n_dev": len(dev_texts), **tune_info,
                "phrases": phrases, "binary": binary, **({"refit_on_all": refitted} if scored else {}),
@@ -205,16 +207,9 @@ def _record_tuning(pipe: Pipeline, model_stage, tune_info: dict, planned: dict, 
                    said: set, log) -> None:
     """After a multi-label fit of ``pipe`` (``model_stage``: an unfitted copy of its model) on ``n_texts``: record
     in ``tune_info`` how many texts tuned the thresholds (none: the model's own early stopping instead of the
-    ``planned`` one), and note labels left untuned or a tune part too small to hold out (each note once per
-    command: ``said``)."""
+    ``planned`` one), and note a tune part too small to hold out (once per command: ``said``; the labels left
+    untuned are noted of the model saved, :func:`_note_untuned`)."""
     tune_info["n_tune"] = pipe.info_.get("tuned_on", 0)
-    untuned = pipe.info_.get("untuned_labels", [])
-    if untuned and "untuned" not in said and tune_info["n_tune"]:
-        said.add("untuned")
-        log(f"note: {len(untuned)} of the {len(pipe.label_names_)} labels are on fewer than {MIN_POSITIVES} of "
-            f"the {tune_info['n_tune']} texts held out to tune the thresholds, and keep 0.5 (untuned): "
-            f"{', '.join(map(str, untuned[:12]))}{' ...' if len(untuned) > 12 else ''}; more texts or a larger "
-            "--tune-fraction tunes them")
     if tune_fraction and not tune_info["n_tune"]:
         tune_info["tune"] = "none (too few texts to hold out)"
         if "early_stopping" in planned:  # the model held out its own dev_fraction instead
@@ -222,6 +217,17 @@ def _record_tuning(pipe: Pipeline, model_stage, tune_info: dict, planned: dict, 
         held = math.ceil(n_texts * tune_fraction)  # as scikit-learn's split rounds it
         log(f"note: too few texts to hold out {_share(tune_fraction)} for tuning the label thresholds: they stay at 0.5; "
             f"give {held_none_advice(n_texts, held, '--tune-fraction')}")
+
+
+def _note_untuned(pipe: Pipeline, log) -> None:
+    """A note on the labels that the fitted (and saved) ``pipe`` left at 0.5: too few of the held-out texts that
+    tuned its thresholds have them (``info_["untuned_labels"]``; a refit on all the data tunes on another part)."""
+    untuned, n_tune = pipe.info_.get("untuned_labels", []), pipe.info_.get("tuned_on", 0)
+    if untuned and n_tune:
+        log(f"note: {len(untuned)} of the {len(pipe.label_names_)} labels are on fewer than {MIN_POSITIVES} of "
+            f"the {n_tune} texts held out to tune the thresholds, and keep 0.5 (untuned): "
+            f"{', '.join(map(str, untuned[:12]))}{' ...' if len(untuned) > 12 else ''}; more texts or a larger "
+            "--tune-fraction tunes them")
 
 
 def _record_stopping(pipe: Pipeline, model_stage, tune_info: dict, n_texts: int, said: set, log) -> None:
