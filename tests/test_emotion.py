@@ -555,6 +555,22 @@ def test_thresholds_set_by_hand_that_do_not_fit_are_refused_before_a_save_replac
     assert sentiment.load(path).predict(data[1][0][:2]) == fitted.predict(data[1][0][:2])
 
 
+def test_a_table_of_predictions_is_refused_for_a_label_that_holds_the_separator(tmp_path):
+    """A model trained in Python may name a label "sad;bad": joined by ";" in a table, it could not be read back."""
+    from test_cli import assert_error, assert_ok, invoke
+
+    texts = ["so happy", "so sad", "angry and sad", "happy joy", "scared", "scared and sad"] * 5
+    labels = [["joy"], ["sad;bad"], ["anger", "sad;bad"], ["joy"], ["fear"], ["fear", "sad;bad"]] * 5
+    Pipeline.for_task("emotion", multi_label=True).fit(texts, labels).save(tmp_path / "m")
+    pd.DataFrame({"text": ["so sad"]}).to_csv(tmp_path / "in.csv", index=False)
+    for output in (tmp_path / "o.csv", "-"):
+        assert_error(invoke("predict", "--model", tmp_path / "m", "--input", tmp_path / "in.csv", "--output", output),
+                     r"the model's label\(s\) 'sad;bad' hold the separator ';' .*write JSON Lines")
+    assert not (tmp_path / "o.csv").exists()
+    assert_ok(invoke("predict", "--model", tmp_path / "m", "--input", tmp_path / "in.csv", "--output",
+                     tmp_path / "o.jsonl"))
+
+
 # -- command line ---------------------------------------------------------------------------------------
 @pytest.fixture(scope="module")
 def cli_model(files):

@@ -110,6 +110,12 @@ def predict_file(pipe: Pipeline, source: str | Path, target: str | Path, *, text
         if same_path(target, source):
             raise DataError("--output is the input file; choose another output path")
     gold = columns["label"] if getattr(pipe, "multi_label_", False) else None  # a label-list column of the input
+    if gold is not None and out_format != "jsonl":  # (a model trained in Python may have such a label)
+        joined = [name for name in map(str, _score_names(pipe, grouping)) if columns["separator"] in name]
+        if joined:
+            raise ConfigError(f"the model's label(s) {', '.join(map(repr, joined[:5]))} hold the separator "
+                              f"{columns['separator']!r} that joins a text's labels in a table, which could not be read "
+                              "back; write JSON Lines (--output FILE.jsonl), whose labels are lists")
     with model_columns_named(columns, given):
         layout = _input_columns(source, text_column, chunksize, is_aspect_model(pipe))
     names = _added_names(pipe, explain, top_if_none, grouping)
