@@ -101,8 +101,21 @@ def codes_for(classes: np.ndarray, names, labels: Sequence, aliases: Sequence = 
         raise UnknownLabelsError(
             f"label(s) {', '.join(unknown[:10])} were not seen in training; the model knows: {', '.join(known)}. "
             f"Check the label column (--label-column), drop the rows of those labels, or evaluate a model trained "
-            f"with them{renamed}", unknown, known)
+            f"with them{_groups_hint(unknown, known) or renamed}", unknown, known)
     return np.array([lookup[str(y)] for y in labels], dtype=np.int64)
+
+
+def _groups_hint(unknown: list[str], known: list[str]) -> str:
+    """Where the ``unknown`` gold labels are groups of a grouping of the model's ``known`` labels (a file
+    labelled "positive" / "negative" scored by a GoEmotions model), how to score the model in those groups."""
+    from .groupings import GROUPINGS
+
+    for name, groups in GROUPINGS.items():
+        fine = {label for labels in groups.values() for label in labels}
+        if set(unknown) <= set(groups) and set(known) <= fine:
+            return (f"; they are groups of the {name} grouping of the model's labels: score it in them with "
+                    f"--grouping {name} (in Python, grouping={name!r})")
+    return ""
 
 
 def _number_of(label) -> int | None:

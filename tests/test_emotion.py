@@ -555,6 +555,18 @@ def test_thresholds_set_by_hand_that_do_not_fit_are_refused_before_a_save_replac
     assert sentiment.load(path).predict(data[1][0][:2]) == fitted.predict(data[1][0][:2])
 
 
+def test_gold_labels_that_are_groups_of_the_models_labels_point_to_the_grouping(fitted, data, tmp_path):
+    from sentiment.evaluation import evaluate
+    from sentiment.groupings import group_labels
+
+    (_, _), (dev_texts, dev_labels) = data
+    grouped = [group_labels(list(y), "sentiment") for y in dev_labels]
+    with pytest.raises(DataError, match=r"they are groups of the sentiment grouping of the model's labels: score it in "
+                                        r"them with --grouping sentiment \(in Python, grouping='sentiment'\)$"):
+        evaluate(fitted, dev_texts, grouped)
+    assert evaluate(fitted, dev_texts, grouped, grouping="sentiment")["n"] == len(dev_texts)
+
+
 def test_a_table_of_predictions_is_refused_for_a_label_that_holds_the_separator(tmp_path):
     """A model trained in Python may name a label "sad;bad": joined by ";" in a table, it could not be read back."""
     from test_cli import assert_error, assert_ok, invoke
