@@ -110,7 +110,8 @@ def member_figures(ensemble, texts: list[str], labels: list, grouping: str | Non
     """Each member's headline figures on ``texts`` (its folder, the folder it was loaded from when the ensemble was
     made (``source``, None if unknown), its vectorizer and model, accuracy and macro-F1;
     with several labels per text macro- and micro-F1), the figures None for a member that cannot read the
-    labels (it names them otherwise than the ensemble's first member, whose values the file gives).
+    labels (it names them otherwise than the ensemble's first member, whose values the file gives), and
+    ``unscored`` then says why.
     ``probabilities``: the members' ``predict_proba`` of the texts (:func:`member_probabilities`)."""
     figures = []
     for folder, source, member, predicted in zip(ensemble._folders(), ensemble._sources(), ensemble.members,
@@ -121,8 +122,8 @@ def member_figures(ensemble, texts: list[str], labels: list, grouping: str | Non
         try:
             scored = evaluate(member, texts, labels, grouping, probabilities=predicted)
             shown = {key: scored[key] for key in keys}
-        except (UnknownLabelsError, DataError, ConfigError):  # e.g. a grouping that only the ensemble can score
-            shown = dict.fromkeys(keys)
+        except (UnknownLabelsError, DataError, ConfigError) as exc:  # e.g. a grouping that only the ensemble can score
+            shown = {**dict.fromkeys(keys), "unscored": " ".join(str(exc).split())}  # why: the first sentence shown
         figures.append({"member": folder, "source": source, "model": described, **shown})
     return figures
 
@@ -261,8 +262,9 @@ def _member_lines(report: dict, pad: int) -> list[str]:
                                                         ("micro-F1", "micro_f1")) if key in member]
         shown = ", ".join(f"{name} {value:.4f}" if value is not None else f"{name} —" for name, value in scores)
         source = f"{on_one_line(member['source'])}: " if member.get("source") else ""
+        why = f" (not scored: {on_one_line(member['unscored'].split('; ')[0])})" if member.get("unscored") else ""
         lines.append(f"{'members' if i == 0 else '':<{pad}}{on_one_line(member['member'])} "
-                     f"({source}{on_one_line(member['model'])}): {shown}")
+                     f"({source}{on_one_line(member['model'])}): {shown}{why}")
     return lines
 
 

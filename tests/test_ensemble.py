@@ -519,6 +519,20 @@ def test_weight_grid_has_every_mix_of_tenths_and_coarser_ones_for_many_members()
         assert len({tuple(mix) for mix in grid}) == len(grid) <= 1000
 
 
+def test_a_member_that_cannot_read_the_gold_labels_says_why_it_is_not_scored():
+    from sentiment.evaluation import evaluate, format_report
+
+    texts = ["good film", "bad film", "great fun", "awful mess"] * 10
+    coded = Pipeline("count", "logreg").fit(texts, [1, 0, 1, 0] * 10, label_names={0: "bad", 1: "good"})
+    named = Pipeline("count", "logreg").fit(texts, ["good", "bad", "good", "bad"] * 10)
+    report = evaluate(Ensemble([coded, named]), texts, [1, 0, 1, 0] * 10)  # the first member's values: 0 / 1
+    first, second = report["members"]
+    assert first["accuracy"] == 1.0 and "unscored" not in first
+    assert second["accuracy"] is None and second["unscored"].startswith("label(s) 0, 1 were not seen in training")
+    assert "member1 (count + logreg): accuracy —, macro-F1 — (not scored: label(s) 0, 1 were not seen in training)" \
+        in format_report(report)
+
+
 def test_cli_ensemble_tune_chooses_and_saves_the_weights(members, binary, tmp_path):
     import pandas as pd
 
