@@ -2,7 +2,8 @@
 
 The exported file holds the torch network followed by its head (a softmax, or one sigmoid per label
 for a model with several labels per text): it maps the network's input tensors to class
-probabilities (columns in the order of ``pipeline.classes_``). Cleaning and
+probabilities (columns in the order of ``pipeline.classes_``; with several labels per text, each label's own,
+and ``predict`` gives those that reach their tuned ``pipeline.thresholds_``, not 0.5). Cleaning and
 vectorizing stay in Python: turn texts into those tensors with
 ``pipeline.model_.torch_inputs(features)``, where ``features`` is what the vectorizer gives
 (``pipeline.vectorizer_.transform(pipeline.cleaner_.tokens_of(texts))``, or for ``lstm``
