@@ -923,10 +923,12 @@ def _weighting(model, weights, targets: np.ndarray, classes: np.ndarray, names: 
 
 def _fit_info(model, n_texts: int, n_tune: int, n_dev: int = 0) -> dict:
     """``info_`` of a fit on ``n_texts`` texts (``n_tune`` more held out to tune the thresholds; ``n_dev``: the dev
-    texts given, on which a model trained by epochs stopped)."""
+    texts given, on which a model trained by epochs stopped): with ``vectorized_on``, the texts the cleaning and
+    vectorizer learnt from, where the model held some of them out."""
     trained_on = getattr(model, "n_trained_", n_texts)  # a model trained by epochs holds some out to stop
     stopping_on = n_dev or n_texts - trained_on
     return {"trained_on": trained_on, **({"early_stopping_on": stopping_on} if stopping_on else {}),
+            **({"vectorized_on": n_texts} if n_texts != trained_on else {}),  # the vectorizer learnt from them all
             **({"tuned_on": n_tune} if n_tune else {}),
             **getattr(model, "fit_info_", {}),  # a network's device, epochs run and best epoch
             "created": datetime.now(timezone.utc).isoformat(timespec="seconds")}

@@ -277,8 +277,11 @@ class TextVectorizer(OptionAttributes):
         vec.cleaner_, vec.vectorizer_ = pipeline.cleaner_, pipeline.vectorizer_
         vec._fitted_params = vec.get_params()
         vec.reading_version_ = getattr(pipeline, "reading_version_", None)
-        vec.info_ = dict(getattr(pipeline, "info_", {}))
-        vec.config_ = {k: v for k, v in getattr(pipeline, "config_", {}).items() if k in ("columns", "data")}
+        info = getattr(pipeline, "info_", {})  # the vectorizer's own fit, not the model's (held-out texts, epochs)
+        vec.info_ = {key: value for key, value in (("trained_on", info.get("vectorized_on", info.get("trained_on"))),
+                                                   ("created", info.get("created"))) if value is not None}
+        columns = getattr(pipeline, "config_", {}).get("columns", {})  # the text column that vectorize --model reads
+        vec.config_ = {"columns": {"text": columns["text"]}} if "text" in columns else {}
         return vec
 
     # -- persistence ----------------------------------------------------------------------

@@ -183,6 +183,18 @@ def test_from_pipeline_and_load_keep_the_fitted_settings(binary, tmp_path):
     assert TextVectorizer.load(tmp_path / "vec").get_params()["ngram_range"] == (1, 1)
 
 
+def test_a_vectorizer_from_a_network_pipeline_carries_its_own_fit_not_the_networks(binary):
+    """The network held out texts to stop on and ran epochs; the vectorizer learnt from every text."""
+    pytest.importorskip("torch")
+    pipe = Pipeline("tfidf", "mlp", epochs=2, hidden_sizes=[8]).fit(binary.train_texts, binary.train_labels)
+    assert pipe.info_["trained_on"] < len(binary.train_texts) == pipe.info_["vectorized_on"]
+    vec = TextVectorizer.from_pipeline(pipe)
+    assert set(vec.info_) == {"trained_on", "created"} and vec.info_["trained_on"] == len(binary.train_texts)
+    plain = Pipeline("tfidf", "logreg").fit(binary.train_texts, binary.train_labels)
+    assert "vectorized_on" not in plain.info_  # the model learnt from every text too
+    assert TextVectorizer.from_pipeline(plain).info_["trained_on"] == len(binary.train_texts)
+
+
 def test_load_keeps_an_old_cleaning_default_and_refuses_contradictions(binary, tmp_path):
     TextVectorizer("count").fit(binary.train_texts).save(tmp_path / "vec")
     edit_config(tmp_path / "vec", lambda config: config["cleaner"].update(negation_scope=1))
