@@ -299,6 +299,9 @@ class TextVectorizer(OptionAttributes):
         ``write_model_files``)."""
         self._check_fitted()
         check_extra(extra)
+        if self._own_output() == "pandas" and not self.vectorizer_.dense:  # a saved one no command could use
+            raise ConfigError(f"pandas output needs dense vectors, and vectorizer {self.vectorizer!r} gives a sparse "
+                              "matrix; set_output(transform='default') before saving it")
         say_unsaved_changes(self.get_params(), self._fitted_params)
         kept = {k: v for k, v in getattr(self, "config_", {}).items() if k in ("columns", "data")}
         fitted = dict(self._fitted_params)

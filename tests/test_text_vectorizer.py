@@ -195,6 +195,15 @@ def test_a_vectorizer_from_a_network_pipeline_carries_its_own_fit_not_the_networ
     assert TextVectorizer.from_pipeline(plain).info_["trained_on"] == len(binary.train_texts)
 
 
+def test_a_sparse_vectorizer_set_to_pandas_output_is_not_saved(binary, tmp_path):
+    vec = TextVectorizer("tfidf").fit(binary.train_texts).set_output(transform="pandas")
+    with pytest.raises(ConfigError, match=r"pandas output needs dense vectors.*set_output\(transform='default'\) before "
+                                          r"saving it$"):
+        vec.save(tmp_path / "v")
+    assert not (tmp_path / "v").exists()
+    vec.set_output(transform="default").save(tmp_path / "v")
+
+
 def test_load_keeps_an_old_cleaning_default_and_refuses_contradictions(binary, tmp_path):
     TextVectorizer("count").fit(binary.train_texts).save(tmp_path / "vec")
     edit_config(tmp_path / "vec", lambda config: config["cleaner"].update(negation_scope=1))
