@@ -206,6 +206,18 @@ def test_a_header_of_no_vectors(tmp_path, fmt):
         load_vectors(path, fmt)
 
 
+def test_a_binary_file_read_as_word2vec_text_is_told_to_be_binary(tmp_path):
+    path = tmp_path / "v.bin"
+    path.write_bytes(b"2 3\ngood " + np.ones(3, dtype="<f4").tobytes() + b"\nbad " + np.zeros(3, dtype="<f4").tobytes())
+    with pytest.raises(DataError, match=r"v.bin holds binary values after its header, not text lines .*set "
+                                        r"vectors_format=word2vec-binary \(or auto\)$"):
+        load_vectors(path, "word2vec")
+    assert list(load_vectors(path, "auto").index_to_key) == ["good", "bad"]
+    (tmp_path / "empty.txt").write_bytes(b"0 3\n")
+    with pytest.raises(DataError, match="holds no word vectors"):  # no entry to tell binary from text by
+        load_vectors(tmp_path / "empty.txt", "word2vec")
+
+
 @pytest.mark.parametrize("header", [b"-5 3", b"2 0", b"2 -3"])
 @pytest.mark.parametrize("fmt", ["auto", "word2vec", "word2vec-binary"])
 def test_a_header_of_numbers_below_one_is_said_to_be_wrong(tmp_path, header, fmt):

@@ -195,12 +195,16 @@ def _read(stream: "_Stream", path: str, fmt: str, keep: set[str] | None, limit: 
     if size > MAX_VECTOR_SIZE:  # a wrong header would otherwise ask for terabytes before any check
         raise DataError(f"{path}: the header line says each vector has {size} values, more than any word vectors file "
                         f"holds (at most {MAX_VECTOR_SIZE} read here); fix the header line ('count size')")
-    if fmt in ("auto", "word2vec-binary"):  # the first entries tell: text lines (after any blank ones) or binary values
-        entries = [line for line in stream.peeklines(SNIFF_LINES) if line.strip()]
-        text = _text_entries(entries, size)
-        if text and fmt == "word2vec-binary":  # read as binary, its digits would make vectors of nonsense
-            raise DataError(f"{path} holds text lines after its header (a word and its numbers), not binary values; "
-                            "set vectors_format=word2vec (or auto)")
+    # the first entries tell: text lines (after any blank ones) or binary values
+    entries = [line for line in stream.peeklines(SNIFF_LINES) if line.strip()]
+    text = _text_entries(entries, size)
+    if text and fmt == "word2vec-binary":  # read as binary, its digits would make vectors of nonsense
+        raise DataError(f"{path} holds text lines after its header (a word and its numbers), not binary values; "
+                        "set vectors_format=word2vec (or auto)")
+    if entries and not text and fmt == "word2vec":  # read as text, its bytes were refused as a line of another size
+        raise DataError(f"{path} holds binary values after its header, not text lines of a word and its numbers; "
+                        "set vectors_format=word2vec-binary (or auto)")
+    if fmt == "auto":
         fmt = "word2vec" if text else "word2vec-binary"
     if fmt == "word2vec":
         return _read_text(stream, path, count, size, 2, keep, limit)
