@@ -216,6 +216,9 @@ def test_a_binary_file_read_as_word2vec_text_is_told_to_be_binary(tmp_path):
     (tmp_path / "empty.txt").write_bytes(b"0 3\n")
     with pytest.raises(DataError, match="holds no word vectors"):  # no entry to tell binary from text by
         load_vectors(tmp_path / "empty.txt", "word2vec")
+    (tmp_path / "bad.txt").write_bytes(b"1 2\ngood 0.5 abc\n")  # text, wrong: said by its line
+    with pytest.raises(DataError, match=r"bad.txt, line 2: "):
+        load_vectors(tmp_path / "bad.txt", "word2vec")
 
 
 @pytest.mark.parametrize("header", [b"-5 3", b"2 0", b"2 -3"])

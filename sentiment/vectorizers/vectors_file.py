@@ -201,7 +201,8 @@ def _read(stream: "_Stream", path: str, fmt: str, keep: set[str] | None, limit: 
     if text and fmt == "word2vec-binary":  # read as binary, its digits would make vectors of nonsense
         raise DataError(f"{path} holds text lines after its header (a word and its numbers), not binary values; "
                         "set vectors_format=word2vec (or auto)")
-    if entries and not text and fmt == "word2vec":  # read as text, its bytes were refused as a line of another size
+    # read as text, its bytes were refused as a line of another size (a text line that is wrong is said by its line)
+    if fmt == "word2vec" and not text and not all(_plain_text(line) for line in entries[:3]):
         raise DataError(f"{path} holds binary values after its header, not text lines of a word and its numbers; "
                         "set vectors_format=word2vec-binary (or auto)")
     if fmt == "auto":
