@@ -206,6 +206,13 @@ def test_a_header_of_no_vectors(tmp_path, fmt):
         load_vectors(path, fmt)
 
 
+def test_an_archive_of_arrays_is_no_vectors_file(tmp_path):
+    np.savez(tmp_path / "vectors.npz", x=np.ones((2, 3)))  # e.g. what sentiment vectorize --out writes
+    with pytest.raises(DataError, match=r"vectors.npz is an archive of arrays \(.npz\), not a word vectors file; give "
+                                        r"word2vec \(text or binary\) or GloVe vectors"):
+        load_vectors(tmp_path / "vectors.npz")
+
+
 def test_a_binary_file_read_as_word2vec_text_is_told_to_be_binary(tmp_path):
     path = tmp_path / "v.bin"
     path.write_bytes(b"2 3\ngood " + np.ones(3, dtype="<f4").tobytes() + b"\nbad " + np.zeros(3, dtype="<f4").tobytes())

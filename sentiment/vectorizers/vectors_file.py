@@ -111,6 +111,10 @@ def _check_not_compressed(file: Path, path: str) -> None:
         head = handle.read(8)
     for suffix, compression in COMPRESSION.items():
         if re.match(compression.magic, head):
+            if suffix == ".zip" and file.suffix.lower() in (".npz", ".pt", ".pth", ".keras"):  # zip archives of arrays
+                raise DataError(f"vectors_path {path} is an archive of arrays ({file.suffix}), not a word vectors file; "
+                                "give word2vec (text or binary) or GloVe vectors, or the folder of a saved word2vec "
+                                "vectorizer")
             advice = (f"name it {file.name}{suffix} so it is decompressed when read" if suffix in OPENERS
                       else "decompress it first, or compress it as .gz, .bz2 or .xz")
             raise DataError(f"vectors_path {path} is {compression.name}-compressed; {advice}")
