@@ -538,9 +538,29 @@ def test_polarity_items_may_be_lists_or_tuples_and_repeat(tiny_model):
             np.testing.assert_allclose(tiny_model.polarity_proba(given, by_sentence=by_sentence), expected, atol=1e-12)
 
 
-def test_explaining_by_sentence_predicts_each_sentence_reading_once_and_weighs_as_word_by_word(tiny_model):
+def assert_weighed_word_by_word(model, text: str, aspect: dict) -> None:
+    """The aspect's ``words`` weigh as predicting, for every word of the text outside its term (with its copies in
+    its own sentence), the text without it on its own: a brute force over every word."""
     from sentiment.aspects.data import sentence_spans
     from sentiment.explanation import left_out, units, word_copies
+
+    j = POLARITIES.index(aspect["polarity"])
+    base = model.polarity_proba([(text, aspect["from"], aspect["to"])])[0][j]
+    expected = {}
+    around = [(a, b) for a, b in units(text) if b <= aspect["from"] or a >= aspect["to"]]
+    for copies in word_copies(text, around, sentence_spans(text)):  # copies go together within a sentence
+        shift = sum(b - a - 1 for a, b in copies if b <= aspect["from"])  # ("The" twice, "is" three times)
+        q = model.polarity_proba([(left_out(text, *copies), aspect["from"] - shift, aspect["to"] - shift)])[0][j]
+        weight = round(float(np.log(base / (1 - base)) - np.log(q / (1 - q))), 6)
+        if weight:
+            expected[copies[0]] = weight
+    got = {(w["from"], w["to"]): w["weight"] for w in aspect["words"]}
+    assert got.keys() == expected.keys()
+    assert all(got[k] == pytest.approx(expected[k], abs=1e-5) for k in got)
+
+
+def test_explaining_by_sentence_predicts_each_sentence_reading_once_and_weighs_as_word_by_word(tiny_model):
+    from sentiment.explanation import units
 
     text = "The camera is terrible. The battery is excellent! Prices are fair and the screen is sharp."
     sizes = []
@@ -554,19 +574,7 @@ def test_explaining_by_sentence_predicts_each_sentence_reading_once_and_weighs_a
     aspects = result["aspects"]
     assert len(aspects) >= 3 and sum(sizes) < len(aspects) * len(words) / 2  # not one prediction per word and aspect
     for aspect in aspects:  # the same weights as predicting every variant on its own
-        j = POLARITIES.index(aspect["polarity"])
-        base = tiny_model.polarity_proba([(text, aspect["from"], aspect["to"])])[0][j]
-        expected = {}
-        around = [(a, b) for a, b in words if b <= aspect["from"] or a >= aspect["to"]]
-        for copies in word_copies(text, around, sentence_spans(text)):  # copies go together within a sentence
-            shift = sum(b - a - 1 for a, b in copies if b <= aspect["from"])  # "The" twice, "is" three times
-            q = tiny_model.polarity_proba([(left_out(text, *copies), aspect["from"] - shift, aspect["to"] - shift)])[0][j]
-            weight = round(float(np.log(base / (1 - base)) - np.log(q / (1 - q))), 6)
-            if weight:
-                expected[copies[0]] = weight
-        got = {(w["from"], w["to"]): w["weight"] for w in aspect["words"]}
-        assert got.keys() == expected.keys()
-        assert all(got[k] == pytest.approx(expected[k], abs=1e-5) for k in got)
+        assert_weighed_word_by_word(tiny_model, text, aspect)
     # each sentence's "The" and "." is its own word: a copy in another sentence is read apart from the aspect's
     assert all(w["count"] == 1 for aspect in aspects for w in aspect["words"] if w["word"] in ("The", "."))
     whole = tiny_model.explain([text], top=None, by_sentence=False)[0]["aspects"]
@@ -583,23 +591,8 @@ def test_explaining_by_sentence_predicts_each_sentence_reading_once_and_weighs_a
 def test_explaining_by_sentence_weighs_the_words_that_can_move_the_aspects_sentence(tiny_model, text, term):
     """Only the aspect's sentence and the units at its edges are left out: every other word's leaving out (with
     its copies in its sentence) leaves the sentence as it was read (brute force over every word of the text)."""
-    from sentiment.aspects.data import sentence_spans
-    from sentiment.explanation import left_out, units, word_copies
-
     [aspect] = tiny_model.explain([text], [term], top=None)[0]["aspects"]
-    j = POLARITIES.index(aspect["polarity"])
-    base = tiny_model.polarity_proba([(text, aspect["from"], aspect["to"])])[0][j]
-    expected = {}
-    around = [(a, b) for a, b in units(text) if b <= aspect["from"] or a >= aspect["to"]]
-    for copies in word_copies(text, around, sentence_spans(text)):
-        shift = sum(b - a - 1 for a, b in copies if b <= aspect["from"])
-        q = tiny_model.polarity_proba([(left_out(text, *copies), aspect["from"] - shift, aspect["to"] - shift)])[0][j]
-        weight = round(float(np.log(base / (1 - base)) - np.log(q / (1 - q))), 6)
-        if weight:
-            expected[copies[0]] = weight
-    got = {(w["from"], w["to"]): w["weight"] for w in aspect["words"]}
-    assert got.keys() == expected.keys()
-    assert all(got[k] == pytest.approx(expected[k], abs=1e-5) for k in got)
+    assert_weighed_word_by_word(tiny_model, text, aspect)
 
 
 def test_given_aspects_are_located_and_scored(tiny_model):
