@@ -123,7 +123,7 @@ def member_figures(ensemble, texts: list[str], labels: list, grouping: str | Non
             scored = evaluate(member, texts, labels, grouping, probabilities=predicted)
             shown = {key: scored[key] for key in keys}
         except (UnknownLabelsError, DataError, ConfigError) as exc:  # e.g. a grouping that only the ensemble can score
-            shown = {**dict.fromkeys(keys), "unscored": " ".join(str(exc).split())}  # why: the first sentence shown
+            shown = {**dict.fromkeys(keys), "unscored": " ".join(str(exc).split())}  # why (the report shows its start)
         figures.append({"member": folder, "source": source, "model": described, **shown})
     return figures
 

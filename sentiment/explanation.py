@@ -163,7 +163,7 @@ def add_aspect_words(pipeline, texts: list[str], found: list[list[dict]], *, by_
     log-odds without the word and its copies outside the term: by sentence, those of its own sentence). With
     ``by_sentence`` (the default) an aspect's polarity is read from its own sentence, so the words of other
     sentences move it only where leaving one out joins two sentences: only its own sentence's words are
-    weighed, and the units at its edges that tell where it is cut (:func:`_near_sentence`), so an aspect
+    weighed, and the units at its edges that tell where it is cut (:func:`_sentence_windows`), so an aspect
     costs one prediction per word of its sentence, and a long review as many as its sentences; else one per
     word of the text."""
     from .aspects.data import POLARITIES, sentence_spans
@@ -172,10 +172,12 @@ def add_aspect_words(pipeline, texts: list[str], found: list[list[dict]], *, by_
     for text, aspects_of in zip(texts, found):
         spans = units(text)
         sentences = sentence_spans(text) if by_sentence else None  # a word's copies go together within one
+        windows = _sentence_windows(spans, sentences) if sentences else None  # the units that can move each
+        sentence_starts = [first for first, _ in sentences or ()]
         arounds, items = [], []
         for aspect in aspects_of:
             start, end = aspect["from"], aspect["to"]
-            nearby = spans if sentences is None else _near_sentence(spans, sentences, start)
+            nearby = spans if windows is None else windows[max(bisect.bisect_right(sentence_starts, start) - 1, 0)]
             # the term's own words stay (a copy of one elsewhere goes)
             around = word_copies(text, [(a, b) for a, b in nearby if b <= start or a >= end], sentences)
             # each word before the term moves its offsets: it becomes one space
@@ -193,22 +195,21 @@ def add_aspect_words(pipeline, texts: list[str], found: list[list[dict]], *, by_
             first += 1 + len(around)
 
 
-def _near_sentence(spans: list[tuple[int, int]], sentences: list[tuple[int, int]], at: int) -> list[tuple[int, int]]:
-    """The ``spans`` (a text's units) of the sentence that holds the character ``at`` (of ``sentences``, the
-    text's sentence spans), with the units at its edges that tell whether the text ends a sentence there:
-    the next sentence's first unit (its case), the unit just before it (a full stop, a line break's tag)
-    and, where the word before that full stop is written against another unit ("x.st."), that unit, whose
-    leaving out could make the word an abbreviation ("x st." ends as "St." does not). Leaving out a unit
-    further away leaves the sentence's reading as it was."""
-    if not sentences:
-        return spans
+def _sentence_windows(spans: list[tuple[int, int]], sentences: list[tuple[int, int]]) -> list[list[tuple[int, int]]]:
+    """Per sentence of ``sentences`` (a text's sentence spans), the ``spans`` (its units) of the sentence with
+    the units at its edges that tell whether the text ends a sentence there: the next sentence's first unit
+    (its case), the unit just before it (a full stop, a line break's tag) and, where the word before that
+    full stop is written against another unit ("x.st."), that unit, whose leaving out could make the word an
+    abbreviation ("x st." ends as "St." does not). Leaving out a unit further away leaves the sentence's
+    reading as it was."""
     starts = [start for start, _ in spans]
-    k = max(bisect.bisect_right([a for a, _ in sentences], at) - 1, 0)
-    first = max(bisect.bisect_left(starts, sentences[k][0]) - 1, 0)
-    if first >= 2 and spans[first - 2][1] == spans[first - 1][0]:  # "x.st" before the full stop
-        first -= 2
-    last = bisect.bisect_left(starts, sentences[k][1]) + 1
-    return spans[first:last]
+    windows = []
+    for sentence_start, sentence_end in sentences:
+        first = max(bisect.bisect_left(starts, sentence_start) - 1, 0)
+        if first >= 2 and spans[first - 2][1] == spans[first - 1][0]:  # "x.st" before the full stop
+            first -= 2
+        windows.append(spans[first:bisect.bisect_left(starts, sentence_end) + 1])
+    return windows
 
 
 def _units_within(texts: list[str], max_words: int | None, by_sentence: bool = False) -> list[list[tuple[int, int]]]:
