@@ -12,7 +12,7 @@ from ..errors import (ConfigError, DataError, MissingColumnsError, SeparatorErro
 from ..multilabel import MIN_POSITIVES
 from ..persistence import check_model_target, same_path
 from ..pipeline import load, named_labels
-from .gold import polarity_code_names
+from .gold import polarity_code_names, read_as_polarity
 from .models import model_columns
 
 
@@ -61,8 +61,7 @@ def ensemble_models(models: list[str | Path], out: str | Path, *, weights: list[
         codes = None if ensemble.multi_label_ else polarity_code_names(labels, ensemble)
         if codes:  # 0/1 beside members of negative/positive: read as fit names them, as evaluate reads them
             labels = named_labels(labels, codes)
-            notes.append("the --tune file's labels read as polarity: "
-                         + ", ".join(f"{code}={name}" for code, name in codes.items()))
+            notes.append(f"the --tune file's {read_as_polarity(codes)}")
         try:
             ensemble.tune(texts, labels)
         except UnknownLabelsError as exc:

@@ -8,8 +8,8 @@ from ..data import holds_sst_trees, read_labelled
 from ..errors import ConfigError, DataError, SeparatorError, UnknownLabelsError, on_one_line, refuse_flags
 from ..evaluation import evaluate
 from ..pipeline import Pipeline, load, named_labels
-from .gold import (check_grouped_gold, check_grouping, check_label_names, polarity_code_names, reads_trees_as_sst2,
-                   refuse_codes_of_two_for_many, tree_code_names)
+from .gold import (check_grouped_gold, check_grouping, check_label_names, polarity_code_names, read_as_polarity,
+                   reads_trees_as_sst2, refuse_codes_of_two_for_many, tree_code_names)
 from .models import check_classifier, is_aspect_model, model_columns, model_columns_named, what_the_prior_saw
 
 
@@ -64,8 +64,7 @@ def evaluate_file(data: str | Path, model: str | Path | None = None, *, text_col
     elif not label_names and not pipe.multi_label_:  # 0/1 beside a model of negative/positive: named as fit names them
         label_names = polarity_code_names(labels, pipe)
         if label_names:
-            notes.append("note: labels read as polarity: " + ", ".join(f"{code}={name}" for code, name in label_names.items())
-                         + " (--label-names reads them otherwise)")
+            notes.append(f"note: {read_as_polarity(label_names)} (--label-names reads them otherwise)")
     if label_names:
         if label_names is given:  # not the polarity names given to trees' codes above (a file may lack some)
             label_names = check_label_names(label_names, labels, Path(data).name, every=False)

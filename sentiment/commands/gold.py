@@ -92,6 +92,11 @@ def polarity_code_names(labels: list, pipe) -> dict | None:
     return {code: scale[code] for code in sorted(values)}
 
 
+def read_as_polarity(codes: dict) -> str:
+    """What a note says of codes that :func:`polarity_code_names` named: "labels read as polarity: 0=negative, …"."""
+    return "labels read as polarity: " + ", ".join(f"{code}={name}" for code, name in codes.items())
+
+
 def refuse_codes_of_two_for_many(labels: list, classes: list, names, source: str, owner: str = "the model has") -> None:
     """Refuse a file whose labels are the codes 0 and 1 only, scored by a model of classes 0 .. k-1 with
     k > 2: it is almost surely a two-class file (SST-2 beside an SST-5 model), and read as codes its labels
