@@ -191,6 +191,8 @@ def format_aspect_report(report: dict) -> str:
     if "category_false_alarm_rate" in report:
         lines.append(f"category false alarms {figure(report['category_false_alarm_rate'])} of the "
                      f"{report['n_without_categories']} sentences without categories")
+    if not report["n_polarity"]:  # a matrix of noughts says nothing
+        return "\n".join(lines)
     width = max(len(n) for n in report["labels"])
     lines += ["", "polarity on gold aspects (rows: true, columns: predicted)",
               " " * width + "".join(f"{n:>{width + 2}}" for n in report["labels"])]
