@@ -1077,6 +1077,9 @@ def ensemble(
         None, metavar="FILE", help="Choose the weights on this labelled file (the mix with the best accuracy there, in steps "
                    "of a tenth for up to four models), or, for models with several labels per text, tune each label's threshold on it "
                    "(held-out training data, not the data you evaluate on)."),
+    text_column: Optional[str] = _column_option(None, metavar="COLUMN", help="With --tune: its text column; default: the members'."),
+    label_column: Optional[str] = _column_option(None, metavar="COLUMN", help="With --tune: its label column; default: the members'."),
+    label_sep: Optional[str] = typer.Option(None, metavar="SEP", help="With --tune, several labels per text: the separator between a text's labels in its file; default: the members'."),
     as_json: bool = typer.Option(False, "--json", help="Print what was saved as one JSON object (model, members, weights, labels; weights_from with --tune; with several labels per text, thresholds and where they come from)."),
 ):
     """Combine trained models into one that averages their class probabilities, with equal weights, the
@@ -1104,7 +1107,12 @@ def ensemble(
             parsed = [float(w) for w in items]
         except ValueError:
             fail(f"--weights takes numbers separated by commas, e.g. 2,1; got {weights!r}")
-    saved, source, notes = ensemble_models(models, out, weights=parsed, tune=tune)
+    given = {"--text-column": text_column, "--label-column": label_column, "--label-sep": label_sep}
+    flag = next((flag for flag, value in given.items() if value is not None), None)
+    if tune is None and flag:
+        fail(f"{flag} reads the --tune file; give --tune FILE too, or leave {flag} out")
+    saved, source, notes = ensemble_models(models, out, weights=parsed, tune=tune, text_column=text_column,
+                                           label_column=label_column, separator=label_sep)
     for note in notes:
         echo(f"note: {note}", err=True)
     if as_json:

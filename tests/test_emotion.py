@@ -929,24 +929,29 @@ def test_default_emotion_model():
     assert "gratitude" in annotation["labels"] and len(annotation["scores"]) == 28
 
 
-def test_ensemble_tune_file_without_the_members_columns(fitted, tmp_path):
+def test_ensemble_tune_file_in_columns_of_its_own(fitted, tmp_path):
     from sentiment.commands import ensemble_models
 
     fitted.save(tmp_path / "a")
     fitted.save(tmp_path / "b")
+    members = [tmp_path / "a", tmp_path / "b"]
     tune = tmp_path / "tune.csv"
     pd.DataFrame({"text": ["fine", "sad"], "label": ["joy,fear", "anger"]}).to_csv(tune, index=False)
-    with pytest.raises(DataError, match=r"--tune .* joins its labels by ','; the members' are joined by ';': write "
-                                        r"them so$") as error:
-        ensemble_models([tmp_path / "a", tmp_path / "b"], tmp_path / "ens", tune=tune)
-    assert "--label-sep" not in str(error.value)
+    with pytest.raises(DataError, match=r"--tune .* joins its labels by ',', not by ';': pass --label-sep ','$"):
+        ensemble_models(members, tmp_path / "ens", tune=tune)
     for columns, missing in ((["text", "emotion"], "'label'"), (["review", "label"], "'text'")):
         pd.DataFrame({columns[0]: ["fine"], columns[1]: ["joy"]}).to_csv(tune, index=False)
         with pytest.raises(DataError, match=f"--tune .* has no column {missing} \\(its columns: {', '.join(columns)}\\); "
-                                            "it needs the members' columns 'text' .* and 'label'") as error:
-            ensemble_models([tmp_path / "a", tmp_path / "b"], tmp_path / "ens", tune=tune)
-        assert "--label-column" not in str(error.value) and "--text-column" not in str(error.value)
+                                            "it needs a text column .* --text-column and --label-column$"):
+            ensemble_models(members, tmp_path / "ens", tune=tune)
     assert not (tmp_path / "ens").exists()
+    pd.DataFrame({"review": ["fine", "so sad", "scary"], "emotion": ["joy,fear", "sadness", "fear"]}).to_csv(tune, index=False)
+    ensemble, _, _ = ensemble_models(members, tmp_path / "ens", tune=tune, text_column="review", label_column="emotion",
+                                     separator=",")
+    expected = sentiment.Ensemble([sentiment.load(m) for m in members]).tune(
+        ["fine", "so sad", "scary"], [["joy", "fear"], ["sadness"], ["fear"]])
+    assert ensemble.thresholds_.tolist() == expected.thresholds_.tolist()
+    assert sentiment.load(tmp_path / "ens").config_["data"] == {"tune": "tune.csv", "n_tune": 3}
 
 
 def test_ensemble_tune_labels_outside_a_members_grouping(tmp_path):

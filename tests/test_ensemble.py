@@ -556,6 +556,15 @@ def test_cli_ensemble_tune_chooses_and_saves_the_weights(members, binary, tmp_pa
     both = runner.invoke(app, ["ensemble", *paths, "--tune", str(tmp_path / "held.csv"), "--weights", "1,1",
                                "--out", str(tmp_path / "f")])
     assert both.exit_code == 1 and "give --weights or --tune, not both" in both.stderr and not (tmp_path / "f").exists()
+    pd.DataFrame({"review": binary.dev_texts, "stars": binary.dev_labels}).to_csv(tmp_path / "own.csv", index=False)
+    own = runner.invoke(app, ["ensemble", *paths, "--tune", str(tmp_path / "own.csv"), "--text-column", "review",
+                              "--label-column", "stars", "--out", str(tmp_path / "g"), "--json"])
+    assert own.exit_code == 0, own.output
+    assert json.loads(own.stdout)["weights"] == expected
+    alone = runner.invoke(app, ["ensemble", *paths, "--label-column", "stars", "--out", str(tmp_path / "h")])
+    assert alone.exit_code == 1 and not (tmp_path / "h").exists()
+    assert alone.stderr.strip().endswith("--label-column reads the --tune file; give --tune FILE too, or leave "
+                                         "--label-column out")
     pd.DataFrame({"text": ["a fine film", "great fun"], "label": ["pos", "pos"]}).to_csv(tmp_path / "one.csv", index=False)
     one = runner.invoke(app, ["ensemble", *paths, "--tune", str(tmp_path / "one.csv"), "--out", str(tmp_path / "o")])
     assert one.exit_code == 0, one.output

@@ -32,9 +32,11 @@ def _as_in_file(ensemble, labels: list, unknown: list) -> str:
 
 
 def ensemble_models(models: list[str | Path], out: str | Path, *, weights: list[float] | None = None,
-                    tune: str | Path | None = None) -> tuple[Any, str, list[str]]:
-    """Combine saved models into an ensemble saved at ``out``. ``tune`` (a labelled file in the members'
-    columns, texts none of them learnt from) chooses its weights (one label per text) or sets its
+                    tune: str | Path | None = None, text_column: str | None = None, label_column: str | None = None,
+                    separator: str | None = None) -> tuple[Any, str, list[str]]:
+    """Combine saved models into an ensemble saved at ``out``. ``tune`` (a labelled file, texts none of the
+    members learnt from, in the members' columns and label separator unless ``text_column``, ``label_column``,
+    ``separator`` name its own) chooses its weights (one label per text) or sets its
     thresholds (several labels per text): :meth:`~sentiment.Ensemble.tune`. Returns the ensemble, where its
     weights (one label per text) or thresholds come from (empty: as given) and notes for the user
     (stderr's)."""
@@ -57,7 +59,7 @@ def ensemble_models(models: list[str | Path], out: str | Path, *, weights: list[
                           "not both")
     source, notes = ("the weighted mean of the members' thresholds" if ensemble.multi_label_ else ""), []
     if tune is not None:
-        texts, labels = _read_tune_file(ensemble, tune)
+        texts, labels = _read_tune_file(ensemble, tune, text_column, label_column, separator)
         codes = None if ensemble.multi_label_ else polarity_code_names(labels, ensemble)
         if codes:  # 0/1 beside members of negative/positive: read as fit names them, as evaluate reads them
             labels = named_labels(labels, codes)
@@ -97,17 +99,20 @@ def ensemble_models(models: list[str | Path], out: str | Path, *, weights: list[
     return ensemble, source, notes
 
 
-def _read_tune_file(ensemble, tune: str | Path) -> tuple[list, list]:
-    """The texts and labels of the --tune file, in the members' columns (and label separator)."""
+def _read_tune_file(ensemble, tune: str | Path, text_column: str | None, label_column: str | None,
+                    separator: str | None) -> tuple[list, list]:
+    """The texts and labels of the --tune file, in the members' columns and label separator where not given."""
     columns = model_columns(ensemble)
-    separator = columns["separator"] if ensemble.multi_label_ else None
-    try:  # the errors' advice (--label-column, --label-names) is for other commands
-        return read_labelled(tune, columns["text"], columns["label"], separator=separator)
+    text_column, label_column = text_column or columns["text"], label_column or columns["label"]
+    separator = (separator or columns["separator"]) if ensemble.multi_label_ else None
+    try:  # the errors' advice (--label-names) is for other commands
+        return read_labelled(tune, text_column, label_column, separator=separator)
     except SeparatorError as exc:
-        raise DataError(f"--tune {tune} joins its labels by {exc.found!r}; the members' are joined by "
-                        f"{columns['separator']!r}: write them so") from None
+        raise DataError(f"--tune {tune} joins its labels by {exc.found!r}, not by {separator!r}: pass --label-sep "
+                        f"'{exc.found}'") from None
     except MissingColumnsError as exc:
-        joined = f" joined by {columns['separator']!r}" if ensemble.multi_label_ else ""
+        joined = f" joined by {separator!r}" if ensemble.multi_label_ else ""
         raise DataError(f"--tune {tune} has no column {', '.join(map(repr, exc.missing))} (its columns: "
-                        f"{', '.join(map(str, exc.present)) or 'none'}); it needs the members' columns "
-                        f"{columns['text']!r} (texts) and {columns['label']!r} (labels{joined})") from None
+                        f"{', '.join(map(str, exc.present)) or 'none'}); it needs a text column ({text_column!r}) and a "
+                        f"label column ({label_column!r}{joined}): name the file's with --text-column and "
+                        "--label-column") from None
