@@ -567,6 +567,27 @@ def test_gold_labels_that_are_groups_of_the_models_labels_point_to_the_grouping(
     assert evaluate(fitted, dev_texts, grouped, grouping="sentiment")["n"] == len(dev_texts)
 
 
+def test_gold_labels_that_may_be_ekman_groups_get_a_note(fitted, data, tmp_path):
+    """Ekman's group names are GoEmotions labels too: a file of them is scored as the fine labels, with a note."""
+    (_, _), (dev_texts, dev_labels) = data
+    fitted.save(tmp_path / "m")
+    grouped, fine_file = tmp_path / "ekman.csv", tmp_path / "fine.csv"
+    write_table(pd.DataFrame({"text": dev_texts, "label": [";".join(group_labels(list(y), "ekman")) for y in dev_labels]}),
+                grouped)
+    write_table(pd.DataFrame({"text": dev_texts, "label": [";".join(y) for y in dev_labels]}), fine_file)
+    plain = invoke("evaluate", grouped, "--model", tmp_path / "m", "--json")
+    assert_ok(plain)
+    assert re.search(r"^note: every label of ekman\.csv \(anger, fear, joy, neutral, sadness\) is also a group of the "
+                     r"ekman grouping, scored here as the fine label alone; if the file's 'anger' stands for the group "
+                     r"\(anger, annoyance, disapproval\), score the model in the groups with --grouping ekman$",
+                     plain.stderr, re.M)
+    in_groups = invoke("evaluate", grouped, "--model", tmp_path / "m", "--grouping", "ekman", "--json")
+    fine = invoke("evaluate", fine_file, "--model", tmp_path / "m", "--json")
+    assert_ok(in_groups) and assert_ok(fine)
+    assert "every label of" not in in_groups.stderr + fine.stderr
+    assert json.loads(in_groups.stdout)["macro_f1"] > json.loads(plain.stdout)["macro_f1"]
+
+
 def test_a_table_of_predictions_is_refused_for_a_label_that_holds_the_separator(tmp_path):
     """A model trained in Python may name a label "sad;bad": joined by ";" in a table, it could not be read back."""
     from test_cli import assert_error, assert_ok, invoke

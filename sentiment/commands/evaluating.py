@@ -8,8 +8,8 @@ from ..data import holds_sst_trees, read_labelled
 from ..errors import ConfigError, DataError, SeparatorError, UnknownLabelsError, on_one_line, refuse_flags
 from ..evaluation import evaluate
 from ..pipeline import Pipeline, load, named_labels
-from .gold import (check_grouped_gold, check_grouping, check_label_names, polarity_code_names, read_as_polarity,
-                   reads_trees_as_sst2, refuse_codes_of_two_for_many, tree_code_names)
+from .gold import (check_grouped_gold, check_grouping, check_label_names, groups_as_labels_note, polarity_code_names,
+                   read_as_polarity, reads_trees_as_sst2, refuse_codes_of_two_for_many, tree_code_names)
 from .models import check_classifier, is_aspect_model, model_columns, model_columns_named, what_the_prior_saw
 
 
@@ -71,6 +71,8 @@ def evaluate_file(data: str | Path, model: str | Path | None = None, *, text_col
         labels = named_labels(labels, label_names)
     elif grouping is None:
         refuse_codes_of_two_for_many(labels, list(pipe.classes_), getattr(pipe, "label_names_", None), str(data))
+        if note := groups_as_labels_note(pipe, labels, data):
+            notes.append(note)
     if grouped_already:  # the gold labels may still be grouped ("love" scored as the model's "joy")
         check_grouped_gold(pipe, grouping, labels, data)
     try:
