@@ -147,6 +147,16 @@ def test_batch_normalization_needs_several_rows_a_batch():
         MLPModel(normalization="batch", batch_size=2)
 
 
+def test_batch_normalization_refuses_one_training_row(tfidf_data):
+    X, y, _, _ = tfidf_data
+    with pytest.raises(DataError, match="^normalization='batch' cannot normalise one training row; give two or more"):
+        MLPModel(normalization="batch", hidden_sizes=[4], **FAST).fit(X[:1], y[:1])
+    from sentiment.errors import TuningWarning
+
+    with pytest.warns(TuningWarning, match="too few training texts"):  # but two train
+        assert MLPModel(normalization="batch", hidden_sizes=[4], **FAST).fit(X[:2], y[:2]).history_
+
+
 def test_asking_for_a_missing_gpu_is_a_config_error(tfidf_data, monkeypatch):
     X, y, _, _ = tfidf_data
     monkeypatch.setattr(torch.cuda, "is_available", lambda: False)  # also on a machine with a GPU

@@ -143,6 +143,9 @@ class NeuralModel(Stage):
         y = trainer.targets_array(y)
         if not len(y):
             raise DataError("no rows to train on; give at least one text (row) and its label")
+        if len(y) == 1 and self.params.get("normalization") == "batch":  # torch's own error is about channels
+            raise DataError("normalization='batch' cannot normalise one training row; give two or more, or another "
+                            "normalization")
         _check_rows(X, y, "")
         X = _as_rows(X)
         if sample_weight is not None:  # a Pipeline checks them too; a model fitted alone gets the same checks
