@@ -377,6 +377,7 @@ _IRREGULAR = {"won't": ["will", "not"], "can't": ["can", "not"], "shan't": ["sha
 _CLITICS = {"n't": "not", "'re": "are", "'ve": "have", "'ll": "will", "'m": "am", "'d": "would"}
 # The stems that SST-style tokenization leaves before a separate "n't": "wo n't" reads as "will not".
 _SPLIT_STEMS = {"wo": "will", "ca": "can", "sha": "shall", "ai": "are"}
+_LONGEST_WHOLE = max(map(len, [*_IRREGULAR, *_CLITICS]))  # the longest token read whole above
 
 
 def expand_contraction(token: str) -> list[str]:
@@ -386,18 +387,31 @@ def expand_contraction(token: str) -> list[str]:
     >>> expand_contraction("Don't"), expand_contraction("it's"), expand_contraction("I'd've")
     (['Do', 'not'], ['it', "'s"], ['I', 'would', 'have'])
     """
-    low = token.lower()
-    if low in _IRREGULAR:
-        return list(_IRREGULAR[low])
-    if low in _CLITICS:  # SST-style separate clitic: "they 're"
-        return [_CLITICS[low]]
-    for clitic in (low[-3:], low[-2:]):
-        if clitic in _CLITICS and len(low) > len(clitic):
-            stem = token[: -len(clitic)]
-            return [*(expand_contraction(stem) if "'" in stem else [stem]), _CLITICS[clitic]]
-        if clitic == "'s" and len(low) > 2:
-            return [token[:-2], token[-2:]]
-    return [token]
+    # A loop cuts the clitics off its end one by one (a recursion on the stem reached Python's limit on a token of
+    # a thousand, "x'd'd'd...": a RecursionError); the stem left is the token but its last ``cut`` characters.
+    low, words, cut = token.lower(), [], 0  # words: those of the clitics cut off, the last first
+    apostrophe = low.find("'")
+    while True:
+        end = len(low) - cut
+        whole = low[:end] if end <= _LONGEST_WHOLE else ""  # (no slice of a long stem per clitic: linear time)
+        if whole in _IRREGULAR:
+            return [*_IRREGULAR[whole], *reversed(words)]
+        if whole in _CLITICS:  # SST-style separate clitic: "they 're"
+            return [_CLITICS[whole], *reversed(words)]
+        for size in (3, 2):
+            clitic = low[max(end - size, 0):end]
+            if clitic in _CLITICS and end > size:
+                words.append(_CLITICS[clitic])
+                cut += size
+                break
+            if clitic == "'s" and end > 2:
+                stem = token[:len(token) - cut]
+                return [stem[:-2], stem[-2:], *reversed(words)]
+        else:  # no clitic at its end
+            break
+        if not 0 <= apostrophe < end - size:  # nor an apostrophe left in the stem
+            break
+    return [token[:len(token) - cut], *reversed(words)]
 
 
 # Emoticons map to the same words as the emoji they stand for.

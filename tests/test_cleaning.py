@@ -308,6 +308,13 @@ def test_expand_contraction_keeps_case():
     assert expand_contraction("film") == ["film"]
 
 
+def test_a_token_of_thousands_of_clitics_expands_without_a_recursion_error():
+    token = "x" + "'d" * 5000  # a recursion per clitic went past Python's limit at about a thousand
+    assert expand_contraction(token) == ["x"] + ["would"] * 5000
+    assert clean(token + " good") == ["x"] + ["would"] * 5000 + ["good"]
+    assert expand_contraction("Can't've") == ["can", "not", "have"]  # a stem read whole after a clitic is cut
+
+
 def test_a_double_contraction_negates_as_its_words_written_apart_do():
     assert clean("I couldn't've done it") == clean("I couldn't have done it") == [
         "i", "could", "not", "not_have", "not_done", "not_it"]
