@@ -1387,3 +1387,21 @@ def test_format_of_head_refuses_empty_and_compressed_input():
         format_of_head(b" \n\n")
     with pytest.raises(DataError, match="piped is bzip2-compressed; decompress it"):
         format_of_head(bz2.compress(b"text\ngood\n"), shown="piped")
+
+
+def test_a_parquet_column_of_binary_labels_or_texts_is_refused(tmp_path):
+    """Binary Parquet cells (text not marked UTF-8) are no labels: read as text they became classes "b'pos'"."""
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
+    labels = tmp_path / "labels.parquet"
+    pq.write_table(pa.table({"text": ["good", "bad"], "label": pa.array([b"pos", b"neg"], pa.binary())}), labels)
+    for separator in (None, ";"):
+        with pytest.raises(DataError, match=r"column 'label' holds binary values, not labels \(data row 1: b'pos'\); "
+                                            "store the labels as strings"):
+            read_labelled(labels, separator=separator)
+    texts = tmp_path / "texts.parquet"
+    pq.write_table(pa.table({"text": pa.array([b"good", b"bad"], pa.binary()), "label": ["pos", "neg"]}), texts)
+    with pytest.raises(DataError, match="data row 1 of column 'text' holds a binary value, not a text"):
+        read_labelled(texts)
+

@@ -26,8 +26,8 @@ from .delimited import (_QUOTE_ADVICE, _check_named_once, _check_quotes, _check_
                         _without_trailing_blanks, csv_quoting)
 from .json_records import (_bad_json_line, _holds_json_array, _json_array, _json_lines, json_kind, json_problem,
                            noting_repeats, read_json_line)
-from .label_cells import (LABEL_SEPARATOR, SEPARATORS, _check_no_label_lists, _parse_labels, joined_label,
-                          label_list_of, split_labels, whole_number)
+from .label_cells import (LABEL_SEPARATOR, SEPARATORS, _check_no_binary_labels, _check_no_label_lists, _parse_labels,
+                          joined_label, label_list_of, split_labels, whole_number)
 from .opening import (COMPRESSION, COMPRESSIONS, _check_decompresses, _check_not_compressed, _check_text,
                       _compression_of, _decompressed, _head, _opener, _raise_if_damaged, _zip_file_size, _zip_member,
                       bom_encoding, compression_in, not_utf8_error, utf16_without_bom)
@@ -437,6 +437,7 @@ def read_labelled(path: str | Path, text_column: str = "text", label_column: str
         raise DataError(f"{file}: data row {again[0] + 1} repeats the header row ({text_column!r}, {label_column!r}), "
                         "as files joined with their header rows do; drop that row")
     values = [label_list_of(v) for v in frame[label_column].tolist()]  # "['joy', 'anger']": a list of labels
+    _check_no_binary_labels(values, file, label_column)
     if separator is not None:
         labels = split_labels(values, separator, f"{file} column {label_column!r}", guess_separator)
     else:

@@ -28,7 +28,7 @@ def _bad_json_line(file: Path, compression: str | None) -> tuple[int, str] | Non
 
 def json_kind(value) -> str:
     """What JSON calls the kind of a parsed ``value`` (or of a Parquet cell, a numpy value): object, array, string,
-    number, boolean or null; else its Python type's name."""
+    number, boolean or null; bytes: a binary value; else its Python type's name."""
     import numbers
 
     if isinstance(value, (bool, np.bool_)):
@@ -37,6 +37,8 @@ def json_kind(value) -> str:
         return "number"
     if isinstance(value, (list, tuple, np.ndarray)):
         return "array"
+    if isinstance(value, (bytes, bytearray)):  # a Parquet cell of binary values
+        return "binary value"
     return {dict: "object", str: "string", type(None): "null"}.get(type(value), type(value).__name__)
 
 

@@ -117,6 +117,16 @@ def joined_label(values: list) -> tuple[int, str] | None:
                 None)
 
 
+def _check_no_binary_labels(values: list, file, column: str) -> None:
+    """Refuse label cells of bytes (a Parquet column of binary values, its text not marked UTF-8): each would
+    become a class named after its Python spelling ("b'positive'"), silently, unlike every other file's label."""
+    row = next((i for i, v in enumerate(values, 1) if isinstance(v, (bytes, bytearray))), None)
+    if row is not None:
+        raise DataError(f"{file} column {column!r} holds binary values, not labels (data row {row}: "
+                        f"{short_repr(values[row - 1])}); store the labels as strings (pandas: "
+                        f"df[{column!r}] = df[{column!r}].str.decode('utf-8') before to_parquet)")
+
+
 def _check_no_label_lists(values: list, file, column: str) -> None:
     """Refuse label cells that are lists (JSON Lines, Parquet), or labels joined by ``;``, read as one label
     per text: each would become one label, the text of its list ("joy;surprise" a class of its own). Joined
