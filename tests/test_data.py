@@ -326,7 +326,7 @@ def test_table_format_from_name(tmp_path, sst_file):
     assert table_format("a.pq") == "parquet"
     assert table_format(sst_file) == "sst"
     with pytest.raises(DataError, match="cannot tell the format"):
-        table_format("a.xlsx")
+        table_format("a.docx")
     plain = tmp_path / "notes.txt"
     plain.write_text("just some notes\n")
     with pytest.raises(DataError, match="cannot tell the format"):
@@ -1405,3 +1405,13 @@ def test_a_parquet_column_of_binary_labels_or_texts_is_refused(tmp_path):
     with pytest.raises(DataError, match="data row 1 of column 'text' holds a binary value, not a text"):
         read_labelled(texts)
 
+
+
+@pytest.mark.parametrize("name", ["reviews.xlsx", "reviews.XLS", "reviews.ods"])
+def test_a_spreadsheet_workbook_is_refused_with_how_to_save_it_as_csv(tmp_path, name):
+    path = tmp_path / name
+    path.write_bytes(b"PK\x03\x04 not a table")
+    for read in (read_labelled, lambda p: read_table(p, ["text"])):
+        with pytest.raises(DataError, match=r"is a spreadsheet workbook, which is not read; save its sheet as CSV") as caught:
+            read(path)
+        assert "\n" not in str(caught.value)

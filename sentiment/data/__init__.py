@@ -42,6 +42,7 @@ __all__ = [  # what the package offers; its modules hold the rest
 ]
 
 TABLES = ".csv, .tsv, .jsonl or .parquet (optionally .gz, .bz2, .xz, .zst or .zip)"
+SPREADSHEETS = ("xlsx", "xlsm", "xls", "xlsb", "ods")  # workbooks' suffixes: refused, with how to save a sheet as CSV
 
 
 def read_weights(file: str | Path, column: str) -> np.ndarray:
@@ -136,6 +137,10 @@ def table_format(path: str | Path, trees: bool = True) -> str:
                         f"such as \"(3 (2 a) (3 good) (2 film))\"), {holds}; give a table of texts (and "
                         f"labels) as a {TABLES} file, or predict one text per line with {stdin}")
     or_trees = ", or SST trees (.txt)" if trees else ""
+    if suffix in SPREADSHEETS:  # a workbook (a zip archive or a binary file) is no table this package reads
+        raise DataError(f"{path} is a spreadsheet workbook, which is not read; save its sheet as CSV (Excel: File > "
+                        f"Save As > CSV UTF-8; pandas: pd.read_excel(path).to_csv('data.csv', index=False)) and give "
+                        f"that, or another {TABLES} file{or_trees}")
     if suffix == "xml":
         raise DataError(f"{path} is XML, which only aspect models read (SemEval-2014 aspect data): to fit, evaluate or "
                         f"predict with one, give --model DIR of one or, for the shipped one, --task aspect (task=\"aspect\"); "
