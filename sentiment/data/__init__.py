@@ -148,6 +148,29 @@ def table_format(path: str | Path, trees: bool = True) -> str:
     raise DataError(f"cannot tell the format of {path}; use a {TABLES} file{or_trees}")
 
 
+_JSON_START = re.compile(rb'\s*(?:\[\s*)?\{\s*"')  # a JSON object, or an array of them: '{"text": ...', '[{"text": ...'
+
+
+def _check_named_format(file: Path, fmt: str, head: bytes | None) -> None:
+    """Refuse a table whose first bytes (``head``, :func:`.opening._head`, decompressed) are of another format
+    than its name says: Parquet named .csv, .tsv or .jsonl (read as text, it was said to be not UTF-8, with
+    advice to re-encode it), or JSON Lines or a JSON array named .csv or .tsv (its keys were read as the names
+    of columns); the error names the file as it should be named."""
+    if head is None:
+        return
+    if head.startswith(b"PAR1"):
+        found, suffix = "a Parquet file", ".parquet"
+    elif fmt in ("csv", "tsv") and _JSON_START.match(head):
+        found, suffix = ("a JSON array", ".json") if head.lstrip().startswith(b"[") else ("JSON Lines", ".jsonl")
+    else:
+        return
+    packed = file.suffix if file.suffix.lower() in COMPRESSION else ""  # kept: "train.csv.gz" -> "train.jsonl.gz"
+    stem = file.name[:len(file.name) - len(packed)]
+    renamed = file.with_name(stem.rsplit(".", 1)[0] + suffix + packed if "." in stem else stem + suffix + packed)
+    raise DataError(f"{file} is {found}, not {'JSON Lines' if fmt == 'jsonl' else fmt.upper()} as its name says; "
+                    f"name it {renamed.name} (e.g. mv {file} {renamed}) so it is read as what it is")
+
+
 def read_table(path: str | Path, columns: Sequence[str], fmt: str | None = None):
     """Read a whole table and return a pandas DataFrame with the given ``columns`` (checked)."""
     chunks = list(iter_table(path, columns, fmt=fmt, chunksize=None))
@@ -175,6 +198,7 @@ def iter_table(path: str | Path, columns: Sequence[str] | None, fmt: str | None 
     if compression is None and fmt != "parquet":
         _check_not_compressed(file)
     head = None if fmt == "parquet" else _head(file, compression)  # read once for the checks of its format
+    _check_named_format(file, fmt, head)  # before _check_text, whose advice (re-encode it) would not fit
     _check_text(file, head)
     # opened after the checks, so that none of them leaves it open; of a zip archive its one file, which pandas
     # then reads as it is (pandas refuses an archive that also holds the file's folder)
