@@ -1434,3 +1434,14 @@ def test_a_table_whose_content_is_another_format_than_its_name_says_is_refused_w
         assert "\n" not in str(caught.value)
         (tmp_path / named[name]).write_bytes(path.read_bytes())
         assert read_labelled(tmp_path / named[name]) == (["good", "bad"], [1, 0])
+
+
+def test_a_json_lines_line_that_begins_with_a_byte_order_mark_is_said_to_be_one(tmp_path):
+    """Files joined after each began with a mark: json's own words ("decode using utf-8-sig") were no advice."""
+    path = tmp_path / "joined.jsonl"
+    path.write_bytes('{"text": "good", "label": 1}\n\ufeff{"text": "bad", "label": 0}\n'.encode())
+    with pytest.raises(DataError, match=r"line 2 cannot be read as a JSON object \(it begins with a byte-order mark "
+                                        r"\(U\+FEFF\), as where files that each began with one were joined; remove it"):
+        read_labelled(path)
+    path.write_bytes('\ufeff{"text": "good", "label": 1}\n{"text": "bad", "label": 0}\n'.encode())  # the file's own
+    assert read_labelled(path) == (["good", "bad"], [1, 0])

@@ -65,6 +65,9 @@ def read_json_line(line: str, lone_surrogates: bool = False) -> tuple[dict | Non
     half a character, which no column of a table written out can hold."""
     import json
 
+    if line.startswith("\ufeff"):  # (json's own words: "decode using utf-8-sig")
+        return None, ("it begins with a byte-order mark (U+FEFF), as where files that each began with one were "
+                      "joined; remove it (e.g. sed -i 's/\\xef\\xbb\\xbf//g' FILE)")
     try:
         value = json.loads(line)
     except (ValueError, RecursionError) as exc:
