@@ -339,7 +339,10 @@ def negates_nothing(words: list[str], i: int) -> bool:
 # 27: (a review of 26) the stop of "ms.", "st." and "mt." ends a negation scope again ("It didn't load in 300 ms.
 #    Great app"; "Ms." and "St." before a name with it), and the aspect tokenizer parts a possessive "'s" before a
 #    modifier letter prime too ("chef'sʹ table": a word's end, which \b took "ʹ" to go on; tokens._S_ENDS).
-READING_VERSION = 27
+# 28: the Cleaner under tokenizer="spacy" only: U+FFFD (and so an undecodable character) is a space before spaCy's
+#    tokenizer as the documentation said, also in a text without a control character ("not \ufffd good" held a
+#    token "not_\ufffd").
+READING_VERSION = 28
 # The versions that changed the aspect models' reading only (their tokens, sentences and clauses): a model that
 # reads text with the Cleaner alone (a Pipeline, a TextVectorizer) read every text under them as under the
 # version before, so it is not warned.
@@ -348,7 +351,7 @@ ASPECT_READING_ONLY = frozenset({6, 9, 10, 12, 13, 14, 17, 21, 22})
 # Cleaner has none of them read every text under them as under the version before, so it is not warned either
 # (26, 27: a title's stop, inside a negation scope only), unless it is an aspect model and the version changed the
 # aspect models' own reading too (ASPECT_READING_TOO; 26, 27: the modifier letter prime).
-SETTINGS_READING_ONLY = {23: {"urls": "keep"}, 26: {"negation": True}, 27: {"negation": True}}
+SETTINGS_READING_ONLY = {23: {"urls": "keep"}, 26: {"negation": True}, 27: {"negation": True}, 28: {"tokenizer": "spacy"}}
 ASPECT_READING_TOO = frozenset({26, 27})
 
 
@@ -1043,7 +1046,7 @@ def _for_spacy(text: str, emoji_kept: bool) -> str:
     spaCy makes most of them anyway (a run glued to a word, or emoticons kept in it, now split too)."""
     if emoji_kept:
         text = _emoji_apart(text)
-    if not text.isprintable():
+    if not text.isprintable() or "\ufffd" in text:  # (U+FFFD is printable)
         text = _NO_TOKEN.sub(" ", text)
     if len(text) >= _LONG_RUN:
         text = _LONG_WORD.sub(_punctuation_spaced, _PUNCTUATION_RUN.sub(_spaced, text))

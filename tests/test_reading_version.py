@@ -109,7 +109,8 @@ FINGERPRINTS = {2: "f6604949140be4090cf8047402c9cac61e353926ac11eddd3f7440fbdd87
                 24: "9fd244b0e90ee339589cc5c9c033fe06c312d5cf72dd51cef0ba92c61d870050",
                 25: "5c5ce635793ec1bec017644cae705b866058582a9eeaf7c4b751b9f37c8cd0a4",
                 26: "510b081885a7fa12750e6658699bd8e3df5c59559aeb8821c76f76d67263d7f0",
-                27: "135b1422a5f07ad0405de95cef292f3c072ff710c23e0290641c6c3d4819a58b"}
+                27: "135b1422a5f07ad0405de95cef292f3c072ff710c23e0290641c6c3d4819a58b",
+                28: "135b1422a5f07ad0405de95cef292f3c072ff710c23e0290641c6c3d4819a58b"}  # spaCy's tokenizer only
 
 
 def _alternatives(pattern: str) -> list[str]:
@@ -302,6 +303,19 @@ def test_a_version_that_changed_some_settings_only_warns_the_models_read_with_th
     _rewrite(tmp_path / "with_prior", reading_version=before)
     with pytest.warns(ReadingVersionWarning, match=f"version {before}"):
         sentiment.load(tmp_path / "with_prior")
+
+
+def test_version_28_warns_the_models_of_spacys_tokenizer_only(binary, tmp_path):
+    """28 changed what spaCy's tokenizer is given (U+FFFD a space): a model of the regular expression's tokens,
+    as every shipped model is, read every text under 27 as now."""
+    for tokenizer, warned in (("regex", False), ("spacy", True)):
+        path = tmp_path / tokenizer
+        Pipeline("tfidf", "logreg", tokenizer=tokenizer).fit(binary.train_texts[:40], binary.train_labels[:40]).save(path)
+        _rewrite(path, reading_version=27)
+        with warnings.catch_warnings(record=True) as caught:
+            warnings.simplefilter("always")
+            sentiment.load(path)
+        assert [w.category for w in caught] == ([ReadingVersionWarning] if warned else []), tokenizer
 
 
 def test_the_title_versions_warn_no_model_that_marks_no_negation_but_every_aspect_model(binary, tmp_path):
