@@ -214,7 +214,9 @@ BRACKETS = frozenset("()[]{}")
 # Where negation_scope=3 ends a scope besides those of 2: a dash or a bracket.
 _SCOPE_MARK = re.compile(DASH.pattern + f"|[{re.escape(''.join(sorted(BRACKETS)))}]")
 # A bracket or dash beside a face's eyes or nose, where a kept emoticon may begin or end ("sad):", "it(:").
-_FACE_BRACKET = re.compile(r"(?:(?<![^\W\d_])|(?![8xX]))(?=[-()\[\]{}]*[:;=8xX'])"  # eyes in it: a dash ("--") is
+_FACE_BRACKET = re.compile(r"(?<![()\[\]{}])"  # not inside a run of brackets, where no face begins that did not at its
+                           # start (a search from each of them took quadratic time)
+                           r"(?:(?<![^\W\d_])|(?![8xX]))(?=[-()\[\]{}]*[:;=8xX'])"  # eyes in it: a dash ("--") is
                            # no face, nor is the last letter of a word before one ("box--great")
                            r"(?:[:;=8xX'\-]*[()\[\]{}\-]+[:;=8xX'\-]+|[:;=8xX'\-]+[()\[\]{}\-]+)")
 # The words after "not" (or "isn't") that make it no negation (negation_scope=3): "not only cheap but also
