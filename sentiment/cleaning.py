@@ -343,7 +343,9 @@ def negates_nothing(words: list[str], i: int) -> bool:
 #    modifier letter prime too ("chef'sʹ table": a word's end, which \b took "ʹ" to go on; tokens._S_ENDS).
 # 28: the Cleaner under tokenizer="spacy" only: U+FFFD (and so an undecodable character) is a space before spaCy's
 #    tokenizer as the documentation said, also in a text without a control character ("not \ufffd good" held a
-#    token "not_\ufffd").
+#    token "not_\ufffd"); under negation_scope=3 with emoji="keep" only: a face that overlaps a bracket kept
+#    beside eyes is kept whole too ("]:(" read ":", as 7% of random strings of faces and brackets read otherwise
+#    than under negation_scope=2, whose tokens 3 keeps).
 READING_VERSION = 28
 # The versions that changed the aspect models' reading only (their tokens, sentences and clauses): a model that
 # reads text with the Cleaner alone (a Pipeline, a TextVectorizer) read every text under them as under the
@@ -353,7 +355,7 @@ ASPECT_READING_ONLY = frozenset({6, 9, 10, 12, 13, 14, 17, 21, 22})
 # Cleaner has none of them read every text under them as under the version before, so it is not warned either
 # (26, 27: a title's stop, inside a negation scope only), unless it is an aspect model and the version changed the
 # aspect models' own reading too (ASPECT_READING_TOO; 26, 27: the modifier letter prime).
-SETTINGS_READING_ONLY = {23: {"urls": "keep"}, 26: {"negation": True}, 27: {"negation": True}, 28: {"tokenizer": "spacy"}}
+SETTINGS_READING_ONLY = {23: {"urls": "keep"}, 26: {"negation": True}, 27: {"negation": True}, 28: {"tokenizer": "spacy", "negation_scope": 3}}
 ASPECT_READING_TOO = frozenset({26, 27})
 
 
@@ -711,7 +713,9 @@ class Cleaner:
         for start, end in sorted(kept) + [(len(text), len(text))]:
             if start >= position:
                 out += [_broken_before_marks(text, position, start), text[start:end]]
-                position = end
+            elif end > position:  # overlapping the span before ("]:" and the face ":(" of "]:("): kept too
+                out.append(text[position:end])
+            position = max(position, end)
         return "".join(out)
 
     def _outside_kept_addresses(self, text: str, step) -> str:

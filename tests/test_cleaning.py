@@ -282,6 +282,16 @@ def test_a_face_beside_brackets_is_found_where_it_was_before_runs_of_brackets_we
     assert clean("great (: and :-( ok", emoji="keep", negation_scope=3) == ["great", "(:", "and", ":-(", "ok"]
 
 
+@pytest.mark.parametrize("text, face", [("bad ]:( no", ":("), ("so sad):(( ok", ":("), (" sad':):( =", ":("),
+                                        ("}x':). :(sad)x", ":)")])
+def test_negation_scope_3_keeps_a_face_that_overlaps_a_bracket_beside_eyes(text, face):
+    """Scope 3 breaks the text at brackets, but not within a face kept whole: one that overlaps a bracket kept
+    beside eyes ("]:" of "]:(") was broken. Its tokens are those of scope 2, negation marks aside."""
+    unmarked = [token.removeprefix("not_") for token in clean(text, emoji="keep", negation_scope=3)]
+    assert unmarked == [token.removeprefix("not_") for token in clean(text, emoji="keep")]
+    assert face in unmarked
+
+
 @pytest.mark.parametrize("face, name", [(":DDD", "grinning face"), (":-DD", "grinning face"), ("=DD", "grinning face"),
                                         (":PP", "face with tongue"), (":ppp", "face with tongue")])
 def test_a_grin_or_tongue_with_more_of_its_letter_is_a_face(face, name):

@@ -305,17 +305,17 @@ def test_a_version_that_changed_some_settings_only_warns_the_models_read_with_th
         sentiment.load(tmp_path / "with_prior")
 
 
-def test_version_28_warns_the_models_of_spacys_tokenizer_only(binary, tmp_path):
-    """28 changed what spaCy's tokenizer is given (U+FFFD a space): a model of the regular expression's tokens,
-    as every shipped model is, read every text under 27 as now."""
-    for tokenizer, warned in (("regex", False), ("spacy", True)):
-        path = tmp_path / tokenizer
-        Pipeline("tfidf", "logreg", tokenizer=tokenizer).fit(binary.train_texts[:40], binary.train_labels[:40]).save(path)
+def test_version_28_warns_the_models_of_spacys_tokenizer_or_negation_scope_3_only(binary, tmp_path):
+    """28 changed what spaCy's tokenizer is given (U+FFFD a space) and the faces kept under negation_scope=3: a
+    model of the regular expression's tokens and scope 2, as every shipped model is, read every text under 27 as now."""
+    for i, (options, warned) in enumerate((({}, False), ({"tokenizer": "spacy"}, True), ({"negation_scope": 3}, True))):
+        path = tmp_path / f"model{i}"
+        Pipeline("tfidf", "logreg", **options).fit(binary.train_texts[:40], binary.train_labels[:40]).save(path)
         _rewrite(path, reading_version=27)
         with warnings.catch_warnings(record=True) as caught:
             warnings.simplefilter("always")
             sentiment.load(path)
-        assert [w.category for w in caught] == ([ReadingVersionWarning] if warned else []), tokenizer
+        assert [w.category for w in caught] == ([ReadingVersionWarning] if warned else []), options
 
 
 def test_the_title_versions_warn_no_model_that_marks_no_negation_but_every_aspect_model(binary, tmp_path):
