@@ -484,11 +484,23 @@ def _headline_figures(report: dict, n: int) -> str:
     disagree (an aspect report's are its polarity figures on the ``n`` gold aspects, where its own n counts
     sentences)."""
     if "polarity_accuracy" in report:
+        present = report.get("polarity_macro_f1_labels")  # the polarities it averages, a list
+        over = _macro_over(len(present) if present else None, len(report.get("labels", ())), "polarity", "polarities")
         figures = [("accuracy", report["polarity_accuracy"]), ("macro-F1", report.get("polarity_macro_f1"))]
-        shown = ", ".join(f"{name} {value:.3f}" for name, value in figures if value is not None)
+        shown = ", ".join(f"{name} {value:.3f}" + (over if name == "macro-F1" else "")
+                          for name, value in figures if value is not None)
         return f"polarity on {counted(n, 'gold aspect')}: {shown}" if shown else f"polarity on {counted(n, 'gold aspect')}"
+    over = _macro_over(report.get("macro_f1_labels"), len(report.get("labels", ())))
     figures = [("accuracy", report.get("accuracy")), ("macro-F1", report.get("macro_f1"))]
-    return ", ".join([f"{name} {value:.3f}" for name, value in figures if value is not None] + [f"n={n}"])
+    return ", ".join([f"{name} {value:.3f}" + (over if name == "macro-F1" else "")
+                      for name, value in figures if value is not None] + [f"n={n}"])
+
+
+def _macro_over(k: int | None, n_labels: int, noun: str = "label", nouns: str = "labels") -> str:
+    """A plot's note on a macro-F1 that averages ``k`` of the ``n_labels`` labels (those the data or the
+    predictions hold), as the plain report says it: a picture of all the labels would otherwise pass for its
+    average; empty where it averages them all."""
+    return f" (over {k} of {n_labels} {noun if n_labels == 1 else nouns})" if k is not None and k < n_labels else ""
 
 
 def plot_label_scores(report: dict, path: str | Path, title: str = "Per-label scores") -> Path:
@@ -514,7 +526,8 @@ def label_scores_figure(report: dict, title: str = "Per-label scores"):
     ax.invert_yaxis()
     ax.set_xlim(0, 1)
     ax.set_xlabel("score (support in brackets)")
-    ax.set_title(f"{title}\nmacro-F1 {report['macro_f1']:.3f}, micro-F1 {report['micro_f1']:.3f}, n={report['n']}")
+    over = _macro_over(report.get("macro_f1_labels"), len(names))
+    ax.set_title(f"{title}\nmacro-F1 {report['macro_f1']:.3f}{over}, micro-F1 {report['micro_f1']:.3f}, n={report['n']}")
     ax.legend(loc="upper left", bbox_to_anchor=(1.01, 1))  # beside the bars, covering none
     return fig
 

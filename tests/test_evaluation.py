@@ -100,11 +100,17 @@ def test_the_confusion_matrix_plot_states_the_reports_own_figures(tmp_path):
     # the plot's subtitle says what the report says (one class wrong in four texts)
     report = _report(np.array([0, 0, 1, 1]), np.array([0, 0, 1, 0]), ["a", "b", "c"])
     assert report["macro_f1"] == pytest.approx(0.7333333)
-    assert _headline_figures(report, 4) == "accuracy 0.750, macro-F1 0.733, n=4"
+    # ("c" is in neither the data nor the predictions: macro-F1 averages the other two, as the plain report says)
+    assert _headline_figures(report, 4) == "accuracy 0.750, macro-F1 0.733 (over 2 of 3 labels), n=4"
+    both = _report(np.array([0, 0, 1, 1]), np.array([0, 0, 1, 0]), ["a", "b"])
+    assert _headline_figures(both, 4) == "accuracy 0.750, macro-F1 0.733, n=4"
     # an aspect report's n counts sentences, and its matrix the gold aspects whose polarity it scores
     aspect_polarity = {"n": 2, "polarity_accuracy": 0.5, "polarity_macro_f1": None}
     assert _headline_figures(aspect_polarity, 3) == "polarity on 3 gold aspects: accuracy 0.500"
-    assert confusion_figure(report, "dev").axes[0].get_title() == "dev\naccuracy 0.750, macro-F1 0.733, n=4"
+    some = {"n": 2, "polarity_accuracy": 0.5, "polarity_macro_f1": 0.4, "polarity_macro_f1_labels": ["negative", "positive"],
+            "labels": ["negative", "neutral", "positive"]}
+    assert _headline_figures(some, 3) == "polarity on 3 gold aspects: accuracy 0.500, macro-F1 0.400 (over 2 of 3 polarities)"
+    assert confusion_figure(report, "dev").axes[0].get_title() == "dev\naccuracy 0.750, macro-F1 0.733 (over 2 of 3 labels), n=4"
     path = plot_confusion_matrix(report, tmp_path / "cm.png")
     assert path.read_bytes()[:4] == b"\x89PNG" and [p.name for p in tmp_path.iterdir()] == ["cm.png"]
 
@@ -447,3 +453,14 @@ def test_a_figure_saved_with_plain_savefig_keeps_its_labels_whole(tmp_path):
     fig.savefig(tmp_path / "whole.png", bbox_inches=None)  # matplotlib's own default: the figure's box
     plain, whole = Image.open(tmp_path / "plain.png").size, Image.open(tmp_path / "whole.png").size
     assert plain != whole and plain[0] > whole[0]  # the long tick labels widen it
+
+
+def test_the_label_scores_plot_says_which_labels_its_macro_f1_averages():
+    """A label neither the data nor the predictions hold is left out of macro-F1; the plot's title says so."""
+    from sentiment.evaluation import _multi_label_report, label_scores_figure
+
+    truth = np.array([[1, 0, 0], [0, 1, 0], [1, 1, 0]])
+    report = _multi_label_report(truth, truth.copy(), ["a", "b", "absent"])
+    assert "macro-F1 1.000 (over 2 of 3 labels), micro-F1 1.000" in label_scores_figure(report).axes[0].get_title()
+    every = _multi_label_report(truth[:, :2], truth[:, :2].copy(), ["a", "b"])
+    assert "macro-F1 1.000, micro-F1" in label_scores_figure(every).axes[0].get_title()
