@@ -519,11 +519,17 @@ def label_scores_figure(report: dict, title: str = "Per-label scores"):
     positions = np.arange(len(names))
     fig = new_figure(figsize=(8, min(1.5 + 0.35 * len(names), MAX_FIGURE_INCHES)))
     ax = fig.subplots()
-    for offset, metric in zip((-0.27, 0.0, 0.27), ("precision", "recall", "f1")):
+    for offset, metric, shown in zip((-0.27, 0.0, 0.27), ("precision", "recall", "f1"), ("precision", "recall", "F1")):
         ax.barh(positions + offset, [np.nan if row[metric] is None else row[metric] for row in rows], height=0.27,
-                label=metric)  # (no bar for a label neither the data nor the predictions hold)
+                label=shown)  # (no bar for a label neither the data nor the predictions hold)
+    for position, row in zip(positions, rows):  # a row without bars says why: not scored, or scored 0 three times
+        if row["f1"] is None:
+            ax.text(0.01, position, "not scored: in neither the data nor the predictions", va="center", fontsize=8,
+                    color="dimgrey", style="italic")
+        elif not (row["precision"] or row["recall"] or row["f1"]):
+            ax.text(0.01, position, "precision, recall and F1 all 0", va="center", fontsize=8, color="dimgrey")
     ax.set_yticks(positions, [f"{literal_text(_shortened(name))} ({row['support']})" for name, row in zip(names, rows)])
-    ax.invert_yaxis()
+    ax.set_ylim(len(names) - 0.5, -0.5)  # every row whole, the first on top (a last row without bars was cut in half)
     ax.set_xlim(0, 1)
     ax.set_xlabel("score (support in brackets)")
     over = _macro_over(report.get("macro_f1_labels"), len(names))

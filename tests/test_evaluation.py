@@ -464,3 +464,19 @@ def test_the_label_scores_plot_says_which_labels_its_macro_f1_averages():
     assert "macro-F1 1.000 (over 2 of 3 labels), micro-F1 1.000" in label_scores_figure(report).axes[0].get_title()
     every = _multi_label_report(truth[:, :2], truth[:, :2].copy(), ["a", "b"])
     assert "macro-F1 1.000, micro-F1" in label_scores_figure(every).axes[0].get_title()
+
+
+def test_a_label_without_bars_says_why_on_the_label_scores_plot():
+    """A label scored 0 and one not scored at all both draw no bars: each row says which it is, and every row
+    lies whole inside the axes (the last, without bars, was cut at the edge)."""
+    from sentiment.evaluation import _multi_label_report, label_scores_figure
+
+    truth = np.array([[1, 0, 1, 0], [0, 1, 1, 0], [1, 1, 0, 0]])
+    predicted = truth.copy()
+    predicted[:, 2] = 0  # "never" is in the data, never predicted: precision, recall and F1 0
+    ax = label_scores_figure(_multi_label_report(truth, predicted, ["a", "b", "never", "absent"])).axes[0]
+    notes = {round(text.get_position()[1]): text.get_text() for text in ax.texts}
+    assert notes == {2: "precision, recall and F1 all 0", 3: "not scored: in neither the data nor the predictions"}
+    assert [label.get_text() for label in ax.get_yticklabels()] == ["a (2)", "b (2)", "never (2)", "absent (0)"]
+    assert ax.get_ylim() == (3.5, -0.5)
+    assert [text.get_text() for text in ax.get_legend().get_texts()] == ["precision", "recall", "F1"]
