@@ -440,7 +440,7 @@ def write_mistakes(mistakes: list[dict], path: str | Path, columns: list[str] | 
 
 
 def plot_confusion_matrix(report: dict, path: str | Path, title: str = "Confusion matrix") -> Path:
-    """Save the confusion matrix (row-normalised colours, counts in the cells) as a PNG."""
+    """Save the confusion matrix (row-normalised colours, counts in the cells, each row's total beside it) as a PNG."""
     return save_png(confusion_figure(report, title), path)
 
 
@@ -458,9 +458,11 @@ def confusion_figure(report: dict, title: str = "Confusion matrix"):
     ax = fig.subplots()
     image = ax.imshow(rates, cmap="Blues", vmin=0, vmax=1)
     ax.set_xticks(range(len(names)), names, rotation=45, ha="right")
-    ax.set_yticks(range(len(names)), names)
+    # each true class with its total: the colours are shares of it, and a class the data lack (a row of 0s, white)
+    # is told from one never predicted right
+    ax.set_yticks(range(len(names)), [f"{name} ({int(total)})" for name, total in zip(names, matrix.sum(axis=1))])
     ax.set_xlabel("predicted")
-    ax.set_ylabel("true")
+    ax.set_ylabel("true (total in brackets)")
     ax.set_title(f"{title}\n{_headline_figures(report, int(matrix.sum()))}")
     for i in range(len(names)):
         for j in range(len(names)):

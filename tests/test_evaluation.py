@@ -480,3 +480,15 @@ def test_a_label_without_bars_says_why_on_the_label_scores_plot():
     assert [label.get_text() for label in ax.get_yticklabels()] == ["a (2)", "b (2)", "never (2)", "absent (0)"]
     assert ax.get_ylim() == (3.5, -0.5)
     assert [text.get_text() for text in ax.get_legend().get_texts()] == ["precision", "recall", "F1"]
+
+
+def test_the_confusion_matrix_gives_each_true_class_its_total():
+    """The colours are shares of each true class: its total stands beside it, so a class the data lack (a white
+    row of 0s) is told from one never predicted right; the cells are counts."""
+    from sentiment.evaluation import _report, confusion_figure
+
+    ax = confusion_figure(_report(np.array([0, 0, 2, 2, 2]), np.array([2, 2, 2, 2, 2]), ["a", "b", "c"])).axes[0]
+    assert [label.get_text() for label in ax.get_yticklabels()] == ["a (2)", "b (0)", "c (3)"]
+    assert [label.get_text() for label in ax.get_xticklabels()] == ["a", "b", "c"]
+    assert ax.get_ylabel() == "true (total in brackets)" and ax.get_xlabel() == "predicted"
+    assert [text.get_text() for text in ax.texts] == ["0", "0", "2", "0", "0", "0", "0", "0", "3"]
