@@ -858,6 +858,7 @@ def test_plot_history(mlp_pipe, tmp_path):
     loss_ax, metric_ax = history_figure(rows, kept_epoch=3).axes
     assert list(metric_ax.get_xticks()) == [1, 2, 3] and metric_ax.get_xlim() == loss_ax.get_xlim()
     assert not metric_ax.lines and len(loss_ax.lines) == 2  # the train curve and the kept epoch's line
+    assert not len(metric_ax.get_yticks())  # no scale for scores there are none of
 
 
 def test_the_report_marks_any_class_weights_and_the_kept_epoch(mlp_pipe, data, tmp_path, monkeypatch):

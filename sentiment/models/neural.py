@@ -634,6 +634,7 @@ def history_figure(history: list[dict], *, multi_label: bool = False, weighted: 
         metric_ax.legend()
     else:
         metric_ax.text(0.5, 0.5, "no early-stopping data", ha="center", va="center", transform=metric_ax.transAxes)
+        metric_ax.set_yticks([])  # (its 0 to 1 scale scored nothing)
     loss_ax.set(title="loss", xlabel="epoch")
     loss_ax.legend()
     metric_ax.set(title="metrics on the early-stopping data", xlabel="epoch")
