@@ -464,9 +464,15 @@ def confusion_figure(report: dict, title: str = "Confusion matrix"):
     ax.set_xlabel("predicted")
     ax.set_ylabel("true (total in brackets)")
     ax.set_title(f"{title}\n{_headline_figures(report, int(matrix.sum()))}")
-    for i in range(len(names)):
+    # the counts in a type that fits the cells: many classes (the figure's size capped) made them narrower than
+    # three digits of 10 points, each count spilling over its neighbours; too narrow for 4 points, none is written
+    cell_points = (size - 2.0) / len(names) * 72
+    digits = len(str(int(matrix.max()))) if matrix.size else 1
+    fontsize = min(10.0, cell_points / (0.65 * digits + 0.6))
+    for i in range(len(names)) if fontsize >= 4 else ():
         for j in range(len(names)):
-            ax.text(j, i, int(matrix[i, j]), ha="center", va="center", color="white" if rates[i, j] > 0.5 else "black")
+            ax.text(j, i, int(matrix[i, j]), ha="center", va="center", fontsize=fontsize,
+                    color="white" if rates[i, j] > 0.5 else "black")
     fig.colorbar(image, ax=ax, fraction=0.046, pad=0.04, label="share of the true class")
     return fig
 

@@ -492,3 +492,14 @@ def test_the_confusion_matrix_gives_each_true_class_its_total():
     assert [label.get_text() for label in ax.get_xticklabels()] == ["a", "b", "c"]
     assert ax.get_ylabel() == "true (total in brackets)" and ax.get_xlabel() == "predicted"
     assert [text.get_text() for text in ax.texts] == ["0", "0", "2", "0", "0", "0", "0", "0", "3"]
+
+
+def test_the_counts_of_a_confusion_matrix_of_many_classes_fit_their_cells():
+    """The figure's size is capped, so 150 classes draw narrow cells: their counts are set smaller (three digits
+    of 10 points spilled over the neighbouring cells), a few classes' in 10 points."""
+    from sentiment.evaluation import _report, confusion_figure
+
+    few = confusion_figure(_report(np.arange(300) % 3, np.arange(300) % 3, ["a", "b", "c"])).axes[0]
+    assert {text.get_fontsize() for text in few.texts} == {10.0}
+    many = confusion_figure(_report(np.arange(30000) % 150, np.arange(30000) % 150, [str(i) for i in range(150)])).axes[0]
+    assert len(many.texts) == 150 * 150 and 4 <= many.texts[0].get_fontsize() < 8
