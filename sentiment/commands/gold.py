@@ -159,7 +159,7 @@ def groups_as_labels_note(pipe, labels: list, data) -> str | None:
     for name, groups in GROUPINGS.items():
         fine = {label for members in groups.values() for label in members}
         if len(values) >= 3 and values <= set(groups) and known <= fine and known - set(groups):
-            example = next(group for group in sorted(values) if len(groups[group]) > 1)
+            example = max(sorted(values), key=lambda group: len(groups[group]) > 1)  # a group of several labels
             return (f"note: every label of {Path(data).name} ({', '.join(sorted(values))}) is also a group of the {name} "
                     f"grouping, scored here as the fine label alone; if the file's {example!r} stands for the group "
                     f"({', '.join(groups[example])}), score the model in the groups with --grouping {name}")
