@@ -6,8 +6,8 @@ Each text is one long run of what once made a step slow down quadratically (a ru
 unclosed HTML comments, emoji joined by U+200D, punctuation or a long word of inner punctuation for spaCy's
 tokenizer, combining marks for Unicode normalization; runs of stops, brackets and asides for the aspect
 model's clauses; a sentence of thousands of aspects, each of whose polarity read the whole sentence; runs of the parts of
-e-mail addresses and bare domains, version 25's web addresses; a run of brackets, where faces kept beside
-them were searched for from every bracket). Linear time gives a
+e-mail addresses and bare domains, version 25's web addresses; a run of brackets, or of brackets and dashes, where
+faces kept beside them were searched for from every character). Linear time gives a
 ratio near 4 between the two sizes, quadratic time near 16. Every figure is the best of 3 rounds. No data
 set is read: the models are the shipped ones (``models/``).
 """
@@ -48,6 +48,7 @@ def texts(n: int) -> dict[str, str]:
         "a run of dotted names (a domain's parts)": "see " + "ab." * (n // 3) + "co",  # e-mail and bare-domain parts
         'a run of "a.b@"': "mail " + "a.b@" * (n // 4) + " ok",  # given back part by part, never many ways
         'a run of "([{"': "so sad " + "([{" * (n // 3),  # a kept face beside brackets was searched from each
+        'a run of "(-"': "so sad " + "(-" * (n // 2),  # ... and from each dash, which may end a face's eyes
     }
 
 

@@ -214,11 +214,13 @@ BRACKETS = frozenset("()[]{}")
 # Where negation_scope=3 ends a scope besides those of 2: a dash or a bracket.
 _SCOPE_MARK = re.compile(DASH.pattern + f"|[{re.escape(''.join(sorted(BRACKETS)))}]")
 # A bracket or dash beside a face's eyes or nose, where a kept emoticon may begin or end ("sad):", "it(:").
-_FACE_BRACKET = re.compile(r"(?<![()\[\]{}])"  # not inside a run of brackets, where no face begins that did not at its
-                           # start (a search from each of them took quadratic time)
-                           r"(?:(?<![^\W\d_])|(?![8xX]))(?=[-()\[\]{}]*[:;=8xX'])"  # eyes in it: a dash ("--") is
+# Its runs are bounded (50 characters of eyes, of brackets): a search from each character of a long run read the
+# run to its end, in quadratic time ("(-(-(-..."); not inside a run of brackets either, where no face begins that
+# did not at its start.
+_FACE_BRACKET = re.compile(r"(?<![()\[\]{}])"
+                           r"(?:(?<![^\W\d_])|(?![8xX]))(?=[-()\[\]{}]{0,50}[:;=8xX'])"  # eyes in it: a dash ("--") is
                            # no face, nor is the last letter of a word before one ("box--great")
-                           r"(?:[:;=8xX'\-]*[()\[\]{}\-]+[:;=8xX'\-]+|[:;=8xX'\-]+[()\[\]{}\-]+)")
+                           r"(?:[:;=8xX'\-]{0,50}[()\[\]{}\-]{1,50}[:;=8xX'\-]{1,50}|[:;=8xX'\-]{1,50}[()\[\]{}\-]{1,50})")
 # The words after "not" (or "isn't") that make it no negation (negation_scope=3): "not only cheap but also
 # good", "isn't just good".
 NOT_NEGATING = frozenset({"only", "just", "merely"})
@@ -345,7 +347,8 @@ def negates_nothing(words: list[str], i: int) -> bool:
 #    tokenizer as the documentation said, also in a text without a control character ("not \ufffd good" held a
 #    token "not_\ufffd"); under negation_scope=3 with emoji="keep" only: a face that overlaps a bracket kept
 #    beside eyes is kept whole too ("]:(" read ":", as 7% of random strings of faces and brackets read otherwise
-#    than under negation_scope=2, whose tokens 3 keeps).
+#    than under negation_scope=2, whose tokens 3 keeps), and such a bracket is found within 50 characters of eyes
+#    and brackets (a longer run, which took quadratic time, is kept in parts).
 READING_VERSION = 28
 # The versions that changed the aspect models' reading only (their tokens, sentences and clauses): a model that
 # reads text with the Cleaner alone (a Pipeline, a TextVectorizer) read every text under them as under the
