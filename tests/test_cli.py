@@ -1569,6 +1569,22 @@ def test_fit_several_labels_with_tune_fraction_zero_keeps_thresholds_at_one_half
                         "--out", tmp_path / "n"), "tune_fraction goes with --multi-label")
 
 
+def test_fit_multi_label_on_one_label_per_text_says_so(tmp_path):
+    """--multi-label on a table of one label per text trains yes/no models and scores them as such: a note says so."""
+    rows = [("I am glad and happy", "joy"), ("so furious now", "anger"), ("what a calm day", "calm")] * 10
+    pd.DataFrame(rows, columns=["text", "labels"]).to_csv(tmp_path / "one.csv", index=False)
+    result = invoke("fit", tmp_path / "one.csv", "--multi-label", "--label-column", "labels", "--model", "logreg",
+                    "--out", tmp_path / "m")
+    assert_ok(result)
+    assert "note: every text of one.csv has exactly one label" in result.stderr
+    rows[0] = ("glad but furious", "joy;anger")
+    pd.DataFrame(rows, columns=["text", "labels"]).to_csv(tmp_path / "ml.csv", index=False)
+    several = invoke("fit", tmp_path / "ml.csv", "--multi-label", "--label-column", "labels", "--model", "logreg",
+                     "--out", tmp_path / "n")
+    assert_ok(several)
+    assert "exactly one label" not in several.stderr
+
+
 def test_fit_says_in_its_own_words_when_too_few_texts_leave_the_thresholds_untuned(tmp_path):
     rows = [("glad", "joy"), ("furious", "anger"), ("glad and furious", "joy;anger"), ("so glad", "joy")] * 2
     pd.DataFrame(rows, columns=["text", "labels"]).to_csv(tmp_path / "tiny.csv", index=False)

@@ -327,6 +327,8 @@ def _read_training(data, pipe: Pipeline, task: str, *, trees: bool, text_column:
     _check_classes_are_classes(labels, data, label_column)
     if not multi_label:
         _note_joined_labels(labels, separator, log)
+    else:
+        _note_one_label_each(labels, Path(data).name, separator, log)
     return texts, labels, weights, label_names, grouped_names, names_given
 
 
@@ -501,6 +503,15 @@ def _note_joined_labels(labels: list, separator: str, log: Callable[[str], None]
     elif joined:
         log(f"note: {len(joined)} labels of the data hold {separator!r} (e.g. {joined[0]!r}) and are classes of their "
             "own; if they list several labels of a text, add --multi-label")
+
+
+def _note_one_label_each(labels: list, source: str, separator: str, log: Callable[[str], None]) -> None:
+    """A note when ``--multi-label`` data give every text exactly one label: each label is then learnt as a
+    yes or no of its own (a text may get none or several), which one class per text would not do."""
+    if len(labels) > 1 and all(len(y) == 1 for y in labels):
+        log(f"note: every text of {source} has exactly one label, yet --multi-label learns each label as a yes or no "
+            "of its own (a text may get none or several); leave --multi-label out to pick one label per text, or "
+            f"give --label-sep if the labels are joined by another mark than {separator!r}")
 
 
 def _polarity_names_or_numbers(task: str, labels: list, label_names: dict | None,
