@@ -176,6 +176,7 @@ def test_fit_without_dev_uses_dev_fraction(files, tmp_path):
     report = json.loads(result.stdout)
     assert report["n"] == 40 and set(report) >= {"accuracy", "macro_f1", "n", "per_class", "confusion_matrix"}
     assert report["refit_on_all"] is True  # the saved model is not the one scored: scripts can tell
+    assert report["n_train"] == 200  # the texts the saved model learnt from, as with --dev-fraction 0
     config = json.loads((out / "config.json").read_text())
     # scored on the 40 held-out texts, then trained again on all 200
     assert config["data"]["n_train"] == 200 and config["data"]["n_dev"] == 40 and config["data"]["refit_on_all"]
@@ -186,7 +187,7 @@ def test_fit_without_dev_uses_dev_fraction(files, tmp_path):
     result = invoke("fit", files["train"], "--text-column", "review", "--label-column", "stars", "--dev-fraction", "0.2",
                     "--out", kept, "--json", "--no-refit")
     assert_ok(result)
-    assert json.loads(result.stdout)["refit_on_all"] is False
+    assert json.loads(result.stdout)["refit_on_all"] is False and json.loads(result.stdout)["n_train"] == 160
     config = json.loads((kept / "config.json").read_text())
     assert config["data"]["n_train"] == 160 and not config["data"]["refit_on_all"]
     assert set(Pipeline.load(kept).vectorizer_.vocabulary_) < vocabulary  # the dev texts' words are new

@@ -72,7 +72,8 @@ def fit_file(
     lstm) early-stops on its own ``dev_fraction`` option's share of the training data (with ``phrases``, of the
     training sentences, whose trees then give no training phrases). Either way the
     dev data choose nothing, so the dev figures are not tuned on them. Returns the fitted pipeline and
-    the dev report, with ``refit_on_all`` (whether the saved model was trained again on all of ``data`` after
+    the dev report, with ``n_train`` (how many texts the saved model learnt from, as without dev figures),
+    ``refit_on_all`` (whether the saved model was trained again on all of ``data`` after
     the dev figures) and, with ``mistakes``, the dev texts that the scored model labels wrongly (see
     :func:`~sentiment.evaluation.evaluate`), and ``notes``: lines about the dev figures, for the caller to show
     after them (classes the scored model gave no dev text, :func:`never_predicted_note`). ``weight_column``:
@@ -200,7 +201,7 @@ def fit_file(
                           **({"metrics": {"dev": _headline_kept(report)}} if scored else {})})
     if not scored:
         return pipe, {"n": 0, "n_train": n_train, "notes": []}  # (refit_on_all: there was no first training)
-    return pipe, {**report, "refit_on_all": refitted, "notes": [unpredicted] if unpredicted else []}
+    return pipe, {**report, "n_train": n_train, "refit_on_all": refitted, "notes": [unpredicted] if unpredicted else []}
 
 
 def _record_tuning(pipe: Pipeline, model_stage, tune_info: dict, planned: dict, tune_fraction: float, n_texts: int,
