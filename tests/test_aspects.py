@@ -1732,8 +1732,9 @@ def test_fit_aspects_logs_each_step(tmp_path):
     rows = synthetic(60, seed=2)
     data.write_text("".join(json.dumps(r) + "\n" for r in rows), encoding="utf-8")
     logged = []
-    refitted, _ = fit_aspects(data, None, prior=None, bits=12, categories=False, log=logged.append)
+    refitted, report = fit_aspects(data, None, prior=None, bits=12, categories=False, log=logged.append)
     assert refitted.info_["refit_on_all"] is True  # saved with the model: its dev figures came from a smaller one
+    assert report["n_train"] == len(rows) and report["refit_on_all"]  # the sentences the saved model learnt from
     import re
 
     assert re.fullmatch(r"note: \d+ of the \d+ dev sentences also occur among the training sentences \(repeated "
@@ -1769,6 +1770,7 @@ def test_the_pipelines_own_dev_fraction_is_a_setting_apart_from_the_dev_split(tm
     pipe, report = fit_aspects(data, None, dev_fraction=0.3, refit=False, prior=None, bits=12, categories=False,
                                settings={"dev_fraction": 0.25})
     assert pipe.params["dev_fraction"] == 0.25 and abs(report["n_dev"] - 0.3 * len(rows)) <= 1
+    assert report["n_train"] + report["n_dev"] == len(rows)  # not trained again on all
     assert pipe.info_["refit_on_all"] is False
     from sentiment.cli import app
     from typer.testing import CliRunner

@@ -160,6 +160,7 @@ def train_and_score(train: list[dict], dev: list[dict], *, data: str, refit_on: 
         log(f"dev extraction F1 {shown['extraction_f1']}, polarity accuracy {shown['polarity_accuracy']}; "
             f"training again on all {len(refit_on)} sentences{refit_note}")
         pipe = AspectPipeline(seed=seed, **options).fit(refit_on, progress=progress)
+        report["n_train"] = len(refit_on)  # the sentences the saved model learnt from, as a polarity model's report says
     report["refit_on_all"] = refit_on is not None
     pipe.info_["dev"] = report["dev"]
     pipe.info_["data"] = Path(data).name  # the file's name: a shared model does not say where it lay
