@@ -846,6 +846,9 @@ def test_plot_history(mlp_pipe, tmp_path):
     assert [t.get_text() for t in metric_ax.get_legend().get_texts()] == [
         "accuracy (weights averaged)", "macro-F1 (weights averaged)"]  # (not "dev": fit's dev data score the model)
     assert metric_ax.get_title() == "metrics on the early-stopping data"
+    assert (loss_ax.get_ylabel(), metric_ax.get_ylabel()) == ("cross-entropy", "score")
+    assert history_figure(mlp_pipe.model_.history_, multi_label=True).axes[0].get_ylabel() == (
+        "binary cross-entropy, mean over labels")
     assert all(float(tick).is_integer() for tick in loss_ax.get_xticks())  # whole epochs only
     kept = mlp_pipe.model_.best_epoch_
     fig = history_figure(mlp_pipe.model_.history_, kept_epoch=kept, note="trained again on all")
@@ -858,7 +861,7 @@ def test_plot_history(mlp_pipe, tmp_path):
     loss_ax, metric_ax = history_figure(rows, kept_epoch=3).axes
     assert list(metric_ax.get_xticks()) == [1, 2, 3] and metric_ax.get_xlim() == loss_ax.get_xlim()
     assert not metric_ax.lines and len(loss_ax.lines) == 2  # the train curve and the kept epoch's line
-    assert not len(metric_ax.get_yticks())  # no scale for scores there are none of
+    assert not len(metric_ax.get_yticks()) and not metric_ax.get_ylabel()  # no scale for scores there are none of
 
 
 def test_the_report_marks_any_class_weights_and_the_kept_epoch(mlp_pipe, data, tmp_path, monkeypatch):

@@ -635,9 +635,10 @@ def history_figure(history: list[dict], *, multi_label: bool = False, weighted: 
     else:
         metric_ax.text(0.5, 0.5, "no early-stopping data", ha="center", va="center", transform=metric_ax.transAxes)
         metric_ax.set_yticks([])  # (its 0 to 1 scale scored nothing)
-    loss_ax.set(title="loss", xlabel="epoch")
+    loss_ax.set(title="loss", xlabel="epoch", ylabel="binary cross-entropy, mean over labels" if multi_label
+                else "cross-entropy")
     loss_ax.legend()
-    metric_ax.set(title="metrics on the early-stopping data", xlabel="epoch")
+    metric_ax.set(title="metrics on the early-stopping data", xlabel="epoch", ylabel="score" if has_dev else "")
     # epochs are whole: each of a few marked (MaxNLocator gives fractions where the view holds one whole number)
     loss_ax.xaxis.set_major_locator(FixedLocator(epochs) if len(epochs) <= 12 else MaxNLocator(integer=True))
     if len(set(epochs)) == 1:
