@@ -457,7 +457,8 @@ def confusion_figure(report: dict, title: str = "Confusion matrix"):
     fig = new_figure(figsize=(size + 1, size))
     ax = fig.subplots()
     image = ax.imshow(rates, cmap="Blues", vmin=0, vmax=1)
-    ax.set_xticks(range(len(names)), names, rotation=45, ha="right")
+    flat = len(names) <= 5 and max(map(len, names), default=0) <= 9  # short names of a few classes fit side by side
+    ax.set_xticks(range(len(names)), names, rotation=0 if flat else 45, ha="center" if flat else "right")
     # each true class with its total: the colours are shares of it, and a class the data lack (a row of 0s, white)
     # is told from one never predicted right
     ax.set_yticks(range(len(names)), [f"{name} ({int(total)})" for name, total in zip(names, matrix.sum(axis=1))])

@@ -113,6 +113,10 @@ def test_the_confusion_matrix_plot_states_the_reports_own_figures(tmp_path):
     assert confusion_figure(report, "dev").axes[0].get_title() == "dev\naccuracy 0.750, macro-F1 0.733 (over 2 of 3 labels), n=4"
     path = plot_confusion_matrix(report, tmp_path / "cm.png")
     assert path.read_bytes()[:4] == b"\x89PNG" and [p.name for p in tmp_path.iterdir()] == ["cm.png"]
+    # the predicted classes' names side by side where they fit (a few short ones), tilted otherwise
+    long_names = _report(np.array([0, 1]), np.array([0, 1]), ["very negative", "very positive"])
+    for shown, rotation in ((report, 0), (long_names, 45)):
+        assert {label.get_rotation() for label in confusion_figure(shown).axes[0].get_xticklabels()} == {rotation}
 
 
 def test_a_plot_grows_to_hold_long_label_names_and_titles_whole(tmp_path):
