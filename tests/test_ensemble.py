@@ -565,6 +565,10 @@ def test_cli_ensemble_tune_chooses_and_saves_the_weights(members, binary, tmp_pa
     assert alone.exit_code == 1 and not (tmp_path / "h").exists()
     assert alone.stderr.strip().endswith("--label-column reads the --tune file; give --tune FILE too, or leave "
                                          "--label-column out")
+    sep = runner.invoke(app, ["ensemble", *paths, "--tune", str(tmp_path / "held.csv"), "--label-sep", "|",
+                              "--out", str(tmp_path / "s")])  # one label per text: not silently ignored
+    assert sep.exit_code == 1 and not (tmp_path / "s").exists()
+    assert "--label-sep splits several labels per text, and these models give one; leave it out" in sep.stderr
     pd.DataFrame({"text": ["a fine film", "great fun"], "label": ["pos", "pos"]}).to_csv(tmp_path / "one.csv", index=False)
     one = runner.invoke(app, ["ensemble", *paths, "--tune", str(tmp_path / "one.csv"), "--out", str(tmp_path / "o")])
     assert one.exit_code == 0, one.output
@@ -749,3 +753,22 @@ def test_an_ensemble_is_not_saved_over_the_folder_a_member_was_loaded_from(saved
     with pytest.raises(sentiment.ConfigError, match="holds a member"):  # and a member's member, at any depth
         sentiment.Ensemble([sentiment.Ensemble([sentiment.load(saved_model), member]), inner]).save(tmp_path / "b")
     sentiment.Ensemble([sentiment.load(saved_model), member]).save(tmp_path / "c")  # elsewhere: saved
+
+
+def test_cli_ensemble_tune_reads_several_labels_joined_by_its_own_separator(multi_label, tmp_path):
+    """--label-sep (with --text-column, --label-column) names the --tune file's own separator; without it, the
+    error says which to pass."""
+    import pandas as pd
+
+    texts, labels = multi_label
+    for name, vectorizer in (("a", "tfidf"), ("b", "count")):
+        Pipeline(vectorizer, "logreg", C=10.0).fit(texts, labels).save(tmp_path / name)
+    pd.DataFrame({"t": texts, "l": ["|".join(y) for y in labels]}).to_csv(tmp_path / "tune.csv", index=False)
+    paths = [str(tmp_path / "a"), str(tmp_path / "b"), "--tune", str(tmp_path / "tune.csv"), "--text-column", "t",
+             "--label-column", "l"]
+    joined = runner.invoke(app, ["ensemble", *paths, "--out", str(tmp_path / "e")])
+    assert joined.exit_code == 1 and not (tmp_path / "e").exists()
+    assert "tune.csv joins its labels by '|', not by ';': pass --label-sep '|'" in " ".join(joined.stderr.split())
+    own = runner.invoke(app, ["ensemble", *paths, "--label-sep", "|", "--out", str(tmp_path / "f"), "--json"])
+    assert own.exit_code == 0, own.output
+    assert json.loads(own.stdout)["thresholds_from"].startswith("tuned on tune.csv (12 texts)")

@@ -57,6 +57,8 @@ def ensemble_models(models: list[str | Path], out: str | Path, *, weights: list[
     if tune is not None and weights is not None and not ensemble.multi_label_:
         raise ConfigError("--tune chooses the weights of models with one label per text; give --weights or --tune, "
                           "not both")
+    if separator is not None and not ensemble.multi_label_:  # as evaluate refuses it
+        raise ConfigError("--label-sep splits several labels per text, and these models give one; leave it out")
     source, notes = ("the weighted mean of the members' thresholds" if ensemble.multi_label_ else ""), []
     if tune is not None:
         texts, labels = _read_tune_file(ensemble, tune, text_column, label_column, separator)
