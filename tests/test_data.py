@@ -1406,7 +1406,6 @@ def test_a_parquet_column_of_binary_labels_or_texts_is_refused(tmp_path):
         read_labelled(texts)
 
 
-
 @pytest.mark.parametrize("name", ["reviews.xlsx", "reviews.XLS", "reviews.ods"])
 def test_a_spreadsheet_workbook_is_refused_with_how_to_save_it_as_csv(tmp_path, name):
     path = tmp_path / name
