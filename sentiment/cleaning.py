@@ -358,7 +358,8 @@ ASPECT_READING_ONLY = frozenset({6, 9, 10, 12, 13, 14, 17, 21, 22})
 # Cleaner has none of them read every text under them as under the version before, so it is not warned either
 # (26, 27: a title's stop, inside a negation scope only), unless it is an aspect model and the version changed the
 # aspect models' own reading too (ASPECT_READING_TOO; 26, 27: the modifier letter prime).
-SETTINGS_READING_ONLY = {23: {"urls": "keep"}, 26: {"negation": True}, 27: {"negation": True}, 28: {"tokenizer": "spacy", "negation_scope": 3}}
+SETTINGS_READING_ONLY = {23: {"urls": "keep"}, 26: {"negation": True}, 27: {"negation": True},
+                         28: {"tokenizer": "spacy", "negation_scope": 3}}
 ASPECT_READING_TOO = frozenset({26, 27})
 
 

@@ -376,7 +376,7 @@ def check_report_folder(folder: Path, inputs: Sequence[Path] = ()) -> bool:
 
 def write_report(report: dict, folder: str | Path, title: str, model=None, history_note: str | None = None) -> list[Path]:
     """Write ``report`` to ``folder``: ``metrics.json``, then ``confusion_matrix.png`` (several labels per
-    text: ``label_scores.png``), for a ``model`` trained by epochs ``training_history.png`` (its training
+    text: ``label_scores.png``; none for an aspect report without gold polarities), for a ``model`` trained by epochs ``training_history.png`` (its training
     curves, the kept epoch marked, ``history_note`` above them), and for a report
     with ``"mistakes"`` (``evaluate(..., mistakes=True)``) ``mistakes.csv``, the texts given a wrong label
     (the metrics leave them out). The files are renamed into place one after another once all are written (a
@@ -397,7 +397,7 @@ def write_report(report: dict, folder: str | Path, title: str, model=None, histo
     grouped = f" ({report['grouping']} groups)" if report.get("grouping") else ""  # what the labels are
     if report.get("multi_label"):
         writers["label_scores.png"] = lambda path: plot_label_scores(report, path, title=f"Per-label scores{grouped}: {title}")
-    else:
+    elif report.get("task") != "aspect" or report.get("n_polarity"):  # (no matrix of noughts: no gold polarity)
         writers["confusion_matrix.png"] = lambda path: plot_confusion_matrix(report, path,
                                                                              title=f"Confusion matrix{grouped}: {title}")
     if getattr(getattr(model, "model_", None), "history_", None):  # mlp, lstm; not an aspect pipeline

@@ -2216,13 +2216,16 @@ FOOD = {"term": "food", "from": 4, "to": 8}
 MEAL = "The food was great but the service was slow."
 
 
-def test_data_without_gold_terms_have_no_extraction_recall_or_f1():
+def test_data_without_gold_terms_have_no_extraction_recall_or_f1(tmp_path):
     gold = [{"text": MEAL, "aspects": [], "categories": [{"category": "food", "polarity": "positive"}]}]
     found = score_aspects(gold, [[{**FOOD, "polarity": "positive"}]], [[]])
     assert found["extraction_precision"] == found["end_to_end_precision"] == 0.0  # a term found there is wrong
     assert [found[k] for k in ("extraction_recall", "extraction_f1", "end_to_end_recall", "end_to_end_f1")] == [None] * 4
     assert "F1 n/a" in format_aspect_report(found) and "F1 0.0000" not in format_aspect_report(found)
     assert "polarity on gold aspects" not in format_aspect_report(found)  # no matrix of noughts
+    from sentiment.evaluation import write_report
+
+    assert [p.name for p in write_report(found, tmp_path / "report", "dev")] == ["metrics.json"]  # nor a plot of one
     none_found = score_aspects(gold, [[]], [[]])
     assert none_found["extraction_precision"] is None and none_found["end_to_end_precision"] is None
 

@@ -1420,15 +1420,16 @@ def test_a_table_whose_content_is_another_format_than_its_name_says_is_refused_w
     """Parquet named .csv was said to be not UTF-8 (re-encode it with iconv); JSON named .csv had its keys read as
     column names ("names the column ' \\"label\\": 1}' 2 times")."""
     records = pd.DataFrame({"text": ["good", "bad"], "label": [1, 0]})
-    cases = {"t.csv": records.to_parquet(), "t.jsonl": records.to_parquet(),
+    cases = {"t.csv": records.to_parquet(), "t.jsonl": records.to_parquet(), "t.json": records.to_parquet(),
              "t.csv.gz": gzip.compress(records.to_parquet()), "t.tsv": records.to_json(orient="records", lines=True),
              "t.csv.bz2": bz2.compress(records.to_json(orient="records").encode())}
-    named = {"t.csv": "t.parquet", "t.jsonl": "t.parquet", "t.csv.gz": "t.parquet.gz", "t.tsv": "t.jsonl",
+    named = {"t.csv": "t.parquet", "t.jsonl": "t.parquet", "t.json": "t.parquet", "t.csv.gz": "t.parquet.gz", "t.tsv": "t.jsonl",
              "t.csv.bz2": "t.json.bz2"}
     for name, content in cases.items():
         path = tmp_path / name
         path.write_bytes(content if isinstance(content, bytes) else content.encode())
-        with pytest.raises(DataError, match=rf"not (CSV|TSV|JSON Lines) as its name says; name it {named[name]}\b") as caught:
+        said = {"csv": "CSV", "tsv": "TSV", "jsonl": "JSON Lines", "json": "JSON"}[name.split(".")[1]]  # as named
+        with pytest.raises(DataError, match=rf"not {said} as its name says; name it {named[name]}\b") as caught:
             read_labelled(path)
         assert "\n" not in str(caught.value)
         (tmp_path / named[name]).write_bytes(path.read_bytes())

@@ -167,7 +167,8 @@ def _check_named_format(file: Path, fmt: str, head: bytes | None) -> None:
     packed = file.suffix if file.suffix.lower() in COMPRESSION else ""  # kept: "train.csv.gz" -> "train.jsonl.gz"
     stem = file.name[:len(file.name) - len(packed)]
     renamed = file.with_name(stem.rsplit(".", 1)[0] + suffix + packed if "." in stem else stem + suffix + packed)
-    raise DataError(f"{file} is {found}, not {'JSON Lines' if fmt == 'jsonl' else fmt.upper()} as its name says; "
+    named = "JSON" if stem.lower().endswith(".json") else "JSON Lines" if fmt == "jsonl" else fmt.upper()
+    raise DataError(f"{file} is {found}, not {named} as its name says; "
                     f"name it {renamed.name} (e.g. mv {file} {renamed}) so it is read as what it is")
 
 
