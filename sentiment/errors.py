@@ -147,6 +147,11 @@ class UnfoundAspectWarning(UserWarning):
     get no polarity (terms match as whole words, in any case, outside web addresses and HTML tags)."""
 
 
+class BackupKeptWarning(UserWarning):
+    """A whole previous model that a save killed between its two renames set aside beside the model folder
+    (``.NAME.xxxxxxxx.old``, hidden): a later save to that folder keeps it, for the user to delete or restore."""
+
+
 class ReadingVersionWarning(UserWarning):
     """A model trained by a version of this package that read text differently (another ``reading_version``,
     or one from before it was recorded): its predictions may differ a little from those it gave then.
@@ -259,8 +264,11 @@ def caller_stacklevel() -> int:
     """For a ``warnings.warn`` in the function that calls this one: the ``stacklevel`` of the first frame
     above it whose code is not this package's (1 is that function itself, 2 its caller ...), so that a
     warning points at the user's line whichever path of the package raised it."""
-    package = os.path.dirname(os.path.abspath(__file__))
+    import contextlib
+
+    package, context_managers = os.path.dirname(os.path.abspath(__file__)), os.path.abspath(contextlib.__file__)
     frame, level = sys._getframe(2), 2
-    while frame is not None and os.path.abspath(frame.f_code.co_filename).startswith(package + os.sep):
+    while frame is not None and (os.path.abspath(frame.f_code.co_filename).startswith(package + os.sep)
+                                 or os.path.abspath(frame.f_code.co_filename) == context_managers):  # a `with` of ours
         frame, level = frame.f_back, level + 1
     return level

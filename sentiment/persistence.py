@@ -41,7 +41,8 @@ import numpy as np
 
 from .checks import path_of
 from .cleaning import READING_VERSION, cleaner_reading
-from .errors import ConfigError, ModelFileError, ReadingVersionWarning, TrainingError, caller_stacklevel
+from .errors import (BackupKeptWarning, ConfigError, ModelFileError, ReadingVersionWarning, TrainingError,
+                     caller_stacklevel)
 
 FORMAT = "sentiment-model"
 FORMAT_VERSION = 1
@@ -111,6 +112,7 @@ def atomic_directory(path: str | os.PathLike, vectorizer: bool = False) -> Itera
         keep_permissions(staging, target)
         _replace_dir(staging, target)
         _remove_leftovers(target)
+        _note_kept_backups(target)
     except OSError as exc:  # a full disk, a size limit, a permission: say what it means for the model
         if staging is not None:
             shutil.rmtree(staging, ignore_errors=True)
@@ -843,6 +845,16 @@ def _remove_leftovers(target: Path) -> None:
                 shutil.rmtree(leftover) if leftover.is_dir() and not leftover.is_symlink() else leftover.unlink()
         except OSError:  # gone already, or not ours to remove: it stays, as before
             pass
+
+
+def _note_kept_backups(target: Path) -> None:
+    """After a save to ``target`` succeeded: a warning for each whole previous model that a save killed
+    between its two renames set aside beside it (hidden, it would stay unseen, a model's size each)."""
+    for backup in _siblings(target, ".old"):
+        if (backup / CONFIG).is_file():
+            warnings.warn(f"{backup} (a hidden folder) holds an earlier model of {target.name}, set aside by a save "
+                          "over it that was killed; delete it if you do not need that model", BackupKeptWarning,
+                          stacklevel=caller_stacklevel())
 
 
 def _siblings(target: Path, suffix: str, exact: bool = False) -> list[Path]:

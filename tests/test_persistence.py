@@ -788,7 +788,13 @@ def test_a_save_removes_what_killed_saves_to_its_path_left_an_hour_ago(fitted, t
     two_hours_ago = time.time() - 7200
     for leftover in stale + kept[1:]:
         os.utime(leftover, (two_hours_ago, two_hours_ago))
-    fitted("tfidf", "logreg").save(tmp_path / "model")
+    from sentiment.errors import BackupKeptWarning
+
+    with pytest.warns(BackupKeptWarning, match=r"\.model\.efgh5678\.old \(a hidden folder\) holds an earlier model of "
+                                               r"model, set aside by a save over it that was killed; delete it") as said:
+        fitted("tfidf", "logreg").save(tmp_path / "model")
+    assert len(said) == 1  # the whole previous model only, not the partial ones
+    assert said[0].filename == __file__  # the line that saved, not one of the package's (or of contextlib's)
     with atomic_file(tmp_path / "out.csv") as partial:
         Path(partial).write_text("text,label\n")
     assert sorted(p.name for p in tmp_path.iterdir()) == sorted([p.name for p in kept] + ["model", "out.csv"])
