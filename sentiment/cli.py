@@ -1107,10 +1107,6 @@ def ensemble(
             parsed = [float(w) for w in items]
         except ValueError:
             fail(f"--weights takes numbers separated by commas, e.g. 2,1; got {weights!r}")
-    given = {"--text-column": text_column, "--label-column": label_column, "--label-sep": label_sep}
-    flag = next((flag for flag, value in given.items() if value is not None), None)
-    if tune is None and flag:
-        fail(f"{flag} reads the --tune file; give --tune FILE too, or leave {flag} out")
     saved, source, notes = ensemble_models(models, out, weights=parsed, tune=tune, text_column=text_column,
                                            label_column=label_column, separator=label_sep)
     for note in notes:

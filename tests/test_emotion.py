@@ -966,6 +966,8 @@ def test_ensemble_tune_file_in_columns_of_its_own(fitted, tmp_path):
                                             "it needs a text column .* --text-column and --label-column$"):
             ensemble_models(members, tmp_path / "ens", tune=tune)
     assert not (tmp_path / "ens").exists()
+    with pytest.raises(ConfigError, match=r"^--label-column reads the --tune file; give --tune FILE too"):
+        ensemble_models(members, tmp_path / "ens", label_column="emotion")  # not ignored in Python either
     pd.DataFrame({"review": ["fine", "so sad", "scary"], "emotion": ["joy,fear", "sadness", "fear"]}).to_csv(tune, index=False)
     ensemble, _, _ = ensemble_models(members, tmp_path / "ens", tune=tune, text_column="review", label_column="emotion",
                                      separator=",")

@@ -42,6 +42,10 @@ def ensemble_models(models: list[str | Path], out: str | Path, *, weights: list[
     (stderr's)."""
     from ..ensemble import Ensemble
 
+    given = {"--text-column": text_column, "--label-column": label_column, "--label-sep": separator}
+    flag = next((flag for flag, value in given.items() if value is not None), None)
+    if tune is None and flag:
+        raise ConfigError(f"{flag} reads the --tune file; give --tune FILE too, or leave {flag} out")
     check_model_target(out)
     if any(same_path(m, out) for m in models):
         raise ConfigError(f"--out {out} is one of the members, which the ensemble would replace; choose another path")
