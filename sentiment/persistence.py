@@ -112,7 +112,6 @@ def atomic_directory(path: str | os.PathLike, vectorizer: bool = False) -> Itera
         keep_permissions(staging, target)
         _replace_dir(staging, target)
         _remove_leftovers(target)
-        _note_kept_backups(target)
     except OSError as exc:  # a full disk, a size limit, a permission: say what it means for the model
         if staging is not None:
             shutil.rmtree(staging, ignore_errors=True)
@@ -133,6 +132,7 @@ def atomic_directory(path: str | os.PathLike, vectorizer: bool = False) -> Itera
             shutil.rmtree(staging, ignore_errors=True)
         _remove_empty(made)
         raise
+    _note_kept_backups(target)  # once saved: a warning made an error undoes nothing
 
 
 def _missing_folders(folder: Path) -> list[Path]:
