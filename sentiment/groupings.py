@@ -39,6 +39,13 @@ def group_of(grouping: dict[str, list[str]]) -> dict[str, str]:
     return {fine: group for group, members in grouping.items() for fine in members}
 
 
+def groupings_of(labels) -> list[tuple[str, dict[str, list[str]]]]:
+    """The groupings (name, groups) that group every one of ``labels``: those a model of these fine labels
+    can be scored in."""
+    names = {str(label) for label in labels}
+    return [(name, groups) for name, groups in GROUPINGS.items() if names <= set(group_of(groups))]
+
+
 def resolve_grouping(name: str) -> dict[str, list[str]]:
     """The grouping called ``name`` (``"ekman"`` or ``"sentiment"``)."""
     if not isinstance(name, str) or name not in GROUPINGS:

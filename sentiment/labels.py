@@ -108,11 +108,10 @@ def codes_for(classes: np.ndarray, names, labels: Sequence, aliases: Sequence = 
 def _groups_hint(unknown: list[str], known: list[str]) -> str:
     """Where the ``unknown`` gold labels are groups of a grouping of the model's ``known`` labels (a file
     labelled "positive" / "negative" scored by a GoEmotions model), how to score the model in those groups."""
-    from .groupings import GROUPINGS
+    from .groupings import groupings_of
 
-    for name, groups in GROUPINGS.items():
-        fine = {label for labels in groups.values() for label in labels}
-        if set(unknown) <= set(groups) and set(known) <= fine:
+    for name, groups in groupings_of(known):
+        if set(unknown) <= set(groups):
             return (f"; they are groups of the {name} grouping of the model's labels: score it in them with "
                     f"--grouping {name} (in Python, grouping={name!r})")
     return ""

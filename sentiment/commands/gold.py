@@ -152,13 +152,12 @@ def groups_as_labels_note(pipe, labels: list, data) -> str | None:
     """A note where the gold ``labels`` of ``data``, scored without --grouping, may be the groups of a grouping
     of the model's fine labels: three or more distinct labels, each a group's name that is also a fine label
     (Ekman's anger, fear, joy, ... are GoEmotions labels too), scored as the fine label alone. None otherwise."""
-    from ..groupings import GROUPINGS
+    from ..groupings import groupings_of
 
     values = {str(value) for value in label_values(labels)}
     known = {str(label) for label in pipe.label_names_}
-    for name, groups in GROUPINGS.items():
-        fine = {label for members in groups.values() for label in members}
-        if len(values) >= 3 and values <= set(groups) and known <= fine and known - set(groups):
+    for name, groups in groupings_of(known):
+        if len(values) >= 3 and values <= set(groups) and known - set(groups):
             example = max(sorted(values), key=lambda group: len(groups[group]) > 1)  # a group of several labels
             return (f"note: every label of {Path(data).name} ({', '.join(sorted(values))}) is also a group of the {name} "
                     f"grouping, scored here as the fine label alone; if the file's {example!r} stands for the group "
