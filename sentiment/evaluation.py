@@ -492,17 +492,17 @@ def _headline_figures(report: dict, n: int) -> str:
     """Accuracy, macro-F1 and n as the report states them, as a plot subtitle: the figure and metrics.json never
     disagree (an aspect report's are its polarity figures on the ``n`` gold aspects, where its own n counts
     sentences)."""
+    def shown(accuracy, macro_f1, over: str) -> list[str]:
+        figures = [("accuracy", accuracy, ""), ("macro-F1", macro_f1, over)]
+        return [f"{name} {value:.3f}{note}" for name, value, note in figures if value is not None]
+
     if "polarity_accuracy" in report:
         present = report.get("polarity_macro_f1_labels")  # the polarities it averages, a list
         over = _macro_over(len(present) if present else None, len(report.get("labels", ())), "polarity", "polarities")
-        figures = [("accuracy", report["polarity_accuracy"]), ("macro-F1", report.get("polarity_macro_f1"))]
-        shown = ", ".join(f"{name} {value:.3f}" + (over if name == "macro-F1" else "")
-                          for name, value in figures if value is not None)
-        return f"polarity on {counted(n, 'gold aspect')}: {shown}" if shown else f"polarity on {counted(n, 'gold aspect')}"
+        figures = ", ".join(shown(report["polarity_accuracy"], report.get("polarity_macro_f1"), over))
+        return f"polarity on {counted(n, 'gold aspect')}" + (f": {figures}" if figures else "")
     over = _macro_over(report.get("macro_f1_labels"), len(report.get("labels", ())))
-    figures = [("accuracy", report.get("accuracy")), ("macro-F1", report.get("macro_f1"))]
-    return ", ".join([f"{name} {value:.3f}" + (over if name == "macro-F1" else "")
-                      for name, value in figures if value is not None] + [f"n={n}"])
+    return ", ".join(shown(report.get("accuracy"), report.get("macro_f1"), over) + [f"n={n}"])
 
 
 def _macro_over(k: int | None, n_labels: int, noun: str = "label", nouns: str = "labels") -> str:
