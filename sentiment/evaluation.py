@@ -277,8 +277,7 @@ def format_report(report: dict) -> str:
     labels = report["labels"]
     names = [on_one_line(name) for name in labels]  # shown with tabs and line breaks escaped: one line a row
     width = max(12, *(columns(n) for n in names))
-    over = (f"  (over the {report['macro_f1_labels']} of {len(names)} labels that occur in the data or the predictions)"
-            if report.get("macro_f1_labels", len(names)) < len(names) else "")
+    over = macro_over(report.get("macro_f1_labels"), len(names), which=" that occur in the data or the predictions")
     if report.get("multi_label"):
         figures = [("macro-F1", f"{report['macro_f1']:.4f}{over}"), ("micro-F1", f"{report['micro_f1']:.4f}"),
                    ("exact match", f"{report['exact_match']:.4f}")]
@@ -498,18 +497,19 @@ def _headline_figures(report: dict, n: int) -> str:
 
     if "polarity_accuracy" in report:
         present = report.get("polarity_macro_f1_labels")  # the polarities it averages, a list
-        over = _macro_over(len(present) if present else None, len(report.get("labels", ())), "polarity", "polarities")
+        over = macro_over(len(present) if present else None, len(report.get("labels", ())), "polarity", "polarities")
         figures = ", ".join(shown(report["polarity_accuracy"], report.get("polarity_macro_f1"), over))
         return f"polarity on {counted(n, 'gold aspect')}" + (f": {figures}" if figures else "")
-    over = _macro_over(report.get("macro_f1_labels"), len(report.get("labels", ())))
+    over = macro_over(report.get("macro_f1_labels"), len(report.get("labels", ())))
     return ", ".join(shown(report.get("accuracy"), report.get("macro_f1"), over) + [f"n={n}"])
 
 
-def _macro_over(k: int | None, n_labels: int, noun: str = "label", nouns: str = "labels") -> str:
-    """A plot's note on a macro-F1 that averages ``k`` of the ``n_labels`` labels (those the data or the
-    predictions hold), as the plain report says it: a picture of all the labels would otherwise pass for its
-    average; empty where it averages them all."""
-    return f" (over {k} of {n_labels} {noun if n_labels == 1 else nouns})" if k is not None and k < n_labels else ""
+def macro_over(k: int | None, n_labels: int, noun: str = "label", nouns: str = "labels", *, which: str = "") -> str:
+    """The note on a macro-F1 that averages ``k`` of the ``n_labels`` labels (those the data or the predictions
+    hold), in the words of every report and plot: a picture or a table of all the labels would otherwise pass
+    for its average; empty where it averages them all. ``which``: what the plain reports add (which labels)."""
+    return (f" (over {k} of {n_labels} {noun if n_labels == 1 else nouns}{which})"
+            if k is not None and k < n_labels else "")
 
 
 def plot_label_scores(report: dict, path: str | Path, title: str = "Per-label scores") -> Path:
@@ -541,7 +541,7 @@ def label_scores_figure(report: dict, title: str = "Per-label scores"):
     ax.set_ylim(len(names) - 0.5, -0.5)  # every row whole, the first on top (a last row without bars was cut in half)
     ax.set_xlim(0, 1)
     ax.set_xlabel("score (support in brackets)")
-    over = _macro_over(report.get("macro_f1_labels"), len(names))
+    over = macro_over(report.get("macro_f1_labels"), len(names))
     ax.set_title(f"{title}\nmacro-F1 {report['macro_f1']:.3f}{over}, micro-F1 {report['micro_f1']:.3f}, n={report['n']}")
     ax.legend(loc="upper left", bbox_to_anchor=(1.01, 1))  # beside the bars, covering none
     return fig

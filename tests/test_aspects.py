@@ -2182,10 +2182,11 @@ def test_the_polarity_macro_f1_names_the_polarities_it_averages():
                                                           {"term": "wine", "from": 15, "to": 19, "polarity": "negative"}]}]
     report = score_aspects(gold, [[]], [["positive", "negative"]])
     assert report["polarity_macro_f1"] == 1.0 and report["polarity_macro_f1_labels"] == ["negative", "positive"]
-    assert "macro-F1 1.0000 (over the 2 of 3 polarities present: negative, positive)" in format_aspect_report(report)
+    assert ("macro-F1 1.0000 (over 2 of 3 polarities that occur in the gold or the predictions: negative, positive)"
+            in format_aspect_report(report))
     report = score_aspects(gold, [[]], [["neutral", "negative"]])
     assert report["polarity_macro_f1_labels"] == ["negative", "neutral", "positive"]
-    assert "polarities present" not in format_aspect_report(report)
+    assert "(over " not in format_aspect_report(report)
 
 
 def test_html_tags_and_web_addresses_give_no_context_features():

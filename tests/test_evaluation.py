@@ -80,7 +80,7 @@ def test_macro_f1_averages_the_classes_in_the_data_or_the_predictions():
     names = ["negative", "neutral", "positive"]
     perfect = _report(np.array([0, 2, 2]), np.array([0, 2, 2]), names)  # no neutral text, none predicted
     assert perfect["macro_f1"] == 1.0 and perfect["macro_f1_labels"] == 2
-    assert "macro-F1   1.0000  (over the 2 of 3 labels that occur in the data or the predictions)" in format_report(perfect)
+    assert "macro-F1   1.0000 (over 2 of 3 labels that occur in the data or the predictions)" in format_report(perfect)
     assert perfect["per_class"]["neutral"] == {"precision": None, "recall": None, "f1": None, "support": 0}  # listed,
     assert "\nneutral               —       —       —        0\n" in format_report(perfect)  # no scores: macro-F1 leaves it out
     truth, predicted = np.array([0, 2, 2, 0]), np.array([0, 1, 2, 2])  # neutral predicted once, never true

@@ -21,7 +21,7 @@ from __future__ import annotations
 import numpy as np
 
 from ..errors import ConfigError, DataError
-from ..evaluation import in_batches
+from ..evaluation import in_batches, macro_over
 from .data import POLARITIES, aspects_in_markup
 
 
@@ -165,9 +165,8 @@ def _per_sentence(probs: np.ndarray, sizes: list[int]) -> list[list[str]]:
 
 def _over(labels) -> str:
     """The macro-F1's note when some polarities are absent from both the gold and the predictions."""
-    if labels is None or not labels or len(labels) == len(POLARITIES):
-        return ""
-    return f" (over the {len(labels)} of {len(POLARITIES)} polarities present: {', '.join(labels)})"
+    return macro_over(len(labels) if labels else None, len(POLARITIES), "polarity", "polarities",
+                      which=f" that occur in the gold or the predictions: {', '.join(labels or ())}")
 
 
 def format_aspect_report(report: dict) -> str:
