@@ -1584,6 +1584,20 @@ def test_fit_multi_label_on_one_label_per_text_says_so(tmp_path):
                      "--out", tmp_path / "n")
     assert_ok(several)
     assert "exactly one label" not in several.stderr
+    assert "--label-sep" in result.stderr  # a table's joined cells: perhaps joined by another mark
+
+
+def test_fit_multi_label_on_lists_of_one_label_advises_plain_labels(tmp_path):
+    """Lists of one label each: leaving --multi-label out alone would be refused (lists are read as lists), so
+    the note says to give each label alone, and says nothing of --label-sep."""
+    rows = [{"text": text, "labels": [label]} for text, label in
+            [("I am glad and happy", "joy"), ("so furious now", "anger"), ("what a calm day", "calm")] * 10]
+    (tmp_path / "one.jsonl").write_text("".join(json.dumps(row) + "\n" for row in rows))
+    result = invoke("fit", tmp_path / "one.jsonl", "--multi-label", "--label-column", "labels", "--model", "logreg",
+                    "--out", tmp_path / "m")
+    assert_ok(result)
+    note = next(line for line in result.stderr.splitlines() if "exactly one label" in line)
+    assert "not in a list" in note and "--label-sep" not in note
 
 
 def test_fit_says_in_its_own_words_when_too_few_texts_leave_the_thresholds_untuned(tmp_path):

@@ -11,8 +11,10 @@ from typing import Any, Callable
 
 import numpy as np
 
-from ..checks import check_fraction, check_label_sets, check_labels, check_seed, is_multi_label, label_spelling_note
-from ..data import LABEL_SEPARATOR, column_list, holds_sst_trees, read_labelled, read_weights
+from ..checks import (LABEL_SETS, check_fraction, check_label_sets, check_labels, check_seed, is_multi_label,
+                      label_spelling_note)
+from ..data import (LABEL_SEPARATOR, column_list, holds_sst_trees, label_list_of, read_labelled, read_table,
+                    read_weights)
 from ..errors import (AbsentLabelWarning, ConfigError, DataError, LabelSpellingWarning, MissingColumnsError,
                       ModelFileError, SeparatorError, TuningWarning, UnknownLabelsError, counted, on_one_line,
                       refuse_flags)
@@ -329,7 +331,7 @@ def _read_training(data, pipe: Pipeline, task: str, *, trees: bool, text_column:
     if not multi_label:
         _note_joined_labels(labels, separator, log)
     else:
-        _note_one_label_each(labels, Path(data).name, separator, log)
+        _note_one_label_each(labels, data, label_column, separator, log)
     return texts, labels, weights, label_names, grouped_names, names_given
 
 
@@ -506,13 +508,19 @@ def _note_joined_labels(labels: list, separator: str, log: Callable[[str], None]
             "own; if they list several labels of a text, add --multi-label")
 
 
-def _note_one_label_each(labels: list, source: str, separator: str, log: Callable[[str], None]) -> None:
+def _note_one_label_each(labels: list, data, label_column: str, separator: str, log: Callable[[str], None]) -> None:
     """A note when ``--multi-label`` data give every text exactly one label: each label is then learnt as a
-    yes or no of its own (a text may get none or several), which one class per text would not do."""
-    if len(labels) > 1 and all(len(y) == 1 for y in labels):
-        log(f"note: every text of {source} has exactly one label, yet --multi-label learns each label as a yes or no "
-            "of its own (a text may get none or several); leave --multi-label out to pick one label per text, or "
-            f"give --label-sep if the labels are joined by another mark than {separator!r}")
+    yes or no of its own (a text may get none or several), which one class per text would not do. Its advice
+    fits the cells: lists of one label (``["joy"]``) are read as lists without --multi-label too, and refused."""
+    if len(labels) < 2 or any(len(y) != 1 for y in labels):
+        return
+    cells = read_table(data, [label_column])[label_column].tolist()
+    listed = any(isinstance(label_list_of(cell), (*LABEL_SETS, np.ndarray)) for cell in cells)
+    advice = ("to pick one label per text, give each row its label alone, not in a list, and leave --multi-label out"
+              if listed else "leave --multi-label out to pick one label per text, or give --label-sep if the labels "
+              f"are joined by another mark than {separator!r}")
+    log(f"note: every text of {Path(data).name} has exactly one label, yet --multi-label learns each label as a yes "
+        f"or no of its own (a text may get none or several); {advice}")
 
 
 def _polarity_names_or_numbers(task: str, labels: list, label_names: dict | None,
