@@ -28,5 +28,7 @@ def test_quickstart_notebook_runs(monkeypatch, tmp_path):
     assert (tmp_path / "tour-model" / "config.json").is_file()
     annotated = results[0]
     assert [row["label"] for row in annotated][:2] == ["positive", "negative"]
+    figures = [result for result in results if hasattr(result, "_repr_png_")]
+    assert len(figures) == 2  # the confusion matrix and the mlp's training history, shown inline as PNGs
     aspects = results[-1]
     assert {a["term"] for a in aspects[0]} == {"screen", "battery"}
