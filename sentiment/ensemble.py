@@ -445,4 +445,4 @@ def _checked_weights(weights, n_members: int) -> list[float]:
     if not np.isfinite(sum(values)):  # each finite, their sum not: the mean would be 0/0
         raise ConfigError(f"the weights {values} add up to more than a number can hold; scale them down (only their "
                           "ratios matter)")
-    return values
+    return [abs(value) for value in values]  # -0 (which passes >= 0) kept as 0, not saved and shown as -0.0

@@ -319,6 +319,17 @@ def test_ensemble_weights(saved_model, tmp_path, weights, pattern):
     assert not (tmp_path / "e").exists()
 
 
+def test_ensemble_weight_of_minus_zero_is_zero(saved_model, tmp_path):
+    """-0 passes ">= 0" and weighs as 0; it is saved and printed as 0, not as a negative-looking -0.0."""
+    other = shutil.copytree(saved_model, tmp_path / "other")
+    result = invoke("ensemble", saved_model, other, "--weights=-0,1", "--out", tmp_path / "e", "--json")
+    assert_ok(result)
+    printed = json.loads(result.stdout)
+    assert json.dumps(printed["weights"]) == "[0.0, 1.0]"
+    assert "-0" not in (tmp_path / "e" / "config.json").read_text()
+    assert json.dumps(sentiment.load(tmp_path / "e").weights) == "[0.0, 1.0]"
+
+
 # -- export ----------------------------------------------------------------------------------------------
 def test_export_does_not_overwrite_a_file_of_another_kind(data, saved_model, tmp_path):
     target = tmp_path / "train.csv"
