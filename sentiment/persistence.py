@@ -505,6 +505,11 @@ def _model_path(path) -> Path:
     root = Path(path)
     try:
         root.exists()
+    except PermissionError as exc:  # a folder on the way that this user may not search (no shorter path helps)
+        shut = next((folder for folder in reversed(root.parents) if not os.access(folder, os.X_OK)), None)
+        where = f"{shut} cannot be searched" if shut is not None else exc.strerror or one_line(exc)
+        raise ModelFileError(f"cannot use {root} as a model directory ({where}); make the folder readable for you "
+                             f"(chmod u+rx {shlex.quote(os.fspath(shut or root.parent))}) or choose another path") from None
     except OSError as exc:  # a name too long for the file system, ...
         raise ModelFileError(f"cannot use {str(root)[:80]}{'…' if len(str(root)) > 80 else ''} as a model directory "
                              f"({exc.strerror or one_line(exc)}); give a shorter path") from None

@@ -215,6 +215,26 @@ def test_out_in_a_folder_that_cannot_be_written_fails_before_training(data, tmp_
     assert list(shut.iterdir()) == []
 
 
+def test_a_model_path_through_a_folder_that_cannot_be_searched_names_that_folder(data, tmp_path, monkeypatch):
+    shut = tmp_path / "shut"
+    shut.mkdir()
+    exists, access = Path.exists, os.access
+
+    def searched(self, *args, **kwargs):  # (as root, a chmod 000 would not stop it)
+        if shut in self.parents:
+            raise PermissionError(errno.EACCES, os.strerror(errno.EACCES), str(self))
+        return exists(self, *args, **kwargs)
+
+    monkeypatch.setattr(Path, "exists", searched)
+    monkeypatch.setattr(os, "access", lambda path, mode, **kw: Path(path) != shut and access(path, mode, **kw))
+    advice = rf"\({re.escape(str(shut))} cannot be searched\); make the folder readable for you \(chmod u\+rx .*shut\)"
+    result = invoke(*fit_args(data, shut / "model"))
+    assert "shorter path" not in assert_error(result, advice)  # no shorter path would help
+    assert no_training_started(result), result.stderr
+    assert_error(invoke("info", shut / "model"), advice)
+    assert list(shut.iterdir()) == []
+
+
 def test_failed_fit_keeps_the_old_model(data, tmp_path, model_copy):
     before = digest(model_copy)
     for more in (["--set", "C=abc"], ["--label-names", "neg=x,pos=x"], ["--label-column", "text"]):
