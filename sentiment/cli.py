@@ -562,7 +562,7 @@ def predict(
     input_: Optional[Path] = _path_option(None, "--input", metavar="FILE", help="Predict every row of this file (streamed in chunks); aspect models also read SemEval-2014 XML. '-': a table piped into stdin (CSV, TSV, JSON Lines, JSON, Parquet or XML, told by its first bytes)."),
     output: Optional[Path] = _path_option(None, metavar="FILE", help="With --input (and needed then): where to write the predictions (.csv, .tsv or .jsonl); '-': print them as CSV (with --json: JSON Lines), each chunk as it is predicted. Its columns: the input's, then label (several labels per text: labels) and score_LABEL per class; aspect models: aspects (and categories, where the model learnt them), each a JSON list."),
     text_column: Optional[str] = _column_option(None, metavar="COLUMN", help="With --input: the text column; default: the model's."),
-    batch_size: Optional[int] = typer.Option(None, min=1, show_default=False, metavar="N", help="With --input: rows per chunk (default 5,000; with --explain 1,000)."),
+    batch_size: Optional[int] = typer.Option(None, show_default=False, metavar="N", help="With --input: rows per chunk (default 5,000; with --explain 1,000)."),
     grouping: Optional[str] = typer.Option(None, metavar="GROUPING", help="Tell an emotion model's labels in groups: ekman or sentiment (a group's score is its most probable label's; an explanation stays the label's)."),
     skip_blank: bool = typer.Option(False, "--skip-blank", help="With --input: write rows with no text unpredicted, their prediction cells empty (JSON Lines: null), instead of stopping at the first."),
 ):
@@ -613,7 +613,8 @@ def predict(
             if on_terminal:
                 stack.enter_context(contextlib.redirect_stdout(EscapingWriter(sys.stdout, as_json)))
             rows, unpredicted = predict_file(pipe, source, output, text_column=text_column,
-                                             chunksize=batch_size or (EXPLAINED_CHUNK_ROWS if explain else CHUNK_ROWS),
+                                             chunksize=batch_size if batch_size is not None else
+                                             EXPLAINED_CHUNK_ROWS if explain else CHUNK_ROWS,
                                              top_if_none=top_if_none, aspects=aspect, by_sentence=by_sentence,
                                              explain=explain, skip_blank=skip_blank, grouping=grouping,
                                              progress=sys.stderr.isatty() and not on_terminal, found=found,

@@ -21,6 +21,7 @@ from typer.testing import CliRunner
 
 import sentiment
 from sentiment.cli import app
+from sentiment.commands import predict_file
 
 from conftest import CSV, binary_examples, symlink
 from test_cli import assert_error, assert_ok, invoke
@@ -378,6 +379,16 @@ def test_predict_text_that_is_not_utf8(saved_model):
     result = invoke("predict", "--model", saved_model, "--json", "fine", "caf\udce9 cr\udce8me")
     assert_error(result, "text 2 is not UTF-8")
     assert result.stdout == ""
+
+
+@pytest.mark.parametrize("size", [0, -3])
+def test_a_batch_size_below_one_is_named_not_blamed_on_the_input_file(data, saved_model, tmp_path, size):
+    result = invoke("predict", "--model", saved_model, "--input", data["dev"], "--output", tmp_path / "p.csv",
+                    "--batch-size", size)
+    assert_error(result, rf"--batch-size\) must be a whole number of at least 1, not {size}$")
+    with pytest.raises(sentiment.errors.ConfigError, match="chunksize .* at least 1"):  # pandas' error: "cannot parse"
+        predict_file(sentiment.load(saved_model), data["dev"], tmp_path / "p.csv", chunksize=size)
+    assert not (tmp_path / "p.csv").exists()
 
 
 def test_predict_stdin_that_is_not_utf8(saved_model):
