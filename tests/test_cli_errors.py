@@ -852,7 +852,8 @@ def test_a_directory_given_for_an_output_file_gets_a_file_name_it_may_use(data, 
     plain.mkdir()
     for args, suggested in [(["predict", "--model", "model", "--input", data["dev"], "--output", "out"], "out/predictions.csv"),
                             (["predict", "--model", "model", "--input", data["dev"], "--output", "model"], "model.csv"),
-                            (["vectorize", data["dev"], "--out", "model/vectorizer"], "model.npz")]:
+                            (["vectorize", data["dev"], "--out", "model/vectorizer"], "model.npz"),
+                            (["vectorize", data["dev"], "--out", "v.npz", "--names", "out"], "out/names.json")]:
         result = invoke(*args)
         assert_error(result, f"is a directory; give a file name, e.g. {suggested}")
         assert "Error" not in invoke(*args[:-1], suggested).stderr  # the suggestion is taken

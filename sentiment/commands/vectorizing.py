@@ -109,7 +109,7 @@ def _check_vector_target(target: Path, flag: str, suffix: str, data: Path, vecto
     """Refuse a file of ``vectorize_file`` that it could not write, or should not."""
     if target.is_dir():
         raise DataError(f"{flag} {target} is a directory; give a file name, e.g. "
-                        f"{file_name_for(target, 'vectors' + suffix)}")
+                        f"{file_name_for(target, ('vectors' if flag == '--out' else 'names') + suffix)}")
     if target.suffix.lower() != suffix:
         kind = "dense: numpy.load reads a .npy file" if dense else "sparse: scipy.sparse.load_npz reads a .npz file"
         why = f"{vectorizer} vectors are {kind}" if flag == "--out" else "the names are written as a JSON array"
