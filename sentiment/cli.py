@@ -1273,8 +1273,8 @@ def _shown(value) -> str:
 @app.command(short_help="List every option of the stages, with its default and what it does.", cls=_Command)
 @friendly
 def options(
-    vectorizer: Optional[str] = typer.Option(None, metavar="NAME", help="Vectorizer whose options to list; default: the one `fit --task` uses (with --model lstm: word2vec)."),
-    model: Optional[str] = typer.Option(None, metavar="NAME", help="Model whose options to list; default: the one `fit --task` uses (with --vectorizer word2vec: logreg)."),
+    vectorizer: Optional[str] = typer.Option(None, metavar="NAME", help=f"{or_list(available('vectorizer'))}: the vectorizer whose options to list; default: the one `fit --task` uses (with --model lstm: word2vec)."),
+    model: Optional[str] = typer.Option(None, metavar="NAME", help=f"{or_list(available('model'))}: the model whose options to list; default: the one `fit --task` uses (with --vectorizer word2vec: logreg)."),
     task: str = typer.Option(DEFAULT_TASK, metavar="TASK", help=f"{or_list(CONFIGURATIONS)}: list the values `fit --task` starts from; aspect: the aspect model's options."),
     multi_label: bool = typer.Option(False, "--multi-label", help="The defaults of --task for several labels per text, as `fit --multi-label` uses them."),
     as_json: bool = typer.Option(False, "--json", help="Print a JSON object: per stage, each option's value, default and help line."),

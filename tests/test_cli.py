@@ -1014,6 +1014,28 @@ def test_help_shows_what_each_option_takes_in_capitals(command):
         assert param.metavar and param.metavar.endswith("...") == (param.nargs == -1), param.name
 
 
+def test_an_option_that_takes_one_of_a_few_names_lists_them_in_its_help():
+    import typer
+
+    from sentiment.export import FORMATS
+    from sentiment.groupings import GROUPINGS
+    from sentiment.registry import available
+    from sentiment.tasks import TASK_NAMES
+
+    commands = typer.main.get_command(app).commands
+    names = {"vectorizer": available("vectorizer"), "model": available("model"), "task": TASK_NAMES,
+             "grouping": list(GROUPINGS), "format_": FORMATS}
+    checked = 0
+    for command in commands.values():
+        for param in command.params:
+            if param.param_type_name != "option" or param.name not in names or param.metavar == "DIR":  # (DIR: a saved model)
+                continue
+            choices = ("polarity", "emotion") if (command.name, param.name) == ("clean", "task") else names[param.name]
+            assert all(re.search(rf"\b{re.escape(name)}\b", param.help) for name in choices), (command.name, param.help)
+            checked += 1
+    assert checked == 15  # --task of six commands, --grouping of three, --vectorizer of three, --model of two, --format
+
+
 def test_top_level_help_lists_every_command_with_a_whole_sentence():
     result = invoke("--help")
     assert_ok(result)
