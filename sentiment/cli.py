@@ -333,6 +333,12 @@ class _Command(typer.core.TyperCommand):
     """A command that refuses an option of one value given twice (`--model a --model b`), where click would take
     the last silently."""
 
+    def collect_usage_pieces(self, ctx):
+        """The usage line's pieces, a required argument bare (`fit [OPTIONS] DATA`), not in the braces typer puts it
+        in, which read as a choice among names, as click writes one."""
+        return [piece[1:-1] if piece.startswith("{") and piece.endswith("}") else piece
+                for piece in super().collect_usage_pieces(ctx)]
+
     def parse_args(self, ctx, args):
         options = list(itertools.takewhile(lambda arg: arg != "--", args))  # (texts after "--")
         if ctx.resilient_parsing or any(arg in ctx.help_option_names for arg in options if isinstance(arg, str)):

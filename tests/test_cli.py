@@ -1036,6 +1036,14 @@ def test_an_option_that_takes_one_of_a_few_names_lists_them_in_its_help():
     assert checked == 15  # --task of six commands, --grouping of three, --vectorizer of three, --model of two, --format
 
 
+@pytest.mark.parametrize("command, usage", [("fit", "[OPTIONS] DATA"), ("ensemble", "[OPTIONS] MODEL..."),
+                                            ("info", "[OPTIONS] [MODEL]"), ("predict", "[OPTIONS] [TEXT...]")])
+def test_the_usage_line_names_a_required_argument_bare_not_in_the_braces_of_a_choice(command, usage):
+    assert invoke(command, "--help").stdout.splitlines()[0].endswith(f" {command} {usage}")
+    if "[OPTIONS] [" not in usage:  # a required argument left out: the usage line of the error too
+        assert f" {command} {usage}\n" in invoke(command).stderr
+
+
 def test_top_level_help_lists_every_command_with_a_whole_sentence():
     result = invoke("--help")
     assert_ok(result)
