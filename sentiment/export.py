@@ -28,7 +28,7 @@ from contextlib import contextmanager
 from pathlib import Path
 
 from .checks import path_of
-from .errors import ConfigError, with_article
+from .errors import ConfigError, or_list, with_article
 from .persistence import atomic_file, check_output_file, file_name_for
 
 FORMATS = ("torchscript", "onnx")
@@ -82,7 +82,7 @@ def export_model(pipeline, path: str | os.PathLike, fmt: str | None = None) -> P
         raise ConfigError(f"unknown export format {fmt!r}; choose one of: {', '.join(FORMATS)}")
     suffixes = SUFFIXES[fmt]
     if target.suffix.lower() not in suffixes:
-        raise ConfigError(f"{target}: {with_article(fmt)} export is written to a {' or '.join(suffixes)} file (so that "
+        raise ConfigError(f"{target}: {with_article(fmt)} export is written to a {or_list(suffixes)} file (so that "
                           f"no other file is overwritten by mistake); give e.g. {target.with_suffix(suffixes[0]).name}")
     check_output_file(target, "--out", suffixes)
     if hasattr(pipeline, "members"):

@@ -42,7 +42,7 @@ import numpy as np
 from .checks import path_of
 from .cleaning import READING_VERSION, cleaner_reading
 from .errors import (BackupKeptWarning, ConfigError, ModelFileError, ReadingVersionWarning, TrainingError,
-                     caller_stacklevel)
+                     caller_stacklevel, or_list)
 
 FORMAT = "sentiment-model"
 FORMAT_VERSION = 1
@@ -358,7 +358,7 @@ def check_output_file(path: str | os.PathLike, flag: str, suffixes: tuple[str, .
         raise ConfigError(f"{flag} {path} is a symbolic link that leads back to itself; remove it or give another path") from None
     real = Path(os.path.realpath(path))
     if real.suffix.lower() not in suffixes:
-        raise ConfigError(f"{flag} {path} is a link to {real}, which is not a {' or '.join(suffixes)} file (so that "
+        raise ConfigError(f"{flag} {path} is a link to {real}, which is not a {or_list(suffixes)} file (so that "
                           "writing through the link replaces no other kind of file); remove the link or give another path")
     _refuse_special(real, path, flag)
     too_long = _too_long(real, f"{flag} {path}")

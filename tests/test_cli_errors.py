@@ -357,7 +357,8 @@ def test_export_does_not_overwrite_a_file_of_another_kind(data, saved_model, tmp
     shutil.copy(data["train"], target)
     before = target.read_bytes()
     for fmt in ("torchscript", "onnx"):
-        assert_error(invoke("export", saved_model, "--format", fmt, "--out", target), f"an? {fmt} export is written to")
+        assert_error(invoke("export", saved_model, "--format", fmt, "--out", target),
+                     f"an? {fmt} export is written to a {'.pt, .pth or .ts' if fmt == 'torchscript' else '.onnx'} file")
     assert target.read_bytes() == before
 
 

@@ -754,7 +754,7 @@ def test_export_does_not_write_through_a_link_to_a_file_of_another_kind(mlp_pipe
     notes = tmp_path / "notes.txt"
     notes.write_text("my notes")
     symlink(tmp_path / "link.pt", notes)
-    with pytest.raises(ConfigError, match="--out .*link.pt is a link to .*notes.txt, which is not a .pt or .pth "
+    with pytest.raises(ConfigError, match="--out .*link.pt is a link to .*notes.txt, which is not a .pt, .pth "
                                           "or .ts file"):
         export_model(mlp_pipe, tmp_path / "link.pt")
     assert notes.read_text() == "my notes"
