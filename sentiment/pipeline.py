@@ -399,7 +399,7 @@ class Pipeline(OptionAttributes, Classifier):
                                                                        configurations["single"])
         if model is None and vectorizer is not None and not reads(task_model, vectorizer):
             model = DENSE_MODEL
-        model = model or task_model
+        model = task_model if model is None else model  # ("" is refused as unknown, as a vectorizer "" is)
         if vectorizer is None:  # the task's, unless the model reads what only another gives (lstm: word2vec)
             natural = vectorizer_for(model)
             vectorizer = task_vectorizer if natural == DEFAULT_VECTORIZER else natural

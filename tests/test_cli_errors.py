@@ -844,6 +844,15 @@ def test_an_empty_path_or_column_is_refused_not_taken_for_the_default(args, flag
     assert result.exit_code == 2 and list(tmp_path.iterdir()) == []
 
 
+def test_an_empty_model_name_is_refused_as_an_unknown_one_not_taken_for_the_default(data, tmp_path):
+    for more in ([], ["--vectorizer", "word2vec"], ["--task", "emotion"]):
+        result = invoke("fit", data["train"], "--dev", data["dev"], "--model", "", *more, "--out", tmp_path / "m")
+        assert_error(result, "unknown model ''; choose one of: ")
+        assert no_training_started(result), result.stderr
+    assert_error(invoke("options", "--model", ""), "unknown model ''")  # as --vectorizer '' is
+    assert not (tmp_path / "m").exists()
+
+
 def test_a_directory_given_for_an_output_file_gets_a_file_name_it_may_use(data, model_copy, tmp_path, monkeypatch):
     """The suggested file lies inside a plain directory, but beside a model directory (no output may lie in it)."""
     from sentiment.persistence import file_name_for
