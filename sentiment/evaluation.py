@@ -211,7 +211,7 @@ def _report(truth: np.ndarray, predicted: np.ndarray, names: list[str]) -> dict:
         "multi_label": False,  # the key every report has, so a script can branch on it
         "accuracy": float(accuracy_score(truth, predicted)),
         "macro_f1": macro,
-        **_macro_note(n_present, len(names)),
+        **_macro_note(n_present),
         "per_class": _per_class(names, precision, recall, f1, support, present),
         "labels": names,
         "confusion_matrix": confusion_matrix(truth, predicted, labels=indices).tolist(),
@@ -230,7 +230,7 @@ def _multi_label_report(truth: np.ndarray, predicted: np.ndarray, names: list[st
         "n": int(len(truth)),
         "multi_label": True,
         "macro_f1": macro,
-        **_macro_note(n_present, len(names)),
+        **_macro_note(n_present),
         "micro_f1": float(2 * tp.sum() / errors) if errors else 0.0,
         "exact_match": float(np.mean((truth.astype(bool) == predicted.astype(bool)).all(axis=1))),
         "per_class": _per_class(names, precision, recall, f1, tp + fn, present),
@@ -247,10 +247,10 @@ def _per_class(names: list[str], precision, recall, f1, support, present) -> dic
             for name, p, r, f, s, held in zip(names, precision, recall, f1, support, present)}
 
 
-def _macro_note(n_present: int, n_labels: int) -> dict:
+def _macro_note(n_present: int) -> dict:
     """``{"macro_f1_labels": k}``: macro-F1 averages the ``k`` labels that the data or the predictions hold (of
-    the model's ``n_labels``; the key is in every report, for scripts, and the plain one says it where
-    ``k < n_labels``)."""
+    the model's labels; the key is in every report, for scripts, and the plain one says it where ``k`` is fewer
+    than the labels)."""
     return {"macro_f1_labels": n_present}
 
 

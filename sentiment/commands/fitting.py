@@ -163,7 +163,7 @@ def fit_file(
             pipe.label_ids_ = label_ids_of(names_of_ids)  # so that evaluate reads such a file as fit did
         tune_info.update(planned)  # recorded after each fit: a refit on all the data may hold out what the first could not
         if multi_label:
-            _record_tuning(pipe, model_stage, tune_info, planned, tune_fraction, len(texts), said, log)
+            _record_tuning(pipe, model_stage, tune_info, planned, tune_fraction, len(texts), log)
         _record_stopping(pipe, model_stage, tune_info, len(texts), said, log)
         return pipe.info_["trained_on"]
 
@@ -207,11 +207,11 @@ def fit_file(
 
 
 def _record_tuning(pipe: Pipeline, model_stage, tune_info: dict, planned: dict, tune_fraction: float, n_texts: int,
-                   said: set, log) -> None:
+                   log) -> None:
     """After a multi-label fit of ``pipe`` (``model_stage``: an unfitted copy of its model) on ``n_texts``: record
     in ``tune_info`` how many texts tuned the thresholds (none: the model's own early stopping instead of the
-    ``planned`` one), and note a tune part too small to hold out (once per command: ``said``; the labels left
-    untuned are noted of the model saved, :func:`_note_untuned`)."""
+    ``planned`` one), and note a tune part too small to hold out (the labels left untuned are noted of the model
+    saved, :func:`_note_untuned`)."""
     tune_info["n_tune"] = pipe.info_.get("tuned_on", 0)
     if tune_fraction and not tune_info["n_tune"]:
         tune_info["tune"] = "none (too few texts to hold out)"
