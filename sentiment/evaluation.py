@@ -481,10 +481,10 @@ MAX_FIGURE_INCHES = 40
 MAX_TICK_CHARACTERS = 60  # of a label's name on a plot's axis: a longer one ends in "…" (metrics.json has it whole)
 
 
-def _shortened(name, most: int = MAX_TICK_CHARACTERS) -> str:
-    """``name`` as text, cut to ``most`` characters with an ellipsis."""
+def _shortened(name) -> str:
+    """``name`` as text, cut to ``MAX_TICK_CHARACTERS`` characters with an ellipsis."""
     name = str(name)
-    return name if len(name) <= most else name[:most - 1] + "…"
+    return name if len(name) <= MAX_TICK_CHARACTERS else name[:MAX_TICK_CHARACTERS - 1] + "…"
 
 
 def _headline_figures(report: dict, n: int) -> str:

@@ -122,12 +122,12 @@ class HashedLogistic:
     def predict(self, features) -> list:
         return [self.classes_[i] for i in self.predict_proba(features).argmax(axis=1)]
 
-    def get_state(self, prefix: str = "") -> tuple[dict, dict]:
+    def get_state(self) -> tuple[dict, dict]:
         state = {"bits": self.bits, "C": self.C, "classes": self.classes_}
-        return state, {f"{prefix}coef": self.coef_, f"{prefix}intercept": self.intercept_}
+        return state, {"coef": self.coef_, "intercept": self.intercept_}
 
     @classmethod
-    def from_state(cls, state: dict, arrays: dict, prefix: str = "", *, allowed: Sequence[str] = (),
+    def from_state(cls, state: dict, arrays: dict, *, allowed: Sequence[str] = (),
                    what: str = "") -> "HashedLogistic":
         """The model saved as ``state`` and ``arrays``; its classes must be among ``allowed`` (when given; ``what``
         names the model in the error)."""
@@ -136,8 +136,8 @@ class HashedLogistic:
             raise ValueError(f"the hash size bits={bits!r} is not a whole number from 1 to 30")
         model = cls(bits=bits, C=float(state["C"]))
         model.classes_ = list(state["classes"])
-        model.coef_ = as_float32(arrays[f"{prefix}coef"], "coefficients")
-        model.intercept_ = as_float32(arrays[f"{prefix}intercept"], "coefficients")
+        model.coef_ = as_float32(arrays["coef"], "coefficients")
+        model.intercept_ = as_float32(arrays["intercept"], "coefficients")
         rows = 1 if len(model.classes_) == 2 else len(model.classes_)
         if len(set(map(str, model.classes_))) != len(model.classes_) or len(model.classes_) < 2:
             raise ValueError(f"the classes {model.classes_!r} are not two or more distinct labels")
