@@ -117,11 +117,6 @@ def embedding_matrix(words: list[str], keyed, dim: int, seed: int) -> np.ndarray
     return matrix
 
 
-def vector_size(keyed) -> int:
-    """The word vectors' size (the embeddings' width)."""
-    return int(keyed.vector_size)
-
-
 def case_class(raw: str) -> int:
     """Capitalisation / shape class of a raw token: 1 lower, 2 Title, 3 UPPER, 4 has a digit,
     5 punctuation or symbol, 6 mixed (0 is padding)."""
@@ -447,7 +442,7 @@ class BiLSTMTagger:
         words = [[t.text for t in toks] for toks in tokens]
         if keyed is None:
             keyed = train_word_vectors(words, seed=o["seed"])
-        dim = vector_size(keyed)
+        dim = int(keyed.vector_size)
         char_counts = Counter(c for text, toks in zip(texts, tokens) for t in toks for c in text[t.start:t.end][:MAX_CHARS])
         self._set_vocabularies(build_vocabulary(words, keyed, o["extra_words"]),
                                [c for c, n in char_counts.most_common() if n >= 2 and not "\ud800" <= c <= "\udfff"])
@@ -807,7 +802,7 @@ class AttentionPolarity:
         token_lists = [[t.text for t in tokenize(text, self.cleaner)] for text in texts]
         if keyed is None:
             keyed = train_word_vectors(token_lists, seed=o["seed"])
-        dim = vector_size(keyed)
+        dim = int(keyed.vector_size)
         pretrain_tokens: dict[str, list[Token]] = {}
         if pretraining:  # the pre-training's words that have a vector join in
             for text in pretrain[0]:
