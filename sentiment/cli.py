@@ -1119,14 +1119,14 @@ def ensemble(
     for note in notes:
         echo(f"note: {note}", err=True)
     if as_json:
-        _print_json({"model": str(out), "members": [str(m) for m in models], "weights": saved.weights,
+        _print_json({"model": str(out), "members": [str(m) for m in models], "weights": saved._weights,
                      "labels": [str(name) for name in saved.label_names_],
                      **({"thresholds": dict(zip(map(str, saved.label_names_), saved.thresholds_.tolist())),
                          "thresholds_from": source} if saved.multi_label_ else
                         {"weights_from": source} if source else {})})
         return
     chosen = (f"; thresholds: {source}" if saved.multi_label_ else
-              f"; weights {', '.join(f'{w:g}' for w in saved.weights)}, {source}" if source else "")
+              f"; weights {', '.join(f'{w:g}' for w in saved._weights)}, {source}" if source else "")
     echo(f"saved an ensemble of {len(models)} models to {_field(out)}{chosen}")
 
 

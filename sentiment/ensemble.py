@@ -44,6 +44,8 @@ from .pipeline import Classifier
 class Ensemble(Classifier):
     """Average the probabilities of ``members`` (pipelines or ensembles, fitted), optionally weighted.
 
+    ``weights``: one per member, None (the default) for equal ones; kept as given (None stays None, as
+    scikit-learn keeps a parameter), so that ``set_params(members=...)`` may change how many members there are.
     With several labels per text, ``thresholds`` (one per label) decide the labels; by default the
     weighted mean of the members' thresholds (see :meth:`tune`).
 
@@ -74,7 +76,7 @@ class Ensemble(Classifier):
         if untrained and len(untrained) < len(members):
             raise NotFittedError(f"member {untrained[0]} of the ensemble is not fitted, and others are; fit it too, or "
                                  "give untrained members only (fit(texts, labels) then trains them all)")
-        weights = [1.0] * len(members) if weights is None else _checked_weights(weights, len(members))
+        weights = None if weights is None else _checked_weights(weights, len(members))
         if untrained:  # settings for fit to train: nothing learnt is set
             self.members, self.weights = members, weights
             self.thresholds = None if thresholds is None else checked_thresholds(thresholds).tolist()
@@ -103,9 +105,14 @@ class Ensemble(Classifier):
         self.thresholds_ = None
         if self.multi_label_:
             mean = sum(share * np.asarray(m.thresholds_)[order]
-                       for share, m, order in zip(_shares(weights), members, self._column_orders))
+                       for share, m, order in zip(_shares(self._weights), members, self._column_orders))
             self.thresholds_ = mean if checked is None else checked
         self.config_ = {"columns": getattr(first, "config_", {}).get("columns", {"text": "text", "label": "label"})}
+
+    @property
+    def _weights(self) -> list[float]:
+        """The weight of each member in use: ``weights``, or equal ones where that is None."""
+        return [1.0] * len(self.members) if self.weights is None else self.weights
 
     @property
     def _column_orders(self) -> list[list[int]]:
@@ -149,7 +156,7 @@ class Ensemble(Classifier):
             return self
         probabilities = self._in_order([member.predict_proba(texts) for member in self.members])
         n = len(self.members)
-        mixes = [*_weight_grid(n), [1 / n] * n, _shares(self.weights)]  # never worse than equal or given weights
+        mixes = [*_weight_grid(n), [1 / n] * n, _shares(self._weights)]  # never worse than equal or given weights
 
         def merit(shares: list[float]) -> tuple:
             accuracy = np.mean(sum(s * p for s, p in zip(shares, probabilities)).argmax(axis=1) == truth)
@@ -189,13 +196,13 @@ class Ensemble(Classifier):
         self._check_fitted()
         evidence = [member._evidence(texts, known, proba) for member in self.members]
         mean = self._combined([p for p, _ in evidence]) if proba else None
-        counted = [counts for (_, counts), weight in zip(evidence, self.weights) if weight > 0]
+        counted = [counts for (_, counts), weight in zip(evidence, self._weights) if weight > 0]
         return mean, np.max(counted, axis=0) if known else None
 
     def _combined(self, member_probabilities: list[np.ndarray]) -> np.ndarray:
         """The ensemble's probabilities from its members' (each member's columns in its own order, as its
         ``predict_proba`` gives them): their mean under ``weights``, columns in the order of ``classes_``."""
-        return sum(share * p for share, p in zip(_shares(self.weights), self._in_order(member_probabilities)))
+        return sum(share * p for share, p in zip(_shares(self._weights), self._in_order(member_probabilities)))
 
     def _in_order(self, member_probabilities: list[np.ndarray]) -> list[np.ndarray]:
         """Each member's probabilities (its own columns) with their columns in the order of ``classes_``."""
@@ -256,7 +263,7 @@ class Ensemble(Classifier):
         return clone
 
     def __repr__(self) -> str:
-        weights = "" if len(set(self.weights)) == 1 else f", weights={self.weights}"
+        weights = "" if len(set(self._weights)) == 1 else f", weights={self.weights}"
         return f"Ensemble([{', '.join(map(repr, self.members))}]{weights})"
 
     @property
@@ -297,7 +304,7 @@ class Ensemble(Classifier):
                 member.save(staging / name)
             files = {f"{name}/{CONFIG}": checksum(staging / name / CONFIG) for name in names}
             config = {**config_header("ensemble"), "members": names, "member_sources": self._sources(),
-                      "weights": self.weights,
+                      "weights": self._weights,
                       "columns": self.config_["columns"],
                       **({"data": self.config_["data"]} if "data" in self.config_ else {}),  # the file --tune read
                       "labels": {"names": self.label_names_, "multi_label": self.multi_label_},

@@ -75,7 +75,7 @@ def test_an_ensemble_is_a_fitted_scikit_learn_classifier(members, binary):
     assert 0 <= get_scorer("roc_auc")(ensemble, texts, labels) <= 1
     copy = clone(ensemble)
     assert copy is not ensemble and copy.members == ensemble.members  # the same fitted members: not unfitted
-    assert copy.set_params(weights=[1, 3]) is copy and copy.weights == [1.0, 3.0] and ensemble.weights == [1.0, 1.0]
+    assert copy.set_params(weights=[1, 3]) is copy and copy.weights == [1.0, 3.0] and ensemble.weights is None
     with pytest.raises(ConfigError, match="weights"):
         copy.set_params(weights=[1])
     with pytest.raises(ConfigError, match="unknown parameter 'C' of an Ensemble"):
@@ -140,6 +140,28 @@ def test_an_ensemble_in_a_search_and_in_a_scikit_learn_pipeline(members, binary)
     assert steps.score(binary.dev_texts, binary.dev_labels) > 0.8
     assert ensemble.fit(binary.train_texts, binary.train_labels).note == "kept"
     assert not hasattr(ensemble, "tune_support_")
+
+
+def test_weights_left_out_stay_none_so_a_search_may_change_the_number_of_members(members, binary, tmp_path):
+    """As scikit-learn keeps a parameter: equal weights by default are None, not a list of as many ones as there
+    were members, which set_params(members=...) with another number of members (a clone in a search) refused."""
+    from sklearn.base import clone
+    from sklearn.model_selection import GridSearchCV
+
+    a, b = members
+    ensemble = Ensemble([a, b])
+    assert ensemble.get_params()["weights"] is None and clone(ensemble).weights is None
+    three = ensemble.set_params(members=[a, b, a.__sklearn_clone__().fit(binary.train_texts, binary.train_labels)])
+    np.testing.assert_allclose(three.predict_proba(binary.dev_texts),
+                               (2 * a.predict_proba(binary.dev_texts) + b.predict_proba(binary.dev_texts)) / 3)
+    assert repr(three).endswith("])")  # equal weights: not shown
+    settings = [Pipeline(**a.get_params()), Pipeline(**b.get_params()), Pipeline("count", "logreg")]
+    search = GridSearchCV(Ensemble(settings[:2]), {"members": [settings[:2], settings]}, cv=3, error_score="raise")
+    assert len(search.fit(binary.train_texts, binary.train_labels).best_estimator_.members) in (2, 3)
+    three.save(tmp_path / "e")  # a saved ensemble keeps its weights in use, as a list
+    assert json.loads((tmp_path / "e" / "config.json").read_text())["weights"] == [1.0, 1.0, 1.0]
+    with pytest.raises(ConfigError, match=r"gives 2 weight\(s\) for 3 models"):  # weights given still count
+        Ensemble([a, b], weights=[1, 2]).set_params(members=[a, b, a])
 
 
 def test_an_ensemble_names_sample_weight_for_scikit_learn_and_passes_it_on(members, binary):
