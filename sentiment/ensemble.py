@@ -256,8 +256,13 @@ class Ensemble(Classifier):
 
     def __sklearn_clone__(self) -> "Ensemble":
         """scikit-learn's ``clone``: a new ensemble of the same members (fitted ones stay fitted: cloning them
-        would unfit them), asking for the metadata this one asks for (:meth:`set_fit_request`)."""
-        clone = type(self)(**self.get_params())
+        would unfit them; untrained ones, settings, are cloned, as scikit-learn clones the estimators of a
+        ``VotingClassifier``, so that changing one of the copy's leaves this one's as it is), asking for the
+        metadata this one asks for (:meth:`set_fit_request`)."""
+        params = self.get_params()
+        if not self.__sklearn_is_fitted__():
+            params["members"] = [member.__sklearn_clone__() for member in self.members]
+        clone = type(self)(**params)
         if "_metadata_requests" in self.__dict__:
             clone._metadata_requests = dict(self._metadata_requests)
         return clone

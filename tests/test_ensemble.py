@@ -142,6 +142,20 @@ def test_an_ensemble_in_a_search_and_in_a_scikit_learn_pipeline(members, binary)
     assert not hasattr(ensemble, "tune_support_")
 
 
+def test_a_clone_of_untrained_members_has_copies_of_its_own(members):
+    """As scikit-learn's clone of a VotingClassifier: changing a member of the copy leaves the original's member
+    as it was (fitted members are shared: a clone of them would be untrained)."""
+    from sklearn.base import clone
+
+    settings = Ensemble([Pipeline("tfidf", "logreg", C=1.0), Pipeline("count", "nb")])
+    copy = clone(settings)
+    assert [m.get_params() for m in copy.members] == [m.get_params() for m in settings.members]
+    copy.members[0].set_params(C=5.0)
+    assert settings.members[0].C == 1.0 and not copy.__sklearn_is_fitted__()
+    fitted = Ensemble(members)
+    assert all(a is b for a, b in zip(clone(fitted).members, members))
+
+
 def test_weights_left_out_stay_none_so_a_search_may_change_the_number_of_members(members, binary, tmp_path):
     """As scikit-learn keeps a parameter: equal weights by default are None, not a list of as many ones as there
     were members, which set_params(members=...) with another number of members (a clone in a search) refused."""
