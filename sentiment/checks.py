@@ -35,7 +35,8 @@ def check_texts(texts: Sequence[str], what: str = "text", empty: bool = False) -
         raise DataError(f"texts must be a list of strings, not {with_article(type(texts).__name__)}"
                         + ("; pass its values (list(d.values()))" if isinstance(texts, Mapping) else ""))
     if getattr(texts, "ndim", 1) != 1:
-        raise DataError(f"texts must be one-dimensional (one string per text), not an array of shape {texts.shape}")
+        raise DataError(f"texts must be one-dimensional (one string per text), not an array of shape {texts.shape}; "
+                        + ("pass the column flattened (texts.ravel())" if _is_column(texts) else "pass one column of texts"))
     index = texts.index if hasattr(texts, "iloc") else None  # a pandas Series: its rows' labels, said in errors
     try:
         texts = list(texts)
@@ -109,9 +110,14 @@ def label_list(labels: Any) -> list:
     """``labels`` as a list, one entry per text; a DataError for what cannot be one label per text."""
     if isinstance(labels, (str, bytes)):
         raise DataError("labels must be a list with one label per text, not a single string")
-    if labels is None or isinstance(labels, dict) or hasattr(labels, "columns") or not hasattr(labels, "__iter__"):
+    if hasattr(labels, "columns"):  # iterating a DataFrame gives its column names
+        raise DataError("pass one column of labels (e.g. df[\"label\"]), not a DataFrame")
+    if labels is None or isinstance(labels, dict) or not hasattr(labels, "__iter__"):
         raise DataError(f"labels must be a list with one label (or one list of labels) per text, "
                         f"not {type(labels).__name__}")
+    if _is_column(labels):  # (n, 1), as scikit-learn's column_or_1d takes it: one label per text, not a 0/1 matrix
+        raise DataError(f"labels must be one-dimensional (one per text), not an array of shape {labels.shape}; pass "
+                        "the column flattened (labels.ravel())")
     if getattr(labels, "ndim", 1) != 1:
         raise DataError(f"labels must be one-dimensional (one per text), not an array of shape {labels.shape}; "
                         "for several labels per text give one list of labels per text (from a 0/1 matrix: "
@@ -122,6 +128,12 @@ def label_list(labels: Any) -> list:
             raise DataError(f"label {i} is {with_article(type(value).__name__)}; give one label, or one list of labels, per text "
                             "(a row of a 0/1 matrix is neither; convert arrays of labels with .tolist())")
     return values
+
+
+def _is_column(values: Any) -> bool:
+    """Whether ``values`` is an array of one column, shape ``(n, 1)`` (``df[["text"]].to_numpy()``, ``y.reshape(-1,
+    1)``): one value per text, given two-dimensional."""
+    return getattr(values, "ndim", 1) == 2 and values.shape[1] == 1
 
 
 def label_array(labels: Sequence) -> np.ndarray:

@@ -133,11 +133,27 @@ def test_a_label_of_its_own_for_every_text_is_refused_as_no_label_column():
     ({0: "pos", 1: "neg"}, "not dict"),
     (np.array([[1, 0], [0, 1], [1, 0]]), "one-dimensional.*shape \\(3, 2\\).*MultiLabelBinarizer"),
     (list(np.array([[1, 0], [0, 1], [1, 0]])), "label 0 is a ndarray"),
-    (pd.DataFrame({"label": ["p", "n", "p"]}), "not DataFrame"),
+    (pd.DataFrame({"label": ["p", "n", "p"]}), r'pass one column of labels \(e\.g\. df\["label"\]\), not a DataFrame'),
+    (np.array([["p"], ["n"], ["p"]]), r"shape \(3, 1\); pass the column flattened \(labels\.ravel\(\)\)$"),
 ])
 def test_labels_that_are_not_one_per_text(labels, pattern):
     with pytest.raises(DataError, match=pattern):
         Pipeline().fit(["good film", "bad film", "great film"], labels)
+
+
+def test_a_column_of_texts_or_labels_is_told_to_be_flattened_not_to_be_lists_of_labels(fitted, binary):
+    """A column (shape (n, 1), as df[["label"]].to_numpy() gives it) is one value per text: the advice is to
+    flatten it, not the advice for a 0/1 matrix of several labels per text."""
+    texts, labels = np.array(binary.dev_texts).reshape(-1, 1), np.array(binary.dev_labels).reshape(-1, 1)
+    pipe = fitted("count", "nb")
+    with pytest.raises(DataError, match=r"labels must be one-dimensional .*shape \(\d+, 1\); pass the column "
+                                        r"flattened \(labels\.ravel\(\)\)$"):
+        pipe.score(binary.dev_texts, labels)
+    with pytest.raises(DataError, match=r"texts must be one-dimensional .*; pass the column flattened \(texts\.ravel\(\)\)$"):
+        pipe.predict(texts)
+    with pytest.raises(DataError, match=r"shape \(2, 2\); pass one column of texts$"):
+        pipe.predict(np.array([["a", "b"], ["c", "d"]]))
+    assert pipe.score(texts.ravel(), labels.ravel()) == pipe.score(binary.dev_texts, binary.dev_labels)
 
 
 def test_labels_from_numpy_and_pandas(binary):
