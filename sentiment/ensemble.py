@@ -41,6 +41,11 @@ from .persistence import (CONFIG, INCONSISTENT_MODEL, atomic_directory, check_co
 from .pipeline import Classifier
 
 
+# What making it of fitted members (or fit) sets; reading one from an ensemble of untrained members is a NotFittedError.
+FITTED_ATTRIBUTES = frozenset({"classes_", "label_names_", "label_ids_", "multi_label_", "thresholds_", "config_",
+                               "member_classes_", "reading_version_"})
+
+
 class Ensemble(Classifier):
     """Average the probabilities of ``members`` (pipelines or ensembles, fitted), optionally weighted.
 
@@ -170,6 +175,13 @@ class Ensemble(Classifier):
         if not self.__sklearn_is_fitted__():
             raise NotFittedError("this Ensemble's members are not trained yet; call fit(texts, labels), or make it of "
                                  "fitted models")
+
+    def __getattr__(self, name: str):
+        """Learnt state (``classes_``, ``label_names_`` …) read from an ensemble of untrained members: a
+        NotFittedError that says to fit it (an AttributeError, so ``hasattr`` is False), as a Pipeline's."""
+        if name in FITTED_ATTRIBUTES:
+            self._check_fitted()
+        raise AttributeError(f"{type(self).__name__} has no attribute {name!r}")
 
     def _name_map(self) -> dict:
         """Label value (as text) -> name, as its members name them (the names given to their fits)."""

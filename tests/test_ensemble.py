@@ -142,6 +142,22 @@ def test_an_ensemble_in_a_search_and_in_a_scikit_learn_pipeline(members, binary)
     assert not hasattr(ensemble, "tune_support_")
 
 
+def test_learnt_state_of_an_untrained_ensemble_is_not_fitted_error_that_says_to_fit():
+    """As a Pipeline's: classes_ of an ensemble of settings says to fit it (Python's own AttributeError did not)."""
+    import pickle
+
+    from sklearn.exceptions import NotFittedError as SklearnNotFittedError
+
+    ensemble = Ensemble([Pipeline(), Pipeline("count", "nb")])
+    for name in ("classes_", "label_names_", "multi_label_", "thresholds_", "reading_version_", "member_classes_"):
+        with pytest.raises(SklearnNotFittedError, match="this Ensemble's members are not trained yet; call fit"):
+            getattr(ensemble, name)
+        assert not hasattr(ensemble, name)
+    with pytest.raises(AttributeError, match="Ensemble has no attribute 'bogus'"):
+        ensemble.bogus
+    assert pickle.loads(pickle.dumps(ensemble)).get_params()["weights"] is None
+
+
 def test_a_clone_of_untrained_members_has_copies_of_its_own(members):
     """As scikit-learn's clone of a VotingClassifier: changing a member of the copy leaves the original's member
     as it was (fitted members are shared: a clone of them would be untrained)."""
