@@ -155,6 +155,10 @@ def test_batch_normalization_refuses_one_training_row(tfidf_data):
 
     with pytest.warns(TuningWarning, match="too few training texts"):  # but two train
         assert MLPModel(normalization="batch", hidden_sizes=[4], **FAST).fit(X[:2], y[:2]).history_
+    # held-out texts can leave one to train on too (texts of one class, fitted without a Pipeline)
+    with pytest.raises(DataError, match="^dev_fraction=0.5 holds out all the training texts but one, which "
+                       "normalization='batch' cannot normalise; give more texts, a smaller dev_fraction"):
+        MLPModel(normalization="batch", hidden_sizes=[4], dev_fraction=0.5, **FAST).fit(X[:3], np.ones(3, dtype=int))
 
 
 def test_asking_for_a_missing_gpu_is_a_config_error(tfidf_data, monkeypatch):

@@ -173,6 +173,10 @@ class NeuralModel(Stage):
                 dev = (_take(X, held[0]), held[1])
                 X, y = _take(X, rows), y[rows]
                 sample_weight = None if sample_weight is None else sample_weight[rows]
+                if len(y) == 1 and self.params.get("normalization") == "batch":  # (texts of one class alone)
+                    raise DataError(f"dev_fraction={python_number(self.params['dev_fraction'])} holds out all the "
+                                    "training texts but one, which normalization='batch' cannot normalise; give more "
+                                    "texts, a smaller dev_fraction, dev data, or another normalization")
                 # one or two texts right or wrong decide which epoch is kept (of one epoch, that one)
                 if len(held[1]) < FEW_TO_STOP_ON and self.params["epochs"] > 1:
                     warnings.warn(f"early stopping judges the epochs on {counted(len(held[1]), 'held-out text')}, too "
