@@ -176,6 +176,26 @@ def test_aspects_found_in_a_batch_are_those_found_alone(tiny_pipeline, data):
     assert any(found(together)[-1])
 
 
+def test_viterbi_finds_the_best_path_of_all():
+    """Viterbi against a brute force over every tag path of short sentences, under the BIO constraints."""
+    import itertools
+
+    rng = np.random.default_rng(0)
+    for n in (1, 2, 3, 4, 5):
+        for _ in range(20):
+            scores = rng.normal(size=(n, len(TAGS)))
+            trans, start, end = neural.constrain(rng.normal(size=(len(TAGS), len(TAGS))), rng.normal(size=len(TAGS)),
+                                                 rng.normal(size=len(TAGS)))
+
+            def total(path):
+                return (start[path[0]] + end[path[-1]] + sum(scores[t, k] for t, k in enumerate(path))
+                        + sum(trans[a, b] for a, b in zip(path, path[1:])))
+
+            best = max(itertools.product(range(len(TAGS)), repeat=n), key=total)
+            assert neural.viterbi(scores, trans, start, end) == list(best)
+    assert neural.viterbi(np.zeros((0, len(TAGS))), trans, start, end) == []
+
+
 def test_viterbi_never_starts_a_span_with_i():
     trans, start, end = neural.constrain(np.zeros((3, 3)), np.zeros(3), np.zeros(3))
     scores = np.log(np.array([[0.1, 0.1, 0.8], [0.6, 0.1, 0.3], [0.4, 0.2, 0.4]]))

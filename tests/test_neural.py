@@ -639,6 +639,24 @@ def test_a_bad_init_from_fails_before_the_texts_are_cleaned(data, mlp_pipe, lstm
             Pipeline("word2vec", "lstm", init_from=str(init_from), **SMALL_W2V, **options).fit(train_x[:60], train_y[:60])
 
 
+@pytest.mark.parametrize("packed_as_given", [False, True])  # True: as batches come on a GPU, longest first
+def test_an_lstms_padding_changes_no_texts_logits(monkeypatch, packed_as_given):
+    """Every pooling reads a text's own states alone: its logits in a padded batch (beside an empty text and
+    longer ones) are those of the text alone, both directions and every layer packed by its length."""
+    from sentiment.models import nets
+
+    monkeypatch.setattr(nets, "longest_first", lambda device: packed_as_given)
+    sequences = [[5, 6, 7, 8, 9, 3], [3, 4, 5], [7], []]
+    torch.manual_seed(0)
+    for pooling in nets.POOLINGS:
+        net = nets.LSTMNet(nets.LSTMConfig(n_tokens=10, n_classes=3, embedding_dim=4, hidden_size=3, layers=2,
+                                           pooling=pooling)).eval()
+        with torch.no_grad():
+            together = net(*trainer.pad_sequences(sequences))
+            for row, sequence in enumerate(sequences):
+                torch.testing.assert_close(together[row], net(*trainer.pad_sequences([sequence]))[0])
+
+
 def test_sequence_batches_bucket_by_length():
     sequences = [np.arange(2, 2 + n) for n in (5, 1, 3, 0, 4, 2)]
     batches = trainer.SequenceBatches(sequences, np.zeros(6, dtype=int), 2, torch.device("cpu"), max_length=4)
