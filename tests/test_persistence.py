@@ -1608,3 +1608,15 @@ def test_word_vectors_of_another_size_than_their_setting(fitted, tmp_path):
     size = from_file.vectorizer_.params["vector_size"]
     edit_config(tmp_path / "file", lambda c: c["stages"]["vectorizer"]["params"].update(vector_size=100))
     assert sentiment.load(tmp_path / "file").vectorizer_.params["vector_size"] == size != 100
+
+
+@pytest.mark.parametrize("scale", [0.0, -1.0])
+def test_a_word2vec_scale_that_no_fit_gives_is_refused_at_load(binary, tmp_path, scale):
+    """Fit scales a dimension that hardly varies by 1; a crafted scale of 0 gave infinite features silently (a saved
+    TextVectorizer), and a negative one turned the features' signs."""
+    sentiment.TextVectorizer("word2vec", vector_size=8, w2v_epochs=2, min_count=1).fit(
+        binary.train_texts[:40]).save(tmp_path / "v")
+    craft_stage(tmp_path / "v", "vectorizer", edit_arrays=lambda a: a["scale"].__setitem__(0, scale))
+    with pytest.raises(ModelFileError, match=r"not a consistent sentiment vectorizer \(a word2vec scale is below 1e-06 "
+                                             r"\(zero or negative\)\)"):
+        sentiment.load(tmp_path / "v")

@@ -284,6 +284,8 @@ class Word2VecVectorizer(Stage):
         self.scale_ = np.asarray(arrays["scale"], dtype=np.float32)
         if self.mean_.shape != (self.vectors_.shape[1],) or self.scale_.shape != self.mean_.shape:
             raise ValueError("word2vec scaling arrays do not match the vector size")
+        if (self.scale_ < np.float32(MIN_SCALE)).any():  # fit never gives one (1.0 instead): features would be infinite
+            raise ValueError(f"a word2vec scale is below {MIN_SCALE} (zero or negative)")
         if self.vectors_.shape[0] != len(self.words_) or self.idf_.shape != (len(self.words_),):
             raise ValueError("word vectors and vocabulary differ in length")
         check_saved_idf(self.idf_)
