@@ -814,9 +814,17 @@ def inconsistent_model(path, what: str, error: BaseException, config: dict, agai
     saved = config.get("sentiment_version") if isinstance(config, dict) else None
     if isinstance(saved, str) and _version_tuple(saved) > _version_tuple(__version__):
         return ModelFileError(f"{path} was saved by sentiment {saved}, newer than this one ({__version__}), and holds "
-                              f"what this version cannot read ({one_line(error)}); install sentiment {saved} or newer "
+                              f"what this version cannot read ({_reason(error)}); install sentiment {saved} or newer "
                               "(pip install -U . in its source folder), or train the model again with this one")
-    return ModelFileError(f"{path} is not a consistent {what} ({one_line(error)}); {again}")
+    return ModelFileError(f"{path} is not a consistent {what} ({_reason(error)}); {again}")
+
+
+def _reason(error: BaseException) -> str:
+    """Why a saved model does not make one, for :func:`inconsistent_model`: a lookup's KeyError, whose message is the
+    bare key (``('terms')``), said as the entry that is missing."""
+    if type(error) is KeyError and len(error.args) == 1:
+        return f"it has no {str(error.args[0])[:80]!r} entry"
+    return one_line(error)
 
 
 def _version_tuple(version: str) -> tuple[int, ...]:

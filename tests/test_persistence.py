@@ -1620,3 +1620,11 @@ def test_a_word2vec_scale_that_no_fit_gives_is_refused_at_load(binary, tmp_path,
     with pytest.raises(ModelFileError, match=r"not a consistent sentiment vectorizer \(a word2vec scale is below 1e-06 "
                                              r"\(zero or negative\)\)"):
         sentiment.load(tmp_path / "v")
+
+
+def test_a_missing_entry_is_named_as_missing(model_copy):
+    """A lookup's KeyError says the bare key, which read as "... model ('terms'); train it again"."""
+    craft_stage(model_copy, "vectorizer", edit_state=lambda state: state.pop("terms"))
+    with pytest.raises(ModelFileError, match=r"is not a consistent sentiment model \(it has no 'terms' entry\); "
+                                             "train it again$"):
+        sentiment.load(model_copy)
