@@ -1020,6 +1020,8 @@ def test_a_stage_of_an_unknown_kind_is_refused(tiny_model, tmp_path):
     (lambda s: s.update(bits=10**20), "the hash size bits=100000000000000000000 is not a whole number from 1 to 30"),
     (lambda s: s.update(classes=["x", "y", "z"]), "the polarity classes .* are not among negative, neutral, positive"),
     (lambda s: s.update(classes=["negative"]), "are not two or more distinct labels"),
+    # each class labels its row of weights, in fit's sorted order: another order swapped the polarities silently
+    (lambda s: s.update(classes=s["classes"][::-1]), "the classes .* are not in the sorted order that training gives"),
 ])
 def test_a_crafted_aspect_state_is_refused_before_it_is_built(tiny_model, tmp_path, edit, pattern):
     tiny_model.save(tmp_path / "m")

@@ -143,6 +143,9 @@ class HashedLogistic:
             raise ValueError(f"the classes {model.classes_!r} are not two or more distinct labels")
         if allowed and not set(map(str, model.classes_)) <= set(allowed):
             raise ValueError(f"the {what} classes {model.classes_!r} are not among {', '.join(allowed)}")
+        if list(map(str, model.classes_)) != sorted(map(str, model.classes_)):  # fit's (scikit-learn's) order: each is
+            # the label of its row of weights, and another order would swap the labels silently
+            raise ValueError(f"the classes {model.classes_!r} are not in the sorted order that training gives them")
         if model.coef_.shape != (rows, 2**bits) or model.intercept_.shape != (rows,):
             raise ValueError("the coefficients do not match the hash size and the classes")
         return model
