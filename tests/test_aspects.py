@@ -1851,6 +1851,28 @@ def test_a_prior_that_the_checksums_do_not_cover_is_refused(tmp_path):  # catego
         AspectPipeline.load(copy)
 
 
+def test_a_prior_replaced_by_a_model_of_another_kind_is_refused_by_name(tmp_path):
+    """As fit takes no prior without a 'positive' class: a vectorizer or an aspect model put in as the prior (its
+    checksums recomputed) read as "(TextVectorizer has no attribute 'label_names_')"."""
+    from conftest import edit_config
+
+    from sentiment.persistence import checksum
+
+    texts = ["a wonderful film", "truly dreadful", "superb", "awful"] * 6
+    sentiment.Pipeline(vectorizer="count", model="logreg").fit(texts, [1, 0, 1, 0] * 6).save(tmp_path / "prior")
+    AspectPipeline(prior=str(tmp_path / "prior"), bits=12).fit(synthetic(60)).save(tmp_path / "model")
+    shutil.rmtree(tmp_path / "model" / "prior")
+    sentiment.TextVectorizer("count").fit(texts).save(tmp_path / "vectorizer")
+    shutil.copytree(tmp_path / "vectorizer", tmp_path / "model" / "prior")
+    files = {path.relative_to(tmp_path / "model").as_posix(): checksum(path)
+             for path in (tmp_path / "model" / "prior").rglob("*") if path.is_file()}
+    edit_config(tmp_path / "model", lambda c: c.update(
+        files={**{k: v for k, v in c["files"].items() if not k.startswith("prior/")}, **files}))
+    with pytest.raises(ModelFileError, match=r"not a consistent aspect model \(its prior is a vectorizer model without "
+                                             r"a 'positive' class, not a sentence polarity model\); train it again"):
+        sentiment.load(tmp_path / "model")
+
+
 def test_an_unknown_option_is_a_config_error_listing_the_valid_ones():
     with pytest.raises(sentiment.ConfigError, match="'extractr' is not an option of the aspect model \\(did you mean 'extractor'\\?\\); choose from: extractor"):
         AspectPipeline(prior=None, extractr="lstm")

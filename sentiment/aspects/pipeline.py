@@ -491,6 +491,10 @@ class AspectPipeline:
             from ..pipeline import load as load_pipeline
 
             pipe.prior_ = load_pipeline(Path(path) / "prior")
+            if "positive" not in list(getattr(pipe.prior_, "label_names_", [])):  # as fit takes a prior (_load_prior)
+                kind = getattr(pipe.prior_, "kind", None) or "polarity"
+                raise ValueError(f"its prior is {with_article(kind)} model without a 'positive' class, not a sentence "
+                                 "polarity model")
         pipe.extractor_ = stage_class("extractor", stages["extractor"][0]).from_state(*stages["extractor"],
                                                                                   cleaner=pipe.cleaner)
         pipe.polarity_ = stage_class("polarity", stages["polarity"][0]).from_state(
