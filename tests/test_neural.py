@@ -657,6 +657,21 @@ def test_an_lstms_padding_changes_no_texts_logits(monkeypatch, packed_as_given):
                 torch.testing.assert_close(together[row], net(*trainer.pad_sequences([sequence]))[0])
 
 
+@pytest.mark.parametrize("edit, pattern", [
+    (lambda c: c.update(stages=[]), "config.json is damaged: it names no model with its settings; restore the model"),
+    (lambda c: c["stages"]["model"].update(params=["hidden_size"]), "config.json is damaged: it names no model"),
+    (lambda c: c.update(kind=["lstm"]), "holds another kind of model; give a saved lstm model"),
+])
+def test_a_damaged_init_from_config_is_a_one_line_error(data, lstm_pipe, tmp_path, edit, pattern):
+    """Its config is read before the work, alone: a damaged one was an AttributeError or a TypeError."""
+    from conftest import edit_config
+
+    train_x, train_y, _, _ = data
+    edit_config(lstm_pipe.save(tmp_path / "lstm"), edit)
+    with pytest.raises((ConfigError, sentiment.ModelFileError), match=pattern):
+        Pipeline("word2vec", "lstm", init_from=str(tmp_path / "lstm"), **SMALL_W2V).fit(train_x[:60], train_y[:60])
+
+
 def test_sequence_batches_bucket_by_length():
     sequences = [np.arange(2, 2 + n) for n in (5, 1, 3, 0, 4, 2)]
     batches = trainer.SequenceBatches(sequences, np.zeros(6, dtype=int), 2, torch.device("cpu"), max_length=4)

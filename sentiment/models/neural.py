@@ -485,7 +485,8 @@ class LSTMModel(NeuralModel):
     def check_start(self) -> None:
         """Refuse an ``init_from`` that is not a saved lstm model, from its config alone: ``fit`` calls it
         (through :func:`sentiment.pipeline.check_stages`) before the slow cleaning and vectorizing."""
-        from ..persistence import read_config
+        from ..errors import ModelFileError
+        from ..persistence import CONFIG, read_config
 
         path = self.params["init_from"]
         if path is None:
@@ -493,12 +494,17 @@ class LSTMModel(NeuralModel):
         if not Path(path).is_dir():
             raise ConfigError(f"init_from={path} is not a directory; give the directory of a saved lstm model")
         config = read_config(path)
-        name = config.get("stages", {}).get("model", {}).get("name") if config.get("kind", "pipeline") == "pipeline" \
-            else config.get("kind")
+        kind = config.get("kind", "pipeline")
+        stages = config.get("stages") if kind == "pipeline" else None
+        model = stages.get("model") if isinstance(stages, dict) else None
+        if kind == "pipeline" and not (isinstance(model, dict) and isinstance(model.get("params", {}), dict)):
+            raise ModelFileError(f"{Path(path) / CONFIG} is damaged: it names no model with its settings; restore the "
+                                 "model or train it again")  # (what Pipeline.load would refuse, said before the work)
+        name = model.get("name") if kind == "pipeline" else kind
         if name != "lstm":
-            raise ConfigError(f"init_from={path} holds {with_article(name) if name else 'another kind of'} model; "
-                              "give a saved lstm model")
-        saved = config["stages"]["model"].get("params", {})
+            raise ConfigError(f"init_from={path} holds {with_article(name) if isinstance(name, str) and name else 'another kind of'} "
+                              "model; give a saved lstm model")
+        saved = model.get("params", {})
         for key in ("hidden_size", "layers", "bidirectional", "lstm_pooling"):  # the network's shape, as saved
             if key in saved and saved[key] != self.params[key]:
                 raise ConfigError(f"init_from={path} has {key}={saved[key]!r}, this model {self.params[key]!r}; "
