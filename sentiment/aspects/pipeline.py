@@ -8,9 +8,10 @@ Directory format (the same as every model of this package, see :mod:`sentiment.p
       polarity/state.json, arrays.safetensors
       prior/...                      (optional) the sentence-level polarity model whose scores of the
                                      aspect's clause and context windows are features of the polarity model
-      categories/state.json, arrays.safetensors
+      categories/detector/, categories/polarity_<i>/
                                      (when the training data had categories) the aspect categories and
-                                     the polarity toward each
+                                     the polarity toward each: saved pipelines, which config.json's
+                                     "categories" names
 
 A PyTorch stage (``extractor="lstm"`` or ``"combined"``, ``polarity="lstm"`` or ``"mean"``,
 :mod:`sentiment.aspects.neural`) saves its
