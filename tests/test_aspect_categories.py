@@ -199,6 +199,27 @@ def test_save_and_load_give_the_same_predictions(model, tmp_path):
     assert again.predict(texts) == model.predict(texts)
 
 
+def test_saved_category_models_of_other_labels_are_refused_at_load(model, tmp_path):
+    """A polarity model whose labels are no polarities loaded, and every prediction of a category failed with
+    "ValueError: tuple.index(x): x not in tuple"; a detector of one label per text has no thresholds to decide by."""
+    import shutil
+
+    from conftest import edit_config
+
+    state = model.save(tmp_path / "renamed")
+    edit_config(tmp_path / "renamed" / "polarity_1", lambda c: c["labels"].update(
+        classes=[f"x{i}" for i in range(len(c["labels"]["classes"]))]))
+    with pytest.raises(ModelFileError, match=r"holds a polarity model for the category '.+' whose labels \(x0, x1.*\) "
+                                             "are not one of negative, neutral, positive per text; the model is damaged"):
+        CategoryModel.load(tmp_path / "renamed", state, {"detector", *state["polarity"]})
+    model.save(tmp_path / "swapped")
+    shutil.rmtree(tmp_path / "swapped" / "detector")
+    shutil.copytree(tmp_path / "swapped" / "polarity_0", tmp_path / "swapped" / "detector")
+    with pytest.raises(ModelFileError, match="detector gives one label per text, where the category detector gives "
+                                             "several; the model is damaged, train it again"):
+        CategoryModel.load(tmp_path / "swapped", state, {"detector", *state["polarity"]})
+
+
 def test_data_without_categories_is_a_clear_error():
     sentences = [{"id": "1", "text": "Fine.", "aspects": [], "categories": []}]
     assert not has_categories(sentences)

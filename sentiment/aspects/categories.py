@@ -373,4 +373,12 @@ class CategoryModel:
             raise ModelFileError(f"cannot read the category models in {folder} ({one_line(exc)}); train the model again") from None
         if SHARED not in model.polarity_:
             raise ModelFileError(f"{folder} lacks the shared category polarity model; train the model again")
+        if not model.detector_.multi_label_:  # (its thresholds decide the categories of a text)
+            raise ModelFileError(f"{folder / 'detector'} gives one label per text, where the category detector gives "
+                                 "several; the model is damaged, train it again")
+        for category, pipe in model.polarity_.items():  # their labels are columns of polarity_proba's rows
+            if pipe.multi_label_ or not all(label in POLARITIES for label in pipe.classes_.tolist()):
+                raise ModelFileError(f"{folder} holds a polarity model for the category {category!r} whose labels "
+                                     f"({', '.join(map(str, pipe.classes_.tolist()))}) are not one of "
+                                     f"{', '.join(POLARITIES)} per text; the model is damaged, train it again")
         return model
