@@ -817,3 +817,18 @@ def test_evaluate_file_reads_polarity_codes_beside_a_model_of_polarity_names(bin
                 tmp_path / "two.csv")
     with pytest.raises(DataError, match=r"label\(s\) 0, 1 were not seen in training"):
         evaluate_file(tmp_path / "two.csv", tmp_path / "five")
+
+
+def test_a_tune_part_too_small_to_hold_out_is_noted_once_per_command():
+    """The first fit and the refit on all the data may both hold no tune part out: one note, not two."""
+    from types import SimpleNamespace
+
+    from sentiment.commands.fitting import _record_tuning
+
+    pipe = SimpleNamespace(info_={})  # a fit that tuned on no texts
+    logged, said = [], set()
+    for n_texts in (5, 8):
+        tune_info = {}
+        _record_tuning(pipe, None, tune_info, {}, 0.1, n_texts, said, logged.append)
+        assert tune_info == {"n_tune": 0, "tune": "none (too few texts to hold out)"}  # recorded after each fit
+    assert len(logged) == 1 and "too few texts to hold out 10% for tuning the label thresholds" in logged[0]

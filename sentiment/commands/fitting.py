@@ -163,7 +163,7 @@ def fit_file(
             pipe.label_ids_ = label_ids_of(names_of_ids)  # so that evaluate reads such a file as fit did
         tune_info.update(planned)  # recorded after each fit: a refit on all the data may hold out what the first could not
         if multi_label:
-            _record_tuning(pipe, model_stage, tune_info, planned, tune_fraction, len(texts), log)
+            _record_tuning(pipe, model_stage, tune_info, planned, tune_fraction, len(texts), said, log)
         _record_stopping(pipe, model_stage, tune_info, len(texts), said, log)
         return pipe.info_["trained_on"]
 
@@ -207,16 +207,19 @@ def fit_file(
 
 
 def _record_tuning(pipe: Pipeline, model_stage, tune_info: dict, planned: dict, tune_fraction: float, n_texts: int,
-                   log) -> None:
+                   said: set, log) -> None:
     """After a multi-label fit of ``pipe`` (``model_stage``: an unfitted copy of its model) on ``n_texts``: record
     in ``tune_info`` how many texts tuned the thresholds (none: the model's own early stopping instead of the
-    ``planned`` one), and note a tune part too small to hold out (the labels left untuned are noted of the model
-    saved, :func:`_note_untuned`)."""
+    ``planned`` one), and note a tune part too small to hold out, once per command (``said``: the refit on all
+    the data may hold none out either; the labels left untuned are noted of the model saved, :func:`_note_untuned`)."""
     tune_info["n_tune"] = pipe.info_.get("tuned_on", 0)
     if tune_fraction and not tune_info["n_tune"]:
         tune_info["tune"] = "none (too few texts to hold out)"
         if "early_stopping" in planned:  # the model held out its own dev_fraction instead
             tune_info["early_stopping"] = _own_stopping(model_stage)
+        if "no tuning" in said:
+            return
+        said.add("no tuning")
         held = math.ceil(n_texts * tune_fraction)  # as scikit-learn's split rounds it
         log(f"note: too few texts to hold out {_share(tune_fraction)} for tuning the label thresholds: they stay at 0.5; "
             f"give {held_none_advice(n_texts, held, '--tune-fraction')}")
