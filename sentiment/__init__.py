@@ -11,7 +11,7 @@ from .cleaning import Cleaner, clean  # noqa: E402
 from .ensemble import Ensemble  # noqa: E402
 from .errors import (AbsentLabelWarning, ConfigError, DataError, IgnoredOptionWarning, LabelSpellingWarning,  # noqa: E402
                      MissingGlyphWarning, ModelFileError, NotFittedError, ReadingVersionWarning, SentimentError,
-                     TrainingError, TuningWarning, UnfoundAspectWarning)
+                     TrainingError, TuningWarning, UnfoundAspectWarning, VectorCoverageWarning)
 from .pipeline import Pipeline, load  # noqa: E402
 from .registry import available  # noqa: E402
 from .text_vectorizer import TextVectorizer  # noqa: E402
@@ -52,5 +52,6 @@ __all__ = [
     "IgnoredOptionWarning",
     "MissingGlyphWarning",
     "UnfoundAspectWarning",
+    "VectorCoverageWarning",
     "__version__",
 ]

@@ -137,6 +137,12 @@ class IgnoredOptionWarning(UserWarning):
     0 or 1; ``char_ngram_range`` for word n-grams): the fit runs as without it."""
 
 
+class VectorCoverageWarning(UserWarning):
+    """A vectors file (``vectors_path``) that has vectors for under half of the training texts' words (each time
+    a word occurs counting): the texts are read from the few words it has, which the file's words written
+    otherwise than the cleaned tokens (stemmed, another language, a tokenizer's own) usually explain."""
+
+
 class MissingGlyphWarning(UserWarning):
     """Characters of a plot's text (a label or file name in Chinese, say) that no installed font can draw: they
     show as empty boxes in the image (install a font that has them, e.g. Noto Sans CJK)."""

@@ -26,7 +26,7 @@ import typer
 
 from .checks import json_safe
 from .errors import (AbsentLabelWarning, BackupKeptWarning, IgnoredOptionWarning, LabelSpellingWarning,
-                     MissingGlyphWarning, ReadingVersionWarning, SentimentError, on_one_line)
+                     MissingGlyphWarning, ReadingVersionWarning, SentimentError, VectorCoverageWarning, on_one_line)
 
 
 # control characters, but tab and line break, the line and paragraph separators U+2028 and U+2029 (line ends to
@@ -193,7 +193,7 @@ def _shown_as_note(show):
 
     def shown(message, category, filename, lineno, file=None, line=None):
         ours = issubclass(category, (ReadingVersionWarning, LabelSpellingWarning, AbsentLabelWarning,
-                                     IgnoredOptionWarning, MissingGlyphWarning, BackupKeptWarning))
+                                     IgnoredOptionWarning, MissingGlyphWarning, BackupKeptWarning, VectorCoverageWarning))
         if not ours and os.environ.get("SENTIMENT_DEBUG"):
             show(message, category, filename, lineno, file, line)
             return

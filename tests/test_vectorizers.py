@@ -428,13 +428,43 @@ def test_every_vocabulary_lookup_gives_scikit_learns_counts(docs, new_docs, opti
 
 
 def test_vectors_of_other_words_than_the_cleaned_tokens_say_so(tmp_path):
-    cased = tmp_path / "cased.txt"
-    cased.write_text("2 2\nGreat 0 1\nAwful 1 2\n")
+    other = tmp_path / "other.txt"
+    other.write_text("2 2\nGRAND_FILM 0 1\nawful_film 1 2\n")
     texts, labels = ["Great film", "Awful film"], ["pos", "neg"]
-    with pytest.raises(DataError, match=r"no word of the training texts is in the vectors file .*'Great'.*lowercase=False"):
-        Pipeline("word2vec", "logreg", vectors_path=str(cased)).fit(texts, labels)
+    with pytest.raises(DataError, match=r"no word of the training texts is in the vectors file .*'GRAND_FILM'.*lowercase=False"):
+        Pipeline("word2vec", "logreg", vectors_path=str(other)).fit(texts, labels)
+
+
+def test_a_word_the_file_holds_only_capitalised_serves_the_lowercased_token(tmp_path):
+    """A cased file (GoogleNews' word2vec vectors, one made from text as written) matched the cleaner's lowercased
+    tokens only where it held them lowercased too: a file of capitalised words matched a few numbers and signs, and
+    its texts were read from those, without a word said."""
+    cased = tmp_path / "cased.txt"
+    cased.write_text("5 2\nGreat 0 1\nGREAT 7 7\nAwful 1 2\nfilm 3 3\nFilm 9 9\n")
+    texts, labels = ["Great film", "Awful film"], ["pos", "neg"]
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")  # every word has its vector: no note on coverage
+        vectorizer = Pipeline("word2vec", "logreg", vectors_path=str(cased)).fit(texts, labels).vectorizer_
+    assert vectorizer.words_ == ["awful", "film", "great"]
+    np.testing.assert_array_equal(vectorizer.vectors_, [[1, 2], [3, 3], [0, 1]])  # the first form; film as written
     kept = Pipeline("word2vec", "logreg", vectors_path=str(cased), lowercase=False).fit(texts, labels)
-    assert kept.vectorizer_.words_ == ["Awful", "Great"]
+    assert kept.vectorizer_.words_ == ["Awful", "Great", "film"]
+    np.testing.assert_array_equal(kept.vectorizer_.vectors_, [[1, 2], [0, 1], [3, 3]])
+    every = resolve("vectorizer", "word2vec")(vectors_path=str(cased), file_words="all").fit([["great", "film"]])
+    assert every.words_ == ["Awful", "Film", "GREAT", "Great", "film", "great"]
+    np.testing.assert_array_equal(every.vectors_[every.vocabulary_["great"]], [0, 1])
+
+
+def test_a_vectors_file_lacking_most_training_words_is_noted(tmp_path):
+    path = tmp_path / "few.txt"
+    path.write_text("2 2\ngood 0 1\nbad 1 0\n")
+    docs = [["good", "plot", "plot"], ["bad", "plot", "acting"]]
+    with pytest.warns(sentiment.VectorCoverageWarning, match=r"^the vectors file .*few\.txt has vectors for only 33% of "
+                      r"the training texts' words \(the most frequent without one: 'plot', 'acting'\), .*lowercase=False"):
+        resolve("vectorizer", "word2vec")(vectors_path=str(path)).fit(docs)
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        resolve("vectorizer", "word2vec")(vectors_path=str(path)).fit([["good", "plot"], ["bad"]])  # 2 of 3: no note
 
 
 @pytest.mark.parametrize("vectorizer", ["tfidf", "count", "word2vec"])

@@ -281,6 +281,17 @@ def test_keep_holds_only_the_words_asked_for_and_still_checks_the_whole_file(tmp
         load_vectors(nan, fmt, keep={"movie"})
 
 
+@pytest.mark.parametrize("binary", [False, True])
+def test_keep_holds_the_capitalised_forms_of_its_lowercase_words_too(tmp_path, binary):
+    """The vectorizer asks for the cleaner's lowercased tokens; a cased file's "Movie" and "GOOD" serve them."""
+    words = ["GOOD", "Café", "Movie", "movie"]
+    path = tmp_path / "v.bin"
+    path.write_bytes(binary_bytes(words) if binary else ("4 3\n" + "\n".join(text_lines(words)) + "\n").encode())
+    keyed = load_vectors(path, keep={"good", "movie", "Café"})
+    same(keyed, ["GOOD", "Café", "Movie", "movie"])
+    assert load_vectors(path, keep={"Good", "MOVIE"}).index_to_key == []  # a capitalised word is matched as written
+
+
 def test_a_blank_line_after_the_header_keeps_a_text_file_text(tmp_path):
     path = tmp_path / "v.txt"
     path.write_text(f"{len(WORDS)} 3\n\n" + "\n".join(text_lines()) + "\n", encoding="utf-8")

@@ -43,7 +43,8 @@ _SEPARATORS = re.compile(r"[ \t]+")
 def load_vectors(path, fmt: str = "auto", keep: set[str] | None = None):
     """The word vectors of the file ``path`` as gensim ``KeyedVectors``; ``fmt``: ``"word2vec"``,
     ``"word2vec-binary"``, ``"glove"`` or ``"auto"`` (told from the file). A word given twice keeps its
-    first vector, as gensim keeps it. With ``keep``, only the vectors of those words are kept, so that a big
+    first vector, as gensim keeps it. With ``keep``, only the vectors of those words (and of the words whose
+    lowercase is one of them: a file's "Paris" and "PARIS" for a lowercased "paris") are kept, so that a big
     file's vectors take no more memory than the words asked for (every line is still read as a word and
     numbers; only the kept vectors are checked for NaN and infinity)."""
     from gensim.models import KeyedVectors
@@ -280,7 +281,7 @@ def _read_text(stream: "_Stream", path: str, count: int | None, size: int, first
         if "\ufffd" in word and _not_utf8(raw):
             raise DataError(f"{path}, line {number}: the word {_shown(raw.split()[0])} is not UTF-8 text; re-encode "
                             f"the file as UTF-8 ({reencode_hint()})")
-        if keep is not None and word not in keep:
+        if not _kept(word, keep):
             continue
         vectors.append(vector)
         words.append(word)
@@ -311,7 +312,7 @@ def _read_binary(stream: "_Stream", path: str, count: int, size: int, keep: set[
                             f"{'control characters' if text else 'nothing'} where a word should be); the header's vector size "
                             f"{size} may be wrong, or the file is not word2vec binary (set vectors_format)")
         text = _composed(text)
-        if keep is not None and text not in keep:
+        if not _kept(text, keep):
             continue
         words.append(text)
         vectors.append(np.frombuffer(values, dtype="<f4").astype(np.float32))
@@ -323,6 +324,12 @@ def _read_binary(stream: "_Stream", path: str, count: int, size: int, keep: set[
     if not count:
         raise DataError(f"{path} holds no word vectors (its header line announces none); pass a word2vec or GloVe file")
     return words, _matrix(vectors, size), entries
+
+
+def _kept(word: str, keep: set[str] | None) -> bool:
+    """Whether to keep the vector of a file's ``word``: all are kept without ``keep``; else those of its words, and
+    of those whose lowercase is one of them."""
+    return keep is None or word in keep or word.lower() in keep
 
 
 def _matrix(vectors: list[np.ndarray], size: int) -> np.ndarray:

@@ -7,7 +7,9 @@ the training mean and deviation of each dimension (a document without a known wo
 
 The model keeps the vectors of the words seen in the training texts, or with a vectors file and
 ``file_words="all"`` every word of the file, so that words the training texts lack keep their vectors
-when the model predicts (a bigger model file: a file's whole vocabulary). A vectors file made outside
+when the model predicts (a bigger model file: a file's whole vocabulary). A word that the file holds only
+capitalised ("Paris", "GOOD") serves the cleaner's lowercased token, and a file with vectors for under half
+of the training texts' words is noted (``VectorCoverageWarning``). A vectors file made outside
 this package has no words marked by the cleaning's negation step (``not_good``): where the file knows
 none of them, each takes the vector of the word itself (the negation before it still counts), rather
 than dropping out of the text.
@@ -15,12 +17,13 @@ than dropping out of the text.
 
 from __future__ import annotations
 
+import warnings
 from collections import Counter
 
 import numpy as np
 
 from ..cleaning import NEGATION_MARK as NEGATED
-from ..errors import ConfigError, DataError
+from ..errors import ConfigError, DataError, VectorCoverageWarning, caller_stacklevel
 from ..persistence import saved_vocabulary
 from ..stage import Stage
 from .ngrams import check_saved_idf, check_some_words, count_matrix, normalize_rows, smoothed_idf
@@ -31,6 +34,7 @@ from .vectors_file import MAX_VECTOR_SIZE, check_source, first_words, load_vecto
 # where it is given, is checked apart: see check_source)
 TRAINING_ONLY = ("window", "min_count", "w2v_epochs", "skipgram", "workers", "seed")
 MIN_SCALE = 1e-6  # a dimension that varies less over the training documents is centred, not scaled
+MIN_COVERAGE = 0.5  # a vectors file with vectors for fewer of the training texts' words (occurrences) is noted
 
 
 # What a vectors file whose words no training text has should hold instead.
@@ -147,6 +151,8 @@ class Word2VecVectorizer(Stage):
         self.words_ = words
         self.vocabulary_ = {w: i for i, w in enumerate(words)}
         self.vectors_ = np.asarray(vectors, dtype=np.float32)
+        if self.params["vectors_path"] is not None:
+            self._say_coverage(counts)
         doc_counts = count_matrix(docs, self.vocabulary_, list)
         self.idf_ = smoothed_idf(doc_counts)
         # the same counts pool the vectors, unless the negation marks back off to their words there
@@ -178,22 +184,44 @@ class Word2VecVectorizer(Stage):
             self._check_size(size)
         self.params["vector_size"] = size  # what the fitted stage has (sentiment info shows it), not the default
         index = keyed.key_to_index
+        # a word that the file holds only capitalised ("Paris", "GOOD") serves the cleaner's lowercased token: the
+        # first such word in the file (the most frequent, in the usual files sorted so)
+        lowered = {}
+        for word in keyed.index_to_key:
+            lowered.setdefault(word.lower(), word)
+
+        def found(word: str) -> str | None:
+            return word if word in index else lowered.get(word)
+
         # vectors made from text cleaned without the negation marks (any vectors file from elsewhere) know none
         # of the marked words: each takes its word's vector; vectors made with them keep their own (a rare marked
         # word missing there is left out, as a rare word is)
-        unmarked = not any(w in index for w in marked)
+        unmarked = not any(found(w) for w in marked)
         self.negation_backoff_ = unmarked  # also for marked words first met when predicting
-        backed = {w: base for w, base in marked.items() if unmarked and base in index}
+        backed = {w: found(base) for w, base in marked.items() if unmarked and found(base)}
+        source = {w: backed.get(w) or found(w) for w in counts}  # the file's word whose vector each word takes
+        source = {w: origin for w, origin in source.items() if origin is not None}
         if self.params["file_words"] == "all":
-            words = sorted(set(index) | set(backed))
-        else:
-            words = sorted(w for w in counts if w in index or w in backed)
+            source.update((w, w) for w in index)
+        words = sorted(source)
         if not words:
             sample = ", ".join(repr(w) for w in first_words(path, self.params["vectors_format"]))
             raise DataError(f"no word of the training texts is in the vectors file {path} (its words: {sample}, ...); "
                             + _CLEANED_TOKENS)
-        rows = np.fromiter((index[backed.get(w, w)] for w in words), dtype=np.int64, count=len(words))
+        rows = np.fromiter((index[source[w]] for w in words), dtype=np.int64, count=len(words))
         return words, keyed.vectors[rows]
+
+    def _say_coverage(self, counts: Counter) -> None:
+        """A VectorCoverageWarning where the vectors file has vectors for under ``MIN_COVERAGE`` of the training
+        texts' words (``counts``; each time a word occurs counts), naming the most frequent words without one."""
+        missing = Counter({w: n for w, n in counts.items() if w not in self.vocabulary_})
+        share = 1 - missing.total() / counts.total()
+        if 0 < share < MIN_COVERAGE:  # (none: an error says so)
+            frequent = ", ".join(repr(w) for w, _ in missing.most_common(5))
+            warnings.warn(VectorCoverageWarning(
+                f"the vectors file {self.params['vectors_path']} has vectors for only {int(share * 100)}% of the "
+                f"training texts' words (the most frequent without one: {frequent}), and a text's vector is made of "
+                f"those it has; {_CLEANED_TOKENS}"), stacklevel=caller_stacklevel())
 
     def _train(self, docs, counts: Counter):
         from gensim.models import Word2Vec
