@@ -193,7 +193,8 @@ def _shown_as_note(show):
 
     def shown(message, category, filename, lineno, file=None, line=None):
         ours = issubclass(category, (ReadingVersionWarning, LabelSpellingWarning, AbsentLabelWarning,
-                                     IgnoredOptionWarning, MissingGlyphWarning, BackupKeptWarning, VectorCoverageWarning))
+                                     IgnoredOptionWarning, MissingGlyphWarning, BackupKeptWarning,
+                                     VectorCoverageWarning))
         if not ours and os.environ.get("SENTIMENT_DEBUG"):
             show(message, category, filename, lineno, file, line)
             return
