@@ -31,7 +31,7 @@ from pathlib import Path
 import numpy as np
 
 from ..cleaning import NEGATION_MARK
-from ..errors import ConfigError, DataError, reencode_hint
+from ..errors import ConfigError, DataError, counted, reencode_hint
 
 FORMATS = ("word2vec", "word2vec-binary", "glove")
 OPENERS = {".gz": gzip.open, ".bz2": bz2.open, ".xz": lzma.open, ".lzma": lzma.open}
@@ -290,7 +290,8 @@ def _read_text(stream: "_Stream", path: str, count: int | None, size: int, first
             break
     else:
         if count is not None and seen != count:
-            raise DataError(f"{path}: the header line says {count} vectors but the file holds {seen}; fix the header")
+            raise DataError(f"{path}: the header line says {counted(count, 'vector')} but the file holds {seen}; "
+                            "fix the header")
         if not seen:
             raise DataError(f"{path} holds no word vectors; pass a word2vec or GloVe file")
     return words, _matrix(vectors, size), entries
@@ -310,7 +311,8 @@ def _read_binary(stream: "_Stream", path: str, count: int, size: int, keep: set[
         if not text or any(unicodedata.category(c) == "Cc" for c in text):
             raise DataError(f"{path}: vector {n + 1} has no word before it ({_shown(word)}: "
                             f"{'control characters' if text else 'nothing'} where a word should be); the header's vector size "
-                            f"{size} may be wrong, or the file is not word2vec binary (set vectors_format)")
+                            f"{size} may be wrong, a word before it may hold a space ({_SPACED}), or the file is not "
+                            "word2vec binary (set vectors_format)")
         text = _composed(text)
         if not _kept(text, keep):
             continue
@@ -320,10 +322,15 @@ def _read_binary(stream: "_Stream", path: str, count: int, size: int, keep: set[
         if limit is not None and len(words) >= limit:
             return words, _matrix(vectors, size), entries
     if stream.rest_holds_data():
-        raise DataError(f"{path} holds more than the {count} vectors its header line announces; fix the header")
+        raise DataError(f"{path} holds more than the {count} vectors its header line announces; fix the header, or a "
+                        f"word may hold a space ({_SPACED})")
     if not count:
         raise DataError(f"{path} holds no word vectors (its header line announces none); pass a word2vec or GloVe file")
     return words, _matrix(vectors, size), entries
+
+
+# a binary file's word ends at a space, so a word with one (gensim writes "new york" as it is) shifts the rest
+_SPACED = "a binary file cannot hold one: write the vectors as text, save_word2vec_format(binary=False)"
 
 
 def _kept(word: str, keep: set[str] | None) -> bool:
