@@ -7,10 +7,10 @@ the training mean and deviation of each dimension (a document without a known wo
 
 The model keeps the vectors of the words seen in the training texts, or with a vectors file and
 ``file_words="all"`` every word of the file, so that words the training texts lack keep their vectors
-when the model predicts (a bigger model file: a file's whole vocabulary). A word that the file holds only
-capitalised ("Paris", "GOOD") serves the cleaner's lowercased token, and a file with vectors for under half
-of the training texts' words is noted (``VectorCoverageWarning``). A vectors file made outside
-this package has no words marked by the cleaning's negation step (``not_good``): where the file knows
+when the model predicts (a bigger model file: a file's whole vocabulary). A training text's word that
+the file holds only capitalised ("Paris", "GOOD") takes that vector (the cleaner lowercases the texts),
+and a file with vectors for under half of the training texts' words is noted (``VectorCoverageWarning``).
+A vectors file made outside this package has no words marked by the cleaning's negation step (``not_good``): where the file knows
 none of them, each takes the vector of the word itself (the negation before it still counts), rather
 than dropping out of the text.
 """
