@@ -10,9 +10,9 @@ The model keeps the vectors of the words seen in the training texts, or with a v
 when the model predicts (a bigger model file: a file's whole vocabulary). A training text's word that
 the file holds only capitalised ("Paris", "GOOD") takes that vector (the cleaner lowercases the texts),
 and a file with vectors for under half of the training texts' words is noted (``VectorCoverageWarning``).
-A vectors file made outside this package has no words marked by the cleaning's negation step (``not_good``): where the file knows
-none of them, each takes the vector of the word itself (the negation before it still counts), rather
-than dropping out of the text.
+A vectors file made outside this package has no words marked by the cleaning's negation step
+(``not_good``): where the file knows none of them, each takes the vector of the word itself (the
+negation before it still counts), rather than dropping out of the text.
 """
 
 from __future__ import annotations
