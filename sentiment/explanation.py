@@ -1,5 +1,5 @@
 """Which words of a text move its prediction: each word is left out in turn (a space in its place; every copy
-of a word that the text repeats, in any case, at once), and its weight is how far the log-odds of the
+of a word that the text repeats, however written, at once), and its weight is how far the log-odds of the
 explained label fall without it (occlusion). Copies go together because a model that counts a word once
 (binary n-grams) would lose nothing without one of three "good"s, and the word would never be named: LIME
 leaves out every copy of a word too (its ``bow`` default).
@@ -29,7 +29,7 @@ from .checks import check_texts
 from .cleaning import emoticon_spans, mention_spans
 from .errors import ConfigError, DataError, UnknownLabelsError
 from .pipeline import MAX_EXPLAINED_WORDS, SCORE_DECIMALS
-from .tokens import APOSTROPHE, joined_tiles, token_spans
+from .tokens import APOSTROPHE, joined_tiles, normalize_token, token_cleaner, token_spans
 
 _BATCH = 512  # variants predicted at a time, to bound the memory a long text takes
 _EPSILON = 1e-12  # a label's own probability (several per text) is kept this far from 0 and 1 (infinite log-odds)
@@ -74,7 +74,7 @@ def explain(classifier, texts: Sequence[str], label=None, top: int | None = 10,
     its threshold, else the most probable), its probability, and the ``top`` words (all with ``None``) that
     move it most, largest first by size, each ``{"word", "from", "to", "weight", "count"}``: how far the label's
     log-odds fall when the word is left out with its copies (1: its odds fall by a factor e = 2.7; below 0: the
-    label is likelier without the word); ``count`` is how many times the text holds it, in any case, and
+    label is likelier without the word); ``count`` is how many times the text holds it, however written, and
     ``word``, ``from`` and ``to`` are its first copy's. Log-odds, not probabilities, so that two words that
     each make a text certain both show, though leaving out either leaves it nearly certain. Words whose
     leaving out changes nothing are left out (a word the model does not know, or one whose neighbours say the
@@ -109,15 +109,29 @@ def explain(classifier, texts: Sequence[str], label=None, top: int | None = 10,
 
 def word_copies(text: str, spans: list[tuple[int, int]],
                 parts: list[tuple[int, int]] | None = None) -> list[list[tuple[int, int]]]:
-    """The ``spans`` of ``text`` (its :func:`units`) grouped by word: each group the spans of one word, whatever
-    its case, in the order of their first copies; an explanation leaves a group out at once. With ``parts``
-    (``(from, to)`` of the sentences an aspect model reads apart), only the copies within one part group."""
+    """The ``spans`` of ``text`` (its :func:`units`) grouped by word: each group the spans of one word, however
+    it is written (:func:`_spelling`), in the order of their first copies; an explanation leaves a group out at
+    once. With ``parts`` (``(from, to)`` of the sentences an aspect model reads apart), only the copies within
+    one part group."""
     starts = [start for start, _ in parts or ()]
+    spellings: dict[str, str] = {}  # each distinct unit read once
     groups: dict[tuple[int, str], list[tuple[int, int]]] = {}
     for start, end in spans:
         part = bisect.bisect_right(starts, start)  # the part it starts in (0 without parts)
-        groups.setdefault((part, text[start:end].casefold()), []).append((start, end))
+        raw = text[start:end]
+        if raw not in spellings:
+            spellings[raw] = _spelling(raw)
+        groups.setdefault((part, spellings[raw]), []).append((start, end))
     return list(groups.values())
+
+
+def _spelling(unit: str) -> str:
+    """The word a unit writes, as the Cleaner reads it, whatever its case, Unicode form ("ＧＲＥＡＴ", a decomposed
+    "café"), entities ("&amp;", "Don&#39;t"), typed apostrophes ("didn’t") or repeated letters ("goooood"): left
+    out alone, one of these spellings would leave the model the word in another. Web addresses, mentions and
+    emoji stay as written (two addresses are no copies of one word)."""
+    return normalize_token(unit, token_cleaner(normalize_unicode=True, urls="keep", mentions="keep",
+                                               emoji="keep")).casefold()
 
 
 def left_out(text: str, *spans: tuple[int, int]) -> str:

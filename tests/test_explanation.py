@@ -182,3 +182,35 @@ def test_a_confident_prediction_is_explained_too(model):
 
 def log_odds_of(row, column: int) -> float:
     return float(np.log(row[column]) - np.log(np.delete(row, column).sum()))
+
+
+@pytest.mark.parametrize("text, first, second", [
+    ("Great film, ＧＲＥＡＴ", "Great", "ＧＲＥＡＴ"),  # full-width letters
+    ("The café, the cafe\u0301", "café", "cafe\u0301"),  # composed and decomposed
+    ("I didn't. I didn’t", "didn't", "didn’t"),  # a typed apostrophe
+    ("Don&#39;t, don't", "Don&#39;t", "don't"),  # an apostrophe as an HTML entity
+    ("Fish &amp; chips & peas", "&amp;", "&"),  # an entity and its character
+    ("Good, goooood", "Good", "goooood"),  # a letter repeated, squeezed to two as the cleaner does
+    ("Straße, STRASSE", "Straße", "STRASSE"),  # case folded, not only lowered
+])
+def test_the_copies_of_a_word_written_another_way_are_left_out_together(text, first, second):
+    """A word written another way that the cleaner reads as the same word is a copy: left out alone, the other
+    spelling still gave the model the word, and a model that counts a word once named neither ("ＧＲＥＡＴ great":
+    no word at all)."""
+    from sentiment.explanation import word_copies
+
+    groups = [[text[a:b] for a, b in copies] for copies in word_copies(text, units(text))]
+    assert [first, second] in groups
+    assert not any(second in group for group in groups if group != [first, second])
+
+
+def test_a_word_written_two_ways_is_named(binary):
+    """A model that counts a word once (binary) and reads full-width letters as the word: each spelling left out
+    alone moved nothing, so the word that decides the label was not named."""
+    pipe = Pipeline("count", "logreg", binary=True, ngram_range=(1, 1), normalize_unicode=True).fit(
+        binary.train_texts, binary.train_labels)
+    result = pipe.explain(["a ＷＯＮＤＥＲＦＵＬ film, wonderful"], top=None)[0]
+    assert result["label"] == "pos"
+    first = result["words"][0]
+    assert (first["word"], first["from"], first["to"], first["count"]) == ("ＷＯＮＤＥＲＦＵＬ", 2, 11, 2)
+    assert first["weight"] > 0
