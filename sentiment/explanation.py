@@ -129,9 +129,13 @@ def _spelling(unit: str) -> str:
     """The word a unit writes, as the Cleaner reads it, whatever its case, Unicode form ("ＧＲＥＡＴ", a decomposed
     "café"), entities ("&amp;", "Don&#39;t"), typed apostrophes ("didn’t") or repeated letters ("goooood"): left
     out alone, one of these spellings would leave the model the word in another. Web addresses, mentions and
-    emoji stay as written (two addresses are no copies of one word)."""
+    emoji stay as written (two addresses are no copies of one word), but for an emoji's variation selector
+    ("❤️" and "❤" are one emoji)."""
     return normalize_token(unit, token_cleaner(normalize_unicode=True, urls="keep", mentions="keep",
-                                               emoji="keep")).casefold()
+                                               emoji="keep")).casefold().translate(_VARIATION_SELECTORS)
+
+
+_VARIATION_SELECTORS = {0xFE0E: None, 0xFE0F: None}  # text or emoji presentation of the same character
 
 
 def left_out(text: str, *spans: tuple[int, int]) -> str:

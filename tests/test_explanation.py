@@ -192,6 +192,7 @@ def log_odds_of(row, column: int) -> float:
     ("Fish &amp; chips & peas", "&amp;", "&"),  # an entity and its character
     ("Good, goooood", "Good", "goooood"),  # a letter repeated, squeezed to two as the cleaner does
     ("Straße, STRASSE", "Straße", "STRASSE"),  # case folded, not only lowered
+    ("❤️ it ❤", "❤️", "❤"),  # an emoji with and without its variation selector
 ])
 def test_the_copies_of_a_word_written_another_way_are_left_out_together(text, first, second):
     """A word written another way that the cleaner reads as the same word is a copy: left out alone, the other
