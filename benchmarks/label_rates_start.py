@@ -62,8 +62,10 @@ def run(texts: list, labels: list, dev_x: list, dev_y: list, start_at_rates: boo
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--train", type=int, default=2000, help="training comments drawn from GoEmotions train")
-    parser.add_argument("--seeds", default="0,1", help="the samples' seeds (the networks' own seed stays 0)")
+    parser.add_argument("--train", type=datasets.positive_int, default=2000,
+                        help="training comments drawn from GoEmotions train")
+    parser.add_argument("--seeds", default="0,1", type=datasets.numbers_of(int),
+                        help="the samples' seeds (the networks' own seed stays 0)")
     parser.add_argument("--out", default=str(RESULTS / "label_rates_start.md"))
     args = parser.parse_args()
     texts, labels, dev_x, dev_y = datasets.load("goemotions")

@@ -37,11 +37,24 @@ def one_row(dataset: str, vectorizer: str, model: str) -> dict:
     return {"accuracy": accuracy, "macro_f1": macro_f1, "seconds": seconds}
 
 
+def grid_row(value: str) -> str:
+    """An argparse ``type`` for ``--config``: ``VECTORIZER LABEL:MODEL``, a row of ``classical.py``'s grid, checked
+    before any process starts (a row the grid lacks gave the child no row to report)."""
+    from classical import MODELS, VECTORIZERS
+
+    vectorizer, _, model = value.rpartition(":")
+    if vectorizer not in VECTORIZERS or model not in MODELS:
+        raise argparse.ArgumentTypeError(f"{value!r} is no row of classical.py; give VECTORIZER LABEL:MODEL, the label "
+                                         f"one of {', '.join(VECTORIZERS)} and the model one of {', '.join(MODELS)}")
+    return value
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--dataset", default="sst5-phrases", type=datasets.names_of(datasets.DATASETS))
-    parser.add_argument("--config", default="tfidf:logreg", help="VECTORIZER LABEL:MODEL, a row of classical.py")
-    parser.add_argument("--threads", default="1,2", help="comma-separated thread counts")
+    parser.add_argument("--config", default="tfidf:logreg", type=grid_row,
+                        help="VECTORIZER LABEL:MODEL, a row of classical.py")
+    parser.add_argument("--threads", default="1,2", type=datasets.numbers_of(int), help="comma-separated thread counts")
     parser.add_argument("--out", help="where to write the table (default: results/solver_threads.md for the "
                                       "default row)")
     parser.add_argument("--row", action="store_true", help=argparse.SUPPRESS)  # a child process: one row, as JSON

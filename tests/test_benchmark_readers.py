@@ -67,3 +67,22 @@ def test_the_training_speed_files_hold_what_the_networks_train_on(tmp_path):
     assert lstm.n_trained_ == 30 and lstm.net_.embedding.weight.shape == (50, 8)  # the held-out rows stop it only
     mlp, row = training_speed.run_one("imdb-mlp", tmp_path, "cpu", epochs=1)
     assert row["model"] == "mlp" and mlp.n_trained_ == 30 and mlp.net_.config.sparse_input
+
+
+def test_a_list_option_that_does_not_read_is_a_usage_error_before_anything_runs(tmp_path, monkeypatch, capsys):
+    """--seeds of label_rates_start.py, --threads and --config of solver_threads.py: a usage error that names
+    the option (exit 2), not a traceback after the data are read or a child process fails."""
+    import label_rates_start
+    import pytest
+    import solver_threads
+
+    monkeypatch.setattr(datasets, "ROOT", tmp_path)  # nothing is read: the arguments stop the run first
+    for module, argv, said in ((label_rates_start, ["--seeds", "0,a"], "--seeds"),
+                               (solver_threads, ["--threads", "1,x"], "--threads"),
+                               (solver_threads, ["--config", "tfidf"], "no row of classical.py"),
+                               (solver_threads, ["--config", "tfidf:svm"], "no row of classical.py")):
+        monkeypatch.setattr(sys, "argv", [f"{module.__name__}.py", *argv])
+        with pytest.raises(SystemExit) as stopped:
+            module.main()
+        assert stopped.value.code == 2
+        assert said in capsys.readouterr().err
