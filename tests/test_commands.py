@@ -832,3 +832,18 @@ def test_a_tune_part_too_small_to_hold_out_is_noted_once_per_command():
         _record_tuning(pipe, None, tune_info, {}, 0.1, n_texts, said, logged.append)
         assert tune_info == {"n_tune": 0, "tune": "none (too few texts to hold out)"}  # recorded after each fit
     assert len(logged) == 1 and "too few texts to hold out 10% for tuning the label thresholds" in logged[0]
+
+
+def test_a_vectors_file_lacking_most_words_is_noted_once_per_command(tmp_path):
+    """The fit on the training part and the refit on all the data each read the vectors file: one note, not two
+    (their shares and most frequent missing words differ, so the CLI's one note per text did not merge them)."""
+    vectors = tmp_path / "v.txt"
+    vectors.write_text("2 2\ngood 0 1\nbad 1 0\n")
+    texts = [f"{'good' if i % 2 else 'bad'} plot{i % 7} acting{i % 5}" for i in range(40)]
+    write_table(pd.DataFrame({"text": texts, "label": [i % 2 for i in range(40)]}), tmp_path / "train.csv")
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        commands.fit_file(tmp_path / "train.csv", tmp_path / "m", vectorizer="word2vec", model="logreg",
+                          options={"vectors_path": str(vectors)}, log=lambda line: None)
+    noted = [w for w in caught if issubclass(w.category, sentiment.VectorCoverageWarning)]
+    assert len(noted) == 1 and "has vectors for only 33% of the training texts' words" in str(noted[0].message)

@@ -16,8 +16,8 @@ from ..checks import (LABEL_SETS, check_fraction, check_label_sets, check_labels
 from ..data import (LABEL_SEPARATOR, column_list, holds_sst_trees, label_list_of, read_labelled, read_table,
                     read_weights)
 from ..errors import (AbsentLabelWarning, ConfigError, DataError, LabelSpellingWarning, MissingColumnsError,
-                      ModelFileError, SeparatorError, TuningWarning, UnknownLabelsError, counted, on_one_line,
-                      refuse_flags)
+                      ModelFileError, SeparatorError, TuningWarning, UnknownLabelsError, VectorCoverageWarning, counted,
+                      on_one_line, refuse_flags)
 from ..evaluation import evaluate
 from ..labels import label_codes
 from ..multilabel import MIN_POSITIVES
@@ -367,8 +367,9 @@ def _fit_saying_why(pipe: Pipeline, texts: list[str], labels: list, weights, sto
                     log, said: set) -> None:
     """``pipe.fit`` with what it warns of in the command's words: a class_weight label no training text has is a
     ConfigError (the training part holds every class, so it is a misspelling), scikit-learn's convergence warning
-    a note (once per command: ``said``); the spelling and tuning warnings are the command's own, other warnings
-    pass as they came."""
+    a note (once per command: ``said``, as a vectors file's coverage note is, which the refit on all the data gives
+    again in other figures); the spelling and tuning warnings are the command's own, other warnings pass as they
+    came."""
     from sklearn.exceptions import ConvergenceWarning
 
     with warnings.catch_warnings(record=True) as caught:
@@ -389,6 +390,10 @@ def _fit_saying_why(pipe: Pipeline, texts: list[str], labels: list, weights, sto
                 f"e.g. --set max_iter={2 * limit}" if limit else f"note: {warning.message}")
             break
     for warning in caught:
+        if issubclass(warning.category, VectorCoverageWarning):
+            if "coverage" in said:
+                continue
+            said.add("coverage")
         if not issubclass(warning.category, ConvergenceWarning):
             warnings.warn_explicit(warning.message, warning.category, warning.filename, warning.lineno)
 
