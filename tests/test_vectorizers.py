@@ -465,6 +465,9 @@ def test_a_vectors_file_lacking_most_training_words_is_noted(tmp_path):
     with warnings.catch_warnings():
         warnings.simplefilter("error")
         resolve("vectorizer", "word2vec")(vectors_path=str(path)).fit([["good", "plot"], ["bad"]])  # 2 of 3: no note
+    rare = [["good", *["plot"] * 150], ["bad", *["acting"] * 150]]  # 2 of 302: a share that rounds down to 0
+    with pytest.warns(sentiment.VectorCoverageWarning, match=r"has vectors for under 1% of the training texts' words"):
+        resolve("vectorizer", "word2vec")(vectors_path=str(path)).fit(rare)
 
 
 @pytest.mark.parametrize("vectorizer", ["tfidf", "count", "word2vec"])

@@ -218,9 +218,10 @@ class Word2VecVectorizer(Stage):
         share = 1 - missing.total() / counts.total()
         if 0 < share < MIN_COVERAGE:  # (none: an error says so)
             frequent = ", ".join(repr(w) for w, _ in missing.most_common(5))
+            how_many = "under 1%" if share < 0.01 else f"only {int(share * 100)}%"  # (not "only 0%": it has some)
             warnings.warn(VectorCoverageWarning(
-                f"the vectors file {self.params['vectors_path']} has vectors for only {int(share * 100)}% of the "
-                f"training texts' words (the most frequent without one: {frequent}), and a text's vector is made of "
+                f"the vectors file {self.params['vectors_path']} has vectors for {how_many} of the training texts' "
+                f"words (the most frequent without one: {frequent}), and a text's vector is made of "
                 f"those it has; {_CLEANED_TOKENS}"), stacklevel=caller_stacklevel())
 
     def _train(self, docs, counts: Counter):
