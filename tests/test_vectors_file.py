@@ -131,6 +131,8 @@ def test_broken_text_files_name_their_fault(tmp_path, content, fmt, message):
 @pytest.mark.parametrize("data, message", [
     (binary_bytes(header="3 3"), r"holds more than the 3 vectors its header line announces"),
     (binary_bytes(header="6 3"), r"ends after 4 of the 6 vectors its header line announces"),
+    (binary_bytes(header="1 3"), r"holds more than the 1 vector its header line announces"),  # not "1 vectors"
+    (b"1 3\ngood ", r"ends after 0 of the 1 vector its header line announces"),
     (binary_bytes(header="2 2"), r"vector 2 has no word before it .* the header's vector size 2 may be wrong"),
     (binary_bytes()[:-7], r"ends after 3 of the 4 vectors"),
 ])

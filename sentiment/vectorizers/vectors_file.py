@@ -305,8 +305,8 @@ def _read_binary(stream: "_Stream", path: str, count: int, size: int, keep: set[
         word = stream.read_until(b" ").lstrip(b"\n")
         values = stream.read(width)
         if len(values) < width:
-            raise DataError(f"{path} ends after {n} of the {count} vectors its header line announces; the file is cut "
-                            "short, or the header is wrong")
+            raise DataError(f"{path} ends after {n} of the {counted(count, 'vector')} its header line announces; the "
+                            "file is cut short, or the header is wrong")
         text = word.decode("utf-8", errors="replace")
         if not text or any(unicodedata.category(c) == "Cc" for c in text):
             raise DataError(f"{path}: vector {n + 1} has no word before it ({_shown(word)}: "
@@ -322,8 +322,8 @@ def _read_binary(stream: "_Stream", path: str, count: int, size: int, keep: set[
         if limit is not None and len(words) >= limit:
             return words, _matrix(vectors, size), entries
     if stream.rest_holds_data():
-        raise DataError(f"{path} holds more than the {count} vectors its header line announces; fix the header, or a "
-                        f"word may hold a space ({_SPACED})")
+        raise DataError(f"{path} holds more than the {counted(count, 'vector')} its header line announces; fix the "
+                        f"header, or a word may hold a space ({_SPACED})")
     if not count:
         raise DataError(f"{path} holds no word vectors (its header line announces none); pass a word2vec or GloVe file")
     return words, _matrix(vectors, size), entries
