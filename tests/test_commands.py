@@ -847,3 +847,13 @@ def test_a_vectors_file_lacking_most_words_is_noted_once_per_command(tmp_path):
                           options={"vectors_path": str(vectors)}, log=lambda line: None)
     noted = [w for w in caught if issubclass(w.category, sentiment.VectorCoverageWarning)]
     assert len(noted) == 1 and "has vectors for only 33% of the training texts' words" in str(noted[0].message)
+
+
+def test_predict_file_takes_a_numpy_whole_number_as_chunksize(saved_model, tmp_path):
+    """As explain's top and max_words do: a chunk size computed with numpy (np.int64) was refused as no whole number
+    once chunksize was checked (pandas reads it)."""
+    source = tmp_path / "in.csv"
+    source.write_text("text\ngood\nbad\nfine\n")
+    assert predict_file(sentiment.load(saved_model), source, tmp_path / "out.csv", chunksize=np.int64(2)) == (3, 0)
+    with pytest.raises(ConfigError, match=r"chunksize \(--batch-size\) must be a whole number of at least 1, not 2.0"):
+        predict_file(sentiment.load(saved_model), source, tmp_path / "out.csv", chunksize=2.0)

@@ -92,7 +92,8 @@ def predict_file(pipe: Pipeline, source: str | Path, target: str | Path, *, text
     given, gets the given ``aspects`` terms that some text holds (stripped), so the caller can name the others.
     """
     check_predict_flags(pipe, top_if_none, aspects, by_sentence, grouping)
-    if isinstance(chunksize, bool) or not isinstance(chunksize, int) or chunksize < 1:  # (pandas' own error blames the file)
+    # (pandas' own error blames the file)
+    if isinstance(chunksize, bool) or not isinstance(chunksize, (int, np.integer)) or chunksize < 1:
         raise ConfigError(f"chunksize (--batch-size) must be a whole number of at least 1, not {chunksize!r}")
     if text_column is not None and is_aspect_model(pipe) and _is_xml(source):
         raise ConfigError("--text-column names a table's column, and SemEval XML has its texts in <text>; leave it out")
