@@ -111,6 +111,21 @@ def test_every_subpackage_is_one_that_pip_install_installs():
     assert found and found <= listed, sorted(found - listed)
 
 
+def test_every_shipped_model_file_is_one_that_pip_install_installs():
+    """pyproject.toml's package-data names the shipped models' files by globs of each depth (models/aspect's
+    category models go four folders down): a file that no glob reaches loads from the source tree and from an
+    editable install, and is missing from `pip install .`, whose copy of the model is then refused as damaged."""
+    import tomllib
+    from pathlib import Path
+
+    root = Path(__file__).resolve().parents[1]
+    globs = tomllib.loads((root / "pyproject.toml").read_text())["tool"]["setuptools"]["package-data"]["sentiment._models"]
+    models = root / "models"
+    shipped = {path for pattern in globs for path in models.glob(pattern)}
+    files = {path for path in models.rglob("*") if path.is_file()}
+    assert files and files <= shipped, sorted(str(path.relative_to(models)) for path in files - shipped)
+
+
 def test_probing_the_data_module_for_a_private_name_imports_nothing():
     """sentiment.data forwards old public names to the modules they moved to, importing them to look; a probe
     such as doctest's for __wrapped__ must import nothing (doctest walks sentiment's namespace, and a module
