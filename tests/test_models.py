@@ -209,7 +209,7 @@ def test_linearsvm_fits_the_same_model_twice(five):
     np.testing.assert_array_equal(fits[0].predict_proba(five.dev_texts), fits[1].predict_proba(five.dev_texts))
 
 
-@pytest.mark.parametrize("model", ["logreg", "linearsvm", "nbsvm"])
+@pytest.mark.parametrize("model", [name for name in MODELS if "class_weight" in resolve("model", name).defaults])
 def test_class_weight_balanced_weighs_the_rare_class_up(binary, model):
     texts, labels = binary.train_texts[:60] + binary.train_texts[60::4], binary.train_labels[:60] + ["pos"] * 35
     assert labels.count("neg") < labels.count("pos") / 2
@@ -224,12 +224,26 @@ def test_class_weight_balanced_weighs_the_rare_class_up(binary, model):
         assert rare["balanced"].mean() > rare[None].mean() + 0.02
 
 
-@pytest.mark.parametrize("model", ["logreg", "linearsvm", "nbsvm", "nb", "complement_nb"])
+@pytest.mark.parametrize("model", MODELS)
 def test_fitting_leaves_numpy_global_generator_alone(binary, model):
+    """Every classical model as registered: one whose scikit-learn estimator is not given a random_state draws
+    from numpy's global generator (and fits a different model each run)."""
     before = np.random.get_state()
     Pipeline("tfidf", model).fit(binary.train_texts, binary.train_labels)
     after = np.random.get_state()
     assert np.array_equal(after[1], before[1]) and after[2] == before[2]  # the key and the position in it
+
+
+@pytest.mark.parametrize("model", MODELS)
+def test_every_classical_model_reads_sample_weight(binary, model):
+    """A model (as registered) whose training drops the rows' weights (``self._sample_weight``) fails here: it
+    would give the probabilities of the unweighted fit (compared as log-probabilities: naive Bayes is sure)."""
+    texts, labels = binary.train_texts, binary.train_labels
+    weights = np.ones(len(texts))
+    weights[:30] = 5.0
+    plain = Pipeline("count", model).fit(texts, labels).predict_proba(binary.dev_texts)
+    weighted = Pipeline("count", model).fit(texts, labels, sample_weight=weights).predict_proba(binary.dev_texts)
+    assert np.abs(np.log(weighted) - np.log(plain)).max() > 0.05
 
 
 def test_not_fitted_pipeline():

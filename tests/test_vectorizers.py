@@ -47,6 +47,14 @@ def test_available_names():
         available("tokenizer")
 
 
+def test_every_registered_stage_is_named_by_its_key():
+    """A saved model names its stages by the class's ``name``, and loading resolves that name: a class registered
+    under another key fitted, saved, and then failed to load as "not a consistent sentiment model"."""
+    for kind, names in sentiment.registry.REGISTRY.items():
+        for key in names:
+            assert resolve(kind, key).name == key, (kind, key)
+
+
 def test_unknown_registry_kind_of_any_type():
     with pytest.raises(ConfigError, match="unknown kind"):
         sentiment.available(["model"])
