@@ -27,8 +27,13 @@ from .errors import ConfigError, NotFittedError
 class Stage:
     """Base of vectorizers and models.
 
-    Vectorizers: ``fit_transform(docs)``, ``transform(docs)`` (docs are token lists), ``n_features`` and
-    ``dense`` (whether ``transform`` gives a numpy array rather than a sparse matrix).
+    A subclass sets ``kind`` (``"vectorizer"`` or ``"model"``), ``name`` (its key in :mod:`sentiment.registry`),
+    ``defaults`` (every option with its default: the only options ``__init__`` takes) and ``option_help`` (a
+    line per option), checks its options in :meth:`check_params`, and gives its learned state by
+    :meth:`get_state` and takes it back by :meth:`set_state`.
+    Vectorizers: ``fit_transform(docs)``, ``transform(docs)`` (docs are token lists), ``n_features``,
+    ``dense`` (whether ``transform`` gives a numpy array rather than a sparse matrix) and ``nonnegative`` (false
+    where values may be negative: the models of ``needs_nonnegative`` then refuse it before training).
     Models: ``fit(X, y, *, dev=None, vectorizer=None, labels=None, progress=False)`` with ``y`` integer
     codes ``0..k-1``, ``labels`` the names of those codes (when known) and ``dev`` an optional
     ``(X_dev, y_dev)`` for early stopping, ``sample_weight`` (one per row) and, for those with a

@@ -38,7 +38,11 @@ class Trained(NamedTuple):
 
 
 class LinearModel(Stage):
-    """Shared state and prediction of all classical models."""
+    """Shared state and prediction of all classical models.
+
+    A subclass sets ``name``, ``defaults`` and ``option_help``, checks its options in ``check_params`` and trains
+    in :meth:`_train`; this class does the rest (one-vs-rest for several labels per text, prediction, state).
+    """
 
     kind = "model"
     needs_nonnegative = False
@@ -83,7 +87,10 @@ class LinearModel(Stage):
 
     def _train(self, X, y, n_classes: int) -> Trained:
         """A model of ``y`` (codes ``0..n_classes-1``): ``coef`` of shape (1, n_features) with the ``"logistic"``
-        or ``"platt"`` link of two classes, else (n_classes, n_features) (see :data:`LINKS`)."""
+        or ``"platt"`` link of two classes, else (n_classes, n_features) (see :data:`LINKS`). It weighs the rows by
+        ``self._sample_weight`` (None: all 1) and, with a ``class_weight`` option, the classes by
+        ``self._sklearn_class_weight()``; a scikit-learn estimator that draws random numbers is given
+        ``random_state=0`` (the same model each fit; numpy's global generator left alone)."""
         raise NotImplementedError
 
     def _check_solver_options(self) -> None:
