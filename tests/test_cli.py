@@ -942,6 +942,32 @@ def test_options_command():
     assert "tune part" not in invoke("options", "--model", "mlp").stdout
 
 
+def test_a_model_registered_needs_no_other_list(files, tmp_path, monkeypatch):
+    """What the README's "Adding a stage" says: a model class registered (and nothing else) is fitted, listed
+    with its options, saved, loaded, described and refused by export. (The commands' --help is written
+    when the CLI is imported, from the same registry: test_an_option_that_takes_one_of_a_few_names_...)"""
+    import sentiment.models.classical as classical
+    from sentiment import registry
+    from sentiment.models.classical import LogisticRegressionModel
+
+    class Throwaway(LogisticRegressionModel):
+        name = "throwaway"
+        defaults = {**LogisticRegressionModel.defaults, "C": 2.5}
+
+    monkeypatch.setattr(classical, "Throwaway", Throwaway, raising=False)
+    monkeypatch.setitem(registry.REGISTRY["model"], "throwaway", "sentiment.models.classical:Throwaway")
+    listed = invoke("options", "--model", "throwaway")
+    assert_ok(listed)
+    assert "  C = 2.5 " in listed.stdout and listed.stdout.rstrip().splitlines()[-1].endswith(", throwaway")
+    out = tmp_path / "m"
+    assert_ok(invoke("fit", files["train"], "--text-column", "review", "--label-column", "stars",
+                     "--model", "throwaway", "--out", out))
+    assert type(sentiment.load(out).model_) is Throwaway
+    assert "model: throwaway" in invoke("info", out).stdout
+    assert_ok(invoke("predict", "a great film", "--model", out, "--explain"))
+    assert_error(invoke("export", out, "--out", tmp_path / "m.pt"), "model 'throwaway' has no torch network")
+
+
 def test_options_of_a_saved_model_s_folder_points_at_info(tmp_path):
     (tmp_path / "pol").mkdir()
     result = invoke("options", "--model", tmp_path / "pol")
