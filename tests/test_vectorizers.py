@@ -458,9 +458,13 @@ def test_a_word_the_file_holds_only_capitalised_serves_the_lowercased_token(tmp_
     kept = Pipeline("word2vec", "logreg", vectors_path=str(cased), lowercase=False).fit(texts, labels)
     assert kept.vectorizer_.words_ == ["Awful", "Great", "film"]
     np.testing.assert_array_equal(kept.vectorizer_.vectors_, [[1, 2], [0, 1], [3, 3]])
+    # file_words="all", for the words the training texts lack: lowercased tokens find "Awful" as "awful" too
     every = resolve("vectorizer", "word2vec")(vectors_path=str(cased), file_words="all").fit([["great", "film"]])
-    assert every.words_ == ["Awful", "Film", "GREAT", "Great", "film", "great"]
-    np.testing.assert_array_equal(every.vectors_[every.vocabulary_["great"]], [0, 1])
+    assert every.words_ == ["awful", "film", "great"]
+    np.testing.assert_array_equal(every.vectors_, [[1, 2], [3, 3], [0, 1]])
+    assert every.transform([["awful"]]).any()  # a known word: not the all-zero vector of a text of unknown words
+    cased_tokens = resolve("vectorizer", "word2vec")(vectors_path=str(cased), file_words="all").fit([["Great", "film"]])
+    assert cased_tokens.words_ == ["Awful", "Film", "GREAT", "Great", "film"]  # the case kept: the file as written
 
 
 def test_a_vectors_file_lacking_most_training_words_is_noted(tmp_path):

@@ -7,8 +7,9 @@ the training mean and deviation of each dimension (a document without a known wo
 
 The model keeps the vectors of the words seen in the training texts, or with a vectors file and
 ``file_words="all"`` every word of the file, so that words the training texts lack keep their vectors
-when the model predicts (a bigger model file: a file's whole vocabulary). A training text's word that
-the file holds only capitalised ("Paris", "GOOD") takes that vector (the cleaner lowercases the texts),
+when the model predicts (a bigger model file: a file's whole vocabulary). A word that the file holds only
+capitalised ("Paris", "GOOD") serves the cleaner's lowercased token (the first such word in the file;
+with ``file_words="all"`` and lowercased texts every capitalised word is kept so, under its lowercase),
 and a file with vectors for under half of the training texts' words is noted (``VectorCoverageWarning``).
 A vectors file made outside this package has no words marked by the cleaning's negation step
 (``not_good``): where the file knows none of them, each takes the vector of the word itself (the
@@ -202,7 +203,10 @@ class Word2VecVectorizer(Stage):
         source = {w: backed.get(w) or found(w) for w in counts}  # the file's word whose vector each word takes
         source = {w: origin for w, origin in source.items() if origin is not None}
         if self.params["file_words"] == "all":
-            source.update((w, w) for w in index)
+            if all(w == w.lower() for w in counts):  # lowercased texts: a capitalised word is its lowercase's, as above
+                source.update((w, found(w)) for w in lowered if w not in source)
+            else:  # the cleaner keeps the case (lowercase=False): every word as the file writes it
+                source.update((w, w) for w in index if w not in source)
         words = sorted(source)
         if not words:
             sample = ", ".join(repr(w) for w in first_words(path, self.params["vectors_format"]))
