@@ -375,7 +375,7 @@ def test_aspect_data_as_a_json_array_is_read_as_json_lines_are(tmp_path):
     assert [s["text"] for s in read_array] == [s["text"] for s in read_lines]
     assert [s["aspects"] for s in read_array] == [s["aspects"] for s in read_lines]
     array.write_text('[{"text": "fine"}, 5]', encoding="utf-8")
-    with pytest.raises(Exception, match=r"s.json, item 2: each item needs an object"):
+    with pytest.raises(DataError, match=r"s.json, item 2: each item needs an object"):
         read_aspect_data(array)
 
 

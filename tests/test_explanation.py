@@ -141,9 +141,9 @@ def test_explain_errors(pipe):
     for top in (0, -1, 1.5, True, "3"):
         with pytest.raises(ConfigError, match="top must be a whole number"):
             pipe.explain(["great"], top=top)
-    with pytest.raises(NotFittedError):
+    with pytest.raises(NotFittedError, match="not fitted"):
         Pipeline().explain(["great"])
-    with pytest.raises(Exception, match="not a single string"):
+    with pytest.raises(DataError, match="not a single string"):
         pipe.explain("great")
 
 
