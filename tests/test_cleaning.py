@@ -604,7 +604,7 @@ def test_spacy_tokenizer():
 def test_invalid_option_values_raise_config_error(option, value):
     with pytest.raises(ConfigError, match=option):
         Cleaner(**{option: value})
-    with pytest.raises(ConfigError):
+    with pytest.raises(ConfigError, match=option):
         clean("text", **{option: value})
 
 
