@@ -456,7 +456,7 @@ def test_aspect_offsets_too_large_for_an_integer(tmp_path):
     path = tmp_path / "a.jsonl"
     path.write_text('{"text": "The food", "aspects": [{"term": "food", "from": 1e400, "to": 8}]}\n')
     result = invoke("fit", path, "--task", "aspect", "--out", tmp_path / "m")
-    assert_error(result)
+    assert_error(result, r"a.jsonl, line 1: aspect offsets must be integers \(got from=inf, to=8\); give 0-based")
     assert not (tmp_path / "m").exists()
 
 

@@ -1199,7 +1199,8 @@ def test_fit_header_only_file(bad_files, tmp_path):
 
 
 def test_fit_header_only_file_with_dev(bad_files, files, tmp_path):
-    assert_error(invoke("fit", bad_files["header"], "--dev", bad_files["header"], "--out", tmp_path / "m"))
+    assert_error(invoke("fit", bad_files["header"], "--dev", bad_files["header"], "--out", tmp_path / "m"),
+                 "header.csv has a header but no rows")
 
 
 @pytest.mark.parametrize("args, pattern", [

@@ -238,8 +238,9 @@ def test_a_model_path_through_a_folder_that_cannot_be_searched_names_that_folder
 
 def test_failed_fit_keeps_the_old_model(data, tmp_path, model_copy):
     before = digest(model_copy)
-    for more in (["--set", "C=abc"], ["--label-names", "neg=x,pos=x"], ["--label-column", "text"]):
-        assert_error(invoke(*fit_args(data, model_copy, *more)))
+    for more, pattern in ((["--set", "C=abc"], "C must be a number"), (["--label-names", "neg=x,pos=x"], "name 'x' to two"),
+                          (["--label-column", "text"], "text and label columns are both 'text'")):
+        assert_error(invoke(*fit_args(data, model_copy, *more)), pattern)
     assert digest(model_copy) == before
     assert not [p.name for p in model_copy.parent.iterdir() if p.name.startswith(".")]  # no staging left
 

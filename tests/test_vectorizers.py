@@ -43,7 +43,7 @@ def test_available_names():
     assert available("aspect_polarity") == ["classical", "lstm", "mean"]
     with pytest.raises(ConfigError, match="choose one of"):
         resolve("vectorizer", "bert")
-    with pytest.raises(ConfigError):
+    with pytest.raises(ConfigError, match="unknown kind 'tokenizer'; choose one of: vectorizer, model"):
         available("tokenizer")
 
 
@@ -382,7 +382,7 @@ def test_word2vec_missing_or_unreadable_vectors_file(tmp_path, docs):
         resolve("vectorizer", "word2vec")(vectors_path=str(tmp_path)).fit(docs)
     bad = tmp_path / "bad.txt"
     bad.write_text("3 4\nfoo 1 2\n")
-    with pytest.raises((DataError, ConfigError)):
+    with pytest.raises(DataError, match=r"bad.txt, line 2: 2 values after the word where the file's vectors have 4; fix"):
         resolve("vectorizer", "word2vec")(vectors_path=str(bad), vectors_format="word2vec").fit(docs)
 
 
