@@ -1120,8 +1120,11 @@ def test_a_network_fitted_alone_checks_its_inputs_as_a_pipeline_does(change, mes
 
 def test_a_network_fitted_alone_takes_true_and_false_as_class_codes():
     rng = np.random.default_rng(0)
-    model = MLPModel(epochs=1).fit(rng.normal(size=(20, 4)).astype("float32"), np.array([True, False] * 10))
+    X, y = rng.normal(size=(20, 4)).astype("float32"), np.array([True, False] * 10)
+    model = MLPModel(epochs=1).fit(X, y)
     assert model.n_classes_ == 2
+    # False and True are codes 0 and 1: the network those codes train, not one of the classes swapped
+    np.testing.assert_array_equal(model.predict_proba(X), MLPModel(epochs=1).fit(X, y.astype(int)).predict_proba(X))
 
 
 def test_a_network_fitted_alone_takes_any_sparse_format(tfidf_data):
