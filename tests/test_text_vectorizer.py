@@ -465,12 +465,14 @@ def test_stage_names_and_vectors_paths_are_checked_before_the_data_are_read(tmp_
     assert not any(tmp_path.iterdir())
 
 
-def test_a_damaged_saved_vectorizer_can_be_fitted_again(reviews, tmp_path):
+def test_a_damaged_saved_vectorizer_can_be_fitted_again(reviews, tmp_path, binary):
     saved = tmp_path / "vec"
     assert_ok(invoke("vectorize", reviews, "--text-column", "review", "--out", tmp_path / "a.npz", "--save", saved))
     (saved / "config.json").write_text("{ damaged")
     assert_ok(invoke("vectorize", reviews, "--text-column", "review", "--out", tmp_path / "a.npz", "--save", saved))
-    assert isinstance(sentiment.load(saved), TextVectorizer)
+    loaded = sentiment.load(saved)  # the vectorizer just fitted, saved whole over the damaged one
+    assert isinstance(loaded, TextVectorizer)
+    np.testing.assert_allclose(loaded.transform(binary.train_texts).toarray(), sp.load_npz(tmp_path / "a.npz").toarray())
 
 
 def test_unfitted_and_wrong_arguments_say_what_to_do(binary):
