@@ -148,7 +148,9 @@ def test_explain_errors(pipe):
 
 
 def test_a_text_of_exactly_max_words_is_explained(pipe):
-    assert len(pipe.explain(["a truly wonderful film"], max_words=4)[0]["words"]) >= 1
+    explained = pipe.explain(["a truly wonderful film"], max_words=4)
+    assert sorted(w["word"] for w in explained[0]["words"]) == ["a", "film", "truly", "wonderful"]  # every word
+    assert explained == pipe.explain(["a truly wonderful film"], max_words=None)  # as with no limit
 
 
 def test_the_cli_takes_a_text_of_exactly_its_word_limit_and_notes_one_over_a_thousand_words(capsys):
