@@ -166,8 +166,11 @@ def test_names_are_checked_at_once_and_values_by_fit():
 
 
 def test_a_grid_search_scores_a_bad_value_as_a_failed_fit(binary):
+    from sklearn.exceptions import FitFailedWarning
+
     model = make_pipeline(TextVectorizer("count"), LogisticRegression())
-    with pytest.warns(Warning):  # scikit-learn's FitFailedWarning
+    with (pytest.warns(UserWarning, match="test scores are non-finite"),  # scikit-learn's, for the nan it scored
+          pytest.warns(FitFailedWarning, match=r"ConfigError: min_df must be a whole number of texts .* not -5")):
         search = GridSearchCV(model, {"textvectorizer__min_df": [1, -5]}, cv=2, error_score=np.nan)
         search.fit(binary.train_texts, binary.train_labels)
     scores = search.cv_results_["mean_test_score"]
