@@ -1163,7 +1163,7 @@ def test_split_is_by_sentence_and_reproducible():
 
 
 def test_not_an_aspect_model(tmp_path):
-    with pytest.raises(ModelFileError):
+    with pytest.raises(ModelFileError, match=r"missing does not exist; give the directory of a trained model"):
         AspectPipeline.load(tmp_path / "missing")
 
 

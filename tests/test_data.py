@@ -546,7 +546,7 @@ def test_empty_file(tmp_path):
 def test_header_only_file_while_streaming(tmp_path):
     path = tmp_path / "header.csv"
     path.write_text("text,label\n")
-    with pytest.raises(DataError):
+    with pytest.raises(DataError, match="header.csv has a header but no rows"):
         list(iter_table(path, ["text"], chunksize=10))
 
 

@@ -510,7 +510,7 @@ def test_ensemble_with_tampered_thresholds_is_refused(fitted, tmp_path):
     config = json.loads((path / "config.json").read_text())
     config["thresholds"][0] = 7
     (path / "config.json").write_text(json.dumps(config))
-    with pytest.raises(ModelFileError):
+    with pytest.raises(ModelFileError, match=r"not a consistent ensemble \(give one threshold in \[0, 1\] per label"):
         sentiment.load(path)
 
 

@@ -192,7 +192,7 @@ def test_dev_labels_may_be_the_display_names(binary):
     pipe = Pipeline("tfidf", "mlp", epochs=2, hidden_sizes=[4]).fit(texts, numbers, dev=(dev_texts, named))
     assert pipe.label_names_ == ["negative", "positive"] and pipe.model_.history_[0]["dev_macro_f1"] is not None
     assert pipe.info_["trained_on"] == 40  # the named dev labels, not a held-out part, stopped it
-    with pytest.raises(UnknownLabelsError):
+    with pytest.raises(UnknownLabelsError, match=r"dev label\(s\) neutral are none of the training labels"):
         Pipeline("tfidf", "logreg").fit(texts, numbers, dev=(dev_texts, ["neutral"] * 10))
 
 

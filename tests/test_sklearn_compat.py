@@ -62,7 +62,7 @@ def test_set_params_refuses_a_name_no_stage_has_and_changes_nothing():
     with pytest.raises(ConfigError, match="unknown option 'ngrams'.*options_for"):
         pipe.set_params(C=5.0, ngrams=(1, 2))
     assert pipe.get_params() == {"vectorizer": "tfidf", "model": "logreg", "C": 2.0}
-    with pytest.raises(ValueError):  # scikit-learn's convention for an invalid parameter name
+    with pytest.raises(ValueError, match="unknown option 'max_depth'"):  # scikit-learn's convention for a bad name
         pipe.set_params(max_depth=3)
     # values, and options of other stages (so a grid can switch models), are left to fit
     assert pipe.set_params(model="nb", C=1.0).get_params()["model"] == "nb"
