@@ -238,7 +238,8 @@ def test_a_model_path_through_a_folder_that_cannot_be_searched_names_that_folder
 
 def test_failed_fit_keeps_the_old_model(data, tmp_path, model_copy):
     before = digest(model_copy)
-    for more, pattern in ((["--set", "C=abc"], "C must be a number"), (["--label-names", "neg=x,pos=x"], "name 'x' to two"),
+    for more, pattern in ((["--set", "C=abc"], "C must be a number"),
+                          (["--label-names", "neg=x,pos=x"], "name 'x' to two"),
                           (["--label-column", "text"], "text and label columns are both 'text'")):
         assert_error(invoke(*fit_args(data, model_copy, *more)), pattern)
     assert digest(model_copy) == before

@@ -475,7 +475,8 @@ def test_a_damaged_saved_vectorizer_can_be_fitted_again(reviews, tmp_path, binar
     assert_ok(invoke("vectorize", reviews, "--text-column", "review", "--out", tmp_path / "a.npz", "--save", saved))
     loaded = sentiment.load(saved)  # the vectorizer just fitted, saved whole over the damaged one
     assert isinstance(loaded, TextVectorizer)
-    np.testing.assert_allclose(loaded.transform(binary.train_texts).toarray(), sp.load_npz(tmp_path / "a.npz").toarray())
+    written = sp.load_npz(tmp_path / "a.npz").toarray()
+    np.testing.assert_allclose(loaded.transform(binary.train_texts).toarray(), written)
 
 
 def test_unfitted_and_wrong_arguments_say_what_to_do(binary):

@@ -382,7 +382,7 @@ def test_word2vec_missing_or_unreadable_vectors_file(tmp_path, docs):
         resolve("vectorizer", "word2vec")(vectors_path=str(tmp_path)).fit(docs)
     bad = tmp_path / "bad.txt"
     bad.write_text("3 4\nfoo 1 2\n")
-    with pytest.raises(DataError, match=r"bad.txt, line 2: 2 values after the word where the file's vectors have 4; fix"):
+    with pytest.raises(DataError, match=r"bad.txt, line 2: 2 values after the word where the file's vectors have 4"):
         resolve("vectorizer", "word2vec")(vectors_path=str(bad), vectors_format="word2vec").fit(docs)
 
 
