@@ -8,7 +8,7 @@ from typing import Sequence
 
 import numpy as np
 
-from .checks import check_labels_present, is_multi_label, label_sets
+from .checks import _FEW_TEXTS, check_labels_present, is_multi_label, label_sets, short_repr
 from .data import whole_number
 from .errors import DataError, UnknownLabelsError, counted
 
@@ -96,13 +96,36 @@ def codes_for(classes: np.ndarray, names, labels: Sequence, aliases: Sequence = 
         # labels none of which the model knows may be its own under other names ("bad", "good" for 0, 1); beside
         # labels it knows, they are others (GoEmotions' "relief" for a model that never saw it)
         renamed = (f", or, where they are the model's under other names, name them as it does (--label-names "
-                   f"{unknown[0]}={known[0]},...; in Python relabel them)"
+                   f"{_shortened(unknown[0])}={known[0]},...; in Python relabel them)"
                    if len(unknown) == len({str(y) for y in labels}) else "")
+        texts_as_labels = len(unknown) == len(labels) >= _FEW_TEXTS  # a label of its own per text: texts, or ids
+        if texts_as_labels:
+            renamed = "; every text has a label of its own: these look like texts or ids, not labels"
+        most = 3 if texts_as_labels else 10
+        shown = ", ".join(map(_shortened, unknown[:most])) + (", ..." if len(unknown) > most else "")
         raise UnknownLabelsError(
-            f"label(s) {', '.join(unknown[:10])} were not seen in training; the model knows: {', '.join(known)}. "
-            f"Check the label column (--label-column), drop the rows of those labels, or evaluate a model trained "
-            f"with them{_groups_hint(unknown, known) or renamed}", unknown, known)
+            f"label(s) {shown} were not seen in training; the model knows: "
+            f"{', '.join(known)}. Check the label column (--label-column), drop the rows of those labels, or evaluate a "
+            f"model trained with them{_spelling_hint(unknown, known) or _groups_hint(unknown, known) or renamed}",
+            unknown, known)
     return np.array([lookup[str(y)] for y in labels], dtype=np.int64)
+
+
+def _shortened(label: str) -> str:
+    """A label for a message, cut short in the middle where long (a text taken for a label)."""
+    return short_repr(label)[1:-1] if len(label) > 40 else label
+
+
+def _spelling_hint(unknown: list[str], known: list[str]) -> str:
+    """Where every ``unknown`` label is one of the model's ``known`` ones in other capitals or with spaces around
+    it ("Positive", "NEGATIVE "), the --label-names that reads them as the model's: the general hint would pair
+    the first unknown label with the model's first label, whatever it is ("Positive=negative")."""
+    spelt = {name.strip().casefold(): name for name in known}
+    if not all(label.strip().casefold() in spelt for label in unknown) or len(unknown) > 20:
+        return ""
+    mapping = ",".join(f"{label}={spelt[label.strip().casefold()]}" for label in unknown)
+    return (f", or, as they are the model's labels spelt otherwise, name them as it does (--label-names '{mapping}'; "
+            "in Python relabel them)")
 
 
 def _groups_hint(unknown: list[str], known: list[str]) -> str:

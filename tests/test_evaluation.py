@@ -18,6 +18,32 @@ def test_unseen_labels_at_evaluate(pipe):
         evaluate(pipe, ["good film", "bad film"], ["pos", "maybe"])
 
 
+def test_labels_of_other_capitals_are_named_to_the_model_s_own_in_the_advice(pipe):
+    """Gold labels that are the model's in other capitals: the --label-names advised names each by the model's label
+    it spells, not the first unknown label by the model's first label ("Pos=neg" for a file of "Pos" alone)."""
+    from sentiment.evaluation import evaluate
+
+    with pytest.raises(DataError, match=r"label\(s\) Pos were not seen .*--label-names 'Pos=pos'"):
+        evaluate(pipe, ["good film", "great fun"], ["Pos", "Pos"])
+    with pytest.raises(DataError, match=r"--label-names 'NEG=neg,Pos=pos'"):
+        evaluate(pipe, ["good film", "bad film"], ["Pos", "NEG"])
+    with pytest.raises(DataError, match=r"--label-names bad=neg,\.\.\."):  # other names: the general advice
+        evaluate(pipe, ["good film", "bad film"], ["good", "bad"])
+
+
+def test_texts_taken_for_the_labels_are_said_to_be_texts_and_shown_short(pipe):
+    """A label column that holds the texts (--text-column and --label-column swapped): a few labels, cut short, and
+    the word that they look like texts, not ten whole reviews and an advice to name each of them."""
+    from sentiment.evaluation import evaluate
+
+    texts = [f"review {i}: " + "a long and rambling account of the film " * 3 for i in range(12)]
+    with pytest.raises(DataError) as raised:
+        evaluate(pipe, [f"t{i}" for i in range(12)], texts)
+    message = str(raised.value)
+    assert "these look like texts or ids, not labels" in message and "--label-names" not in message
+    assert len(message) < 500 and message.startswith("label(s) review 0: a long ...")
+
+
 @pytest.mark.parametrize("missing", [None, float("nan"), " "])
 def test_a_missing_gold_label_is_named_as_fit_names_it(pipe, missing):
     from sentiment.evaluation import evaluate
