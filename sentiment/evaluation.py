@@ -110,8 +110,8 @@ def member_figures(ensemble, texts: list[str], labels: list, grouping: str | Non
     """Each member's headline figures on ``texts`` (its folder, the folder it was loaded from when the ensemble was
     made (``source``, None if unknown), its vectorizer and model, accuracy and macro-F1;
     with several labels per text macro- and micro-F1), the figures None for a member that cannot read the
-    labels (it names them otherwise than the ensemble's first member, whose values the file gives), and
-    ``unscored`` then says why.
+    labels, and ``unscored`` then says why (a member that names them otherwise than the ensemble's first member, whose
+    values the file gives, is scored on the names the members share: "negative" for the 0 of a member coded 0 / 1).
     ``probabilities``: the members' ``predict_proba`` of the texts (:func:`member_probabilities`)."""
     figures = []
     for folder, source, member, predicted in zip(ensemble._folders(), ensemble._sources(), ensemble.members,
@@ -120,7 +120,10 @@ def member_figures(ensemble, texts: list[str], labels: list, grouping: str | Non
                      else str(getattr(member, "kind", type(member).__name__)))
         keys = ("macro_f1", "micro_f1") if ensemble.multi_label_ else ("accuracy", "macro_f1")
         try:
-            scored = evaluate(member, texts, labels, grouping, probabilities=predicted)
+            try:
+                scored = evaluate(member, texts, labels, grouping, probabilities=predicted)
+            except UnknownLabelsError:  # values of another member (0 / 1): by the names that the members share
+                scored = evaluate(member, texts, ensemble._named(labels), grouping, probabilities=predicted)
             shown = {key: scored[key] for key in keys}
         except (UnknownLabelsError, DataError, ConfigError) as exc:  # e.g. a grouping that only the ensemble can score
             shown = {**dict.fromkeys(keys), "unscored": " ".join(str(exc).split())}  # why (the report shows its start)

@@ -571,17 +571,22 @@ def test_weight_grid_has_every_mix_of_tenths_and_coarser_ones_for_many_members()
         assert len({tuple(mix) for mix in grid}) == len(grid) <= 1000
 
 
-def test_a_member_that_cannot_read_the_gold_labels_says_why_it_is_not_scored():
+def test_a_member_that_names_the_gold_labels_otherwise_is_scored_by_their_shared_names():
+    """The first member's values in the file (0 / 1): a member of "bad" / "good" (the shipped polarity model beside one
+    fit on 0 / 1) is scored on them as the ensemble reads them, by the names the members share, not left unscored."""
     from sentiment.evaluation import evaluate, format_report
 
     texts = ["good film", "bad film", "great fun", "awful mess"] * 10
     coded = Pipeline("count", "logreg").fit(texts, [1, 0, 1, 0] * 10, label_names={0: "bad", 1: "good"})
-    named = Pipeline("count", "logreg").fit(texts, ["good", "bad", "good", "bad"] * 10)
+    named = Pipeline("count", "nb").fit(texts, ["good", "good", "good", "bad"] * 10)  # wrong on "bad film"
     report = evaluate(Ensemble([coded, named]), texts, [1, 0, 1, 0] * 10)  # the first member's values: 0 / 1
     first, second = report["members"]
     assert first["accuracy"] == 1.0 and "unscored" not in first
-    assert second["accuracy"] is None and second["unscored"].startswith("label(s) 0, 1 were not seen in training")
-    assert "member1 (count + logreg): accuracy —, macro-F1 — (not scored: label(s) 0, 1 were not seen in training)" \
+    alone = evaluate(named, texts, ["good", "bad", "good", "bad"] * 10)
+    assert second["accuracy"] == alone["accuracy"] == 0.75 and "unscored" not in second
+    # a member that cannot be scored says why
+    second.update(accuracy=None, macro_f1=None, unscored="label(s) 0, 1 were not seen in training; the model knows: x")
+    assert "member1 (count + nb): accuracy —, macro-F1 — (not scored: label(s) 0, 1 were not seen in training)" \
         in format_report(report)
 
 
