@@ -250,6 +250,52 @@ def test_bf16_only_on_gpus_that_compute_in_it(monkeypatch, capability, mixed):
     assert not isinstance(hardware.autocast(torch.device("cpu")), torch.autocast)
 
 
+def test_every_network_trains_in_bf16_with_batches_longest_first_as_on_a_gpu(monkeypatch):
+    """The branches a CUDA GPU alone takes (bf16 autocast while training, batches longest first), taken on the
+    CPU, where no other test trains in bf16: each network trains and predicts. A mix of dtypes torch refuses
+    (the tagger's bf16 scores written into its float32 CRF emissions without .float()) fails here as it would
+    on the GPU. (CPU autocast keeps a softmax in bf16 where CUDA's computes it in float32.)"""
+    from scipy import sparse
+
+    from sentiment.models import nets
+    from sentiment.tokens import token_cleaner, tokenize
+    from test_aspects import synthetic
+
+    entered = []
+
+    def bf16(device):
+        entered.append(device)
+        return torch.autocast("cpu", dtype=torch.bfloat16)
+
+    monkeypatch.setattr(hardware, "autocast", bf16)
+    monkeypatch.setattr(trainer, "longest_first", lambda device: True)
+    monkeypatch.setattr(nets, "longest_first", lambda device: True)
+    rng = np.random.default_rng(0)
+    y, labels = rng.integers(0, 3, 40), (rng.random((40, 3)) < 0.5).astype(int)
+    features = sparse.random(40, 30, density=0.2, random_state=0, format="csr")
+    sequences = [rng.integers(1, 20, rng.integers(1, 9)) for _ in range(40)]
+    fast = {"epochs": 2, "batch_size": 8, "dev_fraction": 0.2}
+    for model, X, codes in [(neural.MLPModel(normalization="batch", **fast), features, y),
+                            (neural.MLPModel(hidden_sizes=[], **fast), features.toarray(), labels),
+                            (neural.LSTMModel(init_embeddings=False, hidden_size=8, lstm_pooling="attention", **fast),
+                             sequences, labels)]:
+        model.fit(X, codes, sample_weight=rng.uniform(0.5, 2.0, 40))
+        assert np.isfinite([r["train_loss"] for r in model.history_]).all()
+        assert np.isfinite(model.predict_proba(X)).all()
+    data = synthetic(40, seed=1)
+    words = [[t.text for t in tokenize(s["text"])] for s in data]
+    vectors = aspect_neural.train_word_vectors(words, vector_size=8, epochs=1)
+    small = {"hidden_size": 8, "epochs": 2, "batch_size": 8, "cleaner": token_cleaner()}
+    tagger = aspect_neural.BiLSTMTagger(**small).fit(data, vectors)
+    assert np.isfinite(tagger.tag_scores([data[0]["text"]])[1][0]).all()
+    items = [(s["text"], a["from"], a["to"]) for s in data for a in s["aspects"]]
+    prior = lambda texts: np.full(len(texts), 0.7)  # noqa: E731
+    polarity = aspect_neural.AttentionPolarity(**small, class_weight="balanced", prior=prior)
+    polarity.fit(items, [a["polarity"] for s in data for a in s["aspects"]], vectors)
+    assert np.isfinite(polarity.predict_proba(items)).all()
+    assert len(entered) > 20  # (the steps ran under the stand-in autocast)
+
+
 def test_an_operation_missing_on_apple_mps_says_what_to_do():
     with pytest.raises(ConfigError, match=r"cannot run the model on Apple MPS \(aten::_embedding_bag\).*device='cpu'"):
         with hardware.device_errors(torch.device("mps")):
