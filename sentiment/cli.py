@@ -536,7 +536,8 @@ def fit(
                 # the metrics are the scored model's; after a refit, the curves are the saved one's
                 note = "the saved model, trained again on all of DATA after the dev figures" \
                     if dev_report["refit_on_all"] else None
-                written = write_report(dev_report, report, "dev", model=pipe, history_note=note)
+                written = write_report({**dev_report, "model": str(out)}, report, "dev", model=pipe,
+                                       history_note=note)  # (metrics.json names the model, as --json does)
             except Exception as exc:  # noqa: BLE001 - whatever stopped it, the saved model must be said
                 why = os_error_message(exc) if isinstance(exc, OSError) else " ".join(str(exc).split())
                 fail(f"the model was saved to {out}, but the report could not be written ({why})")
@@ -954,7 +955,10 @@ def evaluate(
     from .commands import evaluate_file, training_data_notes
     from .evaluation import format_report, write_report
 
+    from .default_models import default_model_path
+
     shipped = _shipped_task(model, task)
+    scored = str(model if model is not None else default_model_path(shipped))  # named by --json and metrics.json
     with _report_folder(report, [data]):
         pipe, result = evaluate_file(data, model, text_column=text_column, label_column=label_column, grouping=grouping,
                                   task=shipped, label_names=_parse_label_names(label_names), separator=label_sep,
@@ -962,7 +966,7 @@ def evaluate(
         for note in result.pop("notes", []):
             echo(note, err=True)
         if report is not None:
-            _note_report(report, write_report(result, report, Path(data).name))
+            _note_report(report, write_report({**result, "model": scored}, report, Path(data).name))
         result.pop("mistakes", None)  # in the report folder only
     if result.get("n_without_polarity"):  # terms for extraction alone: no triple can be scored
         echo(f"note: {result['n_without_polarity']} of the gold aspects have no polarity, so there is no end-to-end "
@@ -978,9 +982,6 @@ def evaluate(
               f"{NEVER_TERMS}: they count as missed", err=True)
     for note in training_data_notes(pipe, data, shipped if model is None else None):
         echo(note, err=True)
-    from .default_models import default_model_path
-
-    scored = str(model if model is not None else default_model_path(shipped))
     if as_json:
         _print_json({**result, "model": scored})  # as fit's
     else:  # (the model named, as when several are scored in a loop)
