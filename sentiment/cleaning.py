@@ -691,9 +691,7 @@ class Cleaner:
             # an initial is a capital ("Can T. Smith")
             text = self._outside_kept_addresses(text, functools.partial(_MISSING_APOSTROPHE.sub, _with_apostrophe))
         if self.lowercase:
-            text = text.lower()
-            if "\u0307" in text:  # "İ" lowers to "i" and a combining dot: "İYİ" and "iyi" are one word
-                text = text.replace("i\u0307", "i")
+            text = lowercased(text)
         if breaks and _OTHER_BREAKS.search(text):
             text = _OTHER_BREAKS.sub("\n", text)
         if breaks and self.negation_scope >= 3 and self.tokenizer == "regex" and _SCOPE_MARK.search(text):  # spaCy's tokens hold the marks: _spacy_tokens breaks there
@@ -1163,6 +1161,13 @@ def _holds_emoji(text: str) -> bool:
 def emoji_chars() -> frozenset[str]:
     """The non-ASCII characters of all emoji: a text without any has no emoji (``é`` needs no look-up)."""
     return frozenset(char for sequence in _emoji_lib().EMOJI_DATA for char in sequence if not char.isascii())
+
+
+def lowercased(text: str) -> str:
+    """``text`` lowercased as the cleaner lowercases it: "İ" lowers to "i" and a combining dot, which is dropped
+    ("İYİ" and "iyi" are one word)."""
+    text = text.lower()
+    return text.replace("i\u0307", "i") if "\u0307" in text else text
 
 
 def plain_text(text: str) -> str:

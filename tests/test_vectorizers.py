@@ -468,6 +468,21 @@ def test_a_word_the_file_holds_only_capitalised_serves_the_lowercased_token(tmp_
     assert cased_tokens.words_ == ["Awful", "Film", "GREAT", "Great", "film"]  # the case kept: the file as written
 
 
+def test_a_word_the_file_holds_with_a_capital_dotted_i_serves_the_cleaned_token(tmp_path):
+    """Turkish "İ" lowers to "i" and a combining dot, which the cleaner drops ("İzmir" is written "izmir"): the
+    file's "İzmir" was matched as "i̇zmir", which no cleaned text holds, so "izmir" had no vector (and
+    file_words="all" kept one under "i̇zmir" that nothing met)."""
+    path = tmp_path / "tr.txt"
+    path.write_text("3 2\nİzmir 1 2\ngüzel 0 1\nKötü 3 3\n", encoding="utf-8")
+    texts = ["İzmir güzel", "Kötü"]
+    assert Cleaner().tokens_of(texts) == [["izmir", "güzel"], ["kötü"]]
+    pipe = Pipeline("word2vec", "logreg", vectors_path=str(path)).fit(texts, ["pos", "neg"])
+    assert pipe.vectorizer_.words_ == ["güzel", "izmir", "kötü"]
+    every = resolve("vectorizer", "word2vec")(vectors_path=str(path), file_words="all").fit([["güzel"]])
+    assert every.words_ == ["güzel", "izmir", "kötü"]
+    np.testing.assert_array_equal(every.vectors_[every.vocabulary_["izmir"]], [1, 2])
+
+
 def test_a_vectors_file_lacking_most_training_words_is_noted(tmp_path):
     path = tmp_path / "few.txt"
     path.write_text("2 2\ngood 0 1\nbad 1 0\n")

@@ -30,7 +30,7 @@ from pathlib import Path
 
 import numpy as np
 
-from ..cleaning import NEGATION_MARK
+from ..cleaning import NEGATION_MARK, lowercased
 from ..errors import ConfigError, DataError, counted, reencode_hint
 
 FORMATS = ("word2vec", "word2vec-binary", "glove")
@@ -335,8 +335,8 @@ _SPACED = "a binary file cannot hold one: write the vectors as text, save_word2v
 
 def _kept(word: str, keep: set[str] | None) -> bool:
     """Whether to keep the vector of a file's ``word``: all are kept without ``keep``; else those of its words, and
-    of those whose lowercase is one of them."""
-    return keep is None or word in keep or word.lower() in keep
+    of those whose lowercase (as the cleaner writes it: :func:`~sentiment.cleaning.lowercased`) is one of them."""
+    return keep is None or word in keep or lowercased(word) in keep
 
 
 def _matrix(vectors: list[np.ndarray], size: int) -> np.ndarray:

@@ -23,7 +23,7 @@ from collections import Counter
 
 import numpy as np
 
-from ..cleaning import NEGATION_MARK as NEGATED
+from ..cleaning import NEGATION_MARK as NEGATED, lowercased
 from ..errors import ConfigError, DataError, VectorCoverageWarning, caller_stacklevel
 from ..persistence import saved_vocabulary
 from ..stage import Stage
@@ -186,10 +186,11 @@ class Word2VecVectorizer(Stage):
         self.params["vector_size"] = size  # what the fitted stage has (sentiment info shows it), not the default
         index = keyed.key_to_index
         # a word that the file holds only capitalised ("Paris", "GOOD") serves the cleaner's lowercased token: the
-        # first such word in the file (the most frequent, in the usual files sorted so)
+        # first such word in the file (the most frequent, in the usual files sorted so); lowercased as the cleaner
+        # does ("İzmir" serves "izmir", not "i̇zmir" with a combining dot, which no cleaned text holds)
         lowered = {}
         for word in keyed.index_to_key:
-            lowered.setdefault(word.lower(), word)
+            lowered.setdefault(lowercased(word), word)
 
         def found(word: str) -> str | None:
             return word if word in index else lowered.get(word)
