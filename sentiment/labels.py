@@ -4,6 +4,7 @@ training, scoring and evaluation share (:func:`label_codes`, :func:`targets_for`
 
 from __future__ import annotations
 
+import shlex
 from typing import Sequence
 
 import numpy as np
@@ -119,12 +120,21 @@ def _shortened(label: str) -> str:
 def _spelling_hint(unknown: list[str], known: list[str]) -> str:
     """Where every ``unknown`` label is one of the model's ``known`` ones in other capitals or with spaces around
     it ("Positive", "NEGATIVE "), the --label-names that reads them as the model's: the general hint would pair
-    the first unknown label with the model's first label, whatever it is ("Positive=negative")."""
+    the first unknown label with the model's first label, whatever it is ("Positive=negative"). Where --label-names
+    cannot say it (two spellings of one label, "Positive" and "POSITIVE"; a comma or "=" in a label), to write them
+    as the model does."""
     spelt = {name.strip().casefold(): name for name in known}
     if not all(label.strip().casefold() in spelt for label in unknown) or len(unknown) > 20:
         return ""
-    mapping = ",".join(f"{label}={spelt[label.strip().casefold()]}" for label in unknown)
-    return (f", or, as they are the model's labels spelt otherwise, name them as it does (--label-names '{mapping}'; "
+    names = {label: spelt[label.strip().casefold()] for label in unknown}
+    if len(set(names.values())) < len(names) or any("," in label + name or "=" in label
+                                                    for label, name in names.items()):
+        # --label-names gives each name one label, and reads a comma as the next pair and the first "=" as the cut
+        return (", or, as they are the model's labels spelt otherwise, write them as it does in the file (in Python "
+                "relabel them)")
+    mapping = ",".join(f"{label}={name}" for label, name in names.items())
+    quoted = shlex.quote(mapping) if "'" in mapping else f"'{mapping}'"
+    return (f", or, as they are the model's labels spelt otherwise, name them as it does (--label-names {quoted}; "
             "in Python relabel them)")
 
 

@@ -4,6 +4,7 @@ as their names, and labels the model never saw; the report folder and its mistak
 from __future__ import annotations
 
 import pickle
+import re
 
 import numpy as np
 import pytest
@@ -29,6 +30,30 @@ def test_labels_of_other_capitals_are_named_to_the_model_s_own_in_the_advice(pip
         evaluate(pipe, ["good film", "bad film"], ["Pos", "NEG"])
     with pytest.raises(DataError, match=r"--label-names bad=neg,\.\.\."):  # other names: the general advice
         evaluate(pipe, ["good film", "bad film"], ["good", "bad"])
+
+
+def test_labels_of_other_capitals_that_label_names_cannot_say_are_to_be_written_as_the_model_s(pipe):
+    """Two spellings of one label ("Pos", "POS"): the --label-names once advised gave one name to two labels, which
+    --label-names refuses; a label with a comma cannot be given there at all; one with a quote is quoted for a
+    shell."""
+    import shlex
+
+    from sentiment.cli import _parse_label_names
+    from sentiment.evaluation import evaluate
+
+    for labels in (["Pos", "POS"], ["Pos", "POS", "neg"]):
+        with pytest.raises(DataError, match=r"spelt otherwise, write them as it does in the file \(in Python") as raised:
+            evaluate(pipe, ["good film", "great fun", "fine"][:len(labels)], labels)
+        assert "--label-names" not in str(raised.value)
+    texts = ["good film", "bad film"]
+    fitted = Pipeline().fit(texts * 3, ["don't know", "a,b"] * 3)
+    with pytest.raises(DataError, match=r"write them as it does in the file") as raised:
+        evaluate(fitted, texts, ["A,B", "a,b"])
+    assert "--label-names" not in str(raised.value)
+    with pytest.raises(DataError, match=r"--label-names 'Don'\"'\"'t know=don'\"'\"'t know';") as raised:
+        evaluate(fitted, texts, ["Don't know", "a,b"])
+    advised = re.search(r"--label-names ('.*');", str(raised.value)).group(1)
+    assert _parse_label_names(shlex.split(advised)[0]) == {"Don't know": "don't know"}
 
 
 def test_texts_taken_for_the_labels_are_said_to_be_texts_and_shown_short(pipe):
