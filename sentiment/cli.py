@@ -969,7 +969,8 @@ def evaluate(
             _note_report(report, write_report({**result, "model": scored}, report, Path(data).name))
         result.pop("mistakes", None)  # in the report folder only
     if result.get("n_without_polarity"):  # terms for extraction alone: no triple can be scored
-        echo(f"note: {result['n_without_polarity']} of the gold aspects have no polarity, so there is no end-to-end "
+        n = result["n_without_polarity"]
+        echo(f"note: {n} of the gold aspects {'has' if n == 1 else 'have'} no polarity, so there is no end-to-end "
               "score; give every aspect its polarity to have one", err=True)
     if result.get("n_categories_unscored"):
         n = result["n_categories_unscored"]

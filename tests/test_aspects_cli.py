@@ -332,7 +332,7 @@ def test_evaluate_notes_gold_aspects_without_a_polarity(model_dir, tmp_path):
     result = invoke("evaluate", terms_only, "--model", model_dir, "--json")
     assert_ok(result)
     assert json.loads(result.stdout)["end_to_end_f1"] is None and json.loads(result.stdout)["n_without_polarity"] == 1
-    assert "note: 1 of the gold aspects have no polarity, so there is no end-to-end score" in result.stderr
+    assert "note: 1 of the gold aspects has no polarity, so there is no end-to-end score" in result.stderr
     polarised = write_jsonl(tmp_path / "polarised.jsonl", [
         {"text": "Bad service.", "aspects": [{"term": "service", "from": 4, "to": 11, "polarity": "negative"}]}])
     assert "no polarity" not in invoke("evaluate", polarised, "--model", model_dir).stderr
