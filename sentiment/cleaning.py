@@ -162,6 +162,7 @@ _PUNCTUATION_RUN = re.compile(rf"[^\w\s]{{{_LONG_RUN},}}")
 # (a web address kept, urls="keep", stays whole up to 2,000 characters; a point or comma between digits stays)
 _LONG_WORD = re.compile(r"(?<!\S)(?:(?!https?://|www\.)\S{200,}|\S{2000,})", re.IGNORECASE)
 _INNER_PUNCTUATION = re.compile(r"(?<!\d)([^\w\s])|([^\w\s])(?!\d)")
+_LONG_URL = 2000  # (no kept web address is longer: _LONG_WORD)
 # Format characters that split a word without showing (zero-width space, soft hyphen, word joiner and invisible
 # operators, direction marks and embeddings, byte-order mark); the zero-width joiner and non-joiner stay where
 # they mean something (emoji sequences, Indic and Persian words) and go between two Latin letters, where they
@@ -829,10 +830,16 @@ class Cleaner:
     @cached_property
     def _spacy(self):
         import spacy
+        from spacy.attrs import LIKE_URL
         from spacy.util import compile_infix_regex
 
         nlp = spacy.blank("en")
         nlp.max_length = 2**62  # spaCy's limit guards its parser's memory; tokens and lookup lemmas need none
+        # spaCy's like_url, which no step reads, searches a token with a pattern in quadratic time: a "word" of 40,000
+        # digits and points ("10:30.10:30...", which _LONG_WORD leaves whole) took 2 s; it is asked of short ones only
+        like_url = nlp.vocab.lex_attr_getters[LIKE_URL]
+        nlp.vocab.lex_attr_getters = {**nlp.vocab.lex_attr_getters,
+                                      LIKE_URL: lambda text: len(text) <= _LONG_URL and like_url(text)}
         # ".", "!", "?" and ";" between two letters part them, as they part the regular expression's tokens
         # ("worth it.Would never buy again!Great"; spaCy parts "it.Would" only): they end a negation scope
         infixes = compile_infix_regex([*nlp.Defaults.infixes, r"(?<=[^\W\d_])[.!?;]+(?=[^\W\d_])"])
