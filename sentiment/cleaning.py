@@ -1021,6 +1021,11 @@ def _lemmatized(tokens: list[str], lemmas) -> list[str]:
     return out
 
 
+# spaCy's retokenizer looks for each merge among those before it (a list): in quadratic time, so that 17,000 flags
+# took 3 s in one; it merges at most this many at once.
+_MERGES = 500
+
+
 def _spacy_tokens(doc, lemmas=None, breaks: bool = False, emoji_kept: bool = False,
                   marks: bool = False) -> list[str]:
     """The tokens of a spaCy ``doc`` (with ``lemmas``, a lookup table, their lemmas: :func:`lemma_of`),
@@ -1028,11 +1033,13 @@ def _spacy_tokens(doc, lemmas=None, breaks: bool = False, emoji_kept: bool = Fal
     whitespace token that holds a line break, and (``emoji_kept``) on both sides of an emoji; with ``marks``
     (``negation_scope=3``), before each dash and bracket (:func:`_is_scope_mark`)."""
     if emoji_kept and not doc.text.isascii():  # an emoji of several code points is one token ("👍🏽", "❤️")
-        with doc.retokenize() as retokenizer:
-            for start, end in emoji_spans(doc.text):
-                span = doc.char_span(start, end)
-                if span is not None and len(span) > 1:
-                    retokenizer.merge(span)
+        spans = emoji_spans(doc.text)
+        for first in range(0, len(spans), _MERGES):  # (spans of characters: the tokens merged before leave them)
+            with doc.retokenize() as retokenizer:
+                for start, end in spans[first:first + _MERGES]:
+                    span = doc.char_span(start, end)
+                    if span is not None and len(span) > 1:
+                        retokenizer.merge(span)
     tokens: list[str] = []
     for t in doc:
         if t.is_space:

@@ -889,6 +889,45 @@ def test_the_spacy_tokenizer_reads_a_long_run_of_numbers_in_linear_time():
     assert tokens == ["10:30." * 13_999 + "10:30", "."]
 
 
+def test_the_spacy_tokenizer_merges_kept_emoji_a_batch_at_a_time():
+    """spaCy's retokenizer looks for each merge among all those before it (15,000 flags took 3 s): the kept emoji of
+    several code points are merged at most _MERGES at once, into the tokens of one merge of them all."""
+    import contextlib
+    import types
+
+    from sentiment.cleaning import _MERGES, _for_spacy, _spacy_tokens
+
+    sizes = []
+
+    class CountedDoc:  # a spaCy Doc whose retokenize() counts its merges
+        def __init__(self, doc):
+            self.doc = doc
+
+        def __getattr__(self, name):
+            return getattr(self.doc, name)
+
+        def __iter__(self):
+            return iter(self.doc)
+
+        def __getitem__(self, i):
+            return self.doc[i]
+
+        def __len__(self):
+            return len(self.doc)
+
+        @contextlib.contextmanager
+        def retokenize(self):
+            merges = []
+            with self.doc.retokenize() as retokenizer:
+                yield types.SimpleNamespace(merge=lambda span: (merges.append(span), retokenizer.merge(span)))
+            sizes.append(len(merges))
+
+    cleaner = Cleaner(tokenizer="spacy", emoji="keep", negation=False)
+    text = " ".join(["👍🏽", "🇫🇷", "so", "good❤️"] * 400)
+    tokens = _spacy_tokens(CountedDoc(cleaner._spacy(_for_spacy(text, emoji_kept=True))), emoji_kept=True)
+    assert sum(sizes) == 1200 and max(sizes) <= _MERGES < 1200
+    assert tokens == cleaner(text) == ["👍🏽", "🇫🇷", "so", "good", "❤️"] * 400
+
 
 # -- reading version 11 ------------------------------------------------------------------------------
 def test_html_entities_are_decoded_only_with_their_semicolon():
