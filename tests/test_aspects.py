@@ -1743,7 +1743,8 @@ def test_fit_aspects_logs_each_step(tmp_path):
                         r"sentences\), so the dev figures are optimistic; leave the repeated ones out of the data",
                         logged.pop(0))  # synthetic() repeats "We went there on a Tuesday."
 
-    train, dev = map(int, re.fullmatch(r"training on (\d+) sentences \(\d+ aspects\); dev: (\d+) sentences",
+    train, dev = map(int, re.fullmatch(r"training the aspect extractor and polarity model on (\d+) sentences "
+                                       r"\(\d+ aspects\); dev: (\d+) sentences held out of train.jsonl \(seed 0\)",
                                        logged[0]).groups())
     assert train + dev == len(rows) and 0 < dev < train
     assert logged[1].startswith("dev extraction F1 ") and f"training again on all {len(rows)} sentences" in logged[1]

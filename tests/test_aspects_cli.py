@@ -68,9 +68,10 @@ def test_fit_notes_aspects_without_a_polarity_and_refuses_data_with_none(files, 
     n_all = sum(len(s["aspects"]) for s in partly)
     assert (f"note: {n_bare} of the {n_all} training aspects have no polarity: the taggers learn to find their terms, "
             "and the polarity model leaves them out") in " ".join(result.stderr.split())
-    assert_error(invoke("fit", write_jsonl(tmp_path / "bare.jsonl", bare), "--task", "aspect", "--dev", files["dev"],
-                        "--out", tmp_path / "n", "--set", "prior=null"),
-                 r"the training aspects have no polarity \(data for finding terms alone\)")
+    refused = invoke("fit", write_jsonl(tmp_path / "bare.jsonl", bare), "--task", "aspect", "--dev", files["dev"],
+                     "--out", tmp_path / "n", "--set", "prior=null")
+    assert_error(refused, r"the training aspects have no polarity \(data for finding terms alone\)")
+    assert not [line for line in refused.stderr.splitlines() if line.startswith("training")]  # not before the check
     assert not (tmp_path / "n").exists()
 
 

@@ -149,8 +149,9 @@ def train_and_score(train: list[dict], dev: list[dict], *, data: str, refit_on: 
                             f"{'it' if one else 'them'}; give a dev file (--dev), a smaller dev fraction (--dev-fraction) "
                             "or another --seed")
         check_known_categories(dev, category_names(train), "the dev sentences")
-    log(f"training on {len(train)} sentences ({sum(len(s['aspects']) for s in train)} aspects); "
-        f"dev: {len(dev)} sentences")
+    held = f" held out of {Path(data).name} (seed {seed})" if dev_is_split else ""
+    log(f"training the aspect extractor and polarity model on {len(train)} sentences "
+        f"({sum(len(s['aspects']) for s in train)} aspects); dev: {len(dev)} sentences{held}")
     pipe.fit(train, progress=progress)
     report = {"task": "aspect", "data": data, "n_train": len(train), "n_dev": len(dev),
               "dev": evaluate_pipeline(pipe, dev)}

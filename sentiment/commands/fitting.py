@@ -624,10 +624,7 @@ def _fit_aspects(data, out, *, dev, options: dict, dev_fraction: float, seed: in
     """
     from ..aspects import check_options, fit_aspects
 
-    check_options(options)
-    log(f"training the aspect extractor and polarity model on {data}; dev: "
-        + (str(dev) if dev is not None else f"{_share(dev_fraction)} of the sentences (seed {seed})"
-           + (", then refit on all" if refit else "")))
+    check_options(options)  # (fit_aspects says what it trains on once the data are read and checked)
     pipe, report = fit_aspects(data, out, dev_path=dev, dev_fraction=dev_fraction, seed=seed, refit=refit,
                                progress=progress, log=log, settings=options)
     if options.get("prior", "default") == "default":
