@@ -453,7 +453,7 @@ def confusion_figure(report: dict, title: str = "Confusion matrix"):
                           "label_scores_figure(report)" if report.get("multi_label") else
                           "this report has no confusion matrix; give one that evaluate() made")
     matrix = np.asarray(report["confusion_matrix"], dtype=float)
-    names, title = [literal_text(_shortened(name)) for name in report["labels"]], literal_text(title)
+    names, title = [literal_text(_tick_text(name)) for name in report["labels"]], literal_text(title)
     rates = matrix / np.maximum(matrix.sum(axis=1, keepdims=True), 1)
     size = min(2.0 + 0.7 * len(names), MAX_FIGURE_INCHES)  # 150 classes would draw a 0.7-gigabyte image
     fig = new_figure(figsize=(size + 1, size))
@@ -484,7 +484,7 @@ MAX_FIGURE_INCHES = 40
 MAX_TICK_CHARACTERS = 60  # of a label's name on a plot's axis: a longer one ends in "…" (metrics.json has it whole)
 
 
-def _shortened(name) -> str:
+def _tick_text(name) -> str:
     """``name`` as text, cut to ``MAX_TICK_CHARACTERS`` characters with an ellipsis."""
     name = str(name)
     return name if len(name) <= MAX_TICK_CHARACTERS else name[:MAX_TICK_CHARACTERS - 1] + "…"
@@ -540,7 +540,7 @@ def label_scores_figure(report: dict, title: str = "Per-label scores"):
                     color="dimgrey", style="italic")
         elif not (row["precision"] or row["recall"] or row["f1"]):
             ax.text(0.01, position, "precision, recall and F1 all 0", va="center", fontsize=8, color="dimgrey")
-    ax.set_yticks(positions, [f"{literal_text(_shortened(name))} ({row['support']})" for name, row in zip(names, rows)])
+    ax.set_yticks(positions, [f"{literal_text(_tick_text(name))} ({row['support']})" for name, row in zip(names, rows)])
     ax.set_ylim(len(names) - 0.5, -0.5)  # every row whole, the first on top (a last row without bars was cut in half)
     ax.set_xlim(0, 1)
     ax.set_xlabel("score (support in brackets)")

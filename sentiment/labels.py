@@ -97,13 +97,13 @@ def codes_for(classes: np.ndarray, names, labels: Sequence, aliases: Sequence = 
         # labels none of which the model knows may be its own under other names ("bad", "good" for 0, 1); beside
         # labels it knows, they are others (GoEmotions' "relief" for a model that never saw it)
         renamed = (f", or, where they are the model's under other names, name them as it does (--label-names "
-                   f"{_shortened(unknown[0])}={known[0]},...; in Python relabel them)"
+                   f"{_in_message(unknown[0])}={known[0]},...; in Python relabel them)"
                    if len(unknown) == len({str(y) for y in labels}) else "")
         texts_as_labels = len(unknown) == len(labels) >= _FEW_TEXTS  # a label of its own per text: texts, or ids
         if texts_as_labels:
             renamed = "; every text has a label of its own: these look like texts or ids, not labels"
         most = 3 if texts_as_labels else 10
-        shown = ", ".join(map(_shortened, unknown[:most])) + (", ..." if len(unknown) > most else "")
+        shown = ", ".join(map(_in_message, unknown[:most])) + (", ..." if len(unknown) > most else "")
         raise UnknownLabelsError(
             f"label(s) {shown} were not seen in training; the model knows: "
             f"{', '.join(known)}. Check the label column (--label-column), drop the rows of those labels, or evaluate a "
@@ -112,7 +112,7 @@ def codes_for(classes: np.ndarray, names, labels: Sequence, aliases: Sequence = 
     return np.array([lookup[str(y)] for y in labels], dtype=np.int64)
 
 
-def _shortened(label: str) -> str:
+def _in_message(label: str) -> str:
     """A label for a message, cut short in the middle where long (a text taken for a label)."""
     return short_repr(label)[1:-1] if len(label) > 40 else label
 
