@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 import contextlib
+import functools
 import json
 import sys
 import warnings
@@ -91,84 +92,148 @@ def predict_file(pipe: Pipeline, source: str | Path, target: str | Path, *, text
     number of rows written and, of them, those written unpredicted (no text, with ``skip_blank``); ``found``, if
     given, gets the given ``aspects`` terms that some text holds (stripped), so the caller can name the others.
     """
+    _check_file_flags(pipe, source, text_column, chunksize, top_if_none, aspects, by_sentence, grouping)
+    columns = model_columns(pipe)
+    given = {"text": text_column}  # a missing column the model named is said to be its (model_columns_named)
+    text_column = text_column or columns["text"]
+    output, out_format = _output_target(target, source, stdout_format)
+    gold = _gold_label_lists(pipe, columns, out_format, grouping)
+    chunks = _input_chunks(source, text_column, chunksize, progress, is_aspect_model(pipe), columns, given)
+    names = _added_names(pipe, explain, top_if_none, grouping)
+    with_header = _has_header_row(source)
+    by_sentence = by_sentence is not False
+    predict = functools.partial(  # the columns of predictions of a list of texts
+        _prediction_columns, pipe, top_if_none=top_if_none, aspects=aspects, by_sentence=by_sentence,
+        separator=columns["separator"], nested=out_format == "jsonl", explain=explain, grouping=grouping,
+        progress=progress, found=found)
+    rows = unpredicted = 0
+    with _output_handle(output) as handle:
+        for chunk in chunks:
+            if rows == 0:  # every chunk has the input's columns: they name the output's
+                unnamed = blank_header_names(source, list(chunk.columns)) if with_header else {}
+                prefix = "predicted_" if any(name in chunk.columns for name in names) else ""  # keep a gold label
+            values, blank = _chunk_texts(chunk, source, text_column, rows, with_header=with_header,
+                                         skip_blank=skip_blank, added=[prefix + name for name in names],
+                                         explain=explain, by_sentence=is_aspect_model(pipe) and by_sentence)
+            added = _added_columns(predict, values, blank, names, out_format)
+            chunk = chunk.assign(**{prefix + name: column for name, column in added.items()})
+            header = [unnamed.get(name, name) for name in chunk.columns] if rows == 0 else None
+            _write_chunk(handle, chunk, out_format, header, gold, columns["separator"])
+            rows += len(chunk)
+            unpredicted += int(blank.sum())
+    return rows, unpredicted
+
+
+def _check_file_flags(pipe, source, text_column, chunksize, top_if_none: bool, aspects, by_sentence,
+                      grouping: str | None) -> None:
+    """Refuse, before anything is read, what :func:`predict_file` cannot do: flags the model cannot honour
+    (:func:`check_predict_flags`), a ``chunksize`` that is not a whole number of at least 1, and a
+    ``text_column`` for an aspect model's SemEval XML."""
     check_predict_flags(pipe, top_if_none, aspects, by_sentence, grouping)
     # (pandas' own error blames the file)
     if isinstance(chunksize, bool) or not isinstance(chunksize, (int, np.integer)) or chunksize < 1:
         raise ConfigError(f"chunksize (--batch-size) must be a whole number of at least 1, not {chunksize!r}")
     if text_column is not None and is_aspect_model(pipe) and _is_xml(source):
         raise ConfigError("--text-column names a table's column, and SemEval XML has its texts in <text>; leave it out")
-    by_sentence = by_sentence is not False
-    columns = model_columns(pipe)
-    given = {"text": text_column}  # a missing column the model named is said to be its (model_columns_named)
-    text_column = text_column or columns["text"]
+
+
+def _output_target(target, source, stdout_format: str) -> tuple[Path | None, str]:
+    """Where the predictions go and in which format: ``target`` as a path and the format of its extension
+    (:func:`_output_format`), or, for ``"-"``, None (standard output) and ``stdout_format``; an unknown
+    ``stdout_format``, an output file that cannot be written and one that is the input are refused."""
     if stdout_format not in OUTPUT_FORMATS:
         raise ConfigError(f"stdout_format must be one of {', '.join(OUTPUT_FORMATS)}, not {stdout_format!r}")
-    to_stdout = str(target) == "-"
-    if to_stdout:
-        out_format = stdout_format
-    else:
-        target = Path(target)
-        out_format = _output_format(target)
-        check_output_file(target, "--output", ("." + out_format,))
-        if same_path(target, source):
-            raise DataError("--output is the input file; choose another output path")
-    gold = columns["label"] if getattr(pipe, "multi_label_", False) else None  # a label-list column of the input
-    if gold is not None and out_format != "jsonl":  # (a model trained in Python may have such a label)
+    if str(target) == "-":
+        return None, stdout_format
+    target = Path(target)
+    out_format = _output_format(target)
+    check_output_file(target, "--output", ("." + out_format,))
+    if same_path(target, source):
+        raise DataError("--output is the input file; choose another output path")
+    return target, out_format
+
+
+def _gold_label_lists(pipe, columns: dict, out_format: str, grouping: str | None) -> str | None:
+    """The input column that may hold lists of gold labels: the model's label column, for a model of several
+    labels per text (None for others), whose lists a CSV or TSV output joins by the model's separator; such an
+    output is refused where a label holds that separator (a model trained in Python may have such a label), as
+    its lists could not be read back."""
+    gold = columns["label"] if getattr(pipe, "multi_label_", False) else None
+    if gold is not None and out_format != "jsonl":
         joined = [name for name in map(str, _score_names(pipe, grouping)) if columns["separator"] in name]
         if joined:
             raise ConfigError(f"the model's label(s) {', '.join(map(repr, joined[:5]))} hold the separator "
                               f"{columns['separator']!r} that joins a text's labels in a table, which could not be read "
                               "back; write JSON Lines (--output FILE.jsonl), whose labels are lists")
+    return gold
+
+
+def _input_chunks(source, text_column: str, chunksize: int, progress: bool, aspect_model: bool, columns: dict,
+                  given: dict):
+    """The chunks of ``source`` (:func:`_all_columns`), each with the same columns: a JSON Lines input's every key,
+    read now in a first pass (:func:`_input_columns`; null where a row lacks it), or else the first chunk's (a
+    table's header names every column); a missing column that the model named is said to be its
+    (:func:`model_columns_named`)."""
     with model_columns_named(columns, given):
-        layout = _input_columns(source, text_column, chunksize, is_aspect_model(pipe))
-    names = _added_names(pipe, explain, top_if_none, grouping)
-    prefix = "predicted_" if layout is not None and any(name in layout for name in names) else ""  # keep a gold label
-    rows = unpredicted = 0
-    # a table whose header row may come again where two files were joined (not JSON Lines, Parquet or XML)
-    with_header = not _is_xml(source) and table_format(existing_file(source), trees=False) in ("csv", "tsv")
-    unnamed = {}  # the columns of empty header cells, named back as they were in a table written out
-    with _output_handle(None if to_stdout else target) as handle:
-        for chunk in _columns_named(_all_columns(source, text_column, chunksize, progress, is_aspect_model(pipe),
-                                                 check_text=layout is None), columns, given):
-            if layout is None:  # a table with a header: its first chunk has every column
-                layout = list(chunk.columns)
-                prefix = "predicted_" if any(name in layout for name in names) else ""
-                unnamed = blank_header_names(source, layout) if with_header else {}
-            elif list(chunk.columns) != layout:  # JSON Lines rows without some keys: null there
-                chunk = chunk.reindex(columns=layout)
-            again = repeated_header_rows(chunk) if with_header else []
-            if again:  # its cells would be predicted as a text and kept as data
-                raise DataError(f"{source}: data row {rows + again[0] + 1} repeats the header row, as files joined with "
-                                "their header rows do; drop that row")
-            texts = chunk[text_column]
-            blank = blank_cells(texts)
-            if not skip_blank:
-                check_no_blank(blank, source, text_column, rows, skip_flag=True)
-            taken = [prefix + name for name in names if prefix and prefix + name in chunk.columns]
-            if taken:  # before any work on the chunk
-                raise DataError(f"{source} already has the columns {', '.join(taken)}; rename them "
-                                "(predictions would overwrite them)")
-            # (as objects: a categorical column, Parquet's dictionary-encoded text, takes no new value "")
-            values = text_values(texts.astype(object).mask(blank, ""), source, text_column, rows)  # rows count blank ones
-            if explain:
-                check_explainable(values, first=rows + 1, what=f"{source}: data row",
-                                  by_sentence=is_aspect_model(pipe) and by_sentence)
-            kept = [value for value, empty in zip(values, blank) if not empty]
-            added = (_prediction_columns(pipe, kept, top_if_none, aspects, by_sentence, columns["separator"],
-                                         nested=out_format == "jsonl", explain=explain, grouping=grouping,
-                                         progress=progress, found=found)
-                     if kept else dict.fromkeys(names, []))
-            if out_format != "jsonl":  # a label name a spreadsheet would run as a formula: plain text there
-                added = {name: spreadsheet_safe(column) if name in ("label", "labels") else column
-                         for name, column in added.items()}
-            if blank.any():  # the skipped rows' cells stay empty
-                added = {name: _with_gaps(column, blank) for name, column in added.items()}
-                unpredicted += int(blank.sum())
-            chunk = chunk.assign(**{prefix + name: column for name, column in added.items()})
-            header = [unnamed.get(name, name) for name in chunk.columns] if rows == 0 else None
-            _write_chunk(handle, chunk, out_format, header, gold, columns["separator"])
-            rows += len(chunk)
-    return rows, unpredicted
+        layout = _input_columns(source, text_column, chunksize, aspect_model)
+    chunks = _all_columns(source, text_column, chunksize, progress, aspect_model, check_text=layout is None)
+    return _with_layout(_columns_named(chunks, columns, given), layout)
+
+
+def _with_layout(chunks, layout: list | None):
+    """``chunks``, each with the columns of ``layout`` (None: of the first chunk)."""
+    for chunk in chunks:
+        if layout is None:  # a table with a header: its first chunk has every column
+            layout = list(chunk.columns)
+        elif list(chunk.columns) != layout:  # JSON Lines rows without some keys: null there
+            chunk = chunk.reindex(columns=layout)
+        yield chunk
+
+
+def _has_header_row(source) -> bool:
+    """Whether ``source`` is a CSV or TSV table, whose header row may come again where two files were joined
+    (not JSON Lines, Parquet or XML)."""
+    return not _is_xml(source) and table_format(existing_file(source), trees=False) in ("csv", "tsv")
+
+
+def _chunk_texts(chunk, source, text_column: str, before: int, *, with_header: bool, skip_blank: bool,
+                 added: list[str], explain: bool, by_sentence: bool) -> tuple[list[str], np.ndarray]:
+    """A chunk's texts (a blank one as "") and which of them are blank, checked before any work on the chunk, in
+    this order: a row that repeats the header row (``with_header``), a blank text (unless ``skip_blank``), a
+    column of the input that one of the ``added`` columns would overwrite, a value that is not a text and,
+    with ``explain``, a text longer than explain takes (:func:`check_explainable`; ``by_sentence``: a sentence)
+    are refused, naming the data row (``before``: the rows of earlier chunks)."""
+    again = repeated_header_rows(chunk) if with_header else []
+    if again:  # its cells would be predicted as a text and kept as data
+        raise DataError(f"{source}: data row {before + again[0] + 1} repeats the header row, as files joined with "
+                        "their header rows do; drop that row")
+    texts = chunk[text_column]
+    blank = blank_cells(texts)
+    if not skip_blank:
+        check_no_blank(blank, source, text_column, before, skip_flag=True)
+    taken = [name for name in added if name in chunk.columns]
+    if taken:
+        raise DataError(f"{source} already has the columns {', '.join(taken)}; rename them "
+                        "(predictions would overwrite them)")
+    # (as objects: a categorical column, Parquet's dictionary-encoded text, takes no new value "")
+    values = text_values(texts.astype(object).mask(blank, ""), source, text_column, before)  # rows count blank ones
+    if explain:
+        check_explainable(values, first=before + 1, what=f"{source}: data row", by_sentence=by_sentence)
+    return values, blank
+
+
+def _added_columns(predict, values: list[str], blank: np.ndarray, names: list[str], out_format: str) -> dict[str, list]:
+    """The columns of predictions of a chunk's texts (``values``): ``predict``'s (:func:`_prediction_columns`)
+    of those not ``blank``, whose cells stay empty (None), or, where all are blank, an empty column of each of
+    ``names``; in a CSV or TSV output, a label that a spreadsheet would run as a formula is plain text."""
+    kept = [value for value, empty in zip(values, blank) if not empty]
+    added = predict(kept) if kept else dict.fromkeys(names, [])
+    if out_format != "jsonl":
+        added = {name: spreadsheet_safe(column) if name in ("label", "labels") else column
+                 for name, column in added.items()}
+    if blank.any():
+        added = {name: _with_gaps(column, blank) for name, column in added.items()}
+    return added
 
 
 @contextlib.contextmanager
