@@ -602,38 +602,9 @@ def predict(
     if input_ is not None:
         if texts:
             fail("give texts or --input FILE, not both")
-        if output is None:
-            fail("--input needs --output FILE (.csv, .tsv or .jsonl) for the predictions, or --output - to print "
-                  "them (CSV; with --json, JSON Lines)")
-        to_stdout = str(output) == "-"
-        if as_json and not to_stdout:
-            fail("--json prints the predictions of texts on the command line; with --input they go to --output "
-                  "(.jsonl for JSON lines; --output - --json prints JSON Lines)")
-        from .commands import CHUNK_ROWS, EXPLAINED_CHUNK_ROWS, predict_file
-
-        found: set = set()
-        pipe = _load(model, task)
-        # printed to a terminal: its control characters escaped, as the plain output's are
-        on_terminal = to_stdout and sys.stdout.isatty()
-        with contextlib.ExitStack() as stack:
-            source = stack.enter_context(_stdin_table()) if str(input_) == "-" else input_
-            if on_terminal:
-                stack.enter_context(contextlib.redirect_stdout(EscapingWriter(sys.stdout, as_json)))
-            rows, unpredicted = predict_file(pipe, source, output, text_column=text_column,
-                                             chunksize=batch_size if batch_size is not None else
-                                             EXPLAINED_CHUNK_ROWS if explain else CHUNK_ROWS,
-                                             top_if_none=top_if_none, aspects=aspect, by_sentence=by_sentence,
-                                             explain=explain, skip_blank=skip_blank, grouping=grouping,
-                                             progress=sys.stderr.isatty() and not on_terminal, found=found,
-                                             stdout_format="jsonl" if as_json else "csv")
-        predicted = rows - unpredicted
-        blank = f"{unpredicted} row{'' if unpredicted == 1 else 's'} without text left unpredicted"
-        if not to_stdout:
-            echo(f"wrote {predicted} prediction{'' if predicted == 1 else 's'} to {_field(output)}"
-                  + (f" ({blank})" if unpredicted else ""), err=True)
-        elif unpredicted:
-            echo(f"note: {blank}", err=True)
-        _note_terms_not_found(aspect, found)
+        _predict_input(input_, output, model, task, as_json=as_json, text_column=text_column, batch_size=batch_size,
+                       aspect=aspect, by_sentence=by_sentence, top_if_none=top_if_none, explain=explain,
+                       skip_blank=skip_blank, grouping=grouping)
         return
     for flag, value in (("--output", output), ("--text-column", text_column), ("--batch-size", batch_size),
                         ("--skip-blank", skip_blank or None)):
@@ -656,6 +627,46 @@ def predict(
         hint = "another language? the shipped models know English" if model is None else "words its training data lack?"
         echo(f"note: the model knows none of the words (or n-grams) of text(s) {shown}: their labels are its "
               f"guess without evidence ({hint})", err=True)
+
+
+def _predict_input(input_: Path, output: Optional[Path], model: Optional[Path], task: Optional[str], *,
+                   as_json: bool, text_column: Optional[str], batch_size: Optional[int], aspect: List[str],
+                   by_sentence: Optional[bool], top_if_none: bool, explain: bool, skip_blank: bool,
+                   grouping: Optional[str]) -> None:
+    """predict --input: write the predictions of every row of ``input_`` (a file, or "-": a table piped into
+    stdin) to ``output`` (:func:`~sentiment.commands.predict_file`; "-": standard output), then say on stderr how
+    many it wrote and which ``aspect`` terms no text holds."""
+    if output is None:
+        fail("--input needs --output FILE (.csv, .tsv or .jsonl) for the predictions, or --output - to print "
+             "them (CSV; with --json, JSON Lines)")
+    to_stdout = str(output) == "-"
+    if as_json and not to_stdout:
+        fail("--json prints the predictions of texts on the command line; with --input they go to --output "
+             "(.jsonl for JSON lines; --output - --json prints JSON Lines)")
+    from .commands import CHUNK_ROWS, EXPLAINED_CHUNK_ROWS, predict_file
+
+    found: set = set()
+    pipe = _load(model, task)
+    chunk_rows = batch_size if batch_size is not None else EXPLAINED_CHUNK_ROWS if explain else CHUNK_ROWS
+    # printed to a terminal: its control characters escaped, as the plain output's are
+    on_terminal = to_stdout and sys.stdout.isatty()
+    with contextlib.ExitStack() as stack:
+        source = stack.enter_context(_stdin_table()) if str(input_) == "-" else input_
+        if on_terminal:
+            stack.enter_context(contextlib.redirect_stdout(EscapingWriter(sys.stdout, as_json)))
+        rows, unpredicted = predict_file(pipe, source, output, text_column=text_column, chunksize=chunk_rows,
+                                         top_if_none=top_if_none, aspects=aspect, by_sentence=by_sentence,
+                                         explain=explain, skip_blank=skip_blank, grouping=grouping,
+                                         progress=sys.stderr.isatty() and not on_terminal, found=found,
+                                         stdout_format="jsonl" if as_json else "csv")
+    predicted = rows - unpredicted
+    blank = f"{unpredicted} row{'' if unpredicted == 1 else 's'} without text left unpredicted"
+    if not to_stdout:
+        echo(f"wrote {predicted} prediction{'' if predicted == 1 else 's'} to {_field(output)}"
+             + (f" ({blank})" if unpredicted else ""), err=True)
+    elif unpredicted:
+        echo(f"note: {blank}", err=True)
+    _note_terms_not_found(aspect, found)
 
 
 _PIPED_WORDS = (("; check the file and its extension", "; check what is piped in"),
