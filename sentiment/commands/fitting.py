@@ -6,6 +6,7 @@ from __future__ import annotations
 import math
 import warnings
 from collections import Counter
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Callable
 
@@ -82,128 +83,255 @@ def fit_file(
     a column of ``data`` with each text's weight in training (``sample_weight``; the dev figures count every
     text once).
     """
-    get_task(task)  # an unknown name fails here
-    names_of_ids = label_names  # as given: the model keeps them (Pipeline.label_ids_)
-    check_seed(seed, "the seed (--seed)")
-    check_model_target(out)  # a save path below a file (--out train.csv/model) fails before any work
-    if task == "aspect" and dev_fraction == 0 and dev is None:  # the aspect models' fit scores on held-out sentences
-        raise ConfigError("--dev-fraction 0 holds out no dev sentences, and an aspect model's fit always scores one "
-                          "on some; give a dev file (--dev FILE) or a dev fraction above 0")
-    check_fraction(dev_fraction, "the dev fraction (--dev-fraction)", zero=task != "aspect")  # before reading
+    options = options or {}
+    _check_arguments(task, seed, out, dev, dev_fraction)
     if task == "aspect":
         refuse_flags({"--vectorizer": vectorizer, "--model": model, "--phrases": phrases, "--binary": binary,
                       "--multi-label": multi_label, "--label-names": label_names, "--weight-column": weight_column,
                       "--text-column": text_column != "text", "--label-column": label_column != "label"},
                      "--task aspect (SemEval XML or JSONL with text and aspects)",
                      "leave it out, and set the aspect model's options with --set")
-        return _fit_aspects(data, out, dev=dev, options=options or {}, dev_fraction=dev_fraction, seed=seed,
+        return _fit_aspects(data, out, dev=dev, options=options, dev_fraction=dev_fraction, seed=seed,
                             refit=refit, progress=progress, log=log)
-    if not multi_label and "tune_fraction" in (options or {}):
+    pipe, model_stage = _pipeline_to_fit(task, vectorizer, model, multi_label, options)
+    trees = _check_tree_flags(data, dev, text_column, label_column, weight_column)
+    read = _read_training(data, pipe, task, trees=trees, text_column=text_column, label_column=label_column,
+                          separator=separator, multi_label=multi_label, phrases=phrases, binary=binary,
+                          weight_column=weight_column, label_names=label_names, named_for_dev=dev is not None, log=log)
+    scored = dev is not None or dev_fraction > 0  # else trained once on all of DATA, with no dev figures
+    if scored:
+        _read_or_carve_dev(read, data, dev, trees=trees, text_column=text_column, label_column=label_column,
+                           label_sep=separator if multi_label else None, binary=binary, phrases=phrases,
+                           dev_fraction=dev_fraction, seed=seed, log=log)
+    stop_share = _hold_out_sentences_to_stop_on(read, data, dev, phrases=phrases, multi_label=multi_label,
+                                                 model_stage=model_stage, seed=seed, binary=binary, log=log)
+    _note_spelling_and_overlap(read, data, dev, phrases=phrases, text_column=text_column, label_column=label_column,
+                               binary=binary, log=log)
+    trainer = _plan_training(pipe, model_stage, read, names_of_ids=label_names, multi_label=multi_label,
+                             options=options, stop_seed=seed if stop_share else None, progress=progress, log=log)
+    n_train, report, unpredicted = _train_and_score(trainer, read, scored=scored, carved=dev is None,
+                                                    weight_column=weight_column, mistakes=mistakes)
+    refitted = dev is None and refit and scored
+    if refitted:  # the dev figures are in; the saved model learns from the dev texts too
+        n_train = _refit_on_all(trainer, read, report, data, stop_share=stop_share, seed=seed, binary=binary)
+    if multi_label:
+        _note_untuned(pipe, log)
+    columns = {"text": text_column, "label": label_column, **({"separator": separator} if multi_label else {})}
+    _save_model(pipe, out, read, report, data=data, columns=columns, n_train=n_train, tune_info=trainer.tune_info,
+                refitted=refitted, phrases=phrases, binary=binary, weight_column=weight_column)
+    if not scored:
+        return pipe, {"n": 0, "n_train": n_train, "notes": []}  # (refit_on_all: there was no first training)
+    return pipe, {**report, "n_train": n_train, "refit_on_all": refitted, "notes": [unpredicted] if unpredicted else []}
+
+
+@dataclass
+class _FitData:
+    """The texts and labels of one fit: the training part (``labels`` as the model learns them, ``weights`` None
+    or one a text), with ``label_names`` to fit with, ``grouped_names`` (names given beside a grouping: the labels
+    are named by them already) and ``names_given`` (whether the user named the labels); the dev part, named
+    ``dev_source`` in the log and the config (none with --dev-fraction 0); the held-out sentences that a model
+    trained by epochs early-stops on (``stop_dev``: texts and labels, or None); and ``everything``, all of the
+    data as read (texts, labels, weights), which a refit learns from."""
+
+    texts: list[str]
+    labels: list
+    weights: Any
+    label_names: dict | None
+    grouped_names: dict | None
+    names_given: bool
+    everything: tuple
+    dev_texts: list[str] = field(default_factory=list)
+    dev_labels: list = field(default_factory=list)
+    dev_source: str | None = None
+    stop_dev: tuple | None = None
+
+
+@dataclass
+class _Trainer:
+    """Fits ``pipe`` for fit_file, on the training part and then (refit) on all the data, with the label names
+    read (the model keeps them), recording in ``tune_info`` what each fit tuned on (``notes``: what is tuned, for
+    the training line); the notes on a fit are logged once per command (``said``), not once per fit."""
+
+    pipe: Pipeline
+    model_stage: Any  # an unfitted copy of the pipeline's model: what it trains by and tunes
+    label_names: dict | None  # the names read (of the labels, or beside a grouping): the model keeps them
+    names_of_ids: dict | None  # --label-names as given
+    multi_label: bool
+    tune_fraction: float
+    tune_info: dict
+    notes: list[str]
+    progress: bool
+    log: Callable[[str], None]
+    said: set = field(default_factory=set)
+    planned: dict = field(init=False)  # tune_info as planned, before any fit
+
+    def __post_init__(self) -> None:
+        self.planned = dict(self.tune_info)
+
+    def train(self, texts: list[str], labels: list, weights, stop_dev=None) -> int:
+        """Fit ``pipe`` on ``texts`` (weighted by ``weights``, or None; early-stopping on ``stop_dev``, a pair of
+        texts and labels, or None); returns how many texts the model itself learnt from."""
+        pipe = self.pipe
+        _fit_saying_why(pipe, texts, labels, weights, stop_dev, label_names=self.label_names,
+                        progress=self.progress, log=self.log, said=self.said)
+        if self.names_of_ids and pipe.label_ids_ is None:  # names of the dev file's values alone: kept all the same,
+            pipe.label_ids_ = label_ids_of(self.names_of_ids)  # so that evaluate reads such a file as fit did
+        # recorded after each fit: a refit on all the data may hold out what the first could not
+        self.tune_info.update(self.planned)
+        if self.multi_label:
+            _record_tuning(pipe, self.model_stage, self.tune_info, self.planned, self.tune_fraction, len(texts),
+                           self.said, self.log)
+        _record_stopping(pipe, self.model_stage, self.tune_info, len(texts), self.said, self.log)
+        return pipe.info_["trained_on"]
+
+
+def _check_arguments(task: str, seed: int, out, dev, dev_fraction: float) -> None:
+    """Refuse an unknown task, a bad seed, a save path below a file and a bad dev fraction, before any work."""
+    get_task(task)  # an unknown name fails here
+    check_seed(seed, "the seed (--seed)")
+    check_model_target(out)  # a save path below a file (--out train.csv/model) fails before any work
+    if task == "aspect" and dev_fraction == 0 and dev is None:  # the aspect models' fit scores on held-out sentences
+        raise ConfigError("--dev-fraction 0 holds out no dev sentences, and an aspect model's fit always scores one "
+                          "on some; give a dev file (--dev FILE) or a dev fraction above 0")
+    check_fraction(dev_fraction, "the dev fraction (--dev-fraction)", zero=task != "aspect")  # before reading
+
+
+def _pipeline_to_fit(task: str, vectorizer: str | None, model: str | None, multi_label: bool,
+                     options: dict) -> tuple[Pipeline, Any]:
+    """The pipeline to fit (see :meth:`Pipeline.for_task`, which checks the ``options``) and an unfitted copy of
+    its model stage: what it trains by and tunes."""
+    if not multi_label and "tune_fraction" in options:
         raise ConfigError("tune_fraction goes with --multi-label (several labels per text); leave it out")
-    pipe = Pipeline.for_task(task, vectorizer, model, multi_label=multi_label, **(options or {}))
-    model_stage = pipe.build_stages()[2]  # an unfitted copy: what it trains by and tunes (for_task checked the options)
-    label_sep = separator if multi_label else None
+    pipe = Pipeline.for_task(task, vectorizer, model, multi_label=multi_label, **options)
+    return pipe, pipe.build_stages()[2]
+
+
+def _check_tree_flags(data, dev, text_column: str, label_column: str, weight_column: str | None) -> bool:
+    """Whether ``data`` holds SST trees, refusing the flags that name columns where the files of the fit have none."""
     trees = holds_sst_trees(data)  # (each call reads the file's first line)
     if trees and (dev is None or holds_sst_trees(dev)):  # columns no file of the fit has
         refuse_flags({"--text-column": text_column != "text", "--label-column": label_column != "label"},
                      "SST trees, which have no columns")
     if weight_column is not None and trees:
         raise DataError("--weight-column goes with a table of texts; SST trees have no columns")
-    texts, labels, weights, label_names, grouped_names, names_given = _read_training(
-        data, pipe, task, trees=trees, text_column=text_column, label_column=label_column, separator=separator,
-        multi_label=multi_label, phrases=phrases, binary=binary, weight_column=weight_column,
-        label_names=label_names, named_for_dev=dev is not None, log=log)
-    everything = texts, labels, weights
-    scored = dev is not None or dev_fraction > 0  # else trained once on all of DATA, with no dev figures
+    return trees
+
+
+def _read_or_carve_dev(read: _FitData, data, dev, *, trees: bool, text_column: str, label_column: str,
+                       label_sep: str | None, binary: bool, phrases: bool, dev_fraction: float, seed: int, log) -> None:
+    """Set ``read``'s dev part: the texts and labels of the ``dev`` file (:func:`_read_dev`), named as the training
+    labels are, or else a ``dev_fraction`` of the training part, held out of it (:func:`_carve_dev`)."""
     if dev is not None:
-        dev_texts, dev_labels, label_names = _read_dev(dev, data, trees, labels, text_column, label_column, label_sep,
-                                                       binary, label_names, log)
-        if grouped_names:
-            dev_labels = named_labels(dev_labels, grouped_names)
-        dev_source = Path(dev).name
-    elif not scored:
-        dev_texts, dev_labels, dev_source = [], [], None
-    else:
-        texts, labels, weights, dev_texts, dev_labels = _carve_dev(data, texts, labels, weights, phrases=phrases,
-                                                                   binary=binary, dev_fraction=dev_fraction, seed=seed)
-        dev_source = f"{_share(dev_fraction)} of {Path(data).name}{' (sentences)' if phrases else ''} (seed {seed})"
+        read.dev_texts, read.dev_labels, read.label_names = _read_dev(
+            dev, data, trees, read.labels, text_column, label_column, label_sep, binary, read.label_names, log)
+        if read.grouped_names:
+            read.dev_labels = named_labels(read.dev_labels, read.grouped_names)
+        read.dev_source = Path(dev).name
+        return
+    read.texts, read.labels, read.weights, read.dev_texts, read.dev_labels = _carve_dev(
+        data, read.texts, read.labels, read.weights, phrases=phrases, binary=binary, dev_fraction=dev_fraction,
+        seed=seed)
+    read.dev_source = f"{_share(dev_fraction)} of {Path(data).name}{' (sentences)' if phrases else ''} (seed {seed})"
+
+
+def _hold_out_sentences_to_stop_on(read: _FitData, data, dev, *, phrases: bool, multi_label: bool, model_stage,
+                                   seed: int, binary: bool, log) -> float:
+    """With SST phrases and a model trained by epochs: the training phrases of ``read`` less those of the sentences
+    held out to stop on (``read.stop_dev``; a carved dev part's are not among them). Returns their share of the
+    sentences (:func:`_sentence_stopping_share`), 0 where none are held out."""
     stop_share = _sentence_stopping_share(phrases, multi_label, model_stage)
-    stop_dev = None
-    if stop_share:  # the training phrases less those of the sentences held out to stop on
-        split = _stopping_split(data, stop_share, seed, binary, exclude=dev_texts if dev is None else (), log=log)
+    if stop_share:
+        split = _stopping_split(data, stop_share, seed, binary, exclude=read.dev_texts if dev is None else (), log=log)
         if split is None:
-            stop_share = 0
-        else:
-            texts, labels, stop_dev = split
-    overlap = _overlap_notes(data, dev, texts, dev_texts, phrases=phrases, text_column=text_column,
+            return 0
+        read.texts, read.labels, read.stop_dev = split
+    return stop_share
+
+
+def _note_spelling_and_overlap(read: _FitData, data, dev, *, phrases: bool, text_column: str, label_column: str,
+                               binary: bool, log) -> None:
+    """Warn of labels spelt two ways (before training: Pipeline.fit's own warning, after it, is left out; the CLI
+    writes it as a note) and note dev texts that are training texts too (:func:`_overlap_notes`)."""
+    overlap = _overlap_notes(data, dev, read.texts, read.dev_texts, phrases=phrases, text_column=text_column,
                              label_column=label_column, binary=binary)
-    spelling = label_spelling_note(label_values(everything[1]))
-    if spelling:  # warned before training (Pipeline.fit's own warning, after it, is left out); the CLI: a note
-        warnings.warn(spelling, LabelSpellingWarning, stacklevel=2)
+    spelling = label_spelling_note(label_values(read.everything[1]))
+    if spelling:  # stacklevel: the line that called fit_file
+        warnings.warn(spelling, LabelSpellingWarning, stacklevel=3)
     for note in overlap:
         log(note)
+
+
+def _plan_training(pipe: Pipeline, model_stage, read: _FitData, *, names_of_ids: dict | None, multi_label: bool,
+                   options: dict, stop_seed: int | None, progress: bool, log) -> _Trainer:
+    """The trainer of ``pipe``, with what it tunes on a part of the training data (:func:`_what_is_tuned`; early
+    stopping on whole sentences drawn with ``stop_seed`` where it is given)."""
     # The dev data only score the model: what is tuned (the early stopping of models trained by epochs and,
     # with several labels, the thresholds) is tuned on a part of the training data, so fit never sees them.
     tune_fraction = pipe.tune_fraction if multi_label else 0
-    tune_info, notes = _what_is_tuned(tune_fraction, model_stage, multi_label, seed if stop_share else None)
-    if tune_fraction and _trains_by_epochs(model_stage) and "dev_fraction" in (options or {}):
+    tune_info, notes = _what_is_tuned(tune_fraction, model_stage, multi_label, stop_seed)
+    if tune_fraction and _trains_by_epochs(model_stage) and "dev_fraction" in options:
         log(f"note: with several labels per text, {pipe.model} early-stops on the part held out to tune the "
             f"thresholds ({_share(tune_fraction)}, --tune-fraction), so --set dev_fraction is not used (unless the "
             "texts are too few to hold that part out)")
+    return _Trainer(pipe, model_stage, label_names=read.grouped_names or read.label_names, names_of_ids=names_of_ids,
+                    multi_label=multi_label, tune_fraction=tune_fraction, tune_info=tune_info, notes=notes,
+                    progress=progress, log=log)
 
-    said = set()  # notes logged once per command, not once per fit
-    planned = dict(tune_info)
 
-    def train(texts: list[str], labels: list, weights, stop_dev=None) -> int:
-        """Fit ``pipe`` on ``texts`` (weighted by ``weights``, or None; early-stopping on ``stop_dev``, a pair of
-        texts and labels, or None); returns how many texts the model itself learnt from."""
-        _fit_saying_why(pipe, texts, labels, weights, stop_dev, label_names=grouped_names or label_names,
-                        progress=progress, log=log, said=said)  # (named labels and their names: the model keeps them)
-        if names_of_ids and pipe.label_ids_ is None:  # names of the dev file's values alone: kept all the same,
-            pipe.label_ids_ = label_ids_of(names_of_ids)  # so that evaluate reads such a file as fit did
-        tune_info.update(planned)  # recorded after each fit: a refit on all the data may hold out what the first could not
-        if multi_label:
-            _record_tuning(pipe, model_stage, tune_info, planned, tune_fraction, len(texts), said, log)
-        _record_stopping(pipe, model_stage, tune_info, len(texts), said, log)
-        return pipe.info_["trained_on"]
-
-    try:  # a carved dev part has only training labels; a --dev file may not: checked before training
+def _train_and_score(trainer: _Trainer, read: _FitData, *, scored: bool, carved: bool, weight_column: str | None,
+                     mistakes: bool) -> tuple[int, dict | None, str | None]:
+    """Train on the training part, saying so, and score on the dev part where there is one: ``(how many texts
+    the model learnt from, the dev report or None, the note on classes it gave no dev text or None)``. Dev
+    labels that the training labels lack are refused before training: a part ``carved`` from the data has only
+    training labels, as they are; a --dev file may not."""
+    pipe = trainer.pipe
+    try:
         if scored:
-            _check_dev_labels(pipe, labels, dev_labels, label_names, multi_label, dev_source,
-                              names_given or dev is None)  # a part carved from the data holds its labels as they are
+            _check_dev_labels(pipe, read.labels, read.dev_labels, read.label_names, trainer.multi_label,
+                              read.dev_source, read.names_given or carved)
         weighted = f" weighted by column {weight_column!r}" if weight_column is not None else ""
-        held = f"dev: {dev_source} ({counted(len(dev_texts), 'text')})" if scored else "no dev part (--dev-fraction 0)"
-        log(f"training {pipe.vectorizer_name} + {pipe.model} on {counted(len(texts), 'text')}{weighted}; {held}"
-            + "".join(f"; {note}" for note in notes))
-        n_train = train(texts, labels, weights, stop_dev)
-        report = evaluate(pipe, dev_texts, dev_labels, mistakes=mistakes) if scored else None
+        held = (f"dev: {read.dev_source} ({counted(len(read.dev_texts), 'text')})" if scored
+                else "no dev part (--dev-fraction 0)")
+        trainer.log(f"training {pipe.vectorizer_name} + {pipe.model} on {counted(len(read.texts), 'text')}{weighted}; "
+                    f"{held}" + "".join(f"; {note}" for note in trainer.notes))
+        n_train = trainer.train(read.texts, read.labels, read.weights, read.stop_dev)
+        report = evaluate(pipe, read.dev_texts, read.dev_labels, mistakes=mistakes) if scored else None
     except UnknownLabelsError as exc:
-        raise DataError(f"--dev {dev_source}: label(s) {', '.join(exc.unknown[:10])} do not occur in the training "
-                        f"data, whose labels are: {', '.join(exc.known)}; drop those rows, or check --label-column "
-                        "and --label-names") from None
-    unpredicted = never_predicted_note(report, model_stage, _class_counts(pipe, labels, report)) if scored else None
-    refitted = dev is None and refit and scored
-    if refitted:  # the dev figures are in; the saved model learns from the dev texts too
-        split = _stopping_split(data, stop_share, seed, binary, log=log) if stop_share else None
-        if split is not None:  # again, sentences of all the trees held out to stop on
-            everything = split[0], split[1], None, split[2]
-        held = (f", besides the {len(split[2][0])} sentences held out to stop on, whose trees give no training phrases"
-                if split is not None else f", {_share(tune_fraction)} of them held out to tune the label thresholds"
-                if tune_fraction else "")
-        log(f"dev {_headline(report)}; training again on all the data ({len(everything[0])} texts{held}; "
-            "--no-refit keeps the model just scored)")
-        n_train = train(*everything)  # the dev texts are among them
-    if multi_label:
-        _note_untuned(pipe, log)
-    columns = {"text": text_column, "label": label_column, **({"separator": separator} if multi_label else {})}
-    trained = {"train": Path(data).name, "n_train": n_train, "dev": dev_source, "n_dev": len(dev_texts), **tune_info,
-               "phrases": phrases, "binary": binary, **({"refit_on_all": refitted} if scored else {}),
+        raise DataError(f"--dev {read.dev_source}: label(s) {', '.join(exc.unknown[:10])} do not occur in the "
+                        f"training data, whose labels are: {', '.join(exc.known)}; drop those rows, or check "
+                        "--label-column and --label-names") from None
+    if not scored:
+        return n_train, None, None
+    return n_train, report, never_predicted_note(report, trainer.model_stage, _class_counts(pipe, read.labels, report))
+
+
+def _refit_on_all(trainer: _Trainer, read: _FitData, report: dict, data, *, stop_share: float, seed: int,
+                  binary: bool) -> int:
+    """Train again on all of ``data`` once the dev figures are in (with SST phrases, less the sentences of all the
+    trees held out to stop on), saying so; returns how many texts the model learnt from."""
+    everything = read.everything
+    split = _stopping_split(data, stop_share, seed, binary, log=trainer.log) if stop_share else None
+    if split is not None:  # again, sentences of all the trees held out to stop on
+        everything = split[0], split[1], None, split[2]
+    tune_fraction = trainer.tune_fraction
+    held = (f", besides the {len(split[2][0])} sentences held out to stop on, whose trees give no training phrases"
+            if split is not None else f", {_share(tune_fraction)} of them held out to tune the label thresholds"
+            if tune_fraction else "")
+    trainer.log(f"dev {_headline(report)}; training again on all the data ({len(everything[0])} texts{held}; "
+                "--no-refit keeps the model just scored)")
+    return trainer.train(*everything)  # the dev texts are among them
+
+
+def _save_model(pipe: Pipeline, out, read: _FitData, report: dict | None, *, data, columns: dict, n_train: int,
+                tune_info: dict, refitted: bool, phrases: bool, binary: bool, weight_column: str | None) -> None:
+    """Save ``pipe`` to ``out``, its config recording the ``columns`` read, the data it learnt from and was scored on
+    (and what was tuned on which part) and the dev metrics (none without a dev ``report``)."""
+    scored = report is not None
+    trained = {"train": Path(data).name, "n_train": n_train, "dev": read.dev_source, "n_dev": len(read.dev_texts),
+               **tune_info, "phrases": phrases, "binary": binary, **({"refit_on_all": refitted} if scored else {}),
                **({"weight_column": weight_column} if weight_column is not None else {})}
     pipe.save(out, extra={"columns": columns, "data": trained,
                           **({"metrics": {"dev": _headline_kept(report)}} if scored else {})})
-    if not scored:
-        return pipe, {"n": 0, "n_train": n_train, "notes": []}  # (refit_on_all: there was no first training)
-    return pipe, {**report, "n_train": n_train, "refit_on_all": refitted, "notes": [unpredicted] if unpredicted else []}
 
 
 def _record_tuning(pipe: Pipeline, model_stage, tune_info: dict, planned: dict, tune_fraction: float, n_texts: int,
@@ -313,12 +441,12 @@ def _class_counts(pipe: Pipeline, labels: list, report: dict) -> dict | None:
 
 def _read_training(data, pipe: Pipeline, task: str, *, trees: bool, text_column: str, label_column: str,
                    separator: str, multi_label: bool, phrases: bool, binary: bool, weight_column: str | None,
-                   label_names: dict | None, named_for_dev: bool, log) -> tuple:
-    """fit_file's training data: ``(texts, labels, weights, label_names, grouped_names, names_given)``, with
-    ``label_names`` checked against the labels (unless ``named_for_dev``, a --dev file's, and they name values
-    the dev file alone has) or, not given, the polarity names of integer labels; ``grouped_names``: the names
-    given beside the pipeline's grouping, which groups names, so the labels are named by them first (and
-    ``label_names`` is then None); ``names_given``: whether the user named the labels."""
+                   label_names: dict | None, named_for_dev: bool, log) -> _FitData:
+    """fit_file's training data, all of them training texts yet (no dev part), with ``label_names`` checked
+    against the labels (unless ``named_for_dev``, a --dev file's, and they name values the dev file alone has)
+    or, not given, the polarity names of integer labels; ``grouped_names``: the names given beside the
+    pipeline's grouping, which groups names, so the labels are named by them first (and ``label_names`` is then
+    None); ``names_given``: whether the user named the labels."""
     label_sep = separator if multi_label else None
     texts, labels = read_labelled(data, text_column, label_column, phrases=phrases, separator=label_sep, binary=binary)
     weights = None if weight_column is None else read_weights(data, weight_column)
@@ -335,7 +463,8 @@ def _read_training(data, pipe: Pipeline, task: str, *, trees: bool, text_column:
         _note_joined_labels(labels, separator, log)
     else:
         _note_one_label_each(labels, data, label_column, separator, log)
-    return texts, labels, weights, label_names, grouped_names, names_given
+    return _FitData(texts, labels, weights, label_names, grouped_names, names_given,
+                    everything=(texts, labels, weights))
 
 
 def _carve_dev(data, texts: list[str], labels: list, weights, *, phrases: bool, binary: bool, dev_fraction: float,
