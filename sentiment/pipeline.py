@@ -469,78 +469,50 @@ class Pipeline(OptionAttributes, Classifier):
         cleaner, vectorizer, model = self.build_stages()  # a bad option fails before the data are read
         label_ids = label_ids_of(label_names)
         if label_names is not None and self._options.get("grouping"):  # the grouping groups names: ids named first
-            labels = label_list(labels)
-            classes = (check_label_sets if is_multi_label(labels) else check_labels)(labels, len(labels))[1]
-            named = set(label_ids.values()) if label_ids else set()
-            display_names(np.array([c for c in classes.tolist() if str(c) not in named], dtype=object),
-                          label_names)  # (a name missing, given twice, empty: refused as without a grouping; a label
-            labels = named_labels(labels, label_names)  # given by its name, as the CLI gives them, is named)
-            if dev is not None:
-                dev_texts, dev_labels = _dev_pair(dev)
-                dev = (dev_texts, named_labels(dev_labels, label_names))
+            labels, dev = self._named_for_grouping(labels, dev, label_names, label_ids)
             label_names = None
         labels, multi_label = self._labels_to_learn(labels)
-        if multi_label and not model.supports_multi_label:
-            able = [name for name in available("model") if resolve("model", name).supports_multi_label]
-            raise ConfigError(f"model {self.model!r} cannot learn several labels per text; use one of: {', '.join(able)}")
+        if multi_label:
+            self._check_learns_several(model)
         dev = _dev_pair(dev)
         n_tune = 0
         if multi_label and dev is None and self.tune_fraction:  # the thresholds are tuned on texts held out here
             texts, labels, weights, dev = self._hold_out_tune_part(texts, labels, weights)
             n_tune = 0 if dev is None else len(dev[0])
-        targets, classes = (check_label_sets if multi_label else check_labels)(labels, len(texts))
-        spelling = label_spelling_note(classes)
-        if spelling:
-            warnings.warn(spelling, LabelSpellingWarning, stacklevel=caller_stacklevel())
-        # ids 0/1 or 0..4 name polarity for one label per text; several points of one scale per text are ids
-        names = display_names(classes, label_names, polarity=self._task in (None, "polarity") and not multi_label)
-        dev_targets = None
-        if dev is not None:  # unknown dev labels fail before the (slow) cleaning, not after
-            from .labels import targets_for
-
-            try:
-                dev_targets = targets_for(classes, names, self._grouped(dev[1], fitting=True), multi_label,
-                                          what="dev label", ids=label_ids)
-            except UnknownLabelsError as exc:  # (its message is evaluate's: "evaluate a model trained with them")
-                raise UnknownLabelsError(
-                    f"dev label(s) {', '.join(map(str, exc.unknown[:10]))} are none of the training labels "
-                    f"({', '.join(map(str, exc.known))}); fix them, or leave those texts out of dev", exc.unknown,
-                    exc.known) from None
+        targets, classes, names = self._targets_and_names(labels, len(texts), multi_label, label_names)
+        # unknown dev labels fail before the (slow) cleaning, not after
+        dev_targets = None if dev is None else self._dev_targets(dev[1], classes, names, multi_label, label_ids)
         weighting = _weighting(model, weights, targets, classes, names, multi_label, self._options.get("grouping"))
         with FitProgress(progress, len(texts)) as bar:
             docs = clean_tokens(cleaner, texts, bar)
             bar.stage(f"vectorizing ({self.vectorizer_name})")
-            if model.input_kind == "sequences":  # token ids (lstm), of the words the vectorizer learns
-                features = vectorizer.fit(docs).sequences(docs)
-            else:
-                features = vectorizer.fit_transform(docs)
+            features = _training_features(vectorizer, model, docs)
             dev_data = None
             if dev is not None and (multi_label or getattr(model, "trains_by_epochs", False)):  # else unused:
                 dev_data = (_model_input(vectorizer, model, cleaner.tokens_of(dev[0])), dev_targets)  # not cleaned
             bar.stage(f"training ({self.model})")
             model.fit(features, targets, dev=dev_data, vectorizer=vectorizer, labels=names, progress=progress, **weighting)
-        self.cleaner_, self.vectorizer_, self.model_ = cleaner, vectorizer, model
-        # what save writes, whatever set_params changes after fit (a vectorizer left to the model stays None, so
-        # that the loaded pipeline's get_params are these, and a clone of it given another model takes that one's)
-        self._fitted_params = self.get_params()
-        self.config_ = {}  # a loaded pipeline fitted again forgets the saved config
-        self.multi_label_ = multi_label
-        self.thresholds_ = None
-        untuned = []  # labels too rare in the tune part to tune (they keep DEFAULT_THRESHOLD)
-        if multi_label:
-            self.thresholds_ = np.full(len(classes), DEFAULT_THRESHOLD)
-            if dev_data is not None:
-                self.thresholds_ = tune_thresholds(dev_data[1], model.predict_proba(dev_data[0]))
-                untuned = [name for name, n in zip(names, np.asarray(dev_data[1]).sum(axis=0)) if n < MIN_POSITIVES]
-        self.classes_ = class_array(classes)
-        self.label_names_ = names
-        self.label_ids_ = label_ids
-        self.reading_version_ = READING_VERSION
+        thresholds, untuned = _label_thresholds(model, names, dev_data) if multi_label else (None, [])
+        self._set_fitted((cleaner, vectorizer, model), multi_label, thresholds, classes, names, label_ids)
         given_dev = len(dev[0]) if dev_data is not None and getattr(model, "trains_by_epochs", False) else 0
         self.info_ = _fit_info(model, len(texts), n_tune, given_dev)
         if untuned:
             self.info_["untuned_labels"] = untuned
         return self
+
+    def _named_for_grouping(self, labels: Sequence, dev, label_names: dict, label_ids: dict | None) -> tuple:
+        """``(labels, dev)`` with each label (and dev label) that ``label_names`` names replaced by its name: the
+        ``grouping`` groups names, so ids are named before it reads them."""
+        labels = label_list(labels)
+        classes = (check_label_sets if is_multi_label(labels) else check_labels)(labels, len(labels))[1]
+        named = set(label_ids.values()) if label_ids else set()
+        display_names(np.array([c for c in classes.tolist() if str(c) not in named], dtype=object),
+                      label_names)  # (a name missing, given twice, empty: refused as without a grouping; a label
+        labels = named_labels(labels, label_names)  # given by its name, as the CLI gives them, is named)
+        if dev is not None:
+            dev_texts, dev_labels = _dev_pair(dev)
+            dev = (dev_texts, named_labels(dev_labels, label_names))
+        return labels, dev
 
     def _labels_to_learn(self, labels: Sequence) -> tuple[Sequence, bool]:
         """``labels`` as fit learns them (a list, mapped to the ``grouping``'s groups), and whether they are
@@ -567,6 +539,12 @@ class Pipeline(OptionAttributes, Classifier):
                             f"with Pipeline.for_task({task!r}) for one label per text")
         return labels, multi_label
 
+    def _check_learns_several(self, model) -> None:
+        """Several labels per text: refused (naming the models that can) when ``model`` cannot learn them."""
+        if not model.supports_multi_label:
+            able = [name for name in available("model") if resolve("model", name).supports_multi_label]
+            raise ConfigError(f"model {self.model!r} cannot learn several labels per text; use one of: {', '.join(able)}")
+
     def _hold_out_tune_part(self, texts: list[str], labels: list, weights) -> tuple:
         """Several labels per text without dev data: ``(texts, labels, weights, dev)``, the ``tune_fraction``
         of the texts that tunes the label thresholds held out as ``dev``; dev None (with a TuningWarning) when
@@ -581,6 +559,48 @@ class Pipeline(OptionAttributes, Classifier):
                           f"{DEFAULT_THRESHOLD}; give more texts or dev=(texts, labels)", TuningWarning,
                           stacklevel=caller_stacklevel())
             return texts, labels, weights, None
+
+    def _targets_and_names(self, labels: Sequence, n_texts: int, multi_label: bool, label_names: dict | None) -> tuple:
+        """``(targets, classes, names)`` of the checked ``labels``: what the model learns, the label values, and their
+        display names; labels that differ only in spelling get a LabelSpellingWarning."""
+        targets, classes = (check_label_sets if multi_label else check_labels)(labels, n_texts)
+        spelling = label_spelling_note(classes)
+        if spelling:
+            warnings.warn(spelling, LabelSpellingWarning, stacklevel=caller_stacklevel())
+        # ids 0/1 or 0..4 name polarity for one label per text; several points of one scale per text are ids
+        names = display_names(classes, label_names, polarity=self._task in (None, "polarity") and not multi_label)
+        return targets, classes, names
+
+    def _dev_targets(self, dev_labels: list, classes: np.ndarray, names: list[str], multi_label: bool,
+                     label_ids: dict | None):
+        """The targets of ``dev_labels`` (grouped as the training labels) in the training labels' order; a dev
+        label that is none of them is refused in fit's words."""
+        from .labels import targets_for
+
+        try:
+            return targets_for(classes, names, self._grouped(dev_labels, fitting=True), multi_label,
+                               what="dev label", ids=label_ids)
+        except UnknownLabelsError as exc:  # (its message is evaluate's: "evaluate a model trained with them")
+            raise UnknownLabelsError(
+                f"dev label(s) {', '.join(map(str, exc.unknown[:10]))} are none of the training labels "
+                f"({', '.join(map(str, exc.known))}); fix them, or leave those texts out of dev", exc.unknown,
+                exc.known) from None
+
+    def _set_fitted(self, stages: tuple, multi_label: bool, thresholds: np.ndarray | None, classes: np.ndarray,
+                    names: list[str], label_ids: dict | None) -> None:
+        """Keep what fit learnt: the fitted ``(cleaner, vectorizer, model)``, the parameters they were fitted with,
+        and the labels (``thresholds``: each label's, for several labels per text, else None)."""
+        self.cleaner_, self.vectorizer_, self.model_ = stages
+        # what save writes, whatever set_params changes after fit (a vectorizer left to the model stays None, so
+        # that the loaded pipeline's get_params are these, and a clone of it given another model takes that one's)
+        self._fitted_params = self.get_params()
+        self.config_ = {}  # a loaded pipeline fitted again forgets the saved config
+        self.multi_label_ = multi_label
+        self.thresholds_ = thresholds
+        self.classes_ = class_array(classes)
+        self.label_names_ = names
+        self.label_ids_ = label_ids
+        self.reading_version_ = READING_VERSION
 
     # -- prediction -----------------------------------------------------------------------
     def _evidence(self, texts: list[str], known: bool = False, proba: bool = True) -> tuple:
@@ -919,6 +939,24 @@ def _weighting(model, weights, targets: np.ndarray, classes: np.ndarray, names: 
         _check_weighted_classes(weights, targets, names)
         weighting["sample_weight"] = weights
     return weighting
+
+
+def _training_features(vectorizer, model, docs: list[list[str]]):
+    """What ``model`` trains on, from cleaned ``docs``: the ``vectorizer`` learns their words (and features), then gives
+    their token ids (lstm) or their vectors."""
+    if model.input_kind == "sequences":  # token ids (lstm), of the words the vectorizer learns
+        return vectorizer.fit(docs).sequences(docs)
+    return vectorizer.fit_transform(docs)
+
+
+def _label_thresholds(model, names: list[str], dev_data: tuple | None) -> tuple[np.ndarray, list[str]]:
+    """Several labels per text: each label's decision threshold, tuned on ``dev_data`` (features, targets) when
+    there are dev (or tune) texts, else ``DEFAULT_THRESHOLD``; and the labels too rare there to tune, which keep
+    ``DEFAULT_THRESHOLD``."""
+    if dev_data is None:
+        return np.full(len(names), DEFAULT_THRESHOLD), []
+    thresholds = tune_thresholds(dev_data[1], model.predict_proba(dev_data[0]))
+    return thresholds, [name for name, n in zip(names, np.asarray(dev_data[1]).sum(axis=0)) if n < MIN_POSITIVES]
 
 
 def _fit_info(model, n_texts: int, n_tune: int, n_dev: int = 0) -> dict:
