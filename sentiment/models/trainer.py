@@ -423,6 +423,58 @@ def predict(net: torch.nn.Module, batches, device: torch.device) -> tuple[np.nda
     return probabilities, (loss.item() / batches.n if batches.y is not None else None)
 
 
+def train_epoch(net: torch.nn.Module, batches, optimizer, schedule: LRSchedule, config: TrainConfig,
+                class_weights: torch.Tensor | None, average: WeightAverage | None, device: torch.device, bar) -> float:
+    """One epoch of :func:`train`: a step on each of ``batches`` in the order they come (the forward pass under
+    autocast, the loss plus the L1 penalty, gradients clipped, the step's learning rate set, the optimizer's step,
+    the average moved on), each counted on the progress ``bar``; returns the mean training loss over the rows
+    (without the penalty)."""
+    penalized = [p for p in net.parameters() if p.requires_grad and p.dim() >= 2] if config.l1 else []
+    trainable = [p for p in net.parameters() if p.requires_grad]
+    net.train()
+    total_loss = torch.zeros((), device=device)
+    for batch in batches:
+        with hardware.autocast(device):
+            logits = net(*batch.inputs)
+        loss = net_loss(net, logits, batch, class_weights, batch.weights)
+        total_loss += loss.detach() * len(batch.rows)
+        if penalized:
+            loss = loss + config.l1 * sum(p.abs().sum() for p in penalized)
+        optimizer.zero_grad(set_to_none=True)
+        loss.backward()
+        if config.clip_grad:
+            torch.nn.utils.clip_grad_norm_(trainable, config.clip_grad)
+        schedule.step()
+        optimizer.step()
+        if average is not None:
+            average.update()
+        bar.update()
+    return total_loss.item() / batches.n
+
+
+def dev_metrics(net: torch.nn.Module, dev, device: torch.device) -> dict:
+    """The ``dev_loss``, ``dev_accuracy`` and ``dev_macro_f1`` of ``net`` on the ``dev`` batches, as an epoch's
+    record of :func:`train` holds them (each None without dev data)."""
+    if dev is None:
+        return {"dev_loss": None, "dev_accuracy": None, "dev_macro_f1": None}
+    probabilities, loss = predict(net, dev, device)
+    accuracy, macro_f1 = dev_scores(dev.y, probabilities)
+    return {"dev_loss": loss, "dev_accuracy": accuracy, "dev_macro_f1": macro_f1}
+
+
+def report_epoch(record: dict, config: TrainConfig, where: str, bar) -> None:
+    """Show an epoch's ``record`` of :func:`train` (its dev metric, when there are dev data) on the progress ``bar``
+    and in the epoch's log line."""
+    dev_score = record[f"dev_{config.stop_metric}"]  # None without dev data
+    shown, held_out = {"epoch": record["epoch"], "loss": f"{record['train_loss']:.4f}"}, ""
+    if dev_score is not None:
+        shown[f"dev_{config.stop_metric}"] = f"{dev_score:.4f}"
+        held_out = f", held-out {config.stop_metric.replace('macro_f1', 'macro-F1')} {dev_score:.4f}"
+    bar.set_postfix(shown)
+    log.info("epoch %d/%d (%s): loss %.4f%s; %.1f s", record["epoch"], config.epochs, where,
+             record["train_loss"], held_out, record["seconds"])
+
+
 def train(net: torch.nn.Module, batches, dev, config: TrainConfig, device: torch.device,
           progress: bool = False) -> list[dict]:
     """Train ``net`` in place and return the history, one dict per epoch (a batch's ``weights``, when it has
@@ -440,13 +492,10 @@ def train(net: torch.nn.Module, batches, dev, config: TrainConfig, device: torch
     if isinstance(config.ema_epochs, bool) or not 0 <= config.ema_epochs < math.inf:  # NaN fails too
         raise ConfigError(f"ema_epochs must be a number of at least 0 (0: no average), not {config.ema_epochs!r}")
     net.to(device)
-    n_classes = net.config.n_classes
     optimizer = make_optimizer(net, config, device)
     steps = len(batches)
     schedule = LRSchedule(optimizer, config.schedule, round(config.warmup_epochs * steps), config.epochs * steps)
-    class_weights = loss_class_weights(config.class_weight, batches.y, n_classes, device)
-    penalized = [p for p in net.parameters() if p.requires_grad and p.dim() >= 2] if config.l1 else []
-    trainable = [p for p in net.parameters() if p.requires_grad]
+    class_weights = loss_class_weights(config.class_weight, batches.y, net.config.n_classes, device)
     average = WeightAverage(net, config.ema_epochs * steps) if config.ema_epochs else None
     scored = average.net if average is not None else net  # the weights that are scored and kept
     history: list[dict] = []
@@ -457,36 +506,13 @@ def train(net: torch.nn.Module, batches, dev, config: TrainConfig, device: torch
               dynamic_ncols=True, leave=False, disable=not progress) as bar:
         for epoch in range(1, config.epochs + 1):
             start = time.perf_counter()
-            net.train()
-            total_loss = torch.zeros((), device=device)
-            for batch in batches:
-                with hardware.autocast(device):
-                    logits = net(*batch.inputs)
-                loss = net_loss(net, logits, batch, class_weights, batch.weights)
-                total_loss += loss.detach() * len(batch.rows)
-                if penalized:
-                    loss = loss + config.l1 * sum(p.abs().sum() for p in penalized)
-                optimizer.zero_grad(set_to_none=True)
-                loss.backward()
-                if config.clip_grad:
-                    torch.nn.utils.clip_grad_norm_(trainable, config.clip_grad)
-                schedule.step()
-                optimizer.step()
-                if average is not None:
-                    average.update()
-                bar.update()
-            record = {"epoch": epoch, "train_loss": total_loss.item() / batches.n, "lr": schedule.lr,
-                      "dev_loss": None, "dev_accuracy": None, "dev_macro_f1": None}
-            if not math.isfinite(record["train_loss"]):  # the weights are NaN now: nothing later can mend them
-                raise TrainingError(f"training diverged in epoch {epoch} (the loss is {record['train_loss']}): the "
+            train_loss = train_epoch(net, batches, optimizer, schedule, config, class_weights, average, device, bar)
+            if not math.isfinite(train_loss):  # the weights are NaN now: nothing later can mend them
+                raise TrainingError(f"training diverged in epoch {epoch} (the loss is {train_loss}): the "
                                     "inputs hold NaN or infinite values, or the learning rate is too high "
                                     f"(lr={config.lr:g}); check the data and word vectors, or lower lr")
-            if dev is not None:
-                probabilities, record["dev_loss"] = predict(scored, dev, device)
-                record["dev_accuracy"], record["dev_macro_f1"] = dev_scores(dev.y, probabilities)
-                score = record[f"dev_{config.stop_metric}"]
-            else:
-                score = -record["train_loss"]
+            record = {"epoch": epoch, "train_loss": train_loss, "lr": schedule.lr, **dev_metrics(scored, dev, device)}
+            score = record[f"dev_{config.stop_metric}"] if dev is not None else -train_loss
             record["seconds"] = time.perf_counter() - start
             history.append(record)
             judged = epoch >= first_judged_epoch(config.min_epochs, config.warmup_epochs)
@@ -498,13 +524,7 @@ def train(net: torch.nn.Module, batches, dev, config: TrainConfig, device: torch
             elif judged:
                 stale += 1
             schedule.epoch_end(improved or not judged)
-            shown = {"epoch": epoch, "loss": f"{record['train_loss']:.4f}"}
-            if dev is not None:
-                shown[f"dev_{config.stop_metric}"] = f"{score:.4f}"
-            bar.set_postfix(shown)
-            held_out = f", held-out {config.stop_metric.replace('macro_f1', 'macro-F1')} {score:.4f}" if dev is not None else ""
-            log.info("epoch %d/%d (%s): loss %.4f%s; %.1f s", epoch, config.epochs, where,
-                     record["train_loss"], held_out, record["seconds"])
+            report_epoch(record, config, where, bar)
             if dev is not None and stale >= config.patience:
                 break
     if best_state is None and average is not None:  # no dev data: the last average
