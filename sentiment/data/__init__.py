@@ -183,82 +183,33 @@ def iter_table(path: str | Path, columns: Sequence[str] | None, fmt: str | None 
     """Yield DataFrames of ``columns`` (all when None), at most ``chunksize`` rows each (all when None).
 
     Memory stays flat however large the file: rows are parsed chunk by chunk (but for a ``.json`` array of
-    records, which is read whole). ``progress`` shows a
-    bar of the bytes read.
+    records, which is read whole). ``progress`` shows a bar of the bytes read.
     """
     import pandas as pd
 
     file = existing_file(path)
     fmt = fmt or table_format(file, trees=False)
-    if fmt == "sst":
-        raise DataError(f"{file} holds SST trees, not a table of texts; give a .csv, .tsv, .jsonl or .parquet file "
-                        "(fit and evaluate read trees)")
-    if file.stat().st_size == 0:
-        raise DataError(f"{file} is empty; give a file with a header row and at least one row")
-    compression = _compression_of(file)
-    if compression is None and fmt != "parquet":
-        _check_not_compressed(file)
-    head = None if fmt == "parquet" else _head(file, compression)  # read once for the checks of its format
-    _check_named_format(file, fmt, head)  # before _check_text, whose advice (re-encode it) would not fit
-    _check_text(file, head)
+    compression, head = _check_table_file(file, fmt)
     # opened after the checks, so that none of them leaves it open; of a zip archive its one file, which pandas
     # then reads as it is (pandas refuses an archive that also holds the file's folder)
     member = compression == "zip" and fmt != "parquet"
     handle = _zip_member(file) if member else open(file, "rb")
     unpacked = None if member else compression  # the compression left for pandas to undo
-    bar = contextlib.nullcontext()
-    if progress:  # the bytes read, from the file's position at each chunk (pandas reads JSON Lines by iterating
-        from tqdm.auto import tqdm  # the file, past a wrapped read(); a compressed file: the compressed bytes,
-        # but a zip archive's member, whose position counts its own bytes)
-        total = _zip_file_size(file) if member else file.stat().st_size
-        bar = tqdm(total=total, desc="reading", unit="B", unit_scale=True, dynamic_ncols=True, leave=False)
-    separator = None  # of a csv or tsv table
+    bar = _reading_bar(file, member) if progress else contextlib.nullcontext()
+    separator = None  # of a csv or tsv table, once read (_parse_failure's advice names it)
     try:
         with handle as stream, bar:
             if fmt == "parquet":
                 yield from _parquet_chunks(file, columns, chunksize, compression)
                 return
             if fmt in ("csv", "tsv"):
-                separator, header, before = _csv_layout(file, compression, fmt)
-                _check_unique_header(file, header, separator)  # before pandas reads every row
-                # a table of one column: a blank line is an empty text, which keeps its place among the rows
-                one_column = header is not None and len(_header_names(header, separator)) == 1
-                _check_quotes(file, compression, separator, one_column)
-                before = _lines_to_skip(file, head, header, before, one_column)
-                reader = pd.read_csv(stream, sep=separator, chunksize=chunksize, dtype=str, skiprows=before,
-                                     skip_blank_lines=not one_column, keep_default_na=False, na_values=[""],
-                                     compression=unpacked, encoding="utf-8")
-                reader = _without_implicit_index(reader, file, separator, chunksize)
-                if one_column:
-                    reader = _without_trailing_blanks(reader, chunksize)
-            elif _holds_json_array(file, compression):  # a .json file may hold one array of records
-                frame = _json_array(stream, unpacked, file)
-                reader = frame if chunksize is None else (frame[i:i + chunksize] for i in range(0, len(frame), chunksize))
-            elif _opener(unpacked) is not None:  # (a zip archive's member: read as it is)
-                reader = _json_lines(stream, unpacked, chunksize)
-                reader = next(reader, pd.DataFrame()) if chunksize is None else reader
-            else:  # .zst without zstandard: through pandas, which asks for it
-                reader = pd.read_json(stream, lines=True, chunksize=chunksize or None, dtype=False, precise_float=True,
-                                      compression=unpacked, encoding="utf-8-sig")  # precise: 0.974349 stays so
+                layout = _csv_layout(file, compression, fmt)
+                separator = layout[0]
+                reader = _csv_reader(stream, file, head, compression, unpacked, chunksize, layout)
+            else:
+                reader = _json_reader(stream, file, compression, unpacked, chunksize)
             chunks = [reader] if chunksize is None else reader
-            rows, empty = 0, None
-            for chunk in chunks:
-                if not len(chunk):  # pandas gives a header-only file as one empty chunk
-                    empty = chunk
-                    continue
-                if fmt == "jsonl" and rows == 0 and len(chunk) == 1 and all(isinstance(v, (dict, list))
-                                                                            for v in chunk.iloc[0]):
-                    raise DataError(f"{file} holds one JSON object of columns; write one object per row, as JSON Lines "
-                                    "(pandas: df.to_json(path, orient='records', lines=True)) or a JSON array")
-                rows += len(chunk)
-                if progress:
-                    bar.update(max(0, stream.tell() - bar.n))
-                yield _columns(chunk, columns, file)
-            if not rows:
-                if empty is not None and fmt in ("csv", "tsv"):
-                    _columns(empty, columns, file)  # a header without the columns asked for says so first
-                    raise DataError(f"{file} has a header but no rows; give at least one row")
-                raise DataError(f"{file} holds no rows; give at least one record")
+            yield from _rows_of(chunks, file, fmt, columns, stream, bar if progress else None)
     except UnicodeDecodeError:
         _check_decompresses(file, compression)  # damage, rather, in a compressed file
         raise not_utf8_error(file) from None
@@ -274,6 +225,97 @@ def iter_table(path: str | Path, columns: Sequence[str] | None, fmt: str | None 
         if isinstance(exc, DataError) or not isinstance(exc, (pd.errors.ParserError, ValueError, TypeError, OSError)):
             raise
         raise _parse_failure(exc, file, fmt, compression, separator) from None
+
+
+def _check_table_file(file: Path, fmt: str) -> tuple[str | None, bytes | None]:
+    """Refuse a table file (of format ``fmt``) that :func:`iter_table` cannot read as its name says: SST trees,
+    an empty file, a compressed one whose name does not say so, one of another format, one not UTF-8. Its
+    compression and its first bytes (:func:`.opening._head`; None for Parquet), for the reading to come."""
+    if fmt == "sst":
+        raise DataError(f"{file} holds SST trees, not a table of texts; give a .csv, .tsv, .jsonl or .parquet file "
+                        "(fit and evaluate read trees)")
+    if file.stat().st_size == 0:
+        raise DataError(f"{file} is empty; give a file with a header row and at least one row")
+    compression = _compression_of(file)
+    if compression is None and fmt != "parquet":
+        _check_not_compressed(file)
+    head = None if fmt == "parquet" else _head(file, compression)  # read once for the checks of its format
+    _check_named_format(file, fmt, head)  # before _check_text, whose advice (re-encode it) would not fit
+    _check_text(file, head)
+    return compression, head
+
+
+def _reading_bar(file: Path, member: bool):
+    """A progress bar of the bytes of ``file`` (of its zip archive's one file, for a ``member``) that
+    :func:`_rows_of` moves on to the file's position at each chunk (pandas reads JSON Lines by iterating the
+    file, past a wrapped read()); of a compressed file: its compressed bytes, but a zip archive's member, whose
+    position counts its own bytes."""
+    from tqdm.auto import tqdm
+
+    total = _zip_file_size(file) if member else file.stat().st_size
+    return tqdm(total=total, desc="reading", unit="B", unit_scale=True, dynamic_ncols=True, leave=False)
+
+
+def _csv_reader(stream, file: Path, head: bytes | None, compression: str | None, unpacked: str | None,
+                chunksize: int | None, layout: tuple[str, bytes | None, int]):
+    """pandas' reader of the csv or tsv table ``stream`` (``file`` opened; ``unpacked``: the compression left
+    for pandas to undo), after the checks of its ``layout`` (:func:`.delimited._csv_layout`): chunks of
+    ``chunksize`` rows, or one frame when None."""
+    import pandas as pd
+
+    separator, header, before = layout
+    _check_unique_header(file, header, separator)  # before pandas reads every row
+    # a table of one column: a blank line is an empty text, which keeps its place among the rows
+    one_column = header is not None and len(_header_names(header, separator)) == 1
+    _check_quotes(file, compression, separator, one_column)
+    before = _lines_to_skip(file, head, header, before, one_column)
+    reader = pd.read_csv(stream, sep=separator, chunksize=chunksize, dtype=str, skiprows=before,
+                         skip_blank_lines=not one_column, keep_default_na=False, na_values=[""],
+                         compression=unpacked, encoding="utf-8")
+    reader = _without_implicit_index(reader, file, separator, chunksize)
+    if one_column:
+        reader = _without_trailing_blanks(reader, chunksize)
+    return reader
+
+
+def _json_reader(stream, file: Path, compression: str | None, unpacked: str | None, chunksize: int | None):
+    """The reader of the JSON Lines table or ``.json`` array of records ``stream`` (``file`` opened;
+    ``unpacked``: the compression left for pandas to undo): chunks of ``chunksize`` rows, or one frame when
+    None."""
+    import pandas as pd
+
+    if _holds_json_array(file, compression):  # a .json file may hold one array of records
+        frame = _json_array(stream, unpacked, file)
+        return frame if chunksize is None else (frame[i:i + chunksize] for i in range(0, len(frame), chunksize))
+    if _opener(unpacked) is not None:  # (a zip archive's member: read as it is)
+        reader = _json_lines(stream, unpacked, chunksize)
+        return next(reader, pd.DataFrame()) if chunksize is None else reader
+    # .zst without zstandard: through pandas, which asks for it
+    return pd.read_json(stream, lines=True, chunksize=chunksize or None, dtype=False, precise_float=True,
+                        compression=unpacked, encoding="utf-8-sig")  # precise: 0.974349 stays so
+
+
+def _rows_of(chunks, file: Path, fmt: str, columns: Sequence[str] | None, stream, bar):
+    """Yield the ``columns`` of each chunk of rows of ``file`` that ``chunks`` holds (read from ``stream``,
+    whose position moves the progress ``bar``, when not None); an error if there are none."""
+    rows, empty = 0, None
+    for chunk in chunks:
+        if not len(chunk):  # pandas gives a header-only file as one empty chunk
+            empty = chunk
+            continue
+        if fmt == "jsonl" and rows == 0 and len(chunk) == 1 and all(isinstance(v, (dict, list))
+                                                                    for v in chunk.iloc[0]):
+            raise DataError(f"{file} holds one JSON object of columns; write one object per row, as JSON Lines "
+                            "(pandas: df.to_json(path, orient='records', lines=True)) or a JSON array")
+        rows += len(chunk)
+        if bar is not None:
+            bar.update(max(0, stream.tell() - bar.n))
+        yield _columns(chunk, columns, file)
+    if not rows:
+        if empty is not None and fmt in ("csv", "tsv"):
+            _columns(empty, columns, file)  # a header without the columns asked for says so first
+            raise DataError(f"{file} has a header but no rows; give at least one row")
+        raise DataError(f"{file} holds no rows; give at least one record")
 
 
 def _parse_failure(exc: Exception, file: Path, fmt: str, compression: str | None, separator: str | None) -> DataError:
