@@ -219,6 +219,26 @@ def test_fit_with_dev_fraction_0_trains_once_on_all_the_data(files, tmp_path):
     assert not (tmp_path / "x").exists() and not (tmp_path / "r").exists()
 
 
+def test_fit_notes_an_epoch_kept_of_a_score_later_ones_matched_at_a_lower_loss(tmp_path):
+    """An mlp that reaches a perfect held-out macro-F1 early keeps that epoch, though later ones lower the held-out
+    loss: fit says so once (not again for the refit) and names --set stop_metric=loss, which stops on that loss."""
+    rng = np.random.default_rng(0)
+    words = {"positive": "great superb lovely fun".split(), "negative": "awful dull boring bad".split()}
+    labels = rng.choice(["positive", "negative"], 300)
+    rows = [f"the film was {' and '.join(rng.choice(words[label], 2))}" for label in labels]
+    data = tmp_path / "easy.csv"
+    pd.DataFrame({"text": rows, "label": labels}).to_csv(data, index=False)
+    result = invoke("fit", data, "--model", "mlp", "--set", "lr=0.01", "--out", tmp_path / "m")
+    assert_ok(result)
+    notes = [line for line in result.stderr.splitlines() if line.startswith("note: mlp's early stopping kept epoch")]
+    assert len(notes) == 1 and re.search(r"held-out macro-F1 was 1\.0, which no later epoch could beat, .*; --set "
+                                         r"stop_metric=loss keeps the epoch of the lowest held-out loss$", notes[0])
+    by_loss = invoke("fit", data, "--model", "mlp", "--set", "lr=0.01", "--set", "stop_metric=loss", "--out",
+                     tmp_path / "l")
+    assert_ok(by_loss)
+    assert "early stopping kept" not in by_loss.stderr and "held-out loss 0." in by_loss.stderr
+
+
 def test_fit_logs_each_epoch_where_no_progress_bar_shows(files, tmp_path):
     """A neural fit whose stderr is no terminal (a log file, CI) gets a line per epoch there, with the loss and the
     held-out metric it stops on; --json keeps stderr for warnings."""

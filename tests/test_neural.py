@@ -312,6 +312,56 @@ def test_early_stopping_restores_the_best_weights(tfidf_data):
     assert dev_loss == pytest.approx(best["dev_loss"], rel=1e-4)
 
 
+def test_stopping_on_the_held_out_loss_keeps_the_epoch_of_the_lowest(tfidf_data, caplog):
+    X, y, dev_x, dev_y = tfidf_data
+    noisy = dev_y.copy()
+    noisy[::3] = 1 - noisy[::3]  # the held-out loss falls, then rises as the network grows sure of the clean labels
+    with caplog.at_level("INFO", logger="sentiment.training"):
+        model = MLPModel(hidden_sizes=[16], epochs=30, patience=2, lr=1e-2, batch_size=16, stop_metric="loss").fit(
+            X, y, dev=(dev_x, noisy))
+    history = model.history_
+    best = min(history, key=lambda r: r["dev_loss"])
+    assert best["epoch"] == model.best_epoch_ == history[-1]["epoch"] - 2 and len(history) < 30
+    assert max(history, key=lambda r: r["dev_macro_f1"])["dev_macro_f1"] >= best["dev_macro_f1"]
+    probabilities = model.predict_proba(dev_x)  # the weights of that epoch, restored
+    assert -np.mean(np.log(probabilities[np.arange(len(noisy)), noisy])) == pytest.approx(best["dev_loss"], rel=1e-4)
+    assert f"held-out loss {history[0]['dev_loss']:.4f}" in caplog.records[0].getMessage()
+    with pytest.raises(ConfigError, match="'macro_f1', 'accuracy' or 'loss'|macro_f1, accuracy(,| or) loss"):
+        MLPModel(stop_metric="f1")
+
+
+def test_a_best_score_that_later_epochs_match_at_a_lower_loss_is_said_with_stop_metric_loss(data):
+    """Early stopping keeps the first epoch of its best score: where later ones match it (a perfect score, or all
+    texts one class while the network still learns) with a held-out loss lower by NOTABLE_LOSS_FALL or more, a
+    TuningWarning says so and names stop_metric="loss", which keeps a later epoch; else nothing is said."""
+    from sentiment.errors import TuningWarning
+
+    train_x, train_y, dev_x, dev_y = data
+    said = r'although their held-out loss was lower \(from 0\.\d+ to 0\.\d+ by epoch \d\): .*; stop_metric="loss" keeps'
+    with pytest.warns(TuningWarning, match=r"^early stopping kept epoch \d, the first whose held-out macro-F1 was "
+                                           r"1\.0, which no later epoch could beat, " + said):
+        perfect = Pipeline("tfidf", "mlp", hidden_sizes=[8], epochs=8, lr=1e-2).fit(train_x, train_y, dev=(dev_x, dev_y))
+    with warnings.catch_warnings():
+        warnings.simplefilter("error", TuningWarning)
+        by_loss = Pipeline("tfidf", "mlp", hidden_sizes=[8], epochs=8, lr=1e-2, stop_metric="loss").fit(
+            train_x, train_y, dev=(dev_x, dev_y))
+    assert by_loss.model_.best_epoch_ > perfect.model_.best_epoch_
+    assert by_loss.model_.history_[by_loss.model_.best_epoch_ - 1]["dev_loss"] < \
+        perfect.model_.history_[perfect.model_.best_epoch_ - 1]["dev_loss"]
+    model = copy.copy(perfect.model_)
+    for scores, losses, note in (
+            ([0.8, 0.9, 0.9, 0.85], [0.6, 0.5, 0.45, 0.4], "was 0.9, which later epochs matched but did not beat, "
+             "although their held-out loss was lower (from 0.500 to 0.450 by epoch 3)"),
+            ([0.8, 0.9, 0.9, 0.9], [0.6, 0.5, 0.45, 0.4], "(from 0.500 to 0.400 by epoch 4)"),
+            ([0.8, 0.9, 0.85, 0.89], [0.6, 0.5, 0.45, 0.4], None),  # no later epoch matches the best
+            ([0.8, 0.9, 0.9, 0.1], [0.6, 0.5, 0.7, 0.4], None),  # the match has a higher loss
+            ([0.8, 0.9, 0.9, 0.9], [0.6, 0.5, 0.49, 0.48], None)):  # 4% lower: too little to say
+        model.history_ = [{"epoch": i + 1, "dev_macro_f1": f1, "dev_accuracy": f1, "dev_loss": loss}
+                          for i, (f1, loss) in enumerate(zip(scores, losses))]
+        assert model.best_epoch_ == 2
+        assert (model.tied_best_note("A") is None) if note is None else note in model.tied_best_note("A")
+
+
 def test_min_epochs_keeps_no_earlier_weights_and_does_not_stop_before(tfidf_data):
     X, y, dev_x, dev_y = tfidf_data
     noisy = dev_y.copy()
@@ -1200,7 +1250,7 @@ def test_early_stopping_on_a_handful_of_held_out_texts_is_said_to_be_chance(data
                                            r"dev_fraction=0 to train every epoch"):
         Pipeline("tfidf", "mlp", hidden_sizes=[8], epochs=2).fit(train_x[:40], train_y[:40])
     with warnings.catch_warnings():
-        warnings.simplefilter("error", TuningWarning)
+        warnings.filterwarnings("error", "early stopping judges", TuningWarning)
         Pipeline("tfidf", "mlp", hidden_sizes=[8], epochs=1).fit(train_x[:40], train_y[:40])  # one epoch: no choice
         fitted = Pipeline("tfidf", "mlp", hidden_sizes=[8], epochs=2).fit(train_x, train_y)
     assert fitted.info_["early_stopping_on"] >= FEW_TO_STOP_ON

@@ -367,16 +367,23 @@ def _note_untuned(pipe: Pipeline, log) -> None:
 def _record_stopping(pipe: Pipeline, model_stage, tune_info: dict, n_texts: int, said: set, log) -> None:
     """After a fit of ``pipe`` on ``n_texts`` whose model (``model_stage``: an unfitted copy) was to early-stop but
     held nothing out: record so in ``tune_info`` and note it; where it held out too few texts to tell the epochs
-    apart, note that (each once per command: ``said``)."""
+    apart, note that, and where it kept the first of epochs of equal held-out scores, the others of lower loss
+    (:meth:`~sentiment.models.neural.NeuralModel.tied_best_note`), that (each once per command: ``said``)."""
     if str(tune_info.get("early_stopping", "none")).startswith("none"):
         return
     held = pipe.info_.get("early_stopping_on")
     if held:
-        if held < FEW_TO_STOP_ON and model_stage.params["epochs"] > 1 and "few to stop on" not in said:
-            said.add("few to stop on")
-            log(f"note: {pipe.model} early-stops on {counted(held, 'held-out text')}, too few to tell its epochs apart "
-                "(the epoch kept is chance); give more texts, a larger --set dev_fraction, or --set dev_fraction=0 to "
-                "train every epoch")
+        if held < FEW_TO_STOP_ON:
+            if model_stage.params["epochs"] > 1 and "few to stop on" not in said:
+                said.add("few to stop on")
+                log(f"note: {pipe.model} early-stops on {counted(held, 'held-out text')}, too few to tell its epochs "
+                    "apart (the epoch kept is chance); give more texts, a larger --set dev_fraction, or --set "
+                    "dev_fraction=0 to train every epoch")
+            return
+        tied = pipe.model_.tied_best_note("--set stop_metric=loss")
+        if tied and "tied best" not in said:
+            said.add("tied best")
+            log(f"note: {pipe.model}'s {tied}")
         return
     tune_info["early_stopping"] = "none (too few texts to hold out)"  # the network trained every epoch
     if "no stopping" not in said:

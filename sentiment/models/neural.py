@@ -31,6 +31,7 @@ from ..stage import Stage, python_number, restored_on_failure
 from . import hardware, nets, saved_nets, trainer
 
 PREDICT_BATCH_SIZE = 512
+NOTABLE_LOSS_FALL = 0.05  # a later epoch of the best score, kept first, whose held-out loss is 5% lower gets a note
 
 TRAINING_DEFAULTS = {
     "epochs": 20,
@@ -61,7 +62,8 @@ TRAINING_HELP = {
     "clip_grad": "largest gradient norm (null: no clipping)",
     "patience": "epochs without a better dev metric before training stops",
     "min_epochs": "epochs trained before early stopping may stop",
-    "stop_metric": 'the dev metric that early stopping follows: "macro_f1" or "accuracy"',
+    "stop_metric": 'the dev metric that early stopping follows: "macro_f1", "accuracy" or "loss" (the held-out '
+                   'loss, lower better: it keeps improving once the others stop telling epochs apart)',
     "ema_epochs": "keep a moving average of the weights, its time constant in epochs (0: off)",
     "class_weight": '"balanced", or a dict of labels to weights (null: all 1)',
     "dev_fraction": "share of the training texts held out for early stopping where fit gets no dev data (always in sentiment fit; with several labels per text, the part that tunes the thresholds is used instead)",
@@ -206,7 +208,31 @@ class NeuralModel(Stage):
         # what a pipeline's info_ (and `sentiment info`) says of the training: where, and how long
         self.fit_info_ = {"device": device.type, "epochs": len(self.history_), "best_epoch": self.best_epoch_}
         self.fitted = True
+        note = self.tied_best_note('stop_metric="loss"') if dev is not None and len(dev[1]) >= FEW_TO_STOP_ON else None
+        if note:  # (fewer held-out texts: the epoch kept is chance, as warned)
+            warnings.warn(note, TuningWarning, stacklevel=caller_stacklevel())
         return self
+
+    def tied_best_note(self, advice: str) -> str | None:
+        """What to say where early stopping kept the first of several epochs of the best held-out macro-F1 (or
+        accuracy) although a later one of them had a held-out loss lower by ``NOTABLE_LOSS_FALL`` or more: a perfect score that no later epoch could
+        beat, or one that a network still learning matched for a few epochs (all texts one class), on easy or few
+        texts; a later epoch's probabilities then fit the held-out labels better (``advice`` names
+        stop_metric="loss"); else None."""
+        metric = self.params["stop_metric"]
+        if metric == "loss" or not self.history_ or self.history_[0]["dev_loss"] is None:
+            return None
+        kept = self.history_[self.best_epoch_ - 1]
+        key = f"dev_{metric}"
+        matches = [r for r in self.history_[kept["epoch"]:] if r[key] == kept[key]]
+        lowest = min(matches, key=lambda r: r["dev_loss"], default=None)
+        if lowest is None or lowest["dev_loss"] > kept["dev_loss"] * (1 - NOTABLE_LOSS_FALL):
+            return None
+        matched = "which no later epoch could beat" if kept[key] >= 1 else "which later epochs matched but did not beat"
+        return (f"early stopping kept epoch {kept['epoch']}, the first whose held-out {trainer.STOP_METRIC_NAMES[metric]} "
+                f"was {'1.0' if kept[key] >= 1 else format(kept[key], '.3g')}, {matched}, although their held-out loss was lower (from {kept['dev_loss']:.3f} "
+                f"to {lowest['dev_loss']:.3f} by epoch {lowest['epoch']}): a later epoch's probabilities fit the held-out "
+                f"labels better; {advice} keeps the epoch of the lowest held-out loss")
 
     def predict_proba(self, X) -> np.ndarray:
         """Class probabilities, one row per input row (rows sum to 1; with the sigmoid head, one
@@ -232,11 +258,11 @@ class NeuralModel(Stage):
     @property
     def best_epoch_(self) -> int:
         """The epoch whose weights the model kept."""
-        key = f"dev_{self.params['stop_metric']}"
+        metric = self.params["stop_metric"]
         first = trainer.first_judged_epoch(self.params["min_epochs"], self.params["warmup_epochs"])
         judged = [r for r in self.history_ if r["epoch"] >= first]
-        if judged and judged[0][key] is not None:
-            return max(judged, key=lambda r: r[key])["epoch"]
+        if judged and trainer.stop_score(judged[0], metric) is not None:
+            return max(judged, key=lambda r: trainer.stop_score(r, metric))["epoch"]  # the first of equals, as train
         return len(self.history_)
 
     def history_figure(self, note: str | None = None):

@@ -48,7 +48,8 @@ log = logging.getLogger("sentiment.training")
 
 OPTIMIZERS = ("adam", "adamw", "sgd")
 SCHEDULES = ("plateau", "cosine", None)
-STOP_METRICS = ("macro_f1", "accuracy")
+STOP_METRICS = ("macro_f1", "accuracy", "loss")  # higher is better but for the (held-out) loss
+STOP_METRIC_NAMES = {"macro_f1": "macro-F1", "accuracy": "accuracy", "loss": "loss"}  # in the epoch lines
 EMPTY_DOCUMENT = 1  # an empty token sequence reads as one unknown word (id 1, as in Word2VecVectorizer.sequences)
 
 
@@ -250,7 +251,7 @@ class TrainConfig:
     clip_grad: float | None = 1.0  # max gradient norm
     patience: int = 3  # epochs without a better dev metric before stopping
     min_epochs: int = 1  # the first epoch whose weights may be kept; before it, no stopping and no plateau
-    stop_metric: str = "macro_f1"  # or "accuracy"
+    stop_metric: str = "macro_f1"  # or "accuracy", or "loss" (the held-out loss: lower is better)
     class_weight: str | tuple | None = None  # or "balanced", or one weight per class code
     ema_epochs: float = 0.0  # time constant, in epochs, of a moving average of the weights (WeightAverage); 0: none
 
@@ -289,6 +290,14 @@ class WeightAverage:
             averaged.lerp_(trained, weight)
         for averaged, trained in self.copied:  # e.g. a batch norm's count of batches
             averaged.copy_(trained)
+
+
+def stop_score(record: dict, stop_metric: str) -> float | None:
+    """How good an epoch's ``record`` is by ``stop_metric``, higher better: its dev macro-F1 or accuracy, or its dev
+    loss negated (None without dev data)."""
+    if stop_metric == "loss":
+        return None if record["dev_loss"] is None else -record["dev_loss"]
+    return record[f"dev_{stop_metric}"]
 
 
 def first_judged_epoch(min_epochs: int, warmup_epochs: float) -> int:
@@ -469,7 +478,7 @@ def report_epoch(record: dict, config: TrainConfig, where: str, bar) -> None:
     shown, held_out = {"epoch": record["epoch"], "loss": f"{record['train_loss']:.4f}"}, ""
     if dev_score is not None:
         shown[f"dev_{config.stop_metric}"] = f"{dev_score:.4f}"
-        held_out = f", held-out {config.stop_metric.replace('macro_f1', 'macro-F1')} {dev_score:.4f}"
+        held_out = f", held-out {STOP_METRIC_NAMES[config.stop_metric]} {dev_score:.4f}"
     bar.set_postfix(shown)
     log.info("epoch %d/%d (%s): loss %.4f%s; %.1f s", record["epoch"], config.epochs, where,
              record["train_loss"], held_out, record["seconds"])
@@ -512,7 +521,7 @@ def train(net: torch.nn.Module, batches, dev, config: TrainConfig, device: torch
                                     "inputs hold NaN or infinite values, or the learning rate is too high "
                                     f"(lr={config.lr:g}); check the data and word vectors, or lower lr")
             record = {"epoch": epoch, "train_loss": train_loss, "lr": schedule.lr, **dev_metrics(scored, dev, device)}
-            score = record[f"dev_{config.stop_metric}"] if dev is not None else -train_loss
+            score = stop_score(record, config.stop_metric) if dev is not None else -train_loss
             record["seconds"] = time.perf_counter() - start
             history.append(record)
             judged = epoch >= first_judged_epoch(config.min_epochs, config.warmup_epochs)
