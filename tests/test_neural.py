@@ -332,8 +332,9 @@ def test_stopping_on_the_held_out_loss_keeps_the_epoch_of_the_lowest(tfidf_data,
 
 def test_a_best_score_that_later_epochs_match_at_a_lower_loss_is_said_with_stop_metric_loss(data):
     """Early stopping keeps the first epoch of its best score: where later ones match it (a perfect score, or all
-    texts one class while the network still learns) with a held-out loss lower by NOTABLE_LOSS_FALL or more, a
-    TuningWarning says so and names stop_metric="loss", which keeps a later epoch; else nothing is said."""
+    texts one class while the network still learns) with a held-out loss lower by NOTABLE_LOSS_FALL and by
+    LEAST_NOTABLE_LOSS_FALL or more, a TuningWarning says so and names stop_metric="loss", which keeps a later
+    epoch; else nothing is said."""
     from sentiment.errors import TuningWarning
 
     train_x, train_y, dev_x, dev_y = data
@@ -355,7 +356,8 @@ def test_a_best_score_that_later_epochs_match_at_a_lower_loss_is_said_with_stop_
             ([0.8, 0.9, 0.9, 0.9], [0.6, 0.5, 0.45, 0.4], "(from 0.500 to 0.400 by epoch 4)"),
             ([0.8, 0.9, 0.85, 0.89], [0.6, 0.5, 0.45, 0.4], None),  # no later epoch matches the best
             ([0.8, 0.9, 0.9, 0.1], [0.6, 0.5, 0.7, 0.4], None),  # the match has a higher loss
-            ([0.8, 0.9, 0.9, 0.9], [0.6, 0.5, 0.49, 0.48], None)):  # 4% lower: too little to say
+            ([0.8, 0.9, 0.9, 0.9], [0.6, 0.5, 0.49, 0.48], None),  # 4% lower: too little to say
+            ([0.8, 1.0, 1.0, 1.0], [0.6, 0.004, 0.001, 0.0002], None)):  # sure of every text already: "0.004 to 0.000"
         model.history_ = [{"epoch": i + 1, "dev_macro_f1": f1, "dev_accuracy": f1, "dev_loss": loss}
                           for i, (f1, loss) in enumerate(zip(scores, losses))]
         assert model.best_epoch_ == 2

@@ -32,6 +32,7 @@ from . import hardware, nets, saved_nets, trainer
 
 PREDICT_BATCH_SIZE = 512
 NOTABLE_LOSS_FALL = 0.05  # a later epoch of the best score, kept first, whose held-out loss is 5% lower gets a note
+LEAST_NOTABLE_LOSS_FALL = 0.01  # ... and lower by 0.01 or more: below, both epochs are near sure of every text
 
 TRAINING_DEFAULTS = {
     "epochs": 20,
@@ -215,10 +216,10 @@ class NeuralModel(Stage):
 
     def tied_best_note(self, advice: str) -> str | None:
         """What to say where early stopping kept the first of several epochs of the best held-out macro-F1 (or
-        accuracy) although a later one of them had a held-out loss lower by ``NOTABLE_LOSS_FALL`` or more: a perfect score that no later epoch could
-        beat, or one that a network still learning matched for a few epochs (all texts one class), on easy or few
-        texts; a later epoch's probabilities then fit the held-out labels better (``advice`` names
-        stop_metric="loss"); else None."""
+        accuracy) although a later one of them had a held-out loss lower by ``NOTABLE_LOSS_FALL`` of it and by
+        ``LEAST_NOTABLE_LOSS_FALL`` or more: a perfect score that no later epoch could beat, or one that a network
+        still learning matched for a few epochs (all texts one class), on easy or few texts; a later epoch's
+        probabilities then fit the held-out labels better (``advice`` names stop_metric="loss"); else None."""
         metric = self.params["stop_metric"]
         if metric == "loss" or not self.history_ or self.history_[0]["dev_loss"] is None:
             return None
@@ -226,7 +227,8 @@ class NeuralModel(Stage):
         key = f"dev_{metric}"
         matches = [r for r in self.history_[kept["epoch"]:] if r[key] == kept[key]]
         lowest = min(matches, key=lambda r: r["dev_loss"], default=None)
-        if lowest is None or lowest["dev_loss"] > kept["dev_loss"] * (1 - NOTABLE_LOSS_FALL):
+        if lowest is None or kept["dev_loss"] - lowest["dev_loss"] < max(kept["dev_loss"] * NOTABLE_LOSS_FALL,
+                                                                         LEAST_NOTABLE_LOSS_FALL):
             return None
         matched = "which no later epoch could beat" if kept[key] >= 1 else "which later epochs matched but did not beat"
         return (f"early stopping kept epoch {kept['epoch']}, the first whose held-out {trainer.STOP_METRIC_NAMES[metric]} "
