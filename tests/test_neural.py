@@ -338,7 +338,8 @@ def test_a_best_score_that_later_epochs_match_at_a_lower_loss_is_said_with_stop_
     from sentiment.errors import TuningWarning
 
     train_x, train_y, dev_x, dev_y = data
-    said = r'although their held-out loss was lower \(from 0\.\d+ to 0\.\d+ by epoch \d\): .*; stop_metric="loss" keeps'
+    said = (r'although the later epochs of that score had a lower held-out loss \(from 0\.\d+ to 0\.\d+ by epoch '
+            r'\d\): .*; stop_metric="loss" keeps')
     with pytest.warns(TuningWarning, match=r"^early stopping kept epoch \d, the first whose held-out macro-F1 was "
                                            r"1\.0, which no later epoch could beat, " + said):
         perfect = Pipeline("tfidf", "mlp", hidden_sizes=[8], epochs=8, lr=1e-2).fit(train_x, train_y, dev=(dev_x, dev_y))
@@ -352,7 +353,7 @@ def test_a_best_score_that_later_epochs_match_at_a_lower_loss_is_said_with_stop_
     model = copy.copy(perfect.model_)
     for scores, losses, note in (
             ([0.8, 0.9, 0.9, 0.85], [0.6, 0.5, 0.45, 0.4], "was 0.9, which later epochs matched but did not beat, "
-             "although their held-out loss was lower (from 0.500 to 0.450 by epoch 3)"),
+             "although the later epochs of that score had a lower held-out loss (from 0.500 to 0.450 by epoch 3)"),
             ([0.8, 0.9, 0.9, 0.9], [0.6, 0.5, 0.45, 0.4], "(from 0.500 to 0.400 by epoch 4)"),
             ([0.8, 0.9, 0.85, 0.89], [0.6, 0.5, 0.45, 0.4], None),  # no later epoch matches the best
             ([0.8, 0.9, 0.9, 0.1], [0.6, 0.5, 0.7, 0.4], None),  # the match has a higher loss

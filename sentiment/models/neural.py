@@ -231,10 +231,11 @@ class NeuralModel(Stage):
                                                                          LEAST_NOTABLE_LOSS_FALL):
             return None
         matched = "which no later epoch could beat" if kept[key] >= 1 else "which later epochs matched but did not beat"
+        score = "1.0" if kept[key] >= 1 else format(kept[key], ".3g")
         return (f"early stopping kept epoch {kept['epoch']}, the first whose held-out {trainer.STOP_METRIC_NAMES[metric]} "
-                f"was {'1.0' if kept[key] >= 1 else format(kept[key], '.3g')}, {matched}, although their held-out loss was lower (from {kept['dev_loss']:.3f} "
-                f"to {lowest['dev_loss']:.3f} by epoch {lowest['epoch']}): a later epoch's probabilities fit the held-out "
-                f"labels better; {advice} keeps the epoch of the lowest held-out loss")
+                f"was {score}, {matched}, although the later epochs of that score had a lower held-out loss (from "
+                f"{kept['dev_loss']:.3f} to {lowest['dev_loss']:.3f} by epoch {lowest['epoch']}): a later epoch's "
+                f"probabilities fit the held-out labels better; {advice} keeps the epoch of the lowest held-out loss")
 
     def predict_proba(self, X) -> np.ndarray:
         """Class probabilities, one row per input row (rows sum to 1; with the sigmoid head, one
