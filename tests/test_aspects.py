@@ -1764,6 +1764,8 @@ def test_fit_aspects_notes_a_dev_file_that_is_the_training_file_or_repeats_its_s
         fit_aspects(data, None, dev_path=dev_path, refit=False, prior=None, bits=12, categories=False,
                     log=logged.append)
         assert [line for line in logged if line.startswith("note:")] == ([note] if note else [])
+        trained = next(line for line in logged if line.startswith("training "))  # the dev file named, as --dev gave it
+        assert trained.endswith(f" sentences of {dev_path.name}" if dev_path else " held out of train.jsonl (seed 0)")
 
 
 def test_the_pipelines_own_dev_fraction_is_a_setting_apart_from_the_dev_split(tmp_path):

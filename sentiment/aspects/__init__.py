@@ -115,17 +115,17 @@ def fit_aspects(data_path, out=None, *, dev_path=None, dev_fraction: float = 0.1
     return train_and_score(train, dev, data=str(data_path), refit_on=sentences if dev_path is None and refit else None,
                            out=out, seed=seed, progress=progress, log=log,
                            refit_note=" (--no-refit keeps the model just scored)", dev_is_split=dev_path is None,
-                           **options)
+                           dev_data=None if dev_path is None else str(dev_path), **options)
 
 
 def train_and_score(train: list[dict], dev: list[dict], *, data: str, refit_on: list[dict] | None = None, out=None,
                     seed: int = 0, progress: bool = False, log=lambda message: None, refit_note: str = "",
-                    dev_is_split: bool = False, **options) -> tuple[AspectPipeline, dict]:
+                    dev_is_split: bool = False, dev_data: str | None = None, **options) -> tuple[AspectPipeline, dict]:
     """Fit an :class:`AspectPipeline` on the ``train`` sentences and score it on ``dev``; with ``refit_on``
     (usually train and dev together), fit it again on those; save to ``out``. ``data`` names the data in
     the report; ``log`` gets a line at each step (``refit_note`` ends the refit's); ``dev_is_split``: the
-    dev sentences were held out of the data (errors then advise another split). Returns the pipeline and
-    the report (dev scores, counts, the output path)."""
+    dev sentences were held out of the data (errors then advise another split); ``dev_data`` names a dev file in
+    the log. Returns the pipeline and the report (dev scores, counts, the output path)."""
     from .categories import has_categories
     from .evaluation import category_names, check_known_categories, check_scorable, evaluate_pipeline
 
@@ -149,7 +149,8 @@ def train_and_score(train: list[dict], dev: list[dict], *, data: str, refit_on: 
                             f"{'it' if one else 'them'}; give a dev file (--dev), a smaller dev fraction (--dev-fraction) "
                             "or another --seed")
         check_known_categories(dev, category_names(train), "the dev sentences")
-    held = f" held out of {Path(data).name} (seed {seed})" if dev_is_split else ""
+    held = (f" held out of {Path(data).name} (seed {seed})" if dev_is_split
+            else f" of {Path(dev_data).name}" if dev_data is not None else "")
     log(f"training the aspect extractor and polarity model on {len(train)} sentences "
         f"({sum(len(s['aspects']) for s in train)} aspects); dev: {len(dev)} sentences{held}")
     pipe.fit(train, progress=progress)
