@@ -534,7 +534,7 @@ def fit(
         if report is not None:
             try:
                 # the metrics are the scored model's; after a refit, the curves are the saved one's
-                note = "the saved model, trained again on all of DATA after the dev figures" \
+                note = f"the saved model, trained again on all of {Path(data).name} after the dev figures" \
                     if dev_report["refit_on_all"] else None
                 written = write_report({**dev_report, "model": str(out)}, report, "dev", model=pipe,
                                        history_note=note)  # (metrics.json names the model, as --json does)

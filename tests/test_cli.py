@@ -239,6 +239,23 @@ def test_fit_notes_an_epoch_kept_of_a_score_later_ones_matched_at_a_lower_loss(t
     assert "early stopping kept" not in by_loss.stderr and "held-out loss 0." in by_loss.stderr
 
 
+def test_fit_report_titles_the_refit_models_curves_with_the_data_file(tmp_path, monkeypatch):
+    """After a refit the report's training curves are the saved model's: their title names the file it learnt from
+    (not the usage's DATA)."""
+    import sentiment.evaluation
+
+    titles, write = [], sentiment.evaluation.write_report
+    monkeypatch.setattr(sentiment.evaluation, "write_report",
+                        lambda *args, **kwargs: titles.append(kwargs.get("history_note")) or write(*args, **kwargs))
+    data = tmp_path / "my reviews.csv"
+    pd.DataFrame({"text": ["good fun film", "dull bad film"] * 20, "label": ["positive", "negative"] * 20}).to_csv(
+        data, index=False)
+    assert_ok(invoke("fit", data, "--model", "mlp", "--set", "epochs=2", "--report", tmp_path / "r", "--out",
+                     tmp_path / "m"))
+    assert titles == ["the saved model, trained again on all of my reviews.csv after the dev figures"]
+    assert (tmp_path / "r" / "training_history.png").stat().st_size > 1000
+
+
 def test_fit_logs_each_epoch_where_no_progress_bar_shows(files, tmp_path):
     """A neural fit whose stderr is no terminal (a log file, CI) gets a line per epoch there, with the loss and the
     held-out metric it stops on; --json keeps stderr for warnings."""
