@@ -104,7 +104,9 @@ QUICK = {"train": 2000, "dev": 500, "epochs": 2, "w2v_epochs": 2}
 
 
 def movie_vectors(path: Path = RESULTS / "movies.w2v.txt") -> str:
-    """Word2Vec vectors trained on the movie-review training text (IMDB 80% train part + SST train), cached."""
+    """Word2Vec vectors trained on the movie-review training text (IMDB 80% train part + SST train), cached. gensim
+    trains them on two threads, which is not reproducible: another build gives other vectors, and the rows that
+    start from them move (README, "PyTorch models": the SST-5 goal on a second build)."""
     if not path.is_file():
         from gensim.models import Word2Vec
 
