@@ -98,7 +98,8 @@ def predict_file(pipe: Pipeline, source: str | Path, target: str | Path, *, text
     text_column = text_column or columns["text"]
     output, out_format = _output_target(target, source, stdout_format)
     gold = _gold_label_lists(pipe, columns, out_format, grouping)
-    chunks = _input_chunks(source, text_column, chunksize, progress, is_aspect_model(pipe), columns, given)
+    aspect_model = is_aspect_model(pipe)
+    chunks = _input_chunks(source, text_column, chunksize, progress, aspect_model, columns, given)
     names = _added_names(pipe, explain, top_if_none, grouping)
     with_header = _has_header_row(source)
     by_sentence = by_sentence is not False
@@ -112,9 +113,10 @@ def predict_file(pipe: Pipeline, source: str | Path, target: str | Path, *, text
             if rows == 0:  # every chunk has the input's columns: they name the output's
                 unnamed = blank_header_names(source, list(chunk.columns)) if with_header else {}
                 prefix = "predicted_" if any(name in chunk.columns for name in names) else ""  # keep a gold label
+                added_names = [prefix + name for name in names]
             values, blank = _chunk_texts(chunk, source, text_column, rows, with_header=with_header,
-                                         skip_blank=skip_blank, added=[prefix + name for name in names],
-                                         explain=explain, by_sentence=is_aspect_model(pipe) and by_sentence)
+                                         skip_blank=skip_blank, added=added_names, explain=explain,
+                                         by_sentence=aspect_model and by_sentence)
             added = _added_columns(predict, values, blank, names, out_format)
             chunk = chunk.assign(**{prefix + name: column for name, column in added.items()})
             header = [unnamed.get(name, name) for name in chunk.columns] if rows == 0 else None
