@@ -119,7 +119,7 @@ def all_text_vectors(path: Path = RESULTS / "all_text.w2v.txt", root: Path = DAT
             texts += csv_texts(root / file)
         docs = [vector_words(t, cleaner) for t in texts]
         print(f"word2vec on {len(docs):,} texts, {sum(map(len, docs)):,} tokens", flush=True)
-        model = Word2Vec(docs, vector_size=100, window=5, min_count=2, sg=1, epochs=5, seed=0, workers=2)
+        model = Word2Vec(docs, vector_size=100, window=5, min_count=2, sg=1, epochs=5, seed=0, workers=1)
         model.wv.save_word2vec_format(str(path))
     return str(path)
 

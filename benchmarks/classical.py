@@ -32,7 +32,7 @@ VECTORIZERS = {
     "tfidf": ("tfidf", {"ngram_range": (1, 2)}),
     "tfidf 1-3": ("tfidf", {"ngram_range": (1, 3), "min_df": 1}),
     "tfidf word+char": ("tfidf", {"analyzer": "word+char", "ngram_range": (1, 2), "char_ngram_range": (2, 5), "min_df": 2}),
-    "word2vec": ("word2vec", {"vector_size": 150, "w2v_epochs": 10, "min_count": 2, "workers": 2}),
+    "word2vec": ("word2vec", {"vector_size": 150, "w2v_epochs": 10, "min_count": 2, "workers": 1}),
 }
 MODELS = ["logreg", "linearsvm", "nb", "complement_nb", "nbsvm"]
 

@@ -60,7 +60,7 @@ def emotion_vectors(folder: Path) -> str:
     cleaner = Cleaner(negation=False)
     texts = datasets.load("goemotions")[0] + datasets.load("carer")[0]
     model = Word2Vec(cleaner.tokens_of(texts), vector_size=100, window=5, min_count=2, sg=1, epochs=10, seed=0,
-                     workers=2)
+                     workers=1)
     path = folder / "emotion.w2v.txt"
     model.wv.save_word2vec_format(str(path))
     return str(path)
