@@ -1,11 +1,16 @@
 """Dev-split accuracy and macro-F1 of every vectorizer x classical model, next to a bare baseline.
 
-    python benchmarks/classical.py [--datasets sst2,sst5,...] [--out benchmarks/results/classical.md]
+    python benchmarks/classical.py [--datasets sst2,sst5,...] [--vectorizers word2vec,...]
+                                   [--out benchmarks/results/classical.md]
 
 The baseline is scikit-learn's ``TfidfVectorizer(ngram_range=(1, 2)) + LogisticRegression()`` on the raw
 texts. Each row of the grid is our pipeline (default cleaning) with one vectorizer and one model. Cleaning
 and vectorizing are computed once per dataset and vectorizer, then shared by the models: the stages are
 the ones ``Pipeline.fit`` runs, in the same order. Test splits are never touched.
+
+The rows are kept in ``classical.json`` beside the table, and a run replaces only the rows it printed:
+``--vectorizers word2vec --out benchmarks/results/classical.md`` prints the word2vec rows again (no baseline)
+and leaves the others as they were.
 """
 
 from __future__ import annotations
@@ -54,9 +59,11 @@ def baseline(train_x, train_y, dev_x, dev_y):
     return score(dev_y, clf.predict(vec.transform(dev_x)))
 
 
-def run(name: str, rows: list, log) -> None:
+def run(name: str, rows: list, log, vectorizers=None) -> None:
+    """The grid on ``name`` (``vectorizers``: only these vectorizer labels, and no baseline)."""
     train_x, train_y, dev_x, dev_y = datasets.load(name)
-    grid(name, train_x, train_y, dev_x, dev_y, rows, log)
+    configs = None if vectorizers is None else {(v, m) for v in vectorizers for m in MODELS}
+    grid(name, train_x, train_y, dev_x, dev_y, rows, log, configs)
 
 
 def grid(name: str, train_x, train_y, eval_x, eval_y, rows: list, log, configs=None) -> None:
@@ -69,7 +76,7 @@ def grid(name: str, train_x, train_y, eval_x, eval_y, rows: list, log, configs=N
     if configs is None:
         start = time.perf_counter()
         acc, f1 = baseline(train_x, codes, eval_x, eval_codes)
-        rows.append((name, "bare sklearn tfidf(1,2)", "logreg", acc, f1, time.perf_counter() - start))
+        rows.append((name, BASELINE, "logreg", acc, f1, time.perf_counter() - start))
         log(rows[-1])
     cleaner = Cleaner()
     train_docs, eval_docs = cleaner.tokens_of(train_x), cleaner.tokens_of(eval_x)
@@ -94,41 +101,56 @@ def grid(name: str, train_x, train_y, eval_x, eval_y, rows: list, log, configs=N
             log(rows[-1])
 
 
+FIELDS = ("dataset", "vectorizer", "model", "accuracy", "macro_f1", "seconds")
+BASELINE = "bare sklearn tfidf(1,2)"
+
+
+def in_order(rows: list) -> list:
+    """``rows`` in the table's order: dataset (as ``datasets.DATASETS``), then the bare baseline, then
+    ``VECTORIZERS`` and ``MODELS`` order, whichever run printed each."""
+    vectorizers = [BASELINE, *VECTORIZERS]
+    return sorted(rows, key=lambda r: (datasets.DATASETS.index(r[0]), vectorizers.index(r[1]), MODELS.index(r[2])))
+
+
 def table(rows: list) -> str:
     lines = ["| dataset | vectorizer | model | dev accuracy | dev macro-F1 | seconds |", "|---|---|---|---|---|---|"]
     for dataset in dict.fromkeys(r[0] for r in rows):
         group = [r for r in rows if r[0] == dataset]
-        base = group[0]
-        best = max(group[1:], key=lambda r: r[3], default=None)
+        base = next((r for r in group if r[1] == BASELINE), None)
+        best = max((r for r in group if r is not base), key=lambda r: r[3], default=None)
         for r in group:
             mark = " **best**" if r is best else ""
             lines.append(f"| {r[0]} | {r[1]} | {r[2]}{mark} | {r[3]:.4f} | {r[4]:.4f} | {r[5]:.1f} |")
-        if best is not None:
-            lines.append(
-                f"| {dataset} | best vs bare baseline | | {best[3] - base[3]:+.4f} | {best[4] - base[4]:+.4f} | |"
-            )
+        if best is not None and base is not None:  # the difference of the figures shown (rounded first)
+            gains = [round(best[i], 4) - round(base[i], 4) for i in (3, 4)]
+            lines.append(f"| {dataset} | best vs bare baseline | | {gains[0]:+.4f} | {gains[1]:+.4f} | |")
     return "\n".join(lines)
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--datasets", default=",".join(datasets.DATASETS), type=datasets.names_of(datasets.DATASETS))
-    parser.add_argument("--out", help="where to write the table (default: results/classical.md, for a run of "
-                                      "every dataset)")
+    parser.add_argument("--vectorizers", type=datasets.names_of(tuple(VECTORIZERS)),
+                        help="only these vectorizers' rows (comma-separated labels of VECTORIZERS; no baseline)")
+    parser.add_argument("--out", help="where to write the table, its rows merged with those there (default: "
+                                      "results/classical.md, for a run of every dataset and vectorizer)")
     args = parser.parse_args()
     names = args.datasets.split(",")
-    out = datasets.results_file(args.out, "classical.md", set(names) == set(datasets.DATASETS))
+    vectorizers = args.vectorizers.split(",") if args.vectorizers else None
+    out = datasets.results_file(args.out, "classical.md", set(names) == set(datasets.DATASETS) and not vectorizers)
     rows: list = []
 
     def log(r):
         print(f"{r[0]:13s} {r[1]:24s} {r[2]:14s} acc={r[3]:.4f} f1={r[4]:.4f} ({r[5]:.1f}s)", flush=True)
 
     for name in names:
-        run(name, rows, log)
-        if out:
-            out.write_text(table(rows) + "\n")
+        before = len(rows)
+        run(name, rows, log, vectorizers)
+        if out:  # after each dataset, with the rows of earlier runs (a run cut short keeps what it finished)
+            datasets.accumulate_table([dict(zip(FIELDS, r)) for r in rows[before:]], out, FIELDS[:3],
+                                      lambda merged: table(in_order([tuple(r[f] for f in FIELDS) for r in merged])) + "\n")
     print()
-    print(table(rows))
+    print(Path(out).read_text() if out else table(rows))
 
 
 if __name__ == "__main__":
