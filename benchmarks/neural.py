@@ -105,8 +105,9 @@ QUICK = {"train": 2000, "dev": 500, "epochs": 2, "w2v_epochs": 2}
 
 def movie_vectors(path: Path = RESULTS / "movies.w2v.txt") -> str:
     """Word2Vec vectors trained on the movie-review training text (IMDB 80% train part + SST train), cached. gensim
-    trains them on one thread, so every build gives the same vectors (on two threads, as until the evening of
-    7 December 2026, each build gave others, and the rows that start from them moved: README, "PyTorch models")."""
+    trains them on one thread, so every build on one machine gives the same vectors (on two threads, as until the
+    evening of 7 December 2026, each build gave others, and the rows that start from them moved: README,
+    "PyTorch models"); another CPU may round gensim's and PyTorch's sums otherwise."""
     if not path.is_file():
         from gensim.models import Word2Vec
 

@@ -1,11 +1,12 @@
 """How the weight-averaged SST-5 phrase LSTM fares over seeds against the best classical model (issue 4's goal:
 3 points above it), from the rows `neural.py` printed: early stopping on the held-out sentences' macro-F1
 (the models' default; seeds 0-3 in ``results/neural.json``, 4-7 in ``results/neural_seeds.json``), on the
-cached word vectors and IMDB-sentence lstm as gensim builds them on one thread (the same every build). Then
-the runs on two builds made on two threads (until the evening of 7 December 2026; each build gave other
-vectors): the first, the tables' until then (``results/neural_seeds_two_threads.json``), with early stopping
-on the default and on the accuracy (``stop_metric="accuracy"``, ``results/neural_stop_accuracy.json``); the
-second, the default and early stopping on the loss (``stop_metric="loss"``, ``results/neural_stop_loss.json``).
+cached word vectors and IMDB-sentence lstm as gensim builds them on one thread (the same every build on one
+machine). Then the runs on two builds made on two threads (until the evening of 7 December 2026; each build
+gave other vectors): the first, the tables' until then, on the slower machine of that morning
+(``results/neural_seeds_two_threads.json``), with early stopping on the default and on the accuracy
+(``stop_metric="accuracy"``, ``results/neural_stop_accuracy.json``); the second, on the machine of that
+evening, the default and early stopping on the loss (``stop_metric="loss"``, ``results/neural_stop_loss.json``).
 
     python benchmarks/neural_seeds.py [--out benchmarks/results/neural_seeds_summary.md]
 
