@@ -66,10 +66,10 @@ def run(name: str, rows: list, log, vectorizers=None) -> None:
     grid(name, train_x, train_y, dev_x, dev_y, rows, log, configs)
 
 
-def grid(name: str, train_x, train_y, eval_x, eval_y, rows: list, log, configs=None) -> None:
+def grid(name: str, train_x, train_y, eval_x, eval_y, rows: list, log, configs=None, model_options=None) -> None:
     """Append to ``rows`` the bare baseline's and every grid configuration's ``(dataset, vectorizer label,
     model, accuracy, macro-F1, seconds)``, trained on ``train_*`` and scored on ``eval_*``; ``configs``:
-    only these ``(vectorizer label, model)`` pairs (and no baseline)."""
+    only these ``(vectorizer label, model)`` pairs (and no baseline); ``model_options``: given to each model."""
     codes, classes = check_labels(train_y, len(train_x))
     lookup = {c: i for i, c in enumerate(classes.tolist())}
     eval_codes = np.array([lookup[y] for y in eval_y])
@@ -95,7 +95,7 @@ def grid(name: str, train_x, train_y, eval_x, eval_y, rows: list, log, configs=N
                     configs is not None and (label, model_name) not in configs):
                 continue
             start = time.perf_counter()
-            model = model_cls().fit(train_features, codes)
+            model = model_cls(**(model_options or {})).fit(train_features, codes)
             acc, f1 = score(eval_codes, model.predict_proba(eval_features).argmax(axis=1))
             rows.append((name, label, model_name, acc, f1, vec_seconds + time.perf_counter() - start))
             log(rows[-1])

@@ -126,11 +126,11 @@ def _sklearn_twin(name, params, n_classes):
     from sklearn.svm import LinearSVC
 
     if name == "logreg":
-        return LogisticRegression(C=params["C"], max_iter=params["max_iter"],
+        return LogisticRegression(C=params["C"], max_iter=params["max_iter"], tol=params["tol"],
                                   solver="liblinear" if n_classes == 2 else "lbfgs")
     if name == "linearsvm":
-        return CalibratedClassifierCV(LinearSVC(C=params["C"], max_iter=params["max_iter"], random_state=0), method="sigmoid",
-                                      cv=3, ensemble=False)
+        return CalibratedClassifierCV(LinearSVC(C=params["C"], max_iter=params["max_iter"], tol=params["tol"], random_state=0),
+                                      method="sigmoid", cv=3, ensemble=False)
     if name == "nb":
         return MultinomialNB(alpha=params["alpha"])
     return ComplementNB(alpha=params["alpha"])
@@ -145,6 +145,26 @@ def test_probabilities_equal_scikit_learn(binary, five, name, dataset):
     model.fit(X, y)
     twin = _sklearn_twin(name, model.params, len(set(y))).fit(X, y)
     np.testing.assert_allclose(model.predict_proba(X_dev), twin.predict_proba(X_dev), rtol=1e-4, atol=1e-5)
+
+
+@pytest.mark.parametrize("name", ["logreg", "linearsvm"])
+def test_tol_reaches_the_solver(five, name):
+    """A loose ``tol`` stops the solver early, a tight one near the optimum: each model is scikit-learn's
+    estimator given the same tolerance, and the two tolerances give different models."""
+    X, y, X_dev = _features(five)
+    probabilities = {}
+    for tol in (0.5, 1e-8):
+        model = resolve("model", name)(tol=tol, max_iter=5000).fit(X, y)
+        twin = _sklearn_twin(name, model.params, len(set(y))).fit(X, y)
+        np.testing.assert_allclose(model.predict_proba(X_dev), twin.predict_proba(X_dev), rtol=1e-4, atol=1e-5)
+        probabilities[tol] = model.predict_proba(X_dev)
+    assert np.abs(probabilities[0.5] - probabilities[1e-8]).max() > 1e-3
+
+
+def test_nbsvm_tol_reaches_its_solver(five):
+    X, y, X_dev = _features(five)
+    loose, tight = (resolve("model", "nbsvm")(tol=tol).fit(X, y).predict_proba(X_dev) for tol in (0.5, 1e-8))
+    assert np.abs(loose - tight).max() > 1e-3
 
 
 def test_nbsvm_equals_logistic_regression_on_nb_scaled_binary_features(binary):
@@ -168,6 +188,7 @@ def test_nbsvm_equals_logistic_regression_on_nb_scaled_binary_features(binary):
     ("logreg", {"C": 0}), ("logreg", {"C": "big"}), ("logreg", {"class_weight": "auto"}), ("logreg", {"max_iter": 0}),
     ("linearsvm", {"C": -1.0}), ("nb", {"alpha": -0.1}), ("complement_nb", {"alpha": "x"}),
     ("nbsvm", {"nb_alpha": 0}), ("nbsvm", {"max_iter": 1.5}), ("nb", {"C": 1.0}),
+    ("logreg", {"tol": 0}), ("linearsvm", {"tol": 2.0}), ("nbsvm", {"tol": "small"}), ("nb", {"tol": 1e-4}),
 ])
 def test_invalid_model_options(name, options):
     option = next(iter(options))  # the error is about the option given, not another one

@@ -94,8 +94,9 @@ class LinearModel(Stage):
         raise NotImplementedError
 
     def _check_solver_options(self) -> None:
-        """The options of a model that scikit-learn's solvers train: ``C``, ``class_weight``, ``max_iter``."""
+        """The options of a model that scikit-learn's solvers train: ``C``, ``class_weight``, ``max_iter``, ``tol``."""
         self._number("C", 1e-6, 1e6)
+        self._number("tol", 1e-12, 1.0)
         self._class_weight()
         self._number("max_iter", 1, float("inf") if self.from_saved else MAX_ITER, integer=True)  # (a rule newer than some models)
 
@@ -207,10 +208,12 @@ class LogisticRegressionModel(LinearModel):
     """L2-regularised logistic regression (multinomial for more than two classes)."""
 
     name = "logreg"
-    defaults = {"C": 10.0, "class_weight": None, "max_iter": 1000}  # C: scikit-learn's default is 1.0
+    defaults = {"C": 10.0, "class_weight": None, "max_iter": 1000, "tol": 1e-4}  # C: scikit-learn's default is 1.0
     option_help = {"C": "inverse regularisation strength (larger: closer fit to the training texts)",
                    "class_weight": '"balanced", or a dict of labels to weights (null: all 1)',
-                   "max_iter": "most iterations of the solver"}
+                   "max_iter": "most iterations of the solver",
+                   "tol": "the solver stops once its steps fall under this (smaller: nearer the optimum, so nearer "
+                          "the same model on every machine and thread count, and slower)"}
 
     def check_params(self):
         self._check_solver_options()
@@ -220,7 +223,8 @@ class LogisticRegressionModel(LinearModel):
 
         solver = "liblinear" if n_classes == 2 else "lbfgs"
         clf = LogisticRegression(
-            C=self.params["C"], class_weight=self._sklearn_class_weight(), max_iter=self.params["max_iter"], solver=solver,
+            C=self.params["C"], class_weight=self._sklearn_class_weight(), max_iter=self.params["max_iter"],
+            tol=self.params["tol"], solver=solver,
             random_state=0,  # liblinear would draw a seed from numpy's global generator (the weights do not depend on it)
         ).fit(X, y, sample_weight=self._sample_weight)
         return Trained(clf.coef_, clf.intercept_, "logistic" if n_classes == 2 else "softmax")
@@ -231,7 +235,7 @@ class LinearSVMModel(LinearModel):
     that scaling would turn a class's scores around, as on a few dozen texts it can, the plain sigmoid of them)."""
 
     name = "linearsvm"
-    defaults = {"C": 1.0, "class_weight": None, "max_iter": 2000}
+    defaults = {"C": 1.0, "class_weight": None, "max_iter": 2000, "tol": 1e-4}
     option_help = LogisticRegressionModel.option_help
 
     def check_params(self):
@@ -241,6 +245,7 @@ class LinearSVMModel(LinearModel):
         from sklearn.svm import LinearSVC
 
         svm = LinearSVC(C=self.params["C"], class_weight=self._sklearn_class_weight(), max_iter=self.params["max_iter"],
+                        tol=self.params["tol"],
                         random_state=0)  # its coordinate descent shuffles: the same data give the same model
         return platt_calibrated(svm, X, y, self._sample_weight, n_classes, self.name)
 
@@ -316,7 +321,7 @@ class NBSVMModel(LinearModel):
     """
 
     name = "nbsvm"
-    defaults = {"C": 1.0, "nb_alpha": 1.0, "class_weight": None, "max_iter": 1000}
+    defaults = {"C": 1.0, "nb_alpha": 1.0, "class_weight": None, "max_iter": 1000, "tol": 1e-4}
     option_help = {**LogisticRegressionModel.option_help,
                    "nb_alpha": "smoothing of the naive Bayes log-count ratios that scale the features"}
     needs_nonnegative = True
@@ -349,6 +354,7 @@ class NBSVMModel(LinearModel):
                 C=self.params["C"],
                 class_weight=class_weight,
                 max_iter=self.params["max_iter"],
+                tol=self.params["tol"],
                 solver="liblinear",
                 random_state=0,  # as logreg: numpy's global generator is left alone
             ).fit(X @ sp.diags(r, format="csr"), positive.astype(int), sample_weight=sample_weight)
