@@ -212,8 +212,8 @@ class LogisticRegressionModel(LinearModel):
     option_help = {"C": "inverse regularisation strength (larger: closer fit to the training texts)",
                    "class_weight": '"balanced", or a dict of labels to weights (null: all 1)',
                    "max_iter": "most iterations of the solver",
-                   "tol": "the solver stops once its steps fall under this (smaller: nearer the optimum, so nearer "
-                          "the same model on every machine and thread count, and slower)"}
+                   "tol": "the solver stops once its gradient or progress falls under this (smaller: nearer the "
+                          "optimum, so nearer the same model on every machine and thread count, and slower)"}
 
     def check_params(self):
         self._check_solver_options()
