@@ -64,13 +64,13 @@ def main() -> None:
     parser.add_argument("--row", action="store_true", help=argparse.SUPPRESS)  # a child process: one row, as JSON
     args = parser.parse_args()
     vectorizer, model = args.config.rsplit(":", 1)
+    if args.row:
+        print(json.dumps(one_row(args.dataset, vectorizer, model, args.tol)))
+        return
     if args.tol is not None:  # a tolerance the model refuses is its one-line error here, before any process starts
         from sentiment.registry import resolve
 
         resolve("model", model)(tol=args.tol)
-    if args.row:
-        print(json.dumps(one_row(args.dataset, vectorizer, model, args.tol)))
-        return
     out = datasets.results_file(args.out, "solver_threads.md",
                                 (args.dataset, args.config, args.tol) == ("sst5-phrases", "tfidf:logreg", None))
     tol = "" if args.tol is None else f" (tol={args.tol:g})"
